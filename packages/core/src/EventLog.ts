@@ -1,0 +1,277 @@
+import { type Clock, systemClock } from "./Clock.js";
+import { hashJson } from "./canonicalJson.js";
+import { type EventDefinition, EventRegistry } from "./EventRegistry.js";
+import {
+  DEFAULT_READ_LIMIT,
+  type EventStore,
+  type PreparedEvent,
+  type ReadQuery,
+  type StoredEvent,
+} from "./EventStore.js";
+import { ValidationError } from "./errors.js";
+import { newId } from "./ids.js";
+import { LogSubscription, type SubscribeOptions, type Subscription } from "./internal/LogSubscription.js";
+
+export type { SubscribeOptions, Subscription };
+
+/** An event to append: its type, subject and payload; id and time are filled in by the log. */
+export interface NewEvent<Data = unknown> {
+  /** Registered event type (`line.added`). */
+  readonly type: string;
+  /** The entity the event is about. */
+  readonly subject: string;
+  /** Payload, validated against the type's schema before anything is written. */
+  readonly data: Data;
+  /** Who caused the change; defaults to the append's or the log's actor. */
+  readonly actor?: string;
+  /** Id of the event this one reacts to. */
+  readonly causedBy?: string;
+}
+
+/** Options of {@link EventLog.append}. */
+export interface AppendOptions {
+  /** The same key twice appends once; the second call returns the first call's events. */
+  readonly idempotencyKey?: string;
+  /** Fail with `ConcurrencyConflictError` unless the log's head is exactly this position. */
+  readonly expectedHead?: number;
+  /** Actor for events of this batch that name none. */
+  readonly actor?: string;
+}
+
+/** Options of {@link openEventLog}. */
+export interface OpenEventLogOptions {
+  /** Path of the embedded SQLite file; defaults to `.factory/factory.db`. Ignored when `store` is given. */
+  readonly path?: string;
+  /** A store to use instead of the SQLite file (`createMemoryEventStore()`, a PostgreSQL store). */
+  readonly store?: EventStore;
+  /** Event types the log accepts. */
+  readonly events?: Iterable<EventDefinition>;
+  /** A registry to share instead of `events`. */
+  readonly registry?: EventRegistry;
+  /** Clock used to stamp events; defaults to the system clock. */
+  readonly clock?: Clock;
+  /** Actor recorded on events that name none; defaults to `system`. */
+  readonly actor?: string;
+  /** SQLite durability, see `SqliteEventStoreOptions.durability`. */
+  readonly durability?: "full" | "normal";
+}
+
+/** The default location of the embedded store, relative to the working directory. */
+export const DEFAULT_STORE_PATH = ".factory/factory.db";
+
+/**
+ * The factory's one ordered log of events, the shared context model every
+ * projection is folded from. Validates every payload before it is written,
+ * appends batches atomically, and delivers new events to subscribers, whether
+ * this process or another one wrote them.
+ *
+ * Create it with {@link openEventLog}.
+ */
+export class EventLog implements AsyncDisposable {
+  readonly #store: EventStore;
+  readonly #clock: Clock;
+  readonly #actor: string;
+  readonly #subscriptions = new Set<LogSubscription>();
+
+  /** The event types this log accepts. Register more before appending them. */
+  readonly registry: EventRegistry;
+
+  /** Wraps a store; prefer {@link openEventLog}. */
+  constructor(store: EventStore, registry: EventRegistry, clock: Clock = systemClock, actor = "system") {
+    this.#store = store;
+    this.registry = registry;
+    this.#clock = clock;
+    this.#actor = actor;
+  }
+
+  /** Short name of the store adapter (`sqlite`, `memory`). */
+  get storeKind(): string {
+    return this.#store.kind;
+  }
+
+  /**
+   * Appends one event or a batch, atomically: the whole batch lands or none of it.
+   *
+   * Every payload is validated first; nothing is written if any is invalid.
+   *
+   * @returns the stored events with their positions, in order.
+   * @throws UnknownEventTypeError when a type is not registered.
+   * @throws ValidationError naming the event index and field of each bad payload.
+   * @throws ConcurrencyConflictError when `expectedHead` is stale.
+   * @throws IdempotencyConflictError when the key was used for a different batch.
+   * @throws StoreError when the store fails.
+   * @example
+   * ```ts
+   * const [event] = await log.append(
+   *   { type: "line.added", subject: "line_checkout", data: { title: "Checkout" } },
+   *   { idempotencyKey: "import-42" },
+   * );
+   * ```
+   */
+  async append(events: NewEvent | readonly NewEvent[], options: AppendOptions = {}): Promise<StoredEvent[]> {
+    const batch: readonly NewEvent[] = Array.isArray(events) ? events : [events as NewEvent];
+    const prepared = this.#prepare(batch, options.actor ?? this.#actor);
+    const key = options.idempotencyKey;
+    return this.#store.append(prepared, {
+      ...(key === undefined ? {} : { idempotencyKey: key, requestHash: requestHashOf(prepared) }),
+      ...(options.expectedHead === undefined ? {} : { expectedHead: options.expectedHead }),
+    });
+  }
+
+  /**
+   * Reads events after a position, in order, optionally filtered by type or subject.
+   *
+   * @example
+   * ```ts
+   * const page = await log.read({ after: 0, limit: 100, types: ["line.added"] });
+   * ```
+   */
+  read(query: ReadQuery = {}): Promise<StoredEvent[]> {
+    return this.#store.read(query);
+  }
+
+  /**
+   * Iterates over every matching event from a position to the head as of the call, page by page.
+   */
+  async *readAll(
+    query: Omit<ReadQuery, "limit"> & { readonly pageSize?: number } = {},
+  ): AsyncGenerator<StoredEvent> {
+    const until = query.until ?? (await this.#store.head());
+    const pageSize = query.pageSize ?? DEFAULT_READ_LIMIT;
+    let after = query.after ?? 0;
+    while (after < until) {
+      const page = await this.#store.read({ ...query, after, until, limit: pageSize });
+      for (const event of page) yield event;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]?.seq ?? until;
+    }
+  }
+
+  /** The position of the last event, 0 when the log is empty. */
+  head(): Promise<number> {
+    return this.#store.head();
+  }
+
+  /**
+   * Calls `handler` for each new event, in order, once each, whether this
+   * process or another one sharing the store appended it. Starts after the
+   * current head unless `after` says otherwise (give 0 to replay everything).
+   *
+   * If the handler throws, the subscription stops and `onError` is called;
+   * `subscription.position` says what was handled.
+   *
+   * @example
+   * ```ts
+   * const subscription = await log.subscribe((event) => console.log(event.seq, event.type), { types: ["line.added"] });
+   * await subscription.close();
+   * ```
+   */
+  async subscribe(
+    handler: (event: StoredEvent) => void | Promise<void>,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
+    const after = options.after ?? (await this.#store.head());
+    const subscription = new LogSubscription(this.#store, handler, { ...options, after }, (closed) =>
+      this.#subscriptions.delete(closed),
+    );
+    this.#subscriptions.add(subscription);
+    subscription.start();
+    return subscription;
+  }
+
+  /**
+   * Calls `listener` (with no arguments) whenever new events may have landed,
+   * from this process or another. A cheap wake-up signal for read models that
+   * fold the log themselves; use {@link EventLog.subscribe} to receive events.
+   *
+   * @returns a function that stops the notifications.
+   */
+  watch(listener: () => void): () => void {
+    return this.#store.watch(listener);
+  }
+
+  /** Stops every subscription and closes the store. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
+    await this.#store.close();
+  }
+
+  /** Same as {@link EventLog.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #prepare(batch: readonly NewEvent[], actor: string): PreparedEvent[] {
+    const at = this.#clock.now().toISOString();
+    const problems: ValidationError["issues"][number][] = [];
+    const prepared: PreparedEvent[] = [];
+    batch.forEach((event, index) => {
+      const where = batch.length === 1 ? "" : `events[${index}].`;
+      if (typeof event !== "object" || event === null) {
+        problems.push({ path: where || "(event)", message: "expected an event object" });
+        return;
+      }
+      if (typeof event.subject !== "string" || event.subject === "") {
+        problems.push({ path: `${where}subject`, message: "expected a non-empty string" });
+      }
+      try {
+        const { data, version } = this.registry.validate(event.type, event.data);
+        prepared.push({
+          id: newId("evt"),
+          type: event.type,
+          v: version,
+          at,
+          actor: event.actor ?? actor,
+          subject: event.subject,
+          data,
+          ...(event.causedBy === undefined ? {} : { causedBy: event.causedBy }),
+        });
+      } catch (error) {
+        if (error instanceof ValidationError && batch.length > 1) {
+          problems.push(...error.issues.map((issue) => ({ ...issue, path: `${where}${issue.path}` })));
+        } else {
+          throw error;
+        }
+      }
+    });
+    if (problems.length > 0) {
+      const detail = problems.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+      throw new ValidationError({ message: `event batch is invalid: ${detail}`, issues: problems });
+    }
+    return prepared;
+  }
+}
+
+/**
+ * Opens an event log over the embedded SQLite file (default `.factory/factory.db`)
+ * or over a given store.
+ *
+ * @throws SchemaVersionError when the file was written by a newer SDK.
+ * @throws StoreError when the store cannot be opened.
+ * @example
+ * ```ts
+ * const log = await openEventLog({ path: ".factory/factory.db", events: [LineAdded] });
+ * await log.append({ type: "line.added", subject: "line_checkout", data: { title: "Checkout" } });
+ * await log.close();
+ * ```
+ */
+export async function openEventLog(options: OpenEventLogOptions = {}): Promise<EventLog> {
+  const registry = options.registry ?? new EventRegistry();
+  if (options.events !== undefined) registry.register(...options.events);
+  const store = options.store ?? (await openDefaultStore(options));
+  return new EventLog(store, registry, options.clock ?? systemClock, options.actor ?? "system");
+}
+
+function requestHashOf(prepared: readonly PreparedEvent[]): string {
+  return hashJson(
+    prepared.map(({ type, subject, actor, data, causedBy }) => [type, subject, actor, data, causedBy]),
+  );
+}
+
+async function openDefaultStore(options: OpenEventLogOptions): Promise<EventStore> {
+  const { openSqliteEventStore } = await import("./sqlite/SqliteEventStore.js");
+  return openSqliteEventStore({
+    path: options.path ?? DEFAULT_STORE_PATH,
+    ...(options.durability === undefined ? {} : { durability: options.durability }),
+  });
+}

@@ -1,0 +1,114 @@
+import type { z } from "zod";
+import type { StoredEvent } from "./EventStore.js";
+import { UnknownEventTypeError, validationErrorFromZod } from "./errors.js";
+import { EventTypeSchema } from "./schemas.js";
+
+/** The definition of one event type: its name, payload schema and schema version. */
+export interface EventDefinition<Type extends string = string, Schema extends z.ZodType = z.ZodType> {
+  /** Dotted type name, unique in a registry (`line.added`). */
+  readonly type: Type;
+  /** Version of the payload schema; bump it when the payload changes shape. */
+  readonly version: number;
+  /** Schema every payload of this type is validated against before it is written. */
+  readonly schema: Schema;
+  /** Tells whether a stored event is of this type, narrowing its payload. */
+  is(event: StoredEvent): event is StoredEvent<z.output<Schema>> & { readonly type: Type };
+}
+
+/** The payload type of an event definition. */
+export type EventData<Definition> =
+  Definition extends EventDefinition<string, infer Schema> ? z.output<Schema> : never;
+
+/**
+ * Defines an event type with the schema its payload must satisfy.
+ *
+ * @throws RangeError when the type is not dotted lowercase words or the version is not a positive integer.
+ * @example
+ * ```ts
+ * const LineAdded = defineEvent("line.added", z.object({ title: z.string() }));
+ * ```
+ */
+export function defineEvent<Type extends string, Schema extends z.ZodType>(
+  type: Type,
+  schema: Schema,
+  options: { readonly version?: number } = {},
+): EventDefinition<Type, Schema> {
+  if (!EventTypeSchema.safeParse(type).success) {
+    throw new RangeError(`event type "${type}" must be dotted words, as in line.added`);
+  }
+  const version = options.version ?? 1;
+  if (!Number.isInteger(version) || version < 1) {
+    throw new RangeError(`event "${type}" version must be a positive integer, got ${version}`);
+  }
+  return {
+    type,
+    version,
+    schema,
+    is: (event): event is StoredEvent<z.output<Schema>> & { readonly type: Type } => event.type === type,
+  };
+}
+
+/**
+ * The set of event types a log accepts. Every payload is validated here before
+ * it reaches a store, so bad input never lands in the log.
+ */
+export class EventRegistry {
+  readonly #definitions = new Map<string, EventDefinition>();
+
+  /** Creates a registry holding the given definitions. */
+  constructor(definitions: Iterable<EventDefinition> = []) {
+    this.register(...definitions);
+  }
+
+  /**
+   * Adds definitions. Registering the same definition twice is a no-op.
+   *
+   * @throws RangeError when another definition with the same type is already registered.
+   */
+  register(...definitions: EventDefinition[]): this {
+    for (const definition of definitions) {
+      const existing = this.#definitions.get(definition.type);
+      if (existing !== undefined && existing !== definition) {
+        throw new RangeError(`event type "${definition.type}" is already registered by another definition`);
+      }
+      this.#definitions.set(definition.type, definition);
+    }
+    return this;
+  }
+
+  /** Tells whether a type is registered. */
+  has(type: string): boolean {
+    return this.#definitions.has(type);
+  }
+
+  /** The registered type names, sorted. */
+  types(): string[] {
+    return [...this.#definitions.keys()].sort();
+  }
+
+  /** The definition of a type, if registered. */
+  get(type: string): EventDefinition | undefined {
+    return this.#definitions.get(type);
+  }
+
+  /**
+   * Validates a payload against its type's schema and returns the parsed payload and schema version.
+   *
+   * @throws UnknownEventTypeError when the type is not registered.
+   * @throws ValidationError naming each bad field (`data.title: ...`).
+   */
+  validate(type: string, data: unknown): { readonly data: unknown; readonly version: number } {
+    const definition = this.#definitions.get(type);
+    if (definition === undefined) {
+      throw new UnknownEventTypeError({
+        message: `unknown event type "${type}"; registered types: ${this.types().join(", ") || "(none)"}`,
+        type,
+      });
+    }
+    const result = definition.schema.safeParse(data);
+    if (!result.success) {
+      throw validationErrorFromZod(result.error.issues, { subject: `event "${type}"`, pathPrefix: "data" });
+    }
+    return { data: result.data, version: definition.version };
+  }
+}

@@ -1,0 +1,109 @@
+import type { EventLog } from "./EventLog.js";
+import type { StoredEvent } from "./EventStore.js";
+
+/** Options of {@link startProjection}. */
+export interface ProjectionOptions {
+  /** Only fold events of these types (all when omitted). */
+  readonly types?: readonly string[];
+  /** Position the projection's state already reflects (from a cache on disk); 0 folds the whole log. */
+  readonly after?: number;
+  /** Folds one event into the projection's state. Must not throw for events of its types. */
+  readonly apply: (event: StoredEvent) => void;
+  /** Events read per round trip while catching up (default 1,000). */
+  readonly pageSize?: number;
+  /** Whether to follow new events as they land, from this process or others (default true). */
+  readonly live?: boolean;
+}
+
+/**
+ * A read model folded from the event log, kept current as events land.
+ *
+ * Writers append to the log and then `await projection.catchUp()`, which folds
+ * everything up to the head, their own events included: reads after a write
+ * always see it (read-your-writes), and events from other processes are
+ * folded in order with no gap.
+ */
+export interface Projection extends AsyncDisposable {
+  /** Position of the last event folded (or skipped as not of interest). */
+  readonly position: number;
+  /** Folds every event up to the log's current head; concurrent calls share one pass. */
+  catchUp(): Promise<number>;
+  /** Stops following the log. */
+  close(): Promise<void>;
+}
+
+/**
+ * Folds the log into a read model: first everything after `after`, then, when
+ * `live`, each new event as it lands.
+ *
+ * @example
+ * ```ts
+ * const titles = new Map<string, string>();
+ * const projection = await startProjection(log, {
+ *   types: ["line.added"],
+ *   apply: (event) => titles.set(event.subject, (event.data as { title: string }).title),
+ * });
+ * ```
+ */
+export async function startProjection(log: EventLog, options: ProjectionOptions): Promise<Projection> {
+  let position = options.after ?? 0;
+  let running: Promise<number> | undefined;
+  let again = false;
+  let unwatch: (() => void) | undefined;
+  const pageSize = options.pageSize ?? 1000;
+
+  const pass = async (): Promise<number> => {
+    const head = await log.head();
+    while (position < head) {
+      const page = await log.read({
+        after: position,
+        until: head,
+        limit: pageSize,
+        ...(options.types === undefined ? {} : { types: options.types }),
+      });
+      for (const event of page) {
+        options.apply(event);
+        position = event.seq;
+      }
+      if (page.length < pageSize) position = head;
+    }
+    return position;
+  };
+
+  const catchUp = async (): Promise<number> => {
+    if (running !== undefined) {
+      again = true;
+      await running;
+      if (again) return catchUp();
+      return position;
+    }
+    again = false;
+    running = pass().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  await catchUp();
+  if (options.live !== false) {
+    unwatch = log.watch(() => {
+      void catchUp().catch(() => {
+        // A failed read is retried on the next wake-up or the next catchUp() call.
+      });
+    });
+    await catchUp();
+  }
+
+  const close = async (): Promise<void> => {
+    unwatch?.();
+    await running?.catch(() => undefined);
+  };
+  return {
+    get position() {
+      return position;
+    },
+    catchUp,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

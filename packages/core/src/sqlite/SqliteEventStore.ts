@@ -1,0 +1,264 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import {
+  DEFAULT_READ_LIMIT,
+  type EventStore,
+  type PreparedEvent,
+  type ReadQuery,
+  type StoreAppendOptions,
+  type StoredEvent,
+} from "../EventStore.js";
+import { ClosedError, SchemaVersionError, StoreError } from "../errors.js";
+import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
+import { migrate, SQLITE_SCHEMA_VERSION } from "./migrations.js";
+
+/** Options of {@link openSqliteEventStore}. */
+export interface SqliteEventStoreOptions {
+  /** Path of the database file; created with its folder when missing. */
+  readonly path: string;
+  /**
+   * `full` (default) syncs the write-ahead log on every commit, so an acknowledged
+   * append survives a power loss; `normal` survives a crash of the process but
+   * not of the machine, and appends single events several times faster.
+   */
+  readonly durability?: "full" | "normal";
+  /** How long a writer waits for another process's write lock, in ms (default 10,000). */
+  readonly busyTimeoutMs?: number;
+  /** How often watchers poll for commits by other processes, in ms (default 50). */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly type: string;
+  readonly v: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly subject: string;
+  readonly data: string;
+  readonly caused_by: string | null;
+}
+
+interface IdempotencyRow {
+  readonly request_hash: string | null;
+  readonly first_seq: number;
+  readonly count: number;
+}
+
+const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
+
+/**
+ * Opens (or creates) the embedded event store: one SQLite file in WAL mode,
+ * shared safely by every process on the machine that opens the same path.
+ *
+ * @throws SchemaVersionError when the file was written by a newer SDK.
+ * @throws StoreError when the file cannot be opened or is not a factory database.
+ * @example
+ * ```ts
+ * const store = openSqliteEventStore({ path: ".factory/factory.db" });
+ * ```
+ */
+export function openSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+  const db = openDatabase(options);
+  const statements = {
+    head: db.prepare<[], { head: number | null }>("SELECT MAX(seq) AS head FROM events"),
+    insert: db.prepare(
+      `INSERT INTO events (${COLUMNS}) VALUES (@seq, @id, @type, @v, @at, @actor, @subject, @data, @caused_by)`,
+    ),
+    findKey: db.prepare<[string], IdempotencyRow>(
+      "SELECT request_hash, first_seq, count FROM idempotency WHERE key = ?",
+    ),
+    insertKey: db.prepare(
+      "INSERT INTO idempotency (key, request_hash, first_seq, count) VALUES (?, ?, ?, ?)",
+    ),
+    range: db.prepare<[number, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE seq >= ? AND seq < ? ORDER BY seq`,
+    ),
+    dataVersion: db.prepare<[], { data_version: number }>("PRAGMA data_version"),
+  };
+  const readStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  const listeners = new Set<() => void>();
+  let poller: NodeJS.Timeout | undefined;
+  let lastDataVersion = 0;
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new ClosedError({ message: `the event store at ${options.path} is closed` });
+  };
+  const currentHead = (): number => statements.head.get()?.head ?? 0;
+
+  const appendBatch = db.transaction(
+    (batch: readonly PreparedEvent[], appendOptions: StoreAppendOptions): StoredEvent[] => {
+      const key = appendOptions.idempotencyKey;
+      if (key !== undefined) {
+        const previous = statements.findKey.get(key);
+        if (previous !== undefined) {
+          if ((previous.request_hash ?? undefined) !== appendOptions.requestHash)
+            throw idempotencyConflict(key);
+          return statements.range.all(previous.first_seq, previous.first_seq + previous.count).map(fromRow);
+        }
+      }
+      const head = currentHead();
+      if (appendOptions.expectedHead !== undefined && appendOptions.expectedHead !== head) {
+        throw concurrencyConflict(appendOptions.expectedHead, head);
+      }
+      const stored = batch.map((event, index) => ({ ...event, seq: head + 1 + index }));
+      for (const event of stored) statements.insert.run(toRow(event));
+      if (key !== undefined && stored.length > 0) {
+        statements.insertKey.run(key, appendOptions.requestHash ?? null, head + 1, stored.length);
+      }
+      return stored;
+    },
+  );
+
+  const notify = (): void => {
+    for (const listener of listeners) listener();
+  };
+
+  const poll = (): void => {
+    if (closed) return;
+    try {
+      const version = statements.dataVersion.get()?.data_version ?? 0;
+      if (version !== lastDataVersion) {
+        lastDataVersion = version;
+        notify();
+      }
+    } catch {
+      // A transient lock or I/O error: the next tick polls again.
+    }
+  };
+
+  return {
+    kind: "sqlite",
+    async append(batch, appendOptions) {
+      ensureOpen();
+      const stored = guard(options.path, () => appendBatch.immediate(batch, appendOptions));
+      if (stored.length > 0) notify();
+      return stored;
+    },
+    async read(query) {
+      ensureOpen();
+      const { sql, params } = buildReadSql(query);
+      let statement = readStatements.get(sql);
+      if (statement === undefined) {
+        statement = db.prepare<unknown[], EventRow>(sql);
+        readStatements.set(sql, statement);
+      }
+      const prepared = statement;
+      return guard(options.path, () => prepared.all(...params).map(fromRow));
+    },
+    async head() {
+      ensureOpen();
+      return guard(options.path, currentHead);
+    },
+    watch(listener) {
+      listeners.add(listener);
+      if (poller === undefined && !closed) {
+        lastDataVersion = statements.dataVersion.get()?.data_version ?? 0;
+        poller = setInterval(poll, options.pollIntervalMs ?? 50);
+        poller.unref();
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && poller !== undefined) {
+          clearInterval(poller);
+          poller = undefined;
+        }
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (poller !== undefined) clearInterval(poller);
+      listeners.clear();
+      db.close();
+    },
+  };
+}
+
+/** The schema version this code writes. */
+export { SQLITE_SCHEMA_VERSION };
+
+function openDatabase(options: SqliteEventStoreOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    mkdirSync(dirname(options.path), { recursive: true });
+    db = new Database(options.path);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+    db.pragma("journal_mode = WAL");
+    db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
+    migrate(db, options.path);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof SchemaVersionError) throw error;
+    throw new StoreError({
+      message: `cannot open the event store at ${options.path}: ${describe(error)}`,
+      cause: error,
+    });
+  }
+}
+
+function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {
+  const where = ["seq > ?"];
+  const params: unknown[] = [query.after ?? 0];
+  if (query.until !== undefined) {
+    where.push("seq <= ?");
+    params.push(query.until);
+  }
+  if (query.types !== undefined) {
+    where.push(`type IN (${query.types.map(() => "?").join(", ") || "NULL"})`);
+    params.push(...query.types);
+  }
+  if (query.subjects !== undefined) {
+    where.push(`subject IN (${query.subjects.map(() => "?").join(", ") || "NULL"})`);
+    params.push(...query.subjects);
+  }
+  params.push(query.limit ?? DEFAULT_READ_LIMIT);
+  return { sql: `SELECT ${COLUMNS} FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`, params };
+}
+
+function toRow(event: StoredEvent): EventRow {
+  return {
+    seq: event.seq,
+    id: event.id,
+    type: event.type,
+    v: event.v,
+    at: event.at,
+    actor: event.actor,
+    subject: event.subject,
+    data: JSON.stringify(event.data),
+    caused_by: event.causedBy ?? null,
+  };
+}
+
+function fromRow(row: EventRow): StoredEvent {
+  const event = {
+    seq: row.seq,
+    id: row.id,
+    type: row.type,
+    v: row.v,
+    at: row.at,
+    actor: row.actor,
+    subject: row.subject,
+    data: JSON.parse(row.data) as unknown,
+  };
+  return row.caused_by === null ? event : { ...event, causedBy: row.caused_by };
+}
+
+function guard<T>(path: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof Error && "_tag" in error) throw error;
+    const code = (error as { code?: string }).code;
+    const hint = code === "SQLITE_BUSY" ? " (another process held the write lock past the busy timeout)" : "";
+    throw new StoreError({ message: `event store ${path} failed: ${describe(error)}${hint}`, cause: error });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

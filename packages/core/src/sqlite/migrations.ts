@@ -1,0 +1,58 @@
+import type Database from "better-sqlite3";
+import { SchemaVersionError } from "../errors.js";
+
+/** Forward migrations of the SQLite event store, in order; never edit a shipped one. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE events (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     type TEXT NOT NULL,
+     v INTEGER NOT NULL,
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     data TEXT NOT NULL,
+     caused_by TEXT
+   );
+   CREATE INDEX events_type_seq ON events (type, seq);
+   CREATE INDEX events_subject_seq ON events (subject, seq);
+   CREATE TABLE idempotency (
+     key TEXT PRIMARY KEY,
+     request_hash TEXT,
+     first_seq INTEGER NOT NULL,
+     count INTEGER NOT NULL
+   );`,
+];
+
+/** The newest schema version this code knows. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings a database up to {@link SQLITE_SCHEMA_VERSION}, in one immediate
+ * transaction so two processes opening a new file at once migrate it once.
+ *
+ * @throws SchemaVersionError when the file is newer than this code.
+ */
+export function migrate(db: Database.Database, path: string): void {
+  db.transaction(() => {
+    db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    );
+    const row = db
+      .prepare<[], { version: number | null }>("SELECT MAX(version) AS version FROM schema_version")
+      .get();
+    const current = row?.version ?? 0;
+    if (current > SQLITE_SCHEMA_VERSION) {
+      throw new SchemaVersionError({
+        message: `${path} has schema version ${current}, newer than the ${SQLITE_SCHEMA_VERSION} this SDK supports; upgrade @software-factory/core`,
+        found: current,
+        supported: SQLITE_SCHEMA_VERSION,
+      });
+    }
+    const record = db.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)");
+    for (let version = current + 1; version <= SQLITE_SCHEMA_VERSION; version++) {
+      db.exec(MIGRATIONS[version - 1] ?? "");
+      record.run(version, new Date().toISOString());
+    }
+  }).immediate();
+}
