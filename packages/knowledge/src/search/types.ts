@@ -1,0 +1,40 @@
+/**
+ * The contracts between the knowledge base and its search engine: embedders,
+ * the lexical and vector indexes, and their fused results.
+ *
+ * @module
+ */
+
+/** Turns texts into vectors of a fixed dimension. A port: local, OpenAI-compatible, transformers.js. */
+export interface Embedder {
+  /** Stable identity of the model and its settings; an index built by one embedder refuses another. */
+  readonly id: string;
+  /** Length of every vector this embedder returns. */
+  readonly dimension: number;
+  /** Embeds texts in order; one vector per text. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+/** One hit of an index: the id of an indexed chunk and its score (higher is better). */
+export interface ScoredId {
+  /** Id of the chunk as it was added to the index. */
+  readonly id: string;
+  /** Score in the index's own scale (BM25, cosine similarity, fused score). */
+  readonly score: number;
+}
+
+/** Options of a search in one index. */
+export interface IndexSearchOptions {
+  /** How many hits to return at most. */
+  readonly limit: number;
+  /** Keeps only ids for which this returns true (filters by kind, line, tag, time...). */
+  readonly filter?: (id: string) => boolean;
+}
+
+/** A hit of a hybrid search, with where it ranked in each list that found it. */
+export interface FusedHit extends ScoredId {
+  /** 1-based rank in the lexical list, when it was there. */
+  readonly lexicalRank?: number;
+  /** 1-based rank in the vector list, when it was there. */
+  readonly vectorRank?: number;
+}
