@@ -1,0 +1,67 @@
+import type { NewEvent, StoredEvent } from "@software-factory/core";
+
+/** A notification to put in an operator's inbox. */
+export interface Notification {
+  /** Operator id of the recipient. */
+  readonly to: string;
+  /** One line that says what happened. */
+  readonly title: string;
+  /** Markdown details. */
+  readonly body: string;
+  /** What the notification is about (`{ kind: "workItem", id }`). */
+  readonly ref?: { readonly kind: string; readonly id: string };
+  /** Why this operator is told (`owner of checkout`). */
+  readonly reason?: string;
+}
+
+/** What an automation's handler can do besides reading the services. */
+export interface AutomationContext<Services> {
+  /** The factory's services, as given to {@link startAutomations}. */
+  readonly services: Services;
+  /** Name of the automation running. */
+  readonly automation: string;
+  /** Queues an event; it lands atomically with the mark that this event was handled. */
+  emit(event: NewEvent): void;
+  /** Queues a notification into an operator's inbox (an `inbox.notified` event). */
+  notify(notification: Notification): void;
+}
+
+/** An automation: a handler subscribed to event types, run once per matching event. */
+export interface Automation<Services = unknown> {
+  /** Unique name, also the key of its durable cursor (`route-new-signals`). */
+  readonly name: string;
+  /** What it does, for listings. */
+  readonly description: string;
+  /** Event types it reacts to. */
+  readonly on: readonly string[];
+  /**
+   * Handles one event. What it emits lands in one batch with the handled mark,
+   * so a crash either keeps both or neither: no event is missed or handled twice.
+   * Effects outside the log (a webhook) are at-least-once.
+   */
+  run(event: StoredEvent, context: AutomationContext<Services>): void | Promise<void>;
+}
+
+/**
+ * Defines an automation.
+ *
+ * @throws RangeError when the name is not kebab-case or `on` is empty.
+ * @example
+ * ```ts
+ * const welcome = defineAutomation({
+ *   name: "welcome-operators",
+ *   description: "Greets every new operator in their inbox.",
+ *   on: ["operator.added"],
+ *   run: (event, { notify }) => notify({ to: event.subject, title: "Welcome", body: "" }),
+ * });
+ * ```
+ */
+export function defineAutomation<Services = unknown>(automation: Automation<Services>): Automation<Services> {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(automation.name)) {
+    throw new RangeError(`automation name "${automation.name}" must be kebab-case, as in route-new-signals`);
+  }
+  if (automation.on.length === 0) {
+    throw new RangeError(`automation "${automation.name}" must react to at least one event type`);
+  }
+  return automation;
+}

@@ -1,0 +1,153 @@
+import { type EventLog, type Projection, type StoredEvent, startProjection } from "@software-factory/core";
+import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
+import type { Notification } from "./Automation.js";
+import { automationEvents, InboxNotified, InboxRead } from "./events.js";
+
+/** A notification as stored in an inbox. */
+export interface InboxItem extends Notification {
+  /** Id of the `inbox.notified` event. */
+  readonly id: string;
+  /** Log position of the notification. */
+  readonly seq: number;
+  /** When it was sent (ISO 8601). */
+  readonly at: string;
+  /** Who or what sent it (`automation:route-new-signals`). */
+  readonly from: string;
+  /** Id of the event that caused it, when known. */
+  readonly causedBy?: string;
+  /** Whether the recipient marked it read. */
+  readonly read: boolean;
+}
+
+/** Options of {@link Inbox.list}. */
+export interface InboxListOptions {
+  /** Only notifications not yet read. */
+  readonly unreadOnly?: boolean;
+  /** Page size (default 50, at most 500). */
+  readonly limit?: number;
+  /** Only notifications after this log position (the `seq` of the last one seen). */
+  readonly after?: number;
+}
+
+const ListOptionsSchema = z.object({
+  unreadOnly: z.boolean().optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+  after: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * Every operator's inbox: notifications from automations and people, folded
+ * from the log. Delivery to chat tools is a later adapter over the same events.
+ */
+export class Inbox implements AsyncDisposable {
+  readonly #items = new Map<string, InboxItem[]>();
+  readonly #byId = new Map<string, { to: string; index: number }>();
+
+  private constructor(
+    private readonly log: EventLog,
+    private projection: Projection | undefined,
+  ) {}
+
+  /** Opens the inbox projection over a log, following new events. */
+  static async open(log: EventLog): Promise<Inbox> {
+    log.registry.register(...automationEvents);
+    const inbox = new Inbox(log, undefined);
+    inbox.projection = await startProjection(log, {
+      types: [InboxNotified.type, InboxRead.type],
+      apply: (event) => inbox.#apply(event),
+    });
+    return inbox;
+  }
+
+  /**
+   * Lists an operator's notifications, oldest first.
+   *
+   * @throws ValidationError when the options are malformed.
+   */
+  async list(operator: string, options: InboxListOptions = {}): Promise<InboxItem[]> {
+    const parsed = parseInput(ListOptionsSchema, options, "inbox list options");
+    await this.projection?.catchUp();
+    return (this.#items.get(operator) ?? [])
+      .filter((item) => item.seq > (parsed.after ?? 0) && (!parsed.unreadOnly || !item.read))
+      .slice(0, parsed.limit ?? 50);
+  }
+
+  /** Number of unread notifications of an operator. */
+  async unreadCount(operator: string): Promise<number> {
+    await this.projection?.catchUp();
+    return (this.#items.get(operator) ?? []).filter((item) => !item.read).length;
+  }
+
+  /** Sends a notification directly (automations use their context's `notify`). */
+  async notify(notification: Notification, options: { readonly actor?: string } = {}): Promise<InboxItem> {
+    const [event] = await this.log.append(
+      { type: InboxNotified.type, subject: notification.to, data: notification },
+      options.actor === undefined ? {} : { actor: options.actor },
+    );
+    await this.projection?.catchUp();
+    const found = event === undefined ? undefined : this.#find(event.id);
+    if (found === undefined) throw new Error("the notification was appended but not folded");
+    return found;
+  }
+
+  /** Marks notifications of an operator read; ids that are not theirs or already read are ignored. */
+  async markRead(operator: string, ids: readonly string[]): Promise<number> {
+    await this.projection?.catchUp();
+    const unread = ids.filter((id) => {
+      const item = this.#find(id);
+      return item !== undefined && item.to === operator && !item.read;
+    });
+    if (unread.length === 0) return 0;
+    await this.log.append({
+      type: InboxRead.type,
+      subject: operator,
+      data: { to: operator, notifications: unread },
+    });
+    await this.projection?.catchUp();
+    return unread.length;
+  }
+
+  /** Stops following the log. */
+  async close(): Promise<void> {
+    await this.projection?.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #find(id: string): InboxItem | undefined {
+    const where = this.#byId.get(id);
+    return where === undefined ? undefined : this.#items.get(where.to)?.[where.index];
+  }
+
+  #apply(event: StoredEvent): void {
+    if (InboxNotified.is(event)) {
+      const items = this.#items.get(event.data.to) ?? [];
+      this.#items.set(event.data.to, items);
+      this.#byId.set(event.id, { to: event.data.to, index: items.length });
+      const { ref, reason, ...rest } = event.data;
+      items.push({
+        ...rest,
+        ...(ref === undefined ? {} : { ref }),
+        ...(reason === undefined ? {} : { reason }),
+        id: event.id,
+        seq: event.seq,
+        at: event.at,
+        from: event.actor,
+        ...(event.causedBy === undefined ? {} : { causedBy: event.causedBy }),
+        read: false,
+      });
+    } else if (InboxRead.is(event)) {
+      for (const id of event.data.notifications) {
+        const where = this.#byId.get(id);
+        const items = where === undefined ? undefined : this.#items.get(where.to);
+        const item = where === undefined ? undefined : items?.[where.index];
+        if (items !== undefined && item !== undefined && where !== undefined) {
+          items[where.index] = { ...item, read: true };
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,9 @@
+export {
+  type Automation,
+  type AutomationContext,
+  defineAutomation,
+  type Notification,
+} from "./Automation.js";
+export { AutomationHandled, automationEvents, InboxNotified, InboxRead } from "./events.js";
+export { Inbox, type InboxItem, type InboxListOptions } from "./Inbox.js";
+export { type AutomationRunner, type StartAutomationsOptions, startAutomations } from "./startAutomations.js";

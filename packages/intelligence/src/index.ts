@@ -1,0 +1,25 @@
+/**
+ * The Intelligence Layer of the Software Factory SDK: skills, rules,
+ * automations, routing, context packs, and `openFactory()`.
+ *
+ * Any new export added here becomes public API. Use named exports, not wildcards.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type Automation,
+  type AutomationContext,
+  AutomationHandled,
+  type AutomationRunner,
+  automationEvents,
+  defineAutomation,
+  Inbox,
+  type InboxItem,
+  type InboxListOptions,
+  InboxNotified,
+  InboxRead,
+  type Notification,
+  type StartAutomationsOptions,
+  startAutomations,
+} from "./automations/index.js";

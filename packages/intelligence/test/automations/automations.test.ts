@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemoryEventStore, type EventLog, openEventLog, ValidationError } from "@software-factory/core";
+import { defineAutomation, Inbox, startAutomations } from "@software-factory/intelligence";
+import { afterEach, describe, expect, it } from "vitest";
+import { spawnFixture, waitForExit, waitForOutput } from "../../../core/test/fixtures/runChild.js";
+import { countNotes, NoteAdded, NoteCounted } from "../fixtures/counting.js";
+
+const child = join(import.meta.dirname, "..", "fixtures", "automationChild.ts");
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function memoryLog(): Promise<EventLog> {
+  return openEventLog({ store: createMemoryEventStore(), events: [NoteAdded, NoteCounted] });
+}
+
+async function addNotes(log: EventLog, from: number, count: number): Promise<void> {
+  await log.append(
+    Array.from({ length: count }, (_, index) => ({
+      type: NoteAdded.type,
+      subject: `note-${from + index}`,
+      data: { n: from + index },
+    })),
+  );
+}
+
+async function countedBySource(log: EventLog): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for await (const event of log.readAll()) {
+    if (NoteCounted.is(event)) counts.set(event.data.note, (counts.get(event.data.note) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe("automations", () => {
+  it("handles every matching event once, with what it emits caused by that event", async () => {
+    const log = await memoryLog();
+    await addNotes(log, 0, 3);
+    const runner = await startAutomations({ log, automations: [countNotes], services: {} });
+    await addNotes(log, 3, 2);
+    await runner.idle();
+    const counted = (await log.read({ types: [NoteCounted.type] })).map((event) => event.data);
+    expect(counted.map((data) => (data as { n: number }).n)).toEqual([0, 1, 2, 3, 4]);
+    const notes = await log.read({ types: [NoteAdded.type] });
+    const causes = (await log.read({ types: [NoteCounted.type] })).map((event) => event.causedBy);
+    expect(causes).toEqual(notes.map((event) => event.id));
+    await runner.close();
+  });
+
+  it("resumes from its durable cursor after a restart without repeating an event", async () => {
+    const log = await memoryLog();
+    await addNotes(log, 0, 4);
+    const first = await startAutomations({ log, automations: [countNotes], services: {} });
+    await first.idle();
+    await first.close();
+    await addNotes(log, 4, 3);
+    const second = await startAutomations({ log, automations: [countNotes], services: {} });
+    await second.idle();
+    await second.close();
+    const counts = await countedBySource(log);
+    expect(counts.size).toBe(7);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it("resumes after its process is killed mid-run, missing and repeating nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "factory-automation-"));
+    dirs.push(dir);
+    const path = join(dir, "factory.db");
+    const log = await openEventLog({ path, events: [NoteAdded, NoteCounted] });
+    await addNotes(log, 0, 300);
+
+    const process = spawnFixture(child, [path]);
+    const exit = waitForExit(process);
+    await waitForOutput(process, "handled ");
+    process.kill("SIGKILL");
+    expect((await exit).signal).toBe("SIGKILL");
+    const handledBeforeCrash = (await log.read({ types: ["automation.handled"], limit: 1000 })).length;
+    expect(handledBeforeCrash).toBeGreaterThan(0);
+    expect(handledBeforeCrash).toBeLessThan(300);
+
+    const runner = await startAutomations({ log, automations: [countNotes], services: {} });
+    await runner.idle();
+    await runner.close();
+    const counts = await countedBySource(log);
+    expect(counts.size).toBe(300);
+    expect([...counts.values()].filter((count) => count !== 1)).toEqual([]);
+    await log.close();
+  });
+
+  it("records a throwing handler as an error and goes on with the next event", async () => {
+    const log = await memoryLog();
+    const picky = defineAutomation({
+      name: "picky",
+      description: "Fails on odd notes.",
+      on: [NoteAdded.type],
+      run: (event, { emit }) => {
+        const { n } = event.data as { n: number };
+        if (n % 2 === 1) throw new RangeError(`odd note ${n}`);
+        emit({ type: NoteCounted.type, subject: event.subject, data: { n, note: event.id } });
+      },
+    });
+    const runner = await startAutomations({ log, automations: [picky], services: {} });
+    await addNotes(log, 0, 4);
+    await runner.idle();
+    await runner.close();
+    const handled = (await log.read({ types: ["automation.handled"] })).map((event) => event.data);
+    expect(handled.map((data) => (data as { outcome: string }).outcome)).toEqual([
+      "ok",
+      "error",
+      "ok",
+      "error",
+    ]);
+    expect(handled[1]).toMatchObject({ error: { message: "odd note 1" }, emitted: 0 });
+    expect((await log.read({ types: [NoteCounted.type] })).length).toBe(2);
+  });
+
+  it("records an invalid emitted event as an error instead of appending it", async () => {
+    const log = await memoryLog();
+    const broken = defineAutomation({
+      name: "broken",
+      description: "Emits a bad payload.",
+      on: [NoteAdded.type],
+      run: (event, { emit }) => emit({ type: NoteCounted.type, subject: event.subject, data: { n: "x" } }),
+    });
+    const runner = await startAutomations({ log, automations: [broken], services: {} });
+    await addNotes(log, 0, 1);
+    await runner.idle();
+    await runner.close();
+    const [handled] = await log.read({ types: ["automation.handled"] });
+    expect(handled?.data).toMatchObject({ outcome: "error", error: { code: "E_VALIDATION" } });
+    expect(await log.read({ types: [NoteCounted.type] })).toEqual([]);
+  });
+
+  it("handles an event once when two runners of the same automation share a log", async () => {
+    const log = await memoryLog();
+    const a = await startAutomations({ log, automations: [countNotes], services: {} });
+    const b = await startAutomations({ log, automations: [countNotes], services: {} });
+    await addNotes(log, 0, 20);
+    await Promise.all([a.idle(), b.idle()]);
+    await Promise.all([a.close(), b.close()]);
+    const counts = await countedBySource(log);
+    expect(counts.size).toBe(20);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it("refuses two automations with one name and names that are not kebab-case", async () => {
+    const log = await memoryLog();
+    await expect(
+      startAutomations({ log, automations: [countNotes, countNotes], services: {} }),
+    ).rejects.toThrow(/two automations are named "count-notes"/);
+    expect(() => defineAutomation({ ...countNotes, name: "Count Notes" })).toThrow(/kebab-case/);
+  });
+});
+
+describe("inbox", () => {
+  it("collects notifications per operator and marks them read", async () => {
+    const log = await memoryLog();
+    const inbox = await Inbox.open(log);
+    const notifyOwner = defineAutomation({
+      name: "notify-owner",
+      description: "Tells ada about every note.",
+      on: [NoteAdded.type],
+      run: (event, { notify }) =>
+        notify({
+          to: "ada",
+          title: `note ${event.subject}`,
+          body: "",
+          ref: { kind: "note", id: event.subject },
+        }),
+    });
+    const runner = await startAutomations({ log, automations: [notifyOwner], services: {} });
+    await addNotes(log, 0, 3);
+    await runner.idle();
+    const items = await inbox.list("ada");
+    expect(items.map((item) => item.title)).toEqual(["note note-0", "note note-1", "note note-2"]);
+    expect(items[0]).toMatchObject({
+      from: "automation:notify-owner",
+      read: false,
+      ref: { kind: "note", id: "note-0" },
+    });
+    expect(await inbox.markRead("ada", [items[0]?.id ?? "", "not-an-id"])).toBe(1);
+    expect(await inbox.unreadCount("ada")).toBe(2);
+    expect((await inbox.list("ada", { unreadOnly: true })).map((item) => item.title)).toEqual([
+      "note note-1",
+      "note note-2",
+    ]);
+    expect(await inbox.list("grace")).toEqual([]);
+    await expect(inbox.list("ada", { limit: 0 })).rejects.toBeInstanceOf(ValidationError);
+    await runner.close();
+    await inbox.close();
+  });
+});
