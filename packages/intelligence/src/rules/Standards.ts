@@ -1,0 +1,177 @@
+import type { Finding, Rule, RulePack, TargetRef, Violation } from "./Rule.js";
+
+/** Where the targets of one kind come from (the floor plan's lines, the assembly line's work items...). */
+export interface TargetSource<Target = unknown> {
+  /** Kind of target it serves (`line`). */
+  readonly kind: string;
+  /** Every target of the kind. */
+  all(): readonly Target[] | Promise<readonly Target[]>;
+  /** The target with this id, if any. */
+  get(id: string): Target | undefined | Promise<Target | undefined>;
+  /** Id of a target. */
+  idOf(target: Target): string;
+  /** Line a target belongs to, for scorecards and scoping (a line is its own). */
+  lineOf(target: Target): string | undefined;
+}
+
+/** What to check: everything, one kind, one target, or one line's targets; optionally only some rules. */
+export interface CheckScope {
+  /** Only targets of this kind. */
+  readonly kind?: string;
+  /** Only this target (needs `kind`). */
+  readonly id?: string;
+  /** Only targets of this line. */
+  readonly line?: string;
+  /** Only these rules, by id. */
+  readonly rules?: readonly string[];
+}
+
+/**
+ * The factory's standards: rules over its targets, grouped in packs, checked
+ * on demand, by gates and by scorecards. Rules read the targets their sources
+ * give; the context is handed to every check (the factory's services).
+ */
+export class Standards<Context = unknown> {
+  readonly #rules = new Map<string, Rule<unknown, Context>>();
+  readonly #packs = new Map<string, RulePack>();
+  readonly #sources = new Map<string, TargetSource>();
+
+  constructor(private readonly context: Context) {}
+
+  /** Adds where targets of a kind come from; a later source of the same kind replaces the earlier one. */
+  addSource<Target>(source: TargetSource<Target>): this {
+    this.#sources.set(source.kind, source as TargetSource);
+    return this;
+  }
+
+  /**
+   * Adds rules and packs.
+   *
+   * @throws RangeError when a rule id is already taken by another rule.
+   */
+  add(...items: readonly (Rule<never, never> | RulePack)[]): this {
+    for (const item of items) {
+      if ("rules" in item) {
+        this.#packs.set(item.id, item);
+        this.add(...item.rules);
+        continue;
+      }
+      const existing = this.#rules.get(item.id);
+      if (existing !== undefined && existing !== item)
+        throw new RangeError(`rule id "${item.id}" is already taken`);
+      this.#rules.set(item.id, item as unknown as Rule<unknown, Context>);
+    }
+    return this;
+  }
+
+  /** Every rule, in the order added. */
+  rules(): Rule<unknown, Context>[] {
+    return [...this.#rules.values()];
+  }
+
+  /** Every pack added. */
+  packs(): RulePack[] {
+    return [...this.#packs.values()];
+  }
+
+  /** A rule by id. */
+  rule(id: string): Rule<unknown, Context> | undefined {
+    return this.#rules.get(id);
+  }
+
+  /**
+   * Checks the targets in scope against the rules in scope.
+   *
+   * @throws RangeError when `scope.rules` names an unknown rule or `scope.id` comes without `scope.kind`.
+   */
+  async check(scope: CheckScope = {}): Promise<Finding[]> {
+    if (scope.id !== undefined && scope.kind === undefined)
+      throw new RangeError("checking one target needs its kind");
+    const rules = this.#selectRules(scope.rules);
+    const findings: Finding[] = [];
+    const kinds = new Set(rules.map((rule) => rule.appliesTo));
+    for (const kind of kinds) {
+      if (scope.kind !== undefined && scope.kind !== kind) continue;
+      const source = this.#sources.get(kind);
+      if (source === undefined) continue;
+      const targets = await this.#targets(source, scope);
+      for (const target of targets) {
+        findings.push(...(await this.checkTarget(kind, target, rules)));
+      }
+    }
+    return findings;
+  }
+
+  /** Checks one given target (a work item about to enter a stage, say) against the rules of its kind. */
+  async checkTarget(
+    kind: string,
+    target: unknown,
+    rules: readonly Rule<unknown, Context>[] = this.rules(),
+  ): Promise<Finding[]> {
+    const source = this.#sources.get(kind);
+    const ref: TargetRef = { kind, id: source?.idOf(target) ?? kind };
+    const findings: Finding[] = [];
+    for (const rule of rules) {
+      if (rule.appliesTo !== kind) continue;
+      const violations = await runCheck(rule, target, this.context);
+      for (const violation of violations) findings.push(toFinding(rule, violation, ref));
+    }
+    return findings;
+  }
+
+  /** Line of a target reference, through its source. */
+  async lineOf(ref: TargetRef): Promise<string | undefined> {
+    const source = this.#sources.get(ref.kind);
+    if (source === undefined) return undefined;
+    const target = await source.get(ref.id);
+    return target === undefined ? undefined : source.lineOf(target);
+  }
+
+  async #targets(source: TargetSource, scope: CheckScope): Promise<readonly unknown[]> {
+    if (scope.id !== undefined) {
+      const target = await source.get(scope.id);
+      return target === undefined ? [] : [target];
+    }
+    const all = await source.all();
+    return scope.line === undefined ? all : all.filter((target) => source.lineOf(target) === scope.line);
+  }
+
+  #selectRules(ids: readonly string[] | undefined): Rule<unknown, Context>[] {
+    if (ids === undefined) return this.rules();
+    return ids.map((id) => {
+      const rule = this.#rules.get(id);
+      if (rule === undefined)
+        throw new RangeError(`no rule "${id}"; known rules: ${[...this.#rules.keys()].join(", ")}`);
+      return rule;
+    });
+  }
+}
+
+async function runCheck<Context>(
+  rule: Rule<unknown, Context>,
+  target: unknown,
+  context: Context,
+): Promise<readonly Violation[]> {
+  try {
+    return await rule.check(target, context);
+  } catch (error) {
+    // A broken rule is a finding about the rule, not a crash of every check.
+    return [
+      {
+        message: `rule ${rule.id} failed to run: ${error instanceof Error ? error.message : String(error)}`,
+        hint: "fix the rule's check; until then it cannot pass",
+        severity: "error",
+      },
+    ];
+  }
+}
+
+function toFinding(rule: Rule<unknown, never>, violation: Violation, target: TargetRef): Finding {
+  return {
+    rule: rule.id,
+    severity: violation.severity ?? rule.severity,
+    message: violation.message,
+    ...(violation.hint === undefined ? {} : { hint: violation.hint }),
+    target: violation.target ?? target,
+  };
+}

@@ -1,0 +1,21 @@
+export {
+  defineRule,
+  defineRulePack,
+  type Finding,
+  type Rule,
+  type RulePack,
+  type Severity,
+  type TargetRef,
+  type Violation,
+} from "./Rule.js";
+export {
+  defineScorecard,
+  type LineScore,
+  type Scorecard,
+  type ScorecardLevel,
+  ScorecardLevelChanged,
+  Scorecards,
+  type ScorecardsOptions,
+  scoreLines,
+} from "./Scorecard.js";
+export { type CheckScope, Standards, type TargetSource } from "./Standards.js";
