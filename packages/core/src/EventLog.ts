@@ -42,8 +42,12 @@ export interface AppendOptions {
 export interface OpenEventLogOptions {
   /** Path of the embedded SQLite file; defaults to `.factory/factory.db`. Ignored when `store` is given. */
   readonly path?: string;
-  /** A store to use instead of the SQLite file (`createMemoryEventStore()`, a PostgreSQL store). */
-  readonly store?: EventStore;
+  /**
+   * A store to use instead of the SQLite file (`createMemoryEventStore()`, a PostgreSQL store),
+   * or a `postgres://` URL to open the PostgreSQL store at. When neither `store` nor `path`
+   * is given, the `FACTORY_DATABASE_URL` environment variable, if set, names that URL.
+   */
+  readonly store?: EventStore | string;
   /** Event types the log accepts. */
   readonly events?: Iterable<EventDefinition>;
   /** A registry to share instead of `events`. */
@@ -243,8 +247,9 @@ export class EventLog implements AsyncDisposable {
 }
 
 /**
- * Opens an event log over the embedded SQLite file (default `.factory/factory.db`)
- * or over a given store.
+ * Opens an event log over the embedded SQLite file (default `.factory/factory.db`),
+ * over a given store, or over PostgreSQL when `store` is a `postgres://` URL (or,
+ * with neither `store` nor `path`, when `FACTORY_DATABASE_URL` is set).
  *
  * @throws SchemaVersionError when the file was written by a newer SDK.
  * @throws StoreError when the store cannot be opened.
@@ -258,7 +263,7 @@ export class EventLog implements AsyncDisposable {
 export async function openEventLog(options: OpenEventLogOptions = {}): Promise<EventLog> {
   const registry = options.registry ?? new EventRegistry();
   if (options.events !== undefined) registry.register(...options.events);
-  const store = options.store ?? (await openDefaultStore(options));
+  const store = typeof options.store === "object" ? options.store : await openDefaultStore(options);
   return new EventLog(store, registry, options.clock ?? systemClock, options.actor ?? "system");
 }
 
@@ -269,6 +274,16 @@ function requestHashOf(prepared: readonly PreparedEvent[]): string {
 }
 
 async function openDefaultStore(options: OpenEventLogOptions): Promise<EventStore> {
+  const url =
+    typeof options.store === "string"
+      ? options.store
+      : options.path === undefined
+        ? process.env.FACTORY_DATABASE_URL || undefined
+        : undefined;
+  if (url !== undefined) {
+    const { openPostgresEventStore } = await import("./postgres/PostgresEventStore.js");
+    return openPostgresEventStore({ url });
+  }
   const { openSqliteEventStore } = await import("./sqlite/SqliteEventStore.js");
   return openSqliteEventStore({
     path: options.path ?? DEFAULT_STORE_PATH,

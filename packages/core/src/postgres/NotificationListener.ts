@@ -1,0 +1,98 @@
+import type { Socket } from "node:net";
+import pg from "pg";
+
+/** Settings of a {@link NotificationListener}. */
+export interface NotificationListenerOptions {
+  /** Connection settings of the dedicated client. */
+  readonly config: pg.ClientConfig;
+  /** Channel to `LISTEN` on. */
+  readonly channel: string;
+  /** Called on every notification and after every (re)connect, when commits may have been missed. */
+  readonly wake: () => void;
+  /** First reconnect delay in ms, doubled after each failure. */
+  readonly initialDelayMs: number;
+  /** Longest reconnect delay in ms. */
+  readonly maxDelayMs: number;
+}
+
+/**
+ * One dedicated connection that `LISTEN`s for commits on a channel, and comes
+ * back by itself when the connection drops: it reconnects with exponential
+ * backoff and, once listening again, wakes its owner so that subscribers catch
+ * up by position on whatever committed while no notification could arrive.
+ *
+ * The connection does not keep the Node process alive on its own.
+ */
+export class NotificationListener {
+  readonly #options: NotificationListenerOptions;
+  #client: pg.Client | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #failures = 0;
+  #stopped = false;
+  #connected = false;
+
+  constructor(options: NotificationListenerOptions) {
+    this.#options = options;
+  }
+
+  /** Whether the listener currently has a live, listening connection. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** Starts listening; connection failures are retried in the background. */
+  start(): void {
+    this.#stopped = false;
+    void this.#connect();
+  }
+
+  /** Stops listening and closes the connection. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const client = this.#client;
+    this.#client = undefined;
+    this.#connected = false;
+    if (client !== undefined) await client.end().catch(() => undefined);
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    const client = new pg.Client(this.#options.config);
+    this.#client = client;
+    const lost = (): void => this.#lost(client);
+    client.on("error", lost);
+    client.on("end", lost);
+    client.on("notification", () => this.#options.wake());
+    try {
+      await client.connect();
+      (client.connection.stream as Partial<Socket>).unref?.();
+      await client.query(`LISTEN "${this.#options.channel}"`);
+    } catch {
+      this.#lost(client);
+      return;
+    }
+    if (this.#stopped || this.#client !== client) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.#failures = 0;
+    this.#connected = true;
+    // Commits made before LISTEN took effect sent no notification to us: catch up now.
+    this.#options.wake();
+  }
+
+  #lost(client: pg.Client): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    this.#connected = false;
+    client.removeAllListeners("notification");
+    client.end().catch(() => undefined);
+    if (this.#stopped) return;
+    const delay = Math.min(this.#options.maxDelayMs, this.#options.initialDelayMs * 2 ** this.#failures);
+    this.#failures++;
+    this.#timer = setTimeout(() => void this.#connect(), delay * (0.75 + Math.random() * 0.5));
+    this.#timer.unref();
+  }
+}

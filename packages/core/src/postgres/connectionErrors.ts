@@ -1,0 +1,56 @@
+import { StoreError } from "../errors.js";
+
+/** SQLSTATE classes and codes after which the same statement may succeed on a new connection. */
+const RETRYABLE_SQLSTATES = new Set([
+  "57P01", // admin_shutdown: pg_terminate_backend or a server shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now: the server is starting up
+  "40001", // serialization_failure
+  "40P01", // deadlock_detected
+  "53300", // too_many_connections
+]);
+
+/** Socket errors of node that mean the server could not be reached or the connection broke. */
+const SOCKET_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+/** Messages `pg` uses for a connection that ended or never came up. */
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|terminating connection/i;
+
+/** Tells whether an error means the connection was lost or refused, so the work may be retried. */
+export function isConnectionError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") {
+    if (code.startsWith("08") || RETRYABLE_SQLSTATES.has(code) || SOCKET_CODES.has(code)) return true;
+  }
+  if (error instanceof AggregateError) return error.errors.some(isConnectionError);
+  return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
+}
+
+/** Wraps a driver error in a {@link StoreError} that names the server and what was being done. */
+export function storeErrorFrom(error: unknown, target: string, doing: string): StoreError {
+  const detail = describeError(error);
+  const message = isConnectionError(error)
+    ? `cannot reach PostgreSQL at ${target} while ${doing}: ${detail}; is the server running and reachable?`
+    : `PostgreSQL at ${target} failed while ${doing}: ${detail}`;
+  return new StoreError({ message, cause: error });
+}
+
+/** The message of an error, or of every error inside an `AggregateError`. */
+export function describeError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return error.errors.map(describeError).join("; ");
+  }
+  if (error instanceof Error) return error.message === "" ? error.name : error.message;
+  return String(error);
+}

@@ -1,0 +1,15 @@
+/**
+ * The PostgreSQL event store (driver: `pg`), for a factory shared by a team:
+ * many processes on many machines appending to one log and seeing each other's
+ * writes live. Kept behind this subpath so the main entry of
+ * `@software-factory/core` loads no driver.
+ *
+ * @module
+ */
+export type {
+  PostgresEventStoreOptions,
+  PostgresPoolOptions,
+  PostgresRetryOptions,
+  PostgresSslOptions,
+} from "./options.js";
+export { openPostgresEventStore, POSTGRES_SCHEMA_VERSION } from "./PostgresEventStore.js";

@@ -1,0 +1,180 @@
+import { z } from "zod";
+import { validationErrorFromZod } from "../errors.js";
+
+/** TLS settings of the connection: `true` for TLS with the system's trusted CAs, or node's TLS options. */
+export type PostgresSslOptions =
+  | boolean
+  | {
+      /** Refuse a server whose certificate does not verify (default true). */
+      readonly rejectUnauthorized?: boolean | undefined;
+      /** PEM of the CA(s) that signed the server certificate. */
+      readonly ca?: string | undefined;
+      /** PEM of the client certificate, for certificate authentication. */
+      readonly cert?: string | undefined;
+      /** PEM of the client key, for certificate authentication. */
+      readonly key?: string | undefined;
+      /** Name to check the server certificate against, when it differs from the host. */
+      readonly servername?: string | undefined;
+    };
+
+/** Connection pool settings; the defaults suit one MCP server or CLI process. */
+export interface PostgresPoolOptions {
+  /** Most connections this process opens for reads and appends (default 10). */
+  readonly max?: number;
+  /** Closes a connection idle this long, in ms (default 30,000). */
+  readonly idleTimeoutMs?: number;
+  /** Gives up connecting after this long, in ms (default 5,000). */
+  readonly connectionTimeoutMs?: number;
+}
+
+/** How appends and reads retry after a lost connection. */
+export interface PostgresRetryOptions {
+  /** Attempts in all, the first included (default 6). */
+  readonly attempts?: number;
+  /** Delay before the first retry, in ms, doubled on each next one (default 100). */
+  readonly initialDelayMs?: number;
+  /** Longest delay between two attempts, in ms (default 2,000). */
+  readonly maxDelayMs?: number;
+}
+
+/** Options of `openPostgresEventStore`. Give `url` or `connectionString` (the same thing, two names). */
+export interface PostgresEventStoreOptions {
+  /** `postgres://user:password@host:port/database?sslmode=...`. */
+  readonly url?: string;
+  /** Same as `url`, under the name the `pg` driver uses. */
+  readonly connectionString?: string;
+  /**
+   * PostgreSQL schema holding the factory's tables, created when missing; lets
+   * several factories share one database. Defaults to the connection's
+   * `search_path` (normally `public`).
+   */
+  readonly schema?: string;
+  /** TLS; overrides `sslmode` in the URL when given. */
+  readonly ssl?: PostgresSslOptions;
+  /** Connection pool settings. */
+  readonly pool?: PostgresPoolOptions;
+  /** Retries after a lost connection. */
+  readonly retry?: PostgresRetryOptions;
+  /** `application_name` the connections report in `pg_stat_activity` (default `software-factory`). */
+  readonly applicationName?: string;
+  /**
+   * How often watchers re-check the head even without a notification, in ms
+   * (default 30,000; 0 turns it off). A safety net only: notifications and the
+   * catch-up after each reconnect already cover every commit.
+   */
+  readonly catchUpIntervalMs?: number;
+}
+
+const SslSchema = z.union([
+  z.boolean(),
+  z
+    .object({
+      rejectUnauthorized: z.boolean().optional(),
+      ca: z.string().optional(),
+      cert: z.string().optional(),
+      key: z.string().optional(),
+      servername: z.string().optional(),
+    })
+    .strict(),
+]);
+
+const UrlSchema = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
+  .refine((value) => URL.canParse(value), "is not a valid URL");
+
+const OptionsSchema = z
+  .object({
+    url: UrlSchema.optional(),
+    connectionString: UrlSchema.optional(),
+    schema: z
+      .string()
+      .regex(
+        /^[a-z_][a-z0-9_]{0,62}$/,
+        "schema must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
+      )
+      .optional(),
+    ssl: SslSchema.optional(),
+    pool: z
+      .object({
+        max: z.number().int().min(1).max(10_000).optional(),
+        idleTimeoutMs: z.number().int().min(0).optional(),
+        connectionTimeoutMs: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
+    retry: z
+      .object({
+        attempts: z.number().int().min(1).max(100).optional(),
+        initialDelayMs: z.number().int().min(0).optional(),
+        maxDelayMs: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
+    applicationName: z.string().max(63).optional(),
+    catchUpIntervalMs: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((value) => value.url !== undefined || value.connectionString !== undefined, {
+    message: "give url (or connectionString), as in postgres://user@host:5432/database",
+    path: ["url"],
+  })
+  .refine((value) => value.url === undefined || value.connectionString === undefined, {
+    message: "give url or connectionString, not both",
+    path: ["connectionString"],
+  });
+
+/** Validated options with every default filled in. */
+export interface ResolvedPostgresOptions {
+  readonly url: string;
+  readonly schema: string | undefined;
+  readonly ssl: PostgresSslOptions | undefined;
+  readonly poolMax: number;
+  readonly idleTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+  readonly retryAttempts: number;
+  readonly retryInitialDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly applicationName: string;
+  readonly catchUpIntervalMs: number;
+  /** `host:port/database`, for messages; never the password. */
+  readonly target: string;
+}
+
+/**
+ * Validates the options of the PostgreSQL store and fills in defaults.
+ *
+ * @throws ValidationError naming each bad field.
+ */
+export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions {
+  const parsed = OptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw validationErrorFromZod(parsed.error.issues, { subject: "PostgreSQL event store options" });
+  }
+  const options = parsed.data;
+  const url = options.url ?? options.connectionString ?? "";
+  return {
+    url,
+    schema: options.schema,
+    ssl: options.ssl,
+    poolMax: options.pool?.max ?? 10,
+    idleTimeoutMs: options.pool?.idleTimeoutMs ?? 30_000,
+    connectionTimeoutMs: options.pool?.connectionTimeoutMs ?? 5_000,
+    retryAttempts: options.retry?.attempts ?? 6,
+    retryInitialDelayMs: options.retry?.initialDelayMs ?? 100,
+    retryMaxDelayMs: options.retry?.maxDelayMs ?? 2_000,
+    applicationName: options.applicationName ?? "software-factory",
+    catchUpIntervalMs: options.catchUpIntervalMs ?? 30_000,
+    target: describeTarget(url),
+  };
+}
+
+/** `host:port/database` of a connection URL, for messages; never the user or password. */
+export function describeTarget(url: string): string {
+  const parsed = new URL(url);
+  const socketHost = parsed.searchParams.get("host");
+  const host = parsed.hostname === "" ? (socketHost ?? "localhost") : parsed.hostname;
+  const port = parsed.port === "" ? (parsed.searchParams.get("port") ?? "5432") : parsed.port;
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  return `${host}:${port}${database === "" ? "" : `/${database}`}`;
+}
