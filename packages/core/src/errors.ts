@@ -100,6 +100,84 @@ export class NotFoundError extends Data.TaggedError("NotFoundError")<{
   readonly code = "E_NOT_FOUND";
 }
 
+/** A work item was asked to make a move its state or stage does not allow. */
+export class IllegalTransitionError extends Data.TaggedError("IllegalTransitionError")<{
+  readonly message: string;
+  /** The work item's id. */
+  readonly item: string;
+  /** The stage it is in. */
+  readonly stage: string;
+  /** Its state (`active`, `blocked`, `done`, `dropped`). */
+  readonly state: string;
+  /** The attempted move (`advance`, `sendBack`, `block`, `unblock`, `drop`, `complete`). */
+  readonly move: string;
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_ILLEGAL_TRANSITION";
+}
+
+/** A work item may not leave its stage without evidence (a change set, passing test evidence). */
+export class EvidenceMissingError extends Data.TaggedError("EvidenceMissingError")<{
+  readonly message: string;
+  /** The work item's id. */
+  readonly item: string;
+  /** The stage it tried to leave. */
+  readonly stage: string;
+  /** The attempted move. */
+  readonly move: string;
+  /** Artifact kinds still missing (or failing, for test evidence). */
+  readonly missing: readonly string[];
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_EVIDENCE_MISSING";
+}
+
+/** One finding of a failed gate. */
+export interface GateFailure {
+  /** The gate that refused. */
+  readonly gate: string;
+  /** What is wrong. */
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint?: string;
+}
+
+/** Gates refused a work item's entry into a stage; the findings say why. */
+export class GateFailedError extends Data.TaggedError("GateFailedError")<{
+  readonly message: string;
+  /** The work item's id. */
+  readonly item: string;
+  /** The stage it is in. */
+  readonly stage: string;
+  /** The stage it tried to enter. */
+  readonly target: string;
+  /** Every finding of every failing gate. */
+  readonly findings: readonly GateFailure[];
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_GATE_FAILED";
+}
+
+/** Entering a stage would take a line past its WIP limit, and no override was given. */
+export class WipLimitError extends Data.TaggedError("WipLimitError")<{
+  readonly message: string;
+  /** The work item's id. */
+  readonly item: string;
+  /** The stage it is in (or would start in). */
+  readonly stage: string;
+  /** The stage it tried to enter. */
+  readonly target: string;
+  /** The line at its limit. */
+  readonly line: string;
+  /** The line's WIP limit. */
+  readonly limit: number;
+  /** Items of the line in progress now. */
+  readonly inProgress: number;
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_WIP_LIMIT";
+}
+
 /** Every error the core kernel raises. */
 export type FactoryError =
   | ValidationError
@@ -109,7 +187,11 @@ export type FactoryError =
   | SchemaVersionError
   | StoreError
   | ClosedError
-  | NotFoundError;
+  | NotFoundError
+  | IllegalTransitionError
+  | EvidenceMissingError
+  | GateFailedError
+  | WipLimitError;
 
 /** Options that say where validated input came from, for error messages. */
 export interface ValidationSource {

@@ -7,6 +7,101 @@
  * @packageDocumentation
  */
 
+export {
+  type Artifact,
+  ArtifactIdSchema,
+  ArtifactKindSchema,
+  ChangeSetFieldsSchema,
+  EVIDENCE_SCHEMAS,
+  fingerprintArtifact,
+  KNOWN_ARTIFACT_KINDS,
+  normaliseText,
+  TestEvidenceFieldsSchema,
+} from "./assembly/Artifact.js";
+export {
+  AssemblyLine,
+  type OpenAssemblyLineOptions,
+  openAssemblyLine,
+  type RecordedArtifact,
+  type Trace,
+  type WorkItemFilter,
+} from "./assembly/AssemblyLine.js";
+export {
+  ArtifactRecorded,
+  ASSEMBLY_EVENT_TYPES,
+  assemblyEvents,
+  SignalCaptured,
+  SignalResolved,
+  SignalRouted,
+  TraceLinked,
+  TraceReviewed,
+  WorkAdvanced,
+  WorkAssigned,
+  WorkBlocked,
+  WorkCompleted,
+  WorkCreated,
+  WorkDropped,
+  WorkGateFailed,
+  WorkSentBack,
+  WorkUnblocked,
+  WorkWipOverridden,
+} from "./assembly/assemblyEvents.js";
+export type { Gate, GateContext, GateFinding, GateResult } from "./assembly/Gate.js";
+export {
+  type AssignInput,
+  AssignInputSchema,
+  type CaptureSignalInput,
+  CaptureSignalInputSchema,
+  type CreateWorkItemInput,
+  CreateWorkItemInputSchema,
+  type LinkInput,
+  LinkInputSchema,
+  type MoveOptions,
+  MoveOptionsSchema,
+  type ReasonInput,
+  ReasonInputSchema,
+  type RecordArtifactInput,
+  RecordArtifactInputSchema,
+  type ReviewInput,
+  ReviewInputSchema,
+  type SendBackInput,
+  SendBackInputSchema,
+} from "./assembly/inputs.js";
+export type { WalkDirection } from "./assembly/internal/AssemblyState.js";
+export type { LineDirectory } from "./assembly/LineDirectory.js";
+export {
+  DEFAULT_PIPELINE,
+  DEFAULT_STAGES,
+  type PipelineConfig,
+  PipelineConfigSchema,
+  type PipelineInput,
+  type Propagation,
+  PropagationSchema,
+  parsePipeline,
+  type Stage,
+  StageNameSchema,
+  StageSchema,
+  safeParsePipeline,
+} from "./assembly/Pipeline.js";
+export { type Severity, SeveritySchema, type Signal } from "./assembly/Signal.js";
+export {
+  KNOWN_LINK_TYPES,
+  LinkTypeSchema,
+  type ReviewVerdict,
+  ReviewVerdictSchema,
+  type SuspectCause,
+  type TraceLink,
+} from "./assembly/TraceLink.js";
+export {
+  LineIdSchema,
+  type ReworkCause,
+  ReworkCauseSchema,
+  type WorkItem,
+  type WorkItemKind,
+  WorkItemKindSchema,
+  type WorkItemState,
+  WorkItemStateSchema,
+} from "./assembly/WorkItem.js";
 export { type Clock, ClockService, type ManualClock, manualClock, systemClock } from "./Clock.js";
 export { canonicalJson, hashJson } from "./canonicalJson.js";
 export {
@@ -37,9 +132,13 @@ export {
 export {
   ClosedError,
   ConcurrencyConflictError,
+  EvidenceMissingError,
   type FactoryError,
   formatIssues,
+  GateFailedError,
+  type GateFailure,
   IdempotencyConflictError,
+  IllegalTransitionError,
   NotFoundError,
   SchemaVersionError,
   StoreError,
@@ -48,6 +147,7 @@ export {
   type ValidationIssue,
   type ValidationSource,
   validationErrorFromZod,
+  WipLimitError,
 } from "./errors.js";
 export { idTimestamp, isId, newId } from "./ids.js";
 export { createMemoryEventStore } from "./MemoryEventStore.js";

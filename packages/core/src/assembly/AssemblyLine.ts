@@ -1,0 +1,935 @@
+import { canonicalJson } from "../canonicalJson.js";
+import type { EventLog, NewEvent } from "../EventLog.js";
+import {
+  ConcurrencyConflictError,
+  EvidenceMissingError,
+  GateFailedError,
+  type GateFailure,
+  IllegalTransitionError,
+  NotFoundError,
+  ValidationError,
+  WipLimitError,
+} from "../errors.js";
+import { newId } from "../ids.js";
+import { type Projection, startProjection } from "../Projection.js";
+import {
+  type Artifact,
+  EVIDENCE_SCHEMAS,
+  fingerprintArtifact,
+  TestEvidenceFieldsSchema,
+} from "./Artifact.js";
+import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
+import type { Gate, GateContext } from "./Gate.js";
+import {
+  type AssignInput,
+  AssignInputSchema,
+  type CaptureSignalInput,
+  CaptureSignalInputSchema,
+  type CreateWorkItemInput,
+  CreateWorkItemInputSchema,
+  type LinkInput,
+  LinkInputSchema,
+  type MoveOptions,
+  MoveOptionsSchema,
+  parseInput,
+  type ReasonInput,
+  ReasonInputSchema,
+  type RecordArtifactInput,
+  RecordArtifactInputSchema,
+  type ReviewInput,
+  ReviewInputSchema,
+  type SendBackInput,
+  SendBackInputSchema,
+} from "./inputs.js";
+import { AssemblyState, type WalkDirection } from "./internal/AssemblyState.js";
+import type { LineDirectory } from "./LineDirectory.js";
+import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
+import type { Signal } from "./Signal.js";
+import type { TraceLink } from "./TraceLink.js";
+import type { WorkItem, WorkItemState } from "./WorkItem.js";
+
+/** Options of {@link openAssemblyLine}. */
+export interface OpenAssemblyLineOptions {
+  /** The factory's event log; the assembly events are registered on it. */
+  readonly log: EventLog;
+  /** Pipeline configuration; {@link DEFAULT_PIPELINE} when omitted. Validated. */
+  readonly pipeline?: PipelineInput;
+  /** Owners and WIP limits of lines (the floor plan satisfies this). */
+  readonly lines?: LineDirectory;
+  /** Gates run before an item enters a stage. */
+  readonly gates?: readonly Gate[];
+  /** Actor of this line's writes when a call names none; the log's actor otherwise. */
+  readonly actor?: string;
+  /** How many times a move is retried when other writes land between its decision and its append (default 50). */
+  readonly maxRetries?: number;
+}
+
+/** Filter of {@link AssemblyLine.list}. */
+export interface WorkItemFilter {
+  readonly line?: string;
+  readonly state?: WorkItemState;
+  readonly stage?: string;
+  readonly owner?: string;
+}
+
+/** Result of {@link AssemblyLine.recordArtifact}. */
+export interface RecordedArtifact {
+  /** The artifact's latest version. */
+  readonly artifact: Artifact;
+  /** Whether a new version was written (false when the content was identical). */
+  readonly changed: boolean;
+  /** Links this version made suspect: the impact set of the change. */
+  readonly suspected: readonly TraceLink[];
+}
+
+/** A work item's chain, from the signals it came from to operational feedback. */
+export interface Trace {
+  /** The item. */
+  readonly item: WorkItem;
+  /** Signals it came from. */
+  readonly signals: readonly Signal[];
+  /** Every artifact reached: the item's own and those linked up- or downstream, in pipeline stage order. */
+  readonly artifacts: readonly Artifact[];
+  /** Every link crossed. */
+  readonly links: readonly TraceLink[];
+  /** Ids reached walking upstream (sources: requirements, standards, signals). */
+  readonly upstream: readonly string[];
+  /** Ids reached walking downstream (consequences: code, tests, releases, feedback). */
+  readonly downstream: readonly string[];
+}
+
+type Move = "advance" | "sendBack" | "block" | "unblock" | "drop" | "complete" | "assign";
+
+/**
+ * Work items moving through the pipeline's stages, their artifacts and trace
+ * links, folded from the event log and kept current as events land from this
+ * process or others. Moves are checked (state, evidence, WIP limit, gates)
+ * against the latest state and appended with the log's optimistic concurrency:
+ * of two writers moving the same item from the same version, exactly one wins.
+ *
+ * Reads are synchronous over the folded state; call {@link AssemblyLine.refresh}
+ * to include events other processes wrote a moment ago.
+ *
+ * Create it with {@link openAssemblyLine}.
+ */
+export class AssemblyLine implements AsyncDisposable {
+  readonly #log: EventLog;
+  readonly #state: AssemblyState;
+  readonly #projection: Projection;
+  readonly #lines: LineDirectory | undefined;
+  readonly #gates: Gate[];
+  readonly #actor: string | undefined;
+  readonly #maxRetries: number;
+
+  /** The validated pipeline configuration. */
+  readonly pipeline: PipelineConfig;
+
+  /** @internal Use {@link openAssemblyLine}. */
+  constructor(
+    log: EventLog,
+    pipeline: PipelineConfig,
+    state: AssemblyState,
+    projection: Projection,
+    options: OpenAssemblyLineOptions,
+  ) {
+    this.#log = log;
+    this.pipeline = pipeline;
+    this.#state = state;
+    this.#projection = projection;
+    this.#lines = options.lines;
+    this.#gates = [...(options.gates ?? [])];
+    this.#actor = options.actor;
+    this.#maxRetries = options.maxRetries ?? 50;
+  }
+
+  /** Log position the state reflects. */
+  get position(): number {
+    return this.#projection.position;
+  }
+
+  /** Folds every event up to the log's head, including other processes' writes. */
+  async refresh(): Promise<void> {
+    await this.#projection.catchUp();
+  }
+
+  /**
+   * Registers a gate, run before items enter its stages.
+   *
+   * @returns a function that unregisters it.
+   */
+  registerGate(gate: Gate): () => void {
+    this.#gates.push(gate);
+    return () => {
+      const index = this.#gates.indexOf(gate);
+      if (index !== -1) this.#gates.splice(index, 1);
+    };
+  }
+
+  // ---- work items ---------------------------------------------------------
+
+  /**
+   * Creates a work item in the first stage of its flow, owned by the line's owner unless `owner` is given.
+   *
+   * @throws ValidationError when the input is invalid, the flow unknown or a signal does not exist.
+   * @throws WipLimitError when the flow starts in a WIP stage and the line is full (pass `overrideWip`).
+   * @example
+   * ```ts
+   * const item = await line.createWorkItem({ line: "checkout", title: "Pay by link", kind: "feature", flow: "tiny" });
+   * ```
+   */
+  async createWorkItem(input: CreateWorkItemInput, options: MoveOptions = {}): Promise<WorkItem> {
+    const data = parseInput(CreateWorkItemInputSchema, input, "work item");
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    const flow = data.flow ?? this.pipeline.defaultFlow;
+    const stages = this.pipeline.flows[flow];
+    if (stages === undefined) {
+      throw invalid(
+        "work item",
+        "flow",
+        `unknown flow "${flow}"; flows: ${Object.keys(this.pipeline.flows).join(", ")}`,
+      );
+    }
+    const id = newId("wi");
+    return this.#write(id, "create", opts, async () => {
+      for (const [index, signal] of data.signals.entries()) {
+        if (!this.#state.signals.has(signal)) {
+          throw invalid("work item", `signals[${index}]`, `unknown signal "${signal}"`);
+        }
+      }
+      const first = stages[0] as string;
+      const owner = data.owner ?? this.#lines?.ownerOf(data.line);
+      const events: NewEvent[] = [];
+      events.push(...this.#wipCheck({ id, line: data.line, stage: "(new)" }, "(new)", first, opts));
+      events.push({
+        type: "work.created",
+        subject: id,
+        data: {
+          line: data.line,
+          title: data.title,
+          kind: data.kind,
+          flow,
+          stages,
+          ...(owner === undefined ? {} : { owner }),
+          contributors: data.contributors,
+          signals: data.signals,
+        },
+      });
+      // work.wip.overridden is about the item, so it follows the creation.
+      events.sort((a, b) => (a.type === "work.created" ? -1 : b.type === "work.created" ? 1 : 0));
+      return events;
+    });
+  }
+
+  /**
+   * Moves an item to the next stage of its flow, after checking its state, the
+   * evidence needed to leave its stage, the line's WIP limit and the gates of the next stage.
+   *
+   * @throws NotFoundError when there is no such item.
+   * @throws IllegalTransitionError when it is not active or already at its flow's last stage.
+   * @throws EvidenceMissingError when its stage needs a change set or passing test evidence it lacks.
+   * @throws WipLimitError when entering a WIP stage would pass the line's limit (pass `overrideWip`).
+   * @throws GateFailedError with every finding when a gate refuses; the failure is recorded.
+   * @throws ConcurrencyConflictError when another writer moved the item first.
+   */
+  async advance(id: string, options: MoveOptions = {}): Promise<WorkItem> {
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    return this.#write(id, "advance", opts, async (item) => {
+      this.#expectState(item, "advance", ["active"]);
+      const index = item.stages.indexOf(item.stage);
+      const to = item.stages[index + 1];
+      if (to === undefined) {
+        throw illegal(item, "advance", `it is at the last stage of flow "${item.flow}"; complete it instead`);
+      }
+      this.#evidenceCheck(item, "advance");
+      const events = [...this.#wipCheck(item, item.stage, to, opts)];
+      await this.#runGates(item, to, opts.actor);
+      events.push({ type: "work.advanced", subject: item.id, data: { from: item.stage, to } });
+      if (to === this.pipeline.deliveryStage && item.deliveredAt === undefined)
+        events.push(...this.#resolveSignals(item));
+      return events;
+    });
+  }
+
+  /**
+   * Sends an item back to an earlier stage of its flow for rework, with a reason and a cause.
+   *
+   * @throws ValidationError when the reason is missing or the target stage is not earlier in its flow.
+   * @throws IllegalTransitionError when it is not active or at its flow's first stage.
+   * @throws WipLimitError when going back into the WIP stages would pass the line's limit.
+   */
+  async sendBack(id: string, input: SendBackInput, options: MoveOptions = {}): Promise<WorkItem> {
+    const data = parseInput(SendBackInputSchema, input, "send back");
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    return this.#write(id, "sendBack", opts, async (item) => {
+      this.#expectState(item, "sendBack", ["active"]);
+      const index = item.stages.indexOf(item.stage);
+      if (index <= 0) throw illegal(item, "sendBack", "it is at the first stage of its flow");
+      const to = data.to ?? (item.stages[index - 1] as string);
+      const target = item.stages.indexOf(to);
+      if (target === -1 || target >= index) {
+        throw invalid(
+          "send back",
+          "to",
+          `stage "${to}" is not before "${item.stage}" in flow "${item.flow}" (${item.stages.join(", ")})`,
+        );
+      }
+      const events = [...this.#wipCheck(item, item.stage, to, opts)];
+      events.push({
+        type: "work.sent.back",
+        subject: item.id,
+        data: { from: item.stage, to, reason: data.reason, cause: data.cause },
+      });
+      return events;
+    });
+  }
+
+  /**
+   * Blocks an active item, with a reason.
+   *
+   * @throws IllegalTransitionError when it is not active.
+   */
+  async block(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
+    const data = parseInput(ReasonInputSchema, input, "block");
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    return this.#write(id, "block", opts, async (item) => {
+      this.#expectState(item, "block", ["active"]);
+      return [{ type: "work.blocked", subject: item.id, data: { stage: item.stage, reason: data.reason } }];
+    });
+  }
+
+  /**
+   * Lets a blocked item move again.
+   *
+   * @throws IllegalTransitionError when it is not blocked.
+   */
+  async unblock(
+    id: string,
+    input: { readonly reason?: string } = {},
+    options: MoveOptions = {},
+  ): Promise<WorkItem> {
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    return this.#write(id, "unblock", opts, async (item) => {
+      this.#expectState(item, "unblock", ["blocked"]);
+      const reason = input.reason?.trim();
+      return [
+        {
+          type: "work.unblocked",
+          subject: item.id,
+          data: { stage: item.stage, ...(reason ? { reason } : {}) },
+        },
+      ];
+    });
+  }
+
+  /**
+   * Abandons an active or blocked item, with a reason.
+   *
+   * @throws IllegalTransitionError when it is done or dropped already.
+   */
+  async drop(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
+    const data = parseInput(ReasonInputSchema, input, "drop");
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    return this.#write(id, "drop", opts, async (item) => {
+      this.#expectState(item, "drop", ["active", "blocked"]);
+      return [{ type: "work.dropped", subject: item.id, data: { stage: item.stage, reason: data.reason } }];
+    });
+  }
+
+  /**
+   * Completes an item at the last stage of its flow, once the evidence that stage needs is there.
+   *
+   * @throws IllegalTransitionError when it is not active or not at its flow's last stage.
+   * @throws EvidenceMissingError when the last stage needs evidence the item lacks.
+   */
+  async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    return this.#write(id, "complete", opts, async (item) => {
+      this.#expectState(item, "complete", ["active"]);
+      const last = item.stages[item.stages.length - 1];
+      if (item.stage !== last) {
+        throw illegal(item, "complete", `it is not at the last stage of flow "${item.flow}" (${last})`);
+      }
+      this.#evidenceCheck(item, "complete");
+      const events: NewEvent[] = [{ type: "work.completed", subject: item.id, data: { stage: item.stage } }];
+      if (item.deliveredAt === undefined) events.push(...this.#resolveSignals(item));
+      return events;
+    });
+  }
+
+  /**
+   * Changes an item's owner or adds contributors.
+   *
+   * @throws IllegalTransitionError when it is done or dropped.
+   */
+  async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
+    const data = parseInput(AssignInputSchema, input, "assign");
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    return this.#write(id, "assign", opts, async (item) => {
+      this.#expectState(item, "assign", ["active", "blocked"]);
+      return [{ type: "work.assigned", subject: item.id, data }];
+    });
+  }
+
+  /** A work item, if it exists. */
+  get(id: string): WorkItem | undefined {
+    const item = this.#state.items.get(id);
+    return item === undefined ? undefined : snapshot(item);
+  }
+
+  /** Work items matching a filter, oldest first. */
+  list(filter: WorkItemFilter = {}): WorkItem[] {
+    const out: WorkItem[] = [];
+    for (const item of this.#state.items.values()) {
+      if (filter.line !== undefined && item.line !== filter.line) continue;
+      if (filter.state !== undefined && item.state !== filter.state) continue;
+      if (filter.stage !== undefined && item.stage !== filter.stage) continue;
+      if (filter.owner !== undefined && item.owner !== filter.owner) continue;
+      out.push(snapshot(item));
+    }
+    return out;
+  }
+
+  /** Items of a line counting toward its WIP limit now. */
+  wipOf(line: string): number {
+    return this.#state.wipOf(line);
+  }
+
+  /** A line's WIP limit: the line directory's, else the pipeline's for the line, else its default. */
+  wipLimitOf(line: string): number | undefined {
+    return this.#lines?.wipLimitOf(line) ?? this.pipeline.wipLimits[line] ?? this.pipeline.defaultWipLimit;
+  }
+
+  // ---- artifacts and trace links ------------------------------------------
+
+  /**
+   * Records an artifact, or a new version of one when `id` exists and its
+   * content differs. A new fingerprint makes every link downstream of it
+   * suspect (transitively, under the pipeline's per-link-type policy);
+   * formatting-only changes make a new version with the same fingerprint.
+   * Change sets and test evidence have their fields checked.
+   *
+   * @throws ValidationError when the input or an evidence field is invalid, or the work item does not exist.
+   * @example
+   * ```ts
+   * const { suspected } = await line.recordArtifact({ id: "REQ-4", kind: "requirement", title: "Login", fields: { body } });
+   * ```
+   */
+  async recordArtifact(input: RecordArtifactInput): Promise<RecordedArtifact> {
+    const data = parseInput(RecordArtifactInputSchema, input, "artifact");
+    const evidence = EVIDENCE_SCHEMAS[data.kind];
+    if (evidence !== undefined) parseInput(evidence, data.fields, `artifact fields of kind ${data.kind}`);
+    const id = data.id ?? newId("art");
+    let changed = false;
+    await this.#retrying(async (head) => {
+      changed = false;
+      const previous = this.#state.artifacts.get(id);
+      const item = data.workItem === undefined ? undefined : this.#state.items.get(data.workItem);
+      if (data.workItem !== undefined && item === undefined) {
+        throw invalid("artifact", "workItem", `unknown work item "${data.workItem}"`);
+      }
+      if (previous !== undefined && previous.kind !== data.kind) {
+        throw invalid("artifact", "kind", `artifact "${id}" is a ${previous.kind}, not a ${data.kind}`);
+      }
+      const workItem = data.workItem ?? previous?.workItem;
+      const line = data.line ?? previous?.line ?? item?.line;
+      const stage = data.stage ?? previous?.stage ?? item?.stage;
+      if (previous !== undefined && sameContent(previous, data.title, data.fields, workItem, line, stage))
+        return;
+      changed = true;
+      const fingerprint = fingerprintArtifact(data.title, data.fields, data.fingerprintFields);
+      const event: NewEvent = {
+        type: "artifact.recorded",
+        subject: id,
+        data: {
+          kind: data.kind,
+          title: data.title,
+          fields: data.fields,
+          version: (previous?.version ?? 0) + 1,
+          fingerprint,
+          ...(workItem === undefined ? {} : { workItem }),
+          ...(line === undefined ? {} : { line }),
+          ...(stage === undefined ? {} : { stage }),
+        },
+      };
+      await this.#log.append(event, { expectedHead: head, ...this.#actorOf(data.actor) });
+    });
+    const artifact = this.#state.artifacts.get(id) as Artifact;
+    return { artifact, changed, suspected: changed ? this.#state.impactOf(id) : [] };
+  }
+
+  /** An artifact's latest version, if it exists. */
+  artifact(id: string): Artifact | undefined {
+    return this.#state.artifacts.get(id);
+  }
+
+  /** Latest versions of a work item's artifacts, in recording order. */
+  artifactsOf(itemId: string): Artifact[] {
+    return this.#state.artifactsOf(itemId);
+  }
+
+  /**
+   * Links `from` (downstream) to `to` (upstream), recording the upstream fingerprint it is verified against.
+   * Ends may be artifacts, work items or signals.
+   *
+   * @throws ValidationError when the input is invalid or an end does not exist.
+   * @example
+   * ```ts
+   * await line.link({ from: design.id, to: "REQ-4", type: "derivesFrom" });
+   * ```
+   */
+  async link(input: LinkInput): Promise<TraceLink> {
+    const data = parseInput(LinkInputSchema, input, "trace link");
+    const id = newId("link");
+    await this.#retrying(async (head) => {
+      for (const end of ["from", "to"] as const) {
+        if (!this.#state.exists(data[end])) {
+          throw invalid("trace link", end, `"${data[end]}" is no artifact, work item or signal`);
+        }
+      }
+      const fingerprint = this.#state.fingerprintOf(data.to);
+      await this.#log.append(
+        {
+          type: "trace.linked",
+          subject: id,
+          data: {
+            from: data.from,
+            to: data.to,
+            type: data.type,
+            ...(fingerprint === undefined ? {} : { fingerprint }),
+          },
+        },
+        { expectedHead: head, ...this.#actorOf(data.actor) },
+      );
+    });
+    return this.#state.link(id) as TraceLink;
+  }
+
+  /**
+   * Reviews a link: records who, the fingerprint it was verified against and
+   * the upstream's current one, and the verdict (`keep`, `adapted`, `obsolete`).
+   * The link is no longer suspect; an obsolete link no longer carries suspicion.
+   *
+   * @throws NotFoundError when there is no such link.
+   */
+  async reviewLink(linkId: string, input: ReviewInput): Promise<TraceLink> {
+    const data = parseInput(ReviewInputSchema, input, "link review");
+    await this.#retrying(async (head) => {
+      const link = this.#state.links.get(linkId);
+      if (link === undefined)
+        throw new NotFoundError({ message: `no trace link "${linkId}"`, entity: "link", id: linkId });
+      const current = this.#state.fingerprintOf(link.to);
+      await this.#log.append(
+        {
+          type: "trace.reviewed",
+          subject: linkId,
+          data: {
+            verdict: data.verdict,
+            ...(link.verifiedFingerprint === undefined ? {} : { from: link.verifiedFingerprint }),
+            ...(current === undefined ? {} : { to: current }),
+            ...(data.note === undefined ? {} : { note: data.note }),
+          },
+        },
+        { expectedHead: head, ...this.#actorOf(data.actor) },
+      );
+    });
+    return this.#state.link(linkId) as TraceLink;
+  }
+
+  /** A link, if it exists. */
+  traceLink(id: string): TraceLink | undefined {
+    return this.#state.link(id);
+  }
+
+  /** Links with this artifact, item or signal at either end. */
+  linksOf(ref: string): TraceLink[] {
+    return this.#state.linksOf(ref);
+  }
+
+  /**
+   * Suspect links: factory-wide, of one work item (its own links and its
+   * artifacts'), or of one line (its items' and artifacts').
+   */
+  suspectLinks(scope: { readonly item?: string; readonly line?: string } = {}): TraceLink[] {
+    if (scope.item === undefined && scope.line === undefined) return this.#state.suspectLinks();
+    const nodes = new Set<string>();
+    if (scope.item !== undefined) this.#addItemNodes(nodes, scope.item);
+    if (scope.line !== undefined) {
+      for (const item of this.#state.items.values())
+        if (item.line === scope.line) this.#addItemNodes(nodes, item.id);
+      for (const artifact of this.#state.artifacts.values())
+        if (artifact.line === scope.line) nodes.add(artifact.id);
+    }
+    return this.#state.suspectLinks(nodes);
+  }
+
+  /**
+   * Walks trace links from an artifact, item or signal: `upstream` to what it
+   * derives from, `downstream` to what derives from it.
+   */
+  walk(ref: string, direction: WalkDirection = "both"): { nodes: string[]; links: TraceLink[] } {
+    return this.#state.walk([ref], direction);
+  }
+
+  /**
+   * A work item's whole chain, both ways: the signals it came from, the
+   * requirements, designs and standards upstream, and the code, tests,
+   * releases and feedback downstream.
+   *
+   * @throws NotFoundError when there is no such item.
+   */
+  trace(itemId: string): Trace {
+    const item = this.get(itemId);
+    if (item === undefined)
+      throw new NotFoundError({ message: `no work item "${itemId}"`, entity: "workItem", id: itemId });
+    const starts = [itemId, ...this.#state.artifactsOf(itemId).map((artifact) => artifact.id)];
+    const up = this.#state.walk(starts, "upstream");
+    const down = this.#state.walk(starts, "downstream");
+    const ids = new Set([...starts, ...up.nodes, ...down.nodes]);
+    const signalIds = new Set([...item.signals, ...[...ids].filter((id) => this.#state.signals.has(id))]);
+    const order = new Map(this.pipeline.stages.map((stage, index) => [stage.name, index]));
+    const artifacts = [...ids]
+      .flatMap((id) => {
+        const artifact = this.#state.artifacts.get(id);
+        return artifact === undefined ? [] : [artifact];
+      })
+      .sort((a, b) => (order.get(a.stage ?? "") ?? -1) - (order.get(b.stage ?? "") ?? -1));
+    const linkIds = new Set<string>();
+    const links = [...up.links, ...down.links].filter(
+      (link) => !linkIds.has(link.id) && linkIds.add(link.id),
+    );
+    return {
+      item,
+      signals: [...signalIds].flatMap((id) => {
+        const signal = this.signal(id);
+        return signal === undefined ? [] : [signal];
+      }),
+      artifacts,
+      links,
+      upstream: up.nodes,
+      downstream: down.nodes,
+    };
+  }
+
+  // ---- signals --------------------------------------------------------------
+
+  /**
+   * Captures a customer signal, routing it to a line at once when `line` is given.
+   *
+   * @throws ValidationError when the input is invalid.
+   */
+  async captureSignal(input: CaptureSignalInput): Promise<Signal> {
+    const data = parseInput(CaptureSignalInputSchema, input, "signal");
+    const id = newId("sig");
+    const events: NewEvent[] = [
+      {
+        type: "signal.captured",
+        subject: id,
+        data: {
+          text: data.text,
+          source: data.source,
+          severity: data.severity,
+          ...(data.customer === undefined ? {} : { customer: data.customer }),
+        },
+      },
+    ];
+    if (data.line !== undefined)
+      events.push({ type: "signal.routed", subject: id, data: { line: data.line } });
+    await this.#log.append(events, this.#actorOf(data.actor));
+    await this.#projection.catchUp();
+    return this.signal(id) as Signal;
+  }
+
+  /**
+   * Routes a signal to a line.
+   *
+   * @throws NotFoundError when there is no such signal.
+   */
+  async routeSignal(id: string, line: string, options: { readonly actor?: string } = {}): Promise<Signal> {
+    await this.#projection.catchUp();
+    if (!this.#state.signals.has(id))
+      throw new NotFoundError({ message: `no signal "${id}"`, entity: "signal", id });
+    await this.#log.append(
+      { type: "signal.routed", subject: id, data: { line } },
+      this.#actorOf(options.actor),
+    );
+    await this.#projection.catchUp();
+    return this.signal(id) as Signal;
+  }
+
+  /** A signal, if it exists. */
+  signal(id: string): Signal | undefined {
+    const signal = this.#state.signals.get(id);
+    return signal === undefined ? undefined : { ...signal, workItems: [...signal.workItems] };
+  }
+
+  /** Every signal, optionally of one line. */
+  signals(filter: { readonly line?: string } = {}): Signal[] {
+    return [...this.#state.signals.values()]
+      .filter((signal) => filter.line === undefined || signal.line === filter.line)
+      .map((signal) => ({ ...signal, workItems: [...signal.workItems] }));
+  }
+
+  /** Stops following the log. Does not close the log. */
+  async close(): Promise<void> {
+    await this.#projection.close();
+  }
+
+  /** Same as {@link AssemblyLine.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ---- internals ------------------------------------------------------------
+
+  #actorOf(actor: string | undefined): { actor?: string } {
+    const chosen = actor ?? this.#actor;
+    return chosen === undefined ? {} : { actor: chosen };
+  }
+
+  /**
+   * Catches up, decides against the latest state, and appends only if nothing
+   * landed meanwhile; otherwise decides again.
+   */
+  async #retrying(attempt: (head: number) => Promise<void>): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      const head = await this.#projection.catchUp();
+      try {
+        await attempt(head);
+        await this.#projection.catchUp();
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflictError) || tries >= this.#maxRetries) throw error;
+      }
+    }
+  }
+
+  async #write(
+    id: string,
+    move: Move | "create",
+    opts: ReturnType<typeof MoveOptionsSchema.parse>,
+    decide: (item: WorkItem) => Promise<NewEvent[]>,
+  ): Promise<WorkItem> {
+    let expected = opts.expectedVersion;
+    await this.#retrying(async (head) => {
+      const record = this.#state.items.get(id);
+      if (move !== "create") {
+        if (record === undefined)
+          throw new NotFoundError({ message: `no work item "${id}"`, entity: "workItem", id });
+        expected ??= record.version;
+        if (record.version !== expected) {
+          throw new ConcurrencyConflictError({
+            message: `work item ${id} changed while trying to ${move} it: expected version ${expected}, found ${record.version} (now ${record.state} in ${record.stage})`,
+            expected,
+            actual: record.version,
+          });
+        }
+      }
+      const item = record === undefined ? ({ id } as WorkItem) : snapshot(record);
+      const events = await decide(item);
+      await this.#log.append(events, {
+        expectedHead: head,
+        ...this.#actorOf(opts.actor),
+        ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
+      });
+    });
+    return this.get(id) as WorkItem;
+  }
+
+  #expectState(item: WorkItem, move: Move, allowed: readonly WorkItemState[]): void {
+    if (!allowed.includes(item.state)) {
+      throw illegal(item, move, `it is ${item.state}; ${move} needs ${allowed.join(" or ")}`);
+    }
+  }
+
+  #evidenceCheck(item: WorkItem, move: Move): void {
+    const stage = this.pipeline.stages.find((candidate) => candidate.name === item.stage);
+    if (stage === undefined || stage.exitRequires.length === 0) return;
+    const artifacts = this.#state.artifactsOf(item.id);
+    const missing: string[] = [];
+    const problems: string[] = [];
+    for (const kind of stage.exitRequires) {
+      const latest = artifacts
+        .filter((artifact) => artifact.kind === kind)
+        .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
+        .at(-1);
+      if (latest === undefined) {
+        missing.push(kind);
+        problems.push(`no ${kind} artifact`);
+      } else if (kind === "testEvidence") {
+        const fields = TestEvidenceFieldsSchema.safeParse(latest.fields);
+        if (!fields.success || fields.data.failed > 0) {
+          missing.push(kind);
+          problems.push(
+            `latest test evidence ${latest.id} (run ${fields.data?.runId ?? "?"}) has ${fields.data?.failed ?? "?"} failed tests`,
+          );
+        }
+      }
+    }
+    if (missing.length > 0) {
+      throw new EvidenceMissingError({
+        message: `cannot ${move} work item ${item.id} out of stage "${item.stage}": ${problems.join("; ")}`,
+        item: item.id,
+        stage: item.stage,
+        move,
+        missing,
+      });
+    }
+  }
+
+  #wipCheck(
+    item: Pick<WorkItem, "id" | "line" | "stage">,
+    from: string,
+    to: string,
+    opts: ReturnType<typeof MoveOptionsSchema.parse>,
+  ): NewEvent[] {
+    const counts = (name: string) => this.pipeline.stages.find((stage) => stage.name === name)?.wip === true;
+    if (!counts(to) || counts(from)) return [];
+    const limit = this.wipLimitOf(item.line);
+    const inProgress = this.#state.wipOf(item.line);
+    if (limit === undefined || inProgress < limit) return [];
+    if (opts.overrideWip !== undefined) {
+      return [
+        {
+          type: "work.wip.overridden",
+          subject: item.id,
+          data: { stage: to, limit, inProgress, reason: opts.overrideWip.reason },
+        },
+      ];
+    }
+    throw new WipLimitError({
+      message: `work item ${item.id} cannot enter "${to}" from "${from}": line ${item.line} has ${inProgress} items in progress, its WIP limit is ${limit} (pass overrideWip with a reason to go past it)`,
+      item: item.id,
+      stage: from,
+      target: to,
+      line: item.line,
+      limit,
+      inProgress,
+    });
+  }
+
+  async #runGates(item: WorkItem, to: string, actor: string | undefined): Promise<void> {
+    const gates = this.#gates.filter((gate) => gate.stages.includes(to) || gate.stages.includes("*"));
+    if (gates.length === 0) return;
+    const nodes = new Set<string>();
+    this.#addItemNodes(nodes, item.id);
+    const ctx: GateContext = {
+      from: item.stage,
+      to,
+      actor: actor ?? this.#actor ?? "system",
+      artifacts: this.#state.artifactsOf(item.id),
+      suspectLinks: this.#state.suspectLinks(nodes),
+    };
+    const results = await Promise.all(
+      gates.map(async (gate): Promise<GateFailure[]> => {
+        try {
+          const result = await gate.check(item, ctx);
+          if (result.pass) return [];
+          const findings =
+            result.findings.length > 0 ? result.findings : [{ message: "failed without a finding" }];
+          return findings.map((finding) => ({ gate: gate.name, ...finding }));
+        } catch (error) {
+          return [
+            {
+              gate: gate.name,
+              message: `gate threw: ${error instanceof Error ? error.message : String(error)}`,
+            },
+          ];
+        }
+      }),
+    );
+    const findings = results.flat();
+    if (findings.length === 0) return;
+    await this.#log.append(
+      { type: "work.gate.failed", subject: item.id, data: { from: item.stage, to, findings } },
+      this.#actorOf(actor),
+    );
+    await this.#projection.catchUp();
+    const names = [...new Set(findings.map((finding) => finding.gate))];
+    throw new GateFailedError({
+      message: `work item ${item.id} cannot enter "${to}" from "${item.stage}": gate ${names.join(", ")} failed: ${findings
+        .map((finding) => `${finding.gate}: ${finding.message}`)
+        .join("; ")}`,
+      item: item.id,
+      stage: item.stage,
+      target: to,
+      findings,
+    });
+  }
+
+  #resolveSignals(item: WorkItem): NewEvent[] {
+    return item.signals.flatMap((id) =>
+      this.#state.signals.get(id)?.resolvedAt === undefined
+        ? [{ type: "signal.resolved", subject: id, data: { workItem: item.id } }]
+        : [],
+    );
+  }
+
+  #addItemNodes(nodes: Set<string>, itemId: string): void {
+    nodes.add(itemId);
+    for (const artifact of this.#state.artifactsOf(itemId)) nodes.add(artifact.id);
+  }
+}
+
+/**
+ * Opens the assembly line over a factory's event log: registers the assembly
+ * events, validates the pipeline, folds the log into work items, artifacts and
+ * links, and follows new events live.
+ *
+ * @throws ValidationError when the pipeline configuration is invalid.
+ * @example
+ * ```ts
+ * const log = await openEventLog({ path: ".factory/factory.db" });
+ * const line = await openAssemblyLine({ log, lines: { ownerOf: () => "alice", wipLimitOf: () => 3 } });
+ * const item = await line.createWorkItem({ line: "checkout", title: "Pay by link" });
+ * await line.advance(item.id);
+ * ```
+ */
+export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promise<AssemblyLine> {
+  const pipeline = parsePipeline(options.pipeline ?? DEFAULT_PIPELINE);
+  options.log.registry.register(...assemblyEvents);
+  const state = new AssemblyState(pipeline);
+  const projection = await startProjection(options.log, {
+    types: ASSEMBLY_EVENT_TYPES,
+    apply: (event) => state.apply(event),
+    pageSize: 5000,
+  });
+  return new AssemblyLine(options.log, pipeline, state, projection, options);
+}
+
+function snapshot(item: WorkItem): WorkItem {
+  return { ...item, contributors: [...item.contributors], signals: [...item.signals] };
+}
+
+function illegal(item: WorkItem, move: Move, why: string): IllegalTransitionError {
+  return new IllegalTransitionError({
+    message: `cannot ${move} work item ${item.id} (stage "${item.stage}", ${item.state}): ${why}`,
+    item: item.id,
+    stage: item.stage,
+    state: item.state,
+    move,
+  });
+}
+
+function invalid(subject: string, path: string, message: string): ValidationError {
+  return new ValidationError({
+    message: `${subject} is invalid: ${path}: ${message}`,
+    issues: [{ path, message }],
+  });
+}
+
+function sameContent(
+  previous: Artifact,
+  title: string,
+  fields: Readonly<Record<string, unknown>>,
+  workItem: string | undefined,
+  line: string | undefined,
+  stage: string | undefined,
+): boolean {
+  return (
+    previous.title === title &&
+    previous.workItem === workItem &&
+    previous.line === line &&
+    previous.stage === stage &&
+    canonicalJson(previous.fields) === canonicalJson(fields)
+  );
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/** How much a signal hurts the customer. */
+export const SeveritySchema = z.enum(["low", "medium", "high", "critical"]);
+/** How much a signal hurts the customer. */
+export type Severity = z.infer<typeof SeveritySchema>;
+
+/** A customer signal captured by a field operator, folded from its events. */
+export interface Signal {
+  /** Stable id (`sig_...`). */
+  readonly id: string;
+  /** What the customer said or what was observed. */
+  readonly text: string;
+  /** Where it came from (`support`, `sales-call`, `monitoring`). */
+  readonly source: string;
+  /** The customer concerned, if any. */
+  readonly customer: string | undefined;
+  /** Low, medium, high or critical. */
+  readonly severity: Severity;
+  /** The operator who captured it. */
+  readonly capturedBy: string;
+  /** When it was captured. */
+  readonly capturedAt: string;
+  /** The line it was routed to. */
+  readonly line: string | undefined;
+  /** When it was routed. */
+  readonly routedAt: string | undefined;
+  /** Work items made from it. */
+  readonly workItems: readonly string[];
+  /** When the work made from it was delivered. */
+  readonly resolvedAt: string | undefined;
+}

@@ -1,0 +1,393 @@
+import type { EventData } from "../../EventRegistry.js";
+import type { StoredEvent } from "../../EventStore.js";
+import type { Artifact } from "../Artifact.js";
+import {
+  ArtifactRecorded,
+  SignalCaptured,
+  SignalResolved,
+  SignalRouted,
+  TraceLinked,
+  TraceReviewed,
+  WorkAdvanced,
+  WorkAssigned,
+  WorkBlocked,
+  WorkCompleted,
+  WorkCreated,
+  WorkDropped,
+  WorkSentBack,
+  WorkUnblocked,
+} from "../assemblyEvents.js";
+import type { PipelineConfig, Propagation } from "../Pipeline.js";
+import type { Signal } from "../Signal.js";
+import type { SuspectCause, TraceLink } from "../TraceLink.js";
+import type { WorkItem } from "../WorkItem.js";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface LinkRecord extends Mutable<Omit<TraceLink, "causes">> {
+  causes: SuspectCause[];
+}
+interface ItemRecord extends Mutable<Omit<WorkItem, "contributors" | "signals">> {
+  contributors: string[];
+  signals: string[];
+}
+interface SignalRecord extends Mutable<Omit<Signal, "workItems">> {
+  workItems: string[];
+}
+
+/** Which way to walk trace links: toward sources, toward consequences, or both. */
+export type WalkDirection = "upstream" | "downstream" | "both";
+
+/**
+ * The assembly line's read model: work items, artifacts, trace links and
+ * signals folded from the log, with the indexes the commands and queries need.
+ * Suspicion is derived here, deterministically, from artifact versions and
+ * reviews, so it is rebuilt exactly on every fold.
+ */
+export class AssemblyState {
+  readonly items = new Map<string, ItemRecord>();
+  readonly artifacts = new Map<string, Artifact>();
+  readonly links = new Map<string, LinkRecord>();
+  readonly signals = new Map<string, SignalRecord>();
+  readonly #artifactsByItem = new Map<string, string[]>();
+  /** Links by their upstream end (`to`): what depends on a node. */
+  readonly #dependents = new Map<string, string[]>();
+  /** Links by their downstream end (`from`): what a node depends on. */
+  readonly #dependencies = new Map<string, string[]>();
+  readonly #suspect = new Set<string>();
+  readonly #wip = new Map<string, number>();
+  readonly #wipStages: ReadonlySet<string>;
+  readonly #propagation: Readonly<Record<string, Propagation>>;
+  readonly #deliveryStage: string | undefined;
+  /** The links the latest version of each artifact made suspect. */
+  readonly #impacts = new Map<string, string[]>();
+
+  constructor(pipeline: PipelineConfig) {
+    this.#wipStages = new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name));
+    this.#propagation = pipeline.propagation;
+    this.#deliveryStage = pipeline.deliveryStage;
+  }
+
+  /** Folds one event. Unknown types are ignored. */
+  apply(event: StoredEvent): void {
+    if (WorkCreated.is(event)) this.#created(event);
+    else if (WorkAdvanced.is(event)) this.#moved(event, event.data.to);
+    else if (WorkSentBack.is(event)) this.#sentBack(event);
+    else if (WorkBlocked.is(event)) this.#setState(event, "blocked", event.data.reason);
+    else if (WorkUnblocked.is(event)) this.#setState(event, "active", undefined);
+    else if (WorkDropped.is(event)) this.#setState(event, "dropped", event.data.reason);
+    else if (WorkCompleted.is(event)) this.#setState(event, "done", undefined);
+    else if (WorkAssigned.is(event)) this.#assigned(event);
+    else if (ArtifactRecorded.is(event)) this.#recorded(event);
+    else if (TraceLinked.is(event)) this.#linked(event);
+    else if (TraceReviewed.is(event)) this.#reviewed(event);
+    else if (SignalCaptured.is(event)) this.#captured(event);
+    else if (SignalRouted.is(event)) this.#routed(event);
+    else if (SignalResolved.is(event)) this.#resolved(event);
+    else if (event.type.startsWith("work.")) this.#touch(event);
+  }
+
+  /** Items of a line counting toward its WIP limit (active or blocked, in a WIP stage). */
+  wipOf(line: string): number {
+    return this.#wip.get(line) ?? 0;
+  }
+
+  /** Latest versions of an item's artifacts, in recording order. */
+  artifactsOf(itemId: string): Artifact[] {
+    return (this.#artifactsByItem.get(itemId) ?? []).flatMap((id) => {
+      const artifact = this.artifacts.get(id);
+      return artifact === undefined ? [] : [artifact];
+    });
+  }
+
+  /** Whether an id names something links may point at: an artifact, a work item or a signal. */
+  exists(ref: string): boolean {
+    return this.artifacts.has(ref) || this.items.has(ref) || this.signals.has(ref);
+  }
+
+  /** Fingerprint of an artifact's latest version, if the id names an artifact. */
+  fingerprintOf(ref: string): string | undefined {
+    return this.artifacts.get(ref)?.fingerprint;
+  }
+
+  /** A snapshot of a link. */
+  link(id: string): TraceLink | undefined {
+    const record = this.links.get(id);
+    return record === undefined ? undefined : { ...record, causes: [...record.causes] };
+  }
+
+  /** Snapshots of the links an artifact's latest version made suspect (and still are). */
+  impactOf(artifactId: string): TraceLink[] {
+    return (this.#impacts.get(artifactId) ?? []).flatMap((id) =>
+      this.#suspect.has(id) ? [this.link(id) as TraceLink] : [],
+    );
+  }
+
+  /** Every suspect link, or those touching the given nodes. */
+  suspectLinks(nodes?: ReadonlySet<string>): TraceLink[] {
+    const out: TraceLink[] = [];
+    for (const id of this.#suspect) {
+      const record = this.links.get(id);
+      if (record === undefined) continue;
+      if (nodes !== undefined && !nodes.has(record.from) && !nodes.has(record.to)) continue;
+      out.push({ ...record, causes: [...record.causes] });
+    }
+    return out;
+  }
+
+  /** Links with this node at either end. */
+  linksOf(ref: string): TraceLink[] {
+    const ids = [...(this.#dependencies.get(ref) ?? []), ...(this.#dependents.get(ref) ?? [])];
+    return ids.map((id) => this.link(id) as TraceLink);
+  }
+
+  /**
+   * Walks trace links from a node: `upstream` follows links to what it derives
+   * from, `downstream` to what derives from it. Returns the nodes reached (not
+   * the start) in breadth-first order and the links crossed.
+   */
+  walk(
+    starts: readonly string[],
+    direction: WalkDirection,
+    maxDepth = Number.POSITIVE_INFINITY,
+  ): { nodes: string[]; links: TraceLink[] } {
+    const seen = new Set(starts);
+    const crossed = new Set<string>();
+    const nodes: string[] = [];
+    const links: TraceLink[] = [];
+    const walkOne = (up: boolean) => {
+      let frontier = [...starts];
+      for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
+        const next: string[] = [];
+        for (const node of frontier) {
+          for (const id of (up ? this.#dependencies : this.#dependents).get(node) ?? []) {
+            const record = this.links.get(id);
+            if (record === undefined) continue;
+            if (!crossed.has(id)) {
+              crossed.add(id);
+              links.push(this.link(id) as TraceLink);
+            }
+            const other = up ? record.to : record.from;
+            if (!seen.has(other)) {
+              seen.add(other);
+              nodes.push(other);
+              next.push(other);
+            }
+          }
+        }
+        frontier = next;
+      }
+    };
+    if (direction !== "downstream") walkOne(true);
+    if (direction !== "upstream") walkOne(false);
+    return { nodes, links };
+  }
+
+  #created(event: StoredEvent<EventData<typeof WorkCreated>>): void {
+    const data = event.data;
+    const stage = data.stages[0] as string;
+    const item: ItemRecord = {
+      id: event.subject,
+      line: data.line,
+      title: data.title,
+      kind: data.kind,
+      flow: data.flow,
+      stages: data.stages,
+      stage,
+      state: "active",
+      owner: data.owner,
+      contributors: [...data.contributors],
+      signals: [...data.signals],
+      reason: undefined,
+      sendBacks: 0,
+      createdAt: event.at,
+      updatedAt: event.at,
+      stageEnteredAt: event.at,
+      deliveredAt: stage === this.#deliveryStage ? event.at : undefined,
+      closedAt: undefined,
+      version: 1,
+      position: event.seq,
+    };
+    this.items.set(item.id, item);
+    this.#count(item, 1);
+    for (const id of data.signals) this.signals.get(id)?.workItems.push(item.id);
+  }
+
+  #touch(event: StoredEvent): ItemRecord | undefined {
+    const item = this.items.get(event.subject);
+    if (item === undefined) return undefined;
+    item.version++;
+    item.position = event.seq;
+    item.updatedAt = event.at;
+    return item;
+  }
+
+  #moved(event: StoredEvent, to: string): ItemRecord | undefined {
+    const item = this.#touch(event);
+    if (item === undefined) return undefined;
+    this.#count(item, -1);
+    item.stage = to;
+    item.stageEnteredAt = event.at;
+    if (to === this.#deliveryStage && item.deliveredAt === undefined) item.deliveredAt = event.at;
+    this.#count(item, 1);
+    return item;
+  }
+
+  #sentBack(event: StoredEvent<EventData<typeof WorkSentBack>>): void {
+    const item = this.#moved(event, event.data.to);
+    if (item === undefined) return;
+    item.sendBacks++;
+    item.reason = event.data.reason;
+  }
+
+  #setState(event: StoredEvent, state: WorkItem["state"], reason: string | undefined): void {
+    const item = this.#touch(event);
+    if (item === undefined) return;
+    this.#count(item, -1);
+    item.state = state;
+    item.reason = reason;
+    if (state === "done" || state === "dropped") item.closedAt = event.at;
+    if (state === "done" && item.deliveredAt === undefined) item.deliveredAt = event.at;
+    this.#count(item, 1);
+  }
+
+  #assigned(event: StoredEvent<EventData<typeof WorkAssigned>>): void {
+    const item = this.#touch(event);
+    if (item === undefined) return;
+    if (event.data.owner !== undefined) item.owner = event.data.owner;
+    for (const operator of event.data.contributors) {
+      if (!item.contributors.includes(operator)) item.contributors.push(operator);
+    }
+  }
+
+  #count(item: ItemRecord, delta: number): void {
+    if (item.state !== "active" && item.state !== "blocked") return;
+    if (!this.#wipStages.has(item.stage)) return;
+    this.#wip.set(item.line, (this.#wip.get(item.line) ?? 0) + delta);
+  }
+
+  #recorded(event: StoredEvent<EventData<typeof ArtifactRecorded>>): void {
+    const data = event.data;
+    const previous = this.artifacts.get(event.subject);
+    const artifact: Artifact = {
+      id: event.subject,
+      kind: data.kind,
+      title: data.title,
+      fields: data.fields,
+      workItem: data.workItem,
+      line: data.line,
+      stage: data.stage,
+      version: data.version,
+      fingerprint: data.fingerprint,
+      recordedAt: event.at,
+      recordedBy: event.actor,
+    };
+    this.artifacts.set(artifact.id, artifact);
+    if (previous === undefined && data.workItem !== undefined) {
+      const list = this.#artifactsByItem.get(data.workItem);
+      if (list === undefined) this.#artifactsByItem.set(data.workItem, [artifact.id]);
+      else list.push(artifact.id);
+    }
+    if (previous !== undefined && previous.fingerprint !== artifact.fingerprint) {
+      this.#propagate(artifact, previous.fingerprint, event.at);
+    }
+  }
+
+  /** Marks every link downstream of a changed artifact suspect, hop by hop, under the link types' policy. */
+  #propagate(artifact: Artifact, from: string, at: string): void {
+    const marked: string[] = [];
+    const seen = new Set<string>([artifact.id]);
+    let frontier = [artifact.id];
+    for (let hops = 1; frontier.length > 0; hops++) {
+      const next: string[] = [];
+      for (const node of frontier) {
+        for (const id of this.#dependents.get(node) ?? []) {
+          const link = this.links.get(id);
+          if (link === undefined || link.obsolete) continue;
+          const policy = this.#propagation[link.type] ?? "transitive";
+          if (policy === "none") continue;
+          link.causes.push({
+            artifact: artifact.id,
+            from,
+            to: artifact.fingerprint,
+            version: artifact.version,
+            hops,
+            at,
+          });
+          link.suspect = true;
+          this.#suspect.add(id);
+          marked.push(id);
+          if (policy === "transitive" && !seen.has(link.from)) {
+            seen.add(link.from);
+            next.push(link.from);
+          }
+        }
+      }
+      frontier = next;
+    }
+    this.#impacts.set(artifact.id, marked);
+  }
+
+  #linked(event: StoredEvent<EventData<typeof TraceLinked>>): void {
+    const data = event.data;
+    const link: LinkRecord = {
+      id: event.subject,
+      from: data.from,
+      to: data.to,
+      type: data.type,
+      verifiedFingerprint: data.fingerprint,
+      suspect: false,
+      causes: [],
+      obsolete: false,
+      createdAt: event.at,
+    };
+    this.links.set(link.id, link);
+    push(this.#dependencies, link.from, link.id);
+    push(this.#dependents, link.to, link.id);
+  }
+
+  #reviewed(event: StoredEvent<EventData<typeof TraceReviewed>>): void {
+    const link = this.links.get(event.subject);
+    if (link === undefined) return;
+    link.suspect = false;
+    link.causes = [];
+    this.#suspect.delete(link.id);
+    if (event.data.to !== undefined) link.verifiedFingerprint = event.data.to;
+    if (event.data.verdict === "obsolete") link.obsolete = true;
+  }
+
+  #captured(event: StoredEvent<EventData<typeof SignalCaptured>>): void {
+    const data = event.data;
+    this.signals.set(event.subject, {
+      id: event.subject,
+      text: data.text,
+      source: data.source,
+      customer: data.customer,
+      severity: data.severity,
+      capturedBy: event.actor,
+      capturedAt: event.at,
+      line: undefined,
+      routedAt: undefined,
+      workItems: [],
+      resolvedAt: undefined,
+    });
+  }
+
+  #routed(event: StoredEvent<EventData<typeof SignalRouted>>): void {
+    const signal = this.signals.get(event.subject);
+    if (signal === undefined) return;
+    signal.line = event.data.line;
+    signal.routedAt = event.at;
+  }
+
+  #resolved(event: StoredEvent): void {
+    const signal = this.signals.get(event.subject);
+    if (signal !== undefined && signal.resolvedAt === undefined) signal.resolvedAt = event.at;
+  }
+}
+
+function push(index: Map<string, string[]>, key: string, value: string): void {
+  const list = index.get(key);
+  if (list === undefined) index.set(key, [value]);
+  else list.push(value);
+}
