@@ -1,0 +1,327 @@
+import { NotFoundError, ValidationError } from "@software-factory/core";
+import { MultiDirectedGraph } from "graphology";
+import {
+  type DependencyInfo,
+  type DependencyStep,
+  type DomainNode,
+  type FloorGraphology,
+  type LineInfo,
+  type LineNode,
+  nodeKey,
+  type OperatorNode,
+  type ProductNode,
+  type ReachedLine,
+} from "./graphTypes.js";
+import { criticalityOfRank, DependencyIndex } from "./internal/DependencyIndex.js";
+import { PathIndex, type PathMatch } from "./internal/PathIndex.js";
+import type { Criticality, DependencyKind } from "./model.js";
+import type { ContributorDecl, PlanSettings } from "./Plan.js";
+
+/** The lines of the floor plan as the assembly line sees them: owner, WIP limit and the line of a path. */
+export interface LineDirectory {
+  /** The accountable operator of a line, undefined when the line is unknown or unowned. */
+  ownerOf(lineId: string): string | undefined;
+  /** The WIP limit of a line, undefined when it has none or is unknown. */
+  wipLimitOf(lineId: string): number | undefined;
+  /** The line owning a repository path (CODEOWNERS semantics), undefined when no pattern claims it. */
+  lineForPath(path: string): string | undefined;
+}
+
+/** Which line claims a path, through which pattern. */
+export interface PathOwnership {
+  readonly path: string;
+  readonly line: string;
+  /** The pattern of the line that matched (the last matching one in plan order). */
+  readonly pattern: string;
+  readonly owner?: string | undefined;
+}
+
+/** Options of {@link FloorGraph.dependencies} and {@link FloorGraph.dependents}. */
+export interface ReachOptions {
+  /** Follow edges transitively (default true). */
+  readonly transitive?: boolean;
+  /** Stop after this many edges (default unlimited). */
+  readonly depth?: number;
+}
+
+/**
+ * The floor plan as a graph (on graphology) with its queries: who owns a line
+ * or a path, what depends on what. It is the read model the event-backed
+ * `FloorPlan` folds into; build one directly from a plan with `buildFloorGraph`.
+ *
+ * Query results are computed from typed-array indexes that are rebuilt on the
+ * first query after a change.
+ */
+export class FloorGraph implements LineDirectory {
+  /** The underlying graphology graph; call {@link FloorGraph.changed} after editing it directly. */
+  readonly graph: FloorGraphology;
+  #paths: PathIndex<string> | undefined;
+  #dependencies: DependencyIndex | undefined;
+
+  /** Wraps a graph, or starts an empty one. */
+  constructor(graph: FloorGraphology = new MultiDirectedGraph()) {
+    this.graph = graph;
+  }
+
+  /** Drops the derived indexes; they are rebuilt on the next query. */
+  changed(): void {
+    this.#paths = undefined;
+    this.#dependencies = undefined;
+  }
+
+  /** Plan-wide settings. */
+  get settings(): PlanSettings {
+    return this.graph.getAttribute("settings") ?? { cycles: "warning" };
+  }
+
+  /** The product node, if declared. */
+  product(): ProductNode | undefined {
+    for (const node of this.graph.nodes()) {
+      const attributes = this.graph.getNodeAttributes(node);
+      if (attributes.kind === "product") return attributes;
+    }
+    return undefined;
+  }
+
+  /** Every domain, in declaration order. */
+  domains(): DomainNode[] {
+    return this.#nodesOf<DomainNode>("domain");
+  }
+
+  /** Every operator, in declaration order. */
+  operators(): OperatorNode[] {
+    return this.#nodesOf<OperatorNode>("operator");
+  }
+
+  /** One operator, if declared. */
+  operator(id: string): OperatorNode | undefined {
+    const key = nodeKey("operator", id);
+    return this.graph.hasNode(key) ? (this.graph.getNodeAttributes(key) as OperatorNode) : undefined;
+  }
+
+  /** Every line with its owner and contributors, in plan order. */
+  lines(): LineInfo[] {
+    return this.#lineNodes().map((node) => this.#info(node));
+  }
+
+  /** Ids of every line, in plan order. */
+  lineIds(): string[] {
+    return this.#lineNodes().map((node) => node.id);
+  }
+
+  /** One line with its owner and contributors, if declared. */
+  line(id: string): LineInfo | undefined {
+    const node = this.#lineNode(id);
+    return node === undefined ? undefined : this.#info(node);
+  }
+
+  /** Tells whether a line is declared. */
+  hasLine(id: string): boolean {
+    return this.graph.hasNode(nodeKey("line", id));
+  }
+
+  /** The accountable operator of a line, undefined when the line is unknown or unowned. */
+  ownerOf(lineId: string): string | undefined {
+    const key = nodeKey("line", lineId);
+    if (!this.graph.hasNode(key)) return undefined;
+    let owner: string | undefined;
+    this.graph.forEachInEdge(key, (_edge, attributes, source) => {
+      if (attributes.relation === "owns") owner = source.slice("operator:".length);
+    });
+    return owner;
+  }
+
+  /** The further operators of a line with their roles. */
+  contributorsOf(lineId: string): ContributorDecl[] {
+    const key = nodeKey("line", lineId);
+    if (!this.graph.hasNode(key)) return [];
+    const contributors: ContributorDecl[] = [];
+    this.graph.forEachInEdge(key, (_edge, attributes, source) => {
+      if (attributes.relation === "contributes") {
+        contributors.push({
+          operator: source.slice("operator:".length),
+          role: String(attributes.attributes.role),
+        });
+      }
+    });
+    return contributors;
+  }
+
+  /**
+   * Lines an operator owns (and, with `contributions`, those they contribute to), in plan order.
+   *
+   * @throws NotFoundError when the operator is not declared.
+   */
+  linesOf(operatorId: string, options: { readonly contributions?: boolean } = {}): string[] {
+    const key = nodeKey("operator", operatorId);
+    if (!this.graph.hasNode(key))
+      throw new NotFoundError({
+        message: `operator "${operatorId}" is not in the floor plan`,
+        entity: "operator",
+        id: operatorId,
+      });
+    const lines: LineNode[] = [];
+    this.graph.forEachOutEdge(key, (_edge, attributes, _source, target) => {
+      if (
+        attributes.relation === "owns" ||
+        (options.contributions === true && attributes.relation === "contributes")
+      ) {
+        lines.push(this.graph.getNodeAttributes(target) as LineNode);
+      }
+    });
+    return [...new Set(lines)].sort((a, b) => a.order - b.order).map((line) => line.id);
+  }
+
+  /** The WIP limit of a line, undefined when it has none or is unknown. */
+  wipLimitOf(lineId: string): number | undefined {
+    return this.#lineNode(lineId)?.wipLimit;
+  }
+
+  /** The line owning a repository path: the last line pattern (in plan order) that matches, as in CODEOWNERS. */
+  lineForPath(path: string): string | undefined {
+    return this.#pathIndex().match(path)?.value;
+  }
+
+  /** Which line claims a path and through which pattern, or undefined when none does. */
+  explainPath(path: string): PathOwnership | undefined {
+    const match: PathMatch<string> | undefined = this.#pathIndex().match(path);
+    if (match === undefined) return undefined;
+    return { path, line: match.value, pattern: match.pattern, owner: this.ownerOf(match.value) };
+  }
+
+  /** Groups paths by the line that claims them; paths no line claims are listed apart. */
+  linesForPaths(paths: Iterable<string>): {
+    readonly byLine: Map<string, string[]>;
+    readonly unclaimed: string[];
+  } {
+    const byLine = new Map<string, string[]>();
+    const unclaimed: string[] = [];
+    const index = this.#pathIndex();
+    for (const path of paths) {
+      const line = index.match(path)?.value;
+      if (line === undefined) unclaimed.push(path);
+      else byLine.set(line, [...(byLine.get(line) ?? []), path]);
+    }
+    return { byLine, unclaimed };
+  }
+
+  /** Every dependency between lines. */
+  dependencyList(): DependencyInfo[] {
+    const list: DependencyInfo[] = [];
+    this.graph.forEachEdge((_edge, attributes, source, target) => {
+      if (attributes.relation !== "dependsOn") return;
+      list.push({
+        from: source.slice("line:".length),
+        to: target.slice("line:".length),
+        kind: attributes.attributes.kind as DependencyKind,
+        criticality: attributes.attributes.criticality as Criticality,
+        ...(attributes.attributes.contract === undefined
+          ? {}
+          : { contract: attributes.attributes.contract as string }),
+      });
+    });
+    return list;
+  }
+
+  /**
+   * Lines a line depends on, direct or transitive, each with its depth and the chain of edges leading to it.
+   *
+   * @throws NotFoundError when the line is not declared.
+   */
+  dependencies(lineId: string, options: ReachOptions = {}): ReachedLine[] {
+    return this.#reach(lineId, "out", options);
+  }
+
+  /**
+   * Lines that depend on a line, direct or transitive, each with its depth and the chain of edges leading to it.
+   *
+   * @throws NotFoundError when the line is not declared.
+   */
+  dependents(lineId: string, options: ReachOptions = {}): ReachedLine[] {
+    return this.#reach(lineId, "in", options);
+  }
+
+  /** Dependency cycles, each printed as the line ids around it (`a -> b -> a`), first line repeated at the end. */
+  cycles(): string[][] {
+    const index = this.dependencyIndex();
+    return index
+      .cycles()
+      .map((component) => index.cycleThrough(component).map((node) => index.ids[node] ?? "?"));
+  }
+
+  /** @internal The typed-array copy of the dependencies, rebuilt after changes. */
+  dependencyIndex(): DependencyIndex {
+    if (this.#dependencies === undefined)
+      this.#dependencies = new DependencyIndex(this.lineIds(), this.dependencyList());
+    return this.#dependencies;
+  }
+
+  /** @internal Turns an edge of the dependency index into a step. */
+  stepOf(index: DependencyIndex, edge: number): DependencyStep {
+    return {
+      from: index.ids[index.edgeFrom[edge] ?? -1] ?? "?",
+      to: index.ids[index.edgeTo[edge] ?? -1] ?? "?",
+      kind: index.edgeKind[edge] ?? "api",
+      criticality: index.criticality(edge),
+    };
+  }
+
+  #reach(lineId: string, direction: "in" | "out", options: ReachOptions): ReachedLine[] {
+    const index = this.dependencyIndex();
+    const start = index.indexOf.get(lineId);
+    if (start === undefined)
+      throw new NotFoundError({
+        message: `line "${lineId}" is not in the floor plan`,
+        entity: "line",
+        id: lineId,
+      });
+    const depth = options.transitive === false ? 1 : (options.depth ?? Number.POSITIVE_INFINITY);
+    if (!(depth >= 1))
+      throw new ValidationError({
+        message: `depth must be at least 1, got ${depth}`,
+        issues: [{ path: "depth", message: "must be at least 1" }],
+      });
+    const reach = index.reach([start], direction, depth, Number.POSITIVE_INFINITY);
+    return reach.reached.map((node) => {
+      const chain = index.chain(reach, node, direction).reverse();
+      return {
+        line: index.ids[node] ?? "?",
+        depth: reach.distance[node] ?? 0,
+        criticality: criticalityOfRank(reach.chainRank[node] ?? 1),
+        path: chain.map((edge) => this.stepOf(index, edge)),
+      };
+    });
+  }
+
+  #pathIndex(): PathIndex<string> {
+    if (this.#paths === undefined) {
+      const rules = this.#lineNodes().flatMap((line) =>
+        line.paths.map((pattern) => ({ pattern, value: line.id })),
+      );
+      this.#paths = new PathIndex(rules);
+    }
+    return this.#paths;
+  }
+
+  #lineNode(id: string): LineNode | undefined {
+    const key = nodeKey("line", id);
+    return this.graph.hasNode(key) ? (this.graph.getNodeAttributes(key) as LineNode) : undefined;
+  }
+
+  #lineNodes(): LineNode[] {
+    return this.#nodesOf<LineNode>("line").sort((a, b) => a.order - b.order);
+  }
+
+  #nodesOf<Node>(kind: string): Node[] {
+    const nodes: Node[] = [];
+    this.graph.forEachNode((_key, attributes) => {
+      if (attributes.kind === kind) nodes.push(attributes as Node);
+    });
+    return nodes;
+  }
+
+  #info(node: LineNode): LineInfo {
+    const { kind: _kind, order: _order, ...rest } = node;
+    return { ...rest, owner: this.ownerOf(node.id), contributors: this.contributorsOf(node.id) };
+  }
+}

@@ -1,0 +1,435 @@
+import {
+  ConcurrencyConflictError,
+  type EventLog,
+  type NewEvent,
+  NotFoundError,
+  type Projection,
+  type StoredEvent,
+  startProjection,
+  ValidationError,
+  validationErrorFromZod,
+} from "@software-factory/core";
+import { floorPlanEvents, floorPlanEventTypes } from "./events.js";
+import { FloorGraph, type LineDirectory, type PathOwnership, type ReachOptions } from "./FloorGraph.js";
+import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
+import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
+import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
+import { foldEvent } from "./internal/fold.js";
+import type { ProvenanceSource } from "./model.js";
+import {
+  type ContributorDecl,
+  type DependencyDeclInput,
+  DependencyDeclSchema,
+  type DomainDecl,
+  type LineDecl,
+  type LineDeclInput,
+  type OperatorDeclInput,
+  type Plan,
+  type PlanInput,
+  planOf,
+} from "./Plan.js";
+import { mergePlans, planChanges } from "./planEvents.js";
+import { type RelationDefinition, RelationRegistry } from "./RelationRegistry.js";
+import { toPlan } from "./toPlan.js";
+import { type PlanProblem, validatePlan } from "./validatePlan.js";
+
+/** Options of {@link openFloorPlan}. */
+export interface OpenFloorPlanOptions {
+  /** The factory's event log; the floor plan events are registered on it if they are not yet. */
+  readonly log: EventLog;
+  /** Custom relation types (beside partOf, dependsOn, owns, contributes). */
+  readonly relations?: Iterable<RelationDefinition>;
+  /** Follow events other processes append (default true). */
+  readonly live?: boolean;
+}
+
+/** Options of {@link FloorPlan.applyPlan}. */
+export interface ApplyPlanOptions {
+  /** `replace` (default) makes the floor plan equal to the plan, retiring what it lacks; `merge` only adds and updates (for imports). */
+  readonly mode?: "replace" | "merge";
+  /** Provenance of the facts declared (default `factory.yaml`). */
+  readonly source?: ProvenanceSource;
+  /** Name recorded in the closing `floorplan.plan.applied` event (default the source). */
+  readonly label?: string;
+  /** Actor recorded on the events. */
+  readonly actor?: string;
+  /** Repository files, to warn about path patterns that match none. */
+  readonly files?: readonly string[];
+}
+
+/** What {@link FloorPlan.applyPlan} did. */
+export interface ApplyPlanResult {
+  /** The events appended (none when the plan was already current). */
+  readonly events: readonly StoredEvent[];
+  /** Number of changes (events other than the closing `plan.applied`). */
+  readonly changes: number;
+  /** Warnings of the plan's validation (errors throw). */
+  readonly warnings: readonly PlanProblem[];
+}
+
+/** Options of the single-change methods of {@link FloorPlan}. */
+export interface ChangeOptions {
+  readonly source?: ProvenanceSource;
+  readonly actor?: string;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The factory floor plan, kept current from the event log: every change made
+ * through it is appended as an event, and the graph is a projection of the
+ * log, so other processes sharing the log see the same plan.
+ *
+ * Queries are synchronous and answer from memory; after another process
+ * writes, call {@link FloorPlan.refresh} (or rely on `live` following).
+ * Create it with {@link openFloorPlan}.
+ */
+export class FloorPlan implements LineDirectory, AsyncDisposable {
+  /** The read model: the graph and its queries. */
+  readonly graph: FloorGraph;
+  /** Relation types this floor plan accepts. */
+  readonly relations: RelationRegistry;
+  readonly #log: EventLog;
+  readonly #projection: Projection;
+
+  /** Use {@link openFloorPlan}. */
+  constructor(log: EventLog, graph: FloorGraph, projection: Projection, relations: RelationRegistry) {
+    this.#log = log;
+    this.graph = graph;
+    this.#projection = projection;
+    this.relations = relations;
+  }
+
+  /** Log position the graph reflects. */
+  get position(): number {
+    return this.#projection.position;
+  }
+
+  /** Folds every event up to the log's head (other processes' writes included). */
+  async refresh(): Promise<number> {
+    return this.#projection.catchUp();
+  }
+
+  /** Every line with its owner and contributors, in plan order. */
+  lines(): LineInfo[] {
+    return this.graph.lines();
+  }
+
+  /** One line, if declared. */
+  line(id: string): LineInfo | undefined {
+    return this.graph.line(id);
+  }
+
+  /** The accountable operator of a line. */
+  ownerOf(lineId: string): string | undefined {
+    return this.graph.ownerOf(lineId);
+  }
+
+  /** The WIP limit of a line. */
+  wipLimitOf(lineId: string): number | undefined {
+    return this.graph.wipLimitOf(lineId);
+  }
+
+  /** The line owning a path (CODEOWNERS semantics: the last matching pattern wins). */
+  lineForPath(path: string): string | undefined {
+    return this.graph.lineForPath(path);
+  }
+
+  /** Which line claims a path, through which pattern, and its owner. */
+  explainPath(path: string): PathOwnership | undefined {
+    return this.graph.explainPath(path);
+  }
+
+  /** Groups paths by the line that claims them. */
+  linesForPaths(paths: Iterable<string>): ReturnType<FloorGraph["linesForPaths"]> {
+    return this.graph.linesForPaths(paths);
+  }
+
+  /**
+   * Lines an operator owns (and contributes to, with `contributions`).
+   *
+   * @throws NotFoundError when the operator is not declared.
+   */
+  linesOf(operatorId: string, options: { readonly contributions?: boolean } = {}): string[] {
+    return this.graph.linesOf(operatorId, options);
+  }
+
+  /** Every dependency between lines. */
+  dependencyList(): DependencyInfo[] {
+    return this.graph.dependencyList();
+  }
+
+  /** Lines a line depends on, with depth and path. @throws NotFoundError for an unknown line. */
+  dependencies(lineId: string, options: ReachOptions = {}): ReachedLine[] {
+    return this.graph.dependencies(lineId, options);
+  }
+
+  /** Lines depending on a line, with depth and path. @throws NotFoundError for an unknown line. */
+  dependents(lineId: string, options: ReachOptions = {}): ReachedLine[] {
+    return this.graph.dependents(lineId, options);
+  }
+
+  /**
+   * The impact of a change of lines or paths: affected lines ranked, with reasons, and the owners to notify.
+   *
+   * @throws ValidationError when the change or options are malformed.
+   * @example
+   * ```ts
+   * const report = plan.impact({ paths: ["packages/payments/src/api.ts"] }, { depth: 3 });
+   * for (const owner of report.notify) console.log(owner.operator, owner.affected);
+   * ```
+   */
+  impact(change: ImpactChange, options: ImpactOptions = {}): ImpactReport {
+    return impactOf(this.graph, change, options);
+  }
+
+  /** Unowned lines and paths, cycles, overloaded operators, central lines. */
+  health(options: HealthOptions = {}): HealthReport {
+    return healthOf(this.graph, options);
+  }
+
+  /** Dependency cycles. */
+  cycles(): string[][] {
+    return this.graph.cycles();
+  }
+
+  /** The current state as a plan (to save as `factory.yaml` or to diff). */
+  toPlan(): Plan {
+    return toPlan(this.graph);
+  }
+
+  /**
+   * Makes the floor plan match a plan by appending only the differences, as one
+   * atomic batch closed by a `floorplan.plan.applied` event. Applying the same
+   * plan twice appends nothing the second time.
+   *
+   * @throws ValidationError when the plan is malformed or has errors (unknown owner, missing line, ...).
+   * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt.
+   */
+  async applyPlan(input: Plan | PlanInput, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
+    const plan = planOf(input);
+    const source = options.source ?? "factory.yaml";
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.refresh();
+      const current = this.toPlan();
+      const next = options.mode === "merge" ? mergePlans(current, plan) : plan;
+      const problems = validatePlan(next, {
+        relations: this.relations,
+        ...(options.files === undefined ? {} : { files: options.files }),
+      });
+      const errors = problems.filter((problem) => problem.severity === "error");
+      if (errors.length > 0) {
+        throw new ValidationError({
+          message: `floor plan is invalid: ${errors.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`,
+          issues: errors,
+        });
+      }
+      const warnings = problems.filter((problem) => problem.severity === "warning");
+      const changes = planChanges(current, next, { source });
+      if (changes.length === 0) return { events: [], changes: 0, warnings };
+      const batch: NewEvent[] = [
+        ...changes,
+        {
+          type: "floorplan.plan.applied",
+          subject: "floorplan",
+          data: { source: options.label ?? source, changes: changes.length },
+        },
+      ];
+      try {
+        const events = await this.#log.append(batch, {
+          expectedHead: head,
+          ...(options.actor === undefined ? {} : { actor: options.actor }),
+        });
+        await this.refresh();
+        return { events, changes: changes.length, warnings };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * Declares a line or replaces one (attributes, owner, contributors, dependencies), leaving the rest of the plan as it is.
+   *
+   * @throws ValidationError when the line is malformed or names an unknown operator, domain or line.
+   */
+  async declareLine(line: LineDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
+    return this.applyPlan({ lines: [line] }, { ...options, mode: "merge", label: `line ${line.id}` });
+  }
+
+  /** Declares or updates an operator. @throws ValidationError when malformed. */
+  async declareOperator(operator: OperatorDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
+    return this.applyPlan(
+      { operators: [operator] },
+      { ...options, mode: "merge", label: `operator ${operator.id}` },
+    );
+  }
+
+  /** Declares or updates a domain. @throws ValidationError when malformed. */
+  async declareDomain(domain: DomainDecl, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
+    return this.applyPlan({ domains: [domain] }, { ...options, mode: "merge", label: `domain ${domain.id}` });
+  }
+
+  /**
+   * Retires a line and its edges.
+   *
+   * @throws NotFoundError when the line is not declared.
+   * @throws ValidationError when other lines still depend on it.
+   */
+  async retireLine(lineId: string, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
+    const plan = await this.#current();
+    this.#requireLine(plan, lineId);
+    return this.applyPlan(
+      { ...plan, lines: plan.lines.filter((line) => line.id !== lineId) },
+      { ...options, label: `retire ${lineId}` },
+    );
+  }
+
+  /** Makes an operator the accountable owner of a line. @throws NotFoundError / ValidationError. */
+  async assignOwner(
+    lineId: string,
+    operatorId: string,
+    options: ChangeOptions = {},
+  ): Promise<ApplyPlanResult> {
+    return this.#editLine(lineId, (line) => ({ ...line, owner: operatorId }), options, `owner of ${lineId}`);
+  }
+
+  /** Adds or replaces a contributor of a line. @throws NotFoundError / ValidationError. */
+  async addContributor(
+    lineId: string,
+    contributor: ContributorDecl,
+    options: ChangeOptions = {},
+  ): Promise<ApplyPlanResult> {
+    return this.#editLine(
+      lineId,
+      (line) => ({
+        ...line,
+        contributors: [...line.contributors.filter((c) => c.operator !== contributor.operator), contributor],
+      }),
+      options,
+      `contributor of ${lineId}`,
+    );
+  }
+
+  /** Removes a contributor of a line. @throws NotFoundError when the line is unknown. */
+  async removeContributor(
+    lineId: string,
+    operatorId: string,
+    options: ChangeOptions = {},
+  ): Promise<ApplyPlanResult> {
+    return this.#editLine(
+      lineId,
+      (line) => ({ ...line, contributors: line.contributors.filter((c) => c.operator !== operatorId) }),
+      options,
+      `contributor of ${lineId}`,
+    );
+  }
+
+  /**
+   * Declares that one line depends on another (or changes the kind, criticality or contract).
+   *
+   * @throws NotFoundError when the dependent line is unknown.
+   * @throws ValidationError when the other line is unknown or the attributes are malformed.
+   */
+  async addDependency(
+    fromLine: string,
+    input: DependencyDeclInput,
+    options: ChangeOptions = {},
+  ): Promise<ApplyPlanResult> {
+    const parsed = DependencyDeclSchema.safeParse(input);
+    if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "dependency" });
+    const dependency = parsed.data;
+    return this.#editLine(
+      fromLine,
+      (line) => ({
+        ...line,
+        dependsOn: [...line.dependsOn.filter((d) => d.line !== dependency.line), dependency],
+      }),
+      options,
+      `dependency ${fromLine} -> ${dependency.line}`,
+    );
+  }
+
+  /** Removes a dependency. @throws NotFoundError when the dependent line is unknown. */
+  async removeDependency(
+    fromLine: string,
+    toLine: string,
+    options: ChangeOptions = {},
+  ): Promise<ApplyPlanResult> {
+    return this.#editLine(
+      fromLine,
+      (line) => ({ ...line, dependsOn: line.dependsOn.filter((d) => d.line !== toLine) }),
+      options,
+      `dependency ${fromLine} -> ${toLine}`,
+    );
+  }
+
+  /** Stops following the log (the log itself stays open). */
+  async close(): Promise<void> {
+    await this.#projection.close();
+  }
+
+  /** Same as {@link FloorPlan.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #current(): Promise<Plan> {
+    await this.refresh();
+    return this.toPlan();
+  }
+
+  #requireLine(plan: Plan, lineId: string): LineDecl {
+    const line = plan.lines.find((candidate) => candidate.id === lineId);
+    if (line === undefined)
+      throw new NotFoundError({
+        message: `line "${lineId}" is not in the floor plan`,
+        entity: "line",
+        id: lineId,
+      });
+    return line;
+  }
+
+  async #editLine(
+    lineId: string,
+    edit: (line: LineDecl) => unknown,
+    options: ChangeOptions,
+    label: string,
+  ): Promise<ApplyPlanResult> {
+    const plan = await this.#current();
+    const line = this.#requireLine(plan, lineId);
+    return this.applyPlan(
+      {
+        ...plan,
+        lines: plan.lines.map((candidate) => (candidate === line ? (edit(line) as LineDecl) : candidate)),
+      },
+      { ...options, label },
+    );
+  }
+}
+
+/**
+ * Opens the floor plan of a factory over its event log: folds the log's
+ * floor-plan events into a graph and keeps it current.
+ *
+ * @example
+ * ```ts
+ * const log = await openEventLog({ path: ".factory/factory.db", events: floorPlanEvents });
+ * const plan = await openFloorPlan({ log });
+ * await plan.applyPlan(await loadFactoryYaml("factory.yaml"));
+ * console.log(plan.ownerOf("checkout"), plan.lineForPath("packages/checkout/src/cart.ts"));
+ * await plan.close();
+ * ```
+ */
+export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<FloorPlan> {
+  const { log } = options;
+  for (const definition of floorPlanEvents)
+    if (!log.registry.has(definition.type)) log.registry.register(definition);
+  const graph = new FloorGraph();
+  const projection = await startProjection(log, {
+    types: floorPlanEventTypes,
+    apply: (event) => void foldEvent(graph, event),
+    ...(options.live === undefined ? {} : { live: options.live }),
+  });
+  return new FloorPlan(log, graph, projection, new RelationRegistry(options.relations ?? []));
+}

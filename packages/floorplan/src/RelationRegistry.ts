@@ -1,0 +1,179 @@
+import { ValidationError, validationErrorFromZod } from "@software-factory/core";
+import { z } from "zod";
+import { CriticalitySchema, DependencyKindSchema, type NodeKind } from "./model.js";
+import { ContributorDeclSchema } from "./Plan.js";
+
+/** The definition of a relation type between nodes of the floor plan. */
+export interface RelationDefinition<Schema extends z.ZodType = z.ZodType> {
+  /** Name of the relation (`dependsOn`), a camelCase word. */
+  readonly name: string;
+  /** Name of the same relation read backwards (`dependedOnBy`). */
+  readonly inverse: string;
+  /** Node kinds the relation may start from. */
+  readonly from: readonly NodeKind[];
+  /** Node kinds the relation may point to. */
+  readonly to: readonly NodeKind[];
+  /** Schema of the edge's attributes. */
+  readonly attributes: Schema;
+  /** What the relation means, for documentation and exports. */
+  readonly description?: string;
+}
+
+/**
+ * Defines a relation type, so a factory can add its own edges without a code change.
+ *
+ * @throws RangeError when the name or inverse is not a camelCase word, or no kinds are given.
+ * @example
+ * ```ts
+ * const supersedes = defineRelation({
+ *   name: "supersedes", inverse: "supersededBy", from: ["line"], to: ["line"],
+ *   attributes: z.object({ since: z.string() }),
+ * });
+ * ```
+ */
+export function defineRelation<Schema extends z.ZodType>(
+  definition: RelationDefinition<Schema>,
+): RelationDefinition<Schema> {
+  for (const name of [definition.name, definition.inverse]) {
+    if (!/^[a-z][a-zA-Z0-9]*$/.test(name))
+      throw new RangeError(`relation name "${name}" must be a camelCase word`);
+  }
+  if (definition.from.length === 0 || definition.to.length === 0) {
+    throw new RangeError(`relation "${definition.name}" needs at least one source and one target kind`);
+  }
+  return definition;
+}
+
+/** `partOf`: a line belongs to a domain, a domain to a product. */
+export const partOfRelation = defineRelation({
+  name: "partOf",
+  inverse: "hasPart",
+  from: ["line", "domain"],
+  to: ["domain", "product"],
+  attributes: z.strictObject({}),
+  description: "line to domain to product",
+});
+
+/** `dependsOn`: a line depends on another line, through an interface kind, with a criticality. */
+export const dependsOnRelation = defineRelation({
+  name: "dependsOn",
+  inverse: "dependedOnBy",
+  from: ["line"],
+  to: ["line"],
+  attributes: z.strictObject({
+    kind: DependencyKindSchema,
+    criticality: CriticalitySchema,
+    contract: z.string().min(1).optional(),
+  }),
+  description: "line to line, with kind and criticality",
+});
+
+/** `owns`: the one accountable operator of a line. */
+export const ownsRelation = defineRelation({
+  name: "owns",
+  inverse: "ownedBy",
+  from: ["operator"],
+  to: ["line"],
+  attributes: z.strictObject({}),
+  description: "exactly one accountable owner per line",
+});
+
+/** `contributes`: a further operator on a line, with a role. */
+export const contributesRelation = defineRelation({
+  name: "contributes",
+  inverse: "hasContributor",
+  from: ["operator"],
+  to: ["line"],
+  attributes: ContributorDeclSchema.pick({ role: true }),
+  description: "further operators of a line (backup, reviewer, ...)",
+});
+
+/** The relation types every floor plan knows. */
+export const builtInRelations: readonly RelationDefinition[] = [
+  partOfRelation,
+  dependsOnRelation,
+  ownsRelation,
+  contributesRelation,
+];
+
+/**
+ * The relation types a floor plan accepts: the built-in ones and those a factory registers.
+ */
+export class RelationRegistry {
+  readonly #byName = new Map<string, RelationDefinition>();
+
+  /** Creates a registry with the built-in relations and the given extra ones. */
+  constructor(extra: Iterable<RelationDefinition> = []) {
+    this.register(...builtInRelations, ...extra);
+  }
+
+  /**
+   * Adds relation types. Registering the same definition twice is a no-op.
+   *
+   * @throws RangeError when another definition already uses the name or inverse.
+   */
+  register(...definitions: RelationDefinition[]): this {
+    for (const definition of definitions) {
+      for (const name of [definition.name, definition.inverse]) {
+        const existing = this.#byName.get(name);
+        if (existing !== undefined && existing !== definition) {
+          throw new RangeError(
+            `relation name "${name}" is already registered by relation "${existing.name}"`,
+          );
+        }
+      }
+      this.#byName.set(definition.name, definition);
+      this.#byName.set(definition.inverse, definition);
+    }
+    return this;
+  }
+
+  /** The definition of a relation, looked up by its name or its inverse. */
+  get(name: string): RelationDefinition | undefined {
+    return this.#byName.get(name);
+  }
+
+  /** Names of the registered relations (not their inverses), sorted. */
+  names(): string[] {
+    return [...new Set([...this.#byName.values()].map((definition) => definition.name))].sort();
+  }
+
+  /**
+   * Checks an edge against its relation: known name, allowed kinds, valid attributes.
+   *
+   * @returns the parsed attributes.
+   * @throws ValidationError naming what is wrong.
+   */
+  validate(name: string, from: NodeKind, to: NodeKind, attributes: unknown): Record<string, unknown> {
+    const definition = this.#byName.get(name);
+    if (definition === undefined || definition.name !== name) {
+      throw new ValidationError({
+        message: `unknown relation "${name}"; registered relations: ${this.names().join(", ")}`,
+        issues: [{ path: "type", message: `unknown relation "${name}"` }],
+      });
+    }
+    const issues: { path: string; message: string }[] = [];
+    if (!definition.from.includes(from))
+      issues.push({
+        path: "from",
+        message: `relation ${name} cannot start from a ${from}; allowed: ${definition.from.join(", ")}`,
+      });
+    if (!definition.to.includes(to))
+      issues.push({
+        path: "to",
+        message: `relation ${name} cannot point to a ${to}; allowed: ${definition.to.join(", ")}`,
+      });
+    if (issues.length > 0)
+      throw new ValidationError({
+        message: `relation ${name} is invalid: ${issues.map((issue) => issue.message).join("; ")}`,
+        issues,
+      });
+    const parsed = definition.attributes.safeParse(attributes);
+    if (!parsed.success)
+      throw validationErrorFromZod(parsed.error.issues, {
+        subject: `relation ${name}`,
+        pathPrefix: "attributes",
+      });
+    return (parsed.data ?? {}) as Record<string, unknown>;
+  }
+}

@@ -1,0 +1,40 @@
+import { FloorGraph } from "./FloorGraph.js";
+import { foldEvent } from "./internal/fold.js";
+import type { ProvenanceSource } from "./model.js";
+import { type Plan, type PlanInput, planOf } from "./Plan.js";
+import { planChanges } from "./planEvents.js";
+
+/** An empty plan. */
+export function emptyPlan(): Plan {
+  return {
+    version: 1,
+    settings: { cycles: "warning" },
+    operators: [],
+    domains: [],
+    lines: [],
+    relations: [],
+  };
+}
+
+/**
+ * Builds a floor plan graph straight from a plan, with no event log: for
+ * one-off queries, exports and checks of a `factory.yaml` in CI.
+ *
+ * @throws ValidationError when the plan's shape is invalid (references are not checked; see `validatePlan`).
+ * @example
+ * ```ts
+ * const floor = buildFloorGraph(await loadFactoryYaml("factory.yaml"));
+ * floor.lineForPath("packages/checkout/src/cart.ts");
+ * ```
+ */
+export function buildFloorGraph(
+  plan: Plan | PlanInput,
+  options: { readonly source?: ProvenanceSource; readonly at?: string } = {},
+): FloorGraph {
+  const floor = new FloorGraph();
+  const at = options.at ?? new Date().toISOString();
+  for (const event of planChanges(emptyPlan(), planOf(plan), { source: options.source ?? "factory.yaml" })) {
+    foldEvent(floor, { ...event, at });
+  }
+  return floor;
+}

@@ -1,0 +1,151 @@
+import { defineEvent, type EventDefinition } from "@software-factory/core";
+import { z } from "zod";
+import { CriticalitySchema, DependencyKindSchema, EntityIdSchema, ProvenanceInputSchema } from "./model.js";
+import {
+  ContributorDeclSchema,
+  DomainDeclSchema,
+  LineDeclSchema,
+  OperatorDeclSchema,
+  PlanSettingsSchema,
+  ProductDeclSchema,
+} from "./Plan.js";
+
+const provenance = { provenance: ProvenanceInputSchema };
+const nodeRef = z
+  .string()
+  .regex(
+    /^(product|domain|line|operator):[a-z0-9][a-z0-9._-]{0,63}$/,
+    "node must be kind:id, as in line:checkout",
+  );
+
+/** The product was declared or its description changed. Subject: the product id. */
+export const ProductDeclared = defineEvent(
+  "floorplan.product.declared",
+  ProductDeclSchema.extend(provenance),
+);
+
+/** A domain was declared or changed. Subject: the domain id. */
+export const DomainDeclared = defineEvent("floorplan.domain.declared", DomainDeclSchema.extend(provenance));
+/** A domain was removed from the plan. Subject: the domain id. */
+export const DomainRetired = defineEvent("floorplan.domain.retired", z.strictObject({ id: EntityIdSchema }));
+
+/** An operator was declared or changed. Subject: the operator id. */
+export const OperatorDeclared = defineEvent(
+  "floorplan.operator.declared",
+  OperatorDeclSchema.extend(provenance),
+);
+/** An operator was removed from the plan; the lines they owned become unowned. Subject: the operator id. */
+export const OperatorRetired = defineEvent(
+  "floorplan.operator.retired",
+  z.strictObject({ id: EntityIdSchema }),
+);
+
+/** The attributes of a line carried by {@link LineDeclared}: everything but owner, contributors and dependencies, which have their own events. */
+export const LineAttributesSchema = LineDeclSchema.omit({
+  owner: true,
+  contributors: true,
+  dependsOn: true,
+}).extend({
+  /** Position of the line in the plan; path patterns of later lines win, as in CODEOWNERS. */
+  order: z.number().int().min(0),
+});
+
+/** A line was declared or its attributes changed. Subject: the line id. */
+export const LineDeclared = defineEvent("floorplan.line.declared", LineAttributesSchema.extend(provenance));
+/** A line was removed, with its edges. Subject: the line id. */
+export const LineRetired = defineEvent("floorplan.line.retired", z.strictObject({ id: EntityIdSchema }));
+
+/** A line got its accountable owner, replacing the previous one. Subject: the line id. */
+export const OwnerAssigned = defineEvent(
+  "floorplan.owner.assigned",
+  z.strictObject({ line: EntityIdSchema, operator: EntityIdSchema, ...provenance }),
+);
+/** A line lost its owner (the owner left, or an import could not tell). Subject: the line id. */
+export const OwnerUnassigned = defineEvent(
+  "floorplan.owner.unassigned",
+  z.strictObject({ line: EntityIdSchema }),
+);
+
+/** An operator contributes to a line with a role. Subject: the line id. */
+export const ContributorAdded = defineEvent(
+  "floorplan.contributor.added",
+  ContributorDeclSchema.extend({ line: EntityIdSchema, ...provenance }),
+);
+/** An operator no longer contributes to a line. Subject: the line id. */
+export const ContributorRemoved = defineEvent(
+  "floorplan.contributor.removed",
+  z.strictObject({ line: EntityIdSchema, operator: EntityIdSchema }),
+);
+
+/** A line depends on another one (declared or changed). Subject: the dependent line id. */
+export const DependencyDeclared = defineEvent(
+  "floorplan.dependency.declared",
+  z.strictObject({
+    from: EntityIdSchema,
+    to: EntityIdSchema,
+    kind: DependencyKindSchema,
+    criticality: CriticalitySchema,
+    contract: z.string().min(1).optional(),
+    ...provenance,
+  }),
+);
+/** A dependency was removed. Subject: the dependent line id. */
+export const DependencyRemoved = defineEvent(
+  "floorplan.dependency.removed",
+  z.strictObject({ from: EntityIdSchema, to: EntityIdSchema }),
+);
+
+/** An edge of a registered custom relation was added or changed. Subject: the source node. */
+export const RelationAdded = defineEvent(
+  "floorplan.relation.added",
+  z.strictObject({
+    type: z.string().min(1),
+    from: nodeRef,
+    to: nodeRef,
+    attributes: z.record(z.string(), z.unknown()),
+    ...provenance,
+  }),
+);
+/** An edge of a custom relation was removed. Subject: the source node. */
+export const RelationRemoved = defineEvent(
+  "floorplan.relation.removed",
+  z.strictObject({ type: z.string().min(1), from: nodeRef, to: nodeRef }),
+);
+
+/** Plan settings changed. Subject: `floorplan`. */
+export const SettingsChanged = defineEvent("floorplan.settings.changed", PlanSettingsSchema);
+
+/** Closes a batch written by `applyPlan`: what was applied and how much changed. Subject: `floorplan`. */
+export const PlanApplied = defineEvent(
+  "floorplan.plan.applied",
+  z.strictObject({
+    /** File or importer the plan came from. */
+    source: z.string().min(1),
+    /** Number of change events in the batch (this one excluded). */
+    changes: z.number().int().min(0),
+  }),
+);
+
+/** Every event type of the floor plan; register them on the log (`openEventLog({ events: floorPlanEvents })`). */
+export const floorPlanEvents: readonly EventDefinition[] = [
+  ProductDeclared,
+  DomainDeclared,
+  DomainRetired,
+  OperatorDeclared,
+  OperatorRetired,
+  LineDeclared,
+  LineRetired,
+  OwnerAssigned,
+  OwnerUnassigned,
+  ContributorAdded,
+  ContributorRemoved,
+  DependencyDeclared,
+  DependencyRemoved,
+  RelationAdded,
+  RelationRemoved,
+  SettingsChanged,
+  PlanApplied,
+];
+
+/** Type names of {@link floorPlanEvents}. */
+export const floorPlanEventTypes: readonly string[] = floorPlanEvents.map((definition) => definition.type);

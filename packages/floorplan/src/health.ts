@@ -1,0 +1,96 @@
+import { DirectedGraph } from "graphology";
+import betweennessModule from "graphology-metrics/centrality/betweenness.js";
+import type { FloorGraph } from "./FloorGraph.js";
+
+type Betweenness = typeof betweennessModule.default;
+// The package is CommonJS: at run time the default import is the function itself.
+const betweenness = ((betweennessModule as unknown as { default?: Betweenness }).default ??
+  (betweennessModule as unknown as Betweenness)) as Betweenness;
+
+/** Options of {@link healthOf}. */
+export interface HealthOptions {
+  /** Repository files to check for paths no line claims. */
+  readonly files?: Iterable<string>;
+  /** How many central lines to report (default 5; 0 skips the computation, which is O(lines x dependencies)). */
+  readonly central?: number;
+  /** Lines an operator may own when their capacity does not say (default unlimited). */
+  readonly maxLinesPerOperator?: number;
+}
+
+/** An operator carrying more than their capacity. */
+export interface OverloadedOperator {
+  readonly operator: string;
+  /** Lines owned. */
+  readonly lines: number;
+  /** Sum of the WIP limits of the lines owned. */
+  readonly wip: number;
+  /** What is over: `lines`, `wip`, or both. */
+  readonly over: readonly ("lines" | "wip")[];
+}
+
+/** A line and how central it is in the dependency graph. */
+export interface CentralLine {
+  readonly line: string;
+  /** Normalized betweenness centrality (share of shortest dependency paths through the line). */
+  readonly betweenness: number;
+  readonly dependents: number;
+}
+
+/** The health of a floor plan. */
+export interface HealthReport {
+  /** Lines with no accountable owner. */
+  readonly unownedLines: readonly string[];
+  /** Given files no line claims (empty when no files were given). */
+  readonly unownedPaths: readonly string[];
+  /** Dependency cycles, each as line ids with the first repeated at the end. */
+  readonly cycles: readonly string[][];
+  readonly overloadedOperators: readonly OverloadedOperator[];
+  /** Lines owned by an operator that is not declared. */
+  readonly unknownOwners: readonly { readonly line: string; readonly operator: string }[];
+  /** The lines most other lines' dependencies run through. */
+  readonly centralLines: readonly CentralLine[];
+}
+
+/** Checks a floor plan: unowned lines and paths, cycles, overloaded operators, the most central lines. */
+export function healthOf(floor: FloorGraph, options: HealthOptions = {}): HealthReport {
+  const lines = floor.lines();
+  const unownedLines = lines.filter((line) => line.owner === undefined).map((line) => line.id);
+  const unownedPaths = options.files === undefined ? [] : floor.linesForPaths(options.files).unclaimed;
+  const overloadedOperators: OverloadedOperator[] = [];
+  for (const operator of floor.operators()) {
+    const owned = lines.filter((line) => line.owner === operator.id);
+    const wip = owned.reduce((sum, line) => sum + (line.wipLimit ?? 0), 0);
+    const maxLines = operator.capacity?.lines ?? options.maxLinesPerOperator;
+    const over: ("lines" | "wip")[] = [];
+    if (maxLines !== undefined && owned.length > maxLines) over.push("lines");
+    if (operator.capacity?.wip !== undefined && wip > operator.capacity.wip) over.push("wip");
+    if (over.length > 0) overloadedOperators.push({ operator: operator.id, lines: owned.length, wip, over });
+  }
+  const unknownOwners = lines
+    .filter((line) => line.owner !== undefined && floor.operator(line.owner) === undefined)
+    .map((line) => ({ line: line.id, operator: line.owner as string }));
+  return {
+    unownedLines,
+    unownedPaths,
+    cycles: floor.cycles(),
+    overloadedOperators,
+    unknownOwners,
+    centralLines: centralLines(floor, options.central ?? 5),
+  };
+}
+
+function centralLines(floor: FloorGraph, top: number): CentralLine[] {
+  if (top <= 0) return [];
+  const graph = new DirectedGraph();
+  for (const id of floor.lineIds()) graph.addNode(id);
+  const dependents = new Map<string, number>();
+  for (const dependency of floor.dependencyList()) {
+    if (!graph.hasEdge(dependency.from, dependency.to)) graph.addDirectedEdge(dependency.from, dependency.to);
+    dependents.set(dependency.to, (dependents.get(dependency.to) ?? 0) + 1);
+  }
+  const scores = betweenness(graph, { normalized: true });
+  return Object.entries(scores)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, top)
+    .map(([line, score]) => ({ line, betweenness: score, dependents: dependents.get(line) ?? 0 }));
+}

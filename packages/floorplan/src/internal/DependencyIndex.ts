@@ -1,0 +1,278 @@
+import type { Criticality, DependencyKind } from "../model.js";
+
+const CRITICALITIES: readonly Criticality[] = ["low", "low", "medium", "high"];
+
+/** The criticality of a rank (1 low, 2 medium, 3 high). */
+export function criticalityOfRank(rank: number): Criticality {
+  return CRITICALITIES[rank] ?? "low";
+}
+
+/** A dependsOn edge as stored in the index. */
+export interface IndexedEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: DependencyKind;
+  readonly criticality: Criticality;
+}
+
+/** Result of a breadth-first reach over the dependency edges. */
+export interface Reach {
+  /** Node indices reached (starts excluded), in discovery order. */
+  readonly reached: number[];
+  /** Distance of each node from the nearest start, -1 when not reached. */
+  readonly distance: Int32Array;
+  /** Edge that reached each node on its strongest shortest chain. */
+  readonly parentEdge: Int32Array;
+  /** Weakest criticality rank along that chain (1 low .. 3 high). */
+  readonly chainRank: Uint8Array;
+  /** Set when a limit stopped the walk. */
+  readonly cutoff?: { readonly by: "depth" | "limit"; readonly depth: number; readonly omitted: number };
+}
+
+/**
+ * A compact, array-based copy of the line-to-line dependencies (compressed
+ * sparse rows both ways), rebuilt when the graph changes, so traversals touch
+ * typed arrays rather than the graph's objects.
+ */
+export class DependencyIndex {
+  readonly ids: readonly string[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  readonly edgeFrom: Int32Array;
+  readonly edgeTo: Int32Array;
+  readonly edgeRank: Uint8Array;
+  readonly edgeKind: readonly DependencyKind[];
+  readonly #outOffsets: Int32Array;
+  readonly #outEdges: Int32Array;
+  readonly #inOffsets: Int32Array;
+  readonly #inEdges: Int32Array;
+
+  constructor(ids: readonly string[], edges: readonly IndexedEdge[]) {
+    this.ids = ids;
+    const indexOf = new Map<string, number>();
+    ids.forEach((id, index) => {
+      indexOf.set(id, index);
+    });
+    this.indexOf = indexOf;
+    const n = ids.length;
+    const m = edges.length;
+    this.edgeFrom = new Int32Array(m);
+    this.edgeTo = new Int32Array(m);
+    this.edgeRank = new Uint8Array(m);
+    const kinds: DependencyKind[] = new Array(m);
+    const outCount = new Int32Array(n + 1);
+    const inCount = new Int32Array(n + 1);
+    edges.forEach((edge, e) => {
+      const from = indexOf.get(edge.from) ?? -1;
+      const to = indexOf.get(edge.to) ?? -1;
+      this.edgeFrom[e] = from;
+      this.edgeTo[e] = to;
+      this.edgeRank[e] = edge.criticality === "high" ? 3 : edge.criticality === "medium" ? 2 : 1;
+      kinds[e] = edge.kind;
+      if (from >= 0 && to >= 0) {
+        outCount[from + 1] = (outCount[from + 1] ?? 0) + 1;
+        inCount[to + 1] = (inCount[to + 1] ?? 0) + 1;
+      }
+    });
+    this.edgeKind = kinds;
+    for (let i = 0; i < n; i++) {
+      outCount[i + 1] = (outCount[i + 1] ?? 0) + (outCount[i] ?? 0);
+      inCount[i + 1] = (inCount[i + 1] ?? 0) + (inCount[i] ?? 0);
+    }
+    this.#outOffsets = outCount;
+    this.#inOffsets = inCount;
+    this.#outEdges = new Int32Array(outCount[n] ?? 0);
+    this.#inEdges = new Int32Array(inCount[n] ?? 0);
+    const outFill = outCount.slice(0, n);
+    const inFill = inCount.slice(0, n);
+    for (let e = 0; e < m; e++) {
+      const from = this.edgeFrom[e] ?? -1;
+      const to = this.edgeTo[e] ?? -1;
+      if (from < 0 || to < 0) continue;
+      const outAt = outFill[from] ?? 0;
+      const inAt = inFill[to] ?? 0;
+      this.#outEdges[outAt] = e;
+      this.#inEdges[inAt] = e;
+      outFill[from] = outAt + 1;
+      inFill[to] = inAt + 1;
+    }
+  }
+
+  /** Criticality of an edge. */
+  criticality(edge: number): Criticality {
+    return CRITICALITIES[this.edgeRank[edge] ?? 1] ?? "low";
+  }
+
+  /** Edges leaving (`out`: what the node depends on) or entering (`in`: its dependents) a node. */
+  edgesOf(node: number, direction: "in" | "out"): Int32Array {
+    const offsets = direction === "out" ? this.#outOffsets : this.#inOffsets;
+    const edges = direction === "out" ? this.#outEdges : this.#inEdges;
+    return edges.subarray(offsets[node] ?? 0, offsets[node + 1] ?? 0);
+  }
+
+  /** The node at the other end of an edge, seen from the given direction. */
+  other(edge: number, direction: "in" | "out"): number {
+    return (direction === "out" ? this.edgeTo[edge] : this.edgeFrom[edge]) ?? -1;
+  }
+
+  /**
+   * Breadth-first reach from the starts, level by level; among chains of the
+   * same length the one whose weakest link is strongest wins. Stops at
+   * `maxDepth` levels or `limit` reached nodes and says so in `cutoff`.
+   */
+  reach(starts: readonly number[], direction: "in" | "out", maxDepth: number, limit: number): Reach {
+    const n = this.ids.length;
+    const distance = new Int32Array(n).fill(-1);
+    const parentEdge = new Int32Array(n).fill(-1);
+    const chainRank = new Uint8Array(n);
+    for (const start of starts) {
+      distance[start] = 0;
+      chainRank[start] = 3;
+    }
+    const reached: number[] = [];
+    let frontier = [...new Set(starts)];
+    let depth = 0;
+    let cutoff: Reach["cutoff"];
+    while (frontier.length > 0) {
+      if (depth >= maxDepth) {
+        const beyond = this.#countUnvisited(frontier, direction, distance);
+        if (beyond > 0) cutoff = { by: "depth", depth, omitted: beyond };
+        break;
+      }
+      depth++;
+      const next: number[] = [];
+      for (const node of frontier) {
+        const rank = chainRank[node] ?? 0;
+        for (const edge of this.edgesOf(node, direction)) {
+          const other = this.other(edge, direction);
+          const linkRank = Math.min(rank, this.edgeRank[edge] ?? 1);
+          const seen = distance[other] ?? -1;
+          if (seen === -1) {
+            distance[other] = depth;
+            parentEdge[other] = edge;
+            chainRank[other] = linkRank;
+            next.push(other);
+          } else if (seen === depth && linkRank > (chainRank[other] ?? 0)) {
+            parentEdge[other] = edge;
+            chainRank[other] = linkRank;
+          }
+        }
+      }
+      if (reached.length + next.length > limit) {
+        next.sort((a, b) => (chainRank[b] ?? 0) - (chainRank[a] ?? 0) || a - b);
+        const keep = next.slice(0, Math.max(0, limit - reached.length));
+        for (const dropped of next.slice(keep.length)) distance[dropped] = -1;
+        reached.push(...keep);
+        cutoff = { by: "limit", depth, omitted: next.length - keep.length };
+        break;
+      }
+      reached.push(...next);
+      frontier = next;
+    }
+    return cutoff === undefined
+      ? { reached, distance, parentEdge, chainRank }
+      : { reached, distance, parentEdge, chainRank, cutoff };
+  }
+
+  /** The chain of edges from a reached node back to its start, nearest edge first. */
+  chain(reach: Reach, node: number, direction: "in" | "out"): number[] {
+    const edges: number[] = [];
+    let current = node;
+    while ((reach.distance[current] ?? 0) > 0) {
+      const edge = reach.parentEdge[current] ?? -1;
+      if (edge < 0) break;
+      edges.push(edge);
+      current = direction === "in" ? (this.edgeTo[edge] ?? -1) : (this.edgeFrom[edge] ?? -1);
+    }
+    return edges;
+  }
+
+  /** Strongly connected components with more than one node, or a node that depends on itself. */
+  cycles(): number[][] {
+    const n = this.ids.length;
+    const index = new Int32Array(n).fill(-1);
+    const low = new Int32Array(n);
+    const onStack = new Uint8Array(n);
+    const stack: number[] = [];
+    const components: number[][] = [];
+    let counter = 0;
+    for (let root = 0; root < n; root++) {
+      if (index[root] !== -1) continue;
+      const work: [number, number][] = [[root, 0]];
+      index[root] = low[root] = counter++;
+      stack.push(root);
+      onStack[root] = 1;
+      while (work.length > 0) {
+        const frame = work[work.length - 1] as [number, number];
+        const [node, position] = frame;
+        const edges = this.edgesOf(node, "out");
+        if (position < edges.length) {
+          frame[1]++;
+          const next = this.edgeTo[edges[position] as number] ?? -1;
+          if (index[next] === -1) {
+            index[next] = low[next] = counter++;
+            stack.push(next);
+            onStack[next] = 1;
+            work.push([next, 0]);
+          } else if (onStack[next] === 1) {
+            low[node] = Math.min(low[node] ?? 0, index[next] ?? 0);
+          }
+          continue;
+        }
+        work.pop();
+        const parent = work[work.length - 1];
+        if (parent !== undefined) low[parent[0]] = Math.min(low[parent[0]] ?? 0, low[node] ?? 0);
+        if (low[node] === index[node]) {
+          const component: number[] = [];
+          let member: number;
+          do {
+            member = stack.pop() as number;
+            onStack[member] = 0;
+            component.push(member);
+          } while (member !== node);
+          const selfLoop =
+            component.length === 1 &&
+            [...this.edgesOf(node, "out")].some((edge) => this.edgeTo[edge] === node);
+          if (component.length > 1 || selfLoop) components.push(component);
+        }
+      }
+    }
+    return components;
+  }
+
+  /** One cycle through the first node of a component, as node indices ending where it starts. */
+  cycleThrough(component: readonly number[]): number[] {
+    const members = new Set(component);
+    const start = Math.min(...component);
+    const parent = new Map<number, number>();
+    const queue = [start];
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head] as number;
+      for (const edge of this.edgesOf(node, "out")) {
+        const next = this.edgeTo[edge] ?? -1;
+        if (next === start) {
+          const path = [start];
+          for (let at: number | undefined = node; at !== undefined && at !== start; at = parent.get(at))
+            path.push(at);
+          path.push(start);
+          return path.reverse();
+        }
+        if (members.has(next) && !parent.has(next)) {
+          parent.set(next, node);
+          queue.push(next);
+        }
+      }
+    }
+    return [start, start];
+  }
+
+  #countUnvisited(frontier: readonly number[], direction: "in" | "out", distance: Int32Array): number {
+    const beyond = new Set<number>();
+    for (const node of frontier) {
+      for (const edge of this.edgesOf(node, direction)) {
+        const other = this.other(edge, direction);
+        if ((distance[other] ?? -1) === -1) beyond.add(other);
+      }
+    }
+    return beyond.size;
+  }
+}

@@ -1,0 +1,65 @@
+import picomatch from "picomatch";
+
+/** A CODEOWNERS pattern compiled to a matcher, with the literal directory prefix used to index it. */
+export interface CompiledPattern {
+  readonly pattern: string;
+  /** Matches a repository-relative path without a leading slash. */
+  readonly test: (path: string) => boolean;
+  /** Literal leading segments of an anchored pattern (`["packages", "checkout"]`); undefined when the pattern floats. */
+  readonly prefix: readonly string[] | undefined;
+}
+
+/** Why a CODEOWNERS pattern is not supported, or undefined when it is. */
+export function unsupportedPatternReason(pattern: string): string | undefined {
+  if (pattern.startsWith("!")) return "negation (!) is not supported in CODEOWNERS";
+  if (/[[\]]/.test(pattern)) return "character ranges ([ ]) are not supported in CODEOWNERS";
+  if (pattern.includes("\\") && !pattern.startsWith("\\#")) return "backslash escapes are not supported here";
+  return undefined;
+}
+
+/**
+ * Compiles a pattern with GitHub CODEOWNERS (gitignore-style) semantics:
+ * a leading or inner `/` anchors it to the root, otherwise it matches at any
+ * depth; a trailing `/` matches a directory and everything in it; a pattern
+ * whose last segment is a plain name also matches everything under it; `*`
+ * does not cross `/`, `**` does; matching is case-sensitive.
+ *
+ * @throws RangeError when the pattern is empty or unsupported.
+ */
+export function compilePattern(raw: string): CompiledPattern {
+  const reason = unsupportedPatternReason(raw);
+  if (reason !== undefined) throw new RangeError(`pattern "${raw}": ${reason}`);
+  let body = raw.startsWith("\\#") ? raw.slice(1) : raw;
+  const dirOnly = body.endsWith("/");
+  if (dirOnly) body = body.replace(/\/+$/, "");
+  const leading = body.startsWith("/");
+  if (leading) body = body.replace(/^\/+/, "");
+  if (body === "") {
+    if (leading) return { pattern: raw, test: () => true, prefix: [] };
+    throw new RangeError("empty pattern");
+  }
+  const anchored = leading || body.includes("/");
+  const segments = body.split("/");
+  const last = segments[segments.length - 1] ?? "";
+  const glob = anchored ? body : `**/${body}`;
+  const literalLast = !/[*?]/.test(last);
+  // `docs/` only matches inside a directory; `docs` also names a file; `docs/*` stays one level deep (GitHub's reading).
+  const globs = dirOnly ? [`${glob}/**`] : literalLast ? [glob, `${glob}/**`] : [glob];
+  const matcher = picomatch(globs, { dot: true, nocase: false, noextglob: true, nobrace: true });
+  const prefix: string[] = [];
+  if (anchored) {
+    for (const segment of segments) {
+      if (/[*?]/.test(segment)) break;
+      prefix.push(segment);
+    }
+  }
+  return { pattern: raw, test: (path) => matcher(path), prefix: anchored ? prefix : undefined };
+}
+
+/** Normalizes a path to repository-relative form: no leading `./` or `/`, forward slashes. */
+export function normalizePath(path: string): string {
+  return path
+    .replace(/\\/g, "/")
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "");
+}

@@ -1,0 +1,219 @@
+import type { ValidationIssue } from "@software-factory/core";
+import { DependencyIndex } from "./internal/DependencyIndex.js";
+import { compilePattern } from "./internal/pattern.js";
+import type { NodeKind } from "./model.js";
+import type { Plan } from "./Plan.js";
+import { RelationRegistry } from "./RelationRegistry.js";
+
+/** One problem found in a plan, with where it is (a path inside the plan, and file:line:column when known) and how to fix it. */
+export interface PlanProblem extends ValidationIssue {
+  /** Stable code (`unknown-owner`, `duplicate-id`, `missing-line`, `no-owner`, `empty-glob`, `cycle`, `schema`, `yaml`, ...). */
+  readonly code: string;
+  /** Errors reject the plan; warnings are reported and the plan still loads. */
+  readonly severity: "error" | "warning";
+  /** How to fix it. */
+  readonly hint?: string;
+}
+
+/** Options of {@link validatePlan}. */
+export interface ValidatePlanOptions {
+  /** Repository files (relative paths); when given, a path pattern that matches none of them is reported. */
+  readonly files?: readonly string[];
+  /** Relation types for the plan's `relations` (built-ins only when omitted). */
+  readonly relations?: RelationRegistry;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** A hint naming the closest known id, or listing a few. */
+function suggest(id: string, known: readonly string[], what: string): string {
+  const close = known.filter(
+    (candidate) => distance(id, candidate) <= Math.max(1, Math.floor(id.length / 4)),
+  );
+  if (close.length > 0)
+    return `did you mean ${close
+      .slice(0, 3)
+      .map((c) => `"${c}"`)
+      .join(" or ")}? Otherwise declare "${id}" under ${what}`;
+  const sample = known.slice(0, 8).join(", ");
+  return `declare "${id}" under ${what}${sample === "" ? "" : `, or use one of: ${sample}${known.length > 8 ? ", ..." : ""}`}`;
+}
+
+/**
+ * Checks what a schema cannot: unique ids, known owners, contributors and
+ * domains, dependencies on declared lines, exactly one owner per line, path
+ * patterns that match something (when files are given), registered relations,
+ * and dependency cycles (a warning, or an error when `settings.cycles` says so).
+ * Returns every problem found, in plan order.
+ */
+export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const error = (code: string, path: string, message: string, hint?: string) =>
+    problems.push({ code, severity: "error", path, message, ...(hint === undefined ? {} : { hint }) });
+  const warning = (code: string, path: string, message: string, hint?: string) =>
+    problems.push({ code, severity: "warning", path, message, ...(hint === undefined ? {} : { hint }) });
+
+  const ids = (section: "operators" | "domains" | "lines") => {
+    const seen = new Map<string, number>();
+    plan[section].forEach((item, index) => {
+      const first = seen.get(item.id);
+      if (first !== undefined)
+        error(
+          "duplicate-id",
+          `${section}[${index}].id`,
+          `duplicate id "${item.id}", first declared at ${section}[${first}]`,
+          "ids must be unique: rename or merge one of the two",
+        );
+      else seen.set(item.id, index);
+    });
+    return [...seen.keys()];
+  };
+  const operators = ids("operators");
+  const domains = ids("domains");
+  const lines = ids("lines");
+  const operatorSet = new Set(operators);
+  const domainSet = new Set(domains);
+  const lineSet = new Set(lines);
+
+  plan.lines.forEach((line, index) => {
+    const at = `lines[${index}]`;
+    if (line.owner === undefined)
+      error(
+        "no-owner",
+        at,
+        `line "${line.id}" has no owner`,
+        "add `owner: <operator id>`: every line has exactly one accountable owner",
+      );
+    else if (!operatorSet.has(line.owner))
+      error(
+        "unknown-owner",
+        `${at}.owner`,
+        `unknown owner "${line.owner}"`,
+        suggest(line.owner, operators, "operators"),
+      );
+    if (line.domain !== undefined && !domainSet.has(line.domain))
+      error(
+        "unknown-domain",
+        `${at}.domain`,
+        `unknown domain "${line.domain}"`,
+        suggest(line.domain, domains, "domains"),
+      );
+    const contributors = new Set<string>();
+    line.contributors.forEach((contributor, position) => {
+      const where = `${at}.contributors[${position}].operator`;
+      if (!operatorSet.has(contributor.operator))
+        error(
+          "unknown-operator",
+          where,
+          `unknown contributor "${contributor.operator}"`,
+          suggest(contributor.operator, operators, "operators"),
+        );
+      if (contributor.operator === line.owner)
+        warning(
+          "owner-contributes",
+          where,
+          `"${contributor.operator}" is already the owner of "${line.id}"`,
+          "remove the contributor entry",
+        );
+      if (contributors.has(contributor.operator))
+        error(
+          "duplicate-contributor",
+          where,
+          `"${contributor.operator}" is listed twice`,
+          "keep one entry per operator",
+        );
+      contributors.add(contributor.operator);
+    });
+    const targets = new Set<string>();
+    line.dependsOn.forEach((dependency, position) => {
+      const where = `${at}.dependsOn[${position}]`;
+      if (!lineSet.has(dependency.line))
+        error(
+          "missing-line",
+          where,
+          `"${line.id}" depends on "${dependency.line}", which is not a line of the plan`,
+          suggest(dependency.line, lines, "lines"),
+        );
+      if (targets.has(dependency.line))
+        error(
+          "duplicate-dependency",
+          where,
+          `"${line.id}" depends on "${dependency.line}" twice`,
+          "keep one entry per line; describe both contracts in one",
+        );
+      targets.add(dependency.line);
+    });
+    line.paths.forEach((pattern, position) => {
+      const where = `${at}.paths[${position}]`;
+      if (options.files === undefined) return;
+      const compiled = compilePattern(pattern);
+      if (!options.files.some((file) => compiled.test(file)))
+        warning(
+          "empty-glob",
+          where,
+          `pattern "${pattern}" matches no file of the repository`,
+          "fix the pattern (CODEOWNERS syntax: /dir/ for a root folder, dir/ anywhere, **/*.ext) or remove it",
+        );
+    });
+  });
+
+  const registry = options.relations ?? new RelationRegistry();
+  plan.relations.forEach((relation, index) => {
+    const at = `relations[${index}]`;
+    const [fromKind, fromId] = relation.from.split(/:(.*)/s) as [NodeKind, string];
+    const [toKind, toId] = relation.to.split(/:(.*)/s) as [NodeKind, string];
+    const known = {
+      line: lineSet,
+      domain: domainSet,
+      operator: operatorSet,
+      product: new Set(plan.product === undefined ? [] : [plan.product.id]),
+    };
+    if (!known[fromKind].has(fromId))
+      error("missing-node", `${at}.from`, `no ${fromKind} "${fromId}" in the plan`);
+    if (!known[toKind].has(toId)) error("missing-node", `${at}.to`, `no ${toKind} "${toId}" in the plan`);
+    try {
+      registry.validate(relation.type, fromKind, toKind, relation.attributes);
+    } catch (cause) {
+      error(
+        "bad-relation",
+        `${at}.type`,
+        cause instanceof Error ? cause.message : String(cause),
+        `registered relations: ${registry.names().join(", ")}`,
+      );
+    }
+  });
+
+  const index = new DependencyIndex(
+    lines,
+    plan.lines.flatMap((line) =>
+      line.dependsOn
+        .filter((d) => lineSet.has(d.line))
+        .map((d) => ({ from: line.id, to: d.line, kind: d.kind, criticality: d.criticality })),
+    ),
+  );
+  const report = plan.settings.cycles === "error" ? error : warning;
+  for (const component of index.cycles()) {
+    const cycle = index.cycleThrough(component).map((node) => index.ids[node] ?? "?");
+    const first = plan.lines.findIndex((line) => line.id === cycle[0]);
+    const edge = plan.lines[first]?.dependsOn.findIndex((dependency) => dependency.line === cycle[1]) ?? -1;
+    report(
+      "cycle",
+      `lines[${first}].dependsOn[${edge}]`,
+      `dependency cycle: ${cycle.join(" -> ")}`,
+      "break the cycle by removing or inverting one dependency (or set `settings.cycles: warning`)",
+    );
+  }
+  return problems;
+}
