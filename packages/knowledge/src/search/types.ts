@@ -11,6 +11,12 @@ export interface Embedder {
   readonly id: string;
   /** Length of every vector this embedder returns. */
   readonly dimension: number;
+  /**
+   * Whether the vectors carry meaning (a trained model). `false` for surface-form
+   * embedders such as the hashing one: their hits extend lexical results instead
+   * of being fused with them, so they never push a good lexical hit down.
+   */
+  readonly semantic: boolean;
   /** Embeds texts in order; one vector per text. */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }

@@ -1,0 +1,252 @@
+/**
+ * The document store: documents with their revisions, folded from the log.
+ *
+ * @module
+ */
+import type { StoredEvent } from "@software-factory/core";
+import {
+  DocumentCaptured,
+  DocumentLinked,
+  DocumentRetracted,
+  DocumentRevised,
+  DocumentSuperseded,
+  DocumentUnlinked,
+} from "./events.js";
+import type { Decision, DocumentKind, Link, Source } from "./schemas.js";
+
+/** One recorded state of a document's content. */
+export interface Revision {
+  /** 1 for the capture, then 2, 3, ... */
+  readonly revision: number;
+  /** Log position of the event that recorded it. */
+  readonly seq: number;
+  /** When it was recorded. */
+  readonly at: string;
+  /** Who recorded it. */
+  readonly actor: string;
+  readonly title: string;
+  readonly body: string;
+  readonly contentHash: string;
+  readonly validFrom: string;
+  readonly validTo?: string;
+  readonly decision?: Decision;
+  /** Why it was revised, when given. */
+  readonly reason?: string;
+}
+
+/** A document as the knowledge base holds it now, with its history. */
+export interface KnowledgeDocument {
+  readonly id: string;
+  readonly kind: DocumentKind;
+  readonly title: string;
+  /** Markdown body of the latest revision. */
+  readonly body: string;
+  readonly source: Source;
+  readonly tags: readonly string[];
+  /** Ids of the floor-plan lines this document concerns. */
+  readonly lines: readonly string[];
+  readonly links: readonly Link[];
+  /** Since when the fact holds (defaults to when it was captured at its source, else recorded). */
+  readonly validFrom: string;
+  /** Until when it held, when it no longer does. */
+  readonly validTo?: string;
+  /** Documents this one replaced. */
+  readonly supersedes: readonly string[];
+  /** The document that replaced this one, and when. */
+  readonly supersededBy?: { readonly id: string; readonly at: string };
+  /** Set when the document was withdrawn. */
+  readonly retracted?: { readonly at: string; readonly reason: string };
+  readonly decision?: Decision;
+  readonly contentHash: string;
+  /** Every revision, oldest first; the last one is the current content. */
+  readonly revisions: readonly Revision[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Log position of the last event about this document. */
+  readonly seq: number;
+}
+
+/** Whether a document is in force at an instant (ISO string), or now when omitted. */
+export function isInForce(document: KnowledgeDocument, at?: string): boolean {
+  if (at === undefined) {
+    return (
+      document.retracted === undefined && document.supersededBy === undefined && !ended(document.validTo)
+    );
+  }
+  if (document.validFrom > at) return false;
+  if (document.validTo !== undefined && document.validTo <= at) return false;
+  if (document.supersededBy !== undefined && document.supersededBy.at <= at) return false;
+  if (document.retracted !== undefined && document.retracted.at <= at) return false;
+  return true;
+}
+
+function ended(validTo: string | undefined): boolean {
+  return validTo !== undefined && validTo <= new Date().toISOString();
+}
+
+/** The revision of a document that was current at an instant, if it existed then. */
+export function revisionAt(document: KnowledgeDocument, at: string): Revision | undefined {
+  let found: Revision | undefined;
+  for (const revision of document.revisions) {
+    if (revision.at <= at) found = revision;
+  }
+  return found;
+}
+
+/**
+ * Documents folded from the knowledge events. `apply` returns the ids whose
+ * searchable content changed, so the indexes can follow.
+ */
+export class DocumentStore {
+  readonly #documents: Map<string, KnowledgeDocument>;
+  /** `system uri` → document id, for importers that re-import the same sources. */
+  readonly #bySource = new Map<string, string>();
+
+  /** A store holding the given documents (from a snapshot), or none. */
+  constructor(documents: Iterable<KnowledgeDocument> = []) {
+    this.#documents = new Map([...documents].map((document) => [document.id, document]));
+    for (const document of this.#documents.values()) this.#indexSource(document);
+  }
+
+  /** Number of documents, retracted and superseded included. */
+  get size(): number {
+    return this.#documents.size;
+  }
+
+  /** A document by id. */
+  get(id: string): KnowledgeDocument | undefined {
+    return this.#documents.get(id);
+  }
+
+  /** The document captured from a source address, if any. */
+  bySource(system: string, uri: string): KnowledgeDocument | undefined {
+    const id = this.#bySource.get(sourceKey(system, uri));
+    return id === undefined ? undefined : this.#documents.get(id);
+  }
+
+  /** Every document, in capture order. */
+  all(): IterableIterator<KnowledgeDocument> {
+    return this.#documents.values();
+  }
+
+  /** Folds one event; returns the id of a document whose searchable state changed, if any. */
+  apply(event: StoredEvent): string | undefined {
+    const id = event.subject;
+    if (DocumentCaptured.is(event)) {
+      const { data } = event;
+      const document: KnowledgeDocument = {
+        id,
+        kind: data.kind,
+        title: data.title,
+        body: data.body,
+        source: data.source,
+        tags: data.tags,
+        lines: data.lines,
+        links: data.links,
+        validFrom: data.validFrom,
+        ...(data.validTo === undefined ? {} : { validTo: data.validTo }),
+        supersedes: data.supersedes,
+        ...(data.decision === undefined ? {} : { decision: data.decision }),
+        contentHash: data.contentHash,
+        revisions: [revisionOf(event, 1, data)],
+        createdAt: event.at,
+        updatedAt: event.at,
+        seq: event.seq,
+      };
+      this.#documents.set(id, document);
+      this.#indexSource(document);
+      return id;
+    }
+    const document = this.#documents.get(id);
+    if (document === undefined) return undefined;
+    const touched = { updatedAt: event.at, seq: event.seq };
+    if (DocumentRevised.is(event)) {
+      const { data } = event;
+      const { validTo: _dropped, decision: _old, ...rest } = document;
+      this.#documents.set(id, {
+        ...rest,
+        ...touched,
+        title: data.title,
+        body: data.body,
+        tags: data.tags,
+        lines: data.lines,
+        validFrom: data.validFrom,
+        ...(data.validTo === undefined ? {} : { validTo: data.validTo }),
+        ...(data.decision === undefined ? {} : { decision: data.decision }),
+        contentHash: data.contentHash,
+        revisions: [...document.revisions, revisionOf(event, document.revisions.length + 1, data)],
+      });
+      return id;
+    }
+    if (DocumentSuperseded.is(event)) {
+      this.#documents.set(id, {
+        ...document,
+        ...touched,
+        supersededBy: { id: event.data.by, at: event.at },
+        ...(document.decision === undefined
+          ? {}
+          : { decision: { ...document.decision, status: "superseded" } }),
+      });
+      return id;
+    }
+    if (DocumentRetracted.is(event)) {
+      this.#documents.set(id, {
+        ...document,
+        ...touched,
+        retracted: { at: event.at, reason: event.data.reason },
+      });
+      return id;
+    }
+    if (DocumentLinked.is(event)) {
+      const link = event.data;
+      const exists = document.links.some((held) => held.type === link.type && held.target === link.target);
+      if (!exists) this.#documents.set(id, { ...document, ...touched, links: [...document.links, link] });
+      return undefined;
+    }
+    if (DocumentUnlinked.is(event)) {
+      const link = event.data;
+      const links = document.links.filter((held) => held.type !== link.type || held.target !== link.target);
+      this.#documents.set(id, { ...document, ...touched, links });
+      return undefined;
+    }
+    return undefined;
+  }
+
+  #indexSource(document: KnowledgeDocument): void {
+    if (document.source.uri !== undefined) {
+      this.#bySource.set(sourceKey(document.source.system, document.source.uri), document.id);
+    }
+  }
+}
+
+function sourceKey(system: string, uri: string): string {
+  return `${system}\u0000${uri}`;
+}
+
+function revisionOf(
+  event: StoredEvent,
+  revision: number,
+  data: {
+    title: string;
+    body: string;
+    contentHash: string;
+    validFrom: string;
+    validTo?: string | undefined;
+    decision?: Decision | undefined;
+    reason?: string | undefined;
+  },
+): Revision {
+  return {
+    revision,
+    seq: event.seq,
+    at: event.at,
+    actor: event.actor,
+    title: data.title,
+    body: data.body,
+    contentHash: data.contentHash,
+    validFrom: data.validFrom,
+    ...(data.validTo === undefined ? {} : { validTo: data.validTo }),
+    ...(data.decision === undefined ? {} : { decision: data.decision }),
+    ...(data.reason === undefined ? {} : { reason: data.reason }),
+  };
+}

@@ -1,0 +1,756 @@
+/**
+ * The knowledge base: documents with provenance and time, folded from the log,
+ * and the hybrid search over them.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deserialize, serialize } from "node:v8";
+import {
+  type EventLog,
+  hashJson,
+  type NewEvent,
+  NotFoundError,
+  newId,
+  type Projection,
+  startProjection,
+} from "@software-factory/core";
+import { z } from "zod";
+import type { Chunk, ChunkOptions } from "./chunking/chunkMarkdown.js";
+import { chunkMarkdown } from "./chunking/chunkMarkdown.js";
+import { DocumentStore, isInForce, type KnowledgeDocument, revisionAt } from "./DocumentStore.js";
+import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
+import {
+  DocumentCaptured,
+  DocumentLinked,
+  DocumentRetracted,
+  DocumentRevised,
+  DocumentSuperseded,
+  DocumentUnlinked,
+  knowledgeEvents,
+} from "./events.js";
+import { parseInput } from "./internal/parse.js";
+import {
+  type CaptureInput,
+  CaptureInputSchema,
+  type Decision,
+  type Link,
+  LinkSchema,
+  type RecordDecisionInput,
+  RecordDecisionInputSchema,
+  type ReviseInput,
+  ReviseInputSchema,
+} from "./schemas.js";
+import { type FusionOptions, fuseRankings } from "./search/fuse.js";
+import { snippet } from "./search/highlight.js";
+import { LexicalIndex } from "./search/LexicalIndex.js";
+import type { Embedder, FusedHit, ScoredId } from "./search/types.js";
+import { VectorIndex } from "./search/VectorIndex.js";
+import { countTokens } from "./tokens.js";
+
+/** Options of {@link openKnowledgeBase}. */
+export interface OpenKnowledgeBaseOptions {
+  /** The factory's log; the knowledge event types are registered on it. */
+  readonly log: EventLog;
+  /** Folder for the index caches (stamped with the log position they reflect); in memory only when omitted. */
+  readonly dir?: string;
+  /** Embedder of the vector index; defaults to the local hashing embedder. */
+  readonly embedder?: Embedder;
+  /** Chunk sizes for indexing. */
+  readonly chunking?: ChunkOptions;
+  /**
+   * How lexical and vector hits combine. Default: weighted reciprocal rank
+   * fusion for semantic embedders; for surface-form ones, vector hits only
+   * extend the lexical list (they never reorder it).
+   */
+  readonly fusion?: FusionOptions & { readonly mode?: "rrf" | "extend" | "lexical" };
+  /** Save the caches after this many folded events (default 1,000). */
+  readonly checkpointEvery?: number;
+}
+
+/** Options of a write. */
+export interface WriteOptions {
+  /** The same key twice writes once and returns the first result. */
+  readonly idempotencyKey?: string;
+  /** Who is writing (an operator or agent id). */
+  readonly actor?: string;
+}
+
+/** Filters and paging of {@link KnowledgeBase.search}. */
+export const SearchOptionsSchema = z.object({
+  limit: z.number().int().min(1).max(200).default(10),
+  offset: z.number().int().min(0).max(10_000).default(0),
+  kinds: z.array(z.string()).optional(),
+  lines: z.array(z.string()).optional(),
+  tags: z.array(z.string()).optional(),
+  authors: z.array(z.string()).optional(),
+  /** Captured at or after this instant. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** Captured before this instant. */
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** Only documents in force now (default true): not superseded, retracted or expired. */
+  current: z.boolean().default(true),
+  /** Only documents in force at this instant (overrides `current`). */
+  asOf: z.iso.datetime({ offset: true }).optional(),
+  /** Return the best hits whose snippets fit this many tokens in total. */
+  budgetTokens: z.number().int().min(1).optional(),
+  /** One hit per document, its best chunk (default true). */
+  collapse: z.boolean().default(true),
+  /** Which engines answer (default hybrid). */
+  mode: z.enum(["hybrid", "lexical", "vector"]).default("hybrid"),
+});
+/** Filters and paging of {@link KnowledgeBase.search}, as a caller writes them. */
+export type SearchOptions = z.input<typeof SearchOptionsSchema>;
+
+/** One search hit: the document, the chunk that matched, and why. */
+export interface SearchHit {
+  readonly document: Omit<KnowledgeDocument, "body" | "revisions">;
+  readonly chunk: {
+    readonly id: string;
+    readonly headingPath: readonly string[];
+    readonly startLine: number;
+  };
+  /** Fused score (higher is better). */
+  readonly score: number;
+  /** The best window of the chunk, matches wrapped in `**`. */
+  readonly snippet: string;
+  /** Tokens the snippet and title take. */
+  readonly tokens: number;
+  readonly lexicalRank?: number;
+  readonly vectorRank?: number;
+}
+
+/** The answer of {@link KnowledgeBase.search}. */
+export interface SearchResult {
+  readonly hits: readonly SearchHit[];
+  /** Offset of the next page, when there may be more. */
+  readonly nextOffset?: number;
+  /** Tokens the returned hits take. */
+  readonly tokens: number;
+  /** Set when part of the engine could not answer (an embedder unreachable): results are lexical only. */
+  readonly warning?: string;
+}
+
+interface ChunkRecord {
+  readonly documentId: string;
+  readonly headingPath: readonly string[];
+  readonly startLine: number;
+  readonly text: string;
+}
+
+interface Snapshot {
+  readonly version: 1;
+  readonly position: number;
+  readonly chunkingKey: string;
+  readonly documents: KnowledgeDocument[];
+  readonly chunks: [string, ChunkRecord][];
+  readonly lexical: Uint8Array;
+}
+
+const SNAPSHOT_FILE = "knowledge.snapshot";
+const VECTOR_FILE = "knowledge.hnsw";
+const EMBED_BATCH = 64;
+/**
+ * Cosine similarity a surface-form vector hit needs to extend the lexical list:
+ * below it, a hit shares only a few character trigrams with the query (noise).
+ */
+const EXTEND_MIN_SIMILARITY = 0.3;
+
+/**
+ * The knowledge base of a factory. Writes are events in the log; documents and
+ * indexes are projections kept current from it, whichever process wrote.
+ *
+ * Open it with {@link openKnowledgeBase}.
+ */
+export class KnowledgeBase implements AsyncDisposable {
+  readonly #log: EventLog;
+  readonly #dir: string | undefined;
+  readonly #embedder: Embedder;
+  readonly #chunking: ChunkOptions;
+  readonly #fusion: FusionOptions & { mode: "rrf" | "extend" | "lexical" };
+  readonly #checkpointEvery: number;
+  #documents: DocumentStore;
+  #lexical: LexicalIndex;
+  #vector: VectorIndex;
+  #chunks = new Map<string, ChunkRecord>();
+  #chunksOf = new Map<string, number>();
+  /** Documents whose chunks must be re-indexed. */
+  readonly #dirty = new Set<string>();
+  /** Chunks waiting for their vectors. */
+  readonly #unembedded = new Set<string>();
+  #embedError: string | undefined;
+  #projection: Projection | undefined;
+  #sinceCheckpoint = 0;
+  #closed = false;
+
+  /** @internal Use {@link openKnowledgeBase}. */
+  constructor(options: OpenKnowledgeBaseOptions) {
+    this.#log = options.log;
+    this.#dir = options.dir;
+    this.#embedder = options.embedder ?? createHashingEmbedder();
+    this.#chunking = options.chunking ?? {};
+    const mode = options.fusion?.mode ?? (this.#embedder.semantic ? "rrf" : "extend");
+    this.#fusion = { ...options.fusion, mode };
+    this.#checkpointEvery = options.checkpointEvery ?? 1000;
+    this.#documents = new DocumentStore();
+    this.#lexical = new LexicalIndex();
+    this.#vector = new VectorIndex(this.#embedder);
+  }
+
+  /** @internal Loads the caches and folds the log after them. */
+  async start(): Promise<void> {
+    this.#log.registry.register(...knowledgeEvents);
+    const after = this.#loadCaches();
+    this.#projection = await startProjection(this.#log, {
+      after,
+      types: knowledgeEvents.map((definition) => definition.type),
+      apply: (event) => {
+        const changed = this.#documents.apply(event);
+        if (changed !== undefined) this.#dirty.add(changed);
+        this.#sinceCheckpoint += 1;
+      },
+    });
+    await this.sync();
+  }
+
+  /** Log position the knowledge base reflects. */
+  get position(): number {
+    return this.#projection?.position ?? 0;
+  }
+
+  /** Identity of the embedder behind the vector index. */
+  get embedderId(): string {
+    return this.#embedder.id;
+  }
+
+  /** Folds new events from the log (any process) and brings the indexes up to date. */
+  async sync(): Promise<number> {
+    this.#assertOpen();
+    const position = await (this.#projection as Projection).catchUp();
+    this.#reindexDirty();
+    await this.#embedPending();
+    if (this.#sinceCheckpoint >= this.#checkpointEvery) this.#saveCaches();
+    return position;
+  }
+
+  /**
+   * Captures a document. With `supersedes`, the older documents are marked
+   * superseded in the same atomic write.
+   *
+   * @throws ValidationError naming each bad field.
+   * @throws NotFoundError when a superseded document does not exist.
+   */
+  async capture(input: CaptureInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    const parsed = parseInput(CaptureInputSchema, input, "document");
+    await this.sync();
+    for (const old of parsed.supersedes) this.#require(old);
+    const id = newId("doc");
+    const validFrom = parsed.validFrom ?? parsed.source.capturedAt ?? new Date().toISOString();
+    const events: NewEvent[] = [
+      {
+        type: DocumentCaptured.type,
+        subject: id,
+        data: {
+          kind: parsed.kind,
+          source: parsed.source,
+          links: parsed.links,
+          supersedes: parsed.supersedes,
+          title: parsed.title,
+          body: parsed.body,
+          contentHash: contentHash(parsed.title, parsed.body, parsed.decision),
+          tags: parsed.tags,
+          lines: parsed.lines,
+          validFrom,
+          ...(parsed.validTo === undefined ? {} : { validTo: parsed.validTo }),
+          ...(parsed.decision === undefined ? {} : { decision: parsed.decision }),
+        },
+      },
+      ...parsed.supersedes.map((old) => ({ type: DocumentSuperseded.type, subject: old, data: { by: id } })),
+    ];
+    const [stored] = await this.#append(events, options);
+    await this.sync();
+    return this.#require((stored as { subject: string }).subject);
+  }
+
+  /**
+   * Records a decision in the decision log: a `decision` document whose body is
+   * written from its context, options, decision and consequences.
+   */
+  async recordDecision(input: RecordDecisionInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    const parsed = parseInput(RecordDecisionInputSchema, input, "decision");
+    const decision: Decision = {
+      status: parsed.status,
+      context: parsed.context,
+      options: parsed.options,
+      decision: parsed.decision,
+      consequences: parsed.consequences,
+    };
+    return this.capture(
+      {
+        kind: "decision",
+        title: parsed.title,
+        body: decisionMarkdown(decision),
+        source: parsed.source,
+        tags: parsed.tags,
+        lines: parsed.lines,
+        links: parsed.links,
+        supersedes: parsed.supersedes,
+        decision,
+      },
+      options,
+    );
+  }
+
+  /**
+   * Records a new revision of a document. Fields not given stay as they are; a
+   * revision that changes nothing is not recorded.
+   *
+   * @returns the document and whether a revision was recorded.
+   */
+  async revise(
+    id: string,
+    input: ReviseInput,
+    options: WriteOptions = {},
+  ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
+    const parsed = parseInput(ReviseInputSchema, input, `revision of ${id}`);
+    await this.sync();
+    const current = this.#require(id);
+    const title = parsed.title ?? current.title;
+    let decision = parsed.decision ?? current.decision;
+    const body =
+      parsed.body ?? (parsed.decision !== undefined ? decisionMarkdown(parsed.decision) : current.body);
+    if (decision !== undefined && parsed.decision === undefined && current.decision !== undefined)
+      decision = current.decision;
+    const validTo = parsed.validTo === null ? undefined : (parsed.validTo ?? current.validTo);
+    const data = {
+      title,
+      body,
+      contentHash: contentHash(title, body, decision),
+      tags: parsed.tags ?? [...current.tags],
+      lines: parsed.lines ?? [...current.lines],
+      validFrom: parsed.validFrom ?? current.validFrom,
+      ...(validTo === undefined ? {} : { validTo }),
+      ...(decision === undefined ? {} : { decision }),
+    };
+    const unchanged =
+      data.contentHash === current.contentHash &&
+      hashJson([data.tags, data.lines, data.validFrom, data.validTo ?? null]) ===
+        hashJson([current.tags, current.lines, current.validFrom, current.validTo ?? null]);
+    if (unchanged) return { document: current, changed: false };
+    await this.#append(
+      [
+        {
+          type: DocumentRevised.type,
+          subject: id,
+          data: { ...data, ...(parsed.reason === undefined ? {} : { reason: parsed.reason }) },
+        },
+      ],
+      options,
+    );
+    await this.sync();
+    return { document: this.#require(id), changed: true };
+  }
+
+  /** Captures `replacement` as the document that supersedes `id`. */
+  async supersede(
+    id: string,
+    replacement: CaptureInput,
+    options: WriteOptions = {},
+  ): Promise<KnowledgeDocument> {
+    const supersedes = [...new Set([...(replacement.supersedes ?? []), id])];
+    return this.capture({ ...replacement, supersedes }, options);
+  }
+
+  /** Adds a typed link from a document to another document or an artifact. */
+  async link(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    const parsed = parseInput(LinkSchema, link, `link of ${id}`);
+    await this.sync();
+    this.#require(id);
+    await this.#append([{ type: DocumentLinked.type, subject: id, data: parsed }], options);
+    await this.sync();
+    return this.#require(id);
+  }
+
+  /** Removes a typed link. */
+  async unlink(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    const parsed = parseInput(LinkSchema, link, `link of ${id}`);
+    await this.sync();
+    this.#require(id);
+    await this.#append([{ type: DocumentUnlinked.type, subject: id, data: parsed }], options);
+    await this.sync();
+    return this.#require(id);
+  }
+
+  /** Withdraws a document from search; its history stays in the log. */
+  async retract(id: string, reason: string, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    const parsedReason = parseInput(z.string().trim().min(1).max(2000), reason, `retraction of ${id}`);
+    await this.sync();
+    const current = this.#require(id);
+    if (current.retracted !== undefined) return current;
+    await this.#append(
+      [{ type: DocumentRetracted.type, subject: id, data: { reason: parsedReason } }],
+      options,
+    );
+    await this.sync();
+    return this.#require(id);
+  }
+
+  /**
+   * A document as it is now, or as it read at `asOf` (the revision current
+   * then); `undefined` when it does not exist (or did not yet at `asOf`).
+   */
+  async get(id: string, options: { asOf?: string } = {}): Promise<KnowledgeDocument | undefined> {
+    await this.sync();
+    const document = this.#documents.get(id);
+    if (document === undefined || options.asOf === undefined) return document;
+    const revision = revisionAt(document, options.asOf);
+    if (revision === undefined) return undefined;
+    const { validTo: _validTo, decision: _decision, ...rest } = document;
+    return {
+      ...rest,
+      title: revision.title,
+      body: revision.body,
+      contentHash: revision.contentHash,
+      validFrom: revision.validFrom,
+      ...(revision.validTo === undefined ? {} : { validTo: revision.validTo }),
+      ...(revision.decision === undefined ? {} : { decision: revision.decision }),
+    };
+  }
+
+  /** The document captured from a source address (`system`, `uri`), if any. */
+  async bySource(system: string, uri: string): Promise<KnowledgeDocument | undefined> {
+    await this.sync();
+    return this.#documents.bySource(system, uri);
+  }
+
+  /** Documents matching the filters, newest first. */
+  async list(
+    options: Pick<
+      SearchOptions,
+      "kinds" | "lines" | "tags" | "authors" | "from" | "to" | "current" | "asOf"
+    > & {
+      limit?: number;
+    } = {},
+  ): Promise<KnowledgeDocument[]> {
+    const parsed = parseInput(SearchOptionsSchema, options, "list options");
+    await this.sync();
+    const keep = documentFilter(parsed);
+    return [...this.#documents.all()]
+      .filter(keep)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, options.limit ?? 100);
+  }
+
+  /**
+   * Hybrid search: BM25 over chunks fused with the vector index, filtered,
+   * collapsed to one hit per document, paged, and cut to a token budget.
+   *
+   * @throws ValidationError when an option is out of range.
+   */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const text = parseInput(z.string().trim().min(1, "the query is empty").max(4000), query, "search query");
+    const parsed = parseInput(SearchOptionsSchema, options, "search options");
+    await this.sync();
+    const keepDocument = documentFilter(parsed);
+    const filter = (chunkId: string): boolean => {
+      const record = this.#chunks.get(chunkId);
+      const document = record === undefined ? undefined : this.#documents.get(record.documentId);
+      return document !== undefined && keepDocument(document);
+    };
+    const wanted = parsed.offset + parsed.limit;
+    const candidates = Math.max(100, wanted * (parsed.collapse ? 4 : 1));
+    let warning: string | undefined;
+    const lexical: ScoredId[] =
+      parsed.mode === "vector" ? [] : this.#lexical.search(text, { limit: candidates, filter });
+    let vector: ScoredId[] = [];
+    const useVector =
+      parsed.mode === "vector" || (parsed.mode === "hybrid" && this.#fusion.mode !== "lexical");
+    if (useVector) {
+      try {
+        const [queryVector] = await this.#embedder.embed([text]);
+        vector = this.#vector.search(queryVector as Float32Array, { limit: candidates, filter });
+      } catch (error) {
+        warning = `vector search unavailable (${(error as Error).message}); results are lexical only`;
+      }
+    }
+    if (this.#embedError !== undefined) warning = `vector index is behind: ${this.#embedError}`;
+    const fused = this.#fuse(lexical, vector, parsed.mode);
+    const ranked = parsed.collapse ? collapse(fused, (id) => this.#chunks.get(id)?.documentId ?? id) : fused;
+    const page = ranked.slice(parsed.offset, wanted);
+    const hits: SearchHit[] = [];
+    let tokens = 0;
+    for (const hit of page) {
+      const record = this.#chunks.get(hit.id) as ChunkRecord;
+      const {
+        body: _body,
+        revisions: _revisions,
+        ...document
+      } = this.#documents.get(record.documentId) as KnowledgeDocument;
+      const excerpt = snippet(record.text, text);
+      const cost = countTokens(excerpt) + countTokens(document.title) + 8;
+      if (parsed.budgetTokens !== undefined && tokens + cost > parsed.budgetTokens) continue;
+      tokens += cost;
+      hits.push({
+        document,
+        chunk: { id: hit.id, headingPath: record.headingPath, startLine: record.startLine },
+        score: hit.score,
+        snippet: excerpt,
+        tokens: cost,
+        ...(hit.lexicalRank === undefined ? {} : { lexicalRank: hit.lexicalRank }),
+        ...(hit.vectorRank === undefined ? {} : { vectorRank: hit.vectorRank }),
+      });
+    }
+    return {
+      hits,
+      tokens,
+      ...(ranked.length > wanted ? { nextOffset: wanted } : {}),
+      ...(warning === undefined ? {} : { warning }),
+    };
+  }
+
+  /** Saves the caches and stops following the log. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#projection?.close();
+    this.#saveCaches();
+    this.#closed = true;
+  }
+
+  /** Same as {@link KnowledgeBase.close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #fuse(
+    lexical: readonly ScoredId[],
+    vector: readonly ScoredId[],
+    mode: "hybrid" | "lexical" | "vector",
+  ): FusedHit[] {
+    if (mode === "vector") return vector.map((hit, index) => ({ ...hit, vectorRank: index + 1 }));
+    const lexicalHits = lexical.map((hit, index) => ({ ...hit, lexicalRank: index + 1 }));
+    if (mode === "lexical" || vector.length === 0) return lexicalHits;
+    if (this.#fusion.mode === "rrf") return fuseRankings(lexical, vector, this.#fusion);
+    const seen = new Set(lexical.map((hit) => hit.id));
+    const floor = lexicalHits.at(-1)?.score ?? 1;
+    const extension = vector
+      .map((hit, index) => ({
+        id: hit.id,
+        score: floor * 0.5 * hit.score,
+        similarity: hit.score,
+        vectorRank: index + 1,
+      }))
+      .filter((hit) => !seen.has(hit.id) && hit.similarity >= EXTEND_MIN_SIMILARITY)
+      .map(({ similarity: _similarity, ...hit }) => hit);
+    return [...lexicalHits, ...extension];
+  }
+
+  async #append(events: NewEvent[], options: WriteOptions) {
+    return this.#log.append(events, {
+      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+      ...(options.actor === undefined ? {} : { actor: options.actor }),
+    });
+  }
+
+  #require(id: string): KnowledgeDocument {
+    const document = this.#documents.get(id);
+    if (document === undefined) {
+      throw new NotFoundError({ message: `no document with id "${id}"`, entity: "document", id });
+    }
+    return document;
+  }
+
+  #reindexDirty(): void {
+    for (const id of this.#dirty) {
+      const document = this.#documents.get(id);
+      const previous = this.#chunksOf.get(id) ?? 0;
+      for (let index = 0; index < previous; index += 1) {
+        const chunkId = `${id}#${index}`;
+        this.#lexical.remove(chunkId);
+        this.#vector.remove(chunkId);
+        this.#chunks.delete(chunkId);
+        this.#unembedded.delete(chunkId);
+      }
+      this.#chunksOf.delete(id);
+      if (document === undefined || document.retracted !== undefined) continue;
+      const chunks: Chunk[] = document.body.trim() === "" ? [] : chunkMarkdown(document.body, this.#chunking);
+      if (chunks.length === 0)
+        chunks.push({ index: 0, text: document.title, headingPath: [], startLine: 1, tokens: 0 });
+      for (const chunk of chunks) {
+        const chunkId = `${id}#${chunk.index}`;
+        const heading = [document.title, ...chunk.headingPath].join(" ");
+        this.#lexical.add(chunkId, chunk.text, heading);
+        this.#chunks.set(chunkId, {
+          documentId: id,
+          headingPath: chunk.headingPath,
+          startLine: chunk.startLine,
+          text: chunk.text,
+        });
+        this.#unembedded.add(chunkId);
+      }
+      this.#chunksOf.set(id, chunks.length);
+    }
+    this.#dirty.clear();
+  }
+
+  async #embedPending(): Promise<void> {
+    if (this.#unembedded.size === 0) return;
+    const pending = [...this.#unembedded];
+    try {
+      for (let start = 0; start < pending.length; start += EMBED_BATCH) {
+        const batch = pending.slice(start, start + EMBED_BATCH).filter((id) => this.#chunks.has(id));
+        const texts = batch.map((id) => {
+          const record = this.#chunks.get(id) as ChunkRecord;
+          const document = this.#documents.get(record.documentId) as KnowledgeDocument;
+          return `${[document.title, ...record.headingPath].join(" / ")}\n${record.text}`;
+        });
+        const vectors = await this.#embedder.embed(texts);
+        batch.forEach((id, index) => {
+          this.#vector.add(id, vectors[index] as Float32Array);
+          this.#unembedded.delete(id);
+        });
+      }
+      this.#embedError = undefined;
+    } catch (error) {
+      this.#embedError = (error as Error).message;
+    }
+  }
+
+  #chunkingKey(): string {
+    return hashJson({ chunking: this.#chunking, tokenizer: "tokenize-v1" });
+  }
+
+  /** Loads the caches when they exist and agree with each other; returns the position they reflect. */
+  #loadCaches(): number {
+    if (this.#dir === undefined) return 0;
+    const path = join(this.#dir, SNAPSHOT_FILE);
+    if (!existsSync(path)) return 0;
+    try {
+      const snapshot = deserialize(readFileSync(path)) as Snapshot;
+      if (snapshot.version !== 1 || snapshot.chunkingKey !== this.#chunkingKey()) return 0;
+      const vector = VectorIndex.load(join(this.#dir, VECTOR_FILE), this.#embedder);
+      this.#documents = new DocumentStore(snapshot.documents);
+      this.#lexical = LexicalIndex.deserialize(snapshot.lexical);
+      this.#chunks = new Map(snapshot.chunks);
+      this.#chunksOf = new Map();
+      for (const record of this.#chunks.values()) {
+        this.#chunksOf.set(record.documentId, (this.#chunksOf.get(record.documentId) ?? 0) + 1);
+      }
+      const vectorPosition = (vector?.meta as { position?: number } | null | undefined)?.position;
+      if (vector !== undefined && vectorPosition === snapshot.position) {
+        this.#vector = vector.index;
+      } else {
+        for (const id of this.#chunks.keys()) this.#unembedded.add(id);
+      }
+      return snapshot.position;
+    } catch {
+      this.#documents = new DocumentStore();
+      this.#lexical = new LexicalIndex();
+      this.#chunks = new Map();
+      this.#chunksOf = new Map();
+      this.#unembedded.clear();
+      return 0;
+    }
+  }
+
+  /** Writes the caches (each through a temporary file and a rename), stamped with the position. */
+  #saveCaches(): void {
+    this.#sinceCheckpoint = 0;
+    if (this.#dir === undefined || this.#unembedded.size > 0 || this.#dirty.size > 0) return;
+    mkdirSync(this.#dir, { recursive: true });
+    const position = this.position;
+    const snapshot: Snapshot = {
+      version: 1,
+      position,
+      chunkingKey: this.#chunkingKey(),
+      documents: [...this.#documents.all()],
+      chunks: [...this.#chunks],
+      lexical: this.#lexical.serialize(),
+    };
+    this.#vector.save(join(this.#dir, VECTOR_FILE), { position });
+    const path = join(this.#dir, SNAPSHOT_FILE);
+    writeFileSync(`${path}.tmp`, serialize(snapshot));
+    renameSync(`${path}.tmp`, path);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error("the knowledge base is closed");
+  }
+}
+
+/**
+ * Opens the knowledge base of a log: loads its caches from `dir` when present,
+ * folds the events after them, and follows the log from then on.
+ *
+ * @example
+ * ```ts
+ * const log = await openEventLog({ path: ".factory/factory.db" });
+ * const kb = await openKnowledgeBase({ log, dir: ".factory/knowledge" });
+ * await kb.capture({ kind: "note", title: "Retries", body: "...", source: { system: "cli" } });
+ * const { hits } = await kb.search("payment retries", { lines: ["checkout"] });
+ * ```
+ */
+export async function openKnowledgeBase(options: OpenKnowledgeBaseOptions): Promise<KnowledgeBase> {
+  const knowledgeBase = new KnowledgeBase(options);
+  await knowledgeBase.start();
+  return knowledgeBase;
+}
+
+function contentHash(title: string, body: string, decision: Decision | undefined): string {
+  return hashJson({ title, body, decision: decision ?? null });
+}
+
+/** Markdown of a decision record: context, options, decision, consequences. */
+export function decisionMarkdown(decision: Decision): string {
+  const options = decision.options
+    .map((option) => {
+      const pros = option.pros.map((pro) => `  - pro: ${pro}`).join("\n");
+      const cons = option.cons.map((con) => `  - con: ${con}`).join("\n");
+      return [`- ${option.title}`, pros, cons].filter((part) => part !== "").join("\n");
+    })
+    .join("\n");
+  return [
+    `Status: ${decision.status}`,
+    `## Context\n\n${decision.context}`,
+    ...(options === "" ? [] : [`## Options\n\n${options}`]),
+    `## Decision\n\n${decision.decision}`,
+    ...(decision.consequences === "" ? [] : [`## Consequences\n\n${decision.consequences}`]),
+  ].join("\n\n");
+}
+
+function documentFilter(
+  options: z.output<typeof SearchOptionsSchema>,
+): (document: KnowledgeDocument) => boolean {
+  const kinds = options.kinds === undefined ? undefined : new Set(options.kinds);
+  const lines = options.lines === undefined ? undefined : new Set(options.lines);
+  const tags = options.tags === undefined ? undefined : new Set(options.tags);
+  const authors = options.authors === undefined ? undefined : new Set(options.authors);
+  return (document) => {
+    if (kinds !== undefined && !kinds.has(document.kind)) return false;
+    if (lines !== undefined && !document.lines.some((line) => lines.has(line))) return false;
+    if (tags !== undefined && !document.tags.some((tag) => tags.has(tag))) return false;
+    if (
+      authors !== undefined &&
+      (document.source.author === undefined || !authors.has(document.source.author))
+    ) {
+      return false;
+    }
+    const captured = document.source.capturedAt ?? document.createdAt;
+    if (options.from !== undefined && captured < options.from) return false;
+    if (options.to !== undefined && captured >= options.to) return false;
+    if (options.asOf !== undefined) return isInForce(document, options.asOf);
+    if (options.current) return isInForce(document);
+    return document.retracted === undefined;
+  };
+}
+
+/** Keeps the best hit of each document, in order. */
+function collapse(hits: readonly FusedHit[], documentOf: (chunkId: string) => string): FusedHit[] {
+  const seen = new Set<string>();
+  return hits.filter((hit) => {
+    const document = documentOf(hit.id);
+    if (seen.has(document)) return false;
+    seen.add(document);
+    return true;
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * Markdown chunking that keeps structure: sections, lists, code blocks and
+ * tables stay whole where they fit, and every chunk knows its heading path.
+ *
+ * @module
+ */
+import type { Heading, Nodes, Root, RootContent } from "mdast";
+import { fromMarkdown } from "mdast-util-from-markdown";
+import { gfmFromMarkdown } from "mdast-util-gfm";
+import { gfm } from "micromark-extension-gfm";
+import { countTokens } from "../tokens.js";
+
+/** Options of {@link chunkMarkdown}. */
+export interface ChunkOptions {
+  /** Largest chunk, in tokens (default 256). */
+  readonly maxTokens?: number;
+  /** Tokens repeated from the end of a split block at the start of the next chunk (default 32). */
+  readonly overlapTokens?: number;
+}
+
+/** A piece of a markdown document, sized for indexing and for a model's context. */
+export interface Chunk {
+  /** 0-based position in the document. */
+  readonly index: number;
+  /** Markdown text of the chunk. */
+  readonly text: string;
+  /** Headings above the chunk, outermost first (`["Design", "Storage"]`). */
+  readonly headingPath: readonly string[];
+  /** 1-based line where the chunk starts in the document. */
+  readonly startLine: number;
+  /** Approximate token count of `text`. */
+  readonly tokens: number;
+}
+
+interface Block {
+  readonly text: string;
+  readonly headingPath: readonly string[];
+  readonly startLine: number;
+  readonly tokens: number;
+  /** A block that may be cut between lines when too big (code, tables, lists, paragraphs). */
+  readonly kind: string;
+}
+
+/**
+ * Splits markdown into chunks of at most `maxTokens`: consecutive blocks of one
+ * section are packed together; a new heading starts a new chunk; a block too
+ * big on its own (a long code block, table or list) is cut between lines, with
+ * `overlapTokens` of overlap, and code fences are closed and reopened so every
+ * chunk stays valid markdown.
+ *
+ * @example
+ * ```ts
+ * chunkMarkdown("# Checkout\n\nPayment retries...", { maxTokens: 200 });
+ * // [{ index: 0, text: "# Checkout\n\nPayment retries...", headingPath: ["Checkout"], ... }]
+ * ```
+ */
+export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): Chunk[] {
+  const maxTokens = options.maxTokens ?? 256;
+  const overlapTokens = Math.min(options.overlapTokens ?? 32, Math.floor(maxTokens / 2));
+  if (!Number.isInteger(maxTokens) || maxTokens < 16) {
+    throw new RangeError(`maxTokens must be an integer of at least 16, got ${maxTokens}`);
+  }
+  const blocks = toBlocks(markdown);
+  const chunks: Omit<Chunk, "index">[] = [];
+  let pending: Block[] = [];
+  const flush = (): void => {
+    const first = pending[0];
+    if (first === undefined) return;
+    const text = pending.map((block) => block.text).join("\n\n");
+    chunks.push({
+      text,
+      headingPath: first.headingPath,
+      startLine: first.startLine,
+      tokens: countTokens(text),
+    });
+    pending = [];
+  };
+  for (const block of blocks) {
+    const pendingTokens = pending.reduce((sum, held) => sum + held.tokens, 0);
+    const sameSection = pending[0] === undefined || samePath(pending[0].headingPath, block.headingPath);
+    if (block.kind === "heading" || !sameSection || pendingTokens + block.tokens > maxTokens) flush();
+    if (block.tokens > maxTokens) {
+      for (const piece of splitBlock(block, maxTokens, overlapTokens)) chunks.push(piece);
+      continue;
+    }
+    pending.push(block);
+  }
+  flush();
+  return chunks.map((chunk, index) => ({ index, ...chunk }));
+}
+
+/** Top-level blocks of the document with the heading path in force at each. */
+function toBlocks(markdown: string): Block[] {
+  const tree: Root = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const blocks: Block[] = [];
+  const path: string[] = [];
+  for (const node of tree.children) {
+    const text = sliceOf(markdown, node).trim();
+    if (text === "") continue;
+    if (node.type === "heading") {
+      path.length = Math.min(path.length, (node as Heading).depth - 1);
+      while (path.length < (node as Heading).depth - 1) path.push("");
+      path.push(plainText(node));
+    }
+    blocks.push({
+      text,
+      headingPath: path.filter((title) => title !== ""),
+      startLine: node.position?.start.line ?? 1,
+      tokens: countTokens(text),
+      kind: node.type,
+    });
+  }
+  return blocks;
+}
+
+/** Cuts an oversized block between lines (between words for a single long line). */
+function splitBlock(block: Block, maxTokens: number, overlapTokens: number): Omit<Chunk, "index">[] {
+  const fence = block.kind === "code" ? fenceOf(block.text) : undefined;
+  let lines = block.text.split("\n");
+  if (fence !== undefined) lines = lines.slice(1, lines.at(-1)?.startsWith(fence.close) ? -1 : undefined);
+  const units = lines.flatMap((line) => (countTokens(line) > maxTokens ? wordsOf(line, maxTokens) : [line]));
+  const budget = maxTokens - (fence === undefined ? 0 : countTokens(`${fence.open}\n${fence.close}`));
+  const pieces: Omit<Chunk, "index">[] = [];
+  let start = 0;
+  while (start < units.length) {
+    let end = start;
+    let tokens = 0;
+    while (end < units.length && (end === start || tokens + countTokens(units[end] as string) <= budget)) {
+      tokens += countTokens(units[end] as string);
+      end += 1;
+    }
+    const body = units.slice(start, end).join("\n");
+    const text = fence === undefined ? body : `${fence.open}\n${body}\n${fence.close}`;
+    pieces.push({
+      text,
+      headingPath: block.headingPath,
+      startLine: block.startLine + start,
+      tokens: countTokens(text),
+    });
+    if (end >= units.length) break;
+    let back = end;
+    let overlap = 0;
+    while (back - 1 > start && overlap + countTokens(units[back - 1] as string) <= overlapTokens) {
+      back -= 1;
+      overlap += countTokens(units[back] as string);
+    }
+    start = back;
+  }
+  return pieces;
+}
+
+function wordsOf(line: string, maxTokens: number): string[] {
+  const words = line.split(/(?<=\s)/);
+  const pieces: string[] = [];
+  let current = "";
+  for (const word of words) {
+    if (current !== "" && countTokens(current + word) > maxTokens) {
+      pieces.push(current);
+      current = "";
+    }
+    current += word;
+  }
+  if (current !== "") pieces.push(current);
+  return pieces;
+}
+
+function fenceOf(text: string): { open: string; close: string } | undefined {
+  const first = text.split("\n", 1)[0] ?? "";
+  const match = /^(\s*)(`{3,}|~{3,})/.exec(first);
+  return match === null ? undefined : { open: first, close: `${match[1]}${match[2]}` };
+}
+
+function sliceOf(markdown: string, node: RootContent): string {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  return start === undefined || end === undefined ? "" : markdown.slice(start, end);
+}
+
+function plainText(node: Nodes): string {
+  if ("value" in node && typeof node.value === "string") return node.value;
+  if ("children" in node) return (node.children as Nodes[]).map(plainText).join("");
+  return "";
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((title, index) => title === b[index]);
+}

@@ -1,0 +1,146 @@
+/**
+ * The vocabulary of the knowledge base: document kinds, provenance, links,
+ * decisions, and the inputs that capture and revise documents.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** What a document is. */
+export const DocumentKindSchema = z.enum([
+  "conversation",
+  "discovery",
+  "strategy",
+  "decision",
+  "research",
+  "insight",
+  "signal",
+  "requirement",
+  "blueprint",
+  "runbook",
+  "note",
+  "code",
+]);
+/** What a document is. */
+export type DocumentKind = z.infer<typeof DocumentKindSchema>;
+
+/** Where a document came from: the system, its address there, who wrote it and when. */
+export const SourceSchema = z.object({
+  system: z.string().min(1).max(100),
+  uri: z.string().min(1).max(2000).optional(),
+  author: z.string().min(1).max(200).optional(),
+  capturedAt: z.iso.datetime({ offset: true }).optional(),
+});
+/** Where a document came from. */
+export type Source = z.infer<typeof SourceSchema>;
+
+/** A typed link from a document to another document or an assembly-line artifact. */
+export const LinkSchema = z.object({
+  type: z
+    .string()
+    .regex(/^[a-z][a-zA-Z0-9-]*$/, "link types are words such as relatesTo, informs, evidenceFor")
+    .max(60),
+  target: z.string().min(1).max(200),
+});
+/** A typed link from a document to another document or artifact. */
+export type Link = z.infer<typeof LinkSchema>;
+
+/** Status of a decision in the decision log. */
+export const DecisionStatusSchema = z.enum(["proposed", "accepted", "rejected", "superseded"]);
+/** Status of a decision. */
+export type DecisionStatus = z.infer<typeof DecisionStatusSchema>;
+
+/** The structured part of a decision (an ADR): why, what was weighed, what was chosen, what follows. */
+export const DecisionSchema = z.object({
+  status: DecisionStatusSchema,
+  context: z.string().min(1),
+  options: z
+    .array(
+      z.object({
+        title: z.string().min(1),
+        pros: z.array(z.string()).default([]),
+        cons: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+  decision: z.string().min(1),
+  consequences: z.string().default(""),
+});
+/** The structured part of a decision. */
+export type Decision = z.infer<typeof DecisionSchema>;
+
+const Tag = z
+  .string()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}_:./-]*$/u, "tags are words without spaces")
+  .max(80);
+const LineId = z.string().min(1).max(120);
+const Instant = z.iso.datetime({ offset: true });
+
+/** Input of `KnowledgeBase.capture`. */
+export const CaptureInputSchema = z
+  .object({
+    kind: DocumentKindSchema,
+    title: z.string().trim().min(1).max(500),
+    body: z.string().max(2_000_000),
+    source: SourceSchema,
+    tags: z.array(Tag).max(100).default([]),
+    lines: z.array(LineId).max(100).default([]),
+    links: z.array(LinkSchema).max(500).default([]),
+    validFrom: Instant.optional(),
+    validTo: Instant.optional(),
+    supersedes: z.array(z.string().min(1)).max(50).default([]),
+    decision: DecisionSchema.optional(),
+  })
+  .refine(
+    (input) =>
+      input.validTo === undefined || input.validFrom === undefined || input.validTo > input.validFrom,
+    {
+      message: "validTo must be after validFrom",
+      path: ["validTo"],
+    },
+  )
+  .refine((input) => input.kind !== "decision" || input.decision !== undefined, {
+    message: "a decision document needs its decision fields (use recordDecision)",
+    path: ["decision"],
+  });
+/** Input of `KnowledgeBase.capture`, as a caller writes it. */
+export type CaptureInput = z.input<typeof CaptureInputSchema>;
+
+/** Input of `KnowledgeBase.revise`: the fields that change; the rest stays. */
+export const ReviseInputSchema = z.object({
+  title: z.string().trim().min(1).max(500).optional(),
+  body: z.string().max(2_000_000).optional(),
+  tags: z.array(Tag).max(100).optional(),
+  lines: z.array(LineId).max(100).optional(),
+  validFrom: Instant.optional(),
+  validTo: Instant.nullable().optional(),
+  decision: DecisionSchema.optional(),
+  reason: z.string().max(2000).optional(),
+});
+/** Input of `KnowledgeBase.revise`, as a caller writes it. */
+export type ReviseInput = z.input<typeof ReviseInputSchema>;
+
+/** Input of `KnowledgeBase.recordDecision`. */
+export const RecordDecisionInputSchema = z.object({
+  title: z.string().trim().min(1).max(500),
+  status: DecisionStatusSchema.default("proposed"),
+  context: z.string().min(1),
+  options: z
+    .array(
+      z.object({
+        title: z.string().min(1),
+        pros: z.array(z.string()).default([]),
+        cons: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+  decision: z.string().min(1),
+  consequences: z.string().default(""),
+  source: SourceSchema,
+  tags: z.array(Tag).max(100).default([]),
+  lines: z.array(LineId).max(100).default([]),
+  links: z.array(LinkSchema).max(500).default([]),
+  supersedes: z.array(z.string().min(1)).max(50).default([]),
+});
+/** Input of `KnowledgeBase.recordDecision`, as a caller writes it. */
+export type RecordDecisionInput = z.input<typeof RecordDecisionInputSchema>;

@@ -1,0 +1,389 @@
+/**
+ * BM25 lexical index with MaxScore dynamic pruning, built for incremental
+ * updates and fast full-sentence queries.
+ *
+ * @module
+ */
+import { deserialize, serialize } from "node:v8";
+import { TopK } from "./TopK.js";
+import { tokenize } from "./tokenize.js";
+import type { IndexSearchOptions, ScoredId } from "./types.js";
+
+/** BM25 parameters of a {@link LexicalIndex}. */
+export interface LexicalIndexOptions {
+  /** Term-frequency saturation (default 1.2, as Lucene and SQLite FTS5). */
+  readonly k1?: number;
+  /** Length normalization (default 0.75). */
+  readonly b?: number;
+  /** Turns text into terms; defaults to {@link tokenize}. Must be the same for indexing and querying. */
+  readonly tokenizer?: (text: string) => string[];
+}
+
+/** Share of deleted entries above which the postings are compacted. */
+const COMPACT_RATIO = 0.25;
+
+/** The postings of one term: ascending document numbers and their term frequencies. */
+class Postings {
+  docs: Int32Array = new Int32Array(4);
+  tfs: Uint16Array = new Uint16Array(4);
+  length = 0;
+  /** Documents still live that contain the term. */
+  df = 0;
+  /** Highest BM25 term-frequency factor over the postings, valid for `boundEpoch`. */
+  bound = 0;
+  boundEpoch = -1;
+
+  push(doc: number, tf: number): void {
+    if (this.length === this.docs.length) {
+      const docs = new Int32Array(this.length * 2);
+      docs.set(this.docs);
+      this.docs = docs;
+      const tfs = new Uint16Array(this.length * 2);
+      tfs.set(this.tfs);
+      this.tfs = tfs;
+    }
+    this.docs[this.length] = doc;
+    this.tfs[this.length] = Math.min(tf, 65_535);
+    this.length += 1;
+  }
+}
+
+/** A cursor walking one term's postings during a query. */
+interface Cursor {
+  readonly postings: Postings;
+  /** idf × query-term frequency. */
+  readonly weight: number;
+  /** Upper bound of this term's contribution to any document's score. */
+  readonly maxScore: number;
+  index: number;
+}
+
+/**
+ * An in-memory BM25 index over string ids, queried with MaxScore: terms whose
+ * best possible contribution cannot lift a document into the top `limit` are
+ * only probed for documents the other terms already found, so long posting
+ * lists of common words are mostly skipped. Results equal exhaustive BM25.
+ *
+ * Re-adding an id replaces it; removal leaves a tombstone until compaction.
+ *
+ * @example
+ * ```ts
+ * const index = new LexicalIndex();
+ * index.add("doc-1", "Checkout times out on mobile");
+ * index.search("mobile checkout", { limit: 10 }); // [{ id: "doc-1", score: 0.57 }]
+ * ```
+ */
+export class LexicalIndex {
+  readonly #k1: number;
+  readonly #b: number;
+  readonly #tokenize: (text: string) => string[];
+  #terms = new Map<string, Postings>();
+  #ids: string[] = [];
+  #lengths = new Uint32Array(16);
+  #live = new Uint8Array(16);
+  #numberOf = new Map<string, number>();
+  #liveCount = 0;
+  #totalLength = 0;
+  #epoch = 0;
+
+  /** An empty index. */
+  constructor(options: LexicalIndexOptions = {}) {
+    this.#k1 = options.k1 ?? 1.2;
+    this.#b = options.b ?? 0.75;
+    this.#tokenize = options.tokenizer ?? ((text) => tokenize(text));
+  }
+
+  /** Number of live entries. */
+  get size(): number {
+    return this.#liveCount;
+  }
+
+  /** Whether an id is indexed. */
+  has(id: string): boolean {
+    return this.#numberOf.has(id);
+  }
+
+  /**
+   * Indexes a text under an id, replacing what the id held. Terms of `title`
+   * count twice (a title or heading says what the text is about).
+   */
+  add(id: string, text: string, title = ""): void {
+    this.remove(id);
+    const titleTerms = title === "" ? [] : this.#tokenize(title);
+    const terms = [...titleTerms, ...titleTerms, ...this.#tokenize(text)];
+    const doc = this.#ids.length;
+    this.#ensureCapacity(doc + 1);
+    this.#ids.push(id);
+    this.#numberOf.set(id, doc);
+    this.#lengths[doc] = terms.length;
+    this.#live[doc] = 1;
+    this.#liveCount += 1;
+    this.#totalLength += terms.length;
+    const counts = new Map<string, number>();
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (const [term, tf] of counts) {
+      let postings = this.#terms.get(term);
+      if (postings === undefined) {
+        postings = new Postings();
+        this.#terms.set(term, postings);
+      }
+      postings.push(doc, tf);
+      postings.df += 1;
+    }
+    this.#epoch += 1;
+  }
+
+  /** Removes an id; unknown ids are ignored. */
+  remove(id: string): void {
+    const doc = this.#numberOf.get(id);
+    if (doc === undefined) return;
+    this.#numberOf.delete(id);
+    this.#live[doc] = 0;
+    this.#liveCount -= 1;
+    this.#totalLength -= this.#lengths[doc] as number;
+    for (const term of new Set(this.#tokenizeStored(doc))) {
+      const postings = this.#terms.get(term);
+      if (postings !== undefined) postings.df -= 1;
+    }
+    this.#epoch += 1;
+    if (this.#ids.length - this.#liveCount > COMPACT_RATIO * this.#ids.length && this.#ids.length > 64) {
+      this.#compact();
+    }
+  }
+
+  /**
+   * The best `limit` ids for a query, by BM25 over its terms (an OR query),
+   * highest first; ties keep insertion order.
+   */
+  search(query: string, options: IndexSearchOptions): ScoredId[] {
+    if (options.limit <= 0 || this.#liveCount === 0) return [];
+    const cursors = this.#cursors(this.#tokenize(query));
+    if (cursors.length === 0) return [];
+    const top = this.#maxScore(cursors, options.limit, options.filter);
+    return top.sorted().map(({ key, score }) => ({ id: this.#ids[key] as string, score }));
+  }
+
+  /** A compact binary image of the index, for a cache on disk. */
+  serialize(): Uint8Array {
+    this.#compact();
+    const terms: [string, Int32Array, Uint16Array][] = [];
+    for (const [term, postings] of this.#terms) {
+      terms.push([
+        term,
+        postings.docs.subarray(0, postings.length),
+        postings.tfs.subarray(0, postings.length),
+      ]);
+    }
+    return serialize({
+      version: 1,
+      k1: this.#k1,
+      b: this.#b,
+      ids: this.#ids,
+      lengths: this.#lengths.subarray(0, this.#ids.length),
+      terms,
+    });
+  }
+
+  /**
+   * Restores an index from {@link LexicalIndex.serialize}. The tokenizer must be
+   * the one it was built with.
+   */
+  static deserialize(image: Uint8Array, options: Pick<LexicalIndexOptions, "tokenizer"> = {}): LexicalIndex {
+    const data = deserialize(image) as {
+      version: number;
+      k1: number;
+      b: number;
+      ids: string[];
+      lengths: Uint32Array;
+      terms: [string, Int32Array, Uint16Array][];
+    };
+    if (data.version !== 1)
+      throw new RangeError(`lexical index image version ${data.version} is not supported`);
+    const index = new LexicalIndex({ k1: data.k1, b: data.b, ...options });
+    index.#ids = data.ids;
+    index.#ensureCapacity(data.ids.length);
+    index.#lengths.set(data.lengths);
+    index.#live.fill(1, 0, data.ids.length);
+    data.ids.forEach((id, doc) => {
+      index.#numberOf.set(id, doc);
+    });
+    index.#liveCount = data.ids.length;
+    index.#totalLength = data.lengths.reduce((sum, length) => sum + length, 0);
+    for (const [term, docs, tfs] of data.terms) {
+      const postings = new Postings();
+      postings.docs = docs;
+      postings.tfs = tfs;
+      postings.length = docs.length;
+      postings.df = docs.length;
+      index.#terms.set(term, postings);
+    }
+    return index;
+  }
+
+  /** One cursor per distinct query term present in the index, ascending by upper bound. */
+  #cursors(queryTerms: readonly string[]): Cursor[] {
+    const frequencies = new Map<string, number>();
+    for (const term of queryTerms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+    const cursors: Cursor[] = [];
+    for (const [term, frequency] of frequencies) {
+      const postings = this.#terms.get(term);
+      if (postings === undefined || postings.df === 0) continue;
+      const weight = frequency * this.#idf(postings.df);
+      cursors.push({ postings, weight, maxScore: weight * this.#bound(postings), index: 0 });
+    }
+    return cursors.sort((a, b) => a.maxScore - b.maxScore);
+  }
+
+  /** Document-at-a-time MaxScore over cursors sorted by ascending upper bound. */
+  #maxScore(cursors: Cursor[], limit: number, filter?: (id: string) => boolean): TopK {
+    const top = new TopK(limit);
+    const prefixBound: number[] = [];
+    let sum = 0;
+    for (const cursor of cursors) {
+      sum += cursor.maxScore;
+      prefixBound.push(sum);
+    }
+    // Cursors before `firstEssential` are non-essential: together they cannot beat the threshold.
+    let firstEssential = 0;
+    const avgdl = this.#totalLength / this.#liveCount;
+    const k1 = this.#k1;
+    const lengthFactor = this.#b / avgdl;
+    const norm = 1 - this.#b;
+    for (;;) {
+      let doc = Number.MAX_SAFE_INTEGER;
+      for (let i = firstEssential; i < cursors.length; i += 1) {
+        const cursor = cursors[i] as Cursor;
+        if (cursor.index < cursor.postings.length) {
+          const candidate = cursor.postings.docs[cursor.index] as number;
+          if (candidate < doc) doc = candidate;
+        }
+      }
+      if (doc === Number.MAX_SAFE_INTEGER) break;
+      const denominatorBase = k1 * (norm + lengthFactor * (this.#lengths[doc] as number));
+      let score = 0;
+      for (let i = firstEssential; i < cursors.length; i += 1) {
+        const cursor = cursors[i] as Cursor;
+        const postings = cursor.postings;
+        if (cursor.index < postings.length && postings.docs[cursor.index] === doc) {
+          const tf = postings.tfs[cursor.index] as number;
+          score += (cursor.weight * tf * (k1 + 1)) / (tf + denominatorBase);
+          cursor.index += 1;
+        }
+      }
+      if (this.#live[doc] === 0 || (filter !== undefined && !filter(this.#ids[doc] as string))) continue;
+      const threshold = top.threshold;
+      for (let i = firstEssential - 1; i >= 0; i -= 1) {
+        if (score + (prefixBound[i] as number) <= threshold) break;
+        const cursor = cursors[i] as Cursor;
+        const postings = cursor.postings;
+        cursor.index = seek(postings.docs, cursor.index, postings.length, doc);
+        if (cursor.index < postings.length && postings.docs[cursor.index] === doc) {
+          const tf = postings.tfs[cursor.index] as number;
+          score += (cursor.weight * tf * (k1 + 1)) / (tf + denominatorBase);
+        }
+      }
+      if (score <= threshold) continue;
+      top.offer(doc, score);
+      const raised = top.threshold;
+      while (firstEssential < cursors.length && (prefixBound[firstEssential] as number) <= raised) {
+        firstEssential += 1;
+      }
+    }
+    return top;
+  }
+
+  /** Robertson–Spärck Jones idf as Lucene computes it (never negative). */
+  #idf(df: number): number {
+    return Math.log(1 + (this.#liveCount - df + 0.5) / (df + 0.5));
+  }
+
+  /** The highest BM25 term-frequency factor over a term's postings under the current statistics. */
+  #bound(postings: Postings): number {
+    if (postings.boundEpoch === this.#epoch) return postings.bound;
+    const k1 = this.#k1;
+    const avgdl = this.#totalLength / this.#liveCount;
+    let best = 0;
+    for (let i = 0; i < postings.length; i += 1) {
+      const doc = postings.docs[i] as number;
+      if (this.#live[doc] === 0) continue;
+      const tf = postings.tfs[i] as number;
+      const factor =
+        (tf * (k1 + 1)) / (tf + k1 * (1 - this.#b + (this.#b * (this.#lengths[doc] as number)) / avgdl));
+      if (factor > best) best = factor;
+    }
+    postings.bound = best;
+    postings.boundEpoch = this.#epoch;
+    return best;
+  }
+
+  /** Terms of a stored document, found by scanning the postings (removal is rare). */
+  #tokenizeStored(doc: number): string[] {
+    const terms: string[] = [];
+    for (const [term, postings] of this.#terms) {
+      const at = seek(postings.docs, 0, postings.length, doc);
+      if (at < postings.length && postings.docs[at] === doc) terms.push(term);
+    }
+    return terms;
+  }
+
+  /** Renumbers live documents densely and drops the postings of deleted ones. */
+  #compact(): void {
+    if (this.#liveCount === this.#ids.length) return;
+    const renumber = new Int32Array(this.#ids.length).fill(-1);
+    const ids: string[] = [];
+    const lengths = new Uint32Array(Math.max(16, this.#liveCount));
+    for (let doc = 0; doc < this.#ids.length; doc += 1) {
+      if (this.#live[doc] === 0) continue;
+      renumber[doc] = ids.length;
+      lengths[ids.length] = this.#lengths[doc] as number;
+      ids.push(this.#ids[doc] as string);
+    }
+    const terms = new Map<string, Postings>();
+    for (const [term, postings] of this.#terms) {
+      if (postings.df === 0) continue;
+      const compacted = new Postings();
+      for (let i = 0; i < postings.length; i += 1) {
+        const doc = renumber[postings.docs[i] as number] as number;
+        if (doc >= 0) compacted.push(doc, postings.tfs[i] as number);
+      }
+      compacted.df = compacted.length;
+      terms.set(term, compacted);
+    }
+    this.#terms = terms;
+    this.#ids = ids;
+    this.#lengths = lengths;
+    this.#live = new Uint8Array(lengths.length).fill(1, 0, ids.length);
+    this.#numberOf = new Map(ids.map((id, doc) => [id, doc]));
+    this.#epoch += 1;
+  }
+
+  #ensureCapacity(size: number): void {
+    if (size <= this.#lengths.length) return;
+    const capacity = Math.max(size, this.#lengths.length * 2);
+    const lengths = new Uint32Array(capacity);
+    lengths.set(this.#lengths);
+    this.#lengths = lengths;
+    const live = new Uint8Array(capacity);
+    live.set(this.#live);
+    this.#live = live;
+  }
+}
+
+/** The first index at or after `from` whose document is ≥ `target` (galloping, then binary search). */
+function seek(docs: Int32Array, from: number, length: number, target: number): number {
+  let low = from;
+  let step = 1;
+  let high = from;
+  while (high < length && (docs[high] as number) < target) {
+    low = high + 1;
+    high += step;
+    step *= 2;
+  }
+  if (high > length) high = length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((docs[middle] as number) < target) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

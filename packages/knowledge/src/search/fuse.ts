@@ -1,0 +1,43 @@
+/**
+ * Fusion of the lexical and vector rankings.
+ *
+ * @module
+ */
+import type { FusedHit, ScoredId } from "./types.js";
+
+/** Options of {@link fuseRankings}. */
+export interface FusionOptions {
+  /** Weight of the lexical list (default 1). */
+  readonly lexicalWeight?: number;
+  /** Weight of the vector list (default 1). */
+  readonly vectorWeight?: number;
+  /** Rank constant of reciprocal rank fusion (default 60, as in Cormack et al. 2009). */
+  readonly k?: number;
+}
+
+/**
+ * Weighted reciprocal rank fusion: each list adds `weight / (k + rank)` to the
+ * ids it holds. Rank-based, so BM25 and cosine scores need no calibration.
+ */
+export function fuseRankings(
+  lexical: readonly ScoredId[],
+  vector: readonly ScoredId[],
+  options: FusionOptions = {},
+): FusedHit[] {
+  const k = options.k ?? 60;
+  const lexicalWeight = options.lexicalWeight ?? 1;
+  const vectorWeight = options.vectorWeight ?? 1;
+  const fused = new Map<string, { score: number; lexicalRank?: number; vectorRank?: number }>();
+  lexical.forEach((hit, index) => {
+    fused.set(hit.id, { score: lexicalWeight / (k + index + 1), lexicalRank: index + 1 });
+  });
+  vector.forEach((hit, index) => {
+    const entry = fused.get(hit.id) ?? { score: 0 };
+    entry.score += vectorWeight / (k + index + 1);
+    entry.vectorRank = index + 1;
+    fused.set(hit.id, entry);
+  });
+  return [...fused]
+    .map(([id, entry]) => ({ id, ...entry }))
+    .sort((a, b) => b.score - a.score || (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity));
+}

@@ -1,0 +1,91 @@
+/**
+ * Code-aware tokenizing for lexical search: prose and identifiers alike.
+ *
+ * @module
+ */
+import { stemmer } from "stemmer";
+
+/**
+ * English words too common to carry meaning in a query. Kept short on purpose
+ * (Lucene's English set): removing more hurts queries such as "how to use x".
+ */
+const STOPWORDS = new Set(
+  "a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with".split(
+    " ",
+  ),
+);
+
+/** Splits text into raw words: letters and digits, keeping `_` inside identifiers. */
+const WORD = /[\p{L}\p{N}_]+/gu;
+
+/** Boundaries inside an identifier: `getHTTPResponse` → get, HTTP, Response; `snake_case` → snake, case. */
+const IDENTIFIER_PART = /[\p{Lu}]+(?![\p{Ll}])|[\p{Lu}]?[\p{Ll}]+|\p{N}+/gu;
+
+/** The longest word kept; longer runs (hashes, base64) would only bloat the index. */
+const MAX_WORD_LENGTH = 40;
+
+/** Options of {@link tokenize}. */
+export interface TokenizeOptions {
+  /** Reduce words to their Porter stem (default true). */
+  readonly stem?: boolean;
+  /** Drop English stopwords (default true). */
+  readonly dropStopwords?: boolean;
+}
+
+/**
+ * Turns text into index terms: lowercase words, Porter-stemmed, with stopwords
+ * dropped; identifiers are also split into their parts (`parseFactoryYaml` gives
+ * `parsefactoryyaml`, `pars`, `factori`, `yaml`; `user_id` gives `user_id`,
+ * `user`, `id`), and paths into their segments, so code and prose match each other.
+ *
+ * @example
+ * ```ts
+ * tokenize("Retry the getUserProfile call"); // ["retri", "getuserprofil", "get", "user", "profil", "call"]
+ * ```
+ */
+export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
+  const stem = options.stem ?? true;
+  const dropStopwords = options.dropStopwords ?? true;
+  const terms: string[] = [];
+  const push = (word: string): void => {
+    const lower = word.toLowerCase();
+    if (lower.length > MAX_WORD_LENGTH) return;
+    if (dropStopwords && STOPWORDS.has(lower)) return;
+    terms.push(stem ? stemmer(lower) : lower);
+  };
+  for (const match of text.matchAll(WORD)) {
+    const word = match[0];
+    const parts = identifierParts(word);
+    if (parts.length > 1) {
+      push(word.replace(/^_+|_+$/g, ""));
+      for (const part of parts) push(part);
+    } else {
+      push(parts[0] ?? word);
+    }
+  }
+  return terms;
+}
+
+/** The parts of an identifier; one part for a plain word. */
+function identifierParts(word: string): string[] {
+  const parts: string[] = [];
+  for (const chunk of word.split("_")) {
+    if (chunk === "") continue;
+    for (const match of chunk.matchAll(IDENTIFIER_PART)) parts.push(match[0]);
+  }
+  return parts.length === 0 ? [word] : parts;
+}
+
+/**
+ * The distinct query terms of a text, for highlighting: the raw words as they
+ * appear (lowercased), paired with the index term each one matches.
+ */
+export function queryWords(text: string): Map<string, string> {
+  const words = new Map<string, string>();
+  for (const match of text.matchAll(WORD)) {
+    const lower = match[0].toLowerCase();
+    const [term] = tokenize(lower);
+    if (term !== undefined) words.set(lower, term);
+  }
+  return words;
+}

@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EventLog, openEventLog } from "@software-factory/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
+
+let dir: string;
+let log: EventLog;
+let kb: KnowledgeBase;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "factory-kb-"));
+  log = await openEventLog({ path: join(dir, "factory.db") });
+  kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
+});
+
+afterEach(async () => {
+  await kb.close();
+  await log.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const source = { system: "test", author: "ana" };
+
+describe("capture and search", () => {
+  it("finds a captured document by its words and by identifiers in its code", async () => {
+    const note = await kb.capture({
+      kind: "research",
+      title: "Payment retries",
+      body: "# Retries\n\nThe checkout retries a failed payment three times.\n\n```ts\nretryPayment(order)\n```",
+      source,
+      lines: ["checkout"],
+      tags: ["payments"],
+    });
+    await kb.capture({ kind: "note", title: "Onboarding", body: "New users see a tour.", source });
+
+    const byProse = await kb.search("how often is a payment retried?");
+    expect(byProse.hits[0]?.document.id).toBe(note.id);
+    expect(byProse.hits[0]?.snippet).toContain("**payment**");
+    expect(byProse.hits[0]?.chunk.headingPath).toEqual(["Retries"]);
+
+    const byIdentifier = await kb.search("retry_payment");
+    expect(byIdentifier.hits[0]?.document.id).toBe(note.id);
+  });
+
+  it("filters by kind, line, tag and author", async () => {
+    const a = await kb.capture({
+      kind: "insight",
+      title: "Mobile checkout is slow",
+      body: "slow",
+      source,
+      lines: ["checkout"],
+    });
+    await kb.capture({
+      kind: "note",
+      title: "Search is slow",
+      body: "slow",
+      source: { system: "test", author: "bo" },
+      lines: ["search"],
+    });
+    expect((await kb.search("slow", { lines: ["checkout"] })).hits.map((hit) => hit.document.id)).toEqual([
+      a.id,
+    ]);
+    expect((await kb.search("slow", { kinds: ["insight"] })).hits.map((hit) => hit.document.id)).toEqual([
+      a.id,
+    ]);
+    expect((await kb.search("slow", { authors: ["ana"] })).hits.map((hit) => hit.document.id)).toEqual([
+      a.id,
+    ]);
+    expect((await kb.search("slow", { tags: ["nothing"] })).hits).toEqual([]);
+  });
+
+  it("pages and keeps within a token budget", async () => {
+    for (let index = 0; index < 12; index += 1) {
+      await kb.capture({
+        kind: "note",
+        title: `Latency note ${index}`,
+        body: `latency ${"word ".repeat(index * 10)}`,
+        source,
+      });
+    }
+    const first = await kb.search("latency", { limit: 5 });
+    expect(first.hits).toHaveLength(5);
+    expect(first.nextOffset).toBe(5);
+    const second = await kb.search("latency", { limit: 5, offset: 5 });
+    expect(second.hits.map((hit) => hit.document.id)).not.toContain(first.hits[0]?.document.id);
+    const budgeted = await kb.search("latency", { limit: 12, budgetTokens: 60 });
+    expect(budgeted.tokens).toBeLessThanOrEqual(60);
+    expect(budgeted.hits.length).toBeGreaterThan(0);
+  });
+
+  it("rejects bad input with the field named and writes nothing", async () => {
+    const head = await log.head();
+    await expect(kb.capture({ kind: "gossip", title: "", body: "x", source } as never)).rejects.toThrow(
+      /kind[\s\S]*title/,
+    );
+    await expect(kb.search("x", { limit: 0 })).rejects.toThrow(/limit/);
+    expect(await log.head()).toBe(head);
+  });
+});
+
+describe("revisions, supersession and time", () => {
+  it("records a revision only when something changed, and keeps every revision", async () => {
+    const doc = await kb.capture({ kind: "strategy", title: "Pricing", body: "Flat price.", source });
+    expect((await kb.revise(doc.id, { body: "Flat price." })).changed).toBe(false);
+    const { document, changed } = await kb.revise(doc.id, { body: "Per-seat price.", reason: "board call" });
+    expect(changed).toBe(true);
+    expect(document.revisions.map((revision) => revision.body)).toEqual(["Flat price.", "Per-seat price."]);
+    expect((await kb.search("seat")).hits[0]?.document.id).toBe(doc.id);
+    expect((await kb.search("flat")).hits).toEqual([]);
+  });
+
+  it("answers what was in force at a date, and hides superseded facts from current search", async () => {
+    const old = await kb.capture({
+      kind: "decision",
+      title: "Use MySQL",
+      body: "We store orders in MySQL.",
+      source: { ...source, capturedAt: "2024-01-01T00:00:00Z" },
+      decision: { status: "accepted", context: "orders", decision: "MySQL" },
+    });
+    const replacement = await kb.supersede(old.id, {
+      kind: "note",
+      title: "Orders move to PostgreSQL",
+      body: "We store orders in PostgreSQL.",
+      source,
+    });
+    const stale = await kb.get(old.id);
+    expect(stale?.supersededBy?.id).toBe(replacement.id);
+    expect(stale?.decision?.status).toBe("superseded");
+
+    const now = await kb.search("where do we store orders");
+    expect(now.hits.map((hit) => hit.document.id)).toEqual([replacement.id]);
+    const before = await kb.search("where do we store orders", { asOf: "2025-06-01T00:00:00Z" });
+    expect(before.hits.map((hit) => hit.document.id)).toEqual([old.id]);
+  });
+
+  it("returns the revision current at a date", async () => {
+    const doc = await kb.capture({ kind: "note", title: "Limit", body: "v1", source });
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await kb.revise(doc.id, { body: "v2" });
+    expect((await kb.get(doc.id, { asOf: between }))?.body).toBe("v1");
+    expect((await kb.get(doc.id))?.body).toBe("v2");
+  });
+
+  it("links documents and retracts them out of search", async () => {
+    const a = await kb.capture({
+      kind: "conversation",
+      title: "Call with Acme",
+      body: "Acme wants SSO.",
+      source,
+    });
+    const b = await kb.capture({ kind: "requirement", title: "SSO", body: "Support SAML SSO.", source });
+    const linked = await kb.link(b.id, { type: "derivesFrom", target: a.id });
+    expect(linked.links).toEqual([{ type: "derivesFrom", target: a.id }]);
+    await kb.retract(a.id, "recorded by mistake");
+    expect((await kb.search("acme")).hits).toEqual([]);
+    expect((await kb.get(a.id))?.retracted?.reason).toBe("recorded by mistake");
+  });
+
+  it("records decisions with their structure", async () => {
+    const decision = await kb.recordDecision({
+      title: "Event log as the source of truth",
+      context: "Several processes share one factory.",
+      options: [{ title: "CRUD tables", cons: ["lost history"] }, { title: "Event log" }],
+      decision: "Every change is an event.",
+      consequences: "Projections must be rebuilt on schema change.",
+      status: "accepted",
+      source,
+      lines: ["core"],
+    });
+    expect(decision.kind).toBe("decision");
+    expect(decision.decision?.status).toBe("accepted");
+    expect(decision.body).toContain("## Consequences");
+    expect((await kb.search("source of truth", { kinds: ["decision"] })).hits[0]?.document.id).toBe(
+      decision.id,
+    );
+  });
+});
+
+describe("caches and other processes", () => {
+  it("reopens from its caches and folds what other writers appended meanwhile", async () => {
+    const first = await kb.capture({ kind: "note", title: "Alpha", body: "alpha text", source });
+    await kb.close();
+    const other = await openKnowledgeBase({ log });
+    await other.capture({ kind: "note", title: "Beta", body: "beta text", source });
+    await other.close();
+    kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
+    expect((await kb.search("alpha")).hits[0]?.document.id).toBe(first.id);
+    expect((await kb.search("beta")).hits).toHaveLength(1);
+  });
+
+  it("sees a capture of another knowledge base on the same log without reopening", async () => {
+    const other = await openKnowledgeBase({ log });
+    const doc = await other.capture({ kind: "note", title: "Gamma", body: "gamma", source });
+    expect((await kb.search("gamma")).hits[0]?.document.id).toBe(doc.id);
+    await other.close();
+  });
+});
+
+describe("fuzzy matching from the local embedder", () => {
+  it("finds a document through a misspelled word that BM25 alone misses", async () => {
+    const doc = await kb.capture({
+      kind: "runbook",
+      title: "Authentication",
+      body: "Rotate authentication tokens weekly.",
+      source,
+    });
+    expect((await kb.search("authentcation", { mode: "lexical" })).hits).toEqual([]);
+    const fuzzy = await kb.search("authentcation");
+    expect(fuzzy.hits[0]?.document.id).toBe(doc.id);
+    expect(fuzzy.hits[0]?.vectorRank).toBe(1);
+  });
+});
