@@ -10,6 +10,7 @@
  */
 
 export { buildFloorGraph, emptyPlan } from "./buildFloorGraph.js";
+export { type DependencyChange, diffPlans, type PlanDiff, type Reowned } from "./diff.js";
 export {
   ContributorAdded,
   ContributorRemoved,

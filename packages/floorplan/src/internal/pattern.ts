@@ -44,7 +44,7 @@ export function compilePattern(raw: string): CompiledPattern {
   const glob = anchored ? body : `**/${body}`;
   const literalLast = !/[*?]/.test(last);
   // `docs/` only matches inside a directory; `docs` also names a file; `docs/*` stays one level deep (GitHub's reading).
-  const globs = dirOnly ? [`${glob}/**`] : literalLast ? [glob, `${glob}/**`] : [glob];
+  const globs = dirOnly ? [`${glob}/**/*`] : literalLast ? [glob, `${glob}/**`] : [glob];
   const matcher = picomatch(globs, { dot: true, nocase: false, noextglob: true, nobrace: true });
   const prefix: string[] = [];
   if (anchored) {
