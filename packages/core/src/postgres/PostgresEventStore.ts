@@ -108,6 +108,7 @@ class PostgresEventStore implements EventStore {
   readonly #channel: string;
   readonly #listener: NotificationListener;
   readonly #listeners = new Set<() => void>();
+  readonly #begin: string;
   #catchUpTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -116,6 +117,11 @@ class PostgresEventStore implements EventStore {
     this.#options = options;
     this.#schema = schema;
     this.#channel = channelFor(schema);
+    this.#begin = [
+      "BEGIN",
+      ...(options.durability === "normal" ? ["SET LOCAL synchronous_commit = off"] : []),
+      `SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(${literal(schema)}))`,
+    ].join("; ");
     this.#listener = new NotificationListener({
       config: { ...config, application_name: `${options.applicationName}-listener`.slice(0, 63) },
       channel: this.#channel,
@@ -196,13 +202,14 @@ class PostgresEventStore implements EventStore {
     isRetry: boolean,
   ): Promise<StoredEvent[]> {
     const client = await this.#pool.connect();
+    // A checked-out client whose connection dies emits "error"; the failing query reports it.
+    const ignore = (): void => undefined;
+    client.on("error", ignore);
     let broken: unknown;
     try {
       // One round trip: open the transaction and wait for the append lock, so the
       // head read below sees every append that committed before ours.
-      await client.query(
-        `BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(${literal(this.#schema)}))`,
-      );
+      await client.query(this.#begin);
       const state = await this.#readState(client, options.idempotencyKey, isRetry ? batch[0]?.id : undefined);
       const head = Number(state.head);
       let stored: StoredEvent[];
@@ -228,6 +235,7 @@ class PostgresEventStore implements EventStore {
       if (broken === undefined) await client.query("ROLLBACK").catch(() => undefined);
       throw error;
     } finally {
+      client.off("error", ignore);
       // A connection that failed is destroyed, not returned to the pool.
       client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
     }

@@ -51,6 +51,13 @@ export interface PostgresEventStoreOptions {
   readonly schema?: string;
   /** TLS; overrides `sslmode` in the URL when given. */
   readonly ssl?: PostgresSslOptions;
+  /**
+   * `full` (default) acknowledges an append once PostgreSQL has flushed it to
+   * disk; `normal` sets `synchronous_commit = off` for appends: a server crash
+   * can lose the last fraction of a second of acknowledged appends (never
+   * reorder or corrupt them), and a single writer appends several times faster.
+   */
+  readonly durability?: "full" | "normal";
   /** Connection pool settings. */
   readonly pool?: PostgresPoolOptions;
   /** Retries after a lost connection. */
@@ -95,6 +102,7 @@ const OptionsSchema = z
       )
       .optional(),
     ssl: SslSchema.optional(),
+    durability: z.enum(["full", "normal"]).optional(),
     pool: z
       .object({
         max: z.number().int().min(1).max(10_000).optional(),
@@ -129,6 +137,7 @@ export interface ResolvedPostgresOptions {
   readonly url: string;
   readonly schema: string | undefined;
   readonly ssl: PostgresSslOptions | undefined;
+  readonly durability: "full" | "normal";
   readonly poolMax: number;
   readonly idleTimeoutMs: number;
   readonly connectionTimeoutMs: number;
@@ -157,6 +166,7 @@ export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions 
     url,
     schema: options.schema,
     ssl: options.ssl,
+    durability: options.durability ?? "full",
     poolMax: options.pool?.max ?? 10,
     idleTimeoutMs: options.pool?.idleTimeoutMs ?? 30_000,
     connectionTimeoutMs: options.pool?.connectionTimeoutMs ?? 5_000,
