@@ -19,6 +19,13 @@ export {
   TestEvidenceFieldsSchema,
 } from "./assembly/Artifact.js";
 export {
+  type AssemblyHistory,
+  foldAssemblyHistory,
+  type ItemHistory,
+  type SignalHistory,
+  type StageVisit,
+} from "./assembly/AssemblyHistory.js";
+export {
   AssemblyLine,
   type OpenAssemblyLineOptions,
   openAssemblyLine,
@@ -69,6 +76,13 @@ export {
 } from "./assembly/inputs.js";
 export type { WalkDirection } from "./assembly/internal/AssemblyState.js";
 export type { LineDirectory } from "./assembly/LineDirectory.js";
+export {
+  type AssemblyMeasures,
+  type MeasureOptions,
+  MeasureOptionsSchema,
+  measureAssembly,
+  type Percentiles,
+} from "./assembly/measures.js";
 export {
   DEFAULT_PIPELINE,
   DEFAULT_STAGES,

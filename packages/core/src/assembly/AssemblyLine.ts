@@ -1,5 +1,6 @@
 import { canonicalJson } from "../canonicalJson.js";
 import type { EventLog, NewEvent } from "../EventLog.js";
+import type { StoredEvent } from "../EventStore.js";
 import {
   ConcurrencyConflictError,
   EvidenceMissingError,
@@ -18,6 +19,7 @@ import {
   fingerprintArtifact,
   TestEvidenceFieldsSchema,
 } from "./Artifact.js";
+import { foldAssemblyHistory } from "./AssemblyHistory.js";
 import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
 import type { Gate, GateContext } from "./Gate.js";
 import {
@@ -43,6 +45,7 @@ import {
 } from "./inputs.js";
 import { AssemblyState, type WalkDirection } from "./internal/AssemblyState.js";
 import type { LineDirectory } from "./LineDirectory.js";
+import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "./measures.js";
 import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { Signal } from "./Signal.js";
 import type { TraceLink } from "./TraceLink.js";
@@ -667,6 +670,25 @@ export class AssemblyLine implements AsyncDisposable {
     return [...this.#state.signals.values()]
       .filter((signal) => filter.line === undefined || signal.line === filter.line)
       .map((signal) => ({ ...signal, workItems: [...signal.workItems] }));
+  }
+
+  // ---- measures -------------------------------------------------------------
+
+  /**
+   * Yield, throughput and signal resolution over a window, computed from the
+   * assembly events in the log (see {@link measureAssembly}).
+   *
+   * @throws ValidationError when the options are invalid.
+   * @example
+   * ```ts
+   * const week = await line.measures({ from: "2026-03-02", to: "2026-03-09", line: "checkout" });
+   * ```
+   */
+  async measures(options: MeasureOptions): Promise<AssemblyMeasures> {
+    const events: StoredEvent[] = [];
+    for await (const event of this.#log.readAll({ types: ASSEMBLY_EVENT_TYPES, pageSize: 5000 }))
+      events.push(event);
+    return measureAssembly(foldAssemblyHistory(events, this.pipeline), options);
   }
 
   /** Stops following the log. Does not close the log. */

@@ -1,0 +1,189 @@
+import type { StoredEvent } from "../EventStore.js";
+import {
+  ArtifactRecorded,
+  SignalCaptured,
+  SignalResolved,
+  SignalRouted,
+  TraceLinked,
+  TraceReviewed,
+  WorkAdvanced,
+  WorkAssigned,
+  WorkBlocked,
+  WorkCompleted,
+  WorkCreated,
+  WorkDropped,
+  WorkGateFailed,
+  WorkSentBack,
+  WorkUnblocked,
+} from "./assemblyEvents.js";
+import { DEFAULT_PIPELINE, type PipelineInput, parsePipeline } from "./Pipeline.js";
+import type { ReworkCause, WorkItemState } from "./WorkItem.js";
+
+/** One stay of an item in a stage: entered, and left (unless it is still there). */
+export interface StageVisit {
+  readonly stage: string;
+  /** Milliseconds since the epoch. */
+  readonly enteredAt: number;
+  exitedAt: number | undefined;
+}
+
+/** Everything the measures need about one work item, in milliseconds since the epoch. */
+export interface ItemHistory {
+  readonly id: string;
+  readonly line: string;
+  owner: string | undefined;
+  readonly createdAt: number;
+  state: WorkItemState;
+  stage: string;
+  deliveredAt: number | undefined;
+  readonly visits: StageVisit[];
+  /** Blocked intervals; the last one may still be open. */
+  readonly blocked: { from: number; to: number | undefined }[];
+  readonly sendBacks: { from: string; cause: ReworkCause; at: number }[];
+  readonly gateFailures: { from: string; to: string; at: number }[];
+  /** Links touching the item or its artifacts that were cleared with the verdict `adapted`. */
+  adaptedLinks: number;
+}
+
+/** Everything the measures need about one signal, in milliseconds since the epoch. */
+export interface SignalHistory {
+  readonly id: string;
+  readonly capturedBy: string;
+  readonly capturedAt: number;
+  line: string | undefined;
+  routedAt: number | undefined;
+  readonly workItems: string[];
+  resolvedAt: number | undefined;
+}
+
+/**
+ * The assembly line's history folded for measuring: per item its stage
+ * visits, blocked time, rework and gate failures; per signal its lifecycle.
+ * Fold it once, then measure any window and scope from it.
+ */
+export interface AssemblyHistory {
+  readonly items: ReadonlyMap<string, ItemHistory>;
+  readonly signals: ReadonlyMap<string, SignalHistory>;
+  /** Stages whose items count as work in progress. */
+  readonly wipStages: ReadonlySet<string>;
+  /** Entering this stage counts as delivery. */
+  readonly deliveryStage: string | undefined;
+}
+
+/**
+ * Folds assembly events (in log order) into an {@link AssemblyHistory}.
+ * Other event types are ignored, so the whole log can be passed.
+ *
+ * @throws ValidationError when the pipeline configuration is invalid.
+ * @example
+ * ```ts
+ * const events = [];
+ * for await (const event of log.readAll({ types: ASSEMBLY_EVENT_TYPES })) events.push(event);
+ * const history = foldAssemblyHistory(events);
+ * ```
+ */
+export function foldAssemblyHistory(
+  events: Iterable<StoredEvent>,
+  pipelineInput: PipelineInput = DEFAULT_PIPELINE,
+): AssemblyHistory {
+  const pipeline = parsePipeline(pipelineInput);
+  const deliveryStage = pipeline.deliveryStage;
+  const items = new Map<string, ItemHistory>();
+  const signals = new Map<string, SignalHistory>();
+  const artifactItem = new Map<string, string>();
+  const linkFrom = new Map<string, string>();
+
+  const move = (item: ItemHistory, to: string, at: number) => {
+    const current = item.visits[item.visits.length - 1];
+    if (current !== undefined && current.exitedAt === undefined) current.exitedAt = at;
+    item.visits.push({ stage: to, enteredAt: at, exitedAt: undefined });
+    item.stage = to;
+    if (to === deliveryStage && item.deliveredAt === undefined) item.deliveredAt = at;
+  };
+
+  for (const event of events) {
+    const at = Date.parse(event.at);
+    if (WorkCreated.is(event)) {
+      const stage = event.data.stages[0] as string;
+      items.set(event.subject, {
+        id: event.subject,
+        line: event.data.line,
+        owner: event.data.owner,
+        createdAt: at,
+        state: "active",
+        stage,
+        deliveredAt: stage === deliveryStage ? at : undefined,
+        visits: [{ stage, enteredAt: at, exitedAt: undefined }],
+        blocked: [],
+        sendBacks: [],
+        gateFailures: [],
+        adaptedLinks: 0,
+      });
+      for (const id of event.data.signals) signals.get(id)?.workItems.push(event.subject);
+      continue;
+    }
+    if (event.type.startsWith("work.")) {
+      const item = items.get(event.subject);
+      if (item === undefined) continue;
+      if (WorkAdvanced.is(event)) move(item, event.data.to, at);
+      else if (WorkSentBack.is(event)) {
+        item.sendBacks.push({ from: event.data.from, cause: event.data.cause, at });
+        move(item, event.data.to, at);
+      } else if (WorkBlocked.is(event)) {
+        item.state = "blocked";
+        item.blocked.push({ from: at, to: undefined });
+      } else if (WorkUnblocked.is(event)) {
+        item.state = "active";
+        const open = item.blocked[item.blocked.length - 1];
+        if (open !== undefined && open.to === undefined) open.to = at;
+      } else if (WorkDropped.is(event) || WorkCompleted.is(event)) {
+        const done = WorkCompleted.is(event);
+        item.state = done ? "done" : "dropped";
+        const open = item.blocked[item.blocked.length - 1];
+        if (open !== undefined && open.to === undefined) open.to = at;
+        const current = item.visits[item.visits.length - 1];
+        if (current !== undefined && current.exitedAt === undefined) current.exitedAt = at;
+        if (done && item.deliveredAt === undefined) item.deliveredAt = at;
+      } else if (WorkGateFailed.is(event)) {
+        item.gateFailures.push({ from: event.data.from, to: event.data.to, at });
+      } else if (WorkAssigned.is(event) && event.data.owner !== undefined) {
+        item.owner = event.data.owner;
+      }
+    } else if (ArtifactRecorded.is(event)) {
+      if (event.data.workItem !== undefined) artifactItem.set(event.subject, event.data.workItem);
+    } else if (TraceLinked.is(event)) {
+      linkFrom.set(event.subject, event.data.from);
+    } else if (TraceReviewed.is(event)) {
+      if (event.data.verdict !== "adapted") continue;
+      const from = linkFrom.get(event.subject);
+      const itemId = from === undefined ? undefined : items.has(from) ? from : artifactItem.get(from);
+      const item = itemId === undefined ? undefined : items.get(itemId);
+      if (item !== undefined) item.adaptedLinks++;
+    } else if (SignalCaptured.is(event)) {
+      signals.set(event.subject, {
+        id: event.subject,
+        capturedBy: event.actor,
+        capturedAt: at,
+        line: undefined,
+        routedAt: undefined,
+        workItems: [],
+        resolvedAt: undefined,
+      });
+    } else if (SignalRouted.is(event)) {
+      const signal = signals.get(event.subject);
+      if (signal !== undefined) {
+        signal.line = event.data.line;
+        signal.routedAt ??= at;
+      }
+    } else if (SignalResolved.is(event)) {
+      const signal = signals.get(event.subject);
+      if (signal !== undefined) signal.resolvedAt ??= at;
+    }
+  }
+  return {
+    items,
+    signals,
+    wipStages: new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name)),
+    deliveryStage,
+  };
+}

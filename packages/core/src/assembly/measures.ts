@@ -1,0 +1,287 @@
+import { z } from "zod";
+import { validationErrorFromZod } from "../errors.js";
+import type { AssemblyHistory, ItemHistory } from "./AssemblyHistory.js";
+import type { ReworkCause } from "./WorkItem.js";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Options of {@link measureAssembly}. */
+export const MeasureOptionsSchema = z
+  .object({
+    /** Start of the window, inclusive. */
+    from: z.coerce.date(),
+    /** End of the window, exclusive. */
+    to: z.coerce.date(),
+    /** Only this line's items and signals. */
+    line: z.string().min(1).optional(),
+    /** Only items this operator owns, and signals they captured. */
+    operator: z.string().min(1).optional(),
+    /** What disqualifies a delivered item from first-pass yield (all three by default). */
+    yield: z
+      .object({
+        gateFailures: z.boolean().default(true),
+        sendBacks: z.boolean().default(true),
+        adaptedLinks: z.boolean().default(true),
+      })
+      .prefault({}),
+  })
+  .refine((options) => options.from.getTime() < options.to.getTime(), {
+    message: "from must be before to",
+    path: ["to"],
+  });
+/** Options of {@link measureAssembly}. */
+export type MeasureOptions = z.input<typeof MeasureOptionsSchema>;
+
+/** The 50th and 85th percentiles (nearest rank) of a duration, in hours; null when there is no sample. */
+export interface Percentiles {
+  readonly p50: number | null;
+  readonly p85: number | null;
+  /** Number of samples. */
+  readonly count: number;
+}
+
+/** Measures of an assembly line over a window, computed only from its events. */
+export interface AssemblyMeasures {
+  readonly window: { readonly from: string; readonly to: string; readonly days: number };
+  readonly scope: { readonly line?: string; readonly operator?: string };
+  /** The line operator's measure: delivered work that met the standards without rework. */
+  readonly yield: {
+    /** Items delivered in the window. */
+    readonly delivered: number;
+    /** Of those, items with no gate failure, no send back and no link cleared as adapted (per the options). */
+    readonly firstPass: number;
+    /** firstPass / delivered; null when nothing was delivered. */
+    readonly rate: number | null;
+    /** Per stage, among delivered items that went through it: those never sent back from it nor refused a gate leaving it. */
+    readonly byStage: Readonly<
+      Record<string, { readonly items: number; readonly firstPass: number; readonly rate: number | null }>
+    >;
+    /** Rework of the delivered items: send backs by cause, and links cleared as adapted. */
+    readonly rework: {
+      readonly sendBacks: number;
+      readonly byCause: Readonly<Record<ReworkCause, number>>;
+      readonly adaptedLinks: number;
+      readonly gateFailures: number;
+    };
+  };
+  /** The factory operator's measure: how much gets delivered, how fast. */
+  readonly throughput: {
+    readonly delivered: number;
+    /** Delivered items per 7 days of window. */
+    readonly perWeek: number;
+    /** Creation (intake) to delivery, in hours. */
+    readonly leadTimeHours: Percentiles;
+    /** Per stage, time delivered items spent in it (all visits), in hours. */
+    readonly cycleTimeHours: Readonly<Record<string, Percentiles>>;
+    /** Items in WIP stages (active or blocked) at the end of the window. */
+    readonly wip: number;
+    /** Of the delivered items' lead time, the share not spent blocked; null when nothing was delivered. */
+    readonly flowEfficiency: number | null;
+  };
+  /** The field operator's measure: what happened to the signals captured in the window. */
+  readonly signals: {
+    readonly captured: number;
+    readonly routed: number;
+    readonly turnedIntoWork: number;
+    readonly resolved: number;
+    readonly routedShare: number | null;
+    readonly workShare: number | null;
+    readonly resolvedShare: number | null;
+    /** Median hours from capture to routing, among routed signals. */
+    readonly medianHoursToRoute: number | null;
+    /** Median hours from capture to resolution, among resolved signals. */
+    readonly medianHoursToResolve: number | null;
+  };
+}
+
+/**
+ * Computes yield, throughput and signal resolution for a window, factory-wide
+ * or for one line or operator, from a folded history. Everything is counted
+ * as of the window's end: later events are ignored.
+ *
+ * Percentiles are nearest-rank: the p-th percentile of n sorted samples is
+ * the one at rank ceil(p/100 × n).
+ *
+ * @throws ValidationError when the options are invalid (`to: from must be before to`).
+ * @example
+ * ```ts
+ * const history = foldAssemblyHistory(events);
+ * const march = measureAssembly(history, { from: "2026-03-01", to: "2026-04-01", line: "checkout" });
+ * console.log(march.yield.rate, march.throughput.leadTimeHours.p85);
+ * ```
+ */
+export function measureAssembly(history: AssemblyHistory, options: MeasureOptions): AssemblyMeasures {
+  const parsed = MeasureOptionsSchema.safeParse(options);
+  if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "measure options" });
+  const { from, to, line, operator } = parsed.data;
+  const counts = parsed.data.yield;
+  const start = from.getTime();
+  const end = to.getTime();
+
+  const inScope = (item: ItemHistory) =>
+    (line === undefined || item.line === line) && (operator === undefined || item.owner === operator);
+  const delivered: ItemHistory[] = [];
+  let wip = 0;
+  for (const item of history.items.values()) {
+    if (!inScope(item) || item.createdAt >= end) continue;
+    if (item.deliveredAt !== undefined && item.deliveredAt >= start && item.deliveredAt < end)
+      delivered.push(item);
+    if (inWipAt(item, end, history.wipStages)) wip++;
+  }
+
+  const byCause: Record<ReworkCause, number> = { defect: 0, upstream: 0, incident: 0, other: 0 };
+  const stageItems = new Map<string, { items: number; firstPass: number }>();
+  const stageTimes = new Map<string, number[]>();
+  const leadTimes: number[] = [];
+  let firstPass = 0;
+  let sendBacks = 0;
+  let adaptedLinks = 0;
+  let gateFailures = 0;
+  let leadTotal = 0;
+  let blockedTotal = 0;
+  for (const item of delivered) {
+    const deliveredAt = item.deliveredAt as number;
+    const backs = item.sendBacks.filter((back) => back.at < end);
+    const failures = item.gateFailures.filter((failure) => failure.at < end);
+    sendBacks += backs.length;
+    gateFailures += failures.length;
+    adaptedLinks += item.adaptedLinks;
+    for (const back of backs) byCause[back.cause]++;
+    const clean =
+      (!counts.sendBacks || backs.length === 0) &&
+      (!counts.gateFailures || failures.length === 0) &&
+      (!counts.adaptedLinks || item.adaptedLinks === 0);
+    if (clean) firstPass++;
+
+    const lead = deliveredAt - item.createdAt;
+    leadTimes.push(lead / HOUR);
+    leadTotal += lead;
+    blockedTotal += blockedWithin(item, item.createdAt, deliveredAt);
+
+    const spent = new Map<string, number>();
+    for (const visit of item.visits) {
+      if (visit.exitedAt === undefined || visit.exitedAt > end) continue;
+      spent.set(visit.stage, (spent.get(visit.stage) ?? 0) + (visit.exitedAt - visit.enteredAt));
+    }
+    for (const [stage, ms] of spent) push(stageTimes, stage, ms / HOUR);
+    for (const stage of new Set(
+      item.visits.filter((visit) => visit.enteredAt < end).map((visit) => visit.stage),
+    )) {
+      const entry = stageItems.get(stage) ?? { items: 0, firstPass: 0 };
+      entry.items++;
+      const reworked = backs.some((back) => back.from === stage);
+      const refused = failures.some((failure) => failure.from === stage);
+      if (!reworked && !refused) entry.firstPass++;
+      stageItems.set(stage, entry);
+    }
+  }
+
+  const signals = measureSignals(history, start, end, line, operator);
+  const days = (end - start) / DAY;
+  return {
+    window: { from: from.toISOString(), to: to.toISOString(), days },
+    scope: { ...(line === undefined ? {} : { line }), ...(operator === undefined ? {} : { operator }) },
+    yield: {
+      delivered: delivered.length,
+      firstPass,
+      rate: ratio(firstPass, delivered.length),
+      byStage: Object.fromEntries(
+        [...stageItems].map(([stage, entry]) => [
+          stage,
+          { ...entry, rate: ratio(entry.firstPass, entry.items) },
+        ]),
+      ),
+      rework: { sendBacks, byCause, adaptedLinks, gateFailures },
+    },
+    throughput: {
+      delivered: delivered.length,
+      perWeek: (delivered.length / days) * 7,
+      leadTimeHours: percentiles(leadTimes),
+      cycleTimeHours: Object.fromEntries(
+        [...stageTimes].map(([stage, times]) => [stage, percentiles(times)]),
+      ),
+      wip,
+      flowEfficiency: leadTotal === 0 ? null : (leadTotal - blockedTotal) / leadTotal,
+    },
+    signals,
+  };
+}
+
+function measureSignals(
+  history: AssemblyHistory,
+  start: number,
+  end: number,
+  line: string | undefined,
+  operator: string | undefined,
+): AssemblyMeasures["signals"] {
+  let captured = 0;
+  let routed = 0;
+  let turnedIntoWork = 0;
+  let resolved = 0;
+  const toRoute: number[] = [];
+  const toResolve: number[] = [];
+  for (const signal of history.signals.values()) {
+    if (signal.capturedAt < start || signal.capturedAt >= end) continue;
+    if (line !== undefined && signal.line !== line) continue;
+    if (operator !== undefined && signal.capturedBy !== operator) continue;
+    captured++;
+    if (signal.routedAt !== undefined && signal.routedAt < end) {
+      routed++;
+      toRoute.push((signal.routedAt - signal.capturedAt) / HOUR);
+    }
+    const items = signal.workItems.filter((id) => (history.items.get(id)?.createdAt ?? end) < end);
+    if (items.length > 0) turnedIntoWork++;
+    if (signal.resolvedAt !== undefined && signal.resolvedAt < end) {
+      resolved++;
+      toResolve.push((signal.resolvedAt - signal.capturedAt) / HOUR);
+    }
+  }
+  return {
+    captured,
+    routed,
+    turnedIntoWork,
+    resolved,
+    routedShare: ratio(routed, captured),
+    workShare: ratio(turnedIntoWork, captured),
+    resolvedShare: ratio(resolved, captured),
+    medianHoursToRoute: percentiles(toRoute).p50,
+    medianHoursToResolve: percentiles(toResolve).p50,
+  };
+}
+
+function inWipAt(item: ItemHistory, at: number, wipStages: ReadonlySet<string>): boolean {
+  for (let index = item.visits.length - 1; index >= 0; index--) {
+    const visit = item.visits[index];
+    if (visit === undefined || visit.enteredAt >= at) continue;
+    return (visit.exitedAt === undefined || visit.exitedAt >= at) && wipStages.has(visit.stage);
+  }
+  return false;
+}
+
+function blockedWithin(item: ItemHistory, from: number, to: number): number {
+  let total = 0;
+  for (const interval of item.blocked) {
+    const start = Math.max(from, interval.from);
+    const end = Math.min(to, interval.to ?? to);
+    if (end > start) total += end - start;
+  }
+  return total;
+}
+
+function percentiles(values: number[]): Percentiles {
+  if (values.length === 0) return { p50: null, p85: null, count: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
+  return { p50: rank(50), p85: rank(85), count: sorted.length };
+}
+
+function ratio(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+function push(index: Map<string, number[]>, key: string, value: number): void {
+  const list = index.get(key);
+  if (list === undefined) index.set(key, [value]);
+  else list.push(value);
+}
