@@ -1,6 +1,6 @@
 import { OperatorRoleSchema, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
-import { unsupportedPatternReason } from "./internal/pattern.js";
+import { compilePattern } from "./internal/pattern.js";
 import { CriticalitySchema, DependencyKindSchema, EntityIdSchema } from "./model.js";
 
 /** A dependency of a line on another line, as declared in a plan. */
@@ -43,9 +43,14 @@ export const PathPatternSchema = z
   .string()
   .min(1, "a path pattern must not be empty")
   .superRefine((pattern, context) => {
-    const reason = unsupportedPatternReason(pattern);
-    if (reason !== undefined)
-      context.addIssue({ code: "custom", message: `pattern "${pattern}": ${reason}` });
+    try {
+      compilePattern(pattern);
+    } catch (error) {
+      context.addIssue({
+        code: "custom",
+        message: error instanceof Error ? error.message : `pattern "${pattern}" is invalid`,
+      });
+    }
   });
 
 /** A line: a feature or operational context, the unit of ownership. */

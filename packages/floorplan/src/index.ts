@@ -43,6 +43,15 @@ export {
   openFloorPlan,
 } from "./FloorPlan.js";
 export {
+  type FactoryYamlOptions,
+  type FactoryYamlResult,
+  formatProblems,
+  type LoadFactoryYamlOptions,
+  loadFactoryYaml,
+  parseFactoryYaml,
+  safeParseFactoryYaml,
+} from "./factoryYaml.js";
+export {
   type DependencyInfo,
   type DependencyStep,
   type DomainNode,
@@ -130,5 +139,6 @@ export {
   type RelationDefinition,
   RelationRegistry,
 } from "./RelationRegistry.js";
+export { planToYaml, saveFactoryYaml } from "./saveFactoryYaml.js";
 export { toPlan } from "./toPlan.js";
 export { type PlanProblem, type ValidatePlanOptions, validatePlan } from "./validatePlan.js";

@@ -1,0 +1,264 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ValidationError } from "@software-factory/core";
+import {
+  buildFloorGraph,
+  loadFactoryYaml,
+  parseFactoryYaml,
+  planToYaml,
+  safeParseFactoryYaml,
+  saveFactoryYaml,
+  toPlan,
+} from "@software-factory/floorplan";
+import { afterEach, describe, expect, it } from "vitest";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const GOOD = `# The shop's floor plan.
+version: 1
+product: {id: shop, name: Shop}
+operators:
+  - id: alice # payments lead
+    name: Alice
+  - id: bob
+    roles: [line, field]
+domains:
+  - id: commerce
+lines:
+  # Money moves here.
+  - id: payments
+    domain: commerce
+    owner: alice
+    paths: [/packages/payments/]
+  - id: checkout
+    domain: commerce
+    owner: bob
+    paths: [/packages/checkout/]
+    dependsOn:
+      - payments
+      - {line: payments-ui, kind: ui, criticality: low}
+  - id: payments-ui
+    owner: alice
+`;
+
+describe("parseFactoryYaml", () => {
+  it("parses a plan, expanding shorthand dependencies and defaults", () => {
+    const plan = parseFactoryYaml(GOOD);
+    expect(plan.lines.map((line) => line.id)).toEqual(["payments", "checkout", "payments-ui"]);
+    expect(plan.lines[1]?.dependsOn).toEqual([
+      { line: "payments", kind: "api", criticality: "medium" },
+      { line: "payments-ui", kind: "ui", criticality: "low" },
+    ]);
+    expect(plan.operators[0]?.roles).toEqual(["line"]);
+  });
+
+  it("rejects a line with two owners, pointing at the owner field", () => {
+    const text = GOOD.replace("    owner: bob\n", "    owner: [bob, alice]\n");
+    const result = safeParseFactoryYaml(text, "factory.yaml");
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.problems).toMatchObject([
+      { path: "lines[1].owner", file: "factory.yaml", line: 19, column: 12 },
+    ]);
+    expect(result.problems[0]?.message).toMatch(/exactly one accountable owner, got 2/);
+    expect(result.error.message).toContain("factory.yaml:19:12");
+  });
+
+  it("reports every problem at once with file:line:column and a hint", () => {
+    const text = GOOD.replace("    owner: bob\n", "    owner: bobb\n")
+      .replace("      - payments\n", "      - payment\n")
+      .replace(
+        "  - id: payments-ui\n    owner: alice\n",
+        "  - id: payments-ui\n  - id: payments\n    owner: alice\n    colour: red\n",
+      );
+    const error = (() => {
+      try {
+        parseFactoryYaml(text, "plans/factory.yaml");
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    const issues = (error as ValidationError).issues;
+    expect(issues.map((issue) => [issue.line, issue.column])).toEqual([[27, 5]]);
+    expect(issues[0]?.message).toBe('unknown field "colour"');
+    // Once the schema passes, every semantic problem is reported together.
+    const fixed = text.replace("    colour: red\n", "");
+    const result = safeParseFactoryYaml(fixed, "plans/factory.yaml");
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.problems.map((problem) => `${problem.line}:${problem.column} ${problem.code}`)).toEqual([
+      "19:12 unknown-owner",
+      "22:9 missing-line",
+      "24:5 no-owner",
+      "25:9 duplicate-id",
+    ]);
+    expect(result.problems[0]?.hint).toMatch(/did you mean "bob"/);
+    expect(result.error.message).toMatch(/plans\/factory.yaml:22:9 error "checkout" depends on "payment"/);
+  });
+
+  it("warns about a cycle, printing it, and rejects it when the plan says cycles: error", () => {
+    const cyclic = GOOD.replace(
+      "  - id: payments-ui\n    owner: alice\n",
+      "  - id: payments-ui\n    owner: alice\n    dependsOn: [checkout]\n",
+    );
+    const warnings: string[] = [];
+    parseFactoryYaml(cyclic, "factory.yaml", {
+      onWarning: (problem) => warnings.push(`${problem.line}:${problem.column} ${problem.message}`),
+    });
+    expect(warnings).toEqual(["23:9 dependency cycle: checkout -> payments-ui -> checkout"]);
+    const strict = cyclic.replace("version: 1\n", "version: 1\nsettings: { cycles: error }\n");
+    expect(() => parseFactoryYaml(strict)).toThrow(
+      /factory.yaml:24:9 error dependency cycle: checkout -> payments-ui -> checkout/,
+    );
+  });
+
+  it("reports YAML syntax errors with their position", () => {
+    const result = safeParseFactoryYaml("lines:\n  - id: a\n    owner: [x\n", "f.yaml");
+    expect(result.success).toBe(false);
+    if (!result.success)
+      expect(result.problems[0]).toMatchObject({ code: "yaml", file: "f.yaml", line: expect.any(Number) });
+    const duplicate = safeParseFactoryYaml("version: 1\nversion: 1\n");
+    expect(duplicate.success).toBe(false);
+  });
+});
+
+describe("loadFactoryYaml with a repository root", () => {
+  it("warns about a path pattern that matches no file", async () => {
+    const root = mkdtempSync(join(tmpdir(), "factory-yaml-"));
+    dirs.push(root);
+    mkdirSync(join(root, "packages", "payments"), { recursive: true });
+    writeFileSync(join(root, "packages", "payments", "index.ts"), "export {};\n");
+    writeFileSync(join(root, "factory.yaml"), GOOD);
+    const warnings: string[] = [];
+    const plan = await loadFactoryYaml(join(root, "factory.yaml"), {
+      repoRoot: root,
+      onWarning: (p) => warnings.push(`${p.line}:${p.column} ${p.code} ${p.message}`),
+    });
+    expect(plan.lines).toHaveLength(3);
+    expect(warnings).toEqual([
+      '20:13 empty-glob pattern "/packages/checkout/" matches no file of the repository',
+    ]);
+  });
+});
+
+describe("saveFactoryYaml", () => {
+  it("gives back the same text when the plan did not change", () => {
+    expect(planToYaml(parseFactoryYaml(GOOD), GOOD)).toBe(GOOD);
+  });
+
+  it("keeps comments and order while writing a change made through the graph", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "factory-yaml-"));
+    dirs.push(dir);
+    const path = join(dir, "factory.yaml");
+    writeFileSync(path, GOOD);
+    const floor = buildFloorGraph(await loadFactoryYaml(path));
+    const plan = toPlan(floor);
+    const edited = {
+      ...plan,
+      lines: [
+        ...plan.lines.map((line) => (line.id === "payments" ? { ...line, owner: "bob", wipLimit: 2 } : line)),
+        { id: "search", owner: "alice" },
+      ],
+    };
+    await saveFactoryYaml(path, edited);
+    const text = readFileSync(path, "utf8");
+    expect(text).toContain("# The shop's floor plan.");
+    expect(text).toContain("  - id: alice # payments lead");
+    expect(text).toContain("  # Money moves here.\n  - id: payments\n    domain: commerce\n    owner: bob\n");
+    expect(text).toContain("wipLimit: 2");
+    expect(text).toContain("      - payments\n      - {line: payments-ui, kind: ui, criticality: low}");
+    expect(text.trimEnd().endsWith("- id: search\n    owner: alice")).toBe(true);
+    expect(toPlan(buildFloorGraph(parseFactoryYaml(text)))).toEqual(toPlan(buildFloorGraph(edited)));
+  });
+
+  it("writes a fresh file without defaults when none exists", () => {
+    const text = planToYaml({ operators: [{ id: "a" }], lines: [{ id: "x", owner: "a", dependsOn: [] }] });
+    expect(text).toBe(
+      "version: 1\noperators:\n  - id: a\n    roles:\n      - line\nlines:\n  - id: x\n    owner: a\n",
+    );
+  });
+});
+
+describe("fuzzing factory.yaml", () => {
+  it("loads or rejects with a positioned error each of 1,000 randomly mutated files, never throwing anything else", () => {
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const fragments = [
+      ":",
+      "-",
+      " ",
+      "\n",
+      "  ",
+      "[",
+      "]",
+      "{",
+      "}",
+      "#",
+      "&a",
+      "*a",
+      "!!",
+      "owner: zed",
+      "owner: [a, b]",
+      "dependsOn: [ghost]",
+      "'",
+      '"',
+      "\t",
+      "id: payments",
+      "- id: x",
+      "null",
+      "~",
+      "1e9",
+      "paths: ['!x']",
+      "<<: *a",
+      "---",
+      "%YAML 1.2",
+    ];
+    let loaded = 0;
+    let rejected = 0;
+    for (let round = 0; round < 1000; round++) {
+      let text = GOOD;
+      const mutations = 1 + Math.floor(random() * 4);
+      for (let m = 0; m < mutations; m++) {
+        const at = Math.floor(random() * text.length);
+        const kind = random();
+        if (kind < 0.4) text = text.slice(0, at) + pick(fragments) + text.slice(at);
+        else if (kind < 0.7) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 8));
+        else {
+          const lines = text.split("\n");
+          const a = Math.floor(random() * lines.length);
+          const b = Math.floor(random() * lines.length);
+          [lines[a], lines[b]] = [lines[b] ?? "", lines[a] ?? ""];
+          text = lines.join("\n");
+        }
+      }
+      const result = safeParseFactoryYaml(text, "fuzz.yaml");
+      if (result.success) {
+        loaded++;
+        continue;
+      }
+      rejected++;
+      expect(result.error).toBeInstanceOf(ValidationError);
+      expect(result.problems.length).toBeGreaterThan(0);
+      for (const problem of result.problems) {
+        expect(problem.file).toBe("fuzz.yaml");
+        expect(problem.line, `${problem.message} in\n${text}`).toBeGreaterThanOrEqual(1);
+        if (problem.line === undefined) break;
+        expect(problem.column).toBeGreaterThanOrEqual(1);
+      }
+      if (rejected <= 50) expect(() => parseFactoryYaml(text, "fuzz.yaml")).toThrow(ValidationError);
+    }
+    expect(loaded + rejected).toBe(1000);
+    expect(loaded).toBeGreaterThan(0);
+    expect(rejected).toBeGreaterThan(0);
+  });
+});
