@@ -11,7 +11,7 @@ import {
 import { ClosedError, SchemaVersionError, ValidationError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { isConnectionError, storeErrorFrom } from "./connectionErrors.js";
-import { APPEND_LOCK_CLASS, migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
+import { migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import { NotificationListener } from "./NotificationListener.js";
 import {
   type PostgresEventStoreOptions,
@@ -31,12 +31,11 @@ interface EventRow {
   readonly caused_by: string | null;
 }
 
-interface AppendState {
-  readonly head: string;
-  readonly request_hash: string | null;
-  readonly first_seq: string | null;
-  readonly count: number | null;
-  readonly landed_seq: string | null;
+interface AppendOutcome {
+  readonly outcome: "appended" | "landed" | "duplicate" | "key_conflict" | "head_conflict";
+  readonly result_head: string | null;
+  readonly result_first: string | null;
+  readonly result_count: number;
 }
 
 const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
@@ -108,7 +107,7 @@ class PostgresEventStore implements EventStore {
   readonly #channel: string;
   readonly #listener: NotificationListener;
   readonly #listeners = new Set<() => void>();
-  readonly #begin: string;
+  readonly #lockKey: number;
   #catchUpTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -117,11 +116,7 @@ class PostgresEventStore implements EventStore {
     this.#options = options;
     this.#schema = schema;
     this.#channel = channelFor(schema);
-    this.#begin = [
-      "BEGIN",
-      ...(options.durability === "normal" ? ["SET LOCAL synchronous_commit = off"] : []),
-      `SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext(${literal(schema)}))`,
-    ].join("; ");
+    this.#lockKey = lockKeyOf(schema);
     this.#listener = new NotificationListener({
       config: { ...config, application_name: `${options.applicationName}-listener`.slice(0, 63) },
       channel: this.#channel,
@@ -201,100 +196,51 @@ class PostgresEventStore implements EventStore {
     options: StoreAppendOptions,
     isRetry: boolean,
   ): Promise<StoredEvent[]> {
-    const client = await this.#pool.connect();
-    // A checked-out client whose connection dies emits "error"; the failing query reports it.
-    const ignore = (): void => undefined;
-    client.on("error", ignore);
-    let broken: unknown;
-    try {
-      // One round trip: open the transaction and wait for the append lock, so the
-      // head read below sees every append that committed before ours.
-      await client.query(this.#begin);
-      const state = await this.#readState(client, options.idempotencyKey, isRetry ? batch[0]?.id : undefined);
-      const head = Number(state.head);
-      let stored: StoredEvent[];
-      if (state.landed_seq !== null) {
-        // A previous attempt committed before its connection broke: return what it stored.
-        stored = await this.#range(client, Number(state.landed_seq), batch.length);
-      } else if (state.first_seq !== null && options.idempotencyKey !== undefined) {
-        if ((state.request_hash ?? undefined) !== options.requestHash) {
-          throw idempotencyConflict(options.idempotencyKey);
-        }
-        stored = await this.#range(client, Number(state.first_seq), state.count ?? 0);
-      } else {
-        if (options.expectedHead !== undefined && options.expectedHead !== head) {
-          throw concurrencyConflict(options.expectedHead, head);
-        }
-        stored = batch.map((event, index) => ({ ...event, seq: head + 1 + index }));
-        if (stored.length > 0) await this.#insert(client, stored, options);
+    // One statement in autocommit: the server takes the append lock, writes and
+    // commits without waiting on this client in between (see factory_append).
+    const { rows } = await this.#pool.query<AppendOutcome>(
+      `SELECT outcome, result_head, result_first, result_count
+         FROM factory_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        this.#lockKey,
+        this.#channel,
+        this.#options.durability === "normal",
+        options.idempotencyKey ?? null,
+        options.requestHash ?? null,
+        options.expectedHead ?? null,
+        // On a retry, a batch that committed before the connection broke is found by its first id.
+        isRetry ? (batch[0]?.id ?? null) : null,
+        batch.map((event) => event.id),
+        batch.map((event) => event.type),
+        batch.map((event) => event.v),
+        batch.map((event) => event.at),
+        batch.map((event) => event.actor),
+        batch.map((event) => event.subject),
+        batch.map((event) => JSON.stringify(event.data)),
+        batch.map((event) => event.causedBy ?? null),
+      ],
+    );
+    const result = rows[0];
+    if (result === undefined) throw new Error("factory_append returned no row");
+    switch (result.outcome) {
+      case "appended": {
+        const first = Number(result.result_first);
+        return batch.map((event, index) => ({ ...event, seq: first + index }));
       }
-      await client.query("COMMIT");
-      return stored;
-    } catch (error) {
-      broken = isConnectionError(error) ? error : undefined;
-      if (broken === undefined) await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.off("error", ignore);
-      // A connection that failed is destroyed, not returned to the pool.
-      client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
+      case "landed":
+      case "duplicate":
+        return this.#range(Number(result.result_first), result.result_count);
+      case "key_conflict":
+        throw idempotencyConflict(options.idempotencyKey ?? "");
+      case "head_conflict":
+        throw concurrencyConflict(options.expectedHead ?? 0, Number(result.result_head));
+      default:
+        throw new Error(`factory_append returned an unknown outcome ${result.outcome}`);
     }
   }
 
-  async #readState(
-    client: pg.PoolClient,
-    key: string | undefined,
-    firstId: string | undefined,
-  ): Promise<AppendState> {
-    const { rows } = await client.query<AppendState>(
-      `SELECT (SELECT COALESCE(MAX(seq), 0) FROM events) AS head,
-              k.request_hash, k.first_seq, k.count,
-              (SELECT seq FROM events WHERE id = $2) AS landed_seq
-         FROM (SELECT 1) AS one
-         LEFT JOIN idempotency k ON k.key = $1`,
-      [key ?? null, firstId ?? null],
-    );
-    const state = rows[0];
-    if (state === undefined) throw new Error("the append state query returned no row");
-    return state;
-  }
-
-  async #insert(client: pg.PoolClient, stored: readonly StoredEvent[], options: StoreAppendOptions) {
-    const first = stored[0]?.seq ?? 0;
-    const last = first + stored.length - 1;
-    const key = options.idempotencyKey;
-    await client.query(
-      `WITH inserted AS (
-         INSERT INTO events (${COLUMNS})
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[],
-                              $6::text[], $7::text[], $8::json[], $9::text[])
-       ), keyed AS (
-         INSERT INTO idempotency (key, request_hash, first_seq, count)
-         SELECT $10::text, $11::text, $12::bigint, $13::int WHERE $10::text IS NOT NULL
-       )
-       SELECT pg_notify($14, $15)`,
-      [
-        stored.map((event) => event.seq),
-        stored.map((event) => event.id),
-        stored.map((event) => event.type),
-        stored.map((event) => event.v),
-        stored.map((event) => event.at),
-        stored.map((event) => event.actor),
-        stored.map((event) => event.subject),
-        stored.map((event) => JSON.stringify(event.data)),
-        stored.map((event) => event.causedBy ?? null),
-        key ?? null,
-        options.requestHash ?? null,
-        first,
-        stored.length,
-        this.#channel,
-        String(last),
-      ],
-    );
-  }
-
-  async #range(client: pg.PoolClient, first: number, count: number): Promise<StoredEvent[]> {
-    const { rows } = await client.query<EventRow>(
+  async #range(first: number, count: number): Promise<StoredEvent[]> {
+    const { rows } = await this.#pool.query<EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE seq >= $1 AND seq < $2 ORDER BY seq`,
       [first, first + count],
     );
@@ -341,8 +287,9 @@ function channelFor(schema: string): string {
   return `factory_events_${createHash("sha256").update(schema).digest("hex").slice(0, 40)}`;
 }
 
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
+/** The key of the schema's append lock: 32 bits of the schema name's hash. */
+function lockKeyOf(schema: string): number {
+  return createHash("sha256").update(schema).digest().readInt32BE(0);
 }
 
 function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {

@@ -6,6 +6,71 @@ export const MIGRATION_LOCK_CLASS = 0x46414d31; // "FAM1"
 /** Advisory lock class taken by every append; the key is the schema's hash. */
 export const APPEND_LOCK_CLASS = 0x46414131; // "FAA1"
 
+/**
+ * One append, run by the server in one statement (and so one transaction):
+ * take the append lock, then, each with a fresh snapshot that sees every
+ * append committed before the lock was granted, look for the batch's first
+ * event id (a retry of a batch that did commit), the idempotency key and the
+ * head; insert the batch with the next positions, record the key and notify.
+ * The lock is held from inside the statement until its commit, with no round
+ * trip to the client in between, which keeps the serialized section short.
+ */
+const APPEND_FUNCTION = `
+   CREATE FUNCTION factory_append(
+     p_lock_key INTEGER, p_channel TEXT, p_relaxed BOOLEAN,
+     p_key TEXT, p_request_hash TEXT, p_expected_head BIGINT, p_first_id TEXT,
+     p_ids TEXT[], p_types TEXT[], p_vs INTEGER[], p_ats TEXT[], p_actors TEXT[],
+     p_subjects TEXT[], p_datas JSON[], p_caused_bys TEXT[]
+   ) RETURNS TABLE (outcome TEXT, result_head BIGINT, result_first BIGINT, result_count INTEGER)
+   LANGUAGE plpgsql VOLATILE AS $fn$
+   DECLARE
+     v_head BIGINT;
+     v_landed BIGINT;
+     v_size INTEGER := COALESCE(array_length(p_ids, 1), 0);
+     v_key RECORD;
+   BEGIN
+     IF p_relaxed THEN
+       PERFORM set_config('synchronous_commit', 'off', true);
+     END IF;
+     PERFORM pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, p_lock_key);
+     IF p_first_id IS NOT NULL THEN
+       SELECT e.seq INTO v_landed FROM events e WHERE e.id = p_first_id;
+       IF v_landed IS NOT NULL THEN
+         RETURN QUERY SELECT 'landed'::TEXT, NULL::BIGINT, v_landed, v_size;
+         RETURN;
+       END IF;
+     END IF;
+     IF p_key IS NOT NULL THEN
+       SELECT k.request_hash, k.first_seq, k.count INTO v_key FROM idempotency k WHERE k.key = p_key;
+       IF FOUND THEN
+         IF v_key.request_hash IS DISTINCT FROM p_request_hash THEN
+           RETURN QUERY SELECT 'key_conflict'::TEXT, NULL::BIGINT, NULL::BIGINT, 0;
+         ELSE
+           RETURN QUERY SELECT 'duplicate'::TEXT, NULL::BIGINT, v_key.first_seq, v_key.count;
+         END IF;
+         RETURN;
+       END IF;
+     END IF;
+     SELECT COALESCE(MAX(e.seq), 0) INTO v_head FROM events e;
+     IF p_expected_head IS NOT NULL AND p_expected_head <> v_head THEN
+       RETURN QUERY SELECT 'head_conflict'::TEXT, v_head, NULL::BIGINT, 0;
+       RETURN;
+     END IF;
+     IF v_size > 0 THEN
+       INSERT INTO events (seq, id, type, v, at, actor, subject, data, caused_by)
+         SELECT v_head + u.ord, u.id, u.type, u.v, u.at, u.actor, u.subject, u.data, u.caused_by
+           FROM unnest(p_ids, p_types, p_vs, p_ats, p_actors, p_subjects, p_datas, p_caused_bys)
+                WITH ORDINALITY AS u(id, type, v, at, actor, subject, data, caused_by, ord);
+       IF p_key IS NOT NULL THEN
+         INSERT INTO idempotency (key, request_hash, first_seq, count)
+           VALUES (p_key, p_request_hash, v_head + 1, v_size);
+       END IF;
+       PERFORM pg_notify(p_channel, (v_head + v_size)::TEXT);
+     END IF;
+     RETURN QUERY SELECT 'appended'::TEXT, v_head, v_head + 1, v_size;
+   END
+   $fn$;`;
+
 /** Forward migrations of the PostgreSQL event store, in order; never edit a shipped one. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE events (
@@ -26,7 +91,8 @@ const MIGRATIONS: readonly string[] = [
      request_hash TEXT,
      first_seq BIGINT NOT NULL,
      count INTEGER NOT NULL
-   );`,
+   );
+   ${APPEND_FUNCTION}`,
 ];
 
 /** The newest schema version this code knows. */
