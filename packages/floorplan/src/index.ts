@@ -33,6 +33,7 @@ export {
   RelationRemoved,
   SettingsChanged,
 } from "./events.js";
+export { toDot, toGraphologyJson, toMermaid } from "./export/diagrams.js";
 export { FloorGraph, type LineDirectory, type PathOwnership, type ReachOptions } from "./FloorGraph.js";
 export {
   type ApplyPlanOptions,
@@ -86,6 +87,17 @@ export {
   impactOf,
   type OwnerToNotify,
 } from "./impact.js";
+export { type BackstageImport, type BackstageImportOptions, importBackstage } from "./import/backstage.js";
+export {
+  type CodeownersImportOptions,
+  type CodeownersRule,
+  codeownersToPlan,
+  findCodeowners,
+  importCodeowners,
+  type ParsedCodeowners,
+  parseCodeowners,
+} from "./import/codeowners.js";
+export { importWorkspaces, type WorkspacesImportOptions } from "./import/workspaces.js";
 export {
   type Criticality,
   CriticalitySchema,

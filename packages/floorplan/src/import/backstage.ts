@@ -1,0 +1,173 @@
+import { type LineCounter as Counter, LineCounter, parseAllDocuments } from "yaml";
+import { z } from "zod";
+import { slugify } from "../model.js";
+import type { DependencyDecl, DomainDecl, LineDecl, OperatorDecl, Plan, ProductDecl } from "../Plan.js";
+import type { PlanProblem } from "../validatePlan.js";
+import { OperatorMapper } from "./operators.js";
+
+const EntitySchema = z.looseObject({
+  apiVersion: z.string().optional(),
+  kind: z.string(),
+  metadata: z.looseObject({
+    name: z.string().min(1),
+    namespace: z.string().optional(),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+  }),
+  spec: z
+    .looseObject({
+      type: z.string().optional(),
+      owner: z.string().optional(),
+      system: z.string().optional(),
+      domain: z.string().optional(),
+      dependsOn: z.array(z.string()).optional(),
+      memberOf: z.array(z.string()).optional(),
+      profile: z.looseObject({ displayName: z.string().optional(), email: z.string().optional() }).optional(),
+    })
+    .default({}),
+});
+type Entity = z.infer<typeof EntitySchema>;
+
+/** The outcome of {@link importBackstage}: the proposed plan and the entities that could not be used. */
+export interface BackstageImport {
+  readonly plan: Plan;
+  readonly problems: readonly PlanProblem[];
+}
+
+/** Options of {@link importBackstage}. */
+export interface BackstageImportOptions {
+  /** Operators already known, matched by their `backstage` handle (`group:default/payments`). */
+  readonly operators?: readonly OperatorDecl[];
+}
+
+const refName = (ref: string) => ref.replace(/^[a-zA-Z]+:/, "").replace(/^[^/]+\//, "");
+const refKind = (ref: string, fallback: string) => (/^([a-zA-Z]+):/.exec(ref)?.[1] ?? fallback).toLowerCase();
+
+/**
+ * Proposes a plan from Backstage catalog entities (`catalog-info.yaml`, any
+ * number of YAML documents): Components (and APIs) become lines, Systems
+ * domains, a single Domain the product, Groups and Users operators; `owner`
+ * becomes the line's owner, `dependsOn` of components its dependencies, and
+ * `system` its domain. Entities of other kinds are skipped; malformed ones
+ * are reported with their position.
+ */
+export function importBackstage(
+  text: string,
+  file = "catalog-info.yaml",
+  options: BackstageImportOptions = {},
+): BackstageImport {
+  const counter: Counter = new LineCounter();
+  const problems: PlanProblem[] = [];
+  const entities: Entity[] = [];
+  for (const document of parseAllDocuments(text, { lineCounter: counter })) {
+    const offset = document.contents?.range?.[0] ?? 0;
+    const { line, col } = counter.linePos(offset);
+    for (const error of document.errors) {
+      const position = counter.linePos(error.pos[0]);
+      problems.push({
+        code: "yaml",
+        severity: "error",
+        path: "",
+        message: error.message.split("\n")[0] ?? "YAML error",
+        file,
+        line: position.line,
+        column: position.col,
+      });
+    }
+    if (document.errors.length > 0 || document.contents === null) continue;
+    const parsed = EntitySchema.safeParse(document.toJS());
+    if (!parsed.success) {
+      problems.push({
+        code: "bad-entity",
+        severity: "warning",
+        path: parsed.error.issues[0]?.path.join(".") ?? "",
+        message: `entity skipped: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+        file,
+        line,
+        column: col,
+      });
+      continue;
+    }
+    entities.push(parsed.data);
+  }
+  const mapper = new OperatorMapper("backstage", options.operators);
+  const ownerOf = (ref: string | undefined) =>
+    ref === undefined
+      ? undefined
+      : mapper.idOf(`${refKind(ref, "group")}:default/${refName(ref)}`, refName(ref));
+  for (const entity of entities) {
+    const kind = entity.kind.toLowerCase();
+    if (kind === "user" || kind === "group") {
+      const id = mapper.idOf(`${kind}:default/${entity.metadata.name}`, entity.metadata.name);
+      const name = entity.spec.profile?.displayName ?? entity.metadata.title;
+      const email = entity.spec.profile?.email;
+      mapper.describe(id, {
+        ...(name === undefined ? {} : { name }),
+        ...(email !== undefined && z.email().safeParse(email).success ? { email } : {}),
+      });
+    }
+  }
+  const backstageDomains = entities.filter((entity) => entity.kind.toLowerCase() === "domain");
+  const product: ProductDecl | undefined =
+    backstageDomains.length === 1 && backstageDomains[0] !== undefined
+      ? {
+          id: slugify(backstageDomains[0].metadata.name),
+          name: backstageDomains[0].metadata.title ?? backstageDomains[0].metadata.name,
+          ...(backstageDomains[0].metadata.description === undefined
+            ? {}
+            : { description: backstageDomains[0].metadata.description }),
+        }
+      : undefined;
+  const domains: DomainDecl[] = entities
+    .filter((entity) => entity.kind.toLowerCase() === "system")
+    .map((system) => ({
+      id: slugify(system.metadata.name),
+      name: system.metadata.title ?? system.metadata.name,
+      ...(system.metadata.description === undefined ? {} : { description: system.metadata.description }),
+    }));
+  const components = entities.filter((entity) => ["component", "api"].includes(entity.kind.toLowerCase()));
+  const lineIds = new Set(components.map((component) => slugify(component.metadata.name)));
+  const lines: LineDecl[] = components.map((component) => {
+    const owner = ownerOf(component.spec.owner);
+    const dependsOn: DependencyDecl[] = (component.spec.dependsOn ?? [])
+      .filter(
+        (ref) =>
+          ["component", "api"].includes(refKind(ref, "component")) && lineIds.has(slugify(refName(ref))),
+      )
+      .map((ref) => ({
+        line: slugify(refName(ref)),
+        kind: refKind(ref, "component") === "api" ? "api" : "library",
+        criticality: "medium",
+      }));
+    return {
+      id: slugify(component.metadata.name),
+      name: component.metadata.title ?? component.metadata.name,
+      ...(component.spec.system === undefined ? {} : { domain: slugify(refName(component.spec.system)) }),
+      ...(component.metadata.description === undefined
+        ? {}
+        : { description: component.metadata.description }),
+      ...(owner === undefined ? {} : { owner }),
+      contributors: [],
+      paths: [],
+      tags: [
+        ...(component.metadata.tags ?? []),
+        ...(component.spec.type === undefined ? [] : [component.spec.type]),
+      ].map(slugify),
+      knowledge: [],
+      dependsOn,
+    };
+  });
+  return {
+    plan: {
+      version: 1,
+      ...(product === undefined ? {} : { product }),
+      settings: { cycles: "warning" },
+      operators: mapper.created(),
+      domains,
+      lines,
+      relations: [],
+    },
+    problems,
+  };
+}

@@ -1,0 +1,151 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { unsupportedPatternReason } from "../internal/pattern.js";
+import { slugify } from "../model.js";
+import type { LineDecl, OperatorDecl, Plan } from "../Plan.js";
+import type { PlanProblem } from "../validatePlan.js";
+import { OperatorMapper } from "./operators.js";
+
+/** One rule of a CODEOWNERS file. */
+export interface CodeownersRule {
+  readonly pattern: string;
+  /** Owners as written (`@alice`, `@acme/payments`, `bob@acme.com`); empty leaves matching paths unowned. */
+  readonly owners: readonly string[];
+  /** 1-based line in the file. */
+  readonly line: number;
+}
+
+/** A parsed CODEOWNERS file: its usable rules and the lines it had to skip. */
+export interface ParsedCodeowners {
+  readonly rules: readonly CodeownersRule[];
+  /** Lines skipped (unsupported syntax), each with its position. */
+  readonly problems: readonly PlanProblem[];
+}
+
+/**
+ * Parses a GitHub CODEOWNERS file: one pattern per line followed by owners,
+ * `#` comments, blank lines ignored. Patterns GitHub does not support
+ * (`!negation`, `[ranges]`) are skipped and reported with their position.
+ */
+export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeowners {
+  const rules: CodeownersRule[] = [];
+  const problems: PlanProblem[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "") return;
+    const [pattern = "", ...rest] = line.split(/\s+/);
+    const owners = rest.filter((owner) => owner !== "");
+    const reason = unsupportedPatternReason(pattern);
+    if (reason !== undefined) {
+      problems.push({
+        code: "unsupported-pattern",
+        severity: "warning",
+        path: `rules[${rules.length}]`,
+        message: `${reason}; rule "${pattern}" skipped`,
+        hint: "list the paths explicitly",
+        file,
+        line: index + 1,
+        column: raw.indexOf(pattern) + 1,
+      });
+      return;
+    }
+    const badOwner = owners.find(
+      (owner) => !/^@[\w.-]+(\/[\w.-]+)?$/.test(owner) && !/^[^@\s]+@[^@\s]+$/.test(owner),
+    );
+    if (badOwner !== undefined) {
+      problems.push({
+        code: "bad-owner",
+        severity: "warning",
+        path: `rules[${rules.length}]`,
+        message: `"${badOwner}" is not a @user, @org/team or email; rule "${pattern}" skipped`,
+        file,
+        line: index + 1,
+        column: raw.indexOf(badOwner) + 1,
+      });
+      return;
+    }
+    rules.push({ pattern, owners, line: index + 1 });
+  });
+  return { rules, problems };
+}
+
+/** Finds a repository's CODEOWNERS where GitHub looks: `.github/`, then the root, then `docs/`. */
+export function findCodeowners(repoRoot: string): string | undefined {
+  return [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"]
+    .map((path) => join(repoRoot, path))
+    .find((path) => existsSync(path));
+}
+
+/** Options of {@link codeownersToPlan}. */
+export interface CodeownersImportOptions {
+  /** Operators already known, matched by their `github` handle or email. */
+  readonly operators?: readonly OperatorDecl[];
+}
+
+function lineIdOf(pattern: string): string {
+  const literal = pattern
+    .replace(/^\/+|\/+$/g, "")
+    .split("/")
+    .filter((segment) => segment !== "" && !/[*?]/.test(segment));
+  const base = literal.slice(-2).join("-") || pattern.replace(/[^a-zA-Z0-9]+/g, " ").trim() || "all";
+  return slugify(base === "" ? "all" : base);
+}
+
+/**
+ * Proposes lines from CODEOWNERS rules: one line per rule, in rule order (so
+ * the last matching rule still wins), owned by the rule's first owner, with
+ * the other owners as `codeowner` contributors. A rule with no owners gives an
+ * unowned line, which keeps its paths unowned.
+ */
+export function codeownersToPlan(
+  rules: readonly CodeownersRule[],
+  options: CodeownersImportOptions = {},
+): Plan {
+  const mapper = new OperatorMapper("github", options.operators);
+  const used = new Map<string, number>();
+  const lines: LineDecl[] = rules.map((rule) => {
+    let id = lineIdOf(rule.pattern);
+    const count = (used.get(id) ?? 0) + 1;
+    used.set(id, count);
+    if (count > 1) id = `${id}-${count}`.slice(0, 64);
+    const [owner, ...others] = rule.owners.map((handle) => mapper.idOf(handle));
+    return {
+      id,
+      name: rule.pattern,
+      ...(owner === undefined ? {} : { owner }),
+      contributors: [...new Set(others)]
+        .filter((other) => other !== owner)
+        .map((operator) => ({ operator, role: "codeowner" })),
+      paths: [rule.pattern],
+      tags: ["codeowners"],
+      knowledge: [],
+      dependsOn: [],
+    };
+  });
+  return {
+    version: 1,
+    settings: { cycles: "warning" },
+    operators: mapper.created(),
+    domains: [],
+    lines,
+    relations: [],
+  };
+}
+
+/**
+ * Reads a repository's CODEOWNERS (from `.github/`, the root or `docs/`) and proposes a plan.
+ *
+ * @returns undefined when the repository has no CODEOWNERS file.
+ */
+export async function importCodeowners(
+  repoRoot: string,
+  options: CodeownersImportOptions = {},
+): Promise<
+  { readonly plan: Plan; readonly problems: readonly PlanProblem[]; readonly file: string } | undefined
+> {
+  const file = findCodeowners(repoRoot);
+  if (file === undefined) return undefined;
+  const parsed = parseCodeowners(await readFile(file, "utf8"), file);
+  return { plan: codeownersToPlan(parsed.rules, options), problems: parsed.problems, file };
+}

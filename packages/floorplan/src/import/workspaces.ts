@@ -1,0 +1,156 @@
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ValidationError } from "@software-factory/core";
+import picomatch from "picomatch";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import type { Criticality } from "../model.js";
+import { slugify } from "../model.js";
+import type { DependencyDecl, DomainDecl, LineDecl, Plan } from "../Plan.js";
+
+const PackageJsonSchema = z.looseObject({
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  workspaces: z
+    .union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).default([]) })])
+    .optional(),
+  dependencies: z.record(z.string(), z.string()).optional(),
+  devDependencies: z.record(z.string(), z.string()).optional(),
+  peerDependencies: z.record(z.string(), z.string()).optional(),
+  optionalDependencies: z.record(z.string(), z.string()).optional(),
+  keywords: z.array(z.string()).optional(),
+});
+type PackageJson = z.infer<typeof PackageJsonSchema>;
+
+const PnpmWorkspaceSchema = z.looseObject({ packages: z.array(z.string()).default([]) });
+
+/** Options of {@link importWorkspaces}. */
+export interface WorkspacesImportOptions {
+  /** Criticality of a runtime dependency (default `high`); dev dependencies are `low`, peer and optional ones `medium`. */
+  readonly runtimeCriticality?: Criticality;
+  /** Put each package in a domain named after its parent folder (`packages`, `apps`), default true. */
+  readonly domainsFromFolders?: boolean;
+}
+
+async function readJson(path: string): Promise<PackageJson> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new ValidationError({
+      message: `${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      issues: [{ path: "", message: "not valid JSON", file: path }],
+    });
+  }
+  const parsed = PackageJsonSchema.safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.join("."),
+      message: issue.message,
+      file: path,
+    }));
+    throw new ValidationError({
+      message: `${path} is invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
+      issues,
+    });
+  }
+  return parsed.data;
+}
+
+/** The workspace globs of a repository: `workspaces` of package.json (npm, yarn) or `packages` of pnpm-workspace.yaml. */
+async function workspaceGlobs(root: string): Promise<string[]> {
+  const pnpm = join(root, "pnpm-workspace.yaml");
+  if (existsSync(pnpm)) {
+    const parsed = PnpmWorkspaceSchema.safeParse(parseYaml(await readFile(pnpm, "utf8")));
+    if (!parsed.success)
+      throw new ValidationError({
+        message: `${pnpm}: packages must be a list of globs`,
+        issues: [{ path: "packages", message: "expected a list of globs", file: pnpm }],
+      });
+    return parsed.data.packages;
+  }
+  const manifest = await readJson(join(root, "package.json"));
+  const workspaces = manifest.workspaces;
+  if (workspaces === undefined) return [];
+  return Array.isArray(workspaces) ? workspaces : workspaces.packages;
+}
+
+async function directories(root: string, relative: string, depth: number, out: string[]): Promise<void> {
+  if (depth === 0) return;
+  for (const entry of await readdir(join(root, relative), { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
+    out.push(path);
+    await directories(root, path, depth - 1, out);
+  }
+}
+
+/**
+ * Proposes a plan from an npm, yarn or pnpm workspaces monorepo: each
+ * package a line (its folder as its path), its dependencies on other
+ * packages of the workspace as `library` dependencies. Lines come unowned:
+ * merge the plan into one that names owners.
+ *
+ * @throws ValidationError when a manifest is not valid JSON or has the wrong shape.
+ */
+export async function importWorkspaces(root: string, options: WorkspacesImportOptions = {}): Promise<Plan> {
+  const globs = await workspaceGlobs(root);
+  const include = globs.filter((glob) => !glob.startsWith("!"));
+  const exclude = globs.filter((glob) => glob.startsWith("!")).map((glob) => glob.slice(1));
+  const isIncluded = picomatch(include.map((glob) => glob.replace(/^\.\//, "").replace(/\/$/, "")));
+  const isExcluded =
+    exclude.length === 0
+      ? () => false
+      : picomatch(exclude.map((glob) => glob.replace(/^\.\//, "").replace(/\/$/, "")));
+  const depth = Math.max(1, ...include.map((glob) => (glob.includes("**") ? 4 : glob.split("/").length)));
+  const candidates: string[] = [];
+  await directories(root, "", depth, candidates);
+  const packages: { dir: string; manifest: PackageJson }[] = [];
+  for (const dir of candidates.sort()) {
+    if (!isIncluded(dir) || isExcluded(dir) || !existsSync(join(root, dir, "package.json"))) continue;
+    packages.push({ dir, manifest: await readJson(join(root, dir, "package.json")) });
+  }
+  const idOfName = new Map<string, string>();
+  for (const { dir, manifest } of packages) idOfName.set(manifest.name ?? dir, slugify(manifest.name ?? dir));
+  const runtime = options.runtimeCriticality ?? "high";
+  const domains = new Map<string, DomainDecl>();
+  const lines: LineDecl[] = packages.map(({ dir, manifest }) => {
+    const dependsOn = new Map<string, DependencyDecl>();
+    const add = (deps: Record<string, string> | undefined, criticality: Criticality) => {
+      for (const name of Object.keys(deps ?? {})) {
+        const line = idOfName.get(name);
+        if (line !== undefined && !dependsOn.has(line))
+          dependsOn.set(line, { line, kind: "library", criticality });
+      }
+    };
+    add(manifest.dependencies, runtime);
+    add(manifest.peerDependencies, "medium");
+    add(manifest.optionalDependencies, "medium");
+    add(manifest.devDependencies, "low");
+    const folder = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : undefined;
+    const domain = options.domainsFromFolders === false || folder === undefined ? undefined : slugify(folder);
+    if (domain !== undefined && !domains.has(domain)) domains.set(domain, { id: domain, name: folder });
+    return {
+      id: idOfName.get(manifest.name ?? dir) ?? slugify(dir),
+      name: manifest.name ?? dir,
+      ...(domain === undefined ? {} : { domain }),
+      ...(manifest.description === undefined || manifest.description === ""
+        ? {}
+        : { description: manifest.description }),
+      contributors: [],
+      paths: [`/${dir}/`],
+      tags: ["workspace", ...(manifest.keywords ?? []).map(slugify)].slice(0, 10),
+      knowledge: [],
+      dependsOn: [...dependsOn.values()],
+    };
+  });
+  return {
+    version: 1,
+    settings: { cycles: "warning" },
+    operators: [],
+    domains: [...domains.values()],
+    lines,
+    relations: [],
+  };
+}
