@@ -42,7 +42,7 @@ import {
   type ReviseInput,
   ReviseInputSchema,
 } from "./schemas.js";
-import { type FusionOptions, fuseRankings } from "./search/fuse.js";
+import { extendRanking, type FusionOptions, fuseRankings } from "./search/fuse.js";
 import { snippet } from "./search/highlight.js";
 import { LexicalIndex } from "./search/LexicalIndex.js";
 import type { Embedder, FusedHit, ScoredId } from "./search/types.js";
@@ -151,11 +151,6 @@ interface Snapshot {
 const SNAPSHOT_FILE = "knowledge.snapshot";
 const VECTOR_FILE = "knowledge.hnsw";
 const EMBED_BATCH = 64;
-/**
- * Cosine similarity a surface-form vector hit needs to extend the lexical list:
- * below it, a hit shares only a few character trigrams with the query (noise).
- */
-const EXTEND_MIN_SIMILARITY = 0.3;
 
 /**
  * The knowledge base of a factory. Writes are events in the log; documents and
@@ -424,6 +419,12 @@ export class KnowledgeBase implements AsyncDisposable {
     return this.#documents.bySource(system, uri);
   }
 
+  /** Every document captured from a source system (retracted ones included), for importers. */
+  async fromSystem(system: string): Promise<KnowledgeDocument[]> {
+    await this.sync();
+    return [...this.#documents.all()].filter((document) => document.source.system === system);
+  }
+
   /** Documents matching the filters, newest first. */
   async list(
     options: Pick<
@@ -531,18 +532,7 @@ export class KnowledgeBase implements AsyncDisposable {
     const lexicalHits = lexical.map((hit, index) => ({ ...hit, lexicalRank: index + 1 }));
     if (mode === "lexical" || vector.length === 0) return lexicalHits;
     if (this.#fusion.mode === "rrf") return fuseRankings(lexical, vector, this.#fusion);
-    const seen = new Set(lexical.map((hit) => hit.id));
-    const floor = lexicalHits.at(-1)?.score ?? 1;
-    const extension = vector
-      .map((hit, index) => ({
-        id: hit.id,
-        score: floor * 0.5 * hit.score,
-        similarity: hit.score,
-        vectorRank: index + 1,
-      }))
-      .filter((hit) => !seen.has(hit.id) && hit.similarity >= EXTEND_MIN_SIMILARITY)
-      .map(({ similarity: _similarity, ...hit }) => hit);
-    return [...lexicalHits, ...extension];
+    return extendRanking(lexical, vector);
   }
 
   async #append(events: NewEvent[], options: WriteOptions) {

@@ -12,6 +12,12 @@ export { type Chunk, type ChunkOptions, chunkMarkdown } from "./chunking/chunkMa
 export { isInForce, type KnowledgeDocument, type Revision, revisionAt } from "./DocumentStore.js";
 export { createHashingEmbedder, type HashingEmbedderOptions } from "./embedders/hashingEmbedder.js";
 export {
+  createOpenAiEmbedder,
+  type OpenAiEmbedderOptions,
+  OpenAiEmbedderOptionsSchema,
+} from "./embedders/openAiEmbedder.js";
+export { EmbedderError } from "./errors.js";
+export {
   DocumentCaptured,
   DocumentLinked,
   DocumentRetracted,
@@ -20,6 +26,22 @@ export {
   DocumentUnlinked,
   knowledgeEvents,
 } from "./events.js";
+export { FrontMatterError, type FrontMatterFile, parseFrontMatter } from "./importers/frontMatter.js";
+export { type ImportMarkdownFolderOptions, importMarkdownFolder } from "./importers/importMarkdownFolder.js";
+export {
+  type ImportRecordsOptions,
+  importRecords,
+  type RecordMapping,
+  RecordMappingSchema,
+} from "./importers/importRecords.js";
+export type { ImportProblem, ImportProgress, ImportReport } from "./importers/progress.js";
+export {
+  parseTranscript,
+  type Transcript,
+  type Turn,
+  transcriptDocument,
+  transcriptMarkdown,
+} from "./importers/transcripts.js";
 export {
   decisionMarkdown,
   KnowledgeBase,
@@ -46,7 +68,7 @@ export {
   type Source,
   SourceSchema,
 } from "./schemas.js";
-export { type FusionOptions, fuseRankings } from "./search/fuse.js";
+export { EXTEND_MIN_SIMILARITY, extendRanking, type FusionOptions, fuseRankings } from "./search/fuse.js";
 export { type Highlight, highlightTerms, snippet } from "./search/highlight.js";
 export { LexicalIndex, type LexicalIndexOptions } from "./search/LexicalIndex.js";
 export { type TokenizeOptions, tokenize } from "./search/tokenize.js";

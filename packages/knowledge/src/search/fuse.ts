@@ -41,3 +41,29 @@ export function fuseRankings(
     .map(([id, entry]) => ({ id, ...entry }))
     .sort((a, b) => b.score - a.score || (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity));
 }
+
+/**
+ * Cosine similarity a surface-form vector hit needs to extend the lexical list:
+ * below it, a hit shares only a few character trigrams with the query (noise).
+ */
+export const EXTEND_MIN_SIMILARITY = 0.3;
+
+/**
+ * Fusion for surface-form embedders: the lexical ranking as it is, followed by
+ * the vector hits it missed that are similar enough, so typos and word parts
+ * still find something while a good lexical hit is never pushed down.
+ */
+export function extendRanking(
+  lexical: readonly ScoredId[],
+  vector: readonly ScoredId[],
+  minSimilarity = EXTEND_MIN_SIMILARITY,
+): FusedHit[] {
+  const ranked: FusedHit[] = lexical.map((hit, index) => ({ ...hit, lexicalRank: index + 1 }));
+  const seen = new Set(lexical.map((hit) => hit.id));
+  const floor = lexical.at(-1)?.score ?? 1;
+  vector.forEach((hit, index) => {
+    if (seen.has(hit.id) || hit.score < minSimilarity) return;
+    ranked.push({ id: hit.id, score: floor * 0.5 * hit.score, vectorRank: index + 1 });
+  });
+  return ranked;
+}

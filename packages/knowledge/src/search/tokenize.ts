@@ -49,21 +49,38 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
   const terms: string[] = [];
   const push = (word: string): void => {
     const lower = word.toLowerCase();
-    if (lower.length > MAX_WORD_LENGTH) return;
+    if (lower.length > MAX_WORD_LENGTH || lower === "") return;
     if (dropStopwords && STOPWORDS.has(lower)) return;
-    terms.push(stem ? stemmer(lower) : lower);
+    terms.push(stem ? stemOf(lower) : lower);
   };
   for (const match of text.matchAll(WORD)) {
     const word = match[0];
-    const parts = identifierParts(word);
-    if (parts.length > 1) {
-      push(word.replace(/^_+|_+$/g, ""));
-      for (const part of parts) push(part);
-    } else {
-      push(parts[0] ?? word);
+    if (!MAY_SPLIT.test(word)) {
+      push(word);
+      continue;
     }
+    const parts = identifierParts(word);
+    if (parts.length > 1) push(word.replace(/^_+|_+$/g, ""));
+    for (const part of parts) push(part);
   }
   return terms;
+}
+
+/** Words that may hold several parts: with an inner capital, an underscore, or letters next to digits. */
+const MAY_SPLIT = /[_]|\p{Ll}\p{Lu}|\p{Lu}{2}\p{Ll}|\p{L}\p{N}|\p{N}\p{L}/u;
+
+/** Porter stems already computed; words follow Zipf's law, so most lookups hit. */
+const stems = new Map<string, string>();
+const MAX_CACHED_STEMS = 200_000;
+
+function stemOf(word: string): string {
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    stem = stemmer(word);
+    if (stems.size >= MAX_CACHED_STEMS) stems.clear();
+    stems.set(word, stem);
+  }
+  return stem;
 }
 
 /** The parts of an identifier; one part for a plain word. */

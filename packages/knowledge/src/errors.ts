@@ -1,0 +1,17 @@
+/**
+ * Typed errors of the knowledge base.
+ *
+ * @module
+ */
+import { Data } from "effect";
+
+/** An embedder could not embed: unreachable, refused, or answered something unusable. */
+export class EmbedderError extends Data.TaggedError("EmbedderError")<{
+  readonly message: string;
+  /** HTTP status of the last answer, when there was one. */
+  readonly status?: number;
+  readonly cause?: unknown;
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_EMBEDDER";
+}

@@ -1,0 +1,142 @@
+/**
+ * Import of JSON and JSON Lines records with a field mapping.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { KnowledgeBase } from "../KnowledgeBase.js";
+import { type DocumentKind, DocumentKindSchema } from "../schemas.js";
+import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js";
+
+/** Where each document field is found in a record: dotted paths (`fields.summary`). */
+export const RecordMappingSchema = z.object({
+  /** Stable id of the record at its source: re-importing a record with the same id revises it. */
+  id: z.string().min(1),
+  title: z.string().min(1),
+  body: z.string().min(1),
+  kind: z.string().min(1).optional(),
+  tags: z.string().min(1).optional(),
+  lines: z.string().min(1).optional(),
+  author: z.string().min(1).optional(),
+  capturedAt: z.string().min(1).optional(),
+  uri: z.string().min(1).optional(),
+});
+/** Where each document field is found in a record. */
+export type RecordMapping = z.infer<typeof RecordMappingSchema>;
+
+/** Options of {@link importRecords}. */
+export interface ImportRecordsOptions {
+  /** Source system recorded on the documents (`zendesk`, `gong`). */
+  readonly system: string;
+  readonly mapping: RecordMapping;
+  /** Kind when the mapping names no kind field or the record has none (default `note`). */
+  readonly kind?: DocumentKind;
+  readonly onProgress?: (progress: ImportProgress) => void;
+  readonly actor?: string;
+}
+
+/**
+ * Imports records from a `.jsonl` file (one JSON object per line) or a `.json`
+ * file holding an array. Each record becomes a document keyed by its mapped id:
+ * new ids are captured, known ones revised when they changed. A record that
+ * lacks a mapped field is reported with its line and skipped.
+ */
+export async function importRecords(
+  knowledge: KnowledgeBase,
+  file: string,
+  options: ImportRecordsOptions,
+): Promise<ImportReport> {
+  const mapping = RecordMappingSchema.parse(options.mapping);
+  const records = readRecords(file);
+  const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0 };
+  const problems: ImportProblem[] = [];
+  const write = options.actor === undefined ? {} : { actor: options.actor };
+  for (const [done, { line, value, error }] of records.entries()) {
+    const item = `${file}:${line}`;
+    try {
+      if (error !== undefined) throw new Error(error);
+      const field = (path: string | undefined): unknown => (path === undefined ? undefined : at(value, path));
+      const required = (name: "id" | "title" | "body"): string => {
+        const found = field(mapping[name]);
+        if (found === undefined || found === null || String(found).trim() === "") {
+          throw new Error(`record has no "${mapping[name]}" (mapped to ${name})`);
+        }
+        return String(found);
+      };
+      const uri = String(field(mapping.uri) ?? required("id"));
+      const kind = DocumentKindSchema.safeParse(field(mapping.kind));
+      const tags = strings(field(mapping.tags));
+      const lines = strings(field(mapping.lines));
+      const author = field(mapping.author);
+      const capturedAt = field(mapping.capturedAt);
+      const existing = await knowledge.bySource(options.system, required("id"));
+      if (existing === undefined) {
+        await knowledge.capture(
+          {
+            kind: kind.success ? kind.data : (options.kind ?? "note"),
+            title: required("title"),
+            body: required("body"),
+            source: {
+              system: options.system,
+              uri: required("id"),
+              ...(author === undefined ? {} : { author: String(author) }),
+              ...(capturedAt === undefined ? {} : { capturedAt: new Date(String(capturedAt)).toISOString() }),
+            },
+            tags,
+            lines,
+            ...(uri === required("id") ? {} : { links: [{ type: "source", target: uri }] }),
+          },
+          write,
+        );
+        counts.captured += 1;
+      } else {
+        const { changed } = await knowledge.revise(
+          existing.id,
+          { title: required("title"), body: required("body"), tags, lines },
+          write,
+        );
+        counts[changed ? "revised" : "unchanged"] += 1;
+      }
+    } catch (cause) {
+      problems.push({ item: file, line, message: (cause as Error).message });
+    }
+    options.onProgress?.({ done: done + 1, total: records.length, item });
+  }
+  return { ...counts, problems };
+}
+
+function readRecords(file: string): { line: number; value: unknown; error?: string }[] {
+  const text = readFileSync(file, "utf8");
+  if (!file.endsWith(".jsonl") && text.trimStart().startsWith("[")) {
+    const parsed = JSON.parse(text) as unknown;
+    if (!Array.isArray(parsed)) throw new Error(`${file} must hold a JSON array of records`);
+    return parsed.map((value, index) => ({ line: index + 1, value }));
+  }
+  return text.split(/\r?\n/).flatMap((raw, index) => {
+    if (raw.trim() === "") return [];
+    try {
+      return [{ line: index + 1, value: JSON.parse(raw) as unknown }];
+    } catch (cause) {
+      return [{ line: index + 1, value: undefined, error: `not valid JSON: ${(cause as Error).message}` }];
+    }
+  });
+}
+
+function at(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.split(".")) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function strings(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.map(String).filter((item) => item !== "");
+  return String(value)
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}

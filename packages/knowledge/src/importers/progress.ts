@@ -1,0 +1,34 @@
+/**
+ * What importers report while they run and when they finish.
+ *
+ * @module
+ */
+
+/** Progress of a long import, reported after each item. */
+export interface ImportProgress {
+  /** Items handled so far. */
+  readonly done: number;
+  /** Items in all. */
+  readonly total: number;
+  /** The item just handled (a relative path, a record number). */
+  readonly item: string;
+}
+
+/** One item an import could not take, with where and why. */
+export interface ImportProblem {
+  /** File (relative path) or record the problem is in. */
+  readonly item: string;
+  /** 1-based line, when known. */
+  readonly line?: number;
+  readonly message: string;
+}
+
+/** The outcome of an import: counts of what changed, and what was skipped. */
+export interface ImportReport {
+  readonly captured: number;
+  readonly revised: number;
+  readonly unchanged: number;
+  /** Documents whose source disappeared, now retracted. */
+  readonly retracted: number;
+  readonly problems: readonly ImportProblem[];
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { LexicalIndex, tokenize } from "../src/index.js";
+
+/** Exhaustive BM25 with the same tokenizer and Lucene idf, the reference MaxScore must match. */
+function exhaustive(docs: Map<string, string>, query: string, limit: number) {
+  const terms = docs.size === 0 ? [] : tokenize(query);
+  const tokenized = new Map([...docs].map(([id, text]) => [id, tokenize(text)]));
+  const avgdl = [...tokenized.values()].reduce((sum, words) => sum + words.length, 0) / tokenized.size;
+  const frequencies = new Map<string, number>();
+  for (const term of terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+  const scores: { id: string; score: number }[] = [];
+  for (const [id, words] of tokenized) {
+    let score = 0;
+    for (const [term, qtf] of frequencies) {
+      const df = [...tokenized.values()].filter((other) => other.includes(term)).length;
+      const tf = words.filter((word) => word === term).length;
+      if (tf === 0) continue;
+      const idf = Math.log(1 + (tokenized.size - df + 0.5) / (df + 0.5));
+      score += (qtf * idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * words.length) / avgdl));
+    }
+    if (score > 0) scores.push({ id, score });
+  }
+  return scores.sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+describe("LexicalIndex", () => {
+  const vocabulary =
+    "order payment retry checkout mobile timeout user session token cache search index".split(" ");
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 48_271) % 2_147_483_647;
+    return seed / 2_147_483_647;
+  };
+  const text = (length: number) =>
+    Array.from({ length }, () => vocabulary[Math.floor(random() ** 2 * vocabulary.length)]).join(" ");
+
+  it("returns exactly the exhaustive BM25 top k, with pruning, after adds, replacements, removals and compaction", () => {
+    const docs = new Map<string, string>();
+    const index = new LexicalIndex();
+    for (let i = 0; i < 600; i += 1) {
+      const body = text(5 + Math.floor(random() * 40));
+      docs.set(`d${i}`, body);
+      index.add(`d${i}`, body);
+    }
+    for (let i = 0; i < 400; i += 2) {
+      docs.delete(`d${i}`);
+      index.remove(`d${i}`);
+    }
+    for (let i = 1; i < 200; i += 5) {
+      const body = text(10);
+      docs.set(`d${i}`, body);
+      index.add(`d${i}`, body);
+    }
+    for (const query of [
+      "payment retry",
+      "mobile checkout timeout order",
+      "token",
+      "search index cache user session order",
+    ]) {
+      const expected = exhaustive(docs, query, 10);
+      const actual = index.search(query, { limit: 10 });
+      expect(actual.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+      actual.forEach((hit, rank) => {
+        expect(hit.score).toBeCloseTo(expected[rank]?.score ?? 0, 6);
+      });
+    }
+  });
+
+  it("survives a round trip through its binary image", () => {
+    const index = new LexicalIndex();
+    index.add("a", "retry the payment");
+    index.add("b", "mobile checkout");
+    index.remove("b");
+    const copy = LexicalIndex.deserialize(index.serialize());
+    expect(copy.search("payment", { limit: 5 })).toEqual(index.search("payment", { limit: 5 }));
+    expect(copy.size).toBe(1);
+  });
+
+  it("applies a filter and splits identifiers", () => {
+    const index = new LexicalIndex();
+    index.add("a", "function retryPayment(order) {}");
+    index.add("b", "retry payment later");
+    expect(
+      index.search("retry payment", { limit: 5, filter: (id) => id === "a" }).map((hit) => hit.id),
+    ).toEqual(["a"]);
+    expect(index.search("retryPayment", { limit: 5 })[0]?.id).toBe("a");
+  });
+});
