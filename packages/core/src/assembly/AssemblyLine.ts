@@ -595,7 +595,7 @@ export class AssemblyLine implements AsyncDisposable {
         const artifact = this.#state.artifacts.get(id);
         return artifact === undefined ? [] : [artifact];
       })
-      .sort((a, b) => (order.get(a.stage ?? "") ?? -1) - (order.get(b.stage ?? "") ?? -1));
+      .sort((a, b) => (order.get(a.stage ?? "") ?? order.size) - (order.get(b.stage ?? "") ?? order.size));
     const linkIds = new Set<string>();
     const links = [...up.links, ...down.links].filter(
       (link) => !linkIds.has(link.id) && linkIds.add(link.id),

@@ -1,0 +1,26 @@
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+describe("examples/assembly", () => {
+  it("takes a signal to a released feature, clearing the suspect links a revised requirement made", () => {
+    const result = spawnSync(
+      process.execPath,
+      ["--conditions=@software-factory/source", "--import", "tsx", join(here, "index.ts")],
+      { cwd: join(here, "..", ".."), encoding: "utf8" },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("reflowed REQ-4: version 2, 0 links suspect");
+    expect(result.stdout).toContain("revised REQ-4 (v3): 5 links suspect");
+    expect(result.stdout).toContain("refused: 5 suspect links");
+    expect(result.stdout).toContain("reviewed: 0 suspect links left");
+    expect(result.stdout).toContain(
+      "trace: 1 signal, requirement -> design -> adr -> changeSet -> testEvidence -> feedback",
+    );
+    expect(result.stdout).toContain('"delivered": 1');
+  });
+});
