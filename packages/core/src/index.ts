@@ -165,6 +165,7 @@ export {
 } from "./errors.js";
 export { idTimestamp, isId, newId } from "./ids.js";
 export { createMemoryEventStore } from "./MemoryEventStore.js";
+export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migrateLog.js";
 export { type Projection, type ProjectionOptions, startProjection } from "./Projection.js";
 export {
   type EventEnvelope,
