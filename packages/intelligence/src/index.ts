@@ -24,6 +24,15 @@ export {
   startAutomations,
 } from "./automations/index.js";
 export {
+  DEFAULT_ROUTER_WEIGHTS,
+  type RoutableLine,
+  type RouteCandidate,
+  type RoutedExample,
+  Router,
+  type RouterOptions,
+  type RouterWeights,
+} from "./router/Router.js";
+export {
   type CheckScope,
   defineRule,
   defineRulePack,
