@@ -24,6 +24,13 @@ export {
   startAutomations,
 } from "./automations/index.js";
 export {
+  type ContextPack,
+  type ContextRequest,
+  type Factory,
+  type OpenFactoryOptions,
+  openFactory,
+} from "./factory/openFactory.js";
+export {
   DEFAULT_ROUTER_WEIGHTS,
   type RoutableLine,
   type RouteCandidate,

@@ -1,0 +1,249 @@
+/**
+ * The composition root: one call opens a factory and wires every part.
+ *
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  type AssemblyLine,
+  type EventLog,
+  type EventStore,
+  type Gate,
+  openAssemblyLine,
+  openEventLog,
+  type PipelineInput,
+  type WorkItem,
+} from "@software-factory/core";
+import { type FloorPlan, type LineInfo, openFloorPlan } from "@software-factory/floorplan";
+import { type Embedder, type KnowledgeBase, openKnowledgeBase } from "@software-factory/knowledge";
+import type { Automation } from "../automations/Automation.js";
+import { Inbox } from "../automations/Inbox.js";
+import { type AutomationRunner, startAutomations } from "../automations/startAutomations.js";
+import { Router } from "../router/Router.js";
+import type { Rule, RulePack } from "../rules/Rule.js";
+import { Standards } from "../rules/Standards.js";
+
+/** Options of {@link openFactory}. */
+export interface OpenFactoryOptions {
+  /** Folder of the factory: the SQLite store and the caches (default `.factory`). */
+  readonly dir?: string;
+  /**
+   * Where the log lives: a `postgres://` URL, or a store object. Defaults to
+   * `FACTORY_DATABASE_URL` when set, else the SQLite file `<dir>/factory.db`.
+   */
+  readonly store?: string | EventStore;
+  /** Embedder of the knowledge base's vector index (default: the local hashing embedder). */
+  readonly embedder?: Embedder;
+  /** Pipeline of the assembly line (default stages and flows). */
+  readonly pipeline?: PipelineInput;
+  /** Gates run before a work item enters a stage. */
+  readonly gates?: readonly Gate[];
+  /** Rules and rule packs of the factory's standards. */
+  readonly rules?: readonly (Rule | RulePack)[];
+  /** Automations to run while the factory is open. */
+  readonly automations?: readonly Automation<Factory>[];
+  /** Who this process writes as, when a call names nobody (default `system`). */
+  readonly actor?: string;
+  /** SQLite durability (default `full`: every write is on disk when acknowledged). */
+  readonly durability?: "full" | "normal";
+}
+
+/** Ask for a context pack: about a work item, a line, some paths, or a question. */
+export interface ContextRequest {
+  readonly workItem?: string;
+  readonly line?: string;
+  readonly paths?: readonly string[];
+  readonly question?: string;
+  /** Tokens the knowledge part may take (default 1,500). */
+  readonly budgetTokens?: number;
+}
+
+/** Everything an agent or a person needs to start on a piece of work, in one answer. */
+export interface ContextPack {
+  /** Lines concerned, with owner, dependencies and dependents. */
+  readonly lines: readonly {
+    readonly line: LineInfo;
+    readonly dependsOn: readonly string[];
+    readonly dependents: readonly string[];
+  }[];
+  readonly workItem?: WorkItem;
+  /** Active work on those lines. */
+  readonly activeWork: readonly WorkItem[];
+  /** Knowledge that answers the question (or describes the lines), within the budget. */
+  readonly knowledge: Awaited<ReturnType<KnowledgeBase["search"]>>["hits"];
+  /** Trace links on those lines that need review. */
+  readonly suspectLinks: ReturnType<AssemblyLine["suspectLinks"]>;
+}
+
+/**
+ * A factory: the event log and every part folded from it, wired together.
+ * Close it when done; a second process may open the same folder at any time.
+ */
+export interface Factory extends AsyncDisposable {
+  /** Absolute folder of the factory. */
+  readonly dir: string;
+  readonly log: EventLog;
+  readonly knowledge: KnowledgeBase;
+  readonly floorplan: FloorPlan;
+  /** The assembly line: signals, work items, artifacts, trace links, measures. */
+  readonly work: AssemblyLine;
+  readonly standards: Standards<Factory>;
+  readonly inbox: Inbox;
+  /** Ranks the lines a text most likely belongs to, learning from every routed signal. */
+  route(text: string, options?: { readonly limit?: number }): Promise<ReturnType<Router["route"]>>;
+  /** A context pack for a work item, line, paths or question. */
+  context(request: ContextRequest): Promise<ContextPack>;
+  /** Releases the store, caches and subscriptions. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) a factory: the event log on SQLite (or PostgreSQL), the
+ * floor plan, the assembly line (with the floor plan's owners and WIP limits),
+ * the knowledge base, standards, inboxes, the router and the automations.
+ *
+ * @example
+ * ```ts
+ * const factory = await openFactory({ dir: ".factory" });
+ * const { hits } = await factory.knowledge.search("why did we pick PostgreSQL?");
+ * await factory.close();
+ * ```
+ */
+export async function openFactory(options: OpenFactoryOptions = {}): Promise<Factory> {
+  const dir = resolve(options.dir ?? ".factory");
+  mkdirSync(dir, { recursive: true });
+  const log = await openEventLog({
+    ...(options.store === undefined ? { path: join(dir, "factory.db") } : { store: options.store }),
+    ...(options.actor === undefined ? {} : { actor: options.actor }),
+    ...(options.durability === undefined ? {} : { durability: options.durability }),
+  });
+  const opened: { close(): Promise<void> }[] = [log];
+  try {
+    const floorplan = await openFloorPlan({ log });
+    opened.push(floorplan);
+    const work = await openAssemblyLine({
+      log,
+      lines: floorplan,
+      ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }),
+      ...(options.gates === undefined ? {} : { gates: options.gates }),
+    });
+    opened.push(work);
+    const knowledge = await openKnowledgeBase({
+      log,
+      dir: join(dir, "cache", "knowledge"),
+      ...(options.embedder === undefined ? {} : { embedder: options.embedder }),
+    });
+    opened.push(knowledge);
+    const inbox = await Inbox.open(log);
+    const router = new Router({ lineForPath: (path) => floorplan.lineForPath(path) });
+    let runner: AutomationRunner | undefined;
+    const factory: Factory = {
+      dir,
+      log,
+      knowledge,
+      floorplan,
+      work,
+      inbox,
+      standards: undefined as unknown as Standards<Factory>,
+      route: async (text, routeOptions = {}) => {
+        await Promise.all([floorplan.refresh(), work.refresh()]);
+        syncRouter(router, floorplan, work);
+        return router.route(text, routeOptions);
+      },
+      context: (request) => contextPack(factory, request),
+      close: async () => {
+        await runner?.close();
+        for (const part of [...opened].reverse()) await part.close();
+      },
+      [Symbol.asyncDispose]: () => factory.close(),
+    };
+    const standards = new Standards<Factory>(factory);
+    standards.addSource<LineInfo>({
+      kind: "line",
+      all: () => floorplan.lines(),
+      get: (id) => floorplan.line(id),
+      idOf: (line) => line.id,
+      lineOf: (line) => line.id,
+    });
+    standards.addSource<WorkItem>({
+      kind: "workItem",
+      all: () => work.list(),
+      get: (id) => work.get(id),
+      idOf: (item) => item.id,
+      lineOf: (item) => item.line,
+    });
+    if (options.rules !== undefined) standards.add(...options.rules);
+    (factory as { standards: Standards<Factory> }).standards = standards;
+    if (options.automations !== undefined && options.automations.length > 0) {
+      runner = await startAutomations({ log, automations: options.automations, services: factory });
+    }
+    return factory;
+  } catch (error) {
+    for (const part of opened.reverse()) await part.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Brings the router's lines and routed history up to date with the floor plan and the assembly line. */
+function syncRouter(router: Router, floorplan: FloorPlan, work: AssemblyLine): void {
+  router.setLines(
+    floorplan.lines().map((line) => ({
+      id: line.id,
+      ...(line.name === undefined ? {} : { title: line.name }),
+      ...(line.description === undefined ? {} : { description: line.description }),
+      tags: line.tags,
+      paths: line.paths,
+    })),
+  );
+  for (const signal of work.signals()) {
+    if (signal.line !== undefined) router.learn({ id: signal.id, text: signal.text, line: signal.line });
+  }
+}
+
+async function contextPack(factory: Factory, request: ContextRequest): Promise<ContextPack> {
+  await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+  const workItem = request.workItem === undefined ? undefined : factory.work.get(request.workItem);
+  if (request.workItem !== undefined && workItem === undefined) {
+    throw new RangeError(`no work item "${request.workItem}"`);
+  }
+  const lineIds = new Set<string>();
+  if (request.line !== undefined) lineIds.add(request.line);
+  if (workItem !== undefined) lineIds.add(workItem.line);
+  for (const path of request.paths ?? []) {
+    const line = factory.floorplan.lineForPath(path);
+    if (line !== undefined) lineIds.add(line);
+  }
+  const lines = [...lineIds].flatMap((id) => {
+    const line = factory.floorplan.line(id);
+    if (line === undefined) return [];
+    return [
+      {
+        line,
+        dependsOn: factory.floorplan.dependencies(id, { depth: 1 }).map((reached) => reached.line),
+        dependents: factory.floorplan.dependents(id, { depth: 1 }).map((reached) => reached.line),
+      },
+    ];
+  });
+  const question =
+    request.question ??
+    workItem?.title ??
+    lines.map(({ line }) => [line.name ?? line.id, line.description ?? ""].join(" ")).join(" ");
+  const knowledge =
+    question.trim() === ""
+      ? []
+      : (
+          await factory.knowledge.search(question, {
+            budgetTokens: request.budgetTokens ?? 1500,
+            limit: 20,
+            ...(lineIds.size > 0 && request.question === undefined ? { lines: [...lineIds] } : {}),
+          })
+        ).hits;
+  return {
+    lines,
+    ...(workItem === undefined ? {} : { workItem }),
+    activeWork: [...lineIds].flatMap((line) => factory.work.list({ line, state: "active" })),
+    knowledge,
+    suspectLinks: [...lineIds].flatMap((line) => factory.work.suspectLinks({ line })),
+  };
+}

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Factory, openFactory } from "../../src/index.js";
+
+let dir: string;
+let factory: Factory;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "factory-open-"));
+  factory = await openFactory({ dir, actor: "ana" });
+  await factory.floorplan.applyPlan({
+    product: { id: "shop" },
+    operators: [{ id: "ana" }, { id: "bo" }],
+    lines: [
+      {
+        id: "checkout",
+        description: "Cart, payment and order confirmation",
+        owner: "ana",
+        paths: ["/src/checkout/"],
+        wipLimit: 2,
+      },
+      { id: "payments", description: "Card payments and refunds", owner: "bo", paths: ["/src/payments/"] },
+      {
+        id: "search",
+        description: "Product search and autocomplete",
+        owner: "bo",
+        paths: ["/src/search/"],
+        dependsOn: ["checkout"],
+      },
+    ],
+  });
+});
+
+afterEach(async () => {
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("openFactory", () => {
+  it("wires the floor plan's owners into the assembly line", async () => {
+    const item = await factory.work.createWorkItem({
+      line: "checkout",
+      title: "Retry failed payments",
+      kind: "feature",
+    });
+    expect(item.owner).toBe("ana");
+    expect(factory.work.wipLimitOf("checkout")).toBe(2);
+  });
+
+  it("routes a signal by path and learns from routed signals", async () => {
+    const [byPath] = await factory.route("stack trace points at src/payments/refund.ts");
+    expect(byPath?.line).toBe("payments");
+    const signal = await factory.work.captureSignal({
+      text: "autocomplete shows stale products",
+      source: "support",
+    });
+    await factory.work.routeSignal(signal.id, "search");
+    const [learned] = await factory.route("autocomplete results are stale again");
+    expect(learned?.line).toBe("search");
+  });
+
+  it("builds a context pack for a line with its knowledge, dependents and active work", async () => {
+    await factory.knowledge.capture({
+      kind: "decision",
+      title: "Payments are retried three times",
+      body: "Checkout retries a failed payment three times before giving up.",
+      source: { system: "test" },
+      lines: ["checkout"],
+      decision: { status: "accepted", context: "flaky provider", decision: "retry three times" },
+    });
+    await factory.work.createWorkItem({
+      line: "checkout",
+      title: "Show retry progress",
+      kind: "improvement",
+    });
+    const pack = await factory.context({ line: "checkout", budgetTokens: 500 });
+    expect(pack.lines[0]?.line.owner).toBe("ana");
+    expect(pack.lines[0]?.dependents).toEqual(["search"]);
+    expect(pack.activeWork.map((item) => item.title)).toEqual(["Show retry progress"]);
+    expect(pack.knowledge[0]?.document.title).toBe("Payments are retried three times");
+  });
+
+  it("lets a second factory on the same folder see the first one's writes", async () => {
+    const other = await openFactory({ dir, actor: "bo" });
+    const doc = await factory.knowledge.capture({
+      kind: "note",
+      title: "Shared",
+      body: "shared memory",
+      source: { system: "t" },
+    });
+    expect((await other.knowledge.search("shared memory")).hits[0]?.document.id).toBe(doc.id);
+    await other.floorplan.refresh();
+    expect(other.floorplan.ownerOf("checkout")).toBe("ana");
+    await other.close();
+  });
+
+  it("checks the standards over lines and work items", async () => {
+    const { defineRule } = await import("../../src/index.js");
+    const owned = defineRule<{ owner?: string | undefined }>({
+      id: "line-has-owner",
+      description: "every line has an owner",
+      severity: "error",
+      appliesTo: "line",
+      check: (line) => (line.owner === undefined ? [{ message: "no owner" }] : []),
+    });
+    factory.standards.add(owned);
+    expect(await factory.standards.check({ kind: "line" })).toEqual([]);
+  });
+});
