@@ -20,7 +20,9 @@ export {
 } from "./assembly/Artifact.js";
 export {
   type AssemblyHistory,
+  type DeploymentHistory,
   foldAssemblyHistory,
+  type IncidentHistory,
   type ItemHistory,
   type SignalHistory,
   type StageVisit,
@@ -37,6 +39,9 @@ export {
   ArtifactRecorded,
   ASSEMBLY_EVENT_TYPES,
   assemblyEvents,
+  DeploymentRecorded,
+  IncidentOpened,
+  IncidentResolved,
   SignalCaptured,
   SignalResolved,
   SignalRouted,
@@ -65,10 +70,14 @@ export {
   LinkInputSchema,
   type MoveOptions,
   MoveOptionsSchema,
+  type OpenIncidentInput,
+  OpenIncidentInputSchema,
   type ReasonInput,
   ReasonInputSchema,
   type RecordArtifactInput,
   RecordArtifactInputSchema,
+  type RecordDeploymentInput,
+  RecordDeploymentInputSchema,
   type ReviewInput,
   ReviewInputSchema,
   type SendBackInput,
@@ -78,6 +87,7 @@ export type { WalkDirection } from "./assembly/internal/AssemblyState.js";
 export type { LineDirectory } from "./assembly/LineDirectory.js";
 export {
   type AssemblyMeasures,
+  type DoraMeasures,
   type MeasureOptions,
   MeasureOptionsSchema,
   measureAssembly,

@@ -1,6 +1,9 @@
 import type { StoredEvent } from "../EventStore.js";
 import {
   ArtifactRecorded,
+  DeploymentRecorded,
+  IncidentOpened,
+  IncidentResolved,
   SignalCaptured,
   SignalResolved,
   SignalRouted,
@@ -43,6 +46,29 @@ export interface ItemHistory {
   readonly gateFailures: { from: string; to: string; at: number }[];
   /** Links touching the item or its artifacts that were cleared with the verdict `adapted`. */
   adaptedLinks: number;
+  /** When its first change set was recorded (the DORA change lead time starts there). */
+  firstChangeAt: number | undefined;
+}
+
+/** A deployment, for the DORA measures. */
+export interface DeploymentHistory {
+  readonly id: string;
+  readonly at: number;
+  readonly environment: string;
+  readonly status: "succeeded" | "failed";
+  readonly workItems: readonly string[];
+  /** Incidents it was made to fix (an unplanned deployment). */
+  readonly remediates: readonly string[];
+  /** Incidents it caused. */
+  readonly incidents: string[];
+}
+
+/** An incident, for the DORA measures. */
+export interface IncidentHistory {
+  readonly id: string;
+  readonly openedAt: number;
+  readonly deployment: string | undefined;
+  resolvedAt: number | undefined;
 }
 
 /** Everything the measures need about one signal, in milliseconds since the epoch. */
@@ -64,6 +90,8 @@ export interface SignalHistory {
 export interface AssemblyHistory {
   readonly items: ReadonlyMap<string, ItemHistory>;
   readonly signals: ReadonlyMap<string, SignalHistory>;
+  readonly deployments: ReadonlyMap<string, DeploymentHistory>;
+  readonly incidents: ReadonlyMap<string, IncidentHistory>;
   /** Stages whose items count as work in progress. */
   readonly wipStages: ReadonlySet<string>;
   /** Entering this stage counts as delivery. */
@@ -92,6 +120,8 @@ export function foldAssemblyHistory(
   const signals = new Map<string, SignalHistory>();
   const artifactItem = new Map<string, string>();
   const linkFrom = new Map<string, string>();
+  const deployments = new Map<string, DeploymentHistory>();
+  const incidents = new Map<string, IncidentHistory>();
 
   const move = (item: ItemHistory, to: string, at: number) => {
     const current = item.visits[item.visits.length - 1];
@@ -118,6 +148,7 @@ export function foldAssemblyHistory(
         sendBacks: [],
         gateFailures: [],
         adaptedLinks: 0,
+        firstChangeAt: undefined,
       });
       for (const id of event.data.signals) signals.get(id)?.workItems.push(event.subject);
       continue;
@@ -150,7 +181,12 @@ export function foldAssemblyHistory(
         item.owner = event.data.owner;
       }
     } else if (ArtifactRecorded.is(event)) {
-      if (event.data.workItem !== undefined) artifactItem.set(event.subject, event.data.workItem);
+      const itemId = event.data.workItem;
+      if (itemId !== undefined) {
+        artifactItem.set(event.subject, itemId);
+        const item = items.get(itemId);
+        if (item !== undefined && event.data.kind === "changeSet") item.firstChangeAt ??= at;
+      }
     } else if (TraceLinked.is(event)) {
       linkFrom.set(event.subject, event.data.from);
     } else if (TraceReviewed.is(event)) {
@@ -178,11 +214,27 @@ export function foldAssemblyHistory(
     } else if (SignalResolved.is(event)) {
       const signal = signals.get(event.subject);
       if (signal !== undefined) signal.resolvedAt ??= at;
+    } else if (DeploymentRecorded.is(event)) {
+      deployments.set(event.subject, { id: event.subject, at, ...event.data, incidents: [] });
+    } else if (IncidentOpened.is(event)) {
+      incidents.set(event.subject, {
+        id: event.subject,
+        openedAt: at,
+        deployment: event.data.deployment,
+        resolvedAt: undefined,
+      });
+      if (event.data.deployment !== undefined)
+        deployments.get(event.data.deployment)?.incidents.push(event.subject);
+    } else if (IncidentResolved.is(event)) {
+      const incident = incidents.get(event.subject);
+      if (incident !== undefined) incident.resolvedAt ??= at;
     }
   }
   return {
     items,
     signals,
+    deployments,
+    incidents,
     wipStages: new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name)),
     deliveryStage,
   };

@@ -33,11 +33,15 @@ import {
   LinkInputSchema,
   type MoveOptions,
   MoveOptionsSchema,
+  type OpenIncidentInput,
+  OpenIncidentInputSchema,
   parseInput,
   type ReasonInput,
   ReasonInputSchema,
   type RecordArtifactInput,
   RecordArtifactInputSchema,
+  type RecordDeploymentInput,
+  RecordDeploymentInputSchema,
   type ReviewInput,
   ReviewInputSchema,
   type SendBackInput,
@@ -670,6 +674,71 @@ export class AssemblyLine implements AsyncDisposable {
     return [...this.#state.signals.values()]
       .filter((signal) => filter.line === undefined || signal.line === filter.line)
       .map((signal) => ({ ...signal, workItems: [...signal.workItems] }));
+  }
+
+  // ---- deployments and incidents ----------------------------------------------
+
+  /**
+   * Records a deployment and the work items it shipped; with `remediates`, an
+   * unplanned deployment made to fix incidents. Feeds the DORA measures.
+   *
+   * @returns the deployment id (`dep_...`).
+   * @throws ValidationError when the input is invalid or a work item or incident does not exist.
+   */
+  async recordDeployment(input: RecordDeploymentInput = {}): Promise<string> {
+    const data = parseInput(RecordDeploymentInputSchema, input, "deployment");
+    await this.#projection.catchUp();
+    data.workItems.forEach((id, index) => {
+      if (!this.#state.items.has(id))
+        throw invalid("deployment", `workItems[${index}]`, `unknown work item "${id}"`);
+    });
+    data.remediates.forEach((id, index) => {
+      if (!this.#state.incidents.has(id))
+        throw invalid("deployment", `remediates[${index}]`, `unknown incident "${id}"`);
+    });
+    const id = newId("dep");
+    const { actor, ...event } = data;
+    await this.#log.append({ type: "deployment.recorded", subject: id, data: event }, this.#actorOf(actor));
+    await this.#projection.catchUp();
+    return id;
+  }
+
+  /**
+   * Opens an incident in production, caused by a deployment when known.
+   *
+   * @returns the incident id (`inc_...`).
+   * @throws ValidationError when the input is invalid or the deployment does not exist.
+   */
+  async openIncident(input: OpenIncidentInput): Promise<string> {
+    const data = parseInput(OpenIncidentInputSchema, input, "incident");
+    await this.#projection.catchUp();
+    if (data.deployment !== undefined && !this.#state.deployments.has(data.deployment)) {
+      throw invalid("incident", "deployment", `unknown deployment "${data.deployment}"`);
+    }
+    const id = newId("inc");
+    const { actor, ...event } = data;
+    await this.#log.append({ type: "incident.opened", subject: id, data: event }, this.#actorOf(actor));
+    await this.#projection.catchUp();
+    return id;
+  }
+
+  /**
+   * Resolves an incident: service is restored.
+   *
+   * @throws NotFoundError when there is no such incident.
+   */
+  async resolveIncident(
+    id: string,
+    input: { readonly note?: string; readonly actor?: string } = {},
+  ): Promise<void> {
+    await this.#projection.catchUp();
+    if (!this.#state.incidents.has(id))
+      throw new NotFoundError({ message: `no incident "${id}"`, entity: "incident", id });
+    await this.#log.append(
+      { type: "incident.resolved", subject: id, data: input.note === undefined ? {} : { note: input.note } },
+      this.#actorOf(input.actor),
+    );
+    await this.#projection.catchUp();
   }
 
   // ---- measures -------------------------------------------------------------

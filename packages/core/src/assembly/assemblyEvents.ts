@@ -134,6 +134,30 @@ export const SignalRouted = defineEvent("signal.routed", z.object({ line: LineId
 /** The work made from a signal was delivered. */
 export const SignalResolved = defineEvent("signal.resolved", z.object({ workItem: z.string().min(1) }));
 
+/** A deployment went out (subject: the deployment id), carrying work items; `remediates` marks an unplanned fix for incidents. */
+export const DeploymentRecorded = defineEvent(
+  "deployment.recorded",
+  z.object({
+    environment: z.string().min(1),
+    workItems: z.array(z.string().min(1)).default([]),
+    status: z.enum(["succeeded", "failed"]),
+    remediates: z.array(z.string().min(1)).default([]),
+  }),
+);
+
+/** An incident in production was opened (subject: the incident id), caused by a deployment when known. */
+export const IncidentOpened = defineEvent(
+  "incident.opened",
+  z.object({
+    title: z.string().trim().min(1),
+    severity: SeveritySchema,
+    deployment: z.string().min(1).optional(),
+  }),
+);
+
+/** An incident was resolved: service is restored. */
+export const IncidentResolved = defineEvent("incident.resolved", z.object({ note: z.string().optional() }));
+
 /** Every event type of the assembly line; register them on the log (openAssemblyLine does). */
 export const assemblyEvents = [
   WorkCreated,
@@ -152,6 +176,9 @@ export const assemblyEvents = [
   SignalCaptured,
   SignalRouted,
   SignalResolved,
+  DeploymentRecorded,
+  IncidentOpened,
+  IncidentResolved,
 ] as const;
 
 /** Type names of {@link assemblyEvents}. */

@@ -125,3 +125,28 @@ export function parseInput<Schema extends z.ZodType>(
   if (!result.success) throw validationErrorFromZod(result.error.issues, { subject });
   return result.data;
 }
+
+/** Input of `AssemblyLine.recordDeployment`. */
+export const RecordDeploymentInputSchema = z.object({
+  /** Where it went (default `production`; DORA measures count production only). */
+  environment: z.string().min(1).default("production"),
+  /** Work items it shipped; each must exist. */
+  workItems: z.array(z.string().min(1)).default([]),
+  status: z.enum(["succeeded", "failed"]).default("succeeded"),
+  /** Incidents this deployment fixes: an unplanned deployment, counted as rework. Each must exist. */
+  remediates: z.array(z.string().min(1)).default([]),
+  actor: OperatorIdSchema.optional(),
+});
+/** Input of `AssemblyLine.recordDeployment`. */
+export type RecordDeploymentInput = z.input<typeof RecordDeploymentInputSchema>;
+
+/** Input of `AssemblyLine.openIncident`. */
+export const OpenIncidentInputSchema = z.object({
+  title: z.string().trim().min(1, "title must not be empty"),
+  severity: SeveritySchema.default("high"),
+  /** The deployment that caused it, when known; it must exist. */
+  deployment: z.string().min(1).optional(),
+  actor: OperatorIdSchema.optional(),
+});
+/** Input of `AssemblyLine.openIncident`. */
+export type OpenIncidentInput = z.input<typeof OpenIncidentInputSchema>;

@@ -17,6 +17,8 @@ export const MeasureOptionsSchema = z
     line: z.string().min(1).optional(),
     /** Only items this operator owns, and signals they captured. */
     operator: z.string().min(1).optional(),
+    /** Environment the DORA measures count (default `production`). */
+    environment: z.string().min(1).default("production"),
     /** What disqualifies a delivered item from first-pass yield (all three by default). */
     yield: z
       .object({
@@ -93,6 +95,28 @@ export interface AssemblyMeasures {
     /** Median hours from capture to resolution, among resolved signals. */
     readonly medianHoursToResolve: number | null;
   };
+  /** The five DORA measures, from deployment and incident events; null when no deployment is in the window. */
+  readonly dora: DoraMeasures | null;
+}
+
+/** The five DORA software delivery measures, as dora.dev defines them. */
+export interface DoraMeasures {
+  /** Deployments to the environment in the window. */
+  readonly deployments: number;
+  /** Deployment frequency: deployments per 7 days. */
+  readonly deploymentsPerWeek: number;
+  /** Change lead time: from a work item's first change set to its first deployment, in hours. */
+  readonly changeLeadTimeHours: Percentiles;
+  /** Change fail rate: deployments that failed or caused at least one incident (counted once) over deployments. */
+  readonly changeFailRate: number;
+  /**
+   * Failed deployment recovery time, in hours: from a failed deployment to the
+   * resolution of its last incident (or, with no incident, to the next
+   * successful deployment). Unrecovered ones are left out.
+   */
+  readonly failedDeploymentRecoveryHours: Percentiles;
+  /** Deployment rework rate: unplanned deployments made to fix incidents over deployments. */
+  readonly deploymentReworkRate: number;
 }
 
 /**
@@ -178,6 +202,11 @@ export function measureAssembly(history: AssemblyHistory, options: MeasureOption
   }
 
   const signals = measureSignals(history, start, end, line, operator);
+  const unscoped = line === undefined && operator === undefined;
+  const dora = measureDora(history, start, end, parsed.data.environment, unscoped, (id) => {
+    const item = history.items.get(id);
+    return item !== undefined && inScope(item);
+  });
   const days = (end - start) / DAY;
   return {
     window: { from: from.toISOString(), to: to.toISOString(), days },
@@ -205,6 +234,77 @@ export function measureAssembly(history: AssemblyHistory, options: MeasureOption
       flowEfficiency: leadTotal === 0 ? null : (leadTotal - blockedTotal) / leadTotal,
     },
     signals,
+    dora,
+  };
+}
+
+function measureDora(
+  history: AssemblyHistory,
+  start: number,
+  end: number,
+  environment: string,
+  unscoped: boolean,
+  itemInScope: (id: string) => boolean,
+): DoraMeasures | null {
+  const all = [...history.deployments.values()]
+    .filter((deployment) => deployment.environment === environment && deployment.at < end)
+    .sort((a, b) => a.at - b.at);
+  const scoped = all.filter(
+    (deployment) =>
+      unscoped ||
+      deployment.workItems.some(itemInScope) ||
+      deployment.remediates.some((id) => {
+        const cause = history.deployments.get(history.incidents.get(id)?.deployment ?? "");
+        return cause?.workItems.some(itemInScope) ?? false;
+      }),
+  );
+  const inWindow = scoped.filter((deployment) => deployment.at >= start);
+  if (inWindow.length === 0) return null;
+  const shipped = new Set<string>();
+  const leadTimes: number[] = [];
+  for (const deployment of all) {
+    for (const id of deployment.workItems) {
+      if (shipped.has(id)) continue;
+      shipped.add(id);
+      const firstChange = history.items.get(id)?.firstChangeAt;
+      if (
+        deployment.at >= start &&
+        itemInScope(id) &&
+        firstChange !== undefined &&
+        firstChange <= deployment.at
+      ) {
+        leadTimes.push((deployment.at - firstChange) / HOUR);
+      }
+    }
+  }
+  let failed = 0;
+  let rework = 0;
+  const recoveries: number[] = [];
+  for (const deployment of inWindow) {
+    if (deployment.remediates.length > 0) rework++;
+    const incidents = deployment.incidents.flatMap((id) => {
+      const incident = history.incidents.get(id);
+      return incident === undefined || incident.openedAt >= end ? [] : [incident];
+    });
+    if (deployment.status !== "failed" && incidents.length === 0) continue;
+    failed++;
+    let recoveredAt: number | undefined;
+    if (incidents.length > 0) {
+      const resolved = incidents.map((incident) => incident.resolvedAt);
+      if (resolved.every((at) => at !== undefined && at < end))
+        recoveredAt = Math.max(...(resolved as number[]));
+    } else {
+      recoveredAt = all.find((later) => later.at > deployment.at && later.status === "succeeded")?.at;
+    }
+    if (recoveredAt !== undefined) recoveries.push((recoveredAt - deployment.at) / HOUR);
+  }
+  return {
+    deployments: inWindow.length,
+    deploymentsPerWeek: (inWindow.length / ((end - start) / DAY)) * 7,
+    changeLeadTimeHours: percentiles(leadTimes),
+    changeFailRate: failed / inWindow.length,
+    failedDeploymentRecoveryHours: percentiles(recoveries),
+    deploymentReworkRate: rework / inWindow.length,
   };
 }
 

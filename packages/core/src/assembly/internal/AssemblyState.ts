@@ -49,6 +49,10 @@ export class AssemblyState {
   readonly artifacts = new Map<string, Artifact>();
   readonly links = new Map<string, LinkRecord>();
   readonly signals = new Map<string, SignalRecord>();
+  /** Deployment ids seen. */
+  readonly deployments = new Set<string>();
+  /** Incident ids seen. */
+  readonly incidents = new Set<string>();
   readonly #artifactsByItem = new Map<string, string[]>();
   /** Links by their upstream end (`to`): what depends on a node. */
   readonly #dependents = new Map<string, string[]>();
@@ -84,6 +88,8 @@ export class AssemblyState {
     else if (SignalCaptured.is(event)) this.#captured(event);
     else if (SignalRouted.is(event)) this.#routed(event);
     else if (SignalResolved.is(event)) this.#resolved(event);
+    else if (event.type === "deployment.recorded") this.deployments.add(event.subject);
+    else if (event.type === "incident.opened") this.incidents.add(event.subject);
     else if (event.type.startsWith("work.")) this.#touch(event);
   }
 
