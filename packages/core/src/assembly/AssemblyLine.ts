@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { canonicalJson } from "../canonicalJson.js";
 import type { EventLog, NewEvent } from "../EventLog.js";
 import type { StoredEvent } from "../EventStore.js";
@@ -53,7 +54,7 @@ import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "./m
 import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { Signal } from "./Signal.js";
 import type { TraceLink } from "./TraceLink.js";
-import type { WorkItem, WorkItemState } from "./WorkItem.js";
+import { LineIdSchema, type WorkItem, type WorkItemState } from "./WorkItem.js";
 
 /** Options of {@link openAssemblyLine}. */
 export interface OpenAssemblyLineOptions {
@@ -649,9 +650,11 @@ export class AssemblyLine implements AsyncDisposable {
   /**
    * Routes a signal to a line.
    *
+   * @throws ValidationError when the line id is invalid.
    * @throws NotFoundError when there is no such signal.
    */
   async routeSignal(id: string, line: string, options: { readonly actor?: string } = {}): Promise<Signal> {
+    parseInput(z.object({ line: LineIdSchema }), { line }, "signal routing");
     await this.#projection.catchUp();
     if (!this.#state.signals.has(id))
       throw new NotFoundError({ message: `no signal "${id}"`, entity: "signal", id });

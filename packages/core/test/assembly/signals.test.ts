@@ -1,0 +1,70 @@
+import { ValidationError } from "@software-factory/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { changeSet, openTestFactory, type TestFactory, testRun } from "./fixtures/factory.js";
+
+let factory: TestFactory;
+afterEach(async () => {
+  await factory?.close();
+});
+
+describe("signals", () => {
+  it("follows a signal from capture through routing and work to resolution on release", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    const captured = await line.captureSignal({
+      text: "Refunds take a week",
+      source: "sales-call",
+      customer: "acme",
+      severity: "high",
+      actor: "fiona",
+    });
+    expect(captured).toMatchObject({
+      capturedBy: "fiona",
+      line: undefined,
+      resolvedAt: undefined,
+      workItems: [],
+    });
+    clock.advance(60_000);
+    expect((await line.routeSignal(captured.id, "payments")).routedAt).toBe("2026-03-02T09:01:00.000Z");
+    const item = await line.createWorkItem({
+      line: "payments",
+      title: "Instant refunds",
+      flow: "tiny",
+      signals: [captured.id],
+    });
+    expect(line.signal(captured.id)?.workItems).toEqual([item.id]);
+    await line.advance(item.id);
+    await line.recordArtifact({ kind: "changeSet", title: "c", fields: changeSet, workItem: item.id });
+    await line.advance(item.id);
+    await line.recordArtifact({ kind: "testEvidence", title: "t", fields: testRun(), workItem: item.id });
+    expect(line.signal(captured.id)?.resolvedAt).toBeUndefined();
+    clock.advance(60_000);
+    await line.advance(item.id);
+    expect(line.signal(captured.id)?.resolvedAt).toBe("2026-03-02T09:02:00.000Z");
+    expect(line.signals({ line: "payments" })).toHaveLength(1);
+  });
+
+  it("refuses work from unknown signals and routing to a malformed line", async () => {
+    factory = await openTestFactory();
+    await expect(
+      factory.line.createWorkItem({ line: "x", title: "y", signals: ["sig_nope"] }),
+    ).rejects.toThrow(/signals\[0\]: unknown signal "sig_nope"/);
+    const signal = await factory.line.captureSignal({ text: "t", source: "s" });
+    await expect(factory.line.routeSignal(signal.id, "bad line!")).rejects.toBeInstanceOf(ValidationError);
+    await expect(factory.line.captureSignal({ text: " ", source: "s" })).rejects.toThrow(
+      /text: text must not be empty/,
+    );
+  });
+
+  it("lands a move retried with the same idempotency key once", async () => {
+    factory = await openTestFactory();
+    const item = await factory.line.createWorkItem({ line: "x", title: "y" });
+    await factory.line.advance(item.id, { idempotencyKey: "move-1" });
+    // The retry decides again from the new state (requirements -> implementation), a different request under the
+    // same key: the log refuses it instead of moving the item twice.
+    await expect(factory.line.advance(item.id, { idempotencyKey: "move-1" })).rejects.toMatchObject({
+      _tag: "IdempotencyConflictError",
+    });
+    expect(factory.line.get(item.id)).toMatchObject({ stage: "requirements", version: 2 });
+  });
+});
