@@ -73,7 +73,7 @@ export interface ImpactReport {
   readonly unknownLines: readonly string[];
   /** Affected lines, nearest first, then most critical first. */
   readonly affected: readonly ImpactedLine[];
-  /** Owners to notify, most critical first. */
+  /** Owners to notify: owners of changed lines first, then by criticality and number of lines. */
   readonly notify: readonly OwnerToNotify[];
   /** Set when the depth or size limit stopped the walk: the report is then partial, and says so. */
   readonly cutoff?: ImpactCutoff;
@@ -163,6 +163,7 @@ export function impactOf(floor: FloorGraph, change: ImpactChange, options: Impac
     }))
     .sort(
       (a, b) =>
+        Number(b.changed.length > 0) - Number(a.changed.length > 0) ||
         rank(b.criticality) - rank(a.criticality) ||
         b.changed.length + b.affected.length - (a.changed.length + a.affected.length),
     );
