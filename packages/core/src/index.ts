@@ -83,7 +83,6 @@ export {
   type SendBackInput,
   SendBackInputSchema,
 } from "./assembly/inputs.js";
-export type { WalkDirection } from "./assembly/internal/AssemblyState.js";
 export type { LineDirectory } from "./assembly/LineDirectory.js";
 export {
   type AssemblyMeasures,
@@ -115,6 +114,7 @@ export {
   ReviewVerdictSchema,
   type SuspectCause,
   type TraceLink,
+  type WalkDirection,
 } from "./assembly/TraceLink.js";
 export {
   LineIdSchema,

@@ -48,12 +48,12 @@ import {
   type SendBackInput,
   SendBackInputSchema,
 } from "./inputs.js";
-import { AssemblyState, type WalkDirection } from "./internal/AssemblyState.js";
+import { AssemblyState } from "./internal/AssemblyState.js";
 import type { LineDirectory } from "./LineDirectory.js";
 import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "./measures.js";
 import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { Signal } from "./Signal.js";
-import type { TraceLink } from "./TraceLink.js";
+import type { TraceLink, WalkDirection } from "./TraceLink.js";
 import { LineIdSchema, type WorkItem, type WorkItemState } from "./WorkItem.js";
 
 /** Options of {@link openAssemblyLine}. */

@@ -55,3 +55,6 @@ export interface TraceLink {
   /** When the link was made. */
   readonly createdAt: string;
 }
+
+/** Which way to walk trace links: toward sources, toward consequences, or both. */
+export type WalkDirection = "upstream" | "downstream" | "both";

@@ -19,7 +19,7 @@ import {
 } from "../assemblyEvents.js";
 import type { PipelineConfig, Propagation } from "../Pipeline.js";
 import type { Signal } from "../Signal.js";
-import type { SuspectCause, TraceLink } from "../TraceLink.js";
+import type { SuspectCause, TraceLink, WalkDirection } from "../TraceLink.js";
 import type { WorkItem } from "../WorkItem.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -34,9 +34,6 @@ interface ItemRecord extends Mutable<Omit<WorkItem, "contributors" | "signals">>
 interface SignalRecord extends Mutable<Omit<Signal, "workItems">> {
   workItems: string[];
 }
-
-/** Which way to walk trace links: toward sources, toward consequences, or both. */
-export type WalkDirection = "upstream" | "downstream" | "both";
 
 /**
  * The assembly line's read model: work items, artifacts, trace links and
