@@ -1,0 +1,62 @@
+/**
+ * `factory check`: the standards over the floor plan, lines and work; exit 1 on errors.
+ *
+ * @module
+ */
+import type { Finding } from "@software-factory/intelligence";
+import type { Command } from "commander";
+import { z } from "zod";
+import { parseFlag } from "../flags.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+const FailOnFlag = z.enum(["error", "warning", "never"]);
+
+/** Registers `factory check`. */
+export function registerCheck(program: Command, context: CliContext): void {
+  program
+    .command("check")
+    .description("check the standards (floor plan, lines, work items); exit 1 when a finding is an error")
+    .option("--line <line>", "only targets of this line")
+    .option("--kind <kind>", "only targets of this kind (line, workItem, floorplan)")
+    .option("--rule <id>", "only this rule (repeatable)", (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
+    .option("--fail-on <level>", "error, warning or never", "error")
+    .action(
+      action(context, async ({ options, output, fail }, flags) => {
+        const f = flags as { line?: string; kind?: string; rule?: string[]; failOn: string };
+        const failOn = parseFlag(FailOnFlag, f.failOn, "--fail-on");
+        const findings: Finding[] = await withFactory(options, async (factory) => {
+          await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+          return factory.standards.check({
+            ...(f.line === undefined ? {} : { line: f.line }),
+            ...(f.kind === undefined ? {} : { kind: f.kind }),
+            ...(f.rule === undefined ? {} : { rules: f.rule }),
+          });
+        });
+        const errors = findings.filter((finding) => finding.severity === "error").length;
+        const warnings = findings.filter((finding) => finding.severity === "warning").length;
+        if ((failOn === "error" && errors > 0) || (failOn === "warning" && errors + warnings > 0)) fail();
+        if (options.json) return output.json({ errors, warnings, findings });
+        for (const finding of findings) {
+          const severity =
+            finding.severity === "error"
+              ? output.style("red", "error  ")
+              : finding.severity === "warning"
+                ? output.style("yellow", "warning")
+                : output.style("dim", "info   ");
+          output.line(
+            `${severity} ${finding.rule.padEnd(26)} ${finding.target.kind}:${finding.target.id}  ${finding.message}`,
+          );
+          if (finding.hint !== undefined) output.line(output.style("dim", `        fix: ${finding.hint}`));
+        }
+        output.line(
+          errors === 0
+            ? output.style("green", `standards: ${errors} errors, ${warnings} warnings`)
+            : output.style("red", `standards: ${errors} errors, ${warnings} warnings`),
+        );
+      }),
+    );
+}

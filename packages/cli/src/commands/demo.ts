@@ -1,0 +1,32 @@
+/**
+ * `factory demo`: the Acme walkthrough.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { findAcmeExample, runAcmeWalkthrough } from "../demo/walkthrough.js";
+import { action, type CliContext } from "../program.js";
+
+/** Registers `factory demo`. */
+export function registerDemo(program: Command, context: CliContext): void {
+  program
+    .command("demo")
+    .description("walk through every component on the Acme example, in a temporary factory")
+    .option("--example <dir>", "folder of the Acme example (default: examples/acme of this repository)")
+    .option("--keep <dir>", "build the demo factory in this folder and keep it")
+    .action(
+      action(context, async ({ output }, flags) => {
+        const f = flags as { example?: string; keep?: string };
+        const example = f.example === undefined ? findAcmeExample() : resolve(f.example);
+        if (example === undefined) {
+          throw new Error("cannot find examples/acme; pass --example <dir> (the folder with factory.yaml)");
+        }
+        await runAcmeWalkthrough({
+          example,
+          output,
+          ...(f.keep === undefined ? {} : { dir: resolve(f.keep) }),
+        });
+      }),
+    );
+}

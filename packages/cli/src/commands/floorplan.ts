@@ -1,0 +1,77 @@
+/**
+ * `factory floorplan [--format text|mermaid|dot|json]`.
+ *
+ * @module
+ */
+import { toDot, toGraphologyJson, toMermaid } from "@software-factory/floorplan";
+import type { Command } from "commander";
+import { z } from "zod";
+import { parseFlag } from "../flags.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+const FormatFlag = z.enum(["text", "mermaid", "dot", "json"]);
+
+/** Registers `factory floorplan`. */
+export function registerFloorplan(program: Command, context: CliContext): void {
+  program
+    .command("floorplan")
+    .description("show the floor plan: lines, owners and dependencies, as text or a diagram")
+    .option("--format <format>", "text, mermaid, dot or json", "text")
+    .action(
+      action(context, async ({ options, output }, flags) => {
+        const format = options.json
+          ? "json"
+          : parseFlag(FormatFlag, (flags as { format: string }).format, "--format");
+        await withFactory(options, async (factory) => {
+          const floorplan = factory.floorplan;
+          if (format === "mermaid") return output.line(toMermaid(floorplan.graph));
+          if (format === "dot") return output.line(toDot(floorplan.graph));
+          if (format === "json") {
+            return output.json({
+              plan: floorplan.toPlan(),
+              health: floorplan.health(),
+              graph: toGraphologyJson(floorplan.graph),
+            });
+          }
+          const plan = floorplan.toPlan();
+          const health = floorplan.health();
+          output.line(
+            output.style(
+              "bold",
+              `${plan.product?.name ?? plan.product?.id ?? "factory"}: ${plan.lines.length} lines, ${plan.operators.length} operators`,
+            ),
+          );
+          const domains = new Map<string, typeof plan.lines>();
+          for (const line of plan.lines) {
+            const key = line.domain ?? "(no domain)";
+            domains.set(key, [...(domains.get(key) ?? []), line]);
+          }
+          for (const [domain, lines] of domains) {
+            output.line();
+            output.line(output.style("cyan", domain));
+            for (const line of lines) {
+              const deps = line.dependsOn
+                .map((dep) => `${dep.line} (${dep.kind}, ${dep.criticality})`)
+                .join(", ");
+              output.line(
+                `  ${line.id.padEnd(22)} owner ${(line.owner ?? output.style("red", "none")).padEnd(10)} ${line.paths.join(" ")}`,
+              );
+              if (deps !== "") output.line(output.style("dim", `  ${"".padEnd(22)} depends on ${deps}`));
+            }
+          }
+          const problems = [
+            ...health.unownedLines.map((line) => `unowned line ${line}`),
+            ...health.cycles.map((cycle) => `cycle ${cycle.join(" -> ")}`),
+            ...health.overloadedOperators.map((operator) => `operator ${operator.operator} over capacity`),
+          ];
+          output.line();
+          output.line(
+            problems.length === 0
+              ? output.style("green", "health: ok")
+              : output.style("yellow", `health: ${problems.join("; ")}`),
+          );
+        });
+      }),
+    );
+}

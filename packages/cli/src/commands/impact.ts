@@ -1,0 +1,103 @@
+/**
+ * `factory impact [--since <git-ref>] [paths...]`: the lines a change affects and the owners to notify.
+ *
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import type { ImpactReport } from "@software-factory/floorplan";
+import type { Command } from "commander";
+import { UsageError } from "../exitCodes.js";
+import { PositiveIntFlag, parseFlag } from "../flags.js";
+import type { Output } from "../Output.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+/** Paths changed between a git ref and HEAD (`git diff --name-only <ref>...HEAD`) in the current repository. */
+export function changedPaths(ref: string, cwd = process.cwd()): string[] {
+  if (ref.startsWith("-")) throw new UsageError(`--since: "${ref}" is not a git ref`);
+  try {
+    return execFileSync("git", ["diff", "--name-only", `${ref}...HEAD`], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    })
+      .split("\n")
+      .map((path) => path.trim())
+      .filter(Boolean);
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "")
+      .trim()
+      .split("\n")[0];
+    throw new Error(`git diff --name-only ${ref}...HEAD failed: ${stderr || (error as Error).message}`);
+  }
+}
+
+/** Prints an impact report as text. */
+export function printImpact(output: Output, report: ImpactReport): void {
+  output.line(output.style("bold", "changed"));
+  for (const changed of report.changed) {
+    output.line(
+      `  ${changed.line.padEnd(20)} owner ${changed.owner ?? "none"}${changed.paths.length > 0 ? `  ${changed.paths.join(", ")}` : ""}`,
+    );
+  }
+  if (report.unclaimedPaths.length > 0)
+    output.line(output.style("yellow", `  unclaimed paths: ${report.unclaimedPaths.join(", ")}`));
+  if (report.unknownLines.length > 0)
+    output.line(output.style("yellow", `  unknown lines: ${report.unknownLines.join(", ")}`));
+  output.line(output.style("bold", "affected"));
+  if (report.affected.length === 0) output.line("  nothing depends on the changed lines");
+  for (const affected of report.affected) {
+    const colour =
+      affected.criticality === "high" ? "red" : affected.criticality === "medium" ? "yellow" : "dim";
+    output.line(
+      `  ${affected.line.padEnd(20)} ${output.style(colour, affected.criticality.padEnd(6))} owner ${affected.owner ?? "none"}`,
+    );
+    output.line(output.style("dim", `    ${affected.reason}`));
+  }
+  output.line(output.style("bold", "notify"));
+  for (const notify of report.notify) {
+    output.line(
+      `  ${(notify.operator ?? "(nobody)").padEnd(12)} ${notify.criticality.padEnd(6)} changed: ${notify.changed.join(", ") || "-"}  affected: ${notify.affected.join(", ") || "-"}`,
+    );
+  }
+  if (report.cutoff !== undefined)
+    output.line(output.style("yellow", `partial report: ${JSON.stringify(report.cutoff)}`));
+}
+
+/** Registers `factory impact`. */
+export function registerImpact(program: Command, context: CliContext): void {
+  program
+    .command("impact")
+    .description("lines affected by a change (paths, lines, or a git range) and the owners to notify")
+    .argument("[paths...]", "changed paths")
+    .option(
+      "--since <git-ref>",
+      "add the paths changed between <git-ref> and HEAD (git diff --name-only <ref>...HEAD)",
+    )
+    .option("--line <line>", "a changed line (repeatable)", (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
+    .option("--depth <n>", "follow dependents this many edges away", "10")
+    .action(
+      action(context, async ({ options, output }, paths, flags) => {
+        const f = flags as { since?: string; line?: string[]; depth: string };
+        const depth = parseFlag(PositiveIntFlag, f.depth, "--depth");
+        const all = [...(paths as string[]), ...(f.since === undefined ? [] : changedPaths(f.since))];
+        if (all.length === 0 && (f.line ?? []).length === 0) {
+          if (f.since !== undefined) {
+            if (options.json)
+              output.json({ changed: [], affected: [], notify: [], unclaimedPaths: [], unknownLines: [] });
+            else output.line(`no paths changed since ${f.since}`);
+            return;
+          }
+          throw new UsageError("impact needs paths, --line or --since");
+        }
+        const report = await withFactory(options, async (factory) =>
+          factory.floorplan.impact({ paths: all, lines: f.line ?? [] }, { depth }),
+        );
+        if (options.json) output.json(report);
+        else printImpact(output, report);
+      }),
+    );
+}

@@ -1,0 +1,199 @@
+/**
+ * `factory import docs|codeowners|workspaces|backstage`.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  codeownersToPlan,
+  importBackstage,
+  importCodeowners,
+  importWorkspaces,
+  type Plan,
+  type PlanProblem,
+  parseCodeowners,
+  saveFactoryYaml,
+} from "@software-factory/floorplan";
+import type { Factory } from "@software-factory/intelligence";
+import type { Command } from "commander";
+import { z } from "zod";
+import { parseFlag } from "../flags.js";
+import { importDocs } from "../importDocs.js";
+import { action, type CliContext } from "../program.js";
+import { type Session, withFactory } from "../Session.js";
+import { printProblems } from "./plan.js";
+
+const OperatorFlag = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "an operator id is lower-case letters, digits, '.', '_' or '-'");
+
+interface PlanImportFlags {
+  readonly owner?: string;
+  readonly out?: string;
+}
+
+/** Gives unowned lines of an imported plan an owner, declaring the operator when the plan lacks them. */
+function withOwner(plan: Plan, owner: string | undefined, known: readonly string[]): Plan {
+  if (owner === undefined) return plan;
+  const declared = new Set([...known, ...plan.operators.map((operator) => operator.id)]);
+  return {
+    ...plan,
+    operators: declared.has(owner)
+      ? plan.operators
+      : [...plan.operators, { id: owner, roles: ["line"], handles: {} }],
+    lines: plan.lines.map((line) => (line.owner === undefined ? { ...line, owner } : line)),
+  };
+}
+
+/** Merges an imported plan into the factory's floor plan, or writes it to a file with `--out`. */
+async function applyImported(
+  session: Session,
+  label: string,
+  source: "codeowners" | "workspaces" | "backstage",
+  propose: (factory: Factory) => Promise<{ plan: Plan; problems: readonly PlanProblem[] }>,
+  flags: PlanImportFlags,
+): Promise<void> {
+  const { options, output } = session;
+  const owner = flags.owner === undefined ? undefined : parseFlag(OperatorFlag, flags.owner, "--owner");
+  const outcome = await withFactory(options, async (factory) => {
+    const { plan, problems } = await propose(factory);
+    const known = factory.floorplan.toPlan().operators.map((operator) => operator.id);
+    const proposed = withOwner(plan, owner, known);
+    if (flags.out !== undefined) {
+      await saveFactoryYaml(flags.out, proposed);
+      return { proposed, problems, changes: undefined };
+    }
+    const applied = await factory.floorplan.applyPlan(proposed, {
+      mode: "merge",
+      source,
+      label,
+      actor: options.actor,
+    });
+    return { proposed, problems: [...problems, ...applied.warnings], changes: applied.changes };
+  });
+  if (options.json) {
+    output.json({
+      lines: outcome.proposed.lines.length,
+      operators: outcome.proposed.operators.length,
+      ...(outcome.changes === undefined ? { written: flags.out } : { changes: outcome.changes }),
+      problems: outcome.problems,
+    });
+    return;
+  }
+  printProblems(output, outcome.problems);
+  output.line(
+    outcome.changes === undefined
+      ? `${label}: wrote ${outcome.proposed.lines.length} lines to ${flags.out}`
+      : `${label}: ${outcome.proposed.lines.length} lines, ${outcome.changes} changes merged into the floor plan`,
+  );
+}
+
+/** Registers `factory import`. */
+export function registerImport(program: Command, context: CliContext): void {
+  const command = program
+    .command("import")
+    .description("import knowledge (markdown) or a floor plan (CODEOWNERS, workspaces, Backstage)");
+
+  command
+    .command("docs")
+    .description("import a folder of markdown with front matter into the knowledge base (safe to re-run)")
+    .argument("<dir>", "folder of markdown files")
+    .action(
+      action(context, async ({ options, output, fail }, dir) => {
+        const report = await withFactory(options, (factory) =>
+          importDocs(factory.knowledge, dir as string, {
+            actor: options.actor,
+            onProgress: ({ done, total, item }) => output.progress(done, total, item),
+          }),
+        );
+        output.endProgress();
+        if (report.problems.length > 0) fail();
+        if (options.json) {
+          output.json(report);
+          return;
+        }
+        for (const problem of report.problems) {
+          output.line(
+            `${problem.item}${problem.line === undefined ? "" : `:${problem.line}`} ${output.style("red", "error")} ${problem.message}`,
+          );
+        }
+        output.line(
+          `${dir}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${report.decisions} decisions, ${report.problems.length} problems`,
+        );
+      }),
+    );
+
+  const planFlags = (sub: Command) =>
+    sub
+      .option("--owner <operator>", "owner of the imported lines that have none (declared if new)")
+      .option("--out <factory.yaml>", "write the proposed plan to this file instead of applying it");
+
+  planFlags(
+    command
+      .command("codeowners")
+      .description("propose lines from a CODEOWNERS file (default: the repository's own) and merge them")
+      .argument("[file]", "a CODEOWNERS file"),
+  ).action(
+    action(context, async (session, file, flags) => {
+      await applyImported(
+        session,
+        (file as string | undefined) ?? "CODEOWNERS",
+        "codeowners",
+        async (factory) => {
+          const operators = factory.floorplan.toPlan().operators;
+          if (file !== undefined) {
+            const path = file as string;
+            const parsed = parseCodeowners(await readFile(path, "utf8"), path);
+            return { plan: codeownersToPlan(parsed.rules, { operators }), problems: parsed.problems };
+          }
+          const found = await importCodeowners(process.cwd(), { operators });
+          if (found === undefined)
+            throw new Error(`no CODEOWNERS in ${process.cwd()} (.github/, the root or docs/)`);
+          return found;
+        },
+        flags as PlanImportFlags,
+      );
+    }),
+  );
+
+  planFlags(
+    command
+      .command("workspaces")
+      .description("propose a line per package of an npm, yarn or pnpm workspace and merge them")
+      .argument("[root]", "root of the monorepo", "."),
+  ).action(
+    action(context, async (session, root, flags) => {
+      const path = resolve(root as string);
+      if (!existsSync(path)) throw new Error(`cannot import workspaces: ${root} does not exist`);
+      await applyImported(
+        session,
+        `workspaces of ${root}`,
+        "workspaces",
+        async () => ({ plan: await importWorkspaces(path), problems: [] }),
+        flags as PlanImportFlags,
+      );
+    }),
+  );
+
+  planFlags(
+    command
+      .command("backstage")
+      .description("propose lines, domains and operators from a Backstage catalog and merge them")
+      .argument("<file>", "catalog-info.yaml (any number of YAML documents)"),
+  ).action(
+    action(context, async (session, file, flags) => {
+      await applyImported(
+        session,
+        file as string,
+        "backstage",
+        async (factory) =>
+          importBackstage(await readFile(file as string, "utf8"), file as string, {
+            operators: factory.floorplan.toPlan().operators,
+          }),
+        flags as PlanImportFlags,
+      );
+    }),
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * `factory init`: creates a factory folder, optionally from a factory.yaml.
+ *
+ * @module
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadFactoryYaml } from "@software-factory/floorplan";
+import type { Command } from "commander";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+/** Registers `factory init`. */
+export function registerInit(program: Command, context: CliContext): void {
+  program
+    .command("init")
+    .description("create the factory folder (the embedded store) and optionally apply a factory.yaml")
+    .option("--plan <factory.yaml>", "apply this floor plan after creating the factory")
+    .action(
+      action(context, async ({ options, output }, local) => {
+        const { plan } = local as { plan?: string };
+        const dir = resolve(options.dir);
+        const existed = existsSync(join(dir, "factory.db"));
+        const result = await withFactory(options, async (factory) => {
+          const ignore = join(dir, ".gitignore");
+          if (!existsSync(ignore))
+            writeFileSync(ignore, "# Derived indexes are rebuilt from the log.\ncache/\n");
+          if (plan === undefined) return { changes: 0, position: await factory.log.head() };
+          const applied = await factory.floorplan.applyPlan(await loadFactoryYaml(plan), {
+            label: plan,
+            actor: options.actor,
+          });
+          return { changes: applied.changes, position: await factory.log.head() };
+        });
+        if (options.json) {
+          output.json({ dir, created: !existed, ...result });
+          return;
+        }
+        output.line(`${existed ? "factory already exists" : "created factory"} in ${dir}`);
+        if (plan !== undefined) output.line(`applied ${plan}: ${result.changes} changes`);
+        else output.line("next: factory plan apply factory.yaml, then factory import docs <folder>");
+      }),
+    );
+}

@@ -1,0 +1,75 @@
+/**
+ * `factory metrics [--line] [--since]`: yield, throughput and signal resolution from the history.
+ *
+ * @module
+ */
+import type { AssemblyMeasures } from "@software-factory/core";
+import type { Command } from "commander";
+import { parseFlag, SinceFlag } from "../flags.js";
+import type { Output } from "../Output.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+const percent = (value: number | null) => (value === null ? "-" : `${Math.round(value * 100)}%`);
+const hours = (value: number | null) => (value === null ? "-" : `${value.toFixed(1)} h`);
+
+/** Prints the measures as text. */
+export function printMeasures(output: Output, measures: AssemblyMeasures): void {
+  const scope = [
+    measures.scope.line && `line ${measures.scope.line}`,
+    measures.scope.operator && `operator ${measures.scope.operator}`,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  output.line(
+    output.style(
+      "bold",
+      `measures ${measures.window.from.slice(0, 10)} .. ${measures.window.to.slice(0, 10)}${scope ? ` (${scope})` : ""}`,
+    ),
+  );
+  const { yield: y, throughput: t, signals: s } = measures;
+  output.line(
+    `  yield (line operators)         ${percent(y.rate)} first-pass of ${y.delivered} delivered; ${y.rework.sendBacks} send-backs, ${y.rework.gateFailures} gate failures, ${y.rework.adaptedLinks} adapted links`,
+  );
+  output.line(
+    `  throughput (factory operators) ${t.delivered} delivered, ${t.perWeek.toFixed(1)}/week; lead time p50 ${hours(t.leadTimeHours.p50)}, p85 ${hours(t.leadTimeHours.p85)}; WIP ${t.wip}`,
+  );
+  output.line(
+    `  signal resolution (field)      ${s.captured} captured, ${percent(s.routedShare)} routed, ${percent(s.workShare)} turned into work, ${percent(s.resolvedShare)} resolved; median ${hours(s.medianHoursToRoute)} to route`,
+  );
+  if (measures.dora !== null) {
+    output.line(
+      `  DORA                           ${measures.dora.deployments} deployments, change fail rate ${percent(measures.dora.changeFailRate)}`,
+    );
+  }
+}
+
+/** Registers `factory metrics`. */
+export function registerMetrics(program: Command, context: CliContext): void {
+  program
+    .command("metrics")
+    .description("yield, throughput and signal resolution, computed from the event history")
+    .option("--line <line>", "only this line")
+    .option("--operator <operator>", "only this operator's items and signals")
+    .option("--since <when>", "start of the window: a date or a span back from now (30d, 12h, 2w)", "30d")
+    .option("--until <when>", "end of the window (default now)")
+    .action(
+      action(context, async ({ options, output }, flags) => {
+        const f = flags as { line?: string; operator?: string; since: string; until?: string };
+        const from = parseFlag(SinceFlag, f.since, "--since");
+        // One minute ahead, so that what was just written is inside the window.
+        const to =
+          f.until === undefined ? new Date(Date.now() + 60_000) : parseFlag(SinceFlag, f.until, "--until");
+        const measures = await withFactory(options, (factory) =>
+          factory.work.measures({
+            from,
+            to,
+            ...(f.line === undefined ? {} : { line: f.line }),
+            ...(f.operator === undefined ? {} : { operator: f.operator }),
+          }),
+        );
+        if (options.json) return output.json(measures);
+        printMeasures(output, measures);
+      }),
+    );
+}

@@ -1,0 +1,79 @@
+/**
+ * `factory search <query>`: hybrid search of the knowledge base, with provenance.
+ *
+ * @module
+ */
+import { DocumentKindSchema } from "@software-factory/knowledge";
+import type { Command } from "commander";
+import { z } from "zod";
+import { PositiveIntFlag, parseFlag } from "../flags.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+const ModeFlag = z.enum(["hybrid", "lexical", "vector"]);
+
+interface SearchFlags {
+  readonly limit: string;
+  readonly kind?: string[];
+  readonly line?: string[];
+  readonly tag?: string[];
+  readonly mode: string;
+  readonly all?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Registers `factory search`. */
+export function registerSearch(program: Command, context: CliContext): void {
+  program
+    .command("search")
+    .description("search the knowledge base (lexical and vector, fused); every hit shows where it came from")
+    .argument("<query...>", "what to look for")
+    .option("-n, --limit <n>", "number of hits", "10")
+    .option("--kind <kind>", "only this kind of document (repeatable)", collect)
+    .option("--line <line>", "only documents linked to this line (repeatable)", collect)
+    .option("--tag <tag>", "only documents with this tag (repeatable)", collect)
+    .option("--mode <mode>", "hybrid, lexical or vector", "hybrid")
+    .option("--all", "include superseded and expired documents")
+    .action(
+      action(context, async ({ options, output }, words, flags) => {
+        const query = (words as string[]).join(" ");
+        const f = flags as SearchFlags;
+        const limit = parseFlag(PositiveIntFlag.max(200, "must be at most 200"), f.limit, "--limit");
+        const mode = parseFlag(ModeFlag, f.mode, "--mode");
+        const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
+        const result = await withFactory(options, (factory) =>
+          factory.knowledge.search(query, {
+            limit,
+            mode,
+            current: f.all !== true,
+            ...(kinds === undefined ? {} : { kinds }),
+            ...(f.line === undefined ? {} : { lines: f.line }),
+            ...(f.tag === undefined ? {} : { tags: f.tag }),
+          }),
+        );
+        if (options.json) {
+          output.json(result);
+          return;
+        }
+        if (result.warning !== undefined) output.error(`warning: ${result.warning}`);
+        if (result.hits.length === 0) {
+          output.line(`no documents match "${query}"`);
+          return;
+        }
+        for (const [rank, hit] of result.hits.entries()) {
+          const { document } = hit;
+          const where = [document.source.system, document.source.uri].filter(Boolean).join(" ");
+          const who = document.source.author === undefined ? "" : ` by ${document.source.author}`;
+          const when = (document.source.capturedAt ?? document.createdAt).slice(0, 10);
+          output.line(
+            `${output.style("bold", `${rank + 1}. ${document.title}`)} ${output.style("dim", `[${document.kind}] ${document.id}`)}`,
+          );
+          output.line(
+            `   ${output.style("cyan", `${where}${who}, ${when}`)}${document.lines.length > 0 ? `  lines: ${document.lines.join(", ")}` : ""}`,
+          );
+          output.line(`   ${hit.snippet.replace(/\s+/g, " ").trim()}`);
+        }
+      }),
+    );
+}

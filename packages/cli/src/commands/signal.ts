@@ -1,0 +1,82 @@
+/**
+ * `factory signal capture|route`.
+ *
+ * @module
+ */
+import { SeveritySchema } from "@software-factory/core";
+import type { Command } from "commander";
+import { PositiveIntFlag, parseFlag } from "../flags.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+/** Registers `factory signal`. */
+export function registerSignal(program: Command, context: CliContext): void {
+  const signal = program
+    .command("signal")
+    .description("signals from the field: capture and route them to lines");
+
+  signal
+    .command("capture")
+    .description("capture a signal (what a customer said or what was observed)")
+    .argument("<text...>", "the signal")
+    .requiredOption("--source <source>", "where it came from (support, sales-call, monitoring)")
+    .option("--customer <name>", "the customer concerned")
+    .option("--severity <level>", "low, medium, high or critical", "medium")
+    .option("--line <line>", "route it at once to this line")
+    .action(
+      action(context, async ({ options, output }, text, flags) => {
+        const f = flags as { source: string; customer?: string; severity: string; line?: string };
+        const severity = parseFlag(SeveritySchema, f.severity, "--severity");
+        const captured = await withFactory(options, (factory) =>
+          factory.work.captureSignal({
+            text: (text as string[]).join(" "),
+            source: f.source,
+            severity,
+            actor: options.actor,
+            ...(f.customer === undefined ? {} : { customer: f.customer }),
+            ...(f.line === undefined ? {} : { line: f.line }),
+          }),
+        );
+        if (options.json) return output.json(captured);
+        output.line(
+          `captured ${captured.id}${captured.line === undefined ? "" : `, routed to ${captured.line}`}`,
+        );
+      }),
+    );
+
+  signal
+    .command("route")
+    .description("rank the lines a signal belongs to, with reasons; --to routes it")
+    .argument("<id>", "signal id")
+    .option("--to <line>", "route the signal to this line")
+    .option("--best", "route the signal to the best-ranked line")
+    .option("-n, --limit <n>", "candidates to show", "3")
+    .action(
+      action(context, async ({ options, output, fail }, id, flags) => {
+        const f = flags as { to?: string; best?: boolean; limit: string };
+        const limit = parseFlag(PositiveIntFlag, f.limit, "--limit");
+        const result = await withFactory(options, async (factory) => {
+          await factory.work.refresh();
+          const found = factory.work.signal(id as string);
+          if (found === undefined) throw new Error(`no signal "${id}"`);
+          const candidates = await factory.route(found.text, { limit });
+          const target = f.to ?? (f.best === true ? candidates[0]?.line : undefined);
+          const routed =
+            target === undefined
+              ? undefined
+              : await factory.work.routeSignal(found.id, target, { actor: options.actor });
+          return { signal: routed ?? found, candidates, routed: routed !== undefined };
+        });
+        if (f.best === true && !result.routed) fail();
+        if (options.json) return output.json(result);
+        output.line(`${result.signal.id}: ${result.signal.text}`);
+        for (const [rank, candidate] of result.candidates.entries()) {
+          output.line(
+            `  ${rank + 1}. ${output.style("bold", candidate.line.padEnd(20))} ${candidate.score.toFixed(3)}  ${candidate.reasons.join("; ")}`,
+          );
+        }
+        if (result.candidates.length === 0) output.line("  no line matches");
+        if (result.routed) output.line(output.style("green", `routed to ${result.signal.line}`));
+      }),
+    );
+}

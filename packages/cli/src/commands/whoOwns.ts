@@ -1,0 +1,42 @@
+/**
+ * `factory who-owns <paths...>`: the line and owner of each path (CODEOWNERS semantics).
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+/** Registers `factory who-owns`. */
+export function registerWhoOwns(program: Command, context: CliContext): void {
+  program
+    .command("who-owns")
+    .description("the line and the owner of each path (the last matching pattern wins, as in CODEOWNERS)")
+    .argument("<paths...>", "repository paths")
+    .action(
+      action(context, async ({ options, output, fail }, paths) => {
+        const answers = await withFactory(options, async (factory) =>
+          (paths as string[]).map((path) => {
+            const line = factory.floorplan.lineForPath(path);
+            return {
+              path,
+              line: line ?? null,
+              owner: line === undefined ? null : (factory.floorplan.ownerOf(line) ?? null),
+            };
+          }),
+        );
+        if (answers.some((answer) => answer.line === null)) fail();
+        if (options.json) {
+          output.json(answers);
+          return;
+        }
+        for (const answer of answers) {
+          output.line(
+            answer.line === null
+              ? `${answer.path}  ${output.style("red", "no line claims this path")}`
+              : `${answer.path}  line ${output.style("bold", answer.line)}  owner ${answer.owner ?? output.style("red", "none")}`,
+          );
+        }
+      }),
+    );
+}

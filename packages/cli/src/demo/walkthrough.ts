@@ -1,0 +1,275 @@
+/**
+ * The Acme walkthrough behind `factory demo` and `npm run demo`: a factory in
+ * a temporary folder on the embedded store, the Acme example imported, and
+ * every component at work.
+ *
+ * @module
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { GateFailedError } from "@software-factory/core";
+import { loadFactoryYaml } from "@software-factory/floorplan";
+import { openFactory } from "@software-factory/intelligence";
+import { printImpact } from "../commands/impact.js";
+import { printMeasures } from "../commands/metrics.js";
+import { defaultGates, installBasicStandards } from "../factoryStandards.js";
+import { importDocs } from "../importDocs.js";
+import type { Output } from "../Output.js";
+import { readJsonLines, SignalRecordSchema, WorkRecordSchema } from "./acmeData.js";
+
+/** Options of {@link runAcmeWalkthrough}. */
+export interface AcmeWalkthroughOptions {
+  /** Folder of the Acme example (its `factory.yaml`, `knowledge/`, `signals.jsonl`, `work.jsonl`). */
+  readonly example: string;
+  /** Where to write. */
+  readonly output: Output;
+  /** Folder of the factory (default: a new temporary folder, removed at the end). */
+  readonly dir?: string;
+}
+
+/**
+ * Finds the Acme example: `examples/acme` in the first folder above `from`
+ * (default: this module's folder, then the current folder) that has one.
+ */
+export function findAcmeExample(from?: string): string | undefined {
+  const starts = from === undefined ? [dirname(fileURLToPath(import.meta.url)), process.cwd()] : [from];
+  for (const start of starts) {
+    let dir = resolve(start);
+    for (;;) {
+      const candidate = join(dir, "examples", "acme");
+      if (existsSync(join(candidate, "factory.yaml"))) return candidate;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs the walkthrough: floor plan, knowledge import, a search with
+ * provenance, an impact report with owners, a signal routed and turned into
+ * work, a requirement revised with its suspect links, a gate blocking then
+ * passing, and the measures.
+ *
+ * @throws Error when a file of the example is missing or invalid.
+ */
+export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promise<void> {
+  const { output, example } = options;
+  const temporary = options.dir === undefined;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "factory-acme-"));
+  const section = (title: string) => {
+    output.line();
+    output.line(output.style("bold", output.style("cyan", `== ${title} ==`)));
+  };
+  const started = Date.now();
+  const factory = await openFactory({ dir, actor: "demo", gates: defaultGates });
+  try {
+    installBasicStandards(factory);
+
+    section("1. The floor plan: Acme as lines, owners and dependencies");
+    const plan = await loadFactoryYaml(join(example, "factory.yaml"));
+    const applied = await factory.floorplan.applyPlan(plan, {
+      label: "examples/acme/factory.yaml",
+      actor: "olivia",
+    });
+    output.line(`factory in ${dir} (SQLite, WAL)`);
+    output.line(
+      `applied factory.yaml: ${plan.domains.length} domains, ${plan.lines.length} lines, ${plan.operators.length} operators, ${factory.floorplan.dependencyList().length} dependencies (${applied.changes} events)`,
+    );
+    for (const operator of plan.operators) {
+      const lines = factory.floorplan.linesOf(operator.id);
+      output.line(
+        `  ${operator.id.padEnd(8)} ${operator.roles.join("+").padEnd(13)} ${lines.length > 0 ? lines.join(", ") : "-"}`,
+      );
+    }
+
+    section("2. The knowledge base: 60 documents imported");
+    const report = await importDocs(factory.knowledge, join(example, "knowledge"), {
+      actor: "fiona",
+      onProgress: ({ done, total, item }) => output.progress(done, total, item),
+    });
+    output.endProgress();
+    output.line(
+      `imported: ${report.captured} documents, ${report.decisions} decisions, ${report.problems.length} problems`,
+    );
+    for (const problem of report.problems)
+      output.line(output.style("red", `  ${problem.item}: ${problem.message}`));
+    const signals = readJsonLines(join(example, "signals.jsonl"), SignalRecordSchema);
+    for (const signal of signals) {
+      await factory.work.captureSignal({
+        text: signal.text,
+        source: signal.source,
+        severity: signal.severity,
+        actor: signal.capturedBy,
+        ...(signal.customer === undefined ? {} : { customer: signal.customer }),
+        ...(signal.line === undefined ? {} : { line: signal.line }),
+      });
+    }
+    const work = readJsonLines(join(example, "work.jsonl"), WorkRecordSchema);
+    for (const record of work) {
+      const item = await factory.work.createWorkItem({
+        line: record.line,
+        title: record.title,
+        kind: record.kind,
+        ...(record.flow === undefined ? {} : { flow: record.flow }),
+      });
+      for (let step = 0; step < record.advance; step++) await factory.work.advance(item.id);
+      if (record.blocked !== undefined) await factory.work.block(item.id, { reason: record.blocked });
+    }
+    output.line(
+      `captured ${signals.length} signals (${signals.filter((s) => s.line !== undefined).length} already routed); ${work.length} work items in flight`,
+    );
+
+    section("3. Search with provenance: why do shoppers abandon checkout?");
+    const query = "why do shoppers abandon checkout on mobile";
+    output.line(`query: "${query}"`);
+    const { hits } = await factory.knowledge.search(query, { limit: 4 });
+    for (const [rank, hit] of hits.entries()) {
+      const source = hit.document.source;
+      output.line(`${rank + 1}. ${output.style("bold", hit.document.title)} [${hit.document.kind}]`);
+      output.line(
+        output.style(
+          "dim",
+          `   from ${source.system} ${source.uri ?? ""}${source.author === undefined ? "" : ` by ${source.author}`}, ${(source.capturedAt ?? hit.document.createdAt).slice(0, 10)}; lines ${hit.document.lines.join(", ") || "-"}`,
+        ),
+      );
+      output.line(`   ${hit.snippet.replace(/\s+/g, " ").trim().slice(0, 220)}`);
+    }
+
+    section("4. Impact: a change to the payments service");
+    const paths = ["services/payments/src/providers/stripe.ts", "services/payments/src/refunds.ts"];
+    output.line(`changed: ${paths.join(", ")}`);
+    printImpact(output, factory.floorplan.impact({ paths }));
+
+    section("5. A signal from the field, routed and turned into work");
+    const signal = await factory.work.captureSignal({
+      text: "Several shops in Germany say the Klarna pay-later option disappeared from checkout on mobile since Tuesday; shoppers leave instead of paying by card.",
+      source: "support",
+      customer: "Hofmann Outdoor GmbH",
+      severity: "high",
+      actor: "fiona",
+    });
+    output.line(`fiona captured ${signal.id}: "${signal.text.slice(0, 80)}..."`);
+    const candidates = await factory.route(signal.text, { limit: 3 });
+    for (const [rank, candidate] of candidates.entries()) {
+      output.line(`  ${rank + 1}. ${candidate.line.padEnd(16)} ${candidate.reasons.slice(0, 2).join("; ")}`);
+    }
+    const target = candidates[0]?.line ?? "checkout";
+    await factory.work.routeSignal(signal.id, target, { actor: "fiona" });
+    const item = await factory.work.createWorkItem({
+      line: target,
+      title: "Bring back pay-later at checkout on mobile",
+      kind: "bug",
+      flow: "full",
+      signals: [signal.id],
+    });
+    output.line(`routed to ${target}; work item ${item.id} created for ${item.owner} in ${item.stage}`);
+    const pack = await factory.context({ workItem: item.id, budgetTokens: 400 });
+    output.line(
+      `context pack for the owner: ${pack.lines.map((l) => l.line.id).join(", ")}; depends on ${pack.lines.flatMap((l) => l.dependsOn).join(", ")}; ${pack.knowledge.length} documents: ${pack.knowledge
+        .map((hit) => hit.document.title)
+        .slice(0, 3)
+        .join(" | ")}`,
+    );
+
+    section("6. A requirement revised: the links downstream turn suspect");
+    const advance = async (note: string) => {
+      const moved = await factory.work.advance(item.id);
+      output.line(`  -> ${moved.stage.padEnd(14)} ${note}`);
+    };
+    await advance("the signal is now work");
+    await factory.work.recordArtifact({
+      id: "REQ-CHK-12",
+      kind: "requirement",
+      title: "Pay-later is offered on every device",
+      fields: {
+        body: "Checkout offers Klarna pay-later to shoppers in DE, AT and NL on desktop and mobile when the basket is between 35 and 1,500 EUR.",
+      },
+      workItem: item.id,
+    });
+    await factory.work.link({ from: "REQ-CHK-12", to: signal.id, type: "addresses" });
+    await advance("requirement REQ-CHK-12 written");
+    const design = await factory.work.recordArtifact({
+      kind: "design",
+      title: "Payment method list is computed server-side",
+      fields: {
+        body: "The checkout API returns the eligible methods; the mobile web no longer filters them by viewport.",
+      },
+      workItem: item.id,
+    });
+    await factory.work.link({ from: design.artifact.id, to: "REQ-CHK-12", type: "derivesFrom" });
+    await advance("design linked to the requirement");
+    await advance("architecture: no new service");
+    const change = await factory.work.recordArtifact({
+      kind: "changeSet",
+      title: "Eligible payment methods from the API",
+      fields: { commit: "9c4e1a7", paths: ["services/checkout/src/paymentMethods.ts"] },
+      workItem: item.id,
+    });
+    await factory.work.link({ from: change.artifact.id, to: design.artifact.id, type: "implements" });
+    await factory.work.link({ from: change.artifact.id, to: "REQ-CHK-12", type: "satisfies" });
+    await advance("change set 9c4e1a7 recorded");
+    const tests = await factory.work.recordArtifact({
+      kind: "testEvidence",
+      title: "CI run 5120",
+      fields: { runId: "ci-5120", passed: 842, failed: 0 },
+      workItem: item.id,
+    });
+    await factory.work.link({ from: tests.artifact.id, to: "REQ-CHK-12", type: "verifies" });
+    await advance("842 tests passed");
+    const revised = await factory.work.recordArtifact({
+      id: "REQ-CHK-12",
+      kind: "requirement",
+      title: "Pay-later is offered on every device",
+      fields: {
+        body: "Checkout offers Klarna pay-later to shoppers in DE, AT, NL and CH on desktop and mobile when the basket is between 35 and 2,500 EUR.",
+      },
+    });
+    output.line(
+      `bruno revised REQ-CHK-12 (v${revised.artifact.version}: CH added, limit 2,500 EUR): ${revised.suspected.length} links suspect`,
+    );
+    for (const link of factory.work.suspectLinks({ item: item.id })) {
+      output.line(output.style("yellow", `  suspect: ${link.from} ${link.type} ${link.to}`));
+    }
+
+    section("7. A gate blocks the release, then lets it pass");
+    try {
+      await factory.work.advance(item.id);
+      output.line(output.style("red", "unexpected: the gate let the item through"));
+    } catch (error) {
+      if (!(error instanceof GateFailedError)) throw error;
+      output.line(output.style("red", `refused entry to ${error.target}:`));
+      for (const finding of error.findings) output.line(`  [${finding.gate}] ${finding.message}`);
+    }
+    const findings = await factory.standards.check({ kind: "workItem", id: item.id });
+    output.line(
+      `factory check on the item: ${findings.filter((f) => f.severity === "error").length} errors (exit code 1 in CI)`,
+    );
+    for (const link of factory.work.suspectLinks({ item: item.id })) {
+      await factory.work.reviewLink(link.id, {
+        verdict: link.type === "derivesFrom" ? "adapted" : "keep",
+        note: "CH and the new limit are covered by the server-side list",
+        actor: "olivia",
+      });
+    }
+    output.line(
+      `olivia reviewed the links: ${factory.work.suspectLinks({ item: item.id }).length} suspect left`,
+    );
+    await advance(output.style("green", "released: the gate passes, and the signal is resolved"));
+
+    section("8. Measures, from the event history");
+    printMeasures(
+      output,
+      await factory.work.measures({ from: new Date(started - 60_000), to: new Date(Date.now() + 60_000) }),
+    );
+    output.line(`log: ${await factory.log.head()} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // The MCP step (the factory's MCP server answering a real MCP client over stdio)
+    // belongs here; it is added with packages/mcp.
+  } finally {
+    await factory.close();
+    if (temporary) rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The standards and gates the `factory` command opens a factory with: the
+ * basics every factory should meet, checked by `factory check` and enforced
+ * on work items moving through the assembly line.
+ *
+ * @module
+ */
+import type { Gate, WorkItem } from "@software-factory/core";
+import type { FloorPlan, LineInfo } from "@software-factory/floorplan";
+import { defineRule, defineRulePack, type Factory, type RulePack } from "@software-factory/intelligence";
+
+/** A gate that keeps a work item out of `release` while one of its trace links is suspect. */
+export const noSuspectLinksGate: Gate = {
+  name: "no-suspect-links",
+  stages: ["release"],
+  check: (_item, ctx) =>
+    ctx.suspectLinks.length === 0
+      ? { pass: true }
+      : {
+          pass: false,
+          findings: ctx.suspectLinks.map((link) => ({
+            message: `link ${link.from} ${link.type} ${link.to} is suspect: ${link.to} changed after the link was made`,
+            hint: "review the link (keep, adapted or obsolete) before releasing",
+          })),
+        },
+};
+
+/** The gates the CLI and the demo open a factory with. */
+export const defaultGates: readonly Gate[] = [noSuspectLinksGate];
+
+const lineHasDescription = defineRule<LineInfo, Factory>({
+  id: "line-has-description",
+  description: "Every line says what it is for.",
+  severity: "warning",
+  appliesTo: "line",
+  check: (line) =>
+    line.description === undefined || line.description.trim() === ""
+      ? [
+          {
+            message: `line ${line.id} has no description`,
+            hint: "add `description:` to the line in factory.yaml",
+          },
+        ]
+      : [],
+});
+
+const lineHasPaths = defineRule<LineInfo, Factory>({
+  id: "line-has-paths",
+  description: "Every line claims the code it owns, so changes can be routed to it.",
+  severity: "warning",
+  appliesTo: "line",
+  check: (line) =>
+    line.paths.length === 0
+      ? [{ message: `line ${line.id} claims no code paths`, hint: "add `paths:` (CODEOWNERS patterns)" }]
+      : [],
+});
+
+const noDependencyCycles = defineRule<FloorPlan, Factory>({
+  id: "no-dependency-cycles",
+  description: "Lines do not depend on each other in a cycle.",
+  severity: "error",
+  appliesTo: "floorplan",
+  check: (floorplan) =>
+    floorplan.cycles().map((cycle) => ({
+      message: `dependency cycle: ${cycle.join(" -> ")}`,
+      hint: "break the cycle: one of these lines must stop depending on the next",
+      ...(cycle[0] === undefined ? {} : { target: { kind: "line", id: cycle[0] } }),
+    })),
+});
+
+const operatorsWithinCapacity = defineRule<FloorPlan, Factory>({
+  id: "operators-within-capacity",
+  description: "No operator owns more lines or work than their declared capacity.",
+  severity: "warning",
+  appliesTo: "floorplan",
+  check: (floorplan) =>
+    floorplan.health().overloadedOperators.map((overloaded) => ({
+      message: `operator ${overloaded.operator} is over capacity (${overloaded.over.join(" and ")}: ${overloaded.lines} lines, ${overloaded.wip} WIP)`,
+      hint: "move a line to another owner or raise the capacity in factory.yaml",
+      target: { kind: "operator", id: overloaded.operator },
+    })),
+});
+
+const workHasNoSuspectLinks = defineRule<WorkItem, Factory>({
+  id: "work-has-no-suspect-links",
+  description: "Active work is not built on requirements that changed since it was linked.",
+  severity: "error",
+  appliesTo: "workItem",
+  check: (item, factory) => {
+    if (item.state === "done" || item.state === "dropped") return [];
+    return factory.work.suspectLinks({ item: item.id }).map((link) => ({
+      message: `work item ${item.id} (${item.title}): link ${link.from} ${link.type} ${link.to} is suspect`,
+      hint: `review it: the upstream ${link.to} changed after the link was made`,
+    }));
+  },
+});
+
+const blockedWorkHasReason = defineRule<WorkItem, Factory>({
+  id: "blocked-work-is-visible",
+  description: "Blocked work is reported so that someone unblocks it.",
+  severity: "warning",
+  appliesTo: "workItem",
+  check: (item) =>
+    item.state === "blocked"
+      ? [{ message: `work item ${item.id} (${item.title}) is blocked: ${item.reason ?? "no reason given"}` }]
+      : [],
+});
+
+/** The basic standards of a factory: described lines with code, no cycles, no suspect links on active work. */
+export const basicStandards: RulePack = defineRulePack({
+  id: "factory-basics",
+  description:
+    "What every factory should meet: lines described and claiming code, no dependency cycles, operators within capacity, no active work on suspect links.",
+  rules: [
+    lineHasDescription,
+    lineHasPaths,
+    noDependencyCycles,
+    operatorsWithinCapacity,
+    workHasNoSuspectLinks,
+    blockedWorkHasReason,
+  ] as RulePack["rules"],
+});
+
+/** Registers the floor plan as a target of rules (`appliesTo: "floorplan"`) and adds {@link basicStandards}. */
+export function installBasicStandards(factory: Factory): void {
+  factory.standards.addSource<FloorPlan>({
+    kind: "floorplan",
+    all: () => [factory.floorplan],
+    get: (id) => (id === "floorplan" ? factory.floorplan : undefined),
+    idOf: () => "floorplan",
+    lineOf: () => undefined,
+  });
+  factory.standards.add(basicStandards);
+}
