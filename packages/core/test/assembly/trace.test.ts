@@ -223,6 +223,31 @@ describe("artifacts and trace links", () => {
     expect(trace.signals.map((s) => s.id)).toEqual([signal.id]);
   });
 
+  it("makes what was built under a standard suspect when the standard changes", async () => {
+    factory = await openTestFactory();
+    const { line } = factory;
+    const { design, task } = await chain(factory);
+    await line.recordArtifact({
+      id: "STD-security",
+      kind: "standard",
+      title: "Token handling",
+      fields: { body: "rotate keys yearly" },
+    });
+    await line.link({ from: design.artifact.id, to: "STD-security", type: "satisfies" });
+    const changed = await line.recordArtifact({
+      id: "STD-security",
+      kind: "standard",
+      title: "Token handling",
+      fields: { body: "rotate keys every 90 days" },
+    });
+    // The design link to the standard, and through the design the task and its test.
+    expect(changed.suspected.map((link) => [link.from, link.causes[0]?.hops])).toEqual([
+      [design.artifact.id, 1],
+      [task.artifact.id, 2],
+      [expect.stringMatching(/^art_/), 3],
+    ]);
+  });
+
   it("refuses links to ends that do not exist", async () => {
     factory = await openTestFactory();
     await expect(factory.line.link({ from: "REQ-1", to: "REQ-2", type: "derivesFrom" })).rejects.toThrow(
