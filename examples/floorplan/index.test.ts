@@ -31,7 +31,7 @@ describe("examples/floorplan", () => {
       "health: 1 cycle(s): checkout -> payments -> ledger -> orders -> checkout",
     );
     const diagram = readFileSync(join(here, "floorplan.mmd"), "utf8");
-    expect(diagram).toContain('subgraph l_d_commerce["Commerce"]');
+    expect(diagram).toContain('subgraph d_commerce["Commerce"]');
     expect(diagram).toContain("l_checkout ==>|api| l_payments");
   });
 });

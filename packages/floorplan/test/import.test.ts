@@ -210,7 +210,7 @@ describe("exports", () => {
     const floor = buildFloorGraph(shopPlan());
     const mermaid = toMermaid(floor);
     expect(mermaid).toContain(
-      'flowchart LR\n  subgraph l_d_commerce["Commerce"]\n    l_catalog["catalog @carol"]',
+      'flowchart LR\n  subgraph d_commerce["Commerce"]\n    l_catalog["catalog @carol"]',
     );
     expect(mermaid).toContain("l_checkout ==>|api| l_payments");
     expect(mermaid).toContain("l_cart -.->|data| l_catalog");

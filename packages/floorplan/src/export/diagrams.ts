@@ -1,7 +1,9 @@
 import type { FloorGraph } from "../FloorGraph.js";
 import type { LineInfo } from "../graphTypes.js";
 
-const mermaidId = (id: string) => `l_${id.replace(/[^A-Za-z0-9_]/g, "_")}`;
+/** A Mermaid-safe id: every character outside [A-Za-z0-9] is escaped, so distinct ids stay distinct. */
+const mermaidId = (id: string, prefix = "l") =>
+  `${prefix}_${id.replace(/[^A-Za-z0-9]/g, (char) => `_${char.charCodeAt(0).toString(16)}`)}`;
 const mermaidText = (text: string) => text.replace(/"/g, "#quot;");
 const dotString = (text: string) => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
@@ -28,7 +30,7 @@ export function toMermaid(floor: FloorGraph, options: { readonly direction?: "LR
   for (const [domain, lines] of byDomain(floor)) {
     const indent = domain === undefined ? "  " : "    ";
     if (domain !== undefined)
-      out.push(`  subgraph ${mermaidId(`d_${domain}`)}["${mermaidText(names.get(domain) ?? domain)}"]`);
+      out.push(`  subgraph ${mermaidId(domain, "d")}["${mermaidText(names.get(domain) ?? domain)}"]`);
     for (const line of lines) out.push(`${indent}${mermaidId(line.id)}["${mermaidText(label(line))}"]`);
     if (domain !== undefined) out.push("  end");
   }
