@@ -22,7 +22,7 @@ import { z } from "zod";
 import { ms, percentile, table, writeReport } from "./lib/report.js";
 
 const URL_ = process.env.FACTORY_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const PHASE_MS = Number(process.env.FACTORY_BENCH_PHASE_MS ?? 3000);
+const PHASE_MS = Number(process.env.FACTORY_BENCH_PHASE_MS ?? 2000);
 const WRITERS = [1, 4, 16] as const;
 const BATCH = 100;
 const LATENCY_SAMPLES = 300;

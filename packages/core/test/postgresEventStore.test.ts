@@ -65,9 +65,10 @@ describe.skipIf(skipPostgres)("PostgreSQL event store", () => {
         startFile,
       ]),
     );
+    // Ten Node processes load TypeScript sources on a 2-core machine: starting them is the slow part.
     await Promise.all([
-      ...subscribers.map((child) => waitForOutput(child, "subscribed", 60_000)),
-      ...writers.map((child) => waitForOutput(child, "ready", 60_000)),
+      ...subscribers.map((child) => waitForOutput(child, "subscribed", 240_000)),
+      ...writers.map((child) => waitForOutput(child, "ready", 240_000)),
     ]);
     writeFileSync(startFile, "");
     for (const exit of await Promise.all(writers.map(waitForExit)))
@@ -86,7 +87,7 @@ describe.skipIf(skipPostgres)("PostgreSQL event store", () => {
       expect(seen.map((line) => Number(line.split(" ")[1]))).toEqual(range(total));
       expect(seen.map((line) => line.split(" ")[2])).toEqual(texts(events));
     }
-  }, 240_000);
+  }, 480_000);
 
   it("makes a later append wait for an earlier uncommitted one, so readers never see a position before a lower one", async () => {
     const schema = schemas.next("order");
