@@ -54,6 +54,7 @@ interface Timing {
 
 /** Runs `work` and returns its wall-clock and CPU (user + system) time in ms. */
 async function clock(work: () => unknown): Promise<Timing> {
+  (globalThis as { gc?: () => void }).gc?.();
   loads.push(loadavg()[0] ?? 0);
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -243,10 +244,19 @@ function random(seed: number): () => number {
 function syntheticHistory(): StoredEvent[] {
   const next = random(42);
   const start = Date.parse("2026-01-01T00:00:00Z");
-  const raw: Omit<StoredEvent, "seq">[] = [];
+  const raw: {
+    seq: number;
+    id: string;
+    type: string;
+    v: number;
+    at: string;
+    actor: string;
+    subject: string;
+    data: unknown;
+  }[] = [];
   const stages = ["intake", "requirements", "implementation", "testing", "release", "operate"];
   const push = (at: number, type: string, subject: string, data: unknown, actor = "bot") =>
-    raw.push({ id: "", type, v: 1, at: new Date(at).toISOString(), actor, subject, data });
+    raw.push({ seq: 0, id: "", type, v: 1, at: new Date(at).toISOString(), actor, subject, data });
   for (let index = 0; index < HISTORY_ITEMS; index++) {
     const lineId = lineIds[index % LINES] as string;
     const id = `wi_${index}`;
@@ -328,7 +338,12 @@ function syntheticHistory(): StoredEvent[] {
   const cutoff = new Date(start + 180 * DAY).toISOString();
   const kept = raw.filter((event) => event.at <= cutoff);
   kept.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return kept.map((event, index) => ({ ...event, seq: index + 1, id: `evt_${index + 1}` }));
+  raw.length = 0;
+  kept.forEach((event, index) => {
+    event.seq = index + 1;
+    event.id = `evt_${index + 1}`;
+  });
+  return kept;
 }
 
 async function measuresRun() {
