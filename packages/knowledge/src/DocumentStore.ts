@@ -101,6 +101,8 @@ export class DocumentStore {
   readonly #documents: Map<string, KnowledgeDocument>;
   /** `system uri` → document id, for importers that re-import the same sources. */
   readonly #bySource = new Map<string, string>();
+  /** Idempotency key of a capture → document id. */
+  readonly #byKey = new Map<string, string>();
 
   /** A store holding the given documents (from a snapshot), or none. */
   constructor(documents: Iterable<KnowledgeDocument> = []) {
@@ -121,6 +123,12 @@ export class DocumentStore {
   /** The document captured from a source address, if any. */
   bySource(system: string, uri: string): KnowledgeDocument | undefined {
     const id = this.#bySource.get(sourceKey(system, uri));
+    return id === undefined ? undefined : this.#documents.get(id);
+  }
+
+  /** The document captured with an idempotency key, if any. */
+  byKey(key: string): KnowledgeDocument | undefined {
+    const id = this.#byKey.get(key);
     return id === undefined ? undefined : this.#documents.get(id);
   }
 
@@ -155,6 +163,7 @@ export class DocumentStore {
       };
       this.#documents.set(id, document);
       this.#indexSource(document);
+      if (data.key !== undefined) this.#byKey.set(data.key, id);
       return id;
     }
     const document = this.#documents.get(id);

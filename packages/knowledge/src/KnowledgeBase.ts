@@ -10,6 +10,7 @@ import { deserialize, serialize } from "node:v8";
 import {
   type EventLog,
   hashJson,
+  IdempotencyConflictError,
   type NewEvent,
   NotFoundError,
   newId,
@@ -239,6 +240,9 @@ export class KnowledgeBase implements AsyncDisposable {
   async capture(input: CaptureInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     const parsed = parseInput(CaptureInputSchema, input, "document");
     await this.sync();
+    const key = options.idempotencyKey;
+    const earlier = key === undefined ? undefined : this.#documents.byKey(key);
+    if (earlier !== undefined) return this.#sameCapture(earlier, parsed.title, parsed.body, key as string);
     for (const old of parsed.supersedes) this.#require(old);
     const id = newId("doc");
     const validFrom = parsed.validFrom ?? parsed.source.capturedAt ?? new Date().toISOString();
@@ -251,6 +255,7 @@ export class KnowledgeBase implements AsyncDisposable {
           source: parsed.source,
           links: parsed.links,
           supersedes: parsed.supersedes,
+          ...(key === undefined ? {} : { key }),
           title: parsed.title,
           body: parsed.body,
           contentHash: contentHash(parsed.title, parsed.body, parsed.decision),
@@ -263,9 +268,27 @@ export class KnowledgeBase implements AsyncDisposable {
       },
       ...parsed.supersedes.map((old) => ({ type: DocumentSuperseded.type, subject: old, data: { by: id } })),
     ];
-    const [stored] = await this.#append(events, options);
+    try {
+      await this.#append(events, options);
+    } catch (error) {
+      // Another process captured with the same key between our check and our append.
+      await this.sync();
+      const winner = key === undefined ? undefined : this.#documents.byKey(key);
+      if (winner === undefined) throw error;
+      return this.#sameCapture(winner, parsed.title, parsed.body, key as string);
+    }
     await this.sync();
-    return this.#require((stored as { subject: string }).subject);
+    return this.#require(id);
+  }
+
+  /** The document an earlier capture with the same key stored, when it was the same capture. */
+  #sameCapture(earlier: KnowledgeDocument, title: string, body: string, key: string): KnowledgeDocument {
+    const first = earlier.revisions[0];
+    if (first !== undefined && first.title === title && first.body === body) return earlier;
+    throw new IdempotencyConflictError({
+      message: `idempotency key "${key}" was already used to capture a different document (${earlier.id}); use a new key`,
+      key,
+    });
   }
 
   /**

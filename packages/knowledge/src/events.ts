@@ -28,6 +28,8 @@ export const DocumentCaptured = defineEvent(
     source: SourceSchema,
     links: z.array(LinkSchema),
     supersedes: z.array(z.string()),
+    /** The idempotency key of the capture, so a retry with the key returns this document. */
+    key: z.string().optional(),
     ...Content,
   }),
 );

@@ -213,3 +213,17 @@ describe("fuzzy matching from the local embedder", () => {
     expect(fuzzy.hits[0]?.vectorRank).toBe(1);
   });
 });
+
+describe("idempotent captures", () => {
+  it("returns the first document for a retried capture with the same key, and refuses the key for other content", async () => {
+    const input = { kind: "note" as const, title: "Once", body: "only once", source };
+    const first = await kb.capture(input, { idempotencyKey: "capture-1" });
+    const head = await log.head();
+    const again = await kb.capture(input, { idempotencyKey: "capture-1" });
+    expect(again.id).toBe(first.id);
+    expect(await log.head()).toBe(head);
+    await expect(
+      kb.capture({ ...input, body: "different" }, { idempotencyKey: "capture-1" }),
+    ).rejects.toThrow(/already used/);
+  });
+});

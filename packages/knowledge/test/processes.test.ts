@@ -53,7 +53,7 @@ describe("knowledge base across processes", () => {
   it("keeps every capture of two processes writing at once, and each sees the other's", async () => {
     const db = join(dir, "factory.db");
     const start = join(dir, "start");
-    const writers = ["alpha", "beta"].map((name) => spawnFixture(child, ["capture", db, name, "30", start]));
+    const writers = ["alpha", "beta"].map((name) => spawnFixture(child, ["capture", db, name, "20", start]));
     const exits = writers.map(waitForExit);
     await Promise.all(writers.map((writer) => waitForOutput(writer, "ready")));
     writeFileSync(start, "");
@@ -61,8 +61,8 @@ describe("knowledge base across processes", () => {
 
     const log = await openEventLog({ path: db });
     const kb = await openKnowledgeBase({ log });
-    expect(await kb.fromSystem("alpha")).toHaveLength(30);
-    expect(await kb.fromSystem("beta")).toHaveLength(30);
+    expect(await kb.fromSystem("alpha")).toHaveLength(20);
+    expect(await kb.fromSystem("beta")).toHaveLength(20);
     expect((await kb.search("wordalphax7", { mode: "lexical" })).hits[0]?.document.title).toBe(
       "alpha note 7",
     );

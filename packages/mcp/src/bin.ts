@@ -1,0 +1,72 @@
+/**
+ * `factory-mcp`: serves a factory folder over stdio (default) or Streamable HTTP.
+ *
+ *   factory-mcp [--dir .factory] [--http <port> --token <token> [--host 127.0.0.1]]
+ *
+ * The token may also come from FACTORY_MCP_TOKEN. Logs go to stderr (stdout is the protocol).
+ */
+import { parseArgs } from "node:util";
+import { openFactory } from "@software-factory/intelligence";
+import { serveHttp } from "./http.js";
+import { serveStdio } from "./stdio.js";
+
+async function main(): Promise<number> {
+  let values: { dir?: string; http?: string; token?: string; host?: string; actor?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        dir: { type: "string" },
+        http: { type: "string" },
+        token: { type: "string" },
+        host: { type: "string" },
+        actor: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`factory-mcp: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stderr.write(
+      "usage: factory-mcp [--dir .factory] [--actor id] [--http <port> --token <token> [--host 127.0.0.1]]\n",
+    );
+    return 0;
+  }
+  const port = values.http === undefined ? undefined : Number(values.http);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
+    process.stderr.write(`factory-mcp: --http must be a port number, got "${values.http}"\n`);
+    return 2;
+  }
+  const factory = await openFactory({
+    dir: values.dir ?? ".factory",
+    actor: values.actor ?? process.env.FACTORY_ACTOR ?? "mcp",
+  });
+  const stop = async () => {
+    await factory.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  if (port === undefined) {
+    await serveStdio(factory);
+    await factory.close();
+    return 0;
+  }
+  const token = values.token ?? process.env.FACTORY_MCP_TOKEN;
+  const server = await serveHttp(factory, {
+    port,
+    ...(values.host === undefined ? {} : { host: values.host }),
+    ...(token === undefined ? {} : { token }),
+  });
+  process.stderr.write(`factory-mcp: serving ${factory.dir} at ${server.url}\n`);
+  return await new Promise<number>(() => undefined);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`factory-mcp: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,49 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineRule, type Factory, openFactory } from "@software-factory/intelligence";
+
+/** A factory in a temp folder with three lines, two operators, a document and a rule. */
+export async function seededFactory(
+  dir = mkdtempSync(join(tmpdir(), "factory-mcp-")),
+): Promise<{ dir: string; factory: Factory }> {
+  const factory = await openFactory({ dir, actor: "ana" });
+  await factory.floorplan.applyPlan({
+    product: { id: "shop" },
+    operators: [{ id: "ana" }, { id: "bo" }],
+    lines: [
+      {
+        id: "checkout",
+        description: "Cart, payment and order confirmation",
+        owner: "ana",
+        paths: ["/src/checkout/"],
+      },
+      { id: "payments", description: "Card payments and refunds", owner: "bo", paths: ["/src/payments/"] },
+      {
+        id: "search",
+        description: "Product search",
+        owner: "bo",
+        paths: ["/src/search/"],
+        dependsOn: ["checkout"],
+      },
+    ],
+  });
+  await factory.knowledge.capture({
+    kind: "decision",
+    title: "Retry failed payments three times",
+    body: "Checkout retries a failed card payment three times, then shows an error.",
+    source: { system: "seed", author: "ana" },
+    lines: ["checkout"],
+    decision: { status: "accepted", context: "flaky provider", decision: "three retries" },
+  });
+  factory.standards.add(
+    defineRule<{ description?: string }>({
+      id: "line-described",
+      description: "every line says what it is for",
+      severity: "warning",
+      appliesTo: "line",
+      check: (line) => (line.description === undefined ? [{ message: "no description" }] : []),
+    }),
+  );
+  return { dir, factory };
+}
