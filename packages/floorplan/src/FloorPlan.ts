@@ -364,6 +364,65 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     );
   }
 
+  /**
+   * Adds (or updates) an edge of a registered relation, such as one a factory defined with `defineRelation`.
+   *
+   * @param from - source node as `kind:id` (`line:new-checkout`).
+   * @param to - target node as `kind:id`.
+   * @throws ValidationError when the relation is unknown, the kinds are not allowed, a node is missing, or the attributes are invalid.
+   */
+  async addRelation(
+    type: string,
+    from: string,
+    to: string,
+    attributes: Record<string, unknown> = {},
+    options: ChangeOptions = {},
+  ): Promise<ApplyPlanResult> {
+    const plan = await this.#current();
+    const others = plan.relations.filter(
+      (relation) => !(relation.type === type && relation.from === from && relation.to === to),
+    );
+    return this.applyPlan(
+      { ...plan, relations: [...others, { type, from, to, attributes }] },
+      { ...options, label: `${type} ${from} -> ${to}` },
+    );
+  }
+
+  /** Removes an edge of a registered relation; nothing happens when there is none. */
+  async removeRelation(
+    type: string,
+    from: string,
+    to: string,
+    options: ChangeOptions = {},
+  ): Promise<ApplyPlanResult> {
+    const plan = await this.#current();
+    return this.applyPlan(
+      {
+        ...plan,
+        relations: plan.relations.filter(
+          (relation) => !(relation.type === type && relation.from === from && relation.to === to),
+        ),
+      },
+      { ...options, label: `${type} ${from} -> ${to}` },
+    );
+  }
+
+  /** Edges of a relation type, as `{ from, to, attributes }` with `kind:id` node keys. */
+  relationsOf(
+    type: string,
+  ): {
+    readonly from: string;
+    readonly to: string;
+    readonly attributes: Readonly<Record<string, unknown>>;
+  }[] {
+    const edges: { from: string; to: string; attributes: Readonly<Record<string, unknown>> }[] = [];
+    this.graph.graph.forEachEdge((_edge, attributes, source, target) => {
+      if (attributes.relation === type)
+        edges.push({ from: source, to: target, attributes: attributes.attributes });
+    });
+    return edges;
+  }
+
   /** Stops following the log (the log itself stays open). */
   async close(): Promise<void> {
     await this.#projection.close();
