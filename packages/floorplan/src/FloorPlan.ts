@@ -408,9 +408,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
   }
 
   /** Edges of a relation type, as `{ from, to, attributes }` with `kind:id` node keys. */
-  relationsOf(
-    type: string,
-  ): {
+  relationsOf(type: string): {
     readonly from: string;
     readonly to: string;
     readonly attributes: Readonly<Record<string, unknown>>;
