@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Gate, WorkItem } from "@software-factory/core";
+import type { Gate, TraceLink, WorkItem } from "@software-factory/core";
 import type { FloorPlan, LineInfo } from "@software-factory/floorplan";
 import { defineRule, defineRulePack, type Factory, type RulePack } from "@software-factory/intelligence";
 
@@ -19,11 +19,20 @@ export const noSuspectLinksGate: Gate = {
       : {
           pass: false,
           findings: ctx.suspectLinks.map((link) => ({
-            message: `link ${link.from} ${link.type} ${link.to} is suspect: ${link.to} changed after the link was made`,
+            message: `link ${link.from} ${link.type} ${link.to} is suspect: ${suspectCause(link)}`,
             hint: "review the link (keep, adapted or obsolete) before releasing",
           })),
         },
 };
+
+/** Why a link is suspect, in words: the upstream artifact that changed, and how far away it is. */
+export function suspectCause(link: TraceLink): string {
+  const cause = link.causes[0];
+  if (cause === undefined) return "its upstream changed";
+  return cause.hops <= 1
+    ? `${cause.artifact} changed (v${cause.version}) after the link was made`
+    : `${cause.artifact} changed (v${cause.version}), ${cause.hops} links upstream`;
+}
 
 /** The gates the CLI and the demo open a factory with. */
 export const defaultGates: readonly Gate[] = [noSuspectLinksGate];
@@ -90,7 +99,7 @@ const workHasNoSuspectLinks = defineRule<WorkItem, Factory>({
     if (item.state === "done" || item.state === "dropped") return [];
     return factory.work.suspectLinks({ item: item.id }).map((link) => ({
       message: `work item ${item.id} (${item.title}): link ${link.from} ${link.type} ${link.to} is suspect`,
-      hint: `review it: the upstream ${link.to} changed after the link was made`,
+      hint: `review it (${suspectCause(link)})`,
     }));
   },
 });

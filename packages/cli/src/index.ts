@@ -15,6 +15,7 @@ export {
   defaultGates,
   installBasicStandards,
   noSuspectLinksGate,
+  suspectCause,
 } from "./factoryStandards.js";
 export { createOutput, type Output, type OutputStreams, type StyleName } from "./Output.js";
 export { action, CLI_VERSION, type CliContext, createProgram, runCli } from "./program.js";

@@ -14,7 +14,7 @@ import { loadFactoryYaml } from "@software-factory/floorplan";
 import { openFactory } from "@software-factory/intelligence";
 import { printImpact } from "../commands/impact.js";
 import { printMeasures } from "../commands/metrics.js";
-import { defaultGates, installBasicStandards } from "../factoryStandards.js";
+import { defaultGates, installBasicStandards, suspectCause } from "../factoryStandards.js";
 import { importDocs } from "../importDocs.js";
 import type { Output } from "../Output.js";
 import { readJsonLines, SignalRecordSchema, WorkRecordSchema } from "./acmeData.js";
@@ -191,7 +191,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       workItem: item.id,
     });
     await factory.work.link({ from: "REQ-CHK-12", to: signal.id, type: "addresses" });
-    await advance("requirement REQ-CHK-12 written");
+    await advance("requirement REQ-CHK-12 written, linked to the signal");
     const design = await factory.work.recordArtifact({
       kind: "design",
       title: "Payment method list is computed server-side",
@@ -201,8 +201,8 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       workItem: item.id,
     });
     await factory.work.link({ from: design.artifact.id, to: "REQ-CHK-12", type: "derivesFrom" });
-    await advance("design linked to the requirement");
-    await advance("architecture: no new service");
+    await advance("design derived from the requirement");
+    await advance("architecture: ADR-009 applies, no new service");
     const change = await factory.work.recordArtifact({
       kind: "changeSet",
       title: "Eligible payment methods from the API",
@@ -211,7 +211,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     });
     await factory.work.link({ from: change.artifact.id, to: design.artifact.id, type: "implements" });
     await factory.work.link({ from: change.artifact.id, to: "REQ-CHK-12", type: "satisfies" });
-    await advance("change set 9c4e1a7 recorded");
+    await advance("change set 9c4e1a7 implements the design");
     const tests = await factory.work.recordArtifact({
       kind: "testEvidence",
       title: "CI run 5120",
@@ -219,7 +219,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       workItem: item.id,
     });
     await factory.work.link({ from: tests.artifact.id, to: "REQ-CHK-12", type: "verifies" });
-    await advance("842 tests passed");
+    output.line("  test evidence: CI run 5120, 842 passed, verifies REQ-CHK-12");
     const revised = await factory.work.recordArtifact({
       id: "REQ-CHK-12",
       kind: "requirement",
@@ -232,7 +232,9 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       `bruno revised REQ-CHK-12 (v${revised.artifact.version}: CH added, limit 2,500 EUR): ${revised.suspected.length} links suspect`,
     );
     for (const link of factory.work.suspectLinks({ item: item.id })) {
-      output.line(output.style("yellow", `  suspect: ${link.from} ${link.type} ${link.to}`));
+      output.line(
+        output.style("yellow", `  suspect: ${link.from} ${link.type} ${link.to} (${suspectCause(link)})`),
+      );
     }
 
     section("7. A gate blocks the release, then lets it pass");
@@ -263,7 +265,11 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     section("8. Measures, from the event history");
     printMeasures(
       output,
-      await factory.work.measures({ from: new Date(started - 60_000), to: new Date(Date.now() + 60_000) }),
+      // A week's window ending now: everything above happened inside it.
+      await factory.work.measures({
+        from: new Date(started - 7 * 24 * 3_600_000),
+        to: new Date(Date.now() + 60_000),
+      }),
     );
     output.line(`log: ${await factory.log.head()} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // The MCP step (the factory's MCP server answering a real MCP client over stdio)
