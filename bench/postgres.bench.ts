@@ -111,7 +111,10 @@ class Crew {
       if (this.#replies.every((inbox) => inbox.length > 0)) {
         return this.#replies.map((inbox) => inbox.shift() as Reply);
       }
-      if (this.#children.some((child) => child.exitCode !== null)) throw new Error("a bench worker died");
+      if (this.#children.some((child) => child.exitCode !== null)) {
+        for (const child of this.#children) child.kill();
+        throw new Error("a bench worker died; see its error above");
+      }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }

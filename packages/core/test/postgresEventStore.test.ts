@@ -267,6 +267,27 @@ describe.skipIf(skipPostgres)("PostgreSQL event store", () => {
     }
   });
 
+  it("lets its own TLS, schema and name settings win over the URL's parameters", async () => {
+    const schema = schemas.next("params");
+    const url = new URL(POSTGRES_TEST_URL);
+    // The test server has no TLS: were sslmode=require used, connecting would fail.
+    url.searchParams.set("sslmode", "require");
+    url.searchParams.set("application_name", "from-url");
+    url.searchParams.set("options", "-c statement_timeout=4321");
+    const store = await open(schema, { url: url.toString(), ssl: false, applicationName: "params-test" });
+    await logOver(store).append(note("in the schema"));
+    const { rows } = await withAdmin((admin) =>
+      admin.query(`SELECT count(*)::int AS n FROM "${schema}".events`),
+    );
+    expect(rows).toEqual([{ n: 1 }]);
+    const names = await withAdmin((admin) =>
+      admin.query(
+        "SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE application_name IN ('from-url', 'params-test')",
+      ),
+    );
+    expect(names.rows).toEqual([{ name: "params-test" }]);
+  });
+
   it("refuses a schema written by a newer version of the SDK", async () => {
     const schema = schemas.next("newer");
     await (await open(schema)).close();

@@ -269,11 +269,28 @@ class PostgresEventStore implements EventStore {
   }
 }
 
+/**
+ * The driver settings of every connection. `pg` lets parameters in the URL win
+ * over explicit settings, so the URL parameters that the store's own options set
+ * (`sslmode` and the other TLS ones when `ssl` is given, `options` and
+ * `application_name`) are taken out of it and passed explicitly instead.
+ */
 function clientConfig(options: ResolvedPostgresOptions): pg.ClientConfig {
+  const url = new URL(options.url);
+  const params = url.searchParams;
+  if (options.ssl !== undefined) {
+    for (const name of ["ssl", "sslmode", "sslcert", "sslkey", "sslrootcert"]) params.delete(name);
+  }
+  const startupOptions = [
+    params.get("options"),
+    options.schema === undefined ? null : `-c search_path=${options.schema}`,
+  ].filter((part) => part !== null && part !== "");
+  params.delete("options");
+  params.delete("application_name");
   return {
-    connectionString: options.url,
+    connectionString: url.toString(),
     ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
-    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    ...(startupOptions.length === 0 ? {} : { options: startupOptions.join(" ") }),
     application_name: options.applicationName,
     connectionTimeoutMillis: options.connectionTimeoutMs,
     keepAlive: true,

@@ -45,11 +45,12 @@ export interface PostgresEventStoreOptions {
   readonly connectionString?: string;
   /**
    * PostgreSQL schema holding the factory's tables, created when missing; lets
-   * several factories share one database. Defaults to the connection's
+   * several factories share one database. Set as the connections' `search_path`
+   * (added to any `options` parameter of the URL). Defaults to the connection's
    * `search_path` (normally `public`).
    */
   readonly schema?: string;
-  /** TLS; overrides `sslmode` in the URL when given. */
+  /** TLS; when given, replaces `sslmode` and the other TLS parameters of the URL. */
   readonly ssl?: PostgresSslOptions;
   /**
    * `full` (default) acknowledges an append once PostgreSQL has flushed it to
@@ -62,7 +63,10 @@ export interface PostgresEventStoreOptions {
   readonly pool?: PostgresPoolOptions;
   /** Retries after a lost connection. */
   readonly retry?: PostgresRetryOptions;
-  /** `application_name` the connections report in `pg_stat_activity` (default `software-factory`). */
+  /**
+   * `application_name` the connections report in `pg_stat_activity` (default: the
+   * URL's `application_name`, else `software-factory`); the `LISTEN` connection adds `-listener`.
+   */
   readonly applicationName?: string;
   /**
    * How often watchers re-check the head even without a notification, in ms
@@ -173,7 +177,8 @@ export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions 
     retryAttempts: options.retry?.attempts ?? 6,
     retryInitialDelayMs: options.retry?.initialDelayMs ?? 100,
     retryMaxDelayMs: options.retry?.maxDelayMs ?? 2_000,
-    applicationName: options.applicationName ?? "software-factory",
+    applicationName:
+      options.applicationName ?? new URL(url).searchParams.get("application_name") ?? "software-factory",
     catchUpIntervalMs: options.catchUpIntervalMs ?? 30_000,
     target: describeTarget(url),
   };
