@@ -28,7 +28,7 @@ const DEPENDENCIES = 50_000;
 const OPERATORS = 2_000;
 const DOMAINS = 200;
 const PATHS = 100_000;
-const IMPACT_SAMPLES = 1_000;
+const IMPACT_SAMPLES = 500;
 const progress = (step: string) =>
   process.stderr.write(`[floorplan bench ${new Date().toISOString().slice(11, 19)}] ${step}\n`);
 
@@ -210,7 +210,7 @@ const indexedAnswers: (string | undefined)[] = new Array(PATHS);
 const indexedMs = timeIt(() => {
   for (let i = 0; i < PATHS; i++) indexedAnswers[i] = floor.lineForPath(paths[i] as string);
 });
-const NAIVE_PATHS = 5_000;
+const NAIVE_PATHS = 1_000;
 const naiveMs =
   (timeIt(() => {
     for (let i = 0; i < NAIVE_PATHS; i++)
@@ -302,8 +302,8 @@ const impactRows = [
   measureImpact("1 line, depth 10, limit 1,000 (defaults)", 1, 10, 1000),
   measureImpact("50 lines, depth 10, limit 1,000 (defaults)", 50, 10, 1000),
   measureImpact("1 line, depth 3, limit 200", 1, 3, 200),
-  measureImpact("1 line, unlimited", 1, unlimited, unlimited, 200),
-  measureImpact("50 lines, unlimited", 50, unlimited, unlimited, 200),
+  measureImpact("1 line, unlimited", 1, unlimited, unlimited, 100),
+  measureImpact("50 lines, unlimited", 50, unlimited, unlimited, 100),
 ];
 const ratio = (naive: number, ours: number) => `${(naive / ours).toFixed(1)}x`;
 const fmt = (value: number) => Math.round(value).toLocaleString("en-US");

@@ -57,6 +57,7 @@ export class FloorGraph implements LineDirectory {
   readonly graph: FloorGraphology;
   #paths: PathIndex<string> | undefined;
   #dependencies: DependencyIndex | undefined;
+  #owners: Map<string, string> | undefined;
 
   /** Wraps a graph, or starts an empty one. */
   constructor(graph: FloorGraphology = new MultiDirectedGraph()) {
@@ -67,6 +68,7 @@ export class FloorGraph implements LineDirectory {
   changed(): void {
     this.#paths = undefined;
     this.#dependencies = undefined;
+    this.#owners = undefined;
   }
 
   /** Plan-wide settings. */
@@ -122,13 +124,15 @@ export class FloorGraph implements LineDirectory {
 
   /** The accountable operator of a line, undefined when the line is unknown or unowned. */
   ownerOf(lineId: string): string | undefined {
-    const key = nodeKey("line", lineId);
-    if (!this.graph.hasNode(key)) return undefined;
-    let owner: string | undefined;
-    this.graph.forEachInEdge(key, (_edge, attributes, source) => {
-      if (attributes.relation === "owns") owner = source.slice("operator:".length);
-    });
-    return owner;
+    if (this.#owners === undefined) {
+      const owners = new Map<string, string>();
+      this.graph.forEachEdge((_edge, attributes, source, target) => {
+        if (attributes.relation === "owns")
+          owners.set(target.slice("line:".length), source.slice("operator:".length));
+      });
+      this.#owners = owners;
+    }
+    return this.#owners.get(lineId);
   }
 
   /** The further operators of a line with their roles. */
