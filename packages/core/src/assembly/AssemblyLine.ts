@@ -2,27 +2,13 @@ import { z } from "zod";
 import { canonicalJson } from "../canonicalJson.js";
 import type { EventLog, NewEvent } from "../EventLog.js";
 import type { StoredEvent } from "../EventStore.js";
-import {
-  ConcurrencyConflictError,
-  EvidenceMissingError,
-  GateFailedError,
-  type GateFailure,
-  IllegalTransitionError,
-  NotFoundError,
-  ValidationError,
-  WipLimitError,
-} from "../errors.js";
+import { ConcurrencyConflictError, NotFoundError } from "../errors.js";
 import { newId } from "../ids.js";
 import { type Projection, startProjection } from "../Projection.js";
-import {
-  type Artifact,
-  EVIDENCE_SCHEMAS,
-  fingerprintArtifact,
-  TestEvidenceFieldsSchema,
-} from "./Artifact.js";
+import { type Artifact, EVIDENCE_SCHEMAS, fingerprintArtifact } from "./Artifact.js";
 import { foldAssemblyHistory } from "./AssemblyHistory.js";
 import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
-import type { Gate, GateContext } from "./Gate.js";
+import type { Gate } from "./Gate.js";
 import {
   type AssignInput,
   AssignInputSchema,
@@ -49,6 +35,17 @@ import {
   SendBackInputSchema,
 } from "./inputs.js";
 import { AssemblyState } from "./internal/AssemblyState.js";
+import {
+  checkEvidence,
+  checkWip,
+  expectState,
+  gateFailed,
+  gatesFor,
+  illegal,
+  invalid,
+  type Move,
+  runGates,
+} from "./internal/checks.js";
 import type { LineDirectory } from "./LineDirectory.js";
 import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "./measures.js";
 import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
@@ -105,8 +102,6 @@ export interface Trace {
   /** Ids reached walking downstream (consequences: code, tests, releases, feedback). */
   readonly downstream: readonly string[];
 }
-
-type Move = "advance" | "sendBack" | "block" | "unblock" | "drop" | "complete" | "assign";
 
 /**
  * Work items moving through the pipeline's stages, their artifacts and trace
@@ -207,7 +202,7 @@ export class AssemblyLine implements AsyncDisposable {
       const first = stages[0] as string;
       const owner = data.owner ?? this.#lines?.ownerOf(data.line);
       const events: NewEvent[] = [];
-      events.push(...this.#wipCheck({ id, line: data.line, stage: "(new)" }, "(new)", first, opts));
+      events.push(...this.#wipCheck({ id, line: data.line }, "(new)", first, opts));
       events.push({
         type: "work.created",
         subject: id,
@@ -242,13 +237,13 @@ export class AssemblyLine implements AsyncDisposable {
   async advance(id: string, options: MoveOptions = {}): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     return this.#write(id, "advance", opts, async (item) => {
-      this.#expectState(item, "advance", ["active"]);
+      expectState(item, "advance", ["active"]);
       const index = item.stages.indexOf(item.stage);
       const to = item.stages[index + 1];
       if (to === undefined) {
         throw illegal(item, "advance", `it is at the last stage of flow "${item.flow}"; complete it instead`);
       }
-      this.#evidenceCheck(item, "advance");
+      checkEvidence(this.pipeline, this.#state.artifactsOf(item.id), item, "advance");
       const events = [...this.#wipCheck(item, item.stage, to, opts)];
       await this.#runGates(item, to, opts.actor);
       events.push({ type: "work.advanced", subject: item.id, data: { from: item.stage, to } });
@@ -269,7 +264,7 @@ export class AssemblyLine implements AsyncDisposable {
     const data = parseInput(SendBackInputSchema, input, "send back");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     return this.#write(id, "sendBack", opts, async (item) => {
-      this.#expectState(item, "sendBack", ["active"]);
+      expectState(item, "sendBack", ["active"]);
       const index = item.stages.indexOf(item.stage);
       if (index <= 0) throw illegal(item, "sendBack", "it is at the first stage of its flow");
       const to = data.to ?? (item.stages[index - 1] as string);
@@ -300,7 +295,7 @@ export class AssemblyLine implements AsyncDisposable {
     const data = parseInput(ReasonInputSchema, input, "block");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     return this.#write(id, "block", opts, async (item) => {
-      this.#expectState(item, "block", ["active"]);
+      expectState(item, "block", ["active"]);
       return [{ type: "work.blocked", subject: item.id, data: { stage: item.stage, reason: data.reason } }];
     });
   }
@@ -317,7 +312,7 @@ export class AssemblyLine implements AsyncDisposable {
   ): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     return this.#write(id, "unblock", opts, async (item) => {
-      this.#expectState(item, "unblock", ["blocked"]);
+      expectState(item, "unblock", ["blocked"]);
       const reason = input.reason?.trim();
       return [
         {
@@ -338,7 +333,7 @@ export class AssemblyLine implements AsyncDisposable {
     const data = parseInput(ReasonInputSchema, input, "drop");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     return this.#write(id, "drop", opts, async (item) => {
-      this.#expectState(item, "drop", ["active", "blocked"]);
+      expectState(item, "drop", ["active", "blocked"]);
       return [{ type: "work.dropped", subject: item.id, data: { stage: item.stage, reason: data.reason } }];
     });
   }
@@ -352,12 +347,12 @@ export class AssemblyLine implements AsyncDisposable {
   async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     return this.#write(id, "complete", opts, async (item) => {
-      this.#expectState(item, "complete", ["active"]);
+      expectState(item, "complete", ["active"]);
       const last = item.stages[item.stages.length - 1];
       if (item.stage !== last) {
         throw illegal(item, "complete", `it is not at the last stage of flow "${item.flow}" (${last})`);
       }
-      this.#evidenceCheck(item, "complete");
+      checkEvidence(this.pipeline, this.#state.artifactsOf(item.id), item, "complete");
       const events: NewEvent[] = [{ type: "work.completed", subject: item.id, data: { stage: item.stage } }];
       if (item.deliveredAt === undefined) events.push(...this.#resolveSignals(item));
       return events;
@@ -373,7 +368,7 @@ export class AssemblyLine implements AsyncDisposable {
     const data = parseInput(AssignInputSchema, input, "assign");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     return this.#write(id, "assign", opts, async (item) => {
-      this.#expectState(item, "assign", ["active", "blocked"]);
+      expectState(item, "assign", ["active", "blocked"]);
       return [{ type: "work.assigned", subject: item.id, data }];
     });
   }
@@ -829,124 +824,41 @@ export class AssemblyLine implements AsyncDisposable {
     return this.get(id) as WorkItem;
   }
 
-  #expectState(item: WorkItem, move: Move, allowed: readonly WorkItemState[]): void {
-    if (!allowed.includes(item.state)) {
-      throw illegal(item, move, `it is ${item.state}; ${move} needs ${allowed.join(" or ")}`);
-    }
-  }
-
-  #evidenceCheck(item: WorkItem, move: Move): void {
-    const stage = this.pipeline.stages.find((candidate) => candidate.name === item.stage);
-    if (stage === undefined || stage.exitRequires.length === 0) return;
-    const artifacts = this.#state.artifactsOf(item.id);
-    const missing: string[] = [];
-    const problems: string[] = [];
-    for (const kind of stage.exitRequires) {
-      const latest = artifacts
-        .filter((artifact) => artifact.kind === kind)
-        .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
-        .at(-1);
-      if (latest === undefined) {
-        missing.push(kind);
-        problems.push(`no ${kind} artifact`);
-      } else if (kind === "testEvidence") {
-        const fields = TestEvidenceFieldsSchema.safeParse(latest.fields);
-        if (!fields.success || fields.data.failed > 0) {
-          missing.push(kind);
-          problems.push(
-            `latest test evidence ${latest.id} (run ${fields.data?.runId ?? "?"}) has ${fields.data?.failed ?? "?"} failed tests`,
-          );
-        }
-      }
-    }
-    if (missing.length > 0) {
-      throw new EvidenceMissingError({
-        message: `cannot ${move} work item ${item.id} out of stage "${item.stage}": ${problems.join("; ")}`,
-        item: item.id,
-        stage: item.stage,
-        move,
-        missing,
-      });
-    }
-  }
-
-  #wipCheck(
-    item: Pick<WorkItem, "id" | "line" | "stage">,
-    from: string,
-    to: string,
-    opts: ReturnType<typeof MoveOptionsSchema.parse>,
-  ): NewEvent[] {
-    const counts = (name: string) => this.pipeline.stages.find((stage) => stage.name === name)?.wip === true;
-    if (!counts(to) || counts(from)) return [];
-    const limit = this.wipLimitOf(item.line);
-    const inProgress = this.#state.wipOf(item.line);
-    if (limit === undefined || inProgress < limit) return [];
-    if (opts.overrideWip !== undefined) {
-      return [
-        {
-          type: "work.wip.overridden",
-          subject: item.id,
-          data: { stage: to, limit, inProgress, reason: opts.overrideWip.reason },
-        },
-      ];
-    }
-    throw new WipLimitError({
-      message: `work item ${item.id} cannot enter "${to}" from "${from}": line ${item.line} has ${inProgress} items in progress, its WIP limit is ${limit} (pass overrideWip with a reason to go past it)`,
-      item: item.id,
-      stage: from,
-      target: to,
-      line: item.line,
-      limit,
-      inProgress,
-    });
-  }
-
   async #runGates(item: WorkItem, to: string, actor: string | undefined): Promise<void> {
-    const gates = this.#gates.filter((gate) => gate.stages.includes(to) || gate.stages.includes("*"));
+    const gates = gatesFor(this.#gates, to);
     if (gates.length === 0) return;
     const nodes = new Set<string>();
     this.#addItemNodes(nodes, item.id);
-    const ctx: GateContext = {
+    const findings = await runGates(gates, item, {
       from: item.stage,
       to,
       actor: actor ?? this.#actor ?? "system",
       artifacts: this.#state.artifactsOf(item.id),
       suspectLinks: this.#state.suspectLinks(nodes),
-    };
-    const results = await Promise.all(
-      gates.map(async (gate): Promise<GateFailure[]> => {
-        try {
-          const result = await gate.check(item, ctx);
-          if (result.pass) return [];
-          const findings =
-            result.findings.length > 0 ? result.findings : [{ message: "failed without a finding" }];
-          return findings.map((finding) => ({ gate: gate.name, ...finding }));
-        } catch (error) {
-          return [
-            {
-              gate: gate.name,
-              message: `gate threw: ${error instanceof Error ? error.message : String(error)}`,
-            },
-          ];
-        }
-      }),
-    );
-    const findings = results.flat();
+    });
     if (findings.length === 0) return;
     await this.#log.append(
       { type: "work.gate.failed", subject: item.id, data: { from: item.stage, to, findings } },
       this.#actorOf(actor),
     );
     await this.#projection.catchUp();
-    const names = [...new Set(findings.map((finding) => finding.gate))];
-    throw new GateFailedError({
-      message: `work item ${item.id} cannot enter "${to}" from "${item.stage}": gate ${names.join(", ")} failed: ${findings
-        .map((finding) => `${finding.gate}: ${finding.message}`)
-        .join("; ")}`,
-      item: item.id,
-      stage: item.stage,
-      target: to,
-      findings,
+    throw gateFailed(item, to, findings);
+  }
+
+  #wipCheck(
+    item: Pick<WorkItem, "id" | "line">,
+    from: string,
+    to: string,
+    opts: ReturnType<typeof MoveOptionsSchema.parse>,
+  ): NewEvent[] {
+    return checkWip({
+      pipeline: this.pipeline,
+      item,
+      from,
+      to,
+      limit: this.wipLimitOf(item.line),
+      inProgress: this.#state.wipOf(item.line),
+      override: opts.overrideWip,
     });
   }
 
@@ -992,23 +904,6 @@ export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promis
 
 function snapshot(item: WorkItem): WorkItem {
   return { ...item, contributors: [...item.contributors], signals: [...item.signals] };
-}
-
-function illegal(item: WorkItem, move: Move, why: string): IllegalTransitionError {
-  return new IllegalTransitionError({
-    message: `cannot ${move} work item ${item.id} (stage "${item.stage}", ${item.state}): ${why}`,
-    item: item.id,
-    stage: item.stage,
-    state: item.state,
-    move,
-  });
-}
-
-function invalid(subject: string, path: string, message: string): ValidationError {
-  return new ValidationError({
-    message: `${subject} is invalid: ${path}: ${message}`,
-    issues: [{ path, message }],
-  });
 }
 
 function sameContent(

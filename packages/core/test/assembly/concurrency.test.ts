@@ -20,7 +20,8 @@ describe("concurrent moves", () => {
       spawnFixture(fixture, [factory.path, actor, item.id, start]),
     );
     const exits = children.map((child) => waitForExit(child));
-    await Promise.all(children.map((child) => waitForOutput(child, "ready")));
+    // Generous: starting two TypeScript processes on a loaded machine can take a while.
+    await Promise.all(children.map((child) => waitForOutput(child, "ready", 150_000)));
     writeFileSync(start, "go");
     const results = await Promise.all(exits);
     const outputs = results.map((result) => result.stdout.trim().split("\n").at(-1));
@@ -38,7 +39,7 @@ describe("concurrent moves", () => {
     expect(factory.line.get(item.id)).toMatchObject({ stage: "requirements", version: 2 });
     const advances = (await factory.log.read({ types: [WorkAdvanced.type] })).filter(WorkAdvanced.is);
     expect(advances).toHaveLength(1);
-  });
+  }, 180_000);
 
   it("rejects a move made against a version that is no longer current", async () => {
     factory = await openTestFactory();
