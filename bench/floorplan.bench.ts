@@ -192,10 +192,10 @@ const toGlobs = (pattern: string): string[] => {
 };
 let naiveRules: { test: (path: string) => boolean; line: string }[] = [];
 const naiveCompileMs = timeIt(() => {
-  naiveRules = rules.map((rule) => ({
-    test: picomatch(toGlobs(rule.pattern), { dot: true }),
-    line: rule.line,
-  }));
+  naiveRules = rules.map((rule) => {
+    const regexes = toGlobs(rule.pattern).map((glob) => picomatch.makeRe(glob, { dot: true }));
+    return { test: (path: string) => regexes.some((regex) => regex.test(path)), line: rule.line };
+  });
 });
 const naiveLineForPath = (path: string): string | undefined => {
   for (let i = naiveRules.length - 1; i >= 0; i--) {
@@ -335,7 +335,7 @@ writeReport("floorplan", "Floor plan at scale", [
         ratio(pathRate, naivePathRate),
       ],
       [
-        `plain loop over ${rules.length.toLocaleString("en-US")} precompiled picomatch rules, newest first (${NAIVE_PATHS.toLocaleString("en-US")} paths, extrapolated)`,
+        `plain loop over ${rules.length.toLocaleString("en-US")} rules precompiled to regular expressions (picomatch.makeRe), newest first (${NAIVE_PATHS.toLocaleString("en-US")} paths, extrapolated)`,
         fmt(naivePathRate),
         "1.0x",
       ],

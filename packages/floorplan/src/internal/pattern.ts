@@ -45,7 +45,9 @@ export function compilePattern(raw: string): CompiledPattern {
   const literalLast = !/[*?]/.test(last);
   // `docs/` only matches inside a directory; `docs` also names a file; `docs/*` stays one level deep (GitHub's reading).
   const globs = dirOnly ? [`${glob}/**/*`] : literalLast ? [glob, `${glob}/**`] : [glob];
-  const matcher = picomatch(globs, { dot: true, nocase: false, noextglob: true, nobrace: true });
+  // One regular expression for the pattern's globs: a bare RegExp test is several times faster than picomatch's matcher function.
+  const options = { dot: true, nocase: false, noextglob: true, nobrace: true };
+  const regex = new RegExp(globs.map((glob) => picomatch.makeRe(glob, options).source).join("|"));
   const prefix: string[] = [];
   if (anchored) {
     for (const segment of segments) {
@@ -53,7 +55,7 @@ export function compilePattern(raw: string): CompiledPattern {
       prefix.push(segment);
     }
   }
-  return { pattern: raw, test: (path) => matcher(path), prefix: anchored ? prefix : undefined };
+  return { pattern: raw, test: (path) => regex.test(path), prefix: anchored ? prefix : undefined };
 }
 
 /** Normalizes a path to repository-relative form: no leading `./` or `/`, forward slashes. */
