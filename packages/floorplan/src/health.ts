@@ -15,6 +15,8 @@ export interface HealthOptions {
   readonly central?: number;
   /** Lines an operator may own when their capacity does not say (default unlimited). */
   readonly maxLinesPerOperator?: number;
+  /** ISO time: lines last seen (declared or confirmed by an import) before it are reported as stale. */
+  readonly staleBefore?: string;
 }
 
 /** An operator carrying more than their capacity. */
@@ -49,9 +51,13 @@ export interface HealthReport {
   readonly unknownOwners: readonly { readonly line: string; readonly operator: string }[];
   /** The lines most other lines' dependencies run through. */
   readonly centralLines: readonly CentralLine[];
+  /** Lines that came from an import or inference rather than factory.yaml, with their source. */
+  readonly undeclaredLines: readonly { readonly line: string; readonly source: string }[];
+  /** Lines last seen before `staleBefore` (empty when it is not given). */
+  readonly staleLines: readonly { readonly line: string; readonly lastSeen: string }[];
 }
 
-/** Checks a floor plan: unowned lines and paths, cycles, overloaded operators, the most central lines. */
+/** Checks a floor plan: unowned lines and paths, cycles, overloaded operators, the most central lines, and lines that were imported or not seen for a while. */
 export function healthOf(floor: FloorGraph, options: HealthOptions = {}): HealthReport {
   const lines = floor.lines();
   const unownedLines = lines.filter((line) => line.owner === undefined).map((line) => line.id);
@@ -76,6 +82,15 @@ export function healthOf(floor: FloorGraph, options: HealthOptions = {}): Health
     overloadedOperators,
     unknownOwners,
     centralLines: centralLines(floor, options.central ?? 5),
+    undeclaredLines: lines
+      .filter((line) => line.provenance.source !== "factory.yaml")
+      .map((line) => ({ line: line.id, source: line.provenance.source })),
+    staleLines:
+      options.staleBefore === undefined
+        ? []
+        : lines
+            .filter((line) => line.provenance.lastSeen < (options.staleBefore as string))
+            .map((line) => ({ line: line.id, lastSeen: line.provenance.lastSeen })),
   };
 }
 

@@ -195,6 +195,16 @@ describe("healthOf", () => {
     expect(health.overloadedOperators).toEqual([{ operator: "alice", lines: 2, wip: 3, over: ["lines"] }]);
     expect(health.centralLines[0]?.line).toBe("checkout");
     expect(health.centralLines).toHaveLength(2);
+    expect(health.undeclaredLines).toEqual([]);
+  });
+
+  it("tells imported and stale lines from declared ones by their provenance", () => {
+    const floor = buildFloorGraph(shopPlan(), { source: "workspaces", at: "2026-01-01T00:00:00.000Z" });
+    const health = healthOf(floor, { staleBefore: "2026-02-01T00:00:00.000Z", central: 0 });
+    expect(health.undeclaredLines).toHaveLength(5);
+    expect(health.undeclaredLines[0]).toEqual({ line: "catalog", source: "workspaces" });
+    expect(health.staleLines[0]).toEqual({ line: "catalog", lastSeen: "2026-01-01T00:00:00.000Z" });
+    expect(healthOf(floor, { staleBefore: "2025-12-01T00:00:00.000Z", central: 0 }).staleLines).toEqual([]);
   });
 });
 
