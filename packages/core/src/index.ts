@@ -20,6 +20,8 @@ export {
 } from "./assembly/Artifact.js";
 export {
   type AssemblyHistory,
+  type AssemblyHistoryFolder,
+  createHistoryFolder,
   type DeploymentHistory,
   foldAssemblyHistory,
   type IncidentHistory,

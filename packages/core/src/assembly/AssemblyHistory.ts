@@ -98,22 +98,20 @@ export interface AssemblyHistory {
   readonly deliveryStage: string | undefined;
 }
 
+/** Folds assembly events into an {@link AssemblyHistory}, one at a time, so the history can follow a live log. */
+export interface AssemblyHistoryFolder {
+  /** The history so far; it changes as events are applied. */
+  readonly history: AssemblyHistory;
+  /** Folds one event (in log order); other event types are ignored. */
+  apply(event: StoredEvent): void;
+}
+
 /**
- * Folds assembly events (in log order) into an {@link AssemblyHistory}.
- * Other event types are ignored, so the whole log can be passed.
+ * Creates an empty history and the function that folds events into it.
  *
  * @throws ValidationError when the pipeline configuration is invalid.
- * @example
- * ```ts
- * const events = [];
- * for await (const event of log.readAll({ types: ASSEMBLY_EVENT_TYPES })) events.push(event);
- * const history = foldAssemblyHistory(events);
- * ```
  */
-export function foldAssemblyHistory(
-  events: Iterable<StoredEvent>,
-  pipelineInput: PipelineInput = DEFAULT_PIPELINE,
-): AssemblyHistory {
+export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPELINE): AssemblyHistoryFolder {
   const pipeline = parsePipeline(pipelineInput);
   const deliveryStage = pipeline.deliveryStage;
   const items = new Map<string, ItemHistory>();
@@ -131,7 +129,15 @@ export function foldAssemblyHistory(
     if (to === deliveryStage && item.deliveredAt === undefined) item.deliveredAt = at;
   };
 
-  for (const event of events) {
+  const history: AssemblyHistory = {
+    items,
+    signals,
+    deployments,
+    incidents,
+    wipStages: new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name)),
+    deliveryStage,
+  };
+  const apply = (event: StoredEvent): void => {
     const at = Date.parse(event.at);
     if (WorkCreated.is(event)) {
       const stage = event.data.stages[0] as string;
@@ -151,11 +157,11 @@ export function foldAssemblyHistory(
         firstChangeAt: undefined,
       });
       for (const id of event.data.signals) signals.get(id)?.workItems.push(event.subject);
-      continue;
+      return;
     }
     if (event.type.startsWith("work.")) {
       const item = items.get(event.subject);
-      if (item === undefined) continue;
+      if (item === undefined) return;
       if (WorkAdvanced.is(event)) move(item, event.data.to, at);
       else if (WorkSentBack.is(event)) {
         item.sendBacks.push({ from: event.data.from, cause: event.data.cause, at });
@@ -190,7 +196,7 @@ export function foldAssemblyHistory(
     } else if (TraceLinked.is(event)) {
       linkFrom.set(event.subject, event.data.from);
     } else if (TraceReviewed.is(event)) {
-      if (event.data.verdict !== "adapted") continue;
+      if (event.data.verdict !== "adapted") return;
       const from = linkFrom.get(event.subject);
       const itemId = from === undefined ? undefined : items.has(from) ? from : artifactItem.get(from);
       const item = itemId === undefined ? undefined : items.get(itemId);
@@ -229,13 +235,27 @@ export function foldAssemblyHistory(
       const incident = incidents.get(event.subject);
       if (incident !== undefined) incident.resolvedAt ??= at;
     }
-  }
-  return {
-    items,
-    signals,
-    deployments,
-    incidents,
-    wipStages: new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name)),
-    deliveryStage,
   };
+  return { history, apply };
+}
+
+/**
+ * Folds assembly events (in log order) into an {@link AssemblyHistory}.
+ * Other event types are ignored, so the whole log can be passed.
+ *
+ * @throws ValidationError when the pipeline configuration is invalid.
+ * @example
+ * ```ts
+ * const events = [];
+ * for await (const event of log.readAll({ types: ASSEMBLY_EVENT_TYPES })) events.push(event);
+ * const history = foldAssemblyHistory(events);
+ * ```
+ */
+export function foldAssemblyHistory(
+  events: Iterable<StoredEvent>,
+  pipelineInput: PipelineInput = DEFAULT_PIPELINE,
+): AssemblyHistory {
+  const folder = createHistoryFolder(pipelineInput);
+  for (const event of events) folder.apply(event);
+  return folder.history;
 }

@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { canonicalJson } from "../canonicalJson.js";
 import type { EventLog, NewEvent } from "../EventLog.js";
-import type { StoredEvent } from "../EventStore.js";
 import { ConcurrencyConflictError, NotFoundError } from "../errors.js";
 import { newId } from "../ids.js";
 import { type Projection, startProjection } from "../Projection.js";
 import { type Artifact, EVIDENCE_SCHEMAS, fingerprintArtifact } from "./Artifact.js";
-import { foldAssemblyHistory } from "./AssemblyHistory.js";
+import { type AssemblyHistoryFolder, createHistoryFolder } from "./AssemblyHistory.js";
 import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
 import type { Gate } from "./Gate.js";
 import {
@@ -118,6 +117,7 @@ export interface Trace {
 export class AssemblyLine implements AsyncDisposable {
   readonly #log: EventLog;
   readonly #state: AssemblyState;
+  readonly #history: AssemblyHistoryFolder;
   readonly #projection: Projection;
   readonly #lines: LineDirectory | undefined;
   readonly #gates: Gate[];
@@ -132,12 +132,14 @@ export class AssemblyLine implements AsyncDisposable {
     log: EventLog,
     pipeline: PipelineConfig,
     state: AssemblyState,
+    history: AssemblyHistoryFolder,
     projection: Projection,
     options: OpenAssemblyLineOptions,
   ) {
     this.#log = log;
     this.pipeline = pipeline;
     this.#state = state;
+    this.#history = history;
     this.#projection = projection;
     this.#lines = options.lines;
     this.#gates = [...(options.gates ?? [])];
@@ -742,8 +744,10 @@ export class AssemblyLine implements AsyncDisposable {
   // ---- measures -------------------------------------------------------------
 
   /**
-   * Yield, throughput and signal resolution over a window, computed from the
-   * assembly events in the log (see {@link measureAssembly}).
+   * Yield, throughput, signal resolution and DORA measures over a window,
+   * computed from the assembly events in the log (see {@link measureAssembly}).
+   * The history they need is folded along with the line's state, so a call
+   * only catches up and measures.
    *
    * @throws ValidationError when the options are invalid.
    * @example
@@ -752,10 +756,8 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async measures(options: MeasureOptions): Promise<AssemblyMeasures> {
-    const events: StoredEvent[] = [];
-    for await (const event of this.#log.readAll({ types: ASSEMBLY_EVENT_TYPES, pageSize: 5000 }))
-      events.push(event);
-    return measureAssembly(foldAssemblyHistory(events, this.pipeline), options);
+    await this.#projection.catchUp();
+    return measureAssembly(this.#history.history, options);
   }
 
   /** Stops following the log. Does not close the log. */
@@ -894,12 +896,16 @@ export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promis
   const pipeline = parsePipeline(options.pipeline ?? DEFAULT_PIPELINE);
   options.log.registry.register(...assemblyEvents);
   const state = new AssemblyState(pipeline);
+  const history = createHistoryFolder(pipeline);
   const projection = await startProjection(options.log, {
     types: ASSEMBLY_EVENT_TYPES,
-    apply: (event) => state.apply(event),
+    apply: (event) => {
+      state.apply(event);
+      history.apply(event);
+    },
     pageSize: 5000,
   });
-  return new AssemblyLine(options.log, pipeline, state, projection, options);
+  return new AssemblyLine(options.log, pipeline, state, history, projection, options);
 }
 
 function snapshot(item: WorkItem): WorkItem {

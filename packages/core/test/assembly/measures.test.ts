@@ -235,6 +235,11 @@ describe("measures", () => {
     expect(m.signals).toMatchObject({ captured: 3, resolved: 1, medianHoursToResolve: 12 });
   });
 
+  it("gives the same measures from the live line as from folding the log afresh", async () => {
+    const events = await factory.log.read({ limit: 10_000 });
+    expect(await line.measures(week)).toEqual(measureAssembly(foldAssemblyHistory(events), week));
+  });
+
   it("rejects a window that ends before it starts", () => {
     expect(() => measureAssembly(foldAssemblyHistory([]), { from: week.to, to: week.from })).toThrow(
       ValidationError,
