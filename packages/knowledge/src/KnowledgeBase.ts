@@ -152,6 +152,8 @@ interface Snapshot {
 const SNAPSHOT_FILE = "knowledge.snapshot";
 const VECTOR_FILE = "knowledge.hnsw";
 const EMBED_BATCH = 64;
+/** Up to this many chunks kept by a filter, vector search compares with each instead of walking the graph. */
+const SELECTIVE_FILTER_CHUNKS = 2000;
 
 /**
  * The knowledge base of a factory. Writes are events in the log; documents and
@@ -493,7 +495,11 @@ export class KnowledgeBase implements AsyncDisposable {
     if (useVector) {
       try {
         const [queryVector] = await this.#embedder.embed([text]);
-        vector = this.#vector.search(queryVector as Float32Array, { limit: candidates, filter });
+        const kept = this.#selectiveChunks(parsed, keepDocument);
+        vector =
+          kept === undefined
+            ? this.#vector.search(queryVector as Float32Array, { limit: candidates, filter })
+            : this.#vector.searchAmong(queryVector as Float32Array, kept, candidates);
       } catch (error) {
         warning = `vector search unavailable (${(error as Error).message}); results are lexical only`;
       }
@@ -544,6 +550,28 @@ export class KnowledgeBase implements AsyncDisposable {
   /** Same as {@link KnowledgeBase.close}. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * The chunks a metadata filter keeps, when it keeps few of them (then exact
+   * vector search over them beats walking the graph); `undefined` otherwise.
+   */
+  #selectiveChunks(
+    options: z.output<typeof SearchOptionsSchema>,
+    keep: (document: KnowledgeDocument) => boolean,
+  ): string[] | undefined {
+    const filtered = [options.kinds, options.lines, options.tags, options.authors].some(
+      (value) => value !== undefined,
+    );
+    if (!filtered) return undefined;
+    const chunks: string[] = [];
+    for (const document of this.#documents.all()) {
+      if (!keep(document)) continue;
+      const count = this.#chunksOf.get(document.id) ?? 0;
+      for (let index = 0; index < count; index += 1) chunks.push(`${document.id}#${index}`);
+      if (chunks.length > SELECTIVE_FILTER_CHUNKS) return undefined;
+    }
+    return chunks;
   }
 
   #fuse(

@@ -212,6 +212,25 @@ describe("fuzzy matching from the local embedder", () => {
     expect(fuzzy.hits[0]?.document.id).toBe(doc.id);
     expect(fuzzy.hits[0]?.vectorRank).toBe(1);
   });
+
+  it("finds it too when a filter keeps only a few documents (exact vector search among them)", async () => {
+    const doc = await kb.capture({
+      kind: "runbook",
+      title: "Authentication",
+      body: "Rotate authentication tokens weekly.",
+      source,
+      lines: ["accounts"],
+    });
+    await kb.capture({
+      kind: "runbook",
+      title: "Authorization",
+      body: "Roles are checked per request.",
+      source,
+      lines: ["billing"],
+    });
+    const fuzzy = await kb.search("authentcation", { lines: ["accounts"] });
+    expect(fuzzy.hits.map((hit) => hit.document.id)).toEqual([doc.id]);
+  });
 });
 
 describe("idempotent captures", () => {

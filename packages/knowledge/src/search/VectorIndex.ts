@@ -122,6 +122,32 @@ export class VectorIndex {
     }));
   }
 
+  /**
+   * Exact cosine search among the given ids only: for filters that keep few
+   * entries, where walking the graph past everything filtered out costs more
+   * than comparing with each kept vector.
+   */
+  searchAmong(vector: Float32Array, ids: Iterable<string>, limit: number): ScoredId[] {
+    const hits: ScoredId[] = [];
+    let queryNorm = 0;
+    for (const value of vector) queryNorm += value * value;
+    queryNorm = Math.sqrt(queryNorm) || 1;
+    for (const id of ids) {
+      const label = this.#labelOf.get(id);
+      if (label === undefined) continue;
+      const point = this.#graph.getPoint(label);
+      let dot = 0;
+      let norm = 0;
+      for (let i = 0; i < point.length; i += 1) {
+        const value = point[i] as number;
+        dot += value * (vector[i] as number);
+        norm += value * value;
+      }
+      hits.push({ id, score: dot / (queryNorm * (Math.sqrt(norm) || 1)) });
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
   /** Writes the index to `path` and `path.json` (each via a temporary file and a rename). */
   save(path: string, meta: unknown = null): void {
     this.#graph.writeIndexSync(`${path}.tmp`);
