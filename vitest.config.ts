@@ -14,5 +14,7 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Builds the `factory` bin (and what it loads) for the CLI tests, which run it as a subprocess.
+    globalSetup: ["packages/cli/test/globalSetup.ts"],
   },
 });

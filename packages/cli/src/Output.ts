@@ -49,7 +49,7 @@ export function createOutput(streams: OutputStreams = process, options: { color?
   const env = streams.env ?? process.env;
   const colour =
     options.color ??
-    (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0"
+    (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "" && env.FORCE_COLOR !== "0"
       ? true
       : streams.stdout.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === ""));
   const progressOn = streams.stderr.isTTY === true;

@@ -24,7 +24,11 @@ export function parseFlag<Schema extends z.ZodType>(
 }
 
 /** A positive whole number given on the command line. */
-export const PositiveIntFlag = z.coerce.number().int("must be a whole number").min(1, "must be at least 1");
+export const PositiveIntFlag = z
+  .string()
+  .regex(/^\d+$/, "must be a whole number")
+  .transform(Number)
+  .pipe(z.number().int().min(1, "must be at least 1"));
 
 /** A date or date-time given on the command line (`2026-03-01`, `2026-03-01T09:00:00Z`), or a span back from now (`30d`, `12h`). */
 export const SinceFlag = z.string().transform((value, ctx) => {

@@ -39,7 +39,11 @@ export function registerSearch(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, words, flags) => {
         const query = (words as string[]).join(" ");
         const f = flags as SearchFlags;
-        const limit = parseFlag(PositiveIntFlag.max(200, "must be at most 200"), f.limit, "--limit");
+        const limit = parseFlag(
+          PositiveIntFlag.pipe(z.number().max(200, "must be at most 200")),
+          f.limit,
+          "--limit",
+        );
         const mode = parseFlag(ModeFlag, f.mode, "--mode");
         const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
         const result = await withFactory(options, (factory) =>

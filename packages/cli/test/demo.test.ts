@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runFactory } from "./runFactory.js";
+
+let cwd: string;
+
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-demo-"));
+});
+
+afterEach(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe("factory demo", () => {
+  it("walks through the Acme example: search, impact, routing, suspect links, a gate, measures", {
+    timeout: 300_000,
+  }, async () => {
+    const result = await runFactory(["demo", "--keep", join(cwd, "acme")], { cwd });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toContain("applied factory.yaml: 5 domains, 20 lines, 8 operators");
+    expect(out).toMatch(/imported: 52 documents, 8 decisions, 0 problems/);
+    expect(out).toContain("Discovery: where mobile shoppers leave checkout");
+    expect(out).toContain("checkout depends on payments (api, high), which changed");
+    expect(out).toMatch(/routed to checkout; work item wi_\w+ created for olivia/);
+    expect(out).toMatch(/revised REQ-CHK-12 \(v2.*\): 4 links suspect/);
+    expect(out).toContain("refused entry to release:");
+    expect(out).toContain("-> release");
+    expect(out).toMatch(/yield \(line operators\)\s+0% first-pass of 1 delivered/);
+
+    // The factory the demo kept is a normal factory the other commands read.
+    const work = await runFactory(
+      ["--dir", join(cwd, "acme"), "work", "list", "--state", "blocked", "--json"],
+      { cwd },
+    );
+    expect(JSON.parse(work.stdout).map((item: { title: string }) => item.title)).toEqual([
+      "Four fixed staff roles",
+    ]);
+  });
+
+  it("exits 1 with one clear line when the example cannot be found", async () => {
+    const result = await runFactory(["demo", "--example", join(cwd, "nowhere")], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
