@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { canonicalJson } from "../canonicalJson.js";
-import type { EventLog, NewEvent } from "../EventLog.js";
+import type { AppendOptions, EventLog, NewEvent } from "../EventLog.js";
 import { ConcurrencyConflictError, NotFoundError } from "../errors.js";
 import { newId } from "../ids.js";
 import { type Projection, startProjection } from "../Projection.js";
@@ -195,7 +195,7 @@ export class AssemblyLine implements AsyncDisposable {
       );
     }
     const id = newId("wi");
-    return this.#write(id, "create", opts, async () => {
+    await this.#retrying(async (head) => {
       for (const [index, signal] of data.signals.entries()) {
         if (!this.#state.signals.has(signal)) {
           throw invalid("work item", `signals[${index}]`, `unknown signal "${signal}"`);
@@ -203,8 +203,8 @@ export class AssemblyLine implements AsyncDisposable {
       }
       const first = stages[0] as string;
       const owner = data.owner ?? this.#lines?.ownerOf(data.line);
+      // The creation comes first: a WIP override recorded with it is about the item.
       const events: NewEvent[] = [];
-      events.push(...this.#wipCheck({ id, line: data.line }, "(new)", first, opts));
       events.push({
         type: "work.created",
         subject: id,
@@ -219,10 +219,10 @@ export class AssemblyLine implements AsyncDisposable {
           signals: data.signals,
         },
       });
-      // work.wip.overridden is about the item, so it follows the creation.
-      events.sort((a, b) => (a.type === "work.created" ? -1 : b.type === "work.created" ? 1 : 0));
-      return events;
+      events.push(...this.#wipCheck({ id, line: data.line }, "(new)", first, opts));
+      await this.#log.append(events, this.#appendOptions(head, opts));
     });
+    return this.get(id) as WorkItem;
   }
 
   /**
@@ -796,34 +796,35 @@ export class AssemblyLine implements AsyncDisposable {
 
   async #write(
     id: string,
-    move: Move | "create",
+    move: Move,
     opts: ReturnType<typeof MoveOptionsSchema.parse>,
     decide: (item: WorkItem) => Promise<NewEvent[]>,
   ): Promise<WorkItem> {
     let expected = opts.expectedVersion;
     await this.#retrying(async (head) => {
       const record = this.#state.items.get(id);
-      if (move !== "create") {
-        if (record === undefined)
-          throw new NotFoundError({ message: `no work item "${id}"`, entity: "workItem", id });
-        expected ??= record.version;
-        if (record.version !== expected) {
-          throw new ConcurrencyConflictError({
-            message: `work item ${id} changed while trying to ${move} it: expected version ${expected}, found ${record.version} (now ${record.state} in ${record.stage})`,
-            expected,
-            actual: record.version,
-          });
-        }
+      if (record === undefined)
+        throw new NotFoundError({ message: `no work item "${id}"`, entity: "workItem", id });
+      expected ??= record.version;
+      if (record.version !== expected) {
+        throw new ConcurrencyConflictError({
+          message: `work item ${id} changed while trying to ${move} it: expected version ${expected}, found ${record.version} (now ${record.state} in ${record.stage})`,
+          expected,
+          actual: record.version,
+        });
       }
-      const item = record === undefined ? ({ id } as WorkItem) : snapshot(record);
-      const events = await decide(item);
-      await this.#log.append(events, {
-        expectedHead: head,
-        ...this.#actorOf(opts.actor),
-        ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
-      });
+      const events = await decide(snapshot(record));
+      await this.#log.append(events, this.#appendOptions(head, opts));
     });
     return this.get(id) as WorkItem;
+  }
+
+  #appendOptions(head: number, opts: ReturnType<typeof MoveOptionsSchema.parse>): AppendOptions {
+    return {
+      expectedHead: head,
+      ...this.#actorOf(opts.actor),
+      ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
+    };
   }
 
   async #runGates(item: WorkItem, to: string, actor: string | undefined): Promise<void> {

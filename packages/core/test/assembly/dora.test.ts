@@ -61,7 +61,8 @@ beforeAll(async () => {
   await line.recordDeployment({});
   at(23);
   await line.recordDeployment({ workItems: [p.id], environment: "staging" });
-});
+  // A scripted history is many writes; give it time on a loaded machine.
+}, 180_000);
 afterAll(async () => {
   await factory?.close();
 });

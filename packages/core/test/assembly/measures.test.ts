@@ -134,7 +134,8 @@ beforeAll(async () => {
   at(30);
   await evidence(c.id, "testEvidence");
   await line.advance(c.id);
-});
+  // A scripted history is many writes; give it time on a loaded machine.
+}, 180_000);
 afterAll(async () => {
   await factory?.close();
 });
