@@ -204,7 +204,9 @@ const naiveLineForPath = (path: string): string | undefined => {
   }
   return undefined;
 };
-const indexBuildMs = timeIt(() => buildFloorGraph(parsed ?? plan).lineForPath("warm/up.ts")) - buildMs;
+floor.changed();
+const indexBuildMs = timeIt(() => floor.lineForPath("warm/up.ts"));
+floor.dependencyIndex();
 let mismatches = 0;
 const indexedAnswers: (string | undefined)[] = new Array(PATHS);
 const indexedMs = timeIt(() => {
@@ -322,7 +324,7 @@ writeReport("floorplan", "Floor plan at scale", [
       ],
       ["open a second FloorPlan: fold the log into the graph", ms(foldMs)],
       [`apply the same plan again (diff only, ${reapplied} events)`, ms(reapplyMs)],
-      ["build the path index (first lookup after a change)", ms(Math.max(0, indexBuildMs))],
+      ["build the path index (first lookup after a change)", ms(indexBuildMs)],
     ],
   ),
   "## Path lookup (CODEOWNERS semantics, last match wins)",

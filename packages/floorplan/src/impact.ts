@@ -79,10 +79,6 @@ export interface ImpactReport {
   readonly cutoff?: ImpactCutoff;
 }
 
-function reasonOf(via: readonly DependencyStep[]): string {
-  return `${via.map((step, index) => `${index === 0 ? step.from : "which"} depends on ${step.to} (${step.kind}, ${step.criticality})`).join(", ")}, which changed`;
-}
-
 /**
  * Computes the impact of a change: the lines that transitively depend on the
  * changed lines (or on the lines claiming the changed paths), ranked by
@@ -117,8 +113,26 @@ export function impactOf(floor: FloorGraph, change: ImpactChange, options: Impac
 
   const starts = changed.map((entry) => index.indexOf.get(entry.line) as number);
   const reach = index.reach(starts, "in", depth, limit);
+  // Chains share their tails: each node's chain and sentence extend its parent's, built in BFS order (parents first).
+  const steps: (DependencyStep | undefined)[] = [];
+  const stepOf = (edge: number) => {
+    let step = steps[edge];
+    if (step === undefined) {
+      step = floor.stepOf(index, edge);
+      steps[edge] = step;
+    }
+    return step;
+  };
+  const vias = new Map<number, readonly DependencyStep[]>();
+  const tails = new Map<number, string>();
   const affected: ImpactedLine[] = reach.reached.map((node) => {
-    const via = index.chain(reach, node, "in").map((edge) => floor.stepOf(index, edge));
+    const edge = reach.parentEdge[node] ?? -1;
+    const parent = index.edgeTo[edge] ?? -1;
+    const step = stepOf(edge);
+    const via = [step, ...(vias.get(parent) ?? [])];
+    const tail = `depends on ${step.to} (${step.kind}, ${step.criticality}), which ${tails.get(parent) ?? "changed"}`;
+    vias.set(node, via);
+    tails.set(node, tail);
     const line = index.ids[node] ?? "?";
     return {
       line,
@@ -126,13 +140,15 @@ export function impactOf(floor: FloorGraph, change: ImpactChange, options: Impac
       distance: reach.distance[node] ?? 0,
       criticality: criticalityOfRank(reach.chainRank[node] ?? 1),
       via,
-      reason: reasonOf(via),
+      reason: `${line} ${tail}`,
     };
   });
   const rank = (criticality: Criticality) => (criticality === "high" ? 3 : criticality === "medium" ? 2 : 1);
   affected.sort(
     (a, b) =>
-      a.distance - b.distance || rank(b.criticality) - rank(a.criticality) || a.line.localeCompare(b.line),
+      a.distance - b.distance ||
+      rank(b.criticality) - rank(a.criticality) ||
+      (a.line < b.line ? -1 : a.line > b.line ? 1 : 0),
   );
 
   const groups = new Map<string | undefined, { changed: string[]; affected: string[]; rank: number }>();

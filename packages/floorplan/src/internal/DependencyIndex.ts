@@ -140,11 +140,17 @@ export class DependencyIndex {
       }
       depth++;
       const next: number[] = [];
+      const offsets = direction === "out" ? this.#outOffsets : this.#inOffsets;
+      const edges = direction === "out" ? this.#outEdges : this.#inEdges;
+      const ends = direction === "out" ? this.edgeTo : this.edgeFrom;
       for (const node of frontier) {
         const rank = chainRank[node] ?? 0;
-        for (const edge of this.edgesOf(node, direction)) {
-          const other = this.other(edge, direction);
-          const linkRank = Math.min(rank, this.edgeRank[edge] ?? 1);
+        const end = offsets[node + 1] ?? 0;
+        for (let at = offsets[node] ?? 0; at < end; at++) {
+          const edge = edges[at] ?? 0;
+          const other = ends[edge] ?? 0;
+          const edgeRank = this.edgeRank[edge] ?? 1;
+          const linkRank = rank < edgeRank ? rank : edgeRank;
           const seen = distance[other] ?? -1;
           if (seen === -1) {
             distance[other] = depth;
