@@ -244,6 +244,19 @@ describe.skipIf(skipPostgres)("PostgreSQL event store", () => {
     expect(texts(await logB.read())).toEqual(["in b"]);
   });
 
+  it("delivers events live in a schema whose name is too long to name a notification channel", async () => {
+    const schema = `${schemas.next("long")}_${"x".repeat(30)}`.slice(0, 63);
+    schemas.track(schema);
+    const subscriberLog = logOver(await open(schema, { catchUpIntervalMs: 0 }));
+    const writer = logOver(await open(schema));
+    const seen: number[] = [];
+    const subscription = await subscriberLog.subscribe((event) => void seen.push(event.seq));
+    await writer.append([note("a"), note("b")]);
+    await waitFor(() => seen.length === 2);
+    expect(seen).toEqual([1, 2]);
+    await subscription.close();
+  });
+
   it("opens through openEventLog from a postgres:// URL and from FACTORY_DATABASE_URL", async () => {
     const schema = schemas.next("url");
     await (await open(schema)).head();

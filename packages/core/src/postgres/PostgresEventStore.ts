@@ -297,10 +297,11 @@ function clientConfig(options: ResolvedPostgresOptions): pg.ClientConfig {
   };
 }
 
-/** The `NOTIFY` channel of a schema; hashed when the name would pass PostgreSQL's 63-byte limit. */
+/** The `NOTIFY` channel of a schema; hashed unless the name is plain and fits PostgreSQL's 63-byte limit. */
 function channelFor(schema: string): string {
   const channel = `factory_events_${schema}`;
-  if (Buffer.byteLength(channel) <= 63) return channel;
+  // Only plain names go into the channel as they are; others (quotes, capitals, length) are hashed.
+  if (/^[a-z0-9_]{1,63}$/.test(channel)) return channel;
   return `factory_events_${createHash("sha256").update(schema).digest("hex").slice(0, 40)}`;
 }
 
