@@ -150,7 +150,7 @@ export class DependencyIndex {
           const edge = edges[at] ?? 0;
           const other = ends[edge] ?? 0;
           const edgeRank = this.edgeRank[edge] ?? 1;
-          const linkRank = rank < edgeRank ? rank : edgeRank;
+          const linkRank = Math.min(rank, edgeRank);
           const seen = distance[other] ?? -1;
           if (seen === -1) {
             distance[other] = depth;
