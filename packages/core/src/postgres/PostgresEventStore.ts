@@ -51,7 +51,10 @@ const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
  * reader catching up at that moment would see 6, move its position past 5, and
  * never see 5 when it commits. Under the lock the next append reads the head
  * only after the previous one has committed (the lock is released after the
- * commit is visible), so positions become visible strictly in order.
+ * commit is visible), so positions become visible strictly in order. Each
+ * append is one statement calling the `factory_append` function the migration
+ * installs, so the lock is held from inside the server to the commit and never
+ * across a round trip to a client.
  *
  * Each commit sends `NOTIFY` on a channel named after the schema; watchers
  * `LISTEN` on a dedicated connection that reconnects with backoff and wakes them
