@@ -89,6 +89,29 @@ describe.skipIf(skipPostgres)("PostgreSQL event store", () => {
     }
   }, 480_000);
 
+  it("leaves every batch wholly present or wholly absent when a writer process is killed with SIGKILL, and frees the append lock", async () => {
+    const schema = schemas.next("sigkill");
+    await (await open(schema)).head();
+    const child = spawnFixture(fixture, [POSTGRES_TEST_URL, schema, "killed", "forever", "50"]);
+    const exited = waitForExit(child);
+    await waitForOutput(child, "appending", 240_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill("SIGKILL");
+    expect((await exited).signal).toBe("SIGKILL");
+
+    const log = logOver(await open(schema));
+    // The server rolls back the killed process's open append and releases its lock.
+    const [after] = await log.append(note("after the kill"));
+    const events = await log.read({ limit: 100_000 });
+    expect(events.map((event) => event.seq)).toEqual(range(events.length));
+    expect(after?.seq).toBe(events.length);
+    const batches = new Map<string, number>();
+    for (const event of events.slice(0, -1))
+      batches.set(event.subject, (batches.get(event.subject) ?? 0) + 1);
+    expect(batches.size).toBeGreaterThan(0);
+    for (const [batch, count] of batches) expect(count, batch).toBe(50);
+  }, 300_000);
+
   it("makes a later append wait for an earlier uncommitted one, so readers never see a position before a lower one", async () => {
     const schema = schemas.next("order");
     const first = logOver(await open(schema, { applicationName: "order-first" }));
