@@ -56,7 +56,7 @@ export interface OpenEventLogOptions {
   readonly clock?: Clock;
   /** Actor recorded on events that name none; defaults to `system`. */
   readonly actor?: string;
-  /** SQLite durability, see `SqliteEventStoreOptions.durability`. */
+  /** Durability of the SQLite file or of a PostgreSQL store opened from a URL, see their options. */
   readonly durability?: "full" | "normal";
 }
 
@@ -282,7 +282,10 @@ async function openDefaultStore(options: OpenEventLogOptions): Promise<EventStor
         : undefined;
   if (url !== undefined) {
     const { openPostgresEventStore } = await import("./postgres/PostgresEventStore.js");
-    return openPostgresEventStore({ url });
+    return openPostgresEventStore({
+      url,
+      ...(options.durability === undefined ? {} : { durability: options.durability }),
+    });
   }
   const { openSqliteEventStore } = await import("./sqlite/SqliteEventStore.js");
   return openSqliteEventStore({
