@@ -47,7 +47,9 @@ function safeUserName(): string | undefined {
 
 /**
  * Opens the factory a command names, with the CLI's gates and basic
- * standards, runs `work` with it, and closes it whatever happens.
+ * standards, runs `work` with it, and closes it whatever happens. The log is
+ * the SQLite file in the folder, or the PostgreSQL database named by
+ * `FACTORY_DATABASE_URL` when that is set (the folder then holds the caches).
  */
 export async function withFactory<T>(
   options: GlobalOptions,

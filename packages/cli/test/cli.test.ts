@@ -8,6 +8,8 @@ import { runFactory } from "./runFactory.js";
 
 let cwd: string;
 const factory = (...args: string[]) => runFactory(args, { cwd });
+/** Each test runs the bin several times, a few seconds each on a loaded machine. */
+const SLOW = { timeout: 240_000 };
 
 beforeEach(() => {
   cwd = mkdtempSync(join(tmpdir(), "factory-cli-"));
@@ -19,7 +21,7 @@ afterEach(() => {
 });
 
 describe("usage", () => {
-  it("prints help for the program and for a command, with exit code 0", async () => {
+  it("prints help for the program and for a command, with exit code 0", SLOW, async () => {
     const help = await factory("--help");
     expect(help.code).toBe(0);
     for (const command of [
@@ -43,7 +45,7 @@ describe("usage", () => {
     expect(work.stdout).toContain("--line <line>");
   });
 
-  it("exits 2 on an unknown command, an unknown option or a missing argument", async () => {
+  it("exits 2 on an unknown command, an unknown option or a missing argument", SLOW, async () => {
     const unknown = await factory("frobnicate");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
@@ -53,7 +55,7 @@ describe("usage", () => {
     expect(missing.stderr).toContain("missing required argument 'paths'");
   });
 
-  it("exits 2 and names the flag when a flag value does not parse", async () => {
+  it("exits 2 and names the flag when a flag value does not parse", SLOW, async () => {
     const limit = await factory("search", "payments", "--limit", "lots");
     expect(limit.code).toBe(2);
     expect(limit.stderr).toContain('--limit: must be a whole number (got "lots")');
@@ -64,7 +66,7 @@ describe("usage", () => {
 });
 
 describe("floor plan", () => {
-  it("checks a factory.yaml and prints problems as file:line:col, exit 1 on errors", async () => {
+  it("checks a factory.yaml and prints problems as file:line:col, exit 1 on errors", SLOW, async () => {
     writeFileSync(join(cwd, "broken.yaml"), BROKEN_YAML);
     const broken = await factory("plan", "check", "broken.yaml");
     expect(broken.code).toBe(1);
@@ -74,7 +76,7 @@ describe("floor plan", () => {
     expect(valid.stdout).toContain("factory.yaml is valid (3 lines");
   });
 
-  it("applies a plan, then answers who owns paths and what a change affects", async () => {
+  it("applies a plan, then answers who owns paths and what a change affects", SLOW, async () => {
     expect((await factory("init")).code).toBe(0);
     const applied = await factory("plan", "apply", "factory.yaml", "--json");
     expect(applied.code).toBe(0);
@@ -102,7 +104,7 @@ describe("floor plan", () => {
     expect((await factory("floorplan", "--format", "mermaid")).stdout).toMatch(/^(graph|flowchart)/m);
   });
 
-  it("reports the impact of the paths changed since a git ref", async () => {
+  it("reports the impact of the paths changed since a git ref", SLOW, async () => {
     const git = (...args: string[]) => execFileSync("git", args, { cwd, stdio: "pipe" });
     git("init", "-q", "-b", "main");
     git("config", "user.email", "t@example.com");
@@ -126,7 +128,7 @@ describe("floor plan", () => {
 });
 
 describe("standards", () => {
-  it("exits 0 when the standards pass and 1 when a finding is an error", async () => {
+  it("exits 0 when the standards pass and 1 when a finding is an error", SLOW, async () => {
     await factory("plan", "apply", "factory.yaml");
     const clean = await factory("check", "--json");
     expect(clean.code).toBe(0);
@@ -144,7 +146,7 @@ describe("standards", () => {
 });
 
 describe("knowledge", () => {
-  it("imports a folder of markdown, decisions included, and searches it with provenance", async () => {
+  it("imports a folder of markdown, decisions included, and searches it with provenance", SLOW, async () => {
     const docs = join(cwd, "docs");
     mkdirSync(docs);
     writeFileSync(
@@ -183,7 +185,7 @@ describe("knowledge", () => {
 });
 
 describe("assembly line", () => {
-  it("captures and routes a signal, turns it into work and moves the work", async () => {
+  it("captures and routes a signal, turns it into work and moves the work", SLOW, async () => {
     await factory("plan", "apply", "factory.yaml");
     const captured = JSON.parse(
       (
@@ -239,7 +241,7 @@ describe("assembly line", () => {
     expect((await factory("metrics", "--since", "yesterday-ish")).code).toBe(2);
   });
 
-  it("prints a library error as one line without a stack trace, exit 1", async () => {
+  it("prints a library error as one line without a stack trace, exit 1", SLOW, async () => {
     await factory("plan", "apply", "factory.yaml");
     const result = await factory("work", "create", "--line", "payments", "--kind", "feature", "");
     expect(result.code).toBe(1);

@@ -29,6 +29,7 @@ export function runFactory(
         env: {
           ...process.env,
           NO_COLOR: "",
+          FACTORY_DATABASE_URL: "",
           FORCE_COLOR: "",
           FACTORY_DIR: "",
           FACTORY_ACTOR: "tester",
