@@ -7,6 +7,7 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { registerFactoryResources } from "./resources.js";
+import { registerSkills } from "./skills.js";
 import { errorResult, type FactoryTool, okResult } from "./toolKit.js";
 import { factoryTools } from "./tools.js";
 
@@ -14,7 +15,7 @@ import { factoryTools } from "./tools.js";
 export interface FactoryMcpServerOptions {
   /** Name announced to clients (default `software-factory`). */
   readonly name?: string;
-  /** Tool groups to offer (default all: knowledge, floorplan, work, standards). */
+  /** Tool groups to offer (default all: knowledge, floorplan, work, standards, skills). */
   readonly groups?: readonly FactoryTool["group"][];
 }
 
@@ -40,7 +41,7 @@ export function createFactoryMcpServer(factory: Factory, options: FactoryMcpServ
         "The Software Factory: the product's lines, owners and dependencies, its knowledge (decisions, customer conversations, research), its work in flight and its standards. Start with get_context for a task, a line or a question; use search_knowledge for facts with sources; who_owns and impact_of_change before touching code; capture what you learn with capture_knowledge.",
     },
   );
-  const groups = new Set(options.groups ?? ["knowledge", "floorplan", "work", "standards"]);
+  const groups = new Set(options.groups ?? ["knowledge", "floorplan", "work", "standards", "skills"]);
   for (const tool of factoryTools) {
     if (!groups.has(tool.group)) continue;
     server.registerTool(
@@ -62,5 +63,6 @@ export function createFactoryMcpServer(factory: Factory, options: FactoryMcpServ
     );
   }
   registerFactoryResources(server, factory);
+  if (groups.has("skills")) registerSkills(server, factory);
   return server;
 }

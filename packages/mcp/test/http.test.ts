@@ -108,6 +108,24 @@ describe.each([
     expect(after.structuredContent?.owner).toBe("ana");
   });
 
+  it("lists and runs skills, reads a skill resource and gets its prompt", async () => {
+    const listed = (await client.callTool({ name: "list_skills", arguments: {} })) as ToolResult;
+    expect((listed.structuredContent?.skills as { name: string }[]).map((skill) => skill.name)).toContain(
+      "summarize-line",
+    );
+    const ran = (await client.callTool({
+      name: "run_skill",
+      arguments: { name: "summarize-line", input: { line: "checkout" } },
+    })) as ToolResult;
+    expect(JSON.stringify(ran.structuredContent?.output)).toContain("Owner: ana");
+    const skill = await client.readResource({ uri: "skill://summarize-line/SKILL.md" });
+    expect(textOf(skill)).toContain("name: summarize-line");
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((prompt) => prompt.name)).toContain("summarize-line");
+    const prompt = await client.getPrompt({ name: "summarize-line", arguments: { task: "checkout" } });
+    expect(JSON.stringify(prompt.messages)).toContain("Task: checkout");
+  });
+
   it("reads every resource kind and completes ids", async () => {
     const floorplan = await client.readResource({ uri: "factory://floorplan" });
     expect(textOf(floorplan)).toContain('"checkout"');

@@ -17,12 +17,16 @@ import {
 } from "@software-factory/core";
 import { type FloorPlan, type LineInfo, openFloorPlan } from "@software-factory/floorplan";
 import { type Embedder, type KnowledgeBase, openKnowledgeBase } from "@software-factory/knowledge";
+import type { z } from "zod";
 import type { Automation } from "../automations/Automation.js";
 import { Inbox } from "../automations/Inbox.js";
 import { type AutomationRunner, startAutomations } from "../automations/startAutomations.js";
 import { Router } from "../router/Router.js";
 import type { Rule, RulePack } from "../rules/Rule.js";
 import { Standards } from "../rules/Standards.js";
+import { builtinSkills } from "../skills/builtinSkills.js";
+import { type Skill, SkillRegistry } from "../skills/Skill.js";
+import { loadSkillsDir } from "../skills/SkillMd.js";
 
 /** Options of {@link openFactory}. */
 export interface OpenFactoryOptions {
@@ -43,6 +47,10 @@ export interface OpenFactoryOptions {
   readonly rules?: readonly (Rule | RulePack)[];
   /** Automations to run while the factory is open. */
   readonly automations?: readonly Automation<Factory>[];
+  /** Runnable skills besides the built-in ones. */
+  readonly skills?: readonly Skill<z.ZodType, z.ZodType, Factory>[];
+  /** Folder of Agent Skills (`<name>/SKILL.md`) to load (default `<dir>/skills` when it exists). */
+  readonly skillsDir?: string;
   /** Who this process writes as, when a call names nobody (default `system`). */
   readonly actor?: string;
   /** SQLite durability (default `full`: every write is on disk when acknowledged). */
@@ -90,6 +98,8 @@ export interface Factory extends AsyncDisposable {
   readonly work: AssemblyLine;
   readonly standards: Standards<Factory>;
   readonly inbox: Inbox;
+  /** Runnable and instruction skills; every run is recorded. */
+  readonly skills: SkillRegistry<Factory>;
   /** Ranks the lines a text most likely belongs to, learning from every routed signal. */
   route(text: string, options?: { readonly limit?: number }): Promise<ReturnType<Router["route"]>>;
   /** A context pack for a work item, line, paths or question. */
@@ -146,6 +156,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       work,
       inbox,
       standards: undefined as unknown as Standards<Factory>,
+      skills: undefined as unknown as SkillRegistry<Factory>,
       route: async (text, routeOptions = {}) => {
         await Promise.all([floorplan.refresh(), work.refresh()]);
         syncRouter(router, floorplan, work);
@@ -175,6 +186,9 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     });
     if (options.rules !== undefined) standards.add(...options.rules);
     (factory as { standards: Standards<Factory> }).standards = standards;
+    const skills = new SkillRegistry<Factory>(log, factory).add(...builtinSkills, ...(options.skills ?? []));
+    skills.addInstructions(...loadSkillsDir(options.skillsDir ?? join(dir, "skills")));
+    (factory as { skills: SkillRegistry<Factory> }).skills = skills;
     if (options.automations !== undefined && options.automations.length > 0) {
       runner = await startAutomations({ log, automations: options.automations, services: factory });
     }

@@ -1,0 +1,219 @@
+/**
+ * Runnable skills: typed handlers that specialists encode once and every line
+ * reuses, each run recorded in the log so their use can be measured.
+ *
+ * @module
+ */
+import {
+  defineEvent,
+  type EventLog,
+  hashJson,
+  NotFoundError,
+  validationErrorFromZod,
+} from "@software-factory/core";
+import { Effect } from "effect";
+import { z } from "zod";
+import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
+
+/** What a skill's handler gets besides its input. */
+export interface SkillContext<Services> {
+  /** The factory's services (the `Factory` when run through `openFactory`). */
+  readonly services: Services;
+  /** Who runs the skill (`undefined`: the factory's own actor). */
+  readonly actor: string | undefined;
+}
+
+/** A skill with a typed input, output and handler (a Promise or an Effect). */
+export interface Skill<
+  Input extends z.ZodType = z.ZodType,
+  Output extends z.ZodType = z.ZodType,
+  Services = unknown,
+> {
+  readonly name: string;
+  readonly description: string;
+  readonly input: Input;
+  readonly output: Output;
+  /** Who encoded it (a factory operator), for their throughput measures. */
+  readonly author?: string;
+  /** Instructions for a model, when the skill also exists as a SKILL.md. */
+  readonly instructions?: string;
+  readonly run: (
+    input: z.output<Input>,
+    context: SkillContext<Services>,
+  ) => Promise<z.input<Output>> | Effect.Effect<z.input<Output>, unknown>;
+}
+
+const SkillNameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "skill names are lowercase words joined by single hyphens");
+
+/**
+ * Declares a skill.
+ *
+ * @throws RangeError when the name is not lowercase words joined by hyphens.
+ * @example
+ * ```ts
+ * const summarize = defineSkill({
+ *   name: "summarize-line",
+ *   description: "Summarize a line's state",
+ *   input: z.object({ line: z.string() }),
+ *   output: z.object({ summary: z.string() }),
+ *   run: async ({ line }, { services }) => ({ summary: `...` }),
+ * });
+ * ```
+ */
+export function defineSkill<Input extends z.ZodType, Output extends z.ZodType, Services = unknown>(
+  skill: Skill<Input, Output, Services>,
+): Skill<Input, Output, Services> {
+  if (!SkillNameSchema.safeParse(skill.name).success) {
+    throw new RangeError(
+      `skill name "${skill.name}" must be lowercase words joined by single hyphens, at most 64 characters`,
+    );
+  }
+  return skill;
+}
+
+/** A run of a skill was recorded. Subject: the skill name. */
+export const SkillRan = defineEvent(
+  "skill.ran",
+  z.object({
+    inputHash: z.string(),
+    outcome: z.enum(["ok", "invalid-input", "failed"]),
+    durationMs: z.number().min(0),
+    error: z.string().optional(),
+  }),
+);
+
+/** The result of {@link SkillRegistry.run}. */
+export interface SkillRun<Output = unknown> {
+  readonly skill: string;
+  readonly output: Output;
+  readonly durationMs: number;
+}
+
+/** A skill as listed: runnable, instruction-only, or both. */
+export interface SkillInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly runnable: boolean;
+  readonly instructions: boolean;
+  /** JSON schema of the input of a runnable skill. */
+  readonly inputSchema?: unknown;
+}
+
+/**
+ * The skills of a factory: runnable ones (with handlers) and instruction ones
+ * (SKILL.md folders for models). Every run is recorded as a `skill.ran` event
+ * with who ran it, a hash of the input, the outcome and the duration.
+ */
+export class SkillRegistry<Services = unknown> {
+  readonly #runnable = new Map<string, Skill<z.ZodType, z.ZodType, Services>>();
+  readonly #instructions = new Map<string, InstructionSkill>();
+  readonly #log: EventLog;
+  readonly #services: Services;
+
+  /** A registry recording runs in `log`; handlers get `services`. */
+  constructor(log: EventLog, services: Services) {
+    this.#log = log;
+    this.#services = services;
+    log.registry.register(SkillRan);
+  }
+
+  /** Adds runnable skills; a name already present is replaced. */
+  add(...skills: readonly Skill<z.ZodType, z.ZodType, Services>[]): this {
+    for (const skill of skills) this.#runnable.set(skill.name, skill);
+    return this;
+  }
+
+  /** Adds instruction skills (from SKILL.md folders). */
+  addInstructions(...skills: readonly InstructionSkill[]): this {
+    for (const skill of skills) this.#instructions.set(skill.name, skill);
+    return this;
+  }
+
+  /** Every skill, by name. */
+  list(): SkillInfo[] {
+    const names = [...new Set([...this.#runnable.keys(), ...this.#instructions.keys()])].sort();
+    return names.map((name) => {
+      const runnable = this.#runnable.get(name);
+      const instruction = this.#instructions.get(name);
+      return {
+        name,
+        description: runnable?.description ?? instruction?.description ?? "",
+        runnable: runnable !== undefined,
+        instructions: instruction !== undefined || runnable?.instructions !== undefined,
+        ...(runnable === undefined ? {} : { inputSchema: z.toJSONSchema(runnable.input, { io: "input" }) }),
+      };
+    });
+  }
+
+  /** An instruction skill (or a runnable one that has instructions), as SKILL.md parts. */
+  instructions(name: string): InstructionSkill | undefined {
+    const instruction = this.#instructions.get(name);
+    if (instruction !== undefined) return instruction;
+    const runnable = this.#runnable.get(name);
+    if (runnable?.instructions === undefined) return undefined;
+    return { name, description: runnable.description, instructions: runnable.instructions, files: [] };
+  }
+
+  /** The SKILL.md text of a skill with instructions. */
+  skillMd(name: string): string | undefined {
+    const skill = this.instructions(name);
+    return skill === undefined ? undefined : formatSkillMd(skill);
+  }
+
+  /**
+   * Runs a skill: validates the input, runs the handler, validates the output,
+   * and records the run.
+   *
+   * @throws NotFoundError when no runnable skill has that name.
+   * @throws ValidationError when the input or the handler's output is invalid.
+   */
+  async run(name: string, input: unknown, options: { readonly actor?: string } = {}): Promise<SkillRun> {
+    const skill = this.#runnable.get(name);
+    if (skill === undefined) {
+      const known = [...this.#runnable.keys()].join(", ") || "none";
+      throw new NotFoundError({
+        message: `no runnable skill "${name}"; runnable skills: ${known}`,
+        entity: "skill",
+        id: name,
+      });
+    }
+    const actor = options.actor;
+    const started = performance.now();
+    const record = async (outcome: "ok" | "invalid-input" | "failed", error?: string) => {
+      await this.#log.append({
+        type: SkillRan.type,
+        subject: name,
+        ...(options.actor === undefined ? {} : { actor: options.actor }),
+        data: {
+          inputHash: hashJson(input ?? null),
+          outcome,
+          durationMs: performance.now() - started,
+          ...(error === undefined ? {} : { error: error.slice(0, 500) }),
+        },
+      });
+    };
+    const parsed = skill.input.safeParse(input);
+    if (!parsed.success) {
+      await record("invalid-input");
+      throw validationErrorFromZod(parsed.error.issues, { subject: `input of skill ${name}` });
+    }
+    try {
+      const result = skill.run(parsed.data, { services: this.#services, actor });
+      const raw = Effect.isEffect(result)
+        ? await Effect.runPromise(result as Effect.Effect<unknown, unknown>)
+        : await result;
+      const output = skill.output.safeParse(raw);
+      if (!output.success)
+        throw validationErrorFromZod(output.error.issues, { subject: `output of skill ${name}` });
+      await record("ok");
+      return { skill: name, output: output.data, durationMs: performance.now() - started };
+    } catch (error) {
+      await record("failed", (error as Error).message);
+      throw error;
+    }
+  }
+}

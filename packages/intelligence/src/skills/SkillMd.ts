@@ -1,0 +1,205 @@
+/**
+ * Agent Skills folders (`<name>/SKILL.md` with YAML front matter), read and
+ * written with precise errors.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { ValidationError, type ValidationIssue } from "@software-factory/core";
+import { isMap, LineCounter, parseDocument, stringify } from "yaml";
+import { z } from "zod";
+
+/** Front matter of a SKILL.md, as the Agent Skills format defines it. */
+export const SkillFrontMatterSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(
+      /^[a-z0-9]+(-[a-z0-9]+)*$/,
+      "name is lowercase letters, digits and single hyphens (1-64 characters)",
+    ),
+  description: z
+    .string()
+    .trim()
+    .min(1, "description must say what the skill does and when to use it")
+    .max(1024),
+  license: z.string().min(1).optional(),
+  compatibility: z.string().min(1).max(500).optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+  "allowed-tools": z.string().min(1).optional(),
+});
+/** Front matter of a SKILL.md. */
+export type SkillFrontMatter = z.infer<typeof SkillFrontMatterSchema>;
+
+/** An instruction skill: a SKILL.md and the files next to it, loaded on demand. */
+export interface InstructionSkill extends SkillFrontMatter {
+  /** Markdown instructions (the body of SKILL.md). */
+  readonly instructions: string;
+  /** Folder of the skill, when it was loaded from one. */
+  readonly dir?: string;
+  /** Paths (relative to the folder) of its `scripts/`, `references/` and `assets/` files. */
+  readonly files: readonly string[];
+}
+
+const RESOURCE_FOLDERS = ["scripts", "references", "assets"];
+
+/**
+ * Parses a SKILL.md. `folder` is the name of the folder it lives in, which the
+ * `name` must equal. Every problem is reported at once, with file:line:column.
+ *
+ * @throws ValidationError naming each problem and where it is.
+ */
+export function parseSkillMd(
+  text: string,
+  file: string,
+  folder?: string,
+): Omit<InstructionSkill, "files" | "dir"> {
+  const match = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.replace(/^\uFEFF/, ""));
+  if (match === null) {
+    throw invalid(file, [
+      {
+        path: "",
+        message: "SKILL.md must start with YAML front matter between --- lines",
+        line: 1,
+        column: 1,
+      },
+    ]);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(match[1] as string, { lineCounter, prettyErrors: false });
+  const at = (offset: number) => {
+    const position = lineCounter.linePos(offset);
+    return { line: position.line + 1, column: position.col };
+  };
+  const yamlErrors = document.errors.map((error) => ({
+    path: "",
+    message: error.message.split("\n")[0] as string,
+    ...at(error.pos[0]),
+  }));
+  if (yamlErrors.length > 0) throw invalid(file, yamlErrors);
+  const parsed = SkillFrontMatterSchema.safeParse(document.toJS() ?? {});
+  const positionOf = (key: unknown) => {
+    const pair =
+      isMap(document.contents) && typeof key === "string"
+        ? document.contents.items.find(
+            (item) => String((item.key as { value?: unknown } | null)?.value) === key,
+          )
+        : undefined;
+    const range =
+      (pair?.value as unknown as { range?: [number] } | null)?.range ??
+      (pair?.key as unknown as { range?: [number] } | null)?.range;
+    return at(range?.[0] ?? 0);
+  };
+  const issues: (ValidationIssue & { line: number; column: number })[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      issues.push({ path: issue.path.join("."), message: issue.message, ...positionOf(issue.path[0]) });
+    }
+  } else if (folder !== undefined && parsed.data.name !== folder) {
+    issues.push({
+      path: "name",
+      message: `name "${parsed.data.name}" must equal the folder name "${folder}"`,
+      ...positionOf("name"),
+    });
+  }
+  if (issues.length > 0 || !parsed.success) throw invalid(file, issues);
+  return { ...parsed.data, instructions: text.slice(match[0].length).replace(/^\s*\n/, "") };
+}
+
+/** Loads the skill in a folder holding a SKILL.md. */
+export function loadSkillFolder(dir: string): InstructionSkill {
+  const file = join(dir, "SKILL.md");
+  const skill = parseSkillMd(readFileSync(file, "utf8"), file, basename(dir));
+  const files: string[] = [];
+  for (const folder of RESOURCE_FOLDERS) {
+    const root = join(dir, folder);
+    if (existsSync(root)) walk(root, (path) => files.push(relative(dir, path).split("\\").join("/")));
+  }
+  return { ...skill, dir, files: files.sort() };
+}
+
+/**
+ * Loads every skill folder directly under `dir` (folders without a SKILL.md are
+ * skipped). All problems of all skills are reported together.
+ *
+ * @throws ValidationError listing each bad SKILL.md with file:line:column.
+ */
+export function loadSkillsDir(dir: string): InstructionSkill[] {
+  if (!existsSync(dir)) return [];
+  const skills: InstructionSkill[] = [];
+  const issues: ValidationIssue[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    if (!entry.isDirectory() || !existsSync(join(dir, entry.name, "SKILL.md"))) continue;
+    try {
+      skills.push(loadSkillFolder(join(dir, entry.name)));
+    } catch (error) {
+      if (error instanceof ValidationError) issues.push(...error.issues);
+      else throw error;
+    }
+  }
+  if (issues.length > 0) throw invalidIssues(issues);
+  return skills;
+}
+
+/** Reads a file of a skill (`references/api.md`), refusing paths outside its folder. */
+export function readSkillFile(skill: InstructionSkill, path: string): string {
+  if (!skill.files.includes(path) || skill.dir === undefined) {
+    throw new RangeError(
+      `skill "${skill.name}" has no file "${path}"; it has: ${skill.files.join(", ") || "none"}`,
+    );
+  }
+  return readFileSync(join(skill.dir, path), "utf8");
+}
+
+/** The SKILL.md text of a skill: front matter and instructions. */
+export function formatSkillMd(skill: Omit<InstructionSkill, "files" | "dir">): string {
+  const { instructions, ...front } = skill;
+  const ordered = Object.fromEntries(
+    ["name", "description", "license", "compatibility", "metadata", "allowed-tools"]
+      .filter((key) => (front as Record<string, unknown>)[key] !== undefined)
+      .map((key) => [key, (front as Record<string, unknown>)[key]]),
+  );
+  return `---\n${stringify(ordered).trimEnd()}\n---\n\n${instructions.trim()}\n`;
+}
+
+/** Writes a skill as `<dir>/<name>/SKILL.md` (copying nothing else); returns the folder. */
+export function exportSkill(skill: Omit<InstructionSkill, "files" | "dir">, dir: string): string {
+  SkillFrontMatterSchema.parse(pick(skill));
+  const folder = join(dir, skill.name);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "SKILL.md"), formatSkillMd(skill));
+  return folder;
+}
+
+function pick(skill: Omit<InstructionSkill, "files" | "dir">): SkillFrontMatter {
+  const { instructions: _instructions, ...front } = skill as InstructionSkill;
+  const { files: _files, dir: _dir, ...rest } = front as InstructionSkill;
+  return rest;
+}
+
+function walk(dir: string, visit: (path: string) => void): void {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) walk(path, visit);
+    else visit(path);
+  }
+}
+
+function invalid(
+  file: string,
+  issues: readonly (ValidationIssue & { line?: number; column?: number })[],
+): ValidationError {
+  return invalidIssues(issues.map((issue) => ({ ...issue, file })));
+}
+
+function invalidIssues(issues: readonly ValidationIssue[]): ValidationError {
+  const lines = issues.map(
+    (issue) =>
+      `${issue.file ?? "SKILL.md"}:${issue.line ?? 1}:${issue.column ?? 1}: ${issue.path === "" ? "" : `${issue.path}: `}${issue.message}`,
+  );
+  return new ValidationError({ message: `invalid skill:\n${lines.join("\n")}`, issues });
+}

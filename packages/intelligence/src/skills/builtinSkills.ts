@@ -1,0 +1,125 @@
+/**
+ * Skills every factory has, which need no model.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Factory } from "../factory/openFactory.js";
+import { defineSkill } from "./Skill.js";
+
+/** Summarizes a line: owner, dependencies, work in flight by stage, suspect links, recent knowledge. */
+export const summarizeLine = defineSkill({
+  name: "summarize-line",
+  description:
+    "Summarize a line's state: owner, dependencies, work in flight by stage, suspect links and recent knowledge.",
+  input: z.object({ line: z.string().min(1) }),
+  output: z.object({ line: z.string(), summary: z.string() }),
+  instructions:
+    'Use this skill to brief yourself on a line before working on it. Call run_skill with {"line": "<id>"} and read the summary; follow up with get_context for details.',
+  run: async ({ line }, { services }: { services: Factory }) => {
+    await Promise.all([services.floorplan.refresh(), services.work.refresh()]);
+    const info = services.floorplan.line(line);
+    if (info === undefined) throw new RangeError(`no line "${line}"`);
+    const items = services.work
+      .list({ line })
+      .filter((item) => item.state === "active" || item.state === "blocked");
+    const byStage = new Map<string, number>();
+    for (const item of items) byStage.set(item.stage, (byStage.get(item.stage) ?? 0) + 1);
+    const suspect = services.work.suspectLinks({ line });
+    const recent = (await services.knowledge.list({ lines: [line], limit: 5 })).map(
+      (document) => `- ${document.title} (${document.kind})`,
+    );
+    const summary = [
+      `# ${info.name ?? info.id}`,
+      info.description ?? "",
+      `Owner: ${info.owner ?? "nobody (assign one)"}; depends on: ${
+        services.floorplan
+          .dependencies(line, { transitive: false })
+          .map((reached) => reached.line)
+          .join(", ") || "nothing"
+      }; used by: ${
+        services.floorplan
+          .dependents(line, { transitive: false })
+          .map((reached) => reached.line)
+          .join(", ") || "nobody"
+      }.`,
+      `Work in flight: ${items.length === 0 ? "none" : [...byStage].map(([stage, count]) => `${count} in ${stage}`).join(", ")}${items.some((item) => item.state === "blocked") ? ` (${items.filter((item) => item.state === "blocked").length} blocked)` : ""}.`,
+      `Suspect trace links: ${suspect.length}.`,
+      recent.length === 0 ? "No knowledge linked yet." : `Recent knowledge:\n${recent.join("\n")}`,
+    ]
+      .filter((part) => part !== "")
+      .join("\n\n");
+    return { line, summary };
+  },
+});
+
+/** Drafts a requirement skeleton (EARS-style) from a signal, with the knowledge it may draw on. */
+export const draftRequirement = defineSkill({
+  name: "draft-requirement",
+  description:
+    "Draft a requirement skeleton from a captured signal: EARS-style statements with placeholders, acceptance criteria, and the knowledge documents to read first.",
+  input: z.object({ signal: z.string().min(1) }),
+  output: z.object({ markdown: z.string(), line: z.string().nullable(), knowledge: z.array(z.string()) }),
+  instructions:
+    "Use this skill when a signal needs to become work. Fill every <placeholder> from the linked knowledge or ask the line's owner; do not invent numbers.",
+  run: async ({ signal }, { services }: { services: Factory }) => {
+    await services.work.refresh();
+    const found = services.work.signal(signal);
+    if (found === undefined) throw new RangeError(`no signal "${signal}"`);
+    const line = found.line ?? (await services.route(found.text, { limit: 1 }))[0]?.line ?? null;
+    const { hits } = await services.knowledge.search(found.text, {
+      limit: 5,
+      budgetTokens: 600,
+      ...(line === null ? {} : { lines: [line] }),
+    });
+    const markdown = [
+      `# Requirement: <short title>`,
+      `Source signal: ${found.id} (${found.source}${found.customer === undefined ? "" : `, ${found.customer}`}, severity ${found.severity})`,
+      `> ${found.text}`,
+      `Line: ${line ?? "<line>"}`,
+      "## Statements (EARS)",
+      `- Ubiquitous: The <system> shall <capability>.`,
+      `- Event-driven: When <trigger>, the <system> shall <response>.`,
+      `- Unwanted behaviour: If <undesired condition>, then the <system> shall <mitigation>.`,
+      `- State-driven: While <state>, the <system> shall <behaviour>.`,
+      "## Acceptance criteria",
+      "- Given <context>, when <action>, then <observable outcome>.",
+      "## Read first",
+      ...(hits.length === 0
+        ? ["- (no linked knowledge found)"]
+        : hits.map((hit) => `- ${hit.document.title} (${hit.document.id})`)),
+    ].join("\n\n");
+    return { markdown, line, knowledge: hits.map((hit) => hit.document.id) };
+  },
+});
+
+/** Reviews a work item against the factory's standards. */
+export const reviewItem = defineSkill({
+  name: "review-item",
+  description:
+    "Review a work item against the factory's standards and its trace: findings, suspect links, missing evidence.",
+  input: z.object({ item: z.string().min(1) }),
+  output: z.object({ item: z.string(), pass: z.boolean(), findings: z.array(z.string()) }),
+  run: async ({ item }, { services }: { services: Factory }) => {
+    await services.work.refresh();
+    const found = services.work.get(item);
+    if (found === undefined) throw new RangeError(`no work item "${item}"`);
+    const standards = await services.standards.check({ kind: "workItem", id: item });
+    const suspect = services.work.suspectLinks({ item });
+    const findings = [
+      ...standards.map(
+        (finding) =>
+          `${finding.severity}: ${finding.message}${finding.hint === undefined ? "" : ` (${finding.hint})`}`,
+      ),
+      ...suspect.map((link) => `suspect link ${link.id}: review it, the upstream artifact changed`),
+    ];
+    return {
+      item,
+      pass: !standards.some((finding) => finding.severity === "error") && suspect.length === 0,
+      findings,
+    };
+  },
+});
+
+/** The built-in skills. */
+export const builtinSkills = [summarizeLine, draftRequirement, reviewItem] as const;

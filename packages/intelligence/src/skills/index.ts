@@ -1,0 +1,21 @@
+export { builtinSkills, draftRequirement, reviewItem, summarizeLine } from "./builtinSkills.js";
+export {
+  defineSkill,
+  type Skill,
+  type SkillContext,
+  type SkillInfo,
+  SkillRan,
+  SkillRegistry,
+  type SkillRun,
+} from "./Skill.js";
+export {
+  exportSkill,
+  formatSkillMd,
+  type InstructionSkill,
+  loadSkillFolder,
+  loadSkillsDir,
+  parseSkillMd,
+  readSkillFile,
+  type SkillFrontMatter,
+  SkillFrontMatterSchema,
+} from "./SkillMd.js";
