@@ -13,7 +13,7 @@ import { ms, percentile, table, writeReport } from "./lib/report.js";
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = process.env.SF_ROUTING_DATA ?? join(repoRoot, "..", "shared", "data", "routing");
 if (!existsSync(join(dataDir, "items.jsonl"))) {
-  writeReport("routing", "Routing", [`No routing set in ${dataDir}; set SF_ROUTING_DATA.`]);
+  writeReport("intelligence", "Intelligence: routing", [`No routing set in ${dataDir}; set SF_ROUTING_DATA.`]);
   process.exit(0);
 }
 
@@ -116,8 +116,8 @@ for (const method of [profiles(), nearest(), router(false), router(true)]) {
   console.log(rows.at(-1)?.join(" | "));
 }
 
-writeReport("routing", "Routing signals to lines", [
-  `Produced by \`npm run bench -- routing\`. ${lines.length} lines, ${history.length} history items (learned), ${test.length} test items (measured). The weights of the Router were chosen on the history split (its oldest part routed against its newest), never on the test split.`,
+writeReport("intelligence", "Intelligence: routing signals to lines", [
+  `Produced by \`npm run bench -- intelligence\`. ${lines.length} lines, ${history.length} history items (learned), ${test.length} test items (measured). The weights of the Router were chosen on the history split (its oldest part routed against its newest), never on the test split.`,
   table(["method", "top-1", "top-3", "p50 ms", "p99 ms"], rows),
   "The README of the set reports, for simple untuned BM25: descriptions only top-1 0.23 / top-3 0.44; nearest neighbours top-1 0.35 / top-3 0.60; plain fusion top-3 0.52.",
 ]);
