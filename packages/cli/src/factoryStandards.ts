@@ -82,8 +82,9 @@ const operatorsWithinCapacity = defineRule<FloorPlan, Factory>({
   description: "No operator owns more lines or work than their declared capacity.",
   severity: "warning",
   appliesTo: "floorplan",
+  // health() of an empty floor plan throws (graphology metrics on no nodes); nothing to check there.
   check: (floorplan) =>
-    floorplan.health().overloadedOperators.map((overloaded) => ({
+    (floorplan.lines().length === 0 ? [] : floorplan.health().overloadedOperators).map((overloaded) => ({
       message: `operator ${overloaded.operator} is over capacity (${overloaded.over.join(" and ")}: ${overloaded.lines} lines, ${overloaded.wip} WIP)`,
       hint: "move a line to another owner or raise the capacity in factory.yaml",
       target: { kind: "operator", id: overloaded.operator },

@@ -66,6 +66,11 @@ describe("usage", () => {
 });
 
 describe("floor plan", () => {
+  it("says so when the floor plan is empty, and checks it without failing", SLOW, async () => {
+    expect((await factory("floorplan")).stdout).toContain("the floor plan is empty");
+    expect((await factory("check")).code).toBe(0);
+  });
+
   it("checks a factory.yaml and prints problems as file:line:col, exit 1 on errors", SLOW, async () => {
     writeFileSync(join(cwd, "broken.yaml"), BROKEN_YAML);
     const broken = await factory("plan", "check", "broken.yaml");

@@ -27,13 +27,16 @@ export function registerFloorplan(program: Command, context: CliContext): void {
           const floorplan = factory.floorplan;
           if (format === "mermaid") return output.line(toMermaid(floorplan.graph));
           if (format === "dot") return output.line(toDot(floorplan.graph));
+          const empty = floorplan.lines().length === 0;
           if (format === "json") {
             return output.json({
               plan: floorplan.toPlan(),
-              health: floorplan.health(),
+              // health() of an empty floor plan throws in the floor plan package.
+              health: empty ? null : floorplan.health(),
               graph: toGraphologyJson(floorplan.graph),
             });
           }
+          if (empty) return output.line("the floor plan is empty: run factory plan apply factory.yaml");
           const plan = floorplan.toPlan();
           const health = floorplan.health();
           output.line(
