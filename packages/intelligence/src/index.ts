@@ -23,6 +23,7 @@ export {
   type StartAutomationsOptions,
   startAutomations,
 } from "./automations/index.js";
+export { FactoryService } from "./factory/FactoryService.js";
 export {
   type ContextPack,
   type ContextRequest,

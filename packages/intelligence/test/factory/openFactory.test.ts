@@ -109,3 +109,27 @@ describe("openFactory", () => {
     expect(await factory.standards.check({ kind: "line" })).toEqual([]);
   });
 });
+
+describe("FactoryService", () => {
+  it("opens the factory for an Effect program and closes it with the layer", async () => {
+    const { Effect } = await import("effect");
+    const { FactoryService } = await import("../../src/index.js");
+    const other = join(dir, "effect");
+    const program = Effect.gen(function* () {
+      const opened = yield* FactoryService;
+      const doc = yield* Effect.promise(() =>
+        opened.knowledge.capture({
+          kind: "note",
+          title: "From Effect",
+          body: "effect body",
+          source: { system: "t" },
+        }),
+      );
+      return doc.id;
+    });
+    const id = await Effect.runPromise(Effect.provide(program, FactoryService.layer({ dir: other })));
+    const reopened = await openFactory({ dir: other });
+    expect((await reopened.knowledge.get(id))?.title).toBe("From Effect");
+    await reopened.close();
+  });
+});
