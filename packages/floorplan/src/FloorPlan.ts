@@ -47,7 +47,7 @@ export interface OpenFloorPlanOptions {
 export interface ApplyPlanOptions {
   /** `replace` (default) makes the floor plan equal to the plan, retiring what it lacks; `merge` only adds and updates (for imports). */
   readonly mode?: "replace" | "merge";
-  /** Provenance of the facts declared (default `factory.yaml`). */
+  /** Provenance of the facts declared (default `factory.yaml`). Lines without an owner are errors from factory.yaml and warnings from imports. */
   readonly source?: ProvenanceSource;
   /** Name recorded in the closing `floorplan.plan.applied` event (default the source). */
   readonly label?: string;
@@ -215,6 +215,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
       const next = options.mode === "merge" ? mergePlans(current, plan) : plan;
       const problems = validatePlan(next, {
         relations: this.relations,
+        requireOwners: source === "factory.yaml",
         ...(options.files === undefined ? {} : { files: options.files }),
       });
       const errors = problems.filter((problem) => problem.severity === "error");

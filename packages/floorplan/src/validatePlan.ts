@@ -21,6 +21,8 @@ export interface ValidatePlanOptions {
   readonly files?: readonly string[];
   /** Relation types for the plan's `relations` (built-ins only when omitted). */
   readonly relations?: RelationRegistry;
+  /** Whether a line with no owner is an error (default) or a warning (for imports that cannot tell). */
+  readonly requireOwners?: boolean;
 }
 
 function distance(a: string, b: string): number {
@@ -90,7 +92,7 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
   plan.lines.forEach((line, index) => {
     const at = `lines[${index}]`;
     if (line.owner === undefined)
-      error(
+      (options.requireOwners === false ? warning : error)(
         "no-owner",
         at,
         `line "${line.id}" has no owner`,

@@ -127,6 +127,26 @@ describe("importWorkspaces", () => {
     expect(floor.lineForPath("packages/ui/src/Button.tsx")).toBe("acme-ui");
   });
 
+  it("applies the unowned lines of an import with warnings, and health lists them", async () => {
+    const root = repo({
+      "package.json": JSON.stringify({ workspaces: ["packages/*"] }),
+      "packages/core/package.json": JSON.stringify({ name: "core" }),
+      "packages/ui/package.json": JSON.stringify({ name: "ui", dependencies: { core: "*" } }),
+    });
+    const log = await openEventLog({ path: join(root, "factory.db"), events: floorPlanEvents });
+    const floorplan = await openFloorPlan({ log });
+    const result = await floorplan.applyPlan(await importWorkspaces(root), {
+      mode: "merge",
+      source: "workspaces",
+    });
+    expect(result.warnings.map((warning) => warning.code)).toEqual(["no-owner", "no-owner"]);
+    expect(floorplan.health({ central: 0 }).unownedLines).toEqual(["core", "ui"]);
+    expect(floorplan.line("ui")?.provenance.source).toBe("workspaces");
+    await expect(floorplan.applyPlan(await importWorkspaces(root))).rejects.toThrow(/has no owner/);
+    await floorplan.close();
+    await log.close();
+  });
+
   it("reads pnpm-workspace.yaml", async () => {
     const root = repo({
       "package.json": "{}",
