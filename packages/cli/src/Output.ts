@@ -69,7 +69,7 @@ export function createOutput(streams: OutputStreams = process, options: { color?
       const width = 24;
       const filled = total === 0 ? width : Math.round((done / total) * width);
       const bar = `${"#".repeat(filled)}${" ".repeat(width - filled)}`;
-      const columns = streams.stderr.columns ?? 80;
+      const columns = streams.stderr.columns || 80;
       const text = `[${bar}] ${done}/${total} ${item}`.slice(0, Math.max(10, columns - 1));
       streams.stderr.write(`\r\x1b[2K${text}`);
       progressShown = true;
