@@ -13,7 +13,9 @@ import { ms, percentile, table, writeReport } from "./lib/report.js";
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = process.env.SF_ROUTING_DATA ?? join(repoRoot, "..", "shared", "data", "routing");
 if (!existsSync(join(dataDir, "items.jsonl"))) {
-  writeReport("intelligence", "Intelligence: routing", [`No routing set in ${dataDir}; set SF_ROUTING_DATA.`]);
+  writeReport("intelligence", "Intelligence: routing", [
+    `No routing set in ${dataDir}; set SF_ROUTING_DATA.`,
+  ]);
   process.exit(0);
 }
 
@@ -49,7 +51,9 @@ const profiles = (): Method => {
 
 const nearest = (): Method => {
   const index = new LexicalIndex();
-  history.forEach((item, position) => index.add(String(position), textOf(item)));
+  history.forEach((item, position) => {
+    index.add(String(position), textOf(item));
+  });
   return {
     name: "nearest past item (BM25 1-NN)",
     rank: (text) => {
@@ -76,9 +80,9 @@ const router = (online: boolean): Method => {
       };
     }),
   );
-  history.forEach((item, position) =>
-    instance.learn({ id: `h${position}`, text: textOf(item), line: item.line }),
-  );
+  history.forEach((item, position) => {
+    instance.learn({ id: `h${position}`, text: textOf(item), line: item.line });
+  });
   return {
     name: online
       ? "Router, learning each test item after routing it (operator confirms)"

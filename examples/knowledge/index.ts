@@ -38,7 +38,8 @@ await ask("what does Globex need before renewal?");
 await ask("exportOrders times out", { kinds: ["runbook"] });
 
 // Pricing changes: the new strategy supersedes the old one; nothing is deleted.
-const old = (await kb.bySource("notes", "pricing.md"))!;
+const old = await kb.bySource("notes", "pricing.md");
+if (old === undefined) throw new Error("pricing.md was not imported");
 await kb.supersede(old.id, {
   kind: "strategy",
   title: "Pricing strategy 2026",

@@ -110,9 +110,9 @@ describe.each([
 
   it("lists and runs skills, reads a skill resource and gets its prompt", async () => {
     const listed = (await client.callTool({ name: "list_skills", arguments: {} })) as ToolResult;
-    expect((listed.structuredContent?.skills as { name: string }[]).map((skill) => skill.name)).toContain(
-      "summarize-line",
-    );
+    expect(
+      ((listed.structuredContent?.skills as { name: string }[] | undefined) ?? []).map((skill) => skill.name),
+    ).toContain("summarize-line");
     const ran = (await client.callTool({
       name: "run_skill",
       arguments: { name: "summarize-line", input: { line: "checkout" } },
@@ -185,7 +185,9 @@ describe("writes and guards", () => {
       name: "search_knowledge",
       arguments: { query: "refunds settle" },
     })) as ToolResult;
-    expect((found.structuredContent?.hits as { id: string }[])[0]?.id).toBe(stored.structuredContent?.id);
+    expect((found.structuredContent?.hits as { id: string }[] | undefined)?.[0]?.id).toBe(
+      stored.structuredContent?.id,
+    );
     await Promise.all([a.close(), b.close()]);
     await second.close();
     await other.close();
