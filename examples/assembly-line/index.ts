@@ -4,7 +4,7 @@
  * links downstream turn suspect, a reviewer clears them, and the line's
  * measures are printed at the end.
  *
- *   node --conditions=@software-factory/source --import tsx examples/assembly/index.ts
+ *   npm run start -w @software-factory/example-assembly-line
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
