@@ -37,6 +37,22 @@ export function suspectCause(link: TraceLink): string {
 /** The gates the CLI and the demo open a factory with. */
 export const defaultGates: readonly Gate[] = [noSuspectLinksGate];
 
+const lineHasOwner = defineRule<LineInfo, Factory>({
+  id: "line-has-owner",
+  description: "Every line has exactly one accountable owner.",
+  severity: "error",
+  appliesTo: "line",
+  check: (line) =>
+    line.owner === undefined
+      ? [
+          {
+            message: `line ${line.id} has no owner`,
+            hint: "add `owner:` to the line in factory.yaml (or import with --owner)",
+          },
+        ]
+      : [],
+});
+
 const lineHasDescription = defineRule<LineInfo, Factory>({
   id: "line-has-description",
   description: "Every line says what it is for.",
@@ -116,12 +132,13 @@ const blockedWorkHasReason = defineRule<WorkItem, Factory>({
       : [],
 });
 
-/** The basic standards of a factory: described lines with code, no cycles, no suspect links on active work. */
+/** The basic standards of a factory: owned and described lines with code, no cycles, no suspect links on active work. */
 export const basicStandards: RulePack = defineRulePack({
   id: "factory-basics",
   description:
     "What every factory should meet: lines described and claiming code, no dependency cycles, operators within capacity, no active work on suspect links.",
   rules: [
+    lineHasOwner,
     lineHasDescription,
     lineHasPaths,
     noDependencyCycles,

@@ -132,6 +132,69 @@ describe("floor plan", () => {
   });
 });
 
+describe("floor plan imports", () => {
+  it(
+    "merges lines from CODEOWNERS, workspaces and a Backstage catalog, or writes them to a file",
+    SLOW,
+    async () => {
+      writeFileSync(join(cwd, "CODEOWNERS"), "/src/api/ @alice\n/docs/ @bob @carol\n");
+      const proposed = await factory("import", "codeowners", "CODEOWNERS", "--out", "proposed.yaml");
+      expect(proposed.code).toBe(0);
+      expect(proposed.stdout).toContain("wrote 2 lines to proposed.yaml");
+      expect((await factory("plan", "check", "proposed.yaml")).code).toBe(0);
+      const merged = JSON.parse((await factory("import", "codeowners", "CODEOWNERS", "--json")).stdout);
+      expect(merged).toMatchObject({ lines: 2, operators: 3 });
+      expect(
+        JSON.parse((await factory("who-owns", "src/api/users.ts", "--json")).stdout)[0].line,
+      ).not.toBeNull();
+
+      const repo = join(cwd, "mono");
+      mkdirSync(join(repo, "packages", "web"), { recursive: true });
+      mkdirSync(join(repo, "packages", "core"), { recursive: true });
+      writeFileSync(join(repo, "package.json"), JSON.stringify({ name: "mono", workspaces: ["packages/*"] }));
+      writeFileSync(join(repo, "packages", "core", "package.json"), JSON.stringify({ name: "@mono/core" }));
+      writeFileSync(
+        join(repo, "packages", "web", "package.json"),
+        JSON.stringify({ name: "@mono/web", dependencies: { "@mono/core": "*" } }),
+      );
+      const unowned = await factory("import", "workspaces", "mono");
+      expect(unowned.code).toBe(0);
+      expect(unowned.stdout).toContain('warning line "mono-web" has no owner');
+      const unownedCheck = await factory("check", "--rule", "line-has-owner");
+      expect(unownedCheck.code).toBe(1);
+      expect(unownedCheck.stdout).toContain("line mono-web has no owner");
+      const owned = await factory("import", "workspaces", "mono", "--owner", "platform", "--json");
+      expect(owned.code).toBe(0);
+      expect(JSON.parse(owned.stdout).lines).toBe(2);
+      expect((await factory("import", "workspaces", "mono", "--owner", "Not An Id")).code).toBe(2);
+      expect((await factory("check", "--rule", "line-has-owner")).code).toBe(0);
+
+      writeFileSync(
+        join(cwd, "catalog-info.yaml"),
+        [
+          "apiVersion: backstage.io/v1alpha1",
+          "kind: Component",
+          "metadata: { name: storefront }",
+          "spec: { type: website, owner: group:default/web-team, dependsOn: [component:default/cart] }",
+          "---",
+          "apiVersion: backstage.io/v1alpha1",
+          "kind: Component",
+          "metadata: { name: cart }",
+          "spec: { type: service, owner: group:default/web-team }",
+          "",
+        ].join("\n"),
+      );
+      const catalog = await factory("import", "backstage", "catalog-info.yaml", "--json");
+      expect(catalog.code).toBe(0);
+      expect(JSON.parse(catalog.stdout).lines).toBe(2);
+      const plan = JSON.parse((await factory("floorplan", "--json")).stdout).plan;
+      expect(plan.lines.map((line: { id: string }) => line.id)).toEqual(
+        expect.arrayContaining(["storefront", "cart"]),
+      );
+    },
+  );
+});
+
 describe("standards", () => {
   it("exits 0 when the standards pass and 1 when a finding is an error", SLOW, async () => {
     await factory("plan", "apply", "factory.yaml");

@@ -17,7 +17,9 @@ export function printProblems(output: Output, problems: readonly PlanProblem[]):
     const severity =
       problem.severity === "error" ? output.style("red", "error") : output.style("yellow", "warning");
     const hint = problem.hint === undefined ? "" : output.style("dim", `; fix: ${problem.hint}`);
-    output.line(`${place} ${severity} ${problem.message} [${problem.path || "(root)"}]${hint}`);
+    output.line(
+      `${place === "" ? "" : `${place} `}${severity} ${problem.message} [${problem.path || "(root)"}]${hint}`,
+    );
   }
 }
 
