@@ -103,6 +103,7 @@ function centralLines(floor: FloorGraph, top: number): CentralLine[] {
     if (!graph.hasEdge(dependency.from, dependency.to)) graph.addDirectedEdge(dependency.from, dependency.to);
     dependents.set(dependency.to, (dependents.get(dependency.to) ?? 0) + 1);
   }
+  if (graph.order === 0) return [];
   const scores = betweenness(graph, { normalized: true });
   return Object.entries(scores)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))

@@ -238,3 +238,15 @@ describe("diffPlans", () => {
     expect(diffPlans(before, shopPlan()).empty).toBe(true);
   });
 });
+
+describe("health of an empty floor plan", () => {
+  it("reports nothing instead of failing", async () => {
+    const { createMemoryEventStore, openEventLog } = await import("@software-factory/core");
+    const { openFloorPlan } = await import("../src/index.js");
+    const log = await openEventLog({ store: createMemoryEventStore() });
+    const plan = await openFloorPlan({ log });
+    expect(plan.health().centralLines).toEqual([]);
+    await plan.close();
+    await log.close();
+  });
+});

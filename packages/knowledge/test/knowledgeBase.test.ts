@@ -246,3 +246,14 @@ describe("idempotent captures", () => {
     ).rejects.toThrow(/already used/);
   });
 });
+
+describe("an empty knowledge base reopened", () => {
+  it("takes documents after its empty caches were saved and loaded", async () => {
+    await kb.close();
+    kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
+    await kb.close();
+    kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
+    const doc = await kb.capture({ kind: "note", title: "First", body: "first words", source });
+    expect((await kb.search("first words")).hits[0]?.document.id).toBe(doc.id);
+  });
+});

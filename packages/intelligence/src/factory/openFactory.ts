@@ -124,7 +124,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
   const dir = resolve(options.dir ?? ".factory");
   mkdirSync(dir, { recursive: true });
   const log = await openEventLog({
-    ...(options.store === undefined ? { path: join(dir, "factory.db") } : { store: options.store }),
+    ...storeOf(options.store, dir),
     ...(options.actor === undefined ? {} : { actor: options.actor }),
     ...(options.durability === undefined ? {} : { durability: options.durability }),
   });
@@ -197,6 +197,16 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     for (const part of opened.reverse()) await part.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** The store option of the log: the given store, else `FACTORY_DATABASE_URL`, else the SQLite file in `dir`. */
+function storeOf(
+  store: string | EventStore | undefined,
+  dir: string,
+): { store: string | EventStore } | { path: string } {
+  if (store !== undefined) return { store };
+  const url = process.env.FACTORY_DATABASE_URL;
+  return url !== undefined && url !== "" ? { store: url } : { path: join(dir, "factory.db") };
 }
 
 /** Brings the router's lines and routed history up to date with the floor plan and the assembly line. */

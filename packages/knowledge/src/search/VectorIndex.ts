@@ -79,7 +79,7 @@ export class VectorIndex {
     }
     this.remove(id);
     if (this.#graph.getCurrentCount() >= this.#graph.getMaxElements()) {
-      this.#graph.resizeIndex(this.#graph.getMaxElements() * 2);
+      this.#graph.resizeIndex(Math.max(1024, this.#graph.getMaxElements() * 2));
     }
     const label = this.#nextLabel;
     this.#nextLabel += 1;
