@@ -127,7 +127,11 @@ export class AssemblyLine implements AsyncDisposable {
   /** The validated pipeline configuration. */
   readonly pipeline: PipelineConfig;
 
-  /** @internal Use {@link openAssemblyLine}. */
+  /**
+   * Use {@link openAssemblyLine}.
+   *
+   * @internal
+   */
   constructor(
     log: EventLog,
     pipeline: PipelineConfig,
