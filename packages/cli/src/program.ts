@@ -11,6 +11,7 @@ import { registerFloorplan } from "./commands/floorplan.js";
 import { registerImpact } from "./commands/impact.js";
 import { registerImport } from "./commands/import.js";
 import { registerInit } from "./commands/init.js";
+import { registerMcp } from "./commands/mcp.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerSearch } from "./commands/search.js";
@@ -86,6 +87,7 @@ export function createProgram(context: CliContext): Command {
   registerSignal(program, context);
   registerCheck(program, context);
   registerMetrics(program, context);
+  registerMcp(program, context);
   registerDemo(program, context);
   return program;
 }

@@ -321,3 +321,11 @@ describe("assembly line", () => {
     expect(missing.stderr).not.toContain("    at ");
   });
 });
+
+describe("mcp", () => {
+  it("refuses --http without a token, as a usage error", async () => {
+    const result = await factory("mcp", "--http", "0");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--token/);
+  });
+});

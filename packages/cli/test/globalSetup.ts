@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 /** In dependency order. */
-const PACKAGES = ["core", "knowledge", "floorplan", "intelligence", "cli"] as const;
+const PACKAGES = ["core", "knowledge", "floorplan", "intelligence", "mcp", "cli"] as const;
 const LOCK = join(tmpdir(), "software-factory-cli-build.lock");
 
 function newestSource(dir: string): number {

@@ -1,0 +1,62 @@
+/**
+ * `factory mcp`: serves the factory to coding agents over stdio or Streamable HTTP.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { openFactory } from "@software-factory/intelligence";
+import { serveHttp, serveStdio } from "@software-factory/mcp";
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
+import { defaultGates } from "../factoryStandards.js";
+import { action, type CliContext } from "../program.js";
+
+const PortSchema = z.coerce.number().int().min(0).max(65_535);
+
+/** Registers `factory mcp`. */
+export function registerMcp(program: Command, context: CliContext): void {
+  program
+    .command("mcp")
+    .description("serve the factory to coding agents over MCP: stdio by default, Streamable HTTP with --http")
+    .option("--http <port>", "serve Streamable HTTP on this port (127.0.0.1 unless --host)")
+    .option("--host <host>", "interface to listen on with --http")
+    .option("--token <token>", "bearer token clients must send with --http (default FACTORY_MCP_TOKEN)")
+    .action(
+      action(context, async ({ options, output }, local) => {
+        const { http, host, token } = local as { http?: string; host?: string; token?: string };
+        const port = http === undefined ? undefined : PortSchema.safeParse(http);
+        if (port !== undefined && !port.success)
+          throw new UsageError(`--http must be a port number, got "${http}"`);
+        const bearer = token ?? process.env.FACTORY_MCP_TOKEN;
+        if (port !== undefined && bearer === undefined) {
+          throw new UsageError(
+            "--http needs --token <token> or FACTORY_MCP_TOKEN (clients send it as a bearer token)",
+          );
+        }
+        const factory = await openFactory({
+          dir: resolve(options.dir),
+          actor: options.actor,
+          gates: defaultGates,
+        });
+        if (port === undefined) {
+          await serveStdio(factory);
+          await factory.close();
+          return;
+        }
+        const server = await serveHttp(factory, {
+          port: port.data,
+          token: bearer as string,
+          ...(host === undefined ? {} : { host }),
+        });
+        output.error(`serving ${factory.dir} at ${server.url} (Ctrl-C stops)`);
+        await new Promise<void>((done) => {
+          const stop = () => done();
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+        await server.close();
+        await factory.close();
+      }),
+    );
+}
