@@ -57,6 +57,7 @@ export {
   type CaptureInput,
   CaptureInputSchema,
   type Decision,
+  DecisionOptionsSchema,
   DecisionSchema,
   type DecisionStatus,
   DecisionStatusSchema,

@@ -50,19 +50,22 @@ export const DecisionStatusSchema = z.enum(["proposed", "accepted", "rejected", 
 /** Status of a decision. */
 export type DecisionStatus = z.infer<typeof DecisionStatusSchema>;
 
+/** The options a decision weighed, each with its pros and cons. */
+export const DecisionOptionsSchema = z
+  .array(
+    z.object({
+      title: z.string().min(1),
+      pros: z.array(z.string()).default([]),
+      cons: z.array(z.string()).default([]),
+    }),
+  )
+  .default([]);
+
 /** The structured part of a decision (an ADR): why, what was weighed, what was chosen, what follows. */
 export const DecisionSchema = z.object({
   status: DecisionStatusSchema,
   context: z.string().min(1),
-  options: z
-    .array(
-      z.object({
-        title: z.string().min(1),
-        pros: z.array(z.string()).default([]),
-        cons: z.array(z.string()).default([]),
-      }),
-    )
-    .default([]),
+  options: DecisionOptionsSchema,
   decision: z.string().min(1),
   consequences: z.string().default(""),
 });
@@ -125,15 +128,7 @@ export const RecordDecisionInputSchema = z.object({
   title: z.string().trim().min(1).max(500),
   status: DecisionStatusSchema.default("proposed"),
   context: z.string().min(1),
-  options: z
-    .array(
-      z.object({
-        title: z.string().min(1),
-        pros: z.array(z.string()).default([]),
-        cons: z.array(z.string()).default([]),
-      }),
-    )
-    .default([]),
+  options: DecisionOptionsSchema,
   decision: z.string().min(1),
   consequences: z.string().default(""),
   source: SourceSchema,

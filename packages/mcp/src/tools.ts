@@ -4,7 +4,7 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
-import { DocumentKindSchema, LinkSchema } from "@software-factory/knowledge";
+import { DecisionOptionsSchema, DocumentKindSchema, LinkSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool, type FactoryTool } from "./toolKit.js";
 
@@ -156,15 +156,7 @@ const recordDecision = defineTool({
     title: z.string().trim().min(1).max(500),
     status: z.enum(["proposed", "accepted", "rejected"]).default("proposed"),
     context: z.string().min(1),
-    options: z
-      .array(
-        z.object({
-          title: z.string().min(1),
-          pros: z.array(z.string()).default([]),
-          cons: z.array(z.string()).default([]),
-        }),
-      )
-      .default([]),
+    options: DecisionOptionsSchema,
     decision: z.string().min(1),
     consequences: z.string().default(""),
     lines: z.array(z.string()).default([]),
