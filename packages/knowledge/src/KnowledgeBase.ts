@@ -20,7 +20,8 @@ import {
 import { z } from "zod";
 import type { Chunk, ChunkOptions } from "./chunking/chunkMarkdown.js";
 import { chunkMarkdown } from "./chunking/chunkMarkdown.js";
-import { DocumentStore, isInForce, type KnowledgeDocument, revisionAt } from "./DocumentStore.js";
+import { DocumentStore, type KnowledgeDocument, revisionAt } from "./DocumentStore.js";
+import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
 import {
   DocumentCaptured,
@@ -46,6 +47,13 @@ import {
 import { extendRanking, type FusionOptions, fuseRankings } from "./search/fuse.js";
 import { snippet } from "./search/highlight.js";
 import { LexicalIndex } from "./search/LexicalIndex.js";
+import {
+  documentFilter,
+  type SearchHit,
+  type SearchOptions,
+  SearchOptionsSchema,
+  type SearchResult,
+} from "./search/searchOptions.js";
 import type { Embedder, FusedHit, ScoredId } from "./search/types.js";
 import { VectorIndex } from "./search/VectorIndex.js";
 import { countTokens } from "./tokens.js";
@@ -76,61 +84,6 @@ export interface WriteOptions {
   readonly idempotencyKey?: string;
   /** Who is writing (an operator or agent id). */
   readonly actor?: string;
-}
-
-/** Filters and paging of {@link KnowledgeBase.search}. */
-export const SearchOptionsSchema = z.object({
-  limit: z.number().int().min(1).max(200).default(10),
-  offset: z.number().int().min(0).max(10_000).default(0),
-  kinds: z.array(z.string()).optional(),
-  lines: z.array(z.string()).optional(),
-  tags: z.array(z.string()).optional(),
-  authors: z.array(z.string()).optional(),
-  /** Captured at or after this instant. */
-  from: z.iso.datetime({ offset: true }).optional(),
-  /** Captured before this instant. */
-  to: z.iso.datetime({ offset: true }).optional(),
-  /** Only documents in force now (default true): not superseded, retracted or expired. */
-  current: z.boolean().default(true),
-  /** Only documents in force at this instant (overrides `current`). */
-  asOf: z.iso.datetime({ offset: true }).optional(),
-  /** Return the best hits whose snippets fit this many tokens in total. */
-  budgetTokens: z.number().int().min(1).optional(),
-  /** One hit per document, its best chunk (default true). */
-  collapse: z.boolean().default(true),
-  /** Which engines answer (default hybrid). */
-  mode: z.enum(["hybrid", "lexical", "vector"]).default("hybrid"),
-});
-/** Filters and paging of {@link KnowledgeBase.search}, as a caller writes them. */
-export type SearchOptions = z.input<typeof SearchOptionsSchema>;
-
-/** One search hit: the document, the chunk that matched, and why. */
-export interface SearchHit {
-  readonly document: Omit<KnowledgeDocument, "body" | "revisions">;
-  readonly chunk: {
-    readonly id: string;
-    readonly headingPath: readonly string[];
-    readonly startLine: number;
-  };
-  /** Fused score (higher is better). */
-  readonly score: number;
-  /** The best window of the chunk, matches wrapped in `**`. */
-  readonly snippet: string;
-  /** Tokens the snippet and title take. */
-  readonly tokens: number;
-  readonly lexicalRank?: number;
-  readonly vectorRank?: number;
-}
-
-/** The answer of {@link KnowledgeBase.search}. */
-export interface SearchResult {
-  readonly hits: readonly SearchHit[];
-  /** Offset of the next page, when there may be more. */
-  readonly nextOffset?: number;
-  /** Tokens the returned hits take. */
-  readonly tokens: number;
-  /** Set when part of the engine could not answer (an embedder unreachable): results are lexical only. */
-  readonly warning?: string;
 }
 
 interface ChunkRecord {
@@ -739,50 +692,6 @@ export async function openKnowledgeBase(options: OpenKnowledgeBaseOptions): Prom
 
 function contentHash(title: string, body: string, decision: Decision | undefined): string {
   return hashJson({ title, body, decision: decision ?? null });
-}
-
-/** Markdown of a decision record: context, options, decision, consequences. */
-export function decisionMarkdown(decision: Decision): string {
-  const options = decision.options
-    .map((option) => {
-      const pros = option.pros.map((pro) => `  - pro: ${pro}`).join("\n");
-      const cons = option.cons.map((con) => `  - con: ${con}`).join("\n");
-      return [`- ${option.title}`, pros, cons].filter((part) => part !== "").join("\n");
-    })
-    .join("\n");
-  return [
-    `Status: ${decision.status}`,
-    `## Context\n\n${decision.context}`,
-    ...(options === "" ? [] : [`## Options\n\n${options}`]),
-    `## Decision\n\n${decision.decision}`,
-    ...(decision.consequences === "" ? [] : [`## Consequences\n\n${decision.consequences}`]),
-  ].join("\n\n");
-}
-
-function documentFilter(
-  options: z.output<typeof SearchOptionsSchema>,
-): (document: KnowledgeDocument) => boolean {
-  const kinds = options.kinds === undefined ? undefined : new Set(options.kinds);
-  const lines = options.lines === undefined ? undefined : new Set(options.lines);
-  const tags = options.tags === undefined ? undefined : new Set(options.tags);
-  const authors = options.authors === undefined ? undefined : new Set(options.authors);
-  return (document) => {
-    if (kinds !== undefined && !kinds.has(document.kind)) return false;
-    if (lines !== undefined && !document.lines.some((line) => lines.has(line))) return false;
-    if (tags !== undefined && !document.tags.some((tag) => tags.has(tag))) return false;
-    if (
-      authors !== undefined &&
-      (document.source.author === undefined || !authors.has(document.source.author))
-    ) {
-      return false;
-    }
-    const captured = document.source.capturedAt ?? document.createdAt;
-    if (options.from !== undefined && captured < options.from) return false;
-    if (options.to !== undefined && captured >= options.to) return false;
-    if (options.asOf !== undefined) return isInForce(document, options.asOf);
-    if (options.current) return isInForce(document);
-    return document.retracted === undefined;
-  };
 }
 
 /** Keeps the best hit of each document, in order. */

@@ -10,6 +10,7 @@
 
 export { type Chunk, type ChunkOptions, chunkMarkdown } from "./chunking/chunkMarkdown.js";
 export { isInForce, type KnowledgeDocument, type Revision, revisionAt } from "./DocumentStore.js";
+export { decisionMarkdown } from "./decisionMarkdown.js";
 export { createHashingEmbedder, type HashingEmbedderOptions } from "./embedders/hashingEmbedder.js";
 export {
   createOpenAiEmbedder,
@@ -43,14 +44,9 @@ export {
   transcriptMarkdown,
 } from "./importers/transcripts.js";
 export {
-  decisionMarkdown,
   KnowledgeBase,
   type OpenKnowledgeBaseOptions,
   openKnowledgeBase,
-  type SearchHit,
-  type SearchOptions,
-  SearchOptionsSchema,
-  type SearchResult,
   type WriteOptions,
 } from "./KnowledgeBase.js";
 export {
@@ -75,6 +71,13 @@ export {
 export { EXTEND_MIN_SIMILARITY, extendRanking, type FusionOptions, fuseRankings } from "./search/fuse.js";
 export { type Highlight, highlightTerms, snippet } from "./search/highlight.js";
 export { LexicalIndex, type LexicalIndexOptions } from "./search/LexicalIndex.js";
+export {
+  documentFilter,
+  type SearchHit,
+  type SearchOptions,
+  SearchOptionsSchema,
+  type SearchResult,
+} from "./search/searchOptions.js";
 export { type TokenizeOptions, tokenize } from "./search/tokenize.js";
 export type { Embedder, FusedHit, IndexSearchOptions, ScoredId } from "./search/types.js";
 export { VectorIndex, type VectorIndexOptions } from "./search/VectorIndex.js";

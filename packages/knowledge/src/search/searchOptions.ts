@@ -1,0 +1,89 @@
+/**
+ * What a knowledge search accepts and answers, and the document filter it applies.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { isInForce, type KnowledgeDocument } from "../DocumentStore.js";
+
+/** Filters and paging of `KnowledgeBase.search`. */
+export const SearchOptionsSchema = z.object({
+  limit: z.number().int().min(1).max(200).default(10),
+  offset: z.number().int().min(0).max(10_000).default(0),
+  kinds: z.array(z.string()).optional(),
+  lines: z.array(z.string()).optional(),
+  tags: z.array(z.string()).optional(),
+  authors: z.array(z.string()).optional(),
+  /** Captured at or after this instant. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** Captured before this instant. */
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** Only documents in force now (default true): not superseded, retracted or expired. */
+  current: z.boolean().default(true),
+  /** Only documents in force at this instant (overrides `current`). */
+  asOf: z.iso.datetime({ offset: true }).optional(),
+  /** Return the best hits whose snippets fit this many tokens in total. */
+  budgetTokens: z.number().int().min(1).optional(),
+  /** One hit per document, its best chunk (default true). */
+  collapse: z.boolean().default(true),
+  /** Which engines answer (default hybrid). */
+  mode: z.enum(["hybrid", "lexical", "vector"]).default("hybrid"),
+});
+/** Filters and paging of `KnowledgeBase.search`, as a caller writes them. */
+export type SearchOptions = z.input<typeof SearchOptionsSchema>;
+
+/** One search hit: the document, the chunk that matched, and why. */
+export interface SearchHit {
+  readonly document: Omit<KnowledgeDocument, "body" | "revisions">;
+  readonly chunk: {
+    readonly id: string;
+    readonly headingPath: readonly string[];
+    readonly startLine: number;
+  };
+  /** Fused score (higher is better). */
+  readonly score: number;
+  /** The best window of the chunk, matches wrapped in `**`. */
+  readonly snippet: string;
+  /** Tokens the snippet and title take. */
+  readonly tokens: number;
+  readonly lexicalRank?: number;
+  readonly vectorRank?: number;
+}
+
+/** The answer of `KnowledgeBase.search`. */
+export interface SearchResult {
+  readonly hits: readonly SearchHit[];
+  /** Offset of the next page, when there may be more. */
+  readonly nextOffset?: number;
+  /** Tokens the returned hits take. */
+  readonly tokens: number;
+  /** Set when part of the engine could not answer (an embedder unreachable): results are lexical only. */
+  readonly warning?: string;
+}
+
+/** The filter of a search's options over documents (kind, line, tag, author, time, current, as-of). */
+export function documentFilter(
+  options: z.output<typeof SearchOptionsSchema>,
+): (document: KnowledgeDocument) => boolean {
+  const kinds = options.kinds === undefined ? undefined : new Set(options.kinds);
+  const lines = options.lines === undefined ? undefined : new Set(options.lines);
+  const tags = options.tags === undefined ? undefined : new Set(options.tags);
+  const authors = options.authors === undefined ? undefined : new Set(options.authors);
+  return (document) => {
+    if (kinds !== undefined && !kinds.has(document.kind)) return false;
+    if (lines !== undefined && !document.lines.some((line) => lines.has(line))) return false;
+    if (tags !== undefined && !document.tags.some((tag) => tags.has(tag))) return false;
+    if (
+      authors !== undefined &&
+      (document.source.author === undefined || !authors.has(document.source.author))
+    ) {
+      return false;
+    }
+    const captured = document.source.capturedAt ?? document.createdAt;
+    if (options.from !== undefined && captured < options.from) return false;
+    if (options.to !== undefined && captured >= options.to) return false;
+    if (options.asOf !== undefined) return isInForce(document, options.asOf);
+    if (options.current) return isInForce(document);
+    return document.retracted === undefined;
+  };
+}
