@@ -1,3 +1,4 @@
+import { hashJson } from "@software-factory/core";
 import { LexicalIndex, tokenize } from "@software-factory/knowledge";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
@@ -112,6 +113,8 @@ export class Router {
   readonly #neighbours = new LexicalIndex();
 
   readonly #options: RouterOptions;
+  /** Hash of the lines last given to {@link Router.setLines}, so an unchanged set is not re-indexed. */
+  #linesKey: string | undefined;
 
   /** A router with no lines and no history yet. */
   constructor(options: RouterOptions = {}) {
@@ -121,6 +124,9 @@ export class Router {
 
   /** Replaces the lines the router chooses from. */
   setLines(lines: readonly RoutableLine[]): void {
+    const key = hashJson(lines);
+    if (key === this.#linesKey) return;
+    this.#linesKey = key;
     this.#lines.clear();
     this.#profiles = new LexicalIndex();
     for (const line of lines) {
@@ -129,9 +135,13 @@ export class Router {
     }
   }
 
-  /** Learns a routed example; the same id again is a correction and replaces the earlier routing. */
+  /**
+   * Learns a routed example; the same id with another line is a correction and
+   * replaces the earlier routing; the same example again changes nothing.
+   */
   learn(example: RoutedExample): void {
     const previous = this.#examples.get(example.id);
+    if (previous !== undefined && previous.line === example.line && previous.text === example.text) return;
     if (previous !== undefined) {
       this.#neighbours.remove(example.id);
       this.#staleLines.add(previous.line);
