@@ -1,0 +1,128 @@
+/**
+ * Tests of JavaScript and TypeScript files (vitest, jest, mocha, node:test),
+ * read with the TypeScript compiler API: `describe`/`suite`/`context` blocks
+ * and `it`/`test`/`specify` calls, with their modifiers (`.only`, `.skip`,
+ * `.each`, `.concurrent`...), and node:test subtests (`t.test`).
+ *
+ * @module
+ */
+import type * as TS from "typescript";
+
+/** The TypeScript compiler module, loaded lazily by the caller. */
+type TypeScript = typeof import("typescript");
+
+import type { TestFramework } from "../../proposal.js";
+import type { FoundTest } from "./tests-found.js";
+
+const BLOCKS = new Set(["describe", "suite", "context", "fdescribe", "xdescribe", "xcontext"]);
+const TESTS = new Set(["it", "test", "specify", "fit", "xit", "xtest", "xspecify"]);
+const MODIFIERS = new Set([
+  "only",
+  "skip",
+  "todo",
+  "each",
+  "concurrent",
+  "sequential",
+  "fails",
+  "skipIf",
+  "runIf",
+  "shuffle",
+  "failing",
+]);
+
+/** The framework a JS/TS test file is written for, told from its imports (jest when it uses jest globals, else mocha). */
+export function frameworkOfSource(text: string): TestFramework {
+  const imported = new Set(
+    [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)["']([^"']+)["']/g)].map((match) => match[1]),
+  );
+  if (imported.has("vitest")) return "vitest";
+  if (imported.has("@jest/globals")) return "jest";
+  if (imported.has("node:test") || imported.has("test")) return "node:test";
+  if (imported.has("mocha")) return "mocha";
+  if (/\bjest\.(fn|mock|spyOn|useFakeTimers|setTimeout)\b/.test(text) || /\.toBe\(|\.toEqual\(/.test(text))
+    return "jest";
+  return "mocha";
+}
+
+type CallKind = "block" | "test";
+
+/** Whether a call is a describe block or a test, looking through modifiers and `.each(table)` calls. */
+function kindOf(ts: TypeScript, callee: TS.Expression): CallKind | undefined {
+  let node: TS.Expression = callee;
+  // `it.each(table)("name")` and `it.each`table`("name")`: the callee is itself a call or tagged template.
+  if (ts.isCallExpression(node)) node = node.expression;
+  else if (ts.isTaggedTemplateExpression(node)) node = node.tag;
+  const chain: string[] = [];
+  while (ts.isPropertyAccessExpression(node)) {
+    chain.unshift(node.name.text);
+    node = node.expression;
+  }
+  if (!ts.isIdentifier(node)) return undefined;
+  const base = node.text;
+  if (chain.every((name) => MODIFIERS.has(name))) {
+    if (BLOCKS.has(base)) return "block";
+    if (TESTS.has(base)) return "test";
+    return undefined;
+  }
+  // node:test subtests: `t.test("name", ...)`, and `t.test.skip(...)` (a call with a name only, as `re.test("x")`, is no test).
+  const [first, ...rest] = chain;
+  if (first === "test" && rest.every((name) => MODIFIERS.has(name))) return "test";
+  return undefined;
+}
+
+/** The name a test or block is given: a string, a template (substitutions kept as `${...}`) or a named reference. */
+function nameOf(
+  ts: TypeScript,
+  source: TS.SourceFile,
+  argument: TS.Expression | undefined,
+): string | undefined {
+  if (argument === undefined) return undefined;
+  if (ts.isStringLiteral(argument) || ts.isNoSubstitutionTemplateLiteral(argument)) return argument.text;
+  if (ts.isTemplateExpression(argument)) {
+    return (
+      argument.head.text +
+      argument.templateSpans
+        .map((span) => `\${${span.expression.getText(source)}}${span.literal.text}`)
+        .join("")
+    );
+  }
+  if (ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument)) return argument.getText(source);
+  return undefined;
+}
+
+/**
+ * The tests of a JS/TS source: each test call with its enclosing blocks. A
+ * test that holds other tests (node:test subtests) counts as a block.
+ */
+export function findJsTests(ts: TypeScript, file: string, text: string): FoundTest[] {
+  const kind = file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
+  const framework = frameworkOfSource(text);
+  const found: FoundTest[] = [];
+  const lineOf = (node: TS.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
+
+  const visit = (node: TS.Node, path: readonly string[]): number => {
+    if (ts.isCallExpression(node)) {
+      const kind = kindOf(ts, node.expression);
+      const todo = node.expression.getText(source).endsWith(".todo");
+      const named = kind !== undefined && (node.arguments.length >= 2 || todo);
+      const name = named ? nameOf(ts, source, node.arguments[0]) : undefined;
+      if (kind !== undefined && name !== undefined) {
+        let inner = 0;
+        for (const argument of node.arguments.slice(1)) inner += visit(argument, [...path, name]);
+        if (kind === "test" && inner === 0) {
+          found.push({ framework, describePath: path, testName: name, line: lineOf(node) });
+          return 1;
+        }
+        return inner;
+      }
+    }
+    let count = 0;
+    node.forEachChild((child) => {
+      count += visit(child, path);
+    });
+    return count;
+  };
+  visit(source, []);
+  return found;
+}
