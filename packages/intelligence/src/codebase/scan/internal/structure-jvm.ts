@@ -1,0 +1,147 @@
+/**
+ * Maven and Gradle multi-module builds: Maven `<modules>` (recursively) with
+ * `<dependency>` on sibling artifactIds; Gradle `include` in settings.gradle(.kts)
+ * with `project(":x")` dependencies in each build.gradle(.kts).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { inFolder, joinRelative, readRepoText } from "./structure-io.js";
+import { readManifest } from "./structure-parse.js";
+import type {
+  EcosystemScan,
+  FoundDependency,
+  FoundUnit,
+  ManifestProblem,
+  ScanContext,
+} from "./structure-types.js";
+import { EMPTY_SCAN } from "./structure-types.js";
+
+const Text = z.union([z.string(), z.number()]).transform(String).optional();
+
+const PomSchema = z.looseObject({
+  project: z.looseObject({
+    artifactId: Text,
+    groupId: Text,
+    name: Text,
+    description: Text,
+    modules: z
+      .looseObject({ module: z.array(Text).optional() })
+      .or(z.literal(""))
+      .optional(),
+    dependencies: z
+      .looseObject({
+        dependency: z.array(z.looseObject({ artifactId: Text, groupId: Text, scope: Text })).optional(),
+      })
+      .or(z.literal(""))
+      .optional(),
+  }),
+});
+type Pom = z.output<typeof PomSchema>["project"];
+
+function modulesOf(pom: Pom): string[] {
+  const modules = typeof pom.modules === "object" ? (pom.modules.module ?? []) : [];
+  return modules.filter((module): module is string => module !== undefined && module !== "");
+}
+
+/** Finds the modules of a Maven build from the root pom.xml, descending through aggregator modules. */
+export async function scanMaven(context: ScanContext): Promise<EcosystemScan> {
+  if (!context.fileSet.has("pom.xml")) return EMPTY_SCAN;
+  const problems: ManifestProblem[] = [];
+  const units: FoundUnit[] = [];
+  const dependencies: FoundDependency[] = [];
+  const visited = new Set<string>();
+  const visit = async (root: string, isRoot: boolean): Promise<void> => {
+    if (visited.has(root)) return;
+    visited.add(root);
+    const file = inFolder(root, "pom.xml");
+    const parsed = await readManifest(context, file, "xml", PomSchema);
+    if ("problem" in parsed) {
+      problems.push(parsed.problem);
+      return;
+    }
+    const pom = parsed.value.project;
+    const modules = modulesOf(pom);
+    for (const module of modules) {
+      const child = joinRelative(root, module.replace(/\/?pom\.xml$/, ""));
+      if (child !== undefined) await visit(child, false);
+    }
+    if (modules.length > 0 || pom.artifactId === undefined) return;
+    units.push({
+      root,
+      name: pom.artifactId,
+      idBase: pom.artifactId,
+      ...(pom.description ? { description: pom.description.trim().replace(/\s+/g, " ") } : {}),
+      ecosystem: "maven",
+      manifest: file,
+      method: isRoot ? "maven-project" : "maven-modules",
+    });
+    const declared = typeof pom.dependencies === "object" ? (pom.dependencies.dependency ?? []) : [];
+    for (const dependency of declared)
+      if (dependency.artifactId !== undefined)
+        dependencies.push({
+          from: root,
+          toName: dependency.artifactId,
+          ecosystem: "maven",
+          manifest: file,
+          method: "maven-manifest",
+          detail: `<dependency> ${dependency.groupId ?? "?"}:${dependency.artifactId}${dependency.scope ? ` (${dependency.scope})` : ""}`,
+        });
+  };
+  await visit(".", true);
+  return { units, dependencies, problems };
+}
+
+function quoted(text: string): string[] {
+  return [...text.matchAll(/["']([^"'\n]+)["']/g)].map((match) => match[1] ?? "");
+}
+
+/** Finds the projects of a Gradle build from settings.gradle(.kts) `include` statements. */
+export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
+  const settings = ["settings.gradle.kts", "settings.gradle"].find((file) => context.fileSet.has(file));
+  if (settings === undefined) return EMPTY_SCAN;
+  const text = (await readRepoText(context.root, settings)) ?? "";
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const paths = new Set<string>();
+  for (const match of code.matchAll(/^\s*include\s*\(?([^)\n]*)\)?/gm))
+    for (const path of quoted(match[1] ?? "")) paths.add(path.startsWith(":") ? path : `:${path}`);
+  const folders = new Map<string, string>();
+  for (const match of code.matchAll(
+    /project\(\s*["'](:?[^"']+)["']\s*\)\.projectDir\s*=\s*(?:file\()?\s*["']([^"']+)["']/g,
+  )) {
+    const path = match[1] ?? "";
+    const folder = joinRelative(".", match[2] ?? "");
+    if (folder !== undefined) folders.set(path.startsWith(":") ? path : `:${path}`, folder);
+  }
+  const units: FoundUnit[] = [];
+  const dependencies: FoundDependency[] = [];
+  for (const path of [...paths].sort()) {
+    const root = folders.get(path) ?? path.slice(1).replace(/:/g, "/");
+    const build = ["build.gradle.kts", "build.gradle"]
+      .map((name) => inFolder(root, name))
+      .find((file) => context.fileSet.has(file));
+    const script = build === undefined ? "" : ((await readRepoText(context.root, build)) ?? "");
+    const description = /^\s*description\s*=\s*["']([^"']+)["']/m.exec(script)?.[1];
+    const name = path.slice(path.lastIndexOf(":") + 1);
+    units.push({
+      root,
+      name: path,
+      idBase: name,
+      ...(description ? { description } : {}),
+      ecosystem: "gradle",
+      manifest: build ?? settings,
+      method: "gradle-settings",
+    });
+    if (build === undefined) continue;
+    for (const match of script.matchAll(/project\(\s*(?:path\s*[:=]\s*)?["'](:[^"']+)["']/g))
+      dependencies.push({
+        from: root,
+        toName: match[1] ?? "",
+        ecosystem: "gradle",
+        manifest: build,
+        method: "gradle-manifest",
+        detail: `project("${match[1]}") in ${build}`,
+      });
+  }
+  return { units, dependencies, problems: [] };
+}
