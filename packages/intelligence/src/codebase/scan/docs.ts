@@ -1,0 +1,161 @@
+/**
+ * Knowledge documents found in a repository: ADRs (MADR and Nygard) as
+ * decision records, notes under `docs/`, READMEs, CHANGELOGs and runbooks,
+ * each keyed by its path so a re-run revises instead of duplicating.
+ *
+ * @module
+ */
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname, join, posix } from "node:path";
+import type { DocumentKind } from "@software-factory/knowledge";
+import { parseFrontMatter } from "@software-factory/knowledge";
+import type { ProposedDocument, ProposedLine } from "../proposal.js";
+import { lineOfFile, type RepoFiles } from "./files.js";
+import { adrFormatOf, parseAdr } from "./internal/docs-adr.js";
+import { sectionsOf } from "./internal/docs-markdown.js";
+
+/** Files larger than this are not read. */
+const MAX_BYTES = 1024 * 1024;
+const MARKDOWN = /\.(?:md|markdown|mdx)$/i;
+const SKIPPED = /(?:^|\/)(?:node_modules|dist)\//;
+/** Folders that hold ADRs, wherever they sit in the repository. */
+const ADR_FOLDERS = [
+  "docs/adr",
+  "docs/adrs",
+  "doc/adr",
+  "doc/adrs",
+  "docs/decisions",
+  "doc/decisions",
+  "doc/architecture/decisions",
+  "docs/architecture/decisions",
+];
+
+/** How a document was recognised (the evidence method). */
+export type DocumentMethod = "adr-madr" | "adr-nygard" | "docs" | "readme" | "changelog" | "runbook";
+
+type Category = "adr" | "readme" | "changelog" | "runbook" | "docs";
+
+/** What a markdown file is, from its path alone, or undefined when it is none of the documents imported. */
+export function documentCategory(file: string): Category | undefined {
+  if (!MARKDOWN.test(file) || SKIPPED.test(file)) return undefined;
+  const name = basename(file).toLowerCase();
+  const folder = dirname(file);
+  const segments = folder === "." ? [] : folder.toLowerCase().split("/");
+  if (/^readme\./.test(name)) return "readme";
+  if (/^(changelog|changes|history)\./.test(name)) return "changelog";
+  if (segments.includes("runbooks") || segments.includes("runbook") || name.includes("runbook"))
+    return "runbook";
+  const inAdrFolder =
+    segments.includes("adr") ||
+    segments.includes("adrs") ||
+    ADR_FOLDERS.some((adr) => folder.toLowerCase() === adr || folder.toLowerCase().endsWith(`/${adr}`));
+  // An ADR folder's template and index are no decisions.
+  if (inAdrFolder) return /template|^index\./.test(name) ? undefined : "adr";
+  if (segments.includes("docs") || segments.includes("doc")) return "docs";
+  return undefined;
+}
+
+/** The display name of a README's or CHANGELOG's place: its line, the repository, or its folder. */
+function placeOf(repo: RepoFiles, line: ProposedLine | undefined, file: string): string {
+  const folder = posix.dirname(file);
+  if (line !== undefined && (line.root === folder || (line.root === "." && folder === ".")))
+    return line.title;
+  if (folder === ".") return basename(repo.root);
+  return folder;
+}
+
+/** A heading's text without markdown emphasis, links or code marks. */
+function plainTitle(title: string): string {
+  return title
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/[*_`]/g, "")
+    .trim();
+}
+
+async function readSmall(path: string): Promise<string | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || !info.isFile() || info.size > MAX_BYTES) return undefined;
+  return readFile(path, "utf8");
+}
+
+/** Front matter and body of a markdown file; a file whose front matter does not parse is read whole. */
+function split(text: string): { data: Record<string, unknown>; body: string } {
+  try {
+    return parseFrontMatter(text);
+  } catch {
+    return { data: {}, body: text };
+  }
+}
+
+/**
+ * Finds the repository's knowledge documents:
+ * - ADRs in `docs/adr`, `docs/adrs`, `doc/adr`, `docs/decisions`,
+ *   `doc/architecture/decisions`, `docs/architecture/decisions` or any folder
+ *   named `adr`, read as MADR or Nygard into a `decision` with its fields
+ *   (a missing context or decision gets a placeholder sentence saying so);
+ * - other markdown under a `docs/` or `doc/` folder, as notes;
+ * - READMEs as notes titled `<line or repository> README`; CHANGELOGs as notes;
+ * - runbooks anywhere (`runbook*` files, `runbooks/` folders) as runbooks.
+ *
+ * Files over 1 MB and anything under `node_modules` or `dist` are skipped.
+ * Keys are `repo:<path>`; titles come from front matter, else the first
+ * heading, else the file name. Sorted by path.
+ *
+ * @example
+ * ```ts
+ * const documents = await findDocuments(await listRepoFiles("/src/acme"), lines);
+ * ```
+ */
+export async function findDocuments(
+  repo: RepoFiles,
+  lines: readonly ProposedLine[],
+): Promise<ProposedDocument[]> {
+  const documents: ProposedDocument[] = [];
+  for (const file of repo.files) {
+    const category = documentCategory(file);
+    if (category === undefined) continue;
+    const text = await readSmall(join(repo.root, file));
+    if (text === undefined) continue;
+    const { data, body } = split(text);
+    const sections = sectionsOf(body);
+    const line = lineOfFile(lines, file);
+    const heading = sections.find((section) => section.level === 1) ?? sections[0];
+    const named =
+      typeof data.title === "string" && data.title.trim() !== ""
+        ? data.title.trim()
+        : heading === undefined
+          ? undefined
+          : plainTitle(heading.title);
+    const fileName = basename(file).replace(MARKDOWN, "");
+    let kind: DocumentKind = "note";
+    let method: DocumentMethod = category === "adr" ? "adr-nygard" : category;
+    let title = named ?? fileName;
+    let decision: ProposedDocument["decision"];
+    if (category === "adr") {
+      const format = adrFormatOf(data, sections);
+      kind = "decision";
+      method = format === "madr" ? "adr-madr" : "adr-nygard";
+      decision = parseAdr(format, data, body);
+    } else if (category === "runbook") kind = "runbook";
+    else if (category === "readme") title = `${placeOf(repo, line, file)} README`;
+    else if (category === "changelog")
+      // A changelog's second-level headings are versions: only a first-level heading titles it.
+      title = heading?.level === 1 && named !== undefined ? named : `${placeOf(repo, line, file)} changelog`;
+    documents.push({
+      key: `repo:${file}`,
+      kind,
+      title: title.slice(0, 500),
+      body,
+      file,
+      lines: line === undefined ? [] : [line.id],
+      ...(decision === undefined ? {} : { decision }),
+      evidence: {
+        file,
+        ...(repo.commit === undefined ? {} : { commit: repo.commit }),
+        method,
+        confidence: 1,
+      },
+    });
+  }
+  return documents;
+}
