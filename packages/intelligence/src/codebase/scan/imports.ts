@@ -1,0 +1,95 @@
+/**
+ * The import graph between proposed lines, for TypeScript and JavaScript:
+ * each import, export-from, `require` and dynamic `import()` that names
+ * another line's package or reaches into another line's folder.
+ *
+ * @module
+ */
+import type { Evidence, ProposedDependency, ProposedLine } from "../proposal.js";
+import type { RepoFiles } from "./files.js";
+import { lineOfFile } from "./files.js";
+import { folderOf, joinRelative, mapLimit, readRepoText } from "./internal/structure-io.js";
+
+/** Extensions of the files whose imports are read. */
+const SCRIPT_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
+const DECLARATION_FILE = /\.d\.[cm]?ts$/;
+/** Evidence items kept per edge (the files with the most imports first). */
+const MAX_EVIDENCE = 5;
+/** Files read at once. */
+const READ_CONCURRENCY = 32;
+
+/** The package name of a bare specifier (`@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`). */
+export function packageNameOf(specifier: string): string {
+  const segments = specifier.split("/");
+  return specifier.startsWith("@") ? segments.slice(0, 2).join("/") : (segments[0] ?? specifier);
+}
+
+function targetOf(
+  file: string,
+  specifier: string,
+  lines: readonly ProposedLine[],
+  lineOfPackage: ReadonlyMap<string, ProposedLine>,
+): ProposedLine | undefined {
+  if (specifier.startsWith("./") || specifier.startsWith("../") || specifier === "." || specifier === "..") {
+    const resolved = joinRelative(folderOf(file), specifier);
+    return resolved === undefined ? undefined : lineOfFile(lines, resolved);
+  }
+  if (specifier.startsWith("node:") || specifier.startsWith("/") || /^[a-z]+:/i.test(specifier))
+    return undefined;
+  return lineOfPackage.get(packageNameOf(specifier));
+}
+
+/**
+ * Proposes dependencies from the import graph of TS/JS files (`.ts .tsx .mts
+ * .cts .js .jsx .mjs .cjs`; declaration files and files over 1 MB skipped):
+ * a bare specifier whose package name is another line's `packageName`, or a
+ * relative one resolving into another line's root, is an import of that line.
+ * Imports are counted per (from, to) edge; each edge keeps at most 5
+ * evidence items (the files with the most imports, then by path), each
+ * `ts-imports` with confidence 1 and the detail `N imports in M files`.
+ * No self-edges; path aliases (tsconfig `paths`) are not resolved.
+ * Output is sorted by `from` then `to`.
+ */
+export async function importGraph(
+  repo: RepoFiles,
+  lines: readonly ProposedLine[],
+): Promise<ProposedDependency[]> {
+  const lineOfPackage = new Map<string, ProposedLine>();
+  for (const line of lines)
+    if (!lineOfPackage.has(line.packageName)) lineOfPackage.set(line.packageName, line);
+  const sources = repo.files
+    .filter((file) => SCRIPT_FILE.test(file) && !DECLARATION_FILE.test(file))
+    .map((file) => ({ file, from: lineOfFile(lines, file) }))
+    .filter((source): source is { file: string; from: ProposedLine } => source.from !== undefined);
+  const ts = (await import("typescript")).default;
+  const edges = new Map<string, { from: string; to: string; perFile: Map<string, number> }>();
+  await mapLimit(sources, READ_CONCURRENCY, async ({ file, from }) => {
+    const text = await readRepoText(repo.root, file);
+    if (text === undefined) return;
+    for (const reference of ts.preProcessFile(text, true, true).importedFiles) {
+      const to = targetOf(file, reference.fileName, lines, lineOfPackage);
+      if (to === undefined || to.id === from.id) continue;
+      const key = `${from.id}\0${to.id}`;
+      const edge = edges.get(key) ?? { from: from.id, to: to.id, perFile: new Map<string, number>() };
+      edge.perFile.set(file, (edge.perFile.get(file) ?? 0) + 1);
+      edges.set(key, edge);
+    }
+  });
+  return [...edges.values()]
+    .sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1))
+    .map((edge) => {
+      const imports = [...edge.perFile.values()].reduce((sum, count) => sum + count, 0);
+      const detail = `${imports} ${imports === 1 ? "import" : "imports"} in ${edge.perFile.size} ${edge.perFile.size === 1 ? "file" : "files"}`;
+      const evidence: Evidence[] = [...edge.perFile.entries()]
+        .sort(([fileA, countA], [fileB, countB]) => countB - countA || (fileA < fileB ? -1 : 1))
+        .slice(0, MAX_EVIDENCE)
+        .map(([file]) => ({
+          file,
+          ...(repo.commit === undefined ? {} : { commit: repo.commit }),
+          method: "ts-imports",
+          confidence: 1,
+          detail,
+        }));
+      return { from: edge.from, to: edge.to, kind: "library" as const, evidence };
+    });
+}

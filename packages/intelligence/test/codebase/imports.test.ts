@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { listRepoFiles } from "../../src/codebase/scan/files.js";
+import { importGraph } from "../../src/codebase/scan/imports.js";
+import { detectLines } from "../../src/codebase/scan/units.js";
+import { makeRepo, type TestRepo } from "./makeRepo.js";
+
+const alice = { name: "Alice", email: "alice@acme.test" };
+const repos: TestRepo[] = [];
+
+afterEach(() => {
+  for (const repo of repos.splice(0)) repo.remove();
+});
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+async function graphOf(files: Record<string, string>) {
+  const repo = makeRepo([{ author: alice, files }]);
+  repos.push(repo);
+  const listed = await listRepoFiles(repo.root);
+  const { lines, dependencies } = await detectLines(listed);
+  return { listed, lines, manifest: dependencies, imports: await importGraph(listed, lines) };
+}
+
+describe("importGraph", () => {
+  it("finds a dependency declared only in code, next to the manifest one", async () => {
+    const { listed, manifest, imports } = await graphOf({
+      "package.json": json({ private: true, workspaces: ["packages/*"] }),
+      "packages/core/package.json": json({ name: "@acme/core" }),
+      "packages/core/src/index.ts": "export const core = 1;\n",
+      "packages/api/package.json": json({ name: "@acme/api", dependencies: { "@acme/core": "*" } }),
+      "packages/api/src/index.ts": 'import { core } from "@acme/core";\nexport const api = core;\n',
+      "packages/web/package.json": json({ name: "@acme/web" }),
+      "packages/web/src/main.ts":
+        'import { api } from "@acme/api";\nimport type { X } from "@acme/api/types";\nexport * from "@acme/core/sub";\nconst lazy = () => import("@acme/api");\nimport "./local.js";\nimport { z } from "zod";\nimport fs from "node:fs";\n',
+      "packages/web/src/legacy.cjs": 'const api = require("@acme/api");\n',
+      "packages/web/src/types.d.ts": 'import "@acme/core";\n',
+    });
+    expect(manifest.map((dependency) => [dependency.from, dependency.to])).toEqual([["api", "core"]]);
+    expect(imports).toEqual([
+      {
+        from: "api",
+        to: "core",
+        kind: "library",
+        evidence: [
+          {
+            file: "packages/api/src/index.ts",
+            commit: listed.commit,
+            method: "ts-imports",
+            confidence: 1,
+            detail: "1 import in 1 file",
+          },
+        ],
+      },
+      {
+        from: "web",
+        to: "api",
+        kind: "library",
+        evidence: [
+          {
+            file: "packages/web/src/main.ts",
+            commit: listed.commit,
+            method: "ts-imports",
+            confidence: 1,
+            detail: "4 imports in 2 files",
+          },
+          {
+            file: "packages/web/src/legacy.cjs",
+            commit: listed.commit,
+            method: "ts-imports",
+            confidence: 1,
+            detail: "4 imports in 2 files",
+          },
+        ],
+      },
+      {
+        from: "web",
+        to: "core",
+        kind: "library",
+        evidence: [
+          {
+            file: "packages/web/src/main.ts",
+            commit: listed.commit,
+            method: "ts-imports",
+            confidence: 1,
+            detail: "1 import in 1 file",
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("resolves relative imports into another line's folder and ignores imports within a line", async () => {
+    const { imports } = await graphOf({
+      "billing/invoice.ts": 'import { login } from "../auth/login.js";\nimport { tax } from "./tax.js";\n',
+      "billing/tax.ts": "export const tax = 1;\n",
+      "auth/login.ts": 'import "../../outside.js";\nexport const login = 1;\n',
+    });
+    expect(
+      imports.map((dependency) => [dependency.from, dependency.to, dependency.evidence[0]?.file]),
+    ).toEqual([["billing", "auth", "billing/invoice.ts"]]);
+  });
+
+  it("keeps at most five evidence files per edge, the ones with the most imports first", async () => {
+    const files: Record<string, string> = {
+      "package.json": json({ workspaces: ["a", "b"] }),
+      "a/package.json": json({ name: "a" }),
+      "b/package.json": json({ name: "b" }),
+      "a/many.ts": 'import "b";\nimport "b/x";\nimport "b/y";\n',
+    };
+    for (let index = 0; index < 7; index++) files[`a/f${index}.ts`] = 'import "b";\n';
+    const { imports } = await graphOf(files);
+    const evidence = imports[0]?.evidence ?? [];
+    expect(evidence.map((item) => item.file)).toEqual([
+      "a/many.ts",
+      "a/f0.ts",
+      "a/f1.ts",
+      "a/f2.ts",
+      "a/f3.ts",
+    ]);
+    expect(evidence[0]?.detail).toBe("10 imports in 8 files");
+  });
+});
