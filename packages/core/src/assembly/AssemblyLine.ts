@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { canonicalJson } from "../canonicalJson.js";
 import type { AppendOptions, EventLog, NewEvent } from "../EventLog.js";
-import { ConcurrencyConflictError, NotFoundError } from "../errors.js";
+import { ConcurrencyConflictError, IdempotencyConflictError, NotFoundError } from "../errors.js";
 import { newId } from "../ids.js";
 import { type Projection, startProjection } from "../Projection.js";
 import { type Artifact, EVIDENCE_SCHEMAS, fingerprintArtifact } from "./Artifact.js";
@@ -51,6 +51,17 @@ import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipelin
 import type { Signal } from "./Signal.js";
 import type { TraceLink, WalkDirection } from "./TraceLink.js";
 import { LineIdSchema, type WorkItem, type WorkItemState } from "./WorkItem.js";
+
+/** Events of a move, which carry the move's idempotency key so a retry returns the first result. */
+const MOVE_EVENT_TYPES: ReadonlySet<string> = new Set([
+  "work.advanced",
+  "work.sent.back",
+  "work.blocked",
+  "work.unblocked",
+  "work.dropped",
+  "work.completed",
+  "work.assigned",
+]);
 
 /** Options of {@link openAssemblyLine}. */
 export interface OpenAssemblyLineOptions {
@@ -805,10 +816,19 @@ export class AssemblyLine implements AsyncDisposable {
     decide: (item: WorkItem) => Promise<NewEvent[]>,
   ): Promise<WorkItem> {
     let expected = opts.expectedVersion;
+    const key = opts.idempotencyKey;
     await this.#retrying(async (head) => {
       const record = this.#state.items.get(id);
       if (record === undefined)
         throw new NotFoundError({ message: `no work item "${id}"`, entity: "workItem", id });
+      const earlier = key === undefined ? undefined : this.#state.requests.get(key);
+      if (earlier === id) return;
+      if (earlier !== undefined) {
+        throw new IdempotencyConflictError({
+          message: `idempotency key "${key}" was already used to move work item ${earlier}, not ${id}; use a new key`,
+          key: key as string,
+        });
+      }
       expected ??= record.version;
       if (record.version !== expected) {
         throw new ConcurrencyConflictError({
@@ -817,7 +837,11 @@ export class AssemblyLine implements AsyncDisposable {
           actual: record.version,
         });
       }
-      const events = await decide(snapshot(record));
+      const events = (await decide(snapshot(record))).map((event) =>
+        key !== undefined && event.subject === id && MOVE_EVENT_TYPES.has(event.type)
+          ? { ...event, data: { ...(event.data as object), request: key } }
+          : event,
+      );
       await this.#log.append(events, this.#appendOptions(head, opts));
     });
     return this.get(id) as WorkItem;

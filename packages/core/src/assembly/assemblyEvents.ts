@@ -8,6 +8,8 @@ import { LinkTypeSchema, ReviewVerdictSchema } from "./TraceLink.js";
 import { LineIdSchema, ReworkCauseSchema, WorkItemKindSchema } from "./WorkItem.js";
 
 const reason = z.string().trim().min(1, "a reason is required");
+/** The idempotency key of the request that made a move, so a retry returns the first result. */
+const request = z.string().min(1).max(200).optional();
 
 /** A work item was created in the first stage of its flow (subject: the item id). */
 export const WorkCreated = defineEvent(
@@ -27,34 +29,38 @@ export const WorkCreated = defineEvent(
 /** A work item moved forward to the next stage of its flow. */
 export const WorkAdvanced = defineEvent(
   "work.advanced",
-  z.object({ from: StageNameSchema, to: StageNameSchema }),
+  z.object({ from: StageNameSchema, to: StageNameSchema, request }),
 );
 
 /** A work item was sent back to an earlier stage for rework. */
 export const WorkSentBack = defineEvent(
   "work.sent.back",
-  z.object({ from: StageNameSchema, to: StageNameSchema, reason, cause: ReworkCauseSchema }),
+  z.object({ from: StageNameSchema, to: StageNameSchema, reason, cause: ReworkCauseSchema, request }),
 );
 
 /** A work item was blocked. */
-export const WorkBlocked = defineEvent("work.blocked", z.object({ stage: StageNameSchema, reason }));
+export const WorkBlocked = defineEvent("work.blocked", z.object({ stage: StageNameSchema, reason, request }));
 
 /** A blocked work item may move again. */
 export const WorkUnblocked = defineEvent(
   "work.unblocked",
-  z.object({ stage: StageNameSchema, reason: z.string().optional() }),
+  z.object({ stage: StageNameSchema, reason: z.string().optional(), request }),
 );
 
 /** A work item was abandoned. */
-export const WorkDropped = defineEvent("work.dropped", z.object({ stage: StageNameSchema, reason }));
+export const WorkDropped = defineEvent("work.dropped", z.object({ stage: StageNameSchema, reason, request }));
 
 /** A work item finished the last stage of its flow. */
-export const WorkCompleted = defineEvent("work.completed", z.object({ stage: StageNameSchema }));
+export const WorkCompleted = defineEvent("work.completed", z.object({ stage: StageNameSchema, request }));
 
 /** The owner changed or contributors joined. */
 export const WorkAssigned = defineEvent(
   "work.assigned",
-  z.object({ owner: OperatorIdSchema.optional(), contributors: z.array(OperatorIdSchema).default([]) }),
+  z.object({
+    owner: OperatorIdSchema.optional(),
+    contributors: z.array(OperatorIdSchema).default([]),
+    request,
+  }),
 );
 
 /** A move was refused by gates; recorded so yield can count it. */

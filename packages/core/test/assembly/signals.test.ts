@@ -56,15 +56,28 @@ describe("signals", () => {
     );
   });
 
-  it("lands a move retried with the same idempotency key once", async () => {
+  it("lands a move retried with the same idempotency key once and returns the item", async () => {
     factory = await openTestFactory();
     const item = await factory.line.createWorkItem({ line: "x", title: "y" });
-    await factory.line.advance(item.id, { idempotencyKey: "move-1" });
-    // The retry decides again from the new state (requirements -> implementation), a different request under the
-    // same key: the log refuses it instead of moving the item twice.
-    await expect(factory.line.advance(item.id, { idempotencyKey: "move-1" })).rejects.toMatchObject({
+    const first = await factory.line.advance(item.id, { idempotencyKey: "move-1" });
+    const head = await factory.log.head();
+
+    const retried = await factory.line.advance(item.id, { idempotencyKey: "move-1" });
+
+    expect(retried).toEqual(first);
+    expect(retried).toMatchObject({ stage: "requirements", version: 2 });
+    expect(await factory.log.head()).toBe(head);
+  });
+
+  it("refuses an idempotency key reused to move another item", async () => {
+    factory = await openTestFactory();
+    const one = await factory.line.createWorkItem({ line: "x", title: "one" });
+    const two = await factory.line.createWorkItem({ line: "x", title: "two" });
+    await factory.line.block(one.id, { reason: "waiting" }, { idempotencyKey: "k-1" });
+
+    await expect(factory.line.advance(two.id, { idempotencyKey: "k-1" })).rejects.toMatchObject({
       _tag: "IdempotencyConflictError",
     });
-    expect(factory.line.get(item.id)).toMatchObject({ stage: "requirements", version: 2 });
+    expect(factory.line.get(two.id)?.version).toBe(1);
   });
 });

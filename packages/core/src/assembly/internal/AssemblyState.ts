@@ -50,6 +50,8 @@ export class AssemblyState {
   readonly deployments = new Set<string>();
   /** Incident ids seen. */
   readonly incidents = new Set<string>();
+  /** Work item moved by each idempotency key, so a retried move returns instead of moving twice. */
+  readonly requests = new Map<string, string>();
   readonly #artifactsByItem = new Map<string, string[]>();
   /** Links by their upstream end (`to`): what depends on a node. */
   readonly #dependents = new Map<string, string[]>();
@@ -71,6 +73,9 @@ export class AssemblyState {
 
   /** Folds one event. Unknown types are ignored. */
   apply(event: StoredEvent): void {
+    const request = (event.data as { request?: unknown } | undefined)?.request;
+    if (typeof request === "string" && event.type.startsWith("work."))
+      this.requests.set(request, event.subject);
     if (WorkCreated.is(event)) this.#created(event);
     else if (WorkAdvanced.is(event)) this.#moved(event, event.data.to);
     else if (WorkSentBack.is(event)) this.#sentBack(event);
