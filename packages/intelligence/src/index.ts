@@ -41,6 +41,28 @@ export {
   type RouterWeights,
 } from "./router/Router.js";
 export {
+  exportAgentsMd,
+  type FormatAgentsMdOptions,
+  formatAgentsMd,
+  loadAgentsMd,
+  type ParseAgentsMdOptions,
+  parseAgentsMd,
+} from "./rules/agentsMd.js";
+export {
+  exportCursorRules,
+  formatCursorRule,
+  loadCursorRules,
+  parseCursorRule,
+} from "./rules/cursorRules.js";
+export {
+  type InstructionFormat,
+  InstructionFormatSchema,
+  type InstructionStandard,
+  InstructionStandardSchema,
+  instructionId,
+  standardAppliesTo,
+} from "./rules/InstructionStandard.js";
+export {
   type CheckScope,
   defineRule,
   defineRulePack,

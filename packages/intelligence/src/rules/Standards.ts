@@ -1,3 +1,9 @@
+import { parseInput } from "../internal/parse.js";
+import {
+  type InstructionStandard,
+  InstructionStandardSchema,
+  standardAppliesTo,
+} from "./InstructionStandard.js";
 import type { Finding, Rule, RulePack, TargetRef, Violation } from "./Rule.js";
 
 /** Where the targets of one kind come from (the floor plan's lines, the assembly line's work items...). */
@@ -30,9 +36,12 @@ export interface CheckScope {
  * The factory's standards: rules over its targets, grouped in packs, checked
  * on demand, by gates and by scorecards. Rules read the targets their sources
  * give; the context is handed to every check (the factory's services).
+ * Beside the rules, advisory instruction standards (Cursor rules, `AGENTS.md`,
+ * `CLAUDE.md`) apply by path and are never checked.
  */
 export class Standards<Context = unknown> {
   readonly #rules = new Map<string, Rule<unknown, Context>>();
+  readonly #instructions = new Map<string, InstructionStandard>();
   readonly #packs = new Map<string, RulePack>();
   readonly #sources = new Map<string, TargetSource>();
 
@@ -67,6 +76,29 @@ export class Standards<Context = unknown> {
   /** Every rule, in the order added. */
   rules(): Rule<unknown, Context>[] {
     return [...this.#rules.values()];
+  }
+
+  /**
+   * Adds advisory instruction standards; one whose id is already present replaces it.
+   *
+   * @throws ValidationError when a standard is malformed.
+   */
+  addInstructions(...standards: readonly InstructionStandard[]): this {
+    for (const standard of standards) {
+      const valid = parseInput(InstructionStandardSchema, standard, `instruction standard ${standard.id}`);
+      this.#instructions.set(valid.id, valid);
+    }
+    return this;
+  }
+
+  /**
+   * Instruction standards in the order added: every one, or those that apply
+   * to at least one of `paths` (the ones that always apply included).
+   */
+  instructions(paths?: readonly string[]): InstructionStandard[] {
+    const all = [...this.#instructions.values()];
+    if (paths === undefined) return all;
+    return all.filter((standard) => paths.some((path) => standardAppliesTo(standard, path)));
   }
 
   /** Every pack added. */

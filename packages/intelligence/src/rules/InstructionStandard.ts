@@ -1,0 +1,75 @@
+/**
+ * Advisory standards written as prose for agents and people (Cursor rules,
+ * `AGENTS.md`, `CLAUDE.md`): nothing checks them, they apply by path.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { globMatcher } from "./glob.js";
+
+/** Formats an instruction standard is read from and written to. */
+export const InstructionFormatSchema = z.enum(["cursor", "agents-md", "claude-md"]);
+/** A format of instruction standards: `cursor` (`.cursor/rules/*.mdc`), `agents-md` or `claude-md`. */
+export type InstructionFormat = z.infer<typeof InstructionFormatSchema>;
+
+/** An instruction standard, as every format maps to it. */
+export const InstructionStandardSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "id is lowercase words joined by single hyphens (kebab-case)"),
+  description: z.string().trim().min(1, "description must not be empty").optional(),
+  instructions: z.string(),
+  globs: z.array(z.string().trim().min(1, "a glob must not be empty")),
+  alwaysApply: z.boolean(),
+  source: z
+    .object({
+      format: InstructionFormatSchema,
+      file: z.string().min(1),
+      line: z.number().int().min(1),
+    })
+    .optional(),
+});
+
+/**
+ * An advisory standard: markdown instructions that apply to every path
+ * (`alwaysApply`) or to the paths its globs match. The one model behind
+ * Cursor rules, `AGENTS.md` and `CLAUDE.md`:
+ *
+ * | model | `.cursor/rules/<id>.mdc` | `AGENTS.md` / `CLAUDE.md` |
+ * | --- | --- | --- |
+ * | `id` | file name without `.mdc` | heading, kebab-cased (prefixed by the folder of a nested file) |
+ * | `description` | front matter `description` | the `##` heading |
+ * | `instructions` | body | the section's text |
+ * | `globs` | front matter `globs` (list or comma-separated) | an `Applies to:` first line, else `<folder>/**` for a nested file |
+ * | `alwaysApply` | front matter `alwaysApply` | true for a root file's section without `Applies to:` |
+ */
+export type InstructionStandard = z.infer<typeof InstructionStandardSchema>;
+
+/** Kebab-case of a heading or file name (`Testing & CI` → `testing-ci`); `standard` when nothing is left. */
+export function instructionId(text: string): string {
+  const slug = text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug === "" ? "standard" : slug;
+}
+
+/**
+ * Whether a standard applies to a repository path: always when `alwaysApply`,
+ * else when one of its globs matches. Globs follow gitignore style: `*` stays
+ * within a folder, `**` crosses folders, `{a,b}` is either, and a glob without
+ * `/` matches a file name at any depth (`*.ts`).
+ */
+export function standardAppliesTo(
+  standard: Pick<InstructionStandard, "globs" | "alwaysApply">,
+  path: string,
+) {
+  if (standard.alwaysApply) return true;
+  const normalized = path
+    .replace(/\\/g, "/")
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "");
+  return standard.globs.some((glob) => globMatcher(glob)(normalized));
+}

@@ -1,0 +1,181 @@
+/**
+ * `AGENTS.md` and `CLAUDE.md`: markdown files of instructions for coding
+ * agents. Each section becomes an {@link InstructionStandard}; standards are
+ * written back as one file of sections.
+ *
+ * @module
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, relative } from "node:path";
+import { formatIssues, ValidationError } from "@software-factory/core";
+import { parseInput } from "../internal/parse.js";
+import {
+  type InstructionFormat,
+  type InstructionStandard,
+  InstructionStandardSchema,
+  instructionId,
+} from "./InstructionStandard.js";
+
+/** Options of {@link parseAgentsMd}. */
+export interface ParseAgentsMdOptions {
+  /**
+   * Folder of the file relative to the repository root (`packages/web`; empty
+   * or absent for the root). A nested file's sections apply under its folder.
+   */
+  readonly folder?: string;
+  /** Which format the file is (default from the file name: `claude-md` for `CLAUDE.md`, else `agents-md`). */
+  readonly format?: Extract<InstructionFormat, "agents-md" | "claude-md">;
+}
+
+const APPLIES_TO = /^Applies to:(.*)$/;
+/** What an `Applies to:` line says for a standard with no globs that does not always apply. */
+const ON_REQUEST = "on request";
+
+/**
+ * Parses an `AGENTS.md` or `CLAUDE.md`. Sections start at `#` and `##`
+ * headings outside code fences (a leading `#` title only names the file);
+ * deeper headings stay inside their section. Text before the first section
+ * is a standard named by the title (or `General`). A section whose first line
+ * is `` Applies to: `glob`, `glob` `` applies to those paths (`Applies to: on
+ * request`: to none, used when asked for); otherwise a
+ * root file's section always applies and a nested file's applies under its
+ * folder. Ids are the kebab-cased headings, prefixed by the folder of a nested
+ * file, with `-2`, `-3` for repeats.
+ *
+ * @throws ValidationError with file:line:column when an `Applies to:` line names no backquoted glob.
+ */
+export function parseAgentsMd(
+  text: string,
+  file: string,
+  options: ParseAgentsMdOptions = {},
+): InstructionStandard[] {
+  const format = options.format ?? (/^claude\.md$/i.test(basename(file)) ? "claude-md" : "agents-md");
+  const folder = (options.folder ?? "").replace(/\\/g, "/").replace(/^\.?\/+|\/+$/g, "");
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const sections: { title: string | undefined; line: number; body: string[] }[] = [];
+  let current: (typeof sections)[number] = { title: undefined, line: 1, body: [] };
+  let title: string | undefined;
+  let fence: string | undefined;
+  lines.forEach((line, index) => {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker !== undefined && (fence === undefined || marker.startsWith(fence))) {
+      fence = fence === undefined ? marker : undefined;
+    }
+    const heading =
+      fence === undefined && marker === undefined ? /^(#{1,2})[ \t]+(.+?)[ \t#]*$/.exec(line) : null;
+    if (heading === null) {
+      current.body.push(line);
+      return;
+    }
+    const isTitle =
+      heading[1] === "#" && title === undefined && sections.length === 0 && isBlank(current.body);
+    if (isTitle) {
+      title = heading[2] as string;
+      current.line = index + 2;
+      return;
+    }
+    sections.push(current);
+    current = { title: heading[2] as string, line: index + 1, body: [] };
+  });
+  sections.push(current);
+  const taken = new Map<string, number>();
+  const standards: InstructionStandard[] = [];
+  for (const section of sections) {
+    if (section.title === undefined && isBlank(section.body)) continue;
+    const description = section.title ?? title ?? "General";
+    const body = [...section.body];
+    const first = body.findIndex((line) => line.trim() !== "");
+    const applies = first === -1 ? null : APPLIES_TO.exec((body[first] as string).trim());
+    let globs = folder === "" ? [] : [`${folder}/**`];
+    if (applies !== null) {
+      const listed = [...(applies[1] as string).matchAll(/`([^`]+)`/g)].map((match) =>
+        (match[1] as string).trim(),
+      );
+      const onRequest = (applies[1] as string).trim() === ON_REQUEST;
+      if (listed.length === 0 && !onRequest) {
+        const issues = [
+          {
+            path: description,
+            message: `an Applies to: line lists globs in backquotes, as in Applies to: \`src/**/*.ts\`, or says ${ON_REQUEST}`,
+            file,
+            line: section.line + (section.title === undefined ? 0 : 1) + first,
+            column: 1,
+          },
+        ];
+        throw new ValidationError({ message: formatIssues(format, issues), issues });
+      }
+      globs = listed.map((glob) => (folder === "" ? glob : `${folder}/${glob.replace(/^\/+/, "")}`));
+      body.splice(first, 1);
+    }
+    const base = instructionId(folder === "" ? description : `${folder} ${description}`);
+    const seen = (taken.get(base) ?? 0) + 1;
+    taken.set(base, seen);
+    standards.push({
+      id: seen === 1 ? base : `${base}-${seen}`,
+      description,
+      instructions: body.join("\n").trim(),
+      globs,
+      alwaysApply: applies === null && folder === "",
+      source: { format, file, line: section.line },
+    });
+  }
+  return standards;
+}
+
+/**
+ * Loads an `AGENTS.md` or `CLAUDE.md` file; `root` is the repository root its
+ * folder is taken relative to (default: the file's own folder, a root file).
+ *
+ * @throws ValidationError as {@link parseAgentsMd} does.
+ */
+export function loadAgentsMd(file: string, options: { readonly root?: string } = {}): InstructionStandard[] {
+  const folder = options.root === undefined ? "" : relative(options.root, dirname(file));
+  return parseAgentsMd(readFileSync(file, "utf8"), file, { folder });
+}
+
+/** Options of {@link formatAgentsMd}. */
+export interface FormatAgentsMdOptions {
+  /** The `#` title of the file (default `AGENTS.md`). */
+  readonly title?: string;
+}
+
+/**
+ * The `AGENTS.md` (or `CLAUDE.md`) text of standards: a title, then one `##`
+ * section per standard, headed by its description (else its id). A standard
+ * that does not always apply starts with an `Applies to:` line listing its
+ * globs, so reading the file back gives the same standards.
+ *
+ * @throws ValidationError when a standard is malformed.
+ */
+export function formatAgentsMd(
+  standards: readonly InstructionStandard[],
+  options: FormatAgentsMdOptions = {},
+): string {
+  const sections = standards.map((standard) => {
+    const valid = parseInput(InstructionStandardSchema, standard, `standard ${standard.id}`);
+    const applies = valid.alwaysApply
+      ? []
+      : [`Applies to: ${valid.globs.map((glob) => `\`${glob}\``).join(", ") || ON_REQUEST}`, ""];
+    return [`## ${valid.description ?? valid.id}`, "", ...applies, valid.instructions.trim()]
+      .join("\n")
+      .trimEnd();
+  });
+  return `${[`# ${options.title ?? "AGENTS.md"}`, ...sections].join("\n\n")}\n`;
+}
+
+/**
+ * Writes standards to an `AGENTS.md` or `CLAUDE.md` file (see {@link formatAgentsMd}).
+ *
+ * @throws ValidationError when a standard is malformed.
+ */
+export function exportAgentsMd(
+  standards: readonly InstructionStandard[],
+  file: string,
+  options: FormatAgentsMdOptions = {},
+): void {
+  writeFileSync(file, formatAgentsMd(standards, options));
+}
+
+function isBlank(lines: readonly string[]): boolean {
+  return lines.every((line) => line.trim() === "");
+}

@@ -1,0 +1,202 @@
+/**
+ * Cursor project rules (`.cursor/rules/*.mdc`): YAML front matter with
+ * `description`, `globs` and `alwaysApply`, then a markdown body. Read into
+ * {@link InstructionStandard}s with positioned errors, and written back.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { isMap, LineCounter, parseDocument, stringify } from "yaml";
+import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
+import { type InstructionStandard, InstructionStandardSchema, instructionId } from "./InstructionStandard.js";
+
+const CursorFrontMatterSchema = z.strictObject({
+  description: z.string().nullable().optional(),
+  globs: z
+    .union([z.string(), z.array(z.string())], {
+      error: "globs is a comma-separated string or a list of globs",
+    })
+    .nullable()
+    .optional(),
+  alwaysApply: z.boolean({ error: "alwaysApply is true or false (a YAML boolean, not a string)" }).optional(),
+});
+
+/**
+ * A `description` or `globs` line whose value Cursor wrote unquoted, to be read verbatim: Cursor does
+ * not write YAML there (`globs: *.ts` would be an alias, `description: Use: this` a nested map).
+ */
+const VERBATIM = /^((?:description|globs):[ \t]*)([^\s"'[|>].*?)[ \t]*$/;
+
+type Positioned = ValidationIssue & { readonly line: number; readonly column: number };
+
+/**
+ * Parses the text of a `.mdc` rule. The id is the file name without `.mdc`,
+ * kebab-cased. An unquoted `description` or `globs` value is taken verbatim,
+ * as Cursor writes and reads it (`globs: *.ts, src/**` would be a YAML alias). Keys other than the
+ * three Cursor defines are refused, since a misspelt `alwaysapply` would
+ * silently change when the rule applies. A file without front matter is a
+ * rule applied only on request (no globs, not always applied).
+ *
+ * @throws ValidationError naming each problem with file:line:column (bad YAML,
+ * a key of the wrong type, an unknown key, front matter never closed).
+ */
+export function parseCursorRule(text: string, file: string): InstructionStandard {
+  const source = text.replace(/^\uFEFF/, "");
+  const lines = source.split(/\r?\n/);
+  const id = instructionId(basename(file).replace(/\.mdc$/i, ""));
+  const at = { format: "cursor" as const, file, line: 1 };
+  if (!/^---[ \t]*$/.test(lines[0] ?? "")) {
+    return { id, instructions: source.trim(), globs: [], alwaysApply: false, source: at };
+  }
+  const close = lines.findIndex((line, index) => index > 0 && /^---[ \t]*$/.test(line));
+  if (close === -1) {
+    throw invalid(file, [
+      {
+        path: "",
+        message: "front matter opened by --- on line 1 is never closed by a --- line",
+        line: 1,
+        column: 1,
+      },
+    ]);
+  }
+  const yamlText = lines
+    .slice(1, close)
+    .map((line) => line.replace(VERBATIM, (_, key: string, value: string) => key + JSON.stringify(value)))
+    .join("\n");
+  const counter = new LineCounter();
+  const document = parseDocument(yamlText, { lineCounter: counter, prettyErrors: false });
+  const position = (offset: number) => {
+    const { line, col } = counter.linePos(offset);
+    return { line: line + 1, column: col };
+  };
+  if (document.errors.length > 0) {
+    throw invalid(
+      file,
+      document.errors.map((error) => ({
+        path: "",
+        message: error.message.split("\n")[0] as string,
+        ...position(error.pos[0]),
+      })),
+    );
+  }
+  const front = document.toJS() ?? {};
+  const parsed = CursorFrontMatterSchema.safeParse(front);
+  if (!parsed.success) {
+    /** Where a key's value is (or the key itself, for an unknown key). */
+    const keyAt = (key: PropertyKey | undefined, itself = false) => {
+      const pair = isMap(document.contents)
+        ? document.contents.items.find((item) => String((item.key as { value?: unknown })?.value) === key)
+        : undefined;
+      const node = (itself ? pair?.key : (pair?.value ?? pair?.key)) as
+        | { range?: readonly number[] }
+        | null
+        | undefined;
+      return position(node?.range?.[0] ?? 0);
+    };
+    throw invalid(
+      file,
+      parsed.error.issues.flatMap((issue) =>
+        issue.code === "unrecognized_keys"
+          ? issue.keys.map((key) => ({
+              path: key,
+              message: `unknown key "${key}"; a Cursor rule has description, globs and alwaysApply`,
+              ...keyAt(key, true),
+            }))
+          : [{ path: issue.path.join("."), message: issue.message, ...keyAt(issue.path[0]) }],
+      ),
+    );
+  }
+  const { description, globs, alwaysApply } = parsed.data;
+  const globList = (typeof globs === "string" ? globs.split(",") : (globs ?? []))
+    .map((glob) => glob.trim())
+    .filter((glob) => glob !== "");
+  return {
+    id,
+    ...(description === undefined || description === null || description.trim() === ""
+      ? {}
+      : { description: description.trim() }),
+    instructions: lines
+      .slice(close + 1)
+      .join("\n")
+      .trim(),
+    globs: globList,
+    alwaysApply: alwaysApply ?? false,
+    source: at,
+  };
+}
+
+/**
+ * Loads every `*.mdc` file in a rules folder (`.cursor/rules`), sorted by name;
+ * problems of all files are reported together. A missing folder has no rules.
+ *
+ * @throws ValidationError listing each bad file with file:line:column.
+ */
+export function loadCursorRules(dir: string): InstructionStandard[] {
+  if (!existsSync(dir)) return [];
+  const standards: InstructionStandard[] = [];
+  const issues: ValidationIssue[] = [];
+  for (const name of readdirSync(dir)
+    .filter((entry) => entry.toLowerCase().endsWith(".mdc"))
+    .sort()) {
+    const file = join(dir, name);
+    try {
+      standards.push(parseCursorRule(readFileSync(file, "utf8"), file));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  if (issues.length > 0) throw new ValidationError({ message: formatIssues("cursor rules", issues), issues });
+  return standards;
+}
+
+/**
+ * The `.mdc` text of a standard, as Cursor writes it: `globs` comma-separated
+ * and unquoted, `alwaysApply` always present.
+ *
+ * @throws ValidationError when the standard is malformed, or a glob holds a comma (Cursor's list cannot).
+ */
+export function formatCursorRule(standard: InstructionStandard): string {
+  const valid = parseInput(InstructionStandardSchema, standard, `standard ${standard.id}`);
+  const comma = valid.globs.findIndex((glob) => glob.includes(","));
+  if (comma !== -1) {
+    const issues = [{ path: `globs.${comma}`, message: `glob "${valid.globs[comma]}" holds a comma` }];
+    throw new ValidationError({ message: formatIssues(`standard ${valid.id}`, issues), issues });
+  }
+  const description =
+    valid.description === undefined
+      ? "description:"
+      : stringify({ description: valid.description }, { lineWidth: 0 }).trimEnd();
+  return [
+    "---",
+    description,
+    `globs:${valid.globs.length === 0 ? "" : ` ${valid.globs.join(",")}`}`,
+    `alwaysApply: ${valid.alwaysApply}`,
+    "---",
+    "",
+    valid.instructions.trim(),
+    "",
+  ].join("\n");
+}
+
+/**
+ * Writes each standard as `<dir>/<id>.mdc` (creating the folder); returns the files written.
+ *
+ * @throws ValidationError when a standard is malformed.
+ */
+export function exportCursorRules(standards: readonly InstructionStandard[], dir: string): string[] {
+  const texts = standards.map((standard) => [join(dir, `${standard.id}.mdc`), formatCursorRule(standard)]);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of texts) writeFileSync(file as string, text as string);
+  return texts.map(([file]) => file as string);
+}
+
+function invalid(file: string, issues: readonly Positioned[]): ValidationError {
+  const located = [...issues]
+    .sort((a, b) => a.line - b.line || a.column - b.column)
+    .map((issue) => ({ ...issue, file }));
+  return new ValidationError({ message: formatIssues("cursor rule", located), issues: located });
+}

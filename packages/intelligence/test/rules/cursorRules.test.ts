@@ -1,0 +1,188 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ValidationError } from "@software-factory/core";
+import {
+  exportCursorRules,
+  formatCursorRule,
+  type InstructionStandard,
+  loadCursorRules,
+  parseCursorRule,
+  Standards,
+  standardAppliesTo,
+} from "@software-factory/intelligence";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "cursor-rules-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const withoutSource = (standards: readonly InstructionStandard[]) =>
+  standards.map(({ source: _source, ...rest }) => rest);
+
+function caught(work: () => unknown): ValidationError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("Cursor rules", () => {
+  it("reads description, comma-separated unquoted globs, alwaysApply and the body as Cursor writes them", () => {
+    const standard = parseCursorRule(
+      [
+        "---",
+        "description: React components: function components, hooks only",
+        "globs: *.tsx, src/components/**",
+        "alwaysApply: false",
+        "---",
+        "",
+        "- Use function components.",
+        "- Name hooks `useX`.",
+        "",
+      ].join("\n"),
+      ".cursor/rules/React Components.mdc",
+    );
+    expect(standard).toEqual({
+      id: "react-components",
+      description: "React components: function components, hooks only",
+      instructions: "- Use function components.\n- Name hooks `useX`.",
+      globs: ["*.tsx", "src/components/**"],
+      alwaysApply: false,
+      source: { format: "cursor", file: ".cursor/rules/React Components.mdc", line: 1 },
+    });
+    expect(standardAppliesTo(standard, "web/app/Button.tsx")).toBe(true);
+    expect(standardAppliesTo(standard, "src/components/deep/theme.css")).toBe(true);
+    expect(standardAppliesTo(standard, "lib/components/x.ts")).toBe(false);
+  });
+
+  it("reads globs given as a YAML list and an always-applied rule without description", () => {
+    const standard = parseCursorRule(
+      "---\ndescription:\nglobs:\n  - 'packages/*/src/**/*.ts'\n  - '**/*.test.ts'\nalwaysApply: true\n---\nBe brief.\n",
+      "style.mdc",
+    );
+    expect(standard.description).toBeUndefined();
+    expect(standard.globs).toEqual(["packages/*/src/**/*.ts", "**/*.test.ts"]);
+    expect(standard.alwaysApply).toBe(true);
+    expect(standardAppliesTo(standard, "anything/at/all.md")).toBe(true);
+  });
+
+  it("reports front matter that is never closed at line 1", () => {
+    const error = caught(() => parseCursorRule("---\ndescription: x\nglobs: *.ts\n\nbody", "open.mdc"));
+    expect(error.issues).toEqual([
+      {
+        path: "",
+        message: "front matter opened by --- on line 1 is never closed by a --- line",
+        file: "open.mdc",
+        line: 1,
+        column: 1,
+      },
+    ]);
+    expect(error.message).toContain("open.mdc:1:1");
+  });
+
+  it("reports bad YAML with the line and column in the file", () => {
+    const error = caught(() =>
+      parseCursorRule("---\ndescription: fine\nalwaysApply: [true\n---\nbody\n", "bad-yaml.mdc"),
+    );
+    expect(error.issues.length).toBeGreaterThan(0);
+    expect(error.issues[0]).toMatchObject({ file: "bad-yaml.mdc", line: 3 });
+    expect(error.message).toMatch(/bad-yaml\.mdc:[34]:\d+/);
+  });
+
+  it("reports a key of the wrong type and an unknown key where they are", () => {
+    const error = caught(() =>
+      parseCursorRule(
+        '---\ndescription: ok\nalwaysApply: "yes"\nglobs: [1, 2]\nalwaysapply: true\n---\nbody\n',
+        "types.mdc",
+      ),
+    );
+    const byPath = Object.fromEntries(error.issues.map((issue) => [issue.path, issue]));
+    expect(byPath.alwaysApply).toMatchObject({ file: "types.mdc", line: 3, column: 14 });
+    expect(byPath.alwaysApply?.message).toContain("alwaysApply is true or false");
+    expect(byPath.globs).toMatchObject({ line: 4, column: 8 });
+    expect(byPath.alwaysapply).toMatchObject({ line: 5, column: 1 });
+    expect(byPath.alwaysapply?.message).toContain('unknown key "alwaysapply"');
+  });
+
+  it("loads a rules folder, reporting the problems of every bad file together", () => {
+    const rules = join(dir, ".cursor", "rules");
+    mkdirSync(rules, { recursive: true });
+    writeFileSync(join(rules, "good.mdc"), "---\nglobs: src/**\nalwaysApply: false\n---\nGood.\n");
+    writeFileSync(join(rules, "a-bad.mdc"), "---\nalwaysApply: maybe\n---\n");
+    writeFileSync(join(rules, "z-open.mdc"), "---\nglobs: x\n");
+    writeFileSync(join(rules, "notes.md"), "not a rule");
+    const error = caught(() => loadCursorRules(rules));
+    expect(error.issues.map((issue) => `${issue.file?.slice(rules.length + 1)}:${issue.line}`)).toEqual([
+      "a-bad.mdc:2",
+      "z-open.mdc:1",
+    ]);
+    rmSync(join(rules, "a-bad.mdc"));
+    rmSync(join(rules, "z-open.mdc"));
+    expect(loadCursorRules(rules).map((standard) => standard.id)).toEqual(["good"]);
+    expect(loadCursorRules(join(dir, "missing"))).toEqual([]);
+  });
+
+  it("round-trips: load, export, load gives the same standards", () => {
+    const rules = join(dir, "in");
+    mkdirSync(rules);
+    writeFileSync(
+      join(rules, "api.mdc"),
+      '---\ndescription: "API handlers: validate with zod, # never trust input"\nglobs: src/api/**/*.ts,*.http\nalwaysApply: false\n---\n\n# API\n\nValidate every body.\n',
+    );
+    writeFileSync(
+      join(rules, "always.mdc"),
+      "---\ndescription: Tone\nglobs:\nalwaysApply: true\n---\nBe kind.\n",
+    );
+    writeFileSync(join(rules, "manual.mdc"), "Only when asked.\n");
+    const first = loadCursorRules(rules);
+    const files = exportCursorRules(first, join(dir, "out"));
+    expect(files.map((file) => file.slice(dir.length + 1))).toEqual([
+      "out/always.mdc",
+      "out/api.mdc",
+      "out/manual.mdc",
+    ]);
+    expect(readFileSync(join(dir, "out", "api.mdc"), "utf8")).toContain(
+      "globs: src/api/**/*.ts,*.http\nalwaysApply: false\n",
+    );
+    const second = loadCursorRules(join(dir, "out"));
+    expect(withoutSource(second)).toEqual(withoutSource(first));
+    expect(first.find((standard) => standard.id === "api")?.description).toBe(
+      "API handlers: validate with zod, # never trust input",
+    );
+  });
+
+  it("refuses to export a glob with a comma, which Cursor's list cannot hold", () => {
+    const error = caught(() =>
+      formatCursorRule({ id: "braces", instructions: "x", globs: ["src/{a,b}/**"], alwaysApply: false }),
+    );
+    expect(error.issues[0]?.path).toBe("globs.0");
+  });
+
+  it("keeps instruction standards in the factory's standards and selects them by path", () => {
+    const standards = new Standards({});
+    standards.addInstructions(
+      parseCursorRule("---\nglobs: packages/web/**\nalwaysApply: false\n---\nWeb rules.\n", "web.mdc"),
+      parseCursorRule("---\nalwaysApply: true\n---\nEverywhere.\n", "everywhere.mdc"),
+      parseCursorRule("Manual.\n", "manual.mdc"),
+    );
+    expect(standards.instructions().map((standard) => standard.id)).toEqual(["web", "everywhere", "manual"]);
+    expect(standards.instructions(["packages/web/src/App.tsx"]).map((standard) => standard.id)).toEqual([
+      "web",
+      "everywhere",
+    ]);
+    expect(standards.instructions(["packages/api/src/server.ts"]).map((standard) => standard.id)).toEqual([
+      "everywhere",
+    ]);
+    expect(() =>
+      standards.addInstructions({ id: "Not Kebab", instructions: "", globs: [], alwaysApply: true }),
+    ).toThrow(ValidationError);
+  });
+});
