@@ -1,0 +1,230 @@
+/**
+ * Owners proposed for lines: from CODEOWNERS when it names an owner for the
+ * line's folder, else from the line's recent git history. A person confirms
+ * each proposal.
+ *
+ * @module
+ */
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { relative, sep } from "node:path";
+import { promisify } from "node:util";
+import { findCodeowners, parseCodeowners, slugify } from "@software-factory/floorplan";
+import { z } from "zod";
+import { parseInput } from "../../internal/parse.js";
+import type { ProposedLine, ProposedOwner } from "../proposal.js";
+import type { RepoFiles } from "./files.js";
+import { lineOfFile } from "./files.js";
+import { codeownersMatcher } from "./internal/structure-glob.js";
+
+const run = promisify(execFile);
+
+/** Options of {@link proposeOwners}. */
+export const ProposeOwnersOptionsSchema = z.strictObject({
+  /** Read only commits since this date (anything `git log --since` accepts, `2026-01-01`). */
+  since: z.string().trim().min(1, "since must be a date, like 2026-01-01").optional(),
+  /** Read at most this many recent commits (default 2,000). */
+  maxCommits: z
+    .number()
+    .int("maxCommits must be a whole number")
+    .positive("maxCommits must be at least 1")
+    .optional(),
+});
+/** Options of {@link proposeOwners}. */
+export type ProposeOwnersOptions = z.input<typeof ProposeOwnersOptionsSchema>;
+
+/** Commits read by default. */
+const DEFAULT_MAX_COMMITS = 2000;
+/** Authors that are automation, never proposed as owners. */
+const BOT = /\[bot\]|dependabot|renovate|github-actions/i;
+
+/**
+ * The CODEOWNERS proposals: the last rule matching a file directly in the
+ * line's root. Lines such a rule covers are listed even when it names no
+ * owner (deliberately unowned), so history does not override it.
+ */
+async function fromCodeowners(
+  repo: RepoFiles,
+  lines: readonly ProposedLine[],
+): Promise<{ owners: ProposedOwner[]; covered: Set<string> }> {
+  const owners: ProposedOwner[] = [];
+  const covered = new Set<string>();
+  const path = findCodeowners(repo.root);
+  if (path === undefined) return { owners, covered };
+  const file = relative(repo.root, path).split(sep).join("/");
+  const { rules } = parseCodeowners(await readFile(path, "utf8"), file);
+  const matchers = rules.map((rule) => ({ rule, test: codeownersMatcher(rule.pattern) }));
+  for (const line of lines) {
+    const probe = line.root === "." ? "x" : `${line.root}/x`;
+    const match = matchers.findLast(({ test }) => test(probe))?.rule;
+    if (match !== undefined) covered.add(line.id);
+    const owner = match?.owners[0];
+    if (match === undefined || owner === undefined) continue;
+    const isEmail = !owner.startsWith("@");
+    owners.push({
+      line: line.id,
+      operator: slugify(isEmail ? (owner.split("@")[0] ?? owner) : owner.slice(1).replace(/\//g, "-")),
+      name: owner,
+      ...(isEmail ? { email: owner } : { handle: owner }),
+      evidence: {
+        file,
+        ...(repo.commit === undefined ? {} : { commit: repo.commit }),
+        method: "codeowners",
+        confidence: 1,
+        detail: `rule ${match.pattern} at line ${match.line}`,
+      },
+    });
+  }
+  return { owners, covered };
+}
+
+interface AuthorStats {
+  name: string;
+  readonly email: string;
+  readonly commits: Set<string>;
+  lines: number;
+}
+
+interface LineStats {
+  readonly commits: Set<string>;
+  lines: number;
+  oldest: string;
+  readonly authors: Map<string, AuthorStats>;
+}
+
+/** Reads the history in one `git log --numstat` call and counts, per line, commits and changed lines by author. */
+async function historyStats(
+  repo: RepoFiles,
+  lines: readonly ProposedLine[],
+  options: z.output<typeof ProposeOwnersOptionsSchema>,
+): Promise<Map<string, LineStats>> {
+  const args = [
+    "-c",
+    "core.quotePath=false",
+    "log",
+    "--no-merges",
+    "--no-renames",
+    "--numstat",
+    "--format=%x1e%H%x1f%aN%x1f%aE%x1f%aI",
+    `--max-count=${options.maxCommits ?? DEFAULT_MAX_COMMITS}`,
+    ...(options.since === undefined ? [] : [`--since=${options.since}`]),
+  ];
+  let output: string;
+  try {
+    output = (await run("git", args, { cwd: repo.root, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" }))
+      .stdout;
+  } catch {
+    return new Map();
+  }
+  const stats = new Map<string, LineStats>();
+  for (const chunk of output.split("\x1e")) {
+    const [header = "", ...changes] = chunk.split("\n");
+    const [hash = "", name = "", email = "", date = ""] = header.split("\x1f");
+    if (hash === "" || BOT.test(name) || BOT.test(email)) continue;
+    for (const change of changes) {
+      const [added = "", deleted = "", file] = change.split("\t");
+      if (file === undefined) continue;
+      const line = lineOfFile(lines, file);
+      if (line === undefined) continue;
+      const changed = (Number.parseInt(added, 10) || 0) + (Number.parseInt(deleted, 10) || 0);
+      const entry = stats.get(line.id) ?? { commits: new Set(), lines: 0, oldest: date, authors: new Map() };
+      const key = email.toLowerCase();
+      const author = entry.authors.get(key) ?? { name, email, commits: new Set(), lines: 0 };
+      entry.commits.add(hash);
+      entry.lines += changed;
+      if (date < entry.oldest) entry.oldest = date;
+      author.commits.add(hash);
+      author.lines += changed;
+      entry.authors.set(key, author);
+      stats.set(line.id, entry);
+    }
+  }
+  return stats;
+}
+
+/** The share score of an author in a line: half its share of commits, half its share of changed lines. */
+function scoreOf(author: AuthorStats, line: LineStats): number {
+  const commitShare = author.commits.size / line.commits.size;
+  return line.lines === 0 ? commitShare : 0.5 * commitShare + 0.5 * (author.lines / line.lines);
+}
+
+/** Operator ids from e-mail local parts, unique: a second address with the same slug gets `-2`, then `-3`. */
+function operatorIds(emails: readonly string[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const email of [...new Set(emails)].sort()) {
+    const base = slugify(email.split("@")[0] ?? email);
+    let id = base;
+    for (let suffix = 2; taken.has(id); suffix++) id = `${base}-${suffix}`;
+    taken.add(id);
+    ids.set(email, id);
+  }
+  return ids;
+}
+
+/**
+ * Proposes an owner per line. When the repository has a CODEOWNERS file
+ * (`.github/`, the root or `docs/`), a line's owner is the first owner of the
+ * last rule matching a file in its root (method `codeowners`, confidence 1,
+ * detail `rule <pattern> at line N`); the operator id is the slug of the
+ * handle without `@` (`@acme/payments` -> `acme-payments`), or of an e-mail
+ * owner's local part. A line whose last matching rule names no owner gets none.
+ *
+ * Lines no CODEOWNERS rule matches are proposed from git history: one
+ * `git log --numstat` over the last `maxCommits` (default 2,000) non-merge
+ * commits, or those since `since`; each changed file counts for the line
+ * containing it. An author's score in a line is
+ * `0.5 * commitShare + 0.5 * lineShare` (its share of the line's commits and
+ * of its added plus deleted lines; the commit share alone when no line
+ * counts, as for binary files). The top author is proposed with that score as
+ * confidence (rounded to 0.01), method `git-history`, the line root as file
+ * and a detail like `5 of 8 commits, 120 of 150 lines changed since 2026-01-01`.
+ * Bots (`[bot]`, dependabot, renovate, github-actions) are ignored; lines
+ * with no commits get no proposal. The operator id is the slug of the e-mail
+ * local part, made unique. Output is sorted by line id.
+ *
+ * @throws ValidationError when the options are malformed.
+ */
+export async function proposeOwners(
+  repo: RepoFiles,
+  lines: readonly ProposedLine[],
+  options: ProposeOwnersOptions = {},
+): Promise<ProposedOwner[]> {
+  const parsed = parseInput(ProposeOwnersOptionsSchema, options, "proposeOwners options");
+  const { owners, covered } = await fromCodeowners(repo, lines);
+  const rest = lines.filter((line) => !covered.has(line.id));
+  if (rest.length > 0 && repo.commit !== undefined) {
+    const stats = await historyStats(repo, lines, parsed);
+    const top: { line: ProposedLine; author: AuthorStats; stats: LineStats; score: number }[] = [];
+    for (const line of rest) {
+      const entry = stats.get(line.id);
+      if (entry === undefined) continue;
+      const ranked = [...entry.authors.values()]
+        .map((author) => ({ author, score: scoreOf(author, entry) }))
+        .sort(
+          (a, b) =>
+            b.score - a.score ||
+            b.author.commits.size - a.author.commits.size ||
+            (a.author.email < b.author.email ? -1 : 1),
+        );
+      const best = ranked[0];
+      if (best !== undefined) top.push({ line, author: best.author, stats: entry, score: best.score });
+    }
+    const ids = operatorIds(top.map(({ author }) => author.email.toLowerCase()));
+    for (const { line, author, stats: entry, score } of top)
+      owners.push({
+        line: line.id,
+        operator: ids.get(author.email.toLowerCase()) ?? slugify(author.email),
+        name: author.name,
+        email: author.email,
+        evidence: {
+          file: line.root,
+          commit: repo.commit,
+          method: "git-history",
+          confidence: Math.round(score * 100) / 100,
+          detail: `${author.commits.size} of ${entry.commits.size} commits, ${author.lines} of ${entry.lines} lines changed since ${parsed.since ?? entry.oldest.slice(0, 10)}`,
+        },
+      });
+  }
+  return owners.sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0));
+}
