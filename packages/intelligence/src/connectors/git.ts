@@ -1,0 +1,172 @@
+/**
+ * The git connector: commits become change-set artifacts, linked to the work
+ * items they implement and attributed to the line that owns their paths.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Factory } from "../factory/openFactory.js";
+import { parseInput } from "../internal/parse.js";
+import {
+  factoryItemTrailers,
+  gitLog,
+  type LoggedCommit,
+  mergedBranch,
+  reachable,
+  workItemIdsIn,
+} from "./internal/gitLog.js";
+import { fileError } from "./internal/inputFile.js";
+import { type ConnectorSummary, countRecording, newCounter, summaryOf } from "./summary.js";
+
+const revision = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((value) => !value.startsWith("-"), "must not start with '-'");
+
+/** Options of {@link importGitCommits}. */
+export const GitImportOptionsSchema = z.object({
+  /** The repository (its work tree or any folder inside it). */
+  root: z.string().min(1, "root must name a git repository"),
+  /** A revision range (`main~50..main`); every branch and HEAD when omitted. */
+  range: revision.optional(),
+  /** Only commits after this date (anything `git log --since` takes: `2026-01-01`, `2 weeks ago`). */
+  since: revision.optional(),
+});
+/** Options of {@link importGitCommits}. */
+export type GitImportOptions = z.input<typeof GitImportOptionsSchema>;
+
+/** Most paths kept on one change set; `pathCount` says how many the commit touched. */
+const MAX_PATHS = 1000;
+
+/**
+ * The work items each commit belongs to, from:
+ * 1. its `Factory-Item: <id>` trailers;
+ * 2. a merge commit whose subject names a branch with a work item id
+ *    (`Merge branch 'feature/wi_01J...'`, `Merge pull request #7 from acme/wi_01J...`):
+ *    the commits that merge brought in (reachable from its second parent, not its first);
+ * 3. a branch whose name holds a work item id (`%D` decorations): the commits
+ *    on it that HEAD does not reach yet (its unmerged work; only its tip when
+ *    the range leaves HEAD out).
+ */
+function workItemsOf(commits: readonly LoggedCommit[]): Map<string, Set<string>> {
+  const byHash = new Map(commits.map((commit) => [commit.hash, commit]));
+  const items = new Map<string, Set<string>>();
+  const add = (hash: string, ids: readonly string[]) => {
+    if (ids.length === 0) return;
+    const set = items.get(hash) ?? new Set<string>();
+    for (const id of ids) set.add(id);
+    items.set(hash, set);
+  };
+  for (const commit of commits) add(commit.hash, factoryItemTrailers(commit.body));
+  for (const commit of commits) {
+    const branch = mergedBranch(commit.subject);
+    const [first, second] = commit.parents;
+    if (branch === undefined || first === undefined || second === undefined) continue;
+    const ids = workItemIdsIn(branch);
+    if (ids.length === 0) continue;
+    const main = reachable(byHash, [first]);
+    for (const hash of reachable(byHash, [second], main)) add(hash, ids);
+  }
+  const head = commits.find((commit) => commit.head);
+  const fromHead = reachable(byHash, head === undefined ? [] : [head.hash]);
+  for (const commit of commits) {
+    const ids = commit.branches.flatMap(workItemIdsIn);
+    if (ids.length === 0 || fromHead.has(commit.hash)) continue;
+    // Without HEAD in the range, the branch's own commits cannot be told from its base: only its tip is.
+    const own = head === undefined ? [commit.hash] : reachable(byHash, [commit.hash], fromHead);
+    for (const hash of own) add(hash, ids);
+  }
+  return items;
+}
+
+/** The line owning most of the paths (ties broken by line id), if any path has a line. */
+function lineOfPaths(factory: Factory, paths: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const path of paths) {
+    const line = factory.floorplan.lineForPath(path);
+    if (line !== undefined) counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+/**
+ * Imports a repository's commits with one `git log` call: each commit that
+ * touched a path becomes a `changeSet` artifact `CS-<first 12 hex>` with its
+ * commit, paths, author, date and subject; it is attributed to the line owning
+ * most of its paths and belongs to the work item its trailer or branch names
+ * (see {@link GitImportOptionsSchema} and the rules in the source). A commit
+ * naming several work items is recorded under the first and linked
+ * (`implements`) to the others. Unknown work item ids are reported as
+ * problems; commits touching no path (merges, empty commits) are skipped.
+ * Re-running writes nothing for commits already imported.
+ *
+ * @throws ValidationError when the options are invalid or git cannot read the range.
+ * @example
+ * ```ts
+ * const summary = await importGitCommits(factory, { root: ".", range: "main~50..main" });
+ * ```
+ */
+export async function importGitCommits(
+  factory: Factory,
+  options: GitImportOptions,
+): Promise<ConnectorSummary> {
+  const input = parseInput(GitImportOptionsSchema, options, "git import options");
+  let commits: LoggedCommit[];
+  try {
+    commits = await gitLog(input.root, {
+      ...(input.range === undefined ? {} : { range: input.range }),
+      ...(input.since === undefined ? {} : { since: input.since }),
+    });
+  } catch (cause) {
+    const detail = ((cause as { stderr?: string }).stderr ?? (cause as Error).message).trim().split("\n")[0];
+    throw fileError("git import options", input.root, `git log failed: ${detail}`, {
+      path: input.range === undefined ? "root" : "range",
+    });
+  }
+  await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+  const counter = newCounter();
+  const items = workItemsOf(commits);
+  for (const commit of [...commits].reverse()) {
+    if (commit.paths.length === 0) {
+      counter.skipped += 1;
+      continue;
+    }
+    const known: string[] = [];
+    for (const id of items.get(commit.hash) ?? []) {
+      if (factory.work.get(id) !== undefined) known.push(id);
+      else
+        counter.problems.push({
+          item: `commit ${commit.hash.slice(0, 12)}`,
+          message: `work item "${id}" named by the commit does not exist`,
+        });
+    }
+    const id = `CS-${commit.hash.slice(0, 12)}`;
+    const line = lineOfPaths(factory, commit.paths);
+    const existed = factory.work.artifact(id) !== undefined;
+    const { changed } = await factory.work.recordArtifact({
+      id,
+      kind: "changeSet",
+      title:
+        commit.subject.trim() === "" ? `commit ${commit.hash.slice(0, 12)}` : commit.subject.slice(0, 500),
+      fields: {
+        commit: commit.hash,
+        paths: commit.paths.slice(0, MAX_PATHS),
+        ...(commit.paths.length > MAX_PATHS ? { pathCount: commit.paths.length } : {}),
+        author: commit.author,
+        email: commit.email,
+        date: commit.date,
+        subject: commit.subject,
+      },
+      ...(known[0] === undefined ? {} : { workItem: known[0] }),
+      ...(line === undefined ? {} : { line }),
+    });
+    countRecording(counter, existed, changed);
+    for (const other of known.slice(1)) {
+      if (factory.work.linksOf(id).some((link) => link.to === other && link.type === "implements")) continue;
+      await factory.work.link({ from: id, to: other, type: "implements" });
+      counter.created += 1;
+    }
+  }
+  return summaryOf(counter);
+}

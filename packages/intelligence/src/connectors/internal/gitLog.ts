@@ -1,0 +1,120 @@
+/**
+ * One `git log` call read into commits, and the work items their messages and
+ * branches name.
+ *
+ * @module
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** A commit as the git connector reads it. */
+export interface LoggedCommit {
+  readonly hash: string;
+  readonly parents: readonly string[];
+  readonly author: string;
+  readonly email: string;
+  /** Author date, ISO 8601. */
+  readonly date: string;
+  readonly subject: string;
+  readonly body: string;
+  /** Whether HEAD points at this commit. */
+  readonly head: boolean;
+  /** Branch names whose tip is this commit (from `%D`). */
+  readonly branches: readonly string[];
+  /** Paths the commit touched (none for a merge). */
+  readonly paths: readonly string[];
+}
+
+const FIELDS = ["%H", "%P", "%an", "%ae", "%aI", "%D", "%s", "%B"];
+const RECORD = "\u001e";
+const FIELD = "\u001f";
+
+/**
+ * Runs `git log` once over a range (or every branch and HEAD) with the names
+ * of the touched files, and reads its commits, newest first.
+ */
+export async function gitLog(
+  root: string,
+  options: { readonly range?: string; readonly since?: string },
+): Promise<LoggedCommit[]> {
+  const args = [
+    "-c",
+    "core.quotePath=false",
+    "log",
+    "--name-only",
+    "--no-renames",
+    `--format=${RECORD}${FIELDS.join(FIELD)}${FIELD}`,
+    ...(options.since === undefined ? [] : [`--since=${options.since}`]),
+    ...(options.range === undefined
+      ? ["--branches", "--end-of-options", "HEAD"]
+      : ["--end-of-options", options.range]),
+    "--",
+  ];
+  const { stdout } = await run("git", args, { cwd: root, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" });
+  return stdout
+    .split(RECORD)
+    .slice(1)
+    .map((record) => {
+      const parts = record.split(FIELD);
+      const [hash, parents, author, email, date, refs, subject, body] = parts as string[];
+      const files = parts[FIELDS.length] ?? "";
+      return {
+        hash: hash as string,
+        parents: (parents as string).split(" ").filter((parent) => parent !== ""),
+        author: author as string,
+        email: email as string,
+        date: date as string,
+        subject: subject as string,
+        body: (body as string).trim(),
+        head: (refs as string).split(", ").some((ref) => ref === "HEAD" || ref.startsWith("HEAD -> ")),
+        branches: (refs as string)
+          .split(", ")
+          .map((ref) => ref.replace(/^HEAD -> /, ""))
+          .filter((ref) => ref !== "" && ref !== "HEAD" && !ref.startsWith("tag: ")),
+        paths: files.split("\n").filter((path) => path.trim() !== ""),
+      };
+    });
+}
+
+const WORK_ITEM = /\bwi_[0-9A-HJKMNP-TV-Z]{26}\b/gi;
+
+/** Work item ids in a text (a branch name may lowercase them; ids come back as `wi_` + upper case). */
+export function workItemIdsIn(text: string): string[] {
+  return [...text.matchAll(WORK_ITEM)].map((match) => `wi_${match[0].slice(3).toUpperCase()}`);
+}
+
+/** Values of the `Factory-Item:` trailers of a commit message (its last paragraph). */
+export function factoryItemTrailers(message: string): string[] {
+  const paragraphs = message.trim().split(/\n\s*\n/);
+  const last = paragraphs.length > 1 ? (paragraphs[paragraphs.length - 1] as string) : "";
+  return [...last.matchAll(/^Factory-Item:\s*(\S+)\s*$/gim)].map((match) => match[1] as string);
+}
+
+/** The branch a merge commit's subject names: `Merge branch 'x'`, `Merge pull request #1 from o/x`, `Merge remote-tracking branch 'origin/x'`. */
+export function mergedBranch(subject: string): string | undefined {
+  return (
+    /^Merge (?:remote-tracking )?branch '([^']+)'/.exec(subject)?.[1] ??
+    /^Merge pull request #\d+ from (\S+)/.exec(subject)?.[1] ??
+    /^Merge branch (\S+)/.exec(subject)?.[1]
+  );
+}
+
+/** Commits reachable from `starts` through the logged parents, not entering `stop`. */
+export function reachable(
+  byHash: ReadonlyMap<string, LoggedCommit>,
+  starts: readonly string[],
+  stop: ReadonlySet<string> = new Set(),
+): Set<string> {
+  const seen = new Set<string>();
+  const queue = starts.filter((hash) => !stop.has(hash));
+  while (queue.length > 0) {
+    const hash = queue.pop() as string;
+    if (seen.has(hash)) continue;
+    seen.add(hash);
+    for (const parent of byHash.get(hash)?.parents ?? [])
+      if (!seen.has(parent) && !stop.has(parent) && byHash.has(parent)) queue.push(parent);
+  }
+  return seen;
+}

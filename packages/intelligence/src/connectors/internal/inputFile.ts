@@ -1,0 +1,94 @@
+/**
+ * Reading the files connectors import: a missing file is a NotFoundError, a
+ * JSON file that does not parse a ValidationError with the line and column.
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { NotFoundError, ValidationError } from "@software-factory/core";
+
+/** The text of an input file. */
+export async function readInputFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT")
+      throw new NotFoundError({ message: `no file "${file}"`, entity: "file", id: file });
+    throw cause;
+  }
+}
+
+/** 1-based line and column of an offset in a text. */
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, offset));
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
+}
+
+/** A ValidationError about one place of a file. */
+export function fileError(
+  subject: string,
+  file: string,
+  message: string,
+  place: { readonly path?: string; readonly line?: number; readonly column?: number } = {},
+): ValidationError {
+  const where = [file, place.line, place.column].filter((part) => part !== undefined).join(":");
+  const field = place.path === undefined || place.path === "" ? "" : ` ${place.path}:`;
+  return new ValidationError({
+    message: `${subject} is invalid: ${where}${field} ${message}`,
+    issues: [
+      {
+        path: place.path ?? "",
+        message,
+        file,
+        ...(place.line === undefined ? {} : { line: place.line }),
+        ...(place.column === undefined ? {} : { column: place.column }),
+      },
+    ],
+  });
+}
+
+/** Parses a JSON file, naming the line and column of a syntax error. */
+export function parseJsonFile(subject: string, file: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    const offset = /position (\d+)/.exec((cause as Error).message)?.[1];
+    const place = offset === undefined ? {} : positionOf(text, Number(offset));
+    throw fileError(subject, file, `not valid JSON: ${(cause as Error).message}`, place);
+  }
+}
+
+/**
+ * The 1-based line where each element of a top-level JSON array starts, so a
+ * bad element can be named by its line. Assumes the text parsed as an array.
+ */
+export function arrayElementLines(text: string): number[] {
+  const lines: number[] = [];
+  let depth = 0;
+  let line = 1;
+  let expecting = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index] as string;
+    if (char === "\n") {
+      line += 1;
+      continue;
+    }
+    if (/\s/.test(char)) continue;
+    if (depth === 1 && expecting && char !== "]") {
+      lines.push(line);
+      expecting = false;
+    }
+    if (char === '"') {
+      for (index += 1; index < text.length && text[index] !== '"'; index += 1) {
+        if (text[index] === "\\") index += 1;
+        else if (text[index] === "\n") line += 1;
+      }
+    } else if (char === "[" || char === "{") {
+      depth += 1;
+      if (depth === 1) expecting = true;
+    } else if (char === "]" || char === "}") depth -= 1;
+    else if (char === "," && depth === 1) expecting = true;
+  }
+  return lines;
+}
