@@ -2,126 +2,231 @@
  * Routing accuracy on real change descriptions labelled with their product line
  * (`../shared/data/routing`, TanStack Query history; read in place). Measured on
  * the test split only; the history split is what a factory has already routed.
+ *
+ * Then context-pack quality on the public retrieval sets (`../shared/data/ir`):
+ * the share of each query's relevant documents that a context pack includes at
+ * a 2,000-token budget, beside plain top-k search cut to the same budget.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Router } from "@software-factory/intelligence";
-import { LexicalIndex } from "@software-factory/knowledge";
+import { openFactory, Router } from "@software-factory/intelligence";
+import { LexicalIndex, type SearchHit } from "@software-factory/knowledge";
+import { irDataDir, loadIrSets } from "./lib/ir.js";
+import { loadIrIntoFactory } from "./lib/irFactory.js";
 import { ms, percentile, table, writeReport } from "./lib/report.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = process.env.SF_ROUTING_DATA ?? join(repoRoot, "..", "shared", "data", "routing");
-if (!existsSync(join(dataDir, "items.jsonl"))) {
-  writeReport("intelligence", "Intelligence: routing", [
-    `No routing set in ${dataDir}; set SF_ROUTING_DATA.`,
-  ]);
-  process.exit(0);
-}
-
-const jsonl = <T>(file: string): T[] =>
-  readFileSync(join(dataDir, file), "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as T);
-const lines = jsonl<{ id: string; description: string }>("lines.jsonl");
-const knowledge = new Map(
-  jsonl<{ line: string; readme?: string; files?: string[] }>("knowledge.jsonl").map((k) => [k.line, k]),
-);
-const items = jsonl<{ id?: string; title: string; body: string; line: string; split: string }>("items.jsonl");
-const history = items.filter((item) => item.split === "history");
-const test = items.filter((item) => item.split === "test");
-const textOf = (item: { title: string; body: string }) => `${item.title}\n${item.body}`;
-
-interface Method {
-  readonly name: string;
-  /** Ranks line ids for a text; `learn` is called with each test item's label after it was ranked, when the method is online. */
-  rank(text: string): string[];
-  learn?(index: number, text: string, line: string): void;
-}
-
-const profiles = (): Method => {
-  const index = new LexicalIndex();
-  for (const line of lines) index.add(line.id, `${line.id} ${line.description}`);
-  return {
-    name: "BM25 over line descriptions",
-    rank: (text) => index.search(text, { limit: 3 }).map((hit) => hit.id),
-  };
-};
-
-const nearest = (): Method => {
-  const index = new LexicalIndex();
-  history.forEach((item, position) => {
-    index.add(String(position), textOf(item));
-  });
-  return {
-    name: "nearest past item (BM25 1-NN)",
-    rank: (text) => {
-      const seen: string[] = [];
-      for (const hit of index.search(text, { limit: 50 })) {
-        const line = history[Number(hit.id)]?.line as string;
-        if (!seen.includes(line)) seen.push(line);
-        if (seen.length === 3) break;
-      }
-      return seen;
-    },
-  };
-};
-
-const router = (online: boolean): Method => {
-  const instance = new Router();
-  instance.setLines(
-    lines.map((line) => {
-      const known = knowledge.get(line.id);
-      return {
-        id: line.id,
-        description: line.description,
-        knowledge: `${known?.readme ?? ""}\n${(known?.files ?? []).join(" ")}`,
-      };
-    }),
+function routing(): string[] {
+  const jsonl = <T>(file: string): T[] =>
+    readFileSync(join(dataDir, file), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as T);
+  const lines = jsonl<{ id: string; description: string }>("lines.jsonl");
+  const knowledge = new Map(
+    jsonl<{ line: string; readme?: string; files?: string[] }>("knowledge.jsonl").map((k) => [k.line, k]),
   );
-  history.forEach((item, position) => {
-    instance.learn({ id: `h${position}`, text: textOf(item), line: item.line });
-  });
-  return {
-    name: online
-      ? "Router, learning each test item after routing it (operator confirms)"
-      : "Router (history only)",
-    rank: (text) => instance.route(text, { limit: 3 }).map((candidate) => candidate.line),
-    ...(online
-      ? {
-          learn: (index: number, text: string, line: string) =>
-            instance.learn({ id: `t${index}`, text, line }),
-        }
-      : {}),
-  };
-};
+  const items = jsonl<{ id?: string; title: string; body: string; line: string; split: string }>(
+    "items.jsonl",
+  );
+  const history = items.filter((item) => item.split === "history");
+  const test = items.filter((item) => item.split === "test");
+  const textOf = (item: { title: string; body: string }) => `${item.title}\n${item.body}`;
 
-const rows: (string | number)[][] = [];
-for (const method of [profiles(), nearest(), router(false), router(true)]) {
-  let top1 = 0;
-  let top3 = 0;
-  const latencies: number[] = [];
-  test.forEach((item, index) => {
-    const start = performance.now();
-    const ranked = method.rank(textOf(item));
-    latencies.push(performance.now() - start);
-    if (ranked[0] === item.line) top1 += 1;
-    if (ranked.slice(0, 3).includes(item.line)) top3 += 1;
-    method.learn?.(index, textOf(item), item.line);
-  });
-  rows.push([
-    method.name,
-    (top1 / test.length).toFixed(3),
-    (top3 / test.length).toFixed(3),
-    ms(percentile(latencies, 50)),
-    ms(percentile(latencies, 99)),
-  ]);
-  console.log(rows.at(-1)?.join(" | "));
+  interface Method {
+    readonly name: string;
+    /** Ranks line ids for a text; `learn` is called with each test item's label after it was ranked, when the method is online. */
+    rank(text: string): string[];
+    learn?(index: number, text: string, line: string): void;
+  }
+
+  const profiles = (): Method => {
+    const index = new LexicalIndex();
+    for (const line of lines) index.add(line.id, `${line.id} ${line.description}`);
+    return {
+      name: "BM25 over line descriptions",
+      rank: (text) => index.search(text, { limit: 3 }).map((hit) => hit.id),
+    };
+  };
+
+  const nearest = (): Method => {
+    const index = new LexicalIndex();
+    history.forEach((item, position) => {
+      index.add(String(position), textOf(item));
+    });
+    return {
+      name: "nearest past item (BM25 1-NN)",
+      rank: (text) => {
+        const seen: string[] = [];
+        for (const hit of index.search(text, { limit: 50 })) {
+          const line = history[Number(hit.id)]?.line as string;
+          if (!seen.includes(line)) seen.push(line);
+          if (seen.length === 3) break;
+        }
+        return seen;
+      },
+    };
+  };
+
+  const router = (online: boolean): Method => {
+    const instance = new Router();
+    instance.setLines(
+      lines.map((line) => {
+        const known = knowledge.get(line.id);
+        return {
+          id: line.id,
+          description: line.description,
+          knowledge: `${known?.readme ?? ""}\n${(known?.files ?? []).join(" ")}`,
+        };
+      }),
+    );
+    history.forEach((item, position) => {
+      instance.learn({ id: `h${position}`, text: textOf(item), line: item.line });
+    });
+    return {
+      name: online
+        ? "Router, learning each test item after routing it (operator confirms)"
+        : "Router (history only)",
+      rank: (text) => instance.route(text, { limit: 3 }).map((candidate) => candidate.line),
+      ...(online
+        ? {
+            learn: (index: number, text: string, line: string) =>
+              instance.learn({ id: `t${index}`, text, line }),
+          }
+        : {}),
+    };
+  };
+
+  const rows: (string | number)[][] = [];
+  for (const method of [profiles(), nearest(), router(false), router(true)]) {
+    let top1 = 0;
+    let top3 = 0;
+    const latencies: number[] = [];
+    test.forEach((item, index) => {
+      const start = performance.now();
+      const ranked = method.rank(textOf(item));
+      latencies.push(performance.now() - start);
+      if (ranked[0] === item.line) top1 += 1;
+      if (ranked.slice(0, 3).includes(item.line)) top3 += 1;
+      method.learn?.(index, textOf(item), item.line);
+    });
+    rows.push([
+      method.name,
+      (top1 / test.length).toFixed(3),
+      (top3 / test.length).toFixed(3),
+      ms(percentile(latencies, 50)),
+      ms(percentile(latencies, 99)),
+    ]);
+    console.log(rows.at(-1)?.join(" | "));
+  }
+
+  return [
+    "## Routing",
+    `Produced by \`npm run bench -- intelligence\`. ${lines.length} lines, ${history.length} history items (learned), ${test.length} test items (measured). The weights of the Router were chosen on the history split (its oldest part routed against its newest), never on the test split.`,
+    table(["method", "top-1", "top-3", "p50 ms", "p99 ms"], rows),
+    "The README of the set reports, for simple untuned BM25: descriptions only top-1 0.23 / top-3 0.44; nearest neighbours top-1 0.35 / top-3 0.60; plain fusion top-3 0.52.",
+  ];
 }
 
-writeReport("intelligence", "Intelligence: routing signals to lines", [
-  `Produced by \`npm run bench -- intelligence\`. ${lines.length} lines, ${history.length} history items (learned), ${test.length} test items (measured). The weights of the Router were chosen on the history split (its oldest part routed against its newest), never on the test split.`,
-  table(["method", "top-1", "top-3", "p50 ms", "p99 ms"], rows),
-  "The README of the set reports, for simple untuned BM25: descriptions only top-1 0.23 / top-3 0.44; nearest neighbours top-1 0.35 / top-3 0.60; plain fusion top-3 0.52.",
-]);
+/** Token budget of the knowledge part of a pack, and of the search it is compared with. */
+const BUDGET = 2000;
+/** Queries measured per set at most; a larger set is sampled evenly (every n-th query). */
+const MAX_QUERIES = 200;
+
+/** Hits in rank order until the next one would go over the budget: top-k search cut to a budget. */
+function cut(hits: readonly SearchHit[], budget: number): SearchHit[] {
+  const kept: SearchHit[] = [];
+  let used = 0;
+  for (const hit of hits) {
+    if (used + hit.tokens > budget) break;
+    used += hit.tokens;
+    kept.push(hit);
+  }
+  return kept;
+}
+
+async function contextPacks(): Promise<string[]> {
+  const sets = loadIrSets(irDataDir(repoRoot));
+  if (sets.length === 0) return [`No retrieval sets in ${irDataDir(repoRoot)}; set SF_IR_DATA.`];
+  const rows: (string | number)[][] = [];
+  for (const set of sets) {
+    const dir = mkdtempSync(join(tmpdir(), "bench-context-"));
+    const factory = await openFactory({ dir, durability: "normal" });
+    const corpusIdOf = await loadIrIntoFactory(factory, set);
+    const step = Math.ceil(set.queries.length / MAX_QUERIES);
+    const queries = set.queries.filter((_, index) => index % step === 0);
+    const methods = ["pack", "top10", "top20"] as const;
+    const share = { pack: 0, top10: 0, top20: 0 };
+    const docs = { pack: 0, top10: 0, top20: 0 };
+    const tokens = { pack: 0, top10: 0, top20: 0 };
+    const cpuStart = process.cpuUsage();
+    const wallStart = performance.now();
+    for (const query of queries) {
+      const relevant = [...(set.qrels.get(query.id) ?? new Map<string, number>())]
+        .filter(([, grade]) => grade > 0)
+        .map(([id]) => id);
+      const pack = await factory.context({ question: query.text, budgetTokens: BUDGET });
+      const top20 = (await factory.knowledge.search(query.text, { limit: 20 })).hits;
+      const answers = {
+        pack: pack.knowledge,
+        top10: cut(top20.slice(0, 10), BUDGET),
+        top20: cut(top20, BUDGET),
+      };
+      for (const method of methods) {
+        const hits: readonly SearchHit[] = answers[method];
+        const found = new Set(hits.map((hit) => corpusIdOf.get(hit.document.id)));
+        share[method] += relevant.filter((id) => found.has(id)).length / Math.max(1, relevant.length);
+        docs[method] += hits.length;
+        tokens[method] += hits.reduce((sum, hit) => sum + hit.tokens, 0);
+      }
+    }
+    const cpu = process.cpuUsage(cpuStart);
+    const wall = performance.now() - wallStart;
+    await factory.close();
+    rmSync(dir, { recursive: true, force: true });
+    const mean = (total: number) => total / queries.length;
+    rows.push([
+      set.name,
+      queries.length === set.queries.length
+        ? String(queries.length)
+        : `${queries.length} of ${set.queries.length} (one in ${step})`,
+      mean(share.pack).toFixed(3),
+      mean(share.top10).toFixed(3),
+      mean(share.top20).toFixed(3),
+      mean(share.top10) === 0 ? "n/a" : (mean(share.pack) / mean(share.top10)).toFixed(2),
+      methods
+        .map((method) => `${mean(docs[method]).toFixed(1)} / ${Math.round(mean(tokens[method]))}`)
+        .join(" · "),
+      ms(wall / queries.length),
+      ms((cpu.user + cpu.system) / 1000 / queries.length),
+    ]);
+    console.log(rows.at(-1)?.join(" | "));
+  }
+  return [
+    "## Context packs: relevant documents within 2,000 tokens",
+    `For each query, a context pack for the question (\`factory.context({ question, budgetTokens: ${BUDGET} })\`) beside plain search (\`factory.knowledge.search\`, top 10 and top 20) cut in rank order at the first hit that would pass the same budget. Share: relevant documents (graded > 0) included, over all relevant documents of the query, averaged over queries. Tokens are the search's own estimate of each hit (snippet + title + 8). Each set is loaded into a fresh factory (SQLite, default hashing embedder); ms per query covers the pack and the search together, CPU time beside wall time because the machine is shared.`,
+    table(
+      [
+        "set",
+        "queries",
+        "pack share",
+        "top-10 cut share",
+        "top-20 cut share",
+        "pack / top-10",
+        "hits / tokens (pack · top-10 · top-20)",
+        "wall ms/query",
+        "CPU ms/query",
+      ],
+      rows,
+    ),
+  ];
+}
+
+const sections = existsSync(join(dataDir, "items.jsonl"))
+  ? routing()
+  : [`No routing set in ${dataDir}; set SF_ROUTING_DATA.`];
+sections.push(...(await contextPacks()));
+writeReport("intelligence", "Intelligence: routing signals to lines, and context packs", sections);
