@@ -1,4 +1,5 @@
-import { Context, Layer } from "effect";
+import * as Context from "effect/Context";
+import * as Layer from "effect/Layer";
 
 /** A source of the current time. Swap it in tests to make time deterministic. */
 export interface Clock {

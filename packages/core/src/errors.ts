@@ -1,4 +1,4 @@
-import { Data } from "effect";
+import * as Data from "effect/Data";
 import type { z } from "zod";
 
 /** One problem found while validating input, with where it was found. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Data } from "effect";
+import * as Data from "effect/Data";
 
 /** An embedder could not embed: unreachable, refused, or answered something unusable. */
 export class EmbedderError extends Data.TaggedError("EmbedderError")<{

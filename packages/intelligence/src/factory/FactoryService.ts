@@ -4,7 +4,9 @@
  * @module
  */
 import type { FactoryError } from "@software-factory/core";
-import { Context, Effect, Layer } from "effect";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
 import { type Factory, type OpenFactoryOptions, openFactory } from "./openFactory.js";
 
 /**

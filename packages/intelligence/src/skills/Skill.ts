@@ -11,7 +11,7 @@ import {
   NotFoundError,
   validationErrorFromZod,
 } from "@software-factory/core";
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { z } from "zod";
 import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
 
