@@ -23,6 +23,12 @@ export {
   type StartAutomationsOptions,
   startAutomations,
 } from "./automations/index.js";
+export {
+  estimateTokenCounter,
+  loadTiktokenCounter,
+  type TiktokenEncoding,
+  type TokenCounter,
+} from "./factory/contextPackTokens.js";
 export { FactoryService } from "./factory/FactoryService.js";
 export {
   type ContextPack,

@@ -27,6 +27,7 @@ import { Standards } from "../rules/Standards.js";
 import { builtinSkills } from "../skills/builtinSkills.js";
 import { type Skill, SkillRegistry } from "../skills/Skill.js";
 import { loadSkillsDir } from "../skills/SkillMd.js";
+import { estimateTokenCounter, fitHitsToBudget, type TokenCounter } from "./contextPackTokens.js";
 
 /** Options of {@link openFactory}. */
 export interface OpenFactoryOptions {
@@ -55,6 +56,8 @@ export interface OpenFactoryOptions {
   readonly actor?: string;
   /** SQLite durability (default `full`: every write is on disk when acknowledged). */
   readonly durability?: "full" | "normal";
+  /** How context packs count tokens against their budget (default: the estimate; see `loadTiktokenCounter`). */
+  readonly tokenCounter?: TokenCounter;
 }
 
 /** Ask for a context pack: about a work item, a line, some paths, or a question. */
@@ -63,7 +66,7 @@ export interface ContextRequest {
   readonly line?: string;
   readonly paths?: readonly string[];
   readonly question?: string;
-  /** Tokens the knowledge part may take (default 1,500). */
+  /** Tokens the knowledge part may take (default 1,500), counted by the factory's `tokenCounter`. */
   readonly budgetTokens?: number;
 }
 
@@ -162,7 +165,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
         syncRouter(router, floorplan, work);
         return router.route(text, routeOptions);
       },
-      context: (request) => contextPack(factory, request),
+      context: (request) => contextPack(factory, request, options.tokenCounter ?? estimateTokenCounter),
       close: async () => {
         await runner?.close();
         for (const part of [...opened].reverse()) await part.close();
@@ -225,7 +228,11 @@ function syncRouter(router: Router, floorplan: FloorPlan, work: AssemblyLine): v
   }
 }
 
-async function contextPack(factory: Factory, request: ContextRequest): Promise<ContextPack> {
+async function contextPack(
+  factory: Factory,
+  request: ContextRequest,
+  counter: TokenCounter,
+): Promise<ContextPack> {
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   const workItem = request.workItem === undefined ? undefined : factory.work.get(request.workItem);
   if (request.workItem !== undefined && workItem === undefined) {
@@ -253,16 +260,23 @@ async function contextPack(factory: Factory, request: ContextRequest): Promise<C
     request.question ??
     workItem?.title ??
     lines.map(({ line }) => [line.name ?? line.id, line.description ?? ""].join(" ")).join(" ");
+  const budget = request.budgetTokens ?? 1500;
+  if (!Number.isInteger(budget) || budget < 1) {
+    throw new RangeError(`budgetTokens must be a whole number of tokens above 0, not ${budget}`);
+  }
   const knowledge =
     question.trim() === ""
       ? []
-      : (
-          await factory.knowledge.search(question, {
-            budgetTokens: request.budgetTokens ?? 1500,
-            limit: 20,
-            ...(lineIds.size > 0 && request.question === undefined ? { lines: [...lineIds] } : {}),
-          })
-        ).hits;
+      : fitHitsToBudget(
+          (
+            await factory.knowledge.search(question, {
+              limit: 20,
+              ...(lineIds.size > 0 && request.question === undefined ? { lines: [...lineIds] } : {}),
+            })
+          ).hits,
+          budget,
+          counter,
+        );
   return {
     lines,
     ...(workItem === undefined ? {} : { workItem }),
