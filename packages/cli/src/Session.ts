@@ -5,8 +5,10 @@
  */
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
+import type { EventStore } from "@software-factory/core";
 import { type Factory, openFactory } from "@software-factory/intelligence";
 import { defaultGates, installBasicStandards } from "./factoryStandards.js";
+import { isPostgresStore } from "./flags.js";
 import type { Output } from "./Output.js";
 
 /** Options every command accepts. */
@@ -17,6 +19,12 @@ export interface GlobalOptions {
   readonly json: boolean;
   /** Who the command writes as. */
   readonly actor: string;
+  /**
+   * Where the log lives (`--store`, else `FACTORY_DATABASE_URL`): a
+   * `postgres://` URL, or the absolute path of a SQLite file. Unset: the SQLite
+   * file `factory.db` in {@link GlobalOptions.dir}.
+   */
+  readonly store?: string;
 }
 
 /** What a command runs with: its options and where it writes. */
@@ -46,16 +54,44 @@ function safeUserName(): string | undefined {
 }
 
 /**
+ * Opens the factory a command names with the CLI's gates (the caller closes
+ * it). The log is {@link GlobalOptions.store} when given (a PostgreSQL URL or a
+ * SQLite file), else the SQLite file in the folder; the folder holds the caches
+ * and the `skills/` either way.
+ */
+export async function openSessionFactory(options: GlobalOptions): Promise<Factory> {
+  return openFactory({
+    dir: resolve(options.dir),
+    actor: options.actor,
+    gates: defaultGates,
+    ...(options.store === undefined ? {} : { store: await openStore(options.store) }),
+  });
+}
+
+/**
+ * Opens the store a validated `--store` value names: the PostgreSQL store for
+ * a URL (its `schema` parameter selects the schema), else the SQLite file.
+ */
+export async function openStore(store: string): Promise<EventStore> {
+  if (isPostgresStore(store)) {
+    const { openPostgresEventStore } = await import("@software-factory/core/postgres");
+    return openPostgresEventStore({ url: store });
+  }
+  const { openSqliteEventStore } = await import("@software-factory/core/sqlite");
+  return openSqliteEventStore({ path: store });
+}
+
+/**
  * Opens the factory a command names, with the CLI's gates and basic
  * standards, runs `work` with it, and closes it whatever happens. The log is
- * the SQLite file in the folder, or the PostgreSQL database named by
- * `FACTORY_DATABASE_URL` when that is set (the folder then holds the caches).
+ * `--store` (or `FACTORY_DATABASE_URL`) when given, else the SQLite file in
+ * the folder (see {@link openSessionFactory}).
  */
 export async function withFactory<T>(
   options: GlobalOptions,
   work: (factory: Factory) => Promise<T>,
 ): Promise<T> {
-  const factory = await openFactory({ dir: resolve(options.dir), actor: options.actor, gates: defaultGates });
+  const factory = await openSessionFactory(options);
   try {
     installBasicStandards(factory);
     return await work(factory);

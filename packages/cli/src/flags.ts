@@ -1,9 +1,11 @@
 /**
- * Parsing of flag values that carry numbers or enums, with zod, into
+ * Parsing of flag values that carry numbers, enums or stores, with zod, into
  * {@link UsageError}s that name the flag.
  *
  * @module
  */
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { UsageError } from "./exitCodes.js";
 
@@ -47,3 +49,89 @@ export const SinceFlag = z.string().transform((value, ctx) => {
   }
   return date;
 });
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+const SQLITE_HEADER = "SQLite format 3\0";
+
+/**
+ * A connection URL with its password (in the user part or a `password`
+ * parameter) replaced by `***`, for messages and JSON output. Anything else is
+ * returned as it is.
+ */
+export function redactStore(value: string): string {
+  return value
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, "$1:***@")
+    .replace(/([?&]password=)[^&#]*/gi, "$1***");
+}
+
+/** Whether a validated store value names PostgreSQL (else it is a SQLite file path). */
+export function isPostgresStore(store: string): boolean {
+  return POSTGRES_URL.test(store);
+}
+
+/**
+ * Parses a store given on the command line (`--store`, `--from`, `--to`): a
+ * `postgres://` or `postgresql://` URL, or a path to a SQLite file (resolved
+ * against the current folder). An empty value means "not given".
+ *
+ * @throws UsageError naming the flag; the value is shown without its password.
+ */
+export function parseStoreFlag(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const result = StoreFlag.safeParse(value.trim());
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new UsageError(`${flag}: ${issue?.message ?? "invalid store"} (got ${redactStore(value)})`);
+}
+
+/** A store: a PostgreSQL URL, or a SQLite file path made absolute. */
+const StoreFlag = z.string().transform((value, ctx) => {
+  if (POSTGRES_URL.test(value)) {
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    if (url === undefined) {
+      ctx.addIssue({ code: "custom", message: "is not a valid URL (postgres://user@host:5432/database)" });
+      return z.NEVER;
+    }
+    const schema = url.searchParams.get("schema");
+    if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "schema must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
+      });
+      return z.NEVER;
+    }
+    return value;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    ctx.addIssue({
+      code: "custom",
+      message: "expected a postgres:// or postgresql:// URL, or a path to a SQLite file",
+    });
+    return z.NEVER;
+  }
+  const path = resolve(value);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${path} is a folder; give the SQLite file (such as factory.db)`,
+    });
+    return z.NEVER;
+  }
+  if (stat !== undefined && stat.size > 0 && !hasSqliteHeader(path)) {
+    ctx.addIssue({ code: "custom", message: `${path} is not a SQLite file` });
+    return z.NEVER;
+  }
+  return path;
+});
+
+function hasSqliteHeader(path: string): boolean {
+  const buffer = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, buffer, 0, buffer.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString("latin1") === SQLITE_HEADER;
+}

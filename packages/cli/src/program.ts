@@ -13,13 +13,16 @@ import { registerImport } from "./commands/import.js";
 import { registerInit } from "./commands/init.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerMetrics } from "./commands/metrics.js";
+import { registerMigrate } from "./commands/migrate.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerSearch } from "./commands/search.js";
 import { registerSignal } from "./commands/signal.js";
+import { registerSkills } from "./commands/skills.js";
 import { registerWhoOwns } from "./commands/whoOwns.js";
 import { registerWork } from "./commands/work.js";
 import { errorMessage } from "./errorMessage.js";
 import { ExitCode, UsageError } from "./exitCodes.js";
+import { parseStoreFlag } from "./flags.js";
 import { createOutput, type Output } from "./Output.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
 
@@ -38,7 +41,10 @@ type ActionArgs = unknown[];
 
 /**
  * Wraps a command handler: builds its {@link Session} from the options of the
- * command and its parents, so every command takes `--dir`, `--json` and `--actor`.
+ * command and its parents, so every command takes `--dir`, `--store`, `--json`
+ * and `--actor`.
+ *
+ * @throws UsageError when `--store` (or `FACTORY_DATABASE_URL`) is malformed.
  */
 export function action(
   context: CliContext,
@@ -46,11 +52,19 @@ export function action(
 ): (...args: ActionArgs) => Promise<void> {
   return async (...args) => {
     const command = args.at(-1) as Command;
-    const merged = command.optsWithGlobals() as { dir: string; json?: boolean; actor?: string };
+    const merged = command.optsWithGlobals() as {
+      dir: string;
+      json?: boolean;
+      actor?: string;
+      store?: string;
+    };
+    const fromEnv = command.getOptionValueSourceWithGlobals("store") === "env";
+    const store = parseStoreFlag(merged.store, fromEnv ? "FACTORY_DATABASE_URL (--store)" : "--store");
     const options: GlobalOptions = {
       dir: merged.dir,
       json: merged.json === true,
       actor: merged.actor ?? defaultActor(),
+      ...(store === undefined ? {} : { store }),
     };
     await handler({ options, output: context.output, fail: context.fail }, ...args.slice(0, -1));
   };
@@ -67,6 +81,12 @@ export function createProgram(context: CliContext): Command {
     )
     .version(CLI_VERSION)
     .addOption(new Option("--dir <path>", "folder of the factory").default(".factory").env("FACTORY_DIR"))
+    .addOption(
+      new Option(
+        "--store <url|path>",
+        "where the log lives: a postgres:// URL (?schema=<name> picks the schema) or a SQLite file (default <dir>/factory.db)",
+      ).env("FACTORY_DATABASE_URL"),
+    )
     .option("--json", "print JSON instead of text (every read command)")
     .option("--actor <id>", "who the command writes as (default FACTORY_ACTOR, else the user name)")
     .showHelpAfterError("(run with --help for usage)")
@@ -87,6 +107,8 @@ export function createProgram(context: CliContext): Command {
   registerSignal(program, context);
   registerCheck(program, context);
   registerMetrics(program, context);
+  registerSkills(program, context);
+  registerMigrate(program, context);
   registerMcp(program, context);
   registerDemo(program, context);
   return program;

@@ -22,7 +22,11 @@ export interface MigrationReport {
   readonly copied: number;
   /** Whether count and hash were compared (and matched: a mismatch throws). */
   readonly verified: boolean;
-  /** SHA-256 over the canonical JSON of every source event in order, when verified. */
+  /**
+   * SHA-256 over the canonical JSON of every source event's content in log
+   * order (id, type, version, time, actor, subject, payload and cause; not its
+   * position, which the counts and heads check), when verified.
+   */
   readonly sourceHash?: string;
   /** The same hash computed over the target, when verified. */
   readonly targetHash?: string;
@@ -108,14 +112,14 @@ async function resumePosition(from: EventStore, to: EventStore, total: number): 
   return head;
 }
 
-/** Count and SHA-256 of the canonical JSON of every event up to a position, in order. */
+/** Count and SHA-256 of the canonical JSON of every event's content up to a position, in order. */
 async function summarize(store: EventStore, until: number): Promise<{ count: number; hash: string }> {
   const hash = createHash("sha256");
   let count = 0;
   let after = 0;
   for (;;) {
     const page: StoredEvent[] = await store.read({ after, until, limit: 5000 });
-    for (const event of page) hash.update(`${canonicalJson(event)}\n`);
+    for (const event of page) hash.update(`${canonicalJson(withoutSeq(event))}\n`);
     count += page.length;
     const last = page[page.length - 1];
     if (last === undefined || page.length < 5000) break;

@@ -54,7 +54,12 @@ export class NotificationListener {
     const client = this.#client;
     this.#client = undefined;
     this.#connected = false;
-    if (client !== undefined) await client.end().catch(() => undefined);
+    if (client === undefined) return;
+    // The socket was unref'd so that listening alone does not keep the process
+    // alive; ending it must, or a process whose last work is this close exits
+    // before the close completes (with exit code 13, "unsettled top-level await").
+    (client.connection.stream as Partial<Socket>).ref?.();
+    await client.end().catch(() => undefined);
   }
 
   async #connect(): Promise<void> {

@@ -276,7 +276,8 @@ class PostgresEventStore implements EventStore {
  * The driver settings of every connection. `pg` lets parameters in the URL win
  * over explicit settings, so the URL parameters that the store's own options set
  * (`sslmode` and the other TLS ones when `ssl` is given, `options` and
- * `application_name`) are taken out of it and passed explicitly instead.
+ * `application_name`) are taken out of it and passed explicitly instead, and
+ * `schema`, which is the store's and not the driver's, is dropped.
  */
 function clientConfig(options: ResolvedPostgresOptions): pg.ClientConfig {
   const url = new URL(options.url);
@@ -290,6 +291,7 @@ function clientConfig(options: ResolvedPostgresOptions): pg.ClientConfig {
   ].filter((part) => part !== null && part !== "");
   params.delete("options");
   params.delete("application_name");
+  params.delete("schema");
   return {
     connectionString: url.toString(),
     ...(options.ssl === undefined ? {} : { ssl: options.ssl }),

@@ -46,8 +46,10 @@ export interface PostgresEventStoreOptions {
   /**
    * PostgreSQL schema holding the factory's tables, created when missing; lets
    * several factories share one database. Set as the connections' `search_path`
-   * (added to any `options` parameter of the URL). Defaults to the connection's
-   * `search_path` (normally `public`).
+   * (added to any `options` parameter of the URL). Defaults to the URL's
+   * `schema` parameter (`postgres://host/db?schema=team_a`, so a URL alone can
+   * name it, as `factory --store` and `FACTORY_DATABASE_URL` do), else the
+   * connection's `search_path` (normally `public`).
    */
   readonly schema?: string;
   /** TLS; when given, replaces `sslmode` and the other TLS parameters of the URL. */
@@ -94,17 +96,18 @@ const UrlSchema = z
   .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
   .refine((value) => URL.canParse(value), "is not a valid URL");
 
+const SchemaNameSchema = z
+  .string()
+  .regex(
+    /^[a-z_][a-z0-9_]{0,62}$/,
+    "schema must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
+  );
+
 const OptionsSchema = z
   .object({
     url: UrlSchema.optional(),
     connectionString: UrlSchema.optional(),
-    schema: z
-      .string()
-      .regex(
-        /^[a-z_][a-z0-9_]{0,62}$/,
-        "schema must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
-      )
-      .optional(),
+    schema: SchemaNameSchema.optional(),
     ssl: SslSchema.optional(),
     durability: z.enum(["full", "normal"]).optional(),
     pool: z
@@ -134,7 +137,23 @@ const OptionsSchema = z
   .refine((value) => value.url === undefined || value.connectionString === undefined, {
     message: "give url or connectionString, not both",
     path: ["connectionString"],
-  });
+  })
+  .refine(
+    (value) => {
+      const schema = schemaParameter(value.url ?? value.connectionString);
+      return schema === null || SchemaNameSchema.safeParse(schema).success;
+    },
+    {
+      message:
+        "the URL's schema parameter must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
+      path: ["url"],
+    },
+  );
+
+/** The `schema` parameter of a connection URL, or null. */
+function schemaParameter(url: string | undefined): string | null {
+  return url === undefined || !URL.canParse(url) ? null : new URL(url).searchParams.get("schema");
+}
 
 /** Validated options with every default filled in. */
 export interface ResolvedPostgresOptions {
@@ -168,7 +187,7 @@ export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions 
   const url = options.url ?? options.connectionString ?? "";
   return {
     url,
-    schema: options.schema,
+    schema: options.schema ?? schemaParameter(url) ?? undefined,
     ssl: options.ssl,
     durability: options.durability ?? "full",
     poolMax: options.pool?.max ?? 10,

@@ -1,0 +1,149 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../../core/test/fixtures/postgresTestServer.js";
+import { SHOP_YAML } from "./fixtures.js";
+import { runFactory } from "./runFactory.js";
+
+/** Each test runs the bin several times, a few seconds each on a loaded machine. */
+const SLOW = { timeout: 240_000 };
+const PASSWORD = "mig-s3cret-0420";
+const schemas = new TestSchemas();
+let cwd: string;
+const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
+
+/** The test server's URL with a schema of its own and a password (trust auth ignores it). */
+function storeUrl(schema: string): string {
+  const url = new URL(POSTGRES_TEST_URL);
+  url.password = PASSWORD;
+  url.searchParams.set("schema", schema);
+  return url.toString();
+}
+
+/** A factory with a floor plan, a document and a work item in `.factory`. */
+async function seed(): Promise<void> {
+  mkdirSync(join(cwd, "docs"));
+  writeFileSync(
+    join(cwd, "docs", "refunds.md"),
+    "---\nkind: insight\nauthor: bo\nlines: [payments]\n---\n# Refunds lose shipping\n\nPartial refunds refund the shipping cost in full.\n",
+  );
+  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+  expect((await factory("import", "docs", "docs")).code).toBe(0);
+  expect((await factory("work", "create", "--line", "checkout", "Faster cart")).code).toBe(0);
+}
+
+beforeEach(async () => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-cli-migrate-"));
+  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+});
+
+afterEach(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+afterAll(async () => {
+  if (!skipPostgres) await schemas.dropAll();
+});
+
+describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", () => {
+  it(
+    "moves a SQLite factory into PostgreSQL and back, with the same count and hash, and refuses a non-empty target",
+    SLOW,
+    async () => {
+      await seed();
+      const url = storeUrl(schemas.next("cli_migrate"));
+      const there = await factory("migrate", "--to", url, "--json");
+      expect(there.code, there.stderr).toBe(0);
+      const moved = JSON.parse(there.stdout) as { from: string; to: string; events: number; hash: string };
+      expect(moved.from).toBe(join(cwd, ".factory", "factory.db"));
+      expect(moved.to).toContain(":***@");
+      expect(moved.events).toBeGreaterThan(5);
+      expect(moved.hash).toMatch(/^[0-9a-f]{64}$/);
+
+      // The PostgreSQL factory answers from a folder without any SQLite file.
+      const owners = await factory(
+        "--store",
+        url,
+        "--dir",
+        "pg-caches",
+        "who-owns",
+        "src/payments/x.ts",
+        "--json",
+      );
+      expect(JSON.parse(owners.stdout)).toEqual([
+        { path: "src/payments/x.ts", line: "payments", owner: "bo" },
+      ]);
+      const search = await factory(
+        "--store",
+        url,
+        "--dir",
+        "pg-caches",
+        "search",
+        "refund",
+        "shipping",
+        "--json",
+      );
+      expect(JSON.parse(search.stdout).hits[0].document.title).toBe("Refunds lose shipping");
+
+      const back = await factory("migrate", "--from", url, "--to", "back.db", "--json");
+      expect(back.code, back.stderr).toBe(0);
+      expect(JSON.parse(back.stdout)).toEqual({
+        from: moved.to,
+        to: join(cwd, "back.db"),
+        events: moved.events,
+        hash: moved.hash,
+      });
+      const work = await factory("--store", "back.db", "work", "list", "--line", "checkout", "--json");
+      expect(JSON.parse(work.stdout).map((item: { title: string }) => item.title)).toEqual(["Faster cart"]);
+
+      // The target now holds the log: a second copy into it is refused, and it is left as it was.
+      const again = await factory("migrate", "--to", url);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(
+        `already holds ${moved.events} events; factory migrate copies into an empty store only`,
+      );
+      const text = await factory("migrate", "--from", url, "--to", "third.db");
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain(`source  ${moved.events} events  sha256 ${moved.hash}`);
+      expect(text.stdout).toContain(`target  ${moved.events} events  sha256 ${moved.hash}`);
+      for (const result of [there, back, again, text]) {
+        expect(`${result.stdout}${result.stderr}`).not.toContain(PASSWORD);
+      }
+    },
+  );
+});
+
+describe("factory migrate", () => {
+  it(
+    "copies into a new SQLite file, refuses a non-empty one, and names the problem in usage errors",
+    SLOW,
+    async () => {
+      await seed();
+      const copy = await factory("migrate", "--to", "copy.db", "--json");
+      expect(copy.code, copy.stderr).toBe(0);
+      const { events, hash } = JSON.parse(copy.stdout);
+      const again = await factory("migrate", "--to", "copy.db");
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(`already holds ${events} events`);
+      // The copy is a whole factory: migrating it on gives the same hash.
+      const onward = JSON.parse(
+        (await factory("migrate", "--from", "copy.db", "--to", "onward.db", "--json")).stdout,
+      );
+      expect(onward).toMatchObject({ events, hash });
+
+      const missing = await factory("migrate");
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain("required option '--to <url|path>'");
+      const itself = await factory("migrate", "--to", ".factory/factory.db");
+      expect(itself.code).toBe(2);
+      expect(itself.stderr).toContain("--to names the source itself");
+      const bad = await factory("migrate", "--to", "mysql://db/x");
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("--to: expected a postgres:// or postgresql:// URL");
+      const none = await factory("--dir", "nowhere", "migrate", "--to", "x.db");
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain("no factory log at");
+    },
+  );
+});
