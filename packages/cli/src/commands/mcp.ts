@@ -3,14 +3,12 @@
  *
  * @module
  */
-import { resolve } from "node:path";
-import { openFactory } from "@software-factory/intelligence";
 import { serveHttp, serveStdio } from "@software-factory/mcp";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { defaultGates } from "../factoryStandards.js";
 import { action, type CliContext } from "../program.js";
+import { openSessionFactory } from "../Session.js";
 
 const PortSchema = z.coerce.number().int().min(0).max(65_535);
 
@@ -34,11 +32,7 @@ export function registerMcp(program: Command, context: CliContext): void {
             "--http needs --token <token> or FACTORY_MCP_TOKEN (clients send it as a bearer token)",
           );
         }
-        const factory = await openFactory({
-          dir: resolve(options.dir),
-          actor: options.actor,
-          gates: defaultGates,
-        });
+        const factory = await openSessionFactory(options);
         if (port === undefined) {
           await serveStdio(factory);
           await factory.close();
