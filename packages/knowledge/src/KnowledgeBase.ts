@@ -76,6 +76,14 @@ export interface OpenKnowledgeBaseOptions {
   readonly fusion?: FusionOptions & { readonly mode?: "rrf" | "extend" | "lexical" };
   /** Save the caches after this many folded events (default 1,000). */
   readonly checkpointEvery?: number;
+  /**
+   * When the caches are loaded and the log folded: `"open"` (default) before
+   * {@link openKnowledgeBase} resolves, or `"first-use"` on the first call that
+   * reads or writes, so a process that never touches knowledge (a command about
+   * ownership, an MCP server answering its tool list) does not pay for it.
+   * Either way every call sees the log up to the moment it is made.
+   */
+  readonly load?: "open" | "first-use";
 }
 
 /** Options of a write. */
@@ -132,7 +140,11 @@ export class KnowledgeBase implements AsyncDisposable {
   readonly #unembedded = new Set<string>();
   #embedError: string | undefined;
   #projection: Projection | undefined;
+  /** Loading the caches and folding the log, once started. */
+  #loading: Promise<void> | undefined;
   #sinceCheckpoint = 0;
+  /** Whether memory holds more than the caches on disk (then closing saves them). */
+  #unsaved = true;
   #closed = false;
 
   /** @internal Use {@link openKnowledgeBase}. */
@@ -149,23 +161,34 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#vector = new VectorIndex(this.#embedder);
   }
 
-  /** @internal Loads the caches and folds the log after them. */
-  async start(): Promise<void> {
+  /** @internal Registers the event types; loads the caches and folds the log after them unless loading waits for first use. */
+  async start(load: "open" | "first-use" = "open"): Promise<void> {
     this.#log.registry.register(...knowledgeEvents);
-    const after = this.#loadCaches();
-    this.#projection = await startProjection(this.#log, {
-      after,
-      types: knowledgeEvents.map((definition) => definition.type),
-      apply: (event) => {
-        const changed = this.#documents.apply(event);
-        if (changed !== undefined) this.#dirty.add(changed);
-        this.#sinceCheckpoint += 1;
-      },
-    });
-    await this.sync();
+    if (load === "open") await this.sync();
   }
 
-  /** Log position the knowledge base reflects. */
+  /** Loads the caches and starts folding the log after them, once; a failed attempt is retried by the next call. */
+  #load(): Promise<void> {
+    this.#loading ??= (async () => {
+      const after = this.#loadCaches();
+      this.#projection = await startProjection(this.#log, {
+        after,
+        types: knowledgeEvents.map((definition) => definition.type),
+        apply: (event) => {
+          const changed = this.#documents.apply(event);
+          if (changed !== undefined) this.#dirty.add(changed);
+          this.#sinceCheckpoint += 1;
+          this.#unsaved = true;
+        },
+      });
+    })().catch((error: unknown) => {
+      this.#loading = undefined;
+      throw error;
+    });
+    return this.#loading;
+  }
+
+  /** Log position the knowledge base reflects (0 until it is first used, when it loads with `load: "first-use"`). */
   get position(): number {
     return this.#projection?.position ?? 0;
   }
@@ -178,6 +201,7 @@ export class KnowledgeBase implements AsyncDisposable {
   /** Folds new events from the log (any process) and brings the indexes up to date. */
   async sync(): Promise<number> {
     this.#assertOpen();
+    await this.#load();
     const position = await (this.#projection as Projection).catchUp();
     this.#reindexDirty();
     await this.#embedPending();
@@ -492,12 +516,17 @@ export class KnowledgeBase implements AsyncDisposable {
     };
   }
 
-  /** Saves the caches and stops following the log. */
+  /** Saves the caches (when they changed since they were loaded or saved) and stops following the log. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.#projection?.close();
-    this.#saveCaches();
     this.#closed = true;
+    const loaded = await this.#loading?.then(
+      () => true,
+      () => false,
+    );
+    if (!loaded) return;
+    await this.#projection?.close();
+    if (this.#unsaved) this.#saveCaches();
   }
 
   /** Same as {@link KnowledgeBase.close}. */
@@ -633,6 +662,7 @@ export class KnowledgeBase implements AsyncDisposable {
       const vectorPosition = (vector?.meta as { position?: number } | null | undefined)?.position;
       if (vector !== undefined && vectorPosition === snapshot.position) {
         this.#vector = vector.index;
+        this.#unsaved = false;
       } else {
         for (const id of this.#chunks.keys()) this.#unembedded.add(id);
       }
@@ -665,6 +695,7 @@ export class KnowledgeBase implements AsyncDisposable {
     const path = join(this.#dir, SNAPSHOT_FILE);
     writeFileSync(`${path}.tmp`, serialize(snapshot));
     renameSync(`${path}.tmp`, path);
+    this.#unsaved = false;
   }
 
   #assertOpen(): void {
@@ -686,7 +717,7 @@ export class KnowledgeBase implements AsyncDisposable {
  */
 export async function openKnowledgeBase(options: OpenKnowledgeBaseOptions): Promise<KnowledgeBase> {
   const knowledgeBase = new KnowledgeBase(options);
-  await knowledgeBase.start();
+  await knowledgeBase.start(options.load);
   return knowledgeBase;
 }
 

@@ -146,6 +146,8 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       log,
       dir: join(dir, "cache", "knowledge"),
       ...(options.embedder === undefined ? {} : { embedder: options.embedder }),
+      // Loaded by the first knowledge call: commands and tool lists that never search skip the index caches.
+      load: "first-use",
     });
     opened.push(knowledge);
     const inbox = await Inbox.open(log);

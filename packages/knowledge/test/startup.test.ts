@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EventLog, openEventLog } from "@software-factory/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
+
+let dir: string;
+let log: EventLog;
+const opened: KnowledgeBase[] = [];
+const source = { system: "test", author: "ana" };
+const words =
+  "checkout payment refund invoice shipping search ranking catalog login session webhook retry".split(" ");
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "factory-kb-startup-"));
+  log = await openEventLog({ path: join(dir, "factory.db") });
+});
+
+afterEach(async () => {
+  for (const kb of opened.splice(0)) await kb.close();
+  await log.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(options: { cached?: boolean; load?: "open" | "first-use" } = {}): Promise<KnowledgeBase> {
+  const kb = await openKnowledgeBase({
+    log,
+    ...(options.cached === false ? {} : { dir: join(dir, "knowledge") }),
+    ...(options.load === undefined ? {} : { load: options.load }),
+  });
+  opened.push(kb);
+  return kb;
+}
+
+/** Forty notes, each from three of the words, so searches rank many documents. */
+async function captureNotes(kb: KnowledgeBase): Promise<void> {
+  for (let index = 0; index < 40; index += 1) {
+    const [a, b, c] = [words[index % 12], words[(index * 5) % 12], words[(index * 7 + 3) % 12]];
+    await kb.capture({
+      kind: "note",
+      title: `${a} and ${b}`,
+      body: `The ${a} flow calls ${b} before ${c}.`,
+      source,
+      lines: [`line-${index % 4}`],
+    });
+  }
+}
+
+const ranked = async (kb: KnowledgeBase, query: string) =>
+  (await kb.search(query, { limit: 10 })).hits.map((hit) => [hit.document.id, hit.score]);
+
+describe("opening from caches", () => {
+  it("answers the same searches from its caches as from folding the whole log", async () => {
+    const writer = await open();
+    await captureNotes(writer);
+    await writer.close();
+    const fromCaches = await open();
+    const fromLog = await open({ cached: false });
+    for (const query of ["checkout payment", "refund before webhook", "retry session login"]) {
+      const expected = await ranked(fromLog, query);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await ranked(fromCaches, query)).toEqual(expected);
+    }
+  });
+
+  it("does not rewrite its caches on close when nothing was folded since they were loaded", async () => {
+    const writer = await open();
+    await captureNotes(writer);
+    await writer.close();
+    const snapshot = join(dir, "knowledge", "knowledge.snapshot");
+    const written = statSync(snapshot).mtimeMs;
+    const reader = await open();
+    expect((await reader.search("checkout")).hits.length).toBeGreaterThan(0);
+    await reader.close();
+    expect(statSync(snapshot).mtimeMs).toBe(written);
+
+    const changer = await open();
+    await changer.capture({ kind: "note", title: "Later", body: "a later note", source });
+    await changer.close();
+    expect(statSync(snapshot).mtimeMs).toBeGreaterThan(written);
+  });
+});
+
+describe("loading on first use", () => {
+  it("opens without reading its caches and answers the first search with everything in the log", async () => {
+    const writer = await open();
+    await captureNotes(writer);
+    await writer.close();
+    const other = await open({ cached: false });
+    const late = await other.capture({
+      kind: "note",
+      title: "Shipping carrier",
+      body: "We ship with Parcelo.",
+      source,
+    });
+
+    const lazy = await open({ load: "first-use" });
+    expect(lazy.position).toBe(0);
+    const hits = (await lazy.search("parcelo shipping")).hits;
+    expect(hits[0]?.document.id).toBe(late.id);
+    expect(lazy.position).toBe(await log.head());
+    expect(await ranked(lazy, "checkout payment")).toEqual(await ranked(other, "checkout payment"));
+  });
+
+  it("takes a write as its first call, and a knowledge base never used closes without touching its caches", async () => {
+    const unused = await open({ load: "first-use" });
+    await unused.close();
+    expect(() => statSync(join(dir, "knowledge", "knowledge.snapshot"))).toThrow();
+
+    const lazy = await open({ load: "first-use" });
+    const doc = await lazy.capture({
+      kind: "note",
+      title: "First write",
+      body: "written before any read",
+      source,
+    });
+    expect((await lazy.get(doc.id))?.title).toBe("First write");
+    await lazy.close();
+    const reopened = await open({ load: "first-use" });
+    expect((await reopened.search("written before any read")).hits[0]?.document.id).toBe(doc.id);
+  });
+
+  it("refuses calls after close, whether or not it had loaded", async () => {
+    const lazy = await open({ load: "first-use" });
+    await lazy.close();
+    await expect(lazy.search("anything")).rejects.toThrow(/closed/);
+  });
+});
