@@ -5,7 +5,8 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { formatIssues, NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
+import type { z } from "zod";
 
 /** The text of an input file. */
 export async function readInputFile(file: string): Promise<string> {
@@ -91,4 +92,39 @@ export function arrayElementLines(text: string): number[] {
     else if (char === "," && depth === 1) expecting = true;
   }
   return lines;
+}
+
+/**
+ * Parses a JSON file holding an array and validates every element with a
+ * schema, all before anything is written.
+ *
+ * @throws ValidationError with every bad element's index, field and line.
+ */
+export function parseJsonArray<Schema extends z.ZodType>(
+  subject: string,
+  file: string,
+  text: string,
+  schema: Schema,
+): z.output<Schema>[] {
+  const value = parseJsonFile(subject, file, text);
+  if (!Array.isArray(value))
+    throw fileError(subject, file, "must hold a JSON array", { path: "(root)", line: 1 });
+  const lines = arrayElementLines(text);
+  const issues: ValidationIssue[] = [];
+  const parsed = value.map((element, index) => {
+    const result = schema.safeParse(element);
+    if (result.success) return result.data;
+    const line = lines[index];
+    for (const issue of result.error.issues) {
+      issues.push({
+        path: [`[${index}]`, ...issue.path.map(String)].join("."),
+        message: issue.message,
+        file,
+        ...(line === undefined ? {} : { line }),
+      });
+    }
+    return undefined;
+  });
+  if (issues.length > 0) throw new ValidationError({ message: formatIssues(subject, issues), issues });
+  return parsed as z.output<Schema>[];
 }

@@ -1,0 +1,218 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { importIssues, severityOfLabels } from "../../src/connectors/issues.js";
+import type { Factory } from "../../src/index.js";
+import { openTestFactory } from "./testFactory.js";
+
+// As printed by `gh issue list --state all --json number,title,body,labels,state,url,author,createdAt`.
+const GITHUB = `[
+  {
+    "author": { "id": "MDQ6VXNlcjE=", "is_bot": false, "login": "octocat", "name": "The Octocat" },
+    "body": "Checkout fails when the basket holds more than 99 items.\\r\\n\\r\\nSteps: add 100 items, pay.",
+    "createdAt": "2026-11-20T09:12:44Z",
+    "labels": [
+      { "id": "LA_kwDOA", "name": "bug", "description": "Something isn't working", "color": "d73a4a" },
+      { "id": "LA_kwDOB", "name": "line:cart", "description": "", "color": "ededed" }
+    ],
+    "number": 42,
+    "state": "OPEN",
+    "title": "Checkout fails above 99 items",
+    "url": "https://github.com/acme/shop/issues/42"
+  },
+  {
+    "author": { "id": "MDQ6VXNlcjI=", "is_bot": false, "login": "hubot", "name": "" },
+    "body": "",
+    "createdAt": "2026-11-21T10:00:00Z",
+    "labels": [{ "id": "LA_kwDOC", "name": "P0", "description": "", "color": "b60205" }, { "id": "LA_kwDOD", "name": "billing", "description": "", "color": "0e8a16" }],
+    "number": 43,
+    "state": "OPEN",
+    "title": "Invoices show the wrong VAT",
+    "url": "https://github.com/acme/shop/issues/43"
+  },
+  {
+    "author": { "id": "MDQ6VXNlcjE=", "is_bot": false, "login": "octocat", "name": "The Octocat" },
+    "body": "Done in #12.",
+    "createdAt": "2026-10-01T08:00:00Z",
+    "labels": [],
+    "number": 12,
+    "state": "CLOSED",
+    "title": "Add a favicon",
+    "url": "https://github.com/acme/shop/issues/12"
+  },
+  {
+    "author": null,
+    "body": null,
+    "createdAt": "2026-11-22T08:00:00Z",
+    "labels": [{ "id": "LA_kwDOE", "name": "line:search", "description": "", "color": "ededed" }],
+    "number": 44,
+    "state": "OPEN",
+    "title": "Search is slow",
+    "url": "https://github.com/acme/shop/issues/44"
+  }
+]
+`;
+
+// As returned by GET https://gitlab.com/api/v4/projects/:id/issues
+const GITLAB = `[
+  {
+    "id": 151234001,
+    "iid": 7,
+    "project_id": 4242,
+    "title": "Credit notes for refunds",
+    "description": "Finance needs a credit note for every refund.",
+    "state": "opened",
+    "created_at": "2026-11-18T14:03:11.120Z",
+    "updated_at": "2026-11-19T08:00:00.000Z",
+    "closed_at": null,
+    "labels": ["type::feature", "severity::high", "line::billing"],
+    "milestone": null,
+    "assignees": [],
+    "author": { "id": 17, "username": "grace", "name": "Grace Hopper", "state": "active", "web_url": "https://gitlab.com/grace" },
+    "web_url": "https://gitlab.com/acme/backoffice/-/issues/7"
+  },
+  {
+    "id": 151234002,
+    "iid": 8,
+    "project_id": 4242,
+    "title": "Rounding error on invoices",
+    "description": null,
+    "state": "opened",
+    "created_at": "2026-11-19T10:00:00.000Z",
+    "labels": ["bug"],
+    "author": { "id": 18, "username": "ada", "name": "Ada", "state": "active", "web_url": "https://gitlab.com/ada" },
+    "web_url": "https://gitlab.com/acme/backoffice/-/issues/8"
+  }
+]
+`;
+
+const folder = mkdtempSync(join(tmpdir(), "factory-issues-"));
+const write = (name: string, text: string) => {
+  const file = join(folder, name);
+  writeFileSync(file, text);
+  return file;
+};
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+let factory: Factory;
+let remove: () => Promise<void>;
+beforeEach(async () => {
+  ({ factory, remove } = await openTestFactory());
+});
+afterEach(() => remove());
+
+describe("importIssues", () => {
+  it("turns open GitHub issues into signals with severity and line from their labels, once", async () => {
+    const file = write("gh.json", GITHUB);
+    const summary = await importIssues(factory, { file, format: "github", as: "signals" });
+    expect(summary).toEqual({
+      created: 3,
+      updated: 0,
+      unchanged: 0,
+      skipped: 1,
+      problems: [
+        {
+          item: "github acme/shop#44",
+          message: 'label names line "search", which the floor plan does not have',
+        },
+      ],
+    });
+    const signals = factory.work.signals();
+    expect(signals.map((signal) => [signal.source, signal.severity, signal.line, signal.customer])).toEqual([
+      ["https://github.com/acme/shop/issues/42", "high", "cart", "octocat"],
+      ["https://github.com/acme/shop/issues/43", "critical", "billing", "hubot"],
+      ["https://github.com/acme/shop/issues/44", "medium", undefined, undefined],
+    ]);
+    expect(signals[0]?.text).toBe(
+      "Checkout fails above 99 items\n\nCheckout fails when the basket holds more than 99 items.\r\n\r\nSteps: add 100 items, pay.",
+    );
+    expect(factory.work.artifact("ext-github-acme.shop-42")?.fields).toMatchObject({
+      labels: ["bug", "line:cart"],
+      target: signals[0]?.id,
+      targetKind: "signal",
+    });
+    const head = await factory.log.head();
+    const again = await importIssues(factory, { file, format: "github", as: "signals" });
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 3, skipped: 1 });
+    expect(await factory.log.head()).toBe(head);
+    expect(factory.work.signals()).toHaveLength(3);
+  });
+
+  it("turns GitLab issues into work items of the labelled line, and records an edited issue as updated", async () => {
+    const file = write("gitlab.json", GITLAB);
+    const summary = await importIssues(factory, { file, format: "gitlab", as: "workItems", line: "cart" });
+    expect(summary).toMatchObject({ created: 2, unchanged: 0, problems: [] });
+    expect(factory.work.list().map((item) => [item.title, item.line, item.kind, item.owner])).toEqual([
+      ["Credit notes for refunds", "billing", "feature", "bo"],
+      ["Rounding error on invoices", "cart", "bug", "ana"],
+    ]);
+    const credit = factory.work.list()[0];
+    expect(factory.work.artifactsOf(credit?.id ?? "").map((artifact) => artifact.id)).toEqual([
+      "ext-gitlab-acme.backoffice-7",
+    ]);
+    write("gitlab.json", GITLAB.replace('"bug"', '"bug", "P1"'));
+    const edited = await importIssues(factory, { file, format: "gitlab", as: "workItems", line: "cart" });
+    expect(edited).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
+    expect(factory.work.list()).toHaveLength(2);
+    expect(factory.work.artifact("ext-gitlab-acme.backoffice-8")?.fields.labels).toEqual(["bug", "P1"]);
+  });
+
+  it("reports issues with no line as problems when making work items, and closed ones only on request", async () => {
+    const file = write("gh-items.json", GITHUB);
+    const summary = await importIssues(factory, {
+      file,
+      format: "github",
+      as: "workItems",
+      includeClosed: true,
+    });
+    expect(summary.created).toBe(2);
+    expect(summary.skipped).toBe(2);
+    expect(summary.problems.map((problem) => problem.item)).toEqual([
+      "github acme/shop#12",
+      "github acme/shop#44",
+      "github acme/shop#44",
+    ]);
+    expect(await importIssues(factory, { file, format: "github", as: "signals" })).toMatchObject({
+      problems: [
+        { item: "github acme/shop#42", message: expect.stringMatching(/already imported as a workItem/) },
+        { item: "github acme/shop#43", message: expect.stringMatching(/already imported as a workItem/) },
+        expect.objectContaining({ item: "github acme/shop#44" }),
+      ],
+    });
+  });
+
+  it("validates every issue before writing anything, naming the element, field and line", async () => {
+    const bad = write(
+      "bad.json",
+      `[\n  { "number": 1, "title": "ok", "labels": [], "state": "OPEN", "url": "https://github.com/a/b/issues/1" },\n  { "number": "2", "title": "", "labels": [], "state": "OPEN", "url": "https://github.com/a/b/issues/2" }\n]\n`,
+    );
+    const head = await factory.log.head();
+    await expect(importIssues(factory, { file: bad, format: "github", as: "signals" })).rejects.toMatchObject(
+      {
+        _tag: "ValidationError",
+        message: expect.stringMatching(
+          /bad\.json:3 \[1\]\.number: .*bad\.json:3 \[1\]\.title: title must not be empty/,
+        ),
+      },
+    );
+    expect(await factory.log.head()).toBe(head);
+    await expect(
+      importIssues(factory, { file: write("broken.json", "[\n  {,\n]"), format: "gitlab", as: "signals" }),
+    ).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message: expect.stringMatching(/broken\.json:2:\d+/),
+    });
+    await expect(
+      importIssues(factory, { file: bad, format: "github", as: "signals", line: "nowhere" }),
+    ).rejects.toMatchObject({ _tag: "ValidationError" });
+  });
+
+  it("maps labels to a severity, the most severe winning", () => {
+    expect(severityOfLabels([])).toBe("medium");
+    expect(severityOfLabels(["bug"])).toBe("high");
+    expect(severityOfLabels(["severity:low"])).toBe("low");
+    expect(severityOfLabels(["P3", "severity::critical"])).toBe("critical");
+    expect(severityOfLabels(["priority/p2"])).toBe("medium");
+  });
+});
