@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openFactory, Router } from "@software-factory/intelligence";
+import { loadTiktokenCounter, openFactory, Router } from "@software-factory/intelligence";
 import { LexicalIndex, type SearchHit } from "@software-factory/knowledge";
 import { irDataDir, loadIrSets } from "./lib/ir.js";
 import { loadIrIntoFactory } from "./lib/irFactory.js";
@@ -152,6 +152,11 @@ async function contextPacks(): Promise<string[]> {
   const sets = loadIrSets(irDataDir(repoRoot));
   if (sets.length === 0) return [`No retrieval sets in ${irDataDir(repoRoot)}; set SF_IR_DATA.`];
   const rows: (string | number)[][] = [];
+  const tokenRows: (string | number)[][] = [];
+  const rssBefore = process.memoryUsage().rss;
+  const loadStart = performance.now();
+  const tokenizer = await loadTiktokenCounter("o200k_base");
+  const tokenizerLoad = `${ms(performance.now() - loadStart)} ms, +${Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20)} MiB RSS`;
   for (const set of sets) {
     const dir = mkdtempSync(join(tmpdir(), "bench-context-"));
     const factory = await openFactory({ dir, durability: "normal" });
@@ -162,6 +167,7 @@ async function contextPacks(): Promise<string[]> {
     const share = { pack: 0, top10: 0, top20: 0 };
     const docs = { pack: 0, top10: 0, top20: 0 };
     const tokens = { pack: 0, top10: 0, top20: 0 };
+    const estimatedPacks: (readonly SearchHit[])[] = [];
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
     for (const query of queries) {
@@ -169,6 +175,7 @@ async function contextPacks(): Promise<string[]> {
         .filter(([, grade]) => grade > 0)
         .map(([id]) => id);
       const pack = await factory.context({ question: query.text, budgetTokens: BUDGET });
+      estimatedPacks.push(pack.knowledge);
       const top20 = (await factory.knowledge.search(query.text, { limit: 20 })).hits;
       const answers = {
         pack: pack.knowledge,
@@ -186,8 +193,51 @@ async function contextPacks(): Promise<string[]> {
     const cpu = process.cpuUsage(cpuStart);
     const wall = performance.now() - wallStart;
     await factory.close();
+    // The same packs measured with a real tokenizer, then packs built counting with it.
+    let hitsCounted = 0;
+    let absoluteError = 0;
+    let estimated = 0;
+    let counted = 0;
+    let over = 0;
+    for (const pack of estimatedPacks) {
+      let packTokens = 0;
+      for (const hit of pack) {
+        const real = tokenizer.count(hit.snippet) + tokenizer.count(hit.document.title) + 8;
+        hitsCounted += 1;
+        absoluteError += Math.abs(hit.tokens - real) / real;
+        estimated += hit.tokens;
+        counted += real;
+        packTokens += real;
+      }
+      if (packTokens > BUDGET) over += 1;
+    }
+    const exact = await openFactory({ dir, durability: "normal", tokenCounter: tokenizer });
+    let exactShare = 0;
+    let exactTokens = 0;
+    for (const query of queries) {
+      const relevant = [...(set.qrels.get(query.id) ?? new Map<string, number>())]
+        .filter(([, grade]) => grade > 0)
+        .map(([id]) => id);
+      const pack = await exact.context({ question: query.text, budgetTokens: BUDGET });
+      const found = new Set(pack.knowledge.map((hit) => corpusIdOf.get(hit.document.id)));
+      exactShare += relevant.filter((id) => found.has(id)).length / Math.max(1, relevant.length);
+      exactTokens += pack.knowledge.reduce((sum, hit) => sum + hit.tokens, 0);
+    }
+    await exact.close();
     rmSync(dir, { recursive: true, force: true });
     const mean = (total: number) => total / queries.length;
+    tokenRows.push([
+      set.name,
+      hitsCounted,
+      (estimated / hitsCounted).toFixed(1),
+      (counted / hitsCounted).toFixed(1),
+      `${(((estimated - counted) / counted) * 100).toFixed(1)}%`,
+      `${((absoluteError / hitsCounted) * 100).toFixed(1)}%`,
+      `${over} of ${queries.length}`,
+      (exactShare / queries.length).toFixed(3),
+      Math.round(exactTokens / queries.length),
+    ]);
+    console.log(tokenRows.at(-1)?.join(" | "));
     rows.push([
       set.name,
       queries.length === set.queries.length
@@ -221,6 +271,22 @@ async function contextPacks(): Promise<string[]> {
         "CPU ms/query",
       ],
       rows,
+    ),
+    "### Token counts: the estimate against a real tokenizer",
+    `The hits of the packs above (counted by the default estimate) counted again with o200k_base (js-tiktoken; loading it took ${tokenizerLoad}), then packs built by a factory opened with \`tokenCounter: await loadTiktokenCounter("o200k_base")\`. Error: estimate minus real, over real; a pack is over when its real count passes ${BUDGET}.`,
+    table(
+      [
+        "set",
+        "hits",
+        "estimate tokens/hit",
+        "o200k tokens/hit",
+        "bias",
+        "mean abs error/hit",
+        "estimated packs over budget",
+        "pack share (o200k-counted)",
+        "o200k tokens/pack",
+      ],
+      tokenRows,
     ),
   ];
 }
