@@ -3,7 +3,9 @@
  * Acme example imported, and every component at work (a search with
  * provenance, an impact report with owners, a signal routed and turned into
  * work, a requirement revised with its suspect links, a gate blocking then
- * passing, the measures), then the factory's MCP server answering a real MCP
+ * passing, the measures); then this SDK's own repository imported as a
+ * codebase (lines, owners, blueprints, requirements from its tests) with its
+ * floor plan as Mermaid; then the factory's MCP server answering a real MCP
  * client over stdio.
  *
  *   npm run demo                      (from the repository root)
@@ -18,13 +20,41 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { createOutput, runAcmeWalkthrough } from "@software-factory/cli";
+import { importCodebase, openFactory } from "@software-factory/intelligence";
 
 const example = join(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = join(example, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "factory-acme-"));
+const sdkDir = mkdtempSync(join(tmpdir(), "factory-sdk-"));
 const output = createOutput();
 try {
   await runAcmeWalkthrough({ example, output, dir });
+
+  output.line();
+  output.line(
+    output.style("bold", output.style("cyan", "== Bringing a codebase in: this SDK's own repository ==")),
+  );
+  const sdk = await openFactory({ dir: sdkDir });
+  try {
+    const imported = await importCodebase(sdk, repoRoot, { repository: "software-factory-sdk" });
+    const { proposal, counts } = imported;
+    output.line(
+      `${proposal.lines.length} lines, ${proposal.dependencies.length} dependencies, ${proposal.owners.length} owners proposed, ${counts.blueprints.created} blueprints, ${proposal.requirements.length} requirements inferred from tests, ${proposal.documents.length} documents (${imported.events} events)`,
+    );
+    for (const owner of proposal.owners.slice(0, 6)) {
+      output.line(
+        `  ${owner.line.padEnd(24)} ${owner.operator} (${owner.evidence.method}: ${owner.evidence.detail ?? ""})`,
+      );
+    }
+    const again = await importCodebase(sdk, repoRoot, { repository: "software-factory-sdk" });
+    output.line(
+      `imported again: ${again.events} events${again.events === 0 ? " (the repository did not change, so nothing was written)" : ""}`,
+    );
+    output.line("its floor plan, as Mermaid:");
+    output.line(imported.mermaid);
+  } finally {
+    await sdk.close();
+  }
 
   output.line();
   output.line(output.style("bold", output.style("cyan", "== MCP: a coding agent asks the factory ==")));
@@ -73,4 +103,5 @@ try {
   await client.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  rmSync(sdkDir, { recursive: true, force: true });
 }

@@ -24,6 +24,45 @@ export {
   startAutomations,
 } from "./automations/index.js";
 export {
+  applyImportPlan,
+  type CodebaseImportResult,
+  DEFAULT_IMPORT_ACTOR,
+  type ImportCodebaseOptions,
+  importCodebase,
+} from "./codebase/importCodebase.js";
+export {
+  type ArtifactChange,
+  CODEBASE_SYSTEM,
+  type CodebaseImportPlan,
+  type DocumentChange,
+  type ImportConflict,
+  type ImportCounts,
+  type PlanImportOptions,
+  planImport,
+} from "./codebase/planImport.js";
+export type {
+  CodebaseProposal,
+  Ecosystem,
+  Evidence,
+  InferredRequirement,
+  ProposedBlueprint,
+  ProposedDependency,
+  ProposedDocument,
+  ProposedLine,
+  ProposedOwner,
+  TestFramework,
+} from "./codebase/proposal.js";
+export { listRepoFiles, type RepoFiles } from "./codebase/scan/files.js";
+export {
+  IMPORT_PHASES,
+  type ImportPhase,
+  type ImportProgress,
+  type ScanCodebaseOptions,
+  type ScanProblem,
+  type ScanResult,
+  scanCodebase,
+} from "./codebase/scanCodebase.js";
+export {
   estimateTokenCounter,
   loadTiktokenCounter,
   type TiktokenEncoding,

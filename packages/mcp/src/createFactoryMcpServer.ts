@@ -15,7 +15,7 @@ import { factoryTools } from "./tools.js";
 export interface FactoryMcpServerOptions {
   /** Name announced to clients (default `software-factory`). */
   readonly name?: string;
-  /** Tool groups to offer (default all: knowledge, floorplan, work, standards, skills). */
+  /** Tool groups to offer (default knowledge, floorplan, work, standards and skills; `import` is offered only when named, since it reads folders on the server's machine). */
   readonly groups?: readonly FactoryTool["group"][];
 }
 

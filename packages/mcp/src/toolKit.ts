@@ -25,8 +25,8 @@ export interface FactoryTool<Input extends z.ZodType = z.ZodType, Output extends
   readonly input: Input;
   readonly output: Output;
   readonly annotations: ToolHints;
-  /** Group the tool belongs to, for `tools` selection (`knowledge`, `floorplan`, `work`, `standards`, `skills`). */
-  readonly group: "knowledge" | "floorplan" | "work" | "standards" | "skills";
+  /** Group the tool belongs to, for `tools` selection (`knowledge`, `floorplan`, `work`, `standards`, `skills`, `import`). */
+  readonly group: "knowledge" | "floorplan" | "work" | "standards" | "skills" | "import";
   /** Runs the tool; the result is sent as JSON and must match `output`. */
   readonly run: (factory: Factory, input: z.output<Input>) => Promise<unknown>;
 }

@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { DecisionOptionsSchema, DocumentKindSchema, LinkSchema } from "@software-factory/knowledge";
 import { z } from "zod";
+import { importCodebaseTool } from "./importTools.js";
 import { defineTool, type FactoryTool } from "./toolKit.js";
 
 const Cursor = z.string().regex(/^\d+$/, "cursor is the nextCursor of the previous page").optional();
@@ -622,4 +623,5 @@ export const factoryTools: readonly FactoryTool[] = [
   getInbox,
   listSkills,
   runSkill,
+  importCodebaseTool,
 ] as readonly FactoryTool[];

@@ -23,6 +23,7 @@ import { parseFlag } from "../flags.js";
 import { importDocs } from "../importDocs.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withFactory } from "../Session.js";
+import { registerImportCodebase } from "./importCodebase.js";
 import { printProblems } from "./plan.js";
 
 const OperatorFlag = z
@@ -94,7 +95,10 @@ async function applyImported(
 export function registerImport(program: Command, context: CliContext): void {
   const command = program
     .command("import")
-    .description("import knowledge (markdown) or a floor plan (CODEOWNERS, workspaces, Backstage)");
+    .description(
+      "import a codebase, knowledge (markdown) or a floor plan (CODEOWNERS, workspaces, Backstage)",
+    );
+  registerImportCodebase(command, context);
 
   command
     .command("docs")

@@ -7,10 +7,16 @@ import { serveHttp, serveStdio } from "@software-factory/mcp";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
+import { parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import { openSessionFactory } from "../Session.js";
 
 const PortSchema = z.coerce.number().int().min(0).max(65_535);
+const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
+const ToolGroupsSchema = z
+  .string()
+  .transform((value) => value.split(",").map((group) => group.trim()))
+  .pipe(z.array(z.enum(GROUPS, { message: `tool groups are ${GROUPS.join(", ")}` })).min(1));
 
 /** Registers `factory mcp`. */
 export function registerMcp(program: Command, context: CliContext): void {
@@ -20,9 +26,20 @@ export function registerMcp(program: Command, context: CliContext): void {
     .option("--http <port>", "serve Streamable HTTP on this port (127.0.0.1 unless --host)")
     .option("--host <host>", "interface to listen on with --http")
     .option("--token <token>", "bearer token clients must send with --http (default FACTORY_MCP_TOKEN)")
+    .option(
+      "--tools <groups>",
+      `tool groups to offer, comma-separated (${GROUPS.join(", ")}; default all but import)`,
+    )
     .action(
       action(context, async ({ options, output }, local) => {
-        const { http, host, token } = local as { http?: string; host?: string; token?: string };
+        const { http, host, token, tools } = local as {
+          http?: string;
+          host?: string;
+          token?: string;
+          tools?: string;
+        };
+        const groups = tools === undefined ? undefined : parseFlag(ToolGroupsSchema, tools, "--tools");
+        const serverOptions = groups === undefined ? {} : { groups };
         const port = http === undefined ? undefined : PortSchema.safeParse(http);
         if (port !== undefined && !port.success)
           throw new UsageError(`--http must be a port number, got "${http}"`);
@@ -34,15 +51,15 @@ export function registerMcp(program: Command, context: CliContext): void {
         }
         const factory = await openSessionFactory(options);
         if (port === undefined) {
-          await serveStdio(factory);
+          await serveStdio(factory, serverOptions);
           await factory.close();
           return;
         }
-        const server = await serveHttp(factory, {
-          port: port.data,
-          token: bearer as string,
-          ...(host === undefined ? {} : { host }),
-        });
+        const server = await serveHttp(
+          factory,
+          { port: port.data, token: bearer as string, ...(host === undefined ? {} : { host }) },
+          serverOptions,
+        );
         output.error(`serving ${factory.dir} at ${server.url} (Ctrl-C stops)`);
         await new Promise<void>((done) => {
           const stop = () => done();

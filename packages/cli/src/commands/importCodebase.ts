@@ -1,0 +1,150 @@
+/**
+ * `factory import codebase [path]`: reverse-engineers a repository into lines,
+ * owners, dependencies, blueprints, inferred requirements and knowledge, with
+ * progress per phase, a summary, `--dry-run`, `--json` and a Mermaid picture.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import {
+  type CodebaseImportResult,
+  type ImportCounts,
+  type ImportProgress,
+  importCodebase,
+} from "@software-factory/intelligence";
+import type { Command } from "commander";
+import { z } from "zod";
+import { PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
+import type { Output } from "../Output.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+interface CodebaseFlags {
+  readonly dryRun?: boolean;
+  readonly since?: string;
+  readonly maxCommits?: string;
+  readonly repository?: string;
+  readonly mermaid?: string | boolean;
+}
+
+const RepositoryFlag = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "a repository name is 1-100 letters, digits, '.', '_' or '-'");
+
+function countsText(counts: ImportCounts): string {
+  const parts = [`${counts.created} new`, `${counts.updated} updated`, `${counts.unchanged} unchanged`];
+  if (counts.conflicts > 0) parts.push(`${counts.conflicts} kept as edited`);
+  return parts.join(", ");
+}
+
+/** Prints the summary of an import: counts per kind, problems, conflicts with their diffs. */
+function printSummary(output: Output, result: CodebaseImportResult): void {
+  const { counts, proposal } = result;
+  const heading = result.dryRun ? "would import (dry run, nothing written)" : "imported";
+  output.line(
+    output.style("bold", `${result.repository}: ${heading}`) +
+      (proposal.commit === undefined ? "" : output.style("dim", ` at ${proposal.commit.slice(0, 12)}`)),
+  );
+  const rows: [string, number, ImportCounts][] = [
+    ["lines", proposal.lines.length, counts.lines],
+    ["owners proposed", proposal.owners.length, counts.owners],
+    ["dependencies", proposal.dependencies.length, counts.dependencies],
+    ["blueprints", proposal.blueprints.length, counts.blueprints],
+    ["requirements", proposal.requirements.length, counts.requirements],
+    ["tests", proposal.requirements.length, counts.tests],
+    ["links", proposal.requirements.length, counts.links],
+    ["documents", proposal.documents.length, counts.documents],
+  ];
+  for (const [name, found, kind] of rows)
+    output.line(`  ${name.padEnd(16)} ${String(found).padStart(6)}  ${countsText(kind)}`);
+  output.line(`  ${"events".padEnd(16)} ${String(result.events).padStart(6)}`);
+  for (const owner of proposal.owners) {
+    output.line(
+      output.style(
+        "dim",
+        `  owner of ${owner.line}: ${owner.operator} (${owner.evidence.method}, confidence ${owner.evidence.confidence.toFixed(2)}${owner.evidence.detail === undefined ? "" : `: ${owner.evidence.detail}`})`,
+      ),
+    );
+  }
+  for (const problem of result.problems) {
+    output.line(`${problem.file} ${output.style("yellow", "warning")} ${problem.message}`);
+  }
+  for (const conflict of result.conflicts) {
+    output.line(
+      `${output.style("yellow", "kept")} ${conflict.kind} ${conflict.id} ${conflict.field}: changed by ${conflict.by}; the repository now proposes:`,
+    );
+    output.line(conflict.diff.trimEnd());
+  }
+}
+
+/** Registers `factory import codebase` under `factory import`. */
+export function registerImportCodebase(importCommand: Command, context: CliContext): void {
+  importCommand
+    .command("codebase")
+    .description(
+      "reverse-engineer a repository into lines, owners, dependencies, blueprints, requirements and knowledge (safe to re-run; never overwrites a person's edit)",
+    )
+    .argument("[path]", "root of the repository", ".")
+    .option("--dry-run", "show what would change without writing")
+    .option(
+      "--since <date>",
+      "owners from git history since this date or span (30d, 2w); default the last commits",
+    )
+    .option("--max-commits <n>", "how many recent commits the owner proposal reads (default 2000)")
+    .option("--repository <name>", "name of the repository in document sources (default the folder's name)")
+    .option(
+      "--mermaid [file]",
+      "print the resulting floor plan as a Mermaid flowchart, or write it to a file",
+    )
+    .action(
+      action(context, async ({ options, output }, path, flags) => {
+        const root = path as string;
+        const given = flags as CodebaseFlags;
+        if (!existsSync(root)) throw new Error(`cannot import codebase: ${root} does not exist`);
+        const since = given.since === undefined ? undefined : parseFlag(SinceFlag, given.since, "--since");
+        const maxCommits =
+          given.maxCommits === undefined
+            ? undefined
+            : parseFlag(PositiveIntFlag, given.maxCommits, "--max-commits");
+        const repository =
+          given.repository === undefined
+            ? undefined
+            : parseFlag(RepositoryFlag, given.repository, "--repository");
+        const onProgress = (progress: ImportProgress) => {
+          if (progress.ms === undefined && progress.total === undefined)
+            output.progress(0, 1, progress.phase);
+          else if (progress.ms === undefined)
+            output.progress(progress.done, progress.total ?? 0, progress.phase);
+          else {
+            output.endProgress();
+            if (!options.json)
+              output.line(
+                output.style(
+                  "dim",
+                  `  ${progress.phase.padEnd(13)} ${String(progress.done).padStart(6)}  ${progress.ms} ms`,
+                ),
+              );
+          }
+        };
+        const result = await withFactory(options, (factory) =>
+          importCodebase(factory, root, {
+            dryRun: given.dryRun === true,
+            onProgress,
+            ...(since === undefined ? {} : { since: since.toISOString() }),
+            ...(maxCommits === undefined ? {} : { maxCommits }),
+            ...(repository === undefined ? {} : { repository }),
+          }),
+        );
+        output.endProgress();
+        if (typeof given.mermaid === "string") await writeFile(given.mermaid, result.mermaid);
+        if (options.json) {
+          output.json(result);
+          return;
+        }
+        printSummary(output, result);
+        if (given.mermaid === true) output.line(result.mermaid);
+        else if (typeof given.mermaid === "string") output.line(`floor plan written to ${given.mermaid}`);
+      }),
+    );
+}

@@ -1,0 +1,171 @@
+/**
+ * `importCodebase`: scans a repository, compares the proposal with the
+ * factory, and writes what changed: lines, owners and dependencies into the
+ * floor plan (provenance `inferred`), blueprints and documents into the
+ * knowledge base, inferred requirements and their tests into the assembly
+ * line. Safe to run again: unchanged facts write nothing, and facts a person
+ * edited are kept and reported as conflicts.
+ *
+ * @module
+ */
+import { basename } from "node:path";
+import { buildFloorGraph, toMermaid } from "@software-factory/floorplan";
+import type { Factory } from "../factory/openFactory.js";
+import { type CodebaseImportPlan, type ImportConflict, type ImportCounts, planImport } from "./planImport.js";
+import type { CodebaseProposal } from "./proposal.js";
+import {
+  type ImportPhase,
+  type ImportProgress,
+  type ScanCodebaseOptions,
+  type ScanProblem,
+  scanCodebase,
+} from "./scanCodebase.js";
+
+/** The actor an import writes as unless told otherwise. */
+export const DEFAULT_IMPORT_ACTOR = "factory-import";
+
+/** Options of {@link importCodebase}. */
+export interface ImportCodebaseOptions extends ScanCodebaseOptions {
+  /** Show what would change without writing (default false). */
+  readonly dryRun?: boolean;
+  /** Who the import writes as (default `factory-import`); facts last written by anyone else are a person's and are never overwritten. */
+  readonly actor?: string;
+  /** Name of the repository in document sources (default the folder's name). */
+  readonly repository?: string;
+}
+
+/** What an import found, did (or would do, in a dry run), and could not do. */
+export interface CodebaseImportResult {
+  readonly dryRun: boolean;
+  readonly repository: string;
+  readonly proposal: CodebaseProposal;
+  readonly counts: CodebaseImportPlan["counts"] & { readonly links: ImportCounts };
+  /** Facts a person changed that the repository now says otherwise about; kept as the person wrote them. */
+  readonly conflicts: readonly ImportConflict[];
+  /** Manifests or files that could not be read. */
+  readonly problems: readonly ScanProblem[];
+  /** Events appended (0 in a dry run, and on a re-run with nothing new). */
+  readonly events: number;
+  /** The floor plan after the import, as a Mermaid flowchart. */
+  readonly mermaid: string;
+  /** Milliseconds per phase. */
+  readonly timings: Readonly<Partial<Record<ImportPhase, number>>>;
+}
+
+/**
+ * Writes an import plan: the floor plan in one atomic batch, then documents,
+ * artifacts and links. Each write is idempotent, so if the process stops
+ * half-way, running the import again completes it.
+ */
+export async function applyImportPlan(
+  factory: Factory,
+  plan: CodebaseImportPlan,
+  options: {
+    readonly actor: string;
+    readonly label: string;
+    readonly onProgress?: (progress: ImportProgress) => void;
+  },
+): Promise<number> {
+  const before = await factory.log.head();
+  const total = 1 + plan.documents.length + plan.artifacts.length + plan.links.length;
+  let done = 0;
+  const step = () => {
+    done++;
+    if (done === total || done % 50 === 0) options.onProgress?.({ phase: "apply", done, total });
+  };
+  const actor = { actor: options.actor };
+  if (plan.floorPlan.lines.length > 0 || plan.floorPlan.operators.length > 0) {
+    await factory.floorplan.applyPlan(plan.floorPlan, {
+      mode: "merge",
+      source: "inferred",
+      label: options.label,
+      ...actor,
+    });
+  }
+  step();
+  for (const change of plan.documents) {
+    if (change.action === "create") await factory.knowledge.capture(change.input, actor);
+    else {
+      const { title, body, lines, decision } = change.input;
+      await factory.knowledge.revise(
+        change.id as string,
+        {
+          title,
+          body,
+          ...(lines === undefined ? {} : { lines }),
+          ...(decision === undefined ? {} : { decision }),
+        },
+        actor,
+      );
+    }
+    step();
+  }
+  for (const change of plan.artifacts) {
+    await factory.work.recordArtifact({
+      id: change.id,
+      kind: change.kind,
+      title: change.title,
+      fields: { ...change.fields },
+      ...(change.line === undefined ? {} : { line: change.line }),
+      fingerprintFields: [...change.fingerprintFields],
+      ...actor,
+    });
+    step();
+  }
+  for (const link of plan.links) {
+    await factory.work.link({ from: link.from, to: link.to, type: "verifies", ...actor });
+    step();
+  }
+  return (await factory.log.head()) - before;
+}
+
+/**
+ * Imports a codebase into a factory: proposes lines (workspaces, Cargo, Go,
+ * Python, Maven, Gradle, or top-level folders), dependencies (manifests and
+ * imports), owners (CODEOWNERS or git history), blueprints, requirements
+ * inferred from tests, and knowledge (docs, ADRs, READMEs, CHANGELOGs,
+ * runbooks), and writes what is new or changed.
+ *
+ * @throws ValidationError when the path is not a folder.
+ * @example
+ * ```ts
+ * const result = await importCodebase(factory, "../payments", { dryRun: true });
+ * console.log(result.counts.lines, result.conflicts);
+ * ```
+ */
+export async function importCodebase(
+  factory: Factory,
+  path: string,
+  options: ImportCodebaseOptions = {},
+): Promise<CodebaseImportResult> {
+  const scan = await scanCodebase(path, options);
+  const repository = options.repository ?? basename(scan.proposal.root);
+  const actor = options.actor ?? DEFAULT_IMPORT_ACTOR;
+  const plan = await planImport(factory, scan.proposal, { actor, repository });
+  const dryRun = options.dryRun === true;
+  const started = performance.now();
+  const events = dryRun
+    ? 0
+    : await applyImportPlan(factory, plan, {
+        actor,
+        label: `codebase ${repository}`,
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      });
+  const links = {
+    created: plan.links.length,
+    updated: 0,
+    unchanged: scan.proposal.requirements.length - plan.links.length,
+    conflicts: 0,
+  };
+  return {
+    dryRun,
+    repository,
+    proposal: scan.proposal,
+    counts: { ...plan.counts, links },
+    conflicts: plan.conflicts,
+    problems: scan.problems,
+    events,
+    mermaid: toMermaid(buildFloorGraph(plan.nextFloorPlan)),
+    timings: { ...scan.timings, ...(dryRun ? {} : { apply: Math.round(performance.now() - started) }) },
+  };
+}
