@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { type Factory, openFactory } from "@software-factory/intelligence";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeRepo, type TestRepo } from "../../intelligence/test/codebase/makeRepo.js";
+import { type HttpServer, serveHttp } from "../src/index.js";
+
+const token = "import-token-0123456789";
+
+describe("import_codebase over MCP", () => {
+  let repo: TestRepo;
+  let dir: string;
+  let factory: Factory;
+  let server: HttpServer;
+  let client: Client;
+
+  beforeAll(async () => {
+    repo = makeRepo([
+      {
+        author: { name: "Eve Stone", email: "eve@lab.example" },
+        files: {
+          "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n',
+          "crates/engine/Cargo.toml": '[package]\nname = "engine"\ndescription = "The engine."\n',
+          "crates/engine/src/lib.rs": "pub fn run() {}\n",
+          "crates/cli/Cargo.toml":
+            '[package]\nname = "engine-cli"\n\n[dependencies]\nengine = { path = "../engine" }\n',
+          "crates/cli/src/main.rs": "fn main() { engine::run(); }\n",
+        },
+      },
+    ]);
+    dir = mkdtempSync(join(tmpdir(), "factory-mcp-import-"));
+    factory = await openFactory({ dir });
+    server = await serveHttp(
+      factory,
+      { port: 0, token },
+      { groups: ["knowledge", "floorplan", "work", "standards", "skills", "import"] },
+    );
+    client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.url), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+    await factory.close();
+    rmSync(dir, { recursive: true, force: true });
+    repo.remove();
+  });
+
+  it("proposes in a dry run, then writes, then finds nothing new", async () => {
+    const dry = (await client.callTool({ name: "import_codebase", arguments: { path: repo.root } })) as {
+      structuredContent: { dryRun: boolean; events: number; lines: { id: string; ecosystem: string }[] };
+    };
+    expect(dry.structuredContent.dryRun).toBe(true);
+    expect(dry.structuredContent.events).toBe(0);
+    expect(dry.structuredContent.lines.map((line) => line.ecosystem)).toEqual(["cargo", "cargo"]);
+    expect(factory.floorplan.lines()).toEqual([]);
+
+    const written = (await client.callTool({
+      name: "import_codebase",
+      arguments: { path: repo.root, dryRun: false },
+    })) as { structuredContent: { events: number; mermaid: string } };
+    expect(written.structuredContent.events).toBeGreaterThan(0);
+    expect(written.structuredContent.mermaid).toMatch(/-->\|library\|/);
+    await factory.floorplan.refresh();
+    expect(factory.floorplan.lines()).toHaveLength(2);
+
+    const again = (await client.callTool({
+      name: "import_codebase",
+      arguments: { path: repo.root, dryRun: false },
+    })) as { structuredContent: { events: number } };
+    expect(again.structuredContent.events).toBe(0);
+  });
+
+  it("answers a bad path with isError and keeps serving", async () => {
+    const bad = (await client.callTool({
+      name: "import_codebase",
+      arguments: { path: join(repo.root, "no-such-folder") },
+    })) as { isError?: boolean; content: { text: string }[] };
+    expect(bad.isError).toBe(true);
+    expect(bad.content[0]?.text).toMatch(/not a folder/);
+    const tools = await client.listTools();
+    expect(tools.tools.some((tool) => tool.name === "import_codebase")).toBe(true);
+  });
+});
