@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { importJsonl } from "../../src/connectors/jsonl.js";
+import type { Factory } from "../../src/index.js";
+import { openTestFactory } from "./testFactory.js";
+
+// A Zendesk-style ticket export, one JSON object per line.
+const TICKETS = [
+  {
+    id: 35436,
+    subject: "Refund never arrived",
+    description: "I returned the shoes two weeks ago.",
+    priority: "high",
+    via: { channel: "email" },
+    requester: { name: "Jane Doe" },
+    custom: { line: "billing" },
+    tags: ["refund", "vip"],
+  },
+  {
+    id: 35437,
+    subject: "Basket empties itself",
+    description: "Every time I log in.",
+    priority: "critical",
+    requester: { name: "Max Muster" },
+    custom: { line: "cart" },
+    tags: "basket,login",
+  },
+]
+  .map((ticket) => JSON.stringify(ticket))
+  .join("\n");
+
+const folder = mkdtempSync(join(tmpdir(), "factory-jsonl-"));
+const write = (name: string, text: string) => {
+  const file = join(folder, name);
+  writeFileSync(file, text);
+  return file;
+};
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+let factory: Factory;
+let remove: () => Promise<void>;
+beforeEach(async () => {
+  ({ factory, remove } = await openTestFactory());
+});
+afterEach(() => remove());
+
+const signalMapping = {
+  target: "signal",
+  id: "id",
+  title: "subject",
+  body: "description",
+  severity: "priority",
+  customer: "requester.name",
+  line: "custom.line",
+  tags: "tags",
+  system: "zendesk",
+} as const;
+
+describe("importJsonl", () => {
+  it("maps lines to signals by dotted paths, once", async () => {
+    const file = write("tickets.jsonl", `${TICKETS}\n\n`);
+    expect(await importJsonl(factory, { file, mapping: signalMapping })).toEqual({
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      problems: [],
+    });
+    expect(factory.work.signals().map((s) => [s.text, s.source, s.severity, s.customer, s.line])).toEqual([
+      [
+        "Refund never arrived\n\nI returned the shoes two weeks ago.",
+        "zendesk:35436",
+        "high",
+        "Jane Doe",
+        "billing",
+      ],
+      ["Basket empties itself\n\nEvery time I log in.", "zendesk:35437", "critical", "Max Muster", "cart"],
+    ]);
+    const head = await factory.log.head();
+    expect(await importJsonl(factory, { file, mapping: signalMapping })).toMatchObject({
+      created: 0,
+      unchanged: 2,
+    });
+    expect(await factory.log.head()).toBe(head);
+  });
+
+  it("maps lines to knowledge documents, revising a changed record", async () => {
+    const file = write("notes.jsonl", TICKETS);
+    const mapping = {
+      target: "document",
+      kind: "insight",
+      id: "id",
+      title: "subject",
+      body: "description",
+      tags: "tags",
+      line: "custom.line",
+      author: "requester.name",
+    } as const;
+    expect(await importJsonl(factory, { file, mapping })).toMatchObject({ created: 2 });
+    const documents = await factory.knowledge.fromSystem("notes");
+    expect(documents.map((d) => [d.kind, d.title, d.tags, d.lines, d.source.author]).sort()).toEqual([
+      ["insight", "Basket empties itself", ["basket", "login"], ["cart"], "Max Muster"],
+      ["insight", "Refund never arrived", ["refund", "vip"], ["billing"], "Jane Doe"],
+    ]);
+    write("notes.jsonl", TICKETS.replace("two weeks ago", "three weeks ago"));
+    expect(await importJsonl(factory, { file, mapping })).toMatchObject({
+      created: 0,
+      updated: 1,
+      unchanged: 1,
+    });
+    const head = await factory.log.head();
+    expect(await importJsonl(factory, { file, mapping })).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 2,
+    });
+    expect(await factory.log.head()).toBe(head);
+  });
+
+  it("maps lines to artifacts of a kind, with mapped fields", async () => {
+    const file = write("feedback.jsonl", TICKETS);
+    const mapping = {
+      target: "artifact",
+      kind: "feedback",
+      id: "id",
+      title: "subject",
+      body: "description",
+      line: "custom.line",
+      fields: { channel: "via.channel" },
+      system: "zendesk",
+    } as const;
+    expect(await importJsonl(factory, { file, mapping })).toMatchObject({ created: 2 });
+    expect(factory.work.artifact("zendesk-35436")).toMatchObject({
+      kind: "feedback",
+      line: "billing",
+      fields: { channel: "email", body: "I returned the shoes two weeks ago.", externalId: "35436" },
+    });
+    expect(await importJsonl(factory, { file, mapping })).toMatchObject({ created: 0, unchanged: 2 });
+  });
+
+  it("reports every bad line with its number and writes nothing", async () => {
+    const file = write(
+      "bad.jsonl",
+      [
+        JSON.stringify({ id: 1, subject: "fine", priority: "low" }),
+        "{not json",
+        JSON.stringify({ id: 2, priority: "urgent", custom: { line: "nowhere" } }),
+        JSON.stringify({ id: 1, subject: "again" }),
+        "[1, 2]",
+      ].join("\n"),
+    );
+    const head = await factory.log.head();
+    const error = await importJsonl(factory, { file, mapping: signalMapping }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ _tag: "ValidationError" });
+    const issues = (error as { issues: { line: number; path: string }[] }).issues;
+    expect(issues.map((issue) => [issue.line, issue.path])).toEqual([
+      [2, "(root)"],
+      [3, "subject"],
+      [3, "custom.line"],
+      [3, "priority"],
+      [4, "id"],
+      [5, "(root)"],
+    ]);
+    expect((error as Error).message).toContain(
+      `${file}:3 priority: severity must be low, medium, high or critical, not "urgent"`,
+    );
+    expect(await factory.log.head()).toBe(head);
+  });
+
+  it("rejects a mapping without the paths its target needs", async () => {
+    await expect(
+      importJsonl(factory, {
+        file: write("x.jsonl", TICKETS),
+        mapping: { target: "artifact", id: "id", title: "subject" } as never,
+      }),
+    ).rejects.toMatchObject({ _tag: "ValidationError", message: expect.stringContaining("mapping.kind") });
+  });
+});
