@@ -45,6 +45,7 @@ const files: Record<string, string> = {
   ].join("\n"),
   "packages/orders/src/store.ts": [
     'import pg from "pg";',
+    'import { add } from "@shop/money";',
     "/** Keeps orders in PostgreSQL. Reads DATABASE_URL. */",
     "export class OrderStore {",
     "  url = process.env.DATABASE_URL;",
@@ -75,6 +76,8 @@ const files: Record<string, string> = {
     "/** Adds two amounts. */\nexport function add(a: number, b: number) { return a + b; }\n",
   "svc/pyproject.toml":
     '[project]\nname = "svc"\ndependencies = ["sqlalchemy>=2"]\n\n[project.scripts]\nsvc = "svc.main:run"\n',
+  "svc/svc/__init__.py":
+    'from .main import app\n\ndef serve(port: int) -> None:\n    """Serves the API. Blocks until stopped."""\n\nclass Settings:\n    pass\n\ndef _hidden():\n    pass\n',
   "svc/svc/main.py":
     'import os\nfrom fastapi import FastAPI\napp = FastAPI()\n\n@app.get("/health")\ndef health():\n    return os.getenv("SVC_MODE")\n',
 };
@@ -122,7 +125,9 @@ describe("writeBlueprints", () => {
     expect(body).toContain(
       "## Data stores\n\n- PostgreSQL (`pg`) (`packages/orders/package.json`, `packages/orders/src/store.ts`)\n",
     );
-    expect(body).toContain("Uses:\n\n- `money` (@shop/money): npm-manifest");
+    expect(body).toContain(
+      'Uses:\n\n- `money` (@shop/money): npm-manifest ("@shop/money" in dependencies); ts-imports (1 import in 1 file)\n\nUsed by:\n\n- nothing\n',
+    );
     expect(body).toContain(
       "## Owner\n\nProposed: `alice` (Alice Doe <alice@acme.test>), from git-history with confidence 1",
     );
@@ -140,7 +145,45 @@ describe("writeBlueprints", () => {
     expect(body).toContain("- `GET /health` (`svc/svc/main.py`)");
     expect(body).toContain("- `SVC_MODE` (`svc/svc/main.py`)");
     expect(body).toContain("- SQLAlchemy (SQL) (`sqlalchemy`) (`svc/pyproject.toml`)");
-    expect(body).toContain("No TypeScript/JavaScript entry files");
+    expect(body).toContain(
+      "Public items of `svc/svc/__init__.py`:\n\n- `serve` (function): Serves the API.\n- `Settings` (class)\n",
+    );
+  });
+
+  it("lists the public items and entry points of Rust and Go lines", async () => {
+    const repo = makeRepo([
+      {
+        author: alice,
+        files: {
+          "Cargo.toml": '[workspace]\nmembers = ["engine"]\n',
+          "engine/Cargo.toml": '[package]\nname = "engine"\n\n[dependencies]\nsqlx = "0.7"\n',
+          "engine/src/lib.rs":
+            "/// Prices a basket. Uses the current tariff.\n#[must_use]\npub fn price(items: &[u32]) -> u32 { items.iter().sum() }\n\n/// A tariff.\npub struct Tariff;\nfn private() {}\npub(crate) fn internal() {}\n",
+          "engine/src/main.rs": 'fn main() { let _ = std::env::var("ENGINE_MODE"); }\n',
+          "go.work": "use ./api\n",
+          "api/go.mod": "module example.com/api\n",
+          "api/api.go":
+            '// Package api serves orders.\npackage api\n\n// Start starts the server. It blocks.\nfunc Start() {\n\thttp.HandleFunc("GET /orders", nil)\n\t_ = os.Getenv("API_PORT")\n}\n\n// Order is an order.\ntype Order struct{}\n\nfunc helper() {}\n',
+          "api/cmd/apid/main.go": "package main\n\nfunc main() {}\n",
+        },
+      },
+    ]);
+    repos.push(repo);
+    const listed = await listRepoFiles(repo.root);
+    const { lines } = await detectLines(listed);
+    const [api, engine] = await writeBlueprints(listed, lines, [], []);
+    expect(engine?.body).toContain(
+      "Public items of `engine/src/lib.rs`:\n\n- `price` (function): Prices a basket.\n- `Tariff` (struct): A tariff.\n\n",
+    );
+    expect(engine?.body).toContain("- binary `engine` (src/main.rs) (`engine/src/main.rs`)");
+    expect(engine?.body).toContain("- `ENGINE_MODE` (`engine/src/main.rs`)");
+    expect(engine?.body).toContain("- SQL database (Rust) (`sqlx`) (`engine/Cargo.toml`)");
+    expect(api?.body).toContain(
+      "Public items of `api/api.go`:\n\n- `Start` (function): Start starts the server.\n- `Order` (struct): Order is an order.\n\n",
+    );
+    expect(api?.body).toContain("- command in `cmd/apid` (package main) (`api/cmd/apid/main.go`)");
+    expect(api?.body).toContain("- `GET /orders` (`api/api.go`)");
+    expect(api?.body).toContain("- `API_PORT` (`api/api.go`)");
   });
 
   it("writes byte-identical blueprints on a second run", async () => {

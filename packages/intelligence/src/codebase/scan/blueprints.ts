@@ -24,6 +24,7 @@ import {
   routesIn,
 } from "./internal/structure-facts.js";
 import { folderOf, mapLimit, readRepoText } from "./internal/structure-io.js";
+import { nativeSurface } from "./internal/structure-native.js";
 import { SurfaceReader, type SurfaceSymbol } from "./internal/structure-surface.js";
 import type { ScanContext } from "./internal/structure-types.js";
 
@@ -115,18 +116,29 @@ function symbolLine(symbol: SurfaceSymbol): string {
   return `- \`${symbol.name}\` (${symbol.kind})${symbol.doc ? `: ${symbol.doc}` : ""}`;
 }
 
-function dependencyLine(
-  dependency: ProposedDependency,
-  other: string,
-  titleOf: ReadonlyMap<string, string>,
-): string {
-  const methods = new Map<string, string | undefined>();
-  for (const evidence of dependency.evidence)
-    if (!methods.has(evidence.method)) methods.set(evidence.method, evidence.detail);
-  const how = [...methods.entries()]
-    .map(([method, detail]) => (detail ? `${method} (${detail})` : method))
-    .join("; ");
-  return `- \`${other}\` (${titleOf.get(other) ?? other}): ${how}`;
+/** The other ends of a line's dependencies in one direction, each with the evidence of every edge to it (methods once, sorted). */
+function neighbours(
+  dependencies: readonly ProposedDependency[],
+  otherOf: (dependency: ProposedDependency) => string | undefined,
+): { other: string; how: string }[] {
+  const evidenceOf = new Map<string, Map<string, string | undefined>>();
+  for (const dependency of dependencies) {
+    const other = otherOf(dependency);
+    if (other === undefined) continue;
+    const methods = evidenceOf.get(other) ?? new Map<string, string | undefined>();
+    for (const evidence of dependency.evidence)
+      if (!methods.has(evidence.method)) methods.set(evidence.method, evidence.detail);
+    evidenceOf.set(other, methods);
+  }
+  return [...evidenceOf.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([other, methods]) => ({
+      other,
+      how: [...methods.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([method, detail]) => (detail ? `${method} (${detail})` : method))
+        .join("; "),
+    }));
 }
 
 function ownerLines(owner: ProposedOwner | undefined): string[] {
@@ -148,7 +160,10 @@ function section(title: string, lines: readonly string[]): string {
  * the entry files export, with kind and the first sentence of their doc
  * comment; entry files come from package.json `exports`/`types`/`module`/`main`
  * mapped from dist back to src, else `src/index.ts`; re-exports are followed
- * up to three hops into the line's own files), Entry points (package.json
+ * up to three hops into the line's own files; for Rust the `pub` items of
+ * `src/lib.rs`, for Go the exported functions and types of the module's root
+ * package, for Python the functions and classes of the package's
+ * `__init__.py`, with their doc comments), Entry points (package.json
  * `bin`/`main`, Cargo `[[bin]]`/`src/main.rs`/`src/bin`, Python scripts and
  * `__main__`, Go `package main` folders, JVM `main` methods), CLI commands
  * (commander/yargs `.command()`, click/typer, cobra), HTTP routes (express,
@@ -184,6 +199,7 @@ export async function writeBlueprints(
     for (const entry of manifests.entryFiles)
       for (const symbol of await reader.exportsOf(entry))
         if (!symbols.some((known) => known.name === symbol.name)) symbols.push(symbol);
+    if (manifests.entryFiles.length === 0) symbols.push(...(await nativeSurface(context, line)));
     const sources = await readSources(ts, context, line, files);
     const entries = sources.entries;
     for (const entry of manifests.entryPoints) entries.add(entry.value, entry.file);
@@ -191,12 +207,14 @@ export async function writeBlueprints(
       const store = dataStoreOf(dependency.name);
       if (store !== undefined) sources.stores.add(`${store} (\`${dependency.name}\`)`, dependency.file);
     }
-    const uses = dependencies
-      .filter((dependency) => dependency.from === line.id)
-      .sort((a, b) => (a.to < b.to ? -1 : 1));
-    const usedBy = dependencies
-      .filter((dependency) => dependency.to === line.id)
-      .sort((a, b) => (a.from < b.from ? -1 : 1));
+    const uses = neighbours(dependencies, (dependency) =>
+      dependency.from === line.id ? dependency.to : undefined,
+    );
+    const usedBy = neighbours(dependencies, (dependency) =>
+      dependency.to === line.id ? dependency.from : undefined,
+    );
+    const neighbourLine = ({ other, how }: { other: string; how: string }) =>
+      `- \`${other}\` (${titleOf.get(other) ?? other}): ${how}`;
     const facts = [sources.commands, sources.routes, sources.env, sources.stores, entries].flatMap((set) =>
       set.list(),
     );
@@ -209,13 +227,19 @@ export async function writeBlueprints(
       ]),
     ].sort();
     const surface =
-      manifests.entryFiles.length === 0
-        ? ["No TypeScript/JavaScript entry files; see the entry points."]
-        : [
+      manifests.entryFiles.length > 0
+        ? [
             `Exported from ${manifests.entryFiles.map((file) => `\`${file}\``).join(", ")}:`,
             "",
             ...bounded(symbols, symbolLine, "- (no exported symbols found)"),
-          ];
+          ]
+        : symbols.length > 0
+          ? [
+              `Public items of ${[...new Set(symbols.map((symbol) => `\`${symbol.file}\``))].join(", ")}:`,
+              "",
+              ...bounded(symbols, symbolLine, ""),
+            ]
+          : ["No public symbols found; see the entry points."];
     const body = [
       `# ${line.title}\n`,
       section("Purpose", [line.description ?? "No description found in the manifest or README."]),
@@ -232,11 +256,11 @@ export async function writeBlueprints(
       section("Dependencies", [
         "Uses:",
         "",
-        ...bounded(uses, (dependency) => dependencyLine(dependency, dependency.to, titleOf), "- nothing"),
+        ...bounded(uses, neighbourLine, "- nothing"),
         "",
         "Used by:",
         "",
-        ...bounded(usedBy, (dependency) => dependencyLine(dependency, dependency.from, titleOf), "- nothing"),
+        ...bounded(usedBy, neighbourLine, "- nothing"),
       ]),
       section("Owner", ownerLines(owners.find((owner) => owner.line === line.id))),
       section(
@@ -248,7 +272,14 @@ export async function writeBlueprints(
       line: line.id,
       title: line.title,
       body,
-      files: [...new Set([...manifests.files, ...reader.filesRead, ...sources.files])].sort(),
+      files: [
+        ...new Set([
+          ...manifests.files,
+          ...reader.filesRead,
+          ...symbols.map((symbol) => symbol.file),
+          ...sources.files,
+        ]),
+      ].sort(),
       evidence: {
         file: line.evidence.file,
         ...(repo.commit === undefined ? {} : { commit: repo.commit }),
