@@ -94,6 +94,14 @@ export {
   parseAgentsMd,
 } from "./rules/agentsMd.js";
 export {
+  type BuiltinStandardsOptions,
+  builtinStandards,
+  DEFAULT_SIGNAL_SLA_HOURS,
+  installBuiltinStandards,
+  makeBuiltinStandards,
+  type SignalSlaHours,
+} from "./rules/builtinStandards.js";
+export {
   exportCursorRules,
   formatCursorRule,
   loadCursorRules,

@@ -1,0 +1,286 @@
+/**
+ * The built-in standards pack: what good requirements, designs, decision
+ * records, change sets and signal handling look like, checked over the
+ * assembly line's artifacts and signals.
+ *
+ * @module
+ */
+import type { Artifact, Signal } from "@software-factory/core";
+import type { Factory } from "../factory/openFactory.js";
+import { defineRule, defineRulePack, type Rule, type RulePack, type Violation } from "./Rule.js";
+
+/** Hours a signal of each severity may wait before it is routed to a line. */
+export type SignalSlaHours = Readonly<Record<Signal["severity"], number>>;
+
+/** Default routing SLA: 4 hours for critical signals, 1 day high, 3 days medium, a week low. */
+export const DEFAULT_SIGNAL_SLA_HOURS: SignalSlaHours = { critical: 4, high: 24, medium: 72, low: 168 };
+
+/** Options of {@link makeBuiltinStandards}. */
+export interface BuiltinStandardsOptions {
+  /** Routing SLA per severity, merged over {@link DEFAULT_SIGNAL_SLA_HOURS}. */
+  readonly signalSlaHours?: Partial<SignalSlaHours>;
+  /** The current time, for signals still unrouted (default: the system clock). */
+  readonly now?: () => Date;
+}
+
+const ARTIFACT_TRIGGERS = ["artifact.recorded", "trace.linked", "trace.reviewed"];
+
+/** The markdown text of an artifact: its `body`, `markdown` or `text` field. */
+function textOf(artifact: Artifact): string {
+  for (const key of ["body", "markdown", "text"]) {
+    const value = artifact.fields[key];
+    if (typeof value === "string") return value;
+  }
+  return "";
+}
+
+/** Lines under a markdown heading matching `name`, up to the next heading of any level. */
+function section(text: string, name: RegExp): string[] | undefined {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((line) => /^#{1,6}\s/.test(line) && name.test(line));
+  if (start === -1) return undefined;
+  const end = lines.findIndex((line, index) => index > start && /^#{1,6}\s/.test(line));
+  return lines.slice(start + 1, end === -1 ? undefined : end).filter((line) => line.trim() !== "");
+}
+
+function nonEmptyStrings(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.filter((entry): entry is string => typeof entry === "string" && entry.trim() !== "")
+    : [];
+}
+
+const PLACEHOLDER = /<[a-z][^<>]*>/i;
+
+const requirementHasAcceptanceCriteria = defineRule<Artifact, Factory>({
+  id: "requirement-has-acceptance-criteria",
+  description:
+    "A requirement states its acceptance criteria (an `acceptanceCriteria` list, an Acceptance criteria section, or Given/When/Then).",
+  severity: "error",
+  appliesTo: "artifact",
+  triggers: ARTIFACT_TRIGGERS,
+  check: (artifact) => {
+    if (artifact.kind !== "requirement") return [];
+    const text = textOf(artifact);
+    const criteria = [
+      ...nonEmptyStrings(artifact.fields.acceptanceCriteria),
+      ...(section(text, /acceptance criteria/i) ?? []),
+      ...text.split(/\r?\n/).filter((line) => /\bgiven\b.+\bwhen\b.+\bthen\b/i.test(line)),
+    ];
+    if (criteria.length === 0) {
+      return [
+        {
+          message: `requirement ${artifact.id} (${artifact.title}) has no acceptance criteria`,
+          hint: "add an `## Acceptance criteria` section of Given/When/Then items, or an acceptanceCriteria list",
+        },
+      ];
+    }
+    const open = criteria.filter((line) => PLACEHOLDER.test(line));
+    return open.length === 0
+      ? []
+      : [
+          {
+            message: `requirement ${artifact.id} (${artifact.title}) has acceptance criteria still holding placeholders: ${open[0]?.trim()}`,
+            hint: "replace every <placeholder> with the real context, action and outcome",
+          },
+        ];
+  },
+});
+
+/** The EARS patterns (Mavin et al.): ubiquitous, event-driven, state-driven, unwanted behaviour, optional feature, and their combinations. */
+const EARS = [
+  /^(the|an?)\s+\S.*?\s+shall\s+\S/i,
+  /^when\s+\S.*?,\s*the\s+\S.*?\s+shall\s+\S/i,
+  /^while\s+\S.*?,\s*(when\s+\S.*?,\s*)?the\s+\S.*?\s+shall\s+\S/i,
+  /^if\s+\S.*?,\s*then\s+the\s+\S.*?\s+shall\s+\S/i,
+  /^where\s+\S.*?,\s*(when\s+\S.*?,\s*|while\s+\S.*?,\s*)?the\s+\S.*?\s+shall\s+\S/i,
+];
+
+const requirementFollowsEars = defineRule<Artifact, Factory>({
+  id: "requirement-follows-ears",
+  description:
+    "A requirement's statements follow an EARS pattern (The <system> shall..., When..., While..., If... then..., Where...).",
+  severity: "warning",
+  appliesTo: "artifact",
+  triggers: ARTIFACT_TRIGGERS,
+  check: (artifact) => {
+    if (artifact.kind !== "requirement") return [];
+    const statements = textOf(artifact)
+      .split(/\r?\n/)
+      .filter((line) => !/^#{1,6}\s/.test(line) && /\bshall\b/i.test(line))
+      // "- Event-driven: When ..." → "When ...": list markers and a leading label are not part of the statement.
+      .map((line) =>
+        line
+          .replace(/^\s*(?:[-*+]|\d+[.)])\s+/, "")
+          .replace(/^[A-Za-z][\w -]{0,30}:\s+/, "")
+          .trim(),
+      );
+    if (statements.length === 0) {
+      return [
+        {
+          message: `requirement ${artifact.id} (${artifact.title}) has no "shall" statement`,
+          hint: "state it in an EARS pattern, as in: When <trigger>, the <system> shall <response>.",
+        },
+      ];
+    }
+    return statements
+      .filter((statement) => !EARS.some((pattern) => pattern.test(statement)))
+      .map(
+        (statement): Violation => ({
+          message: `requirement ${artifact.id}: "${statement.slice(0, 120)}" follows no EARS pattern`,
+          hint: "start with The/When/While/If ... then/Where, then name the system and what it shall do",
+        }),
+      );
+  },
+});
+
+const designLinksRequirement = defineRule<Artifact, Factory>({
+  id: "design-links-requirement",
+  description: "A design links to the requirement it satisfies.",
+  severity: "error",
+  appliesTo: "artifact",
+  triggers: ARTIFACT_TRIGGERS,
+  check: (artifact, factory) => {
+    if (artifact.kind !== "design") return [];
+    const linked = factory.work
+      .linksOf(artifact.id)
+      .some((link) => link.from === artifact.id && factory.work.artifact(link.to)?.kind === "requirement");
+    return linked
+      ? []
+      : [
+          {
+            message: `design ${artifact.id} (${artifact.title}) links to no requirement`,
+            hint: "link it: work.link({ from: design, to: requirement, type: 'derivesFrom' })",
+          },
+        ];
+  },
+});
+
+const decisionRecordIsComplete = defineRule<Artifact, Factory>({
+  id: "decision-record-is-complete",
+  description: "A decision record (ADR) states its context, the decision and its consequences.",
+  severity: "error",
+  appliesTo: "artifact",
+  triggers: ARTIFACT_TRIGGERS,
+  check: (artifact) => {
+    if (artifact.kind !== "adr") return [];
+    const text = textOf(artifact);
+    const missing = ["context", "decision", "consequences"].filter((part) => {
+      const field = artifact.fields[part];
+      if (typeof field === "string" && field.trim() !== "") return false;
+      const lines = section(text, new RegExp(`^#{1,6}\\s*${part}\\b`, "i"));
+      return lines === undefined || lines.length === 0;
+    });
+    return missing.length === 0
+      ? []
+      : [
+          {
+            message: `decision record ${artifact.id} (${artifact.title}) does not state its ${missing.join(", ")}`,
+            hint: `add ${missing.map((part) => `a "## ${part[0]?.toUpperCase()}${part.slice(1)}" section`).join(", ")} (or fields of those names)`,
+          },
+        ];
+  },
+});
+
+const changeSetLinksWorkItem = defineRule<Artifact, Factory>({
+  id: "change-set-links-work-item",
+  description: "Every change set belongs to a work item, so code traces back to why it was written.",
+  severity: "error",
+  appliesTo: "artifact",
+  triggers: ARTIFACT_TRIGGERS,
+  check: (artifact, factory) => {
+    if (artifact.kind !== "changeSet") return [];
+    if (artifact.workItem !== undefined && factory.work.get(artifact.workItem) !== undefined) return [];
+    return [
+      {
+        message:
+          artifact.workItem === undefined
+            ? `change set ${artifact.id} (${artifact.title}) belongs to no work item`
+            : `change set ${artifact.id} (${artifact.title}) names work item ${artifact.workItem}, which does not exist`,
+        hint: "record it with workItem set (a Factory-Item trailer in the commit does this for imported commits)",
+      },
+    ];
+  },
+});
+
+function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, Factory> {
+  const sla = { ...DEFAULT_SIGNAL_SLA_HOURS, ...options.signalSlaHours };
+  const now = options.now ?? (() => new Date());
+  const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
+  return defineRule<Signal, Factory>({
+    id: "signal-routed-within-sla",
+    description: `A signal is routed to a line within its SLA (critical ${sla.critical} h, high ${sla.high} h, medium ${sla.medium} h, low ${sla.low} h).`,
+    severity: "warning",
+    appliesTo: "signal",
+    triggers: ["signal.captured", "signal.routed"],
+    check: (signal) => {
+      const limit = sla[signal.severity] * 3_600_000;
+      const captured = Date.parse(signal.capturedAt);
+      const waited =
+        (signal.routedAt === undefined ? now().getTime() : Date.parse(signal.routedAt)) - captured;
+      if (waited <= limit) return [];
+      return [
+        {
+          message:
+            signal.routedAt === undefined
+              ? `${signal.severity} signal ${signal.id} is unrouted after ${hours(waited)} (SLA ${hours(limit)})`
+              : `${signal.severity} signal ${signal.id} was routed after ${hours(waited)} (SLA ${hours(limit)})`,
+          hint: "route it: factory.route(text) proposes lines; work.routeSignal(id, line) records the choice",
+        },
+      ];
+    },
+  });
+}
+
+/**
+ * The built-in standards over artifacts (`appliesTo: "artifact"`) and signals
+ * (`"signal"`), with options. Install the sources they read with
+ * {@link installBuiltinStandards}.
+ */
+export function makeBuiltinStandards(options: BuiltinStandardsOptions = {}): RulePack {
+  return defineRulePack({
+    id: "builtin-standards",
+    description:
+      "Requirements with acceptance criteria in EARS form, designs linked to requirements, complete decision records, change sets linked to work, signals routed within their SLA.",
+    rules: [
+      requirementHasAcceptanceCriteria,
+      requirementFollowsEars,
+      designLinksRequirement,
+      decisionRecordIsComplete,
+      changeSetLinksWorkItem,
+      signalRoutedWithinSla(options),
+    ] as RulePack["rules"],
+  });
+}
+
+/** The built-in standards with the default SLA (see {@link makeBuiltinStandards}). */
+export const builtinStandards: RulePack = makeBuiltinStandards();
+
+/**
+ * Lets a factory's standards read artifacts (those of every work item) and
+ * signals, then adds the pack (default {@link builtinStandards}), so
+ * `factory.standards.check()` and the MCP `check_standards` tool run it.
+ *
+ * @example
+ * ```ts
+ * const factory = await openFactory({ dir: ".factory" });
+ * installBuiltinStandards(factory);
+ * const findings = await factory.standards.check({ kind: "artifact" });
+ * ```
+ */
+export function installBuiltinStandards(factory: Factory, pack: RulePack = builtinStandards): void {
+  factory.standards.addSource<Artifact>({
+    kind: "artifact",
+    all: () => factory.work.list().flatMap((item) => factory.work.artifactsOf(item.id)),
+    get: (id) => factory.work.artifact(id),
+    idOf: (artifact) => artifact.id,
+    lineOf: (artifact) => artifact.line,
+  });
+  factory.standards.addSource<Signal>({
+    kind: "signal",
+    all: () => factory.work.signals(),
+    get: (id) => factory.work.signal(id),
+    idOf: (signal) => signal.id,
+    lineOf: (signal) => signal.line,
+  });
+  factory.standards.add(pack);
+}

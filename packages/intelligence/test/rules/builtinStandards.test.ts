@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  builtinStandards,
+  type Factory,
+  installBuiltinStandards,
+  makeBuiltinStandards,
+  openFactory,
+} from "@software-factory/intelligence";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+let dir: string;
+let factory: Factory;
+let item: string;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "builtin-standards-"));
+  factory = await openFactory({ dir, actor: "ana", durability: "normal" });
+  await factory.floorplan.applyPlan({
+    product: { id: "shop" },
+    operators: [{ id: "ana" }],
+    lines: [{ id: "checkout", description: "Cart and payment", owner: "ana", paths: ["/src/checkout/"] }],
+  });
+  item = (await factory.work.createWorkItem({ line: "checkout", title: "Pay by link", kind: "feature" })).id;
+});
+
+afterEach(async () => {
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const record = (id: string, kind: string, fields: Record<string, unknown>, workItem?: string) =>
+  factory.work.recordArtifact({
+    id,
+    kind,
+    title: id,
+    fields,
+    ...(workItem === undefined ? {} : { workItem }),
+  });
+
+async function findings(rule: string) {
+  return (await factory.standards.check({ rules: [rule] })).map((finding) => [
+    finding.target.id,
+    finding.severity,
+    finding.message,
+  ]);
+}
+
+describe("builtin standards", () => {
+  beforeEach(() => installBuiltinStandards(factory));
+
+  it("is a pack of rules the factory's standards run", () => {
+    expect(builtinStandards.rules.map((rule) => rule.id)).toEqual([
+      "requirement-has-acceptance-criteria",
+      "requirement-follows-ears",
+      "design-links-requirement",
+      "decision-record-is-complete",
+      "change-set-links-work-item",
+      "signal-routed-within-sla",
+    ]);
+    expect(factory.standards.packs().map((pack) => pack.id)).toEqual(["builtin-standards"]);
+  });
+
+  it("wants acceptance criteria on a requirement, without placeholders", async () => {
+    await record("REQ-1", "requirement", { body: "The checkout shall accept payment links." }, item);
+    await record(
+      "REQ-2",
+      "requirement",
+      { body: "## Acceptance criteria\n\n- Given <context>, when <action>, then <outcome>." },
+      item,
+    );
+    await record(
+      "REQ-3",
+      "requirement",
+      {
+        body: "# Pay by link\n\n## Acceptance criteria\n\n- Given a sent link, when it is 25 h old, then it is refused.",
+      },
+      item,
+    );
+    await record("REQ-4", "requirement", { acceptanceCriteria: ["a link expires after 24 hours"] }, item);
+    await record("DES-1", "design", { body: "no criteria needed" }, item);
+    expect(await findings("requirement-has-acceptance-criteria")).toEqual([
+      ["REQ-1", "error", "requirement REQ-1 (REQ-1) has no acceptance criteria"],
+      [
+        "REQ-2",
+        "error",
+        "requirement REQ-2 (REQ-2) has acceptance criteria still holding placeholders: - Given <context>, when <action>, then <outcome>.",
+      ],
+    ]);
+  });
+
+  it("warns on requirement statements that follow no EARS pattern", async () => {
+    await record(
+      "REQ-1",
+      "requirement",
+      {
+        body: [
+          "## Statements",
+          "- Ubiquitous: The checkout shall accept payment links.",
+          "- When a link is older than 24 hours, the checkout shall refuse it.",
+          "- While the provider is down, the checkout shall queue payments.",
+          "- If the card is declined, then the checkout shall offer a link.",
+          "- Where invoices are enabled, the checkout shall attach one.",
+          "- Payment links shall be signed.",
+        ].join("\n"),
+      },
+      item,
+    );
+    await record("REQ-2", "requirement", { body: "A customer can pay by a link." }, item);
+    expect(await findings("requirement-follows-ears")).toEqual([
+      ["REQ-1", "warning", 'requirement REQ-1: "Payment links shall be signed." follows no EARS pattern'],
+      ["REQ-2", "warning", 'requirement REQ-2 (REQ-2) has no "shall" statement'],
+    ]);
+  });
+
+  it("wants a design linked to a requirement", async () => {
+    await record("REQ-1", "requirement", { body: "The checkout shall accept links." }, item);
+    await record("DES-1", "design", { body: "signed tokens" }, item);
+    await record("DES-2", "design", { body: "an unlinked idea" }, item);
+    await factory.work.link({ from: "DES-1", to: "REQ-1", type: "derivesFrom" });
+    expect(await findings("design-links-requirement")).toEqual([
+      ["DES-2", "error", "design DES-2 (DES-2) links to no requirement"],
+    ]);
+  });
+
+  it("wants context, decision and consequences in a decision record", async () => {
+    await record(
+      "ADR-1",
+      "adr",
+      {
+        body: "## Context\n\nSessions do not scale.\n\n## Decision\n\nSigned tokens.\n\n## Consequences\n\nKey rotation.",
+      },
+      item,
+    );
+    await record(
+      "ADR-2",
+      "adr",
+      { context: "sessions", body: "## Decision\n\nTokens.\n\n## Consequences\n" },
+      item,
+    );
+    expect(await findings("decision-record-is-complete")).toEqual([
+      ["ADR-2", "error", "decision record ADR-2 (ADR-2) does not state its consequences"],
+    ]);
+  });
+
+  it("wants every change set to belong to a work item", async () => {
+    await record("CS-1", "changeSet", { commit: "4f2a9c1e", paths: ["src/checkout/pay.ts"] }, item);
+    await record("CS-2", "changeSet", { commit: "5e3b0d2f", paths: ["src/checkout/pay.ts"] });
+    // An artifact outside every work item is checked when asked for by id.
+    const orphan = await factory.standards.check({
+      kind: "artifact",
+      id: "CS-2",
+      rules: ["change-set-links-work-item"],
+    });
+    expect(orphan.map((finding) => finding.message)).toEqual([
+      "change set CS-2 (CS-2) belongs to no work item",
+    ]);
+    expect(await findings("change-set-links-work-item")).toEqual([]);
+  });
+
+  it("warns when a signal waits longer than its severity's SLA to be routed", async () => {
+    const late = await factory.work.captureSignal({
+      text: "cannot pay",
+      source: "support",
+      severity: "critical",
+    });
+    const routed = await factory.work.captureSignal({
+      text: "slow page",
+      source: "support",
+      severity: "low",
+    });
+    await factory.work.routeSignal(routed.id, "checkout");
+    const inTwoDays = () => new Date(Date.parse(late.capturedAt) + 48 * 3_600_000);
+    const other = await openFactory({ dir, durability: "normal" });
+    installBuiltinStandards(other, makeBuiltinStandards({ now: inTwoDays }));
+    await other.work.refresh();
+    const found = await other.standards.check({ rules: ["signal-routed-within-sla"] });
+    await other.close();
+    expect(found.map((finding) => [finding.target.id, finding.message])).toEqual([
+      [late.id, `critical signal ${late.id} is unrouted after 48.0 h (SLA 4.0 h)`],
+    ]);
+    expect(await findings("signal-routed-within-sla")).toEqual([]);
+  });
+});
