@@ -46,6 +46,11 @@ try {
         `  ${owner.line.padEnd(24)} ${owner.operator} (${owner.evidence.method}: ${owner.evidence.detail ?? ""})`,
       );
     }
+    for (const requirement of proposal.requirements.filter((_, index) => index % 100 === 0)) {
+      output.line(
+        `  inferred requirement ${requirement.id} (${requirement.framework}, ${requirement.file}): ${requirement.title}`,
+      );
+    }
     const again = await importCodebase(sdk, repoRoot, { repository: "software-factory-sdk" });
     output.line(
       `imported again: ${again.events} events${again.events === 0 ? " (the repository did not change, so nothing was written)" : ""}`,
