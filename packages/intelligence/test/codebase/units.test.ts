@@ -243,6 +243,32 @@ describe("detectLines", () => {
     expect(result.dependencies).toEqual([]);
   });
 
+  it("takes the subfolders of a lone src folder as lines, and the root when sources sit only there", async () => {
+    const nested = await scan({
+      "src/billing/invoice.go": "package billing\n",
+      "src/auth/login.go": "package auth\n",
+      "src/main.go": "package main\n",
+    });
+    expect(nested.result.lines.map((line) => [line.id, line.root])).toEqual([
+      ["auth", "src/auth"],
+      ["billing", "src/billing"],
+    ]);
+    const flat = await scan({ "tool.py": "print(1)\n", "README.md": "A small tool.\n" });
+    expect(flat.result.lines.map((line) => [line.root, line.paths, line.description])).toEqual([
+      [".", ["**"], "A small tool."],
+    ]);
+  });
+
+  it("proposes a single package at the root when package.json declares no workspaces", async () => {
+    const { result } = await scan({
+      "package.json": json({ name: "@acme/tool", description: "One package" }),
+      "src/index.ts": "export {};\n",
+    });
+    expect(result.lines.map((line) => [line.id, line.root, line.evidence.method])).toEqual([
+      ["tool", ".", "npm-package"],
+    ]);
+  });
+
   it("reports a malformed package.json in problems and still scans the rest", async () => {
     const { result } = await scan({
       "package.json": json({ name: "mono", workspaces: ["packages/*"] }),

@@ -187,7 +187,10 @@ export async function writeBlueprints(
   const filesOf = new Map<string, string[]>();
   for (const file of repo.files) {
     const line = lineOfFile(lines, file);
-    if (line !== undefined) filesOf.set(line.id, [...(filesOf.get(line.id) ?? []), file]);
+    if (line === undefined) continue;
+    const list = filesOf.get(line.id);
+    if (list === undefined) filesOf.set(line.id, [file]);
+    else list.push(file);
   }
   const titleOf = new Map(lines.map((line) => [line.id, line.title]));
   const blueprints: ProposedBlueprint[] = [];

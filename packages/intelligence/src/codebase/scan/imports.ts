@@ -42,8 +42,8 @@ function targetOf(
 /**
  * Proposes dependencies from the import graph of TS/JS files (`.ts .tsx .mts
  * .cts .js .jsx .mjs .cjs`; declaration files and files over 1 MB skipped):
- * a bare specifier whose package name is another line's `packageName`, or a
- * relative one resolving into another line's root, is an import of that line.
+ * a bare specifier whose package name is another npm line's `packageName`, or
+ * a relative one resolving into another line's root, is an import of that line.
  * Imports are counted per (from, to) edge; each edge keeps at most 5
  * evidence items (the files with the most imports, then by path), each
  * `ts-imports` with confidence 1 and the detail `N imports in M files`.

@@ -8,7 +8,7 @@ import { basename } from "node:path";
 import type { FoundUnit, ScanContext } from "./structure-types.js";
 
 /** File extensions counted as source code. */
-export const SOURCE_EXTENSIONS = new Set([
+const SOURCE_EXTENSIONS = new Set([
   "ts",
   "tsx",
   "mts",
@@ -52,7 +52,7 @@ export const SOURCE_EXTENSIONS = new Set([
  * Top-level folders that are never a line: documentation, tests, scripts,
  * examples, benchmarks, fixtures, CI configuration and vendored code.
  */
-export const NON_LINE_FOLDERS = new Set([
+const NON_LINE_FOLDERS = new Set([
   "doc",
   "docs",
   "documentation",

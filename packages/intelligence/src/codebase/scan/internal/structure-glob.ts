@@ -26,7 +26,7 @@ function globSource(glob: string): string {
 }
 
 /** Normalizes a repository-relative path or glob: forward slashes, no leading `./` or `/`, no trailing `/`. */
-export function normalizeRelative(path: string): string {
+function normalizeRelative(path: string): string {
   return path
     .replace(/\\/g, "/")
     .replace(/^(\.\/)+/, "")

@@ -8,7 +8,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 /** Files larger than this are never read by the scanners (generated or vendored code). */
-export const MAX_SCANNED_BYTES = 1024 * 1024;
+const MAX_SCANNED_BYTES = 1024 * 1024;
 
 /** Reads a repository-relative file as UTF-8, or undefined when it is missing, unreadable or over `maxBytes`. */
 export async function readRepoText(

@@ -20,7 +20,7 @@ import { EMPTY_SCAN, manifestsNamed } from "./structure-types.js";
 const Dependencies = z.record(z.string(), z.unknown()).optional();
 
 /** The fields of a package.json the scanners read. */
-export const PackageJsonSchema = z.looseObject({
+const PackageJsonSchema = z.looseObject({
   name: z.string().optional(),
   description: z.string().optional(),
   workspaces: z
