@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
+import { countRecording, newCounter, summaryOf } from "./internal/counter.js";
 import {
   factoryItemTrailers,
   gitLog,
@@ -16,7 +17,7 @@ import {
   workItemIdsIn,
 } from "./internal/gitLog.js";
 import { fileError } from "./internal/inputFile.js";
-import { type ConnectorSummary, countRecording, newCounter, summaryOf } from "./summary.js";
+import type { ConnectorSummary } from "./summary.js";
 
 const revision = z
   .string()

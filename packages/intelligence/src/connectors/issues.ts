@@ -9,6 +9,7 @@ import { formatIssues, type Severity, ValidationError, type WorkItemKind } from 
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
+import { countRecording, newCounter, type SummaryCounter, summaryOf } from "./internal/counter.js";
 import { parseJsonArray, readInputFile } from "./internal/inputFile.js";
 import {
   type ExternalIssue,
@@ -17,7 +18,7 @@ import {
   GitHubIssueSchema,
   GitLabIssueSchema,
 } from "./internal/issueRecords.js";
-import { type ConnectorSummary, newCounter, type SummaryCounter, summaryOf } from "./summary.js";
+import type { ConnectorSummary } from "./summary.js";
 
 /** Options of {@link importIssues}. */
 export const IssueImportOptionsSchema = z.object({
@@ -173,9 +174,7 @@ async function importOne(
     },
     ...(targetKind === "workItem" ? { workItem: target } : line === undefined ? {} : { line }),
   });
-  if (previous === undefined) counter.created += 1;
-  else if (changed) counter.updated += 1;
-  else counter.unchanged += 1;
+  countRecording(counter, previous !== undefined, changed);
 }
 
 /**

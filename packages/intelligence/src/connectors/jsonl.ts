@@ -17,14 +17,9 @@ import { DocumentKindSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
+import { countRecording, newCounter, type SummaryCounter, summaryOf } from "./internal/counter.js";
 import { readInputFile } from "./internal/inputFile.js";
-import {
-  type ConnectorSummary,
-  countRecording,
-  newCounter,
-  type SummaryCounter,
-  summaryOf,
-} from "./summary.js";
+import type { ConnectorSummary } from "./summary.js";
 
 const path = z.string().trim().min(1, "a field path must not be empty");
 

@@ -9,10 +9,11 @@ import { basename } from "node:path";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
+import { countRecording, newCounter, summaryOf } from "./internal/counter.js";
 import { readInputFile } from "./internal/inputFile.js";
 import { type JUnitCase, parseJUnit } from "./internal/junitXml.js";
 import { type KnownTest, matchCase, patternOf } from "./internal/testMatch.js";
-import { type ConnectorSummary, countRecording, newCounter, summaryOf } from "./summary.js";
+import type { ConnectorSummary } from "./summary.js";
 
 /** Options of {@link importJUnitReport}. */
 export const JUnitImportOptionsSchema = z.object({

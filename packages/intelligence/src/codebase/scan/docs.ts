@@ -31,12 +31,12 @@ const ADR_FOLDERS = [
 ];
 
 /** How a document was recognised (the evidence method). */
-export type DocumentMethod = "adr-madr" | "adr-nygard" | "docs" | "readme" | "changelog" | "runbook";
+type DocumentMethod = "adr-madr" | "adr-nygard" | "docs" | "readme" | "changelog" | "runbook";
 
 type Category = "adr" | "readme" | "changelog" | "runbook" | "docs";
 
 /** What a markdown file is, from its path alone, or undefined when it is none of the documents imported. */
-export function documentCategory(file: string): Category | undefined {
+function documentCategory(file: string): Category | undefined {
   if (!MARKDOWN.test(file) || SKIPPED.test(file)) return undefined;
   const name = basename(file).toLowerCase();
   const folder = dirname(file);

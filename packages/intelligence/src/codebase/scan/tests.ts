@@ -30,7 +30,7 @@ const SKIPPED = /(?:^|\/)(?:node_modules|dist|build|coverage|vendor)\//;
 type TestLanguage = "js" | "python" | "go" | "gherkin";
 
 /** The language a file's tests are written in, when the file is a test file. */
-export function testFileLanguage(file: string): TestLanguage | undefined {
+function testFileLanguage(file: string): TestLanguage | undefined {
   if (SKIPPED.test(file)) return undefined;
   const name = basename(file);
   if (JS_EXTENSION.test(name) && !/\.d\.[cm]?ts$/.test(name)) {
@@ -67,7 +67,7 @@ function readable(name: string, framework: FoundTest["framework"]): string {
  * The requirement statement of a test: its describe path, then its name (or
  * docstring), as in `KnowledgeBase › capture: keeps every revision`; at most 200 characters.
  */
-export function requirementTitle(test: FoundTest): string {
+function requirementTitle(test: FoundTest): string {
   const path = test.describePath.map((part) => readable(part, test.framework));
   const name = test.statement ?? readable(test.testName, test.framework);
   const title = (path.length === 0 ? name : `${path.join(" › ")}: ${name}`).replace(/\s+/g, " ").trim();
