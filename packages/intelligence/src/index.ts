@@ -62,6 +62,23 @@ export {
   type ScanResult,
   scanCodebase,
 } from "./codebase/scanCodebase.js";
+export { type GitImportOptions, GitImportOptionsSchema, importGitCommits } from "./connectors/git.js";
+export {
+  type IssueImportOptions,
+  IssueImportOptionsSchema,
+  importIssues,
+  severityOfLabels,
+  workItemKindOfLabels,
+} from "./connectors/issues.js";
+export {
+  importJsonl,
+  type JsonlImportOptions,
+  JsonlImportOptionsSchema,
+  type JsonlMapping,
+  JsonlMappingSchema,
+} from "./connectors/jsonl.js";
+export { importJUnitReport, type JUnitImportOptions, JUnitImportOptionsSchema } from "./connectors/junit.js";
+export type { ConnectorSummary } from "./connectors/summary.js";
 export {
   estimateTokenCounter,
   loadTiktokenCounter,
@@ -136,6 +153,7 @@ export {
   type TargetSource,
   type Violation,
 } from "./rules/index.js";
+export { loadInstructionStandards } from "./rules/loadInstructionStandards.js";
 export {
   builtinSkills,
   defineSkill,

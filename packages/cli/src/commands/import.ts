@@ -24,6 +24,7 @@ import { importDocs } from "../importDocs.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withFactory } from "../Session.js";
 import { registerImportCodebase } from "./importCodebase.js";
+import { registerImportConnectors } from "./importConnectors.js";
 import { printProblems } from "./plan.js";
 
 const OperatorFlag = z
@@ -96,9 +97,10 @@ export function registerImport(program: Command, context: CliContext): void {
   const command = program
     .command("import")
     .description(
-      "import a codebase, knowledge (markdown) or a floor plan (CODEOWNERS, workspaces, Backstage)",
+      "import a codebase, git history, test reports, issues, JSONL, knowledge (markdown) or a floor plan (CODEOWNERS, workspaces, Backstage)",
     );
   registerImportCodebase(command, context);
+  registerImportConnectors(command, context);
 
   command
     .command("docs")

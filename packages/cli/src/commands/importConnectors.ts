@@ -1,0 +1,149 @@
+/**
+ * `factory import git|junit|issues|jsonl`: the tools a team already uses,
+ * brought into the factory. Each is safe to re-run: what was imported
+ * before is not written again.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import {
+  type ConnectorSummary,
+  type Factory,
+  importGitCommits,
+  importIssues,
+  importJsonl,
+  importJUnitReport,
+  JsonlMappingSchema,
+} from "@software-factory/intelligence";
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
+import { parseFlag } from "../flags.js";
+import { action, type CliContext } from "../program.js";
+import { type Session, withFactory } from "../Session.js";
+
+/** Runs a connector in the session's factory and prints its summary (counts, then each problem). */
+async function runConnector(
+  session: Session,
+  label: string,
+  run: (factory: Factory) => Promise<ConnectorSummary>,
+): Promise<void> {
+  const { options, output, fail } = session;
+  const summary = await withFactory(options, run);
+  if (summary.problems.length > 0) fail();
+  if (options.json) {
+    output.json(summary);
+    return;
+  }
+  for (const problem of summary.problems) {
+    output.line(
+      `${problem.item}${problem.line === undefined ? "" : `:${problem.line}`} ${output.style("yellow", "problem")} ${problem.message}`,
+    );
+  }
+  output.line(
+    `${label}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.problems.length} problems`,
+  );
+}
+
+/** A JSON mapping given inline or as `@file`. */
+function readMapping(value: string): unknown {
+  const text = value.startsWith("@") ? readFileSync(value.slice(1), "utf8") : value;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--mapping: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** Registers the connectors under `factory import`. */
+export function registerImportConnectors(importCommand: Command, context: CliContext): void {
+  importCommand
+    .command("git")
+    .description(
+      "commits as change sets, linked to work items by a Factory-Item: <id> trailer or branch name, on the line owning most of their paths",
+    )
+    .argument("[root]", "the repository", ".")
+    .option("--range <range>", "a revision range (main~50..main); default every branch")
+    .option("--since <date>", "only commits after this date (2026-01-01, '2 weeks ago')")
+    .action(
+      action(context, async (session, root, flags) => {
+        const { range, since } = flags as { range?: string; since?: string };
+        await runConnector(session, `git ${root as string}`, (factory) =>
+          importGitCommits(factory, {
+            root: root as string,
+            ...(range === undefined ? {} : { range }),
+            ...(since === undefined ? {} : { since }),
+          }),
+        );
+      }),
+    );
+
+  importCommand
+    .command("junit")
+    .description("a JUnit XML report as test evidence, linked to the requirements its tests verify")
+    .argument("<file>", "JUnit XML (jest-junit, pytest --junitxml, surefire, go-junit-report, vitest)")
+    .option("--run-id <id>", "id of the test run (default the report's, else a hash of the file)")
+    .option("--work-item <id>", "the work item the run is evidence for")
+    .option("--line <id>", "the line the run belongs to, when no work item says it")
+    .action(
+      action(context, async (session, file, flags) => {
+        const { runId, workItem, line } = flags as { runId?: string; workItem?: string; line?: string };
+        await runConnector(session, file as string, (factory) =>
+          importJUnitReport(factory, {
+            file: file as string,
+            ...(runId === undefined ? {} : { runId }),
+            ...(workItem === undefined ? {} : { workItem }),
+            ...(line === undefined ? {} : { line }),
+          }),
+        );
+      }),
+    );
+
+  importCommand
+    .command("issues")
+    .description("a GitHub (gh issue list --json ...) or GitLab (API) issue export as signals or work items")
+    .argument("<file>", "the JSON export")
+    .requiredOption("--format <format>", "github or gitlab")
+    .option("--as <what>", "signals or work-items", "signals")
+    .option("--line <id>", "line for issues whose labels name none")
+    .option("--include-closed", "import closed issues too")
+    .action(
+      action(context, async (session, file, flags) => {
+        const given = flags as { format: string; as: string; line?: string; includeClosed?: boolean };
+        const format = parseFlag(z.enum(["github", "gitlab"]), given.format, "--format");
+        const as = parseFlag(z.enum(["signals", "work-items"]), given.as, "--as");
+        await runConnector(session, file as string, (factory) =>
+          importIssues(factory, {
+            file: file as string,
+            format,
+            as: as === "work-items" ? "workItems" : "signals",
+            includeClosed: given.includeClosed === true,
+            ...(given.line === undefined ? {} : { line: given.line }),
+          }),
+        );
+      }),
+    );
+
+  importCommand
+    .command("jsonl")
+    .description(
+      "any JSON Lines export as knowledge documents, signals or artifacts, by a mapping of dotted paths",
+    )
+    .argument("<file>", "the JSON Lines file")
+    .requiredOption(
+      "--mapping <json|@file>",
+      'the mapping, e.g. {"target":"signal","id":"ticket.id","title":"ticket.subject","body":"ticket.text"}',
+    )
+    .action(
+      action(context, async (session, file, flags) => {
+        const mapping = parseFlag(
+          JsonlMappingSchema,
+          readMapping((flags as { mapping: string }).mapping),
+          "--mapping",
+        );
+        await runConnector(session, file as string, (factory) =>
+          importJsonl(factory, { file: file as string, mapping }),
+        );
+      }),
+    );
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeRepo, type TestRepo } from "../../intelligence/test/codebase/makeRepo.js";
+import { runFactory } from "./runFactory.js";
+
+const json = (value: unknown) => `${JSON.stringify(value)}\n`;
+const summaryOf = (stdout: string) =>
+  JSON.parse(stdout) as {
+    created: number;
+    updated: number;
+    unchanged: number;
+    skipped: number;
+    problems: unknown[];
+  };
+
+describe("factory import git|junit|issues|jsonl", () => {
+  let repo: TestRepo;
+  let cwd: string;
+
+  beforeAll(async () => {
+    repo = makeRepo([
+      {
+        author: { name: "Fay Gold", email: "fay@app.example" },
+        files: {
+          "package.json": json({ name: "app", private: true, workspaces: ["packages/*"] }),
+          "packages/billing/package.json": json({ name: "@app/billing" }),
+          "packages/billing/src/invoice.ts": "export const total = (a: number, b: number) => a + b;\n",
+          "packages/billing/test/invoice.test.ts":
+            'import { describe, expect, it } from "vitest";\nimport { total } from "../src/invoice.js";\ndescribe("invoice", () => {\n  it("adds two amounts", () => expect(total(1, 2)).toBe(3));\n});\n',
+        },
+      },
+      {
+        author: { name: "Fay Gold", email: "fay@app.example" },
+        message: "billing: round totals",
+        files: {
+          "packages/billing/src/invoice.ts":
+            "export const total = (a: number, b: number) => Math.round(a + b);\n",
+        },
+      },
+    ]);
+    cwd = mkdtempSync(join(tmpdir(), "factory-cli-connectors-"));
+    const imported = await runFactory(["import", "codebase", repo.root, "--json"], { cwd });
+    expect(imported.code).toBe(0);
+    writeFileSync(
+      join(cwd, "junit.xml"),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="vitest tests" tests="1" failures="0" errors="0" time="0.01">
+  <testsuite name="packages/billing/test/invoice.test.ts" timestamp="2026-11-25T10:00:00" hostname="ci" tests="1" failures="0" errors="0" skipped="0" time="0.01">
+    <testcase classname="packages/billing/test/invoice.test.ts" name="invoice &gt; adds two amounts" time="0.001"/>
+  </testsuite>
+</testsuites>
+`,
+    );
+    writeFileSync(
+      join(cwd, "issues.json"),
+      JSON.stringify([
+        {
+          number: 12,
+          title: "Invoice total is off by a cent",
+          body: "Rounding differs from the PDF.",
+          labels: [{ name: "bug" }, { name: "P1" }],
+          state: "OPEN",
+          url: "https://github.com/app/app/issues/12",
+          author: { login: "support-bot" },
+          createdAt: "2026-11-20T09:00:00Z",
+        },
+      ]),
+    );
+    writeFileSync(
+      join(cwd, "tickets.jsonl"),
+      `${JSON.stringify({ ticket: { id: "Z-1", subject: "Cannot download invoice", text: "The button does nothing." } })}\n`,
+    );
+  });
+
+  afterAll(() => {
+    repo.remove();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("imports each source once: a second run creates nothing", async () => {
+    const runs: [string, string[]][] = [
+      ["git", ["import", "git", repo.root, "--json"]],
+      ["junit", ["import", "junit", "junit.xml", "--json"]],
+      ["issues", ["import", "issues", "issues.json", "--format", "github", "--json"]],
+      [
+        "jsonl",
+        [
+          "import",
+          "jsonl",
+          "tickets.jsonl",
+          "--mapping",
+          '{"target":"signal","id":"ticket.id","title":"ticket.subject","body":"ticket.text"}',
+          "--json",
+        ],
+      ],
+    ];
+    for (const [name, args] of runs) {
+      const first = await runFactory(args, { cwd });
+      expect(first.stderr, name).toBe("");
+      expect(summaryOf(first.stdout).created, name).toBeGreaterThan(0);
+      const again = await runFactory(args, { cwd });
+      expect(summaryOf(again.stdout), name).toMatchObject({ created: 0, updated: 0 });
+    }
+  });
+
+  it("names what is wrong in a flag", async () => {
+    const format = await runFactory(["import", "issues", "issues.json", "--format", "jira"], { cwd });
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("--format");
+    const mapping = await runFactory(["import", "jsonl", "tickets.jsonl", "--mapping", '{"target":"nope"}'], {
+      cwd,
+    });
+    expect(mapping.code).toBe(2);
+    expect(mapping.stderr).toContain("--mapping");
+  });
+});
