@@ -166,6 +166,23 @@ describe("Cursor rules", () => {
     expect(error.issues[0]?.path).toBe("globs.0");
   });
 
+  it("matches globs as gitignore does: anchored with a slash, floating without, braces, ? and folders", () => {
+    const applies = (glob: string, path: string) =>
+      standardAppliesTo({ globs: [glob], alwaysApply: false }, path);
+    expect(applies("src/*.ts", "src/a.ts")).toBe(true);
+    expect(applies("src/*.ts", "src/deep/a.ts")).toBe(false);
+    expect(applies("src/*.ts", "lib/src/a.ts")).toBe(false);
+    expect(applies("src/**/*.ts", "src/a.ts")).toBe(true);
+    expect(applies("src/**/*.ts", "src/x/y/a.ts")).toBe(true);
+    expect(applies("*.{ts,tsx}", "web/App.tsx")).toBe(true);
+    expect(applies("*.{ts,tsx}", "web/App.jsx")).toBe(false);
+    expect(applies("v?.md", "docs/v2.md")).toBe(true);
+    expect(applies("docs/", "docs/guide/intro.md")).toBe(true);
+    expect(applies("docs/", "src/docs.ts")).toBe(false);
+    expect(applies("a+b(c).ts", "a+b(c).ts")).toBe(true);
+    expect(applies("/src/**", "./src/x.ts")).toBe(true);
+  });
+
   it("keeps instruction standards in the factory's standards and selects them by path", () => {
     const standards = new Standards({});
     standards.addInstructions(
