@@ -211,7 +211,8 @@ describe("detectLines", () => {
   it("proposes Gradle projects from settings includes and project() dependencies", async () => {
     const { result } = await scan({
       "settings.gradle.kts":
-        'rootProject.name = "shop"\ninclude(":app", ":core:model")\n// include(":old")\n',
+        'rootProject.name = "shop"\ninclude(\n  ":app",\n  ":core:model",\n)\n// include(":old")\ninclude ":lib"\n',
+      "lib/build.gradle": "apply plugin: 'java'\n",
       "app/build.gradle.kts":
         'description = "The shop app"\ndependencies {\n  implementation(project(":core:model"))\n}\n',
       "core/model/build.gradle.kts": 'plugins { kotlin("jvm") }\n',
@@ -219,6 +220,7 @@ describe("detectLines", () => {
     expect(result.lines.map((line) => [line.id, line.title, line.root, line.description])).toEqual([
       ["app", ":app", "app", "The shop app"],
       ["model", ":core:model", "core/model", undefined],
+      ["lib", ":lib", "lib", undefined],
     ]);
     expect(result.dependencies.map((dependency) => [dependency.from, dependency.to])).toEqual([
       ["app", "model"],
@@ -275,12 +277,15 @@ describe("detectLines", () => {
       "packages/good/package.json": json({ name: "good" }),
       "packages/bad/package.json": '{ "name": "bad", ',
       "Cargo.toml": "[workspace\nmembers = [",
+      "pom.xml": "<project><artifactId>x</project>",
     });
     expect(result.lines.map((line) => line.id)).toEqual(["good"]);
     expect(result.problems.map((problem) => problem.file)).toEqual([
       "Cargo.toml",
       "packages/bad/package.json",
+      "pom.xml",
     ]);
+    expect(result.problems[2]?.message).toMatch(/^pom.xml is not valid XML: .*\(line 1, column \d+\)$/);
     expect(result.problems[1]?.message).toMatch(/^packages\/bad\/package.json is not valid JSON: /);
     expect(result.problems[0]?.message).toMatch(/^Cargo.toml is not valid TOML: /);
   });

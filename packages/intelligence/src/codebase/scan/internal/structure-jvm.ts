@@ -103,8 +103,10 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
   const text = (await readRepoText(context.root, settings)) ?? "";
   const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   const paths = new Set<string>();
-  for (const match of code.matchAll(/^\s*include\s*\(?([^)\n]*)\)?/gm))
-    for (const path of quoted(match[1] ?? "")) paths.add(path.startsWith(":") ? path : `:${path}`);
+  // `include(":a", ":b")` may span lines; Groovy's `include ':a', ':b'` ends with its line.
+  for (const match of code.matchAll(/^\s*include\s*(?:\(([^)]*)\)|([^\n]*))/gm))
+    for (const path of quoted(match[1] ?? match[2] ?? ""))
+      paths.add(path.startsWith(":") ? path : `:${path}`);
   const folders = new Map<string, string>();
   for (const match of code.matchAll(
     /project\(\s*["'](:?[^"']+)["']\s*\)\.projectDir\s*=\s*(?:file\()?\s*["']([^"']+)["']/g,
