@@ -1,0 +1,133 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { hashJson } from "@software-factory/core";
+import { openFactory } from "@software-factory/intelligence";
+import { DocumentCaptured } from "@software-factory/knowledge";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = join(import.meta.dirname, "..", "..", "..");
+const fromSources = ["--conditions=@software-factory/source", "--import", "tsx"];
+const LINES = 200;
+const DOCUMENTS = 3000;
+let dir: string;
+
+/** Note `n` is about `topic-n` and belongs to line `line-(n mod LINES)`. */
+function note(index: number) {
+  const title = `Note about topic${index}`;
+  const body = `The topic${index} service answers within ${index} ms.\n\nIt belongs to line ${index % LINES}.`;
+  return {
+    type: DocumentCaptured.type,
+    subject: `doc_start${index}`,
+    data: {
+      kind: "note",
+      source: { system: "startup-test" },
+      links: [],
+      supersedes: [],
+      title,
+      body,
+      contentHash: hashJson({ title, body, decision: null }),
+      tags: [],
+      lines: [`line-${index % LINES}`],
+      validFrom: new Date().toISOString(),
+    },
+  };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "factory-mcp-startup-"));
+  const factory = await openFactory({ dir, durability: "normal" });
+  await factory.floorplan.applyPlan({
+    product: { id: "startup" },
+    operators: [{ id: "ana" }, { id: "bo" }],
+    lines: Array.from({ length: LINES }, (_, index) => ({
+      id: `line-${index}`,
+      owner: index % 2 === 0 ? "ana" : "bo",
+      paths: [`/src/line-${index}/`],
+    })),
+  });
+  for (let start = 0; start < DOCUMENTS; start += 500) {
+    await factory.log.append(Array.from({ length: 500 }, (_, offset) => note(start + offset)));
+  }
+  await factory.knowledge.sync();
+  await factory.close();
+}, 120_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("server start-up on a large-ish factory", () => {
+  it("lists its tools, then answers searches and ownership, including writes made after it started", async () => {
+    const client = new Client({ name: "startup-test", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [...fromSources, join(repoRoot, "packages/mcp/src/bin.ts"), "--dir", dir],
+        cwd: repoRoot,
+        stderr: "pipe",
+      }),
+    );
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name)).toEqual(
+      expect.arrayContaining(["search_knowledge", "who_owns", "get_context"]),
+    );
+
+    // Written by another process after the server opened the factory, before its first search.
+    const writer = await openFactory({ dir });
+    await writer.log.append([note(DOCUMENTS + 7)]);
+    await writer.close();
+
+    const search = async (query: string) =>
+      (
+        (await client.callTool({ name: "search_knowledge", arguments: { query } })) as {
+          structuredContent?: { hits: { id: string }[] };
+        }
+      ).structuredContent?.hits.map((hit) => hit.id);
+    expect((await search("topic1234 service"))?.[0]).toBe("doc_start1234");
+    expect((await search(`topic${DOCUMENTS + 7}`))?.[0]).toBe(`doc_start${DOCUMENTS + 7}`);
+
+    const owns = (await client.callTool({
+      name: "who_owns",
+      arguments: { paths: ["src/line-37/index.ts"] },
+    })) as { structuredContent?: unknown };
+    expect(JSON.stringify(owns.structuredContent)).toContain('"bo"');
+    await client.close();
+  }, 120_000);
+});
+
+describe("what a start loads", () => {
+  it("does not load the TypeScript compiler or the whole effect library to serve a factory", async () => {
+    // A resolve hook reports every module the server's entry points pull in.
+    const hook = `data:text/javascript,${encodeURIComponent(
+      `export async function resolve(specifier, context, next) {
+        const resolved = await next(specifier, context);
+        process._rawDebug("loaded " + resolved.url);
+        return resolved;
+      }`,
+    )}`;
+    const register = `data:text/javascript,${encodeURIComponent(
+      `import { register } from "node:module"; register(${JSON.stringify(hook)});`,
+    )}`;
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      [
+        ...fromSources,
+        "--import",
+        register,
+        "--input-type=module",
+        "--eval",
+        'await import("@software-factory/mcp"); await import("@software-factory/intelligence");',
+      ],
+      { cwd: repoRoot, timeout: 60_000 },
+    );
+    const loaded = stderr.split("\n").filter((line) => line.startsWith("loaded "));
+    expect(loaded.some((line) => line.includes("/packages/mcp/src/"))).toBe(true);
+    expect(loaded.filter((line) => /node_modules\/typescript\//.test(line))).toEqual([]);
+    expect(loaded.filter((line) => /node_modules\/effect\/dist\/index\.js$/.test(line))).toEqual([]);
+  }, 60_000);
+});
