@@ -95,9 +95,15 @@ function lineOfPaths(factory: Factory, paths: readonly string[]): string | undef
  * Imports a repository's commits with one `git log` call: each commit that
  * touched a path becomes a `changeSet` artifact `CS-<first 12 hex>` with its
  * commit, paths, author, date and subject; it is attributed to the line owning
- * most of its paths and belongs to the work item its trailer or branch names
- * (see {@link GitImportOptionsSchema} and the rules in the source). A commit
- * naming several work items is recorded under the first and linked
+ * most of its paths (`floorplan.lineForPath`) and belongs to the work item named by:
+ * 1. a `Factory-Item: <id>` trailer in its message;
+ * 2. a merge commit whose subject names a branch holding a work item id
+ *    (`Merge branch 'feature/wi_01J...'`, `Merge pull request #7 from acme/wi_01J...`):
+ *    every commit that merge brought in (reachable from its second parent, not its first);
+ * 3. a branch whose name holds a work item id (the `%D` decorations of the log):
+ *    its commits that HEAD does not reach yet (only its tip when the range leaves HEAD out).
+ *
+ * A commit naming several work items is recorded under the first and linked
  * (`implements`) to the others. Unknown work item ids are reported as
  * problems; commits touching no path (merges, empty commits) are skipped.
  * Re-running writes nothing for commits already imported.

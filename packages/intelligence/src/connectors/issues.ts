@@ -182,8 +182,8 @@ async function importOne(
  * or GitLab (API issues JSON) export as signals or work items.
  *
  * - Signals: text is the title and body, source the issue URL, customer the
- *   author, severity from the labels ({@link severityOfLabels}).
- * - Work items: title, kind from the labels ({@link workItemKindOfLabels});
+ *   author, severity from the labels (`severityOfLabels`).
+ * - Work items: title, kind from the labels (`workItemKindOfLabels`);
  *   the assembly line has no tags, so labels are kept on the issue's reference artifact.
  * - Routing: a `line:<id>` label (or a label that is a line id) routes it, else `line`.
  * - Idempotency: each issue gets an `externalRef` artifact

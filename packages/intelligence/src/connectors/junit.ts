@@ -54,7 +54,7 @@ async function recordedTests(
   });
 }
 
-/** The cases kept in the evidence: failures and errors first, then the rest, at most {@link MAX_CASES}. */
+/** The cases kept in the evidence: failures and errors first, then the rest, at most `MAX_CASES`. */
 function keptCases(cases: readonly JUnitCase[]): JUnitCase[] {
   const rank = { failed: 0, error: 0, skipped: 1, passed: 2 } as const;
   return [...cases].sort((a, b) => rank[a.status] - rank[b.status]).slice(0, MAX_CASES);

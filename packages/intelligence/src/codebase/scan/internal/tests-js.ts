@@ -95,7 +95,14 @@ function nameOf(
  * test that holds other tests (node:test subtests) counts as a block.
  */
 export function findJsTests(ts: TypeScript, file: string, text: string): FoundTest[] {
-  const kind = file.endsWith("x") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const extension = /\.([cm]?[jt]sx?)$/.exec(file)?.[1] ?? "ts";
+  const kind = extension.endsWith("tsx")
+    ? ts.ScriptKind.TSX
+    : extension.endsWith("jsx")
+      ? ts.ScriptKind.JSX
+      : extension.endsWith("js")
+        ? ts.ScriptKind.JS
+        : ts.ScriptKind.TS;
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
   const framework = frameworkOfSource(text);
   const found: FoundTest[] = [];
