@@ -58,6 +58,7 @@ const files: Record<string, string> = {
     "const program = new Command();",
     'program.command("place <sku>").action(() => {});',
     'program.command("list").action(() => {});',
+    'program.addCommand(new Command("export"));',
     "",
   ].join("\n"),
   "packages/orders/src/server.ts": [
@@ -70,6 +71,7 @@ const files: Record<string, string> = {
     "app.listen(Number(process.env.PORT));",
     "",
   ].join("\n"),
+  "packages/orders/.cache/server.js": 'app.get("/cached", () => {});\n',
   "packages/orders/test/place.test.ts": 'app.get("/test-only", () => {}); process.env.TEST_ONLY;\n',
   "packages/money/package.json": json({ name: "@shop/money" }),
   "packages/money/src/index.ts":
@@ -112,7 +114,7 @@ describe("writeBlueprints", () => {
     );
     expect(body).toContain("- bin `shop` -> dist/cli.js (`packages/orders/package.json`)");
     expect(body).toContain(
-      "## CLI commands\n\n- `list` (`packages/orders/src/cli.ts`)\n- `place <sku>` (`packages/orders/src/cli.ts`)\n",
+      "## CLI commands\n\n- `export` (`packages/orders/src/cli.ts`)\n- `list` (`packages/orders/src/cli.ts`)\n- `place <sku>` (`packages/orders/src/cli.ts`)\n",
     );
     expect(body).toContain(
       "## HTTP routes\n\n- `GET /orders/:id` (`packages/orders/src/server.ts`)\n- `POST /orders` (`packages/orders/src/server.ts`)\n",
@@ -122,6 +124,7 @@ describe("writeBlueprints", () => {
     expect(body).toContain("- `PORT` (`packages/orders/src/server.ts`)");
     expect(body).not.toContain("TEST_ONLY");
     expect(body).not.toContain("not-a-route");
+    expect(body).not.toContain("/cached");
     expect(body).toContain(
       "## Data stores\n\n- PostgreSQL (`pg`) (`packages/orders/package.json`, `packages/orders/src/store.ts`)\n",
     );

@@ -13,6 +13,8 @@ import { folderOf, joinRelative, mapLimit, readRepoText } from "./internal/struc
 /** Extensions of the files whose imports are read. */
 const SCRIPT_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
+/** Files in hidden folders (build caches, editor state) are not the line's code. */
+const HIDDEN = /(^|\/)\./;
 /** Evidence items kept per edge (the files with the most imports first). */
 const MAX_EVIDENCE = 5;
 /** Files read at once. */
@@ -41,7 +43,8 @@ function targetOf(
 
 /**
  * Proposes dependencies from the import graph of TS/JS files (`.ts .tsx .mts
- * .cts .js .jsx .mjs .cjs`; declaration files and files over 1 MB skipped):
+ * .cts .js .jsx .mjs .cjs`; declaration files, files in hidden folders and
+ * files over 1 MB skipped):
  * a bare specifier whose package name is another npm line's `packageName`, or
  * a relative one resolving into another line's root, is an import of that line.
  * Imports are counted per (from, to) edge; each edge keeps at most 5
@@ -58,7 +61,7 @@ export async function importGraph(
   for (const line of lines)
     if (!lineOfPackage.has(line.packageName)) lineOfPackage.set(line.packageName, line);
   const sources = repo.files
-    .filter((file) => SCRIPT_FILE.test(file) && !DECLARATION_FILE.test(file))
+    .filter((file) => SCRIPT_FILE.test(file) && !DECLARATION_FILE.test(file) && !HIDDEN.test(file))
     .map((file) => ({ file, from: lineOfFile(lines, file) }))
     .filter((source): source is { file: string; from: ProposedLine } => source.from !== undefined);
   const ts = (await import("typescript")).default;

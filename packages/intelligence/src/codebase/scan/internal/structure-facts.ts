@@ -25,9 +25,10 @@ export function languageOf(file: string): SourceLanguage | undefined {
   return undefined;
 }
 
-/** Whether a file is a test or fixture, whose commands, routes and variables are not the line's own. */
+/** Whether a file is a test, a fixture or in a hidden folder, whose commands, routes and variables are not the line's own. */
 export function isTestFile(file: string): boolean {
   return (
+    /(^|\/)\./.test(file) ||
     /(^|\/)(test|tests|__tests__|spec|specs|e2e|fixtures|__fixtures__|testdata|__mocks__)\//.test(file) ||
     /\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ||
     /_test\.go$/.test(file) ||
@@ -54,10 +55,12 @@ function matches(
   return out;
 }
 
-/** CLI commands declared in a source: commander/yargs `.command("name ...")`, click/typer `@x.command("name")`, cobra `Use: "name"`. */
+/** CLI commands declared in a source: commander/yargs `.command("name ...")` and `new Command("name")`, click/typer `@x.command("name")`, cobra `Use: "name"`. */
 export function commandsIn(language: SourceLanguage, text: string): string[] {
   if (language === "js")
-    return matches(text, /\.command\(\s*(['"`])([^'"`\n]+)\1/g, (match) => match[2]?.trim());
+    return matches(text, /(?:\.command|\bnew Command)\(\s*(['"`])([^'"`\n]+)\1/g, (match) =>
+      match[2]?.trim(),
+    );
   if (language === "python")
     return matches(text, /@[\w.]*command\(\s*(?:name\s*=\s*)?(['"])([^'"\n]+)\1/g, (match) =>
       match[2]?.trim(),
