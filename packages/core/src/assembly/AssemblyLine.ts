@@ -435,46 +435,92 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async recordArtifact(input: RecordArtifactInput): Promise<RecordedArtifact> {
-    const data = parseInput(RecordArtifactInputSchema, input, "artifact");
-    const evidence = EVIDENCE_SCHEMAS[data.kind];
-    if (evidence !== undefined) parseInput(evidence, data.fields, `artifact fields of kind ${data.kind}`);
-    const id = data.id ?? newId("art");
-    let changed = false;
+    const [recorded] = await this.recordArtifacts([input]);
+    return recorded as RecordedArtifact;
+  }
+
+  /**
+   * Records several artifacts in one atomic append: all land or none does.
+   * Unchanged ones are left out, as with {@link AssemblyLine.recordArtifact};
+   * an id given twice is recorded in order (the second as the next version).
+   * The batch is written as the first input's actor (else the line's).
+   *
+   * @throws ValidationError naming the index of the first bad input.
+   */
+  async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
+    const parsed = inputs.map((input, index) => {
+      const data = parseInput(
+        RecordArtifactInputSchema,
+        input,
+        inputs.length === 1 ? "artifact" : `artifacts[${index}]`,
+      );
+      const evidence = EVIDENCE_SCHEMAS[data.kind];
+      if (evidence !== undefined) parseInput(evidence, data.fields, `artifact fields of kind ${data.kind}`);
+      return { ...data, id: data.id ?? newId("art") };
+    });
+    let changed: boolean[] = [];
     await this.#retrying(async (head) => {
-      changed = false;
-      const previous = this.#state.artifacts.get(id);
-      const item = data.workItem === undefined ? undefined : this.#state.items.get(data.workItem);
-      if (data.workItem !== undefined && item === undefined) {
-        throw invalid("artifact", "workItem", `unknown work item "${data.workItem}"`);
-      }
-      if (previous !== undefined && previous.kind !== data.kind) {
-        throw invalid("artifact", "kind", `artifact "${id}" is a ${previous.kind}, not a ${data.kind}`);
-      }
-      const workItem = data.workItem ?? previous?.workItem;
-      const line = data.line ?? previous?.line ?? item?.line;
-      const stage = data.stage ?? previous?.stage ?? item?.stage;
-      if (previous !== undefined && sameContent(previous, data.title, data.fields, workItem, line, stage))
-        return;
-      changed = true;
-      const fingerprint = fingerprintArtifact(data.title, data.fields, data.fingerprintFields);
-      const event: NewEvent = {
-        type: "artifact.recorded",
-        subject: id,
-        data: {
+      changed = [];
+      const events: NewEvent[] = [];
+      const pending = new Map<
+        string,
+        Pick<Artifact, "kind" | "version" | "title" | "fields" | "workItem" | "line" | "stage">
+      >();
+      for (const data of parsed) {
+        const previous = pending.get(data.id) ?? this.#state.artifacts.get(data.id);
+        const item = data.workItem === undefined ? undefined : this.#state.items.get(data.workItem);
+        if (data.workItem !== undefined && item === undefined) {
+          throw invalid("artifact", "workItem", `unknown work item "${data.workItem}"`);
+        }
+        if (previous !== undefined && previous.kind !== data.kind) {
+          throw invalid(
+            "artifact",
+            "kind",
+            `artifact "${data.id}" is a ${previous.kind}, not a ${data.kind}`,
+          );
+        }
+        const workItem = data.workItem ?? previous?.workItem;
+        const line = data.line ?? previous?.line ?? item?.line;
+        const stage = data.stage ?? previous?.stage ?? item?.stage;
+        if (previous !== undefined && sameContent(previous, data.title, data.fields, workItem, line, stage)) {
+          changed.push(false);
+          continue;
+        }
+        changed.push(true);
+        const version = (previous?.version ?? 0) + 1;
+        pending.set(data.id, {
           kind: data.kind,
+          version,
           title: data.title,
           fields: data.fields,
-          version: (previous?.version ?? 0) + 1,
-          fingerprint,
-          ...(workItem === undefined ? {} : { workItem }),
-          ...(line === undefined ? {} : { line }),
-          ...(stage === undefined ? {} : { stage }),
-        },
-      };
-      await this.#log.append(event, { expectedHead: head, ...this.#actorOf(data.actor) });
+          workItem,
+          line,
+          stage,
+        });
+        events.push({
+          type: "artifact.recorded",
+          subject: data.id,
+          data: {
+            kind: data.kind,
+            title: data.title,
+            fields: data.fields,
+            version,
+            fingerprint: fingerprintArtifact(data.title, data.fields, data.fingerprintFields),
+            ...(workItem === undefined ? {} : { workItem }),
+            ...(line === undefined ? {} : { line }),
+            ...(stage === undefined ? {} : { stage }),
+          },
+        });
+      }
+      if (events.length > 0) {
+        await this.#log.append(events, { expectedHead: head, ...this.#actorOf(parsed[0]?.actor) });
+      }
     });
-    const artifact = this.#state.artifacts.get(id) as Artifact;
-    return { artifact, changed, suspected: changed ? this.#state.impactOf(id) : [] };
+    return parsed.map((data, index) => {
+      const artifact = this.#state.artifacts.get(data.id) as Artifact;
+      const didChange = changed[index] === true;
+      return { artifact, changed: didChange, suspected: didChange ? this.#state.impactOf(data.id) : [] };
+    });
   }
 
   /** An artifact's latest version, if it exists. */
@@ -498,30 +544,45 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async link(input: LinkInput): Promise<TraceLink> {
-    const data = parseInput(LinkInputSchema, input, "trace link");
-    const id = newId("link");
+    const [link] = await this.linkAll([input]);
+    return link as TraceLink;
+  }
+
+  /**
+   * Makes several links in one atomic append: all land or none does. The
+   * batch is written as the first input's actor (else the line's).
+   *
+   * @throws ValidationError naming the index of the first bad input or missing end.
+   */
+  async linkAll(inputs: readonly LinkInput[]): Promise<TraceLink[]> {
+    const parsed = inputs.map((input, index) =>
+      parseInput(LinkInputSchema, input, inputs.length === 1 ? "trace link" : `trace links[${index}]`),
+    );
+    const ids = parsed.map(() => newId("link"));
     await this.#retrying(async (head) => {
-      for (const end of ["from", "to"] as const) {
-        if (!this.#state.exists(data[end])) {
-          throw invalid("trace link", end, `"${data[end]}" is no artifact, work item or signal`);
+      const events: NewEvent[] = parsed.map((data, index) => {
+        for (const end of ["from", "to"] as const) {
+          if (!this.#state.exists(data[end])) {
+            throw invalid("trace link", end, `"${data[end]}" is no artifact, work item or signal`);
+          }
         }
-      }
-      const fingerprint = this.#state.fingerprintOf(data.to);
-      await this.#log.append(
-        {
+        const fingerprint = this.#state.fingerprintOf(data.to);
+        return {
           type: "trace.linked",
-          subject: id,
+          subject: ids[index] as string,
           data: {
             from: data.from,
             to: data.to,
             type: data.type,
             ...(fingerprint === undefined ? {} : { fingerprint }),
           },
-        },
-        { expectedHead: head, ...this.#actorOf(data.actor) },
-      );
+        };
+      });
+      if (events.length > 0) {
+        await this.#log.append(events, { expectedHead: head, ...this.#actorOf(parsed[0]?.actor) });
+      }
     });
-    return this.#state.link(id) as TraceLink;
+    return ids.map((id) => this.#state.link(id) as TraceLink);
   }
 
   /**
@@ -942,7 +1003,7 @@ function snapshot(item: WorkItem): WorkItem {
 }
 
 function sameContent(
-  previous: Artifact,
+  previous: Pick<Artifact, "title" | "fields" | "workItem" | "line" | "stage">,
   title: string,
   fields: Readonly<Record<string, unknown>>,
   workItem: string | undefined,

@@ -21,6 +21,9 @@ import {
   scanCodebase,
 } from "./scanCodebase.js";
 
+/** Artifacts or links written per atomic append. */
+const BATCH = 500;
+
 /** The actor an import writes as unless told otherwise. */
 export const DEFAULT_IMPORT_ACTOR = "factory-import";
 
@@ -54,8 +57,9 @@ export interface CodebaseImportResult {
 
 /**
  * Writes an import plan: the floor plan in one atomic batch, then documents,
- * artifacts and links. Each write is idempotent, so if the process stops
- * half-way, running the import again completes it.
+ * then artifacts and links in atomic batches of 500. Each write is
+ * idempotent, so if the process stops half-way, running the import again
+ * completes it.
  */
 export async function applyImportPlan(
   factory: Factory,
@@ -100,21 +104,27 @@ export async function applyImportPlan(
     }
     step();
   }
-  for (const change of plan.artifacts) {
-    await factory.work.recordArtifact({
-      id: change.id,
-      kind: change.kind,
-      title: change.title,
-      fields: { ...change.fields },
-      ...(change.line === undefined ? {} : { line: change.line }),
-      fingerprintFields: [...change.fingerprintFields],
-      ...actor,
-    });
-    step();
+  for (let start = 0; start < plan.artifacts.length; start += BATCH) {
+    const batch = plan.artifacts.slice(start, start + BATCH);
+    await factory.work.recordArtifacts(
+      batch.map((change) => ({
+        id: change.id,
+        kind: change.kind,
+        title: change.title,
+        fields: { ...change.fields },
+        ...(change.line === undefined ? {} : { line: change.line }),
+        fingerprintFields: [...change.fingerprintFields],
+        ...actor,
+      })),
+    );
+    for (const _ of batch) step();
   }
-  for (const link of plan.links) {
-    await factory.work.link({ from: link.from, to: link.to, type: "verifies", ...actor });
-    step();
+  for (let start = 0; start < plan.links.length; start += BATCH) {
+    const batch = plan.links.slice(start, start + BATCH);
+    await factory.work.linkAll(
+      batch.map((link) => ({ from: link.from, to: link.to, type: "verifies", ...actor })),
+    );
+    for (const _ of batch) step();
   }
   return (await factory.log.head()) - before;
 }
