@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../../core/test/fixtures/postgresTestServer.js";
 import { SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory } from "./runFactory.js";
+import { BIN, type RunResult, runFactory } from "./runFactory.js";
 
 /** Each test runs the bin several times, a few seconds each on a loaded machine. */
 const SLOW = { timeout: 240_000 };
@@ -80,6 +82,34 @@ describe.skipIf(skipPostgres)("factory --store on PostgreSQL", () => {
       expectNoPassword(init, imported, search, owners, created, listed, plan);
     },
   );
+
+  it("serves the PostgreSQL factory to a real MCP client with factory --store <url> mcp", SLOW, async () => {
+    const url = storeUrl(schemas.next("cli_mcp"));
+    const init = await runFactory(["--store", url, "init", "--plan", "factory.yaml"], { cwd });
+    expect(init.code, init.stderr).toBe(0);
+    const client = new Client({ name: "cli-store-test", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [BIN, "--store", url, "--dir", "mcp-caches", "mcp"],
+        cwd,
+        env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "" } as Record<string, string>,
+        stderr: "pipe",
+      }),
+    );
+    try {
+      const owners = (await client.callTool({
+        name: "who_owns",
+        arguments: { paths: ["src/payments/refund.ts"] },
+      })) as { isError?: boolean; content: { text?: string }[] };
+      expect(owners.isError, owners.content[0]?.text).toBeFalsy();
+      expect(JSON.stringify(owners.content)).toContain("payments");
+      expect(JSON.stringify(owners.content)).toContain("bo");
+    } finally {
+      await client.close();
+    }
+    expect(existsSync(join(cwd, "mcp-caches", "factory.db"))).toBe(false);
+  });
 
   it("takes the store from FACTORY_DATABASE_URL, and --store wins over it", SLOW, async () => {
     const fromEnv = storeUrl(schemas.next("cli_env"));
