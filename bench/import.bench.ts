@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type CodebaseImportResult,
@@ -169,7 +169,12 @@ const generated = mkdtempSync(join(tmpdir(), "factory-generated-repo-"));
 try {
   progress(`generating ${PACKAGES} packages x ${FILES_PER_PACKAGE} files`);
   generateRepository(generated);
-  const own = await measure("This repository (software-factory-sdk)", join(here, ".."));
+  // A clone of the committed tree, so files being edited in the work tree do not change between the two imports.
+  const clone = join(generated, "..", `${basename(generated)}-sdk`);
+  execFileSync("git", ["clone", "--quiet", join(here, ".."), clone]);
+  const own = await measure("This repository (software-factory-sdk, a clone of HEAD)", clone).finally(() =>
+    rmSync(clone, { recursive: true, force: true }),
+  );
   const big = await measure(
     `Generated monorepo: ${PACKAGES} npm packages, ${PACKAGES * FILES_PER_PACKAGE} files, 11 commits by ${AUTHORS.length} authors`,
     generated,
