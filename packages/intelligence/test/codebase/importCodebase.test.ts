@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Factory, importCodebase, openFactory } from "@software-factory/intelligence";
+import { type Factory, importCodebase, importJUnitReport, openFactory } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRepo, type TestRepo } from "./makeRepo.js";
 
@@ -170,6 +170,31 @@ describe("importCodebase", () => {
 
     expect(result.mermaid).toContain("flowchart");
     expect(result.counts.lines.created).toBe(4);
+  });
+
+  it("links a JUnit report's run to the requirements its tests verify", async () => {
+    const { proposal } = await importCodebase(factory, repo.root);
+    const report = join(dir, "junit.xml");
+    writeFileSync(
+      report,
+      `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="vitest tests" tests="1" failures="0" errors="0" time="0.02">
+  <testsuite name="packages/cart/test/cart.test.ts" timestamp="2026-09-06T10:00:00" tests="1" failures="0" errors="0" skipped="0" time="0.02">
+    <testcase classname="packages/cart/test/cart.test.ts" name="cart &gt; adds an item and returns the total" time="0.002"/>
+  </testsuite>
+</testsuites>
+`,
+    );
+
+    const summary = await importJUnitReport(factory, { file: report, runId: "ci-1" });
+
+    expect(summary.problems).toEqual([]);
+    const requirement = proposal.requirements.find((item) => item.framework === "vitest");
+    const evidence = factory.work
+      .linksOf(requirement?.id as string)
+      .filter((link) => link.type === "verifies")
+      .map((link) => factory.work.artifact(link.from)?.kind);
+    expect(evidence).toContain("testEvidence");
   });
 
   it("writes no event when run again on an unchanged repository", async () => {
