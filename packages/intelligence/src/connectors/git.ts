@@ -60,16 +60,28 @@ function workItemsOf(commits: readonly LoggedCommit[]): Map<string, Set<string>>
     items.set(hash, set);
   };
   for (const commit of commits) add(commit.hash, factoryItemTrailers(commit.body));
-  for (const commit of commits) {
-    const branch = mergedBranch(commit.subject);
-    const [first, second] = commit.parents;
-    if (branch === undefined || first === undefined || second === undefined) continue;
-    const ids = workItemIdsIn(branch);
-    if (ids.length === 0) continue;
-    const main = reachable(byHash, [first]);
-    for (const hash of reachable(byHash, [second], main)) add(hash, ids);
-  }
+  const idsOfMerge = (commit: LoggedCommit) => workItemIdsIn(mergedBranch(commit.subject) ?? "");
+  // Merges on the mainline (first parents from HEAD, or from the newest commit), oldest first: each
+  // brought in what its other parents reach and had not landed yet. One walk over the history.
   const head = commits.find((commit) => commit.head);
+  const mainline: LoggedCommit[] = [];
+  for (let at = head ?? commits[0]; at !== undefined; at = byHash.get(at.parents[0] ?? "")) mainline.push(at);
+  const onMainline = new Set(mainline.map((commit) => commit.hash));
+  const landed = new Set(onMainline);
+  for (const merge of mainline.reverse()) {
+    if (merge.parents.length < 2) continue;
+    const brought = reachable(byHash, merge.parents.slice(1), landed);
+    for (const hash of brought) landed.add(hash);
+    for (const hash of brought) add(hash, idsOfMerge(merge));
+  }
+  // Merges elsewhere (into a branch), only when they name a work item: their own walk.
+  for (const merge of commits) {
+    const [first, ...others] = merge.parents;
+    const ids = idsOfMerge(merge);
+    if (first === undefined || others.length === 0 || ids.length === 0 || onMainline.has(merge.hash))
+      continue;
+    for (const hash of reachable(byHash, others, reachable(byHash, [first]))) add(hash, ids);
+  }
   const fromHead = reachable(byHash, head === undefined ? [] : [head.hash]);
   for (const commit of commits) {
     const ids = commit.branches.flatMap(workItemIdsIn);

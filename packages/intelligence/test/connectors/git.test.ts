@@ -89,7 +89,15 @@ describe("importGitCommits", () => {
       files: { "packages/cart/gift.test.ts": "1\n" },
     });
     repo.git("checkout", "-q", "main");
-    repo.commit({ author: ada, message: "cart: readme", files: { "packages/cart/README.md": "# Cart\n" } });
+    const readme = repo.commit({
+      author: ada,
+      message: "cart: readme",
+      files: { "packages/cart/README.md": "# Cart\n" },
+    });
+    // The branch takes main in before it lands: main's commits stay main's.
+    repo.git("checkout", "-q", branch);
+    repo.git("-c", "user.name=Grace", "-c", "user.email=grace@example.com", "merge", "-q", "--no-ff", "main");
+    repo.git("checkout", "-q", "main");
     repo.git("-c", "user.name=Ada", "-c", "user.email=ada@example.com", "merge", "-q", "--no-ff", branch);
     repo.git("checkout", "-q", "-b", `wip/${open.id}`);
     const credit = repo.commit({
@@ -106,6 +114,7 @@ describe("importGitCommits", () => {
     expect(cs(gift2)?.workItem).toBe(merged.id);
     expect(cs(credit)).toMatchObject({ workItem: open.id, line: "billing" });
     expect(cs(unknown)?.workItem).toBeUndefined();
+    expect(cs(readme)?.workItem).toBeUndefined();
     expect(factory.work.artifactsOf(merged.id).map((artifact) => artifact.id)).toEqual(
       [gift1, gift2].map((hash) => `CS-${hash.slice(0, 12)}`),
     );
@@ -115,7 +124,7 @@ describe("importGitCommits", () => {
         message: 'work item "wi_01JZZZZZZZZZZZZZZZZZZZZZZZ" named by the commit does not exist',
       },
     ]);
-    expect(summary).toMatchObject({ created: 7, skipped: 1 });
+    expect(summary).toMatchObject({ created: 7, skipped: 2 });
   });
 
   it("imports only a range, or commits since a date", async () => {
