@@ -230,7 +230,7 @@ describe("detectLines", () => {
   it("falls back to top-level source folders when no manifest applies", async () => {
     const { result } = await scan({
       "billing/invoice.py": "def total(): pass\n",
-      "billing/README.md": "Invoices and payments.\n",
+      "billing/README.md": '<p align="center"><img src="logo.png"></p>\n\n> Invoices and payments.\n',
       "auth/login.py": "def login(): pass\n",
       "docs/guide.md": "# Guide\n",
       "tests/test_billing.py": "def test_total(): pass\n",

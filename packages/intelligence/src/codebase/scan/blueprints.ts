@@ -9,7 +9,6 @@
 import type { ProposedBlueprint, ProposedDependency, ProposedLine, ProposedOwner } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
 import { lineOfFile } from "./files.js";
-import { packageNameOf } from "./imports.js";
 import { manifestFacts } from "./internal/structure-entries.js";
 import {
   commandsIn,
@@ -25,6 +24,7 @@ import {
 } from "./internal/structure-facts.js";
 import { folderOf, mapLimit, readRepoText } from "./internal/structure-io.js";
 import { nativeSurface } from "./internal/structure-native.js";
+import { packageNameOf } from "./internal/structure-npm.js";
 import { SurfaceReader, type SurfaceSymbol } from "./internal/structure-surface.js";
 import type { ScanContext } from "./internal/structure-types.js";
 

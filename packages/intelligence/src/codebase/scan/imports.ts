@@ -9,6 +9,7 @@ import type { Evidence, ProposedDependency, ProposedLine } from "../proposal.js"
 import type { RepoFiles } from "./files.js";
 import { lineOfFile } from "./files.js";
 import { folderOf, joinRelative, mapLimit, readRepoText } from "./internal/structure-io.js";
+import { packageNameOf } from "./internal/structure-npm.js";
 
 /** Extensions of the files whose imports are read. */
 const SCRIPT_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
@@ -19,12 +20,6 @@ const HIDDEN = /(^|\/)\./;
 const MAX_EVIDENCE = 5;
 /** Files read at once. */
 const READ_CONCURRENCY = 32;
-
-/** The package name of a bare specifier (`@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`). */
-export function packageNameOf(specifier: string): string {
-  const segments = specifier.split("/");
-  return specifier.startsWith("@") ? segments.slice(0, 2).join("/") : (segments[0] ?? specifier);
-}
 
 function targetOf(
   file: string,

@@ -70,7 +70,7 @@ export function inFolder(folder: string, name: string): string {
 /**
  * The first paragraph of prose of a Markdown README: headings, badges, images,
  * HTML, front matter, tables, code fences and link-reference lines are
- * skipped; links keep their text; at most 500 characters.
+ * skipped; links keep their text, quotes lose their `>`; at most 500 characters.
  */
 export function readmeParagraph(markdown: string): string | undefined {
   const lines = markdown.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, "").split(/\r?\n/);
@@ -85,6 +85,7 @@ export function readmeParagraph(markdown: string): string | undefined {
     }
     if (fenced) continue;
     const prose = line
+      .replace(/^>\s?/, "")
       .replace(/<!--.*?-->/g, "")
       .replace(/\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)/g, "")
       .replace(/!\[[^\]]*\]\([^)]*\)/g, "")

@@ -41,6 +41,12 @@ export function unscoped(name: string): string {
   return name.startsWith("@") && name.includes("/") ? name.slice(name.indexOf("/") + 1) : name;
 }
 
+/** The package name of a bare specifier (`@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`). */
+export function packageNameOf(specifier: string): string {
+  const segments = specifier.split("/");
+  return specifier.startsWith("@") ? segments.slice(0, 2).join("/") : (segments[0] ?? specifier);
+}
+
 /** Finds npm/yarn workspaces (package.json `workspaces`) and pnpm workspaces (pnpm-workspace.yaml). */
 export async function scanNpm(context: ScanContext): Promise<EcosystemScan> {
   const hasRoot = context.fileSet.has("package.json");
