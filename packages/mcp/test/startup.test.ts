@@ -101,7 +101,7 @@ describe("server start-up on a large-ish factory", () => {
 });
 
 describe("what a start loads", () => {
-  it("does not load the TypeScript compiler or the whole effect library to serve a factory", async () => {
+  it("does not load the TypeScript compiler, the whole effect library or the markdown parser to serve a factory", async () => {
     // A resolve hook reports every module the server's entry points pull in.
     const hook = `data:text/javascript,${encodeURIComponent(
       `export async function resolve(specifier, context, next) {
@@ -129,5 +129,8 @@ describe("what a start loads", () => {
     expect(loaded.some((line) => line.includes("/packages/mcp/src/"))).toBe(true);
     expect(loaded.filter((line) => /node_modules\/typescript\//.test(line))).toEqual([]);
     expect(loaded.filter((line) => /node_modules\/effect\/dist\/index\.js$/.test(line))).toEqual([]);
+    expect(loaded.filter((line) => /node_modules\/(micromark|mdast-util-from-markdown)/.test(line))).toEqual(
+      [],
+    );
   }, 60_000);
 });

@@ -5,9 +5,7 @@
  * @module
  */
 import type { Heading, Nodes, Root, RootContent } from "mdast";
-import { fromMarkdown } from "mdast-util-from-markdown";
-import { gfmFromMarkdown } from "mdast-util-gfm";
-import { gfm } from "micromark-extension-gfm";
+import { parseMarkdown } from "../internal/markdownParser.js";
 import { countTokens } from "../tokens.js";
 
 /** Options of {@link chunkMarkdown}. */
@@ -91,7 +89,7 @@ export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): Chu
 
 /** Top-level blocks of the document with the heading path in force at each. */
 function toBlocks(markdown: string): Block[] {
-  const tree: Root = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const tree: Root = parseMarkdown(markdown);
   const blocks: Block[] = [];
   const path: string[] = [];
   for (const node of tree.children) {
