@@ -8,7 +8,7 @@
  * @module
  */
 import { slugify } from "@software-factory/floorplan";
-import type { Ecosystem, ProposedDependency, ProposedLine } from "../proposal.js";
+import type { Ecosystem, Evidence, ProposedDependency, ProposedLine } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
 import { scanCargo } from "./internal/structure-cargo.js";
 import { scanFolders } from "./internal/structure-folders.js";
@@ -66,10 +66,7 @@ function resolveDependencies(
   lineOfName: ReadonlyMap<string, ProposedLine>,
   commit: string | undefined,
 ): ProposedDependency[] {
-  const edges = new Map<
-    string,
-    { from: string; to: string; evidence: ProposedDependency["evidence"][number][] }
-  >();
+  const edges = new Map<string, { from: string; to: string; evidence: Evidence[] }>();
   for (const dependency of found) {
     const from = lineOfRoot.get(dependency.from);
     const to =
