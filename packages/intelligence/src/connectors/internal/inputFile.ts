@@ -33,20 +33,14 @@ export function fileError(
   message: string,
   place: { readonly path?: string; readonly line?: number; readonly column?: number } = {},
 ): ValidationError {
-  const where = [file, place.line, place.column].filter((part) => part !== undefined).join(":");
-  const field = place.path === undefined || place.path === "" ? "" : ` ${place.path}:`;
-  return new ValidationError({
-    message: `${subject} is invalid: ${where}${field} ${message}`,
-    issues: [
-      {
-        path: place.path ?? "",
-        message,
-        file,
-        ...(place.line === undefined ? {} : { line: place.line }),
-        ...(place.column === undefined ? {} : { column: place.column }),
-      },
-    ],
-  });
+  const issue: ValidationIssue = {
+    path: place.path ?? "",
+    message,
+    file,
+    ...(place.line === undefined ? {} : { line: place.line }),
+    ...(place.column === undefined ? {} : { column: place.column }),
+  };
+  return new ValidationError({ message: formatIssues(subject, [issue]), issues: [issue] });
 }
 
 /** Parses a JSON file, naming the line and column of a syntax error. */
