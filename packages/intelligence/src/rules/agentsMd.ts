@@ -37,10 +37,10 @@ const ON_REQUEST = "on request";
  * deeper headings stay inside their section. Text before the first section
  * is a standard named by the title (or `General`). A section whose first line
  * is `` Applies to: `glob`, `glob` `` applies to those paths (`Applies to: on
- * request`: to none, used when asked for); otherwise a
- * root file's section always applies and a nested file's applies under its
- * folder. Ids are the kebab-cased headings, prefixed by the folder of a nested
- * file, with `-2`, `-3` for repeats.
+ * request` to none: it is used when asked for); otherwise a root file's
+ * section always applies and a nested file's applies under its folder. Ids
+ * are the kebab-cased headings, prefixed by the folder of a nested file, with
+ * `-2`, `-3` for repeats.
  *
  * @throws ValidationError with file:line:column when an `Applies to:` line names no backquoted glob.
  */
