@@ -181,6 +181,60 @@ describe("findDocuments", () => {
     expect(pnpm?.decision?.decision).toBe("We use pnpm workspaces.");
   });
 
+  it("reads a MADR 2 record with its status as a bullet and positive and negative consequences", async () => {
+    const madr2 = makeRepo([
+      {
+        author: ada,
+        files: {
+          "docs/decisions/0004-use-vitest.md": `# Use vitest
+
+* Status: rejected
+* Deciders: Ada
+* Date: 2026-02-01
+
+## Context and Problem Statement
+
+Tests are slow.
+
+## Considered Options
+
+* vitest
+* jest
+
+## Decision Outcome
+
+Chosen option: "jest".
+
+### Positive Consequences
+
+* Nothing to migrate.
+
+### Negative Consequences
+
+* Slow runs stay.
+`,
+        },
+      },
+    ]);
+    try {
+      const [adr] = await findDocuments(await listRepoFiles(madr2.root), []);
+      expect(adr?.evidence.method).toBe("adr-madr");
+      expect(adr?.decision).toEqual({
+        status: "rejected",
+        context: "Tests are slow.",
+        options: [
+          { title: "vitest", pros: [], cons: [] },
+          { title: "jest", pros: [], cons: [] },
+        ],
+        decision: 'Chosen option: "jest".',
+        consequences:
+          "Positive Consequences:\n\n* Nothing to migrate.\n\nNegative Consequences:\n\n* Slow runs stay.",
+      });
+    } finally {
+      madr2.remove();
+    }
+  });
+
   it("gives the same documents on a second run", async () => {
     const files = await listRepoFiles(repo.root);
     expect(await findDocuments(files, lines)).toEqual(await findDocuments(files, lines));

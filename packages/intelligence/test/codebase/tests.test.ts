@@ -233,6 +233,39 @@ describe("inferRequirements", () => {
     expect(new Set(first.map((r) => r.id)).size).toBe(first.length);
   });
 
+  it("reads mocha suites and contexts, __tests__ folders, Gherkin rules, and ignores calls that only look like tests", async () => {
+    const other = makeRepo([
+      {
+        author: ada,
+        files: {
+          "test/api.js": `const { expect } = require("chai");
+suite("API", function () {
+  context("when signed out", function () {
+    specify("rejects the request", function () {
+      expect(/x/.test("x")).to.equal(true);
+      const pattern = /y/;
+      pattern.test("y");
+    });
+  });
+});
+`,
+          "src/__tests__/sum.tsx": `import { it } from "@jest/globals";\nit("renders <Sum/>", () => <Sum a={1} />);\n`,
+          "features/refunds.feature": `Feature: Refunds\n\n  Rule: Only paid orders\n\n    Example: Refund a paid order\n      Given a paid order\n`,
+        },
+      },
+    ]);
+    try {
+      const requirements = await inferRequirements(await listRepoFiles(other.root), []);
+      expect(summary(requirements)).toEqual([
+        ["features/refunds.feature", 5, "gherkin", "Refunds / Only paid orders / Refund a paid order"],
+        ["src/__tests__/sum.tsx", 2, "jest", "renders <Sum/>"],
+        ["test/api.js", 4, "mocha", "API / when signed out / rejects the request"],
+      ]);
+    } finally {
+      other.remove();
+    }
+  });
+
   it("keeps ids when a test moves within its file, and changes them when it is renamed", async () => {
     const moving = makeRepo([{ author: ada, files: { "a.test.ts": VITEST } }]);
     try {
