@@ -34,6 +34,8 @@ describe("importGraph", () => {
         'import { api } from "@acme/api";\nimport type { X } from "@acme/api/types";\nexport * from "@acme/core/sub";\nconst lazy = () => import("@acme/api");\nimport "./local.js";\nimport { z } from "zod";\nimport fs from "node:fs";\n',
       "packages/web/src/legacy.cjs": 'const api = require("@acme/api");\n',
       "packages/web/src/types.d.ts": 'import "@acme/core";\n',
+      "packages/web/src/util.ts": 'import _ from "lodash";\n',
+      "py/pyproject.toml": '[project]\nname = "lodash"\n',
     });
     expect(manifest.map((dependency) => [dependency.from, dependency.to])).toEqual([["api", "core"]]);
     expect(imports).toEqual([

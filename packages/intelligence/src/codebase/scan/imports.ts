@@ -54,7 +54,8 @@ export async function importGraph(
 ): Promise<ProposedDependency[]> {
   const lineOfPackage = new Map<string, ProposedLine>();
   for (const line of lines)
-    if (!lineOfPackage.has(line.packageName)) lineOfPackage.set(line.packageName, line);
+    if (line.ecosystem === "npm" && !lineOfPackage.has(line.packageName))
+      lineOfPackage.set(line.packageName, line);
   const sources = repo.files
     .filter((file) => SCRIPT_FILE.test(file) && !DECLARATION_FILE.test(file) && !HIDDEN.test(file))
     .map((file) => ({ file, from: lineOfFile(lines, file) }))
