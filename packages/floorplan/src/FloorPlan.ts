@@ -28,7 +28,7 @@ import {
   type PlanInput,
   planOf,
 } from "./Plan.js";
-import { mergePlans, planChanges } from "./planEvents.js";
+import { mergePlans, type PlanChangesOptions, planChanges } from "./planEvents.js";
 import { type RelationDefinition, RelationRegistry } from "./RelationRegistry.js";
 import { toPlan } from "./toPlan.js";
 import { type PlanProblem, validatePlan } from "./validatePlan.js";
@@ -55,6 +55,8 @@ export interface ApplyPlanOptions {
   readonly actor?: string;
   /** Repository files, to warn about path patterns that match none. */
   readonly files?: readonly string[];
+  /** Where inside the source each fact came from; see {@link PlanChangesOptions.refs}. */
+  readonly refs?: ReadonlyMap<string, string>;
 }
 
 /** What {@link FloorPlan.applyPlan} did. */
@@ -226,7 +228,10 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
         });
       }
       const warnings = problems.filter((problem) => problem.severity === "warning");
-      const changes = planChanges(current, next, { source });
+      const changes = planChanges(current, next, {
+        source,
+        ...(options.refs === undefined ? {} : { refs: options.refs }),
+      });
       if (changes.length === 0) return { events: [], changes: 0, warnings };
       const batch: NewEvent[] = [
         ...changes,

@@ -6,6 +6,11 @@ import type { ContributorDecl, DependencyDecl, LineDecl, Plan, RelationDecl } fr
 export interface PlanChangesOptions {
   /** Provenance recorded on declared facts (default `factory.yaml`). */
   readonly source?: ProvenanceSource;
+  /**
+   * Where inside the source each fact came from (`packages/cart/package.json@1a2b3c (npm-workspaces)`),
+   * keyed `line:<id>`, `owner:<line>`, `operator:<id>` or `dependency:<from>-><to>`.
+   */
+  readonly refs?: ReadonlyMap<string, string>;
 }
 
 const same = (a: unknown, b: unknown) =>
@@ -25,6 +30,10 @@ function lineAttributes(line: LineDecl, order: number) {
  */
 export function planChanges(current: Plan, next: Plan, options: PlanChangesOptions = {}): NewEvent[] {
   const provenance = { source: options.source ?? "factory.yaml" };
+  const provenanceOf = (key: string) => {
+    const ref = options.refs?.get(key);
+    return ref === undefined ? provenance : { ...provenance, ref };
+  };
   const adds: NewEvent[] = [];
   const removes: NewEvent[] = [];
   if (!same(current.settings, next.settings))
@@ -42,7 +51,11 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
   ] as const) {
     for (const [id, item] of now as Map<string, object>) {
       if (!same((was as Map<string, object>).get(id), item))
-        adds.push({ type: `floorplan.${kind}.declared`, subject: id, data: { ...item, provenance } });
+        adds.push({
+          type: `floorplan.${kind}.declared`,
+          subject: id,
+          data: { ...item, provenance: provenanceOf(`${kind}:${id}`) },
+        });
     }
     for (const id of (was as Map<string, object>).keys()) {
       if (!(now as Map<string, object>).has(id))
@@ -62,7 +75,7 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
       adds.push({
         type: "floorplan.line.declared",
         subject: line.id,
-        data: { ...lineAttributes(line, order), provenance },
+        data: { ...lineAttributes(line, order), provenance: provenanceOf(`line:${line.id}`) },
       });
     }
     if (line.owner !== before?.owner) {
@@ -72,7 +85,7 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
           : {
               type: "floorplan.owner.assigned",
               subject: line.id,
-              data: { line: line.id, operator: line.owner, provenance },
+              data: { line: line.id, operator: line.owner, provenance: provenanceOf(`owner:${line.id}`) },
             },
       );
     }
@@ -104,7 +117,12 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
         edges.push({
           type: "floorplan.dependency.declared",
           subject: line.id,
-          data: { from: line.id, to, ...attributes, provenance },
+          data: {
+            from: line.id,
+            to,
+            ...attributes,
+            provenance: provenanceOf(`dependency:${line.id}->${to}`),
+          },
         });
       }
     }

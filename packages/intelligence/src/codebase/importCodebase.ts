@@ -83,6 +83,7 @@ export async function applyImportPlan(
       mode: "merge",
       source: "inferred",
       label: options.label,
+      refs: plan.floorPlanRefs,
       ...actor,
     });
   }

@@ -86,6 +86,8 @@ export interface ArtifactChange {
 export interface CodebaseImportPlan {
   /** Operators and lines to merge into the floor plan (with provenance `inferred`). */
   readonly floorPlan: Plan;
+  /** Where each floor plan fact came from (file, commit, method, confidence), as provenance refs. */
+  readonly floorPlanRefs: ReadonlyMap<string, string>;
   /** The floor plan changes, as `factory plan diff` shows them. */
   readonly floorPlanDiff: PlanDiff;
   /** The floor plan as it will be after the import. */
@@ -169,6 +171,38 @@ export function rootPattern(root: string): string {
 
 const ROOT_PATTERNS = (root: string) =>
   new Set([rootPattern(root), `${root}/`, `${root}/**`, `/${root}/**`, `/${root}`, root]);
+
+/** A provenance ref: the file, the commit it was read at, the method, the confidence and detail of inferred facts. */
+function refOf(evidence: Evidence): string {
+  const at = evidence.commit === undefined ? "" : `@${evidence.commit.slice(0, 12)}`;
+  const detail = evidence.detail === undefined ? "" : `: ${evidence.detail}`;
+  return `${evidence.file}${at} (${evidence.method}, confidence ${evidence.confidence}${detail})`;
+}
+
+/** The provenance refs of the floor plan facts a proposal declares, keyed as `planChanges` expects. */
+function floorPlanRefs(
+  proposal: CodebaseProposal,
+  lineIds: ReadonlyMap<string, string>,
+  operatorIds: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const id = (line: string) => lineIds.get(line) ?? line;
+  const refs = new Map<string, string>();
+  for (const line of proposal.lines) refs.set(`line:${id(line.id)}`, refOf(line.evidence));
+  for (const owner of proposal.owners) {
+    refs.set(`owner:${id(owner.line)}`, refOf(owner.evidence));
+    refs.set(`operator:${operatorIds.get(owner.operator) ?? owner.operator}`, refOf(owner.evidence));
+  }
+  for (const dependency of proposal.dependencies) {
+    const methods = [...new Set(dependency.evidence.map((evidence) => evidence.method))].join(", ");
+    const first = dependency.evidence[0];
+    if (first !== undefined)
+      refs.set(
+        `dependency:${id(dependency.from)}->${id(dependency.to)}`,
+        `${refOf(first)}; found by ${methods}`,
+      );
+  }
+  return refs;
+}
 
 /** Maps each proposed line to an existing line with the same id, else one declaring its root folder. */
 function mapLines(floor: FloorPlan, lines: readonly ProposedLine[]): Map<string, string> {
@@ -336,7 +370,14 @@ function planFloor(
   }
   const floorPlan = planOf({ operators: declare, lines });
   const nextFloorPlan = mergePlans(current, floorPlan);
-  return { floorPlan, nextFloorPlan, floorPlanDiff: diffPlans(current, nextFloorPlan), owners, dependencies };
+  return {
+    floorPlan,
+    floorPlanRefs: floorPlanRefs(proposal, lineIds, operatorIds),
+    nextFloorPlan,
+    floorPlanDiff: diffPlans(current, nextFloorPlan),
+    owners,
+    dependencies,
+  };
 }
 
 function sourceUri(repository: string, file: string): string {
@@ -568,6 +609,7 @@ export async function planImport(
 
   return {
     floorPlan: floor.floorPlan,
+    floorPlanRefs: floor.floorPlanRefs,
     floorPlanDiff: floor.floorPlanDiff,
     nextFloorPlan: floor.nextFloorPlan,
     documents,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { edgeKey, nodeKey } from "@software-factory/floorplan";
 import { type Factory, importCodebase, importJUnitReport, openFactory } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRepo, type TestRepo } from "./makeRepo.js";
@@ -135,6 +136,17 @@ describe("importCodebase", () => {
     expect(cartOwner?.evidence.confidence).toBeGreaterThan(0);
     expect(cartOwner?.evidence.confidence).toBeLessThanOrEqual(1);
     expect(factory.floorplan.ownerOf(cart)).toBe(cartOwner?.operator);
+    const graph = factory.floorplan.graph.graph;
+    const owns = graph.getEdgeAttributes(
+      edgeKey("owns", nodeKey("operator", cartOwner?.operator as string), nodeKey("line", cart)),
+    );
+    expect(owns.provenance.source).toBe("inferred");
+    expect(owns.provenance.ref).toMatch(
+      /^packages\/cart@[0-9a-f]{12} \(git-history, confidence [\d.]+: \d+ of \d+ commits/,
+    );
+    expect(graph.getNodeAttributes(nodeKey("line", cart)).provenance.ref).toMatch(
+      /^packages\/cart\/package\.json@[0-9a-f]{12} \(npm/,
+    );
     expect(factory.floorplan.graph.operator(cartOwner?.operator as string)?.email).toBe(alice.email);
     expect(factory.floorplan.ownerOf(pricing)).toBe(
       result.proposal.owners.find((owner) => owner.email === bob.email)?.operator,
