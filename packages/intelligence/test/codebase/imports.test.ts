@@ -102,6 +102,37 @@ describe("importGraph", () => {
     ).toEqual([["billing", "auth", "billing/invoice.ts"]]);
   });
 
+  it("links Go modules whose packages import each other", async () => {
+    const { manifest, imports } = await graphOf({
+      "go.work": "use (\n\t./api\n\t./money\n\t./money/v2x\n)\n",
+      "api/go.mod": "module example.com/shop/api\n",
+      "api/server.go":
+        'package api\n\nimport (\n\t"fmt"\n\tm "example.com/shop/money/round"\n\t"example.com/shop/money/v2x"\n)\n',
+      "api/cmd/main.go": 'package main\n\nimport "example.com/shop/money"\n',
+      "money/go.mod": "module example.com/shop/money\n",
+      "money/round/round.go": 'package round\n\nimport "example.com/shop/money"\n',
+      "money/v2x/go.mod": "module example.com/shop/money/v2x\n",
+    });
+    expect(manifest).toEqual([]);
+    expect(
+      imports.map((dependency) => [
+        dependency.from,
+        dependency.to,
+        dependency.evidence.map((item) => [item.file, item.method, item.detail]),
+      ]),
+    ).toEqual([
+      [
+        "api",
+        "money",
+        [
+          ["api/cmd/main.go", "go-imports", "2 imports in 2 files"],
+          ["api/server.go", "go-imports", "2 imports in 2 files"],
+        ],
+      ],
+      ["api", "v2x", [["api/server.go", "go-imports", "1 import in 1 file"]]],
+    ]);
+  });
+
   it("keeps at most five evidence files per edge, the ones with the most imports first", async () => {
     const files: Record<string, string> = {
       "package.json": json({ workspaces: ["a", "b"] }),

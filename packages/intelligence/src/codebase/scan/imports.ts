@@ -1,17 +1,19 @@
 /**
- * The import graph between proposed lines, for TypeScript and JavaScript:
- * each import, export-from, `require` and dynamic `import()` that names
- * another line's package or reaches into another line's folder.
+ * The import graph between proposed lines, for TypeScript and JavaScript
+ * (each import, export-from, `require` and dynamic `import()` that names
+ * another line's package or reaches into another line's folder) and for Go
+ * (each import of a package inside another Go module of the repository).
  *
  * @module
  */
 import type { Evidence, ProposedDependency, ProposedLine } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
 import { lineOfFile } from "./files.js";
+import { goImportsIn } from "./internal/structure-facts.js";
 import { folderOf, joinRelative, mapLimit, readRepoText } from "./internal/structure-io.js";
 import { packageNameOf } from "./internal/structure-npm.js";
 
-/** Extensions of the files whose imports are read. */
+/** Extensions of the TS/JS files whose imports are read. */
 const SCRIPT_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
 /** Files in hidden folders (build caches, editor state) are not the line's code. */
@@ -20,6 +22,18 @@ const HIDDEN = /(^|\/)\./;
 const MAX_EVIDENCE = 5;
 /** Files read at once. */
 const READ_CONCURRENCY = 32;
+
+/** The Go line whose module path is the import path or its longest prefix. */
+function goModuleOf(path: string, modules: readonly ProposedLine[]): ProposedLine | undefined {
+  let best: ProposedLine | undefined;
+  for (const line of modules)
+    if (
+      (path === line.packageName || path.startsWith(`${line.packageName}/`)) &&
+      (best === undefined || line.packageName.length > best.packageName.length)
+    )
+      best = line;
+  return best;
+}
 
 function targetOf(
   file: string,
@@ -38,13 +52,15 @@ function targetOf(
 
 /**
  * Proposes dependencies from the import graph of TS/JS files (`.ts .tsx .mts
- * .cts .js .jsx .mjs .cjs`; declaration files, files in hidden folders and
- * files over 1 MB skipped):
+ * .cts .js .jsx .mjs .cjs`, read with `ts.preProcessFile`) and Go files
+ * (declaration files, files in hidden folders and files over 1 MB skipped):
  * a bare specifier whose package name is another npm line's `packageName`, or
- * a relative one resolving into another line's root, is an import of that line.
+ * a relative one resolving into another line's root, is an import of that
+ * line; a Go import path inside another Go line's module path is one too.
  * Imports are counted per (from, to) edge; each edge keeps at most 5
  * evidence items (the files with the most imports, then by path), each
- * `ts-imports` with confidence 1 and the detail `N imports in M files`.
+ * `ts-imports` (or `go-imports`) with confidence 1 and the detail
+ * `N imports in M files`.
  * No self-edges; path aliases (tsconfig `paths`) are not resolved.
  * Output is sorted by `from` then `to`.
  */
@@ -56,8 +72,14 @@ export async function importGraph(
   for (const line of lines)
     if (line.ecosystem === "npm" && !lineOfPackage.has(line.packageName))
       lineOfPackage.set(line.packageName, line);
+  const goModules = lines.filter((line) => line.ecosystem === "go");
   const sources = repo.files
-    .filter((file) => SCRIPT_FILE.test(file) && !DECLARATION_FILE.test(file) && !HIDDEN.test(file))
+    .filter(
+      (file) =>
+        ((SCRIPT_FILE.test(file) && !DECLARATION_FILE.test(file)) ||
+          (goModules.length > 0 && file.endsWith(".go"))) &&
+        !HIDDEN.test(file),
+    )
     .map((file) => ({ file, from: lineOfFile(lines, file) }))
     .filter((source): source is { file: string; from: ProposedLine } => source.from !== undefined);
   const ts = (await import("typescript")).default;
@@ -65,8 +87,12 @@ export async function importGraph(
   await mapLimit(sources, READ_CONCURRENCY, async ({ file, from }) => {
     const text = await readRepoText(repo.root, file);
     if (text === undefined) return;
-    for (const reference of ts.preProcessFile(text, true, true).importedFiles) {
-      const to = targetOf(file, reference.fileName, lines, lineOfPackage);
+    const targets = file.endsWith(".go")
+      ? goImportsIn(text).map((path) => goModuleOf(path, goModules))
+      : ts
+          .preProcessFile(text, true, true)
+          .importedFiles.map((reference) => targetOf(file, reference.fileName, lines, lineOfPackage));
+    for (const to of targets) {
       if (to === undefined || to.id === from.id) continue;
       const key = `${from.id}\0${to.id}`;
       const edge = edges.get(key) ?? { from: from.id, to: to.id, perFile: new Map<string, number>() };
@@ -85,7 +111,7 @@ export async function importGraph(
         .map(([file]) => ({
           file,
           ...(repo.commit === undefined ? {} : { commit: repo.commit }),
-          method: "ts-imports",
+          method: file.endsWith(".go") ? "go-imports" : "ts-imports",
           confidence: 1,
           detail,
         }));
