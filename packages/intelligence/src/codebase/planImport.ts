@@ -139,8 +139,9 @@ class Tally {
   }
 }
 
+/** A unified diff from the current text to the proposed one (no index line, no trailing tabs in headers). */
 function textDiff(name: string, current: string, proposed: string): string {
-  return createTwoFilesPatch(
+  const patch = createTwoFilesPatch(
     `${name} (current)`,
     `${name} (proposed)`,
     `${current}\n`,
@@ -151,6 +152,11 @@ function textDiff(name: string, current: string, proposed: string): string {
       context: 2,
     },
   );
+  return patch
+    .split("\n")
+    .filter((line) => !/^=+$/.test(line))
+    .map((line) => (line.startsWith("--- ") || line.startsWith("+++ ") ? line.trimEnd() : line))
+    .join("\n");
 }
 
 function conflict(
