@@ -12,7 +12,7 @@ import { parseInput } from "../internal/parse.js";
 import { countRecording, newCounter, summaryOf } from "./internal/counter.js";
 import { readInputFile } from "./internal/inputFile.js";
 import { type JUnitCase, parseJUnit } from "./internal/junitXml.js";
-import { type KnownTest, matchCase, patternOf } from "./internal/testMatch.js";
+import { indexTests, type KnownTest } from "./internal/testMatch.js";
 import type { ConnectorSummary } from "./summary.js";
 
 /** Options of {@link importJUnitReport}. */
@@ -33,9 +33,7 @@ export type JUnitImportOptions = z.input<typeof JUnitImportOptionsSchema>;
 const MAX_CASES = 500;
 
 /** The tests an import recorded (`TEST-...` artifacts of kind `test`), with the requirement each verifies. */
-async function recordedTests(
-  factory: Factory,
-): Promise<{ test: KnownTest; pattern: RegExp; requirement: string }[]> {
+async function recordedTests(factory: Factory): Promise<KnownTest[]> {
   const ids = new Set<string>();
   for await (const event of factory.log.readAll({ types: ["artifact.recorded"] }))
     if (event.subject.startsWith("TEST-")) ids.add(event.subject);
@@ -50,7 +48,7 @@ async function recordedTests(
     const requirement = verified?.to ?? `REQ-${id.slice("TEST-".length)}`;
     if (factory.work.artifact(requirement) === undefined) return [];
     const segments = [...path, name];
-    return [{ test: { id, file, segments }, pattern: patternOf(segments), requirement }];
+    return [{ id, file, segments, requirement }];
   });
 }
 
@@ -118,14 +116,10 @@ export async function importJUnitReport(
     ...(input.line === undefined ? {} : { line: input.line }),
   });
   countRecording(counter, existed, changed);
-  const tests = await recordedTests(factory);
-  const requirements = new Set<string>();
-  for (const testcase of report.cases) {
-    for (const test of matchCase(testcase, tests)) {
-      const known = tests.find((entry) => entry.test.id === test.id);
-      if (known !== undefined) requirements.add(known.requirement);
-    }
-  }
+  const tests = indexTests(await recordedTests(factory));
+  const requirements = new Set(
+    report.cases.flatMap((testcase) => tests.match(testcase).map((test) => test.requirement)),
+  );
   for (const requirement of [...requirements].sort()) {
     const linked = factory.work
       .linksOf(id)

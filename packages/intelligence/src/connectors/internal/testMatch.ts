@@ -9,14 +9,16 @@
 import { posix } from "node:path";
 import type { JUnitCase } from "./junitXml.js";
 
-/** A recorded test: its file and the segments of its name (describe path, then name). */
+/** A recorded test: its file, the segments of its name (describe path, then name), and the requirement it verifies. */
 export interface KnownTest {
   readonly id: string;
   readonly file: string;
   readonly segments: readonly string[];
+  readonly requirement: string;
 }
 
 const PLACEHOLDER = /%[sdifjoOp#]|\$\{[^}]*\}|\$[A-Za-z_]\w*|<[^>]+>/g;
+const HAS_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
 
 /** A segment without a leading `test` word (`TestParse` -> `Parse`, `test_x` -> `_x`, `testing` stays). */
 const withoutTestWord = (segment: string) => segment.replace(/^[Tt]est(?![a-z])/, "");
@@ -33,7 +35,7 @@ function words(text: string): string {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The key a name's segments compare by. */
-export function keyOf(segments: readonly string[]): string {
+function keyOf(segments: readonly string[]): string {
   return segments
     .map((segment) => words(withoutTestWord(segment.trim())))
     .filter((part) => part !== "")
@@ -41,7 +43,7 @@ export function keyOf(segments: readonly string[]): string {
 }
 
 /** A pattern matching the key of every instance of a test's (possibly parametrised) name. */
-export function patternOf(segments: readonly string[]): RegExp {
+function patternOf(segments: readonly string[]): RegExp {
   const parts = segments
     .map((segment) =>
       withoutTestWord(segment.trim())
@@ -60,7 +62,7 @@ function nameSegments(name: string): string[] {
 }
 
 /** Whether the file a test case names agrees with a recorded test's file. */
-export function sameFile(testcase: JUnitCase, file: string): boolean {
+function sameFile(testcase: JUnitCase, file: string): boolean {
   const stem = file.replace(/\.[^./]+$/, "");
   const hint = testcase.file ?? testcase.classname;
   if (hint === undefined) return true;
@@ -87,7 +89,7 @@ export function sameFile(testcase: JUnitCase, file: string): boolean {
 }
 
 /** The candidate keys of a test case: its name, and its name after the last one, two... segments of its class name. */
-export function caseKeys(testcase: JUnitCase): string[] {
+function caseKeys(testcase: JUnitCase): string[] {
   const name = nameSegments(testcase.name);
   const keys = [keyOf(name)];
   const classParts = (testcase.classname ?? "").split(/\.|\s+[>›»]\s+/).filter((part) => part !== "");
@@ -96,13 +98,32 @@ export function caseKeys(testcase: JUnitCase): string[] {
   return keys.filter((key) => key !== "");
 }
 
-/** The recorded tests a test case is a run of. */
-export function matchCase(
-  testcase: JUnitCase,
-  tests: readonly { test: KnownTest; pattern: RegExp }[],
-): KnownTest[] {
-  const keys = caseKeys(testcase);
-  return tests
-    .filter(({ test, pattern }) => keys.some((key) => pattern.test(key)) && sameFile(testcase, test.file))
-    .map(({ test }) => test);
+/** Finds the recorded tests a test case is a run of. */
+export interface TestIndex {
+  match(testcase: JUnitCase): KnownTest[];
+}
+
+/**
+ * Indexes recorded tests by key, so matching a case costs a few lookups;
+ * only parametrised names (with placeholders) are tried one by one.
+ */
+export function indexTests(tests: readonly KnownTest[]): TestIndex {
+  const exact = new Map<string, KnownTest[]>();
+  const patterns: { test: KnownTest; pattern: RegExp }[] = [];
+  for (const test of tests) {
+    if (test.segments.some((segment) => HAS_PLACEHOLDER.test(segment))) {
+      patterns.push({ test, pattern: patternOf(test.segments) });
+      continue;
+    }
+    const key = keyOf(test.segments);
+    exact.set(key, [...(exact.get(key) ?? []), test]);
+  }
+  return {
+    match(testcase) {
+      const keys = caseKeys(testcase);
+      const found = new Set(keys.flatMap((key) => exact.get(key) ?? []));
+      for (const { test, pattern } of patterns) if (keys.some((key) => pattern.test(key))) found.add(test);
+      return [...found].filter((test) => sameFile(testcase, test.file));
+    },
+  };
 }
