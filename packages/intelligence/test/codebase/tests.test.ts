@@ -63,7 +63,8 @@ class TestInvoice:
         assert n
 
     def helper(self):
-        pass
+        def test_nested():
+            pass
 
 class Helper:
     def test_not_collected(self):

@@ -7,12 +7,11 @@
  * @module
  */
 import type * as TS from "typescript";
+import type { TestFramework } from "../../proposal.js";
+import type { FoundTest } from "./tests-found.js";
 
 /** The TypeScript compiler module, loaded lazily by the caller. */
 type TypeScript = typeof import("typescript");
-
-import type { TestFramework } from "../../proposal.js";
-import type { FoundTest } from "./tests-found.js";
 
 const BLOCKS = new Set(["describe", "suite", "context", "fdescribe", "xdescribe", "xcontext"]);
 const TESTS = new Set(["it", "test", "specify", "fit", "xit", "xtest", "xspecify"]);
@@ -30,8 +29,11 @@ const MODIFIERS = new Set([
   "failing",
 ]);
 
-/** The framework a JS/TS test file is written for, told from its imports (jest when it uses jest globals, else mocha). */
-export function frameworkOfSource(text: string): TestFramework {
+/**
+ * The framework a JS/TS test file is written for, told from its imports; without
+ * one, from the globals it uses (`vi.*` vitest, `jest.*` or jest matchers jest), else mocha.
+ */
+function frameworkOfSource(text: string): TestFramework {
   const imported = new Set(
     [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)["']([^"']+)["']/g)].map((match) => match[1]),
   );
@@ -39,6 +41,7 @@ export function frameworkOfSource(text: string): TestFramework {
   if (imported.has("@jest/globals")) return "jest";
   if (imported.has("node:test") || imported.has("test")) return "node:test";
   if (imported.has("mocha")) return "mocha";
+  if (/\bvi\.(fn|mock|spyOn|useFakeTimers|stubEnv)\b/.test(text)) return "vitest";
   if (/\bjest\.(fn|mock|spyOn|useFakeTimers|setTimeout)\b/.test(text) || /\.toBe\(|\.toEqual\(/.test(text))
     return "jest";
   return "mocha";

@@ -41,30 +41,30 @@ function docstringAfter(lines: readonly string[], from: number): string | undefi
 export function findPythonTests(text: string): FoundTest[] {
   const lines = text.split(/\r?\n/);
   const found: FoundTest[] = [];
-  // Open classes as [indent, name, is a test class].
-  const classes: { indent: number; name: string; tests: boolean }[] = [];
+  // Open blocks (classes and functions) by indentation; a `def` inside a function is no test.
+  const open: { indent: number; kind: "class" | "def"; name: string }[] = [];
   for (const [index, line] of lines.entries()) {
     if (line.trim() === "" || line.trim().startsWith("#")) continue;
     const indent = (/^\s*/.exec(line)?.[0] ?? "").length;
-    while (classes.length > 0 && (classes[classes.length - 1] as { indent: number }).indent >= indent)
-      classes.pop();
+    while (open.length > 0 && (open[open.length - 1] as { indent: number }).indent >= indent) open.pop();
     const declared = CLASS.exec(line);
     if (declared !== null) {
-      const name = declared[2] as string;
-      classes.push({ indent, name, tests: /^Test/.test(name) });
+      open.push({ indent, kind: "class", name: declared[2] as string });
       continue;
     }
-    const defined = DEF.exec(line);
+    const defined = /^(\s*)(?:async\s+)?def\s+(\w+)\s*\(/.exec(line);
     if (defined === null) continue;
-    const owner = classes[classes.length - 1];
-    // A test function is module-level or a method of a class whose every enclosing class is a test class.
-    if (owner !== undefined && (indent <= owner.indent || classes.some((open) => !open.tests))) continue;
-    if (owner === undefined && indent > 0) continue;
+    const name = defined[2] as string;
+    // A test is a module-level `test*` function or a `test*` method of classes that are all `Test*`.
+    const collected =
+      DEF.test(line) && open.every((block) => block.kind === "class" && /^Test/.test(block.name));
+    open.push({ indent, kind: "def", name });
+    if (!collected) continue;
     const statement = docstringAfter(lines, index);
     found.push({
       framework: "pytest",
-      describePath: classes.map((open) => humanisePython(open.name)),
-      testName: humanisePython(defined[2] as string),
+      describePath: open.slice(0, -1).map((block) => humanisePython(block.name)),
+      testName: humanisePython(name),
       line: index + 1,
       ...(statement === undefined ? {} : { statement }),
     });
