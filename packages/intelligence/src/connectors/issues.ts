@@ -5,7 +5,13 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { formatIssues, type Severity, ValidationError, type WorkItemKind } from "@software-factory/core";
+import {
+  formatIssues,
+  type Severity,
+  ValidationError,
+  WipLimitError,
+  type WorkItemKind,
+} from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
@@ -101,6 +107,29 @@ function lineOfLabels(factory: Factory, labels: readonly string[]): { line?: str
 /** Signal text: the title, then the body (bounded). */
 const signalText = (issue: ExternalIssue) => `${issue.title}\n\n${issue.body}`.trim().slice(0, 8000);
 
+/** A work item for an issue, or undefined (a problem) when the line's WIP limit refuses it. */
+async function createWorkItem(
+  factory: Factory,
+  line: string,
+  issue: ExternalIssue,
+  item: string,
+  counter: SummaryCounter,
+): Promise<string | undefined> {
+  try {
+    const created = await factory.work.createWorkItem({
+      line,
+      title: issue.title.slice(0, 500),
+      kind: workItemKindOfLabels(issue.labels),
+    });
+    return created.id;
+  } catch (error) {
+    if (!(error instanceof WipLimitError)) throw error;
+    counter.problems.push({ item, message: error.message });
+    counter.skipped += 1;
+    return undefined;
+  }
+}
+
 async function importOne(
   factory: Factory,
   issue: ExternalIssue,
@@ -147,13 +176,8 @@ async function importOne(
               ...(line === undefined ? {} : { line }),
             })
           ).id
-        : (
-            await factory.work.createWorkItem({
-              line: line as string,
-              title: issue.title.slice(0, 500),
-              kind: workItemKindOfLabels(issue.labels),
-            })
-          ).id;
+        : await createWorkItem(factory, line as string, issue, item, counter);
+    if (target === undefined) return;
   }
   const { changed } = await factory.work.recordArtifact({
     id,
@@ -217,7 +241,9 @@ export async function importIssues(factory: Factory, options: IssueImportOptions
   }
   const counter = newCounter();
   for (const issue of issues) {
-    if (!issue.open && !input.includeClosed) counter.skipped += 1;
+    // A closed issue is left out unless asked for, or imported before (its reference then records the state).
+    if (!issue.open && !input.includeClosed && factory.work.artifact(refId(issue)) === undefined)
+      counter.skipped += 1;
     else await importOne(factory, issue, input, counter);
   }
   return summaryOf(counter);

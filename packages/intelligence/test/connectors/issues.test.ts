@@ -137,6 +137,20 @@ describe("importIssues", () => {
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 3, skipped: 1 });
     expect(await factory.log.head()).toBe(head);
     expect(factory.work.signals()).toHaveLength(3);
+    write(
+      "gh.json",
+      GITHUB.replace(
+        '"state": "OPEN",\n    "title": "Checkout fails',
+        '"state": "CLOSED",\n    "title": "Checkout fails',
+      ),
+    );
+    expect(await importIssues(factory, { file, format: "github", as: "signals" })).toMatchObject({
+      created: 0,
+      updated: 1,
+      unchanged: 2,
+      skipped: 1,
+    });
+    expect(factory.work.artifact("ext-github-acme.shop-42")?.fields.state).toBe("closed");
   });
 
   it("turns GitLab issues into work items of the labelled line, and records an edited issue as updated", async () => {
