@@ -2,7 +2,9 @@
  * The PostgreSQL event store beside SQLite, in the same run: append throughput
  * (one event per call and batches of 100) and full-log read throughput with 1,
  * 4 and 16 concurrent writer (and reader) processes, and subscription latency
- * (append in one connection to delivery in another, p50/p99).
+ * (append in one connection to delivery in another, p50/p99); and the memory a
+ * process needs for its projections (knowledge indexes and floor plan) after
+ * catching up 10,000 documents from a PostgreSQL factory.
  *
  * Writers are OS processes (this file, forked with `worker` as its argument),
  * started and connected before the clock starts; each appends for a fixed time.
@@ -14,9 +16,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineEvent, type EventLog, type EventStore, openEventLog } from "@software-factory/core";
+import { defineEvent, type EventLog, type EventStore, hashJson, openEventLog } from "@software-factory/core";
 import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
+import { openFactory } from "@software-factory/intelligence";
+import { DocumentCaptured } from "@software-factory/knowledge";
 import pg from "pg";
 import { z } from "zod";
 import { ms, percentile, table, writeReport } from "./lib/report.js";
@@ -26,6 +30,8 @@ const PHASE_MS = Number(process.env.FACTORY_BENCH_PHASE_MS ?? 2000);
 const WRITERS = [1, 4, 16] as const;
 const BATCH = 100;
 const LATENCY_SAMPLES = 300;
+const MEMORY_DOCUMENTS = 10_000;
+const MEMORY_LINES = 200;
 
 const NoteAdded = defineEvent("note.added", z.object({ text: z.string(), tags: z.array(z.string()) }));
 const event = (writer: string, index: number) => ({
@@ -170,6 +176,136 @@ async function subscriptionLatency(target: Target): Promise<{ p50: number; p99: 
   return { p50: percentile(delays, 50), p99: percentile(delays, 99), append50: percentile(appendTimes, 50) };
 }
 
+/** URL of the bench server naming a schema. */
+function schemaUrl(schema: string): string {
+  const url = new URL(URL_);
+  url.searchParams.set("schema", schema);
+  return url.toString();
+}
+
+/**
+ * Fills a schema with a floor plan of {@link MEMORY_LINES} lines and
+ * {@link MEMORY_DOCUMENTS} documents of about 900 bytes each, appended in
+ * batches of 500 capture events.
+ */
+async function populateFactory(schema: string, dir: string): Promise<void> {
+  const words =
+    "checkout payment refund cart order invoice tax shipping search ranking index catalog price discount coupon account login session token email notification webhook retry timeout latency cache queue worker deploy rollback incident alert metric dashboard report export import schema migration database replica backup".split(
+      " ",
+    );
+  let seed = 7;
+  const pick = () => {
+    seed = (seed * 48_271) % 2_147_483_647;
+    return words[seed % words.length] as string;
+  };
+  const sentence = (length: number) => Array.from({ length }, pick).join(" ");
+  const factory = await openFactory({ dir, store: schemaUrl(schema), durability: "normal" });
+  try {
+    await factory.floorplan.applyPlan({
+      product: { id: "bench" },
+      operators: Array.from({ length: 20 }, (_, index) => ({ id: `op-${index}` })),
+      lines: Array.from({ length: MEMORY_LINES }, (_, index) => ({
+        id: `line-${index}`,
+        owner: `op-${index % 20}`,
+        description: sentence(8),
+        paths: [`/src/line-${index}/`],
+        dependsOn: index === 0 ? [] : [`line-${Math.floor(index / 2)}`],
+      })),
+    });
+    const at = new Date().toISOString();
+    for (let start = 0; start < MEMORY_DOCUMENTS; start += 500) {
+      await factory.log.append(
+        Array.from({ length: 500 }, (_, offset) => {
+          const title = sentence(5);
+          const body = `${sentence(60)}\n\n${sentence(60)}`;
+          return {
+            type: DocumentCaptured.type,
+            subject: `doc_mem${start + offset}`,
+            data: {
+              kind: "note",
+              source: { system: "bench" },
+              links: [],
+              supersedes: [],
+              title,
+              body,
+              contentHash: hashJson({ title, body, decision: null }),
+              tags: [],
+              lines: [`line-${(start + offset) % MEMORY_LINES}`],
+              validFrom: at,
+            },
+          };
+        }),
+      );
+    }
+  } finally {
+    await factory.close();
+  }
+}
+
+/** What a memory probe process measured (MiB, ms). */
+interface MemoryProbe {
+  readonly heapMiB: number;
+  readonly rssMiB: number;
+  readonly catchUpMs: number;
+  readonly documents: number;
+  readonly lines: number;
+}
+
+/**
+ * The memory probe, in a process of its own: opens a factory on the schema with
+ * an empty cache folder (so it folds the whole log), and reports the heap and
+ * RSS it holds afterwards over what it held before opening, each after a full GC.
+ */
+async function memoryProbe(schema: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("the memory probe needs --expose-gc");
+  const settle = async () => {
+    for (let round = 0; round < 3; round++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return process.memoryUsage();
+  };
+  const dir = mkdtempSync(join(tmpdir(), "factory-bench-mem-"));
+  const before = await settle();
+  const start = performance.now();
+  const factory = await openFactory({ dir, store: schemaUrl(schema) });
+  await Promise.all([factory.knowledge.sync(), factory.floorplan.refresh()]);
+  const catchUpMs = performance.now() - start;
+  const after = await settle();
+  const documents = (await factory.knowledge.fromSystem("bench")).length;
+  const lines = factory.floorplan.lines().length;
+  const mib = (bytes: number) => bytes / 2 ** 20;
+  const probe: MemoryProbe = {
+    heapMiB: mib(after.heapUsed - before.heapUsed),
+    rssMiB: mib(after.rss - before.rss),
+    catchUpMs,
+    documents,
+    lines,
+  };
+  process.send?.(probe);
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Runs the memory probe in a fresh process and returns what it measured. */
+function probeMemory(schema: string): Promise<MemoryProbe> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), ["memory", schema], {
+      execArgv: ["--conditions=@software-factory/source", "--import", "tsx", "--expose-gc"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let probe: MemoryProbe | undefined;
+    child.on("message", (message: MemoryProbe) => {
+      probe = message;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      probe === undefined ? reject(new Error(`memory probe exited with ${code}`)) : resolve(probe),
+    );
+  });
+}
+
 interface Row {
   readonly store: string;
   readonly writers: number;
@@ -261,6 +397,19 @@ async function main(): Promise<void> {
       },
     ];
 
+    const emptySchema = schema("mem_empty");
+    const fullSchema = schema("mem_full");
+    await populateFactory(fullSchema, join(root, "populate"));
+    const empty = await probeMemory(emptySchema);
+    const full = await probeMemory(fullSchema);
+    const memory = [
+      { name: "empty factory (fixed cost of opening)", ...empty },
+      { name: `${MEMORY_LINES} lines and ${MEMORY_DOCUMENTS.toLocaleString("en-US")} documents`, ...full },
+    ];
+    console.log(
+      `memory per ${MEMORY_DOCUMENTS} documents: heap +${(full.heapMiB - empty.heapMiB).toFixed(1)} MiB, RSS +${(full.rssMiB - empty.rssMiB).toFixed(1)} MiB`,
+    );
+
     const fmt = (value: number) => Math.round(value).toLocaleString("en-US");
     const base = (row: Row) =>
       rows.find(
@@ -302,6 +451,30 @@ async function main(): Promise<void> {
         "PostgreSQL appends are serialized by a transaction-scoped advisory lock so positions commit in order (readers never skip one); durability full waits for the WAL flush on each commit, normal sets synchronous_commit = off for appends.",
         `PostgreSQL ${URL_.replace(/\/\/[^@]*@/, "//")} on the same machine as the writers (loopback). Load average when the run started: ${load}; the machine has 2 cores, shared with the database and all writers.`,
       ].join(" "),
+      "## Memory of a process's projections",
+      table(
+        [
+          "factory on PostgreSQL",
+          "documents",
+          "lines",
+          "JS heap after catch-up (MiB)",
+          "RSS after catch-up (MiB)",
+          "catch-up from the log (ms)",
+        ],
+        memory.map((row) => [
+          row.name,
+          row.documents.toLocaleString("en-US"),
+          row.lines,
+          `+${row.heapMiB.toFixed(1)}`,
+          `+${row.rssMiB.toFixed(1)}`,
+          fmt(row.catchUpMs),
+        ]),
+      ),
+      [
+        `Per ${MEMORY_DOCUMENTS.toLocaleString("en-US")} documents (the second row less the first): JS heap +${(full.heapMiB - empty.heapMiB).toFixed(1)} MiB, RSS +${(full.rssMiB - empty.rssMiB).toFixed(1)} MiB.`,
+        "Each row is a fresh process that opens the factory with an empty cache folder, so it folds the whole log into its projections (knowledge base: documents, lexical index, vector index of the default 256-dimension hashing embedder; floor plan graph), then reports heap and RSS over what it held before opening, each measured after three full GCs.",
+        "Documents are notes of about 900 bytes (a 5-word title, two 60-word paragraphs), each linked to one line; lines have an owner, paths and one dependency.",
+      ].join(" "),
     ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -314,6 +487,8 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === "worker") {
   await worker(JSON.parse(process.argv[3] ?? "{}") as Target, process.argv[4] ?? "w");
+} else if (process.argv[2] === "memory") {
+  await memoryProbe(process.argv[3] ?? "");
 } else {
   await main();
 }

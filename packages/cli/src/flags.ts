@@ -59,8 +59,16 @@ const SQLITE_HEADER = "SQLite format 3\0";
  * returned as it is.
  */
 export function redactStore(value: string): string {
+  if (URL.canParse(value)) {
+    const url = new URL(value);
+    if (url.password === "" && !url.searchParams.has("password")) return value;
+    if (url.password !== "") url.password = "***";
+    if (url.searchParams.has("password")) url.searchParams.set("password", "***");
+    return url.toString();
+  }
+  // Not a URL: hide everything from the user's colon to the last @, and any password parameter.
   return value
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, "$1:***@")
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):.*@/i, "$1:***@")
     .replace(/([?&]password=)[^&#]*/gi, "$1***");
 }
 
