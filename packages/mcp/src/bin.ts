@@ -6,7 +6,7 @@
  * The token may also come from FACTORY_MCP_TOKEN. Logs go to stderr (stdout is the protocol).
  */
 import { parseArgs } from "node:util";
-import { openFactory } from "@software-factory/intelligence";
+import { type Factory, openFactory } from "@software-factory/intelligence";
 import { serveHttp } from "./http.js";
 import { serveStdio } from "./stdio.js";
 
@@ -38,21 +38,31 @@ async function main(): Promise<number> {
     process.stderr.write(`factory-mcp: --http must be a port number, got "${values.http}"\n`);
     return 2;
   }
-  const factory = await openFactory({
+  const factoryOptions = {
     dir: values.dir ?? ".factory",
     actor: values.actor ?? process.env.FACTORY_ACTOR ?? "mcp",
-  });
+  };
+  let opened: Promise<Factory> | undefined;
+  const open = () => {
+    opened ??= openFactory(factoryOptions);
+    return opened;
+  };
+  const close = async () => {
+    await (await opened?.catch(() => undefined))?.close();
+  };
   const stop = async () => {
-    await factory.close();
+    await close();
     process.exit(0);
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   if (port === undefined) {
-    await serveStdio(factory);
-    await factory.close();
+    // The tool list goes out before the factory opens (the server opens it right after, or when a request needs it).
+    await serveStdio(open);
+    await close();
     return 0;
   }
+  const factory = await open();
   const token = values.token ?? process.env.FACTORY_MCP_TOKEN;
   const server = await serveHttp(factory, {
     port,

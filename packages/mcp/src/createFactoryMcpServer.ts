@@ -4,7 +4,7 @@
  * @module
  */
 
-import { McpServer } from "@modelcontextprotocol/server";
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { registerFactoryResources } from "./resources.js";
 import { registerSkills } from "./skills.js";
@@ -34,14 +34,72 @@ export const SERVER_VERSION = "0.1.0";
  * ({@link serveStdio}, {@link serveHttp}) or your own.
  */
 export function createFactoryMcpServer(factory: Factory, options: FactoryMcpServerOptions = {}): McpServer {
-  const server = new McpServer(
+  const server = newServer(options);
+  const groups = groupsOf(options);
+  const ready = Promise.resolve(factory);
+  registerTools(server, groups, () => ready);
+  registerFactoryParts(server, factory, groups);
+  return server;
+}
+
+/** A factory's MCP server whose factory opens when first needed; see {@link createDeferredFactoryMcpServer}. */
+export interface DeferredFactoryMcpServer {
+  readonly server: McpServer;
+  /**
+   * Opens the factory (once) and registers its resources and prompts; resolves
+   * with the open factory. Every tool call waits for it first.
+   */
+  ready(): Promise<Factory>;
+}
+
+/**
+ * Creates a factory's MCP server before its factory is open, so it answers
+ * `initialize` and `tools/list` at once: `open` runs on the first call of
+ * {@link DeferredFactoryMcpServer.ready}, which every tool call makes, and the
+ * factory's resources and prompts are registered then (clients are told the
+ * lists changed). Serve it through a transport that holds resource, prompt and
+ * completion requests until `ready()` resolves, as {@link serveStdio} does, so
+ * a client never sees those lists before they are complete. The caller closes
+ * the factory `open` returned.
+ */
+export function createDeferredFactoryMcpServer(
+  open: () => Promise<Factory>,
+  options: FactoryMcpServerOptions = {},
+): DeferredFactoryMcpServer {
+  const server = newServer(options);
+  const groups = groupsOf(options);
+  let opening: Promise<Factory> | undefined;
+  const ready = () => {
+    opening ??= open().then((factory) => {
+      registerFactoryParts(server, factory, groups);
+      return factory;
+    });
+    return opening;
+  };
+  registerTools(server, groups, ready);
+  installLateRegistration(server, groups);
+  return { server, ready };
+}
+
+function newServer(options: FactoryMcpServerOptions): McpServer {
+  return new McpServer(
     { name: options.name ?? "software-factory", version: SERVER_VERSION },
     {
       instructions:
         "The Software Factory: the product's lines, owners and dependencies, its knowledge (decisions, customer conversations, research), its work in flight and its standards. Start with get_context for a task, a line or a question; use search_knowledge for facts with sources; who_owns and impact_of_change before touching code; capture what you learn with capture_knowledge.",
     },
   );
-  const groups = new Set(options.groups ?? ["knowledge", "floorplan", "work", "standards", "skills"]);
+}
+
+function groupsOf(options: FactoryMcpServerOptions): ReadonlySet<FactoryTool["group"]> {
+  return new Set(options.groups ?? ["knowledge", "floorplan", "work", "standards", "skills"]);
+}
+
+function registerTools(
+  server: McpServer,
+  groups: ReadonlySet<FactoryTool["group"]>,
+  factory: () => Promise<Factory>,
+): void {
   for (const tool of factoryTools) {
     if (!groups.has(tool.group)) continue;
     server.registerTool(
@@ -55,14 +113,41 @@ export function createFactoryMcpServer(factory: Factory, options: FactoryMcpServ
       },
       async (input: unknown) => {
         try {
-          return okResult(await tool.run(factory, input));
+          return okResult(await tool.run(await factory(), input));
         } catch (error) {
           return errorResult(error);
         }
       },
     );
   }
+}
+
+function registerFactoryParts(
+  server: McpServer,
+  factory: Factory,
+  groups: ReadonlySet<FactoryTool["group"]>,
+): void {
   registerFactoryResources(server, factory);
   if (groups.has("skills")) registerSkills(server, factory);
-  return server;
+}
+
+/**
+ * Installs the resource, prompt and completion handlers of a server whose
+ * resources and prompts are registered after it connects: the SDK fixes a
+ * server's capabilities when it connects and installs those handlers with the
+ * first registration of each kind, so one registration, removed at once, does
+ * it now.
+ */
+function installLateRegistration(server: McpServer, groups: ReadonlySet<FactoryTool["group"]>): void {
+  server
+    .registerResource(
+      "opening",
+      new ResourceTemplate("factory://opening/{id}", { list: undefined, complete: { id: () => [] } }),
+      {},
+      (uri) => ({ contents: [{ uri: uri.href, text: "" }] }),
+    )
+    .remove();
+  if (groups.has("skills")) {
+    server.registerPrompt("opening", {}, () => ({ messages: [] })).remove();
+  }
 }

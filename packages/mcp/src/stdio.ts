@@ -4,18 +4,78 @@
  * @module
  */
 
+import type { McpServer } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Factory } from "@software-factory/intelligence";
-import { createFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
+import {
+  createDeferredFactoryMcpServer,
+  createFactoryMcpServer,
+  type FactoryMcpServerOptions,
+} from "./createFactoryMcpServer.js";
+
+/** Requests answered from the factory's resources and prompts, which exist once it is open. */
+const NEEDS_FACTORY = /^(resources|prompts|completion)\//;
 
 /**
  * Serves a factory to one client over this process's stdin and stdout (what
  * Claude Code and Cursor start). Resolves when the client disconnects.
+ *
+ * Given a function that opens the factory instead of an open one, the server
+ * answers `initialize` and `tools/list` before opening it: the factory opens
+ * right after the first tool list is sent, or as soon as a request needs it,
+ * and requests for resources, prompts and completions (and any message after
+ * one) wait until it is open, so every answer is complete. The caller closes
+ * the factory its function returned.
+ *
+ * @throws whatever the function throws when the factory cannot open; the
+ * server is closed first.
  */
-export async function serveStdio(factory: Factory, options: FactoryMcpServerOptions = {}): Promise<void> {
-  const server = createFactoryMcpServer(factory, options);
+export async function serveStdio(
+  factory: Factory | (() => Promise<Factory>),
+  options: FactoryMcpServerOptions = {},
+): Promise<void> {
   const transport = new StdioServerTransport();
+  if (typeof factory !== "function") {
+    const server = createFactoryMcpServer(factory, options);
+    await server.connect(transport);
+    await untilClosed(server);
+    return;
+  }
+  const { server, ready } = createDeferredFactoryMcpServer(factory, options);
   await server.connect(transport);
+  let failure: { error: unknown } | undefined;
+  const opened = () =>
+    ready().catch((error: unknown) => {
+      failure ??= { error };
+      void server.close();
+      throw error;
+    });
+  const deliver = transport.onmessage;
+  let held: Parameters<NonNullable<typeof deliver>>[] | undefined = [];
+  transport.onmessage = (...args) => {
+    const [message] = args;
+    const method = "method" in message ? message.method : undefined;
+    if (held !== undefined && (held.length > 0 || NEEDS_FACTORY.test(method ?? ""))) {
+      held.push(args);
+      opened().then(
+        () => {
+          const waiting = held ?? [];
+          held = undefined;
+          for (const next of waiting) deliver?.(...next);
+        },
+        () => undefined,
+      );
+      return;
+    }
+    deliver?.(...args);
+    // Open the factory once the tool list is on its way, while the agent reads it.
+    if (method === "tools/list") setImmediate(() => opened().catch(() => undefined));
+  };
+  await untilClosed(server);
+  if (failure !== undefined) throw failure.error;
+}
+
+async function untilClosed(server: McpServer): Promise<void> {
   await new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();
     process.stdin.once("end", () => resolve());

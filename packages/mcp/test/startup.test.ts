@@ -100,6 +100,63 @@ describe("server start-up on a large-ish factory", () => {
   }, 120_000);
 });
 
+describe("answering before the factory is open", () => {
+  const serve = (factoryDir: string) =>
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [...fromSources, join(repoRoot, "packages/mcp/src/bin.ts"), "--dir", factoryDir],
+      cwd: repoRoot,
+      stderr: "pipe",
+    });
+
+  it("gives complete prompt and resource lists and completions even when asked before any tool call", async () => {
+    const factory = await openFactory({ dir });
+    const instructionSkills = factory.skills
+      .list()
+      .filter((skill) => skill.instructions)
+      .map((skill) => skill.name)
+      .sort();
+    await factory.close();
+    expect(instructionSkills.length).toBeGreaterThan(0);
+
+    const client = new Client({ name: "startup-test", version: "1.0.0" });
+    await client.connect(serve(dir));
+    const [prompts, templates] = await Promise.all([client.listPrompts(), client.listResourceTemplates()]);
+    expect(prompts.prompts.map((prompt) => prompt.name).sort()).toEqual(instructionSkills);
+    expect(templates.resourceTemplates.map((template) => template.uriTemplate)).toEqual(
+      expect.arrayContaining(["factory://lines/{id}", "factory://documents/{id}", "skill://{name}/SKILL.md"]),
+    );
+    expect(templates.resourceTemplates.map((template) => template.uriTemplate)).not.toContain(
+      "factory://opening/{id}",
+    );
+    const completion = await client.complete({
+      ref: { type: "ref/resource", uri: "factory://lines/{id}" },
+      argument: { name: "id", value: "line-19" },
+    });
+    expect(completion.completion.values).toContain("line-199");
+    const floorplan = await client.readResource({ uri: "factory://floorplan" });
+    expect(JSON.parse((floorplan.contents[0] as { text: string }).text).count).toBe(LINES);
+    await client.close();
+  }, 120_000);
+
+  it("lists its tools, then ends with the reason on stderr when the factory cannot open", async () => {
+    const notAFolder = join(dir, "factory.db", "inside-a-file");
+    const transport = serve(notAFolder);
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const client = new Client({ name: "startup-test", version: "1.0.0" });
+    const closed = new Promise<void>((resolve) => {
+      client.onclose = () => resolve();
+    });
+    await client.connect(transport);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await closed;
+    expect(stderr).toMatch(/factory-mcp: .*(ENOTDIR|not a directory)/);
+  }, 120_000);
+});
+
 describe("what a start loads", () => {
   it("does not load the TypeScript compiler, the whole effect library or the markdown parser to serve a factory", async () => {
     // A resolve hook reports every module the server's entry points pull in.
