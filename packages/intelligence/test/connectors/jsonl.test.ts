@@ -137,7 +137,9 @@ describe("importJsonl", () => {
       line: "billing",
       fields: { channel: "email", body: "I returned the shoes two weeks ago.", externalId: "35436" },
     });
+    const head = await factory.log.head();
     expect(await importJsonl(factory, { file, mapping })).toMatchObject({ created: 0, unchanged: 2 });
+    expect(await factory.log.head()).toBe(head);
   });
 
   it("reports every bad line with its number and writes nothing", async () => {
