@@ -8,6 +8,14 @@
  */
 
 export {
+  type AutoRouteThreshold,
+  type BuiltinAutomationServices,
+  type BuiltinAutomationsOptions,
+  builtinAutomations,
+  DEFAULT_AUTO_ROUTE_THRESHOLD,
+  makeBuiltinAutomations,
+} from "./automations/builtinAutomations.js";
+export {
   type Automation,
   type AutomationContext,
   AutomationHandled,

@@ -4,6 +4,14 @@ export {
   defineAutomation,
   type Notification,
 } from "./Automation.js";
+export {
+  type AutoRouteThreshold,
+  type BuiltinAutomationServices,
+  type BuiltinAutomationsOptions,
+  builtinAutomations,
+  DEFAULT_AUTO_ROUTE_THRESHOLD,
+  makeBuiltinAutomations,
+} from "./builtinAutomations.js";
 export { AutomationHandled, automationEvents, InboxNotified, InboxRead } from "./events.js";
 export { Inbox, type InboxItem, type InboxListOptions } from "./Inbox.js";
 export { type AutomationRunner, type StartAutomationsOptions, startAutomations } from "./startAutomations.js";
