@@ -15,6 +15,7 @@ import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
 import { foldEvent } from "./internal/fold.js";
+import { loadFloorSnapshot, saveFloorSnapshot } from "./internal/snapshot.js";
 import type { ProvenanceSource } from "./model.js";
 import {
   type ContributorDecl,
@@ -41,6 +42,12 @@ export interface OpenFloorPlanOptions {
   readonly relations?: Iterable<RelationDefinition>;
   /** Follow events other processes append (default true). */
   readonly live?: boolean;
+  /**
+   * Folder for a snapshot of the graph, stamped with the log position it
+   * reflects: opening loads it and folds only the events after it, and closing
+   * saves it when events were folded since. Without it the whole log is folded.
+   */
+  readonly cacheDir?: string;
 }
 
 /** Options of {@link FloorPlan.applyPlan}. */
@@ -488,11 +495,33 @@ export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<Floo
   const { log } = options;
   for (const definition of floorPlanEvents)
     if (!log.registry.has(definition.type)) log.registry.register(definition);
-  const graph = new FloorGraph();
+  const { cacheDir } = options;
+  const snapshot = cacheDir === undefined ? undefined : await loadFloorSnapshot(log, cacheDir);
+  const graph = new FloorGraph(snapshot?.graph);
+  let folded = snapshot === undefined;
   const projection = await startProjection(log, {
     types: floorPlanEventTypes,
-    apply: (event) => void foldEvent(graph, event),
+    ...(snapshot === undefined ? {} : { after: snapshot.position }),
+    apply: (event) => {
+      foldEvent(graph, event);
+      folded = true;
+    },
     ...(options.live === undefined ? {} : { live: options.live }),
   });
-  return new FloorPlan(log, graph, projection, new RelationRegistry(options.relations ?? []));
+  const closing: Projection =
+    cacheDir === undefined
+      ? projection
+      : {
+          get position() {
+            return projection.position;
+          },
+          catchUp: () => projection.catchUp(),
+          close: async () => {
+            await projection.close();
+            if (folded) await saveFloorSnapshot(log, cacheDir, graph.graph, projection.position);
+            folded = false;
+          },
+          [Symbol.asyncDispose]: () => closing.close(),
+        };
+  return new FloorPlan(log, graph, closing, new RelationRegistry(options.relations ?? []));
 }

@@ -133,7 +133,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
   });
   const opened: { close(): Promise<void> }[] = [log];
   try {
-    const floorplan = await openFloorPlan({ log });
+    const floorplan = await openFloorPlan({ log, cacheDir: join(dir, "cache", "floorplan") });
     opened.push(floorplan);
     const work = await openAssemblyLine({
       log,
