@@ -162,6 +162,7 @@ export {
   type Violation,
 } from "./rules/index.js";
 export { loadInstructionStandards } from "./rules/loadInstructionStandards.js";
+export { type RuleGateOptions, ruleGate, type ScorecardLevelRef } from "./rules/ruleGate.js";
 export {
   builtinSkills,
   defineSkill,

@@ -8,6 +8,7 @@ export {
   type TargetRef,
   type Violation,
 } from "./Rule.js";
+export { type RuleGateOptions, ruleGate, type ScorecardLevelRef } from "./ruleGate.js";
 export {
   defineScorecard,
   type LineScore,

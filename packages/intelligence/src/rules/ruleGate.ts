@@ -1,0 +1,149 @@
+/**
+ * Rules bound to stage gates: a gate of the assembly line that runs the
+ * standards over a work item and its artifacts when it enters a stage.
+ *
+ * @module
+ */
+import type { Gate, GateContext, GateResult, WorkItem } from "@software-factory/core";
+import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
+import type { Finding, Rule, RulePack, Severity } from "./Rule.js";
+import type { Scorecard } from "./Scorecard.js";
+import type { Standards } from "./Standards.js";
+
+/** The rules of a scorecard up to and including one of its levels (levels are cumulative). */
+export interface ScorecardLevelRef {
+  /** The scorecard. */
+  readonly scorecard: Scorecard;
+  /** Name of the level the work item must reach. */
+  readonly level: string;
+}
+
+/** Options of {@link ruleGate}. */
+export interface RuleGateOptions {
+  /** Stage (or stages) the gate guards when a work item enters it; `*` guards every stage. */
+  readonly stage: string | readonly string[];
+  /**
+   * Which rules run: rule ids, a rule pack, or a scorecard level (its rules
+   * and those of the levels below). Default: every rule of the standards over
+   * work items and artifacts.
+   */
+  readonly rules?: readonly string[] | RulePack | ScorecardLevelRef;
+  /** Lowest severity that blocks entry (default `error`: warnings and info pass). */
+  readonly severity?: Severity;
+  /** Name of the gate, shown in gate failures (default `standards:<stages>`). */
+  readonly name?: string;
+  /**
+   * Told of the findings that did not block (below `severity`), since a gate
+   * that passes carries no findings; a move that is refused reports them
+   * nowhere else.
+   */
+  readonly onAdvice?: (item: WorkItem, findings: readonly Finding[], context: GateContext) => void;
+}
+
+const OptionsSchema = z.object({
+  stage: z.union([z.string().min(1), z.array(z.string().min(1)).min(1, "name at least one stage")]),
+  rules: z.unknown().optional(),
+  severity: z.enum(["error", "warning", "info"]).optional(),
+  name: z.string().min(1).optional(),
+  onAdvice: z
+    .custom<NonNullable<RuleGateOptions["onAdvice"]>>(
+      (value) => typeof value === "function",
+      "onAdvice must be a function",
+    )
+    .optional(),
+});
+
+const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+/** Kinds of target a gate checks: the work item itself and its artifacts. */
+const GATED_KINDS = new Set(["workItem", "artifact"]);
+
+function isScorecardLevel(value: RuleGateOptions["rules"]): value is ScorecardLevelRef {
+  return typeof value === "object" && value !== null && "scorecard" in value;
+}
+
+function isPack(value: RuleGateOptions["rules"]): value is RulePack {
+  return typeof value === "object" && value !== null && "rules" in value && !Array.isArray(value);
+}
+
+/** The rule ids a selection names, or undefined for every rule; unknown scorecard levels throw. */
+function selectedIds(rules: RuleGateOptions["rules"]): readonly string[] | undefined {
+  if (rules === undefined) return undefined;
+  if (isScorecardLevel(rules)) {
+    const { scorecard, level } = rules;
+    const index = scorecard.levels.findIndex((candidate) => candidate.name === level);
+    if (index === -1) {
+      throw new RangeError(
+        `scorecard "${scorecard.id}" has no level "${level}"; its levels: ${scorecard.levels.map((candidate) => candidate.name).join(", ")}`,
+      );
+    }
+    return scorecard.levels.slice(0, index + 1).flatMap((candidate) => candidate.rules);
+  }
+  if (isPack(rules)) return rules.rules.map((rule) => rule.id);
+  return rules as readonly string[];
+}
+
+/**
+ * Binds rules to a stage gate: returns a {@link Gate} that, when a work item
+ * is about to enter the stage, runs the chosen rules over the work item
+ * (rules with `appliesTo: "workItem"`) and over each of its artifacts
+ * (`appliesTo: "artifact"`), and refuses entry with every finding at or above
+ * `severity`. Rule ids are looked up in the standards at each check, so rules
+ * added after the gate count; an id the standards do not know fails the gate
+ * with a message naming it.
+ *
+ * @throws ValidationError when the options are malformed.
+ * @throws RangeError when a scorecard level is unknown.
+ * @example
+ * ```ts
+ * const factory = await openFactory({ dir: ".factory" });
+ * installBuiltinStandards(factory);
+ * factory.work.registerGate(
+ *   ruleGate(factory.standards, { stage: "release", rules: ["requirement-has-acceptance-criteria"] }),
+ * );
+ * ```
+ */
+export function ruleGate<Context>(standards: Standards<Context>, options: RuleGateOptions): Gate {
+  const parsed = parseInput(OptionsSchema, options, "rule gate options");
+  const stages = typeof parsed.stage === "string" ? [parsed.stage] : parsed.stage;
+  const ids = selectedIds(options.rules);
+  const blocking = RANK[parsed.severity ?? "error"];
+  const rulesNow = (): Rule<unknown, Context>[] => {
+    const rules =
+      ids === undefined
+        ? standards.rules()
+        : ids.map((id) => {
+            const rule = standards.rule(id);
+            if (rule === undefined)
+              throw new RangeError(`the gate's rule "${id}" is not in the factory's standards`);
+            return rule;
+          });
+    return rules.filter((rule) => GATED_KINDS.has(rule.appliesTo));
+  };
+  return {
+    name: parsed.name ?? `standards:${stages.join(",")}`,
+    stages,
+    check: async (item, context): Promise<GateResult> => {
+      const rules = rulesNow();
+      const findings = [
+        ...(await standards.checkTarget("workItem", item, rules)),
+        ...(
+          await Promise.all(
+            context.artifacts.map((artifact) => standards.checkTarget("artifact", artifact, rules)),
+          )
+        ).flat(),
+      ];
+      const blockers = findings.filter((finding) => RANK[finding.severity] >= blocking);
+      const advice = findings.filter((finding) => RANK[finding.severity] < blocking);
+      if (advice.length > 0) options.onAdvice?.(item, advice, context);
+      if (blockers.length === 0) return { pass: true };
+      return {
+        pass: false,
+        findings: blockers.map((finding) => ({
+          message: `${finding.rule} (${finding.severity}): ${finding.message}`,
+          ...(finding.hint === undefined ? {} : { hint: finding.hint }),
+        })),
+      };
+    },
+  };
+}
