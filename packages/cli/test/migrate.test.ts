@@ -28,9 +28,14 @@ async function seed(): Promise<void> {
     join(cwd, "docs", "refunds.md"),
     "---\nkind: insight\nauthor: bo\nlines: [payments]\n---\n# Refunds lose shipping\n\nPartial refunds refund the shipping cost in full.\n",
   );
-  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
-  expect((await factory("import", "docs", "docs")).code).toBe(0);
-  expect((await factory("work", "create", "--line", "checkout", "Faster cart")).code).toBe(0);
+  for (const args of [
+    ["init", "--plan", "factory.yaml"],
+    ["import", "docs", "docs"],
+    ["work", "create", "--line", "checkout", "Faster cart"],
+  ]) {
+    const result = await factory(...args);
+    expect(result.code, result.stderr).toBe(0);
+  }
 }
 
 beforeEach(async () => {
@@ -71,6 +76,7 @@ describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", (
         "src/payments/x.ts",
         "--json",
       );
+      expect(owners.code, owners.stderr).toBe(0);
       expect(JSON.parse(owners.stdout)).toEqual([
         { path: "src/payments/x.ts", line: "payments", owner: "bo" },
       ]);
@@ -84,6 +90,7 @@ describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", (
         "shipping",
         "--json",
       );
+      expect(search.code, search.stderr).toBe(0);
       expect(JSON.parse(search.stdout).hits[0].document.title).toBe("Refunds lose shipping");
 
       const back = await factory("migrate", "--from", url, "--to", "back.db", "--json");
@@ -95,6 +102,7 @@ describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", (
         hash: moved.hash,
       });
       const work = await factory("--store", "back.db", "work", "list", "--line", "checkout", "--json");
+      expect(work.code, work.stderr).toBe(0);
       expect(JSON.parse(work.stdout).map((item: { title: string }) => item.title)).toEqual(["Faster cart"]);
 
       // The target now holds the log: a second copy into it is refused, and it is left as it was.
@@ -127,10 +135,9 @@ describe("factory migrate", () => {
       expect(again.code).toBe(1);
       expect(again.stderr).toContain(`already holds ${events} events`);
       // The copy is a whole factory: migrating it on gives the same hash.
-      const onward = JSON.parse(
-        (await factory("migrate", "--from", "copy.db", "--to", "onward.db", "--json")).stdout,
-      );
-      expect(onward).toMatchObject({ events, hash });
+      const onward = await factory("migrate", "--from", "copy.db", "--to", "onward.db", "--json");
+      expect(onward.code, onward.stderr).toBe(0);
+      expect(JSON.parse(onward.stdout)).toMatchObject({ events, hash });
 
       const missing = await factory("migrate");
       expect(missing.code).toBe(2);

@@ -178,8 +178,17 @@ class PostgresEventStore implements EventStore {
     this.#closed = true;
     this.#listeners.clear();
     clearInterval(this.#catchUpTimer);
-    await this.#listener.stop();
-    await this.#pool.end();
+    // Idle pool connections are unref'd (allowExitOnIdle) so that an open store
+    // never keeps a process alive; closing them must, or a process whose last
+    // work is this close can exit before it completes (exit code 13,
+    // "unsettled top-level await").
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      await this.#listener.stop();
+      await this.#pool.end();
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   #ensureOpen(): void {
