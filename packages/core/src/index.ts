@@ -177,6 +177,29 @@ export {
 } from "./errors.js";
 export { idTimestamp, isId, newId } from "./ids.js";
 export { createMemoryEventStore } from "./MemoryEventStore.js";
+export {
+  type ChatMessage,
+  type ChatReply,
+  type ChatRequest,
+  ChatRequestSchema,
+  type ChatRole,
+  ChatRoleSchema,
+  ModelAuthError,
+  type ModelError,
+  ModelNotConfiguredError,
+  ModelNotFoundError,
+  ModelOutputError,
+  type ModelProvider,
+  ModelRateLimitError,
+  ModelRequestError,
+  ModelServerError,
+  ModelTimeoutError,
+  ModelUnreachableError,
+  type ModelUsage,
+  parseChatRequest,
+  parseStructuredReply,
+  type StructuredOutput,
+} from "./ModelProvider.js";
 export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migrateLog.js";
 export { type Projection, type ProjectionOptions, startProjection } from "./Projection.js";
 export {

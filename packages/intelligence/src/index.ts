@@ -101,6 +101,8 @@ export {
   type OpenFactoryOptions,
   openFactory,
 } from "./factory/openFactory.js";
+export { modelFromEnv } from "./models/modelFromEnv.js";
+export { createOpenAiCompatibleProvider, type OpenAiCompatibleOptions } from "./models/openAiCompatible.js";
 export {
   DEFAULT_ROUTER_WEIGHTS,
   type RoutableLine,
@@ -163,6 +165,7 @@ export {
 } from "./rules/index.js";
 export { loadInstructionStandards } from "./rules/loadInstructionStandards.js";
 export { type RuleGateOptions, ruleGate, type ScorecardLevelRef } from "./rules/ruleGate.js";
+export { classifySignal, modelSkills } from "./skills/builtinSkills.js";
 export {
   builtinSkills,
   defineSkill,
@@ -185,3 +188,4 @@ export {
   type SkillRun,
   summarizeLine,
 } from "./skills/index.js";
+export type { SkillRegistryOptions, SkillRequirement } from "./skills/Skill.js";

@@ -10,6 +10,7 @@ import {
   type EventLog,
   type EventStore,
   type Gate,
+  type ModelProvider,
   openAssemblyLine,
   openEventLog,
   type PipelineInput,
@@ -21,10 +22,11 @@ import type { z } from "zod";
 import type { Automation } from "../automations/Automation.js";
 import { Inbox } from "../automations/Inbox.js";
 import { type AutomationRunner, startAutomations } from "../automations/startAutomations.js";
+import { modelFromEnv } from "../models/modelFromEnv.js";
 import { Router } from "../router/Router.js";
 import type { Rule, RulePack } from "../rules/Rule.js";
 import { Standards } from "../rules/Standards.js";
-import { builtinSkills } from "../skills/builtinSkills.js";
+import { builtinSkills, modelSkills } from "../skills/builtinSkills.js";
 import { type Skill, SkillRegistry } from "../skills/Skill.js";
 import { loadSkillsDir } from "../skills/SkillMd.js";
 import { estimateTokenCounter, fitHitsToBudget, type TokenCounter } from "./contextPackTokens.js";
@@ -56,6 +58,11 @@ export interface OpenFactoryOptions {
   readonly actor?: string;
   /** SQLite durability (default `full`: every write is on disk when acknowledged). */
   readonly durability?: "full" | "normal";
+  /**
+   * Model provider for skills that need one (default: from `FACTORY_MODEL_URL`,
+   * `FACTORY_MODEL` and `FACTORY_MODEL_KEY` when set, else none).
+   */
+  readonly model?: ModelProvider;
   /** How context packs count tokens against their budget (default: the estimate; see `loadTiktokenCounter`). */
   readonly tokenCounter?: TokenCounter;
 }
@@ -103,6 +110,8 @@ export interface Factory extends AsyncDisposable {
   readonly inbox: Inbox;
   /** Runnable and instruction skills; every run is recorded. */
   readonly skills: SkillRegistry<Factory>;
+  /** The model provider skills use, when one is configured. */
+  readonly model: ModelProvider | undefined;
   /** Ranks the lines a text most likely belongs to, learning from every routed signal. */
   route(text: string, options?: { readonly limit?: number }): Promise<ReturnType<Router["route"]>>;
   /** A context pack for a work item, line, paths or question. */
@@ -125,6 +134,7 @@ export interface Factory extends AsyncDisposable {
  */
 export async function openFactory(options: OpenFactoryOptions = {}): Promise<Factory> {
   const dir = resolve(options.dir ?? ".factory");
+  const model = options.model ?? modelFromEnv();
   mkdirSync(dir, { recursive: true });
   const log = await openEventLog({
     ...storeOf(options.store, dir),
@@ -160,6 +170,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       floorplan,
       work,
       inbox,
+      model,
       standards: undefined as unknown as Standards<Factory>,
       skills: undefined as unknown as SkillRegistry<Factory>,
       route: async (text, routeOptions = {}) => {
@@ -191,7 +202,11 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     });
     if (options.rules !== undefined) standards.add(...options.rules);
     (factory as { standards: Standards<Factory> }).standards = standards;
-    const skills = new SkillRegistry<Factory>(log, factory).add(...builtinSkills, ...(options.skills ?? []));
+    const skills = new SkillRegistry<Factory>(log, factory, model === undefined ? {} : { model }).add(
+      ...builtinSkills,
+      ...(model === undefined ? [] : modelSkills),
+      ...(options.skills ?? []),
+    );
     skills.addInstructions(...loadSkillsDir(options.skillsDir ?? join(dir, "skills")));
     (factory as { skills: SkillRegistry<Factory> }).skills = skills;
     if (options.automations !== undefined && options.automations.length > 0) {

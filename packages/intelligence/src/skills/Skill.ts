@@ -8,6 +8,8 @@ import {
   defineEvent,
   type EventLog,
   hashJson,
+  ModelNotConfiguredError,
+  type ModelProvider,
   NotFoundError,
   validationErrorFromZod,
 } from "@software-factory/core";
@@ -21,7 +23,17 @@ export interface SkillContext<Services> {
   readonly services: Services;
   /** Who runs the skill (`undefined`: the factory's own actor). */
   readonly actor: string | undefined;
+  /**
+   * The factory's model provider.
+   *
+   * @throws ModelNotConfiguredError when the factory has none (declare `requires: ["model"]`
+   * so the registry refuses the run before the handler starts).
+   */
+  model(): ModelProvider;
 }
+
+/** Something a skill needs from the factory besides its services: `model`, a configured model provider. */
+export type SkillRequirement = "model";
 
 /** A skill with a typed input, output and handler (a Promise or an Effect). */
 export interface Skill<
@@ -37,6 +49,8 @@ export interface Skill<
   readonly author?: string;
   /** Instructions for a model, when the skill also exists as a SKILL.md. */
   readonly instructions?: string;
+  /** What the skill needs to run (`["model"]`); a run without it fails with `ModelNotConfiguredError`. */
+  readonly requires?: readonly SkillRequirement[];
   readonly run: (
     input: z.output<Input>,
     context: SkillContext<Services>,
@@ -101,6 +115,14 @@ export interface SkillInfo {
   readonly instructions: boolean;
   /** JSON schema of the input of a runnable skill. */
   readonly inputSchema?: unknown;
+  /** What a runnable skill needs to run (`["model"]`), when it needs anything. */
+  readonly requires?: readonly SkillRequirement[];
+}
+
+/** Options of a {@link SkillRegistry}. */
+export interface SkillRegistryOptions {
+  /** The model provider handed to skills (those that declare `requires: ["model"]` need it). */
+  readonly model?: ModelProvider;
 }
 
 /**
@@ -113,12 +135,19 @@ export class SkillRegistry<Services = unknown> {
   readonly #instructions = new Map<string, InstructionSkill>();
   readonly #log: EventLog;
   readonly #services: Services;
+  readonly #model: ModelProvider | undefined;
 
-  /** A registry recording runs in `log`; handlers get `services`. */
-  constructor(log: EventLog, services: Services) {
+  /** A registry recording runs in `log`; handlers get `services` (and the model, when given). */
+  constructor(log: EventLog, services: Services, options: SkillRegistryOptions = {}) {
     this.#log = log;
     this.#services = services;
+    this.#model = options.model;
     log.registry.register(SkillRan);
+  }
+
+  /** Whether a model provider is configured, so skills that require one can run. */
+  get hasModel(): boolean {
+    return this.#model !== undefined;
   }
 
   /** Adds runnable skills; a name already present is replaced. */
@@ -145,6 +174,9 @@ export class SkillRegistry<Services = unknown> {
         runnable: runnable !== undefined,
         instructions: instruction !== undefined || runnable?.instructions !== undefined,
         ...(runnable === undefined ? {} : { inputSchema: z.toJSONSchema(runnable.input, { io: "input" }) }),
+        ...(runnable?.requires === undefined || runnable.requires.length === 0
+          ? {}
+          : { requires: [...runnable.requires] }),
       };
     });
   }
@@ -170,6 +202,7 @@ export class SkillRegistry<Services = unknown> {
    *
    * @throws NotFoundError when no runnable skill has that name.
    * @throws ValidationError when the input or the handler's output is invalid.
+   * @throws ModelNotConfiguredError when the skill requires a model and the registry has none.
    */
   async run(name: string, input: unknown, options: { readonly actor?: string } = {}): Promise<SkillRun> {
     const skill = this.#runnable.get(name);
@@ -201,8 +234,16 @@ export class SkillRegistry<Services = unknown> {
       await record("invalid-input");
       throw validationErrorFromZod(parsed.error.issues, { subject: `input of skill ${name}` });
     }
+    const model = (): ModelProvider => {
+      if (this.#model !== undefined) return this.#model;
+      throw new ModelNotConfiguredError({
+        message: `skill ${name} needs a model and the factory has none; pass openFactory({ model }) or set FACTORY_MODEL_URL and FACTORY_MODEL (and FACTORY_MODEL_KEY if the server needs a key)`,
+        needed: `skill ${name}`,
+      });
+    };
     try {
-      const result = skill.run(parsed.data, { services: this.#services, actor });
+      if (skill.requires?.includes("model") === true) model();
+      const result = skill.run(parsed.data, { services: this.#services, actor, model });
       const raw = Effect.isEffect(result)
         ? await Effect.runPromise(result as Effect.Effect<unknown, unknown>)
         : await result;

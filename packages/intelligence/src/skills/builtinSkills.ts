@@ -1,8 +1,11 @@
 /**
- * Skills every factory has, which need no model.
+ * Skills every factory has, which need no model, and those registered when a
+ * model is configured.
  *
  * @module
  */
+
+import { type ModelProvider, SeveritySchema, WorkItemKindSchema } from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { defineSkill } from "./Skill.js";
@@ -123,3 +126,86 @@ export const reviewItem = defineSkill({
 
 /** The built-in skills. */
 export const builtinSkills = [summarizeLine, draftRequirement, reviewItem] as const;
+
+const ClassifySignalInputSchema = z
+  .object({ signal: z.string().min(1).optional(), text: z.string().trim().min(1).optional() })
+  .refine((input) => (input.signal === undefined) !== (input.text === undefined), {
+    message: "give either signal (a signal id) or text, not both",
+  });
+
+/**
+ * Classifies a signal with the factory's model: the line it belongs to (one
+ * of the floor plan's, the router's candidates given as hints), its severity,
+ * the kind of work it asks for and a one-line summary. Registered only when
+ * the factory has a model.
+ */
+export const classifySignal = defineSkill({
+  name: "classify-signal",
+  description:
+    "Classify a signal (by id or text) with the factory's model: its line, severity, kind of work and a one-line summary.",
+  requires: ["model"],
+  input: ClassifySignalInputSchema,
+  output: z.object({
+    line: z.string(),
+    severity: SeveritySchema,
+    kind: WorkItemKindSchema,
+    summary: z.string(),
+    reason: z.string(),
+    model: z.string(),
+  }),
+  run: async (input, { services, model }: { services: Factory; model: () => ModelProvider }) => {
+    const provider = model();
+    await Promise.all([services.floorplan.refresh(), services.work.refresh()]);
+    const found = input.signal === undefined ? undefined : services.work.signal(input.signal);
+    if (input.signal !== undefined && found === undefined)
+      throw new RangeError(`no signal "${input.signal}"`);
+    const text = found?.text ?? input.text ?? "";
+    const [first, ...rest] = services.floorplan.lines().map((line) => line.id);
+    if (first === undefined) {
+      throw new RangeError(
+        "the factory has no lines to classify into; declare lines in the floor plan first",
+      );
+    }
+    const candidates = await services.route(text, { limit: 3 });
+    const lines = services.floorplan
+      .lines()
+      .map((line) => `- ${line.id}${line.description === undefined ? "" : `: ${line.description}`}`);
+    const reply = await provider.chat({
+      temperature: 0,
+      messages: [
+        {
+          role: "system",
+          content:
+            "You triage customer signals for a software product. Pick the one line (team area) the signal belongs to, how much it hurts the customer, and what kind of work it asks for. Answer with JSON only.",
+        },
+        {
+          role: "user",
+          content: [
+            `Lines:\n${lines.join("\n")}`,
+            candidates.length === 0
+              ? ""
+              : `The router's guesses, best first: ${candidates.map((candidate) => candidate.line).join(", ")}.`,
+            `Signal:\n${text}`,
+          ]
+            .filter((part) => part !== "")
+            .join("\n\n"),
+        },
+      ],
+      output: {
+        name: "signal_classification",
+        strict: true,
+        schema: z.object({
+          line: z.enum([first, ...rest]),
+          severity: SeveritySchema,
+          kind: WorkItemKindSchema,
+          summary: z.string(),
+          reason: z.string(),
+        }),
+      },
+    });
+    return { ...reply.data, model: reply.model };
+  },
+});
+
+/** The built-in skills that need a model; `openFactory` registers them when a model is configured. */
+export const modelSkills = [classifySignal] as const;

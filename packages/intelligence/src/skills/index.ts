@@ -1,4 +1,11 @@
-export { builtinSkills, draftRequirement, reviewItem, summarizeLine } from "./builtinSkills.js";
+export {
+  builtinSkills,
+  classifySignal,
+  draftRequirement,
+  modelSkills,
+  reviewItem,
+  summarizeLine,
+} from "./builtinSkills.js";
 export {
   defineSkill,
   type Skill,
@@ -6,6 +13,8 @@ export {
   type SkillInfo,
   SkillRan,
   SkillRegistry,
+  type SkillRegistryOptions,
+  type SkillRequirement,
   type SkillRun,
 } from "./Skill.js";
 export {
