@@ -1,7 +1,8 @@
 /**
  * Opens the PostgreSQL store named by the URL in argv, watches it until its
  * `LISTEN` connection is up, then closes it as the process's last work, with a
- * top-level await: the process must exit 0 once the close completes.
+ * top-level await, right after a read: the process must exit 0 once the close
+ * completes (the listener's and the pool's connections, both unref'd, ended).
  */
 import { openPostgresEventStore } from "@software-factory/core/postgres";
 
@@ -16,5 +17,7 @@ await new Promise<void>((resolve) => {
     resolve();
   });
 });
+// A read just before closing leaves an idle (unref'd) pool connection to end.
+await store.head();
 await store.close();
 console.log("closed");
