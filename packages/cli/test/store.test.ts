@@ -83,33 +83,67 @@ describe.skipIf(skipPostgres)("factory --store on PostgreSQL", () => {
     },
   );
 
-  it("serves the PostgreSQL factory to a real MCP client with factory --store <url> mcp", SLOW, async () => {
-    const url = storeUrl(schemas.next("cli_mcp"));
-    const init = await runFactory(["--store", url, "init", "--plan", "factory.yaml"], { cwd });
-    expect(init.code, init.stderr).toBe(0);
-    const client = new Client({ name: "cli-store-test", version: "1.0.0" });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [BIN, "--store", url, "--dir", "mcp-caches", "mcp"],
-        cwd,
-        env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "" } as Record<string, string>,
-        stderr: "pipe",
-      }),
-    );
-    try {
-      const owners = (await client.callTool({
-        name: "who_owns",
-        arguments: { paths: ["src/payments/refund.ts"] },
-      })) as { isError?: boolean; content: { text?: string }[] };
-      expect(owners.isError, owners.content[0]?.text).toBeFalsy();
-      expect(JSON.stringify(owners.content)).toContain("payments");
-      expect(JSON.stringify(owners.content)).toContain("bo");
-    } finally {
-      await client.close();
-    }
-    expect(existsSync(join(cwd, "mcp-caches", "factory.db"))).toBe(false);
-  });
+  it(
+    "serves one PostgreSQL factory from two factory --store <url> mcp processes that see each other's writes",
+    SLOW,
+    async () => {
+      const url = storeUrl(schemas.next("cli_mcp"));
+      const init = await runFactory(["--store", url, "init", "--plan", "factory.yaml"], { cwd });
+      expect(init.code, init.stderr).toBe(0);
+      const serve = async (actor: string) => {
+        const client = new Client({ name: `cli-store-${actor}`, version: "1.0.0" });
+        await client.connect(
+          new StdioClientTransport({
+            command: process.execPath,
+            args: [BIN, "--store", url, "--dir", `caches-${actor}`, "--actor", actor, "mcp"],
+            cwd,
+            env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "" } as Record<string, string>,
+            stderr: "pipe",
+          }),
+        );
+        return client;
+      };
+      const [ana, bo] = await Promise.all([serve("ana"), serve("bo")]);
+      type ToolResult = {
+        isError?: boolean;
+        structuredContent?: Record<string, unknown>;
+        content: { text?: string }[];
+      };
+      try {
+        const owners = (await ana.callTool({
+          name: "who_owns",
+          arguments: { paths: ["src/payments/refund.ts"] },
+        })) as ToolResult;
+        expect(owners.isError, owners.content[0]?.text).toBeFalsy();
+        expect(JSON.stringify(owners.content)).toContain("payments");
+        expect(JSON.stringify(owners.content)).toContain("bo");
+
+        const captured = (await ana.callTool({
+          name: "capture_knowledge",
+          arguments: {
+            kind: "note",
+            title: "Refunds settle in five days",
+            body: "Card refunds settle in five business days.",
+            lines: ["payments"],
+          },
+        })) as ToolResult;
+        expect(captured.isError, captured.content[0]?.text).toBeFalsy();
+        const started = Date.now();
+        let found: string[] = [];
+        while (!found.includes(captured.structuredContent?.id as string) && Date.now() - started < 1000) {
+          const result = (await bo.callTool({
+            name: "search_knowledge",
+            arguments: { query: "card refunds settle business days" },
+          })) as ToolResult;
+          found = ((result.structuredContent?.hits ?? []) as { id: string }[]).map((hit) => hit.id);
+        }
+        expect(found).toContain(captured.structuredContent?.id);
+      } finally {
+        await Promise.all([ana.close(), bo.close()]);
+      }
+      expect(existsSync(join(cwd, "caches-ana", "factory.db"))).toBe(false);
+    },
+  );
 
   it("takes the store from FACTORY_DATABASE_URL, and --store wins over it", SLOW, async () => {
     const fromEnv = storeUrl(schemas.next("cli_env"));
