@@ -15,6 +15,8 @@ import {
 
 /** Requests answered from the factory's resources and prompts, which exist once it is open. */
 const NEEDS_FACTORY = /^(resources|prompts|completion)\//;
+/** Messages that never need the factory. */
+const HANDSHAKE = /^(initialize|ping|notifications\/)/;
 
 /**
  * Serves a factory to one client over this process's stdin and stdout (what
@@ -22,10 +24,10 @@ const NEEDS_FACTORY = /^(resources|prompts|completion)\//;
  *
  * Given a function that opens the factory instead of an open one, the server
  * answers `initialize` and `tools/list` before opening it: the factory opens
- * right after the first tool list is sent, or as soon as a request needs it,
- * and requests for resources, prompts and completions (and any message after
- * one) wait until it is open, so every answer is complete. The caller closes
- * the factory its function returned.
+ * right after the first request past the handshake (usually the tool list) is
+ * answered, and requests for resources, prompts and completions (and any
+ * message after one) wait until it is open, so every answer is complete; tool
+ * calls wait for it too. The caller closes the factory its function returned.
  *
  * @throws whatever the function throws when the factory cannot open; the
  * server is closed first.
@@ -68,8 +70,8 @@ export async function serveStdio(
       return;
     }
     deliver?.(...args);
-    // Open the factory once the tool list is on its way, while the agent reads it.
-    if (method === "tools/list") setImmediate(() => opened().catch(() => undefined));
+    // Open the factory after answering this request (the tool list is on its way while it opens).
+    if (method !== undefined && !HANDSHAKE.test(method)) setImmediate(() => opened().catch(() => undefined));
   };
   await untilClosed(server);
   if (failure !== undefined) throw failure.error;

@@ -155,6 +155,26 @@ describe("answering before the factory is open", () => {
     await closed;
     expect(stderr).toMatch(/factory-mcp: .*(ENOTDIR|not a directory)/);
   }, 120_000);
+
+  it("ends with the reason on stderr when the factory cannot open and the first request is a tool call", async () => {
+    const transport = serve(join(dir, "factory.db", "inside-a-file"));
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const client = new Client({ name: "startup-test", version: "1.0.0" });
+    const closed = new Promise<void>((resolve) => {
+      client.onclose = () => resolve();
+    });
+    await client.connect(transport);
+    const answer = await client.callTool({ name: "search_knowledge", arguments: { query: "anything" } }).then(
+      (result) => result.isError === true,
+      () => "closed",
+    );
+    expect([true, "closed"]).toContain(answer);
+    await closed;
+    expect(stderr).toMatch(/factory-mcp: .*(ENOTDIR|not a directory)/);
+  }, 120_000);
 });
 
 describe("what a start loads", () => {
