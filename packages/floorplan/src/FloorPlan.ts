@@ -518,7 +518,9 @@ export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<Floo
           catchUp: () => projection.catchUp(),
           close: async () => {
             await projection.close();
-            if (folded) await saveFloorSnapshot(log, cacheDir, graph.graph, projection.position);
+            // A snapshot that cannot be written is only a slower next open: that never fails a close.
+            if (folded)
+              await saveFloorSnapshot(log, cacheDir, graph.graph, projection.position).catch(() => undefined);
             folded = false;
           },
           [Symbol.asyncDispose]: () => closing.close(),

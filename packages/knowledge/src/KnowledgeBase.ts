@@ -693,8 +693,9 @@ export class KnowledgeBase implements AsyncDisposable {
     };
     this.#vector.save(join(this.#dir, VECTOR_FILE), { position });
     const path = join(this.#dir, SNAPSHOT_FILE);
-    writeFileSync(`${path}.tmp`, serialize(snapshot));
-    renameSync(`${path}.tmp`, path);
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, serialize(snapshot));
+    renameSync(temporary, path);
     this.#unsaved = false;
   }
 

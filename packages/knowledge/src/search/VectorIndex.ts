@@ -150,7 +150,9 @@ export class VectorIndex {
 
   /** Writes the index to `path` and `path.json` (each via a temporary file and a rename). */
   save(path: string, meta: unknown = null): void {
-    this.#graph.writeIndexSync(`${path}.tmp`);
+    // Per-process temporary names: two processes saving at once never write into the same file.
+    const temporary = `${path}.${process.pid}.tmp`;
+    this.#graph.writeIndexSync(temporary);
     const sidecar: Sidecar = {
       version: 1,
       embedderId: this.embedderId,
@@ -160,9 +162,9 @@ export class VectorIndex {
       nextLabel: this.#nextLabel,
       meta,
     };
-    writeFileSync(`${path}.json.tmp`, JSON.stringify(sidecar));
-    renameSync(`${path}.tmp`, path);
-    renameSync(`${path}.json.tmp`, `${path}.json`);
+    writeFileSync(`${temporary}.json`, JSON.stringify(sidecar));
+    renameSync(temporary, path);
+    renameSync(`${temporary}.json`, `${path}.json`);
   }
 
   /**
