@@ -44,7 +44,11 @@ async function main(): Promise<number> {
   };
   let opened: Promise<Factory> | undefined;
   const open = () => {
-    opened ??= openFactory(factoryOptions);
+    opened ??= openFactory(factoryOptions).then((factory) => {
+      // Load the knowledge index while the agent is idle, so its first search does not wait for it.
+      setImmediate(() => void factory.knowledge.sync().catch(() => undefined));
+      return factory;
+    });
     return opened;
   };
   const close = async () => {
