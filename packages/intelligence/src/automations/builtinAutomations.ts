@@ -23,6 +23,11 @@ export type BuiltinAutomationServices = Pick<Factory, "log" | "work" | "floorpla
  * `minScore` 1.5 asks for more than one kind of evidence or a path or name
  * mention; `minLead` 1.5 asks the top line to score half again as much as the
  * second, so a text that fits two lines alike is left for a person.
+ *
+ * Chosen on the history split of the routing set (TanStack Query, 17 lines):
+ * learning the oldest 80 % and routing the rest, the default routes 25 % of
+ * the signals with 83 % of them right (routing all: 54 % right); on the
+ * held-out test split it routes 35 % with 87 % right (all: 57 %).
  */
 export interface AutoRouteThreshold {
   /** Lowest fused score of the top line (default 1.5). */
