@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ValidationError } from "@software-factory/core";
+import { CORE_SCHEMA, load } from "js-yaml";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { listFiles } from "./internal/listFiles.js";
@@ -85,6 +86,29 @@ export function formatProblems(problems: readonly PlanProblem[]): string {
     .join("\n");
 }
 
+/** An anchor or alias outside quotes: such texts take the positioned parse, which bounds alias expansion. */
+const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s\]},]/m;
+
+/**
+ * The plan of a text that js-yaml reads (YAML 1.2 core schema, duplicate keys
+ * refused) and that validates without a single problem; undefined sends the
+ * text to the positioned parse, which reports every problem with its place.
+ * js-yaml reads a large file about ten times faster than building the
+ * `yaml` document whose node ranges give those places.
+ */
+function quickParse(text: string, options: FactoryYamlOptions): Plan | undefined {
+  if (ANCHOR_OR_ALIAS.test(text)) return undefined;
+  let data: unknown;
+  try {
+    data = load(text, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  const parsed = PlanSchema.safeParse(data ?? {});
+  if (!parsed.success || validatePlan(parsed.data, options).length > 0) return undefined;
+  return parsed.data;
+}
+
 /**
  * Parses and validates the text of a `factory.yaml`, reporting every problem
  * at once (YAML syntax, schema, then references, owners and cycles), each
@@ -95,6 +119,23 @@ export function safeParseFactoryYaml(
   file = "factory.yaml",
   options: FactoryYamlOptions = {},
 ): FactoryYamlResult {
+  const plan = quickParse(text, options);
+  if (plan === undefined) return parseWithPositions(text, file, options);
+  let document: Document | undefined;
+  return {
+    success: true,
+    plan,
+    warnings: [],
+    // The editable document is built only when asked for.
+    get document() {
+      document ??= parseDocument(text, { uniqueKeys: true });
+      return document;
+    },
+  };
+}
+
+/** The parse that keeps every node's place, so each problem gets file:line:column. */
+function parseWithPositions(text: string, file: string, options: FactoryYamlOptions): FactoryYamlResult {
   const counter = new LineCounter();
   const problems: PlanProblem[] = [];
   const fail = (): FactoryYamlResult => {

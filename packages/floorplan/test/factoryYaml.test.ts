@@ -56,6 +56,26 @@ describe("parseFactoryYaml", () => {
     expect(plan.operators[0]?.roles).toEqual(["line"]);
   });
 
+  it("reads the same plan whether or not the text uses anchors (which take the positioned parse)", () => {
+    const anchored = GOOD.replace(
+      "  - id: payments\n    domain: commerce",
+      "  - id: payments\n    domain: &area commerce",
+    ).replace("  - id: checkout\n    domain: commerce", "  - id: checkout\n    domain: *area");
+    expect(anchored).toContain("*area");
+
+    expect(parseFactoryYaml(anchored)).toEqual(parseFactoryYaml(GOOD));
+    const result = safeParseFactoryYaml(GOOD);
+    expect(result.success && result.document.toJS().lines.length).toBe(3);
+  });
+
+  it("reads YAML 1.2 scalars as the positioned parse does: dates and yes/no stay text", () => {
+    const plan = parseFactoryYaml(
+      GOOD.replace("name: Alice", "name: 2026-01-01").replace("name: Shop", "name: yes"),
+    );
+    expect(plan.operators[0]?.name).toBe("2026-01-01");
+    expect(plan.product?.name).toBe("yes");
+  });
+
   it("rejects a line with two owners, pointing at the owner field", () => {
     const text = GOOD.replace("    owner: bob\n", "    owner: [bob, alice]\n");
     const result = safeParseFactoryYaml(text, "factory.yaml");
