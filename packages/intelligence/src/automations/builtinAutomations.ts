@@ -76,12 +76,12 @@ function routeNewSignals(threshold: AutoRouteThreshold): Automation<BuiltinAutom
       const signal = services.work.signal(event.subject);
       if (signal === undefined) return;
       let line = signal.line;
-      let why = `it was captured for ${line}`;
+      let how = "by a person";
       if (line === undefined) {
         const choice = confidentRoute(await services.route(signal.text, { limit: 2 }), threshold);
         if (choice === undefined) return;
         line = choice.line;
-        why = `the router chose ${line} (score ${choice.score.toFixed(2)}): ${choice.reasons.join("; ")}`;
+        how = `by the router (score ${choice.score.toFixed(2)}): ${choice.reasons.join("; ")}`;
         emit({ type: "signal.routed", subject: signal.id, data: { line } });
       }
       const owner = services.floorplan.ownerOf(line);
@@ -93,7 +93,7 @@ function routeNewSignals(threshold: AutoRouteThreshold): Automation<BuiltinAutom
           `> ${signal.text.replaceAll("\n", "\n> ")}`,
           "",
           `Source: ${signal.source}${signal.customer === undefined ? "" : `, customer ${signal.customer}`}; captured by ${signal.capturedBy}.`,
-          `Routed to ${line} because ${why}.`,
+          `Routed to ${line} ${how}.`,
         ].join("\n"),
         ref: { kind: "signal", id: signal.id },
         reason: `owner of ${line}`,

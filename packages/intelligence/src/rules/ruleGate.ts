@@ -26,7 +26,7 @@ export interface RuleGateOptions {
   /**
    * Which rules run: rule ids, a rule pack, or a scorecard level (its rules
    * and those of the levels below). Default: every rule of the standards over
-   * work items and artifacts.
+   * work items, artifacts and lines.
    */
   readonly rules?: readonly string[] | RulePack | ScorecardLevelRef;
   /** Lowest severity that blocks entry (default `error`: warnings and info pass). */
@@ -55,8 +55,8 @@ const OptionsSchema = z.object({
 });
 
 const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
-/** Kinds of target a gate checks: the work item itself and its artifacts. */
-const GATED_KINDS = new Set(["workItem", "artifact"]);
+/** Kinds of target a gate checks: the work item, its artifacts and its line. */
+const GATED_KINDS = new Set(["workItem", "artifact", "line"]);
 
 function isScorecardLevel(value: RuleGateOptions["rules"]): value is ScorecardLevelRef {
   return typeof value === "object" && value !== null && "scorecard" in value;
@@ -86,9 +86,11 @@ function selectedIds(rules: RuleGateOptions["rules"]): readonly string[] | undef
 /**
  * Binds rules to a stage gate: returns a {@link Gate} that, when a work item
  * is about to enter the stage, runs the chosen rules over the work item
- * (rules with `appliesTo: "workItem"`) and over each of its artifacts
- * (`appliesTo: "artifact"`), and refuses entry with every finding at or above
- * `severity`. Rule ids are looked up in the standards at each check, so rules
+ * (rules with `appliesTo: "workItem"`), each of its artifacts
+ * (`appliesTo: "artifact"`) and its line (`appliesTo: "line"`, so a scorecard
+ * level can gate a line's releases), and refuses entry with every finding at
+ * or above `severity`. Rules over other kinds (signals, documents) are left
+ * out. Rule ids are looked up in the standards at each check, so rules
  * added after the gate count; an id the standards do not know fails the gate
  * with a message naming it.
  *
@@ -125,6 +127,7 @@ export function ruleGate<Context>(standards: Standards<Context>, options: RuleGa
     stages,
     check: async (item, context): Promise<GateResult> => {
       const rules = rulesNow();
+      const lineRules = rules.filter((rule) => rule.appliesTo === "line").map((rule) => rule.id);
       const findings = [
         ...(await standards.checkTarget("workItem", item, rules)),
         ...(
@@ -132,6 +135,9 @@ export function ruleGate<Context>(standards: Standards<Context>, options: RuleGa
             context.artifacts.map((artifact) => standards.checkTarget("artifact", artifact, rules)),
           )
         ).flat(),
+        ...(lineRules.length === 0
+          ? []
+          : await standards.check({ kind: "line", id: item.line, rules: lineRules })),
       ];
       const blockers = findings.filter((finding) => RANK[finding.severity] >= blocking);
       const advice = findings.filter((finding) => RANK[finding.severity] < blocking);

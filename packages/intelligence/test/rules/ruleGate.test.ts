@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GateFailedError, type WorkItem } from "@software-factory/core";
+import type { LineInfo } from "@software-factory/floorplan";
 import {
   builtinStandards,
   defineRule,
@@ -221,6 +222,39 @@ describe("ruleGate", () => {
       "work-item-title-is-short",
       "requirement-has-acceptance-criteria",
     ]);
+  });
+
+  it("checks the item's line with the line rules of a scorecard level", async () => {
+    const lineHasDescription = defineRule<LineInfo>({
+      id: "line-has-description",
+      description: "Every line says what it is for.",
+      severity: "error",
+      appliesTo: "line",
+      check: (line) =>
+        line.description === undefined || line.description === ""
+          ? [{ message: `line ${line.id} has no description`, hint: "describe the line in the floor plan" }]
+          : [],
+    });
+    factory.standards.add(lineHasDescription);
+    const card = defineScorecard({
+      id: "documented",
+      description: "Lines say what they do.",
+      levels: [{ name: "bronze", rules: ["line-has-description"] }],
+    });
+    factory.work.registerGate(
+      ruleGate(factory.standards, { stage: "release", rules: { scorecard: card, level: "bronze" } }),
+    );
+    const item = await itemBeforeRelease(withCriteria);
+    const error = await refusal(factory.work.advance(item.id));
+    expect(error.findings.map((finding) => finding.message)).toEqual([
+      "line-has-description (error): line checkout has no description",
+    ]);
+    await factory.floorplan.applyPlan({
+      product: { id: "shop" },
+      operators: [{ id: "ana" }],
+      lines: [{ id: "checkout", owner: "ana", description: "Cart and payment", paths: ["/src/checkout/"] }],
+    });
+    expect((await factory.work.advance(item.id)).stage).toBe("release");
   });
 
   it("refuses an unknown scorecard level at once and an unknown rule id at the gate, naming them", async () => {
