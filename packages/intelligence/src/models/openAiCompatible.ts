@@ -247,7 +247,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
                 json_schema: {
                   name: output.name,
                   ...(output.description === undefined ? {} : { description: output.description }),
-                  schema: z.toJSONSchema(output.schema, { target: "draft-7", io: "output" }),
+                  schema: jsonSchemaOf(output.schema),
                   ...(output.strict === undefined ? {} : { strict: output.strict }),
                 },
               },
@@ -293,4 +293,10 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       };
     },
   };
+}
+
+/** The JSON schema sent for a zod schema, without the `$schema` key some servers' strict modes refuse. */
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-7", io: "output" });
+  return rest;
 }

@@ -114,6 +114,7 @@ describe("createOpenAiCompatibleProvider", () => {
       required: ["bug", "area"],
       additionalProperties: false,
     });
+    expect(format.json_schema.schema).not.toHaveProperty("$schema");
   });
 
   it("accepts structured output in a ```json fence, as small local models write it", async () => {
