@@ -43,6 +43,7 @@ export {
   type OpenFloorPlanOptions,
   openFloorPlan,
 } from "./FloorPlan.js";
+export { FloorPlanService, type FloorPlanShape, makeFloorPlanShape } from "./FloorPlanService.js";
 export {
   type FactoryYamlOptions,
   type FactoryYamlResult,
