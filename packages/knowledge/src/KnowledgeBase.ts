@@ -32,6 +32,7 @@ import {
   DocumentUnlinked,
   knowledgeEvents,
 } from "./events.js";
+import { loadMarkdownParser } from "./internal/markdownParser.js";
 import { parseInput } from "./internal/parse.js";
 import {
   type CaptureInput,
@@ -203,6 +204,7 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#assertOpen();
     await this.#load();
     const position = await (this.#projection as Projection).catchUp();
+    if (this.#dirty.size > 0) await loadMarkdownParser();
     this.#reindexDirty();
     await this.#embedPending();
     if (this.#sinceCheckpoint >= this.#checkpointEvery) this.#saveCaches();

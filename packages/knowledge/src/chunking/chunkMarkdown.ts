@@ -46,6 +46,9 @@ interface Block {
  * `overlapTokens` of overlap, and code fences are closed and reopened so every
  * chunk stays valid markdown.
  *
+ * The markdown parser loads on the first call (through `require` of ES
+ * modules: Node 20.19 or later); a knowledge base loads it ahead, on any Node.
+ *
  * @example
  * ```ts
  * chunkMarkdown("# Checkout\n\nPayment retries...", { maxTokens: 200 });
