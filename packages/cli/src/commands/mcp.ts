@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { serveHttp, serveStdio } from "@software-factory/mcp";
+import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
@@ -49,12 +49,22 @@ export function registerMcp(program: Command, context: CliContext): void {
             "--http needs --token <token> or FACTORY_MCP_TOKEN (clients send it as a bearer token)",
           );
         }
-        const factory = await openSessionFactory(options);
+        // The MCP server is loaded only by this command, so the others do not pay for it.
+        const { serveHttp, serveStdio } = await import("@software-factory/mcp");
         if (port === undefined) {
-          await serveStdio(factory, serverOptions);
-          await factory.close();
+          // Answers the handshake and the tool list while the factory opens.
+          let opened: Factory | undefined;
+          try {
+            await serveStdio(async () => {
+              opened = await openSessionFactory(options);
+              return opened;
+            }, serverOptions);
+          } finally {
+            await opened?.close();
+          }
           return;
         }
+        const factory = await openSessionFactory(options);
         const server = await serveHttp(
           factory,
           { port: port.data, token: bearer as string, ...(host === undefined ? {} : { host }) },

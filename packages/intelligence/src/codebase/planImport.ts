@@ -25,7 +25,6 @@ import {
   planOf,
 } from "@software-factory/floorplan";
 import type { CaptureInput, KnowledgeDocument } from "@software-factory/knowledge";
-import { createTwoFilesPatch } from "diff";
 import type { Factory } from "../factory/openFactory.js";
 import type {
   CodebaseProposal,
@@ -139,24 +138,25 @@ class Tally {
   }
 }
 
-/** A unified diff from the current text to the proposed one (no index line, no trailing tabs in headers). */
-function textDiff(name: string, current: string, proposed: string): string {
+/** Adds the unified diff from the current text to the proposed one (no index line, no trailing tabs in headers); jsdiff is loaded only when there is a conflict. */
+async function withDiff(conflict: Omit<ImportConflict, "diff">): Promise<ImportConflict> {
+  const { createTwoFilesPatch } = await import("diff");
+  const name = `${conflict.id} ${conflict.field}`;
   const patch = createTwoFilesPatch(
     `${name} (current)`,
     `${name} (proposed)`,
-    `${current}\n`,
-    `${proposed}\n`,
+    `${conflict.current}\n`,
+    `${conflict.proposed}\n`,
     "",
     "",
-    {
-      context: 2,
-    },
+    { context: 2 },
   );
-  return patch
+  const diff = patch
     .split("\n")
     .filter((line) => !/^=+$/.test(line))
     .map((line) => (line.startsWith("--- ") || line.startsWith("+++ ") ? line.trimEnd() : line))
     .join("\n");
+  return { ...conflict, diff };
 }
 
 function conflict(
@@ -166,8 +166,8 @@ function conflict(
   current: string,
   proposed: string,
   by: string,
-): ImportConflict {
-  return { kind, id, field, current, proposed, by, diff: textDiff(`${id} ${field}`, current, proposed) };
+): Omit<ImportConflict, "diff"> {
+  return { kind, id, field, current, proposed, by };
 }
 
 /** The CODEOWNERS-style path pattern of a line's root folder. */
@@ -274,7 +274,7 @@ function planFloor(
   floor: FloorPlan,
   proposal: CodebaseProposal,
   lineIds: ReadonlyMap<string, string>,
-  conflicts: ImportConflict[],
+  conflicts: Omit<ImportConflict, "diff">[],
 ) {
   const current = floor.toPlan();
   const { ids: operatorIds, declare } = mapOperators(floor, proposal.owners);
@@ -458,7 +458,7 @@ function planDocument(
   actor: string,
   tally: Tally,
   changes: DocumentChange[],
-  conflicts: ImportConflict[],
+  conflicts: Omit<ImportConflict, "diff">[],
 ): void {
   if (existing === undefined) {
     tally.add("create");
@@ -552,7 +552,7 @@ export async function planImport(
 ): Promise<CodebaseImportPlan> {
   await factory.floorplan.refresh();
   await factory.work.refresh();
-  const conflicts: ImportConflict[] = [];
+  const conflicts: Omit<ImportConflict, "diff">[] = [];
   const lineIds = mapLines(factory.floorplan, proposal.lines);
   const floor = planFloor(factory.floorplan, proposal, lineIds, conflicts);
   const lineTally = new Tally();
@@ -621,7 +621,7 @@ export async function planImport(
     documents,
     artifacts,
     links,
-    conflicts,
+    conflicts: await Promise.all(conflicts.map(withDiff)),
     counts: {
       lines: lineTally.counts(),
       owners: floor.owners.counts(),

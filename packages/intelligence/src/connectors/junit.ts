@@ -82,7 +82,7 @@ export async function importJUnitReport(
 ): Promise<ConnectorSummary> {
   const input = parseInput(JUnitImportOptionsSchema, options, "JUnit import options");
   const text = await readInputFile(input.file);
-  const report = parseJUnit(input.file, text);
+  const report = await parseJUnit(input.file, text);
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   const counter = newCounter();
   const count = (status: JUnitCase["status"]) =>

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { fileError, positionOf } from "./inputFile.js";
 
 /** The result of one test case. */
@@ -81,7 +80,8 @@ function lineOfCase(text: string, index: number): number | undefined {
  * @throws ValidationError naming the file and the line and column of malformed
  *   XML, a root that is neither `testsuites` nor `testsuite`, or a test case without a name.
  */
-export function parseJUnit(file: string, text: string): JUnitReport {
+export async function parseJUnit(file: string, text: string): Promise<JUnitReport> {
+  const { XMLParser, XMLValidator } = await import("fast-xml-parser");
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw fileError(SUBJECT, file, `malformed XML: ${valid.err.msg}`, {

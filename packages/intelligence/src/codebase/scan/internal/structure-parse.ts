@@ -4,8 +4,6 @@
  *
  * @module
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { readRepoText } from "./structure-io.js";
@@ -17,19 +15,20 @@ export type Parsed<T> = { readonly value: T } | { readonly problem: ManifestProb
 type Format = "json" | "toml" | "yaml" | "xml";
 
 const ARRAY_ELEMENTS = new Set(["module", "dependency"]);
-const xml = new XMLParser({
-  isArray: (name) => ARRAY_ELEMENTS.has(name),
-  parseTagValue: false,
-  ignoreAttributes: true,
-});
 
-function decode(format: Format, text: string): unknown {
+/** Decodes a manifest; the TOML and XML parsers are loaded on first use, so opening a factory does not pay for them. */
+async function decode(format: Format, text: string): Promise<unknown> {
   if (format === "json") return JSON.parse(text);
-  if (format === "toml") return parseToml(text);
   if (format === "yaml") return parseYaml(text);
+  if (format === "toml") return (await import("smol-toml")).parse(text);
+  const { XMLParser, XMLValidator } = await import("fast-xml-parser");
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new Error(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
-  return xml.parse(text);
+  return new XMLParser({
+    isArray: (name) => ARRAY_ELEMENTS.has(name),
+    parseTagValue: false,
+    ignoreAttributes: true,
+  }).parse(text);
 }
 
 const FORMAT_NAMES: Record<Format, string> = { json: "JSON", toml: "TOML", yaml: "YAML", xml: "XML" };
@@ -46,7 +45,7 @@ export async function readManifest<Schema extends z.ZodType>(
     return { problem: { file, message: `${file} could not be read (missing or over 1 MB)` } };
   let data: unknown;
   try {
-    data = decode(format, text);
+    data = await decode(format, text);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { problem: { file, message: `${file} is not valid ${FORMAT_NAMES[format]}: ${reason}` } };
