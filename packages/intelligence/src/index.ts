@@ -88,6 +88,12 @@ export {
 export { importJUnitReport, type JUnitImportOptions, JUnitImportOptionsSchema } from "./connectors/junit.js";
 export type { ConnectorSummary } from "./connectors/summary.js";
 export {
+  type ContextPack,
+  type ContextRequest,
+  contextPackMarkdown,
+  type PackRule,
+} from "./factory/contextPack.js";
+export {
   estimateTokenCounter,
   loadTiktokenCounter,
   type TiktokenEncoding,
@@ -95,8 +101,6 @@ export {
 } from "./factory/contextPackTokens.js";
 export { FactoryService } from "./factory/FactoryService.js";
 export {
-  type ContextPack,
-  type ContextRequest,
   type Factory,
   type OpenFactoryOptions,
   openFactory,

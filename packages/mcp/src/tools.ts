@@ -4,6 +4,7 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
+import { contextPackMarkdown } from "@software-factory/intelligence";
 import { DecisionOptionsSchema, DocumentKindSchema, LinkSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import { importCodebaseTool } from "./importTools.js";
@@ -325,7 +326,7 @@ const getContext = defineTool({
   name: "get_context",
   title: "Context pack",
   description:
-    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners and dependencies, the work item, active work, the knowledge that matters (within budgetTokens) and suspect trace links. Give a work item, a line, paths, or a question.",
+    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners and dependencies, the work item, the standards that apply (rules, and instructions from Cursor rules or AGENTS.md), active work, the knowledge that matters (instructions and knowledge within budgetTokens) and suspect trace links, as JSON and as markdown. Give a work item, a line, paths, or a question.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
@@ -355,6 +356,7 @@ const getContext = defineTool({
     });
     return {
       ...pack,
+      markdown: contextPackMarkdown(pack),
       knowledge: pack.knowledge.map((hit) => ({
         id: hit.document.id,
         kind: hit.document.kind,

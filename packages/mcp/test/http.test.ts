@@ -78,6 +78,8 @@ describe.each([
       arguments: { line: "checkout" },
     })) as ToolResult;
     expect(context.structuredContent?.lines).toHaveLength(1);
+    expect(context.structuredContent?.markdown).toContain("- Owner: ana");
+    expect(context.structuredContent?.markdown).toContain("Retry failed payments three times");
   });
 
   it("says who owns a path and what a change impacts", async () => {

@@ -25,11 +25,13 @@ import { type AutomationRunner, startAutomations } from "../automations/startAut
 import { modelFromEnv } from "../models/modelFromEnv.js";
 import { Router } from "../router/Router.js";
 import type { Rule, RulePack } from "../rules/Rule.js";
+import { loadInstructionStandards } from "../rules/loadInstructionStandards.js";
 import { Standards } from "../rules/Standards.js";
 import { builtinSkills, modelSkills } from "../skills/builtinSkills.js";
 import { type Skill, SkillRegistry } from "../skills/Skill.js";
 import { loadSkillsDir } from "../skills/SkillMd.js";
-import { estimateTokenCounter, fitHitsToBudget, type TokenCounter } from "./contextPackTokens.js";
+import { buildContextPack, type ContextPack, type ContextRequest } from "./contextPack.js";
+import { estimateTokenCounter, type TokenCounter } from "./contextPackTokens.js";
 
 /** Options of {@link openFactory}. */
 export interface OpenFactoryOptions {
@@ -65,33 +67,12 @@ export interface OpenFactoryOptions {
   readonly model?: ModelProvider;
   /** How context packs count tokens against their budget (default: the estimate; see `loadTiktokenCounter`). */
   readonly tokenCounter?: TokenCounter;
-}
-
-/** Ask for a context pack: about a work item, a line, some paths, or a question. */
-export interface ContextRequest {
-  readonly workItem?: string;
-  readonly line?: string;
-  readonly paths?: readonly string[];
-  readonly question?: string;
-  /** Tokens the knowledge part may take (default 1,500), counted by the factory's `tokenCounter`. */
-  readonly budgetTokens?: number;
-}
-
-/** Everything an agent or a person needs to start on a piece of work, in one answer. */
-export interface ContextPack {
-  /** Lines concerned, with owner, dependencies and dependents. */
-  readonly lines: readonly {
-    readonly line: LineInfo;
-    readonly dependsOn: readonly string[];
-    readonly dependents: readonly string[];
-  }[];
-  readonly workItem?: WorkItem;
-  /** Active work on those lines. */
-  readonly activeWork: readonly WorkItem[];
-  /** Knowledge that answers the question (or describes the lines), within the budget. */
-  readonly knowledge: Awaited<ReturnType<KnowledgeBase["search"]>>["hits"];
-  /** Trace links on those lines that need review. */
-  readonly suspectLinks: ReturnType<AssemblyLine["suspectLinks"]>;
+  /**
+   * A repository whose Cursor rules (`.cursor/rules/*.mdc`), `AGENTS.md` and
+   * `CLAUDE.md` files become advisory standards, listed by the context packs
+   * of the paths and lines they apply to.
+   */
+  readonly instructionsFrom?: string;
 }
 
 /**
@@ -178,7 +159,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
         syncRouter(router, floorplan, work);
         return router.route(text, routeOptions);
       },
-      context: (request) => contextPack(factory, request, options.tokenCounter ?? estimateTokenCounter),
+      context: (request) => buildContextPack(factory, request, options.tokenCounter ?? estimateTokenCounter),
       close: async () => {
         await runner?.close();
         for (const part of [...opened].reverse()) await part.close();
@@ -201,6 +182,8 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       lineOf: (item) => item.line,
     });
     if (options.rules !== undefined) standards.add(...options.rules);
+    if (options.instructionsFrom !== undefined)
+      standards.addInstructions(...loadInstructionStandards(options.instructionsFrom));
     (factory as { standards: Standards<Factory> }).standards = standards;
     const skills = new SkillRegistry<Factory>(log, factory, model === undefined ? {} : { model }).add(
       ...builtinSkills,
@@ -243,62 +226,4 @@ function syncRouter(router: Router, floorplan: FloorPlan, work: AssemblyLine): v
   for (const signal of work.signals()) {
     if (signal.line !== undefined) router.learn({ id: signal.id, text: signal.text, line: signal.line });
   }
-}
-
-async function contextPack(
-  factory: Factory,
-  request: ContextRequest,
-  counter: TokenCounter,
-): Promise<ContextPack> {
-  await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
-  const workItem = request.workItem === undefined ? undefined : factory.work.get(request.workItem);
-  if (request.workItem !== undefined && workItem === undefined) {
-    throw new RangeError(`no work item "${request.workItem}"`);
-  }
-  const lineIds = new Set<string>();
-  if (request.line !== undefined) lineIds.add(request.line);
-  if (workItem !== undefined) lineIds.add(workItem.line);
-  for (const path of request.paths ?? []) {
-    const line = factory.floorplan.lineForPath(path);
-    if (line !== undefined) lineIds.add(line);
-  }
-  const lines = [...lineIds].flatMap((id) => {
-    const line = factory.floorplan.line(id);
-    if (line === undefined) return [];
-    return [
-      {
-        line,
-        dependsOn: factory.floorplan.dependencies(id, { depth: 1 }).map((reached) => reached.line),
-        dependents: factory.floorplan.dependents(id, { depth: 1 }).map((reached) => reached.line),
-      },
-    ];
-  });
-  const question =
-    request.question ??
-    workItem?.title ??
-    lines.map(({ line }) => [line.name ?? line.id, line.description ?? ""].join(" ")).join(" ");
-  const budget = request.budgetTokens ?? 1500;
-  if (!Number.isInteger(budget) || budget < 1) {
-    throw new RangeError(`budgetTokens must be a whole number of tokens above 0, not ${budget}`);
-  }
-  const knowledge =
-    question.trim() === ""
-      ? []
-      : fitHitsToBudget(
-          (
-            await factory.knowledge.search(question, {
-              limit: 20,
-              ...(lineIds.size > 0 && request.question === undefined ? { lines: [...lineIds] } : {}),
-            })
-          ).hits,
-          budget,
-          counter,
-        );
-  return {
-    lines,
-    ...(workItem === undefined ? {} : { workItem }),
-    activeWork: [...lineIds].flatMap((line) => factory.work.list({ line, state: "active" })),
-    knowledge,
-    suspectLinks: [...lineIds].flatMap((line) => factory.work.suspectLinks({ line })),
-  };
 }
