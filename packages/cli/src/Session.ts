@@ -59,12 +59,16 @@ function safeUserName(): string | undefined {
  * SQLite file), else the SQLite file in the folder; the folder holds the caches
  * and the `skills/` either way.
  */
-export async function openSessionFactory(options: GlobalOptions): Promise<Factory> {
+export async function openSessionFactory(
+  options: GlobalOptions,
+  extra: { readonly instructionsFrom?: string } = {},
+): Promise<Factory> {
   return openFactory({
     dir: resolve(options.dir),
     actor: options.actor,
     gates: defaultGates,
     ...(options.store === undefined ? {} : { store: await openStore(options.store) }),
+    ...extra,
   });
 }
 

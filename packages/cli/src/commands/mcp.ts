@@ -27,17 +27,23 @@ export function registerMcp(program: Command, context: CliContext): void {
     .option("--host <host>", "interface to listen on with --http")
     .option("--token <token>", "bearer token clients must send with --http (default FACTORY_MCP_TOKEN)")
     .option(
+      "--instructions <repo>",
+      "load the repository's Cursor rules, AGENTS.md and CLAUDE.md into context packs",
+    )
+    .option(
       "--tools <groups>",
       `tool groups to offer, comma-separated (${GROUPS.join(", ")}; default all but import)`,
     )
     .action(
       action(context, async ({ options, output }, local) => {
-        const { http, host, token, tools } = local as {
+        const { http, host, token, tools, instructions } = local as {
           http?: string;
           host?: string;
           token?: string;
           tools?: string;
+          instructions?: string;
         };
+        const extra = instructions === undefined ? {} : { instructionsFrom: instructions };
         const groups = tools === undefined ? undefined : parseFlag(ToolGroupsSchema, tools, "--tools");
         const serverOptions = groups === undefined ? {} : { groups };
         const port = http === undefined ? undefined : PortSchema.safeParse(http);
@@ -56,7 +62,7 @@ export function registerMcp(program: Command, context: CliContext): void {
           let opened: Factory | undefined;
           try {
             await serveStdio(async () => {
-              opened = await openSessionFactory(options);
+              opened = await openSessionFactory(options, extra);
               return opened;
             }, serverOptions);
           } finally {
@@ -64,7 +70,7 @@ export function registerMcp(program: Command, context: CliContext): void {
           }
           return;
         }
-        const factory = await openSessionFactory(options);
+        const factory = await openSessionFactory(options, extra);
         const server = await serveHttp(
           factory,
           { port: port.data, token: bearer as string, ...(host === undefined ? {} : { host }) },

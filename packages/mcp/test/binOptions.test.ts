@@ -1,0 +1,84 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { openFactory } from "@software-factory/intelligence";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repoRoot = join(import.meta.dirname, "..", "..", "..");
+const bin = [
+  "--conditions=@software-factory/source",
+  "--import",
+  "tsx",
+  join(repoRoot, "packages/mcp/src/bin.ts"),
+];
+const dirs: string[] = [];
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
+
+describe("factory-mcp --instructions and --tools", () => {
+  let factoryDir: string;
+  let repo: string;
+
+  beforeAll(async () => {
+    repo = temp("mcp-rules-");
+    mkdirSync(join(repo, ".cursor", "rules"), { recursive: true });
+    writeFileSync(
+      join(repo, ".cursor", "rules", "api.mdc"),
+      "---\ndescription: API handlers\nglobs: src/api/**\nalwaysApply: false\n---\nValidate every request body with zod.\n",
+    );
+    factoryDir = temp("mcp-factory-");
+    const factory = await openFactory({ dir: factoryDir });
+    await factory.floorplan.applyPlan({
+      operators: [{ id: "ana" }],
+      lines: [{ id: "api", owner: "ana", paths: ["/src/api/"] }],
+    });
+    await factory.close();
+  });
+
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("serves the chosen tool groups and puts the repository's rules in context packs", async () => {
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [...bin, "--dir", factoryDir, "--instructions", repo, "--tools", "knowledge,import"],
+        cwd: repoRoot,
+        stderr: "pipe",
+      }),
+    );
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain("import_codebase");
+      expect(tools.map((tool) => tool.name)).not.toContain("who_owns");
+      const pack = (await client.callTool({ name: "get_context", arguments: { line: "api" } })) as {
+        structuredContent: { markdown: string };
+      };
+      expect(pack.structuredContent.markdown).toContain("Validate every request body with zod.");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("refuses an unknown tool group with exit code 2, naming it", async () => {
+    const run = promisify(execFile);
+    const failed = await run(
+      process.execPath,
+      [...bin, "--dir", factoryDir, "--tools", "knowledge,everything"],
+      {
+        cwd: repoRoot,
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect((failed as { code: number }).code).toBe(2);
+    expect((failed as { stderr: string }).stderr).toContain('unknown tool group "everything"');
+  });
+});
