@@ -82,7 +82,10 @@ describe("floor plan", () => {
   });
 
   it("applies a plan, then answers who owns paths and what a change affects", SLOW, async () => {
-    expect((await factory("init")).code).toBe(0);
+    const init = await factory("init");
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain("created factory in");
+    expect(JSON.parse((await factory("init", "--json")).stdout)).toMatchObject({ created: true });
     const applied = await factory("plan", "apply", "factory.yaml", "--json");
     expect(applied.code).toBe(0);
     expect(JSON.parse(applied.stdout)).toMatchObject({ applied: true });

@@ -54,7 +54,9 @@ describe.skipIf(skipPostgres)("factory --store on PostgreSQL", () => {
         runFactory(["--store", url, "--dir", dir, ...args], { cwd });
       const init = await run("a", "init", "--plan", "factory.yaml", "--json");
       expect(init.code, init.stderr).toBe(0);
-      expect(JSON.parse(init.stdout)).toMatchObject({ changes: expect.any(Number) });
+      expect(JSON.parse(init.stdout)).toMatchObject({ changes: expect.any(Number), created: true });
+      const again = await run("a", "init");
+      expect(again.stdout).toContain("factory already exists in postgres");
       const imported = await run("a", "import", "docs", "docs", "--json");
       expect(imported.code, imported.stderr).toBe(0);
       expect(JSON.parse(imported.stdout)).toMatchObject({ captured: 1 });

@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadFactoryYaml } from "@software-factory/floorplan";
 import type { Command } from "commander";
+import { redactStore } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -20,25 +21,31 @@ export function registerInit(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, local) => {
         const { plan } = local as { plan?: string };
         const dir = resolve(options.dir);
-        const existed = existsSync(join(dir, "factory.db"));
         const result = await withFactory(options, async (factory) => {
+          const existed = (await factory.log.head()) > 0;
           const ignore = join(dir, ".gitignore");
           if (!existsSync(ignore))
             writeFileSync(ignore, "# Derived indexes are rebuilt from the log.\ncache/\n");
-          if (plan === undefined) return { changes: 0, position: await factory.log.head() };
+          if (plan === undefined) return { existed, changes: 0, position: await factory.log.head() };
           const applied = await factory.floorplan.applyPlan(await loadFactoryYaml(plan), {
             label: plan,
             actor: options.actor,
           });
-          return { changes: applied.changes, position: await factory.log.head() };
+          return { existed, changes: applied.changes, position: await factory.log.head() };
         });
+        const { existed, ...rest } = result;
+        const store = options.store === undefined ? undefined : redactStore(options.store);
         if (options.json) {
-          output.json({ dir, created: !existed, ...result });
+          output.json({ dir, ...(store === undefined ? {} : { store }), created: !existed, ...rest });
           return;
         }
-        output.line(`${existed ? "factory already exists" : "created factory"} in ${dir}`);
+        const where = store === undefined ? dir : `${store} (caches in ${dir})`;
+        output.line(`${existed ? "factory already exists" : "created factory"} in ${where}`);
         if (plan !== undefined) output.line(`applied ${plan}: ${result.changes} changes`);
-        else output.line("next: factory plan apply factory.yaml, then factory import docs <folder>");
+        else
+          output.line(
+            "next: factory import codebase . (or factory plan apply factory.yaml), then factory import docs <folder>",
+          );
       }),
     );
 }
