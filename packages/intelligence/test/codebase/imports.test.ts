@@ -102,6 +102,22 @@ describe("importGraph", () => {
     ).toEqual([["billing", "auth", "billing/invoice.ts"]]);
   });
 
+  it("resolves tsconfig path aliases (baseUrl, extends, comments) to the folder they name", async () => {
+    const { imports } = await graphOf({
+      "tsconfig.base.json":
+        '{\n  // shared\n  "compilerOptions": { "baseUrl": ".", "paths": { "@auth/*": ["auth/*"], "~billing": ["billing/index.ts"], } }\n}\n',
+      "tsconfig.json": '{ "extends": "./tsconfig.base" }\n',
+      "billing/index.ts": 'import { login } from "@auth/login";\nexport const pay = () => login;\n',
+      "auth/login.ts": "export const login = 1;\n",
+      "reports/monthly.ts":
+        'import { pay } from "~billing";\nimport { nope } from "@other/thing";\nexport const month = pay;\n',
+    });
+    expect(imports.map((dependency) => [dependency.from, dependency.to])).toEqual([
+      ["billing", "auth"],
+      ["reports", "billing"],
+    ]);
+  });
+
   it("links Go modules whose packages import each other", async () => {
     const { manifest, imports } = await graphOf({
       "go.work": "use (\n\t./api\n\t./money\n\t./money/v2x\n)\n",

@@ -9,6 +9,7 @@
 import type { Evidence, ProposedDependency, ProposedLine } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
 import { lineOfFile } from "./files.js";
+import { readAliasScopes, resolveAlias } from "./internal/structure-aliases.js";
 import { goImportsIn } from "./internal/structure-facts.js";
 import { folderOf, joinRelative, mapLimit, readRepoText } from "./internal/structure-io.js";
 import { packageNameOf } from "./internal/structure-npm.js";
@@ -40,7 +41,10 @@ function targetOf(
   specifier: string,
   lines: readonly ProposedLine[],
   lineOfPackage: ReadonlyMap<string, ProposedLine>,
+  aliased: (file: string, specifier: string) => string | undefined,
 ): ProposedLine | undefined {
+  const alias = aliased(file, specifier);
+  if (alias !== undefined) return lineOfFile(lines, alias);
   if (specifier.startsWith("./") || specifier.startsWith("../") || specifier === "." || specifier === "..") {
     const resolved = joinRelative(folderOf(file), specifier);
     return resolved === undefined ? undefined : lineOfFile(lines, resolved);
@@ -61,7 +65,9 @@ function targetOf(
  * evidence items (the files with the most imports, then by path), each
  * `ts-imports` (or `go-imports`) with confidence 1 and the detail
  * `N imports in M files`.
- * No self-edges; path aliases (tsconfig `paths`) are not resolved.
+ * Path aliases (`paths` of the nearest `tsconfig.json`/`jsconfig.json`
+ * above the file, `baseUrl` and relative `extends` followed) resolve to the
+ * folder they name. No self-edges.
  * Output is sorted by `from` then `to`.
  */
 export async function importGraph(
@@ -83,6 +89,8 @@ export async function importGraph(
     .map((file) => ({ file, from: lineOfFile(lines, file) }))
     .filter((source): source is { file: string; from: ProposedLine } => source.from !== undefined);
   const ts = (await import("typescript")).default;
+  const scopes = await readAliasScopes(repo, (file, text) => ts.parseConfigFileTextToJson(file, text));
+  const aliased = (file: string, specifier: string) => resolveAlias(scopes, file, specifier);
   const edges = new Map<string, { from: string; to: string; perFile: Map<string, number> }>();
   await mapLimit(sources, READ_CONCURRENCY, async ({ file, from }) => {
     const text = await readRepoText(repo.root, file);
@@ -91,7 +99,9 @@ export async function importGraph(
       ? goImportsIn(text).map((path) => goModuleOf(path, goModules))
       : ts
           .preProcessFile(text, true, true)
-          .importedFiles.map((reference) => targetOf(file, reference.fileName, lines, lineOfPackage));
+          .importedFiles.map((reference) =>
+            targetOf(file, reference.fileName, lines, lineOfPackage, aliased),
+          );
     for (const to of targets) {
       if (to === undefined || to.id === from.id) continue;
       const key = `${from.id}\0${to.id}`;
