@@ -8,7 +8,7 @@
 import type { ImportConflict } from "@software-factory/intelligence";
 import { importCodebase } from "@software-factory/intelligence";
 import { z } from "zod";
-import { defineTool } from "./toolKit.js";
+import { defineTool } from "../toolKit.js";
 
 const MAX_CONFLICTS = 20;
 const MAX_DIFF_CHARS = 2_000;

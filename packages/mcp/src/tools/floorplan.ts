@@ -1,0 +1,97 @@
+/**
+ * The `floorplan` group of tools: who owns what, the impact of a change, and
+ * one line of the floor plan.
+ *
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { Record } from "./shared.js";
+
+/** `who_owns`: the line and owner of repository paths, or the owner and contributors of a line. */
+export const whoOwns = defineTool({
+  name: "who_owns",
+  title: "Who owns these paths or this line",
+  description:
+    "For repository paths: the line each belongs to (CODEOWNERS semantics) and its accountable owner. For a line: its owner and contributors.",
+  group: "floorplan",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z
+    .object({ paths: z.array(z.string().min(1)).max(500).optional(), line: z.string().min(1).optional() })
+    .refine((input) => input.paths !== undefined || input.line !== undefined, {
+      message: "give paths or line",
+      path: ["paths"],
+    }),
+  output: z.object({ paths: z.array(Record), line: Record.optional() }),
+  run: async (factory, input) => {
+    await factory.floorplan.refresh();
+    const paths = (input.paths ?? []).map(
+      (path) =>
+        factory.floorplan.explainPath(path) ?? {
+          path,
+          line: null,
+          owner: null,
+          note: "no line claims this path",
+        },
+    );
+    if (input.line === undefined) return { paths };
+    const line = factory.floorplan.line(input.line);
+    if (line === undefined) throw new Error(`no line "${input.line}"; factory://floorplan lists them`);
+    return { paths, line: { id: line.id, owner: line.owner ?? null, contributors: line.contributors } };
+  },
+});
+
+/** `impact_of_change`: the lines a change affects (by paths, a git range or lines) and the owners to notify. */
+export const impactOfChange = defineTool({
+  name: "impact_of_change",
+  title: "Impact of a change",
+  description:
+    "Which lines a change affects, transitively through dependencies, ranked by distance and criticality, with the owners to notify. Give changed paths, a git range (main...HEAD, run in the server's working folder), or lines.",
+  group: "floorplan",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    paths: z.array(z.string().min(1)).max(5000).default([]),
+    lines: z.array(z.string().min(1)).max(500).default([]),
+    gitRange: z
+      .string()
+      .regex(/^[\w./~^@{}-]+(\.\.\.?[\w./~^@{}-]+)?$/, "a git range such as main...HEAD")
+      .optional(),
+    depth: z.number().int().min(1).max(50).default(10),
+  }),
+  output: Record,
+  run: async (factory, input) => {
+    await factory.floorplan.refresh();
+    const paths = [...input.paths];
+    if (input.gitRange !== undefined) {
+      const output = execFileSync("git", ["diff", "--name-only", input.gitRange], { encoding: "utf8" });
+      paths.push(...output.split("\n").filter((line) => line.trim() !== ""));
+    }
+    return factory.floorplan.impact({ paths, lines: input.lines }, { depth: input.depth });
+  },
+});
+
+/** `get_line`: a line of the floor plan with its dependencies, dependents and active work. */
+export const getLine = defineTool({
+  name: "get_line",
+  title: "A line of the floor plan",
+  description:
+    "A line with its owner, contributors, code paths, direct dependencies and dependents, and its work in flight.",
+  group: "floorplan",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({ id: z.string().min(1) }),
+  output: Record,
+  run: async (factory, input) => {
+    await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+    const line = factory.floorplan.line(input.id);
+    if (line === undefined) throw new Error(`no line "${input.id}"; factory://floorplan lists them`);
+    return {
+      ...line,
+      dependsOn: factory.floorplan.dependencies(input.id, { transitive: false }),
+      dependents: factory.floorplan.dependents(input.id, { transitive: false }),
+      activeWork: factory.work
+        .list({ line: input.id, state: "active" })
+        .map(({ id, title, stage }) => ({ id, title, stage })),
+    };
+  },
+});

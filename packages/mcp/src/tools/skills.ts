@@ -1,0 +1,35 @@
+/**
+ * The `skills` group of tools: listing the factory's skills and running the
+ * runnable ones.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { Record } from "./shared.js";
+
+/** `list_skills`: the factory's runnable and instruction skills. */
+export const listSkills = defineTool({
+  name: "list_skills",
+  title: "List skills",
+  description:
+    "The factory's skills: runnable ones (run them with run_skill; their input schema is given) and instruction ones (read skill://<name>/SKILL.md or get the prompt of the same name).",
+  group: "skills",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({}),
+  output: z.object({ skills: z.array(Record) }),
+  run: async (factory) => ({ skills: factory.skills.list() }),
+});
+
+/** `run_skill`: runs a runnable skill with its input and records the run. */
+export const runSkill = defineTool({
+  name: "run_skill",
+  title: "Run a skill",
+  description:
+    "Run a runnable skill with its input (see list_skills for names and input schemas). Every run is recorded.",
+  group: "skills",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  input: z.object({ name: z.string().min(1), input: z.record(z.string(), z.unknown()).default({}) }),
+  output: z.object({ skill: z.string(), output: z.unknown(), durationMs: z.number() }),
+  run: async (factory, input) => factory.skills.run(input.name, input.input),
+});

@@ -1,0 +1,254 @@
+/**
+ * The `work` group of tools: signals, work items and their moves, trace
+ * links, delivery measures and operators' inboxes.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { Cursor, given, IdempotencyKey, keyed, Operator, page, Record } from "./shared.js";
+
+/** `capture_signal`: records a signal from a customer or the field. */
+export const captureSignal = defineTool({
+  name: "capture_signal",
+  title: "Capture a signal",
+  description:
+    "Record what a customer said or what was observed in the field (support ticket, sales call, monitoring). Give line when you know it; otherwise call route_signal to find the line.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  input: z.object({
+    text: z.string().trim().min(1).max(10_000),
+    source: z.string().trim().min(1).max(100).describe("Where it came from: support, sales-call, monitoring"),
+    customer: z.string().max(200).optional(),
+    severity: z.enum(["low", "medium", "high", "critical"]).default("medium"),
+    line: z.string().min(1).optional(),
+  }),
+  output: Record,
+  run: async (factory, input) => factory.work.captureSignal(input),
+});
+
+/** `route_signal`: ranks the lines a signal or text belongs to, or routes a signal to a line. */
+export const routeSignal = defineTool({
+  name: "route_signal",
+  title: "Route a signal to a line",
+  description:
+    "Without line: ranks the lines a signal (or any text) most likely belongs to, with reasons. With line: records that the signal belongs to that line (the router learns from it).",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  input: z
+    .object({
+      signal: z.string().min(1).optional().describe("Id of a captured signal"),
+      text: z
+        .string()
+        .min(1)
+        .max(10_000)
+        .optional()
+        .describe("Text to rank lines for, when there is no signal"),
+      line: z.string().min(1).optional().describe("Route the signal to this line"),
+      limit: z.number().int().min(1).max(10).default(3),
+    })
+    .refine((input) => input.signal !== undefined || input.text !== undefined, {
+      message: "give signal (an id) or text",
+      path: ["signal"],
+    })
+    .refine((input) => input.line === undefined || input.signal !== undefined, {
+      message: "routing to a line needs the signal id",
+      path: ["line"],
+    }),
+  output: z.object({ candidates: z.array(Record), routed: Record.optional() }),
+  run: async (factory, input) => {
+    if (input.line !== undefined) {
+      const routed = await factory.work.routeSignal(input.signal as string, input.line);
+      return { candidates: [], routed };
+    }
+    let text = input.text;
+    if (input.signal !== undefined) {
+      await factory.work.refresh();
+      const signal = factory.work.signal(input.signal);
+      if (signal === undefined) throw new Error(`no signal "${input.signal}"`);
+      text = signal.text;
+    }
+    return { candidates: await factory.route(text as string, { limit: input.limit }) };
+  },
+});
+
+/** `list_work`: work items filtered by line, state, stage or owner, newest first, paged. */
+export const listWork = defineTool({
+  name: "list_work",
+  title: "List work items",
+  description: "Work items, filtered by line, state, stage or owner, newest first, one page at a time.",
+  group: "work",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    line: z.string().min(1).optional(),
+    state: z.enum(["active", "blocked", "done", "dropped"]).optional(),
+    stage: z.string().min(1).optional(),
+    owner: Operator.optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+    cursor: Cursor,
+  }),
+  output: z.object({ items: z.array(Record), nextCursor: z.string().optional() }),
+  run: async (factory, { limit, cursor, ...filter }) => {
+    await factory.work.refresh();
+    const items = factory.work.list(given(filter)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return page(items, cursor, limit);
+  },
+});
+
+/** `create_work_item`: starts a work item on a line; idempotent with a key. */
+export const createWorkItem = defineTool({
+  name: "create_work_item",
+  title: "Create a work item",
+  description:
+    "Start a feature, bug, improvement or chore on a line. Its owner is the line's owner unless given. Choose a flow (tiny for a one-line fix) to scale the ceremony.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  input: z.object({
+    line: z.string().min(1),
+    title: z.string().trim().min(1).max(300),
+    kind: z.enum(["feature", "bug", "improvement", "chore"]).default("feature"),
+    flow: z.string().min(1).optional(),
+    owner: Operator.optional(),
+    signals: z.array(z.string().min(1)).default([]),
+    idempotencyKey: IdempotencyKey,
+  }),
+  output: Record,
+  run: async (factory, { idempotencyKey, ...input }) =>
+    factory.work.createWorkItem(input, keyed(idempotencyKey)),
+});
+
+/** `advance_work_item`: moves a work item (advance, back, block, unblock, drop, complete). */
+export const advanceWorkItem = defineTool({
+  name: "advance_work_item",
+  title: "Move a work item",
+  description:
+    "advance (to the next stage; gates run and their findings come back when they block), back (rework, reason required), block/unblock (reason), drop (reason) or complete.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  input: z
+    .object({
+      id: z.string().min(1),
+      move: z.enum(["advance", "back", "block", "unblock", "drop", "complete"]).default("advance"),
+      reason: z.string().trim().min(1).max(2000).optional(),
+      to: z.string().min(1).optional().describe("Stage to send back to (back only)"),
+      overrideWipReason: z
+        .string()
+        .trim()
+        .min(1)
+        .optional()
+        .describe("Enter past the line's WIP limit on purpose"),
+      idempotencyKey: IdempotencyKey,
+    })
+    .refine((input) => !["back", "block", "drop"].includes(input.move) || input.reason !== undefined, {
+      message: "back, block and drop need a reason",
+      path: ["reason"],
+    }),
+  output: Record,
+  run: async (factory, input) => {
+    const options = {
+      ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+      ...(input.overrideWipReason === undefined ? {} : { overrideWip: { reason: input.overrideWipReason } }),
+    };
+    const reason = input.reason as string;
+    switch (input.move) {
+      case "advance":
+        return factory.work.advance(input.id, options);
+      case "back":
+        return factory.work.sendBack(
+          input.id,
+          { reason, ...(input.to === undefined ? {} : { to: input.to }) },
+          options,
+        );
+      case "block":
+        return factory.work.block(input.id, { reason }, options);
+      case "unblock":
+        return factory.work.unblock(input.id, input.reason === undefined ? {} : { reason }, options);
+      case "drop":
+        return factory.work.drop(input.id, { reason }, options);
+      case "complete":
+        return factory.work.complete(input.id, options);
+    }
+  },
+});
+
+/** `link_artifacts`: records a trace link between two artifacts or work items. */
+export const linkArtifacts = defineTool({
+  name: "link_artifacts",
+  title: "Link two artifacts",
+  description:
+    "Record a trace link (derivesFrom, satisfies, verifies, implements...) between two artifacts or work items, so a later change upstream marks it suspect.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  input: z.object({ from: z.string().min(1), to: z.string().min(1), type: z.string().min(1) }),
+  output: Record,
+  run: async (factory, input) => factory.work.link(input as Parameters<typeof factory.work.link>[0]),
+});
+
+/** `list_suspect_links`: trace links whose upstream changed since last review, paged. */
+export const listSuspectLinks = defineTool({
+  name: "list_suspect_links",
+  title: "Suspect trace links",
+  description:
+    "Trace links whose upstream artifact changed since they were last reviewed, for a work item or a line.",
+  group: "work",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    item: z.string().min(1).optional(),
+    line: z.string().min(1).optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    cursor: Cursor,
+  }),
+  output: z.object({ items: z.array(Record), nextCursor: z.string().optional() }),
+  run: async (factory, { limit, cursor, ...scope }) => {
+    await factory.work.refresh();
+    const links = factory.work.suspectLinks(given(scope));
+    return page(links, cursor, limit);
+  },
+});
+
+/** `get_metrics`: delivery measures over a window for the factory, a line or an operator. */
+export const getMetrics = defineTool({
+  name: "get_metrics",
+  title: "Delivery measures",
+  description:
+    "Yield (line operators), throughput and lead time (factory operators), signal resolution (field operators) and DORA measures, computed from the event history over a window (default the last 30 days), for the factory, a line or an operator.",
+  group: "work",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    line: z.string().min(1).optional(),
+    operator: Operator.optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+  }),
+  output: Record,
+  run: async (factory, input) => {
+    const to = input.until ?? new Date(Date.now() + 1000).toISOString();
+    const from = input.since ?? new Date(Date.parse(to) - 30 * 86_400_000).toISOString();
+    return factory.work.measures({
+      from,
+      to,
+      ...(input.line === undefined ? {} : { line: input.line }),
+      ...(input.operator === undefined ? {} : { operator: input.operator }),
+    });
+  },
+});
+
+/** `get_inbox`: the notifications routed to an operator. */
+export const getInbox = defineTool({
+  name: "get_inbox",
+  title: "An operator's inbox",
+  description:
+    "Notifications routed to an operator by automations (impact of changes, signals on their lines, failing standards).",
+  group: "work",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    operator: Operator,
+    unreadOnly: z.boolean().default(true),
+    limit: z.number().int().min(1).max(100).default(20),
+  }),
+  output: z.object({ items: z.array(Record), unread: z.number() }),
+  run: async (factory, input) => ({
+    items: await factory.inbox.list(input.operator, { unreadOnly: input.unreadOnly, limit: input.limit }),
+    unread: await factory.inbox.unreadCount(input.operator),
+  }),
+});
