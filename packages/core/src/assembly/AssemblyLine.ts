@@ -1,10 +1,25 @@
+/**
+ * The assembly line: work items moving through the pipeline's stages, their
+ * artifacts and trace links, signals, deployments and incidents, and the
+ * measures over them. This module is the public face and the write plumbing
+ * (catch up, decide against the latest state, append with optimistic
+ * concurrency, retry); the decisions live in `internal/`: work item moves in
+ * `moves.ts`, artifacts and links in `artifactDecisions.ts`, trace questions
+ * in `traceQueries.ts`, signals, deployments and incidents in `fieldEvents.ts`.
+ *
+ * @module
+ */
 import { z } from "zod";
-import { canonicalJson } from "../canonicalJson.js";
 import type { AppendOptions, EventLog, NewEvent } from "../EventLog.js";
-import { ConcurrencyConflictError, IdempotencyConflictError, NotFoundError } from "../errors.js";
+import {
+  ConcurrencyConflictError,
+  type GateFailure,
+  IdempotencyConflictError,
+  NotFoundError,
+} from "../errors.js";
 import { newId } from "../ids.js";
 import { type Projection, startProjection } from "../Projection.js";
-import { type Artifact, EVIDENCE_SCHEMAS, fingerprintArtifact } from "./Artifact.js";
+import type { Artifact } from "./Artifact.js";
 import { type AssemblyHistoryFolder, createHistoryFolder } from "./AssemblyHistory.js";
 import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
 import type { Gate } from "./Gate.js";
@@ -16,7 +31,6 @@ import {
   type CreateWorkItemInput,
   CreateWorkItemInputSchema,
   type LinkInput,
-  LinkInputSchema,
   type MoveOptions,
   MoveOptionsSchema,
   type OpenIncidentInput,
@@ -25,7 +39,6 @@ import {
   type ReasonInput,
   ReasonInputSchema,
   type RecordArtifactInput,
-  RecordArtifactInputSchema,
   type RecordDeploymentInput,
   RecordDeploymentInputSchema,
   type ReviewInput,
@@ -35,33 +48,43 @@ import {
 } from "./inputs.js";
 import { AssemblyState } from "./internal/AssemblyState.js";
 import {
-  checkEvidence,
-  checkWip,
-  expectState,
-  gateFailed,
-  gatesFor,
-  illegal,
-  invalid,
-  type Move,
-  runGates,
-} from "./internal/checks.js";
+  artifactEvents,
+  linkEvents,
+  parseArtifacts,
+  parseLinks,
+  reviewEvent,
+} from "./internal/artifactDecisions.js";
+import { gateFailed, type Move } from "./internal/checks.js";
+import {
+  checkDeployment,
+  checkIncident,
+  copySignal,
+  expectIncident,
+  expectSignal,
+  signalEvents,
+} from "./internal/fieldEvents.js";
+import {
+  advanceEvents,
+  assignEvents,
+  blockEvents,
+  completeEvents,
+  createEvents,
+  dropEvents,
+  flowOf,
+  type MoveContext,
+  type MoveOpts,
+  sendBackEvents,
+  snapshot,
+  unblockEvents,
+  withRequest,
+} from "./internal/moves.js";
+import { scopedSuspectLinks, traceOf } from "./internal/traceQueries.js";
 import type { LineDirectory } from "./LineDirectory.js";
 import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "./measures.js";
 import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { Signal } from "./Signal.js";
 import type { TraceLink, WalkDirection } from "./TraceLink.js";
 import { LineIdSchema, type WorkItem, type WorkItemState } from "./WorkItem.js";
-
-/** Events of a move, which carry the move's idempotency key so a retry returns the first result. */
-const MOVE_EVENT_TYPES: ReadonlySet<string> = new Set([
-  "work.advanced",
-  "work.sent.back",
-  "work.blocked",
-  "work.unblocked",
-  "work.dropped",
-  "work.completed",
-  "work.assigned",
-]);
 
 /** Options of {@link openAssemblyLine}. */
 export interface OpenAssemblyLineOptions {
@@ -130,8 +153,8 @@ export class AssemblyLine implements AsyncDisposable {
   readonly #state: AssemblyState;
   readonly #history: AssemblyHistoryFolder;
   readonly #projection: Projection;
-  readonly #lines: LineDirectory | undefined;
   readonly #gates: Gate[];
+  readonly #moves: MoveContext;
   readonly #actor: string | undefined;
   readonly #maxRetries: number;
 
@@ -156,10 +179,19 @@ export class AssemblyLine implements AsyncDisposable {
     this.#state = state;
     this.#history = history;
     this.#projection = projection;
-    this.#lines = options.lines;
     this.#gates = [...(options.gates ?? [])];
     this.#actor = options.actor;
     this.#maxRetries = options.maxRetries ?? 50;
+    const lines = options.lines;
+    this.#moves = {
+      pipeline,
+      state,
+      lines,
+      gates: this.#gates,
+      actor: options.actor,
+      wipLimitOf: (line) => this.wipLimitOf(line),
+      failGate: (item, to, findings, actor) => this.#failGate(item, to, findings, actor),
+    };
   }
 
   /** Log position the state reflects. */
@@ -200,41 +232,10 @@ export class AssemblyLine implements AsyncDisposable {
   async createWorkItem(input: CreateWorkItemInput, options: MoveOptions = {}): Promise<WorkItem> {
     const data = parseInput(CreateWorkItemInputSchema, input, "work item");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    const flow = data.flow ?? this.pipeline.defaultFlow;
-    const stages = this.pipeline.flows[flow];
-    if (stages === undefined) {
-      throw invalid(
-        "work item",
-        "flow",
-        `unknown flow "${flow}"; flows: ${Object.keys(this.pipeline.flows).join(", ")}`,
-      );
-    }
+    const { flow, stages } = flowOf(this.pipeline, data.flow);
     const id = newId("wi");
     await this.#retrying(async (head) => {
-      for (const [index, signal] of data.signals.entries()) {
-        if (!this.#state.signals.has(signal)) {
-          throw invalid("work item", `signals[${index}]`, `unknown signal "${signal}"`);
-        }
-      }
-      const first = stages[0] as string;
-      const owner = data.owner ?? this.#lines?.ownerOf(data.line);
-      // The creation comes first: a WIP override recorded with it is about the item.
-      const events: NewEvent[] = [];
-      events.push({
-        type: "work.created",
-        subject: id,
-        data: {
-          line: data.line,
-          title: data.title,
-          kind: data.kind,
-          flow,
-          stages,
-          ...(owner === undefined ? {} : { owner }),
-          contributors: data.contributors,
-          signals: data.signals,
-        },
-      });
-      events.push(...this.#wipCheck({ id, line: data.line }, "(new)", first, opts));
+      const events = createEvents(this.#moves, id, data, flow, stages, opts);
       await this.#log.append(events, this.#appendOptions(head, opts));
     });
     return this.get(id) as WorkItem;
@@ -253,21 +254,7 @@ export class AssemblyLine implements AsyncDisposable {
    */
   async advance(id: string, options: MoveOptions = {}): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "advance", opts, async (item) => {
-      expectState(item, "advance", ["active"]);
-      const index = item.stages.indexOf(item.stage);
-      const to = item.stages[index + 1];
-      if (to === undefined) {
-        throw illegal(item, "advance", `it is at the last stage of flow "${item.flow}"; complete it instead`);
-      }
-      checkEvidence(this.pipeline, this.#state.artifactsOf(item.id), item, "advance");
-      const events = [...this.#wipCheck(item, item.stage, to, opts)];
-      await this.#runGates(item, to, opts.actor);
-      events.push({ type: "work.advanced", subject: item.id, data: { from: item.stage, to } });
-      if (to === this.pipeline.deliveryStage && item.deliveredAt === undefined)
-        events.push(...this.#resolveSignals(item));
-      return events;
-    });
+    return this.#write(id, "advance", opts, (item) => advanceEvents(this.#moves, item, opts));
   }
 
   /**
@@ -280,27 +267,7 @@ export class AssemblyLine implements AsyncDisposable {
   async sendBack(id: string, input: SendBackInput, options: MoveOptions = {}): Promise<WorkItem> {
     const data = parseInput(SendBackInputSchema, input, "send back");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "sendBack", opts, async (item) => {
-      expectState(item, "sendBack", ["active"]);
-      const index = item.stages.indexOf(item.stage);
-      if (index <= 0) throw illegal(item, "sendBack", "it is at the first stage of its flow");
-      const to = data.to ?? (item.stages[index - 1] as string);
-      const target = item.stages.indexOf(to);
-      if (target === -1 || target >= index) {
-        throw invalid(
-          "send back",
-          "to",
-          `stage "${to}" is not before "${item.stage}" in flow "${item.flow}" (${item.stages.join(", ")})`,
-        );
-      }
-      const events = [...this.#wipCheck(item, item.stage, to, opts)];
-      events.push({
-        type: "work.sent.back",
-        subject: item.id,
-        data: { from: item.stage, to, reason: data.reason, cause: data.cause },
-      });
-      return events;
-    });
+    return this.#write(id, "sendBack", opts, (item) => sendBackEvents(this.#moves, item, data, opts));
   }
 
   /**
@@ -311,10 +278,7 @@ export class AssemblyLine implements AsyncDisposable {
   async block(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
     const data = parseInput(ReasonInputSchema, input, "block");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "block", opts, async (item) => {
-      expectState(item, "block", ["active"]);
-      return [{ type: "work.blocked", subject: item.id, data: { stage: item.stage, reason: data.reason } }];
-    });
+    return this.#write(id, "block", opts, (item) => blockEvents(item, data));
   }
 
   /**
@@ -328,17 +292,7 @@ export class AssemblyLine implements AsyncDisposable {
     options: MoveOptions = {},
   ): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "unblock", opts, async (item) => {
-      expectState(item, "unblock", ["blocked"]);
-      const reason = input.reason?.trim();
-      return [
-        {
-          type: "work.unblocked",
-          subject: item.id,
-          data: { stage: item.stage, ...(reason ? { reason } : {}) },
-        },
-      ];
-    });
+    return this.#write(id, "unblock", opts, (item) => unblockEvents(item, input));
   }
 
   /**
@@ -349,10 +303,7 @@ export class AssemblyLine implements AsyncDisposable {
   async drop(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
     const data = parseInput(ReasonInputSchema, input, "drop");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "drop", opts, async (item) => {
-      expectState(item, "drop", ["active", "blocked"]);
-      return [{ type: "work.dropped", subject: item.id, data: { stage: item.stage, reason: data.reason } }];
-    });
+    return this.#write(id, "drop", opts, (item) => dropEvents(item, data));
   }
 
   /**
@@ -363,17 +314,7 @@ export class AssemblyLine implements AsyncDisposable {
    */
   async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "complete", opts, async (item) => {
-      expectState(item, "complete", ["active"]);
-      const last = item.stages[item.stages.length - 1];
-      if (item.stage !== last) {
-        throw illegal(item, "complete", `it is not at the last stage of flow "${item.flow}" (${last})`);
-      }
-      checkEvidence(this.pipeline, this.#state.artifactsOf(item.id), item, "complete");
-      const events: NewEvent[] = [{ type: "work.completed", subject: item.id, data: { stage: item.stage } }];
-      if (item.deliveredAt === undefined) events.push(...this.#resolveSignals(item));
-      return events;
-    });
+    return this.#write(id, "complete", opts, (item) => completeEvents(this.#moves, item));
   }
 
   /**
@@ -384,10 +325,7 @@ export class AssemblyLine implements AsyncDisposable {
   async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
     const data = parseInput(AssignInputSchema, input, "assign");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "assign", opts, async (item) => {
-      expectState(item, "assign", ["active", "blocked"]);
-      return [{ type: "work.assigned", subject: item.id, data }];
-    });
+    return this.#write(id, "assign", opts, (item) => assignEvents(item, data));
   }
 
   /** A work item, if it exists. */
@@ -416,7 +354,9 @@ export class AssemblyLine implements AsyncDisposable {
 
   /** A line's WIP limit: the line directory's, else the pipeline's for the line, else its default. */
   wipLimitOf(line: string): number | undefined {
-    return this.#lines?.wipLimitOf(line) ?? this.pipeline.wipLimits[line] ?? this.pipeline.defaultWipLimit;
+    return (
+      this.#moves.lines?.wipLimitOf(line) ?? this.pipeline.wipLimits[line] ?? this.pipeline.defaultWipLimit
+    );
   }
 
   // ---- artifacts and trace links ------------------------------------------
@@ -448,72 +388,13 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError naming the index of the first bad input.
    */
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
-    const parsed = inputs.map((input, index) => {
-      const data = parseInput(
-        RecordArtifactInputSchema,
-        input,
-        inputs.length === 1 ? "artifact" : `artifacts[${index}]`,
-      );
-      const evidence = EVIDENCE_SCHEMAS[data.kind];
-      if (evidence !== undefined) parseInput(evidence, data.fields, `artifact fields of kind ${data.kind}`);
-      return { ...data, id: data.id ?? newId("art") };
-    });
+    const parsed = parseArtifacts(inputs);
     let changed: boolean[] = [];
     await this.#retrying(async (head) => {
-      changed = [];
-      const events: NewEvent[] = [];
-      const pending = new Map<
-        string,
-        Pick<Artifact, "kind" | "version" | "title" | "fields" | "workItem" | "line" | "stage">
-      >();
-      for (const data of parsed) {
-        const previous = pending.get(data.id) ?? this.#state.artifacts.get(data.id);
-        const item = data.workItem === undefined ? undefined : this.#state.items.get(data.workItem);
-        if (data.workItem !== undefined && item === undefined) {
-          throw invalid("artifact", "workItem", `unknown work item "${data.workItem}"`);
-        }
-        if (previous !== undefined && previous.kind !== data.kind) {
-          throw invalid(
-            "artifact",
-            "kind",
-            `artifact "${data.id}" is a ${previous.kind}, not a ${data.kind}`,
-          );
-        }
-        const workItem = data.workItem ?? previous?.workItem;
-        const line = data.line ?? previous?.line ?? item?.line;
-        const stage = data.stage ?? previous?.stage ?? item?.stage;
-        if (previous !== undefined && sameContent(previous, data.title, data.fields, workItem, line, stage)) {
-          changed.push(false);
-          continue;
-        }
-        changed.push(true);
-        const version = (previous?.version ?? 0) + 1;
-        pending.set(data.id, {
-          kind: data.kind,
-          version,
-          title: data.title,
-          fields: data.fields,
-          workItem,
-          line,
-          stage,
-        });
-        events.push({
-          type: "artifact.recorded",
-          subject: data.id,
-          data: {
-            kind: data.kind,
-            title: data.title,
-            fields: data.fields,
-            version,
-            fingerprint: fingerprintArtifact(data.title, data.fields, data.fingerprintFields),
-            ...(workItem === undefined ? {} : { workItem }),
-            ...(line === undefined ? {} : { line }),
-            ...(stage === undefined ? {} : { stage }),
-          },
-        });
-      }
-      if (events.length > 0) {
-        await this.#log.append(events, { expectedHead: head, ...this.#actorOf(parsed[0]?.actor) });
+      const decided = artifactEvents(this.#state, parsed);
+      changed = decided.changed;
+      if (decided.events.length > 0) {
+        await this.#log.append(decided.events, { expectedHead: head, ...this.#actorOf(parsed[0]?.actor) });
       }
     });
     return parsed.map((data, index) => {
@@ -555,29 +436,10 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError naming the index of the first bad input or missing end.
    */
   async linkAll(inputs: readonly LinkInput[]): Promise<TraceLink[]> {
-    const parsed = inputs.map((input, index) =>
-      parseInput(LinkInputSchema, input, inputs.length === 1 ? "trace link" : `trace links[${index}]`),
-    );
+    const parsed = parseLinks(inputs);
     const ids = parsed.map(() => newId("link"));
     await this.#retrying(async (head) => {
-      const events: NewEvent[] = parsed.map((data, index) => {
-        for (const end of ["from", "to"] as const) {
-          if (!this.#state.exists(data[end])) {
-            throw invalid("trace link", end, `"${data[end]}" is no artifact, work item or signal`);
-          }
-        }
-        const fingerprint = this.#state.fingerprintOf(data.to);
-        return {
-          type: "trace.linked",
-          subject: ids[index] as string,
-          data: {
-            from: data.from,
-            to: data.to,
-            type: data.type,
-            ...(fingerprint === undefined ? {} : { fingerprint }),
-          },
-        };
-      });
+      const events = linkEvents(this.#state, parsed, ids);
       if (events.length > 0) {
         await this.#log.append(events, { expectedHead: head, ...this.#actorOf(parsed[0]?.actor) });
       }
@@ -595,23 +457,10 @@ export class AssemblyLine implements AsyncDisposable {
   async reviewLink(linkId: string, input: ReviewInput): Promise<TraceLink> {
     const data = parseInput(ReviewInputSchema, input, "link review");
     await this.#retrying(async (head) => {
-      const link = this.#state.links.get(linkId);
-      if (link === undefined)
-        throw new NotFoundError({ message: `no trace link "${linkId}"`, entity: "link", id: linkId });
-      const current = this.#state.fingerprintOf(link.to);
-      await this.#log.append(
-        {
-          type: "trace.reviewed",
-          subject: linkId,
-          data: {
-            verdict: data.verdict,
-            ...(link.verifiedFingerprint === undefined ? {} : { from: link.verifiedFingerprint }),
-            ...(current === undefined ? {} : { to: current }),
-            ...(data.note === undefined ? {} : { note: data.note }),
-          },
-        },
-        { expectedHead: head, ...this.#actorOf(data.actor) },
-      );
+      await this.#log.append(reviewEvent(this.#state, linkId, data), {
+        expectedHead: head,
+        ...this.#actorOf(data.actor),
+      });
     });
     return this.#state.link(linkId) as TraceLink;
   }
@@ -631,16 +480,7 @@ export class AssemblyLine implements AsyncDisposable {
    * artifacts'), or of one line (its items' and artifacts').
    */
   suspectLinks(scope: { readonly item?: string; readonly line?: string } = {}): TraceLink[] {
-    if (scope.item === undefined && scope.line === undefined) return this.#state.suspectLinks();
-    const nodes = new Set<string>();
-    if (scope.item !== undefined) this.#addItemNodes(nodes, scope.item);
-    if (scope.line !== undefined) {
-      for (const item of this.#state.items.values())
-        if (item.line === scope.line) this.#addItemNodes(nodes, item.id);
-      for (const artifact of this.#state.artifacts.values())
-        if (artifact.line === scope.line) nodes.add(artifact.id);
-    }
-    return this.#state.suspectLinks(nodes);
+    return scopedSuspectLinks(this.#state, scope);
   }
 
   /**
@@ -662,33 +502,11 @@ export class AssemblyLine implements AsyncDisposable {
     const item = this.get(itemId);
     if (item === undefined)
       throw new NotFoundError({ message: `no work item "${itemId}"`, entity: "workItem", id: itemId });
-    const starts = [itemId, ...this.#state.artifactsOf(itemId).map((artifact) => artifact.id)];
-    const up = this.#state.walk(starts, "upstream");
-    const down = this.#state.walk(starts, "downstream");
-    const ids = new Set([...starts, ...up.nodes, ...down.nodes]);
-    const signalIds = new Set([...item.signals, ...[...ids].filter((id) => this.#state.signals.has(id))]);
-    const order = new Map(this.pipeline.stages.map((stage, index) => [stage.name, index]));
-    const artifacts = [...ids]
-      .flatMap((id) => {
-        const artifact = this.#state.artifacts.get(id);
-        return artifact === undefined ? [] : [artifact];
-      })
-      .sort((a, b) => (order.get(a.stage ?? "") ?? order.size) - (order.get(b.stage ?? "") ?? order.size));
-    const linkIds = new Set<string>();
-    const links = [...up.links, ...down.links].filter(
-      (link) => !linkIds.has(link.id) && linkIds.add(link.id),
-    );
-    return {
+    return traceOf(
+      this.#state,
+      this.pipeline.stages.map((stage) => stage.name),
       item,
-      signals: [...signalIds].flatMap((id) => {
-        const signal = this.signal(id);
-        return signal === undefined ? [] : [signal];
-      }),
-      artifacts,
-      links,
-      upstream: up.nodes,
-      downstream: down.nodes,
-    };
+    );
   }
 
   // ---- signals --------------------------------------------------------------
@@ -701,20 +519,7 @@ export class AssemblyLine implements AsyncDisposable {
   async captureSignal(input: CaptureSignalInput): Promise<Signal> {
     const data = parseInput(CaptureSignalInputSchema, input, "signal");
     const id = newId("sig");
-    const events: NewEvent[] = [
-      {
-        type: "signal.captured",
-        subject: id,
-        data: {
-          text: data.text,
-          source: data.source,
-          severity: data.severity,
-          ...(data.customer === undefined ? {} : { customer: data.customer }),
-        },
-      },
-    ];
-    if (data.line !== undefined)
-      events.push({ type: "signal.routed", subject: id, data: { line: data.line } });
+    const events = signalEvents(id, data);
     await this.#log.append(events, this.#actorOf(data.actor));
     await this.#projection.catchUp();
     return this.signal(id) as Signal;
@@ -729,8 +534,7 @@ export class AssemblyLine implements AsyncDisposable {
   async routeSignal(id: string, line: string, options: { readonly actor?: string } = {}): Promise<Signal> {
     parseInput(z.object({ line: LineIdSchema }), { line }, "signal routing");
     await this.#projection.catchUp();
-    if (!this.#state.signals.has(id))
-      throw new NotFoundError({ message: `no signal "${id}"`, entity: "signal", id });
+    expectSignal(this.#state, id);
     await this.#log.append(
       { type: "signal.routed", subject: id, data: { line } },
       this.#actorOf(options.actor),
@@ -742,14 +546,14 @@ export class AssemblyLine implements AsyncDisposable {
   /** A signal, if it exists. */
   signal(id: string): Signal | undefined {
     const signal = this.#state.signals.get(id);
-    return signal === undefined ? undefined : { ...signal, workItems: [...signal.workItems] };
+    return signal === undefined ? undefined : copySignal(signal);
   }
 
   /** Every signal, optionally of one line. */
   signals(filter: { readonly line?: string } = {}): Signal[] {
     return [...this.#state.signals.values()]
       .filter((signal) => filter.line === undefined || signal.line === filter.line)
-      .map((signal) => ({ ...signal, workItems: [...signal.workItems] }));
+      .map(copySignal);
   }
 
   // ---- deployments and incidents ----------------------------------------------
@@ -764,14 +568,7 @@ export class AssemblyLine implements AsyncDisposable {
   async recordDeployment(input: RecordDeploymentInput = {}): Promise<string> {
     const data = parseInput(RecordDeploymentInputSchema, input, "deployment");
     await this.#projection.catchUp();
-    data.workItems.forEach((id, index) => {
-      if (!this.#state.items.has(id))
-        throw invalid("deployment", `workItems[${index}]`, `unknown work item "${id}"`);
-    });
-    data.remediates.forEach((id, index) => {
-      if (!this.#state.incidents.has(id))
-        throw invalid("deployment", `remediates[${index}]`, `unknown incident "${id}"`);
-    });
+    checkDeployment(this.#state, data);
     const id = newId("dep");
     const { actor, ...event } = data;
     await this.#log.append({ type: "deployment.recorded", subject: id, data: event }, this.#actorOf(actor));
@@ -788,9 +585,7 @@ export class AssemblyLine implements AsyncDisposable {
   async openIncident(input: OpenIncidentInput): Promise<string> {
     const data = parseInput(OpenIncidentInputSchema, input, "incident");
     await this.#projection.catchUp();
-    if (data.deployment !== undefined && !this.#state.deployments.has(data.deployment)) {
-      throw invalid("incident", "deployment", `unknown deployment "${data.deployment}"`);
-    }
+    checkIncident(this.#state, data);
     const id = newId("inc");
     const { actor, ...event } = data;
     await this.#log.append({ type: "incident.opened", subject: id, data: event }, this.#actorOf(actor));
@@ -808,8 +603,7 @@ export class AssemblyLine implements AsyncDisposable {
     input: { readonly note?: string; readonly actor?: string } = {},
   ): Promise<void> {
     await this.#projection.catchUp();
-    if (!this.#state.incidents.has(id))
-      throw new NotFoundError({ message: `no incident "${id}"`, entity: "incident", id });
+    expectIncident(this.#state, id);
     await this.#log.append(
       { type: "incident.resolved", subject: id, data: input.note === undefined ? {} : { note: input.note } },
       this.#actorOf(input.actor),
@@ -873,8 +667,8 @@ export class AssemblyLine implements AsyncDisposable {
   async #write(
     id: string,
     move: Move,
-    opts: ReturnType<typeof MoveOptionsSchema.parse>,
-    decide: (item: WorkItem) => Promise<NewEvent[]>,
+    opts: MoveOpts,
+    decide: (item: WorkItem) => NewEvent[] | Promise<NewEvent[]>,
   ): Promise<WorkItem> {
     let expected = opts.expectedVersion;
     const key = opts.idempotencyKey;
@@ -898,17 +692,13 @@ export class AssemblyLine implements AsyncDisposable {
           actual: record.version,
         });
       }
-      const events = (await decide(snapshot(record))).map((event) =>
-        key !== undefined && event.subject === id && MOVE_EVENT_TYPES.has(event.type)
-          ? { ...event, data: { ...(event.data as object), request: key } }
-          : event,
-      );
+      const events = withRequest(await decide(snapshot(record)), id, key);
       await this.#log.append(events, this.#appendOptions(head, opts));
     });
     return this.get(id) as WorkItem;
   }
 
-  #appendOptions(head: number, opts: ReturnType<typeof MoveOptionsSchema.parse>): AppendOptions {
+  #appendOptions(head: number, opts: MoveOpts): AppendOptions {
     return {
       expectedHead: head,
       ...this.#actorOf(opts.actor),
@@ -916,55 +706,18 @@ export class AssemblyLine implements AsyncDisposable {
     };
   }
 
-  async #runGates(item: WorkItem, to: string, actor: string | undefined): Promise<void> {
-    const gates = gatesFor(this.#gates, to);
-    if (gates.length === 0) return;
-    const nodes = new Set<string>();
-    this.#addItemNodes(nodes, item.id);
-    const findings = await runGates(gates, item, {
-      from: item.stage,
-      to,
-      actor: actor ?? this.#actor ?? "system",
-      artifacts: this.#state.artifactsOf(item.id),
-      suspectLinks: this.#state.suspectLinks(nodes),
-    });
-    if (findings.length === 0) return;
+  async #failGate(
+    item: WorkItem,
+    to: string,
+    findings: GateFailure[],
+    actor: string | undefined,
+  ): Promise<never> {
     await this.#log.append(
       { type: "work.gate.failed", subject: item.id, data: { from: item.stage, to, findings } },
       this.#actorOf(actor),
     );
     await this.#projection.catchUp();
     throw gateFailed(item, to, findings);
-  }
-
-  #wipCheck(
-    item: Pick<WorkItem, "id" | "line">,
-    from: string,
-    to: string,
-    opts: ReturnType<typeof MoveOptionsSchema.parse>,
-  ): NewEvent[] {
-    return checkWip({
-      pipeline: this.pipeline,
-      item,
-      from,
-      to,
-      limit: this.wipLimitOf(item.line),
-      inProgress: this.#state.wipOf(item.line),
-      override: opts.overrideWip,
-    });
-  }
-
-  #resolveSignals(item: WorkItem): NewEvent[] {
-    return item.signals.flatMap((id) =>
-      this.#state.signals.get(id)?.resolvedAt === undefined
-        ? [{ type: "signal.resolved", subject: id, data: { workItem: item.id } }]
-        : [],
-    );
-  }
-
-  #addItemNodes(nodes: Set<string>, itemId: string): void {
-    nodes.add(itemId);
-    for (const artifact of this.#state.artifactsOf(itemId)) nodes.add(artifact.id);
   }
 }
 
@@ -996,25 +749,4 @@ export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promis
     pageSize: 5000,
   });
   return new AssemblyLine(options.log, pipeline, state, history, projection, options);
-}
-
-function snapshot(item: WorkItem): WorkItem {
-  return { ...item, contributors: [...item.contributors], signals: [...item.signals] };
-}
-
-function sameContent(
-  previous: Pick<Artifact, "title" | "fields" | "workItem" | "line" | "stage">,
-  title: string,
-  fields: Readonly<Record<string, unknown>>,
-  workItem: string | undefined,
-  line: string | undefined,
-  stage: string | undefined,
-): boolean {
-  return (
-    previous.title === title &&
-    previous.workItem === workItem &&
-    previous.line === line &&
-    previous.stage === stage &&
-    canonicalJson(previous.fields) === canonicalJson(fields)
-  );
 }

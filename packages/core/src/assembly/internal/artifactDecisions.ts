@@ -1,0 +1,194 @@
+/**
+ * The decisions of recording artifacts and trace links: which inputs make a
+ * new artifact version (and which are unchanged), the version and fingerprint
+ * each new version carries, the events linking two ends with the upstream
+ * fingerprint they are verified against, and the event of a link review.
+ * Suspicion itself is derived when the events are folded; nothing here appends.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { canonicalJson } from "../../canonicalJson.js";
+import type { NewEvent } from "../../EventLog.js";
+import { NotFoundError } from "../../errors.js";
+import { newId } from "../../ids.js";
+import { type Artifact, EVIDENCE_SCHEMAS, fingerprintArtifact } from "../Artifact.js";
+import {
+  type LinkInput,
+  LinkInputSchema,
+  parseInput,
+  type RecordArtifactInput,
+  RecordArtifactInputSchema,
+  type ReviewInputSchema,
+} from "../inputs.js";
+import type { AssemblyState } from "./AssemblyState.js";
+import { invalid } from "./checks.js";
+
+/** An artifact input, parsed, with its id chosen. */
+export type ParsedArtifact = z.output<typeof RecordArtifactInputSchema> & { readonly id: string };
+
+/** The parsed link inputs. */
+export type ParsedLink = z.output<typeof LinkInputSchema>;
+
+/**
+ * Parses artifact inputs and their evidence fields, choosing ids for new artifacts.
+ *
+ * @throws ValidationError naming the index of the first bad input.
+ */
+export function parseArtifacts(inputs: readonly RecordArtifactInput[]): ParsedArtifact[] {
+  return inputs.map((input, index) => {
+    const data = parseInput(
+      RecordArtifactInputSchema,
+      input,
+      inputs.length === 1 ? "artifact" : `artifacts[${index}]`,
+    );
+    const evidence = EVIDENCE_SCHEMAS[data.kind];
+    if (evidence !== undefined) parseInput(evidence, data.fields, `artifact fields of kind ${data.kind}`);
+    return { ...data, id: data.id ?? newId("art") };
+  });
+}
+
+/**
+ * The events recording artifacts in order, leaving out unchanged ones, and
+ * for each input whether it makes a new version.
+ *
+ * @throws ValidationError when a work item does not exist or an artifact changes kind.
+ */
+export function artifactEvents(
+  state: AssemblyState,
+  parsed: readonly ParsedArtifact[],
+): { events: NewEvent[]; changed: boolean[] } {
+  const changed: boolean[] = [];
+  const events: NewEvent[] = [];
+  const pending = new Map<
+    string,
+    Pick<Artifact, "kind" | "version" | "title" | "fields" | "workItem" | "line" | "stage">
+  >();
+  for (const data of parsed) {
+    const previous = pending.get(data.id) ?? state.artifacts.get(data.id);
+    const item = data.workItem === undefined ? undefined : state.items.get(data.workItem);
+    if (data.workItem !== undefined && item === undefined) {
+      throw invalid("artifact", "workItem", `unknown work item "${data.workItem}"`);
+    }
+    if (previous !== undefined && previous.kind !== data.kind) {
+      throw invalid("artifact", "kind", `artifact "${data.id}" is a ${previous.kind}, not a ${data.kind}`);
+    }
+    const workItem = data.workItem ?? previous?.workItem;
+    const line = data.line ?? previous?.line ?? item?.line;
+    const stage = data.stage ?? previous?.stage ?? item?.stage;
+    if (previous !== undefined && sameContent(previous, data.title, data.fields, workItem, line, stage)) {
+      changed.push(false);
+      continue;
+    }
+    changed.push(true);
+    const version = (previous?.version ?? 0) + 1;
+    pending.set(data.id, {
+      kind: data.kind,
+      version,
+      title: data.title,
+      fields: data.fields,
+      workItem,
+      line,
+      stage,
+    });
+    events.push({
+      type: "artifact.recorded",
+      subject: data.id,
+      data: {
+        kind: data.kind,
+        title: data.title,
+        fields: data.fields,
+        version,
+        fingerprint: fingerprintArtifact(data.title, data.fields, data.fingerprintFields),
+        ...(workItem === undefined ? {} : { workItem }),
+        ...(line === undefined ? {} : { line }),
+        ...(stage === undefined ? {} : { stage }),
+      },
+    });
+  }
+  return { events, changed };
+}
+
+/**
+ * Parses link inputs.
+ *
+ * @throws ValidationError naming the index of the first bad input.
+ */
+export function parseLinks(inputs: readonly LinkInput[]): ParsedLink[] {
+  return inputs.map((input, index) =>
+    parseInput(LinkInputSchema, input, inputs.length === 1 ? "trace link" : `trace links[${index}]`),
+  );
+}
+
+/**
+ * The events making links with the given ids, each recording the upstream fingerprint.
+ *
+ * @throws ValidationError when an end is no artifact, work item or signal.
+ */
+export function linkEvents(
+  state: AssemblyState,
+  parsed: readonly ParsedLink[],
+  ids: readonly string[],
+): NewEvent[] {
+  return parsed.map((data, index) => {
+    for (const end of ["from", "to"] as const) {
+      if (!state.exists(data[end])) {
+        throw invalid("trace link", end, `"${data[end]}" is no artifact, work item or signal`);
+      }
+    }
+    const fingerprint = state.fingerprintOf(data.to);
+    return {
+      type: "trace.linked",
+      subject: ids[index] as string,
+      data: {
+        from: data.from,
+        to: data.to,
+        type: data.type,
+        ...(fingerprint === undefined ? {} : { fingerprint }),
+      },
+    };
+  });
+}
+
+/**
+ * The event reviewing a link against its upstream's current fingerprint.
+ *
+ * @throws NotFoundError when there is no such link.
+ */
+export function reviewEvent(
+  state: AssemblyState,
+  linkId: string,
+  data: z.output<typeof ReviewInputSchema>,
+): NewEvent {
+  const link = state.links.get(linkId);
+  if (link === undefined)
+    throw new NotFoundError({ message: `no trace link "${linkId}"`, entity: "link", id: linkId });
+  const current = state.fingerprintOf(link.to);
+  return {
+    type: "trace.reviewed",
+    subject: linkId,
+    data: {
+      verdict: data.verdict,
+      ...(link.verifiedFingerprint === undefined ? {} : { from: link.verifiedFingerprint }),
+      ...(current === undefined ? {} : { to: current }),
+      ...(data.note === undefined ? {} : { note: data.note }),
+    },
+  };
+}
+
+function sameContent(
+  previous: Pick<Artifact, "title" | "fields" | "workItem" | "line" | "stage">,
+  title: string,
+  fields: Readonly<Record<string, unknown>>,
+  workItem: string | undefined,
+  line: string | undefined,
+  stage: string | undefined,
+): boolean {
+  return (
+    previous.title === title &&
+    previous.workItem === workItem &&
+    previous.line === line &&
+    previous.stage === stage &&
+    canonicalJson(previous.fields) === canonicalJson(fields)
+  );
+}
