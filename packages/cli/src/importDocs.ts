@@ -1,8 +1,8 @@
 /**
  * Imports a folder of markdown into the knowledge base: notes of every kind
- * through the knowledge importer, and decision records (`kind: decision`,
- * with `## Context`, `## Decision` and `## Consequences` sections) into the
- * decision log.
+ * through the knowledge importer, and decision records (`kind: decision`;
+ * Nygard or MADR sections, read by the knowledge base's
+ * `parseDecisionRecord`) into the decision log.
  *
  * @module
  */
@@ -14,6 +14,7 @@ import {
   type ImportReport,
   importMarkdownFolder,
   type KnowledgeBase,
+  parseDecisionRecord,
   parseFrontMatter,
 } from "@software-factory/knowledge";
 import { z } from "zod";
@@ -95,16 +96,15 @@ async function recordDecisionFile(
     const issue = front.error.issues[0];
     throw new Error(`front matter field ${issue?.path.join(".")}: ${issue?.message}`);
   }
-  const sections = sectionsOf(body);
-  const decision = sections.get("decision");
-  if (decision === undefined) throw new Error("a decision record needs a `## Decision` section");
+  const record = parseDecisionRecord(data as Record<string, unknown>, body);
+  if (record.missingDecision) throw new Error("a decision record needs a `## Decision` section");
   const title = front.data.title ?? /^#\s+(.+)$/m.exec(body)?.[1]?.trim() ?? basename(uri, ".md");
   const existing = await knowledge.bySource(system, uri);
   const fields = {
     status: front.data.status,
-    context: sections.get("context") ?? title,
-    decision,
-    consequences: sections.get("consequences") ?? "",
+    context: record.missingContext ? title : record.decision.context,
+    decision: record.decision.decision,
+    consequences: record.decision.consequences,
   };
   const write = actor === undefined ? {} : { actor };
   if (existing !== undefined && existing.retracted === undefined) {
@@ -140,26 +140,6 @@ async function recordDecisionFile(
     write,
   );
   return true;
-}
-
-/** The `## Heading` sections of a markdown body, by lower-case heading. */
-function sectionsOf(body: string): Map<string, string> {
-  const sections = new Map<string, string>();
-  let current: string | undefined;
-  let lines: string[] = [];
-  const flush = () => {
-    if (current !== undefined) sections.set(current, lines.join("\n").trim());
-  };
-  for (const line of body.split("\n")) {
-    const heading = /^##\s+(.+?)\s*$/.exec(line);
-    if (heading !== null) {
-      flush();
-      current = (heading[1] as string).toLowerCase();
-      lines = [];
-    } else lines.push(line);
-  }
-  flush();
-  return sections;
 }
 
 function list(value: string | string[] | undefined): string[] {

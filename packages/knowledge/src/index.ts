@@ -27,6 +27,14 @@ export {
   DocumentUnlinked,
   knowledgeEvents,
 } from "./events.js";
+export {
+  type DecisionRecordFormat,
+  decisionStatusOf,
+  MISSING_CONTEXT,
+  MISSING_DECISION,
+  type ParsedDecisionRecord,
+  parseDecisionRecord,
+} from "./importers/decisionRecord.js";
 export { FrontMatterError, type FrontMatterFile, parseFrontMatter } from "./importers/frontMatter.js";
 export { type ImportMarkdownFolderOptions, importMarkdownFolder } from "./importers/importMarkdownFolder.js";
 export {
@@ -35,6 +43,12 @@ export {
   type RecordMapping,
   RecordMappingSchema,
 } from "./importers/importRecords.js";
+export {
+  listItems,
+  type MarkdownSection,
+  markdownSections,
+  sectionNamed,
+} from "./importers/markdownSections.js";
 export type { ImportProblem, ImportProgress, ImportReport } from "./importers/progress.js";
 export {
   parseTranscript,

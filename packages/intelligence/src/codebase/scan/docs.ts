@@ -8,11 +8,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
 import type { DocumentKind } from "@software-factory/knowledge";
-import { parseFrontMatter } from "@software-factory/knowledge";
+import { markdownSections, parseDecisionRecord, parseFrontMatter } from "@software-factory/knowledge";
 import type { ProposedDocument, ProposedLine } from "../proposal.js";
 import { lineOfFile, type RepoFiles } from "./files.js";
-import { adrFormatOf, parseAdr } from "./internal/docs-adr.js";
-import { sectionsOf } from "./internal/docs-markdown.js";
 
 /** Files larger than this are not read. */
 const MAX_BYTES = 1024 * 1024;
@@ -117,7 +115,7 @@ export async function findDocuments(
     const text = await readSmall(join(repo.root, file));
     if (text === undefined) continue;
     const { data, body } = split(text);
-    const sections = sectionsOf(body);
+    const sections = markdownSections(body);
     const line = lineOfFile(lines, file);
     const heading = sections.find((section) => section.level === 1) ?? sections[0];
     const named =
@@ -132,10 +130,10 @@ export async function findDocuments(
     let title = named ?? fileName;
     let decision: ProposedDocument["decision"];
     if (category === "adr") {
-      const format = adrFormatOf(data, sections);
+      const record = parseDecisionRecord(data, body);
       kind = "decision";
-      method = format === "madr" ? "adr-madr" : "adr-nygard";
-      decision = parseAdr(format, data, body);
+      method = record.format === "madr" ? "adr-madr" : "adr-nygard";
+      decision = record.decision;
     } else if (category === "runbook") kind = "runbook";
     else if (category === "readme") title = `${placeOf(repo, line, file)} README`;
     else if (category === "changelog")

@@ -1,11 +1,12 @@
 /**
- * The headings and sections of a markdown text (ATX headings outside fenced code).
+ * The headings and sections of a markdown text (ATX headings outside fenced
+ * code), for importers that read documents by their sections.
  *
  * @module
  */
 
 /** One heading and the text under it, up to the next heading of the same or a higher level. */
-export interface Section {
+export interface MarkdownSection {
   readonly level: number;
   readonly title: string;
   /** The section's own text and its subsections, trimmed. */
@@ -15,7 +16,7 @@ export interface Section {
 }
 
 /** Every section of a markdown text, in order. */
-export function sectionsOf(markdown: string): Section[] {
+export function markdownSections(markdown: string): MarkdownSection[] {
   const lines = markdown.split(/\r?\n/);
   const headings: { level: number; title: string; index: number }[] = [];
   let fence: string | undefined;
@@ -52,7 +53,10 @@ export function sectionsOf(markdown: string): Section[] {
 }
 
 /** The first section whose title matches, if any. */
-export function sectionNamed(sections: readonly Section[], title: RegExp): Section | undefined {
+export function sectionNamed(
+  sections: readonly MarkdownSection[],
+  title: RegExp,
+): MarkdownSection | undefined {
   return sections.find((section) => title.test(section.title.trim()));
 }
 
