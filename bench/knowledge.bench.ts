@@ -17,7 +17,7 @@ import {
 } from "@software-factory/knowledge";
 import Database from "better-sqlite3";
 import MiniSearch from "minisearch";
-import { evaluate, type IrSet, irDataDir, loadIrSets } from "./lib/ir.js";
+import { evaluate, type IrSet, irDataDir, loadIrSets, perturbedCopies } from "./lib/ir.js";
 import { ms, peakRssMiB, percentile, table, writeReport } from "./lib/report.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -239,24 +239,7 @@ const qualityTable = table(
 // copy-specific token added), queried with the set's full-sentence questions.
 const base = sets.find((set) => set.name.startsWith("msmarco")) ?? (sets[0] as IrSet);
 const TARGET = 100_000;
-let seed = 42;
-const random = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  return seed / 2 ** 31;
-};
-const scaled: IrSet["docs"] = [];
-for (let copy = 0; scaled.length < TARGET; copy += 1) {
-  for (const doc of base.docs) {
-    if (scaled.length >= TARGET) break;
-    const words = doc.text.split(/\s+/).filter(() => copy === 0 || random() > 0.15);
-    scaled.push({ id: `${doc.id}-${copy}`, title: doc.title, text: `${words.join(" ")} copy${copy}` });
-  }
-}
-const scaleSet: IrSet = {
-  ...base,
-  name: `${base.name} x${Math.round(TARGET / base.docs.length)} (100k chunks)`,
-  docs: scaled,
-};
+const scaleSet = perturbedCopies(base, TARGET);
 const scaleRows: Row[] = [];
 for (const engine of [ours("lexical"), ours("hybrid"), fts5(1), miniSearch(false)]) {
   const row = await measure(scaleSet, engine);

@@ -94,3 +94,31 @@ export function evaluate(
   }
   return { ndcg10: ndcg / set.queries.length, recall100: recall / set.queries.length };
 }
+
+/**
+ * A larger set made from `base` for latency at scale: its documents repeated
+ * until there are `target` of them, every copy after the first with each word
+ * dropped with probability 0.15 (a fixed-seed generator, so every run and every
+ * benchmark gets the same chunks) and a copy-specific token added, so that no
+ * two chunks are equal. Queries and judgments are the base set's.
+ */
+export function perturbedCopies(base: IrSet, target: number): IrSet {
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const docs: IrSet["docs"] = [];
+  for (let copy = 0; docs.length < target; copy += 1) {
+    for (const doc of base.docs) {
+      if (docs.length >= target) break;
+      const words = doc.text.split(/\s+/).filter(() => copy === 0 || random() > 0.15);
+      docs.push({ id: `${doc.id}-${copy}`, title: doc.title, text: `${words.join(" ")} copy${copy}` });
+    }
+  }
+  return {
+    ...base,
+    name: `${base.name} x${Math.round(target / base.docs.length)} (${target / 1000}k chunks)`,
+    docs,
+  };
+}
