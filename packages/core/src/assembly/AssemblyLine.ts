@@ -1,22 +1,18 @@
 /**
  * The assembly line: work items moving through the pipeline's stages, their
  * artifacts and trace links, signals, deployments and incidents, and the
- * measures over them. This module is the public face and the write plumbing
- * (catch up, decide against the latest state, append with optimistic
- * concurrency, retry); the decisions live in `internal/`: work item moves in
- * `moves.ts`, artifacts and links in `artifactDecisions.ts`, trace questions
- * in `traceQueries.ts`, signals, deployments and incidents in `fieldEvents.ts`.
+ * measures over them. This module is the public face: it parses inputs and
+ * hands the work to `internal/`, where `LineWriter.ts` writes (catch up,
+ * decide against the latest state, append with optimistic concurrency,
+ * retry), `moves.ts` decides work item moves, `artifactDecisions.ts` artifact
+ * versions and trace links, `traceQueries.ts` answers trace questions, and
+ * `fieldEvents.ts` handles signals, deployments and incidents.
  *
  * @module
  */
 import { z } from "zod";
-import type { AppendOptions, EventLog, NewEvent } from "../EventLog.js";
-import {
-  ConcurrencyConflictError,
-  type GateFailure,
-  IdempotencyConflictError,
-  NotFoundError,
-} from "../errors.js";
+import type { EventLog } from "../EventLog.js";
+import { NotFoundError } from "../errors.js";
 import { newId } from "../ids.js";
 import { type Projection, startProjection } from "../Projection.js";
 import type { Artifact } from "./Artifact.js";
@@ -54,7 +50,6 @@ import {
   parseLinks,
   reviewEvent,
 } from "./internal/artifactDecisions.js";
-import { gateFailed, type Move } from "./internal/checks.js";
 import {
   checkDeployment,
   checkIncident,
@@ -63,6 +58,7 @@ import {
   expectSignal,
   signalEvents,
 } from "./internal/fieldEvents.js";
+import { LineWriter } from "./internal/LineWriter.js";
 import {
   advanceEvents,
   assignEvents,
@@ -72,11 +68,9 @@ import {
   dropEvents,
   flowOf,
   type MoveContext,
-  type MoveOpts,
   sendBackEvents,
   snapshot,
   unblockEvents,
-  withRequest,
 } from "./internal/moves.js";
 import { scopedSuspectLinks, traceOf } from "./internal/traceQueries.js";
 import type { LineDirectory } from "./LineDirectory.js";
@@ -149,14 +143,12 @@ export interface Trace {
  * Create it with {@link openAssemblyLine}.
  */
 export class AssemblyLine implements AsyncDisposable {
-  readonly #log: EventLog;
   readonly #state: AssemblyState;
   readonly #history: AssemblyHistoryFolder;
   readonly #projection: Projection;
   readonly #gates: Gate[];
   readonly #moves: MoveContext;
-  readonly #actor: string | undefined;
-  readonly #maxRetries: number;
+  readonly #writer: LineWriter;
 
   /** The validated pipeline configuration. */
   readonly pipeline: PipelineConfig;
@@ -174,23 +166,26 @@ export class AssemblyLine implements AsyncDisposable {
     projection: Projection,
     options: OpenAssemblyLineOptions,
   ) {
-    this.#log = log;
     this.pipeline = pipeline;
     this.#state = state;
     this.#history = history;
     this.#projection = projection;
     this.#gates = [...(options.gates ?? [])];
-    this.#actor = options.actor;
-    this.#maxRetries = options.maxRetries ?? 50;
-    const lines = options.lines;
+    this.#writer = new LineWriter({
+      log,
+      projection,
+      state,
+      actor: options.actor,
+      maxRetries: options.maxRetries ?? 50,
+    });
     this.#moves = {
       pipeline,
       state,
-      lines,
+      lines: options.lines,
       gates: this.#gates,
       actor: options.actor,
       wipLimitOf: (line) => this.wipLimitOf(line),
-      failGate: (item, to, findings, actor) => this.#failGate(item, to, findings, actor),
+      failGate: (item, to, findings, actor) => this.#writer.failGate(item, to, findings, actor),
     };
   }
 
@@ -234,9 +229,9 @@ export class AssemblyLine implements AsyncDisposable {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     const { flow, stages } = flowOf(this.pipeline, data.flow);
     const id = newId("wi");
-    await this.#retrying(async (head) => {
+    await this.#writer.retrying(async (head) => {
       const events = createEvents(this.#moves, id, data, flow, stages, opts);
-      await this.#log.append(events, this.#appendOptions(head, opts));
+      await this.#writer.appendMove(events, head, opts);
     });
     return this.get(id) as WorkItem;
   }
@@ -254,7 +249,7 @@ export class AssemblyLine implements AsyncDisposable {
    */
   async advance(id: string, options: MoveOptions = {}): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "advance", opts, (item) => advanceEvents(this.#moves, item, opts));
+    return this.#writer.move(id, "advance", opts, (item) => advanceEvents(this.#moves, item, opts));
   }
 
   /**
@@ -267,7 +262,7 @@ export class AssemblyLine implements AsyncDisposable {
   async sendBack(id: string, input: SendBackInput, options: MoveOptions = {}): Promise<WorkItem> {
     const data = parseInput(SendBackInputSchema, input, "send back");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "sendBack", opts, (item) => sendBackEvents(this.#moves, item, data, opts));
+    return this.#writer.move(id, "sendBack", opts, (item) => sendBackEvents(this.#moves, item, data, opts));
   }
 
   /**
@@ -278,7 +273,7 @@ export class AssemblyLine implements AsyncDisposable {
   async block(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
     const data = parseInput(ReasonInputSchema, input, "block");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "block", opts, (item) => blockEvents(item, data));
+    return this.#writer.move(id, "block", opts, (item) => blockEvents(item, data));
   }
 
   /**
@@ -292,7 +287,7 @@ export class AssemblyLine implements AsyncDisposable {
     options: MoveOptions = {},
   ): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "unblock", opts, (item) => unblockEvents(item, input));
+    return this.#writer.move(id, "unblock", opts, (item) => unblockEvents(item, input));
   }
 
   /**
@@ -303,7 +298,7 @@ export class AssemblyLine implements AsyncDisposable {
   async drop(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
     const data = parseInput(ReasonInputSchema, input, "drop");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "drop", opts, (item) => dropEvents(item, data));
+    return this.#writer.move(id, "drop", opts, (item) => dropEvents(item, data));
   }
 
   /**
@@ -314,7 +309,7 @@ export class AssemblyLine implements AsyncDisposable {
    */
   async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "complete", opts, (item) => completeEvents(this.#moves, item));
+    return this.#writer.move(id, "complete", opts, (item) => completeEvents(this.#moves, item));
   }
 
   /**
@@ -325,7 +320,7 @@ export class AssemblyLine implements AsyncDisposable {
   async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
     const data = parseInput(AssignInputSchema, input, "assign");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#write(id, "assign", opts, (item) => assignEvents(item, data));
+    return this.#writer.move(id, "assign", opts, (item) => assignEvents(item, data));
   }
 
   /** A work item, if it exists. */
@@ -390,11 +385,11 @@ export class AssemblyLine implements AsyncDisposable {
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
     const parsed = parseArtifacts(inputs);
     let changed: boolean[] = [];
-    await this.#retrying(async (head) => {
+    await this.#writer.retrying(async (head) => {
       const decided = artifactEvents(this.#state, parsed);
       changed = decided.changed;
       if (decided.events.length > 0) {
-        await this.#log.append(decided.events, { expectedHead: head, ...this.#actorOf(parsed[0]?.actor) });
+        await this.#writer.appendAt(decided.events, head, parsed[0]?.actor);
       }
     });
     return parsed.map((data, index) => {
@@ -438,10 +433,10 @@ export class AssemblyLine implements AsyncDisposable {
   async linkAll(inputs: readonly LinkInput[]): Promise<TraceLink[]> {
     const parsed = parseLinks(inputs);
     const ids = parsed.map(() => newId("link"));
-    await this.#retrying(async (head) => {
+    await this.#writer.retrying(async (head) => {
       const events = linkEvents(this.#state, parsed, ids);
       if (events.length > 0) {
-        await this.#log.append(events, { expectedHead: head, ...this.#actorOf(parsed[0]?.actor) });
+        await this.#writer.appendAt(events, head, parsed[0]?.actor);
       }
     });
     return ids.map((id) => this.#state.link(id) as TraceLink);
@@ -456,11 +451,8 @@ export class AssemblyLine implements AsyncDisposable {
    */
   async reviewLink(linkId: string, input: ReviewInput): Promise<TraceLink> {
     const data = parseInput(ReviewInputSchema, input, "link review");
-    await this.#retrying(async (head) => {
-      await this.#log.append(reviewEvent(this.#state, linkId, data), {
-        expectedHead: head,
-        ...this.#actorOf(data.actor),
-      });
+    await this.#writer.retrying(async (head) => {
+      await this.#writer.appendAt(reviewEvent(this.#state, linkId, data), head, data.actor);
     });
     return this.#state.link(linkId) as TraceLink;
   }
@@ -520,8 +512,7 @@ export class AssemblyLine implements AsyncDisposable {
     const data = parseInput(CaptureSignalInputSchema, input, "signal");
     const id = newId("sig");
     const events = signalEvents(id, data);
-    await this.#log.append(events, this.#actorOf(data.actor));
-    await this.#projection.catchUp();
+    await this.#writer.append(events, data.actor);
     return this.signal(id) as Signal;
   }
 
@@ -535,11 +526,7 @@ export class AssemblyLine implements AsyncDisposable {
     parseInput(z.object({ line: LineIdSchema }), { line }, "signal routing");
     await this.#projection.catchUp();
     expectSignal(this.#state, id);
-    await this.#log.append(
-      { type: "signal.routed", subject: id, data: { line } },
-      this.#actorOf(options.actor),
-    );
-    await this.#projection.catchUp();
+    await this.#writer.append({ type: "signal.routed", subject: id, data: { line } }, options.actor);
     return this.signal(id) as Signal;
   }
 
@@ -571,8 +558,7 @@ export class AssemblyLine implements AsyncDisposable {
     checkDeployment(this.#state, data);
     const id = newId("dep");
     const { actor, ...event } = data;
-    await this.#log.append({ type: "deployment.recorded", subject: id, data: event }, this.#actorOf(actor));
-    await this.#projection.catchUp();
+    await this.#writer.append({ type: "deployment.recorded", subject: id, data: event }, actor);
     return id;
   }
 
@@ -588,8 +574,7 @@ export class AssemblyLine implements AsyncDisposable {
     checkIncident(this.#state, data);
     const id = newId("inc");
     const { actor, ...event } = data;
-    await this.#log.append({ type: "incident.opened", subject: id, data: event }, this.#actorOf(actor));
-    await this.#projection.catchUp();
+    await this.#writer.append({ type: "incident.opened", subject: id, data: event }, actor);
     return id;
   }
 
@@ -604,11 +589,10 @@ export class AssemblyLine implements AsyncDisposable {
   ): Promise<void> {
     await this.#projection.catchUp();
     expectIncident(this.#state, id);
-    await this.#log.append(
+    await this.#writer.append(
       { type: "incident.resolved", subject: id, data: input.note === undefined ? {} : { note: input.note } },
-      this.#actorOf(input.actor),
+      input.actor,
     );
-    await this.#projection.catchUp();
   }
 
   // ---- measures -------------------------------------------------------------
@@ -638,86 +622,6 @@ export class AssemblyLine implements AsyncDisposable {
   /** Same as {@link AssemblyLine.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  // ---- internals ------------------------------------------------------------
-
-  #actorOf(actor: string | undefined): { actor?: string } {
-    const chosen = actor ?? this.#actor;
-    return chosen === undefined ? {} : { actor: chosen };
-  }
-
-  /**
-   * Catches up, decides against the latest state, and appends only if nothing
-   * landed meanwhile; otherwise decides again.
-   */
-  async #retrying(attempt: (head: number) => Promise<void>): Promise<void> {
-    for (let tries = 0; ; tries++) {
-      const head = await this.#projection.catchUp();
-      try {
-        await attempt(head);
-        await this.#projection.catchUp();
-        return;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyConflictError) || tries >= this.#maxRetries) throw error;
-      }
-    }
-  }
-
-  async #write(
-    id: string,
-    move: Move,
-    opts: MoveOpts,
-    decide: (item: WorkItem) => NewEvent[] | Promise<NewEvent[]>,
-  ): Promise<WorkItem> {
-    let expected = opts.expectedVersion;
-    const key = opts.idempotencyKey;
-    await this.#retrying(async (head) => {
-      const record = this.#state.items.get(id);
-      if (record === undefined)
-        throw new NotFoundError({ message: `no work item "${id}"`, entity: "workItem", id });
-      const earlier = key === undefined ? undefined : this.#state.requests.get(key);
-      if (earlier === id) return;
-      if (earlier !== undefined) {
-        throw new IdempotencyConflictError({
-          message: `idempotency key "${key}" was already used to move work item ${earlier}, not ${id}; use a new key`,
-          key: key as string,
-        });
-      }
-      expected ??= record.version;
-      if (record.version !== expected) {
-        throw new ConcurrencyConflictError({
-          message: `work item ${id} changed while trying to ${move} it: expected version ${expected}, found ${record.version} (now ${record.state} in ${record.stage})`,
-          expected,
-          actual: record.version,
-        });
-      }
-      const events = withRequest(await decide(snapshot(record)), id, key);
-      await this.#log.append(events, this.#appendOptions(head, opts));
-    });
-    return this.get(id) as WorkItem;
-  }
-
-  #appendOptions(head: number, opts: MoveOpts): AppendOptions {
-    return {
-      expectedHead: head,
-      ...this.#actorOf(opts.actor),
-      ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
-    };
-  }
-
-  async #failGate(
-    item: WorkItem,
-    to: string,
-    findings: GateFailure[],
-    actor: string | undefined,
-  ): Promise<never> {
-    await this.#log.append(
-      { type: "work.gate.failed", subject: item.id, data: { from: item.stage, to, findings } },
-      this.#actorOf(actor),
-    );
-    await this.#projection.catchUp();
-    throw gateFailed(item, to, findings);
   }
 }
 

@@ -1,0 +1,168 @@
+/**
+ * How the assembly line writes: it catches up with the log, decides against
+ * the latest state, and appends only if nothing landed meanwhile (the log's
+ * optimistic concurrency), deciding again when something did. A work item
+ * move also checks the expected version and the idempotency key, so a retried
+ * request returns the first result and two writers moving the same item from
+ * the same version cannot both win. Writes name the call's actor, else the
+ * line's.
+ *
+ * @module
+ */
+import type { AppendOptions, EventLog, NewEvent } from "../../EventLog.js";
+import {
+  ConcurrencyConflictError,
+  type GateFailure,
+  IdempotencyConflictError,
+  NotFoundError,
+} from "../../errors.js";
+import type { Projection } from "../../Projection.js";
+import type { WorkItem } from "../WorkItem.js";
+import type { AssemblyState } from "./AssemblyState.js";
+import { gateFailed, type Move } from "./checks.js";
+import { type MoveOpts, snapshot, withRequest } from "./moves.js";
+
+/** What a {@link LineWriter} writes to and reads from. */
+export interface LineWriterOptions {
+  readonly log: EventLog;
+  readonly projection: Projection;
+  readonly state: AssemblyState;
+  /** Actor of writes when a call names none. */
+  readonly actor: string | undefined;
+  /** How many times a write is decided again after a concurrency conflict. */
+  readonly maxRetries: number;
+}
+
+/** The assembly line's write plumbing: retries, moves with versions and idempotency keys, and plain appends. */
+export class LineWriter {
+  readonly #log: EventLog;
+  readonly #projection: Projection;
+  readonly #state: AssemblyState;
+  readonly #actor: string | undefined;
+  readonly #maxRetries: number;
+
+  constructor(options: LineWriterOptions) {
+    this.#log = options.log;
+    this.#projection = options.projection;
+    this.#state = options.state;
+    this.#actor = options.actor;
+    this.#maxRetries = options.maxRetries;
+  }
+
+  /** The append option naming the call's actor, else the line's. */
+  #actorOf(actor: string | undefined): { actor?: string } {
+    const chosen = actor ?? this.#actor;
+    return chosen === undefined ? {} : { actor: chosen };
+  }
+
+  /**
+   * Catches up, decides against the latest state, and appends only if nothing
+   * landed meanwhile; otherwise decides again.
+   */
+  async retrying(attempt: (head: number) => Promise<void>): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      const head = await this.#projection.catchUp();
+      try {
+        await attempt(head);
+        await this.#projection.catchUp();
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflictError) || tries >= this.#maxRetries) throw error;
+      }
+    }
+  }
+
+  /**
+   * Moves a work item: checks it exists, the idempotency key and the expected
+   * version, then appends what `decide` returns for the item's latest state.
+   *
+   * @returns the item after the move.
+   * @throws NotFoundError when there is no such item.
+   * @throws IdempotencyConflictError when the key was used to move another item.
+   * @throws ConcurrencyConflictError when the item is not at the expected version.
+   */
+  async move(
+    id: string,
+    move: Move,
+    opts: MoveOpts,
+    decide: (item: WorkItem) => NewEvent[] | Promise<NewEvent[]>,
+  ): Promise<WorkItem> {
+    let expected = opts.expectedVersion;
+    const key = opts.idempotencyKey;
+    await this.retrying(async (head) => {
+      const record = this.#state.items.get(id);
+      if (record === undefined)
+        throw new NotFoundError({ message: `no work item "${id}"`, entity: "workItem", id });
+      const earlier = key === undefined ? undefined : this.#state.requests.get(key);
+      if (earlier === id) return;
+      if (earlier !== undefined) {
+        throw new IdempotencyConflictError({
+          message: `idempotency key "${key}" was already used to move work item ${earlier}, not ${id}; use a new key`,
+          key: key as string,
+        });
+      }
+      expected ??= record.version;
+      if (record.version !== expected) {
+        throw new ConcurrencyConflictError({
+          message: `work item ${id} changed while trying to ${move} it: expected version ${expected}, found ${record.version} (now ${record.state} in ${record.stage})`,
+          expected,
+          actual: record.version,
+        });
+      }
+      await this.appendMove(withRequest(await decide(snapshot(record)), id, key), head, opts);
+    });
+    return snapshot(this.#state.items.get(id) as WorkItem);
+  }
+
+  /**
+   * Appends a move's events if the log is still at `head`, as the move's actor
+   * and with its idempotency key.
+   *
+   * @throws ConcurrencyConflictError when other events landed since `head`.
+   */
+  async appendMove(events: readonly NewEvent[], head: number, opts: MoveOpts): Promise<void> {
+    const options: AppendOptions = {
+      expectedHead: head,
+      ...this.#actorOf(opts.actor),
+      ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
+    };
+    await this.#log.append(events, options);
+  }
+
+  /**
+   * Appends events if the log is still at `head`, as the actor (else the line's).
+   *
+   * @throws ConcurrencyConflictError when other events landed since `head`.
+   */
+  async appendAt(
+    events: NewEvent | readonly NewEvent[],
+    head: number,
+    actor: string | undefined,
+  ): Promise<void> {
+    await this.#log.append(events, { expectedHead: head, ...this.#actorOf(actor) });
+  }
+
+  /** Appends events as the actor (else the line's) without a head check, and catches up. */
+  async append(events: NewEvent | readonly NewEvent[], actor: string | undefined): Promise<void> {
+    await this.#log.append(events, this.#actorOf(actor));
+    await this.#projection.catchUp();
+  }
+
+  /**
+   * Records a gate refusal.
+   *
+   * @throws GateFailedError with every finding, always.
+   */
+  async failGate(
+    item: WorkItem,
+    to: string,
+    findings: GateFailure[],
+    actor: string | undefined,
+  ): Promise<never> {
+    await this.append(
+      { type: "work.gate.failed", subject: item.id, data: { from: item.stage, to, findings } },
+      actor,
+    );
+    throw gateFailed(item, to, findings);
+  }
+}
