@@ -6,8 +6,12 @@
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { EventStore } from "@software-factory/core";
-import { type Factory, openFactory } from "@software-factory/intelligence";
-import { defaultGates, installBasicStandards } from "./factoryStandards.js";
+import {
+  defaultGates,
+  type Factory,
+  installBasicStandards,
+  openFactory,
+} from "@software-factory/intelligence";
 import { isPostgresStore } from "./flags.js";
 import type { Output } from "./Output.js";
 

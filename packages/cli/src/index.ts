@@ -1,7 +1,9 @@
 /**
  * The `factory` command of the Software Factory SDK, as a library: the
- * program builder (for tests and tools that embed the CLI), the standards and
- * gates it opens a factory with, and the Acme walkthrough behind `factory demo`.
+ * program builder (for tests and tools that embed the CLI) and the Acme
+ * walkthrough behind `factory demo`. The standards and gates it opens a
+ * factory with (`basicStandards`, `defaultGates`) are in
+ * `@software-factory/intelligence`.
  *
  * Any new export added here becomes public API. Use named exports, not wildcards.
  *
@@ -10,13 +12,6 @@
 
 export { type AcmeWalkthroughOptions, findAcmeExample, runAcmeWalkthrough } from "./demo/walkthrough.js";
 export { ExitCode, UsageError } from "./exitCodes.js";
-export {
-  basicStandards,
-  defaultGates,
-  installBasicStandards,
-  noSuspectLinksGate,
-  suspectCause,
-} from "./factoryStandards.js";
 export { createOutput, type Output, type OutputStreams, type StyleName } from "./Output.js";
 export { action, CLI_VERSION, type CliContext, createProgram, runCli } from "./program.js";
 export { defaultActor, type GlobalOptions, type Session, withFactory } from "./Session.js";

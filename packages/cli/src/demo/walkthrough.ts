@@ -11,10 +11,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GateFailedError } from "@software-factory/core";
 import { loadFactoryYaml } from "@software-factory/floorplan";
-import { openFactory } from "@software-factory/intelligence";
+import {
+  defaultGates,
+  installBasicStandards,
+  openFactory,
+  suspectCause,
+} from "@software-factory/intelligence";
 import { printImpact } from "../commands/impact.js";
 import { printMeasures } from "../commands/metrics.js";
-import { defaultGates, installBasicStandards, suspectCause } from "../factoryStandards.js";
 import { importDocs } from "../importDocs.js";
 import type { Output } from "../Output.js";
 import { readJsonLines, SignalRecordSchema, WorkRecordSchema } from "./acmeData.js";

@@ -1,4 +1,11 @@
 export {
+  basicStandards,
+  defaultGates,
+  installBasicStandards,
+  noSuspectLinksGate,
+  suspectCause,
+} from "./basicStandards.js";
+export {
   defineRule,
   defineRulePack,
   type Finding,

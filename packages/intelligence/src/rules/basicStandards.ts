@@ -1,13 +1,16 @@
 /**
- * The standards and gates the `factory` command opens a factory with: the
- * basics every factory should meet, checked by `factory check` and enforced
- * on work items moving through the assembly line.
+ * The basics every factory should meet (every line owned, described and
+ * claiming code; no dependency cycles; operators within capacity; no active
+ * work on suspect links; blocked work visible), and the gate that keeps work
+ * with suspect trace links out of `release`. The `factory` command opens every
+ * factory with them; `factory check` reports them.
  *
  * @module
  */
 import type { Gate, TraceLink, WorkItem } from "@software-factory/core";
 import type { FloorPlan, LineInfo } from "@software-factory/floorplan";
-import { defineRule, defineRulePack, type Factory, type RulePack } from "@software-factory/intelligence";
+import type { Factory } from "../factory/openFactory.js";
+import { defineRule, defineRulePack, type RulePack } from "./Rule.js";
 
 /** A gate that keeps a work item out of `release` while one of its trace links is suspect. */
 export const noSuspectLinksGate: Gate = {
@@ -34,7 +37,7 @@ export function suspectCause(link: TraceLink): string {
     : `${cause.artifact} changed (v${cause.version}), ${cause.hops} links upstream`;
 }
 
-/** The gates the CLI and the demo open a factory with. */
+/** The gates the CLI and the demo open a factory with: {@link noSuspectLinksGate}. */
 export const defaultGates: readonly Gate[] = [noSuspectLinksGate];
 
 const lineHasOwner = defineRule<LineInfo, Factory>({
