@@ -74,10 +74,9 @@ async function resolvedPaths(
     if (base === undefined && config.baseUrl !== undefined) base = joinRelative(folder, config.baseUrl);
     if (paths === undefined && config.paths !== undefined) paths = { folder, paths: config.paths };
     const parent = config.extends;
-    current =
-      parent !== undefined && parent.startsWith(".")
-        ? joinRelative(folder, parent.endsWith(".json") ? parent : `${parent}.json`)
-        : undefined;
+    current = parent?.startsWith(".")
+      ? joinRelative(folder, parent.endsWith(".json") ? parent : `${parent}.json`)
+      : undefined;
   }
   if (paths === undefined) return undefined;
   // Targets resolve against baseUrl when set, else against the config that declared the paths.
