@@ -38,13 +38,12 @@ export {
   type ImportCodebaseOptions,
   importCodebase,
 } from "./codebase/importCodebase.js";
+export type { ImportConflict, ImportCounts } from "./codebase/importConflicts.js";
 export {
   type ArtifactChange,
   CODEBASE_SYSTEM,
   type CodebaseImportPlan,
   type DocumentChange,
-  type ImportConflict,
-  type ImportCounts,
   type PlanImportOptions,
   planImport,
 } from "./codebase/planImport.js";

@@ -11,7 +11,8 @@
 import { basename } from "node:path";
 import { buildFloorGraph, toMermaid } from "@software-factory/floorplan";
 import type { Factory } from "../factory/openFactory.js";
-import { type CodebaseImportPlan, type ImportConflict, type ImportCounts, planImport } from "./planImport.js";
+import type { ImportConflict, ImportCounts } from "./importConflicts.js";
+import { type CodebaseImportPlan, planImport } from "./planImport.js";
 import type { CodebaseProposal } from "./proposal.js";
 import {
   type ImportPhase,
