@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { edgeKey, nodeKey } from "@software-factory/floorplan";
@@ -304,6 +304,35 @@ describe("importCodebase", () => {
     expect(result.counts.lines.created).toBe(4);
     expect(result.counts.requirements.created).toBe(2);
     expect(factory.floorplan.lines()).toEqual([]);
+  });
+
+  it("imports a folder that is not a git repository, without owners or commits", async () => {
+    const plain = mkdtempSync(join(tmpdir(), "factory-plain-"));
+    try {
+      mkdirSync(join(plain, "billing"));
+      mkdirSync(join(plain, "accounts"));
+      writeFileSync(
+        join(plain, "billing", "invoice.ts"),
+        'import { user } from "../accounts/user.js";\nexport const invoice = user;\n',
+      );
+      writeFileSync(
+        join(plain, "accounts", "user.ts"),
+        "/** The signed-in user. */\nexport const user = 1;\n",
+      );
+
+      const result = await importCodebase(factory, plain);
+
+      expect(result.proposal.commit).toBeUndefined();
+      expect(result.proposal.lines.map((line) => line.root).sort()).toEqual(["accounts", "billing"]);
+      expect(result.proposal.owners).toEqual([]);
+      expect(result.proposal.dependencies.map((edge) => `${edge.from}->${edge.to}`)).toEqual([
+        "billing->accounts",
+      ]);
+      expect(factory.floorplan.lineForPath("billing/invoice.ts")).toBe("billing");
+      expect((await importCodebase(factory, plain)).events).toBe(0);
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
   });
 
   it("rejects a path that is not a folder", async () => {
