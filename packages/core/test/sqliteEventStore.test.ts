@@ -6,7 +6,7 @@ import { openSqliteEventStore, SQLITE_SCHEMA_VERSION } from "@software-factory/c
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { NoteAdded, NoteRemoved } from "./contract/eventStoreContract.js";
-import { spawnFixture, waitForExit, waitForOutput } from "./fixtures/runChild.js";
+import { spawnFixture, startFixture, waitForExit, waitForOutput } from "./fixtures/runChild.js";
 
 const appender = join(import.meta.dirname, "fixtures", "appender.ts");
 const dirs: string[] = [];
@@ -31,13 +31,12 @@ describe("SQLite event store", () => {
   it("keeps all 4,000 events of two processes appending at once, contiguous and without duplicates", async () => {
     const path = tempDb();
     const startFile = `${path}.start`;
-    const children = ["a", "b"].map((writer) =>
-      spawnFixture(appender, [path, writer, "2000", "1", startFile]),
+    const children = await Promise.all(
+      ["a", "b"].map((writer) => startFixture(appender, [path, writer, "2000", "1", startFile], "ready")),
     );
-    await Promise.all(children.map((child) => waitForOutput(child, "ready")));
     // Both writers have the log open before either appends, so their appends contend.
     writeFileSync(startFile, "");
-    const exits = await Promise.all(children.map(waitForExit));
+    const exits = await Promise.all(children.map((child) => child.exited));
     for (const exit of exits) expect(exit, exit.stderr).toMatchObject({ code: 0 });
 
     const events = await readAll(path);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { spawnFixture, waitForExit, waitForOutput } from "../../core/test/fixtures/runChild.js";
+import { spawnFixture, startFixture, waitForExit, waitForOutput } from "../../core/test/fixtures/runChild.js";
 import { importMarkdownFolder, openKnowledgeBase } from "../src/index.js";
 
 const child = join(import.meta.dirname, "fixtures", "knowledgeChild.ts");
@@ -53,11 +53,12 @@ describe("knowledge base across processes", () => {
   it("keeps every capture of two processes writing at once, and each sees the other's", async () => {
     const db = join(dir, "factory.db");
     const start = join(dir, "start");
-    const writers = ["alpha", "beta"].map((name) => spawnFixture(child, ["capture", db, name, "20", start]));
-    const exits = writers.map(waitForExit);
-    await Promise.all(writers.map((writer) => waitForOutput(writer, "ready")));
+    const writers = await Promise.all(
+      ["alpha", "beta"].map((name) => startFixture(child, ["capture", db, name, "20", start], "ready")),
+    );
     writeFileSync(start, "");
-    for (const exit of await Promise.all(exits)) expect(exit.code, exit.stderr).toBe(0);
+    for (const exit of await Promise.all(writers.map((writer) => writer.exited)))
+      expect(exit.code, exit.stderr).toBe(0);
 
     const log = await openEventLog({ path: db });
     const kb = await openKnowledgeBase({ log });
