@@ -165,12 +165,8 @@ export function planFloor(
     const lineKey = nodeKey("line", id);
     const byPerson = provenanceOf(floor, lineKey, false) !== "inferred";
     let next: LineDecl = base;
-    const attributes = {
-      name: proposed.title,
-      description: proposed.description ?? "",
-      paths: [rootPattern(proposed.root)].join(", "),
-    };
-    const was = { name: base.name ?? "", description: base.description ?? "", paths: base.paths.join(", ") };
+    const attributes = { name: proposed.title, description: proposed.description ?? "" };
+    const was = { name: base.name ?? "", description: base.description ?? "" };
     if (!byPerson) {
       next = {
         ...next,
@@ -179,8 +175,9 @@ export function planFloor(
         ...(proposed.description === undefined ? {} : { description: proposed.description }),
       };
     } else {
+      // A field the person left empty is not theirs to defend: nothing to report (and not filled in, which would make the line the import's).
       for (const field of ["name", "description"] as const) {
-        if (attributes[field] !== "" && attributes[field] !== was[field]) {
+        if (attributes[field] !== "" && was[field] !== "" && attributes[field] !== was[field]) {
           conflicts.push(
             conflict(
               "line",

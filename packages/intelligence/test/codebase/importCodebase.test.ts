@@ -258,6 +258,38 @@ describe("importCodebase", () => {
     expect(again.counts.owners.conflicts).toBe(1);
   });
 
+  it("maps a proposed line onto the line a person declared for its folder, keeping what they wrote", async () => {
+    await factory.floorplan.applyPlan({
+      operators: [{ id: "lead" }],
+      lines: [
+        {
+          id: "payments-desk",
+          owner: "lead",
+          paths: ["/packages/checkout/"],
+          description: "Where customers pay.",
+        },
+      ],
+    });
+
+    const result = await importCodebase(factory, repo.root);
+
+    expect(factory.floorplan.lineForPath("packages/checkout/src/index.ts")).toBe("payments-desk");
+    expect(factory.floorplan.line("payments-desk")).toMatchObject({
+      description: "Where customers pay.",
+      owner: "lead",
+    });
+    const mine = result.conflicts.filter((item) => item.id === "payments-desk");
+    expect(mine.map((item) => item.field).sort()).toEqual(["description", "owner"]);
+    expect(mine.find((item) => item.field === "description")?.proposed).toBe(
+      "Takes payment for a cart and confirms the order.",
+    );
+    // The import's own facts still land on the person's line: checkout depends on cart.
+    const cart = lineAt("packages/cart") as string;
+    expect(factory.floorplan.dependencyList()).toContainEqual(
+      expect.objectContaining({ from: "payments-desk", to: cart }),
+    );
+  });
+
   it("keeps a blueprint a person revised and proposes the repository's change as a diff", async () => {
     await importCodebase(factory, repo.root);
     const cart = lineAt("packages/cart") as string;
