@@ -16,13 +16,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineEvent, type EventLog, type EventStore, hashJson, openEventLog } from "@software-factory/core";
+import { defineEvent, type EventLog, type EventStore, openEventLog } from "@software-factory/core";
 import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { openFactory } from "@software-factory/intelligence";
-import { DocumentCaptured } from "@software-factory/knowledge";
 import pg from "pg";
 import { z } from "zod";
+import { appendNotes } from "./lib/largeFactory.js";
 import { ms, percentile, table, writeReport } from "./lib/report.js";
 
 const URL_ = process.env.FACTORY_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -212,31 +212,12 @@ async function populateFactory(schema: string, dir: string): Promise<void> {
         dependsOn: index === 0 ? [] : [`line-${Math.floor(index / 2)}`],
       })),
     });
-    const at = new Date().toISOString();
-    for (let start = 0; start < MEMORY_DOCUMENTS; start += 500) {
-      await factory.log.append(
-        Array.from({ length: 500 }, (_, offset) => {
-          const title = sentence(5);
-          const body = `${sentence(60)}\n\n${sentence(60)}`;
-          return {
-            type: DocumentCaptured.type,
-            subject: `doc_mem${start + offset}`,
-            data: {
-              kind: "note",
-              source: { system: "bench" },
-              links: [],
-              supersedes: [],
-              title,
-              body,
-              contentHash: hashJson({ title, body, decision: null }),
-              tags: [],
-              lines: [`line-${(start + offset) % MEMORY_LINES}`],
-              validFrom: at,
-            },
-          };
-        }),
-      );
-    }
+    await appendNotes(factory, {
+      documents: MEMORY_DOCUMENTS,
+      lines: MEMORY_LINES,
+      sentence,
+      subjectPrefix: "doc_mem",
+    });
   } finally {
     await factory.close();
   }
