@@ -6,14 +6,16 @@
  *
  * @module
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import {
+  frontMatterList,
   type ImportProblem,
   type ImportProgress,
   type ImportReport,
   importMarkdownFolder,
   type KnowledgeBase,
+  markdownFiles,
   parseDecisionRecord,
   parseFrontMatter,
 } from "@software-factory/knowledge";
@@ -134,29 +136,10 @@ async function recordDecisionFile(
         ...(front.data.author === undefined ? {} : { author: front.data.author }),
         ...(front.data.date === undefined ? {} : { capturedAt: new Date(front.data.date).toISOString() }),
       },
-      tags: list(front.data.tags),
-      lines: list(front.data.lines),
+      tags: frontMatterList(front.data.tags),
+      lines: frontMatterList(front.data.lines),
     },
     write,
   );
   return true;
-}
-
-function list(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : value.split(",")).map((item) => item.trim()).filter(Boolean);
-}
-
-function markdownFiles(root: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && /\.(md|markdown)$/i.test(entry.name)) found.push(path);
-    }
-  };
-  walk(root);
-  return found;
 }

@@ -36,7 +36,12 @@ export {
   parseDecisionRecord,
 } from "./importers/decisionRecord.js";
 export { FrontMatterError, type FrontMatterFile, parseFrontMatter } from "./importers/frontMatter.js";
-export { type ImportMarkdownFolderOptions, importMarkdownFolder } from "./importers/importMarkdownFolder.js";
+export {
+  frontMatterList,
+  type ImportMarkdownFolderOptions,
+  importMarkdownFolder,
+  markdownFiles,
+} from "./importers/importMarkdownFolder.js";
 export {
   type ImportRecordsOptions,
   importRecords,

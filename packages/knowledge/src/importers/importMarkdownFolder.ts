@@ -76,7 +76,7 @@ export async function importMarkdownFolder(
         front.title ??
         /^#\s+(.+)$/m.exec(body)?.[1]?.trim() ??
         basename(uri).replace(/\.(md|markdown)$/i, "");
-      const lines = [...new Set([...(options.lines ?? []), ...list(front.lines)])];
+      const lines = [...new Set([...(options.lines ?? []), ...frontMatterList(front.lines)])];
       const existing = await knowledge.bySource(system, uri);
       if (existing === undefined || existing.retracted !== undefined) {
         await knowledge.capture(
@@ -90,7 +90,7 @@ export async function importMarkdownFolder(
               ...(front.author === undefined ? {} : { author: front.author }),
               ...(front.date === undefined ? {} : { capturedAt: instant(front.date) }),
             },
-            tags: list(front.tags),
+            tags: frontMatterList(front.tags),
             lines,
             ...(front.validFrom === undefined ? {} : { validFrom: instant(front.validFrom) }),
             ...(front.validTo === undefined ? {} : { validTo: instant(front.validTo) }),
@@ -104,7 +104,7 @@ export async function importMarkdownFolder(
           {
             title,
             body,
-            tags: list(front.tags),
+            tags: frontMatterList(front.tags),
             lines,
             ...(front.validFrom === undefined ? {} : { validFrom: instant(front.validFrom) }),
             validTo: front.validTo === undefined ? null : instant(front.validTo),
@@ -133,7 +133,8 @@ export async function importMarkdownFolder(
   return { ...counts, problems };
 }
 
-function markdownFiles(root: string): string[] {
+/** Every `.md`/`.markdown` file under a folder (hidden folders and `node_modules` skipped), as absolute paths in name order. */
+export function markdownFiles(root: string): string[] {
   const found: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
@@ -149,7 +150,8 @@ function markdownFiles(root: string): string[] {
   return found;
 }
 
-function list(value: string | string[] | undefined): string[] {
+/** A front matter list field: an array, or a comma-separated string; blanks dropped. */
+export function frontMatterList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : value.split(","))
     .map((item) => item.trim())
