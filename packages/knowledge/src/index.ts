@@ -17,6 +17,12 @@ export {
   type OpenAiEmbedderOptions,
   OpenAiEmbedderOptionsSchema,
 } from "./embedders/openAiEmbedder.js";
+export {
+  createTransformersEmbedder,
+  type TransformersEmbedder,
+  type TransformersEmbedderOptions,
+  TransformersEmbedderOptionsSchema,
+} from "./embedders/transformersEmbedder.js";
 export { EmbedderError } from "./errors.js";
 export {
   DocumentCaptured,
