@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { env } from "@huggingface/transformers";
@@ -105,6 +105,15 @@ describe("createTransformersEmbedder", () => {
       for (let i = 0; i < vector.length; i += 1) expect(vector[i]).toBeCloseTo(expected[i] as number, 6);
     });
     expect(await single.embed([])).toEqual([]);
+  });
+
+  it("loads a model whose model.onnx sits in the folder itself, where optimum-cli writes it", async () => {
+    const exported = join(dir, "exported");
+    writeTinyModel(exported);
+    renameSync(join(exported, "onnx", "model.onnx"), join(exported, "model.onnx"));
+    const [fromRoot] = await (await load({ modelPath: exported })).embed(["refund the invoice"]);
+    const [fromHub] = await (await load()).embed(["refund the invoice"]);
+    expect(Array.from(fromRoot as Float32Array)).toEqual(Array.from(fromHub as Float32Array));
   });
 
   it("fails with errors that name what is missing, where, and how to fix it", async () => {

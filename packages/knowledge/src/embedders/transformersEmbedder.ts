@@ -37,7 +37,8 @@ export const TransformersEmbedderOptionsSchema = z.object({
   /**
    * Folder of the model in the Hugging Face layout: `config.json`,
    * `tokenizer.json`, `tokenizer_config.json` and `onnx/model.onnx` (or the
-   * file of the chosen `dtype`, such as `onnx/model_quantized.onnx`).
+   * file of the chosen `dtype`, such as `onnx/model_quantized.onnx`; the
+   * model file may also sit in the folder itself, as `optimum-cli` writes it).
    */
   modelPath: z.string().min(1),
   /** How token vectors become one text vector (default `mean`, what most sentence-embedding models expect). */
@@ -98,15 +99,15 @@ export async function createTransformersEmbedder(
 ): Promise<TransformersEmbedder> {
   const settings = parseInput(TransformersEmbedderOptionsSchema, options, "transformers.js embedder options");
   const folder = resolve(settings.modelPath);
-  const modelFile = join("onnx", `model${DTYPE_SUFFIX[settings.dtype]}.onnx`);
+  const modelFile = findModelFile(folder, `model${DTYPE_SUFFIX[settings.dtype]}.onnx`);
   const files = ["config.json", "tokenizer.json", "tokenizer_config.json", modelFile];
-  checkFolder(folder, files);
   const transformers = await importTransformers();
   if (!transformers.env.allowLocalModels) transformers.env.allowLocalModels = true;
   let extractor: FeatureExtractionPipeline;
   try {
     extractor = await transformers.pipeline("feature-extraction", folder, {
       local_files_only: true,
+      subfolder: modelFile.startsWith("onnx/") ? "onnx" : "",
       dtype: settings.dtype,
       device: "cpu",
       ...(settings.threads === undefined ? {} : { session_options: { intraOpNumThreads: settings.threads } }),
@@ -160,19 +161,27 @@ export async function createTransformersEmbedder(
   };
 }
 
-/** Throws an {@link EmbedderError} naming the folder or the first missing file. */
-function checkFolder(folder: string, files: readonly string[]): void {
+/**
+ * Checks the folder and returns the path of its model file in it: `onnx/<name>`
+ * (the Hub layout) or `<name>` (where `optimum-cli export onnx` writes it).
+ * Throws an {@link EmbedderError} naming the folder or the missing files.
+ */
+function findModelFile(folder: string, name: string): string {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new EmbedderError({
       message: `model folder ${folder} does not exist: export a sentence-embedding model there (optimum-cli export onnx --task feature-extraction --model <name> ${folder}) or clone a Xenova/* ONNX repository, then pass its path as modelPath`,
     });
   }
-  const missing = files.filter((file) => !existsSync(join(folder, file)));
+  const modelFile = [`onnx/${name}`, name].find((file) => existsSync(join(folder, file))) ?? `onnx/${name}`;
+  const missing = ["config.json", "tokenizer.json", "tokenizer_config.json", modelFile].filter(
+    (file) => !existsSync(join(folder, file)),
+  );
   if (missing.length > 0) {
     throw new EmbedderError({
-      message: `model folder ${folder} lacks ${missing.join(", ")}: it needs config.json, tokenizer.json, tokenizer_config.json and ${files[3]} (the Hugging Face layout of an ONNX export; choose another dtype if only other onnx/ files are there)`,
+      message: `model folder ${folder} lacks ${missing.join(", ")}: it needs config.json, tokenizer.json, tokenizer_config.json and onnx/${name} or ${name} (the Hugging Face layout of an ONNX export; choose another dtype if only other .onnx files are there)`,
     });
   }
+  return modelFile;
 }
 
 /** Loads transformers.js, or says how to install it. */
