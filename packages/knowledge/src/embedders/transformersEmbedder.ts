@@ -126,7 +126,8 @@ export async function createTransformersEmbedder(
     });
   }
   const run = async (texts: string[]): Promise<Float32Array[]> => {
-    const output = await extractor(texts, { pooling: settings.pooling, normalize: settings.normalize });
+    const pooled = await extractor(texts, { pooling: settings.pooling, normalize: settings.normalize });
+    const output = pooled.to("float32"); // fp16 models may answer in float16
     const [rows, width] = output.dims as [number, number];
     const data = output.data as Float32Array;
     return Array.from({ length: rows }, (_, row) => data.slice(row * width, (row + 1) * width));
