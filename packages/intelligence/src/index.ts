@@ -104,6 +104,7 @@ export {
   type OpenFactoryOptions,
   openFactory,
 } from "./factory/openFactory.js";
+export { embedderFromEnv, type OpenedEmbedder } from "./models/embedderFromEnv.js";
 export { modelFromEnv } from "./models/modelFromEnv.js";
 export { createOpenAiCompatibleProvider, type OpenAiCompatibleOptions } from "./models/openAiCompatible.js";
 export {

@@ -22,6 +22,7 @@ import type { z } from "zod";
 import type { Automation } from "../automations/Automation.js";
 import { Inbox } from "../automations/Inbox.js";
 import { type AutomationRunner, startAutomations } from "../automations/startAutomations.js";
+import { embedderFromEnv } from "../models/embedderFromEnv.js";
 import { modelFromEnv } from "../models/modelFromEnv.js";
 import { Router } from "../router/Router.js";
 import { loadInstructionStandards } from "../rules/loadInstructionStandards.js";
@@ -42,7 +43,11 @@ export interface OpenFactoryOptions {
    * `FACTORY_DATABASE_URL` when set, else the SQLite file `<dir>/factory.db`.
    */
   readonly store?: string | EventStore;
-  /** Embedder of the knowledge base's vector index (default: the local hashing embedder). */
+  /**
+   * Embedder of the knowledge base's vector index. Default: the one
+   * `FACTORY_EMBEDDER` configures (see {@link embedderFromEnv}, opened and
+   * closed with the factory), else the local hashing embedder.
+   */
   readonly embedder?: Embedder;
   /** Pipeline of the assembly line (default stages and flows). */
   readonly pipeline?: PipelineInput;
@@ -124,6 +129,9 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
   });
   const opened: { close(): Promise<void> }[] = [log];
   try {
+    const fromEnv = options.embedder === undefined ? await embedderFromEnv() : undefined;
+    if (fromEnv !== undefined) opened.push(fromEnv);
+    const embedder = options.embedder ?? fromEnv?.embedder;
     const floorplan = await openFloorPlan({ log, cacheDir: join(dir, "cache", "floorplan") });
     opened.push(floorplan);
     const work = await openAssemblyLine({
@@ -136,7 +144,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     const knowledge = await openKnowledgeBase({
       log,
       dir: join(dir, "cache", "knowledge"),
-      ...(options.embedder === undefined ? {} : { embedder: options.embedder }),
+      ...(embedder === undefined ? {} : { embedder }),
       // Loaded by the first knowledge call: commands and tool lists that never search skip the index caches.
       load: "first-use",
     });
