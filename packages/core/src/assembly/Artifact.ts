@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hashJson } from "../canonicalJson.js";
+import type { TraceLink } from "./TraceLink.js";
 
 /**
  * Kinds of artifact the pipeline knows, one or more per stage. Any other
@@ -118,4 +119,14 @@ function normaliseValue(value: unknown): unknown {
     return out;
   }
   return value === undefined ? null : value;
+}
+
+/** Result of {@link AssemblyLine.recordArtifact}. */
+export interface RecordedArtifact {
+  /** The artifact's latest version. */
+  readonly artifact: Artifact;
+  /** Whether a new version was written (false when the content was identical). */
+  readonly changed: boolean;
+  /** Links this version made suspect: the impact set of the change. */
+  readonly suspected: readonly TraceLink[];
 }

@@ -1,84 +1,54 @@
 /**
  * The assembly line: work items moving through the pipeline's stages, their
  * artifacts and trace links, signals, deployments and incidents, and the
- * measures over them. This module is the public face: it parses inputs and
- * hands the work to `internal/`, where `LineWriter.ts` writes (catch up,
- * decide against the latest state, append with optimistic concurrency,
- * retry), `moves.ts` decides work item moves, `artifactDecisions.ts` artifact
- * versions and trace links, `traceQueries.ts` answers trace questions, and
- * `fieldEvents.ts` handles signals, deployments and incidents.
+ * measures over them. This module is the public face: it composes the
+ * modules of `internal/`, where `WorkItemCommands.ts`, `ArtifactCommands.ts`
+ * and `FieldCommands.ts` parse a call's input, decide its events (with
+ * `moves.ts`, `artifactDecisions.ts` and `fieldEvents.ts`) and write them
+ * through `LineWriter.ts` (catch up, decide against the latest state, append
+ * with optimistic concurrency, retry); `lineQueries.ts` and `traceQueries.ts`
+ * answer reads over the folded state.
  *
  * @module
  */
-import { z } from "zod";
 import type { EventLog } from "../EventLog.js";
-import { NotFoundError } from "../errors.js";
-import { newId } from "../ids.js";
 import { type Projection, startProjection } from "../Projection.js";
-import type { Artifact } from "./Artifact.js";
+import type { Artifact, RecordedArtifact } from "./Artifact.js";
 import { type AssemblyHistoryFolder, createHistoryFolder } from "./AssemblyHistory.js";
 import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
 import type { Gate } from "./Gate.js";
-import {
-  type AssignInput,
-  AssignInputSchema,
-  type CaptureSignalInput,
-  CaptureSignalInputSchema,
-  type CreateWorkItemInput,
-  CreateWorkItemInputSchema,
-  type LinkInput,
-  type MoveOptions,
-  MoveOptionsSchema,
-  type OpenIncidentInput,
-  OpenIncidentInputSchema,
-  parseInput,
-  type ReasonInput,
-  ReasonInputSchema,
-  type RecordArtifactInput,
-  type RecordDeploymentInput,
-  RecordDeploymentInputSchema,
-  type ReviewInput,
-  ReviewInputSchema,
-  type SendBackInput,
-  SendBackInputSchema,
+import type {
+  AssignInput,
+  CaptureSignalInput,
+  CreateWorkItemInput,
+  LinkInput,
+  MoveOptions,
+  OpenIncidentInput,
+  ReasonInput,
+  RecordArtifactInput,
+  RecordDeploymentInput,
+  ReviewInput,
+  SendBackInput,
 } from "./inputs.js";
+import { ArtifactCommands } from "./internal/ArtifactCommands.js";
 import { AssemblyState } from "./internal/AssemblyState.js";
-import {
-  artifactEvents,
-  linkEvents,
-  parseArtifacts,
-  parseLinks,
-  reviewEvent,
-} from "./internal/artifactDecisions.js";
-import {
-  checkDeployment,
-  checkIncident,
-  copySignal,
-  expectIncident,
-  expectSignal,
-  signalEvents,
-} from "./internal/fieldEvents.js";
+import { FieldCommands } from "./internal/FieldCommands.js";
 import { LineWriter } from "./internal/LineWriter.js";
-import {
-  advanceEvents,
-  assignEvents,
-  blockEvents,
-  completeEvents,
-  createEvents,
-  dropEvents,
-  flowOf,
-  type MoveContext,
-  sendBackEvents,
-  snapshot,
-  unblockEvents,
-} from "./internal/moves.js";
+import { expectItem, getItem, getSignal, listItems, listSignals } from "./internal/lineQueries.js";
 import { scopedSuspectLinks, traceOf } from "./internal/traceQueries.js";
+import { WorkItemCommands } from "./internal/WorkItemCommands.js";
 import type { LineDirectory } from "./LineDirectory.js";
 import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "./measures.js";
 import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { Signal } from "./Signal.js";
+import type { Trace } from "./Trace.js";
 import type { TraceLink, WalkDirection } from "./TraceLink.js";
-import { LineIdSchema, type WorkItem, type WorkItemState } from "./WorkItem.js";
+import type { WorkItem, WorkItemFilter } from "./WorkItem.js";
+
+// Result and filter types of the class's methods, defined with their concepts; the package index takes them from here.
+export type { RecordedArtifact } from "./Artifact.js";
+export type { Trace } from "./Trace.js";
+export type { WorkItemFilter } from "./WorkItem.js";
 
 /** Options of {@link openAssemblyLine}. */
 export interface OpenAssemblyLineOptions {
@@ -94,40 +64,6 @@ export interface OpenAssemblyLineOptions {
   readonly actor?: string;
   /** How many times a move is retried when other writes land between its decision and its append (default 50). */
   readonly maxRetries?: number;
-}
-
-/** Filter of {@link AssemblyLine.list}. */
-export interface WorkItemFilter {
-  readonly line?: string;
-  readonly state?: WorkItemState;
-  readonly stage?: string;
-  readonly owner?: string;
-}
-
-/** Result of {@link AssemblyLine.recordArtifact}. */
-export interface RecordedArtifact {
-  /** The artifact's latest version. */
-  readonly artifact: Artifact;
-  /** Whether a new version was written (false when the content was identical). */
-  readonly changed: boolean;
-  /** Links this version made suspect: the impact set of the change. */
-  readonly suspected: readonly TraceLink[];
-}
-
-/** A work item's chain, from the signals it came from to operational feedback. */
-export interface Trace {
-  /** The item. */
-  readonly item: WorkItem;
-  /** Signals it came from. */
-  readonly signals: readonly Signal[];
-  /** Every artifact reached: the item's own and those linked up- or downstream, in pipeline stage order. */
-  readonly artifacts: readonly Artifact[];
-  /** Every link crossed. */
-  readonly links: readonly TraceLink[];
-  /** Ids reached walking upstream (sources: requirements, standards, signals). */
-  readonly upstream: readonly string[];
-  /** Ids reached walking downstream (consequences: code, tests, releases, feedback). */
-  readonly downstream: readonly string[];
 }
 
 /**
@@ -146,9 +82,9 @@ export class AssemblyLine implements AsyncDisposable {
   readonly #state: AssemblyState;
   readonly #history: AssemblyHistoryFolder;
   readonly #projection: Projection;
-  readonly #gates: Gate[];
-  readonly #moves: MoveContext;
-  readonly #writer: LineWriter;
+  readonly #items: WorkItemCommands;
+  readonly #artifacts: ArtifactCommands;
+  readonly #field: FieldCommands;
 
   /** The validated pipeline configuration. */
   readonly pipeline: PipelineConfig;
@@ -170,23 +106,16 @@ export class AssemblyLine implements AsyncDisposable {
     this.#state = state;
     this.#history = history;
     this.#projection = projection;
-    this.#gates = [...(options.gates ?? [])];
-    this.#writer = new LineWriter({
+    const writer = new LineWriter({
       log,
       projection,
       state,
       actor: options.actor,
       maxRetries: options.maxRetries ?? 50,
     });
-    this.#moves = {
-      pipeline,
-      state,
-      lines: options.lines,
-      gates: this.#gates,
-      actor: options.actor,
-      wipLimitOf: (line) => this.wipLimitOf(line),
-      failGate: (item, to, findings, actor) => this.#writer.failGate(item, to, findings, actor),
-    };
+    this.#items = new WorkItemCommands(pipeline, state, writer, options);
+    this.#artifacts = new ArtifactCommands(state, writer);
+    this.#field = new FieldCommands(state, projection, writer);
   }
 
   /** Log position the state reflects. */
@@ -205,11 +134,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @returns a function that unregisters it.
    */
   registerGate(gate: Gate): () => void {
-    this.#gates.push(gate);
-    return () => {
-      const index = this.#gates.indexOf(gate);
-      if (index !== -1) this.#gates.splice(index, 1);
-    };
+    return this.#items.registerGate(gate);
   }
 
   // ---- work items ---------------------------------------------------------
@@ -225,15 +150,7 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async createWorkItem(input: CreateWorkItemInput, options: MoveOptions = {}): Promise<WorkItem> {
-    const data = parseInput(CreateWorkItemInputSchema, input, "work item");
-    const opts = parseInput(MoveOptionsSchema, options, "move options");
-    const { flow, stages } = flowOf(this.pipeline, data.flow);
-    const id = newId("wi");
-    await this.#writer.retrying(async (head) => {
-      const events = createEvents(this.#moves, id, data, flow, stages, opts);
-      await this.#writer.appendMove(events, head, opts);
-    });
-    return this.get(id) as WorkItem;
+    return this.#items.create(input, options);
   }
 
   /**
@@ -248,8 +165,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ConcurrencyConflictError when another writer moved the item first.
    */
   async advance(id: string, options: MoveOptions = {}): Promise<WorkItem> {
-    const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, "advance", opts, (item) => advanceEvents(this.#moves, item, opts));
+    return this.#items.advance(id, options);
   }
 
   /**
@@ -260,9 +176,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws WipLimitError when going back into the WIP stages would pass the line's limit.
    */
   async sendBack(id: string, input: SendBackInput, options: MoveOptions = {}): Promise<WorkItem> {
-    const data = parseInput(SendBackInputSchema, input, "send back");
-    const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, "sendBack", opts, (item) => sendBackEvents(this.#moves, item, data, opts));
+    return this.#items.sendBack(id, input, options);
   }
 
   /**
@@ -271,9 +185,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws IllegalTransitionError when it is not active.
    */
   async block(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
-    const data = parseInput(ReasonInputSchema, input, "block");
-    const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, "block", opts, (item) => blockEvents(item, data));
+    return this.#items.block(id, input, options);
   }
 
   /**
@@ -286,8 +198,7 @@ export class AssemblyLine implements AsyncDisposable {
     input: { readonly reason?: string } = {},
     options: MoveOptions = {},
   ): Promise<WorkItem> {
-    const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, "unblock", opts, (item) => unblockEvents(item, input));
+    return this.#items.unblock(id, input, options);
   }
 
   /**
@@ -296,9 +207,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws IllegalTransitionError when it is done or dropped already.
    */
   async drop(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
-    const data = parseInput(ReasonInputSchema, input, "drop");
-    const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, "drop", opts, (item) => dropEvents(item, data));
+    return this.#items.drop(id, input, options);
   }
 
   /**
@@ -308,8 +217,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws EvidenceMissingError when the last stage needs evidence the item lacks.
    */
   async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
-    const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, "complete", opts, (item) => completeEvents(this.#moves, item));
+    return this.#items.complete(id, options);
   }
 
   /**
@@ -318,28 +226,17 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws IllegalTransitionError when it is done or dropped.
    */
   async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
-    const data = parseInput(AssignInputSchema, input, "assign");
-    const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, "assign", opts, (item) => assignEvents(item, data));
+    return this.#items.assign(id, input, options);
   }
 
   /** A work item, if it exists. */
   get(id: string): WorkItem | undefined {
-    const item = this.#state.items.get(id);
-    return item === undefined ? undefined : snapshot(item);
+    return getItem(this.#state, id);
   }
 
   /** Work items matching a filter, oldest first. */
   list(filter: WorkItemFilter = {}): WorkItem[] {
-    const out: WorkItem[] = [];
-    for (const item of this.#state.items.values()) {
-      if (filter.line !== undefined && item.line !== filter.line) continue;
-      if (filter.state !== undefined && item.state !== filter.state) continue;
-      if (filter.stage !== undefined && item.stage !== filter.stage) continue;
-      if (filter.owner !== undefined && item.owner !== filter.owner) continue;
-      out.push(snapshot(item));
-    }
-    return out;
+    return listItems(this.#state, filter);
   }
 
   /** Items of a line counting toward its WIP limit now. */
@@ -349,9 +246,7 @@ export class AssemblyLine implements AsyncDisposable {
 
   /** A line's WIP limit: the line directory's, else the pipeline's for the line, else its default. */
   wipLimitOf(line: string): number | undefined {
-    return (
-      this.#moves.lines?.wipLimitOf(line) ?? this.pipeline.wipLimits[line] ?? this.pipeline.defaultWipLimit
-    );
+    return this.#items.wipLimitOf(line);
   }
 
   // ---- artifacts and trace links ------------------------------------------
@@ -383,20 +278,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError naming the index of the first bad input.
    */
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
-    const parsed = parseArtifacts(inputs);
-    let changed: boolean[] = [];
-    await this.#writer.retrying(async (head) => {
-      const decided = artifactEvents(this.#state, parsed);
-      changed = decided.changed;
-      if (decided.events.length > 0) {
-        await this.#writer.appendAt(decided.events, head, parsed[0]?.actor);
-      }
-    });
-    return parsed.map((data, index) => {
-      const artifact = this.#state.artifacts.get(data.id) as Artifact;
-      const didChange = changed[index] === true;
-      return { artifact, changed: didChange, suspected: didChange ? this.#state.impactOf(data.id) : [] };
-    });
+    return this.#artifacts.recordArtifacts(inputs);
   }
 
   /** An artifact's latest version, if it exists. */
@@ -431,15 +313,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError naming the index of the first bad input or missing end.
    */
   async linkAll(inputs: readonly LinkInput[]): Promise<TraceLink[]> {
-    const parsed = parseLinks(inputs);
-    const ids = parsed.map(() => newId("link"));
-    await this.#writer.retrying(async (head) => {
-      const events = linkEvents(this.#state, parsed, ids);
-      if (events.length > 0) {
-        await this.#writer.appendAt(events, head, parsed[0]?.actor);
-      }
-    });
-    return ids.map((id) => this.#state.link(id) as TraceLink);
+    return this.#artifacts.linkAll(inputs);
   }
 
   /**
@@ -450,11 +324,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such link.
    */
   async reviewLink(linkId: string, input: ReviewInput): Promise<TraceLink> {
-    const data = parseInput(ReviewInputSchema, input, "link review");
-    await this.#writer.retrying(async (head) => {
-      await this.#writer.appendAt(reviewEvent(this.#state, linkId, data), head, data.actor);
-    });
-    return this.#state.link(linkId) as TraceLink;
+    return this.#artifacts.reviewLink(linkId, input);
   }
 
   /** A link, if it exists. */
@@ -491,14 +361,8 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such item.
    */
   trace(itemId: string): Trace {
-    const item = this.get(itemId);
-    if (item === undefined)
-      throw new NotFoundError({ message: `no work item "${itemId}"`, entity: "workItem", id: itemId });
-    return traceOf(
-      this.#state,
-      this.pipeline.stages.map((stage) => stage.name),
-      item,
-    );
+    const stages = this.pipeline.stages.map((stage) => stage.name);
+    return traceOf(this.#state, stages, expectItem(this.#state, itemId));
   }
 
   // ---- signals --------------------------------------------------------------
@@ -509,11 +373,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError when the input is invalid.
    */
   async captureSignal(input: CaptureSignalInput): Promise<Signal> {
-    const data = parseInput(CaptureSignalInputSchema, input, "signal");
-    const id = newId("sig");
-    const events = signalEvents(id, data);
-    await this.#writer.append(events, data.actor);
-    return this.signal(id) as Signal;
+    return this.signal(await this.#field.captureSignal(input)) as Signal;
   }
 
   /**
@@ -523,24 +383,18 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such signal.
    */
   async routeSignal(id: string, line: string, options: { readonly actor?: string } = {}): Promise<Signal> {
-    parseInput(z.object({ line: LineIdSchema }), { line }, "signal routing");
-    await this.#projection.catchUp();
-    expectSignal(this.#state, id);
-    await this.#writer.append({ type: "signal.routed", subject: id, data: { line } }, options.actor);
+    await this.#field.routeSignal(id, line, options.actor);
     return this.signal(id) as Signal;
   }
 
   /** A signal, if it exists. */
   signal(id: string): Signal | undefined {
-    const signal = this.#state.signals.get(id);
-    return signal === undefined ? undefined : copySignal(signal);
+    return getSignal(this.#state, id);
   }
 
   /** Every signal, optionally of one line. */
   signals(filter: { readonly line?: string } = {}): Signal[] {
-    return [...this.#state.signals.values()]
-      .filter((signal) => filter.line === undefined || signal.line === filter.line)
-      .map(copySignal);
+    return listSignals(this.#state, filter);
   }
 
   // ---- deployments and incidents ----------------------------------------------
@@ -553,13 +407,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError when the input is invalid or a work item or incident does not exist.
    */
   async recordDeployment(input: RecordDeploymentInput = {}): Promise<string> {
-    const data = parseInput(RecordDeploymentInputSchema, input, "deployment");
-    await this.#projection.catchUp();
-    checkDeployment(this.#state, data);
-    const id = newId("dep");
-    const { actor, ...event } = data;
-    await this.#writer.append({ type: "deployment.recorded", subject: id, data: event }, actor);
-    return id;
+    return this.#field.recordDeployment(input);
   }
 
   /**
@@ -569,13 +417,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError when the input is invalid or the deployment does not exist.
    */
   async openIncident(input: OpenIncidentInput): Promise<string> {
-    const data = parseInput(OpenIncidentInputSchema, input, "incident");
-    await this.#projection.catchUp();
-    checkIncident(this.#state, data);
-    const id = newId("inc");
-    const { actor, ...event } = data;
-    await this.#writer.append({ type: "incident.opened", subject: id, data: event }, actor);
-    return id;
+    return this.#field.openIncident(input);
   }
 
   /**
@@ -587,12 +429,7 @@ export class AssemblyLine implements AsyncDisposable {
     id: string,
     input: { readonly note?: string; readonly actor?: string } = {},
   ): Promise<void> {
-    await this.#projection.catchUp();
-    expectIncident(this.#state, id);
-    await this.#writer.append(
-      { type: "incident.resolved", subject: id, data: input.note === undefined ? {} : { note: input.note } },
-      input.actor,
-    );
+    return this.#field.resolveIncident(id, input);
   }
 
   // ---- measures -------------------------------------------------------------

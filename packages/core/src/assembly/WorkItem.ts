@@ -63,3 +63,11 @@ export interface WorkItem {
   /** Log position of the item's last event. */
   readonly position: number;
 }
+
+/** Filter of {@link AssemblyLine.list}. */
+export interface WorkItemFilter {
+  readonly line?: string;
+  readonly state?: WorkItemState;
+  readonly stage?: string;
+  readonly owner?: string;
+}

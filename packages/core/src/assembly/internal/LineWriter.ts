@@ -10,16 +10,12 @@
  * @module
  */
 import type { AppendOptions, EventLog, NewEvent } from "../../EventLog.js";
-import {
-  ConcurrencyConflictError,
-  type GateFailure,
-  IdempotencyConflictError,
-  NotFoundError,
-} from "../../errors.js";
+import { ConcurrencyConflictError, type GateFailure, IdempotencyConflictError } from "../../errors.js";
 import type { Projection } from "../../Projection.js";
 import type { WorkItem } from "../WorkItem.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { gateFailed, type Move } from "./checks.js";
+import { expectItem } from "./lineQueries.js";
 import { type MoveOpts, snapshot, withRequest } from "./moves.js";
 
 /** What a {@link LineWriter} writes to and reads from. */
@@ -90,9 +86,7 @@ export class LineWriter {
     let expected = opts.expectedVersion;
     const key = opts.idempotencyKey;
     await this.retrying(async (head) => {
-      const record = this.#state.items.get(id);
-      if (record === undefined)
-        throw new NotFoundError({ message: `no work item "${id}"`, entity: "workItem", id });
+      const item = expectItem(this.#state, id);
       const earlier = key === undefined ? undefined : this.#state.requests.get(key);
       if (earlier === id) return;
       if (earlier !== undefined) {
@@ -101,15 +95,15 @@ export class LineWriter {
           key: key as string,
         });
       }
-      expected ??= record.version;
-      if (record.version !== expected) {
+      expected ??= item.version;
+      if (item.version !== expected) {
         throw new ConcurrencyConflictError({
-          message: `work item ${id} changed while trying to ${move} it: expected version ${expected}, found ${record.version} (now ${record.state} in ${record.stage})`,
+          message: `work item ${id} changed while trying to ${move} it: expected version ${expected}, found ${item.version} (now ${item.state} in ${item.stage})`,
           expected,
-          actual: record.version,
+          actual: item.version,
         });
       }
-      await this.appendMove(withRequest(await decide(snapshot(record)), id, key), head, opts);
+      await this.appendMove(withRequest(await decide(item), id, key), head, opts);
     });
     return snapshot(this.#state.items.get(id) as WorkItem);
   }

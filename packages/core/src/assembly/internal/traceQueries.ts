@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Trace } from "../AssemblyLine.js";
+import type { Trace } from "../Trace.js";
 import type { TraceLink } from "../TraceLink.js";
 import type { WorkItem } from "../WorkItem.js";
 import type { AssemblyState } from "./AssemblyState.js";

@@ -1,0 +1,86 @@
+/**
+ * The assembly line's artifact and trace link commands: recording artifacts
+ * and making links, one or many in one atomic append, and reviewing links.
+ * Each parses its inputs, decides the events with `artifactDecisions.ts`
+ * against the latest state, and writes them through the {@link LineWriter}
+ * (which decides again when other writes land meanwhile).
+ *
+ * @module
+ */
+import { newId } from "../../ids.js";
+import type { Artifact, RecordedArtifact } from "../Artifact.js";
+import {
+  type LinkInput,
+  parseInput,
+  type RecordArtifactInput,
+  type ReviewInput,
+  ReviewInputSchema,
+} from "../inputs.js";
+import type { TraceLink } from "../TraceLink.js";
+import type { AssemblyState } from "./AssemblyState.js";
+import { artifactEvents, linkEvents, parseArtifacts, parseLinks, reviewEvent } from "./artifactDecisions.js";
+import type { LineWriter } from "./LineWriter.js";
+
+/** Records artifacts, makes and reviews trace links: parses, decides against the latest state, writes. */
+export class ArtifactCommands {
+  readonly #state: AssemblyState;
+  readonly #writer: LineWriter;
+
+  constructor(state: AssemblyState, writer: LineWriter) {
+    this.#state = state;
+    this.#writer = writer;
+  }
+
+  /**
+   * Records artifacts in one atomic append, leaving out unchanged ones, as the
+   * first input's actor (else the line's).
+   *
+   * @throws ValidationError naming the index of the first bad input.
+   */
+  async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
+    const parsed = parseArtifacts(inputs);
+    let changed: boolean[] = [];
+    await this.#writer.retrying(async (head) => {
+      const decided = artifactEvents(this.#state, parsed);
+      changed = decided.changed;
+      if (decided.events.length > 0) {
+        await this.#writer.appendAt(decided.events, head, parsed[0]?.actor);
+      }
+    });
+    return parsed.map((data, index) => {
+      const artifact = this.#state.artifacts.get(data.id) as Artifact;
+      const didChange = changed[index] === true;
+      return { artifact, changed: didChange, suspected: didChange ? this.#state.impactOf(data.id) : [] };
+    });
+  }
+
+  /**
+   * Makes links in one atomic append, as the first input's actor (else the line's).
+   *
+   * @throws ValidationError naming the index of the first bad input or missing end.
+   */
+  async linkAll(inputs: readonly LinkInput[]): Promise<TraceLink[]> {
+    const parsed = parseLinks(inputs);
+    const ids = parsed.map(() => newId("link"));
+    await this.#writer.retrying(async (head) => {
+      const events = linkEvents(this.#state, parsed, ids);
+      if (events.length > 0) {
+        await this.#writer.appendAt(events, head, parsed[0]?.actor);
+      }
+    });
+    return ids.map((id) => this.#state.link(id) as TraceLink);
+  }
+
+  /**
+   * Reviews a link against its upstream's current fingerprint.
+   *
+   * @throws NotFoundError when there is no such link.
+   */
+  async reviewLink(linkId: string, input: ReviewInput): Promise<TraceLink> {
+    const data = parseInput(ReviewInputSchema, input, "link review");
+    await this.#writer.retrying(async (head) => {
+      await this.#writer.appendAt(reviewEvent(this.#state, linkId, data), head, data.actor);
+    });
+    return this.#state.link(linkId) as TraceLink;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The assembly line's commands about what the field and production feed
+ * back: capturing and routing signals, recording deployments, opening and
+ * resolving incidents. Each parses its input, catches up, checks what it
+ * names exists with `fieldEvents.ts`, and appends through the
+ * {@link LineWriter}.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { newId } from "../../ids.js";
+import type { Projection } from "../../Projection.js";
+import {
+  type CaptureSignalInput,
+  CaptureSignalInputSchema,
+  type OpenIncidentInput,
+  OpenIncidentInputSchema,
+  parseInput,
+  type RecordDeploymentInput,
+  RecordDeploymentInputSchema,
+} from "../inputs.js";
+import { LineIdSchema } from "../WorkItem.js";
+import type { AssemblyState } from "./AssemblyState.js";
+import { checkDeployment, checkIncident, expectIncident, expectSignal, signalEvents } from "./fieldEvents.js";
+import type { LineWriter } from "./LineWriter.js";
+
+/** Records signals, deployments and incidents: parses, checks against the latest state, writes. */
+export class FieldCommands {
+  readonly #state: AssemblyState;
+  readonly #projection: Projection;
+  readonly #writer: LineWriter;
+
+  constructor(state: AssemblyState, projection: Projection, writer: LineWriter) {
+    this.#state = state;
+    this.#projection = projection;
+    this.#writer = writer;
+  }
+
+  /**
+   * Captures a signal, routed to a line at once when the input names one.
+   *
+   * @returns the signal id (`sig_...`).
+   * @throws ValidationError when the input is invalid.
+   */
+  async captureSignal(input: CaptureSignalInput): Promise<string> {
+    const data = parseInput(CaptureSignalInputSchema, input, "signal");
+    const id = newId("sig");
+    await this.#writer.append(signalEvents(id, data), data.actor);
+    return id;
+  }
+
+  /**
+   * Routes a signal to a line.
+   *
+   * @throws ValidationError when the line id is invalid.
+   * @throws NotFoundError when there is no such signal.
+   */
+  async routeSignal(id: string, line: string, actor: string | undefined): Promise<void> {
+    parseInput(z.object({ line: LineIdSchema }), { line }, "signal routing");
+    await this.#projection.catchUp();
+    expectSignal(this.#state, id);
+    await this.#writer.append({ type: "signal.routed", subject: id, data: { line } }, actor);
+  }
+
+  /**
+   * Records a deployment.
+   *
+   * @returns the deployment id (`dep_...`).
+   * @throws ValidationError when the input is invalid or a work item or incident does not exist.
+   */
+  async recordDeployment(input: RecordDeploymentInput): Promise<string> {
+    const data = parseInput(RecordDeploymentInputSchema, input, "deployment");
+    return this.#recordFact("deployment.recorded", "dep", data, checkDeployment);
+  }
+
+  /**
+   * Opens an incident.
+   *
+   * @returns the incident id (`inc_...`).
+   * @throws ValidationError when the input is invalid or the deployment does not exist.
+   */
+  async openIncident(input: OpenIncidentInput): Promise<string> {
+    const data = parseInput(OpenIncidentInputSchema, input, "incident");
+    return this.#recordFact("incident.opened", "inc", data, checkIncident);
+  }
+
+  /**
+   * Resolves an incident.
+   *
+   * @throws NotFoundError when there is no such incident.
+   */
+  async resolveIncident(
+    id: string,
+    input: { readonly note?: string; readonly actor?: string },
+  ): Promise<void> {
+    await this.#projection.catchUp();
+    expectIncident(this.#state, id);
+    await this.#writer.append(
+      { type: "incident.resolved", subject: id, data: input.note === undefined ? {} : { note: input.note } },
+      input.actor,
+    );
+  }
+
+  /**
+   * Catches up, checks the parsed input against the latest state, and appends
+   * the event of a new deployment or incident (everything but the actor is its data).
+   *
+   * @returns the new id, with the given prefix.
+   */
+  async #recordFact<T extends { readonly actor?: string | undefined }>(
+    type: string,
+    prefix: string,
+    data: T,
+    check: (state: AssemblyState, data: T) => void,
+  ): Promise<string> {
+    await this.#projection.catchUp();
+    check(this.#state, data);
+    const id = newId(prefix);
+    const { actor, ...event } = data;
+    await this.#writer.append({ type, subject: id, data: event }, actor);
+    return id;
+  }
+}

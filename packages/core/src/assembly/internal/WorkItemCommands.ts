@@ -1,0 +1,167 @@
+/**
+ * The assembly line's work item commands: each parses its input and move
+ * options, decides the events with `moves.ts` against the latest state, and
+ * writes them through the {@link LineWriter} (which retries when other writes
+ * land meanwhile). The gates run before an item enters a stage are kept here,
+ * as the live list the move decisions read.
+ *
+ * @module
+ */
+import type { NewEvent } from "../../EventLog.js";
+import { newId } from "../../ids.js";
+import type { Gate } from "../Gate.js";
+import {
+  type AssignInput,
+  AssignInputSchema,
+  type CreateWorkItemInput,
+  CreateWorkItemInputSchema,
+  type MoveOptions,
+  MoveOptionsSchema,
+  parseInput,
+  type ReasonInput,
+  ReasonInputSchema,
+  type SendBackInput,
+  SendBackInputSchema,
+} from "../inputs.js";
+import type { LineDirectory } from "../LineDirectory.js";
+import type { PipelineConfig } from "../Pipeline.js";
+import type { WorkItem } from "../WorkItem.js";
+import type { AssemblyState } from "./AssemblyState.js";
+import type { Move } from "./checks.js";
+import type { LineWriter } from "./LineWriter.js";
+import { getItem } from "./lineQueries.js";
+import {
+  advanceEvents,
+  assignEvents,
+  blockEvents,
+  completeEvents,
+  createEvents,
+  dropEvents,
+  flowOf,
+  type MoveContext,
+  type MoveOpts,
+  sendBackEvents,
+  unblockEvents,
+} from "./moves.js";
+
+/** The line's choices {@link WorkItemCommands} follow (those of `openAssemblyLine`). */
+export interface WorkItemCommandsOptions {
+  /** Owners and WIP limits of lines. */
+  readonly lines?: LineDirectory;
+  /** The gates registered when the line opens. */
+  readonly gates?: readonly Gate[];
+  /** The line's default actor. */
+  readonly actor?: string;
+}
+
+/** Creates and moves work items: parses, decides against the latest state, writes. */
+export class WorkItemCommands {
+  readonly #pipeline: PipelineConfig;
+  readonly #lines: LineDirectory | undefined;
+  readonly #gates: Gate[];
+  readonly #writer: LineWriter;
+  readonly #moves: MoveContext;
+
+  constructor(
+    pipeline: PipelineConfig,
+    state: AssemblyState,
+    writer: LineWriter,
+    options: WorkItemCommandsOptions,
+  ) {
+    this.#pipeline = pipeline;
+    this.#lines = options.lines;
+    this.#gates = [...(options.gates ?? [])];
+    this.#writer = writer;
+    this.#moves = {
+      pipeline,
+      state,
+      lines: options.lines,
+      gates: this.#gates,
+      actor: options.actor,
+      wipLimitOf: (line) => this.wipLimitOf(line),
+      failGate: (item, to, findings, actor) => this.#writer.failGate(item, to, findings, actor),
+    };
+  }
+
+  /** Registers a gate; returns a function that unregisters it. */
+  registerGate(gate: Gate): () => void {
+    this.#gates.push(gate);
+    return () => {
+      const index = this.#gates.indexOf(gate);
+      if (index !== -1) this.#gates.splice(index, 1);
+    };
+  }
+
+  /** A line's WIP limit: the line directory's, else the pipeline's for the line, else its default. */
+  wipLimitOf(line: string): number | undefined {
+    return this.#lines?.wipLimitOf(line) ?? this.#pipeline.wipLimits[line] ?? this.#pipeline.defaultWipLimit;
+  }
+
+  /**
+   * Creates a work item in the first stage of its flow.
+   *
+   * @throws ValidationError when the input is invalid, the flow unknown or a signal does not exist.
+   * @throws WipLimitError when the flow starts in a WIP stage and the line is full.
+   */
+  async create(input: CreateWorkItemInput, options: MoveOptions): Promise<WorkItem> {
+    const data = parseInput(CreateWorkItemInputSchema, input, "work item");
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    const { flow, stages } = flowOf(this.#pipeline, data.flow);
+    const id = newId("wi");
+    await this.#writer.retrying(async (head) => {
+      const events = createEvents(this.#moves, id, data, flow, stages, opts);
+      await this.#writer.appendMove(events, head, opts);
+    });
+    return getItem(this.#moves.state, id) as WorkItem;
+  }
+
+  /** Moves an item to the next stage of its flow (see `advanceEvents`). */
+  async advance(id: string, options: MoveOptions): Promise<WorkItem> {
+    return this.#move(id, "advance", options, (item, opts) => advanceEvents(this.#moves, item, opts));
+  }
+
+  /** Sends an item back to an earlier stage of its flow. */
+  async sendBack(id: string, input: SendBackInput, options: MoveOptions): Promise<WorkItem> {
+    const data = parseInput(SendBackInputSchema, input, "send back");
+    return this.#move(id, "sendBack", options, (item, opts) => sendBackEvents(this.#moves, item, data, opts));
+  }
+
+  /** Blocks an active item. */
+  async block(id: string, input: ReasonInput, options: MoveOptions): Promise<WorkItem> {
+    const data = parseInput(ReasonInputSchema, input, "block");
+    return this.#move(id, "block", options, (item) => blockEvents(item, data));
+  }
+
+  /** Lets a blocked item move again. */
+  async unblock(id: string, input: { readonly reason?: string }, options: MoveOptions): Promise<WorkItem> {
+    return this.#move(id, "unblock", options, (item) => unblockEvents(item, input));
+  }
+
+  /** Abandons an active or blocked item. */
+  async drop(id: string, input: ReasonInput, options: MoveOptions): Promise<WorkItem> {
+    const data = parseInput(ReasonInputSchema, input, "drop");
+    return this.#move(id, "drop", options, (item) => dropEvents(item, data));
+  }
+
+  /** Completes an item at the last stage of its flow. */
+  async complete(id: string, options: MoveOptions): Promise<WorkItem> {
+    return this.#move(id, "complete", options, (item) => completeEvents(this.#moves, item));
+  }
+
+  /** Changes an item's owner or adds contributors. */
+  async assign(id: string, input: AssignInput, options: MoveOptions): Promise<WorkItem> {
+    const data = parseInput(AssignInputSchema, input, "assign");
+    return this.#move(id, "assign", options, (item) => assignEvents(item, data));
+  }
+
+  /** Parses the move options, then moves the item with the events `decide` returns for its latest state. */
+  async #move(
+    id: string,
+    move: Move,
+    options: MoveOptions,
+    decide: (item: WorkItem, opts: MoveOpts) => NewEvent[] | Promise<NewEvent[]>,
+  ): Promise<WorkItem> {
+    const opts = parseInput(MoveOptionsSchema, options, "move options");
+    return this.#writer.move(id, move, opts, (item) => decide(item, opts));
+  }
+}
