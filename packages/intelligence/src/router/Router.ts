@@ -2,6 +2,7 @@ import { hashJson } from "@software-factory/core";
 import { LexicalIndex, tokenize } from "@software-factory/knowledge";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
+import { codeText, commitScopes, idForms, idPhrasePattern, idWords, mentionedPaths } from "./textEvidence.js";
 
 /** What the router knows about a line. */
 export interface RoutableLine {
@@ -15,6 +16,8 @@ export interface RoutableLine {
   readonly tags?: readonly string[];
   /** Code paths (globs) of the line. */
   readonly paths?: readonly string[];
+  /** Source files of the line (repository paths); their names are matched against the text. */
+  readonly files?: readonly string[];
   /** Text of the knowledge linked to the line (READMEs, blueprints, decisions), concatenated. */
   readonly knowledge?: string;
 }
@@ -39,29 +42,52 @@ export interface RouteCandidate {
   readonly reasons: readonly string[];
 }
 
-/** How much each kind of evidence counts; the defaults were chosen on the history split of the routing bench. */
+/**
+ * How much each kind of evidence counts. Each kind scores a line in [0, 1]
+ * and the router adds them up with these weights.
+ */
 export interface RouterWeights {
-  /** The line's own description, tags, paths and linked knowledge. */
+  /** The line's id, title, description and tags. */
   readonly profile: number;
+  /** The knowledge linked to the line. */
+  readonly knowledge: number;
+  /** The line's source files and path globs. */
+  readonly files: number;
   /** All past signals routed to the line, as one profile. */
   readonly history: number;
-  /** The nearest past signals, by rank. */
+  /** The nearest past signals: the summed similarity of those routed to the line. */
   readonly neighbours: number;
   /** How often the line received signals recently. */
   readonly recency: number;
-  /** The text names the line (a word of its id). */
+  /** The text contains words of the line's id. */
   readonly mention: number;
+  /** The text names the line's id as a phrase (`vue-query`). */
+  readonly name: number;
+  /** A conventional-commit scope in the text names the line (`fix(vue-query): ...`). */
+  readonly scope: number;
   /** The text mentions a path that belongs to the line. */
   readonly path: number;
 }
 
-/** Default {@link RouterWeights}. */
+/**
+ * Default {@link RouterWeights}, chosen on the history split of the routing
+ * bench only (TanStack Query, 17 lines): five rolling time-ordered folds
+ * (learn the oldest 50, 60, 70, 80, 90 % of the history, route the next
+ * 10 %), coordinate ascent on top-3 plus half top-1. Those folds give top-1
+ * 0.52 / top-3 0.78 (0.52 / 0.77 when each fold's weights are chosen on the
+ * other four), against 0.42 / 0.76 for the previous router. See
+ * `bench/results/intelligence.md`.
+ */
 export const DEFAULT_ROUTER_WEIGHTS: RouterWeights = {
-  profile: 0.3,
-  history: 1,
+  profile: 0.2,
+  knowledge: 0.05,
+  files: 0.75,
+  history: 0.75,
   neighbours: 1,
-  recency: 0.6,
-  mention: 2,
+  recency: 1,
+  mention: 1,
+  name: 1.5,
+  scope: 2,
   path: 3,
 };
 
@@ -71,42 +97,43 @@ export interface RouterOptions {
   readonly lineForPath?: (path: string) => string | undefined;
   /** Evidence weights. */
   readonly weights?: Partial<RouterWeights>;
-  /** How many nearest past signals vote (default 15). */
+  /** How many nearest past signals vote (default 20). */
   readonly neighbours?: number;
   /** How many of the latest routed signals make the recency prior (default 100). */
   readonly recentWindow?: number;
 }
 
 const RouteOptionsSchema = z.object({ limit: z.number().int().min(1).max(100).optional() });
-/** Words of line ids too generic to count as naming the line. */
-const GENERIC_ID_WORDS = new Set([
-  "core",
-  "client",
-  "common",
-  "shared",
-  "service",
-  "api",
-  "app",
-  "lib",
-  "util",
-  "utils",
-]);
-const PATH_PATTERN = /(?:^|[\s`'"(])((?:[\w.@-]+\/)+[\w.@-]+)/g;
+/** File paths named as a reason, at most, per line. */
+const FILES_IN_REASON = 2;
+
+/** A line's indexed parts that are not indexes: how it is named, and its files by term. */
+interface LineFacts {
+  readonly line: RoutableLine;
+  readonly words: readonly string[];
+  readonly phrase: RegExp | undefined;
+  readonly forms: readonly string[];
+  readonly files: readonly { readonly path: string; readonly terms: ReadonlySet<string> }[];
+}
 
 /**
  * Routes a text (a signal, a question, a change description) to the lines it
- * most likely belongs to, ranked, with reasons. It fuses five kinds of
- * evidence, each normalised to [0, 1]: the lines' own profiles, the texts
- * already routed to each line, the nearest past texts, a recency prior and
- * explicit mentions of a line's name or of a path it owns. It learns from
- * every routed example, and a re-routed signal replaces its earlier routing.
+ * most likely belongs to, ranked, with reasons. It adds up kinds of evidence,
+ * each scored in [0, 1] and weighted ({@link RouterWeights}): the lines' own
+ * profiles, knowledge and source files, the texts already routed to each line
+ * (as one profile per line, and as nearest neighbours whose similarities add
+ * up per line), a recency prior, and explicit mentions of a line's name, of a
+ * commit scope naming it, or of a path it owns. It learns from every routed
+ * example, and a re-routed signal replaces its earlier routing.
  */
 export class Router {
   readonly #weights: RouterWeights;
-  readonly #lines = new Map<string, RoutableLine>();
+  readonly #lines = new Map<string, LineFacts>();
   readonly #examples = new Map<string, RoutedExample>();
   readonly #recent: string[] = [];
   #profiles = new LexicalIndex();
+  #knowledge = new LexicalIndex();
+  #code = new LexicalIndex();
   /** Lines whose routed examples changed since the history index was last brought up to date. */
   readonly #staleLines = new Set<string>();
   readonly #history = new LexicalIndex();
@@ -129,9 +156,21 @@ export class Router {
     this.#linesKey = key;
     this.#lines.clear();
     this.#profiles = new LexicalIndex();
+    this.#knowledge = new LexicalIndex();
+    this.#code = new LexicalIndex();
     for (const line of lines) {
-      this.#lines.set(line.id, line);
+      const files = line.files ?? [];
+      this.#lines.set(line.id, {
+        line,
+        words: idWords(line.id),
+        phrase: idPhrasePattern(line.id),
+        forms: idForms(line.id),
+        files: files.map((path) => ({ path, terms: new Set(tokenize(path)) })),
+      });
       this.#profiles.add(line.id, profileText(line));
+      if (line.knowledge !== undefined && line.knowledge !== "") this.#knowledge.add(line.id, line.knowledge);
+      if (files.length > 0 || (line.paths ?? []).length > 0)
+        this.#code.add(line.id, codeText(files, line.paths ?? []));
     }
   }
 
@@ -177,49 +216,40 @@ export class Router {
         reasons.set(line, list);
       }
     };
-
+    const weights = this.#weights;
     const all = this.#lines.size;
-    for (const hit of normalised(this.#profiles.search(text, { limit: all }))) {
-      credit(hit.id, hit.score, this.#weights.profile, "its description and knowledge match the text");
-    }
-    for (const hit of normalised(this.#historyIndex().search(text, { limit: all }))) {
-      credit(hit.id, hit.score, this.#weights.history, "signals like this were routed here before");
-    }
-    const votes = new Map<string, { score: number; titles: string[] }>();
-    const nearest = this.#neighbours.search(text, { limit: this.#options.neighbours ?? 15 });
-    nearest.forEach((hit, rank) => {
-      const example = this.#examples.get(hit.id);
-      if (example === undefined) return;
-      const vote = votes.get(example.line) ?? { score: 0, titles: [] };
-      vote.score += 1 / (rank + 1);
-      if (vote.titles.length < 2) vote.titles.push(firstLine(example.text));
-      votes.set(example.line, vote);
-    });
-    const topVote = Math.max(0, ...[...votes.values()].map((vote) => vote.score));
-    for (const [line, vote] of votes) {
-      credit(
-        line,
-        vote.score / topVote,
-        this.#weights.neighbours,
-        `close to past signals routed here: ${vote.titles.map((title) => `"${title}"`).join(", ")}`,
-      );
+    const terms = new Set(tokenize(text));
+
+    for (const hit of normalised(this.#profiles.search(text, { limit: all })))
+      credit(hit.id, hit.score, weights.profile, "its name and description match the text");
+    for (const hit of normalised(this.#knowledge.search(text, { limit: all })))
+      credit(hit.id, hit.score, weights.knowledge, "the knowledge linked to it matches the text");
+    for (const hit of normalised(this.#code.search(text, { limit: all })))
+      credit(hit.id, hit.score, weights.files, this.#filesReason(hit.id, terms));
+    for (const hit of normalised(this.#historyIndex().search(text, { limit: all })))
+      credit(hit.id, hit.score, weights.history, "signals like this were routed here before");
+    for (const [line, vote] of this.#neighbourVotes(text)) {
+      const titles = vote.titles.map((title) => `"${title}"`).join(", ");
+      credit(line, vote.score, weights.neighbours, `close to past signals routed here: ${titles}`);
     }
     const recent = countBy(this.#recent);
     const topRecent = Math.max(0, ...[...recent.values()].map((count) => Math.log1p(count)));
-    for (const [line, count] of recent) credit(line, Math.log1p(count) / topRecent, this.#weights.recency);
+    for (const [line, count] of recent) credit(line, Math.log1p(count) / topRecent, weights.recency);
 
-    const words = new Set(tokenize(text));
-    for (const line of this.#lines.values()) {
-      const named = idWords(line.id).filter((word) => words.has(word));
-      const own = idWords(line.id);
+    const lower = text.toLowerCase();
+    const scopes = commitScopes(text);
+    for (const { line, words, phrase, forms } of this.#lines.values()) {
+      const named = words.filter((word) => terms.has(word));
       if (named.length > 0)
-        credit(line.id, named.length / own.length, this.#weights.mention, `names ${named.join(", ")}`);
+        credit(line.id, named.length / words.length, weights.mention, `names ${named.join(", ")}`);
+      if (phrase?.test(lower) === true) credit(line.id, 1, weights.name, `names the line ${line.id}`);
+      const scope = scopes.find((candidate) => forms.includes(candidate));
+      if (scope !== undefined) credit(line.id, 1, weights.scope, `a commit scope names it: (${scope})`);
     }
     if (this.#options.lineForPath !== undefined) {
       for (const path of mentionedPaths(text)) {
         const line = this.#options.lineForPath(path);
-        if (line !== undefined)
-          credit(line, 1, this.#weights.path, `mentions ${path}, which belongs to ${line}`);
+        if (line !== undefined) credit(line, 1, weights.path, `mentions ${path}, which belongs to ${line}`);
       }
     }
 
@@ -231,6 +261,42 @@ export class Router {
         score,
         reasons: (reasons.get(line) ?? []).sort((a, b) => b.weight - a.weight).map((reason) => reason.text),
       }));
+  }
+
+  /**
+   * The nearest past signals, their similarities (relative to the nearest)
+   * added up per line and scaled so the best line scores 1, with the first
+   * titles of each line's neighbours.
+   */
+  #neighbourVotes(text: string): Map<string, { score: number; titles: string[] }> {
+    const votes = new Map<string, { score: number; titles: string[] }>();
+    const nearest = this.#neighbours.search(text, { limit: this.#options.neighbours ?? 20 });
+    const top = nearest[0]?.score ?? 0;
+    if (top <= 0) return votes;
+    for (const hit of nearest) {
+      const example = this.#examples.get(hit.id);
+      if (example === undefined) continue;
+      const vote = votes.get(example.line) ?? { score: 0, titles: [] };
+      vote.score += hit.score / top;
+      if (vote.titles.length < 2) vote.titles.push(firstLine(example.text));
+      votes.set(example.line, vote);
+    }
+    const best = Math.max(...[...votes.values()].map((vote) => vote.score));
+    for (const vote of votes.values()) vote.score /= best;
+    return votes;
+  }
+
+  /** The reason for a files match, naming the files that share the most words with the text. */
+  #filesReason(line: string, terms: ReadonlySet<string>): string {
+    const files = (this.#lines.get(line)?.files ?? [])
+      .map((file) => ({ path: file.path, shared: [...file.terms].filter((term) => terms.has(term)).length }))
+      .filter((file) => file.shared > 0)
+      .sort((a, b) => b.shared - a.shared || a.path.localeCompare(b.path))
+      .slice(0, FILES_IN_REASON)
+      .map((file) => file.path);
+    return files.length === 0
+      ? "its code paths match the text"
+      : `its source files match the text: ${files.join(", ")}`;
   }
 
   /** The index of all examples of each line as one text, re-indexing only the lines that changed. */
@@ -247,32 +313,15 @@ export class Router {
   }
 }
 
+/** The line's name (id words, title, tags) and description: short texts people chose. */
 function profileText(line: RoutableLine): string {
   const name = [line.id.replaceAll(/[-_/]/g, " "), line.title ?? "", ...(line.tags ?? [])].join(" ");
-  // The name and description count thrice: they are short and chosen by people.
-  return [
-    name,
-    name,
-    name,
-    line.description ?? "",
-    line.description ?? "",
-    (line.paths ?? []).join(" "),
-    line.knowledge ?? "",
-  ].join("\n");
+  return `${name}\n${line.description ?? ""}`;
 }
 
 function normalised(hits: readonly { id: string; score: number }[]): { id: string; score: number }[] {
   const top = hits[0]?.score ?? 0;
   return top <= 0 ? [] : hits.map((hit) => ({ id: hit.id, score: hit.score / top }));
-}
-
-function idWords(id: string): string[] {
-  const words = tokenize(id.replaceAll(/[-_/.]/g, " ")).filter((word) => !GENERIC_ID_WORDS.has(word));
-  return [...new Set(words)];
-}
-
-function mentionedPaths(text: string): string[] {
-  return [...text.matchAll(PATH_PATTERN)].map((match) => match[1] ?? "").filter((path) => path !== "");
 }
 
 function countBy(values: readonly string[]): Map<string, number> {

@@ -54,6 +54,64 @@ describe("Router", () => {
     expect(router.route("the search team should look at this")[0]?.line).toBe("search");
   });
 
+  it("matches the names of a line's source files, naming them in the reason", () => {
+    const router = new Router();
+    router.setLines([
+      { id: "web", files: ["packages/web/src/CartDrawer.tsx", "packages/web/src/ProductGrid.tsx"] },
+      { id: "mobile", files: ["packages/mobile/src/PushNotifications.ts", "packages/mobile/src/Wallet.ts"] },
+    ]);
+    const [first] = router.route("push notifications arrive twice");
+    expect(first?.line).toBe("mobile");
+    expect(first?.reasons[0]).toMatch(/source files.*PushNotifications\.ts/);
+  });
+
+  it("follows a line named as a phrase, without its stage word, and a commit scope naming it", () => {
+    const router = new Router();
+    router.setLines([
+      { id: "angular-query-experimental", description: "Angular adapter" },
+      { id: "query-core", description: "The framework agnostic core" },
+      { id: "vue-query", description: "Vue adapter" },
+    ]);
+    const [named] = router.route("port the angular-query injectors to signals");
+    expect(named?.line).toBe("angular-query-experimental");
+    expect(named?.reasons).toContain("names the line angular-query-experimental");
+    const [scoped] = router.route("refetch on window focus\n\n* fix(query-core): keep the previous data");
+    expect(scoped?.line).toBe("query-core");
+    expect(scoped?.reasons[0]).toBe("a commit scope names it: (query-core)");
+  });
+
+  it("does not take a longer id for the shorter one it starts with", () => {
+    const router = new Router();
+    router.setLines([{ id: "react-query" }, { id: "react-query-devtools" }]);
+    const [first, second] = router.route("fix(react-query-devtools): the react-query-devtools panel flickers");
+    expect(first?.line).toBe("react-query-devtools");
+    expect(first?.reasons).toContain("names the line react-query-devtools");
+    expect(second?.reasons.join(" ")).not.toMatch(/names the line|commit scope/);
+  });
+
+  it("adds up the similarity of the nearest past signals per line, so many close signals outweigh the single nearest", () => {
+    const examples = [
+      { id: "s1", text: "filtering by brand is slow", line: "search" },
+      { id: "s2", text: "filtering by price is slow", line: "search" },
+      { id: "s3", text: "brand filter shows no results", line: "search" },
+      { id: "s4", text: "price filter shows no results", line: "search" },
+      { id: "s5", text: "filtering by brand and price is slow", line: "checkout" },
+    ];
+    const text = "slow when filtering by brand and price";
+    const onlyNeighbours = { weights: { history: 0, recency: 0 } };
+    const nearestOnly = new Router({ ...onlyNeighbours, neighbours: 1 });
+    const router = new Router(onlyNeighbours);
+    for (const each of [nearestOnly, router]) {
+      each.setLines(lines);
+      for (const example of examples) each.learn(example);
+    }
+    expect(nearestOnly.route(text)[0]?.line).toBe("checkout");
+    const [first, second] = router.route(text);
+    expect(first?.line).toBe("search");
+    expect(second?.line).toBe("checkout");
+    expect(first?.reasons[0]).toMatch(/close to past signals routed here: "filtering by/);
+  });
+
   it("rejects a bad limit with the field named", () => {
     const router = new Router();
     router.setLines(lines);
