@@ -2,7 +2,6 @@ import { NotFoundError, ValidationError } from "@software-factory/core";
 import { MultiDirectedGraph } from "graphology";
 import {
   type DependencyInfo,
-  type DependencyStep,
   type DomainNode,
   type FloorGraphology,
   type LineInfo,
@@ -204,7 +203,11 @@ export class FloorGraph implements LineDirectory {
     for (const path of paths) {
       const line = index.match(path)?.value;
       if (line === undefined) unclaimed.push(path);
-      else byLine.set(line, [...(byLine.get(line) ?? []), path]);
+      else {
+        const claimed = byLine.get(line);
+        if (claimed === undefined) byLine.set(line, [path]);
+        else claimed.push(path);
+      }
     }
     return { byLine, unclaimed };
   }
@@ -260,16 +263,6 @@ export class FloorGraph implements LineDirectory {
     return this.#dependencies;
   }
 
-  /** @internal Turns an edge of the dependency index into a step. */
-  stepOf(index: DependencyIndex, edge: number): DependencyStep {
-    return {
-      from: index.ids[index.edgeFrom[edge] ?? -1] ?? "?",
-      to: index.ids[index.edgeTo[edge] ?? -1] ?? "?",
-      kind: index.edgeKind[edge] ?? "api",
-      criticality: index.criticality(edge),
-    };
-  }
-
   #reach(lineId: string, direction: "in" | "out", options: ReachOptions): ReachedLine[] {
     const index = this.dependencyIndex();
     const start = index.indexOf.get(lineId);
@@ -286,15 +279,17 @@ export class FloorGraph implements LineDirectory {
         issues: [{ path: "depth", message: "must be at least 1" }],
       });
     const reach = index.reach([start], direction, depth, Number.POSITIVE_INFINITY);
-    return reach.reached.map((node) => {
+    const lines: ReachedLine[] = [];
+    for (const node of reach.reached) {
       const chain = index.chain(reach, node, direction).reverse();
-      return {
+      lines.push({
         line: index.ids[node] ?? "?",
         depth: reach.distance[node] ?? 0,
         criticality: criticalityOfRank(reach.chainRank[node] ?? 1),
-        path: chain.map((edge) => this.stepOf(index, edge)),
-      };
-    });
+        path: chain.map((edge) => index.step(edge)),
+      });
+    }
+    return lines;
   }
 
   #pathIndex(): PathIndex<string> {

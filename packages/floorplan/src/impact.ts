@@ -2,6 +2,7 @@ import { validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import type { FloorGraph } from "./FloorGraph.js";
 import type { DependencyStep } from "./graphTypes.js";
+import { AffectedLine } from "./internal/AffectedLine.js";
 import { criticalityOfRank } from "./internal/DependencyIndex.js";
 import type { Criticality } from "./model.js";
 
@@ -31,7 +32,12 @@ export interface ChangedLine {
   readonly paths: readonly string[];
 }
 
-/** A line affected by the change through its dependencies. */
+/**
+ * A line affected by the change through its dependencies. In the reports of
+ * {@link impactOf}, `via` and `reason` are built when first read (and by
+ * `JSON.stringify`), so a caller that only needs lines and owners does not pay
+ * for the chains.
+ */
 export interface ImpactedLine {
   readonly line: string;
   readonly owner?: string | undefined;
@@ -79,6 +85,53 @@ export interface ImpactReport {
   readonly cutoff?: ImpactCutoff;
 }
 
+const rankOf = (criticality: Criticality) => (criticality === "high" ? 3 : criticality === "medium" ? 2 : 1);
+
+/** An owner to notify while lines are being gathered: the criticality only ever rises. */
+interface Gathering {
+  readonly operator: string | undefined;
+  readonly changed: string[];
+  readonly affected: string[];
+  criticality: Criticality;
+}
+
+/** Groups changed and affected lines by owner: owners of changed lines first, then by criticality and number of lines. */
+function ownersToNotify(changed: readonly ChangedLine[], affected: readonly ImpactedLine[]): OwnerToNotify[] {
+  // Most owners have a single line here: their arrays start as literals of that line, sized to fit.
+  const groups = new Map<string | undefined, Gathering>();
+  for (const entry of changed) {
+    const group = groups.get(entry.owner);
+    if (group === undefined)
+      groups.set(entry.owner, {
+        operator: entry.owner,
+        changed: [entry.line],
+        affected: [],
+        criticality: "high",
+      });
+    else group.changed.push(entry.line);
+  }
+  for (const entry of affected) {
+    const group = groups.get(entry.owner);
+    if (group === undefined)
+      groups.set(entry.owner, {
+        operator: entry.owner,
+        changed: [],
+        affected: [entry.line],
+        criticality: entry.criticality,
+      });
+    else {
+      group.affected.push(entry.line);
+      if (rankOf(entry.criticality) > rankOf(group.criticality)) group.criticality = entry.criticality;
+    }
+  }
+  return Array.from(groups.values()).sort(
+    (a, b) =>
+      Number(b.changed.length > 0) - Number(a.changed.length > 0) ||
+      rankOf(b.criticality) - rankOf(a.criticality) ||
+      b.changed.length + b.affected.length - (a.changed.length + a.affected.length),
+  );
+}
+
 /**
  * Computes the impact of a change: the lines that transitively depend on the
  * changed lines (or on the lines claiming the changed paths), ranked by
@@ -113,76 +166,31 @@ export function impactOf(floor: FloorGraph, change: ImpactChange, options: Impac
 
   const starts = changed.map((entry) => index.indexOf.get(entry.line) as number);
   const reach = index.reach(starts, "in", depth, limit);
-  // Chains share their tails: each node's chain and sentence extend its parent's, built in BFS order (parents first).
-  const steps: (DependencyStep | undefined)[] = [];
-  const stepOf = (edge: number) => {
-    let step = steps[edge];
-    if (step === undefined) {
-      step = floor.stepOf(index, edge);
-      steps[edge] = step;
-    }
-    return step;
-  };
-  const vias = new Map<number, readonly DependencyStep[]>();
-  const tails = new Map<number, string>();
-  const affected: ImpactedLine[] = reach.reached.map((node) => {
+  // Each affected line links to the edge that reached it and to the affected line at its other end (none when
+  // that end changed); reached is in BFS order, so that line is built before the lines reached through it.
+  const reached = reach.reached;
+  const built: AffectedLine[] = new Array(reached.length);
+  for (let at = 0; at < reached.length; at++) {
+    const node = reached[at] ?? 0;
     const edge = reach.parentEdge[node] ?? -1;
     const parent = index.edgeTo[edge] ?? -1;
-    const step = stepOf(edge);
-    const via = [step, ...(vias.get(parent) ?? [])];
-    const tail = `depends on ${step.to} (${step.kind}, ${step.criticality}), which ${tails.get(parent) ?? "changed"}`;
-    vias.set(node, via);
-    tails.set(node, tail);
     const line = index.ids[node] ?? "?";
-    return {
+    built[at] = new AffectedLine(
       line,
-      owner: floor.ownerOf(line),
-      distance: reach.distance[node] ?? 0,
-      criticality: criticalityOfRank(reach.chainRank[node] ?? 1),
-      via,
-      reason: `${line} ${tail}`,
-    };
-  });
-  const rank = (criticality: Criticality) => (criticality === "high" ? 3 : criticality === "medium" ? 2 : 1);
-  affected.sort(
+      floor.ownerOf(line),
+      reach.distance[node] ?? 0,
+      criticalityOfRank(reach.chainRank[node] ?? 1),
+      index.step(edge),
+      (reach.distance[parent] ?? 0) > 0 ? built[reach.order[parent] ?? -1] : undefined,
+    );
+  }
+  const affected: ImpactedLine[] = built.sort(
     (a, b) =>
       a.distance - b.distance ||
-      rank(b.criticality) - rank(a.criticality) ||
+      rankOf(b.criticality) - rankOf(a.criticality) ||
       (a.line < b.line ? -1 : a.line > b.line ? 1 : 0),
   );
-
-  const groups = new Map<string | undefined, { changed: string[]; affected: string[]; rank: number }>();
-  const groupOf = (operator: string | undefined) => {
-    let group = groups.get(operator);
-    if (group === undefined) {
-      group = { changed: [], affected: [], rank: 0 };
-      groups.set(operator, group);
-    }
-    return group;
-  };
-  for (const entry of changed) {
-    const group = groupOf(entry.owner);
-    group.changed.push(entry.line);
-    group.rank = 3;
-  }
-  for (const entry of affected) {
-    const group = groupOf(entry.owner);
-    group.affected.push(entry.line);
-    group.rank = Math.max(group.rank, rank(entry.criticality));
-  }
-  const notify: OwnerToNotify[] = [...groups]
-    .map(([operator, group]) => ({
-      operator,
-      changed: group.changed,
-      affected: group.affected,
-      criticality: criticalityOfRank(group.rank),
-    }))
-    .sort(
-      (a, b) =>
-        Number(b.changed.length > 0) - Number(a.changed.length > 0) ||
-        rank(b.criticality) - rank(a.criticality) ||
-        b.changed.length + b.affected.length - (a.changed.length + a.affected.length),
-    );
+  const notify = ownersToNotify(changed, affected);
 
   const report = { changed, unclaimedPaths: unclaimed, unknownLines, affected, notify };
   if (reach.cutoff === undefined) return report;

@@ -1,3 +1,4 @@
+import type { DependencyStep } from "../graphTypes.js";
 import type { Criticality, DependencyKind } from "../model.js";
 
 const CRITICALITIES: readonly Criticality[] = ["low", "low", "medium", "high"];
@@ -18,15 +19,27 @@ export interface IndexedEdge {
 /** Result of a breadth-first reach over the dependency edges. */
 export interface Reach {
   /** Node indices reached (starts excluded), in discovery order. */
-  readonly reached: number[];
+  readonly reached: Int32Array;
   /** Distance of each node from the nearest start, -1 when not reached. */
   readonly distance: Int32Array;
   /** Edge that reached each node on its strongest shortest chain. */
   readonly parentEdge: Int32Array;
   /** Weakest criticality rank along that chain (1 low .. 3 high). */
   readonly chainRank: Uint8Array;
+  /** Position of each reached node in `reached`. */
+  readonly order: Int32Array;
   /** Set when a limit stopped the walk. */
   readonly cutoff?: { readonly by: "depth" | "limit"; readonly depth: number; readonly omitted: number };
+}
+
+/** The buffers a walk writes, allocated once per index and reused by every `reach`. */
+interface ReachScratch {
+  readonly distance: Int32Array;
+  readonly parentEdge: Int32Array;
+  readonly chainRank: Uint8Array;
+  readonly order: Int32Array;
+  /** Starts, then reached nodes level by level (and, past the end, scratch room for counting). */
+  readonly queue: Int32Array;
 }
 
 /**
@@ -45,6 +58,10 @@ export class DependencyIndex {
   readonly #outEdges: Int32Array;
   readonly #inOffsets: Int32Array;
   readonly #inEdges: Int32Array;
+  readonly #steps: (DependencyStep | undefined)[];
+  #scratch: ReachScratch | undefined;
+  /** How many entries of the scratch queue the last walk wrote (their nodes are reset before the next walk). */
+  #dirty = 0;
 
   constructor(ids: readonly string[], edges: readonly IndexedEdge[]) {
     this.ids = ids;
@@ -74,6 +91,7 @@ export class DependencyIndex {
       }
     });
     this.edgeKind = kinds;
+    this.#steps = new Array(m);
     for (let i = 0; i < n; i++) {
       outCount[i + 1] = (outCount[i + 1] ?? 0) + (outCount[i] ?? 0);
       inCount[i + 1] = (inCount[i + 1] ?? 0) + (inCount[i] ?? 0);
@@ -114,69 +132,96 @@ export class DependencyIndex {
     return (direction === "out" ? this.edgeTo[edge] : this.edgeFrom[edge]) ?? -1;
   }
 
+  /** The edge as a step of a chain, built once per edge and shared (frozen) by every result that uses it. */
+  step(edge: number): DependencyStep {
+    let step = this.#steps[edge];
+    if (step === undefined) {
+      step = Object.freeze({
+        from: this.ids[this.edgeFrom[edge] ?? -1] ?? "?",
+        to: this.ids[this.edgeTo[edge] ?? -1] ?? "?",
+        kind: this.edgeKind[edge] ?? "api",
+        criticality: this.criticality(edge),
+      });
+      this.#steps[edge] = step;
+    }
+    return step;
+  }
+
   /**
    * Breadth-first reach from the starts, level by level; among chains of the
    * same length the one whose weakest link is strongest wins. Stops at
    * `maxDepth` levels or `limit` reached nodes and says so in `cutoff`.
+   *
+   * The arrays of the result are views into buffers this index reuses: they
+   * hold until the next `reach` on the same index, so read them before
+   * calling it again (every caller is synchronous).
    */
   reach(starts: readonly number[], direction: "in" | "out", maxDepth: number, limit: number): Reach {
-    const n = this.ids.length;
-    const distance = new Int32Array(n).fill(-1);
-    const parentEdge = new Int32Array(n).fill(-1);
-    const chainRank = new Uint8Array(n);
+    const { distance, parentEdge, chainRank, order, queue } = this.#cleanScratch();
+    let tail = 0;
     for (const start of starts) {
+      if (distance[start] !== -1) continue;
       distance[start] = 0;
       chainRank[start] = 3;
+      queue[tail++] = start;
     }
-    const reached: number[] = [];
-    let frontier = [...new Set(starts)];
+    const startCount = tail;
+    const offsets = direction === "out" ? this.#outOffsets : this.#inOffsets;
+    const edges = direction === "out" ? this.#outEdges : this.#inEdges;
+    const ends = direction === "out" ? this.edgeTo : this.edgeFrom;
+    // The queue holds the starts, then each level after the one before: the frontier is queue[head, levelEnd).
+    let head = 0;
     let depth = 0;
     let cutoff: Reach["cutoff"];
-    while (frontier.length > 0) {
+    while (head < tail) {
+      const levelEnd = tail;
       if (depth >= maxDepth) {
-        const beyond = this.#countUnvisited(frontier, direction, distance);
+        const beyond = this.#countUnvisited(head, levelEnd, direction);
         if (beyond > 0) cutoff = { by: "depth", depth, omitted: beyond };
         break;
       }
       depth++;
-      const next: number[] = [];
-      const offsets = direction === "out" ? this.#outOffsets : this.#inOffsets;
-      const edges = direction === "out" ? this.#outEdges : this.#inEdges;
-      const ends = direction === "out" ? this.edgeTo : this.edgeFrom;
-      for (const node of frontier) {
+      for (let at = head; at < levelEnd; at++) {
+        const node = queue[at] ?? 0;
         const rank = chainRank[node] ?? 0;
         const end = offsets[node + 1] ?? 0;
-        for (let at = offsets[node] ?? 0; at < end; at++) {
-          const edge = edges[at] ?? 0;
+        for (let slot = offsets[node] ?? 0; slot < end; slot++) {
+          const edge = edges[slot] ?? 0;
           const other = ends[edge] ?? 0;
-          const edgeRank = this.edgeRank[edge] ?? 1;
-          const linkRank = Math.min(rank, edgeRank);
+          const linkRank = Math.min(rank, this.edgeRank[edge] ?? 1);
           const seen = distance[other] ?? -1;
           if (seen === -1) {
             distance[other] = depth;
             parentEdge[other] = edge;
             chainRank[other] = linkRank;
-            next.push(other);
+            order[other] = tail - startCount;
+            queue[tail++] = other;
           } else if (seen === depth && linkRank > (chainRank[other] ?? 0)) {
             parentEdge[other] = edge;
             chainRank[other] = linkRank;
           }
         }
       }
-      if (reached.length + next.length > limit) {
-        next.sort((a, b) => (chainRank[b] ?? 0) - (chainRank[a] ?? 0) || a - b);
-        const keep = next.slice(0, Math.max(0, limit - reached.length));
-        for (const dropped of next.slice(keep.length)) distance[dropped] = -1;
-        reached.push(...keep);
-        cutoff = { by: "limit", depth, omitted: next.length - keep.length };
+      if (tail - startCount > limit) {
+        const keep = Math.max(0, limit - (levelEnd - startCount));
+        this.#strongestFirst(levelEnd, tail);
+        for (let at = levelEnd; at < tail; at++) {
+          const node = queue[at] ?? 0;
+          if (at < levelEnd + keep) order[node] = at - startCount;
+          else distance[node] = -1;
+        }
+        cutoff = { by: "limit", depth, omitted: tail - levelEnd - keep };
+        this.#dirty = tail;
+        tail = levelEnd + keep;
         break;
       }
-      reached.push(...next);
-      frontier = next;
+      head = levelEnd;
     }
+    this.#dirty = Math.max(this.#dirty, tail);
+    const reached = queue.subarray(startCount, tail);
     return cutoff === undefined
-      ? { reached, distance, parentEdge, chainRank }
-      : { reached, distance, parentEdge, chainRank, cutoff };
+      ? { reached, distance, parentEdge, chainRank, order }
+      : { reached, distance, parentEdge, chainRank, order, cutoff };
   }
 
   /** The chain of edges from a reached node back to its start, nearest edge first. */
@@ -271,14 +316,56 @@ export class DependencyIndex {
     return [start, start];
   }
 
-  #countUnvisited(frontier: readonly number[], direction: "in" | "out", distance: Int32Array): number {
-    const beyond = new Set<number>();
-    for (const node of frontier) {
-      for (const edge of this.edgesOf(node, direction)) {
+  /** The scratch buffers of `reach`, with the nodes the previous walk touched set back to unreached. */
+  #cleanScratch(): ReachScratch {
+    if (this.#scratch === undefined) {
+      const n = this.ids.length;
+      this.#scratch = {
+        distance: new Int32Array(n).fill(-1),
+        parentEdge: new Int32Array(n).fill(-1),
+        chainRank: new Uint8Array(n),
+        order: new Int32Array(n).fill(-1),
+        queue: new Int32Array(n),
+      };
+    }
+    const { distance, parentEdge, chainRank, order, queue } = this.#scratch;
+    for (let at = 0; at < this.#dirty; at++) {
+      const node = queue[at] ?? 0;
+      distance[node] = -1;
+      parentEdge[node] = -1;
+      chainRank[node] = 0;
+      order[node] = -1;
+    }
+    this.#dirty = 0;
+    return this.#scratch;
+  }
+
+  /** Sorts queue[from, to) by chain rank, strongest first, then by node index, without a comparator function. */
+  #strongestFirst(from: number, to: number): void {
+    const { chainRank, queue } = this.#scratch as ReachScratch;
+    const n = this.ids.length;
+    for (let at = from; at < to; at++) {
+      const node = queue[at] ?? 0;
+      queue[at] = (3 - (chainRank[node] ?? 1)) * n + node;
+    }
+    queue.subarray(from, to).sort();
+    for (let at = from; at < to; at++) queue[at] = (queue[at] ?? 0) % n;
+  }
+
+  /** Distinct unreached nodes one edge beyond the frontier queue[from, to), marked in place and unmarked after. */
+  #countUnvisited(from: number, to: number, direction: "in" | "out"): number {
+    const { distance, queue } = this.#scratch as ReachScratch;
+    // Unreached nodes are not in the queue, so there is room for them after it.
+    let marked = to;
+    for (let at = from; at < to; at++) {
+      for (const edge of this.edgesOf(queue[at] ?? 0, direction)) {
         const other = this.other(edge, direction);
-        if ((distance[other] ?? -1) === -1) beyond.add(other);
+        if ((distance[other] ?? -1) !== -1) continue;
+        distance[other] = -2;
+        queue[marked++] = other;
       }
     }
-    return beyond.size;
+    for (let at = to; at < marked; at++) distance[queue[at] ?? 0] = -1;
+    return marked - to;
   }
 }
