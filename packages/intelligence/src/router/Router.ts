@@ -131,13 +131,15 @@ export class Router {
   readonly #lines = new Map<string, LineFacts>();
   readonly #examples = new Map<string, RoutedExample>();
   readonly #recent: string[] = [];
-  #profiles = new LexicalIndex();
-  #knowledge = new LexicalIndex();
-  #code = new LexicalIndex();
+  #profiles = termIndex();
+  #knowledge = termIndex();
+  #code = termIndex();
+  /** The index terms of each learned example, space-separated, so a line's history is re-indexed without tokenizing again. */
+  readonly #exampleTerms = new Map<string, string>();
   /** Lines whose routed examples changed since the history index was last brought up to date. */
   readonly #staleLines = new Set<string>();
-  readonly #history = new LexicalIndex();
-  readonly #neighbours = new LexicalIndex();
+  readonly #history = termIndex();
+  readonly #neighbours = termIndex();
 
   readonly #options: RouterOptions;
   /** Hash of the lines last given to {@link Router.setLines}, so an unchanged set is not re-indexed. */
@@ -155,9 +157,9 @@ export class Router {
     if (key === this.#linesKey) return;
     this.#linesKey = key;
     this.#lines.clear();
-    this.#profiles = new LexicalIndex();
-    this.#knowledge = new LexicalIndex();
-    this.#code = new LexicalIndex();
+    this.#profiles = termIndex();
+    this.#knowledge = termIndex();
+    this.#code = termIndex();
     for (const line of lines) {
       const files = line.files ?? [];
       this.#lines.set(line.id, {
@@ -167,10 +169,11 @@ export class Router {
         forms: idForms(line.id),
         files: files.map((path) => ({ path, terms: new Set(tokenize(path)) })),
       });
-      this.#profiles.add(line.id, profileText(line));
-      if (line.knowledge !== undefined && line.knowledge !== "") this.#knowledge.add(line.id, line.knowledge);
+      this.#profiles.add(line.id, termsOf(profileText(line)));
+      if (line.knowledge !== undefined && line.knowledge !== "")
+        this.#knowledge.add(line.id, termsOf(line.knowledge));
       if (files.length > 0 || (line.paths ?? []).length > 0)
-        this.#code.add(line.id, codeText(files, line.paths ?? []));
+        this.#code.add(line.id, termsOf(codeText(files, line.paths ?? [])));
     }
   }
 
@@ -185,8 +188,10 @@ export class Router {
       this.#neighbours.remove(example.id);
       this.#staleLines.add(previous.line);
     }
+    const terms = termsOf(example.text);
     this.#examples.set(example.id, example);
-    this.#neighbours.add(example.id, example.text);
+    this.#exampleTerms.set(example.id, terms);
+    this.#neighbours.add(example.id, terms);
     this.#recent.push(example.line);
     const window = this.#options.recentWindow ?? 100;
     if (this.#recent.length > window) this.#recent.splice(0, this.#recent.length - window);
@@ -218,17 +223,19 @@ export class Router {
     };
     const weights = this.#weights;
     const all = this.#lines.size;
-    const terms = new Set(tokenize(text));
+    const queryTerms = tokenize(text);
+    const query = queryTerms.join(" ");
+    const terms = new Set(queryTerms);
 
-    for (const hit of normalised(this.#profiles.search(text, { limit: all })))
+    for (const hit of normalised(this.#profiles.search(query, { limit: all })))
       credit(hit.id, hit.score, weights.profile, "its name and description match the text");
-    for (const hit of normalised(this.#knowledge.search(text, { limit: all })))
+    for (const hit of normalised(this.#knowledge.search(query, { limit: all })))
       credit(hit.id, hit.score, weights.knowledge, "the knowledge linked to it matches the text");
-    for (const hit of normalised(this.#code.search(text, { limit: all })))
+    for (const hit of normalised(this.#code.search(query, { limit: all })))
       credit(hit.id, hit.score, weights.files, this.#filesReason(hit.id, terms));
-    for (const hit of normalised(this.#historyIndex().search(text, { limit: all })))
+    for (const hit of normalised(this.#historyIndex().search(query, { limit: all })))
       credit(hit.id, hit.score, weights.history, "signals like this were routed here before");
-    for (const [line, vote] of this.#neighbourVotes(text)) {
+    for (const [line, vote] of this.#neighbourVotes(query)) {
       const titles = vote.titles.map((title) => `"${title}"`).join(", ");
       credit(line, vote.score, weights.neighbours, `close to past signals routed here: ${titles}`);
     }
@@ -268,9 +275,9 @@ export class Router {
    * added up per line and scaled so the best line scores 1, with the first
    * titles of each line's neighbours.
    */
-  #neighbourVotes(text: string): Map<string, { score: number; titles: string[] }> {
+  #neighbourVotes(query: string): Map<string, { score: number; titles: string[] }> {
     const votes = new Map<string, { score: number; titles: string[] }>();
-    const nearest = this.#neighbours.search(text, { limit: this.#options.neighbours ?? 20 });
+    const nearest = this.#neighbours.search(query, { limit: this.#options.neighbours ?? 20 });
     const top = nearest[0]?.score ?? 0;
     if (top <= 0) return votes;
     for (const hit of nearest) {
@@ -303,14 +310,25 @@ export class Router {
   #historyIndex(): LexicalIndex {
     if (this.#staleLines.size === 0) return this.#history;
     const texts = new Map<string, string[]>([...this.#staleLines].map((line) => [line, []]));
-    for (const example of this.#examples.values()) texts.get(example.line)?.push(example.text);
+    for (const example of this.#examples.values())
+      texts.get(example.line)?.push(this.#exampleTerms.get(example.id) ?? "");
     for (const [line, list] of texts) {
       if (list.length === 0) this.#history.remove(line);
-      else this.#history.add(line, list.join("\n"));
+      else this.#history.add(line, list.join(" "));
     }
     this.#staleLines.clear();
     return this.#history;
   }
+}
+
+/** An index over texts already turned into terms ({@link termsOf}), so each text is tokenized once. */
+function termIndex(): LexicalIndex {
+  return new LexicalIndex({ tokenizer: (terms) => (terms === "" ? [] : terms.split(" ")) });
+}
+
+/** The index terms of a text (the knowledge base's tokenizer), space-separated; terms never hold a space. */
+function termsOf(text: string): string {
+  return tokenize(text).join(" ");
 }
 
 /** The line's name (id words, title, tags) and description: short texts people chose. */
