@@ -56,7 +56,7 @@ import {
   type SearchResult,
 } from "./search/searchOptions.js";
 import type { Embedder, FusedHit, ScoredId } from "./search/types.js";
-import { VectorIndex } from "./search/VectorIndex.js";
+import { VectorIndex, type VectorIndexOptions } from "./search/VectorIndex.js";
 import { countTokens } from "./tokens.js";
 
 /** Options of {@link openKnowledgeBase}. */
@@ -69,6 +69,8 @@ export interface OpenKnowledgeBaseOptions {
   readonly embedder?: Embedder;
   /** Chunk sizes for indexing. */
   readonly chunking?: ChunkOptions;
+  /** Settings of the vector index (graph size, threads that build it). */
+  readonly vectorIndex?: VectorIndexOptions;
   /**
    * How lexical and vector hits combine. Default: weighted reciprocal rank
    * fusion for semantic embedders; for surface-form ones, vector hits only
@@ -128,6 +130,7 @@ export class KnowledgeBase implements AsyncDisposable {
   readonly #dir: string | undefined;
   readonly #embedder: Embedder;
   readonly #chunking: ChunkOptions;
+  readonly #vectorOptions: VectorIndexOptions;
   readonly #fusion: FusionOptions & { mode: "rrf" | "extend" | "lexical" };
   readonly #checkpointEvery: number;
   #documents: DocumentStore;
@@ -140,6 +143,8 @@ export class KnowledgeBase implements AsyncDisposable {
   /** Chunks waiting for their vectors. */
   readonly #unembedded = new Set<string>();
   #embedError: string | undefined;
+  /** The embedding pass in progress. */
+  #embedding: Promise<void> | undefined;
   #projection: Projection | undefined;
   /** Loading the caches and folding the log, once started. */
   #loading: Promise<void> | undefined;
@@ -159,7 +164,8 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#checkpointEvery = options.checkpointEvery ?? 1000;
     this.#documents = new DocumentStore();
     this.#lexical = new LexicalIndex();
-    this.#vector = new VectorIndex(this.#embedder);
+    this.#vectorOptions = options.vectorIndex ?? {};
+    this.#vector = new VectorIndex(this.#embedder, this.#vectorOptions);
   }
 
   /** @internal Registers the event types; loads the caches and folds the log after them unless loading waits for first use. */
@@ -527,6 +533,7 @@ export class KnowledgeBase implements AsyncDisposable {
       () => false,
     );
     if (!loaded) return;
+    await this.#embedding;
     await this.#projection?.close();
     if (this.#unsaved) this.#saveCaches();
   }
@@ -618,26 +625,41 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#dirty.clear();
   }
 
+  /** Embeds the chunks waiting for their vectors, one pass at a time. */
   async #embedPending(): Promise<void> {
+    while (this.#embedding !== undefined) await this.#embedding;
     if (this.#unembedded.size === 0) return;
-    const pending = [...this.#unembedded];
+    this.#embedding = this.#embedAll([...this.#unembedded]).finally(() => {
+      this.#embedding = undefined;
+    });
+    await this.#embedding;
+  }
+
+  /**
+   * Embeds chunks and streams their vectors into the vector index (which builds
+   * a large empty index in worker threads while the next batches embed).
+   */
+  async #embedAll(pending: readonly string[]): Promise<void> {
     try {
-      for (let start = 0; start < pending.length; start += EMBED_BATCH) {
-        const batch = pending.slice(start, start + EMBED_BATCH).filter((id) => this.#chunks.has(id));
-        const texts = batch.map((id) => {
-          const record = this.#chunks.get(id) as ChunkRecord;
-          const document = this.#documents.get(record.documentId) as KnowledgeDocument;
-          return `${[document.title, ...record.headingPath].join(" / ")}\n${record.text}`;
-        });
-        const vectors = await this.#embedder.embed(texts);
-        batch.forEach((id, index) => {
-          this.#vector.add(id, vectors[index] as Float32Array);
-          this.#unembedded.delete(id);
-        });
-      }
+      await this.#vector.addAll(this.#embedded(pending));
       this.#embedError = undefined;
     } catch (error) {
       this.#embedError = (error as Error).message;
+    }
+    for (const id of pending) if (this.#vector.has(id) || !this.#chunks.has(id)) this.#unembedded.delete(id);
+  }
+
+  /** The vectors of the chunks still indexed, embedded in batches. */
+  async *#embedded(pending: readonly string[]): AsyncGenerator<readonly [string, Float32Array]> {
+    for (let start = 0; start < pending.length; start += EMBED_BATCH) {
+      const batch = pending.slice(start, start + EMBED_BATCH).filter((id) => this.#chunks.has(id));
+      const texts = batch.map((id) => {
+        const record = this.#chunks.get(id) as ChunkRecord;
+        const document = this.#documents.get(record.documentId) as KnowledgeDocument;
+        return `${[document.title, ...record.headingPath].join(" / ")}\n${record.text}`;
+      });
+      const vectors = await this.#embedder.embed(texts);
+      for (const [index, id] of batch.entries()) yield [id, vectors[index] as Float32Array] as const;
     }
   }
 
@@ -653,7 +675,7 @@ export class KnowledgeBase implements AsyncDisposable {
     try {
       const snapshot = deserialize(readFileSync(path)) as Snapshot;
       if (snapshot.version !== 1 || snapshot.chunkingKey !== this.#chunkingKey()) return 0;
-      const vector = VectorIndex.load(join(this.#dir, VECTOR_FILE), this.#embedder);
+      const vector = VectorIndex.load(join(this.#dir, VECTOR_FILE), this.#embedder, this.#vectorOptions);
       this.#documents = new DocumentStore(snapshot.documents);
       this.#lexical = LexicalIndex.deserialize(snapshot.lexical);
       this.#chunks = new Map(snapshot.chunks);

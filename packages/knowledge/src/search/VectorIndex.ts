@@ -5,7 +5,9 @@
  * @module
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import hnswlib from "hnswlib-node";
+import { availableParallelism } from "node:os";
+import { GraphBuilder } from "./GraphBuilder.js";
+import { type GraphSettings, GraphShard, type ShardState } from "./GraphShard.js";
 import type { Embedder, IndexSearchOptions, ScoredId } from "./types.js";
 
 /** Options of a {@link VectorIndex}. */
@@ -20,110 +22,179 @@ export interface VectorIndexOptions {
   readonly efConstruction?: number;
   /** Candidate list size while searching (default 100; raised to the limit when smaller). */
   readonly efSearch?: number;
+  /**
+   * Worker threads that build the graphs when {@link VectorIndex.addAll} fills an
+   * empty index (default: the machine's available parallelism, at most 4); each
+   * builds one graph of the index, and a search asks each graph. 1 builds one
+   * graph in the calling thread.
+   */
+  readonly buildThreads?: number;
+  /** Fewest vectors that {@link VectorIndex.addAll} builds in worker threads (default 10,000). */
+  readonly parallelBuildMin?: number;
 }
 
-/** Share of deleted entries above which the graph is rebuilt. */
-const COMPACT_RATIO = 0.3;
-
 interface Sidecar {
+  readonly version: 2;
+  readonly embedderId: string;
+  readonly dimension: number;
+  /** One entry per graph: the first in `<path>`, the others in `<path>.<n>`. */
+  readonly shards: ShardState[];
+  readonly meta: unknown;
+}
+
+/** What version 1 wrote: a single graph. */
+interface SidecarV1 extends ShardState {
   readonly version: 1;
   readonly embedderId: string;
   readonly dimension: number;
-  readonly labels: [string, number][];
-  readonly deleted: number;
-  readonly nextLabel: number;
   readonly meta: unknown;
 }
 
 /**
  * A cosine HNSW index over string ids for vectors of one embedder. Re-adding an
- * id replaces its vector; removed entries are marked deleted and the graph is
- * rebuilt once deletions pass 30%. Saved as two files: `<path>` (the graph) and
- * `<path>.json` (ids, embedder identity and caller metadata such as the log
- * position it reflects); an index refuses vectors of a different embedder.
+ * id replaces its vector; removed entries are marked deleted and a graph is
+ * rebuilt once its deletions pass 30%.
+ *
+ * The index is one graph, or several when {@link VectorIndex.addAll} built it in
+ * parallel: one per worker thread, each with a share of the vectors; a search
+ * asks each and merges, and later additions go to the smallest. Saved as
+ * `<path>` (the first graph), `<path>.<n>` (the others) and `<path>.json` (ids,
+ * embedder identity and caller metadata such as the log position it reflects);
+ * an index refuses vectors of a different embedder.
  */
 export class VectorIndex {
   readonly embedderId: string;
   readonly dimension: number;
-  readonly #options: Required<VectorIndexOptions>;
-  #graph: hnswlib.HierarchicalNSW;
-  #labelOf = new Map<string, number>();
-  #idOf = new Map<number, string>();
-  #nextLabel = 0;
-  #deleted = 0;
+  readonly #settings: GraphSettings;
+  readonly #efSearch: number;
+  readonly #buildThreads: number;
+  readonly #parallelBuildMin: number;
+  #shards: GraphShard[];
+  /** Set while {@link VectorIndex.addAll} builds the graphs in worker threads. */
+  #builder: GraphBuilder | undefined;
+  /** Settles when the parallel build in progress has installed its graphs. */
+  #building: Promise<void> | undefined;
+  /** Adds and removes made while a parallel build runs, applied after it. */
+  readonly #late: (() => void)[] = [];
 
   /** An empty index for vectors of `embedder`. */
   constructor(embedder: Pick<Embedder, "id" | "dimension">, options: VectorIndexOptions = {}) {
     this.embedderId = embedder.id;
     this.dimension = embedder.dimension;
-    this.#options = {
+    this.#settings = {
+      dimension: embedder.dimension,
       m: options.m ?? 16,
       efConstruction: options.efConstruction ?? 64,
-      efSearch: options.efSearch ?? 100,
+      seed: 42,
     };
-    this.#graph = this.#emptyGraph(1024);
+    this.#efSearch = options.efSearch ?? 100;
+    this.#buildThreads = options.buildThreads ?? Math.min(4, availableParallelism());
+    this.#parallelBuildMin = options.parallelBuildMin ?? 10_000;
+    this.#shards = [new GraphShard(this.#settings)];
   }
 
   /** Number of live entries. */
   get size(): number {
-    return this.#labelOf.size;
+    return this.#shards.reduce((sum, shard) => sum + shard.size, this.#builder?.size ?? 0);
   }
 
   /** Whether an id is indexed. */
   has(id: string): boolean {
-    return this.#labelOf.has(id);
+    return this.#builder?.has(id) === true || this.#shards.some((shard) => shard.has(id));
   }
 
   /** Adds or replaces the vector of an id. */
   add(id: string, vector: Float32Array): void {
-    if (vector.length !== this.dimension) {
-      throw new RangeError(
-        `vector for "${id}" has ${vector.length} dimensions; the index holds ${this.dimension}`,
-      );
+    this.#check(id, vector);
+    if (this.#building !== undefined) {
+      this.#late.push(() => this.add(id, vector));
+      return;
     }
     this.remove(id);
-    if (this.#graph.getCurrentCount() >= this.#graph.getMaxElements()) {
-      this.#graph.resizeIndex(Math.max(1024, this.#graph.getMaxElements() * 2));
+    let smallest = this.#shards[0] as GraphShard;
+    for (const shard of this.#shards) if (shard.size < smallest.size) smallest = shard;
+    smallest.add(id, vector);
+  }
+
+  /**
+   * Adds or replaces many vectors, taken from `entries` as it yields them (an
+   * async source lets the caller embed the next batch while the graphs grow).
+   * Into an empty index, once `parallelBuildMin` entries have come, the graphs
+   * are built in worker threads and the calling thread stays free (for lexical
+   * indexing, for embedding). Until the returned promise settles, searches see
+   * none of these entries, and other adds and removes wait to be applied after
+   * them, in order.
+   *
+   * @throws Error when a worker thread fails (the index then holds none of
+   * these entries), or what `entries` threw (entries taken before it may be
+   * indexed: check with {@link VectorIndex.has}).
+   */
+  async addAll(
+    entries: Iterable<readonly [string, Float32Array]> | AsyncIterable<readonly [string, Float32Array]>,
+  ): Promise<void> {
+    if (this.#building !== undefined || this.size > 0 || this.#buildThreads <= 1) {
+      for await (const [id, vector] of entries) this.add(id, vector);
+      await this.#building;
+      return;
     }
-    const label = this.#nextLabel;
-    this.#nextLabel += 1;
-    this.#graph.addPoint(Array.from(vector), label);
-    this.#labelOf.set(id, label);
-    this.#idOf.set(label, id);
+    const waiting: (readonly [string, Float32Array])[] = [];
+    let builder: GraphBuilder | undefined;
+    let built = (): void => {};
+    try {
+      for await (const [id, vector] of entries) {
+        this.#check(id, vector);
+        if (builder !== undefined) {
+          builder.add(id, vector);
+        } else if (this.#building !== undefined || this.size > 0) {
+          this.add(id, vector);
+        } else {
+          waiting.push([id, vector]);
+          if (waiting.length < this.#parallelBuildMin) continue;
+          builder = new GraphBuilder(this.#settings, this.#buildThreads);
+          this.#builder = builder;
+          this.#building = new Promise((resolve) => {
+            built = resolve;
+          });
+          for (const [waitingId, waitingVector] of waiting.splice(0)) builder.add(waitingId, waitingVector);
+        }
+      }
+    } catch (error) {
+      if (builder !== undefined) {
+        await builder.stop();
+        this.#installBuilt(undefined, built);
+      }
+      throw error;
+    }
+    for (const [id, vector] of waiting) this.add(id, vector);
+    if (builder === undefined) {
+      await this.#building;
+      return;
+    }
+    let shards: GraphShard[] | undefined;
+    try {
+      shards = await builder.finish();
+    } finally {
+      this.#installBuilt(shards, built);
+    }
   }
 
   /** Removes an id; unknown ids are ignored. */
   remove(id: string): void {
-    const label = this.#labelOf.get(id);
-    if (label === undefined) return;
-    this.#graph.markDelete(label);
-    this.#labelOf.delete(id);
-    this.#idOf.delete(label);
-    this.#deleted += 1;
-    if (this.#deleted > COMPACT_RATIO * (this.#labelOf.size + this.#deleted) && this.#deleted > 256)
-      this.#compact();
+    if (this.#building !== undefined) {
+      this.#late.push(() => this.remove(id));
+      return;
+    }
+    for (const shard of this.#shards) if (shard.remove(id)) return;
   }
 
   /** The nearest ids to a vector by cosine similarity, best first. */
   search(vector: Float32Array, options: IndexSearchOptions): ScoredId[] {
-    if (this.#labelOf.size === 0 || options.limit <= 0) return [];
-    const limit = Math.min(options.limit, this.#labelOf.size);
-    this.#graph.setEf(Math.max(this.#options.efSearch, limit));
-    const filter = options.filter;
-    const result = this.#graph.searchKnn(
-      Array.from(vector),
-      limit,
-      filter === undefined
-        ? (label: number) => this.#idOf.has(label)
-        : (label: number) => {
-            const id = this.#idOf.get(label);
-            return id !== undefined && filter(id);
-          },
+    if (options.limit <= 0) return [];
+    const hits = this.#shards.flatMap((shard) =>
+      shard.search(vector, options.limit, this.#efSearch, options.filter),
     );
-    return result.neighbors.map((label, rank) => ({
-      id: this.#idOf.get(label) as string,
-      score: 1 - (result.distances[rank] as number),
-    }));
+    if (this.#shards.length === 1) return hits;
+    return hits.sort((a, b) => b.score - a.score).slice(0, options.limit);
   }
 
   /**
@@ -137,9 +208,8 @@ export class VectorIndex {
     for (const value of vector) queryNorm += value * value;
     queryNorm = Math.sqrt(queryNorm) || 1;
     for (const id of ids) {
-      const label = this.#labelOf.get(id);
-      if (label === undefined) continue;
-      const point = this.#graph.getPoint(label);
+      const point = this.#vectorOf(id);
+      if (point === undefined) continue;
       let dot = 0;
       let norm = 0;
       for (let i = 0; i < point.length; i += 1) {
@@ -152,22 +222,29 @@ export class VectorIndex {
     return hits.sort((a, b) => b.score - a.score).slice(0, limit);
   }
 
-  /** Writes the index to `path` and `path.json` (each via a temporary file and a rename). */
+  /**
+   * Writes the index to `path`, `path.<n>` and `path.json` (each via a temporary
+   * file and a rename).
+   *
+   * @throws Error while {@link VectorIndex.addAll} is still building.
+   */
   save(path: string, meta: unknown = null): void {
+    if (this.#building !== undefined) {
+      throw new Error(`the vector index cannot be saved to ${path} while addAll is building it`);
+    }
     // Per-process temporary names: two processes saving at once never write into the same file.
     const temporary = `${path}.${process.pid}.tmp`;
-    this.#graph.writeIndexSync(temporary);
+    for (const [index, shard] of this.#shards.entries()) shard.write(`${temporary}${suffix(index)}`);
     const sidecar: Sidecar = {
-      version: 1,
+      version: 2,
       embedderId: this.embedderId,
       dimension: this.dimension,
-      labels: [...this.#labelOf],
-      deleted: this.#deleted,
-      nextLabel: this.#nextLabel,
+      shards: this.#shards.map((shard) => shard.state),
       meta,
     };
     writeFileSync(`${temporary}.json`, JSON.stringify(sidecar));
-    renameSync(temporary, path);
+    for (const index of this.#shards.keys())
+      renameSync(`${temporary}${suffix(index)}`, `${path}${suffix(index)}`);
     renameSync(`${temporary}.json`, `${path}.json`);
   }
 
@@ -183,50 +260,47 @@ export class VectorIndex {
   ): { index: VectorIndex; meta: unknown } | undefined {
     if (!existsSync(path) || !existsSync(`${path}.json`)) return undefined;
     try {
-      const sidecar = JSON.parse(readFileSync(`${path}.json`, "utf8")) as Sidecar;
-      if (
-        sidecar.version !== 1 ||
-        sidecar.embedderId !== embedder.id ||
-        sidecar.dimension !== embedder.dimension
-      ) {
-        return undefined;
-      }
+      const sidecar = JSON.parse(readFileSync(`${path}.json`, "utf8")) as Sidecar | SidecarV1;
+      if (sidecar.embedderId !== embedder.id || sidecar.dimension !== embedder.dimension) return undefined;
+      const states = sidecar.version === 2 ? sidecar.shards : sidecar.version === 1 ? [sidecar] : [];
+      if (states.length === 0) return undefined;
       const index = new VectorIndex(embedder, options);
-      index.#graph.readIndexSync(path);
-      index.#labelOf = new Map(sidecar.labels);
-      index.#idOf = new Map(sidecar.labels.map(([id, label]) => [label, id]));
-      index.#deleted = sidecar.deleted;
-      index.#nextLabel = sidecar.nextLabel;
+      index.#shards = states.map((state, number) =>
+        GraphShard.read(`${path}${suffix(number)}`, index.#settings, state),
+      );
       return { index, meta: sidecar.meta };
     } catch {
       return undefined;
     }
   }
 
-  #emptyGraph(capacity: number): hnswlib.HierarchicalNSW {
-    const graph = new hnswlib.HierarchicalNSW("cosine", this.dimension);
-    graph.initIndex({
-      maxElements: capacity,
-      m: this.#options.m,
-      efConstruction: this.#options.efConstruction,
-      randomSeed: 42,
-    });
-    return graph;
+  #vectorOf(id: string): number[] | undefined {
+    for (const shard of this.#shards) {
+      const point = shard.vectorOf(id);
+      if (point !== undefined) return point;
+    }
+    return undefined;
   }
 
-  /** Rebuilds the graph from the live vectors, dropping deleted ones. */
-  #compact(): void {
-    const live = [...this.#labelOf].map(([id, label]) => [id, this.#graph.getPoint(label)] as const);
-    this.#graph = this.#emptyGraph(Math.max(1024, live.length * 2));
-    this.#labelOf.clear();
-    this.#idOf.clear();
-    this.#nextLabel = 0;
-    this.#deleted = 0;
-    for (const [id, point] of live) {
-      this.#graph.addPoint(point, this.#nextLabel);
-      this.#labelOf.set(id, this.#nextLabel);
-      this.#idOf.set(this.#nextLabel, id);
-      this.#nextLabel += 1;
+  #check(id: string, vector: Float32Array): void {
+    if (vector.length !== this.dimension) {
+      throw new RangeError(
+        `vector for "${id}" has ${vector.length} dimensions; the index holds ${this.dimension}`,
+      );
     }
   }
+
+  /** Ends a parallel build: the graphs it built (none when it failed), then what waited for it. */
+  #installBuilt(shards: GraphShard[] | undefined, built: () => void): void {
+    if (shards !== undefined) this.#shards = shards;
+    this.#builder = undefined;
+    this.#building = undefined;
+    for (const operation of this.#late.splice(0)) operation();
+    built();
+  }
+}
+
+/** File name suffix of the graph at `index`: none for the first. */
+function suffix(index: number): string {
+  return index === 0 ? "" : `.${index}`;
 }

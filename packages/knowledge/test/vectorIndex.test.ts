@@ -1,0 +1,136 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createHashingEmbedder, VectorIndex } from "../src/index.js";
+
+const embedder = { id: "test-random/16", dimension: 16 };
+
+/** Reproducible random unit vectors. */
+function randomVectors(count: number, seed = 11): Float32Array[] {
+  let state = seed;
+  const random = () => {
+    state = (state * 48_271) % 2_147_483_647;
+    return state / 2_147_483_647 - 0.5;
+  };
+  return Array.from({ length: count }, () => {
+    const vector = Float32Array.from({ length: embedder.dimension }, random);
+    const norm = Math.hypot(...vector);
+    return vector.map((value) => value / norm);
+  });
+}
+
+/** Yields entries a batch at a time with a pause between, as an embedder would. */
+async function* slowly(entries: [string, Float32Array][]): AsyncGenerator<[string, Float32Array]> {
+  for (const [index, entry] of entries.entries()) {
+    if (index % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    yield entry;
+  }
+}
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+function folder(): string {
+  const path = mkdtempSync(join(tmpdir(), "sf-vector-index-"));
+  folders.push(path);
+  return path;
+}
+
+describe("VectorIndex", () => {
+  const vectors = randomVectors(600);
+  const entries = vectors.map((vector, index) => [`v${index}`, vector] as [string, Float32Array]);
+
+  it("builds an empty index in worker threads, one graph each, and finds every vector as its own nearest", async () => {
+    const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 100 });
+    await index.addAll(slowly(entries));
+    expect(index.size).toBe(600);
+    for (const [id, vector] of entries.slice(0, 50)) {
+      expect(index.search(vector, { limit: 1 })[0]?.id).toBe(id);
+    }
+    const dir = folder();
+    index.save(join(dir, "index.hnsw"), { position: 7 });
+    expect(existsSync(join(dir, "index.hnsw"))).toBe(true);
+    expect(existsSync(join(dir, "index.hnsw.1"))).toBe(true);
+
+    const loaded = VectorIndex.load(join(dir, "index.hnsw"), embedder);
+    expect(loaded?.meta).toEqual({ position: 7 });
+    expect(loaded?.index.size).toBe(600);
+    expect(loaded?.index.search(vectors[42] as Float32Array, { limit: 1 })[0]?.id).toBe("v42");
+    expect(VectorIndex.load(join(dir, "index.hnsw"), { id: "other/16", dimension: 16 })).toBeUndefined();
+  });
+
+  it("keeps the last vector of an id given twice, and applies adds and removes made during the build after it", async () => {
+    const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 100 });
+    const replacement = vectors[599] as Float32Array;
+    async function* meanwhile(): AsyncGenerator<[string, Float32Array]> {
+      yield* slowly(entries.slice(0, 200));
+      // The build has started (200 entries ≥ 100): these wait for it.
+      index.remove("v1");
+      index.add("late", vectors[598] as Float32Array);
+      expect(index.has("late")).toBe(false);
+      yield* slowly([...entries.slice(200, 300), ["v0", replacement]]);
+    }
+    await index.addAll(meanwhile());
+    expect(index.size).toBe(300);
+    expect(index.has("v1")).toBe(false);
+    expect(index.has("late")).toBe(true);
+    const nearest = index.search(replacement, { limit: 2 }).map((hit) => hit.id);
+    expect(nearest).toContain("v0");
+    expect(index.search(vectors[0] as Float32Array, { limit: 1 })[0]?.id).not.toBe("v0");
+    expect(index.searchAmong(replacement, ["v0", "v2"], 1)[0]).toMatchObject({ id: "v0" });
+    expect(index.searchAmong(replacement, ["v0"], 1)[0]?.score).toBeCloseTo(1, 5);
+  });
+
+  it("adds one at a time into a non-empty index, to its smallest graph, and removes from any", async () => {
+    const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 100 });
+    await index.addAll(entries.slice(0, 200));
+    await index.addAll(entries.slice(200, 400));
+    for (let i = 0; i < 400; i += 2) index.remove(`v${i}`);
+    expect(index.size).toBe(200);
+    expect(index.search(vectors[3] as Float32Array, { limit: 1 })[0]?.id).toBe("v3");
+    expect(index.search(vectors[399] as Float32Array, { limit: 1 })[0]?.id).toBe("v399");
+    expect(index.search(vectors[4] as Float32Array, { limit: 300 }).map((hit) => hit.id)).not.toContain("v4");
+  });
+
+  it("stops the workers and rethrows when the source fails, leaving the index empty", async () => {
+    const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 100 });
+    async function* failing(): AsyncGenerator<[string, Float32Array]> {
+      yield* entries.slice(0, 250);
+      throw new Error("embedder went away");
+    }
+    await expect(index.addAll(failing())).rejects.toThrow("embedder went away");
+    expect(index.size).toBe(0);
+    await index.addAll(entries.slice(0, 10));
+    expect(index.size).toBe(10);
+  });
+
+  it("builds below the threshold in the calling thread, one graph", async () => {
+    const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 1000 });
+    await index.addAll(entries);
+    const dir = folder();
+    index.save(join(dir, "index.hnsw"));
+    expect(existsSync(join(dir, "index.hnsw.1"))).toBe(false);
+    expect(VectorIndex.load(join(dir, "index.hnsw"), embedder)?.index.size).toBe(600);
+  });
+
+  it("reads an index saved by version 1 (one graph, ids beside it)", async () => {
+    const index = new VectorIndex(embedder);
+    await index.addAll(entries.slice(0, 20));
+    const dir = folder();
+    const path = join(dir, "index.hnsw");
+    index.save(path, { position: 3 });
+    const { shards, ...rest } = JSON.parse(readFileSync(`${path}.json`, "utf8"));
+    writeFileSync(`${path}.json`, JSON.stringify({ ...rest, ...shards[0], version: 1 }));
+    const loaded = VectorIndex.load(path, embedder);
+    expect(loaded?.meta).toEqual({ position: 3 });
+    expect(loaded?.index.search(vectors[5] as Float32Array, { limit: 1 })[0]?.id).toBe("v5");
+  });
+
+  it("refuses vectors of another dimension, naming the id", async () => {
+    const index = new VectorIndex(createHashingEmbedder());
+    expect(() => index.add("short", new Float32Array(3))).toThrow(/"short" has 3 dimensions/);
+    await expect(index.addAll([["short", new Float32Array(3)]])).rejects.toThrow(/"short"/);
+  });
+});
