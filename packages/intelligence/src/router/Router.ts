@@ -2,7 +2,16 @@ import { hashJson } from "@software-factory/core";
 import { LexicalIndex, tokenize } from "@software-factory/knowledge";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
-import { codeText, commitScopes, idForms, idPhrasePattern, idWords, mentionedPaths } from "./textEvidence.js";
+import {
+  codeText,
+  commitScopes,
+  distinctiveFileTerms,
+  idForms,
+  idPhrasePattern,
+  idWords,
+  mentionedPaths,
+  wordsByTerm,
+} from "./textEvidence.js";
 
 /** What the router knows about a line. */
 export interface RoutableLine {
@@ -167,7 +176,7 @@ export class Router {
         words: idWords(line.id),
         phrase: idPhrasePattern(line.id),
         forms: idForms(line.id),
-        files: files.map((path) => ({ path, terms: new Set(tokenize(path)) })),
+        files: distinctiveFileTerms(files).map((terms, index) => ({ path: files[index] ?? "", terms })),
       });
       this.#profiles.add(line.id, termsOf(profileText(line)));
       if (line.knowledge !== undefined && line.knowledge !== "")
@@ -245,10 +254,14 @@ export class Router {
 
     const lower = text.toLowerCase();
     const scopes = commitScopes(text);
+    let textWords: Map<string, string> | undefined;
     for (const { line, words, phrase, forms } of this.#lines.values()) {
       const named = words.filter((word) => terms.has(word));
-      if (named.length > 0)
-        credit(line.id, named.length / words.length, weights.mention, `names ${named.join(", ")}`);
+      if (named.length > 0) {
+        textWords ??= wordsByTerm(text);
+        const said = named.map((term) => textWords?.get(term) ?? term);
+        credit(line.id, named.length / words.length, weights.mention, `names ${said.join(", ")}`);
+      }
       if (phrase?.test(lower) === true) credit(line.id, 1, weights.name, `names the line ${line.id}`);
       const scope = scopes.find((candidate) => forms.includes(candidate));
       if (scope !== undefined) credit(line.id, 1, weights.scope, `a commit scope names it: (${scope})`);

@@ -81,8 +81,35 @@ export function mentionedPaths(text: string): string[] {
  * what the line contains (`__tests__/useQuery.test.ts`), plus the line's path globs.
  */
 export function codeText(files: readonly string[], paths: readonly string[]): string {
+  return [...withoutCommonFolder(files), ...paths].join("\n");
+}
+
+/**
+ * The terms that set each file apart within its line: the terms of its path
+ * below the common folder, without those shared by more than half of the
+ * line's files (`ts`, `test`, the line's own name).
+ */
+export function distinctiveFileTerms(files: readonly string[]): ReadonlySet<string>[] {
+  const termsOfFiles = withoutCommonFolder(files).map((file) => new Set(tokenize(file)));
+  const counts = new Map<string, number>();
+  for (const terms of termsOfFiles) for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  const common = (term: string) => files.length >= 4 && (counts.get(term) ?? 0) > files.length / 2;
+  return termsOfFiles.map((terms) => new Set([...terms].filter((term) => !common(term))));
+}
+
+/** The words of a text by the index term they give (`queries` under `queri`), the first occurrence of each. */
+export function wordsByTerm(text: string): Map<string, string> {
+  const words = new Map<string, string>();
+  for (const match of text.matchAll(/[\p{L}\p{N}_]+/gu)) {
+    const word = match[0].toLowerCase();
+    for (const term of tokenize(word)) if (!words.has(term)) words.set(term, word);
+  }
+  return words;
+}
+
+function withoutCommonFolder(files: readonly string[]): string[] {
   const prefix = commonFolder(files);
-  return [...files.map((file) => file.slice(prefix.length)), ...paths].join("\n");
+  return files.map((file) => file.slice(prefix.length));
 }
 
 function commonFolder(files: readonly string[]): string {

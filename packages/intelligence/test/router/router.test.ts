@@ -75,6 +75,7 @@ describe("Router", () => {
     const [named] = router.route("port the angular-query injectors to signals");
     expect(named?.line).toBe("angular-query-experimental");
     expect(named?.reasons).toContain("names the line angular-query-experimental");
+    expect(named?.reasons).toContain("names angular, query");
     const [scoped] = router.route("refetch on window focus\n\n* fix(query-core): keep the previous data");
     expect(scoped?.line).toBe("query-core");
     expect(scoped?.reasons[0]).toBe("a commit scope names it: (query-core)");
@@ -83,7 +84,9 @@ describe("Router", () => {
   it("does not take a longer id for the shorter one it starts with", () => {
     const router = new Router();
     router.setLines([{ id: "react-query" }, { id: "react-query-devtools" }]);
-    const [first, second] = router.route("fix(react-query-devtools): the react-query-devtools panel flickers");
+    const [first, second] = router.route(
+      "fix(react-query-devtools): the react-query-devtools panel flickers",
+    );
     expect(first?.line).toBe("react-query-devtools");
     expect(first?.reasons).toContain("names the line react-query-devtools");
     expect(second?.reasons.join(" ")).not.toMatch(/names the line|commit scope/);
