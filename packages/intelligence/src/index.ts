@@ -88,15 +88,18 @@ export { importJUnitReport, type JUnitImportOptions, JUnitImportOptionsSchema } 
 export type { ConnectorSummary } from "./connectors/summary.js";
 export {
   type ContextPack,
+  type ContextPackContent,
   type ContextRequest,
   contextPackMarkdown,
+  type PackNeighbour,
+  type PackOmitted,
   type PackRule,
 } from "./factory/contextPack.js";
 export {
   estimateTokenCounter,
-  loadTiktokenCounter,
-  type TiktokenEncoding,
+  loadTokenCounter,
   type TokenCounter,
+  type TokenEncoding,
 } from "./factory/contextPackTokens.js";
 export { FactoryService } from "./factory/FactoryService.js";
 export {

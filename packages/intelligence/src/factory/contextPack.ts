@@ -7,11 +7,11 @@
  * @module
  */
 import type { AssemblyLine, WorkItem } from "@software-factory/core";
-import type { LineInfo } from "@software-factory/floorplan";
-import type { KnowledgeBase } from "@software-factory/knowledge";
+import type { Criticality, DependencyInfo, DependencyKind, LineInfo } from "@software-factory/floorplan";
+import type { SearchHit } from "@software-factory/knowledge";
 import { type InstructionStandard, standardAppliesTo } from "../rules/InstructionStandard.js";
 import type { Severity } from "../rules/Rule.js";
-import { fitHitsToBudget, type TokenCounter } from "./contextPackTokens.js";
+import type { TokenCounter } from "./contextPackTokens.js";
 import type { Factory } from "./openFactory.js";
 
 /** Ask for a context pack: about a work item, a line, some paths, or a question. */
@@ -20,7 +20,10 @@ export interface ContextRequest {
   readonly line?: string;
   readonly paths?: readonly string[];
   readonly question?: string;
-  /** Tokens the instructions and knowledge may take together (default 1,500), counted by the factory's `tokenCounter`. */
+  /**
+   * Tokens the whole pack may take as markdown ({@link contextPackMarkdown}),
+   * counted by the factory's `tokenCounter` (default 1,500).
+   */
   readonly budgetTokens?: number;
 }
 
@@ -33,27 +36,52 @@ export interface PackRule {
   readonly appliesTo: string;
 }
 
+/** A line next to a line of the pack, and the dependency between them: its kind, criticality and contract. */
+export interface PackNeighbour {
+  readonly line: string;
+  readonly owner?: string | undefined;
+  readonly kind: DependencyKind;
+  readonly criticality: Criticality;
+  /** What the dependency promises, when the floor plan says. */
+  readonly contract?: string | undefined;
+}
+
+/** How many of each part of a pack did not fit its budget. */
+export interface PackOmitted {
+  readonly instructions: number;
+  readonly knowledge: number;
+  readonly rules: number;
+  readonly activeWork: number;
+  readonly suspectLinks: number;
+}
+
 /** Everything an agent or a person needs to start on a piece of work, in one answer. */
 export interface ContextPack {
-  /** Lines concerned, with owner, dependencies and dependents. */
+  /** Lines concerned, with owner, what they depend on and what depends on them (with the contracts). */
   readonly lines: readonly {
     readonly line: LineInfo;
-    readonly dependsOn: readonly string[];
-    readonly dependents: readonly string[];
+    readonly dependsOn: readonly PackNeighbour[];
+    readonly dependents: readonly PackNeighbour[];
   }[];
   readonly workItem?: WorkItem;
   /** The standards that apply: checked rules (one line each), and the instructions of imported rule files for these paths and lines. */
   readonly standards: {
     readonly rules: readonly PackRule[];
-    /** Within the budget, before knowledge. */
     readonly instructions: readonly InstructionStandard[];
   };
   /** Active work on those lines. */
   readonly activeWork: readonly WorkItem[];
-  /** Knowledge that answers the question (or describes the lines), within what the instructions left of the budget. */
-  readonly knowledge: Awaited<ReturnType<KnowledgeBase["search"]>>["hits"];
+  /** Knowledge that answers the question (or describes the lines), best first; each hit's `tokens` is what it adds to the pack. */
+  readonly knowledge: readonly SearchHit[];
   /** Trace links on those lines that need review. */
   readonly suspectLinks: ReturnType<AssemblyLine["suspectLinks"]>;
+  /** Tokens of the pack as markdown, never above {@link ContextPack.budgetTokens}. */
+  readonly tokens: number;
+  readonly budgetTokens: number;
+  /** Name of the token counter (`o200k_base`, `estimate`). */
+  readonly tokenizer: string;
+  /** What was left out to stay within the budget. */
+  readonly omitted: PackOmitted;
 }
 
 /** The literal folder a glob or a CODEOWNERS pattern starts with (`packages/web/` of `packages/web/**\/*.ts`). */
@@ -75,28 +103,45 @@ function appliesToLine(standard: InstructionStandard, line: LineInfo): boolean {
   });
 }
 
-/** Keeps instructions in order while they fit the budget; returns them and the tokens they took. */
-function fitInstructions(
-  standards: readonly InstructionStandard[],
-  budget: number,
-  counter: TokenCounter,
-): { kept: InstructionStandard[]; used: number } {
-  const kept: InstructionStandard[] = [];
-  let used = 0;
-  for (const standard of standards) {
-    const cost =
-      counter.count(standard.description ?? standard.id) + counter.count(standard.instructions) + 8;
-    if (used + cost > budget) continue;
-    used += cost;
-    kept.push(standard);
-  }
-  return { kept, used };
+/** The lines of a request, each with its direct neighbours and the contracts between them. */
+function packLines(factory: Factory, lineIds: ReadonlySet<string>): ContextPack["lines"] {
+  const lines = [...lineIds].flatMap((id) => {
+    const line = factory.floorplan.line(id);
+    return line === undefined ? [] : [line];
+  });
+  if (lines.length === 0) return [];
+  const neighbour = (line: string, dependency: DependencyInfo): PackNeighbour => ({
+    line,
+    owner: factory.floorplan.ownerOf(line),
+    kind: dependency.kind,
+    criticality: dependency.criticality,
+    ...(dependency.contract === undefined ? {} : { contract: dependency.contract }),
+  });
+  const touching = factory.floorplan
+    .dependencyList()
+    .filter((dependency) => lineIds.has(dependency.from) || lineIds.has(dependency.to));
+  return lines.map((line) => ({
+    line,
+    dependsOn: touching
+      .filter((dependency) => dependency.from === line.id)
+      .map((dependency) => neighbour(dependency.to, dependency))
+      .sort((a, b) => a.line.localeCompare(b.line)),
+    dependents: touching
+      .filter((dependency) => dependency.to === line.id)
+      .map((dependency) => neighbour(dependency.from, dependency))
+      .sort((a, b) => a.line.localeCompare(b.line)),
+  }));
 }
 
 /**
- * Builds a context pack. Deterministic for the same state of the factory.
+ * Builds a context pack: the parts every request has (lines, work item), then
+ * suspect links, active work and rules, then the instructions of rule files,
+ * then knowledge, each kept while the whole pack, rendered as markdown and
+ * counted by `counter`, stays within the budget. Deterministic for the same
+ * state of the factory.
  *
- * @throws RangeError when the work item does not exist or the budget is not a positive whole number.
+ * @throws RangeError when the work item does not exist, the budget is not a
+ * positive whole number, or the lines and work item alone do not fit it.
  */
 export async function buildContextPack(
   factory: Factory,
@@ -119,20 +164,9 @@ export async function buildContextPack(
     const line = factory.floorplan.lineForPath(path);
     if (line !== undefined) lineIds.add(line);
   }
-  const lines = [...lineIds].flatMap((id) => {
-    const line = factory.floorplan.line(id);
-    if (line === undefined) return [];
-    return [
-      {
-        line,
-        dependsOn: factory.floorplan.dependencies(id, { depth: 1 }).map((reached) => reached.line),
-        dependents: factory.floorplan.dependents(id, { depth: 1 }).map((reached) => reached.line),
-      },
-    ];
-  });
-
+  const lines = packLines(factory, lineIds);
   const paths = request.paths ?? [];
-  const applying = factory.standards
+  const instructions = factory.standards
     .instructions()
     .filter(
       (standard) =>
@@ -140,7 +174,6 @@ export async function buildContextPack(
         lines.some(({ line }) => appliesToLine(standard, line)) ||
         (paths.length === 0 && lines.length === 0 && standard.alwaysApply),
     );
-  const instructions = fitInstructions(applying, budget, counter);
   const rules = factory.standards
     .rules()
     .map((rule) => ({
@@ -150,33 +183,124 @@ export async function buildContextPack(
       appliesTo: rule.appliesTo,
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
-
   const question =
     request.question ??
     workItem?.title ??
     lines.map(({ line }) => [line.name ?? line.id, line.description ?? ""].join(" ")).join(" ");
-  const left = budget - instructions.used;
   const knowledge =
-    question.trim() === "" || left <= 0
+    question.trim() === ""
       ? []
-      : fitHitsToBudget(
-          (
-            await factory.knowledge.search(question, {
-              limit: 20,
-              ...(lineIds.size > 0 && request.question === undefined ? { lines: [...lineIds] } : {}),
-            })
-          ).hits,
-          left,
-          counter,
-        );
-  return {
-    lines,
-    ...(workItem === undefined ? {} : { workItem }),
-    standards: { rules, instructions: instructions.kept },
-    activeWork: [...lineIds].flatMap((line) => factory.work.list({ line, state: "active" })),
-    knowledge,
-    suspectLinks: [...lineIds].flatMap((line) => factory.work.suspectLinks({ line })),
+      : (
+          await factory.knowledge.search(question, {
+            limit: 20,
+            ...(lineIds.size > 0 && request.question === undefined ? { lines: [...lineIds] } : {}),
+          })
+        ).hits;
+
+  const fitter = new PackFitter(
+    {
+      lines,
+      ...(workItem === undefined ? {} : { workItem }),
+      standards: { rules: [], instructions: [] },
+      activeWork: [],
+      knowledge: [],
+      suspectLinks: [],
+    },
+    budget,
+    counter,
+  );
+  if (fitter.tokens > budget) {
+    throw new RangeError(
+      `budgetTokens ${budget} is below the ${fitter.tokens} tokens the lines and the work item take; ask for a larger budget`,
+    );
+  }
+  const suspectLinks = [...lineIds].flatMap((line) => factory.work.suspectLinks({ line }));
+  const activeWork = [...lineIds].flatMap((line) => factory.work.list({ line, state: "active" }));
+  const kept = {
+    suspectLinks: fitter.fill(suspectLinks, (pack, links) => ({ ...pack, suspectLinks: links })),
+    activeWork: fitter.fill(activeWork, (pack, items) => ({ ...pack, activeWork: items })),
+    rules: fitter.fill(rules, (pack, list) => ({ ...pack, standards: { ...pack.standards, rules: list } })),
+    instructions: fitter.fill(instructions, (pack, list) => ({
+      ...pack,
+      standards: { ...pack.standards, instructions: list },
+    })),
+    knowledge: fitter.fill(
+      knowledge,
+      (pack, hits) => ({ ...pack, knowledge: hits }),
+      (hit, cost) => (hit.tokens === cost ? hit : { ...hit, tokens: cost }),
+    ),
   };
+  return {
+    ...fitter.pack,
+    tokens: fitter.tokens,
+    budgetTokens: budget,
+    tokenizer: counter.name,
+    omitted: {
+      instructions: instructions.length - kept.instructions,
+      knowledge: knowledge.length - kept.knowledge,
+      rules: rules.length - kept.rules,
+      activeWork: activeWork.length - kept.activeWork,
+      suspectLinks: suspectLinks.length - kept.suspectLinks,
+    },
+  };
+}
+
+/** What a pack says, without its token accounting: what {@link contextPackMarkdown} renders. */
+export type ContextPackContent = Omit<ContextPack, "tokens" | "budgetTokens" | "tokenizer" | "omitted">;
+
+/**
+ * Grows a pack part by part, keeping each candidate only when the whole pack,
+ * rendered as markdown and counted, still fits the budget (a candidate that
+ * does not fit is skipped; a smaller one after it may still fit).
+ */
+class PackFitter {
+  tokens: number;
+
+  constructor(
+    public pack: ContextPackContent,
+    private readonly budget: number,
+    private readonly counter: TokenCounter,
+  ) {
+    this.tokens = this.count(pack);
+  }
+
+  private count(pack: ContextPackContent): number {
+    return this.counter.count(contextPackMarkdown(pack));
+  }
+
+  /**
+   * Adds candidates in order to one part of the pack (`place` puts the kept
+   * list in); `mark` may record what each kept one cost. Returns how many
+   * were kept.
+   */
+  fill<T>(
+    candidates: readonly T[],
+    place: (pack: ContextPackContent, kept: T[]) => ContextPackContent,
+    mark: (candidate: T, cost: number) => T = (candidate) => candidate,
+  ): number {
+    const kept: T[] = [];
+    for (const candidate of candidates) {
+      const trial = place(this.pack, [...kept, candidate]);
+      const tokens = this.count(trial);
+      if (tokens > this.budget) continue;
+      kept.push(mark(candidate, tokens - this.tokens));
+      this.pack = place(this.pack, kept);
+      this.tokens = tokens;
+    }
+    return kept.length;
+  }
+}
+
+/** Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`. */
+function neighbours(list: readonly PackNeighbour[]): string {
+  if (list.length === 0) return "nothing";
+  return list
+    .map((next) => {
+      const owner = next.owner === undefined ? "" : `, owner ${next.owner}`;
+      const contract = next.contract === undefined ? "" : `: "${next.contract}"`;
+      return `${next.line} (${next.kind}, ${next.criticality}${owner}${contract})`;
+    })
+    .join(", ");
 }
 
 /**
@@ -184,7 +308,7 @@ export async function buildContextPack(
  * owners and neighbours, the work item, the standards, the knowledge with its
  * source, active work and suspect links.
  */
-export function contextPackMarkdown(pack: ContextPack): string {
+export function contextPackMarkdown(pack: ContextPackContent): string {
   const out: string[] = ["# Context"];
   if (pack.workItem !== undefined) {
     const item = pack.workItem;
@@ -205,8 +329,8 @@ export function contextPackMarkdown(pack: ContextPack): string {
         ...(line.description === undefined ? [] : [line.description, ""]),
         `- Owner: ${line.owner ?? "none"}`,
         `- Code: ${line.paths.length > 0 ? line.paths.map((path) => `\`${path}\``).join(", ") : "none declared"}`,
-        `- Depends on: ${dependsOn.length > 0 ? dependsOn.join(", ") : "nothing"}`,
-        `- Used by: ${dependents.length > 0 ? dependents.join(", ") : "nothing"}`,
+        `- Depends on: ${neighbours(dependsOn)}`,
+        `- Used by: ${neighbours(dependents)}`,
       );
     }
   }

@@ -32,7 +32,7 @@ import { builtinSkills, modelSkills } from "../skills/builtinSkills.js";
 import { type Skill, SkillRegistry } from "../skills/Skill.js";
 import { loadSkillsDir } from "../skills/SkillMd.js";
 import { buildContextPack, type ContextPack, type ContextRequest } from "./contextPack.js";
-import { estimateTokenCounter, type TokenCounter } from "./contextPackTokens.js";
+import { loadTokenCounter, type TokenCounter } from "./contextPackTokens.js";
 
 /** Options of {@link openFactory}. */
 export interface OpenFactoryOptions {
@@ -70,7 +70,11 @@ export interface OpenFactoryOptions {
    * `FACTORY_MODEL` and `FACTORY_MODEL_KEY` when set, else none).
    */
   readonly model?: ModelProvider;
-  /** How context packs count tokens against their budget (default: the estimate; see `loadTiktokenCounter`). */
+  /**
+   * How context packs count tokens against their budget (default: the real
+   * `o200k_base` tokenizer, loaded by the first pack; `estimateTokenCounter`
+   * skips loading it).
+   */
   readonly tokenCounter?: TokenCounter;
   /**
    * A repository whose Cursor rules (`.cursor/rules/*.mdc`), `AGENTS.md` and
@@ -167,7 +171,8 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
         syncRouter(router, floorplan, work);
         return router.route(text, routeOptions);
       },
-      context: (request) => buildContextPack(factory, request, options.tokenCounter ?? estimateTokenCounter),
+      context: async (request) =>
+        buildContextPack(factory, request, options.tokenCounter ?? (await loadTokenCounter())),
       close: async () => {
         await runner?.close();
         for (const part of [...opened].reverse()) await part.close();

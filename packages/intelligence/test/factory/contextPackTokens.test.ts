@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  contextPackMarkdown,
   estimateTokenCounter,
   type Factory,
-  loadTiktokenCounter,
+  loadTokenCounter,
   openFactory,
   type TokenCounter,
 } from "@software-factory/intelligence";
@@ -33,47 +34,60 @@ async function factoryWith(tokenCounter?: TokenCounter): Promise<Factory> {
   return factory;
 }
 
-const cost = (counter: TokenCounter, hit: { snippet: string; document: { title: string } }) =>
-  counter.count(hit.snippet) + counter.count(hit.document.title) + 8;
-
 describe("token counting of context packs", () => {
-  it("counts with the estimate by default and never goes over the budget", async () => {
+  it("counts the whole markdown with the o200k_base tokenizer by default and never goes over the budget", async () => {
     const factory = await factoryWith();
-    const pack = await factory.context({ question: "how are failed payments retried?", budgetTokens: 300 });
-    expect(pack.knowledge.length).toBeGreaterThan(0);
-    for (const hit of pack.knowledge) expect(hit.tokens).toBe(cost(estimateTokenCounter, hit));
-    expect(pack.knowledge.reduce((sum, hit) => sum + hit.tokens, 0)).toBeLessThanOrEqual(300);
+    const o200k = await loadTokenCounter("o200k_base");
+    for (const budgetTokens of [60, 300, 1000]) {
+      const pack = await factory.context({ question: "how are failed payments retried?", budgetTokens });
+      expect(pack.tokenizer).toBe("o200k_base");
+      expect(pack.tokens).toBe(o200k.count(contextPackMarkdown(pack)));
+      expect(pack.tokens).toBeLessThanOrEqual(budgetTokens);
+      expect(pack.knowledge.length + pack.omitted.knowledge).toBe(20);
+    }
+    const small = await factory.context({ question: "how are failed payments retried?", budgetTokens: 300 });
+    const large = await factory.context({ question: "how are failed payments retried?", budgetTokens: 1000 });
+    expect(small.knowledge.length).toBeGreaterThan(0);
+    expect(large.knowledge.length).toBeGreaterThan(small.knowledge.length);
+    // Each hit's tokens are what it added to the pack: together with the frame they make the total.
+    const frame = o200k.count(contextPackMarkdown({ ...large, knowledge: [] }));
+    const added = large.knowledge.reduce((sum, hit) => sum + hit.tokens, 0);
+    expect(Math.abs(frame + added - large.tokens)).toBeLessThanOrEqual(large.knowledge.length);
   });
 
-  it("counts with a real tokenizer when given one, loading it once", async () => {
-    const counter = await loadTiktokenCounter("cl100k_base");
-    expect(await loadTiktokenCounter("cl100k_base")).toBe(counter);
+  it("loads each encoding once, and counts special-token text as plain text", async () => {
+    const counter = await loadTokenCounter("cl100k_base");
+    expect(await loadTokenCounter("cl100k_base")).toBe(counter);
+    expect(counter.name).toBe("cl100k_base");
     expect(counter.count("hello world")).toBe(2);
     expect(counter.count("<|endoftext|>")).toBeGreaterThan(1);
-    const factory = await factoryWith(counter);
-    const pack = await factory.context({ question: "how are failed payments retried?", budgetTokens: 300 });
-    expect(pack.knowledge.length).toBeGreaterThan(0);
-    for (const hit of pack.knowledge) expect(hit.tokens).toBe(cost(counter, hit));
-    expect(pack.knowledge.reduce((sum, hit) => sum + hit.tokens, 0)).toBeLessThanOrEqual(300);
   });
 
   it("lets the counter decide what fits", async () => {
     const byCharacters: TokenCounter = { name: "characters", count: (text) => text.length };
-    const estimated = await (await factoryWith()).context({
+    const estimated = await (await factoryWith(estimateTokenCounter)).context({
       question: "failed payment retries",
-      budgetTokens: 400,
+      budgetTokens: 1200,
     });
     const counted = await (await factoryWith(byCharacters)).context({
       question: "failed payment retries",
-      budgetTokens: 400,
+      budgetTokens: 1200,
     });
+    expect(estimated.tokenizer).toBe("estimate");
     expect(counted.knowledge.length).toBeGreaterThan(0);
     expect(counted.knowledge.length).toBeLessThan(estimated.knowledge.length);
-    expect(counted.knowledge.reduce((sum, hit) => sum + hit.tokens, 0)).toBeLessThanOrEqual(400);
+    expect(contextPackMarkdown(counted).length).toBeLessThanOrEqual(1200);
   });
 
-  it("refuses a budget that is not a positive whole number", async () => {
+  it("refuses a budget that is not a positive whole number, or too small for the lines asked about", async () => {
     const factory = await factoryWith();
     await expect(factory.context({ question: "retries", budgetTokens: 0 })).rejects.toThrow(RangeError);
+    await factory.floorplan.applyPlan({
+      operators: [{ id: "ana" }],
+      lines: [{ id: "checkout", owner: "ana", description: "Cart, payment and order confirmation" }],
+    });
+    await expect(factory.context({ line: "checkout", budgetTokens: 10 })).rejects.toThrow(
+      /budgetTokens 10 is below the \d+ tokens the lines and the work item take/,
+    );
   });
 });

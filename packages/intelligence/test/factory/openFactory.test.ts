@@ -77,7 +77,9 @@ describe("openFactory", () => {
     });
     const pack = await factory.context({ line: "checkout", budgetTokens: 500 });
     expect(pack.lines[0]?.line.owner).toBe("ana");
-    expect(pack.lines[0]?.dependents).toEqual(["search"]);
+    expect(pack.lines[0]?.dependents).toEqual([
+      { line: "search", owner: "bo", kind: "api", criticality: "medium" },
+    ]);
     expect(pack.activeWork.map((item) => item.title)).toEqual(["Show retry progress"]);
     expect(pack.knowledge[0]?.document.title).toBe("Payments are retried three times");
   });
