@@ -12,6 +12,7 @@ import {
   DocumentSuperseded,
   DocumentUnlinked,
 } from "./events.js";
+import { utcInstant } from "./internal/instant.js";
 import type { Decision, DocumentKind, Link, Source } from "./schemas.js";
 
 /** One recorded state of a document's content. */
@@ -151,8 +152,8 @@ export class DocumentStore {
         tags: data.tags,
         lines: data.lines,
         links: data.links,
-        validFrom: data.validFrom,
-        ...(data.validTo === undefined ? {} : { validTo: data.validTo }),
+        validFrom: utcInstant(data.validFrom),
+        ...(data.validTo === undefined ? {} : { validTo: utcInstant(data.validTo) }),
         supersedes: data.supersedes,
         ...(data.decision === undefined ? {} : { decision: data.decision }),
         contentHash: data.contentHash,
@@ -179,8 +180,8 @@ export class DocumentStore {
         body: data.body,
         tags: data.tags,
         lines: data.lines,
-        validFrom: data.validFrom,
-        ...(data.validTo === undefined ? {} : { validTo: data.validTo }),
+        validFrom: utcInstant(data.validFrom),
+        ...(data.validTo === undefined ? {} : { validTo: utcInstant(data.validTo) }),
         ...(data.decision === undefined ? {} : { decision: data.decision }),
         contentHash: data.contentHash,
         revisions: [...document.revisions, revisionOf(event, document.revisions.length + 1, data)],
@@ -253,8 +254,8 @@ function revisionOf(
     title: data.title,
     body: data.body,
     contentHash: data.contentHash,
-    validFrom: data.validFrom,
-    ...(data.validTo === undefined ? {} : { validTo: data.validTo }),
+    validFrom: utcInstant(data.validFrom),
+    ...(data.validTo === undefined ? {} : { validTo: utcInstant(data.validTo) }),
     ...(data.decision === undefined ? {} : { decision: data.decision }),
     ...(data.reason === undefined ? {} : { reason: data.reason }),
   };

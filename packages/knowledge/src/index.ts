@@ -84,6 +84,7 @@ export {
   DecisionStatusSchema,
   type DocumentKind,
   DocumentKindSchema,
+  InstantSchema,
   type Link,
   LinkSchema,
   type RecordDecisionInput,

@@ -5,6 +5,16 @@
  * @module
  */
 import { z } from "zod";
+import { utcInstant } from "./internal/instant.js";
+
+/**
+ * An ISO 8601 instant, with `Z` or an offset, stored as UTC
+ * (`2026-05-01T10:00:00+02:00` becomes `2026-05-01T08:00:00.000Z`) so that
+ * instants of different offsets compare and filter correctly.
+ */
+export const InstantSchema = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 instant, as 2026-05-01T10:00:00Z" })
+  .transform(utcInstant);
 
 /** What a document is. */
 export const DocumentKindSchema = z.enum([
@@ -29,7 +39,7 @@ export const SourceSchema = z.object({
   system: z.string().min(1).max(100),
   uri: z.string().min(1).max(2000).optional(),
   author: z.string().min(1).max(200).optional(),
-  capturedAt: z.iso.datetime({ offset: true }).optional(),
+  capturedAt: InstantSchema.optional(),
 });
 /** Where a document came from. */
 export type Source = z.infer<typeof SourceSchema>;
@@ -77,7 +87,6 @@ const Tag = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}_:./-]*$/u, "tags are words without spaces")
   .max(80);
 const LineId = z.string().min(1).max(120);
-const Instant = z.iso.datetime({ offset: true });
 
 /** Input of `KnowledgeBase.capture`. */
 export const CaptureInputSchema = z
@@ -89,8 +98,8 @@ export const CaptureInputSchema = z
     tags: z.array(Tag).max(100).default([]),
     lines: z.array(LineId).max(100).default([]),
     links: z.array(LinkSchema).max(500).default([]),
-    validFrom: Instant.optional(),
-    validTo: Instant.optional(),
+    validFrom: InstantSchema.optional(),
+    validTo: InstantSchema.optional(),
     supersedes: z.array(z.string().min(1)).max(50).default([]),
     decision: DecisionSchema.optional(),
   })
@@ -115,8 +124,8 @@ export const ReviseInputSchema = z.object({
   body: z.string().max(2_000_000).optional(),
   tags: z.array(Tag).max(100).optional(),
   lines: z.array(LineId).max(100).optional(),
-  validFrom: Instant.optional(),
-  validTo: Instant.nullable().optional(),
+  validFrom: InstantSchema.optional(),
+  validTo: InstantSchema.nullable().optional(),
   decision: DecisionSchema.optional(),
   reason: z.string().max(2000).optional(),
 });

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { isInForce, type KnowledgeDocument } from "../DocumentStore.js";
+import { utcInstant } from "../internal/instant.js";
+import { InstantSchema } from "../schemas.js";
 
 /** Filters and paging of `KnowledgeBase.search`. */
 export const SearchOptionsSchema = z.object({
@@ -15,13 +17,13 @@ export const SearchOptionsSchema = z.object({
   tags: z.array(z.string()).optional(),
   authors: z.array(z.string()).optional(),
   /** Captured at or after this instant. */
-  from: z.iso.datetime({ offset: true }).optional(),
+  from: InstantSchema.optional(),
   /** Captured before this instant. */
-  to: z.iso.datetime({ offset: true }).optional(),
+  to: InstantSchema.optional(),
   /** Only documents in force now (default true): not superseded, retracted or expired. */
   current: z.boolean().default(true),
   /** Only documents in force at this instant (overrides `current`). */
-  asOf: z.iso.datetime({ offset: true }).optional(),
+  asOf: InstantSchema.optional(),
   /** Return the best hits whose snippets fit this many tokens in total. */
   budgetTokens: z.number().int().min(1).optional(),
   /** One hit per document, its best chunk (default true). */
@@ -79,7 +81,7 @@ export function documentFilter(
     ) {
       return false;
     }
-    const captured = document.source.capturedAt ?? document.createdAt;
+    const captured = utcInstant(document.source.capturedAt ?? document.createdAt);
     if (options.from !== undefined && captured < options.from) return false;
     if (options.to !== undefined && captured >= options.to) return false;
     if (options.asOf !== undefined) return isInForce(document, options.asOf);
