@@ -6,8 +6,10 @@
  */
 
 import { type ModelProvider, SeveritySchema, WorkItemKindSchema } from "@software-factory/core";
+import type { SearchHit } from "@software-factory/knowledge";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
+import { suspectCause } from "../rules/basicStandards.js";
 import { defineSkill } from "./Skill.js";
 
 /** Summarizes a line: owner, dependencies, work in flight by stage, suspect links, recent knowledge. */
@@ -70,11 +72,7 @@ export const draftRequirement = defineSkill({
     const found = services.work.signal(signal);
     if (found === undefined) throw new RangeError(`no signal "${signal}"`);
     const line = found.line ?? (await services.route(found.text, { limit: 1 }))[0]?.line ?? null;
-    const { hits } = await services.knowledge.search(found.text, {
-      limit: 5,
-      budgetTokens: 600,
-      ...(line === null ? {} : { lines: [line] }),
-    });
+    const hits = await knowledgeFor(services, found.text, line);
     const markdown = [
       `# Requirement: <short title>`,
       `Source signal: ${found.id} (${found.source}${found.customer === undefined ? "" : `, ${found.customer}`}, severity ${found.severity})`,
@@ -96,7 +94,37 @@ export const draftRequirement = defineSkill({
   },
 });
 
-/** Reviews a work item against the factory's standards. */
+/** Most documents a draft links, and the tokens their snippets may take together. */
+const DRAFT_KNOWLEDGE = { limit: 5, budgetTokens: 600 } as const;
+
+/**
+ * The knowledge a draft links: the best hits for the signal's text among the
+ * documents of its line and those of no line (product-wide knowledge), best
+ * first, within {@link DRAFT_KNOWLEDGE}.
+ */
+async function knowledgeFor(services: Factory, text: string, line: string | null): Promise<SearchHit[]> {
+  const { hits } = await services.knowledge.search(text, { limit: DRAFT_KNOWLEDGE.limit * 4 });
+  const linked: SearchHit[] = [];
+  let tokens = 0;
+  for (const hit of hits) {
+    const lines = hit.document.lines;
+    if (line !== null && lines.length > 0 && !lines.includes(line)) continue;
+    if (tokens + hit.tokens > DRAFT_KNOWLEDGE.budgetTokens) continue;
+    tokens += hit.tokens;
+    linked.push(hit);
+    if (linked.length === DRAFT_KNOWLEDGE.limit) break;
+  }
+  return linked;
+}
+
+/** Id of the basic rule over suspect links, whose findings {@link reviewItem} reports its own way. */
+const SUSPECT_LINKS_RULE = "work-has-no-suspect-links";
+
+/**
+ * Reviews a work item against the factory's standards: the rules over the
+ * item, its artifacts and its line (what a standards gate checks), and its
+ * suspect trace links.
+ */
 export const reviewItem = defineSkill({
   name: "review-item",
   description:
@@ -107,14 +135,29 @@ export const reviewItem = defineSkill({
     await services.work.refresh();
     const found = services.work.get(item);
     if (found === undefined) throw new RangeError(`no work item "${item}"`);
-    const standards = await services.standards.check({ kind: "workItem", id: item });
+    // What a standards gate checks when the item enters a stage: the item, its artifacts and its line.
+    const standards = (
+      await Promise.all([
+        services.standards.check({ kind: "workItem", id: item }),
+        ...services.work
+          .artifactsOf(item)
+          .map((artifact) => services.standards.checkTarget("artifact", artifact)),
+        services.standards.check({ kind: "line", id: found.line }),
+      ])
+    )
+      .flat()
+      // The skill reports suspect links itself, whether or not the basic standards are installed.
+      .filter((finding) => finding.rule !== SUSPECT_LINKS_RULE);
     const suspect = services.work.suspectLinks({ item });
     const findings = [
       ...standards.map(
         (finding) =>
           `${finding.severity}: ${finding.message}${finding.hint === undefined ? "" : ` (${finding.hint})`}`,
       ),
-      ...suspect.map((link) => `suspect link ${link.id}: review it, the upstream artifact changed`),
+      ...suspect.map(
+        (link) =>
+          `error: link ${link.from} ${link.type} ${link.to} is suspect: ${suspectCause(link)} (review the link: keep, adapted or obsolete)`,
+      ),
     ];
     return {
       item,
