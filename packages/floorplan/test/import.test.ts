@@ -220,7 +220,7 @@ describe("importBackstage", () => {
       name: "Alice Liddell",
       email: "alice@acme.com",
     });
-    expect(problems).toMatchObject([{ code: "bad-entity", file: "catalog-info.yaml", line: 33 }]);
+    expect(problems).toMatchObject([{ code: "bad-entity", file: "catalog-info.yaml", line: 34, column: 11 }]);
     expect(buildFloorGraph(plan).ownerOf("checkout")).toBe("payments-team");
   });
 });

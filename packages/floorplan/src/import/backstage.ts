@@ -1,5 +1,6 @@
 import { type LineCounter as Counter, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
+import { positionOf } from "../internal/yamlPositions.js";
 import { slugify } from "../model.js";
 import type { DependencyDecl, DomainDecl, LineDecl, OperatorDecl, Plan, ProductDecl } from "../Plan.js";
 import type { PlanProblem } from "../validatePlan.js";
@@ -44,13 +45,38 @@ export interface BackstageImportOptions {
 const refName = (ref: string) => ref.replace(/^[a-zA-Z]+:/, "").replace(/^[^/]+\//, "");
 const refKind = (ref: string, fallback: string) => (/^([a-zA-Z]+):/.exec(ref)?.[1] ?? fallback).toLowerCase();
 
+const entityKey = (entity: Entity) => `${entity.kind.toLowerCase()}:${entity.metadata.name.toLowerCase()}`;
+
+/**
+ * Line ids of Components and APIs keyed `kind:name`. Components claim their
+ * name first; an API (or any entity) whose name is taken gets its kind
+ * appended (`payments-api`), since Backstage names are unique per kind only.
+ */
+function lineIdsOf(entities: readonly Entity[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  const taken = new Set<string>();
+  const componentsFirst = [...entities].sort(
+    (a, b) => Number(a.kind.toLowerCase() === "api") - Number(b.kind.toLowerCase() === "api"),
+  );
+  for (const entity of componentsFirst) {
+    const key = entityKey(entity);
+    if (ids.has(key)) continue;
+    const plain = slugify(entity.metadata.name);
+    const id = taken.has(plain) ? slugify(`${entity.metadata.name}-${entity.kind}`) : plain;
+    ids.set(key, id);
+    taken.add(id);
+  }
+  return ids;
+}
+
 /**
  * Proposes a plan from Backstage catalog entities (`catalog-info.yaml`, any
  * number of YAML documents): Components (and APIs) become lines, Systems
  * domains, a single Domain the product, Groups and Users operators; `owner`
  * becomes the line's owner, `dependsOn` of components its dependencies, and
- * `system` its domain. Entities of other kinds are skipped; malformed ones
- * are reported with their position.
+ * `system` its domain. An API named like a Component becomes the line
+ * `<name>-api`. Entities of other kinds are skipped; malformed ones are
+ * reported at the field that is wrong.
  */
 export function importBackstage(
   text: string,
@@ -61,8 +87,6 @@ export function importBackstage(
   const problems: PlanProblem[] = [];
   const entities: Entity[] = [];
   for (const document of parseAllDocuments(text, { lineCounter: counter })) {
-    const offset = document.contents?.range?.[0] ?? 0;
-    const { line, col } = counter.linePos(offset);
     for (const error of document.errors) {
       const position = counter.linePos(error.pos[0]);
       problems.push({
@@ -78,14 +102,15 @@ export function importBackstage(
     if (document.errors.length > 0 || document.contents === null) continue;
     const parsed = EntitySchema.safeParse(document.toJS());
     if (!parsed.success) {
+      const first = parsed.error.issues[0]?.path.map((key) => (typeof key === "number" ? key : String(key)));
       problems.push({
         code: "bad-entity",
         severity: "warning",
-        path: parsed.error.issues[0]?.path.join(".") ?? "",
+        path: first?.join(".") ?? "",
         message: `entity skipped: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
         file,
-        line,
-        column: col,
+        // At the first wrong field, or its nearest ancestor when the field is missing.
+        ...positionOf(document, counter, first ?? []),
       });
       continue;
     }
@@ -127,21 +152,19 @@ export function importBackstage(
       ...(system.metadata.description === undefined ? {} : { description: system.metadata.description }),
     }));
   const components = entities.filter((entity) => ["component", "api"].includes(entity.kind.toLowerCase()));
-  const lineIds = new Set(components.map((component) => slugify(component.metadata.name)));
+  const lineIds = lineIdsOf(components);
   const lines: LineDecl[] = components.map((component) => {
     const owner = ownerOf(component.spec.owner);
-    const dependsOn: DependencyDecl[] = (component.spec.dependsOn ?? [])
-      .filter(
-        (ref) =>
-          ["component", "api"].includes(refKind(ref, "component")) && lineIds.has(slugify(refName(ref))),
-      )
-      .map((ref) => ({
-        line: slugify(refName(ref)),
-        kind: refKind(ref, "component") === "api" ? "api" : "library",
-        criticality: "medium",
-      }));
+    const dependsOn = new Map<string, DependencyDecl>();
+    for (const ref of component.spec.dependsOn ?? []) {
+      const kind = refKind(ref, "component");
+      const line = lineIds.get(`${kind}:${refName(ref).toLowerCase()}`);
+      // Resources and entities outside the catalog are not lines; a target listed twice is one dependency.
+      if (line !== undefined && !dependsOn.has(line))
+        dependsOn.set(line, { line, kind: kind === "api" ? "api" : "library", criticality: "medium" });
+    }
     return {
-      id: slugify(component.metadata.name),
+      id: lineIds.get(entityKey(component)) ?? slugify(component.metadata.name),
       name: component.metadata.title ?? component.metadata.name,
       ...(component.spec.system === undefined ? {} : { domain: slugify(refName(component.spec.system)) }),
       ...(component.metadata.description === undefined
@@ -155,7 +178,7 @@ export function importBackstage(
         ...(component.spec.type === undefined ? [] : [component.spec.type]),
       ].map(slugify),
       knowledge: [],
-      dependsOn,
+      dependsOn: [...dependsOn.values()],
     };
   });
   return {
