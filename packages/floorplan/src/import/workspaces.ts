@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ValidationError } from "@software-factory/core";
 import picomatch from "picomatch";
-import { parse as parseYaml } from "yaml";
+import { parseDocument } from "yaml";
 import { z } from "zod";
 import type { Criticality } from "../model.js";
 import { slugify } from "../model.js";
@@ -58,18 +58,38 @@ async function readJson(path: string): Promise<PackageJson> {
   return parsed.data;
 }
 
+/** The `packages` globs of a pnpm-workspace.yaml; a file with no `packages` (only comments, only a catalog) has none. */
+async function pnpmGlobs(path: string): Promise<string[]> {
+  const document = parseDocument(await readFile(path, "utf8"));
+  const [error] = document.errors;
+  if (error !== undefined) {
+    const position = error.linePos?.[0];
+    const message = `not valid YAML: ${error.message.split("\n")[0]}`;
+    throw new ValidationError({
+      message: `${path}${position === undefined ? "" : `:${position.line}:${position.col}`} is ${message}`,
+      issues: [
+        {
+          path: "",
+          message,
+          file: path,
+          ...(position === undefined ? {} : { line: position.line, column: position.col }),
+        },
+      ],
+    });
+  }
+  const parsed = PnpmWorkspaceSchema.safeParse(document.toJS() ?? {});
+  if (!parsed.success)
+    throw new ValidationError({
+      message: `${path}: packages must be a list of globs`,
+      issues: [{ path: "packages", message: "expected a list of globs", file: path }],
+    });
+  return parsed.data.packages;
+}
+
 /** The workspace globs of a repository: `workspaces` of package.json (npm, yarn) or `packages` of pnpm-workspace.yaml. */
 async function workspaceGlobs(root: string): Promise<string[]> {
   const pnpm = join(root, "pnpm-workspace.yaml");
-  if (existsSync(pnpm)) {
-    const parsed = PnpmWorkspaceSchema.safeParse(parseYaml(await readFile(pnpm, "utf8")));
-    if (!parsed.success)
-      throw new ValidationError({
-        message: `${pnpm}: packages must be a list of globs`,
-        issues: [{ path: "packages", message: "expected a list of globs", file: pnpm }],
-      });
-    return parsed.data.packages;
-  }
+  if (existsSync(pnpm)) return pnpmGlobs(pnpm);
   const manifest = await readJson(join(root, "package.json"));
   const workspaces = manifest.workspaces;
   if (workspaces === undefined) return [];
@@ -92,7 +112,7 @@ async function directories(root: string, relative: string, depth: number, out: s
  * packages of the workspace as `library` dependencies. Lines come unowned:
  * merge the plan into one that names owners.
  *
- * @throws ValidationError when a manifest is not valid JSON or has the wrong shape.
+ * @throws ValidationError when a manifest is not valid JSON or has the wrong shape, or pnpm-workspace.yaml is not valid YAML.
  */
 export async function importWorkspaces(root: string, options: WorkspacesImportOptions = {}): Promise<Plan> {
   const globs = await workspaceGlobs(root);
