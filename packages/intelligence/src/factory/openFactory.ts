@@ -25,6 +25,7 @@ import { type AutomationRunner, startAutomations } from "../automations/startAut
 import { embedderFromEnv } from "../models/embedderFromEnv.js";
 import { modelFromEnv } from "../models/modelFromEnv.js";
 import { Router } from "../router/Router.js";
+import { knowledgeDocumentSource } from "../rules/documentSource.js";
 import { loadInstructionStandards } from "../rules/loadInstructionStandards.js";
 import type { Rule, RulePack } from "../rules/Rule.js";
 import { Standards } from "../rules/Standards.js";
@@ -194,6 +195,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       idOf: (item) => item.id,
       lineOf: (item) => item.line,
     });
+    standards.addSource(knowledgeDocumentSource(knowledge, log));
     if (options.rules !== undefined) standards.add(...options.rules);
     if (options.instructionsFrom !== undefined)
       standards.addInstructions(...loadInstructionStandards(options.instructionsFrom));

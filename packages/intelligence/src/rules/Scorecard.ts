@@ -68,7 +68,8 @@ export const ScorecardLevelChanged = defineEvent(
 /**
  * Scores lines on a scorecard now: a line reaches a level when no rule of
  * that level or any level below has a finding on the line or on what belongs
- * to it (its work items, artifacts, documents).
+ * to it (its work items, artifacts, documents). A finding on a target of
+ * several lines (a document naming two lines) counts against each of them.
  *
  * @throws RangeError when the scorecard names a rule the standards do not have.
  */
@@ -81,11 +82,13 @@ export async function scoreLines(
   const findings = await standards.check({ rules: ruleIds });
   const byLine = new Map<string, Finding[]>();
   for (const finding of findings) {
-    const line = finding.target.kind === "line" ? finding.target.id : await standards.lineOf(finding.target);
-    if (line === undefined) continue;
-    const list = byLine.get(line) ?? [];
-    list.push(finding);
-    byLine.set(line, list);
+    const lines =
+      finding.target.kind === "line" ? [finding.target.id] : await standards.linesOf(finding.target);
+    for (const line of lines) {
+      const list = byLine.get(line) ?? [];
+      list.push(finding);
+      byLine.set(line, list);
+    }
   }
   return lines.map((line) => {
     const failing = byLine.get(line) ?? [];

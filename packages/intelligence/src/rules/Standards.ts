@@ -16,8 +16,12 @@ export interface TargetSource<Target = unknown> {
   get(id: string): Target | undefined | Promise<Target | undefined>;
   /** Id of a target. */
   idOf(target: Target): string;
-  /** Line a target belongs to, for scorecards and scoping (a line is its own). */
-  lineOf(target: Target): string | undefined;
+  /**
+   * Line or lines a target belongs to, for scorecards and scoping (a line is
+   * its own; a knowledge document concerns every line it names, and a finding
+   * on it counts against each of them).
+   */
+  lineOf(target: Target): string | readonly string[] | undefined;
 }
 
 /** What to check: everything, one kind, one target, or one line's targets; optionally only some rules. */
@@ -151,12 +155,12 @@ export class Standards<Context = unknown> {
     return findings;
   }
 
-  /** Line of a target reference, through its source. */
-  async lineOf(ref: TargetRef): Promise<string | undefined> {
+  /** Lines of a target reference, through its source: none when the target is unknown or belongs to no line. */
+  async linesOf(ref: TargetRef): Promise<readonly string[]> {
     const source = this.#sources.get(ref.kind);
-    if (source === undefined) return undefined;
+    if (source === undefined) return [];
     const target = await source.get(ref.id);
-    return target === undefined ? undefined : source.lineOf(target);
+    return target === undefined ? [] : linesOfTarget(source, target);
   }
 
   async #targets(source: TargetSource, scope: CheckScope): Promise<readonly unknown[]> {
@@ -165,7 +169,8 @@ export class Standards<Context = unknown> {
       return target === undefined ? [] : [target];
     }
     const all = await source.all();
-    return scope.line === undefined ? all : all.filter((target) => source.lineOf(target) === scope.line);
+    const line = scope.line;
+    return line === undefined ? all : all.filter((target) => linesOfTarget(source, target).includes(line));
   }
 
   #selectRules(ids: readonly string[] | undefined): Rule<unknown, Context>[] {
@@ -177,6 +182,13 @@ export class Standards<Context = unknown> {
       return rule;
     });
   }
+}
+
+/** The lines a source says a target belongs to, as a list. */
+function linesOfTarget(source: TargetSource, target: unknown): readonly string[] {
+  const lines = source.lineOf(target);
+  if (lines === undefined) return [];
+  return typeof lines === "string" ? [lines] : lines;
 }
 
 async function runCheck<Context>(

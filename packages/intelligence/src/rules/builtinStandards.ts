@@ -1,11 +1,21 @@
 /**
  * The built-in standards pack: what good requirements, designs, decision
  * records, change sets and signal handling look like, checked over the
- * assembly line's artifacts and signals.
+ * assembly line's artifacts and signals and the decisions recorded in the
+ * knowledge base.
  *
  * @module
  */
 import type { Artifact, Signal } from "@software-factory/core";
+import {
+  DocumentCaptured,
+  DocumentRetracted,
+  DocumentRevised,
+  DocumentSuperseded,
+  type KnowledgeDocument,
+  MISSING_CONTEXT,
+  MISSING_DECISION,
+} from "@software-factory/knowledge";
 import type { Factory } from "../factory/openFactory.js";
 import { defineRule, defineRulePack, type Rule, type RulePack, type Violation } from "./Rule.js";
 
@@ -181,6 +191,43 @@ const decisionRecordIsComplete = defineRule<Artifact, Factory>({
   },
 });
 
+/** Knowledge events after which a recorded decision may read or stand differently. */
+const DOCUMENT_TRIGGERS = [
+  DocumentCaptured.type,
+  DocumentRevised.type,
+  DocumentSuperseded.type,
+  DocumentRetracted.type,
+];
+
+/** Texts the ADR importer writes where a record lacked a section: the part is still missing. */
+const IMPORTED_PLACEHOLDERS = new Set([MISSING_CONTEXT, MISSING_DECISION]);
+
+const recordedDecisionIsComplete = defineRule<KnowledgeDocument, Factory>({
+  id: "recorded-decision-is-complete",
+  description:
+    "A decision recorded in the knowledge base (`knowledge.recordDecision`) states its context, the decision and its consequences.",
+  severity: "error",
+  appliesTo: "document",
+  triggers: DOCUMENT_TRIGGERS,
+  check: (document) => {
+    if (document.kind !== "decision") return [];
+    const missing = (["context", "decision", "consequences"] as const).filter((part) => {
+      const value = document.decision?.[part];
+      return value === undefined || value.trim() === "" || IMPORTED_PLACEHOLDERS.has(value);
+    });
+    if (missing.length === 0) return [];
+    const fields = missing.map((part) => `decision.${part}`).join(", ");
+    return [
+      {
+        message: `recorded decision ${document.id} (${document.title}) does not state its ${missing.join(", ")}`,
+        hint: `fill ${fields}: knowledge.revise("${document.id}", { decision: { ...document.decision, ${missing
+          .map((part) => `${part}: "..."`)
+          .join(", ")} } })`,
+      },
+    ];
+  },
+});
+
 const changeSetLinksWorkItem = defineRule<Artifact, Factory>({
   id: "change-set-links-work-item",
   description: "Every change set belongs to a work item, so code traces back to why it was written.",
@@ -232,20 +279,22 @@ function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, F
 }
 
 /**
- * The built-in standards over artifacts (`appliesTo: "artifact"`) and signals
- * (`"signal"`), with options. Install the sources they read with
+ * The built-in standards over artifacts (`appliesTo: "artifact"`), signals
+ * (`"signal"`) and knowledge documents (`"document"`, whose source
+ * `openFactory` adds), with options. Install the sources they read with
  * {@link installBuiltinStandards}.
  */
 export function makeBuiltinStandards(options: BuiltinStandardsOptions = {}): RulePack {
   return defineRulePack({
     id: "builtin-standards",
     description:
-      "Requirements with acceptance criteria in EARS form, designs linked to requirements, complete decision records, change sets linked to work, signals routed within their SLA.",
+      "Requirements with acceptance criteria in EARS form, designs linked to requirements, complete decision records (ADR artifacts and recorded decisions), change sets linked to work, signals routed within their SLA.",
     rules: [
       requirementHasAcceptanceCriteria,
       requirementFollowsEars,
       designLinksRequirement,
       decisionRecordIsComplete,
+      recordedDecisionIsComplete,
       changeSetLinksWorkItem,
       signalRoutedWithinSla(options),
     ] as RulePack["rules"],

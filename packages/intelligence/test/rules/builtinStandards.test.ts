@@ -56,6 +56,7 @@ describe("builtin standards", () => {
       "requirement-follows-ears",
       "design-links-requirement",
       "decision-record-is-complete",
+      "recorded-decision-is-complete",
       "change-set-links-work-item",
       "signal-routed-within-sla",
     ]);
