@@ -231,8 +231,9 @@ export class SkillRegistry<Services = unknown> {
     };
     const parsed = skill.input.safeParse(input);
     if (!parsed.success) {
-      await record("invalid-input");
-      throw validationErrorFromZod(parsed.error.issues, { subject: `input of skill ${name}` });
+      const invalid = validationErrorFromZod(parsed.error.issues, { subject: `input of skill ${name}` });
+      await record("invalid-input", invalid.message);
+      throw invalid;
     }
     const model = (): ModelProvider => {
       if (this.#model !== undefined) return this.#model;
@@ -253,8 +254,21 @@ export class SkillRegistry<Services = unknown> {
       await record("ok");
       return { skill: name, output: output.data, durationMs: performance.now() - started };
     } catch (error) {
-      await record("failed", (error as Error).message);
+      await record("failed", errorText(error));
       throw error;
     }
+  }
+}
+
+/** The text of whatever a handler failed with: an Error's message, a tagged failure's `message`, else the value as text. */
+function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === "string") return message;
+  if (typeof error === "string") return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
   }
 }

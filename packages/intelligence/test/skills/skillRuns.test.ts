@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineSkill, type Factory, openFactory, SkillRan } from "@software-factory/intelligence";
+import { Effect } from "effect";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+let dir: string;
+let factory: Factory;
+
+const total = defineSkill({
+  name: "total",
+  description: "Adds up an order's lines.",
+  input: z.object({ order: z.string(), lines: z.array(z.object({ sku: z.string(), price: z.number() })) }),
+  output: z.object({ total: z.number() }),
+  run: async ({ lines }) => ({ total: lines.reduce((sum, line) => sum + line.price, 0) }),
+});
+
+const failing = defineSkill({
+  name: "always-fails",
+  description: "Fails with the message it is given.",
+  input: z.object({ message: z.string() }),
+  output: z.object({}),
+  run: async ({ message }) => {
+    throw new Error(message);
+  },
+});
+
+const throwsString = defineSkill({
+  name: "throws-string",
+  description: "Rejects with a plain string, as some libraries do.",
+  input: z.object({}),
+  output: z.object({}),
+  run: () => Promise.reject("the upstream service said no"),
+});
+
+const failingEffect = defineSkill({
+  name: "fails-as-effect",
+  description: "Fails as an Effect, with a tagged value that is no Error.",
+  input: z.object({}),
+  output: z.object({}),
+  run: () => Effect.fail({ _tag: "QuotaExceeded", message: "the quota of 10 runs is used up" }),
+});
+
+const badOutput = defineSkill({
+  name: "bad-output",
+  description: "Returns what its output schema refuses.",
+  input: z.object({}),
+  output: z.object({ count: z.number() }),
+  run: async () => ({ count: "three" }) as unknown as { count: number },
+});
+
+/** The `skill.ran` events of the factory's log, in order. */
+async function runs() {
+  const events = await factory.log.read({ types: [SkillRan.type] });
+  return events.map((event) => ({
+    actor: event.actor,
+    skill: event.subject,
+    ...(event.data as z.infer<typeof SkillRan.schema>),
+  }));
+}
+
+async function failure(run: Promise<unknown>): Promise<Error> {
+  return run.then(
+    () => {
+      throw new Error("the run did not fail");
+    },
+    (error: unknown) => error as Error,
+  );
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "factory-skill-runs-"));
+  factory = await openFactory({
+    dir,
+    actor: "ana",
+    durability: "normal",
+    skills: [total, failing, throwsString, failingEffect, badOutput],
+  });
+});
+
+afterEach(async () => {
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("skill runs in the event log", () => {
+  it("records who ran which skill, the input's hash, the outcome and the duration", async () => {
+    const input = { order: "o-1", lines: [{ sku: "tea", price: 3 }] };
+    await factory.skills.run("total", input, { actor: "bo" });
+    await factory.skills.run("total", input);
+
+    const [byBo, byDefault] = await runs();
+
+    expect(byBo).toEqual({
+      actor: "bo",
+      skill: "total",
+      inputHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      outcome: "ok",
+      durationMs: expect.any(Number),
+    });
+    expect(byBo?.durationMs).toBeGreaterThanOrEqual(0);
+    expect(byDefault).toMatchObject({ actor: "ana", skill: "total", outcome: "ok" });
+    expect(byDefault?.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("hashes the same input to the same hash, whatever the order of its keys, and another input to another", async () => {
+    await factory.skills.run("total", { order: "o-1", lines: [{ sku: "tea", price: 3 }] });
+    await factory.skills.run("total", { lines: [{ price: 3, sku: "tea" }], order: "o-1" });
+    await factory.skills.run("total", { order: "o-1", lines: [{ sku: "tea", price: 4 }] });
+    await factory.skills.run("total", { order: "o-2", lines: [{ sku: "tea", price: 3 }] });
+
+    const [first, reordered, otherPrice, otherOrder] = (await runs()).map((run) => run.inputHash);
+
+    expect(reordered).toBe(first);
+    expect(new Set([first, otherPrice, otherOrder]).size).toBe(3);
+  });
+
+  it("keeps the hash stable across processes: a factory reopened on the same folder hashes alike", async () => {
+    const input = { order: "o-9", lines: [] };
+    await factory.skills.run("total", input);
+    await factory.close();
+    factory = await openFactory({ dir, actor: "bo", durability: "normal", skills: [total] });
+    await factory.skills.run("total", input);
+
+    const [before, after] = await runs();
+
+    expect(after?.inputHash).toBe(before?.inputHash);
+    expect([before?.actor, after?.actor]).toEqual(["ana", "bo"]);
+  });
+
+  it("records a failed run with the handler's error, and rethrows it", async () => {
+    const error = await failure(factory.skills.run("always-fails", { message: "the ledger is locked" }));
+
+    expect(error.message).toBe("the ledger is locked");
+    expect(await runs()).toEqual([
+      {
+        actor: "ana",
+        skill: "always-fails",
+        inputHash: expect.any(String),
+        outcome: "failed",
+        error: "the ledger is locked",
+        durationMs: expect.any(Number),
+      },
+    ]);
+  });
+
+  it("records a failure that is not an Error as its text", async () => {
+    const thrown = await failure(factory.skills.run("throws-string", {}));
+
+    const [run] = await runs();
+
+    expect(thrown).toBe("the upstream service said no");
+    expect(run).toMatchObject({
+      skill: "throws-string",
+      outcome: "failed",
+      error: "the upstream service said no",
+    });
+  });
+
+  it("records the message of an Effect's failure that is not an Error", async () => {
+    await failure(factory.skills.run("fails-as-effect", {}));
+
+    const [run] = await runs();
+
+    expect(run).toMatchObject({ skill: "fails-as-effect", outcome: "failed" });
+    expect(run?.error).toContain("the quota of 10 runs is used up");
+  });
+
+  it("records invalid input with what was wrong, before the handler runs", async () => {
+    const error = await failure(factory.skills.run("total", { order: 7, lines: [] }));
+
+    const [run] = await runs();
+
+    expect(error.message).toMatch(/order/);
+    expect(run).toMatchObject({ skill: "total", outcome: "invalid-input" });
+    expect(run?.error).toMatch(/order/);
+    expect(run?.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("records output the skill's schema refuses as a failed run naming the field", async () => {
+    const error = await failure(factory.skills.run("bad-output", {}));
+
+    const [run] = await runs();
+
+    expect(error.message).toMatch(/output of skill bad-output/);
+    expect(run).toMatchObject({ skill: "bad-output", outcome: "failed" });
+    expect(run?.error).toMatch(/count/);
+  });
+
+  it("cuts a long error to 500 characters in the log", async () => {
+    await failure(factory.skills.run("always-fails", { message: "x".repeat(2_000) }));
+
+    const [run] = await runs();
+
+    expect(run?.error).toHaveLength(500);
+  });
+
+  it("records no run of a skill that does not exist", async () => {
+    await failure(factory.skills.run("nope", {}));
+
+    expect(await runs()).toEqual([]);
+  });
+});
