@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { unsupportedPatternReason } from "../internal/pattern.js";
 import { slugify } from "../model.js";
 import type { LineDecl, OperatorDecl, Plan } from "../Plan.js";
@@ -136,16 +136,39 @@ export function codeownersToPlan(
 /**
  * Reads a repository's CODEOWNERS (from `.github/`, the root or `docs/`) and proposes a plan.
  *
+ * `refs` tells, for each proposed line and owner, the rule it came from
+ * (`.github/CODEOWNERS:12`, relative to the repository root), keyed as the
+ * `refs` option of `applyPlan` expects, so the facts record their place.
+ *
  * @returns undefined when the repository has no CODEOWNERS file.
+ * @example
+ * ```ts
+ * const found = await importCodeowners(repoRoot, { operators: floorplan.toPlan().operators });
+ * if (found) await floorplan.applyPlan(found.plan, { mode: "merge", source: "codeowners", refs: found.refs });
+ * ```
  */
 export async function importCodeowners(
   repoRoot: string,
   options: CodeownersImportOptions = {},
 ): Promise<
-  { readonly plan: Plan; readonly problems: readonly PlanProblem[]; readonly file: string } | undefined
+  | {
+      readonly plan: Plan;
+      readonly problems: readonly PlanProblem[];
+      readonly file: string;
+      readonly refs: ReadonlyMap<string, string>;
+    }
+  | undefined
 > {
   const file = findCodeowners(repoRoot);
   if (file === undefined) return undefined;
   const parsed = parseCodeowners(await readFile(file, "utf8"), file);
-  return { plan: codeownersToPlan(parsed.rules, options), problems: parsed.problems, file };
+  const plan = codeownersToPlan(parsed.rules, options);
+  const where = relative(repoRoot, file).split(sep).join("/");
+  const refs = new Map<string, string>();
+  plan.lines.forEach((line, index) => {
+    const ref = `${where}:${parsed.rules[index]?.line ?? 0}`;
+    refs.set(`line:${line.id}`, ref);
+    if (line.owner !== undefined) refs.set(`owner:${line.id}`, ref);
+  });
+  return { plan, problems: parsed.problems, file, refs };
 }
