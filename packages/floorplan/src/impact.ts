@@ -3,7 +3,12 @@ import { z } from "zod";
 import type { FloorGraph } from "./FloorGraph.js";
 import type { DependencyStep } from "./graphTypes.js";
 import { AffectedLine } from "./internal/AffectedLine.js";
-import { criticalityOfRank } from "./internal/DependencyIndex.js";
+import {
+  criticalityOfRank,
+  type DependencyIndex,
+  rankOfCriticality as rankOf,
+} from "./internal/DependencyIndex.js";
+import { OwnerGroups } from "./internal/OwnerGroups.js";
 import type { Criticality } from "./model.js";
 
 /** What changed: lines, repository paths, or both. */
@@ -85,51 +90,22 @@ export interface ImpactReport {
   readonly cutoff?: ImpactCutoff;
 }
 
-const rankOf = (criticality: Criticality) => (criticality === "high" ? 3 : criticality === "medium" ? 2 : 1);
-
-/** An owner to notify while lines are being gathered: the criticality only ever rises. */
-interface Gathering {
-  readonly operator: string | undefined;
-  readonly changed: string[];
-  readonly affected: string[];
-  criticality: Criticality;
-}
+/** Owners numbered per dependency index: a new index (after any change to the graph) gets its own. */
+const ownerGroups = new WeakMap<DependencyIndex, OwnerGroups>();
 
 /** Groups changed and affected lines by owner: owners of changed lines first, then by criticality and number of lines. */
-function ownersToNotify(changed: readonly ChangedLine[], affected: readonly ImpactedLine[]): OwnerToNotify[] {
-  // Most owners have a single line here: their arrays start as literals of that line, sized to fit.
-  const groups = new Map<string | undefined, Gathering>();
-  for (const entry of changed) {
-    const group = groups.get(entry.owner);
-    if (group === undefined)
-      groups.set(entry.owner, {
-        operator: entry.owner,
-        changed: [entry.line],
-        affected: [],
-        criticality: "high",
-      });
-    else group.changed.push(entry.line);
+function ownersToNotify(
+  floor: FloorGraph,
+  index: DependencyIndex,
+  changed: readonly ChangedLine[],
+  affected: readonly ImpactedLine[],
+): OwnerToNotify[] {
+  let groups = ownerGroups.get(index);
+  if (groups === undefined) {
+    groups = new OwnerGroups(index, (line) => floor.ownerOf(line));
+    ownerGroups.set(index, groups);
   }
-  for (const entry of affected) {
-    const group = groups.get(entry.owner);
-    if (group === undefined)
-      groups.set(entry.owner, {
-        operator: entry.owner,
-        changed: [],
-        affected: [entry.line],
-        criticality: entry.criticality,
-      });
-    else {
-      group.affected.push(entry.line);
-      if (rankOf(entry.criticality) > rankOf(group.criticality)) group.criticality = entry.criticality;
-    }
-  }
-  return Array.from(groups.values()).sort(
-    (a, b) =>
-      Number(b.changed.length > 0) - Number(a.changed.length > 0) ||
-      rankOf(b.criticality) - rankOf(a.criticality) ||
-      b.changed.length + b.affected.length - (a.changed.length + a.affected.length),
-  );
+  return groups.group(changed, affected);
 }
 
 /**
@@ -190,7 +166,7 @@ export function impactOf(floor: FloorGraph, change: ImpactChange, options: Impac
       rankOf(b.criticality) - rankOf(a.criticality) ||
       (a.line < b.line ? -1 : a.line > b.line ? 1 : 0),
   );
-  const notify = ownersToNotify(changed, affected);
+  const notify = ownersToNotify(floor, index, changed, affected);
 
   const report = { changed, unclaimedPaths: unclaimed, unknownLines, affected, notify };
   if (reach.cutoff === undefined) return report;

@@ -53,4 +53,34 @@ describe("impact report of affected lines", () => {
     expect(impactOf(floor, { lines: ["catalog"] }).affected[1]?.via[0]).toBe(step);
     expect(Object.isFrozen(step)).toBe(true);
   });
+
+  it("groups affected lines by owner, with the lines nobody owns apart, and follows a change of owner", () => {
+    const plan = shopPlan();
+    plan.lines = [
+      ...(plan.lines ?? []),
+      { id: "mobile", owner: "bob", dependsOn: [{ line: "checkout", kind: "api", criticality: "low" }] },
+      { id: "kiosk", dependsOn: ["web"] },
+    ];
+    const floor = buildFloorGraph(plan);
+    expect(impactOf(floor, { lines: ["payments"] }).notify).toEqual([
+      { operator: "alice", changed: ["payments"], affected: ["checkout"], criticality: "high" },
+      { operator: "bob", changed: [], affected: ["web", "mobile"], criticality: "high" },
+      { operator: undefined, changed: [], affected: ["kiosk"], criticality: "medium" },
+    ]);
+    floor.graph.forEachOutEdge("line:kiosk", (edge, attributes) => {
+      if (attributes.relation === "dependsOn") floor.graph.dropEdge(edge);
+    });
+    floor.graph.addEdgeWithKey("owns:operator:dan->line:checkout", "operator:dan", "line:checkout", {
+      relation: "owns",
+      attributes: {},
+      provenance: { source: "factory.yaml", at: "2026-01-01T00:00:00.000Z" },
+    });
+    floor.graph.dropEdge("owns:operator:alice->line:checkout");
+    floor.changed();
+    expect(impactOf(floor, { lines: ["payments"] }).notify).toEqual([
+      { operator: "alice", changed: ["payments"], affected: [], criticality: "high" },
+      { operator: "dan", changed: [], affected: ["checkout"], criticality: "high" },
+      { operator: "bob", changed: [], affected: ["web", "mobile"], criticality: "high" },
+    ]);
+  });
 });

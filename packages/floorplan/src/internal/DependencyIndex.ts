@@ -3,6 +3,11 @@ import type { Criticality, DependencyKind } from "../model.js";
 
 const CRITICALITIES: readonly Criticality[] = ["low", "low", "medium", "high"];
 
+/** The rank of a criticality (1 low, 2 medium, 3 high). */
+export function rankOfCriticality(criticality: Criticality): number {
+  return criticality === "high" ? 3 : criticality === "medium" ? 2 : 1;
+}
+
 /** The criticality of a rank (1 low, 2 medium, 3 high). */
 export function criticalityOfRank(rank: number): Criticality {
   return CRITICALITIES[rank] ?? "low";
@@ -83,7 +88,7 @@ export class DependencyIndex {
       const to = indexOf.get(edge.to) ?? -1;
       this.edgeFrom[e] = from;
       this.edgeTo[e] = to;
-      this.edgeRank[e] = edge.criticality === "high" ? 3 : edge.criticality === "medium" ? 2 : 1;
+      this.edgeRank[e] = rankOfCriticality(edge.criticality);
       kinds[e] = edge.kind;
       if (from >= 0 && to >= 0) {
         outCount[from + 1] = (outCount[from + 1] ?? 0) + 1;
