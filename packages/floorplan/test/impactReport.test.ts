@@ -79,8 +79,8 @@ describe("impact report of affected lines", () => {
     floor.changed();
     expect(impactOf(floor, { lines: ["payments"] }).notify).toEqual([
       { operator: "alice", changed: ["payments"], affected: [], criticality: "high" },
-      { operator: "dan", changed: [], affected: ["checkout"], criticality: "high" },
       { operator: "bob", changed: [], affected: ["web", "mobile"], criticality: "high" },
+      { operator: "dan", changed: [], affected: ["checkout"], criticality: "high" },
     ]);
   });
 });
