@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { ValidationError, type ValidationIssue } from "@software-factory/core";
-import { isMap, LineCounter, parseDocument, stringify } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
 
 /** Front matter of a SKILL.md, as the Agent Skills format defines it. */
@@ -28,7 +28,10 @@ export const SkillFrontMatterSchema = z.strictObject({
   license: z.string().min(1).optional(),
   compatibility: z.string().min(1).max(500).optional(),
   metadata: z.record(z.string(), z.string()).optional(),
-  "allowed-tools": z.string().min(1).optional(),
+  "allowed-tools": z
+    .string({ error: 'allowed-tools is one space-delimited text of tools, as in "Bash(git:*) Read"' })
+    .min(1, 'allowed-tools names at least one tool, as in "Bash(git:*) Read"')
+    .optional(),
 });
 /** Front matter of a SKILL.md. */
 export type SkillFrontMatter = z.infer<typeof SkillFrontMatterSchema>;
@@ -79,33 +82,63 @@ export function parseSkillMd(
     ...at(error.pos[0]),
   }));
   if (yamlErrors.length > 0) throw invalid(file, yamlErrors);
-  const parsed = SkillFrontMatterSchema.safeParse(document.toJS() ?? {});
-  const positionOf = (key: unknown) => {
-    const pair =
-      isMap(document.contents) && typeof key === "string"
-        ? document.contents.items.find(
-            (item) => String((item.key as { value?: unknown } | null)?.value) === key,
-          )
-        : undefined;
-    const range =
-      (pair?.value as unknown as { range?: [number] } | null)?.range ??
-      (pair?.key as unknown as { range?: [number] } | null)?.range;
-    return at(range?.[0] ?? 0);
-  };
+  const front: unknown = document.toJS() ?? {};
+  const parsed = SkillFrontMatterSchema.safeParse(front);
+  const positionOf = (path: readonly PropertyKey[], onKey = false) =>
+    at(offsetOf(document.contents, path, onKey) ?? 0);
   const issues: (ValidationIssue & { line: number; column: number })[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      issues.push({ path: issue.path.join("."), message: issue.message, ...positionOf(issue.path[0]) });
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        issues.push({
+          path: [...issue.path, key].join("."),
+          message: `the Agent Skills format has no field "${key}"; put it under metadata`,
+          ...positionOf([...issue.path, key], true),
+        });
+      }
+      continue;
     }
-  } else if (folder !== undefined && parsed.data.name !== folder) {
+    issues.push({ path: issue.path.join("."), message: issue.message, ...positionOf(issue.path) });
+  }
+  // Checked even when other fields are wrong, so that every problem is reported at once.
+  const name = (front as { name?: unknown } | null)?.name;
+  if (folder !== undefined && typeof name === "string" && name !== folder && !issues.some(isNameIssue)) {
     issues.push({
       path: "name",
-      message: `name "${parsed.data.name}" must equal the folder name "${folder}"`,
-      ...positionOf("name"),
+      message: `name "${name}" must equal the folder name "${folder}"`,
+      ...positionOf(["name"]),
     });
   }
   if (issues.length > 0 || !parsed.success) throw invalid(file, issues);
   return { ...parsed.data, instructions: text.slice(match[0].length).replace(/^\s*\n/, "") };
+}
+
+function isNameIssue(issue: ValidationIssue): boolean {
+  return issue.path === "name";
+}
+
+/**
+ * Offset in the front matter of the node at `path` (a field, `metadata.version`):
+ * of its value, or of its key when `onKey` or when it has no value; when the
+ * path does not exist, of the deepest part of it that does.
+ */
+function offsetOf(node: unknown, path: readonly PropertyKey[], onKey: boolean): number | undefined {
+  const [head, ...rest] = path;
+  if (head === undefined) return undefined;
+  let key: unknown;
+  let value: unknown;
+  if (isMap(node)) {
+    const pair = node.items.find(
+      (item) => String(isScalar(item.key) ? item.key.value : item.key) === String(head),
+    );
+    key = pair?.key;
+    value = pair?.value;
+  } else if (isSeq(node)) {
+    value = node.items[Number(head)];
+  }
+  const start = (part: unknown) => (part as { range?: [number] } | null | undefined)?.range?.[0];
+  const here = rest.length === 0 && onKey ? (start(key) ?? start(value)) : (start(value) ?? start(key));
+  return (rest.length === 0 ? undefined : offsetOf(value, rest, onKey)) ?? here;
 }
 
 /** Loads the skill in a folder holding a SKILL.md. */
