@@ -8,10 +8,16 @@
  * a 2,000-token budget, beside plain top-k search cut to the same budget.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadTiktokenCounter, openFactory, Router } from "@software-factory/intelligence";
+import {
+  estimateTokenCounter,
+  loadTokenCounter,
+  openFactory,
+  type RoutableLine,
+  Router,
+} from "@software-factory/intelligence";
 import { LexicalIndex, type SearchHit } from "@software-factory/knowledge";
 import { irDataDir, loadIrSets } from "./lib/ir.js";
 import { loadIrIntoFactory } from "./lib/irFactory.js";
@@ -19,6 +25,47 @@ import { ms, percentile, table, writeReport } from "./lib/report.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = process.env.SF_ROUTING_DATA ?? join(repoRoot, "..", "shared", "data", "routing");
+/**
+ * How the Router's evidence and default weights were chosen: measured on the
+ * history split only (a harness outside the repository computed each kind of
+ * evidence per line, then weights by coordinate ascent on top-3 + 0.5 top-1).
+ * Rolling: the 5 folds of the validation table; LOFO: weights chosen on four
+ * folds, measured on the fifth; wide: weights chosen on all rolling folds,
+ * measured on the 2 wide folds.
+ */
+const ROUTER_CHOICES = [
+  "How the evidence was chosen (history split only; top-1 / top-3). One kind of evidence alone, rolling folds: line description 0.20 / 0.33; description + README 0.25 / 0.44; source file names 0.32 / 0.54; all past signals of a line as one BM25 document 0.43 / 0.68; nearest past signal 0.38 / 0.46; 15 nearest voting by reciprocal rank 0.42 / 0.67; similarity of the k nearest added up per line, k = 5: 0.42 / 0.61, 10: 0.43 / 0.65, **20: 0.44 / 0.70**, 30: 0.42 / 0.70; a multinomial logistic regression over tf-idf words (SGD) 0.48 / 0.70 (with bigrams 0.46 / 0.70); recency prior 0.26 / 0.58; frequency prior 0.26 / 0.59; a line named as a phrase 0.26 / 0.32; a commit scope naming it 0.25 / 0.30.",
+  table(
+    ["combination", "rolling LOFO", "wide"],
+    [
+      [
+        "previous Router (reciprocal-rank votes, README in the profile), its own weights",
+        "0.42 / 0.76 (not LOFO: weights as shipped)",
+        "0.44 / 0.73",
+      ],
+      ["previous evidence, weights re-chosen", "0.45 / 0.74", "0.49 / 0.75"],
+      ["previous evidence, conditional-logit combiner (softmax over lines)", "0.46 / 0.74", "0.48 / 0.74"],
+      [
+        "**chosen**: files, k-NN sum (20), name, scope, no README in the profile",
+        "**0.52 / 0.77**",
+        "**0.55 / 0.75**",
+      ],
+      ["chosen + logistic regression", "0.50 / 0.74", "0.54 / 0.76"],
+      ["chosen without name and scope (with logistic regression)", "0.46 / 0.70", "0.48 / 0.76"],
+      [
+        "chosen, recency window 50 / 200 instead of 100",
+        "0.48 / 0.74 · 0.51 / 0.76",
+        "0.55 / 0.74 · 0.55 / 0.75",
+      ],
+      ["chosen, frequency prior instead of recency", "0.49 / 0.72", "0.54 / 0.75"],
+      ["chosen, neighbours decayed by age (200 items)", "0.49 / 0.76", "0.53 / 0.74"],
+      ["chosen, past titles counted twice in the neighbour index", "0.51 / 0.76", "0.56 / 0.75"],
+      ["chosen, bigrams in the neighbour index", "0.50 / 0.75", "0.55 / 0.75"],
+    ],
+  ),
+  "README text in the line profile lowered rolling top-3 (weight 0.1-0.3: 0.755-0.764 against 0.773 without), so it is a separate kind of evidence with weight 0.05. A learned combiner (conditional logit) and the logistic-regression classifier raised top-1 in places but not top-3, so the shipped Router keeps the fixed weighted sum. The remaining misses on the validation folds are mostly series of identical test refactors applied to each framework adapter in turn (svelte, solid, angular, vue), which no text evidence separates.",
+].join("\n\n");
+
 function routing(): string[] {
   const jsonl = <T>(file: string): T[] =>
     readFileSync(join(dataDir, file), "utf8")
@@ -26,9 +73,21 @@ function routing(): string[] {
       .filter((line) => line.trim() !== "")
       .map((line) => JSON.parse(line) as T);
   const lines = jsonl<{ id: string; description: string }>("lines.jsonl");
-  const knowledge = new Map(
-    jsonl<{ line: string; readme?: string; files?: string[] }>("knowledge.jsonl").map((k) => [k.line, k]),
-  );
+  // One record per line and kind: `readme` (text) and `code-map` (its source files, one path a line).
+  const knowledge = jsonl<{ line: string; kind: string; text: string }>("knowledge.jsonl");
+  const knowledgeOf = (line: string, kind: string) =>
+    knowledge
+      .filter((record) => record.line === line && record.kind === kind)
+      .map((record) => record.text)
+      .join("\n");
+  const routable: RoutableLine[] = lines.map((line) => ({
+    id: line.id,
+    description: line.description,
+    knowledge: knowledgeOf(line.id, "readme"),
+    files: knowledgeOf(line.id, "code-map")
+      .split("\n")
+      .filter((path) => path !== ""),
+  }));
   const items = jsonl<{ id?: string; title: string; body: string; line: string; split: string }>(
     "items.jsonl",
   );
@@ -71,21 +130,17 @@ function routing(): string[] {
     };
   };
 
-  const router = (online: boolean): Method => {
+  const trainedRouter = (learned: readonly { title: string; body: string; line: string }[]): Router => {
     const instance = new Router();
-    instance.setLines(
-      lines.map((line) => {
-        const known = knowledge.get(line.id);
-        return {
-          id: line.id,
-          description: line.description,
-          knowledge: `${known?.readme ?? ""}\n${(known?.files ?? []).join(" ")}`,
-        };
-      }),
-    );
-    history.forEach((item, position) => {
+    instance.setLines(routable);
+    learned.forEach((item, position) => {
       instance.learn({ id: `h${position}`, text: textOf(item), line: item.line });
     });
+    return instance;
+  };
+
+  const router = (online: boolean): Method => {
+    const instance = trainedRouter(history);
     return {
       name: online
         ? "Router, learning each test item after routing it (operator confirms)"
@@ -100,15 +155,45 @@ function routing(): string[] {
     };
   };
 
+  // Validation on the history split alone (what the Router's defaults were chosen on): learn the
+  // history before a cut-off, route the history items after it. Rolling: cut-offs at 50..90 %, the
+  // next 10 % routed; wide: cut-offs at 40 % and 70 %, the next 30 % routed (as far as the test split reaches).
+  const validationRows: (string | number)[][] = [];
+  for (const [name, starts, width] of [
+    ["rolling, 5 folds of 10 %", [0.5, 0.6, 0.7, 0.8, 0.9], 0.1],
+    ["wide, 2 folds of 30 %", [0.4, 0.7], 0.3],
+  ] as const) {
+    let top1 = 0;
+    let top3 = 0;
+    let routed = 0;
+    for (const start of starts) {
+      const from = Math.round(start * history.length);
+      const to = Math.min(history.length, Math.round((start + width) * history.length));
+      const instance = trainedRouter(history.slice(0, from));
+      for (const item of history.slice(from, to)) {
+        const ranked = instance.route(textOf(item), { limit: 3 }).map((candidate) => candidate.line);
+        routed += 1;
+        if (ranked[0] === item.line) top1 += 1;
+        if (ranked.includes(item.line)) top3 += 1;
+      }
+    }
+    validationRows.push([name, routed, (top1 / routed).toFixed(3), (top3 / routed).toFixed(3)]);
+    console.log(validationRows.at(-1)?.join(" | "));
+  }
+
   const rows: (string | number)[][] = [];
   for (const method of [profiles(), nearest(), router(false), router(true)]) {
     let top1 = 0;
     let top3 = 0;
     const latencies: number[] = [];
+    const cpuTimes: number[] = [];
     test.forEach((item, index) => {
+      const cpuStart = process.cpuUsage();
       const start = performance.now();
       const ranked = method.rank(textOf(item));
       latencies.push(performance.now() - start);
+      const cpu = process.cpuUsage(cpuStart);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
       if (ranked[0] === item.line) top1 += 1;
       if (ranked.slice(0, 3).includes(item.line)) top3 += 1;
       method.learn?.(index, textOf(item), item.line);
@@ -119,15 +204,27 @@ function routing(): string[] {
       (top3 / test.length).toFixed(3),
       ms(percentile(latencies, 50)),
       ms(percentile(latencies, 99)),
+      ms(percentile(cpuTimes, 50)),
+      ms(percentile(cpuTimes, 99)),
     ]);
     console.log(rows.at(-1)?.join(" | "));
   }
+  const load = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" / ");
 
   return [
     "## Routing",
-    `Produced by \`npm run bench -- intelligence\`. ${lines.length} lines, ${history.length} history items (learned), ${test.length} test items (measured). The weights of the Router were chosen on the history split (its oldest part routed against its newest), never on the test split.`,
-    table(["method", "top-1", "top-3", "p50 ms", "p99 ms"], rows),
+    `Produced by \`npm run bench -- intelligence\`. ${lines.length} lines with their description, README (\`knowledge\`) and source file list (\`files\`), ${history.length} history items (learned), ${test.length} test items (measured).`,
+    "### Validation on the history split (what the defaults were chosen on)",
+    "The test split is never used to choose anything. The Router's evidence and weights were chosen on the history split alone: learn the history before a cut-off, route the history items after it. The test numbers below were computed only for the chosen defaults, after they were chosen.",
+    table(["folds", "items routed", "top-1", "top-3"], validationRows),
+    ROUTER_CHOICES,
+    "### Test split",
+    `Wall time per routed item beside CPU time (the machine is shared: load average ${load} over 1 / 5 / 15 min at the end of this part).`,
+    table(["method", "top-1", "top-3", "p50 ms", "p99 ms", "CPU p50 ms", "CPU p99 ms"], rows),
     "The README of the set reports, for simple untuned BM25: descriptions only top-1 0.23 / top-3 0.44; nearest neighbours top-1 0.35 / top-3 0.60; plain fusion top-3 0.52.",
+    `The previous Router scored top-1 0.446 / top-3 0.687 here, history only (its bench gave it no README and no file list: it read \`knowledge.jsonl\` under field names the file does not have). The current one raises top-1 to ${rows[2]?.[1]}, and top-3 is ${rows[2]?.[2]} (3 test items fewer than 0.687 would be 0.679): **the target of 0.75 top-3 is not reached**. The validation folds overstate the test split (top-3 ${validationRows.map((row) => row[3]).join(" and ")}): the test's lines are not the history's mix. lit-query has no history item, and query-devtools has 81 of the 390 test items against 35 of the 907 history items. Those label counts were seen when the set was first read, and nothing was chosen with them.`,
   ];
 }
 
@@ -155,11 +252,11 @@ async function contextPacks(): Promise<string[]> {
   const tokenRows: (string | number)[][] = [];
   const rssBefore = process.memoryUsage().rss;
   const loadStart = performance.now();
-  const tokenizer = await loadTiktokenCounter("o200k_base");
+  const tokenizer = await loadTokenCounter("o200k_base");
   const tokenizerLoad = `${ms(performance.now() - loadStart)} ms, +${Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20)} MiB RSS`;
   for (const set of sets) {
     const dir = mkdtempSync(join(tmpdir(), "bench-context-"));
-    const factory = await openFactory({ dir, durability: "normal" });
+    const factory = await openFactory({ dir, durability: "normal", tokenCounter: estimateTokenCounter });
     const corpusIdOf = await loadIrIntoFactory(factory, set);
     const step = Math.ceil(set.queries.length / MAX_QUERIES);
     const queries = set.queries.filter((_, index) => index % step === 0);
@@ -273,7 +370,7 @@ async function contextPacks(): Promise<string[]> {
       rows,
     ),
     "### Token counts: the estimate against a real tokenizer",
-    `The hits of the packs above (counted by the default estimate) counted again with o200k_base (js-tiktoken; loading it took ${tokenizerLoad}), then packs built by a factory opened with \`tokenCounter: await loadTiktokenCounter("o200k_base")\`. Error: estimate minus real, over real; a pack is over when its real count passes ${BUDGET}.`,
+    `The hits of the packs above (counted by the default estimate) counted again with o200k_base (gpt-tokenizer; loading it took ${tokenizerLoad}), then packs built by a factory opened with \`tokenCounter: await loadTokenCounter("o200k_base")\`. Error: estimate minus real, over real; a pack is over when its real count passes ${BUDGET}.`,
     table(
       [
         "set",
