@@ -25,7 +25,7 @@ import { type AutomationRunner, startAutomations } from "../automations/startAut
 import { embedderFromEnv } from "../models/embedderFromEnv.js";
 import { modelFromEnv } from "../models/modelFromEnv.js";
 import { Router } from "../router/Router.js";
-import { knowledgeDocumentSource } from "../rules/documentSource.js";
+import { addFactorySources } from "../rules/factorySources.js";
 import { loadInstructionStandards } from "../rules/loadInstructionStandards.js";
 import type { Rule, RulePack } from "../rules/Rule.js";
 import { Standards } from "../rules/Standards.js";
@@ -181,21 +181,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       [Symbol.asyncDispose]: () => factory.close(),
     };
     const standards = new Standards<Factory>(factory);
-    standards.addSource<LineInfo>({
-      kind: "line",
-      all: () => floorplan.lines(),
-      get: (id) => floorplan.line(id),
-      idOf: (line) => line.id,
-      lineOf: (line) => line.id,
-    });
-    standards.addSource<WorkItem>({
-      kind: "workItem",
-      all: () => work.list(),
-      get: (id) => work.get(id),
-      idOf: (item) => item.id,
-      lineOf: (item) => item.line,
-    });
-    standards.addSource(knowledgeDocumentSource(knowledge, log));
+    addFactorySources(standards, { log, floorplan, work, knowledge });
     if (options.rules !== undefined) standards.add(...options.rules);
     if (options.instructionsFrom !== undefined)
       standards.addInstructions(...loadInstructionStandards(options.instructionsFrom));

@@ -305,9 +305,9 @@ export function makeBuiltinStandards(options: BuiltinStandardsOptions = {}): Rul
 export const builtinStandards: RulePack = makeBuiltinStandards();
 
 /**
- * Lets a factory's standards read artifacts (those of every work item) and
- * signals, then adds the pack (default {@link builtinStandards}), so
- * `factory.standards.check()` and the MCP `check_standards` tool run it.
+ * Adds the pack (default {@link builtinStandards}) to a factory's standards,
+ * so `factory.standards.check()`, its scorecards and the MCP
+ * `check_standards` tool run it.
  *
  * @example
  * ```ts
@@ -317,19 +317,5 @@ export const builtinStandards: RulePack = makeBuiltinStandards();
  * ```
  */
 export function installBuiltinStandards(factory: Factory, pack: RulePack = builtinStandards): void {
-  factory.standards.addSource<Artifact>({
-    kind: "artifact",
-    all: () => factory.work.list().flatMap((item) => factory.work.artifactsOf(item.id)),
-    get: (id) => factory.work.artifact(id),
-    idOf: (artifact) => artifact.id,
-    lineOf: (artifact) => artifact.line,
-  });
-  factory.standards.addSource<Signal>({
-    kind: "signal",
-    all: () => factory.work.signals(),
-    get: (id) => factory.work.signal(id),
-    idOf: (signal) => signal.id,
-    lineOf: (signal) => signal.line,
-  });
   factory.standards.add(pack);
 }
