@@ -14,9 +14,8 @@ import {
   openAssemblyLine,
   openEventLog,
   type PipelineInput,
-  type WorkItem,
 } from "@software-factory/core";
-import { type FloorPlan, type LineInfo, openFloorPlan } from "@software-factory/floorplan";
+import { type FloorPlan, openFloorPlan } from "@software-factory/floorplan";
 import { type Embedder, type KnowledgeBase, openKnowledgeBase } from "@software-factory/knowledge";
 import type { z } from "zod";
 import type { Automation } from "../automations/Automation.js";
