@@ -82,10 +82,10 @@ export interface RouterWeights {
  * Default {@link RouterWeights}, chosen on the history split of the routing
  * bench only (TanStack Query, 17 lines): five rolling time-ordered folds
  * (learn the oldest 50, 60, 70, 80, 90 % of the history, route the next
- * 10 %), coordinate ascent on top-3 plus half top-1. Those folds give top-1
- * 0.52 / top-3 0.78 (0.52 / 0.77 when each fold's weights are chosen on the
- * other four), against 0.42 / 0.76 for the previous router. See
- * `bench/results/intelligence.md`.
+ * 10 %), coordinate ascent on top-3 plus half top-1. With them the router
+ * scores top-1 0.51 / top-3 0.77 on those folds (0.52 / 0.77 when each fold's
+ * weights are chosen on the other four), against 0.42 / 0.76 for the previous
+ * router. See `bench/results/intelligence.md`.
  */
 export const DEFAULT_ROUTER_WEIGHTS: RouterWeights = {
   profile: 0.2,
