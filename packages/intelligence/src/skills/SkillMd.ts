@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, join, relative } from "node:path";
-import { ValidationError, type ValidationIssue } from "@software-factory/core";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import { ValidationError, type ValidationIssue, validationErrorFromZod } from "@software-factory/core";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
 
@@ -38,7 +38,7 @@ export type SkillFrontMatter = z.infer<typeof SkillFrontMatterSchema>;
 
 /** An instruction skill: a SKILL.md and the files next to it, loaded on demand. */
 export interface InstructionSkill extends SkillFrontMatter {
-  /** Markdown instructions (the body of SKILL.md). */
+  /** Markdown instructions: the body of SKILL.md, without leading blank lines and trailing whitespace. */
   readonly instructions: string;
   /** Folder of the skill, when it was loaded from one. */
   readonly dir?: string;
@@ -110,7 +110,12 @@ export function parseSkillMd(
     });
   }
   if (issues.length > 0 || !parsed.success) throw invalid(file, issues);
-  return { ...parsed.data, instructions: text.slice(match[0].length).replace(/^\s*\n/, "") };
+  return { ...parsed.data, instructions: bodyText(text.slice(match[0].length)) };
+}
+
+/** The instructions of a SKILL.md body: without its leading blank lines and trailing whitespace, so that export and load agree. */
+function bodyText(body: string): string {
+  return body.replace(/^\s*\n/, "").trimEnd();
 }
 
 function isNameIssue(issue: ValidationIssue): boolean {
@@ -196,15 +201,39 @@ export function formatSkillMd(skill: Omit<InstructionSkill, "files" | "dir">): s
       .filter((key) => (front as Record<string, unknown>)[key] !== undefined)
       .map((key) => [key, (front as Record<string, unknown>)[key]]),
   );
-  return `---\n${stringify(ordered).trimEnd()}\n---\n\n${instructions.trim()}\n`;
+  return `---\n${stringify(ordered).trimEnd()}\n---\n\n${bodyText(instructions)}\n`;
 }
 
-/** Writes a skill as `<dir>/<name>/SKILL.md` (copying nothing else); returns the folder. */
-export function exportSkill(skill: Omit<InstructionSkill, "files" | "dir">, dir: string): string {
-  SkillFrontMatterSchema.parse(pick(skill));
+/**
+ * Writes a skill as `<dir>/<name>/SKILL.md`, with its `scripts/`, `references/`
+ * and `assets/` files when it was loaded from a folder; returns the folder.
+ * Loading the folder back gives the same skill.
+ *
+ * @throws ValidationError when the skill's front matter is not valid Agent Skills front matter (nothing is written).
+ * @throws RangeError when one of its files is not under `scripts/`, `references/` or `assets/` (nothing is written).
+ */
+export function exportSkill(
+  skill: Omit<InstructionSkill, "files" | "dir"> & Partial<Pick<InstructionSkill, "files" | "dir">>,
+  dir: string,
+): string {
+  const front = SkillFrontMatterSchema.safeParse(pick(skill));
+  if (!front.success) {
+    throw validationErrorFromZod(front.error.issues, { subject: `front matter of skill ${skill.name}` });
+  }
+  const outside = (skill.files ?? []).find(
+    (file) => !RESOURCE_FOLDERS.includes(file.split("/")[0] as string) || file.split(/[\\/]/).includes(".."),
+  );
+  if (outside !== undefined) {
+    throw new RangeError(
+      `skill "${skill.name}" lists "${outside}", which is not under ${RESOURCE_FOLDERS.map((folder) => `${folder}/`).join(", ")}`,
+    );
+  }
   const folder = join(dir, skill.name);
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, "SKILL.md"), formatSkillMd(skill));
+  if (skill.dir !== undefined && resolve(skill.dir) !== resolve(folder)) {
+    for (const file of skill.files ?? []) cpSync(join(skill.dir, file), join(folder, file));
+  }
   return folder;
 }
 

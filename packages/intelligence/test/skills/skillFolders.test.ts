@@ -1,0 +1,266 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { ValidationError } from "@software-factory/core";
+import {
+  exportSkill,
+  type InstructionSkill,
+  loadSkillFolder,
+  loadSkillsDir,
+  openFactory,
+  parseSkillMd,
+  readSkillFile,
+} from "@software-factory/intelligence";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "factory-skill-folders-"));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes files (path relative to `root` -> text) and returns `root`. */
+function write(root: string, files: Readonly<Record<string, string>>): string {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const RELEASE_NOTES = [
+  "---",
+  "name: write-release-notes",
+  "description: >-",
+  "  Write release notes from merged changes: what changed for users, grouped by line.",
+  "  Use when a release is cut. # not a comment",
+  "license: Apache-2.0",
+  "compatibility: Needs git 2.40+ and network access to the issue tracker",
+  "metadata:",
+  "  owner: platform",
+  '  version: "1.2"',
+  "  reviewed: 'true'",
+  "allowed-tools: Bash(git:*) Bash(jq:*) Read",
+  "---",
+  "",
+  "# Release notes",
+  "",
+  "1. Run `scripts/changes.sh <from> <to>`.",
+  "2. Group the changes as in references/format.md.",
+  "",
+  "---",
+  "",
+  "```yaml",
+  "name: not front matter",
+  "```",
+  "",
+].join("\n");
+
+describe("skill resources", () => {
+  it("lists the files under scripts/, references/ and assets/ (nested too), sorted, and nothing else", () => {
+    const folder = write(join(dir, "write-release-notes"), {
+      "SKILL.md": RELEASE_NOTES,
+      "scripts/changes.sh": "#!/bin/sh\ngit log --oneline $1..$2\n",
+      "references/format.md": "# Format\n## Added\n## Fixed\n",
+      "references/examples/v1.md": "# v1\n",
+      "assets/template.json": "{}",
+      "README.md": "not a resource",
+      "examples/one.md": "not a resource folder",
+    });
+
+    const skill = loadSkillFolder(folder);
+
+    expect(skill.dir).toBe(folder);
+    expect(skill.files).toEqual([
+      "assets/template.json",
+      "references/examples/v1.md",
+      "references/format.md",
+      "scripts/changes.sh",
+    ]);
+    expect(skill.instructions).not.toContain("## Added");
+  });
+
+  it("reads a resource when asked, not when the skill loads", () => {
+    const folder = write(join(dir, "write-release-notes"), {
+      "SKILL.md": RELEASE_NOTES,
+      "references/format.md": "# Format v1\n",
+      "scripts/changes.sh": "#!/bin/sh\n",
+    });
+    const skill = loadSkillFolder(folder);
+
+    writeFileSync(join(folder, "references", "format.md"), "# Format v2\n");
+    rmSync(join(folder, "scripts", "changes.sh"));
+
+    expect(readSkillFile(skill, "references/format.md")).toBe("# Format v2\n");
+    expect(() => readSkillFile(skill, "scripts/changes.sh")).toThrow(/ENOENT/);
+  });
+
+  it("refuses to read a file that is not one of the skill's resources", () => {
+    const folder = write(join(dir, "write-release-notes"), {
+      "SKILL.md": RELEASE_NOTES,
+      "references/format.md": "# Format\n",
+      "README.md": "not a resource",
+    });
+    writeFileSync(join(dir, "secret.txt"), "secret");
+    const skill = loadSkillFolder(folder);
+
+    for (const path of [
+      "README.md",
+      "SKILL.md",
+      "../secret.txt",
+      "references/../../secret.txt",
+      join(dir, "secret.txt"),
+    ]) {
+      expect(() => readSkillFile(skill, path)).toThrow(
+        `skill "write-release-notes" has no file "${path}"; it has: references/format.md`,
+      );
+    }
+  });
+
+  it("are listed for the skills a factory loads from its skills folder", async () => {
+    write(join(dir, "skills", "write-release-notes"), {
+      "SKILL.md": RELEASE_NOTES,
+      "scripts/changes.sh": "#!/bin/sh\n",
+    });
+    const factory = await openFactory({ dir: join(dir, ".factory"), skillsDir: join(dir, "skills") });
+    try {
+      expect(factory.skills.list().find((skill) => skill.name === "write-release-notes")).toEqual({
+        name: "write-release-notes",
+        description:
+          "Write release notes from merged changes: what changed for users, grouped by line. Use when a release is cut. # not a comment",
+        runnable: false,
+        instructions: true,
+      });
+      const skill = factory.skills.instructions("write-release-notes") as InstructionSkill;
+      expect(skill.files).toEqual(["scripts/changes.sh"]);
+      expect(readSkillFile(skill, "scripts/changes.sh")).toBe("#!/bin/sh\n");
+    } finally {
+      await factory.close();
+    }
+  });
+});
+
+describe("exporting skills to SKILL.md", () => {
+  /** A loaded skill without the folder it was loaded from, to compare loads from two folders. */
+  const withoutDir = ({ dir: _dir, ...skill }: InstructionSkill) => skill;
+
+  it("round-trips every field, the body and the resources: load, export, load gives the same skill", () => {
+    const folder = write(join(dir, "source", "write-release-notes"), {
+      "SKILL.md": RELEASE_NOTES,
+      "scripts/changes.sh": "#!/bin/sh\ngit log\n",
+      "references/format.md": "# Format\n",
+    });
+    const loaded = loadSkillFolder(folder);
+
+    const exported = exportSkill(loaded, join(dir, "exported"));
+    const again = loadSkillFolder(exported);
+
+    expect(exported).toBe(join(dir, "exported", "write-release-notes"));
+    expect(withoutDir(again)).toEqual(withoutDir(loaded));
+    expect(loaded).toMatchObject({
+      license: "Apache-2.0",
+      compatibility: "Needs git 2.40+ and network access to the issue tracker",
+      metadata: { owner: "platform", version: "1.2", reviewed: "true" },
+      "allowed-tools": "Bash(git:*) Bash(jq:*) Read",
+    });
+    expect(readSkillFile(again, "scripts/changes.sh")).toBe("#!/bin/sh\ngit log\n");
+  });
+
+  it.each([
+    ["without a final newline", "# Steps\n\nDo it."],
+    ["ending in blank lines", "# Steps\n\nDo it.\n\n\n"],
+    ["starting with an indented block", "    indented code\n\nthen text\n"],
+    ["that is empty", ""],
+  ])("round-trips a body %s", (_, body) => {
+    const folder = write(join(dir, "source", "steps"), {
+      "SKILL.md": `---\nname: steps\ndescription: Steps to follow.\n---\n${body}`,
+    });
+    const loaded = loadSkillFolder(folder);
+
+    const again = loadSkillFolder(exportSkill(loaded, join(dir, "exported")));
+
+    expect(withoutDir(again)).toEqual(withoutDir(loaded));
+  });
+
+  it("keeps a second export identical to the first", () => {
+    const folder = write(join(dir, "source", "write-release-notes"), { "SKILL.md": RELEASE_NOTES });
+    const first = exportSkill(loadSkillFolder(folder), join(dir, "one"));
+    const second = exportSkill(loadSkillFolder(first), join(dir, "two"));
+
+    expect(readFileSync(join(second, "SKILL.md"), "utf8")).toBe(
+      readFileSync(join(first, "SKILL.md"), "utf8"),
+    );
+  });
+
+  it("writes a skill defined in code (no folder) as a SKILL.md alone", () => {
+    const folder = exportSkill(
+      {
+        name: "triage",
+        description: "Triage a signal: line, severity, kind.",
+        instructions: "Read the signal.",
+      },
+      join(dir, "exported"),
+    );
+
+    expect(readFileSync(join(folder, "SKILL.md"), "utf8")).toBe(
+      '---\nname: triage\ndescription: "Triage a signal: line, severity, kind."\n---\n\nRead the signal.\n',
+    );
+    expect(loadSkillsDir(join(dir, "exported")).map(withoutDir)).toEqual([
+      {
+        name: "triage",
+        description: "Triage a signal: line, severity, kind.",
+        instructions: "Read the signal.",
+        files: [],
+      },
+    ]);
+  });
+
+  it("exports a built-in skill's instructions as a SKILL.md that parses back to them", async () => {
+    const factory = await openFactory({ dir: join(dir, ".factory") });
+    try {
+      const text = factory.skills.skillMd("summarize-line") as string;
+      const skill = factory.skills.instructions("summarize-line") as InstructionSkill;
+
+      expect(parseSkillMd(text, "summarize-line/SKILL.md", "summarize-line")).toEqual({
+        name: skill.name,
+        description: skill.description,
+        instructions: skill.instructions,
+      });
+    } finally {
+      await factory.close();
+    }
+  });
+
+  it("refuses to export an invalid skill, naming the field, and writes nothing", () => {
+    const error = (() => {
+      try {
+        exportSkill({ name: "Bad Name", description: "d", instructions: "" }, join(dir, "exported"));
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toMatch(/name/);
+    expect(existsSync(join(dir, "exported"))).toBe(false);
+  });
+
+  it("refuses to export files outside the resource folders, and writes nothing", () => {
+    const skill = {
+      name: "steps",
+      description: "Steps.",
+      instructions: "",
+      dir,
+      files: ["../../etc/passwd"],
+    };
+
+    expect(() => exportSkill(skill, join(dir, "exported"))).toThrow(
+      'skill "steps" lists "../../etc/passwd", which is not under scripts/, references/, assets/',
+    );
+    expect(existsSync(join(dir, "exported"))).toBe(false);
+  });
+});
