@@ -14,6 +14,7 @@ import { FloorGraph, type LineDirectory, type PathOwnership, type ReachOptions }
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
+import { factSourceOf } from "./internal/factSource.js";
 import { foldEvent } from "./internal/fold.js";
 import { loadFloorSnapshot, saveFloorSnapshot } from "./internal/snapshot.js";
 import type { ProvenanceSource } from "./model.js";
@@ -237,6 +238,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
       const warnings = problems.filter((problem) => problem.severity === "warning");
       const changes = planChanges(current, next, {
         source,
+        currentSource: (key) => factSourceOf(this.graph, key),
         ...(options.refs === undefined ? {} : { refs: options.refs }),
       });
       if (changes.length === 0) return { events: [], changes: 0, warnings };

@@ -15,7 +15,11 @@ export interface HealthOptions {
   readonly central?: number;
   /** Lines an operator may own when their capacity does not say (default unlimited). */
   readonly maxLinesPerOperator?: number;
-  /** ISO time: lines last seen (declared or confirmed by an import) before it are reported as stale. */
+  /**
+   * ISO time: lines last seen before it are reported as stale. A line is seen
+   * when an event declares or changes it; re-applying an unchanged plan writes
+   * no event, so it does not refresh `lastSeen`.
+   */
   readonly staleBefore?: string;
 }
 

@@ -41,7 +41,7 @@ export type ProvenanceInput = z.infer<typeof ProvenanceInputSchema>;
 
 /** Provenance of a node or edge of the graph: where it came from and when it was last seen (the time of the event that last declared it). */
 export interface Provenance extends ProvenanceInput {
-  /** ISO time of the last event that declared or confirmed the fact. */
+  /** ISO time of the last event that declared or changed the fact (an unchanged re-import writes none). */
   readonly lastSeen: string;
 }
 

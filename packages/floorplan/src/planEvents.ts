@@ -11,6 +11,13 @@ export interface PlanChangesOptions {
    * keyed `line:<id>`, `owner:<line>`, `operator:<id>` or `dependency:<from>-><to>`.
    */
   readonly refs?: ReadonlyMap<string, string>;
+  /**
+   * Where each fact of `current` came from, by the same keys as `refs`. When
+   * the source is `factory.yaml`, a fact equal to one an import or an
+   * inference recorded is declared again, so it counts as declared from then
+   * on; imports never take a fact over from factory.yaml.
+   */
+  readonly currentSource?: (key: string) => ProvenanceSource | undefined;
 }
 
 const same = (a: unknown, b: unknown) =>
@@ -34,6 +41,12 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
     const ref = options.refs?.get(key);
     return ref === undefined ? provenance : { ...provenance, ref };
   };
+  const declaring = provenance.source === "factory.yaml";
+  /** Whether factory.yaml now declares a fact that so far only an import or an inference stated. */
+  const adopted = (key: string) => {
+    const was = declaring ? options.currentSource?.(key) : undefined;
+    return was !== undefined && was !== "factory.yaml";
+  };
   const adds: NewEvent[] = [];
   const removes: NewEvent[] = [];
   if (!same(current.settings, next.settings))
@@ -50,7 +63,7 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
     ["domain", byId(current.domains), byId(next.domains)],
   ] as const) {
     for (const [id, item] of now as Map<string, object>) {
-      if (!same((was as Map<string, object>).get(id), item))
+      if (!same((was as Map<string, object>).get(id), item) || adopted(`${kind}:${id}`))
         adds.push({
           type: `floorplan.${kind}.declared`,
           subject: id,
@@ -70,7 +83,8 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
     const before = wasLines.get(line.id);
     if (
       before === undefined ||
-      !same(lineAttributes(before, wasOrder.get(line.id) ?? -1), lineAttributes(line, order))
+      !same(lineAttributes(before, wasOrder.get(line.id) ?? -1), lineAttributes(line, order)) ||
+      adopted(`line:${line.id}`)
     ) {
       adds.push({
         type: "floorplan.line.declared",
@@ -78,7 +92,7 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
         data: { ...lineAttributes(line, order), provenance: provenanceOf(`line:${line.id}`) },
       });
     }
-    if (line.owner !== before?.owner) {
+    if (line.owner !== before?.owner || (line.owner !== undefined && adopted(`owner:${line.id}`))) {
       edges.push(
         line.owner === undefined
           ? { type: "floorplan.owner.unassigned", subject: line.id, data: { line: line.id } }
@@ -112,7 +126,7 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
     const wasDependencies = new Map((before?.dependsOn ?? []).map((d: DependencyDecl) => [d.line, d]));
     const nowDependencies = new Map(line.dependsOn.map((d) => [d.line, d]));
     for (const [to, dependency] of nowDependencies) {
-      if (!same(wasDependencies.get(to), dependency)) {
+      if (!same(wasDependencies.get(to), dependency) || adopted(`dependency:${line.id}->${to}`)) {
         const { line: _line, ...attributes } = dependency;
         edges.push({
           type: "floorplan.dependency.declared",
