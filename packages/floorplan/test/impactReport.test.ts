@@ -73,7 +73,7 @@ describe("impact report of affected lines", () => {
     floor.graph.addEdgeWithKey("owns:operator:dan->line:checkout", "operator:dan", "line:checkout", {
       relation: "owns",
       attributes: {},
-      provenance: { source: "factory.yaml", at: "2026-01-01T00:00:00.000Z" },
+      provenance: { source: "factory.yaml", lastSeen: "2026-01-01T00:00:00.000Z" },
     });
     floor.graph.dropEdge("owns:operator:alice->line:checkout");
     floor.changed();
