@@ -141,10 +141,61 @@ describe("review-item", () => {
     });
   });
 
+  it("includes the findings of the item's line, as a standards gate does", async () => {
+    await factory.floorplan.applyPlan({ lines: [{ id: "orphan" }] }, { mode: "merge", source: "inferred" });
+    const item = await factory.work.createWorkItem({ line: "orphan", title: "Tidy up", kind: "chore" });
+
+    expect(await review(item.id)).toEqual({
+      item: item.id,
+      pass: false,
+      findings: [
+        "error: line orphan has no owner (add `owner:` to the line in factory.yaml (or import with --owner))",
+        "warning: line orphan has no description (add `description:` to the line in factory.yaml)",
+        "warning: line orphan claims no code paths (add `paths:` (CODEOWNERS patterns))",
+      ],
+    });
+  });
+
   it("refuses an unknown work item, recording the failed run", async () => {
     await expect(review("wi_nope")).rejects.toThrow('no work item "wi_nope"');
     const [ran] = await factory.log.read({ types: ["skill.ran"] });
     expect(ran?.data).toMatchObject({ outcome: "failed", error: 'no work item "wi_nope"' });
+  });
+});
+
+describe("review-item in a factory with no standards installed", () => {
+  it("still fails an item on a suspect link, and passes it once the link is reviewed", async () => {
+    const item = await factory.work.createWorkItem({
+      line: "checkout",
+      title: "Pay by link",
+      kind: "feature",
+    });
+    await factory.work.recordArtifact({
+      id: "REQ-1",
+      kind: "requirement",
+      title: "Pay",
+      fields: { body: "v1" },
+    });
+    await factory.work.recordArtifact({ id: "TEST-1", kind: "test", title: "pays", workItem: item.id });
+    await factory.work.link({ from: "TEST-1", to: "REQ-1", type: "verifies" });
+    await factory.work.recordArtifact({
+      id: "REQ-1",
+      kind: "requirement",
+      title: "Pay",
+      fields: { body: "v2" },
+    });
+
+    expect(await review(item.id)).toEqual({
+      item: item.id,
+      pass: false,
+      findings: [
+        "error: link TEST-1 verifies REQ-1 is suspect: REQ-1 changed (v2) after the link was made (review the link: keep, adapted or obsolete)",
+      ],
+    });
+
+    const [link] = factory.work.suspectLinks({ item: item.id });
+    await factory.work.reviewLink(link?.id as string, { verdict: "keep" });
+    expect(await review(item.id)).toEqual({ item: item.id, pass: true, findings: [] });
   });
 });
 
