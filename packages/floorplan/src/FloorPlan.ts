@@ -14,7 +14,7 @@ import { FloorGraph, type LineDirectory, type PathOwnership, type ReachOptions }
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
-import { factSourceOf } from "./internal/factSource.js";
+import { factKeys, factSourceOf } from "./internal/factSource.js";
 import { foldEvent } from "./internal/fold.js";
 import { loadFloorSnapshot, saveFloorSnapshot } from "./internal/snapshot.js";
 import type { ProvenanceSource } from "./model.js";
@@ -218,6 +218,15 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
    */
   async applyPlan(input: Plan | PlanInput, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
     const plan = planOf(input);
+    return this.#applyPlan(plan, options, factKeys(plan));
+  }
+
+  /** Applies a plan; facts named by `declaring` that an import stated become declared when the source is factory.yaml. */
+  async #applyPlan(
+    plan: Plan,
+    options: ApplyPlanOptions,
+    declaring: ReadonlySet<string>,
+  ): Promise<ApplyPlanResult> {
     const source = options.source ?? "factory.yaml";
     for (let attempt = 1; ; attempt++) {
       const head = await this.refresh();
@@ -238,7 +247,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
       const warnings = problems.filter((problem) => problem.severity === "warning");
       const changes = planChanges(current, next, {
         source,
-        currentSource: (key) => factSourceOf(this.graph, key),
+        currentSource: (key) => (declaring.has(key) ? factSourceOf(this.graph, key) : undefined),
         ...(options.refs === undefined ? {} : { refs: options.refs }),
       });
       if (changes.length === 0) return { events: [], changes: 0, warnings };
@@ -397,9 +406,10 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     const others = plan.relations.filter(
       (relation) => !(relation.type === type && relation.from === from && relation.to === to),
     );
-    return this.applyPlan(
-      { ...plan, relations: [...others, { type, from, to, attributes }] },
+    return this.#applyPlan(
+      planOf({ ...plan, relations: [...others, { type, from, to, attributes }] }),
       { ...options, label: `${type} ${from} -> ${to}` },
+      new Set(),
     );
   }
 
@@ -411,14 +421,15 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     const plan = await this.#current();
-    return this.applyPlan(
-      {
+    return this.#applyPlan(
+      planOf({
         ...plan,
         relations: plan.relations.filter(
           (relation) => !(relation.type === type && relation.from === from && relation.to === to),
         ),
-      },
+      }),
       { ...options, label: `${type} ${from} -> ${to}` },
+      new Set(),
     );
   }
 
@@ -470,13 +481,12 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     const plan = await this.#current();
     const line = this.#requireLine(plan, lineId);
-    return this.applyPlan(
-      {
-        ...plan,
-        lines: plan.lines.map((candidate) => (candidate === line ? (edit(line) as LineDecl) : candidate)),
-      },
-      { ...options, label },
-    );
+    const edited = planOf({
+      ...plan,
+      lines: plan.lines.map((candidate) => (candidate === line ? (edit(line) as LineDecl) : candidate)),
+    });
+    const declared = edited.lines.find((candidate) => candidate.id === lineId) as LineDecl;
+    return this.#applyPlan(edited, { ...options, label }, factKeys({ lines: [declared] }));
   }
 }
 

@@ -65,4 +65,14 @@ describe("declaring in factory.yaml what an import stated", () => {
     expect(floorplan.line("web")?.provenance.source).toBe("factory.yaml");
     expect(sourceOfDependency()).toBe("factory.yaml");
   });
+
+  it("adopts only what a call names: editing one line leaves the others as imported", async () => {
+    await floorplan.applyPlan(plan, { source: "workspaces", mode: "merge" });
+
+    await floorplan.addDependency("web", { line: "api", kind: "data", criticality: "high" });
+
+    expect(sourceOfDependency()).toBe("factory.yaml");
+    expect(floorplan.line("api")?.provenance.source).toBe("workspaces");
+    expect(floorplan.health().undeclaredLines.map(({ line }) => line)).toContain("api");
+  });
 });

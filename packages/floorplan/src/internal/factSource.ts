@@ -1,6 +1,20 @@
 import type { FloorGraph } from "../FloorGraph.js";
 import { edgeKey, nodeKey } from "../graphTypes.js";
 import type { ProvenanceSource } from "../model.js";
+import type { Plan } from "../Plan.js";
+
+/** The keys (as {@link factSourceOf} takes them) of the facts a plan states. */
+export function factKeys(plan: Partial<Pick<Plan, "operators" | "domains" | "lines">>): Set<string> {
+  const keys = new Set<string>();
+  for (const operator of plan.operators ?? []) keys.add(`operator:${operator.id}`);
+  for (const domain of plan.domains ?? []) keys.add(`domain:${domain.id}`);
+  for (const line of plan.lines ?? []) {
+    keys.add(`line:${line.id}`);
+    if (line.owner !== undefined) keys.add(`owner:${line.id}`);
+    for (const dependency of line.dependsOn) keys.add(`dependency:${line.id}->${dependency.line}`);
+  }
+  return keys;
+}
 
 /**
  * Where a fact of the graph came from, by the keys of plan refs: `line:<id>`,
