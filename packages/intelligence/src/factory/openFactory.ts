@@ -23,7 +23,7 @@ import { Inbox } from "../automations/Inbox.js";
 import { type AutomationRunner, startAutomations } from "../automations/startAutomations.js";
 import { embedderFromEnv } from "../models/embedderFromEnv.js";
 import { modelFromEnv } from "../models/modelFromEnv.js";
-import { Router } from "../router/Router.js";
+import type { RouteCandidate } from "../router/Router.js";
 import { addFactorySources } from "../rules/factorySources.js";
 import { loadInstructionStandards } from "../rules/loadInstructionStandards.js";
 import type { Rule, RulePack } from "../rules/Rule.js";
@@ -33,6 +33,7 @@ import { type Skill, SkillRegistry } from "../skills/Skill.js";
 import { loadSkillsDir } from "../skills/SkillMd.js";
 import { buildContextPack, type ContextPack, type ContextRequest } from "./contextPack.js";
 import { loadTokenCounter, type TokenCounter } from "./contextPackTokens.js";
+import { factoryRouter, type RouteInput } from "./factoryRouter.js";
 
 /** Options of {@link openFactory}. */
 export interface OpenFactoryOptions {
@@ -102,8 +103,15 @@ export interface Factory extends AsyncDisposable {
   readonly skills: SkillRegistry<Factory>;
   /** The model provider skills use, when one is configured. */
   readonly model: ModelProvider | undefined;
-  /** Ranks the lines a text most likely belongs to, learning from every routed signal. */
-  route(text: string, options?: { readonly limit?: number }): Promise<ReturnType<Router["route"]>>;
+  /**
+   * Ranks the lines a text (or a captured signal, by id) most likely belongs
+   * to, from the lines' descriptions, the knowledge linked to them, the paths
+   * the text mentions and every routed signal (a re-routed one counts where it
+   * went last).
+   *
+   * @throws NotFoundError when the signal does not exist.
+   */
+  route(input: RouteInput, options?: { readonly limit?: number }): Promise<RouteCandidate[]>;
   /** A context pack for a work item, line, paths or question. */
   context(request: ContextRequest): Promise<ContextPack>;
   /** Releases the store, caches and subscriptions. */
@@ -154,7 +162,6 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     });
     opened.push(knowledge);
     const inbox = await Inbox.open(log);
-    const router = new Router({ lineForPath: (path) => floorplan.lineForPath(path) });
     let runner: AutomationRunner | undefined;
     const factory: Factory = {
       dir,
@@ -166,11 +173,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       model,
       standards: undefined as unknown as Standards<Factory>,
       skills: undefined as unknown as SkillRegistry<Factory>,
-      route: async (text, routeOptions = {}) => {
-        await Promise.all([floorplan.refresh(), work.refresh()]);
-        syncRouter(router, floorplan, work);
-        return router.route(text, routeOptions);
-      },
+      route: factoryRouter({ floorplan, work, knowledge }),
       context: async (request) =>
         buildContextPack(factory, request, options.tokenCounter ?? (await loadTokenCounter())),
       close: async () => {
@@ -210,20 +213,4 @@ function storeOf(
   if (store !== undefined) return { store };
   const url = process.env.FACTORY_DATABASE_URL;
   return url !== undefined && url !== "" ? { store: url } : { path: join(dir, "factory.db") };
-}
-
-/** Brings the router's lines and routed history up to date with the floor plan and the assembly line. */
-function syncRouter(router: Router, floorplan: FloorPlan, work: AssemblyLine): void {
-  router.setLines(
-    floorplan.lines().map((line) => ({
-      id: line.id,
-      ...(line.name === undefined ? {} : { title: line.name }),
-      ...(line.description === undefined ? {} : { description: line.description }),
-      tags: line.tags,
-      paths: line.paths,
-    })),
-  );
-  for (const signal of work.signals()) {
-    if (signal.line !== undefined) router.learn({ id: signal.id, text: signal.text, line: signal.line });
-  }
 }

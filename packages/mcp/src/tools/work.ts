@@ -61,14 +61,8 @@ export const routeSignal = defineTool({
       const routed = await factory.work.routeSignal(input.signal as string, input.line);
       return { candidates: [], routed };
     }
-    let text = input.text;
-    if (input.signal !== undefined) {
-      await factory.work.refresh();
-      const signal = factory.work.signal(input.signal);
-      if (signal === undefined) throw new Error(`no signal "${input.signal}"`);
-      text = signal.text;
-    }
-    return { candidates: await factory.route(text as string, { limit: input.limit }) };
+    const routed = input.signal === undefined ? (input.text as string) : { signal: input.signal };
+    return { candidates: await factory.route(routed, { limit: input.limit }) };
   },
 });
 

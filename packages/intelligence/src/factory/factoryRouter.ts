@@ -1,0 +1,75 @@
+/**
+ * The factory's router: the floor plan's lines with the knowledge linked to
+ * them, and every routed signal of the assembly line as history.
+ *
+ * @module
+ */
+import { type AssemblyLine, NotFoundError } from "@software-factory/core";
+import type { FloorPlan } from "@software-factory/floorplan";
+import type { KnowledgeBase } from "@software-factory/knowledge";
+import { type RoutableLine, type RouteCandidate, Router } from "../router/Router.js";
+
+/** What to route: a text, or a captured signal by id. */
+export type RouteInput = string | { readonly signal: string };
+
+/** Knowledge read per line: its most recent documents in force, up to this many characters in all. */
+const KNOWLEDGE_CHARS_PER_LINE = 20_000;
+const DOCUMENTS_PER_LINE = 50;
+
+/**
+ * Creates the route function of a factory. Each call brings the router up to
+ * date: lines (and the text of the knowledge documents linked to each) are
+ * rebuilt only when the floor plan or the knowledge base moved; routed
+ * signals are learned, and a signal routed elsewhere since is a correction.
+ */
+export function factoryRouter(parts: {
+  readonly floorplan: FloorPlan;
+  readonly work: AssemblyLine;
+  readonly knowledge: KnowledgeBase;
+}): (input: RouteInput, options?: { readonly limit?: number }) => Promise<RouteCandidate[]> {
+  const { floorplan, work, knowledge } = parts;
+  const router = new Router({ lineForPath: (path) => floorplan.lineForPath(path) });
+  let linesAt = "";
+  return async (input, options = {}) => {
+    await Promise.all([floorplan.refresh(), work.refresh(), knowledge.sync()]);
+    const at = `${floorplan.position}:${knowledge.position}`;
+    if (at !== linesAt) {
+      router.setLines(await routableLines(floorplan, knowledge));
+      linesAt = at;
+    }
+    for (const signal of work.signals()) {
+      if (signal.line !== undefined) router.learn({ id: signal.id, text: signal.text, line: signal.line });
+    }
+    return router.route(textOf(work, input), options);
+  };
+}
+
+/** The floor plan's lines as the router reads them, each with the text of its linked knowledge. */
+async function routableLines(floorplan: FloorPlan, knowledge: KnowledgeBase): Promise<RoutableLine[]> {
+  return Promise.all(
+    floorplan.lines().map(async (line) => {
+      const documents = await knowledge.list({ lines: [line.id], limit: DOCUMENTS_PER_LINE });
+      const text = documents
+        .map((document) => `${document.title}\n${document.body}`)
+        .join("\n\n")
+        .slice(0, KNOWLEDGE_CHARS_PER_LINE);
+      return {
+        id: line.id,
+        ...(line.name === undefined ? {} : { title: line.name }),
+        ...(line.description === undefined ? {} : { description: line.description }),
+        tags: line.tags,
+        paths: line.paths,
+        ...(text === "" ? {} : { knowledge: text }),
+      };
+    }),
+  );
+}
+
+function textOf(work: AssemblyLine, input: RouteInput): string {
+  if (typeof input === "string") return input;
+  const signal = work.signal(input.signal);
+  if (signal === undefined) {
+    throw new NotFoundError({ message: `no signal "${input.signal}"`, entity: "signal", id: input.signal });
+  }
+  return signal.text;
+}

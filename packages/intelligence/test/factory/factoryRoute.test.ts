@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Factory, openFactory } from "@software-factory/intelligence";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+let dir: string;
+let factory: Factory;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "factory-route-"));
+  factory = await openFactory({ dir, actor: "ana" });
+  await factory.floorplan.applyPlan({
+    operators: [{ id: "ana" }, { id: "bo" }],
+    lines: [
+      { id: "billing", owner: "ana", description: "Charges customers" },
+      { id: "identity", owner: "bo", description: "Accounts of customers" },
+    ],
+  });
+});
+
+afterEach(async () => {
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("factory.route", () => {
+  it("uses the knowledge linked to a line, and sees knowledge captured later", async () => {
+    expect((await factory.route("dunning emails go out twice"))[0]?.reasons ?? []).not.toContain(
+      "the knowledge linked to it matches the text",
+    );
+    await factory.knowledge.capture({
+      kind: "runbook",
+      title: "Dunning",
+      body: "When a card fails, dunning emails remind the customer; proration applies to upgrades.",
+      source: { system: "wiki" },
+      lines: ["billing"],
+    });
+
+    const [top] = await factory.route("dunning emails go out twice");
+
+    expect(top?.line).toBe("billing");
+    expect(top?.reasons).toContain("the knowledge linked to it matches the text");
+  });
+
+  it("routes a captured signal by id, learns from routed signals and takes corrections", async () => {
+    const first = await factory.work.captureSignal({
+      text: "SAML login loops for customers' accounts of tenant acme",
+      source: "support",
+    });
+    const byId = await factory.route({ signal: first.id });
+    expect(byId[0]?.line).toBe("identity");
+    expect(byId).toEqual(await factory.route(first.text));
+    await factory.work.routeSignal(first.id, "billing");
+    expect((await factory.route("SAML login loops again for tenant globex"))[0]?.line).toBe("billing");
+
+    await factory.work.routeSignal(first.id, "identity");
+
+    expect((await factory.route("SAML login loops again for tenant globex"))[0]?.line).toBe("identity");
+    await expect(factory.route({ signal: "sig_missing" })).rejects.toThrow('no signal "sig_missing"');
+  });
+});
