@@ -54,13 +54,18 @@ async function applyImported(
   session: Session,
   label: string,
   source: "codeowners" | "workspaces" | "backstage",
-  propose: (factory: Factory) => Promise<{ plan: Plan; problems: readonly PlanProblem[] }>,
+  propose: (factory: Factory) => Promise<{
+    plan: Plan;
+    problems: readonly PlanProblem[];
+    /** Where in the source each fact came from (`.github/CODEOWNERS:4`), recorded as its provenance. */
+    refs?: ReadonlyMap<string, string>;
+  }>,
   flags: PlanImportFlags,
 ): Promise<void> {
   const { options, output } = session;
   const owner = flags.owner === undefined ? undefined : parseFlag(OperatorFlag, flags.owner, "--owner");
   const outcome = await withFactory(options, async (factory) => {
-    const { plan, problems } = await propose(factory);
+    const { plan, problems, refs } = await propose(factory);
     const known = factory.floorplan.toPlan().operators.map((operator) => operator.id);
     const proposed = withOwner(plan, owner, known);
     if (flags.out !== undefined) {
@@ -72,6 +77,7 @@ async function applyImported(
       source,
       label,
       actor: options.actor,
+      ...(refs === undefined ? {} : { refs }),
     });
     return { proposed, problems: [...problems, ...applied.warnings], changes: applied.changes };
   });
