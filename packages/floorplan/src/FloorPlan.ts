@@ -1,23 +1,15 @@
 import {
-  ConcurrencyConflictError,
   type EventLog,
-  type NewEvent,
   NotFoundError,
   type Projection,
-  type StoredEvent,
-  startProjection,
-  ValidationError,
   validationErrorFromZod,
 } from "@software-factory/core";
-import { floorPlanEvents, floorPlanEventTypes } from "./events.js";
-import { FloorGraph, type LineDirectory, type PathOwnership, type ReachOptions } from "./FloorGraph.js";
+import { type ApplyPlanOptions, type ApplyPlanResult, type ChangeOptions, writePlan } from "./applyPlan.js";
+import type { FloorGraph, LineDirectory, PathOwnership, ReachOptions } from "./FloorGraph.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
 import { factKeys, factSourceOf } from "./internal/factSource.js";
-import { foldEvent } from "./internal/fold.js";
-import { loadFloorSnapshot, saveFloorSnapshot } from "./internal/snapshot.js";
-import type { ProvenanceSource } from "./model.js";
 import {
   type ContributorDecl,
   type DependencyDeclInput,
@@ -30,60 +22,8 @@ import {
   type PlanInput,
   planOf,
 } from "./Plan.js";
-import { mergePlans, type PlanChangesOptions, planChanges } from "./planEvents.js";
-import { type RelationDefinition, RelationRegistry } from "./RelationRegistry.js";
+import type { RelationRegistry } from "./RelationRegistry.js";
 import { toPlan } from "./toPlan.js";
-import { type PlanProblem, validatePlan } from "./validatePlan.js";
-
-/** Options of {@link openFloorPlan}. */
-export interface OpenFloorPlanOptions {
-  /** The factory's event log; the floor plan events are registered on it if they are not yet. */
-  readonly log: EventLog;
-  /** Custom relation types (beside partOf, dependsOn, owns, contributes). */
-  readonly relations?: Iterable<RelationDefinition>;
-  /** Follow events other processes append (default true). */
-  readonly live?: boolean;
-  /**
-   * Folder for a snapshot of the graph, stamped with the log position it
-   * reflects: opening loads it and folds only the events after it, and closing
-   * saves it when events were folded since. Without it the whole log is folded.
-   */
-  readonly cacheDir?: string;
-}
-
-/** Options of {@link FloorPlan.applyPlan}. */
-export interface ApplyPlanOptions {
-  /** `replace` (default) makes the floor plan equal to the plan, retiring what it lacks; `merge` only adds and updates (for imports). */
-  readonly mode?: "replace" | "merge";
-  /** Provenance of the facts declared (default `factory.yaml`). Lines without an owner are errors from factory.yaml and warnings from imports. */
-  readonly source?: ProvenanceSource;
-  /** Name recorded in the closing `floorplan.plan.applied` event (default the source). */
-  readonly label?: string;
-  /** Actor recorded on the events. */
-  readonly actor?: string;
-  /** Repository files, to warn about path patterns that match none. */
-  readonly files?: readonly string[];
-  /** Where inside the source each fact came from; see {@link PlanChangesOptions.refs}. */
-  readonly refs?: ReadonlyMap<string, string>;
-}
-
-/** What {@link FloorPlan.applyPlan} did. */
-export interface ApplyPlanResult {
-  /** The events appended (none when the plan was already current). */
-  readonly events: readonly StoredEvent[];
-  /** Number of changes (events other than the closing `plan.applied`). */
-  readonly changes: number;
-  /** Warnings of the plan's validation (errors throw). */
-  readonly warnings: readonly PlanProblem[];
-}
-
-/** Options of the single-change methods of {@link FloorPlan}. */
-export interface ChangeOptions {
-  readonly source?: ProvenanceSource;
-  readonly actor?: string;
-}
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * The factory floor plan, kept current from the event log: every change made
@@ -222,54 +162,23 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
   }
 
   /** Applies a plan; facts named by `declaring` that an import stated become declared when the source is factory.yaml. */
-  async #applyPlan(
+  #applyPlan(
     plan: Plan,
     options: ApplyPlanOptions,
     declaring: ReadonlySet<string>,
   ): Promise<ApplyPlanResult> {
-    const source = options.source ?? "factory.yaml";
-    for (let attempt = 1; ; attempt++) {
-      const head = await this.refresh();
-      const current = this.toPlan();
-      const next = options.mode === "merge" ? mergePlans(current, plan) : plan;
-      const problems = validatePlan(next, {
+    return writePlan(
+      {
+        log: this.#log,
         relations: this.relations,
-        requireOwners: source === "factory.yaml",
-        ...(options.files === undefined ? {} : { files: options.files }),
-      });
-      const errors = problems.filter((problem) => problem.severity === "error");
-      if (errors.length > 0) {
-        throw new ValidationError({
-          message: `floor plan is invalid: ${errors.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`,
-          issues: errors,
-        });
-      }
-      const warnings = problems.filter((problem) => problem.severity === "warning");
-      const changes = planChanges(current, next, {
-        source,
-        currentSource: (key) => (declaring.has(key) ? factSourceOf(this.graph, key) : undefined),
-        ...(options.refs === undefined ? {} : { refs: options.refs }),
-      });
-      if (changes.length === 0) return { events: [], changes: 0, warnings };
-      const batch: NewEvent[] = [
-        ...changes,
-        {
-          type: "floorplan.plan.applied",
-          subject: "floorplan",
-          data: { source: options.label ?? source, changes: changes.length },
-        },
-      ];
-      try {
-        const events = await this.#log.append(batch, {
-          expectedHead: head,
-          ...(options.actor === undefined ? {} : { actor: options.actor }),
-        });
-        await this.refresh();
-        return { events, changes: changes.length, warnings };
-      } catch (error) {
-        if (!(error instanceof ConcurrencyConflictError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+        refresh: () => this.refresh(),
+        current: () => this.toPlan(),
+        sourceOf: (key) => factSourceOf(this.graph, key),
+      },
+      plan,
+      options,
+      declaring,
+    );
   }
 
   /**
@@ -488,54 +397,4 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     const declared = edited.lines.find((candidate) => candidate.id === lineId) as LineDecl;
     return this.#applyPlan(edited, { ...options, label }, factKeys({ lines: [declared] }));
   }
-}
-
-/**
- * Opens the floor plan of a factory over its event log: folds the log's
- * floor-plan events into a graph and keeps it current.
- *
- * @example
- * ```ts
- * const log = await openEventLog({ path: ".factory/factory.db", events: floorPlanEvents });
- * const plan = await openFloorPlan({ log });
- * await plan.applyPlan(await loadFactoryYaml("factory.yaml"));
- * console.log(plan.ownerOf("checkout"), plan.lineForPath("packages/checkout/src/cart.ts"));
- * await plan.close();
- * ```
- */
-export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<FloorPlan> {
-  const { log } = options;
-  for (const definition of floorPlanEvents)
-    if (!log.registry.has(definition.type)) log.registry.register(definition);
-  const { cacheDir } = options;
-  const snapshot = cacheDir === undefined ? undefined : await loadFloorSnapshot(log, cacheDir);
-  const graph = new FloorGraph(snapshot?.graph);
-  let folded = snapshot === undefined;
-  const projection = await startProjection(log, {
-    types: floorPlanEventTypes,
-    ...(snapshot === undefined ? {} : { after: snapshot.position }),
-    apply: (event) => {
-      foldEvent(graph, event);
-      folded = true;
-    },
-    ...(options.live === undefined ? {} : { live: options.live }),
-  });
-  const closing: Projection =
-    cacheDir === undefined
-      ? projection
-      : {
-          get position() {
-            return projection.position;
-          },
-          catchUp: () => projection.catchUp(),
-          close: async () => {
-            await projection.close();
-            // A snapshot that cannot be written is only a slower next open: that never fails a close.
-            if (folded)
-              await saveFloorSnapshot(log, cacheDir, graph.graph, projection.position).catch(() => undefined);
-            folded = false;
-          },
-          [Symbol.asyncDispose]: () => closing.close(),
-        };
-  return new FloorPlan(log, graph, closing, new RelationRegistry(options.relations ?? []));
 }

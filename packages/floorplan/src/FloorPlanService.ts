@@ -15,16 +15,12 @@ import {
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import type { ApplyPlanOptions, ApplyPlanResult } from "./applyPlan.js";
 import type { PathOwnership } from "./FloorGraph.js";
-import {
-  type ApplyPlanOptions,
-  type ApplyPlanResult,
-  type FloorPlan,
-  type OpenFloorPlanOptions,
-  openFloorPlan,
-} from "./FloorPlan.js";
+import type { FloorPlan } from "./FloorPlan.js";
 import type { HealthOptions, HealthReport } from "./health.js";
 import type { ImpactChange, ImpactOptions, ImpactReport } from "./impact.js";
+import { type OpenFloorPlanOptions, openFloorPlan } from "./openFloorPlan.js";
 import type { Plan, PlanInput } from "./Plan.js";
 
 /** The floor plan as seen from Effect code. */

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 
+export type { ApplyPlanOptions, ApplyPlanResult, ChangeOptions } from "./applyPlan.js";
 export { buildFloorGraph, emptyPlan } from "./buildFloorGraph.js";
 export { type DependencyChange, diffPlans, type PlanDiff, type Reowned } from "./diff.js";
 export {
@@ -35,14 +36,7 @@ export {
 } from "./events.js";
 export { toDot, toGraphologyJson, toMermaid } from "./export/diagrams.js";
 export { FloorGraph, type LineDirectory, type PathOwnership, type ReachOptions } from "./FloorGraph.js";
-export {
-  type ApplyPlanOptions,
-  type ApplyPlanResult,
-  type ChangeOptions,
-  FloorPlan,
-  type OpenFloorPlanOptions,
-  openFloorPlan,
-} from "./FloorPlan.js";
+export { FloorPlan } from "./FloorPlan.js";
 export { FloorPlanService, type FloorPlanShape, makeFloorPlanShape } from "./FloorPlanService.js";
 export {
   type FactoryYamlOptions,
@@ -115,6 +109,7 @@ export {
   ProvenanceSourceSchema,
   slugify,
 } from "./model.js";
+export { type OpenFloorPlanOptions, openFloorPlan } from "./openFloorPlan.js";
 export {
   type ContributorDecl,
   ContributorDeclSchema,

@@ -1,0 +1,125 @@
+/**
+ * Applying a plan to the floor plan: validate it, turn the differences into
+ * events, append them in one batch, retrying when another writer moved the log.
+ *
+ * @module
+ */
+import {
+  ConcurrencyConflictError,
+  type EventLog,
+  type NewEvent,
+  type StoredEvent,
+  ValidationError,
+} from "@software-factory/core";
+import type { ProvenanceSource } from "./model.js";
+import type { Plan } from "./Plan.js";
+import { mergePlans, type PlanChangesOptions, planChanges } from "./planEvents.js";
+import type { RelationRegistry } from "./RelationRegistry.js";
+import { type PlanProblem, validatePlan } from "./validatePlan.js";
+
+/** Options of `FloorPlan.applyPlan`. */
+export interface ApplyPlanOptions {
+  /** `replace` (default) makes the floor plan equal to the plan, retiring what it lacks; `merge` only adds and updates (for imports). */
+  readonly mode?: "replace" | "merge";
+  /** Provenance of the facts declared (default `factory.yaml`). Lines without an owner are errors from factory.yaml and warnings from imports. */
+  readonly source?: ProvenanceSource;
+  /** Name recorded in the closing `floorplan.plan.applied` event (default the source). */
+  readonly label?: string;
+  /** Actor recorded on the events. */
+  readonly actor?: string;
+  /** Repository files, to warn about path patterns that match none. */
+  readonly files?: readonly string[];
+  /** Where inside the source each fact came from; see {@link PlanChangesOptions.refs}. */
+  readonly refs?: ReadonlyMap<string, string>;
+}
+
+/** What `FloorPlan.applyPlan` did. */
+export interface ApplyPlanResult {
+  /** The events appended (none when the plan was already current). */
+  readonly events: readonly StoredEvent[];
+  /** Number of changes (events other than the closing `plan.applied`). */
+  readonly changes: number;
+  /** Warnings of the plan's validation (errors throw). */
+  readonly warnings: readonly PlanProblem[];
+}
+
+/** Options of the single-change methods of `FloorPlan`. */
+export interface ChangeOptions {
+  readonly source?: ProvenanceSource;
+  readonly actor?: string;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** What {@link writePlan} reads and writes: the floor plan's log and its current state. */
+export interface PlanWriter {
+  readonly log: EventLog;
+  readonly relations: RelationRegistry;
+  /** Folds the log up to its head and returns the position. */
+  refresh(): Promise<number>;
+  /** The plan the graph holds now. */
+  current(): Plan;
+  /** Where a fact of the current plan came from (keys as in {@link PlanChangesOptions.refs}). */
+  sourceOf(key: string): ProvenanceSource | undefined;
+}
+
+/**
+ * Applies a plan: validates the plan it leads to (merged into the current one
+ * in `merge` mode), appends the differences as one batch closed by a
+ * `floorplan.plan.applied` event, and retries from the new head when another
+ * writer appended first. Facts named by `declaring` that an import or an
+ * inference stated become declared when the source is factory.yaml.
+ *
+ * @throws ValidationError when the plan has errors.
+ * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt.
+ */
+export async function writePlan(
+  writer: PlanWriter,
+  plan: Plan,
+  options: ApplyPlanOptions,
+  declaring: ReadonlySet<string>,
+): Promise<ApplyPlanResult> {
+  const source = options.source ?? "factory.yaml";
+  for (let attempt = 1; ; attempt++) {
+    const head = await writer.refresh();
+    const current = writer.current();
+    const next = options.mode === "merge" ? mergePlans(current, plan) : plan;
+    const problems = validatePlan(next, {
+      relations: writer.relations,
+      requireOwners: source === "factory.yaml",
+      ...(options.files === undefined ? {} : { files: options.files }),
+    });
+    const errors = problems.filter((problem) => problem.severity === "error");
+    if (errors.length > 0) {
+      throw new ValidationError({
+        message: `floor plan is invalid: ${errors.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`,
+        issues: errors,
+      });
+    }
+    const warnings = problems.filter((problem) => problem.severity === "warning");
+    const changes = planChanges(current, next, {
+      source,
+      currentSource: (key) => (declaring.has(key) ? writer.sourceOf(key) : undefined),
+      ...(options.refs === undefined ? {} : { refs: options.refs }),
+    });
+    if (changes.length === 0) return { events: [], changes: 0, warnings };
+    const batch: NewEvent[] = [
+      ...changes,
+      {
+        type: "floorplan.plan.applied",
+        subject: "floorplan",
+        data: { source: options.label ?? source, changes: changes.length },
+      },
+    ];
+    try {
+      const events = await writer.log.append(batch, {
+        expectedHead: head,
+        ...(options.actor === undefined ? {} : { actor: options.actor }),
+      });
+      await writer.refresh();
+      return { events, changes: changes.length, warnings };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}

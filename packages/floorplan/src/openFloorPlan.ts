@@ -1,0 +1,73 @@
+import { type EventLog, type Projection, startProjection } from "@software-factory/core";
+import { floorPlanEvents, floorPlanEventTypes } from "./events.js";
+import { FloorGraph } from "./FloorGraph.js";
+import { FloorPlan } from "./FloorPlan.js";
+import { foldEvent } from "./internal/fold.js";
+import { loadFloorSnapshot, saveFloorSnapshot } from "./internal/snapshot.js";
+import { type RelationDefinition, RelationRegistry } from "./RelationRegistry.js";
+
+/** Options of {@link openFloorPlan}. */
+export interface OpenFloorPlanOptions {
+  /** The factory's event log; the floor plan events are registered on it if they are not yet. */
+  readonly log: EventLog;
+  /** Custom relation types (beside partOf, dependsOn, owns, contributes). */
+  readonly relations?: Iterable<RelationDefinition>;
+  /** Follow events other processes append (default true). */
+  readonly live?: boolean;
+  /**
+   * Folder for a snapshot of the graph, stamped with the log position it
+   * reflects: opening loads it and folds only the events after it, and closing
+   * saves it when events were folded since. Without it the whole log is folded.
+   */
+  readonly cacheDir?: string;
+}
+
+/**
+ * Opens the floor plan of a factory over its event log: folds the log's
+ * floor-plan events into a graph and keeps it current.
+ *
+ * @example
+ * ```ts
+ * const log = await openEventLog({ path: ".factory/factory.db", events: floorPlanEvents });
+ * const plan = await openFloorPlan({ log });
+ * await plan.applyPlan(await loadFactoryYaml("factory.yaml"));
+ * console.log(plan.ownerOf("checkout"), plan.lineForPath("packages/checkout/src/cart.ts"));
+ * await plan.close();
+ * ```
+ */
+export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<FloorPlan> {
+  const { log } = options;
+  for (const definition of floorPlanEvents)
+    if (!log.registry.has(definition.type)) log.registry.register(definition);
+  const { cacheDir } = options;
+  const snapshot = cacheDir === undefined ? undefined : await loadFloorSnapshot(log, cacheDir);
+  const graph = new FloorGraph(snapshot?.graph);
+  let folded = snapshot === undefined;
+  const projection = await startProjection(log, {
+    types: floorPlanEventTypes,
+    ...(snapshot === undefined ? {} : { after: snapshot.position }),
+    apply: (event) => {
+      foldEvent(graph, event);
+      folded = true;
+    },
+    ...(options.live === undefined ? {} : { live: options.live }),
+  });
+  const closing: Projection =
+    cacheDir === undefined
+      ? projection
+      : {
+          get position() {
+            return projection.position;
+          },
+          catchUp: () => projection.catchUp(),
+          close: async () => {
+            await projection.close();
+            // A snapshot that cannot be written is only a slower next open: that never fails a close.
+            if (folded)
+              await saveFloorSnapshot(log, cacheDir, graph.graph, projection.position).catch(() => undefined);
+            folded = false;
+          },
+          [Symbol.asyncDispose]: () => closing.close(),
+        };
+  return new FloorPlan(log, graph, closing, new RelationRegistry(options.relations ?? []));
+}
