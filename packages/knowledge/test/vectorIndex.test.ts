@@ -61,15 +61,18 @@ describe("VectorIndex", () => {
     expect(VectorIndex.load(join(dir, "index.hnsw"), { id: "other/16", dimension: 16 })).toBeUndefined();
   });
 
-  it("keeps the last vector of an id given twice, and applies adds and removes made during the build after it", async () => {
+  it("keeps the last vector of an id given twice, and passes adds and removes made during the build on to it in order", async () => {
     const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 100 });
     const replacement = vectors[599] as Float32Array;
     async function* meanwhile(): AsyncGenerator<[string, Float32Array]> {
       yield* slowly(entries.slice(0, 200));
-      // The build has started (200 entries ≥ 100): these wait for it.
+      // The build has started (200 entries ≥ 100): these go to the workers.
       index.remove("v1");
       index.add("late", vectors[598] as Float32Array);
-      expect(index.has("late")).toBe(false);
+      expect(index.has("late")).toBe(true);
+      expect(index.has("v1")).toBe(false);
+      index.remove("v2");
+      index.add("v2", vectors[2] as Float32Array);
       yield* slowly([...entries.slice(200, 300), ["v0", replacement]]);
     }
     await index.addAll(meanwhile());
@@ -81,6 +84,26 @@ describe("VectorIndex", () => {
     expect(index.search(vectors[0] as Float32Array, { limit: 1 })[0]?.id).not.toBe("v0");
     expect(index.searchAmong(replacement, ["v0", "v2"], 1)[0]).toMatchObject({ id: "v0" });
     expect(index.searchAmong(replacement, ["v0"], 1)[0]?.score).toBeCloseTo(1, 5);
+  });
+
+  it("applies adds and removes made while the workers write their graphs after installing them", async () => {
+    const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 100 });
+    let hitsWhileWriting = -1;
+    async function* thenMore(): AsyncGenerator<[string, Float32Array]> {
+      yield* slowly(entries.slice(0, 300));
+      // Runs once the source is done, while addAll waits for the workers' graphs.
+      setImmediate(() => {
+        hitsWhileWriting = index.search(vectors[0] as Float32Array, { limit: 1 }).length;
+        index.add("after", vectors[500] as Float32Array);
+        index.remove("v3");
+      });
+    }
+    await index.addAll(thenMore());
+    expect(hitsWhileWriting).toBe(0);
+    expect(index.has("after")).toBe(true);
+    expect(index.has("v3")).toBe(false);
+    expect(index.size).toBe(300);
+    expect(index.search(vectors[500] as Float32Array, { limit: 1 })[0]?.id).toBe("after");
   });
 
   it("adds one at a time into a non-empty index, to its smallest graph, and removes from any", async () => {

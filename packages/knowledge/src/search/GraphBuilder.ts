@@ -106,7 +106,7 @@ export class GraphBuilder {
 
   /** Sends the vector of an id to the next worker (an id sent before is replaced). */
   add(id: string, vector: ArrayLike<number>): void {
-    this.#remove(id);
+    this.remove(id);
     const lane = this.#lanes[this.#turn] as Lane;
     this.#turn = (this.#turn + 1) % this.#lanes.length;
     const label = lane.nextLabel;
@@ -119,8 +119,8 @@ export class GraphBuilder {
     if (lane.filled === BATCH) this.#flush(lane);
   }
 
-  /** Marks the point of an id sent before deleted in its graph. */
-  #remove(id: string): void {
+  /** Marks the point of an id sent before deleted in its graph; unknown ids are ignored. */
+  remove(id: string): void {
     const lane = this.#laneOf.get(id);
     if (lane === undefined) return;
     const label = lane.labelOf.get(id) as number;

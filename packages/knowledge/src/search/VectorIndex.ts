@@ -78,7 +78,9 @@ export class VectorIndex {
   #builder: GraphBuilder | undefined;
   /** Settles when the parallel build in progress has installed its graphs. */
   #building: Promise<void> | undefined;
-  /** Adds and removes made while a parallel build runs, applied after it. */
+  /** Whether the builder is writing its graphs (then adds and removes wait in `#late`). */
+  #finishing = false;
+  /** Adds and removes made while the builder writes its graphs, applied after they are installed. */
   readonly #late: (() => void)[] = [];
 
   /** An empty index for vectors of `embedder`. */
@@ -110,8 +112,9 @@ export class VectorIndex {
   /** Adds or replaces the vector of an id. */
   add(id: string, vector: Float32Array): void {
     this.#check(id, vector);
-    if (this.#building !== undefined) {
-      this.#late.push(() => this.add(id, vector));
+    if (this.#builder !== undefined) {
+      if (this.#finishing) this.#late.push(() => this.add(id, vector));
+      else this.#builder.add(id, vector);
       return;
     }
     this.remove(id);
@@ -126,8 +129,9 @@ export class VectorIndex {
    * Into an empty index, once `parallelBuildMin` entries have come, the graphs
    * are built in worker threads and the calling thread stays free (for lexical
    * indexing, for embedding). Until the returned promise settles, searches see
-   * none of these entries, and other adds and removes wait to be applied after
-   * them, in order.
+   * none of these entries; other adds and removes in the meantime go to the
+   * workers too, in order (or, once the workers are writing their graphs, are
+   * applied after them).
    *
    * @throws Error when a worker thread fails (the index then holds none of
    * these entries), or what `entries` threw (entries taken before it may be
@@ -136,7 +140,7 @@ export class VectorIndex {
   async addAll(
     entries: Iterable<readonly [string, Float32Array]> | AsyncIterable<readonly [string, Float32Array]>,
   ): Promise<void> {
-    if (this.#building !== undefined || this.size > 0 || this.#buildThreads <= 1) {
+    if (this.#builder !== undefined || this.size > 0 || this.#buildThreads <= 1) {
       for await (const [id, vector] of entries) this.add(id, vector);
       await this.#building;
       return;
@@ -149,7 +153,7 @@ export class VectorIndex {
         this.#check(id, vector);
         if (builder !== undefined) {
           builder.add(id, vector);
-        } else if (this.#building !== undefined || this.size > 0) {
+        } else if (this.#builder !== undefined || this.size > 0) {
           this.add(id, vector);
         } else {
           waiting.push([id, vector]);
@@ -175,6 +179,7 @@ export class VectorIndex {
       return;
     }
     let shards: GraphShard[] | undefined;
+    this.#finishing = true;
     try {
       shards = await builder.finish();
     } finally {
@@ -184,8 +189,9 @@ export class VectorIndex {
 
   /** Removes an id; unknown ids are ignored. */
   remove(id: string): void {
-    if (this.#building !== undefined) {
-      this.#late.push(() => this.remove(id));
+    if (this.#builder !== undefined) {
+      if (this.#finishing) this.#late.push(() => this.remove(id));
+      else this.#builder.remove(id);
       return;
     }
     for (const shard of this.#shards) if (shard.remove(id)) return;
@@ -233,7 +239,7 @@ export class VectorIndex {
    * @throws Error while {@link VectorIndex.addAll} is still building.
    */
   save(path: string, meta: unknown = null): void {
-    if (this.#building !== undefined) {
+    if (this.#builder !== undefined) {
       throw new Error(`the vector index cannot be saved to ${path} while addAll is building it`);
     }
     // Per-process temporary names: two processes saving at once never write into the same file.
@@ -299,6 +305,7 @@ export class VectorIndex {
     if (shards !== undefined) this.#shards = shards;
     this.#builder = undefined;
     this.#building = undefined;
+    this.#finishing = false;
     for (const operation of this.#late.splice(0)) operation();
     built();
   }
