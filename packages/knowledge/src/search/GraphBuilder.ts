@@ -69,29 +69,28 @@ export class GraphBuilder {
   #failure: Error | undefined;
   #stopped = false;
 
-  /** Starts the workers. */
+  /**
+   * Starts the workers.
+   *
+   * @throws Error when a worker thread cannot be started (the others are stopped).
+   */
   constructor(settings: GraphSettings, threads: number) {
     this.#settings = settings;
     const hnswlibPath = createRequire(import.meta.url).resolve("hnswlib-node");
-    this.#lanes = Array.from({ length: threads }, (_, index) => {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { ...settings, seed: settings.seed + index, hnswlib: hnswlibPath },
-      });
-      const fail = (reason: string) => {
-        this.#failure ??= new Error(
-          `building the vector index in worker thread ${index + 1}/${threads} failed: ${reason}`,
-        );
-      };
-      worker.on("message", (message: { error?: string }) => {
-        if (message.error !== undefined) fail(message.error);
-      });
-      worker.on("error", (error) => fail(error.message));
-      worker.on("exit", (code) => {
-        if (!this.#stopped) fail(`the thread exited with code ${code}`);
-      });
-      return this.#emptyLane(worker);
-    });
+    this.#lanes = [];
+    try {
+      for (let index = 0; index < threads; index += 1) {
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { ...settings, seed: settings.seed + index, hnswlib: hnswlibPath },
+        });
+        this.#watch(worker, `${index + 1}/${threads}`);
+        this.#lanes.push(this.#emptyLane(worker));
+      }
+    } catch (error) {
+      void this.stop();
+      throw error;
+    }
   }
 
   /** Number of live ids sent so far. */
@@ -161,6 +160,20 @@ export class GraphBuilder {
   async stop(): Promise<void> {
     this.#stopped = true;
     await Promise.all(this.#lanes.map((lane) => lane.worker.terminate()));
+  }
+
+  /** Records the first failure of a worker: an error it reported, or its exit before it was stopped. */
+  #watch(worker: Worker, name: string): void {
+    const fail = (reason: string) => {
+      this.#failure ??= new Error(`building the vector index in worker thread ${name} failed: ${reason}`);
+    };
+    worker.on("message", (message: { error?: string }) => {
+      if (message.error !== undefined) fail(message.error);
+    });
+    worker.on("error", (error) => fail(error.message));
+    worker.on("exit", (code) => {
+      if (!this.#stopped) fail(`the thread exited with code ${code}`);
+    });
   }
 
   /** Resolves once the worker wrote its graph to `path` (or failed). */

@@ -78,6 +78,8 @@ export class VectorIndex {
   #builder: GraphBuilder | undefined;
   /** Settles when the parallel build in progress has installed its graphs. */
   #building: Promise<void> | undefined;
+  /** Set when worker threads could not be started: every build then runs in the calling thread. */
+  #noWorkers = false;
   /** Whether the builder is writing its graphs (then adds and removes wait in `#late`). */
   #finishing = false;
   /** Adds and removes made while the builder writes its graphs, applied after they are installed. */
@@ -140,7 +142,7 @@ export class VectorIndex {
   async addAll(
     entries: Iterable<readonly [string, Float32Array]> | AsyncIterable<readonly [string, Float32Array]>,
   ): Promise<void> {
-    if (this.#builder !== undefined || this.size > 0 || this.#buildThreads <= 1) {
+    if (this.#builder !== undefined || this.size > 0 || this.#buildThreads <= 1 || this.#noWorkers) {
       for await (const [id, vector] of entries) this.add(id, vector);
       await this.#building;
       return;
@@ -153,12 +155,19 @@ export class VectorIndex {
         this.#check(id, vector);
         if (builder !== undefined) {
           builder.add(id, vector);
-        } else if (this.#builder !== undefined || this.size > 0) {
+        } else if (this.#builder !== undefined || this.size > 0 || this.#noWorkers) {
           this.add(id, vector);
         } else {
           waiting.push([id, vector]);
           if (waiting.length < this.#parallelBuildMin) continue;
-          builder = new GraphBuilder(this.#settings, this.#buildThreads);
+          try {
+            builder = new GraphBuilder(this.#settings, this.#buildThreads);
+          } catch {
+            // Worker threads are not allowed here (Node's permission model, a sandbox): build in this thread.
+            this.#noWorkers = true;
+            for (const [waitingId, waitingVector] of waiting.splice(0)) this.add(waitingId, waitingVector);
+            continue;
+          }
           this.#builder = builder;
           this.#building = new Promise((resolve) => {
             built = resolve;
