@@ -106,6 +106,25 @@ describe("VectorIndex", () => {
     expect(index.search(vectors[500] as Float32Array, { limit: 1 })[0]?.id).toBe("after");
   });
 
+  it("reports a failed parallel build, stays empty, and builds in the calling thread from then on", async () => {
+    const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 100 });
+    const tmp = process.env.TMPDIR;
+    // The workers write their graphs under the temporary folder: make it one that does not exist.
+    process.env.TMPDIR = join(folder(), "missing");
+    try {
+      await expect(index.addAll(entries.slice(0, 200))).rejects.toThrow(/missing/);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+    expect(index.size).toBe(0);
+    await index.addAll(entries.slice(0, 200));
+    expect(index.size).toBe(200);
+    const dir = folder();
+    index.save(join(dir, "index.hnsw"));
+    expect(existsSync(join(dir, "index.hnsw.1"))).toBe(false);
+  });
+
   it("adds one at a time into a non-empty index, to its smallest graph, and removes from any", async () => {
     const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 100 });
     await index.addAll(entries.slice(0, 200));

@@ -132,12 +132,13 @@ export class GraphBuilder {
 
   /** Waits for every graph, reads them back and stops the workers. */
   async finish(): Promise<GraphShard[]> {
-    const folder = mkdtempSync(join(tmpdir(), "sf-knowledge-hnsw-"));
+    let folder: string | undefined;
     try {
+      folder = mkdtempSync(join(tmpdir(), "sf-knowledge-hnsw-"));
       const files = await Promise.all(
         this.#lanes.map(async (lane, index) => {
           this.#flush(lane);
-          const path = join(folder, `${index}.hnsw`);
+          const path = join(folder as string, `${index}.hnsw`);
           await this.#saved(lane.worker, path);
           return path;
         }),
@@ -152,7 +153,7 @@ export class GraphBuilder {
       );
     } finally {
       await this.stop();
-      rmSync(folder, { recursive: true, force: true });
+      if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
     }
   }
 

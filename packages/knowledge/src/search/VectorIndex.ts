@@ -78,7 +78,7 @@ export class VectorIndex {
   #builder: GraphBuilder | undefined;
   /** Settles when the parallel build in progress has installed its graphs. */
   #building: Promise<void> | undefined;
-  /** Set when worker threads could not be started: every build then runs in the calling thread. */
+  /** Set when worker threads could not be started or failed: later builds run in the calling thread. */
   #noWorkers = false;
   /** Whether the builder is writing its graphs (then adds and removes wait in `#late`). */
   #finishing = false;
@@ -136,7 +136,7 @@ export class VectorIndex {
    * applied after them).
    *
    * @throws Error when a worker thread fails (the index then holds none of
-   * these entries), or what `entries` threw (entries taken before it may be
+   * these entries, and builds in the calling thread from then on), or what `entries` threw (entries taken before it may be
    * indexed: check with {@link VectorIndex.has}).
    */
   async addAll(
@@ -191,6 +191,10 @@ export class VectorIndex {
     this.#finishing = true;
     try {
       shards = await builder.finish();
+    } catch (error) {
+      // Say why once; the next builds of this index run in the calling thread.
+      this.#noWorkers = true;
+      throw error;
     } finally {
       this.#installBuilt(shards, built);
     }
