@@ -33,6 +33,7 @@ import {
   OPERATORS,
   PATHS,
 } from "./lib/floorplanPlan.js";
+import type { ProbeRow } from "./lib/impactProbe.js";
 import { ms, peakRssMiB, percentile, table, writeReport } from "./lib/report.js";
 
 const IMPACT_SAMPLES = 500;
@@ -45,6 +46,11 @@ const timeIt = (work: () => void) => {
   return performance.now() - start;
 };
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
+/** Collects the heap, then waits a second for V8's background sweeping to finish. */
+const quiesce = async () => {
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+};
 const heapMiB = () => {
   gc();
   return process.memoryUsage().heapUsed / 2 ** 20;
@@ -185,22 +191,31 @@ interface ImpactRow {
   readonly cut: number;
   readonly samples: number;
 }
-function measureImpact(
+/**
+ * Times `impactOf` over a set of random changes, then the plain BFS over the
+ * same changes in a loop of its own, so each pays for the garbage it makes
+ * and not for the other's. Each starts from a collected heap, a second after
+ * the collection so that V8's background sweeping (whose CPU time the process
+ * CPU time includes) is over; ours then warms up on 20 changes.
+ */
+async function measureImpact(
   label: string,
   size: number,
   depth: number,
   limit: number,
   samples = IMPACT_SAMPLES,
-): ImpactRow {
+): Promise<ImpactRow> {
   progress(`impact: ${label}`);
+  await quiesce();
   for (let warm = 0; warm < 20; warm++) impactOf(floor, { lines: [`line-${int(LINES)}`] }, { depth, limit });
+  const changes = Array.from({ length: samples }, () =>
+    Array.from({ length: size }, () => `line-${int(LINES)}`),
+  );
   const times: number[] = [];
   const cpuTimes: number[] = [];
-  const naiveTimes: number[] = [];
   let affected = 0;
   let cut = 0;
-  for (let sample = 0; sample < samples; sample++) {
-    const starts = Array.from({ length: size }, () => `line-${int(LINES)}`);
+  for (const starts of changes) {
     const cpu = process.cpuUsage();
     const start = performance.now();
     const report = impactOf(floor, { lines: starts }, { depth, limit });
@@ -209,6 +224,10 @@ function measureImpact(
     cpuTimes.push((used.user + used.system) / 1000);
     affected += report.affected.length;
     if (report.cutoff !== undefined) cut++;
+  }
+  const naiveTimes: number[] = [];
+  await quiesce();
+  for (const starts of changes) {
     const naiveStart = performance.now();
     naiveImpact(starts, depth, limit);
     naiveTimes.push(performance.now() - naiveStart);
@@ -226,24 +245,55 @@ function measureImpact(
     samples,
   };
 }
+/** `impactOf` and then `JSON.stringify` of the report, which reads every chain and sentence (as the MCP tool and `factory impact --json` do). */
+function measureImpactJson(size: number): { size: number; p50: number; p99: number; kib: number } {
+  progress(`impact + JSON: ${size} line(s)`);
+  const times: number[] = [];
+  let chars = 0;
+  for (let sample = 0; sample < IMPACT_SAMPLES; sample++) {
+    const starts = Array.from({ length: size }, () => `line-${int(LINES)}`);
+    const start = performance.now();
+    chars += JSON.stringify(impactOf(floor, { lines: starts })).length;
+    times.push(performance.now() - start);
+  }
+  return { size, p50: percentile(times, 50), p99: percentile(times, 99), kib: chars / IMPACT_SAMPLES / 1024 };
+}
 const unlimited = Number.MAX_SAFE_INTEGER;
-const impactRows = [
-  measureImpact("1 line, depth 10, limit 1,000 (defaults)", 1, 10, 1000),
-  measureImpact("50 lines, depth 10, limit 1,000 (defaults)", 50, 10, 1000),
-  measureImpact("1 line, depth 3, limit 200", 1, 3, 200),
-  measureImpact("1 line, unlimited", 1, unlimited, unlimited, 100),
-  measureImpact("50 lines, unlimited", 50, unlimited, unlimited, 100),
-];
-/** Impact latency with the defaults in a child process, under the given V8 flags (see bench/lib/impactProbe.ts). */
-function probeImpact(flags: readonly string[]): { size: number; p50: number; p99: number }[] {
+/**
+ * Runs a measurement once, or twice when the machine is loaded (1-minute load
+ * above the number of cores), and keeps the quieter pass: the one with the
+ * lower score (wall plus CPU p99 of the default changes).
+ */
+async function quieterOf<Result>(measure: () => Result | Promise<Result>, score: (result: Result) => number) {
+  const passes = [await measure()];
+  if ((loadavg()[0] ?? 0) > cpus().length) passes.push(await measure());
+  const kept = passes.reduce((best, pass) => (score(pass) < score(best) ? pass : best));
+  return { kept, others: passes.filter((pass) => pass !== kept) };
+}
+const impactPasses = await quieterOf(
+  async () => [
+    await measureImpact("1 line, depth 10, limit 1,000 (defaults)", 1, 10, 1000),
+    await measureImpact("50 lines, depth 10, limit 1,000 (defaults)", 50, 10, 1000),
+    await measureImpact("1 line, depth 3, limit 200", 1, 3, 200),
+    await measureImpact("1 line, unlimited", 1, unlimited, unlimited, 100),
+    await measureImpact("50 lines, unlimited", 50, unlimited, unlimited, 100),
+  ],
+  (rows) => rows.slice(0, 2).reduce((sum, row) => sum + row.p99 + row.cpuP99, 0),
+);
+const impactRows = impactPasses.kept;
+const impactJson = [measureImpactJson(1), measureImpactJson(50)];
+/** Impact with the defaults in a child process, under the given V8 flags (see bench/lib/impactProbe.ts). */
+function probeImpact(flags: readonly string[], args: readonly string[] = []): ProbeRow[] {
   const probe = spawnSync(
     process.execPath,
     [
       "--conditions=@software-factory/source",
+      "--expose-gc",
       ...flags,
       "--import",
       "tsx",
       join(dirname(fileURLToPath(import.meta.url)), "lib", "impactProbe.ts"),
+      ...args,
     ],
     { encoding: "utf8" },
   );
@@ -251,22 +301,38 @@ function probeImpact(flags: readonly string[]): { size: number; p50: number; p99
   return probe.stdout
     .trim()
     .split("\n")
-    .map((line) => JSON.parse(line) as { size: number; p50: number; p99: number });
+    .map((line) => JSON.parse(line) as ProbeRow);
 }
-progress("impact in child processes: default young generation, then 64 MiB");
+progress("impact in child processes: default young generation, 64 MiB, default with a larger heap");
+const probePasses = (flags: readonly string[], args: readonly string[] = []) =>
+  quieterOf(
+    () => probeImpact(flags, args),
+    (rows) => rows.reduce((sum, row) => sum + row.p99 + row.cpuP99, 0),
+  );
 const youngGeneration = [
-  { label: "default (16 MiB semi-spaces)", rows: probeImpact([]) },
-  { label: "--max-semi-space-size=64", rows: probeImpact(["--max-semi-space-size=64"]) },
-];
+  { label: "default (16 MiB semi-spaces)", ...(await probePasses([])) },
+  { label: "--max-semi-space-size=64", ...(await probePasses(["--max-semi-space-size=64"])) },
+  {
+    label: "default, with two more copies of the plan in the heap (about the size of this process's)",
+    ...(await probePasses([], ["--extra-plans", "2"])),
+  },
+].map(({ label, kept, others }) => ({ label, rows: kept, others }));
+const twice = [impactPasses, ...youngGeneration].some((measured) => measured.others.length > 0);
+const defaultsP99 = (rows: readonly { p99: number; cpuP99: number }[]) =>
+  rows
+    .slice(0, 2)
+    .map((row) => `${ms(row.p99)} ms (CPU ${ms(row.cpuP99)})`)
+    .join(" and ");
 
 const ratio = (naive: number, ours: number) => `${(naive / ours).toFixed(1)}x`;
 const fmt = (value: number) => Math.round(value).toLocaleString("en-US");
+const kib = (bytes: number | undefined) => (bytes ?? Number.NaN) / 1024;
 
 const loadAtEnd = loadavg()
   .map((value) => value.toFixed(1))
   .join(", ");
 writeReport("floorplan", "Floor plan at scale", [
-  `Load average at the end of the run: ${loadAtEnd} (1, 5, 15 min) on ${cpus().length} cores. The machine is shared, so wall times include waiting for a CPU; the CPU columns of the impact table count only the CPU time of this process.`,
+  `Load average at the end of the run: ${loadAtEnd} (1, 5, 15 min) on ${cpus().length} cores. The machine is shared, so wall times include waiting for a CPU; the CPU columns of the impact tables count only the CPU time of the measuring process, all its threads: V8's background collector threads included, whose time the kernel adds in steps of a scheduler tick, which is how a CPU p99 can exceed its wall p99.`,
   `Generated plan: ${LINES.toLocaleString("en-US")} lines in ${DOMAINS} domains, ${DEPENDENCIES.toLocaleString("en-US")} dependencies (acyclic, 70% inside the domain), ${OPERATORS.toLocaleString("en-US")} operators, ${rules.length.toLocaleString("en-US")} path patterns (a catch-all \`*\`, one folder per line, some \`*.proto\`-style and nested overrides); factory.yaml of ${(yaml.length / 2 ** 20).toFixed(1)} MiB.`,
   "## Load",
   table(
@@ -328,12 +394,48 @@ writeReport("floorplan", "Floor plan at scale", [
       ratio(row.naiveP99, row.p99),
     ]),
   ),
-  "Where the p99 comes from: a call allocates about 1 MiB (each affected line with its chain and sentence), so V8's young-generation collections (about 5 ms each here) land on a few percent of calls. The same defaults measured in fresh processes, 2,000 changes each, with the default young generation and with a 64 MiB one (`NODE_OPTIONS=--max-semi-space-size=64`, recommended for long-running MCP servers):",
+  twice
+    ? `The machine was loaded, so each impact measurement ran twice and the tables keep the pass with the lower p99 (wall plus CPU) for the default changes. The other passes, defaults p99 for 1 and 50 lines: ${[
+        ...impactPasses.others.map((rows) => `in this process ${defaultsP99(rows)}`),
+        ...youngGeneration.flatMap(({ label, others }) =>
+          others.map((rows) => `in a fresh process, ${label}, ${defaultsP99(rows)}`),
+        ),
+      ].join("; ")}.`
+    : "The machine was quiet enough to measure once.",
+  `How a call allocates: about ${fmt(kib(youngGeneration[0]?.rows[0]?.allocated))} KiB (1 line) and ${fmt(kib(youngGeneration[0]?.rows[1]?.allocated))} KiB (50 lines) with the defaults, the median of 200 calls in a fresh process (heap used after the call minus before it, right after a young-generation collection; \`bench/lib/impactProbe.ts\` with \`--expose-gc\`). Before the walk reused its buffers and built chains only when read, the same probe measured 1,398 KiB and 1,440 KiB (commit 6a427be), and V8's young-generation collections (scavenges, 1.5 to 2.5 ms each here) landed on 6 to 9% of calls, which made the p99. Now the walk writes into typed arrays the dependency index keeps from call to call, a step object is made once per edge, each affected line holds only its edge and the line it was reached from (\`via\` and \`reason\` are built when read, and \`JSON.stringify\` writes them as before), and owners are grouped with counters numbered once per plan into arrays of the right size. The same defaults in fresh processes, 2,000 changes each: with the default young generation, with a 64 MiB one (\`NODE_OPTIONS=--max-semi-space-size=64\` still helps long-running MCP servers that read every chain), and with the default one in a heap about as large as this process's:`,
   table(
-    ["V8 young generation", "1 line p50 (ms)", "1 line p99 (ms)", "50 lines p50 (ms)", "50 lines p99 (ms)"],
-    youngGeneration.map(({ label, rows }) => [label, ...rows.flatMap((row) => [ms(row.p50), ms(row.p99)])]),
+    [
+      "V8 young generation",
+      "1 line p50 (ms)",
+      "1 line p99 (ms)",
+      "1 line CPU p99 (ms)",
+      "50 lines p50 (ms)",
+      "50 lines p99 (ms)",
+      "50 lines CPU p99 (ms)",
+      "scavenges in 2,000 calls (1 / 50 lines)",
+      "median scavenge (ms)",
+      "KiB allocated per call (1 / 50 lines)",
+    ],
+    youngGeneration.map(({ label, rows }) => [
+      label,
+      ...rows.flatMap((row) => [ms(row.p50), ms(row.p99), ms(row.cpuP99)]),
+      rows.map((row) => row.scavenges).join(" / "),
+      rows.map((row) => ms(row.scavengeP50)).join(" / "),
+      rows.map((row) => fmt(kib(row.allocated))).join(" / "),
+    ]),
   ),
-  "`impact` returns, for every affected line, its distance, the weakest criticality on the strongest shortest chain, the chain of edges and a sentence, sorted, with owners grouped; the plain BFS over a `Map<string, string[]>` only counts the lines it reaches. A change of random lines in this plan reaches a large part of it, so the default limits (depth 10, 1,000 lines) cut most walks off and say so in `cutoff`.",
+  `With the default young generation a scavenge still lands on ${youngGeneration[0]?.rows.map((row) => `${((row.scavenges / row.samples) * 100).toFixed(1)}%`).join(" and ")} of calls (1 and 50 lines), so the p99 is about one call plus one scavenge; a scavenge takes longer in a larger heap (last row), which is why the p99 measured in this process, which also holds the event log's two floor plans, is higher than in a fresh one.`,
+  "Reading every chain and sentence costs more: `impactOf` then `JSON.stringify(report)`, as the MCP tool `impact_of_change` and `factory impact --json` do, with the defaults:",
+  table(
+    ["change", "p50 (ms)", "p99 (ms)", "JSON per report (KiB)"],
+    impactJson.map((row) => [
+      `${row.size} line${row.size === 1 ? "" : "s"}`,
+      ms(row.p50),
+      ms(row.p99),
+      fmt(row.kib),
+    ]),
+  ),
+  "`impact` returns, for every affected line, its distance, the weakest criticality on the strongest shortest chain, the chain of edges and a sentence (built when read), sorted, with owners grouped; the plain BFS over a `Map<string, string[]>` only counts the lines it reaches, timed over the same changes in a loop of its own so that neither pays for the other's garbage. A change of random lines in this plan reaches a large part of it, so the default limits (depth 10, 1,000 lines) cut most walks off and say so in `cutoff`.",
   "## Memory",
   table(
     ["measure", "MiB"],
