@@ -12,11 +12,13 @@ import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  contextPackMarkdown,
   estimateTokenCounter,
   loadTokenCounter,
   openFactory,
   type RoutableLine,
   Router,
+  type TokenCounter,
 } from "@software-factory/intelligence";
 import { LexicalIndex, type SearchHit } from "@software-factory/knowledge";
 import { irDataDir, loadIrSets } from "./lib/ir.js";
@@ -228,113 +230,124 @@ function routing(): string[] {
   ];
 }
 
-/** Token budget of the knowledge part of a pack, and of the search it is compared with. */
+/** Token budget of a whole pack, and of the search it is compared with. */
 const BUDGET = 2000;
 /** Queries measured per set at most; a larger set is sampled evenly (every n-th query). */
 const MAX_QUERIES = 200;
 
-/** Hits in rank order until the next one would go over the budget: top-k search cut to a budget. */
-function cut(hits: readonly SearchHit[], budget: number): SearchHit[] {
-  const kept: SearchHit[] = [];
-  let used = 0;
+/** Search hits rendered as a context pack holding only knowledge, as markdown. */
+function hitsMarkdown(hits: readonly SearchHit[]): string {
+  return contextPackMarkdown({
+    lines: [],
+    standards: { rules: [], instructions: [] },
+    activeWork: [],
+    knowledge: hits,
+    suspectLinks: [],
+  });
+}
+
+/** Top-k search cut to a budget: hits in rank order until the next one would take the rendered list over it. */
+function cut(
+  hits: readonly SearchHit[],
+  budget: number,
+  counter: TokenCounter,
+): { hits: SearchHit[]; tokens: number } {
+  let kept: SearchHit[] = [];
+  let tokens = counter.count(hitsMarkdown([]));
   for (const hit of hits) {
-    if (used + hit.tokens > budget) break;
-    used += hit.tokens;
-    kept.push(hit);
+    const next = [...kept, hit];
+    const count = counter.count(hitsMarkdown(next));
+    if (count > budget) break;
+    kept = next;
+    tokens = count;
   }
-  return kept;
+  return { hits: kept, tokens };
+}
+
+/** The share of a query's relevant documents among the hits. */
+function shareOf(
+  hits: readonly SearchHit[],
+  relevant: readonly string[],
+  corpusIdOf: Map<string, string>,
+): number {
+  const found = new Set(hits.map((hit) => corpusIdOf.get(hit.document.id)));
+  return relevant.filter((id) => found.has(id)).length / Math.max(1, relevant.length);
 }
 
 async function contextPacks(): Promise<string[]> {
   const sets = loadIrSets(irDataDir(repoRoot));
   if (sets.length === 0) return [`No retrieval sets in ${irDataDir(repoRoot)}; set SF_IR_DATA.`];
   const rows: (string | number)[][] = [];
-  const tokenRows: (string | number)[][] = [];
+  const estimateRows: (string | number)[][] = [];
   const rssBefore = process.memoryUsage().rss;
   const loadStart = performance.now();
   const tokenizer = await loadTokenCounter("o200k_base");
   const tokenizerLoad = `${ms(performance.now() - loadStart)} ms, +${Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20)} MiB RSS`;
   for (const set of sets) {
     const dir = mkdtempSync(join(tmpdir(), "bench-context-"));
-    const factory = await openFactory({ dir, durability: "normal", tokenCounter: estimateTokenCounter });
+    const factory = await openFactory({ dir, durability: "normal" });
     const corpusIdOf = await loadIrIntoFactory(factory, set);
     const step = Math.ceil(set.queries.length / MAX_QUERIES);
     const queries = set.queries.filter((_, index) => index % step === 0);
+    const relevantOf = (queryId: string) =>
+      [...(set.qrels.get(queryId) ?? new Map<string, number>())]
+        .filter(([, grade]) => grade > 0)
+        .map(([id]) => id);
     const methods = ["pack", "top10", "top20"] as const;
     const share = { pack: 0, top10: 0, top20: 0 };
     const docs = { pack: 0, top10: 0, top20: 0 };
     const tokens = { pack: 0, top10: 0, top20: 0 };
-    const estimatedPacks: (readonly SearchHit[])[] = [];
-    const cpuStart = process.cpuUsage();
-    const wallStart = performance.now();
+    let packCpu = 0;
+    let packWall = 0;
     for (const query of queries) {
-      const relevant = [...(set.qrels.get(query.id) ?? new Map<string, number>())]
-        .filter(([, grade]) => grade > 0)
-        .map(([id]) => id);
+      const relevant = relevantOf(query.id);
+      const cpuStart = process.cpuUsage();
+      const wallStart = performance.now();
       const pack = await factory.context({ question: query.text, budgetTokens: BUDGET });
-      estimatedPacks.push(pack.knowledge);
+      packWall += performance.now() - wallStart;
+      const cpu = process.cpuUsage(cpuStart);
+      packCpu += (cpu.user + cpu.system) / 1000;
       const top20 = (await factory.knowledge.search(query.text, { limit: 20 })).hits;
+      const top10Cut = cut(top20.slice(0, 10), BUDGET, tokenizer);
+      const top20Cut = cut(top20, BUDGET, tokenizer);
       const answers = {
-        pack: pack.knowledge,
-        top10: cut(top20.slice(0, 10), BUDGET),
-        top20: cut(top20, BUDGET),
+        pack: { hits: pack.knowledge, tokens: pack.tokens },
+        top10: top10Cut,
+        top20: top20Cut,
       };
       for (const method of methods) {
-        const hits: readonly SearchHit[] = answers[method];
-        const found = new Set(hits.map((hit) => corpusIdOf.get(hit.document.id)));
-        share[method] += relevant.filter((id) => found.has(id)).length / Math.max(1, relevant.length);
-        docs[method] += hits.length;
-        tokens[method] += hits.reduce((sum, hit) => sum + hit.tokens, 0);
+        share[method] += shareOf(answers[method].hits, relevant, corpusIdOf);
+        docs[method] += answers[method].hits.length;
+        tokens[method] += answers[method].tokens;
       }
     }
-    const cpu = process.cpuUsage(cpuStart);
-    const wall = performance.now() - wallStart;
     await factory.close();
-    // The same packs measured with a real tokenizer, then packs built counting with it.
-    let hitsCounted = 0;
-    let absoluteError = 0;
-    let estimated = 0;
-    let counted = 0;
+    // Packs counted with the estimate instead, then measured with the real tokenizer.
+    const estimated = await openFactory({ dir, durability: "normal", tokenCounter: estimateTokenCounter });
+    let estimateShare = 0;
+    let estimateTokens = 0;
+    let realTokens = 0;
     let over = 0;
-    for (const pack of estimatedPacks) {
-      let packTokens = 0;
-      for (const hit of pack) {
-        const real = tokenizer.count(hit.snippet) + tokenizer.count(hit.document.title) + 8;
-        hitsCounted += 1;
-        absoluteError += Math.abs(hit.tokens - real) / real;
-        estimated += hit.tokens;
-        counted += real;
-        packTokens += real;
-      }
-      if (packTokens > BUDGET) over += 1;
-    }
-    const exact = await openFactory({ dir, durability: "normal", tokenCounter: tokenizer });
-    let exactShare = 0;
-    let exactTokens = 0;
     for (const query of queries) {
-      const relevant = [...(set.qrels.get(query.id) ?? new Map<string, number>())]
-        .filter(([, grade]) => grade > 0)
-        .map(([id]) => id);
-      const pack = await exact.context({ question: query.text, budgetTokens: BUDGET });
-      const found = new Set(pack.knowledge.map((hit) => corpusIdOf.get(hit.document.id)));
-      exactShare += relevant.filter((id) => found.has(id)).length / Math.max(1, relevant.length);
-      exactTokens += pack.knowledge.reduce((sum, hit) => sum + hit.tokens, 0);
+      const pack = await estimated.context({ question: query.text, budgetTokens: BUDGET });
+      const real = tokenizer.count(contextPackMarkdown(pack));
+      estimateShare += shareOf(pack.knowledge, relevantOf(query.id), corpusIdOf);
+      estimateTokens += pack.tokens;
+      realTokens += real;
+      if (real > BUDGET) over += 1;
     }
-    await exact.close();
+    await estimated.close();
     rmSync(dir, { recursive: true, force: true });
     const mean = (total: number) => total / queries.length;
-    tokenRows.push([
+    estimateRows.push([
       set.name,
-      hitsCounted,
-      (estimated / hitsCounted).toFixed(1),
-      (counted / hitsCounted).toFixed(1),
-      `${(((estimated - counted) / counted) * 100).toFixed(1)}%`,
-      `${((absoluteError / hitsCounted) * 100).toFixed(1)}%`,
+      Math.round(mean(estimateTokens)),
+      Math.round(mean(realTokens)),
+      `${(((estimateTokens - realTokens) / realTokens) * 100).toFixed(1)}%`,
       `${over} of ${queries.length}`,
-      (exactShare / queries.length).toFixed(3),
-      Math.round(exactTokens / queries.length),
+      mean(estimateShare).toFixed(3),
     ]);
-    console.log(tokenRows.at(-1)?.join(" | "));
+    console.log(estimateRows.at(-1)?.join(" | "));
     rows.push([
       set.name,
       queries.length === set.queries.length
@@ -347,14 +360,14 @@ async function contextPacks(): Promise<string[]> {
       methods
         .map((method) => `${mean(docs[method]).toFixed(1)} / ${Math.round(mean(tokens[method]))}`)
         .join(" · "),
-      ms(wall / queries.length),
-      ms((cpu.user + cpu.system) / 1000 / queries.length),
+      ms(packWall / queries.length),
+      ms(packCpu / queries.length),
     ]);
     console.log(rows.at(-1)?.join(" | "));
   }
   return [
-    "## Context packs: relevant documents within 2,000 tokens",
-    `For each query, a context pack for the question (\`factory.context({ question, budgetTokens: ${BUDGET} })\`) beside plain search (\`factory.knowledge.search\`, top 10 and top 20) cut in rank order at the first hit that would pass the same budget. Share: relevant documents (graded > 0) included, over all relevant documents of the query, averaged over queries. Tokens are the search's own estimate of each hit (snippet + title + 8). Each set is loaded into a fresh factory (SQLite, default hashing embedder); ms per query covers the pack and the search together, CPU time beside wall time because the machine is shared.`,
+    `## Context packs: relevant documents within ${BUDGET.toLocaleString("en-US")} tokens`,
+    `For each query, a context pack for the question (\`factory.context({ question, budgetTokens: ${BUDGET} })\`; the budget bounds the whole pack as markdown, counted with o200k_base, the default) beside plain search (\`factory.knowledge.search\`, top 10 and top 20) cut in rank order at the first hit that would take the same rendering (\`contextPackMarkdown\` of the hits) over the same budget, counted the same way. The pack skips a hit that does not fit and tries the next ones. Share: relevant documents (graded > 0) included, over all relevant documents of the query, averaged over queries. Tokens: o200k_base tokens of the rendered markdown. Each set is loaded into a fresh factory (SQLite, default hashing embedder); ms per query is the pack alone (search included), CPU time beside wall time because the machine is shared. Loading the tokenizer took ${tokenizerLoad}.`,
     table(
       [
         "set",
@@ -364,26 +377,16 @@ async function contextPacks(): Promise<string[]> {
         "top-20 cut share",
         "pack / top-10",
         "hits / tokens (pack · top-10 · top-20)",
-        "wall ms/query",
-        "CPU ms/query",
+        "pack wall ms/query",
+        "pack CPU ms/query",
       ],
       rows,
     ),
-    "### Token counts: the estimate against a real tokenizer",
-    `The hits of the packs above (counted by the default estimate) counted again with o200k_base (gpt-tokenizer; loading it took ${tokenizerLoad}), then packs built by a factory opened with \`tokenCounter: await loadTokenCounter("o200k_base")\`. Error: estimate minus real, over real; a pack is over when its real count passes ${BUDGET}.`,
+    "### Counting with the estimate instead",
+    "The same packs built by a factory opened with `tokenCounter: estimateTokenCounter` (no tokenizer to load), then their markdown counted with o200k_base. Bias: estimate minus real, over real; a pack is over when its real count passes the budget.",
     table(
-      [
-        "set",
-        "hits",
-        "estimate tokens/hit",
-        "o200k tokens/hit",
-        "bias",
-        "mean abs error/hit",
-        "estimated packs over budget",
-        "pack share (o200k-counted)",
-        "o200k tokens/pack",
-      ],
-      tokenRows,
+      ["set", "estimate tokens/pack", "o200k tokens/pack", "bias", "packs over budget (o200k)", "pack share"],
+      estimateRows,
     ),
   ];
 }
