@@ -23,6 +23,12 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const hnswlib = require(workerData.hnswlib);
 const { dimension, m, efConstruction, seed } = workerData;
+// Linux: this thread builds at a lower priority than the thread that feeds it (which
+// embeds, indexes BM25 and serves searches meanwhile). Best effort: elsewhere, as is.
+try {
+  const thread = Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop());
+  require("node:os").setPriority(thread, 10);
+} catch {}
 const graph = new hnswlib.HierarchicalNSW("cosine", dimension);
 graph.initIndex({ maxElements: 16384, m, efConstruction, randomSeed: seed });
 const point = new Array(dimension).fill(0);
