@@ -4,9 +4,6 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { deserialize, serialize } from "node:v8";
 import {
   type EventLog,
   hashJson,
@@ -18,8 +15,7 @@ import {
   startProjection,
 } from "@software-factory/core";
 import { z } from "zod";
-import type { Chunk, ChunkOptions } from "./chunking/chunkMarkdown.js";
-import { chunkMarkdown } from "./chunking/chunkMarkdown.js";
+import type { ChunkOptions } from "./chunking/chunkMarkdown.js";
 import { DocumentStore, type KnowledgeDocument, revisionAt } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
@@ -32,6 +28,7 @@ import {
   DocumentUnlinked,
   knowledgeEvents,
 } from "./events.js";
+import { ChunkIndex } from "./internal/ChunkIndex.js";
 import { loadMarkdownParser } from "./internal/markdownParser.js";
 import { parseInput } from "./internal/parse.js";
 import {
@@ -45,19 +42,15 @@ import {
   type ReviseInput,
   ReviseInputSchema,
 } from "./schemas.js";
-import { extendRanking, type FusionOptions, fuseRankings } from "./search/fuse.js";
-import { snippet } from "./search/highlight.js";
-import { LexicalIndex } from "./search/LexicalIndex.js";
+import type { FusionOptions } from "./search/fuse.js";
 import {
   documentFilter,
-  type SearchHit,
   type SearchOptions,
   SearchOptionsSchema,
   type SearchResult,
 } from "./search/searchOptions.js";
-import type { Embedder, FusedHit, ScoredId } from "./search/types.js";
-import { VectorIndex, type VectorIndexOptions } from "./search/VectorIndex.js";
-import { countTokens } from "./tokens.js";
+import type { Embedder } from "./search/types.js";
+import type { VectorIndexOptions } from "./search/VectorIndex.js";
 
 /** Options of {@link openKnowledgeBase}. */
 export interface OpenKnowledgeBaseOptions {
@@ -97,28 +90,6 @@ export interface WriteOptions {
   readonly actor?: string;
 }
 
-interface ChunkRecord {
-  readonly documentId: string;
-  readonly headingPath: readonly string[];
-  readonly startLine: number;
-  readonly text: string;
-}
-
-interface Snapshot {
-  readonly version: 1;
-  readonly position: number;
-  readonly chunkingKey: string;
-  readonly documents: KnowledgeDocument[];
-  readonly chunks: [string, ChunkRecord][];
-  readonly lexical: Uint8Array;
-}
-
-const SNAPSHOT_FILE = "knowledge.snapshot";
-const VECTOR_FILE = "knowledge.hnsw";
-const EMBED_BATCH = 64;
-/** Up to this many chunks kept by a filter, vector search compares with each instead of walking the graph. */
-const SELECTIVE_FILTER_CHUNKS = 2000;
-
 /**
  * The knowledge base of a factory. Writes are events in the log; documents and
  * indexes are projections kept current from it, whichever process wrote.
@@ -129,22 +100,11 @@ export class KnowledgeBase implements AsyncDisposable {
   readonly #log: EventLog;
   readonly #dir: string | undefined;
   readonly #embedder: Embedder;
-  readonly #chunking: ChunkOptions;
-  readonly #vectorOptions: VectorIndexOptions;
-  readonly #fusion: FusionOptions & { mode: "rrf" | "extend" | "lexical" };
   readonly #checkpointEvery: number;
-  #documents: DocumentStore;
-  #lexical: LexicalIndex;
-  #vector: VectorIndex;
-  #chunks = new Map<string, ChunkRecord>();
-  #chunksOf = new Map<string, number>();
+  #documents = new DocumentStore();
+  readonly #index: ChunkIndex;
   /** Documents whose chunks must be re-indexed. */
   readonly #dirty = new Set<string>();
-  /** Chunks waiting for their vectors. */
-  readonly #unembedded = new Set<string>();
-  #embedError: string | undefined;
-  /** The embedding pass in progress. */
-  #embedding: Promise<void> | undefined;
   #projection: Projection | undefined;
   /** Loading the caches and folding the log, once started. */
   #loading: Promise<void> | undefined;
@@ -158,14 +118,14 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#log = options.log;
     this.#dir = options.dir;
     this.#embedder = options.embedder ?? createHashingEmbedder();
-    this.#chunking = options.chunking ?? {};
-    const mode = options.fusion?.mode ?? (this.#embedder.semantic ? "rrf" : "extend");
-    this.#fusion = { ...options.fusion, mode };
     this.#checkpointEvery = options.checkpointEvery ?? 1000;
-    this.#documents = new DocumentStore();
-    this.#lexical = new LexicalIndex();
-    this.#vectorOptions = options.vectorIndex ?? {};
-    this.#vector = new VectorIndex(this.#embedder, this.#vectorOptions);
+    const mode = options.fusion?.mode ?? (this.#embedder.semantic ? "rrf" : "extend");
+    this.#index = new ChunkIndex({
+      embedder: this.#embedder,
+      chunking: options.chunking ?? {},
+      vectorIndex: options.vectorIndex ?? {},
+      fusion: { ...options.fusion, mode },
+    });
   }
 
   /** @internal Registers the event types; loads the caches and folds the log after them unless loading waits for first use. */
@@ -210,9 +170,12 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#assertOpen();
     await this.#load();
     const position = await (this.#projection as Projection).catchUp();
-    if (this.#dirty.size > 0) await loadMarkdownParser();
-    this.#reindexDirty();
-    await this.#embedPending();
+    if (this.#dirty.size > 0) {
+      await loadMarkdownParser();
+      this.#index.reindex(this.#documents, this.#dirty);
+      this.#dirty.clear();
+    }
+    await this.#index.embedPending(this.#documents);
     if (this.#sinceCheckpoint >= this.#checkpointEvery) this.#saveCaches();
     return position;
   }
@@ -463,65 +426,7 @@ export class KnowledgeBase implements AsyncDisposable {
     const text = parseInput(z.string().trim().min(1, "the query is empty").max(4000), query, "search query");
     const parsed = parseInput(SearchOptionsSchema, options, "search options");
     await this.sync();
-    const keepDocument = documentFilter(parsed);
-    const filter = (chunkId: string): boolean => {
-      const record = this.#chunks.get(chunkId);
-      const document = record === undefined ? undefined : this.#documents.get(record.documentId);
-      return document !== undefined && keepDocument(document);
-    };
-    const wanted = parsed.offset + parsed.limit;
-    const candidates = Math.max(100, wanted * (parsed.collapse ? 4 : 1));
-    let warning: string | undefined;
-    const lexical: ScoredId[] =
-      parsed.mode === "vector" ? [] : this.#lexical.search(text, { limit: candidates, filter });
-    let vector: ScoredId[] = [];
-    const useVector =
-      parsed.mode === "vector" || (parsed.mode === "hybrid" && this.#fusion.mode !== "lexical");
-    if (useVector) {
-      try {
-        const [queryVector] = await this.#embedder.embed([text]);
-        const kept = this.#selectiveChunks(parsed, keepDocument);
-        vector =
-          kept === undefined
-            ? this.#vector.search(queryVector as Float32Array, { limit: candidates, filter })
-            : this.#vector.searchAmong(queryVector as Float32Array, kept, candidates);
-      } catch (error) {
-        warning = `vector search unavailable (${(error as Error).message}); results are lexical only`;
-      }
-    }
-    if (this.#embedError !== undefined) warning = `vector index is behind: ${this.#embedError}`;
-    const fused = this.#fuse(lexical, vector, parsed.mode);
-    const ranked = parsed.collapse ? collapse(fused, (id) => this.#chunks.get(id)?.documentId ?? id) : fused;
-    const page = ranked.slice(parsed.offset, wanted);
-    const hits: SearchHit[] = [];
-    let tokens = 0;
-    for (const hit of page) {
-      const record = this.#chunks.get(hit.id) as ChunkRecord;
-      const {
-        body: _body,
-        revisions: _revisions,
-        ...document
-      } = this.#documents.get(record.documentId) as KnowledgeDocument;
-      const excerpt = snippet(record.text, text);
-      const cost = countTokens(excerpt) + countTokens(document.title) + 8;
-      if (parsed.budgetTokens !== undefined && tokens + cost > parsed.budgetTokens) continue;
-      tokens += cost;
-      hits.push({
-        document,
-        chunk: { id: hit.id, headingPath: record.headingPath, startLine: record.startLine },
-        score: hit.score,
-        snippet: excerpt,
-        tokens: cost,
-        ...(hit.lexicalRank === undefined ? {} : { lexicalRank: hit.lexicalRank }),
-        ...(hit.vectorRank === undefined ? {} : { vectorRank: hit.vectorRank }),
-      });
-    }
-    return {
-      hits,
-      tokens,
-      ...(ranked.length > wanted ? { nextOffset: wanted } : {}),
-      ...(warning === undefined ? {} : { warning }),
-    };
+    return this.#index.search(this.#documents, text, parsed);
   }
 
   /** Saves the caches (when they changed since they were loaded or saved) and stops following the log. */
@@ -533,7 +438,7 @@ export class KnowledgeBase implements AsyncDisposable {
       () => false,
     );
     if (!loaded) return;
-    await this.#embedding;
+    await this.#index.idle();
     await this.#projection?.close();
     if (this.#unsaved) this.#saveCaches();
   }
@@ -541,40 +446,6 @@ export class KnowledgeBase implements AsyncDisposable {
   /** Same as {@link KnowledgeBase.close}. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-
-  /**
-   * The chunks a metadata filter keeps, when it keeps few of them (then exact
-   * vector search over them beats walking the graph); `undefined` otherwise.
-   */
-  #selectiveChunks(
-    options: z.output<typeof SearchOptionsSchema>,
-    keep: (document: KnowledgeDocument) => boolean,
-  ): string[] | undefined {
-    const filtered = [options.kinds, options.lines, options.tags, options.authors].some(
-      (value) => value !== undefined,
-    );
-    if (!filtered) return undefined;
-    const chunks: string[] = [];
-    for (const document of this.#documents.all()) {
-      if (!keep(document)) continue;
-      const count = this.#chunksOf.get(document.id) ?? 0;
-      for (let index = 0; index < count; index += 1) chunks.push(`${document.id}#${index}`);
-      if (chunks.length > SELECTIVE_FILTER_CHUNKS) return undefined;
-    }
-    return chunks;
-  }
-
-  #fuse(
-    lexical: readonly ScoredId[],
-    vector: readonly ScoredId[],
-    mode: "hybrid" | "lexical" | "vector",
-  ): FusedHit[] {
-    if (mode === "vector") return vector.map((hit, index) => ({ ...hit, vectorRank: index + 1 }));
-    const lexicalHits = lexical.map((hit, index) => ({ ...hit, lexicalRank: index + 1 }));
-    if (mode === "lexical" || vector.length === 0) return lexicalHits;
-    if (this.#fusion.mode === "rrf") return fuseRankings(lexical, vector, this.#fusion);
-    return extendRanking(lexical, vector);
   }
 
   async #append(events: NewEvent[], options: WriteOptions) {
@@ -592,134 +463,20 @@ export class KnowledgeBase implements AsyncDisposable {
     return document;
   }
 
-  #reindexDirty(): void {
-    for (const id of this.#dirty) {
-      const document = this.#documents.get(id);
-      const previous = this.#chunksOf.get(id) ?? 0;
-      for (let index = 0; index < previous; index += 1) {
-        const chunkId = `${id}#${index}`;
-        this.#lexical.remove(chunkId);
-        this.#vector.remove(chunkId);
-        this.#chunks.delete(chunkId);
-        this.#unembedded.delete(chunkId);
-      }
-      this.#chunksOf.delete(id);
-      if (document === undefined || document.retracted !== undefined) continue;
-      const chunks: Chunk[] = document.body.trim() === "" ? [] : chunkMarkdown(document.body, this.#chunking);
-      if (chunks.length === 0)
-        chunks.push({ index: 0, text: document.title, headingPath: [], startLine: 1, tokens: 0 });
-      for (const chunk of chunks) {
-        const chunkId = `${id}#${chunk.index}`;
-        const heading = [document.title, ...chunk.headingPath].join(" ");
-        this.#lexical.add(chunkId, chunk.text, heading);
-        this.#chunks.set(chunkId, {
-          documentId: id,
-          headingPath: chunk.headingPath,
-          startLine: chunk.startLine,
-          text: chunk.text,
-        });
-        this.#unembedded.add(chunkId);
-      }
-      this.#chunksOf.set(id, chunks.length);
-    }
-    this.#dirty.clear();
-  }
-
-  /** Embeds the chunks waiting for their vectors, one pass at a time. */
-  async #embedPending(): Promise<void> {
-    while (this.#embedding !== undefined) await this.#embedding;
-    if (this.#unembedded.size === 0) return;
-    this.#embedding = this.#embedAll([...this.#unembedded]).finally(() => {
-      this.#embedding = undefined;
-    });
-    await this.#embedding;
-  }
-
-  /**
-   * Embeds chunks and streams their vectors into the vector index (which builds
-   * a large empty index in worker threads while the next batches embed).
-   */
-  async #embedAll(pending: readonly string[]): Promise<void> {
-    try {
-      await this.#vector.addAll(this.#embedded(pending));
-      this.#embedError = undefined;
-    } catch (error) {
-      this.#embedError = (error as Error).message;
-    }
-    for (const id of pending) if (this.#vector.has(id) || !this.#chunks.has(id)) this.#unembedded.delete(id);
-  }
-
-  /** The vectors of the chunks still indexed, embedded in batches. */
-  async *#embedded(pending: readonly string[]): AsyncGenerator<readonly [string, Float32Array]> {
-    for (let start = 0; start < pending.length; start += EMBED_BATCH) {
-      const batch = pending.slice(start, start + EMBED_BATCH).filter((id) => this.#chunks.has(id));
-      const texts = batch.map((id) => {
-        const record = this.#chunks.get(id) as ChunkRecord;
-        const document = this.#documents.get(record.documentId) as KnowledgeDocument;
-        return `${[document.title, ...record.headingPath].join(" / ")}\n${record.text}`;
-      });
-      const vectors = await this.#embedder.embed(texts);
-      for (const [index, id] of batch.entries()) yield [id, vectors[index] as Float32Array] as const;
-    }
-  }
-
-  #chunkingKey(): string {
-    return hashJson({ chunking: this.#chunking, tokenizer: "tokenize-v1" });
-  }
-
-  /** Loads the caches when they exist and agree with each other; returns the position they reflect. */
+  /** Loads the caches when there are any; returns the position they reflect. */
   #loadCaches(): number {
     if (this.#dir === undefined) return 0;
-    const path = join(this.#dir, SNAPSHOT_FILE);
-    if (!existsSync(path)) return 0;
-    try {
-      const snapshot = deserialize(readFileSync(path)) as Snapshot;
-      if (snapshot.version !== 1 || snapshot.chunkingKey !== this.#chunkingKey()) return 0;
-      const vector = VectorIndex.load(join(this.#dir, VECTOR_FILE), this.#embedder, this.#vectorOptions);
-      this.#documents = new DocumentStore(snapshot.documents);
-      this.#lexical = LexicalIndex.deserialize(snapshot.lexical);
-      this.#chunks = new Map(snapshot.chunks);
-      this.#chunksOf = new Map();
-      for (const record of this.#chunks.values()) {
-        this.#chunksOf.set(record.documentId, (this.#chunksOf.get(record.documentId) ?? 0) + 1);
-      }
-      const vectorPosition = (vector?.meta as { position?: number } | null | undefined)?.position;
-      if (vector !== undefined && vectorPosition === snapshot.position) {
-        this.#vector = vector.index;
-        this.#unsaved = false;
-      } else {
-        for (const id of this.#chunks.keys()) this.#unembedded.add(id);
-      }
-      return snapshot.position;
-    } catch {
-      this.#documents = new DocumentStore();
-      this.#lexical = new LexicalIndex();
-      this.#chunks = new Map();
-      this.#chunksOf = new Map();
-      this.#unembedded.clear();
-      return 0;
-    }
+    const { documents, position, vectorsFresh } = this.#index.load(this.#dir);
+    this.#documents = documents;
+    if (vectorsFresh) this.#unsaved = false;
+    return position;
   }
 
-  /** Writes the caches (each through a temporary file and a rename), stamped with the position. */
+  /** Writes the caches, stamped with the position, when the indexes are complete. */
   #saveCaches(): void {
     this.#sinceCheckpoint = 0;
-    if (this.#dir === undefined || this.#unembedded.size > 0 || this.#dirty.size > 0) return;
-    mkdirSync(this.#dir, { recursive: true });
-    const position = this.position;
-    const snapshot: Snapshot = {
-      version: 1,
-      position,
-      chunkingKey: this.#chunkingKey(),
-      documents: [...this.#documents.all()],
-      chunks: [...this.#chunks],
-      lexical: this.#lexical.serialize(),
-    };
-    this.#vector.save(join(this.#dir, VECTOR_FILE), { position });
-    const path = join(this.#dir, SNAPSHOT_FILE);
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, serialize(snapshot));
-    renameSync(temporary, path);
+    if (this.#dir === undefined || !this.#index.complete || this.#dirty.size > 0) return;
+    this.#index.save(this.#dir, this.#documents, this.position);
     this.#unsaved = false;
   }
 
@@ -748,15 +505,4 @@ export async function openKnowledgeBase(options: OpenKnowledgeBaseOptions): Prom
 
 function contentHash(title: string, body: string, decision: Decision | undefined): string {
   return hashJson({ title, body, decision: decision ?? null });
-}
-
-/** Keeps the best hit of each document, in order. */
-function collapse(hits: readonly FusedHit[], documentOf: (chunkId: string) => string): FusedHit[] {
-  const seen = new Set<string>();
-  return hits.filter((hit) => {
-    const document = documentOf(hit.id);
-    if (seen.has(document)) return false;
-    seen.add(document);
-    return true;
-  });
 }
