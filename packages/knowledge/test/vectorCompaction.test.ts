@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EventLog, openEventLog } from "@software-factory/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
+
+let dir: string;
+let log: EventLog;
+let kb: KnowledgeBase;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "factory-kb-compact-"));
+  log = await openEventLog({ path: join(dir, "factory.db") });
+  kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
+});
+
+afterEach(async () => {
+  await kb.close();
+  await log.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const source = { system: "test" };
+
+/** Three reproducible made-up words per number, so each document has its own vector. */
+function words(seed: number): string {
+  let state = seed * 7919 + 17;
+  const letter = () => {
+    state = (state * 48_271) % 2_147_483_647;
+    return String.fromCharCode(97 + (state % 26));
+  };
+  return Array.from({ length: 3 }, () => Array.from({ length: 7 }, letter).join("")).join(" ");
+}
+
+/** What the vector index holds, read from the sidecar `VectorIndex.save` documents (`<path>.json`). */
+function savedGraph(): { live: number; deleted: number; points: number } {
+  const sidecar = JSON.parse(readFileSync(join(dir, "knowledge", "knowledge.hnsw.json"), "utf8")) as {
+    shards: { labels: unknown[]; deleted: number; nextLabel: number }[];
+  };
+  expect(sidecar.shards).toHaveLength(1);
+  const [shard] = sidecar.shards as [{ labels: unknown[]; deleted: number; nextLabel: number }];
+  return { live: shard.labels.length, deleted: shard.deleted, points: shard.nextLabel };
+}
+
+interface Fact {
+  readonly id: string;
+  readonly text: string;
+}
+
+/** Each current fact is the nearest vector to its own words; no removed text is near anything indexed. */
+async function expectVectorSearchSound(current: readonly Fact[], removed: readonly string[]): Promise<void> {
+  for (const fact of current) {
+    const result = await kb.search(fact.text, { mode: "vector", limit: 3 });
+    expect(result.hits[0]?.document.id, fact.text).toBe(fact.id);
+    expect(result.hits[0]?.score).toBeGreaterThan(0.99);
+  }
+  for (const text of removed) {
+    const result = await kb.search(text, { mode: "vector", current: false, limit: 3 });
+    for (const hit of result.hits) expect(hit.score, `${text} found ${hit.document.title}`).toBeLessThan(0.6);
+  }
+}
+
+describe("vector index compaction", () => {
+  it("rebuilds the graph once removals pass the threshold, and vector search stays right before and after reopening", async () => {
+    // The threshold (search/GraphShard.ts): more than 256 removed points and more than 30% of all points.
+    const facts: Fact[] = [];
+    for (let index = 0; index < 300; index += 1) {
+      const text = words(index);
+      const document = await kb.capture({ kind: "note", title: "Fact", body: text, source });
+      facts.push({ id: document.id, text: `Fact ${text}` });
+    }
+    const removed: string[] = [];
+    for (const fact of facts.slice(0, 150)) {
+      await kb.retract(fact.id, "wrong");
+      removed.push(fact.text);
+    }
+    const current: Fact[] = [];
+    for (const [index, fact] of facts.slice(150).entries()) {
+      const text = words(1000 + index);
+      await kb.revise(fact.id, { body: text });
+      removed.push(fact.text);
+      current.push({ id: fact.id, text: `Fact ${text}` });
+    }
+    // 300 removals in all: 150 retractions, then 150 revisions (each replaces one vector).
+
+    await expectVectorSearchSound(current, removed);
+    await kb.close();
+    const graph = savedGraph();
+    expect(graph.live).toBe(150);
+    // Without compaction the graph would hold all 450 points, 300 of them deleted.
+    expect(graph.deleted).toBeLessThan(257);
+    expect(graph.points).toBe(graph.live + graph.deleted);
+    expect(graph.points).toBeLessThan(450);
+
+    kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
+    await expectVectorSearchSound(current, removed);
+    // The reopened index keeps counting removals from what it saved.
+    for (const fact of current.splice(0, 50)) {
+      await kb.retract(fact.id, "wrong after reopening");
+      removed.push(fact.text);
+    }
+    await expectVectorSearchSound(current, removed);
+    await kb.close();
+    expect(savedGraph()).toMatchObject({ live: 100, deleted: graph.deleted + 50 });
+
+    kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
+    await expectVectorSearchSound(current, removed);
+  });
+});
