@@ -35,6 +35,7 @@ import {
   type CaptureInput,
   CaptureInputSchema,
   type Decision,
+  InstantSchema,
   type Link,
   LinkSchema,
   type RecordDecisionInput,
@@ -89,6 +90,12 @@ export interface WriteOptions {
   /** Who is writing (an operator or agent id). */
   readonly actor?: string;
 }
+
+const GetOptionsSchema = z.object({ asOf: InstantSchema.optional() });
+const ListPageSchema = z.object({
+  limit: z.union([z.number().int().min(1), z.literal(Number.POSITIVE_INFINITY)]),
+  offset: z.number().int().min(0),
+});
 
 /**
  * The knowledge base of a factory. Writes are events in the log; documents and
@@ -369,10 +376,11 @@ export class KnowledgeBase implements AsyncDisposable {
    * then); `undefined` when it does not exist (or did not yet at `asOf`).
    */
   async get(id: string, options: { asOf?: string } = {}): Promise<KnowledgeDocument | undefined> {
+    const { asOf } = parseInput(GetOptionsSchema, options, "get options");
     await this.sync();
     const document = this.#documents.get(id);
-    if (document === undefined || options.asOf === undefined) return document;
-    const revision = revisionAt(document, options.asOf);
+    if (document === undefined || asOf === undefined) return document;
+    const revision = revisionAt(document, asOf);
     if (revision === undefined) return undefined;
     const { validTo: _validTo, decision: _decision, ...rest } = document;
     return {
@@ -398,22 +406,30 @@ export class KnowledgeBase implements AsyncDisposable {
     return [...this.#documents.all()].filter((document) => document.source.system === system);
   }
 
-  /** Documents matching the filters, newest first. */
+  /**
+   * Documents matching the filters, newest first: the first `limit` (default
+   * 100; `Infinity` for all) after `offset`.
+   *
+   * @throws ValidationError when an option is malformed.
+   */
   async list(
     options: Pick<
       SearchOptions,
       "kinds" | "lines" | "tags" | "authors" | "from" | "to" | "current" | "asOf"
     > & {
       limit?: number;
+      offset?: number;
     } = {},
   ): Promise<KnowledgeDocument[]> {
-    const parsed = parseInput(SearchOptionsSchema, options, "list options");
+    const { limit = 100, offset = 0, ...filters } = options;
+    const page = parseInput(ListPageSchema, { limit, offset }, "list options");
+    const parsed = parseInput(SearchOptionsSchema, filters, "list options");
     await this.sync();
     const keep = documentFilter(parsed);
     return [...this.#documents.all()]
       .filter(keep)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .slice(0, options.limit ?? 100);
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
+      .slice(page.offset, page.offset + page.limit);
   }
 
   /**

@@ -183,7 +183,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       [Symbol.asyncDispose]: () => factory.close(),
     };
     const standards = new Standards<Factory>(factory);
-    addFactorySources(standards, { log, floorplan, work, knowledge });
+    addFactorySources(standards, { floorplan, work, knowledge });
     if (options.rules !== undefined) standards.add(...options.rules);
     if (options.instructionsFrom !== undefined)
       standards.addInstructions(...loadInstructionStandards(options.instructionsFrom));

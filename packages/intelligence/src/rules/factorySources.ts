@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Artifact, AssemblyLine, EventLog, Signal, WorkItem } from "@software-factory/core";
+import type { Artifact, AssemblyLine, Signal, WorkItem } from "@software-factory/core";
 import type { FloorPlan, LineInfo } from "@software-factory/floorplan";
 import type { KnowledgeBase } from "@software-factory/knowledge";
 import { knowledgeDocumentSource } from "./documentSource.js";
@@ -12,7 +12,6 @@ import type { Standards } from "./Standards.js";
 
 /** The parts of a factory its rules read. */
 export interface FactoryParts {
-  readonly log: EventLog;
   readonly floorplan: FloorPlan;
   readonly work: AssemblyLine;
   readonly knowledge: KnowledgeBase;
@@ -24,7 +23,7 @@ export interface FactoryParts {
  * `document` is checked by `standards.check()` and scored by scorecards.
  */
 export function addFactorySources<Context>(standards: Standards<Context>, parts: FactoryParts): void {
-  const { log, floorplan, work, knowledge } = parts;
+  const { floorplan, work, knowledge } = parts;
   standards
     .addSource<LineInfo>({
       kind: "line",
@@ -54,5 +53,5 @@ export function addFactorySources<Context>(standards: Standards<Context>, parts:
       idOf: (signal) => signal.id,
       lineOf: (signal) => signal.line,
     })
-    .addSource(knowledgeDocumentSource(knowledge, log));
+    .addSource(knowledgeDocumentSource(knowledge));
 }
