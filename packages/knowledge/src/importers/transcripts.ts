@@ -9,7 +9,7 @@ import type { CaptureInput } from "../schemas.js";
 export interface Turn {
   readonly speaker: string;
   readonly text: string;
-  /** Offset from the start of the recording, `hh:mm:ss`, when the transcript has times. */
+  /** Offset from the start of the recording as the transcript wrote it (`hh:mm:ss`, or `mm:ss`), when it has times. */
   readonly at?: string;
 }
 
@@ -21,21 +21,37 @@ export interface Transcript {
 }
 
 const CUE_TIME = /^(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+/;
-const VOICE = /^<v(?:\.[^ >]*)?\s+([^>]+)>([\s\S]*?)(?:<\/v>)?$/;
+/** A WebVTT block that carries no cue: a comment, a style sheet, a region definition. */
+const NON_CUE_BLOCK = /^(NOTE|STYLE|REGION)(\s|$)/;
+const VOICE_TAG = /<v(?:\.[^\s>]*)?\s+([^>]+)>/g;
 const SPEAKER_LINE = /^(?:\[?(\d{1,2}:\d{2}(?::\d{2})?)\]?\s+)?([\p{L}][\p{L}\p{N} .'_-]{0,60}?):\s+(.+)$/u;
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  lrm: "",
+  rlm: "",
+};
 
 /**
  * Parses a transcript: WebVTT (speakers from `<v Name>` tags or `Name:`
  * prefixes) or plain text with `Name: words` lines (optionally `[00:01:02]`
  * before the name). Consecutive lines of one speaker are merged into a turn;
- * lines without a speaker continue the previous turn.
+ * lines without a speaker continue the previous turn. In WebVTT, the header,
+ * cue identifiers and `NOTE`, `STYLE` and `REGION` blocks are left out, a line
+ * with several voices is split between them, and character references
+ * (`&amp;`, `&#39;`) are decoded.
  */
 export function parseTranscript(text: string): Transcript {
   const isVtt = /^\uFEFF?WEBVTT/.test(text);
   const turns: { speaker: string; text: string; at?: string }[] = [];
   let at: string | undefined;
   const add = (speaker: string | undefined, words: string): void => {
-    const clean = words.replace(/<[^>]+>/g, "").trim();
+    const stripped = words.replace(/<[^>]+>/g, "");
+    const clean = (isVtt ? decodeReferences(stripped) : stripped).trim();
     if (clean === "") return;
     const last = turns.at(-1);
     if (last !== undefined && (speaker === undefined || speaker === last.speaker)) {
@@ -44,18 +60,36 @@ export function parseTranscript(text: string): Transcript {
     }
     turns.push({ speaker: speaker ?? "unknown", text: clean, ...(at === undefined ? {} : { at }) });
   };
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === "") continue;
+  const lines = text.split(/\r?\n/).map((line) => line.trim());
+  // In WebVTT, the block being skipped (the header first, then comments, styles, regions) until a blank line.
+  let skipping = isVtt;
+  for (const [index, line] of lines.entries()) {
+    if (line === "") {
+      skipping = false;
+      continue;
+    }
     if (isVtt) {
-      if (/^(WEBVTT|NOTE|STYLE|REGION)\b/.test(line) || /^\d+$/.test(line)) continue;
+      // A timing line starts a cue even where a blank line is missing (no comment, style or region holds "-->").
       if (CUE_TIME.test(line)) {
         at = line.split(/\s+/)[0]?.replace(/[.,]\d{3}$/, "");
+        skipping = false;
         continue;
       }
-      const voice = VOICE.exec(line);
-      if (voice !== null) {
-        add((voice[1] as string).trim(), voice[2] as string);
+      if (skipping) continue;
+      const startsBlock = index === 0 || lines[index - 1] === "";
+      if (startsBlock && NON_CUE_BLOCK.test(line)) {
+        skipping = true;
+        continue;
+      }
+      // A cue identifier: the line of its own before a cue's timing line.
+      if (startsBlock && CUE_TIME.test(lines[index + 1] ?? "")) continue;
+      const voices = [...line.matchAll(VOICE_TAG)];
+      if (voices.length > 0) {
+        add(undefined, line.slice(0, voices[0]?.index));
+        for (const [number, voice] of voices.entries()) {
+          const end = voices[number + 1]?.index ?? line.length;
+          add((voice[1] as string).trim(), line.slice(voice.index + voice[0].length, end));
+        }
         continue;
       }
     }
@@ -70,6 +104,29 @@ export function parseTranscript(text: string): Transcript {
   return { turns, speakers: [...new Set(turns.map((turn) => turn.speaker))] };
 }
 
+/** Decodes the character references WebVTT text uses (named ones of its spec, and numeric ones). */
+function decodeReferences(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (reference, name: string) => {
+    if (name.startsWith("#")) {
+      const code =
+        name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : reference;
+    }
+    return ENTITIES[name.toLowerCase()] ?? reference;
+  });
+}
+
+/** The tag of a speaker: `speaker:` and the name in lower case, runs of other characters than letters, digits, `_` and `.` made `-`. */
+function speakerTag(speaker: string): string | undefined {
+  const name = speaker
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}_.]+/gu, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 72);
+  return name === "" ? undefined : `speaker:${name}`;
+}
+
 /** Markdown of a transcript: one paragraph per turn, `**Speaker** (time): words`. */
 export function transcriptMarkdown(transcript: Transcript): string {
   return transcript.turns
@@ -79,16 +136,14 @@ export function transcriptMarkdown(transcript: Transcript): string {
 
 /**
  * A `conversation` document for a transcript, ready for `KnowledgeBase.capture`;
- * the speakers become `speaker:<name>` tags.
+ * the speakers become `speaker:<name>` tags (`Sean O'Brien` → `speaker:sean-o-brien`).
  */
 export function transcriptDocument(
   text: string,
   details: Pick<CaptureInput, "title" | "source"> & Partial<Pick<CaptureInput, "lines" | "tags" | "links">>,
 ): CaptureInput {
   const transcript = parseTranscript(text);
-  const speakerTags = transcript.speakers.map(
-    (speaker) => `speaker:${speaker.replace(/\s+/g, "-").toLowerCase()}`,
-  );
+  const speakerTags = transcript.speakers.flatMap((speaker) => speakerTag(speaker) ?? []);
   return {
     kind: "conversation",
     title: details.title,
