@@ -4,6 +4,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
+import { formatIssues, ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { type DocumentKind, DocumentKindSchema } from "../schemas.js";
@@ -40,7 +41,11 @@ export interface ImportRecordsOptions {
  * Imports records from a `.jsonl` file (one JSON object per line) or a `.json`
  * file holding an array. Each record becomes a document keyed by its mapped id:
  * new ids are captured, known ones revised when they changed. A record that
- * lacks a mapped field is reported with its line and skipped.
+ * lacks a mapped field, or whose mapped date is not one, is reported with its
+ * line (in a JSON array, the line its element starts on) and skipped.
+ *
+ * @throws ValidationError when a `.json` file is not valid JSON or holds no
+ * array (nothing is imported then).
  */
 export async function importRecords(
   knowledge: KnowledgeBase,
@@ -69,7 +74,7 @@ export async function importRecords(
       const tags = strings(field(mapping.tags));
       const lines = strings(field(mapping.lines));
       const author = field(mapping.author);
-      const capturedAt = field(mapping.capturedAt);
+      const capturedAt = dateField(field(mapping.capturedAt), mapping.capturedAt);
       const existing = await knowledge.bySource(options.system, required("id"));
       if (existing === undefined) {
         await knowledge.capture(
@@ -81,7 +86,7 @@ export async function importRecords(
               system: options.system,
               uri: required("id"),
               ...(author === undefined ? {} : { author: String(author) }),
-              ...(capturedAt === undefined ? {} : { capturedAt: new Date(String(capturedAt)).toISOString() }),
+              ...(capturedAt === undefined ? {} : { capturedAt }),
             },
             tags,
             lines,
@@ -106,12 +111,22 @@ export async function importRecords(
   return { ...counts, problems };
 }
 
+/** The records of a file with the line each starts on: a `.json` file holds an array, a `.jsonl` one a record a line. */
 function readRecords(file: string): { line: number; value: unknown; error?: string }[] {
   const text = readFileSync(file, "utf8");
-  if (!file.endsWith(".jsonl") && text.trimStart().startsWith("[")) {
-    const parsed = JSON.parse(text) as unknown;
-    if (!Array.isArray(parsed)) throw new Error(`${file} must hold a JSON array of records`);
-    return parsed.map((value, index) => ({ line: index + 1, value }));
+  const isArray = file.endsWith(".json") || (!file.endsWith(".jsonl") && text.trimStart().startsWith("["));
+  if (isArray) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch (cause) {
+      const position = /at position (\d+)/.exec((cause as Error).message)?.[1];
+      const line = position === undefined ? undefined : lineAt(text, Number(position));
+      throw invalidFile(file, `not valid JSON: ${(cause as Error).message}`, line);
+    }
+    if (!Array.isArray(parsed)) throw invalidFile(file, "must hold a JSON array of records", 1);
+    const lines = elementLines(text);
+    return parsed.map((value, index) => ({ line: lines[index] ?? index + 1, value }));
   }
   return text.split(/\r?\n/).flatMap((raw, index) => {
     if (raw.trim() === "") return [];
@@ -121,6 +136,63 @@ function readRecords(file: string): { line: number; value: unknown; error?: stri
       return [{ line: index + 1, value: undefined, error: `not valid JSON: ${(cause as Error).message}` }];
     }
   });
+}
+
+function invalidFile(file: string, message: string, line: number | undefined): ValidationError {
+  const issues = [{ path: "", message, file, ...(line === undefined ? {} : { line }) }];
+  return new ValidationError({ message: formatIssues("records file", issues), issues });
+}
+
+/** 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let index = 0; index < offset && index < text.length; index += 1) if (text[index] === "\n") line += 1;
+  return line;
+}
+
+/** 1-based line on which each element of the top-level array of `text` (valid JSON) starts. */
+function elementLines(text: string): number[] {
+  const starts: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let expectingElement = false;
+  for (const char of text) {
+    if (char === "\n") {
+      line += 1;
+    } else if (inString) {
+      if (escaped) escaped = false;
+      else if (char === "\\") escaped = true;
+      else if (char === '"') inString = false;
+    } else if (char !== " " && char !== "\t" && char !== "\r") {
+      if (depth === 1 && expectingElement && char !== "]") {
+        starts.push(line);
+        expectingElement = false;
+      }
+      if (char === '"') {
+        inString = true;
+      } else if (char === "[" || char === "{") {
+        depth += 1;
+        if (depth === 1) expectingElement = true;
+      } else if (char === "]" || char === "}") {
+        depth -= 1;
+      } else if (char === "," && depth === 1) {
+        expectingElement = true;
+      }
+    }
+  }
+  return starts;
+}
+
+/** A mapped date as an ISO instant (from text or epoch milliseconds); absent when the record has none. */
+function dateField(value: unknown, path: string | undefined): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const date = typeof value === "number" ? new Date(value) : new Date(String(value));
+  if (Number.isNaN(date.getTime())) {
+    throw new Error(`record's "${path}" (mapped to capturedAt) is not a date: ${JSON.stringify(value)}`);
+  }
+  return date.toISOString();
 }
 
 function at(value: unknown, path: string): unknown {
