@@ -6,13 +6,16 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnyOrama, create, insertMultiple, search as oramaSearch } from "@orama/orama";
 import { hashJson, openEventLog } from "@software-factory/core";
 import {
   createHashingEmbedder,
+  createOpenAiEmbedder,
+  createTransformersEmbedder,
   DocumentCaptured,
+  type Embedder,
   extendRanking,
   fuseRankings,
   knowledgeEvents,
@@ -47,28 +50,83 @@ interface Engine {
 
 const embedder = createHashingEmbedder();
 
+/** An embedder measured beside the default one, with the name its rows carry. */
+interface NamedEmbedder {
+  readonly name: string;
+  readonly embedder: Embedder;
+}
+
+/**
+ * The other embedders to measure, when this machine has them: a local ONNX
+ * model folder for transformers.js (`KNOWLEDGE_BENCH_MODEL`, optionally
+ * `KNOWLEDGE_BENCH_POOLING`) and an OpenAI-compatible server
+ * (`KNOWLEDGE_BENCH_OPENAI_URL`, `_MODEL`, `_DIMENSION`, `_KEY`).
+ */
+async function otherEmbedders(): Promise<{ measured: NamedEmbedder[]; notes: string[] }> {
+  const measured: NamedEmbedder[] = [];
+  const notes: string[] = [];
+  const modelPath = process.env.KNOWLEDGE_BENCH_MODEL;
+  if (modelPath === undefined) {
+    notes.push(
+      "transformers.js: not measured (no local ONNX model on this machine; set KNOWLEDGE_BENCH_MODEL to a model folder, e.g. a clone of Xenova/all-MiniLM-L6-v2)",
+    );
+  } else {
+    const pooling = process.env.KNOWLEDGE_BENCH_POOLING === "cls" ? "cls" : "mean";
+    const model = await createTransformersEmbedder({ modelPath, pooling, batchSize: 64 });
+    measured.push({
+      name: `transformers.js ${basename(modelPath)} (${model.dimension}d, ${pooling})`,
+      embedder: model,
+    });
+  }
+  const url = process.env.KNOWLEDGE_BENCH_OPENAI_URL;
+  if (url === undefined) {
+    notes.push(
+      "OpenAI-compatible: not measured (no embedding server reachable from this machine; set KNOWLEDGE_BENCH_OPENAI_URL, _MODEL, _DIMENSION and _KEY)",
+    );
+  } else {
+    const model = process.env.KNOWLEDGE_BENCH_OPENAI_MODEL ?? "text-embedding-3-small";
+    const key = process.env.KNOWLEDGE_BENCH_OPENAI_KEY;
+    measured.push({
+      name: `OpenAI-compatible ${model}`,
+      embedder: createOpenAiEmbedder({
+        url,
+        model,
+        dimension: Number(process.env.KNOWLEDGE_BENCH_OPENAI_DIMENSION ?? 1536),
+        ...(key === undefined ? {} : { apiKey: key }),
+      }),
+    });
+  }
+  return { measured, notes };
+}
+
+const others = await otherEmbedders();
+
 /** Documents per batch of the indexing pipeline: indexed lexically, embedded, handed to the vector index. */
 const PIPELINE_BATCH = 1000;
 
-function ours(mode: "lexical" | "vector" | "hybrid" | "rrf"): Engine {
+function ours(mode: "lexical" | "vector" | "hybrid" | "rrf", other?: NamedEmbedder): Engine {
+  const model = other?.embedder ?? embedder;
   const lexical = new LexicalIndex();
-  const vector = new VectorIndex(embedder);
+  const vector = new VectorIndex(model);
   /** Each batch indexed lexically and embedded on this thread; the vector index builds meanwhile (worker threads from 10,000 on). */
   async function* pipeline(docs: IrSet["docs"]): AsyncGenerator<[string, Float32Array]> {
     for (let start = 0; start < docs.length; start += PIPELINE_BATCH) {
       const batch = docs.slice(start, start + PIPELINE_BATCH);
       if (mode !== "vector") for (const doc of batch) lexical.add(doc.id, doc.text, doc.title);
-      const vectors = await embedder.embed(batch.map((doc) => `${doc.title}\n${doc.text}`));
+      const vectors = await model.embed(batch.map((doc) => `${doc.title}\n${doc.text}`));
       for (const [index, doc] of batch.entries()) yield [doc.id, vectors[index] as Float32Array];
     }
   }
   return {
-    name: {
-      lexical: "ours: BM25 (MaxScore)",
-      vector: "ours: vector (hashing)",
-      hybrid: "ours: hybrid (default)",
-      rrf: "ours: hybrid RRF",
-    }[mode],
+    name:
+      other === undefined
+        ? {
+            lexical: "ours: BM25 (MaxScore)",
+            vector: "ours: vector (hashing)",
+            hybrid: "ours: hybrid (default)",
+            rrf: "ours: hybrid RRF",
+          }[mode]
+        : `ours: ${mode === "vector" ? "vector" : "hybrid RRF (the default for a semantic embedder)"}, ${other.name}`,
     build: async (docs) => {
       if (mode === "lexical") for (const doc of docs) lexical.add(doc.id, doc.text, doc.title);
       else await vector.addAll(pipeline(docs));
@@ -76,7 +134,7 @@ function ours(mode: "lexical" | "vector" | "hybrid" | "rrf"): Engine {
     search: async (query, limit) => {
       const lexicalHits = mode === "vector" ? [] : lexical.search(query, { limit });
       if (mode === "lexical") return lexicalHits.map((hit) => hit.id);
-      const [queryVector] = await embedder.embed([query]);
+      const [queryVector] = await model.embed([query]);
       const vectorHits = vector.search(queryVector as Float32Array, { limit });
       if (mode === "vector") return vectorHits.map((hit) => hit.id);
       const fused =
@@ -212,6 +270,7 @@ const engines = (): Engine[] => [
   ours("vector"),
   ours("hybrid"),
   ours("rrf"),
+  ...others.measured.flatMap((other) => [ours("vector", other), ours("rrf", other)]),
   fts5(1),
   fts5(2),
   miniSearch(false),
@@ -389,6 +448,7 @@ console.log(kbLine);
 writeReport("knowledge", "Knowledge search: quality and speed", [
   "Produced by `npm run bench -- knowledge`. Sets read in place from `../shared/data/ir` (BEIR layout); nDCG@10 with graded relevance and recall@100 as BEIR reports them. Each engine indexes title and text; queries are the sets' own. Latency is one query at a time in one process, top 100, over a second pass of the queries (the first, untimed, warms the process up as a running server is). Index heap is the growth of V8 heap + array buffers after building (FTS5 lives outside the V8 heap, so it shows about 0).",
   "The default embedder is the local hashing one (words and character trigrams, 256 dimensions): not a semantic model. `ours: hybrid (default)` keeps the BM25 ranking and only appends vector hits BM25 missed (cosine ≥ 0.3); `ours: hybrid RRF` is plain reciprocal rank fusion with the same vectors, shown to justify that choice.",
+  `Other embedders: ${others.measured.length === 0 ? "none measured in this run. " : `measured: ${others.measured.map((other) => other.name).join("; ")}. `}${others.notes.join("; ")}.`,
   qualityTable,
   `## At 100,000 chunks\n\n${scaleSet.docs.length.toLocaleString("en-US")} chunks made by repeating the ${base.name} passages ${Math.ceil(TARGET / base.docs.length)} times, each copy with every word dropped with probability 0.15 and a copy-specific token added; queried with its ${base.queries.length} full-sentence questions.`,
   scaleTable,
