@@ -24,7 +24,12 @@ export const SearchOptionsSchema = z.object({
   current: z.boolean().default(true),
   /** Only documents in force at this instant (overrides `current`). */
   asOf: InstantSchema.optional(),
-  /** Return the best hits whose snippets fit this many tokens in total. */
+  /**
+   * Return the best hits of the page whose snippets fit this many tokens in
+   * total: a hit too large for what is left is skipped for a later, smaller
+   * one. Skipped hits are not carried to the next page (`nextOffset` pages the
+   * ranking, not what was kept); use a budget on the first page only.
+   */
   budgetTokens: z.number().int().min(1).optional(),
   /** One hit per document, its best chunk (default true). */
   collapse: z.boolean().default(true),
