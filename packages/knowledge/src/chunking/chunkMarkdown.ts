@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { Heading, Nodes, Root, RootContent } from "mdast";
-import { parseMarkdown } from "../internal/markdownParser.js";
 import { countTokens } from "../tokens.js";
+import { type Block, markdownBlocks } from "./markdownBlocks.js";
+import { plainProseBlocks } from "./plainProseBlocks.js";
 
 /** Options of {@link chunkMarkdown}. */
 export interface ChunkOptions {
@@ -30,15 +30,6 @@ export interface Chunk {
   readonly tokens: number;
 }
 
-interface Block {
-  readonly text: string;
-  readonly headingPath: readonly string[];
-  readonly startLine: number;
-  readonly tokens: number;
-  /** A block that may be cut between lines when too big (code, tables, lists, paragraphs). */
-  readonly kind: string;
-}
-
 /**
  * Splits markdown into chunks of at most `maxTokens`: consecutive blocks of one
  * section are packed together; a new heading starts a new chunk; a block too
@@ -46,8 +37,12 @@ interface Block {
  * `overlapTokens` of overlap, and code fences are closed and reopened so every
  * chunk stays valid markdown.
  *
- * The markdown parser loads on the first call (through `require` of ES
- * modules: Node 20.19 or later); a knowledge base loads it ahead, on any Node.
+ * A body that is only paragraphs of prose (no line that could start a
+ * heading, list, quote, code block, table, HTML block, thematic break or
+ * definition) is cut without the parser, with the same chunks the parser
+ * would give. Otherwise the markdown parser loads on the first call (through
+ * `require` of ES modules: Node 20.19 or later); a knowledge base loads it
+ * ahead, on any Node.
  *
  * @example
  * ```ts
@@ -56,23 +51,48 @@ interface Block {
  * ```
  */
 export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): Chunk[] {
+  const sizes = chunkSizes(options);
+  return packBlocks(plainProseBlocks(markdown) ?? markdownBlocks(markdown), sizes);
+}
+
+/** `maxTokens` and `overlapTokens` of {@link ChunkOptions} with defaults applied and checked. */
+export interface ChunkSizes {
+  readonly maxTokens: number;
+  readonly overlapTokens: number;
+}
+
+/**
+ * Applies the defaults of {@link ChunkOptions} and checks them.
+ *
+ * @throws RangeError when `maxTokens` is not an integer of at least 16.
+ */
+export function chunkSizes(options: ChunkOptions): ChunkSizes {
   const maxTokens = options.maxTokens ?? 256;
   const overlapTokens = Math.min(options.overlapTokens ?? 32, Math.floor(maxTokens / 2));
   if (!Number.isInteger(maxTokens) || maxTokens < 16) {
     throw new RangeError(`maxTokens must be an integer of at least 16, got ${maxTokens}`);
   }
-  const blocks = toBlocks(markdown);
+  return { maxTokens, overlapTokens };
+}
+
+/**
+ * Packs the blocks of a document into chunks (the second half of
+ * {@link chunkMarkdown}, after the blocks are found). Internal to the package:
+ * tests call it with the parser's blocks to compare them with the fast path.
+ */
+export function packBlocks(blocks: readonly Block[], { maxTokens, overlapTokens }: ChunkSizes): Chunk[] {
   const chunks: Omit<Chunk, "index">[] = [];
   let pending: Block[] = [];
   const flush = (): void => {
     const first = pending[0];
     if (first === undefined) return;
-    const text = pending.map((block) => block.text).join("\n\n");
+    // One block (most short documents): its text and token count are the chunk's.
+    const text = pending.length === 1 ? first.text : pending.map((block) => block.text).join("\n\n");
     chunks.push({
       text,
       headingPath: first.headingPath,
       startLine: first.startLine,
-      tokens: countTokens(text),
+      tokens: pending.length === 1 ? first.tokens : countTokens(text),
     });
     pending = [];
   };
@@ -88,30 +108,6 @@ export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): Chu
   }
   flush();
   return chunks.map((chunk, index) => ({ index, ...chunk }));
-}
-
-/** Top-level blocks of the document with the heading path in force at each. */
-function toBlocks(markdown: string): Block[] {
-  const tree: Root = parseMarkdown(markdown);
-  const blocks: Block[] = [];
-  const path: string[] = [];
-  for (const node of tree.children) {
-    const text = sliceOf(markdown, node).trim();
-    if (text === "") continue;
-    if (node.type === "heading") {
-      path.length = Math.min(path.length, (node as Heading).depth - 1);
-      while (path.length < (node as Heading).depth - 1) path.push("");
-      path.push(plainText(node));
-    }
-    blocks.push({
-      text,
-      headingPath: path.filter((title) => title !== ""),
-      startLine: node.position?.start.line ?? 1,
-      tokens: countTokens(text),
-      kind: node.type,
-    });
-  }
-  return blocks;
 }
 
 /** Cuts an oversized block between lines (between words for a single long line). */
@@ -169,18 +165,6 @@ function fenceOf(text: string): { open: string; close: string } | undefined {
   const first = text.split("\n", 1)[0] ?? "";
   const match = /^(\s*)(`{3,}|~{3,})/.exec(first);
   return match === null ? undefined : { open: first, close: `${match[1]}${match[2]}` };
-}
-
-function sliceOf(markdown: string, node: RootContent): string {
-  const start = node.position?.start.offset;
-  const end = node.position?.end.offset;
-  return start === undefined || end === undefined ? "" : markdown.slice(start, end);
-}
-
-function plainText(node: Nodes): string {
-  if ("value" in node && typeof node.value === "string") return node.value;
-  if ("children" in node) return (node.children as Nodes[]).map(plainText).join("");
-  return "";
 }
 
 function samePath(a: readonly string[], b: readonly string[]): boolean {
