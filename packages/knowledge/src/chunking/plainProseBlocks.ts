@@ -109,12 +109,16 @@ function mayStartBlock(markdown: string, at: number): boolean {
     case "<":
     case "[":
     case "|":
-    case ":":
     case "=":
     case "~":
       return true;
     case "`":
       return markdown.charCodeAt(at + 1) === BACKTICK;
+    case ":": {
+      // A table delimiter cell aligned left (`:--`) has a dash right after the colon.
+      const next = markdown.charAt(at + 1);
+      return next !== " " && !WORD_CHARACTER.test(next);
+    }
     case "*":
     case "_":
     case "-":
