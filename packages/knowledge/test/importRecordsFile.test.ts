@@ -1,25 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type EventLog, openEventLog } from "@software-factory/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ImportProgress, importRecords, type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { type ImportProgress, importRecords } from "../src/index.js";
+import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
-let dir: string;
-let log: EventLog;
-let kb: KnowledgeBase;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "factory-kb-records-"));
-  log = await openEventLog({ path: join(dir, "factory.db") });
-  kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
-});
-
-afterEach(async () => {
-  await kb.close();
-  await log.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempKnowledgeBase("factory-kb-records-");
 
 const mapping = {
   id: "key",
@@ -45,7 +30,7 @@ const tickets = [
 
 /** Writes records as a pretty-printed JSON array (not JSON Lines), so a record's line is not its number. */
 function writeArray(name: string, records: readonly unknown[]): string {
-  const file = join(dir, name);
+  const file = join(temp.dir, name);
   writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`);
   return file;
 }
@@ -54,7 +39,7 @@ describe("importRecords from a .json file holding an array", () => {
   it("captures each record, reports one lacking a mapped field by the line it starts on, and reports progress", async () => {
     const file = writeArray("tickets.json", tickets);
     const progress: ImportProgress[] = [];
-    const report = await importRecords(kb, file, {
+    const report = await importRecords(temp.kb, file, {
       system: "zendesk",
       mapping,
       kind: "signal",
@@ -74,20 +59,20 @@ describe("importRecords from a .json file holding an array", () => {
     ]);
     expect(progress[1]?.item).toBe(`${file}:${secondRecordLine}`);
 
-    expect(await kb.bySource("zendesk", "T-1")).toMatchObject({
+    expect(await temp.kb.bySource("zendesk", "T-1")).toMatchObject({
       kind: "signal",
       title: "Export fails",
       tags: ["export"],
       source: { system: "zendesk", uri: "T-1", author: "ana", capturedAt: "2025-02-01T09:00:00.000Z" },
     });
-    expect(await kb.bySource("zendesk", "T-2")).toBeUndefined();
-    expect((await kb.search("login loop")).hits[0]?.document.source.uri).toBe("T-3");
+    expect(await temp.kb.bySource("zendesk", "T-2")).toBeUndefined();
+    expect((await temp.kb.search("login loop")).hits[0]?.document.source.uri).toBe("T-3");
   });
 
   it("revises only the record that changed when the file is imported again", async () => {
     const file = writeArray("tickets.json", tickets);
-    await importRecords(kb, file, { system: "zendesk", mapping });
-    const head = await log.head();
+    await importRecords(temp.kb, file, { system: "zendesk", mapping });
+    const head = await temp.log.head();
 
     const changed = tickets.map((ticket) =>
       ticket.key === "T-3"
@@ -96,7 +81,7 @@ describe("importRecords from a .json file holding an array", () => {
     );
     writeArray("tickets.json", changed);
     const progress: number[] = [];
-    const again = await importRecords(kb, file, {
+    const again = await importRecords(temp.kb, file, {
       system: "zendesk",
       mapping,
       onProgress: (step) => progress.push(step.done),
@@ -104,25 +89,25 @@ describe("importRecords from a .json file holding an array", () => {
     expect(again).toMatchObject({ captured: 0, revised: 1, unchanged: 1 });
     expect(again.problems).toHaveLength(1);
     expect(progress).toEqual([1, 2, 3]);
-    expect(await log.head()).toBe(head + 1);
-    expect((await kb.bySource("zendesk", "T-1"))?.revisions).toHaveLength(1);
-    const revised = await kb.bySource("zendesk", "T-3");
+    expect(await temp.log.head()).toBe(head + 1);
+    expect((await temp.kb.bySource("zendesk", "T-1"))?.revisions).toHaveLength(1);
+    const revised = await temp.kb.bySource("zendesk", "T-3");
     expect(revised?.revisions).toHaveLength(2);
-    expect((await kb.search("okta")).hits.map((hit) => hit.document.id)).toEqual([revised?.id]);
+    expect((await temp.kb.search("okta")).hits.map((hit) => hit.document.id)).toEqual([revised?.id]);
 
-    expect(await importRecords(kb, file, { system: "zendesk", mapping })).toMatchObject({
+    expect(await importRecords(temp.kb, file, { system: "zendesk", mapping })).toMatchObject({
       captured: 0,
       revised: 0,
       unchanged: 2,
     });
-    expect(await log.head()).toBe(head + 1);
+    expect(await temp.log.head()).toBe(head + 1);
   });
 
   it("reports a date it cannot read by the field it came from", async () => {
     const file = writeArray("dated.json", [
       { key: "D-1", subject: "Dated", fields: { text: "has a bad date" }, created: "last tuesday" },
     ]);
-    const report = await importRecords(kb, file, { system: "zendesk", mapping });
+    const report = await importRecords(temp.kb, file, { system: "zendesk", mapping });
     expect(report.captured).toBe(0);
     expect(report.problems).toHaveLength(1);
     expect(report.problems[0]?.line).toBe(2);
@@ -130,21 +115,21 @@ describe("importRecords from a .json file holding an array", () => {
   });
 
   it("refuses a .json file that holds no array, or is not JSON, naming the file and writing nothing", async () => {
-    const head = await log.head();
-    const object = join(dir, "object.json");
+    const head = await temp.log.head();
+    const object = join(temp.dir, "object.json");
     writeFileSync(object, JSON.stringify({ key: "T-1", subject: "x", fields: { text: "y" } }, null, 2));
-    await expect(importRecords(kb, object, { system: "zendesk", mapping })).rejects.toThrow(
+    await expect(importRecords(temp.kb, object, { system: "zendesk", mapping })).rejects.toThrow(
       /object\.json.*array/,
     );
-    await expect(importRecords(kb, object, { system: "zendesk", mapping })).rejects.toMatchObject({
+    await expect(importRecords(temp.kb, object, { system: "zendesk", mapping })).rejects.toMatchObject({
       _tag: "ValidationError",
       issues: [{ file: object, line: 1 }],
     });
-    const broken = join(dir, "broken.json");
+    const broken = join(temp.dir, "broken.json");
     writeFileSync(broken, '[\n  {"key": "T-1",\n  "subject": }\n]');
-    await expect(importRecords(kb, broken, { system: "zendesk", mapping })).rejects.toThrow(
+    await expect(importRecords(temp.kb, broken, { system: "zendesk", mapping })).rejects.toThrow(
       /broken\.json.*not valid JSON/,
     );
-    expect(await log.head()).toBe(head);
+    expect(await temp.log.head()).toBe(head);
   });
 });
