@@ -171,7 +171,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       signals: [signal.id],
     });
     output.line(`routed to ${target}; work item ${item.id} created for ${item.owner} in ${item.stage}`);
-    const pack = await factory.context({ workItem: item.id, budgetTokens: 400 });
+    const pack = await factory.context({ workItem: item.id, budgetTokens: 1200 });
     output.line(
       `context pack for the owner (${pack.tokens} of ${pack.budgetTokens} ${pack.tokenizer} tokens): ${pack.lines.map((l) => l.line.id).join(", ")}; depends on ${pack.lines.flatMap((l) => l.dependsOn.map((next) => `${next.line} (${next.kind}, ${next.criticality})`)).join(", ")}; ${pack.knowledge.length} documents: ${pack.knowledge
         .map((hit) => hit.document.title)
