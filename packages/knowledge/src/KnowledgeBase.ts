@@ -15,7 +15,6 @@ import {
   startProjection,
 } from "@software-factory/core";
 import { z } from "zod";
-import type { ChunkOptions } from "./chunking/chunkMarkdown.js";
 import { DocumentStore, type KnowledgeDocument, revisionAt } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
@@ -31,6 +30,7 @@ import {
 import { ChunkIndex } from "./internal/ChunkIndex.js";
 import { loadMarkdownParser } from "./internal/markdownParser.js";
 import { parseInput } from "./internal/parse.js";
+import type { OpenKnowledgeBaseOptions } from "./openKnowledgeBase.js";
 import {
   type CaptureInput,
   CaptureInputSchema,
@@ -43,7 +43,6 @@ import {
   type ReviseInput,
   ReviseInputSchema,
 } from "./schemas.js";
-import type { FusionOptions } from "./search/fuse.js";
 import {
   documentFilter,
   type SearchOptions,
@@ -51,37 +50,6 @@ import {
   type SearchResult,
 } from "./search/searchOptions.js";
 import type { Embedder } from "./search/types.js";
-import type { VectorIndexOptions } from "./search/VectorIndex.js";
-
-/** Options of {@link openKnowledgeBase}. */
-export interface OpenKnowledgeBaseOptions {
-  /** The factory's log; the knowledge event types are registered on it. */
-  readonly log: EventLog;
-  /** Folder for the index caches (stamped with the log position they reflect); in memory only when omitted. */
-  readonly dir?: string;
-  /** Embedder of the vector index; defaults to the local hashing embedder. */
-  readonly embedder?: Embedder;
-  /** Chunk sizes for indexing. */
-  readonly chunking?: ChunkOptions;
-  /** Settings of the vector index (graph size, threads that build it). */
-  readonly vectorIndex?: VectorIndexOptions;
-  /**
-   * How lexical and vector hits combine. Default: weighted reciprocal rank
-   * fusion for semantic embedders; for surface-form ones, vector hits only
-   * extend the lexical list (they never reorder it).
-   */
-  readonly fusion?: FusionOptions & { readonly mode?: "rrf" | "extend" | "lexical" };
-  /** Save the caches after this many folded events (default 1,000). */
-  readonly checkpointEvery?: number;
-  /**
-   * When the caches are loaded and the log folded: `"open"` (default) before
-   * {@link openKnowledgeBase} resolves, or `"first-use"` on the first call that
-   * reads or writes, so a process that never touches knowledge (a command about
-   * ownership, an MCP server answering its tool list) does not pay for it.
-   * Either way every call sees the log up to the moment it is made.
-   */
-  readonly load?: "open" | "first-use";
-}
 
 /** Options of a write. */
 export interface WriteOptions {
@@ -499,24 +467,6 @@ export class KnowledgeBase implements AsyncDisposable {
   #assertOpen(): void {
     if (this.#closed) throw new Error("the knowledge base is closed");
   }
-}
-
-/**
- * Opens the knowledge base of a log: loads its caches from `dir` when present,
- * folds the events after them, and follows the log from then on.
- *
- * @example
- * ```ts
- * const log = await openEventLog({ path: ".factory/factory.db" });
- * const kb = await openKnowledgeBase({ log, dir: ".factory/knowledge" });
- * await kb.capture({ kind: "note", title: "Retries", body: "...", source: { system: "cli" } });
- * const { hits } = await kb.search("payment retries", { lines: ["checkout"] });
- * ```
- */
-export async function openKnowledgeBase(options: OpenKnowledgeBaseOptions): Promise<KnowledgeBase> {
-  const knowledgeBase = new KnowledgeBase(options);
-  await knowledgeBase.start(options.load);
-  return knowledgeBase;
 }
 
 function contentHash(title: string, body: string, decision: Decision | undefined): string {

@@ -68,12 +68,8 @@ export {
   transcriptDocument,
   transcriptMarkdown,
 } from "./importers/transcripts.js";
-export {
-  KnowledgeBase,
-  type OpenKnowledgeBaseOptions,
-  openKnowledgeBase,
-  type WriteOptions,
-} from "./KnowledgeBase.js";
+export { KnowledgeBase, type WriteOptions } from "./KnowledgeBase.js";
+export { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledgeBase.js";
 export {
   type CaptureInput,
   CaptureInputSchema,
