@@ -41,7 +41,8 @@ export interface ChangedLine {
  * A line affected by the change through its dependencies. In the reports of
  * {@link impactOf}, `via` and `reason` are built when first read (and by
  * `JSON.stringify`), so a caller that only needs lines and owners does not pay
- * for the chains.
+ * for the chains. Copy a line with `toJSON()` or by reading its fields: an
+ * object spread (`{ ...line }`) leaves `via` and `reason` out.
  */
 export interface ImpactedLine {
   readonly line: string;
