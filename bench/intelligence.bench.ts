@@ -68,7 +68,7 @@ const ROUTER_CHOICES = [
   "README text in the line profile lowered rolling top-3 (weight 0.1-0.3: 0.755-0.764 against 0.773 without), so it is a separate kind of evidence with weight 0.05. A learned combiner (conditional logit) and the logistic-regression classifier raised top-1 in places but not top-3, so the shipped Router keeps the fixed weighted sum. The remaining misses on the validation folds are mostly series of identical test refactors applied to each framework adapter in turn (svelte, solid, angular, vue), which no text evidence separates.",
 ].join("\n\n");
 
-function routing(): string[] {
+async function routing(): Promise<string[]> {
   const jsonl = <T>(file: string): T[] =>
     readFileSync(join(dataDir, file), "utf8")
       .split("\n")
@@ -76,7 +76,7 @@ function routing(): string[] {
       .map((line) => JSON.parse(line) as T);
   const lines = jsonl<{ id: string; description: string }>("lines.jsonl");
   // One record per line and kind: `readme` (text) and `code-map` (its source files, one path a line).
-  const knowledge = jsonl<{ line: string; kind: string; text: string }>("knowledge.jsonl");
+  const knowledge = jsonl<{ line: string; kind: string; title: string; text: string }>("knowledge.jsonl");
   const knowledgeOf = (line: string, kind: string) =>
     knowledge
       .filter((record) => record.line === line && record.kind === kind)
@@ -100,7 +100,7 @@ function routing(): string[] {
   interface Method {
     readonly name: string;
     /** Ranks line ids for a text; `learn` is called with each test item's label after it was ranked, when the method is online. */
-    rank(text: string): string[];
+    rank(text: string): string[] | Promise<string[]>;
     learn?(index: number, text: string, line: string): void;
   }
 
@@ -157,6 +157,37 @@ function routing(): string[] {
     };
   };
 
+  /** The protocol of the issue: lines, their README and file-list documents and the history as routed signals, loaded into a factory, then `factory.route`. */
+  const throughFactory = async (): Promise<Method & { close(): Promise<void> }> => {
+    const dir = mkdtempSync(join(tmpdir(), "bench-route-"));
+    const factory = await openFactory({ dir, durability: "normal" });
+    await factory.floorplan.applyPlan({
+      operators: [{ id: "maintainers" }],
+      lines: lines.map((line) => ({ id: line.id, description: line.description, owner: "maintainers" })),
+    });
+    for (const record of knowledge) {
+      await factory.knowledge.capture({
+        kind: record.kind === "code-map" ? "code" : "note",
+        title: record.title,
+        body: record.text,
+        source: { system: "routing-set", uri: `${record.line}/${record.kind}` },
+        lines: [record.line],
+      });
+    }
+    for (const item of history) {
+      const signal = await factory.work.captureSignal({ text: textOf(item), source: "git" });
+      await factory.work.routeSignal(signal.id, item.line);
+    }
+    return {
+      name: "factory.route (the same, loaded into a factory: lines, README and file-list documents, history as routed signals)",
+      rank: async (text) => (await factory.route(text, { limit: 3 })).map((candidate) => candidate.line),
+      close: async () => {
+        await factory.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
+
   // Validation on the history split alone (what the Router's defaults were chosen on): learn the
   // history before a cut-off, route the history items after it. Rolling: cut-offs at 50..90 %, the
   // next 10 % routed; wide: cut-offs at 40 % and 70 %, the next 30 % routed (as far as the test split reaches).
@@ -184,22 +215,23 @@ function routing(): string[] {
   }
 
   const rows: (string | number)[][] = [];
-  for (const method of [profiles(), nearest(), router(false), router(true)]) {
+  const viaFactory = await throughFactory();
+  for (const method of [profiles(), nearest(), router(false), viaFactory, router(true)]) {
     let top1 = 0;
     let top3 = 0;
     const latencies: number[] = [];
     const cpuTimes: number[] = [];
-    test.forEach((item, index) => {
+    for (const [index, item] of test.entries()) {
       const cpuStart = process.cpuUsage();
       const start = performance.now();
-      const ranked = method.rank(textOf(item));
+      const ranked = await method.rank(textOf(item));
       latencies.push(performance.now() - start);
       const cpu = process.cpuUsage(cpuStart);
       cpuTimes.push((cpu.user + cpu.system) / 1000);
       if (ranked[0] === item.line) top1 += 1;
       if (ranked.slice(0, 3).includes(item.line)) top3 += 1;
       method.learn?.(index, textOf(item), item.line);
-    });
+    }
     rows.push([
       method.name,
       (top1 / test.length).toFixed(3),
@@ -211,6 +243,7 @@ function routing(): string[] {
     ]);
     console.log(rows.at(-1)?.join(" | "));
   }
+  await viaFactory.close();
   const load = loadavg()
     .map((value) => value.toFixed(1))
     .join(" / ");
@@ -392,7 +425,7 @@ async function contextPacks(): Promise<string[]> {
 }
 
 const sections = existsSync(join(dataDir, "items.jsonl"))
-  ? routing()
+  ? await routing()
   : [`No routing set in ${dataDir}; set SF_ROUTING_DATA.`];
 sections.push(...(await contextPacks()));
 writeReport("intelligence", "Intelligence: routing signals to lines, and context packs", sections);

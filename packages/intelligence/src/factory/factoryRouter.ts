@@ -15,6 +15,8 @@ export type RouteInput = string | { readonly signal: string };
 /** Knowledge read per line: its most recent documents in force, up to this many characters in all. */
 const KNOWLEDGE_CHARS_PER_LINE = 20_000;
 const DOCUMENTS_PER_LINE = 50;
+/** A line of a code map that names a file: a repository path with an extension, no spaces. */
+const FILE_PATH = /^[\w@.-]+(?:\/[\w@.[\]()-]+)*\.\w+$/;
 
 /**
  * Creates the route function of a factory. Each call brings the router up to
@@ -44,15 +46,25 @@ export function factoryRouter(parts: {
   };
 }
 
-/** The floor plan's lines as the router reads them, each with the text of its linked knowledge. */
+/**
+ * The floor plan's lines as the router reads them: the text of the knowledge
+ * linked to each, and the source files its `code` documents list (one
+ * repository path a line, as a code map), which the router matches by name.
+ */
 async function routableLines(floorplan: FloorPlan, knowledge: KnowledgeBase): Promise<RoutableLine[]> {
   return Promise.all(
     floorplan.lines().map(async (line) => {
       const documents = await knowledge.list({ lines: [line.id], limit: DOCUMENTS_PER_LINE });
       const text = documents
+        .filter((document) => document.kind !== "code")
         .map((document) => `${document.title}\n${document.body}`)
         .join("\n\n")
         .slice(0, KNOWLEDGE_CHARS_PER_LINE);
+      const files = documents
+        .filter((document) => document.kind === "code")
+        .flatMap((document) => document.body.split("\n"))
+        .map((path) => path.trim())
+        .filter((path) => FILE_PATH.test(path));
       return {
         id: line.id,
         ...(line.name === undefined ? {} : { title: line.name }),
@@ -60,6 +72,7 @@ async function routableLines(floorplan: FloorPlan, knowledge: KnowledgeBase): Pr
         tags: line.tags,
         paths: line.paths,
         ...(text === "" ? {} : { knowledge: text }),
+        ...(files.length === 0 ? {} : { files }),
       };
     }),
   );

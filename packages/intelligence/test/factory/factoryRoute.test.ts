@@ -59,4 +59,20 @@ describe("factory.route", () => {
     expect((await factory.route("SAML login loops again for tenant globex"))[0]?.line).toBe("identity");
     await expect(factory.route({ signal: "sig_missing" })).rejects.toThrow('no signal "sig_missing"');
   });
+
+  it("matches file names listed by a line's code documents", async () => {
+    await factory.knowledge.capture({
+      kind: "code",
+      title: "identity source files",
+      body: "src/identity/samlAssertionConsumer.ts\nsrc/identity/passwordReset.ts\nnot a path, a sentence",
+      source: { system: "repo" },
+      lines: ["identity"],
+    });
+
+    const [top] = await factory.route("samlAssertionConsumer rejects the assertion");
+
+    expect(top?.line).toBe("identity");
+    expect(top?.reasons.join(" ")).toContain("src/identity/samlAssertionConsumer.ts");
+    expect(top?.reasons).not.toContain("the knowledge linked to it matches the text");
+  });
 });
