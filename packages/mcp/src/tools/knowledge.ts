@@ -170,7 +170,7 @@ export const getContext = defineTool({
   name: "get_context",
   title: "Context pack",
   description:
-    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners and dependencies, the work item, the standards that apply (rules, and instructions from Cursor rules or AGENTS.md), active work, the knowledge that matters (instructions and knowledge within budgetTokens) and suspect trace links, as JSON and as markdown. Give a work item, a line, paths, or a question.",
+    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners, the lines they depend on and that depend on them (with the contracts), the work item, suspect trace links, active work, the standards that apply (rules, and instructions from Cursor rules or AGENTS.md) and the knowledge that matters, as JSON and as markdown. The whole markdown stays within budgetTokens (o200k tokens); `omitted` says what did not fit. Give a work item, a line, paths, or a question.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
