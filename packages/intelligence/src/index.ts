@@ -188,6 +188,7 @@ export {
   loadSkillFolder,
   loadSkillsDir,
   parseSkillMd,
+  readSkillBytes,
   readSkillFile,
   reviewItem,
   type Skill,

@@ -183,14 +183,24 @@ export function loadSkillsDir(dir: string): InstructionSkill[] {
   return skills;
 }
 
-/** Reads a file of a skill (`references/api.md`), refusing paths outside its folder. */
+/** Reads a text file of a skill (`references/api.md`) as UTF-8, refusing paths outside its folder. */
 export function readSkillFile(skill: InstructionSkill, path: string): string {
+  return readFileSync(skillFilePath(skill, path), "utf8");
+}
+
+/** Reads a file of a skill as bytes (an image or archive in `assets/`), refusing paths outside its folder. */
+export function readSkillBytes(skill: InstructionSkill, path: string): Buffer {
+  return readFileSync(skillFilePath(skill, path));
+}
+
+/** Where a listed file of a skill is; a RangeError naming the files it has when it has not this one. */
+function skillFilePath(skill: InstructionSkill, path: string): string {
   if (!skill.files.includes(path) || skill.dir === undefined) {
     throw new RangeError(
       `skill "${skill.name}" has no file "${path}"; it has: ${skill.files.join(", ") || "none"}`,
     );
   }
-  return readFileSync(join(skill.dir, path), "utf8");
+  return join(skill.dir, path);
 }
 
 /** The SKILL.md text of a skill: front matter and instructions. */

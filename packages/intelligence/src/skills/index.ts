@@ -24,6 +24,7 @@ export {
   loadSkillFolder,
   loadSkillsDir,
   parseSkillMd,
+  readSkillBytes,
   readSkillFile,
   type SkillFrontMatter,
   SkillFrontMatterSchema,

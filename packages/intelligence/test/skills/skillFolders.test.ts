@@ -9,6 +9,7 @@ import {
   loadSkillsDir,
   openFactory,
   parseSkillMd,
+  readSkillBytes,
   readSkillFile,
 } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -82,6 +83,19 @@ describe("skill resources", () => {
       "scripts/changes.sh",
     ]);
     expect(skill.instructions).not.toContain("## Added");
+  });
+
+  it("reads a binary asset byte for byte", () => {
+    const folder = write(join(dir, "write-release-notes"), { "SKILL.md": RELEASE_NOTES });
+    // The start of a PNG file: bytes that are not valid UTF-8.
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x80]);
+    mkdirSync(join(folder, "assets"), { recursive: true });
+    writeFileSync(join(folder, "assets", "logo.png"), png);
+    const skill = loadSkillFolder(folder);
+
+    expect(readSkillBytes(skill, "assets/logo.png").equals(png)).toBe(true);
+    expect(Buffer.from(readSkillFile(skill, "assets/logo.png"), "utf8").equals(png)).toBe(false);
+    expect(() => readSkillBytes(skill, "../SKILL.md")).toThrow(/no file/);
   });
 
   it("reads a resource when asked, not when the skill loads", () => {
