@@ -23,6 +23,9 @@ const EntitySchema = z.looseObject({
       system: z.string().optional(),
       domain: z.string().optional(),
       dependsOn: z.array(z.string()).optional(),
+      providesApis: z.array(z.string()).optional(),
+      consumesApis: z.array(z.string()).optional(),
+      subcomponentOf: z.string().optional(),
       memberOf: z.array(z.string()).optional(),
       profile: z.looseObject({ displayName: z.string().optional(), email: z.string().optional() }).optional(),
     })
@@ -69,14 +72,28 @@ function lineIdsOf(entities: readonly Entity[]): Map<string, string> {
   return ids;
 }
 
+/** A warning for a reference to a Component or API the catalog does not hold (the relation is left out). */
+function notInCatalog(file: string, component: Entity, field: string, ref: string): PlanProblem {
+  return {
+    code: "unknown-entity",
+    severity: "warning",
+    path: `${component.kind}:${component.metadata.name}.spec.${field}`,
+    message: `${component.metadata.name} ${field} ${ref}, which is not in this catalog: the relation is left out`,
+    file,
+  };
+}
+
 /**
  * Proposes a plan from Backstage catalog entities (`catalog-info.yaml`, any
  * number of YAML documents): Components (and APIs) become lines, Systems
  * domains, a single Domain the product, Groups and Users operators; `owner`
- * becomes the line's owner, `dependsOn` of components its dependencies, and
- * `system` its domain. An API named like a Component becomes the line
- * `<name>-api`. Entities of other kinds are skipped; malformed ones are
- * reported at the field that is wrong.
+ * becomes the line's owner, `dependsOn` of components its dependencies,
+ * `consumesApis` a dependency (kind api, the API as its contract) on the
+ * components that `providesApis` it (else on the API's line), and `system`
+ * its domain (a `subcomponentOf` without one takes its parent's). An API named
+ * like a Component becomes the line `<name>-api`. A reference to a Component
+ * or API the catalog lacks is a warning; entities of other kinds are skipped;
+ * malformed ones are reported at the field that is wrong.
  */
 export function importBackstage(
   text: string,
@@ -153,20 +170,53 @@ export function importBackstage(
     }));
   const components = entities.filter((entity) => ["component", "api"].includes(entity.kind.toLowerCase()));
   const lineIds = lineIdsOf(components);
+  const byKey = new Map(components.map((component) => [entityKey(component), component]));
+  /** Line ids of the components that provide each API, keyed by the API's name. */
+  const providers = new Map<string, string[]>();
+  for (const component of components) {
+    for (const ref of component.spec.providesApis ?? []) {
+      const api = refName(ref).toLowerCase();
+      providers.set(api, [...(providers.get(api) ?? []), lineIds.get(entityKey(component)) as string]);
+    }
+  }
+  const systemOf = (component: Entity): string | undefined => {
+    const parent = component.spec.subcomponentOf;
+    const parentEntity =
+      parent === undefined ? undefined : byKey.get(`component:${refName(parent).toLowerCase()}`);
+    return component.spec.system ?? parentEntity?.spec.system;
+  };
   const lines: LineDecl[] = components.map((component) => {
     const owner = ownerOf(component.spec.owner);
+    const self = lineIds.get(entityKey(component));
     const dependsOn = new Map<string, DependencyDecl>();
+    const depend = (line: string | undefined, dependency: Omit<DependencyDecl, "line">) => {
+      // A target listed twice is one dependency; a line never depends on itself.
+      if (line !== undefined && line !== self && !dependsOn.has(line))
+        dependsOn.set(line, { line, ...dependency });
+    };
     for (const ref of component.spec.dependsOn ?? []) {
       const kind = refKind(ref, "component");
       const line = lineIds.get(`${kind}:${refName(ref).toLowerCase()}`);
-      // Resources and entities outside the catalog are not lines; a target listed twice is one dependency.
-      if (line !== undefined && !dependsOn.has(line))
-        dependsOn.set(line, { line, kind: kind === "api" ? "api" : "library", criticality: "medium" });
+      if (line === undefined && (kind === "component" || kind === "api")) {
+        problems.push(notInCatalog(file, component, "dependsOn", ref));
+      }
+      // Resources and other kinds are not lines.
+      depend(line, { kind: kind === "api" ? "api" : "library", criticality: "medium" });
     }
+    for (const ref of component.spec.consumesApis ?? []) {
+      const api = refName(ref).toLowerCase();
+      const apiEntity = byKey.get(`api:${api}`);
+      const contract = `API ${refName(ref)}${apiEntity?.metadata.description === undefined ? "" : `: ${apiEntity.metadata.description}`}`;
+      // The components that provide the API, else the API's own line.
+      const targets = providers.get(api) ?? [lineIds.get(`api:${api}`)].filter((line) => line !== undefined);
+      if (targets.length === 0) problems.push(notInCatalog(file, component, "consumesApis", ref));
+      for (const line of targets) depend(line, { kind: "api", criticality: "medium", contract });
+    }
+    const system = systemOf(component);
     return {
       id: lineIds.get(entityKey(component)) ?? slugify(component.metadata.name),
       name: component.metadata.title ?? component.metadata.name,
-      ...(component.spec.system === undefined ? {} : { domain: slugify(refName(component.spec.system)) }),
+      ...(system === undefined ? {} : { domain: slugify(refName(system)) }),
       ...(component.metadata.description === undefined
         ? {}
         : { description: component.metadata.description }),
