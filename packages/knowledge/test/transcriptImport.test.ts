@@ -1,31 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type EventLog, openEventLog } from "@software-factory/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type KnowledgeBase, openKnowledgeBase, parseTranscript, transcriptDocument } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { parseTranscript, transcriptDocument } from "../src/index.js";
+import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
-let dir: string;
-let log: EventLog;
-let kb: KnowledgeBase;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "factory-kb-transcript-"));
-  log = await openEventLog({ path: join(dir, "factory.db") });
-  kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
-});
-
-afterEach(async () => {
-  await kb.close();
-  await log.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempKnowledgeBase("factory-kb-transcript-");
 
 /** Writes a transcript to disk and captures it the way an importer does: read, turn into a document, capture. */
 async function importTranscriptFile(name: string, text: string, uri: string) {
-  const path = join(dir, name);
+  const path = join(temp.dir, name);
   writeFileSync(path, text);
-  return kb.capture(
+  return temp.kb.capture(
     transcriptDocument(readFileSync(path, "utf8"), {
       title: `Call ${uri}`,
       source: { system: "zoom", uri },
@@ -66,14 +51,14 @@ describe("a WebVTT transcript file", () => {
     );
     expect(doc.tags).toEqual(["speaker:ana-diaz", "speaker:sean-o-brien"]);
 
-    const byWords = await kb.search("carts lost on mobile");
+    const byWords = await temp.kb.search("carts lost on mobile");
     expect(byWords.hits[0]?.document.id).toBe(doc.id);
     expect(byWords.hits[0]?.snippet).toContain("**Ana Diaz** (00:00:01)");
     expect(byWords.hits[0]?.snippet).toContain("**carts**");
-    expect((await kb.search("wallet release", { tags: ["speaker:sean-o-brien"] })).hits[0]?.document.id).toBe(
-      doc.id,
-    );
-    expect((await kb.search("O'Brien")).hits[0]?.document.id).toBe(doc.id);
+    expect(
+      (await temp.kb.search("wallet release", { tags: ["speaker:sean-o-brien"] })).hits[0]?.document.id,
+    ).toBe(doc.id);
+    expect((await temp.kb.search("O'Brien")).hits[0]?.document.id).toBe(doc.id);
   });
 
   it("keeps the header, cue identifiers, notes and style blocks out of the turns", () => {
@@ -133,10 +118,10 @@ describe("a plain speaker-prefixed transcript file", () => {
       ].join("\n\n"),
     );
     expect(doc.tags).toEqual(["speaker:ana", "speaker:bo"]);
-    const hit = (await kb.search("VAT number missing in invoice export")).hits[0];
+    const hit = (await temp.kb.search("VAT number missing in invoice export")).hits[0];
     expect(hit?.document.id).toBe(doc.id);
     expect(hit?.snippet).toContain("**Ana** (00:00:05)");
-    expect((await kb.search("customers", { tags: ["speaker:bo"] })).hits[0]?.document.id).toBe(doc.id);
-    expect((await kb.search("customers", { tags: ["speaker:carla"] })).hits).toEqual([]);
+    expect((await temp.kb.search("customers", { tags: ["speaker:bo"] })).hits[0]?.document.id).toBe(doc.id);
+    expect((await temp.kb.search("customers", { tags: ["speaker:carla"] })).hits).toEqual([]);
   });
 });

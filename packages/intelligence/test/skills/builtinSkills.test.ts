@@ -44,6 +44,14 @@ interface Review {
   readonly findings: readonly string[];
 }
 
+/** REQ-1 verified by TEST-1 of the work item, then revised: the link turns suspect. */
+async function suspectLinkTo(item: string, title: string): Promise<void> {
+  await factory.work.recordArtifact({ id: "REQ-1", kind: "requirement", title, fields: { body: "v1" } });
+  await factory.work.recordArtifact({ id: "TEST-1", kind: "test", title: "pays", workItem: item });
+  await factory.work.link({ from: "TEST-1", to: "REQ-1", type: "verifies" });
+  await factory.work.recordArtifact({ id: "REQ-1", kind: "requirement", title, fields: { body: "v2" } });
+}
+
 const review = async (item: string): Promise<Review> =>
   (await factory.skills.run("review-item", { item })).output as Review;
 
@@ -170,20 +178,7 @@ describe("review-item in a factory with no standards installed", () => {
       title: "Pay by link",
       kind: "feature",
     });
-    await factory.work.recordArtifact({
-      id: "REQ-1",
-      kind: "requirement",
-      title: "Pay",
-      fields: { body: "v1" },
-    });
-    await factory.work.recordArtifact({ id: "TEST-1", kind: "test", title: "pays", workItem: item.id });
-    await factory.work.link({ from: "TEST-1", to: "REQ-1", type: "verifies" });
-    await factory.work.recordArtifact({
-      id: "REQ-1",
-      kind: "requirement",
-      title: "Pay",
-      fields: { body: "v2" },
-    });
+    await suspectLinkTo(item.id, "Pay");
 
     expect(await review(item.id)).toEqual({
       item: item.id,
@@ -342,20 +337,7 @@ describe("summarize-line", () => {
     });
     await factory.work.createWorkItem({ line: "payments", title: "Refund to expired cards", kind: "bug" });
     await factory.work.block(second.id, { reason: "waiting for sandbox" });
-    await factory.work.recordArtifact({
-      id: "REQ-1",
-      kind: "requirement",
-      title: "Pay by link",
-      fields: { body: "v1" },
-    });
-    await factory.work.recordArtifact({ id: "TEST-1", kind: "test", title: "pays", workItem: first.id });
-    await factory.work.link({ from: "TEST-1", to: "REQ-1", type: "verifies" });
-    await factory.work.recordArtifact({
-      id: "REQ-1",
-      kind: "requirement",
-      title: "Pay by link",
-      fields: { body: "v2" },
-    });
+    await suspectLinkTo(first.id, "Pay by link");
     await factory.knowledge.capture({
       kind: "note",
       title: "Payment links expire after a day",
