@@ -42,7 +42,9 @@ export function factoryRouter(parts: {
     for (const signal of work.signals()) {
       if (signal.line !== undefined) router.learn({ id: signal.id, text: signal.text, line: signal.line });
     }
-    return router.route(textOf(work, input), options);
+    // A signal routed already is one of the router's examples: it must not vote for itself.
+    const exclude = typeof input === "string" ? undefined : input.signal;
+    return router.route(textOf(work, input), { ...options, ...(exclude === undefined ? {} : { exclude }) });
   };
 }
 

@@ -112,7 +112,21 @@ export interface RouterOptions {
   readonly recentWindow?: number;
 }
 
-const RouteOptionsSchema = z.object({ limit: z.number().int().min(1).max(100).optional() });
+const RouteOptionsSchema = z.object({
+  limit: z.number().int().min(1).max(100).optional(),
+  exclude: z.string().min(1).optional(),
+});
+
+/** Options of {@link Router.route}. */
+export interface RouteOptions {
+  /** How many lines to return (1-100, default 3). */
+  readonly limit?: number;
+  /**
+   * The id of a learned example to leave out of the evidence: routing a
+   * signal that was routed already must not count the signal itself.
+   */
+  readonly exclude?: string;
+}
 /** File paths named as a reason, at most, per line. */
 const FILES_IN_REASON = 2;
 
@@ -139,7 +153,8 @@ export class Router {
   readonly #weights: RouterWeights;
   readonly #lines = new Map<string, LineFacts>();
   readonly #examples = new Map<string, RoutedExample>();
-  readonly #recent: string[] = [];
+  /** The latest routed examples, oldest first, at most the recency window. */
+  readonly #recent: RoutedExample[] = [];
   #profiles = termIndex();
   #knowledge = termIndex();
   #code = termIndex();
@@ -201,7 +216,7 @@ export class Router {
     this.#examples.set(example.id, example);
     this.#exampleTerms.set(example.id, terms);
     this.#neighbours.add(example.id, terms);
-    this.#recent.push(example.line);
+    this.#recent.push(example);
     const window = this.#options.recentWindow ?? 100;
     if (this.#recent.length > window) this.#recent.splice(0, this.#recent.length - window);
     this.#staleLines.add(example.line);
@@ -217,8 +232,8 @@ export class Router {
    *
    * @throws ValidationError when the options are malformed.
    */
-  route(text: string, options: { readonly limit?: number } = {}): RouteCandidate[] {
-    const { limit = 3 } = parseInput(RouteOptionsSchema, options, "route options");
+  route(text: string, options: RouteOptions = {}): RouteCandidate[] {
+    const { limit = 3, exclude } = parseInput(RouteOptionsSchema, options, "route options");
     const scores = new Map<string, number>();
     const reasons = new Map<string, { weight: number; text: string }[]>();
     const credit = (line: string, value: number, weight: number, reason?: string) => {
@@ -242,15 +257,19 @@ export class Router {
       credit(hit.id, hit.score, weights.knowledge, "the knowledge linked to it matches the text");
     for (const hit of normalised(this.#code.search(query, { limit: all })))
       credit(hit.id, hit.score, weights.files, this.#filesReason(hit.id, terms));
-    for (const hit of normalised(this.#historyIndex().search(query, { limit: all })))
+    for (const hit of normalised(this.#historySearch(query, exclude)))
       credit(hit.id, hit.score, weights.history, "signals like this were routed here before");
-    for (const [line, vote] of this.#neighbourVotes(query)) {
+    for (const [line, vote] of this.#neighbourVotes(query, exclude)) {
       const titles = vote.titles.map((title) => `"${title}"`).join(", ");
       credit(line, vote.score, weights.neighbours, `close to past signals routed here: ${titles}`);
     }
-    const recent = countBy(this.#recent);
-    const topRecent = Math.max(0, ...[...recent.values()].map((count) => Math.log1p(count)));
-    for (const [line, count] of recent) credit(line, Math.log1p(count) / topRecent, weights.recency);
+    const recent = this.#recent.filter((example) => example.id !== exclude);
+    const recentCounts = countBy(recent.map((example) => example.line));
+    const topRecent = Math.max(0, ...[...recentCounts.values()].map((count) => Math.log1p(count)));
+    for (const [line, count] of recentCounts) {
+      const reason = `${count} of the latest ${recent.length} routed signals went here`;
+      credit(line, Math.log1p(count) / topRecent, weights.recency, reason);
+    }
 
     const lower = text.toLowerCase();
     const scopes = commitScopes(text);
@@ -288,9 +307,16 @@ export class Router {
    * added up per line and scaled so the best line scores 1, with the first
    * titles of each line's neighbours.
    */
-  #neighbourVotes(query: string): Map<string, { score: number; titles: string[] }> {
+  #neighbourVotes(
+    query: string,
+    exclude: string | undefined,
+  ): Map<string, { score: number; titles: string[] }> {
     const votes = new Map<string, { score: number; titles: string[] }>();
-    const nearest = this.#neighbours.search(query, { limit: this.#options.neighbours ?? 20 });
+    const count = this.#options.neighbours ?? 20;
+    const nearest = this.#neighbours
+      .search(query, { limit: count + 1 })
+      .filter((hit) => hit.id !== exclude)
+      .slice(0, count);
     const top = nearest[0]?.score ?? 0;
     if (top <= 0) return votes;
     for (const hit of nearest) {
@@ -319,18 +345,29 @@ export class Router {
       : `its source files match the text: ${files.join(", ")}`;
   }
 
-  /** The index of all examples of each line as one text, re-indexing only the lines that changed. */
-  #historyIndex(): LexicalIndex {
-    if (this.#staleLines.size === 0) return this.#history;
-    const texts = new Map<string, string[]>([...this.#staleLines].map((line) => [line, []]));
-    for (const example of this.#examples.values())
-      texts.get(example.line)?.push(this.#exampleTerms.get(example.id) ?? "");
-    for (const [line, list] of texts) {
-      if (list.length === 0) this.#history.remove(line);
-      else this.#history.add(line, list.join(" "));
+  /**
+   * Searches the index of all examples of each line as one text, re-indexing
+   * only the lines that changed; an excluded example's line is searched
+   * without it, and re-indexed with it at the next search.
+   */
+  #historySearch(query: string, exclude: string | undefined): { id: string; score: number }[] {
+    const excluded = exclude === undefined ? undefined : this.#examples.get(exclude);
+    if (excluded !== undefined) this.#staleLines.add(excluded.line);
+    if (this.#staleLines.size > 0) {
+      const texts = new Map<string, string[]>([...this.#staleLines].map((line) => [line, []]));
+      for (const example of this.#examples.values()) {
+        if (example.id !== excluded?.id)
+          texts.get(example.line)?.push(this.#exampleTerms.get(example.id) ?? "");
+      }
+      for (const [line, list] of texts) {
+        if (list.length === 0) this.#history.remove(line);
+        else this.#history.add(line, list.join(" "));
+      }
+      this.#staleLines.clear();
     }
-    this.#staleLines.clear();
-    return this.#history;
+    const hits = this.#history.search(query, { limit: this.#lines.size });
+    if (excluded !== undefined) this.#staleLines.add(excluded.line);
+    return hits;
   }
 }
 

@@ -57,6 +57,9 @@ describe("factory.route", () => {
     await factory.work.routeSignal(first.id, "identity");
 
     expect((await factory.route("SAML login loops again for tenant globex"))[0]?.line).toBe("identity");
+    expect(
+      (await factory.route({ signal: first.id })).flatMap((candidate) => candidate.reasons).join(" "),
+    ).not.toContain("SAML login loops for customers");
     await expect(factory.route({ signal: "sig_missing" })).rejects.toThrow('no signal "sig_missing"');
   });
 

@@ -115,6 +115,23 @@ describe("Router", () => {
     expect(first?.reasons[0]).toMatch(/close to past signals routed here: "filtering by/);
   });
 
+  it("leaves an excluded example out of every kind of evidence, so a routed signal does not vote for itself", () => {
+    const router = new Router();
+    router.setLines(lines);
+    router.learn({ id: "s1", text: "quantum widget frobnicates", line: "checkout" });
+    router.learn({ id: "s2", text: "filter results are slow", line: "search" });
+
+    const withItself = router.route("quantum widget frobnicates");
+    const without = router.route("quantum widget frobnicates", { exclude: "s1" });
+
+    expect(withItself[0]?.line).toBe("checkout");
+    expect(withItself[0]?.reasons.join(" ")).toContain('"quantum widget frobnicates"');
+    expect(without.flatMap((candidate) => candidate.reasons).join(" ")).not.toContain("quantum");
+    expect(without.map((candidate) => candidate.line)).toEqual(["search"]);
+    expect(without[0]?.reasons).toEqual(["1 of the latest 1 routed signals went here"]);
+    expect(router.route("quantum widget frobnicates")).toEqual(withItself);
+  });
+
   it("rejects a bad limit with the field named", () => {
     const router = new Router();
     router.setLines(lines);
