@@ -70,6 +70,16 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     return this.graph.line(id);
   }
 
+  /** Whether a line is declared (the assembly line and the knowledge base refuse ids it says no to). */
+  hasLine(lineId: string): boolean {
+    return this.graph.hasLine(lineId);
+  }
+
+  /** Whether an operator is declared (the assembly line refuses owners and contributors it says no to). */
+  hasOperator(operatorId: string): boolean {
+    return this.graph.operator(operatorId) !== undefined;
+  }
+
   /** The accountable operator of a line. */
   ownerOf(lineId: string): string | undefined {
     return this.graph.ownerOf(lineId);
@@ -154,6 +164,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
    * plan twice appends nothing the second time.
    *
    * @throws ValidationError when the plan is malformed or has errors (unknown owner, missing line, ...).
+   * @throws RemoveAllLinesError when the plan has no lines, the floor plan has some, and `allowRemoveAllLines` is not set.
    * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt.
    */
   async applyPlan(input: Plan | PlanInput, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
@@ -214,7 +225,8 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     this.#requireLine(plan, lineId);
     return this.applyPlan(
       { ...plan, lines: plan.lines.filter((line) => line.id !== lineId) },
-      { ...options, label: `retire ${lineId}` },
+      // Retiring the last line is what was asked for.
+      { ...options, label: `retire ${lineId}`, allowRemoveAllLines: true },
     );
   }
 

@@ -15,7 +15,7 @@ import {
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
-import type { ApplyPlanOptions, ApplyPlanResult } from "./applyPlan.js";
+import type { ApplyPlanOptions, ApplyPlanResult, RemoveAllLinesError } from "./applyPlan.js";
 import type { PathOwnership } from "./FloorGraph.js";
 import type { FloorPlan } from "./FloorPlan.js";
 import type { HealthOptions, HealthReport } from "./health.js";
@@ -31,7 +31,10 @@ export interface FloorPlanShape {
   readonly applyPlan: (
     plan: Plan | PlanInput,
     options?: ApplyPlanOptions,
-  ) => Effect.Effect<ApplyPlanResult, ValidationError | ConcurrencyConflictError | StoreError | ClosedError>;
+  ) => Effect.Effect<
+    ApplyPlanResult,
+    ValidationError | RemoveAllLinesError | ConcurrencyConflictError | StoreError | ClosedError
+  >;
   /** See {@link FloorPlan.impact}; fails with the ValidationError a malformed change gets. */
   readonly impact: (
     change: ImpactChange,
@@ -52,7 +55,13 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
     applyPlan: (plan, options) =>
       Effect.tryPromise({
         try: () => floorPlan.applyPlan(plan, options),
-        catch: (error) => error as ValidationError | ConcurrencyConflictError | StoreError | ClosedError,
+        catch: (error) =>
+          error as
+            | ValidationError
+            | RemoveAllLinesError
+            | ConcurrencyConflictError
+            | StoreError
+            | ClosedError,
       }),
     impact: (change, options) =>
       Effect.try({

@@ -11,6 +11,7 @@ import {
   type StoredEvent,
   ValidationError,
 } from "@software-factory/core";
+import * as Data from "effect/Data";
 import type { ProvenanceSource } from "./model.js";
 import type { Plan } from "./Plan.js";
 import { mergePlans, type PlanChangesOptions, planChanges } from "./planEvents.js";
@@ -31,13 +32,35 @@ export interface ApplyPlanOptions {
   readonly files?: readonly string[];
   /** Where inside the source each fact came from; see {@link PlanChangesOptions.refs}. */
   readonly refs?: ReadonlyMap<string, string>;
+  /**
+   * Whether a `replace` that leaves a floor plan with lines without any is
+   * allowed (default false: it throws {@link RemoveAllLinesError}, since an
+   * empty or truncated file is the usual cause). Removing some lines is always
+   * allowed.
+   */
+  readonly allowRemoveAllLines?: boolean;
+  /** Validate and count the changes without appending them (default false). */
+  readonly dryRun?: boolean;
+}
+
+/**
+ * A `replace` would remove every line of a floor plan that has some, and
+ * `allowRemoveAllLines` was not set.
+ */
+export class RemoveAllLinesError extends Data.TaggedError("RemoveAllLinesError")<{
+  readonly message: string;
+  /** The lines the apply would have removed. */
+  readonly lines: readonly string[];
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_REMOVE_ALL_LINES";
 }
 
 /** What `FloorPlan.applyPlan` did. */
 export interface ApplyPlanResult {
-  /** The events appended (none when the plan was already current). */
+  /** The events appended (none when the plan was already current, or for a dry run). */
   readonly events: readonly StoredEvent[];
-  /** Number of changes (events other than the closing `plan.applied`). */
+  /** Number of changes (events other than the closing `plan.applied`); for a dry run, the number an apply would make now. */
   readonly changes: number;
   /** Warnings of the plan's validation (errors throw). */
   readonly warnings: readonly PlanProblem[];
@@ -71,6 +94,7 @@ export interface PlanWriter {
  * inference stated become declared when the source is factory.yaml.
  *
  * @throws ValidationError when the plan has errors.
+ * @throws RemoveAllLinesError when a `replace` would remove every line and `allowRemoveAllLines` is not set.
  * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt.
  */
 export async function writePlan(
@@ -96,13 +120,20 @@ export async function writePlan(
         issues: errors,
       });
     }
+    if (
+      options.mode !== "merge" &&
+      next.lines.length === 0 &&
+      current.lines.length > 0 &&
+      !options.allowRemoveAllLines
+    )
+      throw removeAllLines(options.label ?? source, current);
     const warnings = problems.filter((problem) => problem.severity === "warning");
     const changes = planChanges(current, next, {
       source,
       currentSource: (key) => (declaring.has(key) ? writer.sourceOf(key) : undefined),
       ...(options.refs === undefined ? {} : { refs: options.refs }),
     });
-    if (changes.length === 0) return { events: [], changes: 0, warnings };
+    if (changes.length === 0 || options.dryRun) return { events: [], changes: changes.length, warnings };
     const batch: NewEvent[] = [
       ...changes,
       {
@@ -122,4 +153,13 @@ export async function writePlan(
       if (!(error instanceof ConcurrencyConflictError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
+}
+
+function removeAllLines(label: string, current: Plan): RemoveAllLinesError {
+  const lines = current.lines.map((line) => line.id);
+  const named = lines.slice(0, 5).join(", ") + (lines.length > 5 ? `, ... (${lines.length - 5} more)` : "");
+  return new RemoveAllLinesError({
+    message: `${label} declares no lines: applying it would remove all ${lines.length} lines of the floor plan (${named}); set allowRemoveAllLines to apply it anyway`,
+    lines,
+  });
 }

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { ValidationError } from "@software-factory/core";
+import { NotFoundError, ValidationError } from "@software-factory/core";
 import { CORE_SCHEMA, load } from "js-yaml";
 import { type Document, LineCounter, parseDocument } from "yaml";
-import type { z } from "zod";
+import { z } from "zod";
 import { listFiles } from "./internal/listFiles.js";
+import { joinPath, salvagePlan } from "./internal/salvagePlan.js";
 import { positionOf, splitPath } from "./internal/yamlPositions.js";
 import { type Plan, PlanSchema } from "./Plan.js";
 import type { RelationRegistry } from "./RelationRegistry.js";
@@ -35,6 +36,20 @@ export type FactoryYamlResult =
     }
   | { readonly success: false; readonly error: ValidationError; readonly problems: readonly PlanProblem[] };
 
+/**
+ * What a factory.yaml file must hold: a plan that says which format it is in.
+ * A plan built in code may leave `version` out; a file may not, so that an
+ * empty or unrelated YAML file is never read as a floor plan with no lines.
+ */
+const FactoryYamlSchema = PlanSchema.extend({
+  version: z.literal(1, { error: "version must be 1, the only format of factory.yaml" }),
+});
+
+/** Hints for required fields a file left out, by path. */
+const MISSING_HINTS: Readonly<Record<string, string>> = {
+  version: "start the file with `version: 1` (see docs/floorplan.md)",
+};
+
 function has(data: unknown, segments: readonly (string | number)[]): boolean {
   let node: unknown = data;
   for (const segment of segments) {
@@ -61,15 +76,15 @@ function schemaProblem(
       segments: [...segments, first ?? ""],
     };
   }
-  const missing = issue.code === "invalid_type" && !has(data, segments);
+  const missing = (issue.code === "invalid_type" || issue.code === "invalid_value") && !has(data, segments);
+  const path = joinPath(segments);
+  const hint = missing ? MISSING_HINTS[path] : undefined;
   return {
     code: "schema",
     severity: "error",
-    path: segments
-      .map((segment) => (typeof segment === "number" ? `[${segment}]` : segment))
-      .join(".")
-      .replace(/\.\[/g, "["),
+    path,
     message: missing ? `missing required field "${String(segments.at(-1))}"` : issue.message,
+    ...(hint === undefined ? {} : { hint }),
     segments,
   };
 }
@@ -104,8 +119,9 @@ function quickParse(text: string, options: FactoryYamlOptions): Plan | undefined
   } catch {
     return undefined;
   }
-  const parsed = PlanSchema.safeParse(data ?? {});
-  if (!parsed.success || validatePlan(parsed.data, options).length > 0) return undefined;
+  const parsed = FactoryYamlSchema.safeParse(data);
+  if (!parsed.success || parsed.data.lines.length === 0 || validatePlan(parsed.data, options).length > 0)
+    return undefined;
   return parsed.data;
 }
 
@@ -181,21 +197,85 @@ function parseWithPositions(text: string, file: string, options: FactoryYamlOpti
     });
     return fail();
   }
-  const parsed = PlanSchema.safeParse(data ?? {});
+  if (!isMapping(data)) {
+    problems.push(notAPlan(data, file, positionOf(document, counter, []) ?? { line: 1, column: 1 }));
+    return fail();
+  }
+  const parsed = FactoryYamlSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const { atKey, segments, ...problem } = schemaProblem(issue, data);
       problems.push({ ...problem, file, ...positionOf(document, counter, segments, atKey) });
+    }
+    // References, owners and cycles of the parts that parse are reported in the same pass.
+    const salvaged = salvagePlan(data);
+    if (salvaged !== undefined) {
+      for (const problem of validatePlan(salvaged.plan, options)) {
+        const segments = salvaged.original(splitPath(problem.path));
+        const path = joinPath(segments);
+        if (
+          salvaged.removed.has(path) ||
+          (problem.code === "no-owner" && salvaged.removed.has(`${path}.owner`))
+        )
+          continue;
+        const message = problem.message.replace(
+          /\b(operators|domains|lines)\[(\d+)\]/g,
+          (_, section, index) => joinPath(salvaged.original([section, Number(index)])),
+        );
+        problems.push({ ...problem, path, message, file, ...positionOf(document, counter, segments) });
+      }
     }
     return fail();
   }
   for (const problem of validatePlan(parsed.data, options)) {
     problems.push({ ...problem, file, ...positionOf(document, counter, splitPath(problem.path)) });
   }
+  if (parsed.data.lines.length === 0)
+    problems.push({
+      code: "no-lines",
+      severity: "warning",
+      path: "lines",
+      message:
+        "the plan declares no lines; applying it would remove every line of a floor plan that has some",
+      hint: "declare the product's lines under `lines:` (see docs/floorplan.md)",
+      file,
+      ...(positionOf(document, counter, ["lines"]) ?? { line: 1, column: 1 }),
+    });
   if (problems.some((problem) => problem.severity === "error")) return fail();
   const warnings = problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   for (const warning of warnings) options.onWarning?.(warning);
   return { success: true, plan: parsed.data, warnings, document };
+}
+
+function isMapping(data: unknown): data is Record<string, unknown> {
+  return data !== null && typeof data === "object" && !Array.isArray(data);
+}
+
+/** The problem of a file whose top level is not a mapping: empty, only comments, a list or a scalar. */
+function notAPlan(data: unknown, file: string, position: { line: number; column: number }): PlanProblem {
+  const hint =
+    "a factory.yaml is a mapping that starts with `version: 1`, then operators, domains and lines (see docs/floorplan.md)";
+  if (data === null || data === undefined)
+    return {
+      code: "empty",
+      severity: "error",
+      path: "",
+      message: `${file} holds no floor plan: it is empty or only comments`,
+      hint,
+      file,
+      line: 1,
+      column: 1,
+    };
+  const kind = Array.isArray(data) ? "a list" : `a ${typeof data} (${JSON.stringify(data).slice(0, 40)})`;
+  return {
+    code: "not-a-mapping",
+    severity: "error",
+    path: "",
+    message: `${file} holds ${kind}, not a floor plan`,
+    hint,
+    file,
+    ...position,
+  };
 }
 
 /**
@@ -218,15 +298,45 @@ export function parseFactoryYaml(
 }
 
 /**
+ * Reads, parses and validates a `factory.yaml` file, returning its problems
+ * instead of throwing them (the result form of {@link loadFactoryYaml}). With
+ * `repoRoot`, also reports path patterns that match no file of the repository.
+ *
+ * @throws NotFoundError (entity `file`) when there is no file at `path`.
+ * @throws Error from the file system when the file exists but cannot be read.
+ * @example
+ * ```ts
+ * const result = await safeLoadFactoryYaml("factory.yaml");
+ * if (!result.success) console.error(formatProblems(result.problems));
+ * ```
+ */
+export async function safeLoadFactoryYaml(
+  path: string,
+  options: LoadFactoryYamlOptions = {},
+): Promise<FactoryYamlResult> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT")
+      throw new NotFoundError({ message: `no file ${path}`, entity: "file", id: path });
+    throw cause;
+  }
+  const files =
+    options.files ?? (options.repoRoot === undefined ? undefined : await listFiles(options.repoRoot));
+  return safeParseFactoryYaml(text, path, { ...options, ...(files === undefined ? {} : { files }) });
+}
+
+/**
  * Reads, parses and validates a `factory.yaml` file. With `repoRoot`, also
  * reports path patterns that match no file of the repository.
  *
+ * @throws NotFoundError (entity `file`) when there is no file at `path`.
  * @throws ValidationError listing every problem with file:line:column and a fix hint.
- * @throws Error from the file system when the file cannot be read.
+ * @throws Error from the file system when the file exists but cannot be read.
  */
 export async function loadFactoryYaml(path: string, options: LoadFactoryYamlOptions = {}): Promise<Plan> {
-  const text = await readFile(path, "utf8");
-  const files =
-    options.files ?? (options.repoRoot === undefined ? undefined : await listFiles(options.repoRoot));
-  return parseFactoryYaml(text, path, { ...options, ...(files === undefined ? {} : { files }) });
+  const result = await safeLoadFactoryYaml(path, options);
+  if (!result.success) throw result.error;
+  return result.plan;
 }

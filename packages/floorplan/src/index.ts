@@ -9,7 +9,12 @@
  * @packageDocumentation
  */
 
-export type { ApplyPlanOptions, ApplyPlanResult, ChangeOptions } from "./applyPlan.js";
+export {
+  type ApplyPlanOptions,
+  type ApplyPlanResult,
+  type ChangeOptions,
+  RemoveAllLinesError,
+} from "./applyPlan.js";
 export { buildFloorGraph, emptyPlan } from "./buildFloorGraph.js";
 export { type DependencyChange, diffPlans, type PlanDiff, type Reowned } from "./diff.js";
 export {
@@ -45,6 +50,7 @@ export {
   type LoadFactoryYamlOptions,
   loadFactoryYaml,
   parseFactoryYaml,
+  safeLoadFactoryYaml,
   safeParseFactoryYaml,
 } from "./factoryYaml.js";
 export {

@@ -1,12 +1,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { NotFoundError, ValidationError } from "@software-factory/core";
 import {
   buildFloorGraph,
   loadFactoryYaml,
+  type PlanProblem,
   parseFactoryYaml,
   planToYaml,
+  safeLoadFactoryYaml,
   safeParseFactoryYaml,
   saveFactoryYaml,
   toPlan,
@@ -104,22 +106,105 @@ describe("parseFactoryYaml", () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(ValidationError);
-    const issues = (error as ValidationError).issues;
-    expect(issues.map((issue) => [issue.line, issue.column])).toEqual([[27, 5]]);
-    expect(issues[0]?.message).toBe('unknown field "colour"');
-    // Once the schema passes, every semantic problem is reported together.
-    const fixed = text.replace("    colour: red\n", "");
-    const result = safeParseFactoryYaml(fixed, "plans/factory.yaml");
-    expect(result.success).toBe(false);
-    if (result.success) return;
-    expect(result.problems.map((problem) => `${problem.line}:${problem.column} ${problem.code}`)).toEqual([
+    const issues = (error as ValidationError).issues as PlanProblem[];
+    // The schema error and the problems of the parts that parse come in one pass.
+    expect(issues.map((issue) => `${issue.line}:${issue.column} ${issue.code}`)).toEqual([
       "19:12 unknown-owner",
       "22:9 missing-line",
       "24:5 no-owner",
       "25:9 duplicate-id",
+      "27:5 unknown-field",
     ]);
-    expect(result.problems[0]?.hint).toMatch(/did you mean "bob"/);
-    expect(result.error.message).toMatch(/plans\/factory.yaml:22:9 error "checkout" depends on "payment"/);
+    expect(issues[4]?.message).toBe('unknown field "colour"');
+    expect(issues[0]?.hint).toMatch(/did you mean "bob"/);
+    expect((error as ValidationError).message).toMatch(
+      /plans\/factory.yaml:22:9 error "checkout" depends on "payment"/,
+    );
+  });
+
+  it("reports the references of the items that parse next to the schema errors, at their original places", () => {
+    const text = `version: 1
+operators:
+  - id: alice
+  - id: Not An Id
+lines:
+  - id: Bad Id
+    owner: alice
+  - id: a
+    owner: bob
+    wipLimit: -1
+  - id: a
+    owner: [alice, bob]
+    dependsOn: [nope, {line: a, kind: telepathy}]
+`;
+    const result = safeParseFactoryYaml(text, "f.yaml");
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.problems.map((p) => `${p.line}:${p.column} ${p.code} ${p.path}`)).toEqual([
+      "4:9 schema operators[1].id",
+      "6:9 schema lines[0].id",
+      "9:12 unknown-owner lines[1].owner",
+      "10:15 schema lines[1].wipLimit",
+      "11:9 duplicate-id lines[2].id",
+      "12:12 schema lines[2].owner",
+      "13:17 missing-line lines[2].dependsOn[0]",
+      "13:23 schema lines[2].dependsOn[1]",
+    ]);
+    // Indices in messages are those of the file, not of the parts kept.
+    expect(result.problems.find((p) => p.code === "duplicate-id")?.message).toBe(
+      'duplicate id "a", first declared at lines[1]',
+    );
+  });
+
+  it("rejects an empty file, a file of comments and a file that is not a mapping, naming the file", () => {
+    for (const text of ["", "  \n", "# nothing yet\n"]) {
+      const result = safeParseFactoryYaml(text, "plans/empty.yaml");
+      expect(result.success).toBe(false);
+      if (result.success) continue;
+      expect(result.problems).toMatchObject([
+        { code: "empty", file: "plans/empty.yaml", line: 1, column: 1 },
+      ]);
+      expect(result.error.message).toContain("plans/empty.yaml holds no floor plan");
+    }
+    const list = safeParseFactoryYaml("- id: a\n", "list.yaml");
+    expect(!list.success && list.problems.map((p) => [p.code, p.message])).toEqual([
+      ["not-a-mapping", "list.yaml holds a list, not a floor plan"],
+    ]);
+    expect(() => parseFactoryYaml("just words\n", "words.yaml")).toThrow(/words.yaml holds a string/);
+  });
+
+  it("requires version: 1 in a file, and warns about a file that declares no lines", () => {
+    const unversioned = safeParseFactoryYaml(GOOD.replace("version: 1\n", ""), "factory.yaml");
+    expect(!unversioned.success && unversioned.problems).toMatchObject([
+      {
+        code: "schema",
+        path: "version",
+        message: 'missing required field "version"',
+        hint: expect.stringMatching(/version: 1/),
+      },
+    ]);
+    const future = safeParseFactoryYaml(GOOD.replace("version: 1", "version: 2"), "factory.yaml");
+    expect(!future.success && future.problems[0]).toMatchObject({ path: "version", line: 2, column: 10 });
+    const bare = safeParseFactoryYaml("version: 1\noperators: [{id: ana}]\n", "bare.yaml");
+    expect(bare.success && bare.warnings.map((warning) => warning.code)).toEqual(["no-lines"]);
+  });
+
+  it("says there is no file, as a NotFoundError, when the path names nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "factory-yaml-"));
+    dirs.push(dir);
+    const missing = join(dir, "missing.yaml");
+    const error = await loadFactoryYaml(missing).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({
+      code: "E_NOT_FOUND",
+      entity: "file",
+      id: missing,
+      message: `no file ${missing}`,
+    });
+    await expect(safeLoadFactoryYaml(missing)).rejects.toBeInstanceOf(NotFoundError);
+    writeFileSync(join(dir, "factory.yaml"), GOOD);
+    const loaded = await safeLoadFactoryYaml(join(dir, "factory.yaml"));
+    expect(loaded.success && loaded.plan.lines).toHaveLength(3);
   });
 
   it("warns about a cycle, printing it, and rejects it when the plan says cycles: error", () => {
