@@ -4,8 +4,20 @@
  *
  * @module
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, join, relative } from "node:path";
 import { ValidationError, type ValidationIssue, validationErrorFromZod } from "@software-factory/core";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
@@ -146,14 +158,41 @@ function offsetOf(node: unknown, path: readonly PropertyKey[], onKey: boolean): 
   return (rest.length === 0 ? undefined : offsetOf(value, rest, onKey)) ?? here;
 }
 
-/** Loads the skill in a folder holding a SKILL.md. */
+/**
+ * Loads the skill in a folder holding a SKILL.md.
+ *
+ * @throws ValidationError when the SKILL.md is invalid (file:line:column), or
+ * when a resource folder holds a symbolic link (links are not followed: they
+ * could leave the skill's folder or loop).
+ */
 export function loadSkillFolder(dir: string): InstructionSkill {
   const file = join(dir, "SKILL.md");
   const skill = parseSkillMd(readFileSync(file, "utf8"), file, basename(dir));
   const files: string[] = [];
+  const links: string[] = [];
   for (const folder of RESOURCE_FOLDERS) {
     const root = join(dir, folder);
-    if (existsSync(root)) walk(root, (path) => files.push(relative(dir, path).split("\\").join("/")));
+    const relativePath = (path: string) => relative(dir, path).split("\\").join("/");
+    const stats = lstatSync(root, { throwIfNoEntry: false });
+    if (stats === undefined) continue;
+    if (stats.isSymbolicLink()) {
+      links.push(relativePath(root));
+      continue;
+    }
+    walk(
+      root,
+      (path) => files.push(relativePath(path)),
+      (path) => links.push(relativePath(path)),
+    );
+  }
+  if (links.length > 0) {
+    throw invalidIssues(
+      links.map((link) => ({
+        path: link,
+        message: "is a symbolic link; a skill's files must be regular files inside its folder",
+        file: join(dir, link),
+      })),
+    );
   }
   return { ...skill, dir, files: files.sort() };
 }
@@ -220,7 +259,11 @@ export function formatSkillMd(skill: Omit<InstructionSkill, "files" | "dir">): s
  * Loading the folder back gives the same skill.
  *
  * @throws ValidationError when the skill's front matter is not valid Agent Skills front matter (nothing is written).
- * @throws RangeError when one of its files is not under `scripts/`, `references/` or `assets/` (nothing is written).
+ * @throws RangeError when one of its files is not under `scripts/`, `references/` or `assets/`, or is missing (nothing is written).
+ *
+ * The folder is written whole or not at all: the files go to a temporary
+ * folder beside it, which then replaces any earlier export, so no file of an
+ * earlier export is left behind.
  */
 export function exportSkill(
   skill: Omit<InstructionSkill, "files" | "dir"> & Partial<Pick<InstructionSkill, "files" | "dir">>,
@@ -238,13 +281,42 @@ export function exportSkill(
       `skill "${skill.name}" lists "${outside}", which is not under ${RESOURCE_FOLDERS.map((folder) => `${folder}/`).join(", ")}`,
     );
   }
+  const source = skill.dir;
+  const files = source === undefined ? [] : (skill.files ?? []);
+  const missing = files.find(
+    (file) => !statSync(join(source ?? "", file), { throwIfNoEntry: false })?.isFile(),
+  );
+  if (missing !== undefined) {
+    throw new RangeError(`skill "${skill.name}" lists "${missing}", which is not a file in ${source}`);
+  }
   const folder = join(dir, skill.name);
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, "SKILL.md"), formatSkillMd(skill));
-  if (skill.dir !== undefined && resolve(skill.dir) !== resolve(folder)) {
-    for (const file of skill.files ?? []) cpSync(join(skill.dir, file), join(folder, file));
+  mkdirSync(dir, { recursive: true });
+  const staged = mkdtempSync(join(dir, `.${skill.name}.export-`));
+  try {
+    writeFileSync(join(staged, "SKILL.md"), formatSkillMd(skill));
+    for (const file of files) cpSync(join(source ?? "", file), join(staged, file));
+    replaceFolder(folder, staged);
+  } finally {
+    rmSync(staged, { recursive: true, force: true });
   }
   return folder;
+}
+
+/** Puts `staged` in place of `folder` (which may not exist), keeping the earlier folder until the new one is in place. */
+function replaceFolder(folder: string, staged: string): void {
+  if (!existsSync(folder)) {
+    renameSync(staged, folder);
+    return;
+  }
+  const previous = `${staged}.previous`;
+  renameSync(folder, previous);
+  try {
+    renameSync(staged, folder);
+  } catch (error) {
+    renameSync(previous, folder);
+    throw error;
+  }
+  rmSync(previous, { recursive: true, force: true });
 }
 
 function pick(skill: Omit<InstructionSkill, "files" | "dir">): SkillFrontMatter {
@@ -253,10 +325,13 @@ function pick(skill: Omit<InstructionSkill, "files" | "dir">): SkillFrontMatter 
   return rest;
 }
 
-function walk(dir: string, visit: (path: string) => void): void {
+/** Visits the files under `dir`, and reports symbolic links instead of following them. */
+function walk(dir: string, visit: (path: string) => void, link: (path: string) => void): void {
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
-    if (statSync(path).isDirectory()) walk(path, visit);
+    const stats = lstatSync(path);
+    if (stats.isSymbolicLink()) link(path);
+    else if (stats.isDirectory()) walk(path, visit, link);
     else visit(path);
   }
 }

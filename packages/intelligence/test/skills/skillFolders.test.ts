@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ValidationError } from "@software-factory/core";
@@ -158,6 +167,36 @@ describe("skill resources", () => {
   });
 });
 
+describe("symbolic links in a skill folder", () => {
+  it("refuses a link in a resource folder, naming it, rather than following it out of the folder or round a loop", () => {
+    const folder = write(join(dir, "write-release-notes"), {
+      "SKILL.md": RELEASE_NOTES,
+      "references/a.md": "# A\n",
+    });
+    symlinkSync("/etc", join(folder, "references", "outside"));
+    symlinkSync(join(folder, "references"), join(folder, "references", "loop"));
+
+    const error = (() => {
+      try {
+        loadSkillFolder(folder);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toMatch(/references\/loop: is a symbolic link/);
+    expect((error as ValidationError).message).toMatch(/references\/outside: is a symbolic link/);
+  });
+
+  it("refuses a resource folder that is itself a link", () => {
+    const folder = write(join(dir, "write-release-notes"), { "SKILL.md": RELEASE_NOTES });
+    symlinkSync("/etc", join(folder, "assets"));
+
+    expect(() => loadSkillFolder(folder)).toThrow(/assets: is a symbolic link/);
+  });
+});
+
 describe("exporting skills to SKILL.md", () => {
   /** A loaded skill without the folder it was loaded from, to compare loads from two folders. */
   const withoutDir = ({ dir: _dir, ...skill }: InstructionSkill) => skill;
@@ -198,6 +237,39 @@ describe("exporting skills to SKILL.md", () => {
     const again = loadSkillFolder(exportSkill(loaded, join(dir, "exported")));
 
     expect(withoutDir(again)).toEqual(withoutDir(loaded));
+  });
+
+  it("replaces an earlier export whole, so files the skill no longer has are not left behind", () => {
+    const source = write(join(dir, "source", "write-release-notes"), {
+      "SKILL.md": RELEASE_NOTES,
+      "scripts/old.sh": "echo old\n",
+    });
+    exportSkill(loadSkillFolder(source), join(dir, "exported"));
+    rmSync(join(source, "scripts"), { recursive: true });
+    write(source, { "references/format.md": "# Format\n" });
+
+    const again = loadSkillFolder(exportSkill(loadSkillFolder(source), join(dir, "exported")));
+
+    expect(again.files).toEqual(["references/format.md"]);
+    expect(readdirSync(join(dir, "exported"))).toEqual(["write-release-notes"]);
+  });
+
+  it("writes nothing when a listed file is missing, and keeps the earlier export", () => {
+    const source = write(join(dir, "source", "write-release-notes"), {
+      "SKILL.md": RELEASE_NOTES,
+      "scripts/changes.sh": "git log\n",
+    });
+    const loaded = loadSkillFolder(source);
+    const earlier = exportSkill(loaded, join(dir, "exported"));
+    rmSync(join(source, "scripts", "changes.sh"));
+
+    expect(() => exportSkill(loaded, join(dir, "exported"))).toThrow(
+      /lists "scripts\/changes.sh", which is not a file in/,
+    );
+    expect(readFileSync(join(earlier, "scripts", "changes.sh"), "utf8")).toBe("git log\n");
+    expect(readdirSync(join(dir, "exported"))).toEqual(["write-release-notes"]);
+    expect(() => exportSkill(loaded, join(dir, "fresh"))).toThrow(/not a file/);
+    expect(existsSync(join(dir, "fresh", "write-release-notes"))).toBe(false);
   });
 
   it("keeps a second export identical to the first", () => {
