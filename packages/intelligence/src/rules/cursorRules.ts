@@ -128,22 +128,40 @@ export function parseCursorRule(text: string, file: string): InstructionStandard
   };
 }
 
+/** Options of {@link loadCursorRules}. */
+export interface LoadCursorRulesOptions {
+  /**
+   * Folder, relative to the repository root, whose `.cursor/rules` this is
+   * (`packages/web`); empty or absent for the root's. A nested folder's rules
+   * apply under it, as Cursor applies nested rules.
+   */
+  readonly folder?: string;
+}
+
 /**
- * Loads every `*.mdc` file in a rules folder (`.cursor/rules`), sorted by name;
- * problems of all files are reported together. A missing folder has no rules.
+ * Loads every `*.mdc` file in a rules folder (`.cursor/rules`) and its
+ * subfolders, sorted by path; problems of all files are reported together. A
+ * missing folder has no rules. A rule in a subfolder of the rules folder has
+ * its id prefixed by the subfolder (`frontend/react.mdc` is `frontend-react`).
+ * The rules of a nested folder's `.cursor/rules` (option `folder`) apply under
+ * that folder: their globs are taken relative to it, an always-applied rule
+ * applies to `<folder>/**`, and their ids are prefixed by the folder.
  *
  * @throws ValidationError listing each bad file with file:line:column.
  */
-export function loadCursorRules(dir: string): InstructionStandard[] {
+export function loadCursorRules(dir: string, options: LoadCursorRulesOptions = {}): InstructionStandard[] {
   if (!existsSync(dir)) return [];
+  const folder = (options.folder ?? "").replace(/\\/g, "/").replace(/^\.?\/+|\/+$/g, "");
   const standards: InstructionStandard[] = [];
   const issues: ValidationIssue[] = [];
-  for (const name of readdirSync(dir)
-    .filter((entry) => entry.toLowerCase().endsWith(".mdc"))
-    .sort()) {
-    const file = join(dir, name);
+  for (const path of ruleFiles(dir)) {
+    const file = join(dir, path);
     try {
-      standards.push(parseCursorRule(readFileSync(file, "utf8"), file));
+      const rule = parseCursorRule(readFileSync(file, "utf8"), file);
+      const subfolder = path.split("/").slice(0, -1).join("-");
+      standards.push(
+        scoped(subfolder === "" ? rule : { ...rule, id: instructionId(`${subfolder}-${rule.id}`) }, folder),
+      );
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       issues.push(...error.issues);
@@ -151,6 +169,29 @@ export function loadCursorRules(dir: string): InstructionStandard[] {
   }
   if (issues.length > 0) throw new ValidationError({ message: formatIssues("cursor rules", issues), issues });
   return standards;
+}
+
+/** The `.mdc` files under a rules folder, as `/`-separated paths relative to it, sorted. */
+function ruleFiles(dir: string, prefix = ""): string[] {
+  const paths: string[] = [];
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const path = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) paths.push(...ruleFiles(dir, path));
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith(".mdc")) paths.push(path);
+  }
+  return paths.sort();
+}
+
+/** A rule of a nested folder's `.cursor/rules`, made to apply under that folder. */
+function scoped(rule: InstructionStandard, folder: string): InstructionStandard {
+  if (folder === "") return rule;
+  const under = (glob: string) => `${folder}/${glob.replace(/^\.?\/+/, "")}`;
+  return {
+    ...rule,
+    id: instructionId(`${folder}-${rule.id}`),
+    globs: rule.alwaysApply ? [`${folder}/**`] : rule.globs.map(under),
+    alwaysApply: false,
+  };
 }
 
 /**

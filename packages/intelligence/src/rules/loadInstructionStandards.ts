@@ -5,7 +5,7 @@
  * @module
  */
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { loadAgentsMd } from "./agentsMd.js";
 import { loadCursorRules } from "./cursorRules.js";
@@ -17,10 +17,12 @@ const SKIPPED = new Set(["node_modules", "dist", "build", "out", "target", "vend
 const INSTRUCTION_FILES = ["AGENTS.md", "CLAUDE.md"];
 
 /**
- * Reads a repository's instruction standards: `.cursor/rules/*.mdc` at the
- * root, then every `AGENTS.md` and `CLAUDE.md` from the root down (skipping
+ * Reads a repository's instruction standards: the Cursor rules of
+ * `.cursor/rules` at the root, then from the root down every `AGENTS.md` and
+ * `CLAUDE.md` and every nested folder's `.cursor/rules` (skipping
  * hidden folders, `node_modules`, `dist`, `build`, `out`, `target`, `vendor`,
- * `coverage`), a nested file's sections applying under its folder. An id
+ * `coverage`), a nested file's sections and a nested folder's rules applying
+ * under that folder. An id
  * taken by an earlier standard gets `-2`, `-3`, so none is lost. The problems
  * of every file are reported together.
  *
@@ -39,6 +41,10 @@ export function loadInstructionStandards(root: string): InstructionStandard[] {
   };
   collect(() => loadCursorRules(join(root, ".cursor", "rules")));
   const visit = (dir: string) => {
+    if (dir !== root) {
+      const folder = relative(root, dir);
+      collect(() => loadCursorRules(join(dir, ".cursor", "rules"), { folder }));
+    }
     for (const name of INSTRUCTION_FILES) {
       const file = join(dir, name);
       if (existsSync(file)) collect(() => loadAgentsMd(file, { root }));

@@ -42,6 +42,32 @@ describe("loadInstructionStandards", () => {
     ).toEqual(["testing-2"]);
   });
 
+  it("reads rules in subfolders of .cursor/rules, and a nested folder's .cursor/rules as applying under it", () => {
+    write(".cursor/rules/frontend/react.mdc", "---\nglobs: **/*.tsx\n---\nHooks at the top.\n");
+    write("packages/web/.cursor/rules/tokens.mdc", "---\nalwaysApply: true\n---\nUse design tokens.\n");
+    write(
+      "packages/web/.cursor/rules/forms/forms.mdc",
+      "---\nglobs: src/forms/*.tsx, ./lib/*.ts\n---\nZod forms.\n",
+    );
+    write("packages/web/.cursor/rules/ask.mdc", "Only when asked.\n");
+
+    const standards = loadInstructionStandards(root);
+
+    expect(standards.map((standard) => [standard.id, standard.globs, standard.alwaysApply])).toEqual([
+      ["frontend-react", ["**/*.tsx"], false],
+      ["packages-web-ask", [], false],
+      ["packages-web-forms-forms", ["packages/web/src/forms/*.tsx", "packages/web/lib/*.ts"], false],
+      ["packages-web-tokens", ["packages/web/**"], false],
+    ]);
+    const factoryStandards = new Standards({}).addInstructions(...standards);
+    expect(
+      factoryStandards.instructions(["packages/web/src/forms/Signup.tsx"]).map((standard) => standard.id),
+    ).toEqual(["frontend-react", "packages-web-forms-forms", "packages-web-tokens"]);
+    expect(
+      factoryStandards.instructions(["packages/api/src/forms/Signup.tsx"]).map((standard) => standard.id),
+    ).toEqual(["frontend-react"]);
+  });
+
   it("reports the problems of every file together", () => {
     write(".cursor/rules/bad.mdc", "---\nalwaysApply: yes please\n---\n");
     write("packages/api/AGENTS.md", "## Routes\n\nApplies to: the routes\n");
