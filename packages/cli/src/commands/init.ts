@@ -21,14 +21,16 @@ export function registerInit(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, local) => {
         const { plan } = local as { plan?: string };
         const dir = resolve(options.dir);
+        // Checked before anything is created, so a bad or missing plan leaves no folder behind.
+        const floorPlan = plan === undefined ? undefined : { file: plan, plan: await loadFactoryYaml(plan) };
         const result = await withFactory(options, async (factory) => {
           const existed = (await factory.log.head()) > 0;
           const ignore = join(dir, ".gitignore");
           if (!existsSync(ignore))
             writeFileSync(ignore, "# Derived indexes are rebuilt from the log.\ncache/\n");
-          if (plan === undefined) return { existed, changes: 0, position: await factory.log.head() };
-          const applied = await factory.floorplan.applyPlan(await loadFactoryYaml(plan), {
-            label: plan,
+          if (floorPlan === undefined) return { existed, changes: 0, position: await factory.log.head() };
+          const applied = await factory.floorplan.applyPlan(floorPlan.plan, {
+            label: floorPlan.file,
             actor: options.actor,
           });
           return { existed, changes: applied.changes, position: await factory.log.head() };

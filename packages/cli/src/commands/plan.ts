@@ -3,8 +3,15 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
-import { type PlanProblem, safeParseFactoryYaml } from "@software-factory/floorplan";
+import {
+  diffPlans,
+  type Plan,
+  type PlanDiff,
+  type PlanProblem,
+  RemoveAllLinesError,
+  safeLoadFactoryYaml,
+} from "@software-factory/floorplan";
+import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
@@ -23,8 +30,74 @@ export function printProblems(output: Output, problems: readonly PlanProblem[]):
   }
 }
 
-async function check(file: string) {
-  return safeParseFactoryYaml(await readFile(file, "utf8"), file);
+/** What an apply would remove, and the open work items of the lines it removes. */
+interface Removals {
+  readonly lines: readonly string[];
+  readonly operators: readonly string[];
+  /** Dependencies removed between lines that stay. */
+  readonly dependencies: readonly { readonly from: string; readonly to: string }[];
+  /** Open (active or blocked) work items of each removed line that has some. */
+  readonly openWork: Readonly<Record<string, readonly string[]>>;
+}
+
+function removalsOf(factory: Factory, diff: PlanDiff): Removals {
+  const gone = new Set(diff.linesRemoved);
+  const openWork: Record<string, string[]> = {};
+  for (const line of diff.linesRemoved) {
+    const open = [
+      ...factory.work.list({ line, state: "active" }),
+      ...factory.work.list({ line, state: "blocked" }),
+    ].map((item) => item.id);
+    if (open.length > 0) openWork[line] = open;
+  }
+  return {
+    lines: diff.linesRemoved,
+    operators: diff.operatorsRemoved,
+    // A removed line takes its dependencies with it: only those between lines that stay are listed.
+    dependencies: diff.dependenciesRemoved
+      .filter(({ from, to }) => !gone.has(from) && !gone.has(to))
+      .map(({ from, to }) => ({ from, to })),
+    openWork,
+  };
+}
+
+function printRemovals(output: Output, file: string, removals: Removals, dryRun: boolean): void {
+  const parts = [
+    removals.lines.length > 0 ? `lines ${removals.lines.join(", ")}` : "",
+    removals.operators.length > 0 ? `operators ${removals.operators.join(", ")}` : "",
+    removals.dependencies.length > 0
+      ? `dependencies ${removals.dependencies.map(({ from, to }) => `${from} -> ${to}`).join(", ")}`
+      : "",
+  ].filter((part) => part !== "");
+  if (parts.length === 0) return;
+  output.line(`${file}: ${dryRun ? "would remove" : "removes"} ${parts.join("; ")}`);
+  for (const [line, items] of Object.entries(removals.openWork))
+    output.line(
+      `${output.style("yellow", "warning")} line ${line} has ${items.length} open work items (${items.join(", ")}); they stay on a line that no longer exists`,
+    );
+}
+
+/** Applies a checked plan, or (dry run) says what applying it would change. */
+async function apply(
+  factory: Factory,
+  plan: Plan,
+  file: string,
+  flags: { readonly dryRun: boolean; readonly allowRemoveAllLines: boolean; readonly actor: string },
+) {
+  await factory.floorplan.refresh();
+  const removals = removalsOf(factory, diffPlans(factory.floorplan.toPlan(), plan));
+  try {
+    const applied = await factory.floorplan.applyPlan(plan, {
+      label: file,
+      actor: flags.actor,
+      dryRun: flags.dryRun,
+      allowRemoveAllLines: flags.allowRemoveAllLines,
+    });
+    return { changes: applied.changes, removals, refused: undefined };
+  } catch (error) {
+    if (!(error instanceof RemoveAllLinesError)) throw error;
+    return { changes: 0, removals, refused: error };
+  }
 }
 
 /** Registers `factory plan`. */
@@ -36,7 +109,7 @@ export function registerPlan(program: Command, context: CliContext): void {
     .argument("<factory.yaml>", "the floor plan file")
     .action(
       action(context, async ({ options, output, fail }, file) => {
-        const result = await check(file as string);
+        const result = await safeLoadFactoryYaml(file as string);
         const problems = result.success ? result.warnings : result.problems;
         if (!result.success) fail();
         if (options.json) {
@@ -59,28 +132,53 @@ export function registerPlan(program: Command, context: CliContext): void {
     .command("apply")
     .description("make the factory's floor plan match a factory.yaml (appends only the differences)")
     .argument("<factory.yaml>", "the floor plan file")
+    .option("--dry-run", "say what would change (and what would be removed) without applying anything")
+    .option(
+      "--allow-remove-all-lines",
+      "apply a plan that declares no lines even though it removes every line of the floor plan",
+    )
     .action(
-      action(context, async ({ options, output, fail }, file) => {
-        const result = await check(file as string);
+      action(context, async ({ options, output, fail }, path, local) => {
+        const file = path as string;
+        const flags = local as { dryRun?: boolean; allowRemoveAllLines?: boolean };
+        const dryRun = flags.dryRun === true;
+        const result = await safeLoadFactoryYaml(file);
         if (!result.success) {
           fail();
           if (options.json) output.json({ applied: false, problems: result.problems });
           else printProblems(output, result.problems);
           return;
         }
-        const applied = await withFactory(options, (factory) =>
-          factory.floorplan.applyPlan(result.plan, { label: file as string, actor: options.actor }),
+        const { changes, removals, refused } = await withFactory(options, (factory) =>
+          apply(factory, result.plan, file, {
+            dryRun,
+            allowRemoveAllLines: flags.allowRemoveAllLines === true,
+            actor: options.actor,
+          }),
         );
+        if (refused !== undefined) fail();
+        const refusal =
+          refused === undefined
+            ? undefined
+            : `${refused.code}: ${file} declares no lines: applying it would remove all ${refused.lines.length} lines of the floor plan; pass --allow-remove-all-lines to apply it anyway`;
         if (options.json) {
-          output.json({ applied: true, changes: applied.changes, warnings: result.warnings });
+          output.json({
+            applied: !dryRun && refused === undefined,
+            dryRun,
+            changes,
+            removed: removals,
+            warnings: result.warnings,
+            ...(refusal === undefined ? {} : { error: refusal }),
+          });
           return;
         }
         printProblems(output, result.warnings);
-        output.line(
-          applied.changes === 0
-            ? `${file}: the floor plan is already current`
-            : `${file}: applied ${applied.changes} changes (${result.plan.lines.length} lines)`,
-        );
+        printRemovals(output, file, removals, dryRun || refused !== undefined);
+        if (refusal !== undefined) output.error(`error: ${refusal}`);
+        else if (changes === 0) output.line(`${file}: the floor plan is already current`);
+        else if (dryRun)
+          output.line(`${file}: dry run: would apply ${changes} changes (${result.plan.lines.length} lines)`);
+        else output.line(`${file}: applied ${changes} changes (${result.plan.lines.length} lines)`);
       }),
     );
 }
