@@ -254,7 +254,8 @@ export class SkillRegistry<Services = unknown> {
       await record("ok");
       return { skill: name, output: output.data, durationMs: performance.now() - started };
     } catch (error) {
-      await record("failed", errorText(error));
+      // An input naming something the factory lacks is the caller's mistake, not the skill failing.
+      await record(error instanceof NotFoundError ? "invalid-input" : "failed", errorText(error));
       throw error;
     }
   }

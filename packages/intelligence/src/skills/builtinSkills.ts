@@ -5,7 +5,12 @@
  * @module
  */
 
-import { type ModelProvider, SeveritySchema, WorkItemKindSchema } from "@software-factory/core";
+import {
+  type ModelProvider,
+  NotFoundError,
+  SeveritySchema,
+  WorkItemKindSchema,
+} from "@software-factory/core";
 import type { SearchHit } from "@software-factory/knowledge";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
@@ -24,7 +29,8 @@ export const summarizeLine = defineSkill({
   run: async ({ line }, { services }: { services: Factory }) => {
     await Promise.all([services.floorplan.refresh(), services.work.refresh()]);
     const info = services.floorplan.line(line);
-    if (info === undefined) throw new RangeError(`no line "${line}"`);
+    if (info === undefined)
+      throw new NotFoundError({ message: `no line "${line}"`, entity: "line", id: line });
     const items = services.work
       .list({ line })
       .filter((item) => item.state === "active" || item.state === "blocked");
@@ -70,7 +76,8 @@ export const draftRequirement = defineSkill({
   run: async ({ signal }, { services }: { services: Factory }) => {
     await services.work.refresh();
     const found = services.work.signal(signal);
-    if (found === undefined) throw new RangeError(`no signal "${signal}"`);
+    if (found === undefined)
+      throw new NotFoundError({ message: `no signal "${signal}"`, entity: "signal", id: signal });
     const line = found.line ?? (await services.route(found.text, { limit: 1 }))[0]?.line ?? null;
     const hits = await knowledgeFor(services, found.text, line);
     const markdown = [
@@ -134,7 +141,8 @@ export const reviewItem = defineSkill({
   run: async ({ item }, { services }: { services: Factory }) => {
     await services.work.refresh();
     const found = services.work.get(item);
-    if (found === undefined) throw new RangeError(`no work item "${item}"`);
+    if (found === undefined)
+      throw new NotFoundError({ message: `no work item "${item}"`, entity: "work item", id: item });
     // What a standards gate checks when the item enters a stage: the item, its artifacts and its line.
     const standards = (
       await Promise.all([
@@ -201,7 +209,7 @@ export const classifySignal = defineSkill({
     await Promise.all([services.floorplan.refresh(), services.work.refresh()]);
     const found = input.signal === undefined ? undefined : services.work.signal(input.signal);
     if (input.signal !== undefined && found === undefined)
-      throw new RangeError(`no signal "${input.signal}"`);
+      throw new NotFoundError({ message: `no signal "${input.signal}"`, entity: "signal", id: input.signal });
     const text = found?.text ?? input.text ?? "";
     const [first, ...rest] = services.floorplan.lines().map((line) => line.id);
     if (first === undefined) {

@@ -164,10 +164,14 @@ describe("review-item", () => {
     });
   });
 
-  it("refuses an unknown work item, recording the failed run", async () => {
-    await expect(review("wi_nope")).rejects.toThrow('no work item "wi_nope"');
+  it("refuses an unknown work item as not found, recording the run as invalid input rather than a failure of the skill", async () => {
+    await expect(review("wi_nope")).rejects.toMatchObject({
+      _tag: "NotFoundError",
+      code: "E_NOT_FOUND",
+      message: 'no work item "wi_nope"',
+    });
     const [ran] = await factory.log.read({ types: ["skill.ran"] });
-    expect(ran?.data).toMatchObject({ outcome: "failed", error: 'no work item "wi_nope"' });
+    expect(ran?.data).toMatchObject({ outcome: "invalid-input", error: 'no work item "wi_nope"' });
   });
 });
 
@@ -379,6 +383,11 @@ describe("summarize-line", () => {
   });
 
   it("refuses an unknown line", async () => {
-    await expect(factory.skills.run("summarize-line", { line: "nope" })).rejects.toThrow('no line "nope"');
+    await expect(factory.skills.run("summarize-line", { line: "nope" })).rejects.toMatchObject({
+      _tag: "NotFoundError",
+      entity: "line",
+      id: "nope",
+      message: 'no line "nope"',
+    });
   });
 });
