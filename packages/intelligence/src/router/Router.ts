@@ -112,6 +112,7 @@ export interface RouterOptions {
   readonly recentWindow?: number;
 }
 
+const RouteTextSchema = z.string().refine((text) => text.trim() !== "", "the text to route is empty");
 const RouteOptionsSchema = z.object({
   limit: z.number().int().min(1).max(100).optional(),
   exclude: z.string().min(1).optional(),
@@ -230,9 +231,10 @@ export class Router {
   /**
    * Ranks the lines for a text.
    *
-   * @throws ValidationError when the options are malformed.
+   * @throws ValidationError when the text is empty or blank, or the options are malformed.
    */
   route(text: string, options: RouteOptions = {}): RouteCandidate[] {
+    parseInput(RouteTextSchema, text, "route text");
     const { limit = 3, exclude } = parseInput(RouteOptionsSchema, options, "route options");
     const scores = new Map<string, number>();
     const reasons = new Map<string, { weight: number; text: string }[]>();

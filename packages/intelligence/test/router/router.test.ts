@@ -132,9 +132,11 @@ describe("Router", () => {
     expect(router.route("quantum widget frobnicates")).toEqual(withItself);
   });
 
-  it("rejects a bad limit with the field named", () => {
+  it("rejects a bad limit with the field named, and an empty or blank text", () => {
     const router = new Router();
     router.setLines(lines);
     expect(() => router.route("x", { limit: 0 })).toThrow(/limit/);
+    expect(() => router.route("")).toThrow(/the text to route is empty/);
+    expect(() => router.route(" \n\t")).toThrow(/the text to route is empty/);
   });
 });
