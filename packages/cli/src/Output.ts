@@ -5,13 +5,33 @@
  * @module
  */
 
+/**
+ * Standard output was closed by its reader (`factory search x | head -1`):
+ * what the command still had to print has nowhere to go. {@link runCli} ends
+ * the command quietly when it sees this, as Unix tools do on a closed pipe.
+ */
+export class OutputClosedError extends Error {
+  /** Stable code for programs to match on. */
+  readonly code = "E_OUTPUT_CLOSED";
+  /** Tag, as on the SDK's other errors. */
+  readonly _tag = "OutputClosedError";
+}
+
 /** Where the CLI writes, and whether it may use colour and progress. */
 export interface Output {
-  /** Writes a line to standard output. */
+  /**
+   * Writes a line to standard output.
+   *
+   * @throws OutputClosedError once standard output was closed by its reader.
+   */
   line(text?: string): void;
-  /** Writes a value as indented JSON to standard output. */
+  /**
+   * Writes a value as indented JSON to standard output.
+   *
+   * @throws OutputClosedError once standard output was closed by its reader.
+   */
   json(value: unknown): void;
-  /** Writes a line to standard error. */
+  /** Writes a line to standard error (nothing once standard error is closed). */
   error(text: string): void;
   /** Shows progress of long work on one line (on a terminal; nothing otherwise). */
   progress(done: number, total: number, item: string): void;
@@ -44,8 +64,19 @@ export interface OutputStreams {
  * Makes an {@link Output} over two streams. Colour is used only when standard
  * output is a terminal and `NO_COLOR` is unset (or `FORCE_COLOR` is set);
  * progress only when standard error is a terminal.
+ *
+ * A stream its reader closed (`EPIPE`) is not an error of the command: the
+ * failed write is absorbed, later lines to standard output throw
+ * {@link OutputClosedError} so the command stops, and lines to standard error
+ * are dropped.
  */
 export function createOutput(streams: OutputStreams = process, options: { color?: boolean } = {}): Output {
+  const stdout = watchClosed(streams.stdout);
+  const stderr = watchClosed(streams.stderr);
+  const write = (text: string) => {
+    if (stdout.closed()) throw new OutputClosedError("standard output was closed by its reader");
+    streams.stdout.write(text);
+  };
   const env = streams.env ?? process.env;
   const colour =
     options.color ??
@@ -55,17 +86,13 @@ export function createOutput(streams: OutputStreams = process, options: { color?
   const progressOn = streams.stderr.isTTY === true;
   let progressShown = false;
   return {
-    line: (text = "") => {
-      streams.stdout.write(`${text}\n`);
-    },
-    json: (value) => {
-      streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-    },
+    line: (text = "") => write(`${text}\n`),
+    json: (value) => write(`${JSON.stringify(value, null, 2)}\n`),
     error: (text) => {
-      streams.stderr.write(`${text}\n`);
+      if (!stderr.closed()) streams.stderr.write(`${text}\n`);
     },
     progress: (done, total, item) => {
-      if (!progressOn) return;
+      if (!progressOn || stderr.closed()) return;
       const width = 24;
       const filled = total === 0 ? width : Math.round((done / total) * width);
       const bar = `${"#".repeat(filled)}${" ".repeat(width - filled)}`;
@@ -75,13 +102,32 @@ export function createOutput(streams: OutputStreams = process, options: { color?
       progressShown = true;
     },
     endProgress: () => {
-      if (progressShown) streams.stderr.write("\r\x1b[2K");
+      if (progressShown && !stderr.closed()) streams.stderr.write("\r\x1b[2K");
       progressShown = false;
     },
     style: (name, text) => {
       if (!colour) return text;
       const [open, close] = CODES[name];
       return `\x1b[${open}m${text}\x1b[${close}m`;
+    },
+  };
+}
+
+/**
+ * Listens for a stream's reader going away. The first write after that fails
+ * with `EPIPE`: the stream is marked errored at once, and its `error` event,
+ * which comes a tick later, is absorbed here so it does not crash the process.
+ */
+function watchClosed(stream: NodeJS.WritableStream): { closed(): boolean } {
+  let closed = false;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") closed = true;
+    else throw error;
+  });
+  return {
+    closed: () => {
+      const state = stream as { destroyed?: boolean; errored?: unknown };
+      return closed || state.destroyed === true || (state.errored !== undefined && state.errored !== null);
     },
   };
 }

@@ -3,16 +3,17 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
-import { resolve } from "node:path";
-import type { EventStore } from "@software-factory/core";
+import { join, resolve } from "node:path";
+import { type EventStore, NotFoundError } from "@software-factory/core";
 import {
   defaultGates,
   type Factory,
   installBasicStandards,
   openFactory,
 } from "@software-factory/intelligence";
-import { isPostgresStore } from "./flags.js";
+import { ActorFlag, isPostgresStore, parseFlag } from "./flags.js";
 import type { Output } from "./Output.js";
 
 /** Options every command accepts. */
@@ -29,6 +30,13 @@ export interface GlobalOptions {
    * file `factory.db` in {@link GlobalOptions.dir}.
    */
   readonly store?: string;
+  /**
+   * Whether opening may create the factory when it does not exist yet. Only
+   * `factory init`, `plan apply` and `import ...` set it; every other command
+   * refuses a missing factory, so a mistyped `--dir` or `--store` is an error
+   * instead of a new, empty factory.
+   */
+  readonly create?: boolean;
 }
 
 /** What a command runs with: its options and where it writes. */
@@ -39,9 +47,17 @@ export interface Session {
   fail(): void;
 }
 
-/** The actor a command writes as when `--actor` is not given: `FACTORY_ACTOR`, else the user name. */
+/**
+ * The actor a command writes as when `--actor` is not given: `FACTORY_ACTOR`
+ * (when set and not empty), else the user name made into an operator id
+ * (`John Doe` becomes `john-doe`), else `cli`.
+ *
+ * @throws UsageError when `FACTORY_ACTOR` is not an operator id (the rule of `--actor`).
+ */
 export function defaultActor(env: NodeJS.ProcessEnv = process.env): string {
-  const name = env.FACTORY_ACTOR ?? safeUserName() ?? "cli";
+  const given = env.FACTORY_ACTOR;
+  if (given !== undefined && given !== "") return parseFlag(ActorFlag, given, "FACTORY_ACTOR (--actor)");
+  const name = safeUserName() ?? "cli";
   const id = name
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, "-")
@@ -62,17 +78,42 @@ function safeUserName(): string | undefined {
  * it). The log is {@link GlobalOptions.store} when given (a PostgreSQL URL or a
  * SQLite file), else the SQLite file in the folder; the folder holds the caches
  * and the `skills/` either way.
+ *
+ * @throws NotFoundError when the factory does not exist and
+ *   {@link GlobalOptions.create} is not set (see {@link assertFactoryExists}).
  */
 export async function openSessionFactory(
   options: GlobalOptions,
   extra: { readonly instructionsFrom?: string } = {},
 ): Promise<Factory> {
+  if (options.create !== true) assertFactoryExists(options);
   return openFactory({
     dir: resolve(options.dir),
     actor: options.actor,
     gates: defaultGates,
     ...(options.store === undefined ? {} : { store: await openStore(options.store) }),
     ...extra,
+  });
+}
+
+/**
+ * Refuses a factory that does not exist: its SQLite file (`--store`, else
+ * `<dir>/factory.db`) is missing. A PostgreSQL store is not checked here: its
+ * server answers for it when the factory opens.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `factory`) naming the folder or
+ *   file, and saying to run `factory init`.
+ */
+export function assertFactoryExists(options: GlobalOptions): void {
+  if (options.store !== undefined && isPostgresStore(options.store)) return;
+  const dir = resolve(options.dir);
+  const file = options.store ?? join(dir, "factory.db");
+  if (existsSync(file)) return;
+  const where = options.store ?? dir;
+  throw new NotFoundError({
+    message: `no factory at ${where}: run \`factory init\` to create it, or give the --dir (or --store) of an existing one`,
+    entity: "factory",
+    id: where,
   });
 }
 

@@ -1,15 +1,27 @@
 /**
- * One clear line for an error thrown by the SDK, without a stack trace.
+ * One clear line for an error thrown by the SDK or the CLI, with its stable
+ * code and without a stack trace.
  *
  * @module
  */
 
-/** The message of an error as one line (multi-line messages, such as file problems, keep their lines). */
+/** The code of an error that carries none of the SDK's stable codes (a bug, or a plain `Error` from a handler). */
+export const UNCODED_ERROR = "E_FAILED";
+
+/**
+ * The stable code of an error: its `code` when that is one of the SDK's
+ * (`E_NOT_FOUND`, `E_USAGE`, ...), else {@link UNCODED_ERROR}.
+ */
+export function errorCode(error: unknown): string {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" && /^E_[A-Z0-9_]+$/.test(code) ? code : UNCODED_ERROR;
+}
+
+/**
+ * An error as the CLI prints it: `<code>: <message>`, always with a code (see
+ * {@link errorCode}). Multi-line messages, such as file problems, keep their lines.
+ */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const prefix = typeof code === "string" && code.startsWith("E_") ? `${code}: ` : "";
-    return `${prefix}${error.message}`;
-  }
-  return String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return `${errorCode(error)}: ${message}`;
 }

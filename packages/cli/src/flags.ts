@@ -6,6 +6,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { OperatorIdSchema } from "@software-factory/core";
 import { z } from "zod";
 import { UsageError } from "./exitCodes.js";
 
@@ -25,14 +26,25 @@ export function parseFlag<Schema extends z.ZodType>(
   throw new UsageError(`${flag}: ${issue?.message ?? "invalid value"} (got ${JSON.stringify(value)})`);
 }
 
-/** A positive whole number given on the command line. */
+/** A positive whole number given on the command line (`-5` and `0` are refused as "must be at least 1"). */
 export const PositiveIntFlag = z
   .string()
-  .regex(/^\d+$/, "must be a whole number")
+  .regex(/^-?\d+$/, "must be a whole number")
   .transform(Number)
   .pipe(z.number().int().min(1, "must be at least 1"));
 
-/** A date or date-time given on the command line (`2026-03-01`, `2026-03-01T09:00:00Z`), or a span back from now (`30d`, `12h`). */
+/**
+ * Who a command writes as (`--actor`, `FACTORY_ACTOR`): an operator id, as the
+ * log requires, so a bad one is a flag error instead of a refused write.
+ */
+export const ActorFlag = OperatorIdSchema;
+
+/**
+ * A date or date-time given on the command line (`2026-03-01`,
+ * `2026-03-01T09:00:00Z`), or a span back from now (`30d`, `12h`, `2w`).
+ * `factory metrics --since/--until` and `factory import codebase --since`
+ * use it; {@link parseSince} is its throwing form for other front ends.
+ */
 export const SinceFlag = z.string().transform((value, ctx) => {
   const span = /^(\d+)([dhw])$/.exec(value);
   if (span !== null) {
@@ -49,6 +61,21 @@ export const SinceFlag = z.string().transform((value, ctx) => {
   }
   return date;
 });
+
+/**
+ * Parses a `--since` value (see {@link SinceFlag}) into a date: a span such as
+ * `30d` counts back from now.
+ *
+ * @throws UsageError naming `flag` when the value is neither a date nor a span.
+ * @example
+ * ```ts
+ * parseSince("30d"); // 30 days before now
+ * parseSince("2026-03-01", "since"); // 2026-03-01T00:00:00.000Z
+ * ```
+ */
+export function parseSince(value: string, flag = "--since"): Date {
+  return parseFlag(SinceFlag, value, flag);
+}
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 const SQLITE_HEADER = "SQLite format 3\0";

@@ -12,6 +12,13 @@
 
 export { type AcmeWalkthroughOptions, findAcmeExample, runAcmeWalkthrough } from "./demo/walkthrough.js";
 export { ExitCode, UsageError } from "./exitCodes.js";
-export { createOutput, type Output, type OutputStreams, type StyleName } from "./Output.js";
+export { parseSince, SinceFlag } from "./flags.js";
+export {
+  createOutput,
+  type Output,
+  OutputClosedError,
+  type OutputStreams,
+  type StyleName,
+} from "./Output.js";
 export { action, CLI_VERSION, type CliContext, createProgram, runCli } from "./program.js";
 export { defaultActor, type GlobalOptions, type Session, withFactory } from "./Session.js";

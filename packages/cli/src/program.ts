@@ -5,11 +5,13 @@
  * @module
  */
 import { Command, CommanderError, Option } from "commander";
+import { registerAutomations } from "./commands/automations.js";
 import { registerCheck } from "./commands/check.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerFloorplan } from "./commands/floorplan.js";
 import { registerImpact } from "./commands/impact.js";
 import { registerImport } from "./commands/import.js";
+import { registerInbox } from "./commands/inbox.js";
 import { registerInit } from "./commands/init.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerMetrics } from "./commands/metrics.js";
@@ -22,8 +24,8 @@ import { registerWhoOwns } from "./commands/whoOwns.js";
 import { registerWork } from "./commands/work.js";
 import { errorMessage } from "./errorMessage.js";
 import { ExitCode, UsageError } from "./exitCodes.js";
-import { parseStoreFlag } from "./flags.js";
-import { createOutput, type Output } from "./Output.js";
+import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
+import { createOutput, type Output, OutputClosedError } from "./Output.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
 
 /** The version the CLI reports with `--version`. */
@@ -40,11 +42,44 @@ export interface CliContext {
 type ActionArgs = unknown[];
 
 /**
+ * The commands that may create the factory they name: `init`, and those that
+ * fill a factory from a source (`plan apply`, `import ...`), so that
+ * `factory plan apply factory.yaml` or `factory import codebase .` in a fresh
+ * CI checkout works. Every other command refuses a factory that does not
+ * exist: a mistyped `--dir` is an error, not a new, empty factory.
+ */
+const CREATES_FACTORY = ["init", "plan apply", "import"];
+
+/** `work list` for the `list` subcommand of `work`: the names from the program down, without it. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at?.parent != null; at = at.parent) names.unshift(at.name());
+  return names.join(" ");
+}
+
+/** Whether a command may create the factory it names (see {@link CREATES_FACTORY}). */
+function mayCreate(command: Command): boolean {
+  const path = commandPath(command);
+  return CREATES_FACTORY.some((creator) => path === creator || path.startsWith(`${creator} `));
+}
+
+/** The folder a command names: `--dir`, else `FACTORY_DIR` when set and not empty, else `.factory`. */
+function dirOf(command: Command, dir: string): string {
+  if (dir.trim() !== "") return dir;
+  if (command.getOptionValueSourceWithGlobals("dir") === "env") return ".factory";
+  throw new UsageError("--dir: must not be empty (give the factory's folder, such as .factory)");
+}
+
+/**
  * Wraps a command handler: builds its {@link Session} from the options of the
  * command and its parents, so every command takes `--dir`, `--store`, `--json`
- * and `--actor`.
+ * and `--actor`. Only `init`, `plan apply` and `import ...` may create the
+ * factory; the others refuse one that does not exist when they open it (see
+ * `withFactory`).
  *
- * @throws UsageError when `--store` (or `FACTORY_DATABASE_URL`) is malformed.
+ * @throws UsageError when `--dir` is empty, `--store` (or
+ *   `FACTORY_DATABASE_URL`) is malformed, or `--actor` (or `FACTORY_ACTOR`) is
+ *   not an operator id.
  */
 export function action(
   context: CliContext,
@@ -61,10 +96,11 @@ export function action(
     const fromEnv = command.getOptionValueSourceWithGlobals("store") === "env";
     const store = parseStoreFlag(merged.store, fromEnv ? "FACTORY_DATABASE_URL (--store)" : "--store");
     const options: GlobalOptions = {
-      dir: merged.dir,
+      dir: dirOf(command, merged.dir),
       json: merged.json === true,
-      actor: merged.actor ?? defaultActor(),
+      actor: merged.actor === undefined ? defaultActor() : parseFlag(ActorFlag, merged.actor, "--actor"),
       ...(store === undefined ? {} : { store }),
+      ...(mayCreate(command) ? { create: true } : {}),
     };
     await handler({ options, output: context.output, fail: context.fail }, ...args.slice(0, -1));
   };
@@ -88,7 +124,10 @@ export function createProgram(context: CliContext): Command {
       ).env("FACTORY_DATABASE_URL"),
     )
     .option("--json", "print JSON instead of text (every read command)")
-    .option("--actor <id>", "who the command writes as (default FACTORY_ACTOR, else the user name)")
+    .option(
+      "--actor <id>",
+      "who the command writes as: an operator id, [a-z0-9._-] (default FACTORY_ACTOR, else the user name)",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -109,6 +148,8 @@ export function createProgram(context: CliContext): Command {
   registerMetrics(program, context);
   registerSkills(program, context);
   registerMigrate(program, context);
+  registerInbox(program, context);
+  registerAutomations(program, context);
   registerMcp(program, context);
   registerDemo(program, context);
   return program;
@@ -116,8 +157,11 @@ export function createProgram(context: CliContext): Command {
 
 /**
  * Runs the `factory` command line and returns its exit code: 0 ok, 1 findings
- * or a failed operation, 2 usage error. Errors are printed as one line, without
- * a stack trace (set `FACTORY_DEBUG=1` to see it).
+ * or a failed operation, 2 usage error. Errors are printed as one line with
+ * their stable code, without a stack trace (set `FACTORY_DEBUG=1` to see it).
+ * When the reader of standard output goes away (`factory search x | head -1`),
+ * the command ends quietly with the code it had so far (0 unless it had found
+ * errors).
  */
 export async function runCli(argv: readonly string[], output: Output = createOutput()): Promise<ExitCode> {
   let failed = false;
@@ -132,6 +176,7 @@ export async function runCli(argv: readonly string[], output: Output = createOut
     return failed ? ExitCode.failed : ExitCode.ok;
   } catch (error) {
     output.endProgress();
+    if (error instanceof OutputClosedError) return failed ? ExitCode.failed : ExitCode.ok;
     if (error instanceof CommanderError) {
       if (
         error.code === "commander.helpDisplayed" ||
@@ -143,7 +188,7 @@ export async function runCli(argv: readonly string[], output: Output = createOut
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     if (error instanceof UsageError) {
-      output.error(`error: ${error.message}`);
+      output.error(`error: ${errorMessage(error)}`);
       output.error("(run with --help for usage)");
       return ExitCode.usage;
     }

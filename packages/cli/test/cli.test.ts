@@ -67,6 +67,7 @@ describe("usage", () => {
 
 describe("floor plan", () => {
   it("says so when the floor plan is empty, and checks it without failing", SLOW, async () => {
+    expect((await factory("init")).code).toBe(0);
     expect((await factory("floorplan")).stdout).toContain("the floor plan is empty");
     expect((await factory("check")).code).toBe(0);
   });
@@ -131,7 +132,7 @@ describe("floor plan", () => {
     expect(report.affected.map((line: { line: string }) => line.line)).toEqual(["checkout"]);
     const bad = await factory("impact", "--since", "no-such-ref");
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error: git diff --name-only no-such-ref\.\.\.HEAD failed/);
+    expect(bad.stderr).toMatch(/^error: E_FAILED: git diff --name-only no-such-ref\.\.\.HEAD failed/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { createOutput } from "@software-factory/cli";
+import { createOutput, OutputClosedError, runCli } from "@software-factory/cli";
 import { describe, expect, it } from "vitest";
 
 function stream(isTTY: boolean): Writable & { isTTY: boolean; text: () => string } {
@@ -37,5 +37,19 @@ describe("output", () => {
     expect(noColour.style("bold", "x")).toBe("x");
     const forced = createOutput({ stdout: stream(false), stderr: stream(false), env: { FORCE_COLOR: "1" } });
     expect(forced.style("bold", "x")).toBe("\x1b[1mx\x1b[22m");
+  });
+
+  it("stops a command quietly once the reader of standard output is gone", async () => {
+    const gone = new Writable({
+      write(_chunk, _encoding, done) {
+        done(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+      },
+    });
+    const err = stream(false);
+    const output = createOutput({ stdout: gone, stderr: err, env: {} });
+    output.line("first");
+    expect(() => output.line("second")).toThrow(OutputClosedError);
+    expect(await runCli(["--help"], output)).toBe(0);
+    expect(err.text()).toBe("");
   });
 });

@@ -3,10 +3,12 @@
  *
  * @module
  */
+import { NotFoundError } from "@software-factory/core";
 import type { Finding } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { parseFlag } from "../flags.js";
+import { requireLines, requireRuleKind } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -17,8 +19,11 @@ export function registerCheck(program: Command, context: CliContext): void {
   program
     .command("check")
     .description("check the standards (floor plan, lines, work items); exit 1 when a finding is an error")
-    .option("--line <line>", "only targets of this line")
-    .option("--kind <kind>", "only targets of this kind (line, workItem, floorplan)")
+    .option("--line <line>", "only targets of this line (a line of the floor plan)")
+    .option(
+      "--kind <kind>",
+      "only targets of this kind (line, workItem, floorplan, ...: the kinds the rules check)",
+    )
     .option("--rule <id>", "only this rule (repeatable)", (value: string, previous: string[] = []) => [
       ...previous,
       value,
@@ -30,6 +35,20 @@ export function registerCheck(program: Command, context: CliContext): void {
         const failOn = parseFlag(FailOnFlag, f.failOn, "--fail-on");
         const findings: Finding[] = await withFactory(options, async (factory) => {
           await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+          if (f.kind !== undefined) requireRuleKind(factory, f.kind, "--kind");
+          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
+          for (const rule of f.rule ?? []) {
+            if (factory.standards.rule(rule) === undefined)
+              throw new NotFoundError({
+                message: `--rule: no rule "${rule}"; the rules are ${factory.standards
+                  .rules()
+                  .map((known) => known.id)
+                  .join(", ")}`,
+                entity: "rule",
+                id: rule,
+                field: "--rule",
+              });
+          }
           return factory.standards.check({
             ...(f.line === undefined ? {} : { line: f.line }),
             ...(f.kind === undefined ? {} : { kind: f.kind }),

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
-import { openSessionFactory } from "../Session.js";
+import { assertFactoryExists, openSessionFactory } from "../Session.js";
 
 const PortSchema = z.coerce.number().int().min(0).max(65_535);
 const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
@@ -55,6 +55,8 @@ export function registerMcp(program: Command, context: CliContext): void {
             "--http needs --token <token> or FACTORY_MCP_TOKEN (clients send it as a bearer token)",
           );
         }
+        // Refused before serving: stdio opens the factory only after the handshake.
+        assertFactoryExists(options);
         // The MCP server is loaded only by this command, so the others do not pay for it.
         const { serveHttp, serveStdio } = await import("@software-factory/mcp");
         if (port === undefined) {

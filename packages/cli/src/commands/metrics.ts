@@ -6,6 +6,7 @@
 import type { AssemblyMeasures } from "@software-factory/core";
 import type { Command } from "commander";
 import { parseFlag, SinceFlag } from "../flags.js";
+import { requireLines } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -29,7 +30,7 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
   );
   const { yield: y, throughput: t, signals: s } = measures;
   output.line(
-    `  yield (line operators)         ${percent(y.rate)} first-pass of ${y.delivered} delivered; ${y.rework.sendBacks} send-backs, ${y.rework.gateFailures} gate failures, ${y.rework.adaptedLinks} adapted links`,
+    `  yield (line operators)         ${percent(y.rate)} first-pass of ${y.delivered} delivered; rework of those ${y.delivered} (ever, not of work still in progress): ${y.rework.sendBacks} send-backs, ${y.rework.gateFailures} gate failures, ${y.rework.adaptedLinks} adapted links`,
   );
   output.line(
     `  throughput (factory operators) ${t.delivered} delivered, ${t.perWeek.toFixed(1)}/week; lead time p50 ${hours(t.leadTimeHours.p50)}, p85 ${hours(t.leadTimeHours.p85)}; WIP ${t.wip}`,
@@ -49,7 +50,7 @@ export function registerMetrics(program: Command, context: CliContext): void {
   program
     .command("metrics")
     .description("yield, throughput and signal resolution, computed from the event history")
-    .option("--line <line>", "only this line")
+    .option("--line <line>", "only this line (a line of the floor plan)")
     .option("--operator <operator>", "only this operator's items and signals")
     .option("--since <when>", "start of the window: a date or a span back from now (30d, 12h, 2w)", "30d")
     .option("--until <when>", "end of the window (default now)")
@@ -60,14 +61,15 @@ export function registerMetrics(program: Command, context: CliContext): void {
         // One minute ahead, so that what was just written is inside the window.
         const to =
           f.until === undefined ? new Date(Date.now() + 60_000) : parseFlag(SinceFlag, f.until, "--until");
-        const measures = await withFactory(options, (factory) =>
-          factory.work.measures({
+        const measures = await withFactory(options, async (factory) => {
+          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
+          return factory.work.measures({
             from,
             to,
             ...(f.line === undefined ? {} : { line: f.line }),
             ...(f.operator === undefined ? {} : { operator: f.operator }),
-          }),
-        );
+          });
+        });
         if (options.json) return output.json(measures);
         printMeasures(output, measures);
       }),

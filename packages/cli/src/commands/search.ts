@@ -7,6 +7,7 @@ import { DocumentKindSchema } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
 import { PositiveIntFlag, parseFlag } from "../flags.js";
+import { requireLines } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -31,7 +32,7 @@ export function registerSearch(program: Command, context: CliContext): void {
     .argument("<query...>", "what to look for")
     .option("-n, --limit <n>", "number of hits", "10")
     .option("--kind <kind>", "only this kind of document (repeatable)", collect)
-    .option("--line <line>", "only documents linked to this line (repeatable)", collect)
+    .option("--line <line>", "only documents linked to this line of the floor plan (repeatable)", collect)
     .option("--tag <tag>", "only documents with this tag (repeatable)", collect)
     .option("--mode <mode>", "hybrid, lexical or vector", "hybrid")
     .option("--all", "include superseded and expired documents")
@@ -46,16 +47,17 @@ export function registerSearch(program: Command, context: CliContext): void {
         );
         const mode = parseFlag(ModeFlag, f.mode, "--mode");
         const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
-        const result = await withFactory(options, (factory) =>
-          factory.knowledge.search(query, {
+        const result = await withFactory(options, async (factory) => {
+          await requireLines(factory, f.line ?? [], "--line");
+          return factory.knowledge.search(query, {
             limit,
             mode,
             current: f.all !== true,
             ...(kinds === undefined ? {} : { kinds }),
             ...(f.line === undefined ? {} : { lines: f.line }),
             ...(f.tag === undefined ? {} : { tags: f.tag }),
-          }),
-        );
+          });
+        });
         if (options.json) {
           output.json(result);
           return;

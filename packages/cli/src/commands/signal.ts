@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { SeveritySchema } from "@software-factory/core";
+import { NotFoundError, SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
 import { PositiveIntFlag, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
@@ -17,9 +17,9 @@ export function registerSignal(program: Command, context: CliContext): void {
 
   signal
     .command("capture")
-    .description("capture a signal (what a customer said or what was observed)")
+    .description("capture a signal (what a customer said or what was observed); --source is required")
     .argument("<text...>", "the signal")
-    .requiredOption("--source <source>", "where it came from (support, sales-call, monitoring)")
+    .requiredOption("--source <source>", "required: where it came from (support, sales-call, monitoring)")
     .option("--customer <name>", "the customer concerned")
     .option("--severity <level>", "low, medium, high or critical", "medium")
     .option("--line <line>", "route it at once to this line")
@@ -58,7 +58,8 @@ export function registerSignal(program: Command, context: CliContext): void {
         const result = await withFactory(options, async (factory) => {
           await factory.work.refresh();
           const found = factory.work.signal(id as string);
-          if (found === undefined) throw new Error(`no signal "${id}"`);
+          if (found === undefined)
+            throw new NotFoundError({ message: `no signal "${id}"`, entity: "signal", id: id as string });
           const candidates = await factory.route(found.text, { limit });
           const target = f.to ?? (f.best === true ? candidates[0]?.line : undefined);
           const routed =

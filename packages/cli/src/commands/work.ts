@@ -4,6 +4,7 @@
  * @module
  */
 import {
+  NotFoundError,
   ReworkCauseSchema,
   StageNameSchema,
   type WorkItem,
@@ -12,6 +13,7 @@ import {
 } from "@software-factory/core";
 import type { Command } from "commander";
 import { parseFlag } from "../flags.js";
+import { requireLines, requireStage } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -32,9 +34,9 @@ export function registerWork(program: Command, context: CliContext): void {
   work
     .command("list")
     .description("list work items")
-    .option("--line <line>", "only this line's items")
+    .option("--line <line>", "only this line's items (a line of the floor plan)")
     .option("--state <state>", "active, blocked, done or dropped")
-    .option("--stage <stage>", "only items in this stage")
+    .option("--stage <stage>", "only items in this stage (a stage of the pipeline)")
     .option("--owner <operator>", "only this operator's items")
     .action(
       action(context, async ({ options, output }, flags) => {
@@ -42,6 +44,8 @@ export function registerWork(program: Command, context: CliContext): void {
         const state = f.state === undefined ? undefined : parseFlag(WorkItemStateSchema, f.state, "--state");
         const items = await withFactory(options, async (factory) => {
           await factory.work.refresh();
+          if (f.stage !== undefined) requireStage(factory, f.stage, "--stage");
+          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           return factory.work.list({
             ...(f.line === undefined ? {} : { line: f.line }),
             ...(state === undefined ? {} : { state }),
@@ -134,21 +138,20 @@ export function registerWork(program: Command, context: CliContext): void {
     .description("a work item with its signals, artifacts and suspect links")
     .argument("<id>", "work item id")
     .action(
-      action(context, async ({ options, output, fail }, id) => {
+      action(context, async ({ options, output }, id) => {
         const trace = await withFactory(options, async (factory) => {
           await factory.work.refresh();
-          if (factory.work.get(id as string) === undefined) return undefined;
+          if (factory.work.get(id as string) === undefined)
+            throw new NotFoundError({
+              message: `no work item "${id}"`,
+              entity: "workItem",
+              id: id as string,
+            });
           return {
             ...factory.work.trace(id as string),
             suspect: factory.work.suspectLinks({ item: id as string }),
           };
         });
-        if (trace === undefined) {
-          fail();
-          if (options.json) output.json(null);
-          else output.error(`error: no work item "${id}"`);
-          return;
-        }
         if (options.json) return output.json(trace);
         printItem(output, trace.item);
         output.line(

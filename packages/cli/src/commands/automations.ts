@@ -1,0 +1,149 @@
+/**
+ * `factory automations run`: runs the built-in automations once, until they
+ * have handled every event up to the log's head, and says what each handled.
+ *
+ * @module
+ */
+import {
+  AutomationHandled,
+  type AutomationRunner,
+  builtinAutomations,
+  type Factory,
+  startAutomations,
+} from "@software-factory/intelligence";
+import type { Command } from "commander";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+/** What one automation did during a run, as `factory automations run --json` prints it. */
+interface AutomationRun {
+  readonly name: string;
+  readonly description: string;
+  /** Events it marked handled during the run. */
+  readonly handled: number;
+  /** Of those, events whose handler failed (recorded with their error, not retried). */
+  readonly failed: number;
+  /** Events it appended (routings, notifications) in reaction. */
+  readonly emitted: number;
+  /** The failures, with the event that caused each. */
+  readonly errors: readonly { readonly event: string; readonly code: string; readonly message: string }[];
+}
+
+/** What `factory automations run --json` prints. */
+interface AutomationsReport {
+  /** Log position before the run. */
+  readonly from: number;
+  /** Log position after it: every automation has handled every event of its types up to here. */
+  readonly to: number;
+  readonly automations: readonly AutomationRun[];
+}
+
+/**
+ * Waits until the automations have handled every event up to the head, again
+ * while their own reactions move the head. Rejects with the first error
+ * appending a result failed with (the runner would retry it forever).
+ */
+async function catchUp(
+  factory: Factory,
+  start: (onError: (error: unknown) => void) => Promise<AutomationRunner>,
+): Promise<void> {
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  const runner = await start((error) => fail(error));
+  try {
+    const settle = async () => {
+      for (;;) {
+        const head = await factory.log.head();
+        await runner.idle();
+        if ((await factory.log.head()) === head) return;
+      }
+    };
+    await Promise.race([settle(), failed]);
+  } finally {
+    await runner.close();
+  }
+}
+
+/** What each automation did between two log positions, from its `automation.handled` marks. */
+async function summarise(factory: Factory, from: number, to: number): Promise<AutomationRun[]> {
+  const runs = new Map(
+    builtinAutomations.map((automation) => [
+      automation.name,
+      {
+        name: automation.name,
+        description: automation.description,
+        handled: 0,
+        failed: 0,
+        emitted: 0,
+        errors: [] as { event: string; code: string; message: string }[],
+      },
+    ]),
+  );
+  for await (const event of factory.log.readAll({
+    after: from,
+    until: to,
+    types: [AutomationHandled.type],
+  })) {
+    if (!AutomationHandled.is(event)) continue;
+    const { data } = event;
+    const run = runs.get(data.automation);
+    if (run === undefined) continue;
+    run.handled++;
+    run.emitted += data.emitted;
+    if (data.outcome === "error") {
+      run.failed++;
+      run.errors.push({
+        event: data.event,
+        code: data.error?.code ?? "E_FAILED",
+        message: data.error?.message ?? "",
+      });
+    }
+  }
+  return [...runs.values()];
+}
+
+/** Registers `factory automations run`. */
+export function registerAutomations(program: Command, context: CliContext): void {
+  const automations = program
+    .command("automations")
+    .description(
+      "the built-in automations (route new signals, tell owners of suspect work and contract changes)",
+    );
+
+  automations
+    .command("run")
+    .description(
+      "run the built-in automations until they have handled every event up to the log's head, then exit; safe from cron or CI, and concurrently (cursors are durable, handling is idempotent)",
+    )
+    .action(
+      action(context, async ({ options, output, fail }) => {
+        const report = await withFactory(options, async (factory): Promise<AutomationsReport> => {
+          const from = await factory.log.head();
+          await catchUp(factory, (onError) =>
+            startAutomations({
+              log: factory.log,
+              automations: builtinAutomations,
+              services: factory,
+              onError,
+            }),
+          );
+          const to = await factory.log.head();
+          return { from, to, automations: await summarise(factory, from, to) };
+        });
+        if (report.automations.some((run) => run.failed > 0)) fail();
+        if (options.json) return output.json(report);
+        const width = Math.max(...report.automations.map((run) => run.name.length));
+        for (const run of report.automations) {
+          const failed = run.failed === 0 ? "" : output.style("red", ` (${run.failed} failed)`);
+          output.line(
+            `${output.style("bold", run.name.padEnd(width))}  ${run.handled} handled${failed}, ${run.emitted} events emitted`,
+          );
+          for (const error of run.errors)
+            output.line(output.style("red", `  ${error.event}: ${error.code}: ${error.message}`));
+        }
+        output.line(`automations: every event handled up to log position ${report.to}`);
+      }),
+    );
+}

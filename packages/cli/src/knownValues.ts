@@ -1,0 +1,53 @@
+/**
+ * Checks of filter values against what the factory knows (its lines, its
+ * pipeline's stages, the kinds its rules check), so a mistyped filter is an
+ * error instead of an empty answer.
+ *
+ * @module
+ */
+import { NotFoundError } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
+import { UsageError } from "./exitCodes.js";
+
+/**
+ * Refuses a line the floor plan does not have.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the flag.
+ */
+export async function requireLines(factory: Factory, lines: readonly string[], flag: string): Promise<void> {
+  if (lines.length === 0) return;
+  await factory.floorplan.refresh();
+  for (const line of lines) {
+    if (factory.floorplan.hasLine(line)) continue;
+    throw new NotFoundError({
+      message: `${flag}: no line "${line}" in the floor plan (see factory floorplan)`,
+      entity: "line",
+      id: line,
+      field: flag,
+    });
+  }
+}
+
+/**
+ * Refuses a stage the factory's pipeline does not have.
+ *
+ * @throws UsageError naming the flag and listing the stages.
+ */
+export function requireStage(factory: Factory, stage: string, flag: string): void {
+  const stages = factory.work.pipeline.stages.map((known) => known.name);
+  if (!stages.includes(stage))
+    throw new UsageError(`${flag}: no stage "${stage}"; the stages are ${stages.join(", ")}`);
+}
+
+/**
+ * Refuses a target kind that none of the factory's rules checks.
+ *
+ * @throws UsageError naming the flag and listing the kinds.
+ */
+export function requireRuleKind(factory: Factory, kind: string, flag: string): void {
+  const kinds = [...new Set(factory.standards.rules().map((rule) => rule.appliesTo))].sort();
+  if (!kinds.includes(kind))
+    throw new UsageError(
+      `${flag}: no rule checks targets of kind "${kind}"; the kinds are ${kinds.join(", ")}`,
+    );
+}
