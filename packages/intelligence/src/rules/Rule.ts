@@ -1,4 +1,11 @@
-/** How bad a finding is: `error` fails gates and scorecards, `warning` and `info` advise. */
+import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
+
+/**
+ * How bad a finding is: `error` fails gates and scorecards, `warning` and
+ * `info` advise (a gate or scorecard can lower the bar with its own
+ * `severity` option).
+ */
 export type Severity = "error" | "warning" | "info";
 
 /** What a rule is about and which one: `{ kind: "workItem", id: "wi_01..." }`. */
@@ -45,7 +52,10 @@ export interface Rule<Target = unknown, Context = unknown> {
   readonly severity: Severity;
   /** Kind of target it checks. */
   readonly appliesTo: string;
-  /** Event types after which its verdict may change; scorecards re-evaluate on them. */
+  /**
+   * Event types after which its verdict may change; scorecards re-evaluate on
+   * them, and refuse a rule that has none.
+   */
   readonly triggers?: readonly string[];
   /** Who encoded the rule (a factory operator), for their measures. */
   readonly author?: string;
@@ -63,10 +73,38 @@ export interface RulePack {
   readonly rules: readonly Rule<never, never>[];
 }
 
+const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** The shape of a rule definition, checked when a rule is defined and when it is added to standards. */
+const RuleSchema = z.object({
+  id: z.string().regex(KEBAB_CASE, "must be kebab-case, as in line-has-one-owner"),
+  description: z.string().trim().min(1, "must say what the rule demands"),
+  severity: z.enum(["error", "warning", "info"]),
+  appliesTo: z.string().min(1, "must name the kind of target the rule checks (line, workItem...)"),
+  triggers: z.array(z.string().min(1, "must be an event type")).optional(),
+  author: z.string().min(1).optional(),
+  check: z.custom<Rule["check"]>(
+    (value) => typeof value === "function",
+    "must be a function (target, context) => violations",
+  ),
+});
+
+/**
+ * Checks a rule definition and returns it unchanged.
+ *
+ * @throws ValidationError naming the rule and each bad field.
+ */
+export function validateRule<Target, Context>(rule: Rule<Target, Context>): Rule<Target, Context> {
+  const id = (rule as { id?: unknown } | undefined)?.id;
+  parseInput(RuleSchema, rule, typeof id === "string" ? `rule "${id}"` : "rule");
+  return rule;
+}
+
 /**
  * Defines a rule.
  *
- * @throws RangeError when the id is not kebab-case.
+ * @throws ValidationError when the id is not kebab-case, the description or
+ * `appliesTo` is empty, the severity is unknown or `check` is not a function.
  * @example
  * ```ts
  * const hasDescription = defineRule<Line>({
@@ -74,18 +112,39 @@ export interface RulePack {
  *   description: "Every line says what it is for.",
  *   severity: "warning",
  *   appliesTo: "line",
+ *   triggers: ["floorplan.plan.applied"],
  *   check: (line) => (line.description ? [] : [{ message: `${line.id} has no description` }]),
  * });
  * ```
  */
 export function defineRule<Target, Context = unknown>(rule: Rule<Target, Context>): Rule<Target, Context> {
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id)) {
-    throw new RangeError(`rule id "${rule.id}" must be kebab-case, as in line-has-one-owner`);
-  }
-  return rule;
+  return validateRule(rule);
 }
 
-/** Defines a rule pack. */
+const RulePackSchema = z.object({
+  id: z.string().regex(KEBAB_CASE, "must be kebab-case, as in factory-basics"),
+  description: z.string().trim().min(1, "must say what the pack enforces"),
+  rules: z.array(z.unknown()),
+});
+
+/**
+ * Checks a rule pack's own fields (not its rules) and returns it unchanged.
+ *
+ * @throws ValidationError naming the pack and each bad field.
+ */
+export function validateRulePack(pack: RulePack): RulePack {
+  const id = (pack as { id?: unknown } | undefined)?.id;
+  parseInput(RulePackSchema, pack, typeof id === "string" ? `rule pack "${id}"` : "rule pack");
+  return pack;
+}
+
+/**
+ * Defines a rule pack.
+ *
+ * @throws ValidationError when the pack or one of its rules is malformed.
+ */
 export function defineRulePack(pack: RulePack): RulePack {
+  validateRulePack(pack);
+  for (const rule of pack.rules) validateRule(rule);
   return pack;
 }

@@ -4,10 +4,12 @@ import {
   type Projection,
   type StoredEvent,
   startProjection,
+  ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
 import { type Automation, defineAutomation } from "../automations/Automation.js";
-import type { Finding } from "./Rule.js";
+import { parseInput } from "../internal/parse.js";
+import type { Finding, Severity } from "./Rule.js";
 import type { Standards } from "./Standards.js";
 
 /** One level of a scorecard: the rules a line must pass, on top of every lower level's. */
@@ -26,6 +28,20 @@ export interface Scorecard {
   readonly description: string;
   /** Levels from the lowest to the highest. */
   readonly levels: readonly ScorecardLevel[];
+  /**
+   * Lowest severity of finding that keeps a line from a level (default
+   * `error`: warnings and info advise, as at a rule gate). `warning` makes
+   * warnings count too.
+   */
+  readonly severity?: Severity;
+}
+
+/** Rank of each severity: a finding blocks when its rank reaches the scorecard's or gate's bar. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+/** Whether a finding of `severity` blocks under a bar of `bar` (default `error`). */
+export function blocks(severity: Severity, bar: Severity = "error"): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[bar];
 }
 
 /** Where a line stands on a scorecard. */
@@ -34,22 +50,31 @@ export interface LineScore {
   readonly line: string;
   /** Highest level reached, or undefined when not even the first. */
   readonly level: string | undefined;
-  /** The next level and the findings that keep the line from it. */
+  /** The next level and the findings (at or above the scorecard's severity) that keep the line from it. */
   readonly next?: { readonly level: string; readonly failing: readonly Finding[] };
 }
+
+const ScorecardSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case, as in production-readiness"),
+  description: z.string().trim().min(1, "must say what reaching the top level means"),
+  levels: z
+    .array(z.object({ name: z.string().min(1), rules: z.array(z.string().min(1)) }))
+    .min(1, "needs at least one level")
+    .refine(
+      (levels) => new Set(levels.map((level) => level.name)).size === levels.length,
+      "two levels share a name",
+    ),
+  severity: z.enum(["error", "warning", "info"]).optional(),
+});
 
 /**
  * Defines a scorecard.
  *
- * @throws RangeError when it has no level or two levels share a name.
+ * @throws ValidationError when the id is not kebab-case, it has no level, two
+ * levels share a name or the severity is unknown.
  */
 export function defineScorecard(scorecard: Scorecard): Scorecard {
-  if (scorecard.levels.length === 0)
-    throw new RangeError(`scorecard "${scorecard.id}" needs at least one level`);
-  const names = new Set(scorecard.levels.map((level) => level.name));
-  if (names.size !== scorecard.levels.length) {
-    throw new RangeError(`scorecard "${scorecard.id}" has two levels with one name`);
-  }
+  parseInput(ScorecardSchema, scorecard, `scorecard "${String(scorecard?.id)}"`);
   return scorecard;
 }
 
@@ -65,11 +90,49 @@ export const ScorecardLevelChanged = defineEvent(
   }),
 );
 
+/** Refuses a scorecard rule the standards lack or that has no triggers, and two scorecards with one id. */
+function checkRules(standards: Standards<unknown>, scorecards: readonly Scorecard[]): void {
+  const issues: { path: string; message: string }[] = [];
+  const ids = new Set<string>();
+  scorecards.forEach((scorecard, index) => {
+    if (ids.has(scorecard.id))
+      issues.push({ path: `scorecards[${index}].id`, message: `two scorecards are named "${scorecard.id}"` });
+    ids.add(scorecard.id);
+    scorecard.levels.forEach((level, levelIndex) => {
+      level.rules.forEach((id, ruleIndex) => {
+        const path = `scorecards[${index}].levels[${levelIndex}].rules[${ruleIndex}]`;
+        const where = `scorecard "${scorecard.id}", level "${level.name}"`;
+        const rule = standards.rule(id);
+        if (rule === undefined) {
+          issues.push({
+            path,
+            message: `${where}: no rule "${id}" in the standards; add it before opening the scorecards`,
+          });
+        } else if (rule.triggers === undefined || rule.triggers.length === 0) {
+          issues.push({
+            path,
+            message: `${where}: rule "${id}" has no triggers, so its level would never be re-evaluated; give it the event types after which its verdict may change`,
+          });
+        }
+      });
+    });
+  });
+  if (issues.length > 0) {
+    throw new ValidationError({
+      message: `scorecards are invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
+      issues,
+    });
+  }
+}
+
 /**
  * Scores lines on a scorecard now: a line reaches a level when no rule of
- * that level or any level below has a finding on the line or on what belongs
- * to it (its work items, artifacts, documents). A finding on a target of
- * several lines (a document naming two lines) counts against each of them.
+ * that level or any level below has a finding at or above the scorecard's
+ * severity (default `error`) on the line or on what belongs to it (its work
+ * items, artifacts, documents). A finding on a target of several lines (a
+ * document naming two lines) counts against each of them. So a line that has
+ * reached a level passes `ruleGate({ rules: { scorecard, level } })`, which
+ * blocks on the same severity.
  *
  * @throws RangeError when the scorecard names a rule the standards do not have.
  */
@@ -79,7 +142,10 @@ export async function scoreLines(
   lines: readonly string[],
 ): Promise<LineScore[]> {
   const ruleIds = scorecard.levels.flatMap((level) => level.rules);
-  const findings = await standards.check({ rules: ruleIds });
+  const bar = scorecard.severity ?? "error";
+  const findings = (await standards.check({ rules: ruleIds })).filter((finding) =>
+    blocks(finding.severity, bar),
+  );
   const byLine = new Map<string, Finding[]>();
   for (const finding of findings) {
     const lines =
@@ -106,19 +172,57 @@ export async function scoreLines(
 export interface ScorecardsOptions {
   /** The factory's log. */
   readonly log: EventLog;
-  /** The standards the scorecards' rules come from. */
+  /** The standards the scorecards' rules come from; add the rules before opening. */
   readonly standards: Standards<unknown>;
   /** The scorecards to keep. */
   readonly scorecards: readonly Scorecard[];
   /** Ids of every line to score. */
   readonly lines: () => readonly string[];
+  /**
+   * Brings what the rules read up to the log's head before each evaluation
+   * (for a factory: `floorplan.refresh()` and `work.refresh()`), so an event
+   * another process appended is seen when the automation re-evaluates on it.
+   */
+  readonly refresh?: () => Promise<unknown>;
 }
+
+const OptionsSchema = z.object({
+  log: z.custom<EventLog>((value) => typeof value === "object" && value !== null, "must be the event log"),
+  standards: z.custom<Standards<unknown>>(
+    (value) => typeof value === "object" && value !== null,
+    "must be the standards",
+  ),
+  scorecards: z.array(z.unknown()),
+  lines: z.custom<() => readonly string[]>(
+    (value) => typeof value === "function",
+    "must be a function returning line ids",
+  ),
+  refresh: z
+    .custom<() => Promise<unknown>>((value) => typeof value === "function", "must be a function")
+    .optional(),
+});
 
 /**
  * Scorecards kept current from the log: the levels are a projection of
  * `scorecard.level.changed` events, and {@link Scorecards.automation}
- * re-evaluates them when an event a rule depends on lands (once per burst),
- * recording each change as an event.
+ * re-evaluates them when an event a rule depends on (its `triggers`) lands
+ * (once per burst), recording each change as an event.
+ *
+ * @example
+ * ```ts
+ * const factory = await openFactory({ dir: ".factory", rules: [basicStandards] });
+ * const scorecards = await Scorecards.open({
+ *   log: factory.log,
+ *   standards: factory.standards,
+ *   scorecards: [readiness],
+ *   lines: () => factory.floorplan.lines().map((line) => line.id),
+ *   refresh: async () => {
+ *     await factory.floorplan.refresh();
+ *     await factory.work.refresh();
+ *   },
+ * });
+ * const runner = await startAutomations({ log: factory.log, automations: [scorecards.automation()], services: factory });
+ * ```
  */
 export class Scorecards implements AsyncDisposable {
   readonly #levels = new Map<string, Map<string, string | null>>();
@@ -126,8 +230,18 @@ export class Scorecards implements AsyncDisposable {
 
   private constructor(private readonly options: ScorecardsOptions) {}
 
-  /** Opens the level projection. */
+  /**
+   * Checks the scorecards against the standards and opens the level projection.
+   *
+   * @throws ValidationError when the options or a scorecard are malformed,
+   * two scorecards share an id, or a scorecard names a rule the standards do
+   * not have or a rule without `triggers` (it could never re-evaluate on it);
+   * the message names the scorecard, level and rule.
+   */
   static async open(options: ScorecardsOptions): Promise<Scorecards> {
+    parseInput(OptionsSchema, options, "scorecards options");
+    for (const scorecard of options.scorecards) defineScorecard(scorecard);
+    checkRules(options.standards, options.scorecards);
     options.log.registry.register(ScorecardLevelChanged);
     const scorecards = new Scorecards(options);
     scorecards.#projection = await startProjection(options.log, {
@@ -154,12 +268,14 @@ export class Scorecards implements AsyncDisposable {
    * @throws RangeError when the scorecard is unknown.
    */
   async evaluate(scorecard: string, lines?: readonly string[]): Promise<LineScore[]> {
-    return scoreLines(this.options.standards, this.#find(scorecard), lines ?? this.options.lines());
+    const found = this.#find(scorecard);
+    await this.options.refresh?.();
+    return scoreLines(this.options.standards, found, lines ?? this.options.lines());
   }
 
-  /** The automation that re-evaluates every scorecard when an event one of its rules depends on lands. */
-  automation(): Automation {
-    const triggers = [
+  /** Event types the automation re-evaluates on: the triggers of every rule of every scorecard. */
+  triggers(): string[] {
+    return [
       ...new Set(
         this.options.scorecards.flatMap((scorecard) =>
           scorecard.levels.flatMap((level) =>
@@ -168,12 +284,24 @@ export class Scorecards implements AsyncDisposable {
         ),
       ),
     ];
+  }
+
+  /**
+   * The automation (`rescore-lines`) that re-evaluates every scorecard when
+   * an event one of its rules depends on lands, and records each level that
+   * changed as a `scorecard.level.changed` event.
+   *
+   * @throws RangeError when no scorecard is kept (it would react to nothing).
+   */
+  automation(): Automation {
+    const triggers = this.triggers();
+    if (triggers.length === 0)
+      throw new RangeError("no scorecard is kept, so there is nothing to re-evaluate: add a scorecard first");
     return defineAutomation({
       name: "rescore-lines",
       description: "Re-evaluates the scorecards when an event their rules depend on lands.",
-      on: triggers.length === 0 ? [ScorecardLevelChanged.type] : triggers,
+      on: triggers,
       run: async (event, { emit }) => {
-        if (event.type === ScorecardLevelChanged.type) return;
         // Only the last trigger of a burst re-evaluates: the state it sees includes the others.
         const later = await this.options.log.read({ after: event.seq, types: triggers, limit: 1 });
         if (later.length > 0) return;

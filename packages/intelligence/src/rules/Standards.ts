@@ -1,10 +1,19 @@
+import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import {
   type InstructionStandard,
   InstructionStandardSchema,
   standardAppliesTo,
 } from "./InstructionStandard.js";
-import type { Finding, Rule, RulePack, TargetRef, Violation } from "./Rule.js";
+import {
+  type Finding,
+  type Rule,
+  type RulePack,
+  type TargetRef,
+  type Violation,
+  validateRule,
+  validateRulePack,
+} from "./Rule.js";
 
 /** Where the targets of one kind come from (the floor plan's lines, the assembly line's work items...). */
 export interface TargetSource<Target = unknown> {
@@ -58,22 +67,32 @@ export class Standards<Context = unknown> {
   }
 
   /**
-   * Adds rules and packs.
+   * Adds rules and packs, all or none. Add the source of a kind
+   * ({@link Standards.addSource}) before a rule that applies to it.
    *
+   * @throws ValidationError when a rule or pack is malformed (naming it and
+   * the field), or a rule applies to a kind no source serves (`appliesTo: "lines"`).
    * @throws RangeError when a rule id is already taken by another rule.
    */
   add(...items: readonly (Rule<never, never> | RulePack)[]): this {
-    for (const item of items) {
-      if ("rules" in item) {
-        this.#packs.set(item.id, item);
-        this.add(...item.rules);
-        continue;
+    const packs: RulePack[] = [];
+    const rules = new Map<string, Rule<never, never>>();
+    const collect = (item: Rule<never, never> | RulePack): void => {
+      if (typeof item === "object" && item !== null && "rules" in item) {
+        packs.push(validateRulePack(item));
+        for (const rule of item.rules) collect(rule);
+        return;
       }
-      const existing = this.#rules.get(item.id);
+      validateRule(item);
+      parseInput(this.#kindSchema(item.appliesTo), item.appliesTo, `rule "${item.id}"`);
+      const existing = rules.get(item.id) ?? this.#rules.get(item.id);
       if (existing !== undefined && existing !== item)
         throw new RangeError(`rule id "${item.id}" is already taken`);
-      this.#rules.set(item.id, item as unknown as Rule<unknown, Context>);
-    }
+      rules.set(item.id, item);
+    };
+    for (const item of items) collect(item);
+    for (const pack of packs) this.#packs.set(pack.id, pack);
+    for (const rule of rules.values()) this.#rules.set(rule.id, rule as unknown as Rule<unknown, Context>);
     return this;
   }
 
@@ -108,6 +127,11 @@ export class Standards<Context = unknown> {
   /** Every pack added. */
   packs(): RulePack[] {
     return [...this.#packs.values()];
+  }
+
+  /** Kinds of target a source serves, in the order their sources were added. */
+  kinds(): string[] {
+    return [...this.#sources.keys()];
   }
 
   /** A rule by id. */
@@ -161,6 +185,17 @@ export class Standards<Context = unknown> {
     if (source === undefined) return [];
     const target = await source.get(ref.id);
     return target === undefined ? [] : linesOfTarget(source, target);
+  }
+
+  /** A rule's `appliesTo`, valid when a source serves that kind. */
+  #kindSchema(kind: string): z.ZodType<string> {
+    const kinds = this.kinds();
+    return z.string().refine((candidate) => this.#sources.has(candidate), {
+      path: ["appliesTo"],
+      message: `no source serves kind "${kind}" (${
+        kinds.length === 0 ? "no source added yet" : `kinds with a source: ${kinds.join(", ")}`
+      }); add its source first with standards.addSource`,
+    });
   }
 
   async #targets(source: TargetSource, scope: CheckScope): Promise<readonly unknown[]> {

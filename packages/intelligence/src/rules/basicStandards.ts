@@ -7,8 +7,16 @@
  *
  * @module
  */
-import type { Gate, TraceLink, WorkItem } from "@software-factory/core";
-import type { FloorPlan, LineInfo } from "@software-factory/floorplan";
+import {
+  ArtifactRecorded,
+  ASSEMBLY_EVENT_TYPES,
+  type Gate,
+  type TraceLink,
+  TraceLinked,
+  TraceReviewed,
+  type WorkItem,
+} from "@software-factory/core";
+import { type FloorPlan, floorPlanEventTypes, type LineInfo } from "@software-factory/floorplan";
 import type { Factory } from "../factory/openFactory.js";
 import { defineRule, defineRulePack, type RulePack } from "./Rule.js";
 
@@ -40,11 +48,19 @@ export function suspectCause(link: TraceLink): string {
 /** The gates the CLI and the demo open a factory with: {@link noSuspectLinksGate}. */
 export const defaultGates: readonly Gate[] = [noSuspectLinksGate];
 
+/** Every floor-plan event: lines, owners, dependencies and capacities change only through them. */
+const FLOORPLAN_TRIGGERS = floorPlanEventTypes;
+/** Every event that changes a work item (created, moved, blocked, assigned, done, dropped). */
+const WORK_TRIGGERS = ASSEMBLY_EVENT_TYPES.filter((type) => type.startsWith("work."));
+/** What makes a trace link suspect or clears it, besides the work item's own state. */
+const SUSPECT_TRIGGERS = [...WORK_TRIGGERS, ArtifactRecorded.type, TraceLinked.type, TraceReviewed.type];
+
 const lineHasOwner = defineRule<LineInfo, Factory>({
   id: "line-has-owner",
   description: "Every line has exactly one accountable owner.",
   severity: "error",
   appliesTo: "line",
+  triggers: FLOORPLAN_TRIGGERS,
   check: (line) =>
     line.owner === undefined
       ? [
@@ -61,6 +77,7 @@ const lineHasDescription = defineRule<LineInfo, Factory>({
   description: "Every line says what it is for.",
   severity: "warning",
   appliesTo: "line",
+  triggers: FLOORPLAN_TRIGGERS,
   check: (line) =>
     line.description === undefined || line.description.trim() === ""
       ? [
@@ -77,6 +94,7 @@ const lineHasPaths = defineRule<LineInfo, Factory>({
   description: "Every line claims the code it owns, so changes can be routed to it.",
   severity: "warning",
   appliesTo: "line",
+  triggers: FLOORPLAN_TRIGGERS,
   check: (line) =>
     line.paths.length === 0
       ? [{ message: `line ${line.id} claims no code paths`, hint: "add `paths:` (CODEOWNERS patterns)" }]
@@ -88,6 +106,7 @@ const noDependencyCycles = defineRule<FloorPlan, Factory>({
   description: "Lines do not depend on each other in a cycle.",
   severity: "error",
   appliesTo: "floorplan",
+  triggers: FLOORPLAN_TRIGGERS,
   check: (floorplan) =>
     floorplan.cycles().map((cycle) => ({
       message: `dependency cycle: ${cycle.join(" -> ")}`,
@@ -101,6 +120,7 @@ const operatorsWithinCapacity = defineRule<FloorPlan, Factory>({
   description: "No operator owns more lines or work than their declared capacity.",
   severity: "warning",
   appliesTo: "floorplan",
+  triggers: FLOORPLAN_TRIGGERS,
   // health() of an empty floor plan throws (graphology metrics on no nodes); nothing to check there.
   check: (floorplan) =>
     (floorplan.lines().length === 0 ? [] : floorplan.health().overloadedOperators).map((overloaded) => ({
@@ -115,6 +135,7 @@ const workHasNoSuspectLinks = defineRule<WorkItem, Factory>({
   description: "Active work is not built on requirements that changed since it was linked.",
   severity: "error",
   appliesTo: "workItem",
+  triggers: SUSPECT_TRIGGERS,
   check: (item, factory) => {
     if (item.state === "done" || item.state === "dropped") return [];
     return factory.work.suspectLinks({ item: item.id }).map((link) => ({
@@ -129,6 +150,7 @@ const blockedWorkHasReason = defineRule<WorkItem, Factory>({
   description: "Blocked work is reported so that someone unblocks it.",
   severity: "warning",
   appliesTo: "workItem",
+  triggers: WORK_TRIGGERS,
   check: (item) =>
     item.state === "blocked"
       ? [{ message: `work item ${item.id} (${item.title}) is blocked: ${item.reason ?? "no reason given"}` }]
@@ -151,14 +173,10 @@ export const basicStandards: RulePack = defineRulePack({
   ] as RulePack["rules"],
 });
 
-/** Registers the floor plan as a target of rules (`appliesTo: "floorplan"`) and adds {@link basicStandards}. */
+/**
+ * Adds {@link basicStandards} to a factory's standards (the floor plan, which
+ * two of its rules check, is a target source of every factory).
+ */
 export function installBasicStandards(factory: Factory): void {
-  factory.standards.addSource<FloorPlan>({
-    kind: "floorplan",
-    all: () => [factory.floorplan],
-    get: (id) => (id === "floorplan" ? factory.floorplan : undefined),
-    idOf: () => "floorplan",
-    lineOf: () => undefined,
-  });
   factory.standards.add(basicStandards);
 }

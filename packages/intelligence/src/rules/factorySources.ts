@@ -19,8 +19,9 @@ export interface FactoryParts {
 
 /**
  * Adds the target sources of a factory to its standards, so a rule on any of
- * `line`, `workItem`, `artifact` (those of every work item), `signal` or
- * `document` is checked by `standards.check()` and scored by scorecards.
+ * `line`, `workItem`, `artifact` (those of every work item), `signal`,
+ * `document` or `floorplan` (the one floor plan, id `floorplan`, of no line)
+ * is checked by `standards.check()` and scored by scorecards.
  */
 export function addFactorySources<Context>(standards: Standards<Context>, parts: FactoryParts): void {
   const { floorplan, work, knowledge } = parts;
@@ -53,5 +54,12 @@ export function addFactorySources<Context>(standards: Standards<Context>, parts:
       idOf: (signal) => signal.id,
       lineOf: (signal) => signal.line,
     })
-    .addSource(knowledgeDocumentSource(knowledge));
+    .addSource(knowledgeDocumentSource(knowledge))
+    .addSource<FloorPlan>({
+      kind: "floorplan",
+      all: () => [floorplan],
+      get: (id) => (id === "floorplan" ? floorplan : undefined),
+      idOf: () => "floorplan",
+      lineOf: () => undefined,
+    });
 }

@@ -8,7 +8,7 @@ import type { Gate, GateContext, GateResult, WorkItem } from "@software-factory/
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import type { Finding, Rule, RulePack, Severity } from "./Rule.js";
-import type { Scorecard } from "./Scorecard.js";
+import { blocks, type Scorecard } from "./Scorecard.js";
 import type { Standards } from "./Standards.js";
 
 /** The rules of a scorecard up to and including one of its levels (levels are cumulative). */
@@ -29,7 +29,11 @@ export interface RuleGateOptions {
    * work items, artifacts and lines.
    */
   readonly rules?: readonly string[] | RulePack | ScorecardLevelRef;
-  /** Lowest severity that blocks entry (default `error`: warnings and info pass). */
+  /**
+   * Lowest severity that blocks entry. Default: the scorecard's own severity
+   * when `rules` is a scorecard level (so the gate and the scorecard agree on
+   * what keeps a line from the level), else `error` (warnings and info pass).
+   */
   readonly severity?: Severity;
   /** Name of the gate, shown in gate failures (default `standards:<stages>`). */
   readonly name?: string;
@@ -54,7 +58,6 @@ const OptionsSchema = z.object({
     .optional(),
 });
 
-const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 /** Kinds of target a gate checks: the work item, its artifacts and its line. */
 const GATED_KINDS = new Set(["workItem", "artifact", "line"]);
 
@@ -89,7 +92,8 @@ function selectedIds(rules: RuleGateOptions["rules"]): readonly string[] | undef
  * (rules with `appliesTo: "workItem"`), each of its artifacts
  * (`appliesTo: "artifact"`) and its line (`appliesTo: "line"`, so a scorecard
  * level can gate a line's releases), and refuses entry with every finding at
- * or above `severity`. Rules over other kinds (signals, documents) are left
+ * or above `severity` (for a scorecard level, the scorecard's severity unless
+ * given). Rules over other kinds (signals, documents) are left
  * out. Rule ids are looked up in the standards at each check, so rules
  * added after the gate count; an id the standards do not know fails the gate
  * with a message naming it.
@@ -109,7 +113,8 @@ export function ruleGate<Context>(standards: Standards<Context>, options: RuleGa
   const parsed = parseInput(OptionsSchema, options, "rule gate options");
   const stages = typeof parsed.stage === "string" ? [parsed.stage] : parsed.stage;
   const ids = selectedIds(options.rules);
-  const blocking = RANK[parsed.severity ?? "error"];
+  const bar =
+    parsed.severity ?? (isScorecardLevel(options.rules) ? options.rules.scorecard.severity : undefined);
   const rulesNow = (): Rule<unknown, Context>[] => {
     const rules =
       ids === undefined
@@ -139,8 +144,8 @@ export function ruleGate<Context>(standards: Standards<Context>, options: RuleGa
           ? []
           : await standards.check({ kind: "line", id: item.line, rules: lineRules })),
       ];
-      const blockers = findings.filter((finding) => RANK[finding.severity] >= blocking);
-      const advice = findings.filter((finding) => RANK[finding.severity] < blocking);
+      const blockers = findings.filter((finding) => blocks(finding.severity, bar));
+      const advice = findings.filter((finding) => !blocks(finding.severity, bar));
       if (advice.length > 0) options.onAdvice?.(item, advice, context);
       if (blockers.length === 0) return { pass: true };
       return {

@@ -1,8 +1,16 @@
-import { createMemoryEventStore, defineEvent, type EventLog, openEventLog } from "@software-factory/core";
+import {
+  createMemoryEventStore,
+  defineEvent,
+  type EventLog,
+  openEventLog,
+  ValidationError,
+} from "@software-factory/core";
 import {
   defineRule,
   defineRulePack,
   defineScorecard,
+  type Rule,
+  type RulePack,
   Scorecards,
   Standards,
   startAutomations,
@@ -62,6 +70,8 @@ const describedWell = defineRule<TestLine>({
 const readiness = defineScorecard({
   id: "readiness",
   description: "Lines ready for production.",
+  // Warnings (a brief description) keep a line from a level on this scorecard.
+  severity: "warning",
   levels: [
     { name: "bronze", rules: ["line-has-owner"] },
     { name: "silver", rules: ["line-described"] },
@@ -127,9 +137,45 @@ describe("standards", () => {
     ]);
   });
 
-  it("refuses rule ids that are not kebab-case and a second rule with a taken id", () => {
-    expect(() => defineRule({ ...hasOwner, id: "Has Owner" })).toThrow(/kebab-case/);
-    expect(() => new Standards({}).add(hasOwner).add({ ...hasOwner })).toThrow(/already taken/);
+  it("refuses malformed rules at definition and when added, naming the rule and the field", async () => {
+    const log = await factoryLog();
+    const standards = () => new Standards({}).addSource(linesOf(log));
+    expect(() => defineRule({ ...hasOwner, id: "Has Owner" })).toThrow(
+      'rule "Has Owner" is invalid: id: must be kebab-case',
+    );
+    expect(() => defineRule({ ...hasOwner, id: "Has Owner" })).toThrow(ValidationError);
+    const raw = { id: "Bad Id", description: "", severity: "fatal", appliesTo: "line" };
+    expect(() => standards().add(raw as unknown as Rule<never, never>)).toThrow(
+      /rule "Bad Id" is invalid: id: must be kebab-case.*description: must say what the rule demands.*severity: .*check: must be a function/,
+    );
+    expect(() => standards().add({ ...hasOwner, id: "typo", appliesTo: "lines" })).toThrow(
+      'rule "typo" is invalid: appliesTo: no source serves kind "lines" (kinds with a source: line); add its source first with standards.addSource',
+    );
+    expect(() =>
+      standards().add(defineRulePack({ id: "basics", description: "Basic hygiene.", rules: [] }), {
+        id: "Second Pack",
+        description: "x",
+        rules: [],
+      }),
+    ).toThrow('rule pack "Second Pack" is invalid: id: must be kebab-case');
+    expect(() =>
+      standards()
+        .add(hasOwner)
+        .add({ ...hasOwner }),
+    ).toThrow(/already taken/);
+  });
+
+  it("adds a pack all or none: a bad rule in it leaves the standards unchanged", async () => {
+    const log = await factoryLog();
+    const standards = new Standards({}).addSource(linesOf(log));
+    const pack = {
+      id: "mixed",
+      description: "One good rule, one typo.",
+      rules: [hasOwner, { ...describedWell, appliesTo: "lien" }],
+    };
+    expect(() => standards.add(pack as RulePack)).toThrow(/appliesTo: no source serves kind "lien"/);
+    expect(standards.rules()).toEqual([]);
+    expect(standards.packs()).toEqual([]);
   });
 });
 

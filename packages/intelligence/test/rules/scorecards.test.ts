@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GateFailedError, ValidationError } from "@software-factory/core";
+import type { LineInfo, PlanInput } from "@software-factory/floorplan";
+import {
+  type AutomationRunner,
+  basicStandards,
+  defineRule,
+  defineScorecard,
+  type Factory,
+  openFactory,
+  ruleGate,
+  type Scorecard,
+  Scorecards,
+  startAutomations,
+} from "@software-factory/intelligence";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+let dir: string;
+let factory: Factory;
+const closing: { close(): Promise<void> }[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "factory-scorecards-"));
+  factory = await openFactory({ dir, actor: "ana", durability: "normal", rules: [basicStandards] });
+});
+
+afterEach(async () => {
+  for (const part of closing.splice(0).reverse()) await part.close();
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** One line, `checkout`, owned by ana (a plan needs owners), with what is given. */
+function plan(line: { readonly description?: string; readonly paths?: string[] }): PlanInput {
+  return {
+    product: { id: "shop" },
+    operators: [{ id: "ana" }],
+    lines: [{ id: "checkout", owner: "ana", ...line }],
+  };
+}
+
+/** Scorecards kept by an automation runner over the factory, as the factory would host them. */
+async function keep(
+  scorecards: readonly Scorecard[],
+  over: Factory = factory,
+): Promise<{ scorecards: Scorecards; runner: AutomationRunner }> {
+  const kept = await Scorecards.open({
+    log: over.log,
+    standards: over.standards,
+    scorecards,
+    lines: () => over.floorplan.lines().map((line) => line.id),
+    refresh: async () => {
+      await over.floorplan.refresh();
+      await over.work.refresh();
+    },
+  });
+  const runner = await startAutomations({ log: over.log, automations: [kept.automation()], services: over });
+  closing.push(kept, runner);
+  return { scorecards: kept, runner };
+}
+
+const basics = defineScorecard({
+  id: "basics",
+  description: "Lines owned, described and claiming code.",
+  severity: "warning",
+  levels: [
+    { name: "bronze", rules: ["line-has-owner"] },
+    { name: "silver", rules: ["line-has-description", "line-has-paths"] },
+  ],
+});
+
+describe("scorecards over the basic standards", () => {
+  it("records a new level when a plan is applied, when the line gets its description, and when it loses it", async () => {
+    const { scorecards, runner } = await keep([basics]);
+    await factory.floorplan.applyPlan(plan({}));
+    await runner.idle();
+    expect(await scorecards.levelOf("basics", "checkout")).toBe("bronze");
+
+    await factory.floorplan.applyPlan(plan({ paths: ["/src/checkout/"] }));
+    await runner.idle();
+    expect(await scorecards.levelOf("basics", "checkout")).toBe("bronze");
+
+    await factory.floorplan.applyPlan(plan({ paths: ["/src/checkout/"], description: "Cart and payment" }));
+    await runner.idle();
+    expect(await scorecards.levelOf("basics", "checkout")).toBe("silver");
+
+    await factory.floorplan.applyPlan(plan({ paths: ["/src/checkout/"] }));
+    await runner.idle();
+    expect(await scorecards.levelOf("basics", "checkout")).toBe("bronze");
+
+    const changes = (await factory.log.read({ types: ["scorecard.level.changed"] })).map(
+      (event) => event.data,
+    );
+    expect(changes).toEqual([
+      {
+        scorecard: "basics",
+        line: "checkout",
+        from: null,
+        to: "bronze",
+        failing: ["line-has-description", "line-has-paths"],
+      },
+      { scorecard: "basics", line: "checkout", from: "bronze", to: "silver", failing: [] },
+      {
+        scorecard: "basics",
+        line: "checkout",
+        from: "silver",
+        to: "bronze",
+        failing: ["line-has-description"],
+      },
+    ]);
+  });
+
+  it("re-evaluates on a plan another process applied", async () => {
+    const { scorecards, runner } = await keep([basics]);
+    const other = await openFactory({ dir, actor: "bo", durability: "normal" });
+    await other.floorplan.applyPlan(plan({ paths: ["/src/checkout/"], description: "Cart and payment" }));
+    await other.close();
+    await runner.idle();
+    expect(await scorecards.levelOf("basics", "checkout")).toBe("silver");
+  });
+
+  it("refuses a scorecard whose rule has no triggers or is unknown, naming the scorecard, level and rule", async () => {
+    factory.standards.add(
+      defineRule<LineInfo>({
+        id: "line-has-runbook",
+        description: "Every line has a runbook.",
+        severity: "error",
+        appliesTo: "line",
+        check: () => [],
+      }),
+    );
+    const card = defineScorecard({
+      id: "on-call",
+      description: "Lines someone can be paged for.",
+      levels: [
+        { name: "bronze", rules: ["line-has-owner"] },
+        { name: "silver", rules: ["line-has-runbook", "line-has-pager"] },
+      ],
+    });
+    const opening = Scorecards.open({
+      log: factory.log,
+      standards: factory.standards,
+      scorecards: [card],
+      lines: () => [],
+    });
+    await expect(opening).rejects.toBeInstanceOf(ValidationError);
+    await expect(opening).rejects.toThrow(
+      'scorecards[0].levels[1].rules[0]: scorecard "on-call", level "silver": rule "line-has-runbook" has no triggers',
+    );
+    await expect(opening).rejects.toThrow(
+      'scorecards[0].levels[1].rules[1]: scorecard "on-call", level "silver": no rule "line-has-pager" in the standards',
+    );
+    expect(() => defineScorecard({ ...card, id: "On Call" })).toThrow(
+      'scorecard "On Call" is invalid: id: must be kebab-case',
+    );
+    expect(() => defineScorecard({ ...card, levels: [] })).toThrow(/levels: needs at least one level/);
+  });
+});
+
+describe("scorecards and rule gates agree on warnings", () => {
+  const described = (severity?: "warning") =>
+    defineScorecard({
+      id: "described",
+      description: "Lines that say what they are for.",
+      ...(severity === undefined ? {} : { severity }),
+      levels: [
+        { name: "bronze", rules: ["line-has-owner"] },
+        { name: "silver", rules: ["line-has-description"] },
+      ],
+    });
+
+  /** Whether a work item of checkout may enter implementation under the gate of the card's silver level. */
+  async function silverGatePasses(card: Scorecard): Promise<boolean> {
+    const unregister = factory.work.registerGate(
+      ruleGate(factory.standards, { stage: "implementation", rules: { scorecard: card, level: "silver" } }),
+    );
+    try {
+      const item = await factory.work.createWorkItem({
+        line: "checkout",
+        title: "Pay by link",
+        kind: "feature",
+        flow: "tiny",
+      });
+      await factory.work.advance(item.id);
+      return true;
+    } catch (error) {
+      if (error instanceof GateFailedError) return false;
+      throw error;
+    } finally {
+      unregister();
+    }
+  }
+
+  it("by default a warning advises: the line reaches the level and passes its gate", async () => {
+    await factory.floorplan.applyPlan(plan({ paths: ["/src/checkout/"] }));
+    const card = described();
+    const { scorecards } = await keep([card]);
+    expect(await scorecards.evaluate("described")).toEqual([{ line: "checkout", level: "silver" }]);
+    expect(await silverGatePasses(card)).toBe(true);
+  });
+
+  it("with severity warning a warning blocks both the level and its gate", async () => {
+    await factory.floorplan.applyPlan(plan({ paths: ["/src/checkout/"] }));
+    const card = described("warning");
+    const { scorecards } = await keep([card]);
+    const [score] = await scorecards.evaluate("described");
+    expect(score?.level).toBe("bronze");
+    expect(score?.next?.failing.map((finding) => [finding.rule, finding.severity])).toEqual([
+      ["line-has-description", "warning"],
+    ]);
+    expect(await silverGatePasses(card)).toBe(false);
+  });
+});
