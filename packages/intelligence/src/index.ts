@@ -91,6 +91,7 @@ export {
   type ContextPackContent,
   type ContextRequest,
   contextPackMarkdown,
+  type PackLine,
   type PackNeighbour,
   type PackOmitted,
   type PackRule,

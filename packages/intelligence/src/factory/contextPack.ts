@@ -46,8 +46,19 @@ export interface PackNeighbour {
   readonly contract?: string | undefined;
 }
 
+/** A line of a pack with its direct neighbours. */
+export interface PackLine {
+  readonly line: LineInfo;
+  readonly dependsOn: readonly PackNeighbour[];
+  readonly dependents: readonly PackNeighbour[];
+  /** How many neighbours were left out to fit the budget (then `dependsOn` and `dependents` are empty). */
+  readonly neighboursOmitted?: { readonly dependsOn: number; readonly dependents: number };
+}
+
 /** How many of each part of a pack did not fit its budget. */
 export interface PackOmitted {
+  /** Neighbouring lines left out of the lines' `dependsOn` and `dependents` (they go first when the lines alone do not fit). */
+  readonly neighbours: number;
   readonly instructions: number;
   readonly knowledge: number;
   readonly rules: number;
@@ -58,11 +69,7 @@ export interface PackOmitted {
 /** Everything an agent or a person needs to start on a piece of work, in one answer. */
 export interface ContextPack {
   /** Lines concerned, with owner, what they depend on and what depends on them (with the contracts). */
-  readonly lines: readonly {
-    readonly line: LineInfo;
-    readonly dependsOn: readonly PackNeighbour[];
-    readonly dependents: readonly PackNeighbour[];
-  }[];
+  readonly lines: readonly PackLine[];
   readonly workItem?: WorkItem;
   /** The standards that apply: checked rules (one line each), and the instructions of imported rule files for these paths and lines. */
   readonly standards: {
@@ -133,6 +140,27 @@ function packLines(factory: Factory, lineIds: ReadonlySet<string>): ContextPack[
   }));
 }
 
+/** A pack line with its neighbours left out and counted. */
+function withoutNeighbours(packed: PackLine): PackLine {
+  return {
+    line: packed.line,
+    dependsOn: [],
+    dependents: [],
+    neighboursOmitted: { dependsOn: packed.dependsOn.length, dependents: packed.dependents.length },
+  };
+}
+
+/** What the parts every pack keeps are, in words: `the work item wi_1 and the line checkout`. */
+function coreParts(lines: ContextPack["lines"], workItem: WorkItem | undefined): string {
+  const ids = lines.map(({ line }) => line.id);
+  const named =
+    ids.length === 0
+      ? undefined
+      : `the line${ids.length === 1 ? "" : "s"} ${ids.join(", ")} (description, owner, code)`;
+  const item = workItem === undefined ? undefined : `the work item ${workItem.id}`;
+  return [item, named].filter((part) => part !== undefined).join(" and ") || "the pack's headings";
+}
+
 /**
  * Builds a context pack: the parts every request has (lines, work item), then
  * suspect links, active work and rules, then the instructions of rule files,
@@ -140,8 +168,13 @@ function packLines(factory: Factory, lineIds: ReadonlySet<string>): ContextPack[
  * counted by `counter`, stays within the budget. Deterministic for the same
  * state of the factory.
  *
+ * When the lines with their neighbours and the work item do not fit the
+ * budget, the neighbours are left out (counted in `omitted.neighbours` and
+ * said in the markdown) before anything is refused.
+ *
  * @throws RangeError when the work item does not exist, the budget is not a
- * positive whole number, or the lines and work item alone do not fit it.
+ * positive whole number, or the lines (without neighbours) and the work item
+ * alone do not fit it; the message names them and the budget they need.
  */
 export async function buildContextPack(
   factory: Factory,
@@ -197,21 +230,22 @@ export async function buildContextPack(
           })
         ).hits;
 
-  const fitter = new PackFitter(
-    {
-      lines,
-      ...(workItem === undefined ? {} : { workItem }),
-      standards: { rules: [], instructions: [] },
-      activeWork: [],
-      knowledge: [],
-      suspectLinks: [],
-    },
-    budget,
-    counter,
-  );
+  const base = (packed: ContextPack["lines"]): ContextPackContent => ({
+    lines: packed,
+    ...(workItem === undefined ? {} : { workItem }),
+    standards: { rules: [], instructions: [] },
+    activeWork: [],
+    knowledge: [],
+    suspectLinks: [],
+  });
+  let fitter = new PackFitter(base(lines), budget, counter);
+  const neighbourCount = lines.reduce((sum, line) => sum + line.dependsOn.length + line.dependents.length, 0);
+  if (fitter.tokens > budget && neighbourCount > 0) {
+    fitter = new PackFitter(base(lines.map(withoutNeighbours)), budget, counter);
+  }
   if (fitter.tokens > budget) {
     throw new RangeError(
-      `budgetTokens ${budget} is below the ${fitter.tokens} tokens the lines and the work item take; ask for a larger budget`,
+      `budgetTokens ${budget} is below the ${fitter.tokens} tokens that ${coreParts(lines, workItem)} take${neighbourCount > 0 ? " even without their neighbouring lines" : ""}; ask for at least ${fitter.tokens}`,
     );
   }
   const suspectLinks = [...lineIds].flatMap((line) => factory.work.suspectLinks({ line }));
@@ -236,6 +270,7 @@ export async function buildContextPack(
     budgetTokens: budget,
     tokenizer: counter.name,
     omitted: {
+      neighbours: fitter.pack.lines.some((line) => line.neighboursOmitted !== undefined) ? neighbourCount : 0,
       instructions: instructions.length - kept.instructions,
       knowledge: knowledge.length - kept.knowledge,
       rules: rules.length - kept.rules,
@@ -333,8 +368,9 @@ class PackFitter {
   }
 }
 
-/** Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`. */
-function neighbours(list: readonly PackNeighbour[]): string {
+/** Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`, or how many were left out. */
+function neighbours(list: readonly PackNeighbour[], omitted = 0): string {
+  if (omitted > 0) return `${omitted} line${omitted === 1 ? "" : "s"}, left out to fit the budget`;
   if (list.length === 0) return "nothing";
   return list
     .map((next) => {
@@ -363,7 +399,7 @@ export function contextPackMarkdown(pack: ContextPackContent): string {
   }
   if (pack.lines.length > 0) {
     out.push("", "## Lines");
-    for (const { line, dependsOn, dependents } of pack.lines) {
+    for (const { line, dependsOn, dependents, neighboursOmitted } of pack.lines) {
       out.push(
         "",
         `### ${line.name ?? line.id} (\`${line.id}\`)`,
@@ -371,8 +407,8 @@ export function contextPackMarkdown(pack: ContextPackContent): string {
         ...(line.description === undefined ? [] : [line.description, ""]),
         `- Owner: ${line.owner ?? "none"}`,
         `- Code: ${line.paths.length > 0 ? line.paths.map((path) => `\`${path}\``).join(", ") : "none declared"}`,
-        `- Depends on: ${neighbours(dependsOn)}`,
-        `- Used by: ${neighbours(dependents)}`,
+        `- Depends on: ${neighbours(dependsOn, neighboursOmitted?.dependsOn)}`,
+        `- Used by: ${neighbours(dependents, neighboursOmitted?.dependents)}`,
       );
     }
   }

@@ -85,7 +85,14 @@ describe("context packs", () => {
     const factory = await factoryOver(repoWithRules());
     const counter = await loadTokenCounter();
     const full = await factory.context({ line: "web", budgetTokens: 2000 });
-    expect(full.omitted).toEqual({ instructions: 0, knowledge: 0, rules: 0, activeWork: 0, suspectLinks: 0 });
+    expect(full.omitted).toEqual({
+      neighbours: 0,
+      instructions: 0,
+      knowledge: 0,
+      rules: 0,
+      activeWork: 0,
+      suspectLinks: 0,
+    });
 
     const tight = full.tokens - 5;
     const pack = await factory.context({ line: "web", budgetTokens: tight });

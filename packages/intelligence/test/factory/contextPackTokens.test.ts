@@ -87,7 +87,7 @@ describe("token counting of context packs", () => {
       lines: [{ id: "checkout", owner: "ana", description: "Cart, payment and order confirmation" }],
     });
     await expect(factory.context({ line: "checkout", budgetTokens: 10 })).rejects.toThrow(
-      /budgetTokens 10 is below the \d+ tokens the lines and the work item take/,
+      /budgetTokens 10 is below the \d+ tokens that the line checkout \(description, owner, code\) take; ask for at least \d+/,
     );
   });
 });
