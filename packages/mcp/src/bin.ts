@@ -1,22 +1,46 @@
 /**
  * `factory-mcp`: serves a factory folder over stdio (default) or Streamable HTTP.
  *
- *   factory-mcp [--dir .factory] [--actor id] [--instructions <repo>] [--tools <groups>]
- *               [--http <port> --token <token> [--host 127.0.0.1]]
+ *   factory-mcp [--dir .factory] [--store <url|path>] [--actor id] [--instructions <repo>]
+ *               [--tools <groups>] [--automations] [--http <port> --token <token> [--host 127.0.0.1]]
  *
- * `--instructions` loads a repository's Cursor rules, AGENTS.md and CLAUDE.md
- * into the standards that context packs list. `--tools` chooses the tool
- * groups (knowledge, floorplan, work, standards, skills, import; default all
- * but import). The token may also come from FACTORY_MCP_TOKEN. Logs go to
+ * The factory opens with the standards and gates the `factory` command uses
+ * (`factory check` and `check_standards` report the same findings).
+ * `--store` (or `FACTORY_DATABASE_URL`) puts the log in PostgreSQL or another
+ * SQLite file. `--instructions` loads a repository's Cursor rules, AGENTS.md
+ * and CLAUDE.md into the standards that context packs list. `--tools` chooses
+ * the tool groups (knowledge, floorplan, work, standards, skills, import;
+ * default all but import). `--automations` runs the built-in automations
+ * while the server lives (routing new signals, filling inboxes). The token may
+ * also come from FACTORY_MCP_TOKEN.
+ *
+ * The factory opens before the server speaks: a bad option, a folder that is a
+ * file, missing or malformed instruction files end the process with exit code
+ * 2 and the reason on stderr, before any client sees a tool list. Logs go to
  * stderr (stdout is the protocol).
  */
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type Factory, openFactory } from "@software-factory/intelligence";
+import type { EventStore } from "@software-factory/core";
+import {
+  builtinAutomations,
+  defaultGates,
+  type Factory,
+  installBasicStandards,
+  openFactory,
+} from "@software-factory/intelligence";
 import { serveHttp } from "./http.js";
 import { serveStdio } from "./stdio.js";
 
 const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
 type Group = (typeof GROUPS)[number];
+const USAGE =
+  "usage: factory-mcp [--dir .factory] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--automations] [--http <port> --token <token> [--host 127.0.0.1]]\n";
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+/** A start-up failure: told on stderr, exit code 2. */
+class StartError extends Error {}
 
 /** The tool groups of a comma-separated `--tools` value, or an Error naming the unknown one. */
 function toolGroupsOf(value: string): Group[] | Error {
@@ -27,91 +51,149 @@ function toolGroupsOf(value: string): Group[] | Error {
     : new Error(`unknown tool group "${unknown}"; the groups are ${GROUPS.join(", ")}`);
 }
 
+/** What a path is on disk: a folder, something else, or nothing. */
+function kindOfPath(path: string): "folder" | "other" | "missing" {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat === undefined ? "missing" : stat.isDirectory() ? "folder" : "other";
+}
+
+/** The log's store for `--store`: a PostgreSQL URL as given, else the SQLite file at that path. */
+async function storeOf(store: string): Promise<string | EventStore> {
+  if (POSTGRES_URL.test(store)) return store;
+  const { openSqliteEventStore } = await import("@software-factory/core/sqlite");
+  return openSqliteEventStore({ path: resolve(store) });
+}
+
+interface ServeOptions {
+  readonly dir: string;
+  readonly actor: string;
+  readonly store?: string;
+  readonly instructions?: string;
+  readonly automations: boolean;
+}
+
+/**
+ * Opens the factory to serve with the CLI's gates and basic standards.
+ *
+ * @throws StartError naming the option that is wrong, or the reason the factory cannot open.
+ */
+async function openServedFactory(options: ServeOptions): Promise<Factory> {
+  if (kindOfPath(options.dir) === "other") {
+    throw new StartError(
+      `--dir ${options.dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
+    );
+  }
+  if (options.instructions !== undefined && kindOfPath(options.instructions) !== "folder") {
+    throw new StartError(
+      `--instructions ${options.instructions} is not a folder (give the root of a repository with .cursor/rules, AGENTS.md or CLAUDE.md)`,
+    );
+  }
+  try {
+    const factory = await openFactory({
+      dir: options.dir,
+      actor: options.actor,
+      gates: defaultGates,
+      ...(options.store === undefined ? {} : { store: await storeOf(options.store) }),
+      ...(options.instructions === undefined ? {} : { instructionsFrom: options.instructions }),
+      ...(options.automations ? { automations: builtinAutomations } : {}),
+    });
+    installBasicStandards(factory);
+    return factory;
+  } catch (error) {
+    throw new StartError(`cannot open the factory at ${options.dir}: ${(error as Error).message}`);
+  }
+}
+
 async function main(): Promise<number> {
   let values: {
     dir?: string;
+    store?: string;
     http?: string;
     token?: string;
     host?: string;
     actor?: string;
     instructions?: string;
     tools?: string;
+    automations?: boolean;
     help?: boolean;
   };
   try {
     ({ values } = parseArgs({
       options: {
         dir: { type: "string" },
+        store: { type: "string" },
         http: { type: "string" },
         token: { type: "string" },
         host: { type: "string" },
         actor: { type: "string" },
         instructions: { type: "string" },
         tools: { type: "string" },
+        automations: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
   } catch (error) {
-    process.stderr.write(`factory-mcp: ${(error as Error).message}\n`);
+    process.stderr.write(`factory-mcp: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
   if (values.help) {
-    process.stderr.write(
-      "usage: factory-mcp [--dir .factory] [--actor id] [--instructions <repo>] [--tools <groups>] [--http <port> --token <token> [--host 127.0.0.1]]\n",
-    );
+    process.stderr.write(USAGE);
     return 0;
   }
+  const fail = (message: string) => {
+    process.stderr.write(`factory-mcp: ${message}\n`);
+    return 2;
+  };
   const port = values.http === undefined ? undefined : Number(values.http);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
-    process.stderr.write(`factory-mcp: --http must be a port number, got "${values.http}"\n`);
-    return 2;
+    return fail(`--http must be a port number, got "${values.http}"`);
+  }
+  const token = values.token || process.env.FACTORY_MCP_TOKEN || undefined;
+  if (port !== undefined && token === undefined) {
+    return fail("--http needs --token <token> or FACTORY_MCP_TOKEN (clients send it as a bearer token)");
   }
   const groups = values.tools === undefined ? undefined : toolGroupsOf(values.tools);
-  if (groups instanceof Error) {
-    process.stderr.write(`factory-mcp: --tools: ${groups.message}\n`);
-    return 2;
-  }
+  if (groups instanceof Error) return fail(`--tools: ${groups.message}`);
   const serverOptions = groups === undefined ? {} : { groups };
-  const factoryOptions = {
-    dir: values.dir ?? ".factory",
-    actor: values.actor ?? process.env.FACTORY_ACTOR ?? "mcp",
-    ...(values.instructions === undefined ? {} : { instructionsFrom: values.instructions }),
-  };
-  let opened: Promise<Factory> | undefined;
-  const open = () => {
-    opened ??= openFactory(factoryOptions).then((factory) => {
-      // Load the knowledge index while the agent is idle, so its first search does not wait for it.
-      setImmediate(() => void factory.knowledge.sync().catch(() => undefined));
-      return factory;
+  const store = values.store?.trim() || process.env.FACTORY_DATABASE_URL?.trim() || undefined;
+
+  let factory: Factory;
+  try {
+    factory = await openServedFactory({
+      dir: values.dir ?? ".factory",
+      actor: values.actor ?? process.env.FACTORY_ACTOR ?? "mcp",
+      automations: values.automations ?? false,
+      ...(store === undefined ? {} : { store }),
+      ...(values.instructions === undefined ? {} : { instructions: values.instructions }),
     });
-    return opened;
-  };
-  const close = async () => {
-    await (await opened?.catch(() => undefined))?.close();
-  };
+  } catch (error) {
+    if (error instanceof StartError) return fail(error.message);
+    throw error;
+  }
+  // Load the knowledge index while the agent reads the tool list, so its first search does not wait for it.
+  setImmediate(() => void factory.knowledge.sync().catch(() => undefined));
   const stop = async () => {
-    await close();
+    await factory.close();
     process.exit(0);
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   if (port === undefined) {
-    // The tool list goes out before the factory opens (the server opens it right after, or when a request needs it).
-    await serveStdio(open, serverOptions);
-    await close();
+    try {
+      await serveStdio(factory, serverOptions);
+    } finally {
+      await factory.close();
+    }
     return 0;
   }
-  const factory = await open();
-  const token = values.token ?? process.env.FACTORY_MCP_TOKEN;
   const server = await serveHttp(
     factory,
-    {
-      port,
-      ...(values.host === undefined ? {} : { host: values.host }),
-      ...(token === undefined ? {} : { token }),
-    },
+    { port, token: token as string, ...(values.host === undefined ? {} : { host: values.host }) },
     serverOptions,
-  );
+  ).catch(async (error: unknown) => {
+    await factory.close();
+    throw new StartError(`cannot serve HTTP on port ${port}: ${(error as Error).message}`);
+  });
   process.stderr.write(`factory-mcp: serving ${factory.dir} at ${server.url}\n`);
   return await new Promise<number>(() => undefined);
 }
@@ -120,6 +202,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`factory-mcp: ${(error as Error).message}\n`);
-    process.exit(1);
+    process.exit(error instanceof StartError ? 2 : 1);
   },
 );

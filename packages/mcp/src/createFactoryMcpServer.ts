@@ -4,7 +4,7 @@
  * @module
  */
 
-import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
+import { McpServer } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { registerFactoryResources } from "./resources.js";
 import { registerSkills } from "./skills.js";
@@ -36,49 +36,9 @@ export const SERVER_VERSION = "0.1.0";
 export function createFactoryMcpServer(factory: Factory, options: FactoryMcpServerOptions = {}): McpServer {
   const server = newServer(options);
   const groups = groupsOf(options);
-  const ready = Promise.resolve(factory);
-  registerTools(server, groups, () => ready);
-  registerFactoryParts(server, factory, groups);
+  registerTools(server, groups, factory);
+  registerResources(server, factory, groups);
   return server;
-}
-
-/** A factory's MCP server whose factory opens when first needed; see {@link createDeferredFactoryMcpServer}. */
-export interface DeferredFactoryMcpServer {
-  readonly server: McpServer;
-  /**
-   * Opens the factory (once) and registers its resources and prompts; resolves
-   * with the open factory. Every tool call waits for it first.
-   */
-  ready(): Promise<Factory>;
-}
-
-/**
- * Creates a factory's MCP server before its factory is open, so it answers
- * `initialize` and `tools/list` at once: `open` runs on the first call of
- * {@link DeferredFactoryMcpServer.ready}, which every tool call makes, and the
- * factory's resources and prompts are registered then (clients are told the
- * lists changed). Serve it through a transport that holds resource, prompt and
- * completion requests until `ready()` resolves, as {@link serveStdio} does, so
- * a client never sees those lists before they are complete. The caller closes
- * the factory `open` returned.
- */
-export function createDeferredFactoryMcpServer(
-  open: () => Promise<Factory>,
-  options: FactoryMcpServerOptions = {},
-): DeferredFactoryMcpServer {
-  const server = newServer(options);
-  const groups = groupsOf(options);
-  let opening: Promise<Factory> | undefined;
-  const ready = () => {
-    opening ??= open().then((factory) => {
-      registerFactoryParts(server, factory, groups);
-      return factory;
-    });
-    return opening;
-  };
-  registerTools(server, groups, ready);
-  installLateRegistration(server, groups);
-  return { server, ready };
 }
 
 function newServer(options: FactoryMcpServerOptions): McpServer {
@@ -95,11 +55,7 @@ function groupsOf(options: FactoryMcpServerOptions): ReadonlySet<FactoryTool["gr
   return new Set(options.groups ?? ["knowledge", "floorplan", "work", "standards", "skills"]);
 }
 
-function registerTools(
-  server: McpServer,
-  groups: ReadonlySet<FactoryTool["group"]>,
-  factory: () => Promise<Factory>,
-): void {
+function registerTools(server: McpServer, groups: ReadonlySet<FactoryTool["group"]>, factory: Factory): void {
   for (const tool of factoryTools) {
     if (!groups.has(tool.group)) continue;
     server.registerTool(
@@ -113,7 +69,7 @@ function registerTools(
       },
       async (input: unknown) => {
         try {
-          return okResult(await tool.run(await factory(), input));
+          return okResult(await tool.run(factory, input));
         } catch (error) {
           return errorResult(error);
         }
@@ -122,32 +78,11 @@ function registerTools(
   }
 }
 
-function registerFactoryParts(
+function registerResources(
   server: McpServer,
   factory: Factory,
   groups: ReadonlySet<FactoryTool["group"]>,
 ): void {
   registerFactoryResources(server, factory);
   if (groups.has("skills")) registerSkills(server, factory);
-}
-
-/**
- * Installs the resource, prompt and completion handlers of a server whose
- * resources and prompts are registered after it connects: the SDK fixes a
- * server's capabilities when it connects and installs those handlers with the
- * first registration of each kind, so one registration, removed at once, does
- * it now.
- */
-function installLateRegistration(server: McpServer, groups: ReadonlySet<FactoryTool["group"]>): void {
-  server
-    .registerResource(
-      "opening",
-      new ResourceTemplate("factory://opening/{id}", { list: undefined, complete: { id: () => [] } }),
-      {},
-      (uri) => ({ contents: [{ uri: uri.href, text: "" }] }),
-    )
-    .remove();
-  if (groups.has("skills")) {
-    server.registerPrompt("opening", {}, () => ({ messages: [] })).remove();
-  }
 }

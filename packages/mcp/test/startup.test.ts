@@ -100,7 +100,7 @@ describe("server start-up on a large-ish factory", () => {
   }, 120_000);
 });
 
-describe("answering before the factory is open", () => {
+describe("prompts and resources from the first request", () => {
   const serve = (factoryDir: string) =>
     new StdioClientTransport({
       command: process.execPath,
@@ -137,43 +137,6 @@ describe("answering before the factory is open", () => {
     const floorplan = await client.readResource({ uri: "factory://floorplan" });
     expect(JSON.parse((floorplan.contents[0] as { text: string }).text).count).toBe(LINES);
     await client.close();
-  }, 120_000);
-
-  it("lists its tools, then ends with the reason on stderr when the factory cannot open", async () => {
-    const notAFolder = join(dir, "factory.db", "inside-a-file");
-    const transport = serve(notAFolder);
-    let stderr = "";
-    transport.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const client = new Client({ name: "startup-test", version: "1.0.0" });
-    const closed = new Promise<void>((resolve) => {
-      client.onclose = () => resolve();
-    });
-    await client.connect(transport);
-    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
-    await closed;
-    expect(stderr).toMatch(/factory-mcp: .*(ENOTDIR|not a directory)/);
-  }, 120_000);
-
-  it("ends with the reason on stderr when the factory cannot open and the first request is a tool call", async () => {
-    const transport = serve(join(dir, "factory.db", "inside-a-file"));
-    let stderr = "";
-    transport.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const client = new Client({ name: "startup-test", version: "1.0.0" });
-    const closed = new Promise<void>((resolve) => {
-      client.onclose = () => resolve();
-    });
-    await client.connect(transport);
-    const answer = await client.callTool({ name: "search_knowledge", arguments: { query: "anything" } }).then(
-      (result) => result.isError === true,
-      () => "closed",
-    );
-    expect([true, "closed"]).toContain(answer);
-    await closed;
-    expect(stderr).toMatch(/factory-mcp: .*(ENOTDIR|not a directory)/);
   }, 120_000);
 });
 

@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { Record } from "./shared.js";
@@ -63,13 +65,37 @@ export const impactOfChange = defineTool({
   run: async (factory, input) => {
     await factory.floorplan.refresh();
     const paths = [...input.paths];
-    if (input.gitRange !== undefined) {
-      const output = execFileSync("git", ["diff", "--name-only", input.gitRange], { encoding: "utf8" });
-      paths.push(...output.split("\n").filter((line) => line.trim() !== ""));
-    }
+    if (input.gitRange !== undefined) paths.push(...(await changedPaths(input.gitRange)));
     return factory.floorplan.impact({ paths, lines: input.lines }, { depth: input.depth });
   },
 });
+
+/**
+ * The paths a git range changes, read in the server's working folder; git's
+ * complaint comes back in the error, never on the server's stderr.
+ *
+ * @throws ValidationError naming the range when git cannot diff it.
+ */
+async function changedPaths(range: string): Promise<string[]> {
+  try {
+    const { stdout } = await promisify(execFile)("git", ["diff", "--name-only", range], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return stdout.split("\n").filter((line) => line.trim() !== "");
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "");
+    const reason =
+      stderr
+        .split("\n")
+        .find((line) => line.startsWith("fatal:"))
+        ?.replace(/^fatal:\s*/, "") ?? (error as Error).message;
+    throw new ValidationError({
+      message: `gitRange "${range}" cannot be diffed in ${process.cwd()}: ${reason} (give a range of this repository, such as main...HEAD, or the changed paths)`,
+      issues: [{ path: "gitRange", message: reason }],
+    });
+  }
+}
 
 /** `get_line`: a line of the floor plan with its dependencies, dependents and active work. */
 export const getLine = defineTool({

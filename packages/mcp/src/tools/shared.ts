@@ -1,6 +1,6 @@
 /**
  * What the tool groups share: paging by cursor, the idempotency key of writes,
- * operator names, and the schema of a record returned as is.
+ * operator names, points in time, and the schema of a record returned as is.
  *
  * @module
  */
@@ -17,6 +17,31 @@ export const IdempotencyKey = z
   .describe("Makes a retried call write once: the same key returns the first call's record");
 /** An operator's name. */
 export const Operator = z.string().min(1).max(120);
+/**
+ * The instant a point in time names, as an ISO string: an ISO date
+ * (`2026-03-01`, midnight UTC) or instant (`2026-03-01T09:00:00Z`), or a span
+ * back from `now` (`30d`, `12h`, `2w`), as the CLI's `--since` reads them;
+ * `undefined` for anything else.
+ */
+export function instantOf(value: string, now = Date.now()): string | undefined {
+  const span = /^(\d{1,6})([hdw])$/.exec(value);
+  if (span !== null) {
+    const hours = { h: 1, d: 24, w: 24 * 7 }[span[2] as "h" | "d" | "w"];
+    return new Date(now - Number(span[1]) * hours * 3_600_000).toISOString();
+  }
+  const date = z.iso.date().safeParse(value);
+  if (date.success) return `${date.data}T00:00:00.000Z`;
+  const instant = z.iso.datetime({ offset: true }).safeParse(value);
+  return instant.success ? new Date(instant.data).toISOString() : undefined;
+}
+/** A point in time a tool takes: see {@link instantOf}. */
+export const PointInTime = z
+  .string()
+  .refine((value) => instantOf(value) !== undefined, {
+    message:
+      "expected an ISO date (2026-03-01), an instant (2026-03-01T09:00:00Z) or a span back from now (30d, 12h, 2w)",
+  })
+  .describe("An ISO date or instant, or a span back from now: 30d, 12h, 2w");
 /** A record returned as is (any object). */
 export const Record = z.looseObject({});
 /** The offset a cursor stands for (0 without one). */

@@ -4,27 +4,76 @@
  *
  * @module
  */
+import { NotFoundError } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { given, Record } from "./shared.js";
+
+/** The kinds of target a factory's rules check (those `openFactory` and the basic standards register). */
+const TARGET_KINDS = ["floorplan", "line", "workItem", "artifact", "signal", "document"] as const;
+
+/** Whether the factory holds a target of that kind with that id (the sources of the standards, looked up by id). */
+async function targetExists(
+  factory: Factory,
+  kind: (typeof TARGET_KINDS)[number],
+  id: string,
+): Promise<boolean> {
+  switch (kind) {
+    case "floorplan":
+      return id === "floorplan";
+    case "line":
+      return factory.floorplan.hasLine(id);
+    case "workItem":
+      return factory.work.get(id) !== undefined;
+    case "artifact":
+      return factory.work.artifact(id) !== undefined;
+    case "signal":
+      return factory.work.signal(id) !== undefined;
+    case "document":
+      return (await factory.knowledge.get(id)) !== undefined;
+  }
+}
 
 /** `check_standards`: runs the factory's rules and returns the findings, errors first. */
 export const checkStandards = defineTool({
   name: "check_standards",
   title: "Check the standards",
   description:
-    "Run the factory's rules over lines and work items (or one of them) and return the findings, errors first.",
+    "Run the factory's rules (the same ones `factory check` runs) over the floor plan, lines, work items, artifacts, signals and documents, or one kind, one target or one line's targets, and return the findings, errors first.",
   group: "standards",
   annotations: { readOnlyHint: true, idempotentHint: true },
-  input: z.object({
-    kind: z.string().min(1).optional().describe("line or workItem"),
-    id: z.string().min(1).optional(),
-    line: z.string().min(1).optional(),
-    limit: z.number().int().min(1).max(500).default(100),
-  }),
+  input: z
+    .object({
+      kind: z.enum(TARGET_KINDS).optional().describe("Only targets of this kind"),
+      id: z.string().min(1).optional().describe("Only this target (needs kind)"),
+      line: z.string().min(1).optional().describe("Only targets of this line"),
+      rules: z.array(z.string().min(1)).min(1).optional().describe("Only these rules, by id"),
+      limit: z.number().int().min(1).max(500).default(100),
+    })
+    .refine((input) => input.id === undefined || input.kind !== undefined, {
+      message: "checking one target needs its kind",
+      path: ["kind"],
+    }),
   output: z.object({ findings: z.array(Record), total: z.number(), rules: z.number() }),
   run: async (factory, { limit, ...scope }) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+    if (scope.line !== undefined && !factory.floorplan.hasLine(scope.line)) {
+      throw new NotFoundError({
+        message: `no line "${scope.line}"; factory://floorplan lists them`,
+        entity: "line",
+        id: scope.line,
+      });
+    }
+    if (scope.kind !== undefined && scope.id !== undefined) {
+      if (!(await targetExists(factory, scope.kind, scope.id))) {
+        throw new NotFoundError({
+          message: `no ${scope.kind} "${scope.id}" to check`,
+          entity: scope.kind,
+          id: scope.id,
+        });
+      }
+    }
     const order = { error: 0, warning: 1, info: 2 } as const;
     const findings = (await factory.standards.check(given(scope))).sort(
       (a, b) =>

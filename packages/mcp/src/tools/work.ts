@@ -4,9 +4,20 @@
  *
  * @module
  */
+import { NotFoundError } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { Cursor, given, IdempotencyKey, keyed, Operator, page, Record } from "./shared.js";
+import {
+  Cursor,
+  given,
+  IdempotencyKey,
+  instantOf,
+  keyed,
+  Operator,
+  PointInTime,
+  page,
+  Record,
+} from "./shared.js";
 
 /** `capture_signal`: records a signal from a customer or the field. */
 export const captureSignal = defineTool({
@@ -194,7 +205,21 @@ export const listSuspectLinks = defineTool({
   }),
   output: z.object({ items: z.array(Record), nextCursor: z.string().optional() }),
   run: async (factory, { limit, cursor, ...scope }) => {
-    await factory.work.refresh();
+    await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+    if (scope.item !== undefined && factory.work.get(scope.item) === undefined) {
+      throw new NotFoundError({
+        message: `no work item "${scope.item}"; list_work lists them`,
+        entity: "workItem",
+        id: scope.item,
+      });
+    }
+    if (scope.line !== undefined && !factory.floorplan.hasLine(scope.line)) {
+      throw new NotFoundError({
+        message: `no line "${scope.line}"; factory://floorplan lists them`,
+        entity: "line",
+        id: scope.line,
+      });
+    }
     const links = factory.work.suspectLinks(given(scope));
     return page(links, cursor, limit);
   },
@@ -211,13 +236,22 @@ export const getMetrics = defineTool({
   input: z.object({
     line: z.string().min(1).optional(),
     operator: Operator.optional(),
-    since: z.iso.datetime({ offset: true }).optional(),
-    until: z.iso.datetime({ offset: true }).optional(),
+    since: PointInTime.optional().describe(
+      "Start of the window (default 30d): an ISO date or instant, or 30d, 12h, 2w",
+    ),
+    until: PointInTime.optional().describe("End of the window (default now)"),
   }),
   output: Record,
   run: async (factory, input) => {
-    const to = input.until ?? new Date(Date.now() + 1000).toISOString();
-    const from = input.since ?? new Date(Date.parse(to) - 30 * 86_400_000).toISOString();
+    const now = Date.now();
+    const to =
+      input.until === undefined
+        ? new Date(now + 1000).toISOString()
+        : (instantOf(input.until, now) as string);
+    const from =
+      input.since === undefined
+        ? new Date(Date.parse(to) - 30 * 86_400_000).toISOString()
+        : (instantOf(input.since, now) as string);
     return factory.work.measures({
       from,
       to,
@@ -232,7 +266,7 @@ export const getInbox = defineTool({
   name: "get_inbox",
   title: "An operator's inbox",
   description:
-    "Notifications routed to an operator by automations (impact of changes, signals on their lines, failing standards).",
+    "Notifications routed to an operator by automations (new signals on their lines, suspect links on their work, contract changes of lines they depend on). Filled only while the factory runs its automations (factory-mcp --automations).",
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -241,8 +275,21 @@ export const getInbox = defineTool({
     limit: z.number().int().min(1).max(100).default(20),
   }),
   output: z.object({ items: z.array(Record), unread: z.number() }),
-  run: async (factory, input) => ({
-    items: await factory.inbox.list(input.operator, { unreadOnly: input.unreadOnly, limit: input.limit }),
-    unread: await factory.inbox.unreadCount(input.operator),
-  }),
+  run: async (factory, input) => {
+    await factory.floorplan.refresh();
+    const known =
+      factory.floorplan.hasOperator(input.operator) ||
+      (await factory.inbox.list(input.operator, { unreadOnly: false, limit: 1 })).length > 0;
+    if (!known) {
+      throw new NotFoundError({
+        message: `no operator "${input.operator}" in the floor plan, and no notification was ever sent to them`,
+        entity: "operator",
+        id: input.operator,
+      });
+    }
+    return {
+      items: await factory.inbox.list(input.operator, { unreadOnly: input.unreadOnly, limit: input.limit }),
+      unread: await factory.inbox.unreadCount(input.operator),
+    };
+  },
 });

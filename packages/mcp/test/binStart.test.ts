@@ -1,0 +1,111 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { openFactory } from "@software-factory/intelligence";
+import { afterAll, describe, expect, it } from "vitest";
+
+const repoRoot = join(import.meta.dirname, "..", "..", "..");
+const bin = [
+  "--conditions=@software-factory/source",
+  "--import",
+  "tsx",
+  join(repoRoot, "packages/mcp/src/bin.ts"),
+];
+const dirs: string[] = [];
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs factory-mcp with its stdin closed and returns its exit code and output. */
+async function start(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  const run = promisify(execFile)(process.execPath, [...bin, ...args], {
+    cwd: repoRoot,
+    timeout: 60_000,
+    env: { ...process.env, FACTORY_MCP_TOKEN: "", ...env },
+  });
+  run.child.stdin?.end();
+  return run.then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+describe("factory-mcp refuses to start on a bad option, before it speaks", () => {
+  it("exits 2 when --dir names a file, saying so, with nothing on stdout", async () => {
+    const folder = temp("mcp-start-");
+    const file = join(folder, "factory.yaml");
+    writeFileSync(file, "lines: []\n");
+    for (const mode of [[], ["--http", "0", "--token", "a-token-of-16-chars-or-more"]]) {
+      const { code, stdout, stderr } = await start(["--dir", file, ...mode]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain(`factory-mcp: --dir ${file} is a file, not a factory folder`);
+    }
+  }, 120_000);
+
+  it("exits 2 when --instructions names no folder, or a rule file is malformed, naming the file", async () => {
+    const factoryDir = temp("mcp-start-");
+    const missing = await start(["--dir", factoryDir, "--instructions", join(factoryDir, "nonexistent")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toContain("--instructions");
+    expect(missing.stderr).toContain("nonexistent is not a folder");
+
+    const repo = temp("mcp-start-repo-");
+    mkdirSync(join(repo, ".cursor", "rules"), { recursive: true });
+    writeFileSync(join(repo, ".cursor", "rules", "bad.mdc"), "---\nalwaysApply: maybe\n---\nBe nice.\n");
+    const malformed = await start(["--dir", factoryDir, "--instructions", repo]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stdout).toBe("");
+    expect(malformed.stderr).toMatch(/bad\.mdc:2:\d+/);
+  }, 120_000);
+
+  it("exits 2 for --http without a token, as `factory mcp` does", async () => {
+    const { code, stderr } = await start(["--dir", temp("mcp-start-"), "--http", "0"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--http needs --token <token> or FACTORY_MCP_TOKEN");
+  }, 60_000);
+});
+
+describe("factory-mcp --store", () => {
+  it("keeps the log in the SQLite file given, as `factory --store` does", async () => {
+    const folder = temp("mcp-store-");
+    const store = join(folder, "elsewhere.db");
+    const factoryDir = join(folder, ".factory");
+    const client = new Client({ name: "store-test", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [...bin, "--dir", factoryDir, "--store", store, "--actor", "ana"],
+        cwd: repoRoot,
+        stderr: "pipe",
+      }),
+    );
+    try {
+      const captured = await client.callTool({
+        name: "capture_signal",
+        arguments: { text: "Checkout times out", source: "support" },
+      });
+      expect(captured.isError).toBeUndefined();
+    } finally {
+      await client.close();
+    }
+    const { openSqliteEventStore } = await import("@software-factory/core/sqlite");
+    const factory = await openFactory({ dir: factoryDir, store: openSqliteEventStore({ path: store }) });
+    try {
+      expect(factory.work.signals().map((signal) => signal.text)).toEqual(["Checkout times out"]);
+    } finally {
+      await factory.close();
+    }
+  }, 120_000);
+});
