@@ -9,6 +9,12 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import {
+  type Decision,
+  decisionMarkdown,
+  FrontMatterError,
+  FrontMatterInstantSchema,
+  FrontMatterListSchema,
+  frontMatterFields,
   frontMatterList,
   type ImportProblem,
   type ImportProgress,
@@ -40,16 +46,19 @@ const DecisionFrontMatterSchema = z
     kind: z.literal("decision"),
     title: z.string().min(1).optional(),
     status: z.enum(["proposed", "accepted", "rejected", "superseded"]).default("accepted"),
-    tags: z.union([z.array(z.string()), z.string()]).optional(),
-    lines: z.union([z.array(z.string()), z.string()]).optional(),
+    tags: FrontMatterListSchema.optional(),
+    lines: FrontMatterListSchema.optional(),
     author: z.string().optional(),
-    date: z.union([z.string(), z.date()]).optional(),
+    date: FrontMatterInstantSchema.optional(),
   })
   .loose();
 
 /**
  * Imports every markdown file under `folder`. Safe to run again: unchanged
- * files cost nothing, changed ones are revised, removed ones retracted.
+ * files cost nothing, changed ones are revised, removed ones retracted. Safe
+ * to run from several processes at once: each file stays one document, each
+ * decision record one decision. Problems carry the file's line and column;
+ * files that are not UTF-8 text are skipped with a warning.
  *
  * @throws Error when `folder` is not a folder.
  */
@@ -79,7 +88,11 @@ export async function importDocs(
     try {
       if (await recordDecisionFile(knowledge, system, root, uri, options.actor)) decisions += 1;
     } catch (error) {
-      problems.push({ item: uri, message: (error as Error).message });
+      const at =
+        error instanceof FrontMatterError
+          ? { line: error.line, ...(error.column === undefined ? {} : { column: error.column }) }
+          : {};
+      problems.push({ item: uri, ...at, message: (error as Error).message });
     }
   }
   return { ...report, problems, decisions };
@@ -92,54 +105,36 @@ async function recordDecisionFile(
   uri: string,
   actor: string | undefined,
 ): Promise<boolean> {
-  const { data, body } = parseFrontMatter(readFileSync(join(root, uri), "utf8"));
-  const front = DecisionFrontMatterSchema.safeParse(data);
-  if (!front.success) {
-    const issue = front.error.issues[0];
-    throw new Error(`front matter field ${issue?.path.join(".")}: ${issue?.message}`);
-  }
-  const record = parseDecisionRecord(data as Record<string, unknown>, body);
+  const file = parseFrontMatter(readFileSync(join(root, uri), "utf8"));
+  const front = frontMatterFields(file, DecisionFrontMatterSchema);
+  const record = parseDecisionRecord(file.data, file.body);
   if (record.missingDecision) throw new Error("a decision record needs a `## Decision` section");
-  const title = front.data.title ?? /^#\s+(.+)$/m.exec(body)?.[1]?.trim() ?? basename(uri, ".md");
+  const title = front.title ?? /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ?? basename(uri, ".md");
   const existing = await knowledge.bySource(system, uri);
-  const fields = {
-    status: front.data.status,
+  const decision: Decision = {
+    status: front.status,
     context: record.missingContext ? title : record.decision.context,
+    // Options are not read from the file; those recorded on the decision since stay.
+    options: existing?.retracted === undefined ? (existing?.decision?.options ?? []) : [],
     decision: record.decision.decision,
     consequences: record.decision.consequences,
   };
-  const write = actor === undefined ? {} : { actor };
-  if (existing !== undefined && existing.retracted === undefined) {
-    const before = existing.decision;
-    if (
-      before !== undefined &&
-      before.status === fields.status &&
-      before.context === fields.context &&
-      before.decision === fields.decision &&
-      before.consequences === fields.consequences
-    )
-      return false;
-    await knowledge.revise(
-      existing.id,
-      { title, decision: { options: before?.options ?? [], ...fields }, reason: `re-imported from ${uri}` },
-      write,
-    );
-    return true;
-  }
-  await knowledge.recordDecision(
+  const { outcome } = await knowledge.captureOrRevise(
     {
+      kind: "decision",
       title,
-      ...fields,
+      body: decisionMarkdown(decision),
+      decision,
       source: {
         system,
         uri,
-        ...(front.data.author === undefined ? {} : { author: front.data.author }),
-        ...(front.data.date === undefined ? {} : { capturedAt: new Date(front.data.date).toISOString() }),
+        ...(front.author === undefined ? {} : { author: front.author }),
+        ...(front.date === undefined ? {} : { capturedAt: front.date }),
       },
-      tags: frontMatterList(front.data.tags),
-      lines: frontMatterList(front.data.lines),
+      tags: frontMatterList(front.tags),
+      lines: frontMatterList(front.lines),
     },
-    write,
+    { ...(actor === undefined ? {} : { actor }), reason: `re-imported from ${uri}` },
   );
-  return true;
+  return outcome !== "unchanged";
 }

@@ -42,6 +42,8 @@ import {
   RecordDecisionInputSchema,
   type ReviseInput,
   ReviseInputSchema,
+  type SourcedCaptureInput,
+  SourcedCaptureInputSchema,
 } from "./schemas.js";
 import {
   documentFilter,
@@ -58,6 +60,29 @@ export interface WriteOptions {
   /** Who is writing (an operator or agent id). */
   readonly actor?: string;
 }
+
+/** Options of {@link KnowledgeBase.captureOrRevise}. */
+export interface CaptureOrReviseOptions {
+  /** Who is writing (an operator or agent id). */
+  readonly actor?: string;
+  /** Why, recorded on a revision (`re-imported from notes/retries.md`). */
+  readonly reason?: string;
+}
+
+/** What {@link KnowledgeBase.captureOrRevise} did. */
+export interface CaptureOrReviseResult {
+  /** The one document of the source address, as it is now. */
+  readonly document: KnowledgeDocument;
+  /** `captured` (the address had no document, or only a retracted one), `revised`, or `unchanged`. */
+  readonly outcome: "captured" | "revised" | "unchanged";
+}
+
+/**
+ * How many times a write retries after losing a race for the same document to
+ * another writer; each loss means that writer made progress, so this is only
+ * a guard against a key reused by something else.
+ */
+const MAX_RACES = 100;
 
 const GetOptionsSchema = z.object({ asOf: InstantSchema.optional() });
 const ListPageSchema = z.object({
@@ -168,31 +193,8 @@ export class KnowledgeBase implements AsyncDisposable {
     const key = options.idempotencyKey;
     const earlier = key === undefined ? undefined : this.#documents.byKey(key);
     if (earlier !== undefined) return this.#sameCapture(earlier, parsed.title, parsed.body, key as string);
-    for (const old of parsed.supersedes) this.#require(old);
     const id = newId("doc");
-    const validFrom = parsed.validFrom ?? parsed.source.capturedAt ?? new Date().toISOString();
-    const events: NewEvent[] = [
-      {
-        type: DocumentCaptured.type,
-        subject: id,
-        data: {
-          kind: parsed.kind,
-          source: parsed.source,
-          links: parsed.links,
-          supersedes: parsed.supersedes,
-          ...(key === undefined ? {} : { key }),
-          title: parsed.title,
-          body: parsed.body,
-          contentHash: contentHash(parsed.title, parsed.body, parsed.decision),
-          tags: parsed.tags,
-          lines: parsed.lines,
-          validFrom,
-          ...(parsed.validTo === undefined ? {} : { validTo: parsed.validTo }),
-          ...(parsed.decision === undefined ? {} : { decision: parsed.decision }),
-        },
-      },
-      ...parsed.supersedes.map((old) => ({ type: DocumentSuperseded.type, subject: old, data: { by: id } })),
-    ];
+    const events = this.#captureEvents(id, parsed, key);
     try {
       await this.#append(events, options);
     } catch (error) {
@@ -214,6 +216,100 @@ export class KnowledgeBase implements AsyncDisposable {
       message: `idempotency key "${key}" was already used to capture a different document (${earlier.id}); use a new key`,
       key,
     });
+  }
+
+  /** The events that capture `parsed` as document `id` (and mark what it supersedes). */
+  #captureEvents(
+    id: string,
+    parsed: z.output<typeof CaptureInputSchema>,
+    key: string | undefined,
+  ): NewEvent[] {
+    for (const old of parsed.supersedes) this.#require(old);
+    const validFrom = parsed.validFrom ?? parsed.source.capturedAt ?? new Date().toISOString();
+    return [
+      {
+        type: DocumentCaptured.type,
+        subject: id,
+        data: {
+          kind: parsed.kind,
+          source: parsed.source,
+          links: parsed.links,
+          supersedes: parsed.supersedes,
+          ...(key === undefined ? {} : { key }),
+          title: parsed.title,
+          body: parsed.body,
+          contentHash: contentHash(parsed.title, parsed.body, parsed.decision),
+          tags: parsed.tags,
+          lines: parsed.lines,
+          validFrom,
+          ...(parsed.validTo === undefined ? {} : { validTo: parsed.validTo }),
+          ...(parsed.decision === undefined ? {} : { decision: parsed.decision }),
+        },
+      },
+      ...parsed.supersedes.map((old) => ({ type: DocumentSuperseded.type, subject: old, data: { by: id } })),
+    ];
+  }
+
+  /**
+   * Keeps one document per source address (`source.system` and `source.uri`),
+   * for importers: captures it when the address has no document (or only a
+   * retracted one), else revises that document to this content (title, body,
+   * tags, lines, validity, decision; a revision that changes nothing is not
+   * recorded). Kind, links and `supersedes` count only on a capture.
+   *
+   * Safe when several processes import the same source at once: the first
+   * capture of an address and each revision of a document are written once,
+   * whoever wins; a writer that loses reads the winner's document and revises
+   * it only if its own content differs.
+   *
+   * @throws ValidationError naming each bad field, or a missing `source.uri`.
+   * @example
+   * ```ts
+   * const { outcome } = await kb.captureOrRevise(
+   *   { kind: "note", title: "Retries", body: "...", source: { system: "notes", uri: "retries.md" } },
+   *   { reason: "re-imported from retries.md" },
+   * );
+   * ```
+   */
+  async captureOrRevise(
+    input: SourcedCaptureInput,
+    options: CaptureOrReviseOptions = {},
+  ): Promise<CaptureOrReviseResult> {
+    const parsed = parseInput(SourcedCaptureInputSchema, input, "document");
+    const { system, uri } = parsed.source;
+    const write = options.actor === undefined ? {} : { actor: options.actor };
+    for (let attempt = 1; ; attempt += 1) {
+      await this.sync();
+      const existing = this.#documents.bySource(system, uri);
+      if (existing !== undefined && existing.retracted === undefined) {
+        const { document, changed } = await this.#revise(
+          existing.id,
+          {
+            title: parsed.title,
+            body: parsed.body,
+            tags: parsed.tags,
+            lines: parsed.lines,
+            ...(parsed.validFrom === undefined ? {} : { validFrom: parsed.validFrom }),
+            validTo: parsed.validTo ?? null,
+            ...(parsed.decision === undefined ? {} : { decision: parsed.decision }),
+            ...(options.reason === undefined ? {} : { reason: options.reason }),
+          },
+          write,
+        );
+        return { document, outcome: changed ? "revised" : "unchanged" };
+      }
+      const id = newId("doc");
+      // The one capture of this address after `existing`: a writer racing us holds the same key.
+      const key = `knowledge.source:${hashJson([system, uri, existing?.id ?? null])}`;
+      try {
+        await this.#append(this.#captureEvents(id, parsed, undefined), { ...write, idempotencyKey: key });
+      } catch (error) {
+        if (error instanceof IdempotencyConflictError && attempt < MAX_RACES) continue;
+        throw error;
+      }
+      await this.sync();
+      return { document: this.#require(id), outcome: "captured" };
+    }
   }
 
   /**
@@ -248,6 +344,9 @@ export class KnowledgeBase implements AsyncDisposable {
   /**
    * Records a new revision of a document. Fields not given stay as they are; a
    * revision that changes nothing is not recorded.
+   * Two writers revising the same revision at once (two processes importing
+   * the same file) record one revision: the second re-reads the document and
+   * records its own only if that still changes something.
    *
    * @returns the document and whether a revision was recorded.
    */
@@ -257,42 +356,65 @@ export class KnowledgeBase implements AsyncDisposable {
     options: WriteOptions = {},
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
     const parsed = parseInput(ReviseInputSchema, input, `revision of ${id}`);
-    await this.sync();
-    const current = this.#require(id);
-    const title = parsed.title ?? current.title;
-    let decision = parsed.decision ?? current.decision;
-    const body =
-      parsed.body ?? (parsed.decision !== undefined ? decisionMarkdown(parsed.decision) : current.body);
-    if (decision !== undefined && parsed.decision === undefined && current.decision !== undefined)
-      decision = current.decision;
-    const validTo = parsed.validTo === null ? undefined : (parsed.validTo ?? current.validTo);
-    const data = {
-      title,
-      body,
-      contentHash: contentHash(title, body, decision),
-      tags: parsed.tags ?? [...current.tags],
-      lines: parsed.lines ?? [...current.lines],
-      validFrom: parsed.validFrom ?? current.validFrom,
-      ...(validTo === undefined ? {} : { validTo }),
-      ...(decision === undefined ? {} : { decision }),
-    };
-    const unchanged =
-      data.contentHash === current.contentHash &&
-      hashJson([data.tags, data.lines, data.validFrom, data.validTo ?? null]) ===
-        hashJson([current.tags, current.lines, current.validFrom, current.validTo ?? null]);
-    if (unchanged) return { document: current, changed: false };
-    await this.#append(
-      [
-        {
-          type: DocumentRevised.type,
-          subject: id,
-          data: { ...data, ...(parsed.reason === undefined ? {} : { reason: parsed.reason }) },
-        },
-      ],
-      options,
-    );
-    await this.sync();
-    return { document: this.#require(id), changed: true };
+    return this.#revise(id, parsed, options);
+  }
+
+  /**
+   * Records a revision unless it changes nothing. Without a caller's key, the
+   * append claims the document's next revision number as its key, so two
+   * writers revising the same revision record one revision: the loser reads
+   * the winner's and revises that (or finds nothing left to change).
+   */
+  async #revise(
+    id: string,
+    parsed: z.output<typeof ReviseInputSchema>,
+    options: WriteOptions,
+  ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.sync();
+      const current = this.#require(id);
+      const title = parsed.title ?? current.title;
+      let decision = parsed.decision ?? current.decision;
+      const body =
+        parsed.body ?? (parsed.decision !== undefined ? decisionMarkdown(parsed.decision) : current.body);
+      if (decision !== undefined && parsed.decision === undefined && current.decision !== undefined)
+        decision = current.decision;
+      const validTo = parsed.validTo === null ? undefined : (parsed.validTo ?? current.validTo);
+      const data = {
+        title,
+        body,
+        contentHash: contentHash(title, body, decision),
+        tags: parsed.tags ?? [...current.tags],
+        lines: parsed.lines ?? [...current.lines],
+        validFrom: parsed.validFrom ?? current.validFrom,
+        ...(validTo === undefined ? {} : { validTo }),
+        ...(decision === undefined ? {} : { decision }),
+      };
+      const unchanged =
+        data.contentHash === current.contentHash &&
+        hashJson([data.tags, data.lines, data.validFrom, data.validTo ?? null]) ===
+          hashJson([current.tags, current.lines, current.validFrom, current.validTo ?? null]);
+      if (unchanged) return { document: current, changed: false };
+      const key = options.idempotencyKey ?? `knowledge.revision:${id}:${current.revisions.length + 1}`;
+      try {
+        await this.#append(
+          [
+            {
+              type: DocumentRevised.type,
+              subject: id,
+              data: { ...data, ...(parsed.reason === undefined ? {} : { reason: parsed.reason }) },
+            },
+          ],
+          { ...options, idempotencyKey: key },
+        );
+      } catch (error) {
+        const lostRace = error instanceof IdempotencyConflictError && options.idempotencyKey === undefined;
+        if (lostRace && attempt < MAX_RACES) continue;
+        throw error;
+      }
+      await this.sync();
+      return { document: this.#require(id), changed: true };
+    }
   }
 
   /** Captures `replacement` as the document that supersedes `id`. */
@@ -325,16 +447,21 @@ export class KnowledgeBase implements AsyncDisposable {
     return this.#require(id);
   }
 
-  /** Withdraws a document from search; its history stays in the log. */
+  /** Withdraws a document from search, once (a second or concurrent retraction returns it as it is); its history stays in the log. */
   async retract(id: string, reason: string, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     const parsedReason = parseInput(z.string().trim().min(1).max(2000), reason, `retraction of ${id}`);
     await this.sync();
     const current = this.#require(id);
     if (current.retracted !== undefined) return current;
-    await this.#append(
-      [{ type: DocumentRetracted.type, subject: id, data: { reason: parsedReason } }],
-      options,
-    );
+    try {
+      // A document is retracted once: a writer racing us for the same document holds the same key.
+      await this.#append([{ type: DocumentRetracted.type, subject: id, data: { reason: parsedReason } }], {
+        ...options,
+        idempotencyKey: options.idempotencyKey ?? `knowledge.retraction:${id}`,
+      });
+    } catch (error) {
+      if (!(error instanceof IdempotencyConflictError) || options.idempotencyKey !== undefined) throw error;
+    }
     await this.sync();
     return this.#require(id);
   }

@@ -41,7 +41,15 @@ export {
   type ParsedDecisionRecord,
   parseDecisionRecord,
 } from "./importers/decisionRecord.js";
-export { FrontMatterError, type FrontMatterFile, parseFrontMatter } from "./importers/frontMatter.js";
+export {
+  type FilePosition,
+  FrontMatterError,
+  type FrontMatterFile,
+  FrontMatterInstantSchema,
+  FrontMatterListSchema,
+  frontMatterFields,
+  parseFrontMatter,
+} from "./importers/frontMatter.js";
 export {
   frontMatterList,
   type ImportMarkdownFolderOptions,
@@ -68,7 +76,12 @@ export {
   transcriptDocument,
   transcriptMarkdown,
 } from "./importers/transcripts.js";
-export { KnowledgeBase, type WriteOptions } from "./KnowledgeBase.js";
+export {
+  type CaptureOrReviseOptions,
+  type CaptureOrReviseResult,
+  KnowledgeBase,
+  type WriteOptions,
+} from "./KnowledgeBase.js";
 export { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledgeBase.js";
 export {
   type CaptureInput,
@@ -88,6 +101,8 @@ export {
   type ReviseInput,
   ReviseInputSchema,
   type Source,
+  type SourcedCaptureInput,
+  SourcedCaptureInputSchema,
   SourceSchema,
 } from "./schemas.js";
 export { EXTEND_MIN_SIMILARITY, extendRanking, type FusionOptions, fuseRankings } from "./search/fuse.js";

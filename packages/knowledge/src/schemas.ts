@@ -118,6 +118,20 @@ export const CaptureInputSchema = z
 /** Input of `KnowledgeBase.capture`, as a caller writes it. */
 export type CaptureInput = z.input<typeof CaptureInputSchema>;
 
+/** Input of `KnowledgeBase.captureOrRevise`: a capture whose source names the document's address there. */
+export const SourcedCaptureInputSchema = CaptureInputSchema.safeExtend({
+  source: SourceSchema.extend({
+    uri: z
+      .string({
+        error: "is required: the document's address at its source, which keeps one document per address",
+      })
+      .min(1)
+      .max(2000),
+  }),
+});
+/** Input of `KnowledgeBase.captureOrRevise`, as a caller writes it. */
+export type SourcedCaptureInput = z.input<typeof SourcedCaptureInputSchema>;
+
 /** Input of `KnowledgeBase.revise`: the fields that change; the rest stays. */
 export const ReviseInputSchema = z.object({
   title: z.string().trim().min(1).max(500).optional(),

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import {
   codeownersToPlan,
   importBackstage,
@@ -17,6 +17,7 @@ import {
   saveFactoryYaml,
 } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
+import type { ImportProblem } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
 import { parseFlag } from "../flags.js";
@@ -110,7 +111,9 @@ export function registerImport(program: Command, context: CliContext): void {
 
   command
     .command("docs")
-    .description("import a folder of markdown with front matter into the knowledge base (safe to re-run)")
+    .description(
+      "import a folder of markdown (front matter optional) into the knowledge base (safe to re-run, and to run from several processes at once)",
+    )
     .argument("<dir>", "folder of markdown files")
     .action(
       action(context, async ({ options, output, fail }, dir) => {
@@ -126,13 +129,18 @@ export function registerImport(program: Command, context: CliContext): void {
           output.json(report);
           return;
         }
+        const place = (problem: ImportProblem) =>
+          [join(dir as string, problem.item), problem.line, problem.column]
+            .filter((part) => part !== undefined)
+            .join(":");
         for (const problem of report.problems) {
-          output.line(
-            `${problem.item}${problem.line === undefined ? "" : `:${problem.line}`} ${output.style("red", "error")} ${problem.message}`,
-          );
+          output.line(`${place(problem)} ${output.style("red", "error")} ${problem.message}`);
+        }
+        for (const warning of report.warnings) {
+          output.line(`${place(warning)} ${output.style("yellow", "warning")} ${warning.message}`);
         }
         output.line(
-          `${dir}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${report.decisions} decisions, ${report.problems.length} problems`,
+          `${dir}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${report.decisions} decisions, ${report.problems.length} problems, ${report.warnings.length} warnings`,
         );
       }),
     );

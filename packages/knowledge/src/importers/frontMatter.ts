@@ -3,7 +3,16 @@
  *
  * @module
  */
-import { LineCounter, parseDocument } from "yaml";
+import { isNode, LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+
+/** A 1-based line and column in a file. */
+export interface FilePosition {
+  /** 1-based line. */
+  readonly line: number;
+  /** 1-based column. */
+  readonly column: number;
+}
 
 /** A markdown file split into its front matter and its body. */
 export interface FrontMatterFile {
@@ -11,41 +20,112 @@ export interface FrontMatterFile {
   readonly body: string;
   /** 1-based line of the body's first line in the file. */
   readonly bodyLine: number;
+  /**
+   * Where the value at a front matter path (`["tags", 1]`) starts in the file;
+   * the nearest enclosing value that exists when it does not, else the front
+   * matter's first line (line 1 when there is none).
+   */
+  readonly locate: (path: readonly PropertyKey[]) => FilePosition;
 }
 
-/** Thrown for front matter that is not a YAML mapping; carries the 1-based line. */
+/** Thrown for front matter that is not YAML, not a mapping, or has a bad field; carries the 1-based line and column. */
 export class FrontMatterError extends Error {
   /** 1-based line in the file. */
   readonly line: number;
+  /** 1-based column in the file, when known. */
+  readonly column: number | undefined;
 
-  /** An error at a line of the file. */
-  constructor(message: string, line: number) {
+  /** An error at a line (and column) of the file. */
+  constructor(message: string, line: number, column?: number) {
     super(message);
     this.name = "FrontMatterError";
     this.line = line;
+    this.column = column;
   }
 }
 
-/** Splits `---`-delimited YAML front matter from a markdown text. */
+/**
+ * Splits `---`-delimited YAML front matter from a markdown text. A text
+ * without front matter is all body, with no fields.
+ *
+ * @throws FrontMatterError at the line and column of a YAML error, or when the front matter is not a mapping.
+ */
 export function parseFrontMatter(text: string): FrontMatterFile {
   const normalized = text.replace(/^\uFEFF/, "");
   const match = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(normalized);
-  if (match === null) return { data: {}, body: normalized, bodyLine: 1 };
+  if (match === null)
+    return { data: {}, body: normalized, bodyLine: 1, locate: () => ({ line: 1, column: 1 }) };
   const yaml = match[1] as string;
   const lineCounter = new LineCounter();
   const document = parseDocument(yaml, { lineCounter, prettyErrors: false });
+  // The YAML starts on the file's second line, after the opening `---`.
+  const at = (offset: number): FilePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: line + 1, column: col };
+  };
   const [error] = document.errors;
   if (error !== undefined) {
-    const line = lineCounter.linePos(error.pos[0]).line + 1;
-    throw new FrontMatterError(`front matter: ${error.message.split("\n")[0]}`, line);
+    const { line, column } = at(error.pos[0]);
+    throw new FrontMatterError(`front matter: ${error.message.split("\n")[0]}`, line, column);
   }
   const data: unknown = document.toJS();
   if (data !== null && (typeof data !== "object" || Array.isArray(data))) {
-    throw new FrontMatterError("front matter must be a mapping of keys to values", 2);
+    throw new FrontMatterError("front matter must be a mapping of keys to values", 2, 1);
   }
+  const locate = (path: readonly PropertyKey[]): FilePosition => {
+    for (let length = path.length; length > 0; length -= 1) {
+      const node = document.getIn(path.slice(0, length), true);
+      if (isNode(node) && node.range !== undefined && node.range !== null) return at(node.range[0]);
+    }
+    return { line: 2, column: 1 };
+  };
   return {
     data: (data ?? {}) as Record<string, unknown>,
     body: normalized.slice(match[0].length),
     bodyLine: match[0].split("\n").length,
+    locate,
   };
 }
+
+/**
+ * Checks the fields of a file's front matter against a schema.
+ *
+ * @throws FrontMatterError naming the first bad field, at the line and column of its value.
+ * @example
+ * ```ts
+ * const file = parseFrontMatter(text);
+ * const { title } = frontMatterFields(file, z.object({ title: z.string().optional() }));
+ * ```
+ */
+export function frontMatterFields<Schema extends z.ZodType>(
+  file: FrontMatterFile,
+  schema: Schema,
+): z.output<Schema> {
+  const result = schema.safeParse(file.data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path ?? [];
+  const { line, column } = file.locate(path);
+  throw new FrontMatterError(
+    `front matter field ${path.map(String).join(".") || "(root)"}: ${issue?.message ?? "is invalid"}`,
+    line,
+    column,
+  );
+}
+
+/**
+ * A date or instant in front matter (`2026-05-01`, `2026-05-01T10:00:00+02:00`,
+ * or a YAML timestamp), as an ISO 8601 UTC instant; anything else is an issue
+ * at its field.
+ */
+export const FrontMatterInstantSchema = z.union([z.string(), z.date()]).transform((value, context) => {
+  const date = value instanceof Date ? value : new Date(value);
+  if (!Number.isNaN(date.getTime())) return date.toISOString();
+  context.addIssue({ code: "custom", message: `"${String(value)}" is not a date` });
+  return z.NEVER;
+});
+
+/** A list in front matter: a YAML list of strings, or one comma-separated string (`tags: a, b`). */
+export const FrontMatterListSchema = z.union([z.array(z.string()), z.string()], {
+  error: "must be a list of words ([a, b]) or a comma-separated string (a, b)",
+});

@@ -5,10 +5,17 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
+import { ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { DocumentKindSchema } from "../schemas.js";
-import { FrontMatterError, parseFrontMatter } from "./frontMatter.js";
+import {
+  FrontMatterError,
+  FrontMatterInstantSchema,
+  FrontMatterListSchema,
+  frontMatterFields,
+  parseFrontMatter,
+} from "./frontMatter.js";
 import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js";
 
 /** Options of {@link importMarkdownFolder}. */
@@ -29,22 +36,26 @@ const FrontMatterSchema = z
   .object({
     title: z.string().min(1).optional(),
     kind: DocumentKindSchema.optional(),
-    tags: z.union([z.array(z.string()), z.string()]).optional(),
-    lines: z.union([z.array(z.string()), z.string()]).optional(),
+    tags: FrontMatterListSchema.optional(),
+    lines: FrontMatterListSchema.optional(),
     author: z.string().optional(),
-    date: z.union([z.string(), z.date()]).optional(),
-    validFrom: z.union([z.string(), z.date()]).optional(),
-    validTo: z.union([z.string(), z.date()]).optional(),
+    date: FrontMatterInstantSchema.optional(),
+    validFrom: FrontMatterInstantSchema.optional(),
+    validTo: FrontMatterInstantSchema.optional(),
   })
   .loose();
 
 /**
  * Imports every `.md` file under a folder: a new file is captured, a changed
  * one revised (an unchanged one costs nothing), and a file that disappeared is
- * retracted. Front matter may give `title`, `kind`, `tags`, `lines`, `author`,
- * `date`, `validFrom`, `validTo`; without a title the first `# heading` or the
- * file name is used. A bad file is reported with its line and skipped; the
- * others are imported. Safe to run again after an interruption.
+ * retracted. Front matter is optional; it may give `title`, `kind`, `tags`,
+ * `lines`, `author`, `date`, `validFrom`, `validTo`; without a title the first
+ * `# heading` or the file name is used. A file with bad front matter is a
+ * problem reported with its line and column and skipped; a file that is not
+ * UTF-8 text (a binary file named `.md`) is skipped with a warning; the others
+ * are imported. Safe to run again after an interruption, and while other
+ * processes import the same folder: each file stays one document
+ * ({@link KnowledgeBase.captureOrRevise}).
  */
 export async function importMarkdownFolder(
   knowledge: KnowledgeBase,
@@ -59,78 +70,105 @@ export async function importMarkdownFolder(
   const files = markdownFiles(root);
   const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0 };
   const problems: ImportProblem[] = [];
-  const write = options.actor === undefined ? {} : { actor: options.actor };
+  const warnings: ImportProblem[] = [];
+  const actor = options.actor === undefined ? {} : { actor: options.actor };
   const seen = new Set<string>();
   for (const [done, file] of files.entries()) {
     const uri = relative(root, file).split(sep).join("/");
     seen.add(uri);
     try {
-      const { data, body } = parseFrontMatter(readFileSync(file, "utf8"));
-      const meta = FrontMatterSchema.safeParse(data);
-      if (!meta.success) {
-        const issue = meta.error.issues[0];
-        throw new FrontMatterError(`front matter field ${issue?.path.join(".")}: ${issue?.message}`, 1);
-      }
-      const front = meta.data;
-      const title =
-        front.title ??
-        /^#\s+(.+)$/m.exec(body)?.[1]?.trim() ??
-        basename(uri).replace(/\.(md|markdown)$/i, "");
-      const lines = [...new Set([...(options.lines ?? []), ...frontMatterList(front.lines)])];
-      const existing = await knowledge.bySource(system, uri);
-      if (existing === undefined || existing.retracted !== undefined) {
-        await knowledge.capture(
-          {
-            kind: front.kind ?? options.kind ?? "note",
-            title,
-            body,
-            source: {
-              system,
-              uri,
-              ...(front.author === undefined ? {} : { author: front.author }),
-              ...(front.date === undefined ? {} : { capturedAt: instant(front.date) }),
-            },
-            tags: frontMatterList(front.tags),
-            lines,
-            ...(front.validFrom === undefined ? {} : { validFrom: instant(front.validFrom) }),
-            ...(front.validTo === undefined ? {} : { validTo: instant(front.validTo) }),
-          },
-          write,
-        );
-        counts.captured += 1;
+      const text = readText(file);
+      if (typeof text !== "string") {
+        warnings.push({ item: uri, message: `skipped: ${text.notText}` });
       } else {
-        const { changed } = await knowledge.revise(
-          existing.id,
-          {
-            title,
-            body,
-            tags: frontMatterList(front.tags),
-            lines,
-            ...(front.validFrom === undefined ? {} : { validFrom: instant(front.validFrom) }),
-            validTo: front.validTo === undefined ? null : instant(front.validTo),
-            reason: `re-imported from ${uri}`,
-          },
-          write,
-        );
-        counts[changed ? "revised" : "unchanged"] += 1;
+        const outcome = await importFile(knowledge, system, uri, text, options, actor);
+        counts[outcome] += 1;
       }
     } catch (error) {
-      const line = error instanceof FrontMatterError ? error.line : undefined;
-      problems.push({
-        item: uri,
-        ...(line === undefined ? {} : { line }),
-        message: (error as Error).message,
-      });
+      const at =
+        error instanceof FrontMatterError
+          ? { line: error.line, ...(error.column === undefined ? {} : { column: error.column }) }
+          : {};
+      problems.push({ item: uri, ...at, message: (error as Error).message });
     }
     options.onProgress?.({ done: done + 1, total: files.length, item: uri });
   }
   for (const document of await knowledge.fromSystem(system)) {
     const uri = document.source.uri;
     if (uri === undefined || seen.has(uri) || document.retracted !== undefined) continue;
-    await knowledge.retract(document.id, `${uri} was removed from ${system}`, write);
+    await knowledge.retract(document.id, `${uri} was removed from ${system}`, actor);
     counts.retracted += 1;
   }
-  return { ...counts, problems };
+  return { ...counts, problems, warnings };
+}
+
+/** Captures or revises the one document of a file; throws `FrontMatterError` for bad front matter. */
+async function importFile(
+  knowledge: KnowledgeBase,
+  system: string,
+  uri: string,
+  text: string,
+  options: ImportMarkdownFolderOptions,
+  actor: { actor?: string },
+): Promise<"captured" | "revised" | "unchanged"> {
+  const file = parseFrontMatter(text);
+  const front = frontMatterFields(file, FrontMatterSchema);
+  const title =
+    front.title ??
+    /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ??
+    basename(uri).replace(/\.(md|markdown)$/i, "");
+  const write = knowledge.captureOrRevise(
+    {
+      kind: front.kind ?? options.kind ?? "note",
+      title,
+      body: file.body,
+      source: {
+        system,
+        uri,
+        ...(front.author === undefined ? {} : { author: front.author }),
+        ...(front.date === undefined ? {} : { capturedAt: front.date }),
+      },
+      tags: frontMatterList(front.tags),
+      lines: [...new Set([...(options.lines ?? []), ...frontMatterList(front.lines)])],
+      ...(front.validFrom === undefined ? {} : { validFrom: front.validFrom }),
+      ...(front.validTo === undefined ? {} : { validTo: front.validTo }),
+    },
+    { ...actor, reason: `re-imported from ${uri}` },
+  );
+  try {
+    return (await write).outcome;
+  } catch (error) {
+    const field =
+      error instanceof ValidationError ? frontMatterPath(error.issues[0]?.path ?? "", file.data) : undefined;
+    if (field === undefined) throw error;
+    const { line, column } = file.locate(field);
+    throw new FrontMatterError((error as Error).message, line, column);
+  }
+}
+
+/** The front matter field behind a bad field of the captured document (`source.author` is `author`), when the front matter has it. */
+function frontMatterPath(path: string, data: Record<string, unknown>): PropertyKey[] | undefined {
+  const match = /^(\w+)(?:\.(\w+))?(?:\[(\d+)\])?/.exec(path);
+  if (match === null) return undefined;
+  const [, head, sub, index] = match;
+  const key =
+    head === "source"
+      ? ({ author: "author", capturedAt: "date" } as Record<string, string>)[sub ?? ""]
+      : head;
+  if (key === undefined || !(key in data)) return undefined;
+  return index === undefined ? [key] : [key, Number(index)];
+}
+
+/** A file's text, or why it is not a markdown text file (a NUL byte, bytes that are not UTF-8). */
+function readText(file: string): string | { notText: string } {
+  const bytes = readFileSync(file);
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) return { notText: `a binary file (a NUL byte at offset ${nul}), not markdown text` };
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { notText: "not UTF-8 text (markdown files are read as UTF-8)" };
+  }
 }
 
 /** Every `.md`/`.markdown` file under a folder (hidden folders and `node_modules` skipped), as absolute paths in name order. */
@@ -156,10 +194,4 @@ export function frontMatterList(value: string | string[] | undefined): string[] 
   return (Array.isArray(value) ? value : value.split(","))
     .map((item) => item.trim())
     .filter((item) => item !== "");
-}
-
-function instant(value: string | Date): string {
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new FrontMatterError(`"${String(value)}" is not a date`, 1);
-  return date.toISOString();
 }

@@ -108,7 +108,7 @@ export async function importRecords(
     }
     options.onProgress?.({ done: done + 1, total: records.length, item });
   }
-  return { ...counts, problems };
+  return { ...counts, problems, warnings: [] };
 }
 
 /** The records of a file with the line each starts on: a `.json` file holds an array, a `.jsonl` one a record a line. */

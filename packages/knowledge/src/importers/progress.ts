@@ -20,10 +20,12 @@ export interface ImportProblem {
   readonly item: string;
   /** 1-based line, when known. */
   readonly line?: number;
+  /** 1-based column, when known. */
+  readonly column?: number;
   readonly message: string;
 }
 
-/** The outcome of an import: counts of what changed, and what was skipped. */
+/** The outcome of an import: counts of what changed, what could not be taken (problems) and what was left out on purpose (warnings). */
 export interface ImportReport {
   readonly captured: number;
   readonly revised: number;
@@ -31,4 +33,6 @@ export interface ImportReport {
   /** Documents whose source disappeared, now retracted. */
   readonly retracted: number;
   readonly problems: readonly ImportProblem[];
+  /** Items skipped without failing the import (a binary file among markdown). */
+  readonly warnings: readonly ImportProblem[];
 }

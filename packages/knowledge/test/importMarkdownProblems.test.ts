@@ -1,0 +1,92 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FrontMatterError, importMarkdownFolder, parseFrontMatter } from "../src/index.js";
+import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
+
+const temp = useTempKnowledgeBase("factory-import-problems-");
+
+/** A folder of the given files (name to text or bytes) in the temp dir. */
+function folderOf(files: Record<string, string | Uint8Array>): string {
+  const folder = join(temp.dir, "notes");
+  mkdirSync(folder, { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(folder, name), content);
+  return folder;
+}
+
+describe("importMarkdownFolder and files that are not good markdown", () => {
+  it("skips a binary file and a file that is not UTF-8 with a warning naming each, and imports the rest", async () => {
+    const folder = folderOf({
+      "logo.md": new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff]),
+      "latin1.md": new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]),
+      "good.md": "# Good\n\nfine",
+    });
+    const report = await importMarkdownFolder(temp.kb, folder);
+    expect(report).toMatchObject({ captured: 1, problems: [] });
+    expect(report.warnings).toEqual([
+      { item: "latin1.md", message: expect.stringMatching(/^skipped: not UTF-8 text/) },
+      {
+        item: "logo.md",
+        message: expect.stringMatching(/^skipped: a binary file \(a NUL byte at offset 4\)/),
+      },
+    ]);
+    expect((await temp.kb.fromSystem("markdown:notes")).map((document) => document.source.uri)).toEqual([
+      "good.md",
+    ]);
+  });
+
+  it("imports a file without front matter, titled by its first heading or else its name", async () => {
+    const folder = folderOf({ "plain.md": "Just words.\n", "headed.md": "# A heading\n\nwords" });
+    const report = await importMarkdownFolder(temp.kb, folder);
+    expect(report).toMatchObject({ captured: 2, problems: [], warnings: [] });
+    const titles = (await temp.kb.fromSystem("markdown:notes")).map((document) => document.title).sort();
+    expect(titles).toEqual(["A heading", "plain"]);
+  });
+
+  it("reports a YAML error, a bad field, a bad date and a bad tag at their line and column", async () => {
+    const folder = folderOf({
+      "yaml.md": "---\ntitle: C\ntags: [a, b\n---\nbody\n",
+      "field.md": "---\ntitle: E\ntags: 5\n---\nbody\n",
+      "date.md": "---\ntitle: G\n\ndate: not a date\n---\nbody\n",
+      "tag.md": "---\ntitle: T\ntags:\n  - ok\n  - not ok\n---\nbody\n",
+    });
+    const { problems } = await importMarkdownFolder(temp.kb, folder);
+    const byItem = Object.fromEntries(problems.map((problem) => [problem.item, problem]));
+    expect(byItem["yaml.md"]).toMatchObject({ line: 3, column: expect.any(Number) });
+    expect(byItem["field.md"]).toMatchObject({
+      line: 3,
+      column: 7,
+      message: expect.stringMatching(/^front matter field tags: must be a list/),
+    });
+    expect(byItem["date.md"]).toMatchObject({
+      line: 4,
+      column: 7,
+      message: expect.stringContaining("not a date"),
+    });
+    expect(byItem["tag.md"]).toMatchObject({
+      line: 5,
+      column: 5,
+      message: expect.stringContaining("tags[1]"),
+    });
+  });
+});
+
+describe("parseFrontMatter", () => {
+  it("throws a FrontMatterError at the line and column of a YAML error", () => {
+    const error = (() => {
+      try {
+        parseFrontMatter("---\ntitle: ok\nbad: [x\n---\nbody");
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(FrontMatterError);
+    expect(error).toMatchObject({ line: 3, column: expect.any(Number) });
+  });
+
+  it("locates a value by its path in the file", () => {
+    const file = parseFrontMatter("---\ntitle: T\ntags:\n  - a\n  - b\n---\nbody");
+    expect(file.locate(["tags", 1])).toEqual({ line: 5, column: 5 });
+    expect(file.locate(["missing"])).toEqual({ line: 2, column: 1 });
+  });
+});
