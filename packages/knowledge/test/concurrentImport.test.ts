@@ -9,6 +9,7 @@ import {
   DocumentRetracted,
   DocumentRevised,
   type ImportReport,
+  importRecords,
   type KnowledgeBase,
   openKnowledgeBase,
 } from "../src/index.js";
@@ -140,6 +141,23 @@ describe("knowledge bases of one log writing the same document at once", () => {
     expect(new Set(retracted.map((each) => each.retracted?.reason)).size).toBe(1);
     const retractions = await eventsOf(DocumentRetracted.type, (event) => event.subject);
     expect(retractions.get(document.id)).toBe(1);
+  });
+
+  it("importRecords of one file by every knowledge base keeps one document per record id", async () => {
+    const file = join(dir, "tickets.jsonl");
+    const records = Array.from({ length: 20 }, (_, index) => ({
+      id: `T-${index}`,
+      subject: `Ticket ${index}`,
+      text: `body ${index}`,
+    }));
+    writeFileSync(file, records.map((record) => JSON.stringify(record)).join("\n"));
+    const mapping = { id: "id", title: "subject", body: "text" };
+    const reports = await Promise.all(
+      kbs.map((kb) => importRecords(kb, file, { system: "zendesk", mapping })),
+    );
+    expect(reports.reduce((sum, report) => sum + report.captured, 0)).toBe(20);
+    const documents = await (kbs[0] as KnowledgeBase).fromSystem("zendesk");
+    expect(documents).toHaveLength(20);
   });
 
   it("captureOrRevise refuses a document without a source address", async () => {

@@ -40,7 +40,9 @@ export interface ImportRecordsOptions {
 /**
  * Imports records from a `.jsonl` file (one JSON object per line) or a `.json`
  * file holding an array. Each record becomes a document keyed by its mapped id:
- * new ids are captured, known ones revised when they changed. A record that
+ * new ids (and ids whose document was retracted) are captured, known ones
+ * revised when they changed, one document per id even when several processes
+ * import at once ({@link KnowledgeBase.captureOrRevise}). A record that
  * lacks a mapped field, or whose mapped date is not one, is reported with its
  * line (in a JSON array, the line its element starts on) and skipped.
  *
@@ -75,34 +77,24 @@ export async function importRecords(
       const lines = strings(field(mapping.lines));
       const author = field(mapping.author);
       const capturedAt = dateField(field(mapping.capturedAt), mapping.capturedAt);
-      const existing = await knowledge.bySource(options.system, required("id"));
-      if (existing === undefined) {
-        await knowledge.capture(
-          {
-            kind: kind.success ? kind.data : (options.kind ?? "note"),
-            title: required("title"),
-            body: required("body"),
-            source: {
-              system: options.system,
-              uri: required("id"),
-              ...(author === undefined ? {} : { author: String(author) }),
-              ...(capturedAt === undefined ? {} : { capturedAt }),
-            },
-            tags,
-            lines,
-            ...(uri === required("id") ? {} : { links: [{ type: "source", target: uri }] }),
+      const { outcome } = await knowledge.captureOrRevise(
+        {
+          kind: kind.success ? kind.data : (options.kind ?? "note"),
+          title: required("title"),
+          body: required("body"),
+          source: {
+            system: options.system,
+            uri: required("id"),
+            ...(author === undefined ? {} : { author: String(author) }),
+            ...(capturedAt === undefined ? {} : { capturedAt }),
           },
-          write,
-        );
-        counts.captured += 1;
-      } else {
-        const { changed } = await knowledge.revise(
-          existing.id,
-          { title: required("title"), body: required("body"), tags, lines },
-          write,
-        );
-        counts[changed ? "revised" : "unchanged"] += 1;
-      }
+          tags,
+          lines,
+          ...(uri === required("id") ? {} : { links: [{ type: "source", target: uri }] }),
+        },
+        write,
+      );
+      counts[outcome] += 1;
     } catch (cause) {
       problems.push({ item: file, line, message: (cause as Error).message });
     }
