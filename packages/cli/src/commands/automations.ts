@@ -19,7 +19,11 @@ import { withFactory } from "../Session.js";
 interface AutomationRun {
   readonly name: string;
   readonly description: string;
-  /** Events it marked handled during the run. */
+  /**
+   * Events marked handled in the log while the run went on: by this process,
+   * or by another one running the automations at the same time (each event is
+   * handled once between them).
+   */
   readonly handled: number;
   /** Of those, events whose handler failed (recorded with their error, not retried). */
   readonly failed: number;

@@ -30,7 +30,7 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
   );
   const { yield: y, throughput: t, signals: s } = measures;
   output.line(
-    `  yield (line operators)         ${percent(y.rate)} first-pass of ${y.delivered} delivered; rework of those ${y.delivered} (ever, not of work still in progress): ${y.rework.sendBacks} send-backs, ${y.rework.gateFailures} gate failures, ${y.rework.adaptedLinks} adapted links`,
+    `  yield (line operators)         ${percent(y.rate)} first-pass of ${y.delivered} delivered; rework of these ${y.delivered} delivered items (work in progress not counted): ${y.rework.sendBacks} send-backs, ${y.rework.gateFailures} gate failures, ${y.rework.adaptedLinks} adapted links`,
   );
   output.line(
     `  throughput (factory operators) ${t.delivered} delivered, ${t.perWeek.toFixed(1)}/week; lead time p50 ${hours(t.leadTimeHours.p50)}, p85 ${hours(t.leadTimeHours.p85)}; WIP ${t.wip}`,
@@ -49,7 +49,9 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
 export function registerMetrics(program: Command, context: CliContext): void {
   program
     .command("metrics")
-    .description("yield, throughput and signal resolution, computed from the event history")
+    .description(
+      "yield (work delivered in the window, and the rework of those items), throughput and signal resolution, computed from the event history",
+    )
     .option("--line <line>", "only this line (a line of the floor plan)")
     .option("--operator <operator>", "only this operator's items and signals")
     .option("--since <when>", "start of the window: a date or a span back from now (30d, 12h, 2w)", "30d")
