@@ -38,6 +38,9 @@ export interface CliContext {
   fail(): void;
 }
 
+/** The code of a usage error, on commander's messages as on {@link UsageError}. */
+const USAGE_CODE: UsageError["code"] = "E_USAGE";
+
 /** Arguments of a command action as commander passes them: positionals, then local options, then the command. */
 type ActionArgs = unknown[];
 
@@ -134,6 +137,8 @@ export function createProgram(context: CliContext): Command {
     .configureOutput({
       writeOut: (text) => context.output.line(text.replace(/\n$/, "")),
       writeErr: (text) => context.output.error(text.replace(/\n$/, "")),
+      // Commander's own usage errors carry the code of the CLI's, as every error line does.
+      outputError: (text, write) => write(text.replace(/^error: /, `error: ${USAGE_CODE}: `)),
     });
   registerInit(program, context);
   registerImport(program, context);

@@ -36,6 +36,8 @@ describe("usage", () => {
       "signal",
       "check",
       "metrics",
+      "inbox",
+      "automations",
       "demo",
     ]) {
       expect(help.stdout).toContain(command);
@@ -230,9 +232,8 @@ describe("knowledge", () => {
       "---\nkind: decision\nstatus: accepted\nlines: [payments]\n---\n# ADR-1: Stripe for cards\n\n## Context\nWe need SCA.\n\n## Decision\nUse Stripe payment intents.\n\n## Consequences\nCheckout handles 3-D Secure.\n",
     );
     writeFileSync(join(docs, "broken.md"), "---\nkind: [oops\n---\nbody\n");
-    // Imported before the floor plan is applied: a knowledge base closed empty and
-    // reopened crashes when it adds its first vector (hnswlib index of capacity 0),
-    // a bug of @software-factory/knowledge reported with this change.
+    // The documents link to payments: the floor plan must declare it first.
+    expect((await factory("plan", "apply", "factory.yaml")).code).toBe(0);
     const imported = await factory("import", "docs", "docs", "--json");
     expect(imported.code).toBe(1);
     const report = JSON.parse(imported.stdout);
@@ -250,7 +251,6 @@ describe("knowledge", () => {
     const decisions = await factory("search", "stripe", "--kind", "decision");
     expect(decisions.stdout).toContain("ADR-1: Stripe for cards");
     expect(decisions.stdout).toContain("decisions:docs adr-1.md");
-    expect((await factory("plan", "apply", "factory.yaml")).code).toBe(0);
     const scoped = JSON.parse((await factory("search", "refund", "--line", "payments", "--json")).stdout);
     expect(scoped.hits.length).toBeGreaterThan(0);
   });

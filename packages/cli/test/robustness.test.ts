@@ -93,6 +93,9 @@ describe("errors and flags", () => {
     expect(route.code).toBe(1);
     expect(route.stderr).toBe('error: E_NOT_FOUND: no signal "sig_nope"\n');
 
+    const unknown = await factory("frobnicate");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("error: E_USAGE: unknown command 'frobnicate'");
     const limit = await factory("search", "refunds", "--limit", "-5");
     expect(limit.code).toBe(2);
     expect(limit.stderr).toContain('error: E_USAGE: --limit: must be at least 1 (got "-5")');
