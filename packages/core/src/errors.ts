@@ -95,6 +95,8 @@ export class NotFoundError extends Data.TaggedError("NotFoundError")<{
   readonly entity: string;
   /** The id that was looked up. */
   readonly id: string;
+  /** The input field that named the id (`line`, `owner`, `contributors[1]`), when a caller's input named it. */
+  readonly field?: string;
 }> {
   /** Stable code for programs to match on. */
   readonly code = "E_NOT_FOUND";

@@ -68,6 +68,7 @@ export {
   CaptureSignalInputSchema,
   type CreateWorkItemInput,
   CreateWorkItemInputSchema,
+  INPUT_LIMITS,
   type LinkInput,
   LinkInputSchema,
   type MoveOptions,
@@ -85,7 +86,7 @@ export {
   type SendBackInput,
   SendBackInputSchema,
 } from "./assembly/inputs.js";
-export type { LineDirectory } from "./assembly/LineDirectory.js";
+export type { KnownLines, LineDirectory } from "./assembly/LineDirectory.js";
 export {
   type AssemblyMeasures,
   type DoraMeasures,
@@ -110,7 +111,8 @@ export {
 } from "./assembly/Pipeline.js";
 export { type Severity, SeveritySchema, type Signal } from "./assembly/Signal.js";
 export {
-  KNOWN_LINK_TYPES,
+  LINK_TYPES,
+  type LinkType,
   LinkTypeSchema,
   type ReviewVerdict,
   ReviewVerdictSchema,

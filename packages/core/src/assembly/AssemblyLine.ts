@@ -56,7 +56,11 @@ export interface OpenAssemblyLineOptions {
   readonly log: EventLog;
   /** Pipeline configuration; {@link DEFAULT_PIPELINE} when omitted. Validated. */
   readonly pipeline?: PipelineInput;
-  /** Owners and WIP limits of lines (the floor plan satisfies this). */
+  /**
+   * Owners and WIP limits of lines, and which lines and operators exist (the
+   * floor plan satisfies this). Writes naming a line or operator it does not
+   * know are refused; without it every id is accepted.
+   */
   readonly lines?: LineDirectory;
   /** Gates run before an item enters a stage. */
   readonly gates?: readonly Gate[];
@@ -114,8 +118,8 @@ export class AssemblyLine implements AsyncDisposable {
       maxRetries: options.maxRetries ?? 50,
     });
     this.#items = new WorkItemCommands(pipeline, state, writer, options);
-    this.#artifacts = new ArtifactCommands(state, writer);
-    this.#field = new FieldCommands(state, projection, writer);
+    this.#artifacts = new ArtifactCommands(state, writer, options.lines);
+    this.#field = new FieldCommands(state, projection, writer, options.lines);
   }
 
   /** Log position the state reflects. */
@@ -143,6 +147,7 @@ export class AssemblyLine implements AsyncDisposable {
    * Creates a work item in the first stage of its flow, owned by the line's owner unless `owner` is given.
    *
    * @throws ValidationError when the input is invalid, the flow unknown or a signal does not exist.
+   * @throws NotFoundError when the line directory does not know the line, the owner or a contributor (nothing is written).
    * @throws WipLimitError when the flow starts in a WIP stage and the line is full (pass `overrideWip`).
    * @example
    * ```ts
@@ -223,6 +228,7 @@ export class AssemblyLine implements AsyncDisposable {
   /**
    * Changes an item's owner or adds contributors.
    *
+   * @throws NotFoundError when the line directory does not know the owner or a contributor.
    * @throws IllegalTransitionError when it is done or dropped.
    */
   async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
@@ -259,6 +265,7 @@ export class AssemblyLine implements AsyncDisposable {
    * Change sets and test evidence have their fields checked.
    *
    * @throws ValidationError when the input or an evidence field is invalid, or the work item does not exist.
+   * @throws NotFoundError when the line directory does not know the line.
    * @example
    * ```ts
    * const { suspected } = await line.recordArtifact({ id: "REQ-4", kind: "requirement", title: "Login", fields: { body } });
@@ -293,9 +300,9 @@ export class AssemblyLine implements AsyncDisposable {
 
   /**
    * Links `from` (downstream) to `to` (upstream), recording the upstream fingerprint it is verified against.
-   * Ends may be artifacts, work items or signals.
+   * Ends may be artifacts, work items or signals; the type is one of `LINK_TYPES`.
    *
-   * @throws ValidationError when the input is invalid or an end does not exist.
+   * @throws ValidationError when the input is invalid (an unknown type, an end linked to itself) or an end does not exist.
    * @example
    * ```ts
    * await line.link({ from: design.id, to: "REQ-4", type: "derivesFrom" });
@@ -371,6 +378,7 @@ export class AssemblyLine implements AsyncDisposable {
    * Captures a customer signal, routing it to a line at once when `line` is given.
    *
    * @throws ValidationError when the input is invalid.
+   * @throws NotFoundError when the line directory does not know the line.
    */
   async captureSignal(input: CaptureSignalInput): Promise<Signal> {
     return this.signal(await this.#field.captureSignal(input)) as Signal;
@@ -380,7 +388,7 @@ export class AssemblyLine implements AsyncDisposable {
    * Routes a signal to a line.
    *
    * @throws ValidationError when the line id is invalid.
-   * @throws NotFoundError when there is no such signal.
+   * @throws NotFoundError when there is no such signal, or the line directory does not know the line.
    */
   async routeSignal(id: string, line: string, options: { readonly actor?: string } = {}): Promise<Signal> {
     await this.#field.routeSignal(id, line, options.actor);

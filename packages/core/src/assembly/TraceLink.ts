@@ -1,17 +1,19 @@
 import { z } from "zod";
 
 /**
- * Types of trace link, read from the downstream end: a design `derivesFrom` a
- * requirement, a change set `implements` a task, a test `verifies` a
- * requirement, a release `satisfies` a requirement, a requirement `addresses` a
- * signal. Free camelCase types are accepted too.
+ * The types of trace link, read from the downstream end: a design
+ * `derivesFrom` a requirement, a change set `implements` a task, a test
+ * `verifies` a requirement, a release `satisfies` a requirement, a
+ * requirement `addresses` a signal. A new link must have one of them.
  */
-export const KNOWN_LINK_TYPES = ["derivesFrom", "satisfies", "implements", "verifies", "addresses"] as const;
+export const LINK_TYPES = ["derivesFrom", "satisfies", "implements", "verifies", "addresses"] as const;
 
-/** A link type: one of {@link KNOWN_LINK_TYPES} or a free camelCase word. */
-export const LinkTypeSchema = z
-  .string()
-  .regex(/^[a-z][a-zA-Z0-9]{0,39}$/, "link type must be a camelCase word, as in derivesFrom");
+/** A link type: one of {@link LINK_TYPES}. */
+export const LinkTypeSchema = z.enum(LINK_TYPES, {
+  error: (issue) => `unknown link type ${JSON.stringify(issue.input)}; link types: ${LINK_TYPES.join(", ")}`,
+});
+/** A link type: one of {@link LINK_TYPES}. */
+export type LinkType = z.infer<typeof LinkTypeSchema>;
 
 /** What a reviewer decided about a suspect link: still right, adapted to the change, or no longer relevant. */
 export const ReviewVerdictSchema = z.enum(["keep", "adapted", "obsolete"]);
@@ -42,7 +44,7 @@ export interface TraceLink {
   readonly from: string;
   /** Upstream end (the requirement, the task, a standard). */
   readonly to: string;
-  /** derivesFrom, satisfies, implements, verifies, addresses... */
+  /** One of {@link LINK_TYPES}; links recorded before the types were fixed may carry another camelCase word. */
   readonly type: string;
   /** The upstream fingerprint the link was made or last reviewed against (absent when upstream is no artifact). */
   readonly verifiedFingerprint: string | undefined;

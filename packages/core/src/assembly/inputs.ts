@@ -7,20 +7,59 @@ import { SeveritySchema } from "./Signal.js";
 import { LinkTypeSchema, ReviewVerdictSchema } from "./TraceLink.js";
 import { LineIdSchema, ReworkCauseSchema, WorkItemKindSchema } from "./WorkItem.js";
 
-const reason = z.string().trim().min(1, "a reason is required");
+/**
+ * Length limits of the assembly line's inputs: the one source of truth for
+ * every face (SDK, CLI, MCP), so a title or a signal text too long to show or
+ * to pack into a context is refused wherever it comes from.
+ */
+export const INPUT_LIMITS = {
+  /** Characters of a work item's, artifact's or incident's title. */
+  title: 500,
+  /** Characters of a signal's text. */
+  signalText: 10_000,
+  /** Characters of a signal's source (`support`, an issue URL). */
+  signalSource: 500,
+  /** Characters of a signal's customer. */
+  customer: 200,
+  /** Characters of a reason or a note. */
+  reason: 2000,
+  /** Characters of an idempotency key. */
+  idempotencyKey: 200,
+  /** Characters of a flow's or an environment's name. */
+  name: 100,
+  /** Entries of a list of ids (contributors, signals, work items, incidents). */
+  ids: 1000,
+} as const;
+
+const reason = z
+  .string()
+  .trim()
+  .min(1, "a reason is required")
+  .max(INPUT_LIMITS.reason, `a reason is at most ${INPUT_LIMITS.reason} characters`);
+const note = z.string().max(INPUT_LIMITS.reason, `a note is at most ${INPUT_LIMITS.reason} characters`);
+const title = z
+  .string()
+  .trim()
+  .min(1, "title must not be empty")
+  .max(INPUT_LIMITS.title, `title is at most ${INPUT_LIMITS.title} characters`);
+const name = z.string().min(1).max(INPUT_LIMITS.name);
+const ids = <T extends z.ZodType>(item: T) =>
+  z.array(item).max(INPUT_LIMITS.ids, `at most ${INPUT_LIMITS.ids} ids`).default([]);
+const entityId = z.string().min(1).max(200);
 
 /** Input of `AssemblyLine.createWorkItem`. */
 export const CreateWorkItemInputSchema = z.object({
+  /** A line of the floor plan (checked when the line has a directory that knows its lines). */
   line: LineIdSchema,
-  title: z.string().trim().min(1, "title must not be empty"),
+  title,
   kind: WorkItemKindSchema.default("feature"),
   /** A flow of the pipeline; the pipeline's default flow when omitted. */
-  flow: z.string().optional(),
-  /** Defaults to the line's owner. */
+  flow: name.optional(),
+  /** Defaults to the line's owner; checked like the line. */
   owner: OperatorIdSchema.optional(),
-  contributors: z.array(OperatorIdSchema).default([]),
+  contributors: ids(OperatorIdSchema),
   /** Signals the item comes from; each must exist. */
-  signals: z.array(z.string().min(1)).default([]),
+  signals: ids(entityId),
 });
 /** Input of `AssemblyLine.createWorkItem`. */
 export type CreateWorkItemInput = z.input<typeof CreateWorkItemInputSchema>;
@@ -43,7 +82,7 @@ export type ReasonInput = z.input<typeof ReasonInputSchema>;
 /** Input of `AssemblyLine.assign`. */
 export const AssignInputSchema = z.object({
   owner: OperatorIdSchema.optional(),
-  contributors: z.array(OperatorIdSchema).default([]),
+  contributors: ids(OperatorIdSchema),
 });
 /** Input of `AssemblyLine.assign`. */
 export type AssignInput = z.input<typeof AssignInputSchema>;
@@ -53,7 +92,7 @@ export const MoveOptionsSchema = z.object({
   /** Who makes the move; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
   /** Makes a retried call land once. */
-  idempotencyKey: z.string().min(1).optional(),
+  idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
   /** Enter a WIP stage past the line's limit, on purpose; recorded with the reason. */
   overrideWip: z.object({ reason }).optional(),
   /** Fail with a conflict unless the item is still at this version (default: the version seen when the call starts). */
@@ -67,9 +106,10 @@ export const RecordArtifactInputSchema = z.object({
   /** Stable id; a new `art_...` id when omitted. Recording the same id again makes a new version. */
   id: ArtifactIdSchema.optional(),
   kind: ArtifactKindSchema,
-  title: z.string().trim().min(1, "title must not be empty"),
+  title,
   fields: z.record(z.string(), z.unknown()).default({}),
-  workItem: z.string().min(1).optional(),
+  workItem: entityId.optional(),
+  /** Checked like a work item's line. */
   line: LineIdSchema.optional(),
   stage: StageNameSchema.optional(),
   /** Fields the fingerprint is computed over; all when omitted. */
@@ -79,20 +119,28 @@ export const RecordArtifactInputSchema = z.object({
 /** Input of `AssemblyLine.recordArtifact`. */
 export type RecordArtifactInput = z.input<typeof RecordArtifactInputSchema>;
 
-/** Input of `AssemblyLine.link`: `from` (downstream) relates to `to` (upstream) by `type`. */
-export const LinkInputSchema = z.object({
-  from: ArtifactIdSchema,
-  to: ArtifactIdSchema,
-  type: LinkTypeSchema,
-  actor: OperatorIdSchema.optional(),
-});
+/**
+ * Input of `AssemblyLine.link`: `from` (downstream) relates to `to` (upstream)
+ * by `type`, one of `LINK_TYPES`; an end cannot link to itself.
+ */
+export const LinkInputSchema = z
+  .object({
+    from: ArtifactIdSchema,
+    to: ArtifactIdSchema,
+    type: LinkTypeSchema,
+    actor: OperatorIdSchema.optional(),
+  })
+  .refine((link) => link.from !== link.to, {
+    message: "a trace link needs two different ends; from and to are the same",
+    path: ["to"],
+  });
 /** Input of `AssemblyLine.link`. */
 export type LinkInput = z.input<typeof LinkInputSchema>;
 
 /** Input of `AssemblyLine.reviewLink`. */
 export const ReviewInputSchema = z.object({
   verdict: ReviewVerdictSchema,
-  note: z.string().optional(),
+  note: note.optional(),
   actor: OperatorIdSchema.optional(),
 });
 /** Input of `AssemblyLine.reviewLink`. */
@@ -100,11 +148,19 @@ export type ReviewInput = z.input<typeof ReviewInputSchema>;
 
 /** Input of `AssemblyLine.captureSignal`. */
 export const CaptureSignalInputSchema = z.object({
-  text: z.string().trim().min(1, "text must not be empty"),
-  source: z.string().trim().min(1, "source must not be empty"),
-  customer: z.string().optional(),
+  text: z
+    .string()
+    .trim()
+    .min(1, "text must not be empty")
+    .max(INPUT_LIMITS.signalText, `text is at most ${INPUT_LIMITS.signalText} characters`),
+  source: z
+    .string()
+    .trim()
+    .min(1, "source must not be empty")
+    .max(INPUT_LIMITS.signalSource, `source is at most ${INPUT_LIMITS.signalSource} characters`),
+  customer: z.string().max(INPUT_LIMITS.customer).optional(),
   severity: SeveritySchema.default("medium"),
-  /** Route it at once. */
+  /** Route it at once; checked like a work item's line. */
   line: LineIdSchema.optional(),
   actor: OperatorIdSchema.optional(),
 });
@@ -129,12 +185,12 @@ export function parseInput<Schema extends z.ZodType>(
 /** Input of `AssemblyLine.recordDeployment`. */
 export const RecordDeploymentInputSchema = z.object({
   /** Where it went (default `production`; DORA measures count production only). */
-  environment: z.string().min(1).default("production"),
+  environment: name.default("production"),
   /** Work items it shipped; each must exist. */
-  workItems: z.array(z.string().min(1)).default([]),
+  workItems: ids(entityId),
   status: z.enum(["succeeded", "failed"]).default("succeeded"),
   /** Incidents this deployment fixes: an unplanned deployment, counted as rework. Each must exist. */
-  remediates: z.array(z.string().min(1)).default([]),
+  remediates: ids(entityId),
   actor: OperatorIdSchema.optional(),
 });
 /** Input of `AssemblyLine.recordDeployment`. */
@@ -142,10 +198,10 @@ export type RecordDeploymentInput = z.input<typeof RecordDeploymentInputSchema>;
 
 /** Input of `AssemblyLine.openIncident`. */
 export const OpenIncidentInputSchema = z.object({
-  title: z.string().trim().min(1, "title must not be empty"),
+  title,
   severity: SeveritySchema.default("high"),
   /** The deployment that caused it, when known; it must exist. */
-  deployment: z.string().min(1).optional(),
+  deployment: entityId.optional(),
   actor: OperatorIdSchema.optional(),
 });
 /** Input of `AssemblyLine.openIncident`. */

@@ -16,19 +16,23 @@ import {
   type ReviewInput,
   ReviewInputSchema,
 } from "../inputs.js";
+import type { LineDirectory } from "../LineDirectory.js";
 import type { TraceLink } from "../TraceLink.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { artifactEvents, linkEvents, parseArtifacts, parseLinks, reviewEvent } from "./artifactDecisions.js";
 import type { LineWriter } from "./LineWriter.js";
+import { checkReferences } from "./references.js";
 
 /** Records artifacts, makes and reviews trace links: parses, decides against the latest state, writes. */
 export class ArtifactCommands {
   readonly #state: AssemblyState;
   readonly #writer: LineWriter;
+  readonly #lines: LineDirectory | undefined;
 
-  constructor(state: AssemblyState, writer: LineWriter) {
+  constructor(state: AssemblyState, writer: LineWriter, lines: LineDirectory | undefined) {
     this.#state = state;
     this.#writer = writer;
+    this.#lines = lines;
   }
 
   /**
@@ -36,9 +40,19 @@ export class ArtifactCommands {
    * first input's actor (else the line's).
    *
    * @throws ValidationError naming the index of the first bad input.
+   * @throws NotFoundError when the directory does not know a line an input names.
    */
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
     const parsed = parseArtifacts(inputs);
+    await checkReferences(
+      this.#lines,
+      "artifact",
+      parsed.map((data, index) => ({
+        entity: "line",
+        field: parsed.length === 1 ? "line" : `artifacts[${index}].line`,
+        id: data.line,
+      })),
+    );
     let changed: boolean[] = [];
     await this.#writer.retrying(async (head) => {
       const decided = artifactEvents(this.#state, parsed);

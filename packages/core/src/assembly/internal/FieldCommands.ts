@@ -19,21 +19,30 @@ import {
   type RecordDeploymentInput,
   RecordDeploymentInputSchema,
 } from "../inputs.js";
+import type { LineDirectory } from "../LineDirectory.js";
 import { LineIdSchema } from "../WorkItem.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { checkDeployment, checkIncident, expectIncident, expectSignal, signalEvents } from "./fieldEvents.js";
 import type { LineWriter } from "./LineWriter.js";
+import { checkReferences } from "./references.js";
 
 /** Records signals, deployments and incidents: parses, checks against the latest state, writes. */
 export class FieldCommands {
   readonly #state: AssemblyState;
   readonly #projection: Projection;
   readonly #writer: LineWriter;
+  readonly #lines: LineDirectory | undefined;
 
-  constructor(state: AssemblyState, projection: Projection, writer: LineWriter) {
+  constructor(
+    state: AssemblyState,
+    projection: Projection,
+    writer: LineWriter,
+    lines: LineDirectory | undefined,
+  ) {
     this.#state = state;
     this.#projection = projection;
     this.#writer = writer;
+    this.#lines = lines;
   }
 
   /**
@@ -41,9 +50,11 @@ export class FieldCommands {
    *
    * @returns the signal id (`sig_...`).
    * @throws ValidationError when the input is invalid.
+   * @throws NotFoundError when the directory does not know the line.
    */
   async captureSignal(input: CaptureSignalInput): Promise<string> {
     const data = parseInput(CaptureSignalInputSchema, input, "signal");
+    await checkReferences(this.#lines, "signal", [{ entity: "line", field: "line", id: data.line }]);
     const id = newId("sig");
     await this.#writer.append(signalEvents(id, data), data.actor);
     return id;
@@ -53,10 +64,11 @@ export class FieldCommands {
    * Routes a signal to a line.
    *
    * @throws ValidationError when the line id is invalid.
-   * @throws NotFoundError when there is no such signal.
+   * @throws NotFoundError when there is no such signal, or the directory does not know the line.
    */
   async routeSignal(id: string, line: string, actor: string | undefined): Promise<void> {
     parseInput(z.object({ line: LineIdSchema }), { line }, "signal routing");
+    await checkReferences(this.#lines, "signal routing", [{ entity: "line", field: "line", id: line }]);
     await this.#projection.catchUp();
     expectSignal(this.#state, id);
     await this.#writer.append({ type: "signal.routed", subject: id, data: { line } }, actor);

@@ -43,6 +43,7 @@ import {
   sendBackEvents,
   unblockEvents,
 } from "./moves.js";
+import { checkReferences, expectKnown, operatorReferences, refreshDirectory } from "./references.js";
 
 /** The line's choices {@link WorkItemCommands} follow (those of `openAssemblyLine`). */
 export interface WorkItemCommandsOptions {
@@ -101,12 +102,20 @@ export class WorkItemCommands {
    * Creates a work item in the first stage of its flow.
    *
    * @throws ValidationError when the input is invalid, the flow unknown or a signal does not exist.
+   * @throws NotFoundError when the directory does not know the line, the owner or a contributor.
    * @throws WipLimitError when the flow starts in a WIP stage and the line is full.
    */
   async create(input: CreateWorkItemInput, options: MoveOptions): Promise<WorkItem> {
     const data = parseInput(CreateWorkItemInputSchema, input, "work item");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     const { flow, stages } = flowOf(this.#pipeline, data.flow);
+    // Always caught up: the owner defaults to the line's owner as the directory knows it now.
+    await refreshDirectory(this.#lines);
+    expectKnown(this.#lines, "work item", [
+      { entity: "line", field: "line", id: data.line },
+      { entity: "operator", field: "owner", id: data.owner },
+      ...operatorReferences("contributors", data.contributors),
+    ]);
     const id = newId("wi");
     await this.#writer.retrying(async (head) => {
       const events = createEvents(this.#moves, id, data, flow, stages, opts);
@@ -148,9 +157,13 @@ export class WorkItemCommands {
     return this.#move(id, "complete", options, (item) => completeEvents(this.#moves, item));
   }
 
-  /** Changes an item's owner or adds contributors. */
+  /** Changes an item's owner or adds contributors, once the directory knows each of them. */
   async assign(id: string, input: AssignInput, options: MoveOptions): Promise<WorkItem> {
     const data = parseInput(AssignInputSchema, input, "assign");
+    await checkReferences(this.#lines, "assign", [
+      { entity: "operator", field: "owner", id: data.owner },
+      ...operatorReferences("contributors", data.contributors),
+    ]);
     return this.#move(id, "assign", options, (item) => assignEvents(item, data));
   }
 
