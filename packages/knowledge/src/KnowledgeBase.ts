@@ -8,6 +8,7 @@ import {
   type EventLog,
   hashJson,
   IdempotencyConflictError,
+  type KnownLines,
   type NewEvent,
   NotFoundError,
   newId,
@@ -101,6 +102,7 @@ export class KnowledgeBase implements AsyncDisposable {
   readonly #dir: string | undefined;
   readonly #embedder: Embedder;
   readonly #checkpointEvery: number;
+  readonly #lines: KnownLines | undefined;
   #documents = new DocumentStore();
   readonly #index: ChunkIndex;
   /** Documents whose chunks must be re-indexed. */
@@ -119,6 +121,7 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#dir = options.dir;
     this.#embedder = options.embedder ?? createHashingEmbedder();
     this.#checkpointEvery = options.checkpointEvery ?? 1000;
+    this.#lines = options.lines;
     const mode = options.fusion?.mode ?? (this.#embedder.semantic ? "rrf" : "extend");
     this.#index = new ChunkIndex({
       embedder: this.#embedder,
@@ -185,10 +188,11 @@ export class KnowledgeBase implements AsyncDisposable {
    * superseded in the same atomic write.
    *
    * @throws ValidationError naming each bad field.
-   * @throws NotFoundError when a superseded document does not exist.
+   * @throws NotFoundError when a superseded document does not exist, or a linked line is unknown (with `lines`).
    */
   async capture(input: CaptureInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     const parsed = parseInput(CaptureInputSchema, input, "document");
+    await this.#expectLines(parsed.lines, "document");
     await this.sync();
     const key = options.idempotencyKey;
     const earlier = key === undefined ? undefined : this.#documents.byKey(key);
@@ -276,6 +280,7 @@ export class KnowledgeBase implements AsyncDisposable {
     options: CaptureOrReviseOptions = {},
   ): Promise<CaptureOrReviseResult> {
     const parsed = parseInput(SourcedCaptureInputSchema, input, "document");
+    await this.#expectLines(parsed.lines, "document");
     const { system, uri } = parsed.source;
     const write = options.actor === undefined ? {} : { actor: options.actor };
     for (let attempt = 1; ; attempt += 1) {
@@ -356,6 +361,7 @@ export class KnowledgeBase implements AsyncDisposable {
     options: WriteOptions = {},
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
     const parsed = parseInput(ReviseInputSchema, input, `revision of ${id}`);
+    await this.#expectLines(parsed.lines ?? [], `revision of ${id}`);
     return this.#revise(id, parsed, options);
   }
 
@@ -564,6 +570,25 @@ export class KnowledgeBase implements AsyncDisposable {
       ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
       ...(options.actor === undefined ? {} : { actor: options.actor }),
     });
+  }
+
+  /**
+   * Refuses a line the `lines` option does not know (caught up first); accepts every line without it.
+   *
+   * @throws NotFoundError naming the field (`lines[1]`) and the line.
+   */
+  async #expectLines(lines: readonly string[], subject: string): Promise<void> {
+    if (this.#lines === undefined || lines.length === 0) return;
+    await this.#lines.refresh?.();
+    for (const [index, line] of lines.entries()) {
+      if (this.#lines.hasLine(line)) continue;
+      throw new NotFoundError({
+        message: `${subject}: lines[${index}] names an unknown line "${line}"; declare it in the floor plan first`,
+        entity: "line",
+        id: line,
+        field: `lines[${index}]`,
+      });
+    }
   }
 
   #require(id: string): KnowledgeDocument {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { EventLog } from "@software-factory/core";
+import type { EventLog, KnownLines } from "@software-factory/core";
 import type { ChunkOptions } from "./chunking/chunkMarkdown.js";
 import { KnowledgeBase } from "./KnowledgeBase.js";
 import type { FusionOptions } from "./search/fuse.js";
@@ -28,6 +28,12 @@ export interface OpenKnowledgeBaseOptions {
    * extend the lexical list (they never reorder it).
    */
   readonly fusion?: FusionOptions & { readonly mode?: "rrf" | "extend" | "lexical" };
+  /**
+   * Which lines exist: a document (or revision) linked to a line it does not
+   * know is refused with a `NotFoundError` before anything is written. A
+   * factory passes its floor plan; without it every line id is accepted.
+   */
+  readonly lines?: KnownLines;
   /** Save the caches after this many folded events (default 1,000). */
   readonly checkpointEvery?: number;
   /**

@@ -121,7 +121,10 @@ export interface Factory extends AsyncDisposable {
 /**
  * Opens (or creates) a factory: the event log on SQLite (or PostgreSQL), the
  * floor plan, the assembly line (with the floor plan's owners and WIP limits),
- * the knowledge base, standards, inboxes, the router and the automations.
+ * the knowledge base, standards, inboxes, the router and the automations. The
+ * floor plan is the directory of lines and operators: work, signals, artifacts
+ * and documents naming a line or operator it lacks are refused with a
+ * `NotFoundError` before anything is written.
  *
  * @example
  * ```ts
@@ -156,6 +159,8 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     const knowledge = await openKnowledgeBase({
       log,
       dir: join(dir, "cache", "knowledge"),
+      // Documents linked to lines the floor plan lacks are refused, as work on them is.
+      lines: floorplan,
       ...(embedder === undefined ? {} : { embedder }),
       // Loaded by the first knowledge call: commands and tool lists that never search skip the index caches.
       load: "first-use",
