@@ -6,9 +6,11 @@
  *
  * @module
  */
-import type { AssemblyLine, WorkItem } from "@software-factory/core";
+import { type AssemblyLine, NotFoundError, type WorkItem } from "@software-factory/core";
 import type { Criticality, DependencyInfo, DependencyKind, LineInfo } from "@software-factory/floorplan";
 import type { SearchHit } from "@software-factory/knowledge";
+import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
 import { type InstructionStandard, standardAppliesTo } from "../rules/InstructionStandard.js";
 import type { Severity } from "../rules/Rule.js";
 import type { TokenCounter } from "./contextPackTokens.js";
@@ -26,6 +28,32 @@ export interface ContextRequest {
    */
   readonly budgetTokens?: number;
 }
+
+const ContextRequestSchema = z
+  .strictObject({
+    workItem: z.string().min(1).optional(),
+    line: z.string().min(1).optional(),
+    paths: z.array(z.string().min(1)).min(1).optional(),
+    question: z.string().trim().min(1, "question must not be empty").optional(),
+    budgetTokens: z.number().int().min(1).optional(),
+  })
+  .refine(
+    (request) =>
+      [request.workItem, request.line, request.paths, request.question].some((part) => part !== undefined),
+    "say what the pack is about: a workItem, a line, paths or a question",
+  );
+
+/** A document that matches too, named without its text: an agent fetches it by id when it needs it. */
+export interface KnowledgeReference {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: string;
+  /** Its search score, comparable with the knowledge hits'. */
+  readonly score: number;
+}
+
+/** Share of the budget left after the other parts that knowledge in full may take; references fill the rest. */
+const FULL_KNOWLEDGE_SHARE = 0.7;
 
 /** A checked rule of the factory's standards, as a pack lists it. */
 export interface PackRule {
@@ -60,6 +88,7 @@ export interface PackOmitted {
   /** Neighbouring lines left out of the lines' `dependsOn` and `dependents` (they go first when the lines alone do not fit). */
   readonly neighbours: number;
   readonly instructions: number;
+  /** Matching documents that fitted neither in full nor as references. */
   readonly knowledge: number;
   readonly rules: number;
   readonly activeWork: number;
@@ -80,6 +109,8 @@ export interface ContextPack {
   readonly activeWork: readonly WorkItem[];
   /** Knowledge that answers the question (or describes the lines), best first; each hit's `tokens` is what it adds to the pack. */
   readonly knowledge: readonly SearchHit[];
+  /** Further matching documents, best first, by title and id only: the budget holds more of them than of excerpts. */
+  readonly relatedKnowledge: readonly KnowledgeReference[];
   /** Trace links on those lines that need review. */
   readonly suspectLinks: ReturnType<AssemblyLine["suspectLinks"]>;
   /** Tokens of the pack as markdown, never above {@link ContextPack.budgetTokens}. */
@@ -172,24 +203,36 @@ function coreParts(lines: ContextPack["lines"], workItem: WorkItem | undefined):
  * budget, the neighbours are left out (counted in `omitted.neighbours` and
  * said in the markdown) before anything is refused.
  *
- * @throws RangeError when the work item does not exist, the budget is not a
- * positive whole number, or the lines (without neighbours) and the work item
- * alone do not fit it; the message names them and the budget they need.
+ * Knowledge comes in full (title, source, excerpt) while it takes at most
+ * 70 % of the budget the other parts left, then further matching documents
+ * are listed by title and id (`relatedKnowledge`) in what remains: an agent
+ * fetches the ones it needs, and the budget names several times more
+ * documents than excerpts would.
+ *
+ * @throws ValidationError when the request is malformed or names nothing to pack.
+ * @throws NotFoundError when the work item or the line does not exist.
+ * @throws RangeError when the lines (without neighbours) and the work item
+ * alone do not fit the budget; the message names them and the budget they need.
  */
 export async function buildContextPack(
   factory: Factory,
   request: ContextRequest,
   counter: TokenCounter,
 ): Promise<ContextPack> {
+  parseInput(ContextRequestSchema, request, "context request");
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   const workItem = request.workItem === undefined ? undefined : factory.work.get(request.workItem);
   if (request.workItem !== undefined && workItem === undefined) {
-    throw new RangeError(`no work item "${request.workItem}"`);
+    throw new NotFoundError({
+      message: `no work item "${request.workItem}"`,
+      entity: "work item",
+      id: request.workItem,
+    });
+  }
+  if (request.line !== undefined && factory.floorplan.line(request.line) === undefined) {
+    throw new NotFoundError({ message: `no line "${request.line}"`, entity: "line", id: request.line });
   }
   const budget = request.budgetTokens ?? 1500;
-  if (!Number.isInteger(budget) || budget < 1) {
-    throw new RangeError(`budgetTokens must be a whole number of tokens above 0, not ${budget}`);
-  }
   const lineIds = new Set<string>();
   if (request.line !== undefined) lineIds.add(request.line);
   if (workItem !== undefined) lineIds.add(workItem.line);
@@ -225,7 +268,8 @@ export async function buildContextPack(
       ? []
       : (
           await factory.knowledge.search(question, {
-            limit: 20,
+            // Enough hits to fill the budget with references (some 20 tokens each) after the excerpts.
+            limit: Math.min(200, 20 + Math.ceil(budget / 40)),
             ...(lineIds.size > 0 && request.question === undefined ? { lines: [...lineIds] } : {}),
           })
         ).hits;
@@ -236,6 +280,7 @@ export async function buildContextPack(
     standards: { rules: [], instructions: [] },
     activeWork: [],
     knowledge: [],
+    relatedKnowledge: [],
     suspectLinks: [],
   });
   let fitter = new PackFitter(base(lines), budget, counter);
@@ -258,12 +303,8 @@ export async function buildContextPack(
       ...pack,
       standards: { ...pack.standards, instructions: list },
     })),
-    knowledge: fitter.fill(
-      knowledge,
-      (pack, hits) => ({ ...pack, knowledge: hits }),
-      (hit, cost) => (hit.tokens === cost ? hit : { ...hit, tokens: cost }),
-    ),
   };
+  const knowledgeLeftOut = fillKnowledge(fitter, knowledge, budget);
   return {
     ...fitter.pack,
     tokens: fitter.tokens,
@@ -272,7 +313,7 @@ export async function buildContextPack(
     omitted: {
       neighbours: fitter.pack.lines.some((line) => line.neighboursOmitted !== undefined) ? neighbourCount : 0,
       instructions: instructions.length - kept.instructions,
-      knowledge: knowledge.length - kept.knowledge,
+      knowledge: knowledgeLeftOut,
       rules: rules.length - kept.rules,
       activeWork: activeWork.length - kept.activeWork,
       suspectLinks: suspectLinks.length - kept.suspectLinks,
@@ -289,6 +330,7 @@ const EMPTY_PACK: ContextPackContent = {
   standards: { rules: [], instructions: [] },
   activeWork: [],
   knowledge: [],
+  relatedKnowledge: [],
   suspectLinks: [],
 };
 
@@ -327,14 +369,16 @@ class PackFitter {
 
   /**
    * Adds candidates in order to one part of the pack (`place` puts the kept
-   * list in); `mark` may record what each kept one cost. Returns how many
-   * were kept.
+   * list in); `mark` may record what each kept one cost; `limit` (at most
+   * the budget) is what the pack may reach with them. Returns how many were kept.
    */
   fill<T>(
     candidates: readonly T[],
     place: (pack: ContextPackContent, kept: T[]) => ContextPackContent,
     mark: (candidate: T, cost: number) => T = (candidate) => candidate,
+    limit = this.budget,
   ): number {
+    const budget = Math.min(limit, this.budget);
     const kept: T[] = [];
     const start = this.pack;
     let estimate = this.tokens;
@@ -345,27 +389,57 @@ class PackFitter {
       const single = this.count(place(EMPTY_PACK, [candidate])) - this.#empty;
       heading ??= 2 * single - (this.count(place(EMPTY_PACK, [candidate, candidate])) - this.#empty);
       const alone = kept.length === 0 ? single : single - heading;
-      if (estimate + alone + SLACK <= this.budget) {
+      if (estimate + alone + SLACK <= budget) {
         kept.push(mark(candidate, alone));
         estimate += alone;
         exact = false;
         continue;
       }
       const tokens = this.count(place(start, [...kept, candidate]));
-      if (tokens > this.budget) continue;
+      if (tokens > budget) continue;
       kept.push(mark(candidate, tokens - estimate));
       estimate = tokens;
       exact = true;
     }
     this.pack = place(start, kept);
     this.tokens = exact ? estimate : this.count(this.pack);
-    while (this.tokens > this.budget && kept.length > 0) {
+    while (this.tokens > budget && kept.length > 0) {
       kept.pop();
       this.pack = place(start, kept);
       this.tokens = this.count(this.pack);
     }
     return kept.length;
   }
+}
+
+/**
+ * Adds the knowledge hits to a pack: the best one in full whenever it fits,
+ * more in full while the pack stays within {@link FULL_KNOWLEDGE_SHARE} of
+ * what the budget has left, then the rest as references in what remains.
+ * Returns how many hits fitted in neither form.
+ */
+function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[], budget: number): number {
+  const marked = (hit: SearchHit, cost: number) => (hit.tokens === cost ? hit : { ...hit, tokens: cost });
+  const fullLimit = fitter.tokens + Math.floor((budget - fitter.tokens) * FULL_KNOWLEDGE_SHARE);
+  fitter.fill(knowledge.slice(0, 1), (pack, hits) => ({ ...pack, knowledge: hits }), marked);
+  const best = fitter.pack.knowledge;
+  fitter.fill(
+    knowledge.slice(1),
+    (pack, hits) => ({ ...pack, knowledge: [...best, ...hits] }),
+    marked,
+    Math.max(fullLimit, fitter.tokens),
+  );
+  const inFull = new Set(fitter.pack.knowledge.map((hit) => hit.document.id));
+  const references = knowledge
+    .filter((hit) => !inFull.has(hit.document.id))
+    .map((hit) => ({
+      id: hit.document.id,
+      title: hit.document.title,
+      kind: hit.document.kind,
+      score: hit.score,
+    }));
+  const referenced = fitter.fill(references, (pack, list) => ({ ...pack, relatedKnowledge: list }));
+  return references.length - referenced;
 }
 
 /** Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`, or how many were left out. */
@@ -443,6 +517,11 @@ export function contextPackMarkdown(pack: ContextPackContent): string {
         hit.snippet.trim(),
       );
     }
+  }
+  if (pack.relatedKnowledge.length > 0) {
+    out.push("", pack.knowledge.length > 0 ? "More documents that match:" : "## Knowledge", "");
+    for (const reference of pack.relatedKnowledge)
+      out.push(`- ${reference.title} [${reference.kind}, \`${reference.id}\`]`);
   }
   if (pack.activeWork.length > 0) {
     out.push("", "## Active work", "");

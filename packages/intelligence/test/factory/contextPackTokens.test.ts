@@ -43,7 +43,10 @@ describe("token counting of context packs", () => {
       expect(pack.tokenizer).toBe("o200k_base");
       expect(pack.tokens).toBe(o200k.count(contextPackMarkdown(pack)));
       expect(pack.tokens).toBeLessThanOrEqual(budgetTokens);
-      expect(pack.knowledge.length + pack.omitted.knowledge).toBe(20);
+      // Every hit searched (20, and one more for each 40 tokens of budget, of the 30 notes) is in full, referenced by title, or counted as left out.
+      expect(pack.knowledge.length + pack.relatedKnowledge.length + pack.omitted.knowledge).toBe(
+        Math.min(30, 20 + Math.ceil(budgetTokens / 40)),
+      );
     }
     const small = await factory.context({ question: "how are failed payments retried?", budgetTokens: 300 });
     const large = await factory.context({ question: "how are failed payments retried?", budgetTokens: 1000 });
@@ -81,7 +84,10 @@ describe("token counting of context packs", () => {
 
   it("refuses a budget that is not a positive whole number, or too small for the lines asked about", async () => {
     const factory = await factoryWith();
-    await expect(factory.context({ question: "retries", budgetTokens: 0 })).rejects.toThrow(RangeError);
+    await expect(factory.context({ question: "retries", budgetTokens: 0 })).rejects.toThrow(
+      "context request is invalid: budgetTokens: Too small: expected number to be >=1",
+    );
+    await expect(factory.context({ question: "retries", budgetTokens: 1.5 })).rejects.toThrow(/budgetTokens/);
     await factory.floorplan.applyPlan({
       operators: [{ id: "ana" }],
       lines: [{ id: "checkout", owner: "ana", description: "Cart, payment and order confirmation" }],
