@@ -26,6 +26,14 @@ export interface AutomationContext<Services> {
   notify(notification: Notification): void;
 }
 
+/** How often a handler that throws is called again before its event is recorded as failed. */
+export interface RetryPolicy {
+  /** Handler calls per event, the first included (default 3; 1 never retries). */
+  readonly attempts?: number;
+  /** Wait before the second call, doubled before each later one, in ms (default 100). */
+  readonly backoffMs?: number;
+}
+
 /** An automation: a handler subscribed to event types, run once per matching event. */
 export interface Automation<Services = unknown> {
   /** Unique name, also the key of its durable cursor (`route-new-signals`). */
@@ -34,6 +42,12 @@ export interface Automation<Services = unknown> {
   readonly description: string;
   /** Event types it reacts to. */
   readonly on: readonly string[];
+  /**
+   * Retries of a handler that throws (a model or webhook that is down for a
+   * moment): default 3 calls, waiting 100 then 200 ms. Only after the last
+   * is the event recorded with outcome `error`; `runner.retry` runs it again.
+   */
+  readonly retry?: RetryPolicy;
   /**
    * Handles one event. What it emits lands in one batch with the handled mark,
    * so a crash either keeps both or neither: no event is missed or handled twice.

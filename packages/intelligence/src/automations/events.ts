@@ -1,7 +1,11 @@
 import { defineEvent } from "@software-factory/core";
 import { z } from "zod";
 
-/** Marks one event as handled by one automation; lands in the same batch as what the handler emitted. */
+/**
+ * Marks one event as handled by one automation; lands in the same batch as
+ * what the handler emitted. An event whose handling failed may get later
+ * marks from `runner.retry`; the last mark of an event says how it stands.
+ */
 export const AutomationHandled = defineEvent(
   "automation.handled",
   z.object({
@@ -11,6 +15,10 @@ export const AutomationHandled = defineEvent(
     outcome: z.enum(["ok", "error"]),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
     emitted: z.number().int().nonnegative(),
+    /** Handler calls it took (retries of a handler that threw included). */
+    attempts: z.number().int().positive().optional(),
+    /** Which re-run by `runner.retry` this is (1 for the first); absent for the first handling. */
+    retry: z.number().int().positive().optional(),
   }),
 );
 

@@ -3,6 +3,7 @@ export {
   type AutomationContext,
   defineAutomation,
   type Notification,
+  type RetryPolicy,
 } from "./Automation.js";
 export {
   type AutoRouteThreshold,
@@ -14,4 +15,10 @@ export {
 } from "./builtinAutomations.js";
 export { AutomationHandled, automationEvents, InboxNotified, InboxRead } from "./events.js";
 export { Inbox, type InboxItem, type InboxListOptions } from "./Inbox.js";
-export { type AutomationRunner, type StartAutomationsOptions, startAutomations } from "./startAutomations.js";
+export {
+  type AutomationFailure,
+  type AutomationRunner,
+  type RetryResult,
+  type StartAutomationsOptions,
+  startAutomations,
+} from "./startAutomations.js";

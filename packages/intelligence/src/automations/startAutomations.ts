@@ -3,15 +3,55 @@ import {
   type EventLog,
   IdempotencyConflictError,
   type NewEvent,
+  NotFoundError,
   type StoredEvent,
   type Subscription,
+  UnknownEventTypeError,
+  ValidationError,
 } from "@software-factory/core";
+import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
 import type { Automation, AutomationContext, Notification } from "./Automation.js";
 import { AutomationHandled, automationEvents, InboxNotified } from "./events.js";
 
 const CURSOR_PAGE = 1000;
 const RESTART_DELAY_MS = 1000;
 const IDLE_POLL_MS = 10;
+const DEFAULT_ATTEMPTS = 3;
+const DEFAULT_BACKOFF_MS = 100;
+
+const AutomationSchema = z.object({
+  name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case, as in route-new-signals"),
+  description: z.string().trim().min(1, "must say what the automation does"),
+  on: z.array(z.string().min(1)).min(1, "must name at least one event type"),
+  run: z.custom<Automation["run"]>((value) => typeof value === "function", "must be a function"),
+  retry: z
+    .object({
+      attempts: z.number().int().min(1).max(100).optional(),
+      backoffMs: z.number().int().min(0).max(600_000).optional(),
+    })
+    .optional(),
+});
+
+/** An event whose last handling by an automation failed, after every attempt. */
+export interface AutomationFailure {
+  /** Name of the automation. */
+  readonly automation: string;
+  /** Id of the event. */
+  readonly event: string;
+  /** Position of the event in the log. */
+  readonly eventSeq: number;
+  /** What the handler threw the last time. */
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+/** The end of a {@link AutomationRunner.retry}: how the re-run went. */
+export interface RetryResult {
+  /** `ok` when the handler ran through (what it emitted landed), else `error`. */
+  readonly outcome: "ok" | "error";
+  /** The error of the last attempt, when the outcome is `error`. */
+  readonly error?: { readonly code: string; readonly message: string };
+}
 
 /** Options of {@link startAutomations}. */
 export interface StartAutomationsOptions<Services> {
@@ -31,6 +71,22 @@ export interface AutomationRunner extends AsyncDisposable {
   positions(): Readonly<Record<string, number>>;
   /** Resolves when every automation has handled every matching event up to the log's current head. */
   idle(): Promise<void>;
+  /**
+   * Events whose last handling failed, by every automation of the runner (or
+   * one), oldest first, read from the `automation.handled` marks of the log.
+   */
+  failures(automation?: string): Promise<AutomationFailure[]>;
+  /**
+   * Runs a failed event through its automation's handler again (with the
+   * automation's retries), recording a new `automation.handled` mark with
+   * what it emitted. Once per failure across processes: a second retry of the
+   * same failure gets the outcome of the first.
+   *
+   * @throws NotFoundError when the runner has no such automation, or the
+   * automation never handled that event (unknown, or not reached yet).
+   * @throws RangeError when the event's last handling went well: nothing to retry.
+   */
+  retry(automation: string, event: string): Promise<RetryResult>;
   /** Stops every automation after the event in progress. */
   close(): Promise<void>;
 }
@@ -42,9 +98,15 @@ export interface AutomationRunner extends AsyncDisposable {
  * the event, so across crashes, restarts and several processes running the
  * same automations, each event is handled once as far as the log can tell.
  *
- * A handler that throws is recorded as handled with outcome `error` and its
- * emitted events are dropped, so one bad event cannot wedge an automation.
+ * A handler that throws is called again, as its `retry` policy says (default
+ * 3 calls in all, waiting 100 then 200 ms), so a passing failure loses
+ * nothing. After the last attempt the event is recorded as handled with
+ * outcome `error` and its emitted events are dropped, so one bad event cannot
+ * wedge an automation; {@link AutomationRunner.failures} lists such events and
+ * {@link AutomationRunner.retry} runs one again.
  *
+ * @throws ValidationError when an automation is malformed (its name, `on`,
+ * `run` or `retry`).
  * @throws RangeError when two automations share a name.
  */
 export async function startAutomations<Services>(
@@ -54,6 +116,7 @@ export async function startAutomations<Services>(
   log.registry.register(...automationEvents);
   const names = new Set<string>();
   for (const automation of automations) {
+    parseInput(AutomationSchema, automation, `automation "${String(automation?.name)}"`);
     if (names.has(automation.name)) throw new RangeError(`two automations are named "${automation.name}"`);
     names.add(automation.name);
   }
@@ -68,6 +131,21 @@ export async function startAutomations<Services>(
       const head = await log.head();
       await Promise.all(workers.map((worker) => worker.reach(head)));
     },
+    failures: async (automation) => {
+      if (automation !== undefined) workerNamed(workers, automation);
+      const wanted = automation === undefined ? names : new Set([automation]);
+      const last = await lastMarks(log, wanted);
+      return [...last.values()]
+        .filter((mark) => mark.outcome === "error")
+        .sort((a, b) => a.eventSeq - b.eventSeq)
+        .map((mark) => ({
+          automation: mark.automation,
+          event: mark.event,
+          eventSeq: mark.eventSeq,
+          error: mark.error ?? { code: "HANDLER_FAILED", message: "unknown error" },
+        }));
+    },
+    retry: async (automation, event) => workerNamed(workers, automation).retry(event),
     close: async () => {
       await Promise.all(workers.map((worker) => worker.close()));
     },
@@ -93,11 +171,56 @@ async function readCursors(log: EventLog, names: ReadonlySet<string>): Promise<M
   }
 }
 
+type HandledMark = z.infer<typeof AutomationHandled.schema> & { readonly marks: number };
+
+/** The last `automation.handled` mark of each (automation, event), with how many marks the event has. */
+async function lastMarks(
+  log: EventLog,
+  automations: ReadonlySet<string>,
+  event?: string,
+): Promise<Map<string, HandledMark>> {
+  const last = new Map<string, HandledMark>();
+  for await (const stored of log.readAll({
+    types: [AutomationHandled.type],
+    subjects: [...automations].map((name) => `automation:${name}`),
+  })) {
+    if (!AutomationHandled.is(stored) || !automations.has(stored.data.automation)) continue;
+    if (event !== undefined && stored.data.event !== event) continue;
+    const key = `${stored.data.automation}\u0000${stored.data.event}`;
+    last.set(key, { ...stored.data, marks: (last.get(key)?.marks ?? 0) + 1 });
+  }
+  return last;
+}
+
+function workerNamed<Services>(
+  workers: readonly AutomationWorker<Services>[],
+  name: string,
+): AutomationWorker<Services> {
+  const worker = workers.find((candidate) => candidate.name === name);
+  if (worker === undefined) {
+    throw new NotFoundError({
+      message: `no automation "${name}" in this runner; it runs: ${workers.map((known) => known.name).join(", ")}`,
+      entity: "automation",
+      id: name,
+    });
+  }
+  return worker;
+}
+
+/** What one run of a handler (with its retries) came to. */
+interface Attempted {
+  readonly emitted: readonly NewEvent[];
+  readonly error: { code: string; message: string } | undefined;
+  readonly attempts: number;
+}
+
 class AutomationWorker<Services> {
   #subscription: Subscription | undefined;
   #restart: NodeJS.Timeout | undefined;
   #closed = false;
   #position: number;
+  readonly #stopping = new AbortController();
+  #turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly automation: Automation<Services>,
@@ -144,39 +267,111 @@ class AutomationWorker<Services> {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#stopping.abort();
     clearTimeout(this.#restart);
     await this.#subscription?.close();
+    await this.#turn;
+  }
+
+  /** Runs a failed event again; see {@link AutomationRunner.retry}. */
+  async retry(eventId: string): Promise<RetryResult> {
+    return this.#exclusive(async () => {
+      const mark = (await lastMarks(this.options.log, new Set([this.name]), eventId)).values().next().value;
+      if (mark === undefined) {
+        throw new NotFoundError({
+          message: `automation "${this.name}" has not handled event "${eventId}" (no such event, or not reached yet)`,
+          entity: "event",
+          id: eventId,
+        });
+      }
+      if (mark.outcome === "ok")
+        throw new RangeError(`automation "${this.name}" handled event "${eventId}" well: nothing to retry`);
+      const [event] = await this.options.log.read({ after: mark.eventSeq - 1, limit: 1 });
+      if (event === undefined || event.id !== eventId) {
+        throw new NotFoundError({
+          message: `event "${eventId}" is not at position ${mark.eventSeq} of the log`,
+          entity: "event",
+          id: eventId,
+        });
+      }
+      const attempted = await this.#attempt(event);
+      if (attempted === undefined) throw new RangeError(`automation "${this.name}" is closing`);
+      const landed = await this.#record(event, attempted, mark.marks);
+      if (landed) return resultOf(attempted.error);
+      // Another retry of this failure landed first: its mark is the outcome.
+      const now = (await lastMarks(this.options.log, new Set([this.name]), eventId)).values().next().value;
+      return resultOf(now?.error === undefined || now.outcome === "ok" ? undefined : now.error);
+    });
   }
 
   async #handle(event: StoredEvent): Promise<void> {
-    const emitted: NewEvent[] = [];
-    const context: AutomationContext<Services> = {
-      services: this.options.services,
-      automation: this.automation.name,
-      emit: (next) => emitted.push(next),
-      notify: (notification: Notification) => emitted.push(notificationEvent(notification, event)),
-    };
-    let error: { code: string; message: string } | undefined;
-    try {
-      await this.automation.run(event, context);
-    } catch (thrown) {
-      error = describeError(thrown);
-    }
-    try {
-      await this.#commit(event, error === undefined ? emitted : [], error);
-    } catch (thrown) {
-      if (error !== undefined || isAlreadyHandled(thrown)) throw thrown;
-      // The handler's output was refused (an invalid event, say): record that instead.
-      await this.#commit(event, [], describeError(thrown));
-    }
-    this.#position = event.seq;
+    await this.#exclusive(async () => {
+      const attempted = await this.#attempt(event);
+      // Closed while waiting to retry: the event stays unhandled, for the next start.
+      if (attempted === undefined) return;
+      await this.#record(event, attempted, 0);
+      this.#position = event.seq;
+    });
   }
 
-  async #commit(
-    event: StoredEvent,
-    emitted: readonly NewEvent[],
-    error: { code: string; message: string } | undefined,
-  ): Promise<void> {
+  /**
+   * Runs the handler, again after a backoff while it throws, up to the
+   * policy's attempts; undefined when the worker closed while waiting.
+   */
+  async #attempt(event: StoredEvent): Promise<Attempted | undefined> {
+    const attempts = this.automation.retry?.attempts ?? DEFAULT_ATTEMPTS;
+    const backoff = this.automation.retry?.backoffMs ?? DEFAULT_BACKOFF_MS;
+    for (let attempt = 1; ; attempt++) {
+      const emitted: NewEvent[] = [];
+      const context: AutomationContext<Services> = {
+        services: this.options.services,
+        automation: this.automation.name,
+        emit: (next) => emitted.push(next),
+        notify: (notification: Notification) => emitted.push(notificationEvent(notification, event)),
+      };
+      try {
+        await this.automation.run(event, context);
+        return { emitted, error: undefined, attempts: attempt };
+      } catch (thrown) {
+        if (attempt >= attempts) return { emitted: [], error: describeError(thrown), attempts: attempt };
+      }
+      try {
+        await sleep(backoff * 2 ** (attempt - 1), undefined, { signal: this.#stopping.signal });
+      } catch {
+        return undefined;
+      }
+    }
+  }
+
+  /**
+   * Records a handling: what it emitted and its mark, or only the mark with
+   * the error when the handler failed or its output is refused. `retry` is
+   * how many marks the event had before (0 the first time). False when
+   * another process recorded this handling first.
+   */
+  async #record(event: StoredEvent, attempted: Attempted, retry: number): Promise<boolean> {
+    try {
+      return await this.#commit(event, attempted, retry);
+    } catch (thrown) {
+      const refused = thrown instanceof ValidationError || thrown instanceof UnknownEventTypeError;
+      if (attempted.error !== undefined || !refused) throw thrown;
+      // The handler's output was refused (an invalid event, say): record that instead.
+      return await this.#commit(event, { ...attempted, emitted: [], error: describeError(thrown) }, retry);
+    }
+  }
+
+  /** Runs one handling at a time: the subscription's and the retries'. */
+  async #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.#turn.then(work);
+    this.#turn = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  async #commit(event: StoredEvent, attempted: Attempted, retry: number): Promise<boolean> {
+    const { emitted, error, attempts } = attempted;
     const handled: NewEvent = {
       type: AutomationHandled.type,
       subject: `automation:${this.automation.name}`,
@@ -188,26 +383,29 @@ class AutomationWorker<Services> {
         outcome: error === undefined ? "ok" : "error",
         ...(error === undefined ? {} : { error }),
         emitted: emitted.length,
+        attempts,
+        ...(retry === 0 ? {} : { retry }),
       },
     };
     try {
       await this.options.log.append(
         [...emitted.map((next): NewEvent => ({ causedBy: event.id, ...next })), handled],
         {
-          idempotencyKey: `automation:${this.automation.name}:${event.id}`,
+          idempotencyKey: `automation:${this.automation.name}:${event.id}${retry === 0 ? "" : `:retry:${retry}`}`,
           actor: `automation:${this.automation.name}`,
         },
       );
+      return true;
     } catch (thrown) {
       // Another process running the same automation handled this event first.
-      if (thrown instanceof IdempotencyConflictError) return;
+      if (thrown instanceof IdempotencyConflictError) return false;
       throw thrown;
     }
   }
 }
 
-function isAlreadyHandled(error: unknown): boolean {
-  return error instanceof IdempotencyConflictError;
+function resultOf(error: { code: string; message: string } | undefined): RetryResult {
+  return error === undefined ? { outcome: "ok" } : { outcome: "error", error };
 }
 
 function notificationEvent(notification: Notification, cause: StoredEvent): NewEvent {

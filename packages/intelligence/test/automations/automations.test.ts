@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMemoryEventStore, type EventLog, openEventLog, ValidationError } from "@software-factory/core";
+import {
+  createMemoryEventStore,
+  type EventLog,
+  NotFoundError,
+  openEventLog,
+  ValidationError,
+} from "@software-factory/core";
 import { defineAutomation, Inbox, startAutomations } from "@software-factory/intelligence";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnFixture, waitForExit, waitForOutput } from "../../../core/test/fixtures/runChild.js";
@@ -113,8 +119,175 @@ describe("automations", () => {
       "ok",
       "error",
     ]);
-    expect(handled[1]).toMatchObject({ error: { message: "odd note 1" }, emitted: 0 });
+    // By default a throwing handler is called three times before its event is recorded as failed.
+    expect(handled[1]).toMatchObject({ error: { message: "odd note 1" }, emitted: 0, attempts: 3 });
     expect((await log.read({ types: [NoteCounted.type] })).length).toBe(2);
+  });
+
+  it("calls a handler that failed once again, handling its event once with outcome ok", async () => {
+    const log = await memoryLog();
+    const calls = new Map<string, number>();
+    const flaky = defineAutomation({
+      name: "flaky",
+      description: "Fails the first time it sees a note (a model that is down for a moment).",
+      on: [NoteAdded.type],
+      retry: { backoffMs: 1 },
+      run: (event, { emit }) => {
+        calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
+        emit({ type: NoteCounted.type, subject: event.subject, data: { n: 0, note: event.id } });
+        if (calls.get(event.id) === 1) throw new Error("model unreachable");
+      },
+    });
+    const runner = await startAutomations({ log, automations: [flaky], services: {} });
+    await addNotes(log, 0, 2);
+    await runner.idle();
+    await runner.close();
+    const handled = (await log.read({ types: ["automation.handled"] })).map((event) => event.data);
+    expect(handled).toMatchObject([
+      { outcome: "ok", attempts: 2, emitted: 1 },
+      { outcome: "ok", attempts: 2, emitted: 1 },
+    ]);
+    expect(handled[0]).not.toHaveProperty("error");
+    // What the failed attempt emitted was dropped: one note.counted per note.
+    expect([...(await countedBySource(log)).values()]).toEqual([1, 1]);
+    expect(await runner.failures()).toEqual([]);
+  });
+
+  it("records an event as an error after the policy's attempts, and later events still run", async () => {
+    const log = await memoryLog();
+    const calls = new Map<number, number>();
+    const poisoned = defineAutomation({
+      name: "poisoned",
+      description: "Always fails on note 1.",
+      on: [NoteAdded.type],
+      retry: { attempts: 4, backoffMs: 1 },
+      run: (event, { emit }) => {
+        const { n } = event.data as { n: number };
+        calls.set(n, (calls.get(n) ?? 0) + 1);
+        if (n === 1) throw new RangeError("note 1 is poison");
+        emit({ type: NoteCounted.type, subject: event.subject, data: { n, note: event.id } });
+      },
+    });
+    const runner = await startAutomations({ log, automations: [poisoned], services: {} });
+    await addNotes(log, 0, 3);
+    await runner.idle();
+    const handled = (await log.read({ types: ["automation.handled"] })).map((event) => event.data);
+    expect(handled).toMatchObject([
+      { outcome: "ok", attempts: 1 },
+      { outcome: "error", attempts: 4, error: { code: "HANDLER_FAILED", message: "note 1 is poison" } },
+      { outcome: "ok", attempts: 1 },
+    ]);
+    expect([...calls.entries()]).toEqual([
+      [0, 1],
+      [1, 4],
+      [2, 1],
+    ]);
+    const [note1] = await log.read({ types: [NoteAdded.type], after: 1, limit: 1 });
+    expect(await runner.failures()).toEqual([
+      {
+        automation: "poisoned",
+        event: note1?.id,
+        eventSeq: note1?.seq,
+        error: { code: "HANDLER_FAILED", message: "note 1 is poison" },
+      },
+    ]);
+    await runner.close();
+  });
+
+  it("runs a failed event again on retry, once across two runners, and lands what it emits", async () => {
+    const log = await memoryLog();
+    let down = true;
+    const calls: number[] = [];
+    const needsModel = defineAutomation({
+      name: "needs-model",
+      description: "Fails while the model is down.",
+      on: [NoteAdded.type],
+      retry: { attempts: 2, backoffMs: 1 },
+      run: (event, { emit }) => {
+        const { n } = event.data as { n: number };
+        calls.push(n);
+        if (down) throw new Error("model down");
+        emit({ type: NoteCounted.type, subject: event.subject, data: { n, note: event.id } });
+      },
+    });
+    const a = await startAutomations({ log, automations: [needsModel], services: {} });
+    await addNotes(log, 0, 1);
+    await a.idle();
+    const [failure] = await a.failures("needs-model");
+    expect(failure).toMatchObject({
+      automation: "needs-model",
+      eventSeq: 1,
+      error: { message: "model down" },
+    });
+    const event = failure?.event ?? "";
+    expect(await a.retry("needs-model", event)).toEqual({
+      outcome: "error",
+      error: { code: "HANDLER_FAILED", message: "model down" },
+    });
+
+    down = false;
+    const b = await startAutomations({ log, automations: [needsModel], services: {} });
+    const results = await Promise.all([a.retry("needs-model", event), b.retry("needs-model", event)]);
+    expect(results).toEqual([{ outcome: "ok" }, { outcome: "ok" }]);
+    expect(await a.failures()).toEqual([]);
+    expect([...(await countedBySource(log)).values()]).toEqual([1]);
+    const marks = (await log.read({ types: ["automation.handled"] })).map((mark) => mark.data);
+    expect(marks).toMatchObject([
+      { outcome: "error", attempts: 2 },
+      { outcome: "error", attempts: 2, retry: 1 },
+      { outcome: "ok", attempts: 1, retry: 2, emitted: 1 },
+    ]);
+
+    await expect(a.retry("needs-model", event)).rejects.toThrow(
+      `automation "needs-model" handled event "${event}" well: nothing to retry`,
+    );
+    await expect(a.retry("needs-model", "evt_nope")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(a.retry("count-notes", event)).rejects.toThrow(
+      'no automation "count-notes" in this runner; it runs: needs-model',
+    );
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("leaves an event unhandled when closed while waiting to retry it, and handles it on the next start", async () => {
+    const log = await memoryLog();
+    let called: () => void = () => undefined;
+    const firstCall = new Promise<void>((resolve) => {
+      called = resolve;
+    });
+    const failing = defineAutomation({
+      name: "count-notes",
+      description: "Fails, then waits a minute before its next attempt.",
+      on: [NoteAdded.type],
+      retry: { attempts: 2, backoffMs: 60_000 },
+      run: () => {
+        called();
+        throw new Error("down");
+      },
+    });
+    const first = await startAutomations({ log, automations: [failing], services: {} });
+    await addNotes(log, 0, 1);
+    await firstCall;
+    await first.close();
+    expect(await log.read({ types: ["automation.handled"] })).toEqual([]);
+
+    const second = await startAutomations({ log, automations: [countNotes], services: {} });
+    await second.idle();
+    await second.close();
+    expect([...(await countedBySource(log)).values()]).toEqual([1]);
+  });
+
+  it("refuses an automation with a bad retry policy, naming the field", async () => {
+    const log = await memoryLog();
+    await expect(
+      startAutomations({
+        log,
+        automations: [{ ...countNotes, retry: { attempts: 0 } }],
+        services: {},
+      }),
+    ).rejects.toThrow(/automation "count-notes" is invalid: retry.attempts/);
+    await expect(
+      startAutomations({ log, automations: [{ ...countNotes, retry: { attempts: 0 } }], services: {} }),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 
   it("records an invalid emitted event as an error instead of appending it", async () => {
