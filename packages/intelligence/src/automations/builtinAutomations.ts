@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { ArtifactRecorded, type EventLog, SignalCaptured, type StoredEvent } from "@software-factory/core";
+import {
+  ArtifactRecorded,
+  type EventLog,
+  SignalCaptured,
+  SignalRouted,
+  type StoredEvent,
+} from "@software-factory/core";
 import { DependencyDeclared, type DependencyKind, DependencyRemoved } from "@software-factory/floorplan";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
@@ -66,18 +72,25 @@ function confidentRoute(
   return top;
 }
 
+/** The name of the automation that routes new signals; the routings it makes carry it as their actor. */
+const ROUTE_NEW_SIGNALS = "route-new-signals";
+
 function routeNewSignals(threshold: AutoRouteThreshold): Automation<BuiltinAutomationServices> {
   return defineAutomation<BuiltinAutomationServices>({
-    name: "route-new-signals",
+    name: ROUTE_NEW_SIGNALS,
     description:
-      "Routes a new signal that has no line to the router's top line when it is confident, and tells the line's owner.",
-    on: [SignalCaptured.type],
+      "Routes a new signal that has no line to the router's top line when it is confident, and tells the line's owner; when a person routes a signal (at capture, later, or to another line), tells that line's owner.",
+    on: [SignalCaptured.type, SignalRouted.type],
     run: async (event, { services, emit, notify }) => {
+      // Its own routings are announced when it makes them.
+      if (event.type === SignalRouted.type && event.actor === `automation:${ROUTE_NEW_SIGNALS}`) return;
       await Promise.all([services.work.refresh(), services.floorplan.refresh()]);
       const signal = services.work.signal(event.subject);
       if (signal === undefined) return;
-      let line = signal.line;
-      let how = "by a person";
+      // A captured signal that has a line by now was routed by a person: that routing's event tells the owner.
+      if (event.type === SignalCaptured.type && signal.line !== undefined) return;
+      let line = event.type === SignalRouted.type ? (event.data as { line: string }).line : undefined;
+      let how = `by ${event.actor ?? "a person"}`;
       if (line === undefined) {
         const choice = confidentRoute(await services.route(signal.text, { limit: 2 }), threshold);
         if (choice === undefined) return;

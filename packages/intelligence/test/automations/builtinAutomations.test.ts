@@ -136,6 +136,27 @@ describe("route-new-signals", () => {
     expect((await inbox("ana")).map((note) => note.ref)).toEqual([{ kind: "signal", id: signal.id }]);
   });
 
+  it("tells the owner when a person routes a signal later, and the new owner when it is re-routed", async () => {
+    const signal = await factory.work.captureSignal({
+      text: "Something feels slow today",
+      source: "support",
+    });
+    await settle(factory);
+    expect(await inbox("bo")).toEqual([]);
+
+    await factory.work.routeSignal(signal.id, "payments");
+    await settle(factory);
+    await factory.work.routeSignal(signal.id, "checkout");
+    await settle(factory);
+
+    expect((await inbox("bo")).map((note) => [note.ref, note.reason])).toEqual([
+      [{ kind: "signal", id: signal.id }, "owner of payments"],
+    ]);
+    const [note] = await inbox("ana");
+    expect(note).toMatchObject({ ref: { kind: "signal", id: signal.id }, reason: "owner of checkout" });
+    expect(note?.body).toContain("Routed to checkout by ana.");
+  });
+
   it("honours a stricter threshold", async () => {
     await factory.close();
     factory = await openFactory({
