@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { FactoryError } from "@software-factory/core";
+import { type FactoryError, StoreError } from "@software-factory/core";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
@@ -26,14 +26,48 @@ import { type Factory, type OpenFactoryOptions, openFactory } from "./openFactor
 export class FactoryService extends Context.Service<FactoryService, Factory>()(
   "@software-factory/intelligence/Factory",
 ) {
-  /** A layer that opens the factory and closes it when released. */
+  /**
+   * A layer that opens the factory and closes it when released. Opening fails
+   * with the kernel's typed error (a `ValidationError` for bad options or a
+   * malformed skill, a `SchemaVersionError`...), and with a `StoreError`
+   * wrapping anything else (a folder that cannot be created).
+   */
   static layer(options: OpenFactoryOptions = {}): Layer.Layer<FactoryService, FactoryError> {
     return Layer.effect(
       FactoryService,
       Effect.acquireRelease(
-        Effect.tryPromise({ try: () => openFactory(options), catch: (error) => error as FactoryError }),
+        Effect.tryPromise({ try: () => openFactory(options), catch: asFactoryError(options.dir) }),
         (factory) => Effect.promise(() => factory.close()),
       ),
     );
   }
+}
+
+/** Tags of the kernel's typed errors ({@link FactoryError}). */
+const FACTORY_ERROR_TAGS: ReadonlySet<string> = new Set([
+  "ValidationError",
+  "UnknownEventTypeError",
+  "ConcurrencyConflictError",
+  "IdempotencyConflictError",
+  "SchemaVersionError",
+  "StoreError",
+  "ClosedError",
+  "NotFoundError",
+  "IllegalTransitionError",
+  "EvidenceMissingError",
+  "GateFailedError",
+  "WipLimitError",
+]);
+
+/** A failure to open the factory as a typed error: the kernel's own, else a `StoreError` naming the folder. */
+function asFactoryError(dir: string | undefined): (error: unknown) => FactoryError {
+  return (error) => {
+    const tag = (error as { _tag?: unknown } | null)?._tag;
+    if (typeof tag === "string" && FACTORY_ERROR_TAGS.has(tag)) return error as FactoryError;
+    const reason = error instanceof Error ? error.message : String(error);
+    return new StoreError({
+      message: `could not open the factory at ${dir ?? ".factory"}: ${reason}`,
+      cause: error,
+    });
+  };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -133,5 +133,22 @@ describe("FactoryService", () => {
     const reopened = await openFactory({ dir: other });
     expect((await reopened.knowledge.get(id))?.title).toBe("From Effect");
     await reopened.close();
+  });
+
+  it("fails with a typed error when the factory cannot be opened", async () => {
+    const { Effect } = await import("effect");
+    const { FactoryService } = await import("../../src/index.js");
+    const file = join(dir, "a-file");
+    writeFileSync(file, "not a folder");
+    const program = Effect.gen(function* () {
+      yield* FactoryService;
+    });
+
+    const failure = await Effect.runPromise(
+      Effect.flip(Effect.provide(program, FactoryService.layer({ dir: file }))),
+    );
+
+    expect(failure).toMatchObject({ _tag: "StoreError", code: "E_STORE" });
+    expect(failure.message).toContain(`could not open the factory at ${file}`);
   });
 });
