@@ -81,10 +81,14 @@ export {
   RecordArtifactInputSchema,
   type RecordDeploymentInput,
   RecordDeploymentInputSchema,
+  type ResolveIncidentInput,
+  ResolveIncidentInputSchema,
   type ReviewInput,
   ReviewInputSchema,
   type SendBackInput,
   SendBackInputSchema,
+  type UnblockInput,
+  UnblockInputSchema,
 } from "./assembly/inputs.js";
 export type { KnownLines, LineDirectory } from "./assembly/LineDirectory.js";
 export {

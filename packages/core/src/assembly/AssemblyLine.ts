@@ -27,8 +27,10 @@ import type {
   ReasonInput,
   RecordArtifactInput,
   RecordDeploymentInput,
+  ResolveIncidentInput,
   ReviewInput,
   SendBackInput,
+  UnblockInput,
 } from "./inputs.js";
 import { ArtifactCommands } from "./internal/ArtifactCommands.js";
 import { AssemblyState } from "./internal/AssemblyState.js";
@@ -198,11 +200,7 @@ export class AssemblyLine implements AsyncDisposable {
    *
    * @throws IllegalTransitionError when it is not blocked.
    */
-  async unblock(
-    id: string,
-    input: { readonly reason?: string } = {},
-    options: MoveOptions = {},
-  ): Promise<WorkItem> {
+  async unblock(id: string, input: UnblockInput = {}, options: MoveOptions = {}): Promise<WorkItem> {
     return this.#items.unblock(id, input, options);
   }
 
@@ -433,10 +431,7 @@ export class AssemblyLine implements AsyncDisposable {
    *
    * @throws NotFoundError when there is no such incident.
    */
-  async resolveIncident(
-    id: string,
-    input: { readonly note?: string; readonly actor?: string } = {},
-  ): Promise<void> {
+  async resolveIncident(id: string, input: ResolveIncidentInput = {}): Promise<void> {
     return this.#field.resolveIncident(id, input);
   }
 

@@ -79,6 +79,19 @@ export const ReasonInputSchema = z.object({ reason });
 /** Input of moves that need a reason. */
 export type ReasonInput = z.input<typeof ReasonInputSchema>;
 
+/** Input of `AssemblyLine.unblock`: why it can move again, optionally. */
+export const UnblockInputSchema = z.object({ reason: note.optional() });
+/** Input of `AssemblyLine.unblock`. */
+export type UnblockInput = z.input<typeof UnblockInputSchema>;
+
+/** Input of `AssemblyLine.resolveIncident`. */
+export const ResolveIncidentInputSchema = z.object({
+  note: note.optional(),
+  actor: OperatorIdSchema.optional(),
+});
+/** Input of `AssemblyLine.resolveIncident`. */
+export type ResolveIncidentInput = z.input<typeof ResolveIncidentInputSchema>;
+
 /** Input of `AssemblyLine.assign`. */
 export const AssignInputSchema = z.object({
   owner: OperatorIdSchema.optional(),

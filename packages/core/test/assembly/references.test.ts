@@ -160,4 +160,19 @@ describe("input limits", () => {
     const atLimit = await line.createWorkItem({ line: "checkout", title: "x".repeat(INPUT_LIMITS.title) });
     expect(atLimit.title).toHaveLength(INPUT_LIMITS.title);
   });
+
+  it("bounds the optional reason of an unblock and the note of an incident's resolution", async () => {
+    factory = await openTestFactory();
+    const { line } = factory;
+    const item = await line.createWorkItem({ line: "checkout", title: "x" });
+    await line.block(item.id, { reason: "waiting on legal" });
+    const tooLong = "z".repeat(INPUT_LIMITS.reason + 1);
+    await expect(line.unblock(item.id, { reason: tooLong })).rejects.toMatchObject({
+      issues: [{ path: "reason" }],
+    });
+    expect((await line.unblock(item.id, { reason: "legal said yes" })).state).toBe("active");
+    const incident = await line.openIncident({ title: "Checkout down" });
+    await expect(line.resolveIncident(incident, { note: tooLong })).rejects.toBeInstanceOf(ValidationError);
+    await line.resolveIncident(incident, { note: "rolled back" });
+  });
 });

@@ -18,6 +18,8 @@ import {
   parseInput,
   type RecordDeploymentInput,
   RecordDeploymentInputSchema,
+  type ResolveIncidentInput,
+  ResolveIncidentInputSchema,
 } from "../inputs.js";
 import type { LineDirectory } from "../LineDirectory.js";
 import { LineIdSchema } from "../WorkItem.js";
@@ -99,17 +101,16 @@ export class FieldCommands {
   /**
    * Resolves an incident.
    *
+   * @throws ValidationError when the note or the actor is invalid.
    * @throws NotFoundError when there is no such incident.
    */
-  async resolveIncident(
-    id: string,
-    input: { readonly note?: string; readonly actor?: string },
-  ): Promise<void> {
+  async resolveIncident(id: string, input: ResolveIncidentInput): Promise<void> {
+    const data = parseInput(ResolveIncidentInputSchema, input, "incident resolution");
     await this.#projection.catchUp();
     expectIncident(this.#state, id);
     await this.#writer.append(
-      { type: "incident.resolved", subject: id, data: input.note === undefined ? {} : { note: input.note } },
-      input.actor,
+      { type: "incident.resolved", subject: id, data: data.note === undefined ? {} : { note: data.note } },
+      data.actor,
     );
   }
 

@@ -22,6 +22,8 @@ import {
   ReasonInputSchema,
   type SendBackInput,
   SendBackInputSchema,
+  type UnblockInput,
+  UnblockInputSchema,
 } from "../inputs.js";
 import type { LineDirectory } from "../LineDirectory.js";
 import type { PipelineConfig } from "../Pipeline.js";
@@ -142,8 +144,9 @@ export class WorkItemCommands {
   }
 
   /** Lets a blocked item move again. */
-  async unblock(id: string, input: { readonly reason?: string }, options: MoveOptions): Promise<WorkItem> {
-    return this.#move(id, "unblock", options, (item) => unblockEvents(item, input));
+  async unblock(id: string, input: UnblockInput, options: MoveOptions): Promise<WorkItem> {
+    const data = parseInput(UnblockInputSchema, input, "unblock");
+    return this.#move(id, "unblock", options, (item) => unblockEvents(item, data));
   }
 
   /** Abandons an active or blocked item. */

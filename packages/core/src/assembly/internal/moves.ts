@@ -174,7 +174,7 @@ export function blockEvents(item: WorkItem, data: z.output<typeof ReasonInputSch
 }
 
 /** The event unblocking a blocked item. */
-export function unblockEvents(item: WorkItem, input: { readonly reason?: string }): NewEvent[] {
+export function unblockEvents(item: WorkItem, input: { readonly reason?: string | undefined }): NewEvent[] {
   expectState(item, "unblock", ["blocked"]);
   const reason = input.reason?.trim();
   return [
