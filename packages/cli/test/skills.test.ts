@@ -106,15 +106,20 @@ describe("factory skills", () => {
     expect((await skillRuns()).map((run) => run.outcome)).toEqual(["invalid-input", "invalid-input"]);
   });
 
-  it("exits 1 when the skill is unknown, instruction-only, or fails", SLOW, async () => {
-    const unknown = await factory("skills", "run", "no-such-skill");
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('no runnable skill "no-such-skill"');
-    const instruction = await factory("skills", "run", "release-notes");
-    expect(instruction.code).toBe(1);
-    const failed = await factory("skills", "run", "summarize-line", "--input", '{"line":"nowhere"}');
-    expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('no line "nowhere"');
-    expect((await skillRuns()).map((run) => run.outcome)).toEqual(["failed"]);
-  });
+  it(
+    "exits 1 with the error's code when the skill is unknown, instruction-only, or names a line that does not exist",
+    SLOW,
+    async () => {
+      const unknown = await factory("skills", "run", "no-such-skill");
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('no runnable skill "no-such-skill"');
+      const instruction = await factory("skills", "run", "release-notes");
+      expect(instruction.code).toBe(1);
+      const failed = await factory("skills", "run", "summarize-line", "--input", '{"line":"nowhere"}');
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('error: E_NOT_FOUND: no line "nowhere"');
+      // A NotFoundError is the caller's mistake, recorded as invalid input, not as the skill failing.
+      expect((await skillRuns()).map((run) => run.outcome)).toEqual(["invalid-input"]);
+    },
+  );
 });
