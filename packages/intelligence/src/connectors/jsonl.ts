@@ -200,27 +200,20 @@ async function writeDocument(
   counter: SummaryCounter,
 ): Promise<void> {
   const lines = record.line === undefined ? [] : [record.line];
-  const existing = await factory.knowledge.bySource(system, record.id);
-  if (existing === undefined) {
-    const author = mapping.author === undefined ? undefined : scalar(at(record.value, mapping.author));
-    await factory.knowledge.capture({
+  const author = mapping.author === undefined ? undefined : scalar(at(record.value, mapping.author));
+  // One document per record id, even when two imports of the same file race.
+  const { outcome } = await factory.knowledge.captureOrRevise(
+    {
       kind: mapping.kind,
       title: record.title.slice(0, 500),
       body: record.body,
       source: { system, uri: record.id, ...(author === undefined ? {} : { author }) },
       tags: [...record.tags],
       lines,
-    });
-    counter.created += 1;
-    return;
-  }
-  const { changed } = await factory.knowledge.revise(existing.id, {
-    title: record.title.slice(0, 500),
-    body: record.body,
-    tags: [...record.tags],
-    lines,
-  });
-  countRecording(counter, true, changed);
+    },
+    { reason: `re-imported from ${system}` },
+  );
+  countRecording(counter, outcome !== "captured", outcome === "revised");
 }
 
 async function writeSignal(
