@@ -90,8 +90,16 @@ export async function applyImportPlan(
   }
   step();
   for (const change of plan.documents) {
-    if (change.action === "create") await factory.knowledge.capture(change.input, actor);
-    else {
+    if (change.action === "create") {
+      const { uri } = change.input.source;
+      // A sourced document is captured once even when two imports race; the later one finds it and revises it if it differs.
+      if (uri === undefined) await factory.knowledge.capture(change.input, actor);
+      else
+        await factory.knowledge.captureOrRevise(
+          { ...change.input, source: { ...change.input.source, uri } },
+          actor,
+        );
+    } else {
       const { title, body, lines, decision } = change.input;
       await factory.knowledge.revise(
         change.id as string,
