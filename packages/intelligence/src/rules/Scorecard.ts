@@ -291,12 +291,15 @@ export class Scorecards implements AsyncDisposable {
    * an event one of its rules depends on lands, and records each level that
    * changed as a `scorecard.level.changed` event.
    *
-   * @throws RangeError when no scorecard is kept (it would react to nothing).
+   * @throws RangeError when no scorecard is kept, or only levels without
+   * rules (it would react to nothing).
    */
   automation(): Automation {
     const triggers = this.triggers();
     if (triggers.length === 0)
-      throw new RangeError("no scorecard is kept, so there is nothing to re-evaluate: add a scorecard first");
+      throw new RangeError(
+        "the scorecards have no rule to re-evaluate on (no scorecard is kept, or its levels list no rules)",
+      );
     return defineAutomation({
       name: "rescore-lines",
       description: "Re-evaluates the scorecards when an event their rules depend on lands.",

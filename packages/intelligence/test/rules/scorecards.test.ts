@@ -156,6 +156,14 @@ describe("scorecards over the basic standards", () => {
       'scorecard "On Call" is invalid: id: must be kebab-case',
     );
     expect(() => defineScorecard({ ...card, levels: [] })).toThrow(/levels: needs at least one level/);
+    const none = await Scorecards.open({
+      log: factory.log,
+      standards: factory.standards,
+      scorecards: [],
+      lines: () => [],
+    });
+    closing.push(none);
+    expect(() => none.automation()).toThrow(/the scorecards have no rule to re-evaluate on/);
   });
 });
 
