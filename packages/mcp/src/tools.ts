@@ -25,6 +25,7 @@ import {
   linkArtifacts,
   listSuspectLinks,
   listWork,
+  markInboxRead,
   routeSignal,
 } from "./tools/work.js";
 
@@ -48,6 +49,7 @@ export const factoryTools: readonly FactoryTool[] = [
   checkStandards,
   getMetrics,
   getInbox,
+  markInboxRead,
   listSkills,
   runSkill,
   importCodebaseTool,

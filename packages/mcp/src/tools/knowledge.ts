@@ -170,15 +170,15 @@ export const getContext = defineTool({
   name: "get_context",
   title: "Context pack",
   description:
-    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners, the lines they depend on and that depend on them (with the contracts), the work item, suspect trace links, active work, the standards that apply (rules, and instructions from Cursor rules or AGENTS.md) and the knowledge that matters, as JSON and as markdown. The whole markdown stays within budgetTokens (o200k tokens); `omitted` says what did not fit. Give a work item, a line, paths, or a question.",
+    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners, the lines they depend on and that depend on them (with the contracts), the work item, suspect trace links, active work, the standards that apply (rules, and instructions from Cursor rules or AGENTS.md) and the knowledge that matters, as JSON and as markdown. The best documents come with an excerpt (knowledge); further matching ones are named without text in relatedKnowledge (id, title, kind, score): read those you need with get_document. The whole markdown stays within budgetTokens (o200k tokens); `omitted` counts what did not fit (omitted.knowledge: documents neither excerpted nor named). Give a work item, a line, paths, or a question; an unknown work item or line is an error naming it.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
     .object({
       workItem: z.string().min(1).optional(),
       line: z.string().min(1).optional(),
-      paths: z.array(z.string().min(1)).max(200).optional(),
-      question: z.string().min(1).max(2000).optional(),
+      paths: z.array(z.string().min(1)).min(1).max(200).optional(),
+      question: z.string().trim().min(1).max(2000).optional(),
       budgetTokens: z.number().int().min(100).max(20_000).default(1500),
     })
     .refine(

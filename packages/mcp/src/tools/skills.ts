@@ -13,12 +13,17 @@ export const listSkills = defineTool({
   name: "list_skills",
   title: "List skills",
   description:
-    "The factory's skills: runnable ones (run them with run_skill; their input schema is given) and instruction ones (read skill://<name>/SKILL.md or get the prompt of the same name).",
+    "The factory's skills: runnable ones (run them with run_skill; their input schema is given) and instruction ones (read skill://<name>/SKILL.md or get the prompt of the same name; files lists their scripts, references and assets, read as skill://<name>/<file>).",
   group: "skills",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({}),
   output: z.object({ skills: z.array(Record) }),
-  run: async (factory) => ({ skills: factory.skills.list() }),
+  run: async (factory) => ({
+    skills: factory.skills.list().map((info) => {
+      const files = factory.skills.instructions(info.name)?.files ?? [];
+      return files.length === 0 ? info : { ...info, files };
+    }),
+  }),
 });
 
 /** `run_skill`: runs a runnable skill with its input and records the run. */
@@ -26,10 +31,17 @@ export const runSkill = defineTool({
   name: "run_skill",
   title: "Run a skill",
   description:
-    "Run a runnable skill with its input (see list_skills for names and input schemas). Every run is recorded.",
+    "Run a runnable skill with its input (see list_skills for names and input schemas); the skill validates it and an error names the field that is wrong. Every run is recorded.",
   group: "skills",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
-  input: z.object({ name: z.string().min(1), input: z.record(z.string(), z.unknown()).default({}) }),
+  input: z.object({
+    name: z.string().min(1),
+    input: z
+      .unknown()
+      .describe(
+        "The skill's input, any JSON value its input schema accepts (an object, a string, an array...); omitted, {}",
+      ),
+  }),
   output: z.object({ skill: z.string(), output: z.unknown(), durationMs: z.number() }),
-  run: async (factory, input) => factory.skills.run(input.name, input.input),
+  run: async (factory, input) => factory.skills.run(input.name, input.input === undefined ? {} : input.input),
 });
