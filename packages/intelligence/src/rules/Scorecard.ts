@@ -289,7 +289,8 @@ export class Scorecards implements AsyncDisposable {
   /**
    * The automation (`rescore-lines`) that re-evaluates every scorecard when
    * an event one of its rules depends on lands, and records each level that
-   * changed as a `scorecard.level.changed` event.
+   * changed as a `scorecard.level.changed` event (a line no longer listed by
+   * `lines` goes to no level).
    *
    * @throws RangeError when no scorecard is kept, or only levels without
    * rules (it would react to nothing).
@@ -310,7 +311,13 @@ export class Scorecards implements AsyncDisposable {
         if (later.length > 0) return;
         await this.#projection?.catchUp();
         for (const scorecard of this.options.scorecards) {
-          for (const score of await this.evaluate(scorecard.id)) {
+          const scores = await this.evaluate(scorecard.id);
+          // A line no longer listed (retired from the floor plan) has no level any more.
+          const listed = new Set(scores.map((score) => score.line));
+          const gone = [...(this.#levels.get(scorecard.id)?.keys() ?? [])].filter(
+            (line) => !listed.has(line),
+          );
+          for (const score of [...scores, ...gone.map((line): LineScore => ({ line, level: undefined }))]) {
             const before = this.#levels.get(scorecard.id)?.get(score.line) ?? null;
             const after = score.level ?? null;
             if (before === after) continue;

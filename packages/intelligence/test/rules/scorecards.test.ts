@@ -112,6 +112,20 @@ describe("scorecards over the basic standards", () => {
     ]);
   });
 
+  it("takes the level of a line retired from the floor plan away", async () => {
+    const { scorecards, runner } = await keep([basics]);
+    const search = { id: "search", owner: "ana", description: "Find products", paths: ["/src/search/"] };
+    const checkout = { id: "checkout", owner: "ana" };
+    await factory.floorplan.applyPlan({ ...plan({}), lines: [checkout, search] });
+    await runner.idle();
+    expect(await scorecards.levelOf("basics", "search")).toBe("silver");
+
+    await factory.floorplan.applyPlan({ ...plan({}), lines: [search] });
+    await runner.idle();
+    expect(await scorecards.levelOf("basics", "checkout")).toBeUndefined();
+    expect(await scorecards.levelOf("basics", "search")).toBe("silver");
+  });
+
   it("re-evaluates on a plan another process applied", async () => {
     const { scorecards, runner } = await keep([basics]);
     const other = await openFactory({ dir, actor: "bo", durability: "normal" });
