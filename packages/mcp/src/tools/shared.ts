@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { INPUT_LIMITS, OperatorIdSchema } from "@software-factory/core";
 import { z } from "zod";
 
 /** A page cursor: the `nextCursor` of the previous page (an offset). */
@@ -12,11 +13,11 @@ export const Cursor = z.string().regex(/^\d+$/, "cursor is the nextCursor of the
 export const IdempotencyKey = z
   .string()
   .min(1)
-  .max(200)
+  .max(INPUT_LIMITS.idempotencyKey)
   .optional()
   .describe("Makes a retried call write once: the same key returns the first call's record");
-/** An operator's name. */
-export const Operator = z.string().min(1).max(120);
+/** An operator's id, as the floor plan names operators. */
+export const Operator = OperatorIdSchema;
 /**
  * The instant a point in time names, as an ISO string: an ISO date
  * (`2026-03-01`, midnight UTC) or instant (`2026-03-01T09:00:00Z`), or a span

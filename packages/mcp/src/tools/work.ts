@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { NotFoundError } from "@software-factory/core";
+import {
+  CaptureSignalInputSchema,
+  CreateWorkItemInputSchema,
+  INPUT_LIMITS,
+  LineIdSchema,
+  LinkInputSchema,
+  LinkTypeSchema,
+  NotFoundError,
+} from "@software-factory/core";
 import type { Factory, InboxItem } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
@@ -29,11 +37,13 @@ export const captureSignal = defineTool({
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
-    text: z.string().trim().min(1).max(10_000),
-    source: z.string().trim().min(1).max(100).describe("Where it came from: support, sales-call, monitoring"),
-    customer: z.string().max(200).optional(),
+    text: CaptureSignalInputSchema.shape.text,
+    source: CaptureSignalInputSchema.shape.source.describe(
+      "Where it came from: support, sales-call, monitoring",
+    ),
+    customer: CaptureSignalInputSchema.shape.customer,
     severity: z.enum(["low", "medium", "high", "critical"]).default("medium"),
-    line: z.string().min(1).optional(),
+    line: LineIdSchema.optional(),
   }),
   output: Record,
   run: async (factory, input) => factory.work.captureSignal(input),
@@ -53,10 +63,10 @@ export const routeSignal = defineTool({
       text: z
         .string()
         .min(1)
-        .max(10_000)
+        .max(INPUT_LIMITS.signalText)
         .optional()
         .describe("Text to rank lines for, when there is no signal"),
-      line: z.string().min(1).optional().describe("Route the signal to this line"),
+      line: LineIdSchema.optional().describe("Route the signal to this line"),
       limit: z.number().int().min(1).max(10).default(3),
     })
     .refine((input) => input.signal !== undefined || input.text !== undefined, {
@@ -110,10 +120,10 @@ export const createWorkItem = defineTool({
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
-    line: z.string().min(1),
-    title: z.string().trim().min(1).max(300),
+    line: LineIdSchema,
+    title: CreateWorkItemInputSchema.shape.title,
     kind: z.enum(["feature", "bug", "improvement", "chore"]).default("feature"),
-    flow: z.string().min(1).optional(),
+    flow: CreateWorkItemInputSchema.shape.flow,
     owner: Operator.optional(),
     signals: z.array(z.string().min(1)).default([]),
     idempotencyKey: IdempotencyKey,
@@ -135,7 +145,7 @@ export const advanceWorkItem = defineTool({
     .object({
       id: z.string().min(1),
       move: z.enum(["advance", "back", "block", "unblock", "drop", "complete"]).default("advance"),
-      reason: z.string().trim().min(1).max(2000).optional(),
+      reason: z.string().trim().min(1).max(INPUT_LIMITS.reason).optional(),
       to: z.string().min(1).optional().describe("Stage to send back to (back only)"),
       overrideWipReason: z
         .string()
@@ -185,9 +195,13 @@ export const linkArtifacts = defineTool({
     "Record a trace link (derivesFrom, satisfies, verifies, implements...) between two artifacts or work items, so a later change upstream marks it suspect.",
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-  input: z.object({ from: z.string().min(1), to: z.string().min(1), type: z.string().min(1) }),
+  input: z.object({
+    from: LinkInputSchema.shape.from,
+    to: LinkInputSchema.shape.to,
+    type: LinkTypeSchema.describe("One of derivesFrom, satisfies, implements, verifies, addresses"),
+  }),
   output: Record,
-  run: async (factory, input) => factory.work.link(input as Parameters<typeof factory.work.link>[0]),
+  run: async (factory, input) => factory.work.link(input),
 });
 
 /** `list_suspect_links`: trace links whose upstream changed since last review, paged. */
