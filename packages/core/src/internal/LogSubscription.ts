@@ -78,6 +78,8 @@ export class LogSubscription implements Subscription {
     }
     this.#running = this.#drainUntilQuiet().finally(() => {
       this.#running = undefined;
+      // A wake-up between the drain's last look and here only set #again: honour it, or its event waits for the next append.
+      if (this.#again) this.wake();
     });
   }
 

@@ -189,6 +189,29 @@ export function describeEventStoreContract(adapter: string, harness: ContractHar
       expect(seen).toEqual([2, 3, 4]);
     });
 
+    it("delivers an event appended just as the subscriber finishes catching up", async () => {
+      // The second append lands a few microtasks after the first woke the subscriber: at one of
+      // these depths it arrives between the catch-up's last read and its end, and must not wait
+      // for a third append to be delivered.
+      for (let depth = 0; depth < 40; depth++) {
+        const seen: string[] = [];
+        const subscription = await log.subscribe(
+          (event) => void seen.push((event.data as { text: string }).text),
+          {
+            after: await log.head(),
+            keepAlive: false,
+          },
+        );
+        void log.append(note(`first ${depth}`));
+        for (let tick = 0; tick < depth; tick++) await Promise.resolve();
+        await log.append(note(`second ${depth}`));
+        await waitFor(() => seen.length === 2, 2000);
+        // The two appends race, so a server may order them either way; both must arrive.
+        expect([...seen].sort()).toEqual([`first ${depth}`, `second ${depth}`]);
+        await subscription.close();
+      }
+    });
+
     it("replays from a position and filters what a subscriber receives", async () => {
       await log.append([note("a", "s1"), note("b", "s2")]);
       const seen: string[] = [];
