@@ -8,9 +8,11 @@ import { userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import { type EventStore, NotFoundError } from "@software-factory/core";
 import {
+  type Automation,
   defaultGates,
   type Factory,
   installBasicStandards,
+  installBuiltinStandards,
   openFactory,
 } from "@software-factory/intelligence";
 import { ActorFlag, isPostgresStore, parseFlag } from "./flags.js";
@@ -74,17 +76,43 @@ function safeUserName(): string | undefined {
 }
 
 /**
+ * Adds the standards every factory the CLI opens is checked against: the
+ * `factory-basics` pack (lines owned, described and claiming code, no cycles,
+ * operators within capacity, no active work on suspect links, blocked work
+ * visible) and the `builtin-standards` pack (requirements with acceptance
+ * criteria in EARS form, designs linked to requirements, complete decision
+ * records, change sets linked to work, signals routed within their SLA). The
+ * two packs share no rule id. `factory check`, `factory context` and
+ * `factory mcp` see the same rules.
+ *
+ * @throws RangeError when the factory already has a rule of one of these ids.
+ */
+export function installFactoryStandards(factory: Factory): void {
+  installBasicStandards(factory);
+  installBuiltinStandards(factory);
+}
+
+/** What a command may add to the factory it opens. */
+export interface SessionExtras {
+  /** A repository whose Cursor rules, AGENTS.md and CLAUDE.md become instruction standards. */
+  readonly instructionsFrom?: string;
+  /** Automations to run while the factory is open (`factory mcp --automations`). */
+  readonly automations?: readonly Automation<Factory>[];
+}
+
+/**
  * Opens the factory a command names with the CLI's gates (the caller closes
- * it). The log is {@link GlobalOptions.store} when given (a PostgreSQL URL or a
- * SQLite file), else the SQLite file in the folder; the folder holds the caches
- * and the `skills/` either way.
+ * it, and adds the standards with {@link installFactoryStandards} when it
+ * checks them). The log is {@link GlobalOptions.store} when given (a
+ * PostgreSQL URL or a SQLite file), else the SQLite file in the folder; the
+ * folder holds the caches and the `skills/` either way.
  *
  * @throws NotFoundError when the factory does not exist and
  *   {@link GlobalOptions.create} is not set (see {@link assertFactoryExists}).
  */
 export async function openSessionFactory(
   options: GlobalOptions,
-  extra: { readonly instructionsFrom?: string } = {},
+  extra: SessionExtras = {},
 ): Promise<Factory> {
   if (options.create !== true) assertFactoryExists(options);
   return openFactory({
@@ -97,6 +125,16 @@ export async function openSessionFactory(
 }
 
 /**
+ * Whether the factory a command names exists: its SQLite file (`--store`, else
+ * `<dir>/factory.db`) is there. A PostgreSQL store counts as existing: its
+ * server answers for it when the factory opens.
+ */
+export function factoryExists(options: GlobalOptions): boolean {
+  if (options.store !== undefined && isPostgresStore(options.store)) return true;
+  return existsSync(options.store ?? join(resolve(options.dir), "factory.db"));
+}
+
+/**
  * Refuses a factory that does not exist: its SQLite file (`--store`, else
  * `<dir>/factory.db`) is missing. A PostgreSQL store is not checked here: its
  * server answers for it when the factory opens.
@@ -105,11 +143,8 @@ export async function openSessionFactory(
  *   file, and saying to run `factory init`.
  */
 export function assertFactoryExists(options: GlobalOptions): void {
-  if (options.store !== undefined && isPostgresStore(options.store)) return;
-  const dir = resolve(options.dir);
-  const file = options.store ?? join(dir, "factory.db");
-  if (existsSync(file)) return;
-  const where = options.store ?? dir;
+  if (factoryExists(options)) return;
+  const where = options.store ?? resolve(options.dir);
   throw new NotFoundError({
     message: `no factory at ${where}: run \`factory init\` to create it, or give the --dir (or --store) of an existing one`,
     entity: "factory",
@@ -131,18 +166,19 @@ export async function openStore(store: string): Promise<EventStore> {
 }
 
 /**
- * Opens the factory a command names, with the CLI's gates and basic
- * standards, runs `work` with it, and closes it whatever happens. The log is
+ * Opens the factory a command names, with the CLI's gates and standards (see
+ * {@link installFactoryStandards}), runs `work` with it, and closes it whatever happens. The log is
  * `--store` (or `FACTORY_DATABASE_URL`) when given, else the SQLite file in
  * the folder (see {@link openSessionFactory}).
  */
 export async function withFactory<T>(
   options: GlobalOptions,
   work: (factory: Factory) => Promise<T>,
+  extra: SessionExtras = {},
 ): Promise<T> {
-  const factory = await openSessionFactory(options);
+  const factory = await openSessionFactory(options, extra);
   try {
-    installBasicStandards(factory);
+    installFactoryStandards(factory);
     return await work(factory);
   } finally {
     await factory.close();

@@ -77,6 +77,25 @@ export function parseSince(value: string, flag = "--since"): Date {
   return parseFlag(SinceFlag, value, flag);
 }
 
+/**
+ * A folder given on the command line (`--instructions <repo>`): made absolute,
+ * and it must exist and be a folder.
+ */
+export const FolderFlag = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .transform((value, ctx) => {
+    const path = resolve(value);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory() === true) return path;
+    ctx.addIssue({
+      code: "custom",
+      message: `${path} ${stat === undefined ? "does not exist" : "is not a folder"}`,
+    });
+    return z.NEVER;
+  });
+
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 const SQLITE_HEADER = "SQLite format 3\0";
 

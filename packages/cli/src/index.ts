@@ -2,7 +2,7 @@
  * The `factory` command of the Software Factory SDK, as a library: the
  * program builder (for tests and tools that embed the CLI) and the Acme
  * walkthrough behind `factory demo`. The standards and gates it opens a
- * factory with (`basicStandards`, `defaultGates`) are in
+ * factory with (`basicStandards`, `builtinStandards`, `defaultGates`) are in
  * `@software-factory/intelligence`.
  *
  * Any new export added here becomes public API. Use named exports, not wildcards.

@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { registerAutomations } from "./commands/automations.js";
 import { registerCheck } from "./commands/check.js";
+import { registerContext } from "./commands/context.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerFloorplan } from "./commands/floorplan.js";
 import { registerImpact } from "./commands/impact.js";
@@ -20,6 +21,7 @@ import { registerPlan } from "./commands/plan.js";
 import { registerSearch } from "./commands/search.js";
 import { registerSignal } from "./commands/signal.js";
 import { registerSkills } from "./commands/skills.js";
+import { registerStandards } from "./commands/standards.js";
 import { registerWhoOwns } from "./commands/whoOwns.js";
 import { registerWork } from "./commands/work.js";
 import { errorMessage } from "./errorMessage.js";
@@ -150,6 +152,8 @@ export function createProgram(context: CliContext): Command {
   registerWork(program, context);
   registerSignal(program, context);
   registerCheck(program, context);
+  registerStandards(program, context);
+  registerContext(program, context);
   registerMetrics(program, context);
   registerSkills(program, context);
   registerMigrate(program, context);

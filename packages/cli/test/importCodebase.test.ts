@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,6 +40,16 @@ describe("factory import codebase", () => {
     const dry = await runFactory(["import", "codebase", repo.root, "--dry-run", "--json"], { cwd });
     expect(dry.stderr).toBe("");
     expect(dry.code).toBe(0);
+    // The dry run previews an import into a new factory without creating it.
+    expect(existsSync(join(cwd, ".factory"))).toBe(false);
+    const dryStore = await runFactory(
+      ["--store", "elsewhere.db", "import", "codebase", repo.root, "--dry-run"],
+      { cwd },
+    );
+    expect(dryStore.code, dryStore.stderr).toBe(0);
+    expect(dryStore.stdout).toMatch(/would import \(dry run, nothing written\)/);
+    expect(existsSync(join(cwd, "elsewhere.db"))).toBe(false);
+    expect(existsSync(join(cwd, ".factory"))).toBe(false);
     const proposal = JSON.parse(dry.stdout);
     expect(proposal.dryRun).toBe(true);
     expect(proposal.events).toBe(0);

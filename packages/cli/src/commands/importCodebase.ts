@@ -5,20 +5,25 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemoryEventStore } from "@software-factory/core";
 import {
   type CodebaseImportResult,
+  type Factory,
   type ImportCounts,
   type ImportProgress,
   importCodebase,
+  openFactory,
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
-import { withFactory } from "../Session.js";
+import { factoryExists, type GlobalOptions, withFactory } from "../Session.js";
 
 interface CodebaseFlags {
   readonly dryRun?: boolean;
@@ -78,6 +83,35 @@ function printSummary(output: Output, result: CodebaseImportResult): void {
   }
 }
 
+/**
+ * Runs `work` on the factory a command names or, for a dry run when that
+ * factory does not exist yet, on an empty factory held in memory (its caches
+ * in a temporary folder, removed afterwards): a dry run writes nothing, and
+ * in particular does not create the factory it previews an import into.
+ */
+async function withImportTarget<T>(
+  options: GlobalOptions,
+  dryRun: boolean,
+  work: (factory: Factory) => Promise<T>,
+): Promise<T> {
+  if (!dryRun || factoryExists(options)) return withFactory(options, work);
+  const scratch = mkdtempSync(join(tmpdir(), "factory-dry-run-"));
+  try {
+    const factory = await openFactory({
+      dir: scratch,
+      actor: options.actor,
+      store: createMemoryEventStore(),
+    });
+    try {
+      return await work(factory);
+    } finally {
+      await factory.close();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /** Registers `factory import codebase` under `factory import`. */
 export function registerImportCodebase(importCommand: Command, context: CliContext): void {
   importCommand
@@ -127,9 +161,10 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
               );
           }
         };
-        const result = await withFactory(options, (factory) =>
+        const dryRun = given.dryRun === true;
+        const result = await withImportTarget(options, dryRun, (factory) =>
           importCodebase(factory, root, {
-            dryRun: given.dryRun === true,
+            dryRun,
             onProgress,
             ...(since === undefined ? {} : { since: since.toISOString() }),
             ...(maxCommits === undefined ? {} : { maxCommits }),

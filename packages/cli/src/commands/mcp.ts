@@ -3,13 +3,21 @@
  *
  * @module
  */
-import type { Factory } from "@software-factory/intelligence";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { builtinAutomations, type Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { parseFlag } from "../flags.js";
+import { FolderFlag, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
-import { assertFactoryExists, openSessionFactory } from "../Session.js";
+import {
+  assertFactoryExists,
+  type GlobalOptions,
+  installFactoryStandards,
+  openSessionFactory,
+  type SessionExtras,
+} from "../Session.js";
 
 const PortSchema = z.coerce.number().int().min(0).max(65_535);
 const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
@@ -17,6 +25,24 @@ const ToolGroupsSchema = z
   .string()
   .transform((value) => value.split(",").map((group) => group.trim()))
   .pipe(z.array(z.enum(GROUPS, { message: `tool groups are ${GROUPS.join(", ")}` })).min(1));
+
+/**
+ * Opens the factory to serve, as `factory-mcp` does: with the CLI's gates and
+ * standards (so `check_standards` reports what `factory check` does), and the
+ * knowledge index loading in the background while the agent reads the tool
+ * list, so its first search does not wait for it.
+ */
+async function openServedFactory(options: GlobalOptions, extra: SessionExtras): Promise<Factory> {
+  const factory = await openSessionFactory(options, extra);
+  try {
+    installFactoryStandards(factory);
+  } catch (error) {
+    await factory.close();
+    throw error;
+  }
+  setImmediate(() => void factory.knowledge.sync().catch(() => undefined));
+  return factory;
+}
 
 /** Registers `factory mcp`. */
 export function registerMcp(program: Command, context: CliContext): void {
@@ -34,37 +60,52 @@ export function registerMcp(program: Command, context: CliContext): void {
       "--tools <groups>",
       `tool groups to offer, comma-separated (${GROUPS.join(", ")}; default all but import)`,
     )
+    .option(
+      "--automations",
+      "run the built-in automations while the server lives (route new signals, notify owners)",
+    )
     .action(
       action(context, async ({ options, output }, local) => {
-        const { http, host, token, tools, instructions } = local as {
+        const { http, host, token, tools, instructions, automations } = local as {
           http?: string;
           host?: string;
           token?: string;
           tools?: string;
           instructions?: string;
+          automations?: boolean;
         };
-        const extra = instructions === undefined ? {} : { instructionsFrom: instructions };
+        if (statSync(resolve(options.dir), { throwIfNoEntry: false })?.isFile() === true)
+          throw new UsageError(
+            `--dir ${options.dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
+          );
+        const extra: SessionExtras = {
+          ...(instructions === undefined
+            ? {}
+            : { instructionsFrom: parseFlag(FolderFlag, instructions, "--instructions") }),
+          ...(automations === true ? { automations: builtinAutomations } : {}),
+        };
         const groups = tools === undefined ? undefined : parseFlag(ToolGroupsSchema, tools, "--tools");
         const serverOptions = groups === undefined ? {} : { groups };
         const port = http === undefined ? undefined : PortSchema.safeParse(http);
         if (port !== undefined && !port.success)
           throw new UsageError(`--http must be a port number, got "${http}"`);
-        const bearer = token ?? process.env.FACTORY_MCP_TOKEN;
+        // An empty token is no token, in the flag as in the environment (as factory-mcp reads them).
+        const bearer = token || process.env.FACTORY_MCP_TOKEN || undefined;
         if (port !== undefined && bearer === undefined) {
           throw new UsageError(
             "--http needs --token <token> or FACTORY_MCP_TOKEN (clients send it as a bearer token)",
           );
         }
-        // Refused before serving: stdio opens the factory only after the handshake.
+        // Refused before the MCP server is even loaded.
         assertFactoryExists(options);
         // The MCP server is loaded only by this command, so the others do not pay for it.
         const { serveHttp, serveStdio } = await import("@software-factory/mcp");
         if (port === undefined) {
-          // Answers the handshake and the tool list while the factory opens.
+          // The server speaks only once the factory is open, so a factory that cannot open fails before any client sees a tool.
           let opened: Factory | undefined;
           try {
             await serveStdio(async () => {
-              opened = await openSessionFactory(options, extra);
+              opened = await openServedFactory(options, extra);
               return opened;
             }, serverOptions);
           } finally {
@@ -72,12 +113,17 @@ export function registerMcp(program: Command, context: CliContext): void {
           }
           return;
         }
-        const factory = await openSessionFactory(options, extra);
+        const factory = await openServedFactory(options, extra);
         const server = await serveHttp(
           factory,
           { port: port.data, token: bearer as string, ...(host === undefined ? {} : { host }) },
           serverOptions,
-        );
+        ).catch(async (error: unknown) => {
+          await factory.close();
+          throw new Error(`cannot serve HTTP on port ${port.data}: ${(error as Error).message}`, {
+            cause: error,
+          });
+        });
         output.error(`serving ${factory.dir} at ${server.url} (Ctrl-C stops)`);
         await new Promise<void>((done) => {
           const stop = () => done();

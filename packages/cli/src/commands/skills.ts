@@ -1,14 +1,20 @@
 /**
- * `factory skills list|run`: the factory's skills (built-in runnable skills and
- * the instruction skills of the folder's `skills/`), and running one with a
- * JSON input. Every run is recorded in the log as a `skill.ran` event.
+ * `factory skills list|run|export`: the factory's skills (built-in runnable
+ * skills and the instruction skills of the folder's `skills/`), running one
+ * with a JSON input, and exporting one as an Agent Skills folder. Every run is
+ * recorded in the log as a `skill.ran` event.
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { ValidationError } from "@software-factory/core";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { NotFoundError, ValidationError } from "@software-factory/core";
+import { exportSkill, type InstructionSkill, loadSkillFolder } from "@software-factory/intelligence";
 import type { Command } from "commander";
+import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
+import { type ExportedFile, OverwriteRefusedError } from "../exportFiles.js";
+import { parseFlag } from "../flags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -24,7 +30,41 @@ interface ListedSkill {
   readonly inputSchema?: unknown;
 }
 
-/** Registers `factory skills list` and `factory skills run`. */
+const ToFlag = z.string().trim().min(1, "must not be empty");
+
+/**
+ * Whether `folder` is an Agent Skills folder of the skill `name` (a valid
+ * SKILL.md naming it): an earlier export, or the skill's own folder, which an
+ * export may replace.
+ */
+function isFolderOfSkill(folder: string, name: string): boolean {
+  try {
+    return loadSkillFolder(folder).name === name;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Exports a skill as `<to>/<name>/` (SKILL.md, and the `scripts/`,
+ * `references/` and `assets/` files of a skill loaded from a folder). The
+ * folder replaces an earlier export of the same skill; anything else already
+ * at `<to>/<name>` is left alone unless `force`.
+ *
+ * @throws OverwriteRefusedError when `<to>/<name>` holds something other than this skill (without `force`).
+ */
+function exportSkillFolder(skill: InstructionSkill, to: string, force: boolean): ExportedFile {
+  const folder = join(to, skill.name);
+  const existed = existsSync(folder);
+  if (existed && !force && !isFolderOfSkill(folder, skill.name))
+    throw new OverwriteRefusedError(
+      [folder],
+      `it is not an export of the skill ${skill.name} (no SKILL.md naming it); give --force to replace it`,
+    );
+  return { path: exportSkill(skill, to), status: existed ? "updated" : "created" };
+}
+
+/** Registers `factory skills list`, `factory skills run` and `factory skills export`. */
 export function registerSkills(program: Command, context: CliContext): void {
   const skills = program
     .command("skills")
@@ -76,6 +116,38 @@ export function registerSkills(program: Command, context: CliContext): void {
         });
         if (options.json) return output.json(run);
         printOutput(output, run.output);
+      }),
+    );
+
+  skills
+    .command("export")
+    .description(
+      "write a skill with instructions (an instruction skill, or a built-in one) as an Agent Skills folder <to>/<name>/SKILL.md",
+    )
+    .argument("<name>", "skill name (see factory skills list)")
+    .requiredOption("--to <dir>", "folder to write the skill's folder in (such as .claude/skills)")
+    .option("--force", "replace <to>/<name> even when it is not an earlier export of this skill")
+    .action(
+      action(context, async ({ options, output }, name, flags) => {
+        const given = flags as { to: string; force?: boolean };
+        const to = resolve(parseFlag(ToFlag, given.to, "--to"));
+        const skill = await withFactory(options, async (factory) => {
+          const found = factory.skills.instructions(name as string);
+          if (found !== undefined) return found;
+          const known = factory.skills.list().find((info) => info.name === name);
+          const withInstructions = factory.skills
+            .list()
+            .filter((info) => info.instructions)
+            .map((info) => info.name);
+          throw new NotFoundError({
+            message: `${known === undefined ? `no skill "${name as string}"` : `the skill "${name as string}" has no instructions (SKILL.md) to export`}; the skills with instructions are ${withInstructions.join(", ") || "none"}`,
+            entity: "skill",
+            id: name as string,
+          });
+        });
+        const written = exportSkillFolder(skill, to, given.force === true);
+        if (options.json) return output.json({ skill: skill.name, ...written });
+        output.line(`${written.status.padEnd(9)} ${join(written.path, "SKILL.md")}`);
       }),
     );
 }

@@ -11,16 +11,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GateFailedError } from "@software-factory/core";
 import { loadFactoryYaml } from "@software-factory/floorplan";
-import {
-  defaultGates,
-  installBasicStandards,
-  openFactory,
-  suspectCause,
-} from "@software-factory/intelligence";
+import { defaultGates, openFactory, suspectCause } from "@software-factory/intelligence";
 import { printImpact } from "../commands/impact.js";
 import { printMeasures } from "../commands/metrics.js";
 import { importDocs } from "../importDocs.js";
 import type { Output } from "../Output.js";
+import { installFactoryStandards } from "../Session.js";
 import { readJsonLines, SignalRecordSchema, WorkRecordSchema } from "./acmeData.js";
 
 /** Options of {@link runAcmeWalkthrough}. */
@@ -71,7 +67,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
   const started = Date.now();
   const factory = await openFactory({ dir, actor: "demo", gates: defaultGates });
   try {
-    installBasicStandards(factory);
+    installFactoryStandards(factory);
 
     section("1. The floor plan: Acme as lines, owners and dependencies");
     const plan = await loadFactoryYaml(join(example, "factory.yaml"));

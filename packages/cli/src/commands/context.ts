@@ -1,0 +1,111 @@
+/**
+ * `factory context`: the context pack of a work item, a line, some paths or a
+ * question (lines with owners and neighbours, standards, knowledge, open work,
+ * suspect links) within a token budget, as markdown or JSON.
+ *
+ * @module
+ */
+import { type ContextRequest, contextPackMarkdown } from "@software-factory/intelligence";
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
+import { FolderFlag, PositiveIntFlag, parseFlag } from "../flags.js";
+import { requireLines } from "../knownValues.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+/** The options of `factory context` as commander gives them. */
+interface ContextFlags {
+  readonly workItem?: string;
+  readonly line?: string;
+  readonly path?: string[];
+  readonly question?: string;
+  readonly budget?: string;
+  readonly instructions?: string;
+}
+
+/** A flag that names something: not empty once trimmed. */
+const NonEmptyFlag = z.string().trim().min(1, "must not be empty");
+
+/**
+ * The pack request the flags ask for.
+ *
+ * @throws UsageError naming the flag that is malformed, or when no flag says what the pack is about.
+ */
+function requestOf(flags: ContextFlags): ContextRequest {
+  const request: ContextRequest = {
+    ...(flags.workItem === undefined
+      ? {}
+      : { workItem: parseFlag(NonEmptyFlag, flags.workItem, "--work-item") }),
+    ...(flags.line === undefined ? {} : { line: parseFlag(NonEmptyFlag, flags.line, "--line") }),
+    ...(flags.path === undefined
+      ? {}
+      : { paths: parseFlag(z.array(NonEmptyFlag).min(1), flags.path, "--path") }),
+    ...(flags.question === undefined
+      ? {}
+      : { question: parseFlag(NonEmptyFlag, flags.question, "--question") }),
+    ...(flags.budget === undefined
+      ? {}
+      : { budgetTokens: parseFlag(PositiveIntFlag, flags.budget, "--budget") }),
+  };
+  if (
+    request.workItem === undefined &&
+    request.line === undefined &&
+    request.paths === undefined &&
+    request.question === undefined
+  )
+    throw new UsageError(
+      "say what the pack is about: --work-item <id>, --line <id>, --path <path>... or --question <text>",
+    );
+  return request;
+}
+
+/** Registers `factory context`. */
+export function registerContext(program: Command, context: CliContext): void {
+  program
+    .command("context")
+    .description(
+      "the context pack of a work item, a line, paths or a question: lines, owners, neighbours, standards, knowledge, open work and suspect links, within a token budget (markdown, or JSON with --json)",
+    )
+    .option("--work-item <id>", "the work item the pack is about (its line comes too)")
+    .option("--line <id>", "a line of the floor plan")
+    .option(
+      "--path <paths...>",
+      "repository paths; the lines that own them come, and the instructions for them",
+    )
+    .option("--question <text>", "what to find knowledge about")
+    .option("--budget <tokens>", "tokens the whole pack may take as markdown (default 1500)")
+    .option(
+      "--instructions <repo>",
+      "also list the repository's Cursor rules, AGENTS.md and CLAUDE.md sections that apply",
+    )
+    .action(
+      action(context, async ({ options, output }, flags) => {
+        const given = flags as ContextFlags;
+        const request = requestOf(given);
+        const instructionsFrom =
+          given.instructions === undefined
+            ? undefined
+            : parseFlag(FolderFlag, given.instructions, "--instructions");
+        const pack = await withFactory(
+          options,
+          async (factory) => {
+            if (request.line !== undefined) await requireLines(factory, [request.line], "--line");
+            try {
+              return await factory.context(request);
+            } catch (error) {
+              // The lines and the work item alone do not fit the budget: the message says how many tokens they need.
+              if (error instanceof RangeError)
+                throw new UsageError(`--budget: ${error.message.replace(/^budgetTokens /, "")}`, {
+                  cause: error,
+                });
+              throw error;
+            }
+          },
+          instructionsFrom === undefined ? {} : { instructionsFrom },
+        );
+        if (options.json) return output.json(pack);
+        output.line(contextPackMarkdown(pack));
+      }),
+    );
+}

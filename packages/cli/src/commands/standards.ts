@@ -1,0 +1,98 @@
+/**
+ * `factory standards export`: the factory's instruction standards (a
+ * repository's Cursor rules, AGENTS.md and CLAUDE.md sections) written as
+ * Cursor rules or as one AGENTS.md, so each coding agent reads the same ones.
+ *
+ * @module
+ */
+import { statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { NotFoundError } from "@software-factory/core";
+import { formatAgentsMd, formatCursorRule, type InstructionStandard } from "@software-factory/intelligence";
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
+import { type PlannedFile, writeExportFiles } from "../exportFiles.js";
+import { FolderFlag, parseFlag } from "../flags.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+const FormatFlag = z.enum(["cursor", "agents-md"], { message: "expected cursor or agents-md" });
+const ToFlag = z.string().trim().min(1, "must not be empty");
+
+/** The options of `factory standards export` as commander gives them. */
+interface ExportFlags {
+  readonly format: string;
+  readonly to: string;
+  readonly instructions: string;
+  readonly force?: boolean;
+}
+
+/**
+ * The files an export writes: one `<to>/<id>.mdc` per standard for Cursor;
+ * for AGENTS.md the file `to`, or `<to>/AGENTS.md` when `to` is a folder
+ * (titled by the file's name, so `--to CLAUDE.md` makes a CLAUDE.md).
+ */
+function planFiles(
+  standards: readonly InstructionStandard[],
+  format: z.output<typeof FormatFlag>,
+  to: string,
+): PlannedFile[] {
+  if (format === "cursor")
+    return standards.map((standard) => ({
+      path: join(to, `${standard.id}.mdc`),
+      text: formatCursorRule(standard),
+    }));
+  const file = statSync(to, { throwIfNoEntry: false })?.isDirectory() === true ? join(to, "AGENTS.md") : to;
+  return [{ path: file, text: formatAgentsMd(standards, { title: basename(file) }) }];
+}
+
+/** Registers `factory standards export`. */
+export function registerStandards(program: Command, context: CliContext): void {
+  const standards = program
+    .command("standards")
+    .description("the factory's instruction standards (Cursor rules, AGENTS.md, CLAUDE.md)");
+
+  standards
+    .command("export")
+    .description(
+      "write the instruction standards as Cursor rules (<to>/<id>.mdc) or as one AGENTS.md; a file that holds other content is left alone unless --force",
+    )
+    .requiredOption(
+      "--format <format>",
+      "cursor (a .cursor/rules folder) or agents-md (an AGENTS.md or CLAUDE.md file)",
+    )
+    .requiredOption("--to <dir-or-file>", "the rules folder (cursor), or the file or its folder (agents-md)")
+    .option(
+      "--instructions <repo>",
+      "the repository whose .cursor/rules, AGENTS.md and CLAUDE.md files hold the standards",
+      ".",
+    )
+    .option("--force", "replace files that hold other content")
+    .action(
+      action(context, async ({ options, output }, flags) => {
+        const given = flags as ExportFlags;
+        const format = parseFlag(FormatFlag, given.format, "--format");
+        const to = resolve(parseFlag(ToFlag, given.to, "--to"));
+        const instructionsFrom = parseFlag(FolderFlag, given.instructions, "--instructions");
+        if (format === "cursor" && statSync(to, { throwIfNoEntry: false })?.isFile() === true)
+          throw new UsageError(`--to: ${to} is a file; --format cursor writes a folder of .mdc rules`);
+        const found = await withFactory(options, async (factory) => factory.standards.instructions(), {
+          instructionsFrom,
+        });
+        if (found.length === 0)
+          throw new NotFoundError({
+            message: `no instruction standards to export: ${instructionsFrom} has no .cursor/rules, AGENTS.md or CLAUDE.md (give the repository with --instructions)`,
+            entity: "instruction standard",
+            id: instructionsFrom,
+            field: "--instructions",
+          });
+        const written = writeExportFiles(planFiles(found, format, to), given.force === true);
+        if (options.json) return output.json({ format, standards: found.length, files: written });
+        for (const file of written) output.line(`${file.status.padEnd(9)} ${file.path}`);
+        output.line(
+          `${found.length} standards exported as ${format === "cursor" ? "Cursor rules" : "AGENTS.md"}`,
+        );
+      }),
+    );
+}

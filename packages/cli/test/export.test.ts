@@ -1,0 +1,224 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHOP_YAML } from "./fixtures.js";
+import { runFactory } from "./runFactory.js";
+
+let cwd: string;
+const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
+/** Each test runs the bin several times, a few seconds each on a loaded machine. */
+const SLOW = { timeout: 240_000 };
+
+const TYPESCRIPT_MDC = `---
+description: TypeScript style
+globs: src/**/*.ts
+alwaysApply: false
+---
+
+Use named exports; no default exports.
+`;
+
+const AGENTS_MD = `# AGENTS.md
+
+## Testing
+
+Run \`npx vitest run\` before committing.
+`;
+
+const RELEASE_NOTES_MD = `---
+name: release-notes
+description: Write release notes from the work items done since the last release.
+---
+# Release notes
+
+List the done work items by line, one sentence each.
+`;
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-cli-export-"));
+  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+  mkdirSync(join(cwd, "repo", ".cursor", "rules"), { recursive: true });
+  writeFileSync(join(cwd, "repo", ".cursor", "rules", "typescript.mdc"), TYPESCRIPT_MDC);
+  writeFileSync(join(cwd, "repo", "AGENTS.md"), AGENTS_MD);
+  mkdirSync(join(cwd, ".factory", "skills", "release-notes"), { recursive: true });
+  writeFileSync(join(cwd, ".factory", "skills", "release-notes", "SKILL.md"), RELEASE_NOTES_MD);
+  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+});
+
+afterAll(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe("factory standards export", () => {
+  it(
+    "writes the instruction standards as one AGENTS.md, and leaves a file with other content alone unless --force",
+    SLOW,
+    async () => {
+      const out = join(cwd, "out", "CLAUDE.md");
+      const args = ["standards", "export", "--format", "agents-md", "--to", out, "--instructions", "repo"];
+      const first = await factory(...args);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain(`created   ${out}`);
+      const written = readFileSync(out, "utf8");
+      expect(written).toMatch(/^# CLAUDE\.md\n/);
+      expect(written).toContain("## TypeScript style\n\nApplies to: `src/**/*.ts`\n\nUse named exports");
+      expect(written).toContain("## Testing\n\nRun `npx vitest run` before committing.");
+
+      const again = await factory(...args, "--json");
+      expect(again.code, again.stderr).toBe(0);
+      expect(JSON.parse(again.stdout)).toEqual({
+        format: "agents-md",
+        standards: 2,
+        files: [{ path: out, status: "unchanged" }],
+      });
+
+      writeFileSync(out, "# Mine\n\nHand-written.\n");
+      const refused = await factory(...args);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(
+        `error: E_EXISTS: not replacing ${out}: it holds other content; give --force to replace it\n`,
+      );
+      expect(readFileSync(out, "utf8")).toBe("# Mine\n\nHand-written.\n");
+
+      const forced = await factory(...args, "--force");
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(forced.stdout).toContain(`updated   ${out}`);
+      expect(readFileSync(out, "utf8")).toBe(written);
+    },
+  );
+
+  it("writes Cursor rules, one .mdc per standard, into a folder", SLOW, async () => {
+    const rules = join(cwd, "out", "rules");
+    const result = await factory(
+      "standards",
+      "export",
+      "--format",
+      "cursor",
+      "--to",
+      rules,
+      "--instructions",
+      "repo",
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(rules, "typescript.mdc"), "utf8")).toBe(
+      "---\ndescription: TypeScript style\nglobs: src/**/*.ts\nalwaysApply: false\n---\n\nUse named exports; no default exports.\n",
+    );
+    expect(existsSync(join(rules, "testing.mdc"))).toBe(true);
+    expect(result.stdout).toContain("2 standards exported as Cursor rules");
+  });
+
+  it("refuses bad flags (exit 2) and a repository without instruction files (exit 1)", SLOW, async () => {
+    const format = await factory(
+      "standards",
+      "export",
+      "--format",
+      "word",
+      "--to",
+      "x",
+      "--instructions",
+      "repo",
+    );
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("E_USAGE: --format: expected cursor or agents-md");
+    const to = await factory("standards", "export", "--format", "cursor");
+    expect(to.code).toBe(2);
+    expect(to.stderr).toContain("--to");
+    const repo = await factory(
+      "standards",
+      "export",
+      "--format",
+      "cursor",
+      "--to",
+      "x",
+      "--instructions",
+      "nope",
+    );
+    expect(repo.code).toBe(2);
+    expect(repo.stderr).toMatch(/E_USAGE: --instructions: .*nope does not exist/);
+    const file = await factory(
+      "standards",
+      "export",
+      "--format",
+      "cursor",
+      "--to",
+      "factory.yaml",
+      "--instructions",
+      "repo",
+    );
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain("--format cursor writes a folder");
+    mkdirSync(join(cwd, "bare"), { recursive: true });
+    const bare = await factory(
+      "standards",
+      "export",
+      "--format",
+      "cursor",
+      "--to",
+      "x",
+      "--instructions",
+      "bare",
+    );
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/^error: E_NOT_FOUND: no instruction standards to export/);
+    expect(existsSync(join(cwd, "x"))).toBe(false);
+  });
+});
+
+describe("factory skills export", () => {
+  it("exports an instruction skill and a built-in one as Agent Skills folders", SLOW, async () => {
+    const to = join(cwd, "agent-skills");
+    const own = await factory("skills", "export", "release-notes", "--to", to);
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stdout).toBe(`created   ${join(to, "release-notes", "SKILL.md")}\n`);
+    expect(readFileSync(join(to, "release-notes", "SKILL.md"), "utf8")).toContain("name: release-notes");
+
+    const builtin = await factory("skills", "export", "summarize-line", "--to", to, "--json");
+    expect(builtin.code, builtin.stderr).toBe(0);
+    expect(JSON.parse(builtin.stdout)).toEqual({
+      skill: "summarize-line",
+      path: join(to, "summarize-line"),
+      status: "created",
+    });
+    expect(readFileSync(join(to, "summarize-line", "SKILL.md"), "utf8")).toMatch(
+      /^---\nname: summarize-line\n/,
+    );
+
+    // An earlier export of the same skill is replaced.
+    const again = await factory("skills", "export", "release-notes", "--to", to);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^updated /);
+  });
+
+  it(
+    "leaves a folder that is not this skill alone unless --force, and names unknown skills",
+    SLOW,
+    async () => {
+      const to = join(cwd, "busy");
+      mkdirSync(join(to, "release-notes"), { recursive: true });
+      writeFileSync(join(to, "release-notes", "notes.txt"), "mine");
+      const refused = await factory("skills", "export", "release-notes", "--to", to);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^error: E_EXISTS: not replacing .*release-notes: it is not an export of the skill/,
+      );
+      expect(readFileSync(join(to, "release-notes", "notes.txt"), "utf8")).toBe("mine");
+      const forced = await factory("skills", "export", "release-notes", "--to", to, "--force");
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(existsSync(join(to, "release-notes", "notes.txt"))).toBe(false);
+
+      const unknown = await factory("skills", "export", "nope", "--to", to);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(
+        /^error: E_NOT_FOUND: no skill "nope"; the skills with instructions are .*release-notes/,
+      );
+      const runnableOnly = await factory("skills", "export", "review-item", "--to", to);
+      expect(runnableOnly.code).toBe(1);
+      expect(runnableOnly.stderr).toContain(
+        'the skill "review-item" has no instructions (SKILL.md) to export',
+      );
+      const noTo = await factory("skills", "export", "release-notes");
+      expect(noTo.code).toBe(2);
+    },
+  );
+});
