@@ -27,6 +27,7 @@ import type { RouteCandidate } from "../router/Router.js";
 import { addFactorySources } from "../rules/factorySources.js";
 import { loadInstructionStandards } from "../rules/loadInstructionStandards.js";
 import type { Rule, RulePack } from "../rules/Rule.js";
+import { type Scorecard, Scorecards } from "../rules/Scorecard.js";
 import { Standards } from "../rules/Standards.js";
 import { builtinSkills, modelSkills } from "../skills/builtinSkills.js";
 import { type Skill, SkillRegistry } from "../skills/Skill.js";
@@ -58,6 +59,12 @@ export interface OpenFactoryOptions {
   readonly rules?: readonly (Rule | RulePack)[];
   /** Automations to run while the factory is open. */
   readonly automations?: readonly Automation<Factory>[];
+  /**
+   * Scorecards over the rules of the standards (give their rules in
+   * `rules`): while the factory is open, each line's level is re-evaluated
+   * when an event its rules depend on lands, and recorded when it changes.
+   */
+  readonly scorecards?: readonly Scorecard[];
   /** Runnable skills besides the built-in ones. */
   readonly skills?: readonly Skill<z.ZodType, z.ZodType, Factory>[];
   /** Folder of Agent Skills (`<name>/SKILL.md`) to load (default `<dir>/skills` when it exists). */
@@ -92,12 +99,19 @@ export interface OpenFactoryOptions {
 export interface Factory extends AsyncDisposable {
   /** Absolute folder of the factory. */
   readonly dir: string;
+  /** The ordered, append-only event log every part is folded from. */
   readonly log: EventLog;
+  /** Documents with provenance, revisions and time; hybrid search. */
   readonly knowledge: KnowledgeBase;
+  /** Lines, owners and dependencies; the directory of lines and operators the other parts check against. */
   readonly floorplan: FloorPlan;
   /** The assembly line: signals, work items, artifacts, trace links, measures. */
   readonly work: AssemblyLine;
+  /** Checked rules over every part, and advisory instruction standards by path. */
   readonly standards: Standards<Factory>;
+  /** The scorecards given to {@link openFactory}, with each line's recorded level. */
+  readonly scorecards: Scorecards;
+  /** Notifications to operators, written by automations. */
   readonly inbox: Inbox;
   /** Runnable and instruction skills; every run is recorded. */
   readonly skills: SkillRegistry<Factory>;
@@ -177,6 +191,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       inbox,
       model,
       standards: undefined as unknown as Standards<Factory>,
+      scorecards: undefined as unknown as Scorecards,
       skills: undefined as unknown as SkillRegistry<Factory>,
       route: factoryRouter({ floorplan, work, knowledge }),
       context: async (request) =>
@@ -193,6 +208,15 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     if (options.instructionsFrom !== undefined)
       standards.addInstructions(...loadInstructionStandards(options.instructionsFrom));
     (factory as { standards: Standards<Factory> }).standards = standards;
+    const scorecards = await Scorecards.open({
+      log,
+      standards: standards as Standards<unknown>,
+      scorecards: options.scorecards ?? [],
+      lines: () => floorplan.lines().map((line) => line.id),
+      refresh: () => Promise.all([floorplan.refresh(), work.refresh()]),
+    });
+    opened.push(scorecards);
+    (factory as { scorecards: Scorecards }).scorecards = scorecards;
     const skills = new SkillRegistry<Factory>(log, factory, model === undefined ? {} : { model }).add(
       ...builtinSkills,
       ...(model === undefined ? [] : modelSkills),
@@ -200,9 +224,11 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     );
     skills.addInstructions(...loadSkillsDir(options.skillsDir ?? join(dir, "skills")));
     (factory as { skills: SkillRegistry<Factory> }).skills = skills;
-    if (options.automations !== undefined && options.automations.length > 0) {
-      runner = await startAutomations({ log, automations: options.automations, services: factory });
-    }
+    const automations = [
+      ...(options.automations ?? []),
+      ...(scorecards.triggers().length > 0 ? [scorecards.automation() as Automation<Factory>] : []),
+    ];
+    if (automations.length > 0) runner = await startAutomations({ log, automations, services: factory });
     return factory;
   } catch (error) {
     for (const part of opened.reverse()) await part.close().catch(() => undefined);

@@ -235,3 +235,49 @@ describe("scorecards and rule gates agree on warnings", () => {
     expect(await silverGatePasses(card)).toBe(false);
   });
 });
+
+describe("scorecards hosted by openFactory", () => {
+  /** Polls until the level recorded for checkout is `level` (the factory's automation records it in the background). */
+  async function levelBecomes(over: Factory, level: string | undefined): Promise<void> {
+    for (let tries = 0; tries < 500; tries++) {
+      if ((await over.scorecards.levelOf("basics", "checkout")) === level) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`checkout never reached ${level}`);
+  }
+
+  it("re-evaluates the factory's scorecards as events land, and closes them with the factory", async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), "factory-hosted-scorecards-"));
+    const hosted = await openFactory({
+      dir: hostDir,
+      actor: "ana",
+      durability: "normal",
+      rules: [basicStandards],
+      scorecards: [basics],
+    });
+    try {
+      expect(hosted.scorecards.list().map((card) => card.id)).toEqual(["basics"]);
+      await hosted.floorplan.applyPlan(plan({}));
+      await levelBecomes(hosted, "bronze");
+      await hosted.floorplan.applyPlan(plan({ description: "Cart and payment", paths: ["/src/checkout/"] }));
+      await levelBecomes(hosted, "silver");
+    } finally {
+      await hosted.close();
+    }
+    const reopened = await openFactory({
+      dir: hostDir,
+      durability: "normal",
+      rules: [basicStandards],
+      scorecards: [basics],
+    });
+    expect(await reopened.scorecards.levelOf("basics", "checkout")).toBe("silver");
+    await reopened.close();
+    rmSync(hostDir, { recursive: true, force: true });
+  });
+
+  it("refuses a scorecard whose rules the factory lacks, and opens nothing", async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), "factory-hosted-scorecards-"));
+    await expect(openFactory({ dir: hostDir, scorecards: [basics] })).rejects.toThrow(ValidationError);
+    rmSync(hostDir, { recursive: true, force: true });
+  });
+});
