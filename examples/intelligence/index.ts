@@ -20,8 +20,6 @@ import {
   type Factory,
   loadSkillFolder,
   openFactory,
-  Scorecards,
-  startAutomations,
 } from "@software-factory/intelligence";
 import { z } from "zod";
 
@@ -49,33 +47,6 @@ const triageSignal = defineSkill({
     };
   },
 });
-
-// The factory: SQLite in a temp folder, the custom skill, and the SKILL.md folders next to this script.
-const factory = await openFactory({
-  dir,
-  actor: "ana",
-  skills: [triageSignal],
-  skillsDir: join(here, "skills"),
-});
-await factory.floorplan.applyPlan({
-  product: { id: "shop" },
-  operators: [{ id: "ana" }, { id: "bo" }],
-  lines: [
-    {
-      id: "checkout",
-      description: "Cart, payment by card or link, order confirmation",
-      owner: "ana",
-      paths: ["/src/checkout/"],
-    },
-    { id: "search", description: "Product search and autocomplete", owner: "bo", paths: ["/src/search/"] },
-  ],
-});
-console.log(
-  `factory opened in a temp folder with lines: ${factory.floorplan
-    .lines()
-    .map((line) => line.id)
-    .join(", ")}`,
-);
 
 // 2. A custom rule in a scorecard: bronze needs a description, silver also a runbook in the knowledge base.
 const hasDescription = defineRule<LineInfo, Factory>({
@@ -106,7 +77,6 @@ const hasRunbook = defineRule<LineInfo, Factory>({
           },
         ],
 });
-factory.standards.add(hasDescription, hasRunbook);
 const readiness = defineScorecard({
   id: "on-call-readiness",
   description: "A line someone can be paged for.",
@@ -114,12 +84,6 @@ const readiness = defineScorecard({
     { name: "bronze", rules: ["line-has-description"] },
     { name: "silver", rules: ["line-has-runbook"] },
   ],
-});
-const scorecards = await Scorecards.open({
-  log: factory.log,
-  standards: factory.standards,
-  scorecards: [readiness],
-  lines: () => factory.floorplan.lines().map((line) => line.id),
 });
 
 // 3. A custom automation: an urgent signal is routed and its line's owner is told at once.
@@ -142,11 +106,36 @@ const escalateUrgentSignals = defineAutomation<Factory>({
     });
   },
 });
-const automations = await startAutomations({
-  log: factory.log,
-  automations: [escalateUrgentSignals, scorecards.automation()],
-  services: factory,
+// The factory: SQLite in a temp folder, the custom skill, rules, scorecard and automation, and the
+// SKILL.md folders next to this script. The factory runs the automation and keeps the scorecard current.
+const factory = await openFactory({
+  dir,
+  actor: "ana",
+  skills: [triageSignal],
+  rules: [hasDescription, hasRunbook],
+  scorecards: [readiness],
+  automations: [escalateUrgentSignals],
+  skillsDir: join(here, "skills"),
 });
+await factory.floorplan.applyPlan({
+  product: { id: "shop" },
+  operators: [{ id: "ana" }, { id: "bo" }],
+  lines: [
+    {
+      id: "checkout",
+      description: "Cart, payment by card or link, order confirmation",
+      owner: "ana",
+      paths: ["/src/checkout/"],
+    },
+    { id: "search", description: "Product search and autocomplete", owner: "bo", paths: ["/src/search/"] },
+  ],
+});
+console.log(
+  `factory opened in a temp folder with lines: ${factory.floorplan
+    .lines()
+    .map((line) => line.id)
+    .join(", ")}`,
+);
 
 console.log("\n== custom skill: triage-signal ==");
 const { output } = await factory.skills.run(
@@ -170,17 +159,17 @@ console.log(
 );
 
 console.log("\n== custom rule in a scorecard: on-call-readiness ==");
-await automations.idle();
+await factory.automations?.idle();
 const levels = async () =>
   (
     await Promise.all(
       ["checkout", "search"].map(
-        async (line) => `${line} ${(await scorecards.levelOf(readiness.id, line)) ?? "none"}`,
+        async (line) => `${line} ${(await factory.scorecards.levelOf(readiness.id, line)) ?? "none"}`,
       ),
     )
   ).join(", ");
 console.log(`after the floor plan: ${await levels()}`);
-for (const score of await scorecards.evaluate(readiness.id)) {
+for (const score of await factory.scorecards.evaluate(readiness.id)) {
   for (const finding of score.next?.failing ?? []) console.log(`  ${finding.message} (${finding.hint})`);
 }
 await factory.knowledge.capture({
@@ -190,7 +179,7 @@ await factory.knowledge.capture({
   source: { system: "example", author: "ana" },
   lines: ["checkout"],
 });
-await automations.idle();
+await factory.automations?.idle();
 console.log(`after a runbook for checkout landed: ${await levels()}`);
 const changes = await factory.log.read({ types: ["scorecard.level.changed"] });
 console.log(
@@ -216,7 +205,7 @@ await factory.work.captureSignal({
   severity: "critical",
   actor: "fiona",
 });
-await automations.idle();
+await factory.automations?.idle();
 for (const operator of ["ana", "bo"]) {
   const inbox = await factory.inbox.list(operator);
   console.log(`inbox of ${operator}: ${inbox.length} notification(s)`);
@@ -236,7 +225,5 @@ console.log(
   `exported and reloaded: ${exported.name === notes.name && exported.instructions.trim() === notes.instructions.trim() ? "identical" : "different"}`,
 );
 
-await automations.close();
-await scorecards.close();
 await factory.close();
 rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,7 @@ export {
 export {
   type Automation,
   type AutomationContext,
+  type AutomationFailure,
   AutomationHandled,
   type AutomationRunner,
   automationEvents,
@@ -28,6 +29,8 @@ export {
   InboxNotified,
   InboxRead,
   type Notification,
+  type RetryPolicy,
+  type RetryResult,
   type StartAutomationsOptions,
   startAutomations,
 } from "./automations/index.js";

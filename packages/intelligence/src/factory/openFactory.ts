@@ -113,6 +113,12 @@ export interface Factory extends AsyncDisposable {
   readonly scorecards: Scorecards;
   /** Notifications to operators, written by automations. */
   readonly inbox: Inbox;
+  /**
+   * The automations running while the factory is open (those given to
+   * {@link openFactory} and the scorecards' re-evaluation): wait for them
+   * with `idle()`, list and retry failed events; undefined when none run.
+   */
+  readonly automations: AutomationRunner | undefined;
   /** Runnable and instruction skills; every run is recorded. */
   readonly skills: SkillRegistry<Factory>;
   /** The model provider skills use, when one is configured. */
@@ -181,7 +187,6 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     });
     opened.push(knowledge);
     const inbox = await Inbox.open(log);
-    let runner: AutomationRunner | undefined;
     const factory: Factory = {
       dir,
       log,
@@ -190,6 +195,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       work,
       inbox,
       model,
+      automations: undefined,
       standards: undefined as unknown as Standards<Factory>,
       scorecards: undefined as unknown as Scorecards,
       skills: undefined as unknown as SkillRegistry<Factory>,
@@ -197,7 +203,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       context: async (request) =>
         buildContextPack(factory, request, options.tokenCounter ?? (await loadTokenCounter())),
       close: async () => {
-        await runner?.close();
+        await factory.automations?.close();
         for (const part of [...opened].reverse()) await part.close();
       },
       [Symbol.asyncDispose]: () => factory.close(),
@@ -228,7 +234,13 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       ...(options.automations ?? []),
       ...(scorecards.triggers().length > 0 ? [scorecards.automation() as Automation<Factory>] : []),
     ];
-    if (automations.length > 0) runner = await startAutomations({ log, automations, services: factory });
+    if (automations.length > 0) {
+      (factory as { automations: AutomationRunner }).automations = await startAutomations({
+        log,
+        automations,
+        services: factory,
+      });
+    }
     return factory;
   } catch (error) {
     for (const part of opened.reverse()) await part.close().catch(() => undefined);
