@@ -166,7 +166,8 @@ describe("knowledge bases of one log writing the same document at once", () => {
         kind: "note",
         title: "T",
         body: "b",
-        source: { system: "notes" },
+        // A caller without types (JSON from a tool) can send this; the type says uri is required.
+        source: { system: "notes" } as { system: string; uri: string },
       }),
     ).rejects.toThrow(/source\.uri: is required/);
   });
