@@ -9,6 +9,7 @@ import { basename } from "node:path";
 import {
   ArtifactKindSchema,
   formatIssues,
+  INPUT_LIMITS,
   SeveritySchema,
   ValidationError,
   type ValidationIssue,
@@ -231,7 +232,8 @@ async function writeSignal(
     const customer = mapping.customer === undefined ? undefined : scalar(at(record.value, mapping.customer));
     target = (
       await factory.work.captureSignal({
-        text: `${record.title}\n\n${record.body}`.trim(),
+        // A signal's text is bounded (INPUT_LIMITS.signalText); the record's full body stays in the source system.
+        text: `${record.title}\n\n${record.body}`.trim().slice(0, INPUT_LIMITS.signalText),
         source: `${system}:${record.id}`,
         ...(severity === undefined ? {} : { severity: SeveritySchema.parse(severity) }),
         ...(customer === undefined ? {} : { customer }),

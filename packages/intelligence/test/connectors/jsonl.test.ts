@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { INPUT_LIMITS } from "@software-factory/core";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { importJsonl } from "../../src/connectors/jsonl.js";
 import type { Factory } from "../../src/index.js";
@@ -84,6 +85,25 @@ describe("importJsonl", () => {
       unchanged: 2,
     });
     expect(await factory.log.head()).toBe(head);
+  });
+
+  it("bounds a long ticket's signal text to the assembly line's limit instead of refusing the record", async () => {
+    const long = {
+      id: 1,
+      subject: "Export times out",
+      description: "x".repeat(20_000),
+      custom: { line: "billing" },
+    };
+    const file = write("long.jsonl", JSON.stringify(long));
+
+    expect(await importJsonl(factory, { file, mapping: signalMapping })).toMatchObject({
+      created: 1,
+      problems: [],
+    });
+
+    const [signal] = factory.work.signals();
+    expect(signal?.text).toHaveLength(INPUT_LIMITS.signalText);
+    expect(signal?.text.startsWith("Export times out\n\nxxx")).toBe(true);
   });
 
   it("maps lines to knowledge documents, revising a changed record", async () => {
