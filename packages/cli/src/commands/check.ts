@@ -1,5 +1,6 @@
 /**
- * `factory check`: the standards over the floor plan, lines and work; exit 1 on errors.
+ * `factory check`: the standards over the floor plan, lines, work, artifacts,
+ * signals and recorded decisions; exit 1 on errors.
  *
  * @module
  */
@@ -18,7 +19,9 @@ const FailOnFlag = z.enum(["error", "warning", "never"]);
 export function registerCheck(program: Command, context: CliContext): void {
   program
     .command("check")
-    .description("check the standards (floor plan, lines, work items); exit 1 when a finding is an error")
+    .description(
+      "check the standards (floor plan, lines, work items, artifacts, signals, recorded decisions); exit 1 when a finding is an error",
+    )
     .option("--line <line>", "only targets of this line (a line of the floor plan)")
     .option(
       "--kind <kind>",
