@@ -12,7 +12,9 @@ import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type AutoRouteThreshold,
   contextPackMarkdown,
+  DEFAULT_AUTO_ROUTE_THRESHOLD,
   estimateTokenCounter,
   loadTokenCounter,
   openFactory,
@@ -244,6 +246,7 @@ async function routing(): Promise<string[]> {
     console.log(rows.at(-1)?.join(" | "));
   }
   await viaFactory.close();
+  const autoRows = autoRouting(trainedRouter, history, test, textOf);
   const load = loadavg()
     .map((value) => value.toFixed(1))
     .join(" / ");
@@ -259,8 +262,75 @@ async function routing(): Promise<string[]> {
     `Wall time per routed item beside CPU time (the machine is shared: load average ${load} over 1 / 5 / 15 min at the end of this part).`,
     table(["method", "top-1", "top-3", "p50 ms", "p99 ms", "CPU p50 ms", "CPU p99 ms"], rows),
     "The README of the set reports, for simple untuned BM25: descriptions only top-1 0.23 / top-3 0.44; nearest neighbours top-1 0.35 / top-3 0.60; plain fusion top-3 0.52.",
+    "### Routing without a person",
+    `The \`route-new-signals\` automation routes a new signal itself when the router's top line scores at least \`minScore\` and \`minLead\` times the second line (default ${DEFAULT_AUTO_ROUTE_THRESHOLD.minScore} / ${DEFAULT_AUTO_ROUTE_THRESHOLD.minLead}, chosen on the history split). Share of signals routed that way, and share of those routed right, in two regimes: people confirm each signal's line after it is routed (the router learns the true line), or nobody does (the router learns nothing more: a factory learns only the signals a person routed, or an automation routed and someone made work from). History: learn the oldest half of the history split, route the other half. Test: learn the history split, route the test split.`,
+    table(
+      [
+        "minScore / minLead",
+        "history, confirmed: routed · right",
+        "history, unconfirmed: routed · right",
+        "test, confirmed: routed · right",
+        "test, unconfirmed: routed · right",
+      ],
+      autoRows,
+    ),
+    "Learning the router's own unconfirmed choices instead (what the factory did before: every routed signal was learned) fed its mistakes back: on the history half, at the old default 1.5 / 1.5, it routed 64 % with 54 % right, against 48 % with 63 % right when it learns nothing more.",
     `The previous Router scored top-1 0.446 / top-3 0.687 here, history only (its bench gave it no README and no file list: it read \`knowledge.jsonl\` under field names the file does not have). The current one raises top-1 to ${rows[2]?.[1]}, and top-3 is ${rows[2]?.[2]} (3 test items fewer than 0.687 would be 0.679): **the target of 0.75 top-3 is not reached**. The validation folds overstate the test split (top-3 ${validationRows.map((row) => row[3]).join(" and ")}): the test's lines are not the history's mix. lit-query has no history item, and query-devtools has 81 of the 390 test items against 35 of the 907 history items. Those label counts were seen when the set was first read, and nothing was chosen with them.`,
   ];
+}
+
+/** Thresholds of automatic routing measured beside the default. */
+const AUTO_ROUTE_THRESHOLDS: readonly AutoRouteThreshold[] = [
+  { minScore: 0, minLead: 1 },
+  { minScore: 1.5, minLead: 1.5 },
+  { minScore: 3.5, minLead: 1.5 },
+  { minScore: 4, minLead: 1.5 },
+  { minScore: 4, minLead: 2 },
+];
+
+/**
+ * Automatic routing at each threshold: of the items routed in order, the share
+ * the threshold routes and the share of those routed right, with every true
+ * line learned after routing (people confirm) or none (nobody does).
+ */
+function autoRouting<Item extends { line: string }>(
+  trainedRouter: (learned: readonly Item[]) => Router,
+  history: readonly Item[],
+  test: readonly Item[],
+  textOf: (item: Item) => string,
+): string[][] {
+  const measure = (learned: readonly Item[], routed: readonly Item[], confirm: boolean) => {
+    const router = trainedRouter(learned);
+    const tops = routed.map((item, index) => {
+      const [first, second] = router.route(textOf(item), { limit: 2 });
+      if (confirm) router.learn({ id: `auto${index}`, text: textOf(item), line: item.line });
+      return { score: first?.score ?? 0, next: second?.score ?? 0, right: first?.line === item.line };
+    });
+    return (threshold: AutoRouteThreshold) => {
+      const taken = tops.filter(
+        (top) => top.score >= threshold.minScore && top.score >= top.next * threshold.minLead,
+      );
+      const right = taken.filter((top) => top.right).length;
+      return `${Math.round((100 * taken.length) / routed.length)} % · ${Math.round((100 * right) / Math.max(1, taken.length))} %`;
+    };
+  };
+  const half = Math.round(history.length / 2);
+  const columns = [
+    measure(history.slice(0, half), history.slice(half), true),
+    measure(history.slice(0, half), history.slice(half), false),
+    measure(history, test, true),
+    measure(history, test, false),
+  ];
+  return AUTO_ROUTE_THRESHOLDS.map((threshold) => {
+    const isDefault =
+      threshold.minScore === DEFAULT_AUTO_ROUTE_THRESHOLD.minScore &&
+      threshold.minLead === DEFAULT_AUTO_ROUTE_THRESHOLD.minLead;
+    const name =
+      threshold.minScore === 0
+        ? "route everything"
+        : `${threshold.minScore} / ${threshold.minLead}${isDefault ? " (default)" : ""}`;
+    return [name, ...columns.map((column) => column(threshold))];
+  });
 }
 
 /** Token budget of a whole pack, and of the search it is compared with. */

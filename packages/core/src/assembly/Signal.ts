@@ -25,6 +25,8 @@ export interface Signal {
   readonly line: string | undefined;
   /** When it was routed. */
   readonly routedAt: string | undefined;
+  /** Who routed it last: an operator, or an automation (`automation:route-new-signals`). */
+  readonly routedBy: string | undefined;
   /** Work items made from it. */
   readonly workItems: readonly string[];
   /** When the work made from it was delivered. */

@@ -79,3 +79,34 @@ describe("factory.route", () => {
     expect(top?.reasons).not.toContain("the knowledge linked to it matches the text");
   });
 });
+
+describe("factory.route and automatic routing", () => {
+  it("learns a signal the router routed itself only once someone makes work from it", async () => {
+    await factory.close();
+    const { makeBuiltinAutomations } = await import("@software-factory/intelligence");
+    // Route every new signal automatically, whatever the router's confidence.
+    factory = await openFactory({
+      dir,
+      actor: "ana",
+      automations: makeBuiltinAutomations({ autoRoute: { minScore: 0, minLead: 1 } }),
+    });
+    const signal = await factory.work.captureSignal({
+      text: "Quantum widget charges customers twice",
+      source: "support",
+    });
+    await factory.automations?.idle();
+    await factory.work.refresh();
+    expect(factory.work.signal(signal.id)).toMatchObject({ routedBy: "automation:route-new-signals" });
+    const line = factory.work.signal(signal.id)?.line as string;
+    const cites = async () =>
+      (await factory.route("quantum widget charges customers")).some((candidate) =>
+        candidate.reasons.some((reason) => reason.includes("Quantum widget charges customers twice")),
+      );
+
+    expect(await cites()).toBe(false);
+
+    await factory.work.createWorkItem({ line, title: "Stop the double frobnication", signals: [signal.id] });
+
+    expect(await cites()).toBe(true);
+  });
+});

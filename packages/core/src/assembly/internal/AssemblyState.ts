@@ -376,6 +376,7 @@ export class AssemblyState {
       capturedAt: event.at,
       line: undefined,
       routedAt: undefined,
+      routedBy: undefined,
       workItems: [],
       resolvedAt: undefined,
     });
@@ -386,6 +387,7 @@ export class AssemblyState {
     if (signal === undefined) return;
     signal.line = event.data.line;
     signal.routedAt = event.at;
+    signal.routedBy = event.actor;
   }
 
   #resolved(event: StoredEvent): void {
