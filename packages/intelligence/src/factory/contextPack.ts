@@ -369,16 +369,16 @@ class PackFitter {
 
   /**
    * Adds candidates in order to one part of the pack (`place` puts the kept
-   * list in); `mark` may record what each kept one cost; `limit` (at most
-   * the budget) is what the pack may reach with them. Returns how many were kept.
+   * list in); `mark` may record what each kept one cost; `limit` (never
+   * above the budget) is what the pack may reach with the next candidate,
+   * given how many are kept already. Returns how many were kept.
    */
   fill<T>(
     candidates: readonly T[],
     place: (pack: ContextPackContent, kept: T[]) => ContextPackContent,
     mark: (candidate: T, cost: number) => T = (candidate) => candidate,
-    limit = this.budget,
+    limit: (kept: number) => number = () => this.budget,
   ): number {
-    const budget = Math.min(limit, this.budget);
     const kept: T[] = [];
     const start = this.pack;
     let estimate = this.tokens;
@@ -386,6 +386,7 @@ class PackFitter {
     /** Tokens of the part's heading, which only its first kept candidate adds. */
     let heading: number | undefined;
     for (const candidate of candidates) {
+      const budget = Math.min(limit(kept.length), this.budget);
       const single = this.count(place(EMPTY_PACK, [candidate])) - this.#empty;
       heading ??= 2 * single - (this.count(place(EMPTY_PACK, [candidate, candidate])) - this.#empty);
       const alone = kept.length === 0 ? single : single - heading;
@@ -395,6 +396,8 @@ class PackFitter {
         exact = false;
         continue;
       }
+      // Clearly over even allowing for the measure's error: skip it without counting the whole pack.
+      if (estimate + alone > budget + SLACK) continue;
       const tokens = this.count(place(start, [...kept, candidate]));
       if (tokens > budget) continue;
       kept.push(mark(candidate, tokens - estimate));
@@ -403,7 +406,7 @@ class PackFitter {
     }
     this.pack = place(start, kept);
     this.tokens = exact ? estimate : this.count(this.pack);
-    while (this.tokens > budget && kept.length > 0) {
+    while (this.tokens > this.budget && kept.length > 0) {
       kept.pop();
       this.pack = place(start, kept);
       this.tokens = this.count(this.pack);
@@ -421,13 +424,11 @@ class PackFitter {
 function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[], budget: number): number {
   const marked = (hit: SearchHit, cost: number) => (hit.tokens === cost ? hit : { ...hit, tokens: cost });
   const fullLimit = fitter.tokens + Math.floor((budget - fitter.tokens) * FULL_KNOWLEDGE_SHARE);
-  fitter.fill(knowledge.slice(0, 1), (pack, hits) => ({ ...pack, knowledge: hits }), marked);
-  const best = fitter.pack.knowledge;
   fitter.fill(
-    knowledge.slice(1),
-    (pack, hits) => ({ ...pack, knowledge: [...best, ...hits] }),
+    knowledge,
+    (pack, hits) => ({ ...pack, knowledge: hits }),
     marked,
-    Math.max(fullLimit, fitter.tokens),
+    (kept) => (kept === 0 ? budget : fullLimit),
   );
   const inFull = new Set(fitter.pack.knowledge.map((hit) => hit.document.id));
   const references = knowledge
