@@ -28,6 +28,7 @@ import {
   defaultGates,
   type Factory,
   installBasicStandards,
+  installBuiltinStandards,
   openFactory,
 } from "@software-factory/intelligence";
 import { serveHttp } from "./http.js";
@@ -98,6 +99,7 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
       ...(options.automations ? { automations: builtinAutomations } : {}),
     });
     installBasicStandards(factory);
+    installBuiltinStandards(factory);
     return factory;
   } catch (error) {
     throw new StartError(`cannot open the factory at ${options.dir}: ${(error as Error).message}`);

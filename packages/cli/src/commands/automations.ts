@@ -25,7 +25,7 @@ interface AutomationRun {
    * handled once between them).
    */
   readonly handled: number;
-  /** Of those, events whose handler failed (recorded with their error, not retried). */
+  /** Of those, events whose handler failed (recorded with their error after the automation's retries). */
   readonly failed: number;
   /** Events it appended (routings, notifications) in reaction. */
   readonly emitted: number;
