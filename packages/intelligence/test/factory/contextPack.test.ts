@@ -88,7 +88,10 @@ describe("context packs", () => {
       "say what the pack is about: a workItem, a line, paths or a question",
     );
     await expect(factory.context({ question: "  " })).rejects.toThrow(/question must not be empty/);
-    await expect(factory.context({ line: "nope" })).rejects.toMatchObject({ _tag: "NotFoundError", id: "nope" });
+    await expect(factory.context({ line: "nope" })).rejects.toMatchObject({
+      _tag: "NotFoundError",
+      id: "nope",
+    });
     await expect(factory.context({ workItem: "wi_nope" })).rejects.toMatchObject({
       _tag: "NotFoundError",
       message: 'no work item "wi_nope"',
