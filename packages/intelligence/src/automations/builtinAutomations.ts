@@ -12,7 +12,12 @@ import {
   SignalRouted,
   type StoredEvent,
 } from "@software-factory/core";
-import { DependencyDeclared, type DependencyKind, DependencyRemoved } from "@software-factory/floorplan";
+import {
+  DependencyDeclared,
+  type DependencyKind,
+  DependencyRemoved,
+  LineDeclared,
+} from "@software-factory/floorplan";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
@@ -214,6 +219,12 @@ async function declarationBefore(
   return current;
 }
 
+/** Whether `line` was first declared in the same write as `event` (one append shares its instant). */
+async function declaredWith(log: EventLog, line: string, event: StoredEvent): Promise<boolean> {
+  const [first] = await log.read({ types: [LineDeclared.type], subjects: [line], limit: 1 });
+  return first !== undefined && first.seq < event.seq && first.at === event.at;
+}
+
 function describeDeclared(dependency: Declared): string {
   return `${dependency.kind}${dependency.contract === undefined ? "" : ` contract "${dependency.contract}"`}, ${dependency.criticality} criticality`;
 }
@@ -252,7 +263,7 @@ function contractChange(event: StoredEvent, before: Declared | undefined): Contr
 const notifyContractChanges = defineAutomation<BuiltinAutomationServices>({
   name: "notify-contract-changes",
   description:
-    "When a dependsOn of kind api, data or event is declared, changed or removed, tells the owners of the lines that depend on that line's contract.",
+    "When a dependsOn of kind api, data or event is declared, changed or removed, tells the owners of the lines that depend on that line's contract; a line declared together with its dependencies (a first plan) tells nobody.",
   on: [DependencyDeclared.type, DependencyRemoved.type],
   run: async (event, { services, notify }) => {
     const edge = DependencyDeclared.is(event) || DependencyRemoved.is(event) ? event.data : undefined;
@@ -262,6 +273,9 @@ const notifyContractChanges = defineAutomation<BuiltinAutomationServices>({
       await declarationBefore(services.log, edge.from, edge.to, event.seq),
     );
     if (change === undefined) return;
+    // A line declared with its dependencies (a first plan, a new line) changes no contract anyone relied on.
+    if (change.verb === "started depending on" && (await declaredWith(services.log, change.from, event)))
+      return;
     await services.floorplan.refresh();
     const dependents = new Set([
       change.from,
