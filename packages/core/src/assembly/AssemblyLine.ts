@@ -297,6 +297,15 @@ export class AssemblyLine implements AsyncDisposable {
   }
 
   /**
+   * Latest versions of every recorded artifact, in the order each was first
+   * recorded: those of work items and those of none (an imported change set
+   * without a work item, a requirement inferred from a codebase).
+   */
+  artifacts(): Artifact[] {
+    return [...this.#state.artifacts.values()];
+  }
+
+  /**
    * Links `from` (downstream) to `to` (upstream), recording the upstream fingerprint it is verified against.
    * Ends may be artifacts, work items or signals; the type is one of `LINK_TYPES`.
    *

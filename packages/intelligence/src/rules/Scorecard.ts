@@ -1,6 +1,7 @@
 import {
   defineEvent,
   type EventLog,
+  NotFoundError,
   type Projection,
   type StoredEvent,
   startProjection,
@@ -256,20 +257,30 @@ export class Scorecards implements AsyncDisposable {
     return this.options.scorecards;
   }
 
-  /** Recorded level of a line (as of the last re-evaluation), or undefined when it has none. */
+  /**
+   * Recorded level of a line (as of the last re-evaluation), or undefined
+   * when the line has none yet.
+   *
+   * @throws NotFoundError when the scorecard is not kept, or the line is not
+   * in the floor plan (`entity` says which).
+   */
   async levelOf(scorecard: string, line: string): Promise<string | undefined> {
+    this.#find(scorecard);
+    await this.#expectLines([line]);
     await this.#projection?.catchUp();
     return this.#levels.get(scorecard)?.get(line) ?? undefined;
   }
 
   /**
-   * Scores lines now, with what keeps each from its next level.
+   * Scores lines now (default: every line), with what keeps each from its next level.
    *
-   * @throws RangeError when the scorecard is unknown.
+   * @throws NotFoundError when the scorecard is not kept, or a given line is
+   * not in the floor plan (`entity` says which).
    */
   async evaluate(scorecard: string, lines?: readonly string[]): Promise<LineScore[]> {
     const found = this.#find(scorecard);
     await this.options.refresh?.();
+    if (lines !== undefined) await this.#expectLines(lines, false);
     return scoreLines(this.options.standards, found, lines ?? this.options.lines());
   }
 
@@ -350,11 +361,33 @@ export class Scorecards implements AsyncDisposable {
   #find(id: string): Scorecard {
     const scorecard = this.options.scorecards.find((candidate) => candidate.id === id);
     if (scorecard === undefined) {
-      throw new RangeError(
-        `no scorecard "${id}"; known: ${this.options.scorecards.map((known) => known.id).join(", ")}`,
-      );
+      throw new NotFoundError({
+        message: `no scorecard "${id}"; scorecards kept: ${this.options.scorecards.map((known) => known.id).join(", ") || "none"}`,
+        entity: "scorecard",
+        id,
+      });
     }
     return scorecard;
+  }
+
+  /** Throws NotFoundError for the first of `lines` the floor plan lacks (refreshed first when `refresh`, so another process's lines are seen). */
+  async #expectLines(lines: readonly string[], refresh = true): Promise<void> {
+    const known = () => new Set(this.options.lines());
+    let listed = known();
+    if (refresh && lines.some((line) => !listed.has(line))) {
+      await this.options.refresh?.();
+      listed = known();
+    }
+    const missing = lines.find((line) => !listed.has(line));
+    if (missing === undefined) return;
+    const names = [...listed].sort();
+    const shown =
+      names.length > 20 ? `${names.slice(0, 20).join(", ")} and ${names.length - 20} more` : names.join(", ");
+    throw new NotFoundError({
+      message: `no line "${missing}" in the floor plan; lines: ${shown || "none"}`,
+      entity: "line",
+      id: missing,
+    });
   }
 
   #apply(event: StoredEvent): void {

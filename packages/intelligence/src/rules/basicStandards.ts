@@ -1,7 +1,8 @@
 /**
  * The basics every factory should meet (every line owned, described and
  * claiming code; no dependency cycles; operators within capacity; no active
- * work on suspect links; blocked work visible), and the gate that keeps work
+ * work on suspect links or on a line the floor plan lacks; blocked work
+ * visible), and the gate that keeps work
  * with suspect trace links out of `release`. The `factory` command opens every
  * factory with them; `factory check` reports them.
  *
@@ -103,16 +104,25 @@ const lineHasPaths = defineRule<LineInfo, Factory>({
 
 const noDependencyCycles = defineRule<FloorPlan, Factory>({
   id: "no-dependency-cycles",
-  description: "Lines do not depend on each other in a cycle.",
-  severity: "error",
+  description:
+    "Lines do not depend on each other in a cycle (a warning, or an error when the floor plan sets `settings.cycles: error`, as `plan check` reports it).",
+  severity: "warning",
   appliesTo: "floorplan",
   triggers: FLOORPLAN_TRIGGERS,
-  check: (floorplan) =>
-    floorplan.cycles().map((cycle) => ({
+  check: (floorplan) => {
+    const cycles = floorplan.cycles();
+    if (cycles.length === 0) return [];
+    const severity = floorplan.toPlan().settings.cycles;
+    return cycles.map((cycle) => ({
       message: `dependency cycle: ${cycle.join(" -> ")}`,
-      hint: "break the cycle: one of these lines must stop depending on the next",
+      hint:
+        severity === "warning"
+          ? "break the cycle: one of these lines must stop depending on the next (or set `settings.cycles: error` to make cycles errors)"
+          : "break the cycle: one of these lines must stop depending on the next (or set `settings.cycles: warning`)",
+      severity,
       ...(cycle[0] === undefined ? {} : { target: { kind: "line", id: cycle[0] } }),
-    })),
+    }));
+  },
 });
 
 const operatorsWithinCapacity = defineRule<FloorPlan, Factory>({
@@ -145,6 +155,25 @@ const workHasNoSuspectLinks = defineRule<WorkItem, Factory>({
   },
 });
 
+const workIsOnAPlanLine = defineRule<WorkItem, Factory>({
+  id: "work-is-on-a-plan-line",
+  description:
+    "Open work sits on a line of the floor plan: work left on a line the plan removed has no owner to see it.",
+  severity: "error",
+  appliesTo: "workItem",
+  // A plan applied without the line orphans the work as surely as the work moving does.
+  triggers: [...WORK_TRIGGERS, ...FLOORPLAN_TRIGGERS],
+  check: (item, factory) =>
+    item.state === "done" || item.state === "dropped" || factory.floorplan.line(item.line) !== undefined
+      ? []
+      : [
+          {
+            message: `work item ${item.id} (${item.title}) is on line ${item.line}, which the floor plan no longer has`,
+            hint: `put line ${item.line} back in the floor plan, or drop the item (work.drop("${item.id}", { reason }))`,
+          },
+        ],
+});
+
 const blockedWorkHasReason = defineRule<WorkItem, Factory>({
   id: "blocked-work-is-visible",
   description: "Blocked work is reported so that someone unblocks it.",
@@ -157,11 +186,11 @@ const blockedWorkHasReason = defineRule<WorkItem, Factory>({
       : [],
 });
 
-/** The basic standards of a factory: owned and described lines with code, no cycles, no suspect links on active work. */
+/** The basic standards of a factory: owned and described lines with code, no cycles, no suspect links on active work, no open work on a line the floor plan lacks. */
 export const basicStandards: RulePack = defineRulePack({
   id: "factory-basics",
   description:
-    "What every factory should meet: lines described and claiming code, no dependency cycles, operators within capacity, no active work on suspect links.",
+    "What every factory should meet: lines described and claiming code, no dependency cycles, operators within capacity, no active work on suspect links or on a line the floor plan lacks.",
   rules: [
     lineHasOwner,
     lineHasDescription,
@@ -169,6 +198,7 @@ export const basicStandards: RulePack = defineRulePack({
     noDependencyCycles,
     operatorsWithinCapacity,
     workHasNoSuspectLinks,
+    workIsOnAPlanLine,
     blockedWorkHasReason,
   ] as RulePack["rules"],
 });

@@ -19,7 +19,7 @@ export interface FactoryParts {
 
 /**
  * Adds the target sources of a factory to its standards, so a rule on any of
- * `line`, `workItem`, `artifact` (those of every work item), `signal`,
+ * `line`, `workItem`, `artifact` (every recorded one, of a work item or not), `signal`,
  * `document` or `floorplan` (the one floor plan, id `floorplan`, of no line)
  * is checked by `standards.check()` and scored by scorecards.
  */
@@ -42,7 +42,7 @@ export function addFactorySources<Context>(standards: Standards<Context>, parts:
     })
     .addSource<Artifact>({
       kind: "artifact",
-      all: () => work.list().flatMap((item) => work.artifactsOf(item.id)),
+      all: () => work.artifacts(),
       get: (id) => work.artifact(id),
       idOf: (artifact) => artifact.id,
       lineOf: (artifact) => artifact.line,

@@ -39,6 +39,7 @@ describe("basic standards", () => {
       "no-dependency-cycles",
       "operators-within-capacity",
       "work-has-no-suspect-links",
+      "work-is-on-a-plan-line",
       "blocked-work-is-visible",
     ]);
   });
@@ -69,6 +70,44 @@ describe("basic standards", () => {
 
     const [cycle] = await findings("no-dependency-cycles");
     expect(cycle).toMatch(/dependency cycle: (a -> b|b -> a)/);
+  });
+
+  it("reports a dependency cycle as a warning when the floor plan's settings.cycles says so (its default), as plan check does", async () => {
+    const lines = [
+      { id: "a", owner: "ana", dependsOn: ["b"] },
+      { id: "b", owner: "ana", dependsOn: ["a"] },
+    ];
+    const check = async () => factory.standards.check({ rules: ["no-dependency-cycles"] });
+
+    await factory.floorplan.applyPlan({ settings: { cycles: "warning" }, operators: [{ id: "ana" }], lines });
+    expect((await check()).map((finding) => finding.severity)).toEqual(["warning"]);
+    await factory.floorplan.applyPlan({ operators: [{ id: "ana" }], lines });
+    const [finding] = await check();
+    expect(finding?.severity).toBe("warning");
+    expect(finding?.hint).toContain("settings.cycles: error");
+  });
+
+  it("reports open work left on a line the floor plan no longer has, and not done or dropped work", async () => {
+    const lines = [
+      { id: "checkout", owner: "ana" },
+      { id: "search", owner: "ana" },
+    ];
+    await factory.floorplan.applyPlan({ operators: [{ id: "ana" }], lines });
+    const open = await factory.work.createWorkItem({ line: "checkout", title: "Pay by link" });
+    const dropped = await factory.work.createWorkItem({ line: "checkout", title: "Old idea" });
+    await factory.work.drop(dropped.id, { reason: "not needed" });
+    await factory.work.createWorkItem({ line: "search", title: "Facets" });
+    expect(await findings("work-is-on-a-plan-line")).toEqual([]);
+
+    await factory.floorplan.applyPlan({
+      operators: [{ id: "ana" }],
+      lines: [{ id: "search", owner: "ana" }],
+    });
+    expect(await findings("work-is-on-a-plan-line")).toEqual([
+      `${open.id}: work item ${open.id} (Pay by link) is on line checkout, which the floor plan no longer has`,
+    ]);
+    const [finding] = await factory.standards.check({ rules: ["work-is-on-a-plan-line"] });
+    expect(finding?.severity).toBe("error");
   });
 
   it("keeps work on a suspect link out of release, and lets it pass once the link is reviewed", async () => {

@@ -145,19 +145,27 @@ describe("builtin standards", () => {
     ]);
   });
 
-  it("wants every change set to belong to a work item", async () => {
+  it("wants every change set to belong to a work item, and finds those recorded without one", async () => {
     await record("CS-1", "changeSet", { commit: "4f2a9c1e", paths: ["src/checkout/pay.ts"] }, item);
     await record("CS-2", "changeSet", { commit: "5e3b0d2f", paths: ["src/checkout/pay.ts"] });
-    // An artifact outside every work item is checked when asked for by id.
-    const orphan = await factory.standards.check({
-      kind: "artifact",
-      id: "CS-2",
+    await factory.work.recordArtifact({
+      id: "CS-3",
+      kind: "changeSet",
+      title: "CS-3",
+      line: "checkout",
+      fields: { commit: "6a7c1e3b", paths: ["src/checkout/cart.ts"] },
+    });
+
+    // A full check lists every recorded artifact, not only those of work items.
+    expect(await findings("change-set-links-work-item")).toEqual([
+      ["CS-2", "error", "change set CS-2 (CS-2) belongs to no work item"],
+      ["CS-3", "error", "change set CS-3 (CS-3) belongs to no work item"],
+    ]);
+    const ofCheckout = await factory.standards.check({
+      line: "checkout",
       rules: ["change-set-links-work-item"],
     });
-    expect(orphan.map((finding) => finding.message)).toEqual([
-      "change set CS-2 (CS-2) belongs to no work item",
-    ]);
-    expect(await findings("change-set-links-work-item")).toEqual([]);
+    expect(ofCheckout.map((finding) => finding.target.id)).toEqual(["CS-3"]);
   });
 
   it("warns when a signal waits longer than its severity's SLA to be routed", async () => {

@@ -122,8 +122,50 @@ describe("scorecards over the basic standards", () => {
 
     await factory.floorplan.applyPlan({ ...plan({}), lines: [search] });
     await runner.idle();
-    expect(await scorecards.levelOf("basics", "checkout")).toBeUndefined();
+    const changes = (await factory.log.read({ types: ["scorecard.level.changed"] })).map(
+      (event) => event.data,
+    );
+    expect(changes.at(-1)).toMatchObject({ line: "checkout", to: null });
+    // The retired line is no line of the floor plan any more: asking for its level is a mistake, not "no level".
+    await expect(scorecards.levelOf("basics", "checkout")).rejects.toMatchObject({
+      code: "E_NOT_FOUND",
+      entity: "line",
+    });
     expect(await scorecards.levelOf("basics", "search")).toBe("silver");
+  });
+
+  it("tells an unknown scorecard or line from a line without a level yet", async () => {
+    const { scorecards } = await keep([basics]);
+    await factory.floorplan.applyPlan(plan({}));
+
+    expect(await scorecards.levelOf("basics", "checkout")).toBeUndefined();
+    await expect(scorecards.levelOf("nope", "checkout")).rejects.toMatchObject({
+      code: "E_NOT_FOUND",
+      entity: "scorecard",
+      id: "nope",
+      message: expect.stringContaining("scorecards kept: basics"),
+    });
+    await expect(scorecards.levelOf("basics", "zzz")).rejects.toMatchObject({
+      code: "E_NOT_FOUND",
+      entity: "line",
+      id: "zzz",
+      message: expect.stringContaining("lines: checkout"),
+    });
+    await expect(scorecards.evaluate("nope")).rejects.toMatchObject({ code: "E_NOT_FOUND", id: "nope" });
+    await expect(scorecards.evaluate("basics", ["checkout", "zzz"])).rejects.toMatchObject({
+      code: "E_NOT_FOUND",
+      id: "zzz",
+    });
+  });
+
+  it("knows a line another process added when asked for its level", async () => {
+    const { scorecards } = await keep([basics]);
+    const other = await openFactory({ dir, actor: "bo", durability: "normal" });
+    await other.floorplan.applyPlan(plan({}));
+    await other.close();
+    expect(await scorecards.levelOf("basics", "checkout")).toSatisfy(
+      (level: string | undefined) => level === undefined || level === "bronze",
+    );
   });
 
   it("re-evaluates on a plan another process applied", async () => {
