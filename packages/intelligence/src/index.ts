@@ -200,9 +200,12 @@ export {
   type SkillFrontMatter,
   SkillFrontMatterSchema,
   type SkillInfo,
+  type SkillProblem,
   SkillRan,
   SkillRegistry,
   type SkillRun,
+  type SkillsDirResult,
+  safeLoadSkillsDir,
   summarizeLine,
 } from "./skills/index.js";
 export type { SkillRegistryOptions, SkillRequirement } from "./skills/Skill.js";

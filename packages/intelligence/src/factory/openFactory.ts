@@ -31,7 +31,7 @@ import { type Scorecard, Scorecards } from "../rules/Scorecard.js";
 import { Standards } from "../rules/Standards.js";
 import { builtinSkills, modelSkills } from "../skills/builtinSkills.js";
 import { type Skill, SkillRegistry } from "../skills/Skill.js";
-import { loadSkillsDir } from "../skills/SkillMd.js";
+import { safeLoadSkillsDir } from "../skills/SkillMd.js";
 import { buildContextPack, type ContextPack, type ContextRequest } from "./contextPack.js";
 import { loadTokenCounter, type TokenCounter } from "./contextPackTokens.js";
 import { factoryRouter, type RouteInput } from "./factoryRouter.js";
@@ -67,7 +67,12 @@ export interface OpenFactoryOptions {
   readonly scorecards?: readonly Scorecard[];
   /** Runnable skills besides the built-in ones. */
   readonly skills?: readonly Skill<z.ZodType, z.ZodType, Factory>[];
-  /** Folder of Agent Skills (`<name>/SKILL.md`) to load (default `<dir>/skills` when it exists). */
+  /**
+   * Folder of Agent Skills (`<name>/SKILL.md`) to load (default `<dir>/skills`
+   * when it exists). A folder that fails to load does not fail the factory:
+   * `factory.skills.problems()` lists it, and reading or running it throws a
+   * ValidationError naming its problems.
+   */
   readonly skillsDir?: string;
   /** Who this process writes as, when a call names nobody (default `system`). */
   readonly actor?: string;
@@ -228,7 +233,9 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       ...(model === undefined ? [] : modelSkills),
       ...(options.skills ?? []),
     );
-    skills.addInstructions(...loadSkillsDir(options.skillsDir ?? join(dir, "skills")));
+    // One bad SKILL.md must not keep the factory from opening: it is kept as a problem of that skill.
+    const loaded = safeLoadSkillsDir(options.skillsDir ?? join(dir, "skills"));
+    skills.addInstructions(...loaded.skills).addProblems(...loaded.problems);
     (factory as { skills: SkillRegistry<Factory> }).skills = skills;
     const automations = [
       ...(options.automations ?? []),

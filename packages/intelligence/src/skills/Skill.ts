@@ -11,11 +11,12 @@ import {
   ModelNotConfiguredError,
   type ModelProvider,
   NotFoundError,
+  ValidationError,
   validationErrorFromZod,
 } from "@software-factory/core";
 import * as Effect from "effect/Effect";
 import { z } from "zod";
-import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
+import { formatSkillMd, type InstructionSkill, type SkillProblem } from "./SkillMd.js";
 
 /** What a skill's handler gets besides its input. */
 export interface SkillContext<Services> {
@@ -133,6 +134,7 @@ export interface SkillRegistryOptions {
 export class SkillRegistry<Services = unknown> {
   readonly #runnable = new Map<string, Skill<z.ZodType, z.ZodType, Services>>();
   readonly #instructions = new Map<string, InstructionSkill>();
+  readonly #problems = new Map<string, SkillProblem>();
   readonly #log: EventLog;
   readonly #services: Services;
   readonly #model: ModelProvider | undefined;
@@ -162,7 +164,22 @@ export class SkillRegistry<Services = unknown> {
     return this;
   }
 
-  /** Every skill, by name. */
+  /**
+   * Keeps skill folders that failed to load (from `safeLoadSkillsDir`), so
+   * that {@link SkillRegistry.problems} reports them and reading or running
+   * one names its problems.
+   */
+  addProblems(...problems: readonly SkillProblem[]): this {
+    for (const problem of problems) this.#problems.set(problem.name, problem);
+    return this;
+  }
+
+  /** Skill folders that failed to load, by name, each with its problems at file:line:column. */
+  problems(): SkillProblem[] {
+    return [...this.#problems.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Every skill that loaded, by name ({@link SkillRegistry.problems} lists those that did not). */
   list(): SkillInfo[] {
     const names = [...new Set([...this.#runnable.keys(), ...this.#instructions.keys()])].sort();
     return names.map((name) => {
@@ -181,16 +198,26 @@ export class SkillRegistry<Services = unknown> {
     });
   }
 
-  /** An instruction skill (or a runnable one that has instructions), as SKILL.md parts. */
+  /**
+   * An instruction skill (or a runnable one that has instructions), as SKILL.md
+   * parts; undefined when no skill has that name.
+   *
+   * @throws ValidationError when the skill's folder failed to load: the message and issues name its problems.
+   */
   instructions(name: string): InstructionSkill | undefined {
     const instruction = this.#instructions.get(name);
     if (instruction !== undefined) return instruction;
+    this.#refuseBroken(name);
     const runnable = this.#runnable.get(name);
     if (runnable?.instructions === undefined) return undefined;
     return { name, description: runnable.description, instructions: runnable.instructions, files: [] };
   }
 
-  /** The SKILL.md text of a skill with instructions. */
+  /**
+   * The SKILL.md text of a skill with instructions.
+   *
+   * @throws ValidationError when the skill's folder failed to load.
+   */
   skillMd(name: string): string | undefined {
     const skill = this.instructions(name);
     return skill === undefined ? undefined : formatSkillMd(skill);
@@ -201,12 +228,14 @@ export class SkillRegistry<Services = unknown> {
    * and records the run.
    *
    * @throws NotFoundError when no runnable skill has that name.
-   * @throws ValidationError when the input or the handler's output is invalid.
+   * @throws ValidationError when the input or the handler's output is invalid,
+   * or the skill's folder failed to load (the message names its problems).
    * @throws ModelNotConfiguredError when the skill requires a model and the registry has none.
    */
   async run(name: string, input: unknown, options: { readonly actor?: string } = {}): Promise<SkillRun> {
     const skill = this.#runnable.get(name);
     if (skill === undefined) {
+      this.#refuseBroken(name);
       const known = [...this.#runnable.keys()].join(", ") || "none";
       throw new NotFoundError({
         message: `no runnable skill "${name}"; runnable skills: ${known}`,
@@ -258,6 +287,16 @@ export class SkillRegistry<Services = unknown> {
       await record(error instanceof NotFoundError ? "invalid-input" : "failed", errorText(error));
       throw error;
     }
+  }
+
+  /** Throws a ValidationError naming the problems of a skill whose folder failed to load. */
+  #refuseBroken(name: string): void {
+    const problem = this.#problems.get(name);
+    if (problem === undefined) return;
+    throw new ValidationError({
+      message: `skill "${name}" failed to load from ${problem.dir}; fix its SKILL.md:\n${problem.message}`,
+      issues: problem.issues,
+    });
   }
 }
 

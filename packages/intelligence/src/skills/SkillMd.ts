@@ -197,22 +197,68 @@ export function loadSkillFolder(dir: string): InstructionSkill {
   return { ...skill, dir, files: files.sort() };
 }
 
+/** A skill folder under a skills folder that failed to load, and why. */
+export interface SkillProblem {
+  /** Name of the skill's folder (the name the skill would have). */
+  readonly name: string;
+  /** The skill's folder. */
+  readonly dir: string;
+  /** Each problem, with the file, line and column it is at. */
+  readonly issues: readonly ValidationIssue[];
+  /** The problems as `file:line:column: field: message` lines, to show as they are. */
+  readonly message: string;
+}
+
+/** What {@link safeLoadSkillsDir} found: the skills that load, and the folders that do not. */
+export interface SkillsDirResult {
+  readonly skills: InstructionSkill[];
+  readonly problems: SkillProblem[];
+}
+
 /**
  * Loads every skill folder directly under `dir` (folders without a SKILL.md are
- * skipped). All problems of all skills are reported together.
+ * skipped), keeping going past bad ones: each folder that fails to load is a
+ * {@link SkillProblem} with file:line:column, and the others load. The result
+ * form of {@link loadSkillsDir}; `openFactory` loads a factory's skills with it,
+ * so that one bad SKILL.md does not keep the factory from opening.
+ *
+ * @example
+ * ```ts
+ * const { skills, problems } = safeLoadSkillsDir(".factory/skills");
+ * for (const problem of problems) console.warn(problem.message);
+ * ```
+ */
+export function safeLoadSkillsDir(dir: string): SkillsDirResult {
+  const skills: InstructionSkill[] = [];
+  const problems: SkillProblem[] = [];
+  for (const folder of skillFolders(dir)) {
+    try {
+      skills.push(loadSkillFolder(folder));
+    } catch (error) {
+      // A SKILL.md that cannot be read (a folder by that name, no permission) is a problem of that skill too.
+      const issues =
+        error instanceof ValidationError
+          ? error.issues
+          : [{ path: "", message: errorText(error), file: join(folder, "SKILL.md") }];
+      problems.push({ name: basename(folder), dir: folder, issues, message: issueLines(issues).join("\n") });
+    }
+  }
+  return { skills, problems };
+}
+
+/**
+ * Loads every skill folder directly under `dir` (folders without a SKILL.md are
+ * skipped), all or nothing: all problems of all skills are reported together.
+ * {@link safeLoadSkillsDir} loads the good ones and returns the problems.
  *
  * @throws ValidationError listing each bad SKILL.md with file:line:column.
  */
 export function loadSkillsDir(dir: string): InstructionSkill[] {
-  if (!existsSync(dir)) return [];
   const skills: InstructionSkill[] = [];
   const issues: ValidationIssue[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
-    if (!entry.isDirectory() || !existsSync(join(dir, entry.name, "SKILL.md"))) continue;
+  for (const folder of skillFolders(dir)) {
     try {
-      skills.push(loadSkillFolder(join(dir, entry.name)));
+      skills.push(loadSkillFolder(folder));
     } catch (error) {
       if (error instanceof ValidationError) issues.push(...error.issues);
       else throw error;
@@ -220,6 +266,20 @@ export function loadSkillsDir(dir: string): InstructionSkill[] {
   }
   if (issues.length > 0) throw invalidIssues(issues);
   return skills;
+}
+
+/** The folders directly under `dir` that hold a SKILL.md, by name; none when `dir` does not exist. */
+function skillFolders(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "SKILL.md")))
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b))
+    .map((name) => join(dir, name));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Reads a text file of a skill (`references/api.md`) as UTF-8, refusing paths outside its folder. */
@@ -344,9 +404,13 @@ function invalid(
 }
 
 function invalidIssues(issues: readonly ValidationIssue[]): ValidationError {
-  const lines = issues.map(
+  return new ValidationError({ message: `invalid skill:\n${issueLines(issues).join("\n")}`, issues });
+}
+
+/** Each issue as `file:line:column: field: message`. */
+function issueLines(issues: readonly ValidationIssue[]): string[] {
+  return issues.map(
     (issue) =>
       `${issue.file ?? "SKILL.md"}:${issue.line ?? 1}:${issue.column ?? 1}: ${issue.path === "" ? "" : `${issue.path}: `}${issue.message}`,
   );
-  return new ValidationError({ message: `invalid skill:\n${lines.join("\n")}`, issues });
 }

@@ -28,4 +28,7 @@ export {
   readSkillFile,
   type SkillFrontMatter,
   SkillFrontMatterSchema,
+  type SkillProblem,
+  type SkillsDirResult,
+  safeLoadSkillsDir,
 } from "./SkillMd.js";

@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ValidationError } from "@software-factory/core";
+import { loadSkillsDir, openFactory, safeLoadSkillsDir } from "@software-factory/intelligence";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+let dir: string;
+let skills: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "factory-bad-skills-"));
+  skills = join(dir, ".factory", "skills");
+  skill(
+    "release-notes",
+    "---\nname: release-notes\ndescription: Write release notes.\n---\n\nList the changes.\n",
+  );
+  skill("mismatch", "---\nname: other-name\ndescription: Named after another folder.\n---\n\nBody.\n");
+  skill("bare", "No front matter at all.\n");
+  skill("linked", "---\nname: linked\ndescription: Has a linked reference.\n---\n\nBody.\n");
+  symlinkSync(join(skills, "release-notes", "SKILL.md"), join(skills, "linked", "references"));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function skill(name: string, text: string): void {
+  mkdirSync(join(skills, name), { recursive: true });
+  writeFileSync(join(skills, name, "SKILL.md"), text);
+}
+
+describe("a skills folder with bad skills", () => {
+  it("still opens the factory, loading the good skills and keeping the bad ones as problems at file:line:column", async () => {
+    const factory = await openFactory({ dir: join(dir, ".factory"), actor: "ana", durability: "normal" });
+    try {
+      expect(factory.skills.list().map((info) => info.name)).toContain("release-notes");
+      expect(factory.skills.list().map((info) => info.name)).not.toContain("mismatch");
+      const problems = factory.skills.problems();
+      expect(problems.map((problem) => problem.name)).toEqual(["bare", "linked", "mismatch"]);
+      const mismatch = problems.find((problem) => problem.name === "mismatch");
+      expect(mismatch?.issues).toEqual([
+        {
+          path: "name",
+          message: 'name "other-name" must equal the folder name "mismatch"',
+          file: join(skills, "mismatch", "SKILL.md"),
+          line: 2,
+          column: 7,
+        },
+      ]);
+      expect(mismatch?.message).toBe(
+        `${join(skills, "mismatch", "SKILL.md")}:2:7: name: name "other-name" must equal the folder name "mismatch"`,
+      );
+      expect(problems.find((problem) => problem.name === "bare")?.message).toMatch(
+        /bare\/SKILL\.md:1:1: SKILL\.md must start with YAML front matter/,
+      );
+      expect(problems.find((problem) => problem.name === "linked")?.message).toMatch(
+        /linked\/references:1:1: references: is a symbolic link/,
+      );
+    } finally {
+      await factory.close();
+    }
+  });
+
+  it("refuses to read or run a skill that failed to load, naming its problems", async () => {
+    const factory = await openFactory({ dir: join(dir, ".factory"), actor: "ana", durability: "normal" });
+    try {
+      const problem = `skill "mismatch" failed to load from ${join(skills, "mismatch")}; fix its SKILL.md:\n${join(skills, "mismatch", "SKILL.md")}:2:7`;
+      expect(() => factory.skills.instructions("mismatch")).toThrow(ValidationError);
+      expect(() => factory.skills.skillMd("mismatch")).toThrow(problem);
+      await expect(factory.skills.run("mismatch", {})).rejects.toMatchObject({
+        code: "E_VALIDATION",
+        message: expect.stringContaining(problem),
+        issues: [expect.objectContaining({ path: "name", line: 2, column: 7 })],
+      });
+      // A skill of no folder is still simply unknown.
+      expect(factory.skills.instructions("nope")).toBeUndefined();
+      await expect(factory.skills.run("nope", {})).rejects.toMatchObject({ code: "E_NOT_FOUND" });
+      // The good skill reads as before.
+      expect(factory.skills.skillMd("release-notes")).toContain("List the changes.");
+    } finally {
+      await factory.close();
+    }
+  });
+
+  it("loads all or nothing with loadSkillsDir, and the good ones plus the problems with safeLoadSkillsDir", () => {
+    expect(() => loadSkillsDir(skills)).toThrow(/invalid skill:\n.*bare\/SKILL\.md:1:1/);
+    const { skills: loaded, problems } = safeLoadSkillsDir(skills);
+    expect(loaded.map((found) => found.name)).toEqual(["release-notes"]);
+    expect(problems.map((found) => [found.name, found.dir])).toEqual([
+      ["bare", join(skills, "bare")],
+      ["linked", join(skills, "linked")],
+      ["mismatch", join(skills, "mismatch")],
+    ]);
+    expect(safeLoadSkillsDir(join(dir, "none"))).toEqual({ skills: [], problems: [] });
+  });
+
+  it("keeps a SKILL.md that cannot be read as a problem of that skill", () => {
+    mkdirSync(join(skills, "unreadable", "SKILL.md"), { recursive: true });
+    const { problems } = safeLoadSkillsDir(skills);
+    expect(problems.find((problem) => problem.name === "unreadable")?.message).toMatch(
+      /unreadable\/SKILL\.md:1:1: EISDIR/,
+    );
+  });
+});
