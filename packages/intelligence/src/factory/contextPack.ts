@@ -100,7 +100,11 @@ export interface ContextPack {
   /** Lines concerned, with owner, what they depend on and what depends on them (with the contracts). */
   readonly lines: readonly PackLine[];
   readonly workItem?: WorkItem;
-  /** The standards that apply: checked rules (one line each), and the instructions of imported rule files for these paths and lines. */
+  /**
+   * The standards that apply: checked rules over what belongs to the pack's
+   * lines (one line each; every kind but `floorplan`, none when the pack has
+   * no line), and the instructions of imported rule files for these paths and lines.
+   */
   readonly standards: {
     readonly rules: readonly PackRule[];
     readonly instructions: readonly InstructionStandard[];
@@ -250,8 +254,10 @@ export async function buildContextPack(
         lines.some(({ line }) => appliesToLine(standard, line)) ||
         (paths.length === 0 && lines.length === 0 && standard.alwaysApply),
     );
+  // Only the rules over what belongs to the pack's lines: none for a question or paths no line claims.
   const rules = factory.standards
     .rules()
+    .filter((rule) => lines.length > 0 && rule.appliesTo !== "floorplan")
     .map((rule) => ({
       id: rule.id,
       description: rule.description,

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashJson } from "@software-factory/core";
 import {
+  basicStandards,
+  builtinStandards,
   contextPackMarkdown,
   type Factory,
   loadTokenCounter,
@@ -79,6 +81,30 @@ describe("context packs", () => {
     expect(ids(forLine)).not.toContain("API handlers");
     expect(ids(forPath)).toEqual(expect.arrayContaining(["API handlers", "Commits"]));
     expect(ids(forPath)).not.toContain("Web components");
+  });
+
+  it("list the checked rules over what belongs to the pack's lines, and none for a question or paths no line claims", async () => {
+    const factory = await factoryOver(repoWithRules());
+    factory.standards.add(basicStandards, builtinStandards);
+    const item = await factory.work.createWorkItem({ line: "web", title: "Server rendering" });
+    const kindsOf = (pack: Awaited<ReturnType<Factory["context"]>>) =>
+      [...new Set(pack.standards.rules.map((rule) => rule.appliesTo))].sort();
+
+    const forLine = await factory.context({ line: "web" });
+    expect(kindsOf(forLine)).toEqual(["artifact", "document", "line", "signal", "workItem"]);
+    expect(forLine.standards.rules.map((rule) => rule.id)).not.toContain("no-dependency-cycles");
+    expect(kindsOf(await factory.context({ workItem: item.id }))).toEqual(kindsOf(forLine));
+    expect(kindsOf(await factory.context({ paths: ["packages/web/app.tsx"] }))).toEqual(kindsOf(forLine));
+
+    const question = await factory.context({ question: "why do we render on the server?" });
+    expect(question.standards.rules).toEqual([]);
+    expect(contextPackMarkdown(question)).not.toContain("Checked rules");
+    expect(question.omitted.rules).toBe(0);
+    const unclaimed = await factory.context({ paths: ["tools/release.sh"] });
+    expect(unclaimed.lines).toEqual([]);
+    expect(unclaimed.standards.rules).toEqual([]);
+    // The rules were what the question pack spent its tokens on.
+    expect(question.tokens).toBeLessThan(forLine.tokens);
   });
 
   it("refuse a request that names nothing, an unknown line or an unknown work item", async () => {
