@@ -1,7 +1,7 @@
 /**
  * `factory-mcp`: serves a factory folder over stdio (default) or Streamable HTTP.
  *
- *   factory-mcp [--dir .factory] [--store <url|path>] [--actor id] [--instructions <repo>]
+ *   factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>]
  *               [--tools <groups>] [--automations] [--http <port> --token <token> [--host 127.0.0.1]]
  *
  * The factory opens with the standards and gates the `factory` command uses
@@ -14,13 +14,16 @@
  * while the server lives (routing new signals, filling inboxes). The token may
  * also come from FACTORY_MCP_TOKEN.
  *
- * The factory opens before the server speaks: a bad option, a folder that is a
- * file, missing or malformed instruction files end the process with exit code
- * 2 and the reason on stderr, before any client sees a tool list. Logs go to
- * stderr (stdout is the protocol).
+ * The factory must exist (its `factory.db`, or the `--store` file; `factory
+ * init` makes one) unless `--init` asks to create an empty one: a mistyped
+ * `--dir` is refused, not served empty. The factory opens before the server
+ * speaks: a bad option, a missing factory, a folder that is a file, missing or
+ * malformed instruction files end the process with exit code 2 and the reason
+ * on stderr, before any client sees a tool list. Logs go to stderr (stdout is
+ * the protocol).
  */
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { EventStore } from "@software-factory/core";
 import {
@@ -37,7 +40,7 @@ import { serveStdio } from "./stdio.js";
 const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
 type Group = (typeof GROUPS)[number];
 const USAGE =
-  "usage: factory-mcp [--dir .factory] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--automations] [--http <port> --token <token> [--host 127.0.0.1]]\n";
+  "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--automations] [--http <port> --token <token> [--host 127.0.0.1]]\n";
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 /** A start-up failure: told on stderr, exit code 2. */
@@ -67,6 +70,8 @@ async function storeOf(store: string): Promise<string | EventStore> {
 
 interface ServeOptions {
   readonly dir: string;
+  /** Create the factory when it does not exist (else that is refused). */
+  readonly init: boolean;
   readonly actor: string;
   readonly store?: string;
   readonly instructions?: string;
@@ -83,6 +88,15 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
     throw new StartError(
       `--dir ${options.dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
     );
+  }
+  if (!options.init) {
+    const log =
+      options.store === undefined ? join(resolve(options.dir), "factory.db") : resolve(options.store);
+    if (!(options.store !== undefined && POSTGRES_URL.test(options.store)) && !existsSync(log)) {
+      throw new StartError(
+        `no factory at ${options.store === undefined ? resolve(options.dir) : log}: run \`factory init\` to create it, give the --dir (or --store) of an existing one, or add --init to start an empty one`,
+      );
+    }
   }
   if (options.instructions !== undefined && kindOfPath(options.instructions) !== "folder") {
     throw new StartError(
@@ -117,6 +131,7 @@ async function main(): Promise<number> {
     instructions?: string;
     tools?: string;
     automations?: boolean;
+    init?: boolean;
     help?: boolean;
   };
   try {
@@ -131,6 +146,7 @@ async function main(): Promise<number> {
         instructions: { type: "string" },
         tools: { type: "string" },
         automations: { type: "boolean" },
+        init: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -165,6 +181,7 @@ async function main(): Promise<number> {
       dir: values.dir ?? ".factory",
       actor: values.actor ?? process.env.FACTORY_ACTOR ?? "mcp",
       automations: values.automations ?? false,
+      init: values.init ?? false,
       ...(store === undefined ? {} : { store }),
       ...(values.instructions === undefined ? {} : { instructions: values.instructions }),
     });

@@ -8,7 +8,7 @@ import { McpServer } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { registerFactoryResources } from "./resources.js";
 import { registerSkills } from "./skills.js";
-import { errorResult, type FactoryTool, okResult } from "./toolKit.js";
+import { advertisedArguments, errorResult, type FactoryTool, okResult, parseArguments } from "./toolKit.js";
 import { factoryTools } from "./tools.js";
 
 /** Options of {@link createFactoryMcpServer}. */
@@ -63,13 +63,13 @@ function registerTools(server: McpServer, groups: ReadonlySet<FactoryTool["group
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
+        inputSchema: advertisedArguments(tool),
         outputSchema: tool.output,
         annotations: { title: tool.title, openWorldHint: false, ...tool.annotations },
       },
       async (input: unknown) => {
         try {
-          return okResult(await tool.run(factory, input));
+          return okResult(await tool.run(factory, parseArguments(tool, input)));
         } catch (error) {
           return errorResult(error);
         }

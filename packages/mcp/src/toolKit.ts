@@ -3,8 +3,16 @@
  *
  * @module
  */
+import type { StandardSchemaWithJSON } from "@modelcontextprotocol/server";
+import { validationErrorFromZod } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import type { z } from "zod";
+
+/** The arguments object of a tool: a zod object, strict once declared (an unknown key is an error). */
+export type ToolInput = z.ZodObject<z.core.$ZodLooseShape, z.core.$ZodObjectConfig>;
+
+/** The code of an error that carries none (an unexpected failure), as the CLI prints it. */
+export const UNCODED_ERROR = "E_FAILED";
 
 /** Hints for clients about what a tool does to the factory. */
 export interface ToolHints {
@@ -17,11 +25,12 @@ export interface ToolHints {
 }
 
 /** One tool of the factory's MCP server. */
-export interface FactoryTool<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
+export interface FactoryTool<Input extends ToolInput = ToolInput, Output extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly title: string;
   /** What it does and when to use it, written for the model choosing among tools. */
   readonly description: string;
+  /** Its arguments: an object schema, made strict by {@link defineTool}. */
   readonly input: Input;
   readonly output: Output;
   readonly annotations: ToolHints;
@@ -31,20 +40,72 @@ export interface FactoryTool<Input extends z.ZodType = z.ZodType, Output extends
   readonly run: (factory: Factory, input: z.output<Input>) => Promise<unknown>;
 }
 
-/** Declares a tool with its schemas; the handler gets parsed input. */
-export function defineTool<Input extends z.ZodType, Output extends z.ZodType>(
-  tool: FactoryTool<Input, Output>,
-): FactoryTool<Input, Output> {
-  return tool;
+/**
+ * Declares a tool with its schemas; the handler gets parsed input. The input
+ * object is made strict here, for every tool: an argument the tool does not
+ * take is refused by name (a mistyped `move` must not fall back to the
+ * default move), and the JSON Schema clients see says
+ * `additionalProperties: false`.
+ */
+export function defineTool<Shape extends z.core.$ZodLooseShape, Output extends z.ZodType>(
+  tool: FactoryTool<z.ZodObject<Shape>, Output>,
+): FactoryTool<z.ZodObject<Shape, z.core.$strict>, Output> {
+  return { ...tool, input: tool.input.strict() };
 }
 
-/** Error result content: a message that says what was wrong and what to change. */
+/**
+ * The schema the MCP server is given for a tool's arguments: it advertises the
+ * tool's JSON Schema and lets every value through, so that
+ * {@link parseArguments} validates in the handler and a bad argument comes back
+ * as an `E_VALIDATION` error like every other refusal (the SDK's own check
+ * answers an uncoded "Input validation error").
+ */
+export function advertisedArguments(tool: FactoryTool): StandardSchemaWithJSON {
+  const standard = tool.input["~standard"];
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "software-factory",
+      validate: (value: unknown) => ({ value }),
+      jsonSchema: standard.jsonSchema,
+    },
+  };
+}
+
+/**
+ * Parses a tool's arguments with its input schema.
+ *
+ * @throws ValidationError (`E_VALIDATION`) naming each wrong field; an unknown
+ *   argument is named with the arguments the tool takes.
+ */
+export function parseArguments<Input extends ToolInput>(
+  tool: FactoryTool<Input>,
+  args: unknown,
+): z.output<Input> {
+  const parsed = tool.input.safeParse(args ?? {});
+  if (parsed.success) return parsed.data;
+  const known = Object.keys(tool.input.shape).join(", ");
+  const issues = parsed.error.issues.map((issue) => {
+    if (issue.code !== "unrecognized_keys") return issue;
+    const keys = issue.keys.map((key) => `"${key}"`).join(", ");
+    const takes = issue.path.length === 0 ? `; ${tool.name} takes ${known}` : "";
+    const what = issue.path.length === 0 ? "argument" : "field";
+    return { ...issue, message: `unknown ${what}${issue.keys.length === 1 ? "" : "s"} ${keys}${takes}` };
+  });
+  throw validationErrorFromZod(issues, { subject: `${tool.name} input` });
+}
+
+/**
+ * Error result content: the error's stable code (`E_NOT_FOUND`,
+ * `E_VALIDATION`..., {@link UNCODED_ERROR} for an error without one) and a
+ * message that says what was wrong and what to change.
+ */
 export function errorResult(error: unknown): { isError: true; content: { type: "text"; text: string }[] } {
-  const code = (error as { code?: unknown }).code;
+  const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return {
     isError: true,
-    content: [{ type: "text", text: typeof code === "string" ? `${code}: ${message}` : message }],
+    content: [{ type: "text", text: `${typeof code === "string" ? code : UNCODED_ERROR}: ${message}` }],
   };
 }
 

@@ -84,13 +84,12 @@ afterAll(async () => {
 });
 
 describe("mark_inbox_read", () => {
-  it("marks notifications read so get_inbox with unreadOnly stops returning them", async () => {
+  it("marks notifications read so get_inbox with unreadOnly stops returning them; by default it shows both", async () => {
     const first = await factory.inbox.notify({ to: "bo", title: "New signal on checkout", body: "" });
     const second = await factory.inbox.notify({ to: "bo", title: "A link is suspect", body: "" });
     const unread = async () => {
-      const items = (await call("get_inbox", { operator: "bo" })).structuredContent?.items as
-        | { id: string }[]
-        | undefined;
+      const items = (await call("get_inbox", { operator: "bo", unreadOnly: true })).structuredContent
+        ?.items as { id: string }[] | undefined;
       return (items ?? []).map((item) => item.id);
     };
     expect(await unread()).toEqual([first.id, second.id]);
@@ -103,8 +102,13 @@ describe("mark_inbox_read", () => {
     const again = await call("mark_inbox_read", { operator: "bo", ids: [first.id, second.id] });
     expect(again.structuredContent).toEqual({ marked: [second.id], alreadyRead: [first.id], unread: 0 });
     expect(await unread()).toEqual([]);
-    const all = await call("get_inbox", { operator: "bo", unreadOnly: false });
-    expect(all.structuredContent?.items).toMatchObject([{ read: true }, { read: true }]);
+    const all = await call("get_inbox", { operator: "bo" });
+    expect(all.structuredContent?.items).toMatchObject([
+      { id: first.id, read: true },
+      { id: second.id, read: true },
+    ]);
+    const newest = await call("get_inbox", { operator: "bo", limit: 1 });
+    expect(newest.structuredContent?.items).toMatchObject([{ id: second.id }]);
   });
 
   it("refuses an unknown operator, and ids not in the operator's inbox by name, marking nothing", async () => {

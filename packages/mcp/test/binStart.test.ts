@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -25,6 +25,13 @@ const temp = (prefix: string) => {
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A folder holding a factory (its factory.db), as `factory init` leaves it. */
+async function existingFactory(): Promise<string> {
+  const dir = temp("mcp-start-");
+  await (await openFactory({ dir })).close();
+  return dir;
+}
 
 /** Runs factory-mcp with its stdin closed and returns its exit code and output. */
 async function start(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
@@ -54,7 +61,7 @@ describe("factory-mcp refuses to start on a bad option, before it speaks", () =>
   }, 120_000);
 
   it("exits 2 when --instructions names no folder, or a rule file is malformed, naming the file", async () => {
-    const factoryDir = temp("mcp-start-");
+    const factoryDir = await existingFactory();
     const missing = await start(["--dir", factoryDir, "--instructions", join(factoryDir, "nonexistent")]);
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe("");
@@ -70,8 +77,25 @@ describe("factory-mcp refuses to start on a bad option, before it speaks", () =>
     expect(malformed.stderr).toMatch(/bad\.mdc:2:\d+/);
   }, 120_000);
 
+  it("exits 2 for a folder or store without a factory unless --init, naming it, and creates nothing", async () => {
+    const parent = temp("mcp-start-");
+    const typo = join(parent, "factroy");
+    const missing = await start(["--dir", typo]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toContain(`factory-mcp: no factory at ${typo}: run \`factory init\``);
+    expect(missing.stderr).toContain("--init");
+    expect(existsSync(typo)).toBe(false);
+
+    const empty = temp("mcp-start-");
+    const noLog = await start(["--dir", empty, "--store", join(empty, "typo.db")]);
+    expect(noLog.code).toBe(2);
+    expect(noLog.stderr).toContain(`no factory at ${join(empty, "typo.db")}`);
+    expect(readdirSync(empty)).toEqual([]);
+  }, 120_000);
+
   it("exits 2 for --http without a token, as `factory mcp` does", async () => {
-    const { code, stderr } = await start(["--dir", temp("mcp-start-"), "--http", "0"]);
+    const { code, stderr } = await start(["--dir", await existingFactory(), "--http", "0"]);
     expect(code).toBe(2);
     expect(stderr).toContain("--http needs --token <token> or FACTORY_MCP_TOKEN");
   }, 60_000);
@@ -86,7 +110,7 @@ describe("factory-mcp --store", () => {
     await client.connect(
       new StdioClientTransport({
         command: process.execPath,
-        args: [...bin, "--dir", factoryDir, "--store", store, "--actor", "ana"],
+        args: [...bin, "--dir", factoryDir, "--store", store, "--actor", "ana", "--init"],
         cwd: repoRoot,
         stderr: "pipe",
       }),

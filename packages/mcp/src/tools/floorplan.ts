@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { ValidationError } from "@software-factory/core";
+import { NotFoundError, ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { Record } from "./shared.js";
@@ -39,10 +39,20 @@ export const whoOwns = defineTool({
     );
     if (input.line === undefined) return { paths };
     const line = factory.floorplan.line(input.line);
-    if (line === undefined) throw new Error(`no line "${input.line}"; factory://floorplan lists them`);
+    if (line === undefined) throw noLine(input.line, "line");
     return { paths, line: { id: line.id, owner: line.owner ?? null, contributors: line.contributors } };
   },
 });
+
+/** The error for a line the floor plan does not have, named by the argument `field`. */
+function noLine(id: string, field: string): NotFoundError {
+  return new NotFoundError({
+    message: `no line "${id}"; factory://floorplan lists them`,
+    entity: "line",
+    id,
+    field,
+  });
+}
 
 /** `impact_of_change`: the lines a change affects (by paths, a git range or lines) and the owners to notify. */
 export const impactOfChange = defineTool({
@@ -110,7 +120,7 @@ export const getLine = defineTool({
   run: async (factory, input) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
     const line = factory.floorplan.line(input.id);
-    if (line === undefined) throw new Error(`no line "${input.id}"; factory://floorplan lists them`);
+    if (line === undefined) throw noLine(input.id, "id");
     return {
       ...line,
       dependsOn: factory.floorplan.dependencies(input.id, { transitive: false }),

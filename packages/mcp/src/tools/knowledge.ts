@@ -4,11 +4,13 @@
  *
  * @module
  */
+import { NotFoundError } from "@software-factory/core";
 import { contextPackMarkdown } from "@software-factory/intelligence";
 import { DecisionOptionsSchema, DocumentKindSchema, LinkSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { Cursor, IdempotencyKey, keyed, offsetOf, Record } from "./shared.js";
+import { requireLines } from "./knownValues.js";
+import { Cursor, IdempotencyKey, keyed, offsetOf, Record, SEARCH_QUERY_MAX } from "./shared.js";
 
 /** `search_knowledge`: hybrid search over the knowledge base, paged and within a token budget. */
 export const searchKnowledge = defineTool({
@@ -19,7 +21,12 @@ export const searchKnowledge = defineTool({
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    query: z.string().trim().min(1).max(2000).describe("What you want to know, in words or identifiers"),
+    query: z
+      .string()
+      .trim()
+      .min(1)
+      .max(SEARCH_QUERY_MAX)
+      .describe("What you want to know, in words or identifiers"),
     kinds: z.array(DocumentKindSchema).optional(),
     lines: z.array(z.string().min(1)).optional().describe("Only documents linked to these lines"),
     tags: z.array(z.string().min(1)).optional(),
@@ -35,6 +42,7 @@ export const searchKnowledge = defineTool({
     warning: z.string().optional(),
   }),
   run: async (factory, input) => {
+    await requireLines(factory, input.lines ?? [], "lines");
     const result = await factory.knowledge.search(input.query, {
       limit: input.limit,
       offset: offsetOf(input.cursor),
@@ -82,9 +90,12 @@ export const getDocument = defineTool({
       input.asOf === undefined ? {} : { asOf: input.asOf },
     );
     if (document === undefined) {
-      throw new Error(
-        `no document "${input.id}"${input.asOf === undefined ? "" : ` at ${input.asOf}`}; search_knowledge gives ids`,
-      );
+      throw new NotFoundError({
+        message: `no document "${input.id}"${input.asOf === undefined ? "" : ` at ${input.asOf}`}; search_knowledge gives ids`,
+        entity: "document",
+        id: input.id,
+        field: "id",
+      });
     }
     const { revisions, body, ...rest } = document;
     const limit = input.maxTokens * 4;
@@ -117,7 +128,7 @@ export const captureKnowledge = defineTool({
     title: z.string().trim().min(1).max(500),
     body: z.string().min(1).max(200_000).describe("Markdown"),
     source: z
-      .object({
+      .strictObject({
         system: z.string().min(1).default("mcp"),
         uri: z.string().optional(),
         author: z.string().optional(),
@@ -125,7 +136,7 @@ export const captureKnowledge = defineTool({
       .prefault({}),
     tags: z.array(z.string()).default([]),
     lines: z.array(z.string()).default([]),
-    links: z.array(LinkSchema).default([]),
+    links: z.array(LinkSchema.strict()).default([]),
     supersedes: z.array(z.string()).default([]),
     idempotencyKey: IdempotencyKey,
   }),
@@ -147,7 +158,7 @@ export const recordDecision = defineTool({
     title: z.string().trim().min(1).max(500),
     status: z.enum(["proposed", "accepted", "rejected"]).default("proposed"),
     context: z.string().min(1),
-    options: DecisionOptionsSchema,
+    options: z.array(DecisionOptionsSchema.unwrap().element.strict()).default([]),
     decision: z.string().min(1),
     consequences: z.string().default(""),
     lines: z.array(z.string()).default([]),
@@ -178,7 +189,7 @@ export const getContext = defineTool({
       workItem: z.string().min(1).optional(),
       line: z.string().min(1).optional(),
       paths: z.array(z.string().min(1)).min(1).max(200).optional(),
-      question: z.string().trim().min(1).max(2000).optional(),
+      question: z.string().trim().min(1).max(SEARCH_QUERY_MAX).optional(),
       budgetTokens: z.number().int().min(100).max(20_000).default(1500),
     })
     .refine(

@@ -16,6 +16,12 @@ export const IdempotencyKey = z
   .max(INPUT_LIMITS.idempotencyKey)
   .optional()
   .describe("Makes a retried call write once: the same key returns the first call's record");
+/**
+ * Characters of a search query or a context pack's question: the most the
+ * knowledge base's search takes (`factory search` and `factory context` pass
+ * theirs to the same search).
+ */
+export const SEARCH_QUERY_MAX = 4000;
 /** An operator's id, as the floor plan names operators. */
 export const Operator = OperatorIdSchema;
 /**

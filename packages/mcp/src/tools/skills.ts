@@ -38,6 +38,7 @@ export const runSkill = defineTool({
     name: z.string().min(1),
     input: z
       .unknown()
+      .optional()
       .describe(
         "The skill's input, any JSON value its input schema accepts (an object, a string, an array...); omitted, {}",
       ),

@@ -65,6 +65,16 @@ export const checkStandards = defineTool({
         id: scope.line,
       });
     }
+    const known = factory.standards.rules().map((rule) => rule.id);
+    for (const [index, rule] of (scope.rules ?? []).entries()) {
+      if (known.includes(rule)) continue;
+      throw new NotFoundError({
+        message: `rules[${index}]: no rule "${rule}"; the rules are ${known.join(", ")}`,
+        entity: "rule",
+        id: rule,
+        field: `rules[${index}]`,
+      });
+    }
     if (scope.kind !== undefined && scope.id !== undefined) {
       if (!(await targetExists(factory, scope.kind, scope.id))) {
         throw new NotFoundError({

@@ -16,6 +16,7 @@ import {
 import type { Factory, InboxItem } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { requireLine, requireOperator, requireStage } from "./knownValues.js";
 import {
   Cursor,
   given,
@@ -92,7 +93,8 @@ export const routeSignal = defineTool({
 export const listWork = defineTool({
   name: "list_work",
   title: "List work items",
-  description: "Work items, filtered by line, state, stage or owner, newest first, one page at a time.",
+  description:
+    "Work items, filtered by line, state, stage or owner, newest first, one page at a time. A line, stage or owner the factory does not know is an E_NOT_FOUND error naming it, never an empty page.",
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -106,6 +108,9 @@ export const listWork = defineTool({
   output: z.object({ items: z.array(Record), nextCursor: z.string().optional() }),
   run: async (factory, { limit, cursor, ...filter }) => {
     await factory.work.refresh();
+    if (filter.line !== undefined) await requireLine(factory, filter.line, "line");
+    if (filter.stage !== undefined) requireStage(factory, filter.stage, "stage");
+    if (filter.owner !== undefined) await requireOperator(factory, filter.owner, "owner");
     const items = factory.work.list(given(filter)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     return page(items, cursor, limit);
   },
@@ -258,6 +263,8 @@ export const getMetrics = defineTool({
   }),
   output: Record,
   run: async (factory, input) => {
+    if (input.line !== undefined) await requireLine(factory, input.line, "line");
+    if (input.operator !== undefined) await requireOperator(factory, input.operator, "operator");
     const now = Date.now();
     const to =
       input.until === undefined
@@ -295,13 +302,17 @@ async function knownOperator(factory: Factory, operator: string): Promise<void> 
   }
 }
 
-/** Every notification in an operator's inbox, read or not, oldest first. */
-async function wholeInbox(factory: Factory, operator: string): Promise<InboxItem[]> {
+/** Every notification in an operator's inbox (read or not, unless `unreadOnly`), oldest first. */
+async function wholeInbox(
+  factory: Factory,
+  operator: string,
+  { unreadOnly }: { readonly unreadOnly: boolean } = { unreadOnly: false },
+): Promise<InboxItem[]> {
   const items: InboxItem[] = [];
   for (;;) {
     const after = items.at(-1)?.seq;
     const batch = await factory.inbox.list(operator, {
-      unreadOnly: false,
+      unreadOnly,
       limit: 500,
       ...(after === undefined ? {} : { after }),
     });
@@ -315,19 +326,20 @@ export const getInbox = defineTool({
   name: "get_inbox",
   title: "An operator's inbox",
   description:
-    "Notifications routed to an operator by automations (new signals on their lines, suspect links on their work, contract changes of lines they depend on). Filled only while the factory runs its automations (factory-mcp --automations). With unreadOnly (the default) an item stays until mark_inbox_read marks it read.",
+    "Notifications routed to an operator by automations (new signals on their lines, suspect links on their work, contract changes of lines they depend on), the newest `limit`, oldest first, read and unread as `factory inbox` shows them; unreadOnly keeps those not yet marked read by mark_inbox_read. Filled only while the factory runs its automations (factory-mcp --automations).",
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
     operator: Operator,
-    unreadOnly: z.boolean().default(true),
-    limit: z.number().int().min(1).max(100).default(20),
+    unreadOnly: z.boolean().default(false).describe("Only notifications not yet marked read"),
+    limit: z.number().int().min(1).max(500).default(50).describe("How many of the newest to return"),
   }),
   output: z.object({ items: z.array(Record), unread: z.number() }),
   run: async (factory, input) => {
     await knownOperator(factory, input.operator);
+    const items = await wholeInbox(factory, input.operator, { unreadOnly: input.unreadOnly });
     return {
-      items: await factory.inbox.list(input.operator, { unreadOnly: input.unreadOnly, limit: input.limit }),
+      items: items.slice(-input.limit),
       unread: await factory.inbox.unreadCount(input.operator),
     };
   },

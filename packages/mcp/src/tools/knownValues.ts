@@ -1,0 +1,69 @@
+/**
+ * Checks of filter values against what the factory knows (its lines, its
+ * operators, its pipeline's stages), so a mistyped filter is an error naming
+ * the value and the argument instead of an empty answer. The `factory` command
+ * checks its flags the same way.
+ *
+ * @module
+ */
+import { NotFoundError } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
+
+/**
+ * Refuses a line the floor plan does not have.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the argument.
+ */
+export async function requireLine(factory: Factory, line: string, field: string): Promise<void> {
+  await factory.floorplan.refresh();
+  if (factory.floorplan.hasLine(line)) return;
+  throw new NotFoundError({
+    message: `${field}: no line "${line}" in the floor plan (factory://floorplan lists them)`,
+    entity: "line",
+    id: line,
+    field,
+  });
+}
+
+/**
+ * Refuses any line of a list that the floor plan does not have.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the first such line and its place (`lines[1]`).
+ */
+export async function requireLines(factory: Factory, lines: readonly string[], field: string): Promise<void> {
+  for (const [index, line] of lines.entries()) await requireLine(factory, line, `${field}[${index}]`);
+}
+
+/**
+ * Refuses an operator who is neither in the floor plan nor owns a work item
+ * (an owner the plan has since dropped still has history to filter on).
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the operator and the argument.
+ */
+export async function requireOperator(factory: Factory, operator: string, field: string): Promise<void> {
+  await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+  if (factory.floorplan.hasOperator(operator)) return;
+  if (factory.work.list({ owner: operator }).length > 0) return;
+  throw new NotFoundError({
+    message: `${field}: no operator "${operator}" in the floor plan, and no work item is theirs (factory://floorplan lists the operators)`,
+    entity: "operator",
+    id: operator,
+    field,
+  });
+}
+
+/**
+ * Refuses a stage the factory's pipeline does not have.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `stage`) naming the stage and listing the pipeline's stages.
+ */
+export function requireStage(factory: Factory, stage: string, field: string): void {
+  const stages = factory.work.pipeline.stages.map((known) => known.name);
+  if (stages.includes(stage)) return;
+  throw new NotFoundError({
+    message: `${field}: no stage "${stage}"; the stages are ${stages.join(", ")}`,
+    entity: "stage",
+    id: stage,
+    field,
+  });
+}

@@ -1,0 +1,166 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { openFactory } from "@software-factory/intelligence";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededFactory } from "./fixtures.js";
+
+const repoRoot = join(import.meta.dirname, "..", "..", "..");
+
+type ToolResult = {
+  isError?: boolean;
+  content: { text: string }[];
+  structuredContent?: Record<string, unknown>;
+};
+
+let dir: string;
+let item: string;
+let client: Client;
+const call = async (name: string, args: Record<string, unknown>) =>
+  (await client.callTool({ name, arguments: args })) as ToolResult;
+/** The text of a call that must fail. */
+const refused = async (name: string, args: Record<string, unknown>) => {
+  const result = await call(name, args);
+  expect(result.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
+  return result.content[0]?.text ?? "";
+};
+
+beforeAll(async () => {
+  const seeded = await seededFactory();
+  dir = seeded.dir;
+  item = (await seeded.factory.work.createWorkItem({ line: "checkout", title: "Apple Pay" })).id;
+  await seeded.factory.close();
+  client = new Client({ name: "strict-arguments-test", version: "1.0.0" });
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [
+        "--conditions=@software-factory/source",
+        "--import",
+        "tsx",
+        join(repoRoot, "packages/mcp/src/bin.ts"),
+        "--dir",
+        dir,
+        "--actor",
+        "agent",
+      ],
+      cwd: repoRoot,
+      stderr: "pipe",
+    }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("arguments a tool does not take", () => {
+  it("advertise additionalProperties false on every tool", async () => {
+    const { tools } = await client.listTools();
+    expect(tools.length).toBeGreaterThan(15);
+    for (const tool of tools) expect(tool.inputSchema.additionalProperties, tool.name).toBe(false);
+  });
+
+  it("refuse a mistyped argument of a write by name, listing the arguments, and write nothing", async () => {
+    const text = await refused("advance_work_item", { id: item, action: "block", reason: "waiting" });
+    expect(text).toContain(
+      'E_VALIDATION: advance_work_item input is invalid: (root): unknown argument "action"',
+    );
+    expect(text).toContain("advance_work_item takes id, move, reason, to, overrideWipReason, idempotencyKey");
+    const listed = await call("list_work", { line: "checkout" });
+    expect(listed.structuredContent?.items).toMatchObject([{ id: item, stage: "intake", state: "active" }]);
+
+    const nested = await refused("capture_knowledge", {
+      kind: "research",
+      title: "Wallets",
+      body: "Most pay by wallet.",
+      source: { system: "notes", autor: "ana" },
+    });
+    expect(nested).toContain(
+      'E_VALIDATION: capture_knowledge input is invalid: source: unknown field "autor"',
+    );
+  });
+
+  it("refuse unknown filters of reads instead of answering unfiltered", async () => {
+    expect(await refused("list_suspect_links", { workItem: "wi_nope" })).toContain(
+      'unknown argument "workItem"; list_suspect_links takes item, line, limit, cursor',
+    );
+    expect(await refused("search_knowledge", { query: "payment", filters: { line: "ghost" } })).toContain(
+      'unknown argument "filters"',
+    );
+    expect(await refused("get_line", { id: "checkout", ids: ["search"] })).toContain(
+      'unknown argument "ids"',
+    );
+    expect(await refused("list_skills", { name: "x" })).toContain('unknown argument "name"');
+    const after = await call("advance_work_item", { id: item, move: "block", reason: "waiting" });
+    expect(after.structuredContent).toMatchObject({ id: item, state: "blocked" });
+  });
+
+  it("give bad values the E_VALIDATION code too", async () => {
+    const text = await refused("search_knowledge", { query: "", limit: 500 });
+    expect(text).toMatch(/^E_VALIDATION: search_knowledge input is invalid: query: .*; limit: /);
+  });
+});
+
+describe("filter values the factory does not know", () => {
+  it("are E_NOT_FOUND errors naming the value and the argument, never an empty answer", async () => {
+    expect(await refused("list_work", { line: "ghost" })).toBe(
+      'E_NOT_FOUND: line: no line "ghost" in the floor plan (factory://floorplan lists them)',
+    );
+    expect(await refused("list_work", { stage: "nope" })).toMatch(
+      /^E_NOT_FOUND: stage: no stage "nope"; the stages are intake, .*release/,
+    );
+    expect(await refused("list_work", { owner: "ghost" })).toContain(
+      'E_NOT_FOUND: owner: no operator "ghost" in the floor plan',
+    );
+    expect(await refused("search_knowledge", { query: "payment", lines: ["checkout", "ghost"] })).toContain(
+      'E_NOT_FOUND: lines[1]: no line "ghost"',
+    );
+    expect(await refused("get_metrics", { line: "ghost" })).toContain('E_NOT_FOUND: line: no line "ghost"');
+    expect(await refused("get_metrics", { operator: "ghost" })).toContain(
+      'E_NOT_FOUND: operator: no operator "ghost"',
+    );
+    expect(
+      (await call("list_work", { owner: "ana", stage: "intake" })).structuredContent?.items,
+    ).toMatchObject([{ id: item }]);
+    expect((await call("get_metrics", { operator: "bo" })).isError).toBeUndefined();
+  });
+
+  it("and every other not-found carries its code", async () => {
+    expect(await refused("get_line", { id: "ghost" })).toBe(
+      'E_NOT_FOUND: no line "ghost"; factory://floorplan lists them',
+    );
+    expect(await refused("who_owns", { line: "ghost" })).toContain('E_NOT_FOUND: no line "ghost"');
+    expect(await refused("get_document", { id: "doc_nope" })).toContain(
+      'E_NOT_FOUND: no document "doc_nope"',
+    );
+    expect(await refused("check_standards", { rules: ["line-has-owner", "nope-rule"] })).toMatch(
+      /^E_NOT_FOUND: rules\[1\]: no rule "nope-rule"; the rules are line-has-owner, /,
+    );
+  });
+});
+
+describe("get_context", () => {
+  it("takes a question as long as the knowledge search takes (4,000 characters), and refuses a longer one", async () => {
+    const question = `${"why do card payments retry ".repeat(140)}`.slice(0, 3500);
+    const pack = await call("get_context", { question });
+    expect(pack.isError).toBeUndefined();
+    expect(await refused("get_context", { question: "x".repeat(4001) })).toContain(
+      "E_VALIDATION: get_context input is invalid: question: Too big",
+    );
+  });
+});
+
+describe("a factory left as it was", () => {
+  it("shows the refused calls wrote nothing but the block", async () => {
+    const factory = await openFactory({ dir });
+    try {
+      expect(factory.work.get(item)).toMatchObject({ stage: "intake", state: "blocked" });
+      expect((await factory.knowledge.search("wallet")).hits).toEqual([]);
+    } finally {
+      await factory.close();
+    }
+  });
+});
