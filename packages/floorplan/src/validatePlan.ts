@@ -214,7 +214,9 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
       "cycle",
       `lines[${first}].dependsOn[${edge}]`,
       `dependency cycle: ${cycle.join(" -> ")}`,
-      "break the cycle by removing or inverting one dependency (or set `settings.cycles: warning`)",
+      plan.settings.cycles === "error"
+        ? "break the cycle by removing or inverting one dependency (or set `settings.cycles: warning`)"
+        : "break the cycle by removing or inverting one dependency",
     );
   }
   return problems;
