@@ -114,6 +114,10 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
     });
     installBasicStandards(factory);
     installBuiltinStandards(factory);
+    // A skill folder that failed to load does not stop the server; say which, once, where logs go.
+    for (const problem of factory.skills.problems()) {
+      process.stderr.write(`factory-mcp: skill "${problem.name}" not loaded:\n${problem.message}\n`);
+    }
     return factory;
   } catch (error) {
     throw new StartError(`cannot open the factory at ${options.dir}: ${(error as Error).message}`);

@@ -102,10 +102,12 @@ function registerSkillFiles(server: McpServer, factory: Factory): void {
           withFiles()
             .map((skill) => skill.name)
             .filter((name) => name.startsWith(value)),
-        path: (value, context) =>
-          (factory.skills.instructions(context?.arguments?.name ?? "")?.files ?? []).filter((path) =>
-            path.startsWith(value),
-          ),
+        path: (value, context) => {
+          const name = context?.arguments?.name ?? "";
+          // A skill folder that failed to load has no files to complete.
+          if (factory.skills.problems().some((problem) => problem.name === name)) return [];
+          return (factory.skills.instructions(name)?.files ?? []).filter((path) => path.startsWith(value));
+        },
       },
     }),
     {

@@ -38,6 +38,12 @@ function writeSkillFolder(root: string): void {
   writeFileSync(join(skill, "scripts", "collect.sh"), '#!/bin/sh\ngit log --oneline "$1"\n');
   writeFileSync(join(skill, "assets", "logo.png"), png);
   writeFileSync(join(skill, "assets", "table.bin"), notUtf8);
+  // A folder whose SKILL.md names another skill: it fails to load, and the rest of the factory still opens.
+  mkdirSync(join(root, "skills", "mismatch"), { recursive: true });
+  writeFileSync(
+    join(root, "skills", "mismatch", "SKILL.md"),
+    "---\nname: other-name\ndescription: Wrong name.\n---\nBody.\n",
+  );
 }
 
 beforeAll(async () => {
@@ -146,10 +152,15 @@ describe("skill files as resources", () => {
       ["skill://release-notes/references/style%20guide.md", "text/markdown"],
       ["skill://release-notes/scripts/collect.sh", "text/x-shellscript"],
     ]);
-    const listed = (await call("list_skills", {})).structuredContent?.skills as { name: string }[];
+    const answer = (await call("list_skills", {})).structuredContent;
+    const listed = answer?.skills as { name: string }[];
     expect(listed.find((skill) => skill.name === "release-notes")).toMatchObject({
       files: ["assets/logo.png", "assets/table.bin", "references/style guide.md", "scripts/collect.sh"],
     });
+    expect(listed.map((skill) => skill.name)).not.toContain("mismatch");
+    expect(answer?.problems).toEqual([
+      { name: "mismatch", message: expect.stringMatching(/mismatch\/SKILL\.md:2:7: name: .*folder/) },
+    ]);
   });
 
   it("serves text files as text and binary ones as base64 blobs, and SKILL.md as before", async () => {

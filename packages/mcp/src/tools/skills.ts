@@ -13,16 +13,22 @@ export const listSkills = defineTool({
   name: "list_skills",
   title: "List skills",
   description:
-    "The factory's skills: runnable ones (run them with run_skill; their input schema is given) and instruction ones (read skill://<name>/SKILL.md or get the prompt of the same name; files lists their scripts, references and assets, read as skill://<name>/<file>).",
+    "The factory's skills (and, under problems, the skill folders that failed to load): runnable ones (run them with run_skill; their input schema is given) and instruction ones (read skill://<name>/SKILL.md or get the prompt of the same name; files lists their scripts, references and assets, read as skill://<name>/<file>).",
   group: "skills",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({}),
-  output: z.object({ skills: z.array(Record) }),
+  output: z.object({
+    skills: z.array(Record),
+    problems: z
+      .array(z.object({ name: z.string(), message: z.string() }))
+      .describe("Skill folders that failed to load, each with its problems at file:line:column"),
+  }),
   run: async (factory) => ({
     skills: factory.skills.list().map((info) => {
       const files = factory.skills.instructions(info.name)?.files ?? [];
       return files.length === 0 ? info : { ...info, files };
     }),
+    problems: factory.skills.problems().map(({ name, message }) => ({ name, message })),
   }),
 });
 
