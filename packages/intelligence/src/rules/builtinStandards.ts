@@ -61,15 +61,23 @@ function nonEmptyStrings(value: unknown): string[] {
 
 const PLACEHOLDER = /<[a-z][^<>]*>/i;
 
+/**
+ * Whether a requirement was inferred from a test by `import codebase` and not
+ * rewritten since: the test that verifies it is its executable criterion.
+ */
+function inferredFromTest(artifact: Artifact): boolean {
+  return artifact.fields.inferred === true && typeof artifact.fields.verifiedBy === "string";
+}
+
 const requirementHasAcceptanceCriteria = defineRule<Artifact, Factory>({
   id: "requirement-has-acceptance-criteria",
   description:
-    "A requirement states its acceptance criteria (an `acceptanceCriteria` list, an Acceptance criteria section, or Given/When/Then).",
+    "A requirement states its acceptance criteria (an `acceptanceCriteria` list, an Acceptance criteria section, or Given/When/Then); one inferred from a test has that test as its criterion.",
   severity: "error",
   appliesTo: "artifact",
   triggers: ARTIFACT_TRIGGERS,
   check: (artifact) => {
-    if (artifact.kind !== "requirement") return [];
+    if (artifact.kind !== "requirement" || inferredFromTest(artifact)) return [];
     const text = textOf(artifact);
     const criteria = [
       ...nonEmptyStrings(artifact.fields.acceptanceCriteria),
@@ -113,7 +121,8 @@ const requirementFollowsEars = defineRule<Artifact, Factory>({
   appliesTo: "artifact",
   triggers: ARTIFACT_TRIGGERS,
   check: (artifact) => {
-    if (artifact.kind !== "requirement") return [];
+    // A statement inferred from a test's name is the test's wording, not a person's requirement: EARS is for those.
+    if (artifact.kind !== "requirement" || inferredFromTest(artifact)) return [];
     const statements = textOf(artifact)
       .split(/\r?\n/)
       .filter((line) => !/^#{1,6}\s/.test(line) && /\bshall\b/i.test(line))

@@ -80,6 +80,14 @@ describe("builtin standards", () => {
       item,
     );
     await record("REQ-4", "requirement", { acceptanceCriteria: ["a link expires after 24 hours"] }, item);
+    // Inferred from a test by import codebase: the test is its criterion.
+    await record(
+      "REQ-5",
+      "requirement",
+      { statement: "refuses expired links", inferred: true, verifiedBy: "TEST-5" },
+      item,
+    );
+    await record("REQ-6", "requirement", { statement: "inferred, no test named", inferred: true }, item);
     await record("DES-1", "design", { body: "no criteria needed" }, item);
     expect(await findings("requirement-has-acceptance-criteria")).toEqual([
       ["REQ-1", "error", "requirement REQ-1 (REQ-1) has no acceptance criteria"],
@@ -88,6 +96,7 @@ describe("builtin standards", () => {
         "error",
         "requirement REQ-2 (REQ-2) has acceptance criteria still holding placeholders: - Given <context>, when <action>, then <outcome>.",
       ],
+      ["REQ-6", "error", "requirement REQ-6 (REQ-6) has no acceptance criteria"],
     ]);
   });
 
@@ -109,6 +118,12 @@ describe("builtin standards", () => {
       item,
     );
     await record("REQ-2", "requirement", { body: "A customer can pay by a link." }, item);
+    await record(
+      "REQ-3",
+      "requirement",
+      { statement: "refuses expired links", inferred: true, verifiedBy: "TEST-3" },
+      item,
+    );
     expect(await findings("requirement-follows-ears")).toEqual([
       ["REQ-1", "warning", 'requirement REQ-1: "Payment links shall be signed." follows no EARS pattern'],
       ["REQ-2", "warning", 'requirement REQ-2 (REQ-2) has no "shall" statement'],
