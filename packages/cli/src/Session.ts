@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
-import { userInfo } from "node:os";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
-import { type EventStore, NotFoundError } from "@software-factory/core";
+import { createMemoryEventStore, type EventStore, NotFoundError } from "@software-factory/core";
 import {
   type Automation,
   defaultGates,
@@ -182,5 +182,38 @@ export async function withFactory<T>(
     return await work(factory);
   } finally {
     await factory.close();
+  }
+}
+
+/**
+ * Runs `work` on the factory a command names (see {@link withFactory}) or, for
+ * a dry run when that factory does not exist yet, on an empty factory held in
+ * memory with the same standards (its caches in a temporary folder, removed
+ * afterwards): a dry run writes nothing, and in particular does not create
+ * the factory it previews a change to (`import codebase --dry-run`,
+ * `plan apply --dry-run`).
+ */
+export async function withDryRunFactory<T>(
+  options: GlobalOptions,
+  dryRun: boolean,
+  work: (factory: Factory) => Promise<T>,
+): Promise<T> {
+  if (!dryRun || factoryExists(options)) return withFactory(options, work);
+  const scratch = mkdtempSync(join(tmpdir(), "factory-dry-run-"));
+  try {
+    const factory = await openFactory({
+      dir: scratch,
+      actor: options.actor,
+      gates: defaultGates,
+      store: createMemoryEventStore(),
+    });
+    try {
+      installFactoryStandards(factory);
+      return await work(factory);
+    } finally {
+      await factory.close();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, mkdirSync, readFileSync, type Stats, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 
 /** A file an export would write, with its text. */
 export interface PlannedFile {
@@ -42,21 +42,105 @@ export class OverwriteRefusedError extends Error {
 }
 
 /**
+ * An export could not write a file or folder (its folder cannot be created,
+ * permission denied, a read-only file system): the message names the path
+ * and says why in words.
+ */
+export class ExportWriteError extends Error {
+  /** Stable code for programs to match on. */
+  readonly code = "E_WRITE";
+  /** Tag, as on the SDK's other errors. */
+  readonly _tag = "ExportWriteError";
+
+  constructor(
+    /** The file or folder that could not be written. */
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`cannot write ${path}: ${whyNotWritten(cause)}`, { cause });
+  }
+}
+
+/** The reason a write failed, in words, with the system's code (`ENOENT`). */
+function whyNotWritten(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = {
+    ENOENT: "it cannot be created there",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EROFS: "the file system is read-only",
+    EEXIST: "a file stands where a folder is needed",
+    ENOTDIR: "a file stands where a folder is needed",
+    EISDIR: "it is a folder",
+    ENOSPC: "no space left on the device",
+  };
+  const reason = code === undefined ? undefined : reasons[code];
+  return reason === undefined ? (error as Error).message : `${reason} (${code})`;
+}
+
+/**
+ * Runs a write of `path`, turning a failure of the file system (a system error) into an
+ * {@link ExportWriteError} that names it.
+ *
+ * @throws ExportWriteError naming `path` when `write` fails with a system error.
+ */
+export function writingTo<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    // A system error (it names the call that failed); the SDK's own errors pass through.
+    if (error instanceof Error && "syscall" in error) throw new ExportWriteError(path, error);
+    throw error;
+  }
+}
+
+/**
+ * What is at `path`, if anything: `undefined` when nothing is, including when
+ * a file stands where a folder of the path should be (`ENOTDIR`), which the
+ * write then reports by name.
+ */
+export function entryAt(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Creates `folder` and the folders above it that are missing, one at a time
+ * (Node's recursive `mkdirSync` never returns under a folder such as `/proc`
+ * that refuses new entries with `ENOENT`).
+ *
+ * @throws ExportWriteError naming the folder that could not be created.
+ */
+export function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(folder); !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const path of missing) writingTo(path, () => mkdirSync(path));
+}
+
+/**
  * Writes the files of an export, all or none: a file already there with the
  * same text is left as it is (`unchanged`); one with other text is replaced
  * only with `force`, else nothing is written. Parent folders are created.
  *
  * @throws OverwriteRefusedError naming every path that is a folder, or (without `force`) holds other text.
+ * @throws ExportWriteError naming the file that could not be written.
  */
 export function writeExportFiles(files: readonly PlannedFile[], force: boolean): ExportedFile[] {
-  const folders = files.filter((file) => statSync(file.path, { throwIfNoEntry: false })?.isDirectory());
+  const folders = files.filter((file) => entryAt(file.path)?.isDirectory());
   if (folders.length > 0)
     throw new OverwriteRefusedError(
       folders.map((file) => file.path),
       `${folders.length === 1 ? "it is a folder" : "they are folders"}; give the path of a file, or another folder`,
     );
   const statuses = files.map((file): ExportedFile => {
-    const existing = statSync(file.path, { throwIfNoEntry: false });
+    const existing = entryAt(file.path);
     if (existing === undefined) return { path: file.path, status: "created" };
     return {
       path: file.path,
@@ -73,8 +157,10 @@ export function writeExportFiles(files: readonly PlannedFile[], force: boolean):
     );
   files.forEach((file, index) => {
     if (statuses[index]?.status === "unchanged") return;
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.text);
+    writingTo(file.path, () => {
+      makeFolders(dirname(file.path));
+      writeFileSync(file.path, file.text);
+    });
   });
   return statuses;
 }

@@ -23,7 +23,16 @@ export function parseFlag<Schema extends z.ZodType>(
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new UsageError(`${flag}: ${issue?.message ?? "invalid value"} (got ${JSON.stringify(value)})`);
+  throw new UsageError(`${flag}: ${issue?.message ?? "invalid value"} (got ${shown(value)})`);
+}
+
+/** Characters of a flag value an error message shows before cutting it. */
+const SHOWN_CHARS = 60;
+
+/** A flag value as an error message shows it: as JSON, a long string cut with its length. */
+function shown(value: unknown): string {
+  if (typeof value !== "string" || value.length <= SHOWN_CHARS) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, SHOWN_CHARS))}... (${value.length} characters)`;
 }
 
 /** A positive whole number given on the command line (`-5` and `0` are refused as "must be at least 1"). */

@@ -8,6 +8,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
+import { NotFoundError } from "@software-factory/core";
 import {
   type Decision,
   decisionMarkdown,
@@ -33,13 +34,31 @@ export interface ImportDocsOptions {
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Who imports. */
   readonly actor?: string;
+  /**
+   * Whether the floor plan has a line: given, the files whose front matter
+   * names a line it lacks are reported together in
+   * {@link ImportDocsReport.unknownLines} (they are not imported, as before).
+   */
+  readonly hasLine?: (line: string) => boolean;
+}
+
+/** Files not imported because their front matter names lines the floor plan lacks. */
+export interface UnknownLines {
+  /** The lines named that the floor plan lacks, sorted. */
+  readonly lines: readonly string[];
+  /** The files (relative to the folder) naming one of them, sorted. */
+  readonly files: readonly string[];
 }
 
 /** The outcome of {@link importDocs}: the importer's counts plus decisions recorded. */
 export interface ImportDocsReport extends ImportReport {
   /** Decision records recorded (new) or revised. */
   readonly decisions: number;
+  /** Set when {@link ImportDocsOptions.hasLine} was given and some files name lines the floor plan lacks. */
+  readonly unknownLines?: UnknownLines;
 }
+
+const LinesFrontMatterSchema = z.object({ lines: FrontMatterListSchema.optional() }).loose();
 
 const DecisionFrontMatterSchema = z
   .object({
@@ -60,22 +79,25 @@ const DecisionFrontMatterSchema = z
  * decision record one decision. Problems carry the file's line and column;
  * files that are not UTF-8 text are skipped with a warning.
  *
- * @throws Error when `folder` is not a folder.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) when `folder` does not exist or is not a folder.
  */
 export async function importDocs(
   knowledge: KnowledgeBase,
   folder: string,
   options: ImportDocsOptions = {},
 ): Promise<ImportDocsReport> {
-  const root = resolve(folder);
-  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new Error(`cannot import ${folder}: it is not a folder`);
-  }
+  const root = assertDocsFolder(folder);
   const decisionFiles = new Set<string>();
+  const unknown = { lines: new Set<string>(), files: [] as string[] };
   for (const file of markdownFiles(root)) {
-    if (/^kind:\s*["']?decision["']?\s*$/m.test(readFileSync(file, "utf8").split(/\n---/)[0] ?? "")) {
-      decisionFiles.add(relative(root, file).split(sep).join("/"));
-    }
+    const uri = relative(root, file).split(sep).join("/");
+    const text = readFileSync(file, "utf8");
+    if (/^kind:\s*["']?decision["']?\s*$/m.test(text.split(/\n---/)[0] ?? "")) decisionFiles.add(uri);
+    if (options.hasLine === undefined) continue;
+    const missing = linesOf(text).filter((line) => !options.hasLine?.(line));
+    if (missing.length === 0) continue;
+    for (const line of missing) unknown.lines.add(line);
+    unknown.files.push(uri);
   }
   const report = await importMarkdownFolder(knowledge, root, {
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
@@ -95,7 +117,40 @@ export async function importDocs(
       problems.push({ item: uri, ...at, message: (error as Error).message });
     }
   }
-  return { ...report, problems, decisions };
+  return {
+    ...report,
+    problems,
+    decisions,
+    ...(unknown.files.length === 0
+      ? {}
+      : { unknownLines: { lines: [...unknown.lines].sort(), files: unknown.files.sort() } }),
+  };
+}
+
+/**
+ * The folder `importDocs` reads, made absolute.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) naming `folder` when it does not exist or is not a folder.
+ */
+export function assertDocsFolder(folder: string): string {
+  const root = resolve(folder);
+  const stat = statSync(root, { throwIfNoEntry: false });
+  if (stat?.isDirectory() === true) return root;
+  throw new NotFoundError({
+    message: `cannot import ${folder}: ${stat === undefined ? `${root} does not exist` : `${root} is not a folder`} (give a folder of markdown files)`,
+    entity: "folder",
+    id: folder,
+  });
+}
+
+/** The lines a markdown file's front matter names (none when it has no readable front matter: the import reports that). */
+function linesOf(text: string): string[] {
+  try {
+    const lines = LinesFrontMatterSchema.safeParse(parseFrontMatter(text).data);
+    return lines.success ? frontMatterList(lines.data.lines) : [];
+  } catch {
+    return [];
+  }
 }
 
 async function recordDecisionFile(

@@ -51,3 +51,19 @@ export function requireRuleKind(factory: Factory, kind: string, flag: string): v
       `${flag}: no rule checks targets of kind "${kind}"; the kinds are ${kinds.join(", ")}`,
     );
 }
+
+/**
+ * Refuses a work item the assembly line does not have.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `work item`) naming the item and the flag.
+ */
+export async function requireWorkItem(factory: Factory, id: string, flag: string): Promise<void> {
+  await factory.work.refresh();
+  if (factory.work.get(id) !== undefined) return;
+  throw new NotFoundError({
+    message: `${flag}: no work item "${id}" (see factory work list)`,
+    entity: "work item",
+    id,
+    field: flag,
+  });
+}

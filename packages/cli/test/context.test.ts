@@ -95,4 +95,19 @@ describe("factory context", () => {
     expect(notNumber.code).toBe(2);
     expect(notNumber.stderr).toContain("E_USAGE: --budget: must be a whole number");
   });
+
+  it("refuses a budget or a question over the limits get_context has, naming the flag", SLOW, async () => {
+    const budget = await factory("context", "--line", "checkout", "--budget", "1000000");
+    expect(budget.code).toBe(2);
+    expect(budget.stderr).toMatch(
+      /^error: E_USAGE: --budget: must be at most 20000 tokens \(got "1000000"\)/,
+    );
+
+    const question = await factory("context", "--question", "a".repeat(5000));
+    expect(question.code).toBe(2);
+    expect(question.stderr).toMatch(
+      /^error: E_USAGE: --question: must be at most 2000 characters \(got "a{60}"\.\.\. \(5000 characters\)\)/,
+    );
+    expect((await factory("context", "--question", "a".repeat(2000))).code).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -165,6 +165,26 @@ describe("factory standards export", () => {
   });
 });
 
+describe("factory standards export, where it cannot write", () => {
+  it("names the file and says why in words", SLOW, async () => {
+    writeFileSync(join(cwd, "plain"), "x");
+    const under = await factory(
+      "standards",
+      "export",
+      "--format",
+      "agents-md",
+      "--to",
+      join(cwd, "plain", "AGENTS.md"),
+      "--instructions",
+      "repo",
+    );
+    expect(under.code).toBe(1);
+    expect(under.stderr).toBe(
+      `error: E_WRITE: cannot write ${join(cwd, "plain", "AGENTS.md")}: a file stands where a folder is needed (ENOTDIR)\n`,
+    );
+  });
+});
+
 describe("factory skills export", () => {
   it("exports an instruction skill and a built-in one as Agent Skills folders", SLOW, async () => {
     const to = join(cwd, "agent-skills");
@@ -184,41 +204,90 @@ describe("factory skills export", () => {
       /^---\nname: summarize-line\n/,
     );
 
-    // An earlier export of the same skill is replaced.
+    // Exporting it again changes nothing, and says so.
     const again = await factory("skills", "export", "release-notes", "--to", to);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/^updated /);
+    expect(again.stdout).toMatch(/^unchanged /);
   });
 
   it(
-    "leaves a folder that is not this skill alone unless --force, and names unknown skills",
+    "gives the exported folder and files the usual permissions, not mkdtemp's private ones",
     SLOW,
     async () => {
-      const to = join(cwd, "busy");
-      mkdirSync(join(to, "release-notes"), { recursive: true });
-      writeFileSync(join(to, "release-notes", "notes.txt"), "mine");
-      const refused = await factory("skills", "export", "release-notes", "--to", to);
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(
-        /^error: E_EXISTS: not replacing .*release-notes: it is not an export of the skill/,
-      );
-      expect(readFileSync(join(to, "release-notes", "notes.txt"), "utf8")).toBe("mine");
-      const forced = await factory("skills", "export", "release-notes", "--to", to, "--force");
-      expect(forced.code, forced.stderr).toBe(0);
-      expect(existsSync(join(to, "release-notes", "notes.txt"))).toBe(false);
-
-      const unknown = await factory("skills", "export", "nope", "--to", to);
-      expect(unknown.code).toBe(1);
-      expect(unknown.stderr).toMatch(
-        /^error: E_NOT_FOUND: no skill "nope"; the skills with instructions are .*release-notes/,
-      );
-      const runnableOnly = await factory("skills", "export", "review-item", "--to", to);
-      expect(runnableOnly.code).toBe(1);
-      expect(runnableOnly.stderr).toContain(
-        'the skill "review-item" has no instructions (SKILL.md) to export',
-      );
-      const noTo = await factory("skills", "export", "release-notes");
-      expect(noTo.code).toBe(2);
+      const to = join(cwd, "modes");
+      const exported = await factory("skills", "export", "release-notes", "--to", to);
+      expect(exported.code, exported.stderr).toBe(0);
+      const umask = process.umask();
+      expect(statSync(join(to, "release-notes")).mode & 0o777).toBe(0o777 & ~umask);
+      expect(statSync(join(to, "release-notes", "SKILL.md")).mode & 0o777).toBe(0o666 & ~umask);
     },
   );
+
+  it("keeps local changes to an export (an edited or added file) unless --force", SLOW, async () => {
+    const to = join(cwd, "edited");
+    expect((await factory("skills", "export", "release-notes", "--to", to)).code).toBe(0);
+    const folder = join(to, "release-notes");
+    writeFileSync(join(folder, "NOTES.md"), "my notes");
+    writeFileSync(join(folder, "SKILL.md"), `${RELEASE_NOTES_MD}\nMy own step.\n`);
+    const refused = await factory("skills", "export", "release-notes", "--to", to);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `error: E_EXISTS: not replacing ${join(folder, "NOTES.md")}, ${join(folder, "SKILL.md")}: they differ from the export of the skill release-notes (changed or added since); give --force to replace them\n`,
+    );
+    expect(readFileSync(join(folder, "NOTES.md"), "utf8")).toBe("my notes");
+    expect(readFileSync(join(folder, "SKILL.md"), "utf8")).toContain("My own step.");
+
+    // A file of the export that was removed is written back: nothing of anyone's is lost.
+    rmSync(join(folder, "NOTES.md"));
+    writeFileSync(join(folder, "SKILL.md"), "gone");
+    rmSync(join(folder, "SKILL.md"));
+    const restored = await factory("skills", "export", "release-notes", "--to", to);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toMatch(/^updated /);
+
+    writeFileSync(join(folder, "NOTES.md"), "my notes");
+    const forced = await factory("skills", "export", "release-notes", "--to", to, "--force");
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(existsSync(join(folder, "NOTES.md"))).toBe(false);
+  });
+
+  it("names the path when --to is a file or cannot be written", SLOW, async () => {
+    writeFileSync(join(cwd, "a-file"), "x");
+    const file = await factory("skills", "export", "release-notes", "--to", join(cwd, "a-file"));
+    expect(file.code).toBe(2);
+    expect(file.stderr).toMatch(
+      new RegExp(`^error: E_USAGE: --to: ${join(cwd, "a-file")} is a file; give the folder`),
+    );
+    const under = await factory("skills", "export", "release-notes", "--to", join(cwd, "a-file", "x"));
+    expect(under.code).toBe(1);
+    expect(under.stderr).toMatch(
+      /^error: E_WRITE: cannot write .*a-file\/x: a file stands where a folder is needed/,
+    );
+  });
+
+  it("leaves a folder holding other files alone unless --force, and names unknown skills", SLOW, async () => {
+    const to = join(cwd, "busy");
+    mkdirSync(join(to, "release-notes"), { recursive: true });
+    writeFileSync(join(to, "release-notes", "notes.txt"), "mine");
+    const refused = await factory("skills", "export", "release-notes", "--to", to);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^error: E_EXISTS: not replacing .*release-notes\/notes.txt: it differs from the export of the skill release-notes/,
+    );
+    expect(readFileSync(join(to, "release-notes", "notes.txt"), "utf8")).toBe("mine");
+    const forced = await factory("skills", "export", "release-notes", "--to", to, "--force");
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(existsSync(join(to, "release-notes", "notes.txt"))).toBe(false);
+
+    const unknown = await factory("skills", "export", "nope", "--to", to);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /^error: E_NOT_FOUND: no skill "nope"; the skills with instructions are .*release-notes/,
+    );
+    const runnableOnly = await factory("skills", "export", "review-item", "--to", to);
+    expect(runnableOnly.code).toBe(1);
+    expect(runnableOnly.stderr).toContain('the skill "review-item" has no instructions (SKILL.md) to export');
+    const noTo = await factory("skills", "export", "release-notes");
+    expect(noTo.code).toBe(2);
+  });
 });

@@ -25,7 +25,7 @@ lines:
     paths: [/src/search/]
 `;
 
-/** A floor plan that loads (cycles are warnings) but fails the standards: a dependency cycle. */
+/** A floor plan that loads (cycles are warnings) with a dependency cycle, which the standards report as a warning. */
 export const CYCLIC_YAML = `version: 1
 settings: { cycles: warning }
 operators:

@@ -79,6 +79,12 @@ describe("factory import git|junit|issues|jsonl", () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
+  it("refuses a junit --work-item the assembly line does not have (E_NOT_FOUND, naming the flag)", async () => {
+    const unknown = await runFactory(["import", "junit", "junit.xml", "--work-item", "wi_nope"], { cwd });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: E_NOT_FOUND: --work-item: no work item "wi_nope"/);
+  });
+
   it("imports each source once: a second run creates nothing", async () => {
     const runs: [string, string[]][] = [
       ["git", ["import", "git", repo.root, "--json"]],

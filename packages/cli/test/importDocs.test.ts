@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
@@ -22,6 +22,58 @@ afterEach(() => {
 });
 
 describe("factory import docs", () => {
+  it("refuses a folder that does not exist before creating anything (E_NOT_FOUND)", SLOW, async () => {
+    const missing = await factory("--dir", "typo", "import", "docs", "knowledge/nonexistent");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /^error: E_NOT_FOUND: cannot import knowledge\/nonexistent: .*knowledge\/nonexistent does not exist/,
+    );
+    expect(existsSync(join(cwd, "typo"))).toBe(false);
+    expect(readdirSync(cwd).sort()).toEqual(["docs", "factory.yaml"]);
+  });
+
+  it(
+    "before the floor plan, sums up the files naming unknown lines in one line and imports none of them",
+    SLOW,
+    async () => {
+      for (const [file, lines] of [
+        ["a.md", "[checkout]"],
+        ["b.md", "[checkout, payments]"],
+        ["c.md", "[ghost]"],
+      ] as const)
+        writeFileSync(join(cwd, "docs", file), `---\nlines: ${lines}\n---\n# ${file}\n\ntext`);
+      writeFileSync(join(cwd, "docs", "free.md"), "# Free\n\nNo line named.");
+      const text = await factory("import", "docs", "docs");
+      expect(text.code).toBe(1);
+      expect(text.stdout).toBe(
+        [
+          "error 3 files name lines the floor plan lacks (checkout, ghost, payments): they were not imported; apply the floor plan first: factory plan apply <file> (--verbose lists the files)",
+          "docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 0 decisions, 3 problems, 0 warnings",
+          "",
+        ].join("\n"),
+      );
+
+      const verbose = await factory("import", "docs", "docs", "--verbose");
+      expect(verbose.stdout).toContain('docs/c.md error document: lines[0] names an unknown line "ghost"');
+      expect(verbose.stdout).not.toContain("--verbose lists the files");
+
+      const json = JSON.parse((await factory("import", "docs", "docs", "--json")).stdout);
+      expect(json.unknownLines).toEqual({
+        lines: ["checkout", "ghost", "payments"],
+        files: ["a.md", "b.md", "c.md"],
+      });
+      expect(json.problems).toHaveLength(3);
+
+      expect((await factory("plan", "apply", "factory.yaml")).code).toBe(0);
+      const after = JSON.parse((await factory("import", "docs", "docs", "--json")).stdout);
+      expect(after).toMatchObject({
+        captured: 2,
+        unchanged: 1,
+        unknownLines: { lines: ["ghost"], files: ["c.md"] },
+      });
+    },
+  );
+
   it(
     "run by several processes at once, leaves one document per file and one decision per record",
     SLOW,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -138,6 +138,18 @@ describe("factory plan apply", () => {
       expect(plan.lines.map((line: { id: string }) => line.id)).toContain("search");
     },
   );
+});
+
+describe("factory plan apply --dry-run on a factory that does not exist", () => {
+  it("previews into an empty factory in memory and creates nothing", SLOW, async () => {
+    const dry = await runFactory(["--dir", "dry", "plan", "apply", "factory.yaml", "--dry-run", "--json"], {
+      cwd,
+    });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ applied: false, dryRun: true });
+    expect(JSON.parse(dry.stdout).changes).toBeGreaterThan(0);
+    expect(readdirSync(cwd).sort()).toEqual(["factory.yaml"]);
+  });
 });
 
 describe("factory init --plan", () => {

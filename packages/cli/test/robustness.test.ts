@@ -14,6 +14,10 @@ const SLOW = { timeout: 240_000 };
 beforeEach(() => {
   cwd = mkdtempSync(join(tmpdir(), "factory-cli-robust-"));
   writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+  writeFileSync(
+    join(cwd, "without-dependency.yaml"),
+    SHOP_YAML.replace("    dependsOn:\n      - { line: payments, kind: api, criticality: high }\n", ""),
+  );
 });
 
 afterEach(() => {
@@ -144,7 +148,9 @@ describe("inbox and automations", () => {
     "runs the automations once up to the head, concurrently without handling an event twice, and reads the inbox",
     SLOW,
     async () => {
-      expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+      // A dependency declared with its line changes no contract anyone relied on: it comes in a second plan.
+      expect((await factory("init", "--plan", "without-dependency.yaml")).code).toBe(0);
+      expect((await factory("plan", "apply", "factory.yaml")).code).toBe(0);
       expect((await factory("inbox", "--operator", "ana")).stdout).toContain("no notifications for ana");
 
       const runs = await Promise.all([
@@ -156,7 +162,7 @@ describe("inbox and automations", () => {
         const report = JSON.parse(result.stdout) as { automations: { name: string; handled: number }[] };
         return report.automations.find((run) => run.name === name)?.handled ?? 0;
       };
-      // One dependency was declared (checkout depends on payments). A run reports the marks recorded
+      // One dependency was added (checkout depends on payments). A run reports the marks recorded
       // while it ran, so overlapping runs may both report the one mark; the inbox below shows one
       // notification, not two.
       expect(Math.max(...runs.map((run) => handled(run, "notify-contract-changes")))).toBe(1);
@@ -182,4 +188,41 @@ describe("inbox and automations", () => {
       expect(nobody.stderr).toContain('E_NOT_FOUND: no operator "nobody"');
     },
   );
+
+  it("marks notifications read with inbox read, all or none, as mark_inbox_read does", SLOW, async () => {
+    expect((await factory("init", "--plan", "without-dependency.yaml")).code).toBe(0);
+    expect((await factory("plan", "apply", "factory.yaml")).code).toBe(0);
+    expect((await factory("automations", "run")).code).toBe(0);
+    const [item] = JSON.parse((await factory("inbox", "--operator", "ana", "--json")).stdout).items as {
+      id: string;
+    }[];
+    if (item === undefined) throw new Error("expected a notification for ana");
+
+    const unknown = await factory("inbox", "read", item.id, "evt_nope", "--operator", "ana");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(
+      `error: E_NOT_FOUND: "evt_nope" is not a notification in ana's inbox (factory inbox lists them); nothing was marked\n`,
+    );
+    expect(JSON.parse((await factory("inbox", "--operator", "ana", "--json")).stdout).unread).toBe(1);
+
+    const marked = await factory("inbox", "read", item.id, "--operator", "ana");
+    expect(marked.code, marked.stderr).toBe(0);
+    expect(marked.stdout).toBe("ana: 1 marked read, 0 unread\n");
+    const again = await runFactory(["inbox", "read", item.id, "--json"], {
+      cwd,
+      env: { FACTORY_ACTOR: "ana" },
+    });
+    expect(JSON.parse(again.stdout)).toEqual({
+      operator: "ana",
+      marked: [],
+      alreadyRead: [item.id],
+      unread: 0,
+    });
+    expect((await factory("inbox", "--operator", "ana", "--unread")).stdout).toContain(
+      "no unread notifications for ana",
+    );
+    const nobody = await factory("inbox", "read", item.id, "--operator", "nobody");
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain('E_NOT_FOUND: no operator "nobody"');
+  });
 });

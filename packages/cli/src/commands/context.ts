@@ -27,6 +27,16 @@ interface ContextFlags {
 /** A flag that names something: not empty once trimmed. */
 const NonEmptyFlag = z.string().trim().min(1, "must not be empty");
 
+/** The limits of a pack's request, the same as MCP's `get_context`: characters of a question, tokens of a budget. */
+const CONTEXT_LIMITS = { question: 2000, budgetTokens: 20_000 } as const;
+
+const QuestionFlag = NonEmptyFlag.pipe(
+  z.string().max(CONTEXT_LIMITS.question, `must be at most ${CONTEXT_LIMITS.question} characters`),
+);
+const BudgetFlag = PositiveIntFlag.pipe(
+  z.number().max(CONTEXT_LIMITS.budgetTokens, `must be at most ${CONTEXT_LIMITS.budgetTokens} tokens`),
+);
+
 /**
  * The pack request the flags ask for.
  *
@@ -43,10 +53,8 @@ function requestOf(flags: ContextFlags): ContextRequest {
       : { paths: parseFlag(z.array(NonEmptyFlag).min(1), flags.path, "--path") }),
     ...(flags.question === undefined
       ? {}
-      : { question: parseFlag(NonEmptyFlag, flags.question, "--question") }),
-    ...(flags.budget === undefined
-      ? {}
-      : { budgetTokens: parseFlag(PositiveIntFlag, flags.budget, "--budget") }),
+      : { question: parseFlag(QuestionFlag, flags.question, "--question") }),
+    ...(flags.budget === undefined ? {} : { budgetTokens: parseFlag(BudgetFlag, flags.budget, "--budget") }),
   };
   if (
     request.workItem === undefined &&
@@ -73,8 +81,14 @@ export function registerContext(program: Command, context: CliContext): void {
       "--path <paths...>",
       "repository paths; the lines that own them come, and the instructions for them",
     )
-    .option("--question <text>", "what to find knowledge about")
-    .option("--budget <tokens>", "tokens the whole pack may take as markdown (default 1500)")
+    .option(
+      "--question <text>",
+      `what to find knowledge about (at most ${CONTEXT_LIMITS.question} characters)`,
+    )
+    .option(
+      "--budget <tokens>",
+      `tokens the whole pack may take as markdown (default 1500, at most ${CONTEXT_LIMITS.budgetTokens})`,
+    )
     .option(
       "--instructions <repo>",
       "also list the repository's Cursor rules, AGENTS.md and CLAUDE.md sections that apply",

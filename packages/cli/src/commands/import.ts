@@ -21,7 +21,7 @@ import type { ImportProblem } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
 import { parseFlag } from "../flags.js";
-import { importDocs } from "../importDocs.js";
+import { assertDocsFolder, importDocs } from "../importDocs.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withFactory } from "../Session.js";
 import { registerImportCodebase } from "./importCodebase.js";
@@ -115,14 +115,21 @@ export function registerImport(program: Command, context: CliContext): void {
       "import a folder of markdown (front matter optional) into the knowledge base (safe to re-run, and to run from several processes at once)",
     )
     .argument("<dir>", "folder of markdown files")
+    .option("--verbose", "list every file not imported because it names lines the floor plan lacks")
     .action(
-      action(context, async ({ options, output, fail }, dir) => {
-        const report = await withFactory(options, (factory) =>
-          importDocs(factory.knowledge, dir as string, {
+      action(context, async ({ options, output, fail }, dir, flags) => {
+        const folder = dir as string;
+        const verbose = (flags as { verbose?: boolean }).verbose === true;
+        // Checked before the factory opens, so a mistyped folder creates nothing.
+        assertDocsFolder(folder);
+        const report = await withFactory(options, async (factory) => {
+          await factory.floorplan.refresh();
+          return importDocs(factory.knowledge, folder, {
             actor: options.actor,
             onProgress: ({ done, total, item }) => output.progress(done, total, item),
-          }),
-        );
+            hasLine: (line) => factory.floorplan.hasLine(line),
+          });
+        });
         output.endProgress();
         if (report.problems.length > 0) fail();
         if (options.json) {
@@ -130,17 +137,26 @@ export function registerImport(program: Command, context: CliContext): void {
           return;
         }
         const place = (problem: ImportProblem) =>
-          [join(dir as string, problem.item), problem.line, problem.column]
+          [join(folder, problem.item), problem.line, problem.column]
             .filter((part) => part !== undefined)
             .join(":");
+        // Files naming unknown lines are summed up in one line (listed with --verbose): before the floor plan is applied, that is most of them.
+        const unknownFiles = new Set(report.unknownLines?.files);
         for (const problem of report.problems) {
+          if (!verbose && unknownFiles.has(problem.item)) continue;
           output.line(`${place(problem)} ${output.style("red", "error")} ${problem.message}`);
         }
         for (const warning of report.warnings) {
           output.line(`${place(warning)} ${output.style("yellow", "warning")} ${warning.message}`);
         }
+        if (report.unknownLines !== undefined) {
+          const { lines, files } = report.unknownLines;
+          output.line(
+            `${output.style("red", "error")} ${files.length} ${files.length === 1 ? "file names" : "files name"} ${lines.length === 1 ? "a line" : "lines"} the floor plan lacks (${lines.join(", ")}): ${files.length === 1 ? "it was" : "they were"} not imported; apply the floor plan first: factory plan apply <file>${verbose ? "" : " (--verbose lists the files)"}`,
+          );
+        }
         output.line(
-          `${dir}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${report.decisions} decisions, ${report.problems.length} problems, ${report.warnings.length} warnings`,
+          `${folder}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${report.decisions} decisions, ${report.problems.length} problems, ${report.warnings.length} warnings`,
         );
       }),
     );

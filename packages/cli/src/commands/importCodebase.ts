@@ -5,25 +5,20 @@
  *
  * @module
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createMemoryEventStore } from "@software-factory/core";
 import {
   type CodebaseImportResult,
-  type Factory,
   type ImportCounts,
   type ImportProgress,
   importCodebase,
-  openFactory,
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
-import { factoryExists, type GlobalOptions, withFactory } from "../Session.js";
+import { withDryRunFactory } from "../Session.js";
 
 interface CodebaseFlags {
   readonly dryRun?: boolean;
@@ -83,35 +78,6 @@ function printSummary(output: Output, result: CodebaseImportResult): void {
   }
 }
 
-/**
- * Runs `work` on the factory a command names or, for a dry run when that
- * factory does not exist yet, on an empty factory held in memory (its caches
- * in a temporary folder, removed afterwards): a dry run writes nothing, and
- * in particular does not create the factory it previews an import into.
- */
-async function withImportTarget<T>(
-  options: GlobalOptions,
-  dryRun: boolean,
-  work: (factory: Factory) => Promise<T>,
-): Promise<T> {
-  if (!dryRun || factoryExists(options)) return withFactory(options, work);
-  const scratch = mkdtempSync(join(tmpdir(), "factory-dry-run-"));
-  try {
-    const factory = await openFactory({
-      dir: scratch,
-      actor: options.actor,
-      store: createMemoryEventStore(),
-    });
-    try {
-      return await work(factory);
-    } finally {
-      await factory.close();
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
 /** Registers `factory import codebase` under `factory import`. */
 export function registerImportCodebase(importCommand: Command, context: CliContext): void {
   importCommand
@@ -162,7 +128,7 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
           }
         };
         const dryRun = given.dryRun === true;
-        const result = await withImportTarget(options, dryRun, (factory) =>
+        const result = await withDryRunFactory(options, dryRun, (factory) =>
           importCodebase(factory, root, {
             dryRun,
             onProgress,

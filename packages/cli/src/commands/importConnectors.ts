@@ -19,6 +19,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag } from "../flags.js";
+import { requireWorkItem } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withFactory } from "../Session.js";
 
@@ -88,14 +89,15 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .action(
       action(context, async (session, file, flags) => {
         const { runId, workItem, line } = flags as { runId?: string; workItem?: string; line?: string };
-        await runConnector(session, file as string, (factory) =>
-          importJUnitReport(factory, {
+        await runConnector(session, file as string, async (factory) => {
+          if (workItem !== undefined) await requireWorkItem(factory, workItem, "--work-item");
+          return importJUnitReport(factory, {
             file: file as string,
             ...(runId === undefined ? {} : { runId }),
             ...(workItem === undefined ? {} : { workItem }),
             ...(line === undefined ? {} : { line }),
-          }),
-        );
+          });
+        });
       }),
     );
 

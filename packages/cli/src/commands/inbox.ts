@@ -1,11 +1,12 @@
 /**
  * `factory inbox [--operator <id>] [--unread]`: an operator's notifications,
- * from automations and people, newest last.
+ * from automations and people, newest last; `factory inbox read <ids...>`
+ * marks some read.
  *
  * @module
  */
 import { NotFoundError } from "@software-factory/core";
-import type { InboxItem } from "@software-factory/intelligence";
+import type { Factory, InboxItem } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { ActorFlag, PositiveIntFlag, parseFlag } from "../flags.js";
@@ -24,9 +25,77 @@ interface InboxListing {
   readonly items: readonly InboxItem[];
 }
 
-/** Registers `factory inbox`. */
+/** What `factory inbox read --json` prints. */
+interface MarkedRead {
+  readonly operator: string;
+  /** Ids marked read by this command. */
+  readonly marked: readonly string[];
+  /** Ids that were read before. */
+  readonly alreadyRead: readonly string[];
+  /** Notifications of the operator still unread. */
+  readonly unread: number;
+}
+
+/** Every notification of an operator (or the unread ones), oldest first. */
+async function wholeInbox(factory: Factory, operator: string, unreadOnly: boolean): Promise<InboxItem[]> {
+  const items: InboxItem[] = [];
+  for (let after = 0; ; ) {
+    const page = await factory.inbox.list(operator, { unreadOnly, limit: PAGE, after });
+    items.push(...page);
+    const last = page.at(-1);
+    if (last === undefined || page.length < PAGE) return items;
+    after = last.seq;
+  }
+}
+
+/**
+ * Refuses an operator the floor plan does not have (called when they have no notification either).
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the flag the operator came from.
+ */
+async function requireOperator(factory: Factory, operator: string, given: string | undefined): Promise<void> {
+  await factory.floorplan.refresh();
+  if (factory.floorplan.hasOperator(operator)) return;
+  throw new NotFoundError({
+    message: `no operator "${operator}" in the floor plan, and no notification to them${given === undefined ? " (give --operator <id>)" : ""}`,
+    entity: "operator",
+    id: operator,
+    field: given === undefined ? "--actor" : "--operator",
+  });
+}
+
+/**
+ * Marks notifications of an operator read, all or none, as MCP's
+ * `mark_inbox_read` does: ids read already are reported, not refused.
+ *
+ * @throws NotFoundError naming every id that is not a notification in the operator's inbox; nothing is marked then.
+ */
+async function markRead(
+  factory: Factory,
+  operator: string,
+  ids: readonly string[],
+  given: string | undefined,
+): Promise<MarkedRead> {
+  const inbox = new Map((await wholeInbox(factory, operator, false)).map((item) => [item.id, item]));
+  if (inbox.size === 0) await requireOperator(factory, operator, given);
+  const missing = ids.filter((id) => !inbox.has(id));
+  const [first] = missing;
+  if (first !== undefined)
+    throw new NotFoundError({
+      message: `${missing.map((id) => `"${id}"`).join(", ")} ${missing.length === 1 ? "is not a notification" : "are not notifications"} in ${operator}'s inbox (factory inbox lists them); nothing was marked`,
+      entity: "notification",
+      id: first,
+    });
+  const unique = [...new Set(ids)];
+  const alreadyRead = unique.filter((id) => inbox.get(id)?.read === true);
+  const marked = unique.filter((id) => inbox.get(id)?.read === false);
+  await factory.inbox.markRead(operator, marked);
+  return { operator, marked, alreadyRead, unread: await factory.inbox.unreadCount(operator) };
+}
+
+/** Registers `factory inbox` and `factory inbox read`. */
 export function registerInbox(program: Command, context: CliContext): void {
-  program
+  const inbox = program
     .command("inbox")
     .description("an operator's notifications (from automations and people), newest last")
     .option("--operator <id>", "whose inbox (default: the actor, --actor or FACTORY_ACTOR)")
@@ -43,28 +112,9 @@ export function registerInbox(program: Command, context: CliContext): void {
           "--limit",
         );
         const listing = await withFactory(options, async (factory): Promise<InboxListing> => {
-          const items: InboxItem[] = [];
-          for (let after = 0; ; ) {
-            const page = await factory.inbox.list(operator, {
-              unreadOnly: f.unread === true,
-              limit: PAGE,
-              after,
-            });
-            items.push(...page);
-            const last = page.at(-1);
-            if (last === undefined || page.length < PAGE) break;
-            after = last.seq;
-          }
+          const items = await wholeInbox(factory, operator, f.unread === true);
           const unread = await factory.inbox.unreadCount(operator);
-          await factory.floorplan.refresh();
-          if (items.length === 0 && unread === 0 && !factory.floorplan.hasOperator(operator)) {
-            throw new NotFoundError({
-              message: `no operator "${operator}" in the floor plan, and no notification to them${f.operator === undefined ? " (give --operator <id>)" : ""}`,
-              entity: "operator",
-              id: operator,
-              field: f.operator === undefined ? "--actor" : "--operator",
-            });
-          }
+          if (items.length === 0 && unread === 0) await requireOperator(factory, operator, f.operator);
           return { operator, unread, items: items.slice(-limit) };
         });
         if (options.json) return output.json(listing);
@@ -83,6 +133,27 @@ export function registerInbox(program: Command, context: CliContext): void {
           if (body !== "") output.line(`    ${body}`);
         }
         output.line(`${operator}: ${listing.items.length} shown, ${listing.unread} unread`);
+      }),
+    );
+
+  inbox
+    .command("read")
+    .description(
+      "mark notifications read (ids from factory inbox --json; --operator <id> as for factory inbox); an unknown id marks nothing",
+    )
+    .argument("<ids...>", "ids of notifications")
+    .action(
+      action(context, async ({ options, output }, ids) => {
+        // `--operator` is the option of `factory inbox`, which commander parses for its subcommands too.
+        const given = (inbox.opts() as { operator?: string }).operator;
+        const operator = given === undefined ? options.actor : parseFlag(ActorFlag, given, "--operator");
+        const result = await withFactory(options, (factory) =>
+          markRead(factory, operator, ids as string[], given),
+        );
+        if (options.json) return output.json(result);
+        output.line(
+          `${operator}: ${result.marked.length} marked read${result.alreadyRead.length === 0 ? "" : `, ${result.alreadyRead.length} read already`}, ${result.unread} unread`,
+        );
       }),
     );
 }

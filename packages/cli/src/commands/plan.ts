@@ -15,7 +15,7 @@ import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
-import { withFactory } from "../Session.js";
+import { withDryRunFactory } from "../Session.js";
 
 /** Prints problems as `file:line:col severity message [path]; fix: hint`. */
 export function printProblems(output: Output, problems: readonly PlanProblem[]): void {
@@ -149,7 +149,7 @@ export function registerPlan(program: Command, context: CliContext): void {
           else printProblems(output, result.problems);
           return;
         }
-        const { changes, removals, refused } = await withFactory(options, (factory) =>
+        const { changes, removals, refused } = await withDryRunFactory(options, dryRun, (factory) =>
           apply(factory, result.plan, file, {
             dryRun,
             allowRemoveAllLines: flags.allowRemoveAllLines === true,

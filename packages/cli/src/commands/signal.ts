@@ -60,7 +60,8 @@ export function registerSignal(program: Command, context: CliContext): void {
           const found = factory.work.signal(id as string);
           if (found === undefined)
             throw new NotFoundError({ message: `no signal "${id}"`, entity: "signal", id: id as string });
-          const candidates = await factory.route(found.text, { limit });
+          // By id, so a signal routed before does not count as evidence for itself.
+          const candidates = await factory.route({ signal: found.id }, { limit });
           const target = f.to ?? (f.best === true ? candidates[0]?.line : undefined);
           const routed =
             target === undefined

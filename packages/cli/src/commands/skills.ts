@@ -6,14 +6,14 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { NotFoundError, ValidationError } from "@software-factory/core";
-import { exportSkill, type InstructionSkill, loadSkillFolder } from "@software-factory/intelligence";
+import { exportSkill, formatSkillMd, type InstructionSkill } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { type ExportedFile, OverwriteRefusedError } from "../exportFiles.js";
+import { type ExportedFile, entryAt, makeFolders, OverwriteRefusedError, writingTo } from "../exportFiles.js";
 import { parseFlag } from "../flags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
@@ -32,37 +32,72 @@ interface ListedSkill {
 
 const ToFlag = z.string().trim().min(1, "must not be empty");
 
-/**
- * Whether `folder` is an Agent Skills folder of the skill `name` (a valid
- * SKILL.md naming it): an earlier export, or the skill's own folder, which an
- * export may replace.
- */
-function isFolderOfSkill(folder: string, name: string): boolean {
-  try {
-    return loadSkillFolder(folder).name === name;
-  } catch {
-    return false;
-  }
+/** The files an export of `skill` holds, by path relative to its folder: SKILL.md and, for a skill loaded from a folder, its resource files. */
+function exportedFiles(skill: InstructionSkill): Map<string, Buffer> {
+  const files = new Map([["SKILL.md", Buffer.from(formatSkillMd(skill))]]);
+  const source = skill.dir;
+  if (source !== undefined) for (const file of skill.files) files.set(file, readFileSync(join(source, file)));
+  return files;
+}
+
+/** Every file (or link, or other entry that is not a folder) under `folder`, by path relative to it with `/`. */
+function filesUnder(folder: string, prefix = ""): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? filesUnder(join(folder, entry.name), `${prefix}${entry.name}/`)
+      : [`${prefix}${entry.name}`],
+  );
 }
 
 /**
  * Exports a skill as `<to>/<name>/` (SKILL.md, and the `scripts/`,
- * `references/` and `assets/` files of a skill loaded from a folder). The
- * folder replaces an earlier export of the same skill; anything else already
- * at `<to>/<name>` is left alone unless `force`.
+ * `references/` and `assets/` files of a skill loaded from a folder), as
+ * `factory standards export` writes files: a folder that already holds
+ * exactly the export is left as it is (`unchanged`); one where a file differs
+ * or was added (a local change) is replaced only with `force`. The folder
+ * gets the permissions of a folder made with the process's umask
+ * (`exportSkill` stages it with `mkdtemp`, which makes it private).
  *
- * @throws OverwriteRefusedError when `<to>/<name>` holds something other than this skill (without `force`).
+ * @throws UsageError when `to` is a file.
+ * @throws OverwriteRefusedError naming the differing files (or `<to>/<name>`, when it is not a folder) without `force`.
+ * @throws ExportWriteError naming the folder that could not be written.
  */
 function exportSkillFolder(skill: InstructionSkill, to: string, force: boolean): ExportedFile {
-  const folder = join(to, skill.name);
-  const existed = existsSync(folder);
-  if (existed && !force && !isFolderOfSkill(folder, skill.name))
-    throw new OverwriteRefusedError(
-      [folder],
-      `it is not an export of the skill ${skill.name} (no SKILL.md naming it); give --force to replace it`,
+  if (entryAt(to)?.isDirectory() === false)
+    throw new UsageError(
+      `--to: ${to} is a file; give the folder to write the skill's folder ${skill.name}/ in (such as .claude/skills)`,
     );
-  return { path: exportSkill(skill, to), status: existed ? "updated" : "created" };
+  const folder = join(to, skill.name);
+  const existing = entryAt(to) === undefined ? undefined : lstatSync(folder, { throwIfNoEntry: false });
+  if (existing !== undefined) {
+    const expected = exportedFiles(skill);
+    const present = existing.isDirectory() ? filesUnder(folder) : undefined;
+    const differing =
+      present?.filter((file) => {
+        const text = expected.get(file);
+        return text === undefined || !text.equals(readFileSync(join(folder, file)));
+      }) ?? [];
+    const missing = [...expected.keys()].filter((file) => present?.includes(file) === false);
+    if (present !== undefined && differing.length === 0 && missing.length === 0)
+      return { path: folder, status: "unchanged" };
+    if (!force && present === undefined)
+      throw new OverwriteRefusedError([folder], "it is not a folder; give --force to replace it");
+    if (!force && differing.length > 0)
+      throw new OverwriteRefusedError(
+        differing.map((file) => join(folder, file)),
+        `${differing.length === 1 ? "it differs" : "they differ"} from the export of the skill ${skill.name} (changed or added since); give --force to replace ${differing.length === 1 ? "it" : "them"}`,
+      );
+  }
+  makeFolders(to);
+  writingTo(folder, () => {
+    exportSkill(skill, to);
+    chmodSync(folder, FOLDER_MODE & ~process.umask());
+  });
+  return { path: folder, status: existing === undefined ? "created" : "updated" };
 }
+
+/** The mode of a new folder before the umask. */
+const FOLDER_MODE = 0o777;
 
 /** Registers `factory skills list`, `factory skills run` and `factory skills export`. */
 export function registerSkills(program: Command, context: CliContext): void {
@@ -126,7 +161,7 @@ export function registerSkills(program: Command, context: CliContext): void {
     )
     .argument("<name>", "skill name (see factory skills list)")
     .requiredOption("--to <dir>", "folder to write the skill's folder in (such as .claude/skills)")
-    .option("--force", "replace <to>/<name> even when it is not an earlier export of this skill")
+    .option("--force", "replace <to>/<name> even when files in it differ from the export (local changes)")
     .action(
       action(context, async ({ options, output }, name, flags) => {
         const given = flags as { to: string; force?: boolean };

@@ -5,14 +5,13 @@
  *
  * @module
  */
-import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { NotFoundError } from "@software-factory/core";
 import { formatAgentsMd, formatCursorRule, type InstructionStandard } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { type PlannedFile, writeExportFiles } from "../exportFiles.js";
+import { entryAt, type PlannedFile, writeExportFiles } from "../exportFiles.js";
 import { FolderFlag, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -43,7 +42,7 @@ function planFiles(
       path: join(to, `${standard.id}.mdc`),
       text: formatCursorRule(standard),
     }));
-  const file = statSync(to, { throwIfNoEntry: false })?.isDirectory() === true ? join(to, "AGENTS.md") : to;
+  const file = entryAt(to)?.isDirectory() === true ? join(to, "AGENTS.md") : to;
   return [{ path: file, text: formatAgentsMd(standards, { title: basename(file) }) }];
 }
 
@@ -75,7 +74,7 @@ export function registerStandards(program: Command, context: CliContext): void {
         const format = parseFlag(FormatFlag, given.format, "--format");
         const to = resolve(parseFlag(ToFlag, given.to, "--to"));
         const instructionsFrom = parseFlag(FolderFlag, given.instructions, "--instructions");
-        if (format === "cursor" && statSync(to, { throwIfNoEntry: false })?.isFile() === true)
+        if (format === "cursor" && entryAt(to)?.isFile() === true)
           throw new UsageError(`--to: ${to} is a file; --format cursor writes a folder of .mdc rules`);
         const found = await withFactory(options, async (factory) => factory.standards.instructions(), {
           instructionsFrom,
