@@ -79,9 +79,9 @@ function safeUserName(): string | undefined {
  * Adds the standards every factory the CLI opens is checked against: the
  * `factory-basics` pack (lines owned, described and claiming code, no cycles,
  * operators within capacity, no active work on suspect links, blocked work
- * visible) and the `builtin-standards` pack (requirements with acceptance
- * criteria in EARS form, designs linked to requirements, complete decision
- * records, change sets linked to work, signals routed within their SLA). The
+ * visible, open work on a line of the floor plan) and the `builtin-standards`
+ * pack (requirements with acceptance criteria in EARS form, designs linked to
+ * requirements, complete decision records, change sets linked to work, signals routed within their SLA). The
  * two packs share no rule id. `factory check`, `factory context` and
  * `factory mcp` see the same rules.
  *

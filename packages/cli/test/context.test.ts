@@ -106,8 +106,8 @@ describe("factory context", () => {
     const question = await factory("context", "--question", "a".repeat(5000));
     expect(question.code).toBe(2);
     expect(question.stderr).toMatch(
-      /^error: E_USAGE: --question: must be at most 2000 characters \(got "a{60}"\.\.\. \(5000 characters\)\)/,
+      /^error: E_USAGE: --question: must be at most 4000 characters \(got "a{60}"\.\.\. \(5000 characters\)\)/,
     );
-    expect((await factory("context", "--question", "a".repeat(2000))).code).toBe(0);
+    expect((await factory("context", "--question", "a".repeat(4000))).code).toBe(0);
   });
 });

@@ -77,8 +77,8 @@ describe("factory mcp", () => {
         })) as {
           structuredContent: { rules: number; findings: { rule: string }[] };
         };
-        // factory-basics (7 rules) and builtin-standards (7 rules).
-        expect(checked.structuredContent.rules).toBe(14);
+        // factory-basics (8 rules) and builtin-standards (7 rules).
+        expect(checked.structuredContent.rules).toBe(15);
         expect(checked.structuredContent.findings.map((finding) => finding.rule)).toEqual(
           (await artifactRules()).rules,
         );

@@ -27,8 +27,11 @@ interface ContextFlags {
 /** A flag that names something: not empty once trimmed. */
 const NonEmptyFlag = z.string().trim().min(1, "must not be empty");
 
-/** The limits of a pack's request, the same as MCP's `get_context`: characters of a question, tokens of a budget. */
-const CONTEXT_LIMITS = { question: 2000, budgetTokens: 20_000 } as const;
+/**
+ * The limits of a pack's request, the same as MCP's `get_context`: characters
+ * of a question (the knowledge search's limit), tokens of a budget.
+ */
+const CONTEXT_LIMITS = { question: 4000, budgetTokens: 20_000 } as const;
 
 const QuestionFlag = NonEmptyFlag.pipe(
   z.string().max(CONTEXT_LIMITS.question, `must be at most ${CONTEXT_LIMITS.question} characters`),
