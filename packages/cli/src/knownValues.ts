@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { NotFoundError } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import { UsageError } from "./exitCodes.js";
@@ -65,5 +67,23 @@ export async function requireWorkItem(factory: Factory, id: string, flag: string
     entity: "work item",
     id,
     field: flag,
+  });
+}
+
+/**
+ * Refuses a source an import reads when it is missing (or a file where a
+ * folder is needed, or the other way round), before the factory opens: an
+ * import may create the factory, and a mistyped path must not leave a new,
+ * empty one behind.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `file` or `folder`) naming the path.
+ */
+export function requireSource(path: string, kind: "file" | "folder"): void {
+  const stat = statSync(resolve(path), { throwIfNoEntry: false });
+  if (kind === "file" ? stat?.isFile() === true : stat?.isDirectory() === true) return;
+  throw new NotFoundError({
+    message: `no ${kind} ${path}${stat === undefined ? "" : ` (it is a ${kind === "file" ? "folder" : "file"})`}`,
+    entity: kind,
+    id: path,
   });
 }

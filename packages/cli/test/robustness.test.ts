@@ -81,6 +81,19 @@ describe("a factory that does not exist", () => {
     expect(empty.stderr).toContain("E_USAGE: --dir: must not be empty");
     expect(existsSync(join(cwd, "factory.db"))).toBe(false);
 
+    // An import whose source is missing says so before it creates anything.
+    for (const [args, named] of [
+      [["import", "codeowners", "nope"], "no file nope"],
+      [["import", "backstage", "nope.yaml"], "no file nope.yaml"],
+      [["import", "junit", "nope.xml"], "no file nope.xml"],
+      [["import", "git", "nope"], "no folder nope"],
+    ] as const) {
+      const missing = await factory("--dir", "typo", ...args);
+      expect(missing.code, args.join(" ")).toBe(1);
+      expect(missing.stderr).toBe(`error: E_NOT_FOUND: ${named}\n`);
+    }
+    expect(existsSync(join(cwd, "typo"))).toBe(false);
+
     // init, plan apply and the imports create the factory they name.
     expect((await factory("--dir", "applied", "plan", "apply", "factory.yaml")).code).toBe(0);
     expect((await factory("--dir", "applied", "work", "list")).stdout).toContain("no work items");

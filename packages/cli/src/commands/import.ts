@@ -22,6 +22,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { parseFlag } from "../flags.js";
 import { assertDocsFolder, importDocs } from "../importDocs.js";
+import { requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withFactory } from "../Session.js";
 import { registerImportCodebase } from "./importCodebase.js";
@@ -173,6 +174,7 @@ export function registerImport(program: Command, context: CliContext): void {
       .argument("[file]", "a CODEOWNERS file"),
   ).action(
     action(context, async (session, file, flags) => {
+      if (file !== undefined) requireSource(file as string, "file");
       await applyImported(
         session,
         (file as string | undefined) ?? "CODEOWNERS",
@@ -220,6 +222,7 @@ export function registerImport(program: Command, context: CliContext): void {
       .argument("<file>", "catalog-info.yaml (any number of YAML documents)"),
   ).action(
     action(context, async (session, file, flags) => {
+      requireSource(file as string, "file");
       await applyImported(
         session,
         file as string,

@@ -19,17 +19,23 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag } from "../flags.js";
-import { requireWorkItem } from "../knownValues.js";
+import { requireSource, requireWorkItem } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withFactory } from "../Session.js";
 
-/** Runs a connector in the session's factory and prints its summary (counts, then each problem). */
+/**
+ * Runs a connector in the session's factory and prints its summary (counts,
+ * then each problem). The source it reads is checked first, so a missing one
+ * creates no factory.
+ */
 async function runConnector(
   session: Session,
   label: string,
+  source: { readonly path: string; readonly kind: "file" | "folder" },
   run: (factory: Factory) => Promise<ConnectorSummary>,
 ): Promise<void> {
   const { options, output, fail } = session;
+  requireSource(source.path, source.kind);
   const summary = await withFactory(options, run);
   if (summary.problems.length > 0) fail();
   if (options.json) {
@@ -69,12 +75,16 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .action(
       action(context, async (session, root, flags) => {
         const { range, since } = flags as { range?: string; since?: string };
-        await runConnector(session, `git ${root as string}`, (factory) =>
-          importGitCommits(factory, {
-            root: root as string,
-            ...(range === undefined ? {} : { range }),
-            ...(since === undefined ? {} : { since }),
-          }),
+        await runConnector(
+          session,
+          `git ${root as string}`,
+          { path: root as string, kind: "folder" },
+          (factory) =>
+            importGitCommits(factory, {
+              root: root as string,
+              ...(range === undefined ? {} : { range }),
+              ...(since === undefined ? {} : { since }),
+            }),
         );
       }),
     );
@@ -89,15 +99,20 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .action(
       action(context, async (session, file, flags) => {
         const { runId, workItem, line } = flags as { runId?: string; workItem?: string; line?: string };
-        await runConnector(session, file as string, async (factory) => {
-          if (workItem !== undefined) await requireWorkItem(factory, workItem, "--work-item");
-          return importJUnitReport(factory, {
-            file: file as string,
-            ...(runId === undefined ? {} : { runId }),
-            ...(workItem === undefined ? {} : { workItem }),
-            ...(line === undefined ? {} : { line }),
-          });
-        });
+        await runConnector(
+          session,
+          file as string,
+          { path: file as string, kind: "file" },
+          async (factory) => {
+            if (workItem !== undefined) await requireWorkItem(factory, workItem, "--work-item");
+            return importJUnitReport(factory, {
+              file: file as string,
+              ...(runId === undefined ? {} : { runId }),
+              ...(workItem === undefined ? {} : { workItem }),
+              ...(line === undefined ? {} : { line }),
+            });
+          },
+        );
       }),
     );
 
@@ -114,7 +129,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
         const given = flags as { format: string; as: string; line?: string; includeClosed?: boolean };
         const format = parseFlag(z.enum(["github", "gitlab"]), given.format, "--format");
         const as = parseFlag(z.enum(["signals", "work-items"]), given.as, "--as");
-        await runConnector(session, file as string, (factory) =>
+        await runConnector(session, file as string, { path: file as string, kind: "file" }, (factory) =>
           importIssues(factory, {
             file: file as string,
             format,
@@ -143,7 +158,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
           readMapping((flags as { mapping: string }).mapping),
           "--mapping",
         );
-        await runConnector(session, file as string, (factory) =>
+        await runConnector(session, file as string, { path: file as string, kind: "file" }, (factory) =>
           importJsonl(factory, { file: file as string, mapping }),
         );
       }),
