@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
@@ -117,6 +117,10 @@ describe("factory mcp", () => {
       [["--dir", ".factory", "mcp", "--http", "lots", "--token", "t"], /--http must be a port number/],
       [["--dir", ".factory", "mcp", "--http", "0", "--token", ""], /--http needs --token/],
       [["--dir", ".factory", "mcp", "--bogus"], /unknown option '--bogus'/],
+      [
+        ["--dir", "missing", "mcp"],
+        /no factory at .*missing: run `factory init` to create it, or add --init/,
+      ],
     ];
     for (const [args, message] of cases) {
       const result = await runFactory(args, { cwd });
@@ -124,5 +128,30 @@ describe("factory mcp", () => {
       expect(result.stderr).toMatch(/^error: E_USAGE: /);
       expect(result.stderr).toMatch(message);
     }
+    expect(existsSync(join(cwd, "missing"))).toBe(false);
+  });
+
+  it("creates an empty factory to serve with --init", SLOW, async () => {
+    const client = new Client({ name: "cli-mcp-init-test", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [BIN, "--dir", "fresh", "mcp", "--init"],
+        cwd,
+        env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "" } as Record<string, string>,
+        stderr: "pipe",
+      }),
+    );
+    try {
+      const work = (await client.callTool({ name: "list_work", arguments: {} })) as {
+        isError?: boolean;
+        structuredContent?: { items: unknown[] };
+      };
+      expect(work.isError).not.toBe(true);
+      expect(work.structuredContent?.items).toEqual([]);
+    } finally {
+      await client.close();
+    }
+    expect(existsSync(join(cwd, "fresh", "factory.db"))).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import { UsageError } from "../exitCodes.js";
 import { FolderFlag, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import {
-  assertFactoryExists,
+  factoryExists,
   type GlobalOptions,
   installFactoryStandards,
   openSessionFactory,
@@ -64,15 +64,17 @@ export function registerMcp(program: Command, context: CliContext): void {
       "--automations",
       "run the built-in automations while the server lives (route new signals, notify owners)",
     )
+    .option("--init", "create an empty factory when --dir (or --store) has none, as factory-mcp --init does")
     .action(
       action(context, async ({ options, output }, local) => {
-        const { http, host, token, tools, instructions, automations } = local as {
+        const { http, host, token, tools, instructions, automations, init } = local as {
           http?: string;
           host?: string;
           token?: string;
           tools?: string;
           instructions?: string;
           automations?: boolean;
+          init?: boolean;
         };
         if (statSync(resolve(options.dir), { throwIfNoEntry: false })?.isFile() === true)
           throw new UsageError(
@@ -96,8 +98,13 @@ export function registerMcp(program: Command, context: CliContext): void {
             "--http needs --token <token> or FACTORY_MCP_TOKEN (clients send it as a bearer token)",
           );
         }
-        // Refused before the MCP server is even loaded.
-        assertFactoryExists(options);
+        // Refused before the MCP server is even loaded, as a usage error (exit 2) as factory-mcp does; --init creates it.
+        if (init !== true && !factoryExists(options)) {
+          throw new UsageError(
+            `no factory at ${options.store ?? resolve(options.dir)}: run \`factory init\` to create it, or add --init to start an empty one`,
+          );
+        }
+        const served: GlobalOptions = init === true ? { ...options, create: true } : options;
         // The MCP server is loaded only by this command, so the others do not pay for it.
         const { serveHttp, serveStdio } = await import("@software-factory/mcp");
         if (port === undefined) {
@@ -105,7 +112,7 @@ export function registerMcp(program: Command, context: CliContext): void {
           let opened: Factory | undefined;
           try {
             await serveStdio(async () => {
-              opened = await openServedFactory(options, extra);
+              opened = await openServedFactory(served, extra);
               return opened;
             }, serverOptions);
           } finally {
@@ -113,7 +120,7 @@ export function registerMcp(program: Command, context: CliContext): void {
           }
           return;
         }
-        const factory = await openServedFactory(options, extra);
+        const factory = await openServedFactory(served, extra);
         const server = await serveHttp(
           factory,
           { port: port.data, token: bearer as string, ...(host === undefined ? {} : { host }) },
