@@ -70,6 +70,31 @@ describe("factory skills", () => {
     },
   );
 
+  it(
+    "lists the skills that load and warns about a folder that does not, while other commands still work",
+    SLOW,
+    async () => {
+      mkdirSync(join(cwd, ".factory", "skills", "mismatch"), { recursive: true });
+      writeFileSync(
+        join(cwd, ".factory", "skills", "mismatch", "SKILL.md"),
+        "---\nname: other-name\ndescription: Wrong name.\n---\nBody.\n",
+      );
+
+      const listed = await factory("skills", "list");
+
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/release-notes\s+instruction/);
+      expect(listed.stdout).not.toContain("mismatch");
+      expect(listed.stderr).toMatch(
+        /warning: skill "mismatch" not loaded:\n.*mismatch\/SKILL\.md:2:7: name: /,
+      );
+      expect((await factory("work", "list")).code).toBe(0);
+      const run = await factory("skills", "run", "mismatch");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/skill "mismatch" failed to load/);
+    },
+  );
+
   it("runs a skill with inline or file input, prints its output, and records the run", SLOW, async () => {
     const text = await factory("skills", "run", "summarize-line", "--input", '{"line":"payments"}');
     expect(text.code, text.stderr).toBe(0);

@@ -110,17 +110,21 @@ export function registerSkills(program: Command, context: CliContext): void {
     .description("every skill with its kind (runnable or instruction) and description")
     .action(
       action(context, async ({ options, output }) => {
-        const listed = await withFactory(
-          options,
-          async (factory): Promise<ListedSkill[]> =>
-            factory.skills.list().map((skill) => ({
+        const { listed, problems } = await withFactory(options, async (factory) => ({
+          listed: factory.skills.list().map(
+            (skill): ListedSkill => ({
               name: skill.name,
               kind: skill.runnable ? "runnable" : "instruction",
               description: skill.description,
               instructions: skill.instructions,
               ...(skill.inputSchema === undefined ? {} : { inputSchema: skill.inputSchema }),
-            })),
-        );
+            }),
+          ),
+          problems: factory.skills.problems(),
+        }));
+        // Skill folders that failed to load: on stderr, so --json's answer stays the list.
+        for (const problem of problems)
+          output.error(`warning: skill "${problem.name}" not loaded:\n${problem.message}`);
         if (options.json) return output.json(listed);
         if (listed.length === 0) return output.line("no skills");
         const width = Math.max(...listed.map((skill) => skill.name.length));
