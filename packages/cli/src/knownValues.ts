@@ -31,6 +31,23 @@ export async function requireLines(factory: Factory, lines: readonly string[], f
 }
 
 /**
+ * Refuses an operator the factory does not know: not in the floor plan, and
+ * owning no work item (an operator retired from the plan keeps their history).
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the operator and the flag.
+ */
+export async function requireOperator(factory: Factory, operator: string, flag: string): Promise<void> {
+  await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+  if (factory.floorplan.hasOperator(operator) || factory.work.list({ owner: operator }).length > 0) return;
+  throw new NotFoundError({
+    message: `${flag}: no operator "${operator}" in the floor plan or owning work (see factory floorplan)`,
+    entity: "operator",
+    id: operator,
+    field: flag,
+  });
+}
+
+/**
  * Refuses a stage the factory's pipeline does not have.
  *
  * @throws UsageError naming the flag and listing the stages.

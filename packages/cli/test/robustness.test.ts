@@ -149,6 +149,16 @@ describe("errors and flags", () => {
       expect(line.code, args.join(" ")).toBe(1);
       expect(line.stderr, args.join(" ")).toContain('error: E_NOT_FOUND: --line: no line "ghost"');
     }
+    for (const args of [
+      ["work", "list", "--owner", "ghost"],
+      ["metrics", "--operator", "ghost"],
+    ]) {
+      const operator = await factory(...args);
+      expect(operator.code, args.join(" ")).toBe(1);
+      expect(operator.stderr, args.join(" ")).toMatch(
+        /error: E_NOT_FOUND: --(owner|operator): no operator "ghost"/,
+      );
+    }
     expect((await factory("work", "list", "--stage", "design", "--line", "payments")).code).toBe(0);
     const metrics = await factory("metrics", "--line", "payments");
     expect(metrics.code).toBe(0);

@@ -6,7 +6,7 @@
 import type { AssemblyMeasures } from "@software-factory/core";
 import type { Command } from "commander";
 import { parseFlag, SinceFlag } from "../flags.js";
-import { requireLines } from "../knownValues.js";
+import { requireLines, requireOperator } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -65,6 +65,7 @@ export function registerMetrics(program: Command, context: CliContext): void {
           f.until === undefined ? new Date(Date.now() + 60_000) : parseFlag(SinceFlag, f.until, "--until");
         const measures = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
+          if (f.operator !== undefined) await requireOperator(factory, f.operator, "--operator");
           return factory.work.measures({
             from,
             to,

@@ -13,7 +13,7 @@ import {
 } from "@software-factory/core";
 import type { Command } from "commander";
 import { parseFlag } from "../flags.js";
-import { requireLines, requireStage } from "../knownValues.js";
+import { requireLines, requireOperator, requireStage } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -46,6 +46,7 @@ export function registerWork(program: Command, context: CliContext): void {
           await factory.work.refresh();
           if (f.stage !== undefined) requireStage(factory, f.stage, "--stage");
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
+          if (f.owner !== undefined) await requireOperator(factory, f.owner, "--owner");
           return factory.work.list({
             ...(f.line === undefined ? {} : { line: f.line }),
             ...(state === undefined ? {} : { state }),
