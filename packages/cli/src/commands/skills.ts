@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { chmodSync, lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { NotFoundError, ValidationError } from "@software-factory/core";
 import { exportSkill, formatSkillMd, type InstructionSkill } from "@software-factory/intelligence";
@@ -54,9 +54,7 @@ function filesUnder(folder: string, prefix = ""): string[] {
  * `references/` and `assets/` files of a skill loaded from a folder), as
  * `factory standards export` writes files: a folder that already holds
  * exactly the export is left as it is (`unchanged`); one where a file differs
- * or was added (a local change) is replaced only with `force`. The folder
- * gets the permissions of a folder made with the process's umask
- * (`exportSkill` stages it with `mkdtemp`, which makes it private).
+ * or was added (a local change) is replaced only with `force`.
  *
  * @throws UsageError when `to` is a file.
  * @throws OverwriteRefusedError naming the differing files (or `<to>/<name>`, when it is not a folder) without `force`.
@@ -91,13 +89,9 @@ function exportSkillFolder(skill: InstructionSkill, to: string, force: boolean):
   makeFolders(to);
   writingTo(folder, () => {
     exportSkill(skill, to);
-    chmodSync(folder, FOLDER_MODE & ~process.umask());
   });
   return { path: folder, status: existing === undefined ? "created" : "updated" };
 }
-
-/** The mode of a new folder before the umask. */
-const FOLDER_MODE = 0o777;
 
 /** Registers `factory skills list`, `factory skills run` and `factory skills export`. */
 export function registerSkills(program: Command, context: CliContext): void {

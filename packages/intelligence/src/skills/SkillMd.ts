@@ -4,12 +4,12 @@
  *
  * @module
  */
+import { randomUUID } from "node:crypto";
 import {
   cpSync,
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -351,7 +351,9 @@ export function exportSkill(
   }
   const folder = join(dir, skill.name);
   mkdirSync(dir, { recursive: true });
-  const staged = mkdtempSync(join(dir, `.${skill.name}.export-`));
+  // mkdirSync, not mkdtemp: the folder gets the umask's permissions, as a folder the user made would (mkdtemp makes it private).
+  const staged = join(dir, `.${skill.name}.export-${randomUUID()}`);
+  mkdirSync(staged);
   try {
     writeFileSync(join(staged, "SKILL.md"), formatSkillMd(skill));
     for (const file of files) cpSync(join(source ?? "", file), join(staged, file));

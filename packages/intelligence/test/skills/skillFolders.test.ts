@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -270,6 +271,15 @@ describe("exporting skills to SKILL.md", () => {
     expect(readdirSync(join(dir, "exported"))).toEqual(["write-release-notes"]);
     expect(() => exportSkill(loaded, join(dir, "fresh"))).toThrow(/not a file/);
     expect(existsSync(join(dir, "fresh", "write-release-notes"))).toBe(false);
+  });
+
+  it("gives the exported folder the permissions of a folder the user makes", () => {
+    const source = write(join(dir, "source", "write-release-notes"), { "SKILL.md": RELEASE_NOTES });
+    mkdirSync(join(dir, "made-by-hand"));
+
+    const exported = exportSkill(loadSkillFolder(source), join(dir, "exported"));
+
+    expect(statSync(exported).mode & 0o777).toBe(statSync(join(dir, "made-by-hand")).mode & 0o777);
   });
 
   it("keeps a second export identical to the first", () => {
