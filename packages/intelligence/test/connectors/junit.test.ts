@@ -247,6 +247,15 @@ describe("importJUnitReport", () => {
       _tag: "ValidationError",
       message: expect.stringContaining(`${broken}:4:`),
     });
+    const unclosed = report(
+      "unclosed.xml",
+      `<testsuites>\n  <testsuite name="x">\n    <testcase name="a">\n`,
+    );
+    await expect(importJUnitReport(factory, { file: unclosed })).rejects.toMatchObject({
+      message: expect.stringContaining(
+        "malformed XML: <testsuites>, <testsuite>, <testcase> are never closed",
+      ),
+    });
     const nameless = report(
       "nameless.xml",
       `<testsuite name="x">\n  <testcase classname="a"/>\n</testsuite>\n`,

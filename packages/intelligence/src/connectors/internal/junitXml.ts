@@ -75,6 +75,17 @@ function lineOfCase(text: string, index: number): number | undefined {
 }
 
 /**
+ * The XML validator's message in words: it reports tags left open as
+ * `Invalid '["testsuite","testcase"]' found.`
+ */
+function xmlProblem(message: string): string {
+  const open = /^Invalid '\[([\s\S]*)\]' found\.?$/.exec(message)?.[1];
+  if (open === undefined) return message;
+  const tags = [...open.matchAll(/"([^"]+)"/g)].map((match) => `<${match[1]}>`);
+  return tags.length === 0 ? message : `${tags.join(", ")} ${tags.length === 1 ? "is" : "are"} never closed`;
+}
+
+/**
  * Parses a JUnit XML report.
  *
  * @throws ValidationError naming the file and the line and column of malformed
@@ -84,7 +95,7 @@ export async function parseJUnit(file: string, text: string): Promise<JUnitRepor
   const { XMLParser, XMLValidator } = await import("fast-xml-parser");
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    throw fileError(SUBJECT, file, `malformed XML: ${valid.err.msg}`, {
+    throw fileError(SUBJECT, file, `malformed XML: ${xmlProblem(valid.err.msg)}`, {
       line: valid.err.line,
       column: valid.err.col,
     });
