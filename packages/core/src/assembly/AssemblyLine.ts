@@ -11,7 +11,9 @@
  *
  * @module
  */
+
 import type { EventLog } from "../EventLog.js";
+import { ClosedError } from "../errors.js";
 import { type Projection, startProjection } from "../Projection.js";
 import type { Artifact, RecordedArtifact } from "./Artifact.js";
 import { type AssemblyHistoryFolder, createHistoryFolder } from "./AssemblyHistory.js";
@@ -80,7 +82,11 @@ export interface OpenAssemblyLineOptions {
  * of two writers moving the same item from the same version, exactly one wins.
  *
  * Reads are synchronous over the folded state; call {@link AssemblyLine.refresh}
- * to include events other processes wrote a moment ago.
+ * to include events other processes wrote a moment ago. A move decides on the
+ * item as this line held it when the call began: of two moves of one item
+ * called at once, in one process or two, the second fails with
+ * `ConcurrencyConflictError` rather than moving it again. After
+ * {@link AssemblyLine.close} every call fails with `ClosedError`.
  *
  * Create it with {@link openAssemblyLine}.
  */
@@ -91,6 +97,7 @@ export class AssemblyLine implements AsyncDisposable {
   readonly #items: WorkItemCommands;
   readonly #artifacts: ArtifactCommands;
   readonly #field: FieldCommands;
+  #closed = false;
 
   /** The validated pipeline configuration. */
   readonly pipeline: PipelineConfig;
@@ -131,6 +138,7 @@ export class AssemblyLine implements AsyncDisposable {
 
   /** Folds every event up to the log's head, including other processes' writes. */
   async refresh(): Promise<void> {
+    this.#assertOpen();
     await this.#projection.catchUp();
   }
 
@@ -140,6 +148,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @returns a function that unregisters it.
    */
   registerGate(gate: Gate): () => void {
+    this.#assertOpen();
     return this.#items.registerGate(gate);
   }
 
@@ -157,6 +166,7 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async createWorkItem(input: CreateWorkItemInput, options: MoveOptions = {}): Promise<WorkItem> {
+    this.#assertOpen();
     return this.#items.create(input, options);
   }
 
@@ -169,9 +179,10 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws EvidenceMissingError when its stage needs a change set or passing test evidence it lacks.
    * @throws WipLimitError when entering a WIP stage would pass the line's limit (pass `overrideWip`).
    * @throws GateFailedError with every finding when a gate refuses; the failure is recorded.
-   * @throws ConcurrencyConflictError when another writer moved the item first.
+   * @throws ConcurrencyConflictError when the item changed since the call began (another call or writer moved it first), or is not at `expectedVersion`.
    */
   async advance(id: string, options: MoveOptions = {}): Promise<WorkItem> {
+    this.#assertOpen();
     return this.#items.advance(id, options);
   }
 
@@ -183,6 +194,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws WipLimitError when going back into the WIP stages would pass the line's limit.
    */
   async sendBack(id: string, input: SendBackInput, options: MoveOptions = {}): Promise<WorkItem> {
+    this.#assertOpen();
     return this.#items.sendBack(id, input, options);
   }
 
@@ -192,6 +204,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws IllegalTransitionError when it is not active.
    */
   async block(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
+    this.#assertOpen();
     return this.#items.block(id, input, options);
   }
 
@@ -201,6 +214,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws IllegalTransitionError when it is not blocked.
    */
   async unblock(id: string, input: UnblockInput = {}, options: MoveOptions = {}): Promise<WorkItem> {
+    this.#assertOpen();
     return this.#items.unblock(id, input, options);
   }
 
@@ -210,6 +224,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws IllegalTransitionError when it is done or dropped already.
    */
   async drop(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
+    this.#assertOpen();
     return this.#items.drop(id, input, options);
   }
 
@@ -220,6 +235,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws EvidenceMissingError when the last stage needs evidence the item lacks.
    */
   async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
+    this.#assertOpen();
     return this.#items.complete(id, options);
   }
 
@@ -230,26 +246,31 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws IllegalTransitionError when it is done or dropped.
    */
   async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
+    this.#assertOpen();
     return this.#items.assign(id, input, options);
   }
 
   /** A work item, if it exists. */
   get(id: string): WorkItem | undefined {
+    this.#assertOpen();
     return getItem(this.#state, id);
   }
 
   /** Work items matching a filter, oldest first. */
   list(filter: WorkItemFilter = {}): WorkItem[] {
+    this.#assertOpen();
     return listItems(this.#state, filter);
   }
 
   /** Items of a line counting toward its WIP limit now. */
   wipOf(line: string): number {
+    this.#assertOpen();
     return this.#state.wipOf(line);
   }
 
   /** A line's WIP limit: the line directory's, else the pipeline's for the line, else its default. */
   wipLimitOf(line: string): number | undefined {
+    this.#assertOpen();
     return this.#items.wipLimitOf(line);
   }
 
@@ -270,6 +291,7 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async recordArtifact(input: RecordArtifactInput): Promise<RecordedArtifact> {
+    this.#assertOpen();
     const [recorded] = await this.recordArtifacts([input]);
     return recorded as RecordedArtifact;
   }
@@ -283,16 +305,19 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError naming the index of the first bad input.
    */
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
+    this.#assertOpen();
     return this.#artifacts.recordArtifacts(inputs);
   }
 
   /** An artifact's latest version, if it exists. */
   artifact(id: string): Artifact | undefined {
+    this.#assertOpen();
     return this.#state.artifacts.get(id);
   }
 
   /** Latest versions of a work item's artifacts, in recording order. */
   artifactsOf(itemId: string): Artifact[] {
+    this.#assertOpen();
     return this.#state.artifactsOf(itemId);
   }
 
@@ -302,6 +327,7 @@ export class AssemblyLine implements AsyncDisposable {
    * without a work item, a requirement inferred from a codebase).
    */
   artifacts(): Artifact[] {
+    this.#assertOpen();
     return [...this.#state.artifacts.values()];
   }
 
@@ -316,6 +342,7 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async link(input: LinkInput): Promise<TraceLink> {
+    this.#assertOpen();
     const [link] = await this.linkAll([input]);
     return link as TraceLink;
   }
@@ -327,6 +354,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError naming the index of the first bad input or missing end.
    */
   async linkAll(inputs: readonly LinkInput[]): Promise<TraceLink[]> {
+    this.#assertOpen();
     return this.#artifacts.linkAll(inputs);
   }
 
@@ -338,16 +366,19 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such link.
    */
   async reviewLink(linkId: string, input: ReviewInput): Promise<TraceLink> {
+    this.#assertOpen();
     return this.#artifacts.reviewLink(linkId, input);
   }
 
   /** A link, if it exists. */
   traceLink(id: string): TraceLink | undefined {
+    this.#assertOpen();
     return this.#state.link(id);
   }
 
   /** Links with this artifact, item or signal at either end. */
   linksOf(ref: string): TraceLink[] {
+    this.#assertOpen();
     return this.#state.linksOf(ref);
   }
 
@@ -356,6 +387,7 @@ export class AssemblyLine implements AsyncDisposable {
    * artifacts'), or of one line (its items' and artifacts').
    */
   suspectLinks(scope: { readonly item?: string; readonly line?: string } = {}): TraceLink[] {
+    this.#assertOpen();
     return scopedSuspectLinks(this.#state, scope);
   }
 
@@ -364,6 +396,7 @@ export class AssemblyLine implements AsyncDisposable {
    * derives from, `downstream` to what derives from it.
    */
   walk(ref: string, direction: WalkDirection = "both"): { nodes: string[]; links: TraceLink[] } {
+    this.#assertOpen();
     return this.#state.walk([ref], direction);
   }
 
@@ -375,6 +408,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such item.
    */
   trace(itemId: string): Trace {
+    this.#assertOpen();
     const stages = this.pipeline.stages.map((stage) => stage.name);
     return traceOf(this.#state, stages, expectItem(this.#state, itemId));
   }
@@ -388,6 +422,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when the line directory does not know the line.
    */
   async captureSignal(input: CaptureSignalInput): Promise<Signal> {
+    this.#assertOpen();
     return this.signal(await this.#field.captureSignal(input)) as Signal;
   }
 
@@ -398,17 +433,20 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such signal, or the line directory does not know the line.
    */
   async routeSignal(id: string, line: string, options: { readonly actor?: string } = {}): Promise<Signal> {
+    this.#assertOpen();
     await this.#field.routeSignal(id, line, options.actor);
     return this.signal(id) as Signal;
   }
 
   /** A signal, if it exists. */
   signal(id: string): Signal | undefined {
+    this.#assertOpen();
     return getSignal(this.#state, id);
   }
 
   /** Every signal, optionally of one line. */
   signals(filter: { readonly line?: string } = {}): Signal[] {
+    this.#assertOpen();
     return listSignals(this.#state, filter);
   }
 
@@ -422,6 +460,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError when the input is invalid or a work item or incident does not exist.
    */
   async recordDeployment(input: RecordDeploymentInput = {}): Promise<string> {
+    this.#assertOpen();
     return this.#field.recordDeployment(input);
   }
 
@@ -432,6 +471,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError when the input is invalid or the deployment does not exist.
    */
   async openIncident(input: OpenIncidentInput): Promise<string> {
+    this.#assertOpen();
     return this.#field.openIncident(input);
   }
 
@@ -441,6 +481,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such incident.
    */
   async resolveIncident(id: string, input: ResolveIncidentInput = {}): Promise<void> {
+    this.#assertOpen();
     return this.#field.resolveIncident(id, input);
   }
 
@@ -459,18 +500,29 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async measures(options: MeasureOptions): Promise<AssemblyMeasures> {
+    this.#assertOpen();
     await this.#projection.catchUp();
     return measureAssembly(this.#history.history, options);
   }
 
-  /** Stops following the log. Does not close the log. */
+  /** Stops following the log (the log itself stays open); later calls fail with `ClosedError`. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#projection.close();
   }
 
   /** Same as {@link AssemblyLine.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * Refuses a call made after {@link AssemblyLine.close}: its state no longer follows the log.
+   *
+   * @throws ClosedError when the line is closed.
+   */
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError({ message: "the assembly line is closed" });
   }
 }
 

@@ -71,7 +71,12 @@ export class LineWriter {
   /**
    * Moves a work item: checks it exists, the idempotency key and the expected
    * version, then appends what `decide` returns for the item's latest state.
+   * The expected version is `opts.expectedVersion`, else `known` (the version
+   * this line held when the call began), else the version first caught up to:
+   * a move that another one overtook fails instead of deciding again on the
+   * stage the other one reached.
    *
+   * @param known - the item's version in this line's state when the call began, read before any wait.
    * @returns the item after the move.
    * @throws NotFoundError when there is no such item.
    * @throws IdempotencyConflictError when the key was used to move another item.
@@ -81,9 +86,10 @@ export class LineWriter {
     id: string,
     move: Move,
     opts: MoveOpts,
+    known: number | undefined,
     decide: (item: WorkItem) => NewEvent[] | Promise<NewEvent[]>,
   ): Promise<WorkItem> {
-    let expected = opts.expectedVersion;
+    let expected = opts.expectedVersion ?? known;
     const key = opts.idempotencyKey;
     await this.retrying(async (head) => {
       const item = expectItem(this.#state, id);

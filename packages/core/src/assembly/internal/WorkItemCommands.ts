@@ -128,56 +128,79 @@ export class WorkItemCommands {
 
   /** Moves an item to the next stage of its flow (see `advanceEvents`). */
   async advance(id: string, options: MoveOptions): Promise<WorkItem> {
-    return this.#move(id, "advance", options, (item, opts) => advanceEvents(this.#moves, item, opts));
+    const known = this.#known(id);
+    return this.#move(id, "advance", options, known, (item, opts) => advanceEvents(this.#moves, item, opts));
   }
 
   /** Sends an item back to an earlier stage of its flow. */
   async sendBack(id: string, input: SendBackInput, options: MoveOptions): Promise<WorkItem> {
+    const known = this.#known(id);
     const data = parseInput(SendBackInputSchema, input, "send back");
-    return this.#move(id, "sendBack", options, (item, opts) => sendBackEvents(this.#moves, item, data, opts));
+    return this.#move(id, "sendBack", options, known, (item, opts) =>
+      sendBackEvents(this.#moves, item, data, opts),
+    );
   }
 
   /** Blocks an active item. */
   async block(id: string, input: ReasonInput, options: MoveOptions): Promise<WorkItem> {
+    const known = this.#known(id);
     const data = parseInput(ReasonInputSchema, input, "block");
-    return this.#move(id, "block", options, (item) => blockEvents(item, data));
+    return this.#move(id, "block", options, known, (item) => blockEvents(item, data));
   }
 
   /** Lets a blocked item move again. */
   async unblock(id: string, input: UnblockInput, options: MoveOptions): Promise<WorkItem> {
+    const known = this.#known(id);
     const data = parseInput(UnblockInputSchema, input, "unblock");
-    return this.#move(id, "unblock", options, (item) => unblockEvents(item, data));
+    return this.#move(id, "unblock", options, known, (item) => unblockEvents(item, data));
   }
 
   /** Abandons an active or blocked item. */
   async drop(id: string, input: ReasonInput, options: MoveOptions): Promise<WorkItem> {
+    const known = this.#known(id);
     const data = parseInput(ReasonInputSchema, input, "drop");
-    return this.#move(id, "drop", options, (item) => dropEvents(item, data));
+    return this.#move(id, "drop", options, known, (item) => dropEvents(item, data));
   }
 
   /** Completes an item at the last stage of its flow. */
   async complete(id: string, options: MoveOptions): Promise<WorkItem> {
-    return this.#move(id, "complete", options, (item) => completeEvents(this.#moves, item));
+    const known = this.#known(id);
+    return this.#move(id, "complete", options, known, (item) => completeEvents(this.#moves, item));
   }
 
   /** Changes an item's owner or adds contributors, once the directory knows each of them. */
   async assign(id: string, input: AssignInput, options: MoveOptions): Promise<WorkItem> {
+    const known = this.#known(id);
     const data = parseInput(AssignInputSchema, input, "assign");
     await checkReferences(this.#lines, "assign", [
       { entity: "operator", field: "owner", id: data.owner },
       ...operatorReferences("contributors", data.contributors),
     ]);
-    return this.#move(id, "assign", options, (item) => assignEvents(item, data));
+    return this.#move(id, "assign", options, known, (item) => assignEvents(item, data));
   }
 
-  /** Parses the move options, then moves the item with the events `decide` returns for its latest state. */
+  /**
+   * The item's version in this line's state now, read when a move is called and
+   * before it waits for anything: the move decides on the item as it was then,
+   * so of two moves called at once the second fails instead of moving it twice.
+   */
+  #known(id: string): number | undefined {
+    return this.#moves.state.items.get(id)?.version;
+  }
+
+  /**
+   * Parses the move options, then moves the item with the events `decide`
+   * returns for its latest state, if it is still at the expected version (the
+   * option's, else `known`).
+   */
   async #move(
     id: string,
     move: Move,
     options: MoveOptions,
+    known: number | undefined,
     decide: (item: WorkItem, opts: MoveOpts) => NewEvent[] | Promise<NewEvent[]>,
   ): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, move, opts, (item) => decide(item, opts));
+    return this.#writer.move(id, move, opts, known, (item) => decide(item, opts));
   }
 }
