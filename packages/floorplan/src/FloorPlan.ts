@@ -1,4 +1,5 @@
 import {
+  ClosedError,
   type EventLog,
   NotFoundError,
   type Projection,
@@ -31,7 +32,8 @@ import { toPlan } from "./toPlan.js";
  * log, so other processes sharing the log see the same plan.
  *
  * Queries are synchronous and answer from memory; after another process
- * writes, call {@link FloorPlan.refresh} (or rely on `live` following).
+ * writes, call {@link FloorPlan.refresh} (or rely on `live` following). After
+ * {@link FloorPlan.close} every query and change fails with `ClosedError`.
  * Create it with {@link openFloorPlan}.
  */
 export class FloorPlan implements LineDirectory, AsyncDisposable {
@@ -41,6 +43,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
   readonly relations: RelationRegistry;
   readonly #log: EventLog;
   readonly #projection: Projection;
+  #closed = false;
 
   /** Use {@link openFloorPlan}. */
   constructor(log: EventLog, graph: FloorGraph, projection: Projection, relations: RelationRegistry) {
@@ -57,51 +60,61 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
 
   /** Folds every event up to the log's head (other processes' writes included). */
   async refresh(): Promise<number> {
+    this.#assertOpen();
     return this.#projection.catchUp();
   }
 
   /** Every line with its owner and contributors, in plan order. */
   lines(): LineInfo[] {
+    this.#assertOpen();
     return this.graph.lines();
   }
 
   /** One line, if declared. */
   line(id: string): LineInfo | undefined {
+    this.#assertOpen();
     return this.graph.line(id);
   }
 
   /** Whether a line is declared (the assembly line and the knowledge base refuse ids it says no to). */
   hasLine(lineId: string): boolean {
+    this.#assertOpen();
     return this.graph.hasLine(lineId);
   }
 
   /** Whether an operator is declared (the assembly line refuses owners and contributors it says no to). */
   hasOperator(operatorId: string): boolean {
+    this.#assertOpen();
     return this.graph.operator(operatorId) !== undefined;
   }
 
   /** The accountable operator of a line. */
   ownerOf(lineId: string): string | undefined {
+    this.#assertOpen();
     return this.graph.ownerOf(lineId);
   }
 
   /** The WIP limit of a line. */
   wipLimitOf(lineId: string): number | undefined {
+    this.#assertOpen();
     return this.graph.wipLimitOf(lineId);
   }
 
   /** The line owning a path (CODEOWNERS semantics: the last matching pattern wins). */
   lineForPath(path: string): string | undefined {
+    this.#assertOpen();
     return this.graph.lineForPath(path);
   }
 
   /** Which line claims a path, through which pattern, and its owner. */
   explainPath(path: string): PathOwnership | undefined {
+    this.#assertOpen();
     return this.graph.explainPath(path);
   }
 
   /** Groups paths by the line that claims them. */
   linesForPaths(paths: Iterable<string>): ReturnType<FloorGraph["linesForPaths"]> {
+    this.#assertOpen();
     return this.graph.linesForPaths(paths);
   }
 
@@ -111,21 +124,25 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
    * @throws NotFoundError when the operator is not declared.
    */
   linesOf(operatorId: string, options: { readonly contributions?: boolean } = {}): string[] {
+    this.#assertOpen();
     return this.graph.linesOf(operatorId, options);
   }
 
   /** Every dependency between lines. */
   dependencyList(): DependencyInfo[] {
+    this.#assertOpen();
     return this.graph.dependencyList();
   }
 
   /** Lines a line depends on, with depth and path. @throws NotFoundError for an unknown line. */
   dependencies(lineId: string, options: ReachOptions = {}): ReachedLine[] {
+    this.#assertOpen();
     return this.graph.dependencies(lineId, options);
   }
 
   /** Lines depending on a line, with depth and path. @throws NotFoundError for an unknown line. */
   dependents(lineId: string, options: ReachOptions = {}): ReachedLine[] {
+    this.#assertOpen();
     return this.graph.dependents(lineId, options);
   }
 
@@ -140,21 +157,25 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
    * ```
    */
   impact(change: ImpactChange, options: ImpactOptions = {}): ImpactReport {
+    this.#assertOpen();
     return impactOf(this.graph, change, options);
   }
 
   /** Unowned lines and paths, cycles, overloaded operators, central lines. */
   health(options: HealthOptions = {}): HealthReport {
+    this.#assertOpen();
     return healthOf(this.graph, options);
   }
 
   /** Dependency cycles. */
   cycles(): string[][] {
+    this.#assertOpen();
     return this.graph.cycles();
   }
 
   /** The current state as a plan (to save as `factory.yaml` or to diff). */
   toPlan(): Plan {
+    this.#assertOpen();
     return toPlan(this.graph);
   }
 
@@ -168,6 +189,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
    * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt.
    */
   async applyPlan(input: Plan | PlanInput, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     const plan = planOf(input);
     return this.#applyPlan(plan, options, factKeys(plan));
   }
@@ -198,11 +220,13 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
    * @throws ValidationError when the line is malformed or names an unknown operator, domain or line.
    */
   async declareLine(line: LineDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     return this.applyPlan({ lines: [line] }, { ...options, mode: "merge", label: `line ${line.id}` });
   }
 
   /** Declares or updates an operator. @throws ValidationError when malformed. */
   async declareOperator(operator: OperatorDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     return this.applyPlan(
       { operators: [operator] },
       { ...options, mode: "merge", label: `operator ${operator.id}` },
@@ -211,6 +235,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
 
   /** Declares or updates a domain. @throws ValidationError when malformed. */
   async declareDomain(domain: DomainDecl, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     return this.applyPlan({ domains: [domain] }, { ...options, mode: "merge", label: `domain ${domain.id}` });
   }
 
@@ -221,6 +246,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
    * @throws ValidationError when other lines still depend on it.
    */
   async retireLine(lineId: string, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     const plan = await this.#current();
     this.#requireLine(plan, lineId);
     return this.applyPlan(
@@ -236,6 +262,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     operatorId: string,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     return this.#editLine(lineId, (line) => ({ ...line, owner: operatorId }), options, `owner of ${lineId}`);
   }
 
@@ -245,6 +272,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     contributor: ContributorDecl,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     return this.#editLine(
       lineId,
       (line) => ({
@@ -262,6 +290,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     operatorId: string,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     return this.#editLine(
       lineId,
       (line) => ({ ...line, contributors: line.contributors.filter((c) => c.operator !== operatorId) }),
@@ -281,6 +310,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     input: DependencyDeclInput,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     const parsed = DependencyDeclSchema.safeParse(input);
     if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "dependency" });
     const dependency = parsed.data;
@@ -301,6 +331,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     toLine: string,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     return this.#editLine(
       fromLine,
       (line) => ({ ...line, dependsOn: line.dependsOn.filter((d) => d.line !== toLine) }),
@@ -323,6 +354,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     attributes: Record<string, unknown> = {},
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     const plan = await this.#current();
     const others = plan.relations.filter(
       (relation) => !(relation.type === type && relation.from === from && relation.to === to),
@@ -341,6 +373,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     to: string,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
+    this.#assertOpen();
     const plan = await this.#current();
     return this.#applyPlan(
       planOf({
@@ -360,6 +393,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     readonly to: string;
     readonly attributes: Readonly<Record<string, unknown>>;
   }[] {
+    this.#assertOpen();
     const edges: { from: string; to: string; attributes: Readonly<Record<string, unknown>> }[] = [];
     this.graph.graph.forEachEdge((_edge, attributes, source, target) => {
       if (attributes.relation === type)
@@ -368,14 +402,24 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     return edges;
   }
 
-  /** Stops following the log (the log itself stays open). */
+  /** Stops following the log (the log itself stays open); later calls fail with `ClosedError`. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#projection.close();
   }
 
   /** Same as {@link FloorPlan.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * Refuses a call made after {@link FloorPlan.close}: the graph no longer follows the log.
+   *
+   * @throws ClosedError when the floor plan is closed.
+   */
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError({ message: "the floor plan is closed" });
   }
 
   async #current(): Promise<Plan> {

@@ -35,15 +35,15 @@ export interface FloorPlanShape {
     ApplyPlanResult,
     ValidationError | RemoveAllLinesError | ConcurrencyConflictError | StoreError | ClosedError
   >;
-  /** See {@link FloorPlan.impact}; fails with the ValidationError a malformed change gets. */
+  /** See {@link FloorPlan.impact}; fails with the ValidationError a malformed change gets, or ClosedError after close. */
   readonly impact: (
     change: ImpactChange,
     options?: ImpactOptions,
-  ) => Effect.Effect<ImpactReport, ValidationError>;
-  /** The line and owner of a path, by CODEOWNERS rules (see {@link FloorPlan.explainPath}). */
-  readonly whoOwns: (path: string) => Effect.Effect<PathOwnership | undefined>;
-  /** See {@link FloorPlan.health}. */
-  readonly health: (options?: HealthOptions) => Effect.Effect<HealthReport>;
+  ) => Effect.Effect<ImpactReport, ValidationError | ClosedError>;
+  /** The line and owner of a path, by CODEOWNERS rules (see {@link FloorPlan.explainPath}); ClosedError after close. */
+  readonly whoOwns: (path: string) => Effect.Effect<PathOwnership | undefined, ClosedError>;
+  /** See {@link FloorPlan.health}; ClosedError after close. */
+  readonly health: (options?: HealthOptions) => Effect.Effect<HealthReport, ClosedError>;
   /** Catches up with events other processes appended; succeeds with the log position reached. */
   readonly refresh: Effect.Effect<number, StoreError | ClosedError>;
 }
@@ -66,10 +66,12 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
     impact: (change, options) =>
       Effect.try({
         try: () => floorPlan.impact(change, options),
-        catch: (error) => error as ValidationError,
+        catch: (error) => error as ValidationError | ClosedError,
       }),
-    whoOwns: (path) => Effect.sync(() => floorPlan.explainPath(path)),
-    health: (options) => Effect.sync(() => floorPlan.health(options)),
+    whoOwns: (path) =>
+      Effect.try({ try: () => floorPlan.explainPath(path), catch: (error) => error as ClosedError }),
+    health: (options) =>
+      Effect.try({ try: () => floorPlan.health(options), catch: (error) => error as ClosedError }),
     refresh: Effect.tryPromise({
       try: () => floorPlan.refresh(),
       catch: (error) => error as StoreError | ClosedError,
