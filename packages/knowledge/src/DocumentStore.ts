@@ -94,6 +94,20 @@ export function revisionAt(document: KnowledgeDocument, at: string): Revision | 
   return found;
 }
 
+/** A document as it read at one of its revisions: that revision's title, body, hash, validity and decision. */
+export function withRevision(document: KnowledgeDocument, revision: Revision): KnowledgeDocument {
+  const { validTo: _validTo, decision: _decision, ...rest } = document;
+  return {
+    ...rest,
+    title: revision.title,
+    body: revision.body,
+    contentHash: revision.contentHash,
+    validFrom: revision.validFrom,
+    ...(revision.validTo === undefined ? {} : { validTo: revision.validTo }),
+    ...(revision.decision === undefined ? {} : { decision: revision.decision }),
+  };
+}
+
 /**
  * Documents folded from the knowledge events. `apply` returns the ids whose
  * searchable content changed, so the indexes can follow.

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  ClosedError,
   type EventLog,
   hashJson,
   IdempotencyConflictError,
@@ -16,7 +17,7 @@ import {
   startProjection,
 } from "@software-factory/core";
 import { z } from "zod";
-import { DocumentStore, type KnowledgeDocument, revisionAt } from "./DocumentStore.js";
+import { DocumentStore, type KnowledgeDocument, revisionAt, withRevision } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
 import {
@@ -94,6 +95,8 @@ const ListPageSchema = z.object({
 /**
  * The knowledge base of a factory. Writes are events in the log; documents and
  * indexes are projections kept current from it, whichever process wrote.
+ * After {@link KnowledgeBase.close}, every read and write rejects with
+ * `ClosedError` (`E_CLOSED`).
  *
  * Open it with {@link openKnowledgeBase}.
  */
@@ -191,6 +194,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * @throws NotFoundError when a superseded document does not exist, or a linked line is unknown (with `lines`).
    */
   async capture(input: CaptureInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    this.#assertOpen();
     const parsed = parseInput(CaptureInputSchema, input, "document");
     await this.#expectLines(parsed.lines, "document");
     await this.sync();
@@ -279,6 +283,7 @@ export class KnowledgeBase implements AsyncDisposable {
     input: SourcedCaptureInput,
     options: CaptureOrReviseOptions = {},
   ): Promise<CaptureOrReviseResult> {
+    this.#assertOpen();
     const parsed = parseInput(SourcedCaptureInputSchema, input, "document");
     await this.#expectLines(parsed.lines, "document");
     const { system, uri } = parsed.source;
@@ -322,6 +327,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * written from its context, options, decision and consequences.
    */
   async recordDecision(input: RecordDecisionInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    this.#assertOpen();
     const parsed = parseInput(RecordDecisionInputSchema, input, "decision");
     const decision: Decision = {
       status: parsed.status,
@@ -360,6 +366,7 @@ export class KnowledgeBase implements AsyncDisposable {
     input: ReviseInput,
     options: WriteOptions = {},
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
+    this.#assertOpen();
     const parsed = parseInput(ReviseInputSchema, input, `revision of ${id}`);
     await this.#expectLines(parsed.lines ?? [], `revision of ${id}`);
     return this.#revise(id, parsed, options);
@@ -429,12 +436,14 @@ export class KnowledgeBase implements AsyncDisposable {
     replacement: CaptureInput,
     options: WriteOptions = {},
   ): Promise<KnowledgeDocument> {
+    this.#assertOpen();
     const supersedes = [...new Set([...(replacement.supersedes ?? []), id])];
     return this.capture({ ...replacement, supersedes }, options);
   }
 
   /** Adds a typed link from a document to another document or an artifact. */
   async link(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    this.#assertOpen();
     const parsed = parseInput(LinkSchema, link, `link of ${id}`);
     await this.sync();
     this.#require(id);
@@ -445,6 +454,7 @@ export class KnowledgeBase implements AsyncDisposable {
 
   /** Removes a typed link. */
   async unlink(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    this.#assertOpen();
     const parsed = parseInput(LinkSchema, link, `link of ${id}`);
     await this.sync();
     this.#require(id);
@@ -453,8 +463,18 @@ export class KnowledgeBase implements AsyncDisposable {
     return this.#require(id);
   }
 
-  /** Withdraws a document from search, once (a second or concurrent retraction returns it as it is); its history stays in the log. */
+  /**
+   * Withdraws a document from search; its history stays in the log, and
+   * `asOf` searches before the retraction still find it. Idempotent: a
+   * document already retracted (by an earlier or a concurrent call) is
+   * returned as it is, with its first retraction's time and reason, and
+   * nothing is written.
+   *
+   * @throws NotFoundError when no document has this id.
+   * @throws ValidationError when the reason is empty.
+   */
   async retract(id: string, reason: string, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+    this.#assertOpen();
     const parsedReason = parseInput(z.string().trim().min(1).max(2000), reason, `retraction of ${id}`);
     await this.sync();
     const current = this.#require(id);
@@ -474,35 +494,30 @@ export class KnowledgeBase implements AsyncDisposable {
 
   /**
    * A document as it is now, or as it read at `asOf` (the revision current
-   * then); `undefined` when it does not exist (or did not yet at `asOf`).
+   * then). A lookup: `undefined` when no document has this id (or none was
+   * recorded yet at `asOf`), where the writes (`revise`, `link`, `retract`...)
+   * throw `NotFoundError`.
    */
   async get(id: string, options: { asOf?: string } = {}): Promise<KnowledgeDocument | undefined> {
+    this.#assertOpen();
     const { asOf } = parseInput(GetOptionsSchema, options, "get options");
     await this.sync();
     const document = this.#documents.get(id);
     if (document === undefined || asOf === undefined) return document;
     const revision = revisionAt(document, asOf);
-    if (revision === undefined) return undefined;
-    const { validTo: _validTo, decision: _decision, ...rest } = document;
-    return {
-      ...rest,
-      title: revision.title,
-      body: revision.body,
-      contentHash: revision.contentHash,
-      validFrom: revision.validFrom,
-      ...(revision.validTo === undefined ? {} : { validTo: revision.validTo }),
-      ...(revision.decision === undefined ? {} : { decision: revision.decision }),
-    };
+    return revision === undefined ? undefined : withRevision(document, revision);
   }
 
   /** The document captured from a source address (`system`, `uri`), if any. */
   async bySource(system: string, uri: string): Promise<KnowledgeDocument | undefined> {
+    this.#assertOpen();
     await this.sync();
     return this.#documents.bySource(system, uri);
   }
 
   /** Every document captured from a source system (retracted ones included), for importers. */
   async fromSystem(system: string): Promise<KnowledgeDocument[]> {
+    this.#assertOpen();
     await this.sync();
     return [...this.#documents.all()].filter((document) => document.source.system === system);
   }
@@ -522,6 +537,7 @@ export class KnowledgeBase implements AsyncDisposable {
       offset?: number;
     } = {},
   ): Promise<KnowledgeDocument[]> {
+    this.#assertOpen();
     const { limit = 100, offset = 0, ...filters } = options;
     const page = parseInput(ListPageSchema, { limit, offset }, "list options");
     const parsed = parseInput(SearchOptionsSchema, filters, "list options");
@@ -536,10 +552,14 @@ export class KnowledgeBase implements AsyncDisposable {
   /**
    * Hybrid search: BM25 over chunks fused with the vector index, filtered,
    * collapsed to one hit per document, paged, and cut to a token budget.
+   * With `asOf`, each hit's document, chunk and snippet are those of the
+   * revision in force at that instant (as {@link KnowledgeBase.get} returns
+   * it), and it is scored on that revision's text.
    *
    * @throws ValidationError when an option is out of range.
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    this.#assertOpen();
     const text = parseInput(z.string().trim().min(1, "the query is empty").max(4000), query, "search query");
     const parsed = parseInput(SearchOptionsSchema, options, "search options");
     await this.sync();
@@ -617,7 +637,9 @@ export class KnowledgeBase implements AsyncDisposable {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new Error("the knowledge base is closed");
+    if (this.#closed) {
+      throw new ClosedError({ message: "the knowledge base is closed; open it again to read or write" });
+    }
   }
 }
 

@@ -107,7 +107,7 @@ export {
 } from "./schemas.js";
 export { EXTEND_MIN_SIMILARITY, extendRanking, type FusionOptions, fuseRankings } from "./search/fuse.js";
 export { type Highlight, highlightTerms, snippet } from "./search/highlight.js";
-export { LexicalIndex, type LexicalIndexOptions } from "./search/LexicalIndex.js";
+export { LexicalIndex, type LexicalIndexOptions, type TermCounts } from "./search/LexicalIndex.js";
 export {
   documentFilter,
   type SearchHit,

@@ -91,16 +91,27 @@ const LineId = z.string().min(1).max(120);
 /** Input of `KnowledgeBase.capture`. */
 export const CaptureInputSchema = z
   .object({
+    /** What the document is (`note`, `decision`, `runbook`...). */
     kind: DocumentKindSchema,
+    /** Its title (1 to 500 characters); it counts twice in lexical search. */
     title: z.string().trim().min(1).max(500),
+    /** Its markdown body, chunked by headings for search. */
     body: z.string().max(2_000_000),
+    /** Where it came from: system, address (`uri`), author, and when it was captured there. */
     source: SourceSchema,
+    /** Words to filter by (no spaces; `team:payments` is fine). */
     tags: z.array(Tag).max(100).default([]),
+    /** Ids of the floor-plan lines it concerns. */
     lines: z.array(LineId).max(100).default([]),
+    /** Typed links to other documents or artifacts (`{ type: "informs", target: "doc_..." }`). */
     links: z.array(LinkSchema).max(500).default([]),
+    /** Since when the fact holds (default: `source.capturedAt`, else now). */
     validFrom: InstantSchema.optional(),
+    /** Until when it holds, when that is known; `asOf` searches after it leave it out. */
     validTo: InstantSchema.optional(),
+    /** Ids of documents this one replaces: they are marked superseded in the same write. */
     supersedes: z.array(z.string().min(1)).max(50).default([]),
+    /** The structured decision, required with kind `decision` (use `recordDecision`). */
     decision: DecisionSchema.optional(),
   })
   .refine(

@@ -85,4 +85,19 @@ describe("LexicalIndex", () => {
     ).toEqual(["a"]);
     expect(index.search("retryPayment", { limit: 5 })[0]?.id).toBe("a");
   });
+
+  it("scores a text outside the index as search would score it once added", () => {
+    const index = new LexicalIndex();
+    index.add("a", "checkout retries a failed payment", "Payments");
+    index.add("b", "the mobile session token expires", "Sessions");
+    index.add("c", "search the order cache first");
+    const outside = ["we retry payments twice, then give up", "Payment retries"] as const;
+
+    const [predicted = 0] = index.score("retry payment twice", [index.terms(...outside)]);
+    index.add("d", ...outside);
+    const found = index.search("retry payment twice", { limit: 10 }).find((hit) => hit.id === "d");
+
+    expect(found?.score).toBeCloseTo(predicted, 10);
+    expect(predicted).toBeGreaterThan(0);
+  });
 });

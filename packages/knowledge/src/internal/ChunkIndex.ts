@@ -12,10 +12,16 @@ import { deserialize, serialize } from "node:v8";
 import { hashJson } from "@software-factory/core";
 import type { z } from "zod";
 import { type Chunk, type ChunkOptions, chunkMarkdown } from "../chunking/chunkMarkdown.js";
-import { DocumentStore, type KnowledgeDocument } from "../DocumentStore.js";
+import {
+  DocumentStore,
+  type KnowledgeDocument,
+  type Revision,
+  revisionAt,
+  withRevision,
+} from "../DocumentStore.js";
 import { extendRanking, type FusionOptions, fuseRankings } from "../search/fuse.js";
 import { snippet } from "../search/highlight.js";
-import { LexicalIndex } from "../search/LexicalIndex.js";
+import { LexicalIndex, type TermCounts } from "../search/LexicalIndex.js";
 import {
   documentFilter,
   type SearchHit,
@@ -25,6 +31,7 @@ import {
 import type { Embedder, FusedHit, ScoredId } from "../search/types.js";
 import { VectorIndex, type VectorIndexOptions } from "../search/VectorIndex.js";
 import { countTokens } from "../tokens.js";
+import { loadMarkdownParser } from "./markdownParser.js";
 
 /** How lexical and vector hits combine (see `OpenKnowledgeBaseOptions.fusion`). */
 export type FusionSettings = FusionOptions & { readonly mode: "rrf" | "extend" | "lexical" };
@@ -44,6 +51,20 @@ interface ChunkRecord {
   readonly text: string;
 }
 
+/**
+ * A chunk of a revision the indexes do not hold (they hold each document's
+ * latest): one that an `asOf` search finds in force at its instant. It is
+ * scored at query time, and its vector is kept once embedded.
+ */
+interface PastChunk extends ChunkRecord {
+  readonly id: string;
+  /** Title of the revision. */
+  readonly title: string;
+  /** Its terms as the lexical index counts them (title and headings twice). */
+  readonly terms: TermCounts;
+  vector?: Float32Array;
+}
+
 interface Snapshot {
   readonly version: 1;
   readonly position: number;
@@ -56,6 +77,8 @@ interface Snapshot {
 const SNAPSHOT_FILE = "knowledge.snapshot";
 const VECTOR_FILE = "knowledge.hnsw";
 const EMBED_BATCH = 64;
+/** Revisions whose chunks (and vectors) `asOf` searches keep for the next search; the oldest go first. */
+const PAST_REVISIONS_KEPT = 10_000;
 /** Up to this many chunks kept by a filter, vector search compares with each instead of walking the graph. */
 const SELECTIVE_FILTER_CHUNKS = 2000;
 
@@ -70,6 +93,8 @@ export class ChunkIndex {
   #embedError: string | undefined;
   /** The embedding pass in progress. */
   #embedding: Promise<void> | undefined;
+  /** Chunks of past revisions by `documentId@revision`, in the order they were cut. */
+  readonly #pastChunks = new Map<string, PastChunk[]>();
 
   constructor(private readonly settings: ChunkIndexSettings) {
     this.#vector = new VectorIndex(settings.embedder, settings.vectorIndex);
@@ -94,10 +119,7 @@ export class ChunkIndex {
       }
       this.#chunksOf.delete(id);
       if (document === undefined || document.retracted !== undefined) continue;
-      const chunks: Chunk[] =
-        document.body.trim() === "" ? [] : chunkMarkdown(document.body, this.settings.chunking);
-      if (chunks.length === 0)
-        chunks.push({ index: 0, text: document.title, headingPath: [], startLine: 1, tokens: 0 });
+      const chunks = this.#cut(document);
       for (const chunk of chunks) {
         const chunkId = `${id}#${chunk.index}`;
         const heading = [document.title, ...chunk.headingPath].join(" ");
@@ -132,6 +154,11 @@ export class ChunkIndex {
   /**
    * Searches the chunks: BM25 fused with the vector index, filtered,
    * collapsed to one hit per document, paged, and cut to a token budget.
+   *
+   * With `asOf`, a document whose revision in force then is not the one
+   * indexed (revised since, or retracted since) is scored and snipped on the
+   * chunks of that revision, cut and embedded at query time; its lexical
+   * score uses the index's current statistics.
    */
   async search(
     documents: DocumentStore,
@@ -139,44 +166,76 @@ export class ChunkIndex {
     options: z.output<typeof SearchOptionsSchema>,
   ): Promise<SearchResult> {
     const keepDocument = documentFilter(options);
+    const past =
+      options.asOf === undefined
+        ? new Map<string, Revision>()
+        : pastRevisions(documents, options.asOf, keepDocument);
+    const keepIndexed =
+      past.size === 0
+        ? keepDocument
+        : (document: KnowledgeDocument) => !past.has(document.id) && keepDocument(document);
     const filter = (chunkId: string): boolean => {
       const record = this.#chunks.get(chunkId);
       const document = record === undefined ? undefined : documents.get(record.documentId);
-      return document !== undefined && keepDocument(document);
+      return document !== undefined && keepIndexed(document);
     };
+    const pastChunks = await this.#cutPast(documents, past);
+    const pastRecords = new Map(pastChunks.map((chunk) => [chunk.id, chunk]));
+    const recordOf = (chunkId: string): ChunkRecord | undefined =>
+      pastRecords.get(chunkId) ?? this.#chunks.get(chunkId);
     const wanted = options.offset + options.limit;
     const candidates = Math.max(100, wanted * (options.collapse ? 4 : 1));
     let warning: string | undefined;
     const lexical: ScoredId[] =
-      options.mode === "vector" ? [] : this.#lexical.search(text, { limit: candidates, filter });
+      options.mode === "vector"
+        ? []
+        : mergeByScore(
+            this.#lexical.search(text, { limit: candidates, filter }),
+            this.#lexical
+              .score(
+                text,
+                pastChunks.map((chunk) => chunk.terms),
+              )
+              .map((score, index) => ({ id: (pastChunks[index] as PastChunk).id, score }))
+              .filter((hit) => hit.score > 0),
+            candidates,
+          );
     let vector: ScoredId[] = [];
     const useVector =
       options.mode === "vector" || (options.mode === "hybrid" && this.settings.fusion.mode !== "lexical");
     if (useVector) {
       try {
         const [queryVector] = await this.settings.embedder.embed([text]);
-        const kept = this.#selectiveChunks(documents, options, keepDocument);
-        vector =
+        const kept = this.#selectiveChunks(documents, options, keepIndexed);
+        const indexed =
           kept === undefined
             ? this.#vector.search(queryVector as Float32Array, { limit: candidates, filter })
             : this.#vector.searchAmong(queryVector as Float32Array, kept, candidates);
+        await this.#embedPast(pastChunks);
+        const fromPast = pastChunks.map((chunk) => ({
+          id: chunk.id,
+          score: cosine(queryVector as Float32Array, chunk.vector as Float32Array),
+        }));
+        vector = mergeByScore(indexed, fromPast, candidates);
       } catch (error) {
         warning = `vector search unavailable (${(error as Error).message}); results are lexical only`;
       }
     }
     if (this.#embedError !== undefined) warning = `vector index is behind: ${this.#embedError}`;
     const fused = this.#fuse(lexical, vector, options.mode);
-    const ranked = options.collapse ? collapse(fused, (id) => this.#chunks.get(id)?.documentId ?? id) : fused;
+    const ranked = options.collapse ? collapse(fused, (id) => recordOf(id)?.documentId ?? id) : fused;
     const page = ranked.slice(options.offset, wanted);
     const hits: SearchHit[] = [];
     let tokens = 0;
     for (const hit of page) {
-      const record = this.#chunks.get(hit.id) as ChunkRecord;
+      const record = recordOf(hit.id) as ChunkRecord;
+      const current = documents.get(record.documentId) as KnowledgeDocument;
+      const revision = past.get(record.documentId);
       const {
         body: _body,
         revisions: _revisions,
         ...document
-      } = documents.get(record.documentId) as KnowledgeDocument;
+      } = revision === undefined ? current : withRevision(current, revision);
       const excerpt = snippet(record.text, text);
       const cost = countTokens(excerpt) + countTokens(document.title) + 8;
       if (options.budgetTokens !== undefined && tokens + cost > options.budgetTokens) continue;
@@ -197,6 +256,56 @@ export class ChunkIndex {
       ...(ranked.length > wanted ? { nextOffset: wanted } : {}),
       ...(warning === undefined ? {} : { warning }),
     };
+  }
+
+  /** The chunks of past revisions (`documentId` → revision), cut now or kept from an earlier search. */
+  async #cutPast(documents: DocumentStore, past: ReadonlyMap<string, Revision>): Promise<PastChunk[]> {
+    if (past.size === 0) return [];
+    await loadMarkdownParser();
+    const chunks: PastChunk[] = [];
+    for (const [id, revision] of past) {
+      const key = `${id}@${revision.revision}`;
+      let cut = this.#pastChunks.get(key);
+      if (cut === undefined) {
+        const document = withRevision(documents.get(id) as KnowledgeDocument, revision);
+        cut = this.#cut(document).map((chunk) => ({
+          id: `${key}#${chunk.index}`,
+          documentId: id,
+          headingPath: chunk.headingPath,
+          startLine: chunk.startLine,
+          text: chunk.text,
+          title: document.title,
+          terms: this.#lexical.terms(chunk.text, [document.title, ...chunk.headingPath].join(" ")),
+        }));
+        this.#pastChunks.set(key, cut);
+        if (this.#pastChunks.size > PAST_REVISIONS_KEPT) {
+          this.#pastChunks.delete(this.#pastChunks.keys().next().value as string);
+        }
+      }
+      chunks.push(...cut);
+    }
+    return chunks;
+  }
+
+  /** Embeds the past chunks that have no vector yet, in batches. */
+  async #embedPast(chunks: readonly PastChunk[]): Promise<void> {
+    const missing = chunks.filter((chunk) => chunk.vector === undefined);
+    for (let start = 0; start < missing.length; start += EMBED_BATCH) {
+      const batch = missing.slice(start, start + EMBED_BATCH);
+      const vectors = await this.settings.embedder.embed(
+        batch.map((chunk) => embeddingText(chunk.title, chunk)),
+      );
+      for (const [index, chunk] of batch.entries()) chunk.vector = vectors[index] as Float32Array;
+    }
+  }
+
+  /** The chunks of a document's body (its title alone when the body is empty). */
+  #cut(document: KnowledgeDocument): Chunk[] {
+    const chunks: Chunk[] =
+      document.body.trim() === "" ? [] : chunkMarkdown(document.body, this.settings.chunking);
+    if (chunks.length === 0)
+      chunks.push({ index: 0, text: document.title, headingPath: [], startLine: 1, tokens: 0 });
+    return chunks;
   }
 
   /**
@@ -315,7 +424,7 @@ export class ChunkIndex {
       const texts = batch.map((id) => {
         const record = this.#chunks.get(id) as ChunkRecord;
         const document = documents.get(record.documentId) as KnowledgeDocument;
-        return `${[document.title, ...record.headingPath].join(" / ")}\n${record.text}`;
+        return embeddingText(document.title, record);
       });
       const vectors = await this.settings.embedder.embed(texts);
       for (const [index, id] of batch.entries()) yield [id, vectors[index] as Float32Array] as const;
@@ -336,4 +445,53 @@ function collapse(hits: readonly FusedHit[], documentOf: (chunkId: string) => st
     seen.add(document);
     return true;
   });
+}
+
+/** What the embedder reads of a chunk: the title and heading path, then the text. */
+function embeddingText(title: string, record: ChunkRecord): string {
+  return `${[title, ...record.headingPath].join(" / ")}\n${record.text}`;
+}
+
+/**
+ * The documents an `asOf` search must score on another revision than the
+ * indexed one: those it keeps whose revision in force at `asOf` (the last one
+ * recorded by then, else the first) is not the latest, or that were retracted
+ * since (their chunks left the indexes).
+ */
+function pastRevisions(
+  documents: DocumentStore,
+  asOf: string,
+  keep: (document: KnowledgeDocument) => boolean,
+): Map<string, Revision> {
+  const past = new Map<string, Revision>();
+  for (const document of documents.all()) {
+    if (document.revisions.length < 2 && document.retracted === undefined) continue;
+    if (!keep(document)) continue;
+    const revision = revisionAt(document, asOf) ?? (document.revisions[0] as Revision);
+    if (revision !== document.revisions.at(-1) || document.retracted !== undefined) {
+      past.set(document.id, revision);
+    }
+  }
+  return past;
+}
+
+/** Two rankings on one scale merged, best first, cut to `limit`. */
+function mergeByScore(ranked: ScoredId[], more: readonly ScoredId[], limit: number): ScoredId[] {
+  if (more.length === 0) return ranked;
+  return [...ranked, ...more].sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+/** Cosine similarity of two vectors of one dimension. */
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    normA += x * x;
+    normB += y * y;
+  }
+  return dot / ((Math.sqrt(normA) || 1) * (Math.sqrt(normB) || 1));
 }

@@ -19,6 +19,14 @@ export interface LexicalIndexOptions {
   readonly tokenizer?: (text: string) => string[];
 }
 
+/** The terms of a text and how often each occurs, as {@link LexicalIndex.terms} counts them. */
+export interface TermCounts {
+  /** Each term and its frequency in the text. */
+  readonly counts: ReadonlyMap<string, number>;
+  /** Number of terms in the text. */
+  readonly length: number;
+}
+
 /** Share of deleted entries above which the postings are compacted. */
 const COMPACT_RATIO = 0.25;
 
@@ -163,6 +171,42 @@ export class LexicalIndex {
     return top.sorted().map(({ key, score }) => ({ id: this.#ids[key] as string, score }));
   }
 
+  /** The terms of a text as {@link LexicalIndex.add} would count them (`title` twice), for {@link LexicalIndex.score}. */
+  terms(text: string, title = ""): TermCounts {
+    const titleTerms = title === "" ? [] : this.#tokenize(title);
+    const terms = [...titleTerms, ...titleTerms, ...this.#tokenize(text)];
+    const counts = new Map<string, number>();
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    return { counts, length: terms.length };
+  }
+
+  /**
+   * The BM25 scores texts that are not indexed would get for a query, each as
+   * if it alone were added (idf and average length counted with it), on the
+   * scale of {@link LexicalIndex.search}: for ranking texts kept outside the
+   * index, such as earlier revisions of indexed documents, among its hits.
+   */
+  score(query: string, texts: readonly TermCounts[]): number[] {
+    const frequencies = new Map<string, number>();
+    for (const term of this.#tokenize(query)) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+    const entries = this.#liveCount + 1;
+    const weights = [...frequencies].map(
+      ([term, frequency]) =>
+        [term, frequency * this.#idf((this.#terms.get(term)?.df ?? 0) + 1, entries)] as const,
+    );
+    const k1 = this.#k1;
+    return texts.map(({ counts, length }) => {
+      const avgdl = (this.#totalLength + length) / entries;
+      const denominatorBase = k1 * (1 - this.#b + (this.#b * length) / avgdl);
+      let score = 0;
+      for (const [term, weight] of weights) {
+        const tf = counts.get(term);
+        if (tf !== undefined) score += (weight * tf * (k1 + 1)) / (tf + denominatorBase);
+      }
+      return score;
+    });
+  }
+
   /** A compact binary image of the index, for a cache on disk. */
   serialize(): Uint8Array {
     this.#compact();
@@ -293,8 +337,8 @@ export class LexicalIndex {
   }
 
   /** Robertson–Spärck Jones idf as Lucene computes it (never negative). */
-  #idf(df: number): number {
-    return Math.log(1 + (this.#liveCount - df + 0.5) / (df + 0.5));
+  #idf(df: number, entries = this.#liveCount): number {
+    return Math.log(1 + (entries - df + 0.5) / (df + 0.5));
   }
 
   /** The highest BM25 term-frequency factor over a term's postings under the current statistics. */

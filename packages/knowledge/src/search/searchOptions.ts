@@ -10,11 +10,17 @@ import { InstantSchema } from "../schemas.js";
 
 /** Filters and paging of `KnowledgeBase.search`. */
 export const SearchOptionsSchema = z.object({
+  /** Hits per page (1 to 200, default 10). */
   limit: z.number().int().min(1).max(200).default(10),
+  /** Hits of the ranking to skip (default 0); pass a result's `nextOffset` for the next page. */
   offset: z.number().int().min(0).max(10_000).default(0),
+  /** Only documents of these kinds (`note`, `decision`...). */
   kinds: z.array(z.string()).optional(),
+  /** Only documents linked to at least one of these floor-plan lines. */
   lines: z.array(z.string()).optional(),
+  /** Only documents with at least one of these tags. */
   tags: z.array(z.string()).optional(),
+  /** Only documents whose `source.author` is one of these. */
   authors: z.array(z.string()).optional(),
   /** Captured at or after this instant. */
   from: InstantSchema.optional(),
@@ -22,7 +28,10 @@ export const SearchOptionsSchema = z.object({
   to: InstantSchema.optional(),
   /** Only documents in force now (default true): not superseded, retracted or expired. */
   current: z.boolean().default(true),
-  /** Only documents in force at this instant (overrides `current`). */
+  /**
+   * Only documents in force at this instant (overrides `current`); each hit
+   * is scored, snipped and returned as the revision in force then.
+   */
   asOf: InstantSchema.optional(),
   /**
    * Return the best hits of the page whose snippets fit this many tokens in
@@ -41,10 +50,15 @@ export type SearchOptions = z.input<typeof SearchOptionsSchema>;
 
 /** One search hit: the document, the chunk that matched, and why. */
 export interface SearchHit {
+  /** The document that matched, without its body and revisions (`KnowledgeBase.get` has them); with `asOf`, as it read then. */
   readonly document: Omit<KnowledgeDocument, "body" | "revisions">;
+  /** The chunk of its body that matched best. */
   readonly chunk: {
+    /** Id of the chunk: `<document id>#<n>`, or `<document id>@<revision>#<n>` for a past revision an `asOf` search found. */
     readonly id: string;
+    /** Headings above the chunk, outermost first. */
     readonly headingPath: readonly string[];
+    /** Line of the body where the chunk starts (1-based). */
     readonly startLine: number;
   };
   /** Fused score (higher is better). */
@@ -53,7 +67,9 @@ export interface SearchHit {
   readonly snippet: string;
   /** Tokens the snippet and title take. */
   readonly tokens: number;
+  /** 1-based rank of the chunk in the lexical (BM25) list, when it was there. */
   readonly lexicalRank?: number;
+  /** 1-based rank of the chunk in the vector list, when it was there. */
   readonly vectorRank?: number;
 }
 
