@@ -184,6 +184,7 @@ export { type RuleGateOptions, ruleGate, type ScorecardLevelRef } from "./rules/
 export { classifySignal, modelSkills } from "./skills/builtinSkills.js";
 export {
   builtinSkills,
+  defineFactorySkill,
   defineSkill,
   draftRequirement,
   exportSkill,
@@ -197,6 +198,7 @@ export {
   reviewItem,
   type Skill,
   type SkillContext,
+  SkillFailedError,
   type SkillFrontMatter,
   SkillFrontMatterSchema,
   type SkillInfo,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type AssemblyLine, NotFoundError, type WorkItem } from "@software-factory/core";
+import { type AssemblyLine, NotFoundError, ValidationError, type WorkItem } from "@software-factory/core";
 import type { Criticality, DependencyInfo, DependencyKind, LineInfo } from "@software-factory/floorplan";
 import type { SearchHit } from "@software-factory/knowledge";
 import { z } from "zod";
@@ -18,9 +18,13 @@ import type { Factory } from "./openFactory.js";
 
 /** Ask for a context pack: about a work item, a line, some paths, or a question. */
 export interface ContextRequest {
+  /** Id of a work item: the pack covers it and its line. */
   readonly workItem?: string;
+  /** Id of a line of the floor plan: the pack covers it and its neighbours. */
   readonly line?: string;
+  /** Repository paths: the pack covers the lines that own them and the instructions that apply to them. */
   readonly paths?: readonly string[];
+  /** A question: the knowledge of the pack answers it (else the work item's title or the lines describe it). */
   readonly question?: string;
   /**
    * Tokens the whole pack may take as markdown ({@link contextPackMarkdown}),
@@ -99,6 +103,7 @@ export interface PackOmitted {
 export interface ContextPack {
   /** Lines concerned, with owner, what they depend on and what depends on them (with the contracts). */
   readonly lines: readonly PackLine[];
+  /** The work item asked about, when the request named one. */
   readonly workItem?: WorkItem;
   /**
    * The standards that apply: checked rules over what belongs to the pack's
@@ -119,6 +124,7 @@ export interface ContextPack {
   readonly suspectLinks: ReturnType<AssemblyLine["suspectLinks"]>;
   /** Tokens of the pack as markdown, never above {@link ContextPack.budgetTokens}. */
   readonly tokens: number;
+  /** The budget asked for (default 1,500 tokens). */
   readonly budgetTokens: number;
   /** Name of the token counter (`o200k_base`, `estimate`). */
   readonly tokenizer: string;
@@ -215,8 +221,9 @@ function coreParts(lines: ContextPack["lines"], workItem: WorkItem | undefined):
  *
  * @throws ValidationError when the request is malformed or names nothing to pack.
  * @throws NotFoundError when the work item or the line does not exist.
- * @throws RangeError when the lines (without neighbours) and the work item
- * alone do not fit the budget; the message names them and the budget they need.
+ * @throws ValidationError (`E_VALIDATION`, issue at `budgetTokens`) when the
+ * lines (without neighbours) and the work item alone do not fit the budget;
+ * the message names them and the budget they need.
  */
 export async function buildContextPack(
   factory: Factory,
@@ -295,9 +302,11 @@ export async function buildContextPack(
     fitter = new PackFitter(base(lines.map(withoutNeighbours)), budget, counter);
   }
   if (fitter.tokens > budget) {
-    throw new RangeError(
-      `budgetTokens ${budget} is below the ${fitter.tokens} tokens that ${coreParts(lines, workItem)} take${neighbourCount > 0 ? " even without their neighbouring lines" : ""}; ask for at least ${fitter.tokens}`,
-    );
+    const short = `${budget} is below the ${fitter.tokens} tokens that ${coreParts(lines, workItem)} take${neighbourCount > 0 ? " even without their neighbouring lines" : ""}; ask for at least ${fitter.tokens}`;
+    throw new ValidationError({
+      message: `budgetTokens ${short}`,
+      issues: [{ path: "budgetTokens", message: short }],
+    });
   }
   const suspectLinks = [...lineIds].flatMap((line) => factory.work.suspectLinks({ line }));
   const activeWork = [...lineIds].flatMap((line) => factory.work.list({ line, state: "active" }));

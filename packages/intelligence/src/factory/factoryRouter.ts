@@ -7,10 +7,16 @@
 import { type AssemblyLine, NotFoundError, type Signal } from "@software-factory/core";
 import type { FloorPlan } from "@software-factory/floorplan";
 import type { KnowledgeBase } from "@software-factory/knowledge";
+import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
 import { type RoutableLine, type RouteCandidate, Router } from "../router/Router.js";
 
 /** What to route: a text, or a captured signal by id. */
 export type RouteInput = string | { readonly signal: string };
+
+const RouteInputSchema = z.union([z.string(), z.strictObject({ signal: z.string().min(1) })], {
+  error: "give a text, or { signal: <id of a captured signal> }",
+});
 
 /** Knowledge read per line: its most recent documents in force, up to this many characters in all. */
 const KNOWLEDGE_CHARS_PER_LINE = 20_000;
@@ -34,6 +40,7 @@ export function factoryRouter(parts: {
   const router = new Router({ lineForPath: (path) => floorplan.lineForPath(path) });
   let linesAt = "";
   return async (input, options = {}) => {
+    parseInput(RouteInputSchema, input, "route input");
     await Promise.all([floorplan.refresh(), work.refresh(), knowledge.sync()]);
     const at = `${floorplan.position}:${knowledge.position}`;
     if (at !== linesAt) {

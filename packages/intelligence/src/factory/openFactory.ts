@@ -17,10 +17,11 @@ import {
 } from "@software-factory/core";
 import { type FloorPlan, openFloorPlan } from "@software-factory/floorplan";
 import { type Embedder, type KnowledgeBase, openKnowledgeBase } from "@software-factory/knowledge";
-import type { z } from "zod";
+import { z } from "zod";
 import type { Automation } from "../automations/Automation.js";
 import { Inbox } from "../automations/Inbox.js";
 import { type AutomationRunner, startAutomations } from "../automations/startAutomations.js";
+import { parseInput } from "../internal/parse.js";
 import { embedderFromEnv } from "../models/embedderFromEnv.js";
 import { modelFromEnv } from "../models/modelFromEnv.js";
 import type { RouteCandidate } from "../router/Router.js";
@@ -97,6 +98,60 @@ export interface OpenFactoryOptions {
   readonly instructionsFrom?: string;
 }
 
+/** An option that must be an object (a store, an embedder, a model provider...): `what` says which. */
+function objectOption(what: string) {
+  return z.custom<object>((value) => typeof value === "object" && value !== null, `must be ${what}`);
+}
+
+/** Where a skill's name is given twice, an issue naming it. */
+function duplicateSkillNames(
+  skills: readonly { readonly name: string }[],
+  context: z.core.$RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  skills.forEach((skill, index) => {
+    if (seen.has(skill.name)) {
+      context.addIssue({
+        code: "custom",
+        path: [index, "name"],
+        message: `two skills are named "${skill.name}"; give each skill its own name`,
+      });
+    }
+    seen.add(skill.name);
+  });
+}
+
+/** The options of {@link openFactory}, checked before anything is opened: an unknown key is refused. */
+const OpenFactoryOptionsSchema = z.strictObject({
+  dir: z.string().min(1, "must be a folder path").optional(),
+  store: z
+    .union([z.string().min(1), objectOption("an EventStore object")], {
+      error: "must be a postgres:// URL, a SQLite file path or an EventStore object",
+    })
+    .optional(),
+  embedder: objectOption("an Embedder object").optional(),
+  pipeline: objectOption("a pipeline (stages and flows)").optional(),
+  gates: z.array(objectOption("a Gate object")).optional(),
+  rules: z.array(objectOption("a rule (defineRule) or a rule pack (defineRulePack)")).optional(),
+  automations: z.array(objectOption("an automation (defineAutomation)")).optional(),
+  scorecards: z.array(objectOption("a scorecard (defineScorecard)")).optional(),
+  skills: z
+    .array(
+      z.looseObject({
+        name: z.string({ error: "must be a skill name" }),
+        run: z.custom<() => unknown>((value) => typeof value === "function", "must be the skill's handler"),
+      }),
+    )
+    .superRefine(duplicateSkillNames)
+    .optional(),
+  skillsDir: z.string().min(1, "must be a folder path").optional(),
+  actor: z.string().min(1, "must name who writes").optional(),
+  durability: z.enum(["full", "normal"]).optional(),
+  model: objectOption("a ModelProvider object").optional(),
+  tokenCounter: objectOption("a TokenCounter object").optional(),
+  instructionsFrom: z.string().min(1, "must be a repository folder").optional(),
+} satisfies Record<keyof OpenFactoryOptions, z.ZodType>);
+
 /**
  * A factory: the event log and every part folded from it, wired together.
  * Close it when done; a second process may open the same folder at any time.
@@ -134,10 +189,17 @@ export interface Factory extends AsyncDisposable {
    * the text mentions and every routed signal (a re-routed one counts where it
    * went last).
    *
+   * @throws ValidationError when the input is neither a text nor `{ signal }`.
    * @throws NotFoundError when the signal does not exist.
    */
   route(input: RouteInput, options?: { readonly limit?: number }): Promise<RouteCandidate[]>;
-  /** A context pack for a work item, line, paths or question. */
+  /**
+   * A context pack for a work item, line, paths or question.
+   *
+   * @throws ValidationError when the request is malformed, or `budgetTokens` is
+   * below what the lines and the work item alone take (the message says how many).
+   * @throws NotFoundError when the work item or the line does not exist.
+   */
   context(request: ContextRequest): Promise<ContextPack>;
   /** Releases the store, caches and subscriptions. */
   close(): Promise<void>;
@@ -151,6 +213,8 @@ export interface Factory extends AsyncDisposable {
  * and documents naming a line or operator it lacks are refused with a
  * `NotFoundError` before anything is written.
  *
+ * @throws ValidationError when an option is malformed or unknown, or two
+ * skills share a name (the message names the option, or the name).
  * @example
  * ```ts
  * const factory = await openFactory({ dir: ".factory" });
@@ -159,6 +223,7 @@ export interface Factory extends AsyncDisposable {
  * ```
  */
 export async function openFactory(options: OpenFactoryOptions = {}): Promise<Factory> {
+  parseInput(OpenFactoryOptionsSchema, options, "openFactory options");
   const dir = resolve(options.dir ?? ".factory");
   const model = options.model ?? modelFromEnv();
   mkdirSync(dir, { recursive: true });

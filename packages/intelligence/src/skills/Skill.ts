@@ -14,8 +14,10 @@ import {
   ValidationError,
   validationErrorFromZod,
 } from "@software-factory/core";
+import * as Data from "effect/Data";
 import * as Effect from "effect/Effect";
 import { z } from "zod";
+import type { Factory } from "../factory/openFactory.js";
 import { formatSkillMd, type InstructionSkill, type SkillProblem } from "./SkillMd.js";
 
 /** What a skill's handler gets besides its input. */
@@ -42,9 +44,13 @@ export interface Skill<
   Output extends z.ZodType = z.ZodType,
   Services = unknown,
 > {
+  /** Unique name: lowercase words joined by single hyphens (`summarize-line`), at most 64 characters. */
   readonly name: string;
+  /** What the skill does, in one sentence (listed to people and models). */
   readonly description: string;
+  /** Schema of the input; a run with input it refuses fails with a `ValidationError` before the handler starts. */
   readonly input: Input;
+  /** Schema of the handler's result; a result it refuses fails the run with a `ValidationError`. */
   readonly output: Output;
   /** Who encoded it (a factory operator), for their throughput measures. */
   readonly author?: string;
@@ -52,6 +58,11 @@ export interface Skill<
   readonly instructions?: string;
   /** What the skill needs to run (`["model"]`); a run without it fails with `ModelNotConfiguredError`. */
   readonly requires?: readonly SkillRequirement[];
+  /**
+   * The handler: the parsed input and a {@link SkillContext} in, the output
+   * out (a Promise or an Effect). Whatever it fails with reaches the caller as
+   * a {@link SkillFailedError}, except the SDK's own typed errors, which pass as they are.
+   */
   readonly run: (
     input: z.output<Input>,
     context: SkillContext<Services>,
@@ -60,34 +71,117 @@ export interface Skill<
 
 const SkillNameSchema = z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "skill names are lowercase words joined by single hyphens");
+  .min(1, "must not be empty")
+  .max(64, "must be at most 64 characters")
+  .regex(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    "must be lowercase words joined by single hyphens, as in summarize-line",
+  );
 
 /**
- * Declares a skill.
+ * Declares a skill. The handler's `services` are typed by an annotation on its
+ * context (`{ services }: SkillContext<Factory>`); {@link defineFactorySkill}
+ * spells that for skills run by a factory.
  *
- * @throws RangeError when the name is not lowercase words joined by hyphens.
+ * @throws ValidationError (`E_VALIDATION`) naming `name` when the name is not
+ * lowercase words joined by single hyphens, at most 64 characters.
  * @example
  * ```ts
- * const summarize = defineSkill({
- *   name: "summarize-line",
- *   description: "Summarize a line's state",
- *   input: z.object({ line: z.string() }),
- *   output: z.object({ summary: z.string() }),
- *   run: async ({ line }, { services }) => ({ summary: `...` }),
+ * const shout = defineSkill({
+ *   name: "shout",
+ *   description: "Upper-cases a text",
+ *   input: z.object({ text: z.string() }),
+ *   output: z.object({ text: z.string() }),
+ *   run: async ({ text }) => ({ text: text.toUpperCase() }),
  * });
  * ```
  */
 export function defineSkill<Input extends z.ZodType, Output extends z.ZodType, Services = unknown>(
   skill: Skill<Input, Output, Services>,
 ): Skill<Input, Output, Services> {
-  if (!SkillNameSchema.safeParse(skill.name).success) {
-    throw new RangeError(
-      `skill name "${skill.name}" must be lowercase words joined by single hyphens, at most 64 characters`,
-    );
+  const name = SkillNameSchema.safeParse(skill.name);
+  if (!name.success) {
+    throw validationErrorFromZod(name.error.issues, {
+      subject: `skill ${JSON.stringify(skill.name)}`,
+      pathPrefix: "name",
+    });
   }
   return skill;
+}
+
+/**
+ * Declares a skill run by a factory: its handler's `services` is the
+ * {@link Factory} that runs it (what `openFactory({ skills })` takes).
+ *
+ * @throws ValidationError (`E_VALIDATION`) naming `name` when the name is not
+ * lowercase words joined by single hyphens, at most 64 characters.
+ * @example
+ * ```ts
+ * const ownerOf = defineFactorySkill({
+ *   name: "owner-of-line",
+ *   description: "Who owns a line",
+ *   input: z.object({ line: z.string() }),
+ *   output: z.object({ owner: z.string().nullable() }),
+ *   run: async ({ line }, { services }) => ({ owner: services.floorplan.line(line)?.owner ?? null }),
+ * });
+ * const factory = await openFactory({ dir: ".factory", skills: [ownerOf] });
+ * ```
+ */
+export function defineFactorySkill<Input extends z.ZodType, Output extends z.ZodType>(
+  skill: Skill<Input, Output, Factory>,
+): Skill<Input, Output, Factory> {
+  return defineSkill(skill);
+}
+
+/**
+ * A skill's handler failed: it threw or rejected, or its Effect failed or
+ * died. `cause` is what it failed with. The SDK's own typed errors (a
+ * `ValidationError`, `NotFoundError`, `ModelNotConfiguredError`...) are not
+ * wrapped: a handler that throws one rejects the run with it.
+ */
+export class SkillFailedError extends Data.TaggedError("SkillFailedError")<{
+  readonly message: string;
+  /** Name of the skill whose handler failed. */
+  readonly skill: string;
+  /** What the handler failed with: the thrown value, the Effect's failure or its defect. */
+  readonly cause: unknown;
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_SKILL_FAILED";
+}
+
+/** Tags of the SDK's typed errors: a handler failing with one of them fails the run with it, unwrapped. */
+const SDK_ERROR_TAGS: ReadonlySet<string> = new Set([
+  "ValidationError",
+  "UnknownEventTypeError",
+  "ConcurrencyConflictError",
+  "IdempotencyConflictError",
+  "SchemaVersionError",
+  "StoreError",
+  "ClosedError",
+  "NotFoundError",
+  "IllegalTransitionError",
+  "EvidenceMissingError",
+  "GateFailedError",
+  "WipLimitError",
+  "ModelNotConfiguredError",
+  "ModelAuthError",
+  "ModelNotFoundError",
+  "ModelRateLimitError",
+  "ModelServerError",
+  "ModelRequestError",
+  "ModelTimeoutError",
+  "ModelUnreachableError",
+  "ModelOutputError",
+  "EmbedderError",
+  "RemoveAllLinesError",
+  "SkillFailedError",
+]);
+
+/** Whether a failure is one of the SDK's typed errors (by its `_tag` and `code`). */
+function isSdkError(error: unknown): boolean {
+  const { _tag, code } = (error ?? {}) as { _tag?: unknown; code?: unknown };
+  return typeof _tag === "string" && typeof code === "string" && SDK_ERROR_TAGS.has(_tag);
 }
 
 /** A run of a skill was recorded. Subject: the skill name. */
@@ -103,16 +197,23 @@ export const SkillRan = defineEvent(
 
 /** The result of {@link SkillRegistry.run}. */
 export interface SkillRun<Output = unknown> {
+  /** Name of the skill that ran. */
   readonly skill: string;
+  /** The handler's result, as the skill's output schema parsed it. */
   readonly output: Output;
+  /** Milliseconds from the run's start (input validation included) to its output. */
   readonly durationMs: number;
 }
 
 /** A skill as listed: runnable, instruction-only, or both. */
 export interface SkillInfo {
+  /** Name of the skill. */
   readonly name: string;
+  /** What the skill does, in one sentence. */
   readonly description: string;
+  /** Whether it has a handler, so `skills.run` runs it. */
   readonly runnable: boolean;
+  /** Whether it has instructions for a model (a SKILL.md), read with `skills.instructions`. */
   readonly instructions: boolean;
   /** JSON schema of the input of a runnable skill. */
   readonly inputSchema?: unknown;
@@ -231,6 +332,9 @@ export class SkillRegistry<Services = unknown> {
    * @throws ValidationError when the input or the handler's output is invalid,
    * or the skill's folder failed to load (the message names its problems).
    * @throws ModelNotConfiguredError when the skill requires a model and the registry has none.
+   * @throws SkillFailedError (`E_SKILL_FAILED`) when the handler throws, rejects, or its Effect
+   * fails or dies; a handler failing with one of the SDK's typed errors (`NotFoundError`...)
+   * fails the run with that error instead.
    */
   async run(name: string, input: unknown, options: { readonly actor?: string } = {}): Promise<SkillRun> {
     const skill = this.#runnable.get(name);
@@ -285,7 +389,12 @@ export class SkillRegistry<Services = unknown> {
     } catch (error) {
       // An input naming something the factory lacks is the caller's mistake, not the skill failing.
       await record(error instanceof NotFoundError ? "invalid-input" : "failed", errorText(error));
-      throw error;
+      if (isSdkError(error)) throw error;
+      throw new SkillFailedError({
+        message: `skill ${name} failed: ${errorText(error)}`,
+        skill: name,
+        cause: error,
+      });
     }
   }
 

@@ -5,20 +5,15 @@
  * @module
  */
 
-import {
-  type ModelProvider,
-  NotFoundError,
-  SeveritySchema,
-  WorkItemKindSchema,
-} from "@software-factory/core";
+import { NotFoundError, SeveritySchema, WorkItemKindSchema } from "@software-factory/core";
 import type { SearchHit } from "@software-factory/knowledge";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { suspectCause } from "../rules/basicStandards.js";
-import { defineSkill } from "./Skill.js";
+import { defineFactorySkill } from "./Skill.js";
 
 /** Summarizes a line: owner, dependencies, work in flight by stage, suspect links, recent knowledge. */
-export const summarizeLine = defineSkill({
+export const summarizeLine = defineFactorySkill({
   name: "summarize-line",
   description:
     "Summarize a line's state: owner, dependencies, work in flight by stage, suspect links and recent knowledge.",
@@ -26,7 +21,7 @@ export const summarizeLine = defineSkill({
   output: z.object({ line: z.string(), summary: z.string() }),
   instructions:
     'Use this skill to brief yourself on a line before working on it. Call run_skill with {"line": "<id>"} and read the summary; follow up with get_context for details.',
-  run: async ({ line }, { services }: { services: Factory }) => {
+  run: async ({ line }, { services }) => {
     await Promise.all([services.floorplan.refresh(), services.work.refresh()]);
     const info = services.floorplan.line(line);
     if (info === undefined)
@@ -65,7 +60,7 @@ export const summarizeLine = defineSkill({
 });
 
 /** Drafts a requirement skeleton (EARS-style) from a signal, with the knowledge it may draw on. */
-export const draftRequirement = defineSkill({
+export const draftRequirement = defineFactorySkill({
   name: "draft-requirement",
   description:
     "Draft a requirement skeleton from a captured signal: EARS-style statements with placeholders, acceptance criteria, and the knowledge documents to read first.",
@@ -73,7 +68,7 @@ export const draftRequirement = defineSkill({
   output: z.object({ markdown: z.string(), line: z.string().nullable(), knowledge: z.array(z.string()) }),
   instructions:
     "Use this skill when a signal needs to become work. Fill every <placeholder> from the linked knowledge or ask the line's owner; do not invent numbers.",
-  run: async ({ signal }, { services }: { services: Factory }) => {
+  run: async ({ signal }, { services }) => {
     await services.work.refresh();
     const found = services.work.signal(signal);
     if (found === undefined)
@@ -132,13 +127,13 @@ const SUSPECT_LINKS_RULE = "work-has-no-suspect-links";
  * item, its artifacts and its line (what a standards gate checks), and its
  * suspect trace links.
  */
-export const reviewItem = defineSkill({
+export const reviewItem = defineFactorySkill({
   name: "review-item",
   description:
     "Review a work item against the factory's standards and its trace: findings, suspect links, missing evidence.",
   input: z.object({ item: z.string().min(1) }),
   output: z.object({ item: z.string(), pass: z.boolean(), findings: z.array(z.string()) }),
-  run: async ({ item }, { services }: { services: Factory }) => {
+  run: async ({ item }, { services }) => {
     await services.work.refresh();
     const found = services.work.get(item);
     if (found === undefined)
@@ -190,7 +185,7 @@ const ClassifySignalInputSchema = z
  * the kind of work it asks for and a one-line summary. Registered only when
  * the factory has a model.
  */
-export const classifySignal = defineSkill({
+export const classifySignal = defineFactorySkill({
   name: "classify-signal",
   description:
     "Classify a signal (by id or text) with the factory's model: its line, severity, kind of work and a one-line summary.",
@@ -204,7 +199,7 @@ export const classifySignal = defineSkill({
     reason: z.string(),
     model: z.string(),
   }),
-  run: async (input, { services, model }: { services: Factory; model: () => ModelProvider }) => {
+  run: async (input, { services, model }) => {
     const provider = model();
     await Promise.all([services.floorplan.refresh(), services.work.refresh()]);
     const found = input.signal === undefined ? undefined : services.work.signal(input.signal);

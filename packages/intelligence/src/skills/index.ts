@@ -7,9 +7,11 @@ export {
   summarizeLine,
 } from "./builtinSkills.js";
 export {
+  defineFactorySkill,
   defineSkill,
   type Skill,
   type SkillContext,
+  SkillFailedError,
   type SkillInfo,
   SkillRan,
   SkillRegistry,

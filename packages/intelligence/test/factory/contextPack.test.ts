@@ -124,6 +124,31 @@ describe("context packs", () => {
     });
   });
 
+  it("refuse a budget below what the line takes with a ValidationError at budgetTokens naming the tokens needed", async () => {
+    const factory = await factoryOver(repoWithRules());
+
+    const error = await factory.context({ line: "web", budgetTokens: 5 }).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+
+    expect(error).toMatchObject({
+      _tag: "ValidationError",
+      code: "E_VALIDATION",
+      issues: [
+        {
+          path: "budgetTokens",
+          message: expect.stringMatching(/^5 is below the \d+ tokens that the line web/),
+        },
+      ],
+    });
+    const needed = Number((error as Error).message.match(/ask for at least (\d+)$/)?.[1]);
+    expect((error as Error).message).toMatch(
+      /^budgetTokens 5 is below the (\d+) tokens .*; ask for at least \1$/,
+    );
+    expect((await factory.context({ line: "web", budgetTokens: needed })).tokens).toBeLessThanOrEqual(needed);
+  });
+
   it("keep the whole pack within the budget, saying what was left out", async () => {
     const factory = await factoryOver(repoWithRules());
     const counter = await loadTokenCounter();

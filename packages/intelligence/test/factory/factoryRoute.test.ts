@@ -25,6 +25,17 @@ afterEach(async () => {
 });
 
 describe("factory.route", () => {
+  it("refuses an input that is neither a text nor { signal } with a ValidationError, before looking anything up", async () => {
+    for (const input of [3, null, { signal: 3 }, { text: "x" }]) {
+      await expect(factory.route(input as unknown as string)).rejects.toMatchObject({
+        _tag: "ValidationError",
+        code: "E_VALIDATION",
+        message: expect.stringContaining("route input is invalid"),
+      });
+    }
+    await expect(factory.route({ signal: "sig_nope" })).rejects.toMatchObject({ _tag: "NotFoundError" });
+  });
+
   it("uses the knowledge linked to a line, and sees knowledge captured later", async () => {
     expect((await factory.route("dunning emails go out twice"))[0]?.reasons ?? []).not.toContain(
       "the knowledge linked to it matches the text",

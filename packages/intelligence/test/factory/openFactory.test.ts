@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Factory, openFactory } from "../../src/index.js";
+import { z } from "zod";
+import { defineSkill, type Factory, type OpenFactoryOptions, openFactory } from "../../src/index.js";
 
 let dir: string;
 let factory: Factory;
@@ -109,6 +110,70 @@ describe("openFactory", () => {
     });
     factory.standards.add(owned);
     expect(await factory.standards.check({ kind: "line" })).toEqual([]);
+  });
+});
+
+describe("openFactory options", () => {
+  const echo = defineSkill({
+    name: "echo",
+    description: "Returns its input",
+    input: z.object({ text: z.string() }),
+    output: z.object({ text: z.string() }),
+    run: async (input) => input,
+  });
+
+  it("refuses a malformed or unknown option with a ValidationError naming it, before creating anything", async () => {
+    const fresh = join(dir, "never-created");
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ durability: "fast" }, /durability/],
+      [{ bogus: 1 }, /bogus/],
+      [{ actor: "" }, /actor: must name who writes/],
+      [{ skills: [{ name: "no-handler" }] }, /skills\[0\]\.run: must be the skill's handler/],
+      [{ store: 7 }, /store: must be a postgres:\/\/ URL, a SQLite file path or an EventStore object/],
+    ];
+    for (const [options, field] of cases) {
+      await expect(openFactory({ dir: fresh, ...options } as OpenFactoryOptions)).rejects.toMatchObject({
+        _tag: "ValidationError",
+        code: "E_VALIDATION",
+        message: expect.stringMatching(field),
+      });
+    }
+    await expect(openFactory({ dir: 5 } as unknown as OpenFactoryOptions)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      issues: [{ path: "dir" }],
+    });
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it("refuses two skills of one name, naming the name", async () => {
+    await expect(openFactory({ dir: join(dir, "twice"), skills: [echo, echo] })).rejects.toMatchObject({
+      _tag: "ValidationError",
+      issues: [
+        { path: "skills[1].name", message: 'two skills are named "echo"; give each skill its own name' },
+      ],
+    });
+  });
+
+  it("gives the Effect face the same ValidationError naming dir", async () => {
+    const { Effect } = await import("effect");
+    const { FactoryService } = await import("../../src/index.js");
+
+    const failure = await Effect.runPromise(
+      Effect.flip(
+        Effect.provide(
+          Effect.gen(function* () {
+            yield* FactoryService;
+          }),
+          FactoryService.layer({ dir: 5 as unknown as string }),
+        ),
+      ),
+    );
+
+    expect(failure).toMatchObject({
+      _tag: "ValidationError",
+      code: "E_VALIDATION",
+      issues: [{ path: "dir" }],
+    });
   });
 });
 

@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineSkill, type Factory, openFactory, SkillRan } from "@software-factory/intelligence";
+import { NotFoundError, ValidationError } from "@software-factory/core";
+import {
+  defineSkill,
+  type Factory,
+  openFactory,
+  SkillFailedError,
+  SkillRan,
+} from "@software-factory/intelligence";
 import { Effect } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -43,6 +50,46 @@ const failingEffect = defineSkill({
   run: () => Effect.fail({ _tag: "QuotaExceeded", message: "the quota of 10 runs is used up" }),
 });
 
+const failsWithString = defineSkill({
+  name: "fails-with-string",
+  description: "Fails as an Effect with a bare string.",
+  input: z.object({}),
+  output: z.object({}),
+  run: () => Effect.fail("boom"),
+});
+
+const dies = defineSkill({
+  name: "dies",
+  description: "Dies as an Effect: a defect, not a failure.",
+  input: z.object({}),
+  output: z.object({}),
+  run: () => Effect.die(new Error("defect in the handler")),
+});
+
+const throwsAtOnce = defineSkill({
+  name: "throws-at-once",
+  description: "Throws before returning a Promise or an Effect.",
+  input: z.object({}),
+  output: z.object({}),
+  run: () => {
+    throw new TypeError("cannot read the config");
+  },
+});
+
+const looksUp = defineSkill({
+  name: "looks-up",
+  description: "Fails with the SDK's own typed errors, as a Promise or an Effect.",
+  input: z.object({ as: z.enum(["promise", "effect", "validation"]) }),
+  output: z.object({}),
+  run: ({ as }) => {
+    const missing = new NotFoundError({ message: 'no line "nope"', entity: "line", id: "nope" });
+    if (as === "effect") return Effect.fail(missing);
+    if (as === "validation")
+      return Promise.reject(new ValidationError({ message: "the plan is invalid", issues: [] }));
+    return Promise.reject(missing);
+  },
+});
+
 const badOutput = defineSkill({
   name: "bad-output",
   description: "Returns what its output schema refuses.",
@@ -76,7 +123,17 @@ beforeEach(async () => {
     dir,
     actor: "ana",
     durability: "normal",
-    skills: [total, failing, throwsString, failingEffect, badOutput],
+    skills: [
+      total,
+      failing,
+      throwsString,
+      failingEffect,
+      failsWithString,
+      dies,
+      throwsAtOnce,
+      looksUp,
+      badOutput,
+    ],
   });
 });
 
@@ -130,10 +187,17 @@ describe("skill runs in the event log", () => {
     expect([before?.actor, after?.actor]).toEqual(["ana", "bo"]);
   });
 
-  it("records a failed run with the handler's error, and rethrows it", async () => {
+  it("fails the run with a SkillFailedError naming the skill and the handler's error, and records the error's text", async () => {
     const error = await failure(factory.skills.run("always-fails", { message: "the ledger is locked" }));
 
-    expect(error.message).toBe("the ledger is locked");
+    expect(error).toBeInstanceOf(SkillFailedError);
+    expect(error).toMatchObject({
+      _tag: "SkillFailedError",
+      code: "E_SKILL_FAILED",
+      skill: "always-fails",
+      message: "skill always-fails failed: the ledger is locked",
+    });
+    expect((error as SkillFailedError).cause).toEqual(new Error("the ledger is locked"));
     expect(await runs()).toEqual([
       {
         actor: "ana",
@@ -146,12 +210,17 @@ describe("skill runs in the event log", () => {
     ]);
   });
 
-  it("records a failure that is not an Error as its text", async () => {
+  it("wraps a rejection that is not an Error, keeping it as the cause and recording it as text", async () => {
     const thrown = await failure(factory.skills.run("throws-string", {}));
 
     const [run] = await runs();
 
-    expect(thrown).toBe("the upstream service said no");
+    expect(thrown).toMatchObject({
+      _tag: "SkillFailedError",
+      skill: "throws-string",
+      cause: "the upstream service said no",
+      message: "skill throws-string failed: the upstream service said no",
+    });
     expect(run).toMatchObject({
       skill: "throws-string",
       outcome: "failed",
@@ -159,13 +228,53 @@ describe("skill runs in the event log", () => {
     });
   });
 
-  it("records the message of an Effect's failure that is not an Error", async () => {
-    await failure(factory.skills.run("fails-as-effect", {}));
+  it("wraps an Effect's failure, whatever its value, and records its message", async () => {
+    const tagged = await failure(factory.skills.run("fails-as-effect", {}));
+    const bare = await failure(factory.skills.run("fails-with-string", {}));
 
-    const [run] = await runs();
+    const [taggedRun, bareRun] = await runs();
 
-    expect(run).toMatchObject({ skill: "fails-as-effect", outcome: "failed" });
-    expect(run?.error).toContain("the quota of 10 runs is used up");
+    expect(tagged).toMatchObject({
+      _tag: "SkillFailedError",
+      code: "E_SKILL_FAILED",
+      skill: "fails-as-effect",
+      cause: { _tag: "QuotaExceeded", message: "the quota of 10 runs is used up" },
+    });
+    expect(bare).toMatchObject({ _tag: "SkillFailedError", skill: "fails-with-string", cause: "boom" });
+    expect(bare.message).toBe("skill fails-with-string failed: boom");
+    expect(taggedRun).toMatchObject({ skill: "fails-as-effect", outcome: "failed" });
+    expect(taggedRun?.error).toContain("the quota of 10 runs is used up");
+    expect(bareRun).toMatchObject({ skill: "fails-with-string", outcome: "failed", error: "boom" });
+  });
+
+  it("wraps an Effect's defect and a handler that throws before returning", async () => {
+    const defect = await failure(factory.skills.run("dies", {}));
+    const atOnce = await failure(factory.skills.run("throws-at-once", {}));
+
+    expect(defect).toMatchObject({ _tag: "SkillFailedError", code: "E_SKILL_FAILED", skill: "dies" });
+    expect((defect as SkillFailedError).cause).toEqual(new Error("defect in the handler"));
+    expect(atOnce).toMatchObject({ _tag: "SkillFailedError", skill: "throws-at-once" });
+    expect((atOnce as SkillFailedError).cause).toBeInstanceOf(TypeError);
+    expect((await runs()).map((run) => [run.skill, run.outcome, run.error])).toEqual([
+      ["dies", "failed", "defect in the handler"],
+      ["throws-at-once", "failed", "cannot read the config"],
+    ]);
+  });
+
+  it("lets the SDK's own typed errors through unwrapped, from a Promise or an Effect", async () => {
+    const fromPromise = await failure(factory.skills.run("looks-up", { as: "promise" }));
+    const fromEffect = await failure(factory.skills.run("looks-up", { as: "effect" }));
+    const invalid = await failure(factory.skills.run("looks-up", { as: "validation" }));
+
+    expect(fromPromise).toBeInstanceOf(NotFoundError);
+    expect(fromEffect).toBeInstanceOf(NotFoundError);
+    expect(fromEffect).toMatchObject({ code: "E_NOT_FOUND", id: "nope" });
+    expect(invalid).toBeInstanceOf(ValidationError);
+    expect((await runs()).map((run) => [run.outcome, run.error])).toEqual([
+      ["invalid-input", 'no line "nope"'],
+      ["invalid-input", 'no line "nope"'],
+      ["failed", "the plan is invalid"],
+    ]);
   });
 
   it("records invalid input with what was wrong, before the handler runs", async () => {
