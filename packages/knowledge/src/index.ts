@@ -82,6 +82,12 @@ export {
   KnowledgeBase,
   type WriteOptions,
 } from "./KnowledgeBase.js";
+export {
+  KnowledgeBaseService,
+  type KnowledgeBaseShape,
+  type KnowledgeError,
+  makeKnowledgeBaseShape,
+} from "./KnowledgeBaseService.js";
 export { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledgeBase.js";
 export {
   type CaptureInput,

@@ -1,0 +1,204 @@
+/**
+ * The knowledge base as an Effect service: the same operations as
+ * {@link KnowledgeBase}, with typed errors, opened over the
+ * {@link EventLogService} of the layer below and closed with the layer.
+ *
+ * @module
+ */
+import {
+  ClosedError,
+  ConcurrencyConflictError,
+  EventLogService,
+  IdempotencyConflictError,
+  NotFoundError,
+  SchemaVersionError,
+  StoreError,
+  UnknownEventTypeError,
+  ValidationError,
+} from "@software-factory/core";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import type { KnowledgeDocument } from "./DocumentStore.js";
+import type {
+  CaptureOrReviseOptions,
+  CaptureOrReviseResult,
+  KnowledgeBase,
+  WriteOptions,
+} from "./KnowledgeBase.js";
+import { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledgeBase.js";
+import type { CaptureInput, Link, RecordDecisionInput, ReviseInput, SourcedCaptureInput } from "./schemas.js";
+import type { SearchOptions, SearchResult } from "./search/searchOptions.js";
+
+/**
+ * What a knowledge-base call can fail with: a malformed input, an unknown
+ * document or line, a reused idempotency key, a lost race, the store, or a
+ * closed knowledge base.
+ */
+export type KnowledgeError =
+  | ValidationError
+  | NotFoundError
+  | IdempotencyConflictError
+  | ConcurrencyConflictError
+  | UnknownEventTypeError
+  | StoreError
+  | ClosedError;
+
+/** The knowledge base as seen from Effect code: the same operations, with typed errors. */
+export interface KnowledgeBaseShape {
+  /** The Promise face underneath, for code that mixes both. */
+  readonly knowledgeBase: KnowledgeBase;
+  /** See {@link KnowledgeBase.capture}. */
+  readonly capture: (
+    input: CaptureInput,
+    options?: WriteOptions,
+  ) => Effect.Effect<KnowledgeDocument, KnowledgeError>;
+  /** See {@link KnowledgeBase.captureOrRevise}. */
+  readonly captureOrRevise: (
+    input: SourcedCaptureInput,
+    options?: CaptureOrReviseOptions,
+  ) => Effect.Effect<CaptureOrReviseResult, KnowledgeError>;
+  /** See {@link KnowledgeBase.recordDecision}. */
+  readonly recordDecision: (
+    input: RecordDecisionInput,
+    options?: WriteOptions,
+  ) => Effect.Effect<KnowledgeDocument, KnowledgeError>;
+  /** See {@link KnowledgeBase.revise}. */
+  readonly revise: (
+    id: string,
+    input: ReviseInput,
+    options?: WriteOptions,
+  ) => Effect.Effect<{ document: KnowledgeDocument; changed: boolean }, KnowledgeError>;
+  /** See {@link KnowledgeBase.supersede}. */
+  readonly supersede: (
+    id: string,
+    replacement: CaptureInput,
+    options?: WriteOptions,
+  ) => Effect.Effect<KnowledgeDocument, KnowledgeError>;
+  /** See {@link KnowledgeBase.link}. */
+  readonly link: (
+    id: string,
+    link: Link,
+    options?: WriteOptions,
+  ) => Effect.Effect<KnowledgeDocument, KnowledgeError>;
+  /** See {@link KnowledgeBase.unlink}. */
+  readonly unlink: (
+    id: string,
+    link: Link,
+    options?: WriteOptions,
+  ) => Effect.Effect<KnowledgeDocument, KnowledgeError>;
+  /** See {@link KnowledgeBase.retract} (idempotent). */
+  readonly retract: (
+    id: string,
+    reason: string,
+    options?: WriteOptions,
+  ) => Effect.Effect<KnowledgeDocument, KnowledgeError>;
+  /** See {@link KnowledgeBase.get}: succeeds with `undefined` for an unknown id. */
+  readonly get: (
+    id: string,
+    options?: { asOf?: string },
+  ) => Effect.Effect<KnowledgeDocument | undefined, KnowledgeError>;
+  /** See {@link KnowledgeBase.list}. */
+  readonly list: (
+    options?: Parameters<KnowledgeBase["list"]>[0],
+  ) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
+  /** See {@link KnowledgeBase.search}. */
+  readonly search: (query: string, options?: SearchOptions) => Effect.Effect<SearchResult, KnowledgeError>;
+  /** Folds what other processes appended; succeeds with the log position reached. */
+  readonly sync: Effect.Effect<number, KnowledgeError>;
+}
+
+/** Whether a thrown value is one of the typed errors of {@link KnowledgeError}. */
+function isKnowledgeError(error: unknown): error is KnowledgeError {
+  return (
+    error instanceof ValidationError ||
+    error instanceof NotFoundError ||
+    error instanceof IdempotencyConflictError ||
+    error instanceof ConcurrencyConflictError ||
+    error instanceof UnknownEventTypeError ||
+    error instanceof StoreError ||
+    error instanceof ClosedError
+  );
+}
+
+/** A Promise-face call as an Effect: its typed errors in the error channel, anything else a defect. */
+function attempt<A>(call: () => Promise<A>): Effect.Effect<A, KnowledgeError> {
+  return Effect.tryPromise({ try: call, catch: (error) => error }).pipe(
+    Effect.catch((error) => (isKnowledgeError(error) ? Effect.fail(error) : Effect.die(error))),
+  );
+}
+
+/** Wraps a Promise-face knowledge base in the Effect shape. */
+export function makeKnowledgeBaseShape(knowledgeBase: KnowledgeBase): KnowledgeBaseShape {
+  return {
+    knowledgeBase,
+    capture: (input, options) => attempt(() => knowledgeBase.capture(input, options)),
+    captureOrRevise: (input, options) => attempt(() => knowledgeBase.captureOrRevise(input, options)),
+    recordDecision: (input, options) => attempt(() => knowledgeBase.recordDecision(input, options)),
+    revise: (id, input, options) => attempt(() => knowledgeBase.revise(id, input, options)),
+    supersede: (id, replacement, options) => attempt(() => knowledgeBase.supersede(id, replacement, options)),
+    link: (id, link, options) => attempt(() => knowledgeBase.link(id, link, options)),
+    unlink: (id, link, options) => attempt(() => knowledgeBase.unlink(id, link, options)),
+    retract: (id, reason, options) => attempt(() => knowledgeBase.retract(id, reason, options)),
+    get: (id, options) => attempt(() => knowledgeBase.get(id, options)),
+    list: (options) => attempt(() => knowledgeBase.list(options)),
+    search: (query, options) => attempt(() => knowledgeBase.search(query, options)),
+    sync: attempt(() => knowledgeBase.sync()),
+  };
+}
+
+/**
+ * The knowledge base as an Effect service.
+ *
+ * @example
+ * ```ts
+ * const program = Effect.gen(function* () {
+ *   const kb = yield* KnowledgeBaseService;
+ *   yield* kb.capture({ kind: "note", title: "Retries", body: "We retry payments twice.", source: { system: "cli" } });
+ *   return yield* kb.search("payment retries");
+ * });
+ * const layer = KnowledgeBaseService.layer({ dir: ".factory/cache/knowledge" }).pipe(
+ *   Layer.provide(EventLogService.layer({ path: ".factory/factory.db" })),
+ * );
+ * const { hits } = await Effect.runPromise(Effect.provide(program, layer));
+ * ```
+ */
+export class KnowledgeBaseService extends Context.Service<KnowledgeBaseService, KnowledgeBaseShape>()(
+  "@software-factory/knowledge/KnowledgeBase",
+) {
+  /**
+   * A layer that opens the knowledge base over the log of
+   * {@link EventLogService} (loading its caches from `dir`) and closes it with
+   * the layer. Opening fails with the log's typed error, and with a
+   * `StoreError` naming `dir` for anything else (caches that cannot be read
+   * are rebuilt, not an error).
+   */
+  static layer(
+    options: Omit<OpenKnowledgeBaseOptions, "log"> = {},
+  ): Layer.Layer<KnowledgeBaseService, KnowledgeError | SchemaVersionError, EventLogService> {
+    return Layer.effect(
+      KnowledgeBaseService,
+      Effect.gen(function* () {
+        const { log } = yield* EventLogService;
+        const knowledgeBase = yield* Effect.acquireRelease(
+          Effect.tryPromise({
+            try: () => openKnowledgeBase({ ...options, log }),
+            catch: (error) => asOpenError(error, options.dir),
+          }),
+          (opened) => Effect.promise(() => opened.close()),
+        );
+        return makeKnowledgeBaseShape(knowledgeBase);
+      }),
+    );
+  }
+}
+
+/** A failure to open as a typed error: the kernel's own, else a `StoreError` naming the folder. */
+function asOpenError(error: unknown, dir: string | undefined): KnowledgeError | SchemaVersionError {
+  if (isKnowledgeError(error) || error instanceof SchemaVersionError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreError({
+    message: `could not open the knowledge base${dir === undefined ? "" : ` at ${dir}`}: ${reason}`,
+    cause: error,
+  });
+}
