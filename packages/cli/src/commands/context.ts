@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ValidationError } from "@software-factory/core";
 import { type ContextRequest, contextPackMarkdown } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -112,10 +113,9 @@ export function registerContext(program: Command, context: CliContext): void {
               return await factory.context(request);
             } catch (error) {
               // The lines and the work item alone do not fit the budget: the message says how many tokens they need.
-              if (error instanceof RangeError)
-                throw new UsageError(`--budget: ${error.message.replace(/^budgetTokens /, "")}`, {
-                  cause: error,
-                });
+              const tooSmall = error instanceof ValidationError ? error.issues[0] : undefined;
+              if (tooSmall?.path === "budgetTokens")
+                throw new UsageError(`--budget: ${tooSmall.message}`, { cause: error });
               throw error;
             }
           },
