@@ -88,30 +88,19 @@ const Tag = z
   .max(80);
 const LineId = z.string().min(1).max(120);
 
-/** Input of `KnowledgeBase.capture`. */
+/** Input of `KnowledgeBase.capture` (each field is described on {@link CaptureInput}). */
 export const CaptureInputSchema = z
   .object({
-    /** What the document is (`note`, `decision`, `runbook`...). */
     kind: DocumentKindSchema,
-    /** Its title (1 to 500 characters); it counts twice in lexical search. */
     title: z.string().trim().min(1).max(500),
-    /** Its markdown body, chunked by headings for search. */
     body: z.string().max(2_000_000),
-    /** Where it came from: system, address (`uri`), author, and when it was captured there. */
     source: SourceSchema,
-    /** Words to filter by (no spaces; `team:payments` is fine). */
     tags: z.array(Tag).max(100).default([]),
-    /** Ids of the floor-plan lines it concerns. */
     lines: z.array(LineId).max(100).default([]),
-    /** Typed links to other documents or artifacts (`{ type: "informs", target: "doc_..." }`). */
     links: z.array(LinkSchema).max(500).default([]),
-    /** Since when the fact holds (default: `source.capturedAt`, else now). */
     validFrom: InstantSchema.optional(),
-    /** Until when it holds, when that is known; `asOf` searches after it leave it out. */
     validTo: InstantSchema.optional(),
-    /** Ids of documents this one replaces: they are marked superseded in the same write. */
     supersedes: z.array(z.string().min(1)).max(50).default([]),
-    /** The structured decision, required with kind `decision` (use `recordDecision`). */
     decision: DecisionSchema.optional(),
   })
   .refine(
@@ -126,8 +115,31 @@ export const CaptureInputSchema = z
     message: "a decision document needs its decision fields (use recordDecision)",
     path: ["decision"],
   });
-/** Input of `KnowledgeBase.capture`, as a caller writes it. */
-export type CaptureInput = z.input<typeof CaptureInputSchema>;
+/** Input of `KnowledgeBase.capture`, as a caller writes it (what {@link CaptureInputSchema} accepts). */
+export interface CaptureInput {
+  /** What the document is (`note`, `decision`, `runbook`...). */
+  kind: DocumentKind;
+  /** Its title (1 to 500 characters); it counts twice in lexical search. */
+  title: string;
+  /** Its markdown body, chunked by headings for search. */
+  body: string;
+  /** Where it came from: system, address (`uri`), author, and when it was captured there. */
+  source: z.input<typeof SourceSchema>;
+  /** Words to filter by (no spaces; `team:payments` is fine). */
+  tags?: string[] | undefined;
+  /** Ids of the floor-plan lines it concerns. */
+  lines?: string[] | undefined;
+  /** Typed links to other documents or artifacts (`{ type: "informs", target: "doc_..." }`). */
+  links?: Link[] | undefined;
+  /** Since when the fact holds, an ISO 8601 instant (default: `source.capturedAt`, else now). */
+  validFrom?: string | undefined;
+  /** Until when it holds, when that is known; `asOf` searches from then on leave it out. */
+  validTo?: string | undefined;
+  /** Ids of documents this one replaces: they are marked superseded in the same write. */
+  supersedes?: string[] | undefined;
+  /** The structured decision, required with kind `decision` (use `recordDecision`). */
+  decision?: z.input<typeof DecisionSchema> | undefined;
+}
 
 /** Input of `KnowledgeBase.captureOrRevise`: a capture whose source names the document's address there. */
 export const SourcedCaptureInputSchema = CaptureInputSchema.safeExtend({

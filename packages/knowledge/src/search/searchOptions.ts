@@ -8,45 +8,59 @@ import { isInForce, type KnowledgeDocument } from "../DocumentStore.js";
 import { utcInstant } from "../internal/instant.js";
 import { InstantSchema } from "../schemas.js";
 
-/** Filters and paging of `KnowledgeBase.search`. */
+/** Filters and paging of `KnowledgeBase.search` (each field is described on {@link SearchOptions}). */
 export const SearchOptionsSchema = z.object({
-  /** Hits per page (1 to 200, default 10). */
   limit: z.number().int().min(1).max(200).default(10),
-  /** Hits of the ranking to skip (default 0); pass a result's `nextOffset` for the next page. */
   offset: z.number().int().min(0).max(10_000).default(0),
-  /** Only documents of these kinds (`note`, `decision`...). */
   kinds: z.array(z.string()).optional(),
-  /** Only documents linked to at least one of these floor-plan lines. */
   lines: z.array(z.string()).optional(),
-  /** Only documents with at least one of these tags. */
   tags: z.array(z.string()).optional(),
-  /** Only documents whose `source.author` is one of these. */
   authors: z.array(z.string()).optional(),
-  /** Captured at or after this instant. */
   from: InstantSchema.optional(),
-  /** Captured before this instant. */
   to: InstantSchema.optional(),
-  /** Only documents in force now (default true): not superseded, retracted or expired. */
   current: z.boolean().default(true),
-  /**
-   * Only documents in force at this instant (overrides `current`); each hit
-   * is scored, snipped and returned as the revision in force then.
-   */
   asOf: InstantSchema.optional(),
+  budgetTokens: z.number().int().min(1).optional(),
+  collapse: z.boolean().default(true),
+  mode: z.enum(["hybrid", "lexical", "vector"]).default("hybrid"),
+});
+/** Filters and paging of `KnowledgeBase.search`, as a caller writes them (what {@link SearchOptionsSchema} accepts). */
+export interface SearchOptions {
+  /** Hits per page (1 to 200, default 10). */
+  limit?: number | undefined;
+  /** Hits of the ranking to skip (default 0); pass a result's `nextOffset` for the next page. */
+  offset?: number | undefined;
+  /** Only documents of these kinds (`note`, `decision`...). */
+  kinds?: string[] | undefined;
+  /** Only documents linked to at least one of these floor-plan lines. */
+  lines?: string[] | undefined;
+  /** Only documents with at least one of these tags. */
+  tags?: string[] | undefined;
+  /** Only documents whose `source.author` is one of these. */
+  authors?: string[] | undefined;
+  /** Captured at or after this instant (ISO 8601). */
+  from?: string | undefined;
+  /** Captured before this instant (ISO 8601). */
+  to?: string | undefined;
+  /** Only documents in force now (default true): not superseded, retracted or expired. */
+  current?: boolean | undefined;
+  /**
+   * Only documents in force at this instant (ISO 8601; overrides `current`);
+   * each hit is scored, snipped and returned as the revision in force then.
+   */
+  asOf?: string | undefined;
   /**
    * Return the best hits of the page whose snippets fit this many tokens in
    * total: a hit too large for what is left is skipped for a later, smaller
    * one. Skipped hits are not carried to the next page (`nextOffset` pages the
    * ranking, not what was kept); use a budget on the first page only.
    */
-  budgetTokens: z.number().int().min(1).optional(),
+  budgetTokens?: number | undefined;
   /** One hit per document, its best chunk (default true). */
-  collapse: z.boolean().default(true),
+  collapse?: boolean | undefined;
   /** Which engines answer (default hybrid). */
-  mode: z.enum(["hybrid", "lexical", "vector"]).default("hybrid"),
-});
-/** Filters and paging of `KnowledgeBase.search`, as a caller writes them. */
-export type SearchOptions = z.input<typeof SearchOptionsSchema>;
+  mode?: "hybrid" | "lexical" | "vector" | undefined;
+}
 
 /** One search hit: the document, the chunk that matched, and why. */
 export interface SearchHit {
