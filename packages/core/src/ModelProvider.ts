@@ -16,7 +16,9 @@ export type ChatRole = z.infer<typeof ChatRoleSchema>;
 
 /** One message of a chat. */
 export interface ChatMessage {
+  /** Who says it: `system`, `user` or `assistant`. */
   readonly role: ChatRole;
+  /** What is said, as text. */
   readonly content: string;
 }
 

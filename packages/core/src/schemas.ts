@@ -13,15 +13,21 @@ export const OperatorIdSchema = z
     "operator id must be 1-64 chars of [a-z0-9._-], starting with a letter or digit",
   );
 
-/** An operator: a person (or agent) with one or more roles. */
-export const OperatorSchema = z.object({
+// The shape is a const of its own and types the schema, so the built .d.ts keeps each field's TSDoc for hover.
+const operatorShape = {
+  /** Stable id (`alice`): 1-64 chars of `[a-z0-9._-]`. */
   id: OperatorIdSchema,
+  /** Display name. */
   name: z.string().min(1, "name must not be empty"),
+  /** Email address, to reach them. */
   email: z.email().optional(),
+  /** At least one of `line`, `factory`, `field`. */
   roles: z.array(OperatorRoleSchema).min(1, "an operator needs at least one role"),
   /** Handles in other tools (`github: "@alice"`), used to map CODEOWNERS and imports. */
   handles: z.record(z.string(), z.string()).optional(),
-});
+};
+/** An operator: a person (or agent) with one or more roles. */
+export const OperatorSchema: z.ZodObject<typeof operatorShape, z.core.$strip> = z.object(operatorShape);
 /** An operator: a person (or agent) with one or more roles. */
 export type Operator = z.infer<typeof OperatorSchema>;
 

@@ -3,8 +3,10 @@ import { z } from "zod";
 import { compilePattern } from "./internal/pattern.js";
 import { CriticalitySchema, DependencyKindSchema, EntityIdSchema } from "./model.js";
 
-/** A dependency of a line on another line, as declared in a plan. */
-export const DependencyDeclSchema = z.strictObject({
+// Each schema's shape is a const of its own and types the schema, so the
+// built .d.ts keeps each field's TSDoc for editors to show on hover (the
+// inferred type of an inline `z.strictObject({...})` loses it).
+const dependencyDeclShape = {
   /** Id of the line depended on. */
   line: EntityIdSchema,
   /** What the dependency goes through (default `api`). */
@@ -13,19 +15,26 @@ export const DependencyDeclSchema = z.strictObject({
   criticality: CriticalitySchema.default("medium"),
   /** Description of the contract between the two lines. */
   contract: z.string().min(1).optional(),
-});
+};
+/** A dependency of a line on another line, as declared in a plan. */
+export const DependencyDeclSchema: z.ZodObject<typeof dependencyDeclShape, z.core.$strict> =
+  z.strictObject(dependencyDeclShape);
 /** A dependency of a line on another line, as declared in a plan. */
 export type DependencyDecl = z.infer<typeof DependencyDeclSchema>;
 /** A dependency as a user writes it (kind and criticality may be left out). */
 export type DependencyDeclInput = z.input<typeof DependencyDeclSchema>;
 
-/** A further operator on a line, with a typed role (`backup`, `reviewer`). */
-export const ContributorDeclSchema = z.strictObject({
+const contributorDeclShape = {
+  /** Id of a declared operator. */
   operator: EntityIdSchema,
+  /** What they do on the line: a lowercase word (`backup`, `reviewer`). */
   role: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,31}$/, "role must be a lowercase word such as backup or reviewer"),
-});
+};
+/** A further operator on a line, with a typed role (`backup`, `reviewer`). */
+export const ContributorDeclSchema: z.ZodObject<typeof contributorDeclShape, z.core.$strict> =
+  z.strictObject(contributorDeclShape);
 /** A further operator on a line, with a typed role. */
 export type ContributorDecl = z.infer<typeof ContributorDeclSchema>;
 
@@ -53,23 +62,28 @@ export const PathPatternSchema = z
     }
   });
 
-/** A line: a feature or operational context, the unit of ownership. */
-export const LineDeclSchema = z.strictObject({
+const lineDeclShape = {
+  /** Stable id (`checkout`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
+  /** Display name. */
   name: z.string().min(1).optional(),
   /** Domain the line is part of. */
   domain: EntityIdSchema.optional(),
+  /** What the line does, in a few sentences; routing and context packs use it. */
   description: z.string().optional(),
   /** The one accountable operator. */
   owner: ownerSchema.pipe(EntityIdSchema).optional(),
+  /** Further operators on the line, each with a role. */
   contributors: z.array(ContributorDeclSchema).default([]),
   /** Code paths of the line, as CODEOWNERS patterns (`/packages/checkout/`, `**\/*.sql`). */
   paths: z.array(PathPatternSchema).default([]),
+  /** Free labels (`pci`, `customer-facing`). */
   tags: z.array(z.string().min(1)).default([]),
   /** How many work items may be in progress on the line at once. */
   wipLimit: z.number().int().min(0).optional(),
   /** Links to knowledge (document ids or URLs). */
   knowledge: z.array(z.string().min(1)).default([]),
+  /** Lines this line depends on: an id, or `{ line, kind, criticality, contract }`. */
   dependsOn: z
     .array(
       z
@@ -77,82 +91,116 @@ export const LineDeclSchema = z.strictObject({
         .pipe(DependencyDeclSchema),
     )
     .default([]),
-});
+};
+/** A line: a feature or operational context, the unit of ownership. */
+export const LineDeclSchema: z.ZodObject<typeof lineDeclShape, z.core.$strict> =
+  z.strictObject(lineDeclShape);
 /** A line as declared in a plan. */
 export type LineDecl = z.infer<typeof LineDeclSchema>;
 /** A line as a user writes it (defaults may be left out). */
 export type LineDeclInput = z.input<typeof LineDeclSchema>;
 
-/** An operator as declared in a plan. */
-export const OperatorDeclSchema = z.strictObject({
+const operatorDeclShape = {
+  /** Stable id (`alice`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
+  /** Display name. */
   name: z.string().min(1).optional(),
+  /** Email address, to reach them. */
   email: z.email().optional(),
+  /** Any of `line`, `factory`, `field` (default `["line"]`). */
   roles: z.array(OperatorRoleSchema).min(1, "an operator needs at least one role").default(["line"]),
   /** Handles in other tools (`github: "@alice"`), used to map CODEOWNERS and Backstage owners. */
   handles: z.record(z.string(), z.string()).default({}),
   /** Load this operator can carry; `health()` reports operators over it. */
   capacity: z
     .strictObject({
+      /** Lines they can own. */
       lines: z.number().int().min(0).optional(),
+      /** Work items they can have in progress. */
       wip: z.number().int().min(0).optional(),
     })
     .optional(),
-});
+};
+/** An operator as declared in a plan. */
+export const OperatorDeclSchema: z.ZodObject<typeof operatorDeclShape, z.core.$strict> =
+  z.strictObject(operatorDeclShape);
 /** An operator as declared in a plan. */
 export type OperatorDecl = z.infer<typeof OperatorDeclSchema>;
 /** An operator as a user writes it (defaults may be left out). */
 export type OperatorDeclInput = z.input<typeof OperatorDeclSchema>;
 
-/** A domain: a group of lines inside the product. */
-export const DomainDeclSchema = z.strictObject({
+const domainDeclShape = {
+  /** Stable id (`commerce`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
+  /** Display name. */
   name: z.string().min(1).optional(),
+  /** What the domain covers. */
   description: z.string().optional(),
-});
+};
+/** A domain: a group of lines inside the product. */
+export const DomainDeclSchema: z.ZodObject<typeof domainDeclShape, z.core.$strict> =
+  z.strictObject(domainDeclShape);
 /** A domain as declared in a plan. */
 export type DomainDecl = z.infer<typeof DomainDeclSchema>;
 
-/** The product the plan describes. */
-export const ProductDeclSchema = z.strictObject({
+const productDeclShape = {
+  /** Stable id (`shop`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
+  /** Display name. */
   name: z.string().min(1).optional(),
+  /** What the product is. */
   description: z.string().optional(),
-});
+};
+/** The product the plan describes. */
+export const ProductDeclSchema: z.ZodObject<typeof productDeclShape, z.core.$strict> =
+  z.strictObject(productDeclShape);
 /** The product the plan describes. */
 export type ProductDecl = z.infer<typeof ProductDeclSchema>;
 
-/** An edge of a relation type a factory registered itself (see `RelationRegistry`). */
-export const RelationDeclSchema = z.strictObject({
+const relationDeclShape = {
   /** Registered relation name. */
   type: z.string().regex(/^[a-z][a-zA-Z0-9]*$/, "relation type must be a camelCase word"),
   /** Source node as `kind:id` (`line:checkout`). */
   from: z.string().regex(/^(product|domain|line|operator):/, "from must be kind:id, as in line:checkout"),
   /** Target node as `kind:id`. */
   to: z.string().regex(/^(product|domain|line|operator):/, "to must be kind:id, as in line:checkout"),
+  /** The edge's attributes, checked against the relation's schema. */
   attributes: z.record(z.string(), z.unknown()).default({}),
-});
+};
+/** An edge of a relation type a factory registered itself (see `RelationRegistry`). */
+export const RelationDeclSchema: z.ZodObject<typeof relationDeclShape, z.core.$strict> =
+  z.strictObject(relationDeclShape);
 /** An edge of a registered custom relation. */
 export type RelationDecl = z.infer<typeof RelationDeclSchema>;
 
-/** Plan-wide settings. */
-export const PlanSettingsSchema = z.strictObject({
+const planSettingsShape = {
   /** Whether a dependency cycle is a warning (default) or an error. */
   cycles: z.enum(["warning", "error"]).default("warning"),
-});
+};
+/** Plan-wide settings. */
+export const PlanSettingsSchema: z.ZodObject<typeof planSettingsShape, z.core.$strict> =
+  z.strictObject(planSettingsShape);
 /** Plan-wide settings. */
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;
 
-/** A whole floor plan: the content of `factory.yaml` once parsed. */
-export const PlanSchema = z.strictObject({
+const planShape = {
+  /** Format version of the plan; only `1` exists (the default). */
   version: z.literal(1).default(1),
+  /** The product the plan describes. */
   product: ProductDeclSchema.optional(),
+  /** Plan-wide settings (how dependency cycles count). */
   settings: PlanSettingsSchema.default({ cycles: "warning" }),
+  /** The people (or agents) who own and contribute to lines. */
   operators: z.array(OperatorDeclSchema).default([]),
+  /** Groups of lines. */
   domains: z.array(DomainDeclSchema).default([]),
+  /** The lines, each with its one owner, paths and dependencies. */
   lines: z.array(LineDeclSchema).default([]),
+  /** Edges of relation types the factory registered (see `defineRelation`). */
   relations: z.array(RelationDeclSchema).default([]),
-});
+};
+/** A whole floor plan: the content of `factory.yaml` once parsed. */
+export const PlanSchema: z.ZodObject<typeof planShape, z.core.$strict> = z.strictObject(planShape);
 /** A whole floor plan, parsed and with defaults filled in. */
 export type Plan = z.infer<typeof PlanSchema>;
 /** A floor plan as a user writes it (defaults may be left out). */

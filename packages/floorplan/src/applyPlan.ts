@@ -68,7 +68,9 @@ export interface ApplyPlanResult {
 
 /** Options of the single-change methods of `FloorPlan`. */
 export interface ChangeOptions {
+  /** Where the change comes from, recorded as its provenance (default `factory.yaml`: declared by hand). */
   readonly source?: ProvenanceSource;
+  /** Who makes the change; the log's actor when omitted. */
   readonly actor?: string;
 }
 

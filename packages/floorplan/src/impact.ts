@@ -11,21 +11,28 @@ import {
 import { OwnerGroups } from "./internal/OwnerGroups.js";
 import type { Criticality } from "./model.js";
 
-/** What changed: lines, repository paths, or both. */
-export const ImpactChangeSchema = z.strictObject({
+// The shape is a const of its own and types the schema, so the built .d.ts keeps each field's TSDoc for hover.
+const impactChangeShape = {
+  /** Ids of the lines that changed. */
   lines: z.array(z.string().min(1)).default([]),
+  /** Repository paths that changed (`packages/payments/src/api.ts`), mapped to lines by CODEOWNERS rules. */
   paths: z.array(z.string().min(1)).default([]),
-});
+};
+/** What changed: lines, repository paths, or both. */
+export const ImpactChangeSchema: z.ZodObject<typeof impactChangeShape, z.core.$strict> =
+  z.strictObject(impactChangeShape);
 /** What changed: lines, repository paths, or both. */
 export type ImpactChange = z.input<typeof ImpactChangeSchema>;
 
-/** Limits of {@link impactOf}. */
-export const ImpactOptionsSchema = z.strictObject({
+const impactOptionsShape = {
   /** Follow dependents up to this many edges away (default 10). */
   depth: z.number().int().min(1).default(10),
   /** Report at most this many affected lines (default 1,000). */
   limit: z.number().int().min(1).default(1000),
-});
+};
+/** Limits of {@link impactOf}. */
+export const ImpactOptionsSchema: z.ZodObject<typeof impactOptionsShape, z.core.$strict> =
+  z.strictObject(impactOptionsShape);
 /** Limits of {@link impactOf}. */
 export type ImpactOptions = z.input<typeof ImpactOptionsSchema>;
 

@@ -31,11 +31,16 @@ export const ProvenanceSourceSchema = z.enum([
 /** Where a fact of the floor plan came from: declared by hand or imported or inferred. */
 export type ProvenanceSource = z.infer<typeof ProvenanceSourceSchema>;
 
-/** Provenance as written in an event: the source and an optional reference inside it (`factory.yaml:12`). */
-export const ProvenanceInputSchema = z.strictObject({
+// The shape is a const of its own and types the schema, so the built .d.ts keeps each field's TSDoc for hover.
+const provenanceInputShape = {
+  /** Where the fact came from: `factory.yaml`, `codeowners`, `workspaces`, `backstage` or `inferred`. */
   source: ProvenanceSourceSchema,
+  /** A reference inside the source (`factory.yaml:12`, a catalog entity). */
   ref: z.string().min(1).optional(),
-});
+};
+/** Provenance as written in an event: the source and an optional reference inside it (`factory.yaml:12`). */
+export const ProvenanceInputSchema: z.ZodObject<typeof provenanceInputShape, z.core.$strict> =
+  z.strictObject(provenanceInputShape);
 /** Provenance as written in an event. */
 export type ProvenanceInput = z.infer<typeof ProvenanceInputSchema>;
 

@@ -26,30 +26,33 @@ export const PropagationSchema = z.enum(["transitive", "direct", "none"]);
 /** How suspicion travels over a link type. */
 export type Propagation = z.infer<typeof PropagationSchema>;
 
+// The shape is a const of its own and types the schema, so the built .d.ts keeps each field's TSDoc for hover.
+const pipelineConfigShape = {
+  /** The stages, in order; items move forward through them. */
+  stages: z.array(StageSchema).min(1, "a pipeline needs at least one stage"),
+  /** Named flows: each lists stages of the pipeline, in pipeline order. */
+  flows: z.record(
+    z.string().regex(/^[a-z][a-z0-9-]*$/, "flow name must be lowercase"),
+    z.array(StageNameSchema),
+  ),
+  /** Flow of items that name none. */
+  defaultFlow: z.string(),
+  /** Entering this stage counts as delivery (releases, lead time, signal resolution); else completion does. */
+  deliveryStage: StageNameSchema.optional(),
+  /** WIP limit per line id, used when the line directory gives none. */
+  wipLimits: z.record(z.string(), z.number().int().positive()).default({}),
+  /** WIP limit of lines with no limit of their own; none means unlimited. */
+  defaultWipLimit: z.number().int().positive().optional(),
+  /** Per link type, how an upstream change travels down the chain; unlisted types are `transitive`. */
+  propagation: z.record(z.string(), PropagationSchema).default({}),
+};
 /**
  * The configuration of an assembly line: stages in order, named flows (the
  * subset of stages an item goes through, so ceremony scales with the change),
  * WIP limits and how suspect links propagate.
  */
-export const PipelineConfigSchema = z
-  .object({
-    stages: z.array(StageSchema).min(1, "a pipeline needs at least one stage"),
-    /** Named flows: each lists stages of the pipeline, in pipeline order. */
-    flows: z.record(
-      z.string().regex(/^[a-z][a-z0-9-]*$/, "flow name must be lowercase"),
-      z.array(StageNameSchema),
-    ),
-    /** Flow of items that name none. */
-    defaultFlow: z.string(),
-    /** Entering this stage counts as delivery (releases, lead time, signal resolution); else completion does. */
-    deliveryStage: StageNameSchema.optional(),
-    /** WIP limit per line id, used when the line directory gives none. */
-    wipLimits: z.record(z.string(), z.number().int().positive()).default({}),
-    /** WIP limit of lines with no limit of their own; none means unlimited. */
-    defaultWipLimit: z.number().int().positive().optional(),
-    /** Per link type, how an upstream change travels down the chain; unlisted types are `transitive`. */
-    propagation: z.record(z.string(), PropagationSchema).default({}),
-  })
+export const PipelineConfigSchema: z.ZodObject<typeof pipelineConfigShape, z.core.$strip> = z
+  .object(pipelineConfigShape)
   .superRefine((config, ctx) => {
     const names = config.stages.map((stage) => stage.name);
     names.forEach((name, index) => {

@@ -66,8 +66,12 @@ export interface WorkItem {
 
 /** Filter of {@link AssemblyLine.list}. */
 export interface WorkItemFilter {
+  /** Only items of this line. */
   readonly line?: string;
+  /** Only items in this state (`active`, `blocked`, `done`, `dropped`). */
   readonly state?: WorkItemState;
+  /** Only items in this stage. */
   readonly stage?: string;
+  /** Only items this operator owns. */
   readonly owner?: string;
 }

@@ -47,61 +47,90 @@ const ids = <T extends z.ZodType>(item: T) =>
   z.array(item).max(INPUT_LIMITS.ids, `at most ${INPUT_LIMITS.ids} ids`).default([]);
 const entityId = z.string().min(1).max(200);
 
-/** Input of `AssemblyLine.createWorkItem`. */
-export const CreateWorkItemInputSchema = z.object({
+// Each schema's shape is a const of its own and types the schema, so the
+// built .d.ts keeps each field's TSDoc for editors to show on hover (the
+// inferred type of an inline `z.object({...})` loses it).
+const createWorkItemInputShape = {
   /** A line of the floor plan (checked when the line has a directory that knows its lines). */
   line: LineIdSchema,
+  /** What the work is, in a line (at most 500 characters). */
   title,
+  /** `feature` (default), `bug`, `improvement` or `chore`. */
   kind: WorkItemKindSchema.default("feature"),
   /** A flow of the pipeline; the pipeline's default flow when omitted. */
   flow: name.optional(),
   /** Defaults to the line's owner; checked like the line. */
   owner: OperatorIdSchema.optional(),
+  /** Operators who help the owner; checked like the owner. */
   contributors: ids(OperatorIdSchema),
   /** Signals the item comes from; each must exist. */
   signals: ids(entityId),
-});
+};
+/** Input of `AssemblyLine.createWorkItem`. */
+export const CreateWorkItemInputSchema: z.ZodObject<typeof createWorkItemInputShape, z.core.$strip> =
+  z.object(createWorkItemInputShape);
 /** Input of `AssemblyLine.createWorkItem`. */
 export type CreateWorkItemInput = z.input<typeof CreateWorkItemInputSchema>;
 
-/** Input of `AssemblyLine.sendBack`. */
-export const SendBackInputSchema = z.object({
+const sendBackInputShape = {
+  /** Why it goes back (required, at most 2,000 characters). */
   reason,
   /** An earlier stage of the item's flow; the previous stage when omitted. */
   to: StageNameSchema.optional(),
+  /** What caused the rework: `defect` (default), `upstream`, `incident` or `other`. */
   cause: ReworkCauseSchema.default("defect"),
-});
+};
+/** Input of `AssemblyLine.sendBack`. */
+export const SendBackInputSchema: z.ZodObject<typeof sendBackInputShape, z.core.$strip> =
+  z.object(sendBackInputShape);
 /** Input of `AssemblyLine.sendBack`. */
 export type SendBackInput = z.input<typeof SendBackInputSchema>;
 
+const reasonInputShape = {
+  /** Why (required, at most 2,000 characters). */
+  reason,
+};
 /** Input of moves that need a reason (`block`, `drop`). */
-export const ReasonInputSchema = z.object({ reason });
+export const ReasonInputSchema: z.ZodObject<typeof reasonInputShape, z.core.$strip> =
+  z.object(reasonInputShape);
 /** Input of moves that need a reason. */
 export type ReasonInput = z.input<typeof ReasonInputSchema>;
 
+const unblockInputShape = {
+  /** Why it can move again (at most 2,000 characters). */
+  reason: note.optional(),
+};
 /** Input of `AssemblyLine.unblock`: why it can move again, optionally. */
-export const UnblockInputSchema = z.object({ reason: note.optional() });
+export const UnblockInputSchema: z.ZodObject<typeof unblockInputShape, z.core.$strip> =
+  z.object(unblockInputShape);
 /** Input of `AssemblyLine.unblock`. */
 export type UnblockInput = z.input<typeof UnblockInputSchema>;
 
-/** Input of `AssemblyLine.resolveIncident`. */
-export const ResolveIncidentInputSchema = z.object({
+const resolveIncidentInputShape = {
+  /** How service was restored (at most 2,000 characters). */
   note: note.optional(),
+  /** Who resolves it; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
-});
+};
+/** Input of `AssemblyLine.resolveIncident`. */
+export const ResolveIncidentInputSchema: z.ZodObject<typeof resolveIncidentInputShape, z.core.$strip> =
+  z.object(resolveIncidentInputShape);
 /** Input of `AssemblyLine.resolveIncident`. */
 export type ResolveIncidentInput = z.input<typeof ResolveIncidentInputSchema>;
 
-/** Input of `AssemblyLine.assign`. */
-export const AssignInputSchema = z.object({
+const assignInputShape = {
+  /** The new owner; unchanged when omitted. Checked against the line directory. */
   owner: OperatorIdSchema.optional(),
+  /** Contributors to add to those the item has; each checked like the owner. */
   contributors: ids(OperatorIdSchema),
-});
+};
+/** Input of `AssemblyLine.assign`. */
+export const AssignInputSchema: z.ZodObject<typeof assignInputShape, z.core.$strip> =
+  z.object(assignInputShape);
 /** Input of `AssemblyLine.assign`. */
 export type AssignInput = z.input<typeof AssignInputSchema>;
 
-/** Options every move accepts. */
-export const MoveOptionsSchema = z.object({
+const moveOptionsShape = {
   /** Who makes the move; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
   /** Makes a retried call land once. */
@@ -110,39 +139,55 @@ export const MoveOptionsSchema = z.object({
   overrideWip: z.object({ reason }).optional(),
   /** Fail with a conflict unless the item is still at this version (default: the version seen when the call starts). */
   expectedVersion: z.number().int().positive().optional(),
-});
+};
+/** Options every move accepts. */
+export const MoveOptionsSchema: z.ZodObject<typeof moveOptionsShape, z.core.$strip> =
+  z.object(moveOptionsShape);
 /** Options every move accepts. */
 export type MoveOptions = z.input<typeof MoveOptionsSchema>;
 
-/** Input of `AssemblyLine.recordArtifact`. */
-export const RecordArtifactInputSchema = z.object({
+const recordArtifactInputShape = {
   /** Stable id; a new `art_...` id when omitted. Recording the same id again makes a new version. */
   id: ArtifactIdSchema.optional(),
+  /** What it is: `requirement`, `design`, `changeSet`, `testEvidence`, `document`, `standard`, ... */
   kind: ArtifactKindSchema,
+  /** Its title (at most 500 characters); part of the fingerprint. */
   title,
+  /** Its content; `changeSet` needs `commit` and `paths`, `testEvidence` needs `runId`, `passed` and `failed`. */
   fields: z.record(z.string(), z.unknown()).default({}),
+  /** The work item it belongs to; it must exist. */
   workItem: entityId.optional(),
   /** Checked like a work item's line. */
   line: LineIdSchema.optional(),
+  /** The stage it was made in; when omitted, the previous version's stage, else the work item's current one. */
   stage: StageNameSchema.optional(),
   /** Fields the fingerprint is computed over; all when omitted. */
   fingerprintFields: z.array(z.string().min(1)).optional(),
+  /** Who records it; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
-});
+};
+/** Input of `AssemblyLine.recordArtifact`. */
+export const RecordArtifactInputSchema: z.ZodObject<typeof recordArtifactInputShape, z.core.$strip> =
+  z.object(recordArtifactInputShape);
 /** Input of `AssemblyLine.recordArtifact`. */
 export type RecordArtifactInput = z.input<typeof RecordArtifactInputSchema>;
 
+const linkInputShape = {
+  /** The downstream end: an artifact, work item or signal id. */
+  from: ArtifactIdSchema,
+  /** The upstream end; its fingerprint now is what the link is verified against. */
+  to: ArtifactIdSchema,
+  /** One of `LINK_TYPES`: `derivesFrom`, `implements`, `verifies`, `satisfies`, `addresses`. */
+  type: LinkTypeSchema,
+  /** Who makes the link; the line's or the log's actor when omitted. */
+  actor: OperatorIdSchema.optional(),
+};
 /**
  * Input of `AssemblyLine.link`: `from` (downstream) relates to `to` (upstream)
  * by `type`, one of `LINK_TYPES`; an end cannot link to itself.
  */
-export const LinkInputSchema = z
-  .object({
-    from: ArtifactIdSchema,
-    to: ArtifactIdSchema,
-    type: LinkTypeSchema,
-    actor: OperatorIdSchema.optional(),
-  })
+export const LinkInputSchema: z.ZodObject<typeof linkInputShape, z.core.$strip> = z
+  .object(linkInputShape)
   .refine((link) => link.from !== link.to, {
     message: "a trace link needs two different ends; from and to are the same",
     path: ["to"],
@@ -150,33 +195,45 @@ export const LinkInputSchema = z
 /** Input of `AssemblyLine.link`. */
 export type LinkInput = z.input<typeof LinkInputSchema>;
 
-/** Input of `AssemblyLine.reviewLink`. */
-export const ReviewInputSchema = z.object({
+const reviewInputShape = {
+  /** `keep` (still right), `adapted` (downstream was updated) or `obsolete` (the link no longer carries suspicion). */
   verdict: ReviewVerdictSchema,
+  /** What the reviewer found (at most 2,000 characters). */
   note: note.optional(),
+  /** Who reviewed it; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
-});
+};
+/** Input of `AssemblyLine.reviewLink`. */
+export const ReviewInputSchema: z.ZodObject<typeof reviewInputShape, z.core.$strip> =
+  z.object(reviewInputShape);
 /** Input of `AssemblyLine.reviewLink`. */
 export type ReviewInput = z.input<typeof ReviewInputSchema>;
 
-/** Input of `AssemblyLine.captureSignal`. */
-export const CaptureSignalInputSchema = z.object({
+const captureSignalInputShape = {
+  /** What the customer said or what was observed (at most 10,000 characters). */
   text: z
     .string()
     .trim()
     .min(1, "text must not be empty")
     .max(INPUT_LIMITS.signalText, `text is at most ${INPUT_LIMITS.signalText} characters`),
+  /** Where it came from: `support`, `sales`, an issue URL (at most 500 characters). */
   source: z
     .string()
     .trim()
     .min(1, "source must not be empty")
     .max(INPUT_LIMITS.signalSource, `source is at most ${INPUT_LIMITS.signalSource} characters`),
+  /** The customer it came from (at most 200 characters). */
   customer: z.string().max(INPUT_LIMITS.customer).optional(),
+  /** `low`, `medium` (default), `high` or `critical`. */
   severity: SeveritySchema.default("medium"),
   /** Route it at once; checked like a work item's line. */
   line: LineIdSchema.optional(),
+  /** Who captured it; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
-});
+};
+/** Input of `AssemblyLine.captureSignal`. */
+export const CaptureSignalInputSchema: z.ZodObject<typeof captureSignalInputShape, z.core.$strip> =
+  z.object(captureSignalInputShape);
 /** Input of `AssemblyLine.captureSignal`. */
 export type CaptureSignalInput = z.input<typeof CaptureSignalInputSchema>;
 
@@ -195,27 +252,36 @@ export function parseInput<Schema extends z.ZodType>(
   return result.data;
 }
 
-/** Input of `AssemblyLine.recordDeployment`. */
-export const RecordDeploymentInputSchema = z.object({
+const recordDeploymentInputShape = {
   /** Where it went (default `production`; DORA measures count production only). */
   environment: name.default("production"),
   /** Work items it shipped; each must exist. */
   workItems: ids(entityId),
+  /** `succeeded` (default) or `failed`; a failed deployment counts toward the change failure rate. */
   status: z.enum(["succeeded", "failed"]).default("succeeded"),
   /** Incidents this deployment fixes: an unplanned deployment, counted as rework. Each must exist. */
   remediates: ids(entityId),
+  /** Who deployed; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
-});
+};
+/** Input of `AssemblyLine.recordDeployment`. */
+export const RecordDeploymentInputSchema: z.ZodObject<typeof recordDeploymentInputShape, z.core.$strip> =
+  z.object(recordDeploymentInputShape);
 /** Input of `AssemblyLine.recordDeployment`. */
 export type RecordDeploymentInput = z.input<typeof RecordDeploymentInputSchema>;
 
-/** Input of `AssemblyLine.openIncident`. */
-export const OpenIncidentInputSchema = z.object({
+const openIncidentInputShape = {
+  /** What is wrong in production (at most 500 characters). */
   title,
+  /** `low`, `medium`, `high` (default) or `critical`. */
   severity: SeveritySchema.default("high"),
   /** The deployment that caused it, when known; it must exist. */
   deployment: entityId.optional(),
+  /** Who opened it; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
-});
+};
+/** Input of `AssemblyLine.openIncident`. */
+export const OpenIncidentInputSchema: z.ZodObject<typeof openIncidentInputShape, z.core.$strip> =
+  z.object(openIncidentInputShape);
 /** Input of `AssemblyLine.openIncident`. */
 export type OpenIncidentInput = z.input<typeof OpenIncidentInputSchema>;

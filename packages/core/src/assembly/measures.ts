@@ -6,28 +6,33 @@ import type { ReworkCause } from "./WorkItem.js";
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+// The shape is a const of its own and types the schema, so the built .d.ts keeps each field's TSDoc for hover.
+const measureOptionsShape = {
+  /** Start of the window, inclusive. */
+  from: z.coerce.date(),
+  /** End of the window, exclusive. */
+  to: z.coerce.date(),
+  /** Only this line's items and signals. */
+  line: z.string().min(1).optional(),
+  /** Only items this operator owns, and signals they captured. */
+  operator: z.string().min(1).optional(),
+  /** Environment the DORA measures count (default `production`). */
+  environment: z.string().min(1).default("production"),
+  /** What disqualifies a delivered item from first-pass yield (all three by default). */
+  yield: z
+    .object({
+      /** A gate refusal on the way disqualifies it. */
+      gateFailures: z.boolean().default(true),
+      /** Being sent back for rework disqualifies it. */
+      sendBacks: z.boolean().default(true),
+      /** A suspect link reviewed as `adapted` disqualifies it. */
+      adaptedLinks: z.boolean().default(true),
+    })
+    .prefault({}),
+};
 /** Options of {@link measureAssembly}. */
-export const MeasureOptionsSchema = z
-  .object({
-    /** Start of the window, inclusive. */
-    from: z.coerce.date(),
-    /** End of the window, exclusive. */
-    to: z.coerce.date(),
-    /** Only this line's items and signals. */
-    line: z.string().min(1).optional(),
-    /** Only items this operator owns, and signals they captured. */
-    operator: z.string().min(1).optional(),
-    /** Environment the DORA measures count (default `production`). */
-    environment: z.string().min(1).default("production"),
-    /** What disqualifies a delivered item from first-pass yield (all three by default). */
-    yield: z
-      .object({
-        gateFailures: z.boolean().default(true),
-        sendBacks: z.boolean().default(true),
-        adaptedLinks: z.boolean().default(true),
-      })
-      .prefault({}),
-  })
+export const MeasureOptionsSchema: z.ZodObject<typeof measureOptionsShape, z.core.$strip> = z
+  .object(measureOptionsShape)
   .refine((options) => options.from.getTime() < options.to.getTime(), {
     message: "from must be before to",
     path: ["to"],
