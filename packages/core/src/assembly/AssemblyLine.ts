@@ -192,6 +192,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError when the reason is missing or the target stage is not earlier in its flow.
    * @throws IllegalTransitionError when it is not active or at its flow's first stage.
    * @throws WipLimitError when going back into the WIP stages would pass the line's limit.
+   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async sendBack(id: string, input: SendBackInput, options: MoveOptions = {}): Promise<WorkItem> {
     this.#assertOpen();
@@ -202,6 +203,7 @@ export class AssemblyLine implements AsyncDisposable {
    * Blocks an active item, with a reason.
    *
    * @throws IllegalTransitionError when it is not active.
+   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async block(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
     this.#assertOpen();
@@ -212,6 +214,7 @@ export class AssemblyLine implements AsyncDisposable {
    * Lets a blocked item move again.
    *
    * @throws IllegalTransitionError when it is not blocked.
+   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async unblock(id: string, input: UnblockInput = {}, options: MoveOptions = {}): Promise<WorkItem> {
     this.#assertOpen();
@@ -222,6 +225,7 @@ export class AssemblyLine implements AsyncDisposable {
    * Abandons an active or blocked item, with a reason.
    *
    * @throws IllegalTransitionError when it is done or dropped already.
+   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async drop(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
     this.#assertOpen();
@@ -233,6 +237,7 @@ export class AssemblyLine implements AsyncDisposable {
    *
    * @throws IllegalTransitionError when it is not active or not at its flow's last stage.
    * @throws EvidenceMissingError when the last stage needs evidence the item lacks.
+   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
     this.#assertOpen();
@@ -244,6 +249,7 @@ export class AssemblyLine implements AsyncDisposable {
    *
    * @throws NotFoundError when the line directory does not know the owner or a contributor.
    * @throws IllegalTransitionError when it is done or dropped.
+   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
     this.#assertOpen();
