@@ -89,14 +89,12 @@ describe("a floor plan after close", () => {
   it("fails the Effect face's queries with ClosedError in the error channel", async () => {
     const { log, plan } = await closedShop();
     const shape = makeFloorPlanShape(plan);
-    for (const effect of [
-      shape.whoOwns("packages/checkout/src/pay.ts"),
-      shape.health(),
-      shape.impact({ lines: ["payments"] }),
-    ]) {
-      const error = await Effect.runPromise(Effect.flip(effect));
-      expect(error).toBeInstanceOf(ClosedError);
-    }
+    const failures: Effect.Effect<unknown, unknown>[] = [
+      Effect.flip(shape.whoOwns("packages/checkout/src/pay.ts")),
+      Effect.flip(shape.health()),
+      Effect.flip(shape.impact({ lines: ["payments"] })),
+    ];
+    for (const failure of failures) expect(await Effect.runPromise(failure)).toBeInstanceOf(ClosedError);
     await log.close();
   });
 });
