@@ -171,6 +171,8 @@ export const advanceWorkItem = defineTool({
       ...(input.overrideWipReason === undefined ? {} : { overrideWip: { reason: input.overrideWipReason } }),
     };
     const reason = input.reason as string;
+    // A move decides on the item as this server last read it: read what other processes wrote first.
+    await factory.work.refresh();
     switch (input.move) {
       case "advance":
         return factory.work.advance(input.id, options);
