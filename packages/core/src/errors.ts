@@ -195,6 +195,28 @@ export type FactoryError =
   | GateFailedError
   | WipLimitError;
 
+/** The `_tag` of every {@link FactoryError}. */
+const FACTORY_ERROR_TAGS: ReadonlySet<string> = new Set<FactoryError["_tag"]>([
+  "ValidationError",
+  "UnknownEventTypeError",
+  "ConcurrencyConflictError",
+  "IdempotencyConflictError",
+  "SchemaVersionError",
+  "StoreError",
+  "ClosedError",
+  "NotFoundError",
+  "IllegalTransitionError",
+  "EvidenceMissingError",
+  "GateFailedError",
+  "WipLimitError",
+]);
+
+/** Whether a value is one of the kernel's typed errors ({@link FactoryError}), by its `_tag`. */
+export function isFactoryError(error: unknown): error is FactoryError {
+  const tag = (error as { _tag?: unknown } | null | undefined)?._tag;
+  return typeof tag === "string" && FACTORY_ERROR_TAGS.has(tag);
+}
+
 /** Options that say where validated input came from, for error messages. */
 export interface ValidationSource {
   /** What was being validated (`event "line.added"`, `factory.yaml`); starts the message. */

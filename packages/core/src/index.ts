@@ -171,6 +171,7 @@ export {
   type GateFailure,
   IdempotencyConflictError,
   IllegalTransitionError,
+  isFactoryError,
   NotFoundError,
   SchemaVersionError,
   StoreError,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type FactoryError, StoreError } from "@software-factory/core";
+import { type FactoryError, isFactoryError, StoreError } from "@software-factory/core";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
@@ -43,27 +43,10 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
   }
 }
 
-/** Tags of the kernel's typed errors ({@link FactoryError}). */
-const FACTORY_ERROR_TAGS: ReadonlySet<string> = new Set([
-  "ValidationError",
-  "UnknownEventTypeError",
-  "ConcurrencyConflictError",
-  "IdempotencyConflictError",
-  "SchemaVersionError",
-  "StoreError",
-  "ClosedError",
-  "NotFoundError",
-  "IllegalTransitionError",
-  "EvidenceMissingError",
-  "GateFailedError",
-  "WipLimitError",
-]);
-
 /** A failure to open the factory as a typed error: the kernel's own, else a `StoreError` naming the folder. */
 function asFactoryError(dir: string | undefined): (error: unknown) => FactoryError {
   return (error) => {
-    const tag = (error as { _tag?: unknown } | null)?._tag;
-    if (typeof tag === "string" && FACTORY_ERROR_TAGS.has(tag)) return error as FactoryError;
+    if (isFactoryError(error)) return error;
     const reason = error instanceof Error ? error.message : String(error);
     return new StoreError({
       message: `could not open the factory at ${dir ?? ".factory"}: ${reason}`,

@@ -8,6 +8,7 @@ import {
   defineEvent,
   type EventLog,
   hashJson,
+  isFactoryError,
   ModelNotConfiguredError,
   type ModelProvider,
   NotFoundError,
@@ -150,20 +151,8 @@ export class SkillFailedError extends Data.TaggedError("SkillFailedError")<{
   readonly code = "E_SKILL_FAILED";
 }
 
-/** Tags of the SDK's typed errors: a handler failing with one of them fails the run with it, unwrapped. */
-const SDK_ERROR_TAGS: ReadonlySet<string> = new Set([
-  "ValidationError",
-  "UnknownEventTypeError",
-  "ConcurrencyConflictError",
-  "IdempotencyConflictError",
-  "SchemaVersionError",
-  "StoreError",
-  "ClosedError",
-  "NotFoundError",
-  "IllegalTransitionError",
-  "EvidenceMissingError",
-  "GateFailedError",
-  "WipLimitError",
+/** Tags of the SDK's typed errors besides the kernel's: a handler failing with one of them fails the run with it, unwrapped. */
+const OTHER_SDK_ERROR_TAGS: ReadonlySet<string> = new Set([
   "ModelNotConfiguredError",
   "ModelAuthError",
   "ModelNotFoundError",
@@ -181,7 +170,11 @@ const SDK_ERROR_TAGS: ReadonlySet<string> = new Set([
 /** Whether a failure is one of the SDK's typed errors (by its `_tag` and `code`). */
 function isSdkError(error: unknown): boolean {
   const { _tag, code } = (error ?? {}) as { _tag?: unknown; code?: unknown };
-  return typeof _tag === "string" && typeof code === "string" && SDK_ERROR_TAGS.has(_tag);
+  return (
+    typeof _tag === "string" &&
+    typeof code === "string" &&
+    (isFactoryError(error) || OTHER_SDK_ERROR_TAGS.has(_tag))
+  );
 }
 
 /** A run of a skill was recorded. Subject: the skill name. */
