@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { OperatorIdSchema } from "@software-factory/core";
+import { OperatorIdSchema, PointInTimeSchema } from "@software-factory/core";
 import { z } from "zod";
 import { UsageError } from "./exitCodes.js";
 
@@ -49,27 +49,13 @@ export const PositiveIntFlag = z
 export const ActorFlag = OperatorIdSchema;
 
 /**
- * A date or date-time given on the command line (`2026-03-01`,
- * `2026-03-01T09:00:00Z`), or a span back from now (`30d`, `12h`, `2w`).
+ * A date or instant given on the command line (`2026-03-01`,
+ * `2026-03-01T09:00:00Z`), or a span back from now (`30d`, `12h`, `2w`): the
+ * core's point in time, read as the MCP server reads it.
  * `factory metrics --since/--until` and `factory import codebase --since`
  * use it; {@link parseSince} is its throwing form for other front ends.
  */
-export const SinceFlag = z.string().transform((value, ctx) => {
-  const span = /^(\d+)([dhw])$/.exec(value);
-  if (span !== null) {
-    const hours = { h: 1, d: 24, w: 24 * 7 }[span[2] as "h" | "d" | "w"];
-    return new Date(Date.now() - Number(span[1]) * hours * 3_600_000);
-  }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({
-      code: "custom",
-      message: "expected a date (2026-03-01) or a span such as 30d, 12h or 2w",
-    });
-    return z.NEVER;
-  }
-  return date;
-});
+export const SinceFlag = PointInTimeSchema;
 
 /**
  * Parses a `--since` value (see {@link SinceFlag}) into a date: a span such as

@@ -209,6 +209,7 @@ export {
 } from "./ModelProvider.js";
 export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migrateLog.js";
 export { type Projection, type ProjectionOptions, startProjection } from "./Projection.js";
+export { instantOf, POINT_IN_TIME_EXPECTED, PointInTimeSchema } from "./pointInTime.js";
 export {
   type EventEnvelope,
   EventEnvelopeSchema,

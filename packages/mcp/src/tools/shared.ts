@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { INPUT_LIMITS, OperatorIdSchema } from "@software-factory/core";
+import { INPUT_LIMITS, instantOf, OperatorIdSchema, POINT_IN_TIME_EXPECTED } from "@software-factory/core";
 import { z } from "zod";
 
 /** A page cursor: the `nextCursor` of the previous page (an offset). */
@@ -24,30 +24,10 @@ export const IdempotencyKey = z
 export const SEARCH_QUERY_MAX = 4000;
 /** An operator's id, as the floor plan names operators. */
 export const Operator = OperatorIdSchema;
-/**
- * The instant a point in time names, as an ISO string: an ISO date
- * (`2026-03-01`, midnight UTC) or instant (`2026-03-01T09:00:00Z`), or a span
- * back from `now` (`30d`, `12h`, `2w`), as the CLI's `--since` reads them;
- * `undefined` for anything else.
- */
-export function instantOf(value: string, now = Date.now()): string | undefined {
-  const span = /^(\d{1,6})([hdw])$/.exec(value);
-  if (span !== null) {
-    const hours = { h: 1, d: 24, w: 24 * 7 }[span[2] as "h" | "d" | "w"];
-    return new Date(now - Number(span[1]) * hours * 3_600_000).toISOString();
-  }
-  const date = z.iso.date().safeParse(value);
-  if (date.success) return `${date.data}T00:00:00.000Z`;
-  const instant = z.iso.datetime({ offset: true }).safeParse(value);
-  return instant.success ? new Date(instant.data).toISOString() : undefined;
-}
-/** A point in time a tool takes: see {@link instantOf}. */
+/** A point in time a tool takes, as the core's `instantOf` reads it (the CLI's `--since` too). */
 export const PointInTime = z
   .string()
-  .refine((value) => instantOf(value) !== undefined, {
-    message:
-      "expected an ISO date (2026-03-01), an instant (2026-03-01T09:00:00Z) or a span back from now (30d, 12h, 2w)",
-  })
+  .refine((value) => instantOf(value) !== undefined, { message: POINT_IN_TIME_EXPECTED })
   .describe("An ISO date or instant, or a span back from now: 30d, 12h, 2w");
 /** A record returned as is (any object). */
 export const Record = z.looseObject({});

@@ -8,6 +8,7 @@ import {
   CaptureSignalInputSchema,
   CreateWorkItemInputSchema,
   INPUT_LIMITS,
+  instantOf,
   LineIdSchema,
   LinkInputSchema,
   LinkTypeSchema,
@@ -17,17 +18,7 @@ import type { Factory, InboxItem } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
-import {
-  Cursor,
-  given,
-  IdempotencyKey,
-  instantOf,
-  keyed,
-  Operator,
-  PointInTime,
-  page,
-  Record,
-} from "./shared.js";
+import { Cursor, given, IdempotencyKey, keyed, Operator, PointInTime, page, Record } from "./shared.js";
 
 /** `capture_signal`: records a signal from a customer or the field. */
 export const captureSignal = defineTool({
@@ -271,11 +262,11 @@ export const getMetrics = defineTool({
     const to =
       input.until === undefined
         ? new Date(now + 1000).toISOString()
-        : (instantOf(input.until, now) as string);
+        : (instantOf(input.until, now) as Date).toISOString();
     const from =
       input.since === undefined
         ? new Date(Date.parse(to) - 30 * 86_400_000).toISOString()
-        : (instantOf(input.since, now) as string);
+        : (instantOf(input.since, now) as Date).toISOString();
     return factory.work.measures({
       from,
       to,
