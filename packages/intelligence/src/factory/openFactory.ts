@@ -103,20 +103,29 @@ function objectOption(what: string) {
   return z.custom<object>((value) => typeof value === "object" && value !== null, `must be ${what}`);
 }
 
-/** Where a skill's name is given twice, an issue naming it. */
+/** Names of the built-in runnable skills, which a factory's own skills may not take. */
+const BUILTIN_SKILL_NAMES: ReadonlySet<string> = new Set(
+  [...builtinSkills, ...modelSkills].map((skill) => skill.name),
+);
+
+/** Where a skill's name is given twice, or is a built-in skill's, an issue naming it. */
 function duplicateSkillNames(
   skills: readonly { readonly name: string }[],
   context: z.core.$RefinementCtx,
 ): void {
   const seen = new Set<string>();
   skills.forEach((skill, index) => {
-    if (seen.has(skill.name)) {
+    const clash = BUILTIN_SKILL_NAMES.has(skill.name)
+      ? `"${skill.name}" is the name of a built-in skill`
+      : seen.has(skill.name)
+        ? `two skills are named "${skill.name}"`
+        : undefined;
+    if (clash !== undefined)
       context.addIssue({
         code: "custom",
         path: [index, "name"],
-        message: `two skills are named "${skill.name}"; give each skill its own name`,
+        message: `${clash}; give each skill its own name`,
       });
-    }
     seen.add(skill.name);
   });
 }

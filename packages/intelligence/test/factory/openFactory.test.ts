@@ -154,6 +154,26 @@ describe("openFactory options", () => {
     });
   });
 
+  it("refuses a skill named like a built-in one instead of replacing it silently", async () => {
+    const summarize = defineSkill({
+      name: "summarize-line",
+      description: "A line's state, my way",
+      input: z.object({ line: z.string() }),
+      output: z.object({ text: z.string() }),
+      run: async (input) => ({ text: input.line }),
+    });
+    await expect(openFactory({ dir: join(dir, "shadow"), skills: [summarize] })).rejects.toMatchObject({
+      _tag: "ValidationError",
+      issues: [
+        {
+          path: "skills[0].name",
+          message: '"summarize-line" is the name of a built-in skill; give each skill its own name',
+        },
+      ],
+    });
+    expect(existsSync(join(dir, "shadow"))).toBe(false);
+  });
+
   it("gives the Effect face the same ValidationError naming dir", async () => {
     const { Effect } = await import("effect");
     const { FactoryService } = await import("../../src/index.js");
