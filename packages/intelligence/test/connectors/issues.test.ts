@@ -222,6 +222,14 @@ describe("importIssues", () => {
     ).rejects.toMatchObject({ _tag: "ValidationError" });
   });
 
+  it("reads an export that starts with a UTF-8 byte order mark", async () => {
+    const file = write("bom.json", `\uFEFF${GITLAB}`);
+    expect(await importIssues(factory, { file, format: "gitlab", as: "signals" })).toMatchObject({
+      created: 2,
+      problems: [],
+    });
+  });
+
   it("maps labels to a severity, the most severe winning", () => {
     expect(severityOfLabels([])).toBe("medium");
     expect(severityOfLabels(["bug"])).toBe("high");

@@ -87,6 +87,12 @@ describe("importJsonl", () => {
     expect(await factory.log.head()).toBe(head);
   });
 
+  it("reads a file that starts with a UTF-8 byte order mark", async () => {
+    const file = write("bom.jsonl", `\uFEFF${TICKETS}`);
+    expect(await importJsonl(factory, { file, mapping: signalMapping })).toMatchObject({ created: 2 });
+    expect(factory.work.signals().map((signal) => signal.source)).toEqual(["zendesk:35436", "zendesk:35437"]);
+  });
+
   it("bounds a long ticket's signal text to the assembly line's limit instead of refusing the record", async () => {
     const long = {
       id: 1,

@@ -1,6 +1,7 @@
 /**
- * Reading the files connectors import: a missing file is a NotFoundError, a
- * JSON file that does not parse a ValidationError with the line and column.
+ * Reading the files connectors import: a leading byte order mark is dropped, a
+ * missing file is a NotFoundError, a JSON file that does not parse a
+ * ValidationError with the line and column.
  *
  * @module
  */
@@ -8,10 +9,14 @@ import { readFile } from "node:fs/promises";
 import { formatIssues, NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
 import type { z } from "zod";
 
-/** The text of an input file. */
+/**
+ * The text of an input file, without the byte order mark that editors on
+ * Windows (Notepad, Excel's "CSV UTF-8") put at the start of UTF-8 files.
+ */
 export async function readInputFile(file: string): Promise<string> {
   try {
-    return await readFile(file, "utf8");
+    const text = await readFile(file, "utf8");
+    return text.startsWith("\uFEFF") ? text.slice(1) : text;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === "ENOENT")
       throw new NotFoundError({ message: `no file "${file}"`, entity: "file", id: file });
