@@ -11,6 +11,7 @@ import {
 import { ValidationError } from "./errors.js";
 import { newId } from "./ids.js";
 import { LogSubscription, type SubscribeOptions, type Subscription } from "./internal/LogSubscription.js";
+import { unstorableTextIssues } from "./internal/unstorableText.js";
 
 export type { SubscribeOptions, Subscription };
 
@@ -97,10 +98,12 @@ export class EventLog implements AsyncDisposable {
    * Appends one event or a batch, atomically: the whole batch lands or none of it.
    *
    * Every payload is validated first; nothing is written if any is invalid.
+   * Text that no store can keep (NUL characters, lone UTF-16 surrogates) is
+   * invalid anywhere in an event, so a write that works on SQLite also works on PostgreSQL.
    *
    * @returns the stored events with their positions, in order.
    * @throws UnknownEventTypeError when a type is not registered.
-   * @throws ValidationError naming the event index and field of each bad payload.
+   * @throws ValidationError naming the event index and field of each bad payload (`events[1].data.title`).
    * @throws ConcurrencyConflictError when `expectedHead` is stale.
    * @throws IdempotencyConflictError when the key was used for a different batch.
    * @throws StoreError when the store fails.
@@ -220,6 +223,13 @@ export class EventLog implements AsyncDisposable {
       }
       try {
         const { data, version } = this.registry.validate(event.type, event.data);
+        const fields = {
+          subject: event.subject,
+          actor: event.actor ?? actor,
+          causedBy: event.causedBy,
+          data,
+        };
+        problems.push(...unstorableTextIssues(fields, where.slice(0, -1)));
         prepared.push({
           id: newId("evt"),
           type: event.type,

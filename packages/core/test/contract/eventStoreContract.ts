@@ -109,6 +109,29 @@ export function describeEventStoreContract(adapter: string, harness: ContractHar
       expect(await log.head()).toBe(1);
     });
 
+    it("refuses NUL characters and lone surrogates anywhere in an event, naming the field, and writes nothing", async () => {
+      await log.append(note("kept"));
+      const nul = log.append({ type: "note.added", subject: "s", data: { text: "a\u0000b" } });
+      await expect(nul).rejects.toBeInstanceOf(ValidationError);
+      await expect(nul).rejects.toThrow(/data\.text: contains a NUL character/);
+      const lone = log.append([
+        note("fine"),
+        { type: "note.added", subject: "s", data: { text: "ok", tags: ["x", "half \ud83d"] } },
+      ]);
+      await expect(lone).rejects.toThrow(
+        /events\[1\]\.data\.tags\[1\]: contains a lone UTF-16 surrogate \(\\ud83d\)/,
+      );
+      const subject = log.append({ type: "note.added", subject: "s\udc00", data: { text: "ok" } });
+      await expect(subject).rejects.toThrow(/subject: contains a lone UTF-16 surrogate/);
+      const actor = log.append(note("ok"), { actor: "al\u0000ice" });
+      await expect(actor).rejects.toThrow(/actor: contains a NUL character/);
+      expect(await log.head()).toBe(1);
+      const [paired] = await log.append(note("a pair is fine: \ud83d\ude00"));
+      expect((await log.read({ after: paired ? paired.seq - 1 : 0 }))[0]?.data).toMatchObject({
+        text: "a pair is fine: 😀",
+      });
+    });
+
     it("rejects an unknown event type by name", async () => {
       const attempt = log.append({ type: "note.exploded", subject: "x", data: {} });
       await expect(attempt).rejects.toBeInstanceOf(UnknownEventTypeError);

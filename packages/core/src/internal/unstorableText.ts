@@ -1,0 +1,58 @@
+import type { ValidationIssue } from "../errors.js";
+
+/**
+ * A NUL character, or a UTF-16 surrogate that is not half of a pair (with the
+ * `u` flag a well-formed pair is one code point and does not match `\p{Cs}`).
+ */
+const UNSTORABLE = /[\0\p{Cs}]/u;
+
+/**
+ * Issues for every string in `value` (object keys included) that no store can
+ * keep as written: NUL, which PostgreSQL refuses in text and jsonb, and lone
+ * surrogates, which are not Unicode and have no UTF-8 encoding.
+ *
+ * Walks strings, arrays and plain objects; `path` names `value` in the issues
+ * (`data` gives `data.title`, `data.tags[2]`).
+ */
+export function unstorableTextIssues(value: unknown, path: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (holdsUnstorableText(value)) collect(value, path, issues);
+  return issues;
+}
+
+/** The fast walk every append takes: no paths are built unless something is found. */
+function holdsUnstorableText(value: unknown): boolean {
+  if (typeof value === "string") return UNSTORABLE.test(value);
+  if (Array.isArray(value)) return value.some(holdsUnstorableText);
+  if (typeof value !== "object" || value === null) return false;
+  for (const key of Object.keys(value)) {
+    if (UNSTORABLE.test(key) || holdsUnstorableText((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+function collect(value: unknown, path: string, issues: ValidationIssue[]): void {
+  if (typeof value === "string") {
+    const problem = problemOf(value);
+    if (problem !== undefined) issues.push({ path, message: problem });
+  } else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) collect(item, `${path}[${index}]`, issues);
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const keyProblem = problemOf(key);
+      if (keyProblem !== undefined)
+        issues.push({ path, message: `key ${JSON.stringify(key)}: ${keyProblem}` });
+      collect(item, path === "" ? key : `${path}.${key}`, issues);
+    }
+  }
+}
+
+function problemOf(text: string): string | undefined {
+  const found = UNSTORABLE.exec(text);
+  if (found === null) return undefined;
+  const index = found.index;
+  if (found[0] === "\0")
+    return `contains a NUL character (\\u0000) at index ${index}, which cannot be stored`;
+  const unit = text.charCodeAt(index).toString(16).padStart(4, "0");
+  return `contains a lone UTF-16 surrogate (\\u${unit}) at index ${index}, which is not valid Unicode`;
+}
