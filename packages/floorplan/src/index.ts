@@ -153,6 +153,7 @@ export {
   type RelationDefinition,
   RelationRegistry,
 } from "./RelationRegistry.js";
+export { readSourceText, type SourceTextResult, safeReadSourceText } from "./readSourceText.js";
 export { planToYaml, saveFactoryYaml } from "./saveFactoryYaml.js";
 export { toPlan } from "./toPlan.js";
 export { type PlanProblem, type ValidatePlanOptions, validatePlan } from "./validatePlan.js";

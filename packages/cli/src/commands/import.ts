@@ -4,7 +4,6 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   codeownersToPlan,
@@ -14,6 +13,7 @@ import {
   type Plan,
   type PlanProblem,
   parseCodeowners,
+  readSourceText,
   saveFactoryYaml,
 } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
@@ -64,7 +64,7 @@ async function applyImported(
   }>,
   flags: PlanImportFlags,
 ): Promise<void> {
-  const { options, output } = session;
+  const { options, output, fail } = session;
   const owner = flags.owner === undefined ? undefined : parseFlag(OperatorFlag, flags.owner, "--owner");
   const outcome = await withFactory(options, async (factory) => {
     const { plan, problems, refs } = await propose(factory);
@@ -83,6 +83,8 @@ async function applyImported(
     });
     return { proposed, problems: [...problems, ...applied.warnings], changes: applied.changes };
   });
+  // A source with errors (a YAML document that does not parse) fails the command; what could be read is still merged.
+  if (outcome.problems.some((problem) => problem.severity === "error")) fail();
   if (options.json) {
     output.json({
       lines: outcome.proposed.lines.length,
@@ -183,7 +185,7 @@ export function registerImport(program: Command, context: CliContext): void {
           const operators = factory.floorplan.toPlan().operators;
           if (file !== undefined) {
             const path = file as string;
-            const parsed = parseCodeowners(await readFile(path, "utf8"), path);
+            const parsed = parseCodeowners(await readSourceText(path), path);
             return { plan: codeownersToPlan(parsed.rules, { operators }), problems: parsed.problems };
           }
           const found = await importCodeowners(process.cwd(), { operators });
@@ -228,7 +230,7 @@ export function registerImport(program: Command, context: CliContext): void {
         file as string,
         "backstage",
         async (factory) =>
-          importBackstage(await readFile(file as string, "utf8"), file as string, {
+          importBackstage(await readSourceText(file as string), file as string, {
             operators: factory.floorplan.toPlan().operators,
           }),
         flags as PlanImportFlags,

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { unsupportedPatternReason } from "../internal/pattern.js";
 import { slugify } from "../model.js";
 import type { LineDecl, OperatorDecl, Plan } from "../Plan.js";
+import { readSourceText } from "../readSourceText.js";
 import type { PlanProblem } from "../validatePlan.js";
 import { OperatorMapper } from "./operators.js";
 
@@ -21,6 +21,11 @@ export interface ParsedCodeowners {
   readonly rules: readonly CodeownersRule[];
   /** Lines skipped (unsupported syntax), each with its position. */
   readonly problems: readonly PlanProblem[];
+}
+
+/** A GitHub `@user` or `@org/team`, or an email address of printable characters. */
+function isOwnerToken(owner: string): boolean {
+  return /^@[\w.-]+(\/[\w.-]+)?$/.test(owner) || /^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+$/u.test(owner);
 }
 
 /**
@@ -42,7 +47,7 @@ export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeow
         code: "unsupported-pattern",
         severity: "warning",
         path: `rules[${rules.length}]`,
-        message: `${reason}; rule "${pattern}" skipped`,
+        message: `${reason}; rule ${JSON.stringify(pattern)} skipped`,
         hint: "list the paths explicitly",
         file,
         line: index + 1,
@@ -50,15 +55,13 @@ export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeow
       });
       return;
     }
-    const badOwner = owners.find(
-      (owner) => !/^@[\w.-]+(\/[\w.-]+)?$/.test(owner) && !/^[^@\s]+@[^@\s]+$/.test(owner),
-    );
+    const badOwner = owners.find((owner) => !isOwnerToken(owner));
     if (badOwner !== undefined) {
       problems.push({
         code: "bad-owner",
         severity: "warning",
         path: `rules[${rules.length}]`,
-        message: `"${badOwner}" is not a @user, @org/team or email; rule "${pattern}" skipped`,
+        message: `${JSON.stringify(badOwner)} is not a @user, @org/team or email; rule ${JSON.stringify(pattern)} skipped`,
         file,
         line: index + 1,
         column: raw.indexOf(badOwner) + 1,
@@ -92,6 +95,17 @@ function lineIdOf(pattern: string): string {
   return slugify(base === "" ? "all" : base);
 }
 
+/** `base`, or `base-2`, `base-3`, ... for the first one not yet used (a pattern may slug to another's suffixed id). */
+function uniqueId(base: string, used: Set<string>): string {
+  let id = base;
+  for (let count = 2; used.has(id); count++) {
+    const suffix = `-${count}`;
+    id = `${base.slice(0, 64 - suffix.length)}${suffix}`;
+  }
+  used.add(id);
+  return id;
+}
+
 /**
  * Proposes lines from CODEOWNERS rules: one line per rule, in rule order (so
  * the last matching rule still wins), owned by the rule's first owner, with
@@ -103,12 +117,9 @@ export function codeownersToPlan(
   options: CodeownersImportOptions = {},
 ): Plan {
   const mapper = new OperatorMapper("github", options.operators);
-  const used = new Map<string, number>();
+  const used = new Set<string>();
   const lines: LineDecl[] = rules.map((rule) => {
-    let id = lineIdOf(rule.pattern);
-    const count = (used.get(id) ?? 0) + 1;
-    used.set(id, count);
-    if (count > 1) id = `${id}-${count}`.slice(0, 64);
+    const id = uniqueId(lineIdOf(rule.pattern), used);
     const [owner, ...others] = rule.owners.map((handle) => mapper.idOf(handle));
     return {
       id,
@@ -135,12 +146,14 @@ export function codeownersToPlan(
 
 /**
  * Reads a repository's CODEOWNERS (from `.github/`, the root or `docs/`) and proposes a plan.
+ * A binary file, or one that is not UTF-8, is refused whole.
  *
  * `refs` tells, for each proposed line and owner, the rule it came from
  * (`.github/CODEOWNERS:12`, relative to the repository root), keyed as the
  * `refs` option of `applyPlan` expects, so the facts record their place.
  *
  * @returns undefined when the repository has no CODEOWNERS file.
+ * @throws ValidationError naming the file when it is binary or not UTF-8 text.
  * @example
  * ```ts
  * const found = await importCodeowners(repoRoot, { operators: floorplan.toPlan().operators });
@@ -161,7 +174,7 @@ export async function importCodeowners(
 > {
   const file = findCodeowners(repoRoot);
   if (file === undefined) return undefined;
-  const parsed = parseCodeowners(await readFile(file, "utf8"), file);
+  const parsed = parseCodeowners(await readSourceText(file), file);
   const plan = codeownersToPlan(parsed.rules, options);
   const where = relative(repoRoot, file).split(sep).join("/");
   const refs = new Map<string, string>();

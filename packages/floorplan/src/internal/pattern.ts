@@ -11,6 +11,7 @@ export interface CompiledPattern {
 
 /** Why a CODEOWNERS pattern is not supported, or undefined when it is. */
 export function unsupportedPatternReason(pattern: string): string | undefined {
+  if (/\p{Cc}/u.test(pattern)) return "control characters are not allowed in a path pattern";
   if (pattern.startsWith("!")) return "negation (!) is not supported in CODEOWNERS";
   if (/[[\]]/.test(pattern)) return "character ranges ([ ]) are not supported in CODEOWNERS";
   if (pattern.includes("\\") && !pattern.startsWith("\\#")) return "backslash escapes are not supported here";

@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openEventLog } from "@software-factory/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SHOP_YAML } from "./fixtures.js";
+import { runFactory } from "./runFactory.js";
+
+let cwd: string;
+const factory = (...args: string[]) => runFactory(args, { cwd });
+/** Each test runs the bin several times, a few seconds each on a loaded machine. */
+const SLOW = { timeout: 240_000 };
+
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-cli-plan-inputs-"));
+  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+});
+
+afterEach(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+/** The factory's log head: how many events it holds. */
+async function events(): Promise<number> {
+  const log = await openEventLog({ path: join(cwd, ".factory", "factory.db") });
+  try {
+    return await log.head();
+  } finally {
+    await log.close();
+  }
+}
+
+/** 100 KB of random bytes with a NUL among them. */
+function binary(): Buffer {
+  const bytes = randomBytes(100_000);
+  bytes[1000] = 0;
+  return bytes;
+}
+
+describe("floor plan imports of files that are not text", () => {
+  it("refuse a binary CODEOWNERS or catalog naming the file, with exit 1 and no events", SLOW, async () => {
+    expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+    const before = await events();
+
+    writeFileSync(join(cwd, "random.bin"), binary());
+    for (const command of ["codeowners", "backstage"]) {
+      const refused = await factory("import", command, "random.bin");
+      expect(refused.code, command).toBe(1);
+      expect(refused.stderr, command).toMatch(/^error: E_VALIDATION: random\.bin:\d+: is a binary file/);
+    }
+
+    mkdirSync(join(cwd, ".github"));
+    writeFileSync(
+      join(cwd, ".github", "CODEOWNERS"),
+      Buffer.from([0x2a, 0x20, 0x40, 0x61, 0x0a, 0xff, 0xfe]),
+    );
+    const found = await factory("import", "codeowners");
+    expect(found.code).toBe(1);
+    expect(found.stderr).toContain(`${join(cwd, ".github", "CODEOWNERS")}:2: is not UTF-8 text`);
+    expect(await events()).toBe(before);
+  });
+
+  it(
+    "report CODEOWNERS owners with control characters at their line and merge the other rules",
+    SLOW,
+    async () => {
+      writeFileSync(join(cwd, "CODEOWNERS"), "/docs/ @alice\n/api/ \u0001@evil\n");
+      const result = await factory("import", "codeowners", "CODEOWNERS", "--json");
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(report).toMatchObject({ lines: 1, operators: 1 });
+      expect(report.problems).toMatchObject([{ code: "bad-owner", file: "CODEOWNERS", line: 2, column: 7 }]);
+    },
+  );
+});
