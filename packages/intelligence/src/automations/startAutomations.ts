@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  ConcurrencyConflictError,
   type EventLog,
   IdempotencyConflictError,
   type NewEvent,
@@ -19,6 +20,12 @@ const RESTART_DELAY_MS = 1000;
 const IDLE_POLL_MS = 10;
 const DEFAULT_ATTEMPTS = 3;
 const DEFAULT_BACKOFF_MS = 100;
+/**
+ * How many times a handling that changes the factory (emits more than
+ * notifications) decides again because other events landed while it ran;
+ * the last decision is recorded whatever landed meanwhile.
+ */
+const MAX_DECISIONS = 10;
 
 const AutomationSchema = z.object({
   name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case, as in route-new-signals"),
@@ -212,6 +219,8 @@ interface Attempted {
   readonly emitted: readonly NewEvent[];
   readonly error: { code: string; message: string } | undefined;
   readonly attempts: number;
+  /** The log's head before the handler ran: what it decided on, at the least. */
+  readonly head: number;
 }
 
 class AutomationWorker<Services> {
@@ -294,10 +303,9 @@ class AutomationWorker<Services> {
           id: eventId,
         });
       }
-      const attempted = await this.#attempt(event);
+      const attempted = await this.#decide(event, mark.marks);
       if (attempted === undefined) throw new RangeError(`automation "${this.name}" is closing`);
-      const landed = await this.#record(event, attempted, mark.marks);
-      if (landed) return resultOf(attempted.error);
+      if (attempted.landed) return resultOf(attempted.error);
       // Another retry of this failure landed first: its mark is the outcome.
       const now = (await lastMarks(this.options.log, new Set([this.name]), eventId)).values().next().value;
       return resultOf(now?.error === undefined || now.outcome === "ok" ? undefined : now.error);
@@ -306,12 +314,33 @@ class AutomationWorker<Services> {
 
   async #handle(event: StoredEvent): Promise<void> {
     await this.#exclusive(async () => {
-      const attempted = await this.#attempt(event);
+      const attempted = await this.#decide(event, 0);
       // Closed while waiting to retry: the event stays unhandled, for the next start.
       if (attempted === undefined) return;
-      await this.#record(event, attempted, 0);
       this.#position = event.seq;
     });
+  }
+
+  /**
+   * Handles an event and records the handling. A handling that changes the
+   * factory (a routing, say) is recorded only if no other event landed since
+   * the handler began, else the handler decides again on the newer state, so
+   * a person's routing made meanwhile is not overridden; after
+   * {@link MAX_DECISIONS} decisions the last one is recorded as it is. Whether
+   * this process's record landed comes with the attempt; undefined when the
+   * worker closed while waiting.
+   */
+  async #decide(event: StoredEvent, retry: number): Promise<(Attempted & { landed: boolean }) | undefined> {
+    for (let decision = 1; ; decision++) {
+      const attempted = await this.#attempt(event);
+      if (attempted === undefined) return undefined;
+      try {
+        const landed = await this.#record(event, attempted, retry, decision < MAX_DECISIONS);
+        return { ...attempted, landed };
+      } catch (thrown) {
+        if (!(thrown instanceof ConcurrencyConflictError)) throw thrown;
+      }
+    }
   }
 
   /**
@@ -321,6 +350,7 @@ class AutomationWorker<Services> {
   async #attempt(event: StoredEvent): Promise<Attempted | undefined> {
     const attempts = this.automation.retry?.attempts ?? DEFAULT_ATTEMPTS;
     const backoff = this.automation.retry?.backoffMs ?? DEFAULT_BACKOFF_MS;
+    const head = await this.options.log.head();
     for (let attempt = 1; ; attempt++) {
       const emitted: NewEvent[] = [];
       const context: AutomationContext<Services> = {
@@ -331,9 +361,10 @@ class AutomationWorker<Services> {
       };
       try {
         await this.automation.run(event, context);
-        return { emitted, error: undefined, attempts: attempt };
+        return { emitted, error: undefined, attempts: attempt, head };
       } catch (thrown) {
-        if (attempt >= attempts) return { emitted: [], error: describeError(thrown), attempts: attempt };
+        if (attempt >= attempts)
+          return { emitted: [], error: describeError(thrown), attempts: attempt, head };
       }
       try {
         await sleep(backoff * 2 ** (attempt - 1), undefined, { signal: this.#stopping.signal });
@@ -346,17 +377,31 @@ class AutomationWorker<Services> {
   /**
    * Records a handling: what it emitted and its mark, or only the mark with
    * the error when the handler failed or its output is refused. `retry` is
-   * how many marks the event had before (0 the first time). False when
-   * another process recorded this handling first.
+   * how many marks the event had before (0 the first time); `conditional`:
+   * whether a handling that changes the factory requires the log's head to be
+   * where it was when the handler began. False when another process recorded
+   * this handling first.
+   *
+   * @throws ConcurrencyConflictError when `conditional` and other events landed meanwhile.
    */
-  async #record(event: StoredEvent, attempted: Attempted, retry: number): Promise<boolean> {
+  async #record(
+    event: StoredEvent,
+    attempted: Attempted,
+    retry: number,
+    conditional: boolean,
+  ): Promise<boolean> {
     try {
-      return await this.#commit(event, attempted, retry);
+      return await this.#commit(event, attempted, retry, conditional);
     } catch (thrown) {
       const refused = thrown instanceof ValidationError || thrown instanceof UnknownEventTypeError;
       if (attempted.error !== undefined || !refused) throw thrown;
       // The handler's output was refused (an invalid event, say): record that instead.
-      return await this.#commit(event, { ...attempted, emitted: [], error: describeError(thrown) }, retry);
+      return await this.#commit(
+        event,
+        { ...attempted, emitted: [], error: describeError(thrown) },
+        retry,
+        false,
+      );
     }
   }
 
@@ -370,8 +415,14 @@ class AutomationWorker<Services> {
     return turn;
   }
 
-  async #commit(event: StoredEvent, attempted: Attempted, retry: number): Promise<boolean> {
+  async #commit(
+    event: StoredEvent,
+    attempted: Attempted,
+    retry: number,
+    conditional: boolean,
+  ): Promise<boolean> {
     const { emitted, error, attempts } = attempted;
+    const changesFactory = emitted.some((next) => next.type !== InboxNotified.type);
     const handled: NewEvent = {
       type: AutomationHandled.type,
       subject: `automation:${this.automation.name}`,
@@ -393,6 +444,7 @@ class AutomationWorker<Services> {
         {
           idempotencyKey: `automation:${this.automation.name}:${event.id}${retry === 0 ? "" : `:retry:${retry}`}`,
           actor: `automation:${this.automation.name}`,
+          ...(conditional && changesFactory ? { expectedHead: attempted.head } : {}),
         },
       );
       return true;

@@ -319,6 +319,38 @@ describe("automations", () => {
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });
 
+  it("decides again when another writer changed the factory while its handler ran, instead of overriding it", async () => {
+    const log = await memoryLog();
+    let runs = 0;
+    // Counts a note unless someone counted it already; the first time, a person counts it meanwhile.
+    const countUnlessCounted = defineAutomation({
+      name: "count-unless-counted",
+      description: "Counts a note nobody counted yet.",
+      on: [NoteAdded.type],
+      run: async (event, { emit }) => {
+        runs += 1;
+        const counted = await log.read({ types: [NoteCounted.type] });
+        if (counted.some((earlier) => earlier.subject === event.subject)) return;
+        if (runs === 1) {
+          await log.append(
+            [{ type: NoteCounted.type, subject: event.subject, data: { n: 0, note: "by hand" } }],
+            {
+              actor: "alice",
+            },
+          );
+        }
+        emit({ type: NoteCounted.type, subject: event.subject, data: { n: 0, note: event.id } });
+      },
+    });
+    const runner = await startAutomations({ log, automations: [countUnlessCounted], services: {} });
+    await addNotes(log, 0, 1);
+    await runner.idle();
+    await runner.close();
+    const counted = await log.read({ types: [NoteCounted.type] });
+    expect(counted.map((event) => event.actor)).toEqual(["alice"]);
+    expect(runs).toBe(2);
+  });
+
   it("refuses two automations with one name and names that are not kebab-case", async () => {
     const log = await memoryLog();
     await expect(
