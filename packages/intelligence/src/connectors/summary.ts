@@ -15,6 +15,12 @@ export interface ConnectorSummary {
   readonly unchanged: number;
   /** Input items deliberately left out (a commit touching no path, a closed issue...). */
   readonly skipped: number;
+  /**
+   * Input fields written cut to the factory's limits, because the source is
+   * not the user's to shorten (an issue body past a signal's 10,000
+   * characters); the full text stays at the source. Zero when nothing was cut.
+   */
+  readonly truncated: number;
   /** Input items that could not be taken, with where and why (unknown work items, unmatched lines...). */
   readonly problems: readonly ImportProblem[];
 }

@@ -36,7 +36,7 @@ describe("importGitCommits", () => {
     });
     repo.commit({ author: ada, message: "nothing", files: {} });
     const summary = await importGitCommits(factory, { root: repo.root });
-    expect(summary).toEqual({ created: 2, updated: 0, unchanged: 0, skipped: 1, problems: [] });
+    expect(summary).toEqual({ created: 2, updated: 0, unchanged: 0, skipped: 1, truncated: 0, problems: [] });
     const changeSet = factory.work.artifact(`CS-${billing.slice(0, 12)}`);
     expect(changeSet).toMatchObject({
       kind: "changeSet",
@@ -57,6 +57,7 @@ describe("importGitCommits", () => {
       updated: 0,
       unchanged: 2,
       skipped: 1,
+      truncated: 0,
       problems: [],
     });
     expect(await factory.log.head()).toBe(head);

@@ -111,6 +111,7 @@ describe("importIssues", () => {
       updated: 0,
       unchanged: 0,
       skipped: 1,
+      truncated: 0,
       problems: [
         {
           item: "github acme/shop#44",

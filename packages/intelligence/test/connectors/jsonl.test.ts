@@ -67,6 +67,7 @@ describe("importJsonl", () => {
       updated: 0,
       unchanged: 0,
       skipped: 0,
+      truncated: 0,
       problems: [],
     });
     expect(factory.work.signals().map((s) => [s.text, s.source, s.severity, s.customer, s.line])).toEqual([
@@ -104,12 +105,99 @@ describe("importJsonl", () => {
 
     expect(await importJsonl(factory, { file, mapping: signalMapping })).toMatchObject({
       created: 1,
+      truncated: 1,
       problems: [],
     });
 
     const [signal] = factory.work.signals();
     expect(signal?.text).toHaveLength(INPUT_LIMITS.signalText);
     expect(signal?.text.startsWith("Export times out\n\nxxx")).toBe(true);
+    expect(await importJsonl(factory, { file, mapping: signalMapping })).toMatchObject({
+      unchanged: 1,
+      truncated: 0,
+    });
+  });
+
+  it("checks what every line writes before writing any, naming the line and field of each that would be refused", async () => {
+    const note = (id: string, subject: string, description = "fine") =>
+      JSON.stringify({ id, subject, description });
+    const file = write(
+      "limits.jsonl",
+      [
+        note("1", "one"),
+        note("y".repeat(2001), "long id"),
+        note("3", "t".repeat(1_000_000)),
+        note("4", "four", "x".repeat(2_000_001)),
+        note("5", "five"),
+      ].join("\n"),
+    );
+    const mapping = { target: "document", id: "id", title: "subject", body: "description" } as const;
+    const events = await factory.log.head();
+
+    const error = await importJsonl(factory, { file, mapping }).catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ _tag: "ValidationError" });
+    const issues = (error as { issues: { line: number; path: string; message: string }[] }).issues;
+    expect(issues.map((issue) => [issue.line, issue.path])).toEqual([
+      [2, "id"],
+      [3, "subject"],
+      [4, "description"],
+    ]);
+    expect(issues[0]?.message).toMatch(/<=2000 characters \(written as the document's source\.uri\)/);
+    expect((error as Error).message).toContain(`${file}:4 description: `);
+    expect(await factory.log.head()).toBe(events);
+    expect(await factory.knowledge.fromSystem("limits")).toEqual([]);
+  });
+
+  it("refuses a signal line whose customer is too long, writing none of the lines before it", async () => {
+    const tickets = Array.from({ length: 7 }, (_, index) =>
+      JSON.stringify({
+        id: index + 1,
+        subject: `Ticket ${index + 1}`,
+        requester: { name: index === 6 ? "c".repeat(INPUT_LIMITS.customer + 1) : "Jane" },
+      }),
+    );
+    const file = write("customers.jsonl", tickets.join("\n"));
+    const events = await factory.log.head();
+
+    await expect(importJsonl(factory, { file, mapping: signalMapping })).rejects.toMatchObject({
+      _tag: "ValidationError",
+      issues: [expect.objectContaining({ line: 7, path: "requester.name" })],
+    });
+    expect(await factory.log.head()).toBe(events);
+    expect(factory.work.signals()).toEqual([]);
+  });
+
+  it("refuses a title over 500 characters for signals and artifacts instead of cutting it", async () => {
+    const file = write("title.jsonl", JSON.stringify({ id: 9, subject: "s".repeat(501) }));
+    const events = await factory.log.head();
+    for (const mapping of [
+      signalMapping,
+      { target: "artifact", kind: "feedback", id: "id", title: "subject" } as const,
+    ]) {
+      await expect(importJsonl(factory, { file, mapping })).rejects.toMatchObject({
+        _tag: "ValidationError",
+        message: expect.stringContaining(`${file}:1 subject: title is at most 500 characters`),
+      });
+    }
+    expect(await factory.log.head()).toBe(events);
+  });
+
+  it("refuses a line whose artifact id holds an artifact of another kind", async () => {
+    const file = write("kinds.jsonl", TICKETS);
+    const mapping = { target: "artifact", id: "id", title: "subject", system: "zendesk" } as const;
+    await importJsonl(factory, { file, mapping: { ...mapping, kind: "feedback" } });
+    const events = await factory.log.head();
+
+    await expect(
+      importJsonl(factory, { file, mapping: { ...mapping, kind: "incident" } }),
+    ).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message: expect.stringContaining(
+        `${file}:1 id: id "35436" is stored as artifact "zendesk-35436", which is a feedback, not a incident`,
+      ),
+    });
+    expect(await factory.log.head()).toBe(events);
   });
 
   it("maps lines to knowledge documents, revising a changed record", async () => {
@@ -197,6 +285,15 @@ describe("importJsonl", () => {
       `${file}:3 priority: severity must be low, medium, high or critical, not "urgent"`,
     );
     expect(await factory.log.head()).toBe(head);
+  });
+
+  it("rejects a mapping that would write decisions, which need fields a line does not map", async () => {
+    await expect(
+      importJsonl(factory, {
+        file: write("decisions.jsonl", TICKETS),
+        mapping: { target: "document", kind: "decision", id: "id", title: "subject" } as never,
+      }),
+    ).rejects.toMatchObject({ _tag: "ValidationError", message: expect.stringContaining("mapping.kind") });
   });
 
   it("rejects a mapping without the paths its target needs", async () => {

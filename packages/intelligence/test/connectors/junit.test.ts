@@ -181,7 +181,7 @@ describe("importJUnitReport", () => {
         requirementOf("searches by tag"),
       ].sort(),
     );
-    expect(summary).toEqual({ created: 4, updated: 0, unchanged: 0, skipped: 0, problems: [] });
+    expect(summary).toEqual({ created: 4, updated: 0, unchanged: 0, skipped: 0, truncated: 0, problems: [] });
   });
 
   it("matches jest-junit, pytest and go-junit-report cases to their tests", async () => {
@@ -233,6 +233,7 @@ describe("importJUnitReport", () => {
       updated: 0,
       unchanged: 4,
       skipped: 0,
+      truncated: 0,
       problems: [],
     });
     expect(await factory.log.head()).toBe(head);

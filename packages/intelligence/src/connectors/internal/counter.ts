@@ -12,12 +12,13 @@ export interface SummaryCounter {
   updated: number;
   unchanged: number;
   skipped: number;
+  truncated: number;
   problems: ImportProblem[];
 }
 
 /** A counter at zero. */
 export function newCounter(): SummaryCounter {
-  return { created: 0, updated: 0, unchanged: 0, skipped: 0, problems: [] };
+  return { created: 0, updated: 0, unchanged: 0, skipped: 0, truncated: 0, problems: [] };
 }
 
 /** Counts an artifact recording: created when it did not exist, else updated or unchanged. */

@@ -1,0 +1,131 @@
+/**
+ * Reading a JSON Lines file into records: each line parsed, and the values a
+ * mapping's dotted paths find in it checked (id and title present, tags,
+ * line ids, severities, ids used once). Nothing is written here.
+ *
+ * @module
+ */
+import { formatIssues, SeveritySchema, ValidationError, type ValidationIssue } from "@software-factory/core";
+import type { Factory } from "../../factory/openFactory.js";
+
+/** The dotted paths a record is read by (the fields every target shares, and a signal's severity). */
+export interface RecordPaths {
+  readonly id: string;
+  readonly title: string;
+  readonly body?: string | undefined;
+  readonly line?: string | undefined;
+  readonly tags?: string | undefined;
+  readonly severity?: string | undefined;
+}
+
+/** A line read and checked: the values its mapping found. */
+export interface JsonlRecord {
+  readonly lineNumber: number;
+  readonly id: string;
+  readonly title: string;
+  readonly body: string;
+  readonly line?: string;
+  readonly tags: readonly string[];
+  /** The whole parsed line, for the paths only one target reads. */
+  readonly value: unknown;
+}
+
+/** A tag the knowledge base accepts. */
+const TAG = /^[\p{L}\p{N}][\p{L}\p{N}_:./-]{0,79}$/u;
+
+/** The value at a dotted path (`a.b.0.c`), if any. */
+export function at(value: unknown, dotted: string): unknown {
+  let current = value;
+  for (const key of dotted.split(".")) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** A string, number or boolean as text; undefined for anything else. */
+export const scalar = (value: unknown): string | undefined =>
+  typeof value === "string"
+    ? value
+    : typeof value === "number" || typeof value === "boolean"
+      ? String(value)
+      : undefined;
+
+/**
+ * Reads and checks every line, collecting every issue.
+ *
+ * @throws ValidationError naming the file, line and field of every bad line.
+ */
+export function readRecords(factory: Factory, file: string, text: string, paths: RecordPaths): JsonlRecord[] {
+  const issues: ValidationIssue[] = [];
+  const records: JsonlRecord[] = [];
+  const seen = new Map<string, number>();
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    if (raw.trim() === "") continue;
+    const lineNumber = index + 1;
+    const problem = (field: string, message: string) =>
+      issues.push({ path: field, message, file, line: lineNumber });
+    let value: unknown;
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch (cause) {
+      problem("(root)", `not valid JSON: ${(cause as Error).message}`);
+      continue;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      problem("(root)", "each line must be a JSON object");
+      continue;
+    }
+    const before = issues.length;
+    const required = (name: "id" | "title", dotted: string) => {
+      const found = scalar(at(value, dotted))?.trim();
+      if (found === undefined || found === "") problem(dotted, `missing (mapped to ${name})`);
+      return found ?? "";
+    };
+    const id = required("id", paths.id);
+    const title = required("title", paths.title);
+    const bodyValue = paths.body === undefined ? undefined : at(value, paths.body);
+    if (
+      paths.body !== undefined &&
+      bodyValue !== undefined &&
+      bodyValue !== null &&
+      scalar(bodyValue) === undefined
+    )
+      problem(paths.body, "must be text (mapped to body)");
+    const tagsValue = paths.tags === undefined ? undefined : at(value, paths.tags);
+    const tags = Array.isArray(tagsValue)
+      ? tagsValue.map(scalar)
+      : (scalar(tagsValue)
+          ?.split(",")
+          .map((tag) => tag.trim())
+          .filter((tag) => tag !== "") ?? []);
+    if (paths.tags !== undefined && tags.some((tag) => tag === undefined || !TAG.test(tag)))
+      problem(paths.tags, "tags must be words without spaces, up to 80 characters");
+    const line = paths.line === undefined ? undefined : scalar(at(value, paths.line));
+    if (line !== undefined && factory.floorplan.line(line) === undefined)
+      problem(paths.line ?? "", `the floor plan has no line "${line}"`);
+    if (paths.severity !== undefined) {
+      const severity = at(value, paths.severity);
+      if (severity !== undefined && !SeveritySchema.safeParse(severity).success)
+        problem(
+          paths.severity,
+          `severity must be low, medium, high or critical, not ${JSON.stringify(severity)}`,
+        );
+    }
+    if (id !== "" && seen.has(id)) problem(paths.id, `id "${id}" was already used on line ${seen.get(id)}`);
+    if (issues.length > before) continue;
+    seen.set(id, lineNumber);
+    records.push({
+      lineNumber,
+      id,
+      title,
+      body: scalar(bodyValue) ?? "",
+      ...(line === undefined ? {} : { line }),
+      tags: tags as string[],
+      value,
+    });
+  }
+  if (issues.length > 0)
+    throw new ValidationError({ message: formatIssues(`JSONL file ${file}`, issues), issues });
+  return records;
+}

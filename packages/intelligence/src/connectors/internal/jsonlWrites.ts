@@ -1,0 +1,218 @@
+/**
+ * What each line of a JSONL import writes: the document, signal or artifact
+ * input built from its record, checked with the schemas the writes parse it
+ * with (every length limit included) before the first write, so that a line
+ * a write would refuse fails the whole import by its file and line instead of
+ * leaving it half-written.
+ *
+ * @module
+ */
+import {
+  type CaptureSignalInput,
+  CaptureSignalInputSchema,
+  EVIDENCE_SCHEMAS,
+  formatIssues,
+  INPUT_LIMITS,
+  type RecordArtifactInput,
+  RecordArtifactInputSchema,
+  type Severity,
+  ValidationError,
+  type ValidationIssue,
+} from "@software-factory/core";
+import { CaptureInputSchema, type SourcedCaptureInput } from "@software-factory/knowledge";
+import type { z } from "zod";
+import type { Factory } from "../../factory/openFactory.js";
+import type { ParsedJsonlMapping as Mapping } from "../jsonlMapping.js";
+import { at, type JsonlRecord, scalar } from "./jsonlRecords.js";
+import { writeIssues } from "./writeIssues.js";
+
+/** An artifact input whose id is chosen. */
+export type ArtifactInput = RecordArtifactInput & { readonly id: string };
+
+/** What one line writes, built from its record and checked before the first write. */
+export type JsonlWrite =
+  | { readonly target: "document"; readonly document: SourcedCaptureInput }
+  | {
+      readonly target: "signal";
+      readonly signal: CaptureSignalInput;
+      /** Whether the record's title and body were cut to a signal's text limit. */
+      readonly cut: boolean;
+      /** The reference remembering the signal; the signal's id is added to its fields when written. */
+      readonly ref: ArtifactInput;
+    }
+  | { readonly target: "artifact"; readonly artifact: ArtifactInput };
+
+/** One input a line writes, the schema its write parses it with, and which JSONL path each written field comes from. */
+interface WriteCheck {
+  readonly schema: z.ZodType;
+  readonly input: unknown;
+  /** What is written, in words (`the document`). */
+  readonly written: string;
+  /** Written field (`source.uri`) to the mapping's path it is read from (`ticket.id`). */
+  readonly from: Readonly<Record<string, string | undefined>>;
+}
+
+/** An id made of a system and a source id that the assembly line accepts. */
+const safeId = (prefix: string, id: string) =>
+  `${prefix}-${id}`.replace(/[^A-Za-z0-9._:-]/g, "_").slice(0, 128);
+
+/** The write of a record, and the checks its inputs must pass. */
+function planRecord(
+  record: JsonlRecord,
+  mapping: Mapping,
+  system: string,
+): { write: JsonlWrite; checks: WriteCheck[] } {
+  const line = record.line === undefined ? {} : { line: record.line };
+  const mapped = (path: string | undefined) =>
+    path === undefined ? undefined : scalar(at(record.value, path));
+  if (mapping.target === "document") {
+    const author = mapped(mapping.author);
+    const document = {
+      kind: mapping.kind,
+      title: record.title,
+      body: record.body,
+      source: { system, uri: record.id, ...(author === undefined ? {} : { author }) },
+      tags: [...record.tags],
+      lines: record.line === undefined ? [] : [record.line],
+    };
+    const from = {
+      title: mapping.title,
+      body: mapping.body,
+      "source.uri": mapping.id,
+      "source.author": mapping.author,
+      tags: mapping.tags,
+      lines: mapping.line,
+    };
+    // CaptureInputSchema has the limits of captureOrRevise's schema, which only makes source.uri required.
+    return {
+      write: { target: "document", document },
+      checks: [{ schema: CaptureInputSchema, input: document, written: "the document", from }],
+    };
+  }
+  if (mapping.target === "signal") {
+    const severity = mapping.severity === undefined ? undefined : at(record.value, mapping.severity);
+    const customer = mapped(mapping.customer);
+    const text = `${record.title}\n\n${record.body}`.trim();
+    const signal = {
+      // A signal's text is bounded (INPUT_LIMITS.signalText); the record's full body stays in the source system.
+      text: text.slice(0, INPUT_LIMITS.signalText),
+      source: `${system}:${record.id}`,
+      ...(severity === undefined ? {} : { severity: severity as Severity }),
+      ...(customer === undefined ? {} : { customer }),
+      ...line,
+    };
+    const ref = {
+      id: safeId(`ext-${system}`, record.id),
+      kind: "externalRef",
+      title: record.title,
+      fields: { system, externalId: record.id, targetKind: "signal", tags: record.tags },
+      ...line,
+    };
+    return {
+      write: { target: "signal", signal, cut: text.length > INPUT_LIMITS.signalText, ref },
+      checks: [
+        {
+          schema: CaptureSignalInputSchema,
+          input: signal,
+          written: "the signal",
+          from: {
+            source: mapping.id,
+            customer: mapping.customer,
+            severity: mapping.severity,
+            line: mapping.line,
+          },
+        },
+        {
+          schema: RecordArtifactInputSchema,
+          input: ref,
+          written: "the signal's reference artifact",
+          from: { id: mapping.id, title: mapping.title, line: mapping.line },
+        },
+      ],
+    };
+  }
+  const extra = Object.fromEntries(
+    Object.entries(mapping.fields).flatMap(([name, dotted]) => {
+      const value = at(record.value, dotted);
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
+  const artifact = {
+    id: safeId(system, record.id),
+    kind: mapping.kind,
+    title: record.title,
+    fields: { ...extra, body: record.body, tags: record.tags, source: system, externalId: record.id },
+    ...line,
+  };
+  const evidence = EVIDENCE_SCHEMAS[mapping.kind];
+  return {
+    write: { target: "artifact", artifact },
+    checks: [
+      {
+        schema: RecordArtifactInputSchema,
+        input: artifact,
+        written: "the artifact",
+        from: { id: mapping.id, title: mapping.title, line: mapping.line },
+      },
+      ...(evidence === undefined
+        ? []
+        : [
+            {
+              schema: evidence,
+              input: artifact.fields,
+              written: `the ${mapping.kind} artifact's fields`,
+              from: mapping.fields,
+            },
+          ]),
+    ],
+  };
+}
+
+/**
+ * Builds every line's write and checks it with the schemas the writes use
+ * (lengths included), and that an artifact it records is not one of another
+ * kind already, all before anything is written.
+ *
+ * @throws ValidationError naming the file, line and mapped field of every write that would be refused.
+ */
+export function planWrites(
+  factory: Factory,
+  file: string,
+  records: readonly JsonlRecord[],
+  mapping: Mapping,
+  system: string,
+): JsonlWrite[] {
+  const issues: ValidationIssue[] = [];
+  const writes = records.map((record) => {
+    const { write, checks } = planRecord(record, mapping, system);
+    for (const { schema, input, written, from } of checks) {
+      issues.push(
+        ...writeIssues(schema, input, (field, message) => {
+          const source = Object.entries(from).find(
+            ([name, path]) => path !== undefined && (field === name || field.startsWith(`${name}.`)),
+          );
+          return {
+            path: source?.[1] ?? field,
+            message: `${message} (written as ${written}'s ${field})`,
+            file,
+            line: record.lineNumber,
+          };
+        }),
+      );
+    }
+    const artifact =
+      write.target === "signal" ? write.ref : write.target === "artifact" ? write.artifact : undefined;
+    const existing = artifact === undefined ? undefined : factory.work.artifact(artifact.id);
+    if (artifact !== undefined && existing !== undefined && existing.kind !== artifact.kind)
+      issues.push({
+        path: mapping.id,
+        message: `id "${record.id}" is stored as artifact "${artifact.id}", which is a ${existing.kind}, not a ${artifact.kind}`,
+        file,
+        line: record.lineNumber,
+      });
+    return write;
+  });
+  if (issues.length > 0)
+    throw new ValidationError({ message: formatIssues(`JSONL file ${file}`, issues), issues });
+  return writes;
+}
