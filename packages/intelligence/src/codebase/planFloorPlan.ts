@@ -16,6 +16,7 @@ import {
   mergePlans,
   nodeKey,
   type OperatorDecl,
+  OperatorDeclSchema,
   planOf,
 } from "@software-factory/floorplan";
 import { conflict, type ImportConflict, Tally } from "./importConflicts.js";
@@ -77,7 +78,19 @@ export function mapLines(floor: FloorPlan, lines: readonly ProposedLine[]): Map<
   return ids;
 }
 
-/** Maps each proposed owner to an existing operator with the same id, e-mail or handle, else declares one. */
+/**
+ * The e-mail as a plan can hold it: git and CODEOWNERS accept addresses such
+ * as `root@localhost` that the operator schema refuses; those are left out,
+ * not the operator.
+ */
+function declarableEmail(email: string | undefined): { email?: string } {
+  return email !== undefined && OperatorDeclSchema.shape.email.safeParse(email).success ? { email } : {};
+}
+
+/**
+ * Maps each proposed owner to an existing operator with the same id, e-mail
+ * or handle, else declares one (without an e-mail the plan would refuse).
+ */
 function mapOperators(
   floor: FloorPlan,
   owners: readonly ProposedOwner[],
@@ -100,7 +113,7 @@ function mapOperators(
       declare.set(owner.operator, {
         id: owner.operator,
         name: owner.name,
-        ...(owner.email === undefined ? {} : { email: owner.email }),
+        ...declarableEmail(owner.email),
         roles: ["line"],
         handles:
           owner.handle === undefined

@@ -371,3 +371,51 @@ describe("importCodebase", () => {
     await expect(importCodebase(factory, join(repo.root, "package.json"))).rejects.toThrow(/not a folder/);
   });
 });
+
+describe("importCodebase with author emails that have no domain ending", () => {
+  const root = { name: "root", email: "root@localhost" };
+  let repo: TestRepo;
+  let dir: string;
+  let factory: Factory;
+
+  beforeEach(async () => {
+    repo = makeRepo([
+      {
+        author: root,
+        files: {
+          "billing/invoice.ts": 'import { user } from "../accounts/user.js";\nexport const invoice = user;\n',
+          "accounts/user.ts": "/** The signed-in user. */\nexport const user = 1;\n",
+          CODEOWNERS: "/accounts/ ops@x\n",
+        },
+      },
+    ]);
+    dir = mkdtempSync(join(tmpdir(), "factory-import-"));
+    factory = await openFactory({ dir });
+  });
+
+  afterEach(async () => {
+    await factory.close();
+    rmSync(dir, { recursive: true, force: true });
+    repo.remove();
+  });
+
+  it("declares the owners from git history and CODEOWNERS without the emails a plan cannot hold", async () => {
+    const result = await importCodebase(factory, repo.root);
+
+    expect(result.proposal.owners.map((owner) => [owner.line, owner.email])).toEqual([
+      ["accounts", "ops@x"],
+      ["billing", "root@localhost"],
+    ]);
+    expect(factory.floorplan.ownerOf("billing")).toBe("root");
+    expect(factory.floorplan.ownerOf("accounts")).toBe("ops");
+    expect(factory.floorplan.graph.operator("root")?.email).toBeUndefined();
+    expect(factory.floorplan.graph.operator("ops")?.email).toBeUndefined();
+  });
+
+  it("shows the proposal in a dry run", async () => {
+    const result = await importCodebase(factory, repo.root, { dryRun: true });
+
+    expect(result.counts.lines.created).toBe(2);
+    expect(result.events).toBe(0);
+  });
+});
