@@ -30,6 +30,7 @@ import {
   knowledgeEvents,
 } from "./events.js";
 import { ChunkIndex } from "./internal/ChunkIndex.js";
+import { logStampAt } from "./internal/logStamp.js";
 import { loadMarkdownParser } from "./internal/markdownParser.js";
 import { parseInput } from "./internal/parse.js";
 import type { OpenKnowledgeBaseOptions } from "./openKnowledgeBase.js";
@@ -143,7 +144,7 @@ export class KnowledgeBase implements AsyncDisposable {
   /** Loads the caches and starts folding the log after them, once; a failed attempt is retried by the next call. */
   #load(): Promise<void> {
     this.#loading ??= (async () => {
-      const after = this.#loadCaches();
+      const after = await this.#loadCaches();
       this.#projection = await startProjection(this.#log, {
         after,
         types: knowledgeEvents.map((definition) => definition.type),
@@ -182,7 +183,7 @@ export class KnowledgeBase implements AsyncDisposable {
       this.#dirty.clear();
     }
     await this.#index.embedPending(this.#documents);
-    if (this.#sinceCheckpoint >= this.#checkpointEvery) this.#saveCaches();
+    if (this.#sinceCheckpoint >= this.#checkpointEvery) await this.#saveCaches();
     return position;
   }
 
@@ -577,7 +578,7 @@ export class KnowledgeBase implements AsyncDisposable {
     if (!loaded) return;
     await this.#index.idle();
     await this.#projection?.close();
-    if (this.#unsaved) this.#saveCaches();
+    if (this.#unsaved) await this.#saveCaches();
   }
 
   /** Same as {@link KnowledgeBase.close}. */
@@ -619,20 +620,28 @@ export class KnowledgeBase implements AsyncDisposable {
     return document;
   }
 
-  /** Loads the caches when there are any; returns the position they reflect. */
-  #loadCaches(): number {
+  /** Loads the caches when there are any and they were taken from this log; returns the position they reflect. */
+  async #loadCaches(): Promise<number> {
     if (this.#dir === undefined) return 0;
-    const { documents, position, vectorsFresh } = this.#index.load(this.#dir);
+    const { documents, position, vectorsFresh } = await this.#index.load(this.#dir, this.#log);
     this.#documents = documents;
     if (vectorsFresh) this.#unsaved = false;
     return position;
   }
 
-  /** Writes the caches, stamped with the position, when the indexes are complete. */
-  #saveCaches(): void {
+  /**
+   * Writes the caches, stamped with the position and the id of the event
+   * there, when the indexes are complete and nothing was folded while the
+   * stamp was read (the next checkpoint or the close saves then).
+   */
+  async #saveCaches(): Promise<void> {
     this.#sinceCheckpoint = 0;
-    if (this.#dir === undefined || !this.#index.complete || this.#dirty.size > 0) return;
-    this.#index.save(this.#dir, this.#documents, this.position);
+    if (this.#dir === undefined) return;
+    const position = this.position;
+    const stamp = await logStampAt(this.#log, position);
+    if (stamp === undefined || position !== this.position) return;
+    if (!this.#index.complete || this.#dirty.size > 0) return;
+    this.#index.save(this.#dir, this.#documents, stamp);
     this.#unsaved = false;
   }
 

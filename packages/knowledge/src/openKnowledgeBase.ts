@@ -14,7 +14,12 @@ import type { VectorIndexOptions } from "./search/VectorIndex.js";
 export interface OpenKnowledgeBaseOptions {
   /** The factory's log; the knowledge event types are registered on it. */
   readonly log: EventLog;
-  /** Folder for the index caches (stamped with the log position they reflect); in memory only when omitted. */
+  /**
+   * Folder for the index caches, in memory only when omitted. They are stamped
+   * with the log position they reflect and the id of the event there, and
+   * used only over a log that holds that event at that position (caches of
+   * another store, or of a log deleted since, are rebuilt from this log).
+   */
   readonly dir?: string;
   /** Embedder of the vector index; defaults to the local hashing embedder. */
   readonly embedder?: Embedder;

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
-import { hashJson } from "@software-factory/core";
+import { type EventLog, hashJson } from "@software-factory/core";
 import type { z } from "zod";
 import { type Chunk, type ChunkOptions, chunkMarkdown } from "../chunking/chunkMarkdown.js";
 import {
@@ -31,6 +31,7 @@ import {
 import type { Embedder, FusedHit, ScoredId } from "../search/types.js";
 import { VectorIndex, type VectorIndexOptions } from "../search/VectorIndex.js";
 import { countTokens } from "../tokens.js";
+import { isStampOf, type LogStamp } from "./logStamp.js";
 import { loadMarkdownParser } from "./markdownParser.js";
 
 /** How lexical and vector hits combine (see `OpenKnowledgeBaseOptions.fusion`). */
@@ -66,14 +67,17 @@ interface PastChunk extends ChunkRecord {
 }
 
 interface Snapshot {
-  readonly version: 1;
-  readonly position: number;
+  readonly version: typeof SNAPSHOT_VERSION;
+  /** The log position the caches reflect, and the id of the event there. */
+  readonly stamp: LogStamp;
   readonly chunkingKey: string;
   readonly documents: KnowledgeDocument[];
   readonly chunks: [string, ChunkRecord][];
   readonly lexical: Uint8Array;
 }
 
+/** Bump when a snapshot holds something else, so older ones are rebuilt from the log (2: stamped with the event id). */
+const SNAPSHOT_VERSION = 2;
 const SNAPSHOT_FILE = "knowledge.snapshot";
 const VECTOR_FILE = "knowledge.hnsw";
 const EMBED_BATCH = 64;
@@ -309,18 +313,24 @@ export class ChunkIndex {
   }
 
   /**
-   * Loads the caches of `dir` when they exist and agree with each other: the
-   * documents they hold, and the position they reflect (0 and no documents
-   * when there are none or they cannot be read). Whether the vectors were
-   * fresh too is `vectorsFresh` (else every chunk waits to be embedded again).
+   * Loads the caches of `dir` when they exist, were taken from `log` (it holds
+   * the event they are stamped with at their position) and agree with each
+   * other: the documents they hold, and the position they reflect (0 and no
+   * documents when there are none, they cannot be read, or they come from
+   * another log). Whether the vectors were fresh too is `vectorsFresh` (else
+   * every chunk waits to be embedded again).
    */
-  load(dir: string): { documents: DocumentStore; position: number; vectorsFresh: boolean } {
+  async load(
+    dir: string,
+    log: EventLog,
+  ): Promise<{ documents: DocumentStore; position: number; vectorsFresh: boolean }> {
     const none = { documents: new DocumentStore(), position: 0, vectorsFresh: false };
     const path = join(dir, SNAPSHOT_FILE);
     if (!existsSync(path)) return none;
     try {
       const snapshot = deserialize(readFileSync(path)) as Snapshot;
-      if (snapshot.version !== 1 || snapshot.chunkingKey !== this.#chunkingKey()) return none;
+      if (snapshot.version !== SNAPSHOT_VERSION || snapshot.chunkingKey !== this.#chunkingKey()) return none;
+      if (!(await isStampOf(log, snapshot.stamp))) return none;
       const vector = VectorIndex.load(
         join(dir, VECTOR_FILE),
         this.settings.embedder,
@@ -333,11 +343,14 @@ export class ChunkIndex {
       for (const record of this.#chunks.values()) {
         this.#chunksOf.set(record.documentId, (this.#chunksOf.get(record.documentId) ?? 0) + 1);
       }
-      const vectorPosition = (vector?.meta as { position?: number } | null | undefined)?.position;
-      const vectorsFresh = vector !== undefined && vectorPosition === snapshot.position;
+      const vectorStamp = (vector?.meta as { stamp?: Partial<LogStamp> } | null | undefined)?.stamp;
+      const vectorsFresh =
+        vector !== undefined &&
+        vectorStamp?.position === snapshot.stamp.position &&
+        vectorStamp.eventId === snapshot.stamp.eventId;
       if (vectorsFresh) this.#vector = vector.index;
       else for (const id of this.#chunks.keys()) this.#unembedded.add(id);
-      return { documents, position: snapshot.position, vectorsFresh };
+      return { documents, position: snapshot.stamp.position, vectorsFresh };
     } catch {
       this.#lexical = new LexicalIndex();
       this.#chunks = new Map();
@@ -347,18 +360,21 @@ export class ChunkIndex {
     }
   }
 
-  /** Writes the caches to `dir` (each through a temporary file and a rename), stamped with the position. */
-  save(dir: string, documents: DocumentStore, position: number): void {
+  /**
+   * Writes the caches to `dir` (each through a temporary file and a rename),
+   * stamped with the log position they reflect and the id of the event there.
+   */
+  save(dir: string, documents: DocumentStore, stamp: LogStamp): void {
     mkdirSync(dir, { recursive: true });
     const snapshot: Snapshot = {
-      version: 1,
-      position,
+      version: SNAPSHOT_VERSION,
+      stamp,
       chunkingKey: this.#chunkingKey(),
       documents: [...documents.all()],
       chunks: [...this.#chunks],
       lexical: this.#lexical.serialize(),
     };
-    this.#vector.save(join(dir, VECTOR_FILE), { position });
+    this.#vector.save(join(dir, VECTOR_FILE), { stamp });
     const path = join(dir, SNAPSHOT_FILE);
     const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(temporary, serialize(snapshot));
