@@ -15,13 +15,15 @@ import {
   FrontMatterError,
   FrontMatterInstantSchema,
   FrontMatterListSchema,
+  folderSourceSystem,
   frontMatterFields,
   frontMatterList,
+  type ImportMarkdownFolderReport,
   type ImportProblem,
   type ImportProgress,
-  type ImportReport,
   importMarkdownFolder,
   type KnowledgeBase,
+  type KnowledgeDocument,
   markdownFiles,
   parseDecisionRecord,
   parseFrontMatter,
@@ -51,7 +53,7 @@ export interface UnknownLines {
 }
 
 /** The outcome of {@link importDocs}: the importer's counts plus decisions recorded. */
-export interface ImportDocsReport extends ImportReport {
+export interface ImportDocsReport extends ImportMarkdownFolderReport {
   /** Decision records recorded (new) or revised. */
   readonly decisions: number;
   /** Set when {@link ImportDocsOptions.hasLine} was given and some files name lines the floor plan lacks. */
@@ -77,7 +79,12 @@ const DecisionFrontMatterSchema = z
  * files cost nothing, changed ones are revised, removed ones retracted. Safe
  * to run from several processes at once: each file stays one document, each
  * decision record one decision. Problems carry the file's line and column;
- * files that are not UTF-8 text are skipped with a warning.
+ * files that are not UTF-8 text are skipped with a warning. Decisions are
+ * recorded under one source system per folder, as notes are
+ * (`decisions:packages/a/docs`; see `folderSourceSystem`), so two folders of
+ * one name keep their own decisions; a decision recorded before under
+ * `decisions:<folder name>` with the same content is retracted when the
+ * folder's own system captures it (counted in `moved`).
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) when `folder` does not exist or is not a folder.
  */
@@ -104,11 +111,14 @@ export async function importDocs(
     ...(options.actor === undefined ? {} : { actor: options.actor }),
   });
   const problems: ImportProblem[] = report.problems.filter((problem) => !decisionFiles.has(problem.item));
-  const system = `decisions:${basename(root)}`;
+  const systems = { current: folderSourceSystem("decisions", root), legacy: `decisions:${basename(root)}` };
   let decisions = 0;
+  let moved = report.moved;
   for (const uri of decisionFiles) {
     try {
-      if (await recordDecisionFile(knowledge, system, root, uri, options.actor)) decisions += 1;
+      const recorded = await recordDecisionFile(knowledge, systems, root, uri, options.actor);
+      if (recorded.outcome !== "unchanged") decisions += 1;
+      moved += recorded.moved;
     } catch (error) {
       const at =
         error instanceof FrontMatterError
@@ -121,6 +131,7 @@ export async function importDocs(
     ...report,
     problems,
     decisions,
+    moved,
     ...(unknown.files.length === 0
       ? {}
       : { unknownLines: { lines: [...unknown.lines].sort(), files: unknown.files.sort() } }),
@@ -153,28 +164,36 @@ function linesOf(text: string): string[] {
   }
 }
 
+/** The source system decision records are recorded under, and the one used before each folder had its own. */
+interface DecisionSystems {
+  readonly current: string;
+  readonly legacy: string;
+}
+
+/** Records one decision file; `moved` is 1 when it retracted the same decision recorded before under the legacy system. */
 async function recordDecisionFile(
   knowledge: KnowledgeBase,
-  system: string,
+  systems: DecisionSystems,
   root: string,
   uri: string,
   actor: string | undefined,
-): Promise<boolean> {
+): Promise<{ outcome: "captured" | "revised" | "unchanged"; moved: number }> {
+  const system = systems.current;
   const file = parseFrontMatter(readFileSync(join(root, uri), "utf8"));
   const front = frontMatterFields(file, DecisionFrontMatterSchema);
   const record = parseDecisionRecord(file.data, file.body);
   if (record.missingDecision) throw new Error("a decision record needs a `## Decision` section");
   const title = front.title ?? /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ?? basename(uri, ".md");
-  const existing = await knowledge.bySource(system, uri);
+  const earlier = await earlierDecision(knowledge, systems, uri);
   const decision: Decision = {
     status: front.status,
     context: record.missingContext ? title : record.decision.context,
     // Options are not read from the file; those recorded on the decision since stay.
-    options: existing?.retracted === undefined ? (existing?.decision?.options ?? []) : [],
+    options: earlier?.document.decision?.options ?? [],
     decision: record.decision.decision,
     consequences: record.decision.consequences,
   };
-  const { outcome } = await knowledge.captureOrRevise(
+  const { outcome, document } = await knowledge.captureOrRevise(
     {
       kind: "decision",
       title,
@@ -191,5 +210,27 @@ async function recordDecisionFile(
     },
     { ...(actor === undefined ? {} : { actor }), reason: `re-imported from ${uri}` },
   );
-  return outcome !== "unchanged";
+  const legacy = earlier?.system === systems.legacy ? earlier.document : undefined;
+  if (outcome !== "captured" || legacy === undefined || legacy.contentHash !== document.contentHash) {
+    return { outcome, moved: 0 };
+  }
+  await knowledge.retract(
+    legacy.id,
+    `${uri} is now imported as ${document.id} (${system})`,
+    actor === undefined ? {} : { actor },
+  );
+  return { outcome, moved: 1 };
+}
+
+/** The live decision recorded for a file: under the folder's system, else under the legacy one (when they differ). */
+async function earlierDecision(
+  knowledge: KnowledgeBase,
+  systems: DecisionSystems,
+  uri: string,
+): Promise<{ system: string; document: KnowledgeDocument } | undefined> {
+  for (const system of new Set([systems.current, systems.legacy])) {
+    const document = await knowledge.bySource(system, uri);
+    if (document !== undefined && document.retracted === undefined) return { system, document };
+  }
+  return undefined;
 }

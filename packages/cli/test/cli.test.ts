@@ -223,6 +223,8 @@ describe("standards", () => {
 
 describe("knowledge", () => {
   it("imports a folder of markdown, decisions included, and searches it with provenance", SLOW, async () => {
+    // In a git repository, a folder is recorded by its path there: docs/ as markdown:docs.
+    execFileSync("git", ["init", "--quiet", cwd]);
     const docs = join(cwd, "docs");
     mkdirSync(docs);
     writeFileSync(

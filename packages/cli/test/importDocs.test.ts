@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
@@ -11,6 +12,22 @@ let cwd: string;
 const factory = (...args: string[]) => runFactory(args, { cwd });
 const SLOW = { timeout: 240_000 };
 const NOTES = 24;
+const ADR = "---\nkind: decision\nstatus: accepted\n---\n# ADR-1\n\n## Context\nWhy.\n\n## Decision\nDo.\n";
+
+/** The live documents of a source system in the factory of `cwd`, by their file. */
+async function liveFiles(system: string): Promise<string[]> {
+  const log = await openEventLog({ path: join(cwd, ".factory", "factory.db") });
+  const kb = await openKnowledgeBase({ log });
+  try {
+    return (await kb.fromSystem(system))
+      .filter((document) => document.retracted === undefined)
+      .map((document) => document.source.uri as string)
+      .sort();
+  } finally {
+    await kb.close();
+    await log.close();
+  }
+}
 
 beforeEach(() => {
   cwd = mkdtempSync(join(tmpdir(), "factory-cli-docs-"));
@@ -78,6 +95,8 @@ describe("factory import docs", () => {
     "run by several processes at once, leaves one document per file and one decision per record",
     SLOW,
     async () => {
+      // A project in git: its top-level docs folder is recorded as markdown:docs.
+      execFileSync("git", ["init", "--quiet", cwd]);
       expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
       for (let index = 0; index < NOTES; index += 1) {
         writeFileSync(
@@ -133,6 +152,65 @@ describe("factory import docs", () => {
         /^docs\/c\.md:3:7 error front matter field date: "someday" is not a date$/m,
       );
       expect(failed.stdout).toMatch(/^docs\/adr-1\.md:3:9 error front matter field status: /m);
+    },
+  );
+
+  it(
+    "in a monorepo, importing another folder named docs (empty) retracts nothing; emptying a folder retracts its documents with a warning",
+    SLOW,
+    async () => {
+      execFileSync("git", ["init", "--quiet", cwd]);
+      mkdirSync(join(cwd, "packages", "a", "docs"), { recursive: true });
+      mkdirSync(join(cwd, "packages", "b", "docs"), { recursive: true });
+      writeFileSync(join(cwd, "packages", "a", "docs", "guide.md"), "# Guide\n\nA's guide.");
+      writeFileSync(join(cwd, "packages", "a", "docs", "adr-1.md"), ADR);
+      const first = await factory("import", "docs", "packages/a/docs");
+      expect(first.stdout).toBe(
+        "packages/a/docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 1 decisions, 0 problems, 0 warnings\n",
+      );
+      const other = await factory("import", "docs", "packages/b/docs");
+      expect(other.stdout).toBe(
+        "packages/b/docs: 0 captured, 0 revised, 0 unchanged, 0 retracted, 0 decisions, 0 problems, 0 warnings\n",
+      );
+      expect(await liveFiles("markdown:packages/a/docs")).toEqual(["guide.md"]);
+      expect(await liveFiles("decisions:packages/a/docs")).toEqual(["adr-1.md"]);
+
+      rmSync(join(cwd, "packages", "a", "docs", "guide.md"));
+      rmSync(join(cwd, "packages", "a", "docs", "adr-1.md"));
+      const emptied = await factory("import", "docs", "packages/a/docs");
+      expect(emptied.stdout).toBe(
+        [
+          "packages/a/docs warning the folder has no markdown file left: the 1 documents imported from it (markdown:packages/a/docs) were retracted",
+          "packages/a/docs: 0 captured, 0 revised, 0 unchanged, 1 retracted, 0 decisions, 0 problems, 1 warnings",
+          "",
+        ].join("\n"),
+      );
+    },
+  );
+
+  it(
+    "moves the documents and decisions recorded under markdown:docs and decisions:docs to the folder's own system, once",
+    SLOW,
+    async () => {
+      execFileSync("git", ["init", "--quiet", cwd]);
+      writeFileSync(join(cwd, "docs", "guide.md"), "# Guide\n\nThe guide.");
+      writeFileSync(join(cwd, "docs", "adr-1.md"), ADR);
+      // A docs folder at the top of the repository has the system importers used before: markdown:docs.
+      expect((await factory("import", "docs", "docs")).code).toBe(0);
+      mkdirSync(join(cwd, "site"));
+      renameSync(join(cwd, "docs"), join(cwd, "site", "docs"));
+      const moved = await factory("import", "docs", "site/docs");
+      expect(moved.stdout).toBe(
+        "site/docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 1 decisions, 0 problems, 0 warnings, 2 moved to the folder's own source system (markdown:site/docs)\n",
+      );
+      expect(await liveFiles("markdown:docs")).toEqual([]);
+      expect(await liveFiles("decisions:docs")).toEqual([]);
+      expect(await liveFiles("markdown:site/docs")).toEqual(["guide.md"]);
+      expect(await liveFiles("decisions:site/docs")).toEqual(["adr-1.md"]);
+      const again = await factory("import", "docs", "site/docs");
+      expect(again.stdout).toBe(
+        "site/docs: 0 captured, 0 revised, 1 unchanged, 0 retracted, 0 decisions, 0 problems, 0 warnings\n",
+      );
     },
   );
 });

@@ -41,6 +41,7 @@ export {
   type ParsedDecisionRecord,
   parseDecisionRecord,
 } from "./importers/decisionRecord.js";
+export { folderSourceSystem } from "./importers/folderSource.js";
 export {
   type FilePosition,
   FrontMatterError,
@@ -53,6 +54,7 @@ export {
 export {
   frontMatterList,
   type ImportMarkdownFolderOptions,
+  type ImportMarkdownFolderReport,
   importMarkdownFolder,
   markdownFiles,
 } from "./importers/importMarkdownFolder.js";

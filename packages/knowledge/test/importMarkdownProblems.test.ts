@@ -30,7 +30,7 @@ describe("importMarkdownFolder and files that are not good markdown", () => {
         message: expect.stringMatching(/^skipped: a binary file \(a NUL byte at offset 4\)/),
       },
     ]);
-    expect((await temp.kb.fromSystem("markdown:notes")).map((document) => document.source.uri)).toEqual([
+    expect((await temp.kb.fromSystem(report.system)).map((document) => document.source.uri)).toEqual([
       "good.md",
     ]);
   });
@@ -39,7 +39,7 @@ describe("importMarkdownFolder and files that are not good markdown", () => {
     const folder = folderOf({ "plain.md": "Just words.\n", "headed.md": "# A heading\n\nwords" });
     const report = await importMarkdownFolder(temp.kb, folder);
     expect(report).toMatchObject({ captured: 2, problems: [], warnings: [] });
-    const titles = (await temp.kb.fromSystem("markdown:notes")).map((document) => document.title).sort();
+    const titles = (await temp.kb.fromSystem(report.system)).map((document) => document.title).sort();
     expect(titles).toEqual(["A heading", "plain"]);
   });
 

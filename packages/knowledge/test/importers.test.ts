@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type EventLog, openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  folderSourceSystem,
   importMarkdownFolder,
   importRecords,
   type KnowledgeBase,
@@ -43,20 +44,22 @@ describe("importMarkdownFolder", () => {
     expect(first).toMatchObject({ captured: 2, revised: 0, unchanged: 0, retracted: 0, problems: [] });
     expect(progress).toEqual([1, 2]);
 
-    const pricing = await kb.bySource("markdown:notes", "pricing.md");
+    const system = folderSourceSystem("markdown", notes);
+    expect(first.system).toBe(system);
+    const pricing = await kb.bySource(system, "pricing.md");
     expect(pricing).toMatchObject({
       kind: "strategy",
       title: "Pricing strategy",
       tags: ["pricing"],
       lines: ["billing"],
       source: {
-        system: "markdown:notes",
+        system,
         uri: "pricing.md",
         author: "ana",
         capturedAt: "2025-03-01T00:00:00.000Z",
       },
     });
-    expect((await kb.bySource("markdown:notes", "calls/acme.md"))?.title).toBe("Call with Acme");
+    expect((await kb.bySource(system, "calls/acme.md"))?.title).toBe("Call with Acme");
 
     writeFileSync(
       join(notes, "calls", "acme.md"),

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFixture } from "../../core/test/fixtures/runChild.js";
-import { importMarkdownFolder, type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
+import {
+  folderSourceSystem,
+  importMarkdownFolder,
+  type KnowledgeBase,
+  openKnowledgeBase,
+} from "../src/index.js";
 
 const child = join(import.meta.dirname, "fixtures", "knowledgeChild.ts");
 let dir: string;
@@ -27,8 +32,8 @@ function words(seed: number): string {
 }
 
 /** Every imported document is the first vector-mode hit for its own words. */
-async function expectEachFoundByVector(kb: KnowledgeBase): Promise<number> {
-  const imported = await kb.fromSystem("markdown:notes");
+async function expectEachFoundByVector(kb: KnowledgeBase, folder: string): Promise<number> {
+  const imported = await kb.fromSystem(folderSourceSystem("markdown", folder));
   for (const document of imported) {
     const text = /^[a-z]{7} [a-z]{7} [a-z]{7}$/m.exec(document.body)?.[0] as string;
     const result = await kb.search(text, { mode: "vector", limit: 3 });
@@ -59,17 +64,17 @@ describe("vector index after an import killed midway", () => {
 
     const log = await openEventLog({ path: db });
     let kb = await openKnowledgeBase({ log, dir: cache });
-    const found = await expectEachFoundByVector(kb);
+    const found = await expectEachFoundByVector(kb, folder);
     expect(found).toBeGreaterThanOrEqual(25);
     expect(found).toBeLessThan(80);
 
     const rest = await importMarkdownFolder(kb, folder);
     expect(rest.captured).toBe(80 - found);
-    expect(await expectEachFoundByVector(kb)).toBe(80);
+    expect(await expectEachFoundByVector(kb, folder)).toBe(80);
     await kb.close();
 
     kb = await openKnowledgeBase({ log, dir: cache });
-    expect(await expectEachFoundByVector(kb)).toBe(80);
+    expect(await expectEachFoundByVector(kb, folder)).toBe(80);
     await kb.close();
     await log.close();
   });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawnFixture, startFixture, waitForExit, waitForOutput } from "../../core/test/fixtures/runChild.js";
-import { importMarkdownFolder, openKnowledgeBase } from "../src/index.js";
+import { folderSourceSystem, importMarkdownFolder, openKnowledgeBase } from "../src/index.js";
 
 const child = join(import.meta.dirname, "fixtures", "knowledgeChild.ts");
 let dir: string;
@@ -36,7 +36,7 @@ describe("knowledge base across processes", () => {
 
     const log = await openEventLog({ path: db });
     const kb = await openKnowledgeBase({ log, dir: cache });
-    const imported = await kb.fromSystem("markdown:notes");
+    const imported = await kb.fromSystem(folderSourceSystem("markdown", folder));
     expect(imported.length).toBeGreaterThanOrEqual(25);
     expect(imported.length).toBeLessThan(80);
     for (const document of imported) {
@@ -45,7 +45,7 @@ describe("knowledge base across processes", () => {
     }
     const rest = await importMarkdownFolder(kb, folder);
     expect(rest.captured).toBe(80 - imported.length);
-    expect(await kb.fromSystem("markdown:notes")).toHaveLength(80);
+    expect(await kb.fromSystem(rest.system)).toHaveLength(80);
     await kb.close();
     await log.close();
   });

@@ -158,8 +158,13 @@ export function registerImport(program: Command, context: CliContext): void {
             `${output.style("red", "error")} ${files.length} ${files.length === 1 ? "file names" : "files name"} ${lines.length === 1 ? "a line" : "lines"} the floor plan lacks (${lines.join(", ")}): ${files.length === 1 ? "it was" : "they were"} not imported; apply the floor plan first: factory plan apply <file>${verbose ? "" : " (--verbose lists the files)"}`,
           );
         }
+        // Only after an import recorded before each folder had its own source system: the copies it replaced.
+        const moved =
+          report.moved === 0
+            ? ""
+            : `, ${report.moved} moved to the folder's own source system (${report.system})`;
         output.line(
-          `${folder}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${report.decisions} decisions, ${report.problems.length} problems, ${report.warnings.length} warnings`,
+          `${folder}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${report.decisions} decisions, ${report.problems.length} problems, ${report.warnings.length} warnings${moved}`,
         );
       }),
     );

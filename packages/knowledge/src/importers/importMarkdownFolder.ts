@@ -7,8 +7,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { ValidationError } from "@software-factory/core";
 import { z } from "zod";
+import type { KnowledgeDocument } from "../DocumentStore.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { DocumentKindSchema } from "../schemas.js";
+import { folderSourceSystem } from "./folderSource.js";
 import {
   FrontMatterError,
   FrontMatterInstantSchema,
@@ -20,7 +22,13 @@ import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js"
 
 /** Options of {@link importMarkdownFolder}. */
 export interface ImportMarkdownFolderOptions {
-  /** Source system recorded on the documents; documents of this system missing from the folder are retracted (default `markdown:<folder name>`). */
+  /**
+   * Source system recorded on the documents; documents of this system missing
+   * from the folder are retracted. Default: one system per folder,
+   * `markdown:<path of the folder in its git repository>` (`markdown:docs`,
+   * `markdown:packages/a/docs`), `markdown:<absolute path>` outside any
+   * repository ({@link folderSourceSystem}).
+   */
   readonly system?: string;
   /** Kind of documents whose front matter names none (default `note`). */
   readonly kind?: z.infer<typeof DocumentKindSchema>;
@@ -30,6 +38,19 @@ export interface ImportMarkdownFolderOptions {
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Who imports (recorded as the actor). */
   readonly actor?: string;
+}
+
+/** What {@link importMarkdownFolder} did: the counts, problems and warnings, the source system it wrote, and the documents it moved there. */
+export interface ImportMarkdownFolderReport extends ImportReport {
+  /** The source system the folder's documents are recorded under. */
+  readonly system: string;
+  /**
+   * Documents of the folder's files that an earlier import recorded under
+   * `markdown:<folder name>` (shared by every folder of that name) with the
+   * same content as the document just captured under {@link system}: each is
+   * retracted, so a file keeps one live document.
+   */
+  readonly moved: number;
 }
 
 const FrontMatterSchema = z
@@ -56,19 +77,30 @@ const FrontMatterSchema = z
  * are imported. Safe to run again after an interruption, and while other
  * processes import the same folder: each file stays one document
  * ({@link KnowledgeBase.captureOrRevise}).
+ *
+ * Each folder has its own source system (see
+ * {@link ImportMarkdownFolderOptions.system}), so importing a folder never
+ * retracts nor revises the documents of another folder with the same name.
+ * A folder with no markdown file left retracts every document it imported,
+ * and says so in a warning. A document that an earlier version of this
+ * importer recorded under `markdown:<folder name>` is retracted when this
+ * import captures the same file with the same content under the folder's
+ * system (counted in `moved`); its id changes.
  */
 export async function importMarkdownFolder(
   knowledge: KnowledgeBase,
   folder: string,
   options: ImportMarkdownFolderOptions = {},
-): Promise<ImportReport> {
+): Promise<ImportMarkdownFolderReport> {
   const root = resolve(folder);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`cannot import ${folder}: it is not a folder`);
   }
-  const system = options.system ?? `markdown:${basename(root)}`;
+  const system = options.system ?? folderSourceSystem("markdown", root);
+  // The system this importer used before each folder had its own, shared by the folders of one name.
+  const legacy = options.system === undefined ? `markdown:${basename(root)}` : system;
   const files = markdownFiles(root);
-  const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0 };
+  const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0, moved: 0 };
   const problems: ImportProblem[] = [];
   const warnings: ImportProblem[] = [];
   const actor = options.actor === undefined ? {} : { actor: options.actor };
@@ -81,8 +113,11 @@ export async function importMarkdownFolder(
       if (typeof text !== "string") {
         warnings.push({ item: uri, message: `skipped: ${text.notText}` });
       } else {
-        const outcome = await importFile(knowledge, system, uri, text, options, actor);
+        const { outcome, document } = await importFile(knowledge, system, uri, text, options, actor);
         counts[outcome] += 1;
+        if (outcome === "captured" && legacy !== system) {
+          counts.moved += await retractLegacyCopy(knowledge, legacy, uri, document, actor);
+        }
       }
     } catch (error) {
       const at =
@@ -99,7 +134,37 @@ export async function importMarkdownFolder(
     await knowledge.retract(document.id, `${uri} was removed from ${system}`, actor);
     counts.retracted += 1;
   }
-  return { ...counts, problems, warnings };
+  if (files.length === 0 && counts.retracted > 0) {
+    warnings.push({
+      item: ".",
+      message: `the folder has no markdown file left: the ${counts.retracted} documents imported from it (${system}) were retracted`,
+    });
+  }
+  return { ...counts, system, problems, warnings };
+}
+
+/**
+ * Retracts the document an earlier import recorded for `uri` under the
+ * folder's former system when it holds the content just captured; returns 1
+ * when it did. One with other content is kept: it may be another folder's
+ * file of the same name.
+ */
+async function retractLegacyCopy(
+  knowledge: KnowledgeBase,
+  legacy: string,
+  uri: string,
+  captured: KnowledgeDocument,
+  actor: { actor?: string },
+): Promise<number> {
+  const earlier = await knowledge.bySource(legacy, uri);
+  if (earlier === undefined || earlier.retracted !== undefined) return 0;
+  if (earlier.contentHash !== captured.contentHash) return 0;
+  await knowledge.retract(
+    earlier.id,
+    `${uri} is now imported as ${captured.id} (${captured.source.system})`,
+    actor,
+  );
+  return 1;
 }
 
 /** Captures or revises the one document of a file; throws `FrontMatterError` for bad front matter. */
@@ -110,7 +175,7 @@ async function importFile(
   text: string,
   options: ImportMarkdownFolderOptions,
   actor: { actor?: string },
-): Promise<"captured" | "revised" | "unchanged"> {
+): Promise<{ outcome: "captured" | "revised" | "unchanged"; document: KnowledgeDocument }> {
   const file = parseFrontMatter(text);
   const front = frontMatterFields(file, FrontMatterSchema);
   const title =
@@ -136,7 +201,7 @@ async function importFile(
     { ...actor, reason: `re-imported from ${uri}` },
   );
   try {
-    return (await write).outcome;
+    return await write;
   } catch (error) {
     const field =
       error instanceof ValidationError ? frontMatterPath(error.issues[0]?.path ?? "", file.data) : undefined;

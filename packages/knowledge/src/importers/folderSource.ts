@@ -1,0 +1,45 @@
+/**
+ * The source system a folder's documents are recorded under: one per folder,
+ * so that folders with the same name never share their documents.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { existsSync, realpathSync } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
+
+/** The longest source system the knowledge base accepts (`SourceSchema`). */
+const MAX_SYSTEM = 100;
+
+/**
+ * The source system of the documents imported from a folder:
+ * `<prefix>:<where>`, where `<where>` is the folder's path relative to the
+ * top of the git repository holding it (`docs`, `packages/a/docs`; the
+ * repository's name when the folder is its top), else, outside any
+ * repository, its absolute path. A folder at the top of a repository thus
+ * keeps the `<prefix>:<folder name>` that importers used before. A system
+ * longer than the knowledge base takes keeps the end of the path and a hash
+ * of all of it.
+ *
+ * @example
+ * ```ts
+ * folderSourceSystem("markdown", "/work/shop/packages/a/docs"); // "markdown:packages/a/docs"
+ * ```
+ */
+export function folderSourceSystem(prefix: string, folder: string): string {
+  const root = realpathSync(folder);
+  const top = repositoryTop(root);
+  const where = top === undefined ? root : top === root ? basename(root) : relative(top, root);
+  const system = `${prefix}:${where.split(sep).join("/")}`;
+  if (system.length <= MAX_SYSTEM) return system;
+  const hash = createHash("sha256").update(system).digest("hex").slice(0, 12);
+  return `${prefix}:${hash}:…${system.slice(system.length - (MAX_SYSTEM - prefix.length - hash.length - 3))}`;
+}
+
+/** The nearest folder at or above `folder` holding a `.git` entry (a repository, worktree or submodule top), if any. */
+function repositoryTop(folder: string): string | undefined {
+  for (let dir = folder; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}

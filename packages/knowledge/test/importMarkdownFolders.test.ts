@@ -1,0 +1,121 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { importMarkdownFolder } from "../src/index.js";
+import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
+
+const temp = useTempKnowledgeBase("factory-import-folders-");
+
+/** Writes the given files (path relative to `folder` to text) under `folder`, and returns `folder`. */
+function write(folder: string, files: Record<string, string>): string {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(folder, name, ".."), { recursive: true });
+    writeFileSync(join(folder, name), text);
+  }
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+/** A git repository (a real `git init`) in the temp dir. */
+function repository(name: string): string {
+  const root = join(temp.dir, name);
+  mkdirSync(root, { recursive: true });
+  execFileSync("git", ["init", "--quiet", root]);
+  return root;
+}
+
+const live = async (system: string) =>
+  (await temp.kb.fromSystem(system))
+    .filter((document) => document.retracted === undefined)
+    .map((document) => document.source.uri)
+    .sort();
+
+describe("importMarkdownFolder and folders with the same name", () => {
+  it("gives each docs folder of a monorepo its own source system, and never retracts the other's documents", async () => {
+    const repo = repository("shop");
+    const a = write(join(repo, "packages", "a", "docs"), { "guide.md": "# A guide", "api.md": "# A api" });
+    const b = write(join(repo, "packages", "b", "docs"), { "guide.md": "# B guide" });
+
+    const first = await importMarkdownFolder(temp.kb, a);
+    expect(first).toMatchObject({ system: "markdown:packages/a/docs", captured: 2, retracted: 0 });
+    const second = await importMarkdownFolder(temp.kb, b);
+    expect(second).toMatchObject({ system: "markdown:packages/b/docs", captured: 1, retracted: 0 });
+
+    expect(await live("markdown:packages/a/docs")).toEqual(["api.md", "guide.md"]);
+    expect((await temp.kb.bySource("markdown:packages/a/docs", "guide.md"))?.title).toBe("A guide");
+    expect((await temp.kb.bySource("markdown:packages/b/docs", "guide.md"))?.title).toBe("B guide");
+  });
+
+  it("importing an empty folder of the same name elsewhere retracts nothing", async () => {
+    const x = write(join(temp.dir, "x", "docs"), { "one.md": "# One", "two.md": "# Two" });
+    const y = write(join(temp.dir, "y", "docs"), {});
+    const first = await importMarkdownFolder(temp.kb, x);
+    const empty = await importMarkdownFolder(temp.kb, y);
+    expect(empty).toMatchObject({ captured: 0, retracted: 0, warnings: [] });
+    expect(empty.system).not.toBe(first.system);
+    // Outside a repository the folder is named by its absolute path.
+    expect(first.system).toBe(`markdown:${realpathSync(x)}`);
+    expect(await live(first.system)).toEqual(["one.md", "two.md"]);
+  });
+
+  it("re-imports the same folder in place: the same documents, unchanged, whatever the working directory", async () => {
+    const repo = repository("site");
+    const docs = write(join(repo, "docs"), { "a.md": "# A", "b.md": "# B" });
+    const first = await importMarkdownFolder(temp.kb, docs);
+    // A folder at the top of its repository keeps the system importers used before: markdown:<folder name>.
+    expect(first.system).toBe("markdown:docs");
+    const ids = (await temp.kb.fromSystem("markdown:docs")).map((document) => document.id).sort();
+    const again = await importMarkdownFolder(temp.kb, join(repo, "docs", "..", "docs"));
+    expect(again).toMatchObject({
+      system: "markdown:docs",
+      captured: 0,
+      unchanged: 2,
+      retracted: 0,
+      moved: 0,
+    });
+    expect((await temp.kb.fromSystem("markdown:docs")).map((document) => document.id).sort()).toEqual(ids);
+  });
+
+  it("moves documents an earlier import left under markdown:<folder name> when their content is the same", async () => {
+    const repo = repository("mono");
+    const docs = write(join(repo, "packages", "a", "docs"), {
+      "same.md": "# Same",
+      "edited.md": "# Edited v2",
+    });
+    // What the importer recorded before each folder had its own system.
+    await importMarkdownFolder(temp.kb, write(join(temp.dir, "old", "docs"), { "same.md": "# Same" }), {
+      system: "markdown:docs",
+    });
+    await importMarkdownFolder(
+      temp.kb,
+      write(join(temp.dir, "old", "docs"), { "edited.md": "# Edited v1" }),
+      {
+        system: "markdown:docs",
+      },
+    );
+
+    const report = await importMarkdownFolder(temp.kb, docs);
+    expect(report).toMatchObject({ system: "markdown:packages/a/docs", captured: 2, moved: 1, retracted: 0 });
+    // The copy with the same content is retracted; the other may be another folder's file, and stays.
+    expect(await live("markdown:docs")).toEqual(["edited.md"]);
+    const again = await importMarkdownFolder(temp.kb, docs);
+    expect(again).toMatchObject({ captured: 0, unchanged: 2, moved: 0 });
+  });
+
+  it("says so in a warning when a folder emptied of markdown retracts everything it imported", async () => {
+    const docs = write(join(temp.dir, "notes"), { "a.md": "# A", "b.md": "# B" });
+    const { system } = await importMarkdownFolder(temp.kb, docs);
+    rmSync(join(docs, "a.md"));
+    rmSync(join(docs, "b.md"));
+    const emptied = await importMarkdownFolder(temp.kb, docs);
+    expect(emptied).toMatchObject({ retracted: 2, problems: [] });
+    expect(emptied.warnings).toEqual([
+      {
+        item: ".",
+        message: `the folder has no markdown file left: the 2 documents imported from it (${system}) were retracted`,
+      },
+    ]);
+    expect(await live(system)).toEqual([]);
+  });
+});
