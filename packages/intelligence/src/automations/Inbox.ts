@@ -43,6 +43,8 @@ const ListOptionsSchema = z.object({
 export class Inbox implements AsyncDisposable {
   readonly #items = new Map<string, InboxItem[]>();
   readonly #byId = new Map<string, { to: string; index: number }>();
+  /** For each notification read, the id of the `inbox.read` event that first marked it read. */
+  readonly #readBy = new Map<string, string>();
 
   private constructor(
     private readonly log: EventLog,
@@ -91,7 +93,12 @@ export class Inbox implements AsyncDisposable {
     return found;
   }
 
-  /** Marks notifications of an operator read; ids that are not theirs or already read are ignored. */
+  /**
+   * Marks notifications of an operator read; ids that are not theirs or
+   * already read are ignored. Returns how many this call marked read: when
+   * several processes mark the same notifications at once, each counts only
+   * those its own event marked first.
+   */
   async markRead(operator: string, ids: readonly string[]): Promise<number> {
     await this.projection?.catchUp();
     const unread = ids.filter((id) => {
@@ -99,13 +106,13 @@ export class Inbox implements AsyncDisposable {
       return item !== undefined && item.to === operator && !item.read;
     });
     if (unread.length === 0) return 0;
-    await this.log.append({
+    const [event] = await this.log.append({
       type: InboxRead.type,
       subject: operator,
       data: { to: operator, notifications: unread },
     });
     await this.projection?.catchUp();
-    return unread.length;
+    return unread.filter((id) => this.#readBy.get(id) === event?.id).length;
   }
 
   /** Stops following the log. */
@@ -144,8 +151,9 @@ export class Inbox implements AsyncDisposable {
         const where = this.#byId.get(id);
         const items = where === undefined ? undefined : this.#items.get(where.to);
         const item = where === undefined ? undefined : items?.[where.index];
-        if (items !== undefined && item !== undefined && where !== undefined) {
+        if (items !== undefined && item !== undefined && where !== undefined && !item.read) {
           items[where.index] = { ...item, read: true };
+          this.#readBy.set(id, event.id);
         }
       }
     }

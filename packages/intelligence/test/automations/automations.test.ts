@@ -397,4 +397,16 @@ describe("inbox", () => {
     await runner.close();
     await inbox.close();
   });
+
+  it("counts each notification once when two processes mark the same ones read at once", async () => {
+    const log = await memoryLog();
+    const [first, second] = await Promise.all([Inbox.open(log), Inbox.open(log)]);
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) ids.push((await first.notify({ to: "ada", title: `n${n}`, body: "" })).id);
+    const counts = await Promise.all([first.markRead("ada", ids), second.markRead("ada", ids)]);
+    expect(counts[0] + counts[1]).toBe(3);
+    expect(await second.unreadCount("ada")).toBe(0);
+    expect(await log.read({ types: ["inbox.read"] })).toHaveLength(2);
+    await Promise.all([first.close(), second.close()]);
+  });
 });
