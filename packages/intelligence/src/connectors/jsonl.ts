@@ -93,6 +93,12 @@ function systemOf(file: string, mapping: Mapping): string {
  * - `artifact`: an artifact `<system>-<id>` of the mapping's kind with the
  *   body, tags and mapped fields; a changed record makes a new version.
  *
+ * An id with characters an artifact id cannot hold (anything but letters,
+ * digits and `._:-`), or too long for one (128 characters), is stored with
+ * those characters made `_`, cut, and a hash of the id appended
+ * (`zendesk-a_b-3f1c...`), so `a b` and `a/b` are two records, not versions
+ * of one; two ids that would still be stored alike fail the import.
+ *
  * Every line is read and checked first (JSON, required id and title, tags,
  * line ids, severities, duplicate ids), then what it will write is checked
  * with the schemas of the writes themselves: a title over 500 characters, a

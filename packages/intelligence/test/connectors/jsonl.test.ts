@@ -183,6 +183,70 @@ describe("importJsonl", () => {
     expect(await factory.log.head()).toBe(events);
   });
 
+  it("keeps ids that differ only in punctuation or past 128 characters as distinct records", async () => {
+    const long = "L".repeat(200);
+    const ids = ["a b", "a_b", "a/b", `${long}1`, `${long}2`];
+    const file = write(
+      "ids.jsonl",
+      ids.map((id, index) => JSON.stringify({ id, subject: `Record ${index}` })).join("\n"),
+    );
+
+    expect(await importJsonl(factory, { file, mapping: signalMapping })).toMatchObject({
+      created: 5,
+      updated: 0,
+    });
+    expect(factory.work.signals().map((signal) => signal.source)).toEqual(ids.map((id) => `zendesk:${id}`));
+    const artifacts = {
+      target: "artifact",
+      kind: "feedback",
+      id: "id",
+      title: "subject",
+      system: "zd",
+    } as const;
+    expect(await importJsonl(factory, { file, mapping: artifacts })).toMatchObject({
+      created: 5,
+      updated: 0,
+    });
+    const stored = factory.work.artifacts().filter((artifact) => artifact.kind === "feedback");
+    expect(stored.map((artifact) => [artifact.fields.externalId, artifact.version])).toEqual(
+      ids.map((id) => [id, 1]),
+    );
+    expect(stored.map((artifact) => artifact.id).slice(0, 2)).toEqual([
+      expect.stringMatching(/^zd-a_b-[0-9a-f]{16}$/),
+      "zd-a_b",
+    ]);
+  });
+
+  it("refuses two ids stored as the same artifact, naming both lines", async () => {
+    const mapping = {
+      target: "artifact",
+      kind: "feedback",
+      id: "id",
+      title: "subject",
+      system: "zd",
+    } as const;
+    await importJsonl(factory, {
+      file: write("one.jsonl", JSON.stringify({ id: "a b", subject: "x" })),
+      mapping,
+    });
+    const taken = factory.work.artifacts()[0]?.id ?? "";
+    const file = write(
+      "clash.jsonl",
+      [
+        JSON.stringify({ id: "a b", subject: "x" }),
+        JSON.stringify({ id: taken.slice("zd-".length), subject: "y" }),
+      ].join("\n"),
+    );
+    const events = await factory.log.head();
+
+    await expect(importJsonl(factory, { file, mapping })).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message: expect.stringContaining(`${file}:2 id: `),
+    });
+    await expect(importJsonl(factory, { file, mapping })).rejects.toThrow(`as is id "a b" on line 1`);
+    expect(await factory.log.head()).toBe(events);
+  });
+
   it("refuses a line whose artifact id holds an artifact of another kind", async () => {
     const file = write("kinds.jsonl", TICKETS);
     const mapping = { target: "artifact", id: "id", title: "subject", system: "zendesk" } as const;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import {
   type CaptureSignalInput,
   CaptureSignalInputSchema,
@@ -52,9 +53,20 @@ interface WriteCheck {
   readonly from: Readonly<Record<string, string | undefined>>;
 }
 
-/** An id made of a system and a source id that the assembly line accepts. */
-const safeId = (prefix: string, id: string) =>
-  `${prefix}-${id}`.replace(/[^A-Za-z0-9._:-]/g, "_").slice(0, 128);
+const ARTIFACT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * The artifact id of a record's id: `<prefix>-<id>` when the assembly line
+ * accepts that as it is; else with the characters it refuses made `_`, cut to
+ * fit, and a hash of the record's id appended, so that ids differing only in
+ * what was replaced or cut (`a b`, `a/b`) stay distinct.
+ */
+function storedId(prefix: string, id: string): string {
+  const plain = `${prefix}-${id}`;
+  if (ARTIFACT_ID.test(plain)) return plain;
+  const hash = createHash("sha256").update(id).digest("hex").slice(0, 16);
+  return `${plain.replace(/[^A-Za-z0-9._:-]/g, "_").slice(0, 128 - hash.length - 1)}-${hash}`;
+}
 
 /** The write of a record, and the checks its inputs must pass. */
 function planRecord(
@@ -102,7 +114,7 @@ function planRecord(
       ...line,
     };
     const ref = {
-      id: safeId(`ext-${system}`, record.id),
+      id: storedId(`ext-${system}`, record.id),
       kind: "externalRef",
       title: record.title,
       fields: { system, externalId: record.id, targetKind: "signal", tags: record.tags },
@@ -138,7 +150,7 @@ function planRecord(
     }),
   );
   const artifact = {
-    id: safeId(system, record.id),
+    id: storedId(system, record.id),
     kind: mapping.kind,
     title: record.title,
     fields: { ...extra, body: record.body, tags: record.tags, source: system, externalId: record.id },
@@ -170,8 +182,9 @@ function planRecord(
 
 /**
  * Builds every line's write and checks it with the schemas the writes use
- * (lengths included), and that an artifact it records is not one of another
- * kind already, all before anything is written.
+ * (lengths included), that an artifact it records is not one of another kind
+ * already, and that no two lines' ids are stored as the same artifact, all
+ * before anything is written.
  *
  * @throws ValidationError naming the file, line and mapped field of every write that would be refused.
  */
@@ -183,6 +196,7 @@ export function planWrites(
   system: string,
 ): JsonlWrite[] {
   const issues: ValidationIssue[] = [];
+  const stored = new Map<string, JsonlRecord>();
   const writes = records.map((record) => {
     const { write, checks } = planRecord(record, mapping, system);
     for (const { schema, input, written, from } of checks) {
@@ -210,6 +224,15 @@ export function planWrites(
         file,
         line: record.lineNumber,
       });
+    const other = artifact === undefined ? undefined : stored.get(artifact.id);
+    if (artifact !== undefined && other !== undefined)
+      issues.push({
+        path: mapping.id,
+        message: `id "${record.id}" would be stored as "${artifact.id}", as is id "${other.id}" on line ${other.lineNumber}`,
+        file,
+        line: record.lineNumber,
+      });
+    if (artifact !== undefined) stored.set(artifact.id, record);
     return write;
   });
   if (issues.length > 0)
