@@ -8,7 +8,7 @@ import { ReviewVerdictSchema } from "./TraceLink.js";
 import { LineIdSchema, ReworkCauseSchema, WorkItemKindSchema } from "./WorkItem.js";
 
 const reason = z.string().trim().min(1, "a reason is required");
-/** The idempotency key of the request that made a move, so a retry returns the first result. */
+/** The idempotency key of the request that created or moved an item, so a retry returns the first result. */
 const request = z.string().min(1).max(200).optional();
 /**
  * The type of a recorded link: a camelCase word. New links are held to
@@ -31,6 +31,7 @@ export const WorkCreated = defineEvent(
     owner: OperatorIdSchema.optional(),
     contributors: z.array(OperatorIdSchema).default([]),
     signals: z.array(z.string().min(1)).default([]),
+    request,
   }),
 );
 

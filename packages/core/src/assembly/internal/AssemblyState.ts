@@ -36,6 +36,17 @@ interface SignalRecord extends Mutable<Omit<Signal, "workItems">> {
 }
 
 /**
+ * What the first write carrying an idempotency key did: the event type
+ * (`work.created` or a move's), the work item, and the event's data, which a
+ * retried creation is compared with.
+ */
+export interface KeyedRequest {
+  readonly type: string;
+  readonly subject: string;
+  readonly data: unknown;
+}
+
+/**
  * The assembly line's read model: work items, artifacts, trace links and
  * signals folded from the log, with the indexes the commands and queries need.
  * Suspicion is derived here, deterministically, from artifact versions and
@@ -50,8 +61,8 @@ export class AssemblyState {
   readonly deployments = new Set<string>();
   /** Incident ids seen. */
   readonly incidents = new Set<string>();
-  /** Work item moved by each idempotency key, so a retried move returns instead of moving twice. */
-  readonly requests = new Map<string, string>();
+  /** The first write of each idempotency key, so a retried create or move returns instead of writing twice. */
+  readonly requests = new Map<string, KeyedRequest>();
   readonly #artifactsByItem = new Map<string, string[]>();
   /** Links by their upstream end (`to`): what depends on a node. */
   readonly #dependents = new Map<string, string[]>();
@@ -74,8 +85,8 @@ export class AssemblyState {
   /** Folds one event. Unknown types are ignored. */
   apply(event: StoredEvent): void {
     const request = (event.data as { request?: unknown } | undefined)?.request;
-    if (typeof request === "string" && event.type.startsWith("work."))
-      this.requests.set(request, event.subject);
+    if (typeof request === "string" && event.type.startsWith("work.") && !this.requests.has(request))
+      this.requests.set(request, { type: event.type, subject: event.subject, data: event.data });
     if (WorkCreated.is(event)) this.#created(event);
     else if (WorkAdvanced.is(event)) this.#moved(event, event.data.to);
     else if (WorkSentBack.is(event)) this.#sentBack(event);

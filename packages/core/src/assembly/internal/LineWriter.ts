@@ -4,8 +4,9 @@
  * optimistic concurrency), deciding again when something did. A work item
  * move also checks the expected version and the idempotency key, so a retried
  * request returns the first result and two writers moving the same item from
- * the same version cannot both win. Writes name the call's actor, else the
- * line's.
+ * the same version cannot both win; a keyed write that loses its key to
+ * another process decides again and finds that process's result. Writes name
+ * the call's actor, else the line's.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import type { AssemblyState } from "./AssemblyState.js";
 import { gateFailed, type Move } from "./checks.js";
 import { expectItem } from "./lineQueries.js";
 import { type MoveOpts, snapshot, withRequest } from "./moves.js";
+import { earlierMove } from "./requests.js";
 
 /** What a {@link LineWriter} writes to and reads from. */
 export interface LineWriterOptions {
@@ -93,14 +95,7 @@ export class LineWriter {
     const key = opts.idempotencyKey;
     await this.retrying(async (head) => {
       const item = expectItem(this.#state, id);
-      const earlier = key === undefined ? undefined : this.#state.requests.get(key);
-      if (earlier === id) return;
-      if (earlier !== undefined) {
-        throw new IdempotencyConflictError({
-          message: `idempotency key "${key}" was already used to move work item ${earlier}, not ${id}; use a new key`,
-          key: key as string,
-        });
-      }
+      if (earlierMove(this.#state, key, id)) return;
       expected ??= item.version;
       if (item.version !== expected) {
         throw new ConcurrencyConflictError({
@@ -115,18 +110,34 @@ export class LineWriter {
   }
 
   /**
-   * Appends a move's events if the log is still at `head`, as the move's actor
-   * and with its idempotency key.
+   * Appends a create's or move's events if the log is still at `head`, as its
+   * actor and with its idempotency key. When the log refuses the key because a
+   * write that landed after `head` used it (another process's call with the
+   * same key), this is reported as a concurrency conflict: the call decides
+   * again and finds the first call's result in the state.
    *
    * @throws ConcurrencyConflictError when other events landed since `head`.
+   * @throws IdempotencyConflictError when a write the state does not know used the key before `head`.
    */
   async appendMove(events: readonly NewEvent[], head: number, opts: MoveOpts): Promise<void> {
+    const key = opts.idempotencyKey;
     const options: AppendOptions = {
       expectedHead: head,
       ...this.#actorOf(opts.actor),
-      ...(opts.idempotencyKey === undefined ? {} : { idempotencyKey: opts.idempotencyKey }),
+      ...(key === undefined ? {} : { idempotencyKey: key }),
     };
-    await this.#log.append(events, options);
+    try {
+      await this.#log.append(events, options);
+    } catch (error) {
+      if (!(error instanceof IdempotencyConflictError)) throw error;
+      const now = await this.#log.head();
+      if (now === head) throw error;
+      throw new ConcurrencyConflictError({
+        message: `idempotency key "${key}" was used by a write that landed after position ${head}; deciding again`,
+        expected: head,
+        actual: now,
+      });
+    }
   }
 
   /**

@@ -46,6 +46,7 @@ import {
   unblockEvents,
 } from "./moves.js";
 import { checkReferences, expectKnown, operatorReferences, refreshDirectory } from "./references.js";
+import { earlierCreation } from "./requests.js";
 
 /** The line's choices {@link WorkItemCommands} follow (those of `openAssemblyLine`). */
 export interface WorkItemCommandsOptions {
@@ -101,10 +102,13 @@ export class WorkItemCommands {
   }
 
   /**
-   * Creates a work item in the first stage of its flow.
+   * Creates a work item in the first stage of its flow. A call retried with
+   * its idempotency key returns the item the first call created, from any
+   * process.
    *
    * @throws ValidationError when the input is invalid, the flow unknown or a signal does not exist.
    * @throws NotFoundError when the directory does not know the line, the owner or a contributor.
+   * @throws IdempotencyConflictError when the key was used for a move or to create a different item.
    * @throws WipLimitError when the flow starts in a WIP stage and the line is full.
    */
   async create(input: CreateWorkItemInput, options: MoveOptions): Promise<WorkItem> {
@@ -118,8 +122,13 @@ export class WorkItemCommands {
       { entity: "operator", field: "owner", id: data.owner },
       ...operatorReferences("contributors", data.contributors),
     ]);
-    const id = newId("wi");
+    let id = newId("wi");
     await this.#writer.retrying(async (head) => {
+      const earlier = earlierCreation(this.#moves.state, opts.idempotencyKey, data, flow);
+      if (earlier !== undefined) {
+        id = earlier;
+        return;
+      }
       const events = createEvents(this.#moves, id, data, flow, stages, opts);
       await this.#writer.appendMove(events, head, opts);
     });

@@ -82,7 +82,8 @@ export function flowOf(
 }
 
 /**
- * The events creating a work item in the first stage of its flow.
+ * The events creating a work item in the first stage of its flow; the
+ * creation carries the call's idempotency key, so a retry is recognised.
  *
  * @throws ValidationError when a signal does not exist.
  * @throws WipLimitError when the first stage counts toward WIP and the line is full.
@@ -116,6 +117,7 @@ export function createEvents(
       ...(owner === undefined ? {} : { owner }),
       contributors: data.contributors,
       signals: data.signals,
+      ...(opts.idempotencyKey === undefined ? {} : { request: opts.idempotencyKey }),
     },
   });
   events.push(...wipCheck(ctx, { id, line: data.line }, "(new)", first, opts));

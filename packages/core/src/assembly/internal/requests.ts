@@ -1,0 +1,76 @@
+/**
+ * Idempotency keys of work item writes. The first create or move carrying a
+ * key records it in its events (`request`); a call retried with the key finds
+ * that record and returns the first result instead of writing again, from any
+ * process and after a reopen. A key reused for a different write is refused
+ * with an {@link IdempotencyConflictError} naming the key.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import type { EventData } from "../../EventRegistry.js";
+import { IdempotencyConflictError } from "../../errors.js";
+import type { WorkCreated } from "../assemblyEvents.js";
+import type { CreateWorkItemInputSchema } from "../inputs.js";
+import type { AssemblyState, KeyedRequest } from "./AssemblyState.js";
+
+const CREATED = "work.created";
+
+/**
+ * The work item an earlier creation with this key made, when the retry asks
+ * for the same item: the same line, title, kind, flow, contributors and
+ * signals, and the same owner when the retry names one.
+ *
+ * @returns the item id, or undefined when no write used the key yet.
+ * @throws IdempotencyConflictError when the key was used to move an item or to create a different one.
+ */
+export function earlierCreation(
+  state: AssemblyState,
+  key: string | undefined,
+  data: z.output<typeof CreateWorkItemInputSchema>,
+  flow: string,
+): string | undefined {
+  const earlier = key === undefined ? undefined : state.requests.get(key);
+  if (key === undefined || earlier === undefined) return undefined;
+  if (earlier.type !== CREATED) throw reused(key, earlier, "create a work item");
+  const created = earlier.data as EventData<typeof WorkCreated>;
+  const differs = [
+    created.line !== data.line && "line",
+    created.title !== data.title && "title",
+    created.kind !== data.kind && "kind",
+    created.flow !== flow && "flow",
+    data.owner !== undefined && created.owner !== data.owner && "owner",
+    !sameList(created.contributors, data.contributors) && "contributors",
+    !sameList(created.signals, data.signals) && "signals",
+  ].filter((field) => field !== false);
+  if (differs.length === 0) return earlier.subject;
+  throw new IdempotencyConflictError({
+    message: `idempotency key "${key}" was already used to create work item ${earlier.subject} with a different ${differs.join(", ")}; use a new key`,
+    key,
+  });
+}
+
+/**
+ * Whether an earlier move of this item carried the key, so the retry returns
+ * the item instead of moving it again.
+ *
+ * @throws IdempotencyConflictError when the key was used to create an item or to move another one.
+ */
+export function earlierMove(state: AssemblyState, key: string | undefined, id: string): boolean {
+  const earlier = key === undefined ? undefined : state.requests.get(key);
+  if (key === undefined || earlier === undefined) return false;
+  if (earlier.type !== CREATED && earlier.subject === id) return true;
+  throw reused(key, earlier, `move work item ${id}`);
+}
+
+function reused(key: string, earlier: KeyedRequest, wanted: string): IdempotencyConflictError {
+  const done = earlier.type === CREATED ? "create" : "move";
+  return new IdempotencyConflictError({
+    message: `idempotency key "${key}" was already used to ${done} work item ${earlier.subject}, not to ${wanted}; use a new key`,
+    key,
+  });
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}

@@ -1,0 +1,72 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededFactory } from "./fixtures.js";
+
+const repoRoot = join(import.meta.dirname, "..", "..", "..");
+const fromSources = ["--conditions=@software-factory/source", "--import", "tsx"];
+
+type ToolResult = {
+  isError?: boolean;
+  content: { text: string }[];
+  structuredContent?: Record<string, unknown>;
+};
+
+/** A real client of factory-mcp over stdio, started from the sources. */
+async function connect(dir: string) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [...fromSources, join(repoRoot, "packages/mcp/src/bin.ts"), "--dir", dir, "--actor", "ana"],
+    cwd: repoRoot,
+    stderr: "pipe",
+  });
+  const client = new Client({ name: "idempotent-create-test", version: "1.0.0" });
+  await client.connect(transport);
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args })) as ToolResult;
+  return { client, call };
+}
+
+let dir: string;
+
+beforeAll(async () => {
+  const seeded = await seededFactory();
+  dir = seeded.dir;
+  await seeded.factory.close();
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("create_work_item with an idempotency key", () => {
+  it("returns the first call's record to a retry on the same server and after a restart", async () => {
+    const request = { line: "checkout", title: "Pay by link", idempotencyKey: "req-42" };
+    const first = await connect(dir);
+    const created = await first.call("create_work_item", request);
+    expect(created.isError, created.content[0]?.text).toBeFalsy();
+    const id = created.structuredContent?.id;
+    expect(id).toEqual(expect.stringMatching(/^wi_/));
+
+    const retried = await first.call("create_work_item", request);
+    expect(retried.isError, retried.content[0]?.text).toBeFalsy();
+    expect(retried.structuredContent).toMatchObject({ id, title: "Pay by link" });
+    await first.client.close();
+
+    const restarted = await connect(dir);
+    const again = await restarted.call("create_work_item", request);
+    expect(again.isError, again.content[0]?.text).toBeFalsy();
+    expect(again.structuredContent?.id).toBe(id);
+
+    const different = await restarted.call("create_work_item", { ...request, title: "Pay by QR code" });
+    expect(different.isError).toBe(true);
+    expect(different.content[0]?.text).toContain('E_IDEMPOTENCY_CONFLICT: idempotency key "req-42"');
+    expect(different.content[0]?.text).toContain("with a different title");
+
+    const listed = await restarted.call("list_work", { line: "checkout" });
+    expect(listed.structuredContent?.items).toHaveLength(1);
+    await restarted.client.close();
+  }, 120_000);
+});
