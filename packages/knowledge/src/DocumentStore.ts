@@ -108,6 +108,13 @@ export function withRevision(document: KnowledgeDocument, revision: Revision): K
   };
 }
 
+/** What a {@link DocumentStore} saves in the caches: its documents, and which capture each idempotency key made. */
+export interface DocumentStoreSnapshot {
+  readonly documents: readonly KnowledgeDocument[];
+  /** Idempotency key of a capture and the id of the document it captured. */
+  readonly keys: readonly (readonly [string, string])[];
+}
+
 /**
  * Documents folded from the knowledge events. `apply` returns the ids whose
  * searchable content changed, so the indexes can follow.
@@ -119,10 +126,16 @@ export class DocumentStore {
   /** Idempotency key of a capture → document id. */
   readonly #byKey = new Map<string, string>();
 
-  /** A store holding the given documents (from a snapshot), or none. */
-  constructor(documents: Iterable<KnowledgeDocument> = []) {
-    this.#documents = new Map([...documents].map((document) => [document.id, document]));
+  /** A store holding what a snapshot saved (documents and capture keys), or nothing. */
+  constructor(snapshot: DocumentStoreSnapshot = { documents: [], keys: [] }) {
+    this.#documents = new Map(snapshot.documents.map((document) => [document.id, document]));
     for (const document of this.#documents.values()) this.#indexSource(document);
+    for (const [key, id] of snapshot.keys) this.#byKey.set(key, id);
+  }
+
+  /** What the caches keep of the store, for {@link DocumentStore}'s constructor to restore. */
+  snapshot(): DocumentStoreSnapshot {
+    return { documents: [...this.#documents.values()], keys: [...this.#byKey] };
   }
 
   /** Number of documents, retracted and superseded included. */

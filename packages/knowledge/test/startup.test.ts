@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventLog, openEventLog } from "@software-factory/core";
+import { type EventLog, IdempotencyConflictError, openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
 
@@ -79,6 +79,26 @@ describe("opening from caches", () => {
     await changer.capture({ kind: "note", title: "Later", body: "a later note", source });
     await changer.close();
     expect(statSync(snapshot).mtimeMs).toBeGreaterThan(written);
+  });
+});
+
+describe("a capture retried after the knowledge base was opened again from its caches", () => {
+  const retried = { kind: "note" as const, title: "Retries", body: "We retry twice.", source };
+
+  it("returns the first capture's document and writes nothing", async () => {
+    const first = await open();
+    const captured = await first.capture(retried, { idempotencyKey: "note-42" });
+    await first.close();
+    expect(statSync(join(dir, "knowledge", "knowledge.snapshot")).isFile()).toBe(true);
+    const head = await log.head();
+
+    const reopened = await open();
+    expect(await reopened.capture(retried, { idempotencyKey: "note-42" })).toEqual(captured);
+    expect(await log.head()).toBe(head);
+    await expect(
+      reopened.capture({ ...retried, body: "We retry three times." }, { idempotencyKey: "note-42" }),
+    ).rejects.toBeInstanceOf(IdempotencyConflictError);
+    expect(await log.head()).toBe(head);
   });
 });
 

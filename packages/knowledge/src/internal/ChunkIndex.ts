@@ -14,6 +14,7 @@ import type { z } from "zod";
 import { type Chunk, type ChunkOptions, chunkMarkdown } from "../chunking/chunkMarkdown.js";
 import {
   DocumentStore,
+  type DocumentStoreSnapshot,
   type KnowledgeDocument,
   type Revision,
   revisionAt,
@@ -71,13 +72,16 @@ interface Snapshot {
   /** The log position the caches reflect, and the id of the event there. */
   readonly stamp: LogStamp;
   readonly chunkingKey: string;
-  readonly documents: KnowledgeDocument[];
+  readonly documents: DocumentStoreSnapshot;
   readonly chunks: [string, ChunkRecord][];
   readonly lexical: Uint8Array;
 }
 
-/** Bump when a snapshot holds something else, so older ones are rebuilt from the log (2: stamped with the event id). */
-const SNAPSHOT_VERSION = 2;
+/**
+ * Bump when a snapshot holds something else, so older ones are rebuilt from
+ * the log (2: stamped with the event id; 3: with the capture keys).
+ */
+const SNAPSHOT_VERSION = 3;
 const SNAPSHOT_FILE = "knowledge.snapshot";
 const VECTOR_FILE = "knowledge.hnsw";
 const EMBED_BATCH = 64;
@@ -370,7 +374,7 @@ export class ChunkIndex {
       version: SNAPSHOT_VERSION,
       stamp,
       chunkingKey: this.#chunkingKey(),
-      documents: [...documents.all()],
+      documents: documents.snapshot(),
       chunks: [...this.#chunks],
       lexical: this.#lexical.serialize(),
     };
