@@ -69,6 +69,28 @@ describe("importMarkdownFolder and files that are not good markdown", () => {
       message: expect.stringContaining("tags[1]"),
     });
   });
+
+  it("reports front matter that is never closed at line 1, and imports empty front matter", async () => {
+    const folder = folderOf({
+      "open.md": "---\ntitle: Open\ntags: [a]\n\n# Open\n\nThe fence above is never closed.\n",
+      "empty.md": "---\n---\n# Empty front matter\n\nbody\n",
+    });
+    const report = await importMarkdownFolder(temp.kb, folder);
+    expect(report.problems).toEqual([
+      {
+        item: "open.md",
+        line: 1,
+        column: 1,
+        message: expect.stringMatching(
+          /^front matter: the `---` on line 1 opens front matter that no `---` line closes/,
+        ),
+      },
+    ]);
+    const documents = await temp.kb.fromSystem(report.system);
+    expect(documents.map((document) => [document.source.uri, document.title, document.body])).toEqual([
+      ["empty.md", "Empty front matter", "# Empty front matter\n\nbody\n"],
+    ]);
+  });
 });
 
 describe("parseFrontMatter", () => {

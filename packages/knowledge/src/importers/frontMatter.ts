@@ -46,16 +46,26 @@ export class FrontMatterError extends Error {
 
 /**
  * Splits `---`-delimited YAML front matter from a markdown text. A text
- * without front matter is all body, with no fields.
+ * without front matter is all body, with no fields. A first line `---` always
+ * opens front matter (as in Jekyll, Hugo and GitHub's renderer), so a text
+ * whose front matter no `---` line closes is an error rather than a body
+ * that starts with YAML; `---` then `---` is empty front matter.
  *
- * @throws FrontMatterError at the line and column of a YAML error, or when the front matter is not a mapping.
+ * @throws FrontMatterError at the line and column of a YAML error, at line 1 when the front matter is never closed, or when it is not a mapping.
  */
 export function parseFrontMatter(text: string): FrontMatterFile {
   const normalized = text.replace(/^\uFEFF/, "");
-  const match = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(normalized);
+  const match = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??---[ \t]*(?:\r?\n|$)/.exec(normalized);
+  if (match === null && /^---[ \t]*(?:\r?\n|$)/.test(normalized)) {
+    throw new FrontMatterError(
+      "front matter: the `---` on line 1 opens front matter that no `---` line closes (close it, or start the file with other text)",
+      1,
+      1,
+    );
+  }
   if (match === null)
     return { data: {}, body: normalized, bodyLine: 1, locate: () => ({ line: 1, column: 1 }) };
-  const yaml = match[1] as string;
+  const yaml = match[1] ?? "";
   const lineCounter = new LineCounter();
   const document = parseDocument(yaml, { lineCounter, prettyErrors: false });
   // The YAML starts on the file's second line, after the opening `---`.
