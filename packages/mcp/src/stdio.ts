@@ -4,9 +4,14 @@
  * @module
  */
 
+import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Factory } from "@software-factory/intelligence";
 import { createFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
+import { BoundedLines, type OversizedLine } from "./internal/BoundedLines.js";
+
+/** The most bytes one message may have on stdio (the MCP SDK's own bound for its read buffer). */
+const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 /**
  * A stdio transport that writes one message at a time. The SDK's `send` adds
@@ -26,8 +31,39 @@ class OneAtATimeStdioTransport extends StdioServerTransport {
 }
 
 /**
+ * Answers, where JSON-RPC allows, a message dropped for its size, and says so
+ * on stderr: a request gets an Invalid Request error with its id, a message
+ * whose id cannot be read a Parse Error without one; a notification or a
+ * response gets no answer.
+ */
+function refuseOversized(transport: StdioServerTransport, line: OversizedLine): void {
+  const what =
+    line.kind === "request"
+      ? `request ${JSON.stringify(line.id)}`
+      : {
+          notification: "a notification",
+          response: "a response",
+          unreadable: "a message without a readable id",
+        }[line.kind];
+  const reason = `${line.bytes} bytes, over the ${MAX_MESSAGE_BYTES} bytes (10 MiB) one stdio message may have; it was dropped unread`;
+  process.stderr.write(`@software-factory/mcp: ${what}: ${reason}\n`);
+  if (line.kind === "notification" || line.kind === "response") return;
+  const error =
+    line.kind === "request"
+      ? { code: ProtocolErrorCode.InvalidRequest, message: `Request of ${reason}` }
+      : { code: ProtocolErrorCode.ParseError, message: `Message of ${reason}` };
+  const id = line.kind === "request" ? { id: line.id } : {};
+  transport.send({ jsonrpc: "2.0", ...id, error }).catch(() => undefined);
+}
+
+/**
  * Serves a factory to one client over this process's stdin and stdout (what
  * Claude Code and Cursor start). Resolves when the client disconnects.
+ *
+ * A message over 10 MiB does not end the connection (the MCP SDK's stdio
+ * transport closes when one outgrows its buffer): it is dropped unread, a
+ * request among them answered with an Invalid Request error, and the server
+ * goes on serving the next.
  *
  * Given a function that opens the factory instead of an open one, it opens
  * the factory first and speaks only once it is open, so a factory that cannot
@@ -43,10 +79,18 @@ export async function serveStdio(
 ): Promise<void> {
   const opened = typeof factory === "function" ? await factory() : factory;
   const server = createFactoryMcpServer(opened, options);
-  await server.connect(new OneAtATimeStdioTransport());
+  const lines = new BoundedLines(MAX_MESSAGE_BYTES, (line) => refuseOversized(transport, line));
+  // A line of MAX_MESSAGE_BYTES and its newline fit the SDK's buffer; a longer one never reaches it.
+  const transport = new OneAtATimeStdioTransport(lines, process.stdout, {
+    maxBufferSize: MAX_MESSAGE_BYTES + 1,
+  });
+  process.stdin.pipe(lines);
+  await server.connect(transport);
   await new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();
     process.stdin.once("end", () => resolve());
   });
   await server.close();
+  process.stdin.unpipe(lines);
+  if (process.stdin.listenerCount("data") === 0) process.stdin.pause();
 }

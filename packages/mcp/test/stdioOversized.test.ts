@@ -1,0 +1,137 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { Client, ProtocolError } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededFactory } from "./fixtures.js";
+
+const repoRoot = join(import.meta.dirname, "..", "..", "..");
+const bin = join(repoRoot, "packages", "mcp", "src", "bin.ts");
+/** The server as an agent starts it, run from the TypeScript sources so tests need no build. */
+const serverArgs = (dir: string) => [
+  "--conditions=@software-factory/source",
+  "--import",
+  "tsx",
+  bin,
+  "--dir",
+  dir,
+  "--actor",
+  "agent",
+];
+const TEN_MIB = 10 * 1024 * 1024;
+let dir: string;
+
+beforeAll(async () => {
+  const seeded = await seededFactory();
+  dir = seeded.dir;
+  await seeded.factory.close();
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes lines to a server process and collects the JSON-RPC messages it answers. */
+function rawSession(child: ChildProcessWithoutNullStreams) {
+  const received: Record<string, unknown>[] = [];
+  let pending = "";
+  // A server that exited makes writes fail with EPIPE; answerTo reports the exit instead.
+  child.stdin.on("error", () => undefined);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  child.stdout.on("data", (chunk: Buffer) => {
+    pending += chunk.toString("utf8");
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line.trim() !== "") received.push(JSON.parse(line));
+  });
+  return {
+    received,
+    write: (line: string) => child.stdin.write(`${line}\n`),
+    exited,
+    answerTo: async (id: number) => {
+      while (!received.some((message) => message.id === id)) {
+        if (child.exitCode !== null)
+          throw new Error(`the server exited (${child.exitCode}) before answering ${id}`);
+        await new Promise((wake) => setTimeout(wake, 20));
+      }
+    },
+  };
+}
+
+describe("messages over 10 MiB on stdio", () => {
+  it("answers a tools/call over 10 MiB with an Invalid Request error, says why on stderr, and goes on serving", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: serverArgs(dir),
+      cwd: repoRoot,
+      stderr: "pipe",
+    });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const client = new Client({ name: "oversized-test", version: "1.0.0" });
+    await client.connect(transport);
+
+    const oversized = await client
+      .callTool({ name: "capture_signal", arguments: { text: "x".repeat(20_000_000), source: "test" } })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(oversized).toBeInstanceOf(ProtocolError);
+    expect((oversized as ProtocolError).code).toBe(-32600);
+    expect((oversized as ProtocolError).message).toMatch(/over the 10485760 bytes \(10 MiB\)/);
+
+    const line = (await client.callTool({ name: "get_line", arguments: { id: "checkout" } })) as {
+      structuredContent?: { owner: string };
+    };
+    expect(line.structuredContent?.owner).toBe("ana");
+    expect(stderr).toMatch(/request \d+: 2000\d+ bytes, over the 10485760 bytes .* dropped unread/);
+    await client.close();
+  }, 120_000);
+
+  it("answers nothing to an oversized notification, a Parse Error without id to oversized text, and serves the next request", async () => {
+    const child = spawn(process.execPath, serverArgs(dir), { cwd: repoRoot });
+    const session = rawSession(child);
+    session.write(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: {},
+          clientInfo: { name: "raw", version: "1" },
+        },
+      }),
+    );
+    await session.answerTo(1);
+    session.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    session.write(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        method: "notifications/roots/list_changed",
+        params: { padding: "x".repeat(TEN_MIB) },
+      }),
+    );
+    session.write("y".repeat(TEN_MIB + 1));
+    session.write(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }));
+    await session.answerTo(2);
+    child.stdin.end();
+
+    expect(session.received.filter((message) => message.id === undefined)).toEqual([
+      {
+        jsonrpc: "2.0",
+        error: {
+          code: -32700,
+          message: `Message of ${TEN_MIB + 1} bytes, over the ${TEN_MIB} bytes (10 MiB) one stdio message may have; it was dropped unread`,
+        },
+      },
+    ]);
+    expect(session.received.find((message) => message.id === 2)).toMatchObject({ result: {} });
+    expect(session.received).toHaveLength(3);
+    expect(await session.exited).toBe(0);
+  }, 120_000);
+});
