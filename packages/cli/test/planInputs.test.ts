@@ -74,3 +74,20 @@ describe("floor plan imports of files that are not text", () => {
     },
   );
 });
+
+describe("plan apply of a factory.yaml with a field over its limit", () => {
+  it("prints the error at file:line:column, exits 1 and appends nothing", SLOW, async () => {
+    expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+    const before = await events();
+    writeFileSync(
+      join(cwd, "long.yaml"),
+      SHOP_YAML.replace("Cart, payment and order confirmation", "x".repeat(10_001)),
+    );
+    const refused = await factory("plan", "apply", "long.yaml");
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      "long.yaml:8:18 error a description is at most 10000 characters [lines[0].description]",
+    );
+    expect(await events()).toBe(before);
+  });
+});

@@ -2,6 +2,12 @@ import { OperatorRoleSchema, validationErrorFromZod } from "@software-factory/co
 import { z } from "zod";
 import { compilePattern } from "./internal/pattern.js";
 import { CriticalitySchema, DependencyKindSchema, EntityIdSchema } from "./model.js";
+import { PLAN_LIMITS } from "./planLimits.js";
+
+/** A string of at most `limit` characters, saying so when longer. */
+const text = (what: string, limit: number) => z.string().max(limit, `${what} is at most ${limit} characters`);
+const displayName = text("a name", PLAN_LIMITS.name).min(1);
+const description = text("a description", PLAN_LIMITS.description);
 
 // Each schema's shape is a const of its own and types the schema, so the
 // built .d.ts keeps each field's TSDoc for editors to show on hover (the
@@ -14,7 +20,7 @@ const dependencyDeclShape = {
   /** How badly this line breaks when the other one changes (default `medium`). */
   criticality: CriticalitySchema.default("medium"),
   /** Description of the contract between the two lines. */
-  contract: z.string().min(1).optional(),
+  contract: text("a contract", PLAN_LIMITS.contract).min(1).optional(),
 };
 /** A dependency of a line on another line, as declared in a plan. */
 export const DependencyDeclSchema: z.ZodObject<typeof dependencyDeclShape, z.core.$strict> =
@@ -66,11 +72,11 @@ const lineDeclShape = {
   /** Stable id (`checkout`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
   /** Display name. */
-  name: z.string().min(1).optional(),
+  name: displayName.optional(),
   /** Domain the line is part of. */
   domain: EntityIdSchema.optional(),
   /** What the line does, in a few sentences; routing and context packs use it. */
-  description: z.string().optional(),
+  description: description.optional(),
   /** The one accountable operator. */
   owner: ownerSchema.pipe(EntityIdSchema).optional(),
   /** Further operators on the line, each with a role. */
@@ -78,11 +84,11 @@ const lineDeclShape = {
   /** Code paths of the line, as CODEOWNERS patterns (`/packages/checkout/`, `**\/*.sql`). */
   paths: z.array(PathPatternSchema).default([]),
   /** Free labels (`pci`, `customer-facing`). */
-  tags: z.array(z.string().min(1)).default([]),
+  tags: z.array(text("a tag", PLAN_LIMITS.tag).min(1)).default([]),
   /** How many work items may be in progress on the line at once. */
   wipLimit: z.number().int().min(0).optional(),
   /** Links to knowledge (document ids or URLs). */
-  knowledge: z.array(z.string().min(1)).default([]),
+  knowledge: z.array(text("a knowledge link", PLAN_LIMITS.knowledge).min(1)).default([]),
   /** Lines this line depends on: an id, or `{ line, kind, criticality, contract }`. */
   dependsOn: z
     .array(
@@ -104,13 +110,13 @@ const operatorDeclShape = {
   /** Stable id (`alice`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
   /** Display name. */
-  name: z.string().min(1).optional(),
+  name: displayName.optional(),
   /** Email address, to reach them. */
-  email: z.email().optional(),
+  email: z.email().max(PLAN_LIMITS.handle).optional(),
   /** Any of `line`, `factory`, `field` (default `["line"]`). */
   roles: z.array(OperatorRoleSchema).min(1, "an operator needs at least one role").default(["line"]),
   /** Handles in other tools (`github: "@alice"`), used to map CODEOWNERS and Backstage owners. */
-  handles: z.record(z.string(), z.string()).default({}),
+  handles: z.record(text("a tool's name", PLAN_LIMITS.tag), text("a handle", PLAN_LIMITS.handle)).default({}),
   /** Load this operator can carry; `health()` reports operators over it. */
   capacity: z
     .strictObject({
@@ -133,9 +139,9 @@ const domainDeclShape = {
   /** Stable id (`commerce`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
   /** Display name. */
-  name: z.string().min(1).optional(),
+  name: displayName.optional(),
   /** What the domain covers. */
-  description: z.string().optional(),
+  description: description.optional(),
 };
 /** A domain: a group of lines inside the product. */
 export const DomainDeclSchema: z.ZodObject<typeof domainDeclShape, z.core.$strict> =
@@ -147,9 +153,9 @@ const productDeclShape = {
   /** Stable id (`shop`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
   /** Display name. */
-  name: z.string().min(1).optional(),
+  name: displayName.optional(),
   /** What the product is. */
-  description: z.string().optional(),
+  description: description.optional(),
 };
 /** The product the plan describes. */
 export const ProductDeclSchema: z.ZodObject<typeof productDeclShape, z.core.$strict> =

@@ -143,6 +143,7 @@ export {
   RelationDeclSchema,
 } from "./Plan.js";
 export { mergePlans, type PlanChangesOptions, planChanges } from "./planEvents.js";
+export { PLAN_LIMITS } from "./planLimits.js";
 export {
   builtInRelations,
   contributesRelation,

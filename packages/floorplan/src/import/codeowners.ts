@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { unsupportedPatternReason } from "../internal/pattern.js";
+import { quoted, unsupportedPatternReason } from "../internal/pattern.js";
 import { slugify } from "../model.js";
 import type { LineDecl, OperatorDecl, Plan } from "../Plan.js";
+import { PLAN_LIMITS } from "../planLimits.js";
 import { readSourceText } from "../readSourceText.js";
 import type { PlanProblem } from "../validatePlan.js";
 import { OperatorMapper } from "./operators.js";
@@ -25,6 +26,7 @@ export interface ParsedCodeowners {
 
 /** A GitHub `@user` or `@org/team`, or an email address of printable characters. */
 function isOwnerToken(owner: string): boolean {
+  if (owner.length > PLAN_LIMITS.handle) return false;
   return /^@[\w.-]+(\/[\w.-]+)?$/.test(owner) || /^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+$/u.test(owner);
 }
 
@@ -47,7 +49,7 @@ export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeow
         code: "unsupported-pattern",
         severity: "warning",
         path: `rules[${rules.length}]`,
-        message: `${reason}; rule ${JSON.stringify(pattern)} skipped`,
+        message: `${reason}; rule ${quoted(pattern)} skipped`,
         hint: "list the paths explicitly",
         file,
         line: index + 1,
@@ -61,7 +63,7 @@ export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeow
         code: "bad-owner",
         severity: "warning",
         path: `rules[${rules.length}]`,
-        message: `${JSON.stringify(badOwner)} is not a @user, @org/team or email; rule ${JSON.stringify(pattern)} skipped`,
+        message: `${quoted(badOwner)} is not a @user, @org/team or email; rule ${quoted(pattern)} skipped`,
         file,
         line: index + 1,
         column: raw.indexOf(badOwner) + 1,

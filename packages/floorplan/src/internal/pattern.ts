@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { PLAN_LIMITS } from "../planLimits.js";
 
 /** A CODEOWNERS pattern compiled to a matcher, with the literal directory prefix used to index it. */
 export interface CompiledPattern {
@@ -9,8 +10,15 @@ export interface CompiledPattern {
   readonly prefix: readonly string[] | undefined;
 }
 
+/** A pattern (or any text from a file) as messages show it: quoted with control characters escaped, and cut after 80 characters. */
+export function quoted(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
+}
+
 /** Why a CODEOWNERS pattern is not supported, or undefined when it is. */
 export function unsupportedPatternReason(pattern: string): string | undefined {
+  if (pattern.length > PLAN_LIMITS.pathPattern)
+    return `a path pattern is at most ${PLAN_LIMITS.pathPattern} characters`;
   if (/\p{Cc}/u.test(pattern)) return "control characters are not allowed in a path pattern";
   if (pattern.startsWith("!")) return "negation (!) is not supported in CODEOWNERS";
   if (/[[\]]/.test(pattern)) return "character ranges ([ ]) are not supported in CODEOWNERS";
@@ -29,7 +37,7 @@ export function unsupportedPatternReason(pattern: string): string | undefined {
  */
 export function compilePattern(raw: string): CompiledPattern {
   const reason = unsupportedPatternReason(raw);
-  if (reason !== undefined) throw new RangeError(`pattern "${raw}": ${reason}`);
+  if (reason !== undefined) throw new RangeError(`pattern ${quoted(raw)}: ${reason}`);
   let body = raw.startsWith("\\#") ? raw.slice(1) : raw;
   const dirOnly = body.endsWith("/");
   if (dirOnly) body = body.replace(/\/+$/, "");
