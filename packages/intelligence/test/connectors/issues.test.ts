@@ -102,6 +102,16 @@ beforeEach(async () => {
 });
 afterEach(() => remove());
 
+/** A GitHub export element of project a/b. */
+const githubIssue = (number: number, createdAt: string) => ({
+  number,
+  title: `Issue ${number}`,
+  labels: [],
+  state: "OPEN",
+  url: `https://github.com/a/b/issues/${number}`,
+  createdAt,
+});
+
 describe("importIssues", () => {
   it("turns open GitHub issues into signals with severity and line from their labels, once", async () => {
     const file = write("gh.json", GITHUB);
@@ -221,6 +231,25 @@ describe("importIssues", () => {
     await expect(
       importIssues(factory, { file: bad, format: "github", as: "signals", line: "nowhere" }),
     ).rejects.toMatchObject({ _tag: "ValidationError" });
+  });
+
+  it("refuses a createdAt that is not an ISO 8601 instant, naming the element's line", async () => {
+    const file = write(
+      "dates.json",
+      `[\n${[githubIssue(1, "2026-11-20T09:12:44Z"), githubIssue(2, "yesterday")]
+        .map((element) => JSON.stringify(element))
+        .join(",\n")}\n]\n`,
+    );
+    const events = await factory.log.head();
+
+    const error = await importIssues(factory, { file, format: "github", as: "signals" }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect((error as { issues: unknown[] }).issues).toEqual([
+      expect.objectContaining({ path: "[1].createdAt", line: 3, message: expect.stringMatching(/ISO 8601/) }),
+    ]);
+    expect(await factory.log.head()).toBe(events);
   });
 
   it("reads an export that starts with a UTF-8 byte order mark", async () => {

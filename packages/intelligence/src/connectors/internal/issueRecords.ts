@@ -28,6 +28,11 @@ const text = z
   .nullish()
   .transform((value) => value ?? "");
 
+/** When the issue was opened, as both systems write it (`2026-11-20T09:12:44Z`). */
+const instant = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 instant, as 2026-11-20T09:12:44Z" })
+  .optional();
+
 /** One element of `gh issue list --json number,title,body,labels,state,url,author,createdAt`. */
 export const GitHubIssueSchema = z.object({
   number: z.number().int().positive(),
@@ -37,7 +42,7 @@ export const GitHubIssueSchema = z.object({
   state: z.string().min(1),
   url: z.url(),
   author: z.object({ login: z.string().min(1) }).nullish(),
-  createdAt: z.string().optional(),
+  createdAt: instant,
 });
 
 /** One element of the GitLab API's `GET /projects/:id/issues` (labels as names or, `with_labels_details`, objects). */
@@ -49,7 +54,7 @@ export const GitLabIssueSchema = z.object({
   state: z.string().min(1),
   web_url: z.url(),
   author: z.object({ username: z.string().min(1) }).nullish(),
-  created_at: z.string().optional(),
+  created_at: instant,
 });
 
 /** The project path of an issue URL: `https://github.com/acme/shop/issues/3` -> `acme/shop`. */
