@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { printable } from "./printable.js";
 
 /**
  * Standard output was closed by its reader (`factory search x | head -1`):
@@ -17,10 +18,17 @@ export class OutputClosedError extends Error {
   readonly _tag = "OutputClosedError";
 }
 
-/** Where the CLI writes, and whether it may use colour and progress. */
+/**
+ * Where the CLI writes, and whether it may use colour and progress.
+ *
+ * Every human-readable line goes through {@link printable}: control characters
+ * and bidi overrides in the text (a work item title, an imported issue) are
+ * shown escaped; only the styles {@link Output.style} made act on the terminal.
+ * {@link Output.json} writes exact JSON.
+ */
 export interface Output {
   /**
-   * Writes a line to standard output.
+   * Writes a line to standard output, control characters shown escaped.
    *
    * @throws OutputClosedError once standard output was closed by its reader.
    */
@@ -31,7 +39,7 @@ export interface Output {
    * @throws OutputClosedError once standard output was closed by its reader.
    */
   json(value: unknown): void;
-  /** Writes a line to standard error (nothing once standard error is closed). */
+  /** Writes a line to standard error, control characters shown escaped (nothing once standard error is closed). */
   error(text: string): void;
   /** Shows progress of long work on one line (on a terminal; nothing otherwise). */
   progress(done: number, total: number, item: string): void;
@@ -85,11 +93,12 @@ export function createOutput(streams: OutputStreams = process, options: { color?
       : streams.stdout.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === ""));
   const progressOn = streams.stderr.isTTY === true;
   let progressShown = false;
+  const styled = new Set<string>();
   return {
-    line: (text = "") => write(`${text}\n`),
+    line: (text = "") => write(`${printable(text, styled)}\n`),
     json: (value) => write(`${JSON.stringify(value, null, 2)}\n`),
     error: (text) => {
-      if (!stderr.closed()) streams.stderr.write(`${text}\n`);
+      if (!stderr.closed()) streams.stderr.write(`${printable(text, styled)}\n`);
     },
     progress: (done, total, item) => {
       if (!progressOn || stderr.closed()) return;
@@ -97,7 +106,7 @@ export function createOutput(streams: OutputStreams = process, options: { color?
       const filled = total === 0 ? width : Math.round((done / total) * width);
       const bar = `${"#".repeat(filled)}${" ".repeat(width - filled)}`;
       const columns = streams.stderr.columns || 80;
-      const text = `[${bar}] ${done}/${total} ${item}`.slice(0, Math.max(10, columns - 1));
+      const text = `[${bar}] ${done}/${total} ${printable(item)}`.slice(0, Math.max(10, columns - 1));
       streams.stderr.write(`\r\x1b[2K${text}`);
       progressShown = true;
     },
@@ -108,9 +117,20 @@ export function createOutput(streams: OutputStreams = process, options: { color?
     style: (name, text) => {
       if (!colour) return text;
       const [open, close] = CODES[name];
-      return `\x1b[${open}m${text}\x1b[${close}m`;
+      const result = `\x1b[${open}m${text}\x1b[${close}m`;
+      rememberStyled(styled, result);
+      return result;
     },
   };
+}
+
+/** How many of the latest styled strings a line may still use. */
+const STYLED_KEPT = 1024;
+
+function rememberStyled(styled: Set<string>, text: string): void {
+  styled.delete(text);
+  styled.add(text);
+  if (styled.size > STYLED_KEPT) styled.delete(styled.values().next().value as string);
 }
 
 /**

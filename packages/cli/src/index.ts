@@ -20,5 +20,6 @@ export {
   type OutputStreams,
   type StyleName,
 } from "./Output.js";
+export { printable } from "./printable.js";
 export { action, CLI_VERSION, type CliContext, createProgram, runCli } from "./program.js";
 export { defaultActor, type GlobalOptions, type Session, withFactory } from "./Session.js";

@@ -324,6 +324,28 @@ describe("assembly line", () => {
     expect((await factory("metrics", "--since", "yesterday-ish")).code).toBe(2);
   });
 
+  it(
+    "lists a title with terminal escapes and a bidi override escaped, and gives it exactly with --json",
+    SLOW,
+    async () => {
+      await factory("plan", "apply", "factory.yaml");
+      const title = "a\u202eevil \x1b[31mred";
+      const created = JSON.parse(
+        (await factory("work", "create", "--line", "payments", title, "--json")).stdout,
+      );
+      expect(created.title).toBe(title);
+      const listed = await factory("work", "list");
+      expect(listed.stdout).toContain("a\\u202eevil \\x1b[31mred");
+      expect(listed.stdout).not.toContain("\x1b");
+      expect(listed.stdout).not.toContain("\u202e");
+      const refused = await factory("work", "list", "--line", "\x1b]0;owned\x07");
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain("\\x1b]0;owned\\x07");
+      expect(refused.stderr).not.toContain("\x1b");
+      expect(JSON.parse((await factory("work", "list", "--json")).stdout)[0].title).toBe(title);
+    },
+  );
+
   it("prints a library error as one line without a stack trace, exit 1", SLOW, async () => {
     await factory("plan", "apply", "factory.yaml");
     const result = await factory("work", "create", "--line", "payments", "--kind", "feature", "");
