@@ -21,7 +21,7 @@ import type { TraceLink } from "../TraceLink.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { artifactEvents, linkEvents, parseArtifacts, parseLinks, reviewEvent } from "./artifactDecisions.js";
 import type { LineWriter } from "./LineWriter.js";
-import { checkReferences } from "./references.js";
+import { checkReferences, type Reference } from "./references.js";
 
 /** Records artifacts, makes and reviews trace links: parses, decides against the latest state, writes. */
 export class ArtifactCommands {
@@ -44,17 +44,15 @@ export class ArtifactCommands {
    */
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
     const parsed = parseArtifacts(inputs);
-    await checkReferences(
-      this.#lines,
-      "artifact",
-      parsed.map((data, index) => ({
-        entity: "line",
-        field: parsed.length === 1 ? "line" : `artifacts[${index}].line`,
-        id: data.line,
-      })),
-    );
+    const lines: Reference[] = parsed.map((data, index) => ({
+      entity: "line",
+      field: parsed.length === 1 ? "line" : `artifacts[${index}].line`,
+      id: data.line,
+    }));
     let changed: boolean[] = [];
     await this.#writer.retrying(async (head) => {
+      // Checked in the decision the append's head check protects: a line retired meanwhile refuses the write.
+      await checkReferences(this.#lines, "artifact", lines);
       const decided = artifactEvents(this.#state, parsed);
       changed = decided.changed;
       if (decided.events.length > 0) {

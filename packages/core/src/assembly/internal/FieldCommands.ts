@@ -3,7 +3,8 @@
  * back: capturing and routing signals, recording deployments, opening and
  * resolving incidents. Each parses its input, catches up, checks what it
  * names exists with `fieldEvents.ts`, and appends through the
- * {@link LineWriter}.
+ * {@link LineWriter}; a write naming a line checks the line after catching
+ * up and appends only if the log has not moved since, deciding again if it has.
  *
  * @module
  */
@@ -48,7 +49,9 @@ export class FieldCommands {
   }
 
   /**
-   * Captures a signal, routed to a line at once when the input names one.
+   * Captures a signal, routed to a line at once when the input names one. A
+   * routed signal is appended only if nothing landed since its line was
+   * checked, so a line another process retires meanwhile refuses it.
    *
    * @returns the signal id (`sig_...`).
    * @throws ValidationError when the input is invalid.
@@ -56,24 +59,32 @@ export class FieldCommands {
    */
   async captureSignal(input: CaptureSignalInput): Promise<string> {
     const data = parseInput(CaptureSignalInputSchema, input, "signal");
-    await checkReferences(this.#lines, "signal", [{ entity: "line", field: "line", id: data.line }]);
     const id = newId("sig");
-    await this.#writer.append(signalEvents(id, data), data.actor);
+    if (data.line === undefined) {
+      await this.#writer.append(signalEvents(id, data), data.actor);
+      return id;
+    }
+    await this.#writer.retrying(async (head) => {
+      await checkReferences(this.#lines, "signal", [{ entity: "line", field: "line", id: data.line }]);
+      await this.#writer.appendAt(signalEvents(id, data), head, data.actor);
+    });
     return id;
   }
 
   /**
-   * Routes a signal to a line.
+   * Routes a signal to a line, appended only if nothing landed since the
+   * signal and the line were checked.
    *
    * @throws ValidationError when the line id is invalid.
    * @throws NotFoundError when there is no such signal, or the directory does not know the line.
    */
   async routeSignal(id: string, line: string, actor: string | undefined): Promise<void> {
     parseInput(z.object({ line: LineIdSchema }), { line }, "signal routing");
-    await checkReferences(this.#lines, "signal routing", [{ entity: "line", field: "line", id: line }]);
-    await this.#projection.catchUp();
-    expectSignal(this.#state, id);
-    await this.#writer.append({ type: "signal.routed", subject: id, data: { line } }, actor);
+    await this.#writer.retrying(async (head) => {
+      await checkReferences(this.#lines, "signal routing", [{ entity: "line", field: "line", id: line }]);
+      expectSignal(this.#state, id);
+      await this.#writer.appendAt({ type: "signal.routed", subject: id, data: { line } }, head, actor);
+    });
   }
 
   /**

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AppendOptions, EventLog, NewEvent } from "../../EventLog.js";
 import { ConcurrencyConflictError, type GateFailure, IdempotencyConflictError } from "../../errors.js";
 import type { Projection } from "../../Projection.js";
@@ -19,6 +20,9 @@ import { gateFailed, type Move } from "./checks.js";
 import { expectItem } from "./lineQueries.js";
 import { type MoveOpts, snapshot, withRequest } from "./moves.js";
 import { earlierMove } from "./requests.js";
+
+/** The longest pause, in milliseconds, between a write's conflict and its next decision. */
+const MAX_BACKOFF_MS = 50;
 
 /** What a {@link LineWriter} writes to and reads from. */
 export interface LineWriterOptions {
@@ -55,7 +59,13 @@ export class LineWriter {
 
   /**
    * Catches up, decides against the latest state, and appends only if nothing
-   * landed meanwhile; otherwise decides again.
+   * landed meanwhile; otherwise waits a little (a random pause that grows with
+   * each conflict, so writers that collided do not collide again in step) and
+   * decides again, at most `maxRetries` times. `attempt` is given the head it
+   * must append at: what it checks after this point (the state, the line
+   * directory once refreshed) is protected by the append's head check.
+   *
+   * @throws ConcurrencyConflictError when the write still conflicts after the last retry.
    */
   async retrying(attempt: (head: number) => Promise<void>): Promise<void> {
     for (let tries = 0; ; tries++) {
@@ -67,6 +77,7 @@ export class LineWriter {
       } catch (error) {
         if (!(error instanceof ConcurrencyConflictError) || tries >= this.#maxRetries) throw error;
       }
+      await sleep(Math.random() * Math.min(2 ** tries, MAX_BACKOFF_MS));
     }
   }
 

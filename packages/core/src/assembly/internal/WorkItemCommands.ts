@@ -104,7 +104,9 @@ export class WorkItemCommands {
   /**
    * Creates a work item in the first stage of its flow. A call retried with
    * its idempotency key returns the item the first call created, from any
-   * process.
+   * process. The line, owner and contributors are checked against the
+   * directory inside each decision, after catching up, so a line retired by
+   * another process before the append lands refuses the creation.
    *
    * @throws ValidationError when the input is invalid, the flow unknown or a signal does not exist.
    * @throws NotFoundError when the directory does not know the line, the owner or a contributor.
@@ -115,13 +117,6 @@ export class WorkItemCommands {
     const data = parseInput(CreateWorkItemInputSchema, input, "work item");
     const opts = parseInput(MoveOptionsSchema, options, "move options");
     const { flow, stages } = flowOf(this.#pipeline, data.flow);
-    // Always caught up: the owner defaults to the line's owner as the directory knows it now.
-    await refreshDirectory(this.#lines);
-    expectKnown(this.#lines, "work item", [
-      { entity: "line", field: "line", id: data.line },
-      { entity: "operator", field: "owner", id: data.owner },
-      ...operatorReferences("contributors", data.contributors),
-    ]);
     let id = newId("wi");
     await this.#writer.retrying(async (head) => {
       const earlier = earlierCreation(this.#moves.state, opts.idempotencyKey, data, flow);
@@ -129,6 +124,13 @@ export class WorkItemCommands {
         id = earlier;
         return;
       }
+      // Caught up after `head`: the owner defaults to the line's owner as the directory knows it now.
+      await refreshDirectory(this.#lines);
+      expectKnown(this.#lines, "work item", [
+        { entity: "line", field: "line", id: data.line },
+        { entity: "operator", field: "owner", id: data.owner },
+        ...operatorReferences("contributors", data.contributors),
+      ]);
       const events = createEvents(this.#moves, id, data, flow, stages, opts);
       await this.#writer.appendMove(events, head, opts);
     });
@@ -181,11 +183,13 @@ export class WorkItemCommands {
   async assign(id: string, input: AssignInput, options: MoveOptions): Promise<WorkItem> {
     const known = this.#known(id);
     const data = parseInput(AssignInputSchema, input, "assign");
-    await checkReferences(this.#lines, "assign", [
-      { entity: "operator", field: "owner", id: data.owner },
-      ...operatorReferences("contributors", data.contributors),
-    ]);
-    return this.#move(id, "assign", options, known, (item) => assignEvents(item, data));
+    return this.#move(id, "assign", options, known, async (item) => {
+      await checkReferences(this.#lines, "assign", [
+        { entity: "operator", field: "owner", id: data.owner },
+        ...operatorReferences("contributors", data.contributors),
+      ]);
+      return assignEvents(item, data);
+    });
   }
 
   /**
