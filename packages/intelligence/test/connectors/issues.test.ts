@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { INPUT_LIMITS } from "@software-factory/core";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { importIssues, severityOfLabels } from "../../src/connectors/issues.js";
 import type { Factory } from "../../src/index.js";
@@ -233,6 +234,72 @@ describe("importIssues", () => {
     ).rejects.toMatchObject({ _tag: "ValidationError" });
   });
 
+  it("cuts what a tracker allows longer than the factory does, and counts each cut field", async () => {
+    const username = "u".repeat(255);
+    const file = write(
+      "long.json",
+      JSON.stringify([
+        {
+          iid: 1,
+          title: "T".repeat(600),
+          description: "d".repeat(20_000),
+          state: "opened",
+          web_url: "https://gitlab.com/acme/shop/-/issues/1",
+          author: { username },
+        },
+      ]),
+    );
+
+    expect(await importIssues(factory, { file, format: "gitlab", as: "signals" })).toMatchObject({
+      created: 1,
+      truncated: 3,
+      problems: [],
+    });
+    const [signal] = factory.work.signals();
+    expect(signal?.text).toHaveLength(INPUT_LIMITS.signalText);
+    expect(signal?.customer).toBe(username.slice(0, INPUT_LIMITS.customer));
+    const ref = factory.work.artifact("ext-gitlab-acme.shop-1");
+    expect(ref?.title).toBe("T".repeat(INPUT_LIMITS.title));
+    expect(ref?.fields.author).toBe(username);
+    expect(await importIssues(factory, { file, format: "gitlab", as: "signals" })).toMatchObject({
+      unchanged: 1,
+      truncated: 0,
+    });
+  });
+
+  it("refuses an issue a write would refuse, writing none of the issues before it", async () => {
+    const project = "group/".repeat(90);
+    const file = write(
+      "url.json",
+      JSON.stringify(
+        [1, 2, 3].map((iid) => ({
+          iid,
+          title: `Issue ${iid}`,
+          state: "opened",
+          web_url: `https://gitlab.com/${iid === 3 ? project : ""}acme/-/issues/${iid}`,
+          author: { username: "ada" },
+        })),
+        null,
+        2,
+      ),
+    );
+    const events = await factory.log.head();
+
+    const error = await importIssues(factory, { file, format: "gitlab", as: "signals" }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toMatchObject({
+      _tag: "ValidationError",
+      issues: [expect.objectContaining({ path: "[2].web_url", line: 20 })],
+    });
+    expect((error as Error).message).toContain(
+      "url.json:20 [2].web_url: source is at most 500 characters (written as the signal's source)",
+    );
+    expect(await factory.log.head()).toBe(events);
+    expect(factory.work.signals()).toEqual([]);
+  });
+
   it("refuses a createdAt that is not an ISO 8601 instant, naming the element's line", async () => {
     const file = write(
       "dates.json",
@@ -249,6 +316,31 @@ describe("importIssues", () => {
     expect((error as { issues: unknown[] }).issues).toEqual([
       expect.objectContaining({ path: "[1].createdAt", line: 3, message: expect.stringMatching(/ISO 8601/) }),
     ]);
+    expect(await factory.log.head()).toBe(events);
+  });
+
+  it("refuses an issue listed twice in one export, naming both elements", async () => {
+    const file = write(
+      "twice.json",
+      `[\n${[
+        githubIssue(1, "2026-11-20T09:12:44Z"),
+        githubIssue(2, "2026-11-20T10:00:00Z"),
+        githubIssue(1, "2026-11-21T09:00:00+02:00"),
+      ]
+        .map((element) => JSON.stringify(element))
+        .join(",\n")}\n]\n`,
+    );
+    const events = await factory.log.head();
+
+    await expect(importIssues(factory, { file, format: "github", as: "signals" })).rejects.toMatchObject({
+      issues: [
+        expect.objectContaining({
+          path: "[2].number",
+          line: 4,
+          message: "github a/b#1 is also element [0] on line 2; an export lists each issue once",
+        }),
+      ],
+    });
     expect(await factory.log.head()).toBe(events);
   });
 

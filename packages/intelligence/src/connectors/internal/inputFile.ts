@@ -93,6 +93,15 @@ export function arrayElementLines(text: string): number[] {
   return lines;
 }
 
+/** An element of a JSON array file, validated, with where it is. */
+export interface ParsedElement<T> {
+  readonly value: T;
+  /** 0-based index in the array. */
+  readonly index: number;
+  /** 1-based line where the element starts, when known. */
+  readonly line?: number;
+}
+
 /**
  * Parses a JSON file holding an array and validates every element with a
  * schema, all before anything is written.
@@ -104,16 +113,20 @@ export function parseJsonArray<Schema extends z.ZodType>(
   file: string,
   text: string,
   schema: Schema,
-): z.output<Schema>[] {
+): ParsedElement<z.output<Schema>>[] {
   const value = parseJsonFile(subject, file, text);
   if (!Array.isArray(value))
     throw fileError(subject, file, "must hold a JSON array", { path: "(root)", line: 1 });
   const lines = arrayElementLines(text);
   const issues: ValidationIssue[] = [];
-  const parsed = value.map((element, index) => {
+  const parsed: ParsedElement<z.output<Schema>>[] = [];
+  for (const [index, element] of value.entries()) {
     const result = schema.safeParse(element);
-    if (result.success) return result.data;
     const line = lines[index];
+    if (result.success) {
+      parsed.push({ value: result.data, index, ...(line === undefined ? {} : { line }) });
+      continue;
+    }
     for (const issue of result.error.issues) {
       issues.push({
         path: [`[${index}]`, ...issue.path.map(String)].join("."),
@@ -122,8 +135,7 @@ export function parseJsonArray<Schema extends z.ZodType>(
         ...(line === undefined ? {} : { line }),
       });
     }
-    return undefined;
-  });
+  }
   if (issues.length > 0) throw new ValidationError({ message: formatIssues(subject, issues), issues });
-  return parsed as z.output<Schema>[];
+  return parsed;
 }
