@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FrontMatterError, importMarkdownFolder, parseFrontMatter } from "../src/index.js";
@@ -32,6 +32,30 @@ describe("importMarkdownFolder and files that are not good markdown", () => {
     ]);
     expect((await temp.kb.fromSystem(report.system)).map((document) => document.source.uri)).toEqual([
       "good.md",
+    ]);
+  });
+
+  it("skips a symbolic link to a markdown file or to a folder with a warning naming each", async () => {
+    const elsewhere = join(temp.dir, "elsewhere");
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, "shared.md"), "# Shared\n\nlives elsewhere");
+    const folder = folderOf({ "own.md": "# Own\n\nlives here" });
+    symlinkSync(join(elsewhere, "shared.md"), join(folder, "shared.md"));
+    symlinkSync(elsewhere, join(folder, "linked"));
+    symlinkSync(join(temp.dir, "nowhere.md"), join(folder, "broken.md"));
+    symlinkSync(join(elsewhere, "shared.md"), join(folder, "not-markdown.txt"));
+    const report = await importMarkdownFolder(temp.kb, folder);
+    expect(report).toMatchObject({ captured: 1, problems: [] });
+    expect(report.warnings).toEqual([
+      {
+        item: "broken.md",
+        message: expect.stringMatching(/^skipped: a symbolic link \(links are not followed/),
+      },
+      { item: "linked", message: expect.stringMatching(/^skipped: a symbolic link to a folder/) },
+      {
+        item: "shared.md",
+        message: expect.stringMatching(/^skipped: a symbolic link \(links are not followed/),
+      },
     ]);
   });
 

@@ -73,7 +73,8 @@ const FrontMatterSchema = z
  * `lines`, `author`, `date`, `validFrom`, `validTo`; without a title the first
  * `# heading` or the file name is used. A file with bad front matter is a
  * problem reported with its line and column and skipped; a file that is not
- * UTF-8 text (a binary file named `.md`) is skipped with a warning; the others
+ * UTF-8 text (a binary file named `.md`) is skipped with a warning, as is a
+ * symbolic link to a `.md` file or to a folder (links are not followed); the others
  * are imported. Safe to run again after an interruption, and while other
  * processes import the same folder: each file stays one document
  * ({@link KnowledgeBase.captureOrRevise}).
@@ -99,10 +100,16 @@ export async function importMarkdownFolder(
   const system = options.system ?? folderSourceSystem("markdown", root);
   // The system this importer used before each folder had its own, shared by the folders of one name.
   const legacy = options.system === undefined ? `markdown:${basename(root)}` : system;
-  const files = markdownFiles(root);
+  const { files, links } = scanMarkdown(root);
   const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0, moved: 0 };
   const problems: ImportProblem[] = [];
-  const warnings: ImportProblem[] = [];
+  const warnings: ImportProblem[] = links.map((link) => ({
+    item: relative(root, link.path).split(sep).join("/"),
+    message:
+      link.to === "folder"
+        ? "skipped: a symbolic link to a folder (links are not followed: import that folder on its own)"
+        : "skipped: a symbolic link (links are not followed: copy the file into the folder instead)",
+  }));
   const actor = options.actor === undefined ? {} : { actor: options.actor };
   const seen = new Set<string>();
   for (const [done, file] of files.entries()) {
@@ -236,21 +243,51 @@ function readText(file: string): string | { notText: string } {
   }
 }
 
-/** Every `.md`/`.markdown` file under a folder (hidden folders and `node_modules` skipped), as absolute paths in name order. */
+/**
+ * Every `.md`/`.markdown` file under a folder (hidden folders and
+ * `node_modules` skipped), as absolute paths in name order. Symbolic links
+ * are not followed: a linked file or folder is left out.
+ */
 export function markdownFiles(root: string): string[] {
-  const found: string[] = [];
+  return scanMarkdown(root).files;
+}
+
+/** A symbolic link {@link scanMarkdown} left out: to a markdown file (by its name) or to a folder. */
+interface SkippedLink {
+  readonly path: string;
+  readonly to: "markdown" | "folder";
+}
+
+/** The markdown files under a folder, and the symbolic links to markdown files or folders left out. */
+function scanMarkdown(root: string): { files: string[]; links: SkippedLink[] } {
+  const files: string[] = [];
+  const links: SkippedLink[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name.localeCompare(b.name),
     )) {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const path = join(dir, entry.name);
+      const markdown = /\.(md|markdown)$/i.test(entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && /\.(md|markdown)$/i.test(entry.name)) found.push(path);
+      else if (entry.isFile() && markdown) files.push(path);
+      else if (entry.isSymbolicLink() && markdown) links.push({ path, to: "markdown" });
+      else if (entry.isSymbolicLink() && linksToFolder(path)) {
+        links.push({ path, to: "folder" });
+      }
     }
   };
   walk(root);
-  return found;
+  return { files, links };
+}
+
+/** Whether a symbolic link leads to a folder (not when it is broken, loops or cannot be read). */
+function linksToFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A front matter list field: an array, or a comma-separated string; blanks dropped. */
