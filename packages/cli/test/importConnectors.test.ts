@@ -12,6 +12,7 @@ const summaryOf = (stdout: string) =>
     updated: number;
     unchanged: number;
     skipped: number;
+    truncated: number;
     problems: unknown[];
   };
 
@@ -109,6 +110,46 @@ describe("factory import git|junit|issues|jsonl", () => {
       const again = await runFactory(args, { cwd });
       expect(summaryOf(again.stdout), name).toMatchObject({ created: 0, updated: 0 });
     }
+  });
+
+  it("refuses a JSONL file with a line a write would refuse, naming file:line, and writes none of its lines", async () => {
+    const line = (id: string, subject: string) => JSON.stringify({ ticket: { id, subject } });
+    const mapping = '{"target":"signal","id":"ticket.id","title":"ticket.subject","system":"longdesk"}';
+    writeFileSync(join(cwd, "long.jsonl"), `${line("L-1", "Fine")}\n${line("L-2", "s".repeat(501))}\n`);
+
+    const refused = await runFactory(["import", "jsonl", "long.jsonl", "--mapping", mapping], { cwd });
+
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^error: E_VALIDATION: .*long\.jsonl:2 ticket\.subject: title is at most 500 characters/,
+    );
+    writeFileSync(join(cwd, "long.jsonl"), `${line("L-1", "Fine")}\n${line("L-2", "Short")}\n`);
+    const fixed = await runFactory(["import", "jsonl", "long.jsonl", "--mapping", mapping, "--json"], {
+      cwd,
+    });
+    expect(summaryOf(fixed.stdout)).toMatchObject({ created: 2, truncated: 0 });
+  });
+
+  it("counts issue fields cut to the factory's limits as truncated in the JSON summary", async () => {
+    writeFileSync(
+      join(cwd, "long-issues.json"),
+      JSON.stringify([
+        {
+          number: 13,
+          title: "Export is slow",
+          body: "b".repeat(12_000),
+          labels: [],
+          state: "OPEN",
+          url: "https://github.com/app/app/issues/13",
+        },
+      ]),
+    );
+    const imported = await runFactory(
+      ["import", "issues", "long-issues.json", "--format", "github", "--json"],
+      { cwd },
+    );
+    expect(imported.code).toBe(0);
+    expect(summaryOf(imported.stdout)).toMatchObject({ created: 1, truncated: 1 });
   });
 
   it("names what is wrong in a flag", async () => {
