@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import {
   cpSync,
+  type Dirent,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -21,6 +22,7 @@ import { basename, join, relative } from "node:path";
 import { ValidationError, type ValidationIssue, validationErrorFromZod } from "@software-factory/core";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
+import { readUtf8File } from "../internal/utf8File.js";
 
 /** Front matter of a SKILL.md, as the Agent Skills format defines it. */
 export const SkillFrontMatterSchema = z.strictObject({
@@ -161,13 +163,13 @@ function offsetOf(node: unknown, path: readonly PropertyKey[], onKey: boolean): 
 /**
  * Loads the skill in a folder holding a SKILL.md.
  *
- * @throws ValidationError when the SKILL.md is invalid (file:line:column), or
- * when a resource folder holds a symbolic link (links are not followed: they
- * could leave the skill's folder or loop).
+ * @throws ValidationError when the SKILL.md is invalid (file:line:column) or not
+ * UTF-8, or when a resource folder holds a symbolic link (links are not
+ * followed: they could leave the skill's folder or loop).
  */
 export function loadSkillFolder(dir: string): InstructionSkill {
   const file = join(dir, "SKILL.md");
-  const skill = parseSkillMd(readFileSync(file, "utf8"), file, basename(dir));
+  const skill = parseSkillMd(readUtf8File(file, "SKILL.md"), file, basename(dir));
   const files: string[] = [];
   const links: string[] = [];
   for (const folder of RESOURCE_FOLDERS) {
@@ -222,6 +224,10 @@ export interface SkillsDirResult {
  * form of {@link loadSkillsDir}; `openFactory` loads a factory's skills with it,
  * so that one bad SKILL.md does not keep the factory from opening.
  *
+ * A `dir` that is a file or cannot be read, and a symbolic link directly
+ * under it (not followed: it could leave the folder or loop), are problems
+ * too, named by their path.
+ *
  * @example
  * ```ts
  * const { skills, problems } = safeLoadSkillsDir(".factory/skills");
@@ -230,8 +236,8 @@ export interface SkillsDirResult {
  */
 export function safeLoadSkillsDir(dir: string): SkillsDirResult {
   const skills: InstructionSkill[] = [];
-  const problems: SkillProblem[] = [];
-  for (const folder of skillFolders(dir)) {
+  const { folders, problems } = skillFolders(dir);
+  for (const folder of folders) {
     try {
       skills.push(loadSkillFolder(folder));
     } catch (error) {
@@ -251,12 +257,14 @@ export function safeLoadSkillsDir(dir: string): SkillsDirResult {
  * skipped), all or nothing: all problems of all skills are reported together.
  * {@link safeLoadSkillsDir} loads the good ones and returns the problems.
  *
- * @throws ValidationError listing each bad SKILL.md with file:line:column.
+ * @throws ValidationError listing each bad SKILL.md with file:line:column, a
+ * `dir` that is a file or cannot be read, and each symbolic link under it.
  */
 export function loadSkillsDir(dir: string): InstructionSkill[] {
   const skills: InstructionSkill[] = [];
-  const issues: ValidationIssue[] = [];
-  for (const folder of skillFolders(dir)) {
+  const { folders, problems } = skillFolders(dir);
+  const issues: ValidationIssue[] = problems.flatMap((problem) => problem.issues);
+  for (const folder of folders) {
     try {
       skills.push(loadSkillFolder(folder));
     } catch (error) {
@@ -268,14 +276,48 @@ export function loadSkillsDir(dir: string): InstructionSkill[] {
   return skills;
 }
 
-/** The folders directly under `dir` that hold a SKILL.md, by name; none when `dir` does not exist. */
-function skillFolders(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "SKILL.md")))
-    .map((entry) => entry.name)
-    .sort((a, b) => a.localeCompare(b))
-    .map((name) => join(dir, name));
+/**
+ * The folders directly under `dir` that hold a SKILL.md, by name; none when
+ * `dir` does not exist. A `dir` that is not a readable folder, and symbolic
+ * links under it, are problems instead.
+ */
+function skillFolders(dir: string): { folders: string[]; problems: SkillProblem[] } {
+  const problem = (path: string, message: string): SkillProblem => {
+    const issues = [{ path: "", message, file: path }];
+    return { name: basename(path), dir: path, issues, message: issueLines(issues).join("\n") };
+  };
+  const stats = statSync(dir, { throwIfNoEntry: false });
+  if (stats === undefined) return { folders: [], problems: [] };
+  if (!stats.isDirectory()) {
+    return {
+      folders: [],
+      problems: [
+        problem(dir, "is a file, not a folder of skills; move it away or give another skills folder"),
+      ],
+    };
+  }
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    return {
+      folders: [],
+      problems: [problem(dir, `cannot be read as a folder of skills: ${errorText(error)}`)],
+    };
+  }
+  const folders: string[] = [];
+  const problems: SkillProblem[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isSymbolicLink()) {
+      problems.push(
+        problem(path, "is a symbolic link; skill folders must be real folders (links are not followed)"),
+      );
+    } else if (entry.isDirectory() && existsSync(join(path, "SKILL.md"))) {
+      folders.push(path);
+    }
+  }
+  return { folders, problems };
 }
 
 function errorText(error: unknown): string {

@@ -102,4 +102,59 @@ describe("a skills folder with bad skills", () => {
       /unreadable\/SKILL\.md:1:1: EISDIR/,
     );
   });
+
+  it("reports a symbolic link to a skill folder as a problem naming the link, instead of skipping it silently", () => {
+    symlinkSync(join(skills, "release-notes"), join(skills, "alias"));
+    const { skills: loaded, problems } = safeLoadSkillsDir(skills);
+    expect(loaded.map((found) => found.name)).toEqual(["release-notes"]);
+    expect(problems.find((problem) => problem.name === "alias")).toMatchObject({
+      dir: join(skills, "alias"),
+      issues: [
+        { path: "", file: join(skills, "alias"), message: expect.stringMatching(/is a symbolic link/) },
+      ],
+    });
+    expect(() => loadSkillsDir(skills)).toThrow(/alias:1:1: is a symbolic link/);
+  });
+
+  it("reports a SKILL.md that is not UTF-8 at the line and column of its first bad byte", () => {
+    mkdirSync(join(skills, "latin1"));
+    const text = "---\nname: latin1\ndescription: Caf\u00e9 notes.\n---\n\nBody.\n";
+    writeFileSync(join(skills, "latin1", "SKILL.md"), Buffer.from(text, "latin1"));
+    const { skills: loaded, problems } = safeLoadSkillsDir(skills);
+    expect(loaded.map((found) => found.name)).not.toContain("latin1");
+    expect(problems.find((problem) => problem.name === "latin1")?.issues).toEqual([
+      {
+        path: "",
+        message: "is not UTF-8 text (save it as UTF-8)",
+        file: join(skills, "latin1", "SKILL.md"),
+        line: 3,
+        column: 17,
+      },
+    ]);
+  });
+});
+
+describe("a skills folder that is not a folder", () => {
+  it("opens the factory with the stray file listed as a skills problem naming its path", async () => {
+    rmSync(skills, { recursive: true });
+    writeFileSync(skills, "not a folder\n");
+    const factory = await openFactory({ dir: join(dir, ".factory"), actor: "ana", durability: "normal" });
+    try {
+      expect(factory.skills.problems()).toEqual([
+        {
+          name: "skills",
+          dir: skills,
+          issues: [
+            { path: "", file: skills, message: expect.stringMatching(/^is a file, not a folder of skills/) },
+          ],
+          message: expect.stringContaining(`${skills}:1:1: is a file, not a folder of skills`),
+        },
+      ]);
+      expect(factory.skills.list().map((info) => info.name)).toContain("summarize-line");
+      expect(factory.work.list()).toEqual([]);
+    } finally {
+      await factory.close();
+    }
+    expect(() => loadSkillsDir(skills)).toThrow(ValidationError);
+  });
 });
