@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
@@ -37,6 +37,15 @@ function binary(): Buffer {
   bytes[1000] = 0;
   return bytes;
 }
+
+/** YAML whose aliases expand to 9^9 strings: a "billion laughs". */
+const ALIAS_BOMB = [
+  'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+  ..."bcdefghi".split("").map((name, index) => {
+    const previous = `*${"abcdefgh"[index]}`;
+    return `${name}: &${name} [${Array(9).fill(previous).join(", ")}]`;
+  }),
+].join("\n");
 
 describe("floor plan imports of files that are not text", () => {
   it("refuse a binary CODEOWNERS or catalog naming the file, with exit 1 and no events", SLOW, async () => {
@@ -90,4 +99,52 @@ describe("plan apply of a factory.yaml with a field over its limit", () => {
     );
     expect(await events()).toBe(before);
   });
+});
+
+describe("errors about a plan or import file", () => {
+  it("name a folder given as factory.yaml, with the validation code and exit 1", SLOW, async () => {
+    mkdirSync(join(cwd, "plans"));
+    const init = await factory("init", "--plan", "plans");
+    expect(init.code).toBe(1);
+    expect(init.stderr).toBe("error: E_VALIDATION: plans: is a folder, not a file\n");
+    expect(existsSync(join(cwd, ".factory"))).toBe(false);
+
+    expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+    const before = await events();
+    for (const command of ["check", "apply"]) {
+      const refused = await factory("plan", command, "plans");
+      expect(refused.code, command).toBe(1);
+      expect(refused.stdout, command).toContain("plans error is a folder, not a file");
+      expect(refused.stderr, command).not.toContain("E_FAILED");
+    }
+    expect(await events()).toBe(before);
+  });
+
+  it(
+    "name the file and document of a YAML alias bomb in a catalog or pnpm-workspace.yaml",
+    SLOW,
+    async () => {
+      expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+      writeFileSync(
+        join(cwd, "catalog-info.yaml"),
+        ["kind: Component", "metadata: { name: cart }", "---", "kind: Component", ALIAS_BOMB, ""].join("\n"),
+      );
+      const catalog = await factory("import", "backstage", "catalog-info.yaml");
+      expect(catalog.code).toBe(1);
+      expect(catalog.stdout).toContain(
+        "catalog-info.yaml:4:1 error YAML document could not be read: Excessive alias count",
+      );
+
+      mkdirSync(join(cwd, "mono"));
+      writeFileSync(join(cwd, "mono", "package.json"), "{}");
+      writeFileSync(join(cwd, "mono", "pnpm-workspace.yaml"), `packages: ["p/*"]\n${ALIAS_BOMB}\n`);
+      const before = await events();
+      const workspaces = await factory("import", "workspaces", "mono");
+      expect(workspaces.code).toBe(1);
+      expect(workspaces.stderr).toContain(
+        `error: E_VALIDATION: ${join(cwd, "mono", "pnpm-workspace.yaml")} is invalid: YAML could not be read`,
+      );
+      expect(await events()).toBe(before);
+    },
+  );
 });

@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { ValidationError } from "@software-factory/core";
 import { CORE_SCHEMA, load } from "js-yaml";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
@@ -8,6 +7,7 @@ import { joinPath, salvagePlan } from "./internal/salvagePlan.js";
 import { positionOf, splitPath } from "./internal/yamlPositions.js";
 import { type Plan, PlanSchema } from "./Plan.js";
 import type { RelationRegistry } from "./RelationRegistry.js";
+import { safeReadSourceText } from "./readSourceText.js";
 import { type PlanProblem, validatePlan } from "./validatePlan.js";
 
 /** Options of {@link parseFactoryYaml} and {@link loadFactoryYaml}. */
@@ -301,6 +301,8 @@ export function parseFactoryYaml(
  * Reads, parses and validates a `factory.yaml` file, returning its problems
  * instead of throwing them (the result form of {@link loadFactoryYaml}). With
  * `repoRoot`, also reports path patterns that match no file of the repository.
+ * A folder (`not-a-file`) or a file that is not UTF-8 text (`not-text`) is a
+ * problem naming the path.
  *
  * @throws NotFoundError (entity `file`) when there is no file at `path`.
  * @throws Error from the file system when the file exists but cannot be read.
@@ -314,17 +316,11 @@ export async function safeLoadFactoryYaml(
   path: string,
   options: LoadFactoryYamlOptions = {},
 ): Promise<FactoryYamlResult> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === "ENOENT")
-      throw new NotFoundError({ message: `no file ${path}`, entity: "file", id: path });
-    throw cause;
-  }
+  const read = await safeReadSourceText(path);
+  if (!read.success) return { success: false, error: read.error, problems: [read.problem] };
   const files =
     options.files ?? (options.repoRoot === undefined ? undefined : await listFiles(options.repoRoot));
-  return safeParseFactoryYaml(text, path, { ...options, ...(files === undefined ? {} : { files }) });
+  return safeParseFactoryYaml(read.text, path, { ...options, ...(files === undefined ? {} : { files }) });
 }
 
 /**
@@ -332,7 +328,7 @@ export async function safeLoadFactoryYaml(
  * reports path patterns that match no file of the repository.
  *
  * @throws NotFoundError (entity `file`) when there is no file at `path`.
- * @throws ValidationError listing every problem with file:line:column and a fix hint.
+ * @throws ValidationError listing every problem with file:line:column and a fix hint (a folder or a binary file is one, naming the path).
  * @throws Error from the file system when the file exists but cannot be read.
  */
 export async function loadFactoryYaml(path: string, options: LoadFactoryYamlOptions = {}): Promise<Plan> {

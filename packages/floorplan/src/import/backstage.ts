@@ -117,7 +117,22 @@ export function importBackstage(
       });
     }
     if (document.errors.length > 0 || document.contents === null) continue;
-    const parsed = EntitySchema.safeParse(document.toJS());
+    let data: unknown;
+    try {
+      data = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias bomb: more alias expansions than a catalog needs.
+      problems.push({
+        code: "yaml",
+        severity: "error",
+        path: "",
+        message: `YAML document could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        file,
+        ...positionOf(document, counter, []),
+      });
+      continue;
+    }
+    const parsed = EntitySchema.safeParse(data);
     if (!parsed.success) {
       const first = parsed.error.issues[0]?.path.map((key) => (typeof key === "number" ? key : String(key)));
       problems.push({

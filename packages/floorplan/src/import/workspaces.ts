@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Criticality } from "../model.js";
 import { slugify } from "../model.js";
 import type { DependencyDecl, DomainDecl, LineDecl, Plan } from "../Plan.js";
+import { readSourceText } from "../readSourceText.js";
 
 const PackageJsonSchema = z.looseObject({
   name: z.string().min(1).optional(),
@@ -60,7 +61,7 @@ async function readJson(path: string): Promise<PackageJson> {
 
 /** The `packages` globs of a pnpm-workspace.yaml; a file with no `packages` (only comments, only a catalog) has none. */
 async function pnpmGlobs(path: string): Promise<string[]> {
-  const document = parseDocument(await readFile(path, "utf8"));
+  const document = parseDocument(await readSourceText(path));
   const [error] = document.errors;
   if (error !== undefined) {
     const position = error.linePos?.[0];
@@ -77,7 +78,18 @@ async function pnpmGlobs(path: string): Promise<string[]> {
       ],
     });
   }
-  const parsed = PnpmWorkspaceSchema.safeParse(document.toJS() ?? {});
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias bomb: more alias expansions than a workspace file needs.
+    const message = `YAML could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    throw new ValidationError({
+      message: `${path} is invalid: ${message}`,
+      issues: [{ path: "", message, file: path }],
+    });
+  }
+  const parsed = PnpmWorkspaceSchema.safeParse(data ?? {});
   if (!parsed.success)
     throw new ValidationError({
       message: `${path}: packages must be a list of globs`,
