@@ -22,6 +22,12 @@ export const IdempotencyKey = z
  * theirs to the same search).
  */
 export const SEARCH_QUERY_MAX = 4000;
+/**
+ * Characters of a knowledge document's markdown a tool writes: the body of
+ * `capture_knowledge`, and the text fields of `record_decision` together
+ * (which become the decision's body).
+ */
+export const KNOWLEDGE_BODY_MAX = 200_000;
 /** An operator's id, as the floor plan names operators. */
 export const Operator = OperatorIdSchema;
 /** A point in time a tool takes, as the core's `instantOf` reads it (the CLI's `--since` too). */
