@@ -180,7 +180,7 @@ describe("factory import docs", () => {
       const emptied = await factory("import", "docs", "packages/a/docs");
       expect(emptied.stdout).toBe(
         [
-          "packages/a/docs warning the folder has no markdown file left: the 1 documents imported from it (markdown:packages/a/docs) were retracted",
+          "packages/a/docs warning the folder has no markdown file left: the document imported from it (markdown:packages/a/docs) was retracted",
           "packages/a/docs: 0 captured, 0 revised, 0 unchanged, 1 retracted, 0 decisions, 0 problems, 1 warnings",
           "",
         ].join("\n"),

@@ -144,7 +144,7 @@ export async function importMarkdownFolder(
   if (files.length === 0 && counts.retracted > 0) {
     warnings.push({
       item: ".",
-      message: `the folder has no markdown file left: the ${counts.retracted} documents imported from it (${system}) were retracted`,
+      message: `the folder has no markdown file left: ${counts.retracted === 1 ? "the document" : `the ${counts.retracted} documents`} imported from it (${system}) ${counts.retracted === 1 ? "was" : "were"} retracted`,
     });
   }
   return { ...counts, system, problems, warnings };
