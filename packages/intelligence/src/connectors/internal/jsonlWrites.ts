@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import {
+  ArtifactIdSchema,
   type CaptureSignalInput,
   CaptureSignalInputSchema,
   EVIDENCE_SCHEMAS,
@@ -53,8 +54,6 @@ interface WriteCheck {
   readonly from: Readonly<Record<string, string | undefined>>;
 }
 
-const ARTIFACT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
 /**
  * The artifact id of a record's id: `<prefix>-<id>` when the assembly line
  * accepts that as it is; else with the characters it refuses made `_`, cut to
@@ -63,7 +62,7 @@ const ARTIFACT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
  */
 function storedId(prefix: string, id: string): string {
   const plain = `${prefix}-${id}`;
-  if (ARTIFACT_ID.test(plain)) return plain;
+  if (ArtifactIdSchema.safeParse(plain).success) return plain;
   const hash = createHash("sha256").update(id).digest("hex").slice(0, 16);
   return `${plain.replace(/[^A-Za-z0-9._:-]/g, "_").slice(0, 128 - hash.length - 1)}-${hash}`;
 }
