@@ -148,3 +148,23 @@ describe("errors about a plan or import file", () => {
     },
   );
 });
+
+describe("plan apply of a line that depends on itself", () => {
+  it("prints the error at the dependency, exits 1 and appends nothing", SLOW, async () => {
+    expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+    const before = await events();
+    writeFileSync(
+      join(cwd, "self.yaml"),
+      SHOP_YAML.replace(
+        "      - { line: payments, kind: api, criticality: high }\n",
+        "      - { line: payments, kind: api, criticality: high }\n      - checkout\n",
+      ),
+    );
+    const refused = await factory("plan", "apply", "self.yaml");
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(
+      'self.yaml:13:9 error "checkout" depends on itself [lines[0].dependsOn[1]]',
+    );
+    expect(await events()).toBe(before);
+  });
+});

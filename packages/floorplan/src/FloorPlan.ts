@@ -303,7 +303,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
    * Declares that one line depends on another (or changes the kind, criticality or contract).
    *
    * @throws NotFoundError when the dependent line is unknown.
-   * @throws ValidationError when the other line is unknown or the attributes are malformed.
+   * @throws ValidationError when the other line is unknown or is the line itself, or the attributes are malformed.
    */
   async addDependency(
     fromLine: string,

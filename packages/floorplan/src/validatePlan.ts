@@ -7,7 +7,7 @@ import { RelationRegistry } from "./RelationRegistry.js";
 
 /** One problem found in a plan, with where it is (a path inside the plan, and file:line:column when known) and how to fix it. */
 export interface PlanProblem extends ValidationIssue {
-  /** Stable code (`unknown-owner`, `duplicate-id`, `missing-line`, `no-owner`, `empty-glob`, `cycle`, `schema`, `yaml`, ...). */
+  /** Stable code (`unknown-owner`, `duplicate-id`, `missing-line`, `self-dependency`, `no-owner`, `empty-glob`, `cycle`, `schema`, `yaml`, ...). */
   readonly code: string;
   /** Errors reject the plan; warnings are reported and the plan still loads. */
   readonly severity: "error" | "warning";
@@ -57,7 +57,8 @@ function suggest(id: string, known: readonly string[], what: string): string {
  * Checks what a schema cannot: unique ids, known owners, contributors and
  * domains, dependencies on declared lines, exactly one owner per line, path
  * patterns that match something (when files are given), registered relations,
- * and dependency cycles (a warning, or an error when `settings.cycles` says so).
+ * no line depending on itself (an error), and dependency cycles between lines
+ * (a warning, or an error when `settings.cycles` says so).
  * Returns every problem found, in plan order.
  */
 export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): PlanProblem[] {
@@ -141,7 +142,14 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
     const targets = new Set<string>();
     line.dependsOn.forEach((dependency, position) => {
       const where = `${at}.dependsOn[${position}]`;
-      if (!lineSet.has(dependency.line))
+      if (dependency.line === line.id)
+        error(
+          "self-dependency",
+          where,
+          `"${line.id}" depends on itself`,
+          "remove this entry: a line always goes with its own changes",
+        );
+      else if (!lineSet.has(dependency.line))
         error(
           "missing-line",
           where,
@@ -201,7 +209,8 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
     lines,
     plan.lines.flatMap((line) =>
       line.dependsOn
-        .filter((d) => lineSet.has(d.line))
+        // A line on itself is reported above, not as a cycle of one.
+        .filter((d) => lineSet.has(d.line) && d.line !== line.id)
         .map((d) => ({ from: line.id, to: d.line, kind: d.kind, criticality: d.criticality })),
     ),
   );

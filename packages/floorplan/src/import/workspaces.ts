@@ -148,11 +148,13 @@ export async function importWorkspaces(root: string, options: WorkspacesImportOp
   const runtime = options.runtimeCriticality ?? "high";
   const domains = new Map<string, DomainDecl>();
   const lines: LineDecl[] = packages.map(({ dir, manifest }) => {
+    const self = idOfName.get(manifest.name ?? dir);
     const dependsOn = new Map<string, DependencyDecl>();
     const add = (deps: Record<string, string> | undefined, criticality: Criticality) => {
       for (const name of Object.keys(deps ?? {})) {
         const line = idOfName.get(name);
-        if (line !== undefined && !dependsOn.has(line))
+        // A package naming itself among its dependencies is no dependency between lines.
+        if (line !== undefined && line !== self && !dependsOn.has(line))
           dependsOn.set(line, { line, kind: "library", criticality });
       }
     };
