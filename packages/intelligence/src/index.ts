@@ -142,6 +142,7 @@ export {
 export {
   exportCursorRules,
   formatCursorRule,
+  type LoadCursorRulesOptions,
   loadCursorRules,
   parseCursorRule,
 } from "./rules/cursorRules.js";
@@ -179,7 +180,10 @@ export {
   type TargetSource,
   type Violation,
 } from "./rules/index.js";
-export { loadInstructionStandards } from "./rules/loadInstructionStandards.js";
+export {
+  type LoadInstructionStandardsOptions,
+  loadInstructionStandards,
+} from "./rules/loadInstructionStandards.js";
 export { type RuleGateOptions, ruleGate, type ScorecardLevelRef } from "./rules/ruleGate.js";
 export { classifySignal, modelSkills } from "./skills/builtinSkills.js";
 export {

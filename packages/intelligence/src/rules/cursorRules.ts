@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { isMap, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
+import { readUtf8File } from "../internal/utf8File.js";
 import { type InstructionStandard, InstructionStandardSchema, instructionId } from "./InstructionStandard.js";
 
 const CursorFrontMatterSchema = z.strictObject({
@@ -82,7 +83,7 @@ export function parseCursorRule(text: string, file: string): InstructionStandard
       })),
     );
   }
-  const front = document.toJS() ?? {};
+  const front = frontMatterValue(document, file);
   const parsed = CursorFrontMatterSchema.safeParse(front);
   if (!parsed.success) {
     /** Where a key's value is (or the key itself, for an unknown key). */
@@ -136,6 +137,20 @@ export interface LoadCursorRulesOptions {
    * apply under it, as Cursor applies nested rules.
    */
   readonly folder?: string;
+  /**
+   * Called for each thing skipped rather than loaded, naming its path: a
+   * symbolic link (links are not followed), a rules path that is a file.
+   * Defaults to a process warning (`process.emitWarning`, code `FACTORY_SKIPPED_INSTRUCTIONS`).
+   */
+  readonly onWarning?: (warning: ValidationIssue) => void;
+}
+
+/**
+ * Emits a skipped instruction file as a process warning: what a loader does
+ * when its caller gave no `onWarning`.
+ */
+export function warnSkipped(warning: ValidationIssue): void {
+  process.emitWarning(`${warning.file ?? ""}: ${warning.message}`, { code: "FACTORY_SKIPPED_INSTRUCTIONS" });
 }
 
 /**
@@ -146,40 +161,78 @@ export interface LoadCursorRulesOptions {
  * The rules of a nested folder's `.cursor/rules` (option `folder`) apply under
  * that folder: their globs are taken relative to it, an always-applied rule
  * applies to `<folder>/**`, and their ids are prefixed by the folder.
+ * Symbolic links are not followed: each is skipped with a warning naming it
+ * (option `onWarning`), as is a rules path that is a file.
  *
- * @throws ValidationError listing each bad file with file:line:column.
+ * @throws ValidationError listing each bad file with file:line:column (a file
+ * that is not UTF-8 or cannot be read included).
  */
 export function loadCursorRules(dir: string, options: LoadCursorRulesOptions = {}): InstructionStandard[] {
-  if (!existsSync(dir)) return [];
+  const warn = options.onWarning ?? warnSkipped;
+  const stats = statSync(dir, { throwIfNoEntry: false });
+  if (stats === undefined) return [];
+  if (!stats.isDirectory()) {
+    warn({ path: "", file: dir, message: "is a file, not a folder of Cursor rules; skipped" });
+    return [];
+  }
   const folder = (options.folder ?? "").replace(/\\/g, "/").replace(/^\.?\/+|\/+$/g, "");
   const standards: InstructionStandard[] = [];
   const issues: ValidationIssue[] = [];
-  for (const path of ruleFiles(dir)) {
+  for (const path of ruleFiles(dir, warn)) {
     const file = join(dir, path);
     try {
-      const rule = parseCursorRule(readFileSync(file, "utf8"), file);
+      const rule = parseCursorRule(readUtf8File(file, "cursor rule"), file);
       const subfolder = path.split("/").slice(0, -1).join("-");
       standards.push(
         scoped(subfolder === "" ? rule : { ...rule, id: instructionId(`${subfolder}-${rule.id}`) }, folder),
       );
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      issues.push(...error.issues);
+      if (error instanceof ValidationError) issues.push(...error.issues);
+      else if (isFsError(error)) issues.push({ path: "", message: error.message, file });
+      else throw error;
     }
   }
   if (issues.length > 0) throw new ValidationError({ message: formatIssues("cursor rules", issues), issues });
   return standards;
 }
 
-/** The `.mdc` files under a rules folder, as `/`-separated paths relative to it, sorted. */
-function ruleFiles(dir: string, prefix = ""): string[] {
+/**
+ * The `.mdc` files under a rules folder, as `/`-separated paths relative to
+ * it, sorted; each symbolic link is passed to `warn` instead.
+ */
+function ruleFiles(dir: string, warn: (warning: ValidationIssue) => void, prefix = ""): string[] {
   const paths: string[] = [];
   for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
     const path = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) paths.push(...ruleFiles(dir, path));
+    if (entry.isSymbolicLink()) {
+      warn({
+        path,
+        file: join(dir, path),
+        message: "is a symbolic link; links are not followed, so it was skipped",
+      });
+    } else if (entry.isDirectory()) paths.push(...ruleFiles(dir, warn, path));
     else if (entry.isFile() && entry.name.toLowerCase().endsWith(".mdc")) paths.push(path);
   }
   return paths.sort();
+}
+
+/**
+ * The front matter as plain values. The YAML library throws here, not while
+ * parsing, when aliases expand past its limit (an alias bomb); that is a
+ * problem of the file like bad YAML.
+ */
+function frontMatterValue(document: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return document.toJS() ?? {};
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw invalid(file, [{ path: "", message, line: 2, column: 1 }]);
+  }
+}
+
+/** An error from the file system (`EACCES`, `EISDIR`), whose message names the operation. */
+function isFsError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
 }
 
 /** A rule of a nested folder's `.cursor/rules`, made to apply under that folder. */

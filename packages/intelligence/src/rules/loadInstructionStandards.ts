@@ -4,17 +4,28 @@
  *
  * @module
  */
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { loadAgentsMd } from "./agentsMd.js";
-import { loadCursorRules } from "./cursorRules.js";
+import { loadCursorRules, warnSkipped } from "./cursorRules.js";
 import type { InstructionStandard } from "./InstructionStandard.js";
 
 /** Folders never searched for instruction files. */
 const SKIPPED = new Set(["node_modules", "dist", "build", "out", "target", "vendor", "coverage"]);
 
 const INSTRUCTION_FILES = ["AGENTS.md", "CLAUDE.md"];
+
+/** Options of {@link loadInstructionStandards}. */
+export interface LoadInstructionStandardsOptions {
+  /**
+   * Called for each instruction file skipped rather than loaded, naming its
+   * path: an `AGENTS.md` or `CLAUDE.md` that is a folder, a symbolic link in
+   * a `.cursor/rules` folder. Defaults to a process warning (`process.emitWarning`,
+   * code `FACTORY_SKIPPED_INSTRUCTIONS`).
+   */
+  readonly onWarning?: (warning: ValidationIssue) => void;
+}
 
 /**
  * Reads a repository's instruction standards: the Cursor rules of
@@ -24,30 +35,43 @@ const INSTRUCTION_FILES = ["AGENTS.md", "CLAUDE.md"];
  * `coverage`), a nested file's sections and a nested folder's rules applying
  * under that folder. An id
  * taken by an earlier standard gets `-2`, `-3`, so none is lost. The problems
- * of every file are reported together.
+ * of every file are reported together. An `AGENTS.md` or `CLAUDE.md` that is
+ * a folder is skipped with a warning (option `onWarning`).
  *
- * @throws ValidationError listing each bad file with file:line:column.
+ * @throws ValidationError listing each bad file with file:line:column (a file
+ * that cannot be read included, by its path).
  */
-export function loadInstructionStandards(root: string): InstructionStandard[] {
+export function loadInstructionStandards(
+  root: string,
+  options: LoadInstructionStandardsOptions = {},
+): InstructionStandard[] {
+  const onWarning = options.onWarning ?? warnSkipped;
   const standards: InstructionStandard[] = [];
   const issues: ValidationIssue[] = [];
-  const collect = (load: () => InstructionStandard[]) => {
+  const collect = (file: string, load: () => InstructionStandard[]) => {
     try {
       standards.push(...load());
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      issues.push(...error.issues);
+      if (error instanceof ValidationError) issues.push(...error.issues);
+      else if (isFsError(error)) issues.push({ path: "", message: error.message, file });
+      else throw error;
     }
   };
-  collect(() => loadCursorRules(join(root, ".cursor", "rules")));
+  const rulesOf = (dir: string) => join(dir, ".cursor", "rules");
+  collect(rulesOf(root), () => loadCursorRules(rulesOf(root), { onWarning }));
   const visit = (dir: string) => {
     if (dir !== root) {
       const folder = relative(root, dir);
-      collect(() => loadCursorRules(join(dir, ".cursor", "rules"), { folder }));
+      collect(rulesOf(dir), () => loadCursorRules(rulesOf(dir), { folder, onWarning }));
     }
     for (const name of INSTRUCTION_FILES) {
       const file = join(dir, name);
-      if (existsSync(file)) collect(() => loadAgentsMd(file, { root }));
+      const stats = statSync(file, { throwIfNoEntry: false });
+      if (stats?.isFile()) collect(file, () => loadAgentsMd(file, { root }));
+      else if (stats !== undefined) {
+        const what = stats.isDirectory() ? "a folder" : "not a regular file";
+        onWarning({ path: "", file, message: `is ${what}, not an instruction file; skipped` });
+      }
     }
     const folders = readdirSync(dir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !SKIPPED.has(entry.name))
@@ -66,4 +90,9 @@ export function loadInstructionStandards(root: string): InstructionStandard[] {
     taken.add(id);
     return id === standard.id ? standard : { ...standard, id };
   });
+}
+
+/** An error from the file system (`EACCES`, `EISDIR`), whose message leaves out the file. */
+function isFsError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
 }

@@ -96,7 +96,7 @@ export function parseSkillMd(
     ...at(error.pos[0]),
   }));
   if (yamlErrors.length > 0) throw invalid(file, yamlErrors);
-  const front: unknown = document.toJS() ?? {};
+  const front = frontMatterValue(document, file);
   const parsed = SkillFrontMatterSchema.safeParse(front);
   const positionOf = (path: readonly PropertyKey[], onKey = false) =>
     at(offsetOf(document.contents, path, onKey) ?? 0);
@@ -125,6 +125,19 @@ export function parseSkillMd(
   }
   if (issues.length > 0 || !parsed.success) throw invalid(file, issues);
   return { ...parsed.data, instructions: bodyText(text.slice(match[0].length)) };
+}
+
+/**
+ * The front matter as plain values. The YAML library throws here, not while
+ * parsing, when aliases expand past its limit (an alias bomb); that is a
+ * problem of the file like bad YAML.
+ */
+function frontMatterValue(document: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return document.toJS() ?? {};
+  } catch (error) {
+    throw invalid(file, [{ path: "", message: errorText(error), line: 2, column: 1 }]);
+  }
 }
 
 /** The instructions of a SKILL.md body: without its leading blank lines and trailing whitespace, so that export and load agree. */

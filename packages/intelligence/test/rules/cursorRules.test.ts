@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { ValidationError, type ValidationIssue } from "@software-factory/core";
 import {
   exportCursorRules,
   formatCursorRule,
@@ -128,6 +128,54 @@ describe("Cursor rules", () => {
     rmSync(join(rules, "z-open.mdc"));
     expect(loadCursorRules(rules).map((standard) => standard.id)).toEqual(["good"]);
     expect(loadCursorRules(join(dir, "missing"))).toEqual([]);
+  });
+
+  it("reports a YAML alias bomb and a file that is not UTF-8 as problems of those files, by path", () => {
+    const rules = join(dir, ".cursor", "rules");
+    mkdirSync(rules, { recursive: true });
+    const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (const [index, name] of ["b", "c", "d", "e"].entries()) {
+      const below = "abcd"[index] as string;
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${below}`).join(", ")}]`);
+    }
+    writeFileSync(join(rules, "bomb.mdc"), `---\n${levels.join("\n")}\n---\nBody.\n`);
+    writeFileSync(
+      join(rules, "latin1.mdc"),
+      Buffer.from("---\ndescription: caf\u00e9\n---\nBody.\n", "latin1"),
+    );
+    const error = caught(() => loadCursorRules(rules));
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        file: join(rules, "bomb.mdc"),
+        line: 2,
+        message: expect.stringMatching(/alias/i),
+      }),
+      expect.objectContaining({
+        file: join(rules, "latin1.mdc"),
+        line: 2,
+        column: 17,
+        message: "is not UTF-8 text (save it as UTF-8)",
+      }),
+    ]);
+    expect(error.message).toContain(join(rules, "bomb.mdc"));
+  });
+
+  it("skips a symbolic link with a warning naming it, and loads the other rules", () => {
+    const rules = join(dir, ".cursor", "rules");
+    mkdirSync(rules, { recursive: true });
+    writeFileSync(join(dir, "shared.mdc"), "---\nalwaysApply: true\n---\nShared.\n");
+    writeFileSync(join(rules, "own.mdc"), "---\nalwaysApply: true\n---\nOwn.\n");
+    symlinkSync(join(dir, "shared.mdc"), join(rules, "shared.mdc"));
+    const warnings: ValidationIssue[] = [];
+    const loaded = loadCursorRules(rules, { onWarning: (warning) => warnings.push(warning) });
+    expect(loaded.map((standard) => standard.id)).toEqual(["own"]);
+    expect(warnings).toEqual([
+      {
+        path: "shared.mdc",
+        file: join(rules, "shared.mdc"),
+        message: expect.stringMatching(/is a symbolic link/),
+      },
+    ]);
   });
 
   it("round-trips: load, export, load gives the same standards", () => {

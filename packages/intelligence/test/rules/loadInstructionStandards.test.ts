@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { ValidationError, type ValidationIssue } from "@software-factory/core";
 import { loadInstructionStandards, Standards } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
@@ -85,5 +85,16 @@ describe("loadInstructionStandards", () => {
 
   it("finds nothing in a repository without instruction files", () => {
     expect(loadInstructionStandards(root)).toEqual([]);
+  });
+
+  it("skips an AGENTS.md that is a folder with a warning naming it, and loads the rest", () => {
+    write("AGENTS.md/notes.txt", "a folder by that name\n");
+    write("CLAUDE.md", "## Style\n\nShort functions.\n");
+    const warnings: ValidationIssue[] = [];
+    const standards = loadInstructionStandards(root, { onWarning: (warning) => warnings.push(warning) });
+    expect(standards.map((standard) => standard.id)).toEqual(["style"]);
+    expect(warnings).toEqual([
+      { path: "", file: join(root, "AGENTS.md"), message: "is a folder, not an instruction file; skipped" },
+    ]);
   });
 });

@@ -174,6 +174,16 @@ describe("SKILL.md structure", () => {
     ]);
   });
 
+  it("refuses front matter whose aliases expand past the YAML limit (an alias bomb), naming the file", () => {
+    const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (const [index, name] of ["b", "c", "d", "e"].entries()) {
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${"abcd"[index]}`).join(", ")}]`);
+    }
+    expect(problems(skillMd("name: review-code", ...levels))).toEqual([
+      expect.stringMatching(/^skills\/review-code\/SKILL\.md:2:1: .*alias/i),
+    ]);
+  });
+
   it("refuses front matter that is not a map", () => {
     expect(problems(skillMd("- name: review-code"))).toEqual([expect.stringMatching(/SKILL\.md:2:1: /)]);
   });
