@@ -150,6 +150,19 @@ describe("factory import git|junit|issues|jsonl", () => {
     );
     expect(imported.code).toBe(0);
     expect(summaryOf(imported.stdout)).toMatchObject({ created: 1, truncated: 1 });
+    const other = {
+      number: 14,
+      title: "Import is slow",
+      body: "c".repeat(12_000),
+      labels: [],
+      state: "OPEN",
+    };
+    writeFileSync(
+      join(cwd, "more-issues.json"),
+      JSON.stringify([{ ...other, url: "https://github.com/app/app/issues/14" }]),
+    );
+    const text = await runFactory(["import", "issues", "more-issues.json", "--format", "github"], { cwd });
+    expect(text.stdout).toContain("1 created, 0 updated, 0 unchanged, 0 skipped, 0 problems, 1 fields cut");
   });
 
   it("names what is wrong in a flag", async () => {

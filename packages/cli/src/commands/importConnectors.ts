@@ -48,7 +48,7 @@ async function runConnector(
     );
   }
   output.line(
-    `${label}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.problems.length} problems`,
+    `${label}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.problems.length} problems${summary.truncated === 0 ? "" : `, ${summary.truncated} fields cut to the factory's limits`}`,
   );
 }
 
