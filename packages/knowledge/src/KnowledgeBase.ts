@@ -29,6 +29,7 @@ import {
   DocumentUnlinked,
   knowledgeEvents,
 } from "./events.js";
+import { appendOnKnownLines, type LineCheck } from "./internal/appendOnKnownLines.js";
 import { ChunkIndex } from "./internal/ChunkIndex.js";
 import { logStampAt } from "./internal/logStamp.js";
 import { loadMarkdownParser } from "./internal/markdownParser.js";
@@ -191,13 +192,18 @@ export class KnowledgeBase implements AsyncDisposable {
    * Captures a document. With `supersedes`, the older documents are marked
    * superseded in the same atomic write.
    *
+   * With the `lines` option, the lines it names are checked and the document
+   * appended as one decision: it lands only if no event landed since the
+   * check (else the lines are checked again), so it is never captured on a
+   * line another process retired meanwhile.
+   *
    * @throws ValidationError naming each bad field.
    * @throws NotFoundError when a superseded document does not exist, or a linked line is unknown (with `lines`).
+   * @throws ConcurrencyConflictError when other writes landed between the line check and the append on every one of a bounded number of attempts with backoff (with `lines`).
    */
   async capture(input: CaptureInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
     const parsed = parseInput(CaptureInputSchema, input, "document");
-    await this.#expectLines(parsed.lines, "document");
     await this.sync();
     const key = options.idempotencyKey;
     const earlier = key === undefined ? undefined : this.#documents.byKey(key);
@@ -205,7 +211,7 @@ export class KnowledgeBase implements AsyncDisposable {
     const id = newId("doc");
     const events = this.#captureEvents(id, parsed, key);
     try {
-      await this.#append(events, options);
+      await this.#append(events, options, { lines: parsed.lines, subject: "document" });
     } catch (error) {
       // Another process captured with the same key between our check and our append.
       await this.sync();
@@ -272,6 +278,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * it only if its own content differs.
    *
    * @throws ValidationError naming each bad field, or a missing `source.uri`.
+   * @throws NotFoundError when a line it names is unknown (with `lines`), checked as {@link KnowledgeBase.capture} does.
    * @example
    * ```ts
    * const { outcome } = await kb.captureOrRevise(
@@ -286,7 +293,6 @@ export class KnowledgeBase implements AsyncDisposable {
   ): Promise<CaptureOrReviseResult> {
     this.#assertOpen();
     const parsed = parseInput(SourcedCaptureInputSchema, input, "document");
-    await this.#expectLines(parsed.lines, "document");
     const { system, uri } = parsed.source;
     const write = options.actor === undefined ? {} : { actor: options.actor };
     for (let attempt = 1; ; attempt += 1) {
@@ -313,7 +319,11 @@ export class KnowledgeBase implements AsyncDisposable {
       // The one capture of this address after `existing`: a writer racing us holds the same key.
       const key = `knowledge.source:${hashJson([system, uri, existing?.id ?? null])}`;
       try {
-        await this.#append(this.#captureEvents(id, parsed, undefined), { ...write, idempotencyKey: key });
+        await this.#append(
+          this.#captureEvents(id, parsed, undefined),
+          { ...write, idempotencyKey: key },
+          { lines: parsed.lines, subject: "document" },
+        );
       } catch (error) {
         if (error instanceof IdempotencyConflictError && attempt < MAX_RACES) continue;
         throw error;
@@ -361,6 +371,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * records its own only if that still changes something.
    *
    * @returns the document and whether a revision was recorded.
+   * @throws NotFoundError when the document does not exist, or a line it names is unknown (with `lines`, checked as {@link KnowledgeBase.capture} does).
    */
   async revise(
     id: string,
@@ -369,7 +380,6 @@ export class KnowledgeBase implements AsyncDisposable {
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
     this.#assertOpen();
     const parsed = parseInput(ReviseInputSchema, input, `revision of ${id}`);
-    await this.#expectLines(parsed.lines ?? [], `revision of ${id}`);
     return this.#revise(id, parsed, options);
   }
 
@@ -420,6 +430,7 @@ export class KnowledgeBase implements AsyncDisposable {
             },
           ],
           { ...options, idempotencyKey: key },
+          { lines: parsed.lines ?? [], subject: `revision of ${id}` },
         );
       } catch (error) {
         const lostRace = error instanceof IdempotencyConflictError && options.idempotencyKey === undefined;
@@ -586,30 +597,24 @@ export class KnowledgeBase implements AsyncDisposable {
     await this.close();
   }
 
-  async #append(events: NewEvent[], options: WriteOptions) {
-    return this.#log.append(events, {
-      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-      ...(options.actor === undefined ? {} : { actor: options.actor }),
-    });
-  }
-
   /**
-   * Refuses a line the `lines` option does not know (caught up first); accepts every line without it.
+   * Appends events with the write's key and actor; when they name lines
+   * (`check`), only if those lines exist when the events land (see
+   * {@link appendOnKnownLines}).
    *
-   * @throws NotFoundError naming the field (`lines[1]`) and the line.
+   * @throws NotFoundError when a named line does not exist (with the `lines` option).
    */
-  async #expectLines(lines: readonly string[], subject: string): Promise<void> {
-    if (this.#lines === undefined || lines.length === 0) return;
-    await this.#lines.refresh?.();
-    for (const [index, line] of lines.entries()) {
-      if (this.#lines.hasLine(line)) continue;
-      throw new NotFoundError({
-        message: `${subject}: lines[${index}] names an unknown line "${line}"; declare it in the floor plan first`,
-        entity: "line",
-        id: line,
-        field: `lines[${index}]`,
-      });
-    }
+  async #append(events: NewEvent[], options: WriteOptions, check: LineCheck = { lines: [], subject: "" }) {
+    return appendOnKnownLines(
+      this.#log,
+      this.#lines,
+      events,
+      {
+        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+        ...(options.actor === undefined ? {} : { actor: options.actor }),
+      },
+      check,
+    );
   }
 
   #require(id: string): KnowledgeDocument {
