@@ -637,13 +637,15 @@ export class KnowledgeBase implements AsyncDisposable {
   /**
    * Writes the caches, stamped with the position and the id of the event
    * there, when the indexes are complete and nothing was folded while the
-   * stamp was read (the next checkpoint or the close saves then).
+   * stamp was read (the next checkpoint or the close saves then). When the
+   * log cannot be read (closed before the knowledge base), the caches on
+   * disk stay as they are: older, and still true of the log.
    */
   async #saveCaches(): Promise<void> {
     this.#sinceCheckpoint = 0;
     if (this.#dir === undefined) return;
     const position = this.position;
-    const stamp = await logStampAt(this.#log, position);
+    const stamp = await logStampAt(this.#log, position).catch(() => undefined);
     if (stamp === undefined || position !== this.position) return;
     if (!this.#index.complete || this.#dirty.size > 0) return;
     this.#index.save(this.#dir, this.#documents, stamp);

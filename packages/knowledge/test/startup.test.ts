@@ -82,6 +82,27 @@ describe("opening from caches", () => {
   });
 });
 
+describe("closing after the log", () => {
+  it("closes when its log was closed first (without saving its caches), and opens again over that log", async () => {
+    const path = join(dir, "closed-first.db");
+    const early = await openEventLog({ path });
+    const kb = await openKnowledgeBase({ log: early, dir: join(dir, "closed-first") });
+    const note = await kb.capture({ kind: "note", title: "Closed first", body: "parcelo shipping", source });
+    await early.close();
+    await expect(kb.close()).resolves.toBeUndefined();
+
+    const reopenedLog = await openEventLog({ path });
+    try {
+      const reopened = await openKnowledgeBase({ log: reopenedLog, dir: join(dir, "closed-first") });
+      opened.push(reopened);
+      expect((await reopened.search("parcelo")).hits.map((hit) => hit.document.id)).toEqual([note.id]);
+      await reopened.close();
+    } finally {
+      await reopenedLog.close();
+    }
+  });
+});
+
 describe("a capture retried after the knowledge base was opened again from its caches", () => {
   const retried = { kind: "note" as const, title: "Retries", body: "We retry twice.", source };
 
