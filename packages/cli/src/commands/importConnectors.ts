@@ -71,7 +71,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     )
     .argument("[root]", "the repository", ".")
     .option("--range <range>", "a revision range (main~50..main); default every branch")
-    .option("--since <date>", "only commits after this date (2026-01-01, '2 weeks ago')")
+    .option("--since <when>", "only commits after this date or span (2026-01-01, 30d, 2w)")
     .action(
       action(context, async (session, root, flags) => {
         const { range, since } = flags as { range?: string; since?: string };

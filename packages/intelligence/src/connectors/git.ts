@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { instantOf, POINT_IN_TIME_EXPECTED } from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
@@ -31,8 +32,15 @@ export const GitImportOptionsSchema = z.object({
   root: z.string().min(1, "root must name a git repository"),
   /** A revision range (`main~50..main`); every branch and HEAD when omitted. */
   range: revision.optional(),
-  /** Only commits after this date (anything `git log --since` takes: `2026-01-01`, `2 weeks ago`). */
-  since: revision.optional(),
+  /**
+   * Only commits after this point in time: an ISO date (`2026-01-01`), an
+   * instant (`2026-01-01T09:00:00Z`) or a span back from now (`30d`, `2w`).
+   */
+  since: z
+    .string()
+    .trim()
+    .refine((value) => instantOf(value) !== undefined, POINT_IN_TIME_EXPECTED)
+    .optional(),
 });
 /** Options of {@link importGitCommits}. */
 export type GitImportOptions = z.input<typeof GitImportOptionsSchema>;
@@ -135,7 +143,7 @@ export async function importGitCommits(
   try {
     commits = await gitLog(input.root, {
       ...(input.range === undefined ? {} : { range: input.range }),
-      ...(input.since === undefined ? {} : { since: input.since }),
+      ...(input.since === undefined ? {} : { since: (instantOf(input.since) as Date).toISOString() }),
     });
   } catch (cause) {
     const detail = ((cause as { stderr?: string }).stderr ?? (cause as Error).message).trim().split("\n")[0];

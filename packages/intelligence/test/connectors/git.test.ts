@@ -151,6 +151,39 @@ describe("importGitCommits", () => {
     }
   });
 
+  it("reads paths with tabs, quotes and newlines as they are", async () => {
+    const odd = repo.commit({
+      author: grace,
+      message: "odd names",
+      files: { "billing/tab\tname.py": "1\n", 'billing/q"uote.py': "1\n", "billing/new\nline.py": "1\n" },
+    });
+    await importGitCommits(factory, { root: repo.root });
+    const changeSet = factory.work.artifact(`CS-${odd.slice(0, 12)}`);
+    expect(changeSet?.line).toBe("billing");
+    expect(changeSet?.fields.paths).toEqual([
+      "billing/new\nline.py",
+      'billing/q"uote.py',
+      "billing/tab\tname.py",
+    ]);
+  });
+
+  it("imports nothing from a repository with no commit yet", async () => {
+    const empty = makeRepo([]);
+    try {
+      expect(await importGitCommits(factory, { root: empty.root })).toMatchObject({ created: 0, skipped: 0 });
+    } finally {
+      empty.remove();
+    }
+  });
+
+  it("refuses a since it cannot read instead of importing nothing", async () => {
+    await expect(importGitCommits(factory, { root: repo.root, since: "garbage" })).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message: expect.stringMatching(/since: expected an ISO date/),
+    });
+    expect(await importGitCommits(factory, { root: repo.root, since: "30d" })).toMatchObject({ created: 1 });
+  });
+
   it("rejects a range git cannot read, and options that look like flags", async () => {
     await expect(importGitCommits(factory, { root: repo.root, range: "nope..main" })).rejects.toMatchObject({
       _tag: "ValidationError",

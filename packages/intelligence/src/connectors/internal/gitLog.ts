@@ -33,16 +33,20 @@ const FIELD = "\u001f";
 
 /**
  * Runs `git log` once over a range (or every branch and HEAD) with the names
- * of the touched files, and reads its commits, newest first.
+ * of the touched files, and reads its commits, newest first. A repository
+ * with no commit yet has none to read, when no range is given.
  */
 export async function gitLog(
   root: string,
   options: { readonly range?: string; readonly since?: string },
 ): Promise<LoggedCommit[]> {
+  if (options.range === undefined && !(await hasCommits(root))) return [];
   const args = [
     "-c",
     "core.quotePath=false",
     "log",
+    // Paths end with NUL, so a name with a tab, a newline or a quote is read as it is, not git-quoted.
+    "-z",
     "--name-only",
     "--no-renames",
     `--format=${RECORD}${FIELDS.join(FIELD)}${FIELD}`,
@@ -59,7 +63,8 @@ export async function gitLog(
     .map((record) => {
       const parts = record.split(FIELD);
       const [hash, parents, author, email, date, refs, subject, body] = parts as string[];
-      const files = parts[FIELDS.length] ?? "";
+      // After the format: git's NUL between commit and file list, a newline, then each path ended by NUL.
+      const files = (parts[FIELDS.length] ?? "").replace(/^\0\n?/, "");
       return {
         hash: hash as string,
         parents: (parents as string).split(" ").filter((parent) => parent !== ""),
@@ -73,9 +78,20 @@ export async function gitLog(
           .split(", ")
           .map((ref) => ref.replace(/^HEAD -> /, ""))
           .filter((ref) => ref !== "" && ref !== "HEAD" && !ref.startsWith("tag: ")),
-        paths: files.split("\n").filter((path) => path.trim() !== ""),
+        paths: files.split("\0").filter((path) => path !== ""),
       };
     });
+}
+
+/** Whether the repository at `root` has a commit at HEAD; throws when `root` is not a repository. */
+async function hasCommits(root: string): Promise<boolean> {
+  await run("git", ["rev-parse", "--git-dir"], { cwd: root });
+  try {
+    await run("git", ["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: root });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const WORK_ITEM = /\bwi_[0-9A-HJKMNP-TV-Z]{26}\b/gi;
