@@ -5,7 +5,7 @@
  */
 
 import { ProtocolErrorCode } from "@modelcontextprotocol/server";
-import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { StdioServerTransport, serveStdio as serveByEra } from "@modelcontextprotocol/server/stdio";
 import type { Factory } from "@software-factory/intelligence";
 import { createFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
 import { BoundedLines, type OversizedLine } from "./internal/BoundedLines.js";
@@ -22,11 +22,21 @@ const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
  */
 class OneAtATimeStdioTransport extends StdioServerTransport {
   #last: Promise<unknown> = Promise.resolve();
+  #markClosed: () => void = () => undefined;
+  /** Settles once the transport has closed: the client ended stdin, or the server closed the connection. */
+  readonly closed = new Promise<void>((resolve) => {
+    this.#markClosed = resolve;
+  });
 
   override send(message: Parameters<StdioServerTransport["send"]>[0]): Promise<void> {
     const sent = this.#last.then(() => super.send(message));
     this.#last = sent.catch(() => undefined);
     return sent;
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    this.#markClosed();
   }
 }
 
@@ -60,10 +70,18 @@ function refuseOversized(transport: StdioServerTransport, line: OversizedLine): 
  * Serves a factory to one client over this process's stdin and stdout (what
  * Claude Code and Cursor start). Resolves when the client disconnects.
  *
+ * It speaks protocol revisions 2025-11-25 and 2026-07-28: the client's first
+ * message chooses for the whole connection (an `initialize` handshake the
+ * 2025 one; a `server/discover` probe or a request carrying the 2026
+ * envelope the 2026 one), as the MCP SDK's `serveStdio` decides it; each era
+ * gets its own server over the same factory and the same tools.
+ *
  * A message over 10 MiB does not end the connection (the MCP SDK's stdio
  * transport closes when one outgrows its buffer): it is dropped unread, a
  * request among them answered with an Invalid Request error, and the server
- * goes on serving the next.
+ * goes on serving the next. What the connection refuses or drops (a
+ * revision the server does not speak, a malformed envelope) is also said on
+ * stderr.
  *
  * Given a function that opens the factory instead of an open one, it opens
  * the factory first and speaks only once it is open, so a factory that cannot
@@ -78,19 +96,19 @@ export async function serveStdio(
   options: FactoryMcpServerOptions = {},
 ): Promise<void> {
   const opened = typeof factory === "function" ? await factory() : factory;
-  const server = createFactoryMcpServer(opened, options);
   const lines = new BoundedLines(MAX_MESSAGE_BYTES, (line) => refuseOversized(transport, line));
   // A line of MAX_MESSAGE_BYTES and its newline fit the SDK's buffer; a longer one never reaches it.
   const transport = new OneAtATimeStdioTransport(lines, process.stdout, {
     maxBufferSize: MAX_MESSAGE_BYTES + 1,
   });
   process.stdin.pipe(lines);
-  await server.connect(transport);
-  await new Promise<void>((resolve) => {
-    server.server.onclose = () => resolve();
-    process.stdin.once("end", () => resolve());
+  // The same server for both eras, as serveHttp's handler builds it.
+  const connection = serveByEra(() => createFactoryMcpServer(opened, options), {
+    transport,
+    onerror: (error) => process.stderr.write(`@software-factory/mcp: ${error.message}\n`),
   });
-  await server.close();
+  await transport.closed;
+  await connection.close();
   process.stdin.unpipe(lines);
   if (process.stdin.listenerCount("data") === 0) process.stdin.pause();
 }

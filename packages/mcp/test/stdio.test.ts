@@ -34,31 +34,38 @@ afterAll(() => {
 });
 
 describe("MCP over stdio", () => {
-  it("serves a real client in a child process: tools, a call, a resource, an error", async () => {
-    const client = new Client({ name: "stdio-test", version: "1.0.0" });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: serverCommand(dir),
-        cwd: repoRoot,
-        stderr: "pipe",
-      }),
-    );
-    const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name)).toContain("get_context");
-    const search = (await client.callTool({
-      name: "search_knowledge",
-      arguments: { query: "payment retries" },
-    })) as {
-      structuredContent?: { hits: { title: string }[] };
-    };
-    expect(search.structuredContent?.hits[0]?.title).toBe("Retry failed payments three times");
-    const floorplan = await client.readResource({ uri: "factory://floorplan" });
-    expect((floorplan.contents[0] as { text: string }).text).toContain("payments");
-    const bad = (await client.callTool({ name: "who_owns", arguments: {} })) as { isError?: boolean };
-    expect(bad.isError).toBe(true);
-    await client.close();
-  }, 120_000);
+  it.each([
+    ["2025-11-25 (initialize handshake)", "legacy" as const],
+    ["2026-07-28", { pin: "2026-07-28" }],
+  ])(
+    "serves a real client in a child process over protocol %s: tools, a call, a resource, an error",
+    async (_name, mode) => {
+      const client = new Client({ name: "stdio-test", version: "1.0.0" }, { versionNegotiation: { mode } });
+      await client.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: serverCommand(dir),
+          cwd: repoRoot,
+          stderr: "pipe",
+        }),
+      );
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain("get_context");
+      const search = (await client.callTool({
+        name: "search_knowledge",
+        arguments: { query: "payment retries" },
+      })) as {
+        structuredContent?: { hits: { title: string }[] };
+      };
+      expect(search.structuredContent?.hits[0]?.title).toBe("Retry failed payments three times");
+      const floorplan = await client.readResource({ uri: "factory://floorplan" });
+      expect((floorplan.contents[0] as { text: string }).text).toContain("payments");
+      const bad = (await client.callTool({ name: "who_owns", arguments: {} })) as { isError?: boolean };
+      expect(bad.isError).toBe(true);
+      await client.close();
+    },
+    120_000,
+  );
 
   it("passes the MCP Inspector CLI: tools/list and a tools/call", async () => {
     const run = promisify(execFile);

@@ -60,37 +60,47 @@ function rawSession(child: ChildProcessWithoutNullStreams) {
 }
 
 describe("messages over 10 MiB on stdio", () => {
-  it("answers a tools/call over 10 MiB with an Invalid Request error, says why on stderr, and goes on serving", async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: serverArgs(dir),
-      cwd: repoRoot,
-      stderr: "pipe",
-    });
-    let stderr = "";
-    transport.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    const client = new Client({ name: "oversized-test", version: "1.0.0" });
-    await client.connect(transport);
-
-    const oversized = await client
-      .callTool({ name: "capture_signal", arguments: { text: "x".repeat(20_000_000), source: "test" } })
-      .then(
-        () => undefined,
-        (error: unknown) => error,
+  it.each([
+    ["2025-11-25", "legacy" as const],
+    ["2026-07-28", { pin: "2026-07-28" }],
+  ])(
+    "answers a tools/call over 10 MiB with an Invalid Request error, says why on stderr, and goes on serving (protocol %s)",
+    async (_name, mode) => {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: serverArgs(dir),
+        cwd: repoRoot,
+        stderr: "pipe",
+      });
+      let stderr = "";
+      transport.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8");
+      });
+      const client = new Client(
+        { name: "oversized-test", version: "1.0.0" },
+        { versionNegotiation: { mode } },
       );
-    expect(oversized).toBeInstanceOf(ProtocolError);
-    expect((oversized as ProtocolError).code).toBe(-32600);
-    expect((oversized as ProtocolError).message).toMatch(/over the 10485760 bytes \(10 MiB\)/);
+      await client.connect(transport);
 
-    const line = (await client.callTool({ name: "get_line", arguments: { id: "checkout" } })) as {
-      structuredContent?: { owner: string };
-    };
-    expect(line.structuredContent?.owner).toBe("ana");
-    expect(stderr).toMatch(/request \d+: 2000\d+ bytes, over the 10485760 bytes .* dropped unread/);
-    await client.close();
-  }, 120_000);
+      const oversized = await client
+        .callTool({ name: "capture_signal", arguments: { text: "x".repeat(20_000_000), source: "test" } })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(oversized).toBeInstanceOf(ProtocolError);
+      expect((oversized as ProtocolError).code).toBe(-32600);
+      expect((oversized as ProtocolError).message).toMatch(/over the 10485760 bytes \(10 MiB\)/);
+
+      const line = (await client.callTool({ name: "get_line", arguments: { id: "checkout" } })) as {
+        structuredContent?: { owner: string };
+      };
+      expect(line.structuredContent?.owner).toBe("ana");
+      expect(stderr).toMatch(/request \d+: 2000\d+ bytes, over the 10485760 bytes .* dropped unread/);
+      await client.close();
+    },
+    120_000,
+  );
 
   it("answers nothing to an oversized notification, a Parse Error without id to oversized text, and serves the next request", async () => {
     const child = spawn(process.execPath, serverArgs(dir), { cwd: repoRoot });
