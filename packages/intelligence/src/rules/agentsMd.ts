@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
 import { formatIssues, ValidationError } from "@software-factory/core";
 import { parseInput } from "../internal/parse.js";
+import { readUtf8File } from "../internal/utf8File.js";
 import {
   type InstructionFormat,
   type InstructionStandard,
@@ -126,11 +127,12 @@ export function parseAgentsMd(
  * Loads an `AGENTS.md` or `CLAUDE.md` file; `root` is the repository root its
  * folder is taken relative to (default: the file's own folder, a root file).
  *
- * @throws ValidationError as {@link parseAgentsMd} does.
+ * @throws ValidationError as {@link parseAgentsMd} does, or naming the line
+ * and column of the first byte that is not UTF-8.
  */
 export function loadAgentsMd(file: string, options: { readonly root?: string } = {}): InstructionStandard[] {
   const folder = options.root === undefined ? "" : relative(options.root, dirname(file));
-  return parseAgentsMd(readFileSync(file, "utf8"), file, { folder });
+  return parseAgentsMd(readUtf8File(file, basename(file)), file, { folder });
 }
 
 /** Options of {@link formatAgentsMd}. */

@@ -105,6 +105,15 @@ describe("AGENTS.md and CLAUDE.md", () => {
     expect((error as ValidationError).message).toContain("AGENTS.md:5:1");
   });
 
+  it("refuses a file that is not UTF-8 at the line and column of its first bad byte", () => {
+    const file = join(dir, "AGENTS.md");
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from("# T\n\n## Caf"), Buffer.from([0xe9]), Buffer.from("\n")]),
+    );
+    expect(() => loadAgentsMd(file)).toThrow(/AGENTS\.md:3:7.*not UTF-8/);
+  });
+
   it("round-trips: load, export, load gives the same standards", () => {
     const file = join(dir, "AGENTS.md");
     writeFileSync(file, AGENTS_MD);
