@@ -177,3 +177,15 @@ export class RelationRegistry {
     return (parsed.data ?? {}) as Record<string, unknown>;
   }
 }
+
+/**
+ * Relation types as a caller may give them: a {@link RelationRegistry}, or the
+ * extra definitions (`[supersedes]`), the built-ins being always included, as
+ * `openFloorPlan` takes them.
+ */
+export type RelationsInput = RelationRegistry | Iterable<RelationDefinition>;
+
+/** The registry for a {@link RelationsInput}: the registry itself, or the built-ins and the given definitions. */
+export function relationRegistryOf(relations: RelationsInput | undefined): RelationRegistry {
+  return relations instanceof RelationRegistry ? relations : new RelationRegistry(relations ?? []);
+}

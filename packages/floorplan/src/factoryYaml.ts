@@ -6,7 +6,7 @@ import { listFiles } from "./internal/listFiles.js";
 import { joinPath, salvagePlan } from "./internal/salvagePlan.js";
 import { positionOf, splitPath } from "./internal/yamlPositions.js";
 import { type Plan, PlanSchema } from "./Plan.js";
-import type { RelationRegistry } from "./RelationRegistry.js";
+import { type RelationsInput, relationRegistryOf } from "./RelationRegistry.js";
 import { safeReadSourceText } from "./readSourceText.js";
 import { type PlanProblem, validatePlan } from "./validatePlan.js";
 
@@ -14,8 +14,13 @@ import { type PlanProblem, validatePlan } from "./validatePlan.js";
 export interface FactoryYamlOptions {
   /** Repository files; when given, path patterns that match none are reported. */
   readonly files?: readonly string[];
-  /** Relation types for the plan's `relations` (built-ins only when omitted). */
-  readonly relations?: RelationRegistry;
+  /**
+   * Relation types for the plan's `relations`: the definitions of your own
+   * relations (`[supersedes]`, the same list `openFloorPlan` takes; the
+   * built-ins are always included) or a {@link RelationRegistry}. Built-ins
+   * only when omitted.
+   */
+  readonly relations?: RelationsInput;
   /** Called with each warning of a plan that loads. */
   readonly onWarning?: (problem: PlanProblem) => void;
 }
@@ -135,8 +140,10 @@ export function safeParseFactoryYaml(
   file = "factory.yaml",
   options: FactoryYamlOptions = {},
 ): FactoryYamlResult {
-  const plan = quickParse(text, options);
-  if (plan === undefined) return parseWithPositions(text, file, options);
+  // One registry for every check of this text, built once from a list of definitions.
+  const checked = { ...options, relations: relationRegistryOf(options.relations) };
+  const plan = quickParse(text, checked);
+  if (plan === undefined) return parseWithPositions(text, file, checked);
   let document: Document | undefined;
   return {
     success: true,
@@ -330,6 +337,12 @@ export async function safeLoadFactoryYaml(
  * @throws NotFoundError (entity `file`) when there is no file at `path`.
  * @throws ValidationError listing every problem with file:line:column and a fix hint (a folder or a binary file is one, naming the path).
  * @throws Error from the file system when the file exists but cannot be read.
+ * @example
+ * ```ts
+ * // A factory.yaml that lists edges of your own relation under `relations:`.
+ * const plan = await loadFactoryYaml("factory.yaml", { relations: [supersedes] });
+ * await floorplan.applyPlan(plan);
+ * ```
  */
 export async function loadFactoryYaml(path: string, options: LoadFactoryYamlOptions = {}): Promise<Plan> {
   const result = await safeLoadFactoryYaml(path, options);

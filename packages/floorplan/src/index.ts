@@ -153,6 +153,7 @@ export {
   partOfRelation,
   type RelationDefinition,
   RelationRegistry,
+  type RelationsInput,
 } from "./RelationRegistry.js";
 export { readSourceText, type SourceTextResult, safeReadSourceText } from "./readSourceText.js";
 export { planToYaml, saveFactoryYaml } from "./saveFactoryYaml.js";

@@ -3,7 +3,7 @@ import { DependencyIndex } from "./internal/DependencyIndex.js";
 import { compilePattern } from "./internal/pattern.js";
 import type { NodeKind } from "./model.js";
 import type { Plan } from "./Plan.js";
-import { RelationRegistry } from "./RelationRegistry.js";
+import { type RelationsInput, relationRegistryOf } from "./RelationRegistry.js";
 
 /** One problem found in a plan, with where it is (a path inside the plan, and file:line:column when known) and how to fix it. */
 export interface PlanProblem extends ValidationIssue {
@@ -19,8 +19,8 @@ export interface PlanProblem extends ValidationIssue {
 export interface ValidatePlanOptions {
   /** Repository files (relative paths); when given, a path pattern that matches none of them is reported. */
   readonly files?: readonly string[];
-  /** Relation types for the plan's `relations` (built-ins only when omitted). */
-  readonly relations?: RelationRegistry;
+  /** Relation types for the plan's `relations`: a registry or a list of definitions (`[supersedes]`) beside the built-ins (built-ins only when omitted). */
+  readonly relations?: RelationsInput;
   /** Whether a line with no owner is an error (default) or a warning (for imports that cannot tell). */
   readonly requireOwners?: boolean;
 }
@@ -179,7 +179,7 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
     });
   });
 
-  const registry = options.relations ?? new RelationRegistry();
+  const registry = relationRegistryOf(options.relations);
   plan.relations.forEach((relation, index) => {
     const at = `relations[${index}]`;
     const [fromKind, fromId] = relation.from.split(/:(.*)/s) as [NodeKind, string];

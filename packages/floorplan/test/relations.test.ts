@@ -1,12 +1,20 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openEventLog, ValidationError } from "@software-factory/core";
 import {
   defineRelation,
   floorPlanEvents,
   type LineDirectory,
+  loadFactoryYaml,
   openFloorPlan,
+  planOf,
+  planToYaml,
   RelationRegistry,
+  safeLoadFactoryYaml,
+  validatePlan,
 } from "@software-factory/floorplan";
-import { describe, expect, expectTypeOf, it } from "vitest";
+import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { shopPlan } from "./fixtures.js";
 
@@ -72,5 +80,70 @@ describe("relation registry", () => {
     ]).toEqual(["bob", 2, "cart"]);
     await plan.close();
     await log.close();
+  });
+});
+
+describe("factory.yaml with a relation of your own", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Writes the shop plan with a `supersedes` edge to factory.yaml in a fresh folder. */
+  function factoryYamlWithSupersedes(): string {
+    const dir = mkdtempSync(join(tmpdir(), "factory-relations-"));
+    dirs.push(dir);
+    const path = join(dir, "factory.yaml");
+    const yaml = planToYaml(
+      planOf({
+        ...shopPlan(),
+        relations: [
+          { type: "supersedes", from: "line:web", to: "line:cart", attributes: { since: "2026-01" } },
+        ],
+      }),
+    );
+    writeFileSync(path, yaml);
+    return path;
+  }
+
+  it("loads with the list of definitions openFloorPlan takes, and applies to a floor plan opened with it", async () => {
+    const path = factoryYamlWithSupersedes();
+    const plan = await loadFactoryYaml(path, { relations: [supersedes] });
+    const log = await openEventLog({ path: ":memory:", events: floorPlanEvents });
+    const floorplan = await openFloorPlan({ log, relations: [supersedes] });
+    await floorplan.applyPlan(plan);
+    expect(floorplan.relationsOf("supersedes")).toEqual([
+      { from: "line:web", to: "line:cart", attributes: { since: "2026-01" } },
+    ]);
+    await floorplan.close();
+    await log.close();
+  });
+
+  it("still takes a registry, and refuses the relation with the built-ins only, naming the file and line", async () => {
+    const path = factoryYamlWithSupersedes();
+    const viaRegistry = await safeLoadFactoryYaml(path, { relations: new RelationRegistry([supersedes]) });
+    expect(viaRegistry.success).toBe(true);
+    const builtIns = await safeLoadFactoryYaml(path);
+    expect(builtIns.success).toBe(false);
+    if (builtIns.success) return;
+    expect(builtIns.problems).toEqual([
+      expect.objectContaining({
+        file: path,
+        line: expect.any(Number),
+        message: expect.stringContaining("supersedes"),
+      }),
+    ]);
+  });
+
+  it("validates a plan against a list of definitions as well", () => {
+    const plan = {
+      ...shopPlan(),
+      relations: [{ type: "supersedes", from: "line:web", to: "line:cart", attributes: { since: "soon" } }],
+    };
+    const problems = validatePlan(planOf(plan), { relations: [supersedes] });
+    expect(problems).toEqual([
+      expect.objectContaining({ code: "bad-relation", message: expect.stringContaining("since") }),
+    ]);
+    expect(validatePlan(planOf(plan))[0]?.message).toContain('unknown relation "supersedes"');
   });
 });
