@@ -94,6 +94,7 @@ export { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledg
 export {
   type CaptureInput,
   CaptureInputSchema,
+  DECISION_TEXT_MAX,
   type Decision,
   DecisionOptionsSchema,
   DecisionSchema,

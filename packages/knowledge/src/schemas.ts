@@ -60,24 +60,34 @@ export const DecisionStatusSchema = z.enum(["proposed", "accepted", "rejected", 
 /** Status of a decision. */
 export type DecisionStatus = z.infer<typeof DecisionStatusSchema>;
 
+/**
+ * Most characters of a decision's context, decision and consequences, each;
+ * the MCP server's `record_decision` takes as many for all of them together.
+ */
+export const DECISION_TEXT_MAX = 200_000;
+const DecisionText = z.string().max(DECISION_TEXT_MAX);
+/** One pro or con of an option. */
+const Argument = z.string().max(2000);
+
 /** The options a decision weighed, each with its pros and cons. */
 export const DecisionOptionsSchema = z
   .array(
     z.object({
-      title: z.string().min(1),
-      pros: z.array(z.string()).default([]),
-      cons: z.array(z.string()).default([]),
+      title: z.string().min(1).max(500),
+      pros: z.array(Argument).max(50).default([]),
+      cons: z.array(Argument).max(50).default([]),
     }),
   )
+  .max(50)
   .default([]);
 
 /** The structured part of a decision (an ADR): why, what was weighed, what was chosen, what follows. */
 export const DecisionSchema = z.object({
   status: DecisionStatusSchema,
-  context: z.string().min(1),
+  context: DecisionText.min(1),
   options: DecisionOptionsSchema,
-  decision: z.string().min(1),
-  consequences: z.string().default(""),
+  decision: DecisionText.min(1),
+  consequences: DecisionText.default(""),
 });
 /** The structured part of a decision. */
 export type Decision = z.infer<typeof DecisionSchema>;
@@ -146,7 +156,10 @@ export const SourcedCaptureInputSchema = CaptureInputSchema.safeExtend({
   source: SourceSchema.extend({
     uri: z
       .string({
-        error: "is required: the document's address at its source, which keeps one document per address",
+        error: (issue) =>
+          issue.input === undefined
+            ? "is required: the document's address at its source, which keeps one document per address"
+            : undefined,
       })
       .min(1)
       .max(2000),
@@ -173,10 +186,10 @@ export type ReviseInput = z.input<typeof ReviseInputSchema>;
 export const RecordDecisionInputSchema = z.object({
   title: z.string().trim().min(1).max(500),
   status: DecisionStatusSchema.default("proposed"),
-  context: z.string().min(1),
+  context: DecisionText.min(1),
   options: DecisionOptionsSchema,
-  decision: z.string().min(1),
-  consequences: z.string().default(""),
+  decision: DecisionText.min(1),
+  consequences: DecisionText.default(""),
   source: SourceSchema,
   tags: z.array(Tag).max(100).default([]),
   lines: z.array(LineId).max(100).default([]),

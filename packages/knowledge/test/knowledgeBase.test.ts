@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventLog, openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
+import { DECISION_TEXT_MAX, type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
 
 let dir: string;
 let log: EventLog;
@@ -176,6 +176,31 @@ describe("revisions, supersession and time", () => {
     expect((await kb.search("source of truth", { kinds: ["decision"] })).hits[0]?.document.id).toBe(
       decision.id,
     );
+  });
+});
+
+describe("limits", () => {
+  it("refuses decision text over its limit, naming the field, and writes nothing", async () => {
+    const head = await log.head();
+    const long = "x".repeat(DECISION_TEXT_MAX + 1);
+    const decision = { title: "Too long", context: "c", decision: "d", source };
+    await expect(kb.recordDecision({ ...decision, context: long })).rejects.toThrow(/context: Too big/);
+    await expect(
+      kb.recordDecision({ ...decision, options: [{ title: "a", pros: ["p".repeat(2001)] }] }),
+    ).rejects.toThrow(/options\[0\]\.pros\[0\]: Too big/);
+    expect(await log.head()).toBe(head);
+  });
+
+  it("says a source address is too long rather than missing", async () => {
+    const input = {
+      kind: "note" as const,
+      title: "T",
+      body: "b",
+      source: { ...source, uri: "u".repeat(2001) },
+    };
+    await expect(kb.captureOrRevise(input)).rejects.toThrow(/source\.uri: Too big/);
+    const withoutUri = { ...input, source } as unknown as typeof input;
+    await expect(kb.captureOrRevise(withoutUri)).rejects.toThrow(/source\.uri: is required/);
   });
 });
 
