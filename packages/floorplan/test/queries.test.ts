@@ -46,6 +46,12 @@ describe("lineForPath (CODEOWNERS semantics)", () => {
     expect(floating.lineForPath("docs")).toBeUndefined();
   });
 
+  it("takes / as the root folder, so a line declared for the whole repository owns every file", () => {
+    const floor = buildFloorGraph(ownersPlan([["/", "repo"]]));
+    expect(floor.lineForPath("package.json")).toBe("repo");
+    expect(floor.lineForPath("src/deep/index.ts")).toBe("repo");
+  });
+
   it("keeps docs/* to files directly in docs, unlike docs/", () => {
     const floor = buildFloorGraph(ownersPlan([["docs/*", "shallow"]]));
     expect(floor.lineForPath("docs/getting-started.md")).toBe("shallow");

@@ -39,9 +39,10 @@ export function compilePattern(raw: string): CompiledPattern {
   const reason = unsupportedPatternReason(raw);
   if (reason !== undefined) throw new RangeError(`pattern ${quoted(raw)}: ${reason}`);
   let body = raw.startsWith("\\#") ? raw.slice(1) : raw;
+  // Read before the trailing slash goes, so `/` (the root folder: every file) is anchored, not empty.
+  const leading = body.startsWith("/");
   const dirOnly = body.endsWith("/");
   if (dirOnly) body = body.replace(/\/+$/, "");
-  const leading = body.startsWith("/");
   if (leading) body = body.replace(/^\/+/, "");
   if (body === "") {
     if (leading) return { pattern: raw, test: () => true, prefix: [] };
