@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { edgeKey, nodeKey } from "@software-factory/floorplan";
+import { edgeKey, nodeKey, PLAN_LIMITS } from "@software-factory/floorplan";
 import { type Factory, importCodebase, importJUnitReport, openFactory } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRepo, type TestRepo } from "./makeRepo.js";
@@ -361,6 +361,34 @@ describe("importCodebase", () => {
         "billing->accounts",
       ]);
       expect(factory.floorplan.lineForPath("billing/invoice.ts")).toBe("billing");
+      expect((await importCodebase(factory, plain)).events).toBe(0);
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
+  });
+
+  it("cuts a description longer than the floor plan holds to its limit, with a problem naming the file, and imports the rest", async () => {
+    const plain = mkdtempSync(join(tmpdir(), "factory-long-"));
+    try {
+      // Emoji are two UTF-16 units each: the cut must not split one.
+      const long = `Payments ${"💸".repeat(PLAN_LIMITS.description)}`;
+      writeFileSync(join(plain, "package.json"), json({ name: "payments", description: long }));
+      mkdirSync(join(plain, "src"));
+      writeFileSync(join(plain, "src", "index.ts"), "export const pay = 1;\n");
+
+      const result = await importCodebase(factory, plain);
+
+      const description = factory.floorplan.line("payments")?.description ?? "";
+      expect(description.length).toBeLessThanOrEqual(PLAN_LIMITS.description);
+      expect(description.length).toBeGreaterThan(PLAN_LIMITS.description - 2);
+      expect(long.startsWith(description)).toBe(true);
+      expect(result.problems).toEqual([
+        {
+          file: "package.json",
+          message: `the description is ${long.length} characters, more than the floor plan's ${PLAN_LIMITS.description}: it was cut to ${PLAN_LIMITS.description}`,
+        },
+      ]);
+      // The cut text is what the repository says now: a second run changes nothing.
       expect((await importCodebase(factory, plain)).events).toBe(0);
     } finally {
       rmSync(plain, { recursive: true, force: true });

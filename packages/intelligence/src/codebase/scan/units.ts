@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { slugify } from "@software-factory/floorplan";
+import { PLAN_LIMITS, slugify } from "@software-factory/floorplan";
 import type { Ecosystem, Evidence, ProposedDependency, ProposedLine } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
 import { scanCargo } from "./internal/structure-cargo.js";
@@ -53,11 +53,41 @@ function assignIds(units: readonly FoundUnit[]): string[] {
   });
 }
 
-async function readmeDescription(context: ScanContext, root: string): Promise<string | undefined> {
-  const file = README_NAMES.map((name) => inFolder(root, name)).find((path) => context.fileSet.has(path));
+/** A line's description and the file it came from: the manifest's, else the first paragraph of its README. */
+async function descriptionOf(
+  context: ScanContext,
+  unit: FoundUnit,
+): Promise<{ text: string; file: string } | undefined> {
+  if (unit.description !== undefined) return { text: unit.description, file: unit.manifest };
+  const file = README_NAMES.map((name) => inFolder(unit.root, name)).find((path) =>
+    context.fileSet.has(path),
+  );
   if (file === undefined) return undefined;
   const text = await readRepoText(context.root, file);
-  return text === undefined ? undefined : readmeParagraph(text);
+  const paragraph = text === undefined ? undefined : readmeParagraph(text);
+  return paragraph === undefined ? undefined : { text: paragraph, file };
+}
+
+/**
+ * A text cut to the floor plan's limit for its field, with a problem naming
+ * the file it came from when it was cut: manifests and READMEs may be
+ * someone else's, so one long text never fails the whole import.
+ */
+function withinLimit(
+  text: string,
+  field: "name" | "description",
+  file: string,
+  problems: ManifestProblem[],
+): string {
+  const limit = PLAN_LIMITS[field];
+  if (text.length <= limit) return text;
+  problems.push({
+    file,
+    message: `the ${field} is ${text.length} characters, more than the floor plan's ${limit}: it was cut to ${limit}`,
+  });
+  // Characters as the plan counts them (UTF-16 units), never splitting a surrogate pair.
+  const cut = text.slice(0, limit);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 function resolveDependencies(
@@ -112,7 +142,9 @@ function resolveDependencies(
  * A line's id is the slug of its readable name (the npm name without its
  * scope, a Go module's last segment, a crate, artifact or project name); a
  * collision takes the slug of the full name, then a numeric suffix. Its
- * description is the manifest's, else the first paragraph of its README.
+ * description is the manifest's, else the first paragraph of its README; a
+ * name or description longer than the floor plan's `PLAN_LIMITS` is cut to
+ * it and reported in `problems`.
  * Dependencies declared in manifests between lines of the same ecosystem
  * (by name, or by `path` for Cargo and Poetry) become `library` dependencies
  * with the manifest entry as evidence. A manifest that cannot be parsed is
@@ -145,10 +177,12 @@ export async function detectLines(repo: RepoFiles): Promise<DetectedLines> {
   const ids = assignIds(units);
   const lines = await Promise.all(
     units.map(async (unit, index): Promise<ProposedLine> => {
-      const description = unit.description ?? (await readmeDescription(context, unit.root));
+      const found = await descriptionOf(context, unit);
+      const description =
+        found === undefined ? undefined : withinLimit(found.text, "description", found.file, problems);
       return {
         id: ids[index] as string,
-        title: unit.name,
+        title: withinLimit(unit.name, "name", unit.manifest, problems),
         ...(description === undefined ? {} : { description }),
         root: unit.root,
         paths: [unit.root === "." ? "**" : `${unit.root}/**`],
