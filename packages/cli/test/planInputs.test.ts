@@ -149,6 +149,55 @@ describe("errors about a plan or import file", () => {
   );
 });
 
+describe("import backstage of a single-repo catalog-info.yaml", () => {
+  it(
+    "merges a component whose System is declared elsewhere, warning at its line, and keeps a domain the factory has",
+    SLOW,
+    async () => {
+      writeFileSync(
+        join(cwd, "factory.yaml"),
+        SHOP_YAML.replace("lines:\n", "domains:\n  - { id: storefront, name: The Storefront }\nlines:\n"),
+      );
+      expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+      writeFileSync(
+        join(cwd, "catalog-info.yaml"),
+        [
+          "apiVersion: backstage.io/v1alpha1",
+          "kind: Component",
+          "metadata: { name: billing }",
+          "spec:",
+          "  owner: group:default/payments",
+          "  system: payments-system",
+          "---",
+          "kind: Component",
+          "metadata: { name: web }",
+          "spec: { owner: ana, system: storefront }",
+          "",
+        ].join("\n"),
+      );
+      const imported = await factory("import", "backstage", "catalog-info.yaml");
+      expect(imported.stderr).toBe("");
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toContain(
+        'catalog-info.yaml:6:11 warning billing is part of system payments-system, which is not in this catalog: the domain "payments-system" is declared for it',
+      );
+      const { plan } = JSON.parse((await factory("floorplan", "--json")).stdout) as {
+        plan: { domains: { id: string; name?: string }[]; lines: { id: string; domain?: string }[] };
+      };
+      expect(plan.domains.map((domain) => [domain.id, domain.name])).toEqual([
+        ["storefront", "The Storefront"],
+        ["payments-system", "payments-system"],
+      ]);
+      expect(
+        plan.lines.filter((line) => line.domain !== undefined).map((line) => [line.id, line.domain]),
+      ).toEqual([
+        ["billing", "payments-system"],
+        ["web", "storefront"],
+      ]);
+    },
+  );
+});
+
 describe("plan apply of a line that depends on itself", () => {
   it("prints the error at the dependency, exits 1 and appends nothing", SLOW, async () => {
     expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);

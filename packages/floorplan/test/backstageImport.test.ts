@@ -317,3 +317,97 @@ spec:
     await log.close();
   });
 });
+
+describe("importBackstage on a single-repo catalog-info.yaml whose System is declared elsewhere", () => {
+  const SINGLE = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: payments-api
+spec:
+  type: service
+  owner: group:default/payments
+  system: payments-system
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: payments-worker }
+spec:
+  owner: group:default/payments
+  subcomponentOf: payments-api
+`;
+
+  it("declares a domain for the System with a warning naming the component at its file:line, and the plan applies", async () => {
+    const path = catalogFile(SINGLE);
+    const { plan, problems } = await importFile(path);
+    expect(plan.domains).toEqual([{ id: "payments-system", name: "payments-system" }]);
+    expect(plan.lines.map((line) => [line.id, line.domain])).toEqual([
+      ["payments-api", "payments-system"],
+      ["payments-worker", "payments-system"],
+    ]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: "unknown-system",
+        severity: "warning",
+        file: path,
+        line: 8,
+        column: 11,
+        message: expect.stringContaining("payments-api is part of system payments-system"),
+      }),
+    ]);
+    const log = await openEventLog({ path: join(dirname(path), "factory.db"), events: floorPlanEvents });
+    const floorplan = await openFloorPlan({ log });
+    await floorplan.applyPlan(plan, { mode: "merge", source: "backstage" });
+    expect(floorplan.line("payments-worker")?.domain).toBe("payments-system");
+    await floorplan.close();
+    await log.close();
+  });
+
+  it("uses a domain the floor plan already has, keeping its name, with no warning", async () => {
+    const path = catalogFile(SINGLE);
+    const known = [{ id: "payments-system", name: "Payments" }];
+    const { plan, problems } = await importFile(path, { domains: known });
+    expect(problems).toEqual([]);
+    expect(plan.domains).toEqual([]);
+    const log = await openEventLog({ path: join(dirname(path), "factory.db"), events: floorPlanEvents });
+    const floorplan = await openFloorPlan({ log });
+    await floorplan.declareDomain(known[0] as (typeof known)[number]);
+    await floorplan.applyPlan(plan, { mode: "merge", source: "backstage" });
+    expect(floorplan.toPlan().domains).toEqual([
+      expect.objectContaining({ id: "payments-system", name: "Payments" }),
+    ]);
+    await floorplan.close();
+    await log.close();
+  });
+
+  it("reports the errors of a plan it could not make valid instead of returning it with no problems", async () => {
+    const path = catalogFile(`kind: System
+metadata: { name: Payments }
+---
+kind: System
+metadata: { name: payments }
+---
+kind: Component
+metadata: { name: checkout }
+spec: { owner: alice, system: payments }
+`);
+    const { problems } = await importFile(path);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: "duplicate-id", severity: "error", file: path }),
+    ]);
+  });
+});
+
+describe("importBackstage warnings for references the catalog lacks", () => {
+  it("gives a reference to a Component the catalog lacks its file:line", async () => {
+    const path = catalogFile(`kind: Component
+metadata: { name: web }
+spec:
+  owner: bob
+  dependsOn: [resource:db, component:ghost]
+`);
+    const { problems } = await importFile(path);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: "unknown-entity", file: path, line: 5, column: 28 }),
+    ]);
+  });
+});

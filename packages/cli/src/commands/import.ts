@@ -237,6 +237,7 @@ export function registerImport(program: Command, context: CliContext): void {
         async (factory) =>
           importBackstage(await readSourceText(file as string), file as string, {
             operators: factory.floorplan.toPlan().operators,
+            domains: factory.floorplan.toPlan().domains,
           }),
         flags as PlanImportFlags,
       );

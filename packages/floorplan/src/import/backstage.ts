@@ -1,9 +1,10 @@
-import { type LineCounter as Counter, LineCounter, parseAllDocuments } from "yaml";
+import { type LineCounter as Counter, type Document, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { positionOf } from "../internal/yamlPositions.js";
 import { slugify } from "../model.js";
 import type { DependencyDecl, DomainDecl, LineDecl, OperatorDecl, Plan, ProductDecl } from "../Plan.js";
-import type { PlanProblem } from "../validatePlan.js";
+import { mergePlans } from "../planEvents.js";
+import { type PlanProblem, validatePlan } from "../validatePlan.js";
 import { OperatorMapper } from "./operators.js";
 
 const EntitySchema = z.looseObject({
@@ -43,6 +44,11 @@ export interface BackstageImport {
 export interface BackstageImportOptions {
   /** Operators already known, matched by their `backstage` handle (`group:default/payments`). */
   readonly operators?: readonly OperatorDecl[];
+  /**
+   * Domains already known (the floor plan's): a System the catalog does not
+   * declare but one of these has its id is used as it is, with no warning.
+   */
+  readonly domains?: readonly DomainDecl[];
 }
 
 const refName = (ref: string) => ref.replace(/^[a-zA-Z]+:/, "").replace(/^[^/]+\//, "");
@@ -72,15 +78,68 @@ function lineIdsOf(entities: readonly Entity[]): Map<string, string> {
   return ids;
 }
 
+/** Where an entity's field is in the catalog (file:line:column), for the problems that name it. */
+type Locate = (
+  entity: Entity,
+  path: readonly (string | number)[],
+) => { line: number; column: number } | undefined;
+
 /** A warning for a reference to a Component or API the catalog does not hold (the relation is left out). */
-function notInCatalog(file: string, component: Entity, field: string, ref: string): PlanProblem {
+function notInCatalog(
+  file: string,
+  locate: Locate,
+  component: Entity,
+  field: string,
+  index: number,
+  ref: string,
+): PlanProblem {
   return {
     code: "unknown-entity",
     severity: "warning",
     path: `${component.kind}:${component.metadata.name}.spec.${field}`,
     message: `${component.metadata.name} ${field} ${ref}, which is not in this catalog: the relation is left out`,
     file,
+    ...locate(component, ["spec", field, index]),
   };
+}
+
+/** A warning for a System the catalog does not declare, which becomes a domain named after it. */
+function systemNotInCatalog(
+  file: string,
+  locate: Locate,
+  component: Entity,
+  system: string,
+  id: string,
+): PlanProblem {
+  return {
+    code: "unknown-system",
+    severity: "warning",
+    path: `${component.kind}:${component.metadata.name}.spec.system`,
+    message: `${component.metadata.name} is part of system ${system}, which is not in this catalog: the domain "${id}" is declared for it`,
+    hint: `declare the System ${system} in the catalog (or the domain "${id}" in factory.yaml) to give it a name and description`,
+    file,
+    ...locate(component, ["spec", "system"]),
+  };
+}
+
+/**
+ * Errors of the plan as it will be merged into the known operators and
+ * domains: what the mapping above could not prevent (two Systems whose names
+ * slug to the same id) is reported instead of returning an invalid plan with
+ * no problems.
+ */
+function planErrors(plan: Plan, options: BackstageImportOptions, file: string): PlanProblem[] {
+  const known: Plan = {
+    version: 1,
+    settings: plan.settings,
+    operators: [...(options.operators ?? [])],
+    domains: [...(options.domains ?? [])],
+    lines: [],
+    relations: [],
+  };
+  return validatePlan(mergePlans(known, plan), { requireOwners: false })
+    .filter((problem) => problem.severity === "error")
+    .map((problem) => ({ ...problem, file }));
 }
 
 /**
@@ -92,8 +151,13 @@ function notInCatalog(file: string, component: Entity, field: string, ref: strin
  * components that `providesApis` it (else on the API's line), and `system`
  * its domain (a `subcomponentOf` without one takes its parent's). An API named
  * like a Component becomes the line `<name>-api`. A reference to a Component
- * or API the catalog lacks is a warning; entities of other kinds are skipped;
- * malformed ones are reported at the field that is wrong.
+ * or API the catalog lacks is a warning at its file:line; a System it lacks
+ * (a single-repo `catalog-info.yaml` names its System, declared elsewhere)
+ * becomes a domain named after it, with a warning at the component's
+ * `spec.system`, unless `options.domains` has it. Entities of other kinds are
+ * skipped; malformed ones are reported at the field that is wrong. The plan
+ * returned is valid once merged into `options.operators` and
+ * `options.domains`, or its errors are among the problems.
  */
 export function importBackstage(
   text: string,
@@ -103,6 +167,11 @@ export function importBackstage(
   const counter: Counter = new LineCounter();
   const problems: PlanProblem[] = [];
   const entities: Entity[] = [];
+  const documentOf = new Map<Entity, Document>();
+  const locate: Locate = (entity, path) => {
+    const document = documentOf.get(entity);
+    return document === undefined ? undefined : positionOf(document, counter, path);
+  };
   for (const document of parseAllDocuments(text, { lineCounter: counter })) {
     for (const error of document.errors) {
       const position = counter.linePos(error.pos[0]);
@@ -147,6 +216,7 @@ export function importBackstage(
       continue;
     }
     entities.push(parsed.data);
+    documentOf.set(parsed.data, document);
   }
   const mapper = new OperatorMapper("backstage", options.operators);
   const ownerOf = (ref: string | undefined) =>
@@ -183,6 +253,17 @@ export function importBackstage(
       name: system.metadata.title ?? system.metadata.name,
       ...(system.metadata.description === undefined ? {} : { description: system.metadata.description }),
     }));
+  const knownDomains = new Set([...(options.domains ?? []), ...domains].map((domain) => domain.id));
+  /** The domain of a System reference: declared (with a warning at the component's `spec.system`) when neither the catalog nor the known domains have it. */
+  const domainOf = (component: Entity, system: string): string => {
+    const id = slugify(refName(system));
+    if (!knownDomains.has(id)) {
+      knownDomains.add(id);
+      domains.push({ id, name: refName(system) });
+      problems.push(systemNotInCatalog(file, locate, component, system, id));
+    }
+    return id;
+  };
   const components = entities.filter((entity) => ["component", "api"].includes(entity.kind.toLowerCase()));
   const lineIds = lineIdsOf(components);
   const byKey = new Map(components.map((component) => [entityKey(component), component]));
@@ -194,11 +275,13 @@ export function importBackstage(
       providers.set(api, [...(providers.get(api) ?? []), lineIds.get(entityKey(component)) as string]);
     }
   }
-  const systemOf = (component: Entity): string | undefined => {
+  /** The component whose `spec.system` a component's domain comes from: itself, else the parent it is a subcomponent of. */
+  const systemOf = (component: Entity): Entity | undefined => {
+    if (component.spec.system !== undefined) return component;
     const parent = component.spec.subcomponentOf;
     const parentEntity =
       parent === undefined ? undefined : byKey.get(`component:${refName(parent).toLowerCase()}`);
-    return component.spec.system ?? parentEntity?.spec.system;
+    return parentEntity?.spec.system === undefined ? undefined : parentEntity;
   };
   const lines: LineDecl[] = components.map((component) => {
     const owner = ownerOf(component.spec.owner);
@@ -209,29 +292,30 @@ export function importBackstage(
       if (line !== undefined && line !== self && !dependsOn.has(line))
         dependsOn.set(line, { line, ...dependency });
     };
-    for (const ref of component.spec.dependsOn ?? []) {
+    for (const [index, ref] of (component.spec.dependsOn ?? []).entries()) {
       const kind = refKind(ref, "component");
       const line = lineIds.get(`${kind}:${refName(ref).toLowerCase()}`);
       if (line === undefined && (kind === "component" || kind === "api")) {
-        problems.push(notInCatalog(file, component, "dependsOn", ref));
+        problems.push(notInCatalog(file, locate, component, "dependsOn", index, ref));
       }
       // Resources and other kinds are not lines.
       depend(line, { kind: kind === "api" ? "api" : "library", criticality: "medium" });
     }
-    for (const ref of component.spec.consumesApis ?? []) {
+    for (const [index, ref] of (component.spec.consumesApis ?? []).entries()) {
       const api = refName(ref).toLowerCase();
       const apiEntity = byKey.get(`api:${api}`);
       const contract = `API ${refName(ref)}${apiEntity?.metadata.description === undefined ? "" : `: ${apiEntity.metadata.description}`}`;
       // The components that provide the API, else the API's own line.
       const targets = providers.get(api) ?? [lineIds.get(`api:${api}`)].filter((line) => line !== undefined);
-      if (targets.length === 0) problems.push(notInCatalog(file, component, "consumesApis", ref));
+      if (targets.length === 0)
+        problems.push(notInCatalog(file, locate, component, "consumesApis", index, ref));
       for (const line of targets) depend(line, { kind: "api", criticality: "medium", contract });
     }
-    const system = systemOf(component);
+    const inSystem = systemOf(component);
     return {
       id: lineIds.get(entityKey(component)) ?? slugify(component.metadata.name),
       name: component.metadata.title ?? component.metadata.name,
-      ...(system === undefined ? {} : { domain: slugify(refName(system)) }),
+      ...(inSystem?.spec.system === undefined ? {} : { domain: domainOf(inSystem, inSystem.spec.system) }),
       ...(component.metadata.description === undefined
         ? {}
         : { description: component.metadata.description }),
@@ -246,16 +330,14 @@ export function importBackstage(
       dependsOn: [...dependsOn.values()],
     };
   });
-  return {
-    plan: {
-      version: 1,
-      ...(product === undefined ? {} : { product }),
-      settings: { cycles: "warning" },
-      operators: mapper.created(),
-      domains,
-      lines,
-      relations: [],
-    },
-    problems,
+  const plan: Plan = {
+    version: 1,
+    ...(product === undefined ? {} : { product }),
+    settings: { cycles: "warning" },
+    operators: mapper.created(),
+    domains,
+    lines,
+    relations: [],
   };
+  return { plan, problems: [...problems, ...planErrors(plan, options, file)] };
 }
