@@ -220,3 +220,4 @@ export {
   OperatorRoleSchema,
   OperatorSchema,
 } from "./schemas.js";
+export { decodeText, type NotText } from "./text.js";

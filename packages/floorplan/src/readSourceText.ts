@@ -1,38 +1,11 @@
-import { isUtf8 } from "node:buffer";
 import { readFile } from "node:fs/promises";
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { decodeText, NotFoundError, ValidationError } from "@software-factory/core";
 import type { PlanProblem } from "./validatePlan.js";
 
 /** The outcome of {@link safeReadSourceText}: the file's text, or the problem that it is not a text file. */
 export type SourceTextResult =
   | { readonly success: true; readonly text: string }
   | { readonly success: false; readonly error: ValidationError; readonly problem: PlanProblem };
-
-const NEWLINE = 0x0a;
-
-/** 1-based line of a byte offset (UTF-8 never uses the newline byte inside a character). */
-function lineAt(bytes: Uint8Array, offset: number): number {
-  let line = 1;
-  for (
-    let index = bytes.indexOf(NEWLINE);
-    index !== -1 && index < offset;
-    index = bytes.indexOf(NEWLINE, index + 1)
-  )
-    line++;
-  return line;
-}
-
-/** 1-based line of the first line of bytes that is not UTF-8. */
-function firstLineNotUtf8(bytes: Buffer): number {
-  let line = 1;
-  let start = 0;
-  for (;;) {
-    const end = bytes.indexOf(NEWLINE, start);
-    if (!isUtf8(bytes.subarray(start, end === -1 ? bytes.length : end)) || end === -1) return line;
-    start = end + 1;
-    line++;
-  }
-}
 
 function refuse(path: string, code: string, message: string, line?: number): SourceTextResult {
   const problem: PlanProblem = {
@@ -73,17 +46,9 @@ export async function safeReadSourceText(path: string): Promise<SourceTextResult
     if (code === "EISDIR") return refuse(path, "not-a-file", "is a folder, not a file");
     throw cause;
   }
-  const nul = bytes.indexOf(0);
-  if (nul !== -1)
-    return refuse(path, "not-text", "is a binary file (it holds a NUL byte), not text", lineAt(bytes, nul));
-  if (!isUtf8(bytes))
-    return refuse(
-      path,
-      "not-text",
-      "is not UTF-8 text (this line holds bytes that are not UTF-8)",
-      firstLineNotUtf8(bytes),
-    );
-  return { success: true, text: new TextDecoder("utf-8").decode(bytes) };
+  const read = decodeText(bytes);
+  if ("notText" in read) return refuse(path, "not-text", read.notText.message, read.notText.line);
+  return { success: true, text: read.text };
 }
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 import { extname } from "node:path";
+import { decodeText } from "@software-factory/core";
 import { type InstructionSkill, readSkillBytes } from "@software-factory/intelligence";
 
 /** Media types by extension; `true` marks formats that are binary whatever their bytes look like. */
@@ -48,13 +49,7 @@ const MEDIA_TYPES: Readonly<Record<string, readonly [string, boolean]>> = {
 
 /** Whether bytes read as text: no NUL byte and valid UTF-8. */
 function isText(bytes: Buffer): boolean {
-  if (bytes.includes(0)) return false;
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  return "text" in decodeText(bytes);
 }
 
 /** The media type of a skill file by its extension; `undefined` for an extension not known here. */

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { decodeText, ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
@@ -231,16 +231,14 @@ function frontMatterPath(path: string, data: Record<string, unknown>): PropertyK
   return index === undefined ? [key] : [key, Number(index)];
 }
 
-/** A file's text, or why it is not a markdown text file (a NUL byte, bytes that are not UTF-8). */
+/** A file's text, or why it is not a markdown text file (a NUL byte, bytes that are not UTF-8), with where. */
 function readText(file: string): string | { notText: string } {
-  const bytes = readFileSync(file);
-  const nul = bytes.indexOf(0);
-  if (nul !== -1) return { notText: `a binary file (a NUL byte at offset ${nul}), not markdown text` };
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return { notText: "not UTF-8 text (markdown files are read as UTF-8)" };
-  }
+  const read = decodeText(readFileSync(file));
+  if ("text" in read) return read.text;
+  const { line, column, message } = read.notText;
+  return {
+    notText: `${message.replace(/^is /, "")} (line ${line}, column ${column}); markdown files are read as UTF-8`,
+  };
 }
 
 /**
