@@ -22,8 +22,8 @@ const DEFAULT_ATTEMPTS = 3;
 const DEFAULT_BACKOFF_MS = 100;
 /**
  * How many times a handling that changes the factory (emits more than
- * notifications) decides again because other events landed while it ran;
- * the last decision is recorded whatever landed meanwhile.
+ * notifications) decides again because events about what it changes landed
+ * while it ran, before the event is recorded as an error to retry.
  */
 const MAX_DECISIONS = 10;
 
@@ -323,23 +323,55 @@ class AutomationWorker<Services> {
 
   /**
    * Handles an event and records the handling. A handling that changes the
-   * factory (a routing, say) is recorded only if no other event landed since
-   * the handler began, else the handler decides again on the newer state, so
-   * a person's routing made meanwhile is not overridden; after
-   * {@link MAX_DECISIONS} decisions the last one is recorded as it is. Whether
-   * this process's record landed comes with the attempt; undefined when the
-   * worker closed while waiting.
+   * factory (a routing, say) is recorded only if no event about what it
+   * changes (the subjects of the events it emits, other than notifications)
+   * landed since the handler began; events about other things only move the
+   * position it is recorded at. When one did, the handler decides again on
+   * the newer state, so a person's routing made meanwhile is not overridden;
+   * after {@link MAX_DECISIONS} such decisions the event is recorded as an
+   * error (to retry) rather than overriding. Whether this process's record
+   * landed comes with the attempt; undefined when the worker closed while
+   * waiting.
    */
   async #decide(event: StoredEvent, retry: number): Promise<(Attempted & { landed: boolean }) | undefined> {
-    for (let decision = 1; ; decision++) {
+    for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
       const attempted = await this.#attempt(event);
       if (attempted === undefined) return undefined;
-      try {
-        const landed = await this.#record(event, attempted, retry, decision < MAX_DECISIONS);
-        return { ...attempted, landed };
-      } catch (thrown) {
-        if (!(thrown instanceof ConcurrencyConflictError)) throw thrown;
+      const subjects = new Set(
+        attempted.emitted.filter((next) => next.type !== InboxNotified.type).map((next) => next.subject),
+      );
+      let head = attempted.head;
+      for (;;) {
+        try {
+          const landed = await this.#record(event, { ...attempted, head }, retry, true);
+          return { ...attempted, landed };
+        } catch (thrown) {
+          if (!(thrown instanceof ConcurrencyConflictError)) throw thrown;
+        }
+        const newer = await this.#eventsAfter(head);
+        if (newer.some((landed) => subjects.has(landed.subject))) break;
+        head = newer.at(-1)?.seq ?? head;
       }
+    }
+    const gaveUp: Attempted = {
+      emitted: [],
+      error: {
+        code: "E_CONFLICT",
+        message: `what the handler changes kept changing while it decided (${MAX_DECISIONS} times); retry the event`,
+      },
+      attempts: MAX_DECISIONS,
+      head: 0,
+    };
+    return { ...gaveUp, landed: await this.#record(event, gaveUp, retry, false) };
+  }
+
+  /** Every event after a log position, oldest first. */
+  async #eventsAfter(position: number): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    for (;;) {
+      const page = await this.options.log.read({ after: events.at(-1)?.seq ?? position, limit: 1000 });
+      events.push(...page);
+      if (page.length < 1000) return events;
     }
   }
 

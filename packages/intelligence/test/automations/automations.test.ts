@@ -351,6 +351,37 @@ describe("automations", () => {
     expect(runs).toBe(2);
   });
 
+  it("does not decide again for events about other things, and gives up as an error when its subject keeps changing", async () => {
+    const log = await memoryLog();
+    const runs = new Map<string, number>();
+    // While deciding, writes an unrelated note ("other-*"), or one about the same subject when the note says so.
+    const countBusy = defineAutomation({
+      name: "count-busy",
+      description: "Counts notes while others write.",
+      on: [NoteAdded.type],
+      run: async (event, { emit }) => {
+        runs.set(event.subject, (runs.get(event.subject) ?? 0) + 1);
+        const n = (event.data as { n: number }).n;
+        const subject = n === 1 ? event.subject : `other-${event.subject}-${runs.get(event.subject)}`;
+        await log.append([{ type: NoteCounted.type, subject, data: { n, note: "meanwhile" } }]);
+        emit({ type: NoteCounted.type, subject: event.subject, data: { n, note: event.id } });
+      },
+    });
+    const runner = await startAutomations({ log, automations: [countBusy], services: {} });
+    await addNotes(log, 0, 2);
+    await runner.idle();
+    expect(runs.get("note-0")).toBe(1);
+    expect(runs.get("note-1")).toBe(10);
+    const failures = await runner.failures();
+    expect(failures.map((failure) => failure.eventSeq)).toHaveLength(1);
+    expect(failures[0]?.error.message).toMatch(/kept changing while it decided/);
+    const mine = (await log.read({ types: [NoteCounted.type] })).filter(
+      (counted) => counted.data.note !== "meanwhile",
+    );
+    expect(mine.map((counted) => counted.subject)).toEqual(["note-0"]);
+    await runner.close();
+  });
+
   it("refuses two automations with one name and names that are not kebab-case", async () => {
     const log = await memoryLog();
     await expect(
