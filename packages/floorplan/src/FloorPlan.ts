@@ -5,7 +5,13 @@ import {
   type Projection,
   validationErrorFromZod,
 } from "@software-factory/core";
-import { type ApplyPlanOptions, type ApplyPlanResult, type ChangeOptions, writePlan } from "./applyPlan.js";
+import {
+  type ApplyPlanOptions,
+  type ApplyPlanResult,
+  type ChangeOptions,
+  type PlanTarget,
+  writePlan,
+} from "./applyPlan.js";
 import type { FloorGraph, LineDirectory, PathOwnership, ReachOptions } from "./FloorGraph.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
@@ -191,15 +197,12 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
   async applyPlan(input: Plan | PlanInput, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
     this.#assertOpen();
     const plan = planOf(input);
-    return this.#applyPlan(plan, options, factKeys(plan));
+    const declaring = factKeys(plan);
+    return this.#write(() => ({ plan, declaring }), options);
   }
 
-  /** Applies a plan; facts named by `declaring` that an import stated become declared when the source is factory.yaml. */
-  #applyPlan(
-    plan: Plan,
-    options: ApplyPlanOptions,
-    declaring: ReadonlySet<string>,
-  ): Promise<ApplyPlanResult> {
+  /** Writes what `target` makes of the latest plan, deciding again after each conflict with another writer. */
+  #write(target: PlanTarget, options: ApplyPlanOptions): Promise<ApplyPlanResult> {
     return writePlan(
       {
         log: this.#log,
@@ -208,9 +211,8 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
         current: () => this.toPlan(),
         sourceOf: (key) => factSourceOf(this.graph, key),
       },
-      plan,
+      target,
       options,
-      declaring,
     );
   }
 
@@ -247,10 +249,15 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
    */
   async retireLine(lineId: string, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    const plan = await this.#current();
-    this.#requireLine(plan, lineId);
-    return this.applyPlan(
-      { ...plan, lines: plan.lines.filter((line) => line.id !== lineId) },
+    return this.#write(
+      (plan) => {
+        this.#requireLine(plan, lineId);
+        // Retiring a line declares nothing: the facts of the other lines keep their provenance.
+        return {
+          plan: { ...plan, lines: plan.lines.filter((line) => line.id !== lineId) },
+          declaring: new Set(),
+        };
+      },
       // Retiring the last line is what was asked for.
       { ...options, label: `retire ${lineId}`, allowRemoveAllLines: true },
     );
@@ -355,14 +362,17 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    const plan = await this.#current();
-    const others = plan.relations.filter(
-      (relation) => !(relation.type === type && relation.from === from && relation.to === to),
-    );
-    return this.#applyPlan(
-      planOf({ ...plan, relations: [...others, { type, from, to, attributes }] }),
+    return this.#write(
+      (plan) => {
+        const others = plan.relations.filter(
+          (relation) => !(relation.type === type && relation.from === from && relation.to === to),
+        );
+        return {
+          plan: planOf({ ...plan, relations: [...others, { type, from, to, attributes }] }),
+          declaring: new Set(),
+        };
+      },
       { ...options, label: `${type} ${from} -> ${to}` },
-      new Set(),
     );
   }
 
@@ -374,16 +384,17 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    const plan = await this.#current();
-    return this.#applyPlan(
-      planOf({
-        ...plan,
-        relations: plan.relations.filter(
-          (relation) => !(relation.type === type && relation.from === from && relation.to === to),
-        ),
+    return this.#write(
+      (plan) => ({
+        plan: {
+          ...plan,
+          relations: plan.relations.filter(
+            (relation) => !(relation.type === type && relation.from === from && relation.to === to),
+          ),
+        },
+        declaring: new Set(),
       }),
       { ...options, label: `${type} ${from} -> ${to}` },
-      new Set(),
     );
   }
 
@@ -422,11 +433,6 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     if (this.#closed) throw new ClosedError({ message: "the floor plan is closed" });
   }
 
-  async #current(): Promise<Plan> {
-    await this.refresh();
-    return this.toPlan();
-  }
-
   #requireLine(plan: Plan, lineId: string): LineDecl {
     const line = plan.lines.find((candidate) => candidate.id === lineId);
     if (line === undefined)
@@ -444,13 +450,17 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     options: ChangeOptions,
     label: string,
   ): Promise<ApplyPlanResult> {
-    const plan = await this.#current();
-    const line = this.#requireLine(plan, lineId);
-    const edited = planOf({
-      ...plan,
-      lines: plan.lines.map((candidate) => (candidate === line ? (edit(line) as LineDecl) : candidate)),
-    });
-    const declared = edited.lines.find((candidate) => candidate.id === lineId) as LineDecl;
-    return this.#applyPlan(edited, { ...options, label }, factKeys({ lines: [declared] }));
+    return this.#write(
+      (plan) => {
+        const line = this.#requireLine(plan, lineId);
+        const edited = planOf({
+          ...plan,
+          lines: plan.lines.map((candidate) => (candidate === line ? (edit(line) as LineDecl) : candidate)),
+        });
+        const declared = edited.lines.find((candidate) => candidate.id === lineId) as LineDecl;
+        return { plan: edited, declaring: factKeys({ lines: [declared] }) };
+      },
+      { ...options, label },
+    );
   }
 }

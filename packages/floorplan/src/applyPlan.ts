@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   ConcurrencyConflictError,
   type EventLog,
@@ -74,7 +75,26 @@ export interface ChangeOptions {
   readonly actor?: string;
 }
 
-const MAX_ATTEMPTS = 5;
+/**
+ * How many times a plan write decides against the latest floor plan and tries
+ * to append before it gives up: enough that writers busy on one factory (a
+ * CI apply beside imports and edits) all land, as the assembly line's moves do.
+ */
+const MAX_ATTEMPTS = 50;
+/** Longest wait between two attempts, in milliseconds (the waits grow to it, each one random up to its bound). */
+const MAX_BACKOFF_MS = 250;
+
+/**
+ * What a write makes of the floor plan as it is when an attempt starts: the
+ * plan to apply (merged into the current one in `merge` mode), and the facts
+ * it states that an import or an inference stated so far and that become
+ * declared when the source is factory.yaml. Called again on each attempt, so
+ * an edit is made to the latest plan, never to one another writer has changed since.
+ */
+export type PlanTarget = (current: Plan) => {
+  readonly plan: Plan;
+  readonly declaring: ReadonlySet<string>;
+};
 
 /** What {@link writePlan} reads and writes: the floor plan's log and its current state. */
 export interface PlanWriter {
@@ -89,26 +109,27 @@ export interface PlanWriter {
 }
 
 /**
- * Applies a plan: validates the plan it leads to (merged into the current one
- * in `merge` mode), appends the differences as one batch closed by a
- * `floorplan.plan.applied` event, and retries from the new head when another
- * writer appended first. Facts named by `declaring` that an import or an
- * inference stated become declared when the source is factory.yaml.
+ * Applies a plan: validates the plan `target` makes of the current one (merged
+ * into it in `merge` mode), appends the differences as one batch closed by a
+ * `floorplan.plan.applied` event, and when another writer appended first,
+ * waits a little (a random pause that grows with each conflict, so writers
+ * that collided do not collide again in step) and decides again from the new
+ * head, up to 50 times (`MAX_ATTEMPTS`).
  *
  * @throws ValidationError when the plan has errors.
  * @throws RemoveAllLinesError when a `replace` would remove every line and `allowRemoveAllLines` is not set.
- * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt.
+ * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt; nothing was applied, and the message says to run the write again.
  */
 export async function writePlan(
   writer: PlanWriter,
-  plan: Plan,
+  target: PlanTarget,
   options: ApplyPlanOptions,
-  declaring: ReadonlySet<string>,
 ): Promise<ApplyPlanResult> {
   const source = options.source ?? "factory.yaml";
   for (let attempt = 1; ; attempt++) {
     const head = await writer.refresh();
     const current = writer.current();
+    const { plan, declaring } = target(current);
     const next = options.mode === "merge" ? mergePlans(current, plan) : plan;
     const problems = validatePlan(next, {
       relations: writer.relations,
@@ -152,9 +173,20 @@ export async function writePlan(
       await writer.refresh();
       return { events, changes: changes.length, warnings };
     } catch (error) {
-      if (!(error instanceof ConcurrencyConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      if (attempt >= MAX_ATTEMPTS) throw busy(options.label ?? source, attempt, error);
     }
+    await sleep(Math.random() * Math.min(2 ** attempt, MAX_BACKOFF_MS));
   }
+}
+
+/** The conflict a write gives up with, said so that whoever ran it knows what happened and what to do. */
+function busy(label: string, attempts: number, last: ConcurrencyConflictError): ConcurrencyConflictError {
+  return new ConcurrencyConflictError({
+    message: `${label}: other processes kept writing to the factory, and the floor plan changed before each of ${attempts} attempts could land; nothing was applied: run it again (when the other writers are done, it lands)`,
+    expected: last.expected,
+    actual: last.actual,
+  });
 }
 
 function removeAllLines(label: string, current: Plan): RemoveAllLinesError {

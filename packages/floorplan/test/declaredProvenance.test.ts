@@ -75,4 +75,17 @@ describe("declaring in factory.yaml what an import stated", () => {
     expect(floorplan.line("api")?.provenance.source).toBe("workspaces");
     expect(floorplan.health().undeclaredLines.map(({ line }) => line)).toContain("api");
   });
+
+  it("declares nothing when a line is retired: the lines left stay as imported", async () => {
+    await floorplan.applyPlan(
+      { ...plan, lines: [...(plan.lines ?? []), { id: "old", owner: "bo" }] },
+      { source: "workspaces", mode: "merge" },
+    );
+
+    await floorplan.retireLine("old");
+
+    expect(floorplan.line("web")?.provenance.source).toBe("workspaces");
+    expect(sourceOfOwner()).toBe("workspaces");
+    expect(sourceOfDependency()).toBe("workspaces");
+  });
 });
