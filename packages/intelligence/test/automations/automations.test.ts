@@ -376,7 +376,7 @@ describe("automations", () => {
     expect(failures.map((failure) => failure.eventSeq)).toHaveLength(1);
     expect(failures[0]?.error.message).toMatch(/kept changing while it decided/);
     const mine = (await log.read({ types: [NoteCounted.type] })).filter(
-      (counted) => counted.data.note !== "meanwhile",
+      (counted) => (counted.data as { note: string }).note !== "meanwhile",
     );
     expect(mine.map((counted) => counted.subject)).toEqual(["note-0"]);
     await runner.close();
