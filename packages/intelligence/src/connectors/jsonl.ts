@@ -97,7 +97,9 @@ function systemOf(file: string, mapping: Mapping): string {
  * digits and `._:-`), or too long for one (128 characters), is stored with
  * those characters made `_`, cut, and a hash of the id appended
  * (`zendesk-a_b-3f1c...`), so `a b` and `a/b` are two records, not versions
- * of one; two ids that would still be stored alike fail the import.
+ * of one; two ids that would still be stored alike fail the import. A record
+ * an earlier import stored without the hash (`zendesk-a_b`, holding that
+ * record's id) is found and written there again, not captured twice.
  *
  * Every line is read and checked first (JSON, required id and title, tags,
  * line ids, severities, duplicate ids), then what it will write is checked

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -225,17 +226,11 @@ describe("importJsonl", () => {
       title: "subject",
       system: "zd",
     } as const;
-    await importJsonl(factory, {
-      file: write("one.jsonl", JSON.stringify({ id: "a b", subject: "x" })),
-      mapping,
-    });
-    const taken = factory.work.artifacts()[0]?.id ?? "";
+    // "a b" is stored as zd-a_b-<hash of "a b">, which is what "a_b-<that hash>" is stored as, plain.
+    const taken = `a_b-${createHash("sha256").update("a b").digest("hex").slice(0, 16)}`;
     const file = write(
       "clash.jsonl",
-      [
-        JSON.stringify({ id: "a b", subject: "x" }),
-        JSON.stringify({ id: taken.slice("zd-".length), subject: "y" }),
-      ].join("\n"),
+      [JSON.stringify({ id: "a b", subject: "x" }), JSON.stringify({ id: taken, subject: "y" })].join("\n"),
     );
     const events = await factory.log.head();
 
@@ -245,6 +240,77 @@ describe("importJsonl", () => {
     });
     await expect(importJsonl(factory, { file, mapping })).rejects.toThrow(`as is id "a b" on line 1`);
     expect(await factory.log.head()).toBe(events);
+  });
+
+  it("finds a signal imported before ids were hashed under its old id instead of capturing it again", async () => {
+    // What an import before ids were hashed wrote for "PROJ 12": the signal and its reference ext-zendesk-PROJ_12.
+    const mapping = { target: "signal", id: "id", title: "subject", system: "zendesk" } as const;
+    const signal = await factory.work.captureSignal({ text: "Checkout fails", source: "zendesk:PROJ 12" });
+    await factory.work.recordArtifact({
+      id: "ext-zendesk-PROJ_12",
+      kind: "externalRef",
+      title: "Checkout fails",
+      fields: { system: "zendesk", externalId: "PROJ 12", targetKind: "signal", tags: [], target: signal.id },
+    });
+    const file = write("old.jsonl", JSON.stringify({ id: "PROJ 12", subject: "Checkout fails" }));
+    const events = await factory.log.head();
+
+    expect(await importJsonl(factory, { file, mapping })).toMatchObject({ created: 0, unchanged: 1 });
+    expect(await factory.log.head()).toBe(events);
+    const renamed = write(
+      "renamed.jsonl",
+      JSON.stringify({ id: "PROJ 12", subject: "Checkout fails twice" }),
+    );
+    expect(await importJsonl(factory, { file: renamed, mapping })).toMatchObject({ created: 0, updated: 1 });
+    expect(factory.work.signals().map((each) => each.id)).toEqual([signal.id]);
+    expect(factory.work.artifact("ext-zendesk-PROJ_12")?.title).toBe("Checkout fails twice");
+  });
+
+  it("versions an artifact imported before ids were hashed under its old id, and keeps ids it merged apart", async () => {
+    const mapping = {
+      target: "artifact",
+      kind: "feedback",
+      id: "id",
+      title: "subject",
+      system: "zd",
+    } as const;
+    const long = "L".repeat(200);
+    // Imports before ids were hashed stored "a b" as zd-a_b and a long id cut at 128 characters.
+    for (const [id, externalId] of [
+      ["zd-a_b", "a b"],
+      [`zd-${long}`.slice(0, 128), long],
+    ] as const)
+      await factory.work.recordArtifact({
+        id,
+        kind: "feedback",
+        title: "Old",
+        fields: { body: "", tags: [], source: "zd", externalId },
+      });
+    const file = write(
+      "old.jsonl",
+      [
+        { id: "a b", subject: "Old" },
+        { id: long, subject: "New" },
+        { id: "a_b", subject: "Another record" },
+      ]
+        .map((record) => JSON.stringify(record))
+        .join("\n"),
+    );
+
+    expect(await importJsonl(factory, { file, mapping })).toMatchObject({
+      created: 1,
+      updated: 1,
+      unchanged: 1,
+    });
+    const stored = factory.work
+      .artifacts()
+      .map((artifact) => [artifact.id, artifact.fields.externalId, artifact.version]);
+    expect(stored).toEqual([
+      ["zd-a_b", "a b", 1],
+      [`zd-${long}`.slice(0, 128), long, 2],
+      [expect.stringMatching(/^zd-a_b-[0-9a-f]{16}$/), "a_b", 1],
+    ]);
+    expect(await importJsonl(factory, { file, mapping })).toMatchObject({ created: 0, unchanged: 3 });
   });
 
   it("refuses a line whose artifact id holds an artifact of another kind", async () => {

@@ -7,9 +7,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import {
-  ArtifactIdSchema,
+  type Artifact,
   type CaptureSignalInput,
   CaptureSignalInputSchema,
   EVIDENCE_SCHEMAS,
@@ -25,6 +24,7 @@ import { CaptureInputSchema, type SourcedCaptureInput } from "@software-factory/
 import type { z } from "zod";
 import type { Factory } from "../../factory/openFactory.js";
 import type { ParsedJsonlMapping as Mapping } from "../jsonlMapping.js";
+import { resolveStoredId } from "./jsonlIds.js";
 import { at, type JsonlRecord, scalar } from "./jsonlRecords.js";
 import { writeIssues } from "./writeIssues.js";
 
@@ -54,24 +54,12 @@ interface WriteCheck {
   readonly from: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * The artifact id of a record's id: `<prefix>-<id>` when the assembly line
- * accepts that as it is; else with the characters it refuses made `_`, cut to
- * fit, and a hash of the record's id appended, so that ids differing only in
- * what was replaced or cut (`a b`, `a/b`) stay distinct.
- */
-function storedId(prefix: string, id: string): string {
-  const plain = `${prefix}-${id}`;
-  if (ArtifactIdSchema.safeParse(plain).success) return plain;
-  const hash = createHash("sha256").update(id).digest("hex").slice(0, 16);
-  return `${plain.replace(/[^A-Za-z0-9._:-]/g, "_").slice(0, 128 - hash.length - 1)}-${hash}`;
-}
-
 /** The write of a record, and the checks its inputs must pass. */
 function planRecord(
   record: JsonlRecord,
   mapping: Mapping,
   system: string,
+  find: (id: string) => Artifact | undefined,
 ): { write: JsonlWrite; checks: WriteCheck[] } {
   const line = record.line === undefined ? {} : { line: record.line };
   const mapped = (path: string | undefined) =>
@@ -113,7 +101,7 @@ function planRecord(
       ...line,
     };
     const ref = {
-      id: storedId(`ext-${system}`, record.id),
+      id: resolveStoredId(find, `ext-${system}`, { externalId: record.id, systemField: "system", system }),
       kind: "externalRef",
       title: record.title,
       fields: { system, externalId: record.id, targetKind: "signal", tags: record.tags },
@@ -149,7 +137,7 @@ function planRecord(
     }),
   );
   const artifact = {
-    id: storedId(system, record.id),
+    id: resolveStoredId(find, system, { externalId: record.id, systemField: "source", system }),
     kind: mapping.kind,
     title: record.title,
     fields: { ...extra, body: record.body, tags: record.tags, source: system, externalId: record.id },
@@ -197,7 +185,7 @@ export function planWrites(
   const issues: ValidationIssue[] = [];
   const stored = new Map<string, JsonlRecord>();
   const writes = records.map((record) => {
-    const { write, checks } = planRecord(record, mapping, system);
+    const { write, checks } = planRecord(record, mapping, system, (id) => factory.work.artifact(id));
     for (const { schema, input, written, from } of checks) {
       issues.push(
         ...writeIssues(schema, input, (field, message) => {
