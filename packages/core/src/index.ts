@@ -183,6 +183,7 @@ export {
   WipLimitError,
 } from "./errors.js";
 export { idTimestamp, isId, newId } from "./ids.js";
+export { unstorableTextIssues } from "./internal/unstorableText.js";
 export { createMemoryEventStore } from "./MemoryEventStore.js";
 export {
   type ChatMessage,

@@ -11,10 +11,20 @@ const UNSTORABLE = /[\0\p{Cs}]/u;
  * keep as written: NUL, which PostgreSQL refuses in text and jsonb, and lone
  * surrogates, which are not Unicode and have no UTF-8 encoding.
  *
- * Walks strings, arrays and plain objects; `path` names `value` in the issues
- * (`data` gives `data.title`, `data.tags[2]`).
+ * The event log refuses an append holding such text with a ValidationError;
+ * importers run this check on what they will write, before the first write,
+ * to name the place in their input instead of failing half-way. Walks
+ * strings, arrays and plain objects; `path` names `value` in the issues
+ * (`data` gives `data.title`, `data.tags[2]`; by default `title`, `tags[2]`).
+ * None when everything can be stored.
+ *
+ * @example
+ * ```ts
+ * unstorableTextIssues({ title: "a\u0000b" });
+ * // [{ path: "title", message: "contains a NUL character (\\u0000) at index 1, which cannot be stored" }]
+ * ```
  */
-export function unstorableTextIssues(value: unknown, path: string): ValidationIssue[] {
+export function unstorableTextIssues(value: unknown, path = ""): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (holdsUnstorableText(value)) collect(value, path, issues);
   return issues;
