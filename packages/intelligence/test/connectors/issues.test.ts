@@ -344,6 +344,42 @@ describe("importIssues", () => {
     expect(await factory.log.head()).toBe(events);
   });
 
+  it("refuses text no store can keep (NUL, a lone surrogate), naming element and field, before writing any issue", async () => {
+    const elements = [
+      githubIssue(1, "2026-11-20T09:12:44Z"),
+      { ...githubIssue(2, "2026-11-20T10:00:00Z"), body: "a\u0000b" },
+      { ...githubIssue(3, "2026-11-20T11:00:00Z"), labels: [{ name: "ok" }, { name: "x\uD800" }] },
+    ];
+    // JSON.stringify writes the NUL and the lone surrogate as \u escapes, as trackers' exports do.
+    const file = write(
+      "unstorable.json",
+      `[\n${elements.map((element) => JSON.stringify(element)).join(",\n")}\n]\n`,
+    );
+    const events = await factory.log.head();
+
+    const error = await importIssues(factory, { file, format: "github", as: "signals" }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toMatchObject({
+      _tag: "ValidationError",
+      issues: [
+        { path: "[1].body", line: 3, message: expect.stringContaining("NUL character (\\u0000) at index 1") },
+        {
+          path: "[2].labels[1].name",
+          line: 4,
+          message: expect.stringContaining("lone UTF-16 surrogate (\\ud800)"),
+        },
+      ],
+    });
+    expect(await factory.log.head()).toBe(events);
+    // As work items the body is kept only as a hash, so only the label is refused.
+    await expect(
+      importIssues(factory, { file, format: "github", as: "workItems", line: "cart" }),
+    ).rejects.toMatchObject({ issues: [expect.objectContaining({ path: "[2].labels[1].name" })] });
+    expect(await factory.log.head()).toBe(events);
+  });
+
   it("reads an export that starts with a UTF-8 byte order mark", async () => {
     const file = write("bom.json", `\uFEFF${GITLAB}`);
     expect(await importIssues(factory, { file, format: "gitlab", as: "signals" })).toMatchObject({

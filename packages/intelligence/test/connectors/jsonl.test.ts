@@ -313,6 +313,61 @@ describe("importJsonl", () => {
     expect(await importJsonl(factory, { file, mapping })).toMatchObject({ created: 0, unchanged: 3 });
   });
 
+  it("refuses text no store can keep (NUL, a lone surrogate) by line and path, writing none of the lines before it", async () => {
+    const file = write(
+      "unstorable.jsonl",
+      [
+        { id: 1, subject: "Fine", description: "ok" },
+        { id: 2, subject: "Bad", description: "a\u0000b" },
+        { id: 3, subject: "Bad customer", requester: { name: "Jo\uD800" } },
+      ]
+        .map((record) => JSON.stringify(record))
+        .join("\n"),
+    );
+    const events = await factory.log.head();
+
+    const error = await importJsonl(factory, { file, mapping: signalMapping }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toMatchObject({
+      _tag: "ValidationError",
+      issues: [
+        {
+          path: "description",
+          line: 2,
+          message: expect.stringContaining("NUL character (\\u0000) at index 1"),
+        },
+        {
+          path: "requester.name",
+          line: 3,
+          message: expect.stringContaining("lone UTF-16 surrogate (\\ud800)"),
+        },
+      ],
+    });
+    expect((error as Error).message).toContain(`${file}:2 description: contains a NUL character`);
+    expect(await factory.log.head()).toBe(events);
+    // An artifact's mapped fields are stored too, keys included.
+    const fields = write("fields.jsonl", JSON.stringify({ id: 1, subject: "x", extra: { "k\u0000": 1 } }));
+    const mapping = {
+      target: "artifact",
+      kind: "feedback",
+      id: "id",
+      title: "subject",
+      fields: { extra: "extra" },
+    } as const;
+    await expect(importJsonl(factory, { file: fields, mapping })).rejects.toMatchObject({
+      issues: [
+        expect.objectContaining({
+          path: "extra",
+          line: 1,
+          message: expect.stringContaining('key "k\\u0000"'),
+        }),
+      ],
+    });
+    expect(await factory.log.head()).toBe(events);
+  });
+
   it("refuses a line whose artifact id holds an artifact of another kind", async () => {
     const file = write("kinds.jsonl", TICKETS);
     const mapping = { target: "artifact", id: "id", title: "subject", system: "zendesk" } as const;

@@ -15,6 +15,7 @@ import {
   formatIssues,
   INPUT_LIMITS,
   RecordArtifactInputSchema,
+  unstorableTextIssues,
   ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
@@ -67,6 +68,21 @@ const EXPORT_FIELDS = {
   gitlab: { title: "title", text: "description", customer: "author.username", source: "web_url" },
 } as const;
 
+/**
+ * The text of an issue that its writes store, by the export's name of each
+ * field: the body only for a signal (a work item's reference keeps its hash).
+ */
+function storedText(issue: ExternalIssue, as: "signals" | "workItems"): Record<string, unknown> {
+  const fields = EXPORT_FIELDS[issue.system];
+  return {
+    [fields.title]: issue.title,
+    ...(as === "signals" ? { [fields.text]: issue.body } : {}),
+    labels: issue.system === "github" ? issue.labels.map((name) => ({ name })) : issue.labels,
+    [fields.source]: issue.url,
+    ...(issue.author === undefined ? {} : { [fields.customer]: issue.author }),
+  };
+}
+
 /** What an issue writes, its fields cut to the factory's limits. */
 function planIssue(factory: Factory, issue: ExternalIssue, importLine: string | undefined): IssueWrite {
   const routed = lineOfLabels(factory, issue.labels);
@@ -97,8 +113,10 @@ function planIssue(factory: Factory, issue: ExternalIssue, importLine: string | 
 
 /**
  * Plans every issue's writes and checks them before anything is written: no
- * issue twice in the export, and each input accepted by the schema its write
- * parses it with (a signal's source, the URL, is at most 500 characters).
+ * issue twice in the export, text that can be stored (no NUL, no lone UTF-16
+ * surrogate, which the event log refuses), and each input accepted by the
+ * schema its write parses it with (a signal's source, the URL, is at most 500
+ * characters).
  *
  * @throws ValidationError naming the file, element, field and line of every issue a write would refuse.
  */
@@ -132,6 +150,8 @@ export function planIssues(
         ),
       );
     seen.set(write.refId, element);
+    for (const problem of unstorableTextIssues(storedText(issue, options.as)))
+      issues.push(place(problem.path, problem.message));
     if (options.as === "signals")
       issues.push(...writeIssues(CaptureSignalInputSchema, write.signal, fromExport("the signal")));
     else if (write.line !== undefined)

@@ -17,6 +17,7 @@ import {
   type RecordArtifactInput,
   RecordArtifactInputSchema,
   type Severity,
+  unstorableTextIssues,
   ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
@@ -167,11 +168,24 @@ function planRecord(
   };
 }
 
+/** Every path of a line the mapping reads: all the text a line writes comes from these. */
+function mappedPaths(mapping: Mapping): string[] {
+  const own =
+    mapping.target === "signal"
+      ? [mapping.severity, mapping.customer]
+      : mapping.target === "document"
+        ? [mapping.author]
+        : Object.values(mapping.fields);
+  const paths = [mapping.id, mapping.title, mapping.body, mapping.line, mapping.tags, ...own];
+  return [...new Set(paths.filter((path) => path !== undefined))];
+}
+
 /**
  * Builds every line's write and checks it with the schemas the writes use
- * (lengths included), that an artifact it records is not one of another kind
- * already, and that no two lines' ids are stored as the same artifact, all
- * before anything is written.
+ * (lengths included), that the text it reads can be stored (no NUL, no lone
+ * UTF-16 surrogate, which the event log refuses), that an artifact it records
+ * is not one of another kind already, and that no two lines' ids are stored
+ * as the same artifact, all before anything is written.
  *
  * @throws ValidationError naming the file, line and mapped field of every write that would be refused.
  */
@@ -184,8 +198,12 @@ export function planWrites(
 ): JsonlWrite[] {
   const issues: ValidationIssue[] = [];
   const stored = new Map<string, JsonlRecord>();
+  const paths = mappedPaths(mapping);
   const writes = records.map((record) => {
     const { write, checks } = planRecord(record, mapping, system, (id) => factory.work.artifact(id));
+    for (const path of paths)
+      for (const issue of unstorableTextIssues(at(record.value, path), path))
+        issues.push({ ...issue, file, line: record.lineNumber });
     for (const { schema, input, written, from } of checks) {
       issues.push(
         ...writeIssues(schema, input, (field, message) => {
