@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { NotFoundError } from "@software-factory/core";
+import { NotFoundError, validationErrorFromZod } from "@software-factory/core";
 import {
   type Decision,
   decisionMarkdown,
@@ -42,7 +42,32 @@ export interface ImportDocsOptions {
    * {@link ImportDocsReport.unknownLines} (they are not imported, as before).
    */
   readonly hasLine?: (line: string) => boolean;
+  /**
+   * The folder's identity in the knowledge base, instead of its path in its
+   * git repository (or its name outside git): notes are recorded under
+   * `markdown:<system>` and decisions under `decisions:<system>`
+   * ({@link DocsSystemSchema}). Nothing recorded under another system is
+   * moved to it.
+   */
+  readonly system?: string;
 }
+
+/** The longest prefix a docs system is recorded under (`decisions:`), so both systems stay within the knowledge base's 100 characters. */
+const SYSTEM_PREFIX_CHARS = "decisions:".length;
+
+/**
+ * A name given for a docs folder's source systems (`factory import docs
+ * --system`): what `markdown:` and `decisions:` are followed by, so it makes
+ * a source system as the knowledge base takes one (at most 100 characters)
+ * with either; no blank at either end, no control character.
+ */
+export const DocsSystemSchema = z
+  .string()
+  .min(1, "give a name such as handbook")
+  .max(100 - SYSTEM_PREFIX_CHARS, `at most ${100 - SYSTEM_PREFIX_CHARS} characters`)
+  .regex(/^\S(?:.*\S)?$/, "no blank at the start or end")
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "no control characters");
 
 /** Files not imported because their front matter names lines the floor plan lacks. */
 export interface UnknownLines {
@@ -82,11 +107,14 @@ const DecisionFrontMatterSchema = z
  * files that are not UTF-8 text are skipped with a warning. Decisions are
  * recorded under one source system per folder, as notes are
  * (`decisions:packages/a/docs`; see `folderSourceSystem`), so two folders of
- * one name keep their own decisions; a decision recorded before under
+ * one name in a git repository keep their own decisions (outside git the
+ * folder's name is its system: `decisions:docs`); a decision recorded before under
  * `decisions:<folder name>` with the same content is retracted when the
  * folder's own system captures it (counted in `moved`).
+ * {@link ImportDocsOptions.system} names the systems instead.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) when `folder` does not exist or is not a folder.
+ * @throws ValidationError (`E_VALIDATION`, path `system`) when `options.system` is no {@link DocsSystemSchema}; nothing is written.
  */
 export async function importDocs(
   knowledge: KnowledgeBase,
@@ -94,6 +122,7 @@ export async function importDocs(
   options: ImportDocsOptions = {},
 ): Promise<ImportDocsReport> {
   const root = assertDocsFolder(folder);
+  const name = docsSystemName(options.system);
   const decisionFiles = new Set<string>();
   const unknown = { lines: new Set<string>(), files: [] as string[] };
   for (const file of markdownFiles(root)) {
@@ -109,9 +138,14 @@ export async function importDocs(
   const report = await importMarkdownFolder(knowledge, root, {
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.actor === undefined ? {} : { actor: options.actor }),
+    ...(name === undefined ? {} : { system: `markdown:${name}` }),
   });
   const problems: ImportProblem[] = report.problems.filter((problem) => !decisionFiles.has(problem.item));
-  const systems = { current: folderSourceSystem("decisions", root), legacy: `decisions:${basename(root)}` };
+  const decisionSystem = name === undefined ? folderSourceSystem("decisions", root) : `decisions:${name}`;
+  const systems = {
+    current: decisionSystem,
+    legacy: name === undefined ? `decisions:${basename(root)}` : decisionSystem,
+  };
   let decisions = 0;
   let moved = report.moved;
   for (const uri of decisionFiles) {
@@ -136,6 +170,18 @@ export async function importDocs(
       ? {}
       : { unknownLines: { lines: [...unknown.lines].sort(), files: unknown.files.sort() } }),
   };
+}
+
+/**
+ * The name given for a folder's source systems, checked.
+ *
+ * @throws ValidationError (`E_VALIDATION`, path `system`) when it is no {@link DocsSystemSchema}.
+ */
+function docsSystemName(system: string | undefined): string | undefined {
+  if (system === undefined) return undefined;
+  const name = DocsSystemSchema.safeParse(system);
+  if (name.success) return name.data;
+  throw validationErrorFromZod(name.error.issues, { subject: "import docs options", pathPrefix: "system" });
 }
 
 /**

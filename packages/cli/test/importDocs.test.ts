@@ -189,6 +189,73 @@ describe("factory import docs", () => {
   );
 
   it(
+    "outside git, imports a copy of the folder from another place as the same folder: its documents are revised in place",
+    SLOW,
+    async () => {
+      for (const build of ["build-1", "build-2"]) {
+        mkdirSync(join(cwd, build, "docs"), { recursive: true });
+        for (const page of ["a", "b", "c"])
+          writeFileSync(join(cwd, build, "docs", `${page}.md`), `# Page ${page}\n\nText ${page}.\n`);
+        writeFileSync(join(cwd, build, "docs", "adr-1.md"), ADR);
+      }
+      writeFileSync(join(cwd, "build-2", "docs", "b.md"), "# Page b\n\nText b, edited.\n");
+      expect((await factory("import", "docs", "build-1/docs")).stdout).toBe(
+        "build-1/docs: 3 captured, 0 revised, 0 unchanged, 0 retracted, 1 decisions, 0 problems, 0 warnings\n",
+      );
+      expect((await factory("import", "docs", "build-2/docs")).stdout).toBe(
+        "build-2/docs: 0 captured, 1 revised, 2 unchanged, 0 retracted, 0 decisions, 0 problems, 0 warnings\n",
+      );
+      expect(await liveFiles("markdown:docs")).toEqual(["a.md", "b.md", "c.md"]);
+      expect(await liveFiles("decisions:docs")).toEqual(["adr-1.md"]);
+    },
+  );
+
+  it(
+    "--system gives a folder its own systems: two folders of one name outside git keep their documents",
+    SLOW,
+    async () => {
+      for (const name of ["handbook", "api"]) {
+        mkdirSync(join(cwd, name, "docs"), { recursive: true });
+        writeFileSync(join(cwd, name, "docs", "guide.md"), `# Guide\n\nThe ${name} guide.`);
+      }
+      writeFileSync(join(cwd, "handbook", "docs", "adr-1.md"), ADR);
+      const handbook = await factory("import", "docs", "handbook/docs", "--system", "handbook", "--json");
+      expect(JSON.parse(handbook.stdout)).toMatchObject({
+        system: "markdown:handbook",
+        captured: 1,
+        decisions: 1,
+      });
+      rmSync(join(cwd, "api", "docs", "guide.md"));
+      const api = await factory("import", "docs", "api/docs", "--system", "api/docs");
+      expect(api.stdout).toBe(
+        "api/docs: 0 captured, 0 revised, 0 unchanged, 0 retracted, 0 decisions, 0 problems, 0 warnings\n",
+      );
+      expect(await liveFiles("markdown:handbook")).toEqual(["guide.md"]);
+      expect(await liveFiles("decisions:handbook")).toEqual(["adr-1.md"]);
+
+      for (const [bad, why] of [
+        ["", "give a name such as handbook"],
+        [" handbook", "no blank at the start or end"],
+        ["h".repeat(91), "at most 90 characters"],
+        ["a\tb", "no control characters"],
+      ]) {
+        const refused = await factory(
+          "--dir",
+          "typo",
+          "import",
+          "docs",
+          "api/docs",
+          "--system",
+          bad as string,
+        );
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain(`E_USAGE: --system: ${why}`);
+      }
+      expect(existsSync(join(cwd, "typo"))).toBe(false);
+    },
+  );
+
+  it(
     "moves the documents and decisions recorded under markdown:docs and decisions:docs to the folder's own system, once",
     SLOW,
     async () => {

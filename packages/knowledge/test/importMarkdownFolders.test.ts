@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ValidationError } from "@software-factory/core";
 import { describe, expect, it } from "vitest";
 import { importMarkdownFolder } from "../src/index.js";
 import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
@@ -47,15 +48,13 @@ describe("importMarkdownFolder and folders with the same name", () => {
     expect((await temp.kb.bySource("markdown:packages/b/docs", "guide.md"))?.title).toBe("B guide");
   });
 
-  it("importing an empty folder of the same name elsewhere retracts nothing", async () => {
-    const x = write(join(temp.dir, "x", "docs"), { "one.md": "# One", "two.md": "# Two" });
-    const y = write(join(temp.dir, "y", "docs"), {});
+  it("importing an empty folder of the same name in another place of the repository retracts nothing", async () => {
+    const repo = repository("tools");
+    const x = write(join(repo, "x", "docs"), { "one.md": "# One", "two.md": "# Two" });
+    const y = write(join(repo, "y", "docs"), {});
     const first = await importMarkdownFolder(temp.kb, x);
     const empty = await importMarkdownFolder(temp.kb, y);
-    expect(empty).toMatchObject({ captured: 0, retracted: 0, warnings: [] });
-    expect(empty.system).not.toBe(first.system);
-    // Outside a repository the folder is named by its absolute path.
-    expect(first.system).toBe(`markdown:${realpathSync(x)}`);
+    expect(empty).toMatchObject({ system: "markdown:y/docs", captured: 0, retracted: 0, warnings: [] });
     expect(await live(first.system)).toEqual(["one.md", "two.md"]);
   });
 
@@ -101,6 +100,57 @@ describe("importMarkdownFolder and folders with the same name", () => {
     expect(await live("markdown:docs")).toEqual(["edited.md"]);
     const again = await importMarkdownFolder(temp.kb, docs);
     expect(again).toMatchObject({ captured: 0, unchanged: 2, moved: 0 });
+  });
+
+  it("outside git, revises the documents of a copy of the folder in another place in place, as one folder", async () => {
+    const pages = { "a.md": "# A\n\nText a.", "b.md": "# B\n\nText b.", "c.md": "# C\n\nText c." };
+    const first = await importMarkdownFolder(temp.kb, write(join(temp.dir, "build-1", "docs"), pages));
+    expect(first).toMatchObject({ system: "markdown:docs", captured: 3 });
+    const ids = (await temp.kb.fromSystem("markdown:docs")).map((document) => document.id).sort();
+
+    const second = write(join(temp.dir, "build-2", "docs"), { ...pages, "b.md": "# B\n\nText b, edited." });
+    rmSync(join(second, "c.md"));
+    const again = await importMarkdownFolder(temp.kb, second);
+    expect(again).toMatchObject({
+      system: "markdown:docs",
+      captured: 0,
+      revised: 1,
+      unchanged: 1,
+      retracted: 1,
+      moved: 0,
+    });
+    expect(await live("markdown:docs")).toEqual(["a.md", "b.md"]);
+    expect((await temp.kb.fromSystem("markdown:docs")).map((document) => document.id).sort()).toEqual(ids);
+  });
+
+  it("outside git, keeps two folders of one name apart when each is given its own system", async () => {
+    const handbook = write(join(temp.dir, "handbook", "docs"), { "one.md": "# One", "two.md": "# Two" });
+    const api = write(join(temp.dir, "api", "docs"), {});
+    await importMarkdownFolder(temp.kb, handbook, { system: "markdown:handbook" });
+    const empty = await importMarkdownFolder(temp.kb, api, { system: "markdown:api" });
+    expect(empty).toMatchObject({ system: "markdown:api", retracted: 0 });
+    expect(await live("markdown:handbook")).toEqual(["one.md", "two.md"]);
+    // Without a system of their own they are one folder: the empty one retracts the other's documents.
+    const shared = await importMarkdownFolder(temp.kb, api);
+    expect(shared).toMatchObject({ system: "markdown:docs", retracted: 0 });
+    await importMarkdownFolder(temp.kb, handbook);
+    expect(await importMarkdownFolder(temp.kb, api)).toMatchObject({ system: "markdown:docs", retracted: 2 });
+  });
+
+  it("refuses a system the knowledge base would not take, before writing anything", async () => {
+    const docs = write(join(temp.dir, "docs"), { "a.md": "# A" });
+    for (const system of ["", "m".repeat(101)]) {
+      const refused = importMarkdownFolder(temp.kb, docs, { system });
+      await expect(refused).rejects.toBeInstanceOf(ValidationError);
+      await expect(refused).rejects.toMatchObject({
+        code: "E_VALIDATION",
+        issues: [{ path: "system" }],
+      });
+    }
+    expect(await temp.kb.list({ limit: 10 })).toEqual([]);
+    expect(await importMarkdownFolder(temp.kb, docs, { system: "m".repeat(100) })).toMatchObject({
+      captured: 1,
+    });
   });
 
   it("says so in a warning when a folder emptied of markdown retracts everything it imported", async () => {

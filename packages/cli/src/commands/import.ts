@@ -21,7 +21,7 @@ import type { ImportProblem } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
 import { parseFlag } from "../flags.js";
-import { assertDocsFolder, importDocs } from "../importDocs.js";
+import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
 import { requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withFactory } from "../Session.js";
@@ -119,11 +119,18 @@ export function registerImport(program: Command, context: CliContext): void {
     )
     .argument("<dir>", "folder of markdown files")
     .option("--verbose", "list every file not imported because it names lines the floor plan lacks")
+    .option(
+      "--system <name>",
+      "record the notes under markdown:<name> and the decisions under decisions:<name> (default: the folder's path in its git repository, else its name)",
+    )
     .action(
       action(context, async ({ options, output, fail }, dir, flags) => {
         const folder = dir as string;
-        const verbose = (flags as { verbose?: boolean }).verbose === true;
-        // Checked before the factory opens, so a mistyped folder creates nothing.
+        const given = flags as { verbose?: boolean; system?: string };
+        const verbose = given.verbose === true;
+        // Checked before the factory opens, so a mistyped folder or name creates nothing.
+        const system =
+          given.system === undefined ? undefined : parseFlag(DocsSystemSchema, given.system, "--system");
         assertDocsFolder(folder);
         const report = await withFactory(options, async (factory) => {
           await factory.floorplan.refresh();
@@ -131,6 +138,7 @@ export function registerImport(program: Command, context: CliContext): void {
             actor: options.actor,
             onProgress: ({ done, total, item }) => output.progress(done, total, item),
             hasLine: (line) => factory.floorplan.hasLine(line),
+            ...(system === undefined ? {} : { system }),
           });
         });
         output.endProgress();

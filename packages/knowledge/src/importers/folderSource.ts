@@ -1,6 +1,8 @@
 /**
- * The source system a folder's documents are recorded under: one per folder,
- * so that folders with the same name never share their documents.
+ * The source system a folder's documents are recorded under: one per folder
+ * of a git repository, so that folders with the same name there never share
+ * their documents; the folder's name outside any repository, so that copies
+ * of one folder share theirs.
  *
  * @module
  */
@@ -16,10 +18,17 @@ const MAX_SYSTEM = 100;
  * `<prefix>:<where>`, where `<where>` is the folder's path relative to the
  * top of the git repository holding it (`docs`, `packages/a/docs`; the
  * repository's name when the folder is its top), else, outside any
- * repository, its absolute path. A folder at the top of a repository thus
- * keeps the `<prefix>:<folder name>` that importers used before. A system
- * longer than the knowledge base takes keeps the end of the path and a hash
- * of all of it.
+ * repository, the folder's name (`docs`). A folder at the top of a repository
+ * or outside any keeps the `<prefix>:<folder name>` that importers used
+ * before.
+ *
+ * Outside a repository the name is all that stays the same between copies of
+ * a folder (a CI artifact or a Docker image unpacked in another place each
+ * time), so the copies are one folder and their documents are revised in
+ * place; the price is that two different folders of one name outside git
+ * are one folder too: importing one retracts the other's documents missing
+ * from it. Give such folders a system of their own. A system longer than the
+ * knowledge base takes keeps the end of the path and a hash of all of it.
  *
  * @example
  * ```ts
@@ -29,7 +38,7 @@ const MAX_SYSTEM = 100;
 export function folderSourceSystem(prefix: string, folder: string): string {
   const root = realpathSync(folder);
   const top = repositoryTop(root);
-  const where = top === undefined ? root : top === root ? basename(root) : relative(top, root);
+  const where = top === undefined || top === root ? basename(root) || root : relative(top, root);
   const system = `${prefix}:${where.split(sep).join("/")}`;
   if (system.length <= MAX_SYSTEM) return system;
   const hash = createHash("sha256").update(system).digest("hex").slice(0, 12);

@@ -5,11 +5,11 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { decodeText, ValidationError } from "@software-factory/core";
+import { decodeText, ValidationError, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
-import { DocumentKindSchema } from "../schemas.js";
+import { DocumentKindSchema, SourceSchema } from "../schemas.js";
 import { folderSourceSystem } from "./folderSource.js";
 import {
   FrontMatterError,
@@ -23,11 +23,15 @@ import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js"
 /** Options of {@link importMarkdownFolder}. */
 export interface ImportMarkdownFolderOptions {
   /**
-   * Source system recorded on the documents; documents of this system missing
-   * from the folder are retracted. Default: one system per folder,
-   * `markdown:<path of the folder in its git repository>` (`markdown:docs`,
-   * `markdown:packages/a/docs`), `markdown:<absolute path>` outside any
-   * repository ({@link folderSourceSystem}).
+   * Source system recorded on the documents, 1 to 100 characters as every
+   * source system; documents of this system missing from the folder are
+   * retracted. Default: one system per folder of a git repository,
+   * `markdown:<path of the folder in its repository>` (`markdown:docs`,
+   * `markdown:packages/a/docs`), and `markdown:<folder name>` outside any
+   * repository, the same for every copy of the folder
+   * ({@link folderSourceSystem}). Give one when the folder needs an identity
+   * of its own: two folders of one name outside git, or a folder whose path
+   * in its repository changes.
    */
   readonly system?: string;
   /** Kind of documents whose front matter names none (default `note`). */
@@ -79,20 +83,32 @@ const FrontMatterSchema = z
  * processes import the same folder: each file stays one document
  * ({@link KnowledgeBase.captureOrRevise}).
  *
- * Each folder has its own source system (see
+ * Each folder of a git repository has its own source system (see
  * {@link ImportMarkdownFolderOptions.system}), so importing a folder never
- * retracts nor revises the documents of another folder with the same name.
+ * retracts nor revises the documents of another folder there with the same
+ * name; outside git a folder's name is its system, so copies of it in other
+ * places revise the same documents.
  * A folder with no markdown file left retracts every document it imported,
  * and says so in a warning. A document that an earlier version of this
  * importer recorded under `markdown:<folder name>` is retracted when this
  * import captures the same file with the same content under the folder's
  * system (counted in `moved`); its id changes.
+ *
+ * @throws ValidationError (`E_VALIDATION`, path `system`) when `options.system`
+ * is no source system (empty, or over 100 characters); nothing is written.
  */
 export async function importMarkdownFolder(
   knowledge: KnowledgeBase,
   folder: string,
   options: ImportMarkdownFolderOptions = {},
 ): Promise<ImportMarkdownFolderReport> {
+  const given = SourceSchema.shape.system.optional().safeParse(options.system);
+  if (!given.success) {
+    throw validationErrorFromZod(given.error.issues, {
+      subject: "importMarkdownFolder options",
+      pathPrefix: "system",
+    });
+  }
   const root = resolve(folder);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`cannot import ${folder}: it is not a folder`);
