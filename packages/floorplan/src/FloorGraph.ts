@@ -57,6 +57,8 @@ export class FloorGraph implements LineDirectory {
   #paths: PathIndex<string> | undefined;
   #dependencies: DependencyIndex | undefined;
   #owners: Map<string, string> | undefined;
+  /** Line and pattern pairs path lookups skip and have warned about. */
+  readonly #skipped = new Set<string>();
 
   /** Wraps a graph, or starts an empty one. */
   constructor(graph: FloorGraphology = new MultiDirectedGraph()) {
@@ -297,9 +299,20 @@ export class FloorGraph implements LineDirectory {
       const rules = this.#lineNodes().flatMap((line) =>
         line.paths.map((pattern) => ({ pattern, value: line.id })),
       );
-      this.#paths = new PathIndex(rules);
+      this.#paths = new PathIndex(rules, (rule, reason) => this.#warnSkipped(rule.value, reason));
     }
     return this.#paths;
+  }
+
+  /** Says once per line and pattern (the index is rebuilt after each change) that path lookups skip a pattern stored earlier. */
+  #warnSkipped(lineId: string, reason: string): void {
+    const key = `${lineId}\n${reason}`;
+    if (this.#skipped.has(key)) return;
+    this.#skipped.add(key);
+    process.emitWarning(
+      `floor plan line "${lineId}": ${reason}; path lookups skip this pattern: declare the line again without it (factory.yaml and plan apply, or declareLine)`,
+      { type: "FloorPlanWarning", code: "FLOORPLAN_PATTERN_SKIPPED" },
+    );
   }
 
   #lineNode(id: string): LineNode | undefined {

@@ -1,6 +1,6 @@
 import { OperatorRoleSchema, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
-import { compilePattern } from "./internal/pattern.js";
+import { compilePattern, quoted, unsupportedPatternReason } from "./internal/pattern.js";
 import { CriticalitySchema, DependencyKindSchema, EntityIdSchema } from "./model.js";
 import { PLAN_LIMITS } from "./planLimits.js";
 
@@ -53,11 +53,20 @@ const ownerSchema = z.string({
         : "owner must be an operator id",
 });
 
-/** A CODEOWNERS-style path pattern; negation and character ranges are rejected as GitHub does not support them. */
+/**
+ * A CODEOWNERS-style path pattern of at most `PLAN_LIMITS.pathPattern`
+ * printable characters; negation and character ranges are rejected as GitHub
+ * does not support them.
+ */
 export const PathPatternSchema = z
   .string()
   .min(1, "a path pattern must not be empty")
   .superRefine((pattern, context) => {
+    const reason = unsupportedPatternReason(pattern);
+    if (reason !== undefined) {
+      context.addIssue({ code: "custom", message: `pattern ${quoted(pattern)}: ${reason}` });
+      return;
+    }
     try {
       compilePattern(pattern);
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { ValidationIssue } from "@software-factory/core";
 import { DependencyIndex } from "./internal/DependencyIndex.js";
-import { compilePattern } from "./internal/pattern.js";
+import { type CompiledPattern, compilePattern } from "./internal/pattern.js";
 import type { NodeKind } from "./model.js";
 import type { Plan } from "./Plan.js";
 import { type RelationsInput, relationRegistryOf } from "./RelationRegistry.js";
@@ -168,7 +168,19 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
     line.paths.forEach((pattern, position) => {
       const where = `${at}.paths[${position}]`;
       if (options.files === undefined) return;
-      const compiled = compilePattern(pattern);
+      let compiled: CompiledPattern;
+      try {
+        compiled = compilePattern(pattern);
+      } catch (cause) {
+        // Only a pattern stored by an older version gets here: input is checked by PathPatternSchema.
+        error(
+          "bad-pattern",
+          where,
+          cause instanceof Error ? cause.message : String(cause),
+          "fix the pattern (CODEOWNERS syntax: no negation, character ranges or backslash escapes) or remove it",
+        );
+        return;
+      }
       if (!options.files.some((file) => compiled.test(file)))
         warning(
           "empty-glob",

@@ -38,10 +38,24 @@ export class PathIndex<Value> {
   readonly #floating: Entry<Value>[] = [];
   readonly #size: number;
 
-  /** @throws RangeError when a pattern is unsupported. */
-  constructor(rules: readonly PathRule<Value>[]) {
+  /**
+   * Indexes the rules; a rule whose pattern cannot be compiled (one stored by
+   * an older version) is left out and passed to `onSkip` with the reason, so
+   * one bad rule never stops the lookups of all the others.
+   */
+  constructor(
+    rules: readonly PathRule<Value>[],
+    onSkip: (rule: PathRule<Value>, reason: string) => void = () => {},
+  ) {
     rules.forEach((rule, index) => {
-      const entry: Entry<Value> = { compiled: compilePattern(rule.pattern), value: rule.value, index };
+      let compiled: CompiledPattern;
+      try {
+        compiled = compilePattern(rule.pattern);
+      } catch (error) {
+        onSkip(rule, error instanceof Error ? error.message : String(error));
+        return;
+      }
+      const entry: Entry<Value> = { compiled, value: rule.value, index };
       const prefix = entry.compiled.prefix;
       if (prefix === undefined) {
         this.#floating.push(entry);

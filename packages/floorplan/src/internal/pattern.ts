@@ -15,11 +15,22 @@ export function quoted(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
 }
 
-/** Why a CODEOWNERS pattern is not supported, or undefined when it is. */
+/**
+ * Why a path pattern given as input (factory.yaml, a CODEOWNERS rule, an
+ * edit) is refused, or undefined when it is accepted: over the length limit,
+ * control characters, or syntax {@link compilePattern} cannot compile. Only
+ * input is checked this way; patterns already in the log are compiled as
+ * they are, since older versions stored longer ones and tabs.
+ */
 export function unsupportedPatternReason(pattern: string): string | undefined {
   if (pattern.length > PLAN_LIMITS.pathPattern)
     return `a path pattern is at most ${PLAN_LIMITS.pathPattern} characters`;
   if (/\p{Cc}/u.test(pattern)) return "control characters are not allowed in a path pattern";
+  return unsupportedSyntaxReason(pattern);
+}
+
+/** Why a pattern uses syntax GitHub's CODEOWNERS does not support, or undefined when it does not. */
+function unsupportedSyntaxReason(pattern: string): string | undefined {
   if (pattern.startsWith("!")) return "negation (!) is not supported in CODEOWNERS";
   if (/[[\]]/.test(pattern)) return "character ranges ([ ]) are not supported in CODEOWNERS";
   if (pattern.includes("\\") && !pattern.startsWith("\\#")) return "backslash escapes are not supported here";
@@ -33,10 +44,12 @@ export function unsupportedPatternReason(pattern: string): string | undefined {
  * whose last segment is a plain name also matches everything under it; `*`
  * does not cross `/`, `**` does; matching is case-sensitive.
  *
- * @throws RangeError when the pattern is empty or unsupported.
+ * Length and characters are not checked here (see {@link unsupportedPatternReason}).
+ *
+ * @throws RangeError when the pattern is empty or uses unsupported syntax.
  */
 export function compilePattern(raw: string): CompiledPattern {
-  const reason = unsupportedPatternReason(raw);
+  const reason = unsupportedSyntaxReason(raw);
   if (reason !== undefined) throw new RangeError(`pattern ${quoted(raw)}: ${reason}`);
   let body = raw.startsWith("\\#") ? raw.slice(1) : raw;
   // Read before the trailing slash goes, so `/` (the root folder: every file) is anchored, not empty.

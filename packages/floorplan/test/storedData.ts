@@ -1,0 +1,21 @@
+import { defineEvent, type NewEvent, openEventLog } from "@software-factory/core";
+import { floorPlanEventTypes } from "@software-factory/floorplan";
+import { z } from "zod";
+
+/**
+ * Appends floor plan events to the log at `path` as an older version of the
+ * SDK wrote them: under the floor plan's event types, but without today's
+ * checks (length limits, control characters, self-dependencies), so a test
+ * can open a factory holding data stored before those checks existed.
+ */
+export async function appendAsStoredBefore(path: string, events: readonly NewEvent[]): Promise<void> {
+  const log = await openEventLog({
+    path,
+    events: floorPlanEventTypes.map((type) => defineEvent(type, z.looseObject({}))),
+  });
+  try {
+    await log.append([...events, { type: "floorplan.plan.applied", subject: "floorplan", data: {} }]);
+  } finally {
+    await log.close();
+  }
+}
