@@ -94,6 +94,9 @@ export { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledg
 export {
   type CaptureInput,
   CaptureInputSchema,
+  checkDecisionTextTotal,
+  DECISION_LIST_MAX,
+  DECISION_OPTION_LIMITS,
   DECISION_TEXT_MAX,
   type Decision,
   DecisionOptionsSchema,

@@ -60,35 +60,111 @@ export const DecisionStatusSchema = z.enum(["proposed", "accepted", "rejected", 
 /** Status of a decision. */
 export type DecisionStatus = z.infer<typeof DecisionStatusSchema>;
 
-/**
- * Most characters of a decision's context, decision and consequences, each;
- * the MCP server's `record_decision` takes as many for all of them together.
- */
-export const DECISION_TEXT_MAX = 200_000;
-const DecisionText = z.string().max(DECISION_TEXT_MAX);
-/** One pro or con of an option. */
-const Argument = z.string().max(2000);
-
-/** The options a decision weighed, each with its pros and cons. */
+/** The options a decision weighed, each with its pros and cons (as stored: no limits). */
 export const DecisionOptionsSchema = z
   .array(
     z.object({
-      title: z.string().min(1).max(500),
-      pros: z.array(Argument).max(50).default([]),
-      cons: z.array(Argument).max(50).default([]),
+      title: z.string().min(1),
+      pros: z.array(z.string()).default([]),
+      cons: z.array(z.string()).default([]),
     }),
   )
-  .max(50)
   .default([]);
 
-/** The structured part of a decision (an ADR): why, what was weighed, what was chosen, what follows. */
+/** The structured part of a decision (an ADR): why, what was weighed, what was chosen, what follows (as stored). */
 export const DecisionSchema = z.object({
   status: DecisionStatusSchema,
-  context: DecisionText.min(1),
+  context: z.string().min(1),
   options: DecisionOptionsSchema,
-  decision: DecisionText.min(1),
-  consequences: DecisionText.default(""),
+  decision: z.string().min(1),
+  consequences: z.string().default(""),
 });
+
+/**
+ * Most characters of a decision's text written at once: its context, options
+ * (titles, pros and cons), decision and consequences together. The decision's
+ * markdown body repeats them, within a document body's limit.
+ */
+export const DECISION_TEXT_MAX = 200_000;
+/** Most options a decision lists, and most pros or cons an option lists. */
+export const DECISION_LIST_MAX = 20;
+/** Most characters of an option's title, and of one pro or con. */
+export const DECISION_OPTION_LIMITS = { title: 500, point: 2000 } as const;
+
+/** A text field of a decision as it is written, its limit named in the error. */
+const decisionText = (field: string) =>
+  z.string().max(DECISION_TEXT_MAX, `${field} is at most ${DECISION_TEXT_MAX} characters`);
+const DecisionPoint = z
+  .string()
+  .max(DECISION_OPTION_LIMITS.point, `at most ${DECISION_OPTION_LIMITS.point} characters`);
+const DecisionOptionsInputSchema = z
+  .array(
+    z.object({
+      title: z
+        .string()
+        .min(1)
+        .max(
+          DECISION_OPTION_LIMITS.title,
+          `an option's title is at most ${DECISION_OPTION_LIMITS.title} characters`,
+        ),
+      pros: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} pros`).default([]),
+      cons: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} cons`).default([]),
+    }),
+  )
+  .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
+  .default([]);
+
+/** The text fields of a decision as it is written. */
+interface DecisionText {
+  readonly context: string;
+  readonly options: readonly { title: string; pros: readonly string[]; cons: readonly string[] }[];
+  readonly decision: string;
+  readonly consequences: string;
+}
+
+/**
+ * Refuses a decision whose text fields together pass {@link DECISION_TEXT_MAX}
+ * characters, naming the longest of them (a field over the limit by itself
+ * is refused by its own schema). For `superRefine` on schemas of decisions.
+ */
+export function checkDecisionTextTotal(input: DecisionText, context: z.core.$RefinementCtx): void {
+  const lengths = [
+    { field: "context", length: input.context.length },
+    {
+      field: "options",
+      length: input.options.reduce(
+        (sum, option) => sum + [option.title, ...option.pros, ...option.cons].join("").length,
+        0,
+      ),
+    },
+    { field: "decision", length: input.decision.length },
+    { field: "consequences", length: input.consequences.length },
+  ];
+  const total = lengths.reduce((sum, { length }) => sum + length, 0);
+  if (
+    total <= DECISION_TEXT_MAX ||
+    lengths.some(({ field, length }) => field !== "options" && length > DECISION_TEXT_MAX)
+  )
+    return;
+  const longest = lengths.reduce((most, entry) => (entry.length > most.length ? entry : most));
+  context.addIssue({
+    code: "custom",
+    path: [longest.field],
+    message: `context, options, decision and consequences together are at most ${DECISION_TEXT_MAX} characters; these have ${total}, ${longest.length} of them in ${longest.field}: shorten them, or keep the detail in a document and name it in the context`,
+  });
+}
+
+/** The structured part of a decision as a capture or a revision writes it: {@link DecisionSchema} within the limits. */
+const DecisionInputSchema = z
+  .object({
+    status: DecisionStatusSchema,
+    context: decisionText("context").min(1),
+    options: DecisionOptionsInputSchema,
+    decision: decisionText("decision").min(1),
+    consequences: decisionText("consequences").default(""),
+  })
+  .superRefine(checkDecisionTextTotal);
+
 /** The structured part of a decision. */
 export type Decision = z.infer<typeof DecisionSchema>;
 
@@ -111,7 +187,7 @@ export const CaptureInputSchema = z
     validFrom: InstantSchema.optional(),
     validTo: InstantSchema.optional(),
     supersedes: z.array(z.string().min(1)).max(50).default([]),
-    decision: DecisionSchema.optional(),
+    decision: DecisionInputSchema.optional(),
   })
   .refine(
     (input) =>
@@ -176,25 +252,27 @@ export const ReviseInputSchema = z.object({
   lines: z.array(LineId).max(100).optional(),
   validFrom: InstantSchema.optional(),
   validTo: InstantSchema.nullable().optional(),
-  decision: DecisionSchema.optional(),
+  decision: DecisionInputSchema.optional(),
   reason: z.string().max(2000).optional(),
 });
 /** Input of `KnowledgeBase.revise`, as a caller writes it. */
 export type ReviseInput = z.input<typeof ReviseInputSchema>;
 
 /** Input of `KnowledgeBase.recordDecision`. */
-export const RecordDecisionInputSchema = z.object({
-  title: z.string().trim().min(1).max(500),
-  status: DecisionStatusSchema.default("proposed"),
-  context: DecisionText.min(1),
-  options: DecisionOptionsSchema,
-  decision: DecisionText.min(1),
-  consequences: DecisionText.default(""),
-  source: SourceSchema,
-  tags: z.array(Tag).max(100).default([]),
-  lines: z.array(LineId).max(100).default([]),
-  links: z.array(LinkSchema).max(500).default([]),
-  supersedes: z.array(z.string().min(1)).max(50).default([]),
-});
+export const RecordDecisionInputSchema = z
+  .object({
+    title: z.string().trim().min(1).max(500),
+    status: DecisionStatusSchema.default("proposed"),
+    context: decisionText("context").min(1),
+    options: DecisionOptionsInputSchema,
+    decision: decisionText("decision").min(1),
+    consequences: decisionText("consequences").default(""),
+    source: SourceSchema,
+    tags: z.array(Tag).max(100).default([]),
+    lines: z.array(LineId).max(100).default([]),
+    links: z.array(LinkSchema).max(500).default([]),
+    supersedes: z.array(z.string().min(1)).max(50).default([]),
+  })
+  .superRefine(checkDecisionTextTotal);
 /** Input of `KnowledgeBase.recordDecision`, as a caller writes it. */
 export type RecordDecisionInput = z.input<typeof RecordDecisionInputSchema>;

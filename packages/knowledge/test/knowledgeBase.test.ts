@@ -184,10 +184,16 @@ describe("limits", () => {
     const head = await log.head();
     const long = "x".repeat(DECISION_TEXT_MAX + 1);
     const decision = { title: "Too long", context: "c", decision: "d", source };
-    await expect(kb.recordDecision({ ...decision, context: long })).rejects.toThrow(/context: Too big/);
+    await expect(kb.recordDecision({ ...decision, context: long })).rejects.toThrow(
+      /context: context is at most 200000 characters/,
+    );
     await expect(
       kb.recordDecision({ ...decision, options: [{ title: "a", pros: ["p".repeat(2001)] }] }),
-    ).rejects.toThrow(/options\[0\]\.pros\[0\]: Too big/);
+    ).rejects.toThrow(/options\[0\]\.pros\[0\]: at most 2000 characters/);
+    const third = "y".repeat(DECISION_TEXT_MAX / 2);
+    await expect(kb.recordDecision({ ...decision, context: third, consequences: third })).rejects.toThrow(
+      /context: context, options, decision and consequences together are at most 200000 characters; these have 200001, 100000 of them in context/,
+    );
     expect(await log.head()).toBe(head);
   });
 

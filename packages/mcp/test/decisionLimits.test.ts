@@ -76,7 +76,7 @@ describe("record_decision's text limits (as capture_knowledge's 200,000-characte
     const over = await recordDecision({ context: "x".repeat(150_000), decision: "y".repeat(50_001) });
     expect(over.isError).toBe(true);
     expect(over.content[0]?.text).toMatch(
-      /^E_VALIDATION: record_decision input is invalid: context: context, options, decision and consequences together are at most 200000 characters .* these have 200001, 150000 of them in context/,
+      /^E_VALIDATION: record_decision input is invalid: context: context, options, decision and consequences together are at most 200000 characters; these have 200001, 150000 of them in context/,
     );
     const atLimit = await recordDecision({ context: "x".repeat(150_000), decision: "y".repeat(50_000) });
     expect(atLimit.isError).toBeFalsy();

@@ -4,9 +4,16 @@
  *
  * @module
  */
-import { INPUT_LIMITS, NotFoundError } from "@software-factory/core";
+import { NotFoundError } from "@software-factory/core";
 import { contextPackMarkdown } from "@software-factory/intelligence";
-import { DocumentKindSchema, LinkSchema } from "@software-factory/knowledge";
+import {
+  checkDecisionTextTotal,
+  DECISION_LIST_MAX,
+  DECISION_OPTION_LIMITS,
+  DECISION_TEXT_MAX,
+  DocumentKindSchema,
+  LinkSchema,
+} from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireLines } from "./knownValues.js";
@@ -154,49 +161,32 @@ export const captureKnowledge = defineTool({
   },
 });
 
-/** Options a decision may list, and pros or cons an option may list. */
-const DECISION_LIST_MAX = 20;
-
-/** A text field of a decision, as long as a `capture_knowledge` body at most, its limit named in the error. */
+/** A text field of a decision, its limit named in the error. */
 const decisionText = (field: string) =>
-  z.string().max(KNOWLEDGE_BODY_MAX, `${field} is at most ${KNOWLEDGE_BODY_MAX} characters`);
+  z.string().max(DECISION_TEXT_MAX, `${field} is at most ${DECISION_TEXT_MAX} characters`);
 
-/** A pro or a con of an option: as long as a reason. */
-const DecisionPoint = z.string().max(INPUT_LIMITS.reason, `at most ${INPUT_LIMITS.reason} characters`);
+/** A pro or a con of an option. */
+const DecisionPoint = z
+  .string()
+  .max(DECISION_OPTION_LIMITS.point, `at most ${DECISION_OPTION_LIMITS.point} characters`);
 
 const DecisionOption = z.strictObject({
   title: z
     .string()
     .min(1)
-    .max(INPUT_LIMITS.title, `an option's title is at most ${INPUT_LIMITS.title} characters`),
+    .max(
+      DECISION_OPTION_LIMITS.title,
+      `an option's title is at most ${DECISION_OPTION_LIMITS.title} characters`,
+    ),
   pros: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} pros`).default([]),
   cons: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} cons`).default([]),
 });
-
-/** The characters of each text field of a decision (its options' titles, pros and cons counted together). */
-function decisionTextLengths(input: {
-  context: string;
-  options: readonly { title: string; pros: readonly string[]; cons: readonly string[] }[];
-  decision: string;
-  consequences: string;
-}): { field: "context" | "options" | "decision" | "consequences"; length: number }[] {
-  const options = input.options.reduce(
-    (sum, option) => sum + [option.title, ...option.pros, ...option.cons].join("").length,
-    0,
-  );
-  return [
-    { field: "context", length: input.context.length },
-    { field: "options", length: options },
-    { field: "decision", length: input.decision.length },
-    { field: "consequences", length: input.consequences.length },
-  ];
-}
 
 /** `record_decision`: adds a decision (an ADR) to the decision log; idempotent with a key. */
 export const recordDecision = defineTool({
   name: "record_decision",
   title: "Record a decision",
-  description: `Add a decision to the decision log (an ADR): context, options weighed, the decision, consequences and status, linked to lines. Use supersedes when it replaces an earlier decision. Context, options, decision and consequences together hold at most ${KNOWLEDGE_BODY_MAX} characters, as a capture_knowledge body.`,
+  description: `Add a decision to the decision log (an ADR): context, options weighed, the decision, consequences and status, linked to lines. Use supersedes when it replaces an earlier decision. Context, options, decision and consequences together hold at most ${DECISION_TEXT_MAX} characters.`,
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z
@@ -215,22 +205,7 @@ export const recordDecision = defineTool({
       author: z.string().optional(),
       idempotencyKey: IdempotencyKey,
     })
-    .superRefine((input, context) => {
-      const lengths = decisionTextLengths(input);
-      const total = lengths.reduce((sum, { length }) => sum + length, 0);
-      // A text field over its own limit is already refused by name.
-      if (
-        total <= KNOWLEDGE_BODY_MAX ||
-        lengths.some(({ field, length }) => field !== "options" && length > KNOWLEDGE_BODY_MAX)
-      )
-        return;
-      const longest = lengths.reduce((most, entry) => (entry.length > most.length ? entry : most));
-      context.addIssue({
-        code: "custom",
-        path: [longest.field],
-        message: `context, options, decision and consequences together are at most ${KNOWLEDGE_BODY_MAX} characters (as a capture_knowledge body); these have ${total}, ${longest.length} of them in ${longest.field}: shorten them, or keep the detail in a document (capture_knowledge) and name it in the context`,
-      });
-    }),
+    .superRefine(checkDecisionTextTotal),
   output: Stored,
   run: async (factory, { idempotencyKey, author, ...input }) => {
     const document = await factory.knowledge.recordDecision(
