@@ -144,7 +144,7 @@ async function importOne(
  * customer (the author) to 200; the summary counts each field written cut as
  * `truncated`, and the reference keeps the full author.
  *
- * @throws ValidationError naming the file, element, field and line of each bad element, or a `line` the floor plan lacks.
+ * @throws ValidationError naming the file, element, field and line of each bad element, a `line` the floor plan lacks, or the line and column of the first byte that is not UTF-8 text.
  * @throws NotFoundError when the file does not exist.
  * @example
  * ```ts
@@ -153,8 +153,8 @@ async function importOne(
  */
 export async function importIssues(factory: Factory, options: IssueImportOptions): Promise<ConnectorSummary> {
   const input = parseInput(IssueImportOptionsSchema, options, "issue import options");
-  const text = await readInputFile(input.file);
   const subject = `${input.format === "github" ? "GitHub" : "GitLab"} issue export`;
+  const text = await readInputFile(subject, input.file);
   const elements =
     input.format === "github"
       ? parseJsonArray(subject, input.file, text, GitHubIssueSchema).map((element) => ({

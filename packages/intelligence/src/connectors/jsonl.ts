@@ -110,7 +110,7 @@ function systemOf(file: string, mapping: Mapping): string {
  * written. Only a signal's text (title and body) is cut to 10,000 characters,
  * as the body stays in the source system; the summary counts those as `truncated`.
  *
- * @throws ValidationError naming the file, line and mapped field of every bad line.
+ * @throws ValidationError naming the file, line and mapped field of every bad line, or the line and column of the first byte that is not UTF-8 text.
  * @throws NotFoundError when the file does not exist.
  * @example
  * ```ts
@@ -122,7 +122,7 @@ function systemOf(file: string, mapping: Mapping): string {
  */
 export async function importJsonl(factory: Factory, options: JsonlImportOptions): Promise<ConnectorSummary> {
   const input = parseInput(JsonlImportOptionsSchema, options, "JSONL import options");
-  const text = await readInputFile(input.file);
+  const text = await readInputFile("JSONL file", input.file);
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   const mapping = input.mapping;
   const records = readRecords(factory, input.file, text, {

@@ -11,7 +11,7 @@ import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
 import { countRecording, newCounter, summaryOf } from "./internal/counter.js";
 import { readInputFile } from "./internal/inputFile.js";
-import { type JUnitCase, parseJUnit } from "./internal/junitXml.js";
+import { type JUnitCase, parseJUnit, SUBJECT } from "./internal/junitXml.js";
 import { indexTests, type KnownTest } from "./internal/testMatch.js";
 import type { ConnectorSummary } from "./summary.js";
 
@@ -68,7 +68,8 @@ function keptCases(cases: readonly JUnitCase[]): JUnitCase[] {
  * Re-importing the same report writes nothing; a report with new results for
  * the same run id records a new version.
  *
- * @throws ValidationError when the options are invalid, the XML is malformed
+ * @throws ValidationError when the options are invalid, the file is not UTF-8
+ *   text (with the line and column of its first bad byte), the XML is malformed
  *   (with its line and column) or a test case has no name.
  * @throws NotFoundError when the file does not exist.
  * @example
@@ -81,7 +82,7 @@ export async function importJUnitReport(
   options: JUnitImportOptions,
 ): Promise<ConnectorSummary> {
   const input = parseInput(JUnitImportOptionsSchema, options, "JUnit import options");
-  const text = await readInputFile(input.file);
+  const text = await readInputFile(SUBJECT, input.file);
   const report = await parseJUnit(input.file, text);
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   const counter = newCounter();

@@ -388,6 +388,16 @@ describe("importIssues", () => {
     });
   });
 
+  it("refuses an export that is not UTF-8 text at the line and column of its first bad byte", async () => {
+    const file = join(folder, "latin1.json");
+    writeFileSync(file, Buffer.from(GITLAB.replace("Finance needs", "Finan\u00e7e needs"), "latin1"));
+
+    await expect(importIssues(factory, { file, format: "gitlab", as: "signals" })).rejects.toThrow(
+      `GitLab issue export is invalid: ${file}:7:26 (root): is not UTF-8 text (save it as UTF-8)`,
+    );
+    expect(factory.work.signals()).toEqual([]);
+  });
+
   it("maps labels to a severity, the most severe winning", () => {
     expect(severityOfLabels([])).toBe("medium");
     expect(severityOfLabels(["bug"])).toBe("high");

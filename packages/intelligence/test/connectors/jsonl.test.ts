@@ -95,6 +95,27 @@ describe("importJsonl", () => {
     expect(factory.work.signals().map((signal) => signal.source)).toEqual(["zendesk:35436", "zendesk:35437"]);
   });
 
+  it("refuses a file that is not UTF-8 text at the line and column of its first bad byte, writing nothing", async () => {
+    // Line 2 saved as Latin-1: é is the single byte 0xe9.
+    const latin1 = join(folder, "latin1.jsonl");
+    writeFileSync(
+      latin1,
+      Buffer.from(`{"id":1,"subject":"Tea"}\n{"id":2,"subject":"Caf\u00e9 au lait"}\n`, "latin1"),
+    );
+    const binary = join(folder, "binary.jsonl");
+    writeFileSync(binary, Buffer.from(`{"id":1,"subject":"Tea\u0000"}\n`, "utf8"));
+    const events = await factory.log.head();
+
+    await expect(importJsonl(factory, { file: latin1, mapping: signalMapping })).rejects.toMatchObject({
+      _tag: "ValidationError",
+      issues: [{ file: latin1, line: 2, column: 23, message: "is not UTF-8 text (save it as UTF-8)" }],
+    });
+    await expect(importJsonl(factory, { file: binary, mapping: signalMapping })).rejects.toThrow(
+      `${binary}:1:23 (root): is a binary file (it holds a NUL byte), not text`,
+    );
+    expect(await factory.log.head()).toBe(events);
+  });
+
   it("bounds a long ticket's signal text to the assembly line's limit instead of refusing the record", async () => {
     const long = {
       id: 1,

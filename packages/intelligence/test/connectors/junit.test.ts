@@ -239,7 +239,7 @@ describe("importJUnitReport", () => {
     expect(await factory.log.head()).toBe(head);
   });
 
-  it("rejects malformed XML with the file, line and column, and a case without a name", async () => {
+  it("rejects malformed XML and bytes that are not UTF-8 with the file, line and column, and a case without a name", async () => {
     const broken = report(
       "broken.xml",
       `<testsuites>\n  <testsuite name="x">\n    <testcase name="a">\n  </testsuite>\n</testsuites>\n`,
@@ -267,6 +267,14 @@ describe("importJUnitReport", () => {
         /nameless\.xml:2 testsuite\[0\]\.testcase\[0\]\.name: a test case needs a name/,
       ),
     });
+    const latin1 = join(folder, "latin1.xml");
+    writeFileSync(
+      latin1,
+      Buffer.from(`<testsuite name="x">\n  <testcase name="caf\u00e9"/>\n</testsuite>\n`, "latin1"),
+    );
+    await expect(importJUnitReport(factory, { file: latin1 })).rejects.toThrow(
+      `JUnit report is invalid: ${latin1}:2:22 (root): is not UTF-8 text (save it as UTF-8)`,
+    );
     await expect(importJUnitReport(factory, { file: join(folder, "missing.xml") })).rejects.toMatchObject({
       _tag: "NotFoundError",
     });

@@ -1,27 +1,43 @@
 /**
- * Reading the files connectors import: a leading byte order mark is dropped, a
- * missing file is a NotFoundError, a JSON file that does not parse a
- * ValidationError with the line and column.
+ * Reading the files connectors import: they must be UTF-8 text (core's
+ * `decodeText`, which drops a leading byte order mark), a missing file is a
+ * NotFoundError, a JSON file that does not parse a ValidationError with the
+ * line and column.
  *
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { formatIssues, NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
+import {
+  decodeText,
+  formatIssues,
+  NotFoundError,
+  ValidationError,
+  type ValidationIssue,
+} from "@software-factory/core";
 import type { z } from "zod";
 
 /**
- * The text of an input file, without the byte order mark that editors on
- * Windows (Notepad, Excel's "CSV UTF-8") put at the start of UTF-8 files.
+ * The text of an input file, read as UTF-8 without NUL bytes and without the
+ * byte order mark that editors on Windows (Notepad, Excel's "CSV UTF-8") put
+ * at the start of UTF-8 files. Other bytes (a Latin-1 export) would otherwise
+ * become U+FFFD without a word.
+ *
+ * @throws ValidationError naming `subject`, the file, and the line and column of the first byte that is not text.
+ * @throws NotFoundError when the file does not exist.
  */
-export async function readInputFile(file: string): Promise<string> {
+export async function readInputFile(subject: string, file: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    const text = await readFile(file, "utf8");
-    return text.startsWith("\uFEFF") ? text.slice(1) : text;
+    bytes = await readFile(file);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === "ENOENT")
       throw new NotFoundError({ message: `no file "${file}"`, entity: "file", id: file });
     throw cause;
   }
+  const read = decodeText(bytes);
+  if ("text" in read) return read.text;
+  const { message, line, column } = read.notText;
+  throw fileError(subject, file, message, { line, column });
 }
 
 /** 1-based line and column of an offset in a text. */

@@ -33,7 +33,8 @@ export interface JUnitReport {
 
 type Node = Record<string, unknown>;
 
-const SUBJECT = "JUnit report";
+/** How errors about a JUnit report name it. */
+export const SUBJECT = "JUnit report";
 const ARRAYS = new Set(["testsuite", "testcase", "failure", "error", "skipped"]);
 
 const attribute = (node: Node, name: string): string | undefined => {
