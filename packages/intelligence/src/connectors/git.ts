@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
 import { countRecording, newCounter, summaryOf } from "./internal/counter.js";
+import { cutText } from "./internal/cutText.js";
 import {
   factoryItemTrailers,
   gitLog,
@@ -175,7 +176,7 @@ export async function importGitCommits(
       id,
       kind: "changeSet",
       title:
-        commit.subject.trim() === "" ? `commit ${commit.hash.slice(0, 12)}` : commit.subject.slice(0, 500),
+        commit.subject.trim() === "" ? `commit ${commit.hash.slice(0, 12)}` : cutText(commit.subject, 500),
       fields: {
         commit: commit.hash,
         paths: commit.paths.slice(0, MAX_PATHS),

@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
 import { countRecording, newCounter, summaryOf } from "./internal/counter.js";
+import { cutText } from "./internal/cutText.js";
 import { readInputFile } from "./internal/inputFile.js";
 import { type JUnitCase, parseJUnit, SUBJECT } from "./internal/junitXml.js";
 import { indexTests, type KnownTest } from "./internal/testMatch.js";
@@ -99,7 +100,7 @@ export async function importJUnitReport(
   const { changed } = await factory.work.recordArtifact({
     id,
     kind: "testEvidence",
-    title: `Test run ${runId}: ${passed} passed, ${failed} failed`.slice(0, 500),
+    title: cutText(`Test run ${runId}: ${passed} passed, ${failed} failed`, 500),
     fields: {
       runId,
       passed,

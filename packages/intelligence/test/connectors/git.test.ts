@@ -167,6 +167,14 @@ describe("importGitCommits", () => {
     ]);
   });
 
+  it("cuts a long commit subject to a title without splitting a surrogate pair", async () => {
+    const subject = `${"s".repeat(499)}\u{1F680} and more`;
+    const long = repo.commit({ author: grace, message: subject, files: { "billing/a.py": "1\n" } });
+
+    expect(await importGitCommits(factory, { root: repo.root })).toMatchObject({ created: 2 });
+    expect(factory.work.artifact(`CS-${long.slice(0, 12)}`)?.title).toBe("s".repeat(499));
+  });
+
   it("imports nothing from a repository with no commit yet", async () => {
     const empty = makeRepo([]);
     try {

@@ -267,6 +267,33 @@ describe("importIssues", () => {
     });
   });
 
+  it("never cuts a field inside a surrogate pair, which no store could keep", async () => {
+    // An emoji is two UTF-16 units; each field's limit falls between them.
+    const rocket = "\u{1F680}";
+    const file = write(
+      "emoji.json",
+      JSON.stringify([
+        {
+          iid: 1,
+          title: `${"T".repeat(INPUT_LIMITS.title - 1)}${rocket}`,
+          description: `${"d".repeat(INPUT_LIMITS.signalText - INPUT_LIMITS.title - 4)}${rocket}`,
+          state: "opened",
+          web_url: "https://gitlab.com/acme/shop/-/issues/1",
+          author: { username: `${"u".repeat(INPUT_LIMITS.customer - 1)}${rocket}` },
+        },
+      ]),
+    );
+
+    expect(await importIssues(factory, { file, format: "gitlab", as: "signals" })).toMatchObject({
+      created: 1,
+      truncated: 3,
+    });
+    const [signal] = factory.work.signals();
+    expect(signal?.text).toHaveLength(INPUT_LIMITS.signalText - 1);
+    expect(signal?.customer).toBe("u".repeat(INPUT_LIMITS.customer - 1));
+    expect(factory.work.artifact("ext-gitlab-acme.shop-1")?.title).toBe("T".repeat(INPUT_LIMITS.title - 1));
+  });
+
   it("refuses an issue a write would refuse, writing none of the issues before it", async () => {
     const project = "group/".repeat(90);
     const file = write(

@@ -140,6 +140,18 @@ describe("importJsonl", () => {
     });
   });
 
+  it("never cuts a signal's text inside a surrogate pair", async () => {
+    // "Emoji\n\n" is 7 units; the emoji's two units straddle the limit.
+    const description = `${"x".repeat(INPUT_LIMITS.signalText - 8)}\u{1F680}`;
+    const file = write("emoji.jsonl", JSON.stringify({ id: 1, subject: "Emoji", description }));
+
+    expect(await importJsonl(factory, { file, mapping: signalMapping })).toMatchObject({
+      created: 1,
+      truncated: 1,
+    });
+    expect(factory.work.signals()[0]?.text).toHaveLength(INPUT_LIMITS.signalText - 1);
+  });
+
   it("checks what every line writes before writing any, naming the line and field of each that would be refused", async () => {
     const note = (id: string, subject: string, description = "fine") =>
       JSON.stringify({ id, subject, description });

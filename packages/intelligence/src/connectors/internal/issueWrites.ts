@@ -21,6 +21,7 @@ import {
 } from "@software-factory/core";
 import type { Factory } from "../../factory/openFactory.js";
 import { lineOfLabels, severityOfLabels, workItemKindOfLabels } from "../issueLabels.js";
+import { cutText } from "./cutText.js";
 import type { ParsedElement } from "./inputFile.js";
 import type { ExternalIssue } from "./issueRecords.js";
 import { writeIssues } from "./writeIssues.js";
@@ -88,16 +89,16 @@ function planIssue(factory: Factory, issue: ExternalIssue, importLine: string | 
   const routed = lineOfLabels(factory, issue.labels);
   const line = routed.line ?? importLine;
   const text = `${issue.title}\n\n${issue.body}`.trim();
-  const customer = issue.author?.slice(0, INPUT_LIMITS.customer);
+  const customer = issue.author === undefined ? undefined : cutText(issue.author, INPUT_LIMITS.customer);
   return {
     issue,
     item: `${issue.system} ${issue.project}#${issue.number}`,
     refId: refId(issue),
     ...(line === undefined ? {} : { line }),
     ...(routed.unknown === undefined ? {} : { unknownLine: routed.unknown }),
-    title: issue.title.slice(0, INPUT_LIMITS.title),
+    title: cutText(issue.title, INPUT_LIMITS.title),
     signal: {
-      text: text.slice(0, INPUT_LIMITS.signalText),
+      text: cutText(text, INPUT_LIMITS.signalText),
       source: issue.url,
       severity: severityOfLabels(issue.labels),
       ...(customer === undefined ? {} : { customer }),

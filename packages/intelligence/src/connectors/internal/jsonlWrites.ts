@@ -25,6 +25,7 @@ import { CaptureInputSchema, type SourcedCaptureInput } from "@software-factory/
 import type { z } from "zod";
 import type { Factory } from "../../factory/openFactory.js";
 import type { ParsedJsonlMapping as Mapping } from "../jsonlMapping.js";
+import { cutText } from "./cutText.js";
 import { resolveStoredId } from "./jsonlIds.js";
 import { at, type JsonlRecord, scalar } from "./jsonlRecords.js";
 import { writeIssues } from "./writeIssues.js";
@@ -95,7 +96,7 @@ function planRecord(
     const text = `${record.title}\n\n${record.body}`.trim();
     const signal = {
       // A signal's text is bounded (INPUT_LIMITS.signalText); the record's full body stays in the source system.
-      text: text.slice(0, INPUT_LIMITS.signalText),
+      text: cutText(text, INPUT_LIMITS.signalText),
       source: `${system}:${record.id}`,
       ...(severity === undefined ? {} : { severity: severity as Severity }),
       ...(customer === undefined ? {} : { customer }),

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { cutText } from "./cutText.js";
 import { fileError, positionOf } from "./inputFile.js";
 
 /** The result of one test case. */
@@ -62,7 +63,7 @@ function messageOf(node: Node, tag: string): string | undefined {
         ? (attribute(first as Node, "message") ?? String((first as Node)["#text"] ?? ""))
         : "";
   const trimmed = text.trim();
-  return trimmed === "" ? undefined : trimmed.slice(0, 300);
+  return trimmed === "" ? undefined : cutText(trimmed, 300);
 }
 
 /** The 1-based line of the n-th `<testcase` of the text, to point at a bad case. */
