@@ -110,7 +110,10 @@ const DecisionFrontMatterSchema = z
  * one name in a git repository keep their own decisions (outside git the
  * folder's name is its system: `decisions:docs`); a decision recorded before under
  * `decisions:<folder name>` with the same content is retracted when the
- * folder's own system captures it (counted in `moved`).
+ * folder's own system records it (counted in `moved`), and one with another
+ * is kept, as it may be another folder's, and named in `possiblyStale` and a
+ * warning (notes are also moved when a committed version of the file has
+ * their text: see `importMarkdownFolder`).
  * {@link ImportDocsOptions.system} names the systems instead.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) when `folder` does not exist or is not a folder.
@@ -148,11 +151,20 @@ export async function importDocs(
   };
   let decisions = 0;
   let moved = report.moved;
+  const possiblyStale = [...report.possiblyStale];
+  const warnings = [...report.warnings];
   for (const uri of decisionFiles) {
     try {
       const recorded = await recordDecisionFile(knowledge, systems, root, uri, options.actor);
       if (recorded.outcome !== "unchanged") decisions += 1;
-      moved += recorded.moved;
+      if (recorded.former === "moved") moved += 1;
+      else if (recorded.former !== "none") {
+        possiblyStale.push(recorded.former);
+        warnings.push({
+          item: uri,
+          message: `possibly a stale copy: ${recorded.former.id} (${recorded.former.system}) was recorded for this file before each folder had its own source system, and holds another decision than the file's; it may be the file of another folder named ${basename(root)}, so it is kept: retract it if it is this file's`,
+        });
+      }
     } catch (error) {
       const at =
         error instanceof FrontMatterError
@@ -164,8 +176,10 @@ export async function importDocs(
   return {
     ...report,
     problems,
+    warnings,
     decisions,
     moved,
+    possiblyStale,
     ...(unknown.files.length === 0
       ? {}
       : { unknownLines: { lines: [...unknown.lines].sort(), files: unknown.files.sort() } }),
@@ -216,14 +230,20 @@ interface DecisionSystems {
   readonly legacy: string;
 }
 
-/** Records one decision file; `moved` is 1 when it retracted the same decision recorded before under the legacy system. */
+/**
+ * Records one decision file; `former` says what became of the decision
+ * recorded for it before under the legacy system: `moved` when it held the
+ * same decision and was retracted, the copy when it holds another and is kept
+ * (it may be another folder's file of the same name), `none` when there is
+ * no live one.
+ */
 async function recordDecisionFile(
   knowledge: KnowledgeBase,
   systems: DecisionSystems,
   root: string,
   uri: string,
   actor: string | undefined,
-): Promise<{ outcome: "captured" | "revised" | "unchanged"; moved: number }> {
+): Promise<{ outcome: "captured" | "revised" | "unchanged"; former: "moved" | "none" | FormerDecision }> {
   const system = systems.current;
   const file = parseFrontMatter(readFileSync(join(root, uri), "utf8"));
   const front = frontMatterFields(file, DecisionFrontMatterSchema);
@@ -256,17 +276,22 @@ async function recordDecisionFile(
     },
     { ...(actor === undefined ? {} : { actor }), reason: `re-imported from ${uri}` },
   );
-  const legacy = earlier?.system === systems.legacy ? earlier.document : undefined;
-  if (outcome !== "captured" || legacy === undefined || legacy.contentHash !== document.contentHash) {
-    return { outcome, moved: 0 };
+  if (systems.legacy === system) return { outcome, former: "none" };
+  const legacy = await knowledge.bySource(systems.legacy, uri);
+  if (legacy === undefined || legacy.retracted !== undefined) return { outcome, former: "none" };
+  if (legacy.contentHash !== document.contentHash) {
+    return { outcome, former: { item: uri, id: legacy.id, system: systems.legacy } };
   }
   await knowledge.retract(
     legacy.id,
     `${uri} is now imported as ${document.id} (${system})`,
     actor === undefined ? {} : { actor },
   );
-  return { outcome, moved: 1 };
+  return { outcome, former: "moved" };
 }
+
+/** A decision recorded for a file under the legacy system that is kept: the file, the decision's document id, the legacy system. */
+type FormerDecision = ImportDocsReport["possiblyStale"][number];
 
 /** The live decision recorded for a file: under the folder's system, else under the legacy one (when they differ). */
 async function earlierDecision(

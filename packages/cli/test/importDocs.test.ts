@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
-import { type ImportReport, openKnowledgeBase } from "@software-factory/knowledge";
+import { type ImportReport, type KnowledgeDocument, openKnowledgeBase } from "@software-factory/knowledge";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
 import { runFactory } from "./runFactory.js";
@@ -14,19 +14,28 @@ const SLOW = { timeout: 240_000 };
 const NOTES = 24;
 const ADR = "---\nkind: decision\nstatus: accepted\n---\n# ADR-1\n\n## Context\nWhy.\n\n## Decision\nDo.\n";
 
-/** The live documents of a source system in the factory of `cwd`, by their file. */
-async function liveFiles(system: string): Promise<string[]> {
+/** The live documents of a source system in the factory of `cwd`, sorted by their file. */
+async function liveDocumentsOf(system: string): Promise<KnowledgeDocument[]> {
   const log = await openEventLog({ path: join(cwd, ".factory", "factory.db") });
   const kb = await openKnowledgeBase({ log });
   try {
     return (await kb.fromSystem(system))
       .filter((document) => document.retracted === undefined)
-      .map((document) => document.source.uri as string)
-      .sort();
+      .sort((a, b) => (a.source.uri as string).localeCompare(b.source.uri as string));
   } finally {
     await kb.close();
     await log.close();
   }
+}
+
+/** The files of the live documents of a source system in the factory of `cwd`. */
+async function liveFiles(system: string): Promise<string[]> {
+  return (await liveDocumentsOf(system)).map((document) => document.source.uri as string);
+}
+
+/** The ids of the live documents of a source system in the factory of `cwd`, by their file. */
+async function liveDocuments(system: string): Promise<string[]> {
+  return (await liveDocumentsOf(system)).map((document) => document.id);
 }
 
 beforeEach(() => {
@@ -252,6 +261,52 @@ describe("factory import docs", () => {
         expect(refused.stderr).toContain(`E_USAGE: --system: ${why}`);
       }
       expect(existsSync(join(cwd, "typo"))).toBe(false);
+    },
+  );
+
+  it(
+    "after a move, retires the old copy of a note edited since when git committed its text, and names a kept decision copy by id",
+    SLOW,
+    async () => {
+      const git = (...args: string[]) =>
+        execFileSync("git", [
+          "-C",
+          cwd,
+          "-c",
+          "user.name=Test",
+          "-c",
+          "user.email=test@example.com",
+          ...args,
+        ]);
+      execFileSync("git", ["init", "--quiet", cwd]);
+      writeFileSync(join(cwd, "docs", "guide.md"), "# Guide\n\nVersion 1.");
+      writeFileSync(join(cwd, "docs", "adr-1.md"), ADR);
+      git("add", "docs");
+      git("commit", "--quiet", "-m", "docs");
+      expect((await factory("import", "docs", "docs")).code).toBe(0);
+      mkdirSync(join(cwd, "site"));
+      git("mv", "docs", "site/docs");
+      git("commit", "--quiet", "-m", "move the docs");
+      writeFileSync(join(cwd, "site", "docs", "guide.md"), "# Guide\n\nVersion 2.");
+      writeFileSync(join(cwd, "site", "docs", "adr-1.md"), ADR.replace("Do.", "Do it twice."));
+      const [kept] = await liveDocuments("decisions:docs");
+
+      const moved = await factory("import", "docs", "site/docs");
+      expect(moved.stdout).toBe(
+        [
+          `site/docs/adr-1.md warning possibly a stale copy: ${kept} (decisions:docs) was recorded for this file before each folder had its own source system, and holds another decision than the file's; it may be the file of another folder named docs, so it is kept: retract it if it is this file's`,
+          "site/docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 1 decisions, 0 problems, 1 warnings, 1 moved to the folder's own source system (markdown:site/docs)",
+          "",
+        ].join("\n"),
+      );
+      expect(await liveFiles("markdown:docs")).toEqual([]);
+      expect(await liveFiles("decisions:docs")).toEqual(["adr-1.md"]);
+      const json = JSON.parse((await factory("import", "docs", "site/docs", "--json")).stdout);
+      expect(json).toMatchObject({
+        unchanged: 1,
+        moved: 0,
+        possiblyStale: [{ item: "adr-1.md", id: kept, system: "decisions:docs" }],
+      });
     },
   );
 

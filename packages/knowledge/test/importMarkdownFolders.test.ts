@@ -26,6 +26,11 @@ function repository(name: string): string {
   return root;
 }
 
+/** Runs git in a repository as a test user. */
+function git(repo: string, ...args: string[]): void {
+  execFileSync("git", ["-C", repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", ...args]);
+}
+
 const live = async (system: string) =>
   (await temp.kb.fromSystem(system))
     .filter((document) => document.retracted === undefined)
@@ -96,10 +101,79 @@ describe("importMarkdownFolder and folders with the same name", () => {
 
     const report = await importMarkdownFolder(temp.kb, docs);
     expect(report).toMatchObject({ system: "markdown:packages/a/docs", captured: 2, moved: 1, retracted: 0 });
-    // The copy with the same content is retracted; the other may be another folder's file, and stays.
+    // The copy with the same content is retracted; the other may be another folder's file (git never had its text), and stays.
     expect(await live("markdown:docs")).toEqual(["edited.md"]);
+    const kept = await temp.kb.bySource("markdown:docs", "edited.md");
+    expect(report.possiblyStale).toEqual([{ item: "edited.md", id: kept?.id, system: "markdown:docs" }]);
+    expect(report.warnings).toEqual([
+      {
+        item: "edited.md",
+        message: `possibly a stale copy: ${kept?.id} (markdown:docs) was imported for this file before each folder had its own source system, and its text is neither the file's nor a version of it committed to git; it may be the file of another folder named docs, so it is kept: retract it if it is this file's`,
+      },
+    ]);
     const again = await importMarkdownFolder(temp.kb, docs);
-    expect(again).toMatchObject({ captured: 0, unchanged: 2, moved: 0 });
+    expect(again).toMatchObject({ captured: 0, unchanged: 2, moved: 0, possiblyStale: report.possiblyStale });
+  });
+
+  it("retires the copy of a file edited since its last import once git shows the copy holds a committed version of it", async () => {
+    const repo = repository("site");
+    write(join(repo, "docs"), { "guide.md": "# Guide\n\nVersion 1.", "faq.md": "# FAQ" });
+    git(repo, "add", ".");
+    git(repo, "commit", "--quiet", "-m", "docs");
+    // A docs folder at the top of the repository: recorded under markdown:docs, as every folder was before.
+    expect(await importMarkdownFolder(temp.kb, join(repo, "docs"))).toMatchObject({
+      system: "markdown:docs",
+      captured: 2,
+    });
+    writeFileSync(join(repo, "docs", "guide.md"), "# Guide\n\nVersion 2.");
+    git(repo, "commit", "--quiet", "-am", "guide v2");
+    mkdirSync(join(repo, "site"));
+    git(repo, "mv", "docs", "site/docs");
+    git(repo, "commit", "--quiet", "-m", "move the docs");
+    writeFileSync(join(repo, "site", "docs", "guide.md"), "# Guide\n\nVersion 3, not committed.");
+    writeFileSync(join(repo, "site", "docs", "faq.md"), "# FAQ\n\nNever committed either.");
+    const kept = await temp.kb.bySource("markdown:docs", "faq.md");
+
+    const moved = await importMarkdownFolder(temp.kb, join(repo, "site", "docs"));
+    // guide.md's copy holds version 1, committed only as docs/guide.md before the move (git follows it); faq.md's holds "# FAQ", committed too.
+    expect(moved).toMatchObject({
+      system: "markdown:site/docs",
+      captured: 2,
+      moved: 2,
+      possiblyStale: [],
+      warnings: [],
+    });
+    expect(await live("markdown:docs")).toEqual([]);
+    expect((await temp.kb.get(kept?.id as string))?.retracted).toBeDefined();
+    expect(await live("markdown:site/docs")).toEqual(["faq.md", "guide.md"]);
+  });
+
+  it("keeps a copy whose text this file never had, naming it as possibly stale, until it is retracted", async () => {
+    const repo = repository("mono");
+    const a = write(join(repo, "packages", "a", "docs"), { "guide.md": "# A guide" });
+    const b = write(join(repo, "packages", "b", "docs"), { "guide.md": "# B guide" });
+    git(repo, "add", ".");
+    git(repo, "commit", "--quiet", "-m", "docs");
+    // Before each folder had its own system both were markdown:docs; b was imported last.
+    await importMarkdownFolder(temp.kb, a, { system: "markdown:docs" });
+    await importMarkdownFolder(temp.kb, b, { system: "markdown:docs" });
+    const shared = await temp.kb.bySource("markdown:docs", "guide.md");
+
+    const fromA = await importMarkdownFolder(temp.kb, a);
+    expect(fromA).toMatchObject({ captured: 1, moved: 0 });
+    expect(fromA.possiblyStale).toEqual([{ item: "guide.md", id: shared?.id, system: "markdown:docs" }]);
+    expect(await live("markdown:docs")).toEqual(["guide.md"]);
+    // b's file is the one the copy holds: importing b retires it.
+    expect(await importMarkdownFolder(temp.kb, b)).toMatchObject({
+      captured: 1,
+      moved: 1,
+      possiblyStale: [],
+    });
+    expect(await importMarkdownFolder(temp.kb, a)).toMatchObject({
+      unchanged: 1,
+      possiblyStale: [],
+      warnings: [],
+    });
   });
 
   it("outside git, revises the documents of a copy of the folder in another place in place, as one folder", async () => {

@@ -10,9 +10,11 @@ import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { DocumentKindSchema, SourceSchema } from "../schemas.js";
+import { committedVersions } from "./committedVersions.js";
 import { folderSourceSystem } from "./folderSource.js";
 import {
   FrontMatterError,
+  type FrontMatterFile,
   FrontMatterInstantSchema,
   FrontMatterListSchema,
   frontMatterFields,
@@ -50,12 +52,24 @@ export interface ImportMarkdownFolderReport extends ImportReport {
   readonly system: string;
   /**
    * Documents of the folder's files that an earlier import recorded under
-   * `markdown:<folder name>` (shared by every folder of that name) with the
-   * same content as the document just captured under {@link system}: each is
-   * retracted, so a file keeps one live document.
+   * `markdown:<folder name>` (shared by every folder of that name) and that
+   * are surely this file's copies: each is retracted, so a file keeps one
+   * live document. Sure means it holds the file's text now, or the text of a
+   * version of the file its git repository committed.
    */
   readonly moved: number;
+  /**
+   * Documents left under `markdown:<folder name>` for a file of the folder
+   * that may be stale copies of it: their text is neither the file's nor one
+   * its repository committed, so they may be another folder's file of the
+   * same name. They are kept, each with a warning naming its id; retract the
+   * ones that are this folder's (`knowledge.retract(id, reason)`).
+   */
+  readonly possiblyStale: readonly FormerCopy[];
 }
+
+/** A document an earlier import recorded for a file under the folder's former source system: the file (relative to the folder), the document's id, the former system. */
+type FormerCopy = { readonly item: string; readonly id: string; readonly system: string };
 
 const FrontMatterSchema = z
   .object({
@@ -90,9 +104,13 @@ const FrontMatterSchema = z
  * places revise the same documents.
  * A folder with no markdown file left retracts every document it imported,
  * and says so in a warning. A document that an earlier version of this
- * importer recorded under `markdown:<folder name>` is retracted when this
- * import captures the same file with the same content under the folder's
- * system (counted in `moved`); its id changes.
+ * importer recorded for a file under `markdown:<folder name>` is retracted
+ * once the file is imported under the folder's own system, whatever its
+ * content, when it is surely this file's copy: it holds the file's text, or
+ * the text of a version the file's git repository committed (counted in
+ * `moved`; the file's document id changes). Any other is kept, as it may be
+ * another folder's file of the same name, and named in `possiblyStale` and a
+ * warning.
  *
  * @throws ValidationError (`E_VALIDATION`, path `system`) when `options.system`
  * is no source system (empty, or over 100 characters); nothing is written.
@@ -118,6 +136,7 @@ export async function importMarkdownFolder(
   const legacy = options.system === undefined ? `markdown:${basename(root)}` : system;
   const { files, links } = scanMarkdown(root);
   const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0, moved: 0 };
+  const possiblyStale: FormerCopy[] = [];
   const problems: ImportProblem[] = [];
   const warnings: ImportProblem[] = links.map((link) => ({
     item: relative(root, link.path).split(sep).join("/"),
@@ -138,8 +157,15 @@ export async function importMarkdownFolder(
       } else {
         const { outcome, document } = await importFile(knowledge, system, uri, text, options, actor);
         counts[outcome] += 1;
-        if (outcome === "captured" && legacy !== system) {
-          counts.moved += await retractLegacyCopy(knowledge, legacy, uri, document, actor);
+        const former =
+          legacy === system ? "none" : await retireFormerCopy(knowledge, legacy, file, document, actor);
+        if (former === "moved") counts.moved += 1;
+        else if (former !== "none") {
+          possiblyStale.push(former);
+          warnings.push({
+            item: uri,
+            message: formerCopyWarning(former, basename(root)),
+          });
         }
       }
     } catch (error) {
@@ -163,31 +189,70 @@ export async function importMarkdownFolder(
       message: `the folder has no markdown file left: ${counts.retracted === 1 ? "the document" : `the ${counts.retracted} documents`} imported from it (${system}) ${counts.retracted === 1 ? "was" : "were"} retracted`,
     });
   }
-  return { ...counts, system, problems, warnings };
+  return { ...counts, system, possiblyStale, problems, warnings };
 }
 
 /**
- * Retracts the document an earlier import recorded for `uri` under the
- * folder's former system when it holds the content just captured; returns 1
- * when it did. One with other content is kept: it may be another folder's
- * file of the same name.
+ * Retracts the document an earlier import recorded for a file under the
+ * folder's former system when it is surely the file's copy: it holds the
+ * text just imported, or that of a version of the file its git repository
+ * committed. Returns `moved` when it did, the copy when it is kept (it may be
+ * another folder's file of the same name), `none` when there is no live one.
  */
-async function retractLegacyCopy(
+async function retireFormerCopy(
   knowledge: KnowledgeBase,
   legacy: string,
-  uri: string,
-  captured: KnowledgeDocument,
+  file: string,
+  imported: KnowledgeDocument,
   actor: { actor?: string },
-): Promise<number> {
+): Promise<"moved" | "none" | FormerCopy> {
+  const uri = imported.source.uri as string;
   const earlier = await knowledge.bySource(legacy, uri);
-  if (earlier === undefined || earlier.retracted !== undefined) return 0;
-  if (earlier.contentHash !== captured.contentHash) return 0;
+  if (earlier === undefined || earlier.retracted !== undefined) return "none";
+  const sure =
+    earlier.contentHash === imported.contentHash ||
+    committedVersions(file).some((version) => holdsVersion(earlier, uri, version));
+  if (!sure) return { item: uri, id: earlier.id, system: legacy };
   await knowledge.retract(
     earlier.id,
-    `${uri} is now imported as ${captured.id} (${captured.source.system})`,
+    `${uri} is now imported as ${imported.id} (${imported.source.system})`,
     actor,
   );
-  return 1;
+  return "moved";
+}
+
+/**
+ * The warning for a document kept under a folder's former system that may be
+ * a stale copy of the file: what it is, why it is kept, what to do.
+ */
+function formerCopyWarning(copy: FormerCopy, folderName: string): string {
+  return `possibly a stale copy: ${copy.id} (${copy.system}) was imported for this file before each folder had its own source system, and its text is neither the file's nor a version of it committed to git; it may be the file of another folder named ${folderName}, so it is kept: retract it if it is this file's`;
+}
+
+/** Whether a document holds the title and body that importing `version` of the file at `uri` gives. */
+function holdsVersion(document: KnowledgeDocument, uri: string, version: Buffer): boolean {
+  const read = decodeText(version);
+  if (!("text" in read)) return false;
+  try {
+    const { title, body } = readMarkdown(read.text, uri);
+    return document.title === title && document.body === body;
+  } catch {
+    return false;
+  }
+}
+
+/** A markdown file's front matter, title and body, as imported; throws `FrontMatterError` for bad front matter. */
+function readMarkdown(
+  text: string,
+  uri: string,
+): { front: z.infer<typeof FrontMatterSchema>; title: string; body: string; file: FrontMatterFile } {
+  const file = parseFrontMatter(text);
+  const front = frontMatterFields(file, FrontMatterSchema);
+  const title =
+    front.title ??
+    /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ??
+    basename(uri).replace(/\.(md|markdown)$/i, "");
+  return { front, title, body: file.body, file };
 }
 
 /** Captures or revises the one document of a file; throws `FrontMatterError` for bad front matter. */
@@ -199,12 +264,7 @@ async function importFile(
   options: ImportMarkdownFolderOptions,
   actor: { actor?: string },
 ): Promise<{ outcome: "captured" | "revised" | "unchanged"; document: KnowledgeDocument }> {
-  const file = parseFrontMatter(text);
-  const front = frontMatterFields(file, FrontMatterSchema);
-  const title =
-    front.title ??
-    /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ??
-    basename(uri).replace(/\.(md|markdown)$/i, "");
+  const { front, title, file } = readMarkdown(text, uri);
   const write = knowledge.captureOrRevise(
     {
       kind: front.kind ?? options.kind ?? "note",
