@@ -12,8 +12,16 @@ import { action, type CliContext } from "../program.js";
 export function registerDemo(program: Command, context: CliContext): void {
   program
     .command("demo")
-    .description("walk through every component on the Acme example, in a temporary factory")
-    .option("--example <dir>", "folder of the Acme example (default: examples/acme of this repository)")
+    .summary("walk through every component on the Acme example, in a temporary factory")
+    .description(
+      "Walk through every component on the Acme example, in a temporary factory. " +
+        "Runs in a clone of the repository (it reads examples/acme, which the npm package does not ship), " +
+        "or anywhere with --example <dir>.",
+    )
+    .option(
+      "--example <dir>",
+      "folder of the Acme example (default: examples/acme of the repository clone this runs in; the npm package does not ship it)",
+    )
     .option("--keep <dir>", "build the demo factory in this folder and keep it")
     .action(
       action(context, async ({ output }, flags) => {
