@@ -17,6 +17,7 @@ import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
 import { factKeys, factSourceOf } from "./internal/factSource.js";
+import { planEntries } from "./internal/writeProblems.js";
 import {
   type ContributorDecl,
   type DependencyDeclInput,
@@ -28,6 +29,7 @@ import {
   type Plan,
   type PlanInput,
   planOf,
+  RelationDeclSchema,
 } from "./Plan.js";
 import type { RelationRegistry } from "./RelationRegistry.js";
 import { toPlan } from "./toPlan.js";
@@ -198,7 +200,9 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     this.#assertOpen();
     const plan = planOf(input);
     const declaring = factKeys(plan);
-    return this.#write(() => ({ plan, declaring }), options);
+    // Every entry of the input is checked in full; the rest of the floor plan only for what the apply breaks.
+    const given = planEntries(plan);
+    return this.#write(() => ({ plan, declaring, given }), options);
   }
 
   /** Writes what `target` makes of the latest plan, deciding again after each conflict with another writer. */
@@ -256,6 +260,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
         return {
           plan: { ...plan, lines: plan.lines.filter((line) => line.id !== lineId) },
           declaring: new Set(),
+          given: new Set(),
         };
       },
       // Retiring the last line is what was asked for.
@@ -362,14 +367,18 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
+    const parsed = RelationDeclSchema.safeParse({ type, from, to, attributes });
+    if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "relation" });
+    const added = parsed.data;
     return this.#write(
       (plan) => {
         const others = plan.relations.filter(
           (relation) => !(relation.type === type && relation.from === from && relation.to === to),
         );
         return {
-          plan: planOf({ ...plan, relations: [...others, { type, from, to, attributes }] }),
+          plan: { ...plan, relations: [...others, added] },
           declaring: new Set(),
+          given: planEntries({ relations: [added] }),
         };
       },
       { ...options, label: `${type} ${from} -> ${to}` },
@@ -393,6 +402,7 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
           ),
         },
         declaring: new Set(),
+        given: new Set(),
       }),
       { ...options, label: `${type} ${from} -> ${to}` },
     );
@@ -444,21 +454,26 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     return line;
   }
 
+  /**
+   * Changes one line of the latest plan. The edited plan is checked by the
+   * write: a value the edit brings (an unknown owner, a malformed contributor)
+   * is an error, what the line or the plan already had is not.
+   */
   async #editLine(
     lineId: string,
-    edit: (line: LineDecl) => unknown,
+    edit: (line: LineDecl) => LineDecl,
     options: ChangeOptions,
     label: string,
   ): Promise<ApplyPlanResult> {
     return this.#write(
       (plan) => {
         const line = this.#requireLine(plan, lineId);
-        const edited = planOf({
+        const declared = edit(line);
+        const edited = {
           ...plan,
-          lines: plan.lines.map((candidate) => (candidate === line ? (edit(line) as LineDecl) : candidate)),
-        });
-        const declared = edited.lines.find((candidate) => candidate.id === lineId) as LineDecl;
-        return { plan: edited, declaring: factKeys({ lines: [declared] }) };
+          lines: plan.lines.map((candidate) => (candidate === line ? declared : candidate)),
+        };
+        return { plan: edited, declaring: factKeys({ lines: [declared] }), given: new Set<string>() };
       },
       { ...options, label },
     );

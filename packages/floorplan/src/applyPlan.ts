@@ -13,11 +13,12 @@ import {
   ValidationError,
 } from "@software-factory/core";
 import * as Data from "effect/Data";
+import { recordedEntries, writeProblems } from "./internal/writeProblems.js";
 import type { ProvenanceSource } from "./model.js";
 import type { Plan } from "./Plan.js";
 import { mergePlans, type PlanChangesOptions, planChanges } from "./planEvents.js";
 import type { RelationRegistry } from "./RelationRegistry.js";
-import { type PlanProblem, validatePlan } from "./validatePlan.js";
+import type { PlanProblem } from "./validatePlan.js";
 
 /** Options of `FloorPlan.applyPlan`. */
 export interface ApplyPlanOptions {
@@ -86,14 +87,17 @@ const MAX_BACKOFF_MS = 250;
 
 /**
  * What a write makes of the floor plan as it is when an attempt starts: the
- * plan to apply (merged into the current one in `merge` mode), and the facts
+ * plan to apply (merged into the current one in `merge` mode), the facts
  * it states that an import or an inference stated so far and that become
- * declared when the source is factory.yaml. Called again on each attempt, so
+ * declared when the source is factory.yaml, and the entries the caller gave
+ * (see `planEntries`), whose every problem is an error; elsewhere only the
+ * errors the current plan did not have count. Called again on each attempt, so
  * an edit is made to the latest plan, never to one another writer has changed since.
  */
 export type PlanTarget = (current: Plan) => {
   readonly plan: Plan;
   readonly declaring: ReadonlySet<string>;
+  readonly given: ReadonlySet<string>;
 };
 
 /** What {@link writePlan} reads and writes: the floor plan's log and its current state. */
@@ -110,13 +114,15 @@ export interface PlanWriter {
 
 /**
  * Applies a plan: validates the plan `target` makes of the current one (merged
- * into it in `merge` mode), appends the differences as one batch closed by a
+ * into it in `merge` mode; errors the floor plan already had outside the
+ * entries given are warnings, so data stored before a check existed never
+ * blocks an edit that leaves it alone), appends the differences as one batch closed by a
  * `floorplan.plan.applied` event, and when another writer appended first,
  * waits a little (a random pause that grows with each conflict, so writers
  * that collided do not collide again in step) and decides again from the new
  * head, up to 50 times (`MAX_ATTEMPTS`).
  *
- * @throws ValidationError when the plan has errors.
+ * @throws ValidationError when the plan has errors in the entries given, or errors the current plan did not have.
  * @throws RemoveAllLinesError when a `replace` would remove every line and `allowRemoveAllLines` is not set.
  * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt; nothing was applied, and the message says to run the write again.
  */
@@ -129,13 +135,21 @@ export async function writePlan(
   for (let attempt = 1; ; attempt++) {
     const head = await writer.refresh();
     const current = writer.current();
-    const { plan, declaring } = target(current);
+    const { plan, declaring, given } = target(current);
     const next = options.mode === "merge" ? mergePlans(current, plan) : plan;
-    const problems = validatePlan(next, {
-      relations: writer.relations,
-      requireOwners: source === "factory.yaml",
-      ...(options.files === undefined ? {} : { files: options.files }),
+    const changes = planChanges(current, next, {
+      source,
+      currentSource: (key) => (declaring.has(key) ? writer.sourceOf(key) : undefined),
+      ...(options.refs === undefined ? {} : { refs: options.refs }),
     });
+    const problems = writeProblems(
+      { current, next, given, recorded: recordedEntries(changes) },
+      {
+        relations: writer.relations,
+        requireOwners: source === "factory.yaml",
+        ...(options.files === undefined ? {} : { files: options.files }),
+      },
+    );
     const errors = problems.filter((problem) => problem.severity === "error");
     if (errors.length > 0) {
       throw new ValidationError({
@@ -151,11 +165,6 @@ export async function writePlan(
     )
       throw removeAllLines(options.label ?? source, current);
     const warnings = problems.filter((problem) => problem.severity === "warning");
-    const changes = planChanges(current, next, {
-      source,
-      currentSource: (key) => (declaring.has(key) ? writer.sourceOf(key) : undefined),
-      ...(options.refs === undefined ? {} : { refs: options.refs }),
-    });
     if (changes.length === 0 || options.dryRun) return { events: [], changes: changes.length, warnings };
     const batch: NewEvent[] = [
       ...changes,
