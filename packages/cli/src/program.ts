@@ -14,6 +14,7 @@ import { registerImpact } from "./commands/impact.js";
 import { registerImport } from "./commands/import.js";
 import { registerInbox } from "./commands/inbox.js";
 import { registerInit } from "./commands/init.js";
+import { registerKnowledge } from "./commands/knowledge.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerMigrate } from "./commands/migrate.js";
@@ -146,6 +147,7 @@ export function createProgram(context: CliContext): Command {
   registerImport(program, context);
   registerPlan(program, context);
   registerSearch(program, context);
+  registerKnowledge(program, context);
   registerFloorplan(program, context);
   registerWhoOwns(program, context);
   registerImpact(program, context);

@@ -1,0 +1,318 @@
+/**
+ * `factory knowledge list|show|capture|revise|retract`: the knowledge base's
+ * documents listed, read, written, corrected and withdrawn from a shell.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { decodeText, NotFoundError } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
+import { DocumentKindSchema, type KnowledgeDocument, revisionAt } from "@software-factory/knowledge";
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
+import { PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
+import { requireLines } from "../knownValues.js";
+import type { Output } from "../Output.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The source system of documents captured with `factory knowledge capture`. */
+const CLI_SOURCE_SYSTEM = "cli";
+
+/** A kind `knowledge capture` writes: any but `decision`, which needs its decision fields. */
+const CaptureKindFlag = DocumentKindSchema.exclude(["decision"], {
+  error: () =>
+    `must be one of ${DocumentKindSchema.exclude(["decision"]).options.join(", ")} (a decision needs its context and options: record it through the SDK or the MCP server's record_decision)`,
+});
+
+/** Why a document is revised or retracted, as the knowledge base keeps it. */
+const ReasonFlag = z.string().trim().min(1, "must not be empty").max(2000, "must be at most 2000 characters");
+
+/** The body flags of `capture` and `revise`: text, or the path of a UTF-8 file. */
+interface BodyFlags {
+  readonly body?: string;
+  readonly file?: string;
+}
+
+/** The body given by `--body` or `--file`, with the file's absolute path; `undefined` when neither is given. */
+interface GivenBody {
+  readonly text: string;
+  readonly file?: string;
+}
+
+/**
+ * Reads `--body` or `--file` (one of them at most): a file is read as UTF-8
+ * text with core's `decodeText`, so bytes that are not text are refused at
+ * their line and column instead of stored as U+FFFD.
+ *
+ * @throws UsageError when both are given, or the file cannot be read or is not UTF-8 text.
+ */
+function readBody(flags: BodyFlags): GivenBody | undefined {
+  if (flags.body !== undefined && flags.file !== undefined)
+    throw new UsageError("give --body or --file, not both");
+  if (flags.file === undefined) return flags.body === undefined ? undefined : { text: flags.body };
+  const path = resolve(flags.file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`--file: cannot read ${path}: ${(error as Error).message}`);
+  }
+  const decoded = decodeText(bytes);
+  if ("notText" in decoded) {
+    const { line, column, message } = decoded.notText;
+    throw new UsageError(`--file: ${path}:${line}:${column} ${message}`);
+  }
+  return { text: decoded.text, file: path };
+}
+
+/** The document, or `NotFoundError` naming it (at `asOf` when given). */
+async function requireDocument(factory: Factory, id: string, asOf?: string): Promise<KnowledgeDocument> {
+  const document = await factory.knowledge.get(id, asOf === undefined ? {} : { asOf });
+  if (document !== undefined) return document;
+  throw new NotFoundError({
+    message: `no document "${id}"${asOf === undefined ? "" : ` at ${asOf}`} (see factory knowledge list)`,
+    entity: "document",
+    id,
+  });
+}
+
+/** A document as `--json` prints it: everything, its revisions without their bodies. */
+function documentView(document: KnowledgeDocument) {
+  return { ...document, revisions: document.revisions.map(({ body: _body, ...revision }) => revision) };
+}
+
+/** A document as `knowledge list --json` prints it: without body and revisions, with the count of revisions. */
+function documentSummary(document: KnowledgeDocument) {
+  const { body: _body, revisions, ...rest } = document;
+  return { ...rest, revisionCount: revisions.length };
+}
+
+/** `retracted`, `superseded` or `expired` for a document no longer in force, else `undefined`. */
+function statusOf(document: KnowledgeDocument): string | undefined {
+  if (document.retracted !== undefined) return "retracted";
+  if (document.supersededBy !== undefined) return "superseded";
+  if (document.validTo !== undefined && document.validTo <= new Date().toISOString()) return "expired";
+  return undefined;
+}
+
+function printSummary(output: Output, document: KnowledgeDocument): void {
+  const status = statusOf(document);
+  output.line(
+    `${output.style("bold", document.id)}  ${document.kind.padEnd(12)} ${document.title}${status === undefined ? "" : `  ${output.style("yellow", status)}`}`,
+  );
+}
+
+/** Prints a document's title, provenance, lines, tags, status and revisions, then its body. */
+function printDocument(output: Output, document: KnowledgeDocument, shown: number): void {
+  const { source } = document;
+  output.line(
+    `${output.style("bold", document.title)} ${output.style("dim", `[${document.kind}] ${document.id}`)}`,
+  );
+  const where = [source.system, source.uri].filter(Boolean).join(" ");
+  const who = source.author === undefined ? "" : ` by ${source.author}`;
+  output.line(`source:    ${where}${who}, ${source.capturedAt ?? document.createdAt}`);
+  if (document.lines.length > 0) output.line(`lines:     ${document.lines.join(", ")}`);
+  if (document.tags.length > 0) output.line(`tags:      ${document.tags.join(", ")}`);
+  output.line(
+    `valid:     from ${document.validFrom}${document.validTo === undefined ? "" : ` to ${document.validTo}`}`,
+  );
+  const revision = document.revisions[shown - 1];
+  const last =
+    revision === undefined
+      ? ""
+      : ` (${revision.at} by ${revision.actor}${revision.reason === undefined ? "" : `: ${revision.reason}`})`;
+  output.line(`revision:  ${shown} of ${document.revisions.length}${last}`);
+  if (document.supersedes.length > 0) output.line(`replaces:  ${document.supersedes.join(", ")}`);
+  if (document.supersededBy !== undefined)
+    output.line(
+      output.style("yellow", `superseded by ${document.supersededBy.id} at ${document.supersededBy.at}`),
+    );
+  if (document.retracted !== undefined)
+    output.line(
+      output.style("yellow", `retracted at ${document.retracted.at}: ${document.retracted.reason}`),
+    );
+  for (const link of document.links) output.line(`link:      ${link.type} ${link.target}`);
+  output.line();
+  output.line(document.body);
+}
+
+/** Registers `factory knowledge`. */
+export function registerKnowledge(program: Command, context: CliContext): void {
+  const knowledge = program
+    .command("knowledge")
+    .description("the knowledge base's documents: list, show, capture, revise and retract them");
+
+  knowledge
+    .command("list")
+    .description(
+      "list documents in force, newest first (--all adds superseded and expired ones; retracted ones stay out)",
+    )
+    .option("--kind <kind>", "only this kind of document (repeatable)", collect)
+    .option("--line <line>", "only documents linked to this line of the floor plan (repeatable)", collect)
+    .option("--tag <tag>", "only documents with this tag (repeatable)", collect)
+    .option("-n, --limit <n>", "documents to show", "50")
+    .option("--all", "include superseded and expired documents")
+    .action(
+      action(context, async ({ options, output }, flags) => {
+        const f = flags as { kind?: string[]; line?: string[]; tag?: string[]; limit: string; all?: boolean };
+        const limit = parseFlag(PositiveIntFlag, f.limit, "--limit");
+        const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
+        const found = await withFactory(options, async (factory) => {
+          await requireLines(factory, f.line ?? [], "--line");
+          return factory.knowledge.list({
+            limit: limit + 1,
+            current: f.all !== true,
+            ...(kinds === undefined ? {} : { kinds }),
+            ...(f.line === undefined ? {} : { lines: f.line }),
+            ...(f.tag === undefined ? {} : { tags: f.tag }),
+          });
+        });
+        const documents = found.slice(0, limit);
+        if (options.json) return output.json(documents.map(documentSummary));
+        if (documents.length === 0) return output.line("no documents");
+        for (const document of documents) printSummary(output, document);
+        if (found.length > limit) output.line(output.style("dim", `more documents match: raise --limit`));
+      }),
+    );
+
+  knowledge
+    .command("show")
+    .description("a document: its body, source, lines, tags, status and revisions")
+    .argument("<id>", "document id (factory knowledge list and factory search show them)")
+    .option("--as-of <when>", "as it read then: a date or instant, or a span back from now (30d, 12h)")
+    .action(
+      action(context, async ({ options, output }, id, flags) => {
+        const f = flags as { asOf?: string };
+        const asOf = f.asOf === undefined ? undefined : parseFlag(SinceFlag, f.asOf, "--as-of").toISOString();
+        const document = await withFactory(options, (factory) =>
+          requireDocument(factory, id as string, asOf),
+        );
+        if (options.json) return output.json(documentView(document));
+        const shown =
+          asOf === undefined
+            ? document.revisions.length
+            : (revisionAt(document, asOf)?.revision ?? document.revisions.length);
+        printDocument(output, document, shown);
+      }),
+    );
+
+  knowledge
+    .command("capture")
+    .description(
+      "store a document, its source the CLI and the actor (--file records the file as its address)",
+    )
+    .requiredOption("--kind <kind>", "what it is: note, runbook, insight, research, requirement...")
+    .requiredOption("--title <title>", "its title")
+    .option("--body <text>", "its markdown body")
+    .option("--file <path>", "a UTF-8 markdown file to take the body from")
+    .option("--line <line>", "a line of the floor plan it concerns (repeatable)", collect)
+    .option("--tag <tag>", "a tag, a word without spaces (repeatable)", collect)
+    .option("--supersedes <id>", "a document this one replaces (repeatable)", collect)
+    .action(
+      action(context, async ({ options, output }, flags) => {
+        const f = flags as BodyFlags & {
+          kind: string;
+          title: string;
+          line?: string[];
+          tag?: string[];
+          supersedes?: string[];
+        };
+        const kind = parseFlag(CaptureKindFlag, f.kind, "--kind");
+        const body = readBody(f);
+        if (body === undefined) throw new UsageError("give the body with --body <text> or --file <path>");
+        const document = await withFactory(options, async (factory) => {
+          await requireLines(factory, f.line ?? [], "--line");
+          return factory.knowledge.capture(
+            {
+              kind,
+              title: f.title,
+              body: body.text,
+              source: {
+                system: CLI_SOURCE_SYSTEM,
+                author: options.actor,
+                ...(body.file === undefined ? {} : { uri: body.file }),
+              },
+              lines: f.line ?? [],
+              tags: f.tag ?? [],
+              supersedes: f.supersedes ?? [],
+            },
+            { actor: options.actor },
+          );
+        });
+        if (options.json) return output.json(documentView(document));
+        output.line(`captured ${document.id}: ${document.title}`);
+      }),
+    );
+
+  knowledge
+    .command("revise")
+    .description("record a new revision of a document: the fields given change, the rest stays")
+    .argument("<id>", "document id")
+    .requiredOption("--reason <why>", "required: why it changes (kept with the revision)")
+    .option("--title <title>", "the new title")
+    .option("--body <text>", "the new markdown body")
+    .option("--file <path>", "a UTF-8 markdown file to take the new body from")
+    .option("--tag <tag>", "the tags, replacing the document's (repeatable)", collect)
+    .option("--line <line>", "the lines, replacing the document's (repeatable)", collect)
+    .action(
+      action(context, async ({ options, output }, id, flags) => {
+        const f = flags as BodyFlags & { reason: string; title?: string; tag?: string[]; line?: string[] };
+        const reason = parseFlag(ReasonFlag, f.reason, "--reason");
+        const body = readBody(f);
+        if (f.title === undefined && body === undefined && f.tag === undefined && f.line === undefined)
+          throw new UsageError("nothing to revise: give --title, --body, --file, --tag or --line");
+        const result = await withFactory(options, async (factory) => {
+          await requireDocument(factory, id as string);
+          await requireLines(factory, f.line ?? [], "--line");
+          return factory.knowledge.revise(
+            id as string,
+            {
+              reason,
+              ...(f.title === undefined ? {} : { title: f.title }),
+              ...(body === undefined ? {} : { body: body.text }),
+              ...(f.tag === undefined ? {} : { tags: f.tag }),
+              ...(f.line === undefined ? {} : { lines: f.line }),
+            },
+            { actor: options.actor },
+          );
+        });
+        if (options.json) return output.json({ ...documentView(result.document), changed: result.changed });
+        const { document } = result;
+        output.line(
+          result.changed
+            ? `revised ${document.id}: revision ${document.revisions.length}`
+            : `unchanged ${document.id}: it already reads so (revision ${document.revisions.length})`,
+        );
+      }),
+    );
+
+  knowledge
+    .command("retract")
+    .description(
+      "take a document out of search, with a reason; its history stays (as-of reads still find it)",
+    )
+    .argument("<id>", "document id")
+    .requiredOption("--reason <why>", "required: why it is withdrawn")
+    .action(
+      action(context, async ({ options, output }, id, flags) => {
+        const reason = parseFlag(ReasonFlag, (flags as { reason: string }).reason, "--reason");
+        const { before, document } = await withFactory(options, async (factory) => {
+          const current = await requireDocument(factory, id as string);
+          const retracted = await factory.knowledge.retract(id as string, reason, { actor: options.actor });
+          return { before: current, document: retracted };
+        });
+        if (options.json) return output.json(documentView(document));
+        const { retracted } = document;
+        if (before.retracted !== undefined && retracted !== undefined)
+          return output.line(
+            `${document.id} was already retracted at ${retracted.at}: ${retracted.reason} (nothing written)`,
+          );
+        output.line(`retracted ${document.id}: ${document.title}`);
+      }),
+    );
+}
