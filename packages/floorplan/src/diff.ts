@@ -1,6 +1,6 @@
 import { canonicalJson } from "@software-factory/core";
 import type { DependencyInfo } from "./graphTypes.js";
-import { type Plan, type PlanInput, planOf } from "./Plan.js";
+import { type Plan, type PlanInput, PlanSchema, planOf } from "./Plan.js";
 
 /** A line whose owner changed between two plans. */
 export interface Reowned {
@@ -31,6 +31,38 @@ export interface PlanDiff {
   readonly empty: boolean;
 }
 
+/**
+ * Whether a value is a plan as the floor plan gives it (`toPlan()`): every
+ * default filled in. Such a plan is compared as it is when the schema refuses
+ * it, since it may hold texts stored before today's limits.
+ */
+function isCompletePlan(value: unknown): value is Plan {
+  if (typeof value !== "object" || value === null) return false;
+  const plan = value as Partial<Plan>;
+  const lists = [plan.operators, plan.domains, plan.lines, plan.relations];
+  if (plan.version !== 1 || typeof plan.settings !== "object" || !lists.every(Array.isArray)) return false;
+  return (
+    (plan.lines ?? []).every(
+      (line) =>
+        [line.contributors, line.paths, line.tags, line.knowledge, line.dependsOn].every(Array.isArray) &&
+        line.dependsOn.every(
+          (dependency) => dependency.kind !== undefined && dependency.criticality !== undefined,
+        ),
+    ) &&
+    (plan.operators ?? []).every(
+      (operator) => Array.isArray(operator.roles) && typeof operator.handles === "object",
+    )
+  );
+}
+
+/** A plan to compare: parsed with its defaults, or a complete plan the schema refuses taken as it is. */
+function comparable(input: Plan | PlanInput): Plan {
+  const parsed = PlanSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  if (isCompletePlan(input)) return input;
+  return planOf(input);
+}
+
 function dependencies(plan: Plan): Map<string, DependencyInfo> {
   const map = new Map<string, DependencyInfo>();
   for (const line of plan.lines) {
@@ -42,8 +74,11 @@ function dependencies(plan: Plan): Map<string, DependencyInfo> {
 
 /**
  * Compares two plans: lines added, removed, changed and re-owned, dependencies added, removed and changed, operators added and removed.
+ * A complete plan (as `FloorPlan.toPlan()` gives) is compared as it is even
+ * when it holds texts stored before today's limits, so a `plan apply` that
+ * fixes them can show what it changes.
  *
- * @throws ValidationError when either plan is malformed.
+ * @throws ValidationError when either plan is malformed (and, for a complete plan, unreadable).
  * @example
  * ```ts
  * const change = diffPlans(await loadFactoryYaml("main/factory.yaml"), await loadFactoryYaml("factory.yaml"));
@@ -51,8 +86,8 @@ function dependencies(plan: Plan): Map<string, DependencyInfo> {
  * ```
  */
 export function diffPlans(beforeInput: Plan | PlanInput, afterInput: Plan | PlanInput): PlanDiff {
-  const before = planOf(beforeInput);
-  const after = planOf(afterInput);
+  const before = comparable(beforeInput);
+  const after = comparable(afterInput);
   const beforeLines = new Map(before.lines.map((line) => [line.id, line]));
   const afterLines = new Map(after.lines.map((line) => [line.id, line]));
   const attributes = (line: Plan["lines"][number]) => {

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type NewEvent, openEventLog, ValidationError } from "@software-factory/core";
-import { type FloorPlan, floorPlanEvents, openFloorPlan, PLAN_LIMITS } from "@software-factory/floorplan";
+import {
+  diffPlans,
+  type FloorPlan,
+  floorPlanEvents,
+  openFloorPlan,
+  PLAN_LIMITS,
+  planOf,
+} from "@software-factory/floorplan";
 import { afterEach, describe, expect, it } from "vitest";
 import { shopPlan } from "./fixtures.js";
 import { appendAsStoredBefore } from "./storedData.js";
@@ -177,5 +184,19 @@ describe("a floor plan holding data stored before today's checks", () => {
     });
     expect(fixed.warnings).toEqual([]);
     expect(floorplan.line("catalog")?.description).toBe("Products");
+  });
+
+  it("compares itself with a plan that fixes an over-limit text, which then applies (plan apply's preview)", async () => {
+    const { floorplan } = await factoryWith([overLimitCatalog]);
+    const fixed = planOf(shopPlan());
+    const diff = diffPlans(floorplan.toPlan(), fixed);
+    expect(diff.linesChanged).toEqual(["catalog"]);
+    // A plan given as input is still checked in full.
+    expect(() => diffPlans(fixed, { lines: [{ id: "x", description: LONG_DESCRIPTION }] })).toThrow(
+      ValidationError,
+    );
+    const applied = await floorplan.applyPlan(fixed);
+    expect(applied.warnings).toEqual([]);
+    expect(floorplan.line("catalog")?.description).toBeUndefined();
   });
 });
