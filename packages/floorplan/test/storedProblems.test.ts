@@ -121,6 +121,9 @@ describe("a floor plan holding data stored before today's checks", () => {
     const head = await log.head();
     await expect(floorplan.addDependency("web", { line: "web" })).rejects.toThrow('"web" depends on itself');
     await expect(floorplan.assignOwner("web", "ghost")).rejects.toThrow('unknown owner "ghost"');
+    await expect(floorplan.addContributor("cart", { operator: "bob", role: "Not A Role" })).rejects.toThrow(
+      "role must be a lowercase word",
+    );
     await expect(floorplan.declareLine({ id: "loop", owner: "bob", dependsOn: ["loop"] })).rejects.toThrow(
       '"loop" depends on itself',
     );
