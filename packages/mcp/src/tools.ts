@@ -11,7 +11,10 @@ import {
   captureKnowledge,
   getContext,
   getDocument,
+  listKnowledge,
   recordDecision,
+  retractKnowledge,
+  reviseKnowledge,
   searchKnowledge,
 } from "./tools/knowledge.js";
 import { listSkills, runSkill } from "./tools/skills.js";
@@ -33,8 +36,11 @@ import {
 export const factoryTools: readonly FactoryTool[] = [
   getContext,
   searchKnowledge,
+  listKnowledge,
   getDocument,
   captureKnowledge,
+  reviseKnowledge,
+  retractKnowledge,
   recordDecision,
   whoOwns,
   impactOfChange,

@@ -1,17 +1,19 @@
 /**
- * The `knowledge` group of tools: searching and reading the knowledge base,
- * capturing documents and decisions, and context packs.
+ * The `knowledge` group of tools: searching, listing and reading the
+ * knowledge base, capturing, revising and retracting documents, recording
+ * decisions, and context packs.
  *
  * @module
  */
 import { NotFoundError } from "@software-factory/core";
-import { contextPackMarkdown } from "@software-factory/intelligence";
+import { contextPackMarkdown, type Factory } from "@software-factory/intelligence";
 import {
   checkDecisionTextTotal,
   DECISION_LIST_MAX,
   DECISION_OPTION_LIMITS,
   DECISION_TEXT_MAX,
   DocumentKindSchema,
+  type KnowledgeDocument,
   LinkSchema,
 } from "@software-factory/knowledge";
 import { z } from "zod";
@@ -85,6 +87,77 @@ export const searchKnowledge = defineTool({
   },
 });
 
+/**
+ * The document of `id` (as it read at `asOf`, when given).
+ *
+ * @throws NotFoundError naming the id (and the instant), and where ids come from.
+ */
+async function requireDocument(factory: Factory, id: string, asOf?: string): Promise<KnowledgeDocument> {
+  const document = await factory.knowledge.get(id, asOf === undefined ? {} : { asOf });
+  if (document !== undefined) return document;
+  throw new NotFoundError({
+    message: `no document "${id}"${asOf === undefined ? "" : ` at ${asOf}`}; search_knowledge and list_knowledge give ids`,
+    entity: "document",
+    id,
+    field: "id",
+  });
+}
+
+/** A document as `list_knowledge` answers it: what it is and where it came from, without body and revisions. */
+const documentSummary = (document: KnowledgeDocument) => ({
+  id: document.id,
+  kind: document.kind,
+  title: document.title,
+  lines: document.lines,
+  tags: document.tags,
+  source: document.source,
+  validFrom: document.validFrom,
+  ...(document.validTo === undefined ? {} : { validTo: document.validTo }),
+  ...(document.supersededBy === undefined ? {} : { supersededBy: document.supersededBy }),
+  createdAt: document.createdAt,
+  updatedAt: document.updatedAt,
+  revisionCount: document.revisions.length,
+});
+
+/** `list_knowledge`: the documents of the knowledge base, newest first, filtered and paged. */
+export const listKnowledge = defineTool({
+  name: "list_knowledge",
+  title: "List knowledge documents",
+  description:
+    "What the knowledge base holds, newest first, without bodies: id, kind, title, lines, tags, source and revision count. Filter by kind, line or tag; current: false adds superseded and expired documents (retracted ones are never listed). Paged: pass nextCursor back as cursor. Read one with get_document; search by meaning with search_knowledge.",
+  group: "knowledge",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    kinds: z.array(DocumentKindSchema).optional(),
+    lines: z.array(z.string().min(1)).optional().describe("Only documents linked to these lines"),
+    tags: z.array(z.string().min(1)).optional(),
+    current: z
+      .boolean()
+      .default(true)
+      .describe("Only documents in force now; false adds superseded and expired ones"),
+    limit: z.number().int().min(1).max(100).default(20),
+    cursor: Cursor,
+  }),
+  output: z.object({ documents: z.array(Record), nextCursor: z.string().optional() }),
+  run: async (factory, input) => {
+    await requireLines(factory, input.lines ?? [], "lines");
+    const offset = offsetOf(input.cursor);
+    // One more than the page, to know whether another page follows.
+    const found = await factory.knowledge.list({
+      limit: input.limit + 1,
+      offset,
+      current: input.current,
+      ...(input.kinds === undefined ? {} : { kinds: input.kinds }),
+      ...(input.lines === undefined ? {} : { lines: input.lines }),
+      ...(input.tags === undefined ? {} : { tags: input.tags }),
+    });
+    return {
+      documents: found.slice(0, input.limit).map(documentSummary),
+      ...(found.length > input.limit ? { nextCursor: String(offset + input.limit) } : {}),
+    };
+  },
+});
+
 /** `get_document`: one knowledge document (optionally as it read at an instant), its body cut to a token budget. */
 export const getDocument = defineTool({
   name: "get_document",
@@ -100,18 +173,7 @@ export const getDocument = defineTool({
   }),
   output: z.looseObject({ id: z.string(), title: z.string(), body: z.string(), truncated: z.boolean() }),
   run: async (factory, input) => {
-    const document = await factory.knowledge.get(
-      input.id,
-      input.asOf === undefined ? {} : { asOf: input.asOf },
-    );
-    if (document === undefined) {
-      throw new NotFoundError({
-        message: `no document "${input.id}"${input.asOf === undefined ? "" : ` at ${input.asOf}`}; search_knowledge gives ids`,
-        entity: "document",
-        id: input.id,
-        field: "id",
-      });
-    }
+    const document = await requireDocument(factory, input.id, input.asOf);
     const { revisions, body, ...rest } = document;
     const limit = input.maxTokens * 4;
     return {
@@ -158,6 +220,68 @@ export const captureKnowledge = defineTool({
   output: Stored,
   run: async (factory, { idempotencyKey, ...input }) => {
     return stored(await factory.knowledge.capture(input, keyed(idempotencyKey)));
+  },
+});
+
+/** Why a document is revised or retracted, as the knowledge base keeps it. */
+const Reason = z.string().trim().min(1).max(2000);
+
+/** `revise_knowledge`: a new revision of a document (title, body, tags, lines), with a reason; idempotent with a key. */
+export const reviseKnowledge = defineTool({
+  name: "revise_knowledge",
+  title: "Revise knowledge",
+  description:
+    "Correct a document: a new revision with the fields given (title, body, tags, lines; each list replaces the document's) and the reason, which get_document shows with the revision. The rest stays; earlier revisions stay readable with get_document asOf. A revision that changes nothing is not recorded (changed: false). Use it to fix a mistake; to replace a document by a different one, capture_knowledge with supersedes.",
+  group: "knowledge",
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  input: z
+    .object({
+      id: z.string().min(1),
+      title: z.string().trim().min(1).max(500).optional(),
+      body: z.string().min(1).max(KNOWLEDGE_BODY_MAX).optional().describe("Markdown; replaces the body"),
+      tags: z.array(z.string()).optional().describe("Replaces the document's tags"),
+      lines: z.array(z.string()).optional().describe("Replaces the document's lines"),
+      reason: Reason.describe("Why it changes"),
+      idempotencyKey: IdempotencyKey,
+    })
+    .refine(
+      (input) => [input.title, input.body, input.tags, input.lines].some((field) => field !== undefined),
+      { message: "nothing to revise: give title, body, tags or lines", path: ["title"] },
+    ),
+  output: Stored.extend({ changed: z.boolean() }),
+  run: async (factory, { id, idempotencyKey, ...changes }) => {
+    await requireDocument(factory, id);
+    await requireLines(factory, changes.lines ?? [], "lines");
+    const { document, changed } = await factory.knowledge.revise(id, changes, keyed(idempotencyKey));
+    return { ...stored(document), changed };
+  },
+});
+
+/** `retract_knowledge`: takes a wrong document out of search, with a reason; a second call writes nothing. */
+export const retractKnowledge = defineTool({
+  name: "retract_knowledge",
+  title: "Retract knowledge",
+  description:
+    "Withdraw a document that is wrong or should not be there: search_knowledge, list_knowledge and get_context stop returning it; its history stays (get_document and asOf searches before now still find it). It cannot be undone: to correct a document use revise_knowledge, to replace it capture_knowledge with supersedes. Retracting a retracted document writes nothing and answers the first retraction.",
+  group: "knowledge",
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  input: z.object({
+    id: z.string().min(1),
+    reason: Reason.describe("Why it is withdrawn"),
+    idempotencyKey: IdempotencyKey,
+  }),
+  output: Stored.extend({
+    retracted: z.object({ at: z.string(), reason: z.string() }),
+    alreadyRetracted: z.boolean(),
+  }),
+  run: async (factory, { id, reason, idempotencyKey }) => {
+    const before = await requireDocument(factory, id);
+    const document = await factory.knowledge.retract(id, reason, keyed(idempotencyKey));
+    return {
+      ...stored(document),
+      retracted: document.retracted,
+      alreadyRetracted: before.retracted !== undefined,
+    };
   },
 });
 
