@@ -60,6 +60,18 @@ describe("factory knowledge", () => {
       );
       const before = new Date().toISOString();
 
+      await capture(
+        "--kind",
+        "research",
+        "--title",
+        "Cart copy",
+        "--body",
+        "Say 'basket'.",
+        "--line",
+        "checkout",
+      );
+      const one = await factory("knowledge", "list", "--line", "checkout", "-n", "1");
+      expect(one.stdout).toMatch(/Cart copy\nmore documents match: raise --limit\n$/);
       const listed = await factory("knowledge", "list", "--line", "checkout");
       expect(listed.code, listed.stderr).toBe(0);
       expect(listed.stdout).toContain(`${id}  runbook      Payment retires`);
