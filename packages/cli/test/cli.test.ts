@@ -29,6 +29,7 @@ describe("usage", () => {
       "import",
       "plan",
       "search",
+      "knowledge",
       "floorplan",
       "who-owns",
       "impact",

@@ -46,7 +46,7 @@ function newServer(options: FactoryMcpServerOptions): McpServer {
     { name: options.name ?? "software-factory", version: SERVER_VERSION },
     {
       instructions:
-        "The Software Factory: the product's lines, owners and dependencies, its knowledge (decisions, customer conversations, research), its work in flight and its standards. Start with get_context for a task, a line or a question; use search_knowledge for facts with sources; who_owns and impact_of_change before touching code; capture what you learn with capture_knowledge.",
+        "The Software Factory: the product's lines, owners and dependencies, its knowledge (decisions, customer conversations, research), its work in flight and its standards. Start with get_context for a task, a line or a question; use search_knowledge for facts with sources; who_owns and impact_of_change before touching code; capture what you learn with capture_knowledge, and correct what is wrong with revise_knowledge or retract_knowledge.",
     },
   );
 }
