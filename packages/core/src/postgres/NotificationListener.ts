@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import pg from "pg";
+import { endWithin } from "./endWithin.js";
 
 /** Settings of a {@link NotificationListener}. */
 export interface NotificationListenerOptions {
@@ -13,6 +14,13 @@ export interface NotificationListenerOptions {
   readonly initialDelayMs: number;
   /** Longest reconnect delay in ms. */
   readonly maxDelayMs: number;
+  /**
+   * How often the connection is checked with `SELECT 1`, in ms. A connection
+   * whose other end vanished without closing delivers no notifications and no
+   * error; the check fails on it (by the config's `query_timeout`) and the
+   * connection is replaced.
+   */
+  readonly checkIntervalMs: number;
 }
 
 /**
@@ -20,6 +28,7 @@ export interface NotificationListenerOptions {
  * back by itself when the connection drops: it reconnects with exponential
  * backoff and, once listening again, wakes its owner so that subscribers catch
  * up by position on whatever committed while no notification could arrive.
+ * A periodic `SELECT 1` finds a connection that went silent without closing.
  *
  * The connection does not keep the Node process alive on its own.
  */
@@ -27,7 +36,9 @@ export class NotificationListener {
   readonly #options: NotificationListenerOptions;
   #client: pg.Client | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #checkTimer: NodeJS.Timeout | undefined;
   #failures = 0;
+  #checking = false;
   #stopped = false;
   #connected = false;
 
@@ -51,6 +62,7 @@ export class NotificationListener {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearInterval(this.#checkTimer);
     const client = this.#client;
     this.#client = undefined;
     this.#connected = false;
@@ -59,7 +71,9 @@ export class NotificationListener {
     // alive; ending it must, or a process whose last work is this close exits
     // before the close completes (with exit code 13, "unsettled top-level await").
     (client.connection.stream as Partial<Socket>).ref?.();
-    await client.end().catch(() => undefined);
+    await endWithin(client.end(), this.#options.config.query_timeout ?? 5_000, () =>
+      client.connection.stream.destroy(),
+    );
   }
 
   async #connect(): Promise<void> {
@@ -84,15 +98,33 @@ export class NotificationListener {
     }
     this.#failures = 0;
     this.#connected = true;
+    this.#checkTimer = setInterval(() => void this.#check(client), this.#options.checkIntervalMs);
+    this.#checkTimer.unref();
     // Commits made before LISTEN took effect sent no notification to us: catch up now.
     this.#options.wake();
+  }
+
+  /** Replaces the connection when it does not answer `SELECT 1`; one check at a time. */
+  async #check(client: pg.Client): Promise<void> {
+    if (this.#checking) return;
+    this.#checking = true;
+    try {
+      await client.query("SELECT 1");
+    } catch {
+      this.#lost(client);
+    } finally {
+      this.#checking = false;
+    }
   }
 
   #lost(client: pg.Client): void {
     if (this.#client !== client) return;
     this.#client = undefined;
     this.#connected = false;
+    clearInterval(this.#checkTimer);
     client.removeAllListeners("notification");
+    // Not a polite end: the other side may never answer one.
+    client.connection.stream.destroy();
     client.end().catch(() => undefined);
     if (this.#stopped) return;
     const delay = Math.min(this.#options.maxDelayMs, this.#options.initialDelayMs * 2 ** this.#failures);

@@ -11,6 +11,7 @@ import {
 import { ClosedError, SchemaVersionError, ValidationError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { isConnectionError, storeErrorFrom } from "./connectionErrors.js";
+import { endWithin } from "./endWithin.js";
 import { migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import { NotificationListener } from "./NotificationListener.js";
 import {
@@ -37,6 +38,9 @@ interface AppendOutcome {
   readonly result_first: string | null;
   readonly result_count: number;
 }
+
+/** Idle time before TCP keep-alive probes a connection, in ms. */
+const KEEP_ALIVE_INITIAL_DELAY_MS = 10_000;
 
 const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
 
@@ -83,20 +87,26 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   });
   // An idle connection that the server closes emits here; the pool replaces it on next use.
   pool.on("error", () => undefined);
+  const connections = new Set<pg.Client>();
+  pool.on("connect", (client) => connections.add(client as unknown as pg.Client));
+  pool.on("remove", (client) => connections.delete(client as unknown as pg.Client));
   let schema: string;
   try {
     const client = await pool.connect();
     try {
       schema = await migrate(client, resolved.schema, resolved.target);
-    } finally {
       client.release();
+    } catch (error) {
+      // A connection that failed (or stopped answering) is discarded, not returned to the pool.
+      client.release(error instanceof Error ? error : true);
+      throw error;
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
     if (error instanceof SchemaVersionError) throw error;
     throw storeErrorFrom(error, resolved.target, "opening the event store");
   }
-  return new PostgresEventStore(pool, config, resolved, schema);
+  return new PostgresEventStore(pool, connections, config, resolved, schema);
 }
 
 /** The schema version this code writes. */
@@ -105,6 +115,8 @@ export { POSTGRES_SCHEMA_VERSION };
 class PostgresEventStore implements EventStore {
   readonly kind = "postgres";
   readonly #pool: pg.Pool;
+  /** The pool's open connections, destroyed by `close()` when they do not end in time. */
+  readonly #connections: ReadonlySet<pg.Client>;
   readonly #options: ResolvedPostgresOptions;
   readonly #schema: string;
   readonly #channel: string;
@@ -114,8 +126,15 @@ class PostgresEventStore implements EventStore {
   #catchUpTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(pool: pg.Pool, config: pg.ClientConfig, options: ResolvedPostgresOptions, schema: string) {
+  constructor(
+    pool: pg.Pool,
+    connections: ReadonlySet<pg.Client>,
+    config: pg.ClientConfig,
+    options: ResolvedPostgresOptions,
+    schema: string,
+  ) {
     this.#pool = pool;
+    this.#connections = connections;
     this.#options = options;
     this.#schema = schema;
     this.#channel = channelFor(schema);
@@ -126,6 +145,7 @@ class PostgresEventStore implements EventStore {
       wake: () => this.#notify(),
       initialDelayMs: options.retryInitialDelayMs,
       maxDelayMs: options.retryMaxDelayMs,
+      checkIntervalMs: options.listenerCheckIntervalMs,
     });
   }
 
@@ -185,7 +205,9 @@ class PostgresEventStore implements EventStore {
     const keepAlive = setInterval(() => undefined, 1000);
     try {
       await this.#listener.stop();
-      await this.#pool.end();
+      await endWithin(this.#pool.end(), this.#options.queryTimeoutMs, () => {
+        for (const client of this.#connections) client.connection.stream.destroy();
+      });
     } finally {
       clearInterval(keepAlive);
     }
@@ -307,7 +329,11 @@ function clientConfig(options: ResolvedPostgresOptions): pg.ClientConfig {
     ...(startupOptions.length === 0 ? {} : { options: startupOptions.join(" ") }),
     application_name: options.applicationName,
     connectionTimeoutMillis: options.connectionTimeoutMs,
+    // A statement unanswered this long fails; the pool then destroys its connection and the call retries.
+    query_timeout: options.queryTimeoutMs,
+    // The OS default waits two hours before the first probe of a silent connection.
     keepAlive: true,
+    keepAliveInitialDelayMillis: KEEP_ALIVE_INITIAL_DELAY_MS,
   };
 }
 

@@ -22,9 +22,9 @@ const SOCKET_CODES = new Set([
   "EAI_AGAIN",
 ]);
 
-/** Messages `pg` uses for a connection that ended or never came up. */
+/** Messages `pg` uses for a connection that ended, never came up or stopped answering (`query_timeout`). */
 const CONNECTION_MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|terminating connection/i;
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|terminating connection|Query read timeout/i;
 
 /** Tells whether an error means the connection was lost or refused, so the work may be retried. */
 export function isConnectionError(error: unknown): boolean {

@@ -76,6 +76,19 @@ export interface PostgresEventStoreOptions {
    * catch-up after each reconnect already cover every commit.
    */
   readonly catchUpIntervalMs?: number;
+  /**
+   * Longest wait for the answer to one statement, in ms (default 30,000). A
+   * connection whose other end vanished without closing (a proxy, NAT or load
+   * balancer lost it) never answers; after this long the connection is
+   * discarded and the call is retried on a new one, so a call never hangs.
+   */
+  readonly queryTimeoutMs?: number;
+  /**
+   * How often the `LISTEN` connection is checked with `SELECT 1`, in ms
+   * (default 15,000); one that does not answer within `queryTimeoutMs` is
+   * replaced, and watchers catch up on what they missed.
+   */
+  readonly listenerCheckIntervalMs?: number;
 }
 
 const SslSchema = z.union([
@@ -128,6 +141,8 @@ const OptionsSchema = z
       .optional(),
     applicationName: z.string().max(63).optional(),
     catchUpIntervalMs: z.number().int().min(0).optional(),
+    queryTimeoutMs: z.number().int().min(1).optional(),
+    listenerCheckIntervalMs: z.number().int().min(1).optional(),
   })
   .strict()
   .refine((value) => value.url !== undefined || value.connectionString !== undefined, {
@@ -169,6 +184,8 @@ export interface ResolvedPostgresOptions {
   readonly retryMaxDelayMs: number;
   readonly applicationName: string;
   readonly catchUpIntervalMs: number;
+  readonly queryTimeoutMs: number;
+  readonly listenerCheckIntervalMs: number;
   /** `host:port/database`, for messages; never the password. */
   readonly target: string;
 }
@@ -199,6 +216,8 @@ export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions 
     applicationName:
       options.applicationName ?? new URL(url).searchParams.get("application_name") ?? "software-factory",
     catchUpIntervalMs: options.catchUpIntervalMs ?? 30_000,
+    queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
+    listenerCheckIntervalMs: options.listenerCheckIntervalMs ?? 15_000,
     target: describeTarget(url),
   };
 }
