@@ -15,7 +15,7 @@ import {
   installBuiltinStandards,
   openFactory,
 } from "@software-factory/intelligence";
-import { ActorFlag, isPostgresStore, parseFlag } from "./flags.js";
+import { ActorFlag, isPostgresStore, parseFlag, redactStore } from "./flags.js";
 import type { Output } from "./Output.js";
 
 /** Options every command accepts. */
@@ -114,7 +114,7 @@ export async function openSessionFactory(
   options: GlobalOptions,
   extra: SessionExtras = {},
 ): Promise<Factory> {
-  if (options.create !== true) assertFactoryExists(options);
+  if (options.create !== true) await assertFactoryExists(options);
   return openFactory({
     dir: resolve(options.dir),
     actor: options.actor,
@@ -125,31 +125,52 @@ export async function openSessionFactory(
 }
 
 /**
- * Whether the factory a command names exists: its SQLite file (`--store`, else
- * `<dir>/factory.db`) is there. A PostgreSQL store counts as existing: its
- * server answers for it when the factory opens.
- */
-export function factoryExists(options: GlobalOptions): boolean {
-  if (options.store !== undefined && isPostgresStore(options.store)) return true;
-  return existsSync(options.store ?? join(resolve(options.dir), "factory.db"));
-}
-
-/**
  * Refuses a factory that does not exist: its SQLite file (`--store`, else
- * `<dir>/factory.db`) is missing. A PostgreSQL store is not checked here: its
- * server answers for it when the factory opens.
+ * `<dir>/factory.db`) is missing, or its PostgreSQL schema holds no factory
+ * (a mistyped `?schema=` is refused instead of becoming a new, empty factory).
  *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `factory`) naming the folder or
- *   file, and saying to run `factory init`.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `factory`) naming the folder,
+ *   file or URL (password redacted) and schema, and saying to run `factory init`.
+ * @throws StoreError when the PostgreSQL server cannot be reached.
  */
-export function assertFactoryExists(options: GlobalOptions): void {
-  if (factoryExists(options)) return;
-  const where = options.store ?? resolve(options.dir);
+export async function assertFactoryExists(options: GlobalOptions): Promise<void> {
+  const { found, where } = await findFactory(options);
+  if (found) return;
   throw new NotFoundError({
     message: `no factory at ${where}: run \`factory init\` to create it, or give the --dir (or --store) of an existing one`,
     entity: "factory",
     id: where,
   });
+}
+
+/** Whether a factory exists, and where it was looked for. */
+export interface FactoryLocation {
+  /** Whether the factory is there. */
+  readonly found: boolean;
+  /** The folder, SQLite file, or PostgreSQL URL (password redacted) and schema, for messages. */
+  readonly where: string;
+}
+
+/**
+ * Whether the factory a command names exists: its SQLite file (`--store`, else
+ * `<dir>/factory.db`) is there, or its PostgreSQL schema holds a factory's
+ * tables (asked of the server without creating anything).
+ *
+ * @throws StoreError when the PostgreSQL server cannot be reached.
+ */
+export async function findFactory(options: GlobalOptions): Promise<FactoryLocation> {
+  const store = options.store;
+  if (store !== undefined && isPostgresStore(store)) {
+    const { probePostgresFactory } = await import("@software-factory/core/postgres");
+    const probe = await probePostgresFactory({ url: store });
+    const schema =
+      probe.schema === null ? "no schema (the search_path names none that exists)" : `schema ${probe.schema}`;
+    return { found: probe.found, where: `${redactStore(store)} (${schema})` };
+  }
+  return {
+    found: existsSync(store ?? join(resolve(options.dir), "factory.db")),
+    where: store ?? resolve(options.dir),
+  };
 }
 
 /**
@@ -198,7 +219,7 @@ export async function withDryRunFactory<T>(
   dryRun: boolean,
   work: (factory: Factory) => Promise<T>,
 ): Promise<T> {
-  if (!dryRun || factoryExists(options)) return withFactory(options, work);
+  if (!dryRun || (await findFactory(options)).found) return withFactory(options, work);
   const scratch = mkdtempSync(join(tmpdir(), "factory-dry-run-"));
   try {
     const factory = await openFactory({

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../../core/test/fixtures/postgresTestServer.js";
+import {
+  POSTGRES_TEST_URL,
+  skipPostgres,
+  TestSchemas,
+  withAdmin,
+} from "../../core/test/fixtures/postgresTestServer.js";
 import { SHOP_YAML } from "./fixtures.js";
 import { BIN, type RunResult, runFactory } from "./runFactory.js";
 
@@ -156,13 +161,44 @@ describe.skipIf(skipPostgres)("factory --store on PostgreSQL", () => {
     expect(JSON.parse(owners.stdout)).toEqual([
       { path: "src/checkout/cart.ts", line: "checkout", owner: "ana" },
     ]);
-    // An empty schema given with --store has no floor plan: no line claims the path.
-    const other = storeUrl(schemas.next("cli_env_other"));
-    const overridden = await runFactory(["--store", other, "who-owns", "src/checkout/cart.ts"], { cwd, env });
+    // --store wins: its schema, which holds no factory, is the one refused.
+    const otherSchema = schemas.next("cli_env_other");
+    const overridden = await runFactory(
+      ["--store", storeUrl(otherSchema), "who-owns", "src/checkout/cart.ts"],
+      { cwd, env },
+    );
     expect(overridden.code).toBe(1);
-    expect(overridden.stdout).toContain("no line claims this path");
+    expect(overridden.stderr).toContain(`(schema ${otherSchema})`);
     expectNoPassword(init, owners, overridden);
   });
+
+  it(
+    "refuses a schema that holds no factory with E_NOT_FOUND naming URL and schema, and creates nothing",
+    SLOW,
+    async () => {
+      const real = schemas.next("cli_real");
+      const init = await runFactory(["--store", storeUrl(real), "init", "--plan", "factory.yaml"], { cwd });
+      expect(init.code, init.stderr).toBe(0);
+      const typo = `${real}_typo`;
+      schemas.track(typo);
+      const search = await runFactory(["--store", storeUrl(typo), "search", "refund"], { cwd });
+      expect(search.code).toBe(1);
+      expect(search.stdout).toBe("");
+      const redacted = new URL(storeUrl(typo));
+      redacted.password = "***";
+      expect(search.stderr).toContain(
+        `E_NOT_FOUND: no factory at ${redacted.toString()} (schema ${typo}): run \`factory init\``,
+      );
+      const mcp = await runFactory(["--store", storeUrl(typo), "mcp"], { cwd });
+      expect(mcp.code).toBe(2);
+      expect(mcp.stderr).toContain(`(schema ${typo}): run \`factory init\` to create it, or add --init`);
+      expectNoPassword(search, mcp);
+      const { rows } = await withAdmin((admin) =>
+        admin.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [typo]),
+      );
+      expect(rows).toEqual([]);
+    },
+  );
 });
 
 describe("factory --store", () => {

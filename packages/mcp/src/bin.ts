@@ -79,6 +79,28 @@ interface ServeOptions {
 }
 
 /**
+ * Where the factory was looked for when it is not there, else undefined: the
+ * SQLite file is missing, or the PostgreSQL schema holds no factory's tables
+ * (asked without creating anything, so a mistyped `?schema=` is refused
+ * instead of becoming a new, empty factory).
+ */
+async function missingFactory(dir: string, store: string | undefined): Promise<string | undefined> {
+  if (store !== undefined && POSTGRES_URL.test(store)) {
+    const { probePostgresFactory } = await import("@software-factory/core/postgres");
+    const probe = await probePostgresFactory({ url: store }).catch((error: unknown) => {
+      throw new StartError(error instanceof Error ? error.message : String(error));
+    });
+    if (probe.found) return undefined;
+    const schema =
+      probe.schema === null ? "no schema (the search_path names none that exists)" : `schema ${probe.schema}`;
+    return `PostgreSQL ${probe.target} (${schema})`;
+  }
+  const log = store === undefined ? join(resolve(dir), "factory.db") : resolve(store);
+  if (existsSync(log)) return undefined;
+  return store === undefined ? resolve(dir) : log;
+}
+
+/**
  * Opens the factory to serve with the CLI's gates and basic standards.
  *
  * @throws StartError naming the option that is wrong, or the reason the factory cannot open.
@@ -90,11 +112,10 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
     );
   }
   if (!options.init) {
-    const log =
-      options.store === undefined ? join(resolve(options.dir), "factory.db") : resolve(options.store);
-    if (!(options.store !== undefined && POSTGRES_URL.test(options.store)) && !existsSync(log)) {
+    const where = await missingFactory(options.dir, options.store);
+    if (where !== undefined) {
       throw new StartError(
-        `no factory at ${options.store === undefined ? resolve(options.dir) : log}: run \`factory init\` to create it, give the --dir (or --store) of an existing one, or add --init to start an empty one`,
+        `no factory at ${where}: run \`factory init\` to create it, give the --dir (or --store) of an existing one, or add --init to start an empty one`,
       );
     }
   }

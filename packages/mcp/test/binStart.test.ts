@@ -7,6 +7,12 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { openFactory } from "@software-factory/intelligence";
 import { afterAll, describe, expect, it } from "vitest";
+import {
+  POSTGRES_TEST_URL,
+  skipPostgres,
+  TestSchemas,
+  withAdmin,
+} from "../../core/test/fixtures/postgresTestServer.js";
 
 const repoRoot = join(import.meta.dirname, "..", "..", "..");
 const bin = [
@@ -22,8 +28,11 @@ const temp = (prefix: string) => {
   return dir;
 };
 
-afterAll(() => {
+const schemas = new TestSchemas();
+
+afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  if (!skipPostgres) await schemas.dropAll();
 });
 
 /** A folder holding a factory (its factory.db), as `factory init` leaves it. */
@@ -93,6 +102,27 @@ describe("factory-mcp refuses to start on a bad option, before it speaks", () =>
     expect(noLog.stderr).toContain(`no factory at ${join(empty, "typo.db")}`);
     expect(readdirSync(empty)).toEqual([]);
   }, 120_000);
+
+  it.skipIf(skipPostgres)(
+    "exits 2 for a PostgreSQL schema without a factory unless --init, naming it, and creates no schema",
+    async () => {
+      const schema = schemas.next("mcp_typo");
+      const url = new URL(POSTGRES_TEST_URL);
+      url.password = "s3cret-pw-5512";
+      url.searchParams.set("schema", schema);
+      const refused = await start(["--dir", temp("mcp-start-"), "--store", url.toString()]);
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe("");
+      expect(refused.stderr).toContain(`(schema ${schema}): run \`factory init\``);
+      expect(refused.stderr).toContain("--init");
+      expect(refused.stderr).not.toContain("s3cret-pw-5512");
+      const { rows } = await withAdmin((admin) =>
+        admin.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]),
+      );
+      expect(rows).toEqual([]);
+    },
+    120_000,
+  );
 
   it("exits 2 for --http without a token, as `factory mcp` does", async () => {
     const { code, stderr } = await start(["--dir", await existingFactory(), "--http", "0"]);

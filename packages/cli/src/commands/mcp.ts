@@ -12,7 +12,7 @@ import { UsageError } from "../exitCodes.js";
 import { FolderFlag, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import {
-  factoryExists,
+  findFactory,
   type GlobalOptions,
   installFactoryStandards,
   openSessionFactory,
@@ -99,9 +99,10 @@ export function registerMcp(program: Command, context: CliContext): void {
           );
         }
         // Refused before the MCP server is even loaded, as a usage error (exit 2) as factory-mcp does; --init creates it.
-        if (init !== true && !factoryExists(options)) {
+        const location = init === true ? undefined : await findFactory(options);
+        if (location !== undefined && !location.found) {
           throw new UsageError(
-            `no factory at ${options.store ?? resolve(options.dir)}: run \`factory init\` to create it, or add --init to start an empty one`,
+            `no factory at ${location.where}: run \`factory init\` to create it, or add --init to start an empty one`,
           );
         }
         const served: GlobalOptions = init === true ? { ...options, create: true } : options;

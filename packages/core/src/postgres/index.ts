@@ -13,3 +13,4 @@ export type {
   PostgresSslOptions,
 } from "./options.js";
 export { openPostgresEventStore, POSTGRES_SCHEMA_VERSION } from "./PostgresEventStore.js";
+export { type PostgresFactoryProbe, probePostgresFactory } from "./probePostgresFactory.js";
