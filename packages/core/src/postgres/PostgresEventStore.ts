@@ -8,7 +8,7 @@ import {
   type StoreAppendOptions,
   type StoredEvent,
 } from "../EventStore.js";
-import { ClosedError, SchemaVersionError, ValidationError } from "../errors.js";
+import { ClosedError, SchemaVersionError, StoreError, ValidationError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { clientConfig } from "./clientConfig.js";
 import { isConnectionError, storeErrorFrom } from "./connectionErrors.js";
@@ -67,7 +67,8 @@ const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
  *
  * @throws ValidationError when the options are invalid.
  * @throws SchemaVersionError when the database was written by a newer SDK.
- * @throws StoreError naming host and port when the server cannot be reached.
+ * @throws StoreError naming host and port when the server cannot be reached, or
+ *   when the schema holds another application's `schema_version` table.
  * @example
  * ```ts
  * const store = await openPostgresEventStore({ url: "postgres://factory@db:5432/factory" });
@@ -101,7 +102,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
-    if (error instanceof SchemaVersionError) throw error;
+    if (error instanceof SchemaVersionError || error instanceof StoreError) throw error;
     throw storeErrorFrom(error, resolved.target, "opening the event store");
   }
   return new PostgresEventStore(pool, connections, config, resolved, schema);

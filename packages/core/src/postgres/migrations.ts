@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { SchemaVersionError } from "../errors.js";
+import { SchemaVersionError, StoreError } from "../errors.js";
 
 /** Advisory lock class (`pg_advisory_xact_lock(class, key)`) taken while migrating a schema. */
 export const MIGRATION_LOCK_CLASS = 0x46414d31; // "FAM1"
@@ -120,6 +120,7 @@ export async function migrate(
     if (schema === undefined) {
       await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [MIGRATION_LOCK_CLASS, current]);
     }
+    await assertOwnSchemaVersion(client, current, target);
     await client.query(
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
     );
@@ -144,6 +145,38 @@ export async function migrate(
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   }
+}
+
+/** The columns of the factory's `schema_version` table, with their types as `information_schema` names them. */
+const SCHEMA_VERSION_COLUMNS = "applied_at timestamp with time zone, version integer";
+
+/**
+ * Refuses a schema whose `schema_version` table is another application's
+ * (Flyway, among others, uses that name): the table must have the factory's
+ * columns, and the `events` table must be beside it.
+ *
+ * @throws StoreError saying the schema holds another application's tables.
+ */
+async function assertOwnSchemaVersion(client: pg.ClientBase, schema: string, target: string): Promise<void> {
+  const { rows } = await client.query<{ columns: string | null; has_events: boolean }>(
+    `SELECT (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_name)
+               FROM information_schema.columns
+              WHERE table_schema = $1 AND table_name = 'schema_version') AS columns,
+            to_regclass(format('%I.events', $1::text)) IS NOT NULL AS has_events`,
+    [schema],
+  );
+  const columns = rows[0]?.columns ?? null;
+  if (columns === null) return;
+  const problem =
+    columns !== SCHEMA_VERSION_COLUMNS
+      ? `its schema_version table is not the factory's (it has ${columns})`
+      : rows[0]?.has_events === true
+        ? undefined
+        : "it has a schema_version table but no events table";
+  if (problem === undefined) return;
+  throw new StoreError({
+    message: `PostgreSQL schema "${schema}" at ${target} holds another application's tables: ${problem}; give the factory a schema of its own with ?schema=<name> in the URL (or the schema option)`,
+  });
 }
 
 async function currentSchema(client: pg.ClientBase): Promise<string> {
