@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -115,7 +115,15 @@ describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", (
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toContain(`source  ${moved.events} events  sha256 ${moved.hash}`);
       expect(text.stdout).toContain(`target  ${moved.events} events  sha256 ${moved.hash}`);
-      for (const result of [there, back, again, text]) {
+      // A mistyped source schema is no factory: refused by name, nothing copied, no schema created.
+      const typo = storeUrl(schemas.next("cli_migrate_typo"));
+      const missing = await factory("migrate", "--from", typo, "--to", "fourth.db");
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(
+        /E_NOT_FOUND: no factory log at postgres:\/\/.*:\*\*\*@.*cli_migrate_typo/,
+      );
+      expect(existsSync(join(cwd, "fourth.db"))).toBe(false);
+      for (const result of [there, back, again, text, missing]) {
         expect(`${result.stdout}${result.stderr}`).not.toContain(PASSWORD);
       }
     },

@@ -4,14 +4,13 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type EventStore, migrateLog, NotFoundError, StoreError } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { isPostgresStore, parseStoreFlag, redactStore } from "../flags.js";
+import { parseStoreFlag, redactStore } from "../flags.js";
 import { action, type CliContext } from "../program.js";
-import { openStore } from "../Session.js";
+import { findFactory, openStore } from "../Session.js";
 
 /** What `factory migrate --json` prints. */
 interface MigrateResult {
@@ -45,11 +44,12 @@ export function registerMigrate(program: Command, context: CliContext): void {
         const from =
           parseStoreFlag(f.from, "--from") ?? options.store ?? join(resolve(options.dir), "factory.db");
         if (from === to) throw new UsageError(`--to names the source itself (${redactStore(from)})`);
-        if (!isPostgresStore(from) && !existsSync(from)) {
+        const source = await findFactory({ ...options, store: from });
+        if (!source.found) {
           throw new NotFoundError({
-            message: `no factory log at ${from}: give --from, --store or --dir`,
+            message: `no factory log at ${source.where}: give --from, --store or --dir`,
             entity: "store",
-            id: from,
+            id: redactStore(from),
           });
         }
         const report = await withStores(from, to, async (source, target) => {
