@@ -105,6 +105,8 @@ export {
   DecisionStatusSchema,
   type DocumentKind,
   DocumentKindSchema,
+  decisionOptionInputShape,
+  decisionTextSchema,
   InstantSchema,
   type Link,
   LinkSchema,

@@ -91,26 +91,26 @@ export const DECISION_LIST_MAX = 20;
 /** Most characters of an option's title, and of one pro or con. */
 export const DECISION_OPTION_LIMITS = { title: 500, point: 2000 } as const;
 
-/** A text field of a decision as it is written, its limit named in the error. */
-const decisionText = (field: string) =>
+/** A text field of a decision as it is written (context, decision, consequences), its limit named in the error. */
+export const decisionTextSchema = (field: string) =>
   z.string().max(DECISION_TEXT_MAX, `${field} is at most ${DECISION_TEXT_MAX} characters`);
 const DecisionPoint = z
   .string()
   .max(DECISION_OPTION_LIMITS.point, `at most ${DECISION_OPTION_LIMITS.point} characters`);
+/** The fields of one option of a decision as it is written, within the limits (for `z.object` or `z.strictObject`). */
+export const decisionOptionInputShape = {
+  title: z
+    .string()
+    .min(1)
+    .max(
+      DECISION_OPTION_LIMITS.title,
+      `an option's title is at most ${DECISION_OPTION_LIMITS.title} characters`,
+    ),
+  pros: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} pros`).default([]),
+  cons: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} cons`).default([]),
+};
 const DecisionOptionsInputSchema = z
-  .array(
-    z.object({
-      title: z
-        .string()
-        .min(1)
-        .max(
-          DECISION_OPTION_LIMITS.title,
-          `an option's title is at most ${DECISION_OPTION_LIMITS.title} characters`,
-        ),
-      pros: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} pros`).default([]),
-      cons: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} cons`).default([]),
-    }),
-  )
+  .array(z.object(decisionOptionInputShape))
   .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
   .default([]);
 
@@ -158,10 +158,10 @@ export function checkDecisionTextTotal(input: DecisionText, context: z.core.$Ref
 const DecisionInputSchema = z
   .object({
     status: DecisionStatusSchema,
-    context: decisionText("context").min(1),
+    context: decisionTextSchema("context").min(1),
     options: DecisionOptionsInputSchema,
-    decision: decisionText("decision").min(1),
-    consequences: decisionText("consequences").default(""),
+    decision: decisionTextSchema("decision").min(1),
+    consequences: decisionTextSchema("consequences").default(""),
   })
   .superRefine(checkDecisionTextTotal);
 
@@ -263,10 +263,10 @@ export const RecordDecisionInputSchema = z
   .object({
     title: z.string().trim().min(1).max(500),
     status: DecisionStatusSchema.default("proposed"),
-    context: decisionText("context").min(1),
+    context: decisionTextSchema("context").min(1),
     options: DecisionOptionsInputSchema,
-    decision: decisionText("decision").min(1),
-    consequences: decisionText("consequences").default(""),
+    decision: decisionTextSchema("decision").min(1),
+    consequences: decisionTextSchema("consequences").default(""),
     source: SourceSchema,
     tags: z.array(Tag).max(100).default([]),
     lines: z.array(LineId).max(100).default([]),

@@ -10,9 +10,10 @@ import { contextPackMarkdown, type Factory } from "@software-factory/intelligenc
 import {
   checkDecisionTextTotal,
   DECISION_LIST_MAX,
-  DECISION_OPTION_LIMITS,
   DECISION_TEXT_MAX,
   DocumentKindSchema,
+  decisionOptionInputShape,
+  decisionTextSchema,
   type KnowledgeDocument,
   LinkSchema,
 } from "@software-factory/knowledge";
@@ -285,26 +286,8 @@ export const retractKnowledge = defineTool({
   },
 });
 
-/** A text field of a decision, its limit named in the error. */
-const decisionText = (field: string) =>
-  z.string().max(DECISION_TEXT_MAX, `${field} is at most ${DECISION_TEXT_MAX} characters`);
-
-/** A pro or a con of an option. */
-const DecisionPoint = z
-  .string()
-  .max(DECISION_OPTION_LIMITS.point, `at most ${DECISION_OPTION_LIMITS.point} characters`);
-
-const DecisionOption = z.strictObject({
-  title: z
-    .string()
-    .min(1)
-    .max(
-      DECISION_OPTION_LIMITS.title,
-      `an option's title is at most ${DECISION_OPTION_LIMITS.title} characters`,
-    ),
-  pros: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} pros`).default([]),
-  cons: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} cons`).default([]),
-});
+/** An option weighed by a decision: its title, pros and cons within the knowledge base's limits; unknown keys refused. */
+const DecisionOption = z.strictObject(decisionOptionInputShape);
 
 /** `record_decision`: adds a decision (an ADR) to the decision log; idempotent with a key. */
 export const recordDecision = defineTool({
@@ -317,13 +300,13 @@ export const recordDecision = defineTool({
     .object({
       title: z.string().trim().min(1).max(500),
       status: z.enum(["proposed", "accepted", "rejected"]).default("proposed"),
-      context: decisionText("context").min(1),
+      context: decisionTextSchema("context").min(1),
       options: z
         .array(DecisionOption)
         .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
         .default([]),
-      decision: decisionText("decision").min(1),
-      consequences: decisionText("consequences").default(""),
+      decision: decisionTextSchema("decision").min(1),
+      consequences: decisionTextSchema("consequences").default(""),
       lines: z.array(z.string()).default([]),
       supersedes: z.array(z.string()).default([]),
       author: z.string().optional(),
