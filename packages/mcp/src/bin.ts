@@ -139,6 +139,9 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
     for (const problem of factory.skills.problems()) {
       process.stderr.write(`factory-mcp: skill "${problem.name}" not loaded:\n${problem.message}\n`);
     }
+    for (const skipped of factory.standards.skipped()) {
+      process.stderr.write(`factory-mcp: instruction file ${skipped.file ?? ""} ${skipped.message}\n`);
+    }
     return factory;
   } catch (error) {
     throw new StartError(`cannot open the factory at ${options.dir}: ${(error as Error).message}`);

@@ -76,9 +76,13 @@ export function registerStandards(program: Command, context: CliContext): void {
         const instructionsFrom = parseFlag(FolderFlag, given.instructions, "--instructions");
         if (format === "cursor" && entryAt(to)?.isFile() === true)
           throw new UsageError(`--to: ${to} is a file; --format cursor writes a folder of .mdc rules`);
-        const found = await withFactory(options, async (factory) => factory.standards.instructions(), {
-          instructionsFrom,
-        });
+        const [found, skipped] = await withFactory(
+          options,
+          async (factory) => [factory.standards.instructions(), factory.standards.skipped()] as const,
+          { instructionsFrom },
+        );
+        for (const issue of skipped)
+          output.error(`warning: ${issue.file ?? instructionsFrom} ${issue.message}`);
         if (found.length === 0)
           throw new NotFoundError({
             message: `no instruction standards to export: ${instructionsFrom} has no .cursor/rules, AGENTS.md or CLAUDE.md (give the repository with --instructions)`,

@@ -14,6 +14,7 @@ import {
   openAssemblyLine,
   openEventLog,
   type PipelineInput,
+  type ValidationIssue,
 } from "@software-factory/core";
 import { type FloorPlan, openFloorPlan } from "@software-factory/floorplan";
 import { type Embedder, type KnowledgeBase, openKnowledgeBase } from "@software-factory/knowledge";
@@ -93,7 +94,8 @@ export interface OpenFactoryOptions {
   /**
    * A repository whose Cursor rules (`.cursor/rules/*.mdc`), `AGENTS.md` and
    * `CLAUDE.md` files become advisory standards, listed by the context packs
-   * of the paths and lines they apply to.
+   * of the paths and lines they apply to; files left out (a folder named
+   * AGENTS.md, a linked rule) are listed by `factory.standards.skipped()`.
    */
   readonly instructionsFrom?: string;
 }
@@ -290,8 +292,13 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     const standards = new Standards<Factory>(factory);
     addFactorySources(standards, { floorplan, work, knowledge });
     if (options.rules !== undefined) standards.add(...options.rules);
-    if (options.instructionsFrom !== undefined)
-      standards.addInstructions(...loadInstructionStandards(options.instructionsFrom));
+    if (options.instructionsFrom !== undefined) {
+      const skipped: ValidationIssue[] = [];
+      const loaded = loadInstructionStandards(options.instructionsFrom, {
+        onWarning: (issue) => skipped.push(issue),
+      });
+      standards.addInstructions(...loaded).addSkipped(...skipped);
+    }
     (factory as { standards: Standards<Factory> }).standards = standards;
     const scorecards = await Scorecards.open({
       log,

@@ -1,3 +1,4 @@
+import type { ValidationIssue } from "@software-factory/core";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import {
@@ -55,6 +56,7 @@ export interface CheckScope {
 export class Standards<Context = unknown> {
   readonly #rules = new Map<string, Rule<unknown, Context>>();
   readonly #instructions = new Map<string, InstructionStandard>();
+  readonly #skipped: ValidationIssue[] = [];
   readonly #packs = new Map<string, RulePack>();
   readonly #sources = new Map<string, TargetSource>();
 
@@ -112,6 +114,20 @@ export class Standards<Context = unknown> {
       this.#instructions.set(valid.id, valid);
     }
     return this;
+  }
+
+  /**
+   * Keeps instruction files left out when they were read (a folder named
+   * AGENTS.md, a linked `.mdc`), from `loadInstructionStandards`'s `onWarning`.
+   */
+  addSkipped(...skipped: readonly ValidationIssue[]): this {
+    this.#skipped.push(...skipped);
+    return this;
+  }
+
+  /** Instruction files left out when they were read, each with its file and why. */
+  skipped(): ValidationIssue[] {
+    return [...this.#skipped];
   }
 
   /**

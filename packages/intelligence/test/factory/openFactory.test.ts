@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -152,6 +152,29 @@ describe("openFactory options", () => {
         { path: "skills[1].name", message: 'two skills are named "echo"; give each skill its own name' },
       ],
     });
+  });
+
+  it("lists the instruction files it left out through the API, not as process warnings", async () => {
+    const repo = join(dir, "repo");
+    mkdirSync(join(repo, "AGENTS.md"), { recursive: true });
+    writeFileSync(join(repo, "CLAUDE.md"), "# Rules\n\n## Tests\n\nEvery change has a test.\n");
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", listen);
+    try {
+      const factory = await openFactory({ dir: join(dir, "with-instructions"), instructionsFrom: repo });
+      expect(factory.standards.instructions()).toHaveLength(1);
+      expect(factory.standards.skipped()).toEqual([
+        expect.objectContaining({
+          file: join(repo, "AGENTS.md"),
+          message: expect.stringMatching(/is a folder/),
+        }),
+      ]);
+      await factory.close();
+    } finally {
+      process.off("warning", listen);
+    }
+    expect(warnings).toEqual([]);
   });
 
   it("refuses a skill named like a built-in one instead of replacing it silently", async () => {
