@@ -1,6 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { defineRule, type Factory, openFactory } from "@software-factory/intelligence";
 
 /** A factory in a temp folder with three lines, two operators, a document and a rule. */
@@ -46,4 +48,30 @@ export async function seededFactory(
     }),
   );
   return { dir, factory };
+}
+
+/** The repository root, from which the server runs from its sources. */
+const repoRoot = join(import.meta.dirname, "..", "..", "..");
+
+/**
+ * A client named `name` connected over stdio to `factory-mcp` run from its
+ * sources with `args` (`--dir`, `--actor`...), its stderr piped.
+ */
+export async function connectToServer(name: string, args: readonly string[]): Promise<Client> {
+  const client = new Client({ name, version: "1.0.0" });
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [
+        "--conditions=@software-factory/source",
+        "--import",
+        "tsx",
+        join(repoRoot, "packages/mcp/src/bin.ts"),
+        ...args,
+      ],
+      cwd: repoRoot,
+      stderr: "pipe",
+    }),
+  );
+  return client;
 }

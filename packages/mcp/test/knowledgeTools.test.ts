@@ -1,11 +1,7 @@
 import { rmSync } from "node:fs";
-import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededFactory } from "./fixtures.js";
-
-const repoRoot = join(import.meta.dirname, "..", "..", "..");
+import { connectToServer, seededFactory } from "./fixtures.js";
 
 interface ToolResult {
   isError?: boolean;
@@ -44,24 +40,7 @@ beforeAll(async () => {
   const seeded = await seededFactory();
   dir = seeded.dir;
   await seeded.factory.close();
-  client = new Client({ name: "knowledge-tools-test", version: "1.0.0" });
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [
-        "--conditions=@software-factory/source",
-        "--import",
-        "tsx",
-        join(repoRoot, "packages/mcp/src/bin.ts"),
-        "--dir",
-        dir,
-        "--actor",
-        "agent",
-      ],
-      cwd: repoRoot,
-      stderr: "pipe",
-    }),
-  );
+  client = await connectToServer("knowledge-tools-test", ["--dir", dir, "--actor", "agent"]);
 }, 60_000);
 
 afterAll(async () => {

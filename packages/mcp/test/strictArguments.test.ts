@@ -1,12 +1,8 @@
 import { rmSync } from "node:fs";
-import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import type { Client } from "@modelcontextprotocol/client";
 import { openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededFactory } from "./fixtures.js";
-
-const repoRoot = join(import.meta.dirname, "..", "..", "..");
+import { connectToServer, seededFactory } from "./fixtures.js";
 
 type ToolResult = {
   isError?: boolean;
@@ -31,24 +27,7 @@ beforeAll(async () => {
   dir = seeded.dir;
   item = (await seeded.factory.work.createWorkItem({ line: "checkout", title: "Apple Pay" })).id;
   await seeded.factory.close();
-  client = new Client({ name: "strict-arguments-test", version: "1.0.0" });
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [
-        "--conditions=@software-factory/source",
-        "--import",
-        "tsx",
-        join(repoRoot, "packages/mcp/src/bin.ts"),
-        "--dir",
-        dir,
-        "--actor",
-        "agent",
-      ],
-      cwd: repoRoot,
-      stderr: "pipe",
-    }),
-  );
+  client = await connectToServer("strict-arguments-test", ["--dir", dir, "--actor", "agent"]);
 }, 60_000);
 
 afterAll(async () => {
