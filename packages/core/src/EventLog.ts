@@ -160,6 +160,16 @@ export class EventLog implements AsyncDisposable {
   }
 
   /**
+   * The id of the event at a position (`""` at 0), or undefined when the log
+   * has none there: what a cache records to know it was taken from this log.
+   */
+  async eventIdAt(position: number): Promise<string | undefined> {
+    if (position === 0) return "";
+    const [event] = await this.#store.read({ after: position - 1, until: position, limit: 1 });
+    return event?.seq === position ? event.id : undefined;
+  }
+
+  /**
    * Calls `handler` for each new event, in order, once each, whether this
    * process or another one sharing the store appended it. Starts after the
    * current head unless `after` says otherwise (give 0 to replay everything).

@@ -19,13 +19,6 @@ interface Snapshot {
   readonly graph: SerializedGraph<FloorNode, FloorEdge, FloorGraphAttributes>;
 }
 
-/** Id of the event at a log position ("" at 0, undefined when the log has no such event). */
-async function eventIdAt(log: EventLog, position: number): Promise<string | undefined> {
-  if (position === 0) return "";
-  const [event] = await log.read({ after: position - 1, until: position, limit: 1 });
-  return event?.seq === position ? event.id : undefined;
-}
-
 /**
  * The graph saved in `dir` and the position it reflects, when the snapshot
  * exists, is of this version and was taken from this log; otherwise undefined
@@ -45,7 +38,7 @@ export async function loadFloorSnapshot(
   }
   if (
     snapshot.version !== SNAPSHOT_VERSION ||
-    (await eventIdAt(log, snapshot.position)) !== snapshot.eventId
+    (await log.eventIdAt(snapshot.position)) !== snapshot.eventId
   ) {
     return undefined;
   }
@@ -61,7 +54,7 @@ export async function saveFloorSnapshot(
   graph: FloorGraphology,
   position: number,
 ): Promise<void> {
-  const eventId = await eventIdAt(log, position);
+  const eventId = await log.eventIdAt(position);
   if (eventId === undefined) return;
   const snapshot: Snapshot = { version: SNAPSHOT_VERSION, position, eventId, graph: graph.export() };
   mkdirSync(dir, { recursive: true });

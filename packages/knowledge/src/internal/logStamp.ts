@@ -16,9 +16,8 @@ export interface LogStamp {
 
 /** The stamp of `log` at `position`, or `undefined` when the log has no event there. */
 export async function logStampAt(log: EventLog, position: number): Promise<LogStamp | undefined> {
-  if (position === 0) return { position, eventId: "" };
-  const [event] = await log.read({ after: position - 1, until: position, limit: 1 });
-  return event?.seq === position ? { position, eventId: event.id } : undefined;
+  const eventId = await log.eventIdAt(position);
+  return eventId === undefined ? undefined : { position, eventId };
 }
 
 /** Whether `log` holds the stamped event at the stamped position. */
