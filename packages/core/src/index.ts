@@ -211,6 +211,7 @@ export {
 export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migrateLog.js";
 export { type Projection, type ProjectionOptions, startProjection } from "./Projection.js";
 export { instantOf, POINT_IN_TIME_EXPECTED, PointInTimeSchema } from "./pointInTime.js";
+export { type RetryOnConflictOptions, retryOnConflict } from "./retryOnConflict.js";
 export {
   type EventEnvelope,
   EventEnvelopeSchema,

@@ -10,10 +10,10 @@
  *
  * @module
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { AppendOptions, EventLog, NewEvent } from "../../EventLog.js";
 import { ConcurrencyConflictError, type GateFailure, IdempotencyConflictError } from "../../errors.js";
 import type { Projection } from "../../Projection.js";
+import { retryOnConflict } from "../../retryOnConflict.js";
 import type { WorkItem } from "../WorkItem.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { gateFailed, type Move } from "./checks.js";
@@ -31,7 +31,7 @@ export interface LineWriterOptions {
   readonly state: AssemblyState;
   /** Actor of writes when a call names none. */
   readonly actor: string | undefined;
-  /** How many times a write is decided again after a concurrency conflict. */
+  /** How many times a write is decided again after a concurrency conflict (so it is tried once more than this). */
   readonly maxRetries: number;
 }
 
@@ -68,17 +68,13 @@ export class LineWriter {
    * @throws ConcurrencyConflictError when the write still conflicts after the last retry.
    */
   async retrying(attempt: (head: number) => Promise<void>): Promise<void> {
-    for (let tries = 0; ; tries++) {
-      const head = await this.#projection.catchUp();
-      try {
-        await attempt(head);
+    await retryOnConflict(
+      async () => {
+        await attempt(await this.#projection.catchUp());
         await this.#projection.catchUp();
-        return;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyConflictError) || tries >= this.#maxRetries) throw error;
-      }
-      await sleep(Math.random() * Math.min(2 ** tries, MAX_BACKOFF_MS));
-    }
+      },
+      { attempts: this.#maxRetries + 1, maxBackoffMs: MAX_BACKOFF_MS },
+    );
   }
 
   /**
