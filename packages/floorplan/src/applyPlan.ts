@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   ConcurrencyConflictError,
   type EventLog,
   type NewEvent,
+  retryOnConflict,
   type StoredEvent,
   ValidationError,
 } from "@software-factory/core";
@@ -76,12 +76,6 @@ export interface ChangeOptions {
   readonly actor?: string;
 }
 
-/**
- * How many times a plan write decides against the latest floor plan and tries
- * to append before it gives up: enough that writers busy on one factory (a
- * CI apply beside imports and edits) all land, as the assembly line's moves do.
- */
-const MAX_ATTEMPTS = 50;
 /** Longest wait between two attempts, in milliseconds (the waits grow to it, each one random up to its bound). */
 const MAX_BACKOFF_MS = 250;
 
@@ -120,7 +114,7 @@ export interface PlanWriter {
  * `floorplan.plan.applied` event, and when another writer appended first,
  * waits a little (a random pause that grows with each conflict, so writers
  * that collided do not collide again in step) and decides again from the new
- * head, up to 50 times (`MAX_ATTEMPTS`).
+ * head, up to 50 times (`retryOnConflict`'s default).
  *
  * @throws ValidationError when the plan has errors in the entries given, or errors the current plan did not have.
  * @throws RemoveAllLinesError when a `replace` would remove every line and `allowRemoveAllLines` is not set.
@@ -131,62 +125,75 @@ export async function writePlan(
   target: PlanTarget,
   options: ApplyPlanOptions,
 ): Promise<ApplyPlanResult> {
+  const label = options.label ?? options.source ?? "factory.yaml";
+  return retryOnConflict(() => decideAndAppend(writer, target, options), {
+    maxBackoffMs: MAX_BACKOFF_MS,
+    onGiveUp: (last, attempts) => busy(label, attempts, last),
+  });
+}
+
+/**
+ * One attempt of {@link writePlan}: folds the log, makes the plan of the
+ * current floor plan, validates it, and appends its changes with the head it
+ * folded expected.
+ *
+ * @throws ValidationError when the plan has errors (see {@link writePlan}).
+ * @throws RemoveAllLinesError when a `replace` would remove every line and `allowRemoveAllLines` is not set.
+ * @throws ConcurrencyConflictError when another writer appended since the fold.
+ */
+async function decideAndAppend(
+  writer: PlanWriter,
+  target: PlanTarget,
+  options: ApplyPlanOptions,
+): Promise<ApplyPlanResult> {
   const source = options.source ?? "factory.yaml";
-  for (let attempt = 1; ; attempt++) {
-    const head = await writer.refresh();
-    const current = writer.current();
-    const { plan, declaring, given } = target(current);
-    const next = options.mode === "merge" ? mergePlans(current, plan) : plan;
-    const changes = planChanges(current, next, {
-      source,
-      currentSource: (key) => (declaring.has(key) ? writer.sourceOf(key) : undefined),
-      ...(options.refs === undefined ? {} : { refs: options.refs }),
+  const head = await writer.refresh();
+  const current = writer.current();
+  const { plan, declaring, given } = target(current);
+  const next = options.mode === "merge" ? mergePlans(current, plan) : plan;
+  const changes = planChanges(current, next, {
+    source,
+    currentSource: (key) => (declaring.has(key) ? writer.sourceOf(key) : undefined),
+    ...(options.refs === undefined ? {} : { refs: options.refs }),
+  });
+  const problems = writeProblems(
+    { current, next, given, recorded: recordedEntries(changes) },
+    {
+      relations: writer.relations,
+      requireOwners: source === "factory.yaml",
+      ...(options.files === undefined ? {} : { files: options.files }),
+    },
+  );
+  const errors = problems.filter((problem) => problem.severity === "error");
+  if (errors.length > 0) {
+    throw new ValidationError({
+      message: `floor plan is invalid: ${errors.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`,
+      issues: errors,
     });
-    const problems = writeProblems(
-      { current, next, given, recorded: recordedEntries(changes) },
-      {
-        relations: writer.relations,
-        requireOwners: source === "factory.yaml",
-        ...(options.files === undefined ? {} : { files: options.files }),
-      },
-    );
-    const errors = problems.filter((problem) => problem.severity === "error");
-    if (errors.length > 0) {
-      throw new ValidationError({
-        message: `floor plan is invalid: ${errors.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`,
-        issues: errors,
-      });
-    }
-    if (
-      options.mode !== "merge" &&
-      next.lines.length === 0 &&
-      current.lines.length > 0 &&
-      !options.allowRemoveAllLines
-    )
-      throw removeAllLines(options.label ?? source, current);
-    const warnings = problems.filter((problem) => problem.severity === "warning");
-    if (changes.length === 0 || options.dryRun) return { events: [], changes: changes.length, warnings };
-    const batch: NewEvent[] = [
-      ...changes,
-      {
-        type: "floorplan.plan.applied",
-        subject: "floorplan",
-        data: { source: options.label ?? source, changes: changes.length },
-      },
-    ];
-    try {
-      const events = await writer.log.append(batch, {
-        expectedHead: head,
-        ...(options.actor === undefined ? {} : { actor: options.actor }),
-      });
-      await writer.refresh();
-      return { events, changes: changes.length, warnings };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyConflictError)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw busy(options.label ?? source, attempt, error);
-    }
-    await sleep(Math.random() * Math.min(2 ** attempt, MAX_BACKOFF_MS));
   }
+  if (
+    options.mode !== "merge" &&
+    next.lines.length === 0 &&
+    current.lines.length > 0 &&
+    !options.allowRemoveAllLines
+  )
+    throw removeAllLines(options.label ?? source, current);
+  const warnings = problems.filter((problem) => problem.severity === "warning");
+  if (changes.length === 0 || options.dryRun) return { events: [], changes: changes.length, warnings };
+  const batch: NewEvent[] = [
+    ...changes,
+    {
+      type: "floorplan.plan.applied",
+      subject: "floorplan",
+      data: { source: options.label ?? source, changes: changes.length },
+    },
+  ];
+  const events = await writer.log.append(batch, {
+    expectedHead: head,
+    ...(options.actor === undefined ? {} : { actor: options.actor }),
+  });
+  await writer.refresh();
+  return { events, changes: changes.length, warnings };
 }
 
 /** The conflict a write gives up with, said so that whoever ran it knows what happened and what to do. */
