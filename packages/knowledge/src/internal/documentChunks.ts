@@ -1,0 +1,32 @@
+/**
+ * How a document is cut into the chunks the indexes hold, and what the
+ * embedder reads of each chunk.
+ *
+ * @module
+ */
+import { type Chunk, type ChunkOptions, chunkMarkdown } from "../chunking/chunkMarkdown.js";
+import type { KnowledgeDocument } from "../DocumentStore.js";
+
+/** A chunk as the indexes keep it: the document it belongs to, where it sits, and its text. */
+export interface ChunkRecord {
+  readonly documentId: string;
+  readonly headingPath: readonly string[];
+  readonly startLine: number;
+  readonly text: string;
+}
+
+/** How many chunks go to the embedder in one call. */
+export const EMBED_BATCH = 64;
+
+/** The chunks of a document's body (its title alone when the body is empty). */
+export function cutDocument(document: KnowledgeDocument, chunking: ChunkOptions): Chunk[] {
+  const chunks: Chunk[] = document.body.trim() === "" ? [] : chunkMarkdown(document.body, chunking);
+  if (chunks.length === 0)
+    chunks.push({ index: 0, text: document.title, headingPath: [], startLine: 1, tokens: 0 });
+  return chunks;
+}
+
+/** What the embedder reads of a chunk: the title and heading path, then the text. */
+export function embeddingText(title: string, record: ChunkRecord): string {
+  return `${[title, ...record.headingPath].join(" / ")}\n${record.text}`;
+}
