@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+import { dirname, resolve } from "node:path";
 import {
   defineEvent,
   type EventLog,
@@ -19,7 +21,13 @@ import * as Data from "effect/Data";
 import * as Effect from "effect/Effect";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
-import { formatSkillMd, type InstructionSkill, type SkillProblem } from "./SkillMd.js";
+import {
+  formatSkillMd,
+  type InstructionSkill,
+  type SkillProblem,
+  type SkillsDirResult,
+  safeLoadSkillsDir,
+} from "./SkillMd.js";
 
 /** What a skill's handler gets besides its input. */
 export interface SkillContext<Services> {
@@ -266,6 +274,31 @@ export class SkillRegistry<Services = unknown> {
   addProblems(...problems: readonly SkillProblem[]): this {
     for (const problem of problems) this.#problems.set(problem.name, problem);
     return this;
+  }
+
+  /**
+   * Loads a skills folder again, as `openFactory` loads it: the instruction
+   * skills and problems that came from folders under `dir` (or from `dir`
+   * itself) are replaced by what {@link safeLoadSkillsDir} finds there now, so
+   * a removed folder drops its skill and a fixed SKILL.md drops its problem.
+   * Runnable skills and instruction skills from elsewhere are kept. Nothing is
+   * changed when reading the folder throws.
+   *
+   * @returns what the folder holds now: its skills and its problems.
+   * @example
+   * ```ts
+   * const { problems } = factory.skills.reloadInstructions(join(factory.dir, "skills"));
+   * ```
+   */
+  reloadInstructions(dir: string): SkillsDirResult {
+    const loaded = safeLoadSkillsDir(dir);
+    const root = resolve(dir);
+    const fromRoot = (folder: string | undefined) =>
+      folder !== undefined && (resolve(folder) === root || dirname(resolve(folder)) === root);
+    for (const [name, skill] of this.#instructions) if (fromRoot(skill.dir)) this.#instructions.delete(name);
+    for (const [name, problem] of this.#problems) if (fromRoot(problem.dir)) this.#problems.delete(name);
+    this.addInstructions(...loaded.skills).addProblems(...loaded.problems);
+    return loaded;
   }
 
   /** Skill folders that failed to load, by name, each with its problems at file:line:column. */
