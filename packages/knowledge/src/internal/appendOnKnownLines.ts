@@ -4,22 +4,21 @@
  * checked, and the events are appended only if the log is still at that head
  * (its optimistic concurrency); when something landed meanwhile (a line
  * retired by another process, or any other write), the lines are checked
- * again and the append retried, a bounded number of times with backoff.
+ * again and the append retried, with core's `retryOnConflict` (50 attempts,
+ * jittered backoff).
  *
  * @module
  */
 import {
   type AppendOptions,
-  ConcurrencyConflictError,
   type EventLog,
   type KnownLines,
   type NewEvent,
   NotFoundError,
+  retryOnConflict,
   type StoredEvent,
 } from "@software-factory/core";
 
-/** How many times a write naming lines checks them and tries to append before it gives up. */
-const LINE_CHECK_ATTEMPTS = 30;
 /** Longest wait between two attempts, in milliseconds (the waits grow to it, each one random up to its bound). */
 const MAX_BACKOFF_MS = 100;
 
@@ -67,15 +66,12 @@ export async function appendOnKnownLines(
   check: LineCheck,
 ): Promise<StoredEvent[]> {
   if (known === undefined || check.lines.length === 0) return log.append(events, options);
-  for (let attempt = 1; ; attempt += 1) {
-    const head = await log.head();
-    await expectKnownLines(known, check);
-    try {
-      return await log.append(events, { ...options, expectedHead: head });
-    } catch (error) {
-      if (!(error instanceof ConcurrencyConflictError) || attempt >= LINE_CHECK_ATTEMPTS) throw error;
-    }
-    const bound = Math.min(MAX_BACKOFF_MS, 2 ** attempt);
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
-  }
+  return retryOnConflict(
+    async () => {
+      const head = await log.head();
+      await expectKnownLines(known, check);
+      return log.append(events, { ...options, expectedHead: head });
+    },
+    { maxBackoffMs: MAX_BACKOFF_MS },
+  );
 }
