@@ -17,6 +17,18 @@ export interface FactoryMcpServerOptions {
   readonly name?: string;
   /** Tool groups to offer (default knowledge, floorplan, work, standards and skills; `import` is offered only when named, since it reads folders on the server's machine). */
   readonly groups?: readonly FactoryTool["group"][];
+  /**
+   * The folder of Agent Skills that {@link serveStdio} and {@link serveHttp}
+   * follow while they serve: a skill folder added, changed or removed there
+   * reloads the factory's instruction skills, updates the prompts and tells
+   * clients (`notifications/prompts/list_changed`); a SKILL.md that fails to
+   * load is named on stderr and left out. Default `<factory dir>/skills`, the
+   * folder `openFactory` loads unless given another `skillsDir` (give the
+   * same one here); `false` follows none. Followed only with the `skills`
+   * group. A server made by {@link createFactoryMcpServer} alone offers the
+   * skills the factory has when it is made.
+   */
+  readonly skillsDir?: string | false;
 }
 
 /** Version announced to clients. */
@@ -34,11 +46,30 @@ export const SERVER_VERSION = "0.1.0";
  * ({@link serveStdio}, {@link serveHttp}) or your own.
  */
 export function createFactoryMcpServer(factory: Factory, options: FactoryMcpServerOptions = {}): McpServer {
+  return buildFactoryMcpServer(factory, options).server;
+}
+
+/**
+ * What {@link createFactoryMcpServer} makes, with the function that updates
+ * the server's skill prompts after the factory's skills were reloaded
+ * (undefined without the `skills` group). For the serving functions; not
+ * exported by the package.
+ */
+export function buildFactoryMcpServer(
+  factory: Factory,
+  options: FactoryMcpServerOptions,
+): { server: McpServer; syncSkills: (() => void) | undefined } {
   const server = newServer(options);
   const groups = groupsOf(options);
   registerTools(server, groups, factory);
-  registerResources(server, factory, groups);
-  return server;
+  registerFactoryResources(server, factory);
+  const syncSkills = groups.has("skills") ? registerSkills(server, factory) : undefined;
+  return { server, syncSkills };
+}
+
+/** Whether a server with these options offers skills, and so follows its skills folder. */
+export function offersSkills(options: FactoryMcpServerOptions): boolean {
+  return groupsOf(options).has("skills");
 }
 
 function newServer(options: FactoryMcpServerOptions): McpServer {
@@ -76,13 +107,4 @@ function registerTools(server: McpServer, groups: ReadonlySet<FactoryTool["group
       },
     );
   }
-}
-
-function registerResources(
-  server: McpServer,
-  factory: Factory,
-  groups: ReadonlySet<FactoryTool["group"]>,
-): void {
-  registerFactoryResources(server, factory);
-  if (groups.has("skills")) registerSkills(server, factory);
 }

@@ -17,6 +17,7 @@ import {
 import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { createFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
+import { followServedSkills } from "./internal/SkillsFollower.js";
 
 /** Options of {@link serveHttp}. */
 export const HttpServeOptionsSchema = z.object({
@@ -57,7 +58,10 @@ export interface HttpServer {
  * Serves a factory over Streamable HTTP (protocol revisions 2025-11-25 and
  * 2026-07-28; each request is served by a fresh server over the same factory).
  * Requests without the bearer token get 401, from a foreign Origin or to a
- * foreign Host 403, over the size bound 413.
+ * foreign Host 403, over the size bound 413. While it serves, it follows the
+ * factory's skills folder (see `skillsDir` in the server options): clients
+ * listening for changes (`subscriptions/listen`) are told when the prompts
+ * and skill resources change.
  *
  * @throws ValidationError when an option is invalid (no token without `allowAnonymous`).
  */
@@ -130,11 +134,18 @@ export async function serveHttp(
     server.once("error", reject);
     server.listen(settings.port, settings.host, () => resolve());
   });
+  // Each request's server reads the skills afresh; listening clients are told when they change.
+  const skills = followServedSkills(factory, serverOptions);
+  skills?.subscribe(() => {
+    handler.notify.promptsChanged();
+    handler.notify.resourcesChanged();
+  });
   const { port } = server.address() as AddressInfo;
   const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   return {
     url: `http://${host}:${port}${settings.path}`,
     close: async () => {
+      skills?.close();
       await handler.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

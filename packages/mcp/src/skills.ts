@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
+import { type McpServer, type RegisteredPrompt, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory, InstructionSkill } from "@software-factory/intelligence";
 import { z } from "zod";
 import { skillFileContents, skillFileMimeType, skillFileUri } from "./skillFiles.js";
@@ -14,8 +14,12 @@ import { skillFileContents, skillFileMimeType, skillFileUri } from "./skillFiles
 /** The first value of a URI template variable. */
 const variable = (value: string | string[] | undefined) => String(Array.isArray(value) ? value[0] : value);
 
-/** Registers the skill resources and prompts of a factory on a server. */
-export function registerSkills(server: McpServer, factory: Factory): void {
+/**
+ * Registers the skill resources and prompts of a factory on a server, and
+ * returns the function that updates the prompts after the factory's skills
+ * changed (the resources read the skills on each request).
+ */
+export function registerSkills(server: McpServer, factory: Factory): () => void {
   const withInstructions = () => factory.skills.list().filter((skill) => skill.instructions);
   server.registerResource(
     "skill",
@@ -44,29 +48,79 @@ export function registerSkills(server: McpServer, factory: Factory): void {
     },
   );
   registerSkillFiles(server, factory);
-  for (const info of withInstructions()) {
-    const skill = factory.skills.instructions(info.name);
-    if (skill === undefined) continue;
-    server.registerPrompt(
-      info.name,
+  return registerSkillPrompts(server, factory);
+}
+
+/** The arguments every skill prompt takes. */
+const promptArguments = z.object({ task: z.string().optional().describe("What to apply the skill to") });
+
+/** The prompt of a skill: its instructions, then the task when one is given. */
+function promptOf(skill: InstructionSkill) {
+  return ({ task }: { task?: string | undefined }) => ({
+    messages: [
       {
-        title: info.name,
-        description: info.description,
-        argsSchema: z.object({ task: z.string().optional().describe("What to apply the skill to") }),
+        role: "user" as const,
+        content: {
+          type: "text" as const,
+          text: `${skill.instructions}${task === undefined ? "" : `\n\nTask: ${task}`}`,
+        },
       },
-      ({ task }) => ({
-        messages: [
-          {
-            role: "user" as const,
-            content: {
-              type: "text" as const,
-              text: `${skill.instructions}${task === undefined ? "" : `\n\nTask: ${task}`}`,
-            },
-          },
-        ],
-      }),
-    );
+    ],
+  });
+}
+
+/** The skills that have instructions, by name; a skill whose folder failed to load has none. */
+export function skillsWithInstructions(factory: Factory): Map<string, InstructionSkill> {
+  const broken = new Set(factory.skills.problems().map((problem) => problem.name));
+  const skills = new Map<string, InstructionSkill>();
+  for (const info of factory.skills.list()) {
+    if (!info.instructions || broken.has(info.name)) continue;
+    const skill = factory.skills.instructions(info.name);
+    if (skill !== undefined) skills.set(info.name, skill);
   }
+  return skills;
+}
+
+/**
+ * Registers one prompt per skill with instructions, and returns the function
+ * that brings them in line with the factory's skills again: it registers the
+ * new ones, updates those whose description or instructions changed and
+ * removes those gone (the MCP SDK sends `notifications/prompts/list_changed`
+ * for each change when the server is connected).
+ */
+function registerSkillPrompts(server: McpServer, factory: Factory): () => void {
+  const prompts = new Map<string, { prompt: RegisteredPrompt; skill: InstructionSkill }>();
+  const sync = () => {
+    const skills = skillsWithInstructions(factory);
+    for (const [name, { prompt }] of prompts) {
+      if (skills.has(name)) continue;
+      prompt.remove();
+      prompts.delete(name);
+    }
+    for (const [name, skill] of skills) {
+      const registered = prompts.get(name);
+      if (registered === undefined) {
+        const prompt = server.registerPrompt(
+          name,
+          { title: name, description: skill.description, argsSchema: promptArguments },
+          promptOf(skill),
+        );
+        prompts.set(name, { prompt, skill });
+      } else if (
+        registered.skill.description !== skill.description ||
+        registered.skill.instructions !== skill.instructions
+      ) {
+        registered.prompt.update({
+          description: skill.description,
+          argsSchema: promptArguments,
+          callback: promptOf(skill),
+        });
+        prompts.set(name, { prompt: registered.prompt, skill });
+      }
+    }
+  };
+  sync();
+  return sync;
 }
 
 /**

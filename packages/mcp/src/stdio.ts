@@ -7,8 +7,9 @@
 import { ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { StdioServerTransport, serveStdio as serveByEra } from "@modelcontextprotocol/server/stdio";
 import type { Factory } from "@software-factory/intelligence";
-import { createFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
+import { buildFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
 import { BoundedLines, type OversizedLine } from "./internal/BoundedLines.js";
+import { followServedSkills } from "./internal/SkillsFollower.js";
 
 /** The most bytes one message may have on stdio (the MCP SDK's own bound for its read buffer). */
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -76,6 +77,11 @@ function refuseOversized(transport: StdioServerTransport, line: OversizedLine): 
  * envelope the 2026 one), as the MCP SDK's `serveStdio` decides it; each era
  * gets its own server over the same factory and the same tools.
  *
+ * While it serves, it follows the factory's skills folder (see
+ * `skillsDir` in the options): skill folders added, changed or removed
+ * update the prompts, and the client is sent
+ * `notifications/prompts/list_changed`.
+ *
  * A message over 10 MiB does not end the connection (the MCP SDK's stdio
  * transport closes when one outgrows its buffer): it is dropped unread, a
  * request among them answered with an Invalid Request error, and the server
@@ -102,12 +108,26 @@ export async function serveStdio(
     maxBufferSize: MAX_MESSAGE_BYTES + 1,
   });
   process.stdin.pipe(lines);
-  // The same server for both eras, as serveHttp's handler builds it.
-  const connection = serveByEra(() => createFactoryMcpServer(opened, options), {
-    transport,
-    onerror: (error) => process.stderr.write(`@software-factory/mcp: ${error.message}\n`),
-  });
+  const skills = followServedSkills(opened, options);
+  // The same server for both eras, as serveHttp's handler builds it; it follows the skills folder.
+  const connection = serveByEra(
+    () => {
+      const { server, syncSkills } = buildFactoryMcpServer(opened, options);
+      if (syncSkills !== undefined) {
+        skills?.subscribe(() => {
+          syncSkills();
+          server.sendResourceListChanged();
+        });
+      }
+      return server;
+    },
+    {
+      transport,
+      onerror: (error) => process.stderr.write(`@software-factory/mcp: ${error.message}\n`),
+    },
+  );
   await transport.closed;
+  skills?.close();
   await connection.close();
   process.stdin.unpipe(lines);
   if (process.stdin.listenerCount("data") === 0) process.stdin.pause();

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
+import { Client, type ClientOptions } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { defineRule, type Factory, openFactory } from "@software-factory/intelligence";
 
@@ -53,25 +53,39 @@ export async function seededFactory(
 /** The repository root, from which the server runs from its sources. */
 const repoRoot = join(import.meta.dirname, "..", "..", "..");
 
+/** Variations of {@link connectToServer}. */
+export interface ServerConnectionOptions {
+  /** Options of the client: the protocol it speaks (`versionNegotiation`), its list-changed handlers. */
+  readonly client?: ClientOptions;
+  /** Called with what the server writes on stderr, chunk by chunk. */
+  readonly onStderr?: (text: string) => void;
+}
+
 /**
  * A client named `name` connected over stdio to `factory-mcp` run from its
  * sources with `args` (`--dir`, `--actor`...), its stderr piped.
  */
-export async function connectToServer(name: string, args: readonly string[]): Promise<Client> {
-  const client = new Client({ name, version: "1.0.0" });
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [
-        "--conditions=@software-factory/source",
-        "--import",
-        "tsx",
-        join(repoRoot, "packages/mcp/src/bin.ts"),
-        ...args,
-      ],
-      cwd: repoRoot,
-      stderr: "pipe",
-    }),
-  );
+export async function connectToServer(
+  name: string,
+  args: readonly string[],
+  options: ServerConnectionOptions = {},
+): Promise<Client> {
+  const client = new Client({ name, version: "1.0.0" }, options.client);
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [
+      "--conditions=@software-factory/source",
+      "--import",
+      "tsx",
+      join(repoRoot, "packages/mcp/src/bin.ts"),
+      ...args,
+    ],
+    cwd: repoRoot,
+    stderr: "pipe",
+  });
+  const { onStderr } = options;
+  if (onStderr !== undefined)
+    transport.stderr?.on("data", (chunk: Buffer) => onStderr(chunk.toString("utf8")));
+  await client.connect(transport);
   return client;
 }
