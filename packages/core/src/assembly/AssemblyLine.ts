@@ -1,21 +1,19 @@
 /**
- * The assembly line: work items moving through the pipeline's stages, their
- * artifacts and trace links, signals, deployments and incidents, and the
- * measures over them. This module is the public face: it composes the
- * modules of `internal/`, where `WorkItemCommands.ts`, `ArtifactCommands.ts`
- * and `FieldCommands.ts` parse a call's input, decide its events (with
- * `moves.ts`, `artifactDecisions.ts` and `fieldEvents.ts`) and write them
- * through `LineWriter.ts` (catch up, decide against the latest state, append
- * with optimistic concurrency, retry); `lineQueries.ts` and `traceQueries.ts`
- * answer reads over the folded state.
+ * The assembly line's public face: work items moving through the pipeline's
+ * stages, their artifacts and trace links, signals, deployments and incidents.
+ * This module holds the commands; it extends `internal/AssemblyLineReads.ts`
+ * (the reads, the measures, following the log) and composes `internal/`, where
+ * `WorkItemCommands.ts`, `ArtifactCommands.ts` and `FieldCommands.ts` parse a
+ * call's input, decide its events (with `moves.ts`, `artifactDecisions.ts` and
+ * `fieldEvents.ts`) and write them through `LineWriter.ts` (catch up, decide
+ * against the latest state, append with optimistic concurrency, retry).
  *
  * @module
  */
 
 import type { EventLog } from "../EventLog.js";
-import { ClosedError } from "../errors.js";
 import { type Projection, startProjection } from "../Projection.js";
-import type { Artifact, RecordedArtifact } from "./Artifact.js";
+import type { RecordedArtifact } from "./Artifact.js";
 import { type AssemblyHistoryFolder, createHistoryFolder } from "./AssemblyHistory.js";
 import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
 import type { Gate } from "./Gate.js";
@@ -35,19 +33,16 @@ import type {
   UnblockInput,
 } from "./inputs.js";
 import { ArtifactCommands } from "./internal/ArtifactCommands.js";
+import { AssemblyLineReads, LineLifecycle } from "./internal/AssemblyLineReads.js";
 import { AssemblyState } from "./internal/AssemblyState.js";
 import { FieldCommands } from "./internal/FieldCommands.js";
 import { LineWriter } from "./internal/LineWriter.js";
-import { expectItem, getItem, getSignal, listItems, listSignals } from "./internal/lineQueries.js";
-import { scopedSuspectLinks, traceOf } from "./internal/traceQueries.js";
 import { WorkItemCommands } from "./internal/WorkItemCommands.js";
 import type { LineDirectory } from "./LineDirectory.js";
-import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "./measures.js";
 import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { Signal } from "./Signal.js";
-import type { Trace } from "./Trace.js";
-import type { TraceLink, WalkDirection } from "./TraceLink.js";
-import type { WorkItem, WorkItemFilter } from "./WorkItem.js";
+import type { TraceLink } from "./TraceLink.js";
+import type { WorkItem } from "./WorkItem.js";
 
 // Result and filter types of the class's methods, defined with their concepts; the package index takes them from here.
 export type { RecordedArtifact } from "./Artifact.js";
@@ -90,17 +85,11 @@ export interface OpenAssemblyLineOptions {
  *
  * Create it with {@link openAssemblyLine}.
  */
-export class AssemblyLine implements AsyncDisposable {
-  readonly #state: AssemblyState;
-  readonly #history: AssemblyHistoryFolder;
-  readonly #projection: Projection;
+export class AssemblyLine extends AssemblyLineReads {
   readonly #items: WorkItemCommands;
   readonly #artifacts: ArtifactCommands;
   readonly #field: FieldCommands;
-  #closed = false;
-
-  /** The validated pipeline configuration. */
-  readonly pipeline: PipelineConfig;
+  readonly #lifecycle: LineLifecycle;
 
   /**
    * Use {@link openAssemblyLine}.
@@ -115,10 +104,9 @@ export class AssemblyLine implements AsyncDisposable {
     projection: Projection,
     options: OpenAssemblyLineOptions,
   ) {
-    this.pipeline = pipeline;
-    this.#state = state;
-    this.#history = history;
-    this.#projection = projection;
+    const lifecycle = new LineLifecycle();
+    super(pipeline, state, history, projection, lifecycle);
+    this.#lifecycle = lifecycle;
     const writer = new LineWriter({
       log,
       projection,
@@ -131,24 +119,13 @@ export class AssemblyLine implements AsyncDisposable {
     this.#field = new FieldCommands(state, projection, writer, options.lines);
   }
 
-  /** Log position the state reflects. */
-  get position(): number {
-    return this.#projection.position;
-  }
-
-  /** Folds every event up to the log's head, including other processes' writes. */
-  async refresh(): Promise<void> {
-    this.#assertOpen();
-    await this.#projection.catchUp();
-  }
-
   /**
    * Registers a gate, run before items enter its stages.
    *
    * @returns a function that unregisters it.
    */
   registerGate(gate: Gate): () => void {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.registerGate(gate);
   }
 
@@ -169,7 +146,7 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async createWorkItem(input: CreateWorkItemInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.create(input, options);
   }
 
@@ -185,7 +162,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ConcurrencyConflictError when the item changed since the call began (another call or writer moved it first), or is not at `expectedVersion`.
    */
   async advance(id: string, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.advance(id, options);
   }
 
@@ -198,7 +175,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async sendBack(id: string, input: SendBackInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.sendBack(id, input, options);
   }
 
@@ -209,7 +186,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async block(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.block(id, input, options);
   }
 
@@ -220,7 +197,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async unblock(id: string, input: UnblockInput = {}, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.unblock(id, input, options);
   }
 
@@ -231,7 +208,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async drop(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.drop(id, input, options);
   }
 
@@ -243,7 +220,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.complete(id, options);
   }
 
@@ -255,31 +232,13 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
    */
   async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.assign(id, input, options);
-  }
-
-  /** A work item, if it exists. */
-  get(id: string): WorkItem | undefined {
-    this.#assertOpen();
-    return getItem(this.#state, id);
-  }
-
-  /** Work items matching a filter, oldest first. */
-  list(filter: WorkItemFilter = {}): WorkItem[] {
-    this.#assertOpen();
-    return listItems(this.#state, filter);
-  }
-
-  /** Items of a line counting toward its WIP limit now. */
-  wipOf(line: string): number {
-    this.#assertOpen();
-    return this.#state.wipOf(line);
   }
 
   /** A line's WIP limit: the line directory's, else the pipeline's for the line, else its default. */
   wipLimitOf(line: string): number | undefined {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#items.wipLimitOf(line);
   }
 
@@ -300,7 +259,7 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async recordArtifact(input: RecordArtifactInput): Promise<RecordedArtifact> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     const [recorded] = await this.recordArtifacts([input]);
     return recorded as RecordedArtifact;
   }
@@ -314,30 +273,8 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError naming the index of the first bad input.
    */
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#artifacts.recordArtifacts(inputs);
-  }
-
-  /** An artifact's latest version, if it exists. */
-  artifact(id: string): Artifact | undefined {
-    this.#assertOpen();
-    return this.#state.artifacts.get(id);
-  }
-
-  /** Latest versions of a work item's artifacts, in recording order. */
-  artifactsOf(itemId: string): Artifact[] {
-    this.#assertOpen();
-    return this.#state.artifactsOf(itemId);
-  }
-
-  /**
-   * Latest versions of every recorded artifact, in the order each was first
-   * recorded: those of work items and those of none (an imported change set
-   * without a work item, a requirement inferred from a codebase).
-   */
-  artifacts(): Artifact[] {
-    this.#assertOpen();
-    return [...this.#state.artifacts.values()];
   }
 
   /**
@@ -351,7 +288,7 @@ export class AssemblyLine implements AsyncDisposable {
    * ```
    */
   async link(input: LinkInput): Promise<TraceLink> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     const [link] = await this.linkAll([input]);
     return link as TraceLink;
   }
@@ -363,7 +300,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError naming the index of the first bad input or missing end.
    */
   async linkAll(inputs: readonly LinkInput[]): Promise<TraceLink[]> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#artifacts.linkAll(inputs);
   }
 
@@ -375,51 +312,8 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such link.
    */
   async reviewLink(linkId: string, input: ReviewInput): Promise<TraceLink> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#artifacts.reviewLink(linkId, input);
-  }
-
-  /** A link, if it exists. */
-  traceLink(id: string): TraceLink | undefined {
-    this.#assertOpen();
-    return this.#state.link(id);
-  }
-
-  /** Links with this artifact, item or signal at either end. */
-  linksOf(ref: string): TraceLink[] {
-    this.#assertOpen();
-    return this.#state.linksOf(ref);
-  }
-
-  /**
-   * Suspect links: factory-wide, of one work item (its own links and its
-   * artifacts'), or of one line (its items' and artifacts').
-   */
-  suspectLinks(scope: { readonly item?: string; readonly line?: string } = {}): TraceLink[] {
-    this.#assertOpen();
-    return scopedSuspectLinks(this.#state, scope);
-  }
-
-  /**
-   * Walks trace links from an artifact, item or signal: `upstream` to what it
-   * derives from, `downstream` to what derives from it.
-   */
-  walk(ref: string, direction: WalkDirection = "both"): { nodes: string[]; links: TraceLink[] } {
-    this.#assertOpen();
-    return this.#state.walk([ref], direction);
-  }
-
-  /**
-   * A work item's whole chain, both ways: the signals it came from, the
-   * requirements, designs and standards upstream, and the code, tests,
-   * releases and feedback downstream.
-   *
-   * @throws NotFoundError when there is no such item.
-   */
-  trace(itemId: string): Trace {
-    this.#assertOpen();
-    const stages = this.pipeline.stages.map((stage) => stage.name);
-    return traceOf(this.#state, stages, expectItem(this.#state, itemId));
   }
 
   // ---- signals --------------------------------------------------------------
@@ -431,7 +325,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when the line directory does not know the line.
    */
   async captureSignal(input: CaptureSignalInput): Promise<Signal> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.signal(await this.#field.captureSignal(input)) as Signal;
   }
 
@@ -442,21 +336,9 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such signal, or the line directory does not know the line.
    */
   async routeSignal(id: string, line: string, options: { readonly actor?: string } = {}): Promise<Signal> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     await this.#field.routeSignal(id, line, options.actor);
     return this.signal(id) as Signal;
-  }
-
-  /** A signal, if it exists. */
-  signal(id: string): Signal | undefined {
-    this.#assertOpen();
-    return getSignal(this.#state, id);
-  }
-
-  /** Every signal, optionally of one line. */
-  signals(filter: { readonly line?: string } = {}): Signal[] {
-    this.#assertOpen();
-    return listSignals(this.#state, filter);
   }
 
   // ---- deployments and incidents ----------------------------------------------
@@ -469,7 +351,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError when the input is invalid or a work item or incident does not exist.
    */
   async recordDeployment(input: RecordDeploymentInput = {}): Promise<string> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#field.recordDeployment(input);
   }
 
@@ -480,7 +362,7 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws ValidationError when the input is invalid or the deployment does not exist.
    */
   async openIncident(input: OpenIncidentInput): Promise<string> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#field.openIncident(input);
   }
 
@@ -490,48 +372,8 @@ export class AssemblyLine implements AsyncDisposable {
    * @throws NotFoundError when there is no such incident.
    */
   async resolveIncident(id: string, input: ResolveIncidentInput = {}): Promise<void> {
-    this.#assertOpen();
+    this.#lifecycle.assertOpen();
     return this.#field.resolveIncident(id, input);
-  }
-
-  // ---- measures -------------------------------------------------------------
-
-  /**
-   * Yield, throughput, signal resolution and DORA measures over a window,
-   * computed from the assembly events in the log (see {@link measureAssembly}).
-   * The history they need is folded along with the line's state, so a call
-   * only catches up and measures.
-   *
-   * @throws ValidationError when the options are invalid.
-   * @example
-   * ```ts
-   * const week = await line.measures({ from: "2026-03-02", to: "2026-03-09", line: "checkout" });
-   * ```
-   */
-  async measures(options: MeasureOptions): Promise<AssemblyMeasures> {
-    this.#assertOpen();
-    await this.#projection.catchUp();
-    return measureAssembly(this.#history.history, options);
-  }
-
-  /** Stops following the log (the log itself stays open); later calls fail with `ClosedError`. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.#projection.close();
-  }
-
-  /** Same as {@link AssemblyLine.close}, for `await using`. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  /**
-   * Refuses a call made after {@link AssemblyLine.close}: its state no longer follows the log.
-   *
-   * @throws ClosedError when the line is closed.
-   */
-  #assertOpen(): void {
-    if (this.#closed) throw new ClosedError({ message: "the assembly line is closed" });
   }
 }
 

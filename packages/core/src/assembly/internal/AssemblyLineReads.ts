@@ -1,0 +1,211 @@
+/**
+ * The read side of the assembly line: its state folded from the event log
+ * (work items, artifacts, trace links, signals, and the history the measures
+ * need), the synchronous reads over it (answered by `lineQueries.ts` and
+ * `traceQueries.ts`), and following the log until closed. `AssemblyLine`
+ * extends it with the commands that write.
+ *
+ * @module
+ */
+import { ClosedError } from "../../errors.js";
+import type { Projection } from "../../Projection.js";
+import type { Artifact } from "../Artifact.js";
+import type { AssemblyHistoryFolder } from "../AssemblyHistory.js";
+import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "../measures.js";
+import type { PipelineConfig } from "../Pipeline.js";
+import type { Signal } from "../Signal.js";
+import type { Trace } from "../Trace.js";
+import type { TraceLink, WalkDirection } from "../TraceLink.js";
+import type { WorkItem, WorkItemFilter } from "../WorkItem.js";
+import type { AssemblyState } from "./AssemblyState.js";
+import { expectItem, getItem, getSignal, listItems, listSignals } from "./lineQueries.js";
+import { scopedSuspectLinks, traceOf } from "./traceQueries.js";
+
+/** Whether an assembly line is closed, shared by its reads and its commands. */
+export class LineLifecycle {
+  #closed = false;
+
+  /** Marks the line closed: every later {@link LineLifecycle.assertOpen} throws. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /**
+   * Refuses a call made after the line closed: its state no longer follows the log.
+   *
+   * @throws ClosedError when the line is closed.
+   */
+  assertOpen(): void {
+    if (this.#closed) throw new ClosedError({ message: "the assembly line is closed" });
+  }
+}
+
+/**
+ * Reads over the assembly line's folded state, kept current as events land
+ * from this process or others; after `close()` every call fails with
+ * `ClosedError`. The public face is `AssemblyLine`.
+ */
+export class AssemblyLineReads implements AsyncDisposable {
+  readonly #state: AssemblyState;
+  readonly #history: AssemblyHistoryFolder;
+  readonly #projection: Projection;
+  readonly #lifecycle: LineLifecycle;
+
+  /** The validated pipeline configuration. */
+  readonly pipeline: PipelineConfig;
+
+  /**
+   * Reads over `state` and `history`, which `projection` folds from the log,
+   * refused once `lifecycle` is closed.
+   *
+   * @internal
+   */
+  constructor(
+    pipeline: PipelineConfig,
+    state: AssemblyState,
+    history: AssemblyHistoryFolder,
+    projection: Projection,
+    lifecycle: LineLifecycle,
+  ) {
+    this.pipeline = pipeline;
+    this.#lifecycle = lifecycle;
+    this.#state = state;
+    this.#history = history;
+    this.#projection = projection;
+  }
+
+  /** Log position the state reflects. */
+  get position(): number {
+    return this.#projection.position;
+  }
+
+  /** Folds every event up to the log's head, including other processes' writes. */
+  async refresh(): Promise<void> {
+    this.#lifecycle.assertOpen();
+    await this.#projection.catchUp();
+  }
+
+  /** A work item, if it exists. */
+  get(id: string): WorkItem | undefined {
+    this.#lifecycle.assertOpen();
+    return getItem(this.#state, id);
+  }
+
+  /** Work items matching a filter, oldest first. */
+  list(filter: WorkItemFilter = {}): WorkItem[] {
+    this.#lifecycle.assertOpen();
+    return listItems(this.#state, filter);
+  }
+
+  /** Items of a line counting toward its WIP limit now. */
+  wipOf(line: string): number {
+    this.#lifecycle.assertOpen();
+    return this.#state.wipOf(line);
+  }
+
+  /** An artifact's latest version, if it exists. */
+  artifact(id: string): Artifact | undefined {
+    this.#lifecycle.assertOpen();
+    return this.#state.artifacts.get(id);
+  }
+
+  /** Latest versions of a work item's artifacts, in recording order. */
+  artifactsOf(itemId: string): Artifact[] {
+    this.#lifecycle.assertOpen();
+    return this.#state.artifactsOf(itemId);
+  }
+
+  /**
+   * Latest versions of every recorded artifact, in the order each was first
+   * recorded: those of work items and those of none (an imported change set
+   * without a work item, a requirement inferred from a codebase).
+   */
+  artifacts(): Artifact[] {
+    this.#lifecycle.assertOpen();
+    return [...this.#state.artifacts.values()];
+  }
+
+  /** A link, if it exists. */
+  traceLink(id: string): TraceLink | undefined {
+    this.#lifecycle.assertOpen();
+    return this.#state.link(id);
+  }
+
+  /** Links with this artifact, item or signal at either end. */
+  linksOf(ref: string): TraceLink[] {
+    this.#lifecycle.assertOpen();
+    return this.#state.linksOf(ref);
+  }
+
+  /**
+   * Suspect links: factory-wide, of one work item (its own links and its
+   * artifacts'), or of one line (its items' and artifacts').
+   */
+  suspectLinks(scope: { readonly item?: string; readonly line?: string } = {}): TraceLink[] {
+    this.#lifecycle.assertOpen();
+    return scopedSuspectLinks(this.#state, scope);
+  }
+
+  /**
+   * Walks trace links from an artifact, item or signal: `upstream` to what it
+   * derives from, `downstream` to what derives from it.
+   */
+  walk(ref: string, direction: WalkDirection = "both"): { nodes: string[]; links: TraceLink[] } {
+    this.#lifecycle.assertOpen();
+    return this.#state.walk([ref], direction);
+  }
+
+  /**
+   * A work item's whole chain, both ways: the signals it came from, the
+   * requirements, designs and standards upstream, and the code, tests,
+   * releases and feedback downstream.
+   *
+   * @throws NotFoundError when there is no such item.
+   */
+  trace(itemId: string): Trace {
+    this.#lifecycle.assertOpen();
+    const stages = this.pipeline.stages.map((stage) => stage.name);
+    return traceOf(this.#state, stages, expectItem(this.#state, itemId));
+  }
+
+  /** A signal, if it exists. */
+  signal(id: string): Signal | undefined {
+    this.#lifecycle.assertOpen();
+    return getSignal(this.#state, id);
+  }
+
+  /** Every signal, optionally of one line. */
+  signals(filter: { readonly line?: string } = {}): Signal[] {
+    this.#lifecycle.assertOpen();
+    return listSignals(this.#state, filter);
+  }
+
+  /**
+   * Yield, throughput, signal resolution and DORA measures over a window,
+   * computed from the assembly events in the log (see {@link measureAssembly}).
+   * The history they need is folded along with the line's state, so a call
+   * only catches up and measures.
+   *
+   * @throws ValidationError when the options are invalid.
+   * @example
+   * ```ts
+   * const week = await line.measures({ from: "2026-03-02", to: "2026-03-09", line: "checkout" });
+   * ```
+   */
+  async measures(options: MeasureOptions): Promise<AssemblyMeasures> {
+    this.#lifecycle.assertOpen();
+    await this.#projection.catchUp();
+    return measureAssembly(this.#history.history, options);
+  }
+
+  /** Stops following the log (the log itself stays open); later calls fail with `ClosedError`. */
+  async close(): Promise<void> {
+    this.#lifecycle.close();
+    await this.#projection.close();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
