@@ -1,0 +1,178 @@
+/**
+ * The documents and chunk indexes of a knowledge base, folded from the log
+ * after the caches that let a process skip most of the fold, and saved back
+ * to those caches at checkpoints and on close.
+ *
+ * @module
+ */
+import {
+  ClosedError,
+  type EventLog,
+  NotFoundError,
+  type Projection,
+  startProjection,
+} from "@software-factory/core";
+import type { z } from "zod";
+import { DocumentStore, type KnowledgeDocument } from "../DocumentStore.js";
+import { knowledgeEvents } from "../events.js";
+import type { SearchOptionsSchema, SearchResult } from "../search/searchOptions.js";
+import type { ChunkIndex } from "./ChunkIndex.js";
+import { logStampAt } from "./logStamp.js";
+import { loadMarkdownParser } from "./markdownParser.js";
+
+/** Where a {@link KnowledgeProjection} folds from and keeps its caches. */
+export interface KnowledgeProjectionOptions {
+  readonly log: EventLog;
+  /** Folder of the caches; without one, every process folds the whole log. */
+  readonly dir: string | undefined;
+  /** The chunk indexes kept current with the documents. */
+  readonly index: ChunkIndex;
+  /** Events folded between two saves of the caches. */
+  readonly checkpointEvery: number;
+}
+
+/**
+ * The documents and indexes folded from the log, loaded on the first
+ * {@link KnowledgeProjection.sync}. After {@link KnowledgeProjection.close},
+ * `sync` and {@link KnowledgeProjection.assertOpen} throw `ClosedError`.
+ */
+export class KnowledgeProjection {
+  readonly #log: EventLog;
+  readonly #dir: string | undefined;
+  readonly #index: ChunkIndex;
+  readonly #checkpointEvery: number;
+  #documents = new DocumentStore();
+  /** Documents whose chunks must be re-indexed. */
+  readonly #dirty = new Set<string>();
+  #projection: Projection | undefined;
+  /** Loading the caches and folding the log, once started. */
+  #loading: Promise<void> | undefined;
+  #sinceCheckpoint = 0;
+  /** Whether memory holds more than the caches on disk (then closing saves them). */
+  #unsaved = true;
+  #closed = false;
+
+  constructor(options: KnowledgeProjectionOptions) {
+    this.#log = options.log;
+    this.#dir = options.dir;
+    this.#index = options.index;
+    this.#checkpointEvery = options.checkpointEvery;
+  }
+
+  /** Log position the documents reflect (0 until the first {@link KnowledgeProjection.sync}). */
+  get position(): number {
+    return this.#projection?.position ?? 0;
+  }
+
+  /** The documents as of the last {@link KnowledgeProjection.sync}. */
+  get documents(): DocumentStore {
+    return this.#documents;
+  }
+
+  /**
+   * Folds new events from the log (any process) and brings the indexes up to
+   * date, loading the caches first on the first call; returns the position.
+   *
+   * @throws ClosedError after {@link KnowledgeProjection.close}.
+   */
+  async sync(): Promise<number> {
+    this.assertOpen();
+    await this.#load();
+    const position = await (this.#projection as Projection).catchUp();
+    if (this.#dirty.size > 0) {
+      await loadMarkdownParser();
+      this.#index.reindex(this.#documents, this.#dirty);
+      this.#dirty.clear();
+    }
+    await this.#index.embedPending(this.#documents);
+    if (this.#sinceCheckpoint >= this.#checkpointEvery) await this.#saveCaches();
+    return position;
+  }
+
+  /**
+   * The document with this id, as of the last sync.
+   *
+   * @throws NotFoundError when no document has this id.
+   */
+  require(id: string): KnowledgeDocument {
+    const document = this.#documents.get(id);
+    if (document === undefined) {
+      throw new NotFoundError({ message: `no document with id "${id}"`, entity: "document", id });
+    }
+    return document;
+  }
+
+  /** Searches the chunks of the documents as of the last sync (see `ChunkIndex.search`). */
+  search(text: string, options: z.output<typeof SearchOptionsSchema>): Promise<SearchResult> {
+    return this.#index.search(this.#documents, text, options);
+  }
+
+  /** @throws ClosedError after {@link KnowledgeProjection.close}. */
+  assertOpen(): void {
+    if (this.#closed) {
+      throw new ClosedError({ message: "the knowledge base is closed; open it again to read or write" });
+    }
+  }
+
+  /** Saves the caches (when they changed since they were loaded or saved) and stops following the log. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const loaded = await this.#loading?.then(
+      () => true,
+      () => false,
+    );
+    if (!loaded) return;
+    await this.#index.idle();
+    await this.#projection?.close();
+    if (this.#unsaved) await this.#saveCaches();
+  }
+
+  /** Loads the caches and starts folding the log after them, once; a failed attempt is retried by the next call. */
+  #load(): Promise<void> {
+    this.#loading ??= (async () => {
+      const after = await this.#loadCaches();
+      this.#projection = await startProjection(this.#log, {
+        after,
+        types: knowledgeEvents.map((definition) => definition.type),
+        apply: (event) => {
+          const changed = this.#documents.apply(event);
+          if (changed !== undefined) this.#dirty.add(changed);
+          this.#sinceCheckpoint += 1;
+          this.#unsaved = true;
+        },
+      });
+    })().catch((error: unknown) => {
+      this.#loading = undefined;
+      throw error;
+    });
+    return this.#loading;
+  }
+
+  /** Loads the caches when there are any and they were taken from this log; returns the position they reflect. */
+  async #loadCaches(): Promise<number> {
+    if (this.#dir === undefined) return 0;
+    const { documents, position, vectorsFresh } = await this.#index.load(this.#dir, this.#log);
+    this.#documents = documents;
+    if (vectorsFresh) this.#unsaved = false;
+    return position;
+  }
+
+  /**
+   * Writes the caches, stamped with the position and the id of the event
+   * there, when the indexes are complete and nothing was folded while the
+   * stamp was read (the next checkpoint or the close saves then). When the
+   * log cannot be read (closed before the knowledge base), the caches on
+   * disk stay as they are: older, and still true of the log.
+   */
+  async #saveCaches(): Promise<void> {
+    this.#sinceCheckpoint = 0;
+    if (this.#dir === undefined) return;
+    const position = this.position;
+    const stamp = await logStampAt(this.#log, position).catch(() => undefined);
+    if (stamp === undefined || position !== this.position) return;
+    if (!this.#index.complete || this.#dirty.size > 0) return;
+    this.#index.save(this.#dir, this.#documents, stamp);
+    this.#unsaved = false;
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The writes of a knowledge base and how they stay right when several
+ * writers race: idempotency keys that make a capture, a source address's
+ * capture, a revision and a retraction land once, whoever wins, and the
+ * loser's re-read of the winner's document.
+ *
+ * @module
+ */
+import {
+  type EventLog,
+  hashJson,
+  IdempotencyConflictError,
+  type KnownLines,
+  type NewEvent,
+  newId,
+} from "@software-factory/core";
+import type { z } from "zod";
+import type { KnowledgeDocument } from "../DocumentStore.js";
+import { DocumentLinked, DocumentRetracted, DocumentUnlinked } from "../events.js";
+import type { CaptureOrReviseOptions, CaptureOrReviseResult, WriteOptions } from "../KnowledgeBase.js";
+import type { CaptureInputSchema, Link, ReviseInputSchema, SourcedCaptureInputSchema } from "../schemas.js";
+import { appendOnKnownLines, type LineCheck } from "./appendOnKnownLines.js";
+import { captureEvents, revisionEvent } from "./documentEvents.js";
+import type { KnowledgeProjection } from "./KnowledgeProjection.js";
+
+/**
+ * How many times a write retries after losing a race for the same document to
+ * another writer; each loss means that writer made progress, so this is only
+ * a guard against a key reused by something else.
+ */
+const MAX_RACES = 100;
+
+/** What a {@link KnowledgeWriter} appends to and reads back from. */
+export interface KnowledgeWriterOptions {
+  readonly log: EventLog;
+  /** The floor plan's lines, to check the lines a write names; every line is accepted without. */
+  readonly lines: KnownLines | undefined;
+  /** The documents the writes read, synced before and after each write. */
+  readonly projection: KnowledgeProjection;
+}
+
+/**
+ * Appends the events of each write (inputs already validated) and returns the
+ * document as the projection folds it; the contracts are those of the
+ * `KnowledgeBase` methods of the same names.
+ */
+export class KnowledgeWriter {
+  readonly #log: EventLog;
+  readonly #lines: KnownLines | undefined;
+  readonly #projection: KnowledgeProjection;
+
+  constructor(options: KnowledgeWriterOptions) {
+    this.#log = options.log;
+    this.#lines = options.lines;
+    this.#projection = options.projection;
+  }
+
+  /** Captures a document; a capture whose key was used before returns that capture's document. */
+  async capture(
+    parsed: z.output<typeof CaptureInputSchema>,
+    options: WriteOptions,
+  ): Promise<KnowledgeDocument> {
+    await this.#projection.sync();
+    const key = options.idempotencyKey;
+    const earlier = key === undefined ? undefined : this.#projection.documents.byKey(key);
+    if (earlier !== undefined) return sameCapture(earlier, parsed.title, parsed.body, key as string);
+    const id = newId("doc");
+    const events = this.#captureEvents(id, parsed, key);
+    try {
+      await this.#append(events, options, { lines: parsed.lines, subject: "document" });
+    } catch (error) {
+      // Another process captured with the same key between our check and our append.
+      await this.#projection.sync();
+      const winner = key === undefined ? undefined : this.#projection.documents.byKey(key);
+      if (winner === undefined) throw error;
+      return sameCapture(winner, parsed.title, parsed.body, key as string);
+    }
+    await this.#projection.sync();
+    return this.#projection.require(id);
+  }
+
+  /**
+   * Keeps one document per source address: revises the live document of the
+   * address, else captures one with a key derived from the address and the
+   * document it follows, so that of two racing writers one captures and the
+   * other revises (or finds nothing to change).
+   */
+  async captureOrRevise(
+    parsed: z.output<typeof SourcedCaptureInputSchema>,
+    options: CaptureOrReviseOptions,
+  ): Promise<CaptureOrReviseResult> {
+    const { system, uri } = parsed.source;
+    const write = options.actor === undefined ? {} : { actor: options.actor };
+    for (let attempt = 1; ; attempt += 1) {
+      await this.#projection.sync();
+      const existing = this.#projection.documents.bySource(system, uri);
+      if (existing !== undefined && existing.retracted === undefined) {
+        const { document, changed } = await this.revise(
+          existing.id,
+          {
+            title: parsed.title,
+            body: parsed.body,
+            tags: parsed.tags,
+            lines: parsed.lines,
+            ...(parsed.validFrom === undefined ? {} : { validFrom: parsed.validFrom }),
+            validTo: parsed.validTo ?? null,
+            ...(parsed.decision === undefined ? {} : { decision: parsed.decision }),
+            ...(options.reason === undefined ? {} : { reason: options.reason }),
+          },
+          write,
+        );
+        return { document, outcome: changed ? "revised" : "unchanged" };
+      }
+      const id = newId("doc");
+      // The one capture of this address after `existing`: a writer racing us holds the same key.
+      const key = `knowledge.source:${hashJson([system, uri, existing?.id ?? null])}`;
+      try {
+        await this.#append(
+          this.#captureEvents(id, parsed, undefined),
+          { ...write, idempotencyKey: key },
+          { lines: parsed.lines, subject: "document" },
+        );
+      } catch (error) {
+        if (error instanceof IdempotencyConflictError && attempt < MAX_RACES) continue;
+        throw error;
+      }
+      await this.#projection.sync();
+      return { document: this.#projection.require(id), outcome: "captured" };
+    }
+  }
+
+  /**
+   * Records a revision unless it changes nothing. Without a caller's key, the
+   * append claims the document's next revision number as its key, so two
+   * writers revising the same revision record one revision: the loser reads
+   * the winner's and revises that (or finds nothing left to change).
+   */
+  async revise(
+    id: string,
+    parsed: z.output<typeof ReviseInputSchema>,
+    options: WriteOptions,
+  ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.#projection.sync();
+      const current = this.#projection.require(id);
+      const event = revisionEvent(current, parsed);
+      if (event === undefined) return { document: current, changed: false };
+      const key = options.idempotencyKey ?? `knowledge.revision:${id}:${current.revisions.length + 1}`;
+      try {
+        await this.#append(
+          [event],
+          { ...options, idempotencyKey: key },
+          { lines: parsed.lines ?? [], subject: `revision of ${id}` },
+        );
+      } catch (error) {
+        const lostRace = error instanceof IdempotencyConflictError && options.idempotencyKey === undefined;
+        if (lostRace && attempt < MAX_RACES) continue;
+        throw error;
+      }
+      await this.#projection.sync();
+      return { document: this.#projection.require(id), changed: true };
+    }
+  }
+
+  /** Adds a typed link from a document. */
+  link(id: string, link: Link, options: WriteOptions): Promise<KnowledgeDocument> {
+    return this.#changeLink(DocumentLinked.type, id, link, options);
+  }
+
+  /** Removes a typed link from a document. */
+  unlink(id: string, link: Link, options: WriteOptions): Promise<KnowledgeDocument> {
+    return this.#changeLink(DocumentUnlinked.type, id, link, options);
+  }
+
+  /** Retracts a document once: a document already retracted (by us or a racing writer) is returned as it is. */
+  async retract(id: string, reason: string, options: WriteOptions): Promise<KnowledgeDocument> {
+    await this.#projection.sync();
+    const current = this.#projection.require(id);
+    if (current.retracted !== undefined) return current;
+    try {
+      // A document is retracted once: a writer racing us for the same document holds the same key.
+      await this.#append([{ type: DocumentRetracted.type, subject: id, data: { reason } }], {
+        ...options,
+        idempotencyKey: options.idempotencyKey ?? `knowledge.retraction:${id}`,
+      });
+    } catch (error) {
+      if (!(error instanceof IdempotencyConflictError) || options.idempotencyKey !== undefined) throw error;
+    }
+    await this.#projection.sync();
+    return this.#projection.require(id);
+  }
+
+  async #changeLink(
+    type: typeof DocumentLinked.type | typeof DocumentUnlinked.type,
+    id: string,
+    link: Link,
+    options: WriteOptions,
+  ): Promise<KnowledgeDocument> {
+    await this.#projection.sync();
+    this.#projection.require(id);
+    await this.#append([{ type, subject: id, data: link }], options);
+    await this.#projection.sync();
+    return this.#projection.require(id);
+  }
+
+  /** The events that capture `parsed` as document `id`, once every document it supersedes is known to exist. */
+  #captureEvents(
+    id: string,
+    parsed: z.output<typeof CaptureInputSchema>,
+    key: string | undefined,
+  ): NewEvent[] {
+    for (const old of parsed.supersedes) this.#projection.require(old);
+    return captureEvents(id, parsed, key);
+  }
+
+  /**
+   * Appends events with the write's key and actor; when they name lines
+   * (`check`), only if those lines exist when the events land (see
+   * {@link appendOnKnownLines}).
+   *
+   * @throws NotFoundError when a named line does not exist (with the `lines` option).
+   */
+  async #append(events: NewEvent[], options: WriteOptions, check: LineCheck = { lines: [], subject: "" }) {
+    return appendOnKnownLines(
+      this.#log,
+      this.#lines,
+      events,
+      {
+        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+        ...(options.actor === undefined ? {} : { actor: options.actor }),
+      },
+      check,
+    );
+  }
+}
+
+/** The document an earlier capture with the same key stored, when it was the same capture. */
+function sameCapture(
+  earlier: KnowledgeDocument,
+  title: string,
+  body: string,
+  key: string,
+): KnowledgeDocument {
+  const first = earlier.revisions[0];
+  if (first !== undefined && first.title === title && first.body === body) return earlier;
+  throw new IdempotencyConflictError({
+    message: `idempotency key "${key}" was already used to capture a different document (${earlier.id}); use a new key`,
+    key,
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * The events a write appends for a document: its capture (with the documents
+ * it supersedes), and a revision of it unless the revision changes nothing.
+ * A decision's body is written from the decision when a revision gives the
+ * decision without a body.
+ *
+ * @module
+ */
+import { hashJson, type NewEvent } from "@software-factory/core";
+import type { z } from "zod";
+import type { KnowledgeDocument } from "../DocumentStore.js";
+import { decisionMarkdown } from "../decisionMarkdown.js";
+import { DocumentCaptured, DocumentRevised, DocumentSuperseded } from "../events.js";
+import type { CaptureInputSchema, Decision, ReviseInputSchema } from "../schemas.js";
+
+/**
+ * The events that capture `parsed` as document `id` (with the idempotency
+ * `key` it was captured with, if any) and mark what it supersedes.
+ */
+export function captureEvents(
+  id: string,
+  parsed: z.output<typeof CaptureInputSchema>,
+  key: string | undefined,
+): NewEvent[] {
+  const validFrom = parsed.validFrom ?? parsed.source.capturedAt ?? new Date().toISOString();
+  return [
+    {
+      type: DocumentCaptured.type,
+      subject: id,
+      data: {
+        kind: parsed.kind,
+        source: parsed.source,
+        links: parsed.links,
+        supersedes: parsed.supersedes,
+        ...(key === undefined ? {} : { key }),
+        title: parsed.title,
+        body: parsed.body,
+        contentHash: contentHash(parsed.title, parsed.body, parsed.decision),
+        tags: parsed.tags,
+        lines: parsed.lines,
+        validFrom,
+        ...(parsed.validTo === undefined ? {} : { validTo: parsed.validTo }),
+        ...(parsed.decision === undefined ? {} : { decision: parsed.decision }),
+      },
+    },
+    ...parsed.supersedes.map((old) => ({ type: DocumentSuperseded.type, subject: old, data: { by: id } })),
+  ];
+}
+
+/**
+ * The event that revises `current` with `parsed` (fields not given stay as
+ * they are; `validTo: null` clears it), or `undefined` when it would change
+ * neither the content nor the tags, lines or validity.
+ */
+export function revisionEvent(
+  current: KnowledgeDocument,
+  parsed: z.output<typeof ReviseInputSchema>,
+): NewEvent | undefined {
+  const title = parsed.title ?? current.title;
+  const decision = parsed.decision ?? current.decision;
+  const body =
+    parsed.body ?? (parsed.decision !== undefined ? decisionMarkdown(parsed.decision) : current.body);
+  const validTo = parsed.validTo === null ? undefined : (parsed.validTo ?? current.validTo);
+  const data = {
+    title,
+    body,
+    contentHash: contentHash(title, body, decision),
+    tags: parsed.tags ?? [...current.tags],
+    lines: parsed.lines ?? [...current.lines],
+    validFrom: parsed.validFrom ?? current.validFrom,
+    ...(validTo === undefined ? {} : { validTo }),
+    ...(decision === undefined ? {} : { decision }),
+  };
+  const unchanged =
+    data.contentHash === current.contentHash &&
+    hashJson([data.tags, data.lines, data.validFrom, data.validTo ?? null]) ===
+      hashJson([current.tags, current.lines, current.validFrom, current.validTo ?? null]);
+  if (unchanged) return undefined;
+  return {
+    type: DocumentRevised.type,
+    subject: current.id,
+    data: { ...data, ...(parsed.reason === undefined ? {} : { reason: parsed.reason }) },
+  };
+}
+
+function contentHash(title: string, body: string, decision: Decision | undefined): string {
+  return hashJson({ title, body, decision: decision ?? null });
+}
