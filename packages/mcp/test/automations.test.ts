@@ -1,12 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededFactory } from "./fixtures.js";
+import { connectToServer, seededFactory } from "./fixtures.js";
 
-const repoRoot = join(import.meta.dirname, "..", "..", "..");
 let dir: string;
 
 beforeAll(async () => {
@@ -25,25 +22,13 @@ interface InboxAnswer {
 
 describe("factory-mcp --automations", () => {
   it("tells the line's owner, in the inbox get_inbox reads, of a signal captured on the line", async () => {
-    const client = new Client({ name: "automations-test", version: "1.0.0" });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [
-          "--conditions=@software-factory/source",
-          "--import",
-          "tsx",
-          join(repoRoot, "packages/mcp/src/bin.ts"),
-          "--dir",
-          dir,
-          "--actor",
-          "support-agent",
-          "--automations",
-        ],
-        cwd: repoRoot,
-        stderr: "pipe",
-      }),
-    );
+    const client = await connectToServer("automations-test", [
+      "--dir",
+      dir,
+      "--actor",
+      "support-agent",
+      "--automations",
+    ]);
     try {
       const captured = (await client.callTool({
         name: "capture_signal",

@@ -51,7 +51,22 @@ export async function seededFactory(
 }
 
 /** The repository root, from which the server runs from its sources. */
-const repoRoot = join(import.meta.dirname, "..", "..", "..");
+export const repoRoot = join(import.meta.dirname, "..", "..", "..");
+
+/**
+ * The arguments of `node` (run in {@link repoRoot}) that start `factory-mcp`
+ * from its sources with `args`, for a test that starts it without
+ * {@link connectToServer}: one writing raw bytes to its stdin, or another client.
+ */
+export function serverArgs(args: readonly string[]): string[] {
+  return [
+    "--conditions=@software-factory/source",
+    "--import",
+    "tsx",
+    join(repoRoot, "packages/mcp/src/bin.ts"),
+    ...args,
+  ];
+}
 
 /** Variations of {@link connectToServer}. */
 export interface ServerConnectionOptions {
@@ -73,13 +88,7 @@ export async function connectToServer(
   const client = new Client({ name, version: "1.0.0" }, options.client);
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [
-      "--conditions=@software-factory/source",
-      "--import",
-      "tsx",
-      join(repoRoot, "packages/mcp/src/bin.ts"),
-      ...args,
-    ],
+    args: serverArgs(args),
     cwd: repoRoot,
     stderr: "pipe",
   });

@@ -1,12 +1,6 @@
 import { rmSync } from "node:fs";
-import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededFactory } from "./fixtures.js";
-
-const repoRoot = join(import.meta.dirname, "..", "..", "..");
-const fromSources = ["--conditions=@software-factory/source", "--import", "tsx"];
+import { connectToServer, seededFactory } from "./fixtures.js";
 
 type ToolResult = {
   isError?: boolean;
@@ -16,14 +10,7 @@ type ToolResult = {
 
 /** A real client of factory-mcp over stdio, started from the sources. */
 async function connect(dir: string) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [...fromSources, join(repoRoot, "packages/mcp/src/bin.ts"), "--dir", dir, "--actor", "ana"],
-    cwd: repoRoot,
-    stderr: "pipe",
-  });
-  const client = new Client({ name: "idempotent-create-test", version: "1.0.0" });
-  await client.connect(transport);
+  const client = await connectToServer("idempotent-create-test", ["--dir", dir, "--actor", "ana"]);
   const call = async (name: string, args: Record<string, unknown>) =>
     (await client.callTool({ name, arguments: args })) as ToolResult;
   return { client, call };

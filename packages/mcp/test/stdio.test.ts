@@ -3,24 +3,11 @@ import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { Client } from "@modelcontextprotocol/client";
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededFactory } from "./fixtures.js";
+import { connectToServer, repoRoot, seededFactory, serverArgs } from "./fixtures.js";
 
-const repoRoot = join(import.meta.dirname, "..", "..", "..");
-const bin = join(repoRoot, "packages", "mcp", "src", "bin.ts");
-/** The server as an agent starts it, run from the TypeScript sources so tests need no build. */
-const serverCommand = (dir: string) => [
-  "--conditions=@software-factory/source",
-  "--import",
-  "tsx",
-  bin,
-  "--dir",
-  dir,
-  "--actor",
-  "agent",
-];
+/** The server as an agent starts it. */
+const serverCommand = (dir: string) => serverArgs(["--dir", dir, "--actor", "agent"]);
 let dir: string;
 
 beforeAll(async () => {
@@ -40,15 +27,9 @@ describe("MCP over stdio", () => {
   ])(
     "serves a real client in a child process over protocol %s: tools, a call, a resource, an error",
     async (_name, mode) => {
-      const client = new Client({ name: "stdio-test", version: "1.0.0" }, { versionNegotiation: { mode } });
-      await client.connect(
-        new StdioClientTransport({
-          command: process.execPath,
-          args: serverCommand(dir),
-          cwd: repoRoot,
-          stderr: "pipe",
-        }),
-      );
+      const client = await connectToServer("stdio-test", ["--dir", dir, "--actor", "agent"], {
+        client: { versionNegotiation: { mode } },
+      });
       const { tools } = await client.listTools();
       expect(tools.map((tool) => tool.name)).toContain("get_context");
       const search = (await client.callTool({

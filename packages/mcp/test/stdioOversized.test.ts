@@ -1,24 +1,11 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
-import { join } from "node:path";
-import { Client, ProtocolError } from "@modelcontextprotocol/client";
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { ProtocolError } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededFactory } from "./fixtures.js";
+import { connectToServer, repoRoot, seededFactory, serverArgs } from "./fixtures.js";
 
-const repoRoot = join(import.meta.dirname, "..", "..", "..");
-const bin = join(repoRoot, "packages", "mcp", "src", "bin.ts");
-/** The server as an agent starts it, run from the TypeScript sources so tests need no build. */
-const serverArgs = (dir: string) => [
-  "--conditions=@software-factory/source",
-  "--import",
-  "tsx",
-  bin,
-  "--dir",
-  dir,
-  "--actor",
-  "agent",
-];
+/** The server as an agent starts it. */
+const serverArguments = (dir: string) => ["--dir", dir, "--actor", "agent"];
 const TEN_MIB = 10 * 1024 * 1024;
 let dir: string;
 
@@ -66,21 +53,13 @@ describe("messages over 10 MiB on stdio", () => {
   ])(
     "answers a tools/call over 10 MiB with an Invalid Request error, says why on stderr, and goes on serving (protocol %s)",
     async (_name, mode) => {
-      const transport = new StdioClientTransport({
-        command: process.execPath,
-        args: serverArgs(dir),
-        cwd: repoRoot,
-        stderr: "pipe",
-      });
       let stderr = "";
-      transport.stderr?.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString("utf8");
+      const client = await connectToServer("oversized-test", serverArguments(dir), {
+        client: { versionNegotiation: { mode } },
+        onStderr: (text) => {
+          stderr += text;
+        },
       });
-      const client = new Client(
-        { name: "oversized-test", version: "1.0.0" },
-        { versionNegotiation: { mode } },
-      );
-      await client.connect(transport);
 
       const oversized = await client
         .callTool({ name: "capture_signal", arguments: { text: "x".repeat(20_000_000), source: "test" } })
@@ -103,7 +82,8 @@ describe("messages over 10 MiB on stdio", () => {
   );
 
   it("answers nothing to an oversized notification, a Parse Error without id to oversized text, and serves the next request", async () => {
-    const child = spawn(process.execPath, serverArgs(dir), { cwd: repoRoot });
+    // Raw bytes (an oversized notification, text that is not JSON) need the process itself, not a client.
+    const child = spawn(process.execPath, serverArgs(serverArguments(dir)), { cwd: repoRoot });
     const session = rawSession(child);
     session.write(
       JSON.stringify({
