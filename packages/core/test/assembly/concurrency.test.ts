@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConcurrencyConflictError, WorkAdvanced } from "@software-factory/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { spawnFixture, waitForExit, waitForOutput } from "../fixtures/runChild.js";
 import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
 
@@ -46,9 +46,13 @@ describe("concurrent moves", () => {
     const item = await factory.line.createWorkItem({ line: "checkout", title: "Pay by link" });
     const { line: other } = await factory.reopen();
     await other.advance(item.id);
+    // A version already passed stays passed: the move fails at once instead of
+    // pausing between retries (with timers frozen, a pause would never end).
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
     const error = await factory.line
       .advance(item.id, { expectedVersion: 1 })
-      .catch((caught: unknown) => caught);
+      .catch((caught: unknown) => caught)
+      .finally(() => vi.useRealTimers());
     expect(error).toBeInstanceOf(ConcurrencyConflictError);
     expect((error as Error).message).toContain(`work item ${item.id} changed while trying to advance it`);
   });

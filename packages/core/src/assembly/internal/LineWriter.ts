@@ -100,19 +100,24 @@ export class LineWriter {
   ): Promise<WorkItem> {
     let expected = opts.expectedVersion ?? known;
     const key = opts.idempotencyKey;
+    // The state is caught up to `head` here, so an item past the expected
+    // version stays past it: that conflict is final, not one to retry.
+    let overtaken: ConcurrencyConflictError | undefined;
     await this.retrying(async (head) => {
       const item = expectItem(this.#state, id);
       if (earlierMove(this.#state, key, id)) return;
       expected ??= item.version;
       if (item.version !== expected) {
-        throw new ConcurrencyConflictError({
+        overtaken = new ConcurrencyConflictError({
           message: `work item ${id} changed while trying to ${move} it: expected version ${expected}, found ${item.version} (now ${item.state} in ${item.stage})`,
           expected,
           actual: item.version,
         });
+        return;
       }
       await this.appendMove(withRequest(await decide(item), id, key), head, opts);
     });
+    if (overtaken !== undefined) throw overtaken;
     return snapshot(this.#state.items.get(id) as WorkItem);
   }
 
