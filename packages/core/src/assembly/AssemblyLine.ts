@@ -11,7 +11,9 @@
  * @module
  */
 
+import { z } from "zod";
 import type { EventLog } from "../EventLog.js";
+import { validationErrorFromZod } from "../errors.js";
 import { type Projection, startProjection } from "../Projection.js";
 import type { RecordedArtifact } from "./Artifact.js";
 import { type AssemblyHistoryFolder, createHistoryFolder } from "./AssemblyHistory.js";
@@ -377,6 +379,9 @@ export class AssemblyLine extends AssemblyLineReads {
   }
 }
 
+/** `maxRetries`: a whole number of retries, bounded so a typo cannot make a write spin for minutes. */
+const MaxRetriesSchema = z.number().int().min(0).max(1000).optional();
+
 /**
  * Opens the assembly line over a factory's event log: registers the assembly
  * events, validates the pipeline, folds the log into work items, artifacts and
@@ -392,6 +397,12 @@ export class AssemblyLine extends AssemblyLineReads {
  * ```
  */
 export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promise<AssemblyLine> {
+  const retries = MaxRetriesSchema.safeParse(options.maxRetries);
+  if (!retries.success)
+    throw validationErrorFromZod(retries.error.issues, {
+      subject: "assembly line options",
+      pathPrefix: "maxRetries",
+    });
   const pipeline = parsePipeline(options.pipeline ?? DEFAULT_PIPELINE);
   options.log.registry.register(...assemblyEvents);
   const state = new AssemblyState(pipeline);

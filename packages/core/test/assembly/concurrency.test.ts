@@ -1,6 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConcurrencyConflictError, WorkAdvanced } from "@software-factory/core";
+import {
+  ConcurrencyConflictError,
+  openAssemblyLine,
+  ValidationError,
+  WorkAdvanced,
+} from "@software-factory/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { spawnFixture, waitForExit, waitForOutput } from "../fixtures/runChild.js";
 import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
@@ -55,6 +60,17 @@ describe("concurrent moves", () => {
       .finally(() => vi.useRealTimers());
     expect(error).toBeInstanceOf(ConcurrencyConflictError);
     expect((error as Error).message).toContain(`work item ${item.id} changed while trying to advance it`);
+  });
+
+  it("refuses a retry count that is not a whole number from 0 to 1000, naming the option", async () => {
+    factory = await openTestFactory();
+    for (const maxRetries of [-1, 1.5, Number.NaN, 1e6]) {
+      const error = await openAssemblyLine({ log: factory.log, maxRetries }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toMatch(/^assembly line options is invalid: maxRetries: /);
+    }
   });
 
   it("retries a move when unrelated writes land between its decision and its append", async () => {
