@@ -41,7 +41,17 @@ export function manualClock(start: Date | string | number): ManualClock {
   };
 }
 
-/** The clock as an Effect service. */
+/**
+ * The clock as an Effect service. A factory layer (`FactoryService.layer` in
+ * `@software-factory/intelligence`) reads it when the context holds one and
+ * stamps its events with it; without one it uses the machine's clock.
+ *
+ * @example
+ * ```ts
+ * const fixed = Layer.succeed(ClockService, manualClock("2026-01-01T00:00:00Z"));
+ * await Effect.runPromise(Effect.provide(program, FactoryService.layer({ dir }).pipe(Layer.provide(fixed))));
+ * ```
+ */
 export class ClockService extends Context.Service<ClockService, Clock>()("@software-factory/core/Clock") {
   /** A layer providing the machine's clock. */
   static readonly system = Layer.succeed(ClockService, systemClock);

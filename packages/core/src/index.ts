@@ -38,6 +38,12 @@ export {
   type WorkItemFilter,
 } from "./assembly/AssemblyLine.js";
 export {
+  type AssemblyLineError,
+  AssemblyLineService,
+  type AssemblyLineShape,
+  makeAssemblyLineShape,
+} from "./assembly/AssemblyLineService.js";
+export {
   ArtifactRecorded,
   ASSEMBLY_EVENT_TYPES,
   assemblyEvents,
@@ -161,6 +167,7 @@ export {
   type StoreAppendOptions,
   type StoredEvent,
 } from "./EventStore.js";
+export { attempt, attemptSync, type ErrorGuard, isKernelError } from "./effectAttempt.js";
 export {
   ClosedError,
   ConcurrencyConflictError,

@@ -1,0 +1,212 @@
+/**
+ * The assembly line as an Effect service: the same operations as
+ * {@link AssemblyLine}, with typed errors, opened over the
+ * {@link EventLogService} of the layer below and closed with the layer.
+ *
+ * @module
+ */
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import { EventLogService } from "../EventLogService.js";
+import { type FactoryError, isFactoryError, type SchemaVersionError, StoreError } from "../errors.js";
+import type { RecordedArtifact } from "./Artifact.js";
+import { type AssemblyLine, type OpenAssemblyLineOptions, openAssemblyLine } from "./AssemblyLine.js";
+import type {
+  AssignInput,
+  CaptureSignalInput,
+  CreateWorkItemInput,
+  LinkInput,
+  MoveOptions,
+  OpenIncidentInput,
+  ReasonInput,
+  RecordArtifactInput,
+  RecordDeploymentInput,
+  ResolveIncidentInput,
+  ReviewInput,
+  SendBackInput,
+  UnblockInput,
+} from "./inputs.js";
+import type { AssemblyMeasures, MeasureOptions } from "./measures.js";
+import type { Signal } from "./Signal.js";
+import type { Trace } from "./Trace.js";
+import type { TraceLink } from "./TraceLink.js";
+import type { WorkItem, WorkItemFilter } from "./WorkItem.js";
+
+/**
+ * What an assembly-line call can fail with: every kernel error but a schema
+ * version mismatch (which only opening the log raises). Each method's TSDoc on
+ * {@link AssemblyLine} says which of them it raises and when.
+ */
+export type AssemblyLineError = Exclude<FactoryError, SchemaVersionError>;
+
+/** A work-item move: the item as it is after the move, or the typed reason it was refused. */
+type Move = Effect.Effect<WorkItem, AssemblyLineError>;
+
+/** The assembly line as seen from Effect code: the same operations, with typed errors. */
+export interface AssemblyLineShape {
+  /** The Promise face underneath, for code that mixes both (its reads are synchronous). */
+  readonly line: AssemblyLine;
+  /** See {@link AssemblyLine.createWorkItem}. */
+  readonly createWorkItem: (input: CreateWorkItemInput, options?: MoveOptions) => Move;
+  /** See {@link AssemblyLine.advance}. */
+  readonly advance: (id: string, options?: MoveOptions) => Move;
+  /** See {@link AssemblyLine.sendBack}. */
+  readonly sendBack: (id: string, input: SendBackInput, options?: MoveOptions) => Move;
+  /** See {@link AssemblyLine.block}. */
+  readonly block: (id: string, input: ReasonInput, options?: MoveOptions) => Move;
+  /** See {@link AssemblyLine.unblock}. */
+  readonly unblock: (id: string, input?: UnblockInput, options?: MoveOptions) => Move;
+  /** See {@link AssemblyLine.drop}. */
+  readonly drop: (id: string, input: ReasonInput, options?: MoveOptions) => Move;
+  /** See {@link AssemblyLine.complete}. */
+  readonly complete: (id: string, options?: MoveOptions) => Move;
+  /** See {@link AssemblyLine.assign}. */
+  readonly assign: (id: string, input: AssignInput, options?: MoveOptions) => Move;
+  /** See {@link AssemblyLine.recordArtifact}. */
+  readonly recordArtifact: (input: RecordArtifactInput) => Effect.Effect<RecordedArtifact, AssemblyLineError>;
+  /** See {@link AssemblyLine.recordArtifacts}. */
+  readonly recordArtifacts: (
+    inputs: readonly RecordArtifactInput[],
+  ) => Effect.Effect<RecordedArtifact[], AssemblyLineError>;
+  /** See {@link AssemblyLine.link}. */
+  readonly link: (input: LinkInput) => Effect.Effect<TraceLink, AssemblyLineError>;
+  /** See {@link AssemblyLine.linkAll}. */
+  readonly linkAll: (inputs: readonly LinkInput[]) => Effect.Effect<TraceLink[], AssemblyLineError>;
+  /** See {@link AssemblyLine.reviewLink}. */
+  readonly reviewLink: (linkId: string, input: ReviewInput) => Effect.Effect<TraceLink, AssemblyLineError>;
+  /** See {@link AssemblyLine.captureSignal}. */
+  readonly captureSignal: (input: CaptureSignalInput) => Effect.Effect<Signal, AssemblyLineError>;
+  /** See {@link AssemblyLine.routeSignal}. */
+  readonly routeSignal: (
+    id: string,
+    line: string,
+    options?: { readonly actor?: string },
+  ) => Effect.Effect<Signal, AssemblyLineError>;
+  /** See {@link AssemblyLine.recordDeployment}; succeeds with the deployment's id. */
+  readonly recordDeployment: (input?: RecordDeploymentInput) => Effect.Effect<string, AssemblyLineError>;
+  /** See {@link AssemblyLine.openIncident}; succeeds with the incident's id. */
+  readonly openIncident: (input: OpenIncidentInput) => Effect.Effect<string, AssemblyLineError>;
+  /** See {@link AssemblyLine.resolveIncident}. */
+  readonly resolveIncident: (
+    id: string,
+    input?: ResolveIncidentInput,
+  ) => Effect.Effect<void, AssemblyLineError>;
+  /** See {@link AssemblyLine.get}: succeeds with `undefined` for an unknown id. */
+  readonly get: (id: string) => Effect.Effect<WorkItem | undefined, AssemblyLineError>;
+  /** See {@link AssemblyLine.list}. */
+  readonly list: (filter?: WorkItemFilter) => Effect.Effect<WorkItem[], AssemblyLineError>;
+  /** See {@link AssemblyLine.trace}; fails with `NotFoundError` for an unknown item. */
+  readonly trace: (itemId: string) => Effect.Effect<Trace, AssemblyLineError>;
+  /** See {@link AssemblyLine.signals}. */
+  readonly signals: (filter?: { readonly line?: string }) => Effect.Effect<Signal[], AssemblyLineError>;
+  /** See {@link AssemblyLine.suspectLinks}. */
+  readonly suspectLinks: (scope?: {
+    readonly item?: string;
+    readonly line?: string;
+  }) => Effect.Effect<TraceLink[], AssemblyLineError>;
+  /** See {@link AssemblyLine.measures}. */
+  readonly measures: (options: MeasureOptions) => Effect.Effect<AssemblyMeasures, AssemblyLineError>;
+  /** Folds what other processes appended (see {@link AssemblyLine.refresh}). */
+  readonly refresh: Effect.Effect<void, AssemblyLineError>;
+}
+
+/** Whether a thrown value is one of the typed errors of {@link AssemblyLineError}. */
+function isAssemblyLineError(error: unknown): error is AssemblyLineError {
+  return isFactoryError(error) && error._tag !== "SchemaVersionError";
+}
+
+/** A Promise-face call as an Effect: its typed errors in the error channel, anything else a defect. */
+function attempt<A>(call: () => Promise<A>): Effect.Effect<A, AssemblyLineError> {
+  return Effect.tryPromise({ try: call, catch: (error) => error }).pipe(
+    Effect.catch((error) => (isAssemblyLineError(error) ? Effect.fail(error) : Effect.die(error))),
+  );
+}
+
+/** A synchronous read as an Effect: its typed errors (a `ClosedError`, a `NotFoundError`) failed, anything else a defect. */
+function read<A>(call: () => A): Effect.Effect<A, AssemblyLineError> {
+  return Effect.try({ try: call, catch: (error) => error }).pipe(
+    Effect.catch((error) => (isAssemblyLineError(error) ? Effect.fail(error) : Effect.die(error))),
+  );
+}
+
+/** Wraps a Promise-face assembly line in the Effect shape. */
+export function makeAssemblyLineShape(line: AssemblyLine): AssemblyLineShape {
+  return {
+    line,
+    createWorkItem: (input, options) => attempt(() => line.createWorkItem(input, options)),
+    advance: (id, options) => attempt(() => line.advance(id, options)),
+    sendBack: (id, input, options) => attempt(() => line.sendBack(id, input, options)),
+    block: (id, input, options) => attempt(() => line.block(id, input, options)),
+    unblock: (id, input, options) => attempt(() => line.unblock(id, input, options)),
+    drop: (id, input, options) => attempt(() => line.drop(id, input, options)),
+    complete: (id, options) => attempt(() => line.complete(id, options)),
+    assign: (id, input, options) => attempt(() => line.assign(id, input, options)),
+    recordArtifact: (input) => attempt(() => line.recordArtifact(input)),
+    recordArtifacts: (inputs) => attempt(() => line.recordArtifacts(inputs)),
+    link: (input) => attempt(() => line.link(input)),
+    linkAll: (inputs) => attempt(() => line.linkAll(inputs)),
+    reviewLink: (linkId, input) => attempt(() => line.reviewLink(linkId, input)),
+    captureSignal: (input) => attempt(() => line.captureSignal(input)),
+    routeSignal: (id, lineId, options) => attempt(() => line.routeSignal(id, lineId, options)),
+    recordDeployment: (input) => attempt(() => line.recordDeployment(input)),
+    openIncident: (input) => attempt(() => line.openIncident(input)),
+    resolveIncident: (id, input) => attempt(() => line.resolveIncident(id, input)),
+    get: (id) => read(() => line.get(id)),
+    list: (filter) => read(() => line.list(filter)),
+    trace: (itemId) => read(() => line.trace(itemId)),
+    signals: (filter) => read(() => line.signals(filter)),
+    suspectLinks: (scope) => read(() => line.suspectLinks(scope)),
+    measures: (options) => attempt(() => line.measures(options)),
+    refresh: attempt(() => line.refresh()),
+  };
+}
+
+/**
+ * The assembly line as an Effect service.
+ *
+ * @example
+ * ```ts
+ * const program = Effect.gen(function* () {
+ *   const work = yield* AssemblyLineService;
+ *   const item = yield* work.createWorkItem({ line: "checkout", title: "Pay by link" });
+ *   return yield* work.advance(item.id).pipe(
+ *     Effect.catchTag("GateFailedError", (error) => Effect.succeed(error.findings)),
+ *   );
+ * });
+ * const layer = AssemblyLineService.layer().pipe(Layer.provide(EventLogService.layer({ path: ".factory/factory.db" })));
+ * await Effect.runPromise(Effect.provide(program, layer));
+ * ```
+ */
+export class AssemblyLineService extends Context.Service<AssemblyLineService, AssemblyLineShape>()(
+  "@software-factory/core/AssemblyLine",
+) {
+  /**
+   * A layer that opens the assembly line over the log of
+   * {@link EventLogService} and closes it with the layer. Opening fails with
+   * a `ValidationError` for a bad pipeline, the log's typed error when
+   * folding it fails, and a `StoreError` for anything else.
+   */
+  static layer(
+    options: Omit<OpenAssemblyLineOptions, "log"> = {},
+  ): Layer.Layer<AssemblyLineService, AssemblyLineError, EventLogService> {
+    return Layer.effect(
+      AssemblyLineService,
+      Effect.gen(function* () {
+        const { log } = yield* EventLogService;
+        const line = yield* Effect.acquireRelease(
+          Effect.tryPromise({ try: () => openAssemblyLine({ ...options, log }), catch: asOpenError }),
+          (opened) => Effect.promise(() => opened.close()),
+        );
+        return makeAssemblyLineShape(line);
+      }),
+    );
+  }
+}
+
+/** A failure to open as a typed error: the kernel's own, else a `StoreError` saying what failed. */
+function asOpenError(error: unknown): AssemblyLineError {
+  if (isAssemblyLineError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreError({ message: `could not open the assembly line: ${reason}`, cause: error });
+}
