@@ -21,6 +21,10 @@
  * malformed instruction files end the process with exit code 2 and the reason
  * on stderr, before any client sees a tool list. Logs go to stderr (stdout is
  * the protocol).
+ *
+ * While it serves, it follows `<dir>/skills`: a skill folder added, changed or
+ * removed updates the prompts and clients are told; a SKILL.md that fails to
+ * load is named on stderr and left out.
  */
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";

@@ -21,7 +21,7 @@ export interface SkillsFollowerOptions {
   readonly debounceMs?: number;
   /** Told of each skill folder that fails to load on a reload (a new problem, or one whose message changed). */
   readonly onProblem: (problem: SkillProblem) => void;
-  /** Told of a reload that failed as a whole (the folder could not be read); the skills are left as they were. */
+  /** Told of what failed in a reload: reading the folder (the skills are then left as they were), or a subscriber. */
   readonly onError: (error: Error) => void;
 }
 
@@ -127,22 +127,30 @@ export function followSkillsFolder(
     }
   };
 
+  // Runs from a timer: whatever fails is reported, never thrown, so the server keeps serving.
   function reload(): void {
     if (closed) return;
-    // Watch first, so that a change made while the folder is read is seen by a watcher and reloads again.
-    arm();
-    const before = offered(factory);
     try {
+      // Watch first, so that a change made while the folder is read is seen by a watcher and reloads again.
+      arm();
+      const before = offered(factory);
       const { problems } = factory.skills.reloadInstructions(dir);
       for (const problem of problems) {
         if (reported.get(problem.name) !== problem.message) options.onProblem(problem);
       }
       reported = new Map(problems.map((problem) => [problem.name, problem.message]));
+      if (sameOffer(before, offered(factory))) return;
     } catch (error) {
       options.onError(error as Error);
+      return;
     }
-    if (sameOffer(before, offered(factory))) return;
-    for (const listener of listeners) listener();
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (error) {
+        options.onError(error as Error);
+      }
+    }
   }
 
   arm();
@@ -174,6 +182,6 @@ export function followServedSkills(
   const log = (text: string) => process.stderr.write(`@software-factory/mcp: ${text}\n`);
   return followSkillsFolder(factory, dir, {
     onProblem: (problem) => log(`skill "${problem.name}" not loaded:\n${problem.message}`),
-    onError: (error) => log(`cannot reload the skills of ${dir}: ${error.message}`),
+    onError: (error) => log(`reloading the skills of ${dir} failed: ${error.message}`),
   });
 }
