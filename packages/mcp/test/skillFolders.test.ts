@@ -109,6 +109,11 @@ describe("factory-mcp follows its skills folder", () => {
         isError?: boolean;
       };
       expect(owner.isError).toBeFalsy();
+
+      // A good skill saved malformed is left out, as a restart would leave it out.
+      writeSkill("triage", "---\nname: triage\n---\nNo description.\n");
+      await expect.poll(() => promptNames(client), within).not.toContain("triage");
+      await expect.poll(() => stderr, within).toContain('skill "triage" not loaded');
     } finally {
       await client.close();
       rmSync(join(dir, "skills"), { recursive: true, force: true });
