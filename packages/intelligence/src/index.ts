@@ -105,7 +105,15 @@ export {
   type TokenCounter,
   type TokenEncoding,
 } from "./factory/contextPackTokens.js";
-export { FactoryService } from "./factory/FactoryService.js";
+export { FactoryService, type FactoryServices } from "./factory/FactoryService.js";
+export type { RouteInput } from "./factory/factoryRouter.js";
+export {
+  type InboxShape,
+  type IntelligenceError,
+  IntelligenceService,
+  type IntelligenceShape,
+  makeIntelligenceShape,
+} from "./factory/IntelligenceService.js";
 export {
   type Factory,
   type OpenFactoryOptions,

@@ -1,24 +1,58 @@
 /**
- * The factory as an Effect service.
+ * The factory as Effect services: one layer opens a factory and provides
+ * each of its parts as a service with typed errors.
  *
  * @module
  */
-import { type FactoryError, isFactoryError, StoreError } from "@software-factory/core";
+import {
+  AssemblyLineService,
+  ClockService,
+  EventLogService,
+  type FactoryError,
+  isFactoryError,
+  makeAssemblyLineShape,
+  makeEventLogShape,
+  StoreError,
+} from "@software-factory/core";
+import { FloorPlanService, makeFloorPlanShape } from "@software-factory/floorplan";
+import { KnowledgeBaseService, makeKnowledgeBaseShape } from "@software-factory/knowledge";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import * as Option from "effect/Option";
+import { IntelligenceService, makeIntelligenceShape } from "./IntelligenceService.js";
 import { type Factory, type OpenFactoryOptions, openFactory } from "./openFactory.js";
 
 /**
- * The whole factory as an Effect service: `yield* FactoryService` gives the
- * same {@link Factory} the Promise face returns; the layer opens it and closes
- * it when the layer is released.
+ * Every service a factory layer provides: the open {@link Factory} itself and
+ * each part with typed errors (the event log, the knowledge base, the floor
+ * plan, the assembly line and the intelligence operations), all over the one
+ * factory, so each sees the others' writes.
+ */
+export type FactoryServices =
+  | FactoryService
+  | EventLogService
+  | KnowledgeBaseService
+  | FloorPlanService
+  | AssemblyLineService
+  | IntelligenceService;
+
+/**
+ * The open factory as an Effect service: `yield* FactoryService` gives the
+ * same {@link Factory} the Promise face returns, for the parts no service
+ * covers (standards' instructions, skills' listings...). Effect code reaches
+ * the parts through their services, whose errors are typed:
+ * {@link AssemblyLineService}, {@link KnowledgeBaseService},
+ * {@link FloorPlanService}, {@link EventLogService} and
+ * {@link IntelligenceService}; {@link FactoryService.layer} provides them all.
  *
  * @example
  * ```ts
  * const program = Effect.gen(function* () {
- *   const factory = yield* FactoryService;
- *   return yield* Effect.promise(() => factory.knowledge.search("payment retries"));
+ *   const work = yield* AssemblyLineService;
+ *   return yield* work.advance("wi_unknown").pipe(
+ *     Effect.catchTag("NotFoundError", (error) => Effect.succeed(error.message)),
+ *   );
  * });
  * await Effect.runPromise(Effect.provide(program, FactoryService.layer({ dir: ".factory" })));
  * ```
@@ -27,20 +61,49 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
   "@software-factory/intelligence/Factory",
 ) {
   /**
-   * A layer that opens the factory and closes it when released. Opening fails
-   * with the kernel's typed error (a `ValidationError` for bad options or a
-   * malformed skill, a `SchemaVersionError`...), and with a `StoreError`
-   * wrapping anything else (a folder that cannot be created).
+   * A layer that opens the factory, provides every {@link FactoryServices}
+   * over it, and closes it when the layer's scope closes. Its events are
+   * stamped by `options.clock`, else by the {@link ClockService} of the
+   * context when there is one, else by the machine's clock.
+   *
+   * Opening fails with the kernel's typed error (a `ValidationError` for bad
+   * options or a malformed skill, a `SchemaVersionError`...), and with a
+   * `StoreError` wrapping anything else (a folder that cannot be created).
    */
-  static layer(options: OpenFactoryOptions = {}): Layer.Layer<FactoryService, FactoryError> {
-    return Layer.effect(
-      FactoryService,
-      Effect.acquireRelease(
-        Effect.tryPromise({ try: () => openFactory(options), catch: asFactoryError(options.dir) }),
-        (factory) => Effect.promise(() => factory.close()),
-      ),
+  static layer(options: OpenFactoryOptions = {}): Layer.Layer<FactoryServices, FactoryError> {
+    return Layer.effectContext(
+      Effect.gen(function* () {
+        const clock = yield* Effect.serviceOption(ClockService);
+        const withClock =
+          options.clock === undefined && Option.isSome(clock) ? { ...options, clock: clock.value } : options;
+        const factory = yield* Effect.acquireRelease(
+          Effect.tryPromise({ try: () => openFactory(withClock), catch: asFactoryError(options.dir) }),
+          (opened) => Effect.promise(() => opened.close()),
+        );
+        return factoryContext(factory);
+      }),
     );
   }
+
+  /**
+   * The services of a factory opened elsewhere (by {@link openFactory}): every
+   * {@link FactoryServices} over it. The layer does not close the factory;
+   * whoever opened it does.
+   */
+  static fromFactory(factory: Factory): Layer.Layer<FactoryServices> {
+    return Layer.succeedContext(factoryContext(factory));
+  }
+}
+
+/** Every service of {@link FactoryServices} over one open factory. */
+function factoryContext(factory: Factory): Context.Context<FactoryServices> {
+  return Context.make(FactoryService, factory).pipe(
+    Context.add(EventLogService, makeEventLogShape(factory.log)),
+    Context.add(KnowledgeBaseService, makeKnowledgeBaseShape(factory.knowledge)),
+    Context.add(FloorPlanService, makeFloorPlanShape(factory.floorplan)),
+    Context.add(AssemblyLineService, makeAssemblyLineShape(factory.work)),
+    Context.add(IntelligenceService, makeIntelligenceShape(factory)),
+  );
 }
 
 /** A failure to open the factory as a typed error: the kernel's own, else a `StoreError` naming the folder. */

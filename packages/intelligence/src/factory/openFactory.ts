@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   type AssemblyLine,
+  type Clock,
   type EventLog,
   type EventStore,
   type Gate,
@@ -80,6 +81,12 @@ export interface OpenFactoryOptions {
   readonly actor?: string;
   /** SQLite durability (default `full`: every write is on disk when acknowledged). */
   readonly durability?: "full" | "normal";
+  /**
+   * The clock that stamps every event the factory writes (default: the
+   * machine's). Give a `manualClock` to make the history deterministic in
+   * tests and replays.
+   */
+  readonly clock?: Clock;
   /**
    * Model provider for skills that need one (default: from `FACTORY_MODEL_URL`,
    * `FACTORY_MODEL` and `FACTORY_MODEL_KEY` when set, else none).
@@ -158,6 +165,12 @@ const OpenFactoryOptionsSchema = z.strictObject({
   skillsDir: z.string().min(1, "must be a folder path").optional(),
   actor: z.string().min(1, "must name who writes").optional(),
   durability: z.enum(["full", "normal"]).optional(),
+  clock: z
+    .custom<Clock>(
+      (value) => typeof (value as { now?: unknown } | null | undefined)?.now === "function",
+      "must be a Clock object (with now())",
+    )
+    .optional(),
   model: objectOption("a ModelProvider object").optional(),
   tokenCounter: objectOption("a TokenCounter object").optional(),
   instructionsFrom: z.string().min(1, "must be a repository folder").optional(),
@@ -242,6 +255,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     ...storeOf(options.store, dir),
     ...(options.actor === undefined ? {} : { actor: options.actor }),
     ...(options.durability === undefined ? {} : { durability: options.durability }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const opened: { close(): Promise<void> }[] = [log];
   try {

@@ -1,0 +1,171 @@
+/**
+ * The intelligence operations of an open factory as an Effect service:
+ * routing, context packs, skill runs, rule checks, scorecards and inboxes,
+ * with typed errors.
+ *
+ * @module
+ */
+import {
+  type FactoryError,
+  isFactoryError,
+  ModelAuthError,
+  type ModelError,
+  ModelNotConfiguredError,
+  ModelNotFoundError,
+  ModelOutputError,
+  ModelRateLimitError,
+  ModelRequestError,
+  ModelServerError,
+  ModelTimeoutError,
+  ModelUnreachableError,
+  type SchemaVersionError,
+} from "@software-factory/core";
+import { RemoveAllLinesError } from "@software-factory/floorplan";
+import { EmbedderError } from "@software-factory/knowledge";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import type { Notification } from "../automations/Automation.js";
+import type { InboxItem, InboxListOptions } from "../automations/Inbox.js";
+import type { RouteCandidate } from "../router/Router.js";
+import type { Finding } from "../rules/Rule.js";
+import type { LineScore } from "../rules/Scorecard.js";
+import type { CheckScope } from "../rules/Standards.js";
+import { SkillFailedError, type SkillRun } from "../skills/Skill.js";
+import type { ContextPack, ContextRequest } from "./contextPack.js";
+import type { RouteInput } from "./factoryRouter.js";
+import type { Factory } from "./openFactory.js";
+
+/**
+ * What an intelligence call can fail with: the kernel's errors (a malformed
+ * input, an unknown work item, line, skill or scorecard...), a model or
+ * embedder failure, a skill whose handler failed, or a floor-plan refusal a
+ * skill ran into. Anything else (a bug, a rule that throws a plain `Error`)
+ * is a defect.
+ */
+export type IntelligenceError =
+  | Exclude<FactoryError, SchemaVersionError>
+  | ModelError
+  | EmbedderError
+  | SkillFailedError
+  | RemoveAllLinesError;
+
+/** The SDK's error classes besides the kernel's that {@link IntelligenceError} holds. */
+const OTHER_ERRORS = [
+  ModelNotConfiguredError,
+  ModelAuthError,
+  ModelNotFoundError,
+  ModelRateLimitError,
+  ModelServerError,
+  ModelRequestError,
+  ModelTimeoutError,
+  ModelUnreachableError,
+  ModelOutputError,
+  EmbedderError,
+  SkillFailedError,
+  RemoveAllLinesError,
+] as const;
+
+/** Whether a thrown value is one of the typed errors of {@link IntelligenceError}. */
+function isIntelligenceError(error: unknown): error is IntelligenceError {
+  if (isFactoryError(error)) return error._tag !== "SchemaVersionError";
+  return OTHER_ERRORS.some((type) => error instanceof type);
+}
+
+/** A Promise-face call as an Effect: its typed errors in the error channel, anything else a defect. */
+function attempt<A>(call: () => Promise<A>): Effect.Effect<A, IntelligenceError> {
+  return Effect.tryPromise({ try: call, catch: (error) => error }).pipe(
+    Effect.catch((error) => (isIntelligenceError(error) ? Effect.fail(error) : Effect.die(error))),
+  );
+}
+
+/** An operator's inbox from Effect code (see {@link Factory.inbox}). */
+export interface InboxShape {
+  /** See {@link Inbox.list}. */
+  readonly list: (
+    operator: string,
+    options?: InboxListOptions,
+  ) => Effect.Effect<InboxItem[], IntelligenceError>;
+  /** See {@link Inbox.unreadCount}. */
+  readonly unreadCount: (operator: string) => Effect.Effect<number, IntelligenceError>;
+  /** See {@link Inbox.notify}. */
+  readonly notify: (
+    notification: Notification,
+    options?: { readonly actor?: string },
+  ) => Effect.Effect<InboxItem, IntelligenceError>;
+  /** See {@link Inbox.markRead}; succeeds with how many this call marked read. */
+  readonly markRead: (operator: string, ids: readonly string[]) => Effect.Effect<number, IntelligenceError>;
+}
+
+/** The intelligence operations of a factory as seen from Effect code, with typed errors. */
+export interface IntelligenceShape {
+  /** The Promise face underneath, for code that mixes both. */
+  readonly factory: Factory;
+  /** See {@link Factory.route}. */
+  readonly route: (
+    input: RouteInput,
+    options?: { readonly limit?: number },
+  ) => Effect.Effect<RouteCandidate[], IntelligenceError>;
+  /** See {@link Factory.context}. */
+  readonly context: (request: ContextRequest) => Effect.Effect<ContextPack, IntelligenceError>;
+  /** Runs a skill and records the run (see {@link SkillRegistry.run}). */
+  readonly runSkill: (
+    name: string,
+    input: unknown,
+    options?: { readonly actor?: string },
+  ) => Effect.Effect<SkillRun, IntelligenceError>;
+  /** Checks the factory's rules (see {@link Standards.check}); an unknown rule id is a defect. */
+  readonly check: (scope?: CheckScope) => Effect.Effect<Finding[], IntelligenceError>;
+  /** Scores lines on a scorecard now (see {@link Scorecards.evaluate}). */
+  readonly evaluateScorecard: (
+    scorecard: string,
+    lines?: readonly string[],
+  ) => Effect.Effect<LineScore[], IntelligenceError>;
+  /** A line's recorded level on a scorecard (see {@link Scorecards.levelOf}). */
+  readonly scorecardLevel: (
+    scorecard: string,
+    line: string,
+  ) => Effect.Effect<string | undefined, IntelligenceError>;
+  /** Operators' notifications. */
+  readonly inbox: InboxShape;
+}
+
+/** Wraps an open factory's intelligence operations in the Effect shape. */
+export function makeIntelligenceShape(factory: Factory): IntelligenceShape {
+  const { inbox } = factory;
+  return {
+    factory,
+    route: (input, options) => attempt(() => factory.route(input, options)),
+    context: (request) => attempt(() => factory.context(request)),
+    runSkill: (name, input, options) => attempt(() => factory.skills.run(name, input, options)),
+    check: (scope) => attempt(() => factory.standards.check(scope)),
+    evaluateScorecard: (scorecard, lines) => attempt(() => factory.scorecards.evaluate(scorecard, lines)),
+    scorecardLevel: (scorecard, line) => attempt(() => factory.scorecards.levelOf(scorecard, line)),
+    inbox: {
+      list: (operator, options) => attempt(() => inbox.list(operator, options)),
+      unreadCount: (operator) => attempt(() => inbox.unreadCount(operator)),
+      notify: (notification, options) => attempt(() => inbox.notify(notification, options)),
+      markRead: (operator, ids) => attempt(() => inbox.markRead(operator, ids)),
+    },
+  };
+}
+
+/**
+ * Routing, context packs, skills, rules, scorecards and inboxes of an open
+ * factory as an Effect service. `FactoryService.layer` provides it with the
+ * other services of the factory.
+ *
+ * @example
+ * ```ts
+ * const program = Effect.gen(function* () {
+ *   const intelligence = yield* IntelligenceService;
+ *   const [best] = yield* intelligence.route("refunds fail at checkout");
+ *   return yield* intelligence.context({ line: best?.line ?? "checkout" }).pipe(
+ *     Effect.catchTag("NotFoundError", () => Effect.succeed(undefined)),
+ *   );
+ * });
+ * await Effect.runPromise(Effect.provide(program, FactoryService.layer({ dir: ".factory" })));
+ * ```
+ */
+export class IntelligenceService extends Context.Service<IntelligenceService, IntelligenceShape>()(
+  "@software-factory/intelligence/Intelligence",
+) {}
