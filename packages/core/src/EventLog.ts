@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { type Clock, systemClock } from "./Clock.js";
 import { hashJson } from "./canonicalJson.js";
 import { type EventDefinition, EventRegistry } from "./EventRegistry.js";
@@ -8,7 +9,7 @@ import {
   type ReadQuery,
   type StoredEvent,
 } from "./EventStore.js";
-import { ValidationError } from "./errors.js";
+import { ValidationError, validationErrorFromZod } from "./errors.js";
 import { newId } from "./ids.js";
 import { LogSubscription, type SubscribeOptions, type Subscription } from "./internal/LogSubscription.js";
 import { unstorableTextIssues } from "./internal/unstorableText.js";
@@ -128,12 +129,15 @@ export class EventLog implements AsyncDisposable {
   /**
    * Reads events after a position, in order, optionally filtered by type or subject.
    *
+   * @throws ValidationError naming each malformed or unknown field of the query (a negative `limit`, `subjects` not a list).
    * @example
    * ```ts
    * const page = await log.read({ after: 0, limit: 100, types: ["line.added"] });
    * ```
    */
-  read(query: ReadQuery = {}): Promise<StoredEvent[]> {
+  async read(query: ReadQuery = {}): Promise<StoredEvent[]> {
+    const parsed = ReadQuerySchema.safeParse(query);
+    if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "read query" });
     return this.#store.read(query);
   }
 
@@ -271,6 +275,7 @@ export class EventLog implements AsyncDisposable {
  * over a given store, or over PostgreSQL when `store` is a `postgres://` URL (or,
  * with neither `store` nor `path`, when `FACTORY_DATABASE_URL` is set).
  *
+ * @throws ValidationError naming each malformed or unknown option, or an event type that two `events` define differently.
  * @throws SchemaVersionError when the file was written by a newer SDK.
  * @throws StoreError when the store cannot be opened.
  * @example
@@ -281,11 +286,45 @@ export class EventLog implements AsyncDisposable {
  * ```
  */
 export async function openEventLog(options: OpenEventLogOptions = {}): Promise<EventLog> {
+  const parsed = OpenEventLogOptionsSchema.safeParse(options);
+  if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "openEventLog options" });
   const registry = options.registry ?? new EventRegistry();
   if (options.events !== undefined) registry.register(...options.events);
   const store = typeof options.store === "object" ? options.store : await openDefaultStore(options);
   return new EventLog(store, registry, options.clock ?? systemClock, options.actor ?? "system");
 }
+
+const position = z.number().int().nonnegative();
+
+/** What {@link EventLog.read} accepts: {@link ReadQuery}, no other field. */
+const ReadQuerySchema = z.strictObject({
+  after: position.optional(),
+  until: position.optional(),
+  limit: z.number().int().positive().optional(),
+  types: z.array(z.string()).readonly().optional(),
+  subjects: z.array(z.string()).readonly().optional(),
+});
+
+/** An object with the given methods; what the option's type promises is not checked further. */
+const objectWith = (what: string, ...methods: PropertyKey[]) =>
+  z.custom<object>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      methods.every((method) => typeof (value as Record<PropertyKey, unknown>)[method] === "function"),
+    { message: `expected ${what}` },
+  );
+
+/** What {@link openEventLog} accepts: {@link OpenEventLogOptions}, no other field. */
+const OpenEventLogOptionsSchema = z.strictObject({
+  path: z.string().min(1).optional(),
+  store: z.union([z.string().min(1), objectWith("an event store", "append", "read", "head")]).optional(),
+  events: objectWith("an iterable of event definitions", Symbol.iterator).optional(),
+  registry: objectWith("an EventRegistry", "register", "validate").optional(),
+  clock: objectWith("a clock", "now").optional(),
+  actor: z.string().min(1).optional(),
+  durability: z.enum(["full", "normal"]).optional(),
+});
 
 function requestHashOf(prepared: readonly PreparedEvent[]): string {
   return hashJson(

@@ -10,6 +10,7 @@ import {
   openEventLog,
 } from "./EventLog.js";
 import type { ReadQuery, StoredEvent } from "./EventStore.js";
+import { attempt, isKernelError } from "./effectAttempt.js";
 import type {
   ClosedError,
   ConcurrencyConflictError,
@@ -30,7 +31,14 @@ export type AppendError =
   | StoreError
   | ClosedError;
 
-/** The event log as seen from Effect code: the same operations, with typed errors. */
+/**
+ * The event log as seen from Effect code: the same operations, with typed
+ * errors. Any other failure (a bug) is a defect, not an error.
+ *
+ * `append` is uninterruptible: interrupting the fiber running it waits for the
+ * store to answer, so the fiber reports whether the events were written (its
+ * success, or its typed error) rather than an interruption that hides a write.
+ */
 export interface EventLogShape {
   /** The Promise face underneath, for code that mixes both. */
   readonly log: EventLog;
@@ -39,8 +47,10 @@ export interface EventLogShape {
     events: NewEvent | readonly NewEvent[],
     options?: AppendOptions,
   ) => Effect.Effect<StoredEvent[], AppendError>;
-  /** See {@link EventLog.read}. */
-  readonly read: (query?: ReadQuery) => Effect.Effect<StoredEvent[], StoreError | ClosedError>;
+  /** See {@link EventLog.read}; a malformed query fails with `ValidationError`. */
+  readonly read: (
+    query?: ReadQuery,
+  ) => Effect.Effect<StoredEvent[], ValidationError | StoreError | ClosedError>;
   /** See {@link EventLog.head}. */
   readonly head: Effect.Effect<number, StoreError | ClosedError>;
   /** See {@link EventLog.subscribe}; the subscription closes with the scope. */
@@ -65,16 +75,21 @@ export interface EventLogShape {
 export class EventLogService extends Context.Service<EventLogService, EventLogShape>()(
   "@software-factory/core/EventLog",
 ) {
-  /** A layer that opens the log and closes it when the layer is released. */
-  static layer(options: OpenEventLogOptions): Layer.Layer<EventLogService, StoreError | SchemaVersionError> {
+  /**
+   * A layer that opens the log and closes it when the layer is released.
+   * Opening fails with `ValidationError` for malformed options (two
+   * definitions of one event type, an unknown durability), `SchemaVersionError`
+   * for a store written by a newer SDK, and `StoreError` when the store
+   * cannot be opened.
+   */
+  static layer(
+    options: OpenEventLogOptions,
+  ): Layer.Layer<EventLogService, ValidationError | StoreError | SchemaVersionError> {
     return Layer.effect(
       EventLogService,
       Effect.map(
         Effect.acquireRelease(
-          Effect.tryPromise({
-            try: () => openEventLog(options),
-            catch: (error) => error as StoreError | SchemaVersionError,
-          }),
+          attempt(() => openEventLog(options), isOpenError),
           (log) => Effect.promise(() => log.close()),
         ),
         makeEventLogShape,
@@ -83,21 +98,29 @@ export class EventLogService extends Context.Service<EventLogService, EventLogSh
   }
 }
 
+const isOpenError = isKernelError("ValidationError", "StoreError", "SchemaVersionError");
+const isAppendError = isKernelError(
+  "ValidationError",
+  "UnknownEventTypeError",
+  "ConcurrencyConflictError",
+  "IdempotencyConflictError",
+  "StoreError",
+  "ClosedError",
+);
+const isReadError = isKernelError("ValidationError", "StoreError", "ClosedError");
+const isStoreOrClosed = isKernelError("StoreError", "ClosedError");
+
 /** Wraps a Promise-face log in the Effect shape. */
 export function makeEventLogShape(log: EventLog): EventLogShape {
   return {
     log,
     append: (events, options) =>
-      Effect.tryPromise({ try: () => log.append(events, options), catch: (error) => error as AppendError }),
-    read: (query) =>
-      Effect.tryPromise({ try: () => log.read(query), catch: (error) => error as StoreError | ClosedError }),
-    head: Effect.tryPromise({ try: () => log.head(), catch: (error) => error as StoreError | ClosedError }),
+      Effect.uninterruptible(attempt(() => log.append(events, options), isAppendError)),
+    read: (query) => attempt(() => log.read(query), isReadError),
+    head: attempt(() => log.head(), isStoreOrClosed),
     subscribe: (handler, options) =>
       Effect.acquireRelease(
-        Effect.tryPromise({
-          try: () => log.subscribe(handler, options),
-          catch: (error) => error as StoreError | ClosedError,
-        }),
+        attempt(() => log.subscribe(handler, options), isStoreOrClosed),
         (subscription) => Effect.promise(() => subscription.close()),
       ),
   };

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { StoredEvent } from "./EventStore.js";
-import { UnknownEventTypeError, validationErrorFromZod } from "./errors.js";
+import { UnknownEventTypeError, ValidationError, validationErrorFromZod } from "./errors.js";
 import { EventTypeSchema } from "./schemas.js";
 
 /** The definition of one event type: its name, payload schema and schema version. */
@@ -63,16 +63,24 @@ export class EventRegistry {
   /**
    * Adds definitions. Registering the same definition twice is a no-op.
    *
-   * @throws RangeError when another definition with the same type is already registered.
+   * @throws ValidationError when another definition with the same type is
+   *   already registered (or comes earlier in the same call); nothing is
+   *   registered then.
    */
   register(...definitions: EventDefinition[]): this {
-    for (const definition of definitions) {
-      const existing = this.#definitions.get(definition.type);
+    const adding = new Map<string, EventDefinition>();
+    definitions.forEach((definition, index) => {
+      const existing = adding.get(definition.type) ?? this.#definitions.get(definition.type);
       if (existing !== undefined && existing !== definition) {
-        throw new RangeError(`event type "${definition.type}" is already registered by another definition`);
+        const message = `event type "${definition.type}" is already registered by another definition`;
+        throw new ValidationError({
+          message: `event definitions are invalid: events[${index}]: ${message}`,
+          issues: [{ path: `events[${index}]`, message }],
+        });
       }
-      this.#definitions.set(definition.type, definition);
-    }
+      adding.set(definition.type, definition);
+    });
+    for (const [type, definition] of adding) this.#definitions.set(type, definition);
     return this;
   }
 
