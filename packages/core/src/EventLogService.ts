@@ -35,9 +35,11 @@ export type AppendError =
  * The event log as seen from Effect code: the same operations, with typed
  * errors. Any other failure (a bug) is a defect, not an error.
  *
- * `append` is uninterruptible: interrupting the fiber running it waits for the
- * store to answer, so the fiber reports whether the events were written (its
- * success, or its typed error) rather than an interruption that hides a write.
+ * `append` is uninterruptible: interrupting the fiber running it waits until
+ * the store has answered, so once the interruption returns the batch is in the
+ * log whole or not at all, never still being written. The interrupted exit
+ * does not say which: append again with the same `idempotencyKey` to learn the
+ * outcome without writing twice.
  */
 export interface EventLogShape {
   /** The Promise face underneath, for code that mixes both. */
