@@ -5,6 +5,7 @@ import {
   type Projection,
   validationErrorFromZod,
 } from "@software-factory/core";
+import { z } from "zod";
 import {
   type ApplyPlanOptions,
   type ApplyPlanResult,
@@ -108,16 +109,24 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     return this.graph.wipLimitOf(lineId);
   }
 
-  /** The line owning a path (CODEOWNERS semantics: the last matching pattern wins). */
+  /**
+   * The line owning a path (CODEOWNERS semantics: the last matching pattern wins).
+   *
+   * @throws ValidationError when the path is not a string.
+   */
   lineForPath(path: string): string | undefined {
     this.#assertOpen();
-    return this.graph.lineForPath(path);
+    return this.graph.lineForPath(parsed(PathSchema, path, "path"));
   }
 
-  /** Which line claims a path, through which pattern, and its owner. */
+  /**
+   * Which line claims a path, through which pattern, and its owner.
+   *
+   * @throws ValidationError when the path is not a string.
+   */
   explainPath(path: string): PathOwnership | undefined {
     this.#assertOpen();
-    return this.graph.explainPath(path);
+    return this.graph.explainPath(parsed(PathSchema, path, "path"));
   }
 
   /** Groups paths by the line that claims them. */
@@ -169,9 +178,14 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
     return impactOf(this.graph, change, options);
   }
 
-  /** Unowned lines and paths, cycles, overloaded operators, central lines. */
+  /**
+   * Unowned lines and paths, cycles, overloaded operators, central lines.
+   *
+   * @throws ValidationError naming each malformed or unknown option (`maxLinesPerOperator` not a whole number).
+   */
   health(options: HealthOptions = {}): HealthReport {
     this.#assertOpen();
+    parsed(HealthOptionsSchema, options, "health options");
     return healthOf(this.graph, options);
   }
 
@@ -478,4 +492,35 @@ export class FloorPlan implements LineDirectory, AsyncDisposable {
       { ...options, label },
     );
   }
+}
+
+/** A path to look up. */
+const PathSchema = z.string();
+
+const count = z.number().int().nonnegative();
+
+/** What {@link FloorPlan.health} accepts: {@link HealthOptions}, no other field. */
+const HealthOptionsSchema = z.strictObject({
+  files: z
+    .custom<Iterable<string>>(
+      (value) => typeof value === "object" && value !== null && Symbol.iterator in value,
+      {
+        message: "expected a list of repository files",
+      },
+    )
+    .optional(),
+  central: count.optional(),
+  maxLinesPerOperator: count.optional(),
+  staleBefore: z
+    .union([z.iso.date(), z.iso.datetime()], {
+      message: "expected an ISO date or UTC instant (2026-03-01T00:00:00Z)",
+    })
+    .optional(),
+});
+
+/** The value, when the schema accepts it. @throws ValidationError naming each bad field of `subject`. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown, subject: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationErrorFromZod(result.error.issues, { subject });
+  return result.data;
 }

@@ -6,16 +6,20 @@
  * @module
  */
 import {
+  attempt,
+  attemptSync,
   type ClosedError,
   type ConcurrencyConflictError,
+  type ErrorGuard,
   EventLogService,
+  isKernelError,
   type StoreError,
   type ValidationError,
 } from "@software-factory/core";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
-import type { ApplyPlanOptions, ApplyPlanResult, RemoveAllLinesError } from "./applyPlan.js";
+import { type ApplyPlanOptions, type ApplyPlanResult, RemoveAllLinesError } from "./applyPlan.js";
 import type { PathOwnership } from "./FloorGraph.js";
 import type { FloorPlan } from "./FloorPlan.js";
 import type { HealthOptions, HealthReport } from "./health.js";
@@ -23,7 +27,16 @@ import type { ImpactChange, ImpactOptions, ImpactReport } from "./impact.js";
 import { type OpenFloorPlanOptions, openFloorPlan } from "./openFloorPlan.js";
 import type { Plan, PlanInput } from "./Plan.js";
 
-/** The floor plan as seen from Effect code. */
+/**
+ * The floor plan as seen from Effect code: each operation fails only with the
+ * typed errors it names; anything else (a bug) is a defect.
+ *
+ * `applyPlan` is uninterruptible: interrupting the fiber running it waits
+ * until the write has landed or failed, so once the interruption returns the
+ * floor plan (and the log) hold the apply or nothing of it, never a write still
+ * under way. The interrupted exit does not say which: query the floor plan,
+ * or apply the same plan again (an unchanged plan appends nothing).
+ */
 export interface FloorPlanShape {
   /** The Promise face underneath, for code that mixes both (its queries are synchronous). */
   readonly floorPlan: FloorPlan;
@@ -40,42 +53,47 @@ export interface FloorPlanShape {
     change: ImpactChange,
     options?: ImpactOptions,
   ) => Effect.Effect<ImpactReport, ValidationError | ClosedError>;
-  /** The line and owner of a path, by CODEOWNERS rules (see {@link FloorPlan.explainPath}); ClosedError after close. */
-  readonly whoOwns: (path: string) => Effect.Effect<PathOwnership | undefined, ClosedError>;
-  /** See {@link FloorPlan.health}; ClosedError after close. */
-  readonly health: (options?: HealthOptions) => Effect.Effect<HealthReport, ClosedError>;
+  /**
+   * The line and owner of a path, by CODEOWNERS rules (see {@link FloorPlan.explainPath});
+   * ValidationError when the path is not a string, ClosedError after close.
+   */
+  readonly whoOwns: (path: string) => Effect.Effect<PathOwnership | undefined, ValidationError | ClosedError>;
+  /** See {@link FloorPlan.health}; ValidationError for malformed options, ClosedError after close. */
+  readonly health: (options?: HealthOptions) => Effect.Effect<HealthReport, ValidationError | ClosedError>;
   /** Catches up with events other processes appended; succeeds with the log position reached. */
   readonly refresh: Effect.Effect<number, StoreError | ClosedError>;
 }
+
+/** The errors `applyPlan` declares. */
+type ApplyPlanError =
+  | ValidationError
+  | RemoveAllLinesError
+  | ConcurrencyConflictError
+  | StoreError
+  | ClosedError;
+
+const isWriteKernelError = isKernelError(
+  "ValidationError",
+  "ConcurrencyConflictError",
+  "StoreError",
+  "ClosedError",
+);
+const isApplyPlanError: ErrorGuard<ApplyPlanError> = (error): error is ApplyPlanError =>
+  error instanceof RemoveAllLinesError || isWriteKernelError(error);
+const isQueryError = isKernelError("ValidationError", "ClosedError");
+const isRefreshError = isKernelError("StoreError", "ClosedError");
+const isOpenError = isKernelError("ValidationError", "StoreError", "ClosedError");
 
 /** Wraps a Promise-face floor plan in the Effect shape. */
 export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
   return {
     floorPlan,
     applyPlan: (plan, options) =>
-      Effect.tryPromise({
-        try: () => floorPlan.applyPlan(plan, options),
-        catch: (error) =>
-          error as
-            | ValidationError
-            | RemoveAllLinesError
-            | ConcurrencyConflictError
-            | StoreError
-            | ClosedError,
-      }),
-    impact: (change, options) =>
-      Effect.try({
-        try: () => floorPlan.impact(change, options),
-        catch: (error) => error as ValidationError | ClosedError,
-      }),
-    whoOwns: (path) =>
-      Effect.try({ try: () => floorPlan.explainPath(path), catch: (error) => error as ClosedError }),
-    health: (options) =>
-      Effect.try({ try: () => floorPlan.health(options), catch: (error) => error as ClosedError }),
-    refresh: Effect.tryPromise({
-      try: () => floorPlan.refresh(),
-      catch: (error) => error as StoreError | ClosedError,
-    }),
+      Effect.uninterruptible(attempt(() => floorPlan.applyPlan(plan, options), isApplyPlanError)),
+    impact: (change, options) => attemptSync(() => floorPlan.impact(change, options), isQueryError),
+    whoOwns: (path) => attemptSync(() => floorPlan.explainPath(path), isQueryError),
+    health: (options) => attemptSync(() => floorPlan.health(options), isQueryError),
+    refresh: attempt(() => floorPlan.refresh(), isRefreshError),
   };
 }
 
@@ -96,7 +114,12 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
 export class FloorPlanService extends Context.Service<FloorPlanService, FloorPlanShape>()(
   "@software-factory/floorplan/FloorPlan",
 ) {
-  /** A layer that opens the floor plan over the log of {@link EventLogService} and closes it with the layer. */
+  /**
+   * A layer that opens the floor plan over the log of {@link EventLogService}
+   * and closes it with the layer. Opening fails with `ValidationError` for
+   * malformed options or stored plan data it cannot fold, `StoreError` when
+   * the log cannot be read, and `ClosedError` when the log is closed.
+   */
   static layer(
     options: Omit<OpenFloorPlanOptions, "log"> = {},
   ): Layer.Layer<FloorPlanService, StoreError | ClosedError | ValidationError, EventLogService> {
@@ -105,10 +128,7 @@ export class FloorPlanService extends Context.Service<FloorPlanService, FloorPla
       Effect.gen(function* () {
         const { log } = yield* EventLogService;
         const floorPlan = yield* Effect.acquireRelease(
-          Effect.tryPromise({
-            try: () => openFloorPlan({ ...options, log }),
-            catch: (error) => error as StoreError | ClosedError | ValidationError,
-          }),
+          attempt(() => openFloorPlan({ ...options, log }), isOpenError),
           (opened) => Effect.promise(() => opened.close()),
         );
         return makeFloorPlanShape(floorPlan);
