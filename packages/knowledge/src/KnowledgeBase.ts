@@ -69,6 +69,27 @@ const ListPageSchema = z.object({
   offset: z.number().int().min(0),
 });
 
+/** The filters {@link KnowledgeBase.list} takes, no other field: a typo (`kind` for `kinds`) is an error, not a filter ignored. */
+const ListFiltersSchema = SearchOptionsSchema.pick({
+  kinds: true,
+  lines: true,
+  tags: true,
+  authors: true,
+  from: true,
+  to: true,
+  current: true,
+  asOf: true,
+}).strict();
+
+/** Filters and paging of {@link KnowledgeBase.list}: the filters of a search, and a page. */
+export interface ListKnowledgeOptions
+  extends Pick<SearchOptions, "kinds" | "lines" | "tags" | "authors" | "from" | "to" | "current" | "asOf"> {
+  /** Documents per page (default 100; `Infinity` for all). */
+  limit?: number;
+  /** Documents to skip, newest first (default 0). */
+  offset?: number;
+}
+
 /**
  * The knowledge base of a factory. Writes are events in the log; documents and
  * indexes are projections kept current from it, whichever process wrote.
@@ -301,21 +322,18 @@ export class KnowledgeBase implements AsyncDisposable {
    * Documents matching the filters, newest first: the first `limit` (default
    * 100; `Infinity` for all) after `offset`.
    *
-   * @throws ValidationError when an option is malformed.
+   * @throws ValidationError when an option is malformed or unknown (`kind` for `kinds`).
    */
-  async list(
-    options: Pick<
-      SearchOptions,
-      "kinds" | "lines" | "tags" | "authors" | "from" | "to" | "current" | "asOf"
-    > & {
-      limit?: number;
-      offset?: number;
-    } = {},
-  ): Promise<KnowledgeDocument[]> {
+  async list(options: ListKnowledgeOptions = {}): Promise<KnowledgeDocument[]> {
     this.#assertOpen();
     const { limit = 100, offset = 0, ...filters } = options;
     const page = parseInput(ListPageSchema, { limit, offset }, "list options");
-    const parsed = parseInput(SearchOptionsSchema, filters, "list options");
+    // The strict schema refuses what list does not take; the search schema fills in the defaults.
+    const parsed = parseInput(
+      SearchOptionsSchema,
+      parseInput(ListFiltersSchema, filters, "list options"),
+      "list options",
+    );
     await this.sync();
     const keep = documentFilter(parsed);
     return [...this.#projection.documents.all()]

@@ -6,15 +6,17 @@
  * @module
  */
 import {
-  ClosedError,
-  ConcurrencyConflictError,
+  attempt,
+  type ClosedError,
+  type ConcurrencyConflictError,
   EventLogService,
-  IdempotencyConflictError,
-  NotFoundError,
-  SchemaVersionError,
+  type IdempotencyConflictError,
+  isKernelError,
+  type NotFoundError,
+  type SchemaVersionError,
   StoreError,
-  UnknownEventTypeError,
-  ValidationError,
+  type UnknownEventTypeError,
+  type ValidationError,
 } from "@software-factory/core";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
@@ -24,6 +26,7 @@ import type {
   CaptureOrReviseOptions,
   CaptureOrReviseResult,
   KnowledgeBase,
+  ListKnowledgeOptions,
   WriteOptions,
 } from "./KnowledgeBase.js";
 import { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledgeBase.js";
@@ -44,7 +47,17 @@ export type KnowledgeError =
   | StoreError
   | ClosedError;
 
-/** The knowledge base as seen from Effect code: the same operations, with typed errors. */
+/**
+ * The knowledge base as seen from Effect code: the same operations, with the
+ * typed errors of {@link KnowledgeError}; anything else (a bug) is a defect.
+ *
+ * The writes (capture, captureOrRevise, recordDecision, revise, supersede,
+ * link, unlink, retract) are uninterruptible: interrupting the fiber running
+ * one waits until the write has landed or failed, so once the interruption
+ * returns the document is stored or not, never still being written. The
+ * interrupted exit does not say which: pass an `idempotencyKey` and run the
+ * write again with it to learn the outcome without writing twice.
+ */
 export interface KnowledgeBaseShape {
   /** The Promise face underneath, for code that mixes both. */
   readonly knowledgeBase: KnowledgeBase;
@@ -99,9 +112,7 @@ export interface KnowledgeBaseShape {
     options?: { asOf?: string },
   ) => Effect.Effect<KnowledgeDocument | undefined, KnowledgeError>;
   /** See {@link KnowledgeBase.list}. */
-  readonly list: (
-    options?: Parameters<KnowledgeBase["list"]>[0],
-  ) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
+  readonly list: (options?: ListKnowledgeOptions) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
   /** See {@link KnowledgeBase.search}. */
   readonly search: (query: string, options?: SearchOptions) => Effect.Effect<SearchResult, KnowledgeError>;
   /** Folds what other processes appended; succeeds with the log position reached. */
@@ -109,41 +120,39 @@ export interface KnowledgeBaseShape {
 }
 
 /** Whether a thrown value is one of the typed errors of {@link KnowledgeError}. */
-function isKnowledgeError(error: unknown): error is KnowledgeError {
-  return (
-    error instanceof ValidationError ||
-    error instanceof NotFoundError ||
-    error instanceof IdempotencyConflictError ||
-    error instanceof ConcurrencyConflictError ||
-    error instanceof UnknownEventTypeError ||
-    error instanceof StoreError ||
-    error instanceof ClosedError
-  );
-}
+const isKnowledgeError = isKernelError(
+  "ValidationError",
+  "NotFoundError",
+  "IdempotencyConflictError",
+  "ConcurrencyConflictError",
+  "UnknownEventTypeError",
+  "StoreError",
+  "ClosedError",
+);
 
 /** A Promise-face call as an Effect: its typed errors in the error channel, anything else a defect. */
-function attempt<A>(call: () => Promise<A>): Effect.Effect<A, KnowledgeError> {
-  return Effect.tryPromise({ try: call, catch: (error) => error }).pipe(
-    Effect.catch((error) => (isKnowledgeError(error) ? Effect.fail(error) : Effect.die(error))),
-  );
-}
+const call = <A>(run: () => Promise<A>): Effect.Effect<A, KnowledgeError> => attempt(run, isKnowledgeError);
+
+/** A write: as {@link call}, and uninterruptible, so an interrupted fiber's write has settled. */
+const write = <A>(run: () => Promise<A>): Effect.Effect<A, KnowledgeError> =>
+  Effect.uninterruptible(call(run));
 
 /** Wraps a Promise-face knowledge base in the Effect shape. */
 export function makeKnowledgeBaseShape(knowledgeBase: KnowledgeBase): KnowledgeBaseShape {
   return {
     knowledgeBase,
-    capture: (input, options) => attempt(() => knowledgeBase.capture(input, options)),
-    captureOrRevise: (input, options) => attempt(() => knowledgeBase.captureOrRevise(input, options)),
-    recordDecision: (input, options) => attempt(() => knowledgeBase.recordDecision(input, options)),
-    revise: (id, input, options) => attempt(() => knowledgeBase.revise(id, input, options)),
-    supersede: (id, replacement, options) => attempt(() => knowledgeBase.supersede(id, replacement, options)),
-    link: (id, link, options) => attempt(() => knowledgeBase.link(id, link, options)),
-    unlink: (id, link, options) => attempt(() => knowledgeBase.unlink(id, link, options)),
-    retract: (id, reason, options) => attempt(() => knowledgeBase.retract(id, reason, options)),
-    get: (id, options) => attempt(() => knowledgeBase.get(id, options)),
-    list: (options) => attempt(() => knowledgeBase.list(options)),
-    search: (query, options) => attempt(() => knowledgeBase.search(query, options)),
-    sync: attempt(() => knowledgeBase.sync()),
+    capture: (input, options) => write(() => knowledgeBase.capture(input, options)),
+    captureOrRevise: (input, options) => write(() => knowledgeBase.captureOrRevise(input, options)),
+    recordDecision: (input, options) => write(() => knowledgeBase.recordDecision(input, options)),
+    revise: (id, input, options) => write(() => knowledgeBase.revise(id, input, options)),
+    supersede: (id, replacement, options) => write(() => knowledgeBase.supersede(id, replacement, options)),
+    link: (id, link, options) => write(() => knowledgeBase.link(id, link, options)),
+    unlink: (id, link, options) => write(() => knowledgeBase.unlink(id, link, options)),
+    retract: (id, reason, options) => write(() => knowledgeBase.retract(id, reason, options)),
+    get: (id, options) => call(() => knowledgeBase.get(id, options)),
+    list: (options) => call(() => knowledgeBase.list(options)),
+    search: (query, options) => call(() => knowledgeBase.search(query, options)),
+    sync: call(() => knowledgeBase.sync()),
   };
 }
 
@@ -193,9 +202,11 @@ export class KnowledgeBaseService extends Context.Service<KnowledgeBaseService, 
   }
 }
 
+const isSchemaVersionError = isKernelError("SchemaVersionError");
+
 /** A failure to open as a typed error: the kernel's own, else a `StoreError` naming the folder. */
 function asOpenError(error: unknown, dir: string | undefined): KnowledgeError | SchemaVersionError {
-  if (isKnowledgeError(error) || error instanceof SchemaVersionError) return error;
+  if (isKnowledgeError(error) || isSchemaVersionError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new StoreError({
     message: `could not open the knowledge base${dir === undefined ? "" : ` at ${dir}`}: ${reason}`,

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import * as Data from "effect/Data";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 
@@ -28,19 +29,24 @@ export interface FrontMatterFile {
   readonly locate: (path: readonly PropertyKey[]) => FilePosition;
 }
 
-/** Thrown for front matter that is not YAML, not a mapping, or has a bad field; carries the 1-based line and column. */
-export class FrontMatterError extends Error {
+/**
+ * Thrown for front matter that is not YAML, not a mapping, or has a bad field;
+ * carries the 1-based line and column, the `_tag` `FrontMatterError` and the
+ * code `E_FRONT_MATTER`.
+ */
+export class FrontMatterError extends Data.TaggedError("FrontMatterError")<{
+  readonly message: string;
   /** 1-based line in the file. */
   readonly line: number;
   /** 1-based column in the file, when known. */
   readonly column: number | undefined;
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_FRONT_MATTER";
 
   /** An error at a line (and column) of the file. */
   constructor(message: string, line: number, column?: number) {
-    super(message);
-    this.name = "FrontMatterError";
-    this.line = line;
-    this.column = column;
+    super({ message, line, column });
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { decodeText, ValidationError, validationErrorFromZod } from "@software-factory/core";
+import { decodeText, NotFoundError, ValidationError, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
@@ -68,8 +68,15 @@ export interface ImportMarkdownFolderReport extends ImportReport {
   readonly possiblyStale: readonly FormerCopy[];
 }
 
-/** A document an earlier import recorded for a file under the folder's former source system: the file (relative to the folder), the document's id, the former system. */
-type FormerCopy = { readonly item: string; readonly id: string; readonly system: string };
+/** A document an earlier import recorded for a file under the folder's former source system (see {@link ImportMarkdownFolderReport.possiblyStale}). */
+export interface FormerCopy {
+  /** The file, relative to the folder, with `/`. */
+  readonly item: string;
+  /** The document's id. */
+  readonly id: string;
+  /** The former source system it was recorded under. */
+  readonly system: string;
+}
 
 const FrontMatterSchema = z
   .object({
@@ -114,6 +121,8 @@ const FrontMatterSchema = z
  *
  * @throws ValidationError (`E_VALIDATION`, path `system`) when `options.system`
  * is no source system (empty, or over 100 characters); nothing is written.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) when `folder` does not exist.
+ * @throws ValidationError (`E_VALIDATION`, path `folder`) when `folder` is a file or anything else but a folder.
  */
 export async function importMarkdownFolder(
   knowledge: KnowledgeBase,
@@ -128,9 +137,7 @@ export async function importMarkdownFolder(
     });
   }
   const root = resolve(folder);
-  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new Error(`cannot import ${folder}: it is not a folder`);
-  }
+  assertFolder(folder, root);
   const system = options.system ?? folderSourceSystem("markdown", root);
   // The system this importer used before each folder had its own, shared by the folders of one name.
   const legacy = options.system === undefined ? `markdown:${basename(root)}` : system;
@@ -238,6 +245,30 @@ function holdsVersion(document: KnowledgeDocument, uri: string, version: Buffer)
     return document.title === title && document.body === body;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Checks that the folder to import is one.
+ *
+ * @throws NotFoundError when nothing is at `root`; ValidationError when something else than a folder is.
+ */
+function assertFolder(folder: string, root: string): void {
+  const stat = statSync(root, { throwIfNoEntry: false });
+  if (stat === undefined) {
+    throw new NotFoundError({
+      message: `cannot import ${folder}: ${root} does not exist (give a folder of markdown files)`,
+      entity: "folder",
+      id: folder,
+      field: "folder",
+    });
+  }
+  if (!stat.isDirectory()) {
+    const message = `${root} is not a folder (give a folder of markdown files)`;
+    throw new ValidationError({
+      message: `cannot import ${folder}: ${message}`,
+      issues: [{ path: "folder", message }],
+    });
   }
 }
 
