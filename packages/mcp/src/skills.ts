@@ -20,7 +20,7 @@ const variable = (value: string | string[] | undefined) => String(Array.isArray(
  * changed (the resources read the skills on each request).
  */
 export function registerSkills(server: McpServer, factory: Factory): () => void {
-  const withInstructions = () => factory.skills.list().filter((skill) => skill.instructions);
+  const withInstructions = () => [...skillsWithInstructions(factory).values()];
   server.registerResource(
     "skill",
     new ResourceTemplate("skill://{name}/SKILL.md", {
@@ -69,7 +69,12 @@ function promptOf(skill: InstructionSkill) {
   });
 }
 
-/** The skills that have instructions, by name; a skill whose folder failed to load has none. */
+/**
+ * The skills that have instructions, by name. A skill whose folder failed to
+ * load has none, even when a built-in skill of that name has some: the
+ * factory refuses its instructions (`skills.instructions` throws), so lists
+ * leave it out and `skills.problems()` reports it.
+ */
 export function skillsWithInstructions(factory: Factory): Map<string, InstructionSkill> {
   const broken = new Set(factory.skills.problems().map((problem) => problem.name));
   const skills = new Map<string, InstructionSkill>();
@@ -127,14 +132,12 @@ function registerSkillPrompts(server: McpServer, factory: Factory): () => void {
  * Registers `skill://{name}/{+path}`: the `scripts/`, `references/` and
  * `assets/` files of the instruction skills loaded from folders, each listed in
  * resources/list. Registered after `skill://{name}/SKILL.md`, which therefore
- * keeps serving the SKILL.md itself.
+ * keeps serving the SKILL.md itself. A skill whose folder failed to load lists
+ * and completes no files; reading one is refused with its problems.
  */
 function registerSkillFiles(server: McpServer, factory: Factory): void {
   const withFiles = () =>
-    factory.skills
-      .list()
-      .map((info) => factory.skills.instructions(info.name))
-      .filter((skill) => skill !== undefined && skill.files.length > 0) as InstructionSkill[];
+    [...skillsWithInstructions(factory).values()].filter((skill) => skill.files.length > 0);
   server.registerResource(
     "skill-file",
     new ResourceTemplate("skill://{name}/{+path}", {
@@ -157,10 +160,8 @@ function registerSkillFiles(server: McpServer, factory: Factory): void {
             .map((skill) => skill.name)
             .filter((name) => name.startsWith(value)),
         path: (value, context) => {
-          const name = context?.arguments?.name ?? "";
-          // A skill folder that failed to load has no files to complete.
-          if (factory.skills.problems().some((problem) => problem.name === name)) return [];
-          return (factory.skills.instructions(name)?.files ?? []).filter((path) => path.startsWith(value));
+          const files = skillsWithInstructions(factory).get(context?.arguments?.name ?? "")?.files ?? [];
+          return files.filter((path) => path.startsWith(value));
         },
       },
     }),

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { skillsWithInstructions } from "../skills.js";
 import { defineTool } from "../toolKit.js";
 import { Record } from "./shared.js";
 
@@ -23,13 +24,17 @@ export const listSkills = defineTool({
       .array(z.object({ name: z.string(), message: z.string() }))
       .describe("Skill folders that failed to load, each with its problems at file:line:column"),
   }),
-  run: async (factory) => ({
-    skills: factory.skills.list().map((info) => {
-      const files = factory.skills.instructions(info.name)?.files ?? [];
-      return files.length === 0 ? info : { ...info, files };
-    }),
-    problems: factory.skills.problems().map(({ name, message }) => ({ name, message })),
-  }),
+  run: async (factory) => {
+    // A skill whose folder failed to load lists no files: its problem is under problems, not thrown.
+    const instructions = skillsWithInstructions(factory);
+    return {
+      skills: factory.skills.list().map((info) => {
+        const files = instructions.get(info.name)?.files ?? [];
+        return files.length === 0 ? info : { ...info, files };
+      }),
+      problems: factory.skills.problems().map(({ name, message }) => ({ name, message })),
+    };
+  },
 });
 
 /** `run_skill`: runs a runnable skill with its input and records the run. */
