@@ -9,7 +9,8 @@ import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import { EventLogService } from "../EventLogService.js";
-import { type FactoryError, isFactoryError, type SchemaVersionError, StoreError } from "../errors.js";
+import { attempt, attemptSync, type ErrorGuard, isKernelError } from "../effectAttempt.js";
+import { type FactoryError, type SchemaVersionError, StoreError } from "../errors.js";
 import type { RecordedArtifact } from "./Artifact.js";
 import { type AssemblyLine, type OpenAssemblyLineOptions, openAssemblyLine } from "./AssemblyLine.js";
 import type {
@@ -43,7 +44,16 @@ export type AssemblyLineError = Exclude<FactoryError, SchemaVersionError>;
 /** A work-item move: the item as it is after the move, or the typed reason it was refused. */
 type Move = Effect.Effect<WorkItem, AssemblyLineError>;
 
-/** The assembly line as seen from Effect code: the same operations, with typed errors. */
+/**
+ * The assembly line as seen from Effect code: the same operations, with the
+ * typed errors of {@link AssemblyLineError}; anything else (a bug) is a defect.
+ *
+ * The writes (every method but the reads, `measures` and `refresh`) are
+ * uninterruptible: interrupting the fiber running one waits until the write
+ * has landed or failed. The interrupted exit does not say which: pass an
+ * `idempotencyKey` (or `expectedVersion`) and run the move again to learn it
+ * without moving twice.
+ */
 export interface AssemblyLineShape {
   /** The Promise face underneath, for code that mixes both (its reads are synchronous). */
   readonly line: AssemblyLine;
@@ -112,53 +122,64 @@ export interface AssemblyLineShape {
 }
 
 /** Whether a thrown value is one of the typed errors of {@link AssemblyLineError}. */
-function isAssemblyLineError(error: unknown): error is AssemblyLineError {
-  return isFactoryError(error) && error._tag !== "SchemaVersionError";
+const isAssemblyLineError: ErrorGuard<AssemblyLineError> = isKernelError(
+  "ValidationError",
+  "UnknownEventTypeError",
+  "ConcurrencyConflictError",
+  "IdempotencyConflictError",
+  "StoreError",
+  "ClosedError",
+  "NotFoundError",
+  "IllegalTransitionError",
+  "EvidenceMissingError",
+  "GateFailedError",
+  "WipLimitError",
+);
+
+/** A write as an Effect: uninterruptible, so an interrupted write has landed or failed when the interruption returns. */
+function write<A>(call: () => Promise<A>): Effect.Effect<A, AssemblyLineError> {
+  return Effect.uninterruptible(attempt(call, isAssemblyLineError));
 }
 
-/** A Promise-face call as an Effect: its typed errors in the error channel, anything else a defect. */
-function attempt<A>(call: () => Promise<A>): Effect.Effect<A, AssemblyLineError> {
-  return Effect.tryPromise({ try: call, catch: (error) => error }).pipe(
-    Effect.catch((error) => (isAssemblyLineError(error) ? Effect.fail(error) : Effect.die(error))),
-  );
+/** A read as an Effect: its typed errors failed, anything else a defect. */
+function read<A>(call: () => Promise<A>): Effect.Effect<A, AssemblyLineError> {
+  return attempt(call, isAssemblyLineError);
 }
 
-/** A synchronous read as an Effect: its typed errors (a `ClosedError`, a `NotFoundError`) failed, anything else a defect. */
-function read<A>(call: () => A): Effect.Effect<A, AssemblyLineError> {
-  return Effect.try({ try: call, catch: (error) => error }).pipe(
-    Effect.catch((error) => (isAssemblyLineError(error) ? Effect.fail(error) : Effect.die(error))),
-  );
+/** A synchronous read of the folded state as an Effect: its typed errors (a `ClosedError`, a `NotFoundError`) failed, anything else a defect. */
+function readSync<A>(call: () => A): Effect.Effect<A, AssemblyLineError> {
+  return attemptSync(call, isAssemblyLineError);
 }
 
 /** Wraps a Promise-face assembly line in the Effect shape. */
 export function makeAssemblyLineShape(line: AssemblyLine): AssemblyLineShape {
   return {
     line,
-    createWorkItem: (input, options) => attempt(() => line.createWorkItem(input, options)),
-    advance: (id, options) => attempt(() => line.advance(id, options)),
-    sendBack: (id, input, options) => attempt(() => line.sendBack(id, input, options)),
-    block: (id, input, options) => attempt(() => line.block(id, input, options)),
-    unblock: (id, input, options) => attempt(() => line.unblock(id, input, options)),
-    drop: (id, input, options) => attempt(() => line.drop(id, input, options)),
-    complete: (id, options) => attempt(() => line.complete(id, options)),
-    assign: (id, input, options) => attempt(() => line.assign(id, input, options)),
-    recordArtifact: (input) => attempt(() => line.recordArtifact(input)),
-    recordArtifacts: (inputs) => attempt(() => line.recordArtifacts(inputs)),
-    link: (input) => attempt(() => line.link(input)),
-    linkAll: (inputs) => attempt(() => line.linkAll(inputs)),
-    reviewLink: (linkId, input) => attempt(() => line.reviewLink(linkId, input)),
-    captureSignal: (input) => attempt(() => line.captureSignal(input)),
-    routeSignal: (id, lineId, options) => attempt(() => line.routeSignal(id, lineId, options)),
-    recordDeployment: (input) => attempt(() => line.recordDeployment(input)),
-    openIncident: (input) => attempt(() => line.openIncident(input)),
-    resolveIncident: (id, input) => attempt(() => line.resolveIncident(id, input)),
-    get: (id) => read(() => line.get(id)),
-    list: (filter) => read(() => line.list(filter)),
-    trace: (itemId) => read(() => line.trace(itemId)),
-    signals: (filter) => read(() => line.signals(filter)),
-    suspectLinks: (scope) => read(() => line.suspectLinks(scope)),
-    measures: (options) => attempt(() => line.measures(options)),
-    refresh: attempt(() => line.refresh()),
+    createWorkItem: (input, options) => write(() => line.createWorkItem(input, options)),
+    advance: (id, options) => write(() => line.advance(id, options)),
+    sendBack: (id, input, options) => write(() => line.sendBack(id, input, options)),
+    block: (id, input, options) => write(() => line.block(id, input, options)),
+    unblock: (id, input, options) => write(() => line.unblock(id, input, options)),
+    drop: (id, input, options) => write(() => line.drop(id, input, options)),
+    complete: (id, options) => write(() => line.complete(id, options)),
+    assign: (id, input, options) => write(() => line.assign(id, input, options)),
+    recordArtifact: (input) => write(() => line.recordArtifact(input)),
+    recordArtifacts: (inputs) => write(() => line.recordArtifacts(inputs)),
+    link: (input) => write(() => line.link(input)),
+    linkAll: (inputs) => write(() => line.linkAll(inputs)),
+    reviewLink: (linkId, input) => write(() => line.reviewLink(linkId, input)),
+    captureSignal: (input) => write(() => line.captureSignal(input)),
+    routeSignal: (id, lineId, options) => write(() => line.routeSignal(id, lineId, options)),
+    recordDeployment: (input) => write(() => line.recordDeployment(input)),
+    openIncident: (input) => write(() => line.openIncident(input)),
+    resolveIncident: (id, input) => write(() => line.resolveIncident(id, input)),
+    get: (id) => readSync(() => line.get(id)),
+    list: (filter) => readSync(() => line.list(filter)),
+    trace: (itemId) => readSync(() => line.trace(itemId)),
+    signals: (filter) => readSync(() => line.signals(filter)),
+    suspectLinks: (scope) => readSync(() => line.suspectLinks(scope)),
+    measures: (options) => read(() => line.measures(options)),
+    refresh: read(() => line.refresh()),
   };
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  attempt as attemptCall,
   type FactoryError,
   isFactoryError,
   ModelAuthError,
@@ -73,9 +74,12 @@ function isIntelligenceError(error: unknown): error is IntelligenceError {
 
 /** A Promise-face call as an Effect: its typed errors in the error channel, anything else a defect. */
 function attempt<A>(call: () => Promise<A>): Effect.Effect<A, IntelligenceError> {
-  return Effect.tryPromise({ try: call, catch: (error) => error }).pipe(
-    Effect.catch((error) => (isIntelligenceError(error) ? Effect.fail(error) : Effect.die(error))),
-  );
+  return attemptCall(call, isIntelligenceError);
+}
+
+/** A write as an Effect: uninterruptible, so an interrupted write has landed or failed when the interruption returns. */
+function write<A>(call: () => Promise<A>): Effect.Effect<A, IntelligenceError> {
+  return Effect.uninterruptible(attempt(call));
 }
 
 /** An operator's inbox from Effect code (see {@link Factory.inbox}). */
@@ -87,12 +91,12 @@ export interface InboxShape {
   ) => Effect.Effect<InboxItem[], IntelligenceError>;
   /** See {@link Inbox.unreadCount}. */
   readonly unreadCount: (operator: string) => Effect.Effect<number, IntelligenceError>;
-  /** See {@link Inbox.notify}. */
+  /** See {@link Inbox.notify}; uninterruptible, as the other writes of the factory's services. */
   readonly notify: (
     notification: Notification,
     options?: { readonly actor?: string },
   ) => Effect.Effect<InboxItem, IntelligenceError>;
-  /** See {@link Inbox.markRead}; succeeds with how many this call marked read. */
+  /** See {@link Inbox.markRead}; succeeds with how many this call marked read; uninterruptible. */
   readonly markRead: (operator: string, ids: readonly string[]) => Effect.Effect<number, IntelligenceError>;
 }
 
@@ -107,7 +111,11 @@ export interface IntelligenceShape {
   ) => Effect.Effect<RouteCandidate[], IntelligenceError>;
   /** See {@link Factory.context}. */
   readonly context: (request: ContextRequest) => Effect.Effect<ContextPack, IntelligenceError>;
-  /** Runs a skill and records the run (see {@link SkillRegistry.run}). */
+  /**
+   * Runs a skill and records the run (see {@link SkillRegistry.run}).
+   * Interruptible, since a skill may wait long on a model: interrupting it
+   * does not stop the handler, whose run is still recorded when it ends.
+   */
   readonly runSkill: (
     name: string,
     input: unknown,
@@ -143,8 +151,8 @@ export function makeIntelligenceShape(factory: Factory): IntelligenceShape {
     inbox: {
       list: (operator, options) => attempt(() => inbox.list(operator, options)),
       unreadCount: (operator) => attempt(() => inbox.unreadCount(operator)),
-      notify: (notification, options) => attempt(() => inbox.notify(notification, options)),
-      markRead: (operator, ids) => attempt(() => inbox.markRead(operator, ids)),
+      notify: (notification, options) => write(() => inbox.notify(notification, options)),
+      markRead: (operator, ids) => write(() => inbox.markRead(operator, ids)),
     },
   };
 }

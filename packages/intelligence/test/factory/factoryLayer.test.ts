@@ -18,7 +18,7 @@ import {
   openFactory,
 } from "@software-factory/intelligence";
 import { KnowledgeBaseService } from "@software-factory/knowledge";
-import { Cause, Effect, Exit, Layer } from "effect";
+import { Cause, Effect, Exit, Fiber, Layer } from "effect";
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 
 let dir: string;
@@ -141,6 +141,28 @@ describe("FactoryService.layer", () => {
     expect(routed[0]?.line).toBe("checkout");
     expect(unread).toBe(1);
     expect(types).toEqual(expect.arrayContaining(["work.created", "inbox.notified"]));
+  });
+
+  it("lets an interrupted move settle before the interruption returns", async () => {
+    const program = Effect.gen(function* () {
+      const floorplan = yield* FloorPlanService;
+      const work = yield* AssemblyLineService;
+      const log = yield* EventLogService;
+      yield* floorplan.applyPlan(plan);
+      const fiber = yield* Effect.forkChild(work.createWorkItem({ line: "checkout", title: "Pay by link" }));
+      yield* Effect.yieldNow;
+      yield* Fiber.interrupt(fiber);
+      const headAtInterrupt = yield* log.head;
+      yield* Effect.sleep("100 millis");
+      return { headAtInterrupt, headLater: yield* log.head, items: work.line.list().length };
+    });
+
+    const { headAtInterrupt, headLater, items } = await Effect.runPromise(
+      Effect.provide(program, FactoryService.layer({ dir })),
+    );
+
+    expect(headLater).toBe(headAtInterrupt);
+    expect(items).toBe(1);
   });
 
   it("stamps events with the ClockService of the context", async () => {
