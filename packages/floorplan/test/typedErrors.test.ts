@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EventLogService, openEventLog, ValidationError } from "@software-factory/core";
+import { FloorPlanService, floorPlanEvents, openFloorPlan } from "@software-factory/floorplan";
+import { Effect, Exit, Fiber, Layer } from "effect";
+import { afterEach, describe, expect, it } from "vitest";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "floorplan-typed-errors-"));
+  dirs.push(dir);
+  return dir;
+}
+
+function layerIn(dir: string) {
+  return FloorPlanService.layer({ live: false }).pipe(
+    Layer.provide(EventLogService.layer({ path: join(dir, "factory.db") })),
+  );
+}
+
+describe("FloorPlanService errors", () => {
+  it("fails whoOwns with a ValidationError catchTag handles when the path is not a string", async () => {
+    const program = Effect.gen(function* () {
+      const plan = yield* FloorPlanService;
+      return yield* plan.whoOwns(42 as never);
+    }).pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(`${error.code}: ${error.message}`)));
+    await expect(Effect.runPromise(Effect.provide(program, layerIn(tempDir())))).resolves.toMatch(
+      /^E_VALIDATION: path is invalid: \(root\): /,
+    );
+  });
+
+  it("fails health with a ValidationError naming the option that is not a count", async () => {
+    const program = Effect.gen(function* () {
+      const plan = yield* FloorPlanService;
+      return yield* plan.health({ maxLinesPerOperator: "x" } as never);
+    }).pipe(
+      Effect.catchTag("ValidationError", (error) => Effect.succeed(error.issues.map((issue) => issue.path))),
+    );
+    await expect(Effect.runPromise(Effect.provide(program, layerIn(tempDir())))).resolves.toEqual([
+      "maxLinesPerOperator",
+    ]);
+  });
+
+  it("has applied the plan when the interruption of an applyPlan returns", async () => {
+    const lines = Array.from({ length: 200 }, (_, index) => ({
+      id: `line-${index}`,
+      owner: "ana",
+      paths: [`/src/l${index}/`],
+    }));
+    const program = Effect.gen(function* () {
+      const plan = yield* FloorPlanService;
+      const fiber = yield* Effect.forkChild(plan.applyPlan({ operators: [{ id: "ana" }], lines }));
+      yield* Effect.yieldNow;
+      yield* Fiber.interrupt(fiber);
+      const exit = yield* Fiber.await(fiber);
+      return { interrupted: Exit.hasInterrupts(exit), lines: plan.floorPlan.lines().length };
+    });
+    await expect(Effect.runPromise(Effect.provide(program, layerIn(tempDir())))).resolves.toEqual({
+      interrupted: true,
+      lines: 200,
+    });
+  });
+});
+
+describe("FloorPlan option checks", () => {
+  it("throws a ValidationError for a path that is not a string and for malformed or unknown health options", async () => {
+    const dir = tempDir();
+    const log = await openEventLog({ path: join(dir, "factory.db"), events: floorPlanEvents });
+    const plan = await openFloorPlan({ log, live: false });
+    try {
+      expect(() => plan.explainPath(42 as never)).toThrow(ValidationError);
+      expect(() => plan.lineForPath(undefined as never)).toThrow(/^path is invalid: /);
+      expect(() => plan.health({ maxLinesPerOperator: "x" } as never)).toThrow(
+        /^health options is invalid: maxLinesPerOperator: /,
+      );
+      expect(() => plan.health({ central: -1 })).toThrow(/central: /);
+      expect(() => plan.health({ staleBefore: "last week" })).toThrow(/staleBefore: expected an ISO date/);
+      expect(() => plan.health({ maxLines: 3 } as never)).toThrow(/Unrecognized key: "maxLines"/);
+      expect(
+        plan.health({ staleBefore: "2026-03-01", maxLinesPerOperator: 2, central: 0 }).staleLines,
+      ).toEqual([]);
+    } finally {
+      await plan.close();
+      await log.close();
+    }
+  });
+});
