@@ -74,7 +74,8 @@ export interface OpenFactoryOptions {
    * Folder of Agent Skills (`<name>/SKILL.md`) to load (default `<dir>/skills`
    * when it exists). A folder that fails to load does not fail the factory:
    * `factory.skills.problems()` lists it, and reading or running it throws a
-   * ValidationError naming its problems.
+   * ValidationError naming its problems. Kept, absolute, as
+   * `factory.skills.instructionsDir`, the folder an MCP server follows.
    */
   readonly skillsDir?: string;
   /** Who this process writes as, when a call names nobody (default `system`). */
@@ -203,7 +204,11 @@ export interface Factory extends AsyncDisposable {
    * with `idle()`, list and retry failed events; undefined when none run.
    */
   readonly automations: AutomationRunner | undefined;
-  /** Runnable and instruction skills; every run is recorded. */
+  /**
+   * Runnable and instruction skills; every run is recorded. Its
+   * `instructionsDir` is the folder of Agent Skills loaded at open
+   * (`<dir>/skills`, or the `skillsDir` given).
+   */
   readonly skills: SkillRegistry<Factory>;
   /** The model provider skills use, when one is configured. */
   readonly model: ModelProvider | undefined;
@@ -323,13 +328,13 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     });
     opened.push(scorecards);
     (factory as { scorecards: Scorecards }).scorecards = scorecards;
-    const skills = new SkillRegistry<Factory>(log, factory, model === undefined ? {} : { model }).add(
-      ...builtinSkills,
-      ...(model === undefined ? [] : modelSkills),
-      ...(options.skills ?? []),
-    );
+    const skillsDir = options.skillsDir ?? join(dir, "skills");
+    const skills = new SkillRegistry<Factory>(log, factory, {
+      instructionsDir: skillsDir,
+      ...(model === undefined ? {} : { model }),
+    }).add(...builtinSkills, ...(model === undefined ? [] : modelSkills), ...(options.skills ?? []));
     // One bad SKILL.md must not keep the factory from opening: it is kept as a problem of that skill.
-    const loaded = safeLoadSkillsDir(options.skillsDir ?? join(dir, "skills"));
+    const loaded = safeLoadSkillsDir(skillsDir);
     skills.addInstructions(...loaded.skills).addProblems(...loaded.problems);
     (factory as { skills: SkillRegistry<Factory> }).skills = skills;
     const automations = [

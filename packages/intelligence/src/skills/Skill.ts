@@ -226,6 +226,12 @@ export interface SkillInfo {
 export interface SkillRegistryOptions {
   /** The model provider handed to skills (those that declare `requires: ["model"]` need it). */
   readonly model?: ModelProvider;
+  /**
+   * The folder of Agent Skills its instruction skills are loaded from, kept
+   * as {@link SkillRegistry.instructionsDir} for those that follow it (the
+   * registry does not read it by itself).
+   */
+  readonly instructionsDir?: string;
 }
 
 /**
@@ -240,12 +246,22 @@ export class SkillRegistry<Services = unknown> {
   readonly #log: EventLog;
   readonly #services: Services;
   readonly #model: ModelProvider | undefined;
+  /**
+   * The folder of Agent Skills the instruction skills were loaded from, as an
+   * absolute path: for a factory, the one `openFactory` loaded (`<dir>/skills`
+   * unless given `skillsDir`), which a server follows with
+   * {@link SkillRegistry.reloadInstructions}. Undefined for a registry made
+   * without one.
+   */
+  readonly instructionsDir: string | undefined;
 
   /** A registry recording runs in `log`; handlers get `services` (and the model, when given). */
   constructor(log: EventLog, services: Services, options: SkillRegistryOptions = {}) {
     this.#log = log;
     this.#services = services;
     this.#model = options.model;
+    this.instructionsDir =
+      options.instructionsDir === undefined ? undefined : resolve(options.instructionsDir);
     log.registry.register(SkillRan);
   }
 
@@ -287,7 +303,7 @@ export class SkillRegistry<Services = unknown> {
    * @returns what the folder holds now: its skills and its problems.
    * @example
    * ```ts
-   * const { problems } = factory.skills.reloadInstructions(join(factory.dir, "skills"));
+   * const { problems } = factory.skills.reloadInstructions(factory.skills.instructionsDir ?? "skills");
    * ```
    */
   reloadInstructions(dir: string): SkillsDirResult {

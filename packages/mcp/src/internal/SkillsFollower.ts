@@ -178,7 +178,7 @@ export function followServedSkills(
   options: FactoryMcpServerOptions,
 ): SkillsFollower | undefined {
   if (options.skillsDir === false || !offersSkills(options)) return undefined;
-  const dir = resolve(options.skillsDir ?? join(factory.dir, "skills"));
+  const dir = resolve(options.skillsDir ?? factory.skills.instructionsDir ?? join(factory.dir, "skills"));
   const log = (text: string) => process.stderr.write(`@software-factory/mcp: ${text}\n`);
   return followSkillsFolder(factory, dir, {
     onProblem: (problem) => log(`skill "${problem.name}" not loaded:\n${problem.message}`),
