@@ -52,6 +52,7 @@ export {
   parseFrontMatter,
 } from "./importers/frontMatter.js";
 export {
+  type FormerCopy,
   frontMatterList,
   type ImportMarkdownFolderOptions,
   type ImportMarkdownFolderReport,
@@ -82,6 +83,7 @@ export {
   type CaptureOrReviseOptions,
   type CaptureOrReviseResult,
   KnowledgeBase,
+  type ListKnowledgeOptions,
   type WriteOptions,
 } from "./KnowledgeBase.js";
 export {
@@ -103,6 +105,7 @@ export {
   DecisionSchema,
   type DecisionStatus,
   DecisionStatusSchema,
+  type DecisionText,
   type DocumentKind,
   DocumentKindSchema,
   decisionOptionInputShape,

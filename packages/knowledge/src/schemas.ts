@@ -114,8 +114,8 @@ const DecisionOptionsInputSchema = z
   .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
   .default([]);
 
-/** The text fields of a decision as it is written. */
-interface DecisionText {
+/** The text fields of a decision as it is written, what {@link checkDecisionTextTotal} counts. */
+export interface DecisionText {
   readonly context: string;
   readonly options: readonly { title: string; pros: readonly string[]; cons: readonly string[] }[];
   readonly decision: string;
