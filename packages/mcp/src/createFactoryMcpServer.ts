@@ -4,11 +4,19 @@
  * @module
  */
 
+import { resolve } from "node:path";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { registerFactoryResources } from "./resources.js";
 import { registerSkills } from "./skills.js";
-import { advertisedArguments, errorResult, type FactoryTool, okResult, parseArguments } from "./toolKit.js";
+import {
+  advertisedArguments,
+  errorResult,
+  type FactoryTool,
+  okResult,
+  parseArguments,
+  type ToolContext,
+} from "./toolKit.js";
 import { factoryTools } from "./tools.js";
 
 /** Options of {@link createFactoryMcpServer}. */
@@ -29,6 +37,13 @@ export interface FactoryMcpServerOptions {
    * skills the factory has when it is made.
    */
   readonly skillsDir?: string | false;
+  /**
+   * The folder `import_codebase` may read under: a path that does not
+   * resolve (symbolic links followed) inside it is refused without saying
+   * whether it exists. Without it the tool reads any folder the process can;
+   * {@link serveHttp} refuses the `import` group without it.
+   */
+  readonly importRoot?: string;
 }
 
 /** Version announced to clients. */
@@ -61,7 +76,8 @@ export function buildFactoryMcpServer(
 ): { server: McpServer; syncSkills: (() => void) | undefined } {
   const server = newServer(options);
   const groups = groupsOf(options);
-  registerTools(server, groups, factory);
+  const context = options.importRoot === undefined ? {} : { importRoot: resolve(options.importRoot) };
+  registerTools(server, groups, factory, context);
   registerFactoryResources(server, factory);
   const syncSkills = groups.has("skills") ? registerSkills(server, factory) : undefined;
   return { server, syncSkills };
@@ -86,7 +102,12 @@ function groupsOf(options: FactoryMcpServerOptions): ReadonlySet<FactoryTool["gr
   return new Set(options.groups ?? ["knowledge", "floorplan", "work", "standards", "skills"]);
 }
 
-function registerTools(server: McpServer, groups: ReadonlySet<FactoryTool["group"]>, factory: Factory): void {
+function registerTools(
+  server: McpServer,
+  groups: ReadonlySet<FactoryTool["group"]>,
+  factory: Factory,
+  context: ToolContext,
+): void {
   for (const tool of factoryTools) {
     if (!groups.has(tool.group)) continue;
     server.registerTool(
@@ -100,7 +121,7 @@ function registerTools(server: McpServer, groups: ReadonlySet<FactoryTool["group
       },
       async (input: unknown) => {
         try {
-          return okResult(await tool.run(factory, parseArguments(tool, input)));
+          return okResult(await tool.run(factory, parseArguments(tool, input), context));
         } catch (error) {
           return errorResult(error);
         }

@@ -1,133 +1,274 @@
 /**
  * Serving a factory over Streamable HTTP, with a bearer token, Host and Origin
- * checks (DNS-rebinding protection) and a bound on request size.
+ * checks (DNS-rebinding protection), bounds on request size, time and
+ * connections, and a drain on close.
  *
  * @module
  */
-import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   createMcpHandler,
-  hostHeaderValidationResponse,
   localhostAllowedHostnames,
   localhostAllowedOrigins,
-  originValidationResponse,
 } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { createFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
+import {
+  bearerCheck,
+  hostName,
+  INTERNAL_ERROR,
+  isWildcardHost,
+  jsonRpcErrorResponse,
+  logRequest,
+  type Refusal,
+  refusedByHeaders,
+  TRANSPORT_ERROR,
+} from "./internal/httpGuards.js";
 import { followServedSkills } from "./internal/SkillsFollower.js";
 
+/** Headers about the connection, not the answer: a `Response` from the handler does not set them. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
+
 /** Options of {@link serveHttp}. */
-export const HttpServeOptionsSchema = z.object({
-  /** TCP port; 0 picks a free one. */
-  port: z.number().int().min(0).max(65_535),
-  /** Interface to listen on (default 127.0.0.1: this machine only). */
-  host: z.string().min(1).default("127.0.0.1"),
-  /** Bearer token every request must carry; required unless `allowAnonymous`. */
-  token: z.string().min(16, "the token must be at least 16 characters").optional(),
-  /** Serve without a token (only sensible on 127.0.0.1 behind another guard). */
-  allowAnonymous: z.boolean().default(false),
-  /** Hostnames browsers may call from (Origin); default localhost names. */
-  allowedOrigins: z.array(z.string().min(1)).optional(),
-  /** Hostnames the Host header may name; default localhost names plus `host`. */
-  allowedHosts: z.array(z.string().min(1)).optional(),
-  /** Largest request body in bytes (default 1 MiB); larger ones get 413. */
-  maxRequestBytes: z
-    .number()
-    .int()
-    .min(1024)
-    .max(64 * 1024 * 1024)
-    .default(1024 * 1024),
-  /** Path of the MCP endpoint (default `/mcp`). */
-  path: z.string().startsWith("/").default("/mcp"),
-});
+export const HttpServeOptionsSchema = z
+  .object({
+    /** TCP port; 0 picks a free one. */
+    port: z.number().int().min(0).max(65_535),
+    /** Interface to listen on (default 127.0.0.1: this machine only). */
+    host: z.string().min(1).default("127.0.0.1"),
+    /** Bearer token every request must carry; required unless `allowAnonymous`. */
+    token: z.string().min(16, "the token must be at least 16 characters").optional(),
+    /** Serve without a token (only sensible on 127.0.0.1 behind another guard). */
+    allowAnonymous: z.boolean().default(false),
+    /** Hostnames browsers may call from (Origin, compared by hostname); default localhost names. */
+    allowedOrigins: z.array(z.string().min(1)).optional(),
+    /**
+     * Hostnames the Host header may name; default localhost names plus `host`.
+     * Required when `host` is a wildcard (0.0.0.0, ::), which no client names.
+     */
+    allowedHosts: z.array(z.string().min(1)).min(1).optional(),
+    /** Largest request body in bytes (default 1 MiB); larger ones get 413. */
+    maxRequestBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** Path of the MCP endpoint (default `/mcp`). */
+    path: z.string().startsWith("/").default("/mcp"),
+    /** Most connections open at once (default 256); further ones are closed as they arrive. */
+    maxConnections: z.number().int().min(1).max(65_536).default(256),
+    /** Milliseconds a client has to send a request's headers (default 10 s); then 408 and the connection closes. */
+    headersTimeoutMs: z.number().int().min(500).max(600_000).default(10_000),
+    /** Milliseconds a client has to send a whole request, body included (default 30 s); then 408. */
+    requestTimeoutMs: z.number().int().min(500).max(3_600_000).default(30_000),
+  })
+  .refine((value) => value.token !== undefined || value.allowAnonymous, {
+    message: "give a token (clients send it as Authorization: Bearer <token>) or set allowAnonymous",
+    path: ["token"],
+  })
+  .refine((value) => !isWildcardHost(value.host) || value.allowedHosts !== undefined, {
+    message:
+      "listening on every interface: give allowedHosts, the names clients reach this machine by (their Host header)",
+    path: ["allowedHosts"],
+  })
+  .refine((value) => value.headersTimeoutMs <= value.requestTimeoutMs, {
+    message: "headersTimeoutMs must not be longer than requestTimeoutMs",
+    path: ["headersTimeoutMs"],
+  });
 /** Options of {@link serveHttp}, as a caller writes them. */
 export type HttpServeOptions = z.input<typeof HttpServeOptionsSchema>;
+
+/** Options of {@link HttpServer.close}. */
+export interface HttpCloseOptions {
+  /** Milliseconds requests in flight have to finish before their connections are cut (default 10,000). */
+  readonly graceMs?: number;
+}
 
 /** A running HTTP server. */
 export interface HttpServer {
   /** URL of the MCP endpoint (`http://127.0.0.1:port/mcp`). */
   readonly url: string;
-  /** Stops accepting requests and closes open ones. */
-  close(): Promise<void>;
+  /**
+   * Drains and stops: stops accepting connections, answers requests that
+   * arrive meanwhile on open connections with 503, lets requests in flight
+   * finish within `graceMs`, ends subscription streams, then closes every
+   * connection. Resolves once the server is closed; the factory stays open.
+   */
+  close(options?: HttpCloseOptions): Promise<void>;
+}
+
+/** A request being served: settled once answered, or at once for a subscription stream, which stays open. */
+interface Exchange {
+  readonly quiet: Promise<void>;
 }
 
 /**
  * Serves a factory over Streamable HTTP (protocol revisions 2025-11-25 and
  * 2026-07-28; each request is served by a fresh server over the same factory).
- * Requests without the bearer token get 401, from a foreign Origin or to a
- * foreign Host 403, over the size bound 413. While it serves, it follows the
- * factory's skills folder (see `skillsDir` in the server options): clients
- * listening for changes (`subscriptions/listen`) are told when the prompts
- * and skill resources change.
  *
- * @throws ValidationError when an option is invalid (no token without `allowAnonymous`).
+ * The headers are checked before the body is read: a Host header that does
+ * not parse gets 400, a foreign Host or browser Origin 403, a request without
+ * the bearer token 401, a declared body over the size bound 413 (a body that
+ * grows over it while read, too). Those answers carry `Connection: close` and
+ * the connection is closed once they are sent, so a refused body is never
+ * read. A client gets `headersTimeoutMs` to send its headers and
+ * `requestTimeoutMs` to send the whole request (408 after). Every refusal and
+ * failure is logged on stderr in one line (method, path, status, reason,
+ * peer; never the token); error bodies are JSON-RPC errors with `id: null`.
+ *
+ * While it serves, it follows the factory's skills folder (see `skillsDir` in
+ * the server options): clients listening for changes (`subscriptions/listen`)
+ * are told when the prompts and skill resources change.
+ *
+ * @throws ValidationError when an option is invalid: no token without
+ *   `allowAnonymous`, a wildcard `host` without `allowedHosts`, or the
+ *   `import` tool group without `importRoot` (over HTTP, any token holder
+ *   could otherwise import any folder of the server's machine).
  */
 export async function serveHttp(
   factory: Factory,
   options: HttpServeOptions,
   serverOptions: FactoryMcpServerOptions = {},
 ): Promise<HttpServer> {
-  const parsed = HttpServeOptionsSchema.refine((value) => value.token !== undefined || value.allowAnonymous, {
-    message: "give a token (clients send it as Authorization: Bearer <token>) or set allowAnonymous",
-    path: ["token"],
-  }).safeParse(options);
-  if (!parsed.success) {
-    const { validationErrorFromZod } = await import("@software-factory/core");
-    throw validationErrorFromZod(parsed.error.issues, { subject: "HTTP server options" });
+  const parsed = HttpServeOptionsSchema.safeParse(options);
+  const { ValidationError, validationErrorFromZod } = await import("@software-factory/core");
+  if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "HTTP server options" });
+  if (serverOptions.groups?.includes("import") && serverOptions.importRoot === undefined) {
+    const message =
+      "the import tool group over HTTP needs importRoot, the folder import_codebase may read under (else any token holder could import any folder of this machine)";
+    throw new ValidationError({ message, issues: [{ path: "importRoot", message }] });
   }
   const settings = parsed.data;
   const handler = createMcpHandler(() => createFactoryMcpServer(factory, serverOptions), {
     maxRequestBodySize: settings.maxRequestBytes,
+    onerror: (error) => process.stderr.write(`@software-factory/mcp: http: ${error.message}\n`),
   });
   const allowedOrigins = settings.allowedOrigins ?? localhostAllowedOrigins();
-  const allowedHosts = settings.allowedHosts ?? [...localhostAllowedHostnames(), settings.host];
-  const expected = settings.token === undefined ? undefined : Buffer.from(`Bearer ${settings.token}`);
+  const allowedHosts = settings.allowedHosts ?? [...localhostAllowedHostnames(), hostName(settings.host)];
+  const authorized = settings.token === undefined ? () => true : bearerCheck(settings.token);
+  const exchanges = new Set<Exchange>();
+  let draining = false;
 
-  const server = createServer((incoming, outgoing) => {
-    void handle(incoming, outgoing).catch((error: unknown) => {
-      if (!outgoing.headersSent) outgoing.writeHead(500, { "content-type": "application/json" });
-      outgoing.end(JSON.stringify({ error: `internal error: ${(error as Error).message}` }));
+  const server = createServer(
+    {
+      headersTimeout: settings.headersTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
+      // How often the two timeouts are checked (Node's default, 30 s, would let a slow client hold on that long).
+      connectionsCheckingInterval: Math.min(1_000, settings.headersTimeoutMs),
+    },
+    (incoming, outgoing) => {
+      let becameQuiet: () => void = () => undefined;
+      const exchange: Exchange = {
+        quiet: new Promise<void>((resolve) => {
+          becameQuiet = resolve;
+        }),
+      };
+      exchanges.add(exchange);
+      handle(incoming, outgoing, becameQuiet)
+        .catch((error: unknown) => fail(incoming, outgoing, error))
+        .finally(() => {
+          exchanges.delete(exchange);
+          becameQuiet();
+        });
+    },
+  );
+  server.maxConnections = settings.maxConnections;
+
+  /** Answers a refusal with `Connection: close`: Node closes the connection once it is sent, unread body and all. */
+  function refuse(incoming: IncomingMessage, outgoing: ServerResponse, refusal: Refusal): Promise<void> {
+    logRequest(incoming, refusal.status, refusal.message);
+    const response = jsonRpcErrorResponse(refusal.status, TRANSPORT_ERROR, refusal.message, refusal.headers);
+    return send(outgoing, response, true);
+  }
+
+  async function handle(incoming: IncomingMessage, outgoing: ServerResponse, becameQuiet: () => void) {
+    if (draining)
+      return refuse(incoming, outgoing, { status: 503, message: "Service Unavailable: shutting down" });
+    const headerRefusal = refusedByHeaders(incoming, allowedHosts, allowedOrigins);
+    if (headerRefusal !== undefined) return refuse(incoming, outgoing, headerRefusal);
+    const path = pathOf(incoming.url);
+    if (path === undefined)
+      return refuse(incoming, outgoing, { status: 400, message: "Bad Request: bad target" });
+    if (path.pathname !== settings.path) {
+      return refuse(incoming, outgoing, {
+        status: 404,
+        message: `Not Found: the endpoint is ${settings.path}`,
+      });
+    }
+    if (!authorized(incoming.headers.authorization)) {
+      return refuse(incoming, outgoing, {
+        status: 401,
+        message: "Unauthorized: missing or wrong bearer token (send Authorization: Bearer <token>)",
+        headers: { "www-authenticate": 'Bearer realm="software-factory"' },
+      });
+    }
+    const tooLarge: Refusal = {
+      status: 413,
+      message: `Payload Too Large: the request body is over ${settings.maxRequestBytes} bytes`,
+    };
+    if (Number(incoming.headers["content-length"] ?? 0) > settings.maxRequestBytes) {
+      return refuse(incoming, outgoing, tooLarge);
+    }
+    const body = await readBody(incoming, settings.maxRequestBytes);
+    if (body === undefined) return refuse(incoming, outgoing, tooLarge);
+    // A subscription stream lives until the server closes it: a drain does not wait for it.
+    if (isSubscriptionStream(body)) becameQuiet();
+    const response = await handler.fetch(toWebRequest(incoming, path, body));
+    return send(outgoing, response);
+  }
+
+  /** The catch-all: a generic JSON-RPC internal error to the client, the details on stderr. */
+  function fail(incoming: IncomingMessage, outgoing: ServerResponse, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (outgoing.destroyed || outgoing.writableEnded) {
+      // 499, as nginx logs it: the client closed the connection before the answer.
+      logRequest(incoming, 499, `not answered: ${reason}`);
+      return;
+    }
+    logRequest(incoming, 500, `internal error: ${reason}`);
+    if (outgoing.headersSent) {
+      outgoing.destroy();
+      return;
+    }
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      error: { code: INTERNAL_ERROR, message: "Internal error" },
+      id: null,
     });
-  });
+    outgoing.writeHead(500, { "content-type": "application/json", connection: "close" }).end(body);
+  }
 
-  async function handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
-    const url = new URL(incoming.url ?? "/", "http://localhost");
-    if (url.pathname !== settings.path) return send(outgoing, new Response("not found", { status: 404 }));
-    if (expected !== undefined) {
-      const given = Buffer.from(incoming.headers.authorization ?? "");
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return send(
-          outgoing,
-          Response.json(
-            { error: "missing or wrong bearer token: send Authorization: Bearer <token>" },
-            { status: 401, headers: { "www-authenticate": 'Bearer realm="software-factory"' } },
-          ),
-        );
+  /**
+   * Writes a web `Response` to a Node response, streaming its body (SSE
+   * included); with `closeAfter`, Node closes the connection once it is sent.
+   */
+  async function send(outgoing: ServerResponse, response: Response, closeAfter = draining): Promise<void> {
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      // Connection management is Node's (and a refusal's or a drain's) to decide, not the handler's.
+      if (!HOP_BY_HOP.has(name)) headers[name] = value;
+    });
+    if (closeAfter) headers.connection = "close";
+    outgoing.writeHead(response.status, headers);
+    if (response.body === null) {
+      outgoing.end();
+      return;
+    }
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!outgoing.write(value)) await new Promise((resolve) => outgoing.once("drain", resolve));
+        if (outgoing.destroyed) break;
       }
+    } finally {
+      reader.releaseLock();
+      outgoing.end();
     }
-    const declared = Number(incoming.headers["content-length"] ?? 0);
-    if (declared > settings.maxRequestBytes) {
-      incoming.resume();
-      return send(
-        outgoing,
-        Response.json({ error: `request body over ${settings.maxRequestBytes} bytes` }, { status: 413 }),
-      );
-    }
-    const request = await toWebRequest(incoming, settings.maxRequestBytes);
-    if (request === undefined) {
-      return send(
-        outgoing,
-        Response.json({ error: `request body over ${settings.maxRequestBytes} bytes` }, { status: 413 }),
-      );
-    }
-    const rejected =
-      hostHeaderValidationResponse(request, allowedHosts) ??
-      originValidationResponse(request, allowedOrigins);
-    if (rejected !== undefined) return send(outgoing, rejected);
-    return send(outgoing, await handler.fetch(request));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -142,62 +283,99 @@ export async function serveHttp(
   });
   const { port } = server.address() as AddressInfo;
   const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  let closing: Promise<void> | undefined;
+  const drainAndClose = async (graceMs: number) => {
+    draining = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([Promise.all([...exchanges].map((exchange) => exchange.quiet)), grace]);
+    clearTimeout(timer);
+    skills?.close();
+    // Ends the subscription streams, and whatever the grace period did not see finish.
+    await handler.close();
+    server.closeAllConnections();
+    await closed;
+  };
   return {
     url: `http://${host}:${port}${settings.path}`,
-    close: async () => {
-      skills?.close();
-      await handler.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    close: (closeOptions = {}) => {
+      closing ??= drainAndClose(closeOptions.graceMs ?? 10_000);
+      return closing;
     },
   };
 }
 
-/** Reads a Node request into a web `Request`, or `undefined` when the body is over the bound. */
-async function toWebRequest(incoming: IncomingMessage, maxBytes: number): Promise<Request | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  if (incoming.method !== "GET" && incoming.method !== "HEAD") {
-    for await (const chunk of incoming) {
-      size += (chunk as Buffer).length;
-      if (size > maxBytes) return undefined;
-      chunks.push(chunk as Buffer);
-    }
+/** The path and query of a request target, or undefined when it does not parse. */
+function pathOf(target: string | undefined): URL | undefined {
+  try {
+    // A fixed base: the Host header never goes into a URL here.
+    return new URL(target ?? "/", "http://localhost");
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Reads a request's body, or resolves undefined as soon as it grows over
+ * `maxBytes` (then stops reading: the refusal closes the connection).
+ */
+function readBody(incoming: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  if (incoming.method === "GET" || incoming.method === "HEAD") return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      incoming.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      incoming.pause();
+      resolve(undefined);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => onError(new Error("the client closed the connection before the body ended"));
+    incoming.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+  });
+}
+
+/** Whether a body is a `subscriptions/listen` request, whose answer is a stream that stays open. */
+function isSubscriptionStream(body: Buffer): boolean {
+  if (!body.includes("subscriptions/listen")) return false;
+  try {
+    return (
+      (JSON.parse(body.toString("utf8")) as { method?: unknown } | null)?.method === "subscriptions/listen"
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** A web `Request` for the MCP handler, its URL built on a fixed base. */
+function toWebRequest(incoming: IncomingMessage, path: URL, body: Buffer): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming.headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
-  const url = `http://${incoming.headers.host ?? "localhost"}${incoming.url ?? "/"}`;
-  return new Request(url, {
+  return new Request(`http://localhost${path.pathname}${path.search}`, {
     method: incoming.method ?? "GET",
     headers,
-    ...(chunks.length === 0 ? {} : { body: Buffer.concat(chunks) }),
+    ...(body.length === 0 ? {} : { body }),
   });
-}
-
-/** Writes a web `Response` to a Node response, streaming its body (SSE included). */
-async function send(outgoing: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  outgoing.writeHead(response.status, headers);
-  if (response.body === null) {
-    outgoing.end();
-    return;
-  }
-  const reader = response.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!outgoing.write(value)) await new Promise((resolve) => outgoing.once("drain", resolve));
-      if (outgoing.destroyed) break;
-    }
-  } finally {
-    reader.releaseLock();
-    outgoing.end();
-  }
 }

@@ -12,8 +12,14 @@ export {
   type FactoryMcpServerOptions,
   SERVER_VERSION,
 } from "./createFactoryMcpServer.js";
-export { type HttpServeOptions, HttpServeOptionsSchema, type HttpServer, serveHttp } from "./http.js";
+export {
+  type HttpCloseOptions,
+  type HttpServeOptions,
+  HttpServeOptionsSchema,
+  type HttpServer,
+  serveHttp,
+} from "./http.js";
 export { registerFactoryResources } from "./resources.js";
-export { serveStdio } from "./stdio.js";
-export { defineTool, type FactoryTool, type ToolHints } from "./toolKit.js";
+export { type StdioServeOptions, serveStdio } from "./stdio.js";
+export { defineTool, type FactoryTool, type ToolContext, type ToolHints } from "./toolKit.js";
 export { factoryTools } from "./tools.js";

@@ -67,9 +67,19 @@ function refuseOversized(transport: StdioServerTransport, line: OversizedLine): 
   transport.send({ jsonrpc: "2.0", ...id, error }).catch(() => undefined);
 }
 
+/** Options of {@link serveStdio}: the server's, and a signal that ends the service. */
+export interface StdioServeOptions extends FactoryMcpServerOptions {
+  /**
+   * Aborting it ends the service as the client ending stdin does: no more
+   * messages are read, the connection closes and `serveStdio` resolves (a
+   * process stopping on SIGTERM aborts it, then closes the factory).
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Serves a factory to one client over this process's stdin and stdout (what
- * Claude Code and Cursor start). Resolves when the client disconnects.
+ * Claude Code and Cursor start). Resolves when the client disconnects, or when `signal` aborts.
  *
  * It speaks protocol revisions 2025-11-25 and 2026-07-28: the client's first
  * message chooses for the whole connection (an `initialize` handshake the
@@ -99,9 +109,10 @@ function refuseOversized(transport: StdioServerTransport, line: OversizedLine): 
  */
 export async function serveStdio(
   factory: Factory | (() => Promise<Factory>),
-  options: FactoryMcpServerOptions = {},
+  options: StdioServeOptions = {},
 ): Promise<void> {
   const opened = typeof factory === "function" ? await factory() : factory;
+  if (options.signal?.aborted) return;
   const lines = new BoundedLines(MAX_MESSAGE_BYTES, (line) => refuseOversized(transport, line));
   // A line of MAX_MESSAGE_BYTES and its newline fit the SDK's buffer; a longer one never reaches it.
   const transport = new OneAtATimeStdioTransport(lines, process.stdout, {
@@ -126,7 +137,10 @@ export async function serveStdio(
       onerror: (error) => process.stderr.write(`@software-factory/mcp: ${error.message}\n`),
     },
   );
+  const stop = () => void transport.close();
+  options.signal?.addEventListener("abort", stop, { once: true });
   await transport.closed;
+  options.signal?.removeEventListener("abort", stop);
   skills?.close();
   await connection.close();
   process.stdin.unpipe(lines);

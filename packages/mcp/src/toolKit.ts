@@ -24,6 +24,12 @@ export interface ToolHints {
   readonly idempotentHint?: boolean;
 }
 
+/** What a tool may need from the server's options besides the factory. */
+export interface ToolContext {
+  /** The folder `import_codebase` may read under (absolute, resolved); unrestricted when undefined. */
+  readonly importRoot?: string;
+}
+
 /** One tool of the factory's MCP server. */
 export interface FactoryTool<Input extends ToolInput = ToolInput, Output extends z.ZodType = z.ZodType> {
   readonly name: string;
@@ -36,8 +42,8 @@ export interface FactoryTool<Input extends ToolInput = ToolInput, Output extends
   readonly annotations: ToolHints;
   /** Group the tool belongs to, for `tools` selection (`knowledge`, `floorplan`, `work`, `standards`, `skills`, `import`). */
   readonly group: "knowledge" | "floorplan" | "work" | "standards" | "skills" | "import";
-  /** Runs the tool; the result is sent as JSON and must match `output`. */
-  readonly run: (factory: Factory, input: z.output<Input>) => Promise<unknown>;
+  /** Runs the tool; the result is sent as JSON and must match `output`. The server passes `context`. */
+  readonly run: (factory: Factory, input: z.output<Input>, context?: ToolContext) => Promise<unknown>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
@@ -35,7 +35,7 @@ describe("import_codebase over MCP", () => {
     server = await serveHttp(
       factory,
       { port: 0, token },
-      { groups: ["knowledge", "floorplan", "work", "standards", "skills", "import"] },
+      { groups: ["knowledge", "floorplan", "work", "standards", "skills", "import"], importRoot: repo.root },
     );
     client = new Client({ name: "test", version: "1.0.0" });
     await client.connect(
@@ -84,8 +84,43 @@ describe("import_codebase over MCP", () => {
       arguments: { path: join(repo.root, "no-such-folder") },
     })) as { isError?: boolean; content: { text: string }[] };
     expect(bad.isError).toBe(true);
-    expect(bad.content[0]?.text).toMatch(/not a folder/);
+    expect(bad.content[0]?.text).toMatch(/no such folder inside the import root/);
     const tools = await client.listTools();
     expect(tools.tools.some((tool) => tool.name === "import_codebase")).toBe(true);
+  });
+
+  it("reads a path relative to the import root", async () => {
+    const dry = (await client.callTool({ name: "import_codebase", arguments: { path: "." } })) as {
+      isError?: boolean;
+      structuredContent: { lines: unknown[] };
+    };
+    expect(dry.isError).toBeFalsy();
+    expect(dry.structuredContent.lines).toHaveLength(2);
+  });
+
+  it("refuses a path outside the import root alike whether it exists or not, symbolic links followed", async () => {
+    symlinkSync(tmpdir(), join(repo.root, "escape"));
+    const answers: string[] = [];
+    for (const path of [
+      tmpdir(),
+      join(tmpdir(), "no-such-folder-7f3a"),
+      "../..",
+      join(repo.root, "escape"),
+    ]) {
+      const refused = (await client.callTool({ name: "import_codebase", arguments: { path } })) as {
+        isError?: boolean;
+        content: { text: string }[];
+      };
+      expect(refused.isError).toBe(true);
+      answers.push((refused.content[0]?.text ?? "").replace(JSON.stringify(path), "<path>"));
+    }
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0]).toBe(`E_VALIDATION: path <path> is not inside the import root (${repo.root})`);
+  });
+
+  it("will not serve the import group over HTTP without an import root", async () => {
+    await expect(serveHttp(factory, { port: 0, token }, { groups: ["knowledge", "import"] })).rejects.toThrow(
+      /importRoot/,
+    );
   });
 });

@@ -1,10 +1,14 @@
 /**
  * The `import` group of tools: bringing an existing codebase into the
  * factory. Off by default (it reads folders on the server's machine); offer it
- * with `groups: [..., "import"]` or `factory mcp --groups ...,import`.
+ * with `groups: [..., "import"]` or `factory mcp --tools ...,import`, and
+ * bound what it reads with `importRoot`.
  *
  * @module
  */
+import { realpath } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { ValidationError } from "@software-factory/core";
 import type { ImportConflict } from "@software-factory/intelligence";
 import { importCodebase } from "@software-factory/intelligence";
 import { z } from "zod";
@@ -28,6 +32,34 @@ function boundedConflict(conflict: ImportConflict) {
   return { kind: conflict.kind, id: conflict.id, field: conflict.field, by: conflict.by, diff };
 }
 
+/** Whether `path` is `root` or lies under it (both absolute and normalized). */
+function isWithin(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`));
+}
+
+/**
+ * The folder to import for `path` under `root`: relative paths are taken from
+ * the root, and the path must resolve, symbolic links followed, inside it.
+ * A path outside gets the same refusal whether it exists or not.
+ *
+ * @throws ValidationError naming `path` when it is outside the root, or missing inside it.
+ */
+async function folderUnder(root: string, path: string): Promise<string> {
+  const refuse = (message: string) => new ValidationError({ message, issues: [{ path: "path", message }] });
+  const outside = refuse(`path ${JSON.stringify(path)} is not inside the import root (${root})`);
+  const asked = resolve(root, path);
+  if (!isWithin(root, asked)) throw outside;
+  const realRoot = await realpath(root).catch(() => {
+    throw refuse(`the import root ${root} is not a folder the server can read`);
+  });
+  const real = await realpath(asked).catch(() => {
+    throw refuse(`path ${JSON.stringify(path)}: no such folder inside the import root (${root})`);
+  });
+  if (!isWithin(realRoot, real)) throw outside;
+  return real;
+}
+
 /** `import_codebase`: reverse-engineers a repository on the server's machine into the factory. */
 export const importCodebaseTool = defineTool({
   name: "import_codebase",
@@ -37,7 +69,12 @@ export const importCodebaseTool = defineTool({
   group: "import",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
-    path: z.string().min(1).describe("Absolute path of the repository root on the server's machine"),
+    path: z
+      .string()
+      .min(1)
+      .describe(
+        "Path of the repository root on the server's machine: absolute, or relative to the server's import root when it has one (then the path must lie inside it)",
+      ),
     dryRun: z.boolean().default(true),
     since: z.iso.datetime({ offset: true }).optional().describe("Owners from git history since this instant"),
     repository: z
@@ -62,8 +99,10 @@ export const importCodebaseTool = defineTool({
     problems: z.array(z.object({ file: z.string(), message: z.string() })),
     mermaid: z.string(),
   }),
-  run: async (factory, input) => {
-    const result = await importCodebase(factory, input.path, {
+  run: async (factory, input, context) => {
+    const root = context?.importRoot;
+    const path = root === undefined ? input.path : await folderUnder(root, input.path);
+    const result = await importCodebase(factory, path, {
       dryRun: input.dryRun,
       ...(input.since === undefined ? {} : { since: input.since }),
       ...(input.repository === undefined ? {} : { repository: input.repository }),

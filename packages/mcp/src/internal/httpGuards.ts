@@ -1,0 +1,105 @@
+/**
+ * The checks `serveHttp` makes on a request's headers before it reads the
+ * body (Host, Origin, bearer token), the JSON-RPC error answers it gives, and
+ * the one line it logs for each refusal.
+ *
+ * @module
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { validateHostHeader, validateOriginHeader } from "@modelcontextprotocol/server";
+
+/** JSON-RPC error code of a refusal by the transport (the MCP SDK's own code for the same refusals). */
+export const TRANSPORT_ERROR = -32000;
+/** JSON-RPC error code of an unexpected failure. */
+export const INTERNAL_ERROR = -32603;
+
+/** Whether `host` listens on every interface (0.0.0.0, ::): no client names it in a Host header. */
+export function isWildcardHost(host: string): boolean {
+  return ["0.0.0.0", "::", "[::]"].includes(host);
+}
+
+/** `host` as a Host header names it: lower case, an IPv6 address in brackets. */
+export function hostName(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host.toLowerCase()}]` : host.toLowerCase();
+}
+
+/** A request refused before it reached the MCP handler: the HTTP status and why. */
+export interface Refusal {
+  readonly status: number;
+  /** Told to the client and logged; never carries the token. */
+  readonly message: string;
+  /** Extra response headers (`www-authenticate`). */
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * A function telling whether an `Authorization` header carries `token` as a
+ * bearer credential. The scheme is matched case-insensitively (RFC 9110); the
+ * credential is compared by SHA-256 digest with `timingSafeEqual`, so neither
+ * its content nor its length shows in the time taken.
+ */
+export function bearerCheck(token: string): (authorization: string | undefined) => boolean {
+  const expected = createHash("sha256").update(token).digest();
+  return (authorization) => {
+    const header = (authorization ?? "").trim();
+    const space = header.search(/[ \t]/);
+    const scheme = space === -1 ? header : header.slice(0, space);
+    const credential = space === -1 ? "" : header.slice(space + 1).trimStart();
+    const presented = createHash("sha256").update(credential).digest();
+    // Compare first, whatever the scheme, so a wrong scheme takes the time a wrong token takes.
+    const same = timingSafeEqual(presented, expected);
+    return same && scheme.toLowerCase() === "bearer" && credential !== "";
+  };
+}
+
+/**
+ * Checks the Host header (DNS-rebinding protection) and a browser's Origin
+ * against the allowlists, from the headers alone: a Host that does not parse
+ * is a 400, a Host or an Origin not allowed a 403.
+ */
+export function refusedByHeaders(
+  incoming: IncomingMessage,
+  allowedHosts: string[],
+  allowedOrigins: string[],
+): Refusal | undefined {
+  const host = validateHostHeader(incoming.headers.host, allowedHosts);
+  if (!host.ok) {
+    return host.errorCode === "invalid_host"
+      ? { status: 403, message: `Invalid Host: ${host.hostname ?? ""} is not an allowed host name` }
+      : { status: 400, message: "Bad Request: the Host header is missing or is not a host name" };
+  }
+  const origin = validateOriginHeader(incoming.headers.origin, allowedOrigins);
+  if (!origin.ok) {
+    return origin.errorCode === "invalid_origin"
+      ? { status: 403, message: `Invalid Origin: ${origin.hostname ?? ""} is not an allowed origin` }
+      : { status: 403, message: "Invalid Origin header: it is not an origin (scheme://host[:port])" };
+  }
+  return undefined;
+}
+
+/** A JSON-RPC error response without an id, in the shape the MCP SDK answers its own refusals. */
+export function jsonRpcErrorResponse(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return Response.json(
+    { jsonrpc: "2.0", error: { code, message }, id: null },
+    { status, headers: { "content-type": "application/json", ...headers } },
+  );
+}
+
+/**
+ * Writes one line to stderr about a request the server refused or failed:
+ * method, path (no query), status, reason and the peer's address. Never the
+ * headers, so never the token.
+ */
+export function logRequest(incoming: IncomingMessage, status: number, reason: string): void {
+  const path = (incoming.url ?? "/").split("?")[0];
+  const peer = `${incoming.socket.remoteAddress ?? "?"}:${incoming.socket.remotePort ?? "?"}`;
+  process.stderr.write(
+    `@software-factory/mcp: http ${incoming.method ?? "?"} ${JSON.stringify(path)} ${status} ${reason} (from ${peer})\n`,
+  );
+}
