@@ -2,7 +2,9 @@
  * `factory-mcp`: serves a factory folder over stdio (default) or Streamable HTTP.
  *
  *   factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>]
- *               [--tools <groups>] [--automations] [--http <port> --token <token> [--host 127.0.0.1]]
+ *               [--tools <groups>] [--import-root <dir>] [--automations]
+ *               [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]...
+ *                [--max-connections 256]]
  *
  * The factory opens with the standards and gates the `factory` command uses
  * (`factory check` and `check_standards` report the same findings).
@@ -11,8 +13,15 @@
  * and CLAUDE.md into the standards that context packs list. `--tools` chooses
  * the tool groups (knowledge, floorplan, work, standards, skills, import;
  * default all but import). `--automations` runs the built-in automations
- * while the server lives (routing new signals, filling inboxes). The token may
- * also come from FACTORY_MCP_TOKEN.
+ * while the server lives (routing new signals, filling inboxes).
+ * `--import-root` bounds the folders `import_codebase` reads; over HTTP the
+ * import group needs it. Over HTTP the token comes from FACTORY_MCP_TOKEN
+ * (`--token` works but shows in `ps`, and is warned about); a `--host` beyond
+ * this machine needs `--allowed-host`, the names clients reach it by.
+ *
+ * SIGTERM or SIGINT stops it cleanly: over HTTP it stops accepting, lets
+ * requests in flight finish (up to 10 s), then closes the factory; over stdio
+ * it stops reading and closes the factory. A second signal exits at once.
  *
  * The factory must exist (its `factory.db`, or the `--store` file; `factory
  * init` makes one) unless `--init` asks to create an empty one: a mistyped
@@ -39,12 +48,15 @@ import {
   openFactory,
 } from "@software-factory/intelligence";
 import { serveHttp } from "./http.js";
+import { httpSettingsOf } from "./internal/httpFlags.js";
 import { serveStdio } from "./stdio.js";
 
 const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
 type Group = (typeof GROUPS)[number];
 const USAGE =
-  "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--automations] [--http <port> --token <token> [--host 127.0.0.1]]\n";
+  "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--import-root <dir>] [--automations] [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]... [--max-connections <n>]] (the token in FACTORY_MCP_TOKEN)\n";
+/** How long requests in flight get to finish when a signal stops an HTTP server. */
+const DRAIN_GRACE_MS = 10_000;
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 /** A start-up failure: told on stderr, exit code 2. */
@@ -162,6 +174,10 @@ async function main(): Promise<number> {
     actor?: string;
     instructions?: string;
     tools?: string;
+    "import-root"?: string;
+    "allowed-host"?: string[];
+    "allowed-origin"?: string[];
+    "max-connections"?: string;
     automations?: boolean;
     init?: boolean;
     help?: boolean;
@@ -177,6 +193,10 @@ async function main(): Promise<number> {
         actor: { type: "string" },
         instructions: { type: "string" },
         tools: { type: "string" },
+        "import-root": { type: "string" },
+        "allowed-host": { type: "string", multiple: true },
+        "allowed-origin": { type: "string", multiple: true },
+        "max-connections": { type: "string" },
         automations: { type: "boolean" },
         init: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -198,13 +218,36 @@ async function main(): Promise<number> {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
     return fail(`--http must be a port number, got "${values.http}"`);
   }
-  const token = values.token || process.env.FACTORY_MCP_TOKEN || undefined;
-  if (port !== undefined && token === undefined) {
-    return fail("--http needs --token <token> or FACTORY_MCP_TOKEN (clients send it as a bearer token)");
-  }
+  const http =
+    port === undefined
+      ? undefined
+      : httpSettingsOf({
+          port,
+          ...(values.host === undefined ? {} : { host: values.host }),
+          ...(values.token === undefined ? {} : { tokenFlag: values.token }),
+          ...(process.env.FACTORY_MCP_TOKEN === undefined ? {} : { tokenEnv: process.env.FACTORY_MCP_TOKEN }),
+          ...(values["allowed-host"] === undefined ? {} : { allowedHosts: values["allowed-host"] }),
+          ...(values["allowed-origin"] === undefined ? {} : { allowedOrigins: values["allowed-origin"] }),
+          ...(values["max-connections"] === undefined ? {} : { maxConnections: values["max-connections"] }),
+        });
+  if (http instanceof Error) return fail(http.message);
   const groups = values.tools === undefined ? undefined : toolGroupsOf(values.tools);
   if (groups instanceof Error) return fail(`--tools: ${groups.message}`);
-  const serverOptions = groups === undefined ? {} : { groups };
+  const importRoot = values["import-root"];
+  if (importRoot !== undefined && kindOfPath(importRoot) !== "folder") {
+    return fail(
+      `--import-root ${importRoot} is not a folder (give the folder import_codebase may read under)`,
+    );
+  }
+  if (http !== undefined && groups?.includes("import") && importRoot === undefined) {
+    return fail(
+      "--tools import over --http needs --import-root <dir>, the folder import_codebase may read under (else any token holder could import any folder of this machine)",
+    );
+  }
+  const serverOptions = {
+    ...(groups === undefined ? {} : { groups }),
+    ...(importRoot === undefined ? {} : { importRoot }),
+  };
   const store = values.store?.trim() || process.env.FACTORY_DATABASE_URL?.trim() || undefined;
 
   let factory: Factory;
@@ -223,30 +266,41 @@ async function main(): Promise<number> {
   }
   // Load the knowledge index while the agent reads the tool list, so its first search does not wait for it.
   setImmediate(() => void factory.knowledge.sync().catch(() => undefined));
-  const stop = async () => {
-    await factory.close();
-    process.exit(0);
+  for (const warning of http?.warnings ?? []) process.stderr.write(`factory-mcp: warning: ${warning}\n`);
+  const stopping = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping.signal.aborted) {
+      process.stderr.write(`factory-mcp: ${signal} again: exiting without waiting\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`factory-mcp: ${signal}: stopping\n`);
+    stopping.abort();
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  if (port === undefined) {
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  if (http === undefined) {
     try {
-      await serveStdio(factory, serverOptions);
+      await serveStdio(factory, { ...serverOptions, signal: stopping.signal });
     } finally {
       await factory.close();
     }
     return 0;
   }
-  const server = await serveHttp(
-    factory,
-    { port, token: token as string, ...(values.host === undefined ? {} : { host: values.host }) },
-    serverOptions,
-  ).catch(async (error: unknown) => {
+  const server = await serveHttp(factory, http.options, serverOptions).catch(async (error: unknown) => {
     await factory.close();
     throw new StartError(`cannot serve HTTP on port ${port}: ${(error as Error).message}`);
   });
   process.stderr.write(`factory-mcp: serving ${factory.dir} at ${server.url}\n`);
-  return await new Promise<number>(() => undefined);
+  await new Promise<void>((resolve) =>
+    stopping.signal.addEventListener("abort", () => resolve(), { once: true }),
+  );
+  try {
+    await server.close({ graceMs: DRAIN_GRACE_MS });
+  } finally {
+    await factory.close();
+  }
+  process.stderr.write("factory-mcp: stopped\n");
+  return 0;
 }
 
 main().then(

@@ -127,7 +127,7 @@ describe("factory-mcp refuses to start on a bad option, before it speaks", () =>
   it("exits 2 for --http without a token, as `factory mcp` does", async () => {
     const { code, stderr } = await start(["--dir", await existingFactory(), "--http", "0"]);
     expect(code).toBe(2);
-    expect(stderr).toContain("--http needs --token <token> or FACTORY_MCP_TOKEN");
+    expect(stderr).toContain("--http needs a token: set FACTORY_MCP_TOKEN");
   }, 60_000);
 });
 
