@@ -30,11 +30,12 @@ export interface FactoryMcpServerOptions {
    * follow while they serve: a skill folder added, changed or removed there
    * reloads the factory's instruction skills, updates the prompts and tells
    * clients (`notifications/prompts/list_changed`); a SKILL.md that fails to
-   * load is named on stderr and left out. Default `<factory dir>/skills`, the
-   * folder `openFactory` loads unless given another `skillsDir` (give the
-   * same one here); `false` follows none. Followed only with the `skills`
-   * group. A server made by {@link createFactoryMcpServer} alone offers the
-   * skills the factory has when it is made.
+   * load is named on stderr and left out. Default: the folder the factory
+   * loaded its skills from (`factory.skills.instructionsDir`: `<factory
+   * dir>/skills`, or the `skillsDir` given to `openFactory`); `false` follows
+   * none. Followed only with the `skills` group. A server made by
+   * {@link createFactoryMcpServer} alone offers the skills the factory has
+   * when it is made.
    */
   readonly skillsDir?: string | false;
   /**
