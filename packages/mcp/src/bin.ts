@@ -4,7 +4,7 @@
  *   factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>]
  *               [--tools <groups>] [--import-root <dir>] [--automations]
  *               [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]...
- *                [--max-connections 256]]
+ *                [--max-connections 1024]]
  *
  * The factory opens with the standards and gates the `factory` command uses
  * (`factory check` and `check_standards` report the same findings).

@@ -58,8 +58,12 @@ export const HttpServeOptionsSchema = z
       .default(1024 * 1024),
     /** Path of the MCP endpoint (default `/mcp`). */
     path: z.string().startsWith("/").default("/mcp"),
-    /** Most connections open at once (default 256); further ones are closed as they arrive. */
-    maxConnections: z.number().int().min(1).max(65_536).default(256),
+    /**
+     * Most connections open at once (default 1024); Node resets further ones as
+     * they arrive (no HTTP answer). Each takes a file descriptor: keep it under
+     * the process's limit (`ulimit -n`).
+     */
+    maxConnections: z.number().int().min(1).max(65_536).default(1024),
     /** Milliseconds a client has to send a request's headers (default 10 s); then 408 and the connection closes. */
     headersTimeoutMs: z.number().int().min(500).max(600_000).default(10_000),
     /** Milliseconds a client has to send a whole request, body included (default 30 s); then 408. */

@@ -20,6 +20,7 @@ export interface HttpFlags {
   readonly tokenEnv?: string;
   readonly allowedHosts?: readonly string[];
   readonly allowedOrigins?: readonly string[];
+  /** `--max-connections`, as given (checked here). */
   readonly maxConnections?: string;
 }
 
