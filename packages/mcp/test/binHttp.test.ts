@@ -201,4 +201,20 @@ describe("factory-mcp --http options", () => {
       "--tools import over --http needs --import-root",
     );
   }, 120_000);
+
+  it("refuses a --max-connections that is no positive whole number and an --allowed-origin that is no origin", async () => {
+    const dir = await factoryDir();
+    for (const [flags, message] of [
+      [["--max-connections", "0"], '--max-connections must be a whole number of 1 or more, got "0"'],
+      [["--allowed-origin", "https://"], '--allowed-origin "https://" is not an origin'],
+    ] as const) {
+      const refused = await promisify(execFile)(
+        process.execPath,
+        serverArgs(["--dir", dir, "--http", "0", ...flags]),
+        { cwd: repoRoot, env: { ...process.env, FACTORY_MCP_TOKEN: token } },
+      ).catch((error: { code: number; stderr: string }) => error);
+      expect((refused as { code: number }).code).toBe(2);
+      expect((refused as { stderr: string }).stderr).toContain(message);
+    }
+  }, 120_000);
 });
