@@ -49,14 +49,13 @@ import {
 } from "@software-factory/intelligence";
 import { serveHttp } from "./http.js";
 import { httpSettingsOf } from "./internal/httpFlags.js";
+import { SIGNAL_DRAIN_GRACE_MS, stopOnSignals } from "./internal/stopOnSignals.js";
 import { serveStdio } from "./stdio.js";
 
 const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
 type Group = (typeof GROUPS)[number];
 const USAGE =
   "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--import-root <dir>] [--automations] [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]... [--max-connections <n>]] (the token in FACTORY_MCP_TOKEN)\n";
-/** How long requests in flight get to finish when a signal stops an HTTP server. */
-const DRAIN_GRACE_MS = 10_000;
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 /** A start-up failure: told on stderr, exit code 2. */
@@ -218,6 +217,9 @@ async function main(): Promise<number> {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
     return fail(`--http must be a port number, got "${values.http}"`);
   }
+  const groups = values.tools === undefined ? undefined : toolGroupsOf(values.tools);
+  if (groups instanceof Error) return fail(`--tools: ${groups.message}`);
+  const importRoot = values["import-root"];
   const http =
     port === undefined
       ? undefined
@@ -229,19 +231,13 @@ async function main(): Promise<number> {
           ...(values["allowed-host"] === undefined ? {} : { allowedHosts: values["allowed-host"] }),
           ...(values["allowed-origin"] === undefined ? {} : { allowedOrigins: values["allowed-origin"] }),
           ...(values["max-connections"] === undefined ? {} : { maxConnections: values["max-connections"] }),
+          importGroup: groups?.includes("import") ?? false,
+          ...(importRoot === undefined ? {} : { importRoot }),
         });
   if (http instanceof Error) return fail(http.message);
-  const groups = values.tools === undefined ? undefined : toolGroupsOf(values.tools);
-  if (groups instanceof Error) return fail(`--tools: ${groups.message}`);
-  const importRoot = values["import-root"];
   if (importRoot !== undefined && kindOfPath(importRoot) !== "folder") {
     return fail(
       `--import-root ${importRoot} is not a folder (give the folder import_codebase may read under)`,
-    );
-  }
-  if (http !== undefined && groups?.includes("import") && importRoot === undefined) {
-    return fail(
-      "--tools import over --http needs --import-root <dir>, the folder import_codebase may read under (else any token holder could import any folder of this machine)",
     );
   }
   const serverOptions = {
@@ -267,20 +263,10 @@ async function main(): Promise<number> {
   // Load the knowledge index while the agent reads the tool list, so its first search does not wait for it.
   setImmediate(() => void factory.knowledge.sync().catch(() => undefined));
   for (const warning of http?.warnings ?? []) process.stderr.write(`factory-mcp: warning: ${warning}\n`);
-  const stopping = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping.signal.aborted) {
-      process.stderr.write(`factory-mcp: ${signal} again: exiting without waiting\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`factory-mcp: ${signal}: stopping\n`);
-    stopping.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stop = stopOnSignals((line) => process.stderr.write(`factory-mcp: ${line}\n`));
   if (http === undefined) {
     try {
-      await serveStdio(factory, { ...serverOptions, signal: stopping.signal });
+      await serveStdio(factory, { ...serverOptions, signal: stop.signal });
     } finally {
       await factory.close();
     }
@@ -291,11 +277,9 @@ async function main(): Promise<number> {
     throw new StartError(`cannot serve HTTP on port ${port}: ${(error as Error).message}`);
   });
   process.stderr.write(`factory-mcp: serving ${factory.dir} at ${server.url}\n`);
-  await new Promise<void>((resolve) =>
-    stopping.signal.addEventListener("abort", () => resolve(), { once: true }),
-  );
+  await stop.requested;
   try {
-    await server.close({ graceMs: DRAIN_GRACE_MS });
+    await server.close({ graceMs: SIGNAL_DRAIN_GRACE_MS });
   } finally {
     await factory.close();
   }

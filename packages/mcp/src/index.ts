@@ -19,6 +19,8 @@ export {
   type HttpServer,
   serveHttp,
 } from "./http.js";
+export { type HttpFlags, type HttpSettings, httpSettingsOf } from "./internal/httpFlags.js";
+export { SIGNAL_DRAIN_GRACE_MS, type SignalStop, stopOnSignals } from "./internal/stopOnSignals.js";
 export { registerFactoryResources } from "./resources.js";
 export { type StdioServeOptions, serveStdio } from "./stdio.js";
 export { defineTool, type FactoryTool, type ToolContext, type ToolHints } from "./toolKit.js";

@@ -1,7 +1,9 @@
 /**
- * `factory-mcp`'s HTTP flags (`--host`, `--allowed-host`, `--allowed-origin`,
- * `--max-connections`, `--token`) turned into `serveHttp` options, with the
- * warnings the operator should read on stderr.
+ * The HTTP flags of `factory-mcp` and `factory mcp` (`--host`,
+ * `--allowed-host`, `--allowed-origin`, `--max-connections`, `--token`,
+ * `--import-root`) turned into `serveHttp` options, with the warnings the
+ * operator should read on stderr. Both commands resolve them here, so they
+ * accept and refuse the same values with the same messages.
  *
  * @module
  */
@@ -10,23 +12,33 @@ import { localhostAllowedHostnames, localhostAllowedOrigins } from "@modelcontex
 import type { HttpServeOptions } from "../http.js";
 import { hostName, isWildcardHost } from "./httpGuards.js";
 
-/** The HTTP flags as `parseArgs` gives them. */
+/** The HTTP flags of a command that serves a factory, as given on its command line. */
 export interface HttpFlags {
+  /** `--http`: the TCP port (0 picks a free one). */
   readonly port: number;
+  /** `--host`: the interface to listen on (default 127.0.0.1). */
   readonly host?: string;
   /** `--token` as given on the command line (visible to `ps`), else undefined. */
   readonly tokenFlag?: string;
   /** `FACTORY_MCP_TOKEN`. */
   readonly tokenEnv?: string;
+  /** `--allowed-host` values: host names, each one or a comma list. */
   readonly allowedHosts?: readonly string[];
+  /** `--allowed-origin` values: origins or host names, each one or a comma list. */
   readonly allowedOrigins?: readonly string[];
   /** `--max-connections`, as given (checked here). */
   readonly maxConnections?: string;
+  /** Whether the `import` tool group is served (`--tools ...,import`): over HTTP it needs `importRoot`. */
+  readonly importGroup?: boolean;
+  /** `--import-root`: the folder `import_codebase` may read under. */
+  readonly importRoot?: string;
 }
 
-/** What the flags resolve to: the options to serve with and warnings for stderr. */
+/** What the HTTP flags resolve to: the options to serve with and warnings for stderr. */
 export interface HttpSettings {
+  /** The options to give `serveHttp`. */
   readonly options: HttpServeOptions;
+  /** What the operator should read on stderr (a token on the command line, plain HTTP beyond loopback). */
   readonly warnings: readonly string[];
 }
 
@@ -58,10 +70,23 @@ function originHostname(value: string): string | Error {
 }
 
 /**
- * Resolves the HTTP flags. The localhost names stay allowed besides the
- * `--allowed-host` and `--allowed-origin` ones.
+ * Resolves the HTTP flags of a command that serves a factory into the options
+ * of `serveHttp` and the warnings to print. The localhost names stay allowed
+ * besides the `--allowed-host` and `--allowed-origin` ones.
+ *
+ * Refused, with an Error naming the flag: no token (neither `--token` nor
+ * `FACTORY_MCP_TOKEN`), an `--allowed-origin` that is no origin or host name,
+ * a `--max-connections` below 1, a `--host` beyond loopback without
+ * `--allowed-host`, and the import group without `--import-root`.
  *
  * @returns the settings, or an Error whose message says which flag is wrong and what to give.
+ * @example
+ * ```ts
+ * const settings = httpSettingsOf({ port: 3333, tokenEnv: process.env.FACTORY_MCP_TOKEN });
+ * if (settings instanceof Error) throw settings;
+ * for (const warning of settings.warnings) console.error(`warning: ${warning}`);
+ * const server = await serveHttp(factory, settings.options);
+ * ```
  */
 export function httpSettingsOf(flags: HttpFlags): HttpSettings | Error {
   const token = flags.tokenFlag || flags.tokenEnv || undefined;
@@ -78,6 +103,11 @@ export function httpSettingsOf(flags: HttpFlags): HttpSettings | Error {
   const maxConnections = flags.maxConnections === undefined ? undefined : Number(flags.maxConnections);
   if (maxConnections !== undefined && (!Number.isInteger(maxConnections) || maxConnections < 1)) {
     return new Error(`--max-connections must be a whole number of 1 or more, got "${flags.maxConnections}"`);
+  }
+  if (flags.importGroup === true && flags.importRoot === undefined) {
+    return new Error(
+      "--tools import over --http needs --import-root <dir>, the folder import_codebase may read under (else any token holder could import any folder of this machine)",
+    );
   }
   const warnings: string[] = [];
   if (flags.tokenFlag) {
