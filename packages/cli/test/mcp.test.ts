@@ -115,7 +115,10 @@ describe("factory mcp", () => {
       [["--dir", ".factory", "mcp", "--instructions", "nope"], /--instructions: .*nope does not exist/],
       [["--dir", ".factory", "mcp", "--tools", "knowledge,nope"], /--tools: tool groups are/],
       [["--dir", ".factory", "mcp", "--http", "lots", "--token", "t"], /--http must be a port number/],
-      [["--dir", ".factory", "mcp", "--http", "0", "--token", ""], /--http needs --token/],
+      [
+        ["--dir", ".factory", "mcp", "--http", "0", "--token", ""],
+        /--http needs a token: set FACTORY_MCP_TOKEN \(or give --token/,
+      ],
       [["--dir", ".factory", "mcp", "--bogus"], /unknown option '--bogus'/],
       [
         ["--dir", "missing", "mcp"],

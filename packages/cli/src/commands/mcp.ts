@@ -1,15 +1,19 @@
 /**
- * `factory mcp`: serves the factory to coding agents over stdio or Streamable HTTP.
+ * `factory mcp`: serves the factory to coding agents over stdio or Streamable
+ * HTTP, with the flags, refusals and shutdown of `factory-mcp` (the MCP
+ * package's own resolution of the HTTP flags and its signal handling).
  *
  * @module
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { builtinAutomations, type Factory } from "@software-factory/intelligence";
+import type { FactoryMcpServerOptions, HttpSettings } from "@software-factory/mcp";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { FolderFlag, parseFlag } from "../flags.js";
+import { FolderFlag, PositiveIntFlag, parseFlag } from "../flags.js";
+import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import {
   findFactory,
@@ -44,14 +48,137 @@ async function openServedFactory(options: GlobalOptions, extra: SessionExtras): 
   return factory;
 }
 
+/** The local options of `factory mcp`, as commander gives them. */
+interface McpFlags {
+  readonly http?: string;
+  readonly host?: string;
+  readonly token?: string;
+  readonly allowedHost?: string[];
+  readonly allowedOrigin?: string[];
+  readonly maxConnections?: string;
+  readonly importRoot?: string;
+  readonly tools?: string;
+  readonly instructions?: string;
+  readonly automations?: boolean;
+  readonly init?: boolean;
+}
+
+/** The MCP package, loaded only by this command so the others do not pay for it. */
+type McpModule = typeof import("@software-factory/mcp");
+
+/** What to serve once the flags are checked. */
+interface Serving {
+  readonly factory: GlobalOptions;
+  readonly extra: SessionExtras;
+  readonly server: FactoryMcpServerOptions;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * The HTTP settings of the flags, resolved by the MCP package as factory-mcp
+ * resolves them (same refusals, same warnings), or undefined without `--http`.
+ *
+ * @throws UsageError naming the flag that is wrong.
+ */
+function httpSettings(
+  mcp: McpModule,
+  flags: McpFlags,
+  server: FactoryMcpServerOptions,
+): HttpSettings | undefined {
+  if (flags.http === undefined) return undefined;
+  const port = PortSchema.safeParse(flags.http);
+  if (!port.success) throw new UsageError(`--http must be a port number, got "${flags.http}"`);
+  const maxConnections =
+    flags.maxConnections === undefined
+      ? undefined
+      : parseFlag(PositiveIntFlag, flags.maxConnections, "--max-connections");
+  const settings = mcp.httpSettingsOf({
+    port: port.data,
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.token === undefined ? {} : { tokenFlag: flags.token }),
+    ...(process.env.FACTORY_MCP_TOKEN === undefined ? {} : { tokenEnv: process.env.FACTORY_MCP_TOKEN }),
+    ...(flags.allowedHost === undefined ? {} : { allowedHosts: flags.allowedHost }),
+    ...(flags.allowedOrigin === undefined ? {} : { allowedOrigins: flags.allowedOrigin }),
+    ...(maxConnections === undefined ? {} : { maxConnections: String(maxConnections) }),
+    importGroup: server.groups?.includes("import") ?? false,
+    ...(server.importRoot === undefined ? {} : { importRoot: server.importRoot }),
+  });
+  if (settings instanceof Error) throw new UsageError(settings.message);
+  return settings;
+}
+
+/** Serves over stdio until the client disconnects or a signal stops it; the factory opens before the server speaks. */
+async function serveOverStdio(mcp: McpModule, serving: Serving, signal: AbortSignal): Promise<void> {
+  let opened: Factory | undefined;
+  try {
+    await mcp.serveStdio(
+      async () => {
+        opened = await openServedFactory(serving.factory, serving.extra);
+        return opened;
+      },
+      { ...serving.server, signal },
+    );
+  } finally {
+    await opened?.close();
+  }
+}
+
+/** Serves over HTTP until a signal: then stops accepting, lets requests in flight finish, and closes the factory. */
+async function serveOverHttp(
+  mcp: McpModule,
+  serving: Serving,
+  http: HttpSettings,
+  stopped: Promise<void>,
+  output: Output,
+): Promise<void> {
+  const factory = await openServedFactory(serving.factory, serving.extra);
+  for (const warning of http.warnings) output.error(`warning: ${warning}`);
+  const server = await mcp.serveHttp(factory, http.options, serving.server).catch(async (error: unknown) => {
+    await factory.close();
+    throw new Error(`cannot serve HTTP on port ${http.options.port}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  });
+  output.error(`serving ${factory.dir} at ${server.url} (Ctrl-C stops)`);
+  await stopped;
+  try {
+    await server.close({ graceMs: mcp.SIGNAL_DRAIN_GRACE_MS });
+  } finally {
+    await factory.close();
+  }
+  output.error("stopped");
+}
+
 /** Registers `factory mcp`. */
 export function registerMcp(program: Command, context: CliContext): void {
   program
     .command("mcp")
     .description("serve the factory to coding agents over MCP: stdio by default, Streamable HTTP with --http")
     .option("--http <port>", "serve Streamable HTTP on this port (127.0.0.1 unless --host)")
-    .option("--host <host>", "interface to listen on with --http")
-    .option("--token <token>", "bearer token clients must send with --http (default FACTORY_MCP_TOKEN)")
+    .option(
+      "--host <host>",
+      "interface to listen on with --http (beyond this machine it needs --allowed-host)",
+    )
+    .option(
+      "--token <token>",
+      "bearer token clients must send with --http; prefer FACTORY_MCP_TOKEN (a flag shows in ps)",
+    )
+    .option(
+      "--allowed-host <name>",
+      "a name clients reach the server by, as in their Host header (repeatable or a comma list)",
+      collect,
+    )
+    .option(
+      "--allowed-origin <origin>",
+      "a browser origin (or host name) that may call the server (repeatable or a comma list)",
+      collect,
+    )
+    .option("--max-connections <n>", "most connections open at once with --http (default 1024)")
+    .option(
+      "--import-root <dir>",
+      "the folder import_codebase may read under (--tools import over --http needs it)",
+    )
     .option(
       "--instructions <repo>",
       "load the repository's Cursor rules, AGENTS.md and CLAUDE.md into context packs",
@@ -67,79 +194,49 @@ export function registerMcp(program: Command, context: CliContext): void {
     .option("--init", "create an empty factory when --dir (or --store) has none, as factory-mcp --init does")
     .action(
       action(context, async ({ options, output }, local) => {
-        const { http, host, token, tools, instructions, automations, init } = local as {
-          http?: string;
-          host?: string;
-          token?: string;
-          tools?: string;
-          instructions?: string;
-          automations?: boolean;
-          init?: boolean;
-        };
+        const flags = local as McpFlags;
         if (statSync(resolve(options.dir), { throwIfNoEntry: false })?.isFile() === true)
           throw new UsageError(
             `--dir ${options.dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
           );
         const extra: SessionExtras = {
-          ...(instructions === undefined
+          ...(flags.instructions === undefined
             ? {}
-            : { instructionsFrom: parseFlag(FolderFlag, instructions, "--instructions") }),
-          ...(automations === true ? { automations: builtinAutomations } : {}),
+            : { instructionsFrom: parseFlag(FolderFlag, flags.instructions, "--instructions") }),
+          ...(flags.automations === true ? { automations: builtinAutomations } : {}),
         };
-        const groups = tools === undefined ? undefined : parseFlag(ToolGroupsSchema, tools, "--tools");
-        const serverOptions = groups === undefined ? {} : { groups };
-        const port = http === undefined ? undefined : PortSchema.safeParse(http);
-        if (port !== undefined && !port.success)
-          throw new UsageError(`--http must be a port number, got "${http}"`);
-        // An empty token is no token, in the flag as in the environment (as factory-mcp reads them).
-        const bearer = token || process.env.FACTORY_MCP_TOKEN || undefined;
-        if (port !== undefined && bearer === undefined) {
-          throw new UsageError(
-            "--http needs --token <token> or FACTORY_MCP_TOKEN (clients send it as a bearer token)",
-          );
-        }
-        // Refused before the MCP server is even loaded, as a usage error (exit 2) as factory-mcp does; --init creates it.
-        const location = init === true ? undefined : await findFactory(options);
+        const groups =
+          flags.tools === undefined ? undefined : parseFlag(ToolGroupsSchema, flags.tools, "--tools");
+        const importRoot =
+          flags.importRoot === undefined
+            ? undefined
+            : parseFlag(FolderFlag, flags.importRoot, "--import-root");
+        const server: FactoryMcpServerOptions = {
+          ...(groups === undefined ? {} : { groups }),
+          ...(importRoot === undefined ? {} : { importRoot }),
+        };
+        const mcp = await import("@software-factory/mcp");
+        const http = httpSettings(mcp, flags, server);
+        // Refused before the factory opens, as a usage error (exit 2) as factory-mcp does; --init creates it.
+        const location = flags.init === true ? undefined : await findFactory(options);
         if (location !== undefined && !location.found) {
           throw new UsageError(
             `no factory at ${location.where}: run \`factory init\` to create it, or add --init to start an empty one`,
           );
         }
-        const served: GlobalOptions = init === true ? { ...options, create: true } : options;
-        // The MCP server is loaded only by this command, so the others do not pay for it.
-        const { serveHttp, serveStdio } = await import("@software-factory/mcp");
-        if (port === undefined) {
-          // The server speaks only once the factory is open, so a factory that cannot open fails before any client sees a tool.
-          let opened: Factory | undefined;
-          try {
-            await serveStdio(async () => {
-              opened = await openServedFactory(served, extra);
-              return opened;
-            }, serverOptions);
-          } finally {
-            await opened?.close();
-          }
-          return;
+        const serving: Serving = {
+          factory: flags.init === true ? { ...options, create: true } : options,
+          extra,
+          server,
+        };
+        // The first SIGTERM or SIGINT stops serving cleanly (exit 0), a second exits at once (1), as in factory-mcp.
+        const stop = mcp.stopOnSignals((line) => output.error(line));
+        try {
+          if (http === undefined) await serveOverStdio(mcp, serving, stop.signal);
+          else await serveOverHttp(mcp, serving, http, stop.requested, output);
+        } finally {
+          stop.dispose();
         }
-        const factory = await openServedFactory(served, extra);
-        const server = await serveHttp(
-          factory,
-          { port: port.data, token: bearer as string, ...(host === undefined ? {} : { host }) },
-          serverOptions,
-        ).catch(async (error: unknown) => {
-          await factory.close();
-          throw new Error(`cannot serve HTTP on port ${port.data}: ${(error as Error).message}`, {
-            cause: error,
-          });
-        });
-        output.error(`serving ${factory.dir} at ${server.url} (Ctrl-C stops)`);
-        await new Promise<void>((done) => {
-          const stop = () => done();
-          process.once("SIGINT", stop);
-          process.once("SIGTERM", stop);
-        });
-        await server.close();
-        await factory.close();
       }),
     );
 }
