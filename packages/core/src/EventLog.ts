@@ -32,11 +32,14 @@ export interface NewEvent<Data = unknown> {
 
 /** Options of {@link EventLog.append}. */
 export interface AppendOptions {
-  /** The same key twice appends once; the second call returns the first call's events. */
+  /**
+   * The same key twice appends once; the second call returns the first call's
+   * events. A non-empty string of at most 512 characters.
+   */
   readonly idempotencyKey?: string;
-  /** Fail with `ConcurrencyConflictError` unless the log's head is exactly this position. */
+  /** Fail with `ConcurrencyConflictError` unless the log's head is exactly this position (a non-negative integer). */
   readonly expectedHead?: number;
-  /** Actor for events of this batch that name none. */
+  /** Actor for events of this batch that name none (a non-empty string). */
   readonly actor?: string;
 }
 
@@ -90,6 +93,15 @@ export class EventLog implements AsyncDisposable {
     this.#actor = actor;
   }
 
+  /**
+   * The clock that stamps this log's events. Parts folded from the log read
+   * the time from it too, so a factory opened with a `manualClock` agrees
+   * with itself about what "now" is.
+   */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
   /** Short name of the store adapter (`sqlite`, `memory`). */
   get storeKind(): string {
     return this.#store.kind;
@@ -104,7 +116,9 @@ export class EventLog implements AsyncDisposable {
    *
    * @returns the stored events with their positions, in order.
    * @throws UnknownEventTypeError when a type is not registered.
-   * @throws ValidationError naming the event index and field of each bad payload (`events[1].data.title`).
+   * @throws ValidationError naming the event index and field of each bad payload (`events[1].data.title`),
+   *   or each malformed or unknown option (`idempotencyKey` not a non-empty string of at most
+   *   512 characters, `expectedHead` not a non-negative integer).
    * @throws ConcurrencyConflictError when `expectedHead` is stale.
    * @throws IdempotencyConflictError when the key was used for a different batch.
    * @throws StoreError when the store fails.
@@ -117,6 +131,8 @@ export class EventLog implements AsyncDisposable {
    * ```
    */
   async append(events: NewEvent | readonly NewEvent[], options: AppendOptions = {}): Promise<StoredEvent[]> {
+    const checked = AppendOptionsSchema.safeParse(options);
+    if (!checked.success) throw validationErrorFromZod(checked.error.issues, { subject: "append options" });
     const batch: readonly NewEvent[] = Array.isArray(events) ? events : [events as NewEvent];
     const prepared = this.#prepare(batch, options.actor ?? this.#actor);
     const key = options.idempotencyKey;
@@ -303,6 +319,28 @@ const ReadQuerySchema = z.strictObject({
   limit: z.number().int().positive().optional(),
   types: z.array(z.string()).readonly().optional(),
   subjects: z.array(z.string()).readonly().optional(),
+});
+
+/**
+ * Characters an idempotency key of {@link EventLog.append} may have: room for
+ * a caller's key under a prefix, and few enough for any store's index
+ * (PostgreSQL's b-tree takes some 2700 bytes; 512 characters are at most 2048 bytes of UTF-8).
+ */
+const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
+
+/** What {@link EventLog.append} accepts: {@link AppendOptions}, no other field. */
+const AppendOptionsSchema = z.strictObject({
+  idempotencyKey: z
+    .string()
+    .min(1, "expected a non-empty string")
+    .max(MAX_IDEMPOTENCY_KEY_LENGTH, `expected at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`)
+    .superRefine((key, context) => {
+      for (const issue of unstorableTextIssues(key))
+        context.addIssue({ code: "custom", message: issue.message });
+    })
+    .optional(),
+  expectedHead: position.optional(),
+  actor: z.string().min(1, "expected a non-empty string").optional(),
 });
 
 /** An object with the given methods; what the option's type promises is not checked further. */

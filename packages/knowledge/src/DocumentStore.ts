@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { StoredEvent } from "@software-factory/core";
+import { type Clock, type StoredEvent, systemClock } from "@software-factory/core";
 import {
   DocumentCaptured,
   DocumentLinked,
@@ -67,11 +67,18 @@ export interface KnowledgeDocument {
   readonly seq: number;
 }
 
-/** Whether a document is in force at an instant (ISO string), or now when omitted. */
-export function isInForce(document: KnowledgeDocument, at?: string): boolean {
+/**
+ * Whether a document is in force at an instant (ISO string), or now when
+ * omitted: neither retracted nor superseded, and its `validTo`, if any, still
+ * ahead of `clock`'s time (default: the machine's; a knowledge base passes its
+ * log's clock).
+ */
+export function isInForce(document: KnowledgeDocument, at?: string, clock: Clock = systemClock): boolean {
   if (at === undefined) {
     return (
-      document.retracted === undefined && document.supersededBy === undefined && !ended(document.validTo)
+      document.retracted === undefined &&
+      document.supersededBy === undefined &&
+      !ended(document.validTo, clock)
     );
   }
   if (document.validFrom > at) return false;
@@ -81,8 +88,8 @@ export function isInForce(document: KnowledgeDocument, at?: string): boolean {
   return true;
 }
 
-function ended(validTo: string | undefined): boolean {
-  return validTo !== undefined && validTo <= new Date().toISOString();
+function ended(validTo: string | undefined, clock: Clock): boolean {
+  return validTo !== undefined && validTo <= clock.now().toISOString();
 }
 
 /** The revision of a document that was current at an instant, if it existed then. */

@@ -114,6 +114,7 @@ export class KnowledgeBase implements AsyncDisposable {
       chunking: options.chunking ?? {},
       vectorIndex: options.vectorIndex ?? {},
       fusion: { ...options.fusion, mode },
+      clock: options.log.clock,
     });
     this.#projection = new KnowledgeProjection({
       log: options.log,
@@ -335,7 +336,7 @@ export class KnowledgeBase implements AsyncDisposable {
       "list options",
     );
     await this.sync();
-    const keep = documentFilter(parsed);
+    const keep = documentFilter(parsed, this.#log.clock);
     return [...this.#projection.documents.all()]
       .filter(keep)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))

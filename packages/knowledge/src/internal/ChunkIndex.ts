@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { EventLog } from "@software-factory/core";
+import type { Clock, EventLog } from "@software-factory/core";
 import type { z } from "zod";
 import type { ChunkOptions } from "../chunking/chunkMarkdown.js";
 import { DocumentStore, type KnowledgeDocument, type Revision, withRevision } from "../DocumentStore.js";
@@ -33,6 +33,8 @@ export interface ChunkIndexSettings {
   readonly chunking: ChunkOptions;
   readonly vectorIndex: VectorIndexOptions;
   readonly fusion: FusionSettings;
+  /** What "now" is for the `current` filter: the log's clock. */
+  readonly clock: Clock;
 }
 
 /** Up to this many chunks kept by a filter, vector search compares with each instead of walking the graph. */
@@ -121,7 +123,7 @@ export class ChunkIndex {
     text: string,
     options: z.output<typeof SearchOptionsSchema>,
   ): Promise<SearchResult> {
-    const keepDocument = documentFilter(options);
+    const keepDocument = documentFilter(options, this.settings.clock);
     const past =
       options.asOf === undefined
         ? new Map<string, Revision>()

@@ -210,7 +210,7 @@ export class KnowledgeWriter {
     key: string | undefined,
   ): NewEvent[] {
     for (const old of parsed.supersedes) this.#projection.require(old);
-    return captureEvents(id, parsed, key);
+    return captureEvents(id, parsed, key, this.#log.clock.now());
   }
 
   /**

@@ -15,14 +15,17 @@ import type { CaptureInputSchema, Decision, ReviseInputSchema } from "../schemas
 
 /**
  * The events that capture `parsed` as document `id` (with the idempotency
- * `key` it was captured with, if any) and mark what it supersedes.
+ * `key` it was captured with, if any) and mark what it supersedes. A document
+ * given neither `validFrom` nor `source.capturedAt` is valid from `now`, the
+ * time of the log's clock.
  */
 export function captureEvents(
   id: string,
   parsed: z.output<typeof CaptureInputSchema>,
   key: string | undefined,
+  now: Date,
 ): NewEvent[] {
-  const validFrom = parsed.validFrom ?? parsed.source.capturedAt ?? new Date().toISOString();
+  const validFrom = parsed.validFrom ?? parsed.source.capturedAt ?? now.toISOString();
   return [
     {
       type: DocumentCaptured.type,

@@ -3,13 +3,18 @@
  *
  * @module
  */
+import { type Clock, systemClock } from "@software-factory/core";
 import { z } from "zod";
 import { isInForce, type KnowledgeDocument } from "../DocumentStore.js";
 import { utcInstant } from "../internal/instant.js";
 import { InstantSchema } from "../schemas.js";
 
-/** Filters and paging of `KnowledgeBase.search` (each field is described on {@link SearchOptions}). */
-export const SearchOptionsSchema = z.object({
+/**
+ * Filters and paging of `KnowledgeBase.search` (each field is described on
+ * {@link SearchOptions}), no other field: a typo (`kind` for `kinds`) is an
+ * unrecognized key, not a filter silently ignored.
+ */
+export const SearchOptionsSchema = z.strictObject({
   limit: z.number().int().min(1).max(200).default(10),
   offset: z.number().int().min(0).max(10_000).default(0),
   kinds: z.array(z.string()).optional(),
@@ -42,7 +47,10 @@ export interface SearchOptions {
   from?: string | undefined;
   /** Captured before this instant (ISO 8601). */
   to?: string | undefined;
-  /** Only documents in force now (default true): not superseded, retracted or expired. */
+  /**
+   * Only documents in force now (default true): not superseded, retracted or
+   * expired, "now" being the time of the log's clock.
+   */
   current?: boolean | undefined;
   /**
    * Only documents in force at this instant (ISO 8601; overrides `current`);
@@ -98,9 +106,14 @@ export interface SearchResult {
   readonly warning?: string;
 }
 
-/** The filter of a search's options over documents (kind, line, tag, author, time, current, as-of). */
+/**
+ * The filter of a search's options over documents (kind, line, tag, author,
+ * time, current, as-of); `current` compares with `clock`'s time (default: the
+ * machine's; a knowledge base passes its log's clock).
+ */
 export function documentFilter(
   options: z.output<typeof SearchOptionsSchema>,
+  clock: Clock = systemClock,
 ): (document: KnowledgeDocument) => boolean {
   const kinds = options.kinds === undefined ? undefined : new Set(options.kinds);
   const lines = options.lines === undefined ? undefined : new Set(options.lines);
@@ -120,7 +133,7 @@ export function documentFilter(
     if (options.from !== undefined && captured < options.from) return false;
     if (options.to !== undefined && captured >= options.to) return false;
     if (options.asOf !== undefined) return isInForce(document, options.asOf);
-    if (options.current) return isInForce(document);
+    if (options.current) return isInForce(document, undefined, clock);
     return document.retracted === undefined;
   };
 }
