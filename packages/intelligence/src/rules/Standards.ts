@@ -1,4 +1,4 @@
-import type { ValidationIssue } from "@software-factory/core";
+import { ValidationError, type ValidationIssue } from "@software-factory/core";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import {
@@ -158,11 +158,13 @@ export class Standards<Context = unknown> {
   /**
    * Checks the targets in scope against the rules in scope.
    *
-   * @throws RangeError when `scope.rules` names an unknown rule or `scope.id` comes without `scope.kind`.
+   * @throws ValidationError (`E_VALIDATION`) when `scope.rules` names an
+   * unknown rule (the message names it and lists the known ids) or `scope.id`
+   * comes without `scope.kind`.
    */
   async check(scope: CheckScope = {}): Promise<Finding[]> {
     if (scope.id !== undefined && scope.kind === undefined)
-      throw new RangeError("checking one target needs its kind");
+      throw scopeError("kind", `checking one target (id "${scope.id}") needs its kind`);
     const rules = this.#selectRules(scope.rules);
     const findings: Finding[] = [];
     const kinds = new Set(rules.map((rule) => rule.appliesTo));
@@ -226,13 +228,20 @@ export class Standards<Context = unknown> {
 
   #selectRules(ids: readonly string[] | undefined): Rule<unknown, Context>[] {
     if (ids === undefined) return this.rules();
-    return ids.map((id) => {
+    return ids.map((id, index) => {
       const rule = this.#rules.get(id);
-      if (rule === undefined)
-        throw new RangeError(`no rule "${id}"; known rules: ${[...this.#rules.keys()].join(", ")}`);
+      if (rule === undefined) {
+        const known = this.#rules.size === 0 ? "none yet" : [...this.#rules.keys()].join(", ");
+        throw scopeError(`rules[${index}]`, `no rule "${id}"; known rules: ${known}`);
+      }
       return rule;
     });
   }
+}
+
+/** A ValidationError about one field of a check's scope. */
+function scopeError(path: string, message: string): ValidationError {
+  return new ValidationError({ message: `check scope: ${path}: ${message}`, issues: [{ path, message }] });
 }
 
 /** The lines a source says a target belongs to, as a list. */

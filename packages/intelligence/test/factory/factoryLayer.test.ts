@@ -11,6 +11,8 @@ import {
 } from "@software-factory/core";
 import { FloorPlanService } from "@software-factory/floorplan";
 import {
+  basicStandards,
+  defineRule,
   estimateTokenCounter,
   FactoryService,
   type IntelligenceError,
@@ -78,10 +80,47 @@ describe("FactoryService.layer", () => {
     expect(failures[0]?.message).toContain("title");
   });
 
-  it("dies on what is not a typed error (an unknown rule id is a RangeError)", async () => {
+  it("fails a check naming an unknown rule with a ValidationError that names it and the known rules", async () => {
     const program = Effect.gen(function* () {
       const intelligence = yield* IntelligenceService;
-      return yield* intelligence.check({ rules: ["no-such-rule"] });
+      return yield* intelligence.check({ rules: ["no-such-rule"] }).pipe(
+        Effect.map(() => "checked"),
+        Effect.catchTag("ValidationError", (error) => Effect.succeed(`${error.code}: ${error.message}`)),
+      );
+    });
+
+    const answer = await Effect.runPromise(
+      Effect.provide(program, FactoryService.layer({ dir, rules: [basicStandards] })),
+    );
+
+    expect(answer).toMatch(/^E_VALIDATION: check scope: rules\[0\]: no rule "no-such-rule"; known rules: /);
+    expect(answer).toContain("line-has-owner, line-has-description");
+  });
+
+  it("dies on what is not a typed error (a target source that throws a plain Error)", async () => {
+    const program = Effect.gen(function* () {
+      const factory = yield* FactoryService;
+      const intelligence = yield* IntelligenceService;
+      factory.standards
+        .addSource({
+          kind: "probe",
+          all: () => {
+            throw new Error("probe store unreachable");
+          },
+          get: () => undefined,
+          idOf: () => "probe",
+          lineOf: () => undefined,
+        })
+        .add(
+          defineRule({
+            id: "probe-answers",
+            description: "A probe answers.",
+            severity: "error",
+            appliesTo: "probe",
+            check: () => [],
+          }),
+        );
+      return yield* intelligence.check({ kind: "probe" });
     });
 
     const exit = await Effect.runPromiseExit(Effect.provide(program, FactoryService.layer({ dir })));
