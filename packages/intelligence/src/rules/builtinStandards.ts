@@ -29,7 +29,11 @@ export const DEFAULT_SIGNAL_SLA_HOURS: SignalSlaHours = { critical: 4, high: 24,
 export interface BuiltinStandardsOptions {
   /** Routing SLA per severity, merged over {@link DEFAULT_SIGNAL_SLA_HOURS}. */
   readonly signalSlaHours?: Partial<SignalSlaHours>;
-  /** The current time, for signals still unrouted (default: the system clock). */
+  /**
+   * The current time, for signals still unrouted (default: the clock of the
+   * checked factory's log, `factory.log.clock`, so a factory opened with a
+   * `manualClock` judges its signals by that clock).
+   */
   readonly now?: () => Date;
 }
 
@@ -260,7 +264,6 @@ const changeSetLinksWorkItem = defineRule<Artifact, Factory>({
 
 function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, Factory> {
   const sla = { ...DEFAULT_SIGNAL_SLA_HOURS, ...options.signalSlaHours };
-  const now = options.now ?? (() => new Date());
   const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
   return defineRule<Signal, Factory>({
     id: "signal-routed-within-sla",
@@ -268,9 +271,10 @@ function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, F
     severity: "warning",
     appliesTo: "signal",
     triggers: ["signal.captured", "signal.routed"],
-    check: (signal) => {
+    check: (signal, factory) => {
       const limit = sla[signal.severity] * 3_600_000;
       const captured = Date.parse(signal.capturedAt);
+      const now = options.now ?? (() => factory.log.clock.now());
       const waited =
         (signal.routedAt === undefined ? now().getTime() : Date.parse(signal.routedAt)) - captured;
       if (waited <= limit) return [];
