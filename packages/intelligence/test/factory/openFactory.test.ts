@@ -224,17 +224,16 @@ describe("FactoryService", () => {
   it("opens the factory for an Effect program and closes it with the layer", async () => {
     const { Effect } = await import("effect");
     const { FactoryService } = await import("../../src/index.js");
+    const { KnowledgeBaseService } = await import("@software-factory/knowledge");
     const other = join(dir, "effect");
     const program = Effect.gen(function* () {
-      const opened = yield* FactoryService;
-      const doc = yield* Effect.promise(() =>
-        opened.knowledge.capture({
-          kind: "note",
-          title: "From Effect",
-          body: "effect body",
-          source: { system: "t" },
-        }),
-      );
+      const knowledge = yield* KnowledgeBaseService;
+      const doc = yield* knowledge.capture({
+        kind: "note",
+        title: "From Effect",
+        body: "effect body",
+        source: { system: "t" },
+      });
       return doc.id;
     });
     const id = await Effect.runPromise(Effect.provide(program, FactoryService.layer({ dir: other })));
