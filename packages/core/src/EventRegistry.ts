@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { StoredEvent } from "./EventStore.js";
-import { UnknownEventTypeError, ValidationError, validationErrorFromZod } from "./errors.js";
+import { formatIssues, UnknownEventTypeError, ValidationError, validationErrorFromZod } from "./errors.js";
 import { EventTypeSchema } from "./schemas.js";
 
 /** The definition of one event type: its name, payload schema and schema version. */
@@ -22,7 +22,9 @@ export type EventData<Definition> =
 /**
  * Defines an event type with the schema its payload must satisfy.
  *
- * @throws RangeError when the type is not dotted lowercase words or the version is not a positive integer.
+ * @throws ValidationError (path `type` or `version`) when the type is not
+ *   dotted words starting lowercase (`line.added`) or the version is not a
+ *   positive integer.
  * @example
  * ```ts
  * const LineAdded = defineEvent("line.added", z.object({ title: z.string() }));
@@ -34,11 +36,17 @@ export function defineEvent<Type extends string, Schema extends z.ZodType>(
   options: { readonly version?: number } = {},
 ): EventDefinition<Type, Schema> {
   if (!EventTypeSchema.safeParse(type).success) {
-    throw new RangeError(`event type "${type}" must be dotted words, as in line.added`);
+    throw invalidDefinition(
+      "type",
+      `event type ${JSON.stringify(type)} must be dotted words, as in line.added`,
+    );
   }
   const version = options.version ?? 1;
   if (!Number.isInteger(version) || version < 1) {
-    throw new RangeError(`event "${type}" version must be a positive integer, got ${version}`);
+    throw invalidDefinition(
+      "version",
+      `event "${type}" version must be a positive integer, got ${String(version)}`,
+    );
   }
   return {
     type,
@@ -119,4 +127,10 @@ export class EventRegistry {
     }
     return { data: result.data, version: definition.version };
   }
+}
+
+/** The ValidationError of a malformed {@link defineEvent} call, naming the argument (`type`, `version`). */
+function invalidDefinition(path: string, message: string): ValidationError {
+  const issues = [{ path, message }];
+  return new ValidationError({ message: formatIssues("event definition", issues), issues });
 }

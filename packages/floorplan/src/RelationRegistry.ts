@@ -1,4 +1,9 @@
-import { ValidationError, validationErrorFromZod } from "@software-factory/core";
+import {
+  formatIssues,
+  ValidationError,
+  type ValidationIssue,
+  validationErrorFromZod,
+} from "@software-factory/core";
 import { z } from "zod";
 import { CriticalitySchema, DependencyKindSchema, type NodeKind } from "./model.js";
 import { ContributorDeclSchema } from "./Plan.js";
@@ -22,7 +27,8 @@ export interface RelationDefinition<Schema extends z.ZodType = z.ZodType> {
 /**
  * Defines a relation type, so a factory can add its own edges without a code change.
  *
- * @throws RangeError when the name or inverse is not a camelCase word, or no kinds are given.
+ * @throws ValidationError naming the field (`name`, `inverse`, `from`, `to`)
+ *   when the name or inverse is not a camelCase word, or no kinds are given.
  * @example
  * ```ts
  * const supersedes = defineRelation({
@@ -34,13 +40,21 @@ export interface RelationDefinition<Schema extends z.ZodType = z.ZodType> {
 export function defineRelation<Schema extends z.ZodType>(
   definition: RelationDefinition<Schema>,
 ): RelationDefinition<Schema> {
-  for (const name of [definition.name, definition.inverse]) {
-    if (!/^[a-z][a-zA-Z0-9]*$/.test(name))
-      throw new RangeError(`relation name "${name}" must be a camelCase word`);
+  const issues: ValidationIssue[] = [];
+  for (const field of ["name", "inverse"] as const) {
+    const name = definition[field];
+    if (typeof name !== "string" || !/^[a-z][a-zA-Z0-9]*$/.test(name))
+      issues.push({ path: field, message: `relation name ${JSON.stringify(name)} must be a camelCase word` });
   }
-  if (definition.from.length === 0 || definition.to.length === 0) {
-    throw new RangeError(`relation "${definition.name}" needs at least one source and one target kind`);
+  for (const field of ["from", "to"] as const) {
+    if (!Array.isArray(definition[field]) || definition[field].length === 0)
+      issues.push({
+        path: field,
+        message: `relation "${definition.name}" needs at least one ${field === "from" ? "source" : "target"} kind`,
+      });
   }
+  if (issues.length > 0)
+    throw new ValidationError({ message: formatIssues("relation definition", issues), issues });
   return definition;
 }
 
@@ -102,29 +116,44 @@ export const builtInRelations: readonly RelationDefinition[] = [
 export class RelationRegistry {
   readonly #byName = new Map<string, RelationDefinition>();
 
-  /** Creates a registry with the built-in relations and the given extra ones. */
+  /**
+   * Creates a registry with the built-in relations and the given extra ones.
+   *
+   * @throws ValidationError (path `relations[i].name` or `relations[i].inverse`, `i` counting the extra ones)
+   *   when an extra relation's name or inverse is already taken.
+   */
   constructor(extra: Iterable<RelationDefinition> = []) {
-    this.register(...builtInRelations, ...extra);
+    this.register(...builtInRelations);
+    this.register(...extra);
   }
 
   /**
    * Adds relation types. Registering the same definition twice is a no-op.
    *
-   * @throws RangeError when another definition already uses the name or inverse.
+   * @throws ValidationError (path `relations[i].name` or `relations[i].inverse`)
+   *   when another definition already uses the name or inverse, or one earlier
+   *   in the same call does; nothing is registered then.
    */
   register(...definitions: RelationDefinition[]): this {
-    for (const definition of definitions) {
-      for (const name of [definition.name, definition.inverse]) {
-        const existing = this.#byName.get(name);
+    const adding = new Map<string, RelationDefinition>();
+    definitions.forEach((definition, index) => {
+      for (const field of ["name", "inverse"] as const) {
+        const name = definition[field];
+        const existing = adding.get(name) ?? this.#byName.get(name);
         if (existing !== undefined && existing !== definition) {
-          throw new RangeError(
-            `relation name "${name}" is already registered by relation "${existing.name}"`,
-          );
+          const issues = [
+            {
+              path: `relations[${index}].${field}`,
+              message: `relation name "${name}" is already registered by relation "${existing.name}"`,
+            },
+          ];
+          throw new ValidationError({ message: formatIssues("relation definitions", issues), issues });
         }
       }
-      this.#byName.set(definition.name, definition);
-      this.#byName.set(definition.inverse, definition);
-    }
+      adding.set(definition.name, definition);
+      adding.set(definition.inverse, definition);
+    });
+    for (const [name, definition] of adding) this.#byName.set(name, definition);
     return this;
   }
 

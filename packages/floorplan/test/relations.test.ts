@@ -63,8 +63,8 @@ describe("relation registry", () => {
     expect(() =>
       registry.validate("dependsOn", "line", "line", { kind: "api", criticality: "urgent" }),
     ).toThrow(/criticality/);
-    expect(() => registry.register(defineRelation({ ...supersedes, name: "owns" }))).toThrow(RangeError);
-    expect(() => defineRelation({ ...supersedes, name: "Not camel" })).toThrow(RangeError);
+    expect(() => registry.register(defineRelation({ ...supersedes, name: "owns" }))).toThrow(ValidationError);
+    expect(() => defineRelation({ ...supersedes, name: "Not camel" })).toThrow(ValidationError);
   });
 
   it("serves the assembly line through the LineDirectory interface", async () => {
