@@ -41,6 +41,7 @@ export {
   type AssemblyLineError,
   AssemblyLineService,
   type AssemblyLineShape,
+  type Move,
   makeAssemblyLineShape,
 } from "./assembly/AssemblyLineService.js";
 export {

@@ -23,5 +23,5 @@ export { type HttpFlags, type HttpSettings, httpSettingsOf } from "./internal/ht
 export { SIGNAL_DRAIN_GRACE_MS, type SignalStop, stopOnSignals } from "./internal/stopOnSignals.js";
 export { registerFactoryResources } from "./resources.js";
 export { type StdioServeOptions, serveStdio } from "./stdio.js";
-export { defineTool, type FactoryTool, type ToolContext, type ToolHints } from "./toolKit.js";
+export { defineTool, type FactoryTool, type ToolContext, type ToolHints, type ToolInput } from "./toolKit.js";
 export { factoryTools } from "./tools.js";

@@ -41,8 +41,11 @@ import type { WorkItem, WorkItemFilter } from "./WorkItem.js";
  */
 export type AssemblyLineError = Exclude<FactoryError, SchemaVersionError>;
 
-/** A work-item move: the item as it is after the move, or the typed reason it was refused. */
-type Move = Effect.Effect<WorkItem, AssemblyLineError>;
+/**
+ * A work-item move of {@link AssemblyLineShape} (`advance`, `block`...): the
+ * item as it is after the move, or the typed reason it was refused.
+ */
+export type Move = Effect.Effect<WorkItem, AssemblyLineError>;
 
 /**
  * The assembly line as seen from Effect code: the same operations, with the
