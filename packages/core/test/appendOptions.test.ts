@@ -45,7 +45,11 @@ describe("EventLog.append options", () => {
     expect((await refusal({ idempotencyKey: "k".repeat(513) })).message).toBe(
       "append options is invalid: idempotencyKey: expected at most 512 characters",
     );
-    expect((await refusal({ idempotencyKey: "a\u0000b" })).paths).toEqual(["idempotencyKey"]);
+    for (const unstorable of ["a\u0000b", "a\ud800b"]) {
+      expect((await refusal({ idempotencyKey: unstorable })).message).toBe(
+        "append options is invalid: idempotencyKey: contains a NUL character or a lone surrogate, which cannot be stored",
+      );
+    }
   });
 
   it("refuses an expectedHead that is not a non-negative integer, an empty actor and an unknown option", async () => {
@@ -62,7 +66,7 @@ describe("EventLog.append options", () => {
 
   it("appends with well-formed options, and once per key", async () => {
     await using log = await openEventLog({ path: dbPath(), events: [NoteAdded] });
-    const options = { idempotencyKey: "k".repeat(512), expectedHead: 0, actor: "op_ada" };
+    const options = { idempotencyKey: `${"k".repeat(510)}😀`, expectedHead: 0, actor: "op_ada" };
     const [first] = await log.append(note, options);
     const [again] = await log.append(note, options);
     expect(first).toMatchObject({ seq: 1, actor: "op_ada" });
