@@ -37,6 +37,8 @@ export interface OpenFloorPlanOptions {
  */
 export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<FloorPlan> {
   const { log } = options;
+  // Relations first: a refused definition must fail the open before a projection is started that nobody would close.
+  const relations = new RelationRegistry(options.relations ?? []);
   for (const definition of floorPlanEvents)
     if (!log.registry.has(definition.type)) log.registry.register(definition);
   const { cacheDir } = options;
@@ -69,5 +71,5 @@ export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<Floo
           },
           [Symbol.asyncDispose]: () => closing.close(),
         };
-  return new FloorPlan(log, graph, closing, new RelationRegistry(options.relations ?? []));
+  return new FloorPlan(log, graph, closing, relations);
 }
