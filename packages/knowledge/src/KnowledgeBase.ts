@@ -350,7 +350,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * revision in force at that instant (as {@link KnowledgeBase.get} returns
    * it), and it is scored on that revision's text.
    *
-   * @throws ValidationError when an option is out of range.
+   * @throws ValidationError when an option is out of range or unknown (`kind` for `kinds`).
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
     this.#assertOpen();
