@@ -258,7 +258,7 @@ export const getMetrics = defineTool({
   run: async (factory, input) => {
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
     if (input.operator !== undefined) await requireOperator(factory, input.operator, "operator");
-    const now = Date.now();
+    const now = factory.log.clock.now().getTime();
     const to =
       input.until === undefined
         ? new Date(now + 1000).toISOString()
