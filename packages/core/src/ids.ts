@@ -1,4 +1,5 @@
 import { randomFillSync } from "node:crypto";
+import { formatIssues, ValidationError } from "./errors.js";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const TIME_LENGTH = 10;
@@ -19,7 +20,7 @@ const lastRandom = new Uint8Array(RANDOM_BYTES);
  *
  * @param prefix - lowercase kind prefix, 1-16 chars of `[a-z0-9]` starting with a letter (`evt`, `line`, `doc`).
  * @param now - milliseconds since the epoch; defaults to `Date.now()`.
- * @throws RangeError when the prefix is not a valid kind prefix.
+ * @throws ValidationError (path `prefix`) when the prefix is not a valid kind prefix.
  * @example
  * ```ts
  * const id = newId("evt"); // "evt_01JD3X0S1Q8Z4Y9K2M5N7P0R3T"
@@ -27,7 +28,7 @@ const lastRandom = new Uint8Array(RANDOM_BYTES);
  */
 export function newId(prefix: string, now: number = Date.now()): string {
   if (!PREFIX_PATTERN.test(prefix)) {
-    throw new RangeError(`id prefix "${prefix}" must match ${PREFIX_PATTERN.source}`);
+    throw invalidArgument("newId", "prefix", `id prefix "${prefix}" must match ${PREFIX_PATTERN.source}`);
   }
   return `${prefix}_${ulid(now)}`;
 }
@@ -49,14 +50,21 @@ export function isId(value: unknown, prefix?: string): value is string {
 /**
  * Returns the creation time encoded in an id made by {@link newId}.
  *
- * @throws RangeError when the value is not such an id.
+ * @throws ValidationError (path `id`) when the value is not such an id.
  */
 export function idTimestamp(id: string): Date {
   const match = ID_PATTERN.exec(id);
-  if (match === null || match[2] === undefined) throw new RangeError(`"${id}" is not a factory id`);
+  if (match === null || match[2] === undefined)
+    throw invalidArgument("idTimestamp", "id", `"${id}" is not a factory id`);
   let time = 0;
   for (const char of match[2].slice(0, TIME_LENGTH)) time = time * 32 + CROCKFORD.indexOf(char);
   return new Date(time);
+}
+
+/** The ValidationError of a bad argument to `subject`, naming the argument in its path. */
+function invalidArgument(subject: string, path: string, message: string): ValidationError {
+  const issues = [{ path, message }];
+  return new ValidationError({ message: formatIssues(subject, issues), issues });
 }
 
 function ulid(now: number): string {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ConcurrencyConflictError } from "./errors.js";
+import { ConcurrencyConflictError, formatIssues, ValidationError, type ValidationIssue } from "./errors.js";
 
 /**
  * How many attempts {@link retryOnConflict} makes when its options name none:
@@ -41,7 +41,8 @@ export interface RetryOnConflictOptions {
  *
  * @returns what the attempt that did not conflict returned.
  * @throws ConcurrencyConflictError (or what `onGiveUp` makes of it) when the last attempt still conflicts.
- * @throws RangeError when `attempts` is not a whole number of at least 1, or `maxBackoffMs` is not a finite number of at least 0.
+ * @throws ValidationError (path `attempts` or `maxBackoffMs`) when `attempts` is not a whole number of at least 1,
+ *   or `maxBackoffMs` is not a finite number of at least 0; the attempt is not run.
  * @example
  * ```ts
  * const stored = await retryOnConflict(
@@ -58,12 +59,19 @@ export async function retryOnConflict<T>(
   options: RetryOnConflictOptions,
 ): Promise<T> {
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+  const issues: ValidationIssue[] = [];
   if (!Number.isInteger(attempts) || attempts < 1)
-    throw new RangeError(`retryOnConflict: attempts must be a whole number of at least 1, got ${attempts}`);
+    issues.push({
+      path: "attempts",
+      message: `retryOnConflict: attempts must be a whole number of at least 1, got ${attempts}`,
+    });
   if (!Number.isFinite(options.maxBackoffMs) || options.maxBackoffMs < 0)
-    throw new RangeError(
-      `retryOnConflict: maxBackoffMs must be a finite number of at least 0, got ${options.maxBackoffMs}`,
-    );
+    issues.push({
+      path: "maxBackoffMs",
+      message: `retryOnConflict: maxBackoffMs must be a finite number of at least 0, got ${options.maxBackoffMs}`,
+    });
+  if (issues.length > 0)
+    throw new ValidationError({ message: formatIssues("retryOnConflict options", issues), issues });
   for (let tried = 1; ; tried++) {
     try {
       return await attempt();

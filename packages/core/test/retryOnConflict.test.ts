@@ -6,6 +6,7 @@ import {
   NotFoundError,
   openEventLog,
   retryOnConflict,
+  ValidationError,
 } from "@software-factory/core";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { NoteAdded } from "./contract/eventStoreContract.js";
@@ -150,17 +151,33 @@ describe("retryOnConflict", () => {
     const attempt = vi.fn(async () => "landed");
 
     for (const attempts of [0, -1, 1.5, Number.NaN]) {
-      await expect(retryOnConflict(attempt, { attempts, maxBackoffMs: 5 })).rejects.toThrow(
-        new RangeError(`retryOnConflict: attempts must be a whole number of at least 1, got ${attempts}`),
-      );
+      await expect(retryOnConflict(attempt, { attempts, maxBackoffMs: 5 })).rejects.toMatchObject({
+        _tag: "ValidationError",
+        issues: [
+          {
+            path: "attempts",
+            message: `retryOnConflict: attempts must be a whole number of at least 1, got ${attempts}`,
+          },
+        ],
+      });
     }
     for (const maxBackoffMs of [-1, Number.POSITIVE_INFINITY, Number.NaN]) {
-      await expect(retryOnConflict(attempt, { maxBackoffMs })).rejects.toThrow(
-        new RangeError(
-          `retryOnConflict: maxBackoffMs must be a finite number of at least 0, got ${maxBackoffMs}`,
-        ),
-      );
+      await expect(retryOnConflict(attempt, { maxBackoffMs })).rejects.toMatchObject({
+        _tag: "ValidationError",
+        issues: [
+          {
+            path: "maxBackoffMs",
+            message: `retryOnConflict: maxBackoffMs must be a finite number of at least 0, got ${maxBackoffMs}`,
+          },
+        ],
+      });
     }
+    await expect(retryOnConflict(attempt, { attempts: 0, maxBackoffMs: -1 })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(retryOnConflict(attempt, { attempts: 0, maxBackoffMs: -1 })).rejects.toMatchObject({
+      issues: [{ path: "attempts" }, { path: "maxBackoffMs" }],
+    });
     expect(attempt).not.toHaveBeenCalled();
   });
 });

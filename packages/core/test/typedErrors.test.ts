@@ -7,8 +7,10 @@ import {
   defineEvent,
   EventLogService,
   type EventStore,
+  idTimestamp,
   isKernelError,
   NotFoundError,
+  newId,
   openEventLog,
   StoreError,
   ValidationError,
@@ -155,6 +157,37 @@ describe("the Promise face's option checks", () => {
     } finally {
       await log.close();
     }
+  });
+});
+
+describe("ids", () => {
+  it("newId refuses a malformed prefix with a ValidationError naming prefix", () => {
+    expect(() => newId("Evt")).toThrow(ValidationError);
+    expect(() => newId("Evt")).toThrow(
+      'newId is invalid: prefix: id prefix "Evt" must match ^[a-z][a-z0-9]{0,15}$',
+    );
+    expect(() => newId("9x")).toThrow(
+      expect.objectContaining({
+        _tag: "ValidationError",
+        code: "E_VALIDATION",
+        issues: [expect.objectContaining({ path: "prefix" })],
+      }),
+    );
+  });
+
+  it("idTimestamp refuses a value that is not a factory id with a ValidationError naming id", () => {
+    expect(() => idTimestamp("evt_nope")).toThrow(
+      'idTimestamp is invalid: id: "evt_nope" is not a factory id',
+    );
+    expect(() => idTimestamp("evt_nope")).toThrow(ValidationError);
+    expect(idTimestamp(newId("evt", 1_700_000_000_000)).getTime()).toBe(1_700_000_000_000);
+  });
+
+  it("fails typed inside attemptSync, so an Effect caller can catchTag it", () => {
+    const program = attemptSync(() => newId(""), isKernelError("ValidationError")).pipe(
+      Effect.catchTag("ValidationError", (error) => Effect.succeed(error.issues[0]?.path)),
+    );
+    expect(Effect.runSync(program)).toBe("prefix");
   });
 });
 
