@@ -92,6 +92,22 @@ describe("KnowledgeBaseService errors", () => {
 });
 
 describe("the Promise face's tagged errors", () => {
+  it("refuses a hashing embedder dimension out of range with a ValidationError naming dimension", () => {
+    for (const dimension of [8, 4097, 32.5]) {
+      expect(() => createHashingEmbedder({ dimension })).toThrow(
+        `hashing embedder options is invalid: dimension: hashing embedder dimension must be an integer from 16 to 4096, got ${dimension}`,
+      );
+      expect(() => createHashingEmbedder({ dimension })).toThrow(
+        expect.objectContaining({
+          _tag: "ValidationError",
+          code: "E_VALIDATION",
+          issues: [expect.objectContaining({ path: "dimension" })],
+        }),
+      );
+    }
+    expect(createHashingEmbedder({ dimension: 16 }).dimension).toBe(16);
+  });
+
   it("refuses an unknown list option and keeps the known ones", async () => {
     await temp.kb.capture(note);
     await expect(temp.kb.list({ kind: "zzz" } as never)).rejects.toBeInstanceOf(ValidationError);

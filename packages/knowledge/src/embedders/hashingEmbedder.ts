@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { formatIssues, ValidationError } from "@software-factory/core";
 import { tokenize } from "../search/tokenize.js";
 import type { Embedder } from "../search/types.js";
 
@@ -21,11 +22,19 @@ export interface HashingEmbedderOptions {
  * (`read_only`, `readOnly`, `readonly`) land close together. It needs nothing
  * installed and runs anywhere; for meaning, plug in a real model through
  * {@link createOpenAiEmbedder} (OpenAI, Ollama, vLLM, TEI).
+ *
+ * @throws ValidationError (path `dimension`) when the dimension is not an integer from 16 to 4096.
  */
 export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Embedder {
   const dimension = options.dimension ?? 256;
   if (!Number.isInteger(dimension) || dimension < 16 || dimension > 4096) {
-    throw new RangeError(`hashing embedder dimension must be an integer from 16 to 4096, got ${dimension}`);
+    const issues = [
+      {
+        path: "dimension",
+        message: `hashing embedder dimension must be an integer from 16 to 4096, got ${dimension}`,
+      },
+    ];
+    throw new ValidationError({ message: formatIssues("hashing embedder options", issues), issues });
   }
   return {
     id: `hashing-trigram-v1/${dimension}`,
