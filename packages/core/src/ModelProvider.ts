@@ -50,8 +50,11 @@ export interface ChatRequest<Output = undefined> {
 
 /** Tokens a request used, as the server counted them. */
 export interface ModelUsage {
+  /** Tokens of the request's messages (the prompt). */
   readonly promptTokens: number;
+  /** Tokens of the generated reply. */
   readonly completionTokens: number;
+  /** Prompt and reply tokens together, as the server reported them. */
   readonly totalTokens: number;
 }
 

@@ -24,25 +24,37 @@ import type { ReworkCause, WorkItemState } from "./WorkItem.js";
 
 /** One stay of an item in a stage: entered, and left (unless it is still there). */
 export interface StageVisit {
+  /** The stage's name. */
   readonly stage: string;
-  /** Milliseconds since the epoch. */
+  /** When it entered the stage, in milliseconds since the epoch. */
   readonly enteredAt: number;
+  /** When it left the stage, in milliseconds since the epoch; undefined while the item is still there. */
   exitedAt: number | undefined;
 }
 
 /** Everything the measures need about one work item, in milliseconds since the epoch. */
 export interface ItemHistory {
+  /** The work item's id. */
   readonly id: string;
+  /** The line it was created on. */
   readonly line: string;
+  /** Its current owner (the operator last assigned); undefined when nobody is assigned. */
   owner: string | undefined;
+  /** When it was created. */
   readonly createdAt: number;
+  /** Its current state (active, blocked, done or dropped). */
   state: WorkItemState;
+  /** The stage it is in now (the last one it entered). */
   stage: string;
+  /** When it first entered the delivery stage or was completed; undefined until then. */
   deliveredAt: number | undefined;
+  /** Its stays in stages, oldest first. */
   readonly visits: StageVisit[];
   /** Blocked intervals; the last one may still be open. */
   readonly blocked: { from: number; to: number | undefined }[];
+  /** Each time it was sent back: the stage it left, the rework cause, and when. */
   readonly sendBacks: { from: string; cause: ReworkCause; at: number }[];
+  /** Each move a gate refused: the stage it was leaving, the stage it asked for, and when. */
   readonly gateFailures: { from: string; to: string; at: number }[];
   /** Links touching the item or its artifacts that were cleared with the verdict `adapted`. */
   adaptedLinks: number;
@@ -52,10 +64,15 @@ export interface ItemHistory {
 
 /** A deployment, for the DORA measures. */
 export interface DeploymentHistory {
+  /** The deployment's id. */
   readonly id: string;
+  /** When it was recorded, in milliseconds since the epoch. */
   readonly at: number;
+  /** The environment it went to (for example `production`). */
   readonly environment: string;
+  /** Whether it succeeded or failed. */
   readonly status: "succeeded" | "failed";
+  /** Ids of the work items it shipped. */
   readonly workItems: readonly string[];
   /** Incidents it was made to fix (an unplanned deployment). */
   readonly remediates: readonly string[];
@@ -65,20 +82,31 @@ export interface DeploymentHistory {
 
 /** An incident, for the DORA measures. */
 export interface IncidentHistory {
+  /** The incident's id. */
   readonly id: string;
+  /** When it was opened, in milliseconds since the epoch. */
   readonly openedAt: number;
+  /** The deployment it was blamed on; undefined when none was named. */
   readonly deployment: string | undefined;
+  /** When it was resolved, in milliseconds since the epoch; undefined while it is open. */
   resolvedAt: number | undefined;
 }
 
 /** Everything the measures need about one signal, in milliseconds since the epoch. */
 export interface SignalHistory {
+  /** The signal's id. */
   readonly id: string;
+  /** The operator who captured it (the event's actor). */
   readonly capturedBy: string;
+  /** When it was captured. */
   readonly capturedAt: number;
+  /** The line it was last routed to; undefined until it is routed. */
   line: string | undefined;
+  /** When it was first routed; undefined until then. */
   routedAt: number | undefined;
+  /** Ids of the work items created from it. */
   readonly workItems: string[];
+  /** When it was first resolved; undefined until then. */
   resolvedAt: number | undefined;
 }
 
@@ -88,9 +116,13 @@ export interface SignalHistory {
  * Fold it once, then measure any window and scope from it.
  */
 export interface AssemblyHistory {
+  /** Work items by id. */
   readonly items: ReadonlyMap<string, ItemHistory>;
+  /** Signals by id. */
   readonly signals: ReadonlyMap<string, SignalHistory>;
+  /** Deployments by id. */
   readonly deployments: ReadonlyMap<string, DeploymentHistory>;
+  /** Incidents by id. */
   readonly incidents: ReadonlyMap<string, IncidentHistory>;
   /** Stages whose items count as work in progress. */
   readonly wipStages: ReadonlySet<string>;

@@ -12,8 +12,16 @@ export interface GateFinding {
 
 /** A gate's answer: pass, or the findings that block the move. */
 export type GateResult =
-  | { readonly pass: true }
-  | { readonly pass: false; readonly findings: readonly GateFinding[] };
+  | {
+      /** The move may go ahead. */
+      readonly pass: true;
+    }
+  | {
+      /** The move is refused. */
+      readonly pass: false;
+      /** Why it is refused: at least one finding. */
+      readonly findings: readonly GateFinding[];
+    };
 
 /** What a gate sees besides the item. */
 export interface GateContext {

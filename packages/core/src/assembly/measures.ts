@@ -42,7 +42,9 @@ export type MeasureOptions = z.input<typeof MeasureOptionsSchema>;
 
 /** The 50th and 85th percentiles (nearest rank) of a duration, in hours; null when there is no sample. */
 export interface Percentiles {
+  /** The median, in hours; null when there is no sample. */
   readonly p50: number | null;
+  /** The 85th percentile, in hours; null when there is no sample. */
   readonly p85: number | null;
   /** Number of samples. */
   readonly count: number;
@@ -50,8 +52,22 @@ export interface Percentiles {
 
 /** Measures of an assembly line over a window, computed only from its events. */
 export interface AssemblyMeasures {
-  readonly window: { readonly from: string; readonly to: string; readonly days: number };
-  readonly scope: { readonly line?: string; readonly operator?: string };
+  /** The window measured. */
+  readonly window: {
+    /** Its start (inclusive), as an ISO 8601 timestamp. */
+    readonly from: string;
+    /** Its end (exclusive), as an ISO 8601 timestamp. */
+    readonly to: string;
+    /** Its length in days (fractional when it is not whole days). */
+    readonly days: number;
+  };
+  /** What was measured: a line, an operator, both, or (with neither) the whole factory. */
+  readonly scope: {
+    /** The line measured; absent when not scoped to a line. */
+    readonly line?: string;
+    /** The operator measured; absent when not scoped to an operator. */
+    readonly operator?: string;
+  };
   /** The line operator's measure: delivered work that met the standards without rework. */
   readonly yield: {
     /** Items delivered in the window. */
@@ -66,14 +82,19 @@ export interface AssemblyMeasures {
     >;
     /** Rework of the delivered items: send backs by cause, and links cleared as adapted. */
     readonly rework: {
+      /** Send backs of the delivered items, all causes. */
       readonly sendBacks: number;
+      /** Those send backs per rework cause. */
       readonly byCause: Readonly<Record<ReworkCause, number>>;
+      /** Links of the delivered items (or their artifacts) cleared with the verdict `adapted`. */
       readonly adaptedLinks: number;
+      /** Moves of the delivered items that a gate refused. */
       readonly gateFailures: number;
     };
   };
   /** The factory operator's measure: how much gets delivered, how fast. */
   readonly throughput: {
+    /** Items delivered in the window. */
     readonly delivered: number;
     /** Delivered items per 7 days of window. */
     readonly perWeek: number;
@@ -88,12 +109,19 @@ export interface AssemblyMeasures {
   };
   /** The field operator's measure: what happened to the signals captured in the window. */
   readonly signals: {
+    /** Signals captured in the window. */
     readonly captured: number;
+    /** Of those, signals routed to a line by the window's end. */
     readonly routed: number;
+    /** Of those, signals a work item was created from by the window's end. */
     readonly turnedIntoWork: number;
+    /** Of those, signals resolved by the window's end. */
     readonly resolved: number;
+    /** routed / captured; null when nothing was captured. */
     readonly routedShare: number | null;
+    /** turnedIntoWork / captured; null when nothing was captured. */
     readonly workShare: number | null;
+    /** resolved / captured; null when nothing was captured. */
     readonly resolvedShare: number | null;
     /** Median hours from capture to routing, among routed signals. */
     readonly medianHoursToRoute: number | null;
