@@ -25,11 +25,17 @@ export interface Revision {
   readonly at: string;
   /** Who recorded it. */
   readonly actor: string;
+  /** The document's title in this revision. */
   readonly title: string;
+  /** The markdown body in this revision. */
   readonly body: string;
+  /** SHA-256 (hex) of this revision's title, body and decision; equal hashes mean equal content. */
   readonly contentHash: string;
+  /** Since when the fact holds, as an ISO 8601 UTC timestamp. */
   readonly validFrom: string;
+  /** Until when it held, as an ISO 8601 UTC timestamp; absent while it still holds. */
   readonly validTo?: string;
+  /** The decision's fields, for a decision document; absent otherwise. */
   readonly decision?: Decision;
   /** Why it was revised, when given. */
   readonly reason?: string;
@@ -37,15 +43,21 @@ export interface Revision {
 
 /** A document as the knowledge base holds it now, with its history. */
 export interface KnowledgeDocument {
+  /** The document's id. */
   readonly id: string;
+  /** What sort of document it is (`decision`, `note`, `conversation`, ...). */
   readonly kind: DocumentKind;
+  /** Title of the latest revision. */
   readonly title: string;
   /** Markdown body of the latest revision. */
   readonly body: string;
+  /** Where it came from: the source system, and its URI, author and capture time when known. */
   readonly source: Source;
+  /** Free-form tags, as given at capture or last revision. */
   readonly tags: readonly string[];
   /** Ids of the floor-plan lines this document concerns. */
   readonly lines: readonly string[];
+  /** Typed links to other documents or assembly-line artifacts. */
   readonly links: readonly Link[];
   /** Since when the fact holds (defaults to when it was captured at its source, else recorded). */
   readonly validFrom: string;
@@ -54,14 +66,28 @@ export interface KnowledgeDocument {
   /** Documents this one replaced. */
   readonly supersedes: readonly string[];
   /** The document that replaced this one, and when. */
-  readonly supersededBy?: { readonly id: string; readonly at: string };
+  readonly supersededBy?: {
+    /** Id of the replacing document. */
+    readonly id: string;
+    /** When it was superseded, as an ISO 8601 UTC timestamp. */
+    readonly at: string;
+  };
   /** Set when the document was withdrawn. */
-  readonly retracted?: { readonly at: string; readonly reason: string };
+  readonly retracted?: {
+    /** When it was retracted, as an ISO 8601 UTC timestamp. */
+    readonly at: string;
+    /** Why, as the retracting caller gave it. */
+    readonly reason: string;
+  };
+  /** The decision's fields in the latest revision, for a decision document; absent otherwise. */
   readonly decision?: Decision;
+  /** SHA-256 (hex) of the latest revision's title, body and decision. */
   readonly contentHash: string;
   /** Every revision, oldest first; the last one is the current content. */
   readonly revisions: readonly Revision[];
+  /** When the document was captured, as an ISO 8601 UTC timestamp. */
   readonly createdAt: string;
+  /** When the last event about it was recorded, as an ISO 8601 UTC timestamp. */
   readonly updatedAt: string;
   /** Log position of the last event about this document. */
   readonly seq: number;

@@ -32,7 +32,14 @@ export interface OpenKnowledgeBaseOptions {
    * fusion for semantic embedders; for surface-form ones, vector hits only
    * extend the lexical list (they never reorder it).
    */
-  readonly fusion?: FusionOptions & { readonly mode?: "rrf" | "extend" | "lexical" };
+  readonly fusion?: FusionOptions & {
+    /**
+     * `rrf` merges both lists by weighted reciprocal rank, `extend` appends
+     * the vector hits the lexical list missed (when similar enough) after it, `lexical` leaves vector hits out of
+     * hybrid searches.
+     */
+    readonly mode?: "rrf" | "extend" | "lexical";
+  };
   /**
    * Which lines exist: a document (or revision) linked to a line it does not
    * know is refused with a `NotFoundError` before anything is written. A

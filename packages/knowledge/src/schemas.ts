@@ -116,9 +116,13 @@ const DecisionOptionsInputSchema = z
 
 /** The text fields of a decision as it is written, what {@link checkDecisionTextTotal} counts. */
 export interface DecisionText {
+  /** The situation and forces that called for a decision. */
   readonly context: string;
+  /** The options considered, each with its title, pros and cons. */
   readonly options: readonly { title: string; pros: readonly string[]; cons: readonly string[] }[];
+  /** The option chosen, and why. */
   readonly decision: string;
+  /** What follows from it, good and bad. */
   readonly consequences: string;
 }
 

@@ -23,7 +23,9 @@ export type DecisionRecordFormat = "madr" | "nygard";
 
 /** A decision record as read: its format, its fields, and which required sections it lacked. */
 export interface ParsedDecisionRecord {
+  /** The format it was read as. */
   readonly format: DecisionRecordFormat;
+  /** Its context, options, decision, consequences and status as read. */
   readonly decision: Decision;
   /** Set when the record had no context section (the field holds {@link MISSING_CONTEXT}). */
   readonly missingContext: boolean;

@@ -17,7 +17,9 @@ export interface FilePosition {
 
 /** A markdown file split into its front matter and its body. */
 export interface FrontMatterFile {
+  /** The front matter's YAML as an object; empty when the file has none. */
   readonly data: Record<string, unknown>;
+  /** The markdown after the front matter (the whole text when there is none). */
   readonly body: string;
   /** 1-based line of the body's first line in the file. */
   readonly bodyLine: number;

@@ -30,10 +30,13 @@ export type RecordMapping = z.infer<typeof RecordMappingSchema>;
 export interface ImportRecordsOptions {
   /** Source system recorded on the documents (`zendesk`, `gong`). */
   readonly system: string;
+  /** Which record field holds each document field. */
   readonly mapping: RecordMapping;
   /** Kind when the mapping names no kind field or the record has none (default `note`). */
   readonly kind?: DocumentKind;
+  /** Called after each record with the count handled so far. */
   readonly onProgress?: (progress: ImportProgress) => void;
+  /** Actor recorded on the events; defaults to the log's actor. */
   readonly actor?: string;
 }
 

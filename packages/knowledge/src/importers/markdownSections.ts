@@ -7,7 +7,9 @@
 
 /** One heading and the text under it, up to the next heading of the same or a higher level. */
 export interface MarkdownSection {
+  /** Heading level, 1 (`#`) to 6 (`######`). */
   readonly level: number;
+  /** The heading's text, without its opening and closing `#` marks. */
   readonly title: string;
   /** The section's own text and its subsections, trimmed. */
   readonly text: string;

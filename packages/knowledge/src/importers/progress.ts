@@ -22,16 +22,21 @@ export interface ImportProblem {
   readonly line?: number;
   /** 1-based column, when known. */
   readonly column?: number;
+  /** What was wrong, in words. */
   readonly message: string;
 }
 
 /** The outcome of an import: counts of what changed, what could not be taken (problems) and what was left out on purpose (warnings). */
 export interface ImportReport {
+  /** Documents captured (new ids, or ids whose document had been retracted). */
   readonly captured: number;
+  /** Known documents revised because their content changed. */
   readonly revised: number;
+  /** Known documents left as they were (same content). */
   readonly unchanged: number;
   /** Documents whose source disappeared, now retracted. */
   readonly retracted: number;
+  /** Items that could not be imported, each with where and why. */
   readonly problems: readonly ImportProblem[];
   /** Items skipped without failing the import (a binary file among markdown). */
   readonly warnings: readonly ImportProblem[];

@@ -7,7 +7,9 @@ import type { CaptureInput } from "../schemas.js";
 
 /** One turn of a conversation. */
 export interface Turn {
+  /** Who spoke, as the transcript names them (`unknown` when it names nobody). */
   readonly speaker: string;
+  /** What they said: consecutive lines of the same speaker joined with spaces, markup removed. */
   readonly text: string;
   /** Offset from the start of the recording as the transcript wrote it (`hh:mm:ss`, or `mm:ss`), when it has times. */
   readonly at?: string;
@@ -15,6 +17,7 @@ export interface Turn {
 
 /** A parsed transcript. */
 export interface Transcript {
+  /** The turns, in order. */
   readonly turns: readonly Turn[];
   /** Distinct speakers in order of first appearance. */
   readonly speakers: readonly string[];

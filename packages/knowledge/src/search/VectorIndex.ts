@@ -67,7 +67,9 @@ interface SidecarV1 extends ShardState {
  * an index refuses vectors of a different embedder.
  */
 export class VectorIndex {
+  /** Id of the embedder whose vectors it holds; vectors of another are refused. */
   readonly embedderId: string;
+  /** Length of each vector it holds. */
   readonly dimension: number;
   readonly #settings: GraphSettings;
   readonly #efSearch: number;

@@ -97,6 +97,7 @@ export interface SearchHit {
 
 /** The answer of `KnowledgeBase.search`. */
 export interface SearchResult {
+  /** The page of hits, best first. */
   readonly hits: readonly SearchHit[];
   /** Offset of the next page, when there may be more. */
   readonly nextOffset?: number;
