@@ -28,10 +28,13 @@ export interface LineDirectory {
 
 /** Which line claims a path, through which pattern. */
 export interface PathOwnership {
+  /** The repository path asked about. */
   readonly path: string;
+  /** Id of the line that claims it. */
   readonly line: string;
   /** The pattern of the line that matched (the last matching one in plan order). */
   readonly pattern: string;
+  /** The line's accountable operator; undefined when the line is unowned. */
   readonly owner?: string | undefined;
 }
 

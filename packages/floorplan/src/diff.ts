@@ -4,28 +4,41 @@ import { type Plan, type PlanInput, PlanSchema, planOf } from "./Plan.js";
 
 /** A line whose owner changed between two plans. */
 export interface Reowned {
+  /** The line's id. */
   readonly line: string;
+  /** Its owner in the first plan; undefined when it was unowned. */
   readonly from: string | undefined;
+  /** Its owner in the second plan; undefined when it is now unowned. */
   readonly to: string | undefined;
 }
 
 /** A dependency whose kind, criticality or contract changed. */
 export interface DependencyChange {
+  /** The dependency as the first plan declares it. */
   readonly before: DependencyInfo;
+  /** The same dependency (same from and to) as the second plan declares it. */
   readonly after: DependencyInfo;
 }
 
 /** What changed from one plan to another. */
 export interface PlanDiff {
+  /** Ids of lines only the second plan has. */
   readonly linesAdded: readonly string[];
+  /** Ids of lines only the first plan has. */
   readonly linesRemoved: readonly string[];
   /** Lines whose attributes (name, domain, paths, tags, WIP limit, ...) changed. */
   readonly linesChanged: readonly string[];
+  /** Lines in both plans whose owner changed. */
   readonly reowned: readonly Reowned[];
+  /** Dependencies only the second plan has. */
   readonly dependenciesAdded: readonly DependencyInfo[];
+  /** Dependencies only the first plan has. */
   readonly dependenciesRemoved: readonly DependencyInfo[];
+  /** Dependencies in both plans whose kind, criticality or contract changed. */
   readonly dependenciesChanged: readonly DependencyChange[];
+  /** Ids of operators only the second plan has. */
   readonly operatorsAdded: readonly string[];
+  /** Ids of operators only the first plan has. */
   readonly operatorsRemoved: readonly string[];
   /** True when nothing differs. */
   readonly empty: boolean;

@@ -34,12 +34,23 @@ export interface LoadFactoryYamlOptions extends FactoryYamlOptions {
 /** The outcome of {@link safeParseFactoryYaml}: the plan and its warnings, or every problem found. */
 export type FactoryYamlResult =
   | {
+      /** The file holds a valid plan. */
       readonly success: true;
+      /** The plan, validated. */
       readonly plan: Plan;
+      /** What is allowed but suspicious (a path pattern that matches no file), each with its place. */
       readonly warnings: readonly PlanProblem[];
+      /** The file as an editable `yaml` document (comments kept), built when first read. */
       readonly document: Document;
     }
-  | { readonly success: false; readonly error: ValidationError; readonly problems: readonly PlanProblem[] };
+  | {
+      /** The file does not hold a valid plan. */
+      readonly success: false;
+      /** One error naming every problem. */
+      readonly error: ValidationError;
+      /** Every problem found, each with its file, line and column. */
+      readonly problems: readonly PlanProblem[];
+    };
 
 /**
  * What a factory.yaml file must hold: a plan that says which format it is in.

@@ -25,6 +25,7 @@ export interface HealthOptions {
 
 /** An operator carrying more than their capacity. */
 export interface OverloadedOperator {
+  /** The operator's id. */
   readonly operator: string;
   /** Lines owned. */
   readonly lines: number;
@@ -36,9 +37,11 @@ export interface OverloadedOperator {
 
 /** A line and how central it is in the dependency graph. */
 export interface CentralLine {
+  /** The line's id. */
   readonly line: string;
   /** Normalized betweenness centrality (share of shortest dependency paths through the line). */
   readonly betweenness: number;
+  /** Lines that declare a direct dependency on it. */
   readonly dependents: number;
 }
 
@@ -50,6 +53,7 @@ export interface HealthReport {
   readonly unownedPaths: readonly string[];
   /** Dependency cycles, each as line ids with the first repeated at the end. */
   readonly cycles: readonly string[][];
+  /** Operators owning more lines or more summed WIP limits than their capacity (or `maxLinesPerOperator`) allows. */
   readonly overloadedOperators: readonly OverloadedOperator[];
   /** Lines owned by an operator that is not declared. */
   readonly unknownOwners: readonly { readonly line: string; readonly operator: string }[];

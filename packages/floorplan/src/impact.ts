@@ -38,7 +38,9 @@ export type ImpactOptions = z.input<typeof ImpactOptionsSchema>;
 
 /** A line changed directly, and the changed paths that belong to it. */
 export interface ChangedLine {
+  /** The line's id. */
   readonly line: string;
+  /** Its accountable operator; undefined when the line is unowned. */
   readonly owner?: string | undefined;
   /** Changed paths claimed by this line (empty when the line was named directly). */
   readonly paths: readonly string[];
@@ -52,7 +54,9 @@ export interface ChangedLine {
  * object spread (`{ ...line }`) leaves `via` and `reason` out.
  */
 export interface ImpactedLine {
+  /** The line's id. */
   readonly line: string;
+  /** Its accountable operator; undefined when the line is unowned. */
   readonly owner?: string | undefined;
   /** Number of dependency edges between this line and the nearest changed line. */
   readonly distance: number;
@@ -68,7 +72,9 @@ export interface ImpactedLine {
 export interface OwnerToNotify {
   /** Operator id, undefined for lines nobody owns. */
   readonly operator: string | undefined;
+  /** Their lines changed directly. */
   readonly changed: readonly string[];
+  /** Their lines affected through dependencies. */
   readonly affected: readonly string[];
   /** The highest criticality among their affected lines (`high` for a changed line). */
   readonly criticality: Criticality;
@@ -76,15 +82,19 @@ export interface OwnerToNotify {
 
 /** Where a walk stopped before reaching every dependent. */
 export interface ImpactCutoff {
+  /** Which option stopped it: the `depth` reached, or the `limit` of lines reported. */
   readonly by: "depth" | "limit";
+  /** The depth (edges from the changed lines) the walk was at when it stopped. */
   readonly depth: number;
   /** Lines found but not reported (at least this many more exist). */
   readonly omitted: number;
+  /** The cutoff in words, with the option to raise to see the rest. */
   readonly message: string;
 }
 
 /** The impact of a change: what changed, what is affected and why, whom to notify. */
 export interface ImpactReport {
+  /** The lines changed directly (named, or claiming a changed path). */
   readonly changed: readonly ChangedLine[];
   /** Changed paths that no line claims. */
   readonly unclaimedPaths: readonly string[];

@@ -4,8 +4,20 @@ import type { PlanProblem } from "./validatePlan.js";
 
 /** The outcome of {@link safeReadSourceText}: the file's text, or the problem that it is not a text file. */
 export type SourceTextResult =
-  | { readonly success: true; readonly text: string }
-  | { readonly success: false; readonly error: ValidationError; readonly problem: PlanProblem };
+  | {
+      /** The file was read as text. */
+      readonly success: true;
+      /** The file's text, decoded. */
+      readonly text: string;
+    }
+  | {
+      /** The file is not a text file. */
+      readonly success: false;
+      /** The problem as an error to throw. */
+      readonly error: ValidationError;
+      /** The problem with its code, file and, when known, line. */
+      readonly problem: PlanProblem;
+    };
 
 function refuse(path: string, code: string, message: string, line?: number): SourceTextResult {
   const problem: PlanProblem = {

@@ -36,7 +36,9 @@ type Entity = z.infer<typeof EntitySchema>;
 
 /** The outcome of {@link importBackstage}: the proposed plan and the entities that could not be used. */
 export interface BackstageImport {
+  /** The plan proposed from the entities that could be used. */
   readonly plan: Plan;
+  /** The entities left out, each with why and where. */
   readonly problems: readonly PlanProblem[];
 }
 

@@ -10,6 +10,7 @@ import { OperatorMapper } from "./operators.js";
 
 /** One rule of a CODEOWNERS file. */
 export interface CodeownersRule {
+  /** The path pattern as written (CODEOWNERS syntax). */
   readonly pattern: string;
   /** Owners as written (`@alice`, `@acme/payments`, `bob@acme.com`); empty leaves matching paths unowned. */
   readonly owners: readonly string[];
@@ -19,6 +20,7 @@ export interface CodeownersRule {
 
 /** A parsed CODEOWNERS file: its usable rules and the lines it had to skip. */
 export interface ParsedCodeowners {
+  /** The usable rules, in file order (later ones win). */
   readonly rules: readonly CodeownersRule[];
   /** Lines skipped (unsupported syntax), each with its position. */
   readonly problems: readonly PlanProblem[];
