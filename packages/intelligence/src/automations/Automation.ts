@@ -1,4 +1,5 @@
-import type { NewEvent, StoredEvent } from "@software-factory/core";
+import type { NewEvent, StoredEvent, ValidationIssue } from "@software-factory/core";
+import { invalidInput } from "../internal/invalid.js";
 
 /** A notification to put in an operator's inbox. */
 export interface Notification {
@@ -59,7 +60,7 @@ export interface Automation<Services = unknown> {
 /**
  * Defines an automation.
  *
- * @throws RangeError when the name is not kebab-case or `on` is empty.
+ * @throws ValidationError (path `name` or `on`) when the name is not kebab-case or `on` is empty.
  * @example
  * ```ts
  * const welcome = defineAutomation({
@@ -71,11 +72,17 @@ export interface Automation<Services = unknown> {
  * ```
  */
 export function defineAutomation<Services = unknown>(automation: Automation<Services>): Automation<Services> {
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(automation.name)) {
-    throw new RangeError(`automation name "${automation.name}" must be kebab-case, as in route-new-signals`);
-  }
-  if (automation.on.length === 0) {
-    throw new RangeError(`automation "${automation.name}" must react to at least one event type`);
-  }
+  const issues: ValidationIssue[] = [];
+  if (typeof automation.name !== "string" || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(automation.name))
+    issues.push({
+      path: "name",
+      message: `automation name "${automation.name}" must be kebab-case, as in route-new-signals`,
+    });
+  if (!Array.isArray(automation.on) || automation.on.length === 0)
+    issues.push({
+      path: "on",
+      message: `automation "${automation.name}" must react to at least one event type`,
+    });
+  if (issues.length > 0) throw invalidInput("automation definition", issues);
   return automation;
 }

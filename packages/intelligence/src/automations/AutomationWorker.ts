@@ -9,6 +9,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  ClosedError,
   ConcurrencyConflictError,
   IdempotencyConflictError,
   type NewEvent,
@@ -18,6 +19,7 @@ import {
   UnknownEventTypeError,
   ValidationError,
 } from "@software-factory/core";
+import { invalidInput } from "../internal/invalid.js";
 import type { Automation, AutomationContext, Notification } from "./Automation.js";
 import { AutomationHandled, InboxNotified } from "./events.js";
 import { lastMarks } from "./handledMarks.js";
@@ -124,7 +126,12 @@ export class AutomationWorker<Services> {
         });
       }
       if (mark.outcome === "ok")
-        throw new RangeError(`automation "${this.name}" handled event "${eventId}" well: nothing to retry`);
+        throw invalidInput("retry", [
+          {
+            path: "event",
+            message: `automation "${this.name}" handled event "${eventId}" well: nothing to retry`,
+          },
+        ]);
       const [event] = await this.options.log.read({ after: mark.eventSeq - 1, limit: 1 });
       if (event === undefined || event.id !== eventId) {
         throw new NotFoundError({
@@ -134,7 +141,7 @@ export class AutomationWorker<Services> {
         });
       }
       const attempted = await this.#decide(event, mark.marks);
-      if (attempted === undefined) throw new RangeError(`automation "${this.name}" is closing`);
+      if (attempted === undefined) throw new ClosedError({ message: `automation "${this.name}" is closing` });
       if (attempted.landed) return resultOf(attempted.error);
       // Another retry of this failure landed first: its mark is the outcome.
       const now = (await lastMarks(this.options.log, new Set([this.name]), eventId)).values().next().value;

@@ -7,6 +7,7 @@
  */
 import { type EventLog, NotFoundError, type StoredEvent } from "@software-factory/core";
 import { z } from "zod";
+import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Automation } from "./Automation.js";
 import { AutomationWorker } from "./AutomationWorker.js";
@@ -77,7 +78,8 @@ export interface AutomationRunner extends AsyncDisposable {
    *
    * @throws NotFoundError when the runner has no such automation, or the
    * automation never handled that event (unknown, or not reached yet).
-   * @throws RangeError when the event's last handling went well: nothing to retry.
+   * @throws ValidationError (path `event`) when the event's last handling went well: nothing to retry.
+   * @throws ClosedError when the runner is closing.
    */
   retry(automation: string, event: string): Promise<RetryResult>;
   /** Stops every automation after the event in progress. */
@@ -100,7 +102,7 @@ export interface AutomationRunner extends AsyncDisposable {
  *
  * @throws ValidationError when an automation is malformed (its name, `on`,
  * `run` or `retry`).
- * @throws RangeError when two automations share a name.
+ * @throws ValidationError (path `automations[i].name`) when two automations share a name.
  */
 export async function startAutomations<Services>(
   options: StartAutomationsOptions<Services>,
@@ -108,11 +110,14 @@ export async function startAutomations<Services>(
   const { log, automations } = options;
   log.registry.register(...automationEvents);
   const names = new Set<string>();
-  for (const automation of automations) {
+  automations.forEach((automation, index) => {
     parseInput(AutomationSchema, automation, `automation "${String(automation?.name)}"`);
-    if (names.has(automation.name)) throw new RangeError(`two automations are named "${automation.name}"`);
+    if (names.has(automation.name))
+      throw invalidInput("startAutomations options", [
+        { path: `automations[${index}].name`, message: `two automations are named "${automation.name}"` },
+      ]);
     names.add(automation.name);
-  }
+  });
   const cursors = await readCursors(log, names);
   const workers = automations.map(
     (automation) => new AutomationWorker(automation, options, cursors.get(automation.name) ?? 0),

@@ -9,6 +9,7 @@ import {
 } from "@software-factory/core";
 import { z } from "zod";
 import { type Automation, defineAutomation } from "../automations/Automation.js";
+import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Finding, Severity } from "./Rule.js";
 import type { Standards } from "./Standards.js";
@@ -135,7 +136,7 @@ function checkRules(standards: Standards<unknown>, scorecards: readonly Scorecar
  * reached a level passes `ruleGate({ rules: { scorecard, level } })`, which
  * blocks on the same severity.
  *
- * @throws RangeError when the scorecard names a rule the standards do not have.
+ * @throws ValidationError when the scorecard names a rule the standards do not have (see {@link Standards.check}).
  */
 export async function scoreLines(
   standards: Standards<unknown>,
@@ -303,15 +304,19 @@ export class Scorecards implements AsyncDisposable {
    * changed as a `scorecard.level.changed` event (a line no longer listed by
    * `lines` goes to no level).
    *
-   * @throws RangeError when no scorecard is kept, or only levels without
-   * rules (it would react to nothing).
+   * @throws ValidationError (path `scorecards`) when no scorecard is kept, or
+   * only levels without rules (it would react to nothing).
    */
   automation(): Automation {
     const triggers = this.triggers();
     if (triggers.length === 0)
-      throw new RangeError(
-        "the scorecards have no rule to re-evaluate on (no scorecard is kept, or its levels list no rules)",
-      );
+      throw invalidInput("scorecards automation", [
+        {
+          path: "scorecards",
+          message:
+            "the scorecards have no rule to re-evaluate on (no scorecard is kept, or its levels list no rules)",
+        },
+      ]);
     return defineAutomation({
       name: "rescore-lines",
       description: "Re-evaluates the scorecards when an event their rules depend on lands.",

@@ -1,5 +1,6 @@
 import { ValidationError, type ValidationIssue } from "@software-factory/core";
 import { z } from "zod";
+import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import {
   type InstructionStandard,
@@ -74,25 +75,30 @@ export class Standards<Context = unknown> {
    *
    * @throws ValidationError when a rule or pack is malformed (naming it and
    * the field), or a rule applies to a kind no source serves (`appliesTo: "lines"`).
-   * @throws RangeError when a rule id is already taken by another rule.
+   * @throws ValidationError (path `[i].id`, or `[i].rules[j].id` inside a pack, `i` counting
+   * the arguments) when a rule id is already taken by another rule.
    */
   add(...items: readonly (Rule<never, never> | RulePack)[]): this {
     const packs: RulePack[] = [];
     const rules = new Map<string, Rule<never, never>>();
-    const collect = (item: Rule<never, never> | RulePack): void => {
+    const collect = (item: Rule<never, never> | RulePack, at: string): void => {
       if (typeof item === "object" && item !== null && "rules" in item) {
         packs.push(validateRulePack(item));
-        for (const rule of item.rules) collect(rule);
+        item.rules.forEach((rule, index) => {
+          collect(rule, `${at}.rules[${index}]`);
+        });
         return;
       }
       validateRule(item);
       parseInput(this.#kindSchema(item.appliesTo), item.appliesTo, `rule "${item.id}"`);
       const existing = rules.get(item.id) ?? this.#rules.get(item.id);
       if (existing !== undefined && existing !== item)
-        throw new RangeError(`rule id "${item.id}" is already taken`);
+        throw invalidInput("rules", [{ path: `${at}.id`, message: `rule id "${item.id}" is already taken` }]);
       rules.set(item.id, item);
     };
-    for (const item of items) collect(item);
+    items.forEach((item, index) => {
+      collect(item, `[${index}]`);
+    });
     for (const pack of packs) this.#packs.set(pack.id, pack);
     for (const rule of rules.values()) this.#rules.set(rule.id, rule as unknown as Rule<unknown, Context>);
     return this;

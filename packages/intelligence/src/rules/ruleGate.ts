@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { Gate, GateContext, GateResult, WorkItem } from "@software-factory/core";
+import {
+  type Gate,
+  type GateContext,
+  type GateResult,
+  NotFoundError,
+  type WorkItem,
+} from "@software-factory/core";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import type { Finding, Rule, RulePack, Severity } from "./Rule.js";
@@ -76,9 +82,12 @@ function selectedIds(rules: RuleGateOptions["rules"]): readonly string[] | undef
     const { scorecard, level } = rules;
     const index = scorecard.levels.findIndex((candidate) => candidate.name === level);
     if (index === -1) {
-      throw new RangeError(
-        `scorecard "${scorecard.id}" has no level "${level}"; its levels: ${scorecard.levels.map((candidate) => candidate.name).join(", ")}`,
-      );
+      throw new NotFoundError({
+        message: `scorecard "${scorecard.id}" has no level "${level}"; its levels: ${scorecard.levels.map((candidate) => candidate.name).join(", ")}`,
+        entity: "scorecard level",
+        id: level,
+        field: "rules.level",
+      });
     }
     return scorecard.levels.slice(0, index + 1).flatMap((candidate) => candidate.rules);
   }
@@ -99,7 +108,7 @@ function selectedIds(rules: RuleGateOptions["rules"]): readonly string[] | undef
  * with a message naming it.
  *
  * @throws ValidationError when the options are malformed.
- * @throws RangeError when a scorecard level is unknown.
+ * @throws NotFoundError (entity `scorecard level`, field `rules.level`) when a scorecard level is unknown.
  * @example
  * ```ts
  * const factory = await openFactory({ dir: ".factory" });
@@ -122,7 +131,11 @@ export function ruleGate<Context>(standards: Standards<Context>, options: RuleGa
         : ids.map((id) => {
             const rule = standards.rule(id);
             if (rule === undefined)
-              throw new RangeError(`the gate's rule "${id}" is not in the factory's standards`);
+              throw new NotFoundError({
+                message: `the gate's rule "${id}" is not in the factory's standards`,
+                entity: "rule",
+                id,
+              });
             return rule;
           });
     return rules.filter((rule) => GATED_KINDS.has(rule.appliesTo));

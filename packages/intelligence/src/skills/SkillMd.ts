@@ -19,9 +19,15 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { ValidationError, type ValidationIssue, validationErrorFromZod } from "@software-factory/core";
+import {
+  NotFoundError,
+  ValidationError,
+  type ValidationIssue,
+  validationErrorFromZod,
+} from "@software-factory/core";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
+import { invalidInput } from "../internal/invalid.js";
 import { readUtf8File } from "../internal/utf8File.js";
 
 /** Front matter of a SKILL.md, as the Agent Skills format defines it. */
@@ -347,12 +353,15 @@ export function readSkillBytes(skill: InstructionSkill, path: string): Buffer {
   return readFileSync(skillFilePath(skill, path));
 }
 
-/** Where a listed file of a skill is; a RangeError naming the files it has when it has not this one. */
+/** Where a listed file of a skill is; a NotFoundError naming the files it has when it has not this one. */
 function skillFilePath(skill: InstructionSkill, path: string): string {
   if (!skill.files.includes(path) || skill.dir === undefined) {
-    throw new RangeError(
-      `skill "${skill.name}" has no file "${path}"; it has: ${skill.files.join(", ") || "none"}`,
-    );
+    throw new NotFoundError({
+      message: `skill "${skill.name}" has no file "${path}"; it has: ${skill.files.join(", ") || "none"}`,
+      entity: "skill file",
+      id: path,
+      field: "path",
+    });
   }
   return join(skill.dir, path);
 }
@@ -374,7 +383,8 @@ export function formatSkillMd(skill: Omit<InstructionSkill, "files" | "dir">): s
  * Loading the folder back gives the same skill.
  *
  * @throws ValidationError when the skill's front matter is not valid Agent Skills front matter (nothing is written).
- * @throws RangeError when one of its files is not under `scripts/`, `references/` or `assets/`, or is missing (nothing is written).
+ * @throws ValidationError (path `files[i]`) when one of its files is not under `scripts/`, `references/` or `assets/` (nothing is written).
+ * @throws NotFoundError (entity `skill file`, field `files[i]`) when one of its files is missing from its folder (nothing is written).
  *
  * The folder is written whole or not at all: the files go to a temporary
  * folder beside it, which then replaces any earlier export, so no file of an
@@ -388,21 +398,25 @@ export function exportSkill(
   if (!front.success) {
     throw validationErrorFromZod(front.error.issues, { subject: `front matter of skill ${skill.name}` });
   }
-  const outside = (skill.files ?? []).find(
+  const outside = (skill.files ?? []).findIndex(
     (file) => !RESOURCE_FOLDERS.includes(file.split("/")[0] as string) || file.split(/[\\/]/).includes(".."),
   );
-  if (outside !== undefined) {
-    throw new RangeError(
-      `skill "${skill.name}" lists "${outside}", which is not under ${RESOURCE_FOLDERS.map((folder) => `${folder}/`).join(", ")}`,
-    );
+  if (outside !== -1) {
+    const message = `skill "${skill.name}" lists "${skill.files?.[outside]}", which is not under ${RESOURCE_FOLDERS.map((folder) => `${folder}/`).join(", ")}`;
+    throw invalidInput(`skill ${skill.name}`, [{ path: `files[${outside}]`, message }]);
   }
   const source = skill.dir;
   const files = source === undefined ? [] : (skill.files ?? []);
-  const missing = files.find(
+  const missing = files.findIndex(
     (file) => !statSync(join(source ?? "", file), { throwIfNoEntry: false })?.isFile(),
   );
-  if (missing !== undefined) {
-    throw new RangeError(`skill "${skill.name}" lists "${missing}", which is not a file in ${source}`);
+  if (missing !== -1) {
+    throw new NotFoundError({
+      message: `skill "${skill.name}" lists "${files[missing]}", which is not a file in ${source}`,
+      entity: "skill file",
+      id: files[missing] as string,
+      field: `files[${missing}]`,
+    });
   }
   const folder = join(dir, skill.name);
   mkdirSync(dir, { recursive: true });

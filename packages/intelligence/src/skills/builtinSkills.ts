@@ -208,9 +208,12 @@ export const classifySignal = defineFactorySkill({
     const text = found?.text ?? input.text ?? "";
     const [first, ...rest] = services.floorplan.lines().map((line) => line.id);
     if (first === undefined) {
-      throw new RangeError(
-        "the factory has no lines to classify into; declare lines in the floor plan first",
-      );
+      throw new NotFoundError({
+        message: "the factory has no lines to classify into; declare lines in the floor plan first",
+        entity: "line",
+        // No particular id was looked up: any line would do.
+        id: "*",
+      });
     }
     const candidates = await services.route(text, { limit: 3 });
     const lines = services.floorplan
