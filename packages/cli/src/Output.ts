@@ -63,8 +63,21 @@ const CODES: Record<StyleName, [number, number]> = {
 
 /** Streams the CLI writes to. */
 export interface OutputStreams {
-  readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number };
-  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number };
+  /** Where results go (standard output). */
+  readonly stdout: NodeJS.WritableStream & {
+    /** True when it is a terminal; colour is used only then (unless `FORCE_COLOR`). */
+    readonly isTTY?: boolean;
+    /** Its width in characters, when a terminal; not read today (only standard error's is). */
+    readonly columns?: number;
+  };
+  /** Where errors, warnings and progress go (standard error). */
+  readonly stderr: NodeJS.WritableStream & {
+    /** True when it is a terminal; progress is shown only then. */
+    readonly isTTY?: boolean;
+    /** Its width in characters, when a terminal; the progress line is cut to fit (80 when unknown). */
+    readonly columns?: number;
+  };
+  /** Environment read for `NO_COLOR` and `FORCE_COLOR`; defaults to `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
 

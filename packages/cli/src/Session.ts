@@ -43,7 +43,9 @@ export interface GlobalOptions {
 
 /** What a command runs with: its options and where it writes. */
 export interface Session {
+  /** The global options of the run (`--dir`, `--store`, `--actor`, `--json`). */
   readonly options: GlobalOptions;
+  /** Where the command writes results, errors and progress. */
   readonly output: Output;
   /** Sets the exit code the process ends with (1 for findings). */
   fail(): void;

@@ -36,6 +36,7 @@ export const CLI_VERSION = "0.1.0";
 
 /** What the commands share: where they write and how they report failure. */
 export interface CliContext {
+  /** Where the commands write results, errors and progress. */
   readonly output: Output;
   /** Marks the run as failed (exit code 1) without stopping it. */
   fail(): void;

@@ -32,13 +32,17 @@ export interface ToolContext {
 
 /** One tool of the factory's MCP server. */
 export interface FactoryTool<Input extends ToolInput = ToolInput, Output extends z.ZodType = z.ZodType> {
+  /** The tool's MCP name, in snake_case (`who_owns`, `impact_of_change`). */
   readonly name: string;
+  /** Its display name for people, sent as the tool's title and annotation title. */
   readonly title: string;
   /** What it does and when to use it, written for the model choosing among tools. */
   readonly description: string;
   /** Its arguments: an object schema, made strict by {@link defineTool}. */
   readonly input: Input;
+  /** Schema of its result, sent as the tool's `outputSchema`; the result must match it. */
   readonly output: Output;
+  /** Hints for clients (read-only, destructive, idempotent), sent as the tool's annotations. */
   readonly annotations: ToolHints;
   /** Group the tool belongs to, for `tools` selection (`knowledge`, `floorplan`, `work`, `standards`, `skills`, `import`). */
   readonly group: "knowledge" | "floorplan" | "work" | "standards" | "skills" | "import";
