@@ -12,7 +12,7 @@ import type { SearchHit } from "@software-factory/knowledge";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import { type InstructionStandard, standardAppliesTo } from "../rules/InstructionStandard.js";
-import type { Severity } from "../rules/Rule.js";
+import type { FindingSeverity } from "../rules/Rule.js";
 import type { TokenCounter } from "./contextPackTokens.js";
 import type { Factory } from "./openFactory.js";
 import { PackFitter } from "./PackFitter.js";
@@ -64,7 +64,7 @@ const FULL_KNOWLEDGE_SHARE = 0.7;
 export interface PackRule {
   readonly id: string;
   readonly description: string;
-  readonly severity: Severity;
+  readonly severity: FindingSeverity;
   /** Kind of target it checks (`workItem`, `requirement`, `line`...). */
   readonly appliesTo: string;
 }

@@ -2,11 +2,12 @@ import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 
 /**
- * How bad a finding is: `error` fails gates and scorecards, `warning` and
- * `info` advise (a gate or scorecard can lower the bar with its own
- * `severity` option).
+ * How bad a rule's finding is: `error` fails gates and scorecards, `warning`
+ * and `info` advise (a gate or scorecard can lower the bar with its own
+ * `severity` option). Not to be confused with core's `Severity`, how urgent a
+ * signal is (`low` to `critical`).
  */
-export type Severity = "error" | "warning" | "info";
+export type FindingSeverity = "error" | "warning" | "info";
 
 /** What a rule is about and which one: `{ kind: "workItem", id: "wi_01..." }`. */
 export interface TargetRef {
@@ -21,7 +22,7 @@ export interface Finding {
   /** Id of the rule. */
   readonly rule: string;
   /** Severity: the rule's own unless the check set another. */
-  readonly severity: Severity;
+  readonly severity: FindingSeverity;
   /** What is wrong, in a sentence that names the target. */
   readonly message: string;
   /** How to fix it. */
@@ -37,7 +38,7 @@ export interface Violation {
   /** How to fix it. */
   readonly hint?: string;
   /** Overrides the rule's severity for this violation. */
-  readonly severity?: Severity;
+  readonly severity?: FindingSeverity;
   /** Another target than the one checked (a rule over the floor plan reports on a line). */
   readonly target?: TargetRef;
 }
@@ -49,7 +50,7 @@ export interface Rule<Target = unknown, Context = unknown> {
   /** What the rule demands, in one sentence. */
   readonly description: string;
   /** Severity of its findings. */
-  readonly severity: Severity;
+  readonly severity: FindingSeverity;
   /** Kind of target it checks. */
   readonly appliesTo: string;
   /**

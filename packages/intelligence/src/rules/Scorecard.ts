@@ -11,7 +11,7 @@ import { z } from "zod";
 import { type Automation, defineAutomation } from "../automations/Automation.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
-import type { Finding, Severity } from "./Rule.js";
+import type { Finding, FindingSeverity } from "./Rule.js";
 import type { Standards } from "./Standards.js";
 
 /** One level of a scorecard: the rules a line must pass, on top of every lower level's. */
@@ -35,14 +35,14 @@ export interface Scorecard {
    * `error`: warnings and info advise, as at a rule gate). `warning` makes
    * warnings count too.
    */
-  readonly severity?: Severity;
+  readonly severity?: FindingSeverity;
 }
 
 /** Rank of each severity: a finding blocks when its rank reaches the scorecard's or gate's bar. */
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+export const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { info: 0, warning: 1, error: 2 };
 
 /** Whether a finding of `severity` blocks under a bar of `bar` (default `error`). */
-export function blocks(severity: Severity, bar: Severity = "error"): boolean {
+export function blocks(severity: FindingSeverity, bar: FindingSeverity = "error"): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[bar];
 }
 

@@ -9,9 +9,9 @@ export {
   defineRule,
   defineRulePack,
   type Finding,
+  type FindingSeverity,
   type Rule,
   type RulePack,
-  type Severity,
   type TargetRef,
   type Violation,
 } from "./Rule.js";

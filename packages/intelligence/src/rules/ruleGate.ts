@@ -13,7 +13,7 @@ import {
 } from "@software-factory/core";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
-import type { Finding, Rule, RulePack, Severity } from "./Rule.js";
+import type { Finding, FindingSeverity, Rule, RulePack } from "./Rule.js";
 import { blocks, type Scorecard } from "./Scorecard.js";
 import type { Standards } from "./Standards.js";
 
@@ -40,7 +40,7 @@ export interface RuleGateOptions {
    * when `rules` is a scorecard level (so the gate and the scorecard agree on
    * what keeps a line from the level), else `error` (warnings and info pass).
    */
-  readonly severity?: Severity;
+  readonly severity?: FindingSeverity;
   /** Name of the gate, shown in gate failures (default `standards:<stages>`). */
   readonly name?: string;
   /**
