@@ -64,9 +64,9 @@ export type {
 } from "./codebase/proposal.js";
 export { listRepoFiles, type RepoFiles } from "./codebase/scan/files.js";
 export {
+  type CodebaseImportProgress,
   IMPORT_PHASES,
   type ImportPhase,
-  type ImportProgress,
   type ScanCodebaseOptions,
   type ScanProblem,
   type ScanResult,

@@ -8,9 +8,9 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import {
+  type CodebaseImportProgress,
   type CodebaseImportResult,
   type ImportCounts,
-  type ImportProgress,
   importCodebase,
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
@@ -111,7 +111,7 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
           given.repository === undefined
             ? undefined
             : parseFlag(RepositoryFlag, given.repository, "--repository");
-        const onProgress = (progress: ImportProgress) => {
+        const onProgress = (progress: CodebaseImportProgress) => {
           if (progress.ms === undefined && progress.total === undefined)
             output.progress(0, 1, progress.phase);
           else if (progress.ms === undefined)

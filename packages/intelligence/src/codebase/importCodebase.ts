@@ -15,8 +15,8 @@ import type { ImportConflict, ImportCounts } from "./importConflicts.js";
 import { type CodebaseImportPlan, planImport } from "./planImport.js";
 import type { CodebaseProposal } from "./proposal.js";
 import {
+  type CodebaseImportProgress,
   type ImportPhase,
-  type ImportProgress,
   type ScanCodebaseOptions,
   type ScanProblem,
   scanCodebase,
@@ -68,7 +68,7 @@ export async function applyImportPlan(
   options: {
     readonly actor: string;
     readonly label: string;
-    readonly onProgress?: (progress: ImportProgress) => void;
+    readonly onProgress?: (progress: CodebaseImportProgress) => void;
   },
 ): Promise<number> {
   const before = await factory.log.head();

@@ -32,8 +32,12 @@ export const IMPORT_PHASES = [
 /** A phase of a codebase import. */
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
-/** Progress of a phase: `done` of `total` items (total unknown while a phase only starts). */
-export interface ImportProgress {
+/**
+ * Progress of a phase of a codebase scan or import ({@link scanCodebase}, {@link importCodebase}): `done` of
+ * `total` items (total unknown while a phase only starts). Knowledge's `ImportProgress` is the per-item
+ * progress of a document import.
+ */
+export interface CodebaseImportProgress {
   readonly phase: ImportPhase;
   readonly done: number;
   readonly total?: number;
@@ -54,7 +58,7 @@ export interface ScanCodebaseOptions {
   /** How many recent commits the owner proposal reads (default 2,000). */
   readonly maxCommits?: number;
   /** Called as each phase starts and ends. */
-  readonly onProgress?: (progress: ImportProgress) => void;
+  readonly onProgress?: (progress: CodebaseImportProgress) => void;
 }
 
 /** A proposal and the problems met while reading the repository. */
