@@ -16,8 +16,12 @@ import { PathIndex, type PathMatch } from "./internal/PathIndex.js";
 import type { Criticality, DependencyKind } from "./model.js";
 import type { ContributorDecl, PlanSettings } from "./Plan.js";
 
-/** The lines of the floor plan as the assembly line sees them: owner, WIP limit and the line of a path. */
-export interface LineDirectory {
+/**
+ * The lines of the floor plan as the assembly line sees them: owner, WIP limit and the line of a path.
+ * A floor plan also serves core's `LineDirectory` (what an assembly line takes as `lines`), which asks
+ * for owner and WIP limit and, optionally, which lines and operators exist.
+ */
+export interface FloorLineDirectory {
   /** The accountable operator of a line, undefined when the line is unknown or unowned. */
   ownerOf(lineId: string): string | undefined;
   /** The WIP limit of a line, undefined when it has none or is unknown. */
@@ -54,7 +58,7 @@ export interface ReachOptions {
  * Query results are computed from typed-array indexes that are rebuilt on the
  * first query after a change.
  */
-export class FloorGraph implements LineDirectory {
+export class FloorGraph implements FloorLineDirectory {
   /** The underlying graphology graph; call {@link FloorGraph.changed} after editing it directly. */
   readonly graph: FloorGraphology;
   #paths: PathIndex<string> | undefined;

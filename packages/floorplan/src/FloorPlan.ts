@@ -13,7 +13,7 @@ import {
   type PlanTarget,
   writePlan,
 } from "./applyPlan.js";
-import type { FloorGraph, LineDirectory, PathOwnership, ReachOptions } from "./FloorGraph.js";
+import type { FloorGraph, FloorLineDirectory, PathOwnership, ReachOptions } from "./FloorGraph.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
@@ -45,7 +45,7 @@ import { toPlan } from "./toPlan.js";
  * {@link FloorPlan.close} every query and change fails with `ClosedError`.
  * Create it with {@link openFloorPlan}.
  */
-export class FloorPlan implements LineDirectory, AsyncDisposable {
+export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   /** The read model: the graph and its queries. */
   readonly graph: FloorGraph;
   /** Relation types this floor plan accepts. */

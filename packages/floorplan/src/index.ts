@@ -40,7 +40,7 @@ export {
   SettingsChanged,
 } from "./events.js";
 export { toDot, toGraphologyJson, toMermaid } from "./export/diagrams.js";
-export { FloorGraph, type LineDirectory, type PathOwnership, type ReachOptions } from "./FloorGraph.js";
+export { FloorGraph, type FloorLineDirectory, type PathOwnership, type ReachOptions } from "./FloorGraph.js";
 export { FloorPlan } from "./FloorPlan.js";
 export { FloorPlanService, type FloorPlanShape, makeFloorPlanShape } from "./FloorPlanService.js";
 export {

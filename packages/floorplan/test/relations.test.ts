@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openEventLog, ValidationError } from "@software-factory/core";
+import { type LineDirectory, openEventLog, ValidationError } from "@software-factory/core";
 import {
   defineRelation,
+  type FloorLineDirectory,
   floorPlanEvents,
-  type LineDirectory,
   loadFactoryYaml,
   openFloorPlan,
   planOf,
@@ -67,11 +67,14 @@ describe("relation registry", () => {
     expect(() => defineRelation({ ...supersedes, name: "Not camel" })).toThrow(ValidationError);
   });
 
-  it("serves the assembly line through the LineDirectory interface", async () => {
+  it("serves the assembly line through the FloorLineDirectory interface", async () => {
     const log = await openEventLog({ path: ":memory:", events: floorPlanEvents });
     const plan = await openFloorPlan({ log });
     await plan.applyPlan(shopPlan());
-    const directory: LineDirectory = plan;
+    const directory: FloorLineDirectory = plan;
+    // The floor plan is what an assembly line takes as its lines (core's LineDirectory).
+    const forAssembly: LineDirectory = plan;
+    expect(forAssembly.hasLine?.("cart")).toBe(true);
     expectTypeOf(directory.wipLimitOf).returns.toEqualTypeOf<number | undefined>();
     expect([
       directory.ownerOf("cart"),
