@@ -89,4 +89,30 @@ describe("FloorPlan option checks", () => {
       await log.close();
     }
   });
+
+  it("refuses a path pattern it cannot compile with a ValidationError at the pattern's place, writing nothing", async () => {
+    const dir = tempDir();
+    const log = await openEventLog({ path: join(dir, "factory.db"), events: floorPlanEvents });
+    const plan = await openFloorPlan({ log, live: false });
+    try {
+      const applying = plan.applyPlan({
+        product: { id: "shop" },
+        operators: [{ id: "ana" }],
+        lines: [{ id: "docs", owner: "ana", paths: ["/docs/", "[abc].md"] }],
+      });
+      await expect(applying).rejects.toBeInstanceOf(ValidationError);
+      await expect(applying).rejects.toMatchObject({
+        issues: [
+          {
+            path: "lines[0].paths[1]",
+            message: 'pattern "[abc].md": character ranges ([ ]) are not supported in CODEOWNERS',
+          },
+        ],
+      });
+      expect(await log.head()).toBe(0);
+    } finally {
+      await plan.close();
+      await log.close();
+    }
+  });
 });
