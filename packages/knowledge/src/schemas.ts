@@ -36,9 +36,13 @@ export type DocumentKind = z.infer<typeof DocumentKindSchema>;
 
 /** Where a document came from: the system, its address there, who wrote it and when. */
 export const SourceSchema = z.object({
+  /** The system it came from (`zendesk`, `notes`, `cli`), 1-100 characters. */
   system: z.string().min(1).max(100),
+  /** Its address in that system (a URL or a relative path); absent when it has none. */
   uri: z.string().min(1).max(2000).optional(),
+  /** Who wrote it there; absent when unknown. */
   author: z.string().min(1).max(200).optional(),
+  /** When it was captured at its source, as an ISO 8601 instant (stored in UTC); absent when unknown. */
   capturedAt: InstantSchema.optional(),
 });
 /** Where a document came from. */
@@ -64,8 +68,11 @@ export type DecisionStatus = z.infer<typeof DecisionStatusSchema>;
 export const DecisionOptionsSchema = z
   .array(
     z.object({
+      /** The option's name. */
       title: z.string().min(1),
+      /** What speaks for it. */
       pros: z.array(z.string()).default([]),
+      /** What speaks against it. */
       cons: z.array(z.string()).default([]),
     }),
   )
@@ -73,10 +80,15 @@ export const DecisionOptionsSchema = z
 
 /** The structured part of a decision (an ADR): why, what was weighed, what was chosen, what follows (as stored). */
 export const DecisionSchema = z.object({
+  /** Where the decision stands: proposed, accepted, rejected or superseded. */
   status: DecisionStatusSchema,
+  /** The situation and forces that called for a decision. */
   context: z.string().min(1),
+  /** The options considered, each with its pros and cons. */
   options: DecisionOptionsSchema,
+  /** The option chosen, and why. */
   decision: z.string().min(1),
+  /** What follows from it, good and bad (empty when not written). */
   consequences: z.string().default(""),
 });
 
@@ -99,6 +111,7 @@ const DecisionPoint = z
   .max(DECISION_OPTION_LIMITS.point, `at most ${DECISION_OPTION_LIMITS.point} characters`);
 /** The fields of one option of a decision as it is written, within the limits (for `z.object` or `z.strictObject`). */
 export const decisionOptionInputShape = {
+  /** The option's name. */
   title: z
     .string()
     .min(1)
@@ -106,7 +119,9 @@ export const decisionOptionInputShape = {
       DECISION_OPTION_LIMITS.title,
       `an option's title is at most ${DECISION_OPTION_LIMITS.title} characters`,
     ),
+  /** What speaks for it. */
   pros: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} pros`).default([]),
+  /** What speaks against it. */
   cons: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} cons`).default([]),
 };
 const DecisionOptionsInputSchema = z
@@ -161,10 +176,15 @@ export function checkDecisionTextTotal(input: DecisionText, context: z.core.$Ref
 /** The structured part of a decision as a capture or a revision writes it: {@link DecisionSchema} within the limits. */
 const DecisionInputSchema = z
   .object({
+    /** Where the decision stands: proposed, accepted, rejected or superseded. */
     status: DecisionStatusSchema,
+    /** The situation and forces that called for a decision. */
     context: decisionTextSchema("context").min(1),
+    /** The options considered, each with its pros and cons. */
     options: DecisionOptionsInputSchema,
+    /** The option chosen, and why. */
     decision: decisionTextSchema("decision").min(1),
+    /** What follows from it, good and bad (empty when not written). */
     consequences: decisionTextSchema("consequences").default(""),
   })
   .superRefine(checkDecisionTextTotal);

@@ -14,13 +14,21 @@ import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js"
 export const RecordMappingSchema = z.object({
   /** Stable id of the record at its source: re-importing a record with the same id revises it. */
   id: z.string().min(1),
+  /** Path of the document's title; a record without it is a problem. */
   title: z.string().min(1),
+  /** Path of the document's markdown body; a record without it is a problem. */
   body: z.string().min(1),
+  /** Path of the document kind; a missing or unknown value falls back to the `kind` option. */
   kind: z.string().min(1).optional(),
+  /** Path of the tags: an array, or a comma-separated string. */
   tags: z.string().min(1).optional(),
+  /** Path of the floor-plan line ids: an array, or a comma-separated string. */
   lines: z.string().min(1).optional(),
+  /** Path of the source author. */
   author: z.string().min(1).optional(),
+  /** Path of when the record was captured at its source: a date string or epoch milliseconds. */
   capturedAt: z.string().min(1).optional(),
+  /** Path of the record's address at its source; defaults to the record's id. */
   uri: z.string().min(1).optional(),
 });
 /** Where each document field is found in a record. */
