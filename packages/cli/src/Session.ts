@@ -87,7 +87,7 @@ function safeUserName(): string | undefined {
  * two packs share no rule id. `factory check`, `factory context` and
  * `factory mcp` see the same rules.
  *
- * @throws RangeError when the factory already has a rule of one of these ids.
+ * @throws ValidationError when the factory already has a rule of one of these ids.
  */
 export function installFactoryStandards(factory: Factory): void {
   installBasicStandards(factory);

@@ -104,7 +104,7 @@ export class KnowledgeBase implements AsyncDisposable {
   readonly #projection: KnowledgeProjection;
   readonly #writer: KnowledgeWriter;
 
-  /** @internal Use {@link openKnowledgeBase}. */
+  /** Not for direct use: {@link openKnowledgeBase} also registers the event types and loads the caches. */
   constructor(options: OpenKnowledgeBaseOptions) {
     this.#log = options.log;
     this.#embedder = options.embedder ?? createHashingEmbedder();

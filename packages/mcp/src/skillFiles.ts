@@ -62,7 +62,7 @@ export function skillFileMimeType(path: string): string | undefined {
  * without NUL bytes and its extension is not a binary format, else a base64
  * `blob`. An unknown extension is `text/plain` or `application/octet-stream`.
  *
- * @throws RangeError naming the files the skill has, when `path` is not one of them.
+ * @throws NotFoundError naming the files the skill has, when `path` is not one of them.
  */
 export function skillFileContents(
   skill: InstructionSkill,

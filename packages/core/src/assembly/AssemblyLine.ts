@@ -94,9 +94,9 @@ export class AssemblyLine extends AssemblyLineReads {
   readonly #lifecycle: LineLifecycle;
 
   /**
-   * Use {@link openAssemblyLine}.
-   *
-   * @internal
+   * Not for direct use: {@link openAssemblyLine} builds the state this takes
+   * and starts following the log. (Not marked internal: stripping it from the
+   * published types would leave a no-argument constructor that type-checks.)
    */
   constructor(
     log: EventLog,

@@ -56,9 +56,8 @@ export class AssemblyLineReads implements AsyncDisposable {
 
   /**
    * Reads over `state` and `history`, which `projection` folds from the log,
-   * refused once `lifecycle` is closed.
-   *
-   * @internal
+   * refused once `lifecycle` is closed. Not for direct use: see
+   * {@link openAssemblyLine}.
    */
   constructor(
     pipeline: PipelineConfig,
