@@ -5,7 +5,6 @@ import {
   type Projection,
   validationErrorFromZod,
 } from "@software-factory/core";
-import { z } from "zod";
 import {
   type ApplyPlanOptions,
   type ApplyPlanResult,
@@ -18,6 +17,7 @@ import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
 import { factKeys, factSourceOf } from "./internal/factSource.js";
+import { HealthOptionsSchema, PathSchema, parsed } from "./internal/floorPlanInputs.js";
 import { planEntries } from "./internal/writeProblems.js";
 import {
   type ContributorDecl,
@@ -492,35 +492,4 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
       { ...options, label },
     );
   }
-}
-
-/** A path to look up. */
-const PathSchema = z.string();
-
-const count = z.number().int().nonnegative();
-
-/** What {@link FloorPlan.health} accepts: {@link HealthOptions}, no other field. */
-const HealthOptionsSchema = z.strictObject({
-  files: z
-    .custom<Iterable<string>>(
-      (value) => typeof value === "object" && value !== null && Symbol.iterator in value,
-      {
-        message: "expected a list of repository files",
-      },
-    )
-    .optional(),
-  central: count.optional(),
-  maxLinesPerOperator: count.optional(),
-  staleBefore: z
-    .union([z.iso.date(), z.iso.datetime()], {
-      message: "expected an ISO date or UTC instant (2026-03-01T00:00:00Z)",
-    })
-    .optional(),
-});
-
-/** The value, when the schema accepts it. @throws ValidationError naming each bad field of `subject`. */
-function parsed<T>(schema: z.ZodType<T>, value: unknown, subject: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationErrorFromZod(result.error.issues, { subject });
-  return result.data;
 }
