@@ -322,6 +322,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
       (line) => ({ ...line, contributors: line.contributors.filter((c) => c.operator !== operatorId) }),
       options,
       `contributor of ${lineId}`,
+      { declares: false },
     );
   }
 
@@ -363,6 +364,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
       (line) => ({ ...line, dependsOn: line.dependsOn.filter((d) => d.line !== toLine) }),
       options,
       `dependency ${fromLine} -> ${toLine}`,
+      { declares: false },
     );
   }
 
@@ -471,13 +473,17 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   /**
    * Changes one line of the latest plan. The edited plan is checked by the
    * write: a value the edit brings (an unknown owner, a malformed contributor)
-   * is an error, what the line or the plan already had is not.
+   * is an error, what the line or the plan already had is not. An edit that
+   * `declares` (the default) makes the line's imported facts declared by
+   * hand, recording the line again; a removal declares nothing, so it works
+   * on a line stored with a text over today's limits.
    */
   async #editLine(
     lineId: string,
     edit: (line: LineDecl) => LineDecl,
     options: ChangeOptions,
     label: string,
+    { declares = true }: { readonly declares?: boolean } = {},
   ): Promise<ApplyPlanResult> {
     return this.#write(
       (plan) => {
@@ -487,7 +493,8 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
           ...plan,
           lines: plan.lines.map((candidate) => (candidate === line ? declared : candidate)),
         };
-        return { plan: edited, declaring: factKeys({ lines: [declared] }), given: new Set<string>() };
+        const declaring = declares ? factKeys({ lines: [declared] }) : new Set<string>();
+        return { plan: edited, declaring, given: new Set<string>() };
       },
       { ...options, label },
     );

@@ -52,6 +52,15 @@ export const LineAttributesSchema = LineDeclSchema.omit({
 
 /** A line was declared or its attributes changed. Subject: the line id. */
 export const LineDeclared = defineEvent("floorplan.line.declared", LineAttributesSchema.extend(provenance));
+/**
+ * A line's position in the plan changed and nothing else of it (a line before
+ * it was retired or inserted). Only the position is recorded, so moving a
+ * line never records its texts again. Subject: the line id.
+ */
+export const LineMoved = defineEvent(
+  "floorplan.line.moved",
+  z.strictObject({ id: EntityIdSchema, order: LineAttributesSchema.shape.order }),
+);
 /** A line was removed, with its edges. Subject: the line id. */
 export const LineRetired = defineEvent("floorplan.line.retired", z.strictObject({ id: EntityIdSchema }));
 
@@ -134,6 +143,7 @@ export const floorPlanEvents: readonly EventDefinition[] = [
   OperatorDeclared,
   OperatorRetired,
   LineDeclared,
+  LineMoved,
   LineRetired,
   OwnerAssigned,
   OwnerUnassigned,

@@ -28,6 +28,7 @@ export {
   floorPlanEventTypes,
   LineAttributesSchema,
   LineDeclared,
+  LineMoved,
   LineRetired,
   OperatorDeclared,
   OperatorRetired,

@@ -25,15 +25,18 @@ const same = (a: unknown, b: unknown) =>
 const byId = <Item extends { id: string }>(items: readonly Item[]) =>
   new Map(items.map((item) => [item.id, item]));
 
-function lineAttributes(line: LineDecl, order: number) {
+/** What a `floorplan.line.declared` event records of a line, its position aside. */
+function lineAttributes(line: LineDecl) {
   const { owner: _owner, contributors: _contributors, dependsOn: _dependsOn, ...rest } = line;
-  return { ...rest, order };
+  return rest;
 }
 
 /**
  * The events that turn the `current` plan into the `next` one: only the
  * differences, in an order that can be folded (nodes before the edges that
- * use them, edges removed before their nodes). Two equal plans give none.
+ * use them, edges removed before their nodes). Two equal plans give none. A
+ * line whose only change is its position (a line before it was retired or
+ * inserted) gets a `floorplan.line.moved`, not a `floorplan.line.declared`.
  */
 export function planChanges(current: Plan, next: Plan, options: PlanChangesOptions = {}): NewEvent[] {
   const provenance = { source: options.source ?? "factory.yaml" };
@@ -83,14 +86,17 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
     const before = wasLines.get(line.id);
     if (
       before === undefined ||
-      !same(lineAttributes(before, wasOrder.get(line.id) ?? -1), lineAttributes(line, order)) ||
+      !same(lineAttributes(before), lineAttributes(line)) ||
       adopted(`line:${line.id}`)
     ) {
       adds.push({
         type: "floorplan.line.declared",
         subject: line.id,
-        data: { ...lineAttributes(line, order), provenance: provenanceOf(`line:${line.id}`) },
+        data: { ...lineAttributes(line), order, provenance: provenanceOf(`line:${line.id}`) },
       });
+    } else if (wasOrder.get(line.id) !== order) {
+      // Only the position changed: the line's texts are not recorded again.
+      adds.push({ type: "floorplan.line.moved", subject: line.id, data: { id: line.id, order } });
     }
     if (line.owner !== before?.owner || (line.owner !== undefined && adopted(`owner:${line.id}`))) {
       edges.push(

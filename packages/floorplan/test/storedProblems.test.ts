@@ -146,32 +146,26 @@ describe("a floor plan holding data stored before today's checks", () => {
     expect(floorplan.lineForPath(`${LONG_PATTERN.slice(1)}x.ts`)).toBe("catalog");
   });
 
-  it("refuses, saying why, a change that must record a line holding an over-limit text again", async () => {
-    const web = {
+  it("refuses, saying why, an edit that must record a line holding an over-limit text again", async () => {
+    // An imported line: assigning its owner by hand makes it declared, which records it again.
+    const imported = {
       ...overLimitCatalog,
-      subject: "web",
-      data: {
-        ...(overLimitCatalog.data as object),
-        id: "web",
-        domain: "storefront",
-        order: 4,
-        paths: ["/apps/web/"],
-      },
+      data: { ...(overLimitCatalog.data as object), provenance: { source: "backstage" } },
     };
-    const { floorplan } = await factoryWith([web]);
-    await floorplan.removeDependency("checkout", "payments");
-    // Retiring payments moves web up one place: its line.declared event carries the stored description.
-    const error = await floorplan.retireLine("payments").catch((caught: unknown) => caught);
+    const { floorplan } = await factoryWith([imported]);
+    const error = await floorplan.assignOwner("catalog", "bob").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues).toEqual([
-      expect.objectContaining({
-        path: "lines[3].description",
-        hint: expect.stringContaining('records line "web" again'),
-      }),
-    ]);
-    await floorplan.declareLine({ id: "web", owner: "bob", domain: "storefront", paths: ["/apps/web/"] });
-    await floorplan.retireLine("payments");
-    expect(floorplan.hasLine("payments")).toBe(false);
+    const issues = (error as ValidationError).issues;
+    expect(issues.map((issue) => issue.path)).toEqual(["lines[0].description", "lines[0].paths[0]"]);
+    for (const issue of issues)
+      expect(issue).toMatchObject({ hint: expect.stringContaining('records line "catalog" again') });
+    await floorplan.declareLine({
+      id: "catalog",
+      owner: "bob",
+      domain: "commerce",
+      paths: ["/packages/catalog/"],
+    });
+    expect(floorplan.ownerOf("catalog")).toBe("bob");
   });
 
   it("refuses a declaration that states an over-limit text again, and takes one that shortens it", async () => {

@@ -117,6 +117,13 @@ export function foldEvent(floor: FloorGraph, event: FoldableEvent | StoredEvent)
         );
       break;
     }
+    case "floorplan.line.moved": {
+      const key = nodeKey("line", String(data.id));
+      const node = graph.hasNode(key) ? graph.getNodeAttributes(key) : undefined;
+      if (node?.kind !== "line") return false;
+      graph.replaceNodeAttributes(key, { ...node, order: Number(data.order) });
+      break;
+    }
     case "floorplan.line.retired":
       dropNode(floor, nodeKey("line", String(data.id)));
       break;

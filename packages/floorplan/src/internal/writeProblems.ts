@@ -75,9 +75,11 @@ const declaredEntry: Readonly<Record<string, string>> = {
 
 /**
  * The entries whose attributes a batch of floor plan events records again
- * (`floorplan.line.declared` for a line whose position moved, say): the log
- * checks those events against today's schemas, so a text stored over a limit
- * cannot be carried along.
+ * (`floorplan.line.declared` for a line whose attributes changed or that
+ * factory.yaml takes over from an import; a line that only moved gets a
+ * `floorplan.line.moved`, which records no text): the log checks those events
+ * against today's schemas, so a text stored over a limit cannot be carried
+ * along.
  */
 export function recordedEntries(changes: readonly NewEvent[]): Set<string> {
   const entries = new Set<string>();
@@ -136,7 +138,7 @@ export function writeProblems(write: PlanWrite, options: ValidatePlanOptions): P
     if (found.carried && !found.given)
       return {
         ...problem,
-        hint: `this change records ${entryName(entryOf(next, problem.path).entry)} again (its attributes or its position change), and the log takes it only within today's limits: declare it with this field fixed first`,
+        hint: `this change records ${entryName(entryOf(next, problem.path).entry)} again (its attributes change, or it becomes declared by hand), and the log takes it only within today's limits: declare it with this field fixed first`,
       };
     return problem;
   });
