@@ -12,7 +12,10 @@ export interface EventDefinition<Type extends string = string, Schema extends z.
   /** Schema every payload of this type is validated against before it is written. */
   readonly schema: Schema;
   /** Tells whether a stored event is of this type, narrowing its payload. */
-  is(event: StoredEvent): event is StoredEvent<z.output<Schema>> & { readonly type: Type };
+  is(event: StoredEvent): event is StoredEvent<z.output<Schema>> & {
+    /** This definition's type name. */
+    readonly type: Type;
+  };
 }
 
 /** The payload type of an event definition. */
@@ -113,7 +116,15 @@ export class EventRegistry {
    * @throws UnknownEventTypeError when the type is not registered.
    * @throws ValidationError naming each bad field (`data.title: ...`).
    */
-  validate(type: string, data: unknown): { readonly data: unknown; readonly version: number } {
+  validate(
+    type: string,
+    data: unknown,
+  ): {
+    /** The payload as the schema parsed it: defaults filled in, strings trimmed where the schema trims. */
+    readonly data: unknown;
+    /** The type's current schema version, to store with the event. */
+    readonly version: number;
+  } {
     const definition = this.#definitions.get(type);
     if (definition === undefined) {
       throw new UnknownEventTypeError({

@@ -103,22 +103,38 @@ export interface ModelProvider {
 
 /** Validates the parts of a {@link ChatRequest} every provider relies on (not the output schema). */
 export const ChatRequestSchema = z.object({
+  /** The conversation, oldest first; at least one message. */
   messages: z
-    .array(z.object({ role: ChatRoleSchema, content: z.string() }))
+    .array(
+      z.object({
+        /** Who says it: `system`, `user` or `assistant`. */
+        role: ChatRoleSchema,
+        /** What is said, as text. */
+        content: z.string(),
+      }),
+    )
     .min(1, "a chat request needs at least one message"),
+  /** Sampling temperature, 0 to 2 (default: the server's). */
   temperature: z.number().min(0).max(2).optional(),
+  /** Most tokens the reply may take, a positive integer (default: the server's). */
   maxTokens: z.number().int().positive().optional(),
+  /** Structured output: the reply must be JSON valid against `schema`. */
   output: z
     .object({
+      /** Name of the output format, `[a-zA-Z0-9_-]{1,64}`. */
       name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, "output name must be 1-64 chars of [a-zA-Z0-9_-]"),
+      /** What the output is, for the model. */
       description: z.string().optional(),
+      /** The zod schema of the output; sent as JSON schema and used to validate the reply. */
       schema: z.custom<z.ZodType>(
         (value) => value instanceof z.ZodType,
         "output schema must be a zod schema",
       ),
+      /** Ask the server to enforce the schema exactly (OpenAI's `strict`). */
       strict: z.boolean().optional(),
     })
     .optional(),
+  /** Cancels the request. */
   signal: z
     .custom<AbortSignal>((value) => value instanceof AbortSignal, "signal must be an AbortSignal")
     .optional(),
@@ -181,6 +197,7 @@ function preview(text: string): string {
 
 /** A skill or call needs a model and the factory has none configured. */
 export class ModelNotConfiguredError extends Data.TaggedError("ModelNotConfiguredError")<{
+  /** Names what needed a model and how to configure one (`openFactory({ model })` or `FACTORY_MODEL_URL`). */
   readonly message: string;
   /** What needed the model (`skill classify-signal`). */
   readonly needed: string;
@@ -191,8 +208,11 @@ export class ModelNotConfiguredError extends Data.TaggedError("ModelNotConfigure
 
 /** The model server refused the credentials (HTTP 401 or 403). */
 export class ModelAuthError extends Data.TaggedError("ModelAuthError")<{
+  /** Names the endpoint and the HTTP status, and whether an API key is missing or refused; never the key. */
   readonly message: string;
+  /** The chat-completions URL the request went to. */
   readonly endpoint: string;
+  /** The HTTP status the server answered: 401 or 403. */
   readonly status: number;
 }> {
   /** Stable code for programs to match on. */
@@ -201,8 +221,11 @@ export class ModelAuthError extends Data.TaggedError("ModelAuthError")<{
 
 /** The endpoint or the model does not exist on the server (HTTP 404). */
 export class ModelNotFoundError extends Data.TaggedError("ModelNotFoundError")<{
+  /** Names the endpoint and the model, and says how to check `baseUrl` or pull the model. */
   readonly message: string;
+  /** The chat-completions URL the request went to. */
   readonly endpoint: string;
+  /** The model asked for. */
   readonly model: string;
 }> {
   /** Stable code for programs to match on. */
@@ -211,7 +234,9 @@ export class ModelNotFoundError extends Data.TaggedError("ModelNotFoundError")<{
 
 /** The server kept answering HTTP 429 (rate limited) after every retry. */
 export class ModelRateLimitError extends Data.TaggedError("ModelRateLimitError")<{
+  /** Names the endpoint and the attempts made, and how to slow down or raise the limits. */
   readonly message: string;
+  /** The chat-completions URL the request went to. */
   readonly endpoint: string;
   /** Requests made, retries included. */
   readonly attempts: number;
@@ -222,8 +247,11 @@ export class ModelRateLimitError extends Data.TaggedError("ModelRateLimitError")
 
 /** The server kept failing (HTTP 5xx) after every retry. */
 export class ModelServerError extends Data.TaggedError("ModelServerError")<{
+  /** Names the endpoint, the status and the attempts made, with the server's own message when it sent one. */
   readonly message: string;
+  /** The chat-completions URL the request went to. */
   readonly endpoint: string;
+  /** The last HTTP status the server answered (500 or above). */
   readonly status: number;
   /** Requests made, retries included. */
   readonly attempts: number;
@@ -234,8 +262,11 @@ export class ModelServerError extends Data.TaggedError("ModelServerError")<{
 
 /** The server refused the request itself (another HTTP 4xx: an unsupported parameter, say). */
 export class ModelRequestError extends Data.TaggedError("ModelRequestError")<{
+  /** Names the endpoint and the status, with the server's own message, and which parameters to check. */
   readonly message: string;
+  /** The chat-completions URL the request went to. */
   readonly endpoint: string;
+  /** The HTTP status the server answered (a 4xx other than 401, 403, 404 and 429). */
   readonly status: number;
 }> {
   /** Stable code for programs to match on. */
@@ -244,8 +275,13 @@ export class ModelRequestError extends Data.TaggedError("ModelRequestError")<{
 
 /** No reply came within the timeout. */
 export class ModelTimeoutError extends Data.TaggedError("ModelTimeoutError")<{
+  /**
+   * Names the endpoint and the timeout, and what to change (a larger timeout, a smaller model, fewer tokens).
+   */
   readonly message: string;
+  /** The chat-completions URL the request went to. */
   readonly endpoint: string;
+  /** The timeout that ran out, in milliseconds. */
   readonly timeoutMs: number;
 }> {
   /** Stable code for programs to match on. */
@@ -254,8 +290,13 @@ export class ModelTimeoutError extends Data.TaggedError("ModelTimeoutError")<{
 
 /** The server could not be reached (connection refused, unknown host). */
 export class ModelUnreachableError extends Data.TaggedError("ModelUnreachableError")<{
+  /**
+   * Names the endpoint and the network error (`ECONNREFUSED`); check the base URL and that the server runs.
+   */
   readonly message: string;
+  /** The chat-completions URL the request was for. */
   readonly endpoint: string;
+  /** The error `fetch` threw. */
   readonly cause?: unknown;
 }> {
   /** Stable code for programs to match on. */
@@ -264,12 +305,19 @@ export class ModelUnreachableError extends Data.TaggedError("ModelUnreachableErr
 
 /** The reply could not be used: no message in it, or structured output that does not parse or match its schema. */
 export class ModelOutputError extends Data.TaggedError("ModelOutputError")<{
+  /** Names the endpoint and what was wrong with the reply (no content, no JSON, each schema mismatch). */
   readonly message: string;
+  /** The chat-completions URL that answered. */
   readonly endpoint: string;
   /** The reply's text as received. */
   readonly text: string;
   /** Where the JSON did not match the schema (empty when it was no JSON at all). */
-  readonly issues: readonly { readonly path: string; readonly message: string }[];
+  readonly issues: readonly {
+    /** Dot-joined path of the mismatching field in the output (`labels.0`); empty for the root. */
+    readonly path: string;
+    /** What the schema expected there. */
+    readonly message: string;
+  }[];
 }> {
   /** Stable code for programs to match on. */
   readonly code = "E_MODEL_OUTPUT";

@@ -24,7 +24,15 @@ export type ErrorGuard<E> = (error: unknown) => error is E;
  */
 export function isKernelError<const Tag extends FactoryError["_tag"]>(
   ...tags: readonly Tag[]
-): ErrorGuard<Extract<FactoryError, { readonly _tag: Tag }>> {
+): ErrorGuard<
+  Extract<
+    FactoryError,
+    {
+      /** One of the tags asked for. */
+      readonly _tag: Tag;
+    }
+  >
+> {
   const wanted: ReadonlySet<string> = new Set(tags);
   return (error): error is Extract<FactoryError, { readonly _tag: Tag }> =>
     isFactoryError(error) && wanted.has(error._tag);

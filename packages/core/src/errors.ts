@@ -22,7 +22,9 @@ export interface ValidationIssue {
  * from a file), so it can be shown to a user as it is.
  */
 export class ValidationError extends Data.TaggedError("ValidationError")<{
+  /** Names every offending field (with file and line when known); fit to show a user as it is. */
   readonly message: string;
+  /** Every problem found, not only the first; match on `path` rather than on the message text. */
   readonly issues: readonly ValidationIssue[];
 }> {
   /** Stable code for programs to match on. */
@@ -31,7 +33,9 @@ export class ValidationError extends Data.TaggedError("ValidationError")<{
 
 /** An event type was appended or validated that no registered definition knows. */
 export class UnknownEventTypeError extends Data.TaggedError("UnknownEventTypeError")<{
+  /** Names the unknown type and lists the registered ones. */
   readonly message: string;
+  /** The event type no definition is registered for. */
   readonly type: string;
 }> {
   /** Stable code for programs to match on. */
@@ -40,6 +44,7 @@ export class UnknownEventTypeError extends Data.TaggedError("UnknownEventTypeErr
 
 /** An append named an expected head position, and the log had moved past it. */
 export class ConcurrencyConflictError extends Data.TaggedError("ConcurrencyConflictError")<{
+  /** Says which position (or item version) was expected and which was found; read again and retry. */
   readonly message: string;
   /** The head position the writer expected. */
   readonly expected: number;
@@ -52,7 +57,9 @@ export class ConcurrencyConflictError extends Data.TaggedError("ConcurrencyConfl
 
 /** An idempotency key was reused for a different batch of events. */
 export class IdempotencyConflictError extends Data.TaggedError("IdempotencyConflictError")<{
+  /** Names the key and what it was first used for; retry with a new key. */
   readonly message: string;
+  /** The reused idempotency key. */
   readonly key: string;
 }> {
   /** Stable code for programs to match on. */
@@ -61,6 +68,7 @@ export class IdempotencyConflictError extends Data.TaggedError("IdempotencyConfl
 
 /** The store on disk was written by a newer version of the SDK than this one. */
 export class SchemaVersionError extends Data.TaggedError("SchemaVersionError")<{
+  /** Names both versions and says to upgrade the SDK. */
   readonly message: string;
   /** Schema version found in the store. */
   readonly found: number;
@@ -73,7 +81,9 @@ export class SchemaVersionError extends Data.TaggedError("SchemaVersionError")<{
 
 /** The underlying store failed (I/O, a locked or corrupt file, a lost connection). */
 export class StoreError extends Data.TaggedError("StoreError")<{
+  /** What failed and where (the file, or the database and schema), and what to do when there is a fix. */
   readonly message: string;
+  /** The error thrown by the driver or file system, when there was one. */
   readonly cause?: unknown;
 }> {
   /** Stable code for programs to match on. */
@@ -82,6 +92,7 @@ export class StoreError extends Data.TaggedError("StoreError")<{
 
 /** A resource was used after `close()`. */
 export class ClosedError extends Data.TaggedError("ClosedError")<{
+  /** Names the closed resource (`the event store at ./factory.db is closed`). */
   readonly message: string;
 }> {
   /** Stable code for programs to match on. */
@@ -90,6 +101,7 @@ export class ClosedError extends Data.TaggedError("ClosedError")<{
 
 /** A requested entity does not exist. */
 export class NotFoundError extends Data.TaggedError("NotFoundError")<{
+  /** Names the entity and the id looked up, and the input field when one named it. */
   readonly message: string;
   /** Kind of entity looked up (`event`, `line`, `document`). */
   readonly entity: string;
@@ -104,6 +116,7 @@ export class NotFoundError extends Data.TaggedError("NotFoundError")<{
 
 /** A work item was asked to make a move its state or stage does not allow. */
 export class IllegalTransitionError extends Data.TaggedError("IllegalTransitionError")<{
+  /** Names the item, its stage and state, the move refused and why. */
   readonly message: string;
   /** The work item's id. */
   readonly item: string;
@@ -120,6 +133,7 @@ export class IllegalTransitionError extends Data.TaggedError("IllegalTransitionE
 
 /** A work item may not leave its stage without evidence (a change set, passing test evidence). */
 export class EvidenceMissingError extends Data.TaggedError("EvidenceMissingError")<{
+  /** Names the item, the stage and each missing artifact kind. */
   readonly message: string;
   /** The work item's id. */
   readonly item: string;
@@ -146,6 +160,7 @@ export interface GateFailure {
 
 /** Gates refused a work item's entry into a stage; the findings say why. */
 export class GateFailedError extends Data.TaggedError("GateFailedError")<{
+  /** Names the item, the stage it tried to enter and every failing gate with its findings. */
   readonly message: string;
   /** The work item's id. */
   readonly item: string;
@@ -162,6 +177,7 @@ export class GateFailedError extends Data.TaggedError("GateFailedError")<{
 
 /** Entering a stage would take a line past its WIP limit, and no override was given. */
 export class WipLimitError extends Data.TaggedError("WipLimitError")<{
+  /** Names the line, its limit, the items in progress and how to override it. */
   readonly message: string;
   /** The work item's id. */
   readonly item: string;

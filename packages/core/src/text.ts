@@ -31,7 +31,15 @@ const NEWLINE = 0x0a;
  * if ("notText" in read) throw new Error(`CODEOWNERS:${read.notText.line}: ${read.notText.message}`);
  * ```
  */
-export function decodeText(bytes: Uint8Array): { readonly text: string } | { readonly notText: NotText } {
+export function decodeText(bytes: Uint8Array):
+  | {
+      /** The decoded text, when the bytes are UTF-8 and hold no NUL byte. */
+      readonly text: string;
+    }
+  | {
+      /** Why the bytes are not text, and where the first offending byte is. */
+      readonly notText: NotText;
+    } {
   const nul = bytes.indexOf(0);
   if (nul !== -1)
     return {

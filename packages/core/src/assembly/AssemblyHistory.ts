@@ -51,11 +51,30 @@ export interface ItemHistory {
   /** Its stays in stages, oldest first. */
   readonly visits: StageVisit[];
   /** Blocked intervals; the last one may still be open. */
-  readonly blocked: { from: number; to: number | undefined }[];
+  readonly blocked: {
+    /** When it was blocked, in milliseconds since the epoch. */
+    from: number;
+    /** When it was unblocked, in milliseconds since the epoch; undefined while still blocked. */
+    to: number | undefined;
+  }[];
   /** Each time it was sent back: the stage it left, the rework cause, and when. */
-  readonly sendBacks: { from: string; cause: ReworkCause; at: number }[];
+  readonly sendBacks: {
+    /** The stage it was sent back from. */
+    from: string;
+    /** Why rework was needed, as the sender classified it. */
+    cause: ReworkCause;
+    /** When, in milliseconds since the epoch. */
+    at: number;
+  }[];
   /** Each move a gate refused: the stage it was leaving, the stage it asked for, and when. */
-  readonly gateFailures: { from: string; to: string; at: number }[];
+  readonly gateFailures: {
+    /** The stage it was leaving. */
+    from: string;
+    /** The stage it asked to enter. */
+    to: string;
+    /** When, in milliseconds since the epoch. */
+    at: number;
+  }[];
   /** Links touching the item or its artifacts that were cleared with the verdict `adapted`. */
   adaptedLinks: number;
   /** When its first change set was recorded (the DORA change lead time starts there). */

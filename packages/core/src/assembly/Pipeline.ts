@@ -161,7 +161,19 @@ export function parsePipeline(input: unknown, file?: string): PipelineConfig {
 export function safeParsePipeline(
   input: unknown,
   file?: string,
-): { success: true; data: PipelineConfig } | { success: false; error: ValidationError } {
+):
+  | {
+      /** The input was a valid pipeline. */
+      success: true;
+      /** The pipeline, with defaults filled in. */
+      data: PipelineConfig;
+    }
+  | {
+      /** The input was not a valid pipeline. */
+      success: false;
+      /** Names every bad field, with `file` when one was given. */
+      error: ValidationError;
+    } {
   const result = PipelineConfigSchema.safeParse(input);
   if (result.success) return { success: true, data: result.data };
   return {

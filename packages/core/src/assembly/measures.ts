@@ -78,7 +78,17 @@ export interface AssemblyMeasures {
     readonly rate: number | null;
     /** Per stage, among delivered items that went through it: those never sent back from it nor refused a gate leaving it. */
     readonly byStage: Readonly<
-      Record<string, { readonly items: number; readonly firstPass: number; readonly rate: number | null }>
+      Record<
+        string,
+        {
+          /** Delivered items that went through the stage. */
+          readonly items: number;
+          /** Of those, items never sent back from it nor refused by a gate leaving it. */
+          readonly firstPass: number;
+          /** firstPass / items, 0 to 1; null when no item went through the stage. */
+          readonly rate: number | null;
+        }
+      >
     >;
     /** Rework of the delivered items: send backs by cause, and links cleared as adapted. */
     readonly rework: {

@@ -149,7 +149,15 @@ export class AssemblyLineReads implements AsyncDisposable {
    * Walks trace links from an artifact, item or signal: `upstream` to what it
    * derives from, `downstream` to what derives from it.
    */
-  walk(ref: string, direction: WalkDirection = "both"): { nodes: string[]; links: TraceLink[] } {
+  walk(
+    ref: string,
+    direction: WalkDirection = "both",
+  ): {
+    /** Every id reached (artifacts, items, signals) in the order reached, `ref` itself not included. */
+    nodes: string[];
+    /** The trace links followed to reach them. */
+    links: TraceLink[];
+  } {
     this.#lifecycle.assertOpen();
     return this.#state.walk([ref], direction);
   }
