@@ -21,7 +21,8 @@
  *
  * SIGTERM or SIGINT stops it cleanly: over HTTP it stops accepting, lets
  * requests in flight finish (up to 10 s), then closes the factory; over stdio
- * it stops reading and closes the factory. A second signal exits at once.
+ * it stops reading, answers the requests it has read (up to 10 s, as when the
+ * client closes stdin), then closes the factory. A second signal exits at once.
  *
  * The factory must exist (its `factory.db`, or the `--store` file; `factory
  * init` makes one) unless `--init` asks to create an empty one: a mistyped

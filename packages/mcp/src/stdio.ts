@@ -5,41 +5,16 @@
  */
 
 import { ProtocolErrorCode } from "@modelcontextprotocol/server";
-import { StdioServerTransport, serveStdio as serveByEra } from "@modelcontextprotocol/server/stdio";
+import { type StdioServerTransport, serveStdio as serveByEra } from "@modelcontextprotocol/server/stdio";
 import type { Factory } from "@software-factory/intelligence";
 import { buildFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
+import { AnsweringStdioTransport } from "./internal/AnsweringStdioTransport.js";
 import { BoundedLines, type OversizedLine } from "./internal/BoundedLines.js";
 import { followServedSkills } from "./internal/SkillsFollower.js";
+import { SIGNAL_DRAIN_GRACE_MS } from "./internal/stopOnSignals.js";
 
 /** The most bytes one message may have on stdio (the MCP SDK's own bound for its read buffer). */
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
-
-/**
- * A stdio transport that writes one message at a time. The SDK's `send` adds
- * an `error` and a `drain` listener to stdout while a write waits for the pipe
- * to drain, so many answers queued behind a full pipe (fifty parallel calls
- * with large results) each added a pair, past Node's leak warning; in a queue,
- * at most one pair is attached at a time and the order is kept.
- */
-class OneAtATimeStdioTransport extends StdioServerTransport {
-  #last: Promise<unknown> = Promise.resolve();
-  #markClosed: () => void = () => undefined;
-  /** Settles once the transport has closed: the client ended stdin, or the server closed the connection. */
-  readonly closed = new Promise<void>((resolve) => {
-    this.#markClosed = resolve;
-  });
-
-  override send(message: Parameters<StdioServerTransport["send"]>[0]): Promise<void> {
-    const sent = this.#last.then(() => super.send(message));
-    this.#last = sent.catch(() => undefined);
-    return sent;
-  }
-
-  override async close(): Promise<void> {
-    await super.close();
-    this.#markClosed();
-  }
-}
 
 /**
  * Answers, where JSON-RPC allows, a message dropped for its size, and says so
@@ -71,8 +46,9 @@ function refuseOversized(transport: StdioServerTransport, line: OversizedLine): 
 export interface StdioServeOptions extends FactoryMcpServerOptions {
   /**
    * Aborting it ends the service as the client ending stdin does: no more
-   * messages are read, the connection closes and `serveStdio` resolves (a
-   * process stopping on SIGTERM aborts it, then closes the factory).
+   * messages are read, the requests already read are answered (for up to
+   * `SIGNAL_DRAIN_GRACE_MS`), the connection closes and `serveStdio`
+   * resolves (a process stopping on SIGTERM aborts it, then closes the factory).
    */
   readonly signal?: AbortSignal;
 }
@@ -80,6 +56,11 @@ export interface StdioServeOptions extends FactoryMcpServerOptions {
 /**
  * Serves a factory to one client over this process's stdin and stdout (what
  * Claude Code and Cursor start). Resolves when the client disconnects, or when `signal` aborts.
+ *
+ * Either way every request already read is answered before the connection
+ * closes: a client may send a call and close stdin, and still read the
+ * answer. A request still running `SIGNAL_DRAIN_GRACE_MS` (10 s) after that is
+ * aborted unanswered, and stderr names it.
  *
  * It speaks protocol revisions 2025-11-25 and 2026-07-28: the client's first
  * message chooses for the whole connection (an `initialize` handshake the
@@ -115,8 +96,10 @@ export async function serveStdio(
   if (options.signal?.aborted) return;
   const lines = new BoundedLines(MAX_MESSAGE_BYTES, (line) => refuseOversized(transport, line));
   // A line of MAX_MESSAGE_BYTES and its newline fit the SDK's buffer; a longer one never reaches it.
-  const transport = new OneAtATimeStdioTransport(lines, process.stdout, {
+  const transport = new AnsweringStdioTransport(lines, process.stdout, {
     maxBufferSize: MAX_MESSAGE_BYTES + 1,
+    graceMs: SIGNAL_DRAIN_GRACE_MS,
+    log: (line) => process.stderr.write(`@software-factory/mcp: ${line}\n`),
   });
   process.stdin.pipe(lines);
   const skills = followServedSkills(opened, options);
@@ -137,7 +120,11 @@ export async function serveStdio(
       onerror: (error) => process.stderr.write(`@software-factory/mcp: ${error.message}\n`),
     },
   );
-  const stop = () => void transport.close();
+  // Stop reading; the end of the lines answers the requests already read, then closes (as stdin's end does).
+  const stop = () => {
+    process.stdin.unpipe(lines);
+    lines.end();
+  };
   options.signal?.addEventListener("abort", stop, { once: true });
   await transport.closed;
   options.signal?.removeEventListener("abort", stop);

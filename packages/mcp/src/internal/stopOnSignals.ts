@@ -6,7 +6,11 @@
  * @module
  */
 
-/** How long requests in flight get to finish when a signal stops an HTTP server (`HttpServer.close`'s `graceMs`). */
+/**
+ * How long requests in flight get to finish when a server stops: over HTTP,
+ * `HttpServer.close`'s `graceMs` on a signal; over stdio, on a signal or the
+ * client closing stdin.
+ */
 export const SIGNAL_DRAIN_GRACE_MS = 10_000;
 
 /** The stop a first SIGTERM or SIGINT asks for; see {@link stopOnSignals}. */
