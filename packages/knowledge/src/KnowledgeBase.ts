@@ -244,7 +244,12 @@ export class KnowledgeBase implements AsyncDisposable {
     id: string,
     input: ReviseInput,
     options: WriteOptions = {},
-  ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
+  ): Promise<{
+    /** The document as it stands after the call. */
+    document: KnowledgeDocument;
+    /** Whether a revision was recorded; false when the input changed nothing. */
+    changed: boolean;
+  }> {
     this.#assertOpen();
     const parsed = parseInput(ReviseInputSchema, input, `revision of ${id}`);
     return this.#writer.revise(id, parsed, options);

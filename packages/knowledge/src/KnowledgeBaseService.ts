@@ -81,7 +81,15 @@ export interface KnowledgeBaseShape {
     id: string,
     input: ReviseInput,
     options?: WriteOptions,
-  ) => Effect.Effect<{ document: KnowledgeDocument; changed: boolean }, KnowledgeError>;
+  ) => Effect.Effect<
+    {
+      /** The document as it stands after the call. */
+      document: KnowledgeDocument;
+      /** Whether a revision was recorded; false when the input changed nothing. */
+      changed: boolean;
+    },
+    KnowledgeError
+  >;
   /** See {@link KnowledgeBase.supersede}. */
   readonly supersede: (
     id: string,

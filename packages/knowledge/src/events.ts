@@ -9,14 +9,21 @@ import { z } from "zod";
 import { DecisionSchema, DocumentKindSchema, LinkSchema, SourceSchema } from "./schemas.js";
 
 const Content = {
+  /** The document's title in this version. */
   title: z.string().min(1),
+  /** Its markdown body in this version, in full. */
   body: z.string(),
   /** sha256 of the canonical title, body and decision: a revision with the same hash is not recorded. */
   contentHash: z.string().length(64),
+  /** Its tags in this version. */
   tags: z.array(z.string()),
+  /** Ids of the floor-plan lines it concerns in this version. */
   lines: z.array(z.string()),
+  /** Since when the fact holds, an ISO 8601 instant in UTC. */
   validFrom: z.string(),
+  /** Until when it holds, an ISO 8601 instant in UTC; absent while it still holds. */
   validTo: z.string().optional(),
+  /** The structured decision, for a `decision` document. */
   decision: DecisionSchema.optional(),
 };
 
@@ -24,9 +31,13 @@ const Content = {
 export const DocumentCaptured = defineEvent(
   "knowledge.document.captured",
   z.object({
+    /** What the document is. */
     kind: DocumentKindSchema,
+    /** Where it came from: system, address, author, capture time. */
     source: SourceSchema,
+    /** Its typed links at capture; later ones come as `knowledge.document.linked` events. */
     links: z.array(LinkSchema),
+    /** Ids of the documents it replaces; each gets its own `knowledge.document.superseded` event. */
     supersedes: z.array(z.string()),
     /** The idempotency key of the capture, so a retry with the key returns this document. */
     key: z.string().optional(),
@@ -37,11 +48,21 @@ export const DocumentCaptured = defineEvent(
 /** A document's content or metadata changed. Subject: the document id. */
 export const DocumentRevised = defineEvent(
   "knowledge.document.revised",
-  z.object({ ...Content, reason: z.string().optional() }),
+  z.object({
+    ...Content,
+    /** Why it was revised, when the writer said. */
+    reason: z.string().optional(),
+  }),
 );
 
 /** A newer document replaced this one; it stays as history. Subject: the replaced document id. */
-export const DocumentSuperseded = defineEvent("knowledge.document.superseded", z.object({ by: z.string() }));
+export const DocumentSuperseded = defineEvent(
+  "knowledge.document.superseded",
+  z.object({
+    /** The id of the document that replaced it. */
+    by: z.string(),
+  }),
+);
 
 /** A typed link was added. Subject: the document id. */
 export const DocumentLinked = defineEvent("knowledge.document.linked", LinkSchema);
@@ -52,7 +73,10 @@ export const DocumentUnlinked = defineEvent("knowledge.document.unlinked", LinkS
 /** A document was withdrawn (wrong, deleted at its source); kept in history, out of search. Subject: the document id. */
 export const DocumentRetracted = defineEvent(
   "knowledge.document.retracted",
-  z.object({ reason: z.string() }),
+  z.object({
+    /** Why it was withdrawn. */
+    reason: z.string(),
+  }),
 );
 
 /** Every event type of the knowledge base, to register on a log. */

@@ -50,10 +50,12 @@ export type Source = z.infer<typeof SourceSchema>;
 
 /** A typed link from a document to another document or an assembly-line artifact. */
 export const LinkSchema = z.object({
+  /** What the link means: a word starting lowercase (`relatesTo`, `informs`, `evidenceFor`), at most 60 characters. */
   type: z
     .string()
     .regex(/^[a-z][a-zA-Z0-9-]*$/, "link types are words such as relatesTo, informs, evidenceFor")
     .max(60),
+  /** The id of the linked document or artifact, 1 to 200 characters. */
   target: z.string().min(1).max(200),
 });
 /** A typed link from a document to another document or artifact. */
@@ -101,7 +103,12 @@ export const DECISION_TEXT_MAX = 200_000;
 /** Most options a decision lists, and most pros or cons an option lists. */
 export const DECISION_LIST_MAX = 20;
 /** Most characters of an option's title, and of one pro or con. */
-export const DECISION_OPTION_LIMITS = { title: 500, point: 2000 } as const;
+export const DECISION_OPTION_LIMITS = {
+  /** Most characters of an option's title. */
+  title: 500,
+  /** Most characters of one pro or con. */
+  point: 2000,
+} as const;
 
 /** A text field of a decision as it is written (context, decision, consequences), its limit named in the error. */
 export const decisionTextSchema = (field: string) =>
@@ -134,7 +141,14 @@ export interface DecisionText {
   /** The situation and forces that called for a decision. */
   readonly context: string;
   /** The options considered, each with its title, pros and cons. */
-  readonly options: readonly { title: string; pros: readonly string[]; cons: readonly string[] }[];
+  readonly options: readonly {
+    /** The option's name. */
+    title: string;
+    /** What speaks for it. */
+    pros: readonly string[];
+    /** What speaks against it. */
+    cons: readonly string[];
+  }[];
   /** The option chosen, and why. */
   readonly decision: string;
   /** What follows from it, good and bad. */
@@ -201,16 +215,27 @@ const LineId = z.string().min(1).max(120);
 /** Input of `KnowledgeBase.capture` (each field is described on {@link CaptureInput}). */
 export const CaptureInputSchema = z
   .object({
+    /** What the document is. */
     kind: DocumentKindSchema,
+    /** Its title, trimmed, 1 to 500 characters. */
     title: z.string().trim().min(1).max(500),
+    /** Its markdown body, at most 2,000,000 characters. */
     body: z.string().max(2_000_000),
+    /** Where it came from. */
     source: SourceSchema,
+    /** Words to filter by, without spaces; at most 100 (default: none). */
     tags: z.array(Tag).max(100).default([]),
+    /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
     lines: z.array(LineId).max(100).default([]),
+    /** Typed links to documents or artifacts; at most 500 (default: none). */
     links: z.array(LinkSchema).max(500).default([]),
+    /** Since when the fact holds (default: `source.capturedAt`, else now). */
     validFrom: InstantSchema.optional(),
+    /** Until when it holds; must be after `validFrom`. */
     validTo: InstantSchema.optional(),
+    /** Ids of documents it replaces; at most 50 (default: none). */
     supersedes: z.array(z.string().min(1)).max(50).default([]),
+    /** The structured decision; required with kind `decision`. */
     decision: DecisionInputSchema.optional(),
   })
   .refine(
@@ -253,7 +278,9 @@ export interface CaptureInput {
 
 /** Input of `KnowledgeBase.captureOrRevise`: a capture whose source names the document's address there. */
 export const SourcedCaptureInputSchema = CaptureInputSchema.safeExtend({
+  /** Where it came from; `uri` is required here. */
   source: SourceSchema.extend({
+    /** The document's address at its source (1 to 2000 characters): one document is kept per address. */
     uri: z
       .string({
         error: (issue) =>
@@ -270,13 +297,21 @@ export type SourcedCaptureInput = z.input<typeof SourcedCaptureInputSchema>;
 
 /** Input of `KnowledgeBase.revise`: the fields that change; the rest stays. */
 export const ReviseInputSchema = z.object({
+  /** The new title, trimmed, 1 to 500 characters. */
   title: z.string().trim().min(1).max(500).optional(),
+  /** The new markdown body, at most 2,000,000 characters. */
   body: z.string().max(2_000_000).optional(),
+  /** The new tags, replacing the old ones. */
   tags: z.array(Tag).max(100).optional(),
+  /** The new line ids, replacing the old ones. */
   lines: z.array(LineId).max(100).optional(),
+  /** The new start of validity. */
   validFrom: InstantSchema.optional(),
+  /** The new end of validity; `null` clears it. */
   validTo: InstantSchema.nullable().optional(),
+  /** The new decision fields; the body is rewritten from them unless `body` is given too. */
   decision: DecisionInputSchema.optional(),
+  /** Why it is revised, kept with the revision; at most 2000 characters. */
   reason: z.string().max(2000).optional(),
 });
 /** Input of `KnowledgeBase.revise`, as a caller writes it. */
@@ -285,16 +320,27 @@ export type ReviseInput = z.input<typeof ReviseInputSchema>;
 /** Input of `KnowledgeBase.recordDecision`. */
 export const RecordDecisionInputSchema = z
   .object({
+    /** The decision's title, trimmed, 1 to 500 characters. */
     title: z.string().trim().min(1).max(500),
+    /** Where it stands (default: `proposed`). */
     status: DecisionStatusSchema.default("proposed"),
+    /** The situation and forces that called for a decision. */
     context: decisionTextSchema("context").min(1),
+    /** The options weighed, each with its pros and cons; at most 20 (default: none). */
     options: DecisionOptionsInputSchema,
+    /** The option chosen, and why. */
     decision: decisionTextSchema("decision").min(1),
+    /** What follows from it, good and bad (default: empty). */
     consequences: decisionTextSchema("consequences").default(""),
+    /** Where it came from. */
     source: SourceSchema,
+    /** Words to filter by, without spaces; at most 100 (default: none). */
     tags: z.array(Tag).max(100).default([]),
+    /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
     lines: z.array(LineId).max(100).default([]),
+    /** Typed links to documents or artifacts; at most 500 (default: none). */
     links: z.array(LinkSchema).max(500).default([]),
+    /** Ids of earlier decisions or documents it replaces; at most 50 (default: none). */
     supersedes: z.array(z.string().min(1)).max(50).default([]),
   })
   .superRefine(checkDecisionTextTotal);

@@ -37,6 +37,7 @@ export interface FrontMatterFile {
  * code `E_FRONT_MATTER`.
  */
 export class FrontMatterError extends Data.TaggedError("FrontMatterError")<{
+  /** What is wrong with the front matter (the YAML error, or the bad field and why); the position is in `line` and `column`. */
   readonly message: string;
   /** 1-based line in the file. */
   readonly line: number;

@@ -282,7 +282,14 @@ export class VectorIndex {
     path: string,
     embedder: Pick<Embedder, "id" | "dimension">,
     options: VectorIndexOptions = {},
-  ): { index: VectorIndex; meta: unknown } | undefined {
+  ):
+    | {
+        /** The loaded index, ready to search and to add to. */
+        index: VectorIndex;
+        /** The `meta` value passed to {@link VectorIndex.save} (`null` when none was). */
+        meta: unknown;
+      }
+    | undefined {
     if (!existsSync(path) || !existsSync(`${path}.json`)) return undefined;
     try {
       const sidecar = JSON.parse(readFileSync(`${path}.json`, "utf8")) as Sidecar | SidecarV1;

@@ -15,18 +15,31 @@ import { InstantSchema } from "../schemas.js";
  * unrecognized key, not a filter silently ignored.
  */
 export const SearchOptionsSchema = z.strictObject({
+  /** Hits per page, 1 to 200 (default 10). */
   limit: z.number().int().min(1).max(200).default(10),
+  /** Hits of the ranking to skip, 0 to 10,000 (default 0). */
   offset: z.number().int().min(0).max(10_000).default(0),
+  /** Only documents of these kinds. */
   kinds: z.array(z.string()).optional(),
+  /** Only documents linked to at least one of these lines. */
   lines: z.array(z.string()).optional(),
+  /** Only documents with at least one of these tags. */
   tags: z.array(z.string()).optional(),
+  /** Only documents whose `source.author` is one of these. */
   authors: z.array(z.string()).optional(),
+  /** Captured at or after this instant. */
   from: InstantSchema.optional(),
+  /** Captured before this instant. */
   to: InstantSchema.optional(),
+  /** Only documents in force now (default true). */
   current: z.boolean().default(true),
+  /** Only documents in force at this instant, as they read then; overrides `current`. */
   asOf: InstantSchema.optional(),
+  /** Most tokens the page's snippets may take together, a positive integer (default: no budget). */
   budgetTokens: z.number().int().min(1).optional(),
+  /** One hit per document, its best chunk (default true). */
   collapse: z.boolean().default(true),
+  /** Which engines answer: `hybrid`, `lexical` or `vector` (default `hybrid`). */
   mode: z.enum(["hybrid", "lexical", "vector"]).default("hybrid"),
 });
 /** Filters and paging of `KnowledgeBase.search`, as a caller writes them (what {@link SearchOptionsSchema} accepts). */
