@@ -10,7 +10,12 @@ export interface Notification {
   /** Markdown details. */
   readonly body: string;
   /** What the notification is about (`{ kind: "workItem", id }`). */
-  readonly ref?: { readonly kind: string; readonly id: string };
+  readonly ref?: {
+    /** What sort of thing it is (`signal`, `artifact`, `line`, `workItem`). */
+    readonly kind: string;
+    /** Its id. */
+    readonly id: string;
+  };
   /** Why this operator is told (`owner of checkout`). */
   readonly reason?: string;
 }

@@ -120,6 +120,7 @@ export class Inbox implements AsyncDisposable {
     await this.projection?.close();
   }
 
+  /** Same as {@link Inbox.close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

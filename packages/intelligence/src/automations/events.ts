@@ -9,11 +9,24 @@ import { z } from "zod";
 export const AutomationHandled = defineEvent(
   "automation.handled",
   z.object({
+    /** Name of the automation. */
     automation: z.string().min(1),
+    /** Id of the event it handled. */
     event: z.string().min(1),
+    /** Position of that event in the log. */
     eventSeq: z.number().int().positive(),
+    /** `ok` when the handler ran through, `error` when it threw. */
     outcome: z.enum(["ok", "error"]),
-    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    /** What the handler threw, when the outcome is `error`. */
+    error: z
+      .object({
+        /** The error's `code`, or `HANDLER_FAILED` when it had none. */
+        code: z.string(),
+        /** The error's message. */
+        message: z.string(),
+      })
+      .optional(),
+    /** Events the handler emitted in the same batch (0 on error). */
     emitted: z.number().int().nonnegative(),
     /** Handler calls it took (retries of a handler that threw included). */
     attempts: z.number().int().positive().optional(),
@@ -26,10 +39,22 @@ export const AutomationHandled = defineEvent(
 export const InboxNotified = defineEvent(
   "inbox.notified",
   z.object({
+    /** The operator told. */
     to: z.string().min(1),
+    /** One line to show in a list. */
     title: z.string().min(1),
+    /** The details, as markdown. */
     body: z.string(),
-    ref: z.object({ kind: z.string().min(1), id: z.string().min(1) }).optional(),
+    /** What the notification is about, when it is about one thing. */
+    ref: z
+      .object({
+        /** What sort of thing it is (`signal`, `artifact`, `line`). */
+        kind: z.string().min(1),
+        /** Its id. */
+        id: z.string().min(1),
+      })
+      .optional(),
+    /** Why this operator is told (`owner of checkout`), when given. */
     reason: z.string().optional(),
   }),
 );
@@ -37,7 +62,12 @@ export const InboxNotified = defineEvent(
 /** An operator read (acknowledged) notifications of their inbox. */
 export const InboxRead = defineEvent(
   "inbox.read",
-  z.object({ to: z.string().min(1), notifications: z.array(z.string().min(1)).min(1) }),
+  z.object({
+    /** The operator who read them. */
+    to: z.string().min(1),
+    /** Ids of the `inbox.notified` events read; at least one. */
+    notifications: z.array(z.string().min(1)).min(1),
+  }),
 );
 
 /** Every event type the automations and the inbox append. */

@@ -36,7 +36,12 @@ export interface AutomationFailure {
   /** Position of the event in the log. */
   readonly eventSeq: number;
   /** What the handler threw the last time. */
-  readonly error: { readonly code: string; readonly message: string };
+  readonly error: {
+    /** The error's `code` (`E_NOT_FOUND`...), or `HANDLER_FAILED` when it had none. */
+    readonly code: string;
+    /** The error's message. */
+    readonly message: string;
+  };
 }
 
 /** The end of a {@link AutomationRunner.retry}: how the re-run went. */
@@ -44,7 +49,12 @@ export interface RetryResult {
   /** `ok` when the handler ran through (what it emitted landed), else `error`. */
   readonly outcome: "ok" | "error";
   /** The error of the last attempt, when the outcome is `error`. */
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: {
+    /** The error's `code` (`E_NOT_FOUND`...), or `HANDLER_FAILED` when it had none. */
+    readonly code: string;
+    /** The error's message. */
+    readonly message: string;
+  };
 }
 
 /** Options of {@link startAutomations}. */

@@ -40,10 +40,17 @@ export interface ImportCodebaseOptions extends ScanCodebaseOptions {
 
 /** What an import found, did (or would do, in a dry run), and could not do. */
 export interface CodebaseImportResult {
+  /** True when nothing was written: the counts and conflicts say what a real run would do. */
   readonly dryRun: boolean;
+  /** The repository name documents are filed under (their source addresses start with it). */
   readonly repository: string;
+  /** Everything the scan read from the repository, before comparing with the factory. */
   readonly proposal: CodebaseProposal;
-  readonly counts: CodebaseImportPlan["counts"] & { readonly links: ImportCounts };
+  /** What the import did (or would do) per kind of fact, `verifies` links included. */
+  readonly counts: CodebaseImportPlan["counts"] & {
+    /** `verifies` links from tests to requirements. */
+    readonly links: ImportCounts;
+  };
   /** Facts a person changed that the repository now says otherwise about; kept as the person wrote them. */
   readonly conflicts: readonly ImportConflict[];
   /** Manifests or files that could not be read. */

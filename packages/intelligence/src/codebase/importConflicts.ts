@@ -8,12 +8,15 @@
 
 /** A fact the import would change but a person changed first; it is left as the person wrote it. */
 export interface ImportConflict {
+  /** What sort of fact it is. */
   readonly kind: "line" | "owner" | "document" | "requirement" | "test";
   /** Line id, document id or artifact id. */
   readonly id: string;
   /** The field that differs (`owner`, `description`, `body`...). */
   readonly field: string;
+  /** The value as the person left it, which stays. */
   readonly current: string;
+  /** The value the import read from the repository and did not write. */
   readonly proposed: string;
   /** A unified diff from the current text to the proposed one. */
   readonly diff: string;
@@ -23,9 +26,13 @@ export interface ImportConflict {
 
 /** How many facts of one kind an import creates, updates, leaves unchanged, or cannot change. */
 export interface ImportCounts {
+  /** Facts the factory did not have, now written. */
   readonly created: number;
+  /** Facts the import wrote earlier and the repository changed since, now rewritten. */
   readonly updated: number;
+  /** Facts already as the repository says. */
   readonly unchanged: number;
+  /** Facts a person changed, left as they are (see the conflicts list). */
   readonly conflicts: number;
 }
 

@@ -29,20 +29,29 @@ export const CODEBASE_SYSTEM = "codebase";
 
 /** A document the import captures or revises. */
 export interface DocumentChange {
+  /** `create` for a document the factory does not have, `update` to revise one the import wrote earlier. */
   readonly action: "create" | "update";
   /** The existing document, for updates. */
   readonly id?: string;
+  /** The capture input, source `codebase` with the repository and file as its address. */
   readonly input: CaptureInput;
 }
 
 /** An artifact the import records (a new one or a new version). */
 export interface ArtifactChange {
+  /** `create` for a new artifact, `update` to record a new version of one the import wrote earlier. */
   readonly action: "create" | "update";
+  /** The artifact id (`REQ-...` or `TEST-...`), stable across imports. */
   readonly id: string;
+  /** A requirement inferred from a test, or the test itself. */
   readonly kind: "requirement" | "test";
+  /** The requirement statement, or the test's describe path and name. */
   readonly title: string;
+  /** The floor plan line it belongs to, when the test file lies in one. */
   readonly line?: string;
+  /** The artifact's fields (statement, or file, line and name of the test, and the inference's provenance). */
   readonly fields: Readonly<Record<string, unknown>>;
+  /** The fields whose change makes downstream links suspect (`statement`; a test's file, name, describe path). */
   readonly fingerprintFields: readonly string[];
 }
 
@@ -56,18 +65,34 @@ export interface CodebaseImportPlan {
   readonly floorPlanDiff: PlanDiff;
   /** The floor plan as it will be after the import. */
   readonly nextFloorPlan: Plan;
+  /** Blueprints and documents to capture or revise. */
   readonly documents: readonly DocumentChange[];
+  /** Requirements and tests to record. */
   readonly artifacts: readonly ArtifactChange[];
   /** `verifies` links from tests to the requirements they verify, not yet linked. */
-  readonly links: readonly { readonly from: string; readonly to: string }[];
+  readonly links: readonly {
+    /** The test's artifact id. */
+    readonly from: string;
+    /** The requirement's artifact id. */
+    readonly to: string;
+  }[];
+  /** Facts a person changed that the repository now says otherwise; left as the person wrote them. */
   readonly conflicts: readonly ImportConflict[];
+  /** What the import does, per kind of fact. */
   readonly counts: {
+    /** Floor plan lines. */
     readonly lines: ImportCounts;
+    /** Line owners. */
     readonly owners: ImportCounts;
+    /** Dependencies between lines. */
     readonly dependencies: ImportCounts;
+    /** Blueprint documents. */
     readonly blueprints: ImportCounts;
+    /** Other knowledge documents. */
     readonly documents: ImportCounts;
+    /** Requirements inferred from tests. */
     readonly requirements: ImportCounts;
+    /** Test artifacts. */
     readonly tests: ImportCounts;
   };
   /** Proposed line id to the floor plan line it maps to (an existing line with the same id or code path). */

@@ -37,15 +37,21 @@ export interface ProposedLine {
   readonly root: string;
   /** Code path globs of the line (`packages/core/**`). */
   readonly paths: readonly string[];
+  /**
+   * The ecosystem whose manifest declared it (`npm`, `cargo`...), or `folder` for a plain top-level folder.
+   */
   readonly ecosystem: Ecosystem;
   /** The package name in its ecosystem (`@acme/core`, `acme-core`, `github.com/acme/core`). */
   readonly packageName: string;
+  /** The manifest or folder the line was read from. */
   readonly evidence: Evidence;
 }
 
 /** A dependency between two proposed lines, from manifests and/or the import graph. */
 export interface ProposedDependency {
+  /** Id of the proposed line that depends. */
   readonly from: string;
+  /** Id of the proposed line it depends on. */
   readonly to: string;
   /** `library` for code dependencies. */
   readonly kind: "library";
@@ -55,6 +61,7 @@ export interface ProposedDependency {
 
 /** An owner proposed for a line, from CODEOWNERS or from git history; a person confirms it. */
 export interface ProposedOwner {
+  /** Id of the proposed line it would own. */
   readonly line: string;
   /** Operator id (slug of the CODEOWNERS handle or the git author's e-mail local part). */
   readonly operator: string;
@@ -64,17 +71,21 @@ export interface ProposedOwner {
   readonly email?: string;
   /** CODEOWNERS handle (`@acme/payments`) when it came from CODEOWNERS. */
   readonly handle?: string;
+  /** The CODEOWNERS rule or the git history the owner was read from, with its confidence. */
   readonly evidence: Evidence;
 }
 
 /** A blueprint: one knowledge document per line describing its purpose and surface. */
 export interface ProposedBlueprint {
+  /** Id of the proposed line it describes. */
   readonly line: string;
+  /** The blueprint document's title. */
   readonly title: string;
   /** Markdown: purpose, public surface, dependencies in and out, configuration, data stores, files. */
   readonly body: string;
   /** Repository-relative files the blueprint was read from. */
   readonly files: readonly string[];
+  /** The line's manifest and the method that wrote the blueprint. */
   readonly evidence: Evidence;
 }
 
@@ -95,10 +106,13 @@ export interface InferredRequirement {
   readonly describePath: readonly string[];
   /** The test's own name (or the Scenario). */
   readonly testName: string;
+  /** The test framework the test was written for. */
   readonly framework: TestFramework;
   /** Repository-relative test file and 1-based line of the test. */
   readonly file: string;
+  /** 1-based line of the test in `file`. */
   readonly fileLine: number;
+  /** The test file and the method that found the test. */
   readonly evidence: Evidence;
 }
 
@@ -106,8 +120,11 @@ export interface InferredRequirement {
 export interface ProposedDocument {
   /** Stable capture key (`repo:<path>`), so a re-run revises instead of duplicating. */
   readonly key: string;
+  /** Which kind of document it is captured as (`decision` for ADRs, `runbook`, `note`...). */
   readonly kind: DocumentKind;
+  /** Its title (front matter `title`, else the first heading, else the file name; READMEs `<line> README`), at most 500 characters. */
   readonly title: string;
+  /** Its markdown, without the front matter. */
   readonly body: string;
   /** Repository-relative file. */
   readonly file: string;
@@ -115,6 +132,7 @@ export interface ProposedDocument {
   readonly lines: readonly string[];
   /** The decision fields, for ADRs (MADR or Nygard). */
   readonly decision?: Decision;
+  /** The file and how it was read (`adr-madr`, `adr-nygard`, `readme`, `runbook`...). */
   readonly evidence: Evidence;
 }
 
@@ -124,10 +142,16 @@ export interface CodebaseProposal {
   readonly root: string;
   /** HEAD commit, when the root is a git repository. */
   readonly commit?: string;
+  /** One line per package, module or top-level folder found. */
   readonly lines: readonly ProposedLine[];
+  /** Dependencies between those lines. */
   readonly dependencies: readonly ProposedDependency[];
+  /** Owners proposed for those lines, from CODEOWNERS or git history. */
   readonly owners: readonly ProposedOwner[];
+  /** One blueprint per line. */
   readonly blueprints: readonly ProposedBlueprint[];
+  /** Requirements inferred from tests, each with the test that verifies it. */
   readonly requirements: readonly InferredRequirement[];
+  /** Knowledge documents found: docs, ADRs, READMEs, changelogs, runbooks. */
   readonly documents: readonly ProposedDocument[];
 }

@@ -38,8 +38,11 @@ export type ImportPhase = (typeof IMPORT_PHASES)[number];
  * progress of a document import.
  */
 export interface CodebaseImportProgress {
+  /** The phase reported on. */
   readonly phase: ImportPhase;
+  /** Items done so far: files listed, lines found, events applied... (0 as a phase starts). */
   readonly done: number;
+  /** Items the phase has in all, when known. */
   readonly total?: number;
   /** Milliseconds the phase took, once it ended. */
   readonly ms?: number;
@@ -47,7 +50,9 @@ export interface CodebaseImportProgress {
 
 /** A manifest or file the scan could not read; the rest of the scan went on. */
 export interface ScanProblem {
+  /** Repository-relative path of the file. */
   readonly file: string;
+  /** What was wrong and what the scan did about it (a manifest that does not parse, a field cut to its limit). */
   readonly message: string;
 }
 
@@ -63,7 +68,9 @@ export interface ScanCodebaseOptions {
 
 /** A proposal and the problems met while reading the repository. */
 export interface ScanResult {
+  /** What the repository proposes to the factory. */
   readonly proposal: CodebaseProposal;
+  /** Problems met reading the repository's files; the scan went on past each. */
   readonly problems: readonly ScanProblem[];
   /** Milliseconds per phase. */
   readonly timings: Readonly<Partial<Record<ImportPhase, number>>>;

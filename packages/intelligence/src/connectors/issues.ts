@@ -22,6 +22,7 @@ export { severityOfLabels, workItemKindOfLabels } from "./issueLabels.js";
 export const IssueImportOptionsSchema = z.object({
   /** A JSON file: `gh issue list --json number,title,body,labels,state,url,author,createdAt`, or the GitLab API's issues. */
   file: z.string().min(1, "file must name an issue export"),
+  /** Which export the file is: `github` (`gh issue list --json`) or `gitlab` (the REST API's issue list). */
   format: z.enum(["github", "gitlab"]),
   /** What each issue becomes. */
   as: z.enum(["signals", "workItems"]),

@@ -23,6 +23,7 @@ export { type JsonlMapping, JsonlMappingSchema } from "./jsonlMapping.js";
 export const JsonlImportOptionsSchema = z.object({
   /** The JSON Lines file (one JSON object per line; blank lines ignored). */
   file: z.string().min(1, "file must name a JSON Lines file"),
+  /** What each line becomes (`target`) and the dotted paths its fields are read from. */
   mapping: JsonlMappingSchema,
 });
 /** Options of {@link importJsonl}. */

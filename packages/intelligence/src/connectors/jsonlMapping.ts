@@ -31,6 +31,7 @@ const common = {
 /** Where each field of what a line becomes is found in it: dotted paths (`fields.summary`). */
 export const JsonlMappingSchema = z.discriminatedUnion("target", [
   z.object({
+    /** Each line becomes a knowledge document. */
     target: z.literal("document"),
     ...common,
     /** Document kind for every line (default `note`; not `decision`, which needs fields a line does not map). */
@@ -41,6 +42,7 @@ export const JsonlMappingSchema = z.discriminatedUnion("target", [
     author: path.optional(),
   }),
   z.object({
+    /** Each line becomes a customer signal. */
     target: z.literal("signal"),
     ...common,
     /** Path of the severity (`low`, `medium`, `high`, `critical`; default medium). */
@@ -49,6 +51,7 @@ export const JsonlMappingSchema = z.discriminatedUnion("target", [
     customer: path.optional(),
   }),
   z.object({
+    /** Each line becomes an assembly-line artifact. */
     target: z.literal("artifact"),
     ...common,
     /** Artifact kind for every line (`feedback`, `incident`...). */

@@ -50,8 +50,11 @@ const ContextRequestSchema = z
 
 /** A document that matches too, named without its text: an agent fetches it by id when it needs it. */
 export interface KnowledgeReference {
+  /** The document id, for `KnowledgeBase.get`. */
   readonly id: string;
+  /** Its title. */
   readonly title: string;
+  /** Its kind (`note`, `decision`, `runbook`...). */
   readonly kind: string;
   /** Its search score, comparable with the knowledge hits'. */
   readonly score: number;
@@ -62,8 +65,11 @@ const FULL_KNOWLEDGE_SHARE = 0.7;
 
 /** A checked rule of the factory's standards, as a pack lists it. */
 export interface PackRule {
+  /** The rule's id. */
   readonly id: string;
+  /** What the rule asks for, in one line. */
   readonly description: string;
+  /** How much a finding of the rule weighs. */
   readonly severity: FindingSeverity;
   /** Kind of target it checks (`workItem`, `requirement`, `line`...). */
   readonly appliesTo: string;
@@ -71,9 +77,13 @@ export interface PackRule {
 
 /** A line next to a line of the pack, and the dependency between them: its kind, criticality and contract. */
 export interface PackNeighbour {
+  /** The neighbouring line's id. */
   readonly line: string;
+  /** Its owner, when it has one: who to ask about the dependency. */
   readonly owner?: string | undefined;
+  /** What the dependency goes through (`api`, `data`, `event`, `ui`, `library`, `infra`). */
   readonly kind: DependencyKind;
+  /** How badly the dependent line breaks when the other changes (`high`, `medium`, `low`). */
   readonly criticality: Criticality;
   /** What the dependency promises, when the floor plan says. */
   readonly contract?: string | undefined;
@@ -81,22 +91,34 @@ export interface PackNeighbour {
 
 /** A line of a pack with its direct neighbours. */
 export interface PackLine {
+  /** The line as the floor plan has it (owner, contributors, paths...). */
   readonly line: LineInfo;
+  /** Lines it depends on. */
   readonly dependsOn: readonly PackNeighbour[];
+  /** Lines that depend on it. */
   readonly dependents: readonly PackNeighbour[];
   /** How many neighbours were left out to fit the budget (then `dependsOn` and `dependents` are empty). */
-  readonly neighboursOmitted?: { readonly dependsOn: number; readonly dependents: number };
+  readonly neighboursOmitted?: {
+    /** Lines it depends on, left out. */
+    readonly dependsOn: number;
+    /** Lines that depend on it, left out. */
+    readonly dependents: number;
+  };
 }
 
 /** How many of each part of a pack did not fit its budget. */
 export interface PackOmitted {
   /** Neighbouring lines left out of the lines' `dependsOn` and `dependents` (they go first when the lines alone do not fit). */
   readonly neighbours: number;
+  /** Instructions of imported rule files left out. */
   readonly instructions: number;
   /** Matching documents that fitted neither in full nor as references. */
   readonly knowledge: number;
+  /** Checked rules left out. */
   readonly rules: number;
+  /** Active work items left out. */
   readonly activeWork: number;
+  /** Suspect links left out. */
   readonly suspectLinks: number;
 }
 
@@ -112,7 +134,9 @@ export interface ContextPack {
    * no line), and the instructions of imported rule files for these paths and lines.
    */
   readonly standards: {
+    /** Checked rules that apply, one line each. */
     readonly rules: readonly PackRule[];
+    /** Instructions of imported rule files (AGENTS.md, Cursor rules) that apply to the pack's paths and lines. */
     readonly instructions: readonly InstructionStandard[];
   };
   /** Active work on those lines. */

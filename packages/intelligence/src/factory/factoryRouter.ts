@@ -12,7 +12,12 @@ import { parseInput } from "../internal/parse.js";
 import { type RoutableLine, type RouteCandidate, Router } from "../router/Router.js";
 
 /** What to route: a text, or a captured signal by id. */
-export type RouteInput = string | { readonly signal: string };
+export type RouteInput =
+  | string
+  | {
+      /** Id of a captured signal: its text is routed. */
+      readonly signal: string;
+    };
 
 const RouteInputSchema = z.union([z.string(), z.strictObject({ signal: z.string().min(1) })], {
   error: "give a text, or { signal: <id of a captured signal> }",

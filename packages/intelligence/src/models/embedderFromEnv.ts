@@ -9,7 +9,9 @@ import { z } from "zod";
 
 /** An embedder opened from the environment, with what releases it (a loaded model). */
 export interface OpenedEmbedder {
+  /** The embedder `FACTORY_EMBEDDER` names, configured from the other `FACTORY_EMBEDDER_*` variables. */
   readonly embedder: Embedder;
+  /** Releases the loaded transformers.js model; does nothing for the hashing and OpenAI-compatible embedders. */
   close(): Promise<void>;
 }
 

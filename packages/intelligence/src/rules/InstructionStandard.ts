@@ -14,17 +14,26 @@ export type InstructionFormat = z.infer<typeof InstructionFormatSchema>;
 
 /** An instruction standard, as every format maps to it. */
 export const InstructionStandardSchema = z.object({
+  /** Kebab-case id, unique among the standards (`testing-ci`). */
   id: z
     .string()
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "id is lowercase words joined by single hyphens (kebab-case)"),
+  /** One line saying what the standard is about, when the source gives one. */
   description: z.string().trim().min(1, "description must not be empty").optional(),
+  /** The markdown instructions themselves. */
   instructions: z.string(),
+  /** Gitignore-style globs of the repository paths it applies to (ignored when `alwaysApply`). */
   globs: z.array(z.string().trim().min(1, "a glob must not be empty")),
+  /** Whether it applies to every path, whatever the globs. */
   alwaysApply: z.boolean(),
+  /** Where it was read from, when it was read from a file. */
   source: z
     .object({
+      /** The file's format: `cursor`, `agents-md` or `claude-md`. */
       format: InstructionFormatSchema,
+      /** Path of the file, as it was given to the loader. */
       file: z.string().min(1),
+      /** 1-based line where the standard starts in the file. */
       line: z.number().int().min(1),
     })
     .optional(),

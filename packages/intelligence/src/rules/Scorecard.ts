@@ -53,7 +53,12 @@ export interface LineScore {
   /** Highest level reached, or undefined when not even the first. */
   readonly level: string | undefined;
   /** The next level and the findings (at or above the scorecard's severity) that keep the line from it. */
-  readonly next?: { readonly level: string; readonly failing: readonly Finding[] };
+  readonly next?: {
+    /** The next level's name. */
+    readonly level: string;
+    /** The findings that keep the line from it. */
+    readonly failing: readonly Finding[];
+  };
 }
 
 const ScorecardSchema = z.object({
@@ -84,10 +89,15 @@ export function defineScorecard(scorecard: Scorecard): Scorecard {
 export const ScorecardLevelChanged = defineEvent(
   "scorecard.level.changed",
   z.object({
+    /** The scorecard's id. */
     scorecard: z.string().min(1),
+    /** The line's id. */
     line: z.string().min(1),
+    /** The level it had; null when it had not reached the first. */
     from: z.string().nullable(),
+    /** The level it has now; null when it no longer reaches the first. */
     to: z.string().nullable(),
+    /** Ids of the rules that keep it from the next level (none at the top). */
     failing: z.array(z.string()),
   }),
 );
@@ -359,6 +369,7 @@ export class Scorecards implements AsyncDisposable {
     await this.#projection?.close();
   }
 
+  /** Same as {@link Scorecards.close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

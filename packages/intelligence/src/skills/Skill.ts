@@ -149,6 +149,7 @@ export function defineFactorySkill<Input extends z.ZodType, Output extends z.Zod
  * wrapped: a handler that throws one rejects the run with it.
  */
 export class SkillFailedError extends Data.TaggedError("SkillFailedError")<{
+  /** Names the skill and what its handler failed with. */
   readonly message: string;
   /** Name of the skill whose handler failed. */
   readonly skill: string;
@@ -189,9 +190,13 @@ function isSdkError(error: unknown): boolean {
 export const SkillRan = defineEvent(
   "skill.ran",
   z.object({
+    /** Hex SHA-256 of the input as canonical JSON: runs on the same input share it; the input itself is not kept. */
     inputHash: z.string(),
+    /** `ok`, `invalid-input` (refused by the input schema, or naming what the factory lacks) or `failed`. */
     outcome: z.enum(["ok", "invalid-input", "failed"]),
+    /** Milliseconds from the run's start to its end. */
     durationMs: z.number().min(0),
+    /** The error's message, at most 500 characters, when the outcome is not `ok`. */
     error: z.string().optional(),
   }),
 );

@@ -32,6 +32,7 @@ import { readUtf8File } from "../internal/utf8File.js";
 
 /** Front matter of a SKILL.md, as the Agent Skills format defines it. */
 export const SkillFrontMatterSchema = z.strictObject({
+  /** The skill's name: lowercase letters, digits and single hyphens, 1 to 64 characters; equals its folder's name. */
   name: z
     .string()
     .min(1)
@@ -40,14 +41,19 @@ export const SkillFrontMatterSchema = z.strictObject({
       /^[a-z0-9]+(-[a-z0-9]+)*$/,
       "name is lowercase letters, digits and single hyphens (1-64 characters)",
     ),
+  /** What the skill does and when to use it, at most 1024 characters: agents pick skills by it. */
   description: z
     .string()
     .trim()
     .min(1, "description must say what the skill does and when to use it")
     .max(1024),
+  /** The license the skill is shared under (a name, or the file bundled with it). */
   license: z.string().min(1).optional(),
+  /** What the skill needs from its environment (a product, system packages, network), at most 500 characters. */
   compatibility: z.string().min(1).max(500).optional(),
+  /** Other properties, string to string; fields the format does not define go here. */
   metadata: z.record(z.string(), z.string()).optional(),
+  /** Tools the skill may use without asking, space-delimited (`Bash(git:*) Read`). */
   "allowed-tools": z
     .string({ error: 'allowed-tools is one space-delimited text of tools, as in "Bash(git:*) Read"' })
     .min(1, 'allowed-tools names at least one tool, as in "Bash(git:*) Read"')
@@ -232,7 +238,9 @@ export interface SkillProblem {
 
 /** What {@link safeLoadSkillsDir} found: the skills that load, and the folders that do not. */
 export interface SkillsDirResult {
+  /** The skills that loaded. */
   readonly skills: InstructionSkill[];
+  /** One per folder that did not load, with what is wrong and where. */
   readonly problems: SkillProblem[];
 }
 

@@ -17,8 +17,16 @@ export const summarizeLine = defineFactorySkill({
   name: "summarize-line",
   description:
     "Summarize a line's state: owner, dependencies, work in flight by stage, suspect links and recent knowledge.",
-  input: z.object({ line: z.string().min(1) }),
-  output: z.object({ line: z.string(), summary: z.string() }),
+  input: z.object({
+    /** Id of the line to summarize. */
+    line: z.string().min(1),
+  }),
+  output: z.object({
+    /** The line summarized. */
+    line: z.string(),
+    /** The summary, as markdown. */
+    summary: z.string(),
+  }),
   instructions:
     'Use this skill to brief yourself on a line before working on it. Call run_skill with {"line": "<id>"} and read the summary; follow up with get_context for details.',
   run: async ({ line }, { services }) => {
@@ -64,8 +72,18 @@ export const draftRequirement = defineFactorySkill({
   name: "draft-requirement",
   description:
     "Draft a requirement skeleton from a captured signal: EARS-style statements with placeholders, acceptance criteria, and the knowledge documents to read first.",
-  input: z.object({ signal: z.string().min(1) }),
-  output: z.object({ markdown: z.string(), line: z.string().nullable(), knowledge: z.array(z.string()) }),
+  input: z.object({
+    /** Id of a captured signal. */
+    signal: z.string().min(1),
+  }),
+  output: z.object({
+    /** The requirement skeleton, as markdown with `<placeholders>` to fill. */
+    markdown: z.string(),
+    /** The signal's line, else the router's best guess; null when there is none. */
+    line: z.string().nullable(),
+    /** Ids of the knowledge documents to read first, best first (at most 5). */
+    knowledge: z.array(z.string()),
+  }),
   instructions:
     "Use this skill when a signal needs to become work. Fill every <placeholder> from the linked knowledge or ask the line's owner; do not invent numbers.",
   run: async ({ signal }, { services }) => {
@@ -131,8 +149,18 @@ export const reviewItem = defineFactorySkill({
   name: "review-item",
   description:
     "Review a work item against the factory's standards and its trace: findings, suspect links, missing evidence.",
-  input: z.object({ item: z.string().min(1) }),
-  output: z.object({ item: z.string(), pass: z.boolean(), findings: z.array(z.string()) }),
+  input: z.object({
+    /** Id of the work item to review. */
+    item: z.string().min(1),
+  }),
+  output: z.object({
+    /** The work item reviewed. */
+    item: z.string(),
+    /** True when no finding is an error and no link is suspect. */
+    pass: z.boolean(),
+    /** Each finding as `<severity>: <message> (<hint>)`, suspect links included. */
+    findings: z.array(z.string()),
+  }),
   run: async ({ item }, { services }) => {
     await services.work.refresh();
     const found = services.work.get(item);
@@ -174,7 +202,12 @@ export const reviewItem = defineFactorySkill({
 export const builtinSkills = [summarizeLine, draftRequirement, reviewItem] as const;
 
 const ClassifySignalInputSchema = z
-  .object({ signal: z.string().min(1).optional(), text: z.string().trim().min(1).optional() })
+  .object({
+    /** Id of a captured signal to classify; give this or `text`. */
+    signal: z.string().min(1).optional(),
+    /** A text to classify as a signal; give this or `signal`. */
+    text: z.string().trim().min(1).optional(),
+  })
   .refine((input) => (input.signal === undefined) !== (input.text === undefined), {
     message: "give either signal (a signal id) or text, not both",
   });
@@ -192,11 +225,17 @@ export const classifySignal = defineFactorySkill({
   requires: ["model"],
   input: ClassifySignalInputSchema,
   output: z.object({
+    /** The line it belongs to, one of the floor plan's. */
     line: z.string(),
+    /** How much it hurts the customer. */
     severity: SeveritySchema,
+    /** The kind of work it asks for. */
     kind: WorkItemKindSchema,
+    /** The signal in one line. */
     summary: z.string(),
+    /** Why the model chose this line, severity and kind. */
     reason: z.string(),
+    /** The model that answered, as the server names it. */
     model: z.string(),
   }),
   run: async (input, { services, model }) => {
