@@ -41,7 +41,7 @@ export {
   type ParsedDecisionRecord,
   parseDecisionRecord,
 } from "./importers/decisionRecord.js";
-export { folderSourceSystem } from "./importers/folderSource.js";
+export { folderPathSourceSystem, folderSourceSystem } from "./importers/folderSource.js";
 export {
   type FilePosition,
   FrontMatterError,

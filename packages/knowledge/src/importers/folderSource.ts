@@ -38,7 +38,30 @@ const MAX_SYSTEM = 100;
 export function folderSourceSystem(prefix: string, folder: string): string {
   const root = realpathSync(folder);
   const top = repositoryTop(root);
-  const where = top === undefined || top === root ? basename(root) || root : relative(top, root);
+  return bounded(prefix, top === undefined || top === root ? basename(root) || root : relative(top, root));
+}
+
+/**
+ * The source system that importers of one earlier release gave a folder
+ * outside any git repository: `<prefix>:<the folder's absolute real path>`
+ * (a hashed tail when longer than 100 characters, as
+ * {@link folderSourceSystem}). That release named a folder outside git by
+ * where it was; the name came back after it, so that copies of a folder
+ * unpacked in other places share their documents. The documents recorded
+ * under it are surely this folder's, whatever their content, which is how
+ * `importMarkdownFolder` and `factory import docs` retire them.
+ *
+ * @example
+ * ```ts
+ * folderPathSourceSystem("markdown", "/srv/build-1/docs"); // "markdown:/srv/build-1/docs"
+ * ```
+ */
+export function folderPathSourceSystem(prefix: string, folder: string): string {
+  return bounded(prefix, realpathSync(folder));
+}
+
+/** `<prefix>:<where>` with `/` separators; past the knowledge base's 100 characters, the end of it and a hash of all of it. */
+function bounded(prefix: string, where: string): string {
   const system = `${prefix}:${where.split(sep).join("/")}`;
   if (system.length <= MAX_SYSTEM) return system;
   const hash = createHash("sha256").update(system).digest("hex").slice(0, 12);

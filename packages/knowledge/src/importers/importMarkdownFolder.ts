@@ -11,7 +11,7 @@ import type { KnowledgeDocument } from "../DocumentStore.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { DocumentKindSchema, SourceSchema } from "../schemas.js";
 import { committedVersions } from "./committedVersions.js";
-import { folderSourceSystem } from "./folderSource.js";
+import { folderPathSourceSystem, folderSourceSystem } from "./folderSource.js";
 import {
   FrontMatterError,
   type FrontMatterFile,
@@ -52,10 +52,13 @@ export interface ImportMarkdownFolderReport extends ImportReport {
   readonly system: string;
   /**
    * Documents of the folder's files that an earlier import recorded under
-   * `markdown:<folder name>` (shared by every folder of that name) and that
-   * are surely this file's copies: each is retracted, so a file keeps one
-   * live document. Sure means it holds the file's text now, or the text of a
-   * version of the file its git repository committed.
+   * another system and that are surely this file's copies: each is
+   * retracted, so a file keeps one live document. Under
+   * `markdown:<folder name>` (shared by every folder of that name) sure means
+   * it holds the file's text now, or the text of a version of the file its
+   * git repository committed; under `markdown:<the folder's absolute path>`
+   * (what one earlier release used outside git, see
+   * {@link folderPathSourceSystem}) every copy is this folder's.
    */
   readonly moved: number;
   /**
@@ -117,7 +120,11 @@ const FrontMatterSchema = z
  * the text of a version the file's git repository committed (counted in
  * `moved`; the file's document id changes). Any other is kept, as it may be
  * another folder's file of the same name, and named in `possiblyStale` and a
- * warning.
+ * warning. The documents one earlier release recorded under
+ * `markdown:<the folder's absolute path>` ({@link folderPathSourceSystem})
+ * are this folder's: each is retracted once its file is imported (counted in
+ * `moved`), or when its file is gone (counted in `retracted`); a file that
+ * fails to import keeps its document there until it imports.
  *
  * @throws ValidationError (`E_VALIDATION`, path `system`) when `options.system`
  * is no source system (empty, or over 100 characters); nothing is written.
@@ -141,6 +148,8 @@ export async function importMarkdownFolder(
   const system = options.system ?? folderSourceSystem("markdown", root);
   // The system this importer used before each folder had its own, shared by the folders of one name.
   const legacy = options.system === undefined ? `markdown:${basename(root)}` : system;
+  // The system one release used for a folder outside git: its absolute path (this folder's, surely).
+  const byPath = options.system === undefined ? folderPathSourceSystem("markdown", root) : system;
   const { files, links } = scanMarkdown(root);
   const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0, moved: 0 };
   const possiblyStale: FormerCopy[] = [];
@@ -164,6 +173,8 @@ export async function importMarkdownFolder(
       } else {
         const { outcome, document } = await importFile(knowledge, system, uri, text, options, actor);
         counts[outcome] += 1;
+        if (byPath !== system && (await retirePathCopy(knowledge, byPath, document, actor)))
+          counts.moved += 1;
         const former =
           legacy === system ? "none" : await retireFormerCopy(knowledge, legacy, file, document, actor);
         if (former === "moved") counts.moved += 1;
@@ -184,10 +195,12 @@ export async function importMarkdownFolder(
     }
     options.onProgress?.({ done: done + 1, total: files.length, item: uri });
   }
-  for (const document of await knowledge.fromSystem(system)) {
-    const uri = document.source.uri;
-    if (uri === undefined || seen.has(uri) || document.retracted !== undefined) continue;
-    await knowledge.retract(document.id, `${uri} was removed from ${system}`, actor);
+  for (const document of await goneFiles(knowledge, [system, byPath], seen)) {
+    await knowledge.retract(
+      document.id,
+      `${document.source.uri} was removed from ${document.source.system}`,
+      actor,
+    );
     counts.retracted += 1;
   }
   if (files.length === 0 && counts.retracted > 0) {
@@ -197,6 +210,42 @@ export async function importMarkdownFolder(
     });
   }
   return { ...counts, system, possiblyStale, problems, warnings };
+}
+
+/** The live documents of the systems (each once) whose file is not among the folder's files `seen`. */
+async function goneFiles(
+  knowledge: KnowledgeBase,
+  systems: readonly string[],
+  seen: ReadonlySet<string>,
+): Promise<KnowledgeDocument[]> {
+  const gone: KnowledgeDocument[] = [];
+  for (const system of new Set(systems))
+    for (const document of await knowledge.fromSystem(system)) {
+      const uri = document.source.uri;
+      if (uri !== undefined && !seen.has(uri) && document.retracted === undefined) gone.push(document);
+    }
+  return gone;
+}
+
+/**
+ * Retracts the live document recorded for the file just imported under the
+ * folder's absolute path ({@link folderPathSourceSystem}), whatever it
+ * holds: that system is this folder's alone. Returns whether there was one.
+ */
+async function retirePathCopy(
+  knowledge: KnowledgeBase,
+  byPath: string,
+  imported: KnowledgeDocument,
+  actor: { actor?: string },
+): Promise<boolean> {
+  const earlier = await knowledge.bySource(byPath, imported.source.uri as string);
+  if (earlier === undefined || earlier.retracted !== undefined) return false;
+  await knowledge.retract(
+    earlier.id,
+    `${imported.source.uri} is now imported as ${imported.id} (${imported.source.system})`,
+    actor,
+  );
+  return true;
 }
 
 /**
