@@ -199,7 +199,7 @@ describe("factory mcp stops cleanly", () => {
     const answers = await Promise.all(inFlight.map((request) => request.send()));
     expect(answers.map((answer) => answer.status)).toEqual(bodies.map(() => 200));
     expect(await server.exited).toBe(0);
-    expect(server.stderr()).toMatch(/\nstopped\n/);
+    expect(server.stderr()).toMatch(/\nfactory mcp: stopped\n/);
     const factory = await openFactory({ dir: join(cwd, ".factory") });
     try {
       const notes = await factory.knowledge.list({ limit: 100 });

@@ -48,10 +48,8 @@ import {
   installBuiltinStandards,
   openFactory,
 } from "@software-factory/intelligence";
-import { serveHttp } from "./http.js";
 import { httpSettingsOf } from "./internal/httpFlags.js";
-import { SIGNAL_DRAIN_GRACE_MS, stopOnSignals } from "./internal/stopOnSignals.js";
-import { serveStdio } from "./stdio.js";
+import { ListenError, serveUntilStopped } from "./serveUntilStopped.js";
 
 const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
 type Group = (typeof GROUPS)[number];
@@ -151,13 +149,6 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
     });
     installBasicStandards(factory);
     installBuiltinStandards(factory);
-    // A skill folder that failed to load does not stop the server; say which, once, where logs go.
-    for (const problem of factory.skills.problems()) {
-      process.stderr.write(`factory-mcp: skill "${problem.name}" not loaded:\n${problem.message}\n`);
-    }
-    for (const skipped of factory.standards.skipped()) {
-      process.stderr.write(`factory-mcp: instruction file ${skipped.file ?? ""} ${skipped.message}\n`);
-    }
     return factory;
   } catch (error) {
     throw new StartError(`cannot open the factory at ${options.dir}: ${(error as Error).message}`);
@@ -247,44 +238,27 @@ async function main(): Promise<number> {
   };
   const store = values.store?.trim() || process.env.FACTORY_DATABASE_URL?.trim() || undefined;
 
-  let factory: Factory;
   try {
-    factory = await openServedFactory({
-      dir: values.dir ?? ".factory",
-      actor: values.actor ?? process.env.FACTORY_ACTOR ?? "mcp",
-      automations: values.automations ?? false,
-      init: values.init ?? false,
-      ...(store === undefined ? {} : { store }),
-      ...(values.instructions === undefined ? {} : { instructions: values.instructions }),
-    });
+    await serveUntilStopped(
+      () =>
+        openServedFactory({
+          dir: values.dir ?? ".factory",
+          actor: values.actor ?? process.env.FACTORY_ACTOR ?? "mcp",
+          automations: values.automations ?? false,
+          init: values.init ?? false,
+          ...(store === undefined ? {} : { store }),
+          ...(values.instructions === undefined ? {} : { instructions: values.instructions }),
+        }),
+      {
+        server: serverOptions,
+        log: (line) => process.stderr.write(`factory-mcp: ${line}\n`),
+        ...(http === undefined ? {} : { http }),
+      },
+    );
   } catch (error) {
-    if (error instanceof StartError) return fail(error.message);
+    if (error instanceof StartError || error instanceof ListenError) return fail(error.message);
     throw error;
   }
-  // Load the knowledge index while the agent reads the tool list, so its first search does not wait for it.
-  setImmediate(() => void factory.knowledge.sync().catch(() => undefined));
-  for (const warning of http?.warnings ?? []) process.stderr.write(`factory-mcp: warning: ${warning}\n`);
-  const stop = stopOnSignals((line) => process.stderr.write(`factory-mcp: ${line}\n`));
-  if (http === undefined) {
-    try {
-      await serveStdio(factory, { ...serverOptions, signal: stop.signal });
-    } finally {
-      await factory.close();
-    }
-    return 0;
-  }
-  const server = await serveHttp(factory, http.options, serverOptions).catch(async (error: unknown) => {
-    await factory.close();
-    throw new StartError(`cannot serve HTTP on port ${port}: ${(error as Error).message}`);
-  });
-  process.stderr.write(`factory-mcp: serving ${factory.dir} at ${server.url}\n`);
-  await stop.requested;
-  try {
-    await server.close({ graceMs: SIGNAL_DRAIN_GRACE_MS });
-  } finally {
-    await factory.close();
-  }
-  process.stderr.write("factory-mcp: stopped\n");
   return 0;
 }
 

@@ -13,7 +13,6 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { FolderFlag, PositiveIntFlag, parseFlag } from "../flags.js";
-import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import {
   findFactory,
@@ -32,9 +31,7 @@ const ToolGroupsSchema = z
 
 /**
  * Opens the factory to serve, as `factory-mcp` does: with the CLI's gates and
- * standards (so `check_standards` reports what `factory check` does), and the
- * knowledge index loading in the background while the agent reads the tool
- * list, so its first search does not wait for it.
+ * standards (so `check_standards` reports what `factory check` does).
  */
 async function openServedFactory(options: GlobalOptions, extra: SessionExtras): Promise<Factory> {
   const factory = await openSessionFactory(options, extra);
@@ -44,7 +41,6 @@ async function openServedFactory(options: GlobalOptions, extra: SessionExtras): 
     await factory.close();
     throw error;
   }
-  setImmediate(() => void factory.knowledge.sync().catch(() => undefined));
   return factory;
 }
 
@@ -106,48 +102,6 @@ function httpSettings(
   });
   if (settings instanceof Error) throw new UsageError(settings.message);
   return settings;
-}
-
-/** Serves over stdio until the client disconnects or a signal stops it; the factory opens before the server speaks. */
-async function serveOverStdio(mcp: McpModule, serving: Serving, signal: AbortSignal): Promise<void> {
-  let opened: Factory | undefined;
-  try {
-    await mcp.serveStdio(
-      async () => {
-        opened = await openServedFactory(serving.factory, serving.extra);
-        return opened;
-      },
-      { ...serving.server, signal },
-    );
-  } finally {
-    await opened?.close();
-  }
-}
-
-/** Serves over HTTP until a signal: then stops accepting, lets requests in flight finish, and closes the factory. */
-async function serveOverHttp(
-  mcp: McpModule,
-  serving: Serving,
-  http: HttpSettings,
-  stopped: Promise<void>,
-  output: Output,
-): Promise<void> {
-  const factory = await openServedFactory(serving.factory, serving.extra);
-  for (const warning of http.warnings) output.error(`warning: ${warning}`);
-  const server = await mcp.serveHttp(factory, http.options, serving.server).catch(async (error: unknown) => {
-    await factory.close();
-    throw new Error(`cannot serve HTTP on port ${http.options.port}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  });
-  output.error(`serving ${factory.dir} at ${server.url} (Ctrl-C stops)`);
-  await stopped;
-  try {
-    await server.close({ graceMs: mcp.SIGNAL_DRAIN_GRACE_MS });
-  } finally {
-    await factory.close();
-  }
-  output.error("stopped");
 }
 
 /** Registers `factory mcp`. */
@@ -229,14 +183,17 @@ export function registerMcp(program: Command, context: CliContext): void {
           extra,
           server,
         };
-        // The first SIGTERM or SIGINT stops serving cleanly (exit 0), a second exits at once (1), as in factory-mcp.
-        const stop = mcp.stopOnSignals((line) => output.error(line));
-        try {
-          if (http === undefined) await serveOverStdio(mcp, serving, stop.signal);
-          else await serveOverHttp(mcp, serving, http, stop.requested, output);
-        } finally {
-          stop.dispose();
-        }
+        // The path factory-mcp runs: same logs (prefixed with the command), signals and drain.
+        await mcp
+          .serveUntilStopped(() => openServedFactory(serving.factory, serving.extra), {
+            server: serving.server,
+            log: (line) => output.error(`factory mcp: ${line}`),
+            ...(http === undefined ? {} : { http }),
+          })
+          .catch((error: unknown) => {
+            // A port that cannot be listened on is a start-up refusal, exit 2 as in factory-mcp.
+            throw error instanceof mcp.ListenError ? new UsageError(error.message) : error;
+          });
       }),
     );
 }

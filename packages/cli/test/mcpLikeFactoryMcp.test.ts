@@ -1,0 +1,84 @@
+/**
+ * `factory mcp` and `factory-mcp` run one serving path: the same exit code
+ * when the HTTP port is taken, and the same log lines, each with its
+ * command's prefix. Both built bins, run as subprocesses.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHOP_YAML } from "./fixtures.js";
+import { BIN, runFactory } from "./runFactory.js";
+
+/** The built `factory-mcp` bin. */
+const MCP_BIN = resolve(import.meta.dirname, "../../mcp/bin/factory-mcp.js");
+const token = "cli-mcp-same-path-token-0123456789";
+/** Each test runs both bins, a few seconds each on a loaded machine. */
+const SLOW = { timeout: 240_000 };
+let cwd: string;
+let taken: Server;
+let takenPort: number;
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-cli-mcp-same-"));
+  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+  expect((await runFactory(["--dir", ".factory", "init", "--plan", "factory.yaml"], { cwd })).code).toBe(0);
+  mkdirSync(join(cwd, ".factory", "skills", "mismatch"), { recursive: true });
+  writeFileSync(
+    join(cwd, ".factory", "skills", "mismatch", "SKILL.md"),
+    "---\nname: other-name\ndescription: Wrong name.\n---\nBody.\n",
+  );
+  taken = createServer();
+  await new Promise<void>((listening) => taken.listen(0, "127.0.0.1", listening));
+  takenPort = (taken.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  await new Promise((closed) => taken.close(closed));
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+/** The two commands, as argument lists of `node`, serving `.factory` with `args`. */
+const commands = {
+  "factory mcp": (args: readonly string[]) => [BIN, "--dir", ".factory", "mcp", ...args],
+  "factory-mcp": (args: readonly string[]) => [MCP_BIN, "--dir", ".factory", ...args],
+} as const;
+type CommandName = keyof typeof commands;
+const names = Object.keys(commands) as CommandName[];
+
+/** Runs a command with stdin closed at once; resolves with its exit code and stderr. */
+function run(name: CommandName, args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, commands[name](args), {
+    cwd,
+    env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "", FACTORY_MCP_TOKEN: token },
+    stdio: ["pipe", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  child.stdin.end();
+  return new Promise((done) => child.on("close", (code) => done({ code, stderr })));
+}
+
+describe("factory mcp and factory-mcp", () => {
+  it.each(names)("%s exits 2 naming the port when the HTTP port is taken", SLOW, async (name) => {
+    const result = await run(name, ["--http", String(takenPort)]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`cannot serve HTTP on port ${takenPort}: listen EADDRINUSE`);
+  });
+
+  it.each(names)(
+    "%s names a skill folder that does not load with its prefix, and exits 0 when the client closes stdin",
+    SLOW,
+    async (name) => {
+      const result = await run(name, []);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(
+        new RegExp(`(^|\\n)${name}: skill "mismatch" not loaded:\\n.*mismatch/SKILL\\.md:2:7: name: `),
+      );
+    },
+  );
+});
