@@ -203,7 +203,9 @@ export class FloorGraph implements FloorLineDirectory {
 
   /** Groups paths by the line that claims them; paths no line claims are listed apart. */
   linesForPaths(paths: Iterable<string>): {
+    /** Line id to the given paths it claims, in the order given. */
     readonly byLine: Map<string, string[]>;
+    /** The given paths no line claims, in the order given. */
     readonly unclaimed: string[];
   } {
     const byLine = new Map<string, string[]>();

@@ -426,8 +426,11 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
 
   /** Edges of a relation type, as `{ from, to, attributes }` with `kind:id` node keys. */
   relationsOf(type: string): {
+    /** The source node, as `kind:id` (`line:checkout`). */
     readonly from: string;
+    /** The target node, as `kind:id`. */
     readonly to: string;
+    /** The edge's attributes, as the relation's schema parsed them. */
     readonly attributes: Readonly<Record<string, unknown>>;
   }[] {
     this.#assertOpen();

@@ -75,8 +75,11 @@ export const dependsOnRelation = defineRelation({
   from: ["line"],
   to: ["line"],
   attributes: z.strictObject({
+    /** What the dependency goes through (`api`, `data`, `event`, `ui`, `library`, `infra`). */
     kind: DependencyKindSchema,
+    /** How badly the dependent line breaks when the other changes (`high`, `medium`, `low`). */
     criticality: CriticalitySchema,
+    /** The contract between the two lines, in words, when declared. */
     contract: z.string().min(1).optional(),
   }),
   description: "line to line, with kind and criticality",

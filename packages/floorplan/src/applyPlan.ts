@@ -50,6 +50,7 @@ export interface ApplyPlanOptions {
  * `allowRemoveAllLines` was not set.
  */
 export class RemoveAllLinesError extends Data.TaggedError("RemoveAllLinesError")<{
+  /** Names the plan's source and the lines it would remove, and says to set `allowRemoveAllLines` if meant. */
   readonly message: string;
   /** The lines the apply would have removed. */
   readonly lines: readonly string[];

@@ -10,7 +10,10 @@ import {
   ProductDeclSchema,
 } from "./Plan.js";
 
-const provenance = { provenance: ProvenanceInputSchema };
+const provenance = {
+  /** Where the fact came from (its `source`) and a `ref` inside it (`factory.yaml:12`). */
+  provenance: ProvenanceInputSchema,
+};
 const nodeRef = z
   .string()
   .regex(
@@ -27,7 +30,13 @@ export const ProductDeclared = defineEvent(
 /** A domain was declared or changed. Subject: the domain id. */
 export const DomainDeclared = defineEvent("floorplan.domain.declared", DomainDeclSchema.extend(provenance));
 /** A domain was removed from the plan. Subject: the domain id. */
-export const DomainRetired = defineEvent("floorplan.domain.retired", z.strictObject({ id: EntityIdSchema }));
+export const DomainRetired = defineEvent(
+  "floorplan.domain.retired",
+  z.strictObject({
+    /** Id of the retired domain; the subject names it too. */
+    id: EntityIdSchema,
+  }),
+);
 
 /** An operator was declared or changed. Subject: the operator id. */
 export const OperatorDeclared = defineEvent(
@@ -37,7 +46,10 @@ export const OperatorDeclared = defineEvent(
 /** An operator was removed from the plan; the lines they owned become unowned. Subject: the operator id. */
 export const OperatorRetired = defineEvent(
   "floorplan.operator.retired",
-  z.strictObject({ id: EntityIdSchema }),
+  z.strictObject({
+    /** Id of the retired operator; the subject names it too. */
+    id: EntityIdSchema,
+  }),
 );
 
 /** The attributes of a line carried by {@link LineDeclared}: everything but owner, contributors and dependencies, which have their own events. */
@@ -59,41 +71,75 @@ export const LineDeclared = defineEvent("floorplan.line.declared", LineAttribute
  */
 export const LineMoved = defineEvent(
   "floorplan.line.moved",
-  z.strictObject({ id: EntityIdSchema, order: LineAttributesSchema.shape.order }),
+  z.strictObject({
+    /** Id of the line moved; the subject names it too. */
+    id: EntityIdSchema,
+    /** Its new position in the plan; path patterns of later lines win. */
+    order: LineAttributesSchema.shape.order,
+  }),
 );
 /** A line was removed, with its edges. Subject: the line id. */
-export const LineRetired = defineEvent("floorplan.line.retired", z.strictObject({ id: EntityIdSchema }));
+export const LineRetired = defineEvent(
+  "floorplan.line.retired",
+  z.strictObject({
+    /** Id of the retired line; the subject names it too. */
+    id: EntityIdSchema,
+  }),
+);
 
 /** A line got its accountable owner, replacing the previous one. Subject: the line id. */
 export const OwnerAssigned = defineEvent(
   "floorplan.owner.assigned",
-  z.strictObject({ line: EntityIdSchema, operator: EntityIdSchema, ...provenance }),
+  z.strictObject({
+    /** The line. */
+    line: EntityIdSchema,
+    /** Its new owner. */
+    operator: EntityIdSchema,
+    ...provenance,
+  }),
 );
 /** A line lost its owner (the owner left, or an import could not tell). Subject: the line id. */
 export const OwnerUnassigned = defineEvent(
   "floorplan.owner.unassigned",
-  z.strictObject({ line: EntityIdSchema }),
+  z.strictObject({
+    /** The line left without an owner. */
+    line: EntityIdSchema,
+  }),
 );
 
 /** An operator contributes to a line with a role. Subject: the line id. */
 export const ContributorAdded = defineEvent(
   "floorplan.contributor.added",
-  ContributorDeclSchema.extend({ line: EntityIdSchema, ...provenance }),
+  ContributorDeclSchema.extend({
+    /** The line contributed to. */
+    line: EntityIdSchema,
+    ...provenance,
+  }),
 );
 /** An operator no longer contributes to a line. Subject: the line id. */
 export const ContributorRemoved = defineEvent(
   "floorplan.contributor.removed",
-  z.strictObject({ line: EntityIdSchema, operator: EntityIdSchema }),
+  z.strictObject({
+    /** The line. */
+    line: EntityIdSchema,
+    /** The operator who no longer contributes to it. */
+    operator: EntityIdSchema,
+  }),
 );
 
 /** A line depends on another one (declared or changed). Subject: the dependent line id. */
 export const DependencyDeclared = defineEvent(
   "floorplan.dependency.declared",
   z.strictObject({
+    /** The dependent line. */
     from: EntityIdSchema,
+    /** The line it depends on. */
     to: EntityIdSchema,
+    /** What the dependency goes through (`api`, `data`, `event`, `ui`, `library`, `infra`). */
     kind: DependencyKindSchema,
+    /** How badly `from` breaks when `to` changes (`high`, `medium`, `low`). */
     criticality: CriticalitySchema,
+    /** The contract between the two lines, in words, when declared. */
     contract: z.string().min(1).optional(),
     ...provenance,
   }),
@@ -101,16 +147,25 @@ export const DependencyDeclared = defineEvent(
 /** A dependency was removed. Subject: the dependent line id. */
 export const DependencyRemoved = defineEvent(
   "floorplan.dependency.removed",
-  z.strictObject({ from: EntityIdSchema, to: EntityIdSchema }),
+  z.strictObject({
+    /** The dependent line. */
+    from: EntityIdSchema,
+    /** The line it no longer depends on. */
+    to: EntityIdSchema,
+  }),
 );
 
 /** An edge of a registered custom relation was added or changed. Subject: the source node. */
 export const RelationAdded = defineEvent(
   "floorplan.relation.added",
   z.strictObject({
+    /** The registered relation's name. */
     type: z.string().min(1),
+    /** The source node, as `kind:id` (`line:checkout`). */
     from: nodeRef,
+    /** The target node, as `kind:id`. */
     to: nodeRef,
+    /** The edge's attributes, as the relation's schema parsed them. */
     attributes: z.record(z.string(), z.unknown()),
     ...provenance,
   }),
@@ -118,7 +173,14 @@ export const RelationAdded = defineEvent(
 /** An edge of a custom relation was removed. Subject: the source node. */
 export const RelationRemoved = defineEvent(
   "floorplan.relation.removed",
-  z.strictObject({ type: z.string().min(1), from: nodeRef, to: nodeRef }),
+  z.strictObject({
+    /** The relation's name. */
+    type: z.string().min(1),
+    /** The source node, as `kind:id`. */
+    from: nodeRef,
+    /** The target node, as `kind:id`. */
+    to: nodeRef,
+  }),
 );
 
 /** Plan settings changed. Subject: `floorplan`. */

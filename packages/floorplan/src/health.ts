@@ -56,13 +56,28 @@ export interface HealthReport {
   /** Operators owning more lines or more summed WIP limits than their capacity (or `maxLinesPerOperator`) allows. */
   readonly overloadedOperators: readonly OverloadedOperator[];
   /** Lines owned by an operator that is not declared. */
-  readonly unknownOwners: readonly { readonly line: string; readonly operator: string }[];
+  readonly unknownOwners: readonly {
+    /** The line. */
+    readonly line: string;
+    /** Its owner, who is not declared as an operator. */
+    readonly operator: string;
+  }[];
   /** The lines most other lines' dependencies run through. */
   readonly centralLines: readonly CentralLine[];
   /** Lines that came from an import or inference rather than factory.yaml, with their source. */
-  readonly undeclaredLines: readonly { readonly line: string; readonly source: string }[];
+  readonly undeclaredLines: readonly {
+    /** The line. */
+    readonly line: string;
+    /** Where it came from (`codeowners`, `workspaces`, `backstage`, `inferred`). */
+    readonly source: string;
+  }[];
   /** Lines last seen before `staleBefore` (empty when it is not given). */
-  readonly staleLines: readonly { readonly line: string; readonly lastSeen: string }[];
+  readonly staleLines: readonly {
+    /** The line. */
+    readonly line: string;
+    /** When an event last declared it, as an ISO 8601 time. */
+    readonly lastSeen: string;
+  }[];
 }
 
 /** Checks a floor plan: unowned lines and paths, cycles, overloaded operators, the most central lines, and lines that were imported or not seen for a while. */

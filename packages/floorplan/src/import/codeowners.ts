@@ -169,9 +169,13 @@ export async function importCodeowners(
   options: CodeownersImportOptions = {},
 ): Promise<
   | {
+      /** One line per rule, owned by its first owner, the others `codeowner` contributors; operators created as needed. */
       readonly plan: Plan;
+      /** Rules skipped (an unsupported pattern, a bad owner), as warnings with file, line and column. */
       readonly problems: readonly PlanProblem[];
+      /** Path of the CODEOWNERS file read: `repoRoot` joined with `.github/CODEOWNERS`, `CODEOWNERS` or `docs/CODEOWNERS`. */
       readonly file: string;
+      /** Rule of each line and owner (`.github/CODEOWNERS:12`), keyed as `applyPlan`'s `refs` option expects. */
       readonly refs: ReadonlyMap<string, string>;
     }
   | undefined
