@@ -1,4 +1,4 @@
-import { ValidationError, type ValidationIssue } from "@software-factory/core";
+import { NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { z } from "zod";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
@@ -164,9 +164,11 @@ export class Standards<Context = unknown> {
   /**
    * Checks the targets in scope against the rules in scope.
    *
-   * @throws ValidationError (`E_VALIDATION`) when `scope.rules` names an
-   * unknown rule (the message names it and lists the known ids) or `scope.id`
-   * comes without `scope.kind`.
+   * @throws NotFoundError (`E_NOT_FOUND`, entity `rule`, field `rules[i]`)
+   * when `scope.rules` names a rule the standards do not hold (the message
+   * names it and lists the known ids), as `factory check --rule` and the
+   * `check_standards` tool answer it.
+   * @throws ValidationError (`E_VALIDATION`) when `scope.id` comes without `scope.kind`.
    */
   async check(scope: CheckScope = {}): Promise<Finding[]> {
     if (scope.id !== undefined && scope.kind === undefined)
@@ -238,7 +240,13 @@ export class Standards<Context = unknown> {
       const rule = this.#rules.get(id);
       if (rule === undefined) {
         const known = this.#rules.size === 0 ? "none yet" : [...this.#rules.keys()].join(", ");
-        throw scopeError(`rules[${index}]`, `no rule "${id}"; known rules: ${known}`);
+        const field = `rules[${index}]`;
+        throw new NotFoundError({
+          message: `check scope: ${field}: no rule "${id}"; known rules: ${known}`,
+          entity: "rule",
+          id,
+          field,
+        });
       }
       return rule;
     });

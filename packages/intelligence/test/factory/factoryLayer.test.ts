@@ -80,12 +80,12 @@ describe("FactoryService.layer", () => {
     expect(failures[0]?.message).toContain("title");
   });
 
-  it("fails a check naming an unknown rule with a ValidationError that names it and the known rules", async () => {
+  it("fails a check naming an unknown rule with a NotFoundError that names it and the known rules", async () => {
     const program = Effect.gen(function* () {
       const intelligence = yield* IntelligenceService;
       return yield* intelligence.check({ rules: ["no-such-rule"] }).pipe(
         Effect.map(() => "checked"),
-        Effect.catchTag("ValidationError", (error) => Effect.succeed(`${error.code}: ${error.message}`)),
+        Effect.catchTag("NotFoundError", (error) => Effect.succeed(`${error.code}: ${error.message}`)),
       );
     });
 
@@ -93,7 +93,7 @@ describe("FactoryService.layer", () => {
       Effect.provide(program, FactoryService.layer({ dir, rules: [basicStandards] })),
     );
 
-    expect(answer).toMatch(/^E_VALIDATION: check scope: rules\[0\]: no rule "no-such-rule"; known rules: /);
+    expect(answer).toMatch(/^E_NOT_FOUND: check scope: rules\[0\]: no rule "no-such-rule"; known rules: /);
     expect(answer).toContain("line-has-owner, line-has-description");
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { NotFoundError } from "@software-factory/core";
 import { basicStandards, type Factory, openFactory } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
@@ -19,16 +19,18 @@ afterEach(async () => {
 });
 
 describe("Standards.check refuses a malformed scope", () => {
-  it("with a ValidationError naming an unknown rule id, its place and the known ids", async () => {
+  it("with a NotFoundError naming an unknown rule id, its place and the known ids", async () => {
     const failure = await factory.standards
       .check({ rules: ["line-has-owner", "nope"] })
       .catch((error) => error);
 
-    expect(failure).toBeInstanceOf(ValidationError);
+    expect(failure).toBeInstanceOf(NotFoundError);
     expect(failure).toMatchObject({
-      _tag: "ValidationError",
-      code: "E_VALIDATION",
-      issues: [{ path: "rules[1]" }],
+      _tag: "NotFoundError",
+      code: "E_NOT_FOUND",
+      entity: "rule",
+      id: "nope",
+      field: "rules[1]",
     });
     expect(failure.message).toMatch(
       /^check scope: rules\[1\]: no rule "nope"; known rules: line-has-owner, /,
