@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
 import { countTokens } from "../tokens.js";
 import { type Block, markdownBlocks } from "./markdownBlocks.js";
 import { plainProseBlocks } from "./plainProseBlocks.js";
@@ -44,6 +46,9 @@ export interface Chunk {
  * `require` of ES modules: Node 20.19 or later); a knowledge base loads it
  * ahead, on any Node.
  *
+ * @throws ValidationError when `maxTokens` is not a whole number of at least
+ * 16, or `overlapTokens` not a whole number of 0 or more (the message names
+ * the option and the value).
  * @example
  * ```ts
  * chunkMarkdown("# Checkout\n\nPayment retries...", { maxTokens: 200 });
@@ -61,17 +66,34 @@ export interface ChunkSizes {
   readonly overlapTokens: number;
 }
 
+/** A value as a message shows it: numbers as written (`NaN`, `Infinity`), anything else as JSON. */
+const shown = (value: unknown) => (typeof value === "number" ? String(value) : JSON.stringify(value));
+
+/** A count of tokens: a whole number of at least `min`, `what` saying what the minimum means. */
+const tokenCount = (min: number, what: string) =>
+  z
+    .number({ error: (issue) => `must be a whole number of tokens, got ${shown(issue.input)}` })
+    .int({ error: (issue) => `must be a whole number of tokens, got ${shown(issue.input)}` })
+    .min(min, { error: (issue) => `must be ${what}, got ${shown(issue.input)}` });
+
+/** {@link ChunkOptions} as given: a chunk of at least 16 tokens, an overlap of none or more. */
+const ChunkOptionsSchema = z.object({
+  maxTokens: tokenCount(16, "at least 16 tokens").optional(),
+  overlapTokens: tokenCount(0, "0 or more tokens").optional(),
+});
+
 /**
- * Applies the defaults of {@link ChunkOptions} and checks them.
+ * Applies the defaults of {@link ChunkOptions} and checks them. An overlap
+ * over half of `maxTokens` is cut to half.
  *
- * @throws RangeError when `maxTokens` is not an integer of at least 16.
+ * @throws ValidationError naming the option and the value given: a
+ * `maxTokens` that is not a whole number of at least 16, or an
+ * `overlapTokens` that is not a whole number of 0 or more.
  */
 export function chunkSizes(options: ChunkOptions): ChunkSizes {
-  const maxTokens = options.maxTokens ?? 256;
-  const overlapTokens = Math.min(options.overlapTokens ?? 32, Math.floor(maxTokens / 2));
-  if (!Number.isInteger(maxTokens) || maxTokens < 16) {
-    throw new RangeError(`maxTokens must be an integer of at least 16, got ${maxTokens}`);
-  }
+  const given = parseInput(ChunkOptionsSchema, options, "chunk options");
+  const maxTokens = given.maxTokens ?? 256;
+  const overlapTokens = Math.min(given.overlapTokens ?? 32, Math.floor(maxTokens / 2));
   return { maxTokens, overlapTokens };
 }
 
