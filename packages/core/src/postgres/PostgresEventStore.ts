@@ -10,8 +10,9 @@ import {
 } from "../EventStore.js";
 import { ClosedError, SchemaVersionError, StoreError, ValidationError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
+import { CallDeadline } from "./CallDeadline.js";
 import { clientConfig } from "./clientConfig.js";
-import { isConnectionError, storeErrorFrom } from "./connectionErrors.js";
+import { deadlineStoreError, isConnectionError, storeErrorFrom } from "./connectionErrors.js";
 import { endWithin } from "./endWithin.js";
 import { migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import { NotificationListener } from "./NotificationListener.js";
@@ -150,8 +151,8 @@ class PostgresEventStore implements EventStore {
 
   async append(batch: readonly PreparedEvent[], options: StoreAppendOptions): Promise<StoredEvent[]> {
     this.#ensureOpen();
-    const stored = await this.#retrying("appending events", (attempt) =>
-      this.#appendOnce(batch, options, attempt > 1),
+    const stored = await this.#retrying("appending events", (attempt, deadline) =>
+      this.#appendOnce(batch, options, attempt > 1, deadline),
     );
     if (stored.length > 0) this.#notify();
     return stored;
@@ -160,16 +161,17 @@ class PostgresEventStore implements EventStore {
   async read(query: ReadQuery): Promise<StoredEvent[]> {
     this.#ensureOpen();
     const { sql, params } = buildReadSql(query);
-    return this.#retrying("reading events", async () => {
-      const { rows } = await this.#pool.query<EventRow>(sql, params);
+    return this.#retrying("reading events", async (_attempt, deadline) => {
+      const { rows } = await this.#query<EventRow>(deadline, sql, params);
       return rows.map(fromRow);
     });
   }
 
   async head(): Promise<number> {
     this.#ensureOpen();
-    return this.#retrying("reading the head", async () => {
-      const { rows } = await this.#pool.query<{ head: string }>(
+    return this.#retrying("reading the head", async (_attempt, deadline) => {
+      const { rows } = await this.#query<{ head: string }>(
+        deadline,
         "SELECT COALESCE(MAX(seq), 0) AS head FROM events",
       );
       return Number(rows[0]?.head ?? 0);
@@ -228,10 +230,12 @@ class PostgresEventStore implements EventStore {
     batch: readonly PreparedEvent[],
     options: StoreAppendOptions,
     isRetry: boolean,
+    deadline: CallDeadline,
   ): Promise<StoredEvent[]> {
     // One statement in autocommit: the server takes the append lock, writes and
     // commits without waiting on this client in between (see factory_append).
-    const { rows } = await this.#pool.query<AppendOutcome>(
+    const { rows } = await this.#query<AppendOutcome>(
+      deadline,
       `SELECT outcome, result_head, result_first, result_count
          FROM factory_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [
@@ -262,7 +266,7 @@ class PostgresEventStore implements EventStore {
       }
       case "landed":
       case "duplicate":
-        return this.#range(Number(result.result_first), result.result_count);
+        return this.#range(Number(result.result_first), result.result_count, deadline);
       case "key_conflict":
         throw idempotencyConflict(options.idempotencyKey ?? "");
       case "head_conflict":
@@ -272,20 +276,37 @@ class PostgresEventStore implements EventStore {
     }
   }
 
-  async #range(first: number, count: number): Promise<StoredEvent[]> {
-    const { rows } = await this.#pool.query<EventRow>(
+  async #range(first: number, count: number, deadline: CallDeadline): Promise<StoredEvent[]> {
+    const { rows } = await this.#query<EventRow>(
+      deadline,
       `SELECT ${COLUMNS} FROM events WHERE seq >= $1 AND seq < $2 ORDER BY seq`,
       [first, first + count],
     );
     return rows.map(fromRow);
   }
 
-  /** Runs `work`, retrying with backoff while the failure is a lost or refused connection. */
-  async #retrying<T>(doing: string, work: (attempt: number) => Promise<T>): Promise<T> {
+  /** One statement on a pool connection, within the call's deadline and `queryTimeoutMs`. */
+  #query<Row extends pg.QueryResultRow>(
+    deadline: CallDeadline,
+    text: string,
+    values: readonly unknown[] = [],
+  ): Promise<pg.QueryResult<Row>> {
+    return deadline.query<Row>(this.#pool, this.#options.queryTimeoutMs, text, values);
+  }
+
+  /**
+   * Runs `work`, retrying with backoff while the failure is a lost or refused
+   * connection, for at most `retryAttempts` attempts and `callTimeoutMs` in all.
+   */
+  async #retrying<T>(
+    doing: string,
+    work: (attempt: number, deadline: CallDeadline) => Promise<T>,
+  ): Promise<T> {
     const options = this.#options;
+    const deadline = new CallDeadline(options.callTimeoutMs);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await work(attempt);
+        return await work(attempt, deadline);
       } catch (error) {
         if (error instanceof Error && "_tag" in error) throw error;
         if (!isConnectionError(error) || attempt >= options.retryAttempts || this.#closed) {
@@ -296,6 +317,8 @@ class PostgresEventStore implements EventStore {
           );
         }
         const delay = Math.min(options.retryMaxDelayMs, options.retryInitialDelayMs * 2 ** (attempt - 1));
+        if (deadline.left <= delay)
+          throw deadlineStoreError(error, options.target, doing, attempt, deadline.timeoutMs);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

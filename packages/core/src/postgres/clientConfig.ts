@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { ResolvedPostgresOptions } from "./options.js";
+import { CALL_TIMEOUT_PARAMETER, type ResolvedPostgresOptions } from "./options.js";
 
 /** Idle time before TCP keep-alive probes a connection, in ms. */
 const KEEP_ALIVE_INITIAL_DELAY_MS = 10_000;
@@ -9,7 +9,8 @@ const KEEP_ALIVE_INITIAL_DELAY_MS = 10_000;
  * over explicit settings, so the URL parameters that the store's own options set
  * (`sslmode` and the other TLS ones when `ssl` is given, `options` and
  * `application_name`) are taken out of it and passed explicitly instead, and
- * `schema`, which is the store's and not the driver's, is dropped.
+ * `schema` and `call_timeout_ms`, which are the store's and not the driver's,
+ * are dropped.
  */
 export function clientConfig(options: ResolvedPostgresOptions): pg.ClientConfig {
   const url = new URL(options.url);
@@ -24,6 +25,7 @@ export function clientConfig(options: ResolvedPostgresOptions): pg.ClientConfig 
   params.delete("options");
   params.delete("application_name");
   params.delete("schema");
+  params.delete(CALL_TIMEOUT_PARAMETER);
   return {
     connectionString: url.toString(),
     ...(options.ssl === undefined ? {} : { ssl: options.ssl }),

@@ -46,6 +46,26 @@ export function storeErrorFrom(error: unknown, target: string, doing: string): S
   return new StoreError({ message, cause: error });
 }
 
+/**
+ * The {@link StoreError} of a call that ran out of its `callTimeoutMs`
+ * while the server did not answer: names the server, what was being done,
+ * the wait, the attempts and the last failure.
+ */
+export function deadlineStoreError(
+  error: unknown,
+  target: string,
+  doing: string,
+  attempts: number,
+  timeoutMs: number,
+): StoreError {
+  const detail = describeError(error);
+  const tries = attempts === 1 ? `1 attempt: ${detail}` : `${attempts} attempts, the last: ${detail}`;
+  return new StoreError({
+    message: `cannot reach PostgreSQL at ${target} while ${doing}: no answer within ${timeoutMs} ms (${tries}); is the server running and reachable? (callTimeoutMs, or call_timeout_ms in the URL, sets this wait)`,
+    cause: error,
+  });
+}
+
 /** The message of an error, or of every error inside an `AggregateError`. */
 export function describeError(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) {

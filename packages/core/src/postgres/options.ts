@@ -84,6 +84,17 @@ export interface PostgresEventStoreOptions {
    */
   readonly queryTimeoutMs?: number;
   /**
+   * Longest time one call (`append`, `read`, `head`) waits for PostgreSQL in
+   * all, its retries included, in ms (default 10,000, or `queryTimeoutMs` when
+   * that is longer). When the server is gone, or every connection of the pool
+   * went silent, the call fails after this long with a `StoreError` naming
+   * host and port, instead of retrying on each dead connection in turn. Each
+   * wait for a connection or a statement's answer is cut to the time left.
+   * A URL can give it as `call_timeout_ms` (`postgres://host/db?call_timeout_ms=5000`),
+   * for `factory --store` and `FACTORY_DATABASE_URL`.
+   */
+  readonly callTimeoutMs?: number;
+  /**
    * How often the `LISTEN` connection is checked with `SELECT 1`, in ms
    * (default 15,000); one that does not answer within `queryTimeoutMs` is
    * replaced, and watchers catch up on what they missed.
@@ -116,6 +127,21 @@ const SchemaNameSchema = z
     "schema must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
   );
 
+/** The URL parameter giving {@link PostgresEventStoreOptions.callTimeoutMs}; the store's, not the driver's. */
+export const CALL_TIMEOUT_PARAMETER = "call_timeout_ms";
+
+const CallTimeoutParameterSchema = z.string().regex(/^[1-9][0-9]{0,9}$/);
+
+/** A parameter of a connection URL, or null. */
+function urlParameter(url: string | undefined, name: string): string | null {
+  return url === undefined || !URL.canParse(url) ? null : new URL(url).searchParams.get(name);
+}
+
+/** The `schema` parameter of a connection URL, or null. */
+function schemaParameter(url: string | undefined): string | null {
+  return urlParameter(url, "schema");
+}
+
 const OptionsSchema = z
   .object({
     url: UrlSchema.optional(),
@@ -142,6 +168,7 @@ const OptionsSchema = z
     applicationName: z.string().max(63).optional(),
     catchUpIntervalMs: z.number().int().min(0).optional(),
     queryTimeoutMs: z.number().int().min(1).optional(),
+    callTimeoutMs: z.number().int().min(1).optional(),
     listenerCheckIntervalMs: z.number().int().min(1).optional(),
   })
   .strict()
@@ -163,12 +190,17 @@ const OptionsSchema = z
         "the URL's schema parameter must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
       path: ["url"],
     },
+  )
+  .refine(
+    (value) => {
+      const timeout = urlParameter(value.url ?? value.connectionString, CALL_TIMEOUT_PARAMETER);
+      return timeout === null || CallTimeoutParameterSchema.safeParse(timeout).success;
+    },
+    {
+      message: `the URL's ${CALL_TIMEOUT_PARAMETER} parameter must be a whole number of milliseconds from 1`,
+      path: ["url"],
+    },
   );
-
-/** The `schema` parameter of a connection URL, or null. */
-function schemaParameter(url: string | undefined): string | null {
-  return url === undefined || !URL.canParse(url) ? null : new URL(url).searchParams.get("schema");
-}
 
 /** Validated options with every default filled in. */
 export interface ResolvedPostgresOptions {
@@ -185,6 +217,7 @@ export interface ResolvedPostgresOptions {
   readonly applicationName: string;
   readonly catchUpIntervalMs: number;
   readonly queryTimeoutMs: number;
+  readonly callTimeoutMs: number;
   readonly listenerCheckIntervalMs: number;
   /** `host:port/database`, for messages; never the password. */
   readonly target: string;
@@ -202,6 +235,8 @@ export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions 
   }
   const options = parsed.data;
   const url = options.url ?? options.connectionString ?? "";
+  const queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
+  const callTimeoutParameter = urlParameter(url, CALL_TIMEOUT_PARAMETER);
   return {
     url,
     schema: options.schema ?? schemaParameter(url) ?? undefined,
@@ -216,7 +251,12 @@ export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions 
     applicationName:
       options.applicationName ?? new URL(url).searchParams.get("application_name") ?? "software-factory",
     catchUpIntervalMs: options.catchUpIntervalMs ?? 30_000,
-    queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
+    queryTimeoutMs,
+    callTimeoutMs:
+      options.callTimeoutMs ??
+      (callTimeoutParameter === null
+        ? Math.max(10_000, options.queryTimeoutMs ?? 0)
+        : Number(callTimeoutParameter)),
     listenerCheckIntervalMs: options.listenerCheckIntervalMs ?? 15_000,
     target: describeTarget(url),
   };

@@ -1,0 +1,79 @@
+import type pg from "pg";
+
+/** What the pool throws when no connection comes in time; `isConnectionError` knows the message. */
+const CONNECT_TIMEOUT_MESSAGE = "timeout exceeded when trying to connect";
+
+/**
+ * The time one call of the PostgreSQL store has left, its retries included
+ * (`callTimeoutMs`), and the statements it runs within it: neither the wait
+ * for a pool connection nor the wait for a statement's answer lasts past it,
+ * so a pool whose connections all went silent cannot hold a call for one
+ * `queryTimeoutMs` per retry.
+ */
+export class CallDeadline {
+  /** When the call's time is up, in ms since the epoch. */
+  readonly #end: number;
+
+  constructor(
+    /** The call's whole allowance, in ms. */
+    readonly timeoutMs: number,
+  ) {
+    this.#end = Date.now() + timeoutMs;
+  }
+
+  /** The time left, in ms (0 once it is up). */
+  get left(): number {
+    return Math.max(0, this.#end - Date.now());
+  }
+
+  /**
+   * Runs one statement on a connection of the pool, waiting at most
+   * `queryTimeoutMs` and never past the deadline for each of the connection
+   * and the answer. A connection whose statement failed is discarded, as
+   * `pool.query` does.
+   *
+   * @throws the driver's error; a connection not had in time is one `isConnectionError` recognises.
+   */
+  async query<Row extends pg.QueryResultRow>(
+    pool: pg.Pool,
+    queryTimeoutMs: number,
+    text: string,
+    values: readonly unknown[] = [],
+  ): Promise<pg.QueryResult<Row>> {
+    const client = await this.#connect(pool);
+    try {
+      // The driver reads query_timeout from a query's config (its types leave it out).
+      const config: pg.QueryConfig & { readonly query_timeout: number } = {
+        text,
+        values: [...values],
+        query_timeout: Math.max(1, Math.min(queryTimeoutMs, this.left)),
+      };
+      const result = await client.query<Row>(config);
+      client.release();
+      return result;
+    } catch (error) {
+      client.release(error instanceof Error ? error : true);
+      throw error;
+    }
+  }
+
+  /** A connection of the pool, or the pool's connect timeout error when none comes before the deadline (a late one goes back to the pool). */
+  async #connect(pool: pg.Pool): Promise<pg.PoolClient> {
+    const connecting = pool.connect();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(CONNECT_TIMEOUT_MESSAGE)), this.left);
+    });
+    try {
+      return await Promise.race([connecting, expired]);
+    } catch (error) {
+      connecting.then(
+        (late) => late.release(),
+        () => undefined,
+      );
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
