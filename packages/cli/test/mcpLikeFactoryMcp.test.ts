@@ -71,6 +71,18 @@ describe("factory mcp and factory-mcp", () => {
   });
 
   it.each(names)(
+    "%s refuses an --http value that is not a port (empty, signed, hex, too big) with exit 2, naming it",
+    SLOW,
+    async (name) => {
+      for (const value of ["", "+80", "0x50", "65536"]) {
+        const result = await run(name, ["--http", value]);
+        expect(result.code, `--http "${value}": ${result.stderr}`).toBe(2);
+        expect(result.stderr).toContain(`--http must be a port number, got "${value}"`);
+      }
+    },
+  );
+
+  it.each(names)(
     "%s names a skill folder that does not load with its prefix, and exits 0 when the client closes stdin",
     SLOW,
     async (name) => {

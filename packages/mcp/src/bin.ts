@@ -205,18 +205,14 @@ async function main(): Promise<number> {
     process.stderr.write(`factory-mcp: ${message}\n`);
     return 2;
   };
-  const port = values.http === undefined ? undefined : Number(values.http);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
-    return fail(`--http must be a port number, got "${values.http}"`);
-  }
   const groups = values.tools === undefined ? undefined : toolGroupsOf(values.tools);
   if (groups instanceof Error) return fail(`--tools: ${groups.message}`);
   const importRoot = values["import-root"];
   const http =
-    port === undefined
+    values.http === undefined
       ? undefined
       : httpSettingsOf({
-          port,
+          port: values.http,
           ...(values.host === undefined ? {} : { host: values.host }),
           ...(values.token === undefined ? {} : { tokenFlag: values.token }),
           ...(process.env.FACTORY_MCP_TOKEN === undefined ? {} : { tokenEnv: process.env.FACTORY_MCP_TOKEN }),

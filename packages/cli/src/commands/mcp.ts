@@ -22,7 +22,6 @@ import {
   type SessionExtras,
 } from "../Session.js";
 
-const PortSchema = z.coerce.number().int().min(0).max(65_535);
 const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
 const ToolGroupsSchema = z
   .string()
@@ -83,14 +82,12 @@ function httpSettings(
   server: FactoryMcpServerOptions,
 ): HttpSettings | undefined {
   if (flags.http === undefined) return undefined;
-  const port = PortSchema.safeParse(flags.http);
-  if (!port.success) throw new UsageError(`--http must be a port number, got "${flags.http}"`);
   const maxConnections =
     flags.maxConnections === undefined
       ? undefined
       : parseFlag(PositiveIntFlag, flags.maxConnections, "--max-connections");
   const settings = mcp.httpSettingsOf({
-    port: port.data,
+    port: flags.http,
     ...(flags.host === undefined ? {} : { host: flags.host }),
     ...(flags.token === undefined ? {} : { tokenFlag: flags.token }),
     ...(process.env.FACTORY_MCP_TOKEN === undefined ? {} : { tokenEnv: process.env.FACTORY_MCP_TOKEN }),

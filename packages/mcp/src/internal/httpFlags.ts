@@ -14,8 +14,12 @@ import { hostName, isWildcardHost } from "./httpGuards.js";
 
 /** The HTTP flags of a command that serves a factory, as given on its command line. */
 export interface HttpFlags {
-  /** `--http`: the TCP port (0 picks a free one). */
-  readonly port: number;
+  /**
+   * `--http`: the TCP port (0 picks a free one), as a number or as given on
+   * the command line (checked here: digits only, so an empty `"$PORT"` is
+   * refused rather than read as 0).
+   */
+  readonly port: number | string;
   /** `--host`: the interface to listen on (default 127.0.0.1). */
   readonly host?: string;
   /** `--token` as given on the command line (visible to `ps`), else undefined. */
@@ -69,12 +73,19 @@ function originHostname(value: string): string | Error {
   return new Error(`--allowed-origin "${value}" is not an origin (scheme://host[:port]) or a host name`);
 }
 
+/** A TCP port, 0 to 65535, given as a number or as digits; undefined for anything else. */
+function portOf(given: number | string): number | undefined {
+  const port = typeof given === "number" ? given : /^\d{1,5}$/.test(given) ? Number(given) : Number.NaN;
+  return Number.isInteger(port) && port >= 0 && port <= 65_535 ? port : undefined;
+}
+
 /**
  * Resolves the HTTP flags of a command that serves a factory into the options
  * of `serveHttp` and the warnings to print. The localhost names stay allowed
  * besides the `--allowed-host` and `--allowed-origin` ones.
  *
- * Refused, with an Error naming the flag: no token (neither `--token` nor
+ * Refused, with an Error naming the flag: a port that is not 0 to 65535
+ * (digits only, when given as text), no token (neither `--token` nor
  * `FACTORY_MCP_TOKEN`), an `--allowed-origin` that is no origin or host name,
  * a `--max-connections` below 1, a `--host` beyond loopback without
  * `--allowed-host`, and the import group without `--import-root`.
@@ -89,6 +100,8 @@ function originHostname(value: string): string | Error {
  * ```
  */
 export function httpSettingsOf(flags: HttpFlags): HttpSettings | Error {
+  const port = portOf(flags.port);
+  if (port === undefined) return new Error(`--http must be a port number, got "${flags.port}"`);
   const token = flags.tokenFlag || flags.tokenEnv || undefined;
   if (token === undefined) {
     return new Error(
@@ -127,7 +140,7 @@ export function httpSettingsOf(flags: HttpFlags): HttpSettings | Error {
   }
   return {
     options: {
-      port: flags.port,
+      port,
       token,
       host,
       // The --host address itself, unless it is a wildcard that no client names.
