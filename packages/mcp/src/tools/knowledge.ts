@@ -22,6 +22,7 @@ import { defineTool } from "../toolKit.js";
 import { requireLines } from "./knownValues.js";
 import {
   Cursor,
+  cursorUpTo,
   IdempotencyKey,
   KNOWLEDGE_BODY_MAX,
   keyed,
@@ -50,7 +51,8 @@ export const searchKnowledge = defineTool({
     tags: z.array(z.string().min(1)).optional(),
     asOf: z.iso.datetime({ offset: true }).optional().describe("Only what was in force at this instant"),
     limit: z.number().int().min(1).max(50).default(10),
-    cursor: Cursor,
+    // The knowledge base's search pages through its first 10,000 hits.
+    cursor: cursorUpTo(10_000),
     budgetTokens: z.number().int().min(50).max(20_000).default(2000).describe("Tokens the answer may take"),
   }),
   output: z.object({

@@ -7,8 +7,19 @@
 import { INPUT_LIMITS, instantOf, OperatorIdSchema, POINT_IN_TIME_EXPECTED } from "@software-factory/core";
 import { z } from "zod";
 
+/**
+ * A page cursor of at most `max`: the `nextCursor` of the previous page (an
+ * offset). A larger one is refused here, naming the cursor, rather than as an
+ * out-of-range offset the caller never gave.
+ */
+export const cursorUpTo = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "cursor is the nextCursor of the previous page")
+    .refine((cursor) => Number(cursor) <= max, `cursor is past the last page (at most ${max})`)
+    .optional();
 /** A page cursor: the `nextCursor` of the previous page (an offset). */
-export const Cursor = z.string().regex(/^\d+$/, "cursor is the nextCursor of the previous page").optional();
+export const Cursor = cursorUpTo(Number.MAX_SAFE_INTEGER);
 /** The idempotency key a write accepts. */
 export const IdempotencyKey = z
   .string()
