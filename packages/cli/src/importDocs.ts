@@ -15,6 +15,7 @@ import {
   FrontMatterError,
   FrontMatterInstantSchema,
   FrontMatterListSchema,
+  folderPathSourceSystem,
   folderSourceSystem,
   frontMatterFields,
   frontMatterList,
@@ -113,7 +114,12 @@ const DecisionFrontMatterSchema = z
  * folder's own system records it (counted in `moved`), and one with another
  * is kept, as it may be another folder's, and named in `possiblyStale` and a
  * warning (notes are also moved when a committed version of the file has
- * their text: see `importMarkdownFolder`).
+ * their text: see `importMarkdownFolder`). What one earlier release recorded
+ * under `decisions:<the folder's absolute path>` (`folderPathSourceSystem`)
+ * is this folder's and is retracted once the file's decision is recorded
+ * (counted in `moved`). A decision whose file is gone, or is no longer a
+ * decision record and imported as a note, is retracted (counted in
+ * `retracted`); one whose file failed to import is kept.
  * {@link ImportDocsOptions.system} names the systems instead.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) when `folder` does not exist or is not a folder.
@@ -128,8 +134,10 @@ export async function importDocs(
   const name = docsSystemName(options.system);
   const decisionFiles = new Set<string>();
   const unknown = { lines: new Set<string>(), files: [] as string[] };
+  const files = new Set<string>();
   for (const file of markdownFiles(root)) {
     const uri = relative(root, file).split(sep).join("/");
+    files.add(uri);
     const text = readFileSync(file, "utf8");
     if (/^kind:\s*["']?decision["']?\s*$/m.test(text.split(/\n---/)[0] ?? "")) decisionFiles.add(uri);
     if (options.hasLine === undefined) continue;
@@ -147,16 +155,19 @@ export async function importDocs(
   const decisionSystem = name === undefined ? folderSourceSystem("decisions", root) : `decisions:${name}`;
   const systems = {
     current: decisionSystem,
+    byPath: name === undefined ? folderPathSourceSystem("decisions", root) : decisionSystem,
     legacy: name === undefined ? `decisions:${basename(root)}` : decisionSystem,
   };
   let decisions = 0;
   let moved = report.moved;
+  const failed = new Set(report.problems.map((problem) => problem.item));
   const possiblyStale = [...report.possiblyStale];
   const warnings = [...report.warnings];
   for (const uri of decisionFiles) {
     try {
       const recorded = await recordDecisionFile(knowledge, systems, root, uri, options.actor);
       if (recorded.outcome !== "unchanged") decisions += 1;
+      if (recorded.fromPath) moved += 1;
       if (recorded.former === "moved") moved += 1;
       else if (recorded.former !== "none") {
         possiblyStale.push(recorded.former);
@@ -173,8 +184,13 @@ export async function importDocs(
       problems.push({ item: uri, ...at, message: (error as Error).message });
     }
   }
+  // A decision stays while its file is a decision record, or failed to import this time (nothing is lost on a bad run).
+  const stays = (uri: string) =>
+    decisionFiles.has(uri) || failed.has(uri) || report.warnings.some((warning) => warning.item === uri);
+  const retracted = await retractStaleDecisions(knowledge, systems, files, stays, options.actor);
   return {
     ...report,
+    retracted: report.retracted + retracted,
     problems,
     warnings,
     decisions,
@@ -224,10 +240,41 @@ function linesOf(text: string): string[] {
   }
 }
 
-/** The source system decision records are recorded under, and the one used before each folder had its own. */
+/**
+ * The source system decision records are recorded under, the one an earlier
+ * release used outside git (the folder's absolute path), and the one used
+ * before each folder had its own.
+ */
 interface DecisionSystems {
   readonly current: string;
+  readonly byPath: string;
   readonly legacy: string;
+}
+
+/**
+ * Retracts the live decisions of the folder (under its system and under its
+ * absolute path) whose file is gone, or is a file that does not stay a
+ * decision (`stays`); returns how many.
+ */
+async function retractStaleDecisions(
+  knowledge: KnowledgeBase,
+  systems: DecisionSystems,
+  files: ReadonlySet<string>,
+  stays: (uri: string) => boolean,
+  actor: string | undefined,
+): Promise<number> {
+  let retracted = 0;
+  for (const system of new Set([systems.current, systems.byPath])) {
+    for (const document of await knowledge.fromSystem(system)) {
+      const uri = document.source.uri;
+      if (uri === undefined || document.retracted !== undefined) continue;
+      if (files.has(uri) && stays(uri)) continue;
+      const why = files.has(uri) ? "is no longer a decision record" : "was removed";
+      await knowledge.retract(document.id, `${uri} ${why} (${system})`, actor === undefined ? {} : { actor });
+      retracted += 1;
+    }
+  }
+  return retracted;
 }
 
 /**
@@ -235,7 +282,8 @@ interface DecisionSystems {
  * recorded for it before under the legacy system: `moved` when it held the
  * same decision and was retracted, the copy when it holds another and is kept
  * (it may be another folder's file of the same name), `none` when there is
- * no live one.
+ * no live one. `fromPath` says whether a live decision recorded for it under
+ * the folder's absolute path was retracted (that one is surely the file's).
  */
 async function recordDecisionFile(
   knowledge: KnowledgeBase,
@@ -243,7 +291,11 @@ async function recordDecisionFile(
   root: string,
   uri: string,
   actor: string | undefined,
-): Promise<{ outcome: "captured" | "revised" | "unchanged"; former: "moved" | "none" | FormerDecision }> {
+): Promise<{
+  outcome: "captured" | "revised" | "unchanged";
+  former: "moved" | "none" | FormerDecision;
+  fromPath: boolean;
+}> {
   const system = systems.current;
   const file = parseFrontMatter(readFileSync(join(root, uri), "utf8"));
   const front = frontMatterFields(file, DecisionFrontMatterSchema);
@@ -276,30 +328,31 @@ async function recordDecisionFile(
     },
     { ...(actor === undefined ? {} : { actor }), reason: `re-imported from ${uri}` },
   );
-  if (systems.legacy === system) return { outcome, former: "none" };
+  const moving = { ...(actor === undefined ? {} : { actor }) };
+  const reason = `${uri} is now imported as ${document.id} (${system})`;
+  const byPath = systems.byPath === system ? undefined : await knowledge.bySource(systems.byPath, uri);
+  const fromPath = byPath !== undefined && byPath.retracted === undefined;
+  if (fromPath) await knowledge.retract(byPath.id, reason, moving);
+  if (systems.legacy === system) return { outcome, former: "none", fromPath };
   const legacy = await knowledge.bySource(systems.legacy, uri);
-  if (legacy === undefined || legacy.retracted !== undefined) return { outcome, former: "none" };
+  if (legacy === undefined || legacy.retracted !== undefined) return { outcome, former: "none", fromPath };
   if (legacy.contentHash !== document.contentHash) {
-    return { outcome, former: { item: uri, id: legacy.id, system: systems.legacy } };
+    return { outcome, former: { item: uri, id: legacy.id, system: systems.legacy }, fromPath };
   }
-  await knowledge.retract(
-    legacy.id,
-    `${uri} is now imported as ${document.id} (${system})`,
-    actor === undefined ? {} : { actor },
-  );
-  return { outcome, former: "moved" };
+  await knowledge.retract(legacy.id, reason, moving);
+  return { outcome, former: "moved", fromPath };
 }
 
 /** A decision recorded for a file under the legacy system that is kept: the file, the decision's document id, the legacy system. */
 type FormerDecision = ImportDocsReport["possiblyStale"][number];
 
-/** The live decision recorded for a file: under the folder's system, else under the legacy one (when they differ). */
+/** The live decision recorded for a file: under the folder's system, else under its absolute path, else under the legacy one. */
 async function earlierDecision(
   knowledge: KnowledgeBase,
   systems: DecisionSystems,
   uri: string,
 ): Promise<{ system: string; document: KnowledgeDocument } | undefined> {
-  for (const system of new Set([systems.current, systems.legacy])) {
+  for (const system of new Set([systems.current, systems.byPath, systems.legacy])) {
     const document = await knowledge.bySource(system, uri);
     if (document !== undefined && document.retracted === undefined) return { system, document };
   }
