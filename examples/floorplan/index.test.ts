@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -7,7 +8,7 @@ import { describe, expect, it } from "vitest";
 const here = dirname(fileURLToPath(import.meta.url));
 
 describe("examples/floorplan", () => {
-  it("loads factory.yaml, answers ownership and impact, and writes a Mermaid diagram", () => {
+  it("loads factory.yaml, answers ownership and impact, and writes a Mermaid diagram in its temporary folder", () => {
     const result = spawnSync(
       process.execPath,
       ["--conditions=@software-factory/source", "--import", "tsx", join(here, "index.ts")],
@@ -30,8 +31,17 @@ describe("examples/floorplan", () => {
     expect(result.stdout).toContain(
       "health: 1 cycle(s): checkout -> payments -> ledger -> orders -> checkout",
     );
-    const diagram = readFileSync(join(here, "floorplan.mmd"), "utf8");
-    expect(diagram).toContain('subgraph d_commerce["Commerce"]');
-    expect(diagram).toContain("l_checkout ==>|api| l_payments");
+    const written = /^wrote (.+floorplan\.mmd)$/m.exec(result.stdout)?.[1];
+    expect(written?.startsWith(tmpdir())).toBe(true);
+    const folder = dirname(written as string);
+    try {
+      const diagram = readFileSync(written as string, "utf8");
+      expect(diagram).toContain('subgraph d_commerce["Commerce"]');
+      expect(diagram).toContain("l_checkout ==>|api| l_payments");
+      expect(existsSync(join(folder, ".factory"))).toBe(false);
+      expect(existsSync(join(here, "floorplan.mmd"))).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,8 @@
  * The floor plan in one script: load a product's factory.yaml (30 lines, 6
  * domains, 10 operators), record it in the factory's event log, and answer
  * the questions people ask: who owns this file, what breaks if this changes,
- * whom do I tell. Writes a Mermaid diagram of the plan next to this file.
+ * whom do I tell. Works in a temporary folder, and leaves there a Mermaid
+ * diagram of the plan (the path is printed; the log beside it is removed).
  *
  *   node --conditions=@software-factory/source --import tsx examples/floorplan/index.ts
  */
@@ -15,7 +16,12 @@ import { floorPlanEvents, loadFactoryYaml, openFloorPlan, toMermaid } from "@sof
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "factory-floorplan-example-"));
-const log = await openEventLog({ path: join(dir, "factory.db"), events: floorPlanEvents, actor: "amara" });
+const factoryDir = join(dir, ".factory");
+const log = await openEventLog({
+  path: join(factoryDir, "factory.db"),
+  events: floorPlanEvents,
+  actor: "amara",
+});
 const floorplan = await openFloorPlan({ log });
 
 // 1. factory.yaml is the reviewed source; applying it records only what changed.
@@ -73,11 +79,11 @@ console.log(
 );
 await floorplan.removeDependency("ledger", "orders");
 
-// 5. A diagram for the README.
-const diagram = join(here, "floorplan.mmd");
+// 5. A diagram for the README, left in the temporary folder.
+const diagram = join(dir, "floorplan.mmd");
 writeFileSync(diagram, toMermaid(floorplan.graph));
 console.log(`\nwrote ${diagram}`);
 
 await floorplan.close();
 await log.close();
-rmSync(dir, { recursive: true, force: true });
+rmSync(factoryDir, { recursive: true, force: true });
