@@ -4,8 +4,13 @@
  * @module
  */
 import type { Command } from "commander";
+import { z } from "zod";
+import { parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
+
+/** The paths asked about: none empty (an empty one names no file, and `who_owns` refuses it too). */
+const PathsArgument = z.array(z.string().min(1, "a path must not be empty"));
 
 /** Registers `factory who-owns`. */
 export function registerWhoOwns(program: Command, context: CliContext): void {
@@ -15,8 +20,9 @@ export function registerWhoOwns(program: Command, context: CliContext): void {
     .argument("<paths...>", "repository paths")
     .action(
       action(context, async ({ options, output, fail }, paths) => {
+        const given = parseFlag(PathsArgument, paths, "<paths>");
         const answers = await withFactory(options, async (factory) =>
-          (paths as string[]).map((path) => {
+          given.map((path) => {
             const line = factory.floorplan.lineForPath(path);
             return {
               path,
