@@ -135,7 +135,7 @@ describe("floor plan", () => {
     expect(report.affected.map((line: { line: string }) => line.line)).toEqual(["checkout"]);
     const bad = await factory("impact", "--since", "no-such-ref");
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error: E_FAILED: git diff --name-only no-such-ref\.\.\.HEAD failed/);
+    expect(bad.stderr).toMatch(/^error: E_VALIDATION: --since "no-such-ref" cannot be diffed in /);
   });
 });
 

@@ -34,6 +34,7 @@ export {
   type StartAutomationsOptions,
   startAutomations,
 } from "./automations/index.js";
+export { type GitChangedPathsOptions, gitChangedPaths } from "./codebase/changedPaths.js";
 export {
   applyImportPlan,
   type CodebaseImportResult,

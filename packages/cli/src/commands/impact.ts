@@ -3,36 +3,29 @@
  *
  * @module
  */
-import { execFileSync } from "node:child_process";
 import type { ImpactReport } from "@software-factory/floorplan";
+import { gitChangedPaths } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { PositiveIntFlag, parseFlag } from "../flags.js";
+import { requireLines } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
-/** Paths changed between a git ref and HEAD (`git diff --name-only <ref>...HEAD`) in the current repository. */
-export function changedPaths(ref: string, cwd = process.cwd()): string[] {
+/**
+ * Paths changed between a git ref and HEAD (`git diff <ref>...HEAD`) in the
+ * current repository: names as they are on disk, a rename by both its paths.
+ *
+ * @throws UsageError when `ref` starts with `-`.
+ * @throws ValidationError naming `--since` when git cannot diff the range.
+ */
+export async function changedPaths(ref: string, cwd = process.cwd()): Promise<string[]> {
   if (ref.startsWith("-")) throw new UsageError(`--since: "${ref}" is not a git ref`);
-  try {
-    return execFileSync("git", ["diff", "--name-only", `${ref}...HEAD`], {
-      cwd,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    })
-      .split("\n")
-      .map((path) => path.trim())
-      .filter(Boolean);
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? "")
-      .trim()
-      .split("\n")[0];
-    throw new Error(`git diff --name-only ${ref}...HEAD failed: ${stderr || (error as Error).message}`);
-  }
+  return gitChangedPaths(`${ref}...HEAD`, { cwd, field: "--since", given: ref });
 }
 
-/** Prints an impact report as text. */
+/** Prints an impact report as text (`factory impact` refuses unknown lines before it prints). */
 export function printImpact(output: Output, report: ImpactReport): void {
   output.line(output.style("bold", "changed"));
   for (const changed of report.changed) {
@@ -42,8 +35,6 @@ export function printImpact(output: Output, report: ImpactReport): void {
   }
   if (report.unclaimedPaths.length > 0)
     output.line(output.style("yellow", `  unclaimed paths: ${report.unclaimedPaths.join(", ")}`));
-  if (report.unknownLines.length > 0)
-    output.line(output.style("yellow", `  unknown lines: ${report.unknownLines.join(", ")}`));
   output.line(output.style("bold", "affected"));
   if (report.affected.length === 0) output.line("  nothing depends on the changed lines");
   for (const affected of report.affected) {
@@ -72,7 +63,7 @@ export function registerImpact(program: Command, context: CliContext): void {
     .argument("[paths...]", "changed paths")
     .option(
       "--since <git-ref>",
-      "add the paths changed between <git-ref> and HEAD (git diff --name-only <ref>...HEAD)",
+      "add the paths changed between <git-ref> and HEAD (git diff <ref>...HEAD; a rename adds both paths)",
     )
     .option("--line <line>", "a changed line (repeatable)", (value: string, previous: string[] = []) => [
       ...previous,
@@ -83,7 +74,7 @@ export function registerImpact(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, paths, flags) => {
         const f = flags as { since?: string; line?: string[]; depth: string };
         const depth = parseFlag(PositiveIntFlag, f.depth, "--depth");
-        const all = [...(paths as string[]), ...(f.since === undefined ? [] : changedPaths(f.since))];
+        const all = [...(paths as string[]), ...(f.since === undefined ? [] : await changedPaths(f.since))];
         if (all.length === 0 && (f.line ?? []).length === 0) {
           if (f.since !== undefined) {
             if (options.json)
@@ -93,9 +84,10 @@ export function registerImpact(program: Command, context: CliContext): void {
           }
           throw new UsageError("impact needs paths, --line or --since");
         }
-        const report = await withFactory(options, async (factory) =>
-          factory.floorplan.impact({ paths: all, lines: f.line ?? [] }, { depth }),
-        );
+        const report = await withFactory(options, async (factory) => {
+          await requireLines(factory, f.line ?? [], "--line");
+          return factory.floorplan.impact({ paths: all, lines: f.line ?? [] }, { depth });
+        });
         if (options.json) output.json(report);
         else printImpact(output, report);
       }),

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { NotFoundError } from "@software-factory/core";
+import { gitChangedPaths } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { requireLines } from "./knownValues.js";
 import { Record } from "./shared.js";
 
 /** `who_owns`: the line and owner of repository paths, or the owner and contributors of a line. */
@@ -59,7 +59,7 @@ export const impactOfChange = defineTool({
   name: "impact_of_change",
   title: "Impact of a change",
   description:
-    "Which lines a change affects, transitively through dependencies, ranked by distance and criticality, with the owners to notify. Give changed paths, a git range (main...HEAD, run in the server's working folder), or lines.",
+    "Which lines a change affects, transitively through dependencies, ranked by distance and criticality, with the owners to notify. Give changed paths, a git range (main...HEAD, run in the server's working folder; a rename counts by both paths), or lines of the floor plan (an unknown one is an E_NOT_FOUND error).",
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -74,38 +74,13 @@ export const impactOfChange = defineTool({
   output: Record,
   run: async (factory, input) => {
     await factory.floorplan.refresh();
+    await requireLines(factory, input.lines, "lines");
     const paths = [...input.paths];
-    if (input.gitRange !== undefined) paths.push(...(await changedPaths(input.gitRange)));
+    if (input.gitRange !== undefined)
+      paths.push(...(await gitChangedPaths(input.gitRange, { field: "gitRange" })));
     return factory.floorplan.impact({ paths, lines: input.lines }, { depth: input.depth });
   },
 });
-
-/**
- * The paths a git range changes, read in the server's working folder; git's
- * complaint comes back in the error, never on the server's stderr.
- *
- * @throws ValidationError naming the range when git cannot diff it.
- */
-async function changedPaths(range: string): Promise<string[]> {
-  try {
-    const { stdout } = await promisify(execFile)("git", ["diff", "--name-only", range], {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return stdout.split("\n").filter((line) => line.trim() !== "");
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? "");
-    const reason =
-      stderr
-        .split("\n")
-        .find((line) => line.startsWith("fatal:"))
-        ?.replace(/^fatal:\s*/, "") ?? (error as Error).message;
-    throw new ValidationError({
-      message: `gitRange "${range}" cannot be diffed in ${process.cwd()}: ${reason} (give a range of this repository, such as main...HEAD, or the changed paths)`,
-      issues: [{ path: "gitRange", message: reason }],
-    });
-  }
-}
 
 /** `get_line`: a line of the floor plan with its dependencies, dependents and active work. */
 export const getLine = defineTool({
