@@ -121,7 +121,7 @@ export interface IntelligenceShape {
     input: unknown,
     options?: { readonly actor?: string },
   ) => Effect.Effect<SkillRun, IntelligenceError>;
-  /** Checks the factory's rules (see {@link Standards.check}); an unknown rule id fails with a `ValidationError` naming it. */
+  /** Checks the factory's rules (see {@link Standards.check}); an unknown rule id fails with a `NotFoundError` naming it. */
   readonly check: (scope?: CheckScope) => Effect.Effect<Finding[], IntelligenceError>;
   /** Scores lines on a scorecard now (see {@link Scorecards.evaluate}). */
   readonly evaluateScorecard: (

@@ -146,7 +146,7 @@ function checkRules(standards: Standards<unknown>, scorecards: readonly Scorecar
  * reached a level passes `ruleGate({ rules: { scorecard, level } })`, which
  * blocks on the same severity.
  *
- * @throws ValidationError when the scorecard names a rule the standards do not have (see {@link Standards.check}).
+ * @throws NotFoundError when the scorecard names a rule the standards do not have (see {@link Standards.check}).
  */
 export async function scoreLines(
   standards: Standards<unknown>,
