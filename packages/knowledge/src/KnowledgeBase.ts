@@ -8,6 +8,7 @@
  */
 import type { EventLog } from "@software-factory/core";
 import { z } from "zod";
+import { ChunkOptionsSchema } from "./chunking/chunkMarkdown.js";
 import { type KnowledgeDocument, revisionAt, withRevision } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
@@ -38,6 +39,9 @@ import {
   type SearchResult,
 } from "./search/searchOptions.js";
 import type { Embedder } from "./search/types.js";
+
+/** The options of {@link openKnowledgeBase} that are checked when it opens. */
+const OpenOptionsSchema = z.object({ chunking: ChunkOptionsSchema.optional() });
 
 /** Options of a write. */
 export interface WriteOptions {
@@ -104,8 +108,14 @@ export class KnowledgeBase implements AsyncDisposable {
   readonly #projection: KnowledgeProjection;
   readonly #writer: KnowledgeWriter;
 
-  /** Not for direct use: {@link openKnowledgeBase} also registers the event types and loads the caches. */
+  /**
+   * Not for direct use: {@link openKnowledgeBase} also registers the event types and loads the caches.
+   *
+   * @throws ValidationError naming the option (`chunking.maxTokens`) when the chunking options are bad.
+   */
   constructor(options: OpenKnowledgeBaseOptions) {
+    // Checked here, once: a document is chunked only after its event landed, so a bad option must fail before any write.
+    parseInput(OpenOptionsSchema, { chunking: options.chunking }, "knowledge base options");
     this.#log = options.log;
     this.#embedder = options.embedder ?? createHashingEmbedder();
     const mode = options.fusion?.mode ?? (this.#embedder.semantic ? "rrf" : "extend");
@@ -232,13 +242,15 @@ export class KnowledgeBase implements AsyncDisposable {
 
   /**
    * Records a new revision of a document. Fields not given stay as they are; a
-   * revision that changes nothing is not recorded.
+   * revision that changes nothing is not recorded. A retracted document is
+   * refused: a retraction cannot be undone, so capture a new document instead.
    * Two writers revising the same revision at once (two processes importing
    * the same file) record one revision: the second re-reads the document and
    * records its own only if that still changes something.
    *
    * @returns the document and whether a revision was recorded.
    * @throws NotFoundError when the document does not exist, or a line it names is unknown (with `lines`, checked as {@link KnowledgeBase.capture} does).
+   * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted.
    */
   async revise(
     id: string,

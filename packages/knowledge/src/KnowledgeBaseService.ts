@@ -22,6 +22,7 @@ import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import type { KnowledgeDocument } from "./DocumentStore.js";
+import type { DocumentRetractedError } from "./errors.js";
 import type {
   CaptureOrReviseOptions,
   CaptureOrReviseResult,
@@ -35,12 +36,13 @@ import type { SearchOptions, SearchResult } from "./search/searchOptions.js";
 
 /**
  * What a knowledge-base call can fail with: a malformed input, an unknown
- * document or line, a reused idempotency key, a lost race, the store, or a
- * closed knowledge base.
+ * document or line, a revision of a retracted document, a reused idempotency
+ * key, a lost race, the store, or a closed knowledge base.
  */
 export type KnowledgeError =
   | ValidationError
   | NotFoundError
+  | DocumentRetractedError
   | IdempotencyConflictError
   | ConcurrencyConflictError
   | UnknownEventTypeError
@@ -127,8 +129,8 @@ export interface KnowledgeBaseShape {
   readonly sync: Effect.Effect<number, KnowledgeError>;
 }
 
-/** Whether a thrown value is one of the typed errors of {@link KnowledgeError}. */
-const isKnowledgeError = isKernelError(
+/** Whether a thrown value is one of the kernel's typed errors in {@link KnowledgeError}. */
+const isKernelKnowledgeError = isKernelError(
   "ValidationError",
   "NotFoundError",
   "IdempotencyConflictError",
@@ -137,6 +139,11 @@ const isKnowledgeError = isKernelError(
   "StoreError",
   "ClosedError",
 );
+
+/** Whether a thrown value is one of the typed errors of {@link KnowledgeError} (matched by `_tag`, as the kernel's are). */
+const isKnowledgeError = (error: unknown): error is KnowledgeError =>
+  isKernelKnowledgeError(error) ||
+  (error as { _tag?: unknown } | null | undefined)?._tag === "DocumentRetractedError";
 
 /** A Promise-face call as an Effect: its typed errors in the error channel, anything else a defect. */
 const call = <A>(run: () => Promise<A>): Effect.Effect<A, KnowledgeError> => attempt(run, isKnowledgeError);

@@ -17,3 +17,22 @@ export class EmbedderError extends Data.TaggedError("EmbedderError")<{
   /** Stable code for programs to match on. */
   readonly code = "E_EMBEDDER";
 }
+
+/**
+ * A write asked to change a retracted document. A retraction cannot be
+ * undone: capture a new document instead (with `supersedes` to replace a
+ * current one).
+ */
+export class DocumentRetractedError extends Data.TaggedError("DocumentRetractedError")<{
+  /** Names the document, says it is retracted (when and why) and what to do instead. */
+  readonly message: string;
+  /** The retracted document's id. */
+  readonly id: string;
+  /** When it was retracted, as an ISO 8601 UTC timestamp. */
+  readonly retractedAt: string;
+  /** Why it was retracted, as the retracting caller gave it. */
+  readonly reason: string;
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_RETRACTED";
+}

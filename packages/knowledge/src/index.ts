@@ -23,7 +23,7 @@ export {
   type TransformersEmbedderOptions,
   TransformersEmbedderOptionsSchema,
 } from "./embedders/transformersEmbedder.js";
-export { EmbedderError } from "./errors.js";
+export { DocumentRetractedError, EmbedderError } from "./errors.js";
 export {
   DocumentCaptured,
   DocumentLinked,

@@ -23,7 +23,7 @@ export interface OpenKnowledgeBaseOptions {
   readonly dir?: string;
   /** Embedder of the vector index; defaults to the local hashing embedder. */
   readonly embedder?: Embedder;
-  /** Chunk sizes for indexing. */
+  /** Chunk sizes for indexing, checked when the knowledge base opens (see `chunkMarkdown`). */
   readonly chunking?: ChunkOptions;
   /** Settings of the vector index (graph size, threads that build it). */
   readonly vectorIndex?: VectorIndexOptions;
@@ -62,6 +62,9 @@ export interface OpenKnowledgeBaseOptions {
  * Opens the knowledge base of a log: loads its caches from `dir` when present,
  * folds the events after them, and follows the log from then on.
  *
+ * @throws ValidationError naming the option and the value
+ * (`chunking.maxTokens: must be at least 16 tokens, got 5`) when the chunking
+ * options are bad; nothing is read or written then.
  * @example
  * ```ts
  * const log = await openEventLog({ path: ".factory/factory.db" });

@@ -77,7 +77,7 @@ const tokenCount = (min: number, what: string) =>
     .min(min, { error: (issue) => `must be ${what}, got ${shown(issue.input)}` });
 
 /** {@link ChunkOptions} as given: a chunk of at least 16 tokens, an overlap of none or more. */
-const ChunkOptionsSchema = z.object({
+export const ChunkOptionsSchema = z.object({
   maxTokens: tokenCount(16, "at least 16 tokens").optional(),
   overlapTokens: tokenCount(0, "0 or more tokens").optional(),
 });

@@ -16,6 +16,7 @@ import {
 } from "@software-factory/core";
 import type { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
+import { DocumentRetractedError } from "../errors.js";
 import { DocumentLinked, DocumentRetracted, DocumentUnlinked } from "../events.js";
 import type { CaptureOrReviseOptions, CaptureOrReviseResult, WriteOptions } from "../KnowledgeBase.js";
 import type { CaptureInputSchema, Link, ReviseInputSchema, SourcedCaptureInputSchema } from "../schemas.js";
@@ -95,7 +96,7 @@ export class KnowledgeWriter {
       await this.#projection.sync();
       const existing = this.#projection.documents.bySource(system, uri);
       if (existing !== undefined && existing.retracted === undefined) {
-        const { document, changed } = await this.revise(
+        const revised = await this.revise(
           existing.id,
           {
             title: parsed.title,
@@ -108,8 +109,13 @@ export class KnowledgeWriter {
             ...(options.reason === undefined ? {} : { reason: options.reason }),
           },
           write,
-        );
-        return { document, outcome: changed ? "revised" : "unchanged" };
+        ).catch((error: unknown) => {
+          // Retracted since we read it: the next attempt captures the address again.
+          if (error instanceof DocumentRetractedError && attempt < MAX_RACES) return undefined;
+          throw error;
+        });
+        if (revised === undefined) continue;
+        return { document: revised.document, outcome: revised.changed ? "revised" : "unchanged" };
       }
       const id = newId("doc");
       // The one capture of this address after `existing`: a writer racing us holds the same key.
@@ -130,7 +136,8 @@ export class KnowledgeWriter {
   }
 
   /**
-   * Records a revision unless it changes nothing. Without a caller's key, the
+   * Records a revision unless it changes nothing; a retracted document is
+   * refused (a retraction cannot be undone). Without a caller's key, the
    * append claims the document's next revision number as its key, so two
    * writers revising the same revision record one revision: the loser reads
    * the winner's and revises that (or finds nothing left to change).
@@ -142,7 +149,7 @@ export class KnowledgeWriter {
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
     for (let attempt = 1; ; attempt += 1) {
       await this.#projection.sync();
-      const current = this.#projection.require(id);
+      const current = requireUnretracted(this.#projection.require(id));
       const event = revisionEvent(current, parsed);
       if (event === undefined) return { document: current, changed: false };
       const key = options.idempotencyKey ?? `knowledge.revision:${id}:${current.revisions.length + 1}`;
@@ -232,6 +239,22 @@ export class KnowledgeWriter {
       check,
     );
   }
+}
+
+/**
+ * The document, unless it is retracted.
+ *
+ * @throws DocumentRetractedError naming the document, when and why it was retracted.
+ */
+function requireUnretracted(document: KnowledgeDocument): KnowledgeDocument {
+  const { retracted } = document;
+  if (retracted === undefined) return document;
+  throw new DocumentRetractedError({
+    message: `document ${document.id} ("${document.title}") was retracted at ${retracted.at} (${retracted.reason}) and cannot be revised; capture a new document instead`,
+    id: document.id,
+    retractedAt: retracted.at,
+    reason: retracted.reason,
+  });
 }
 
 /** The document an earlier capture with the same key stored, when it was the same capture. */
