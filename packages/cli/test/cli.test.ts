@@ -89,7 +89,7 @@ describe("floor plan", () => {
     const init = await factory("init");
     expect(init.code).toBe(0);
     expect(init.stdout).toContain("created factory in");
-    expect(JSON.parse((await factory("init", "--json")).stdout)).toMatchObject({ created: true });
+    expect(JSON.parse((await factory("init", "--json")).stdout)).toMatchObject({ created: false });
     const applied = await factory("plan", "apply", "factory.yaml", "--json");
     expect(applied.code).toBe(0);
     expect(JSON.parse(applied.stdout)).toMatchObject({ applied: true });

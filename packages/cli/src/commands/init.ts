@@ -3,13 +3,12 @@
  *
  * @module
  */
-import { existsSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { loadFactoryYaml } from "@software-factory/floorplan";
 import type { Command } from "commander";
 import { redactStore } from "../flags.js";
 import { action, type CliContext } from "../program.js";
-import { withFactory } from "../Session.js";
+import { findFactory, withFactory } from "../Session.js";
 
 /** Registers `factory init`. */
 export function registerInit(program: Command, context: CliContext): void {
@@ -23,22 +22,19 @@ export function registerInit(program: Command, context: CliContext): void {
         const dir = resolve(options.dir);
         // Checked before anything is created, so a bad or missing plan leaves no folder behind.
         const floorPlan = plan === undefined ? undefined : { file: plan, plan: await loadFactoryYaml(plan) };
+        // Asked before opening, which creates it: an existing factory may be empty (position 0).
+        const existed = (await findFactory(options)).found;
         const result = await withFactory(options, async (factory) => {
-          const existed = (await factory.log.head()) > 0;
-          const ignore = join(dir, ".gitignore");
-          if (!existsSync(ignore))
-            writeFileSync(ignore, "# Derived indexes are rebuilt from the log.\ncache/\n");
-          if (floorPlan === undefined) return { existed, changes: 0, position: await factory.log.head() };
+          if (floorPlan === undefined) return { changes: 0, position: await factory.log.head() };
           const applied = await factory.floorplan.applyPlan(floorPlan.plan, {
             label: floorPlan.file,
             actor: options.actor,
           });
-          return { existed, changes: applied.changes, position: await factory.log.head() };
+          return { changes: applied.changes, position: await factory.log.head() };
         });
-        const { existed, ...rest } = result;
         const store = options.store === undefined ? undefined : redactStore(options.store);
         if (options.json) {
-          output.json({ dir, ...(store === undefined ? {} : { store }), created: !existed, ...rest });
+          output.json({ dir, ...(store === undefined ? {} : { store }), created: !existed, ...result });
           return;
         }
         const where = store === undefined ? dir : `${store} (caches in ${dir})`;

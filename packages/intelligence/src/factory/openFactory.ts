@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   type AssemblyLine,
@@ -240,7 +240,9 @@ export interface Factory extends AsyncDisposable {
  * the knowledge base, standards, inboxes, the router and the automations. The
  * floor plan is the directory of lines and operators: work, signals, artifacts
  * and documents naming a line or operator it lacks are refused with a
- * `NotFoundError` before anything is written.
+ * `NotFoundError` before anything is written. The folder keeps the derived
+ * indexes in `cache/`, which holds a `.gitignore` ignoring all of it: a
+ * factory folder kept in a repository never has its caches committed.
  *
  * @throws ValidationError when an option is malformed or unknown, or two
  * skills share a name (the message names the option, or the name).
@@ -256,6 +258,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
   const dir = resolve(options.dir ?? ".factory");
   const model = options.model ?? modelFromEnv();
   mkdirSync(dir, { recursive: true });
+  ignoreCaches(join(dir, "cache"));
   const log = await openEventLog({
     ...storeOf(options.store, dir),
     ...(options.actor === undefined ? {} : { actor: options.actor }),
@@ -363,4 +366,23 @@ function storeOf(
   if (store !== undefined) return { store };
   const url = process.env.FACTORY_DATABASE_URL;
   return url !== undefined && url !== "" ? { store: url } : { path: join(dir, "factory.db") };
+}
+
+/**
+ * Creates the cache folder with a `.gitignore` of its own that ignores all of
+ * it (as pytest and mypy mark their caches), so the derived indexes of a
+ * factory folder kept in a repository are never committed, whoever created the
+ * folder. A `.gitignore` already there is left as it is.
+ */
+function ignoreCaches(cacheDir: string): void {
+  mkdirSync(cacheDir, { recursive: true });
+  try {
+    writeFileSync(
+      join(cacheDir, ".gitignore"),
+      "# Derived indexes, rebuilt from the log: never committed.\n*\n",
+      { flag: "wx" },
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
 }
