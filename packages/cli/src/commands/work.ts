@@ -1,5 +1,5 @@
 /**
- * `factory work list|create|advance|back|show`.
+ * `factory work list|create|advance|back|block|unblock|drop|complete|show`.
  *
  * @module
  */
@@ -131,6 +131,70 @@ export function registerWork(program: Command, context: CliContext): void {
         );
         if (options.json) return output.json(item);
         output.line(`${item.id} sent back to ${item.stage} (${cause}: ${f.reason})`);
+      }),
+    );
+
+  work
+    .command("block")
+    .description("stop a work item until it is unblocked, with a reason")
+    .argument("<id>", "work item id")
+    .requiredOption("--reason <text>", "what it waits for")
+    .action(
+      action(context, async ({ options, output }, id, flags) => {
+        const { reason } = flags as { reason: string };
+        const item = await withFactory(options, (factory) =>
+          factory.work.block(id as string, { reason }, { actor: options.actor }),
+        );
+        if (options.json) return output.json(item);
+        output.line(`${item.id} is blocked in ${item.stage} (${reason})`);
+      }),
+    );
+
+  work
+    .command("unblock")
+    .description("let a blocked work item move again")
+    .argument("<id>", "work item id")
+    .option("--reason <text>", "why it can move again")
+    .action(
+      action(context, async ({ options, output }, id, flags) => {
+        const { reason } = flags as { reason?: string };
+        const item = await withFactory(options, (factory) =>
+          factory.work.unblock(id as string, reason === undefined ? {} : { reason }, {
+            actor: options.actor,
+          }),
+        );
+        if (options.json) return output.json(item);
+        output.line(`${item.id} is active again in ${item.stage}`);
+      }),
+    );
+
+  work
+    .command("drop")
+    .description("abandon an active or blocked work item, with a reason")
+    .argument("<id>", "work item id")
+    .requiredOption("--reason <text>", "why it is abandoned")
+    .action(
+      action(context, async ({ options, output }, id, flags) => {
+        const { reason } = flags as { reason: string };
+        const item = await withFactory(options, (factory) =>
+          factory.work.drop(id as string, { reason }, { actor: options.actor }),
+        );
+        if (options.json) return output.json(item);
+        output.line(`${item.id} dropped in ${item.stage} (${reason})`);
+      }),
+    );
+
+  work
+    .command("complete")
+    .description("finish a work item at the last stage of its flow (its evidence checks run first)")
+    .argument("<id>", "work item id")
+    .action(
+      action(context, async ({ options, output }, id) => {
+        const item = await withFactory(options, (factory) =>
+          factory.work.complete(id as string, { actor: options.actor }),
+        );
+        if (options.json) return output.json(item);
+        output.line(`${item.id} is done in ${item.stage}`);
       }),
     );
 

@@ -169,7 +169,7 @@ const workIsOnAPlanLine = defineRule<WorkItem, Factory>({
       : [
           {
             message: `work item ${item.id} (${item.title}) is on line ${item.line}, which the floor plan no longer has`,
-            hint: `put line ${item.line} back in the floor plan, or drop the item (work.drop("${item.id}", { reason }))`,
+            hint: `put line ${item.line} back in the floor plan, or drop the item: \`factory work drop ${item.id} --reason <why>\` (SDK: \`work.drop("${item.id}", { reason })\`, MCP: advance_work_item with move "drop")`,
           },
         ],
 });
