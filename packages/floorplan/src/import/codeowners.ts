@@ -22,7 +22,11 @@ export interface CodeownersRule {
 export interface ParsedCodeowners {
   /** The usable rules, in file order (later ones win). */
   readonly rules: readonly CodeownersRule[];
-  /** Lines skipped (unsupported syntax), each with its position. */
+  /**
+   * Lines skipped (unsupported syntax), each with its position; `path` is
+   * `rules[i]`, `i` counting every rule of the file from 0, the skipped ones
+   * included, so each finding names its own rule.
+   */
   readonly problems: readonly PlanProblem[];
 }
 
@@ -40,9 +44,11 @@ function isOwnerToken(owner: string): boolean {
 export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeowners {
   const rules: CodeownersRule[] = [];
   const problems: PlanProblem[] = [];
+  let ruleIndex = -1;
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (line === "") return;
+    ruleIndex += 1;
     const [pattern = "", ...rest] = line.split(/\s+/);
     const owners = rest.filter((owner) => owner !== "");
     const reason = unsupportedPatternReason(pattern);
@@ -50,7 +56,7 @@ export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeow
       problems.push({
         code: "unsupported-pattern",
         severity: "warning",
-        path: `rules[${rules.length}]`,
+        path: `rules[${ruleIndex}]`,
         message: `${reason}; rule ${quoted(pattern)} skipped`,
         hint: "list the paths explicitly",
         file,
@@ -64,7 +70,7 @@ export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeow
       problems.push({
         code: "bad-owner",
         severity: "warning",
-        path: `rules[${rules.length}]`,
+        path: `rules[${ruleIndex}]`,
         message: `${quoted(badOwner)} is not a @user, @org/team or email; rule ${quoted(pattern)} skipped`,
         file,
         line: index + 1,
