@@ -14,9 +14,10 @@ import { loadFactoryYaml } from "@software-factory/floorplan";
 import { defaultGates, openFactory, suspectCause } from "@software-factory/intelligence";
 import { printImpact } from "../commands/impact.js";
 import { printMeasures } from "../commands/metrics.js";
+import { UsageError } from "../exitCodes.js";
 import { importDocs } from "../importDocs.js";
 import type { Output } from "../Output.js";
-import { installFactoryStandards } from "../Session.js";
+import { installFactoryStandards, openStore } from "../Session.js";
 import { readJsonLines, SignalRecordSchema, WorkRecordSchema } from "./acmeData.js";
 
 /** Options of {@link runAcmeWalkthrough}. */
@@ -25,7 +26,11 @@ export interface AcmeWalkthroughOptions {
   readonly example: string;
   /** Where to write. */
   readonly output: Output;
-  /** Folder of the factory (default: a new temporary folder, removed at the end). */
+  /**
+   * Folder of the factory, kept at the end (default: a new temporary folder,
+   * removed at the end). It must not hold a factory already: the walkthrough
+   * builds its own, and run twice into one folder it would record all its data twice.
+   */
   readonly dir?: string;
 }
 
@@ -54,18 +59,33 @@ export function findAcmeExample(from?: string): string | undefined {
  * work, a requirement revised with its suspect links, a gate blocking then
  * passing, and the measures.
  *
+ * The factory is on the embedded store, `factory.db` in its folder, whatever
+ * `FACTORY_DATABASE_URL` says.
+ *
+ * @throws UsageError when {@link AcmeWalkthroughOptions.dir} already holds a
+ *   factory (its `factory.db`), before anything is written.
  * @throws Error when a file of the example is missing or invalid.
  */
 export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promise<void> {
   const { output, example } = options;
   const temporary = options.dir === undefined;
+  if (options.dir !== undefined && existsSync(join(options.dir, "factory.db")))
+    throw new UsageError(
+      `cannot build the demo factory in ${resolve(options.dir)}: it already holds a factory (factory.db), and the demo would add all its data again; give a new or empty folder`,
+    );
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "factory-acme-"));
   const section = (title: string) => {
     output.line();
     output.line(output.style("bold", output.style("cyan", `== ${title} ==`)));
   };
   const started = Date.now();
-  const factory = await openFactory({ dir, actor: "demo", gates: defaultGates });
+  const factory = await openFactory({
+    dir,
+    // The file itself, not FACTORY_DATABASE_URL: the demo never writes into a team's factory.
+    store: await openStore(join(dir, "factory.db")),
+    actor: "demo",
+    gates: defaultGates,
+  });
   try {
     installFactoryStandards(factory);
 
