@@ -88,19 +88,22 @@ export async function requireWorkItem(factory: Factory, id: string, flag: string
 }
 
 /**
- * Refuses a source an import reads when it is missing (or a file where a
+ * Refuses a source a command reads when it is missing (or a file where a
  * folder is needed, or the other way round), before the factory opens: an
  * import may create the factory, and a mistyped path must not leave a new,
- * empty one behind.
+ * empty one behind. With `flag`, the source came from that flag
+ * (`--file`), which starts the message and is the error's `field`.
  *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `file` or `folder`) naming the path.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `file` or `folder`) naming the path (and the flag).
  */
-export function requireSource(path: string, kind: "file" | "folder"): void {
+export function requireSource(path: string, kind: "file" | "folder", flag?: string): void {
   const stat = statSync(resolve(path), { throwIfNoEntry: false });
   if (kind === "file" ? stat?.isFile() === true : stat?.isDirectory() === true) return;
+  const problem = `no ${kind} ${path}${stat === undefined ? "" : ` (it is a ${kind === "file" ? "folder" : "file"})`}`;
   throw new NotFoundError({
-    message: `no ${kind} ${path}${stat === undefined ? "" : ` (it is a ${kind === "file" ? "folder" : "file"})`}`,
+    message: flag === undefined ? problem : `${flag}: ${problem}`,
     entity: kind,
     id: path,
+    ...(flag === undefined ? {} : { field: flag }),
   });
 }

@@ -3,10 +3,11 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { NotFoundError } from "@software-factory/core";
 import {
   codeownersToPlan,
+  findCodeowners,
   importBackstage,
   importCodeowners,
   importWorkspaces,
@@ -36,6 +37,15 @@ const OperatorFlag = z
 interface PlanImportFlags {
   readonly owner?: string;
   readonly out?: string;
+}
+
+/** The error of `factory import codeowners` without a file, in a repository that has none where GitHub looks. */
+function noCodeowners(root: string): NotFoundError {
+  return new NotFoundError({
+    message: `no CODEOWNERS in ${root} (looked in .github/, the root and docs/); give its path: factory import codeowners <file>`,
+    entity: "file",
+    id: "CODEOWNERS",
+  });
 }
 
 /** Gives unowned lines of an imported plan an owner, declaring the operator when the plan lacks them. */
@@ -190,6 +200,7 @@ export function registerImport(program: Command, context: CliContext): void {
   ).action(
     action(context, async (session, file, flags) => {
       if (file !== undefined) requireSource(file as string, "file");
+      else if (findCodeowners(process.cwd()) === undefined) throw noCodeowners(process.cwd());
       await applyImported(
         session,
         (file as string | undefined) ?? "CODEOWNERS",
@@ -202,8 +213,7 @@ export function registerImport(program: Command, context: CliContext): void {
             return { plan: codeownersToPlan(parsed.rules, { operators }), problems: parsed.problems };
           }
           const found = await importCodeowners(process.cwd(), { operators });
-          if (found === undefined)
-            throw new Error(`no CODEOWNERS in ${process.cwd()} (.github/, the root or docs/)`);
+          if (found === undefined) throw noCodeowners(process.cwd());
           return found;
         },
         flags as PlanImportFlags,
@@ -218,8 +228,8 @@ export function registerImport(program: Command, context: CliContext): void {
       .argument("[root]", "root of the monorepo", "."),
   ).action(
     action(context, async (session, root, flags) => {
+      requireSource(root as string, "folder");
       const path = resolve(root as string);
-      if (!existsSync(path)) throw new Error(`cannot import workspaces: ${root} does not exist`);
       await applyImported(
         session,
         `workspaces of ${root}`,

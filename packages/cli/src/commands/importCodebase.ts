@@ -7,6 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { NotFoundError } from "@software-factory/core";
 import {
   type CodebaseImportProgress,
   type CodebaseImportResult,
@@ -101,7 +102,13 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
       action(context, async ({ options, output }, path, flags) => {
         const root = path as string;
         const given = flags as CodebaseFlags;
-        if (!existsSync(root)) throw new Error(`cannot import codebase: ${root} does not exist`);
+        // Checked before the factory opens, so a mistyped path creates nothing.
+        if (!existsSync(root))
+          throw new NotFoundError({
+            message: `cannot import codebase: ${root} does not exist`,
+            entity: "folder",
+            id: root,
+          });
         const since = given.since === undefined ? undefined : parseFlag(SinceFlag, given.since, "--since");
         const maxCommits =
           given.maxCommits === undefined

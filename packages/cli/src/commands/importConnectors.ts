@@ -52,8 +52,14 @@ async function runConnector(
   );
 }
 
-/** A JSON mapping given inline or as `@file`. */
+/**
+ * A JSON mapping given inline or as `@file`.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, field `--mapping`) naming the path when there is no such file.
+ * @throws UsageError when the JSON does not parse.
+ */
 function readMapping(value: string): unknown {
+  if (value.startsWith("@")) requireSource(value.slice(1), "file", "--mapping");
   const text = value.startsWith("@") ? readFileSync(value.slice(1), "utf8") : value;
   try {
     return JSON.parse(text);

@@ -13,7 +13,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
-import { requireLines } from "../knownValues.js";
+import { requireLines, requireSource } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -49,12 +49,14 @@ interface GivenBody {
  * text with core's `decodeText`, so bytes that are not text are refused at
  * their line and column instead of stored as U+FFFD.
  *
+ * @throws NotFoundError (`E_NOT_FOUND`, field `--file`) naming the path when there is no such file.
  * @throws UsageError when both are given, or the file cannot be read or is not UTF-8 text.
  */
 function readBody(flags: BodyFlags): GivenBody | undefined {
   if (flags.body !== undefined && flags.file !== undefined)
     throw new UsageError("give --body or --file, not both");
   if (flags.file === undefined) return flags.body === undefined ? undefined : { text: flags.body };
+  requireSource(flags.file, "file", "--file");
   const path = resolve(flags.file);
   let bytes: Buffer;
   try {

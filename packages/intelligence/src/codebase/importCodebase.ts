@@ -153,7 +153,8 @@ export async function applyImportPlan(
  * inferred from tests, and knowledge (docs, ADRs, READMEs, CHANGELOGs,
  * runbooks), and writes what is new or changed.
  *
- * @throws ValidationError when the path is not a folder.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`, field `path`) naming the path when nothing is there.
+ * @throws ValidationError when the path is a file, not a folder.
  * @example
  * ```ts
  * const result = await importCodebase(factory, "../payments", { dryRun: true });

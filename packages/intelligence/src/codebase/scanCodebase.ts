@@ -8,7 +8,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { NotFoundError, ValidationError } from "@software-factory/core";
 import type { CodebaseProposal, Evidence, ProposedDependency } from "./proposal.js";
 import { writeBlueprints } from "./scan/blueprints.js";
 import { findDocuments } from "./scan/docs.js";
@@ -95,7 +95,8 @@ function mergeDependencies(...lists: (readonly ProposedDependency[])[]): Propose
  * factory should hold about it. Deterministic: the same tree gives an equal
  * proposal, so a re-import can tell that nothing changed.
  *
- * @throws ValidationError when the path is not a folder.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`, field `path`) naming the path when nothing is there.
+ * @throws ValidationError when the path is a file, not a folder.
  * @example
  * ```ts
  * const { proposal } = await scanCodebase("../payments");
@@ -104,7 +105,15 @@ function mergeDependencies(...lists: (readonly ProposedDependency[])[]): Propose
  */
 export async function scanCodebase(path: string, options: ScanCodebaseOptions = {}): Promise<ScanResult> {
   const root = resolve(path);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  if (!existsSync(root)) {
+    throw new NotFoundError({
+      message: `cannot import codebase: no folder ${root}`,
+      entity: "folder",
+      id: root,
+      field: "path",
+    });
+  }
+  if (!statSync(root).isDirectory()) {
     throw new ValidationError({
       message: `cannot import codebase: ${root} is not a folder`,
       issues: [{ path: "path", message: "not a folder", file: root }],
