@@ -6,14 +6,16 @@
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { OperatorIdSchema, PointInTimeSchema } from "@software-factory/core";
+import { OperatorIdSchema, PointInTimeSchema, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import { UsageError } from "./exitCodes.js";
 
 /**
  * Parses one flag value with a schema.
  *
- * @throws UsageError naming the flag and what was wrong.
+ * @throws UsageError naming the flag and every problem of its value, each
+ *   with the field it is about when the value has fields
+ *   (`--mapping: id: missing (expected string); title: missing (expected string) (got {...})`).
  */
 export function parseFlag<Schema extends z.ZodType>(
   schema: Schema,
@@ -22,8 +24,31 @@ export function parseFlag<Schema extends z.ZodType>(
 ): z.output<Schema> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new UsageError(`${flag}: ${issue?.message ?? "invalid value"} (got ${shown(value)})`);
+  throw new UsageError(`${flag}: ${problemsOf(result.error.issues, value)} (got ${shown(value)})`);
+}
+
+/** Every problem of a flag value, `; `-separated, each after the field it is about (none for the value itself). */
+function problemsOf(issues: readonly z.core.$ZodIssue[], value: unknown): string {
+  const placed = validationErrorFromZod(issues, { subject: "flag value" }).issues;
+  return issues
+    .map((issue, index) => {
+      const path = placed[index]?.path ?? "";
+      const missing =
+        issue.code === "invalid_type" && path !== "" && valueAt(value, issue.path) === undefined;
+      const message = missing ? `missing (expected ${issue.expected})` : issue.message;
+      return path === "" ? message : `${path}: ${message}`;
+    })
+    .join("; ");
+}
+
+/** The part of a value a zod issue path leads to; undefined when it leads nowhere. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (typeof at !== "object" || at === null) return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
 }
 
 /** Characters of a flag value an error message shows before cutting it. */
@@ -129,8 +154,7 @@ export function parseStoreFlag(value: string | undefined, flag: string): string 
   if (value === undefined || value.trim() === "") return undefined;
   const result = StoreFlag.safeParse(value.trim());
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new UsageError(`${flag}: ${issue?.message ?? "invalid store"} (got ${redactStore(value)})`);
+  throw new UsageError(`${flag}: ${problemsOf(result.error.issues, value)} (got ${redactStore(value)})`);
 }
 
 /** A store: a PostgreSQL URL, or a SQLite file path made absolute. */

@@ -169,8 +169,10 @@ export function createProgram(context: CliContext): Command {
 
 /**
  * Runs the `factory` command line and returns its exit code: 0 ok, 1 findings
- * or a failed operation, 2 usage error. Errors are printed as one line with
- * their stable code, without a stack trace (set `FACTORY_DEBUG=1` to see it).
+ * or a failed operation, 2 usage error. An error's first line on standard
+ * error is `error: <code>: <message>`, with its stable code and without a
+ * stack trace (set `FACTORY_DEBUG=1` to see it); lines for a person may follow
+ * (a usage hint, an invalid file's problems), so scripts read the first.
  * When the reader of standard output goes away (`factory search x | head -1`),
  * the command ends quietly with the code it had so far (0 unless it had found
  * errors).

@@ -4,25 +4,30 @@
  *
  * @module
  */
+import { join, resolve } from "node:path";
+import type { StoredEvent } from "@software-factory/core";
 import {
   AutomationHandled,
   type AutomationRunner,
   builtinAutomations,
+  defaultGates,
   type Factory,
+  openFactory,
   startAutomations,
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { action, type CliContext } from "../program.js";
-import { withFactory } from "../Session.js";
+import { recordWrites } from "../recordWrites.js";
+import { assertFactoryExists, type GlobalOptions, installFactoryStandards, openStore } from "../Session.js";
 
 /** What one automation did during a run, as `factory automations run --json` prints it. */
 interface AutomationRun {
   readonly name: string;
   readonly description: string;
   /**
-   * Events marked handled in the log while the run went on: by this process,
-   * or by another one running the automations at the same time (each event is
-   * handled once between them).
+   * Events this process marked handled in the log. Another process running
+   * the automations at the same time counts the others: each event is handled
+   * once between them.
    */
   readonly handled: number;
   /** Of those, events whose handler failed (recorded with their error after the automation's retries). */
@@ -70,8 +75,8 @@ async function catchUp(
   }
 }
 
-/** What each automation did between two log positions, from its `automation.handled` marks. */
-async function summarise(factory: Factory, from: number, to: number): Promise<AutomationRun[]> {
+/** What each automation did in this process, from the `automation.handled` marks it wrote. */
+function summarise(written: readonly StoredEvent[]): AutomationRun[] {
   const runs = new Map(
     builtinAutomations.map((automation) => [
       automation.name,
@@ -85,11 +90,7 @@ async function summarise(factory: Factory, from: number, to: number): Promise<Au
       },
     ]),
   );
-  for await (const event of factory.log.readAll({
-    after: from,
-    until: to,
-    types: [AutomationHandled.type],
-  })) {
+  for (const event of written) {
     if (!AutomationHandled.is(event)) continue;
     const { data } = event;
     const run = runs.get(data.automation);
@@ -108,6 +109,29 @@ async function summarise(factory: Factory, from: number, to: number): Promise<Au
   return [...runs.values()];
 }
 
+/**
+ * Runs `work` on the factory the options name, as `withFactory` does, over a
+ * store that keeps the events this process wrote (see `recordWrites`), and
+ * hands those to `work` too.
+ *
+ * @throws NotFoundError when the factory does not exist.
+ */
+async function withWritesKept<T>(
+  options: GlobalOptions,
+  work: (factory: Factory, written: readonly StoredEvent[]) => Promise<T>,
+): Promise<T> {
+  await assertFactoryExists(options);
+  const dir = resolve(options.dir);
+  const store = recordWrites(await openStore(options.store ?? join(dir, "factory.db")));
+  const factory = await openFactory({ dir, actor: options.actor, gates: defaultGates, store });
+  try {
+    installFactoryStandards(factory);
+    return await work(factory, store.written);
+  } finally {
+    await factory.close();
+  }
+}
+
 /** Registers `factory automations run`. */
 export function registerAutomations(program: Command, context: CliContext): void {
   const automations = program
@@ -123,7 +147,7 @@ export function registerAutomations(program: Command, context: CliContext): void
     )
     .action(
       action(context, async ({ options, output, fail }) => {
-        const report = await withFactory(options, async (factory): Promise<AutomationsReport> => {
+        const report = await withWritesKept(options, async (factory, written): Promise<AutomationsReport> => {
           const from = await factory.log.head();
           await catchUp(factory, (onError) =>
             startAutomations({
@@ -134,7 +158,7 @@ export function registerAutomations(program: Command, context: CliContext): void
             }),
           );
           const to = await factory.log.head();
-          return { from, to, automations: await summarise(factory, from, to) };
+          return { from, to, automations: summarise(written) };
         });
         if (report.automations.some((run) => run.failed > 0)) fail();
         if (options.json) return output.json(report);

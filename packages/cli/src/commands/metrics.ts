@@ -5,6 +5,7 @@
  */
 import type { AssemblyMeasures } from "@software-factory/core";
 import type { Command } from "commander";
+import { UsageError } from "../exitCodes.js";
 import { parseFlag, SinceFlag } from "../flags.js";
 import { requireLines, requireOperator } from "../knownValues.js";
 import type { Output } from "../Output.js";
@@ -45,6 +46,13 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
   }
 }
 
+/** The usage error of a window that ends before it starts, naming the flags as typed. */
+function emptyWindow(since: string, until: string | undefined): UsageError {
+  return until === undefined
+    ? new UsageError(`--since: must be before now, the end of the window without --until (got "${since}")`)
+    : new UsageError(`--until: must be after --since (got --since "${since}", --until "${until}")`);
+}
+
 /** Registers `factory metrics`. */
 export function registerMetrics(program: Command, context: CliContext): void {
   program
@@ -63,6 +71,7 @@ export function registerMetrics(program: Command, context: CliContext): void {
         // One minute ahead, so that what was just written is inside the window.
         const to =
           f.until === undefined ? new Date(Date.now() + 60_000) : parseFlag(SinceFlag, f.until, "--until");
+        if (from.getTime() >= to.getTime()) throw emptyWindow(f.since, f.until);
         const measures = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           if (f.operator !== undefined) await requireOperator(factory, f.operator, "--operator");

@@ -8,10 +8,14 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { PositiveIntFlag, parseFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
+import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
 const ModeFlag = z.enum(["hybrid", "lexical", "vector"]);
+
+/** Where the search's input came from on the command line: the query is the words, checked by the knowledge base. */
+const SEARCH_FLAGS: FlagsOfFields = { "": "<query>", tags: "--tag" };
 
 interface SearchFlags {
   readonly limit: string;
@@ -49,14 +53,16 @@ export function registerSearch(program: Command, context: CliContext): void {
         const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
         const result = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line ?? [], "--line");
-          return factory.knowledge.search(query, {
-            limit,
-            mode,
-            current: f.all !== true,
-            ...(kinds === undefined ? {} : { kinds }),
-            ...(f.line === undefined ? {} : { lines: f.line }),
-            ...(f.tag === undefined ? {} : { tags: f.tag }),
-          });
+          return namingFlags(SEARCH_FLAGS, () =>
+            factory.knowledge.search(query, {
+              limit,
+              mode,
+              current: f.all !== true,
+              ...(kinds === undefined ? {} : { kinds }),
+              ...(f.line === undefined ? {} : { lines: f.line }),
+              ...(f.tag === undefined ? {} : { tags: f.tag }),
+            }),
+          );
         });
         if (options.json) {
           output.json(result);

@@ -6,8 +6,18 @@
 import { NotFoundError, SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
 import { PositiveIntFlag, parseFlag } from "../flags.js";
+import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
+
+/** Where a captured signal's fields came from on the command line. */
+const CAPTURE_FLAGS: FlagsOfFields = {
+  text: "<text>",
+  source: "--source",
+  customer: "--customer",
+  severity: "--severity",
+  line: "--line",
+};
 
 /** Registers `factory signal`. */
 export function registerSignal(program: Command, context: CliContext): void {
@@ -28,14 +38,16 @@ export function registerSignal(program: Command, context: CliContext): void {
         const f = flags as { source: string; customer?: string; severity: string; line?: string };
         const severity = parseFlag(SeveritySchema, f.severity, "--severity");
         const captured = await withFactory(options, (factory) =>
-          factory.work.captureSignal({
-            text: (text as string[]).join(" "),
-            source: f.source,
-            severity,
-            actor: options.actor,
-            ...(f.customer === undefined ? {} : { customer: f.customer }),
-            ...(f.line === undefined ? {} : { line: f.line }),
-          }),
+          namingFlags(CAPTURE_FLAGS, () =>
+            factory.work.captureSignal({
+              text: (text as string[]).join(" "),
+              source: f.source,
+              severity,
+              actor: options.actor,
+              ...(f.customer === undefined ? {} : { customer: f.customer }),
+              ...(f.line === undefined ? {} : { line: f.line }),
+            }),
+          ),
         );
         if (options.json) return output.json(captured);
         output.line(

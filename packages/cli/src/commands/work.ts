@@ -11,9 +11,11 @@ import {
   WorkItemKindSchema,
   WorkItemStateSchema,
 } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { parseFlag } from "../flags.js";
 import { requireLines, requireOperator, requireStage } from "../knownValues.js";
+import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -25,6 +27,32 @@ function printItem(output: Output, item: WorkItem): void {
   output.line(
     `${output.style("bold", item.id)}  ${item.line.padEnd(18)} ${item.stage.padEnd(15)} ${state.padEnd(7)} ${(item.owner ?? "-").padEnd(10)} ${item.title}`,
   );
+}
+
+/** Where a new work item's fields came from on the command line. */
+const CREATE_FLAGS: FlagsOfFields = {
+  line: "--line",
+  flow: "--flow",
+  owner: "--owner",
+  signals: "--signal",
+};
+
+/**
+ * Refuses a `--signal` that names no signal of the factory.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `signal`, field `--signal`) naming the id.
+ */
+async function requireSignals(factory: Factory, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await factory.work.refresh();
+  const missing = ids.find((id) => factory.work.signal(id) === undefined);
+  if (missing === undefined) return;
+  throw new NotFoundError({
+    message: `--signal: no signal "${missing}" in this factory`,
+    entity: "signal",
+    id: missing,
+    field: "--signal",
+  });
 }
 
 /** Registers `factory work`. */
@@ -73,19 +101,22 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, title, flags) => {
         const f = flags as { line: string; kind: string; flow?: string; owner?: string; signal?: string[] };
         const kind = parseFlag(WorkItemKindSchema, f.kind, "--kind");
-        const item = await withFactory(options, (factory) =>
-          factory.work.createWorkItem(
-            {
-              line: f.line,
-              title: (title as string[]).join(" "),
-              kind,
-              ...(f.flow === undefined ? {} : { flow: f.flow }),
-              ...(f.owner === undefined ? {} : { owner: f.owner }),
-              signals: f.signal ?? [],
-            },
-            { actor: options.actor },
-          ),
-        );
+        const item = await withFactory(options, async (factory) => {
+          await requireSignals(factory, f.signal ?? []);
+          return namingFlags(CREATE_FLAGS, () =>
+            factory.work.createWorkItem(
+              {
+                line: f.line,
+                title: (title as string[]).join(" "),
+                kind,
+                ...(f.flow === undefined ? {} : { flow: f.flow }),
+                ...(f.owner === undefined ? {} : { owner: f.owner }),
+                signals: f.signal ?? [],
+              },
+              { actor: options.actor },
+            ),
+          );
+        });
         if (options.json) return output.json(item);
         output.line(`created ${item.id} on ${item.line} in ${item.stage}, owner ${item.owner ?? "none"}`);
       }),
