@@ -113,7 +113,7 @@ describe("factory mcp", () => {
     const cases: [string[], RegExp][] = [
       [["--dir", "factory.yaml", "mcp"], /--dir factory\.yaml is a file, not a factory folder/],
       [["--dir", ".factory", "mcp", "--instructions", "nope"], /--instructions: .*nope does not exist/],
-      [["--dir", ".factory", "mcp", "--tools", "knowledge,nope"], /--tools: tool groups are/],
+      [["--dir", ".factory", "mcp", "--tools", "knowledge,nope"], /--tools: \[1\]: tool groups are/],
       [["--dir", ".factory", "mcp", "--http", "lots", "--token", "t"], /--http must be a port number/],
       [
         ["--dir", ".factory", "mcp", "--http", "0", "--token", ""],
