@@ -216,10 +216,10 @@ const OPTIONS = [
 ] as const;
 
 describe("chunking plain prose without the markdown parser", () => {
-  it("gives the parser's blocks and chunks for thousands of generated prose bodies", () => {
+  it("gives the parser's blocks and chunks for hundreds of generated prose bodies", () => {
     const random = randomOf(20261126);
     let splitBodies = 0;
-    for (let run = 0; run < 2000; run += 1) {
+    for (let run = 0; run < 700; run += 1) {
       const body = proseBody(random);
       const options = OPTIONS[run % OPTIONS.length] ?? {};
       const context = `run ${run}: ${JSON.stringify(body.slice(0, 200))}`;
@@ -230,7 +230,7 @@ describe("chunking plain prose without the markdown parser", () => {
       if (chunks.length > parsed.length) splitBodies += 1;
     }
     // The bodies exercise cutting with overlap, not only packing.
-    expect(splitBodies).toBeGreaterThan(500);
+    expect(splitBodies).toBeGreaterThan(175);
   });
 
   it("either declines a body or agrees with the parser, for bodies full of markdown markers", () => {
@@ -255,7 +255,7 @@ describe("chunking plain prose without the markdown parser", () => {
     const alphabet = [..."abZ19  \t\n\n#>-*_+=`~<[]()|:.!\\&^\"'/", "\r\n", "\u00a0", "\u3000", "é", "🎉"];
     const random = randomOf(99);
     let taken = 0;
-    for (let run = 0; run < 20000; run += 1) {
+    for (let run = 0; run < 8000; run += 1) {
       const length = 1 + Math.floor(random() * 30);
       let body = "";
       for (let index = 0; index < length; index += 1) {
@@ -266,7 +266,7 @@ describe("chunking plain prose without the markdown parser", () => {
       taken += 1;
       expect(blocks, JSON.stringify(body)).toEqual(markdownBlocks(body));
     }
-    expect(taken).toBeGreaterThan(5000);
+    expect(taken).toBeGreaterThan(2000);
   });
 
   it("declines every body where a line starts markdown structure", () => {
