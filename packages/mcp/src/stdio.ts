@@ -76,9 +76,12 @@ export interface StdioServeOptions extends FactoryMcpServerOptions {
  * A message over 10 MiB does not end the connection (the MCP SDK's stdio
  * transport closes when one outgrows its buffer): it is dropped unread, a
  * request among them answered with an Invalid Request error, and the server
- * goes on serving the next. What the connection refuses or drops (a
- * revision the server does not speak, a malformed envelope) is also said on
- * stderr.
+ * goes on serving the next. So does a line that is not a message: text
+ * that is not JSON is answered with a Parse error (-32700), JSON that is not
+ * a JSON-RPC message with an Invalid Request error (-32600, with its id when
+ * it has one; none when it reads as a response), and stderr says so; a blank
+ * line is skipped. What the connection refuses or drops (a revision the
+ * server does not speak, a malformed envelope) is also said on stderr.
  *
  * Given a function that opens the factory instead of an open one, it opens
  * the factory first and speaks only once it is open, so a factory that cannot
@@ -95,9 +98,7 @@ export async function serveStdio(
   const opened = typeof factory === "function" ? await factory() : factory;
   if (options.signal?.aborted) return;
   const lines = new BoundedLines(MAX_MESSAGE_BYTES, (line) => refuseOversized(transport, line));
-  // A line of MAX_MESSAGE_BYTES and its newline fit the SDK's buffer; a longer one never reaches it.
   const transport = new AnsweringStdioTransport(lines, process.stdout, {
-    maxBufferSize: MAX_MESSAGE_BYTES + 1,
     graceMs: SIGNAL_DRAIN_GRACE_MS,
     log: (line) => process.stderr.write(`@software-factory/mcp: ${line}\n`),
   });

@@ -1,8 +1,9 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { ProtocolError } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectToServer, repoRoot, seededFactory, serverArgs } from "./fixtures.js";
+import { rawSession } from "./rawStdio.js";
 
 /** The server as an agent starts it. */
 const serverArguments = (dir: string) => ["--dir", dir, "--actor", "agent"];
@@ -18,33 +19,6 @@ beforeAll(async () => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Writes lines to a server process and collects the JSON-RPC messages it answers. */
-function rawSession(child: ChildProcessWithoutNullStreams) {
-  const received: Record<string, unknown>[] = [];
-  let pending = "";
-  // A server that exited makes writes fail with EPIPE; answerTo reports the exit instead.
-  child.stdin.on("error", () => undefined);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  child.stdout.on("data", (chunk: Buffer) => {
-    pending += chunk.toString("utf8");
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) if (line.trim() !== "") received.push(JSON.parse(line));
-  });
-  return {
-    received,
-    write: (line: string) => child.stdin.write(`${line}\n`),
-    exited,
-    answerTo: async (id: number) => {
-      while (!received.some((message) => message.id === id)) {
-        if (child.exitCode !== null)
-          throw new Error(`the server exited (${child.exitCode}) before answering ${id}`);
-        await new Promise((wake) => setTimeout(wake, 20));
-      }
-    },
-  };
-}
 
 describe("messages over 10 MiB on stdio", () => {
   it.each([

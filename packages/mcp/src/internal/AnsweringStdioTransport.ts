@@ -1,6 +1,7 @@
 /**
- * The stdio transport `serveStdio` uses: one write at a time, and every
- * request read is answered before the connection closes.
+ * The stdio transport `serveStdio` uses: one write at a time, every line
+ * that is not a message answered, and every request read answered before the
+ * connection closes.
  *
  * @module
  */
@@ -8,6 +9,7 @@
 import type { Readable, Writable } from "node:stream";
 import type { JSONRPCMessage, RequestId } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { readStdioLine } from "./readStdioLine.js";
 
 /**
  * Requests that stay open for the whole connection and are answered only
@@ -30,6 +32,12 @@ const LONG_LIVED = new Set(["subscriptions/listen"]);
  * call and then closed stdin (or a server stopped by SIGTERM) lost the
  * answer. Here the end of the input waits until every request read has been
  * answered (or cancelled by the client), at most `graceMs`, then closes.
+ *
+ * Every line answered: the SDK's reader drops a line that is not JSON
+ * without a word, so a client that wrote one waited for an answer that never
+ * came. Here each line is read by `readStdioLine`: a message goes on to the
+ * server; text that is not JSON is answered with a Parse error, JSON that is
+ * not a message with an Invalid Request error, and both are logged.
  */
 export class AnsweringStdioTransport extends StdioServerTransport {
   #last: Promise<unknown> = Promise.resolve();
@@ -46,26 +54,44 @@ export class AnsweringStdioTransport extends StdioServerTransport {
   });
 
   /**
-   * @param input - the lines to read (its end is the client's end of the connection).
+   * @param input - the lines to read, one line per chunk, as `BoundedLines` gives them (its end is
+   *   the client's end of the connection).
    * @param output - where the messages are written (stdout).
-   * @param options - `maxBufferSize`, the SDK's bound on one message read; `graceMs`, how long
-   *   requests still running when the input ends get to be answered; `log`, writes one line
-   *   where the process logs (stderr), without its newline.
+   * @param options - `graceMs`, how long requests still running when the input ends get to be
+   *   answered; `log`, writes one line where the process logs (stderr), without its newline.
    */
   constructor(
     input: Readable,
     output: Writable,
     options: {
-      readonly maxBufferSize: number;
       readonly graceMs: number;
       readonly log: (line: string) => void;
     },
   ) {
-    super(input, output, { maxBufferSize: options.maxBufferSize });
+    // The SDK's read buffer is never used: lines come whole, and `#readLine` reads them.
+    super(input, output);
     this.#graceMs = options.graceMs;
     this.#log = options.log;
     // The SDK closes at once when its input ends (or closes); this answers what was read first.
     this._onstdinclose = () => void this.#closeWhenAnswered();
+    // The SDK's reader drops a line that is not JSON silently; each chunk here is one line.
+    this._ondata = (line) => this.#readLine(line);
+  }
+
+  /** Delivers a line that is a message; answers and logs one that is not (a blank line is skipped). */
+  #readLine(line: Buffer): void {
+    const read = readStdioLine(line.toString("utf8").replace(/\r?\n$/, ""));
+    if (read.kind === "message") {
+      // As the SDK's reader does: a server that throws on a message reports it, and reading goes on.
+      try {
+        this.onmessage?.(read.message);
+      } catch (error) {
+        this.onerror?.(error as Error);
+      }
+    } else if (read.kind === "refused") {
+      this.#log(read.log);
+      if (read.reply !== undefined) this.send(read.reply).catch(() => undefined);
+    }
   }
 
   override async start(): Promise<void> {

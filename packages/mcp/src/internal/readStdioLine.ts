@@ -1,0 +1,92 @@
+/**
+ * Reading one line of a stdio connection as a JSON-RPC message, and the
+ * answer JSON-RPC asks for when it is not one.
+ *
+ * @module
+ */
+
+import {
+  type JSONRPCErrorResponse,
+  type JSONRPCMessage,
+  ProtocolErrorCode,
+  parseJSONRPCMessage,
+} from "@modelcontextprotocol/server";
+
+/** The most characters of a refused line quoted on the log. */
+const QUOTED_CHARACTERS = 80;
+
+/**
+ * One line read: a message; nothing (a blank line); or a refusal, with the
+ * answer to send (none to what reads as a response, which is never answered)
+ * and the line to log.
+ */
+export type ReadLine =
+  | { readonly kind: "message"; readonly message: JSONRPCMessage }
+  | { readonly kind: "blank" }
+  | { readonly kind: "refused"; readonly reply?: JSONRPCErrorResponse; readonly log: string };
+
+/**
+ * Reads one line (without its newline) as a JSON-RPC message.
+ *
+ * Text that is not JSON is refused with a Parse error (-32700); JSON that is
+ * not a JSON-RPC message with an Invalid Request error (-32600), carrying the
+ * line's `id` when it has a string or integer one. Neither answer has an `id`
+ * otherwise: the MCP SDK's message schema leaves it out of an error response
+ * whose request could not be read, and refuses the `null` plain JSON-RPC writes.
+ */
+export function readStdioLine(line: string): ReadLine {
+  if (line.trim() === "") return { kind: "blank" };
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    const reason = (error as Error).message;
+    return {
+      kind: "refused",
+      reply: {
+        jsonrpc: "2.0",
+        error: {
+          code: ProtocolErrorCode.ParseError,
+          message: `Parse error: the line is not JSON (${reason})`,
+        },
+      },
+      log: `a line that is not JSON (${reason}), answered with a Parse error (-32700): ${shown(line)}`,
+    };
+  }
+  try {
+    return { kind: "message", message: parseJSONRPCMessage(value) };
+  } catch {
+    const { id, response } = envelopeOf(value);
+    const what = "JSON that is not a JSON-RPC message";
+    if (response)
+      return { kind: "refused", log: `${what}, read as a response, so not answered: ${shown(line)}` };
+    return {
+      kind: "refused",
+      reply: {
+        jsonrpc: "2.0",
+        ...(id === undefined ? {} : { id }),
+        error: {
+          code: ProtocolErrorCode.InvalidRequest,
+          message: "Invalid Request: the line is JSON but not a JSON-RPC 2.0 message",
+        },
+      },
+      log: `${what}, answered with an Invalid Request error (-32600): ${shown(line)}`,
+    };
+  }
+}
+
+/** The id of a JSON object that is not a valid message, when it has a usable one, and whether it reads as a response. */
+function envelopeOf(value: unknown): { id?: string | number; response: boolean } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { response: false };
+  const record = value as Record<string, unknown>;
+  const response = !("method" in record) && ("result" in record || "error" in record);
+  const { id } = record;
+  const usable = typeof id === "string" || (typeof id === "number" && Number.isInteger(id));
+  return usable ? { id, response } : { response };
+}
+
+/** The start of a line for the log, its control characters escaped so the log stays one line. */
+function shown(line: string): string {
+  const start = line.slice(0, QUOTED_CHARACTERS).replace(/\p{Cc}/gu, (c) => JSON.stringify(c).slice(1, -1));
+  return line.length > QUOTED_CHARACTERS ? `${start}… (${line.length} characters)` : start;
+}
