@@ -11,7 +11,6 @@ import {
   WorkItemKindSchema,
   WorkItemStateSchema,
 } from "@software-factory/core";
-import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { parseFlag } from "../flags.js";
 import { requireLines, requireOperator, requireStage } from "../knownValues.js";
@@ -36,24 +35,6 @@ const CREATE_FLAGS: FlagsOfFields = {
   owner: "--owner",
   signals: "--signal",
 };
-
-/**
- * Refuses a `--signal` that names no signal of the factory.
- *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `signal`, field `--signal`) naming the id.
- */
-async function requireSignals(factory: Factory, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await factory.work.refresh();
-  const missing = ids.find((id) => factory.work.signal(id) === undefined);
-  if (missing === undefined) return;
-  throw new NotFoundError({
-    message: `--signal: no signal "${missing}" in this factory`,
-    entity: "signal",
-    id: missing,
-    field: "--signal",
-  });
-}
 
 /** Registers `factory work`. */
 export function registerWork(program: Command, context: CliContext): void {
@@ -101,9 +82,8 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, title, flags) => {
         const f = flags as { line: string; kind: string; flow?: string; owner?: string; signal?: string[] };
         const kind = parseFlag(WorkItemKindSchema, f.kind, "--kind");
-        const item = await withFactory(options, async (factory) => {
-          await requireSignals(factory, f.signal ?? []);
-          return namingFlags(CREATE_FLAGS, () =>
+        const item = await withFactory(options, (factory) =>
+          namingFlags(CREATE_FLAGS, () =>
             factory.work.createWorkItem(
               {
                 line: f.line,
@@ -115,8 +95,8 @@ export function registerWork(program: Command, context: CliContext): void {
               },
               { actor: options.actor },
             ),
-          );
-        });
+          ),
+        );
         if (options.json) return output.json(item);
         output.line(`created ${item.id} on ${item.line} in ${item.stage}, owner ${item.owner ?? "none"}`);
       }),

@@ -138,8 +138,8 @@ export class AssemblyLine extends AssemblyLineReads {
    * With `idempotencyKey`, a retried call (from this process or another, before or after a reopen)
    * returns the item the first call created instead of creating another.
    *
-   * @throws ValidationError when the input is invalid, the flow unknown or a signal does not exist.
-   * @throws NotFoundError when the line directory does not know the line, the owner or a contributor (nothing is written).
+   * @throws ValidationError when the input is invalid or the flow unknown.
+   * @throws NotFoundError when the line directory does not know the line, the owner or a contributor, or a signal (field `signals[i]`) does not exist (nothing is written).
    * @throws IdempotencyConflictError when the key was used for a move or to create an item from different input (line, title, kind, flow, owner, contributors, signals).
    * @throws WipLimitError when the flow starts in a WIP stage and the line is full (pass `overrideWip`).
    * @example

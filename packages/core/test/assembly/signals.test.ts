@@ -48,7 +48,7 @@ describe("signals", () => {
     factory = await openTestFactory();
     await expect(
       factory.line.createWorkItem({ line: "x", title: "y", signals: ["sig_nope"] }),
-    ).rejects.toThrow(/signals\[0\]: unknown signal "sig_nope"/);
+    ).rejects.toThrow(/signals\[0\] names an unknown signal "sig_nope"/);
     const signal = await factory.line.captureSignal({ text: "t", source: "s" });
     await expect(factory.line.routeSignal(signal.id, "bad line!")).rejects.toBeInstanceOf(ValidationError);
     await expect(factory.line.captureSignal({ text: " ", source: "s" })).rejects.toThrow(

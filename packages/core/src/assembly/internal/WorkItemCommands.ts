@@ -108,8 +108,8 @@ export class WorkItemCommands {
    * directory inside each decision, after catching up, so a line retired by
    * another process before the append lands refuses the creation.
    *
-   * @throws ValidationError when the input is invalid, the flow unknown or a signal does not exist.
-   * @throws NotFoundError when the directory does not know the line, the owner or a contributor.
+   * @throws ValidationError when the input is invalid or the flow unknown.
+   * @throws NotFoundError when the directory does not know the line, the owner or a contributor, or a signal (field `signals[i]`) does not exist.
    * @throws IdempotencyConflictError when the key was used for a move or to create a different item.
    * @throws WipLimitError when the flow starts in a WIP stage and the line is full.
    */

@@ -10,7 +10,7 @@
  */
 import type { z } from "zod";
 import type { NewEvent } from "../../EventLog.js";
-import type { GateFailure } from "../../errors.js";
+import { type GateFailure, NotFoundError } from "../../errors.js";
 import type { Gate } from "../Gate.js";
 import type {
   AssignInputSchema,
@@ -85,7 +85,7 @@ export function flowOf(
  * The events creating a work item in the first stage of its flow; the
  * creation carries the call's idempotency key, so a retry is recognised.
  *
- * @throws ValidationError when a signal does not exist.
+ * @throws NotFoundError (entity `signal`, field `signals[i]`) when a signal does not exist.
  * @throws WipLimitError when the first stage counts toward WIP and the line is full.
  */
 export function createEvents(
@@ -98,7 +98,12 @@ export function createEvents(
 ): NewEvent[] {
   for (const [index, signal] of data.signals.entries()) {
     if (!ctx.state.signals.has(signal)) {
-      throw invalid("work item", `signals[${index}]`, `unknown signal "${signal}"`);
+      throw new NotFoundError({
+        message: `work item: signals[${index}] names an unknown signal "${signal}"; capture it first`,
+        entity: "signal",
+        id: signal,
+        field: `signals[${index}]`,
+      });
     }
   }
   const first = stages[0] as string;
