@@ -1,6 +1,6 @@
 /**
- * Builds the `factory` bin, and the packages it loads at run time, before the
- * CLI tests run it as a subprocess. A package is rebuilt only when its `dist`
+ * Builds the `factory` and `factory-mcp` bins, and the packages they load at
+ * run time, before the CLI and MCP tests run them as subprocesses. A package is rebuilt only when its `dist`
  * is missing or older than its sources; declarations are skipped (`--no-dts`)
  * since a subprocess only needs the JavaScript. Runs of other packages' tests
  * (`vitest run packages/core`) skip the build entirely.
@@ -14,6 +14,8 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 /** In dependency order. */
 const PACKAGES = ["core", "knowledge", "floorplan", "intelligence", "mcp", "cli"] as const;
+/** The bins the tests run, built beside dist/index.js. */
+const BINS: Partial<Record<(typeof PACKAGES)[number], string>> = { mcp: "dist/bin.js", cli: "dist/cli.js" };
 const LOCK = join(tmpdir(), "software-factory-cli-build.lock");
 
 function newestSource(dir: string): number {
@@ -32,20 +34,21 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-function isStale(name: string): boolean {
+function isStale(name: (typeof PACKAGES)[number]): boolean {
   const dir = join(root, "packages", name);
-  const outputs = name === "cli" ? ["dist/index.js", "dist/cli.js"] : ["dist/index.js"];
+  const bin = BINS[name];
+  const outputs = bin === undefined ? ["dist/index.js"] : ["dist/index.js", bin];
   const built = outputs.map((file) => join(dir, file));
   if (!built.every((file) => existsSync(file))) return true;
   const oldest = Math.min(...built.map((file) => statSync(file).mtimeMs));
   return oldest < newestSource(dir);
 }
 
-/** Whether this vitest run may include the CLI tests (no file filters, or one that names them). */
-function runsCliTests(argv: readonly string[]): boolean {
+/** Whether this vitest run may include the CLI or MCP tests (no file filters, or one that names them). */
+function runsBinTests(argv: readonly string[]): boolean {
   const commands = new Set(["run", "watch", "dev", "related"]);
   const filters = argv.slice(2).filter((arg) => !arg.startsWith("-") && !commands.has(arg));
-  return filters.length === 0 || filters.some((filter) => /cli|acme/.test(filter));
+  return filters.length === 0 || filters.some((filter) => /cli|mcp|acme/.test(filter));
 }
 
 async function withLock(work: () => void): Promise<void> {
@@ -70,7 +73,7 @@ async function withLock(work: () => void): Promise<void> {
 
 /** Vitest global setup: brings the built packages up to date. */
 export default async function setup(): Promise<void> {
-  if (!runsCliTests(process.argv)) return;
+  if (!runsBinTests(process.argv)) return;
   await withLock(() => {
     for (const name of PACKAGES) {
       if (!isStale(name)) continue;

@@ -7,14 +7,10 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serverArgs } from "./fixtures.js";
 
 const repoRoot = join(import.meta.dirname, "..", "..", "..");
-const bin = [
-  "--conditions=@software-factory/source",
-  "--import",
-  "tsx",
-  join(repoRoot, "packages/mcp/src/bin.ts"),
-];
+const bin = serverArgs([]);
 const dirs: string[] = [];
 const temp = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));

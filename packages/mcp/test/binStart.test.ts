@@ -13,14 +13,10 @@ import {
   TestSchemas,
   withAdmin,
 } from "../../core/test/fixtures/postgresTestServer.js";
+import { serverArgs } from "./fixtures.js";
 
 const repoRoot = join(import.meta.dirname, "..", "..", "..");
-const bin = [
-  "--conditions=@software-factory/source",
-  "--import",
-  "tsx",
-  join(repoRoot, "packages/mcp/src/bin.ts"),
-];
+const bin = serverArgs([]);
 const dirs: string[] = [];
 const temp = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -50,23 +50,32 @@ export async function seededFactory(
   return { dir, factory };
 }
 
-/** The repository root, from which the server runs from its sources. */
+/** The repository root, the working folder of the servers the tests start. */
 export const repoRoot = join(import.meta.dirname, "..", "..", "..");
 
 /**
- * The arguments of `node` (run in {@link repoRoot}) that start `factory-mcp`
- * from its sources with `args`, for a test that starts it without
+ * The built `factory-mcp` bin, as users run it. The global set-up of the test
+ * run (packages/cli/test/globalSetup.ts) rebuilds it when its sources, or
+ * those of a package it loads, are newer.
+ */
+export const BIN = join(repoRoot, "packages/mcp/dist/bin.js");
+
+/**
+ * The arguments of `node` (run in {@link repoRoot}) that start the built
+ * `factory-mcp` with `args`, for a test that starts it without
  * {@link connectToServer}: one writing raw bytes to its stdin, or another client.
  */
 export function serverArgs(args: readonly string[]): string[] {
-  return [
-    "--conditions=@software-factory/source",
-    "--import",
-    "tsx",
-    join(repoRoot, "packages/mcp/src/bin.ts"),
-    ...args,
-  ];
+  return [BIN, ...args];
 }
+
+/**
+ * A stdio transport that a client pinned to a 2026 revision probes in place:
+ * the SDK starts a throwaway server for its `server/discover` probe only with
+ * the stock `StdioClientTransport` (docs/mcp.md), which would double every
+ * start-up in these tests.
+ */
+class ProbedInPlaceTransport extends StdioClientTransport {}
 
 /** Variations of {@link connectToServer}. */
 export interface ServerConnectionOptions {
@@ -77,8 +86,8 @@ export interface ServerConnectionOptions {
 }
 
 /**
- * A client named `name` connected over stdio to `factory-mcp` run from its
- * sources with `args` (`--dir`, `--actor`...), its stderr piped.
+ * A client named `name` connected over stdio to the built `factory-mcp` run
+ * with `args` (`--dir`, `--actor`...), its stderr piped.
  */
 export async function connectToServer(
   name: string,
@@ -86,7 +95,7 @@ export async function connectToServer(
   options: ServerConnectionOptions = {},
 ): Promise<Client> {
   const client = new Client({ name, version: "1.0.0" }, options.client);
-  const transport = new StdioClientTransport({
+  const transport = new ProbedInPlaceTransport({
     command: process.execPath,
     args: serverArgs(args),
     cwd: repoRoot,

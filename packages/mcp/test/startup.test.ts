@@ -9,6 +9,7 @@ import { hashJson } from "@software-factory/core";
 import { openFactory } from "@software-factory/intelligence";
 import { DocumentCaptured } from "@software-factory/knowledge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serverArgs } from "./fixtures.js";
 
 const repoRoot = join(import.meta.dirname, "..", "..", "..");
 const fromSources = ["--conditions=@software-factory/source", "--import", "tsx"];
@@ -67,7 +68,7 @@ describe("server start-up on a large-ish factory", () => {
     await client.connect(
       new StdioClientTransport({
         command: process.execPath,
-        args: [...fromSources, join(repoRoot, "packages/mcp/src/bin.ts"), "--dir", dir],
+        args: serverArgs(["--dir", dir]),
         cwd: repoRoot,
         stderr: "pipe",
       }),
@@ -104,7 +105,7 @@ describe("prompts and resources from the first request", () => {
   const serve = (factoryDir: string) =>
     new StdioClientTransport({
       command: process.execPath,
-      args: [...fromSources, join(repoRoot, "packages/mcp/src/bin.ts"), "--dir", factoryDir],
+      args: serverArgs(["--dir", factoryDir]),
       cwd: repoRoot,
       stderr: "pipe",
     });

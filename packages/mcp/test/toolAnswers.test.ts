@@ -7,9 +7,9 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serverArgs } from "./fixtures.js";
 
 const repoRoot = join(import.meta.dirname, "..", "..", "..");
-const fromSources = ["--conditions=@software-factory/source", "--import", "tsx"];
 const dirs: string[] = [];
 const temp = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -21,15 +21,7 @@ const temp = (prefix: string) => {
 async function connect(dir: string, extra: readonly string[] = []) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [
-      ...fromSources,
-      join(repoRoot, "packages/mcp/src/bin.ts"),
-      "--dir",
-      dir,
-      "--actor",
-      "agent",
-      ...extra,
-    ],
+    args: serverArgs(["--dir", dir, "--actor", "agent", ...extra]),
     cwd: repoRoot,
     stderr: "pipe",
   });
@@ -91,16 +83,7 @@ describe("check_standards", () => {
   it("reports the same findings as `factory check`, and refuses an unknown kind or target", async () => {
     const cli = await promisify(execFile)(
       process.execPath,
-      [
-        ...fromSources,
-        join(repoRoot, "packages/cli/src/cli.ts"),
-        "check",
-        "--json",
-        "--fail-on",
-        "never",
-        "--dir",
-        dir,
-      ],
+      [join(repoRoot, "packages/cli/dist/cli.js"), "check", "--json", "--fail-on", "never", "--dir", dir],
       { cwd: repoRoot, timeout: 60_000 },
     );
     const expected = JSON.parse(cli.stdout) as { warnings: number; findings: unknown[] };
