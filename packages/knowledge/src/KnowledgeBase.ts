@@ -171,6 +171,7 @@ export class KnowledgeBase implements AsyncDisposable {
    *
    * @throws ValidationError naming each bad field.
    * @throws NotFoundError when a superseded document does not exist, or a linked line is unknown (with `lines`).
+   * @throws DocumentRetractedError (`E_RETRACTED`) when a document it supersedes is retracted; nothing is written.
    * @throws ConcurrencyConflictError when other writes landed between the line check and the append on every one of a bounded number of attempts with backoff (with `lines`).
    */
   async capture(input: CaptureInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
@@ -267,7 +268,12 @@ export class KnowledgeBase implements AsyncDisposable {
     return this.#writer.revise(id, parsed, options);
   }
 
-  /** Captures `replacement` as the document that supersedes `id`. */
+  /**
+   * Captures `replacement` as the document that supersedes `id`.
+   *
+   * @throws NotFoundError when `id` (or another superseded document) does not exist.
+   * @throws DocumentRetractedError (`E_RETRACTED`) when it is retracted; nothing is written.
+   */
   async supersede(
     id: string,
     replacement: CaptureInput,
@@ -278,13 +284,23 @@ export class KnowledgeBase implements AsyncDisposable {
     return this.capture({ ...replacement, supersedes }, options);
   }
 
-  /** Adds a typed link from a document to another document or an artifact. */
+  /**
+   * Adds a typed link from a document to another document or an artifact.
+   *
+   * @throws NotFoundError when the document does not exist.
+   * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted; nothing is written.
+   */
   async link(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
     return this.#writer.link(id, parseInput(LinkSchema, link, `link of ${id}`), options);
   }
 
-  /** Removes a typed link. */
+  /**
+   * Removes a typed link from a document.
+   *
+   * @throws NotFoundError when the document does not exist.
+   * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted; nothing is written.
+   */
   async unlink(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
     return this.#writer.unlink(id, parseInput(LinkSchema, link, `link of ${id}`), options);

@@ -36,7 +36,7 @@ import type { SearchOptions, SearchResult } from "./search/searchOptions.js";
 
 /**
  * What a knowledge-base call can fail with: a malformed input, an unknown
- * document or line, a revision of a retracted document, a reused idempotency
+ * document or line, a change to a retracted document, a reused idempotency
  * key, a lost race, the store, or a closed knowledge base.
  */
 export type KnowledgeError =

@@ -19,7 +19,8 @@ export class EmbedderError extends Data.TaggedError("EmbedderError")<{
 }
 
 /**
- * A write asked to change a retracted document. A retraction cannot be
+ * A write asked to change a retracted document (revise, link, unlink, or
+ * supersede it). A retraction cannot be
  * undone: capture a new document instead (with `supersedes` to replace a
  * current one).
  */

@@ -13,6 +13,7 @@ import {
   type KnownLines,
   type NewEvent,
   newId,
+  retryOnConflict,
 } from "@software-factory/core";
 import type { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
@@ -30,6 +31,9 @@ import type { KnowledgeProjection } from "./KnowledgeProjection.js";
  * a guard against a key reused by something else.
  */
 const MAX_RACES = 100;
+
+/** Longest wait, in milliseconds, before a link change decides again after another write landed first. */
+const MAX_BACKOFF_MS = 50;
 
 /** What a {@link KnowledgeWriter} appends to and reads back from. */
 export interface KnowledgeWriterOptions {
@@ -149,7 +153,7 @@ export class KnowledgeWriter {
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
     for (let attempt = 1; ; attempt += 1) {
       await this.#projection.sync();
-      const current = requireUnretracted(this.#projection.require(id));
+      const current = requireUnretracted(this.#projection.require(id), "revised");
       const event = revisionEvent(current, parsed);
       if (event === undefined) return { document: current, changed: false };
       const key = options.idempotencyKey ?? `knowledge.revision:${id}:${current.revisions.length + 1}`;
@@ -169,12 +173,12 @@ export class KnowledgeWriter {
     }
   }
 
-  /** Adds a typed link from a document. */
+  /** Adds a typed link from a document; a retracted document is refused. */
   link(id: string, link: Link, options: WriteOptions): Promise<KnowledgeDocument> {
     return this.#changeLink(DocumentLinked.type, id, link, options);
   }
 
-  /** Removes a typed link from a document. */
+  /** Removes a typed link from a document; a retracted document is refused. */
   unlink(id: string, link: Link, options: WriteOptions): Promise<KnowledgeDocument> {
     return this.#changeLink(DocumentUnlinked.type, id, link, options);
   }
@@ -197,26 +201,40 @@ export class KnowledgeWriter {
     return this.#projection.require(id);
   }
 
+  /**
+   * Appends a link change if the document is still unretracted when it lands:
+   * checked at the position the documents were synced to, and appended only
+   * if the log is still there, checking again when another write landed first.
+   */
   async #changeLink(
     type: typeof DocumentLinked.type | typeof DocumentUnlinked.type,
     id: string,
     link: Link,
     options: WriteOptions,
   ): Promise<KnowledgeDocument> {
-    await this.#projection.sync();
-    this.#projection.require(id);
-    await this.#append([{ type, subject: id, data: link }], options);
+    const change = type === DocumentLinked.type ? "linked" : "unlinked";
+    await retryOnConflict(
+      async () => {
+        const head = await this.#projection.sync();
+        requireUnretracted(this.#projection.require(id), change);
+        await this.#log.append([{ type, subject: id, data: link }], {
+          ...writeOptionsOf(options),
+          expectedHead: head,
+        });
+      },
+      { maxBackoffMs: MAX_BACKOFF_MS },
+    );
     await this.#projection.sync();
     return this.#projection.require(id);
   }
 
-  /** The events that capture `parsed` as document `id`, once every document it supersedes is known to exist. */
+  /** The events that capture `parsed` as document `id`, once every document it supersedes is known to exist and is not retracted. */
   #captureEvents(
     id: string,
     parsed: z.output<typeof CaptureInputSchema>,
     key: string | undefined,
   ): NewEvent[] {
-    for (const old of parsed.supersedes) this.#projection.require(old);
+    for (const old of parsed.supersedes) requireUnretracted(this.#projection.require(old), "superseded");
     return captureEvents(id, parsed, key, this.#log.clock.now());
   }
 
@@ -228,29 +246,33 @@ export class KnowledgeWriter {
    * @throws NotFoundError when a named line does not exist (with the `lines` option).
    */
   async #append(events: NewEvent[], options: WriteOptions, check: LineCheck = { lines: [], subject: "" }) {
-    return appendOnKnownLines(
-      this.#log,
-      this.#lines,
-      events,
-      {
-        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-        ...(options.actor === undefined ? {} : { actor: options.actor }),
-      },
-      check,
-    );
+    return appendOnKnownLines(this.#log, this.#lines, events, writeOptionsOf(options), check);
   }
 }
 
+/** The append options of a write: its idempotency key and actor, when given. */
+function writeOptionsOf(options: WriteOptions): { idempotencyKey?: string; actor?: string } {
+  return {
+    ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+    ...(options.actor === undefined ? {} : { actor: options.actor }),
+  };
+}
+
 /**
- * The document, unless it is retracted.
+ * The document, unless it is retracted: a retraction cannot be undone, so a
+ * retracted document is not revised, linked, unlinked or superseded.
  *
+ * @param change - what the write would do to it (`revised`, `linked`...), for the message.
  * @throws DocumentRetractedError naming the document, when and why it was retracted.
  */
-function requireUnretracted(document: KnowledgeDocument): KnowledgeDocument {
+function requireUnretracted(
+  document: KnowledgeDocument,
+  change: "revised" | "linked" | "unlinked" | "superseded",
+): KnowledgeDocument {
   const { retracted } = document;
   if (retracted === undefined) return document;
   throw new DocumentRetractedError({
-    message: `document ${document.id} ("${document.title}") was retracted at ${retracted.at} (${retracted.reason}) and cannot be revised; capture a new document instead`,
+    message: `document ${document.id} ("${document.title}") was retracted at ${retracted.at} (${retracted.reason}) and cannot be ${change}; capture a new document instead`,
     id: document.id,
     retractedAt: retracted.at,
     reason: retracted.reason,

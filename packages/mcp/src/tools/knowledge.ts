@@ -200,7 +200,7 @@ export const captureKnowledge = defineTool({
   name: "capture_knowledge",
   title: "Capture knowledge",
   description:
-    "Store something worth remembering (a finding, a customer statement, a runbook step, a design note) with its source, linked to the lines it concerns. Use supersedes to replace an outdated document instead of adding a contradicting one.",
+    "Store something worth remembering (a finding, a customer statement, a runbook step, a design note) with its source, linked to the lines it concerns. Use supersedes to replace an outdated document instead of adding a contradicting one; a retracted document cannot be superseded (E_RETRACTED).",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
@@ -234,7 +234,7 @@ export const reviseKnowledge = defineTool({
   name: "revise_knowledge",
   title: "Revise knowledge",
   description:
-    "Correct a document: a new revision with the fields given (title, body, tags, lines; each list replaces the document's) and the reason, which get_document shows with the revision. The rest stays; earlier revisions stay readable with get_document asOf. A revision that changes nothing is not recorded (changed: false). Use it to fix a mistake; to replace a document by a different one, capture_knowledge with supersedes.",
+    "Correct a document: a new revision with the fields given (title, body, tags, lines; each list replaces the document's) and the reason, which get_document shows with the revision. The rest stays; earlier revisions stay readable with get_document asOf. A revision that changes nothing is not recorded (changed: false). Use it to fix a mistake; to replace a document by a different one, capture_knowledge with supersedes. A retracted document cannot be revised: the call is refused with E_RETRACTED (when and why it was retracted) and nothing is written; capture a new document instead.",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z
@@ -295,7 +295,7 @@ const DecisionOption = z.strictObject(decisionOptionInputShape);
 export const recordDecision = defineTool({
   name: "record_decision",
   title: "Record a decision",
-  description: `Add a decision to the decision log (an ADR): context, options weighed, the decision, consequences and status, linked to lines. Use supersedes when it replaces an earlier decision. Context, options, decision and consequences together hold at most ${DECISION_TEXT_MAX} characters.`,
+  description: `Add a decision to the decision log (an ADR): context, options weighed, the decision, consequences and status, linked to lines. Use supersedes when it replaces an earlier decision (not a retracted one: E_RETRACTED). Context, options, decision and consequences together hold at most ${DECISION_TEXT_MAX} characters.`,
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z
