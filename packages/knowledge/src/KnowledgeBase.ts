@@ -8,7 +8,6 @@
  */
 import type { EventLog } from "@software-factory/core";
 import { z } from "zod";
-import { ChunkOptionsSchema } from "./chunking/chunkMarkdown.js";
 import { type KnowledgeDocument, revisionAt, withRevision } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
@@ -16,6 +15,7 @@ import { knowledgeEvents } from "./events.js";
 import { ChunkIndex } from "./internal/ChunkIndex.js";
 import { KnowledgeProjection } from "./internal/KnowledgeProjection.js";
 import { KnowledgeWriter } from "./internal/KnowledgeWriter.js";
+import { checkOpenOptions } from "./internal/openOptions.js";
 import { parseInput } from "./internal/parse.js";
 import type { OpenKnowledgeBaseOptions } from "./openKnowledgeBase.js";
 import {
@@ -39,9 +39,6 @@ import {
   type SearchResult,
 } from "./search/searchOptions.js";
 import type { Embedder } from "./search/types.js";
-
-/** The options of {@link openKnowledgeBase} that are checked when it opens. */
-const OpenOptionsSchema = z.object({ chunking: ChunkOptionsSchema.optional() });
 
 /** Options of a write. */
 export interface WriteOptions {
@@ -111,11 +108,11 @@ export class KnowledgeBase implements AsyncDisposable {
   /**
    * Not for direct use: {@link openKnowledgeBase} also registers the event types and loads the caches.
    *
-   * @throws ValidationError naming the option (`chunking.maxTokens`) when the chunking options are bad.
+   * @throws ValidationError naming the option (`chunking.maxTokens`, `vectorIndex.efsearch`) when an option is bad or unknown.
    */
   constructor(options: OpenKnowledgeBaseOptions) {
     // Checked here, once: a document is chunked only after its event landed, so a bad option must fail before any write.
-    parseInput(OpenOptionsSchema, { chunking: options.chunking }, "knowledge base options");
+    checkOpenOptions(options);
     this.#log = options.log;
     this.#embedder = options.embedder ?? createHashingEmbedder();
     const mode = options.fusion?.mode ?? (this.#embedder.semantic ? "rrf" : "extend");

@@ -63,8 +63,9 @@ export interface OpenKnowledgeBaseOptions {
  * folds the events after them, and follows the log from then on.
  *
  * @throws ValidationError naming the option and the value
- * (`chunking.maxTokens: must be at least 16 tokens, got 5`) when the chunking
- * options are bad; nothing is read or written then.
+ * (`chunking.maxTokens: must be at least 16 tokens, got 5`, `fusion.k: must be
+ * 0 or more, got -1`) when an option is bad, or one it does not have
+ * (`vectorIndex.efsearch`); every option is checked before anything is read or written.
  * @example
  * ```ts
  * const log = await openEventLog({ path: ".factory/factory.db" });
