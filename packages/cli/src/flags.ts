@@ -68,6 +68,12 @@ export const PositiveIntFlag = z
   .pipe(z.number().int().min(1, "must be at least 1"));
 
 /**
+ * Repository paths given as arguments (`who-owns`, `impact`): none empty, as
+ * an empty one names no file (the MCP tools refuse it too).
+ */
+export const PathsArgument = z.array(z.string().min(1, "a path must not be empty"));
+
+/**
  * Who a command writes as (`--actor`, `FACTORY_ACTOR`): an operator id, as the
  * log requires, so a bad one is a flag error instead of a refused write.
  */

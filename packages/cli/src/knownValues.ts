@@ -12,12 +12,24 @@ import type { Factory } from "@software-factory/intelligence";
 import { UsageError } from "./exitCodes.js";
 
 /**
+ * Refuses a blank value of a flag that names something: it is malformed as
+ * typed (`--line ""`, say, from an unset variable), not an id that names nothing.
+ *
+ * @throws UsageError naming the flag.
+ */
+function requireNotBlank(value: string, flag: string): void {
+  if (value.trim() === "") throw new UsageError(`${flag}: must not be empty (got ${JSON.stringify(value)})`);
+}
+
+/**
  * Refuses a line the floor plan does not have.
  *
+ * @throws UsageError naming the flag when a line is blank.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the flag.
  */
 export async function requireLines(factory: Factory, lines: readonly string[], flag: string): Promise<void> {
   if (lines.length === 0) return;
+  for (const line of lines) requireNotBlank(line, flag);
   await factory.floorplan.refresh();
   for (const line of lines) {
     if (factory.floorplan.hasLine(line)) continue;
@@ -34,9 +46,11 @@ export async function requireLines(factory: Factory, lines: readonly string[], f
  * Refuses an operator the factory does not know: not in the floor plan, and
  * owning no work item (an operator retired from the plan keeps their history).
  *
+ * @throws UsageError naming the flag when the operator is blank.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the operator and the flag.
  */
 export async function requireOperator(factory: Factory, operator: string, flag: string): Promise<void> {
+  requireNotBlank(operator, flag);
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   if (factory.floorplan.hasOperator(operator) || factory.work.list({ owner: operator }).length > 0) return;
   throw new NotFoundError({
@@ -74,9 +88,11 @@ export function requireRuleKind(factory: Factory, kind: string, flag: string): v
 /**
  * Refuses a work item the assembly line does not have.
  *
+ * @throws UsageError naming the flag when the id is blank.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `work item`) naming the item and the flag.
  */
 export async function requireWorkItem(factory: Factory, id: string, flag: string): Promise<void> {
+  requireNotBlank(id, flag);
   await factory.work.refresh();
   if (factory.work.get(id) !== undefined) return;
   throw new NotFoundError({
@@ -92,11 +108,17 @@ export async function requireWorkItem(factory: Factory, id: string, flag: string
  * folder is needed, or the other way round), before the factory opens: an
  * import may create the factory, and a mistyped path must not leave a new,
  * empty one behind. With `flag`, the source came from that flag
- * (`--file`), which starts the message and is the error's `field`.
+ * (`--file`), which starts the message and is the error's `field`. An empty
+ * path is malformed, not missing: it would read the current folder.
  *
+ * @throws UsageError (naming the flag) when the path is empty.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `file` or `folder`) naming the path (and the flag).
  */
 export function requireSource(path: string, kind: "file" | "folder", flag?: string): void {
+  if (path === "")
+    throw new UsageError(
+      flag === undefined ? `the ${kind} path must not be empty` : `${flag}: must not be empty`,
+    );
   const stat = statSync(resolve(path), { throwIfNoEntry: false });
   if (kind === "file" ? stat?.isFile() === true : stat?.isDirectory() === true) return;
   const problem = `no ${kind} ${path}${stat === undefined ? "" : ` (it is a ${kind === "file" ? "folder" : "file"})`}`;

@@ -349,10 +349,14 @@ describe("assembly line", () => {
 
   it("prints a library error as one line without a stack trace, exit 1", SLOW, async () => {
     await factory("plan", "apply", "factory.yaml");
-    const result = await factory("work", "create", "--line", "payments", "--kind", "feature", "");
+    const created = JSON.parse(
+      (await factory("work", "create", "--line", "payments", "Fix refunds", "--json")).stdout,
+    );
+    // Unblocking an active item: the library refuses the move, not the command line.
+    const result = await factory("work", "unblock", created.id);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
-    expect(result.stderr).toMatch(/^error: E_VALIDATION: .*title/);
+    expect(result.stderr).toMatch(/^error: E_ILLEGAL_TRANSITION: .*it is active/);
     expect(result.stderr).not.toContain("    at ");
     const missing = await factory("work", "advance", "wi_nope");
     expect(missing.code).toBe(1);

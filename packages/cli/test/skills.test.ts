@@ -114,22 +114,26 @@ describe("factory skills", () => {
     ]);
   });
 
-  it("exits 2 naming the field when the input is not JSON or fails the skill's schema", SLOW, async () => {
-    const notJson = await factory("skills", "run", "summarize-line", "--input", "{line: payments}");
-    expect(notJson.code).toBe(2);
-    expect(notJson.stderr).toContain("--input: not valid JSON");
-    const missingFile = await factory("skills", "run", "summarize-line", "--input", "@nope.json");
-    expect(missingFile.code).toBe(2);
-    expect(missingFile.stderr).toContain("--input: cannot read nope.json");
-    const wrongType = await factory("skills", "run", "summarize-line", "--input", '{"line":42}');
-    expect(wrongType.code).toBe(2);
-    expect(wrongType.stderr).toMatch(/--input: input of skill summarize-line is invalid: line: .*string/);
-    const missing = await factory("skills", "run", "summarize-line");
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("line:");
-    // Refused inputs are recorded as such; the bad JSON never reached the skill.
-    expect((await skillRuns()).map((run) => run.outcome)).toEqual(["invalid-input", "invalid-input"]);
-  });
+  it(
+    "exits 2 naming the field when the input is not JSON or fails the skill's schema, 1 when its file is missing",
+    SLOW,
+    async () => {
+      const notJson = await factory("skills", "run", "summarize-line", "--input", "{line: payments}");
+      expect(notJson.code).toBe(2);
+      expect(notJson.stderr).toContain("--input: not valid JSON");
+      const missingFile = await factory("skills", "run", "summarize-line", "--input", "@nope.json");
+      expect(missingFile.code).toBe(1);
+      expect(missingFile.stderr).toContain("E_NOT_FOUND: --input: no file nope.json");
+      const wrongType = await factory("skills", "run", "summarize-line", "--input", '{"line":42}');
+      expect(wrongType.code).toBe(2);
+      expect(wrongType.stderr).toMatch(/--input: input of skill summarize-line is invalid: line: .*string/);
+      const missing = await factory("skills", "run", "summarize-line");
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain("line:");
+      // Refused inputs are recorded as such; the bad JSON never reached the skill.
+      expect((await skillRuns()).map((run) => run.outcome)).toEqual(["invalid-input", "invalid-input"]);
+    },
+  );
 
   it(
     "exits 1 with the error's code when the skill is unknown, instruction-only, or names a line that does not exist",

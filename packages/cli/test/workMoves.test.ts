@@ -60,8 +60,8 @@ describe("factory work block, unblock, drop and complete", () => {
       expect(missing.code, move).toBe(2);
       expect(missing.stderr).toContain("required option '--reason <text>' not specified");
       const blank = await factory("work", move, id, "--reason", "  ");
-      expect(blank.code, move).toBe(1);
-      expect(blank.stderr).toMatch(/^error: E_VALIDATION: .*reason: a reason is required/);
+      expect(blank.code, move).toBe(2);
+      expect(blank.stderr).toMatch(/^error: E_USAGE: --reason: a reason is required/);
     }
     const shown = await factory("work", "show", id, "--json");
     expect(JSON.parse(shown.stdout).item).toMatchObject({ state: "active" });

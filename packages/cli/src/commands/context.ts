@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { ValidationError } from "@software-factory/core";
 import { type ContextRequest, contextPackMarkdown } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { FolderFlag, PositiveIntFlag, parseFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
+import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -40,6 +40,15 @@ const QuestionFlag = NonEmptyFlag.pipe(
 const BudgetFlag = PositiveIntFlag.pipe(
   z.number().max(CONTEXT_LIMITS.budgetTokens, `must be at most ${CONTEXT_LIMITS.budgetTokens} tokens`),
 );
+
+/** Which flag each field of the pack request came from. */
+const REQUEST_FLAGS: FlagsOfFields = {
+  workItem: "--work-item",
+  line: "--line",
+  paths: "--path",
+  question: "--question",
+  budgetTokens: "--budget",
+};
 
 /**
  * The pack request the flags ask for.
@@ -109,15 +118,8 @@ export function registerContext(program: Command, context: CliContext): void {
           options,
           async (factory) => {
             if (request.line !== undefined) await requireLines(factory, [request.line], "--line");
-            try {
-              return await factory.context(request);
-            } catch (error) {
-              // The lines and the work item alone do not fit the budget: the message says how many tokens they need.
-              const tooSmall = error instanceof ValidationError ? error.issues[0] : undefined;
-              if (tooSmall?.path === "budgetTokens")
-                throw new UsageError(`--budget: ${tooSmall.message}`, { cause: error });
-              throw error;
-            }
+            // A budget the lines and the work item alone do not fit: the message says how many tokens they need.
+            return namingFlags(REQUEST_FLAGS, () => factory.context(request));
           },
           instructionsFrom === undefined ? {} : { instructionsFrom },
         );

@@ -7,7 +7,7 @@ import type { ImpactReport } from "@software-factory/floorplan";
 import { gitChangedPaths } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { PositiveIntFlag, parseFlag } from "../flags.js";
+import { PathsArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
@@ -17,11 +17,11 @@ import { withFactory } from "../Session.js";
  * Paths changed between a git ref and HEAD (`git diff <ref>...HEAD`) in the
  * current repository: names as they are on disk, a rename by both its paths.
  *
- * @throws UsageError when `ref` starts with `-`.
+ * @throws UsageError when `ref` is blank or starts with `-`.
  * @throws ValidationError naming `--since` when git cannot diff the range.
  */
 export async function changedPaths(ref: string, cwd = process.cwd()): Promise<string[]> {
-  if (ref.startsWith("-")) throw new UsageError(`--since: "${ref}" is not a git ref`);
+  if (ref.trim() === "" || ref.startsWith("-")) throw new UsageError(`--since: "${ref}" is not a git ref`);
   return gitChangedPaths(`${ref}...HEAD`, { cwd, field: "--since", given: ref });
 }
 
@@ -74,7 +74,8 @@ export function registerImpact(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, paths, flags) => {
         const f = flags as { since?: string; line?: string[]; depth: string };
         const depth = parseFlag(PositiveIntFlag, f.depth, "--depth");
-        const all = [...(paths as string[]), ...(f.since === undefined ? [] : await changedPaths(f.since))];
+        const given = parseFlag(PathsArgument, paths, "<paths>");
+        const all = [...given, ...(f.since === undefined ? [] : await changedPaths(f.since))];
         if (all.length === 0 && (f.line ?? []).length === 0) {
           if (f.since !== undefined) {
             if (options.json)

@@ -21,6 +21,7 @@ import type { Factory } from "@software-factory/intelligence";
 import type { ImportProblem } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
 import { parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
 import { requireSource } from "../knownValues.js";
@@ -141,6 +142,7 @@ export function registerImport(program: Command, context: CliContext): void {
         // Checked before the factory opens, so a mistyped folder or name creates nothing.
         const system =
           given.system === undefined ? undefined : parseFlag(DocsSystemSchema, given.system, "--system");
+        if (folder === "") throw new UsageError("<dir>: must not be empty (give a folder of markdown files)");
         assertDocsFolder(folder);
         const report = await withFactory(options, async (factory) => {
           await factory.floorplan.refresh();

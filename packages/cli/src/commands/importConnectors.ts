@@ -20,6 +20,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag } from "../flags.js";
 import { requireSource, requireWorkItem } from "../knownValues.js";
+import { namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withFactory } from "../Session.js";
 
@@ -86,11 +87,13 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
           `git ${root as string}`,
           { path: root as string, kind: "folder" },
           (factory) =>
-            importGitCommits(factory, {
-              root: root as string,
-              ...(range === undefined ? {} : { range }),
-              ...(since === undefined ? {} : { since }),
-            }),
+            namingFlags({ range: "--range", since: "--since" }, () =>
+              importGitCommits(factory, {
+                root: root as string,
+                ...(range === undefined ? {} : { range }),
+                ...(since === undefined ? {} : { since }),
+              }),
+            ),
         );
       }),
     );

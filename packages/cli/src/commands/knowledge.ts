@@ -14,6 +14,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import { requireLines, requireSource } from "../knownValues.js";
+import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -81,6 +82,32 @@ async function requireDocument(factory: Factory, id: string, asOf?: string): Pro
     entity: "document",
     id,
   });
+}
+
+/** Which flag each field of a captured or revised document came from. */
+const DOCUMENT_FLAGS: FlagsOfFields = {
+  title: "--title",
+  body: "--body",
+  lines: "--line",
+  tags: "--tag",
+  supersedes: "--supersedes",
+};
+
+/**
+ * Refuses a `--supersedes` that names no document.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `document`, field `--supersedes`) naming the id.
+ */
+async function requireSuperseded(factory: Factory, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    if (id === "" || (await factory.knowledge.get(id)) !== undefined) continue;
+    throw new NotFoundError({
+      message: `--supersedes: no document "${id}" (see factory knowledge list)`,
+      entity: "document",
+      id,
+      field: "--supersedes",
+    });
+  }
 }
 
 /** A document as `--json` prints it: everything, its revisions without their bodies. */
@@ -229,21 +256,24 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         if (body === undefined) throw new UsageError("give the body with --body <text> or --file <path>");
         const document = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line ?? [], "--line");
-          return factory.knowledge.capture(
-            {
-              kind,
-              title: f.title,
-              body: body.text,
-              source: {
-                system: CLI_SOURCE_SYSTEM,
-                author: options.actor,
-                ...(body.file === undefined ? {} : { uri: body.file }),
+          await requireSuperseded(factory, f.supersedes ?? []);
+          return namingFlags(DOCUMENT_FLAGS, () =>
+            factory.knowledge.capture(
+              {
+                kind,
+                title: f.title,
+                body: body.text,
+                source: {
+                  system: CLI_SOURCE_SYSTEM,
+                  author: options.actor,
+                  ...(body.file === undefined ? {} : { uri: body.file }),
+                },
+                lines: f.line ?? [],
+                tags: f.tag ?? [],
+                supersedes: f.supersedes ?? [],
               },
-              lines: f.line ?? [],
-              tags: f.tag ?? [],
-              supersedes: f.supersedes ?? [],
-            },
-            { actor: options.actor },
+              { actor: options.actor },
+            ),
           );
         });
         if (options.json) return output.json(documentView(document));
@@ -271,16 +301,18 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         const result = await withFactory(options, async (factory) => {
           await requireDocument(factory, id as string);
           await requireLines(factory, f.line ?? [], "--line");
-          return factory.knowledge.revise(
-            id as string,
-            {
-              reason,
-              ...(f.title === undefined ? {} : { title: f.title }),
-              ...(body === undefined ? {} : { body: body.text }),
-              ...(f.tag === undefined ? {} : { tags: f.tag }),
-              ...(f.line === undefined ? {} : { lines: f.line }),
-            },
-            { actor: options.actor },
+          return namingFlags(DOCUMENT_FLAGS, () =>
+            factory.knowledge.revise(
+              id as string,
+              {
+                reason,
+                ...(f.title === undefined ? {} : { title: f.title }),
+                ...(body === undefined ? {} : { body: body.text }),
+                ...(f.tag === undefined ? {} : { tags: f.tag }),
+                ...(f.line === undefined ? {} : { lines: f.line }),
+              },
+              { actor: options.actor },
+            ),
           );
         });
         if (options.json) return output.json({ ...documentView(result.document), changed: result.changed });

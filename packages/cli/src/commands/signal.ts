@@ -78,7 +78,9 @@ export function registerSignal(program: Command, context: CliContext): void {
           const routed =
             target === undefined
               ? undefined
-              : await factory.work.routeSignal(found.id, target, { actor: options.actor });
+              : await namingFlags(f.to === undefined ? {} : { line: "--to" }, () =>
+                  factory.work.routeSignal(found.id, target, { actor: options.actor }),
+                );
           return { signal: routed ?? found, candidates, routed: routed !== undefined };
         });
         if (f.best === true && !result.routed) fail();

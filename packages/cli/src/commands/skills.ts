@@ -15,6 +15,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { type ExportedFile, entryAt, makeFolders, OverwriteRefusedError, writingTo } from "../exportFiles.js";
 import { parseFlag } from "../flags.js";
+import { requireSource } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -188,12 +189,14 @@ export function registerSkills(program: Command, context: CliContext): void {
 /**
  * Reads `--input`: inline JSON, or `@path` of a JSON file.
  *
+ * @throws NotFoundError (`E_NOT_FOUND`, field `--input`) when the file is missing or a folder.
  * @throws UsageError naming the flag when the file cannot be read or the JSON does not parse.
  */
 function parseInput(value: string): unknown {
   let text = value;
   if (value.startsWith("@")) {
     const path = value.slice(1);
+    requireSource(path, "file", "--input");
     try {
       text = readFileSync(path, "utf8");
     } catch (error) {

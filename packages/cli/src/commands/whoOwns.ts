@@ -4,13 +4,9 @@
  * @module
  */
 import type { Command } from "commander";
-import { z } from "zod";
-import { parseFlag } from "../flags.js";
+import { PathsArgument, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
-
-/** The paths asked about: none empty (an empty one names no file, and `who_owns` refuses it too). */
-const PathsArgument = z.array(z.string().min(1, "a path must not be empty"));
 
 /** Registers `factory who-owns`. */
 export function registerWhoOwns(program: Command, context: CliContext): void {

@@ -30,11 +30,18 @@ function printItem(output: Output, item: WorkItem): void {
 
 /** Where a new work item's fields came from on the command line. */
 const CREATE_FLAGS: FlagsOfFields = {
+  title: "<title>",
   line: "--line",
   flow: "--flow",
   owner: "--owner",
   signals: "--signal",
 };
+
+/** Where a move's input came from: `--reason` (block, unblock, drop, back) and `back --to`. */
+const MOVE_FLAGS: FlagsOfFields = { reason: "--reason", to: "--to" };
+
+/** Where `advance`'s options came from: the reason of `--override-wip`. */
+const ADVANCE_FLAGS: FlagsOfFields = { overrideWip: "--override-wip" };
 
 /** Registers `factory work`. */
 export function registerWork(program: Command, context: CliContext): void {
@@ -111,10 +118,12 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, id, flags) => {
         const f = flags as { overrideWip?: string };
         const item = await withFactory(options, (factory) =>
-          factory.work.advance(id as string, {
-            actor: options.actor,
-            ...(f.overrideWip === undefined ? {} : { overrideWip: { reason: f.overrideWip } }),
-          }),
+          namingFlags(ADVANCE_FLAGS, () =>
+            factory.work.advance(id as string, {
+              actor: options.actor,
+              ...(f.overrideWip === undefined ? {} : { overrideWip: { reason: f.overrideWip } }),
+            }),
+          ),
         );
         if (options.json) return output.json(item);
         output.line(`${item.id} is now in ${item.stage}`);
@@ -134,10 +143,12 @@ export function registerWork(program: Command, context: CliContext): void {
         const cause = parseFlag(ReworkCauseSchema, f.cause, "--cause");
         const to = f.to === undefined ? undefined : parseFlag(StageNameSchema, f.to, "--to");
         const item = await withFactory(options, (factory) =>
-          factory.work.sendBack(
-            id as string,
-            { reason: f.reason, cause, ...(to === undefined ? {} : { to }) },
-            { actor: options.actor },
+          namingFlags(MOVE_FLAGS, () =>
+            factory.work.sendBack(
+              id as string,
+              { reason: f.reason, cause, ...(to === undefined ? {} : { to }) },
+              { actor: options.actor },
+            ),
           ),
         );
         if (options.json) return output.json(item);
@@ -154,7 +165,9 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, id, flags) => {
         const { reason } = flags as { reason: string };
         const item = await withFactory(options, (factory) =>
-          factory.work.block(id as string, { reason }, { actor: options.actor }),
+          namingFlags(MOVE_FLAGS, () =>
+            factory.work.block(id as string, { reason }, { actor: options.actor }),
+          ),
         );
         if (options.json) return output.json(item);
         output.line(`${item.id} is blocked in ${item.stage} (${reason})`);
@@ -170,9 +183,11 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, id, flags) => {
         const { reason } = flags as { reason?: string };
         const item = await withFactory(options, (factory) =>
-          factory.work.unblock(id as string, reason === undefined ? {} : { reason }, {
-            actor: options.actor,
-          }),
+          namingFlags(MOVE_FLAGS, () =>
+            factory.work.unblock(id as string, reason === undefined ? {} : { reason }, {
+              actor: options.actor,
+            }),
+          ),
         );
         if (options.json) return output.json(item);
         output.line(`${item.id} is active again in ${item.stage}`);
@@ -188,7 +203,9 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, id, flags) => {
         const { reason } = flags as { reason: string };
         const item = await withFactory(options, (factory) =>
-          factory.work.drop(id as string, { reason }, { actor: options.actor }),
+          namingFlags(MOVE_FLAGS, () =>
+            factory.work.drop(id as string, { reason }, { actor: options.actor }),
+          ),
         );
         if (options.json) return output.json(item);
         output.line(`${item.id} dropped in ${item.stage} (${reason})`);
