@@ -8,7 +8,7 @@
  */
 import { realpath } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { NotFoundError, ValidationError } from "@software-factory/core";
 import type { ImportConflict } from "@software-factory/intelligence";
 import { importCodebase } from "@software-factory/intelligence";
 import { z } from "zod";
@@ -41,9 +41,11 @@ function isWithin(root: string, path: string): boolean {
 /**
  * The folder to import for `path` under `root`: relative paths are taken from
  * the root, and the path must resolve, symbolic links followed, inside it.
- * A path outside gets the same refusal whether it exists or not.
+ * A path outside gets the same refusal whether it exists or not; a missing
+ * folder inside it is a not-found, as `importCodebase` reports one.
  *
- * @throws ValidationError naming `path` when it is outside the root, or missing inside it.
+ * @throws ValidationError naming `path` when it is outside the root.
+ * @throws NotFoundError (entity `folder`, field `path`) when it names nothing inside the root.
  */
 async function folderUnder(root: string, path: string): Promise<string> {
   const refuse = (message: string) => new ValidationError({ message, issues: [{ path: "path", message }] });
@@ -54,7 +56,12 @@ async function folderUnder(root: string, path: string): Promise<string> {
     throw refuse(`the import root ${root} is not a folder the server can read`);
   });
   const real = await realpath(asked).catch(() => {
-    throw refuse(`path ${JSON.stringify(path)}: no such folder inside the import root (${root})`);
+    throw new NotFoundError({
+      message: `path ${JSON.stringify(path)}: no such folder inside the import root (${root})`,
+      entity: "folder",
+      id: asked,
+      field: "path",
+    });
   });
   if (!isWithin(realRoot, real)) throw outside;
   return real;
