@@ -75,8 +75,14 @@ function isPack(value: RuleGateOptions["rules"]): value is RulePack {
   return typeof value === "object" && value !== null && "rules" in value && !Array.isArray(value);
 }
 
+/** A rule id a selection names, and the option field that names it (`rules[1]`). */
+interface RuleRef {
+  readonly id: string;
+  readonly field: string;
+}
+
 /** The rule ids a selection names, or undefined for every rule; unknown scorecard levels throw. */
-function selectedIds(rules: RuleGateOptions["rules"]): readonly string[] | undefined {
+function selectedRules(rules: RuleGateOptions["rules"]): readonly RuleRef[] | undefined {
   if (rules === undefined) return undefined;
   if (isScorecardLevel(rules)) {
     const { scorecard, level } = rules;
@@ -89,10 +95,37 @@ function selectedIds(rules: RuleGateOptions["rules"]): readonly string[] | undef
         field: "rules.level",
       });
     }
-    return scorecard.levels.slice(0, index + 1).flatMap((candidate) => candidate.rules);
+    return scorecard.levels
+      .slice(0, index + 1)
+      .flatMap((candidate, at) =>
+        candidate.rules.map((id, k) => ({ id, field: `rules.scorecard.levels[${at}].rules[${k}]` })),
+      );
   }
-  if (isPack(rules)) return rules.rules.map((rule) => rule.id);
-  return rules as readonly string[];
+  if (isPack(rules)) return rules.rules.map((rule, k) => ({ id: rule.id, field: `rules.rules[${k}]` }));
+  return (rules as readonly string[]).map((id, k) => ({ id, field: `rules[${k}]` }));
+}
+
+/**
+ * The rules of the standards that a gate names, looked up when the gate is made.
+ *
+ * @throws NotFoundError (entity `rule`, field as `rules[1]`) naming the gate and the first id the standards do not hold.
+ */
+function rulesOf<Context>(
+  standards: Standards<Context>,
+  gate: string,
+  refs: readonly RuleRef[],
+): Rule<unknown, Context>[] {
+  return refs.map(({ id, field }) => {
+    const rule = standards.rule(id);
+    if (rule !== undefined) return rule;
+    const known = standards.rules().map((candidate) => candidate.id);
+    throw new NotFoundError({
+      message: `rule gate "${gate}": ${field} names no rule "${id}" in the standards; known rules: ${known.length === 0 ? "none (install the standards before making the gate)" : known.join(", ")}`,
+      entity: "rule",
+      id,
+      field,
+    });
+  });
 }
 
 /**
@@ -103,12 +136,14 @@ function selectedIds(rules: RuleGateOptions["rules"]): readonly string[] | undef
  * level can gate a line's releases), and refuses entry with every finding at
  * or above `severity` (for a scorecard level, the scorecard's severity unless
  * given). Rules over other kinds (signals, documents) are left
- * out. Rule ids are looked up in the standards at each check, so rules
- * added after the gate count; an id the standards do not know fails the gate
- * with a message naming it.
+ * out. The rules named (ids, a pack's rules, a scorecard level's) are looked
+ * up in the standards when the gate is made, so install the standards first;
+ * without `rules`, every rule is taken at each check, so rules added later count.
  *
  * @throws ValidationError when the options are malformed.
  * @throws NotFoundError (entity `scorecard level`, field `rules.level`) when a scorecard level is unknown.
+ * @throws NotFoundError (entity `rule`, field `rules[i]`, `rules.rules[i]` for a pack or
+ * `rules.scorecard.levels[j].rules[i]`) naming the gate and a rule the standards do not hold.
  * @example
  * ```ts
  * const factory = await openFactory({ dir: ".factory" });
@@ -121,27 +156,16 @@ function selectedIds(rules: RuleGateOptions["rules"]): readonly string[] | undef
 export function ruleGate<Context>(standards: Standards<Context>, options: RuleGateOptions): Gate {
   const parsed = parseInput(OptionsSchema, options, "rule gate options");
   const stages = typeof parsed.stage === "string" ? [parsed.stage] : parsed.stage;
-  const ids = selectedIds(options.rules);
+  const name = parsed.name ?? `standards:${stages.join(",")}`;
+  const refs = selectedRules(options.rules);
+  // The standards never drop or replace a rule, so rules found now are there at every check.
+  const chosen = refs === undefined ? undefined : rulesOf(standards, name, refs);
   const bar =
     parsed.severity ?? (isScorecardLevel(options.rules) ? options.rules.scorecard.severity : undefined);
-  const rulesNow = (): Rule<unknown, Context>[] => {
-    const rules =
-      ids === undefined
-        ? standards.rules()
-        : ids.map((id) => {
-            const rule = standards.rule(id);
-            if (rule === undefined)
-              throw new NotFoundError({
-                message: `the gate's rule "${id}" is not in the factory's standards`,
-                entity: "rule",
-                id,
-              });
-            return rule;
-          });
-    return rules.filter((rule) => GATED_KINDS.has(rule.appliesTo));
-  };
+  const rulesNow = (): Rule<unknown, Context>[] =>
+    (chosen ?? standards.rules()).filter((rule) => GATED_KINDS.has(rule.appliesTo));
   return {
-    name: parsed.name ?? `standards:${stages.join(",")}`,
+    name,
     stages,
     check: async (item, context): Promise<GateResult> => {
       const rules = rulesNow();
