@@ -68,6 +68,38 @@ export const PositiveIntFlag = z
   .pipe(z.number().int().min(1, "must be at least 1"));
 
 /**
+ * A value that names something (an id, a name, a file, a tag): not blank, as
+ * an empty one (`""` from an unset variable, say) names nothing and would
+ * otherwise be looked up, or match nothing, in silence.
+ */
+export const NameValue = z.string().refine((value) => value.trim() !== "", "must not be empty");
+
+/**
+ * The parser of a command's argument that names something (`<id>`, `<name>`,
+ * `<file>`), for commander's `.argument(name, description, parser)`: it runs
+ * before the command opens the factory.
+ *
+ * @throws UsageError naming the argument when the value is blank: `<id>: must not be empty (got "")`.
+ * @example
+ * ```ts
+ * command.argument("<id>", "work item id", nameArgument("<id>"));
+ * ```
+ */
+export function nameArgument(argument: string): (value: string) => string {
+  return (value) => parseFlag(NameValue, value, argument);
+}
+
+/**
+ * {@link nameArgument} for a variadic argument (`<ids...>`): each value is
+ * checked, and the values are collected in order.
+ *
+ * @throws UsageError naming the argument when a value is blank.
+ */
+export function nameArguments(argument: string): (value: string, previous?: string[]) => string[] {
+  return (value, previous = []) => [...previous, parseFlag(NameValue, value, argument)];
+}
+
+/**
  * Repository paths given as arguments (`who-owns`, `impact`): none empty, as
  * an empty one names no file (the MCP tools refuse it too).
  */

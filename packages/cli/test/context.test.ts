@@ -81,7 +81,7 @@ describe("factory context", () => {
 
     const item = await factory("context", "--work-item", "wi_nope");
     expect(item.code).toBe(1);
-    expect(item.stderr).toMatch(/^error: E_NOT_FOUND: no work item "wi_nope"/);
+    expect(item.stderr).toMatch(/^error: E_NOT_FOUND: --work-item: no work item "wi_nope"/);
 
     const small = await factory("context", "--line", "checkout", "--budget", "5");
     expect(small.code).toBe(2);

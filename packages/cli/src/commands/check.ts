@@ -8,7 +8,7 @@ import { NotFoundError } from "@software-factory/core";
 import type { Finding } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
-import { parseFlag } from "../flags.js";
+import { NameValue, parseFlag } from "../flags.js";
 import { requireLines, requireRuleKind } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -36,6 +36,7 @@ export function registerCheck(program: Command, context: CliContext): void {
       action(context, async ({ options, output, fail }, flags) => {
         const f = flags as { line?: string; kind?: string; rule?: string[]; failOn: string };
         const failOn = parseFlag(FailOnFlag, f.failOn, "--fail-on");
+        for (const rule of f.rule ?? []) parseFlag(NameValue, rule, "--rule");
         const findings: Finding[] = await withFactory(options, async (factory) => {
           await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
           if (f.kind !== undefined) requireRuleKind(factory, f.kind, "--kind");

@@ -10,7 +10,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { FolderFlag, PositiveIntFlag, parseFlag } from "../flags.js";
-import { requireLines } from "../knownValues.js";
+import { requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -118,6 +118,8 @@ export function registerContext(program: Command, context: CliContext): void {
           options,
           async (factory) => {
             if (request.line !== undefined) await requireLines(factory, [request.line], "--line");
+            if (request.workItem !== undefined)
+              await requireWorkItem(factory, request.workItem, "--work-item");
             // A budget the lines and the work item alone do not fit: the message says how many tokens they need.
             return namingFlags(REQUEST_FLAGS, () => factory.context(request));
           },

@@ -22,7 +22,7 @@ import type { ImportProblem } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { parseFlag } from "../flags.js";
+import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
 import { requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
@@ -198,7 +198,7 @@ export function registerImport(program: Command, context: CliContext): void {
     command
       .command("codeowners")
       .description("propose lines from a CODEOWNERS file (default: the repository's own) and merge them")
-      .argument("[file]", "a CODEOWNERS file"),
+      .argument("[file]", "a CODEOWNERS file", nameArgument("<file>")),
   ).action(
     action(context, async (session, file, flags) => {
       if (file !== undefined) requireSource(file as string, "file");
@@ -227,7 +227,7 @@ export function registerImport(program: Command, context: CliContext): void {
     command
       .command("workspaces")
       .description("propose a line per package of an npm, yarn or pnpm workspace and merge them")
-      .argument("[root]", "root of the monorepo", "."),
+      .argument("[root]", "root of the monorepo", nameArgument("<root>"), "."),
   ).action(
     action(context, async (session, root, flags) => {
       requireSource(root as string, "folder");
@@ -246,7 +246,7 @@ export function registerImport(program: Command, context: CliContext): void {
     command
       .command("backstage")
       .description("propose lines, domains and operators from a Backstage catalog and merge them")
-      .argument("<file>", "catalog-info.yaml (any number of YAML documents)"),
+      .argument("<file>", "catalog-info.yaml (any number of YAML documents)", nameArgument("<file>")),
   ).action(
     action(context, async (session, file, flags) => {
       requireSource(file as string, "file");

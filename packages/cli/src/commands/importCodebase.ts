@@ -16,7 +16,7 @@ import {
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
-import { PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
+import { nameArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withDryRunFactory } from "../Session.js";
@@ -86,7 +86,7 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
     .description(
       "reverse-engineer a repository into lines, owners, dependencies, blueprints, requirements and knowledge (safe to re-run; never overwrites a person's edit)",
     )
-    .argument("[path]", "root of the repository", ".")
+    .argument("[path]", "root of the repository", nameArgument("<path>"), ".")
     .option("--dry-run", "show what would change without writing")
     .option(
       "--since <date>",

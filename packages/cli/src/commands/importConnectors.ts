@@ -18,7 +18,7 @@ import {
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { parseFlag } from "../flags.js";
+import { nameArgument, parseFlag } from "../flags.js";
 import { requireSource, requireWorkItem } from "../knownValues.js";
 import { namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
@@ -76,7 +76,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .description(
       "commits as change sets, linked to work items by a Factory-Item: <id> trailer or branch name, on the line owning most of their paths",
     )
-    .argument("[root]", "the repository", ".")
+    .argument("[root]", "the repository", nameArgument("<root>"), ".")
     .option("--range <range>", "a revision range (main~50..main); default every branch")
     .option("--since <when>", "only commits after this date or span (2026-01-01, 30d, 2w)")
     .action(
@@ -87,7 +87,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
           `git ${root as string}`,
           { path: root as string, kind: "folder" },
           (factory) =>
-            namingFlags({ range: "--range", since: "--since" }, () =>
+            namingFlags({ root: "<root>", range: "--range", since: "--since" }, () =>
               importGitCommits(factory, {
                 root: root as string,
                 ...(range === undefined ? {} : { range }),
@@ -101,7 +101,11 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
   importCommand
     .command("junit")
     .description("a JUnit XML report as test evidence, linked to the requirements its tests verify")
-    .argument("<file>", "JUnit XML (jest-junit, pytest --junitxml, surefire, go-junit-report, vitest)")
+    .argument(
+      "<file>",
+      "JUnit XML (jest-junit, pytest --junitxml, surefire, go-junit-report, vitest)",
+      nameArgument("<file>"),
+    )
     .option("--run-id <id>", "id of the test run (default the report's, else a hash of the file)")
     .option("--work-item <id>", "the work item the run is evidence for")
     .option("--line <id>", "the line the run belongs to, when no work item says it")
@@ -128,7 +132,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
   importCommand
     .command("issues")
     .description("a GitHub (gh issue list --json ...) or GitLab (API) issue export as signals or work items")
-    .argument("<file>", "the JSON export")
+    .argument("<file>", "the JSON export", nameArgument("<file>"))
     .requiredOption("--format <format>", "github or gitlab")
     .option("--as <what>", "signals or work-items", "signals")
     .option("--line <id>", "line for issues whose labels name none")
@@ -155,7 +159,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .description(
       "any JSON Lines export as knowledge documents, signals or artifacts, by a mapping of dotted paths",
     )
-    .argument("<file>", "the JSON Lines file")
+    .argument("<file>", "the JSON Lines file", nameArgument("<file>"))
     .requiredOption(
       "--mapping <json|@file>",
       'the mapping, e.g. {"target":"signal","id":"ticket.id","title":"ticket.subject","body":"ticket.text"}',

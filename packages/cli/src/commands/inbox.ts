@@ -9,7 +9,7 @@ import { NotFoundError } from "@software-factory/core";
 import type { Factory, InboxItem } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
-import { ActorFlag, PositiveIntFlag, parseFlag } from "../flags.js";
+import { ActorFlag, nameArguments, PositiveIntFlag, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -141,7 +141,7 @@ export function registerInbox(program: Command, context: CliContext): void {
     .description(
       "mark notifications read (ids from factory inbox --json; --operator <id> as for factory inbox); an unknown id marks nothing",
     )
-    .argument("<ids...>", "ids of notifications")
+    .argument("<ids...>", "ids of notifications", nameArguments("<ids>"))
     .action(
       action(context, async ({ options, output }, ids) => {
         // `--operator` is the option of `factory inbox`, which commander parses for its subcommands too.

@@ -12,7 +12,7 @@ import { DocumentKindSchema, type KnowledgeDocument, revisionAt } from "@softwar
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
+import { NameValue, nameArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import { requireLines, requireSource } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -191,6 +191,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         const f = flags as { kind?: string[]; line?: string[]; tag?: string[]; limit: string; all?: boolean };
         const limit = parseFlag(PositiveIntFlag, f.limit, "--limit");
         const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
+        const tags = f.tag?.map((tag) => parseFlag(NameValue, tag, "--tag"));
         const found = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line ?? [], "--line");
           return factory.knowledge.list({
@@ -198,7 +199,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
             current: f.all !== true,
             ...(kinds === undefined ? {} : { kinds }),
             ...(f.line === undefined ? {} : { lines: f.line }),
-            ...(f.tag === undefined ? {} : { tags: f.tag }),
+            ...(tags === undefined ? {} : { tags }),
           });
         });
         const documents = found.slice(0, limit);
@@ -212,7 +213,11 @@ export function registerKnowledge(program: Command, context: CliContext): void {
   knowledge
     .command("show")
     .description("a document: its body, source, lines, tags, status and revisions")
-    .argument("<id>", "document id (factory knowledge list and factory search show them)")
+    .argument(
+      "<id>",
+      "document id (factory knowledge list and factory search show them)",
+      nameArgument("<id>"),
+    )
     .option("--as-of <when>", "as it read then: a date or instant, or a span back from now (30d, 12h)")
     .action(
       action(context, async ({ options, output }, id, flags) => {
@@ -284,7 +289,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
   knowledge
     .command("revise")
     .description("record a new revision of a document: the fields given change, the rest stays")
-    .argument("<id>", "document id")
+    .argument("<id>", "document id", nameArgument("<id>"))
     .requiredOption("--reason <why>", "required: why it changes (kept with the revision)")
     .option("--title <title>", "the new title")
     .option("--body <text>", "the new markdown body")
@@ -330,7 +335,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
     .description(
       "take a document out of search, with a reason; its history stays (as-of reads still find it)",
     )
-    .argument("<id>", "document id")
+    .argument("<id>", "document id", nameArgument("<id>"))
     .requiredOption("--reason <why>", "required: why it is withdrawn")
     .action(
       action(context, async ({ options, output }, id, flags) => {

@@ -13,6 +13,7 @@ import {
 } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
+import { nameArgument } from "../flags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withDryRunFactory } from "../Session.js";
@@ -106,7 +107,7 @@ export function registerPlan(program: Command, context: CliContext): void {
   plan
     .command("check")
     .description("validate a factory.yaml; problems print as file:line:col; exit 1 on errors")
-    .argument("<factory.yaml>", "the floor plan file")
+    .argument("<factory.yaml>", "the floor plan file", nameArgument("<factory.yaml>"))
     .action(
       action(context, async ({ options, output, fail }, file) => {
         const result = await safeLoadFactoryYaml(file as string);
@@ -131,7 +132,7 @@ export function registerPlan(program: Command, context: CliContext): void {
   plan
     .command("apply")
     .description("make the factory's floor plan match a factory.yaml (appends only the differences)")
-    .argument("<factory.yaml>", "the floor plan file")
+    .argument("<factory.yaml>", "the floor plan file", nameArgument("<factory.yaml>"))
     .option("--dry-run", "say what would change (and what would be removed) without applying anything")
     .option(
       "--allow-remove-all-lines",

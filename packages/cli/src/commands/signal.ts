@@ -5,7 +5,7 @@
  */
 import { NotFoundError, SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
-import { PositiveIntFlag, parseFlag } from "../flags.js";
+import { nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -59,7 +59,7 @@ export function registerSignal(program: Command, context: CliContext): void {
   signal
     .command("route")
     .description("rank the lines a signal belongs to, with reasons; --to routes it")
-    .argument("<id>", "signal id")
+    .argument("<id>", "signal id", nameArgument("<id>"))
     .option("--to <line>", "route the signal to this line")
     .option("--best", "route the signal to the best-ranked line")
     .option("-n, --limit <n>", "candidates to show", "3")

@@ -14,7 +14,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { type ExportedFile, entryAt, makeFolders, OverwriteRefusedError, writingTo } from "../exportFiles.js";
-import { parseFlag } from "../flags.js";
+import { nameArgument, parseFlag } from "../flags.js";
 import { requireSource } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
@@ -134,7 +134,7 @@ export function registerSkills(program: Command, context: CliContext): void {
   skills
     .command("run")
     .description("run a runnable skill with a JSON input; the run is recorded in the log")
-    .argument("<name>", "skill name (see factory skills list)")
+    .argument("<name>", "skill name (see factory skills list)", nameArgument("<name>"))
     .option("--input <json|@file>", "the skill's input as JSON, or @ and a JSON file", "{}")
     .action(
       action(context, async ({ options, output }, name, flags) => {
@@ -158,7 +158,7 @@ export function registerSkills(program: Command, context: CliContext): void {
     .description(
       "write a skill with instructions (an instruction skill, or a built-in one) as an Agent Skills folder <to>/<name>/SKILL.md",
     )
-    .argument("<name>", "skill name (see factory skills list)")
+    .argument("<name>", "skill name (see factory skills list)", nameArgument("<name>"))
     .requiredOption("--to <dir>", "folder to write the skill's folder in (such as .claude/skills)")
     .option("--force", "replace <to>/<name> even when files in it differ from the export (local changes)")
     .action(

@@ -12,7 +12,7 @@ import {
   WorkItemStateSchema,
 } from "@software-factory/core";
 import type { Command } from "commander";
-import { parseFlag } from "../flags.js";
+import { nameArgument, parseFlag } from "../flags.js";
 import { requireLines, requireOperator, requireStage } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -112,7 +112,7 @@ export function registerWork(program: Command, context: CliContext): void {
   work
     .command("advance")
     .description("move a work item to its next stage (gates and evidence checks run first)")
-    .argument("<id>", "work item id")
+    .argument("<id>", "work item id", nameArgument("<id>"))
     .option("--override-wip <reason>", "enter past the line's WIP limit, on purpose, with a reason")
     .action(
       action(context, async ({ options, output }, id, flags) => {
@@ -133,7 +133,7 @@ export function registerWork(program: Command, context: CliContext): void {
   work
     .command("back")
     .description("send a work item back for rework, with a reason")
-    .argument("<id>", "work item id")
+    .argument("<id>", "work item id", nameArgument("<id>"))
     .requiredOption("--reason <text>", "why it goes back")
     .option("--to <stage>", "an earlier stage (default the previous one)")
     .option("--cause <cause>", "defect, upstream, incident or other", "defect")
@@ -159,7 +159,7 @@ export function registerWork(program: Command, context: CliContext): void {
   work
     .command("block")
     .description("stop a work item until it is unblocked, with a reason")
-    .argument("<id>", "work item id")
+    .argument("<id>", "work item id", nameArgument("<id>"))
     .requiredOption("--reason <text>", "what it waits for")
     .action(
       action(context, async ({ options, output }, id, flags) => {
@@ -177,7 +177,7 @@ export function registerWork(program: Command, context: CliContext): void {
   work
     .command("unblock")
     .description("let a blocked work item move again")
-    .argument("<id>", "work item id")
+    .argument("<id>", "work item id", nameArgument("<id>"))
     .option("--reason <text>", "why it can move again")
     .action(
       action(context, async ({ options, output }, id, flags) => {
@@ -197,7 +197,7 @@ export function registerWork(program: Command, context: CliContext): void {
   work
     .command("drop")
     .description("abandon an active or blocked work item, with a reason")
-    .argument("<id>", "work item id")
+    .argument("<id>", "work item id", nameArgument("<id>"))
     .requiredOption("--reason <text>", "why it is abandoned")
     .action(
       action(context, async ({ options, output }, id, flags) => {
@@ -215,7 +215,7 @@ export function registerWork(program: Command, context: CliContext): void {
   work
     .command("complete")
     .description("finish a work item at the last stage of its flow (its evidence checks run first)")
-    .argument("<id>", "work item id")
+    .argument("<id>", "work item id", nameArgument("<id>"))
     .action(
       action(context, async ({ options, output }, id) => {
         const item = await withFactory(options, (factory) =>
@@ -229,7 +229,7 @@ export function registerWork(program: Command, context: CliContext): void {
   work
     .command("show")
     .description("a work item with its signals, artifacts and suspect links")
-    .argument("<id>", "work item id")
+    .argument("<id>", "work item id", nameArgument("<id>"))
     .action(
       action(context, async ({ options, output }, id) => {
         const trace = await withFactory(options, async (factory) => {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { instantOf, POINT_IN_TIME_EXPECTED } from "@software-factory/core";
+import { formatIssues, instantOf, POINT_IN_TIME_EXPECTED, ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
@@ -18,7 +18,6 @@ import {
   reachable,
   workItemIdsIn,
 } from "./internal/gitLog.js";
-import { fileError } from "./internal/inputFile.js";
 import type { ConnectorSummary } from "./summary.js";
 
 const revision = z
@@ -148,9 +147,12 @@ export async function importGitCommits(
     });
   } catch (cause) {
     const detail = ((cause as { stderr?: string }).stderr ?? (cause as Error).message).trim().split("\n")[0];
-    throw fileError("git import options", input.root, `git log failed: ${detail}`, {
+    // About an option, not a file: the issue names the option alone (the root is no file to point into).
+    const issue = {
       path: input.range === undefined ? "root" : "range",
-    });
+      message: `git log failed: ${detail}`,
+    };
+    throw new ValidationError({ message: formatIssues("git import options", [issue]), issues: [issue] });
   }
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   const counter = newCounter();
