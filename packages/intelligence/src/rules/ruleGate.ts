@@ -12,6 +12,7 @@ import {
   type WorkItem,
 } from "@software-factory/core";
 import { z } from "zod";
+import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Finding, FindingSeverity, Rule, RulePack } from "./Rule.js";
 import { blocks, type Scorecard } from "./Scorecard.js";
@@ -129,14 +130,42 @@ function rulesOf<Context>(
 }
 
 /**
+ * Refuses a rule named one by one (an id, a scorecard level's rule) that checks
+ * a kind the gate never reaches: it would never run, so the gate would pass
+ * what the user meant it to stop.
+ *
+ * @throws ValidationError naming the gate, the rule, its `appliesTo` and where it was named.
+ */
+function requireGatedKinds(
+  gate: string,
+  refs: readonly RuleRef[],
+  rules: readonly Pick<Rule<unknown, unknown>, "id" | "appliesTo">[],
+): void {
+  const issues = rules.flatMap((rule, k) => {
+    if (GATED_KINDS.has(rule.appliesTo)) return [];
+    const field = refs[k]?.field ?? "rules";
+    return [
+      {
+        path: field,
+        message: `rule "${rule.id}" checks ${rule.appliesTo} targets (appliesTo "${rule.appliesTo}"), and a gate checks only the work item, its artifacts and its line, so it would never run; check it with standards.check({ kind: "${rule.appliesTo}" }) or a scorecard instead`,
+      },
+    ];
+  });
+  if (issues.length > 0) throw invalidInput(`rule gate "${gate}"`, issues);
+}
+
+/**
  * Binds rules to a stage gate: returns a {@link Gate} that, when a work item
  * is about to enter the stage, runs the chosen rules over the work item
  * (rules with `appliesTo: "workItem"`), each of its artifacts
  * (`appliesTo: "artifact"`) and its line (`appliesTo: "line"`, so a scorecard
  * level can gate a line's releases), and refuses entry with every finding at
  * or above `severity` (for a scorecard level, the scorecard's severity unless
- * given). Rules over other kinds (signals, documents) are left
- * out. The rules named (ids, a pack's rules, a scorecard level's) are looked
+ * given). A rule named by id or by a scorecard level must check one of those
+ * kinds: the gate context holds no documents, signals or floor plan, so such
+ * a rule is refused when the gate is made. A pack (such as `builtinStandards`)
+ * is a bundle: the gate takes its rules over those kinds and leaves the rest
+ * to `standards.check`, as it does without `rules`. The rules named (ids, a pack's rules, a scorecard level's) are looked
  * up in the standards when the gate is made, so install the standards first;
  * without `rules`, every rule is taken at each check, so rules added later count.
  *
@@ -144,6 +173,8 @@ function rulesOf<Context>(
  * @throws NotFoundError (entity `scorecard level`, field `rules.level`) when a scorecard level is unknown.
  * @throws NotFoundError (entity `rule`, field `rules[i]`, `rules.rules[i]` for a pack or
  * `rules.scorecard.levels[j].rules[i]`) naming the gate and a rule the standards do not hold.
+ * @throws ValidationError (issue path as `rules[1]`) naming the gate and a rule named by id or
+ * scorecard level whose `appliesTo` is not `workItem`, `artifact` or `line`.
  * @example
  * ```ts
  * const factory = await openFactory({ dir: ".factory" });
@@ -160,6 +191,8 @@ export function ruleGate<Context>(standards: Standards<Context>, options: RuleGa
   const refs = selectedRules(options.rules);
   // The standards never drop or replace a rule, so rules found now are there at every check.
   const chosen = refs === undefined ? undefined : rulesOf(standards, name, refs);
+  if (refs !== undefined && chosen !== undefined && !isPack(options.rules))
+    requireGatedKinds(name, refs, chosen);
   const bar =
     parsed.severity ?? (isScorecardLevel(options.rules) ? options.rules.scorecard.severity : undefined);
   const rulesNow = (): Rule<unknown, Context>[] =>
