@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { formatIssues, instantOf, POINT_IN_TIME_EXPECTED, ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
@@ -112,6 +113,23 @@ function lineOfPaths(factory: Factory, paths: readonly string[]): string | undef
 }
 
 /**
+ * The refusal of a `git log` that failed, naming what git complained about: a
+ * root outside any repository is about `root` (named, whatever range was
+ * given); any other failure is about the range when one was given, else the root.
+ * About an option, not a file: the issue names the option alone (the root is no file to point into).
+ */
+function gitLogFailed(root: string, range: string | undefined, cause: unknown): ValidationError {
+  const detail = ((cause as { stderr?: string }).stderr ?? (cause as Error).message).trim().split("\n")[0];
+  const issue = /not a git repository/i.test(detail ?? "")
+    ? {
+        path: "root",
+        message: `git log failed: ${detail}; ${resolve(root)} is in no git repository (give the repository's folder)`,
+      }
+    : { path: range === undefined ? "root" : "range", message: `git log failed: ${detail}` };
+  return new ValidationError({ message: formatIssues("git import options", [issue]), issues: [issue] });
+}
+
+/**
  * Imports a repository's commits with one `git log` call: each commit that
  * touched a path becomes a `changeSet` artifact `CS-<first 12 hex>` with its
  * commit, paths, author, date and subject; it is attributed to the line owning
@@ -128,7 +146,8 @@ function lineOfPaths(factory: Factory, paths: readonly string[]): string | undef
  * problems; commits touching no path (merges, empty commits) are skipped.
  * Re-running writes nothing for commits already imported.
  *
- * @throws ValidationError when the options are invalid or git cannot read the range.
+ * @throws ValidationError when the options are invalid (issue `root` for a folder outside
+ *   git, naming it, whether or not a range was given) or git cannot read the range (issue `range`).
  * @example
  * ```ts
  * const summary = await importGitCommits(factory, { root: ".", range: "main~50..main" });
@@ -146,13 +165,7 @@ export async function importGitCommits(
       ...(input.since === undefined ? {} : { since: (instantOf(input.since) as Date).toISOString() }),
     });
   } catch (cause) {
-    const detail = ((cause as { stderr?: string }).stderr ?? (cause as Error).message).trim().split("\n")[0];
-    // About an option, not a file: the issue names the option alone (the root is no file to point into).
-    const issue = {
-      path: input.range === undefined ? "root" : "range",
-      message: `git log failed: ${detail}`,
-    };
-    throw new ValidationError({ message: formatIssues("git import options", [issue]), issues: [issue] });
+    throw gitLogFailed(input.root, input.range, cause);
   }
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   const counter = newCounter();
