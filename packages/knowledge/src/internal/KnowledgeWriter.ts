@@ -21,7 +21,7 @@ import { DocumentRetractedError } from "../errors.js";
 import { DocumentLinked, DocumentRetracted, DocumentUnlinked } from "../events.js";
 import type { CaptureOrReviseOptions, CaptureOrReviseResult, WriteOptions } from "../KnowledgeBase.js";
 import type { CaptureInputSchema, Link, ReviseInputSchema, SourcedCaptureInputSchema } from "../schemas.js";
-import { appendOnKnownLines, type LineCheck } from "./appendOnKnownLines.js";
+import { appendOnKnownLines, expectKnownLines, type LineCheck } from "./appendOnKnownLines.js";
 import { captureEvents, revisionEvent } from "./documentEvents.js";
 import type { KnowledgeProjection } from "./KnowledgeProjection.js";
 
@@ -70,9 +70,8 @@ export class KnowledgeWriter {
     const earlier = key === undefined ? undefined : this.#projection.documents.byKey(key);
     if (earlier !== undefined) return sameCapture(earlier, parsed.title, parsed.body, key as string);
     const id = newId("doc");
-    const events = this.#captureEvents(id, parsed, key);
     try {
-      await this.#append(events, options, { lines: parsed.lines, subject: "document" });
+      await this.#appendCapture(id, parsed, key, options);
     } catch (error) {
       // Another process captured with the same key between our check and our append.
       await this.#projection.sync();
@@ -125,11 +124,7 @@ export class KnowledgeWriter {
       // The one capture of this address after `existing`: a writer racing us holds the same key.
       const key = `knowledge.source:${hashJson([system, uri, existing?.id ?? null])}`;
       try {
-        await this.#append(
-          this.#captureEvents(id, parsed, undefined),
-          { ...write, idempotencyKey: key },
-          { lines: parsed.lines, subject: "document" },
-        );
+        await this.#appendCapture(id, parsed, undefined, { ...write, idempotencyKey: key });
       } catch (error) {
         if (error instanceof IdempotencyConflictError && attempt < MAX_RACES) continue;
         throw error;
@@ -152,15 +147,20 @@ export class KnowledgeWriter {
     options: WriteOptions,
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
     for (let attempt = 1; ; attempt += 1) {
-      await this.#projection.sync();
-      const current = requireUnretracted(this.#projection.require(id), "revised");
-      const event = revisionEvent(current, parsed);
-      if (event === undefined) return { document: current, changed: false };
-      const key = options.idempotencyKey ?? `knowledge.revision:${id}:${current.revisions.length + 1}`;
+      let unchanged: KnowledgeDocument | undefined;
       try {
-        await this.#append(
-          [event],
-          { ...options, idempotencyKey: key },
+        await this.#appendDecided(
+          () => {
+            const current = requireUnretracted(this.#projection.require(id), "revised");
+            const event = revisionEvent(current, parsed);
+            if (event === undefined) {
+              unchanged = current;
+              return undefined;
+            }
+            const key = options.idempotencyKey ?? `knowledge.revision:${id}:${current.revisions.length + 1}`;
+            return { events: [event], idempotencyKey: key };
+          },
+          options,
           { lines: parsed.lines ?? [], subject: `revision of ${id}` },
         );
       } catch (error) {
@@ -168,6 +168,7 @@ export class KnowledgeWriter {
         if (lostRace && attempt < MAX_RACES) continue;
         throw error;
       }
+      if (unchanged !== undefined) return { document: unchanged, changed: false };
       await this.#projection.sync();
       return { document: this.#projection.require(id), changed: true };
     }
@@ -201,11 +202,7 @@ export class KnowledgeWriter {
     return this.#projection.require(id);
   }
 
-  /**
-   * Appends a link change if the document is still unretracted when it lands:
-   * checked at the position the documents were synced to, and appended only
-   * if the log is still there, checking again when another write landed first.
-   */
+  /** Appends a link change if the document is still unretracted when it lands (see {@link #appendDecided}). */
   async #changeLink(
     type: typeof DocumentLinked.type | typeof DocumentUnlinked.type,
     id: string,
@@ -213,29 +210,69 @@ export class KnowledgeWriter {
     options: WriteOptions,
   ): Promise<KnowledgeDocument> {
     const change = type === DocumentLinked.type ? "linked" : "unlinked";
+    await this.#appendDecided(() => {
+      requireUnretracted(this.#projection.require(id), change);
+      return { events: [{ type, subject: id, data: link }] };
+    }, options);
+    await this.#projection.sync();
+    return this.#projection.require(id);
+  }
+
+  /**
+   * Appends the capture of `parsed` as document `id`. One that supersedes
+   * documents lands only if none of them is retracted by then (see
+   * {@link #appendDecided}); one that supersedes nothing reads no document,
+   * so it is appended as it is and never waits on other writers.
+   */
+  #appendCapture(
+    id: string,
+    parsed: z.output<typeof CaptureInputSchema>,
+    key: string | undefined,
+    options: WriteOptions,
+  ): Promise<unknown> {
+    const check = { lines: parsed.lines, subject: "document" };
+    if (parsed.supersedes.length === 0)
+      return this.#append(captureEvents(id, parsed, key, this.#log.clock.now()), options, check);
+    return this.#appendDecided(
+      () => {
+        for (const old of parsed.supersedes) requireUnretracted(this.#projection.require(old), "superseded");
+        return { events: captureEvents(id, parsed, key, this.#log.clock.now()) };
+      },
+      options,
+      check,
+    );
+  }
+
+  /**
+   * Decides and appends as one step: syncs the documents to the log's head,
+   * lets `decide` check them (a document not retracted) and make the events
+   * (or nothing to write), checks the lines of `check`, and appends only if
+   * the log is still at that head. When another write landed first, it
+   * decides again (core's `retryOnConflict`, jittered backoff), so a
+   * retraction landing between the read and the append is never overtaken.
+   * The decision's key, when it makes one, replaces the write's.
+   *
+   * @throws what `decide` throws (DocumentRetractedError), NotFoundError for an unknown line.
+   */
+  async #appendDecided(
+    decide: () => { readonly events: NewEvent[]; readonly idempotencyKey?: string } | undefined,
+    options: WriteOptions,
+    check: LineCheck = { lines: [], subject: "" },
+  ): Promise<void> {
     await retryOnConflict(
       async () => {
         const head = await this.#projection.sync();
-        requireUnretracted(this.#projection.require(id), change);
-        await this.#log.append([{ type, subject: id, data: link }], {
-          ...writeOptionsOf(options),
+        const decision = decide();
+        if (decision === undefined) return;
+        await expectKnownLines(this.#lines, check);
+        const key = decision.idempotencyKey ?? options.idempotencyKey;
+        await this.#log.append(decision.events, {
+          ...writeOptionsOf({ ...options, ...(key === undefined ? {} : { idempotencyKey: key }) }),
           expectedHead: head,
         });
       },
       { maxBackoffMs: MAX_BACKOFF_MS },
     );
-    await this.#projection.sync();
-    return this.#projection.require(id);
-  }
-
-  /** The events that capture `parsed` as document `id`, once every document it supersedes is known to exist and is not retracted. */
-  #captureEvents(
-    id: string,
-    parsed: z.output<typeof CaptureInputSchema>,
-    key: string | undefined,
-  ): NewEvent[] {
-    for (const old of parsed.supersedes) requireUnretracted(this.#projection.require(old), "superseded");
-    return captureEvents(id, parsed, key, this.#log.clock.now());
   }
 
   /**
