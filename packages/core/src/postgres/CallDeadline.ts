@@ -3,6 +3,9 @@ import type pg from "pg";
 /** What the pool throws when no connection comes in time; `isConnectionError` knows the message. */
 const CONNECT_TIMEOUT_MESSAGE = "timeout exceeded when trying to connect";
 
+/** Listens to a lent connection's `error` event, which its failed statement reports. */
+function ignoreLentConnectionError(): void {}
+
 /**
  * The time one call of the PostgreSQL store has left, its retries included
  * (`callTimeoutMs`), and the statements it runs within it: neither the wait
@@ -41,6 +44,11 @@ export class CallDeadline {
     values: readonly unknown[] = [],
   ): Promise<pg.QueryResult<Row>> {
     const client = await this.#connect(pool);
+    // The pool takes its own 'error' listener off a connection it lends out, and
+    // the driver emits 'error' when the server ends the connection, besides
+    // failing the statement: without a listener that is an uncaught exception
+    // that stops the process. The failed statement reports it here.
+    client.on("error", ignoreLentConnectionError);
     try {
       // The driver reads query_timeout from a query's config (its types leave it out).
       const config: pg.QueryConfig & { readonly query_timeout: number } = {
@@ -49,9 +57,11 @@ export class CallDeadline {
         query_timeout: Math.max(1, Math.min(queryTimeoutMs, this.left)),
       };
       const result = await client.query<Row>(config);
+      client.off("error", ignoreLentConnectionError);
       client.release();
       return result;
     } catch (error) {
+      client.off("error", ignoreLentConnectionError);
       client.release(error instanceof Error ? error : true);
       throw error;
     }

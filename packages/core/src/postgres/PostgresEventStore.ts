@@ -93,10 +93,15 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   let schema: string;
   try {
     const client = await pool.connect();
+    // As in CallDeadline.query: a lent connection the server ends emits 'error' besides failing the statement.
+    const ignore = () => undefined;
+    client.on("error", ignore);
     try {
       schema = await migrate(client, resolved.schema, resolved.target);
+      client.off("error", ignore);
       client.release();
     } catch (error) {
+      client.off("error", ignore);
       // A connection that failed (or stopped answering) is discarded, not returned to the pool.
       client.release(error instanceof Error ? error : true);
       throw error;
