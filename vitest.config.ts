@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -12,9 +13,13 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
+    // At least two test files at once: many tests spend most of their time waiting on a
+    // subprocess (the built bins, child writers), so a second worker fills a core the
+    // first leaves idle. Vitest's default (cores - 1) is one worker on a 2-core machine.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Builds the `factory` bin (and what it loads) for the CLI tests, which run it as a subprocess.
+    // Builds the `factory` and `factory-mcp` bins (and what they load) for the tests that run them as subprocesses.
     globalSetup: ["packages/cli/test/globalSetup.ts"],
   },
 });
