@@ -23,7 +23,6 @@ export const whoOwns = defineTool({
     .object({ paths: z.array(z.string().min(1)).max(500).optional(), line: z.string().min(1).optional() })
     .refine((input) => input.paths !== undefined || input.line !== undefined, {
       message: "give paths or line",
-      path: ["paths"],
     }),
   output: z.object({ paths: z.array(Record), line: Record.optional() }),
   run: async (factory, input) => {
@@ -62,15 +61,20 @@ export const impactOfChange = defineTool({
     "Which lines a change affects, transitively through dependencies, ranked by distance and criticality, with the owners to notify. Give changed paths, a git range (main...HEAD, run in the server's working folder; a rename counts by both paths), or lines of the floor plan (an unknown one is an E_NOT_FOUND error).",
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
-  input: z.object({
-    paths: z.array(z.string().min(1)).max(5000).default([]),
-    lines: z.array(z.string().min(1)).max(500).default([]),
-    gitRange: z
-      .string()
-      .regex(/^[\w./~^@{}-]+(\.\.\.?[\w./~^@{}-]+)?$/, "a git range such as main...HEAD")
-      .optional(),
-    depth: z.number().int().min(1).max(50).default(10),
-  }),
+  input: z
+    .object({
+      paths: z.array(z.string().min(1)).max(5000).default([]),
+      lines: z.array(z.string().min(1)).max(500).default([]),
+      gitRange: z
+        .string()
+        .regex(/^[\w./~^@{}-]+(\.\.\.?[\w./~^@{}-]+)?$/, "a git range such as main...HEAD")
+        .optional(),
+      depth: z.number().int().min(1).max(50).default(10),
+    })
+    // A change of nothing has no impact to assess: an empty answer would read as "affects no line".
+    .refine((input) => input.paths.length > 0 || input.lines.length > 0 || input.gitRange !== undefined, {
+      message: "give paths, gitRange or lines",
+    }),
   output: Record,
   run: async (factory, input) => {
     await factory.floorplan.refresh();

@@ -249,7 +249,7 @@ export const reviseKnowledge = defineTool({
     })
     .refine(
       (input) => [input.title, input.body, input.tags, input.lines].some((field) => field !== undefined),
-      { message: "nothing to revise: give title, body, tags or lines", path: ["title"] },
+      { message: "nothing to revise: give title, body, tags or lines" },
     ),
   output: Stored.extend({ changed: z.boolean() }),
   run: async (factory, { id, idempotencyKey, ...changes }) => {
@@ -344,10 +344,7 @@ export const getContext = defineTool({
     .refine(
       (input) =>
         [input.workItem, input.line, input.paths, input.question].some((value) => value !== undefined),
-      {
-        message: "give a workItem, line, paths or question",
-        path: ["question"],
-      },
+      { message: "give a workItem, line, paths or question" },
     ),
   output: Record,
   run: async (factory, input) => {

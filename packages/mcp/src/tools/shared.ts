@@ -15,7 +15,8 @@ import { z } from "zod";
 export const cursorUpTo = (max: number) =>
   z
     .string()
-    .regex(/^\d+$/, "cursor is the nextCursor of the previous page")
+    // A cursor that is not a number is refused once, not also as past the last page.
+    .regex(/^\d+$/, { message: "cursor is the nextCursor of the previous page", abort: true })
     .refine((cursor) => Number(cursor) <= max, `cursor is past the last page (at most ${max})`)
     .optional();
 /** A page cursor: the `nextCursor` of the previous page (an offset). */

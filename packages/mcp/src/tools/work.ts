@@ -7,12 +7,14 @@
 import {
   CaptureSignalInputSchema,
   CreateWorkItemInputSchema,
+  formatIssues,
   INPUT_LIMITS,
   instantOf,
   LineIdSchema,
   LinkInputSchema,
   LinkTypeSchema,
   NotFoundError,
+  ValidationError,
 } from "@software-factory/core";
 import type { Factory, InboxItem } from "@software-factory/intelligence";
 import { z } from "zod";
@@ -63,7 +65,6 @@ export const routeSignal = defineTool({
     })
     .refine((input) => input.signal !== undefined || input.text !== undefined, {
       message: "give signal (an id) or text",
-      path: ["signal"],
     })
     .refine((input) => input.line === undefined || input.signal !== undefined, {
       message: "routing to a line needs the signal id",
@@ -129,6 +130,26 @@ export const createWorkItem = defineTool({
     factory.work.createWorkItem(input, keyed(idempotencyKey)),
 });
 
+/** The moves of `advance_work_item`. */
+const MOVES = ["advance", "back", "block", "unblock", "drop", "complete"] as const;
+
+/**
+ * The moves that use each optional argument of `advance_work_item`, as the
+ * SDK's moves take them: another move refuses the argument rather than
+ * ignore it (`to` with `advance` would move to the next stage, not to `to`).
+ */
+const MOVES_TAKING: {
+  readonly [argument in "to" | "reason" | "overrideWipReason"]: readonly (typeof MOVES)[number][];
+} = {
+  to: ["back"],
+  reason: ["back", "block", "unblock", "drop"],
+  overrideWipReason: ["advance", "back"],
+};
+
+/** Which moves take an argument, for a refusal: `only back does`, `advance and back do`. */
+const takenBy = (moves: readonly string[]) =>
+  moves.length === 1 ? `only ${moves[0]} does` : `${moves.slice(0, -1).join(", ")} and ${moves.at(-1)} do`;
+
 /** `advance_work_item`: moves a work item (advance, back, block, unblock, drop, complete). */
 export const advanceWorkItem = defineTool({
   name: "advance_work_item",
@@ -140,7 +161,7 @@ export const advanceWorkItem = defineTool({
   input: z
     .object({
       id: z.string().min(1),
-      move: z.enum(["advance", "back", "block", "unblock", "drop", "complete"]).default("advance"),
+      move: z.enum(MOVES).default("advance"),
       reason: z.string().trim().min(1).max(INPUT_LIMITS.reason).optional(),
       to: z.string().min(1).optional().describe("Stage to send back to (back only)"),
       overrideWipReason: z
@@ -154,6 +175,17 @@ export const advanceWorkItem = defineTool({
     .refine((input) => !["back", "block", "drop"].includes(input.move) || input.reason !== undefined, {
       message: "back, block and drop need a reason",
       path: ["reason"],
+    })
+    .superRefine((input, context) => {
+      for (const [argument, moves] of Object.entries(MOVES_TAKING)) {
+        if (input[argument as keyof typeof MOVES_TAKING] === undefined || moves.includes(input.move))
+          continue;
+        context.addIssue({
+          code: "custom",
+          message: `move "${input.move}" does not take ${argument} (${takenBy(moves)})`,
+          path: [argument],
+        });
+      }
     }),
   output: Record,
   run: async (factory, input) => {
@@ -238,6 +270,18 @@ export const listSuspectLinks = defineTool({
   },
 });
 
+/**
+ * The refusal of a `get_metrics` window that ends before it starts, naming
+ * `since` and `until` as given (the SDK would name its own `from` and `to`).
+ */
+function emptyWindow(since: string, until: string | undefined): ValidationError {
+  const issue =
+    until === undefined
+      ? { path: "since", message: `must be before now, the end of the window without until (got "${since}")` }
+      : { path: "until", message: `must be after since (got since "${since}", until "${until}")` };
+  return new ValidationError({ message: formatIssues("get_metrics input", [issue]), issues: [issue] });
+}
+
 /** `get_metrics`: delivery measures over a window for the factory, a line or an operator. */
 export const getMetrics = defineTool({
   name: "get_metrics",
@@ -267,6 +311,7 @@ export const getMetrics = defineTool({
       input.since === undefined
         ? new Date(Date.parse(to) - 30 * 86_400_000).toISOString()
         : (instantOf(input.since, now) as Date).toISOString();
+    if (Date.parse(from) >= Date.parse(to)) throw emptyWindow(input.since as string, input.until);
     return factory.work.measures({
       from,
       to,
