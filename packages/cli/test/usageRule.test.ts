@@ -59,6 +59,10 @@ describe("a malformed value on the command line", () => {
         ["work", "advance", item, "--override-wip", ""],
         "error: E_USAGE: --override-wip: a reason is required",
       ],
+      [
+        ["work", "back", item, "--reason", "scope", "--override-wip", ""],
+        "error: E_USAGE: --override-wip: a reason is required",
+      ],
       [["work", "list", "--line", ""], 'error: E_USAGE: --line: must not be empty (got "")'],
       [["impact", ""], "error: E_USAGE: <paths>: [0]: a path must not be empty"],
       [["impact", "--since", ""], 'error: E_USAGE: --since: "" is not a git ref'],

@@ -38,7 +38,7 @@ const CREATE_FLAGS: FlagsOfFields = {
 };
 
 /** Where a move's input came from: `--reason` (block, unblock, drop, back) and `back --to`. */
-const MOVE_FLAGS: FlagsOfFields = { reason: "--reason", to: "--to" };
+const MOVE_FLAGS: FlagsOfFields = { reason: "--reason", to: "--to", overrideWip: "--override-wip" };
 
 /** Where `advance`'s options came from: the reason of `--override-wip`. */
 const ADVANCE_FLAGS: FlagsOfFields = { overrideWip: "--override-wip" };
@@ -137,9 +137,10 @@ export function registerWork(program: Command, context: CliContext): void {
     .requiredOption("--reason <text>", "why it goes back")
     .option("--to <stage>", "an earlier stage (default the previous one)")
     .option("--cause <cause>", "defect, upstream, incident or other", "defect")
+    .option("--override-wip <reason>", "enter past the stage's WIP limit, on purpose, with a reason")
     .action(
       action(context, async ({ options, output }, id, flags) => {
-        const f = flags as { reason: string; to?: string; cause: string };
+        const f = flags as { reason: string; to?: string; cause: string; overrideWip?: string };
         const cause = parseFlag(ReworkCauseSchema, f.cause, "--cause");
         const to = f.to === undefined ? undefined : parseFlag(StageNameSchema, f.to, "--to");
         const item = await withFactory(options, (factory) =>
@@ -147,7 +148,10 @@ export function registerWork(program: Command, context: CliContext): void {
             factory.work.sendBack(
               id as string,
               { reason: f.reason, cause, ...(to === undefined ? {} : { to }) },
-              { actor: options.actor },
+              {
+                actor: options.actor,
+                ...(f.overrideWip === undefined ? {} : { overrideWip: { reason: f.overrideWip } }),
+              },
             ),
           ),
         );
