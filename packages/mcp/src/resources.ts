@@ -2,10 +2,19 @@
  * The resources of the factory's MCP server: the floor plan, lines, documents,
  * work items and standards, with completions for ids.
  *
+ * Listed resources are named by their id (`name`, what a program passes
+ * back), with the human-readable title in `title` (a line without a name: its
+ * id) and, for lines, the description in `description`. Each sets its own
+ * `title`: the SDK fills what a listed resource leaves out from its template's
+ * metadata, which would title every line "Line". Reading an id the factory does not have is
+ * the SDK's {@link ResourceNotFoundError}: JSON-RPC `-32602` with
+ * `data: { uri }` (the 2026-07-28 spec's resource-not-found, which the SDK
+ * answers on every revision), its message naming the id and where ids are listed.
+ *
  * @module
  */
 
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
+import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 
 const MAX_LISTED = 200;
@@ -70,7 +79,10 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
             .slice(0, MAX_LISTED)
             .map((line) => ({
               uri: `factory://lines/${encodeURIComponent(line.id)}`,
-              name: line.name ?? line.id,
+              name: line.id,
+              title: line.name ?? line.id,
+              ...(line.description === undefined ? {} : { description: line.description }),
+              mimeType: "application/json",
             })),
         };
       },
@@ -87,7 +99,11 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
       await factory.floorplan.refresh();
       const id = variable(variables, "id");
       const line = factory.floorplan.line(id);
-      if (line === undefined) throw new Error(`no line "${id}"`);
+      if (line === undefined)
+        throw new ResourceNotFoundError(
+          uri.href,
+          `no line "${id}" in the floor plan (factory://floorplan lists the lines)`,
+        );
       return json(uri, {
         ...line,
         dependsOn: factory.floorplan.dependencies(id, { transitive: false }),
@@ -102,7 +118,8 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
       list: async () => ({
         resources: (await factory.knowledge.list({ limit: MAX_LISTED })).map((document) => ({
           uri: `factory://documents/${document.id}`,
-          name: document.title,
+          name: document.id,
+          title: document.title,
           mimeType: "text/markdown",
         })),
       }),
@@ -122,7 +139,11 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
     async (uri, variables) => {
       const id = variable(variables, "id");
       const document = await factory.knowledge.get(id);
-      if (document === undefined) throw new Error(`no document "${id}"`);
+      if (document === undefined)
+        throw new ResourceNotFoundError(
+          uri.href,
+          `no document "${id}" (list_knowledge and search_knowledge find the documents)`,
+        );
       const provenance = [
         `kind: ${document.kind}`,
         `source: ${document.source.system}${document.source.uri === undefined ? "" : ` ${document.source.uri}`}`,
@@ -152,7 +173,12 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
           resources: factory.work
             .list({ state: "active" })
             .slice(0, MAX_LISTED)
-            .map((item) => ({ uri: `factory://work/${item.id}`, name: item.title })),
+            .map((item) => ({
+              uri: `factory://work/${item.id}`,
+              name: item.id,
+              title: item.title,
+              mimeType: "application/json",
+            })),
         };
       },
       complete: {
@@ -168,7 +194,8 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
       await factory.work.refresh();
       const id = variable(variables, "id");
       const item = factory.work.get(id);
-      if (item === undefined) throw new Error(`no work item "${id}"`);
+      if (item === undefined)
+        throw new ResourceNotFoundError(uri.href, `no work item "${id}" (list_work lists the work items)`);
       return json(uri, { item, trace: factory.work.trace(id) });
     },
   );

@@ -6,7 +6,13 @@
  * @module
  */
 
-import { type McpServer, type RegisteredPrompt, ResourceTemplate } from "@modelcontextprotocol/server";
+import {
+  type McpServer,
+  type RegisteredPrompt,
+  ResourceNotFoundError,
+  ResourceTemplate,
+} from "@modelcontextprotocol/server";
+import { NotFoundError } from "@software-factory/core";
 import type { Factory, InstructionSkill } from "@software-factory/intelligence";
 import { z } from "zod";
 import { skillFileContents, skillFileMimeType, skillFileUri } from "./skillFiles.js";
@@ -28,6 +34,7 @@ export function registerSkills(server: McpServer, factory: Factory): () => void 
         resources: withInstructions().map((skill) => ({
           uri: `skill://${skill.name}/SKILL.md`,
           name: skill.name,
+          title: skill.name,
           description: skill.description,
           mimeType: "text/markdown",
         })),
@@ -43,7 +50,11 @@ export function registerSkills(server: McpServer, factory: Factory): () => void 
     async (uri, variables) => {
       const name = variable(variables.name);
       const text = factory.skills.skillMd(name);
-      if (text === undefined) throw new Error(`no skill "${name}" with instructions`);
+      if (text === undefined)
+        throw new ResourceNotFoundError(
+          uri.href,
+          `no skill "${name}" with instructions (list_skills lists the skills)`,
+        );
       return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
     },
   );
@@ -148,6 +159,7 @@ function registerSkillFiles(server: McpServer, factory: Factory): void {
             return {
               uri: skillFileUri(skill.name, path),
               name: `${skill.name}/${path}`,
+              title: `${skill.name}/${path}`,
               description: `${path} of the skill ${skill.name}`,
               ...(mimeType === undefined ? {} : { mimeType }),
             };
@@ -174,7 +186,10 @@ function registerSkillFiles(server: McpServer, factory: Factory): void {
       const skill = factory.skills.instructions(name);
       if (skill === undefined) {
         const known = withFiles().map((each) => each.name);
-        throw new Error(`no skill "${name}" with files; skills with files: ${known.join(", ") || "none"}`);
+        throw new ResourceNotFoundError(
+          uri.href,
+          `no skill "${name}" with files; skills with files: ${known.join(", ") || "none"}`,
+        );
       }
       let path: string;
       try {
@@ -182,7 +197,12 @@ function registerSkillFiles(server: McpServer, factory: Factory): void {
       } catch {
         throw new Error(`the path of ${uri.href} is not valid percent-encoding`);
       }
-      return { contents: [skillFileContents(skill, path, uri.href)] };
+      try {
+        return { contents: [skillFileContents(skill, path, uri.href)] };
+      } catch (error) {
+        if (error instanceof NotFoundError) throw new ResourceNotFoundError(uri.href, error.message);
+        throw error;
+      }
     },
   );
 }

@@ -126,6 +126,12 @@ export interface PackOmitted {
 export interface ContextPack {
   /** Lines concerned, with owner, what they depend on and what depends on them (with the contracts). */
   readonly lines: readonly PackLine[];
+  /**
+   * Paths of the request that no line claims, in the order given, each once:
+   * the pack has no line, owner or line rules for them (the floor plan's
+   * paths leave them out). Empty when every path has a line or none was asked about.
+   */
+  readonly unclaimedPaths: readonly string[];
   /** The work item asked about, when the request named one. */
   readonly workItem?: WorkItem;
   /**
@@ -216,15 +222,29 @@ function withoutNeighbours(packed: PackLine): PackLine {
   };
 }
 
-/** What the parts every pack keeps are, in words: `the work item wi_1 and the line checkout`. */
-function coreParts(lines: ContextPack["lines"], workItem: WorkItem | undefined): string {
+/**
+ * What the parts every pack keeps are, in words: `the work item wi_1, the line
+ * checkout (description, owner, code) and 2 paths no line claims`.
+ */
+function coreParts(
+  lines: ContextPack["lines"],
+  workItem: WorkItem | undefined,
+  unclaimedPaths: readonly string[],
+): string {
   const ids = lines.map(({ line }) => line.id);
   const named =
     ids.length === 0
       ? undefined
       : `the line${ids.length === 1 ? "" : "s"} ${ids.join(", ")} (description, owner, code)`;
   const item = workItem === undefined ? undefined : `the work item ${workItem.id}`;
-  return [item, named].filter((part) => part !== undefined).join(" and ") || "the pack's headings";
+  const unclaimed =
+    unclaimedPaths.length === 0
+      ? undefined
+      : `${unclaimedPaths.length} path${unclaimedPaths.length === 1 ? "" : "s"} no line claims`;
+  const parts = [item, named, unclaimed].filter((part) => part !== undefined);
+  if (parts.length === 0) return "the pack's headings";
+  const last = parts.pop();
+  return parts.length === 0 ? `${last}` : `${parts.join(", ")} and ${last}`;
 }
 
 /**
@@ -234,9 +254,13 @@ function coreParts(lines: ContextPack["lines"], workItem: WorkItem | undefined):
  * counted by `counter`, stays within the budget. Deterministic for the same
  * state of the factory.
  *
- * When the lines with their neighbours and the work item do not fit the
- * budget, the neighbours are left out (counted in `omitted.neighbours` and
- * said in the markdown) before anything is refused.
+ * Paths that no line claims are listed as such (`unclaimedPaths`, and a
+ * section of the markdown) with the lines and the work item: they are part of
+ * what was asked about, so they are never left out to fit.
+ *
+ * When the lines with their neighbours, the work item and the unclaimed paths
+ * do not fit the budget, the neighbours are left out (counted in
+ * `omitted.neighbours` and said in the markdown) before anything is refused.
  *
  * Knowledge comes in full (title, source, excerpt) while it takes at most
  * 70 % of the budget the other parts left, then further matching documents
@@ -247,8 +271,8 @@ function coreParts(lines: ContextPack["lines"], workItem: WorkItem | undefined):
  * @throws ValidationError when the request is malformed or names nothing to pack.
  * @throws NotFoundError when the work item or the line does not exist.
  * @throws ValidationError (`E_VALIDATION`, issue at `budgetTokens`) when the
- * lines (without neighbours) and the work item alone do not fit the budget;
- * the message names them and the budget they need.
+ * lines (without neighbours), the work item and the unclaimed paths alone do
+ * not fit the budget; the message names them and the budget they need.
  */
 export async function buildContextPack(
   factory: Factory,
@@ -272,10 +296,13 @@ export async function buildContextPack(
   const lineIds = new Set<string>();
   if (request.line !== undefined) lineIds.add(request.line);
   if (workItem !== undefined) lineIds.add(workItem.line);
+  const unclaimed = new Set<string>();
   for (const path of request.paths ?? []) {
     const line = factory.floorplan.lineForPath(path);
-    if (line !== undefined) lineIds.add(line);
+    if (line === undefined) unclaimed.add(path);
+    else lineIds.add(line);
   }
+  const unclaimedPaths = [...unclaimed];
   const lines = packLines(factory, lineIds);
   const paths = request.paths ?? [];
   const instructions = factory.standards
@@ -314,6 +341,7 @@ export async function buildContextPack(
 
   const base = (packed: ContextPack["lines"]): ContextPackContent => ({
     lines: packed,
+    unclaimedPaths,
     ...(workItem === undefined ? {} : { workItem }),
     standards: { rules: [], instructions: [] },
     activeWork: [],
@@ -327,7 +355,7 @@ export async function buildContextPack(
     fitter = new PackFitter(base(lines.map(withoutNeighbours)), budget, counter);
   }
   if (fitter.tokens > budget) {
-    const short = `${budget} is below the ${fitter.tokens} tokens that ${coreParts(lines, workItem)} take${neighbourCount > 0 ? " even without their neighbouring lines" : ""}; ask for at least ${fitter.tokens}`;
+    const short = `${budget} is below the ${fitter.tokens} tokens that ${coreParts(lines, workItem, unclaimedPaths)} take${neighbourCount > 0 ? " even without their neighbouring lines" : ""}; ask for at least ${fitter.tokens}`;
     throw new ValidationError({
       message: `budgetTokens ${short}`,
       issues: [{ path: "budgetTokens", message: short }],
@@ -347,6 +375,7 @@ export async function buildContextPack(
   const knowledgeLeftOut = fillKnowledge(fitter, knowledge, budget);
   return {
     ...fitter.pack,
+    unclaimedPaths,
     tokens: fitter.tokens,
     budgetTokens: budget,
     tokenizer: counter.name,
@@ -361,8 +390,16 @@ export async function buildContextPack(
   };
 }
 
-/** What a pack says, without its token accounting: what {@link contextPackMarkdown} renders. */
-export type ContextPackContent = Omit<ContextPack, "tokens" | "budgetTokens" | "tokenizer" | "omitted">;
+/**
+ * What a pack says, without its token accounting: what {@link contextPackMarkdown}
+ * renders. `unclaimedPaths` may be left out (content made before packs had it
+ * renders as before).
+ */
+export type ContextPackContent = Omit<
+  ContextPack,
+  "tokens" | "budgetTokens" | "tokenizer" | "omitted" | "unclaimedPaths"
+> &
+  Partial<Pick<ContextPack, "unclaimedPaths">>;
 
 /**
  * Adds the knowledge hits to a pack: the best one in full whenever it fits,
@@ -435,6 +472,15 @@ export function contextPackMarkdown(pack: ContextPackContent): string {
         `- Used by: ${neighbours(dependents, neighboursOmitted?.dependents)}`,
       );
     }
+  }
+  const unclaimed = pack.unclaimedPaths ?? [];
+  if (unclaimed.length > 0) {
+    out.push(
+      "",
+      "## Paths no line claims",
+      "",
+      `${unclaimed.map((path) => `\`${path}\``).join(", ")}: no line of the floor plan claims ${unclaimed.length === 1 ? "this path, so it has" : "these paths, so they have"} no owner.`,
+    );
   }
   if (pack.standards.instructions.length > 0 || pack.standards.rules.length > 0) {
     out.push("", "## Standards");
