@@ -8,6 +8,7 @@ import { NotFoundError } from "@software-factory/core";
 import { gitChangedPaths } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { ImpactOutput, LineOutput } from "./floorplanOutputs.js";
 import { requireLines } from "./knownValues.js";
 import { Record } from "./shared.js";
 
@@ -20,7 +21,22 @@ export const whoOwns = defineTool({
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
-    .object({ paths: z.array(z.string().min(1)).max(500).optional(), line: z.string().min(1).optional() })
+    .object({
+      paths: z
+        .array(z.string().min(1))
+        .max(500)
+        .optional()
+        .describe(
+          "Repository paths relative to its root (src/checkout/cart.ts), up to 500: each gets the line that claims it (CODEOWNERS semantics) and its owner",
+        ),
+      line: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "Id of a line of the floor plan (factory://floorplan lists them): its owner and contributors",
+        ),
+    })
     .refine((input) => input.paths !== undefined || input.line !== undefined, {
       message: "give paths or line",
     }),
@@ -63,19 +79,36 @@ export const impactOfChange = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
     .object({
-      paths: z.array(z.string().min(1)).max(5000).default([]),
-      lines: z.array(z.string().min(1)).max(500).default([]),
+      paths: z
+        .array(z.string().min(1))
+        .max(5000)
+        .default([])
+        .describe("Changed repository paths relative to its root (src/checkout/cart.ts), up to 5,000"),
+      lines: z
+        .array(z.string().min(1))
+        .max(500)
+        .default([])
+        .describe("Ids of changed lines, up to 500 (factory://floorplan lists them)"),
       gitRange: z
         .string()
         .regex(/^[\w./~^@{}-]+(\.\.\.?[\w./~^@{}-]+)?$/, "a git range such as main...HEAD")
-        .optional(),
-      depth: z.number().int().min(1).max(50).default(10),
+        .optional()
+        .describe(
+          "A git revision range (main...HEAD, v1.2..v1.3) whose changed paths count, read in the server's working folder",
+        ),
+      depth: z
+        .number()
+        .int()
+        .min(1)
+        .max(50)
+        .default(10)
+        .describe("How many dependency edges away to follow dependents, 1 to 50 (default 10)"),
     })
     // A change of nothing has no impact to assess: an empty answer would read as "affects no line".
     .refine((input) => input.paths.length > 0 || input.lines.length > 0 || input.gitRange !== undefined, {
       message: "give paths, gitRange or lines",
     }),
-  output: Record,
+  output: ImpactOutput,
   run: async (factory, input) => {
     await factory.floorplan.refresh();
     await requireLines(factory, input.lines, "lines");
@@ -94,8 +127,15 @@ export const getLine = defineTool({
     "A line with its owner, contributors, code paths, direct dependencies and dependents, and its work in flight.",
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
-  input: z.object({ id: z.string().min(1) }),
-  output: Record,
+  input: z.object({
+    id: z
+      .string()
+      .min(1)
+      .describe(
+        "Id of a line of the floor plan (checkout); factory://floorplan lists them, and who_owns names the line of a path",
+      ),
+  }),
+  output: LineOutput,
   run: async (factory, input) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
     const line = factory.floorplan.line(input.id);

@@ -82,7 +82,10 @@ export const importCodebaseTool = defineTool({
       .describe(
         "Path of the repository root on the server's machine: absolute, or relative to the server's import root when it has one (then the path must lie inside it)",
       ),
-    dryRun: z.boolean().default(true),
+    dryRun: z
+      .boolean()
+      .default(true)
+      .describe("true (default): answer the proposal and write nothing; false: write it"),
     since: z.iso.datetime({ offset: true }).optional().describe("Owners from git history since this instant"),
     repository: z
       .string()
@@ -90,7 +93,10 @@ export const importCodebaseTool = defineTool({
         /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
         "a repository name is 1-100 letters, digits, '.', '_' or '-'",
       )
-      .optional(),
+      .optional()
+      .describe(
+        "Name of the repository in the sources of what is imported (1-100 letters, digits, '.', '_' or '-'); the folder's name when omitted",
+      ),
   }),
   output: z.object({
     dryRun: z.boolean(),

@@ -19,6 +19,7 @@ import {
 } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { ContextPackOutput } from "./contextOutput.js";
 import { requireLines } from "./knownValues.js";
 import {
   Cursor,
@@ -46,11 +47,16 @@ export const searchKnowledge = defineTool({
       .min(1)
       .max(SEARCH_QUERY_MAX)
       .describe("What you want to know, in words or identifiers"),
-    kinds: z.array(DocumentKindSchema).optional(),
+    kinds: z
+      .array(DocumentKindSchema)
+      .optional()
+      .describe(
+        "Only documents of these kinds (conversation, discovery, strategy, decision, research, insight, signal, requirement, blueprint, runbook, note, code)",
+      ),
     lines: z.array(z.string().min(1)).optional().describe("Only documents linked to these lines"),
-    tags: z.array(z.string().min(1)).optional(),
+    tags: z.array(z.string().min(1)).optional().describe("Only documents with at least one of these tags"),
     asOf: z.iso.datetime({ offset: true }).optional().describe("Only what was in force at this instant"),
-    limit: z.number().int().min(1).max(50).default(10),
+    limit: z.number().int().min(1).max(50).default(10).describe("Hits per page, 1 to 50 (default 10)"),
     // The knowledge base's search pages through its first 10,000 hits.
     cursor: cursorUpTo(10_000),
     budgetTokens: z.number().int().min(50).max(20_000).default(2000).describe("Tokens the answer may take"),
@@ -131,14 +137,19 @@ export const listKnowledge = defineTool({
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    kinds: z.array(DocumentKindSchema).optional(),
+    kinds: z
+      .array(DocumentKindSchema)
+      .optional()
+      .describe(
+        "Only documents of these kinds (conversation, discovery, strategy, decision, research, insight, signal, requirement, blueprint, runbook, note, code)",
+      ),
     lines: z.array(z.string().min(1)).optional().describe("Only documents linked to these lines"),
-    tags: z.array(z.string().min(1)).optional(),
+    tags: z.array(z.string().min(1)).optional().describe("Only documents with at least one of these tags"),
     current: z
       .boolean()
       .default(true)
       .describe("Only documents in force now; false adds superseded and expired ones"),
-    limit: z.number().int().min(1).max(100).default(20),
+    limit: z.number().int().min(1).max(100).default(20).describe("Documents per page, 1 to 100 (default 20)"),
     cursor: Cursor,
   }),
   output: z.object({ documents: z.array(Record), nextCursor: z.string().optional() }),
@@ -170,9 +181,23 @@ export const getDocument = defineTool({
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    id: z.string().min(1),
-    asOf: z.iso.datetime({ offset: true }).optional(),
-    maxTokens: z.number().int().min(100).max(50_000).default(4000),
+    id: z
+      .string()
+      .min(1)
+      .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
+    asOf: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe("Read it as it was at this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)"),
+    maxTokens: z
+      .number()
+      .int()
+      .min(100)
+      .max(50_000)
+      .default(4000)
+      .describe(
+        "Tokens of body to return (about 4 characters each), 100 to 50,000 (default 4000); a longer body is cut and truncated is true",
+      ),
   }),
   output: z.looseObject({ id: z.string(), title: z.string(), body: z.string(), truncated: z.boolean() }),
   run: async (factory, input) => {
@@ -204,8 +229,10 @@ export const captureKnowledge = defineTool({
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
-    kind: DocumentKindSchema.exclude(["decision"]),
-    title: z.string().trim().min(1).max(500),
+    kind: DocumentKindSchema.exclude(["decision"]).describe(
+      "What it is: conversation, discovery, strategy, research, insight, signal, requirement, blueprint, runbook, note or code (a decision goes through record_decision)",
+    ),
+    title: z.string().trim().min(1).max(500).describe("Short title, at most 500 characters"),
     body: z.string().min(1).max(KNOWLEDGE_BODY_MAX).describe("Markdown"),
     source: z
       .strictObject({
@@ -213,11 +240,23 @@ export const captureKnowledge = defineTool({
         uri: z.string().optional(),
         author: z.string().optional(),
       })
-      .prefault({}),
-    tags: z.array(z.string()).default([]),
-    lines: z.array(z.string()).default([]),
-    links: z.array(LinkSchema.strict()).default([]),
-    supersedes: z.array(z.string()).default([]),
+      .prefault({})
+      .describe("Where it came from: system (default mcp), uri (its address there: a URL or a path), author"),
+    tags: z.array(z.string()).default([]).describe("Free labels to filter on (pci, onboarding)"),
+    lines: z
+      .array(z.string())
+      .default([])
+      .describe("Ids of the lines it concerns (factory://floorplan lists them)"),
+    links: z
+      .array(LinkSchema.strict())
+      .default([])
+      .describe(
+        "Typed links to other documents or artifacts: { type: a lowercase-first word such as relatesTo, informs, evidenceFor; target: the document or artifact id }",
+      ),
+    supersedes: z
+      .array(z.string())
+      .default([])
+      .describe("Ids of documents this one replaces (not retracted ones); they stop being current"),
     idempotencyKey: IdempotencyKey,
   }),
   output: Stored,
@@ -239,8 +278,11 @@ export const reviseKnowledge = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z
     .object({
-      id: z.string().min(1),
-      title: z.string().trim().min(1).max(500).optional(),
+      id: z
+        .string()
+        .min(1)
+        .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
+      title: z.string().trim().min(1).max(500).optional().describe("New title, at most 500 characters"),
       body: z.string().min(1).max(KNOWLEDGE_BODY_MAX).optional().describe("Markdown; replaces the body"),
       tags: z.array(z.string()).optional().describe("Replaces the document's tags"),
       lines: z.array(z.string()).optional().describe("Replaces the document's lines"),
@@ -269,7 +311,10 @@ export const retractKnowledge = defineTool({
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z.object({
-    id: z.string().min(1),
+    id: z
+      .string()
+      .min(1)
+      .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
     reason: Reason.describe("Why it is withdrawn"),
     idempotencyKey: IdempotencyKey,
   }),
@@ -300,18 +345,40 @@ export const recordDecision = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z
     .object({
-      title: z.string().trim().min(1).max(500),
-      status: z.enum(["proposed", "accepted", "rejected"]).default("proposed"),
-      context: decisionTextSchema("context").min(1),
+      title: z
+        .string()
+        .trim()
+        .min(1)
+        .max(500)
+        .describe("The decision in a few words, at most 500 characters"),
+      status: z
+        .enum(["proposed", "accepted", "rejected"])
+        .default("proposed")
+        .describe("proposed (default), accepted or rejected"),
+      context: decisionTextSchema("context")
+        .min(1)
+        .describe("Markdown: the situation and the forces that call for a decision"),
       options: z
         .array(DecisionOption)
         .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
-        .default([]),
-      decision: decisionTextSchema("decision").min(1),
-      consequences: decisionTextSchema("consequences").default(""),
-      lines: z.array(z.string()).default([]),
-      supersedes: z.array(z.string()).default([]),
-      author: z.string().optional(),
+        .default([])
+        .describe("The options weighed, at most 20, each { title, pros: [...], cons: [...] }"),
+      decision: decisionTextSchema("decision").min(1).describe("Markdown: what was decided, and why"),
+      consequences: decisionTextSchema("consequences")
+        .default("")
+        .describe("Markdown: what follows from it, good and bad"),
+      lines: z
+        .array(z.string())
+        .default([])
+        .describe("Ids of the lines it concerns (factory://floorplan lists them)"),
+      supersedes: z
+        .array(z.string())
+        .default([])
+        .describe("Ids of earlier decisions this one replaces (not retracted ones); they become superseded"),
+      author: z
+        .string()
+        .optional()
+        .describe("Who decided (an operator id or a name), recorded as the source's author"),
       idempotencyKey: IdempotencyKey,
     })
     .superRefine(checkDecisionTextTotal),
@@ -335,18 +402,47 @@ export const getContext = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
     .object({
-      workItem: z.string().min(1).optional(),
-      line: z.string().min(1).optional(),
-      paths: z.array(z.string().min(1)).min(1).max(200).optional(),
-      question: z.string().trim().min(1).max(SEARCH_QUERY_MAX).optional(),
-      budgetTokens: z.number().int().min(100).max(20_000).default(1500),
+      workItem: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "Id of a work item (wi_...; list_work and create_work_item give them): the pack covers it and its line",
+        ),
+      line: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Id of a line (factory://floorplan lists them): the pack covers it and its neighbours"),
+      paths: z
+        .array(z.string().min(1))
+        .min(1)
+        .max(200)
+        .optional()
+        .describe(
+          "Repository paths relative to its root (src/checkout/cart.ts), 1 to 200: the pack covers the lines that own them and the instructions that apply to them",
+        ),
+      question: z
+        .string()
+        .trim()
+        .min(1)
+        .max(SEARCH_QUERY_MAX)
+        .optional()
+        .describe("A question in words, at most 4000 characters: the pack's knowledge answers it"),
+      budgetTokens: z
+        .number()
+        .int()
+        .min(100)
+        .max(20_000)
+        .default(1500)
+        .describe("Tokens the whole pack may take as markdown (o200k), 100 to 20,000 (default 1500)"),
     })
     .refine(
       (input) =>
         [input.workItem, input.line, input.paths, input.question].some((value) => value !== undefined),
       { message: "give a workItem, line, paths or question" },
     ),
-  output: Record,
+  output: ContextPackOutput,
   run: async (factory, input) => {
     const pack = await factory.context({
       ...(input.workItem === undefined ? {} : { workItem: input.workItem }),

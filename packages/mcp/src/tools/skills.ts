@@ -46,7 +46,10 @@ export const runSkill = defineTool({
   group: "skills",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
-    name: z.string().min(1),
+    name: z
+      .string()
+      .min(1)
+      .describe("Name of a runnable skill (list_skills lists them with their input schemas)"),
     input: z
       .unknown()
       .optional()

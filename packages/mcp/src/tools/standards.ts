@@ -49,7 +49,13 @@ export const checkStandards = defineTool({
       id: z.string().min(1).optional().describe("Only this target (needs kind)"),
       line: z.string().min(1).optional().describe("Only targets of this line"),
       rules: z.array(z.string().min(1)).min(1).optional().describe("Only these rules, by id"),
-      limit: z.number().int().min(1).max(500).default(100),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(500)
+        .default(100)
+        .describe("Findings to return, errors first, 1 to 500 (default 100); total counts them all"),
     })
     .refine((input) => input.id === undefined || input.kind !== undefined, {
       message: "checking one target needs its kind",

@@ -21,6 +21,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
 import { Cursor, given, IdempotencyKey, keyed, Operator, PointInTime, page, Record } from "./shared.js";
+import { MeasuresOutput, SignalOutput, TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
 
 /** `capture_signal`: records a signal from a customer or the field. */
 export const captureSignal = defineTool({
@@ -31,15 +32,24 @@ export const captureSignal = defineTool({
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
-    text: CaptureSignalInputSchema.shape.text,
+    text: CaptureSignalInputSchema.shape.text.describe(
+      "What the customer said or what was observed, at most 10,000 characters",
+    ),
     source: CaptureSignalInputSchema.shape.source.describe(
       "Where it came from: support, sales-call, monitoring",
     ),
-    customer: CaptureSignalInputSchema.shape.customer,
-    severity: z.enum(["low", "medium", "high", "critical"]).default("medium"),
-    line: LineIdSchema.optional(),
+    customer: CaptureSignalInputSchema.shape.customer.describe(
+      "The customer it came from (acme), at most 200 characters",
+    ),
+    severity: z
+      .enum(["low", "medium", "high", "critical"])
+      .default("medium")
+      .describe("How much it hurts the customer: low, medium (default), high or critical"),
+    line: LineIdSchema.optional().describe(
+      "Id of the line it belongs to, when known (factory://floorplan lists them); otherwise route_signal ranks the lines",
+    ),
   }),
-  output: Record,
+  output: SignalOutput,
   run: async (factory, input) => factory.work.captureSignal(input),
 });
 
@@ -61,7 +71,13 @@ export const routeSignal = defineTool({
         .optional()
         .describe("Text to rank lines for, when there is no signal"),
       line: LineIdSchema.optional().describe("Route the signal to this line"),
-      limit: z.number().int().min(1).max(10).default(3),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .default(3)
+        .describe("How many lines to rank, 1 to 10 (default 3)"),
     })
     .refine((input) => input.signal !== undefined || input.text !== undefined, {
       message: "give signal (an id) or text",
@@ -90,11 +106,22 @@ export const listWork = defineTool({
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    line: z.string().min(1).optional(),
-    state: z.enum(["active", "blocked", "done", "dropped"]).optional(),
-    stage: z.string().min(1).optional(),
-    owner: Operator.optional(),
-    limit: z.number().int().min(1).max(100).default(20),
+    line: z.string().min(1).optional().describe("Only items of this line (factory://floorplan lists them)"),
+    state: z
+      .enum(["active", "blocked", "done", "dropped"])
+      .optional()
+      .describe("Only items in this state: active, blocked, done or dropped"),
+    stage: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Only items in this stage of the pipeline (by default intake, requirements, design, architecture, implementation, testing, release, operate)",
+      ),
+    owner: Operator.optional().describe(
+      "Only items this operator owns: an operator id of the floor plan (factory://floorplan lists them)",
+    ),
+    limit: z.number().int().min(1).max(100).default(20).describe("Items per page, 1 to 100 (default 20)"),
     cursor: Cursor,
   }),
   output: z.object({ items: z.array(Record), nextCursor: z.string().optional() }),
@@ -117,15 +144,27 @@ export const createWorkItem = defineTool({
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
-    line: LineIdSchema,
-    title: CreateWorkItemInputSchema.shape.title,
-    kind: z.enum(["feature", "bug", "improvement", "chore"]).default("feature"),
-    flow: CreateWorkItemInputSchema.shape.flow,
-    owner: Operator.optional(),
-    signals: z.array(z.string().min(1)).default([]),
+    line: LineIdSchema.describe("Id of the line it belongs to (factory://floorplan lists them)"),
+    title: CreateWorkItemInputSchema.shape.title.describe(
+      "What the work is, in a line; at most 500 characters",
+    ),
+    kind: z
+      .enum(["feature", "bug", "improvement", "chore"])
+      .default("feature")
+      .describe("feature (default), bug, improvement or chore"),
+    flow: CreateWorkItemInputSchema.shape.flow.describe(
+      "The stages it goes through: a flow of the factory's pipeline, its default flow when omitted. The default pipeline has tiny (intake, implementation, testing, release: a one-line fix), standard (the default: adds requirements and operate) and full (every stage)",
+    ),
+    owner: Operator.optional().describe(
+      "The operator accountable for it, an operator id of the floor plan (factory://floorplan lists them); the line's owner when omitted",
+    ),
+    signals: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Ids of the signals it comes from (sig_...; capture_signal gives them); each must exist"),
     idempotencyKey: IdempotencyKey,
   }),
-  output: Record,
+  output: WorkItemOutput,
   run: async (factory, { idempotencyKey, ...input }) =>
     factory.work.createWorkItem(input, keyed(idempotencyKey)),
 });
@@ -160,9 +199,23 @@ export const advanceWorkItem = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z
     .object({
-      id: z.string().min(1),
-      move: z.enum(MOVES).default("advance"),
-      reason: z.string().trim().min(1).max(INPUT_LIMITS.reason).optional(),
+      id: z
+        .string()
+        .min(1)
+        .describe("Id of the work item (wi_...; list_work and create_work_item give them)"),
+      move: z
+        .enum(MOVES)
+        .default("advance")
+        .describe(
+          "advance (default: to the next stage of its flow; gates run), back (rework to an earlier stage), block, unblock, drop or complete",
+        ),
+      reason: z
+        .string()
+        .trim()
+        .min(1)
+        .max(INPUT_LIMITS.reason)
+        .optional()
+        .describe("Why, at most 2000 characters: required to go back, block or drop"),
       to: z.string().min(1).optional().describe("Stage to send back to (back only)"),
       overrideWipReason: z
         .string()
@@ -187,7 +240,7 @@ export const advanceWorkItem = defineTool({
         });
       }
     }),
-  output: Record,
+  output: WorkItemOutput,
   run: async (factory, input) => {
     const options = {
       ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
@@ -226,11 +279,15 @@ export const linkArtifacts = defineTool({
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
-    from: LinkInputSchema.shape.from,
-    to: LinkInputSchema.shape.to,
+    from: LinkInputSchema.shape.from.describe(
+      "Downstream end: an artifact, work item or signal id (the design, the test, the change set)",
+    ),
+    to: LinkInputSchema.shape.to.describe(
+      "Upstream end: an artifact, work item or signal id (the requirement, the task); a later change to it marks the link suspect",
+    ),
     type: LinkTypeSchema.describe("One of derivesFrom, satisfies, implements, verifies, addresses"),
   }),
-  output: Record,
+  output: TraceLinkOutput,
   run: async (factory, input) => factory.work.link(input),
 });
 
@@ -243,12 +300,20 @@ export const listSuspectLinks = defineTool({
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    item: z.string().min(1).optional(),
-    line: z.string().min(1).optional(),
-    limit: z.number().int().min(1).max(200).default(50),
+    item: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Only links of this work item (wi_...; list_work gives them)"),
+    line: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Only links of this line's work (factory://floorplan lists them)"),
+    limit: z.number().int().min(1).max(200).default(50).describe("Links per page, 1 to 200 (default 50)"),
     cursor: Cursor,
   }),
-  output: z.object({ items: z.array(Record), nextCursor: z.string().optional() }),
+  output: z.object({ items: z.array(TraceLinkOutput), nextCursor: z.string().optional() }),
   run: async (factory, { limit, cursor, ...scope }) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
     if (scope.item !== undefined && factory.work.get(scope.item) === undefined) {
@@ -291,14 +356,16 @@ export const getMetrics = defineTool({
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    line: z.string().min(1).optional(),
-    operator: Operator.optional(),
+    line: z.string().min(1).optional().describe("Measure this line only (factory://floorplan lists them)"),
+    operator: Operator.optional().describe(
+      "Measure this operator's work only: an operator id of the floor plan (factory://floorplan lists them)",
+    ),
     since: PointInTime.optional().describe(
       "Start of the window (default 30d): an ISO date or instant, or 30d, 12h, 2w",
     ),
     until: PointInTime.optional().describe("End of the window (default now)"),
   }),
-  output: Record,
+  output: MeasuresOutput,
   run: async (factory, input) => {
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
     if (input.operator !== undefined) await requireOperator(factory, input.operator, "operator");
@@ -368,7 +435,9 @@ export const getInbox = defineTool({
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    operator: Operator,
+    operator: Operator.describe(
+      "Whose inbox: an operator id of the floor plan (factory://floorplan lists them)",
+    ),
     unreadOnly: z.boolean().default(false).describe("Only notifications not yet marked read"),
     limit: z.number().int().min(1).max(500).default(50).describe("How many of the newest to return"),
   }),
@@ -392,7 +461,7 @@ export const markInboxRead = defineTool({
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
-    operator: Operator,
+    operator: Operator.describe("Whose inbox: the operator id given to get_inbox"),
     ids: z.array(z.string().min(1).max(200)).min(1).max(500).describe("Ids of notifications, from get_inbox"),
   }),
   output: z.object({

@@ -1,0 +1,89 @@
+/**
+ * Schemas of what the `floorplan` tools answer: a line with its neighbours
+ * and work, and the impact of a change, as their JSON reaches the client.
+ * Fields left undefined are absent; the objects are loose, so a field the
+ * floor plan adds later does not break a client that validates.
+ *
+ * @module
+ */
+import { CriticalitySchema } from "@software-factory/floorplan";
+import { z } from "zod";
+
+/** A line of the floor plan as its queries return it (get_line, the lines of a context pack). */
+export const LineInfoOutput = z.looseObject({
+  id: z.string().describe("Line id"),
+  name: z.string().optional(),
+  domain: z.string().optional(),
+  description: z.string().optional(),
+  paths: z.array(z.string()).describe("Code paths of the line, as CODEOWNERS patterns"),
+  tags: z.array(z.string()),
+  wipLimit: z.number().optional(),
+  knowledge: z.array(z.string()).describe("Document ids or URLs the line links to"),
+  owner: z.string().optional().describe("The accountable operator; absent when the line is unowned"),
+  contributors: z.array(z.looseObject({ operator: z.string(), role: z.string() })),
+});
+
+/** One dependsOn edge of a chain of dependencies. */
+const DependencyStep = z.looseObject({
+  from: z.string().describe("The dependent line"),
+  to: z.string().describe("The line depended on"),
+  kind: z.string().describe("What the dependency goes through: api, data, event, ui, library, infra"),
+  criticality: CriticalitySchema,
+});
+
+/** A line reached through dependencies, with how far and through which edges. */
+const ReachedLine = z.looseObject({
+  line: z.string(),
+  depth: z.number(),
+  criticality: CriticalitySchema,
+  path: z.array(DependencyStep),
+});
+
+/** `get_line`'s answer: the line, its direct dependencies and dependents, and its active work. */
+export const LineOutput = LineInfoOutput.extend({
+  dependsOn: z.array(ReachedLine).describe("Lines it depends on directly"),
+  dependents: z.array(ReachedLine).describe("Lines that depend on it directly"),
+  activeWork: z
+    .array(z.looseObject({ id: z.string(), title: z.string(), stage: z.string() }))
+    .describe("Its active work items (advance_work_item takes their ids)"),
+});
+
+/** `impact_of_change`'s answer: what changed, what is affected and why, whom to notify. */
+export const ImpactOutput = z.looseObject({
+  changed: z
+    .array(z.looseObject({ line: z.string(), owner: z.string().optional(), paths: z.array(z.string()) }))
+    .describe("Lines changed directly, with the changed paths they claim"),
+  unclaimedPaths: z.array(z.string()).describe("Changed paths no line claims"),
+  unknownLines: z.array(z.string()),
+  affected: z
+    .array(
+      z.looseObject({
+        line: z.string(),
+        owner: z.string().optional(),
+        distance: z.number().describe("Dependency edges to the nearest changed line"),
+        criticality: CriticalitySchema,
+        via: z.array(DependencyStep),
+        reason: z.string().describe("The chain in words"),
+      }),
+    )
+    .describe("Lines affected through dependencies, nearest first, then most critical"),
+  notify: z
+    .array(
+      z.looseObject({
+        operator: z.string().optional().describe("Absent for lines nobody owns"),
+        changed: z.array(z.string()),
+        affected: z.array(z.string()),
+        criticality: CriticalitySchema,
+      }),
+    )
+    .describe("Owners to notify, with their changed and affected lines"),
+  cutoff: z
+    .looseObject({
+      by: z.enum(["depth", "limit"]),
+      depth: z.number(),
+      omitted: z.number(),
+      message: z.string(),
+    })
+    .optional()
+    .describe("Set when depth or the size limit stopped the walk: the report is partial"),
+});

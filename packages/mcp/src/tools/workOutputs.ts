@@ -1,0 +1,130 @@
+/**
+ * Schemas of what the `work` tools answer: a work item, a signal, a trace
+ * link and the delivery measures, as their JSON reaches the client. Fields a
+ * record leaves undefined are absent; the objects are loose, so a field the
+ * core adds later does not break a client that validates.
+ *
+ * @module
+ */
+import { SeveritySchema, WorkItemKindSchema, WorkItemStateSchema } from "@software-factory/core";
+import { z } from "zod";
+
+/** An ISO 8601 timestamp, as the event log records times. */
+const Instant = z.string().describe("ISO 8601 timestamp");
+
+/** A work item as `create_work_item`, `advance_work_item` and the context pack answer it. */
+export const WorkItemOutput = z.looseObject({
+  id: z.string().describe("Work item id (wi_...)"),
+  line: z.string().describe("The line it belongs to"),
+  title: z.string(),
+  kind: WorkItemKindSchema,
+  flow: z.string().describe("The flow it follows: tiny, standard or full"),
+  stages: z.array(z.string()).describe("The stages of its flow, in order"),
+  stage: z.string().describe("The stage it is in"),
+  state: WorkItemStateSchema,
+  owner: z.string().optional().describe("The accountable operator; absent when the line has no owner"),
+  contributors: z.array(z.string()),
+  signals: z.array(z.string()).describe("Ids of the signals it came from"),
+  reason: z.string().optional().describe("Why it is blocked, dropped or was last sent back"),
+  sendBacks: z.number().describe("Times it was sent back for rework"),
+  createdAt: Instant,
+  updatedAt: Instant,
+  stageEnteredAt: Instant,
+  deliveredAt: Instant.optional(),
+  closedAt: Instant.optional(),
+  version: z.number().describe("Events about the item so far"),
+  position: z.number().describe("Log position of its last event"),
+});
+
+/** A signal as `capture_signal` answers it. */
+export const SignalOutput = z.looseObject({
+  id: z.string().describe("Signal id (sig_...), for route_signal and create_work_item's signals"),
+  text: z.string(),
+  source: z.string(),
+  customer: z.string().optional(),
+  severity: SeveritySchema,
+  capturedBy: z.string().describe("The operator who captured it"),
+  capturedAt: Instant,
+  line: z.string().optional().describe("The line it was routed to; absent until routed"),
+  routedAt: Instant.optional(),
+  routedBy: z.string().optional(),
+  workItems: z.array(z.string()).describe("Ids of the work items made from it"),
+  resolvedAt: Instant.optional(),
+});
+
+/** A trace link as `link_artifacts` and `list_suspect_links` answer it. */
+export const TraceLinkOutput = z.looseObject({
+  id: z.string().describe("Link id (link_...)"),
+  from: z.string().describe("Downstream end: an artifact or work item id"),
+  to: z.string().describe("Upstream end: an artifact or work item id"),
+  type: z.string().describe("derivesFrom, satisfies, implements, verifies or addresses"),
+  verifiedFingerprint: z.string().optional(),
+  suspect: z.boolean().describe("Whether an upstream change awaits review"),
+  causes: z.array(z.looseObject({ artifact: z.string(), hops: z.number(), at: Instant })),
+  obsolete: z.boolean(),
+  createdAt: Instant,
+});
+
+/** Percentiles of a duration in hours: null when there is no sample. */
+const Percentiles = z.looseObject({
+  p50: z.number().nullable(),
+  p85: z.number().nullable(),
+  count: z.number(),
+});
+
+/** A share from 0 to 1; null when there is nothing to divide by. */
+const Share = z.number().nullable();
+
+/** The delivery measures of a window, as `get_metrics` answers them. */
+export const MeasuresOutput = z.looseObject({
+  window: z.looseObject({ from: Instant, to: Instant, days: z.number() }),
+  scope: z.looseObject({ line: z.string().optional(), operator: z.string().optional() }),
+  yield: z
+    .looseObject({
+      delivered: z.number(),
+      firstPass: z.number(),
+      rate: Share,
+      byStage: z.record(z.string(), z.looseObject({ items: z.number(), firstPass: z.number(), rate: Share })),
+      rework: z.looseObject({
+        sendBacks: z.number(),
+        byCause: z.record(z.string(), z.number()),
+        adaptedLinks: z.number(),
+        gateFailures: z.number(),
+      }),
+    })
+    .describe("Line operators' measure: delivered work that met the standards without rework"),
+  throughput: z
+    .looseObject({
+      delivered: z.number(),
+      perWeek: z.number(),
+      leadTimeHours: Percentiles,
+      cycleTimeHours: z.record(z.string(), Percentiles),
+      wip: z.number(),
+      flowEfficiency: Share,
+    })
+    .describe("Factory operators' measure: how much gets delivered, how fast"),
+  signals: z
+    .looseObject({
+      captured: z.number(),
+      routed: z.number(),
+      turnedIntoWork: z.number(),
+      resolved: z.number(),
+      routedShare: Share,
+      workShare: Share,
+      resolvedShare: Share,
+      medianHoursToRoute: z.number().nullable(),
+      medianHoursToResolve: z.number().nullable(),
+    })
+    .describe("Field operators' measure: what became of the signals captured in the window"),
+  dora: z
+    .looseObject({
+      deployments: z.number(),
+      deploymentsPerWeek: z.number(),
+      changeLeadTimeHours: Percentiles,
+      changeFailRate: z.number(),
+      failedDeploymentRecoveryHours: Percentiles,
+      deploymentReworkRate: z.number(),
+    })
+    .nullable()
+    .describe("The DORA measures; null when no deployment is in the window"),
+});
