@@ -131,15 +131,18 @@ describe("answers on the seeded factory validate against the declared output sch
     const impact = await answer("impact_of_change", { paths: ["src/checkout/cart.ts", "README.md"] });
     const byItem = await answer("get_context", { workItem: item.id, budgetTokens: 4000 });
     const byQuestion = await answer("get_context", { question: "How often are failed payments retried?" });
+    const byPaths = await answer("get_context", { paths: ["src/checkout/cart.ts", "README.md"] });
 
     expect((line.dependents as unknown[]).length).toBe(1);
     expect((impact.affected as unknown[]).length).toBe(1);
     expect(byItem.workItem).toBeDefined();
+    expect(byPaths.unclaimedPaths).toEqual(["README.md"]);
     for (const [name, value] of [
       ["get_line", line],
       ["impact_of_change", impact],
       ["get_context", byItem],
       ["get_context", byQuestion],
+      ["get_context", byPaths],
     ] as const) {
       expect(outputProblem(name, value), name).toBeUndefined();
     }

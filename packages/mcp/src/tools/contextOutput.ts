@@ -32,6 +32,9 @@ export const ContextPackOutput = z.looseObject({
       }),
     )
     .describe("Lines concerned, with their owners and neighbours"),
+  unclaimedPaths: z
+    .array(z.string())
+    .describe("Paths of the request that no line claims, in the order given, each once"),
   workItem: WorkItemOutput.optional().describe("The work item asked about"),
   standards: z.looseObject({
     rules: z.array(
