@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import type { Client } from "@modelcontextprotocol/client";
+import { WorkSentBack } from "@software-factory/core";
 import { openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectToServer, seededFactory } from "./fixtures.js";
@@ -71,6 +72,32 @@ describe("advance_work_item with an argument its move does not use", () => {
     expect(unblocked.structuredContent).toMatchObject({ state: "active" });
     const back = await call("advance_work_item", { id: item, move: "back", reason: "unclear", to: "intake" });
     expect(back.structuredContent).toMatchObject({ id: item, stage: "intake", state: "active" });
+  });
+
+  it("takes the cause of a send-back with back only, and records it", async () => {
+    const created = await call("create_work_item", { line: "checkout", title: "Card on file" });
+    const own = created.structuredContent?.id as string;
+    expect(await refused("advance_work_item", { id: own, cause: "upstream" })).toBe(
+      'E_VALIDATION: advance_work_item input is invalid: cause: move "advance" does not take cause (only back does)',
+    );
+    expect(
+      await refused("advance_work_item", { id: own, move: "back", reason: "spec", cause: "weather" }),
+    ).toContain("cause: ");
+    await call("advance_work_item", { id: own });
+    const back = await call("advance_work_item", {
+      id: own,
+      move: "back",
+      reason: "spec",
+      cause: "upstream",
+    });
+    expect(back.structuredContent).toMatchObject({ id: own, stage: "intake" });
+    const factory = await openFactory({ dir });
+    try {
+      const sentBack = await factory.log.read({ subjects: [own], types: [WorkSentBack.type] });
+      expect(sentBack.map((event) => (event.data as { cause: string }).cause)).toEqual(["upstream"]);
+    } finally {
+      await factory.close();
+    }
   });
 });
 

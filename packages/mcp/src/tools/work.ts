@@ -14,6 +14,7 @@ import {
   LinkInputSchema,
   LinkTypeSchema,
   NotFoundError,
+  ReworkCauseSchema,
   ValidationError,
 } from "@software-factory/core";
 import type { Factory, InboxItem } from "@software-factory/intelligence";
@@ -178,9 +179,10 @@ const MOVES = ["advance", "back", "block", "unblock", "drop", "complete"] as con
  * ignore it (`to` with `advance` would move to the next stage, not to `to`).
  */
 const MOVES_TAKING: {
-  readonly [argument in "to" | "reason" | "overrideWipReason"]: readonly (typeof MOVES)[number][];
+  readonly [argument in "to" | "cause" | "reason" | "overrideWipReason"]: readonly (typeof MOVES)[number][];
 } = {
   to: ["back"],
+  cause: ["back"],
   reason: ["back", "block", "unblock", "drop"],
   overrideWipReason: ["advance", "back"],
 };
@@ -217,6 +219,9 @@ export const advanceWorkItem = defineTool({
         .optional()
         .describe("Why, at most 2000 characters: required to go back, block or drop"),
       to: z.string().min(1).optional().describe("Stage to send back to (back only)"),
+      cause: ReworkCauseSchema.optional().describe(
+        "Why the rework (back only), counted in the line's measures: defect (default), upstream, incident or other",
+      ),
       overrideWipReason: z
         .string()
         .trim()
@@ -255,7 +260,11 @@ export const advanceWorkItem = defineTool({
       case "back":
         return factory.work.sendBack(
           input.id,
-          { reason, ...(input.to === undefined ? {} : { to: input.to }) },
+          {
+            reason,
+            ...(input.to === undefined ? {} : { to: input.to }),
+            ...(input.cause === undefined ? {} : { cause: input.cause }),
+          },
           options,
         );
       case "block":
