@@ -24,7 +24,7 @@ import {
   type Decision,
   InstantSchema,
   type Link,
-  LinkSchema,
+  LinkInputSchema,
   type RecordDecisionInput,
   RecordDecisionInputSchema,
   type ReviseInput,
@@ -289,7 +289,7 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async link(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
-    return this.#writer.link(id, parseInput(LinkSchema, link, `link of ${id}`), options);
+    return this.#writer.link(id, parseInput(LinkInputSchema, link, `link of ${id}`), options);
   }
 
   /**
@@ -300,7 +300,7 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async unlink(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
-    return this.#writer.unlink(id, parseInput(LinkSchema, link, `link of ${id}`), options);
+    return this.#writer.unlink(id, parseInput(LinkInputSchema, link, `link of ${id}`), options);
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { utcInstant } from "./internal/instant.js";
+import { strictInput } from "./internal/strictInput.js";
 
 /**
  * An ISO 8601 instant, with `Z` or an offset, stored as UTC
@@ -60,6 +61,11 @@ export const LinkSchema = z.object({
 });
 /** A typed link from a document to another document or artifact. */
 export type Link = z.infer<typeof LinkSchema>;
+
+/** A {@link SourceSchema} as a caller writes it: another key is refused, not dropped. */
+const SourceInputSchema = strictInput(SourceSchema.shape);
+/** A {@link LinkSchema} as a caller writes it (capture, `link`, `unlink`): another key is refused, not dropped. */
+export const LinkInputSchema = strictInput(LinkSchema.shape);
 
 /** Status of a decision in the decision log. */
 export const DecisionStatusSchema = z.enum(["proposed", "accepted", "rejected", "superseded"]);
@@ -132,7 +138,7 @@ export const decisionOptionInputShape = {
   cons: z.array(DecisionPoint).max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} cons`).default([]),
 };
 const DecisionOptionsInputSchema = z
-  .array(z.object(decisionOptionInputShape))
+  .array(strictInput(decisionOptionInputShape))
   .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
   .default([]);
 
@@ -188,20 +194,18 @@ export function checkDecisionTextTotal(input: DecisionText, context: z.core.$Ref
 }
 
 /** The structured part of a decision as a capture or a revision writes it: {@link DecisionSchema} within the limits. */
-const DecisionInputSchema = z
-  .object({
-    /** Where the decision stands: proposed, accepted, rejected or superseded. */
-    status: DecisionStatusSchema,
-    /** The situation and forces that called for a decision. */
-    context: decisionTextSchema("context").min(1),
-    /** The options considered, each with its pros and cons. */
-    options: DecisionOptionsInputSchema,
-    /** The option chosen, and why. */
-    decision: decisionTextSchema("decision").min(1),
-    /** What follows from it, good and bad (empty when not written). */
-    consequences: decisionTextSchema("consequences").default(""),
-  })
-  .superRefine(checkDecisionTextTotal);
+const DecisionInputSchema = strictInput({
+  /** Where the decision stands: proposed, accepted, rejected or superseded. */
+  status: DecisionStatusSchema,
+  /** The situation and forces that called for a decision. */
+  context: decisionTextSchema("context").min(1),
+  /** The options considered, each with its pros and cons. */
+  options: DecisionOptionsInputSchema,
+  /** The option chosen, and why. */
+  decision: decisionTextSchema("decision").min(1),
+  /** What follows from it, good and bad (empty when not written). */
+  consequences: decisionTextSchema("consequences").default(""),
+}).superRefine(checkDecisionTextTotal);
 
 /** The structured part of a decision. */
 export type Decision = z.infer<typeof DecisionSchema>;
@@ -213,31 +217,30 @@ const Tag = z
 const LineId = z.string().min(1).max(120);
 
 /** Input of `KnowledgeBase.capture` (each field is described on {@link CaptureInput}). */
-export const CaptureInputSchema = z
-  .object({
-    /** What the document is. */
-    kind: DocumentKindSchema,
-    /** Its title, trimmed, 1 to 500 characters. */
-    title: z.string().trim().min(1).max(500),
-    /** Its markdown body, at most 2,000,000 characters. */
-    body: z.string().max(2_000_000),
-    /** Where it came from. */
-    source: SourceSchema,
-    /** Words to filter by, without spaces; at most 100 (default: none). */
-    tags: z.array(Tag).max(100).default([]),
-    /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
-    lines: z.array(LineId).max(100).default([]),
-    /** Typed links to documents or artifacts; at most 500 (default: none). */
-    links: z.array(LinkSchema).max(500).default([]),
-    /** Since when the fact holds (default: `source.capturedAt`, else now). */
-    validFrom: InstantSchema.optional(),
-    /** Until when it holds; must be after `validFrom`. */
-    validTo: InstantSchema.optional(),
-    /** Ids of documents it replaces; at most 50 (default: none). */
-    supersedes: z.array(z.string().min(1)).max(50).default([]),
-    /** The structured decision; required with kind `decision`. */
-    decision: DecisionInputSchema.optional(),
-  })
+export const CaptureInputSchema = strictInput({
+  /** What the document is. */
+  kind: DocumentKindSchema,
+  /** Its title, trimmed, 1 to 500 characters. */
+  title: z.string().trim().min(1).max(500),
+  /** Its markdown body, at most 2,000,000 characters. */
+  body: z.string().max(2_000_000),
+  /** Where it came from. */
+  source: SourceInputSchema,
+  /** Words to filter by, without spaces; at most 100 (default: none). */
+  tags: z.array(Tag).max(100).default([]),
+  /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
+  lines: z.array(LineId).max(100).default([]),
+  /** Typed links to documents or artifacts; at most 500 (default: none). */
+  links: z.array(LinkInputSchema).max(500).default([]),
+  /** Since when the fact holds (default: `source.capturedAt`, else now). */
+  validFrom: InstantSchema.optional(),
+  /** Until when it holds; must be after `validFrom`. */
+  validTo: InstantSchema.optional(),
+  /** Ids of documents it replaces; at most 50 (default: none). */
+  supersedes: z.array(z.string().min(1)).max(50).default([]),
+  /** The structured decision; required with kind `decision`. */
+  decision: DecisionInputSchema.optional(),
+})
   .refine(
     (input) =>
       input.validTo === undefined || input.validFrom === undefined || input.validTo > input.validFrom,
@@ -279,7 +282,7 @@ export interface CaptureInput {
 /** Input of `KnowledgeBase.captureOrRevise`: a capture whose source names the document's address there. */
 export const SourcedCaptureInputSchema = CaptureInputSchema.safeExtend({
   /** Where it came from; `uri` is required here. */
-  source: SourceSchema.extend({
+  source: SourceInputSchema.extend({
     /** The document's address at its source (1 to 2000 characters): one document is kept per address. */
     uri: z
       .string({
@@ -296,7 +299,7 @@ export const SourcedCaptureInputSchema = CaptureInputSchema.safeExtend({
 export type SourcedCaptureInput = z.input<typeof SourcedCaptureInputSchema>;
 
 /** Input of `KnowledgeBase.revise`: the fields that change; the rest stays. */
-export const ReviseInputSchema = z.object({
+export const ReviseInputSchema = strictInput({
   /** The new title, trimmed, 1 to 500 characters. */
   title: z.string().trim().min(1).max(500).optional(),
   /** The new markdown body, at most 2,000,000 characters. */
@@ -318,31 +321,29 @@ export const ReviseInputSchema = z.object({
 export type ReviseInput = z.input<typeof ReviseInputSchema>;
 
 /** Input of `KnowledgeBase.recordDecision`. */
-export const RecordDecisionInputSchema = z
-  .object({
-    /** The decision's title, trimmed, 1 to 500 characters. */
-    title: z.string().trim().min(1).max(500),
-    /** Where it stands (default: `proposed`). */
-    status: DecisionStatusSchema.default("proposed"),
-    /** The situation and forces that called for a decision. */
-    context: decisionTextSchema("context").min(1),
-    /** The options weighed, each with its pros and cons; at most 20 (default: none). */
-    options: DecisionOptionsInputSchema,
-    /** The option chosen, and why. */
-    decision: decisionTextSchema("decision").min(1),
-    /** What follows from it, good and bad (default: empty). */
-    consequences: decisionTextSchema("consequences").default(""),
-    /** Where it came from. */
-    source: SourceSchema,
-    /** Words to filter by, without spaces; at most 100 (default: none). */
-    tags: z.array(Tag).max(100).default([]),
-    /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
-    lines: z.array(LineId).max(100).default([]),
-    /** Typed links to documents or artifacts; at most 500 (default: none). */
-    links: z.array(LinkSchema).max(500).default([]),
-    /** Ids of earlier decisions or documents it replaces; at most 50 (default: none). */
-    supersedes: z.array(z.string().min(1)).max(50).default([]),
-  })
-  .superRefine(checkDecisionTextTotal);
+export const RecordDecisionInputSchema = strictInput({
+  /** The decision's title, trimmed, 1 to 500 characters. */
+  title: z.string().trim().min(1).max(500),
+  /** Where it stands (default: `proposed`). */
+  status: DecisionStatusSchema.default("proposed"),
+  /** The situation and forces that called for a decision. */
+  context: decisionTextSchema("context").min(1),
+  /** The options weighed, each with its pros and cons; at most 20 (default: none). */
+  options: DecisionOptionsInputSchema,
+  /** The option chosen, and why. */
+  decision: decisionTextSchema("decision").min(1),
+  /** What follows from it, good and bad (default: empty). */
+  consequences: decisionTextSchema("consequences").default(""),
+  /** Where it came from. */
+  source: SourceInputSchema,
+  /** Words to filter by, without spaces; at most 100 (default: none). */
+  tags: z.array(Tag).max(100).default([]),
+  /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
+  lines: z.array(LineId).max(100).default([]),
+  /** Typed links to documents or artifacts; at most 500 (default: none). */
+  links: z.array(LinkInputSchema).max(500).default([]),
+  /** Ids of earlier decisions or documents it replaces; at most 50 (default: none). */
+  supersedes: z.array(z.string().min(1)).max(50).default([]),
+}).superRefine(checkDecisionTextTotal);
 /** Input of `KnowledgeBase.recordDecision`, as a caller writes it. */
 export type RecordDecisionInput = z.input<typeof RecordDecisionInputSchema>;

@@ -47,6 +47,18 @@ const ids = <T extends z.ZodType>(item: T) =>
   z.array(item).max(INPUT_LIMITS.ids, `at most ${INPUT_LIMITS.ids} ids`).default([]);
 const entityId = z.string().min(1).max(200);
 
+/**
+ * An object of the keys in `shape` only: another key (a typo such as `flw`
+ * for `flow`) is refused, listing the keys it takes, rather than dropped.
+ */
+const strictInput = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((key) => `"${key}"`).join(", ")}; the keys are ${Object.keys(shape).join(", ")}`
+        : undefined,
+  });
+
 // Each schema's shape is a const of its own and types the schema, so the
 // built .d.ts keeps each field's TSDoc for editors to show on hover (the
 // inferred type of an inline `z.object({...})` loses it).
@@ -67,8 +79,8 @@ const createWorkItemInputShape = {
   signals: ids(entityId),
 };
 /** Input of `AssemblyLine.createWorkItem`. */
-export const CreateWorkItemInputSchema: z.ZodObject<typeof createWorkItemInputShape, z.core.$strip> =
-  z.object(createWorkItemInputShape);
+export const CreateWorkItemInputSchema: z.ZodObject<typeof createWorkItemInputShape, z.core.$strict> =
+  strictInput(createWorkItemInputShape);
 /** Input of `AssemblyLine.createWorkItem`. */
 export type CreateWorkItemInput = z.input<typeof CreateWorkItemInputSchema>;
 
@@ -81,8 +93,8 @@ const sendBackInputShape = {
   cause: ReworkCauseSchema.default("defect"),
 };
 /** Input of `AssemblyLine.sendBack`. */
-export const SendBackInputSchema: z.ZodObject<typeof sendBackInputShape, z.core.$strip> =
-  z.object(sendBackInputShape);
+export const SendBackInputSchema: z.ZodObject<typeof sendBackInputShape, z.core.$strict> =
+  strictInput(sendBackInputShape);
 /** Input of `AssemblyLine.sendBack`. */
 export type SendBackInput = z.input<typeof SendBackInputSchema>;
 
@@ -91,8 +103,8 @@ const reasonInputShape = {
   reason,
 };
 /** Input of moves that need a reason (`block`, `drop`). */
-export const ReasonInputSchema: z.ZodObject<typeof reasonInputShape, z.core.$strip> =
-  z.object(reasonInputShape);
+export const ReasonInputSchema: z.ZodObject<typeof reasonInputShape, z.core.$strict> =
+  strictInput(reasonInputShape);
 /** Input of moves that need a reason. */
 export type ReasonInput = z.input<typeof ReasonInputSchema>;
 
@@ -101,8 +113,8 @@ const unblockInputShape = {
   reason: note.optional(),
 };
 /** Input of `AssemblyLine.unblock`: why it can move again, optionally. */
-export const UnblockInputSchema: z.ZodObject<typeof unblockInputShape, z.core.$strip> =
-  z.object(unblockInputShape);
+export const UnblockInputSchema: z.ZodObject<typeof unblockInputShape, z.core.$strict> =
+  strictInput(unblockInputShape);
 /** Input of `AssemblyLine.unblock`. */
 export type UnblockInput = z.input<typeof UnblockInputSchema>;
 
@@ -113,8 +125,8 @@ const resolveIncidentInputShape = {
   actor: OperatorIdSchema.optional(),
 };
 /** Input of `AssemblyLine.resolveIncident`. */
-export const ResolveIncidentInputSchema: z.ZodObject<typeof resolveIncidentInputShape, z.core.$strip> =
-  z.object(resolveIncidentInputShape);
+export const ResolveIncidentInputSchema: z.ZodObject<typeof resolveIncidentInputShape, z.core.$strict> =
+  strictInput(resolveIncidentInputShape);
 /** Input of `AssemblyLine.resolveIncident`. */
 export type ResolveIncidentInput = z.input<typeof ResolveIncidentInputSchema>;
 
@@ -125,8 +137,8 @@ const assignInputShape = {
   contributors: ids(OperatorIdSchema),
 };
 /** Input of `AssemblyLine.assign`. */
-export const AssignInputSchema: z.ZodObject<typeof assignInputShape, z.core.$strip> =
-  z.object(assignInputShape);
+export const AssignInputSchema: z.ZodObject<typeof assignInputShape, z.core.$strict> =
+  strictInput(assignInputShape);
 /** Input of `AssemblyLine.assign`. */
 export type AssignInput = z.input<typeof AssignInputSchema>;
 
@@ -136,13 +148,13 @@ const moveOptionsShape = {
   /** Makes a retried call land once. */
   idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
   /** Enter a WIP stage past the line's limit, on purpose; recorded with the reason. */
-  overrideWip: z.object({ reason }).optional(),
+  overrideWip: strictInput({ reason }).optional(),
   /** Fail with a conflict unless the item is still at this version (default: the version seen when the call starts). */
   expectedVersion: z.number().int().positive().optional(),
 };
 /** Options every move accepts. */
-export const MoveOptionsSchema: z.ZodObject<typeof moveOptionsShape, z.core.$strip> =
-  z.object(moveOptionsShape);
+export const MoveOptionsSchema: z.ZodObject<typeof moveOptionsShape, z.core.$strict> =
+  strictInput(moveOptionsShape);
 /** Options every move accepts. */
 export type MoveOptions = z.input<typeof MoveOptionsSchema>;
 
@@ -167,8 +179,8 @@ const recordArtifactInputShape = {
   actor: OperatorIdSchema.optional(),
 };
 /** Input of `AssemblyLine.recordArtifact`. */
-export const RecordArtifactInputSchema: z.ZodObject<typeof recordArtifactInputShape, z.core.$strip> =
-  z.object(recordArtifactInputShape);
+export const RecordArtifactInputSchema: z.ZodObject<typeof recordArtifactInputShape, z.core.$strict> =
+  strictInput(recordArtifactInputShape);
 /** Input of `AssemblyLine.recordArtifact`. */
 export type RecordArtifactInput = z.input<typeof RecordArtifactInputSchema>;
 
@@ -186,12 +198,12 @@ const linkInputShape = {
  * Input of `AssemblyLine.link`: `from` (downstream) relates to `to` (upstream)
  * by `type`, one of `LINK_TYPES`; an end cannot link to itself.
  */
-export const LinkInputSchema: z.ZodObject<typeof linkInputShape, z.core.$strip> = z
-  .object(linkInputShape)
-  .refine((link) => link.from !== link.to, {
-    message: "a trace link needs two different ends; from and to are the same",
-    path: ["to"],
-  });
+export const LinkInputSchema: z.ZodObject<typeof linkInputShape, z.core.$strict> = strictInput(
+  linkInputShape,
+).refine((link) => link.from !== link.to, {
+  message: "a trace link needs two different ends; from and to are the same",
+  path: ["to"],
+});
 /** Input of `AssemblyLine.link`. */
 export type LinkInput = z.input<typeof LinkInputSchema>;
 
@@ -204,8 +216,8 @@ const reviewInputShape = {
   actor: OperatorIdSchema.optional(),
 };
 /** Input of `AssemblyLine.reviewLink`. */
-export const ReviewInputSchema: z.ZodObject<typeof reviewInputShape, z.core.$strip> =
-  z.object(reviewInputShape);
+export const ReviewInputSchema: z.ZodObject<typeof reviewInputShape, z.core.$strict> =
+  strictInput(reviewInputShape);
 /** Input of `AssemblyLine.reviewLink`. */
 export type ReviewInput = z.input<typeof ReviewInputSchema>;
 
@@ -232,8 +244,8 @@ const captureSignalInputShape = {
   actor: OperatorIdSchema.optional(),
 };
 /** Input of `AssemblyLine.captureSignal`. */
-export const CaptureSignalInputSchema: z.ZodObject<typeof captureSignalInputShape, z.core.$strip> =
-  z.object(captureSignalInputShape);
+export const CaptureSignalInputSchema: z.ZodObject<typeof captureSignalInputShape, z.core.$strict> =
+  strictInput(captureSignalInputShape);
 /** Input of `AssemblyLine.captureSignal`. */
 export type CaptureSignalInput = z.input<typeof CaptureSignalInputSchema>;
 
@@ -265,8 +277,8 @@ const recordDeploymentInputShape = {
   actor: OperatorIdSchema.optional(),
 };
 /** Input of `AssemblyLine.recordDeployment`. */
-export const RecordDeploymentInputSchema: z.ZodObject<typeof recordDeploymentInputShape, z.core.$strip> =
-  z.object(recordDeploymentInputShape);
+export const RecordDeploymentInputSchema: z.ZodObject<typeof recordDeploymentInputShape, z.core.$strict> =
+  strictInput(recordDeploymentInputShape);
 /** Input of `AssemblyLine.recordDeployment`. */
 export type RecordDeploymentInput = z.input<typeof RecordDeploymentInputSchema>;
 
@@ -281,7 +293,7 @@ const openIncidentInputShape = {
   actor: OperatorIdSchema.optional(),
 };
 /** Input of `AssemblyLine.openIncident`. */
-export const OpenIncidentInputSchema: z.ZodObject<typeof openIncidentInputShape, z.core.$strip> =
-  z.object(openIncidentInputShape);
+export const OpenIncidentInputSchema: z.ZodObject<typeof openIncidentInputShape, z.core.$strict> =
+  strictInput(openIncidentInputShape);
 /** Input of `AssemblyLine.openIncident`. */
 export type OpenIncidentInput = z.input<typeof OpenIncidentInputSchema>;

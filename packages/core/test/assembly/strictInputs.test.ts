@@ -1,0 +1,83 @@
+/**
+ * A typo'd key on a write is refused with a ValidationError naming it and the
+ * keys the input takes, and nothing is written; before, the key was dropped
+ * and the write landed without it (a flow, signals, a line).
+ */
+import { ValidationError } from "@software-factory/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+
+let factory: TestFactory;
+afterEach(async () => {
+  await factory?.close();
+});
+
+/** Runs a write expected to fail, checks the log did not move, and returns what it threw. */
+async function refused(write: () => Promise<unknown>): Promise<ValidationError> {
+  const before = await factory.log.head();
+  const thrown = await write().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(thrown).toBeInstanceOf(ValidationError);
+  expect(await factory.log.head()).toBe(before);
+  return thrown as ValidationError;
+}
+
+describe("write inputs with an unknown key", () => {
+  it("refuses a work item with flw for flow, naming the key and the keys it takes", async () => {
+    factory = await openTestFactory();
+    const error = await refused(() =>
+      factory.line.createWorkItem({ line: "checkout", title: "x", flw: "tiny" } as never),
+    );
+    expect(error.message).toBe(
+      'work item is invalid: (root): unknown key "flw"; the keys are line, title, kind, flow, owner, contributors, signals',
+    );
+    expect(error.issues).toEqual([
+      {
+        path: "",
+        message: 'unknown key "flw"; the keys are line, title, kind, flow, owner, contributors, signals',
+      },
+    ]);
+    expect(factory.line.list({})).toEqual([]);
+  });
+
+  it("refuses a work item with signal for signals", async () => {
+    factory = await openTestFactory();
+    const signal = await factory.line.captureSignal({ text: "Refunds take a week", source: "sales" });
+    const error = await refused(() =>
+      factory.line.createWorkItem({ line: "checkout", title: "x", signal: [signal.id] } as never),
+    );
+    expect(error.message).toContain('unknown key "signal"');
+    expect(factory.line.signal(signal.id)?.workItems).toEqual([]);
+  });
+
+  it("refuses a signal with lnie for line", async () => {
+    factory = await openTestFactory();
+    const error = await refused(() =>
+      factory.line.captureSignal({ text: "Checkout is slow", source: "support", lnie: "checkout" } as never),
+    );
+    expect(error.message).toBe(
+      'signal is invalid: (root): unknown key "lnie"; the keys are text, source, customer, severity, line, actor',
+    );
+  });
+
+  it("refuses an unknown key in a move's options and in its nested overrideWip", async () => {
+    factory = await openTestFactory();
+    const item = await factory.line.createWorkItem({ line: "checkout", title: "x" });
+    const options = await refused(() => factory.line.advance(item.id, { idempotencykey: "k1" } as never));
+    expect(options.message).toContain('unknown key "idempotencykey"');
+    const nested = await refused(() =>
+      factory.line.advance(item.id, { overrideWip: { reason: "hotfix", reasn: "x" } } as never),
+    );
+    expect(nested.issues).toEqual([
+      { path: "overrideWip", message: 'unknown key "reasn"; the keys are reason' },
+    ]);
+  });
+
+  it("still writes an input with only known keys", async () => {
+    factory = await openTestFactory();
+    const item = await factory.line.createWorkItem({ line: "checkout", title: "x", kind: "bug" });
+    expect(item).toMatchObject({ line: "checkout", title: "x", kind: "bug" });
+  });
+});
