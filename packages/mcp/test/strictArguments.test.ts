@@ -47,7 +47,9 @@ describe("arguments a tool does not take", () => {
     expect(text).toContain(
       'E_VALIDATION: advance_work_item input is invalid: (root): unknown argument "action"',
     );
-    expect(text).toContain("advance_work_item takes id, move, reason, to, cause, overrideWipReason, idempotencyKey");
+    expect(text).toContain(
+      "advance_work_item takes id, move, reason, to, cause, overrideWipReason, idempotencyKey",
+    );
     const listed = await call("list_work", { line: "checkout" });
     expect(listed.structuredContent?.items).toMatchObject([{ id: item, stage: "intake", state: "active" }]);
 
