@@ -230,4 +230,5 @@ export {
   OperatorRoleSchema,
   OperatorSchema,
 } from "./schemas.js";
+export { strictInput } from "./strictInput.js";
 export { decodeText, type NotText } from "./text.js";

@@ -4,9 +4,9 @@
  *
  * @module
  */
+import { strictInput } from "@software-factory/core";
 import { z } from "zod";
 import { utcInstant } from "./internal/instant.js";
-import { strictInput } from "./internal/strictInput.js";
 
 /**
  * An ISO 8601 instant, with `Z` or an offset, stored as UTC

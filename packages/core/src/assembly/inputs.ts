@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { validationErrorFromZod } from "../errors.js";
 import { OperatorIdSchema } from "../schemas.js";
+import { strictInput } from "../strictInput.js";
 import { ArtifactIdSchema, ArtifactKindSchema } from "./Artifact.js";
 import { StageNameSchema } from "./Pipeline.js";
 import { SeveritySchema } from "./Signal.js";
@@ -46,18 +47,6 @@ const name = z.string().min(1).max(INPUT_LIMITS.name);
 const ids = <T extends z.ZodType>(item: T) =>
   z.array(item).max(INPUT_LIMITS.ids, `at most ${INPUT_LIMITS.ids} ids`).default([]);
 const entityId = z.string().min(1).max(200);
-
-/**
- * An object of the keys in `shape` only: another key (a typo such as `flw`
- * for `flow`) is refused, listing the keys it takes, rather than dropped.
- */
-const strictInput = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
-  z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((key) => `"${key}"`).join(", ")}; the keys are ${Object.keys(shape).join(", ")}`
-        : undefined,
-  });
 
 // Each schema's shape is a const of its own and types the schema, so the
 // built .d.ts keeps each field's TSDoc for editors to show on hover (the
