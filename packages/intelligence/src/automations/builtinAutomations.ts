@@ -39,10 +39,11 @@ export type BuiltinAutomationServices = Pick<Factory, "log" | "work" | "floorpla
  *
  * Chosen on the history split of the routing set (TanStack Query, 17 lines):
  * learning its oldest half and routing the other half, the default routes
- * 23 % of the signals with 90 % right when nobody confirms the lines (the
- * router learns nothing more) and 23 % with 94 % right when people confirm
- * each; the earlier 1.5 / 1.5 routed 48 % with 63 % right unconfirmed. On
- * the held-out test split: 31 % with 92 % right unconfirmed, 30 % with 97 %
+ * 25 % of the signals with 88 % right when nobody confirms the lines (the
+ * router learns its own routings, as the factory does) and 23 % with 94 %
+ * right when people confirm each; 1.5 / 1.5 routed 63 % with 53 % right
+ * unconfirmed: a low threshold feeds the router's mistakes back. On the
+ * held-out test split: 32 % with 86 % right unconfirmed, 31 % with 97 %
  * confirmed. `npm run bench -- intelligence` writes the table.
  */
 export interface AutoRouteThreshold {
@@ -82,7 +83,7 @@ function confidentRoute(
 }
 
 /** The name of the automation that routes new signals; the routings it makes carry it as their actor. */
-const ROUTE_NEW_SIGNALS = "route-new-signals";
+export const ROUTE_NEW_SIGNALS = "route-new-signals";
 
 function routeNewSignals(threshold: AutoRouteThreshold): Automation<BuiltinAutomationServices> {
   return defineAutomation<BuiltinAutomationServices>({

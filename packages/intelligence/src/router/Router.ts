@@ -108,7 +108,14 @@ export interface RouterOptions {
   readonly weights?: Partial<RouterWeights>;
   /** How many nearest past signals vote (default 20). */
   readonly neighbours?: number;
-  /** How many of the latest routed signals make the recency prior (default 100). */
+  /**
+   * How many of the latest routed signals make the recency prior (default
+   * 70). Chosen on the history split of the routing bench with the factory
+   * learning its own confident routings: a window that short follows a shift
+   * in the mix of work sooner (wide folds top-3 0.779 against 0.768 at 100),
+   * and costs nothing when the router learns only confirmed signals (0.746
+   * against 0.748).
+   */
   readonly recentWindow?: number;
 }
 
@@ -128,6 +135,8 @@ export interface RouteOptions {
    */
   readonly exclude?: string;
 }
+/** Default {@link RouterOptions.recentWindow}. */
+const DEFAULT_RECENT_WINDOW = 70;
 /** File paths named as a reason, at most, per line. */
 const FILES_IN_REASON = 2;
 
@@ -218,7 +227,7 @@ export class Router {
     this.#exampleTerms.set(example.id, terms);
     this.#neighbours.add(example.id, terms);
     this.#recent.push(example);
-    const window = this.#options.recentWindow ?? 100;
+    const window = this.#options.recentWindow ?? DEFAULT_RECENT_WINDOW;
     if (this.#recent.length > window) this.#recent.splice(0, this.#recent.length - window);
     this.#staleLines.add(example.line);
   }

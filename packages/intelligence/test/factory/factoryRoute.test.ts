@@ -92,7 +92,12 @@ describe("factory.route", () => {
 });
 
 describe("factory.route and automatic routing", () => {
-  it("learns a signal the router routed itself only once someone makes work from it", async () => {
+  const cites = async (title: string) =>
+    (await factory.route("quantum widget charges customers")).some((candidate) =>
+      candidate.reasons.some((reason) => reason.includes(title)),
+    );
+
+  it("learns the signals the route-new-signals automation routed, which it routes only when the router is confident", async () => {
     await factory.close();
     const { makeBuiltinAutomations } = await import("@software-factory/intelligence");
     // Route every new signal automatically, whatever the router's confidence.
@@ -107,17 +112,42 @@ describe("factory.route and automatic routing", () => {
     });
     await factory.automations?.idle();
     await factory.work.refresh();
+
     expect(factory.work.signal(signal.id)).toMatchObject({ routedBy: "automation:route-new-signals" });
-    const line = factory.work.signal(signal.id)?.line as string;
-    const cites = async () =>
-      (await factory.route("quantum widget charges customers")).some((candidate) =>
-        candidate.reasons.some((reason) => reason.includes("Quantum widget charges customers twice")),
-      );
+    expect(await cites("Quantum widget charges customers twice")).toBe(true);
+  });
 
-    expect(await cites()).toBe(false);
+  it("learns a signal another automation routed only once someone makes work from it", async () => {
+    await factory.close();
+    const { defineAutomation } = await import("@software-factory/intelligence");
+    const everythingToBilling = defineAutomation({
+      name: "everything-to-billing",
+      description: "Routes every new signal to billing.",
+      on: ["signal.captured"],
+      run: async (event, { emit }) => {
+        emit({ type: "signal.routed", subject: event.subject, data: { line: "billing" } });
+      },
+    });
+    factory = await openFactory({ dir, actor: "ana", automations: [everythingToBilling] });
+    const signal = await factory.work.captureSignal({
+      text: "Quantum widget charges customers twice",
+      source: "support",
+    });
+    await factory.automations?.idle();
+    await factory.work.refresh();
+    expect(factory.work.signal(signal.id)).toMatchObject({
+      line: "billing",
+      routedBy: "automation:everything-to-billing",
+    });
 
-    await factory.work.createWorkItem({ line, title: "Stop the double frobnication", signals: [signal.id] });
+    expect(await cites("Quantum widget charges customers twice")).toBe(false);
 
-    expect(await cites()).toBe(true);
+    await factory.work.createWorkItem({
+      line: "billing",
+      title: "Stop the double charge",
+      signals: [signal.id],
+    });
+
+    expect(await cites("Quantum widget charges customers twice")).toBe(true);
   });
 });
