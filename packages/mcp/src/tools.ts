@@ -5,11 +5,12 @@
  * @module
  */
 import type { FactoryTool } from "./toolKit.js";
+import { getContext } from "./tools/context.js";
 import { getLine, impactOfChange, whoOwns } from "./tools/floorplan.js";
 import { importCodebaseTool } from "./tools/import.js";
+import { getInbox, markInboxRead } from "./tools/inbox.js";
 import {
   captureKnowledge,
-  getContext,
   getDocument,
   listKnowledge,
   recordDecision,
@@ -17,19 +18,16 @@ import {
   reviseKnowledge,
   searchKnowledge,
 } from "./tools/knowledge.js";
+import { captureSignal, routeSignal } from "./tools/signals.js";
 import { listSkills, runSkill } from "./tools/skills.js";
 import { checkStandards } from "./tools/standards.js";
 import {
   advanceWorkItem,
-  captureSignal,
   createWorkItem,
-  getInbox,
   getMetrics,
   linkArtifacts,
   listSuspectLinks,
   listWork,
-  markInboxRead,
-  routeSignal,
 } from "./tools/work.js";
 
 /** Every tool of the server, in the order clients list them. */

@@ -1,11 +1,11 @@
 /**
- * The `work` group of tools: signals, work items and their moves, trace
- * links, delivery measures and operators' inboxes.
+ * The work item tools of the `work` group: work items and their moves, trace
+ * links and delivery measures (signals are in `signals.ts`, inboxes in
+ * `inbox.ts`).
  *
  * @module
  */
 import {
-  CaptureSignalInputSchema,
   CreateWorkItemInputSchema,
   formatIssues,
   INPUT_LIMITS,
@@ -17,86 +17,11 @@ import {
   ReworkCauseSchema,
   ValidationError,
 } from "@software-factory/core";
-import type { Factory, InboxItem } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
 import { Cursor, given, IdempotencyKey, keyed, Operator, PointInTime, page, Record } from "./shared.js";
-import { MeasuresOutput, SignalOutput, TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
-
-/** `capture_signal`: records a signal from a customer or the field. */
-export const captureSignal = defineTool({
-  name: "capture_signal",
-  title: "Capture a signal",
-  description:
-    "Record what a customer said or what was observed in the field (support ticket, sales call, monitoring). Give line when you know it; otherwise call route_signal to find the line.",
-  group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
-  input: z.object({
-    text: CaptureSignalInputSchema.shape.text.describe(
-      "What the customer said or what was observed, at most 10,000 characters",
-    ),
-    source: CaptureSignalInputSchema.shape.source.describe(
-      "Where it came from: support, sales-call, monitoring",
-    ),
-    customer: CaptureSignalInputSchema.shape.customer.describe(
-      "The customer it came from (acme), at most 200 characters",
-    ),
-    severity: z
-      .enum(["low", "medium", "high", "critical"])
-      .default("medium")
-      .describe("How much it hurts the customer: low, medium (default), high or critical"),
-    line: LineIdSchema.optional().describe(
-      "Id of the line it belongs to, when known (factory://floorplan lists them); otherwise route_signal ranks the lines",
-    ),
-  }),
-  output: SignalOutput,
-  run: async (factory, input) => factory.work.captureSignal(input),
-});
-
-/** `route_signal`: ranks the lines a signal or text belongs to, or routes a signal to a line. */
-export const routeSignal = defineTool({
-  name: "route_signal",
-  title: "Route a signal to a line",
-  description:
-    "Without line: ranks the lines a signal (or any text) most likely belongs to, with reasons. With line: records that the signal belongs to that line (the router learns from it).",
-  group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-  input: z
-    .object({
-      signal: z.string().min(1).optional().describe("Id of a captured signal"),
-      text: z
-        .string()
-        .min(1)
-        .max(INPUT_LIMITS.signalText)
-        .optional()
-        .describe("Text to rank lines for, when there is no signal"),
-      line: LineIdSchema.optional().describe("Route the signal to this line"),
-      limit: z
-        .number()
-        .int()
-        .min(1)
-        .max(10)
-        .default(3)
-        .describe("How many lines to rank, 1 to 10 (default 3)"),
-    })
-    .refine((input) => input.signal !== undefined || input.text !== undefined, {
-      message: "give signal (an id) or text",
-    })
-    .refine((input) => input.line === undefined || input.signal !== undefined, {
-      message: "routing to a line needs the signal id",
-      path: ["line"],
-    }),
-  output: z.object({ candidates: z.array(Record), routed: Record.optional() }),
-  run: async (factory, input) => {
-    if (input.line !== undefined) {
-      const routed = await factory.work.routeSignal(input.signal as string, input.line);
-      return { candidates: [], routed };
-    }
-    const routed = input.signal === undefined ? (input.text as string) : { signal: input.signal };
-    return { candidates: await factory.route(routed, { limit: input.limit }) };
-  },
-});
+import { MeasuresOutput, TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
 
 /** `list_work`: work items filtered by line, state, stage or owner, newest first, paged. */
 export const listWork = defineTool({
@@ -394,108 +319,5 @@ export const getMetrics = defineTool({
       ...(input.line === undefined ? {} : { line: input.line }),
       ...(input.operator === undefined ? {} : { operator: input.operator }),
     });
-  },
-});
-
-/**
- * Refuses an operator who is neither in the floor plan nor was ever sent a
- * notification, with a NotFoundError naming them.
- */
-async function knownOperator(factory: Factory, operator: string): Promise<void> {
-  await factory.floorplan.refresh();
-  const known =
-    factory.floorplan.hasOperator(operator) ||
-    (await factory.inbox.list(operator, { unreadOnly: false, limit: 1 })).length > 0;
-  if (!known) {
-    throw new NotFoundError({
-      message: `no operator "${operator}" in the floor plan, and no notification was ever sent to them`,
-      entity: "operator",
-      id: operator,
-      field: "operator",
-    });
-  }
-}
-
-/** Every notification in an operator's inbox (read or not, unless `unreadOnly`), oldest first. */
-async function wholeInbox(
-  factory: Factory,
-  operator: string,
-  { unreadOnly }: { readonly unreadOnly: boolean } = { unreadOnly: false },
-): Promise<InboxItem[]> {
-  const items: InboxItem[] = [];
-  for (;;) {
-    const after = items.at(-1)?.seq;
-    const batch = await factory.inbox.list(operator, {
-      unreadOnly,
-      limit: 500,
-      ...(after === undefined ? {} : { after }),
-    });
-    items.push(...batch);
-    if (batch.length < 500) return items;
-  }
-}
-
-/** `get_inbox`: the notifications routed to an operator. */
-export const getInbox = defineTool({
-  name: "get_inbox",
-  title: "An operator's inbox",
-  description:
-    "Notifications routed to an operator by automations (new signals on their lines, suspect links on their work, contract changes of lines they depend on), the newest `limit`, oldest first, read and unread as `factory inbox` shows them; unreadOnly keeps those not yet marked read by mark_inbox_read. Filled only while the factory runs its automations (factory-mcp --automations).",
-  group: "work",
-  annotations: { readOnlyHint: true, idempotentHint: true },
-  input: z.object({
-    operator: Operator.describe(
-      "Whose inbox: an operator id of the floor plan (factory://floorplan lists them)",
-    ),
-    unreadOnly: z.boolean().default(false).describe("Only notifications not yet marked read"),
-    limit: z.number().int().min(1).max(500).default(50).describe("How many of the newest to return"),
-  }),
-  output: z.object({ items: z.array(Record), unread: z.number() }),
-  run: async (factory, input) => {
-    await knownOperator(factory, input.operator);
-    const items = await wholeInbox(factory, input.operator, { unreadOnly: input.unreadOnly });
-    return {
-      items: items.slice(-input.limit),
-      unread: await factory.inbox.unreadCount(input.operator),
-    };
-  },
-});
-
-/** `mark_inbox_read`: marks notifications of an operator's inbox read. */
-export const markInboxRead = defineTool({
-  name: "mark_inbox_read",
-  title: "Mark notifications read",
-  description:
-    "Mark notifications of an operator's inbox read (their ids come from get_inbox), so get_inbox with unreadOnly stops returning them. Ids already read are reported, not refused; an id that is not in that operator's inbox is refused by name and nothing is marked.",
-  group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-  input: z.object({
-    operator: Operator.describe("Whose inbox: the operator id given to get_inbox"),
-    ids: z.array(z.string().min(1).max(200)).min(1).max(500).describe("Ids of notifications, from get_inbox"),
-  }),
-  output: z.object({
-    marked: z.array(z.string()).describe("Ids marked read by this call"),
-    alreadyRead: z.array(z.string()).describe("Ids that were read before this call"),
-    unread: z.number().describe("Notifications of the operator still unread"),
-  }),
-  run: async (factory, { operator, ids }) => {
-    await knownOperator(factory, operator);
-    const inbox = new Map((await wholeInbox(factory, operator)).map((item) => [item.id, item]));
-    const missing = ids.flatMap((id, index) => (inbox.has(id) ? [] : [{ id, field: `ids[${index}]` }]));
-    const [first] = missing;
-    if (first !== undefined) {
-      const named = missing.map(({ id, field }) => `${field} "${id}"`).join(", ");
-      throw new NotFoundError({
-        message: `${named} ${missing.length === 1 ? "is not a notification" : "are not notifications"} in ${operator}'s inbox (get_inbox lists them); nothing was marked`,
-        entity: "notification",
-        id: first.id,
-        field: first.field,
-      });
-    }
-    const unique = [...new Set(ids)];
-    const alreadyRead = unique.filter((id) => inbox.get(id)?.read === true);
-    const marked = unique.filter((id) => inbox.get(id)?.read === false);
-    await factory.inbox.markRead(operator, marked);
-    return { marked, alreadyRead, unread: await factory.inbox.unreadCount(operator) };
   },
 });

@@ -1,0 +1,84 @@
+/**
+ * The context tool of the `knowledge` group: `get_context`, everything needed
+ * to start on a piece of work in one answer.
+ *
+ * @module
+ */
+import { contextPackMarkdown } from "@software-factory/intelligence";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { ContextPackOutput } from "./contextOutput.js";
+import { SEARCH_QUERY_MAX } from "./shared.js";
+
+/** `get_context`: the context pack for a work item, line, paths or question, as JSON and markdown. */
+export const getContext = defineTool({
+  name: "get_context",
+  title: "Context pack",
+  description:
+    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners, the lines they depend on and that depend on them (with the contracts), the work item, suspect trace links, active work, the standards that apply (rules, and instructions from Cursor rules or AGENTS.md) and the knowledge that matters, as JSON and as markdown. The best documents come with an excerpt (knowledge); further matching ones are named without text in relatedKnowledge (id, title, kind, score): read those you need with get_document. The whole markdown stays within budgetTokens (o200k tokens); `omitted` counts what did not fit (omitted.knowledge: documents neither excerpted nor named). Give a work item, a line, paths, or a question; an unknown work item or line is an error naming it.",
+  group: "knowledge",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z
+    .object({
+      workItem: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "Id of a work item (wi_...; list_work and create_work_item give them): the pack covers it and its line",
+        ),
+      line: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Id of a line (factory://floorplan lists them): the pack covers it and its neighbours"),
+      paths: z
+        .array(z.string().min(1))
+        .min(1)
+        .max(200)
+        .optional()
+        .describe(
+          "Repository paths relative to its root (src/checkout/cart.ts), 1 to 200: the pack covers the lines that own them and the instructions that apply to them",
+        ),
+      question: z
+        .string()
+        .trim()
+        .min(1)
+        .max(SEARCH_QUERY_MAX)
+        .optional()
+        .describe("A question in words, at most 4000 characters: the pack's knowledge answers it"),
+      budgetTokens: z
+        .number()
+        .int()
+        .min(100)
+        .max(20_000)
+        .default(1500)
+        .describe("Tokens the whole pack may take as markdown (o200k), 100 to 20,000 (default 1500)"),
+    })
+    .refine(
+      (input) =>
+        [input.workItem, input.line, input.paths, input.question].some((value) => value !== undefined),
+      { message: "give a workItem, line, paths or question" },
+    ),
+  output: ContextPackOutput,
+  run: async (factory, input) => {
+    const pack = await factory.context({
+      ...(input.workItem === undefined ? {} : { workItem: input.workItem }),
+      ...(input.line === undefined ? {} : { line: input.line }),
+      ...(input.paths === undefined ? {} : { paths: input.paths }),
+      ...(input.question === undefined ? {} : { question: input.question }),
+      budgetTokens: input.budgetTokens,
+    });
+    return {
+      ...pack,
+      markdown: contextPackMarkdown(pack),
+      knowledge: pack.knowledge.map((hit) => ({
+        id: hit.document.id,
+        kind: hit.document.kind,
+        title: hit.document.title,
+        snippet: hit.snippet,
+        source: hit.document.source,
+      })),
+    };
+  },
+});

@@ -1,0 +1,114 @@
+/**
+ * The inbox tools of the `work` group: the notifications automations route
+ * to an operator, and marking them read.
+ *
+ * @module
+ */
+import { NotFoundError } from "@software-factory/core";
+import type { Factory, InboxItem } from "@software-factory/intelligence";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { Operator, Record } from "./shared.js";
+
+/**
+ * Refuses an operator who is neither in the floor plan nor was ever sent a
+ * notification, with a NotFoundError naming them.
+ */
+async function knownOperator(factory: Factory, operator: string): Promise<void> {
+  await factory.floorplan.refresh();
+  const known =
+    factory.floorplan.hasOperator(operator) ||
+    (await factory.inbox.list(operator, { unreadOnly: false, limit: 1 })).length > 0;
+  if (!known) {
+    throw new NotFoundError({
+      message: `no operator "${operator}" in the floor plan, and no notification was ever sent to them`,
+      entity: "operator",
+      id: operator,
+      field: "operator",
+    });
+  }
+}
+
+/** Every notification in an operator's inbox (read or not, unless `unreadOnly`), oldest first. */
+async function wholeInbox(
+  factory: Factory,
+  operator: string,
+  { unreadOnly }: { readonly unreadOnly: boolean } = { unreadOnly: false },
+): Promise<InboxItem[]> {
+  const items: InboxItem[] = [];
+  for (;;) {
+    const after = items.at(-1)?.seq;
+    const batch = await factory.inbox.list(operator, {
+      unreadOnly,
+      limit: 500,
+      ...(after === undefined ? {} : { after }),
+    });
+    items.push(...batch);
+    if (batch.length < 500) return items;
+  }
+}
+
+/** `get_inbox`: the notifications routed to an operator. */
+export const getInbox = defineTool({
+  name: "get_inbox",
+  title: "An operator's inbox",
+  description:
+    "Notifications routed to an operator by automations (new signals on their lines, suspect links on their work, contract changes of lines they depend on), the newest `limit`, oldest first, read and unread as `factory inbox` shows them; unreadOnly keeps those not yet marked read by mark_inbox_read. Filled only while the factory runs its automations (factory-mcp --automations).",
+  group: "work",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    operator: Operator.describe(
+      "Whose inbox: an operator id of the floor plan (factory://floorplan lists them)",
+    ),
+    unreadOnly: z.boolean().default(false).describe("Only notifications not yet marked read"),
+    limit: z.number().int().min(1).max(500).default(50).describe("How many of the newest to return"),
+  }),
+  output: z.object({ items: z.array(Record), unread: z.number() }),
+  run: async (factory, input) => {
+    await knownOperator(factory, input.operator);
+    const items = await wholeInbox(factory, input.operator, { unreadOnly: input.unreadOnly });
+    return {
+      items: items.slice(-input.limit),
+      unread: await factory.inbox.unreadCount(input.operator),
+    };
+  },
+});
+
+/** `mark_inbox_read`: marks notifications of an operator's inbox read. */
+export const markInboxRead = defineTool({
+  name: "mark_inbox_read",
+  title: "Mark notifications read",
+  description:
+    "Mark notifications of an operator's inbox read (their ids come from get_inbox), so get_inbox with unreadOnly stops returning them. Ids already read are reported, not refused; an id that is not in that operator's inbox is refused by name and nothing is marked.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  input: z.object({
+    operator: Operator.describe("Whose inbox: the operator id given to get_inbox"),
+    ids: z.array(z.string().min(1).max(200)).min(1).max(500).describe("Ids of notifications, from get_inbox"),
+  }),
+  output: z.object({
+    marked: z.array(z.string()).describe("Ids marked read by this call"),
+    alreadyRead: z.array(z.string()).describe("Ids that were read before this call"),
+    unread: z.number().describe("Notifications of the operator still unread"),
+  }),
+  run: async (factory, { operator, ids }) => {
+    await knownOperator(factory, operator);
+    const inbox = new Map((await wholeInbox(factory, operator)).map((item) => [item.id, item]));
+    const missing = ids.flatMap((id, index) => (inbox.has(id) ? [] : [{ id, field: `ids[${index}]` }]));
+    const [first] = missing;
+    if (first !== undefined) {
+      const named = missing.map(({ id, field }) => `${field} "${id}"`).join(", ");
+      throw new NotFoundError({
+        message: `${named} ${missing.length === 1 ? "is not a notification" : "are not notifications"} in ${operator}'s inbox (get_inbox lists them); nothing was marked`,
+        entity: "notification",
+        id: first.id,
+        field: first.field,
+      });
+    }
+    const unique = [...new Set(ids)];
+    const alreadyRead = unique.filter((id) => inbox.get(id)?.read === true);
+    const marked = unique.filter((id) => inbox.get(id)?.read === false);
+    await factory.inbox.markRead(operator, marked);
+    return { marked, alreadyRead, unread: await factory.inbox.unreadCount(operator) };
+  },
+});

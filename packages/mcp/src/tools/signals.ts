@@ -1,0 +1,85 @@
+/**
+ * The signal tools of the `work` group: capturing what a customer said or
+ * what was observed, and routing it to the line it belongs to.
+ *
+ * @module
+ */
+import { CaptureSignalInputSchema, INPUT_LIMITS, LineIdSchema } from "@software-factory/core";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { Record } from "./shared.js";
+import { SignalOutput } from "./workOutputs.js";
+
+/** `capture_signal`: records a signal from a customer or the field. */
+export const captureSignal = defineTool({
+  name: "capture_signal",
+  title: "Capture a signal",
+  description:
+    "Record what a customer said or what was observed in the field (support ticket, sales call, monitoring). Give line when you know it; otherwise call route_signal to find the line.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  input: z.object({
+    text: CaptureSignalInputSchema.shape.text.describe(
+      "What the customer said or what was observed, at most 10,000 characters",
+    ),
+    source: CaptureSignalInputSchema.shape.source.describe(
+      "Where it came from: support, sales-call, monitoring",
+    ),
+    customer: CaptureSignalInputSchema.shape.customer.describe(
+      "The customer it came from (acme), at most 200 characters",
+    ),
+    severity: z
+      .enum(["low", "medium", "high", "critical"])
+      .default("medium")
+      .describe("How much it hurts the customer: low, medium (default), high or critical"),
+    line: LineIdSchema.optional().describe(
+      "Id of the line it belongs to, when known (factory://floorplan lists them); otherwise route_signal ranks the lines",
+    ),
+  }),
+  output: SignalOutput,
+  run: async (factory, input) => factory.work.captureSignal(input),
+});
+
+/** `route_signal`: ranks the lines a signal or text belongs to, or routes a signal to a line. */
+export const routeSignal = defineTool({
+  name: "route_signal",
+  title: "Route a signal to a line",
+  description:
+    "Without line: ranks the lines a signal (or any text) most likely belongs to, with reasons. With line: records that the signal belongs to that line (the router learns from it).",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  input: z
+    .object({
+      signal: z.string().min(1).optional().describe("Id of a captured signal"),
+      text: z
+        .string()
+        .min(1)
+        .max(INPUT_LIMITS.signalText)
+        .optional()
+        .describe("Text to rank lines for, when there is no signal"),
+      line: LineIdSchema.optional().describe("Route the signal to this line"),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .default(3)
+        .describe("How many lines to rank, 1 to 10 (default 3)"),
+    })
+    .refine((input) => input.signal !== undefined || input.text !== undefined, {
+      message: "give signal (an id) or text",
+    })
+    .refine((input) => input.line === undefined || input.signal !== undefined, {
+      message: "routing to a line needs the signal id",
+      path: ["line"],
+    }),
+  output: z.object({ candidates: z.array(Record), routed: Record.optional() }),
+  run: async (factory, input) => {
+    if (input.line !== undefined) {
+      const routed = await factory.work.routeSignal(input.signal as string, input.line);
+      return { candidates: [], routed };
+    }
+    const routed = input.signal === undefined ? (input.text as string) : { signal: input.signal };
+    return { candidates: await factory.route(routed, { limit: input.limit }) };
+  },
+});
