@@ -159,7 +159,12 @@ export class KnowledgeBase implements AsyncDisposable {
 
   /**
    * Captures a document. With `supersedes`, the older documents are marked
-   * superseded in the same atomic write.
+   * superseded in the same atomic write. None of the documents it supersedes
+   * or links to may be retracted, checked and appended as one step, so a
+   * retraction landing meanwhile is not overtaken (links to artifacts, or
+   * ids that name no document, are not checked). A retry with the
+   * idempotency key of a capture that superseded documents is refused once
+   * that capture's document is retracted.
    *
    * With the `lines` option, the lines it names are checked and the document
    * appended as one decision: it lands only if no event landed since the
@@ -168,7 +173,7 @@ export class KnowledgeBase implements AsyncDisposable {
    *
    * @throws ValidationError naming each bad field.
    * @throws NotFoundError when a superseded document does not exist, or a linked line is unknown (with `lines`).
-   * @throws DocumentRetractedError (`E_RETRACTED`) when a document it supersedes is retracted; nothing is written.
+   * @throws DocumentRetractedError (`E_RETRACTED`) naming the document and the field (`supersedes[0]`, `links[2].target`) when a document it supersedes or links to is retracted, or naming the earlier capture's document on such a retry; nothing is written.
    * @throws ConcurrencyConflictError when other writes landed between the line check and the append on every one of a bounded number of attempts with backoff (with `lines`).
    */
   async capture(input: CaptureInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
@@ -191,6 +196,7 @@ export class KnowledgeBase implements AsyncDisposable {
    *
    * @throws ValidationError naming each bad field, or a missing `source.uri`.
    * @throws NotFoundError when a line it names is unknown (with `lines`), checked as {@link KnowledgeBase.capture} does.
+   * @throws DocumentRetractedError (`E_RETRACTED`) when it captures and a document it supersedes or links to is retracted, as {@link KnowledgeBase.capture}; nothing is written.
    * @example
    * ```ts
    * const { outcome } = await kb.captureOrRevise(
@@ -211,6 +217,8 @@ export class KnowledgeBase implements AsyncDisposable {
   /**
    * Records a decision in the decision log: a `decision` document whose body is
    * written from its context, options, decision and consequences.
+   *
+   * @throws DocumentRetractedError (`E_RETRACTED`) when a document it supersedes or links to is retracted, as {@link KnowledgeBase.capture}; nothing is written.
    */
   async recordDecision(input: RecordDecisionInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
@@ -266,10 +274,14 @@ export class KnowledgeBase implements AsyncDisposable {
   }
 
   /**
-   * Captures `replacement` as the document that supersedes `id`.
+   * Captures `replacement` as the document that supersedes `id`. The
+   * replacement is a new document, so it cannot be retracted when it is
+   * captured; a retry with the same idempotency key after it was retracted
+   * is refused rather than passing a withdrawn document off as the
+   * replacement: capture a new replacement under a new key.
    *
    * @throws NotFoundError when `id` (or another superseded document) does not exist.
-   * @throws DocumentRetractedError (`E_RETRACTED`) when it is retracted; nothing is written.
+   * @throws DocumentRetractedError (`E_RETRACTED`) when `id`, another superseded document or a link target of the replacement is retracted, or, on a keyed retry, the replacement was retracted since; nothing is written.
    */
   async supersede(
     id: string,
@@ -283,9 +295,12 @@ export class KnowledgeBase implements AsyncDisposable {
 
   /**
    * Adds a typed link from a document to another document or an artifact.
+   * A new link may not point at a retracted document (links made before it
+   * was retracted stay); the check and the append are one step, so a
+   * retraction of either document landing meanwhile is not overtaken.
    *
    * @throws NotFoundError when the document does not exist.
-   * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted; nothing is written.
+   * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted, or the target (with `field: "target"`) when that is; nothing is written.
    */
   async link(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
@@ -293,7 +308,7 @@ export class KnowledgeBase implements AsyncDisposable {
   }
 
   /**
-   * Removes a typed link from a document.
+   * Removes a typed link from a document, also one to a retracted document.
    *
    * @throws NotFoundError when the document does not exist.
    * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted; nothing is written.
@@ -305,7 +320,10 @@ export class KnowledgeBase implements AsyncDisposable {
 
   /**
    * Withdraws a document from search; its history stays in the log, and
-   * `asOf` searches before the retraction still find it. Idempotent: a
+   * `asOf` searches before the retraction still find it, as do the links
+   * other documents made to it before; no write builds on it afterwards (it
+   * is not revised, linked, unlinked or superseded, and no new link points
+   * at it: `DocumentRetractedError`). Idempotent: a
    * document already retracted (by an earlier or a concurrent call) is
    * returned as it is, with its first retraction's time and reason, and
    * nothing is written.

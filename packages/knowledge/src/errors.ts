@@ -19,10 +19,12 @@ export class EmbedderError extends Data.TaggedError("EmbedderError")<{
 }
 
 /**
- * A write asked to change a retracted document (revise, link, unlink, or
- * supersede it). A retraction cannot be
- * undone: capture a new document instead (with `supersedes` to replace a
- * current one).
+ * A write named a retracted document: it asked to revise, link, unlink or
+ * supersede it, to add a new link pointing at it (`link`, or the `links` of a
+ * capture), or it retried a supersede by its idempotency key after the
+ * replacement was retracted. A retraction cannot be undone: capture a new
+ * document instead (with `supersedes` to replace a current one), or link a
+ * document in force.
  */
 export class DocumentRetractedError extends Data.TaggedError("DocumentRetractedError")<{
   /** Names the document, says it is retracted (when and why) and what to do instead. */
@@ -33,6 +35,12 @@ export class DocumentRetractedError extends Data.TaggedError("DocumentRetractedE
   readonly retractedAt: string;
   /** Why it was retracted, as the retracting caller gave it. */
   readonly reason: string;
+  /**
+   * The input field that names the retracted document (`target` of a link,
+   * `links[2].target` or `supersedes[0]` of a capture); absent when it is the
+   * document the write changes or returns.
+   */
+  readonly field?: string;
 }> {
   /** Stable code for programs to match on. */
   readonly code = "E_RETRACTED";

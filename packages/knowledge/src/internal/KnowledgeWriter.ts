@@ -24,6 +24,7 @@ import type { CaptureInputSchema, Link, ReviseInputSchema, SourcedCaptureInputSc
 import { appendOnKnownLines, expectKnownLines, type LineCheck } from "./appendOnKnownLines.js";
 import { captureEvents, revisionEvent } from "./documentEvents.js";
 import type { KnowledgeProjection } from "./KnowledgeProjection.js";
+import { requireLinkable, requireReplacementInForce, requireUnretracted } from "./retractedGuards.js";
 
 /**
  * How many times a write retries after losing a race for the same document to
@@ -60,7 +61,11 @@ export class KnowledgeWriter {
     this.#projection = options.projection;
   }
 
-  /** Captures a document; a capture whose key was used before returns that capture's document. */
+  /**
+   * Captures a document; a capture whose key was used before returns that
+   * capture's document, unless it superseded documents and has been
+   * retracted since.
+   */
   async capture(
     parsed: z.output<typeof CaptureInputSchema>,
     options: WriteOptions,
@@ -174,7 +179,7 @@ export class KnowledgeWriter {
     }
   }
 
-  /** Adds a typed link from a document; a retracted document is refused. */
+  /** Adds a typed link from a document; a retracted document, or a link to one, is refused. */
   link(id: string, link: Link, options: WriteOptions): Promise<KnowledgeDocument> {
     return this.#changeLink(DocumentLinked.type, id, link, options);
   }
@@ -202,7 +207,11 @@ export class KnowledgeWriter {
     return this.#projection.require(id);
   }
 
-  /** Appends a link change if the document is still unretracted when it lands (see {@link #appendDecided}). */
+  /**
+   * Appends a link change if the document is still unretracted when it lands,
+   * and, for a new link, its target too (see {@link #appendDecided}). A link
+   * to a retracted document may still be removed.
+   */
   async #changeLink(
     type: typeof DocumentLinked.type | typeof DocumentUnlinked.type,
     id: string,
@@ -212,6 +221,8 @@ export class KnowledgeWriter {
     const change = type === DocumentLinked.type ? "linked" : "unlinked";
     await this.#appendDecided(() => {
       requireUnretracted(this.#projection.require(id), change);
+      if (change === "linked")
+        requireLinkable(this.#projection.documents.get(link.target), `link of ${id}`, "target");
       return { events: [{ type, subject: id, data: link }] };
     }, options);
     await this.#projection.sync();
@@ -220,9 +231,12 @@ export class KnowledgeWriter {
 
   /**
    * Appends the capture of `parsed` as document `id`. One that supersedes
-   * documents lands only if none of them is retracted by then (see
-   * {@link #appendDecided}); one that supersedes nothing reads no document,
-   * so it is appended as it is and never waits on other writers.
+   * documents or links to a document lands only if none of those documents
+   * is retracted by then (see {@link #appendDecided}). One that names no
+   * document (its links name artifacts, or nothing) reads none, so it is
+   * appended as it is and never waits on other writers: a link cannot name a
+   * document captured after the projection was synced at the start of the
+   * write, since the caller learns a document's id only once it is captured.
    */
   #appendCapture(
     id: string,
@@ -231,11 +245,17 @@ export class KnowledgeWriter {
     options: WriteOptions,
   ): Promise<unknown> {
     const check = { lines: parsed.lines, subject: "document" };
-    if (parsed.supersedes.length === 0)
+    const known = (target: string) => this.#projection.documents.get(target);
+    const namesDocuments =
+      parsed.supersedes.length > 0 || parsed.links.some((link) => known(link.target) !== undefined);
+    if (!namesDocuments)
       return this.#append(captureEvents(id, parsed, key, this.#log.clock.now()), options, check);
     return this.#appendDecided(
       () => {
-        for (const old of parsed.supersedes) requireUnretracted(this.#projection.require(old), "superseded");
+        for (const [index, old] of parsed.supersedes.entries())
+          requireUnretracted(this.#projection.require(old), "superseded", `supersedes[${index}]`);
+        for (const [index, link] of parsed.links.entries())
+          requireLinkable(known(link.target), "document", `links[${index}].target`);
         return { events: captureEvents(id, parsed, key, this.#log.clock.now()) };
       },
       options,
@@ -296,27 +316,14 @@ function writeOptionsOf(options: WriteOptions): { idempotencyKey?: string; actor
 }
 
 /**
- * The document, unless it is retracted: a retraction cannot be undone, so a
- * retracted document is not revised, linked, unlinked or superseded.
+ * The document an earlier capture with the same key stored, when it was the
+ * same capture. A capture that superseded documents is not replayed once its
+ * document is retracted: the retry would report a replacement that replaces
+ * nothing in force.
  *
- * @param change - what the write would do to it (`revised`, `linked`...), for the message.
- * @throws DocumentRetractedError naming the document, when and why it was retracted.
+ * @throws IdempotencyConflictError when the key captured a different document.
+ * @throws DocumentRetractedError when the capture superseded documents and its document was retracted since.
  */
-function requireUnretracted(
-  document: KnowledgeDocument,
-  change: "revised" | "linked" | "unlinked" | "superseded",
-): KnowledgeDocument {
-  const { retracted } = document;
-  if (retracted === undefined) return document;
-  throw new DocumentRetractedError({
-    message: `document ${document.id} ("${document.title}") was retracted at ${retracted.at} (${retracted.reason}) and cannot be ${change}; capture a new document instead`,
-    id: document.id,
-    retractedAt: retracted.at,
-    reason: retracted.reason,
-  });
-}
-
-/** The document an earlier capture with the same key stored, when it was the same capture. */
 function sameCapture(
   earlier: KnowledgeDocument,
   title: string,
@@ -324,9 +331,12 @@ function sameCapture(
   key: string,
 ): KnowledgeDocument {
   const first = earlier.revisions[0];
-  if (first !== undefined && first.title === title && first.body === body) return earlier;
-  throw new IdempotencyConflictError({
-    message: `idempotency key "${key}" was already used to capture a different document (${earlier.id}); use a new key`,
-    key,
-  });
+  if (first === undefined || first.title !== title || first.body !== body) {
+    throw new IdempotencyConflictError({
+      message: `idempotency key "${key}" was already used to capture a different document (${earlier.id}); use a new key`,
+      key,
+    });
+  }
+  if (earlier.supersedes.length > 0) requireReplacementInForce(earlier, key);
+  return earlier;
 }
