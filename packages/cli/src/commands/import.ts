@@ -26,7 +26,7 @@ import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
 import { requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
-import { type Session, withFactory } from "../Session.js";
+import { type Session, withDryRunFactory, withFactory, withRehearsedFactory } from "../Session.js";
 import { registerImportCodebase } from "./importCodebase.js";
 import { registerImportConnectors } from "./importConnectors.js";
 import { printProblems } from "./plan.js";
@@ -62,7 +62,13 @@ function withOwner(plan: Plan, owner: string | undefined, known: readonly string
   };
 }
 
-/** Merges an imported plan into the factory's floor plan, or writes it to a file with `--out`. */
+/**
+ * Merges an imported plan into the factory's floor plan, or writes it to a
+ * file with `--out`. A factory that does not exist yet is created only once
+ * the merge has run without error on an empty one (see
+ * {@link withRehearsedFactory}); `--out` never creates it (the plan is
+ * proposed against an empty factory held in memory).
+ */
 async function applyImported(
   session: Session,
   label: string,
@@ -77,7 +83,8 @@ async function applyImported(
 ): Promise<void> {
   const { options, output, fail } = session;
   const owner = flags.owner === undefined ? undefined : parseFlag(OperatorFlag, flags.owner, "--owner");
-  const outcome = await withFactory(options, async (factory) => {
+  const withTheFactory = flags.out === undefined ? withRehearsedFactory : withPreviewFactory;
+  const outcome = await withTheFactory(options, async (factory) => {
     const { plan, problems, refs } = await propose(factory);
     const known = factory.floorplan.toPlan().operators.map((operator) => operator.id);
     const proposed = withOwner(plan, owner, known);
@@ -111,6 +118,14 @@ async function applyImported(
       ? `${label}: wrote ${outcome.proposed.lines.length} lines to ${flags.out}`
       : `${label}: ${outcome.proposed.lines.length} lines, ${outcome.changes} changes merged into the floor plan`,
   );
+}
+
+/** The factory to propose a plan against without writing to it: the one named, else an empty one in memory. */
+function withPreviewFactory<T>(
+  options: Session["options"],
+  work: (factory: Factory) => Promise<T>,
+): Promise<T> {
+  return withDryRunFactory(options, true, work);
 }
 
 /** Registers `factory import`. */

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
+import { statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { NotFoundError } from "@software-factory/core";
 import {
   type CodebaseImportProgress,
@@ -17,6 +18,8 @@ import {
 import type { Command } from "commander";
 import { z } from "zod";
 import { nameArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
+import { requireGitRepository } from "../gitRepository.js";
+import { requireSource } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withDryRunFactory } from "../Session.js";
@@ -102,10 +105,11 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
       action(context, async ({ options, output }, path, flags) => {
         const root = path as string;
         const given = flags as CodebaseFlags;
-        // Checked before the factory opens, so a mistyped path creates nothing.
-        if (!existsSync(root))
+        // Checked before the factory opens, so a mistyped path or flag creates nothing.
+        const stat = statSync(root, { throwIfNoEntry: false });
+        if (stat?.isDirectory() !== true)
           throw new NotFoundError({
-            message: `cannot import codebase: ${root} does not exist`,
+            message: `cannot import codebase: ${root} ${stat === undefined ? "does not exist" : "is not a folder"}`,
             entity: "folder",
             id: root,
           });
@@ -118,6 +122,20 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
           given.repository === undefined
             ? undefined
             : parseFlag(RepositoryFlag, given.repository, "--repository");
+        const historyFlag =
+          given.since === undefined
+            ? given.maxCommits === undefined
+              ? undefined
+              : "--max-commits"
+            : "--since";
+        if (historyFlag !== undefined)
+          requireGitRepository(
+            root,
+            historyFlag,
+            `it reads owners from git history; leave out ${historyFlag}`,
+          );
+        if (typeof given.mermaid === "string")
+          requireSource(dirname(resolve(given.mermaid)), "folder", "--mermaid");
         const onProgress = (progress: CodebaseImportProgress) => {
           if (progress.ms === undefined && progress.total === undefined)
             output.progress(0, 1, progress.phase);

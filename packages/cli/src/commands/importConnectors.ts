@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import {
   type ConnectorSummary,
   type Factory,
+  GitImportOptionsSchema,
   importGitCommits,
   importIssues,
   importJsonl,
@@ -19,15 +20,18 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
+import { requireGitRange, requireGitRepository } from "../gitRepository.js";
 import { requireSource, requireWorkItem } from "../knownValues.js";
 import { namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
-import { type Session, withFactory } from "../Session.js";
+import { type Session, withRehearsedFactory } from "../Session.js";
 
 /**
  * Runs a connector in the session's factory and prints its summary (counts,
- * then each problem). The source it reads is checked first, so a missing one
- * creates no factory.
+ * then each problem). The source it reads is checked first, and a factory
+ * that does not exist yet is created only once the import has run without
+ * error on an empty one (see {@link withRehearsedFactory}), so a missing or
+ * malformed source creates no factory.
  */
 async function runConnector(
   session: Session,
@@ -37,7 +41,7 @@ async function runConnector(
 ): Promise<void> {
   const { options, output, fail } = session;
   requireSource(source.path, source.kind);
-  const summary = await withFactory(options, run);
+  const summary = await withRehearsedFactory(options, run);
   if (summary.problems.length > 0) fail();
   if (options.json) {
     output.json(summary);
@@ -81,7 +85,23 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .option("--since <when>", "only commits after this date or span (2026-01-01, 30d, 2w)")
     .action(
       action(context, async (session, root, flags) => {
-        const { range, since } = flags as { range?: string; since?: string };
+        const given = flags as { range?: string; since?: string };
+        // Checked before the factory opens, so a folder outside git or a bad range creates nothing.
+        requireSource(root as string, "folder");
+        const range =
+          given.range === undefined
+            ? undefined
+            : parseFlag(GitImportOptionsSchema.shape.range, given.range, "--range");
+        const since =
+          given.since === undefined
+            ? undefined
+            : parseFlag(GitImportOptionsSchema.shape.since, given.since, "--since");
+        requireGitRepository(
+          root as string,
+          "<root>",
+          "give the repository's folder (factory import git <root>)",
+        );
+        if (range !== undefined) requireGitRange(root as string, range, "--range");
         await runConnector(
           session,
           `git ${root as string}`,
@@ -118,12 +138,14 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
           { path: file as string, kind: "file" },
           async (factory) => {
             if (workItem !== undefined) await requireWorkItem(factory, workItem, "--work-item");
-            return importJUnitReport(factory, {
-              file: file as string,
-              ...(runId === undefined ? {} : { runId }),
-              ...(workItem === undefined ? {} : { workItem }),
-              ...(line === undefined ? {} : { line }),
-            });
+            return namingFlags({ runId: "--run-id", workItem: "--work-item", line: "--line" }, () =>
+              importJUnitReport(factory, {
+                file: file as string,
+                ...(runId === undefined ? {} : { runId }),
+                ...(workItem === undefined ? {} : { workItem }),
+                ...(line === undefined ? {} : { line }),
+              }),
+            );
           },
         );
       }),
@@ -143,13 +165,15 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
         const format = parseFlag(z.enum(["github", "gitlab"]), given.format, "--format");
         const as = parseFlag(z.enum(["signals", "work-items"]), given.as, "--as");
         await runConnector(session, file as string, { path: file as string, kind: "file" }, (factory) =>
-          importIssues(factory, {
-            file: file as string,
-            format,
-            as: as === "work-items" ? "workItems" : "signals",
-            includeClosed: given.includeClosed === true,
-            ...(given.line === undefined ? {} : { line: given.line }),
-          }),
+          namingFlags({ line: "--line" }, () =>
+            importIssues(factory, {
+              file: file as string,
+              format,
+              as: as === "work-items" ? "workItems" : "signals",
+              includeClosed: given.includeClosed === true,
+              ...(given.line === undefined ? {} : { line: given.line }),
+            }),
+          ),
         );
       }),
     );
