@@ -1,4 +1,5 @@
 import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import {
   Client,
   type JsonSchemaType,
@@ -8,6 +9,7 @@ import {
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/client/validators/ajv";
 import type { Factory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeRepo } from "../../intelligence/test/codebase/makeRepo.js";
 import { type HttpServer, serveHttp } from "../src/index.js";
 import { seededFactory } from "./fixtures.js";
 
@@ -46,12 +48,47 @@ function outputProblem(name: string, value: unknown): string | undefined {
   return result.valid ? undefined : result.errorMessage;
 }
 
+/** A JSON Schema as tools/list sends it, read loosely. */
+type JsonSchema = {
+  type?: unknown;
+  description?: unknown;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  additionalProperties?: boolean | JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+};
+
+/** `schema` and every schema nested in it, each with its path (`tool.field[].field`). */
+function schemasOf(schema: JsonSchema, path: string): { path: string; schema: JsonSchema }[] {
+  const nested = [
+    ...Object.entries(schema.properties ?? {}).map(([key, value]) => [`${path}.${key}`, value] as const),
+    ...(schema.items === undefined ? [] : [[`${path}[]`, schema.items] as const]),
+    ...(typeof schema.additionalProperties === "object"
+      ? [[`${path}{}`, schema.additionalProperties] as const]
+      : []),
+    ...[...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])].map(
+      (variant) => [path, variant] as const,
+    ),
+  ];
+  return [{ path, schema }, ...nested.flatMap(([at, value]) => schemasOf(value, at))];
+}
+
+/** Whether a schema says only "an object": no properties, and no schema for the values of a record. */
+function isAnyObject(schema: JsonSchema): boolean {
+  const values = schema.additionalProperties;
+  const typedValues = typeof values === "object" && Object.keys(values).length > 0;
+  return schema.type === "object" && Object.keys(schema.properties ?? {}).length === 0 && !typedValues;
+}
+
 beforeAll(async () => {
   ({ dir, factory } = await seededFactory());
   server = await serveHttp(
     factory,
     { port: 0, token },
-    { groups: ["knowledge", "floorplan", "work", "standards", "skills", "import"], importRoot: dir },
+    // The temp folder holds the repositories import_codebase reads.
+    { groups: ["knowledge", "floorplan", "work", "standards", "skills", "import"], importRoot: tmpdir() },
   );
   client = new Client({ name: "output-schemas-test", version: "1.0.0" });
   await client.connect(
@@ -90,6 +127,15 @@ describe("tool schemas in tools/list", () => {
       }),
     );
     expect(undescribed).toEqual([]);
+  });
+
+  it("types every object of every answer by its properties, list items included (none is any object)", () => {
+    const anyObject = tools.flatMap((tool) =>
+      schemasOf((tool.outputSchema ?? {}) as JsonSchema, tool.name).flatMap(({ path, schema }) =>
+        isAnyObject(schema) ? [path] : [],
+      ),
+    );
+    expect(anyObject).toEqual([]);
   });
 });
 
@@ -145,6 +191,75 @@ describe("answers on the seeded factory validate against the declared output sch
       ["get_context", byPaths],
     ] as const) {
       expect(outputProblem(name, value), name).toBeUndefined();
+    }
+  });
+
+  it("answers of the list tools, each list non-empty: who_owns, search_knowledge, list_knowledge, list_work, route_signal, get_inbox, check_standards, list_skills", async () => {
+    // A line without a description, for the line-described rule to find.
+    await factory.floorplan.declareLine({ id: "returns", owner: "bo", paths: ["/src/returns/"] });
+    const item = await answer("create_work_item", { line: "payments", title: "Refund by card" });
+    const signal = await answer("capture_signal", { text: "Refunds to cards take weeks", source: "support" });
+    await factory.inbox.notify({
+      to: "bo",
+      title: "New signal on payments",
+      body: "A customer waits for a refund.",
+      ref: { kind: "signal", id: signal.id as string },
+      reason: "owner of payments",
+    });
+    const answers = {
+      who_owns: await answer("who_owns", { paths: ["src/checkout/cart.ts", "README.md"], line: "checkout" }),
+      search_knowledge: await answer("search_knowledge", { query: "retry failed card payments" }),
+      list_knowledge: await answer("list_knowledge", {}),
+      list_work: await answer("list_work", { line: "payments" }),
+      route_signal: await answer("route_signal", { signal: signal.id, limit: 3 }),
+      get_inbox: await answer("get_inbox", { operator: "bo" }),
+      check_standards: await answer("check_standards", { kind: "line" }),
+      list_skills: await answer("list_skills", {}),
+    };
+    const routed = await answer("route_signal", { signal: signal.id, line: "payments" });
+
+    const lists = {
+      who_owns: answers.who_owns.paths,
+      search_knowledge: answers.search_knowledge.hits,
+      list_knowledge: answers.list_knowledge.documents,
+      list_work: answers.list_work.items,
+      route_signal: answers.route_signal.candidates,
+      get_inbox: answers.get_inbox.items,
+      check_standards: answers.check_standards.findings,
+      list_skills: answers.list_skills.skills,
+    };
+    for (const [name, list] of Object.entries(lists))
+      expect((list as unknown[]).length, name).toBeGreaterThan(0);
+    expect(answers.list_work.items).toContainEqual(expect.objectContaining({ id: item.id }));
+    expect(answers.check_standards.findings).toContainEqual(
+      expect.objectContaining({ rule: "line-described", target: { kind: "line", id: "returns" } }),
+    );
+    expect(routed.routed).toMatchObject({ id: signal.id, line: "payments" });
+    for (const [name, value] of [...Object.entries(answers), ["route_signal", routed] as const]) {
+      expect(outputProblem(name, value), name).toBeUndefined();
+    }
+  });
+
+  it("answers of import_codebase with a conflict: a line a person described, which the repository describes otherwise", async () => {
+    const repo = makeRepo([
+      {
+        author: { name: "Eve Stone", email: "eve@lab.example" },
+        files: {
+          "package.json": JSON.stringify({ name: "shop", private: true, workspaces: ["src/*"] }),
+          "src/checkout/package.json": JSON.stringify({ name: "checkout", description: "Takes the money." }),
+          "src/checkout/index.ts": "export const pay = () => true;\n",
+        },
+      },
+    ]);
+    try {
+      const imported = await answer("import_codebase", { path: repo.root, dryRun: true });
+
+      expect(imported.conflicts).toContainEqual(
+        expect.objectContaining({ kind: "line", id: "checkout", field: "description" }),
+      );
+      expect(outputProblem("import_codebase", imported)).toBeUndefined();
+    } finally {
+      repo.remove();
     }
   });
 

@@ -9,6 +9,7 @@
 import { CriticalitySchema } from "@software-factory/floorplan";
 import { z } from "zod";
 import { LineInfoOutput } from "./floorplanOutputs.js";
+import { SourceOutput } from "./knowledgeOutputs.js";
 import { TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
 
 /** A line next to a line of the pack, and the dependency between them. */
@@ -18,6 +19,23 @@ const Neighbour = z.looseObject({
   kind: z.string().describe("api, data, event, ui, library or infra"),
   criticality: CriticalitySchema,
   contract: z.string().optional().describe("What the dependency promises, when the floor plan says"),
+});
+
+/** An instruction of an imported rule file (a Cursor rule, a section of AGENTS.md or CLAUDE.md). */
+const Instruction = z.looseObject({
+  id: z.string().describe("Kebab-case id of the instruction (testing-ci)"),
+  description: z.string().optional().describe("What it is about, when its source says"),
+  instructions: z.string().describe("The markdown instructions themselves"),
+  globs: z.array(z.string()).describe("Globs of the repository paths it applies to (unless alwaysApply)"),
+  alwaysApply: z.boolean().describe("Whether it applies to every path, whatever the globs"),
+  source: z
+    .looseObject({
+      format: z.string().describe("The file's format: cursor, agents-md or claude-md"),
+      file: z.string().describe("Path of the file it was read from"),
+      line: z.number().describe("1-based line where it starts in the file"),
+    })
+    .optional()
+    .describe("Where it was read from, when it was read from a file"),
 });
 
 /** `get_context`'s answer. */
@@ -41,7 +59,7 @@ export const ContextPackOutput = z.looseObject({
       z.looseObject({ id: z.string(), description: z.string(), severity: z.string(), appliesTo: z.string() }),
     ),
     instructions: z
-      .array(z.looseObject({}))
+      .array(Instruction)
       .describe("Instructions of imported rule files (AGENTS.md, Cursor rules) that apply"),
   }),
   activeWork: z.array(WorkItemOutput),
@@ -52,7 +70,7 @@ export const ContextPackOutput = z.looseObject({
         kind: z.string(),
         title: z.string(),
         snippet: z.string(),
-        source: z.looseObject({}),
+        source: SourceOutput,
       }),
     )
     .describe("The best documents, with an excerpt"),

@@ -8,9 +8,8 @@ import { NotFoundError } from "@software-factory/core";
 import { gitChangedPaths } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { ImpactOutput, LineOutput } from "./floorplanOutputs.js";
+import { ImpactOutput, LineOutput, LineOwnersOutput, PathOwnerOutput } from "./floorplanOutputs.js";
 import { requireLines } from "./knownValues.js";
-import { Record } from "./shared.js";
 
 /** `who_owns`: the line and owner of repository paths, or the owner and contributors of a line. */
 export const whoOwns = defineTool({
@@ -40,7 +39,10 @@ export const whoOwns = defineTool({
     .refine((input) => input.paths !== undefined || input.line !== undefined, {
       message: "give paths or line",
     }),
-  output: z.object({ paths: z.array(Record), line: Record.optional() }),
+  output: z.object({
+    paths: z.array(PathOwnerOutput).describe("Each path asked about, in the order given"),
+    line: LineOwnersOutput.optional().describe("The line asked about; absent when no line was given"),
+  }),
   run: async (factory, input) => {
     await factory.floorplan.refresh();
     const paths = (input.paths ?? []).map(

@@ -87,3 +87,35 @@ export const ImpactOutput = z.looseObject({
     .optional()
     .describe("Set when depth or the size limit stopped the walk: the report is partial"),
 });
+
+/** A path as `who_owns` answers it: the line that claims it and its owner, or a note that none does. */
+export const PathOwnerOutput = z.looseObject({
+  path: z.string().describe("The repository path asked about"),
+  line: z.string().nullable().describe("Id of the line that claims it; null when no line does"),
+  pattern: z
+    .string()
+    .optional()
+    .describe("The line's path pattern that matched (CODEOWNERS semantics: the last match wins)"),
+  owner: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      "The line's accountable operator; absent when the line is unowned, null when no line claims it",
+    ),
+  note: z.string().optional().describe("Why there is no line: set only when no line claims the path"),
+});
+
+/** A line as `who_owns` answers it: its owner and contributors. */
+export const LineOwnersOutput = z.looseObject({
+  id: z.string().describe("Line id"),
+  owner: z.string().nullable().describe("The accountable operator; null when the line is unowned"),
+  contributors: z
+    .array(
+      z.looseObject({
+        operator: z.string().describe("Operator id"),
+        role: z.string().describe("What they do on the line"),
+      }),
+    )
+    .describe("Operators who contribute to the line, with their roles"),
+});

@@ -24,6 +24,22 @@ const Counts = z.object({
   conflicts: z.number(),
 });
 
+/** A fact a person changed that the import read differently: it stays as the person left it. */
+const ConflictOutput = z.looseObject({
+  kind: z.enum(["line", "owner", "document", "requirement", "test"]).describe("What sort of fact it is"),
+  id: z.string().describe("Line id, document id or artifact id"),
+  field: z.string().describe("The field that differs (owner, description, body...)"),
+  by: z
+    .string()
+    .describe("Who made the value that stays (an actor id, or the provenance of a floor plan fact)"),
+  diff: z
+    .string()
+    .describe(
+      `Unified diff from the value that stays to the one the import read, cut at ${MAX_DIFF_CHARS} characters`,
+    ),
+});
+
+/** A conflict as the tool answers it, its diff cut to {@link MAX_DIFF_CHARS}. */
 function boundedConflict(conflict: ImportConflict) {
   const diff =
     conflict.diff.length > MAX_DIFF_CHARS
@@ -107,7 +123,9 @@ export const importCodebaseTool = defineTool({
     ),
     counts: z.record(z.string(), Counts),
     events: z.number(),
-    conflicts: z.array(z.looseObject({})),
+    conflicts: z
+      .array(ConflictOutput)
+      .describe(`What a person changed and the import left alone, the first ${MAX_CONFLICTS}`),
     conflictsLeftOut: z.number(),
     problems: z.array(z.object({ file: z.string(), message: z.string() })),
     mermaid: z.string(),

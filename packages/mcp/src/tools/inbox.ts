@@ -8,7 +8,8 @@ import { NotFoundError } from "@software-factory/core";
 import type { Factory, InboxItem } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { Operator, Record } from "./shared.js";
+import { Operator } from "./shared.js";
+import { InboxItemOutput } from "./workOutputs.js";
 
 /**
  * Refuses an operator who is neither in the floor plan nor was ever sent a
@@ -63,7 +64,10 @@ export const getInbox = defineTool({
     unreadOnly: z.boolean().default(false).describe("Only notifications not yet marked read"),
     limit: z.number().int().min(1).max(500).default(50).describe("How many of the newest to return"),
   }),
-  output: z.object({ items: z.array(Record), unread: z.number() }),
+  output: z.object({
+    items: z.array(InboxItemOutput).describe("The newest notifications, oldest first"),
+    unread: z.number().describe("Notifications of the operator still unread"),
+  }),
   run: async (factory, input) => {
     await knownOperator(factory, input.operator);
     const items = await wholeInbox(factory, input.operator, { unreadOnly: input.unreadOnly });

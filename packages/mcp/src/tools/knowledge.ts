@@ -19,6 +19,7 @@ import {
 } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { DocumentSummaryOutput, SearchHitOutput } from "./knowledgeOutputs.js";
 import { requireLines } from "./knownValues.js";
 import {
   Cursor,
@@ -27,7 +28,6 @@ import {
   KNOWLEDGE_BODY_MAX,
   keyed,
   offsetOf,
-  Record,
   SEARCH_QUERY_MAX,
 } from "./shared.js";
 
@@ -61,10 +61,15 @@ export const searchKnowledge = defineTool({
     budgetTokens: z.number().int().min(50).max(20_000).default(2000).describe("Tokens the answer may take"),
   }),
   output: z.object({
-    hits: z.array(Record),
-    nextCursor: z.string().optional(),
-    tokens: z.number(),
-    warning: z.string().optional(),
+    hits: z.array(SearchHitOutput).describe("The best hits, best first, within budgetTokens"),
+    nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
+    tokens: z.number().describe("Tokens the hits take"),
+    warning: z
+      .string()
+      .optional()
+      .describe(
+        "Set when part of the search could not answer (an embedder unreachable): the hits are lexical only",
+      ),
   }),
   run: async (factory, input) => {
     await requireLines(factory, input.lines ?? [], "lines");
@@ -151,7 +156,10 @@ export const listKnowledge = defineTool({
     limit: z.number().int().min(1).max(100).default(20).describe("Documents per page, 1 to 100 (default 20)"),
     cursor: Cursor,
   }),
-  output: z.object({ documents: z.array(Record), nextCursor: z.string().optional() }),
+  output: z.object({
+    documents: z.array(DocumentSummaryOutput).describe("The page's documents, newest first"),
+    nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
+  }),
   run: async (factory, input) => {
     await requireLines(factory, input.lines ?? [], "lines");
     const offset = offsetOf(input.cursor);

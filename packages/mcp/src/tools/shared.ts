@@ -1,6 +1,6 @@
 /**
  * What the tool groups share: paging by cursor, the idempotency key of writes,
- * operator names, points in time, and the schema of a record returned as is.
+ * operator names and points in time.
  *
  * @module
  */
@@ -48,8 +48,6 @@ export const PointInTime = z
   .string()
   .refine((value) => instantOf(value) !== undefined, { message: POINT_IN_TIME_EXPECTED })
   .describe("An ISO date or instant, or a span back from now: 30d, 12h, 2w");
-/** A record returned as is (any object). */
-export const Record = z.looseObject({});
 /** The offset a cursor stands for (0 without one). */
 export const offsetOf = (cursor: string | undefined) => (cursor === undefined ? 0 : Number(cursor));
 /** One page of `all` from `cursor`, with the next cursor when more remain. */

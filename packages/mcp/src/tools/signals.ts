@@ -7,8 +7,7 @@
 import { CaptureSignalInputSchema, INPUT_LIMITS, LineIdSchema } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { Record } from "./shared.js";
-import { SignalOutput } from "./workOutputs.js";
+import { RouteCandidateOutput, SignalOutput } from "./workOutputs.js";
 
 /** `capture_signal`: records a signal from a customer or the field. */
 export const captureSignal = defineTool({
@@ -73,7 +72,12 @@ export const routeSignal = defineTool({
       message: "routing to a line needs the signal id",
       path: ["line"],
     }),
-  output: z.object({ candidates: z.array(Record), routed: Record.optional() }),
+  output: z.object({
+    candidates: z
+      .array(RouteCandidateOutput)
+      .describe("Without line: the likeliest lines, best first; with line: empty"),
+    routed: SignalOutput.optional().describe("With line: the signal, routed to it"),
+  }),
   run: async (factory, input) => {
     if (input.line !== undefined) {
       const routed = await factory.work.routeSignal(input.signal as string, input.line);

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { skillsWithInstructions } from "../skills.js";
 import { defineTool } from "../toolKit.js";
-import { Record } from "./shared.js";
+import { SkillOutput } from "./skillsOutputs.js";
 
 /** `list_skills`: the factory's runnable and instruction skills. */
 export const listSkills = defineTool({
@@ -19,7 +19,7 @@ export const listSkills = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({}),
   output: z.object({
-    skills: z.array(Record),
+    skills: z.array(SkillOutput).describe("Every skill of the factory"),
     problems: z
       .array(z.object({ name: z.string(), message: z.string() }))
       .describe("Skill folders that failed to load, each with its problems at file:line:column"),

@@ -8,7 +8,8 @@ import { NotFoundError } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { given, Record } from "./shared.js";
+import { given } from "./shared.js";
+import { FindingOutput } from "./standardsOutputs.js";
 
 /** The kinds of target a factory's rules check (those `openFactory` and the basic standards register). */
 const TARGET_KINDS = ["floorplan", "line", "workItem", "artifact", "signal", "document"] as const;
@@ -61,7 +62,11 @@ export const checkStandards = defineTool({
       message: "checking one target needs its kind",
       path: ["kind"],
     }),
-  output: z.object({ findings: z.array(Record), total: z.number(), rules: z.number() }),
+  output: z.object({
+    findings: z.array(FindingOutput).describe("The first limit findings, errors first"),
+    total: z.number().describe("Findings in all, those past limit included"),
+    rules: z.number().describe("Rules the factory has"),
+  }),
   run: async (factory, { limit, ...scope }) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
     if (scope.line !== undefined && !factory.floorplan.hasLine(scope.line)) {

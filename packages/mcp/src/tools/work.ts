@@ -20,7 +20,7 @@ import {
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
-import { Cursor, given, IdempotencyKey, keyed, Operator, PointInTime, page, Record } from "./shared.js";
+import { Cursor, given, IdempotencyKey, keyed, Operator, PointInTime, page } from "./shared.js";
 import { MeasuresOutput, TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
 
 /** `list_work`: work items filtered by line, state, stage or owner, newest first, paged. */
@@ -50,7 +50,10 @@ export const listWork = defineTool({
     limit: z.number().int().min(1).max(100).default(20).describe("Items per page, 1 to 100 (default 20)"),
     cursor: Cursor,
   }),
-  output: z.object({ items: z.array(Record), nextCursor: z.string().optional() }),
+  output: z.object({
+    items: z.array(WorkItemOutput).describe("The page's work items, newest first"),
+    nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
+  }),
   run: async (factory, { limit, cursor, ...filter }) => {
     await factory.work.refresh();
     if (filter.line !== undefined) await requireLine(factory, filter.line, "line");

@@ -128,3 +128,31 @@ export const MeasuresOutput = z.looseObject({
     .nullable()
     .describe("The DORA measures; null when no deployment is in the window"),
 });
+
+/** A line `route_signal` ranks for a signal or a text, with why. */
+export const RouteCandidateOutput = z.looseObject({
+  line: z.string().describe("Line id; route_signal with this line routes the signal to it"),
+  score: z.number().describe("Fused score, comparable only within one answer; higher is likelier"),
+  reasons: z.array(z.string()).describe("Why this line, strongest reason first"),
+});
+
+/** A notification of an operator's inbox, as `get_inbox` answers it. */
+export const InboxItemOutput = z.looseObject({
+  id: z.string().describe("Notification id, for mark_inbox_read"),
+  seq: z.number().describe("Log position of the notification"),
+  at: Instant.describe("When it was sent"),
+  from: z.string().describe("Who or what sent it (automation:route-new-signals)"),
+  to: z.string().describe("Operator id of the recipient"),
+  title: z.string().describe("One line that says what happened"),
+  body: z.string().describe("Markdown details"),
+  ref: z
+    .looseObject({
+      kind: z.string().describe("What sort of thing it is: signal, artifact, line, workItem"),
+      id: z.string().describe("Its id"),
+    })
+    .optional()
+    .describe("What the notification is about"),
+  reason: z.string().optional().describe("Why this operator is told (owner of checkout)"),
+  causedBy: z.string().optional().describe("Id of the event that caused it, when known"),
+  read: z.boolean().describe("Whether the operator marked it read"),
+});
