@@ -4,18 +4,29 @@
  * apply, the knowledge that matters, open work and suspect links), within a
  * token budget, as structured data and as markdown.
  *
+ * This module says what a pack is and fits it to its budget; the sibling
+ * `contextPackLines`, `contextPackStandards` and `contextPackKnowledge`
+ * gather its parts, and `contextPackMarkdown` renders it.
+ *
  * @module
  */
 import { type AssemblyLine, NotFoundError, ValidationError, type WorkItem } from "@software-factory/core";
-import type { Criticality, DependencyInfo, DependencyKind, LineInfo } from "@software-factory/floorplan";
+import type { Criticality, DependencyKind, LineInfo } from "@software-factory/floorplan";
 import type { SearchHit } from "@software-factory/knowledge";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
-import { type InstructionStandard, standardAppliesTo } from "../rules/InstructionStandard.js";
+import type { InstructionStandard } from "../rules/InstructionStandard.js";
 import type { FindingSeverity } from "../rules/Rule.js";
+import { fillKnowledge, searchKnowledge } from "./contextPackKnowledge.js";
+import { packLines, requestedLines, withoutNeighbours } from "./contextPackLines.js";
+import { contextPackMarkdown } from "./contextPackMarkdown.js";
+import { packStandards } from "./contextPackStandards.js";
 import type { TokenCounter } from "./contextPackTokens.js";
 import type { Factory } from "./openFactory.js";
 import { PackFitter } from "./PackFitter.js";
+
+/** Re-exported: the pack and its rendering are imported together. */
+export { contextPackMarkdown };
 
 /** Ask for a context pack: about a work item, a line, some paths, or a question. */
 export interface ContextRequest {
@@ -59,9 +70,6 @@ export interface KnowledgeReference {
   /** Its search score, comparable with the knowledge hits'. */
   readonly score: number;
 }
-
-/** Share of the budget left after the other parts that knowledge in full may take; references fill the rest. */
-const FULL_KNOWLEDGE_SHARE = 0.7;
 
 /** A checked rule of the factory's standards, as a pack lists it. */
 export interface PackRule {
@@ -163,64 +171,16 @@ export interface ContextPack {
   readonly omitted: PackOmitted;
 }
 
-/** The literal folder a glob or a CODEOWNERS pattern starts with (`packages/web/` of `packages/web/**\/*.ts`). */
-function literalPrefix(pattern: string): string {
-  const trimmed = pattern.replace(/^\/+/, "");
-  const wild = trimmed.search(/[*?[{]/);
-  return wild === -1 ? trimmed : trimmed.slice(0, wild);
-}
-
-/** Whether an instruction standard may apply to files of a line: their folders overlap, or it always applies. */
-function appliesToLine(standard: InstructionStandard, line: LineInfo): boolean {
-  if (standard.alwaysApply) return true;
-  return standard.globs.some((glob) => {
-    const own = literalPrefix(glob);
-    return line.paths.some((path) => {
-      const folder = literalPrefix(path);
-      return own.startsWith(folder) || folder.startsWith(own);
-    });
-  });
-}
-
-/** The lines of a request, each with its direct neighbours and the contracts between them. */
-function packLines(factory: Factory, lineIds: ReadonlySet<string>): ContextPack["lines"] {
-  const lines = [...lineIds].flatMap((id) => {
-    const line = factory.floorplan.line(id);
-    return line === undefined ? [] : [line];
-  });
-  if (lines.length === 0) return [];
-  const neighbour = (line: string, dependency: DependencyInfo): PackNeighbour => ({
-    line,
-    owner: factory.floorplan.ownerOf(line),
-    kind: dependency.kind,
-    criticality: dependency.criticality,
-    ...(dependency.contract === undefined ? {} : { contract: dependency.contract }),
-  });
-  const touching = factory.floorplan
-    .dependencyList()
-    .filter((dependency) => lineIds.has(dependency.from) || lineIds.has(dependency.to));
-  return lines.map((line) => ({
-    line,
-    dependsOn: touching
-      .filter((dependency) => dependency.from === line.id)
-      .map((dependency) => neighbour(dependency.to, dependency))
-      .sort((a, b) => a.line.localeCompare(b.line)),
-    dependents: touching
-      .filter((dependency) => dependency.to === line.id)
-      .map((dependency) => neighbour(dependency.from, dependency))
-      .sort((a, b) => a.line.localeCompare(b.line)),
-  }));
-}
-
-/** A pack line with its neighbours left out and counted. */
-function withoutNeighbours(packed: PackLine): PackLine {
-  return {
-    line: packed.line,
-    dependsOn: [],
-    dependents: [],
-    neighboursOmitted: { dependsOn: packed.dependsOn.length, dependents: packed.dependents.length },
-  };
-}
+/**
+ * What a pack says, without its token accounting: what {@link contextPackMarkdown}
+ * renders. `unclaimedPaths` may be left out (content made before packs had it
+ * renders as before).
+ */
+export type ContextPackContent = Omit<
+  ContextPack,
+  "tokens" | "budgetTokens" | "tokenizer" | "omitted" | "unclaimedPaths"
+> &
+  Partial<Pick<ContextPack, "unclaimedPaths">>;
 
 /**
  * What the parts every pack keeps are, in words: `the work item wi_1, the line
@@ -293,51 +253,14 @@ export async function buildContextPack(
     throw new NotFoundError({ message: `no line "${request.line}"`, entity: "line", id: request.line });
   }
   const budget = request.budgetTokens ?? 1500;
-  const lineIds = new Set<string>();
-  if (request.line !== undefined) lineIds.add(request.line);
-  if (workItem !== undefined) lineIds.add(workItem.line);
-  const unclaimed = new Set<string>();
-  for (const path of request.paths ?? []) {
-    const line = factory.floorplan.lineForPath(path);
-    if (line === undefined) unclaimed.add(path);
-    else lineIds.add(line);
-  }
-  const unclaimedPaths = [...unclaimed];
+  const { lineIds, unclaimedPaths } = requestedLines(factory, request, workItem);
   const lines = packLines(factory, lineIds);
-  const paths = request.paths ?? [];
-  const instructions = factory.standards
-    .instructions()
-    .filter(
-      (standard) =>
-        paths.some((path) => standardAppliesTo(standard, path)) ||
-        lines.some(({ line }) => appliesToLine(standard, line)) ||
-        (paths.length === 0 && lines.length === 0 && standard.alwaysApply),
-    );
-  // Only the rules over what belongs to the pack's lines: none for a question or paths no line claims.
-  const rules = factory.standards
-    .rules()
-    .filter((rule) => lines.length > 0 && rule.appliesTo !== "floorplan")
-    .map((rule) => ({
-      id: rule.id,
-      description: rule.description,
-      severity: rule.severity,
-      appliesTo: rule.appliesTo,
-    }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-  const question =
-    request.question ??
-    workItem?.title ??
-    lines.map(({ line }) => [line.name ?? line.id, line.description ?? ""].join(" ")).join(" ");
-  const knowledge =
-    question.trim() === ""
-      ? []
-      : (
-          await factory.knowledge.search(question, {
-            // Enough hits to fill the budget with references (some 20 tokens each) after the excerpts.
-            limit: Math.min(200, 20 + Math.ceil(budget / 40)),
-            ...(lineIds.size > 0 && request.question === undefined ? { lines: [...lineIds] } : {}),
-          })
-        ).hits;
+  const { instructions, rules } = packStandards(factory, request.paths ?? [], lines);
+  const knowledge = await searchKnowledge(
+    factory,
+    { question: request.question, workItem, lines, lineIds },
+    budget,
+  );
 
   const base = (packed: ContextPack["lines"]): ContextPackContent => ({
     lines: packed,
@@ -388,145 +311,4 @@ export async function buildContextPack(
       suspectLinks: suspectLinks.length - kept.suspectLinks,
     },
   };
-}
-
-/**
- * What a pack says, without its token accounting: what {@link contextPackMarkdown}
- * renders. `unclaimedPaths` may be left out (content made before packs had it
- * renders as before).
- */
-export type ContextPackContent = Omit<
-  ContextPack,
-  "tokens" | "budgetTokens" | "tokenizer" | "omitted" | "unclaimedPaths"
-> &
-  Partial<Pick<ContextPack, "unclaimedPaths">>;
-
-/**
- * Adds the knowledge hits to a pack: the best one in full whenever it fits,
- * more in full while the pack stays within {@link FULL_KNOWLEDGE_SHARE} of
- * what the budget has left, then the rest as references in what remains.
- * Returns how many hits fitted in neither form.
- */
-function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[], budget: number): number {
-  const marked = (hit: SearchHit, cost: number) => (hit.tokens === cost ? hit : { ...hit, tokens: cost });
-  const fullLimit = fitter.tokens + Math.floor((budget - fitter.tokens) * FULL_KNOWLEDGE_SHARE);
-  fitter.fill(
-    knowledge,
-    (pack, hits) => ({ ...pack, knowledge: hits }),
-    marked,
-    (kept) => (kept === 0 ? budget : fullLimit),
-  );
-  const inFull = new Set(fitter.pack.knowledge.map((hit) => hit.document.id));
-  const references = knowledge
-    .filter((hit) => !inFull.has(hit.document.id))
-    .map((hit) => ({
-      id: hit.document.id,
-      title: hit.document.title,
-      kind: hit.document.kind,
-      score: hit.score,
-    }));
-  const referenced = fitter.fill(references, (pack, list) => ({ ...pack, relatedKnowledge: list }));
-  return references.length - referenced;
-}
-
-/** Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`, or how many were left out. */
-function neighbours(list: readonly PackNeighbour[], omitted = 0): string {
-  if (omitted > 0) return `${omitted} line${omitted === 1 ? "" : "s"}, left out to fit the budget`;
-  if (list.length === 0) return "nothing";
-  return list
-    .map((next) => {
-      const owner = next.owner === undefined ? "" : `, owner ${next.owner}`;
-      const contract = next.contract === undefined ? "" : `: "${next.contract}"`;
-      return `${next.line} (${next.kind}, ${next.criticality}${owner}${contract})`;
-    })
-    .join(", ");
-}
-
-/**
- * A context pack as markdown, for a model's context or a person: lines with
- * owners and neighbours, the work item, the standards, the knowledge with its
- * source, active work and suspect links.
- */
-export function contextPackMarkdown(pack: ContextPackContent): string {
-  const out: string[] = ["# Context"];
-  if (pack.workItem !== undefined) {
-    const item = pack.workItem;
-    out.push(
-      "",
-      `## Work item ${item.id}: ${item.title}`,
-      "",
-      `${item.kind} on ${item.line}, ${item.state} in ${item.stage}.`,
-    );
-  }
-  if (pack.lines.length > 0) {
-    out.push("", "## Lines");
-    for (const { line, dependsOn, dependents, neighboursOmitted } of pack.lines) {
-      out.push(
-        "",
-        `### ${line.name ?? line.id} (\`${line.id}\`)`,
-        "",
-        ...(line.description === undefined ? [] : [line.description, ""]),
-        `- Owner: ${line.owner ?? "none"}`,
-        `- Code: ${line.paths.length > 0 ? line.paths.map((path) => `\`${path}\``).join(", ") : "none declared"}`,
-        `- Depends on: ${neighbours(dependsOn, neighboursOmitted?.dependsOn)}`,
-        `- Used by: ${neighbours(dependents, neighboursOmitted?.dependents)}`,
-      );
-    }
-  }
-  const unclaimed = pack.unclaimedPaths ?? [];
-  if (unclaimed.length > 0) {
-    out.push(
-      "",
-      "## Paths no line claims",
-      "",
-      `${unclaimed.map((path) => `\`${path}\``).join(", ")}: no line of the floor plan claims ${unclaimed.length === 1 ? "this path, so it has" : "these paths, so they have"} no owner.`,
-    );
-  }
-  if (pack.standards.instructions.length > 0 || pack.standards.rules.length > 0) {
-    out.push("", "## Standards");
-    for (const standard of pack.standards.instructions) {
-      out.push("", `### ${standard.description ?? standard.id}`, "", standard.instructions.trim());
-    }
-    if (pack.standards.rules.length > 0) {
-      out.push("", "Checked rules:", "");
-      for (const rule of pack.standards.rules)
-        out.push(`- \`${rule.id}\` (${rule.severity}): ${rule.description}`);
-    }
-  }
-  if (pack.knowledge.length > 0) {
-    out.push("", "## Knowledge");
-    for (const hit of pack.knowledge) {
-      const source = hit.document.source;
-      const from = [
-        source.system,
-        source.uri,
-        source.author === undefined ? undefined : `by ${source.author}`,
-      ]
-        .filter((part) => part !== undefined)
-        .join(" ");
-      out.push(
-        "",
-        `### ${hit.document.title} [${hit.document.kind}, \`${hit.document.id}\`]`,
-        "",
-        `From ${from}.`,
-        "",
-        hit.snippet.trim(),
-      );
-    }
-  }
-  if (pack.relatedKnowledge.length > 0) {
-    out.push("", pack.knowledge.length > 0 ? "More documents that match:" : "## Knowledge", "");
-    for (const reference of pack.relatedKnowledge)
-      out.push(`- ${reference.title} [${reference.kind}, \`${reference.id}\`]`);
-  }
-  if (pack.activeWork.length > 0) {
-    out.push("", "## Active work", "");
-    for (const item of pack.activeWork)
-      out.push(`- \`${item.id}\` ${item.title} (${item.stage}, ${item.line})`);
-  }
-  if (pack.suspectLinks.length > 0) {
-    out.push("", "## Suspect links to review", "");
-    for (const link of pack.suspectLinks) out.push(`- ${link.from} ${link.type} ${link.to}`);
-  }
-  return `${out.join("\n")}\n`;
 }

@@ -1,0 +1,81 @@
+/**
+ * The knowledge of a context pack: the documents that answer its question (or
+ * describe its lines), in full while they take a share of the budget, then by
+ * title and id.
+ *
+ * @module
+ */
+import type { WorkItem } from "@software-factory/core";
+import type { SearchHit } from "@software-factory/knowledge";
+import type { ContextPack } from "./contextPack.js";
+import type { Factory } from "./openFactory.js";
+import type { PackFitter } from "./PackFitter.js";
+
+/** Share of the budget left after the other parts that knowledge in full may take; references fill the rest. */
+const FULL_KNOWLEDGE_SHARE = 0.7;
+
+/** What a pack's knowledge is searched for. */
+export interface KnowledgeQuery {
+  /** The request's question, when it asked one. */
+  readonly question: string | undefined;
+  /** The work item of the request, when it named one: its title is the question otherwise. */
+  readonly workItem: WorkItem | undefined;
+  /** The pack's lines: their names and descriptions are the question when there is no other. */
+  readonly lines: ContextPack["lines"];
+  /** Ids of the pack's lines: without a question, only documents on them match. */
+  readonly lineIds: ReadonlySet<string>;
+}
+
+/**
+ * The documents that match a pack, best first: for the request's question,
+ * else the work item's title, else the lines' names and descriptions (then on
+ * those lines only); enough to fill `budget` with references. None when there
+ * is nothing to search for.
+ */
+export async function searchKnowledge(
+  factory: Factory,
+  query: KnowledgeQuery,
+  budget: number,
+): Promise<readonly SearchHit[]> {
+  const { lines, lineIds } = query;
+  const question =
+    query.question ??
+    query.workItem?.title ??
+    lines.map(({ line }) => [line.name ?? line.id, line.description ?? ""].join(" ")).join(" ");
+  if (question.trim() === "") return [];
+  return (
+    await factory.knowledge.search(question, {
+      // Enough hits to fill the budget with references (some 20 tokens each) after the excerpts.
+      limit: Math.min(200, 20 + Math.ceil(budget / 40)),
+      ...(lineIds.size > 0 && query.question === undefined ? { lines: [...lineIds] } : {}),
+    })
+  ).hits;
+}
+
+/**
+ * Adds the knowledge hits to a pack: the best one in full whenever it fits,
+ * more in full while the pack stays within {@link FULL_KNOWLEDGE_SHARE} of
+ * what the budget has left, then the rest as references in what remains.
+ * Returns how many hits fitted in neither form.
+ */
+export function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[], budget: number): number {
+  const marked = (hit: SearchHit, cost: number) => (hit.tokens === cost ? hit : { ...hit, tokens: cost });
+  const fullLimit = fitter.tokens + Math.floor((budget - fitter.tokens) * FULL_KNOWLEDGE_SHARE);
+  fitter.fill(
+    knowledge,
+    (pack, hits) => ({ ...pack, knowledge: hits }),
+    marked,
+    (kept) => (kept === 0 ? budget : fullLimit),
+  );
+  const inFull = new Set(fitter.pack.knowledge.map((hit) => hit.document.id));
+  const references = knowledge
+    .filter((hit) => !inFull.has(hit.document.id))
+    .map((hit) => ({
+      id: hit.document.id,
+      title: hit.document.title,
+      kind: hit.document.kind,
+      score: hit.score,
+    }));
+  const referenced = fitter.fill(references, (pack, list) => ({ ...pack, relatedKnowledge: list }));
+  return references.length - referenced;
+}

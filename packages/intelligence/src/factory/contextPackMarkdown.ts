@@ -1,0 +1,109 @@
+/**
+ * A context pack as markdown: what a model reads, what a person reads, and
+ * what the pack's token budget counts.
+ *
+ * @module
+ */
+import type { ContextPackContent, PackNeighbour } from "./contextPack.js";
+
+/** Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`, or how many were left out. */
+function neighbours(list: readonly PackNeighbour[], omitted = 0): string {
+  if (omitted > 0) return `${omitted} line${omitted === 1 ? "" : "s"}, left out to fit the budget`;
+  if (list.length === 0) return "nothing";
+  return list
+    .map((next) => {
+      const owner = next.owner === undefined ? "" : `, owner ${next.owner}`;
+      const contract = next.contract === undefined ? "" : `: "${next.contract}"`;
+      return `${next.line} (${next.kind}, ${next.criticality}${owner}${contract})`;
+    })
+    .join(", ");
+}
+
+/**
+ * A context pack as markdown, for a model's context or a person: lines with
+ * owners and neighbours, the work item, the standards, the knowledge with its
+ * source, active work and suspect links.
+ */
+export function contextPackMarkdown(pack: ContextPackContent): string {
+  const out: string[] = ["# Context"];
+  if (pack.workItem !== undefined) {
+    const item = pack.workItem;
+    out.push(
+      "",
+      `## Work item ${item.id}: ${item.title}`,
+      "",
+      `${item.kind} on ${item.line}, ${item.state} in ${item.stage}.`,
+    );
+  }
+  if (pack.lines.length > 0) {
+    out.push("", "## Lines");
+    for (const { line, dependsOn, dependents, neighboursOmitted } of pack.lines) {
+      out.push(
+        "",
+        `### ${line.name ?? line.id} (\`${line.id}\`)`,
+        "",
+        ...(line.description === undefined ? [] : [line.description, ""]),
+        `- Owner: ${line.owner ?? "none"}`,
+        `- Code: ${line.paths.length > 0 ? line.paths.map((path) => `\`${path}\``).join(", ") : "none declared"}`,
+        `- Depends on: ${neighbours(dependsOn, neighboursOmitted?.dependsOn)}`,
+        `- Used by: ${neighbours(dependents, neighboursOmitted?.dependents)}`,
+      );
+    }
+  }
+  const unclaimed = pack.unclaimedPaths ?? [];
+  if (unclaimed.length > 0) {
+    out.push(
+      "",
+      "## Paths no line claims",
+      "",
+      `${unclaimed.map((path) => `\`${path}\``).join(", ")}: no line of the floor plan claims ${unclaimed.length === 1 ? "this path, so it has" : "these paths, so they have"} no owner.`,
+    );
+  }
+  if (pack.standards.instructions.length > 0 || pack.standards.rules.length > 0) {
+    out.push("", "## Standards");
+    for (const standard of pack.standards.instructions) {
+      out.push("", `### ${standard.description ?? standard.id}`, "", standard.instructions.trim());
+    }
+    if (pack.standards.rules.length > 0) {
+      out.push("", "Checked rules:", "");
+      for (const rule of pack.standards.rules)
+        out.push(`- \`${rule.id}\` (${rule.severity}): ${rule.description}`);
+    }
+  }
+  if (pack.knowledge.length > 0) {
+    out.push("", "## Knowledge");
+    for (const hit of pack.knowledge) {
+      const source = hit.document.source;
+      const from = [
+        source.system,
+        source.uri,
+        source.author === undefined ? undefined : `by ${source.author}`,
+      ]
+        .filter((part) => part !== undefined)
+        .join(" ");
+      out.push(
+        "",
+        `### ${hit.document.title} [${hit.document.kind}, \`${hit.document.id}\`]`,
+        "",
+        `From ${from}.`,
+        "",
+        hit.snippet.trim(),
+      );
+    }
+  }
+  if (pack.relatedKnowledge.length > 0) {
+    out.push("", pack.knowledge.length > 0 ? "More documents that match:" : "## Knowledge", "");
+    for (const reference of pack.relatedKnowledge)
+      out.push(`- ${reference.title} [${reference.kind}, \`${reference.id}\`]`);
+  }
+  if (pack.activeWork.length > 0) {
+    out.push("", "## Active work", "");
+    for (const item of pack.activeWork)
+      out.push(`- \`${item.id}\` ${item.title} (${item.stage}, ${item.line})`);
+  }
+  if (pack.suspectLinks.length > 0) {
+    out.push("", "## Suspect links to review", "");
+    for (const link of pack.suspectLinks) out.push(`- ${link.from} ${link.type} ${link.to}`);
+  }
+  return `${out.join("\n")}\n`;
+}
