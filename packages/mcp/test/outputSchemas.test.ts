@@ -75,6 +75,13 @@ function schemasOf(schema: JsonSchema, path: string): { path: string; schema: Js
   return [{ path, schema }, ...nested.flatMap(([at, value]) => schemasOf(value, at))];
 }
 
+/** Every property declared in `schema`, at every depth, with its path. */
+function propertiesOf(schema: JsonSchema, path: string): { path: string; schema: JsonSchema }[] {
+  return schemasOf(schema, path).flatMap(({ path: at, schema: nested }) =>
+    Object.entries(nested.properties ?? {}).map(([key, value]) => ({ path: `${at}.${key}`, schema: value })),
+  );
+}
+
 /** Whether a schema says only "an object": no properties, and no schema for the values of a record. */
 function isAnyObject(schema: JsonSchema): boolean {
   const values = schema.additionalProperties;
@@ -119,11 +126,11 @@ describe("tool schemas in tools/list", () => {
     expect(empty).toEqual([]);
   });
 
-  it("describes every input property of every tool", () => {
+  it("describes every input property of every tool, at every depth", () => {
     const undescribed = tools.flatMap((tool) =>
-      Object.entries(tool.inputSchema.properties ?? {}).flatMap(([property, schema]) => {
-        const description = (schema as { description?: unknown }).description;
-        return typeof description === "string" && description.length > 0 ? [] : [`${tool.name}.${property}`];
+      propertiesOf(tool.inputSchema as JsonSchema, tool.name).flatMap(({ path, schema }) => {
+        const description = schema.description;
+        return typeof description === "string" && description.length > 0 ? [] : [path];
       }),
     );
     expect(undescribed).toEqual([]);

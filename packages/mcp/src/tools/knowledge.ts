@@ -10,6 +10,7 @@ import type { Factory } from "@software-factory/intelligence";
 import {
   checkDecisionTextTotal,
   DECISION_LIST_MAX,
+  DECISION_OPTION_LIMITS,
   DECISION_TEXT_MAX,
   DocumentKindSchema,
   decisionOptionInputShape,
@@ -227,6 +228,16 @@ const stored = (document: { id: string; seq: number; revisions: readonly unknown
   revision: document.revisions.length,
 });
 
+/** A typed link of a captured document, as `capture_knowledge` takes it; unknown keys refused. */
+const DocumentLink = z.strictObject({
+  type: LinkSchema.shape.type.describe(
+    "What the link means: a word starting lowercase (relatesTo, informs, evidenceFor), at most 60 characters",
+  ),
+  target: LinkSchema.shape.target.describe(
+    "Id of the linked document or artifact (a document id, wi_..., sig_...), at most 200 characters",
+  ),
+});
+
 /** `capture_knowledge`: stores a knowledge document with its source and links; idempotent with a key. */
 export const captureKnowledge = defineTool({
   name: "capture_knowledge",
@@ -243,9 +254,13 @@ export const captureKnowledge = defineTool({
     body: z.string().min(1).max(KNOWLEDGE_BODY_MAX).describe("Markdown"),
     source: z
       .strictObject({
-        system: z.string().min(1).default("mcp"),
-        uri: z.string().optional(),
-        author: z.string().optional(),
+        system: z
+          .string()
+          .min(1)
+          .default("mcp")
+          .describe("The system it came from (zendesk, notes, a repository); mcp when omitted"),
+        uri: z.string().optional().describe("Its address in that system: a URL or a path"),
+        author: z.string().optional().describe("Who wrote or said it there (an operator id or a name)"),
       })
       .prefault({})
       .describe("Where it came from: system (default mcp), uri (its address there: a URL or a path), author"),
@@ -255,7 +270,7 @@ export const captureKnowledge = defineTool({
       .default([])
       .describe("Ids of the lines it concerns (factory://floorplan lists them)"),
     links: z
-      .array(LinkSchema.strict())
+      .array(DocumentLink)
       .default([])
       .describe(
         "Typed links to other documents or artifacts: { type: a lowercase-first word such as relatesTo, informs, evidenceFor; target: the document or artifact id }",
@@ -341,7 +356,17 @@ export const retractKnowledge = defineTool({
 });
 
 /** An option weighed by a decision: its title, pros and cons within the knowledge base's limits; unknown keys refused. */
-const DecisionOption = z.strictObject(decisionOptionInputShape);
+const DecisionOption = z.strictObject({
+  title: decisionOptionInputShape.title.describe(
+    `The option's name, at most ${DECISION_OPTION_LIMITS.title} characters`,
+  ),
+  pros: decisionOptionInputShape.pros.describe(
+    `What speaks for it, at most ${DECISION_LIST_MAX} points of at most ${DECISION_OPTION_LIMITS.point} characters (default none)`,
+  ),
+  cons: decisionOptionInputShape.cons.describe(
+    `What speaks against it, at most ${DECISION_LIST_MAX} points of at most ${DECISION_OPTION_LIMITS.point} characters (default none)`,
+  ),
+});
 
 /** `record_decision`: adds a decision (an ADR) to the decision log; idempotent with a key. */
 export const recordDecision = defineTool({
