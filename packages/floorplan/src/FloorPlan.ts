@@ -1,10 +1,4 @@
-import {
-  ClosedError,
-  type EventLog,
-  NotFoundError,
-  type Projection,
-  validationErrorFromZod,
-} from "@software-factory/core";
+import { ClosedError, type EventLog, type Projection } from "@software-factory/core";
 import {
   type ApplyPlanOptions,
   type ApplyPlanResult,
@@ -16,15 +10,25 @@ import type { FloorGraph, FloorLineDirectory, PathOwnership, ReachOptions } from
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
-import { factKeys, factSourceOf } from "./internal/factSource.js";
+import { factSourceOf } from "./internal/factSource.js";
 import { HealthOptionsSchema, PathSchema, parsed } from "./internal/floorPlanInputs.js";
-import { planEntries } from "./internal/writeProblems.js";
+import {
+  dropRelation,
+  editLine,
+  putRelation,
+  retireLine,
+  wholePlan,
+  withContributor,
+  withDependency,
+  withOwner,
+  withoutContributor,
+  withoutDependency,
+} from "./internal/planEdits.js";
 import {
   type ContributorDecl,
   type DependencyDeclInput,
   DependencyDeclSchema,
   type DomainDecl,
-  type LineDecl,
   type LineDeclInput,
   type OperatorDeclInput,
   type Plan,
@@ -212,11 +216,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    */
   async applyPlan(input: Plan | PlanInput, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    const plan = planOf(input);
-    const declaring = factKeys(plan);
-    // Every entry of the input is checked in full; the rest of the floor plan only for what the apply breaks.
-    const given = planEntries(plan);
-    return this.#write(() => ({ plan, declaring, given }), options);
+    return this.#write(wholePlan(planOf(input)), options);
   }
 
   /** Writes what `target` makes of the latest plan, deciding again after each conflict with another writer. */
@@ -267,19 +267,12 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    */
   async retireLine(lineId: string, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    return this.#write(
-      (plan) => {
-        this.#requireLine(plan, lineId);
-        // Retiring a line declares nothing: the facts of the other lines keep their provenance.
-        return {
-          plan: { ...plan, lines: plan.lines.filter((line) => line.id !== lineId) },
-          declaring: new Set(),
-          given: new Set(),
-        };
-      },
-      // Retiring the last line is what was asked for.
-      { ...options, label: `retire ${lineId}`, allowRemoveAllLines: true },
-    );
+    // Retiring the last line is what was asked for.
+    return this.#write(retireLine(lineId), {
+      ...options,
+      label: `retire ${lineId}`,
+      allowRemoveAllLines: true,
+    });
   }
 
   /** Makes an operator the accountable owner of a line. @throws NotFoundError / ValidationError. */
@@ -289,7 +282,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    return this.#editLine(lineId, (line) => ({ ...line, owner: operatorId }), options, `owner of ${lineId}`);
+    return this.#write(editLine(lineId, withOwner(operatorId)), { ...options, label: `owner of ${lineId}` });
   }
 
   /** Adds or replaces a contributor of a line. @throws NotFoundError / ValidationError. */
@@ -299,15 +292,10 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    return this.#editLine(
-      lineId,
-      (line) => ({
-        ...line,
-        contributors: [...line.contributors.filter((c) => c.operator !== contributor.operator), contributor],
-      }),
-      options,
-      `contributor of ${lineId}`,
-    );
+    return this.#write(editLine(lineId, withContributor(contributor)), {
+      ...options,
+      label: `contributor of ${lineId}`,
+    });
   }
 
   /** Removes a contributor of a line. @throws NotFoundError when the line is unknown. */
@@ -317,13 +305,10 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    return this.#editLine(
-      lineId,
-      (line) => ({ ...line, contributors: line.contributors.filter((c) => c.operator !== operatorId) }),
-      options,
-      `contributor of ${lineId}`,
-      { declares: false },
-    );
+    return this.#write(editLine(lineId, withoutContributor(operatorId), { declares: false }), {
+      ...options,
+      label: `contributor of ${lineId}`,
+    });
   }
 
   /**
@@ -338,18 +323,11 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    const parsed = DependencyDeclSchema.safeParse(input);
-    if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "dependency" });
-    const dependency = parsed.data;
-    return this.#editLine(
-      fromLine,
-      (line) => ({
-        ...line,
-        dependsOn: [...line.dependsOn.filter((d) => d.line !== dependency.line), dependency],
-      }),
-      options,
-      `dependency ${fromLine} -> ${dependency.line}`,
-    );
+    const dependency = parsed(DependencyDeclSchema, input, "dependency");
+    return this.#write(editLine(fromLine, withDependency(dependency)), {
+      ...options,
+      label: `dependency ${fromLine} -> ${dependency.line}`,
+    });
   }
 
   /** Removes a dependency. @throws NotFoundError when the dependent line is unknown. */
@@ -359,13 +337,10 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    return this.#editLine(
-      fromLine,
-      (line) => ({ ...line, dependsOn: line.dependsOn.filter((d) => d.line !== toLine) }),
-      options,
-      `dependency ${fromLine} -> ${toLine}`,
-      { declares: false },
-    );
+    return this.#write(editLine(fromLine, withoutDependency(toLine), { declares: false }), {
+      ...options,
+      label: `dependency ${fromLine} -> ${toLine}`,
+    });
   }
 
   /**
@@ -383,22 +358,8 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    const parsed = RelationDeclSchema.safeParse({ type, from, to, attributes });
-    if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "relation" });
-    const added = parsed.data;
-    return this.#write(
-      (plan) => {
-        const others = plan.relations.filter(
-          (relation) => !(relation.type === type && relation.from === from && relation.to === to),
-        );
-        return {
-          plan: { ...plan, relations: [...others, added] },
-          declaring: new Set(),
-          given: planEntries({ relations: [added] }),
-        };
-      },
-      { ...options, label: `${type} ${from} -> ${to}` },
-    );
+    const added = parsed(RelationDeclSchema, { type, from, to, attributes }, "relation");
+    return this.#write(putRelation(added), { ...options, label: `${type} ${from} -> ${to}` });
   }
 
   /** Removes an edge of a registered relation; nothing happens when there is none. */
@@ -409,19 +370,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#assertOpen();
-    return this.#write(
-      (plan) => ({
-        plan: {
-          ...plan,
-          relations: plan.relations.filter(
-            (relation) => !(relation.type === type && relation.from === from && relation.to === to),
-          ),
-        },
-        declaring: new Set(),
-        given: new Set(),
-      }),
-      { ...options, label: `${type} ${from} -> ${to}` },
-    );
+    return this.#write(dropRelation(type, from, to), { ...options, label: `${type} ${from} -> ${to}` });
   }
 
   /** Edges of a relation type, as `{ from, to, attributes }` with `kind:id` node keys. */
@@ -460,46 +409,5 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    */
   #assertOpen(): void {
     if (this.#closed) throw new ClosedError({ message: "the floor plan is closed" });
-  }
-
-  #requireLine(plan: Plan, lineId: string): LineDecl {
-    const line = plan.lines.find((candidate) => candidate.id === lineId);
-    if (line === undefined)
-      throw new NotFoundError({
-        message: `line "${lineId}" is not in the floor plan`,
-        entity: "line",
-        id: lineId,
-      });
-    return line;
-  }
-
-  /**
-   * Changes one line of the latest plan. The edited plan is checked by the
-   * write: a value the edit brings (an unknown owner, a malformed contributor)
-   * is an error, what the line or the plan already had is not. An edit that
-   * `declares` (the default) makes the line's imported facts declared by
-   * hand, recording the line again; a removal declares nothing, so it works
-   * on a line stored with a text over today's limits.
-   */
-  async #editLine(
-    lineId: string,
-    edit: (line: LineDecl) => LineDecl,
-    options: ChangeOptions,
-    label: string,
-    { declares = true }: { readonly declares?: boolean } = {},
-  ): Promise<ApplyPlanResult> {
-    return this.#write(
-      (plan) => {
-        const line = this.#requireLine(plan, lineId);
-        const declared = edit(line);
-        const edited = {
-          ...plan,
-          lines: plan.lines.map((candidate) => (candidate === line ? declared : candidate)),
-        };
-        const declaring = declares ? factKeys({ lines: [declared] }) : new Set<string>();
-        return { plan: edited, declaring, given: new Set<string>() };
-      },
-      { ...options, label },
-    );
   }
 }
