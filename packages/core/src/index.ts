@@ -73,6 +73,8 @@ export {
   AssignInputSchema,
   type CaptureSignalInput,
   CaptureSignalInputSchema,
+  type CaptureSignalOptions,
+  CaptureSignalOptionsSchema,
   type CreateWorkItemInput,
   CreateWorkItemInputSchema,
   INPUT_LIMITS,

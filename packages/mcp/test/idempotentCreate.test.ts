@@ -1,4 +1,5 @@
 import { rmSync } from "node:fs";
+import { openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectToServer, seededFactory } from "./fixtures.js";
 
@@ -55,5 +56,44 @@ describe("create_work_item with an idempotency key", () => {
     const listed = await restarted.call("list_work", { line: "checkout" });
     expect(listed.structuredContent?.items).toHaveLength(1);
     await restarted.client.close();
+  }, 120_000);
+});
+
+describe("capture_signal with an idempotency key", () => {
+  it("captures once for a retry on the same server and after a restart, and refuses the key for other text", async () => {
+    const request = {
+      text: "Refunds take a week",
+      source: "support",
+      line: "payments",
+      idempotencyKey: "ticket-4711",
+    };
+    const first = await connect(dir);
+    const captured = await first.call("capture_signal", request);
+    expect(captured.isError, captured.content[0]?.text).toBeFalsy();
+    const id = captured.structuredContent?.id;
+    expect(id).toEqual(expect.stringMatching(/^sig_/));
+
+    const retried = await first.call("capture_signal", request);
+    expect(retried.isError, retried.content[0]?.text).toBeFalsy();
+    expect(retried.structuredContent).toMatchObject({ id, line: "payments" });
+    await first.client.close();
+
+    const restarted = await connect(dir);
+    const again = await restarted.call("capture_signal", request);
+    expect(again.structuredContent?.id).toBe(id);
+
+    const different = await restarted.call("capture_signal", { ...request, text: "Refunds never arrive" });
+    expect(different.isError).toBe(true);
+    expect(different.content[0]?.text).toContain(
+      `E_IDEMPOTENCY_CONFLICT: idempotency key "ticket-4711" was already used to capture signal ${id} with a different text`,
+    );
+    await restarted.client.close();
+
+    const factory = await openFactory({ dir });
+    try {
+      expect(factory.work.signals().map((signal) => signal.id)).toEqual([id]);
+    } finally {
+      await factory.close();
+    }
   }, 120_000);
 });

@@ -22,6 +22,7 @@ import type { Gate } from "./Gate.js";
 import type {
   AssignInput,
   CaptureSignalInput,
+  CaptureSignalOptions,
   CreateWorkItemInput,
   LinkInput,
   MoveOptions,
@@ -322,13 +323,23 @@ export class AssemblyLine extends AssemblyLineReads {
 
   /**
    * Captures a customer signal, routing it to a line at once when `line` is given.
+   * With `idempotencyKey`, a retried call (from this process or another, before or after a reopen)
+   * returns the signal the first call captured instead of capturing it again.
    *
-   * @throws ValidationError when the input is invalid.
-   * @throws NotFoundError when the line directory does not know the line.
+   * @throws ValidationError when the input or the options are invalid.
+   * @throws NotFoundError when the line directory does not know the line (nothing is written).
+   * @throws IdempotencyConflictError when the key was used for a work item, or to capture a signal from different input (text, source, customer, severity, line).
+   * @example
+   * ```ts
+   * const signal = await line.captureSignal(
+   *   { text: "Card payment fails on retry", source: "support", line: "checkout" },
+   *   { idempotencyKey: "ticket-4711" },
+   * );
+   * ```
    */
-  async captureSignal(input: CaptureSignalInput): Promise<Signal> {
+  async captureSignal(input: CaptureSignalInput, options: CaptureSignalOptions = {}): Promise<Signal> {
     this.#lifecycle.assertOpen();
-    return this.signal(await this.#field.captureSignal(input)) as Signal;
+    return this.signal(await this.#field.captureSignal(input, options)) as Signal;
   }
 
   /**

@@ -16,6 +16,7 @@ import { type AssemblyLine, type OpenAssemblyLineOptions, openAssemblyLine } fro
 import type {
   AssignInput,
   CaptureSignalInput,
+  CaptureSignalOptions,
   CreateWorkItemInput,
   LinkInput,
   MoveOptions,
@@ -89,7 +90,10 @@ export interface AssemblyLineShape {
   /** See {@link AssemblyLine.reviewLink}. */
   readonly reviewLink: (linkId: string, input: ReviewInput) => Effect.Effect<TraceLink, AssemblyLineError>;
   /** See {@link AssemblyLine.captureSignal}. */
-  readonly captureSignal: (input: CaptureSignalInput) => Effect.Effect<Signal, AssemblyLineError>;
+  readonly captureSignal: (
+    input: CaptureSignalInput,
+    options?: CaptureSignalOptions,
+  ) => Effect.Effect<Signal, AssemblyLineError>;
   /** See {@link AssemblyLine.routeSignal}. */
   readonly routeSignal: (
     id: string,
@@ -171,7 +175,7 @@ export function makeAssemblyLineShape(line: AssemblyLine): AssemblyLineShape {
     link: (input) => write(() => line.link(input)),
     linkAll: (inputs) => write(() => line.linkAll(inputs)),
     reviewLink: (linkId, input) => write(() => line.reviewLink(linkId, input)),
-    captureSignal: (input) => write(() => line.captureSignal(input)),
+    captureSignal: (input, options) => write(() => line.captureSignal(input, options)),
     routeSignal: (id, lineId, options) => write(() => line.routeSignal(id, lineId, options)),
     recordDeployment: (input) => write(() => line.recordDeployment(input)),
     openIncident: (input) => write(() => line.openIncident(input)),

@@ -9,7 +9,7 @@ import { LineIdSchema, ReworkCauseSchema, WorkItemKindSchema } from "./WorkItem.
 
 /** Why, in the words of whoever made the move; required and never blank. */
 const reason = z.string().trim().min(1, "a reason is required");
-/** The idempotency key of the request that created or moved an item, so a retry returns the first result. */
+/** The idempotency key of the request that created or moved an item or captured a signal, so a retry returns the first result. */
 const request = z.string().min(1).max(200).optional();
 /**
  * The type of a recorded link: a camelCase word. New links are held to
@@ -230,6 +230,7 @@ export const SignalCaptured = defineEvent(
     customer: z.string().optional(),
     /** How much it hurts the customer: `low`, `medium`, `high` or `critical`. */
     severity: SeveritySchema,
+    request,
   }),
 );
 
@@ -239,6 +240,8 @@ export const SignalRouted = defineEvent(
   z.object({
     /** The line that now owns the signal. */
     line: LineIdSchema,
+    /** The capture's idempotency key, when the signal was routed as it was captured. */
+    request,
   }),
 );
 

@@ -238,6 +238,16 @@ export const CaptureSignalInputSchema: z.ZodObject<typeof captureSignalInputShap
 /** Input of `AssemblyLine.captureSignal`. */
 export type CaptureSignalInput = z.input<typeof CaptureSignalInputSchema>;
 
+const captureSignalOptionsShape = {
+  /** Makes a retried call land once: a retry with the key returns the signal the first call captured. */
+  idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
+};
+/** Options of `AssemblyLine.captureSignal`. */
+export const CaptureSignalOptionsSchema: z.ZodObject<typeof captureSignalOptionsShape, z.core.$strict> =
+  strictInput(captureSignalOptionsShape);
+/** Options of `AssemblyLine.captureSignal`. */
+export type CaptureSignalOptions = z.input<typeof CaptureSignalOptionsSchema>;
+
 /**
  * Parses a user input with a schema, or throws a ValidationError naming the call and each bad field.
  *

@@ -7,6 +7,7 @@
 import { CaptureSignalInputSchema, INPUT_LIMITS, LineIdSchema } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { IdempotencyKey, keyed } from "./shared.js";
 import { RouteCandidateOutput, SignalOutput } from "./workOutputs.js";
 
 /** `capture_signal`: records a signal from a customer or the field. */
@@ -14,9 +15,9 @@ export const captureSignal = defineTool({
   name: "capture_signal",
   title: "Capture a signal",
   description:
-    "Record what a customer said or what was observed in the field (support ticket, sales call, monitoring). Give line when you know it; otherwise call route_signal to find the line.",
+    "Record what a customer said or what was observed in the field (support ticket, sales call, monitoring). Give line when you know it; otherwise call route_signal to find the line. Pass an idempotencyKey (the ticket id, say) so that a retried call captures the signal once.",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
     text: CaptureSignalInputSchema.shape.text.describe(
       "What the customer said or what was observed, at most 10,000 characters",
@@ -34,9 +35,11 @@ export const captureSignal = defineTool({
     line: LineIdSchema.optional().describe(
       "Id of the line it belongs to, when known (factory://floorplan lists them); otherwise route_signal ranks the lines",
     ),
+    idempotencyKey: IdempotencyKey,
   }),
   output: SignalOutput,
-  run: async (factory, input) => factory.work.captureSignal(input),
+  run: async (factory, { idempotencyKey, ...input }) =>
+    factory.work.captureSignal(input, keyed(idempotencyKey)),
 });
 
 /** `route_signal`: ranks the lines a signal or text belongs to, or routes a signal to a line. */

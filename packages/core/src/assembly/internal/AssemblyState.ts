@@ -37,13 +37,15 @@ interface SignalRecord extends Mutable<Omit<Signal, "workItems">> {
 
 /**
  * What the first write carrying an idempotency key did: the event type
- * (`work.created` or a move's), the work item, and the event's data, which a
- * retried creation is compared with.
+ * (`work.created`, a move's, or `signal.captured`), the work item or signal,
+ * and the event's data, which a retried creation or capture is compared with.
  */
 export interface KeyedRequest {
   readonly type: string;
   readonly subject: string;
   readonly data: unknown;
+  /** For a signal capture: the line it was routed to in the same write; absent when it was not. */
+  readonly routedTo?: string;
 }
 
 /**
@@ -85,8 +87,7 @@ export class AssemblyState {
   /** Folds one event. Unknown types are ignored. */
   apply(event: StoredEvent): void {
     const request = (event.data as { request?: unknown } | undefined)?.request;
-    if (typeof request === "string" && event.type.startsWith("work.") && !this.requests.has(request))
-      this.requests.set(request, { type: event.type, subject: event.subject, data: event.data });
+    if (typeof request === "string") this.#keyed(request, event);
     if (WorkCreated.is(event)) this.#created(event);
     else if (WorkAdvanced.is(event)) this.#moved(event, event.data.to);
     else if (WorkSentBack.is(event)) this.#sentBack(event);
@@ -104,6 +105,22 @@ export class AssemblyState {
     else if (event.type === "deployment.recorded") this.deployments.add(event.subject);
     else if (event.type === "incident.opened") this.incidents.add(event.subject);
     else if (event.type.startsWith("work.")) this.#touch(event);
+  }
+
+  /**
+   * Records the first write of an idempotency key: a work item's create or
+   * move, or a signal's capture, to which the routing written with it adds its line.
+   */
+  #keyed(key: string, event: StoredEvent): void {
+    const earlier = this.requests.get(key);
+    if (earlier === undefined && (event.type.startsWith("work.") || SignalCaptured.is(event)))
+      this.requests.set(key, { type: event.type, subject: event.subject, data: event.data });
+    else if (
+      SignalRouted.is(event) &&
+      earlier?.type === SignalCaptured.type &&
+      earlier.subject === event.subject
+    )
+      this.requests.set(key, { ...earlier, routedTo: event.data.line });
   }
 
   /** Items of a line counting toward its WIP limit (active or blocked, in a WIP stage). */

@@ -14,6 +14,8 @@ import type { Projection } from "../../Projection.js";
 import {
   type CaptureSignalInput,
   CaptureSignalInputSchema,
+  type CaptureSignalOptions,
+  CaptureSignalOptionsSchema,
   type OpenIncidentInput,
   OpenIncidentInputSchema,
   parseInput,
@@ -28,6 +30,7 @@ import type { AssemblyState } from "./AssemblyState.js";
 import { checkDeployment, checkIncident, expectIncident, expectSignal, signalEvents } from "./fieldEvents.js";
 import type { LineWriter } from "./LineWriter.js";
 import { checkReferences } from "./references.js";
+import { earlierCapture } from "./requests.js";
 
 /** Records signals, deployments and incidents: parses, checks against the latest state, writes. */
 export class FieldCommands {
@@ -50,23 +53,34 @@ export class FieldCommands {
 
   /**
    * Captures a signal, routed to a line at once when the input names one. A
-   * routed signal is appended only if nothing landed since its line was
-   * checked, so a line another process retires meanwhile refuses it.
+   * routed or keyed signal is appended only if nothing landed since its line
+   * and its key were checked, so a line another process retires meanwhile
+   * refuses it, and a call retried with its idempotency key, from any process,
+   * returns the signal the first call captured.
    *
    * @returns the signal id (`sig_...`).
-   * @throws ValidationError when the input is invalid.
+   * @throws ValidationError when the input or the options are invalid.
    * @throws NotFoundError when the directory does not know the line.
+   * @throws IdempotencyConflictError when the key was used for a work item or to capture a different signal.
    */
-  async captureSignal(input: CaptureSignalInput): Promise<string> {
+  async captureSignal(input: CaptureSignalInput, options: CaptureSignalOptions): Promise<string> {
     const data = parseInput(CaptureSignalInputSchema, input, "signal");
-    const id = newId("sig");
-    if (data.line === undefined) {
-      await this.#writer.append(signalEvents(id, data), data.actor);
+    const { idempotencyKey: key } = parseInput(CaptureSignalOptionsSchema, options, "signal options");
+    let id = newId("sig");
+    if (data.line === undefined && key === undefined) {
+      await this.#writer.append(signalEvents(id, data, key), data.actor);
       return id;
     }
     await this.#writer.retrying(async (head) => {
-      await checkReferences(this.#lines, "signal", [{ entity: "line", field: "line", id: data.line }]);
-      await this.#writer.appendAt(signalEvents(id, data), head, data.actor);
+      const earlier = earlierCapture(this.#state, key, data);
+      if (earlier !== undefined) {
+        id = earlier;
+        return;
+      }
+      if (data.line !== undefined)
+        await checkReferences(this.#lines, "signal", [{ entity: "line", field: "line", id: data.line }]);
+      const keyed = { ...(data.actor === undefined ? {} : { actor: data.actor }), idempotencyKey: key };
+      await this.#writer.appendMove(signalEvents(id, data, key), head, keyed);
     });
     return id;
   }

@@ -122,8 +122,8 @@ export class LineWriter {
   }
 
   /**
-   * Appends a create's or move's events if the log is still at `head`, as its
-   * actor and with its idempotency key. When the log refuses the key because a
+   * Appends a keyed write's events (a work item's create or move, a signal's
+   * capture) if the log is still at `head`, as its actor and with its idempotency key. When the log refuses the key because a
    * write that landed after `head` used it (another process's call with the
    * same key), this is reported as a concurrency conflict: the call decides
    * again and finds the first call's result in the state.

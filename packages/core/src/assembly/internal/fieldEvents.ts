@@ -24,8 +24,13 @@ export function copySignal(signal: Signal): Signal {
   return { ...signal, workItems: [...signal.workItems] };
 }
 
-/** The events capturing a signal, and routing it when the input names a line. */
-export function signalEvents(id: string, data: z.output<typeof CaptureSignalInputSchema>): NewEvent[] {
+/** The events capturing a signal, and routing it when the input names a line; both carry the capture's idempotency key. */
+export function signalEvents(
+  id: string,
+  data: z.output<typeof CaptureSignalInputSchema>,
+  key: string | undefined,
+): NewEvent[] {
+  const request = key === undefined ? {} : { request: key };
   const events: NewEvent[] = [
     {
       type: "signal.captured",
@@ -35,10 +40,12 @@ export function signalEvents(id: string, data: z.output<typeof CaptureSignalInpu
         source: data.source,
         severity: data.severity,
         ...(data.customer === undefined ? {} : { customer: data.customer }),
+        ...request,
       },
     },
   ];
-  if (data.line !== undefined) events.push({ type: "signal.routed", subject: id, data: { line: data.line } });
+  if (data.line !== undefined)
+    events.push({ type: "signal.routed", subject: id, data: { line: data.line, ...request } });
   return events;
 }
 

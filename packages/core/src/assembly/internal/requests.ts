@@ -1,20 +1,21 @@
 /**
- * Idempotency keys of work item writes. The first create or move carrying a
- * key records it in its events (`request`); a call retried with the key finds
- * that record and returns the first result instead of writing again, from any
- * process and after a reopen. A key reused for a different write is refused
- * with an {@link IdempotencyConflictError} naming the key.
+ * Idempotency keys of work item writes and signal captures. The first create,
+ * move or capture carrying a key records it in its events (`request`); a call
+ * retried with the key finds that record and returns the first result instead
+ * of writing again, from any process and after a reopen. A key reused for a
+ * different write is refused with an {@link IdempotencyConflictError} naming the key.
  *
  * @module
  */
 import type { z } from "zod";
 import type { EventData } from "../../EventRegistry.js";
 import { IdempotencyConflictError } from "../../errors.js";
-import type { WorkCreated } from "../assemblyEvents.js";
-import type { CreateWorkItemInputSchema } from "../inputs.js";
+import type { SignalCaptured, WorkCreated } from "../assemblyEvents.js";
+import type { CaptureSignalInputSchema, CreateWorkItemInputSchema } from "../inputs.js";
 import type { AssemblyState, KeyedRequest } from "./AssemblyState.js";
 
 const CREATED = "work.created";
+const CAPTURED = "signal.captured";
 
 /**
  * The work item an earlier creation with this key made, when the retry asks
@@ -51,6 +52,37 @@ export function earlierCreation(
 }
 
 /**
+ * The signal an earlier capture with this key made, when the retry asks for
+ * the same signal: the same text, source, customer and severity, and the same
+ * line when the retry names one.
+ *
+ * @returns the signal id, or undefined when no write used the key yet.
+ * @throws IdempotencyConflictError when the key was used for a work item, or to capture a different signal.
+ */
+export function earlierCapture(
+  state: AssemblyState,
+  key: string | undefined,
+  data: z.output<typeof CaptureSignalInputSchema>,
+): string | undefined {
+  const earlier = key === undefined ? undefined : state.requests.get(key);
+  if (key === undefined || earlier === undefined) return undefined;
+  if (earlier.type !== CAPTURED) throw reused(key, earlier, "capture a signal");
+  const captured = earlier.data as EventData<typeof SignalCaptured>;
+  const differs = [
+    captured.text !== data.text && "text",
+    captured.source !== data.source && "source",
+    captured.customer !== data.customer && "customer",
+    captured.severity !== data.severity && "severity",
+    data.line !== undefined && earlier.routedTo !== data.line && "line",
+  ].filter((field) => field !== false);
+  if (differs.length === 0) return earlier.subject;
+  throw new IdempotencyConflictError({
+    message: `idempotency key "${key}" was already used to capture signal ${earlier.subject} with a different ${differs.join(", ")}; use a new key`,
+    key,
+  });
+}
+
+/**
  * Whether an earlier move of this item carried the key, so the retry returns
  * the item instead of moving it again.
  *
@@ -59,14 +91,20 @@ export function earlierCreation(
 export function earlierMove(state: AssemblyState, key: string | undefined, id: string): boolean {
   const earlier = key === undefined ? undefined : state.requests.get(key);
   if (key === undefined || earlier === undefined) return false;
-  if (earlier.type !== CREATED && earlier.subject === id) return true;
+  if (earlier.type !== CREATED && earlier.type !== CAPTURED && earlier.subject === id) return true;
   throw reused(key, earlier, `move work item ${id}`);
 }
 
+/** The refusal of a key reused for another write than the one it first made. */
 function reused(key: string, earlier: KeyedRequest, wanted: string): IdempotencyConflictError {
-  const done = earlier.type === CREATED ? "create" : "move";
+  const done =
+    earlier.type === CAPTURED
+      ? "capture signal"
+      : earlier.type === CREATED
+        ? "create work item"
+        : "move work item";
   return new IdempotencyConflictError({
-    message: `idempotency key "${key}" was already used to ${done} work item ${earlier.subject}, not to ${wanted}; use a new key`,
+    message: `idempotency key "${key}" was already used to ${done} ${earlier.subject}, not to ${wanted}; use a new key`,
     key,
   });
 }
