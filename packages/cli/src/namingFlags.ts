@@ -1,7 +1,7 @@
 /**
  * Errors of an SDK call about what the user typed, told in the command line's
  * words: a malformed value is a usage error naming the flag or argument, an
- * id that names nothing is a not-found naming the flag.
+ * id that names nothing is a not-found naming the flag or argument.
  *
  * @module
  */
@@ -38,6 +38,44 @@ export async function namingFlags<T>(flags: FlagsOfFields, call: () => Promise<T
   } catch (error) {
     throw inFlagTerms(flags, error);
   }
+}
+
+/**
+ * Runs an SDK call on the thing an id argument names (`work advance <id>`,
+ * `skills run <name>`), and tells a `NotFoundError` about that id in the
+ * command line's words: the argument starts its message and is its `field`
+ * (`<id>: no work item "wi_nope"`). A not-found about anything else (an id
+ * given in a flag, one the thing refers to) is rethrown as it is.
+ *
+ * @throws NotFoundError naming the argument, when the SDK finds nothing of that id.
+ * @example
+ * ```ts
+ * const item = await namingArgument("<id>", id, () => factory.work.advance(id));
+ * ```
+ */
+export async function namingArgument<T>(argument: string, id: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || error.field !== undefined || error.id !== id) throw error;
+    throw argumentNotFound(argument, error);
+  }
+}
+
+/**
+ * A not-found about what an id argument names, told as the command line
+ * does: the argument starts the message and is the error's `field`.
+ */
+export function argumentNotFound(
+  argument: string,
+  error: { readonly message: string; readonly entity: string; readonly id: string },
+): NotFoundError {
+  return new NotFoundError({
+    message: `${argument}: ${error.message}`,
+    entity: error.entity,
+    id: error.id,
+    field: argument,
+  });
 }
 
 /** The error a refusal of a flag's value is told as (see {@link namingFlags}); others as they are. */

@@ -282,7 +282,7 @@ describe("factory skills export", () => {
     const unknown = await factory("skills", "export", "nope", "--to", to);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(
-      /^error: E_NOT_FOUND: no skill "nope"; the skills with instructions are .*release-notes/,
+      /^error: E_NOT_FOUND: <name>: no skill "nope"; the skills with instructions are .*release-notes/,
     );
     const runnableOnly = await factory("skills", "export", "review-item", "--to", to);
     expect(runnableOnly.code).toBe(1);

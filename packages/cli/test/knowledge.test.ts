@@ -162,11 +162,13 @@ describe("factory knowledge", () => {
     for (const args of unknown) {
       const result = await factory("knowledge", ...args);
       expect(result.code, args.join(" ")).toBe(1);
-      expect(result.stderr).toMatch(/^error: E_NOT_FOUND: no document "doc_nope"/);
+      expect(result.stderr).toMatch(/^error: E_NOT_FOUND: <id>: no document "doc_nope"/);
     }
     const beforeCapture = await factory("knowledge", "show", id, "--as-of", "2000-01-01");
     expect(beforeCapture.code).toBe(1);
-    expect(beforeCapture.stderr).toContain(`E_NOT_FOUND: no document "${id}" at 2000-01-01T00:00:00.000Z`);
+    expect(beforeCapture.stderr).toContain(
+      `E_NOT_FOUND: <id>: no document "${id}" at 2000-01-01T00:00:00.000Z`,
+    );
 
     const line = await factory("knowledge", "revise", id, "--line", "ghost", "--reason", "r");
     expect(line.code).toBe(1);

@@ -105,10 +105,10 @@ describe("errors and flags", () => {
     expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
     const show = await factory("work", "show", "wi_nope");
     expect(show.code).toBe(1);
-    expect(show.stderr).toBe('error: E_NOT_FOUND: no work item "wi_nope"\n');
+    expect(show.stderr).toBe('error: E_NOT_FOUND: <id>: no work item "wi_nope" (see factory work list)\n');
     const route = await factory("signal", "route", "sig_nope");
     expect(route.code).toBe(1);
-    expect(route.stderr).toBe('error: E_NOT_FOUND: no signal "sig_nope"\n');
+    expect(route.stderr).toBe('error: E_NOT_FOUND: <id>: no signal "sig_nope"\n');
 
     const unknown = await factory("frobnicate");
     expect(unknown.code).toBe(2);
@@ -224,7 +224,7 @@ describe("inbox and automations", () => {
     const unknown = await factory("inbox", "read", item.id, "evt_nope", "--operator", "ana");
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe(
-      `error: E_NOT_FOUND: "evt_nope" is not a notification in ana's inbox (factory inbox lists them); nothing was marked\n`,
+      `error: E_NOT_FOUND: <ids>: "evt_nope" is not a notification in ana's inbox (factory inbox lists them); nothing was marked\n`,
     );
     expect(JSON.parse((await factory("inbox", "--operator", "ana", "--json")).stdout).unread).toBe(1);
 

@@ -10,6 +10,7 @@ import type { Factory, InboxItem } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { ActorFlag, nameArguments, PositiveIntFlag, parseFlag } from "../flags.js";
+import { argumentNotFound } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -68,7 +69,7 @@ async function requireOperator(factory: Factory, operator: string, given: string
  * Marks notifications of an operator read, all or none, as MCP's
  * `mark_inbox_read` does: ids read already are reported, not refused.
  *
- * @throws NotFoundError naming every id that is not a notification in the operator's inbox; nothing is marked then.
+ * @throws NotFoundError naming `<ids>` and every id that is not a notification in the operator's inbox; nothing is marked then.
  */
 async function markRead(
   factory: Factory,
@@ -81,7 +82,7 @@ async function markRead(
   const missing = ids.filter((id) => !inbox.has(id));
   const [first] = missing;
   if (first !== undefined)
-    throw new NotFoundError({
+    throw argumentNotFound("<ids>", {
       message: `${missing.map((id) => `"${id}"`).join(", ")} ${missing.length === 1 ? "is not a notification" : "are not notifications"} in ${operator}'s inbox (factory inbox lists them); nothing was marked`,
       entity: "notification",
       id: first,

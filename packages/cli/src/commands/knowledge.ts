@@ -14,7 +14,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { NameValue, nameArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import { requireLines, requireSource } from "../knownValues.js";
-import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
+import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -73,11 +73,11 @@ function readBody(flags: BodyFlags): GivenBody | undefined {
   return { text: decoded.text, file: path };
 }
 
-/** The document, or `NotFoundError` naming it (at `asOf` when given). */
+/** The document an `<id>` argument names, or `NotFoundError` naming the argument and the id (at `asOf` when given). */
 async function requireDocument(factory: Factory, id: string, asOf?: string): Promise<KnowledgeDocument> {
   const document = await factory.knowledge.get(id, asOf === undefined ? {} : { asOf });
   if (document !== undefined) return document;
-  throw new NotFoundError({
+  throw argumentNotFound("<id>", {
     message: `no document "${id}"${asOf === undefined ? "" : ` at ${asOf}`} (see factory knowledge list)`,
     entity: "document",
     id,

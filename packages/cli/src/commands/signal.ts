@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { NotFoundError, SeveritySchema } from "@software-factory/core";
+import { SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
 import { nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
-import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
+import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -71,7 +71,11 @@ export function registerSignal(program: Command, context: CliContext): void {
           await factory.work.refresh();
           const found = factory.work.signal(id as string);
           if (found === undefined)
-            throw new NotFoundError({ message: `no signal "${id}"`, entity: "signal", id: id as string });
+            throw argumentNotFound("<id>", {
+              message: `no signal "${id}"`,
+              entity: "signal",
+              id: id as string,
+            });
           // By id, so a signal routed before does not count as evidence for itself.
           const candidates = await factory.route({ signal: found.id }, { limit });
           const target = f.to ?? (f.best === true ? candidates[0]?.line : undefined);

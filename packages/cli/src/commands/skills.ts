@@ -8,7 +8,7 @@
  */
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { ValidationError } from "@software-factory/core";
 import { exportSkill, formatSkillMd, type InstructionSkill } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -16,6 +16,7 @@ import { UsageError } from "../exitCodes.js";
 import { type ExportedFile, entryAt, makeFolders, OverwriteRefusedError, writingTo } from "../exportFiles.js";
 import { nameArgument, parseFlag } from "../flags.js";
 import { requireSource } from "../knownValues.js";
+import { argumentNotFound, namingArgument } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -141,7 +142,9 @@ export function registerSkills(program: Command, context: CliContext): void {
         const input = parseInput((flags as { input: string }).input);
         const run = await withFactory(options, async (factory) => {
           try {
-            return await factory.skills.run(name as string, input, { actor: options.actor });
+            return await namingArgument("<name>", name as string, () =>
+              factory.skills.run(name as string, input, { actor: options.actor }),
+            );
           } catch (error) {
             throw isInputError(error, name as string)
               ? new UsageError(`--input: ${error.message}`, { cause: error })
@@ -173,7 +176,7 @@ export function registerSkills(program: Command, context: CliContext): void {
             .list()
             .filter((info) => info.instructions)
             .map((info) => info.name);
-          throw new NotFoundError({
+          throw argumentNotFound("<name>", {
             message: `${known === undefined ? `no skill "${name as string}"` : `the skill "${name as string}" has no instructions (SKILL.md) to export`}; the skills with instructions are ${withInstructions.join(", ") || "none"}`,
             entity: "skill",
             id: name as string,

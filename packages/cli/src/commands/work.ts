@@ -4,7 +4,6 @@
  * @module
  */
 import {
-  NotFoundError,
   ReworkCauseSchema,
   StageNameSchema,
   type WorkItem,
@@ -13,8 +12,8 @@ import {
 } from "@software-factory/core";
 import type { Command } from "commander";
 import { nameArgument, parseFlag } from "../flags.js";
-import { requireLines, requireOperator, requireStage } from "../knownValues.js";
-import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
+import { requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
+import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -118,11 +117,13 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, id, flags) => {
         const f = flags as { overrideWip?: string };
         const item = await withFactory(options, (factory) =>
-          namingFlags(ADVANCE_FLAGS, () =>
-            factory.work.advance(id as string, {
-              actor: options.actor,
-              ...(f.overrideWip === undefined ? {} : { overrideWip: { reason: f.overrideWip } }),
-            }),
+          namingArgument("<id>", id as string, () =>
+            namingFlags(ADVANCE_FLAGS, () =>
+              factory.work.advance(id as string, {
+                actor: options.actor,
+                ...(f.overrideWip === undefined ? {} : { overrideWip: { reason: f.overrideWip } }),
+              }),
+            ),
           ),
         );
         if (options.json) return output.json(item);
@@ -144,14 +145,16 @@ export function registerWork(program: Command, context: CliContext): void {
         const cause = parseFlag(ReworkCauseSchema, f.cause, "--cause");
         const to = f.to === undefined ? undefined : parseFlag(StageNameSchema, f.to, "--to");
         const item = await withFactory(options, (factory) =>
-          namingFlags(MOVE_FLAGS, () =>
-            factory.work.sendBack(
-              id as string,
-              { reason: f.reason, cause, ...(to === undefined ? {} : { to }) },
-              {
-                actor: options.actor,
-                ...(f.overrideWip === undefined ? {} : { overrideWip: { reason: f.overrideWip } }),
-              },
+          namingArgument("<id>", id as string, () =>
+            namingFlags(MOVE_FLAGS, () =>
+              factory.work.sendBack(
+                id as string,
+                { reason: f.reason, cause, ...(to === undefined ? {} : { to }) },
+                {
+                  actor: options.actor,
+                  ...(f.overrideWip === undefined ? {} : { overrideWip: { reason: f.overrideWip } }),
+                },
+              ),
             ),
           ),
         );
@@ -169,8 +172,10 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, id, flags) => {
         const { reason } = flags as { reason: string };
         const item = await withFactory(options, (factory) =>
-          namingFlags(MOVE_FLAGS, () =>
-            factory.work.block(id as string, { reason }, { actor: options.actor }),
+          namingArgument("<id>", id as string, () =>
+            namingFlags(MOVE_FLAGS, () =>
+              factory.work.block(id as string, { reason }, { actor: options.actor }),
+            ),
           ),
         );
         if (options.json) return output.json(item);
@@ -187,10 +192,12 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, id, flags) => {
         const { reason } = flags as { reason?: string };
         const item = await withFactory(options, (factory) =>
-          namingFlags(MOVE_FLAGS, () =>
-            factory.work.unblock(id as string, reason === undefined ? {} : { reason }, {
-              actor: options.actor,
-            }),
+          namingArgument("<id>", id as string, () =>
+            namingFlags(MOVE_FLAGS, () =>
+              factory.work.unblock(id as string, reason === undefined ? {} : { reason }, {
+                actor: options.actor,
+              }),
+            ),
           ),
         );
         if (options.json) return output.json(item);
@@ -207,8 +214,10 @@ export function registerWork(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, id, flags) => {
         const { reason } = flags as { reason: string };
         const item = await withFactory(options, (factory) =>
-          namingFlags(MOVE_FLAGS, () =>
-            factory.work.drop(id as string, { reason }, { actor: options.actor }),
+          namingArgument("<id>", id as string, () =>
+            namingFlags(MOVE_FLAGS, () =>
+              factory.work.drop(id as string, { reason }, { actor: options.actor }),
+            ),
           ),
         );
         if (options.json) return output.json(item);
@@ -223,7 +232,9 @@ export function registerWork(program: Command, context: CliContext): void {
     .action(
       action(context, async ({ options, output }, id) => {
         const item = await withFactory(options, (factory) =>
-          factory.work.complete(id as string, { actor: options.actor }),
+          namingArgument("<id>", id as string, () =>
+            factory.work.complete(id as string, { actor: options.actor }),
+          ),
         );
         if (options.json) return output.json(item);
         output.line(`${item.id} is done in ${item.stage}`);
@@ -237,13 +248,7 @@ export function registerWork(program: Command, context: CliContext): void {
     .action(
       action(context, async ({ options, output }, id) => {
         const trace = await withFactory(options, async (factory) => {
-          await factory.work.refresh();
-          if (factory.work.get(id as string) === undefined)
-            throw new NotFoundError({
-              message: `no work item "${id}"`,
-              entity: "workItem",
-              id: id as string,
-            });
+          await requireWorkItem(factory, id as string, "<id>");
           return {
             ...factory.work.trace(id as string),
             suspect: factory.work.suspectLinks({ item: id as string }),
