@@ -1,14 +1,23 @@
+/**
+ * `ruleGate`: a gate that runs rules of the standards when a work item enters
+ * a stage, refusing entry on errors (and, if asked, warnings). Made with a
+ * rule it does not know, it is refused with a NotFoundError; made with a rule
+ * over a kind it never checks (documents, signals, the floor plan), with a
+ * ValidationError; both name the gate, the rule and where it was named.
+ */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GateFailedError, type WorkItem } from "@software-factory/core";
+import { GateFailedError, NotFoundError, ValidationError, type WorkItem } from "@software-factory/core";
 import type { LineInfo } from "@software-factory/floorplan";
 import {
   builtinStandards,
   defineRule,
+  defineRulePack,
   defineScorecard,
   type Factory,
   type Finding,
+  installBasicStandards,
   installBuiltinStandards,
   openFactory,
   ruleGate,
@@ -26,6 +35,7 @@ const withCriteria = [
   "- Given a cart, when the customer picks pay by link, then an email with the link is sent",
 ].join("\n");
 
+// A factory with one line, `checkout`, owned by `ana`, and no standards yet: each block installs its own.
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "factory-rule-gate-"));
   factory = await openFactory({ dir, actor: "ana" });
@@ -34,7 +44,6 @@ beforeEach(async () => {
     operators: [{ id: "ana" }],
     lines: [{ id: "checkout", owner: "ana", paths: ["/src/checkout/"] }],
   });
-  installBuiltinStandards(factory);
 });
 
 afterEach(async () => {
@@ -74,7 +83,8 @@ async function itemBeforeRelease(requirement: string): Promise<WorkItem> {
   return factory.work.get(item.id) as WorkItem;
 }
 
-async function refusal(move: Promise<unknown>): Promise<GateFailedError> {
+/** What a move of a work item was refused with: a GateFailedError. */
+async function gateFailure(move: Promise<unknown>): Promise<GateFailedError> {
   const error = await move.then(
     () => undefined,
     (thrown: unknown) => thrown,
@@ -83,11 +93,27 @@ async function refusal(move: Promise<unknown>): Promise<GateFailedError> {
   return error as GateFailedError;
 }
 
+/** What making a gate threw, checked to be an instance of `type`. */
+function refusal<E>(make: () => unknown, type: abstract new (...args: never[]) => E): E {
+  let error: unknown;
+  try {
+    make();
+  } catch (thrown) {
+    error = thrown;
+  }
+  expect(error).toBeInstanceOf(type);
+  return error as E;
+}
+
 describe("ruleGate", () => {
+  beforeEach(() => {
+    installBuiltinStandards(factory);
+  });
+
   it("refuses entry to release while a rule fails, with the findings, and lets the item in once fixed", async () => {
     factory.work.registerGate(ruleGate(factory.standards, { stage: "release", rules: builtinStandards }));
     const item = await itemBeforeRelease(noCriteria);
-    const error = await refusal(factory.work.advance(item.id));
+    const error = await gateFailure(factory.work.advance(item.id));
     expect(error.target).toBe("release");
     expect(error.findings).toEqual([
       {
@@ -147,7 +173,7 @@ describe("ruleGate", () => {
         name: "ears",
       }),
     );
-    const error = await refusal(factory.work.advance(item.id));
+    const error = await gateFailure(factory.work.advance(item.id));
     expect(error.findings.map((finding) => finding.gate)).toEqual(["ears"]);
     expect(error.findings[0]?.message).toContain("requirement-follows-ears (warning)");
     expect(advice.map((finding) => [finding.rule, finding.severity])).toEqual([
@@ -217,7 +243,7 @@ describe("ruleGate", () => {
       fields: { runId: "8", passed: 1, failed: 0 },
       workItem: long.id,
     });
-    const error = await refusal(factory.work.advance(long.id));
+    const error = await gateFailure(factory.work.advance(long.id));
     expect(error.findings.map((finding) => finding.message.split(" ")[0])).toEqual([
       "work-item-title-is-short",
       "requirement-has-acceptance-criteria",
@@ -245,7 +271,7 @@ describe("ruleGate", () => {
       ruleGate(factory.standards, { stage: "release", rules: { scorecard: card, level: "bronze" } }),
     );
     const item = await itemBeforeRelease(withCriteria);
-    const error = await refusal(factory.work.advance(item.id));
+    const error = await gateFailure(factory.work.advance(item.id));
     expect(error.findings.map((finding) => finding.message)).toEqual([
       "line-has-description (error): line checkout has no description",
     ]);
@@ -270,5 +296,143 @@ describe("ruleGate", () => {
     expect(() => ruleGate(factory.standards, { stage: "release", rules: ["no-such-rule"] })).toThrow(
       /^rule gate "standards:release": rules\[0\] names no rule "no-such-rule" in the standards; known rules: /,
     );
+  });
+});
+
+describe("a rule gate naming an unknown rule", () => {
+  const notInstalled = defineRule({
+    id: "not-installed",
+    description: "A rule nobody added to the standards.",
+    severity: "error",
+    appliesTo: "workItem",
+    check: () => [],
+  });
+
+  it("is a NotFoundError naming the gate, the rule id and its place, for ids, packs and scorecard levels", () => {
+    installBuiltinStandards(factory);
+    const byId = refusal(
+      () =>
+        ruleGate(factory.standards, {
+          stage: "release",
+          name: "release-standards",
+          rules: ["requirement-has-acceptance-criteria", "no-such-rule"],
+        }),
+      NotFoundError,
+    );
+    expect(byId).toMatchObject({
+      code: "E_NOT_FOUND",
+      entity: "rule",
+      id: "no-such-rule",
+      field: "rules[1]",
+    });
+    expect(byId.message).toMatch(
+      /^rule gate "release-standards": rules\[1\] names no rule "no-such-rule" in the standards; known rules: .*requirement-has-acceptance-criteria/,
+    );
+
+    const pack = defineRulePack({ id: "extra", description: "Not installed.", rules: [notInstalled] });
+    expect(
+      refusal(() => ruleGate(factory.standards, { stage: "testing", rules: pack }), NotFoundError),
+    ).toMatchObject({
+      id: "not-installed",
+      field: "rules.rules[0]",
+    });
+
+    const card = defineScorecard({
+      id: "card",
+      description: "A card.",
+      levels: [
+        { name: "bronze", rules: ["requirement-has-acceptance-criteria"] },
+        { name: "silver", rules: ["not-installed"] },
+      ],
+    });
+    const level = refusal(
+      () => ruleGate(factory.standards, { stage: "*", rules: { scorecard: card, level: "silver" } }),
+      NotFoundError,
+    );
+    expect(level).toMatchObject({ id: "not-installed", field: "rules.scorecard.levels[1].rules[0]" });
+    expect(level.message).toMatch(/^rule gate "standards:\*": /);
+  });
+
+  it("says to install the standards first when there are none, and registers nothing", async () => {
+    const error = refusal(
+      () => ruleGate(factory.standards, { stage: "release", rules: ["no-such-rule"] }),
+      NotFoundError,
+    );
+
+    expect(error.message).toBe(
+      'rule gate "standards:release": rules[0] names no rule "no-such-rule" in the standards; known rules: none (install the standards before making the gate)',
+    );
+    const item = await factory.work.createWorkItem({ line: "checkout", title: "Pay by link", flow: "tiny" });
+    expect((await factory.work.advance(item.id)).stage).not.toBe(item.stage);
+    expect((await factory.log.read({ types: ["work.gate.failed"] })).length).toBe(0);
+  });
+
+  it("uses a pack's rules once they are installed", async () => {
+    const pack = defineRulePack({ id: "extra", description: "Installed now.", rules: [notInstalled] });
+    factory.standards.add(pack);
+
+    const gate = ruleGate(factory.standards, { stage: "release", rules: pack });
+
+    expect(gate).toMatchObject({ name: "standards:release", stages: ["release"] });
+  });
+});
+
+describe("a rule gate naming a rule it would never run", () => {
+  beforeEach(() => {
+    installBuiltinStandards(factory);
+    installBasicStandards(factory);
+  });
+
+  it("refuses a document rule named by id, naming the gate, the rule, its appliesTo and its place", () => {
+    const error = refusal(
+      () =>
+        ruleGate(factory.standards, {
+          stage: "release",
+          name: "release-standards",
+          rules: ["requirement-has-acceptance-criteria", "recorded-decision-is-complete"],
+        }),
+      ValidationError,
+    );
+    expect(error.code).toBe("E_VALIDATION");
+    expect(error.issues).toEqual([{ path: "rules[1]", message: expect.stringContaining("appliesTo") }]);
+    expect(error.message).toMatch(
+      /^rule gate "release-standards" is invalid: rules\[1\]: rule "recorded-decision-is-complete" checks document targets \(appliesTo "document"\)/,
+    );
+  });
+
+  it("refuses a scorecard level holding signal and floor-plan rules, naming each by its place", () => {
+    const card = defineScorecard({
+      id: "readiness",
+      description: "Lines ready to release.",
+      levels: [
+        { name: "bronze", rules: ["line-has-owner", "signal-routed-within-sla"] },
+        { name: "silver", rules: ["no-dependency-cycles"] },
+      ],
+    });
+    const error = refusal(
+      () => ruleGate(factory.standards, { stage: "release", rules: { scorecard: card, level: "silver" } }),
+      ValidationError,
+    );
+    expect(error.issues.map((issue) => issue.path)).toEqual([
+      "rules.scorecard.levels[0].rules[1]",
+      "rules.scorecard.levels[1].rules[0]",
+    ]);
+    expect(error.message).toContain(
+      'rule "signal-routed-within-sla" checks signal targets (appliesTo "signal")',
+    );
+    expect(error.message).toContain('rule "no-dependency-cycles" checks floorplan targets');
+    expect(() =>
+      ruleGate(factory.standards, { stage: "release", rules: { scorecard: card, level: "bronze" } }),
+    ).toThrow(ValidationError);
+  });
+
+  it("takes a mixed pack's work item, artifact and line rules and gates with them", async () => {
+    factory.work.registerGate(ruleGate(factory.standards, { stage: "design", rules: builtinStandards }));
+    const item = await factory.work.createWorkItem({
+      line: "checkout",
+      title: "Pay by link",
+      kind: "feature",
+    });
+    await expect(factory.work.advance(item.id)).resolves.toMatchObject({ id: item.id });
   });
 });
