@@ -10,12 +10,14 @@
  * the SDK's {@link ResourceNotFoundError}: JSON-RPC `-32602` with
  * `data: { uri }` (the 2026-07-28 spec's resource-not-found, which the SDK
  * answers on every revision), its message naming the id and where ids are listed.
+ * An id whose percent-encoding is malformed is refused the same way, naming it.
  *
  * @module
  */
 
 import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
+import { decodedVariable } from "./uriVariables.js";
 
 const MAX_LISTED = 200;
 const MAX_COMPLETIONS = 50;
@@ -24,11 +26,6 @@ function json(uri: URL, value: unknown) {
   return {
     contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(value, null, 2) }],
   };
-}
-
-function variable(variables: Record<string, string | string[]>, name: string): string {
-  const value = variables[name];
-  return decodeURIComponent(Array.isArray(value) ? (value[0] ?? "") : (value ?? ""));
 }
 
 function startingWith(values: Iterable<string>, prefix: string): string[] {
@@ -97,7 +94,7 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
     { title: "Line", description: "One line of the floor plan", mimeType: "application/json" },
     async (uri, variables) => {
       await factory.floorplan.refresh();
-      const id = variable(variables, "id");
+      const id = decodedVariable(uri, variables, "id");
       const line = factory.floorplan.line(id);
       if (line === undefined)
         throw new ResourceNotFoundError(
@@ -137,7 +134,7 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
       mimeType: "text/markdown",
     },
     async (uri, variables) => {
-      const id = variable(variables, "id");
+      const id = decodedVariable(uri, variables, "id");
       const document = await factory.knowledge.get(id);
       if (document === undefined)
         throw new ResourceNotFoundError(
@@ -192,7 +189,7 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
     { title: "Work item", description: "A work item with its trace", mimeType: "application/json" },
     async (uri, variables) => {
       await factory.work.refresh();
-      const id = variable(variables, "id");
+      const id = decodedVariable(uri, variables, "id");
       const item = factory.work.get(id);
       if (item === undefined)
         throw new ResourceNotFoundError(uri.href, `no work item "${id}" (list_work lists the work items)`);

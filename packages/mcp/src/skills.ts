@@ -16,9 +16,7 @@ import { NotFoundError } from "@software-factory/core";
 import type { Factory, InstructionSkill } from "@software-factory/intelligence";
 import { z } from "zod";
 import { skillFileContents, skillFileMimeType, skillFileUri } from "./skillFiles.js";
-
-/** The first value of a URI template variable. */
-const variable = (value: string | string[] | undefined) => String(Array.isArray(value) ? value[0] : value);
+import { decodedVariable, rawVariable } from "./uriVariables.js";
 
 /**
  * Registers the skill resources and prompts of a factory on a server, and
@@ -48,7 +46,7 @@ export function registerSkills(server: McpServer, factory: Factory): () => void 
     }),
     { title: "Skill", description: "An Agent Skill (SKILL.md)", mimeType: "text/markdown" },
     async (uri, variables) => {
-      const name = variable(variables.name);
+      const name = rawVariable(variables, "name");
       const text = factory.skills.skillMd(name);
       if (text === undefined)
         throw new ResourceNotFoundError(
@@ -182,7 +180,7 @@ function registerSkillFiles(server: McpServer, factory: Factory): void {
       description: "A file of an Agent Skill: a script, reference or asset next to its SKILL.md",
     },
     async (uri, variables) => {
-      const name = variable(variables.name);
+      const name = rawVariable(variables, "name");
       const skill = factory.skills.instructions(name);
       if (skill === undefined) {
         const known = withFiles().map((each) => each.name);
@@ -191,12 +189,7 @@ function registerSkillFiles(server: McpServer, factory: Factory): void {
           `no skill "${name}" with files; skills with files: ${known.join(", ") || "none"}`,
         );
       }
-      let path: string;
-      try {
-        path = decodeURIComponent(variable(variables.path));
-      } catch {
-        throw new Error(`the path of ${uri.href} is not valid percent-encoding`);
-      }
+      const path = decodedVariable(uri, variables, "path");
       try {
         return { contents: [skillFileContents(skill, path, uri.href)] };
       } catch (error) {

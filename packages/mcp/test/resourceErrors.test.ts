@@ -93,6 +93,24 @@ describe.each([
     },
   );
 
+  it.each([
+    ["skill://summarize-line/%E0%A4%A", "path", "%E0%A4%A"],
+    ["skill://summarize-line/references/%ZZ.md", "path", "references/%ZZ.md"],
+    ["factory://lines/%E0%A4%A", "id", "%E0%A4%A"],
+    ["factory://work/%E0%A4%A", "id", "%E0%A4%A"],
+    ["factory://documents/%E0%A4%A", "id", "%E0%A4%A"],
+  ])(
+    "answers a read of %s, whose percent-encoding is malformed, as invalid params naming the %s",
+    async (uri, part, raw) => {
+      const error = await rejection(client.readResource({ uri }));
+      expect(error).toBeInstanceOf(ResourceNotFoundError);
+      expect(error).toMatchObject({ code: -32602, data: { uri } });
+      expect((error as Error).message).toContain(
+        `the ${part} "${raw}" of ${uri} is not valid percent-encoding`,
+      );
+    },
+  );
+
   it("answers a read of an id that exists, so only misses are refused", async () => {
     for (const uri of [
       "factory://lines/storefront-web",
