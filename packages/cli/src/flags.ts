@@ -7,6 +7,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { OperatorIdSchema, PointInTimeSchema, validationErrorFromZod } from "@software-factory/core";
+import { ReviseInputSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import { UsageError } from "./exitCodes.js";
 
@@ -73,6 +74,14 @@ export const PositiveIntFlag = z
  * otherwise be looked up, or match nothing, in silence.
  */
 export const NameValue = z.string().refine((value) => value.trim() !== "", "must not be empty");
+
+/**
+ * A tag given as a filter (`--tag` of `knowledge list` and `search`): not
+ * blank, and a tag by the knowledge base's rule (a word without spaces, at
+ * most 80 characters), the rule `knowledge capture --tag` enforces. A value
+ * no document can carry is refused as malformed instead of matching nothing.
+ */
+export const TagFlag = NameValue.pipe(ReviseInputSchema.shape.tags.unwrap().element);
 
 /**
  * The parser of a command's argument that names something (`<id>`, `<name>`,

@@ -7,9 +7,11 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { NotFoundError } from "@software-factory/core";
+import { NotFoundError, OperatorIdSchema } from "@software-factory/core";
+import { EntityIdSchema } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
 import { UsageError } from "./exitCodes.js";
+import { NameValue, parseFlag } from "./flags.js";
 
 /**
  * Refuses a blank value of a flag that names something: it is malformed as
@@ -22,14 +24,15 @@ function requireNotBlank(value: string, flag: string): void {
 }
 
 /**
- * Refuses a line the floor plan does not have.
+ * Refuses a line the floor plan does not have. A value that cannot be a line
+ * id (`"two words"`, `Checkout`) is malformed, as no floor plan can have it.
  *
- * @throws UsageError naming the flag when a line is blank.
+ * @throws UsageError naming the flag and the rule when a line is blank or not a line id.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the flag.
  */
 export async function requireLines(factory: Factory, lines: readonly string[], flag: string): Promise<void> {
   if (lines.length === 0) return;
-  for (const line of lines) requireNotBlank(line, flag);
+  for (const line of lines) parseFlag(NameValue.pipe(EntityIdSchema), line, flag);
   await factory.floorplan.refresh();
   for (const line of lines) {
     if (factory.floorplan.hasLine(line)) continue;
@@ -45,12 +48,13 @@ export async function requireLines(factory: Factory, lines: readonly string[], f
 /**
  * Refuses an operator the factory does not know: not in the floor plan, and
  * owning no work item (an operator retired from the plan keeps their history).
+ * A value that cannot be an operator id (`"Ana Lima"`) is malformed.
  *
- * @throws UsageError naming the flag when the operator is blank.
+ * @throws UsageError naming the flag and the rule when the operator is blank or not an operator id.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the operator and the flag.
  */
 export async function requireOperator(factory: Factory, operator: string, flag: string): Promise<void> {
-  requireNotBlank(operator, flag);
+  parseFlag(NameValue.pipe(OperatorIdSchema), operator, flag);
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   if (factory.floorplan.hasOperator(operator) || factory.work.list({ owner: operator }).length > 0) return;
   throw new NotFoundError({

@@ -341,7 +341,8 @@ describe("assembly line", () => {
       expect(listed.stdout).not.toContain("\u202e");
       const refused = await factory("work", "list", "--line", "\x1b]0;owned\x07");
       expect(refused.code).not.toBe(0);
-      expect(refused.stderr).toContain("\\x1b]0;owned\\x07");
+      // A malformed line is shown as JSON (escaped), not sent to the terminal.
+      expect(refused.stderr).toContain('(got "\\u001b]0;owned\\u0007")');
       expect(refused.stderr).not.toContain("\x1b");
       expect(JSON.parse((await factory("work", "list", "--json")).stdout)[0].title).toBe(title);
     },

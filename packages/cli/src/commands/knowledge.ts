@@ -12,7 +12,7 @@ import { DocumentKindSchema, type KnowledgeDocument, revisionAt } from "@softwar
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { NameValue, nameArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
+import { nameArgument, PositiveIntFlag, parseFlag, SinceFlag, TagFlag } from "../flags.js";
 import { requireLines, requireSource } from "../knownValues.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -191,7 +191,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         const f = flags as { kind?: string[]; line?: string[]; tag?: string[]; limit: string; all?: boolean };
         const limit = parseFlag(PositiveIntFlag, f.limit, "--limit");
         const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
-        const tags = f.tag?.map((tag) => parseFlag(NameValue, tag, "--tag"));
+        const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const found = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line ?? [], "--line");
           return factory.knowledge.list({

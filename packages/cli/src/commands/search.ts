@@ -6,7 +6,7 @@
 import { DocumentKindSchema } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
-import { NameValue, PositiveIntFlag, parseFlag } from "../flags.js";
+import { PositiveIntFlag, parseFlag, TagFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
@@ -51,7 +51,7 @@ export function registerSearch(program: Command, context: CliContext): void {
         );
         const mode = parseFlag(ModeFlag, f.mode, "--mode");
         const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
-        const tags = f.tag?.map((tag) => parseFlag(NameValue, tag, "--tag"));
+        const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const result = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line ?? [], "--line");
           return namingFlags(SEARCH_FLAGS, () =>
