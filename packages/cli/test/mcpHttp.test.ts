@@ -139,7 +139,10 @@ describe("factory mcp --http flags, as factory-mcp takes them", () => {
 
   it("refuses flag values that do not parse, naming the flag", SLOW, async () => {
     const cases: [string[], string, NodeJS.ProcessEnv?][] = [
-      [["--http", "0", "--max-connections", "0"], "--max-connections: must be at least 1"],
+      [
+        ["--http", "0", "--max-connections", "0"],
+        '--max-connections must be a whole number of 1 or more, got "0"',
+      ],
       [["--http", "0", "--allowed-origin", "https://"], '--allowed-origin "https://" is not an origin'],
       [["--http", "0", "--tools", "import", "--import-root", "nope"], "--import-root: "],
       [["--http", "0"], "--http needs a token: set FACTORY_MCP_TOKEN", { FACTORY_MCP_TOKEN: "" }],

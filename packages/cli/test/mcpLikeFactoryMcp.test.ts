@@ -83,6 +83,30 @@ describe("factory mcp and factory-mcp", () => {
   );
 
   it.each(names)(
+    "%s refuses the HTTP flags it cannot serve with, exit 2, in the MCP package's words",
+    SLOW,
+    async (name) => {
+      const cases: [string[], string][] = [
+        ...["0", "-3", "2.5", "lots", ""].map((value): [string[], string] => [
+          // As --flag=value: factory-mcp's argument parser takes "-3" after a space for an option.
+          ["--http", "0", `--max-connections=${value}`],
+          `--max-connections must be a whole number of 1 or more, got "${value}"`,
+        ]),
+        [["--http", "0", "--allowed-origin", "https://"], '--allowed-origin "https://" is not an origin'],
+        [
+          ["--http", "0", "--host", "0.0.0.0"],
+          "--host 0.0.0.0 serves beyond this machine: give --allowed-host",
+        ],
+      ];
+      for (const [args, message] of cases) {
+        const result = await run(name, args);
+        expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(2);
+        expect(result.stderr.split("\n")[0]).toContain(message);
+      }
+    },
+  );
+
+  it.each(names)(
     "%s names a skill folder that does not load with its prefix, and exits 0 when the client closes stdin",
     SLOW,
     async (name) => {

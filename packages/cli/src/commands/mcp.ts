@@ -12,7 +12,7 @@ import type { FactoryMcpServerOptions, HttpSettings } from "@software-factory/mc
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { FolderFlag, PositiveIntFlag, parseFlag } from "../flags.js";
+import { FolderFlag, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import {
   findFactory,
@@ -72,7 +72,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /**
  * The HTTP settings of the flags, resolved by the MCP package as factory-mcp
- * resolves them (same refusals, same warnings), or undefined without `--http`.
+ * resolves them (same refusals with the same messages, same warnings), or
+ * undefined without `--http`.
  *
  * @throws UsageError naming the flag that is wrong.
  */
@@ -82,10 +83,7 @@ function httpSettings(
   server: FactoryMcpServerOptions,
 ): HttpSettings | undefined {
   if (flags.http === undefined) return undefined;
-  const maxConnections =
-    flags.maxConnections === undefined
-      ? undefined
-      : parseFlag(PositiveIntFlag, flags.maxConnections, "--max-connections");
+  // Every HTTP flag as given: the MCP package checks them all, as for factory-mcp.
   const settings = mcp.httpSettingsOf({
     port: flags.http,
     ...(flags.host === undefined ? {} : { host: flags.host }),
@@ -93,7 +91,7 @@ function httpSettings(
     ...(process.env.FACTORY_MCP_TOKEN === undefined ? {} : { tokenEnv: process.env.FACTORY_MCP_TOKEN }),
     ...(flags.allowedHost === undefined ? {} : { allowedHosts: flags.allowedHost }),
     ...(flags.allowedOrigin === undefined ? {} : { allowedOrigins: flags.allowedOrigin }),
-    ...(maxConnections === undefined ? {} : { maxConnections: String(maxConnections) }),
+    ...(flags.maxConnections === undefined ? {} : { maxConnections: flags.maxConnections }),
     importGroup: server.groups?.includes("import") ?? false,
     ...(server.importRoot === undefined ? {} : { importRoot: server.importRoot }),
   });
