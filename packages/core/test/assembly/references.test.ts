@@ -127,6 +127,32 @@ describe("referential integrity of lines and operators", () => {
   });
 });
 
+describe("a work item from a signal that does not exist", () => {
+  // An unknown signal in signals[i] is a not-found, as an unknown line or owner
+  // is: the same error class, entity, id and field.
+  it("is a NotFoundError naming the signal and its place, and nothing is written", async () => {
+    factory = await openTestFactory();
+    const { line, log } = factory;
+    const known = await line.captureSignal({ text: "Refunds take a week", source: "sales-call" });
+    const before = await log.head();
+
+    const thrown = await notFound(
+      line.createWorkItem({ line: "payments", title: "Instant refunds", signals: [known.id, "sig_nope"] }),
+    );
+
+    expect(thrown).toMatchObject({
+      code: "E_NOT_FOUND",
+      entity: "signal",
+      id: "sig_nope",
+      field: "signals[1]",
+    });
+    expect(thrown.message).toBe('work item: signals[1] names an unknown signal "sig_nope"; capture it first');
+    expect(await log.head()).toBe(before);
+    expect(line.list({})).toEqual([]);
+    expect(line.signal(known.id)?.workItems).toEqual([]);
+  });
+});
+
 describe("trace link types and self-links", () => {
   it("accepts only the fixed link types and refuses an end linked to itself", async () => {
     factory = await openTestFactory();
