@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EventLogService, NotFoundError, ValidationError } from "@software-factory/core";
+import { EventLogService, NotFoundError } from "@software-factory/core";
 import { Effect, Exit, Fiber, Layer } from "effect";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
@@ -76,19 +76,6 @@ describe("KnowledgeBaseService errors", () => {
     expect(result).toMatchObject({ interrupted: true, underWay: 0, head: 1, after: 1 });
     expect(result.stored).toEqual([result.again]);
   });
-
-  it("fails list with a ValidationError naming an unknown option (kind for kinds)", async () => {
-    const layer = KnowledgeBaseService.layer({ dir: join(temp.dir, "effect-cache") }).pipe(
-      Layer.provide(EventLogService.layer({ path: join(temp.dir, "effect.db") })),
-    );
-    const program = Effect.gen(function* () {
-      const kb = yield* KnowledgeBaseService;
-      return yield* kb.list({ kind: "note" } as never);
-    }).pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.message)));
-    await expect(Effect.runPromise(Effect.provide(program, layer))).resolves.toBe(
-      'list options is invalid: (root): Unrecognized key: "kind"',
-    );
-  });
 });
 
 describe("the Promise face's tagged errors", () => {
@@ -106,12 +93,6 @@ describe("the Promise face's tagged errors", () => {
       );
     }
     expect(createHashingEmbedder({ dimension: 16 }).dimension).toBe(16);
-  });
-
-  it("refuses an unknown list option and keeps the known ones", async () => {
-    await temp.kb.capture(note);
-    await expect(temp.kb.list({ kind: "zzz" } as never)).rejects.toBeInstanceOf(ValidationError);
-    await expect(temp.kb.list({ kinds: ["note"], limit: 5 })).resolves.toHaveLength(1);
   });
 
   it("throws NotFoundError for a missing folder and ValidationError for a file, with _tag and code", async () => {

@@ -1,14 +1,19 @@
 /**
- * A typo'd key on a knowledge write (capture, captureOrRevise, revise,
- * recordDecision, link) is refused with a ValidationError naming it and the
- * keys the input takes, and nothing is written; before, the key was dropped
- * and the document was written without it (`line` for `lines` gave no lines).
+ * A typo'd key in a knowledge input is refused with a ValidationError naming
+ * it, and nothing is written: the writes (capture, captureOrRevise, revise,
+ * recordDecision, link) name the keys the input takes; search and list
+ * options, on the Promise and the Effect face, name the unrecognized key.
+ * Before, the key was dropped: the document was written without it (`line`
+ * for `lines` gave no lines) and a search or list went unfiltered.
  */
-import { ValidationError } from "@software-factory/core";
+import { join } from "node:path";
+import { EventLogService, ValidationError } from "@software-factory/core";
+import { Effect, Layer } from "effect";
 import { describe, expect, it } from "vitest";
+import { KnowledgeBaseService } from "../src/index.js";
 import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
-const temp = useTempKnowledgeBase("knowledge-strict-writes-");
+const temp = useTempKnowledgeBase("knowledge-strict-inputs-");
 
 const note = {
   kind: "note",
@@ -27,6 +32,13 @@ async function refused(write: () => Promise<unknown>): Promise<ValidationError> 
   expect(thrown).toBeInstanceOf(ValidationError);
   expect(await temp.log.head()).toBe(before);
   return thrown as ValidationError;
+}
+
+/** The Effect face's knowledge base over a log of its own in the test's temp folder. */
+function effectLayer() {
+  return KnowledgeBaseService.layer({ dir: join(temp.dir, "effect-cache") }).pipe(
+    Layer.provide(EventLogService.layer({ path: join(temp.dir, "effect.db") })),
+  );
 }
 
 describe("knowledge write inputs with an unknown key", () => {
@@ -98,5 +110,62 @@ describe("knowledge write inputs with an unknown key", () => {
   it("still captures with only known keys, lines included", async () => {
     const doc = await temp.kb.capture({ ...note, lines: ["checkout"] });
     expect(doc.lines).toEqual(["checkout"]);
+  });
+});
+
+describe("search options", () => {
+  it("refuses an unknown option (kind for kinds) with a ValidationError naming the key, instead of ignoring it", async () => {
+    await temp.kb.capture(note);
+    const refused = temp.kb.search("retry", { kind: "decision" } as never);
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(temp.kb.search("retry", { kind: "decision" } as never)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      code: "E_VALIDATION",
+      message: 'search options is invalid: (root): Unrecognized key: "kind"',
+    });
+  });
+
+  it("still answers with every known option", async () => {
+    await temp.kb.capture(note);
+    const result = await temp.kb.search("retry", {
+      limit: 5,
+      offset: 0,
+      kinds: ["note"],
+      current: true,
+      collapse: true,
+      mode: "lexical",
+      budgetTokens: 500,
+    });
+    expect(result.hits.map((hit) => hit.document.title)).toEqual(["Retries"]);
+  });
+
+  it("fails the Effect face's search with a ValidationError catchTag handles", async () => {
+    const layer = effectLayer();
+    const program = Effect.gen(function* () {
+      const kb = yield* KnowledgeBaseService;
+      return yield* kb.search("retry", { kind: "note" } as never);
+    }).pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.issues)));
+    await expect(Effect.runPromise(Effect.provide(program, layer))).resolves.toEqual([
+      { path: "", message: 'Unrecognized key: "kind"' },
+    ]);
+  });
+});
+
+describe("list options", () => {
+  it("refuses an unknown list option and keeps the known ones", async () => {
+    await temp.kb.capture(note);
+    await expect(temp.kb.list({ kind: "zzz" } as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(temp.kb.list({ kinds: ["note"], limit: 5 })).resolves.toHaveLength(1);
+  });
+
+  it("fails list with a ValidationError naming an unknown option (kind for kinds)", async () => {
+    const layer = effectLayer();
+    const program = Effect.gen(function* () {
+      const kb = yield* KnowledgeBaseService;
+      return yield* kb.list({ kind: "note" } as never);
+    }).pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.message)));
+    await expect(Effect.runPromise(Effect.provide(program, layer))).resolves.toBe(
+      'list options is invalid: (root): Unrecognized key: "kind"',
+    );
   });
 });
