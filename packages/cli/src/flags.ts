@@ -6,8 +6,13 @@
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { OperatorIdSchema, PointInTimeSchema, validationErrorFromZod } from "@software-factory/core";
-import { ReviseInputSchema } from "@software-factory/knowledge";
+import {
+  INPUT_LIMITS,
+  OperatorIdSchema,
+  PointInTimeSchema,
+  validationErrorFromZod,
+} from "@software-factory/core";
+import { TagSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import { UsageError } from "./exitCodes.js";
 
@@ -77,11 +82,22 @@ export const NameValue = z.string().refine((value) => value.trim() !== "", "must
 
 /**
  * A tag given as a filter (`--tag` of `knowledge list` and `search`): not
- * blank, and a tag by the knowledge base's rule (a word without spaces, at
- * most 80 characters), the rule `knowledge capture --tag` enforces. A value
- * no document can carry is refused as malformed instead of matching nothing.
+ * blank, and a tag by the knowledge base's {@link TagSchema} (a word without
+ * spaces, at most 80 characters), the rule `knowledge capture --tag`
+ * enforces. A value no document can carry is refused as malformed instead of
+ * matching nothing.
  */
-export const TagFlag = NameValue.pipe(ReviseInputSchema.shape.tags.unwrap().element);
+export const TagFlag = NameValue.pipe(TagSchema);
+
+/**
+ * An idempotency key (`--idempotency-key` of `work create` and `signal
+ * capture`, such as a CI job or ticket id): not blank, as an empty one (an
+ * unset variable) would key nothing, and within the SDK's limit for keys
+ * (`INPUT_LIMITS.idempotencyKey`, 200 characters). A retry with the same key writes nothing new.
+ */
+export const IdempotencyKeyFlag = NameValue.pipe(
+  z.string().max(INPUT_LIMITS.idempotencyKey, `must be at most ${INPUT_LIMITS.idempotencyKey} characters`),
+);
 
 /**
  * The parser of a command's argument that names something (`<id>`, `<name>`,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { IdempotencyConflictError, NotFoundError, ValidationError } from "@software-factory/core";
 import { UsageError } from "./exitCodes.js";
 
 /**
@@ -22,11 +22,14 @@ export type FlagsOfFields = Readonly<Record<string, string>>;
  * - a `ValidationError` whose every issue is about a field of `flags` becomes a
  *   {@link UsageError} (exit 2) naming each flag: `--flow: unknown flow "weird"; ...`;
  * - a `NotFoundError` about a field of `flags` gets the flag as its `field` and
- *   in its message: `--line: no line "nope" in this factory`.
+ *   in its message: `--line: no line "nope" in this factory`;
+ * - an `IdempotencyConflictError`, when `flags` names where the key came from
+ *   (`idempotencyKey`), gets that flag in its message:
+ *   `--idempotency-key: idempotency key "ci-42" was already used to ...`.
  * Any other error, or one about a field the command line did not give (a file's
  * content, say), is rethrown as it is.
  *
- * @throws UsageError or NotFoundError as above, with the SDK's error as `cause`.
+ * @throws UsageError, NotFoundError or IdempotencyConflictError as above (a usage error with the SDK's error as `cause`).
  * @example
  * ```ts
  * const hits = await namingFlags({ "": "<query>" }, () => factory.knowledge.search(query));
@@ -95,6 +98,12 @@ function inFlagTerms(flags: FlagsOfFields, error: unknown): unknown {
       entity: error.entity,
       id: error.id,
       field: flag,
+    });
+  }
+  if (error instanceof IdempotencyConflictError && Object.hasOwn(flags, "idempotencyKey")) {
+    return new IdempotencyConflictError({
+      message: `${flags.idempotencyKey}: ${error.message}`,
+      key: error.key,
     });
   }
   return error;

@@ -45,6 +45,7 @@ afterAll(() => {
 
 const TAG_RULE = 'error: E_USAGE: --tag: tags are words without spaces (got "two words")';
 const LINE_RULE = "id must be 1-64 chars of [a-z0-9._-], starting with a letter or digit";
+const RULE_ID_RULE = "must be kebab-case, as in line-has-one-owner";
 const OPERATOR_RULE = "operator id must be 1-64 chars of [a-z0-9._-], starting with a letter or digit";
 
 describe("a filter value no record can carry", () => {
@@ -57,6 +58,11 @@ describe("a filter value no record can carry", () => {
     [["work", "list", "--owner", "Ana Lima"], `error: E_USAGE: --owner: ${OPERATOR_RULE} (got "Ana Lima")`],
     [["metrics", "--operator", "Ana Lima"], `error: E_USAGE: --operator: ${OPERATOR_RULE} (got "Ana Lima")`],
     [["check", "--line", "two words"], `error: E_USAGE: --line: ${LINE_RULE} (got "two words")`],
+    [["check", "--rule", "Two Words"], `error: E_USAGE: --rule: ${RULE_ID_RULE} (got "Two Words")`],
+    [
+      ["check", "--rule", "line-has-owner", "--rule", "line_has_owner"],
+      `error: E_USAGE: --rule: ${RULE_ID_RULE} (got "line_has_owner")`,
+    ],
     [["impact", "--line", "two words"], `error: E_USAGE: --line: ${LINE_RULE} (got "two words")`],
   ])("factory %j is E_USAGE naming the flag and the rule", SLOW, async (args, message) => {
     const result = await factory(...args);
@@ -76,4 +82,19 @@ describe("a well-formed filter value", () => {
     expect(searched.code).toBe(0);
     expect(JSON.parse(searched.stdout).hits).toHaveLength(1);
   });
+
+  it(
+    "checks the rule a well-formed --rule names, and a kebab-case id of no rule is E_NOT_FOUND",
+    SLOW,
+    async () => {
+      const checked = await factory("check", "--rule", "line-has-owner", "--json");
+      expect(checked.code, checked.stderr).toBe(0);
+      expect(JSON.parse(checked.stdout)).toMatchObject({ errors: 0 });
+      const unknown = await factory("check", "--rule", "two-words");
+      expect(unknown.code).toBe(1);
+      expect(firstLine(unknown)).toMatch(
+        /^error: E_NOT_FOUND: --rule: no rule "two-words"; the rules are .*line-has-owner/,
+      );
+    },
+  );
 });

@@ -113,7 +113,10 @@ describe("factory mcp", () => {
     const cases: [string[], RegExp][] = [
       [["--dir", "factory.yaml", "mcp"], /--dir factory\.yaml is a file, not a factory folder/],
       [["--dir", ".factory", "mcp", "--instructions", "nope"], /--instructions: .*nope does not exist/],
-      [["--dir", ".factory", "mcp", "--tools", "knowledge,nope"], /--tools: \[1\]: tool groups are/],
+      [
+        ["--dir", ".factory", "mcp", "--tools", "knowledge,nope"],
+        /--tools: unknown tool group "nope"; the groups are knowledge, /,
+      ],
       [["--dir", ".factory", "mcp", "--http", "lots", "--token", "t"], /--http must be a port number/],
       [
         ["--dir", ".factory", "mcp", "--http", "0", "--token", ""],

@@ -144,7 +144,7 @@ describe("factory mcp --http flags, as factory-mcp takes them", () => {
         '--max-connections must be a whole number of 1 or more, got "0"',
       ],
       [["--http", "0", "--allowed-origin", "https://"], '--allowed-origin "https://" is not an origin'],
-      [["--http", "0", "--tools", "import", "--import-root", "nope"], "--import-root: "],
+      [["--http", "0", "--tools", "import", "--import-root", "nope"], "--import-root nope does not exist"],
       [["--http", "0"], "--http needs a token: set FACTORY_MCP_TOKEN", { FACTORY_MCP_TOKEN: "" }],
     ];
     for (const [args, message, env] of cases) {

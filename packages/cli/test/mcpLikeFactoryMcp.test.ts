@@ -1,13 +1,15 @@
 /**
  * `factory mcp` and `factory-mcp` run one serving path: the same exit code
- * when the HTTP port is taken, and the same log lines, each with its
- * command's prefix. Both built bins, run as subprocesses.
+ * when the HTTP port is taken, the same refusals of the flags in the MCP
+ * package's words, and the same log lines, each with its command's prefix.
+ * Both built bins, run as subprocesses.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { TOOL_GROUPS } from "@software-factory/mcp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
 import { BIN, runFactory } from "./runFactory.js";
@@ -105,6 +107,43 @@ describe("factory mcp and factory-mcp", () => {
       }
     },
   );
+
+  it.each(names)(
+    "%s refuses a --tools or --import-root it cannot serve with, exit 2, in the MCP package's words",
+    SLOW,
+    async (name) => {
+      writeFileSync(join(cwd, "a-file"), "not a folder\n");
+      const groups = `the groups are ${TOOL_GROUPS.join(", ")}`;
+      const cases: [string[], string][] = [
+        [["--tools", "knowledge,wrok"], `--tools: unknown tool group "wrok"; ${groups}`],
+        [["--tools", ""], `--tools: no tool group given; ${groups}`],
+        [
+          ["--import-root", "no-such-folder"],
+          "--import-root no-such-folder does not exist (give the folder import_codebase may read under)",
+        ],
+        [
+          ["--import-root", "a-file"],
+          "--import-root a-file is not a folder (give the folder import_codebase may read under)",
+        ],
+        [
+          ["--import-root", ""],
+          "--import-root must not be empty (give the folder import_codebase may read under)",
+        ],
+      ];
+      const prefix = name === "factory mcp" ? "error: E_USAGE: " : "factory-mcp: ";
+      for (const [args, message] of cases) {
+        const result = await run(name, args);
+        expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(2);
+        expect(result.stderr.split("\n")[0]).toBe(`${prefix}${message}`);
+      }
+    },
+  );
+
+  it("factory mcp --help lists the tool groups of the MCP package", SLOW, async () => {
+    const help = await runFactory(["mcp", "--help"], { cwd });
+    expect(help.code).toBe(0);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain(`(${TOOL_GROUPS.join(", ")}; default all but import)`);
+  });
 
   it.each(names)(
     "%s names a skill folder that does not load with its prefix, and exits 0 when the client closes stdin",

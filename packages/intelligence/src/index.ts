@@ -178,6 +178,7 @@ export {
   type LineScore,
   noSuspectLinksGate,
   type Rule,
+  RuleIdSchema,
   type RulePack,
   type Scorecard,
   type ScorecardLevel,

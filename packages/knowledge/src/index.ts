@@ -121,6 +121,7 @@ export {
   type SourcedCaptureInput,
   SourcedCaptureInputSchema,
   SourceSchema,
+  TagSchema,
 } from "./schemas.js";
 export { EXTEND_MIN_SIMILARITY, extendRanking, type FusionOptions, fuseRankings } from "./search/fuse.js";
 export { type Highlight, highlightTerms, snippet } from "./search/highlight.js";

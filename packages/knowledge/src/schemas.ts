@@ -210,7 +210,20 @@ const DecisionInputSchema = strictInput({
 /** The structured part of a decision. */
 export type Decision = z.infer<typeof DecisionSchema>;
 
-const Tag = z
+/**
+ * A document's tag: a word without spaces (letters and digits, then also
+ * `_ : . / -`), at most 80 characters, such as `pci/dss` or `team:payments`.
+ * Captures and revisions refuse any other; a front end that filters by tag
+ * (the CLI's `--tag`) checks a filter value with it, so a value no document
+ * can carry is refused instead of matching nothing.
+ *
+ * @example
+ * ```ts
+ * TagSchema.parse("pci/dss"); // "pci/dss"
+ * TagSchema.safeParse("two words").success; // false: "tags are words without spaces"
+ * ```
+ */
+export const TagSchema: z.ZodString = z
   .string()
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}_:./-]*$/u, "tags are words without spaces")
   .max(80);
@@ -227,7 +240,7 @@ export const CaptureInputSchema = strictInput({
   /** Where it came from. */
   source: SourceInputSchema,
   /** Words to filter by, without spaces; at most 100 (default: none). */
-  tags: z.array(Tag).max(100).default([]),
+  tags: z.array(TagSchema).max(100).default([]),
   /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
   lines: z.array(LineId).max(100).default([]),
   /** Typed links to documents or artifacts; at most 500 (default: none). */
@@ -305,7 +318,7 @@ export const ReviseInputSchema = strictInput({
   /** The new markdown body, at most 2,000,000 characters. */
   body: z.string().max(2_000_000).optional(),
   /** The new tags, replacing the old ones. */
-  tags: z.array(Tag).max(100).optional(),
+  tags: z.array(TagSchema).max(100).optional(),
   /** The new line ids, replacing the old ones. */
   lines: z.array(LineId).max(100).optional(),
   /** The new start of validity. */
@@ -337,7 +350,7 @@ export const RecordDecisionInputSchema = strictInput({
   /** Where it came from. */
   source: SourceInputSchema,
   /** Words to filter by, without spaces; at most 100 (default: none). */
-  tags: z.array(Tag).max(100).default([]),
+  tags: z.array(TagSchema).max(100).default([]),
   /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
   lines: z.array(LineId).max(100).default([]),
   /** Typed links to documents or artifacts; at most 500 (default: none). */

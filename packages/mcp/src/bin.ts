@@ -49,25 +49,15 @@ import {
   openFactory,
 } from "@software-factory/intelligence";
 import { httpSettingsOf } from "./internal/httpFlags.js";
+import { importRootOf, toolGroupsOf } from "./serveFlags.js";
 import { ListenError, serveUntilStopped } from "./serveUntilStopped.js";
 
-const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
-type Group = (typeof GROUPS)[number];
 const USAGE =
   "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--import-root <dir>] [--automations] [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]... [--max-connections <n>]] (the token in FACTORY_MCP_TOKEN)\n";
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 /** A start-up failure: told on stderr, exit code 2. */
 class StartError extends Error {}
-
-/** The tool groups of a comma-separated `--tools` value, or an Error naming the unknown one. */
-function toolGroupsOf(value: string): Group[] | Error {
-  const groups = value.split(",").map((group) => group.trim());
-  const unknown = groups.find((group) => !(GROUPS as readonly string[]).includes(group));
-  return unknown === undefined
-    ? (groups as Group[])
-    : new Error(`unknown tool group "${unknown}"; the groups are ${GROUPS.join(", ")}`);
-}
 
 /** What a path is on disk: a folder, something else, or nothing. */
 function kindOfPath(path: string): "folder" | "other" | "missing" {
@@ -205,9 +195,11 @@ async function main(): Promise<number> {
     process.stderr.write(`factory-mcp: ${message}\n`);
     return 2;
   };
+  // --tools and --import-root are checked by the functions `factory mcp` uses, for the same messages.
   const groups = values.tools === undefined ? undefined : toolGroupsOf(values.tools);
-  if (groups instanceof Error) return fail(`--tools: ${groups.message}`);
-  const importRoot = values["import-root"];
+  if (groups instanceof Error) return fail(groups.message);
+  const importRoot = values["import-root"] === undefined ? undefined : importRootOf(values["import-root"]);
+  if (importRoot instanceof Error) return fail(importRoot.message);
   const http =
     values.http === undefined
       ? undefined
@@ -223,11 +215,6 @@ async function main(): Promise<number> {
           ...(importRoot === undefined ? {} : { importRoot }),
         });
   if (http instanceof Error) return fail(http.message);
-  if (importRoot !== undefined && kindOfPath(importRoot) !== "folder") {
-    return fail(
-      `--import-root ${importRoot} is not a folder (give the folder import_codebase may read under)`,
-    );
-  }
   const serverOptions = {
     ...(groups === undefined ? {} : { groups }),
     ...(importRoot === undefined ? {} : { importRoot }),

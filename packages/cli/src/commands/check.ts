@@ -5,7 +5,7 @@
  * @module
  */
 import { NotFoundError } from "@software-factory/core";
-import type { Finding } from "@software-factory/intelligence";
+import { type Finding, RuleIdSchema } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { NameValue, parseFlag } from "../flags.js";
@@ -14,6 +14,13 @@ import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
 const FailOnFlag = z.enum(["error", "warning", "never"]);
+
+/**
+ * A `--rule` value: not blank, and a rule id by the rules' own rule
+ * (kebab-case), so a value no rule can have is refused as malformed; a
+ * well-formed id of no rule is a not-found listing the rules.
+ */
+const RuleFlag = NameValue.pipe(RuleIdSchema);
 
 /** Registers `factory check`. */
 export function registerCheck(program: Command, context: CliContext): void {
@@ -36,7 +43,7 @@ export function registerCheck(program: Command, context: CliContext): void {
       action(context, async ({ options, output, fail }, flags) => {
         const f = flags as { line?: string; kind?: string; rule?: string[]; failOn: string };
         const failOn = parseFlag(FailOnFlag, f.failOn, "--fail-on");
-        for (const rule of f.rule ?? []) parseFlag(NameValue, rule, "--rule");
+        for (const rule of f.rule ?? []) parseFlag(RuleFlag, rule, "--rule");
         const findings: Finding[] = await withFactory(options, async (factory) => {
           await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
           if (f.kind !== undefined) requireRuleKind(factory, f.kind, "--kind");

@@ -1,7 +1,8 @@
 /**
  * `factory mcp`: serves the factory to coding agents over stdio or Streamable
  * HTTP, with the flags, refusals and shutdown of `factory-mcp` (the MCP
- * package's own resolution of the HTTP flags and its signal handling).
+ * package's own checks of `--tools`, `--import-root` and the HTTP flags, and
+ * its signal handling).
  *
  * @module
  */
@@ -10,7 +11,6 @@ import { resolve } from "node:path";
 import { builtinAutomations, type Factory } from "@software-factory/intelligence";
 import type { FactoryMcpServerOptions, HttpSettings } from "@software-factory/mcp";
 import type { Command } from "commander";
-import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { FolderFlag, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
@@ -22,11 +22,12 @@ import {
   type SessionExtras,
 } from "../Session.js";
 
-const GROUPS = ["knowledge", "floorplan", "work", "standards", "skills", "import"] as const;
-const ToolGroupsSchema = z
-  .string()
-  .transform((value) => value.split(",").map((group) => group.trim()))
-  .pipe(z.array(z.enum(GROUPS, { message: `tool groups are ${GROUPS.join(", ")}` })).min(1));
+/**
+ * The tool groups `--help` lists: the MCP package's `TOOL_GROUPS` (a test
+ * keeps them equal), written out so that building the program does not load
+ * that package; the command checks `--tools` with the package itself.
+ */
+const GROUPS = "knowledge, floorplan, work, standards, skills, import";
 
 /**
  * Opens the factory to serve, as `factory-mcp` does: with the CLI's gates and
@@ -69,6 +70,23 @@ interface Serving {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * The server options of `--tools` and `--import-root`, checked by the MCP
+ * package as factory-mcp checks them (same refusals, same messages).
+ *
+ * @throws UsageError naming the flag that is wrong.
+ */
+function serverOptions(mcp: McpModule, flags: McpFlags): FactoryMcpServerOptions {
+  const groups = flags.tools === undefined ? undefined : mcp.toolGroupsOf(flags.tools);
+  if (groups instanceof Error) throw new UsageError(groups.message);
+  const importRoot = flags.importRoot === undefined ? undefined : mcp.importRootOf(flags.importRoot);
+  if (importRoot instanceof Error) throw new UsageError(importRoot.message);
+  return {
+    ...(groups === undefined ? {} : { groups }),
+    ...(importRoot === undefined ? {} : { importRoot }),
+  };
+}
 
 /**
  * The HTTP settings of the flags, resolved by the MCP package as factory-mcp
@@ -132,10 +150,7 @@ export function registerMcp(program: Command, context: CliContext): void {
       "--instructions <repo>",
       "load the repository's Cursor rules, AGENTS.md and CLAUDE.md into context packs",
     )
-    .option(
-      "--tools <groups>",
-      `tool groups to offer, comma-separated (${GROUPS.join(", ")}; default all but import)`,
-    )
+    .option("--tools <groups>", `tool groups to offer, comma-separated (${GROUPS}; default all but import)`)
     .option(
       "--automations",
       "run the built-in automations while the server lives (route new signals, notify owners)",
@@ -154,17 +169,8 @@ export function registerMcp(program: Command, context: CliContext): void {
             : { instructionsFrom: parseFlag(FolderFlag, flags.instructions, "--instructions") }),
           ...(flags.automations === true ? { automations: builtinAutomations } : {}),
         };
-        const groups =
-          flags.tools === undefined ? undefined : parseFlag(ToolGroupsSchema, flags.tools, "--tools");
-        const importRoot =
-          flags.importRoot === undefined
-            ? undefined
-            : parseFlag(FolderFlag, flags.importRoot, "--import-root");
-        const server: FactoryMcpServerOptions = {
-          ...(groups === undefined ? {} : { groups }),
-          ...(importRoot === undefined ? {} : { importRoot }),
-        };
         const mcp = await import("@software-factory/mcp");
+        const server = serverOptions(mcp, flags);
         const http = httpSettings(mcp, flags, server);
         // Refused before the factory opens, as a usage error (exit 2) as factory-mcp does; --init creates it.
         const location = flags.init === true ? undefined : await findFactory(options);

@@ -5,7 +5,7 @@
  */
 import { SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
-import { nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
+import { IdempotencyKeyFlag, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -17,6 +17,7 @@ const CAPTURE_FLAGS: FlagsOfFields = {
   customer: "--customer",
   severity: "--severity",
   line: "--line",
+  idempotencyKey: "--idempotency-key",
 };
 
 /** Registers `factory signal`. */
@@ -33,20 +34,37 @@ export function registerSignal(program: Command, context: CliContext): void {
     .option("--customer <name>", "the customer concerned")
     .option("--severity <level>", "low, medium, high or critical", "medium")
     .option("--line <line>", "route it at once to this line")
+    .option(
+      "--idempotency-key <key>",
+      "capture it once: a retry with this key (a CI job or ticket id) returns the first signal",
+    )
     .action(
       action(context, async ({ options, output }, text, flags) => {
-        const f = flags as { source: string; customer?: string; severity: string; line?: string };
+        const f = flags as {
+          source: string;
+          customer?: string;
+          severity: string;
+          line?: string;
+          idempotencyKey?: string;
+        };
         const severity = parseFlag(SeveritySchema, f.severity, "--severity");
+        const idempotencyKey =
+          f.idempotencyKey === undefined
+            ? undefined
+            : parseFlag(IdempotencyKeyFlag, f.idempotencyKey, "--idempotency-key");
         const captured = await withFactory(options, (factory) =>
           namingFlags(CAPTURE_FLAGS, () =>
-            factory.work.captureSignal({
-              text: (text as string[]).join(" "),
-              source: f.source,
-              severity,
-              actor: options.actor,
-              ...(f.customer === undefined ? {} : { customer: f.customer }),
-              ...(f.line === undefined ? {} : { line: f.line }),
-            }),
+            factory.work.captureSignal(
+              {
+                text: (text as string[]).join(" "),
+                source: f.source,
+                severity,
+                actor: options.actor,
+                ...(f.customer === undefined ? {} : { customer: f.customer }),
+                ...(f.line === undefined ? {} : { line: f.line }),
+              },
+              idempotencyKey === undefined ? {} : { idempotencyKey },
+            ),
           ),
         );
         if (options.json) return output.json(captured);

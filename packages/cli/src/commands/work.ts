@@ -11,7 +11,7 @@ import {
   WorkItemStateSchema,
 } from "@software-factory/core";
 import type { Command } from "commander";
-import { nameArgument, parseFlag } from "../flags.js";
+import { IdempotencyKeyFlag, nameArgument, parseFlag } from "../flags.js";
 import { requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -34,6 +34,7 @@ const CREATE_FLAGS: FlagsOfFields = {
   flow: "--flow",
   owner: "--owner",
   signals: "--signal",
+  idempotencyKey: "--idempotency-key",
 };
 
 /** Where a move's input came from: `--reason` (block, unblock, drop, back) and `back --to`. */
@@ -84,10 +85,25 @@ export function registerWork(program: Command, context: CliContext): void {
     .option("--flow <flow>", "a flow of the pipeline (tiny, standard, full)")
     .option("--owner <operator>", "accountable operator")
     .option("--signal <id>", "a signal the work comes from (repeatable)", collect)
+    .option(
+      "--idempotency-key <key>",
+      "create it once: a retry with this key (a CI job or ticket id) returns the first item",
+    )
     .action(
       action(context, async ({ options, output }, title, flags) => {
-        const f = flags as { line: string; kind: string; flow?: string; owner?: string; signal?: string[] };
+        const f = flags as {
+          line: string;
+          kind: string;
+          flow?: string;
+          owner?: string;
+          signal?: string[];
+          idempotencyKey?: string;
+        };
         const kind = parseFlag(WorkItemKindSchema, f.kind, "--kind");
+        const idempotencyKey =
+          f.idempotencyKey === undefined
+            ? undefined
+            : parseFlag(IdempotencyKeyFlag, f.idempotencyKey, "--idempotency-key");
         const item = await withFactory(options, (factory) =>
           namingFlags(CREATE_FLAGS, () =>
             factory.work.createWorkItem(
@@ -99,7 +115,7 @@ export function registerWork(program: Command, context: CliContext): void {
                 ...(f.owner === undefined ? {} : { owner: f.owner }),
                 signals: f.signal ?? [],
               },
-              { actor: options.actor },
+              { actor: options.actor, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
             ),
           ),
         );

@@ -76,9 +76,26 @@ export interface RulePack {
 
 const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/**
+ * A rule's id: kebab-case, lower-case words and digits joined by single
+ * hyphens (`line-has-one-owner`). `defineRule` and `Standards.add` refuse any
+ * other, so a value this refuses names no rule; a front end that selects rules
+ * by id (the CLI's `check --rule`) checks a value with it before looking the
+ * rule up.
+ *
+ * @example
+ * ```ts
+ * RuleIdSchema.parse("line-has-one-owner"); // "line-has-one-owner"
+ * RuleIdSchema.safeParse("Two Words").success; // false: "must be kebab-case, as in line-has-one-owner"
+ * ```
+ */
+export const RuleIdSchema: z.ZodString = z
+  .string()
+  .regex(KEBAB_CASE, "must be kebab-case, as in line-has-one-owner");
+
 /** The shape of a rule definition, checked when a rule is defined and when it is added to standards. */
 const RuleSchema = z.object({
-  id: z.string().regex(KEBAB_CASE, "must be kebab-case, as in line-has-one-owner"),
+  id: RuleIdSchema,
   description: z.string().trim().min(1, "must say what the rule demands"),
   severity: z.enum(["error", "warning", "info"]),
   appliesTo: z.string().min(1, "must name the kind of target the rule checks (line, workItem...)"),

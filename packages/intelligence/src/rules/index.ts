@@ -11,6 +11,7 @@ export {
   type Finding,
   type FindingSeverity,
   type Rule,
+  RuleIdSchema,
   type RulePack,
   type TargetRef,
   type Violation,
