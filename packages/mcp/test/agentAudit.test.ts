@@ -1,40 +1,13 @@
-import { rmSync } from "node:fs";
-import type { Client } from "@modelcontextprotocol/client";
 import { WorkSentBack } from "@software-factory/core";
 import { openFactory } from "@software-factory/intelligence";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectToServer, seededFactory } from "./fixtures.js";
+import { describe, expect, it } from "vitest";
+import { useSeededServer } from "./fixtures.js";
 
-type ToolResult = {
-  isError?: boolean;
-  content: { text: string }[];
-  structuredContent?: Record<string, unknown>;
-};
-
-let dir: string;
 let item: string;
-let client: Client;
-const call = async (name: string, args: Record<string, unknown>) =>
-  (await client.callTool({ name, arguments: args })) as ToolResult;
-/** The text of a call that must fail. */
-const refused = async (name: string, args: Record<string, unknown>) => {
-  const result = await call(name, args);
-  expect(result.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
-  return result.content[0]?.text ?? "";
-};
-
-beforeAll(async () => {
-  const seeded = await seededFactory();
-  dir = seeded.dir;
-  item = (await seeded.factory.work.createWorkItem({ line: "checkout", title: "Apple Pay" })).id;
-  await seeded.factory.close();
-  client = await connectToServer("agent-audit-test", ["--dir", dir, "--actor", "agent"]);
-}, 60_000);
-
-afterAll(async () => {
-  await client.close();
-  rmSync(dir, { recursive: true, force: true });
+const server = useSeededServer("agent-audit-test", async ({ factory }) => {
+  item = (await factory.work.createWorkItem({ line: "checkout", title: "Apple Pay" })).id;
 });
+const { call, refused } = server;
 
 describe("advance_work_item with an argument its move does not use", () => {
   it("refuses to with advance, naming it, instead of moving to the next stage", async () => {
@@ -91,7 +64,7 @@ describe("advance_work_item with an argument its move does not use", () => {
       cause: "upstream",
     });
     expect(back.structuredContent).toMatchObject({ id: own, stage: "intake" });
-    const factory = await openFactory({ dir });
+    const factory = await openFactory({ dir: server.dir });
     try {
       const sentBack = await factory.log.read({ subjects: [own], types: [WorkSentBack.type] });
       expect(sentBack.map((event) => (event.data as { cause: string }).cause)).toEqual(["upstream"]);
@@ -154,7 +127,7 @@ describe("search_knowledge with a cursor no page gave", () => {
 
 describe("a factory left as it was", () => {
   it("shows the refused moves wrote nothing: only the four moves taken are in the log", async () => {
-    const factory = await openFactory({ dir });
+    const factory = await openFactory({ dir: server.dir });
     try {
       expect(factory.work.get(item)).toMatchObject({ stage: "intake", state: "active" });
       const events = await factory.log.read({ subjects: [item] });

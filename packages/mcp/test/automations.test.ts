@@ -1,20 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectToServer, seededFactory } from "./fixtures.js";
+import { describe, expect, it } from "vitest";
+import { connectToServer, useSeededFolder } from "./fixtures.js";
 
-let dir: string;
-
-beforeAll(async () => {
-  const seeded = await seededFactory(mkdtempSync(join(tmpdir(), "mcp-automations-")));
-  dir = seeded.dir;
-  await seeded.factory.close();
-});
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const folder = useSeededFolder();
 
 interface InboxAnswer {
   structuredContent?: { items: { title: string; ref?: { id: string } }[]; unread: number };
@@ -24,7 +11,7 @@ describe("factory-mcp --automations", () => {
   it("tells the line's owner, in the inbox get_inbox reads, of a signal captured on the line", async () => {
     const client = await connectToServer("automations-test", [
       "--dir",
-      dir,
+      folder.dir,
       "--actor",
       "support-agent",
       "--automations",

@@ -1,15 +1,10 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectToServer, seededFactory } from "./fixtures.js";
+import { describe, expect, it } from "vitest";
+import { connectToServer, useSeededFolder } from "./fixtures.js";
 
-let dir: string;
-
-beforeAll(async () => {
-  const seeded = await seededFactory();
-  dir = seeded.dir;
-  await seeded.factory.close();
+const folder = useSeededFolder(({ dir }) => {
   // A folder named like the built-in skill summarize-line (which has instructions), its SKILL.md without a description.
   mkdirSync(join(dir, "skills", "summarize-line", "references"), { recursive: true });
   writeFileSync(
@@ -17,10 +12,6 @@ beforeAll(async () => {
     "---\nname: summarize-line\n---\nNo description.\n",
   );
   writeFileSync(join(dir, "skills", "summarize-line", "references", "notes.md"), "# Notes\n");
-});
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const uris = async (client: Client) =>
@@ -34,12 +25,16 @@ describe("factory-mcp with a malformed skill folder named like a built-in skill"
     "keeps listing resources, skills and prompts, reports the folder's problem and refuses only that folder's instructions (protocol %s)",
     async (_protocol, mode) => {
       let stderr = "";
-      const client = await connectToServer("broken-builtin-skill-test", ["--dir", dir, "--actor", "agent"], {
-        client: { versionNegotiation: { mode } },
-        onStderr: (text) => {
-          stderr += text;
+      const client = await connectToServer(
+        "broken-builtin-skill-test",
+        ["--dir", folder.dir, "--actor", "agent"],
+        {
+          client: { versionNegotiation: { mode } },
+          onStderr: (text) => {
+            stderr += text;
+          },
         },
-      });
+      );
       try {
         const listed = await uris(client);
         expect(listed).toContain("factory://floorplan");
@@ -53,7 +48,7 @@ describe("factory-mcp with a malformed skill folder named like a built-in skill"
         expect(skills.isError).toBeFalsy();
         expect(skills.structuredContent?.problems.map((problem) => problem.name)).toEqual(["summarize-line"]);
         expect(skills.structuredContent?.problems[0]?.message).toContain(
-          join(dir, "skills", "summarize-line", "SKILL.md"),
+          join(folder.dir, "skills", "summarize-line", "SKILL.md"),
         );
 
         const prompts = (await client.listPrompts()).prompts.map((prompt) => prompt.name);

@@ -1,30 +1,7 @@
-import { rmSync } from "node:fs";
-import type { Client } from "@modelcontextprotocol/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectToServer, seededFactory } from "./fixtures.js";
+import { describe, expect, it } from "vitest";
+import { useSeededServer } from "./fixtures.js";
 
-type ToolResult = {
-  isError?: boolean;
-  content: { text: string }[];
-  structuredContent?: { hits?: unknown[] };
-};
-
-let dir: string;
-let client: Client;
-const call = async (name: string, args: Record<string, unknown>) =>
-  (await client.callTool({ name, arguments: args })) as ToolResult;
-
-beforeAll(async () => {
-  const seeded = await seededFactory();
-  dir = seeded.dir;
-  await seeded.factory.close();
-  client = await connectToServer("cursor-bounds-test", ["--dir", dir, "--actor", "agent"]);
-}, 60_000);
-
-afterAll(async () => {
-  await client.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { call } = useSeededServer("cursor-bounds-test");
 
 describe("a page cursor no page gave", () => {
   it.each([

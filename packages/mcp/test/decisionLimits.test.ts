@@ -1,34 +1,15 @@
-import { rmSync } from "node:fs";
-import type { Client } from "@modelcontextprotocol/client";
 import { openFactory } from "@software-factory/intelligence";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectToServer, seededFactory } from "./fixtures.js";
+import { describe, expect, it } from "vitest";
+import { useSeededServer } from "./fixtures.js";
 
-type ToolResult = {
-  isError?: boolean;
-  content: { text: string }[];
-  structuredContent?: { id: string };
-};
-
-let dir: string;
-let client: Client;
-const recordDecision = async (args: Record<string, unknown>) =>
-  (await client.callTool({
-    name: "record_decision",
-    arguments: { title: "Card vault", context: "PCI scope", decision: "use the provider's vault", ...args },
-  })) as ToolResult;
-
-beforeAll(async () => {
-  const seeded = await seededFactory();
-  dir = seeded.dir;
-  await seeded.factory.close();
-  client = await connectToServer("decision-limits-test", ["--dir", dir, "--actor", "agent"]);
-}, 60_000);
-
-afterAll(async () => {
-  await client.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const server = useSeededServer("decision-limits-test");
+const recordDecision = (args: Record<string, unknown>) =>
+  server.call("record_decision", {
+    title: "Card vault",
+    context: "PCI scope",
+    decision: "use the provider's vault",
+    ...args,
+  });
 
 describe("record_decision's text limits (as capture_knowledge's 200,000-character body)", () => {
   it("refuses a 1 MB context, naming the field, and records nothing", async () => {
@@ -42,7 +23,7 @@ describe("record_decision's text limits (as capture_knowledge's 200,000-characte
       "consequences: consequences is at most 200000 characters",
     );
 
-    const factory = await openFactory({ dir, actor: "test" });
+    const factory = await openFactory({ dir: server.dir, actor: "test" });
     try {
       const decisions = await factory.knowledge.list({ kinds: ["decision"] });
       expect(decisions.map((document) => document.title)).toEqual(["Retry failed payments three times"]);

@@ -1,9 +1,10 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, type ClientOptions } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { defineRule, type Factory, openFactory } from "@software-factory/intelligence";
+import { afterAll, beforeAll, expect } from "vitest";
 
 /** A factory in a temp folder with three lines, two operators, a document and a rule. */
 export async function seededFactory(
@@ -106,4 +107,102 @@ export async function connectToServer(
     transport.stderr?.on("data", (chunk: Buffer) => onStderr(chunk.toString("utf8")));
   await client.connect(transport);
   return client;
+}
+
+/** A {@link seededFactory} folder shared by the tests of one file; read `dir` inside tests and hooks. */
+export interface SeededFolder {
+  readonly dir: string;
+}
+
+/**
+ * Makes a {@link seededFactory} folder before the tests of the file and
+ * deletes it after them. `prepare` adds to the factory (or the folder) before
+ * it is closed, so the servers the tests start find it there.
+ */
+export function useSeededFolder(
+  prepare?: (seeded: { dir: string; factory: Factory }) => Promise<void> | void,
+): SeededFolder {
+  let dir: string | undefined;
+  beforeAll(async () => {
+    const seeded = await seededFactory();
+    dir = seeded.dir;
+    try {
+      await prepare?.(seeded);
+    } finally {
+      await seeded.factory.close();
+    }
+  });
+  afterAll(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  return {
+    get dir() {
+      if (dir === undefined) throw new Error("the seeded folder exists only while the file's tests run");
+      return dir;
+    },
+  };
+}
+
+/** What a tool call answers, as the tests read it. */
+export interface ToolResult {
+  readonly isError?: boolean;
+  readonly content: { text: string }[];
+  readonly structuredContent?: Record<string, unknown>;
+}
+
+/** Calls the tool `name` with `args` and returns its answer. */
+export async function callTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<ToolResult> {
+  return (await client.callTool({ name, arguments: args })) as ToolResult;
+}
+
+/** A client of `factory-mcp` over a {@link SeededFolder}, shared by the tests of one file. */
+export interface SeededServer extends SeededFolder {
+  readonly client: Client;
+  /** Calls a tool and returns its answer. */
+  call(name: string, args: Record<string, unknown>): Promise<ToolResult>;
+  /** Calls a tool that must answer an error (checked) and returns the error's text. */
+  refused(name: string, args: Record<string, unknown>): Promise<string>;
+}
+
+/**
+ * A client named `name` connected over stdio, before the tests of the file,
+ * to the built `factory-mcp` serving a {@link useSeededFolder} folder (made
+ * with `prepare`) as the actor `agent`; closed after them.
+ */
+export function useSeededServer(
+  name: string,
+  prepare?: (seeded: { dir: string; factory: Factory }) => Promise<void> | void,
+): SeededServer {
+  const folder = useSeededFolder(prepare);
+  let connected: Client | undefined;
+  beforeAll(async () => {
+    connected = await connectToServer(name, ["--dir", folder.dir, "--actor", "agent"]);
+  });
+  afterAll(async () => {
+    await connected?.close();
+    connected = undefined;
+  });
+  const client = (): Client => {
+    if (connected === undefined) throw new Error("the server is connected only while the file's tests run");
+    return connected;
+  };
+  return {
+    get dir() {
+      return folder.dir;
+    },
+    get client() {
+      return client();
+    },
+    call: (tool, args) => callTool(client(), tool, args),
+    refused: async (tool, args) => {
+      const result = await callTool(client(), tool, args);
+      expect(result.isError, `${tool} ${JSON.stringify(args)}`).toBe(true);
+      return result.content[0]?.text ?? "";
+    },
+  };
 }

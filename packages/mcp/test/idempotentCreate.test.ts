@@ -1,38 +1,20 @@
-import { rmSync } from "node:fs";
 import { openFactory } from "@software-factory/intelligence";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectToServer, seededFactory } from "./fixtures.js";
+import { describe, expect, it } from "vitest";
+import { callTool, connectToServer, useSeededFolder } from "./fixtures.js";
 
-type ToolResult = {
-  isError?: boolean;
-  content: { text: string }[];
-  structuredContent?: Record<string, unknown>;
-};
+const folder = useSeededFolder();
 
 /** A real client of factory-mcp over stdio, started from the sources. */
 async function connect(dir: string) {
   const client = await connectToServer("idempotent-create-test", ["--dir", dir, "--actor", "ana"]);
-  const call = async (name: string, args: Record<string, unknown>) =>
-    (await client.callTool({ name, arguments: args })) as ToolResult;
+  const call = (name: string, args: Record<string, unknown>) => callTool(client, name, args);
   return { client, call };
 }
-
-let dir: string;
-
-beforeAll(async () => {
-  const seeded = await seededFactory();
-  dir = seeded.dir;
-  await seeded.factory.close();
-});
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe("create_work_item with an idempotency key", () => {
   it("returns the first call's record to a retry on the same server and after a restart", async () => {
     const request = { line: "checkout", title: "Pay by link", idempotencyKey: "req-42" };
-    const first = await connect(dir);
+    const first = await connect(folder.dir);
     const created = await first.call("create_work_item", request);
     expect(created.isError, created.content[0]?.text).toBeFalsy();
     const id = created.structuredContent?.id;
@@ -43,7 +25,7 @@ describe("create_work_item with an idempotency key", () => {
     expect(retried.structuredContent).toMatchObject({ id, title: "Pay by link" });
     await first.client.close();
 
-    const restarted = await connect(dir);
+    const restarted = await connect(folder.dir);
     const again = await restarted.call("create_work_item", request);
     expect(again.isError, again.content[0]?.text).toBeFalsy();
     expect(again.structuredContent?.id).toBe(id);
@@ -67,7 +49,7 @@ describe("capture_signal with an idempotency key", () => {
       line: "payments",
       idempotencyKey: "ticket-4711",
     };
-    const first = await connect(dir);
+    const first = await connect(folder.dir);
     const captured = await first.call("capture_signal", request);
     expect(captured.isError, captured.content[0]?.text).toBeFalsy();
     const id = captured.structuredContent?.id;
@@ -78,7 +60,7 @@ describe("capture_signal with an idempotency key", () => {
     expect(retried.structuredContent).toMatchObject({ id, line: "payments" });
     await first.client.close();
 
-    const restarted = await connect(dir);
+    const restarted = await connect(folder.dir);
     const again = await restarted.call("capture_signal", request);
     expect(again.structuredContent?.id).toBe(id);
 
@@ -89,7 +71,7 @@ describe("capture_signal with an idempotency key", () => {
     );
     await restarted.client.close();
 
-    const factory = await openFactory({ dir });
+    const factory = await openFactory({ dir: folder.dir });
     try {
       expect(factory.work.signals().map((signal) => signal.id)).toEqual([id]);
     } finally {

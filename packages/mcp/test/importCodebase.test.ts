@@ -1,4 +1,10 @@
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+/**
+ * `import_codebase` over MCP under an import root: it proposes, writes and
+ * finds nothing new; a folder that is not there inside the root is a
+ * not-found naming `path`, as `importCodebase` reports a missing folder; a path
+ * outside the root stays one refusal, whether it exists or not.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
@@ -30,6 +36,7 @@ describe("import_codebase over MCP", () => {
         },
       },
     ]);
+    mkdirSync(join(repo.root, "services"));
     dir = mkdtempSync(join(tmpdir(), "factory-mcp-import-"));
     factory = await openFactory({ dir });
     server = await serveHttp(
@@ -52,6 +59,16 @@ describe("import_codebase over MCP", () => {
     rmSync(dir, { recursive: true, force: true });
     repo.remove();
   });
+
+  /** The text of an `import_codebase` answer that must be an error. */
+  async function refusal(path: string): Promise<string> {
+    const answer = (await client.callTool({ name: "import_codebase", arguments: { path } })) as {
+      isError?: boolean;
+      content: { text: string }[];
+    };
+    expect(answer.isError, path).toBe(true);
+    return answer.content[0]?.text ?? "";
+  }
 
   it("proposes in a dry run, then writes, then finds nothing new", async () => {
     const dry = (await client.callTool({ name: "import_codebase", arguments: { path: repo.root } })) as {
@@ -116,6 +133,23 @@ describe("import_codebase over MCP", () => {
     }
     expect(new Set(answers).size).toBe(1);
     expect(answers[0]).toBe(`E_VALIDATION: path <path> is not inside the import root (${repo.root})`);
+  });
+
+  it("answers E_NOT_FOUND naming path for a folder missing inside the root, relative or absolute", async () => {
+    for (const path of ["services/payments", join(repo.root, "services", "payments")]) {
+      expect(await refusal(path)).toBe(
+        `E_NOT_FOUND: path ${JSON.stringify(path)}: no such folder inside the import root (${repo.root})`,
+      );
+    }
+  });
+
+  it("still answers one E_VALIDATION for a path outside the root, there or not", async () => {
+    const outside = [tmpdir(), join(tmpdir(), "no-such-folder-5c1e")];
+    for (const path of outside) {
+      expect(await refusal(path)).toBe(
+        `E_VALIDATION: path ${JSON.stringify(path)} is not inside the import root (${repo.root})`,
+      );
+    }
   });
 
   it("will not serve the import group over HTTP without an import root", async () => {

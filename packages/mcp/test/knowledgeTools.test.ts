@@ -1,13 +1,5 @@
-import { rmSync } from "node:fs";
-import type { Client } from "@modelcontextprotocol/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectToServer, seededFactory } from "./fixtures.js";
-
-interface ToolResult {
-  isError?: boolean;
-  content: { text: string }[];
-  structuredContent?: Record<string, unknown>;
-}
+import { describe, expect, it } from "vitest";
+import { useSeededServer } from "./fixtures.js";
 
 interface Listed {
   id: string;
@@ -17,40 +9,21 @@ interface Listed {
   supersededBy?: { id: string };
 }
 
-let dir: string;
-let client: Client;
-const call = async (name: string, args: Record<string, unknown>) =>
-  (await client.callTool({ name, arguments: args })) as ToolResult;
+const server = useSeededServer("knowledge-tools-test");
+const { call, refused } = server;
 const ok = async (name: string, args: Record<string, unknown>) => {
   const result = await call(name, args);
   expect(result.isError, result.content[0]?.text).toBeUndefined();
   return result.structuredContent as Record<string, unknown>;
-};
-const refused = async (name: string, args: Record<string, unknown>) => {
-  const result = await call(name, args);
-  expect(result.isError).toBe(true);
-  return result.content[0]?.text ?? "";
 };
 const capture = async (args: Record<string, unknown>) =>
   (await ok("capture_knowledge", { kind: "note", body: "Some text.", ...args })).id as string;
 const listed = async (args: Record<string, unknown> = {}) =>
   (await ok("list_knowledge", args)) as { documents: Listed[]; nextCursor?: string };
 
-beforeAll(async () => {
-  const seeded = await seededFactory();
-  dir = seeded.dir;
-  await seeded.factory.close();
-  client = await connectToServer("knowledge-tools-test", ["--dir", dir, "--actor", "agent"]);
-}, 60_000);
-
-afterAll(async () => {
-  await client.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe("list_knowledge, revise_knowledge and retract_knowledge over stdio", () => {
   it("are listed in the knowledge group with the right hints: list reads, revise and retract overwrite", async () => {
-    const { tools } = await client.listTools();
+    const { tools } = await server.client.listTools();
     const hints = Object.fromEntries(tools.map((tool) => [tool.name, tool.annotations]));
     expect(hints.list_knowledge).toMatchObject({ readOnlyHint: true, idempotentHint: true });
     expect(hints.revise_knowledge).toMatchObject({ readOnlyHint: false, destructiveHint: true });

@@ -2,26 +2,16 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { openFactory } from "@software-factory/intelligence";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { serveHttp } from "../src/index.js";
-import { connectToServer, seededFactory } from "./fixtures.js";
+import { connectToServer, useSeededFolder } from "./fixtures.js";
 
-let dir: string;
-
-beforeAll(async () => {
-  const seeded = await seededFactory();
-  dir = seeded.dir;
-  await seeded.factory.close();
-});
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const seeded = useSeededFolder();
 
 /** Writes `<factory>/skills/<folder>/SKILL.md`, creating the folders. */
 function writeSkill(folder: string, text: string): void {
-  mkdirSync(join(dir, "skills", folder), { recursive: true });
-  writeFileSync(join(dir, "skills", folder, "SKILL.md"), text);
+  mkdirSync(join(seeded.dir, "skills", folder), { recursive: true });
+  writeFileSync(join(seeded.dir, "skills", folder, "SKILL.md"), text);
 }
 
 const skillMd = (name: string, description: string, body: string) =>
@@ -42,7 +32,7 @@ describe("factory-mcp follows its skills folder", () => {
     "lists a skill folder added while it runs, updates it when its SKILL.md changes and drops it when removed, telling the client each time (protocol %s)",
     async (_protocol, skill, mode) => {
       let changes = 0;
-      const client = await connectToServer("skill-folders-test", ["--dir", dir, "--actor", "agent"], {
+      const client = await connectToServer("skill-folders-test", ["--dir", seeded.dir, "--actor", "agent"], {
         client: {
           versionNegotiation: { mode },
           listChanged: { prompts: { autoRefresh: false, onChanged: () => changes++ } },
@@ -66,7 +56,7 @@ describe("factory-mcp follows its skills folder", () => {
         await expect.poll(() => promptText(client, skill), within).toContain("Group the changes by line.");
         await expect.poll(() => changes, within).toBeGreaterThan(before);
 
-        rmSync(join(dir, "skills", skill), { recursive: true });
+        rmSync(join(seeded.dir, "skills", skill), { recursive: true });
         await expect.poll(() => promptNames(client), within).not.toContain(skill);
         // The built-in skills' prompts stay.
         expect(await promptNames(client)).toContain("summarize-line");
@@ -80,7 +70,7 @@ describe("factory-mcp follows its skills folder", () => {
   it("names a malformed SKILL.md added while it runs on stderr with its position, and keeps serving the good skills", async () => {
     let stderr = "";
     writeSkill("triage", skillMd("triage", "Triages a signal", "Find the line, then the owner."));
-    const client = await connectToServer("skill-folders-test", ["--dir", dir, "--actor", "agent"], {
+    const client = await connectToServer("skill-folders-test", ["--dir", seeded.dir, "--actor", "agent"], {
       onStderr: (text) => {
         stderr += text;
       },
@@ -91,7 +81,7 @@ describe("factory-mcp follows its skills folder", () => {
       writeSkill("broken", skillMd("Broken Skill", "Not a valid name", "Never listed."));
       await expect.poll(() => stderr, within).toContain('skill "broken" not loaded');
       expect(stderr).toContain(
-        `${join(dir, "skills", "broken", "SKILL.md")}:2:7: name: name is lowercase letters, digits and single hyphens`,
+        `${join(seeded.dir, "skills", "broken", "SKILL.md")}:2:7: name: name is lowercase letters, digits and single hyphens`,
       );
 
       const names = await promptNames(client);
@@ -116,12 +106,12 @@ describe("factory-mcp follows its skills folder", () => {
       await expect.poll(() => stderr, within).toContain('skill "triage" not loaded');
     } finally {
       await client.close();
-      rmSync(join(dir, "skills"), { recursive: true, force: true });
+      rmSync(join(seeded.dir, "skills"), { recursive: true, force: true });
     }
   }, 120_000);
 
   it("over Streamable HTTP, serves a skill folder added while it runs and tells a listening client", async () => {
-    const factory = await openFactory({ dir, actor: "agent" });
+    const factory = await openFactory({ dir: seeded.dir, actor: "agent" });
     const server = await serveHttp(factory, { port: 0, token: "test-token-0123456789" });
     let changes = 0;
     const client = new Client(
@@ -140,7 +130,7 @@ describe("factory-mcp follows its skills folder", () => {
       writeSkill("review-http", skillMd("review-http", "Reviews a change", "Read the diff twice."));
       await expect.poll(() => promptNames(client), within).toContain("review-http");
       await expect.poll(() => changes, within).toBeGreaterThan(0);
-      rmSync(join(dir, "skills", "review-http"), { recursive: true });
+      rmSync(join(seeded.dir, "skills", "review-http"), { recursive: true });
       await expect.poll(() => promptNames(client), within).not.toContain("review-http");
     } finally {
       await client.close();

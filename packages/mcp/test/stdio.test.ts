@@ -1,24 +1,37 @@
-import { execFile } from "node:child_process";
-import { rmSync } from "node:fs";
+/**
+ * `factory-mcp` over stdio: a real client in a child process and the MCP
+ * Inspector CLI are served; a line that is not a JSON-RPC message gets the
+ * error JSON-RPC asks for, a line on stderr, and the server goes on serving;
+ * so does a message over 10 MiB.
+ */
+import { execFile, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectToServer, repoRoot, seededFactory, serverArgs } from "./fixtures.js";
+import { ProtocolError } from "@modelcontextprotocol/client";
+import { describe, expect, it } from "vitest";
+import { connectToServer, repoRoot, serverArgs, useSeededFolder } from "./fixtures.js";
+import { rawSession } from "./rawStdio.js";
 
-/** The server as an agent starts it. */
-const serverCommand = (dir: string) => serverArgs(["--dir", dir, "--actor", "agent"]);
-let dir: string;
+const folder = useSeededFolder();
+/** The arguments of the server as an agent starts it. */
+const agentArgs = () => ["--dir", folder.dir, "--actor", "agent"];
+const TEN_MIB = 10 * 1024 * 1024;
 
-beforeAll(async () => {
-  const seeded = await seededFactory();
-  dir = seeded.dir;
-  await seeded.factory.close();
-});
+/** Starts the server as an agent does, for a test that writes raw lines to its stdin. */
+function startRaw() {
+  const child = spawn(process.execPath, serverArgs(agentArgs()), { cwd: repoRoot });
+  return { child, session: rawSession(child) };
+}
 
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+/** The `initialize` request of a raw session. */
+const initialize = (id: number) =>
+  JSON.stringify({
+    jsonrpc: "2.0",
+    id,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+  });
 
 describe("MCP over stdio", () => {
   it.each([
@@ -27,7 +40,7 @@ describe("MCP over stdio", () => {
   ])(
     "serves a real client in a child process over protocol %s: tools, a call, a resource, an error",
     async (_name, mode) => {
-      const client = await connectToServer("stdio-test", ["--dir", dir, "--actor", "agent"], {
+      const client = await connectToServer("stdio-test", agentArgs(), {
         client: { versionNegotiation: { mode } },
       });
       const { tools } = await client.listTools();
@@ -58,7 +71,7 @@ describe("MCP over stdio", () => {
     );
     const list = await run(
       process.execPath,
-      [inspector, process.execPath, ...serverCommand(dir), "--method", "tools/list"],
+      [inspector, process.execPath, ...serverArgs(agentArgs()), "--method", "tools/list"],
       {
         cwd: repoRoot,
         timeout: 60_000,
@@ -70,7 +83,7 @@ describe("MCP over stdio", () => {
       [
         inspector,
         process.execPath,
-        ...serverCommand(dir),
+        ...serverArgs(agentArgs()),
         "--method",
         "tools/call",
         "--tool-name",
@@ -84,4 +97,154 @@ describe("MCP over stdio", () => {
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent.owner).toBe("ana");
   }, 180_000);
+});
+
+describe("lines that are not JSON-RPC messages on stdio", () => {
+  it("answers text that is not JSON with a Parse error, says so on stderr, and serves the next request", async () => {
+    const { child, session } = startRaw();
+    // Before the handshake, as a client that writes a banner or a typo first.
+    session.write("hello, server");
+    await session.receivedCount(1);
+    session.write(initialize(1));
+    await session.answerTo(1);
+    session.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    session.write(`{"jsonrpc":"2.0","id":2,"method":"ping"`);
+    await session.receivedCount(3);
+    // A blank line is no message and gets no answer.
+    session.write("");
+    session.write(JSON.stringify({ jsonrpc: "2.0", id: 3, method: "ping" }));
+    await session.answerTo(3);
+    child.stdin.end();
+    expect(await session.exited).toBe(0);
+
+    const parseErrors = session.received.filter((message) => message.id === undefined);
+    expect(parseErrors).toHaveLength(2);
+    for (const message of parseErrors) {
+      expect(message).toEqual({
+        jsonrpc: "2.0",
+        error: { code: -32700, message: expect.stringMatching(/^Parse error: the line is not JSON \(.+\)$/) },
+      });
+    }
+    expect(session.received.find((message) => message.id === 1)).toMatchObject({
+      result: { protocolVersion: "2025-11-25" },
+    });
+    expect(session.received.find((message) => message.id === 3)).toEqual({
+      jsonrpc: "2.0",
+      id: 3,
+      result: {},
+    });
+    expect(session.received).toHaveLength(4);
+    const logged = session.stderr().split("\n");
+    expect(logged).toContainEqual(
+      expect.stringMatching(
+        /^@software-factory\/mcp: a line that is not JSON \(.+\), answered with a Parse error \(-32700\): hello, server$/,
+      ),
+    );
+    expect(logged.filter((line) => line.includes("a line that is not JSON"))).toHaveLength(2);
+  }, 120_000);
+
+  it("answers JSON that is not a message with an Invalid Request error (with its id when it has one), a malformed response with nothing", async () => {
+    const { child, session } = startRaw();
+    session.write(initialize(1));
+    await session.answerTo(1);
+    session.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    session.write(JSON.stringify({ jsonrpc: "2.0", id: 7, method: 5 }));
+    await session.answerTo(7);
+    session.write(JSON.stringify({ hello: "world" }));
+    session.write(JSON.stringify([1, 2]));
+    await session.receivedCount(4);
+    session.write(JSON.stringify({ jsonrpc: "2.0", id: 8, result: {}, extra: true }));
+    session.write(JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" }));
+    await session.answerTo(9);
+    child.stdin.end();
+    expect(await session.exited).toBe(0);
+
+    const invalid = {
+      code: -32600,
+      message: "Invalid Request: the line is JSON but not a JSON-RPC 2.0 message",
+    };
+    expect(session.received.slice(1)).toEqual([
+      { jsonrpc: "2.0", id: 7, error: invalid },
+      { jsonrpc: "2.0", error: invalid },
+      { jsonrpc: "2.0", error: invalid },
+      { jsonrpc: "2.0", id: 9, result: {} },
+    ]);
+    const logged = session.stderr();
+    expect(
+      logged.match(
+        /JSON that is not a JSON-RPC message, answered with an Invalid Request error \(-32600\): /g,
+      ),
+    ).toHaveLength(3);
+    expect(logged).toMatch(
+      /JSON that is not a JSON-RPC message, read as a response, so not answered: \{"jsonrpc":"2.0","id":8,/,
+    );
+  }, 120_000);
+});
+
+describe("messages over 10 MiB on stdio", () => {
+  it.each([
+    ["2025-11-25", "legacy" as const],
+    ["2026-07-28", { pin: "2026-07-28" }],
+  ])(
+    "answers a tools/call over 10 MiB with an Invalid Request error, says why on stderr, and goes on serving (protocol %s)",
+    async (_name, mode) => {
+      let stderr = "";
+      const client = await connectToServer("oversized-test", agentArgs(), {
+        client: { versionNegotiation: { mode } },
+        onStderr: (text) => {
+          stderr += text;
+        },
+      });
+
+      const oversized = await client
+        .callTool({ name: "capture_signal", arguments: { text: "x".repeat(20_000_000), source: "test" } })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(oversized).toBeInstanceOf(ProtocolError);
+      expect((oversized as ProtocolError).code).toBe(-32600);
+      expect((oversized as ProtocolError).message).toMatch(/over the 10485760 bytes \(10 MiB\)/);
+
+      const line = (await client.callTool({ name: "get_line", arguments: { id: "checkout" } })) as {
+        structuredContent?: { owner: string };
+      };
+      expect(line.structuredContent?.owner).toBe("ana");
+      expect(stderr).toMatch(/request \d+: 2000\d+ bytes, over the 10485760 bytes .* dropped unread/);
+      await client.close();
+    },
+    120_000,
+  );
+
+  it("answers nothing to an oversized notification, a Parse Error without id to oversized text, and serves the next request", async () => {
+    // Raw bytes (an oversized notification, text that is not JSON) need the process itself, not a client.
+    const { child, session } = startRaw();
+    session.write(initialize(1));
+    await session.answerTo(1);
+    session.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    session.write(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        method: "notifications/roots/list_changed",
+        params: { padding: "x".repeat(TEN_MIB) },
+      }),
+    );
+    session.write("y".repeat(TEN_MIB + 1));
+    session.write(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }));
+    await session.answerTo(2);
+    child.stdin.end();
+
+    expect(session.received.filter((message) => message.id === undefined)).toEqual([
+      {
+        jsonrpc: "2.0",
+        error: {
+          code: -32700,
+          message: `Message of ${TEN_MIB + 1} bytes, over the ${TEN_MIB} bytes (10 MiB) one stdio message may have; it was dropped unread`,
+        },
+      },
+    ]);
+    expect(session.received.find((message) => message.id === 2)).toMatchObject({ result: {} });
+    expect(session.received).toHaveLength(3);
+    expect(await session.exited).toBe(0);
+  }, 120_000);
 });

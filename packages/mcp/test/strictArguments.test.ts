@@ -1,43 +1,16 @@
-import { rmSync } from "node:fs";
-import type { Client } from "@modelcontextprotocol/client";
 import { openFactory } from "@software-factory/intelligence";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectToServer, seededFactory } from "./fixtures.js";
+import { describe, expect, it } from "vitest";
+import { useSeededServer } from "./fixtures.js";
 
-type ToolResult = {
-  isError?: boolean;
-  content: { text: string }[];
-  structuredContent?: Record<string, unknown>;
-};
-
-let dir: string;
 let item: string;
-let client: Client;
-const call = async (name: string, args: Record<string, unknown>) =>
-  (await client.callTool({ name, arguments: args })) as ToolResult;
-/** The text of a call that must fail. */
-const refused = async (name: string, args: Record<string, unknown>) => {
-  const result = await call(name, args);
-  expect(result.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
-  return result.content[0]?.text ?? "";
-};
-
-beforeAll(async () => {
-  const seeded = await seededFactory();
-  dir = seeded.dir;
-  item = (await seeded.factory.work.createWorkItem({ line: "checkout", title: "Apple Pay" })).id;
-  await seeded.factory.close();
-  client = await connectToServer("strict-arguments-test", ["--dir", dir, "--actor", "agent"]);
-}, 60_000);
-
-afterAll(async () => {
-  await client.close();
-  rmSync(dir, { recursive: true, force: true });
+const server = useSeededServer("strict-arguments-test", async ({ factory }) => {
+  item = (await factory.work.createWorkItem({ line: "checkout", title: "Apple Pay" })).id;
 });
+const { call, refused } = server;
 
 describe("arguments a tool does not take", () => {
   it("advertise additionalProperties false on every tool", async () => {
-    const { tools } = await client.listTools();
+    const { tools } = await server.client.listTools();
     expect(tools.length).toBeGreaterThan(15);
     for (const tool of tools) expect(tool.inputSchema.additionalProperties, tool.name).toBe(false);
   });
@@ -136,7 +109,7 @@ describe("get_context", () => {
 
 describe("a factory left as it was", () => {
   it("shows the refused calls wrote nothing but the block", async () => {
-    const factory = await openFactory({ dir });
+    const factory = await openFactory({ dir: server.dir });
     try {
       expect(factory.work.get(item)).toMatchObject({ stage: "intake", state: "blocked" });
       expect((await factory.knowledge.search("wallet")).hits).toEqual([]);
