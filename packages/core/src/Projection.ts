@@ -26,7 +26,12 @@ export interface ProjectionOptions {
 export interface Projection extends AsyncDisposable {
   /** Position of the last event folded (or skipped as not of interest). */
   readonly position: number;
-  /** Folds every event up to the log's current head; concurrent calls share one pass. */
+  /**
+   * Folds every event up to the log's head as read after this call began:
+   * resolves once a pass that started after the call has finished, so an
+   * event appended before the call is folded when it resolves. Calls made
+   * while a pass runs share the next pass.
+   */
   catchUp(): Promise<number>;
   /** Stops following the log. */
   close(): Promise<void>;
@@ -47,8 +52,10 @@ export interface Projection extends AsyncDisposable {
  */
 export async function startProjection(log: EventLog, options: ProjectionOptions): Promise<Projection> {
   let position = options.after ?? 0;
-  let running: Promise<number> | undefined;
-  let again = false;
+  /** The pass not started yet that every call made meanwhile waits for. */
+  let queued: Promise<number> | undefined;
+  /** The pass started or queued last; the next one starts once it settles, so passes never overlap. */
+  let last: Promise<unknown> = Promise.resolve();
   let unwatch: (() => void) | undefined;
   const pageSize = options.pageSize ?? 1000;
 
@@ -70,18 +77,17 @@ export async function startProjection(log: EventLog, options: ProjectionOptions)
     return position;
   };
 
-  const catchUp = async (): Promise<number> => {
-    if (running !== undefined) {
-      again = true;
-      await running;
-      if (again) return catchUp();
-      return position;
-    }
-    again = false;
-    running = pass().finally(() => {
-      running = undefined;
+  // A call that found a pass running must not return when that pass ends:
+  // the pass may have read the head before the caller's own event landed.
+  const catchUp = (): Promise<number> => {
+    if (queued !== undefined) return queued;
+    const next = last.then(ignore, ignore).then(() => {
+      queued = undefined;
+      return pass();
     });
-    return running;
+    queued = next;
+    last = next;
+    return next;
   };
 
   await catchUp();
@@ -96,7 +102,7 @@ export async function startProjection(log: EventLog, options: ProjectionOptions)
 
   const close = async (): Promise<void> => {
     unwatch?.();
-    await running?.catch(() => undefined);
+    await last.catch(ignore);
   };
   return {
     get position() {
@@ -107,3 +113,6 @@ export async function startProjection(log: EventLog, options: ProjectionOptions)
     [Symbol.asyncDispose]: close,
   };
 }
+
+/** Swallows a settled pass's outcome: each pass's callers see its own. */
+function ignore(): void {}

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { openEventLog, startProjection } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { NoteAdded, NoteRemoved, waitFor } from "./contract/eventStoreContract.js";
+import { steppedLog } from "./fixtures/steppedLog.js";
 
 const dirs: string[] = [];
+
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -39,5 +41,39 @@ describe("startProjection", () => {
     await projection.close();
     await writer.close();
     await reader.close();
+  });
+
+  it("resolves each of two calls made during a pass only after its own event is folded", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "factory-projection-"));
+    dirs.push(dir);
+    const log = await openEventLog({ path: join(dir, "factory.db"), events: [NoteAdded, NoteRemoved] });
+    const slow = steppedLog(log);
+    let release = () => {};
+    const texts: string[] = [];
+    const projection = await startProjection(slow.log, {
+      live: false,
+      apply: (event) => void texts.push((event.data as { text: string }).text),
+    });
+
+    await log.append({ type: "note.added", subject: "n1", data: { text: "first" } });
+    const atRead = new Promise<void>((reached) => {
+      slow.before("read", () => {
+        reached();
+        return new Promise<void>((resolve) => (release = resolve));
+      });
+    });
+    const running = projection.catchUp();
+    await atRead; // the pass has read the head (1) and waits to read up to it
+    await log.append({ type: "note.added", subject: "n2", data: { text: "second" } });
+    const second = projection.catchUp().then((position) => ({ position, seen: [...texts] }));
+    await log.append({ type: "note.added", subject: "n3", data: { text: "third" } });
+    const third = projection.catchUp().then((position) => ({ position, seen: [...texts] }));
+    release();
+
+    expect(await running).toBe(1);
+    expect(await second).toEqual({ position: 3, seen: ["first", "second", "third"] });
+    expect(await third).toEqual({ position: 3, seen: ["first", "second", "third"] });
+    await projection.close();
+    await log.close();
   });
 });
