@@ -83,7 +83,13 @@ export interface OpenAssemblyLineOptions {
  * to include events other processes wrote a moment ago. A move decides on the
  * item as this line held it when the call began: of two moves of one item
  * called at once, in one process or two, the second fails with
- * `ConcurrencyConflictError` rather than moving it again. After
+ * `ConcurrencyConflictError` rather than moving it again. A move that landed
+ * before the call began, and that this line already folded, is the item's
+ * state the call starts from: two processes that each open the line and
+ * advance (two CLI runs) move the item twice when one's move reaches the
+ * other's line before the other calls `advance`. To refuse any move made
+ * since the caller looked at the item, pass the version it saw as
+ * `expectedVersion`. After
  * {@link AssemblyLine.close} every call fails with `ClosedError`.
  *
  * Create it with {@link openAssemblyLine}.

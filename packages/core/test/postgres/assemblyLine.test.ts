@@ -1,6 +1,15 @@
-import { type AssemblyLine, type EventLog, openAssemblyLine, openEventLog } from "@software-factory/core";
+import {
+  type AssemblyLine,
+  ConcurrencyConflictError,
+  type EventLog,
+  openAssemblyLine,
+  openEventLog,
+  WorkAdvanced,
+  type WorkItem,
+} from "@software-factory/core";
 import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { afterEach, describe, expect, it } from "vitest";
+import { waitFor } from "../contract/eventStoreContract.js";
 import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../fixtures/postgresTestServer.js";
 import { steppedLog } from "../fixtures/steppedLog.js";
 
@@ -38,5 +47,25 @@ describe.skipIf(skipPostgres)("assembly line on PostgreSQL", () => {
       expect(items.map((item) => item?.title)).toEqual(titles);
     }
     expect(line.list({ line: "checkout" })).toHaveLength(200);
+  });
+
+  it("refuses the advance of a process when the other's advance lands after the call began, before it read the log", async () => {
+    const schema = schemas.next("advance");
+    const first = await openLine(schema);
+    const second = await openLine(schema);
+    const item = await first.line.createWorkItem({ line: "checkout", title: "Pay by link" });
+    await waitFor(() => second.line.get(item.id) !== undefined);
+
+    let moved: WorkItem | undefined;
+    second.stepped.before("head", async () => {
+      moved = await first.line.advance(item.id);
+    });
+    const refused = await second.line.advance(item.id).catch((error: unknown) => error);
+
+    expect(moved).toMatchObject({ stage: "requirements", version: item.version + 1 });
+    expect(refused).toBeInstanceOf(ConcurrencyConflictError);
+    expect(refused).toMatchObject({ expected: item.version, actual: item.version + 1 });
+    const advances = (await first.log.read({ types: [WorkAdvanced.type] })).filter(WorkAdvanced.is);
+    expect(advances.map((event) => event.data.to)).toEqual(["requirements"]);
   });
 });

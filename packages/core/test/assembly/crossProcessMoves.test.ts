@@ -1,0 +1,47 @@
+import {
+  type AssemblyLine,
+  ConcurrencyConflictError,
+  type EventLog,
+  openAssemblyLine,
+  openEventLog,
+  WorkAdvanced,
+  type WorkItem,
+} from "@software-factory/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { waitFor } from "../contract/eventStoreContract.js";
+import { steppedLog } from "../fixtures/steppedLog.js";
+import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+
+let factory: TestFactory;
+const opened: { line: AssemblyLine; log: EventLog }[] = [];
+afterEach(async () => {
+  for (const { line, log } of opened.splice(0)) {
+    await line.close();
+    await log.close();
+  }
+  await factory?.close();
+});
+
+describe("one item advanced from two processes", () => {
+  it("refuses the advance of a process when the other's advance lands after the call began, before it read the log", async () => {
+    factory = await openTestFactory();
+    const first = factory.line;
+    const other = steppedLog(await openEventLog({ path: factory.path, clock: factory.clock }));
+    const second = { log: other.log, line: await openAssemblyLine({ log: other.log }) };
+    opened.push(second);
+    const item = await first.createWorkItem({ line: "checkout", title: "Pay by link" });
+    await waitFor(() => second.line.get(item.id) !== undefined);
+
+    let moved: WorkItem | undefined;
+    other.before("head", async () => {
+      moved = await first.advance(item.id);
+    });
+    const refused = await second.line.advance(item.id).catch((error: unknown) => error);
+
+    expect(moved).toMatchObject({ stage: "requirements", version: item.version + 1 });
+    expect(refused).toBeInstanceOf(ConcurrencyConflictError);
+    expect(refused).toMatchObject({ expected: item.version, actual: item.version + 1 });
+    const advances = (await factory.log.read({ types: [WorkAdvanced.type] })).filter(WorkAdvanced.is);
+    expect(advances.map((event) => event.data.to)).toEqual(["requirements"]);
+  });
+});
