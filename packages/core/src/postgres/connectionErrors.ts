@@ -22,9 +22,24 @@ const SOCKET_CODES = new Set([
   "EAI_AGAIN",
 ]);
 
+/** What `pg.Client#connect` throws when `connectionTimeoutMillis` runs out. */
+const CLIENT_CONNECT_TIMEOUT = "timeout expired";
+/** What `pg` throws when a statement's `query_timeout` runs out. */
+const QUERY_TIMEOUT = "Query read timeout";
+
 /** Messages `pg` uses for a connection that ended, never came up or stopped answering (`query_timeout`). */
 const CONNECTION_MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|terminating connection|Query read timeout/i;
+
+/** Tells whether a client gave up connecting because the server did not answer in time. */
+export function isConnectTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === CLIENT_CONNECT_TIMEOUT;
+}
+
+/** Tells whether a statement failed because the server did not answer it in time. */
+export function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === QUERY_TIMEOUT;
+}
 
 /** Tells whether an error means the connection was lost or refused, so the work may be retried. */
 export function isConnectionError(error: unknown): boolean {
@@ -62,6 +77,23 @@ export function deadlineStoreError(
   const tries = attempts === 1 ? `1 attempt: ${detail}` : `${attempts} attempts, the last: ${detail}`;
   return new StoreError({
     message: `cannot reach PostgreSQL at ${target} while ${doing}: no answer within ${timeoutMs} ms (${tries}); is the server running and reachable? (callTimeoutMs, or call_timeout_ms in the URL, sets this wait)`,
+    cause: error,
+  });
+}
+
+/**
+ * The {@link StoreError} of a server that took the connection but did not
+ * answer within `waitMs`: names the server, what was being done and the URL
+ * parameters that set the wait.
+ */
+export function noAnswerStoreError(
+  error: unknown,
+  target: string,
+  doing: string,
+  waitMs: number,
+): StoreError {
+  return new StoreError({
+    message: `PostgreSQL at ${target} did not answer within ${waitMs} ms while ${doing}: is the server running, reachable and not overloaded? (call_timeout_ms in the URL, or callTimeoutMs, bounds the whole wait; connect_timeout and query_timeout_ms its parts)`,
     cause: error,
   });
 }

@@ -112,22 +112,17 @@ export async function migrate(
 ): Promise<string> {
   await client.query("BEGIN");
   try {
+    const session = await sessionOf(client);
     if (schema !== undefined) {
       await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [MIGRATION_LOCK_CLASS, schema]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await createSchemaIfMissing(client, session, schema, target);
     }
     const current = await currentSchema(client);
     if (schema === undefined) {
       await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [MIGRATION_LOCK_CLASS, current]);
     }
-    await assertOwnSchemaVersion(client, current, target);
-    await client.query(
-      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-    );
-    const { rows } = await client.query<{ version: number | null }>(
-      "SELECT MAX(version) AS version FROM schema_version",
-    );
-    const found = rows[0]?.version ?? 0;
+    const hasVersionTable = await assertOwnSchemaVersion(client, current, target);
+    const found = hasVersionTable ? await appliedVersion(client) : 0;
     if (found > POSTGRES_SCHEMA_VERSION) {
       throw new SchemaVersionError({
         message: `PostgreSQL schema "${current}" at ${target} has schema version ${found}, newer than the ${POSTGRES_SCHEMA_VERSION} this SDK supports; upgrade @software-factory/core`,
@@ -135,9 +130,18 @@ export async function migrate(
         supported: POSTGRES_SCHEMA_VERSION,
       });
     }
-    for (let version = found + 1; version <= POSTGRES_SCHEMA_VERSION; version++) {
-      await client.query(MIGRATIONS[version - 1] ?? "");
-      await client.query("INSERT INTO schema_version (version) VALUES ($1)", [version]);
+    if (found < POSTGRES_SCHEMA_VERSION) {
+      await withGrantAdvice(
+        async () => {
+          if (!hasVersionTable) await client.query(SCHEMA_VERSION_TABLE);
+          for (let version = found + 1; version <= POSTGRES_SCHEMA_VERSION; version++) {
+            await client.query(MIGRATIONS[version - 1] ?? "");
+            await client.query("INSERT INTO schema_version (version) VALUES ($1)", [version]);
+          }
+        },
+        () =>
+          `PostgreSQL role "${session.role}" may not create the factory's tables in schema "${current}" at ${target}: grant it CREATE on the schema (GRANT CREATE ON SCHEMA "${current}" TO "${session.role}"), open the factory once as the schema's owner, or give it a schema of its own with ?schema=<name>`,
+      );
     }
     await client.query("COMMIT");
     return current;
@@ -147,17 +151,84 @@ export async function migrate(
   }
 }
 
+const SCHEMA_VERSION_TABLE =
+  "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())";
+
+/** SQLSTATE `insufficient_privilege`. */
+const INSUFFICIENT_PRIVILEGE = "42501";
+
+/** The role and database of a session, for the messages that say what to grant. */
+interface Session {
+  readonly role: string;
+  readonly database: string;
+}
+
+async function sessionOf(client: pg.ClientBase): Promise<Session> {
+  const { rows } = await client.query<Session>("SELECT current_user AS role, current_database() AS database");
+  return rows[0] ?? { role: "", database: "" };
+}
+
+/**
+ * Runs `work` and, when PostgreSQL refuses it for want of a privilege, throws
+ * a {@link StoreError} whose message is `refused` (saying what to grant).
+ */
+async function withGrantAdvice(work: () => Promise<unknown>, refused: () => string): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+    if (code !== INSUFFICIENT_PRIVILEGE) throw error;
+    throw new StoreError({ message: refused(), cause: error });
+  }
+}
+
+/**
+ * Creates the schema unless it exists. PostgreSQL checks `CREATE` on the
+ * database even for `CREATE SCHEMA IF NOT EXISTS` of an existing schema, so
+ * a role that owns its schema but may not create schemas could not open it
+ * if the statement ran on every open.
+ *
+ * @throws StoreError saying what to grant when the role may not create it.
+ */
+async function createSchemaIfMissing(
+  client: pg.ClientBase,
+  session: Session,
+  schema: string,
+  target: string,
+): Promise<void> {
+  const { rows } = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+  if (rows.length > 0) return;
+  const { role, database } = session;
+  await withGrantAdvice(
+    () => client.query(`CREATE SCHEMA "${schema}"`),
+    () =>
+      `PostgreSQL role "${role}" may not create schema "${schema}" at ${target}: grant it CREATE on the database (GRANT CREATE ON DATABASE "${database}" TO "${role}") or create the schema for it (CREATE SCHEMA "${schema}" AUTHORIZATION "${role}")`,
+  );
+}
+
+async function appliedVersion(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ version: number | null }>(
+    "SELECT MAX(version) AS version FROM schema_version",
+  );
+  return rows[0]?.version ?? 0;
+}
+
 /** The columns of the factory's `schema_version` table, with their types as `information_schema` names them. */
 const SCHEMA_VERSION_COLUMNS = "applied_at timestamp with time zone, version integer";
 
 /**
  * Refuses a schema whose `schema_version` table is another application's
  * (Flyway, among others, uses that name): the table must have the factory's
- * columns, and the `events` table must be beside it.
+ * columns, and the `events` table must be beside it. Returns whether the
+ * schema has the factory's `schema_version` table.
  *
  * @throws StoreError saying the schema holds another application's tables.
  */
-async function assertOwnSchemaVersion(client: pg.ClientBase, schema: string, target: string): Promise<void> {
+async function assertOwnSchemaVersion(
+  client: pg.ClientBase,
+  schema: string,
+  target: string,
+): Promise<boolean> {
   const { rows } = await client.query<{ columns: string | null; has_events: boolean }>(
     `SELECT (SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_name)
                FROM information_schema.columns
@@ -166,14 +237,14 @@ async function assertOwnSchemaVersion(client: pg.ClientBase, schema: string, tar
     [schema],
   );
   const columns = rows[0]?.columns ?? null;
-  if (columns === null) return;
+  if (columns === null) return false;
   const problem =
     columns !== SCHEMA_VERSION_COLUMNS
       ? `its schema_version table is not the factory's (it has ${columns})`
       : rows[0]?.has_events === true
         ? undefined
         : "it has a schema_version table but no events table";
-  if (problem === undefined) return;
+  if (problem === undefined) return true;
   throw new StoreError({
     message: `PostgreSQL schema "${schema}" at ${target} holds another application's tables: ${problem}; give the factory a schema of its own with ?schema=<name> in the URL (or the schema option)`,
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { validationErrorFromZod } from "../errors.js";
+import { checkUrlParameters, readUrlParameters } from "./urlParameters.js";
 
 /** TLS settings of the connection: `true` for TLS with the system's trusted CAs, or node's TLS options. */
 export type PostgresSslOptions =
@@ -19,11 +20,11 @@ export type PostgresSslOptions =
 
 /** Connection pool settings; the defaults suit one MCP server or CLI process. */
 export interface PostgresPoolOptions {
-  /** Most connections this process opens for reads and appends (default 10). */
+  /** Most connections this process opens for reads and appends (default 10; URL: `pool_max`). */
   readonly max?: number;
   /** Closes a connection idle this long, in ms (default 30,000). */
   readonly idleTimeoutMs?: number;
-  /** Gives up connecting after this long, in ms (default 5,000). */
+  /** Gives up connecting after this long, in ms (default 5,000; URL: `connect_timeout`, in seconds as in libpq). */
   readonly connectionTimeoutMs?: number;
 }
 
@@ -39,7 +40,14 @@ export interface PostgresRetryOptions {
 
 /** Options of `openPostgresEventStore`. Give `url` or `connectionString` (the same thing, two names). */
 export interface PostgresEventStoreOptions {
-  /** `postgres://user:password@host:port/database?sslmode=...`. */
+  /**
+   * `postgres://user:password@host:port/database?sslmode=...`. Besides node-pg's
+   * parameters (`sslmode`, read as libpq reads it, `sslrootcert`,
+   * `application_name`, `connect_timeout`, `statement_timeout`...), it takes
+   * the store's own: `schema`, `pool_max`, `query_timeout_ms` and
+   * `call_timeout_ms`, each the URL form of an option, which wins over it.
+   * Any other parameter is refused with a `ValidationError` naming it.
+   */
   readonly url?: string;
   /** Same as `url`, under the name the `pg` driver uses. */
   readonly connectionString?: string;
@@ -81,6 +89,7 @@ export interface PostgresEventStoreOptions {
    * connection whose other end vanished without closing (a proxy, NAT or load
    * balancer lost it) never answers; after this long the connection is
    * discarded and the call is retried on a new one, so a call never hangs.
+   * A URL can give it as `query_timeout_ms`.
    */
   readonly queryTimeoutMs?: number;
   /**
@@ -127,21 +136,6 @@ const SchemaNameSchema = z
     "schema must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
   );
 
-/** The URL parameter giving {@link PostgresEventStoreOptions.callTimeoutMs}; the store's, not the driver's. */
-export const CALL_TIMEOUT_PARAMETER = "call_timeout_ms";
-
-const CallTimeoutParameterSchema = z.string().regex(/^[1-9][0-9]{0,9}$/);
-
-/** A parameter of a connection URL, or null. */
-function urlParameter(url: string | undefined, name: string): string | null {
-  return url === undefined || !URL.canParse(url) ? null : new URL(url).searchParams.get(name);
-}
-
-/** The `schema` parameter of a connection URL, or null. */
-function schemaParameter(url: string | undefined): string | null {
-  return urlParameter(url, "schema");
-}
-
 const OptionsSchema = z
   .object({
     url: UrlSchema.optional(),
@@ -180,27 +174,7 @@ const OptionsSchema = z
     message: "give url or connectionString, not both",
     path: ["connectionString"],
   })
-  .refine(
-    (value) => {
-      const schema = schemaParameter(value.url ?? value.connectionString);
-      return schema === null || SchemaNameSchema.safeParse(schema).success;
-    },
-    {
-      message:
-        "the URL's schema parameter must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
-      path: ["url"],
-    },
-  )
-  .refine(
-    (value) => {
-      const timeout = urlParameter(value.url ?? value.connectionString, CALL_TIMEOUT_PARAMETER);
-      return timeout === null || CallTimeoutParameterSchema.safeParse(timeout).success;
-    },
-    {
-      message: `the URL's ${CALL_TIMEOUT_PARAMETER} parameter must be a whole number of milliseconds from 1`,
-      path: ["url"],
-    },
-  );
+  .superRefine((value, context) => checkUrlParameters(value.url ?? value.connectionString ?? "", context));
 
 /** Validated options with every default filled in. */
 export interface ResolvedPostgresOptions {
@@ -235,28 +209,26 @@ export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions 
   }
   const options = parsed.data;
   const url = options.url ?? options.connectionString ?? "";
-  const queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
-  const callTimeoutParameter = urlParameter(url, CALL_TIMEOUT_PARAMETER);
+  const fromUrl = readUrlParameters(url);
+  const queryTimeoutMs = options.queryTimeoutMs ?? fromUrl.queryTimeoutMs ?? 30_000;
   return {
     url,
-    schema: options.schema ?? schemaParameter(url) ?? undefined,
+    schema: options.schema ?? fromUrl.schema,
     ssl: options.ssl,
     durability: options.durability ?? "full",
-    poolMax: options.pool?.max ?? 10,
+    poolMax: options.pool?.max ?? fromUrl.poolMax ?? 10,
     idleTimeoutMs: options.pool?.idleTimeoutMs ?? 30_000,
-    connectionTimeoutMs: options.pool?.connectionTimeoutMs ?? 5_000,
+    connectionTimeoutMs: options.pool?.connectionTimeoutMs ?? fromUrl.connectionTimeoutMs ?? 5_000,
     retryAttempts: options.retry?.attempts ?? 6,
     retryInitialDelayMs: options.retry?.initialDelayMs ?? 100,
     retryMaxDelayMs: options.retry?.maxDelayMs ?? 2_000,
-    applicationName:
-      options.applicationName ?? new URL(url).searchParams.get("application_name") ?? "software-factory",
+    applicationName: options.applicationName ?? fromUrl.applicationName ?? "software-factory",
     catchUpIntervalMs: options.catchUpIntervalMs ?? 30_000,
     queryTimeoutMs,
     callTimeoutMs:
       options.callTimeoutMs ??
-      (callTimeoutParameter === null
-        ? Math.max(10_000, options.queryTimeoutMs ?? 0)
-        : Number(callTimeoutParameter)),
+      fromUrl.callTimeoutMs ??
+      Math.max(10_000, options.queryTimeoutMs ?? fromUrl.queryTimeoutMs ?? 0),
     listenerCheckIntervalMs: options.listenerCheckIntervalMs ?? 15_000,
     target: describeTarget(url),
   };

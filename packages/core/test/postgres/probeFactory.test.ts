@@ -1,3 +1,4 @@
+import { createServer, type Socket } from "node:net";
 import { StoreError } from "@software-factory/core";
 import { openPostgresEventStore, probePostgresFactory } from "@software-factory/core/postgres";
 import { afterEach, describe, expect, it } from "vitest";
@@ -48,5 +49,54 @@ describe.skipIf(skipPostgres)("probePostgresFactory", () => {
     );
     expect(failure).toBeInstanceOf(StoreError);
     expect((failure as StoreError).message).toMatch(/127\.0\.0\.1:1\/test/);
+  });
+});
+
+/** A server that accepts connections and never answers, like a PostgreSQL host that hangs; closed by the returned function. */
+async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the silent server has no port");
+  return {
+    port: address.port,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe("probePostgresFactory on a server that never answers", () => {
+  async function probeFailure(query: string): Promise<{ message: string; ms: number; port: number }> {
+    const server = await silentServer();
+    try {
+      const started = Date.now();
+      const failure = await probePostgresFactory({
+        url: `postgres://nobody@127.0.0.1:${server.port}/test?${query}`,
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StoreError);
+      return { message: (failure as StoreError).message, ms: Date.now() - started, port: server.port };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("gives up after the URL's call_timeout_ms, saying the server did not answer within it", async () => {
+    const { message, ms, port } = await probeFailure("call_timeout_ms=1500");
+    expect(message).toMatch(
+      new RegExp(
+        `^PostgreSQL at 127\\.0\\.0\\.1:${port}/test did not answer within 1500 ms while looking for a factory: .*call_timeout_ms`,
+      ),
+    );
+    expect(ms).toBeGreaterThanOrEqual(1_400);
+    expect(ms).toBeLessThan(3_000);
+  });
+
+  it("gives up after the URL's connect_timeout, in seconds as in libpq, when that is shorter", async () => {
+    const { message, ms } = await probeFailure("connect_timeout=1");
+    expect(message).toContain("did not answer within 1000 ms while looking for a factory");
+    expect(ms).toBeLessThan(2_500);
   });
 });
