@@ -3,20 +3,23 @@ import { StoreError } from "@software-factory/core";
 import { openPostgresEventStore } from "@software-factory/core/postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { logOver } from "../contract/eventStoreContract.js";
 import { POSTGRES_TEST_URL, skipPostgres, withAdmin } from "../fixtures/postgresTestServer.js";
 
 // A team's role: it owns its schema, and may not create schemas in the database.
 const suffix = `${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
 const role = `factory_owner_${suffix}`;
+/** A role that may use the owner's factory and create nothing. */
+const user = `factory_user_${suffix}`;
 const database = `factory_grants_${suffix}`;
 const server = new URL(POSTGRES_TEST_URL);
 /** How the store's messages name the test database. */
 const target = `${server.hostname}:${server.port === "" ? "5432" : server.port}/${database}`;
 
-/** The test server's URL for `role` on `database`, with `schema`. */
-function urlAs(schema: string): string {
+/** The test server's URL for `as` (default the owner) on `database`, with `schema`. */
+function urlAs(schema: string, as = role): string {
   const url = new URL(POSTGRES_TEST_URL);
-  url.username = role;
+  url.username = as;
   url.password = "";
   url.pathname = `/${database}`;
   url.search = "";
@@ -51,6 +54,7 @@ describe.skipIf(skipPostgres)("PostgreSQL store opened by a role without CREATE 
   beforeAll(async () => {
     await withAdmin(async (admin) => {
       await admin.query(`CREATE ROLE "${role}" LOGIN`);
+      await admin.query(`CREATE ROLE "${user}" LOGIN`);
       await admin.query(`CREATE DATABASE "${database}"`);
     });
     await inDatabase(
@@ -65,6 +69,7 @@ describe.skipIf(skipPostgres)("PostgreSQL store opened by a role without CREATE 
     await withAdmin(async (admin) => {
       await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      await admin.query(`DROP ROLE IF EXISTS "${user}"`);
     });
   });
 
@@ -76,6 +81,22 @@ describe.skipIf(skipPostgres)("PostgreSQL store opened by a role without CREATE 
       } finally {
         await store.close();
       }
+    }
+  });
+
+  it("lets a role that may only read and append open the factory its owner created, and append", async () => {
+    await (await openPostgresEventStore({ url: urlAs("owned") })).close();
+    await inDatabase(
+      `GRANT USAGE ON SCHEMA owned TO "${user}";
+       GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA owned TO "${user}";`,
+    );
+    const store = await openPostgresEventStore({ url: urlAs("owned", user) });
+    try {
+      const before = await store.head();
+      await logOver(store).append({ type: "note.added", subject: "s", data: { text: "by a user" } });
+      expect(await store.head()).toBe(before + 1);
+    } finally {
+      await store.close();
     }
   });
 
