@@ -90,14 +90,31 @@ export const NameValue = z.string().refine((value) => value.trim() !== "", "must
 export const TagFlag = NameValue.pipe(TagSchema);
 
 /**
- * An idempotency key (`--idempotency-key` of `work create` and `signal
- * capture`, such as a CI job or ticket id): not blank, as an empty one (an
- * unset variable) would key nothing, and within the SDK's limit for keys
+ * An idempotency key (`--idempotency-key` of the commands that write: `work
+ * create` and the moves, `signal capture`, `knowledge capture`, `revise` and
+ * `retract`; a CI job or ticket id): not blank, as an empty one (an unset
+ * variable) would key nothing, and within the SDK's limit for keys
  * (`INPUT_LIMITS.idempotencyKey`, 200 characters). A retry with the same key writes nothing new.
  */
 export const IdempotencyKeyFlag = NameValue.pipe(
   z.string().max(INPUT_LIMITS.idempotencyKey, `must be at most ${INPUT_LIMITS.idempotencyKey} characters`),
 );
+
+/**
+ * The `idempotencyKey` option of an SDK write from `--idempotency-key`: none
+ * when the flag is not given, else the key checked with {@link IdempotencyKeyFlag}.
+ *
+ * @throws UsageError naming `--idempotency-key` when the key is blank or longer than the SDK allows.
+ * @example
+ * ```ts
+ * await factory.work.advance(id, { actor, ...idempotencyKeyOption(flags.idempotencyKey) });
+ * ```
+ */
+export function idempotencyKeyOption(value: string | undefined): { readonly idempotencyKey?: string } {
+  return value === undefined
+    ? {}
+    : { idempotencyKey: parseFlag(IdempotencyKeyFlag, value, "--idempotency-key") };
+}
 
 /**
  * The parser of a command's argument that names something (`<id>`, `<name>`,

@@ -12,7 +12,14 @@ import { DocumentKindSchema, type KnowledgeDocument, revisionAt } from "@softwar
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { nameArgument, PositiveIntFlag, parseFlag, SinceFlag, TagFlag } from "../flags.js";
+import {
+  idempotencyKeyOption,
+  nameArgument,
+  PositiveIntFlag,
+  parseFlag,
+  SinceFlag,
+  TagFlag,
+} from "../flags.js";
 import { requireLines, requireSource } from "../knownValues.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -91,7 +98,14 @@ const DOCUMENT_FLAGS: FlagsOfFields = {
   lines: "--line",
   tags: "--tag",
   supersedes: "--supersedes",
+  idempotencyKey: "--idempotency-key",
 };
+
+/** Where a retraction's key came from. */
+const RETRACT_FLAGS: FlagsOfFields = { idempotencyKey: "--idempotency-key" };
+
+/** The help of `--idempotency-key` on a command that writes a document: what a retry with the key does. */
+const keyHelp = (retry: string) => `write once: a retry with this key (a CI job or ticket id) ${retry}`;
 
 /**
  * Refuses a `--supersedes` that names no document.
@@ -247,6 +261,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
     .option("--line <line>", "a line of the floor plan it concerns (repeatable)", collect)
     .option("--tag <tag>", "a tag, a word without spaces (repeatable)", collect)
     .option("--supersedes <id>", "a document this one replaces (repeatable)", collect)
+    .option("--idempotency-key <key>", keyHelp("returns the document the first run captured"))
     .action(
       action(context, async ({ options, output }, flags) => {
         const f = flags as BodyFlags & {
@@ -255,8 +270,10 @@ export function registerKnowledge(program: Command, context: CliContext): void {
           line?: string[];
           tag?: string[];
           supersedes?: string[];
+          idempotencyKey?: string;
         };
         const kind = parseFlag(CaptureKindFlag, f.kind, "--kind");
+        const keyed = idempotencyKeyOption(f.idempotencyKey);
         const body = readBody(f);
         if (body === undefined) throw new UsageError("give the body with --body <text> or --file <path>");
         const document = await withFactory(options, async (factory) => {
@@ -277,7 +294,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
                 tags: f.tag ?? [],
                 supersedes: f.supersedes ?? [],
               },
-              { actor: options.actor },
+              { actor: options.actor, ...keyed },
             ),
           );
         });
@@ -296,10 +313,18 @@ export function registerKnowledge(program: Command, context: CliContext): void {
     .option("--file <path>", "a UTF-8 markdown file to take the new body from")
     .option("--tag <tag>", "the tags, replacing the document's (repeatable)", collect)
     .option("--line <line>", "the lines, replacing the document's (repeatable)", collect)
+    .option("--idempotency-key <key>", keyHelp("records no second revision"))
     .action(
       action(context, async ({ options, output }, id, flags) => {
-        const f = flags as BodyFlags & { reason: string; title?: string; tag?: string[]; line?: string[] };
+        const f = flags as BodyFlags & {
+          reason: string;
+          title?: string;
+          tag?: string[];
+          line?: string[];
+          idempotencyKey?: string;
+        };
         const reason = parseFlag(ReasonFlag, f.reason, "--reason");
+        const keyed = idempotencyKeyOption(f.idempotencyKey);
         const body = readBody(f);
         if (f.title === undefined && body === undefined && f.tag === undefined && f.line === undefined)
           throw new UsageError("nothing to revise: give --title, --body, --file, --tag or --line");
@@ -316,7 +341,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
                 ...(f.tag === undefined ? {} : { tags: f.tag }),
                 ...(f.line === undefined ? {} : { lines: f.line }),
               },
-              { actor: options.actor },
+              { actor: options.actor, ...keyed },
             ),
           );
         });
@@ -337,12 +362,17 @@ export function registerKnowledge(program: Command, context: CliContext): void {
     )
     .argument("<id>", "document id", nameArgument("<id>"))
     .requiredOption("--reason <why>", "required: why it is withdrawn")
+    .option("--idempotency-key <key>", keyHelp("finds it retracted and writes nothing"))
     .action(
       action(context, async ({ options, output }, id, flags) => {
-        const reason = parseFlag(ReasonFlag, (flags as { reason: string }).reason, "--reason");
+        const f = flags as { reason: string; idempotencyKey?: string };
+        const reason = parseFlag(ReasonFlag, f.reason, "--reason");
+        const keyed = idempotencyKeyOption(f.idempotencyKey);
         const { before, document } = await withFactory(options, async (factory) => {
           const current = await requireDocument(factory, id as string);
-          const retracted = await factory.knowledge.retract(id as string, reason, { actor: options.actor });
+          const retracted = await namingFlags(RETRACT_FLAGS, () =>
+            factory.knowledge.retract(id as string, reason, { actor: options.actor, ...keyed }),
+          );
           return { before: current, document: retracted };
         });
         if (options.json) return output.json(documentView(document));

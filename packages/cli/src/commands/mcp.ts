@@ -2,17 +2,17 @@
  * `factory mcp`: serves the factory to coding agents over stdio or Streamable
  * HTTP, with the flags, refusals and shutdown of `factory-mcp` (the MCP
  * package's own checks of `--tools`, `--import-root` and the HTTP flags, and
- * its signal handling).
+ * its signal handling), logging the store it serves and the transport.
  *
  * @module
  */
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { builtinAutomations, type Factory } from "@software-factory/intelligence";
 import type { FactoryMcpServerOptions, HttpSettings } from "@software-factory/mcp";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { FolderFlag, parseFlag } from "../flags.js";
+import { FolderFlag, isPostgresStore, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import {
   findFactory,
@@ -117,6 +117,37 @@ function httpSettings(
   return settings;
 }
 
+/** Where the served factory is: its folder (caches and skills) and its store (the log). */
+interface Served {
+  readonly dir: string;
+  readonly store: string;
+}
+
+/**
+ * The store a served factory's log is in, as the log names it: the SQLite
+ * file, or the PostgreSQL URL (password redacted) and the schema the server
+ * resolved it to (asked once the factory is open, so the schema exists).
+ *
+ * @throws StoreError when the PostgreSQL server cannot be reached.
+ */
+async function servedStore(options: GlobalOptions): Promise<string> {
+  if (options.store !== undefined && isPostgresStore(options.store))
+    return (await findFactory(options)).where;
+  return options.store ?? join(resolve(options.dir), "factory.db");
+}
+
+/**
+ * A line the MCP package logs, told with the store: its `serving <dir> at
+ * <url>` names the folder, which holds only caches when the log is elsewhere
+ * (a PostgreSQL URL, a `--store` file), so it becomes `serving <store> over
+ * HTTP at <url>`. Other lines are returned as they are.
+ */
+function withStore(line: string, served: Served | undefined): string {
+  if (served === undefined) return line;
+  const prefix = `serving ${served.dir} at `;
+  return line.startsWith(prefix) ? `serving ${served.store} over HTTP at ${line.slice(prefix.length)}` : line;
+}
+
 /** Registers `factory mcp`. */
 export function registerMcp(program: Command, context: CliContext): void {
   program
@@ -184,11 +215,24 @@ export function registerMcp(program: Command, context: CliContext): void {
           extra,
           server,
         };
+        const log = (line: string) => output.error(`factory mcp: ${line}`);
+        let served: Served | undefined;
+        const open = async () => {
+          const factory = await openServedFactory(serving.factory, serving.extra);
+          try {
+            served = { dir: factory.dir, store: await servedStore(serving.factory) };
+          } catch (error) {
+            await factory.close();
+            throw error;
+          }
+          if (http === undefined) log(`serving ${served.store} over stdio`);
+          return factory;
+        };
         // The path factory-mcp runs: same logs (prefixed with the command), signals and drain.
         await mcp
-          .serveUntilStopped(() => openServedFactory(serving.factory, serving.extra), {
+          .serveUntilStopped(open, {
             server: serving.server,
-            log: (line) => output.error(`factory mcp: ${line}`),
+            log: (line) => log(withStore(line, served)),
             ...(http === undefined ? {} : { http }),
           })
           .catch((error: unknown) => {

@@ -5,7 +5,7 @@
  */
 import { SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
-import { IdempotencyKeyFlag, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
+import { idempotencyKeyOption, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -48,10 +48,7 @@ export function registerSignal(program: Command, context: CliContext): void {
           idempotencyKey?: string;
         };
         const severity = parseFlag(SeveritySchema, f.severity, "--severity");
-        const idempotencyKey =
-          f.idempotencyKey === undefined
-            ? undefined
-            : parseFlag(IdempotencyKeyFlag, f.idempotencyKey, "--idempotency-key");
+        const keyed = idempotencyKeyOption(f.idempotencyKey);
         const captured = await withFactory(options, (factory) =>
           namingFlags(CAPTURE_FLAGS, () =>
             factory.work.captureSignal(
@@ -63,7 +60,7 @@ export function registerSignal(program: Command, context: CliContext): void {
                 ...(f.customer === undefined ? {} : { customer: f.customer }),
                 ...(f.line === undefined ? {} : { line: f.line }),
               },
-              idempotencyKey === undefined ? {} : { idempotencyKey },
+              keyed,
             ),
           ),
         );

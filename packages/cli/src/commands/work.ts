@@ -1,9 +1,11 @@
 /**
- * `factory work list|create|advance|back|block|unblock|drop|complete|show`.
+ * `factory work list|create|advance|back|block|unblock|drop|complete|show`: the
+ * moves take `--idempotency-key` and `--expected-version`.
  *
  * @module
  */
 import {
+  type MoveOptions,
   ReworkCauseSchema,
   StageNameSchema,
   type WorkItem,
@@ -11,12 +13,12 @@ import {
   WorkItemStateSchema,
 } from "@software-factory/core";
 import type { Command } from "commander";
-import { IdempotencyKeyFlag, nameArgument, parseFlag } from "../flags.js";
+import { idempotencyKeyOption, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
-import { withFactory } from "../Session.js";
+import { type GlobalOptions, withFactory } from "../Session.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -37,11 +39,55 @@ const CREATE_FLAGS: FlagsOfFields = {
   idempotencyKey: "--idempotency-key",
 };
 
-/** Where a move's input came from: `--reason` (block, unblock, drop, back) and `back --to`. */
-const MOVE_FLAGS: FlagsOfFields = { reason: "--reason", to: "--to", overrideWip: "--override-wip" };
+/** Where the options a move's SDK call may refuse came from (all the input of `advance` and `complete`). */
+const MOVE_OPTION_FLAGS: FlagsOfFields = {
+  idempotencyKey: "--idempotency-key",
+  overrideWip: "--override-wip",
+};
 
-/** Where `advance`'s options came from: the reason of `--override-wip`. */
-const ADVANCE_FLAGS: FlagsOfFields = { overrideWip: "--override-wip" };
+/** Where a move's input came from: `--reason` (block, unblock, drop, back), `back --to`, and its options. */
+const MOVE_FLAGS: FlagsOfFields = { reason: "--reason", to: "--to", ...MOVE_OPTION_FLAGS };
+
+/** The flags of a move, as commander gives them, that become its options. */
+interface MoveFlags {
+  readonly idempotencyKey?: string;
+  readonly expectedVersion?: string;
+  readonly overrideWip?: string;
+}
+
+/**
+ * Adds the flags every move takes: `--idempotency-key`, so a retried move
+ * (a CI step run again) moves the item once, and `--expected-version`, so a
+ * move decided on what the caller read is refused if the item changed since.
+ */
+function moveFlags(command: Command, doing: string): Command {
+  return command
+    .option(
+      "--idempotency-key <key>",
+      `${doing} once: a retry with this key (a CI job or ticket id) moves nothing more and prints the item`,
+    )
+    .option(
+      "--expected-version <n>",
+      "refuse (E_CONCURRENCY_CONFLICT) unless the item is still at this version (the version --json shows)",
+    );
+}
+
+/**
+ * The SDK's options of a move from its flags: the actor, the checked
+ * `--idempotency-key` and `--expected-version`, and `--override-wip`'s reason.
+ *
+ * @throws UsageError naming the flag whose value is malformed.
+ */
+function moveOptionsOf(options: GlobalOptions, flags: MoveFlags): MoveOptions {
+  return {
+    actor: options.actor,
+    ...idempotencyKeyOption(flags.idempotencyKey),
+    ...(flags.expectedVersion === undefined
+      ? {}
+      : { expectedVersion: parseFlag(PositiveIntFlag, flags.expectedVersion, "--expected-version") }),
+    ...(flags.overrideWip === undefined ? {} : { overrideWip: { reason: flags.overrideWip } }),
+  };
+}
 
 /** Registers `factory work`. */
 export function registerWork(program: Command, context: CliContext): void {
@@ -100,10 +146,7 @@ export function registerWork(program: Command, context: CliContext): void {
           idempotencyKey?: string;
         };
         const kind = parseFlag(WorkItemKindSchema, f.kind, "--kind");
-        const idempotencyKey =
-          f.idempotencyKey === undefined
-            ? undefined
-            : parseFlag(IdempotencyKeyFlag, f.idempotencyKey, "--idempotency-key");
+        const keyed = idempotencyKeyOption(f.idempotencyKey);
         const item = await withFactory(options, (factory) =>
           namingFlags(CREATE_FLAGS, () =>
             factory.work.createWorkItem(
@@ -115,7 +158,7 @@ export function registerWork(program: Command, context: CliContext): void {
                 ...(f.owner === undefined ? {} : { owner: f.owner }),
                 signals: f.signal ?? [],
               },
-              { actor: options.actor, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
+              { actor: options.actor, ...keyed },
             ),
           ),
         );
@@ -124,138 +167,145 @@ export function registerWork(program: Command, context: CliContext): void {
       }),
     );
 
-  work
-    .command("advance")
-    .description("move a work item to its next stage (gates and evidence checks run first)")
-    .argument("<id>", "work item id", nameArgument("<id>"))
-    .option("--override-wip <reason>", "enter past the line's WIP limit, on purpose, with a reason")
-    .action(
-      action(context, async ({ options, output }, id, flags) => {
-        const f = flags as { overrideWip?: string };
-        const item = await withFactory(options, (factory) =>
-          namingArgument("<id>", id as string, () =>
-            namingFlags(ADVANCE_FLAGS, () =>
-              factory.work.advance(id as string, {
-                actor: options.actor,
-                ...(f.overrideWip === undefined ? {} : { overrideWip: { reason: f.overrideWip } }),
-              }),
+  moveFlags(
+    work
+      .command("advance")
+      .description("move a work item to its next stage (gates and evidence checks run first)")
+      .argument("<id>", "work item id", nameArgument("<id>"))
+      .option("--override-wip <reason>", "enter past the line's WIP limit, on purpose, with a reason"),
+    "advance it",
+  ).action(
+    action(context, async ({ options, output }, id, flags) => {
+      const moveOptions = moveOptionsOf(options, flags as MoveFlags);
+      const item = await withFactory(options, (factory) =>
+        namingArgument("<id>", id as string, () =>
+          namingFlags(MOVE_OPTION_FLAGS, () => factory.work.advance(id as string, moveOptions)),
+        ),
+      );
+      if (options.json) return output.json(item);
+      output.line(`${item.id} is now in ${item.stage}`);
+    }),
+  );
+
+  moveFlags(
+    work
+      .command("back")
+      .description("send a work item back for rework, with a reason")
+      .argument("<id>", "work item id", nameArgument("<id>"))
+      .requiredOption("--reason <text>", "why it goes back")
+      .option("--to <stage>", "an earlier stage (default the previous one)")
+      .option("--cause <cause>", "defect, upstream, incident or other", "defect")
+      .option("--override-wip <reason>", "enter past the stage's WIP limit, on purpose, with a reason"),
+    "send it back",
+  ).action(
+    action(context, async ({ options, output }, id, flags) => {
+      const f = flags as MoveFlags & { reason: string; to?: string; cause: string };
+      const cause = parseFlag(ReworkCauseSchema, f.cause, "--cause");
+      const to = f.to === undefined ? undefined : parseFlag(StageNameSchema, f.to, "--to");
+      const moveOptions = moveOptionsOf(options, f);
+      const item = await withFactory(options, (factory) =>
+        namingArgument("<id>", id as string, () =>
+          namingFlags(MOVE_FLAGS, () =>
+            factory.work.sendBack(
+              id as string,
+              { reason: f.reason, cause, ...(to === undefined ? {} : { to }) },
+              moveOptions,
             ),
           ),
-        );
-        if (options.json) return output.json(item);
-        output.line(`${item.id} is now in ${item.stage}`);
-      }),
-    );
+        ),
+      );
+      if (options.json) return output.json(item);
+      output.line(`${item.id} sent back to ${item.stage} (${cause}: ${f.reason})`);
+    }),
+  );
 
-  work
-    .command("back")
-    .description("send a work item back for rework, with a reason")
-    .argument("<id>", "work item id", nameArgument("<id>"))
-    .requiredOption("--reason <text>", "why it goes back")
-    .option("--to <stage>", "an earlier stage (default the previous one)")
-    .option("--cause <cause>", "defect, upstream, incident or other", "defect")
-    .option("--override-wip <reason>", "enter past the stage's WIP limit, on purpose, with a reason")
-    .action(
-      action(context, async ({ options, output }, id, flags) => {
-        const f = flags as { reason: string; to?: string; cause: string; overrideWip?: string };
-        const cause = parseFlag(ReworkCauseSchema, f.cause, "--cause");
-        const to = f.to === undefined ? undefined : parseFlag(StageNameSchema, f.to, "--to");
-        const item = await withFactory(options, (factory) =>
-          namingArgument("<id>", id as string, () =>
-            namingFlags(MOVE_FLAGS, () =>
-              factory.work.sendBack(
-                id as string,
-                { reason: f.reason, cause, ...(to === undefined ? {} : { to }) },
-                {
-                  actor: options.actor,
-                  ...(f.overrideWip === undefined ? {} : { overrideWip: { reason: f.overrideWip } }),
-                },
-              ),
+  moveFlags(
+    work
+      .command("block")
+      .description("stop a work item until it is unblocked, with a reason")
+      .argument("<id>", "work item id", nameArgument("<id>"))
+      .requiredOption("--reason <text>", "what it waits for"),
+    "block it",
+  ).action(
+    action(context, async ({ options, output }, id, flags) => {
+      const f = flags as MoveFlags & { reason: string };
+      const moveOptions = moveOptionsOf(options, f);
+      const item = await withFactory(options, (factory) =>
+        namingArgument("<id>", id as string, () =>
+          namingFlags(MOVE_FLAGS, () => factory.work.block(id as string, { reason: f.reason }, moveOptions)),
+        ),
+      );
+      if (options.json) return output.json(item);
+      output.line(`${item.id} is blocked in ${item.stage} (${f.reason})`);
+    }),
+  );
+
+  moveFlags(
+    work
+      .command("unblock")
+      .description("let a blocked work item move again")
+      .argument("<id>", "work item id", nameArgument("<id>"))
+      .option("--reason <text>", "why it can move again"),
+    "unblock it",
+  ).action(
+    action(context, async ({ options, output }, id, flags) => {
+      const f = flags as MoveFlags & { reason?: string };
+      const moveOptions = moveOptionsOf(options, f);
+      const item = await withFactory(options, (factory) =>
+        namingArgument("<id>", id as string, () =>
+          namingFlags(MOVE_FLAGS, () =>
+            factory.work.unblock(
+              id as string,
+              f.reason === undefined ? {} : { reason: f.reason },
+              moveOptions,
             ),
           ),
-        );
-        if (options.json) return output.json(item);
-        output.line(`${item.id} sent back to ${item.stage} (${cause}: ${f.reason})`);
-      }),
-    );
+        ),
+      );
+      if (options.json) return output.json(item);
+      output.line(`${item.id} is active again in ${item.stage}`);
+    }),
+  );
 
-  work
-    .command("block")
-    .description("stop a work item until it is unblocked, with a reason")
-    .argument("<id>", "work item id", nameArgument("<id>"))
-    .requiredOption("--reason <text>", "what it waits for")
-    .action(
-      action(context, async ({ options, output }, id, flags) => {
-        const { reason } = flags as { reason: string };
-        const item = await withFactory(options, (factory) =>
-          namingArgument("<id>", id as string, () =>
-            namingFlags(MOVE_FLAGS, () =>
-              factory.work.block(id as string, { reason }, { actor: options.actor }),
-            ),
-          ),
-        );
-        if (options.json) return output.json(item);
-        output.line(`${item.id} is blocked in ${item.stage} (${reason})`);
-      }),
-    );
+  moveFlags(
+    work
+      .command("drop")
+      .description("abandon an active or blocked work item, with a reason")
+      .argument("<id>", "work item id", nameArgument("<id>"))
+      .requiredOption("--reason <text>", "why it is abandoned"),
+    "drop it",
+  ).action(
+    action(context, async ({ options, output }, id, flags) => {
+      const f = flags as MoveFlags & { reason: string };
+      const moveOptions = moveOptionsOf(options, f);
+      const item = await withFactory(options, (factory) =>
+        namingArgument("<id>", id as string, () =>
+          namingFlags(MOVE_FLAGS, () => factory.work.drop(id as string, { reason: f.reason }, moveOptions)),
+        ),
+      );
+      if (options.json) return output.json(item);
+      output.line(`${item.id} dropped in ${item.stage} (${f.reason})`);
+    }),
+  );
 
-  work
-    .command("unblock")
-    .description("let a blocked work item move again")
-    .argument("<id>", "work item id", nameArgument("<id>"))
-    .option("--reason <text>", "why it can move again")
-    .action(
-      action(context, async ({ options, output }, id, flags) => {
-        const { reason } = flags as { reason?: string };
-        const item = await withFactory(options, (factory) =>
-          namingArgument("<id>", id as string, () =>
-            namingFlags(MOVE_FLAGS, () =>
-              factory.work.unblock(id as string, reason === undefined ? {} : { reason }, {
-                actor: options.actor,
-              }),
-            ),
-          ),
-        );
-        if (options.json) return output.json(item);
-        output.line(`${item.id} is active again in ${item.stage}`);
-      }),
-    );
-
-  work
-    .command("drop")
-    .description("abandon an active or blocked work item, with a reason")
-    .argument("<id>", "work item id", nameArgument("<id>"))
-    .requiredOption("--reason <text>", "why it is abandoned")
-    .action(
-      action(context, async ({ options, output }, id, flags) => {
-        const { reason } = flags as { reason: string };
-        const item = await withFactory(options, (factory) =>
-          namingArgument("<id>", id as string, () =>
-            namingFlags(MOVE_FLAGS, () =>
-              factory.work.drop(id as string, { reason }, { actor: options.actor }),
-            ),
-          ),
-        );
-        if (options.json) return output.json(item);
-        output.line(`${item.id} dropped in ${item.stage} (${reason})`);
-      }),
-    );
-
-  work
-    .command("complete")
-    .description("finish a work item at the last stage of its flow (its evidence checks run first)")
-    .argument("<id>", "work item id", nameArgument("<id>"))
-    .action(
-      action(context, async ({ options, output }, id) => {
-        const item = await withFactory(options, (factory) =>
-          namingArgument("<id>", id as string, () =>
-            factory.work.complete(id as string, { actor: options.actor }),
-          ),
-        );
-        if (options.json) return output.json(item);
-        output.line(`${item.id} is done in ${item.stage}`);
-      }),
-    );
+  moveFlags(
+    work
+      .command("complete")
+      .description("finish a work item at the last stage of its flow (its evidence checks run first)")
+      .argument("<id>", "work item id", nameArgument("<id>")),
+    "complete it",
+  ).action(
+    action(context, async ({ options, output }, id, flags) => {
+      const moveOptions = moveOptionsOf(options, flags as MoveFlags);
+      const item = await withFactory(options, (factory) =>
+        namingArgument("<id>", id as string, () =>
+          namingFlags(MOVE_OPTION_FLAGS, () => factory.work.complete(id as string, moveOptions)),
+        ),
+      );
+      if (options.json) return output.json(item);
+      output.line(`${item.id} is done in ${item.stage}`);
+    }),
+  );
 
   work
     .command("show")
