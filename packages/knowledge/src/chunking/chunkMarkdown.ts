@@ -137,15 +137,31 @@ function splitBlock(block: Block, maxTokens: number, overlapTokens: number): Omi
   const fence = block.kind === "code" ? fenceOf(block.text) : undefined;
   let lines = block.text.split("\n");
   if (fence !== undefined) lines = lines.slice(1, lines.at(-1)?.startsWith(fence.close) ? -1 : undefined);
-  const units = lines.flatMap((line) => (countTokens(line) > maxTokens ? wordsOf(line, maxTokens) : [line]));
+  // What a chunk's lines may take: the fences reopened around them count too.
   const budget = maxTokens - (fence === undefined ? 0 : countTokens(`${fence.open}\n${fence.close}`));
+  // Each unit (a line, or a piece of a line over the budget) with its token count, counted once.
+  const units: string[] = [];
+  const unitTokens: number[] = [];
+  for (const line of lines) {
+    const tokens = countTokens(line);
+    if (tokens <= budget) {
+      units.push(line);
+      unitTokens.push(tokens);
+      continue;
+    }
+    for (const piece of wordsOf(line, tokens, budget)) {
+      units.push(piece);
+      unitTokens.push(countTokens(piece));
+    }
+  }
+  const tokensOf = (index: number) => unitTokens[index] as number;
   const pieces: Omit<Chunk, "index">[] = [];
   let start = 0;
   while (start < units.length) {
     let end = start;
     let tokens = 0;
-    while (end < units.length && (end === start || tokens + countTokens(units[end] as string) <= budget)) {
-      tokens += countTokens(units[end] as string);
+    while (end < units.length && (end === start || tokens + tokensOf(end) <= budget)) {
+      tokens += tokensOf(end);
       end += 1;
     }
     const body = units.slice(start, end).join("\n");
@@ -159,27 +175,73 @@ function splitBlock(block: Block, maxTokens: number, overlapTokens: number): Omi
     if (end >= units.length) break;
     let back = end;
     let overlap = 0;
-    while (back - 1 > start && overlap + countTokens(units[back - 1] as string) <= overlapTokens) {
+    while (back - 1 > start && overlap + tokensOf(back - 1) <= overlapTokens) {
       back -= 1;
-      overlap += countTokens(units[back] as string);
+      overlap += tokensOf(back);
     }
     start = back;
   }
   return pieces;
 }
 
-function wordsOf(line: string, maxTokens: number): string[] {
+/**
+ * Cuts a line of `lineTokens` tokens, more than `maxTokens`, between words:
+ * each piece takes as many whole words (with the whitespace after them) as
+ * fit in `maxTokens`, and at least one. These are the pieces adding words one
+ * by one would give, found with a few counts per piece instead of one per
+ * word: a piece's count only grows as words are added (words end at
+ * whitespace, so no word or symbol the count sees spans two of them), so the
+ * largest piece that fits is found by guessing its length from the line's
+ * characters per token, then doubling steps from the guess and halving the
+ * last step.
+ */
+function wordsOf(line: string, lineTokens: number, maxTokens: number): string[] {
   const words = line.split(/(?<=\s)/);
+  // ends[i]: where the piece ending with word i - 1 ends in `line` (ends[0] = 0).
+  const ends = [0];
+  for (const word of words) ends.push((ends.at(-1) as number) + word.length);
+  const endOf = (count: number) => ends[count] as number;
+  const targetChars = Math.floor((maxTokens * line.length) / lineTokens);
   const pieces: string[] = [];
-  let current = "";
-  for (const word of words) {
-    if (current !== "" && countTokens(current + word) > maxTokens) {
-      pieces.push(current);
-      current = "";
+  let start = 0;
+  while (start < words.length) {
+    const from = endOf(start);
+    const fits = (end: number) => countTokens(line.slice(from, endOf(end))) <= maxTokens;
+    let guess = start + 1;
+    while (guess < words.length && endOf(guess + 1) - from <= targetChars) guess += 1;
+    // Pieces ending at `low` or before fit (none known when low is start); those ending at `high` or after do not.
+    let low = start;
+    let high = words.length + 1;
+    if (fits(guess)) {
+      low = guess;
+      for (let step = 1; low < words.length; step *= 2) {
+        const probe = Math.min(low + step, words.length);
+        if (!fits(probe)) {
+          high = probe;
+          break;
+        }
+        low = probe;
+      }
+    } else {
+      high = guess;
+      for (let step = 1; high - 1 > start; step *= 2) {
+        const probe = Math.max(high - step, start + 1);
+        if (fits(probe)) {
+          low = probe;
+          break;
+        }
+        high = probe;
+      }
     }
-    current += word;
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (fits(middle)) low = middle;
+      else high = middle;
+    }
+    const end = Math.max(low, start + 1);
+    pieces.push(line.slice(from, endOf(end)));
+    start = end;
   }
-  if (current !== "") pieces.push(current);
   return pieces;
 }
 
