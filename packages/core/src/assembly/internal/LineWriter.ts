@@ -21,8 +21,18 @@ import { expectItem } from "./lineQueries.js";
 import { type MoveOpts, snapshot, withRequest } from "./moves.js";
 import { earlierMove } from "./requests.js";
 
-/** The longest pause, in milliseconds, between a write's conflict and its next decision. */
-const MAX_BACKOFF_MS = 50;
+/**
+ * The longest pause, in milliseconds, between a write's conflict and its next
+ * decision. Pauses start at 2 ms and double, so a write that lost once or
+ * twice retries at once; this bound only matters in a burst, where it must be
+ * long next to one attempt (catching up, refreshing the line directory and
+ * appending, several round trips to a database server), or writers retry
+ * faster than the log can take their appends and use up their attempts.
+ * Measured with 100 keyed captures of signals on a line from 4 processes on
+ * PostgreSQL, attempts slowed by 100 ms: 32 % refused at 50 ms, 3 % at 250 ms,
+ * none at 500 ms (and no slower without the extra 100 ms).
+ */
+const MAX_BACKOFF_MS = 500;
 
 /** What a {@link LineWriter} writes to and reads from. */
 export interface LineWriterOptions {
