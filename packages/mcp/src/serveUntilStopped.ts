@@ -44,6 +44,13 @@ export interface ServeUntilStoppedOptions {
   readonly server?: FactoryMcpServerOptions;
   /** Writes one log line where the process logs (stderr), without its newline; the caller adds its prefix. */
   readonly log: (line: string) => void;
+  /**
+   * What the serving line names as served, once the factory is open (default:
+   * the factory's folder). `factory mcp` names the store: the SQLite file, or
+   * the PostgreSQL URL (password redacted) and schema, as the folder holds only
+   * caches when the log is elsewhere.
+   */
+  readonly describe?: (factory: Factory) => string | Promise<string>;
 }
 
 /** Tells the log what did not load, and loads the knowledge index while the client reads the tool list. */
@@ -67,8 +74,9 @@ function prepare(factory: Factory, log: (line: string) => void): Factory {
  * a second exits the process at once with code 1 (see `stopOnSignals`).
  *
  * It logs, through `log`: skill folders and instruction files that did not
- * load, the HTTP warnings, `serving <dir> at <url>`, `SIGTERM: stopping` and
- * `stopped`. Over stdio nothing is served until the factory is open, so a
+ * load, the HTTP warnings, `serving <what> over stdio` or `serving <what> over
+ * HTTP at <url>` (`<what>`: {@link ServeUntilStoppedOptions.describe}),
+ * `SIGTERM: stopping` and `stopped`. Over stdio nothing is served until the factory is open, so a
  * factory that cannot open fails before a client is told of any tool.
  *
  * @throws whatever `open` throws; nothing was served then.
@@ -84,11 +92,14 @@ export async function serveUntilStopped(
   open: () => Promise<Factory>,
   options: ServeUntilStoppedOptions,
 ): Promise<void> {
-  const { http, log, server = {} } = options;
+  const { http, log, server = {}, describe = (factory: Factory) => factory.dir } = options;
   const stop = stopOnSignals(log);
   let opened: Factory | undefined;
+  let served = "";
   const openOnce = async () => {
     opened = await open();
+    served = await describe(opened);
+    if (http === undefined) log(`serving ${served} over stdio`);
     return prepare(opened, log);
   };
   try {
@@ -98,14 +109,14 @@ export async function serveUntilStopped(
     }
     const factory = await openOnce();
     for (const warning of http.warnings) log(`warning: ${warning}`);
-    const served = await serveHttp(factory, http.options, server).catch((error: unknown) => {
+    const listening = await serveHttp(factory, http.options, server).catch((error: unknown) => {
       throw (error as NodeJS.ErrnoException).syscall === "listen"
         ? new ListenError(http.options.port, error as Error)
         : error;
     });
-    log(`serving ${factory.dir} at ${served.url}`);
+    log(`serving ${served} over HTTP at ${listening.url}`);
     await stop.requested;
-    await served.close({ graceMs: SIGNAL_DRAIN_GRACE_MS });
+    await listening.close({ graceMs: SIGNAL_DRAIN_GRACE_MS });
   } finally {
     await opened?.close();
     stop.dispose();

@@ -159,3 +159,13 @@ describe("factory-mcp --store", () => {
     }
   }, 120_000);
 });
+
+describe("factory-mcp's serving line", () => {
+  it("names the folder it serves and the transport, once the factory is open", async () => {
+    const dir = await existingFactory();
+    const { code, stderr } = await start(["--dir", dir]);
+
+    expect(code).toBe(0);
+    expect(stderr.split("\n")).toContain(`factory-mcp: serving ${dir} over stdio`);
+  });
+});

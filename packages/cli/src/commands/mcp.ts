@@ -117,12 +117,6 @@ function httpSettings(
   return settings;
 }
 
-/** Where the served factory is: its folder (caches and skills) and its store (the log). */
-interface Served {
-  readonly dir: string;
-  readonly store: string;
-}
-
 /**
  * The store a served factory's log is in, as the log names it: the SQLite
  * file, or the PostgreSQL URL (password redacted) and the schema the server
@@ -134,18 +128,6 @@ async function servedStore(options: GlobalOptions): Promise<string> {
   if (options.store !== undefined && isPostgresStore(options.store))
     return (await findFactory(options)).where;
   return options.store ?? join(resolve(options.dir), "factory.db");
-}
-
-/**
- * A line the MCP package logs, told with the store: its `serving <dir> at
- * <url>` names the folder, which holds only caches when the log is elsewhere
- * (a PostgreSQL URL, a `--store` file), so it becomes `serving <store> over
- * HTTP at <url>`. Other lines are returned as they are.
- */
-function withStore(line: string, served: Served | undefined): string {
-  if (served === undefined) return line;
-  const prefix = `serving ${served.dir} at `;
-  return line.startsWith(prefix) ? `serving ${served.store} over HTTP at ${line.slice(prefix.length)}` : line;
 }
 
 /** Registers `factory mcp`. */
@@ -215,24 +197,12 @@ export function registerMcp(program: Command, context: CliContext): void {
           extra,
           server,
         };
-        const log = (line: string) => output.error(`factory mcp: ${line}`);
-        let served: Served | undefined;
-        const open = async () => {
-          const factory = await openServedFactory(serving.factory, serving.extra);
-          try {
-            served = { dir: factory.dir, store: await servedStore(serving.factory) };
-          } catch (error) {
-            await factory.close();
-            throw error;
-          }
-          if (http === undefined) log(`serving ${served.store} over stdio`);
-          return factory;
-        };
         // The path factory-mcp runs: same logs (prefixed with the command), signals and drain.
         await mcp
-          .serveUntilStopped(open, {
+          .serveUntilStopped(() => openServedFactory(serving.factory, serving.extra), {
             server: serving.server,
-            log: (line) => log(withStore(line, served)),
+            log: (line) => output.error(`factory mcp: ${line}`),
+            describe: () => servedStore(serving.factory),
             ...(http === undefined ? {} : { http }),
           })
           .catch((error: unknown) => {
