@@ -224,6 +224,7 @@ describe("factory work <move> --idempotency-key", () => {
       const key = `ci-${move}-10`;
       const run = (target: string) =>
         factory("work", move, target, ...args, "--idempotency-key", key, "--json");
+      const verb = move === "back" ? "send back" : move;
 
       const first = await run(id);
       expect(first.code, first.stderr).toBe(0);
@@ -242,7 +243,7 @@ describe("factory work <move> --idempotency-key", () => {
       const reused = await run(other);
       expect(reused.code).toBe(1);
       expect(firstLine(reused)).toBe(
-        `error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "${key}" was already used to move work item ${id}, not to move work item ${other}; use a new key`,
+        `error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "${key}" was already used to ${verb} work item ${id}, not to ${verb} work item ${other}; use a new key`,
       );
       expect(await itemOf(other)).toEqual(untouched);
     },

@@ -105,6 +105,28 @@ describe("creating a work item with an idempotency key", () => {
     expect(await created()).toBe(1);
   });
 
+  it("refuses a move's key for another move of the same item, which stays where the first move left it", async () => {
+    factory = await openTestFactory();
+    const item = await factory.line.createWorkItem(request);
+    const advanced = await factory.line.advance(item.id, { idempotencyKey: "move-1" });
+
+    const blocked = await conflict(
+      factory.line.block(item.id, { reason: "waiting" }, { idempotencyKey: "move-1" }),
+    );
+    expect(blocked.message).toContain(
+      `was already used to advance work item ${item.id}, not to block work item ${item.id}`,
+    );
+    const sentBack = await conflict(
+      factory.line.sendBack(item.id, { reason: "missed a case" }, { idempotencyKey: "move-1" }),
+    );
+    expect(sentBack.message).toContain(`not to send back work item ${item.id}`);
+    expect(factory.line.get(item.id)).toMatchObject({ state: "active", version: advanced.version });
+    expect(await factory.line.advance(item.id, { idempotencyKey: "move-1" })).toMatchObject({
+      stage: advanced.stage,
+      version: advanced.version,
+    });
+  });
+
   it("refuses a key used to move an item for a creation, and a creation's key for a move", async () => {
     factory = await openTestFactory();
     const moved = await factory.line.createWorkItem(request);
@@ -112,7 +134,7 @@ describe("creating a work item with an idempotency key", () => {
     const made = await factory.line.createWorkItem(request, { idempotencyKey: "create-1" });
 
     const reusedMove = await conflict(factory.line.createWorkItem(request, { idempotencyKey: "move-1" }));
-    expect(reusedMove.message).toContain(`was already used to move work item ${moved.id}`);
+    expect(reusedMove.message).toContain(`was already used to advance work item ${moved.id}`);
     const reusedCreate = await conflict(factory.line.advance(made.id, { idempotencyKey: "create-1" }));
     expect(reusedCreate.message).toContain(`was already used to create work item ${made.id}`);
     expect(factory.line.get(made.id)).toMatchObject({ stage: made.stage, version: 1 });
@@ -260,7 +282,7 @@ describe("capturing a signal with an idempotency key", () => {
     );
     expect(reusedCapture.message).toContain(`was already used to capture signal ${first.id}, not to create`);
     const reusedForMove = await conflict(factory.line.advance(item.id, { idempotencyKey: "capture-1" }));
-    expect(reusedForMove.message).toContain(`was already used to capture signal ${first.id}, not to move`);
+    expect(reusedForMove.message).toContain(`was already used to capture signal ${first.id}, not to advance`);
     expect(await captured()).toBe(1);
   });
 

@@ -98,7 +98,7 @@ export class LineWriter {
    * @param known - the item's version in this line's state when the call began, read before any wait.
    * @returns the item after the move.
    * @throws NotFoundError when there is no such item.
-   * @throws IdempotencyConflictError when the key was used to move another item.
+   * @throws IdempotencyConflictError when the key was used for another write than this move of this item.
    * @throws ConcurrencyConflictError when the item is not at the expected version.
    */
   async move(
@@ -115,7 +115,7 @@ export class LineWriter {
     let overtaken: ConcurrencyConflictError | undefined;
     await this.retrying(async (head) => {
       const item = expectItem(this.#state, id);
-      if (earlierMove(this.#state, key, id)) return;
+      if (earlierMove(this.#state, key, id, move)) return;
       expected ??= item.version;
       if (item.version !== expected) {
         overtaken = new ConcurrencyConflictError({

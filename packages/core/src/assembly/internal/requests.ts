@@ -13,6 +13,7 @@ import { IdempotencyConflictError } from "../../errors.js";
 import type { SignalCaptured, WorkCreated } from "../assemblyEvents.js";
 import type { CaptureSignalInputSchema, CreateWorkItemInputSchema } from "../inputs.js";
 import type { AssemblyState, KeyedRequest } from "./AssemblyState.js";
+import type { Move } from "./checks.js";
 
 const CREATED = "work.created";
 const CAPTURED = "signal.captured";
@@ -82,31 +83,48 @@ export function earlierCapture(
   });
 }
 
+/** The event each move writes, which records its idempotency key. */
+const MOVE_EVENTS: Readonly<Record<Move, string>> = {
+  advance: "work.advanced",
+  sendBack: "work.sent.back",
+  block: "work.blocked",
+  unblock: "work.unblocked",
+  drop: "work.dropped",
+  complete: "work.completed",
+  assign: "work.assigned",
+};
+
 /**
- * Whether an earlier move of this item carried the key, so the retry returns
- * the item instead of moving it again.
+ * Whether an earlier call of this move on this item carried the key, so the
+ * retry returns the item instead of moving it again.
  *
- * @throws IdempotencyConflictError when the key was used to create an item or to move another one.
+ * @throws IdempotencyConflictError when the key was used to create an item, to capture a signal, to move another item, or for another move of this one.
  */
-export function earlierMove(state: AssemblyState, key: string | undefined, id: string): boolean {
+export function earlierMove(state: AssemblyState, key: string | undefined, id: string, move: Move): boolean {
   const earlier = key === undefined ? undefined : state.requests.get(key);
   if (key === undefined || earlier === undefined) return false;
-  if (earlier.type !== CREATED && earlier.type !== CAPTURED && earlier.subject === id) return true;
-  throw reused(key, earlier, `move work item ${id}`);
+  if (earlier.type === MOVE_EVENTS[move] && earlier.subject === id) return true;
+  throw reused(key, earlier, `${verbOf(move)} work item ${id}`);
 }
 
 /** The refusal of a key reused for another write than the one it first made. */
 function reused(key: string, earlier: KeyedRequest, wanted: string): IdempotencyConflictError {
+  const move = Object.entries(MOVE_EVENTS).find(([, type]) => type === earlier.type)?.[0];
   const done =
     earlier.type === CAPTURED
       ? "capture signal"
       : earlier.type === CREATED
         ? "create work item"
-        : "move work item";
+        : `${move === undefined ? "move" : verbOf(move as Move)} work item`;
   return new IdempotencyConflictError({
     message: `idempotency key "${key}" was already used to ${done} ${earlier.subject}, not to ${wanted}; use a new key`,
     key,
   });
+}
+
+/** A move as a message says it (`send back`). */
+function verbOf(move: Move): string {
+  return move === "sendBack" ? "send back" : move;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
