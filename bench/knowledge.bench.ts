@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { type AnyOrama, create, insertMultiple, search as oramaSearch } from "@orama/orama";
 import { hashJson, openEventLog } from "@software-factory/core";
 import {
+  chunkMarkdown,
   createHashingEmbedder,
   createOpenAiEmbedder,
   createTransformersEmbedder,
@@ -445,6 +446,59 @@ rmSync(kbFolder, { recursive: true, force: true });
 const kbLine = `Through the knowledge base: ${scaleSet.docs.length.toLocaleString("en-US")} documents (one chunk each) appended to a fresh event log, then \`openKnowledgeBase\` without caches (fold the log, chunk the markdown, BM25, embed, HNSW, save the caches): ${seconds(kbOpen.wallMs)} s wall, ${seconds(kbOpen.cpuMs)} s CPU.`;
 console.log(kbLine);
 
+// Longer documents, as a docs folder holds them: headings over paragraphs written
+// on one line, each paragraph 2 to 5 of the same passages (often more than one
+// chunk), chunked and then indexed through the knowledge base from an empty cache.
+const LONG_DOCUMENTS = 3000;
+let longSeed = 7;
+const longRandom = () => {
+  longSeed = (longSeed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return longSeed / 2 ** 31;
+};
+let passage = 0;
+const nextPassage = () => (base.docs[passage++ % base.docs.length] as IrSet["docs"][number]).text.trim();
+const longDocs = Array.from({ length: LONG_DOCUMENTS }, (_, index) => {
+  const parts = [`# Notes ${index}`];
+  const sections = 1 + Math.floor(longRandom() * 3);
+  for (let section = 0; section < sections; section += 1) {
+    parts.push(`${longRandom() < 0.5 ? "##" : "###"} Part ${section + 1}`);
+    parts.push(Array.from({ length: 2 + Math.floor(longRandom() * 4) }, nextPassage).join(" "));
+  }
+  return { title: `Notes ${index}`, body: parts.join("\n\n") };
+});
+const longChunking = await timed(() => longDocs.map((doc) => chunkMarkdown(doc.body)));
+const longChunks = longChunking.result.reduce((sum, chunks) => sum + chunks.length, 0);
+const longFolder = mkdtempSync(join(tmpdir(), "sf-knowledge-bench-long-"));
+const longLog = await openEventLog({ path: join(longFolder, "factory.db") });
+longLog.registry.register(...knowledgeEvents);
+await longLog.append(
+  longDocs.map((doc, index) => ({
+    type: DocumentCaptured.type,
+    subject: `doc_${index}`,
+    data: {
+      kind: "research",
+      source: { system: "bench", uri: `long/${index}.md` },
+      links: [],
+      supersedes: [],
+      title: doc.title,
+      body: doc.body,
+      contentHash: hashJson({ title: doc.title, body: doc.body, decision: null }),
+      tags: [],
+      lines: [],
+      validFrom: capturedAt,
+    },
+  })),
+);
+const longOpen = await timed(() => openKnowledgeBase({ log: longLog, dir: join(longFolder, "knowledge") }));
+await longOpen.result.close();
+await longLog.close();
+rmSync(longFolder, { recursive: true, force: true });
+const longChars = longDocs.reduce((sum, doc) => sum + doc.body.length, 0) / LONG_DOCUMENTS;
+const perSecond = (count: number, wallMs: number) =>
+  Math.round((count / wallMs) * 1000).toLocaleString("en-US");
+const longLine = `Longer documents through the knowledge base: ${LONG_DOCUMENTS.toLocaleString("en-US")} documents of ${Math.round(longChars).toLocaleString("en-US")} characters on average (a heading, then 1 to 3 sections each of a heading and one paragraph on one line made of 2 to 5 of the ${base.name} passages), ${longChunks.toLocaleString("en-US")} chunks. \`chunkMarkdown\` alone: ${seconds(longChunking.cpuMs)} s CPU. Appended to a fresh event log, then \`openKnowledgeBase\` without caches: ${seconds(longOpen.wallMs)} s wall, ${seconds(longOpen.cpuMs)} s CPU, ${perSecond(LONG_DOCUMENTS, longOpen.wallMs)} documents a second (the one-chunk documents above: ${perSecond(scaleSet.docs.length, kbOpen.wallMs)} a second).`;
+console.log(longLine);
+
 writeReport("knowledge", "Knowledge search: quality and speed", [
   "Produced by `npm run bench -- knowledge`. Sets read in place from `../shared/data/ir` (BEIR layout); nDCG@10 with graded relevance and recall@100 as BEIR reports them. Each engine indexes title and text; queries are the sets' own. Latency is one query at a time in one process, top 100, over a second pass of the queries (the first, untimed, warms the process up as a running server is). Index heap is the growth of V8 heap + array buffers after building (FTS5 lives outside the V8 heap, so it shows about 0).",
   "The default embedder is the local hashing one (words and character trigrams, 256 dimensions): not a semantic model. `ours: hybrid (default)` keeps the BM25 ranking and only appends vector hits BM25 missed (cosine ≥ 0.3); `ours: hybrid RRF` is plain reciprocal rank fusion with the same vectors, shown to justify that choice.",
@@ -456,5 +510,6 @@ writeReport("knowledge", "Knowledge search: quality and speed", [
   stepsTable,
   recallLine,
   kbLine,
+  longLine,
   `Peak RSS of the benchmark process: ${peakRssMiB()} MiB. Load average (1 minute) of the machine, shared with other work: ${loadAtStart.toFixed(1)} when the run started, ${(loadavg()[0] as number).toFixed(1)} when it ended, on ${availableParallelism()} cores.`,
 ]);
