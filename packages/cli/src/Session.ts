@@ -16,6 +16,7 @@ import {
   openFactory,
 } from "@software-factory/intelligence";
 import { ActorFlag, isPostgresStore, parseFlag, redactStore } from "./flags.js";
+import { namingFlags } from "./namingFlags.js";
 import type { Output } from "./Output.js";
 
 /** Options every command accepts. */
@@ -32,6 +33,12 @@ export interface GlobalOptions {
    * file `factory.db` in {@link GlobalOptions.dir}.
    */
   readonly store?: string;
+  /**
+   * The flag {@link GlobalOptions.store} came from, as messages name it
+   * (`--store`, or `FACTORY_DATABASE_URL (--store)` when the variable gave
+   * it); unset means `--store`.
+   */
+  readonly storeFlag?: string;
   /**
    * Whether opening may create the factory when it does not exist yet. Only
    * `factory init`, `plan apply` and `import ...` set it; every other command
@@ -121,7 +128,7 @@ export async function openSessionFactory(
     dir: resolve(options.dir),
     actor: options.actor,
     gates: defaultGates,
-    ...(options.store === undefined ? {} : { store: await openStore(options.store) }),
+    ...(options.store === undefined ? {} : { store: await openStore(options.store, options.storeFlag) }),
     ...extra,
   });
 }
@@ -158,13 +165,17 @@ export interface FactoryLocation {
  * `<dir>/factory.db`) is there, or its PostgreSQL schema holds a factory's
  * tables (asked of the server without creating anything).
  *
+ * @throws UsageError naming {@link GlobalOptions.storeFlag} when the URL's
+ *   parameters are refused (see {@link openStore}).
  * @throws StoreError when the PostgreSQL server cannot be reached.
  */
 export async function findFactory(options: GlobalOptions): Promise<FactoryLocation> {
   const store = options.store;
   if (store !== undefined && isPostgresStore(store)) {
     const { probePostgresFactory } = await import("@software-factory/core/postgres");
-    const probe = await probePostgresFactory({ url: store });
+    const probe = await namingFlags({ url: options.storeFlag ?? "--store" }, () =>
+      probePostgresFactory({ url: store }),
+    );
     const schema =
       probe.schema === null ? "no schema (the search_path names none that exists)" : `schema ${probe.schema}`;
     return { found: probe.found, where: `${redactStore(store)} (${schema})` };
@@ -178,11 +189,17 @@ export async function findFactory(options: GlobalOptions): Promise<FactoryLocati
 /**
  * Opens the store a validated `--store` value names: the PostgreSQL store for
  * a URL (its `schema` parameter selects the schema), else the SQLite file.
+ * `flag` is where the value came from (`--store`, `--to`...): core refuses a
+ * URL parameter it does not know or whose value does not parse, and that is
+ * told as malformed input of that flag, with core's message (which names the
+ * parameter and the accepted ones).
+ *
+ * @throws UsageError (exit 2) naming `flag`, when the URL's parameters are refused.
  */
-export async function openStore(store: string): Promise<EventStore> {
+export async function openStore(store: string, flag = "--store"): Promise<EventStore> {
   if (isPostgresStore(store)) {
     const { openPostgresEventStore } = await import("@software-factory/core/postgres");
-    return openPostgresEventStore({ url: store });
+    return namingFlags({ url: flag }, () => openPostgresEventStore({ url: store }));
   }
   const { openSqliteEventStore } = await import("@software-factory/core/sqlite");
   return openSqliteEventStore({ path: store });

@@ -101,12 +101,13 @@ export function action(
       store?: string;
     };
     const fromEnv = command.getOptionValueSourceWithGlobals("store") === "env";
-    const store = parseStoreFlag(merged.store, fromEnv ? "FACTORY_DATABASE_URL (--store)" : "--store");
+    const storeFlag = fromEnv ? "FACTORY_DATABASE_URL (--store)" : "--store";
+    const store = parseStoreFlag(merged.store, storeFlag);
     const options: GlobalOptions = {
       dir: dirOf(command, merged.dir),
       json: merged.json === true,
       actor: merged.actor === undefined ? defaultActor() : parseFlag(ActorFlag, merged.actor, "--actor"),
-      ...(store === undefined ? {} : { store }),
+      ...(store === undefined ? {} : { store, storeFlag }),
       ...(mayCreate(command) ? { create: true } : {}),
     };
     await handler({ options, output: context.output, fail: context.fail }, ...args.slice(0, -1));

@@ -242,6 +242,42 @@ describe("factory --store", () => {
   });
 
   it(
+    "exits 2 naming the flag, in core's words, for a URL parameter core refuses, before connecting",
+    SLOW,
+    async () => {
+      // Port 1: nothing listens there, so reaching the server would fail with exit 1 instead.
+      const url = `postgres://ana:${PASSWORD}@127.0.0.1:1/factory`;
+      const unknown = await runFactory(["--store", `${url}?foo=bar`, "check"], { cwd });
+      expect(unknown.code, unknown.stderr).toBe(2);
+      expect(unknown.stderr).toMatch(
+        /^error: E_USAGE: --store: the URL has a parameter that neither the store nor node-pg understands: foo; accepted: schema, /,
+      );
+      const env = await runFactory(["work", "list"], {
+        cwd,
+        env: { FACTORY_DATABASE_URL: `${url}?pool_max=0` },
+      });
+      expect(env.code, env.stderr).toBe(2);
+      expect(env.stderr).toContain(
+        'E_USAGE: FACTORY_DATABASE_URL (--store): the URL\'s pool_max parameter must be a whole number of connections from 1 to 10000, got "0"',
+      );
+      const init = await runFactory(["--store", `${url}?pool_max=0`, "init"], { cwd });
+      expect(init.code, init.stderr).toBe(2);
+      expect(init.stderr).toContain("E_USAGE: --store: the URL's pool_max parameter");
+      const mcp = await runFactory(["--store", `${url}?foo=bar`, "mcp"], { cwd });
+      expect(mcp.code, mcp.stderr).toBe(2);
+      expect(mcp.stderr).toContain("E_USAGE: --store: the URL has a parameter");
+      // migrate --to: the source is a SQLite factory; the target's URL is refused naming --to.
+      expect((await runFactory(["init", "--plan", "factory.yaml"], { cwd })).code).toBe(0);
+      const migrate = await runFactory(["migrate", "--to", `${url}?call_timeout_ms=soon`], { cwd });
+      expect(migrate.code, migrate.stderr).toBe(2);
+      expect(migrate.stderr).toContain(
+        'E_USAGE: --to: the URL\'s call_timeout_ms parameter must be a whole number of milliseconds from 1, got "soon"',
+      );
+      expectNoPassword(unknown, env, init, mcp, migrate);
+    },
+  );
+
+  it(
     "fails with exit code 1 and a clear message when the PostgreSQL server cannot be reached",
     SLOW,
     async () => {

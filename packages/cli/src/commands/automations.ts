@@ -122,7 +122,7 @@ async function withWritesKept<T>(
 ): Promise<T> {
   await assertFactoryExists(options);
   const dir = resolve(options.dir);
-  const store = recordWrites(await openStore(options.store ?? join(dir, "factory.db")));
+  const store = recordWrites(await openStore(options.store ?? join(dir, "factory.db"), options.storeFlag));
   const factory = await openFactory({ dir, actor: options.actor, gates: defaultGates, store });
   try {
     installFactoryStandards(factory);

@@ -41,10 +41,11 @@ export function registerMigrate(program: Command, context: CliContext): void {
         const f = flags as { to: string; from?: string };
         const to = parseStoreFlag(f.to, "--to");
         if (to === undefined) throw new UsageError("--to: give a postgres:// URL or a SQLite file");
-        const from =
-          parseStoreFlag(f.from, "--from") ?? options.store ?? join(resolve(options.dir), "factory.db");
+        const given = parseStoreFlag(f.from, "--from");
+        const from = given ?? options.store ?? join(resolve(options.dir), "factory.db");
+        const fromFlag = given === undefined ? (options.storeFlag ?? "--store") : "--from";
         if (from === to) throw new UsageError(`--to names the source itself (${redactStore(from)})`);
-        const source = await findFactory({ ...options, store: from });
+        const source = await findFactory({ ...options, store: from, storeFlag: fromFlag });
         if (!source.found) {
           throw new NotFoundError({
             message: `no factory log at ${source.where}: give --from, --store or --dir`,
@@ -52,17 +53,21 @@ export function registerMigrate(program: Command, context: CliContext): void {
             id: redactStore(from),
           });
         }
-        const report = await withStores(from, to, async (source, target) => {
-          const held = await target.head();
-          if (held > 0) {
-            throw new StoreError({
-              message: `${redactStore(to)} already holds ${held} events; factory migrate copies into an empty store only (use a new ?schema=<name> or a new file)`,
+        const report = await withStores(
+          { store: from, flag: fromFlag },
+          { store: to, flag: "--to" },
+          async (source, target) => {
+            const held = await target.head();
+            if (held > 0) {
+              throw new StoreError({
+                message: `${redactStore(to)} already holds ${held} events; factory migrate copies into an empty store only (use a new ?schema=<name> or a new file)`,
+              });
+            }
+            return migrateLog(source, target, {
+              onProgress: (done, total) => output.progress(done, total, "events copied"),
             });
-          }
-          return migrateLog(source, target, {
-            onProgress: (done, total) => output.progress(done, total, "events copied"),
-          });
-        });
+          },
+        );
         output.endProgress();
         const result: MigrateResult = {
           from: redactStore(from),
@@ -79,15 +84,21 @@ export function registerMigrate(program: Command, context: CliContext): void {
     );
 }
 
+/** A store to open, and the flag it came from (for messages). */
+interface FlaggedStore {
+  readonly store: string;
+  readonly flag: string;
+}
+
 /** Opens both stores, runs `work`, and closes them whatever happens. */
 async function withStores<T>(
-  from: string,
-  to: string,
+  from: FlaggedStore,
+  to: FlaggedStore,
   work: (source: EventStore, target: EventStore) => Promise<T>,
 ): Promise<T> {
-  const source = await openStore(from);
+  const source = await openStore(from.store, from.flag);
   try {
-    const target = await openStore(to);
+    const target = await openStore(to.store, to.flag);
     try {
       return await work(source, target);
     } finally {
