@@ -112,7 +112,10 @@ describe("factory mcp", () => {
   it("refuses what factory-mcp refuses with exit code 2", SLOW, async () => {
     const cases: [string[], RegExp][] = [
       [["--dir", "factory.yaml", "mcp"], /--dir factory\.yaml is a file, not a factory folder/],
-      [["--dir", ".factory", "mcp", "--instructions", "nope"], /--instructions: .*nope does not exist/],
+      [
+        ["--dir", ".factory", "mcp", "--instructions", "nope"],
+        /--instructions nope is not a folder: it does not exist/,
+      ],
       [
         ["--dir", ".factory", "mcp", "--tools", "knowledge,nope"],
         /--tools: unknown tool group "nope"; the groups are knowledge, /,

@@ -109,11 +109,12 @@ describe("factory mcp and factory-mcp", () => {
   );
 
   it.each(names)(
-    "%s refuses a --tools or --import-root it cannot serve with, exit 2, in the MCP package's words",
+    "%s refuses a --tools, --import-root or --instructions it cannot serve with, exit 2, in the MCP package's words",
     SLOW,
     async (name) => {
       writeFileSync(join(cwd, "a-file"), "not a folder\n");
       const groups = `the groups are ${TOOL_GROUPS.join(", ")}`;
+      const repo = "give the root of a repository with .cursor/rules, AGENTS.md or CLAUDE.md";
       const cases: [string[], string][] = [
         [["--tools", "knowledge,wrok"], `--tools: unknown tool group "wrok"; ${groups}`],
         [["--tools", ""], `--tools: no tool group given; ${groups}`],
@@ -129,6 +130,12 @@ describe("factory mcp and factory-mcp", () => {
           ["--import-root", ""],
           "--import-root must not be empty (give the folder import_codebase may read under)",
         ],
+        [
+          ["--instructions", "no-such-folder"],
+          `--instructions no-such-folder is not a folder: it does not exist (${repo})`,
+        ],
+        [["--instructions", "a-file"], `--instructions a-file is not a folder (${repo})`],
+        [["--instructions", ""], `--instructions must not be empty (${repo})`],
       ];
       const prefix = name === "factory mcp" ? "error: E_USAGE: " : "factory-mcp: ";
       for (const [args, message] of cases) {

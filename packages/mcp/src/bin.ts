@@ -49,7 +49,7 @@ import {
   openFactory,
 } from "@software-factory/intelligence";
 import { httpSettingsOf } from "./internal/httpFlags.js";
-import { importRootOf, toolGroupsOf } from "./serveFlags.js";
+import { importRootOf, instructionsRootOf, toolGroupsOf } from "./serveFlags.js";
 import { ListenError, serveUntilStopped } from "./serveUntilStopped.js";
 
 const USAGE =
@@ -123,11 +123,6 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
       );
     }
   }
-  if (options.instructions !== undefined && kindOfPath(options.instructions) !== "folder") {
-    throw new StartError(
-      `--instructions ${options.instructions} is not a folder (give the root of a repository with .cursor/rules, AGENTS.md or CLAUDE.md)`,
-    );
-  }
   try {
     const factory = await openFactory({
       dir: options.dir,
@@ -195,11 +190,14 @@ async function main(): Promise<number> {
     process.stderr.write(`factory-mcp: ${message}\n`);
     return 2;
   };
-  // --tools and --import-root are checked by the functions `factory mcp` uses, for the same messages.
+  // --tools, --import-root and --instructions are checked by the functions `factory mcp` uses, for the same messages.
   const groups = values.tools === undefined ? undefined : toolGroupsOf(values.tools);
   if (groups instanceof Error) return fail(groups.message);
   const importRoot = values["import-root"] === undefined ? undefined : importRootOf(values["import-root"]);
   if (importRoot instanceof Error) return fail(importRoot.message);
+  const instructions =
+    values.instructions === undefined ? undefined : instructionsRootOf(values.instructions);
+  if (instructions instanceof Error) return fail(instructions.message);
   const http =
     values.http === undefined
       ? undefined
@@ -230,7 +228,7 @@ async function main(): Promise<number> {
           automations: values.automations ?? false,
           init: values.init ?? false,
           ...(store === undefined ? {} : { store }),
-          ...(values.instructions === undefined ? {} : { instructions: values.instructions }),
+          ...(instructions === undefined ? {} : { instructions }),
         }),
       {
         server: serverOptions,

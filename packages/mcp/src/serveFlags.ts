@@ -1,6 +1,6 @@
 /**
  * The flags of `factory-mcp` and `factory mcp` that choose what a server
- * offers (`--tools`, `--import-root`), checked here for both commands, so
+ * offers (`--tools`, `--import-root`, `--instructions`), checked here for both commands, so
  * they accept and refuse the same values with the same messages (the HTTP
  * flags are resolved by `httpSettingsOf` likewise).
  *
@@ -69,5 +69,30 @@ export function importRootOf(value: string): string | Error {
   if (stat?.isDirectory() === true) return path;
   return new Error(
     `--import-root ${value} ${stat === undefined ? "does not exist" : "is not a folder"} (${hint})`,
+  );
+}
+
+/**
+ * The folder of an `--instructions` value, made absolute: the root of the
+ * repository whose Cursor rules, AGENTS.md and CLAUDE.md the served factory
+ * loads, which must exist and be a folder.
+ *
+ * @returns the absolute path, or an Error whose message names
+ *   `--instructions`, the value as given and what is wrong with it (empty,
+ *   missing, not a folder).
+ * @example
+ * ```ts
+ * instructionsRootOf("."); // the current folder, absolute
+ * instructionsRootOf("nope"); // Error: --instructions nope is not a folder: it does not exist (give the root ...)
+ * ```
+ */
+export function instructionsRootOf(value: string): string | Error {
+  const hint = "give the root of a repository with .cursor/rules, AGENTS.md or CLAUDE.md";
+  if (value.trim() === "") return new Error(`--instructions must not be empty (${hint})`);
+  const path = resolve(value);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isDirectory() === true) return path;
+  return new Error(
+    `--instructions ${value} is not a folder${stat === undefined ? ": it does not exist" : ""} (${hint})`,
   );
 }

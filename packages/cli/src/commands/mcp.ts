@@ -1,7 +1,7 @@
 /**
  * `factory mcp`: serves the factory to coding agents over stdio or Streamable
  * HTTP, with the flags, refusals and shutdown of `factory-mcp` (the MCP
- * package's own checks of `--tools`, `--import-root` and the HTTP flags, and
+ * package's own checks of `--tools`, `--import-root`, `--instructions` and the HTTP flags, and
  * its signal handling), logging the store it serves and the transport.
  *
  * @module
@@ -12,7 +12,7 @@ import { builtinAutomations, type Factory } from "@software-factory/intelligence
 import type { FactoryMcpServerOptions, HttpSettings } from "@software-factory/mcp";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { FolderFlag, isPostgresStore, parseFlag } from "../flags.js";
+import { isPostgresStore } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import {
   findFactory,
@@ -85,6 +85,23 @@ function serverOptions(mcp: McpModule, flags: McpFlags): FactoryMcpServerOptions
   return {
     ...(groups === undefined ? {} : { groups }),
     ...(importRoot === undefined ? {} : { importRoot }),
+  };
+}
+
+/**
+ * What the factory opens with besides its options: the repository of
+ * `--instructions`, checked by the MCP package as factory-mcp checks it (same
+ * refusals, same messages), and the automations of `--automations`.
+ *
+ * @throws UsageError naming `--instructions` when it is not a folder.
+ */
+function sessionExtras(mcp: McpModule, flags: McpFlags): SessionExtras {
+  const instructionsFrom =
+    flags.instructions === undefined ? undefined : mcp.instructionsRootOf(flags.instructions);
+  if (instructionsFrom instanceof Error) throw new UsageError(instructionsFrom.message);
+  return {
+    ...(instructionsFrom === undefined ? {} : { instructionsFrom }),
+    ...(flags.automations === true ? { automations: builtinAutomations } : {}),
   };
 }
 
@@ -176,13 +193,8 @@ export function registerMcp(program: Command, context: CliContext): void {
           throw new UsageError(
             `--dir ${options.dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
           );
-        const extra: SessionExtras = {
-          ...(flags.instructions === undefined
-            ? {}
-            : { instructionsFrom: parseFlag(FolderFlag, flags.instructions, "--instructions") }),
-          ...(flags.automations === true ? { automations: builtinAutomations } : {}),
-        };
         const mcp = await import("@software-factory/mcp");
+        const extra = sessionExtras(mcp, flags);
         const server = serverOptions(mcp, flags);
         const http = httpSettings(mcp, flags, server);
         // Refused before the factory opens, as a usage error (exit 2) as factory-mcp does; --init creates it.
