@@ -111,3 +111,72 @@ describe("chunking a line longer than a chunk", () => {
     for (const chunk of chunks) expect(chunk.tokens).toBeLessThanOrEqual(64);
   });
 });
+
+/** A line of code of `count` identifiers and symbols between spaces (empty for none), sometimes indented. */
+function codeLine(random: () => number, count: number): string {
+  const parts = [
+    "x",
+    "retryCount",
+    "a_very_long_identifier_name",
+    "checkout_payment_retry_count",
+    "(",
+    ")",
+    "=>",
+    ";",
+  ];
+  const words = Array.from({ length: count }, () => `${parts[Math.floor(random() * parts.length)]} `);
+  return `${count > 0 && random() < 0.3 ? "  " : ""}${words.join("")}`;
+}
+
+describe("chunking a fenced code block longer than a chunk", () => {
+  it("keeps every chunk within maxTokens, counting the newlines that join its lines", () => {
+    const random = randomOf(20261127);
+    const fences = ["```", "```ts", "~~~~", "```a_long_language_name_x", "```a_long_language_name_xyz"];
+    for (let run = 0; run < 240; run += 1) {
+      const options = OPTIONS[run % OPTIONS.length] ?? { maxTokens: 16 };
+      const lines = Array.from({ length: 20 + Math.floor(random() * 120) }, () =>
+        codeLine(random, random() < 0.1 ? options.maxTokens * 2 : Math.max(0, Math.floor(random() * 8) - 2)),
+      );
+      const fence = fences[run % fences.length] ?? "```";
+      const close = fence.replace(/[^`~]/g, "");
+      const markdown = `${run % 2 === 1 ? "# Code\n\n" : ""}${fence}\n${lines.join("\n")}\n${close}`;
+      for (const chunk of chunkMarkdown(markdown, options)) {
+        const context = `run ${run}, chunk ${chunk.index}: ${JSON.stringify(chunk.text.slice(0, 120))}`;
+        expect(chunk.tokens, context).toBe(countTokens(chunk.text));
+        expect(chunk.tokens, context).toBeLessThanOrEqual(options.maxTokens);
+      }
+    }
+  });
+});
+
+describe("chunking a fenced code block with a long info string", () => {
+  it("counts the newlines around a line with the fences, so a line that fills the rest is cut", () => {
+    // The fence lines take 8 tokens, the line 8: together, with the newlines between them, 17.
+    const fence = "```a_long_language_name_wxyz";
+    const words = [`${"a".repeat(15)} `, "b".repeat(16)];
+    const line = words.join("");
+    const chunks = chunkMarkdown(`${fence}\n${line}\n${line}\n\`\`\``, { maxTokens: 16, overlapTokens: 0 });
+    expect(chunks.map((chunk) => chunk.text)).toEqual(
+      [...words, ...words].map((piece) => `${fence}\n${piece}\n\`\`\``),
+    );
+    for (const chunk of chunks) expect(chunk.tokens).toBeLessThanOrEqual(16);
+  });
+});
+
+describe("packing blocks into a chunk", () => {
+  it("keeps every chunk within maxTokens, counting the blank lines that join its blocks", () => {
+    const random = randomOf(20261128);
+    for (let run = 0; run < 120; run += 1) {
+      const options = OPTIONS[run % OPTIONS.length] ?? { maxTokens: 16 };
+      const blocks = Array.from({ length: 5 + Math.floor(random() * 60) }, (_, index) => {
+        const line = codeLine(random, 1 + Math.floor(random() * (options.maxTokens / 4)));
+        return index % 11 === 10 ? `## Part ${index}` : index % 5 === 4 ? `- ${line}` : line;
+      });
+      for (const chunk of chunkMarkdown(blocks.join("\n\n"), options)) {
+        const context = `run ${run}, chunk ${chunk.index}: ${JSON.stringify(chunk.text.slice(0, 120))}`;
+        expect(chunk.tokens, context).toBe(countTokens(chunk.text));
+        expect(chunk.tokens, context).toBeLessThanOrEqual(options.maxTokens);
+      }
+    }
+  });
+});

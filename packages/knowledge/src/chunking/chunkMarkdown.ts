@@ -105,18 +105,34 @@ export function chunkSizes(options: ChunkOptions): ChunkSizes {
 export function packBlocks(blocks: readonly Block[], { maxTokens, overlapTokens }: ChunkSizes): Chunk[] {
   const chunks: Omit<Chunk, "index">[] = [];
   let pending: Block[] = [];
+  const textOf = (count: number) =>
+    pending
+      .slice(0, count)
+      .map((block) => block.text)
+      .join("\n\n");
   const flush = (): void => {
-    const first = pending[0];
-    if (first === undefined) return;
-    // One block (most short documents): its text and token count are the chunk's.
-    const text = pending.length === 1 ? first.text : pending.map((block) => block.text).join("\n\n");
-    chunks.push({
-      text,
-      headingPath: first.headingPath,
-      startLine: first.startLine,
-      tokens: pending.length === 1 ? first.tokens : countTokens(text),
-    });
-    pending = [];
+    let first = pending[0];
+    while (first !== undefined) {
+      // One block (most short documents): its text and token count are the chunk's.
+      let count = pending.length;
+      let text = count === 1 ? first.text : textOf(count);
+      let tokens = count === 1 ? first.tokens : countTokens(text);
+      // The blank lines joining the blocks are not in the sum: when they tip the chunk over, keep the most blocks that fit.
+      if (tokens > maxTokens && count > 1) {
+        let low = 1;
+        while (count - low > 1) {
+          const middle = Math.floor((low + count) / 2);
+          if (countTokens(textOf(middle)) <= maxTokens) low = middle;
+          else count = middle;
+        }
+        count = low;
+        text = textOf(count);
+        tokens = countTokens(text);
+      }
+      chunks.push({ text, headingPath: first.headingPath, startLine: first.startLine, tokens });
+      pending = pending.slice(count);
+      first = pending[0];
+    }
   };
   for (const block of blocks) {
     const pendingTokens = pending.reduce((sum, held) => sum + held.tokens, 0);
@@ -137,8 +153,8 @@ function splitBlock(block: Block, maxTokens: number, overlapTokens: number): Omi
   const fence = block.kind === "code" ? fenceOf(block.text) : undefined;
   let lines = block.text.split("\n");
   if (fence !== undefined) lines = lines.slice(1, lines.at(-1)?.startsWith(fence.close) ? -1 : undefined);
-  // What a chunk's lines may take: the fences reopened around them count too.
-  const budget = maxTokens - (fence === undefined ? 0 : countTokens(`${fence.open}\n${fence.close}`));
+  // What a chunk's lines may take: the fences reopened around them, with the newlines between them and the lines, count too.
+  const budget = maxTokens - (fence === undefined ? 0 : countTokens(`${fence.open}\n\n${fence.close}`));
   // Each unit (a line, or a piece of a line over the budget) with its token count, counted once.
   const units: string[] = [];
   const unitTokens: number[] = [];
@@ -155,23 +171,35 @@ function splitBlock(block: Block, maxTokens: number, overlapTokens: number): Omi
     }
   }
   const tokensOf = (index: number) => unitTokens[index] as number;
+  const textOf = (from: number, to: number) => {
+    const body = units.slice(from, to).join("\n");
+    return fence === undefined ? body : `${fence.open}\n${body}\n${fence.close}`;
+  };
   const pieces: Omit<Chunk, "index">[] = [];
   let start = 0;
   while (start < units.length) {
     let end = start;
-    let tokens = 0;
-    while (end < units.length && (end === start || tokens + tokensOf(end) <= budget)) {
-      tokens += tokensOf(end);
+    let sum = 0;
+    while (end < units.length && (end === start || sum + tokensOf(end) <= budget)) {
+      sum += tokensOf(end);
       end += 1;
     }
-    const body = units.slice(start, end).join("\n");
-    const text = fence === undefined ? body : `${fence.open}\n${body}\n${fence.close}`;
-    pieces.push({
-      text,
-      headingPath: block.headingPath,
-      startLine: block.startLine + start,
-      tokens: countTokens(text),
-    });
+    let text = textOf(start, end);
+    let tokens = countTokens(text);
+    // The newlines joining the lines are not in the sum: when they tip the chunk over, keep the most lines that fit.
+    if (tokens > maxTokens && end - start > 1) {
+      let low = start + 1;
+      let high = end;
+      while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (countTokens(textOf(start, middle)) <= maxTokens) low = middle;
+        else high = middle;
+      }
+      end = low;
+      text = textOf(start, end);
+      tokens = countTokens(text);
+    }
+    pieces.push({ text, headingPath: block.headingPath, startLine: block.startLine + start, tokens });
     if (end >= units.length) break;
     let back = end;
     let overlap = 0;
