@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  type AssemblyLine,
   type MoveOptions,
   ReworkCauseSchema,
   StageNameSchema,
@@ -87,6 +88,36 @@ function moveOptionsOf(options: GlobalOptions, flags: MoveFlags): MoveOptions {
       : { expectedVersion: parseFlag(PositiveIntFlag, flags.expectedVersion, "--expected-version") }),
     ...(flags.overrideWip === undefined ? {} : { overrideWip: { reason: flags.overrideWip } }),
   };
+}
+
+/** What a move command does once its flags are read: the SDK call, and the line it prints. */
+interface PlannedMove {
+  readonly move: (line: AssemblyLine, id: string, options: MoveOptions) => Promise<WorkItem>;
+  readonly done: (item: WorkItem) => string;
+}
+
+/**
+ * The action of a move command: `plan` reads the command's own flags (a
+ * malformed one refused before the factory opens), then the move runs with
+ * the options every move takes, the SDK's refusals naming `<id>` and the flags
+ * in `fieldFlags`, and the item is printed as JSON or as `done` says it.
+ */
+function moveAction<Flags extends MoveFlags>(
+  context: CliContext,
+  fieldFlags: FlagsOfFields,
+  plan: (flags: Flags) => PlannedMove,
+): ReturnType<typeof action> {
+  return action(context, async ({ options, output }, id, flags) => {
+    const { move, done } = plan(flags as Flags);
+    const moveOptions = moveOptionsOf(options, flags as Flags);
+    const item = await withFactory(options, (factory) =>
+      namingArgument("<id>", id as string, () =>
+        namingFlags(fieldFlags, () => move(factory.work, id as string, moveOptions)),
+      ),
+    );
+    if (options.json) return output.json(item);
+    output.line(done(item));
+  });
 }
 
 /** Registers `factory work`. */
@@ -175,16 +206,10 @@ export function registerWork(program: Command, context: CliContext): void {
       .option("--override-wip <reason>", "enter past the line's WIP limit, on purpose, with a reason"),
     "advance it",
   ).action(
-    action(context, async ({ options, output }, id, flags) => {
-      const moveOptions = moveOptionsOf(options, flags as MoveFlags);
-      const item = await withFactory(options, (factory) =>
-        namingArgument("<id>", id as string, () =>
-          namingFlags(MOVE_OPTION_FLAGS, () => factory.work.advance(id as string, moveOptions)),
-        ),
-      );
-      if (options.json) return output.json(item);
-      output.line(`${item.id} is now in ${item.stage}`);
-    }),
+    moveAction<MoveFlags>(context, MOVE_OPTION_FLAGS, () => ({
+      move: (line, id, options) => line.advance(id, options),
+      done: (item) => `${item.id} is now in ${item.stage}`,
+    })),
   );
 
   moveFlags(
@@ -198,24 +223,14 @@ export function registerWork(program: Command, context: CliContext): void {
       .option("--override-wip <reason>", "enter past the stage's WIP limit, on purpose, with a reason"),
     "send it back",
   ).action(
-    action(context, async ({ options, output }, id, flags) => {
-      const f = flags as MoveFlags & { reason: string; to?: string; cause: string };
+    moveAction<MoveFlags & { reason: string; to?: string; cause: string }>(context, MOVE_FLAGS, (f) => {
       const cause = parseFlag(ReworkCauseSchema, f.cause, "--cause");
       const to = f.to === undefined ? undefined : parseFlag(StageNameSchema, f.to, "--to");
-      const moveOptions = moveOptionsOf(options, f);
-      const item = await withFactory(options, (factory) =>
-        namingArgument("<id>", id as string, () =>
-          namingFlags(MOVE_FLAGS, () =>
-            factory.work.sendBack(
-              id as string,
-              { reason: f.reason, cause, ...(to === undefined ? {} : { to }) },
-              moveOptions,
-            ),
-          ),
-        ),
-      );
-      if (options.json) return output.json(item);
-      output.line(`${item.id} sent back to ${item.stage} (${cause}: ${f.reason})`);
+      return {
+        move: (line, id, options) =>
+          line.sendBack(id, { reason: f.reason, cause, ...(to === undefined ? {} : { to }) }, options),
+        done: (item) => `${item.id} sent back to ${item.stage} (${cause}: ${f.reason})`,
+      };
     }),
   );
 
@@ -227,17 +242,10 @@ export function registerWork(program: Command, context: CliContext): void {
       .requiredOption("--reason <text>", "what it waits for"),
     "block it",
   ).action(
-    action(context, async ({ options, output }, id, flags) => {
-      const f = flags as MoveFlags & { reason: string };
-      const moveOptions = moveOptionsOf(options, f);
-      const item = await withFactory(options, (factory) =>
-        namingArgument("<id>", id as string, () =>
-          namingFlags(MOVE_FLAGS, () => factory.work.block(id as string, { reason: f.reason }, moveOptions)),
-        ),
-      );
-      if (options.json) return output.json(item);
-      output.line(`${item.id} is blocked in ${item.stage} (${f.reason})`);
-    }),
+    moveAction<MoveFlags & { reason: string }>(context, MOVE_FLAGS, (f) => ({
+      move: (line, id, options) => line.block(id, { reason: f.reason }, options),
+      done: (item) => `${item.id} is blocked in ${item.stage} (${f.reason})`,
+    })),
   );
 
   moveFlags(
@@ -248,23 +256,11 @@ export function registerWork(program: Command, context: CliContext): void {
       .option("--reason <text>", "why it can move again"),
     "unblock it",
   ).action(
-    action(context, async ({ options, output }, id, flags) => {
-      const f = flags as MoveFlags & { reason?: string };
-      const moveOptions = moveOptionsOf(options, f);
-      const item = await withFactory(options, (factory) =>
-        namingArgument("<id>", id as string, () =>
-          namingFlags(MOVE_FLAGS, () =>
-            factory.work.unblock(
-              id as string,
-              f.reason === undefined ? {} : { reason: f.reason },
-              moveOptions,
-            ),
-          ),
-        ),
-      );
-      if (options.json) return output.json(item);
-      output.line(`${item.id} is active again in ${item.stage}`);
-    }),
+    moveAction<MoveFlags & { reason?: string }>(context, MOVE_FLAGS, (f) => ({
+      move: (line, id, options) =>
+        line.unblock(id, f.reason === undefined ? {} : { reason: f.reason }, options),
+      done: (item) => `${item.id} is active again in ${item.stage}`,
+    })),
   );
 
   moveFlags(
@@ -275,17 +271,10 @@ export function registerWork(program: Command, context: CliContext): void {
       .requiredOption("--reason <text>", "why it is abandoned"),
     "drop it",
   ).action(
-    action(context, async ({ options, output }, id, flags) => {
-      const f = flags as MoveFlags & { reason: string };
-      const moveOptions = moveOptionsOf(options, f);
-      const item = await withFactory(options, (factory) =>
-        namingArgument("<id>", id as string, () =>
-          namingFlags(MOVE_FLAGS, () => factory.work.drop(id as string, { reason: f.reason }, moveOptions)),
-        ),
-      );
-      if (options.json) return output.json(item);
-      output.line(`${item.id} dropped in ${item.stage} (${f.reason})`);
-    }),
+    moveAction<MoveFlags & { reason: string }>(context, MOVE_FLAGS, (f) => ({
+      move: (line, id, options) => line.drop(id, { reason: f.reason }, options),
+      done: (item) => `${item.id} dropped in ${item.stage} (${f.reason})`,
+    })),
   );
 
   moveFlags(
@@ -295,16 +284,10 @@ export function registerWork(program: Command, context: CliContext): void {
       .argument("<id>", "work item id", nameArgument("<id>")),
     "complete it",
   ).action(
-    action(context, async ({ options, output }, id, flags) => {
-      const moveOptions = moveOptionsOf(options, flags as MoveFlags);
-      const item = await withFactory(options, (factory) =>
-        namingArgument("<id>", id as string, () =>
-          namingFlags(MOVE_OPTION_FLAGS, () => factory.work.complete(id as string, moveOptions)),
-        ),
-      );
-      if (options.json) return output.json(item);
-      output.line(`${item.id} is done in ${item.stage}`);
-    }),
+    moveAction<MoveFlags>(context, MOVE_OPTION_FLAGS, () => ({
+      move: (line, id, options) => line.complete(id, options),
+      done: (item) => `${item.id} is done in ${item.stage}`,
+    })),
   );
 
   work
