@@ -1,16 +1,6 @@
 import { chunkMarkdown, countTokens } from "@software-factory/knowledge";
 import { describe, expect, it } from "vitest";
-
-/** Seeded generator (mulberry32), so a failure names a line that can be replayed. */
-function randomOf(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { randomOf } from "./fixtures/seededRandom.js";
 
 const WORDS = [
   "the",

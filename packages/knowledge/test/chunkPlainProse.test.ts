@@ -3,17 +3,7 @@ import { chunkSizes, packBlocks } from "../src/chunking/chunkMarkdown.js";
 import { markdownBlocks } from "../src/chunking/markdownBlocks.js";
 import { plainProseBlocks } from "../src/chunking/plainProseBlocks.js";
 import { chunkMarkdown } from "../src/index.js";
-
-/** Seeded generator (mulberry32), so a failure names a body that can be replayed. */
-function randomOf(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { randomOf } from "./fixtures/seededRandom.js";
 
 const WORDS = [
   "the",
