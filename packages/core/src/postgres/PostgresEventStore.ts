@@ -12,7 +12,13 @@ import { ClosedError, SchemaVersionError, StoreError, ValidationError } from "..
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { CallDeadline } from "./CallDeadline.js";
 import { clientConfig } from "./clientConfig.js";
-import { deadlineStoreError, isConnectionError, storeErrorFrom } from "./connectionErrors.js";
+import {
+  deadlineStoreError,
+  isConnectionError,
+  isPoolConnectTimeout,
+  noAnswerStoreError,
+  storeErrorFrom,
+} from "./connectionErrors.js";
 import { endWithin } from "./endWithin.js";
 import { migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import { NotificationListener } from "./NotificationListener.js";
@@ -79,8 +85,14 @@ const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
 export async function openPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
   const resolved = resolvePostgresOptions(options);
   const config = clientConfig(resolved);
+  // Opening is one call: its first connection waits callTimeoutMs at most, as the probe's does.
+  const connectMs =
+    resolved.connectionTimeoutMs === 0
+      ? resolved.callTimeoutMs
+      : Math.min(resolved.connectionTimeoutMs, resolved.callTimeoutMs);
   const pool = new pg.Pool({
     ...config,
+    connectionTimeoutMillis: connectMs,
     max: resolved.poolMax,
     idleTimeoutMillis: resolved.idleTimeoutMs,
     allowExitOnIdle: true,
@@ -92,7 +104,11 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   pool.on("remove", (client) => connections.delete(client as unknown as pg.Client));
   let schema: string;
   try {
-    const client = await pool.connect();
+    const client = await pool.connect().catch((error: unknown) => {
+      throw isPoolConnectTimeout(error)
+        ? noAnswerStoreError(error, resolved.target, "opening the event store", connectMs)
+        : error;
+    });
     // As in CallDeadline.query: a lent connection the server ends emits 'error' besides failing the statement.
     const ignore = () => undefined;
     client.on("error", ignore);

@@ -36,6 +36,14 @@ export function isConnectTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === CLIENT_CONNECT_TIMEOUT;
 }
 
+/** What a pool's new connection fails with when `connectionTimeoutMillis` runs out before the server answers. */
+const POOL_CONNECT_TIMEOUT = "Connection terminated due to connection timeout";
+
+/** Tells whether a pool gave up on a new connection because the server did not answer in time. */
+export function isPoolConnectTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.message === POOL_CONNECT_TIMEOUT || isConnectTimeout(error));
+}
+
 /** Tells whether a statement failed because the server did not answer it in time. */
 export function isQueryTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === QUERY_TIMEOUT;
