@@ -39,7 +39,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { EventStore } from "@software-factory/core";
+import { type EventStore, ValidationError } from "@software-factory/core";
 import {
   builtinAutomations,
   defaultGates,
@@ -72,12 +72,26 @@ async function storeOf(store: string): Promise<string | EventStore> {
   return openSqliteEventStore({ path: resolve(store) });
 }
 
+/**
+ * Core's refusal of a PostgreSQL URL's parameters (every issue about `url`),
+ * told as a bad option naming where the URL came from (`--store`, or
+ * `FACTORY_DATABASE_URL (--store)`), as `factory` does; undefined for any
+ * other error.
+ */
+function storeRefusal(error: unknown, storeFlag: string): StartError | undefined {
+  if (!(error instanceof ValidationError)) return undefined;
+  if (error.issues.length === 0 || !error.issues.every((issue) => issue.path === "url")) return undefined;
+  return new StartError(`${storeFlag}: ${error.issues.map((issue) => issue.message).join("; ")}`);
+}
+
 interface ServeOptions {
   readonly dir: string;
   /** Create the factory when it does not exist (else that is refused). */
   readonly init: boolean;
   readonly actor: string;
   readonly store?: string;
+  /** Where {@link ServeOptions.store} came from, for messages: `--store` or `FACTORY_DATABASE_URL (--store)`. */
+  readonly storeFlag: string;
   readonly instructions?: string;
   readonly automations: boolean;
 }
@@ -88,11 +102,18 @@ interface ServeOptions {
  * (asked without creating anything, so a mistyped `?schema=` is refused
  * instead of becoming a new, empty factory).
  */
-async function missingFactory(dir: string, store: string | undefined): Promise<string | undefined> {
+async function missingFactory(
+  dir: string,
+  store: string | undefined,
+  storeFlag: string,
+): Promise<string | undefined> {
   if (store !== undefined && POSTGRES_URL.test(store)) {
     const { probePostgresFactory } = await import("@software-factory/core/postgres");
     const probe = await probePostgresFactory({ url: store }).catch((error: unknown) => {
-      throw new StartError(error instanceof Error ? error.message : String(error));
+      throw (
+        storeRefusal(error, storeFlag) ??
+        new StartError(error instanceof Error ? error.message : String(error))
+      );
     });
     if (probe.found) return undefined;
     const schema =
@@ -116,7 +137,7 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
     );
   }
   if (!options.init) {
-    const where = await missingFactory(options.dir, options.store);
+    const where = await missingFactory(options.dir, options.store, options.storeFlag);
     if (where !== undefined) {
       throw new StartError(
         `no factory at ${where}: run \`factory init\` to create it, give the --dir (or --store) of an existing one, or add --init to start an empty one`,
@@ -136,7 +157,10 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
     installBuiltinStandards(factory);
     return factory;
   } catch (error) {
-    throw new StartError(`cannot open the factory at ${options.dir}: ${(error as Error).message}`);
+    throw (
+      storeRefusal(error, options.storeFlag) ??
+      new StartError(`cannot open the factory at ${options.dir}: ${(error as Error).message}`)
+    );
   }
 }
 
@@ -217,7 +241,9 @@ async function main(): Promise<number> {
     ...(groups === undefined ? {} : { groups }),
     ...(importRoot === undefined ? {} : { importRoot }),
   };
-  const store = values.store?.trim() || process.env.FACTORY_DATABASE_URL?.trim() || undefined;
+  const fromFlag = values.store?.trim() || undefined;
+  const store = fromFlag ?? (process.env.FACTORY_DATABASE_URL?.trim() || undefined);
+  const storeFlag = fromFlag === undefined ? "FACTORY_DATABASE_URL (--store)" : "--store";
 
   try {
     await serveUntilStopped(
@@ -227,6 +253,7 @@ async function main(): Promise<number> {
           actor: values.actor ?? process.env.FACTORY_ACTOR ?? "mcp",
           automations: values.automations ?? false,
           init: values.init ?? false,
+          storeFlag,
           ...(store === undefined ? {} : { store }),
           ...(instructions === undefined ? {} : { instructions }),
         }),

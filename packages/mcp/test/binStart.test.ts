@@ -120,6 +120,23 @@ describe("factory-mcp refuses to start on a bad option, before it speaks", () =>
     120_000,
   );
 
+  it("exits 2 for PostgreSQL URL parameters core refuses, naming --store or FACTORY_DATABASE_URL", async () => {
+    // Refused before any connection is tried, so no server is needed.
+    const flag = await start(["--dir", temp("mcp-start-"), "--store", "postgres://127.0.0.1:1/test?foo=1"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stdout).toBe("");
+    expect(flag.stderr).toContain(
+      "factory-mcp: --store: the URL has a parameter that neither the store nor node-pg understands: foo;",
+    );
+    const fromEnv = await start(["--dir", temp("mcp-start-"), "--init"], {
+      FACTORY_DATABASE_URL: "postgres://127.0.0.1:1/test?pool_max=x",
+    });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain(
+      "factory-mcp: FACTORY_DATABASE_URL (--store): the URL's pool_max parameter must be a whole number",
+    );
+  }, 120_000);
+
   it("exits 2 for --http without a token, as `factory mcp` does", async () => {
     const { code, stderr } = await start(["--dir", await existingFactory(), "--http", "0"]);
     expect(code).toBe(2);
