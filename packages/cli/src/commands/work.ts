@@ -1,12 +1,13 @@
 /**
- * `factory work list|create|advance|back|block|unblock|drop|complete|show`: the
- * moves take `--idempotency-key` and `--expected-version`.
+ * `factory work list|create|advance|back|block|unblock|drop|complete|assign|show`:
+ * the moves and `assign` take `--idempotency-key` and `--expected-version`.
  *
  * @module
  */
 import {
   type AssemblyLine,
   type MoveOptions,
+  OperatorIdSchema,
   ReworkCauseSchema,
   StageNameSchema,
   type WorkItem,
@@ -14,7 +15,8 @@ import {
   WorkItemStateSchema,
 } from "@software-factory/core";
 import type { Command } from "commander";
-import { idempotencyKeyOption, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
+import { UsageError } from "../exitCodes.js";
+import { idempotencyKeyOption, NameValue, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -48,6 +50,16 @@ const MOVE_OPTION_FLAGS: FlagsOfFields = {
 
 /** Where a move's input came from: `--reason` (block, unblock, drop, back), `back --to`, and its options. */
 const MOVE_FLAGS: FlagsOfFields = { reason: "--reason", to: "--to", ...MOVE_OPTION_FLAGS };
+
+/** Where an assignment's input came from: `--owner`, `--contributor` (`contributors[1]` too), and its key. */
+const ASSIGN_FLAGS: FlagsOfFields = {
+  owner: "--owner",
+  contributors: "--contributor",
+  idempotencyKey: "--idempotency-key",
+};
+
+/** An operator given to `assign`: not blank, and an operator id, so a malformed one is refused before the factory opens. */
+const OperatorFlag = NameValue.pipe(OperatorIdSchema);
 
 /** The flags of a move, as commander gives them, that become its options. */
 interface MoveFlags {
@@ -288,6 +300,29 @@ export function registerWork(program: Command, context: CliContext): void {
       move: (line, id, options) => line.complete(id, options),
       done: (item) => `${item.id} is done in ${item.stage}`,
     })),
+  );
+
+  moveFlags(
+    work
+      .command("assign")
+      .description("hand a work item to another owner, or add contributors (operators the floor plan knows)")
+      .argument("<id>", "work item id", nameArgument("<id>"))
+      .option("--owner <operator>", "the new accountable operator")
+      .option("--contributor <operator>", "an operator who joins the work (repeatable)", collect),
+    "assign it",
+  ).action(
+    moveAction<MoveFlags & { owner?: string; contributor?: string[] }>(context, ASSIGN_FLAGS, (f) => {
+      const owner = f.owner === undefined ? undefined : parseFlag(OperatorFlag, f.owner, "--owner");
+      const contributors = (f.contributor ?? []).map((id) => parseFlag(OperatorFlag, id, "--contributor"));
+      if (owner === undefined && contributors.length === 0)
+        throw new UsageError("nothing to assign: give --owner or --contributor");
+      return {
+        move: (line, id, options) =>
+          line.assign(id, { ...(owner === undefined ? {} : { owner }), contributors }, options),
+        done: (item) =>
+          `${item.id} is owned by ${item.owner ?? "no one"}${item.contributors.length === 0 ? "" : ` (contributors: ${item.contributors.join(", ")})`}`,
+      };
+    }),
   );
 
   work
