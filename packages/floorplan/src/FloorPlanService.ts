@@ -57,7 +57,7 @@ export interface FloorPlanShape {
    * The line and owner of a path, by CODEOWNERS rules (see {@link FloorPlan.explainPath});
    * ValidationError when the path is not a string, ClosedError after close.
    */
-  readonly whoOwns: (path: string) => Effect.Effect<PathOwnership | undefined, ValidationError | ClosedError>;
+  readonly explainPath: (path: string) => Effect.Effect<PathOwnership | undefined, ValidationError | ClosedError>;
   /** See {@link FloorPlan.health}; ValidationError for malformed options, ClosedError after close. */
   readonly health: (options?: HealthOptions) => Effect.Effect<HealthReport, ValidationError | ClosedError>;
   /** Catches up with events other processes appended; succeeds with the log position reached. */
@@ -91,7 +91,7 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
     applyPlan: (plan, options) =>
       Effect.uninterruptible(attempt(() => floorPlan.applyPlan(plan, options), isApplyPlanError)),
     impact: (change, options) => attemptSync(() => floorPlan.impact(change, options), isQueryError),
-    whoOwns: (path) => attemptSync(() => floorPlan.explainPath(path), isQueryError),
+    explainPath: (path) => attemptSync(() => floorPlan.explainPath(path), isQueryError),
     health: (options) => attemptSync(() => floorPlan.health(options), isQueryError),
     refresh: attempt(() => floorPlan.refresh(), isRefreshError),
   };
@@ -105,7 +105,7 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
  * const program = Effect.gen(function* () {
  *   const plan = yield* FloorPlanService;
  *   yield* plan.applyPlan({ operators: [{ id: "ana" }], lines: [{ id: "checkout", owner: "ana", paths: ["/src/checkout/"] }] });
- *   return yield* plan.whoOwns("src/checkout/cart.ts");
+ *   return yield* plan.explainPath("src/checkout/cart.ts");
  * });
  * const layer = FloorPlanService.layer().pipe(Layer.provide(EventLogService.layer({ path: ".factory/factory.db" })));
  * await Effect.runPromise(Effect.provide(program, layer));

@@ -31,7 +31,7 @@ describe("FloorPlanService", () => {
           { id: "checkout", owner: "bo", paths: ["/src/checkout/"], dependsOn: ["payments"] },
         ],
       });
-      const owner = yield* plan.whoOwns("src/payments/refund.ts");
+      const owner = yield* plan.explainPath("src/payments/refund.ts");
       const impact = yield* plan.impact({ lines: ["payments"] });
       return { changes: applied.changes, owner, affected: impact.affected.map((entry) => entry.line) };
     });

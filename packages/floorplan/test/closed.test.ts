@@ -90,7 +90,7 @@ describe("a floor plan after close", () => {
     const { log, plan } = await closedShop();
     const shape = makeFloorPlanShape(plan);
     const failures: Effect.Effect<unknown, unknown>[] = [
-      Effect.flip(shape.whoOwns("packages/checkout/src/pay.ts")),
+      Effect.flip(shape.explainPath("packages/checkout/src/pay.ts")),
       Effect.flip(shape.health()),
       Effect.flip(shape.impact({ lines: ["payments"] })),
     ];

@@ -24,10 +24,10 @@ function layerIn(dir: string) {
 }
 
 describe("FloorPlanService errors", () => {
-  it("fails whoOwns with a ValidationError catchTag handles when the path is not a string", async () => {
+  it("fails explainPath with a ValidationError catchTag handles when the path is not a string", async () => {
     const program = Effect.gen(function* () {
       const plan = yield* FloorPlanService;
-      return yield* plan.whoOwns(42 as never);
+      return yield* plan.explainPath(42 as never);
     }).pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(`${error.code}: ${error.message}`)));
     await expect(Effect.runPromise(Effect.provide(program, layerIn(tempDir())))).resolves.toMatch(
       /^E_VALIDATION: path is invalid: \(root\): /,
