@@ -31,7 +31,7 @@ import type { RouteCandidate } from "../router/Router.js";
 import type { Finding } from "../rules/Rule.js";
 import type { LineScore } from "../rules/Scorecard.js";
 import type { CheckScope } from "../rules/Standards.js";
-import { SkillFailedError, type SkillRun } from "../skills/Skill.js";
+import { SkillFailedError, type SkillRun, type SkillRunOptions } from "../skills/Skill.js";
 import type { ContextPack, ContextRequest } from "./contextPack.js";
 import type { RouteInput } from "./factoryRouter.js";
 import type { Factory } from "./openFactory.js";
@@ -115,11 +115,15 @@ export interface IntelligenceShape {
    * Runs a skill and records the run (see {@link SkillRegistry.run}).
    * Interruptible, since a skill may wait long on a model: interrupting it
    * does not stop the handler, whose run is still recorded when it ends.
+   * With `idempotencyKey`, a retry with the same key, skill and input
+   * succeeds with the first run's recorded output without running the
+   * handler again; the key used for another skill or input fails with an
+   * `IdempotencyConflictError` naming both.
    */
   readonly runSkill: (
     name: string,
     input: unknown,
-    options?: { readonly actor?: string },
+    options?: SkillRunOptions,
   ) => Effect.Effect<SkillRun, IntelligenceError>;
   /** Checks the factory's rules (see {@link Standards.check}); an unknown rule id fails with a `NotFoundError` naming it. */
   readonly check: (scope?: CheckScope) => Effect.Effect<Finding[], IntelligenceError>;

@@ -10,6 +10,7 @@ import {
   defineEvent,
   type EventLog,
   hashJson,
+  INPUT_LIMITS,
   isFactoryError,
   ModelNotConfiguredError,
   type ModelProvider,
@@ -28,6 +29,7 @@ import {
   type SkillsDirResult,
   safeLoadSkillsDir,
 } from "./SkillMd.js";
+import { type RecordedRun, SkillRunKeys } from "./SkillRunKeys.js";
 
 /** What a skill's handler gets besides its input. */
 export interface SkillContext<Services> {
@@ -198,8 +200,31 @@ export const SkillRan = defineEvent(
     durationMs: z.number().min(0),
     /** The error's message, at most 500 characters, when the outcome is not `ok`. */
     error: z.string().optional(),
+    /** The idempotency key the run was given, if any (runs recorded before keys existed have none). */
+    idempotencyKey: z.string().optional(),
+    /** The output of an `ok` run given an idempotency key: what a retry with the key returns. Other runs keep none. */
+    output: z.unknown().optional(),
   }),
 );
+
+/** Options of {@link SkillRegistry.run}. */
+export interface SkillRunOptions {
+  /** Who runs the skill (`undefined`: the factory's own actor). */
+  readonly actor?: string;
+  /**
+   * Makes a retried run run once: a retry with the same key, skill and input
+   * returns the first run's recorded output without running the handler
+   * again, from any process and after a reopen. A non-empty string of at most
+   * 200 characters (a ticket or CI job id). See {@link SkillRegistry.run}.
+   */
+  readonly idempotencyKey?: string;
+}
+
+/** What {@link SkillRegistry.run} accepts as options. */
+const SkillRunOptionsSchema = z.object({
+  actor: z.string().optional(),
+  idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
+});
 
 /** The result of {@link SkillRegistry.run}. */
 export interface SkillRun<Output = unknown> {
@@ -242,7 +267,8 @@ export interface SkillRegistryOptions {
 /**
  * The skills of a factory: runnable ones (with handlers) and instruction ones
  * (SKILL.md folders for models). Every run is recorded as a `skill.ran` event
- * with who ran it, a hash of the input, the outcome and the duration.
+ * with who ran it, a hash of the input, the outcome and the duration; a run
+ * given an idempotency key runs once (see {@link SkillRegistry.run}).
  */
 export class SkillRegistry<Services = unknown> {
   readonly #runnable = new Map<string, Skill<z.ZodType, z.ZodType, Services>>();
@@ -251,6 +277,7 @@ export class SkillRegistry<Services = unknown> {
   readonly #log: EventLog;
   readonly #services: Services;
   readonly #model: ModelProvider | undefined;
+  readonly #keys: SkillRunKeys;
   /**
    * The folder of Agent Skills the instruction skills were loaded from, as an
    * absolute path: for a factory, the one `openFactory` loaded (`<dir>/skills`
@@ -268,6 +295,7 @@ export class SkillRegistry<Services = unknown> {
     this.instructionsDir =
       options.instructionsDir === undefined ? undefined : resolve(options.instructionsDir);
     log.registry.register(SkillRan);
+    this.#keys = new SkillRunKeys(log);
   }
 
   /** Whether a model provider is configured, so skills that require one can run. */
@@ -375,15 +403,47 @@ export class SkillRegistry<Services = unknown> {
    * Runs a skill: validates the input, runs the handler, validates the output,
    * and records the run.
    *
+   * With `idempotencyKey`, a retried run runs once, whether retried from this
+   * process or another, before or after a reopen:
+   * - the first run with the key claims it (a `skill.started` event) before
+   *   its handler starts, and records its output in its `skill.ran` event;
+   * - a retry with the same key, skill and input (the same input hash) does
+   *   not run the handler again: it returns the first run's recorded output
+   *   (as JSON keeps it) and duration, and records nothing; a retry while the
+   *   first run is under way in this registry waits for it and returns its
+   *   result;
+   * - a run that failed (the handler failed, its output was invalid, or it
+   *   refused what its input named) releases the key, so a retry runs again;
+   *   an input the skill's schema refuses claims nothing;
+   * - two runs with the key at once, in two processes, or two registries on
+   *   one log: one claims the key and runs its handler; the other fails with
+   *   an `IdempotencyConflictError` saying the key is held by a run that has
+   *   not recorded its outcome, and a retry after that run has finished
+   *   returns its output. A process that stops between the claim and the
+   *   record (killed, or its store failing) leaves the key held: use a new one.
+   *
+   * Keys of skill runs are their own: one used for a work item or a signal
+   * does not collide with a run's.
+   *
    * @throws NotFoundError when no runnable skill has that name.
    * @throws ValidationError when the input or the handler's output is invalid,
+   * the options are (an `idempotencyKey` that is empty or longer than 200 characters),
    * or the skill's folder failed to load (the message names its problems).
    * @throws ModelNotConfiguredError when the skill requires a model and the registry has none.
    * @throws SkillFailedError (`E_SKILL_FAILED`) when the handler throws, rejects, or its Effect
    * fails or dies; a handler failing with one of the SDK's typed errors (`NotFoundError`...)
    * fails the run with that error instead.
+   * @throws IdempotencyConflictError (`E_IDEMPOTENCY_CONFLICT`) when the key was used to run
+   * another skill or on another input (the message names both), or another process's run
+   * holds it and has not recorded its outcome.
+   * @example
+   * ```ts
+   * const first = await factory.skills.run("summarize-line", { line: "checkout" }, { idempotencyKey: "ticket-4711" });
+   * const retried = await factory.skills.run("summarize-line", { line: "checkout" }, { idempotencyKey: "ticket-4711" });
+   * // retried.output deep-equals first.output; the handler ran once
+   * ```
    */
-  async run(name: string, input: unknown, options: { readonly actor?: string } = {}): Promise<SkillRun> {
+  async run(name: string, input: unknown, options: SkillRunOptions = {}): Promise<SkillRun> {
     const skill = this.#runnable.get(name);
     if (skill === undefined) {
       this.#refuseBroken(name);
@@ -394,27 +454,31 @@ export class SkillRegistry<Services = unknown> {
         id: name,
       });
     }
-    const actor = options.actor;
-    const started = performance.now();
-    const record = async (outcome: "ok" | "invalid-input" | "failed", error?: string) => {
-      await this.#log.append({
-        type: SkillRan.type,
-        subject: name,
-        ...(options.actor === undefined ? {} : { actor: options.actor }),
-        data: {
-          inputHash: hashJson(input ?? null),
-          outcome,
-          durationMs: performance.now() - started,
-          ...(error === undefined ? {} : { error: error.slice(0, 500) }),
-        },
-      });
-    };
+    const checked = SkillRunOptionsSchema.safeParse(options);
+    if (!checked.success)
+      throw validationErrorFromZod(checked.error.issues, { subject: `options of a run of skill ${name}` });
+    const { actor, idempotencyKey: key } = options;
+    const run: RunRecord = { name, actor, inputHash: hashJson(input ?? null), started: performance.now() };
     const parsed = skill.input.safeParse(input);
     if (!parsed.success) {
       const invalid = validationErrorFromZod(parsed.error.issues, { subject: `input of skill ${name}` });
-      await record("invalid-input", invalid.message);
+      await this.#record(run, "invalid-input", { error: invalid.message });
       throw invalid;
     }
+    if (key === undefined) return this.#execute(skill, parsed.data, run);
+    const replay = ({ output, durationMs }: RecordedRun): SkillRun => ({ skill: name, output, durationMs });
+    return this.#keys.once(key, { skill: name, inputHash: run.inputHash }, actor, replay, () =>
+      this.#execute(skill, parsed.data, { ...run, key }),
+    );
+  }
+
+  /** Runs a skill's handler on its parsed input, checks its output and records the outcome. */
+  async #execute(
+    skill: Skill<z.ZodType, z.ZodType, Services>,
+    input: unknown,
+    run: RunRecord,
+  ): Promise<SkillRun> {
+    const { name, actor } = run;
     const model = (): ModelProvider => {
       if (this.#model !== undefined) return this.#model;
       throw new ModelNotConfiguredError({
@@ -424,18 +488,20 @@ export class SkillRegistry<Services = unknown> {
     };
     try {
       if (skill.requires?.includes("model") === true) model();
-      const result = skill.run(parsed.data, { services: this.#services, actor, model });
+      const result = skill.run(input, { services: this.#services, actor, model });
       const raw = Effect.isEffect(result)
         ? await Effect.runPromise(result as Effect.Effect<unknown, unknown>)
         : await result;
       const output = skill.output.safeParse(raw);
       if (!output.success)
         throw validationErrorFromZod(output.error.issues, { subject: `output of skill ${name}` });
-      await record("ok");
-      return { skill: name, output: output.data, durationMs: performance.now() - started };
+      const durationMs = await this.#record(run, "ok", { output: output.data });
+      return { skill: name, output: output.data, durationMs };
     } catch (error) {
       // An input naming something the factory lacks is the caller's mistake, not the skill failing.
-      await record(error instanceof NotFoundError ? "invalid-input" : "failed", errorText(error));
+      await this.#record(run, error instanceof NotFoundError ? "invalid-input" : "failed", {
+        error: errorText(error),
+      });
       if (isSdkError(error)) throw error;
       throw new SkillFailedError({
         message: `skill ${name} failed: ${errorText(error)}`,
@@ -443,6 +509,33 @@ export class SkillRegistry<Services = unknown> {
         cause: error,
       });
     }
+  }
+
+  /**
+   * Appends the `skill.ran` event of a run: with its key, and its output when it succeeded with one.
+   *
+   * @returns the duration it recorded.
+   */
+  async #record(
+    run: RunRecord,
+    outcome: "ok" | "invalid-input" | "failed",
+    result: { readonly error?: string; readonly output?: unknown },
+  ): Promise<number> {
+    const durationMs = performance.now() - run.started;
+    await this.#log.append({
+      type: SkillRan.type,
+      subject: run.name,
+      ...(run.actor === undefined ? {} : { actor: run.actor }),
+      data: {
+        inputHash: run.inputHash,
+        outcome,
+        durationMs,
+        ...(result.error === undefined ? {} : { error: result.error.slice(0, 500) }),
+        ...(run.key === undefined ? {} : { idempotencyKey: run.key }),
+        ...(run.key === undefined || outcome !== "ok" ? {} : { output: result.output }),
+      },
+    });
+    return durationMs;
   }
 
   /** Throws a ValidationError naming the problems of a skill whose folder failed to load. */
@@ -454,6 +547,20 @@ export class SkillRegistry<Services = unknown> {
       issues: problem.issues,
     });
   }
+}
+
+/** A run under way, as its `skill.ran` event records it. */
+interface RunRecord {
+  /** Name of the skill. */
+  readonly name: string;
+  /** Who runs it. */
+  readonly actor: string | undefined;
+  /** Hash of the input as given. */
+  readonly inputHash: string;
+  /** `performance.now()` when the run started. */
+  readonly started: number;
+  /** The idempotency key the run claimed, if any. */
+  readonly key?: string;
 }
 
 /** The text of whatever a handler failed with: an Error's message, a tagged failure's `message`, else the value as text. */

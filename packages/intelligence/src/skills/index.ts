@@ -18,6 +18,7 @@ export {
   type SkillRegistryOptions,
   type SkillRequirement,
   type SkillRun,
+  type SkillRunOptions,
 } from "./Skill.js";
 export {
   exportSkill,
@@ -34,3 +35,4 @@ export {
   type SkillsDirResult,
   safeLoadSkillsDir,
 } from "./SkillMd.js";
+export { SkillStarted } from "./SkillRunKeys.js";
