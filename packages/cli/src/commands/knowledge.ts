@@ -1,13 +1,13 @@
 /**
- * `factory knowledge list|show|capture|revise|retract`: the knowledge base's
- * documents listed, read, written, corrected and withdrawn from a shell.
+ * `factory knowledge list|show|capture|revise|retract|link|unlink|decide`:
+ * the knowledge base's documents listed, read, written, corrected, withdrawn
+ * and linked, and decisions recorded, from a shell.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { decodeText, NotFoundError } from "@software-factory/core";
-import type { Factory } from "@software-factory/intelligence";
+import { decodeText } from "@software-factory/core";
 import { DocumentKindSchema, type KnowledgeDocument, revisionAt } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -21,20 +21,26 @@ import {
   TagFlag,
 } from "../flags.js";
 import { requireLines, requireSource } from "../knownValues.js";
-import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
+import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
+import { registerKnowledgeDecide } from "./knowledgeDecide.js";
+import {
+  CLI_SOURCE_SYSTEM,
+  documentView,
+  keyHelp,
+  requireDocument,
+  requireSuperseded,
+} from "./knowledgeDocuments.js";
+import { registerKnowledgeLinks } from "./knowledgeLinks.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** The source system of documents captured with `factory knowledge capture`. */
-const CLI_SOURCE_SYSTEM = "cli";
 
 /** A kind `knowledge capture` writes: any but `decision`, which needs its decision fields. */
 const CaptureKindFlag = DocumentKindSchema.exclude(["decision"], {
   error: () =>
-    `must be one of ${DocumentKindSchema.exclude(["decision"]).options.join(", ")} (a decision needs its context and options: record it through the SDK or the MCP server's record_decision)`,
+    `must be one of ${DocumentKindSchema.exclude(["decision"]).options.join(", ")} (a decision needs its context and options: record it with factory knowledge decide)`,
 });
 
 /** Why a document is revised or retracted, as the knowledge base keeps it. */
@@ -80,17 +86,6 @@ function readBody(flags: BodyFlags): GivenBody | undefined {
   return { text: decoded.text, file: path };
 }
 
-/** The document an `<id>` argument names, or `NotFoundError` naming the argument and the id (at `asOf` when given). */
-async function requireDocument(factory: Factory, id: string, asOf?: string): Promise<KnowledgeDocument> {
-  const document = await factory.knowledge.get(id, asOf === undefined ? {} : { asOf });
-  if (document !== undefined) return document;
-  throw argumentNotFound("<id>", {
-    message: `no document "${id}"${asOf === undefined ? "" : ` at ${asOf}`} (see factory knowledge list)`,
-    entity: "document",
-    id,
-  });
-}
-
 /** Which flag each field of a captured or revised document came from. */
 const DOCUMENT_FLAGS: FlagsOfFields = {
   title: "--title",
@@ -103,31 +98,6 @@ const DOCUMENT_FLAGS: FlagsOfFields = {
 
 /** Where a retraction's key came from. */
 const RETRACT_FLAGS: FlagsOfFields = { idempotencyKey: "--idempotency-key" };
-
-/** The help of `--idempotency-key` on a command that writes a document: what a retry with the key does. */
-const keyHelp = (retry: string) => `write once: a retry with this key (a CI job or ticket id) ${retry}`;
-
-/**
- * Refuses a `--supersedes` that names no document.
- *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `document`, field `--supersedes`) naming the id.
- */
-async function requireSuperseded(factory: Factory, ids: readonly string[]): Promise<void> {
-  for (const id of ids) {
-    if (id === "" || (await factory.knowledge.get(id)) !== undefined) continue;
-    throw new NotFoundError({
-      message: `--supersedes: no document "${id}" (see factory knowledge list)`,
-      entity: "document",
-      id,
-      field: "--supersedes",
-    });
-  }
-}
-
-/** A document as `--json` prints it: everything, its revisions without their bodies. */
-function documentView(document: KnowledgeDocument) {
-  return { ...document, revisions: document.revisions.map(({ body: _body, ...revision }) => revision) };
-}
 
 /** A document as `knowledge list --json` prints it: without body and revisions, with the count of revisions. */
 function documentSummary(document: KnowledgeDocument) {
@@ -188,7 +158,9 @@ function printDocument(output: Output, document: KnowledgeDocument, shown: numbe
 export function registerKnowledge(program: Command, context: CliContext): void {
   const knowledge = program
     .command("knowledge")
-    .description("the knowledge base's documents: list, show, capture, revise and retract them");
+    .description(
+      "the knowledge base's documents: list, show, capture, revise, retract, link and unlink them; record decisions",
+    );
 
   knowledge
     .command("list")
@@ -384,4 +356,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         output.line(`retracted ${document.id}: ${document.title}`);
       }),
     );
+
+  registerKnowledgeLinks(knowledge, context);
+  registerKnowledgeDecide(knowledge, context);
 }
