@@ -201,6 +201,28 @@ describe("factory knowledge decide", () => {
     },
   );
 
+  it(
+    "refuses texts past the knowledge base's total with E_USAGE naming the flag of the longest",
+    SLOW,
+    async () => {
+      const refused = await factory(
+        "knowledge",
+        "decide",
+        "--title",
+        "Too long",
+        "--context",
+        "c".repeat(120_000),
+        "--decision",
+        "d".repeat(90_000),
+      );
+      expect(refused.code).toBe(2);
+      expect(firstLine(refused)).toBe(
+        "error: E_USAGE: --context: context, options, decision and consequences together are at most 200000 characters; these have 210000, 120000 of them in context: shorten them, or keep the detail in a document and name it in the context",
+      );
+      expect(await decisionTitles()).not.toContain("Too long");
+    },
+  );
+
   it("points knowledge capture --kind decision to knowledge decide", SLOW, async () => {
     const refused = await factory(
       "knowledge",
