@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { skillsWithInstructions } from "../skills.js";
 import { defineTool } from "../toolKit.js";
+import { IdempotencyKey, keyed } from "./shared.js";
 import { SkillOutput } from "./skillsOutputs.js";
 
 /** `list_skills`: the factory's runnable and instruction skills. */
@@ -42,7 +43,7 @@ export const runSkill = defineTool({
   name: "run_skill",
   title: "Run a skill",
   description:
-    "Run a runnable skill with its input (see list_skills for names and input schemas); the skill validates it and an error names the field that is wrong. Every run is recorded.",
+    "Run a runnable skill with its input (see list_skills for names and input schemas); the skill validates it and an error names the field that is wrong. Every run is recorded. A skill may write: pass an idempotencyKey so that a call retried (after a dropped connection, say) runs it once and returns the first run's output; the key with another skill or input is refused (E_IDEMPOTENCY_CONFLICT), and a run that failed does not use up its key.",
   group: "skills",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
@@ -56,7 +57,9 @@ export const runSkill = defineTool({
       .describe(
         "The skill's input, any JSON value its input schema accepts (an object, a string, an array...); omitted, {}",
       ),
+    idempotencyKey: IdempotencyKey,
   }),
   output: z.object({ skill: z.string(), output: z.unknown(), durationMs: z.number() }),
-  run: async (factory, input) => factory.skills.run(input.name, input.input === undefined ? {} : input.input),
+  run: async (factory, { name, input, idempotencyKey }) =>
+    factory.skills.run(name, input === undefined ? {} : input, keyed(idempotencyKey)),
 });
