@@ -134,7 +134,13 @@ export type AssignInput = z.input<typeof AssignInputSchema>;
 const moveOptionsShape = {
   /** Who makes the move; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
-  /** Makes a retried call land once. */
+  /**
+   * Makes a retried call land once: a retry of the same write (a creation, or
+   * the same move of the same item) with the same input returns the item; the
+   * key used for another write, or with another input (a creation's fields; a
+   * move's reason, cause, target stage, owner, contributors), is an
+   * IdempotencyConflictError.
+   */
   idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
   /** Enter a WIP stage past the line's limit, on purpose; recorded with the reason. */
   overrideWip: strictInput({ reason }).optional(),

@@ -127,6 +127,52 @@ describe("creating a work item with an idempotency key", () => {
     });
   });
 
+  it("refuses a move's key for the same move with other input, naming the fields; the same input is a retry", async () => {
+    factory = await openTestFactory();
+    const item = await factory.line.createWorkItem(request);
+    const assigned = await factory.line.assign(item.id, { owner: "ben" }, { idempotencyKey: "assign-1" });
+
+    const otherOwner = await conflict(
+      factory.line.assign(item.id, { owner: "ana", contributors: ["sam"] }, { idempotencyKey: "assign-1" }),
+    );
+    expect(otherOwner.message).toContain(
+      `idempotency key "assign-1" was already used to assign work item ${item.id} with a different owner, contributors`,
+    );
+    expect(await factory.line.assign(item.id, { owner: "ben" }, { idempotencyKey: "assign-1" })).toEqual(
+      assigned,
+    );
+
+    await factory.line.block(item.id, { reason: "waiting for legal" }, { idempotencyKey: "block-1" });
+    const otherReason = await conflict(
+      factory.line.block(item.id, { reason: "waiting for design" }, { idempotencyKey: "block-1" }),
+    );
+    expect(otherReason.message).toContain(`block work item ${item.id} with a different reason`);
+    await factory.line.unblock(item.id, { reason: " cleared " }, { idempotencyKey: "unblock-1" });
+    expect(
+      (await factory.line.unblock(item.id, { reason: "cleared" }, { idempotencyKey: "unblock-1" })).state,
+    ).toBe("active");
+    await conflict(factory.line.unblock(item.id, {}, { idempotencyKey: "unblock-1" }));
+
+    await factory.line.advance(item.id);
+    await factory.line.sendBack(item.id, { reason: "missed a case" }, { idempotencyKey: "back-1" });
+    const otherCause = await conflict(
+      factory.line.sendBack(
+        item.id,
+        { reason: "missed a case", cause: "upstream" },
+        { idempotencyKey: "back-1" },
+      ),
+    );
+    expect(otherCause.message).toContain("with a different cause");
+    const events = await factory.log.read({ subjects: [item.id] });
+    expect(events.map((event) => event.type).filter((type) => type !== "work.created")).toEqual([
+      "work.assigned",
+      "work.blocked",
+      "work.unblocked",
+      "work.advanced",
+      "work.sent.back",
+    ]);
+  });
+
   it("refuses a key used to move an item for a creation, and a creation's key for a move", async () => {
     factory = await openTestFactory();
     const moved = await factory.line.createWorkItem(request);

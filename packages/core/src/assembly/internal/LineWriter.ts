@@ -96,9 +96,10 @@ export class LineWriter {
    * stage the other one reached.
    *
    * @param known - the item's version in this line's state when the call began, read before any wait.
+   * @param asked - the fields of the move's event the call's input sets, which a retry with its key must repeat.
    * @returns the item after the move.
    * @throws NotFoundError when there is no such item.
-   * @throws IdempotencyConflictError when the key was used for another write than this move of this item.
+   * @throws IdempotencyConflictError when the key was used for another write than this move of this item with this input.
    * @throws ConcurrencyConflictError when the item is not at the expected version.
    */
   async move(
@@ -107,6 +108,7 @@ export class LineWriter {
     opts: MoveOpts,
     known: number | undefined,
     decide: (item: WorkItem) => NewEvent[] | Promise<NewEvent[]>,
+    asked: Readonly<Record<string, unknown>> = {},
   ): Promise<WorkItem> {
     let expected = opts.expectedVersion ?? known;
     const key = opts.idempotencyKey;
@@ -115,7 +117,7 @@ export class LineWriter {
     let overtaken: ConcurrencyConflictError | undefined;
     await this.retrying(async (head) => {
       const item = expectItem(this.#state, id);
-      if (earlierMove(this.#state, key, id, move)) return;
+      if (earlierMove(this.#state, key, id, move, asked)) return;
       expected ??= item.version;
       if (item.version !== expected) {
         overtaken = new ConcurrencyConflictError({

@@ -147,8 +147,18 @@ export class WorkItemCommands {
   async sendBack(id: string, input: SendBackInput, options: MoveOptions): Promise<WorkItem> {
     const known = this.#known(id);
     const data = parseInput(SendBackInputSchema, input, "send back");
-    return this.#move(id, "sendBack", options, known, (item, opts) =>
-      sendBackEvents(this.#moves, item, data, opts),
+    const asked = {
+      reason: data.reason,
+      cause: data.cause,
+      ...(data.to === undefined ? {} : { to: data.to }),
+    };
+    return this.#move(
+      id,
+      "sendBack",
+      options,
+      known,
+      (item, opts) => sendBackEvents(this.#moves, item, data, opts),
+      asked,
     );
   }
 
@@ -156,21 +166,24 @@ export class WorkItemCommands {
   async block(id: string, input: ReasonInput, options: MoveOptions): Promise<WorkItem> {
     const known = this.#known(id);
     const data = parseInput(ReasonInputSchema, input, "block");
-    return this.#move(id, "block", options, known, (item) => blockEvents(item, data));
+    return this.#move(id, "block", options, known, (item) => blockEvents(item, data), {
+      reason: data.reason,
+    });
   }
 
   /** Lets a blocked item move again. */
   async unblock(id: string, input: UnblockInput, options: MoveOptions): Promise<WorkItem> {
     const known = this.#known(id);
     const data = parseInput(UnblockInputSchema, input, "unblock");
-    return this.#move(id, "unblock", options, known, (item) => unblockEvents(item, data));
+    const asked = { reason: data.reason?.trim() || undefined };
+    return this.#move(id, "unblock", options, known, (item) => unblockEvents(item, data), asked);
   }
 
   /** Abandons an active or blocked item. */
   async drop(id: string, input: ReasonInput, options: MoveOptions): Promise<WorkItem> {
     const known = this.#known(id);
     const data = parseInput(ReasonInputSchema, input, "drop");
-    return this.#move(id, "drop", options, known, (item) => dropEvents(item, data));
+    return this.#move(id, "drop", options, known, (item) => dropEvents(item, data), { reason: data.reason });
   }
 
   /** Completes an item at the last stage of its flow. */
@@ -183,13 +196,21 @@ export class WorkItemCommands {
   async assign(id: string, input: AssignInput, options: MoveOptions): Promise<WorkItem> {
     const known = this.#known(id);
     const data = parseInput(AssignInputSchema, input, "assign");
-    return this.#move(id, "assign", options, known, async (item) => {
-      await checkReferences(this.#lines, "assign", [
-        { entity: "operator", field: "owner", id: data.owner },
-        ...operatorReferences("contributors", data.contributors),
-      ]);
-      return assignEvents(item, data);
-    });
+    const asked = { owner: data.owner, contributors: data.contributors };
+    return this.#move(
+      id,
+      "assign",
+      options,
+      known,
+      async (item) => {
+        await checkReferences(this.#lines, "assign", [
+          { entity: "operator", field: "owner", id: data.owner },
+          ...operatorReferences("contributors", data.contributors),
+        ]);
+        return assignEvents(item, data);
+      },
+      asked,
+    );
   }
 
   /**
@@ -204,7 +225,8 @@ export class WorkItemCommands {
   /**
    * Parses the move options, then moves the item with the events `decide`
    * returns for its latest state, if it is still at the expected version (the
-   * option's, else `known`).
+   * option's, else `known`). `asked`: the fields of the move's event its input
+   * sets, which a retry with the same idempotency key must repeat.
    */
   async #move(
     id: string,
@@ -212,8 +234,9 @@ export class WorkItemCommands {
     options: MoveOptions,
     known: number | undefined,
     decide: (item: WorkItem, opts: MoveOpts) => NewEvent[] | Promise<NewEvent[]>,
+    asked: Readonly<Record<string, unknown>> = {},
   ): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, move, opts, known, (item) => decide(item, opts));
+    return this.#writer.move(id, move, opts, known, (item) => decide(item, opts), asked);
   }
 }

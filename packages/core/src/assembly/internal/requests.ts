@@ -96,15 +96,34 @@ const MOVE_EVENTS: Readonly<Record<Move, string>> = {
 
 /**
  * Whether an earlier call of this move on this item carried the key, so the
- * retry returns the item instead of moving it again.
+ * retry returns the item instead of moving it again. `asked` holds the fields
+ * of the move's event that the call's input sets (a block's `reason`, an
+ * assignment's `owner` and `contributors`...): a retry asks for the same
+ * ones, and another value is another write.
  *
- * @throws IdempotencyConflictError when the key was used to create an item, to capture a signal, to move another item, or for another move of this one.
+ * @throws IdempotencyConflictError when the key was used to create an item, to capture a signal, to move another item, for another move of this one, or for this move with other input.
  */
-export function earlierMove(state: AssemblyState, key: string | undefined, id: string, move: Move): boolean {
+export function earlierMove(
+  state: AssemblyState,
+  key: string | undefined,
+  id: string,
+  move: Move,
+  asked: Readonly<Record<string, unknown>> = {},
+): boolean {
   const earlier = key === undefined ? undefined : state.requests.get(key);
   if (key === undefined || earlier === undefined) return false;
-  if (earlier.type === MOVE_EVENTS[move] && earlier.subject === id) return true;
-  throw reused(key, earlier, `${verbOf(move)} work item ${id}`);
+  if (earlier.type !== MOVE_EVENTS[move] || earlier.subject !== id) {
+    throw reused(key, earlier, `${verbOf(move)} work item ${id}`);
+  }
+  const recorded = earlier.data as Readonly<Record<string, unknown>>;
+  const differs = Object.keys(asked).filter(
+    (field) => JSON.stringify(recorded[field] ?? null) !== JSON.stringify(asked[field] ?? null),
+  );
+  if (differs.length === 0) return true;
+  throw new IdempotencyConflictError({
+    message: `idempotency key "${key}" was already used to ${verbOf(move)} work item ${id} with a different ${differs.join(", ")}; use a new key`,
+    key,
+  });
 }
 
 /** The refusal of a key reused for another write than the one it first made. */
