@@ -1,20 +1,20 @@
 /**
  * `factory skills list|run|export`: the factory's skills (built-in runnable
  * skills and the instruction skills of the folder's `skills/`), running one
- * with a JSON input, and exporting one as an Agent Skills folder. Every run is
- * recorded in the log as a `skill.ran` event.
+ * with a JSON input (once per `--idempotency-key`), and exporting one as an
+ * Agent Skills folder. Every run is recorded in the log as a `skill.ran` event.
  *
  * @module
  */
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { IdempotencyConflictError, ValidationError } from "@software-factory/core";
 import { exportSkill, formatSkillMd, type InstructionSkill } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { type ExportedFile, entryAt, makeFolders, OverwriteRefusedError, writingTo } from "../exportFiles.js";
-import { nameArgument, parseFlag } from "../flags.js";
+import { idempotencyKeyOption, nameArgument, parseFlag } from "../flags.js";
 import { requireSource } from "../knownValues.js";
 import { argumentNotFound, namingArgument } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -137,18 +137,30 @@ export function registerSkills(program: Command, context: CliContext): void {
     .description("run a runnable skill with a JSON input; the run is recorded in the log")
     .argument("<name>", "skill name (see factory skills list)", nameArgument("<name>"))
     .option("--input <json|@file>", "the skill's input as JSON, or @ and a JSON file", "{}")
+    .option(
+      "--idempotency-key <key>",
+      "run it once: a retry with this key (a CI job or ticket id) runs nothing more and prints the first run's output",
+    )
     .action(
       action(context, async ({ options, output }, name, flags) => {
-        const input = parseInput((flags as { input: string }).input);
+        const given = flags as { input: string; idempotencyKey?: string };
+        const input = parseInput(given.input);
+        const keyed = idempotencyKeyOption(given.idempotencyKey);
         const run = await withFactory(options, async (factory) => {
           try {
             return await namingArgument("<name>", name as string, () =>
-              factory.skills.run(name as string, input, { actor: options.actor }),
+              factory.skills.run(name as string, input, { actor: options.actor, ...keyed }),
             );
           } catch (error) {
-            throw isInputError(error, name as string)
-              ? new UsageError(`--input: ${error.message}`, { cause: error })
-              : error;
+            if (isInputError(error, name as string))
+              throw new UsageError(`--input: ${error.message}`, { cause: error });
+            // Told as the other commands with the flag tell it (namingFlags): the flag starts the message.
+            if (error instanceof IdempotencyConflictError)
+              throw new IdempotencyConflictError({
+                message: `--idempotency-key: ${error.message}`,
+                key: error.key,
+              });
+            throw error;
           }
         });
         if (options.json) return output.json(run);
