@@ -257,21 +257,3 @@ export async function withDryRunFactory<T>(
     rmSync(scratch, { recursive: true, force: true });
   }
 }
-
-/**
- * Runs `work` on the factory a command names and may create (see
- * {@link withFactory}). When that factory does not exist yet, `work` runs
- * first on an empty factory held in memory (see {@link withDryRunFactory}):
- * whatever the SDK refuses there (a malformed report, a work item or line
- * the new factory cannot have) is thrown before the factory is created, so a
- * failed import leaves no new, empty factory behind. For work that writes only
- * to the factory (a connector's import), since it may run twice.
- */
-export async function withRehearsedFactory<T>(
-  options: GlobalOptions,
-  work: (factory: Factory) => Promise<T>,
-): Promise<T> {
-  if (options.create === true && !(await findFactory(options)).found)
-    await withDryRunFactory(options, true, work);
-  return withFactory(options, work);
-}

@@ -26,7 +26,8 @@ import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
 import { requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
-import { type Session, withDryRunFactory, withFactory, withRehearsedFactory } from "../Session.js";
+import { type Session, withDryRunFactory, withFactory } from "../Session.js";
+import { withStagedFactory } from "../stagedFactory.js";
 import { registerImportCodebase } from "./importCodebase.js";
 import { registerImportConnectors } from "./importConnectors.js";
 import { printProblems } from "./plan.js";
@@ -65,9 +66,9 @@ function withOwner(plan: Plan, owner: string | undefined, known: readonly string
 /**
  * Merges an imported plan into the factory's floor plan, or writes it to a
  * file with `--out`. A factory that does not exist yet is created only once
- * the merge has run without error on an empty one (see
- * {@link withRehearsedFactory}); `--out` never creates it (the plan is
- * proposed against an empty factory held in memory).
+ * the merge into it has succeeded (see {@link withStagedFactory}); `--out`
+ * never creates it (the plan is proposed against an empty factory held in
+ * memory).
  */
 async function applyImported(
   session: Session,
@@ -83,7 +84,7 @@ async function applyImported(
 ): Promise<void> {
   const { options, output, fail } = session;
   const owner = flags.owner === undefined ? undefined : parseFlag(OperatorFlag, flags.owner, "--owner");
-  const withTheFactory = flags.out === undefined ? withRehearsedFactory : withPreviewFactory;
+  const withTheFactory = flags.out === undefined ? withStagedFactory : withPreviewFactory;
   const outcome = await withTheFactory(options, async (factory) => {
     const { plan, problems, refs } = await propose(factory);
     const known = factory.floorplan.toPlan().operators.map((operator) => operator.id);

@@ -24,14 +24,15 @@ import { requireGitRange, requireGitRepository } from "../gitRepository.js";
 import { requireSource, requireWorkItem } from "../knownValues.js";
 import { namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
-import { type Session, withRehearsedFactory } from "../Session.js";
+import type { Session } from "../Session.js";
+import { withStagedFactory } from "../stagedFactory.js";
 
 /**
  * Runs a connector in the session's factory and prints its summary (counts,
  * then each problem). The source it reads is checked first, and a factory
- * that does not exist yet is created only once the import has run without
- * error on an empty one (see {@link withRehearsedFactory}), so a missing or
- * malformed source creates no factory.
+ * that does not exist yet is created only once the import into it has
+ * succeeded (see {@link withStagedFactory}), so a missing or malformed
+ * source creates no factory.
  */
 async function runConnector(
   session: Session,
@@ -41,7 +42,7 @@ async function runConnector(
 ): Promise<void> {
   const { options, output, fail } = session;
   requireSource(source.path, source.kind);
-  const summary = await withRehearsedFactory(options, run);
+  const summary = await withStagedFactory(options, run);
   if (summary.problems.length > 0) fail();
   if (options.json) {
     output.json(summary);

@@ -1,0 +1,142 @@
+/**
+ * Creating a factory with the first import into it: the import runs once, on a
+ * new factory in a staging folder, and becomes the factory only when it
+ * succeeded, so an import refused for its input leaves nothing behind.
+ *
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { migrateLog } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
+import { findFactory, type GlobalOptions, openStore, withFactory } from "./Session.js";
+
+/** The SQLite file a staged factory keeps its log in. */
+const STAGED_LOG = "factory.db";
+
+/** Events copied in one append when the staged log goes into another store: most first imports land in one batch, whole or not at all. */
+const COPY_PAGE = 100_000;
+
+/**
+ * Runs `work` on the factory a command names and may create (see
+ * {@link withFactory}). When that factory does not exist yet, `work` runs
+ * once on a new factory in a staging folder named
+ * `.<name>.importing-<pid>-<random>` (`.factory.importing-4242-9f86d081` for
+ * `.factory`), which becomes the factory only if `work` succeeds:
+ *
+ * - the log in the folder (no `--store`) and no folder there yet: the staging
+ *   folder sits beside it and is renamed into place once the factory is
+ *   closed (one rename on one file system: the factory appears whole);
+ * - a `--store` (PostgreSQL or a SQLite file), or a folder there without a
+ *   factory: the staging folder is in the system's temporary folder, and its
+ *   log is copied into the store (`migrateLog`, positions and ids kept) once
+ *   `work` succeeded; a PostgreSQL schema is thus created only then.
+ *
+ * Whatever `work` throws (what the SDK refuses: a malformed report, a work
+ * item the new factory lacks) leaves nothing: the staging folder is removed,
+ * and so it is on SIGINT, SIGTERM and SIGHUP. A process killed outright
+ * leaves its staging folder, which holds nothing the factory needs.
+ *
+ * When another process creates the factory while `work` runs, the staged
+ * factory is dropped, nothing of the other one is touched, and `work` runs
+ * on it, as it would have had the command started a moment later. For work
+ * that writes only to the factory (an import), since it may then run twice.
+ */
+export async function withStagedFactory<T>(
+  options: GlobalOptions,
+  work: (factory: Factory) => Promise<T>,
+): Promise<T> {
+  if (options.create !== true || (await findFactory(options)).found) return withFactory(options, work);
+  const target = resolve(options.dir);
+  const renaming = options.store === undefined && !existsSync(target);
+  const staging = makeStagingFolder(renaming ? nearestFolder(dirname(target)) : tmpdir(), target);
+  const forget = removeOnSignal(staging);
+  try {
+    const result = await withFactory(
+      { ...options, dir: staging, store: join(staging, STAGED_LOG), create: true },
+      work,
+    );
+    if ((renaming && moveInto(staging, target)) || (await copyLog(staging, options))) return result;
+  } finally {
+    forget();
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return withFactory(options, work);
+}
+
+/**
+ * A new, empty staging folder in `parent` for the factory at `target`, made
+ * as `openFactory` makes a factory's folder (the mode the umask leaves, not
+ * `mkdtemp`'s owner-only one), since it may become that folder.
+ */
+function makeStagingFolder(parent: string, target: string): string {
+  const name = basename(target).replace(/^\./, "");
+  const folder = join(parent, `.${name}.importing-${process.pid}-${randomBytes(4).toString("hex")}`);
+  mkdirSync(folder);
+  return folder;
+}
+
+/** The folder itself, or the nearest of its parents that exists: the staging folder goes where the factory's would be made. */
+function nearestFolder(folder: string): string {
+  let at = folder;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  return at;
+}
+
+/**
+ * Renames the staged factory to `target`, making its missing parents first;
+ * false when `target` was made meanwhile and is not an empty folder.
+ */
+function moveInto(staging: string, target: string): boolean {
+  mkdirSync(dirname(target), { recursive: true });
+  try {
+    renameSync(staging, target);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOTEMPTY" || code === "EEXIST") return false;
+    throw error;
+  }
+}
+
+/**
+ * Copies the staged log into the store the command names (`--store`, else the
+ * folder's SQLite file); false, copying nothing, when that store already
+ * holds events (another process created the factory meanwhile).
+ */
+async function copyLog(staging: string, options: GlobalOptions): Promise<boolean> {
+  const from = await openStore(join(staging, STAGED_LOG));
+  try {
+    const to = await openStore(options.store ?? join(resolve(options.dir), STAGED_LOG), options.storeFlag);
+    try {
+      if ((await to.head()) > 0) return false;
+      await migrateLog(from, to, { pageSize: COPY_PAGE });
+      return true;
+    } finally {
+      await to.close();
+    }
+  } finally {
+    await from.close();
+  }
+}
+
+/**
+ * Removes `folder` if the process is interrupted (SIGINT, SIGTERM, SIGHUP),
+ * then lets the signal end the process as it would have; returns the
+ * function that stops listening.
+ */
+function removeOnSignal(folder: string): () => void {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const forget = () => {
+    for (const signal of signals) process.off(signal, interrupted);
+  };
+  function interrupted(signal: NodeJS.Signals): void {
+    rmSync(folder, { recursive: true, force: true });
+    forget();
+    process.kill(process.pid, signal);
+  }
+  for (const signal of signals) process.on(signal, interrupted);
+  return forget;
+}
