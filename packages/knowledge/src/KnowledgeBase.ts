@@ -297,7 +297,9 @@ export class KnowledgeBase implements AsyncDisposable {
    * Adds a typed link from a document to another document or an artifact.
    * A new link may not point at a retracted document (links made before it
    * was retracted stay); the check and the append are one step, so a
-   * retraction of either document landing meanwhile is not overtaken.
+   * retraction of either document landing meanwhile is not overtaken. A link
+   * the document already has is not written again (no event, no revision of
+   * the log): the document is returned as it is.
    *
    * @throws NotFoundError when the document does not exist.
    * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted, or the target (with `field: "target"`) when that is; nothing is written.
@@ -309,6 +311,7 @@ export class KnowledgeBase implements AsyncDisposable {
 
   /**
    * Removes a typed link from a document, also one to a retracted document.
+   * Removing a link the document does not have writes nothing and returns it as it is.
    *
    * @throws NotFoundError when the document does not exist.
    * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted; nothing is written.

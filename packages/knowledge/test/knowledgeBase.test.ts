@@ -159,6 +159,26 @@ describe("revisions, supersession and time", () => {
     expect((await kb.get(a.id))?.retracted?.reason).toBe("recorded by mistake");
   });
 
+  it("writes nothing for a link the document already has, or an unlink of one it has not", async () => {
+    const a = await kb.capture({ kind: "conversation", title: "Call", body: "Acme wants SSO.", source });
+    const b = await kb.capture({ kind: "requirement", title: "SSO", body: "Support SAML SSO.", source });
+    const link = { type: "derivesFrom", target: a.id };
+    const linked = await kb.link(b.id, link);
+    const head = await log.head();
+
+    expect(await kb.link(b.id, link)).toEqual(linked);
+    expect(await kb.link(b.id, link, { idempotencyKey: "link-again" })).toEqual(linked);
+    expect(await log.head()).toBe(head);
+
+    const unlinked = await kb.unlink(b.id, link);
+    expect(unlinked.links).toEqual([]);
+    const afterUnlink = await log.head();
+    expect(afterUnlink).toBe(head + 1);
+    expect(await kb.unlink(b.id, link)).toEqual(unlinked);
+    expect(await kb.unlink(b.id, { type: "informs", target: "art_none" })).toEqual(unlinked);
+    expect(await log.head()).toBe(afterUnlink);
+  });
+
   it("records decisions with their structure", async () => {
     const decision = await kb.recordDecision({
       title: "Event log as the source of truth",

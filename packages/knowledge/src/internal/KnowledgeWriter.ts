@@ -217,7 +217,8 @@ export class KnowledgeWriter {
   /**
    * Appends a link change if the document is still unretracted when it lands,
    * and, for a new link, its target too (see {@link #appendDecided}). A link
-   * to a retracted document may still be removed.
+   * to a retracted document may still be removed. A change that would change
+   * nothing (the link is already there, or already gone) appends nothing.
    */
   async #changeLink(
     type: typeof DocumentLinked.type | typeof DocumentUnlinked.type,
@@ -227,9 +228,13 @@ export class KnowledgeWriter {
   ): Promise<KnowledgeDocument> {
     const change = type === DocumentLinked.type ? "linked" : "unlinked";
     await this.#appendDecided(() => {
-      requireUnretracted(this.#projection.require(id), change);
+      const document = this.#projection.require(id);
+      requireUnretracted(document, change);
       if (change === "linked")
         requireLinkable(this.#projection.documents.get(link.target), `link of ${id}`, "target");
+      const has = document.links.some((known) => known.type === link.type && known.target === link.target);
+      // Linking a link the document has, or unlinking one it has not, changes nothing: nothing is written.
+      if (has === (change === "linked")) return undefined;
       return { events: [{ type, subject: id, data: link }] };
     }, options);
     await this.#projection.sync();
