@@ -8,7 +8,7 @@ import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import { countTokens } from "../tokens.js";
 import { type Block, markdownBlocks } from "./markdownBlocks.js";
-import { plainProseBlocks } from "./plainProseBlocks.js";
+import { simpleMarkdownBlocks } from "./simpleMarkdownBlocks.js";
 
 /** Options of {@link chunkMarkdown}. */
 export interface ChunkOptions {
@@ -39,10 +39,11 @@ export interface Chunk {
  * `overlapTokens` of overlap, and code fences are closed and reopened so every
  * chunk stays valid markdown.
  *
- * A body that is only paragraphs of prose (no line that could start a
- * heading, list, quote, code block, table, HTML block, thematic break or
- * definition) is cut without the parser, with the same chunks the parser
- * would give. Otherwise the markdown parser loads on the first call (through
+ * A body that is only paragraphs, ATX headings (`# Title`) and lists of
+ * text (no line that could start a setext heading, quote, code block, table,
+ * HTML block, thematic break or definition) is cut by a line scanner, with the
+ * same chunks the parser would give; only a heading with inline markup is
+ * parsed, alone. Otherwise the markdown parser loads on the first call (through
  * `require` of ES modules: Node 20.19 or later); a knowledge base loads it
  * ahead, on any Node.
  *
@@ -57,7 +58,7 @@ export interface Chunk {
  */
 export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): Chunk[] {
   const sizes = chunkSizes(options);
-  return packBlocks(plainProseBlocks(markdown) ?? markdownBlocks(markdown), sizes);
+  return packBlocks(simpleMarkdownBlocks(markdown) ?? markdownBlocks(markdown), sizes);
 }
 
 /** `maxTokens` and `overlapTokens` of {@link ChunkOptions} with defaults applied and checked. */

@@ -55,7 +55,8 @@ function sliceOf(markdown: string, node: RootContent): string {
   return start === undefined || end === undefined ? "" : markdown.slice(start, end);
 }
 
-function plainText(node: Nodes): string {
+/** The text of an mdast node without its markup: the values of its text, code and HTML nodes, joined. */
+export function plainText(node: Nodes): string {
   if ("value" in node && typeof node.value === "string") return node.value;
   if ("children" in node) return (node.children as Nodes[]).map(plainText).join("");
   return "";
