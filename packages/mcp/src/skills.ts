@@ -1,7 +1,10 @@
 /**
  * Skills over MCP: `skill://{name}/SKILL.md` resources (the skills extension),
  * the files of skills loaded from folders as `skill://{name}/{+path}`, and one
- * prompt per instruction skill.
+ * prompt per instruction skill. The name and the path of a URI are
+ * percent-decoded alike (`skill://summarize%2Dline/SKILL.md` is
+ * `summarize-line`'s); a malformed encoding of either is refused with
+ * `-32602` naming the part.
  *
  * @module
  */
@@ -16,7 +19,7 @@ import { NotFoundError } from "@software-factory/core";
 import type { Factory, InstructionSkill } from "@software-factory/intelligence";
 import { z } from "zod";
 import { skillFileContents, skillFileMimeType, skillFileUri } from "./skillFiles.js";
-import { decodedVariable, rawVariable } from "./uriVariables.js";
+import { decodedVariable } from "./uriVariables.js";
 
 /**
  * Registers the skill resources and prompts of a factory on a server, and
@@ -46,7 +49,7 @@ export function registerSkills(server: McpServer, factory: Factory): () => void 
     }),
     { title: "Skill", description: "An Agent Skill (SKILL.md)", mimeType: "text/markdown" },
     async (uri, variables) => {
-      const name = rawVariable(variables, "name");
+      const name = decodedVariable(uri, variables, "name");
       const text = factory.skills.skillMd(name);
       if (text === undefined)
         throw new ResourceNotFoundError(
@@ -180,7 +183,7 @@ function registerSkillFiles(server: McpServer, factory: Factory): void {
       description: "A file of an Agent Skill: a script, reference or asset next to its SKILL.md",
     },
     async (uri, variables) => {
-      const name = rawVariable(variables, "name");
+      const name = decodedVariable(uri, variables, "name");
       const skill = factory.skills.instructions(name);
       if (skill === undefined) {
         const known = withFiles().map((each) => each.name);
