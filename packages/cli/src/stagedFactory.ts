@@ -29,10 +29,13 @@ const COPY_PAGE = 100_000;
  * - the log in the folder (no `--store`) and no folder there yet: the staging
  *   folder sits beside it and is renamed into place once the factory is
  *   closed (one rename on one file system: the factory appears whole);
- * - a `--store` (PostgreSQL or a SQLite file), or a folder there without a
- *   factory: the staging folder is in the system's temporary folder, and its
- *   log is copied into the store (`migrateLog`, positions and ids kept) once
- *   `work` succeeded; a PostgreSQL schema is thus created only then.
+ * - a `--store` (PostgreSQL or a SQLite file): the log is copied into the
+ *   store (`migrateLog`, positions and ids kept) once `work` succeeded, so a
+ *   PostgreSQL schema is created only then; the caches left are renamed into
+ *   place as above;
+ * - a folder there without a factory: the staging folder is in the system's
+ *   temporary folder, the log is copied into the folder's SQLite file (or the
+ *   `--store`), and the caches are dropped (rebuilt from the log on open).
  *
  * Whatever `work` throws (what the SDK refuses: a malformed report, a work
  * item the new factory lacks) leaves nothing: the staging folder is removed,
@@ -50,15 +53,19 @@ export async function withStagedFactory<T>(
 ): Promise<T> {
   if (options.create !== true || (await findFactory(options)).found) return withFactory(options, work);
   const target = resolve(options.dir);
-  const renaming = options.store === undefined && !existsSync(target);
-  const staging = makeStagingFolder(renaming ? nearestFolder(dirname(target)) : tmpdir(), target);
+  const fresh = !existsSync(target);
+  const staging = makeStagingFolder(fresh ? nearestFolder(dirname(target)) : tmpdir(), target);
   const forget = removeOnSignal(staging);
   try {
     const result = await withFactory(
       { ...options, dir: staging, store: join(staging, STAGED_LOG), create: true },
       work,
     );
-    if ((renaming && moveInto(staging, target)) || (await copyLog(staging, options))) return result;
+    if (options.store === undefined && fresh && moveInto(staging, target)) return result;
+    if (await copyLog(staging, options)) {
+      if (fresh) keepCaches(staging, target);
+      return result;
+    }
   } finally {
     forget();
     rmSync(staging, { recursive: true, force: true });
@@ -98,6 +105,21 @@ function moveInto(staging: string, target: string): boolean {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOTEMPTY" || code === "EEXIST") return false;
     throw error;
+  }
+}
+
+/**
+ * Moves what is left of a staged factory whose log was copied into its store
+ * (its caches, valid there as the copy keeps positions and ids) to `target`,
+ * when `target` is still not there; else the caches are rebuilt from the log
+ * when the factory is next opened.
+ */
+function keepCaches(staging: string, target: string): void {
+  rmSync(join(staging, STAGED_LOG), { force: true });
+  try {
+    moveInto(staging, target);
+  } catch {
+    // Only caches: the factory is whole without them.
   }
 }
 

@@ -172,6 +172,33 @@ describe("the first import into a new factory", () => {
     expect(search.stdout).not.toContain("Checkout latency");
   });
 
+  it(
+    "into a folder that holds no factory yet, writes its log there and keeps the folder's files",
+    SLOW,
+    async () => {
+      mkdirSync(join(cwd, ".factory", "skills"), { recursive: true });
+      writeFileSync(join(cwd, ".factory", "README.md"), "ours");
+      writeFileSync(join(cwd, "notes.jsonl"), NOTES);
+      writeFileSync(join(cwd, "bad.xml"), "<testsuites");
+
+      const refused = await runFactory(["--dir", ".factory", "import", "junit", "bad.xml"], { cwd });
+      expect(refused.code).toBe(1);
+      expect(readdirSync(join(cwd, ".factory")).sort()).toEqual(["README.md", "skills"]);
+
+      const run = await runFactory(
+        ["--dir", ".factory", "import", "jsonl", "notes.jsonl", "--mapping", MAPPING, "--json"],
+        { cwd },
+      );
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout)).toMatchObject({ created: 2 });
+      expect(readdirSync(join(cwd, ".factory")).sort()).toEqual(["README.md", "factory.db", "skills"]);
+      expect(await eventsOf(join(cwd, ".factory"))).toHaveLength(2);
+      expect(readdirSync(cwd).sort()).toEqual([".factory", "bad.xml", "notes.jsonl"]);
+      const search = await runFactory(["--dir", ".factory", "search", "shipping", "--json"], { cwd });
+      expect(search.stdout).toContain("Refunds lose shipping");
+    },
+  );
+
   it.each([
     [["import", "junit", "bad.xml"]],
     [["import", "junit", "good.xml", "--work-item", "wi_nope"]],
@@ -274,7 +301,9 @@ describe.skipIf(skipPostgres)("the first import into a new PostgreSQL schema", (
     expect(JSON.parse(run.stdout)).toMatchObject({ created: 2 });
     const { rows } = await withAdmin((admin) => admin.query(`SELECT id FROM "${schema}".events`));
     expect(rows).toHaveLength(2);
-    expect(readdirSync(cwd).sort()).toEqual(["bad.xml", "notes.jsonl"]);
+    // The caches the import built are kept beside the log's store; no SQLite log where a factory would be found.
+    expect(readdirSync(cwd).sort()).toEqual([".factory", "bad.xml", "notes.jsonl"]);
+    expect(readdirSync(join(cwd, ".factory"))).toEqual(["cache"]);
     const search = await runFactory([...store, "search", "shipping", "--json"], { cwd });
     expect(search.stdout).toContain("Refunds lose shipping");
   });
