@@ -5,6 +5,7 @@
  * @module
  */
 import type { FactoryTool } from "./toolKit.js";
+import { assignWorkItem } from "./tools/assign.js";
 import { getContext } from "./tools/context.js";
 import { getLine, impactOfChange, whoOwns } from "./tools/floorplan.js";
 import { importCodebaseTool } from "./tools/import.js";
@@ -18,6 +19,7 @@ import {
   reviseKnowledge,
   searchKnowledge,
 } from "./tools/knowledge.js";
+import { linkKnowledge, unlinkKnowledge } from "./tools/knowledgeLinks.js";
 import { captureSignal, routeSignal } from "./tools/signals.js";
 import { listSkills, runSkill } from "./tools/skills.js";
 import { checkStandards } from "./tools/standards.js";
@@ -38,6 +40,8 @@ export const factoryTools: readonly FactoryTool[] = [
   getDocument,
   captureKnowledge,
   reviseKnowledge,
+  linkKnowledge,
+  unlinkKnowledge,
   retractKnowledge,
   recordDecision,
   whoOwns,
@@ -48,6 +52,7 @@ export const factoryTools: readonly FactoryTool[] = [
   listWork,
   createWorkItem,
   advanceWorkItem,
+  assignWorkItem,
   linkArtifacts,
   listSuspectLinks,
   checkStandards,

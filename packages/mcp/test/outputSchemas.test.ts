@@ -178,6 +178,37 @@ describe("answers on the seeded factory validate against the declared output sch
     }
   });
 
+  it("answers of assign_work_item, link_knowledge and unlink_knowledge, each list non-empty", async () => {
+    const item = await answer("create_work_item", { line: "checkout", title: "Pay by QR code" });
+    const assigned = await answer("assign_work_item", {
+      id: item.id,
+      owner: "bo",
+      contributors: ["ana"],
+      expectedVersion: item.version,
+      idempotencyKey: "assign-schema",
+    });
+    const [document] = (await answer("list_knowledge", {})).documents as { id: string }[];
+    const linked = await answer("link_knowledge", { id: document?.id, type: "informs", target: item.id });
+    await answer("link_knowledge", { id: document?.id, type: "relatesTo", target: "wi_other" });
+    const unlinked = await answer("unlink_knowledge", { id: document?.id, type: "informs", target: item.id });
+
+    expect(assigned).toMatchObject({ owner: "bo", contributors: ["ana"] });
+    expect(linked.links).toEqual([{ type: "informs", target: item.id }]);
+    expect(unlinked.links).toEqual([{ type: "relatesTo", target: "wi_other" }]);
+    for (const [name, value] of [
+      ["assign_work_item", assigned],
+      ["link_knowledge", linked],
+      ["unlink_knowledge", unlinked],
+    ] as const) {
+      expect(outputProblem(name, value), name).toBeUndefined();
+    }
+    const { links: _links, ...withoutLinks } = linked;
+    expect(outputProblem("link_knowledge", withoutLinks)).toMatch(/links/);
+    expect(outputProblem("unlink_knowledge", { ...unlinked, links: [{ type: "informs" }] })).toMatch(
+      /target/,
+    );
+  });
+
   it("answers of get_line, impact_of_change and get_context", async () => {
     const item = await answer("create_work_item", { line: "checkout", title: "Pay by link" });
     const line = await answer("get_line", { id: "checkout" });

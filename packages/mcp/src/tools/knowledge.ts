@@ -221,15 +221,17 @@ export const getDocument = defineTool({
   },
 });
 
-const Stored = z.object({ id: z.string(), seq: z.number(), revision: z.number().optional() });
-const stored = (document: { id: string; seq: number; revisions: readonly unknown[] }) => ({
+/** What a knowledge write answers: the document's id, the log position of its last event, and its revision count. */
+export const Stored = z.object({ id: z.string(), seq: z.number(), revision: z.number().optional() });
+/** The {@link Stored} answer of a written document. */
+export const stored = (document: { id: string; seq: number; revisions: readonly unknown[] }) => ({
   id: document.id,
   seq: document.seq,
   revision: document.revisions.length,
 });
 
-/** A typed link of a captured document, as `capture_knowledge` takes it; unknown keys refused. */
-const DocumentLink = z.strictObject({
+/** A typed link of a document, as `capture_knowledge` and `link_knowledge` take it; unknown keys refused. */
+export const DocumentLink = z.strictObject({
   type: LinkSchema.shape.type.describe(
     "What the link means: a word starting lowercase (relatesTo, informs, evidenceFor), at most 60 characters",
   ),

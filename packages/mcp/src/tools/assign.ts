@@ -1,0 +1,69 @@
+/**
+ * The `assign_work_item` tool of the `work` group: the SDK's `assign`, which
+ * hands a work item to another owner or adds contributors (the other moves
+ * are in `work.ts`).
+ *
+ * @module
+ */
+import { AssignInputSchema, MoveOptionsSchema, NotFoundError } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { IdempotencyKey, keyed } from "./shared.js";
+import { WorkItemOutput } from "./workOutputs.js";
+
+/**
+ * Refuses a work item this server does not know, after reading what other
+ * processes wrote.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `workItem`) naming the id and the argument.
+ */
+async function requireWorkItem(factory: Factory, id: string, field: string): Promise<void> {
+  await factory.work.refresh();
+  if (factory.work.get(id) !== undefined) return;
+  throw new NotFoundError({
+    message: `${field}: no work item "${id}"; list_work lists them`,
+    entity: "workItem",
+    id,
+    field,
+  });
+}
+
+/** `assign_work_item`: changes a work item's owner or adds contributors; idempotent with a key. */
+export const assignWorkItem = defineTool({
+  name: "assign_work_item",
+  title: "Assign a work item",
+  description:
+    "Hand an active or blocked work item to another owner, or add contributors to those it has (operators of the floor plan). An operator the floor plan does not know is an E_NOT_FOUND error naming the argument; a done or dropped item is E_ILLEGAL_TRANSITION. Pass the version you read as expectedVersion to be refused (E_CONCURRENCY_CONFLICT) if the item changed since.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  input: z
+    .object({
+      id: z
+        .string()
+        .min(1)
+        .describe("Id of the work item (wi_...; list_work and create_work_item give them)"),
+      owner: AssignInputSchema.shape.owner.describe(
+        "The new accountable operator, an operator id of the floor plan (factory://floorplan lists them); the owner stays when omitted",
+      ),
+      contributors: AssignInputSchema.shape.contributors.describe(
+        "Operators who join the work, added to its contributors: operator ids of the floor plan (factory://floorplan lists them)",
+      ),
+      expectedVersion: MoveOptionsSchema.shape.expectedVersion.describe(
+        "The item's version as you read it (list_work and every write of it answer version): refused with E_CONCURRENCY_CONFLICT if it is no longer at it; omit to assign whatever it is now",
+      ),
+      idempotencyKey: IdempotencyKey,
+    })
+    .refine((input) => input.owner !== undefined || input.contributors.length > 0, {
+      message: "nothing to assign: give owner or contributors",
+    }),
+  output: WorkItemOutput,
+  run: async (factory, { id, owner, contributors, expectedVersion, idempotencyKey }) => {
+    // An assignment decides on the item as this server last read it: read what other processes wrote first.
+    await requireWorkItem(factory, id, "id");
+    return factory.work.assign(id, owner === undefined ? { contributors } : { owner, contributors }, {
+      ...keyed(idempotencyKey),
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    });
+  },
+});

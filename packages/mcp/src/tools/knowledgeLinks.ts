@@ -1,0 +1,92 @@
+/**
+ * The `link_knowledge` and `unlink_knowledge` tools of the `knowledge` group:
+ * the SDK's `link` and `unlink`, which add or remove a typed link from a
+ * document to another document or an artifact.
+ *
+ * @module
+ */
+import { NotFoundError } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
+import type { KnowledgeDocument } from "@software-factory/knowledge";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { DocumentLink, Stored, stored } from "./knowledge.js";
+import { IdempotencyKey, keyed } from "./shared.js";
+
+/**
+ * Refuses a document the knowledge base does not have.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `document`) naming the id and the argument.
+ */
+async function requireDocument(factory: Factory, id: string, field: string): Promise<void> {
+  if ((await factory.knowledge.get(id)) !== undefined) return;
+  throw new NotFoundError({
+    message: `${field}: no document "${id}"; search_knowledge and list_knowledge give ids`,
+    entity: "document",
+    id,
+    field,
+  });
+}
+
+/** The arguments of `link_knowledge` and `unlink_knowledge`: the document, the link, the key. */
+const LinkArguments = z.object({
+  id: z
+    .string()
+    .min(1)
+    .describe(
+      "Id of the knowledge document the link starts from; search_knowledge and list_knowledge give them",
+    ),
+  type: DocumentLink.shape.type,
+  target: DocumentLink.shape.target,
+  idempotencyKey: IdempotencyKey,
+});
+
+/** What `link_knowledge` and `unlink_knowledge` answer: the document as stored, with its links after the call. */
+const LinksAnswer = Stored.extend({
+  links: z
+    .array(
+      z.looseObject({
+        type: z.string().describe("What the link means (relatesTo, informs, evidenceFor)"),
+        target: z.string().describe("Id of the linked document or artifact"),
+      }),
+    )
+    .describe("The document's typed links after the call"),
+});
+
+/** The {@link LinksAnswer} of a written document. */
+const linksAnswer = (document: KnowledgeDocument) => ({
+  ...stored(document),
+  links: document.links.map(({ type, target }) => ({ type, target })),
+});
+
+/** `link_knowledge`: adds a typed link from a document; idempotent with a key. */
+export const linkKnowledge = defineTool({
+  name: "link_knowledge",
+  title: "Link knowledge",
+  description:
+    "Add a typed link (relatesTo, informs, evidenceFor...) from a knowledge document to another document or an artifact (wi_..., sig_...). A link the document already has changes nothing. A retracted document cannot be linked, nor linked to (links made before it was retracted stay): E_RETRACTED, naming it, when and why it was retracted, and nothing is written. Answers the document's links.",
+  group: "knowledge",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  input: LinkArguments,
+  output: LinksAnswer,
+  run: async (factory, { id, idempotencyKey, ...link }) => {
+    await requireDocument(factory, id, "id");
+    return linksAnswer(await factory.knowledge.link(id, link, keyed(idempotencyKey)));
+  },
+});
+
+/** `unlink_knowledge`: removes a typed link from a document; idempotent with a key. */
+export const unlinkKnowledge = defineTool({
+  name: "unlink_knowledge",
+  title: "Unlink knowledge",
+  description:
+    "Remove a typed link from a knowledge document, also one to a document retracted since. Removing a link the document does not have changes nothing. A retracted document's links cannot be changed: E_RETRACTED, and nothing is written. Answers the document's links.",
+  group: "knowledge",
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  input: LinkArguments,
+  output: LinksAnswer,
+  run: async (factory, { id, idempotencyKey, ...link }) => {
+    await requireDocument(factory, id, "id");
+    return linksAnswer(await factory.knowledge.unlink(id, link, keyed(idempotencyKey)));
+  },
+});
