@@ -11,24 +11,12 @@
  * @module
  */
 import {
-  defineEvent,
   type EventLog,
   IdempotencyConflictError,
   retryOnConflict,
   type StoredEvent,
 } from "@software-factory/core";
-import { z } from "zod";
-
-/** A run of a skill given an idempotency key claimed the key; its `skill.ran` event records the outcome. Subject: the skill name. */
-export const SkillStarted = defineEvent(
-  "skill.started",
-  z.object({
-    /** The key the run was given. */
-    idempotencyKey: z.string(),
-    /** Hex SHA-256 of the input as canonical JSON, as `skill.ran` records it. */
-    inputHash: z.string(),
-  }),
-);
+import { SkillRan, SkillStarted } from "./skillEvents.js";
 
 /** What a retry with a key needs to know of the run that took it. */
 export interface KeyedRequest {
@@ -142,7 +130,7 @@ export class SkillRunKeys {
   #catchUp(): Promise<number> {
     const folded = this.#folded.then(async () => {
       const head = await this.#log.head();
-      const types = [SkillStarted.type, "skill.ran"];
+      const types = [SkillStarted.type, SkillRan.type];
       for await (const event of this.#log.readAll({ after: this.#position, until: head, types }))
         this.#fold(event);
       this.#position = head;
@@ -158,18 +146,13 @@ export class SkillRunKeys {
       this.#runs.set(idempotencyKey, { skill: event.subject, inputHash, at: event.at, actor: event.actor });
       return;
     }
-    const data = event.data as {
-      idempotencyKey?: string;
-      outcome: string;
-      output?: unknown;
-      durationMs: number;
-    };
-    const key = data.idempotencyKey;
+    if (!SkillRan.is(event)) return;
+    const { idempotencyKey: key, outcome, output, durationMs } = event.data;
     const run = key === undefined ? undefined : this.#runs.get(key);
     if (key === undefined || run === undefined) return;
-    if (data.outcome !== "ok") {
+    if (outcome !== "ok") {
       if (run.recorded === undefined) this.#runs.delete(key);
-    } else this.#runs.set(key, { ...run, recorded: { output: data.output, durationMs: data.durationMs } });
+    } else this.#runs.set(key, { ...run, recorded: { output, durationMs } });
   }
 }
 

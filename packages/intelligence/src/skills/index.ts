@@ -11,15 +11,9 @@ export {
   defineSkill,
   type Skill,
   type SkillContext,
-  SkillFailedError,
-  type SkillInfo,
-  SkillRan,
-  SkillRegistry,
-  type SkillRegistryOptions,
   type SkillRequirement,
-  type SkillRun,
-  type SkillRunOptions,
 } from "./Skill.js";
+export { SkillFailedError } from "./SkillFailedError.js";
 export {
   exportSkill,
   formatSkillMd,
@@ -35,4 +29,11 @@ export {
   type SkillsDirResult,
   safeLoadSkillsDir,
 } from "./SkillMd.js";
-export { SkillStarted } from "./SkillRunKeys.js";
+export {
+  type SkillInfo,
+  SkillRegistry,
+  type SkillRegistryOptions,
+  type SkillRun,
+  type SkillRunOptions,
+} from "./SkillRegistry.js";
+export { SkillRan, SkillStarted } from "./skillEvents.js";

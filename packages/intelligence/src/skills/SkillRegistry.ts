@@ -1,0 +1,386 @@
+/**
+ * The skills of a factory, runnable and instruction ones: listing them,
+ * reading their instructions, and running them, each run recorded in the log.
+ *
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import {
+  type EventLog,
+  hashJson,
+  INPUT_LIMITS,
+  ModelNotConfiguredError,
+  type ModelProvider,
+  NotFoundError,
+  ValidationError,
+  validationErrorFromZod,
+} from "@software-factory/core";
+import * as Effect from "effect/Effect";
+import { z } from "zod";
+import type { Skill, SkillRequirement } from "./Skill.js";
+import { errorText, isSdkError, SkillFailedError } from "./SkillFailedError.js";
+import {
+  formatSkillMd,
+  type InstructionSkill,
+  type SkillProblem,
+  type SkillsDirResult,
+  safeLoadSkillsDir,
+} from "./SkillMd.js";
+import { type RecordedRun, SkillRunKeys } from "./SkillRunKeys.js";
+import { SkillRan } from "./skillEvents.js";
+
+/** Options of {@link SkillRegistry.run}. */
+export interface SkillRunOptions {
+  /** Who runs the skill (`undefined`: the factory's own actor). */
+  readonly actor?: string;
+  /**
+   * Makes a retried run run once: a retry with the same key, skill and input
+   * returns the first run's recorded output without running the handler
+   * again, from any process and after a reopen. A non-empty string of at most
+   * 200 characters (a ticket or CI job id). See {@link SkillRegistry.run}.
+   */
+  readonly idempotencyKey?: string;
+}
+
+/** What {@link SkillRegistry.run} accepts as options. */
+const SkillRunOptionsSchema = z.object({
+  actor: z.string().optional(),
+  idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
+});
+
+/** The result of {@link SkillRegistry.run}. */
+export interface SkillRun<Output = unknown> {
+  /** Name of the skill that ran. */
+  readonly skill: string;
+  /** The handler's result, as the skill's output schema parsed it. */
+  readonly output: Output;
+  /** Milliseconds from the run's start (input validation included) to its output. */
+  readonly durationMs: number;
+}
+
+/** A skill as listed: runnable, instruction-only, or both. */
+export interface SkillInfo {
+  /** Name of the skill. */
+  readonly name: string;
+  /** What the skill does, in one sentence. */
+  readonly description: string;
+  /** Whether it has a handler, so `skills.run` runs it. */
+  readonly runnable: boolean;
+  /** Whether it has instructions for a model (a SKILL.md), read with `skills.instructions`. */
+  readonly instructions: boolean;
+  /** JSON schema of the input of a runnable skill. */
+  readonly inputSchema?: unknown;
+  /** What a runnable skill needs to run (`["model"]`), when it needs anything. */
+  readonly requires?: readonly SkillRequirement[];
+}
+
+/** Options of a {@link SkillRegistry}. */
+export interface SkillRegistryOptions {
+  /** The model provider handed to skills (those that declare `requires: ["model"]` need it). */
+  readonly model?: ModelProvider;
+  /**
+   * The folder of Agent Skills its instruction skills are loaded from, kept
+   * as {@link SkillRegistry.instructionsDir} for those that follow it (the
+   * registry does not read it by itself).
+   */
+  readonly instructionsDir?: string;
+}
+
+/**
+ * The skills of a factory: runnable ones (with handlers) and instruction ones
+ * (SKILL.md folders for models). Every run is recorded as a `skill.ran` event
+ * with who ran it, a hash of the input, the outcome and the duration; a run
+ * given an idempotency key runs once (see {@link SkillRegistry.run}).
+ */
+export class SkillRegistry<Services = unknown> {
+  readonly #runnable = new Map<string, Skill<z.ZodType, z.ZodType, Services>>();
+  readonly #instructions = new Map<string, InstructionSkill>();
+  readonly #problems = new Map<string, SkillProblem>();
+  readonly #log: EventLog;
+  readonly #services: Services;
+  readonly #model: ModelProvider | undefined;
+  readonly #keys: SkillRunKeys;
+  /**
+   * The folder of Agent Skills the instruction skills were loaded from, as an
+   * absolute path: for a factory, the one `openFactory` loaded (`<dir>/skills`
+   * unless given `skillsDir`), which a server follows with
+   * {@link SkillRegistry.reloadInstructions}. Undefined for a registry made
+   * without one.
+   */
+  readonly instructionsDir: string | undefined;
+
+  /** A registry recording runs in `log`; handlers get `services` (and the model, when given). */
+  constructor(log: EventLog, services: Services, options: SkillRegistryOptions = {}) {
+    this.#log = log;
+    this.#services = services;
+    this.#model = options.model;
+    this.instructionsDir =
+      options.instructionsDir === undefined ? undefined : resolve(options.instructionsDir);
+    log.registry.register(SkillRan);
+    this.#keys = new SkillRunKeys(log);
+  }
+
+  /** Whether a model provider is configured, so skills that require one can run. */
+  get hasModel(): boolean {
+    return this.#model !== undefined;
+  }
+
+  /** Adds runnable skills; a name already present is replaced. */
+  add(...skills: readonly Skill<z.ZodType, z.ZodType, Services>[]): this {
+    for (const skill of skills) this.#runnable.set(skill.name, skill);
+    return this;
+  }
+
+  /** Adds instruction skills (from SKILL.md folders). */
+  addInstructions(...skills: readonly InstructionSkill[]): this {
+    for (const skill of skills) this.#instructions.set(skill.name, skill);
+    return this;
+  }
+
+  /**
+   * Keeps skill folders that failed to load (from `safeLoadSkillsDir`), so
+   * that {@link SkillRegistry.problems} reports them and reading or running
+   * one names its problems.
+   */
+  addProblems(...problems: readonly SkillProblem[]): this {
+    for (const problem of problems) this.#problems.set(problem.name, problem);
+    return this;
+  }
+
+  /**
+   * Loads a skills folder again, as `openFactory` loads it: the instruction
+   * skills and problems that came from folders under `dir` (or from `dir`
+   * itself) are replaced by what {@link safeLoadSkillsDir} finds there now, so
+   * a removed folder drops its skill and a fixed SKILL.md drops its problem.
+   * Runnable skills and instruction skills from elsewhere are kept. Nothing is
+   * changed when reading the folder throws.
+   *
+   * @returns what the folder holds now: its skills and its problems.
+   * @example
+   * ```ts
+   * const { problems } = factory.skills.reloadInstructions(factory.skills.instructionsDir ?? "skills");
+   * ```
+   */
+  reloadInstructions(dir: string): SkillsDirResult {
+    const loaded = safeLoadSkillsDir(dir);
+    const root = resolve(dir);
+    const fromRoot = (folder: string | undefined) =>
+      folder !== undefined && (resolve(folder) === root || dirname(resolve(folder)) === root);
+    for (const [name, skill] of this.#instructions) if (fromRoot(skill.dir)) this.#instructions.delete(name);
+    for (const [name, problem] of this.#problems) if (fromRoot(problem.dir)) this.#problems.delete(name);
+    this.addInstructions(...loaded.skills).addProblems(...loaded.problems);
+    return loaded;
+  }
+
+  /** Skill folders that failed to load, by name, each with its problems at file:line:column. */
+  problems(): SkillProblem[] {
+    return [...this.#problems.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Every skill that loaded, by name ({@link SkillRegistry.problems} lists those that did not). */
+  list(): SkillInfo[] {
+    const names = [...new Set([...this.#runnable.keys(), ...this.#instructions.keys()])].sort();
+    return names.map((name) => {
+      const runnable = this.#runnable.get(name);
+      const instruction = this.#instructions.get(name);
+      return {
+        name,
+        description: runnable?.description ?? instruction?.description ?? "",
+        runnable: runnable !== undefined,
+        instructions: instruction !== undefined || runnable?.instructions !== undefined,
+        ...(runnable === undefined ? {} : { inputSchema: z.toJSONSchema(runnable.input, { io: "input" }) }),
+        ...(runnable?.requires === undefined || runnable.requires.length === 0
+          ? {}
+          : { requires: [...runnable.requires] }),
+      };
+    });
+  }
+
+  /**
+   * An instruction skill (or a runnable one that has instructions), as SKILL.md
+   * parts; undefined when no skill has that name.
+   *
+   * @throws ValidationError when the skill's folder failed to load: the message and issues name its problems.
+   */
+  instructions(name: string): InstructionSkill | undefined {
+    const instruction = this.#instructions.get(name);
+    if (instruction !== undefined) return instruction;
+    this.#refuseBroken(name);
+    const runnable = this.#runnable.get(name);
+    if (runnable?.instructions === undefined) return undefined;
+    return { name, description: runnable.description, instructions: runnable.instructions, files: [] };
+  }
+
+  /**
+   * The SKILL.md text of a skill with instructions.
+   *
+   * @throws ValidationError when the skill's folder failed to load.
+   */
+  skillMd(name: string): string | undefined {
+    const skill = this.instructions(name);
+    return skill === undefined ? undefined : formatSkillMd(skill);
+  }
+
+  /**
+   * Runs a skill: validates the input, runs the handler, validates the output,
+   * and records the run.
+   *
+   * With `idempotencyKey`, a retried run runs once, whether retried from this
+   * process or another, before or after a reopen:
+   * - the first run with the key claims it (a `skill.started` event) before
+   *   its handler starts, and records its output in its `skill.ran` event;
+   * - a retry with the same key, skill and input (the same input hash) does
+   *   not run the handler again: it returns the first run's recorded output
+   *   (as JSON keeps it) and duration, and records nothing; a retry while the
+   *   first run is under way in this registry waits for it and returns its
+   *   result;
+   * - a run that failed (the handler failed, its output was invalid, or it
+   *   refused what its input named) releases the key, so a retry runs again;
+   *   an input the skill's schema refuses claims nothing;
+   * - two runs with the key at once, in two processes, or two registries on
+   *   one log: one claims the key and runs its handler; the other fails with
+   *   an `IdempotencyConflictError` saying the key is held by a run that has
+   *   not recorded its outcome, and a retry after that run has finished
+   *   returns its output. A process that stops between the claim and the
+   *   record (killed, or its store failing) leaves the key held: use a new one.
+   *
+   * Keys of skill runs are their own: one used for a work item or a signal
+   * does not collide with a run's.
+   *
+   * @throws NotFoundError when no runnable skill has that name.
+   * @throws ValidationError when the input or the handler's output is invalid,
+   * the options are (an `idempotencyKey` that is empty or longer than 200 characters),
+   * or the skill's folder failed to load (the message names its problems).
+   * @throws ModelNotConfiguredError when the skill requires a model and the registry has none.
+   * @throws SkillFailedError (`E_SKILL_FAILED`) when the handler throws, rejects, or its Effect
+   * fails or dies; a handler failing with one of the SDK's typed errors (`NotFoundError`...)
+   * fails the run with that error instead.
+   * @throws IdempotencyConflictError (`E_IDEMPOTENCY_CONFLICT`) when the key was used to run
+   * another skill or on another input (the message names both), or another process's run
+   * holds it and has not recorded its outcome.
+   * @example
+   * ```ts
+   * const first = await factory.skills.run("summarize-line", { line: "checkout" }, { idempotencyKey: "ticket-4711" });
+   * const retried = await factory.skills.run("summarize-line", { line: "checkout" }, { idempotencyKey: "ticket-4711" });
+   * // retried.output deep-equals first.output; the handler ran once
+   * ```
+   */
+  async run(name: string, input: unknown, options: SkillRunOptions = {}): Promise<SkillRun> {
+    const skill = this.#runnable.get(name);
+    if (skill === undefined) {
+      this.#refuseBroken(name);
+      const known = [...this.#runnable.keys()].join(", ") || "none";
+      throw new NotFoundError({
+        message: `no runnable skill "${name}"; runnable skills: ${known}`,
+        entity: "skill",
+        id: name,
+      });
+    }
+    const checked = SkillRunOptionsSchema.safeParse(options);
+    if (!checked.success)
+      throw validationErrorFromZod(checked.error.issues, { subject: `options of a run of skill ${name}` });
+    const { actor, idempotencyKey: key } = options;
+    const run: RunRecord = { name, actor, inputHash: hashJson(input ?? null), started: performance.now() };
+    const parsed = skill.input.safeParse(input);
+    if (!parsed.success) {
+      const invalid = validationErrorFromZod(parsed.error.issues, { subject: `input of skill ${name}` });
+      await this.#record(run, "invalid-input", { error: invalid.message });
+      throw invalid;
+    }
+    if (key === undefined) return this.#execute(skill, parsed.data, run);
+    const replay = ({ output, durationMs }: RecordedRun): SkillRun => ({ skill: name, output, durationMs });
+    return this.#keys.once(key, { skill: name, inputHash: run.inputHash }, actor, replay, () =>
+      this.#execute(skill, parsed.data, { ...run, key }),
+    );
+  }
+
+  /** Runs a skill's handler on its parsed input, checks its output and records the outcome. */
+  async #execute(
+    skill: Skill<z.ZodType, z.ZodType, Services>,
+    input: unknown,
+    run: RunRecord,
+  ): Promise<SkillRun> {
+    const { name, actor } = run;
+    const model = (): ModelProvider => {
+      if (this.#model !== undefined) return this.#model;
+      throw new ModelNotConfiguredError({
+        message: `skill ${name} needs a model and the factory has none; pass openFactory({ model }) or set FACTORY_MODEL_URL and FACTORY_MODEL (and FACTORY_MODEL_KEY if the server needs a key)`,
+        needed: `skill ${name}`,
+      });
+    };
+    try {
+      if (skill.requires?.includes("model") === true) model();
+      const result = skill.run(input, { services: this.#services, actor, model });
+      const raw = Effect.isEffect(result)
+        ? await Effect.runPromise(result as Effect.Effect<unknown, unknown>)
+        : await result;
+      const output = skill.output.safeParse(raw);
+      if (!output.success)
+        throw validationErrorFromZod(output.error.issues, { subject: `output of skill ${name}` });
+      const durationMs = await this.#record(run, "ok", { output: output.data });
+      return { skill: name, output: output.data, durationMs };
+    } catch (error) {
+      // An input naming something the factory lacks is the caller's mistake, not the skill failing.
+      await this.#record(run, error instanceof NotFoundError ? "invalid-input" : "failed", {
+        error: errorText(error),
+      });
+      if (isSdkError(error)) throw error;
+      throw new SkillFailedError({
+        message: `skill ${name} failed: ${errorText(error)}`,
+        skill: name,
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Appends the `skill.ran` event of a run: with its key, and its output when it succeeded with one.
+   *
+   * @returns the duration it recorded.
+   */
+  async #record(
+    run: RunRecord,
+    outcome: "ok" | "invalid-input" | "failed",
+    result: { readonly error?: string; readonly output?: unknown },
+  ): Promise<number> {
+    const durationMs = performance.now() - run.started;
+    await this.#log.append({
+      type: SkillRan.type,
+      subject: run.name,
+      ...(run.actor === undefined ? {} : { actor: run.actor }),
+      data: {
+        inputHash: run.inputHash,
+        outcome,
+        durationMs,
+        ...(result.error === undefined ? {} : { error: result.error.slice(0, 500) }),
+        ...(run.key === undefined ? {} : { idempotencyKey: run.key }),
+        ...(run.key === undefined || outcome !== "ok" ? {} : { output: result.output }),
+      },
+    });
+    return durationMs;
+  }
+
+  /** Throws a ValidationError naming the problems of a skill whose folder failed to load. */
+  #refuseBroken(name: string): void {
+    const problem = this.#problems.get(name);
+    if (problem === undefined) return;
+    throw new ValidationError({
+      message: `skill "${name}" failed to load from ${problem.dir}; fix its SKILL.md:\n${problem.message}`,
+      issues: problem.issues,
+    });
+  }
+}
+
+/** A run under way, as its `skill.ran` event records it. */
+interface RunRecord {
+  /** Name of the skill. */
+  readonly name: string;
+  /** Who runs it. */
+  readonly actor: string | undefined;
+  /** Hash of the input as given. */
+  readonly inputHash: string;
+  /** `performance.now()` when the run started. */
+  readonly started: number;
+  /** The idempotency key the run claimed, if any. */
+  readonly key?: string;
+}
