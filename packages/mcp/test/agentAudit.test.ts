@@ -125,6 +125,31 @@ describe("search_knowledge with a cursor no page gave", () => {
   });
 });
 
+describe("advance_work_item with expectedVersion", () => {
+  it("moves an item once when two agents move it from the version they read", async () => {
+    const created = await call("create_work_item", { line: "checkout", title: "Gift cards" });
+    const own = created.structuredContent?.id as string;
+    const version = created.structuredContent?.version as number;
+    const first = await call("advance_work_item", { id: own, expectedVersion: version });
+    expect(first.structuredContent).toMatchObject({ stage: "requirements", version: version + 1 });
+    expect(await refused("advance_work_item", { id: own, expectedVersion: version })).toMatch(
+      new RegExp(
+        `^E_CONCURRENCY_CONFLICT: work item ${own} changed while trying to advance it: expected version ${version}, found ${version + 1}`,
+      ),
+    );
+    expect(
+      await refused("advance_work_item", { id: own, move: "block", reason: "x", expectedVersion: 0 }),
+    ).toMatch(/^E_VALIDATION: advance_work_item input is invalid: expectedVersion: /);
+    const blocked = await call("advance_work_item", {
+      id: own,
+      move: "block",
+      reason: "waiting",
+      expectedVersion: version + 1,
+    });
+    expect(blocked.structuredContent).toMatchObject({ state: "blocked", stage: "requirements" });
+  });
+});
+
 describe("a factory left as it was", () => {
   it("shows the refused moves wrote nothing: only the four moves taken are in the log", async () => {
     const factory = await openFactory({ dir: server.dir });

@@ -21,7 +21,7 @@ describe("arguments a tool does not take", () => {
       'E_VALIDATION: advance_work_item input is invalid: (root): unknown argument "action"',
     );
     expect(text).toContain(
-      "advance_work_item takes id, move, reason, to, cause, overrideWipReason, idempotencyKey",
+      "advance_work_item takes id, move, reason, to, cause, overrideWipReason, expectedVersion, idempotencyKey",
     );
     const listed = await call("list_work", { line: "checkout" });
     expect(listed.structuredContent?.items).toMatchObject([{ id: item, stage: "intake", state: "active" }]);

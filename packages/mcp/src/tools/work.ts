@@ -13,6 +13,7 @@ import {
   LineIdSchema,
   LinkInputSchema,
   LinkTypeSchema,
+  MoveOptionsSchema,
   NotFoundError,
   ReworkCauseSchema,
   ValidationError,
@@ -156,6 +157,9 @@ export const advanceWorkItem = defineTool({
         .min(1)
         .optional()
         .describe("Enter past the line's WIP limit on purpose"),
+      expectedVersion: MoveOptionsSchema.shape.expectedVersion.describe(
+        "The item's version as you read it (list_work and every write of it answer version): the move is refused with E_CONCURRENCY_CONFLICT if the item is no longer at it, so two agents moving one item move it once; omit to move it from wherever it is now",
+      ),
       idempotencyKey: IdempotencyKey,
     })
     .refine((input) => !["back", "block", "drop"].includes(input.move) || input.reason !== undefined, {
@@ -178,6 +182,7 @@ export const advanceWorkItem = defineTool({
     const options = {
       ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
       ...(input.overrideWipReason === undefined ? {} : { overrideWip: { reason: input.overrideWipReason } }),
+      ...(input.expectedVersion === undefined ? {} : { expectedVersion: input.expectedVersion }),
     };
     const reason = input.reason as string;
     // A move decides on the item as this server last read it: read what other processes wrote first.
