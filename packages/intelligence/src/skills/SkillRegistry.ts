@@ -19,15 +19,10 @@ import * as Effect from "effect/Effect";
 import { z } from "zod";
 import type { Skill, SkillRequirement } from "./Skill.js";
 import { errorText, isSdkError, SkillFailedError } from "./SkillFailedError.js";
-import {
-  formatSkillMd,
-  type InstructionSkill,
-  type SkillProblem,
-  type SkillsDirResult,
-  safeLoadSkillsDir,
-} from "./SkillMd.js";
+import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
 import { type RecordedRun, SkillRunKeys } from "./SkillRunKeys.js";
 import { SkillRan } from "./skillEvents.js";
+import { type SkillProblem, type SkillsDirResult, safeLoadSkillsDir } from "./skillFolders.js";
 
 /** Options of {@link SkillRegistry.run}. */
 export interface SkillRunOptions {

@@ -6,6 +6,7 @@ export {
   reviewItem,
   summarizeLine,
 } from "./builtinSkills.js";
+export { exportSkill } from "./exportSkill.js";
 export {
   defineFactorySkill,
   defineSkill,
@@ -15,19 +16,11 @@ export {
 } from "./Skill.js";
 export { SkillFailedError } from "./SkillFailedError.js";
 export {
-  exportSkill,
   formatSkillMd,
   type InstructionSkill,
-  loadSkillFolder,
-  loadSkillsDir,
   parseSkillMd,
-  readSkillBytes,
-  readSkillFile,
   type SkillFrontMatter,
   SkillFrontMatterSchema,
-  type SkillProblem,
-  type SkillsDirResult,
-  safeLoadSkillsDir,
 } from "./SkillMd.js";
 export {
   type SkillInfo,
@@ -37,3 +30,12 @@ export {
   type SkillRunOptions,
 } from "./SkillRegistry.js";
 export { SkillRan, SkillStarted } from "./skillEvents.js";
+export {
+  loadSkillFolder,
+  loadSkillsDir,
+  readSkillBytes,
+  readSkillFile,
+  type SkillProblem,
+  type SkillsDirResult,
+  safeLoadSkillsDir,
+} from "./skillFolders.js";

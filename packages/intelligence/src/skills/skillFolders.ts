@@ -1,0 +1,213 @@
+/**
+ * Skill folders on disk: `<name>/SKILL.md` with its `scripts/`, `references/`
+ * and `assets/` files, loaded one by one or a whole skills folder at a time
+ * (all or nothing, or keeping the problems of the bad ones), and the files of
+ * a loaded skill read back.
+ *
+ * @module
+ */
+import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { readUtf8File } from "../internal/utf8File.js";
+import { type InstructionSkill, parseSkillMd } from "./SkillMd.js";
+import { errorText, invalidIssues, issueLines } from "./skillIssues.js";
+
+/** The folders of a skill that hold its files. */
+export const RESOURCE_FOLDERS = ["scripts", "references", "assets"];
+
+/**
+ * Loads the skill in a folder holding a SKILL.md.
+ *
+ * @throws ValidationError when the SKILL.md is invalid (file:line:column) or not
+ * UTF-8, or when a resource folder holds a symbolic link (links are not
+ * followed: they could leave the skill's folder or loop).
+ */
+export function loadSkillFolder(dir: string): InstructionSkill {
+  const file = join(dir, "SKILL.md");
+  const skill = parseSkillMd(readUtf8File(file, "SKILL.md"), file, basename(dir));
+  const files: string[] = [];
+  const links: string[] = [];
+  for (const folder of RESOURCE_FOLDERS) {
+    const root = join(dir, folder);
+    const relativePath = (path: string) => relative(dir, path).split("\\").join("/");
+    const stats = lstatSync(root, { throwIfNoEntry: false });
+    if (stats === undefined) continue;
+    if (stats.isSymbolicLink()) {
+      links.push(relativePath(root));
+      continue;
+    }
+    walk(
+      root,
+      (path) => files.push(relativePath(path)),
+      (path) => links.push(relativePath(path)),
+    );
+  }
+  if (links.length > 0) {
+    throw invalidIssues(
+      links.map((link) => ({
+        path: link,
+        message: "is a symbolic link; a skill's files must be regular files inside its folder",
+        file: join(dir, link),
+      })),
+    );
+  }
+  return { ...skill, dir, files: files.sort() };
+}
+
+/** A skill folder under a skills folder that failed to load, and why. */
+export interface SkillProblem {
+  /** Name of the skill's folder (the name the skill would have). */
+  readonly name: string;
+  /** The skill's folder. */
+  readonly dir: string;
+  /** Each problem, with the file, line and column it is at. */
+  readonly issues: readonly ValidationIssue[];
+  /** The problems as `file:line:column: field: message` lines, to show as they are. */
+  readonly message: string;
+}
+
+/** What {@link safeLoadSkillsDir} found: the skills that load, and the folders that do not. */
+export interface SkillsDirResult {
+  /** The skills that loaded. */
+  readonly skills: InstructionSkill[];
+  /** One per folder that did not load, with what is wrong and where. */
+  readonly problems: SkillProblem[];
+}
+
+/**
+ * Loads every skill folder directly under `dir` (folders without a SKILL.md are
+ * skipped), keeping going past bad ones: each folder that fails to load is a
+ * {@link SkillProblem} with file:line:column, and the others load. The result
+ * form of {@link loadSkillsDir}; `openFactory` loads a factory's skills with it,
+ * so that one bad SKILL.md does not keep the factory from opening.
+ *
+ * A `dir` that is a file or cannot be read, and a symbolic link directly
+ * under it (not followed: it could leave the folder or loop), are problems
+ * too, named by their path.
+ *
+ * @example
+ * ```ts
+ * const { skills, problems } = safeLoadSkillsDir(".factory/skills");
+ * for (const problem of problems) console.warn(problem.message);
+ * ```
+ */
+export function safeLoadSkillsDir(dir: string): SkillsDirResult {
+  const skills: InstructionSkill[] = [];
+  const { folders, problems } = skillFolders(dir);
+  for (const folder of folders) {
+    try {
+      skills.push(loadSkillFolder(folder));
+    } catch (error) {
+      // A SKILL.md that cannot be read (a folder by that name, no permission) is a problem of that skill too.
+      const issues =
+        error instanceof ValidationError
+          ? error.issues
+          : [{ path: "", message: errorText(error), file: join(folder, "SKILL.md") }];
+      problems.push({ name: basename(folder), dir: folder, issues, message: issueLines(issues).join("\n") });
+    }
+  }
+  return { skills, problems };
+}
+
+/**
+ * Loads every skill folder directly under `dir` (folders without a SKILL.md are
+ * skipped), all or nothing: all problems of all skills are reported together.
+ * {@link safeLoadSkillsDir} loads the good ones and returns the problems.
+ *
+ * @throws ValidationError listing each bad SKILL.md with file:line:column, a
+ * `dir` that is a file or cannot be read, and each symbolic link under it.
+ */
+export function loadSkillsDir(dir: string): InstructionSkill[] {
+  const skills: InstructionSkill[] = [];
+  const { folders, problems } = skillFolders(dir);
+  const issues: ValidationIssue[] = problems.flatMap((problem) => problem.issues);
+  for (const folder of folders) {
+    try {
+      skills.push(loadSkillFolder(folder));
+    } catch (error) {
+      if (error instanceof ValidationError) issues.push(...error.issues);
+      else throw error;
+    }
+  }
+  if (issues.length > 0) throw invalidIssues(issues);
+  return skills;
+}
+
+/**
+ * The folders directly under `dir` that hold a SKILL.md, by name; none when
+ * `dir` does not exist. A `dir` that is not a readable folder, and symbolic
+ * links under it, are problems instead.
+ */
+function skillFolders(dir: string): { folders: string[]; problems: SkillProblem[] } {
+  const problem = (path: string, message: string): SkillProblem => {
+    const issues = [{ path: "", message, file: path }];
+    return { name: basename(path), dir: path, issues, message: issueLines(issues).join("\n") };
+  };
+  const stats = statSync(dir, { throwIfNoEntry: false });
+  if (stats === undefined) return { folders: [], problems: [] };
+  if (!stats.isDirectory()) {
+    return {
+      folders: [],
+      problems: [
+        problem(dir, "is a file, not a folder of skills; move it away or give another skills folder"),
+      ],
+    };
+  }
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    return {
+      folders: [],
+      problems: [problem(dir, `cannot be read as a folder of skills: ${errorText(error)}`)],
+    };
+  }
+  const folders: string[] = [];
+  const problems: SkillProblem[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isSymbolicLink()) {
+      problems.push(
+        problem(path, "is a symbolic link; skill folders must be real folders (links are not followed)"),
+      );
+    } else if (entry.isDirectory() && existsSync(join(path, "SKILL.md"))) {
+      folders.push(path);
+    }
+  }
+  return { folders, problems };
+}
+
+/** Reads a text file of a skill (`references/api.md`) as UTF-8, refusing paths outside its folder. */
+export function readSkillFile(skill: InstructionSkill, path: string): string {
+  return readFileSync(skillFilePath(skill, path), "utf8");
+}
+
+/** Reads a file of a skill as bytes (an image or archive in `assets/`), refusing paths outside its folder. */
+export function readSkillBytes(skill: InstructionSkill, path: string): Buffer {
+  return readFileSync(skillFilePath(skill, path));
+}
+
+/** Where a listed file of a skill is; a NotFoundError naming the files it has when it has not this one. */
+function skillFilePath(skill: InstructionSkill, path: string): string {
+  if (!skill.files.includes(path) || skill.dir === undefined) {
+    throw new NotFoundError({
+      message: `skill "${skill.name}" has no file "${path}"; it has: ${skill.files.join(", ") || "none"}`,
+      entity: "skill file",
+      id: path,
+      field: "path",
+    });
+  }
+  return join(skill.dir, path);
+}
+
+/** Visits the files under `dir`, and reports symbolic links instead of following them. */
+function walk(dir: string, visit: (path: string) => void, link: (path: string) => void): void {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    const stats = lstatSync(path);
+    if (stats.isSymbolicLink()) link(path);
+    else if (stats.isDirectory()) walk(path, visit, link);
+    else visit(path);
+  }
+}
