@@ -13,8 +13,8 @@ import { migrateLog } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import { findFactory, type GlobalOptions, openStore, withFactory } from "./Session.js";
 
-/** The SQLite file a staged factory keeps its log in. */
-const STAGED_LOG = "factory.db";
+/** The SQLite file a factory's folder keeps its log in, a staged factory's too. */
+const FOLDER_LOG = "factory.db";
 
 /** Events copied in one append when the staged log goes into another store: most first imports land in one batch, whole or not at all. */
 const COPY_PAGE = 100_000;
@@ -58,7 +58,7 @@ export async function withStagedFactory<T>(
   const forget = removeOnSignal(staging);
   try {
     const result = await withFactory(
-      { ...options, dir: staging, store: join(staging, STAGED_LOG), create: true },
+      { ...options, dir: staging, store: join(staging, FOLDER_LOG), create: true },
       work,
     );
     if (options.store === undefined && fresh && moveInto(staging, target)) return result;
@@ -115,7 +115,7 @@ function moveInto(staging: string, target: string): boolean {
  * when the factory is next opened.
  */
 function keepCaches(staging: string, target: string): void {
-  rmSync(join(staging, STAGED_LOG), { force: true });
+  rmSync(join(staging, FOLDER_LOG), { force: true });
   try {
     moveInto(staging, target);
   } catch {
@@ -129,9 +129,9 @@ function keepCaches(staging: string, target: string): void {
  * holds events (another process created the factory meanwhile).
  */
 async function copyLog(staging: string, options: GlobalOptions): Promise<boolean> {
-  const from = await openStore(join(staging, STAGED_LOG));
+  const from = await openStore(join(staging, FOLDER_LOG));
   try {
-    const to = await openStore(options.store ?? join(resolve(options.dir), STAGED_LOG), options.storeFlag);
+    const to = await openStore(options.store ?? join(resolve(options.dir), FOLDER_LOG), options.storeFlag);
     try {
       if ((await to.head()) > 0) return false;
       await migrateLog(from, to, { pageSize: COPY_PAGE });
