@@ -1,6 +1,7 @@
 /**
  * `factory work list|create|advance|back|block|unblock|drop|complete|assign|show`:
  * the moves and `assign` take `--idempotency-key` and `--expected-version`.
+ * `work artifact` and `work review` are registered from `workTrace.ts`.
  *
  * @module
  */
@@ -22,6 +23,7 @@ import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { type GlobalOptions, withFactory } from "../Session.js";
+import { registerWorkTrace } from "./workTrace.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -327,7 +329,7 @@ export function registerWork(program: Command, context: CliContext): void {
 
   work
     .command("show")
-    .description("a work item with its signals, artifacts and suspect links")
+    .description("a work item with its signals, artifacts and suspect links (with the ids work review takes)")
     .argument("<id>", "work item id", nameArgument("<id>"))
     .action(
       action(context, async ({ options, output }, id) => {
@@ -349,7 +351,8 @@ export function registerWork(program: Command, context: CliContext): void {
         for (const artifact of trace.artifacts)
           output.line(`  artifact ${artifact.id} ${artifact.kind} v${artifact.version} ${artifact.title}`);
         for (const link of trace.suspect)
-          output.line(output.style("yellow", `  suspect  ${link.from} ${link.type} ${link.to}`));
+          output.line(output.style("yellow", `  suspect  ${link.id} ${link.from} ${link.type} ${link.to}`));
       }),
     );
+  registerWorkTrace(work, context);
 }

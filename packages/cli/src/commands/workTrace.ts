@@ -1,0 +1,196 @@
+/**
+ * `factory work artifact|review`: a version of an artifact recorded for a work
+ * item, as the SDK's `recordArtifact` records it (a new fingerprint makes the
+ * links downstream suspect), and a suspect trace link reviewed, as
+ * `reviewLink` reviews it (the `no-suspect-links` gate then lets the item into
+ * release). Neither SDK call takes an idempotency key: recording the same
+ * content under the same `--artifact` id again records nothing, and a
+ * repeated review records one more review.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import {
+  ArtifactIdSchema,
+  ArtifactKindSchema,
+  EVIDENCE_SCHEMAS,
+  RecordArtifactInputSchema,
+  type RecordedArtifact,
+  ReviewInputSchema,
+  StageNameSchema,
+  type TraceLink,
+} from "@software-factory/core";
+import type { Command } from "commander";
+import { UsageError } from "../exitCodes.js";
+import { NameValue, nameArgument, parseFlag } from "../flags.js";
+import { requireSource, requireStage, requireWorkItem } from "../knownValues.js";
+import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
+import type { Output } from "../Output.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Where an artifact's fields came from on the command line. */
+const ARTIFACT_FLAGS: FlagsOfFields = {
+  id: "--artifact",
+  kind: "--kind",
+  title: "--title",
+  fields: "--fields",
+  workItem: "<id>",
+  stage: "--stage",
+  fingerprintFields: "--fingerprint-field",
+};
+
+/** Where a review's fields came from on the command line. */
+const REVIEW_FLAGS: FlagsOfFields = { verdict: "--verdict", note: "--note" };
+
+const artifactShape = RecordArtifactInputSchema.shape;
+
+/** An artifact's content as typed: a JSON object (its values anything JSON holds). */
+const FieldsFlag = artifactShape.fields.unwrap();
+
+/** A review's note as typed: not blank, and at most 2,000 characters, the SDK's rule. */
+const NoteFlag = NameValue.pipe(ReviewInputSchema.shape.note.unwrap());
+
+/**
+ * Reads `--fields`: inline JSON, or `@path` of a JSON file, that must be an
+ * object; a kind that serves as evidence (`changeSet`, `testEvidence`) has its
+ * fields checked by the SDK's schema for it.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, field `--fields`) when the file is missing or a folder.
+ * @throws UsageError naming the flag when the file cannot be read, the JSON does not parse, or the fields are not the kind's.
+ */
+function parseFields(value: string, kind: string): Record<string, unknown> {
+  let text = value;
+  if (value.startsWith("@")) {
+    const path = value.slice(1);
+    requireSource(path, "file", "--fields");
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      throw new UsageError(`--fields: cannot read ${path}: ${(error as Error).message}`);
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--fields: not valid JSON: ${(error as Error).message}`);
+  }
+  const fields = parseFlag(FieldsFlag, json, "--fields");
+  const evidence = EVIDENCE_SCHEMAS[kind];
+  if (evidence !== undefined) parseFlag(evidence, fields, "--fields");
+  return fields;
+}
+
+/** Prints what `work artifact` recorded, and the links it made suspect. */
+function printRecorded(output: Output, item: string, recorded: RecordedArtifact): void {
+  const { artifact } = recorded;
+  const version = `${artifact.id} v${artifact.version}`;
+  if (!recorded.changed) {
+    output.line(`${version} unchanged: nothing recorded`);
+    return;
+  }
+  output.line(`recorded ${version} (${artifact.kind}) for ${item} in ${artifact.stage ?? "no stage"}`);
+  for (const link of recorded.suspected)
+    output.line(output.style("yellow", `  suspect  ${link.id} ${link.from} ${link.type} ${link.to}`));
+}
+
+/** Registers `factory work artifact` and `factory work review` under `factory work`. */
+export function registerWorkTrace(work: Command, context: CliContext): void {
+  work
+    .command("artifact")
+    .description(
+      "record a version of an artifact (requirement, design, changeSet, testEvidence...) for a work item",
+    )
+    .argument("<id>", "work item id", nameArgument("<id>"))
+    .requiredOption("--kind <kind>", "a camelCase word: requirement, design, changeSet, testEvidence, ...")
+    .requiredOption("--title <title>", "its title (at most 500 characters)")
+    .option(
+      "--artifact <id>",
+      "its stable id (REQ-4); the same id again records a new version when the content changed",
+    )
+    .option(
+      "--fields <json|@file>",
+      'its content as a JSON object, or @ and a JSON file (changeSet: {"commit","paths"}; testEvidence: {"runId","passed","failed"})',
+      "{}",
+    )
+    .option("--stage <stage>", "the stage it was made in (default the previous version's, else the item's)")
+    .option(
+      "--fingerprint-field <field>",
+      "a field its fingerprint covers (repeatable; default all)",
+      collect,
+    )
+    .action(
+      action(context, async ({ options, output }, id, flags) => {
+        const f = flags as {
+          kind: string;
+          title: string;
+          artifact?: string;
+          fields: string;
+          stage?: string;
+          fingerprintField?: string[];
+        };
+        const kind = parseFlag(NameValue.pipe(ArtifactKindSchema), f.kind, "--kind");
+        const input = {
+          kind,
+          title: parseFlag(artifactShape.title, f.title, "--title"),
+          fields: parseFields(f.fields, kind),
+          workItem: id as string,
+          ...(f.artifact === undefined
+            ? {}
+            : { id: parseFlag(NameValue.pipe(ArtifactIdSchema), f.artifact, "--artifact") }),
+          ...(f.stage === undefined ? {} : { stage: parseFlag(StageNameSchema, f.stage, "--stage") }),
+          ...(f.fingerprintField === undefined
+            ? {}
+            : {
+                fingerprintFields: f.fingerprintField.map((field) =>
+                  parseFlag(NameValue, field, "--fingerprint-field"),
+                ),
+              }),
+        };
+        const recorded = await withFactory(options, async (factory) => {
+          await requireWorkItem(factory, id as string, "<id>");
+          if (input.stage !== undefined) requireStage(factory, input.stage, "--stage");
+          return namingFlags(ARTIFACT_FLAGS, () =>
+            factory.work.recordArtifact({ ...input, actor: options.actor }),
+          );
+        });
+        if (options.json) return output.json(recorded);
+        printRecorded(output, id as string, recorded);
+      }),
+    );
+
+  work
+    .command("review")
+    .description("review a suspect trace link (the ids work show prints): it is no longer suspect")
+    .argument("<link-id>", "trace link id (link_...)", nameArgument("<link-id>"))
+    .requiredOption(
+      "--verdict <verdict>",
+      "keep (still right), adapted (downstream was updated) or obsolete (no longer relevant)",
+    )
+    .option("--note <text>", "what the reviewer found")
+    .action(
+      action(context, async ({ options, output }, linkId, flags) => {
+        const f = flags as { verdict: string; note?: string };
+        const verdict = parseFlag(ReviewInputSchema.shape.verdict, f.verdict, "--verdict");
+        const note = f.note === undefined ? undefined : parseFlag(NoteFlag, f.note, "--note");
+        const link: TraceLink = await withFactory(options, (factory) =>
+          namingArgument("<link-id>", linkId as string, () =>
+            namingFlags(REVIEW_FLAGS, () =>
+              factory.work.reviewLink(linkId as string, {
+                verdict,
+                actor: options.actor,
+                ...(note === undefined ? {} : { note }),
+              }),
+            ),
+          ),
+        );
+        if (options.json) return output.json(link);
+        output.line(
+          `${link.id} reviewed (${verdict}): ${link.from} ${link.type} ${link.to} is no longer suspect`,
+        );
+      }),
+    );
+}

@@ -1,0 +1,337 @@
+/**
+ * `factory work artifact` and `factory work review`: the SDK's
+ * `recordArtifact` and `reviewLink` from a shell. The built bin, run as a
+ * subprocess, on a real SQLite file; links made and results checked through
+ * the SDK (the CLI has no command that makes a trace link).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RecordedArtifact, TraceLink, WorkItem } from "@software-factory/core";
+import { type Factory, openFactory } from "@software-factory/intelligence";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHOP_YAML } from "./fixtures.js";
+import { type RunResult, runFactory } from "./runFactory.js";
+
+let cwd: string;
+/** The bin runs several times per test, a few seconds each on a loaded machine. */
+const SLOW = { timeout: 240_000 };
+
+const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
+const firstLine = (result: RunResult) => result.stderr.split("\n")[0];
+
+/** A new item on checkout in the tiny flow (intake, implementation, testing, release), created through the bin; its id. */
+async function createItem(title: string): Promise<string> {
+  const created = await factory("work", "create", "--line", "checkout", "--flow", "tiny", "--json", title);
+  expect(created.code, created.stderr).toBe(0);
+  return (JSON.parse(created.stdout) as WorkItem).id;
+}
+
+/** Runs `use` on the factory the bin wrote, opened through the SDK. */
+async function withSdk<T>(use: (opened: Factory) => Promise<T>): Promise<T> {
+  const opened = await openFactory({ dir: join(cwd, ".factory") });
+  try {
+    await opened.work.refresh();
+    return await use(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** The position of the log's last event: unchanged when a refused command wrote nothing. */
+const head = () => withSdk((opened) => opened.log.head());
+
+/** Runs the bin and expects it to succeed. */
+async function ok(...args: string[]): Promise<RunResult> {
+  const result = await factory(...args);
+  expect(result.code, result.stderr).toBe(0);
+  return result;
+}
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-work-trace-"));
+  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+  writeFileSync(join(cwd, "run.json"), JSON.stringify({ runId: "ci-77", passed: 12, failed: 0 }));
+  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+}, SLOW.timeout);
+
+afterAll(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe("factory work artifact", () => {
+  it(
+    "records versions of an artifact for a work item, in text and JSON; the same content again records nothing",
+    SLOW,
+    async () => {
+      const id = await createItem("Pay by link");
+      const first = await ok(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        "requirement",
+        "--title",
+        "Pay by link",
+        "--artifact",
+        "REQ-7",
+        "--fields",
+        '{"body":"Shoppers pay with a link sent by mail."}',
+      );
+      expect(first.stdout).toBe(`recorded REQ-7 v1 (requirement) for ${id} in intake\n`);
+
+      const again = await ok(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        "requirement",
+        "--title",
+        "Pay by link",
+        "--artifact",
+        "REQ-7",
+        "--fields",
+        '{"body":"Shoppers pay with a link sent by mail."}',
+      );
+      expect(again.stdout).toBe("REQ-7 v1 unchanged: nothing recorded\n");
+
+      const revised = await ok(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        "requirement",
+        "--title",
+        "Pay by link",
+        "--artifact",
+        "REQ-7",
+        "--fields",
+        '{"body":"Shoppers pay with a link sent by mail or text message."}',
+        "--json",
+      );
+      const recorded = JSON.parse(revised.stdout) as RecordedArtifact;
+      expect(recorded).toMatchObject({ changed: true, suspected: [] });
+      expect(recorded.artifact).toMatchObject({
+        id: "REQ-7",
+        version: 2,
+        workItem: id,
+        recordedBy: "tester",
+      });
+
+      const tests = await ok(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        "testEvidence",
+        "--title",
+        "CI run 77",
+        "--fields",
+        "@run.json",
+        "--json",
+      );
+      const generated = (JSON.parse(tests.stdout) as RecordedArtifact).artifact.id;
+      expect(generated).toMatch(/^art_/);
+
+      const artifacts = await withSdk(async (opened) => opened.work.artifactsOf(id));
+      expect(artifacts.map((artifact) => [artifact.id, artifact.version])).toEqual([
+        ["REQ-7", 2],
+        [generated, 1],
+      ]);
+      expect(artifacts[1]?.fields).toEqual({ runId: "ci-77", passed: 12, failed: 0 });
+    },
+  );
+
+  it(
+    "refuses malformed flags with E_USAGE naming the flag, and an unknown item with E_NOT_FOUND, writing nothing",
+    SLOW,
+    async () => {
+      const id = await createItem("Pay in instalments");
+      await ok(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        "requirement",
+        "--title",
+        "Instalments",
+        "--artifact",
+        "REQ-8",
+      );
+      const before = await head();
+      const artifact = (...flags: string[]) => factory("work", "artifact", id, "--title", "T", ...flags);
+
+      const refusals: [RunResult, string][] = [
+        [
+          await artifact("--kind", "Change Set"),
+          'error: E_USAGE: --kind: artifact kind must be a camelCase word, as in changeSet (got "Change Set")',
+        ],
+        [
+          await artifact("--kind", "design", "--fields", "{body"),
+          "error: E_USAGE: --fields: not valid JSON: ",
+        ],
+        [await artifact("--kind", "design", "--fields", "[1]"), "error: E_USAGE: --fields: "],
+        [
+          await artifact("--kind", "changeSet", "--fields", '{"commit":"zz"}'),
+          'error: E_USAGE: --fields: commit: commit must be a hex commit id of 7-64 chars; paths: missing (expected array) (got {"commit":"zz"})',
+        ],
+        [
+          await artifact("--kind", "design", "--artifact", "REQ 8"),
+          'error: E_USAGE: --artifact: artifact id must be 1-128 chars of [A-Za-z0-9._:-] (got "REQ 8")',
+        ],
+        [
+          await artifact("--kind", "design", "--stage", "nowhere"),
+          'error: E_USAGE: --stage: no stage "nowhere"',
+        ],
+        [
+          await artifact("--kind", "design", "--artifact", "REQ-8"),
+          'error: E_USAGE: --kind: artifact "REQ-8" is a requirement, not a design',
+        ],
+        [
+          await factory("work", "artifact", id, "--kind", "design", "--title", " "),
+          "error: E_USAGE: --title: ",
+        ],
+      ];
+      for (const [result, message] of refusals) {
+        expect(result.code, result.stderr).toBe(2);
+        expect(firstLine(result)).toContain(message);
+      }
+
+      const missing = await artifact("--kind", "design", "--fields", "@nope.json");
+      expect(missing.code).toBe(1);
+      expect(firstLine(missing)).toBe("error: E_NOT_FOUND: --fields: no file nope.json");
+      const unknown = await factory("work", "artifact", "wi_nope", "--kind", "design", "--title", "T");
+      expect(unknown.code).toBe(1);
+      expect(firstLine(unknown)).toBe(
+        'error: E_NOT_FOUND: <id>: no work item "wi_nope" (see factory work list)',
+      );
+
+      expect(await head()).toBe(before);
+    },
+  );
+});
+
+describe("factory work review", () => {
+  it(
+    "clears a suspect link whose id work show prints, so the no-suspect-links gate lets the item into release",
+    SLOW,
+    async () => {
+      const id = await createItem("Refund by link");
+      await ok("work", "advance", id);
+      await ok(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        "changeSet",
+        "--title",
+        "Refund links",
+        "--fields",
+        '{"commit":"9c4e1a7","paths":["/src/checkout/refund.ts"]}',
+      );
+      await ok("work", "advance", id);
+      await ok(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        "testEvidence",
+        "--title",
+        "CI run 77",
+        "--artifact",
+        "RUN-77",
+        "--fields",
+        "@run.json",
+      );
+      await ok(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        "requirement",
+        "--title",
+        "Refunds",
+        "--artifact",
+        "REQ-9",
+        "--fields",
+        '{"body":"Refund within 14 days."}',
+      );
+      const made = await withSdk((opened) =>
+        opened.work.link({ from: "RUN-77", to: "REQ-9", type: "verifies" }),
+      );
+
+      const revised = await ok(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        "requirement",
+        "--title",
+        "Refunds",
+        "--artifact",
+        "REQ-9",
+        "--fields",
+        '{"body":"Refund within 30 days."}',
+      );
+      expect(revised.stdout).toBe(
+        `recorded REQ-9 v2 (requirement) for ${id} in testing\n  suspect  ${made.id} RUN-77 verifies REQ-9\n`,
+      );
+      const gated = await factory("work", "advance", id);
+      expect(gated.code).toBe(1);
+      expect(firstLine(gated)).toMatch(/^error: E_GATE_FAILED: /);
+      const shown = await ok("work", "show", id);
+      expect(shown.stdout).toContain(`  suspect  ${made.id} RUN-77 verifies REQ-9\n`);
+
+      const reviewed = await ok(
+        "work",
+        "review",
+        made.id,
+        "--verdict",
+        "keep",
+        "--note",
+        "30 days is still verified",
+      );
+      expect(reviewed.stdout).toBe(
+        `${made.id} reviewed (keep): RUN-77 verifies REQ-9 is no longer suspect\n`,
+      );
+      expect((await ok("work", "show", id)).stdout).not.toContain("suspect");
+      const released = await ok("work", "advance", id);
+      expect(released.stdout).toBe(`${id} is now in release\n`);
+
+      const again = await ok("work", "review", made.id, "--verdict", "obsolete", "--json");
+      expect(JSON.parse(again.stdout) as TraceLink).toMatchObject({
+        id: made.id,
+        suspect: false,
+        obsolete: true,
+      });
+    },
+  );
+
+  it(
+    "refuses an unknown link with E_NOT_FOUND and malformed flags with E_USAGE, writing nothing",
+    SLOW,
+    async () => {
+      const before = await head();
+      const unknown = await factory("work", "review", "link_nope", "--verdict", "keep");
+      expect(unknown.code).toBe(1);
+      expect(firstLine(unknown)).toBe('error: E_NOT_FOUND: <link-id>: no trace link "link_nope"');
+      const verdict = await factory("work", "review", "link_nope", "--verdict", "maybe");
+      expect(verdict.code).toBe(2);
+      expect(firstLine(verdict)).toBe(
+        'error: E_USAGE: --verdict: Invalid option: expected one of "keep"|"adapted"|"obsolete" (got "maybe")',
+      );
+      const note = await factory("work", "review", "link_nope", "--verdict", "keep", "--note", " ");
+      expect(note.code).toBe(2);
+      expect(firstLine(note)).toBe('error: E_USAGE: --note: must not be empty (got " ")');
+      const blank = await factory("work", "review", "", "--verdict", "keep");
+      expect(blank.code).toBe(2);
+      expect(firstLine(blank)).toBe('error: E_USAGE: <link-id>: must not be empty (got "")');
+      const noVerdict = await factory("work", "review", "link_nope");
+      expect(noVerdict.code).toBe(2);
+      expect(firstLine(noVerdict)).toBe(
+        "error: E_USAGE: required option '--verdict <verdict>' not specified",
+      );
+      expect(await head()).toBe(before);
+    },
+  );
+});
