@@ -90,6 +90,8 @@ export {
   RecordArtifactInputSchema,
   type RecordDeploymentInput,
   RecordDeploymentInputSchema,
+  type RecordFactOptions,
+  RecordFactOptionsSchema,
   type ResolveIncidentInput,
   ResolveIncidentInputSchema,
   type ReviewInput,

@@ -30,6 +30,7 @@ import type {
   ReasonInput,
   RecordArtifactInput,
   RecordDeploymentInput,
+  RecordFactOptions,
   ResolveIncidentInput,
   ReviewInput,
   SendBackInput,
@@ -365,28 +366,45 @@ export class AssemblyLine extends AssemblyLineReads {
   /**
    * Records a deployment and the work items it shipped; with `remediates`, an
    * unplanned deployment made to fix incidents. Feeds the DORA measures.
+   * With `idempotencyKey`, a retried call (a CI step run again, from any
+   * process) returns the deployment the first call recorded instead of
+   * counting it twice.
    *
    * @returns the deployment id (`dep_...`).
    * @throws ValidationError when the input is invalid or a work item or incident does not exist.
+   * @throws IdempotencyConflictError when the key was used for another write, or to record a deployment from different input (environment, workItems, status, remediates).
+   * @example
+   * ```ts
+   * const id = await line.recordDeployment(
+   *   { environment: "production", workItems: [item.id] },
+   *   { idempotencyKey: `deploy-${process.env.CI_PIPELINE_ID}` },
+   * );
+   * ```
    */
-  async recordDeployment(input: RecordDeploymentInput = {}): Promise<string> {
+  async recordDeployment(
+    input: RecordDeploymentInput = {},
+    options: RecordFactOptions = {},
+  ): Promise<string> {
     this.#lifecycle.assertOpen();
-    return this.#field.recordDeployment(input);
+    return this.#field.recordDeployment(input, options);
   }
 
   /**
-   * Opens an incident in production, caused by a deployment when known.
+   * Opens an incident in production, caused by a deployment when known. With
+   * `idempotencyKey`, a retried call returns the incident the first call opened.
    *
    * @returns the incident id (`inc_...`).
    * @throws ValidationError when the input is invalid or the deployment does not exist.
+   * @throws IdempotencyConflictError when the key was used for another write, or to open an incident from different input (title, severity, deployment).
    */
-  async openIncident(input: OpenIncidentInput): Promise<string> {
+  async openIncident(input: OpenIncidentInput, options: RecordFactOptions = {}): Promise<string> {
     this.#lifecycle.assertOpen();
-    return this.#field.openIncident(input);
+    return this.#field.openIncident(input, options);
   }
 
   /**
-   * Resolves an incident: service is restored.
+   * Resolves an incident: service is restored. An incident already resolved
+   * stays as it was (its first resolution counts for time to restore); nothing is written.
    *
    * @throws NotFoundError when there is no such incident.
    */

@@ -24,6 +24,7 @@ import type {
   ReasonInput,
   RecordArtifactInput,
   RecordDeploymentInput,
+  RecordFactOptions,
   ResolveIncidentInput,
   ReviewInput,
   SendBackInput,
@@ -101,9 +102,15 @@ export interface AssemblyLineShape {
     options?: { readonly actor?: string },
   ) => Effect.Effect<Signal, AssemblyLineError>;
   /** See {@link AssemblyLine.recordDeployment}; succeeds with the deployment's id. */
-  readonly recordDeployment: (input?: RecordDeploymentInput) => Effect.Effect<string, AssemblyLineError>;
+  readonly recordDeployment: (
+    input?: RecordDeploymentInput,
+    options?: RecordFactOptions,
+  ) => Effect.Effect<string, AssemblyLineError>;
   /** See {@link AssemblyLine.openIncident}; succeeds with the incident's id. */
-  readonly openIncident: (input: OpenIncidentInput) => Effect.Effect<string, AssemblyLineError>;
+  readonly openIncident: (
+    input: OpenIncidentInput,
+    options?: RecordFactOptions,
+  ) => Effect.Effect<string, AssemblyLineError>;
   /** See {@link AssemblyLine.resolveIncident}. */
   readonly resolveIncident: (
     id: string,
@@ -177,8 +184,8 @@ export function makeAssemblyLineShape(line: AssemblyLine): AssemblyLineShape {
     reviewLink: (linkId, input) => write(() => line.reviewLink(linkId, input)),
     captureSignal: (input, options) => write(() => line.captureSignal(input, options)),
     routeSignal: (id, lineId, options) => write(() => line.routeSignal(id, lineId, options)),
-    recordDeployment: (input) => write(() => line.recordDeployment(input)),
-    openIncident: (input) => write(() => line.openIncident(input)),
+    recordDeployment: (input, options) => write(() => line.recordDeployment(input, options)),
+    openIncident: (input, options) => write(() => line.openIncident(input, options)),
     resolveIncident: (id, input) => write(() => line.resolveIncident(id, input)),
     get: (id) => readSync(() => line.get(id)),
     list: (filter) => readSync(() => line.list(filter)),

@@ -266,6 +266,7 @@ export const DeploymentRecorded = defineEvent(
     status: z.enum(["succeeded", "failed"]),
     /** Ids of the incidents it fixes, for an unplanned fix (default: none). */
     remediates: z.array(z.string().min(1)).default([]),
+    request,
   }),
 );
 
@@ -279,6 +280,7 @@ export const IncidentOpened = defineEvent(
     severity: SeveritySchema,
     /** The deployment that caused it, when known. */
     deployment: z.string().min(1).optional(),
+    request,
   }),
 );
 

@@ -254,6 +254,20 @@ export const CaptureSignalOptionsSchema: z.ZodObject<typeof captureSignalOptions
 /** Options of `AssemblyLine.captureSignal`. */
 export type CaptureSignalOptions = z.input<typeof CaptureSignalOptionsSchema>;
 
+const recordFactOptionsShape = {
+  /**
+   * Makes a retried call land once: a retry with the key returns the id the
+   * first call recorded (a CI step re-run does not count a deployment twice);
+   * the key used for another write, or with other input, is an IdempotencyConflictError.
+   */
+  idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
+};
+/** Options of `AssemblyLine.recordDeployment` and `AssemblyLine.openIncident`. */
+export const RecordFactOptionsSchema: z.ZodObject<typeof recordFactOptionsShape, z.core.$strict> =
+  strictInput(recordFactOptionsShape);
+/** Options of `AssemblyLine.recordDeployment` and `AssemblyLine.openIncident`. */
+export type RecordFactOptions = z.input<typeof RecordFactOptionsSchema>;
+
 /**
  * Parses a user input with a schema, or throws a ValidationError naming the call and each bad field.
  *

@@ -22,6 +22,13 @@ import type { Signal } from "../Signal.js";
 import type { SuspectCause, TraceLink, WalkDirection } from "../TraceLink.js";
 import type { WorkItem } from "../WorkItem.js";
 
+/** The events besides a work item's that record an idempotency key: a signal's capture, a deployment, an incident. */
+const KEYED_FACTS: ReadonlySet<string> = new Set([
+  SignalCaptured.type,
+  "deployment.recorded",
+  "incident.opened",
+]);
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface LinkRecord extends Mutable<Omit<TraceLink, "causes">> {
@@ -63,6 +70,8 @@ export class AssemblyState {
   readonly deployments = new Set<string>();
   /** Incident ids seen. */
   readonly incidents = new Set<string>();
+  /** Incident ids resolved. */
+  readonly resolvedIncidents = new Set<string>();
   /** The first write of each idempotency key, so a retried create or move returns instead of writing twice. */
   readonly requests = new Map<string, KeyedRequest>();
   readonly #artifactsByItem = new Map<string, string[]>();
@@ -104,16 +113,18 @@ export class AssemblyState {
     else if (SignalResolved.is(event)) this.#resolved(event);
     else if (event.type === "deployment.recorded") this.deployments.add(event.subject);
     else if (event.type === "incident.opened") this.incidents.add(event.subject);
+    else if (event.type === "incident.resolved") this.resolvedIncidents.add(event.subject);
     else if (event.type.startsWith("work.")) this.#touch(event);
   }
 
   /**
    * Records the first write of an idempotency key: a work item's create or
-   * move, or a signal's capture, to which the routing written with it adds its line.
+   * move, a signal's capture (to which the routing written with it adds its
+   * line), a deployment or an incident.
    */
   #keyed(key: string, event: StoredEvent): void {
     const earlier = this.requests.get(key);
-    if (earlier === undefined && (event.type.startsWith("work.") || SignalCaptured.is(event)))
+    if (earlier === undefined && (event.type.startsWith("work.") || KEYED_FACTS.has(event.type)))
       this.requests.set(key, { type: event.type, subject: event.subject, data: event.data });
     else if (
       SignalRouted.is(event) &&

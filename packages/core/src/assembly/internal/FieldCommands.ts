@@ -21,6 +21,8 @@ import {
   parseInput,
   type RecordDeploymentInput,
   RecordDeploymentInputSchema,
+  type RecordFactOptions,
+  RecordFactOptionsSchema,
   type ResolveIncidentInput,
   ResolveIncidentInputSchema,
 } from "../inputs.js";
@@ -30,7 +32,7 @@ import type { AssemblyState } from "./AssemblyState.js";
 import { checkDeployment, checkIncident, expectIncident, expectSignal, signalEvents } from "./fieldEvents.js";
 import type { LineWriter } from "./LineWriter.js";
 import { checkReferences } from "./references.js";
-import { earlierCapture } from "./requests.js";
+import { earlierCapture, earlierFact } from "./requests.js";
 
 /** Records signals, deployments and incidents: parses, checks against the latest state, writes. */
 export class FieldCommands {
@@ -102,60 +104,87 @@ export class FieldCommands {
   }
 
   /**
-   * Records a deployment.
+   * Records a deployment; a call retried with its idempotency key, from any
+   * process, returns the deployment the first call recorded.
    *
    * @returns the deployment id (`dep_...`).
    * @throws ValidationError when the input is invalid or a work item or incident does not exist.
+   * @throws IdempotencyConflictError when the key was used for another write or a different deployment.
    */
-  async recordDeployment(input: RecordDeploymentInput): Promise<string> {
+  async recordDeployment(input: RecordDeploymentInput, options: RecordFactOptions): Promise<string> {
     const data = parseInput(RecordDeploymentInputSchema, input, "deployment");
-    return this.#recordFact("deployment.recorded", "dep", data, checkDeployment);
+    return this.#recordFact("deployment.recorded", "dep", data, options, checkDeployment);
   }
 
   /**
-   * Opens an incident.
+   * Opens an incident; a call retried with its idempotency key, from any
+   * process, returns the incident the first call opened.
    *
    * @returns the incident id (`inc_...`).
    * @throws ValidationError when the input is invalid or the deployment does not exist.
+   * @throws IdempotencyConflictError when the key was used for another write or a different incident.
    */
-  async openIncident(input: OpenIncidentInput): Promise<string> {
+  async openIncident(input: OpenIncidentInput, options: RecordFactOptions): Promise<string> {
     const data = parseInput(OpenIncidentInputSchema, input, "incident");
-    return this.#recordFact("incident.opened", "inc", data, checkIncident);
+    return this.#recordFact("incident.opened", "inc", data, options, checkIncident);
   }
 
   /**
-   * Resolves an incident.
+   * Resolves an incident once: one already resolved (by an earlier call or
+   * another process) is left as it is, and nothing is written.
    *
    * @throws ValidationError when the note or the actor is invalid.
    * @throws NotFoundError when there is no such incident.
    */
   async resolveIncident(id: string, input: ResolveIncidentInput): Promise<void> {
     const data = parseInput(ResolveIncidentInputSchema, input, "incident resolution");
-    await this.#projection.catchUp();
-    expectIncident(this.#state, id);
-    await this.#writer.append(
-      { type: "incident.resolved", subject: id, data: data.note === undefined ? {} : { note: data.note } },
-      data.actor,
-    );
+    await this.#writer.retrying(async (head) => {
+      expectIncident(this.#state, id);
+      if (this.#state.resolvedIncidents.has(id)) return;
+      const event = {
+        type: "incident.resolved",
+        subject: id,
+        data: data.note === undefined ? {} : { note: data.note },
+      };
+      await this.#writer.appendAt(event, head, data.actor);
+    });
   }
 
   /**
-   * Catches up, checks the parsed input against the latest state, and appends
-   * the event of a new deployment or incident (everything but the actor is its data).
+   * Checks the parsed input against the latest state and appends the event of
+   * a new deployment or incident (everything but the actor is its data), if
+   * the log has not moved since; with a key, returns what an earlier call
+   * with it recorded instead.
    *
-   * @returns the new id, with the given prefix.
+   * @returns the id, with the given prefix.
    */
   async #recordFact<T extends { readonly actor?: string | undefined }>(
-    type: string,
+    type: "deployment.recorded" | "incident.opened",
     prefix: string,
     data: T,
+    options: RecordFactOptions,
     check: (state: AssemblyState, data: T) => void,
   ): Promise<string> {
-    await this.#projection.catchUp();
-    check(this.#state, data);
-    const id = newId(prefix);
-    const { actor, ...event } = data;
-    await this.#writer.append({ type, subject: id, data: event }, actor);
+    const { idempotencyKey: key } = parseInput(
+      RecordFactOptionsSchema,
+      options,
+      `${prefix === "dep" ? "deployment" : "incident"} options`,
+    );
+    const { actor, ...fields } = data;
+    let id = newId(prefix);
+    await this.#writer.retrying(async (head) => {
+      const earlier = earlierFact(this.#state, key, type, fields);
+      if (earlier !== undefined) {
+        id = earlier;
+        return;
+      }
+      check(this.#state, data);
+      const event = { type, subject: id, data: key === undefined ? fields : { ...fields, request: key } };
+      await this.#writer.appendMove([event], head, {
+        ...(actor === undefined ? {} : { actor }),
+        idempotencyKey: key,
+      });
+    });
     return id;
   }
 }

@@ -83,6 +83,40 @@ export function earlierCapture(
   });
 }
 
+/** A deployment's or an incident's event, and how a call that records one says it. */
+const FACTS = {
+  "deployment.recorded": "record deployment",
+  "incident.opened": "open incident",
+} as const;
+
+/**
+ * The deployment or incident an earlier call with this key recorded, when the
+ * retry asks for the same one: every field of `data` (the event's data the
+ * call would write) equal to the recorded one.
+ *
+ * @returns the id recorded, or undefined when no write used the key yet.
+ * @throws IdempotencyConflictError when the key was used for another write, or to record a different one.
+ */
+export function earlierFact(
+  state: AssemblyState,
+  key: string | undefined,
+  type: keyof typeof FACTS,
+  data: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const earlier = key === undefined ? undefined : state.requests.get(key);
+  if (key === undefined || earlier === undefined) return undefined;
+  if (earlier.type !== type) throw reused(key, earlier, FACTS[type]);
+  const recorded = earlier.data as Readonly<Record<string, unknown>>;
+  const differs = Object.keys(data).filter(
+    (field) => JSON.stringify(recorded[field] ?? null) !== JSON.stringify(data[field] ?? null),
+  );
+  if (differs.length === 0) return earlier.subject;
+  throw new IdempotencyConflictError({
+    message: `idempotency key "${key}" was already used to ${FACTS[type]} ${earlier.subject} with a different ${differs.join(", ")}; use a new key`,
+    key,
+  });
+}
+
 /** The event each move writes, which records its idempotency key. */
 const MOVE_EVENTS: Readonly<Record<Move, string>> = {
   advance: "work.advanced",
@@ -129,12 +163,14 @@ export function earlierMove(
 /** The refusal of a key reused for another write than the one it first made. */
 function reused(key: string, earlier: KeyedRequest, wanted: string): IdempotencyConflictError {
   const move = Object.entries(MOVE_EVENTS).find(([, type]) => type === earlier.type)?.[0];
+  const fact = FACTS[earlier.type as keyof typeof FACTS] as string | undefined;
   const done =
-    earlier.type === CAPTURED
+    fact ??
+    (earlier.type === CAPTURED
       ? "capture signal"
       : earlier.type === CREATED
         ? "create work item"
-        : `${move === undefined ? "move" : verbOf(move as Move)} work item`;
+        : `${move === undefined ? "move" : verbOf(move as Move)} work item`);
   return new IdempotencyConflictError({
     message: `idempotency key "${key}" was already used to ${done} ${earlier.subject}, not to ${wanted}; use a new key`,
     key,
