@@ -5,8 +5,10 @@
  * @module
  */
 import type { FactoryTool } from "./toolKit.js";
+import { recordArtifact, reviewLink } from "./tools/artifacts.js";
 import { assignWorkItem } from "./tools/assign.js";
 import { getContext } from "./tools/context.js";
+import { openIncident, recordDeployment, resolveIncident } from "./tools/deployments.js";
 import { getLine, impactOfChange, whoOwns } from "./tools/floorplan.js";
 import { importCodebaseTool } from "./tools/import.js";
 import { getInbox, markInboxRead } from "./tools/inbox.js";
@@ -53,9 +55,14 @@ export const factoryTools: readonly FactoryTool[] = [
   createWorkItem,
   advanceWorkItem,
   assignWorkItem,
+  recordArtifact,
   linkArtifacts,
   listSuspectLinks,
+  reviewLink,
   checkStandards,
+  recordDeployment,
+  openIncident,
+  resolveIncident,
   getMetrics,
   getInbox,
   markInboxRead,

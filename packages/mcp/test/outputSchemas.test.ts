@@ -209,6 +209,49 @@ describe("answers on the seeded factory validate against the declared output sch
     );
   });
 
+  it("answers of record_artifact, review_link, record_deployment, open_incident and resolve_incident, each list non-empty", async () => {
+    const item = await answer("create_work_item", { line: "checkout", title: "Save cards" });
+    const requirement = { id: "REQ-schema", kind: "requirement", title: "Save a card", workItem: item.id };
+    await answer("record_artifact", { ...requirement, fields: { body: "one card" } });
+    await answer("record_artifact", { id: "DES-schema", kind: "design", title: "Vault", workItem: item.id });
+    const link = await answer("link_artifacts", {
+      from: "DES-schema",
+      to: "REQ-schema",
+      type: "derivesFrom",
+    });
+    const recorded = await answer("record_artifact", {
+      ...requirement,
+      fields: { body: "three cards", limits: [1, 2, 3], owner: { team: "checkout" } },
+      fingerprintFields: ["body"],
+    });
+    const reviewed = await answer("review_link", { id: link.id, verdict: "adapted", note: "three tokens" });
+    const incident = await answer("open_incident", { title: "Saved cards vanish" });
+    const fix = await answer("record_deployment", { workItems: [item.id], remediates: [incident.id] });
+    const caused = await answer("open_incident", { title: "Vault times out", deployment: fix.id });
+    const resolved = await answer("resolve_incident", { id: caused.id, note: "vault restarted" });
+
+    expect((recorded.suspected as unknown[]).length).toBe(1);
+    expect(reviewed).toMatchObject({ id: link.id, suspect: false });
+    expect(fix).toMatchObject({ workItems: [item.id], remediates: [incident.id] });
+    expect(resolved).toMatchObject({ deployment: fix.id, note: "vault restarted", alreadyResolved: false });
+    for (const [name, value] of [
+      ["record_artifact", recorded],
+      ["review_link", reviewed],
+      ["open_incident", incident],
+      ["record_deployment", fix],
+      ["open_incident", caused],
+      ["resolve_incident", resolved],
+    ] as const) {
+      expect(outputProblem(name, value), name).toBeUndefined();
+    }
+    const { suspected: _suspected, ...withoutSuspected } = recorded;
+    expect(outputProblem("record_artifact", withoutSuspected)).toMatch(/suspected/);
+    expect(outputProblem("record_deployment", { ...fix, workItems: [1] })).toMatch(/workItems/);
+    expect(outputProblem("resolve_incident", { ...resolved, alreadyResolved: undefined })).toMatch(
+      /alreadyResolved/,
+    );
+  });
+
   it("answers of get_line, impact_of_change and get_context", async () => {
     const item = await answer("create_work_item", { line: "checkout", title: "Pay by link" });
     const line = await answer("get_line", { id: "checkout" });

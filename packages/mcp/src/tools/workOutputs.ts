@@ -156,3 +156,57 @@ export const InboxItemOutput = z.looseObject({
   causedBy: z.string().optional().describe("Id of the event that caused it, when known"),
   read: z.boolean().describe("Whether the operator marked it read"),
 });
+
+/** One version of an artifact, as `record_artifact` answers it. */
+export const ArtifactOutput = z.looseObject({
+  id: z.string().describe("Its stable id across versions (REQ-12, design-login), for link_artifacts"),
+  kind: z.string().describe("requirement, design, adr, task, changeSet, testEvidence, document..."),
+  title: z.string(),
+  fields: z
+    .record(z.string(), z.unknown().describe("A field's value: text, number, list or object"))
+    .describe("Its content (body, commit and paths, counts...)"),
+  workItem: z.string().optional().describe("The work item it belongs to; absent when none"),
+  line: z.string().optional().describe("The line it belongs to; absent when none"),
+  stage: z.string().optional().describe("The stage it was made in; absent when none"),
+  version: z.number().describe("1 for the first version, then +1 per change"),
+  fingerprint: z
+    .string()
+    .describe("Hash of the content that matters; a new one makes the links downstream suspect"),
+  recordedAt: Instant.describe("When this version was recorded"),
+  recordedBy: z.string().describe("Who recorded this version"),
+});
+
+/** What `record_artifact` answers: the artifact's latest version, whether this call wrote it, and the links it made suspect. */
+export const RecordedArtifactOutput = z.object({
+  artifact: ArtifactOutput.describe("The artifact's latest version"),
+  changed: z
+    .boolean()
+    .describe("Whether this call wrote a new version; false when the artifact already read so"),
+  suspected: z
+    .array(TraceLinkOutput)
+    .describe("Links downstream of it that this version made suspect (list_suspect_links lists them)"),
+});
+
+/** A deployment as `record_deployment` answers it. */
+export const DeploymentOutput = z.looseObject({
+  id: z.string().describe("Deployment id (dep_...), for open_incident's deployment"),
+  environment: z.string().describe("Where it went; the DORA measures count production only"),
+  status: z.enum(["succeeded", "failed"]),
+  workItems: z.array(z.string()).describe("Ids of the work items it shipped"),
+  remediates: z.array(z.string()).describe("Ids of the incidents it fixes (an unplanned deployment)"),
+  recordedAt: Instant.describe("When it was recorded"),
+  recordedBy: z.string().describe("Who recorded it"),
+});
+
+/** An incident as `open_incident` and `resolve_incident` answer it. */
+export const IncidentOutput = z.looseObject({
+  id: z.string().describe("Incident id (inc_...), for resolve_incident and record_deployment's remediates"),
+  title: z.string().describe("What is wrong in production"),
+  severity: SeveritySchema,
+  deployment: z.string().optional().describe("The deployment that caused it; absent when none was named"),
+  openedAt: Instant,
+  openedBy: z.string(),
+  resolvedAt: Instant.optional().describe("When it was first resolved; absent while open"),
+  resolvedBy: z.string().optional().describe("Who first resolved it; absent while open"),
+  note: z.string().optional().describe("How service was restored, as the first resolution said"),
+});

@@ -1,0 +1,107 @@
+/**
+ * The artifact tools of the `work` group: recording what a work item
+ * produced (a requirement, a design, a code change, test results) as
+ * versioned artifacts, and reviewing the trace links an upstream change made
+ * suspect (links are made with `link_artifacts` and listed with
+ * `list_suspect_links`, in `work.ts`).
+ *
+ * @module
+ */
+import {
+  ArtifactIdSchema,
+  ArtifactKindSchema,
+  LineIdSchema,
+  RecordArtifactInputSchema,
+  ReviewInputSchema,
+  ReviewVerdictSchema,
+} from "@software-factory/core";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { requireTraceLink, requireWorkItem } from "./knownRecords.js";
+import { requireLine, requireStage } from "./knownValues.js";
+import { RecordedArtifactOutput, TraceLinkOutput } from "./workOutputs.js";
+
+/** Characters of an artifact's fields as JSON: as much as a knowledge document's body. */
+const ARTIFACT_FIELDS_MAX = 200_000;
+
+/** `record_artifact`: records an artifact, or a new version of one; a retry with the same content writes nothing. */
+export const recordArtifact = defineTool({
+  name: "record_artifact",
+  title: "Record an artifact",
+  description:
+    "Record what a work item produced (a requirement, a design, an ADR, a code change as kind changeSet, test results as kind testEvidence) as a versioned artifact under an id you choose, so link_artifacts can trace it (a design derivesFrom a requirement, a changeSet implements a task, testEvidence verifies a requirement). Recording the id again with other content makes a new version, and every link downstream of it turns suspect (answered under suspected; list_suspect_links lists them until review_link clears them); the same content again writes nothing (changed: false), so a retried call records once. A changeSet needs fields commit (hex) and paths; testEvidence needs runId, passed and failed (failed must be 0 to leave testing). An unknown workItem, line or stage is E_NOT_FOUND naming it; an id recorded as another kind is E_VALIDATION.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  input: z.object({
+    id: ArtifactIdSchema.describe(
+      "Its stable id, which you choose (REQ-12, design-login, checkout:change-7): 1 to 128 characters of letters, digits and . _ : -. The same id again records a new version",
+    ),
+    kind: ArtifactKindSchema.describe(
+      "What it is, a camelCase word: requirement, design, adr, task, changeSet (a code change), testEvidence (test results), release, document...",
+    ),
+    title: RecordArtifactInputSchema.shape.title.describe(
+      "What it is, in a line; at most 500 characters. Part of its fingerprint",
+    ),
+    fields: z
+      .record(z.string(), z.unknown())
+      .refine((fields) => JSON.stringify(fields).length <= ARTIFACT_FIELDS_MAX, {
+        message: `fields are at most ${ARTIFACT_FIELDS_MAX} characters as JSON`,
+      })
+      .default({})
+      .describe(
+        'Its content as named fields: { "body": "markdown" } for a requirement or design; changeSet: { "commit": "9fceb02", "paths": ["src/checkout/pay.ts"] }; testEvidence: { "runId": "ci-812", "passed": 42, "failed": 0 }. At most 200,000 characters as JSON',
+      ),
+    workItem: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Id of the work item it belongs to (wi_...; list_work and create_work_item give them)"),
+    line: LineIdSchema.optional().describe(
+      "Id of the line it belongs to (factory://floorplan lists them); the work item's line when omitted",
+    ),
+    stage: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The pipeline stage it was made in (requirements, design, implementation, testing...); the previous version's, else the work item's current stage, when omitted",
+      ),
+    fingerprintFields: RecordArtifactInputSchema.shape.fingerprintFields.describe(
+      "Names of the fields whose change matters downstream (the title always does); all fields when omitted. A change to other fields makes a new version without making links suspect",
+    ),
+  }),
+  output: RecordedArtifactOutput,
+  run: async (factory, input) => {
+    if (input.workItem !== undefined) await requireWorkItem(factory, input.workItem, "workItem");
+    if (input.line !== undefined) await requireLine(factory, input.line, "line");
+    if (input.stage !== undefined) requireStage(factory, input.stage, "stage");
+    return factory.work.recordArtifact(input);
+  },
+});
+
+/** `review_link`: clears a suspect trace link with a verdict, after reading what changed upstream. */
+export const reviewLink = defineTool({
+  name: "review_link",
+  title: "Review a suspect trace link",
+  description:
+    "Clear a suspect trace link once you have read what changed upstream: list_suspect_links gives the link's id and, under causes, the upstream artifact that changed; compare it with the downstream end, update that end if needed (record_artifact), then give your verdict: keep (still right as it is), adapted (you changed downstream to follow; counted as rework in the line's yield) or obsolete (the link no longer matters and carries no suspicion from now on). The link stops being suspect, so work that reaches release is no longer held back by it. A link that is not suspect is reviewed all the same (verified again against the upstream's current version); a retried adapted review counts as rework again. An unknown id is E_NOT_FOUND naming id.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  input: z.object({
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe("Id of the trace link (link_...; list_suspect_links and link_artifacts give them)"),
+    verdict: ReviewVerdictSchema.describe(
+      "keep (downstream is still right), adapted (downstream was changed to follow upstream) or obsolete (the link no longer matters)",
+    ),
+    note: ReviewInputSchema.shape.note.describe("What you found, at most 2000 characters"),
+  }),
+  output: TraceLinkOutput,
+  run: async (factory, { id, ...review }) => {
+    await requireTraceLink(factory, id, "id");
+    return factory.work.reviewLink(id, review);
+  },
+});

@@ -1,0 +1,117 @@
+/**
+ * The production tools of the `work` group: recording deployments, opening
+ * and resolving incidents, the facts the DORA measures of `get_metrics` are
+ * computed from. The assembly line takes no idempotency key for these, so
+ * a retried `record_deployment` or `open_incident` records twice.
+ *
+ * @module
+ */
+import {
+  INPUT_LIMITS,
+  OpenIncidentInputSchema,
+  RecordDeploymentInputSchema,
+  ResolveIncidentInputSchema,
+} from "@software-factory/core";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import {
+  deploymentRecord,
+  incidentRecord,
+  requireDeployment,
+  requireIncident,
+  requireWorkItem,
+} from "./knownRecords.js";
+import { DeploymentOutput, IncidentOutput } from "./workOutputs.js";
+
+/** An id of a record the tool names (a work item, an incident, a deployment). */
+const RecordId = z.string().min(1).max(200);
+
+/** `record_deployment`: records a deployment and the work items it shipped. */
+export const recordDeployment = defineTool({
+  name: "record_deployment",
+  title: "Record a deployment",
+  description:
+    "Record that a deployment happened (to production unless environment says otherwise), with the work items it shipped, or, with remediates, the incidents it was made to fix. get_metrics computes the DORA measures from these (deployment frequency, change lead time, change fail rate, recovery time, rework rate; production only). Call it once per deployment: it takes no idempotency key, so a retried call records a second deployment; when unsure whether a call landed, look at get_metrics' dora.deployments before calling again. An unknown work item or incident is E_NOT_FOUND naming it (workItems[1], remediates[0]).",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  input: z.object({
+    environment: RecordDeploymentInputSchema.shape.environment.describe(
+      "Where it went: production (default; the only environment the DORA measures count), staging...; at most 100 characters",
+    ),
+    workItems: z
+      .array(RecordId)
+      .max(INPUT_LIMITS.ids)
+      .default([])
+      .describe("Ids of the work items it shipped (wi_...; list_work gives them)"),
+    status: RecordDeploymentInputSchema.shape.status.describe(
+      "succeeded (default) or failed; a failed deployment counts toward the change fail rate",
+    ),
+    remediates: z
+      .array(RecordId)
+      .max(INPUT_LIMITS.ids)
+      .default([])
+      .describe(
+        "Ids of the incidents it fixes (inc_...; open_incident gives them): an unplanned deployment, counted as rework",
+      ),
+  }),
+  output: DeploymentOutput,
+  run: async (factory, input) => {
+    for (const [index, id] of input.workItems.entries())
+      await requireWorkItem(factory, id, `workItems[${index}]`);
+    for (const [index, id] of input.remediates.entries())
+      await requireIncident(factory, id, `remediates[${index}]`);
+    const id = await factory.work.recordDeployment(input);
+    return deploymentRecord(factory, id);
+  },
+});
+
+/** `open_incident`: opens an incident in production, blamed on a deployment when known. */
+export const openIncident = defineTool({
+  name: "open_incident",
+  title: "Open an incident",
+  description:
+    "Record that something is broken in production, naming the deployment that caused it when known (record_deployment gives its id): that deployment then counts as a failed change in get_metrics' DORA measures, and the time to resolve_incident as its recovery time. Call it once per incident: it takes no idempotency key, so a retried call opens a second incident. An unknown deployment is E_NOT_FOUND naming deployment.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  input: z.object({
+    title: OpenIncidentInputSchema.shape.title.describe(
+      "What is wrong in production, in a line; at most 500 characters",
+    ),
+    severity: OpenIncidentInputSchema.shape.severity.describe(
+      "How bad it is: low, medium, high (default) or critical",
+    ),
+    deployment: RecordId.optional().describe(
+      "Id of the deployment that caused it, when known (dep_...; record_deployment gives them)",
+    ),
+  }),
+  output: IncidentOutput,
+  run: async (factory, input) => {
+    if (input.deployment !== undefined) await requireDeployment(factory, input.deployment, "deployment");
+    const id = await factory.work.openIncident(input);
+    return incidentRecord(factory, id);
+  },
+});
+
+/** `resolve_incident`: records that service is restored; the first resolution is the one measured. */
+export const resolveIncident = defineTool({
+  name: "resolve_incident",
+  title: "Resolve an incident",
+  description:
+    "Record that an incident is over: service is restored. Its recovery time in get_metrics runs from the failed deployment to this resolution. Resolving a resolved incident is accepted and changes no measure: the answer keeps the first resolution's time, author and note, with alreadyResolved true. An unknown id is E_NOT_FOUND naming id.",
+  group: "work",
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  input: z.object({
+    id: RecordId.describe("Id of the incident (inc_...; open_incident gives them)"),
+    note: ResolveIncidentInputSchema.shape.note.describe("How service was restored, at most 2000 characters"),
+  }),
+  output: IncidentOutput.extend({
+    alreadyResolved: z
+      .boolean()
+      .describe("Whether it was resolved before this call; the first resolution is the one that counts"),
+  }),
+  run: async (factory, { id, note }) => {
+    const before = await requireIncident(factory, id, "id");
+    await factory.work.resolveIncident(id, note === undefined ? {} : { note });
+    return { ...(await incidentRecord(factory, id)), alreadyResolved: before.resolvedAt !== undefined };
+  },
+});
