@@ -1,13 +1,13 @@
 /**
  * Checks of filter values against what the factory knows (its lines, its
- * pipeline's stages, the kinds its rules check), so a mistyped filter is an
- * error instead of an empty answer.
+ * pipeline's stages, the kinds its rules check, the deployments and incidents
+ * it recorded), so a mistyped filter is an error instead of an empty answer.
  *
  * @module
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { NotFoundError, OperatorIdSchema } from "@software-factory/core";
+import { DeploymentRecorded, IncidentOpened, NotFoundError, OperatorIdSchema } from "@software-factory/core";
 import { EntityIdSchema } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
 import { UsageError } from "./exitCodes.js";
@@ -131,5 +131,41 @@ export function requireSource(path: string, kind: "file" | "folder", flag?: stri
     entity: kind,
     id: path,
     ...(flag === undefined ? {} : { field: flag }),
+  });
+}
+
+/**
+ * Refuses a deployment the log has not recorded (`incident open --deployment`).
+ *
+ * @throws UsageError naming the flag when the id is blank.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `deployment`) naming the deployment and the flag.
+ */
+export async function requireDeployment(factory: Factory, id: string, flag: string): Promise<void> {
+  await requireRecorded(factory, { type: DeploymentRecorded.type, entity: "deployment", id, flag });
+}
+
+/**
+ * Refuses an incident the log has not recorded (`deployment record --remediates`).
+ *
+ * @throws UsageError naming the flag when the id is blank.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `incident`) naming the incident and the flag.
+ */
+export async function requireIncident(factory: Factory, id: string, flag: string): Promise<void> {
+  await requireRecorded(factory, { type: IncidentOpened.type, entity: "incident", id, flag });
+}
+
+/** Refuses an id no event of `type` is about: the assembly line records deployments and incidents, but reads neither back. */
+async function requireRecorded(
+  factory: Factory,
+  { type, entity, id, flag }: { type: string; entity: string; id: string; flag: string },
+): Promise<void> {
+  requireNotBlank(id, flag);
+  const [recorded] = await factory.log.read({ types: [type], subjects: [id], limit: 1 });
+  if (recorded !== undefined) return;
+  throw new NotFoundError({
+    message: `${flag}: no ${entity} "${id}" in this factory`,
+    entity,
+    id,
+    field: flag,
   });
 }

@@ -19,6 +19,7 @@ import { registerMcp } from "./commands/mcp.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerMigrate } from "./commands/migrate.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerDeployment, registerIncident } from "./commands/production.js";
 import { registerSearch } from "./commands/search.js";
 import { registerSignal } from "./commands/signal.js";
 import { registerSkills } from "./commands/skills.js";
@@ -155,6 +156,8 @@ export function createProgram(context: CliContext): Command {
   registerImpact(program, context);
   registerWork(program, context);
   registerSignal(program, context);
+  registerDeployment(program, context);
+  registerIncident(program, context);
   registerCheck(program, context);
   registerStandards(program, context);
   registerContext(program, context);

@@ -1,0 +1,167 @@
+/**
+ * `factory deployment record` and `factory incident open|resolve`: what
+ * production feeds back to the assembly line, as the SDK's
+ * `recordDeployment`, `openIncident` and `resolveIncident` record it, for the
+ * DORA measures `factory metrics` shows. None of the three SDK calls takes an
+ * idempotency key, so neither do these commands.
+ *
+ * @module
+ */
+import {
+  OpenIncidentInputSchema,
+  RecordDeploymentInputSchema,
+  ResolveIncidentInputSchema,
+} from "@software-factory/core";
+import type { Command } from "commander";
+import { NameValue, nameArgument, parseFlag } from "../flags.js";
+import { requireDeployment, requireIncident, requireWorkItem } from "../knownValues.js";
+import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
+import { action, type CliContext } from "../program.js";
+import { withFactory } from "../Session.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Where a deployment's fields came from on the command line. */
+const DEPLOYMENT_FLAGS: FlagsOfFields = {
+  environment: "--environment",
+  workItems: "--item",
+  status: "--status",
+  remediates: "--remediates",
+};
+
+/** Where an incident's fields came from on the command line. */
+const INCIDENT_FLAGS: FlagsOfFields = {
+  title: "<title>",
+  severity: "--severity",
+  deployment: "--deployment",
+};
+
+/** Where a resolution's fields came from on the command line. */
+const RESOLVE_FLAGS: FlagsOfFields = { note: "--note" };
+
+const deployment = RecordDeploymentInputSchema.shape;
+const incident = OpenIncidentInputSchema.shape;
+
+/** An environment as typed: not blank, and a name of at most 100 characters, the SDK's rule. */
+const EnvironmentFlag = NameValue.pipe(deployment.environment.unwrap());
+
+/** A resolution's note as typed: not blank, and at most 2,000 characters, the SDK's rule. */
+const NoteFlag = NameValue.pipe(ResolveIncidentInputSchema.shape.note.unwrap());
+
+/** What `deployment record` recorded: the SDK's id, and the deployment as the command gave it. */
+interface RecordedDeployment {
+  readonly id: string;
+  readonly environment: string;
+  readonly status: "succeeded" | "failed";
+  readonly workItems: readonly string[];
+  readonly remediates: readonly string[];
+}
+
+/** What `incident open` recorded: the SDK's id, and the incident as the command gave it. */
+interface OpenedIncident {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly deployment?: string;
+}
+
+/** Registers `factory deployment record`. */
+export function registerDeployment(program: Command, context: CliContext): void {
+  const deploymentCommand = program
+    .command("deployment")
+    .description("deployments to production (and other environments), for the DORA measures");
+
+  deploymentCommand
+    .command("record")
+    .description(
+      "record a deployment and the work items it shipped (each call records one more: no --idempotency-key)",
+    )
+    .option("--environment <name>", "where it went (DORA counts production only)", "production")
+    .option("--item <id>", "a work item it shipped (repeatable)", collect)
+    .option(
+      "--status <status>",
+      "succeeded or failed (a failed one counts toward the change fail rate)",
+      "succeeded",
+    )
+    .option("--remediates <incident>", "an incident it fixes: an unplanned deployment (repeatable)", collect)
+    .action(
+      action(context, async ({ options, output }, flags) => {
+        const f = flags as { environment: string; item?: string[]; status: string; remediates?: string[] };
+        const input = {
+          environment: parseFlag(EnvironmentFlag, f.environment, "--environment"),
+          status: parseFlag(deployment.status.unwrap(), f.status, "--status"),
+          workItems: (f.item ?? []).map((id) => parseFlag(NameValue, id, "--item")),
+          remediates: (f.remediates ?? []).map((id) => parseFlag(NameValue, id, "--remediates")),
+        };
+        const id = await withFactory(options, async (factory) => {
+          for (const item of input.workItems) await requireWorkItem(factory, item, "--item");
+          for (const fixed of input.remediates) await requireIncident(factory, fixed, "--remediates");
+          return namingFlags(DEPLOYMENT_FLAGS, () =>
+            factory.work.recordDeployment({ ...input, actor: options.actor }),
+          );
+        });
+        const recorded: RecordedDeployment = { id, ...input };
+        if (options.json) return output.json(recorded);
+        const shipped = input.workItems.length === 0 ? "" : `, shipping ${input.workItems.join(", ")}`;
+        const fixes = input.remediates.length === 0 ? "" : `, fixing ${input.remediates.join(", ")}`;
+        output.line(`recorded ${id} to ${input.environment} (${input.status})${shipped}${fixes}`);
+      }),
+    );
+}
+
+/** Registers `factory incident open` and `factory incident resolve`. */
+export function registerIncident(program: Command, context: CliContext): void {
+  const incidentCommand = program
+    .command("incident")
+    .description("incidents in production: open and resolve them, for the DORA measures");
+
+  incidentCommand
+    .command("open")
+    .description("open an incident (each call opens one more: no --idempotency-key)")
+    .argument("<title...>", "what is wrong in production")
+    .option("--severity <level>", "low, medium, high or critical", "high")
+    .option("--deployment <id>", "the deployment that caused it (dep_...), when known")
+    .action(
+      action(context, async ({ options, output }, title, flags) => {
+        const f = flags as { severity: string; deployment?: string };
+        const input = {
+          title: parseFlag(incident.title, (title as string[]).join(" "), "<title>"),
+          severity: parseFlag(incident.severity.unwrap(), f.severity, "--severity"),
+          ...(f.deployment === undefined
+            ? {}
+            : { deployment: parseFlag(NameValue, f.deployment, "--deployment") }),
+        };
+        const id = await withFactory(options, async (factory) => {
+          if (input.deployment !== undefined)
+            await requireDeployment(factory, input.deployment, "--deployment");
+          return namingFlags(INCIDENT_FLAGS, () =>
+            factory.work.openIncident({ ...input, actor: options.actor }),
+          );
+        });
+        const opened: OpenedIncident = { id, ...input };
+        if (options.json) return output.json(opened);
+        const cause = input.deployment === undefined ? "" : `, caused by ${input.deployment}`;
+        output.line(`opened ${id} (${input.severity})${cause}: ${input.title}`);
+      }),
+    );
+
+  incidentCommand
+    .command("resolve")
+    .description("resolve an incident: service is restored")
+    .argument("<id>", "incident id (inc_...)", nameArgument("<id>"))
+    .option("--note <text>", "how service was restored")
+    .action(
+      action(context, async ({ options, output }, id, flags) => {
+        const f = flags as { note?: string };
+        const note = f.note === undefined ? undefined : parseFlag(NoteFlag, f.note, "--note");
+        const input = { actor: options.actor, ...(note === undefined ? {} : { note }) };
+        await withFactory(options, (factory) =>
+          namingArgument("<id>", id as string, () =>
+            namingFlags(RESOLVE_FLAGS, () => factory.work.resolveIncident(id as string, input)),
+          ),
+        );
+        if (options.json) return output.json({ id, resolved: true, ...(note === undefined ? {} : { note }) });
+        output.line(`resolved ${id as string}${note === undefined ? "" : ` (${note})`}`);
+      }),
+    );
+}

@@ -1,0 +1,184 @@
+/**
+ * `factory deployment record` and `factory incident open|resolve`: the SDK's
+ * `recordDeployment`, `openIncident` and `resolveIncident` from a shell, and
+ * `factory metrics` reporting them. The built bin, run as a subprocess, on a
+ * real SQLite file.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AssemblyMeasures, WorkItem } from "@software-factory/core";
+import { openFactory } from "@software-factory/intelligence";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHOP_YAML } from "./fixtures.js";
+import { type RunResult, runFactory } from "./runFactory.js";
+
+let cwd: string;
+/** The bin runs several times per test, a few seconds each on a loaded machine. */
+const SLOW = { timeout: 240_000 };
+
+const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
+const firstLine = (result: RunResult) => result.stderr.split("\n")[0];
+
+/** Runs the bin and expects it to succeed. */
+async function ok(...args: string[]): Promise<RunResult> {
+  const result = await factory(...args);
+  expect(result.code, result.stderr).toBe(0);
+  return result;
+}
+
+/** Runs the bin with `--json` and expects it to succeed; what it printed. */
+async function json<T>(...args: string[]): Promise<T> {
+  return JSON.parse((await ok(...args, "--json")).stdout) as T;
+}
+
+/** The position of the log's last event: unchanged when a refused command wrote nothing. */
+async function head(): Promise<number> {
+  const opened = await openFactory({ dir: join(cwd, ".factory") });
+  try {
+    return await opened.log.head();
+  } finally {
+    await opened.close();
+  }
+}
+
+/** The DORA measures `factory metrics --json` reports. */
+const dora = async () => (await json<AssemblyMeasures>("metrics")).dora;
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-production-"));
+  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+}, SLOW.timeout);
+
+afterAll(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe("factory deployment record and factory incident open|resolve", () => {
+  it("records deployments and incidents, in text and JSON, that factory metrics reports", SLOW, async () => {
+    expect(await dora()).toBeNull();
+    const item = await json<WorkItem>("work", "create", "--line", "checkout", "Pay by link");
+
+    const shipped = await ok("deployment", "record", "--item", item.id);
+    const [, first] = /^recorded (dep_\S+) /.exec(shipped.stdout) ?? [];
+    expect(shipped.stdout).toBe(`recorded ${first} to production (succeeded), shipping ${item.id}\n`);
+    const failed = await json<Record<string, unknown>>("deployment", "record", "--status", "failed");
+    expect(failed).toEqual({
+      id: expect.stringMatching(/^dep_/),
+      environment: "production",
+      status: "failed",
+      workItems: [],
+      remediates: [],
+    });
+    await ok("deployment", "record", "--environment", "staging", "--item", item.id);
+
+    const opened = await ok(
+      "incident",
+      "open",
+      "--deployment",
+      first as string,
+      "--severity",
+      "critical",
+      "Checkout",
+      "down",
+    );
+    const [, incident] = /^opened (inc_\S+) /.exec(opened.stdout) ?? [];
+    expect(opened.stdout).toBe(`opened ${incident} (critical), caused by ${first}: Checkout down\n`);
+    const other = await json<Record<string, unknown>>("incident", "open", "Refunds slow");
+    expect(other).toEqual({ id: expect.stringMatching(/^inc_/), title: "Refunds slow", severity: "high" });
+
+    const resolved = await ok("incident", "resolve", incident as string, "--note", "rolled back");
+    expect(resolved.stdout).toBe(`resolved ${incident} (rolled back)\n`);
+    expect(await json("incident", "resolve", other.id as string)).toEqual({ id: other.id, resolved: true });
+    const fix = await ok("deployment", "record", "--remediates", incident as string);
+    expect(fix.stdout).toMatch(
+      new RegExp(`^recorded dep_\\S+ to production \\(succeeded\\), fixing ${incident}\\n$`),
+    );
+
+    // Production only: the caused incident and the failed deployment fail 2 of 3; the fix is rework.
+    expect(await dora()).toMatchObject({
+      deployments: 3,
+      changeFailRate: 2 / 3,
+      deploymentReworkRate: 1 / 3,
+      failedDeploymentRecoveryHours: { count: 2 },
+    });
+    expect((await ok("metrics")).stdout).toContain(
+      "DORA                           3 deployments, change fail rate 67%",
+    );
+  });
+
+  it(
+    "refuses malformed flags with E_USAGE naming the flag or argument, and unknown ids with E_NOT_FOUND, writing nothing",
+    SLOW,
+    async () => {
+      const before = await head();
+      const usage: [RunResult, string][] = [
+        [
+          await factory("deployment", "record", "--environment", " "),
+          'error: E_USAGE: --environment: must not be empty (got " ")',
+        ],
+        [
+          await factory("deployment", "record", "--status", "rolled-back"),
+          'error: E_USAGE: --status: Invalid option: expected one of "succeeded"|"failed" (got "rolled-back")',
+        ],
+        [
+          await factory("deployment", "record", "--item", ""),
+          'error: E_USAGE: --item: must not be empty (got "")',
+        ],
+        [await factory("incident", "open", " "), "error: E_USAGE: <title>: title must not be empty"],
+        [
+          await factory("incident", "open", "--severity", "huge", "Down"),
+          'error: E_USAGE: --severity: Invalid option: expected one of "low"|"medium"|"high"|"critical" (got "huge")',
+        ],
+        [
+          await factory("incident", "resolve", "inc_nope", "--note", ""),
+          'error: E_USAGE: --note: must not be empty (got "")',
+        ],
+        [await factory("incident", "resolve", ""), 'error: E_USAGE: <id>: must not be empty (got "")'],
+      ];
+      for (const [result, message] of usage) {
+        expect(result.code, result.stderr).toBe(2);
+        expect(firstLine(result)).toContain(message);
+      }
+
+      const missing: [RunResult, string][] = [
+        [
+          await factory("deployment", "record", "--item", "wi_nope"),
+          'error: E_NOT_FOUND: --item: no work item "wi_nope" (see factory work list)',
+        ],
+        [
+          await factory("deployment", "record", "--remediates", "inc_nope"),
+          'error: E_NOT_FOUND: --remediates: no incident "inc_nope" in this factory',
+        ],
+        [
+          await factory("incident", "open", "--deployment", "dep_nope", "Down"),
+          'error: E_NOT_FOUND: --deployment: no deployment "dep_nope" in this factory',
+        ],
+        [
+          await factory("incident", "resolve", "inc_nope"),
+          'error: E_NOT_FOUND: <id>: no incident "inc_nope"',
+        ],
+      ];
+      for (const [result, message] of missing) {
+        expect(result.code, result.stderr).toBe(1);
+        expect(firstLine(result)).toBe(message);
+      }
+      expect(await head()).toBe(before);
+    },
+  );
+
+  it(
+    "takes no --idempotency-key, as the SDK's recordDeployment and openIncident take none: refused as usage, not counted",
+    SLOW,
+    async () => {
+      const before = await head();
+      const deploy = await factory("deployment", "record", "--idempotency-key", "ci-42");
+      expect(deploy.code).toBe(2);
+      expect(firstLine(deploy)).toBe("error: E_USAGE: unknown option '--idempotency-key'");
+      const open = await factory("incident", "open", "--idempotency-key", "ci-42", "Down");
+      expect(open.code).toBe(2);
+      expect(await head()).toBe(before);
+    },
+  );
+});
