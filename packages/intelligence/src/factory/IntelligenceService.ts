@@ -32,7 +32,7 @@ import type { Finding } from "../rules/Rule.js";
 import type { LineScore } from "../rules/Scorecard.js";
 import type { CheckScope } from "../rules/Standards.js";
 import { SkillFailedError } from "../skills/SkillFailedError.js";
-import type { SkillRun, SkillRunOptions } from "../skills/SkillRegistry.js";
+import type { SkillRegistry, SkillRun } from "../skills/SkillRegistry.js";
 import type { ContextPack, ContextRequest } from "./contextPack.js";
 import type { RouteInput } from "./factoryRouter.js";
 import type { Factory } from "./openFactory.js";
@@ -124,7 +124,7 @@ export interface IntelligenceShape {
   readonly runSkill: (
     name: string,
     input: unknown,
-    options?: SkillRunOptions,
+    options?: Parameters<SkillRegistry["run"]>[2],
   ) => Effect.Effect<SkillRun, IntelligenceError>;
   /** Checks the factory's rules (see {@link Standards.check}); an unknown rule id fails with a `NotFoundError` naming it. */
   readonly check: (scope?: CheckScope) => Effect.Effect<Finding[], IntelligenceError>;

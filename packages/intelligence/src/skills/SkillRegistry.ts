@@ -24,19 +24,6 @@ import { type RecordedRun, SkillRunKeys } from "./SkillRunKeys.js";
 import { SkillRan } from "./skillEvents.js";
 import { type SkillProblem, type SkillsDirResult, safeLoadSkillsDir } from "./skillFolders.js";
 
-/** Options of {@link SkillRegistry.run}. */
-export interface SkillRunOptions {
-  /** Who runs the skill (`undefined`: the factory's own actor). */
-  readonly actor?: string;
-  /**
-   * Makes a retried run run once: a retry with the same key, skill and input
-   * returns the first run's recorded output without running the handler
-   * again, from any process and after a reopen. A non-empty string of at most
-   * 200 characters (a ticket or CI job id). See {@link SkillRegistry.run}.
-   */
-  readonly idempotencyKey?: string;
-}
-
 /** What {@link SkillRegistry.run} accepts as options. */
 const SkillRunOptionsSchema = z.object({
   actor: z.string().optional(),
@@ -260,7 +247,19 @@ export class SkillRegistry<Services = unknown> {
    * // retried.output deep-equals first.output; the handler ran once
    * ```
    */
-  async run(name: string, input: unknown, options: SkillRunOptions = {}): Promise<SkillRun> {
+  async run(
+    name: string,
+    input: unknown,
+    options: {
+      /** Who runs the skill (`undefined`: the factory's own actor). */
+      readonly actor?: string;
+      /**
+       * Makes a retried run run once (see above): a non-empty string of at
+       * most 200 characters, such as a ticket or CI job id.
+       */
+      readonly idempotencyKey?: string;
+    } = {},
+  ): Promise<SkillRun> {
     const skill = this.#runnable.get(name);
     if (skill === undefined) {
       this.#refuseBroken(name);

@@ -27,7 +27,6 @@ export {
   SkillRegistry,
   type SkillRegistryOptions,
   type SkillRun,
-  type SkillRunOptions,
 } from "./SkillRegistry.js";
 export { SkillRan, SkillStarted } from "./skillEvents.js";
 export {
