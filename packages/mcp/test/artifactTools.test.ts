@@ -178,6 +178,45 @@ describe("record_artifact, link_artifacts, list_suspect_links and review_link", 
     expect(await suspectLinksOf(item)).toEqual([]);
   });
 
+  it("keeps a work item out of release while its link is suspect, and lets it in once the link is reviewed", async () => {
+    const item = (await ok("create_work_item", { line: "checkout", title: "Pay later", flow: "tiny" })).id;
+    await record({ id: "REQ-later", kind: "requirement", title: "Pay within 30 days", workItem: item });
+    await ok("advance_work_item", { id: item });
+    await record({
+      id: "CHG-later",
+      kind: "changeSet",
+      title: "Deferred payment",
+      fields: { commit: "0badc0ffee", paths: ["src/checkout/later.ts"] },
+      workItem: item,
+    });
+    const link = (await ok("link_artifacts", {
+      from: "CHG-later",
+      to: "REQ-later",
+      type: "implements",
+    })) as unknown as Link;
+    await ok("advance_work_item", { id: item });
+    await record({
+      id: "TEST-later",
+      kind: "testEvidence",
+      title: "Deferred payment tests",
+      fields: { runId: "ci-901", passed: 12, failed: 0 },
+      workItem: item,
+    });
+    await record({ id: "REQ-later", kind: "requirement", title: "Pay within 14 days", workItem: item });
+
+    expect(await refused("advance_work_item", { id: item })).toMatch(
+      /^E_GATE_FAILED: .*link CHG-later implements REQ-later is suspect/,
+    );
+    await ok("review_link", {
+      id: link.id,
+      verdict: "adapted",
+      note: "the change reads the limit from config",
+    });
+    const released = await ok("advance_work_item", { id: item });
+
+    expect(released).toMatchObject({ id: item, stage: "release" });
+  });
+
   it("reviews a link as obsolete: later changes upstream no longer make it suspect", async () => {
     const item = await createItem("Gift cards");
     await record({ id: "REQ-gift", kind: "requirement", title: "Gift cards", workItem: item });
