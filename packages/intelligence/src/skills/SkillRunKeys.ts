@@ -32,8 +32,12 @@ interface KeyedRun extends KeyedRequest {
   readonly at: string;
   /** Who started it. */
   readonly actor: string;
-  /** The recorded outcome: absent while the run has not recorded one. */
-  readonly recorded?: { readonly output: unknown; readonly durationMs: number };
+  /**
+   * Position of the `skill.ran` event of its successful outcome, read again
+   * on a retry (outputs are not kept in memory); absent while the run has not
+   * recorded one.
+   */
+  readonly recordedAt?: number;
 }
 
 /** What a successful keyed run recorded, that a retry returns. */
@@ -105,7 +109,7 @@ export class SkillRunKeys {
         if (earlier !== undefined) {
           const conflict = differs(key, earlier, request);
           if (conflict !== undefined) throw conflict;
-          if (earlier.recorded !== undefined) return earlier.recorded;
+          if (earlier.recordedAt !== undefined) return this.#recorded(earlier.recordedAt);
           throw new IdempotencyConflictError({
             message: `idempotency key "${key}" is held by a run of skill ${earlier.skill} that ${earlier.actor} started at ${earlier.at} and that has not recorded its outcome; retry when it has finished (if the process running it stopped first, use a new key)`,
             key,
@@ -124,6 +128,14 @@ export class SkillRunKeys {
       },
       { maxBackoffMs: MAX_BACKOFF_MS },
     );
+  }
+
+  /** The output and duration the `skill.ran` event at `seq` recorded. */
+  async #recorded(seq: number): Promise<RecordedRun> {
+    const [event] = await this.#log.read({ after: seq - 1, until: seq, limit: 1 });
+    if (event === undefined || !SkillRan.is(event))
+      throw new Error(`the log holds no skill.ran event at ${seq}, which it held when folded`);
+    return { output: event.data.output, durationMs: event.data.durationMs };
   }
 
   /** Folds the keyed events appended since the last call, one fold at a time; resolves with the head folded to. */
@@ -147,12 +159,12 @@ export class SkillRunKeys {
       return;
     }
     if (!SkillRan.is(event)) return;
-    const { idempotencyKey: key, outcome, output, durationMs } = event.data;
+    const { idempotencyKey: key, outcome } = event.data;
     const run = key === undefined ? undefined : this.#runs.get(key);
     if (key === undefined || run === undefined) return;
     if (outcome !== "ok") {
-      if (run.recorded === undefined) this.#runs.delete(key);
-    } else this.#runs.set(key, { ...run, recorded: { output, durationMs } });
+      if (run.recordedAt === undefined) this.#runs.delete(key);
+    } else this.#runs.set(key, { ...run, recordedAt: event.seq });
   }
 }
 
