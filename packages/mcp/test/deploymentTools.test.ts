@@ -6,6 +6,8 @@
  * payments line only and reads payments' measures; the other tests use
  * checkout.
  */
+import { join } from "node:path";
+import { openEventLog } from "@software-factory/core";
 import { describe, expect, it } from "vitest";
 import { useSeededServer } from "./fixtures.js";
 
@@ -103,7 +105,7 @@ describe("record_deployment, open_incident and resolve_incident", () => {
     expect(opened).not.toHaveProperty("resolvedAt");
   });
 
-  it("resolving a resolved incident is accepted and keeps the first resolution (as the SDK does)", async () => {
+  it("resolving a resolved incident is accepted, writes nothing and keeps the first resolution (as the SDK does)", async () => {
     const opened = (await ok("open_incident", { title: "Cart empties itself" })) as unknown as Incident;
     const first = (await ok("resolve_incident", {
       id: opened.id,
@@ -117,6 +119,13 @@ describe("record_deployment, open_incident and resolve_incident", () => {
 
     expect(again).toEqual({ ...first, alreadyResolved: true });
     expect(again.note).toBe("cache flushed");
+    const log = await openEventLog({ path: join(server.dir, "factory.db") });
+    try {
+      const resolutions = await log.read({ types: ["incident.resolved"], subjects: [opened.id] });
+      expect(resolutions).toHaveLength(1);
+    } finally {
+      await log.close();
+    }
   });
 });
 
@@ -202,14 +211,40 @@ describe("refusals of record_deployment, open_incident and resolve_incident", ()
     expect(await refused("resolve_incident", { id: "inc_1", note: "n".repeat(2001) })).toMatch(
       /^E_VALIDATION: resolve_incident input is invalid: note: /,
     );
+    expect(await refused("record_deployment", { idempotencyKey: "" })).toMatch(
+      /^E_VALIDATION: record_deployment input is invalid: idempotencyKey: /,
+    );
+    expect(await refused("open_incident", { title: "Broken", idempotencyKey: "k".repeat(201) })).toMatch(
+      /^E_VALIDATION: open_incident input is invalid: idempotencyKey: /,
+    );
+  });
+});
+
+describe("record_deployment and open_incident with an idempotency key", () => {
+  it("answer a retry with the first call's deployment and incident, which the DORA measures count once", async () => {
+    expect(await doraOf("search")).toBeNull();
+    const item = await createItem("search", "Search by color");
+    const deploy = { workItems: [item], idempotencyKey: "pipeline-41" };
+
+    const first = (await ok("record_deployment", deploy)) as unknown as Deployment;
+    expect(await ok("record_deployment", deploy)).toEqual(first);
+    const incident = { title: "Search returns nothing", deployment: first.id, idempotencyKey: "pager-7" };
+    const opened = await ok("open_incident", incident);
+    expect(await ok("open_incident", incident)).toEqual(opened);
+
+    expect(await doraOf("search")).toMatchObject({ deployments: 1, changeFailRate: 1 });
   });
 
-  it("takes no idempotency key where the SDK takes none: record_deployment and open_incident refuse one by name", async () => {
-    expect(await refused("record_deployment", { idempotencyKey: "deploy-1" })).toContain(
-      'unknown argument "idempotencyKey"; record_deployment takes environment, workItems, status, remediates',
+  it("refuse the key reused with other arguments or for another write with E_IDEMPOTENCY_CONFLICT", async () => {
+    const deploy = { environment: "staging", idempotencyKey: "pipeline-50" };
+    const first = (await ok("record_deployment", deploy)) as unknown as Deployment;
+
+    expect(await refused("record_deployment", { ...deploy, status: "failed" })).toBe(
+      `E_IDEMPOTENCY_CONFLICT: idempotency key "pipeline-50" was already used to record deployment ${first.id} with a different status; use a new key`,
     );
-    expect(await refused("open_incident", { title: "Broken", idempotencyKey: "incident-1" })).toContain(
-      'unknown argument "idempotencyKey"; open_incident takes title, severity, deployment',
+    expect(await refused("open_incident", { title: "Staging down", idempotencyKey: "pipeline-50" })).toBe(
+      `E_IDEMPOTENCY_CONFLICT: idempotency key "pipeline-50" was already used to record deployment ${first.id}, not to open incident; use a new key`,
     );
+    expect(await ok("record_deployment", deploy)).toEqual(first);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The production tools of the `work` group: recording deployments, opening
  * and resolving incidents, the facts the DORA measures of `get_metrics` are
- * computed from. The assembly line takes no idempotency key for these, so
- * a retried `record_deployment` or `open_incident` records twice.
+ * computed from. `record_deployment` and `open_incident` take the
+ * assembly line's idempotency key, so a retried call records once.
  *
  * @module
  */
@@ -21,6 +21,7 @@ import {
   requireIncident,
   requireWorkItem,
 } from "./knownRecords.js";
+import { IdempotencyKey, keyed } from "./shared.js";
 import { DeploymentOutput, IncidentOutput } from "./workOutputs.js";
 
 /** An id of a record the tool names (a work item, an incident, a deployment). */
@@ -31,9 +32,9 @@ export const recordDeployment = defineTool({
   name: "record_deployment",
   title: "Record a deployment",
   description:
-    "Record that a deployment happened (to production unless environment says otherwise), with the work items it shipped, or, with remediates, the incidents it was made to fix. get_metrics computes the DORA measures from these (deployment frequency, change lead time, change fail rate, recovery time, rework rate; production only). Call it once per deployment: it takes no idempotency key, so a retried call records a second deployment; when unsure whether a call landed, look at get_metrics' dora.deployments before calling again. An unknown work item or incident is E_NOT_FOUND naming it (workItems[1], remediates[0]).",
+    "Record that a deployment happened (to production unless environment says otherwise), with the work items it shipped, or, with remediates, the incidents it was made to fix. get_metrics computes the DORA measures from these (deployment frequency, change lead time, change fail rate, recovery time, rework rate; production only). Pass an idempotencyKey (the CI pipeline's run id, say) so that a retried call records the deployment once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. An unknown work item or incident is E_NOT_FOUND naming it (workItems[1], remediates[0]).",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
     environment: RecordDeploymentInputSchema.shape.environment.describe(
       "Where it went: production (default; the only environment the DORA measures count), staging...; at most 100 characters",
@@ -53,14 +54,15 @@ export const recordDeployment = defineTool({
       .describe(
         "Ids of the incidents it fixes (inc_...; open_incident gives them): an unplanned deployment, counted as rework",
       ),
+    idempotencyKey: IdempotencyKey,
   }),
   output: DeploymentOutput,
-  run: async (factory, input) => {
+  run: async (factory, { idempotencyKey, ...input }) => {
     for (const [index, id] of input.workItems.entries())
       await requireWorkItem(factory, id, `workItems[${index}]`);
     for (const [index, id] of input.remediates.entries())
       await requireIncident(factory, id, `remediates[${index}]`);
-    const id = await factory.work.recordDeployment(input);
+    const id = await factory.work.recordDeployment(input, keyed(idempotencyKey));
     return deploymentRecord(factory, id);
   },
 });
@@ -70,9 +72,9 @@ export const openIncident = defineTool({
   name: "open_incident",
   title: "Open an incident",
   description:
-    "Record that something is broken in production, naming the deployment that caused it when known (record_deployment gives its id): that deployment then counts as a failed change in get_metrics' DORA measures, and the time to resolve_incident as its recovery time. Call it once per incident: it takes no idempotency key, so a retried call opens a second incident. An unknown deployment is E_NOT_FOUND naming deployment.",
+    "Record that something is broken in production, naming the deployment that caused it when known (record_deployment gives its id): that deployment then counts as a failed change in get_metrics' DORA measures, and the time to resolve_incident as its recovery time. Pass an idempotencyKey (the alert's id, say) so that a retried call opens the incident once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. An unknown deployment is E_NOT_FOUND naming deployment.",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
     title: OpenIncidentInputSchema.shape.title.describe(
       "What is wrong in production, in a line; at most 500 characters",
@@ -83,11 +85,12 @@ export const openIncident = defineTool({
     deployment: RecordId.optional().describe(
       "Id of the deployment that caused it, when known (dep_...; record_deployment gives them)",
     ),
+    idempotencyKey: IdempotencyKey,
   }),
   output: IncidentOutput,
-  run: async (factory, input) => {
+  run: async (factory, { idempotencyKey, ...input }) => {
     if (input.deployment !== undefined) await requireDeployment(factory, input.deployment, "deployment");
-    const id = await factory.work.openIncident(input);
+    const id = await factory.work.openIncident(input, keyed(idempotencyKey));
     return incidentRecord(factory, id);
   },
 });
@@ -97,7 +100,7 @@ export const resolveIncident = defineTool({
   name: "resolve_incident",
   title: "Resolve an incident",
   description:
-    "Record that an incident is over: service is restored. Its recovery time in get_metrics runs from the failed deployment to this resolution. Resolving a resolved incident is accepted and changes no measure: the answer keeps the first resolution's time, author and note, with alreadyResolved true. An unknown id is E_NOT_FOUND naming id.",
+    "Record that an incident is over: service is restored. Its recovery time in get_metrics runs from the failed deployment to this resolution. Resolving a resolved incident is accepted and writes nothing: the answer keeps the first resolution's time, author and note, with alreadyResolved true. An unknown id is E_NOT_FOUND naming id.",
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
