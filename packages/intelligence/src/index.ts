@@ -221,9 +221,11 @@ export {
   type SkillProblem,
   SkillRan,
   SkillRegistry,
+  type SkillRegistryOptions,
+  type SkillRequirement,
   type SkillRun,
+  SkillStarted,
   type SkillsDirResult,
   safeLoadSkillsDir,
   summarizeLine,
 } from "./skills/index.js";
-export type { SkillRegistryOptions, SkillRequirement } from "./skills/Skill.js";

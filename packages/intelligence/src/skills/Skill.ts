@@ -123,6 +123,3 @@ export function defineFactorySkill<Input extends z.ZodType, Output extends z.Zod
 ): Skill<Input, Output, Factory> {
   return defineSkill(skill);
 }
-
-// The package's entry exports the registry's options from this module.
-export type { SkillRegistryOptions } from "./SkillRegistry.js";
