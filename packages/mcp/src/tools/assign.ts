@@ -5,29 +5,12 @@
  *
  * @module
  */
-import { AssignInputSchema, MoveOptionsSchema, NotFoundError } from "@software-factory/core";
-import type { Factory } from "@software-factory/intelligence";
+import { AssignInputSchema, MoveOptionsSchema } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { requireWorkItem } from "./knownRecords.js";
 import { IdempotencyKey, keyed } from "./shared.js";
 import { WorkItemOutput } from "./workOutputs.js";
-
-/**
- * Refuses a work item this server does not know, after reading what other
- * processes wrote.
- *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `workItem`) naming the id and the argument.
- */
-async function requireWorkItem(factory: Factory, id: string, field: string): Promise<void> {
-  await factory.work.refresh();
-  if (factory.work.get(id) !== undefined) return;
-  throw new NotFoundError({
-    message: `${field}: no work item "${id}"; list_work lists them`,
-    entity: "workItem",
-    id,
-    field,
-  });
-}
 
 /** `assign_work_item`: changes a work item's owner or adds contributors; idempotent with a key. */
 export const assignWorkItem = defineTool({
