@@ -92,7 +92,8 @@ export const TagFlag = NameValue.pipe(TagSchema);
 /**
  * An idempotency key (`--idempotency-key` of the commands that write: `work
  * create`, the moves and `assign`, `signal capture`, `knowledge capture`,
- * `revise`, `retract`, `link`, `unlink` and `decide`; a CI job or ticket id):
+ * `revise`, `retract`, `link`, `unlink` and `decide`, `deployment record` and
+ * `incident open`; a CI job or ticket id):
  * not blank, as an empty one (an unset
  * variable) would key nothing, and within the SDK's limit for keys
  * (`INPUT_LIMITS.idempotencyKey`, 200 characters). A retry with the same key writes nothing new.

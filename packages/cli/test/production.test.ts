@@ -90,7 +90,7 @@ describe("factory deployment record and factory incident open|resolve", () => {
 
     const resolved = await ok("incident", "resolve", incident as string, "--note", "rolled back");
     expect(resolved.stdout).toBe(`resolved ${incident} (rolled back)\n`);
-    expect(await json("incident", "resolve", other.id as string)).toEqual({ id: other.id, resolved: true });
+    expect(await json("incident", "resolve", other.id as string)).toEqual({ id: other.id, changed: true });
     const fix = await ok("deployment", "record", "--remediates", incident as string);
     expect(fix.stdout).toMatch(
       new RegExp(`^recorded dep_\\S+ to production \\(succeeded\\), fixing ${incident}\\n$`),
@@ -169,15 +169,67 @@ describe("factory deployment record and factory incident open|resolve", () => {
   );
 
   it(
-    "takes no --idempotency-key, as the SDK's recordDeployment and openIncident take none: refused as usage, not counted",
+    "records a deployment retried with its --idempotency-key once: the same deployment printed, counted once by metrics",
     SLOW,
     async () => {
+      const before = (await dora())?.deployments ?? 0;
+      const item = await json<WorkItem>("work", "create", "--line", "checkout", "Pay by bank");
+      const deploy = ["deployment", "record", "--item", item.id, "--idempotency-key", "ci-pipeline-77"];
+      const first = await ok(...deploy);
+      expect(first.stdout).toMatch(
+        new RegExp(`^recorded dep_\\S+ to production \\(succeeded\\), shipping ${item.id}\\n$`),
+      );
+      const retried = await ok(...deploy);
+      expect(retried.stdout).toBe(first.stdout);
+      const [, id] = /^recorded (dep_\S+) /.exec(first.stdout) ?? [];
+      expect(await json(...deploy)).toMatchObject({ id, workItems: [item.id] });
+      expect((await dora())?.deployments).toBe(before + 1);
+
+      const conflict = await factory(
+        "deployment",
+        "record",
+        "--status",
+        "failed",
+        "--idempotency-key",
+        "ci-pipeline-77",
+      );
+      expect(conflict.code).toBe(1);
+      expect(firstLine(conflict)).toMatch(
+        /^error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "ci-pipeline-77" was already used to record deployment dep_\S+ with a different /,
+      );
+      const blank = await factory("deployment", "record", "--idempotency-key", " ");
+      expect(blank.code).toBe(2);
+      expect(firstLine(blank)).toBe('error: E_USAGE: --idempotency-key: must not be empty (got " ")');
+      expect((await dora())?.deployments).toBe(before + 1);
+    },
+  );
+
+  it(
+    "opens an incident retried with its --idempotency-key once, and resolves an incident once",
+    SLOW,
+    async () => {
+      const open = [
+        "incident",
+        "open",
+        "--severity",
+        "low",
+        "--idempotency-key",
+        "alert-5",
+        "Search",
+        "slow",
+      ];
+      const first = await ok(...open);
+      const [, id] = /^opened (inc_\S+) /.exec(first.stdout) ?? [];
+      expect(first.stdout).toBe(`opened ${id} (low): Search slow\n`);
+      expect((await ok(...open)).stdout).toBe(first.stdout);
+
+      expect((await ok("incident", "resolve", id as string, "--note", "reindexed")).stdout).toBe(
+        `resolved ${id} (reindexed)\n`,
+      );
       const before = await head();
-      const deploy = await factory("deployment", "record", "--idempotency-key", "ci-42");
-      expect(deploy.code).toBe(2);
-      expect(firstLine(deploy)).toBe("error: E_USAGE: unknown option '--idempotency-key'");
-      const open = await factory("incident", "open", "--idempotency-key", "ci-42", "Down");
-      expect(open.code).toBe(2);
+      const again = await ok("incident", "resolve", id as string, "--note", "restarted");
+      expect(again.stdout).toBe(`${id} was already resolved: nothing changed\n`);
+      expect(await json("incident", "resolve", id as string)).toEqual({ id, changed: false });
       expect(await head()).toBe(before);
     },
   );

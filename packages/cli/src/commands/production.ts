@@ -2,18 +2,22 @@
  * `factory deployment record` and `factory incident open|resolve`: what
  * production feeds back to the assembly line, as the SDK's
  * `recordDeployment`, `openIncident` and `resolveIncident` record it, for the
- * DORA measures `factory metrics` shows. None of the three SDK calls takes an
- * idempotency key, so neither do these commands.
+ * DORA measures `factory metrics` shows. `deployment record` and `incident
+ * open` take `--idempotency-key`, as the SDK's calls take `{ idempotencyKey }`,
+ * so a retried CI step records its deployment once; `incident resolve` needs
+ * none, as the SDK resolves an incident once.
  *
  * @module
  */
 import {
+  IncidentResolved,
   OpenIncidentInputSchema,
   RecordDeploymentInputSchema,
   ResolveIncidentInputSchema,
 } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
-import { NameValue, nameArgument, parseFlag } from "../flags.js";
+import { idempotencyKeyOption, NameValue, nameArgument, parseFlag } from "../flags.js";
 import { requireDeployment, requireIncident, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
@@ -27,6 +31,7 @@ const DEPLOYMENT_FLAGS: FlagsOfFields = {
   workItems: "--item",
   status: "--status",
   remediates: "--remediates",
+  idempotencyKey: "--idempotency-key",
 };
 
 /** Where an incident's fields came from on the command line. */
@@ -34,6 +39,7 @@ const INCIDENT_FLAGS: FlagsOfFields = {
   title: "<title>",
   severity: "--severity",
   deployment: "--deployment",
+  idempotencyKey: "--idempotency-key",
 };
 
 /** Where a resolution's fields came from on the command line. */
@@ -65,6 +71,14 @@ interface OpenedIncident {
   readonly deployment?: string;
 }
 
+/**
+ * Whether the log holds a resolution of the incident: the assembly line
+ * resolves an incident once, and reads none back.
+ */
+async function isResolved(factory: Factory, id: string): Promise<boolean> {
+  return (await factory.log.read({ types: [IncidentResolved.type], subjects: [id], limit: 1 })).length > 0;
+}
+
 /** Registers `factory deployment record`. */
 export function registerDeployment(program: Command, context: CliContext): void {
   const deploymentCommand = program
@@ -73,9 +87,7 @@ export function registerDeployment(program: Command, context: CliContext): void 
 
   deploymentCommand
     .command("record")
-    .description(
-      "record a deployment and the work items it shipped (each call records one more: no --idempotency-key)",
-    )
+    .description("record a deployment and the work items it shipped")
     .option("--environment <name>", "where it went (DORA counts production only)", "production")
     .option("--item <id>", "a work item it shipped (repeatable)", collect)
     .option(
@@ -84,20 +96,31 @@ export function registerDeployment(program: Command, context: CliContext): void 
       "succeeded",
     )
     .option("--remediates <incident>", "an incident it fixes: an unplanned deployment (repeatable)", collect)
+    .option(
+      "--idempotency-key <key>",
+      "record it once: a retry with this key (a CI pipeline id) prints the first deployment and counts it once",
+    )
     .action(
       action(context, async ({ options, output }, flags) => {
-        const f = flags as { environment: string; item?: string[]; status: string; remediates?: string[] };
+        const f = flags as {
+          environment: string;
+          item?: string[];
+          status: string;
+          remediates?: string[];
+          idempotencyKey?: string;
+        };
         const input = {
           environment: parseFlag(EnvironmentFlag, f.environment, "--environment"),
           status: parseFlag(deployment.status.unwrap(), f.status, "--status"),
           workItems: (f.item ?? []).map((id) => parseFlag(NameValue, id, "--item")),
           remediates: (f.remediates ?? []).map((id) => parseFlag(NameValue, id, "--remediates")),
         };
+        const keyed = idempotencyKeyOption(f.idempotencyKey);
         const id = await withFactory(options, async (factory) => {
           for (const item of input.workItems) await requireWorkItem(factory, item, "--item");
           for (const fixed of input.remediates) await requireIncident(factory, fixed, "--remediates");
           return namingFlags(DEPLOYMENT_FLAGS, () =>
-            factory.work.recordDeployment({ ...input, actor: options.actor }),
+            factory.work.recordDeployment({ ...input, actor: options.actor }, keyed),
           );
         });
         const recorded: RecordedDeployment = { id, ...input };
@@ -117,13 +140,17 @@ export function registerIncident(program: Command, context: CliContext): void {
 
   incidentCommand
     .command("open")
-    .description("open an incident (each call opens one more: no --idempotency-key)")
+    .description("open an incident in production")
     .argument("<title...>", "what is wrong in production")
     .option("--severity <level>", "low, medium, high or critical", "high")
     .option("--deployment <id>", "the deployment that caused it (dep_...), when known")
+    .option(
+      "--idempotency-key <key>",
+      "open it once: a retry with this key (a CI job or alert id) prints the first incident",
+    )
     .action(
       action(context, async ({ options, output }, title, flags) => {
-        const f = flags as { severity: string; deployment?: string };
+        const f = flags as { severity: string; deployment?: string; idempotencyKey?: string };
         const input = {
           title: parseFlag(incident.title, (title as string[]).join(" "), "<title>"),
           severity: parseFlag(incident.severity.unwrap(), f.severity, "--severity"),
@@ -131,11 +158,12 @@ export function registerIncident(program: Command, context: CliContext): void {
             ? {}
             : { deployment: parseFlag(NameValue, f.deployment, "--deployment") }),
         };
+        const keyed = idempotencyKeyOption(f.idempotencyKey);
         const id = await withFactory(options, async (factory) => {
           if (input.deployment !== undefined)
             await requireDeployment(factory, input.deployment, "--deployment");
           return namingFlags(INCIDENT_FLAGS, () =>
-            factory.work.openIncident({ ...input, actor: options.actor }),
+            factory.work.openIncident({ ...input, actor: options.actor }, keyed),
           );
         });
         const opened: OpenedIncident = { id, ...input };
@@ -147,7 +175,7 @@ export function registerIncident(program: Command, context: CliContext): void {
 
   incidentCommand
     .command("resolve")
-    .description("resolve an incident: service is restored")
+    .description("resolve an incident: service is restored (once: resolving it again writes nothing)")
     .argument("<id>", "incident id (inc_...)", nameArgument("<id>"))
     .option("--note <text>", "how service was restored")
     .action(
@@ -155,12 +183,19 @@ export function registerIncident(program: Command, context: CliContext): void {
         const f = flags as { note?: string };
         const note = f.note === undefined ? undefined : parseFlag(NoteFlag, f.note, "--note");
         const input = { actor: options.actor, ...(note === undefined ? {} : { note }) };
-        await withFactory(options, (factory) =>
-          namingArgument("<id>", id as string, () =>
+        const changed = await withFactory(options, async (factory) => {
+          const resolved = await isResolved(factory, id as string);
+          await namingArgument("<id>", id as string, () =>
             namingFlags(RESOLVE_FLAGS, () => factory.work.resolveIncident(id as string, input)),
-          ),
-        );
-        if (options.json) return output.json({ id, resolved: true, ...(note === undefined ? {} : { note }) });
+          );
+          return !resolved;
+        });
+        if (options.json)
+          return output.json({ id, changed, ...(changed && note !== undefined ? { note } : {}) });
+        if (!changed) {
+          output.line(`${id as string} was already resolved: nothing changed`);
+          return;
+        }
         output.line(`resolved ${id as string}${note === undefined ? "" : ` (${note})`}`);
       }),
     );
