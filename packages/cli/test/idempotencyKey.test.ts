@@ -389,7 +389,7 @@ describe("factory knowledge capture, revise and retract --idempotency-key", () =
       const other = await revise("Retries charge the card twice");
       expect(other.code).toBe(1);
       expect(firstLine(other)).toBe(
-        'error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "ci-run-21" was already used for a different batch of events; use a new key',
+        `error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "ci-run-21" was already used for another write, not to revise ${id}; use a new key`,
       );
       const document = await documentOf(id);
       expect(document?.revisions.map((revision) => revision.title)).toEqual([
@@ -415,7 +415,7 @@ describe("factory knowledge capture, revise and retract --idempotency-key", () =
       const reused = await retract(other);
       expect(reused.code).toBe(1);
       expect(firstLine(reused)).toBe(
-        'error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "ci-run-22" was already used for a different batch of events; use a new key',
+        `error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "ci-run-22" was already used for another write, not to retract ${other}; use a new key`,
       );
       expect((await documentOf(id))?.retracted?.reason).toBe("outdated");
       expect((await documentOf(other))?.retracted).toBeUndefined();

@@ -205,7 +205,7 @@ describe("factory knowledge link and unlink --idempotency-key", () => {
       const reused = await run(other);
       expect(reused.code).toBe(1);
       expect(firstLine(reused)).toBe(
-        `error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "${key}" was already used for a different batch of events; use a new key`,
+        `error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "${key}" was already used for another write, not to ${command} ${from} ${command === "link" ? "to" : "from"} ${other} (informs); use a new key`,
       );
       const after = await documentOf(from);
       expect(after).toEqual(before);

@@ -179,6 +179,33 @@ describe("revisions, supersession and time", () => {
     expect(await log.head()).toBe(afterUnlink);
   });
 
+  it("names the write a reused key was given for", async () => {
+    const a = await kb.capture({ kind: "note", title: "A", body: "Alpha.", source });
+    const b = await kb.capture({ kind: "note", title: "B", body: "Beta.", source });
+    await kb.link(a.id, { type: "informs", target: b.id }, { idempotencyKey: "k" });
+    const reasons = [
+      [
+        () => kb.link(b.id, { type: "informs", target: a.id }, { idempotencyKey: "k" }),
+        `link ${b.id} to ${a.id} (informs)`,
+      ],
+      [
+        () => kb.unlink(a.id, { type: "informs", target: b.id }, { idempotencyKey: "k" }),
+        `unlink ${a.id} from ${b.id} (informs)`,
+      ],
+      [
+        () => kb.revise(b.id, { body: "Beta, revised.", reason: "typo" }, { idempotencyKey: "k" }),
+        `revise ${b.id}`,
+      ],
+      [() => kb.retract(b.id, "wrong", { idempotencyKey: "k" }), `retract ${b.id}`],
+    ] as const;
+    for (const [write, wanted] of reasons) {
+      await expect(write()).rejects.toMatchObject({
+        code: "E_IDEMPOTENCY_CONFLICT",
+        message: `idempotency key "k" was already used for another write, not to ${wanted}; use a new key`,
+      });
+    }
+  });
+
   it("records decisions with their structure", async () => {
     const decision = await kb.recordDecision({
       title: "Event log as the source of truth",

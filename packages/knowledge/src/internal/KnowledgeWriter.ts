@@ -153,7 +153,15 @@ export class KnowledgeWriter {
    * writers revising the same revision record one revision: the loser reads
    * the winner's and revises that (or finds nothing left to change).
    */
-  async revise(
+  revise(
+    id: string,
+    parsed: z.output<typeof ReviseInputSchema>,
+    options: WriteOptions,
+  ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
+    return namingWrite(options.idempotencyKey, `revise ${id}`, () => this.#revise(id, parsed, options));
+  }
+
+  async #revise(
     id: string,
     parsed: z.output<typeof ReviseInputSchema>,
     options: WriteOptions,
@@ -188,16 +196,24 @@ export class KnowledgeWriter {
 
   /** Adds a typed link from a document; a retracted document, or a link to one, is refused. */
   link(id: string, link: Link, options: WriteOptions): Promise<KnowledgeDocument> {
-    return this.#changeLink(DocumentLinked.type, id, link, options);
+    return namingWrite(options.idempotencyKey, `link ${id} to ${link.target} (${link.type})`, () =>
+      this.#changeLink(DocumentLinked.type, id, link, options),
+    );
   }
 
   /** Removes a typed link from a document; a retracted document is refused. */
   unlink(id: string, link: Link, options: WriteOptions): Promise<KnowledgeDocument> {
-    return this.#changeLink(DocumentUnlinked.type, id, link, options);
+    return namingWrite(options.idempotencyKey, `unlink ${id} from ${link.target} (${link.type})`, () =>
+      this.#changeLink(DocumentUnlinked.type, id, link, options),
+    );
   }
 
   /** Retracts a document once: a document already retracted (by us or a racing writer) is returned as it is. */
-  async retract(id: string, reason: string, options: WriteOptions): Promise<KnowledgeDocument> {
+  retract(id: string, reason: string, options: WriteOptions): Promise<KnowledgeDocument> {
+    return namingWrite(options.idempotencyKey, `retract ${id}`, () => this.#retract(id, reason, options));
+  }
+
+  async #retract(id: string, reason: string, options: WriteOptions): Promise<KnowledgeDocument> {
     await this.#projection.sync();
     const current = this.#projection.require(id);
     if (current.retracted !== undefined) return current;
@@ -325,6 +341,26 @@ function writeOptionsOf(options: WriteOptions): { idempotencyKey?: string; actor
     ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
     ...(options.actor === undefined ? {} : { actor: options.actor }),
   };
+}
+
+/**
+ * Runs a write made with a caller's idempotency key, and tells the log's
+ * refusal of the key (used before for another batch of events) with the write
+ * it was given for: `idempotency key "k" was already used for another write,
+ * not to link doc_a to doc_b (relatesTo); use a new key`.
+ *
+ * @throws IdempotencyConflictError naming the write, when the log refuses the key.
+ */
+async function namingWrite<T>(key: string | undefined, wanted: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (key === undefined || !(error instanceof IdempotencyConflictError) || error.key !== key) throw error;
+    throw new IdempotencyConflictError({
+      message: `idempotency key "${key}" was already used for another write, not to ${wanted}; use a new key`,
+      key,
+    });
+  }
 }
 
 /**
