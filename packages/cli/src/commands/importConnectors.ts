@@ -1,11 +1,3 @@
-/**
- * `factory import git|junit|issues|jsonl`: the tools a team already uses,
- * brought into the factory. Each is safe to re-run: what was imported
- * before is not written again.
- *
- * @module
- */
-import { readFileSync } from "node:fs";
 import {
   type ConnectorSummary,
   type Factory,
@@ -18,9 +10,9 @@ import {
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
-import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
 import { requireGitRange, requireGitRepository } from "../gitRepository.js";
+import { readJsonFlag } from "../jsonFlag.js";
 import { requireSource, requireWorkItem } from "../knownValues.js";
 import { namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
@@ -56,22 +48,6 @@ async function runConnector(
   output.line(
     `${label}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.problems.length} problems${summary.truncated === 0 ? "" : `, ${summary.truncated} fields cut to the factory's limits`}`,
   );
-}
-
-/**
- * A JSON mapping given inline or as `@file`.
- *
- * @throws NotFoundError (`E_NOT_FOUND`, field `--mapping`) naming the path when there is no such file.
- * @throws UsageError when the JSON does not parse.
- */
-function readMapping(value: string): unknown {
-  if (value.startsWith("@")) requireSource(value.slice(1), "file", "--mapping");
-  const text = value.startsWith("@") ? readFileSync(value.slice(1), "utf8") : value;
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--mapping: not valid JSON (${(error as Error).message})`);
-  }
 }
 
 /** Registers the connectors under `factory import`. */
@@ -193,7 +169,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
       action(context, async (session, file, flags) => {
         const mapping = parseFlag(
           JsonlMappingSchema,
-          readMapping((flags as { mapping: string }).mapping),
+          readJsonFlag((flags as { mapping: string }).mapping, "--mapping"),
           "--mapping",
         );
         await runConnector(session, file as string, { path: file as string, kind: "file" }, (factory) =>

@@ -15,7 +15,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { type ExportedFile, entryAt, makeFolders, OverwriteRefusedError, writingTo } from "../exportFiles.js";
 import { idempotencyKeyOption, nameArgument, parseFlag } from "../flags.js";
-import { requireSource } from "../knownValues.js";
+import { readJsonFlag } from "../jsonFlag.js";
 import { argumentNotFound, namingArgument } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
@@ -144,7 +144,7 @@ export function registerSkills(program: Command, context: CliContext): void {
     .action(
       action(context, async ({ options, output }, name, flags) => {
         const given = flags as { input: string; idempotencyKey?: string };
-        const input = parseInput(given.input);
+        const input = readJsonFlag(given.input, "--input");
         const keyed = idempotencyKeyOption(given.idempotencyKey);
         const run = await withFactory(options, async (factory) => {
           try {
@@ -199,30 +199,6 @@ export function registerSkills(program: Command, context: CliContext): void {
         output.line(`${written.status.padEnd(9)} ${join(written.path, "SKILL.md")}`);
       }),
     );
-}
-
-/**
- * Reads `--input`: inline JSON, or `@path` of a JSON file.
- *
- * @throws NotFoundError (`E_NOT_FOUND`, field `--input`) when the file is missing or a folder.
- * @throws UsageError naming the flag when the file cannot be read or the JSON does not parse.
- */
-function parseInput(value: string): unknown {
-  let text = value;
-  if (value.startsWith("@")) {
-    const path = value.slice(1);
-    requireSource(path, "file", "--input");
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (error) {
-      throw new UsageError(`--input: cannot read ${path}: ${(error as Error).message}`);
-    }
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--input: not valid JSON: ${(error as Error).message}`);
-  }
 }
 
 /**

@@ -1,15 +1,3 @@
-/**
- * `factory work artifact|review`: a version of an artifact recorded for a work
- * item, as the SDK's `recordArtifact` records it (a new fingerprint makes the
- * links downstream suspect), and a suspect trace link reviewed, as
- * `reviewLink` reviews it (the `no-suspect-links` gate then lets the item into
- * release). Neither SDK call takes an idempotency key: recording the same
- * content under the same `--artifact` id again records nothing, and a
- * repeated review records one more review.
- *
- * @module
- */
-import { readFileSync } from "node:fs";
 import {
   ArtifactIdSchema,
   ArtifactKindSchema,
@@ -21,9 +9,9 @@ import {
   type TraceLink,
 } from "@software-factory/core";
 import type { Command } from "commander";
-import { UsageError } from "../exitCodes.js";
 import { NameValue, nameArgument, parseFlag } from "../flags.js";
-import { requireSource, requireStage, requireWorkItem } from "../knownValues.js";
+import { readJsonFlag } from "../jsonFlag.js";
+import { requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
@@ -62,22 +50,7 @@ const NoteFlag = NameValue.pipe(ReviewInputSchema.shape.note.unwrap());
  * @throws UsageError naming the flag when the file cannot be read, the JSON does not parse, or the fields are not the kind's.
  */
 function parseFields(value: string, kind: string): Record<string, unknown> {
-  let text = value;
-  if (value.startsWith("@")) {
-    const path = value.slice(1);
-    requireSource(path, "file", "--fields");
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (error) {
-      throw new UsageError(`--fields: cannot read ${path}: ${(error as Error).message}`);
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--fields: not valid JSON: ${(error as Error).message}`);
-  }
+  const json = readJsonFlag(value, "--fields");
   const fields = parseFlag(FieldsFlag, json, "--fields");
   const evidence = EVIDENCE_SCHEMAS[kind];
   if (evidence !== undefined) parseFlag(evidence, fields, "--fields");
