@@ -68,26 +68,30 @@ async function silentServer(): Promise<{ port: number; close: () => Promise<void
   };
 }
 
-describe("probePostgresFactory on a server that never answers", () => {
-  async function probeFailure(query: string): Promise<{ message: string; ms: number; port: number }> {
+/** What looking for a factory and opening the store do on a silent server: fail after the wait, saying so. */
+describe.each([
+  { call: "probePostgresFactory", doing: "looking for a factory", run: probePostgresFactory },
+  { call: "openPostgresEventStore", doing: "opening the event store", run: openPostgresEventStore },
+])("$call on a server that never answers", ({ doing, run }) => {
+  async function failure(query: string): Promise<{ message: string; ms: number; port: number }> {
     const server = await silentServer();
     try {
       const started = Date.now();
-      const failure = await probePostgresFactory({
-        url: `postgres://nobody@127.0.0.1:${server.port}/test?${query}`,
-      }).catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(StoreError);
-      return { message: (failure as StoreError).message, ms: Date.now() - started, port: server.port };
+      const failed = await run({ url: `postgres://nobody@127.0.0.1:${server.port}/test?${query}` }).catch(
+        (error: unknown) => error,
+      );
+      expect(failed).toBeInstanceOf(StoreError);
+      return { message: (failed as StoreError).message, ms: Date.now() - started, port: server.port };
     } finally {
       await server.close();
     }
   }
 
   it("gives up after the URL's call_timeout_ms, saying the server did not answer within it", async () => {
-    const { message, ms, port } = await probeFailure("call_timeout_ms=1500");
+    const { message, ms, port } = await failure("call_timeout_ms=1500");
     expect(message).toMatch(
       new RegExp(
-        `^PostgreSQL at 127\\.0\\.0\\.1:${port}/test did not answer within 1500 ms while looking for a factory: .*call_timeout_ms`,
+        `^PostgreSQL at 127\\.0\\.0\\.1:${port}/test did not answer within 1500 ms while ${doing}: .*call_timeout_ms`,
       ),
     );
     expect(ms).toBeGreaterThanOrEqual(1_400);
@@ -95,41 +99,8 @@ describe("probePostgresFactory on a server that never answers", () => {
   });
 
   it("gives up after the URL's connect_timeout, in seconds as in libpq, when that is shorter", async () => {
-    const { message, ms } = await probeFailure("connect_timeout=1");
-    expect(message).toContain("did not answer within 1000 ms while looking for a factory");
-    expect(ms).toBeLessThan(2_500);
-  });
-});
-
-describe("openPostgresEventStore on a server that never answers", () => {
-  async function openFailure(query: string): Promise<{ message: string; ms: number; port: number }> {
-    const server = await silentServer();
-    try {
-      const started = Date.now();
-      const failure = await openPostgresEventStore({
-        url: `postgres://nobody@127.0.0.1:${server.port}/test?${query}`,
-      }).catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(StoreError);
-      return { message: (failure as StoreError).message, ms: Date.now() - started, port: server.port };
-    } finally {
-      await server.close();
-    }
-  }
-
-  it("gives up after the URL's call_timeout_ms, saying the server did not answer within it", async () => {
-    const { message, ms, port } = await openFailure("call_timeout_ms=1500");
-    expect(message).toMatch(
-      new RegExp(
-        `^PostgreSQL at 127\\.0\\.0\\.1:${port}/test did not answer within 1500 ms while opening the event store: .*call_timeout_ms`,
-      ),
-    );
-    expect(ms).toBeGreaterThanOrEqual(1_400);
-    expect(ms).toBeLessThan(3_000);
-  });
-
-  it("gives up after the URL's connect_timeout when that is shorter, saying so", async () => {
-    const { message, ms } = await openFailure("connect_timeout=1");
-    expect(message).toContain("did not answer within 1000 ms while opening the event store");
+    const { message, ms } = await failure("connect_timeout=1");
+    expect(message).toContain(`did not answer within 1000 ms while ${doing}`);
     expect(ms).toBeLessThan(2_500);
   });
 });
