@@ -4,9 +4,9 @@
  * from any process; the key reused for other input or another write is an
  * IdempotencyConflictError naming what differs. An incident resolves once.
  */
-import { IdempotencyConflictError, ValidationError } from "@software-factory/core";
+import { ValidationError } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { conflict, openTestFactory, type TestFactory } from "./fixtures/factory.js";
 
 let factory: TestFactory;
 afterEach(async () => {
@@ -15,15 +15,6 @@ afterEach(async () => {
 
 async function count(type: string): Promise<number> {
   return (await factory.log.read({ types: [type] })).length;
-}
-
-async function conflict(promise: Promise<unknown>): Promise<IdempotencyConflictError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(IdempotencyConflictError);
-  return error as IdempotencyConflictError;
 }
 
 describe("recording a deployment with an idempotency key", () => {

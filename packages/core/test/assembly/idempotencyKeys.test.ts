@@ -7,7 +7,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  IdempotencyConflictError,
   makeAssemblyLineShape,
   SignalCaptured,
   SignalRouted,
@@ -18,7 +17,7 @@ import {
 import { Effect } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnFixture, waitForExit, waitForOutput } from "../fixtures/runChild.js";
-import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { conflict, openTestFactory, type TestFactory } from "./fixtures/factory.js";
 
 let factory: TestFactory;
 afterEach(async () => {
@@ -40,15 +39,6 @@ async function created(): Promise<number> {
 
 async function captured(): Promise<number> {
   return (await factory.log.read({ types: [SignalCaptured.type] })).length;
-}
-
-async function conflict(promise: Promise<unknown>): Promise<IdempotencyConflictError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(IdempotencyConflictError);
-  return error as IdempotencyConflictError;
 }
 
 describe("creating a work item with an idempotency key", () => {
