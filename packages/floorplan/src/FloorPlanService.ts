@@ -57,7 +57,9 @@ export interface FloorPlanShape {
    * The line and owner of a path, by CODEOWNERS rules (see {@link FloorPlan.explainPath});
    * ValidationError when the path is not a string, ClosedError after close.
    */
-  readonly explainPath: (path: string) => Effect.Effect<PathOwnership | undefined, ValidationError | ClosedError>;
+  readonly explainPath: (
+    path: string,
+  ) => Effect.Effect<PathOwnership | undefined, ValidationError | ClosedError>;
   /** See {@link FloorPlan.health}; ValidationError for malformed options, ClosedError after close. */
   readonly health: (options?: HealthOptions) => Effect.Effect<HealthReport, ValidationError | ClosedError>;
   /** Catches up with events other processes appended; succeeds with the log position reached. */
