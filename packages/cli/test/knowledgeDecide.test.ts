@@ -3,20 +3,11 @@
  * `record_decision`) from a shell, with `--idempotency-key`. The built bin,
  * run as a subprocess, on a real SQLite file, checked through the SDK.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Factory, openFactory } from "@software-factory/intelligence";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory } from "./runFactory.js";
+import { describe, expect, it } from "vitest";
+import type { RunResult } from "./runFactory.js";
+import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
-let cwd: string;
-/** The bin runs several times per test, a few seconds each on a loaded machine. */
-const SLOW = { timeout: 240_000 };
-
-const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
-const firstLine = (result: RunResult) => result.stderr.split("\n")[0];
+const { factory, withSdk } = useShopFactory("factory-knowledge-decide-", { actor: "ana" });
 const idOf = (result: RunResult) => (JSON.parse(result.stdout) as { id: string }).id;
 
 /** `factory knowledge decide` with a title, context and decision, then `args`. */
@@ -33,31 +24,11 @@ const decide = (title: string, ...args: string[]) =>
     ...args,
   );
 
-/** Runs `use` on the factory the bin writes, opened through the SDK from its SQLite file, and closes it. */
-async function withSdk<T>(use: (opened: Factory) => Promise<T>): Promise<T> {
-  const opened = await openFactory({ dir: join(cwd, ".factory"), actor: "ana" });
-  try {
-    return await use(opened);
-  } finally {
-    await opened.close();
-  }
-}
-
 /** The titles of the decisions the factory holds, superseded ones too. */
 const decisionTitles = () =>
   withSdk(async (sdk) =>
     (await sdk.knowledge.list({ kinds: ["decision"], current: false })).map((document) => document.title),
   );
-
-beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), "factory-knowledge-decide-"));
-  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
-  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
-}, SLOW.timeout);
-
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
 
 describe("factory knowledge decide", () => {
   it("records a decision with its options, status, lines and tags, in text", SLOW, async () => {

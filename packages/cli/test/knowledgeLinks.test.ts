@@ -3,31 +3,11 @@
  * shell, with `--idempotency-key`. The built bin, run as a subprocess, on a
  * real SQLite file, checked through the SDK.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Factory, openFactory } from "@software-factory/intelligence";
 import type { KnowledgeDocument } from "@software-factory/knowledge";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory } from "./runFactory.js";
+import { describe, expect, it } from "vitest";
+import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
-let cwd: string;
-/** The bin runs several times per test, a few seconds each on a loaded machine. */
-const SLOW = { timeout: 240_000 };
-
-const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
-const firstLine = (result: RunResult) => result.stderr.split("\n")[0];
-
-/** Runs `use` on the factory the bin writes, opened through the SDK from its SQLite file, and closes it. */
-async function withSdk<T>(use: (opened: Factory) => Promise<T>): Promise<T> {
-  const opened = await openFactory({ dir: join(cwd, ".factory"), actor: "ana" });
-  try {
-    return await use(opened);
-  } finally {
-    await opened.close();
-  }
-}
+const { factory, withSdk } = useShopFactory("factory-knowledge-links-", { actor: "ana" });
 
 /** Notes captured through the SDK, one per title; their ids. */
 const notes = (...titles: string[]) =>
@@ -42,16 +22,6 @@ const notes = (...titles: string[]) =>
   });
 
 const documentOf = (id: string) => withSdk((sdk) => sdk.knowledge.get(id)) as Promise<KnowledgeDocument>;
-
-beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), "factory-knowledge-links-"));
-  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
-  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
-}, SLOW.timeout);
-
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
 
 describe("factory knowledge link and unlink", () => {
   it("adds and removes a typed link, in text and in JSON, and says when nothing changed", SLOW, async () => {

@@ -4,28 +4,12 @@
  * `factory metrics` reporting them. The built bin, run as a subprocess, on a
  * real SQLite file.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { AssemblyMeasures, WorkItem } from "@software-factory/core";
-import { openFactory } from "@software-factory/intelligence";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory } from "./runFactory.js";
+import { describe, expect, it } from "vitest";
+import type { RunResult } from "./runFactory.js";
+import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
-let cwd: string;
-/** The bin runs several times per test, a few seconds each on a loaded machine. */
-const SLOW = { timeout: 240_000 };
-
-const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
-const firstLine = (result: RunResult) => result.stderr.split("\n")[0];
-
-/** Runs the bin and expects it to succeed. */
-async function ok(...args: string[]): Promise<RunResult> {
-  const result = await factory(...args);
-  expect(result.code, result.stderr).toBe(0);
-  return result;
-}
+const { factory, ok, withSdk } = useShopFactory("factory-production-");
 
 /** Runs the bin with `--json` and expects it to succeed; what it printed. */
 async function json<T>(...args: string[]): Promise<T> {
@@ -33,27 +17,10 @@ async function json<T>(...args: string[]): Promise<T> {
 }
 
 /** The position of the log's last event: unchanged when a refused command wrote nothing. */
-async function head(): Promise<number> {
-  const opened = await openFactory({ dir: join(cwd, ".factory") });
-  try {
-    return await opened.log.head();
-  } finally {
-    await opened.close();
-  }
-}
+const head = () => withSdk((opened) => opened.log.head());
 
 /** The DORA measures `factory metrics --json` reports. */
 const dora = async () => (await json<AssemblyMeasures>("metrics")).dora;
-
-beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), "factory-production-"));
-  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
-  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
-}, SLOW.timeout);
-
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
 
 describe("factory deployment record and factory incident open|resolve", () => {
   it("records deployments and incidents, in text and JSON, that factory metrics reports", SLOW, async () => {

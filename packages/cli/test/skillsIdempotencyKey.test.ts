@@ -5,26 +5,18 @@
  * flag; a blank key is a usage error. The built bin, run as a subprocess, on
  * a real SQLite file, checked through the SDK.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory } from "./runFactory.js";
+import { describe, expect, it } from "vitest";
+import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
-let cwd: string;
-/** The bin runs several times per test, a few seconds each on a loaded machine. */
-const SLOW = { timeout: 240_000 };
-
-const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
-const firstLine = (result: RunResult) => result.stderr.split("\n")[0];
+const { cwd, factory } = useShopFactory("factory-skills-idempotency-key-");
 const summarize = (line: string, ...flags: string[]) =>
   factory("skills", "run", "summarize-line", "--input", JSON.stringify({ line }), ...flags);
 
 /** The outcomes and keys of the `skill.ran` events of the factory's log, read with the SDK. */
 async function skillRuns(): Promise<{ outcome: string; idempotencyKey?: string }[]> {
-  const log = await openEventLog({ path: join(cwd, ".factory", "factory.db") });
+  const log = await openEventLog({ path: join(cwd(), ".factory", "factory.db") });
   try {
     return (await log.read({ types: ["skill.ran"] })).map(
       (event) => event.data as { outcome: string; idempotencyKey?: string },
@@ -33,16 +25,6 @@ async function skillRuns(): Promise<{ outcome: string; idempotencyKey?: string }
     await log.close();
   }
 }
-
-beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), "factory-skills-idempotency-key-"));
-  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
-  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
-}, SLOW.timeout);
-
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
 
 describe("factory skills run --idempotency-key", () => {
   it(

@@ -3,49 +3,14 @@
  * `--idempotency-key` and `--expected-version`. The built bin, run as a
  * subprocess, on a real SQLite file, checked through the SDK.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { WorkItem } from "@software-factory/core";
-import { openFactory } from "@software-factory/intelligence";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory } from "./runFactory.js";
+import { describe, expect, it } from "vitest";
+import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
-let cwd: string;
-/** The bin runs several times per test, a few seconds each on a loaded machine. */
-const SLOW = { timeout: 240_000 };
-
-const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
-const firstLine = (result: RunResult) => result.stderr.split("\n")[0];
-
-/** A new item on checkout (owned by ana, the line's owner), created through the bin; its id. */
-async function createItem(title: string): Promise<string> {
-  const created = await factory("work", "create", "--line", "checkout", "--flow", "tiny", "--json", title);
-  expect(created.code, created.stderr).toBe(0);
-  return (JSON.parse(created.stdout) as WorkItem).id;
-}
+const { factory, createItem, withSdk } = useShopFactory("factory-work-assign-", { refresh: true });
 
 /** A work item as the SDK reads it from the file the bin wrote. */
-async function itemOf(id: string): Promise<WorkItem | undefined> {
-  const opened = await openFactory({ dir: join(cwd, ".factory") });
-  try {
-    await opened.work.refresh();
-    return opened.work.get(id);
-  } finally {
-    await opened.close();
-  }
-}
-
-beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), "factory-work-assign-"));
-  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
-  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
-}, SLOW.timeout);
-
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
+const itemOf = (id: string): Promise<WorkItem | undefined> => withSdk(async (opened) => opened.work.get(id));
 
 describe("factory work assign", () => {
   it("hands an item to another owner and adds contributors, in text and in JSON", SLOW, async () => {

@@ -4,59 +4,21 @@
  * subprocess, on a real SQLite file; links made and results checked through
  * the SDK (the CLI has no command that makes a trace link).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RecordedArtifact, TraceLink, WorkItem } from "@software-factory/core";
-import { type Factory, openFactory } from "@software-factory/intelligence";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory } from "./runFactory.js";
+import type { RecordedArtifact, TraceLink } from "@software-factory/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RunResult } from "./runFactory.js";
+import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
-let cwd: string;
-/** The bin runs several times per test, a few seconds each on a loaded machine. */
-const SLOW = { timeout: 240_000 };
-
-const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
-const firstLine = (result: RunResult) => result.stderr.split("\n")[0];
-
-/** A new item on checkout in the tiny flow (intake, implementation, testing, release), created through the bin; its id. */
-async function createItem(title: string): Promise<string> {
-  const created = await factory("work", "create", "--line", "checkout", "--flow", "tiny", "--json", title);
-  expect(created.code, created.stderr).toBe(0);
-  return (JSON.parse(created.stdout) as WorkItem).id;
-}
-
-/** Runs `use` on the factory the bin wrote, opened through the SDK. */
-async function withSdk<T>(use: (opened: Factory) => Promise<T>): Promise<T> {
-  const opened = await openFactory({ dir: join(cwd, ".factory") });
-  try {
-    await opened.work.refresh();
-    return await use(opened);
-  } finally {
-    await opened.close();
-  }
-}
+const { cwd, factory, ok, createItem, withSdk } = useShopFactory("factory-work-trace-", { refresh: true });
 
 /** The position of the log's last event: unchanged when a refused command wrote nothing. */
 const head = () => withSdk((opened) => opened.log.head());
 
-/** Runs the bin and expects it to succeed. */
-async function ok(...args: string[]): Promise<RunResult> {
-  const result = await factory(...args);
-  expect(result.code, result.stderr).toBe(0);
-  return result;
-}
-
-beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), "factory-work-trace-"));
-  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
-  writeFileSync(join(cwd, "run.json"), JSON.stringify({ runId: "ci-77", passed: 12, failed: 0 }));
-  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
-}, SLOW.timeout);
-
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
+/** Beside factory.yaml, a test run's results that `--fields @run.json` reads. */
+beforeAll(() => {
+  writeFileSync(join(cwd(), "run.json"), JSON.stringify({ runId: "ci-77", passed: 12, failed: 0 }));
 });
 
 describe("factory work artifact", () => {
