@@ -48,8 +48,12 @@ export interface RecordedRun {
   readonly durationMs: number;
 }
 
-/** Longest pause between two attempts to claim a key, in milliseconds. */
-const MAX_BACKOFF_MS = 50;
+/**
+ * Longest pause between two attempts to claim a key, in milliseconds: as
+ * core's writers, longer than one attempt on a database server, so claims
+ * racing on PostgreSQL do not use up their attempts in a burst.
+ */
+const MAX_BACKOFF_MS = 500;
 
 /**
  * The keys of a registry's skill runs, folded from the log's `skill.started`
