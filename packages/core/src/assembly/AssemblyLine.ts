@@ -126,7 +126,7 @@ export class AssemblyLine extends AssemblyLineReads {
     });
     this.#items = new WorkItemCommands(pipeline, state, writer, options);
     this.#artifacts = new ArtifactCommands(state, writer, options.lines);
-    this.#field = new FieldCommands(state, projection, writer, options.lines);
+    this.#field = new FieldCommands(state, writer, options.lines);
   }
 
   /**

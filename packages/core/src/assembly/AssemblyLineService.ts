@@ -31,6 +31,7 @@ import type {
   UnblockInput,
 } from "./inputs.js";
 import type { AssemblyMeasures, MeasureOptions } from "./measures.js";
+import type { Deployment, Incident } from "./Production.js";
 import type { Signal } from "./Signal.js";
 import type { Trace } from "./Trace.js";
 import type { TraceLink } from "./TraceLink.js";
@@ -124,6 +125,12 @@ export interface AssemblyLineShape {
   readonly trace: (itemId: string) => Effect.Effect<Trace, AssemblyLineError>;
   /** See {@link AssemblyLine.signals}. */
   readonly signals: (filter?: { readonly line?: string }) => Effect.Effect<Signal[], AssemblyLineError>;
+  /** See {@link AssemblyLine.deployments}. */
+  readonly deployments: (filter?: {
+    readonly environment?: string;
+  }) => Effect.Effect<Deployment[], AssemblyLineError>;
+  /** See {@link AssemblyLine.incidents}. */
+  readonly incidents: (filter?: { readonly open?: boolean }) => Effect.Effect<Incident[], AssemblyLineError>;
   /** See {@link AssemblyLine.suspectLinks}. */
   readonly suspectLinks: (scope?: {
     readonly item?: string;
@@ -191,6 +198,8 @@ export function makeAssemblyLineShape(line: AssemblyLine): AssemblyLineShape {
     list: (filter) => readSync(() => line.list(filter)),
     trace: (itemId) => readSync(() => line.trace(itemId)),
     signals: (filter) => readSync(() => line.signals(filter)),
+    deployments: (filter) => readSync(() => line.deployments(filter)),
+    incidents: (filter) => readSync(() => line.incidents(filter)),
     suspectLinks: (scope) => readSync(() => line.suspectLinks(scope)),
     measures: (options) => read(() => line.measures(options)),
     refresh: read(() => line.refresh()),

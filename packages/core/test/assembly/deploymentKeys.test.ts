@@ -102,3 +102,46 @@ describe("opening and resolving an incident", () => {
     expect(await count("incident.resolved")).toBe(1);
   });
 });
+
+describe("reading deployments and incidents", () => {
+  it("reads each as recorded, with its first resolution, here and in another process after a refresh", async () => {
+    factory = await openTestFactory();
+    const item = await factory.line.createWorkItem({ line: "checkout", title: "P", flow: "tiny" });
+    const shipped = await factory.line.recordDeployment({ workItems: [item.id] });
+    const staged = await factory.line.recordDeployment({ environment: "staging", status: "failed" });
+    const incident = await factory.line.openIncident({ title: "Checkout down", deployment: shipped });
+    const open = await factory.line.openIncident({ title: "Search slow", severity: "low" });
+    factory.clock.set(Date.parse("2026-03-02T10:30:00Z"));
+    await factory.line.resolveIncident(incident, { note: "rolled back" });
+
+    expect(factory.line.deployment(shipped)).toEqual({
+      id: shipped,
+      environment: "production",
+      status: "succeeded",
+      workItems: [item.id],
+      remediates: [],
+      recordedAt: "2026-03-02T09:00:00.000Z",
+      recordedBy: "alice",
+    });
+    expect(factory.line.deployments().map((deployment) => deployment.id)).toEqual([shipped, staged]);
+    expect(factory.line.deployments({ environment: "staging" }).map((deployment) => deployment.id)).toEqual([
+      staged,
+    ]);
+    expect(factory.line.deployment("dep_nope")).toBeUndefined();
+    expect(factory.line.incident(incident)).toMatchObject({
+      title: "Checkout down",
+      severity: "high",
+      deployment: shipped,
+      resolvedAt: "2026-03-02T10:30:00.000Z",
+      resolvedBy: "alice",
+      resolution: "rolled back",
+    });
+    expect(factory.line.incidents({ open: true }).map((one) => one.id)).toEqual([open]);
+    expect(factory.line.incidents({ open: false }).map((one) => one.id)).toEqual([incident]);
+
+    const { line: other } = await factory.reopen();
+    await other.refresh();
+    expect(other.incidents()).toEqual(factory.line.incidents());
+    expect(other.deployments()).toEqual(factory.line.deployments());
+  });
+});

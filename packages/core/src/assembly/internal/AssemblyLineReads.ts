@@ -13,6 +13,7 @@ import type { Artifact } from "../Artifact.js";
 import type { AssemblyHistoryFolder } from "../AssemblyHistory.js";
 import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "../measures.js";
 import type { PipelineConfig } from "../Pipeline.js";
+import type { Deployment, Incident } from "../Production.js";
 import type { Signal } from "../Signal.js";
 import type { Trace } from "../Trace.js";
 import type { TraceLink, WalkDirection } from "../TraceLink.js";
@@ -185,6 +186,32 @@ export class AssemblyLineReads implements AsyncDisposable {
   signals(filter: { readonly line?: string } = {}): Signal[] {
     this.#lifecycle.assertOpen();
     return listSignals(this.#state, filter);
+  }
+
+  /** A deployment, if it was recorded (as this process has read the log: `refresh()` first to see other processes' writes). */
+  deployment(id: string): Deployment | undefined {
+    this.#lifecycle.assertOpen();
+    return this.#state.deployments.get(id);
+  }
+
+  /** Every deployment, in the order recorded; optionally of one environment. */
+  deployments(filter: { readonly environment?: string } = {}): Deployment[] {
+    this.#lifecycle.assertOpen();
+    const all = [...this.#state.deployments.values()];
+    return filter.environment === undefined ? all : all.filter((d) => d.environment === filter.environment);
+  }
+
+  /** An incident, if it was opened, with its first resolution. */
+  incident(id: string): Incident | undefined {
+    this.#lifecycle.assertOpen();
+    return this.#state.incidents.get(id);
+  }
+
+  /** Every incident, in the order opened; `open: true` keeps the unresolved ones, `open: false` the resolved ones. */
+  incidents(filter: { readonly open?: boolean } = {}): Incident[] {
+    this.#lifecycle.assertOpen();
+    const all = [...this.#state.incidents.values()];
+    return filter.open === undefined ? all : all.filter((i) => (i.resolvedAt === undefined) === filter.open);
   }
 
   /**

@@ -3,6 +3,9 @@ import type { StoredEvent } from "../../EventStore.js";
 import type { Artifact } from "../Artifact.js";
 import {
   ArtifactRecorded,
+  DeploymentRecorded,
+  IncidentOpened,
+  IncidentResolved,
   SignalCaptured,
   SignalResolved,
   SignalRouted,
@@ -18,6 +21,7 @@ import {
   WorkUnblocked,
 } from "../assemblyEvents.js";
 import type { PipelineConfig, Propagation } from "../Pipeline.js";
+import type { Deployment, Incident } from "../Production.js";
 import type { Signal } from "../Signal.js";
 import type { SuspectCause, TraceLink, WalkDirection } from "../TraceLink.js";
 import type { WorkItem } from "../WorkItem.js";
@@ -66,12 +70,10 @@ export class AssemblyState {
   readonly artifacts = new Map<string, Artifact>();
   readonly links = new Map<string, LinkRecord>();
   readonly signals = new Map<string, SignalRecord>();
-  /** Deployment ids seen. */
-  readonly deployments = new Set<string>();
-  /** Incident ids seen. */
-  readonly incidents = new Set<string>();
-  /** Incident ids resolved. */
-  readonly resolvedIncidents = new Set<string>();
+  /** Deployments by id, in the order they were recorded. */
+  readonly deployments = new Map<string, Deployment>();
+  /** Incidents by id, in the order they were opened. */
+  readonly incidents = new Map<string, Incident>();
   /** The first write of each idempotency key, so a retried create or move returns instead of writing twice. */
   readonly requests = new Map<string, KeyedRequest>();
   readonly #artifactsByItem = new Map<string, string[]>();
@@ -111,9 +113,9 @@ export class AssemblyState {
     else if (SignalCaptured.is(event)) this.#captured(event);
     else if (SignalRouted.is(event)) this.#routed(event);
     else if (SignalResolved.is(event)) this.#resolved(event);
-    else if (event.type === "deployment.recorded") this.deployments.add(event.subject);
-    else if (event.type === "incident.opened") this.incidents.add(event.subject);
-    else if (event.type === "incident.resolved") this.resolvedIncidents.add(event.subject);
+    else if (DeploymentRecorded.is(event)) this.#deployed(event);
+    else if (IncidentOpened.is(event)) this.#incidentOpened(event);
+    else if (IncidentResolved.is(event)) this.#incidentResolved(event);
     else if (event.type.startsWith("work.")) this.#touch(event);
   }
 
@@ -132,6 +134,45 @@ export class AssemblyState {
       earlier.subject === event.subject
     )
       this.requests.set(key, { ...earlier, routedTo: event.data.line });
+  }
+
+  #deployed(event: StoredEvent<EventData<typeof DeploymentRecorded>>): void {
+    const { environment, status, workItems, remediates } = event.data;
+    this.deployments.set(event.subject, {
+      id: event.subject,
+      environment,
+      status,
+      workItems: [...workItems],
+      remediates: [...remediates],
+      recordedAt: event.at,
+      recordedBy: event.actor,
+    });
+  }
+
+  #incidentOpened(event: StoredEvent<EventData<typeof IncidentOpened>>): void {
+    this.incidents.set(event.subject, {
+      id: event.subject,
+      title: event.data.title,
+      severity: event.data.severity,
+      deployment: event.data.deployment,
+      openedAt: event.at,
+      openedBy: event.actor,
+      resolvedAt: undefined,
+      resolvedBy: undefined,
+      resolution: undefined,
+    });
+  }
+
+  /** The first resolution of an incident restores service; a later one (logs written before resolving once) changes nothing. */
+  #incidentResolved(event: StoredEvent<EventData<typeof IncidentResolved>>): void {
+    const incident = this.incidents.get(event.subject);
+    if (incident === undefined || incident.resolvedAt !== undefined) return;
+    this.incidents.set(event.subject, {
+      ...incident,
+      resolvedAt: event.at,
+      resolvedBy: event.actor,
+      resolution: event.data.note,
+    });
   }
 
   /** Items of a line counting toward its WIP limit (active or blocked, in a WIP stage). */

@@ -10,7 +10,6 @@
  */
 import { z } from "zod";
 import { newId } from "../../ids.js";
-import type { Projection } from "../../Projection.js";
 import {
   type CaptureSignalInput,
   CaptureSignalInputSchema,
@@ -37,18 +36,11 @@ import { earlierCapture, earlierFact } from "./requests.js";
 /** Records signals, deployments and incidents: parses, checks against the latest state, writes. */
 export class FieldCommands {
   readonly #state: AssemblyState;
-  readonly #projection: Projection;
   readonly #writer: LineWriter;
   readonly #lines: LineDirectory | undefined;
 
-  constructor(
-    state: AssemblyState,
-    projection: Projection,
-    writer: LineWriter,
-    lines: LineDirectory | undefined,
-  ) {
+  constructor(state: AssemblyState, writer: LineWriter, lines: LineDirectory | undefined) {
     this.#state = state;
-    this.#projection = projection;
     this.#writer = writer;
     this.#lines = lines;
   }
@@ -140,7 +132,7 @@ export class FieldCommands {
     const data = parseInput(ResolveIncidentInputSchema, input, "incident resolution");
     await this.#writer.retrying(async (head) => {
       expectIncident(this.#state, id);
-      if (this.#state.resolvedIncidents.has(id)) return;
+      if (this.#state.incidents.get(id)?.resolvedAt !== undefined) return;
       const event = {
         type: "incident.resolved",
         subject: id,
