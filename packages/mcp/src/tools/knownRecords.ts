@@ -1,34 +1,16 @@
 /**
  * Reads and checks of the assembly line's records that the `work` tools
- * name by id: work items and trace links from the assembly line, deployments
- * and incidents from the event log (the assembly line keeps no read of them).
+ * name by id: work items, trace links, deployments and incidents, read from
+ * the assembly line after catching up with what other processes wrote.
  * An id the factory does not have is an E_NOT_FOUND error naming the
  * argument, checked before anything is written.
  *
  * @module
  */
-import { DeploymentRecorded, IncidentOpened, IncidentResolved, NotFoundError } from "@software-factory/core";
+import { type Deployment, NotFoundError } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 
-/** A deployment as the event log recorded it. */
-export interface DeploymentRecord {
-  /** Its id (`dep_...`). */
-  readonly id: string;
-  /** Where it went (`production`). */
-  readonly environment: string;
-  /** Whether it went out. */
-  readonly status: "succeeded" | "failed";
-  /** Ids of the work items it shipped. */
-  readonly workItems: readonly string[];
-  /** Ids of the incidents it fixes. */
-  readonly remediates: readonly string[];
-  /** When it was recorded. */
-  readonly recordedAt: string;
-  /** Who recorded it. */
-  readonly recordedBy: string;
-}
-
-/** An incident as the event log recorded it: its opening and its first resolution. */
+/** An incident as the tools answer it: its opening and its first resolution, absent fields left out. */
 export interface IncidentRecord {
   /** Its id (`inc_...`). */
   readonly id: string;
@@ -84,52 +66,29 @@ export async function requireTraceLink(factory: Factory, id: string, field: stri
   });
 }
 
-/** The deployment of that id as the log recorded it; undefined when there is none. */
-export async function deploymentRecord(factory: Factory, id: string): Promise<DeploymentRecord | undefined> {
-  const events = await factory.log.read({ subjects: [id], types: [DeploymentRecorded.type] });
-  const recorded = events.find((event) => DeploymentRecorded.is(event));
-  if (recorded === undefined) return undefined;
-  const { environment, status, workItems, remediates } = recorded.data;
-  return {
-    id,
-    environment,
-    status,
-    workItems,
-    remediates,
-    recordedAt: recorded.at,
-    recordedBy: recorded.actor,
-  };
+/** The deployment of that id, after reading what other processes wrote; undefined when there is none. */
+export async function deploymentRecord(factory: Factory, id: string): Promise<Deployment | undefined> {
+  await factory.work.refresh();
+  return factory.work.deployment(id);
 }
 
-/** The incident of that id as the log recorded it (opened, and first resolved); undefined when there is none. */
+/** The incident of that id (opened, and first resolved), after reading what other processes wrote; undefined when there is none. */
 export async function incidentRecord(factory: Factory, id: string): Promise<IncidentRecord | undefined> {
-  const events = await factory.log.read({
-    subjects: [id],
-    types: [IncidentOpened.type, IncidentResolved.type],
-  });
-  const opened = events.find((event) => IncidentOpened.is(event));
-  if (opened === undefined) return undefined;
-  const resolved = events.find((event) => IncidentResolved.is(event));
-  const { title, severity, deployment } = opened.data;
+  await factory.work.refresh();
+  const incident = factory.work.incident(id);
+  if (incident === undefined) return undefined;
+  const { deployment, resolvedAt, resolvedBy, resolution, ...opened } = incident;
   return {
-    id,
-    title,
-    severity,
+    ...opened,
     ...(deployment === undefined ? {} : { deployment }),
-    openedAt: opened.at,
-    openedBy: opened.actor,
-    ...(resolved === undefined
-      ? {}
-      : {
-          resolvedAt: resolved.at,
-          resolvedBy: resolved.actor,
-          ...(resolved.data.note === undefined ? {} : { note: resolved.data.note }),
-        }),
+    ...(resolvedAt === undefined ? {} : { resolvedAt }),
+    ...(resolvedBy === undefined ? {} : { resolvedBy }),
+    ...(resolution === undefined ? {} : { note: resolution }),
   };
 }
 
 /**
- * Refuses a deployment the event log does not have.
+ * Refuses a deployment the factory does not have.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `deployment`) naming the id and the argument.
  */
@@ -144,7 +103,7 @@ export async function requireDeployment(factory: Factory, id: string, field: str
 }
 
 /**
- * The incident of that id, refused when the event log does not have it.
+ * The incident of that id, refused when the factory does not have it.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `incident`) naming the id and the argument.
  */
