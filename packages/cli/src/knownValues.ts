@@ -7,7 +7,7 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { DeploymentRecorded, IncidentOpened, NotFoundError, OperatorIdSchema } from "@software-factory/core";
+import { NotFoundError, OperatorIdSchema } from "@software-factory/core";
 import { EntityIdSchema } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
 import { UsageError } from "./exitCodes.js";
@@ -135,33 +135,34 @@ export function requireSource(path: string, kind: "file" | "folder", flag?: stri
 }
 
 /**
- * Refuses a deployment the log has not recorded (`incident open --deployment`).
+ * Refuses a deployment the factory does not have (`incident open --deployment`).
  *
  * @throws UsageError naming the flag when the id is blank.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `deployment`) naming the deployment and the flag.
  */
 export async function requireDeployment(factory: Factory, id: string, flag: string): Promise<void> {
-  await requireRecorded(factory, { type: DeploymentRecorded.type, entity: "deployment", id, flag });
+  await requireRecorded(factory, { entity: "deployment", id, flag }, () => factory.work.deployment(id));
 }
 
 /**
- * Refuses an incident the log has not recorded (`deployment record --remediates`).
+ * Refuses an incident the factory does not have (`deployment record --remediates`).
  *
  * @throws UsageError naming the flag when the id is blank.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `incident`) naming the incident and the flag.
  */
 export async function requireIncident(factory: Factory, id: string, flag: string): Promise<void> {
-  await requireRecorded(factory, { type: IncidentOpened.type, entity: "incident", id, flag });
+  await requireRecorded(factory, { entity: "incident", id, flag }, () => factory.work.incident(id));
 }
 
-/** Refuses an id no event of `type` is about: the assembly line records deployments and incidents, but reads neither back. */
+/** Refuses an id the assembly line does not know, after reading what other processes wrote. */
 async function requireRecorded(
   factory: Factory,
-  { type, entity, id, flag }: { type: string; entity: string; id: string; flag: string },
+  { entity, id, flag }: { entity: string; id: string; flag: string },
+  find: () => unknown,
 ): Promise<void> {
   requireNotBlank(id, flag);
-  const [recorded] = await factory.log.read({ types: [type], subjects: [id], limit: 1 });
-  if (recorded !== undefined) return;
+  await factory.work.refresh();
+  if (find() !== undefined) return;
   throw new NotFoundError({
     message: `${flag}: no ${entity} "${id}" in this factory`,
     entity,

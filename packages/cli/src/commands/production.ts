@@ -10,12 +10,10 @@
  * @module
  */
 import {
-  IncidentResolved,
   OpenIncidentInputSchema,
   RecordDeploymentInputSchema,
   ResolveIncidentInputSchema,
 } from "@software-factory/core";
-import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { idempotencyKeyOption, NameValue, nameArgument, parseFlag } from "../flags.js";
 import { requireDeployment, requireIncident, requireWorkItem } from "../knownValues.js";
@@ -69,14 +67,6 @@ interface OpenedIncident {
   readonly title: string;
   readonly severity: string;
   readonly deployment?: string;
-}
-
-/**
- * Whether the log holds a resolution of the incident: the assembly line
- * resolves an incident once, and reads none back.
- */
-async function isResolved(factory: Factory, id: string): Promise<boolean> {
-  return (await factory.log.read({ types: [IncidentResolved.type], subjects: [id], limit: 1 })).length > 0;
 }
 
 /** Registers `factory deployment record`. */
@@ -184,7 +174,8 @@ export function registerIncident(program: Command, context: CliContext): void {
         const note = f.note === undefined ? undefined : parseFlag(NoteFlag, f.note, "--note");
         const input = { actor: options.actor, ...(note === undefined ? {} : { note }) };
         const changed = await withFactory(options, async (factory) => {
-          const resolved = await isResolved(factory, id as string);
+          await factory.work.refresh();
+          const resolved = factory.work.incident(id as string)?.resolvedAt !== undefined;
           await namingArgument("<id>", id as string, () =>
             namingFlags(RESOLVE_FLAGS, () => factory.work.resolveIncident(id as string, input)),
           );
