@@ -13,10 +13,10 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
-    // More test files at once than cores: many tests spend most of their time waiting on a
-    // subprocess (the built bins, child writers) or a timer, so further workers fill the time
-    // the others leave a core idle. Vitest's default (cores - 1) is one worker on a 2-core machine.
-    maxWorkers: availableParallelism() + 1,
+    // At least two test files at once: many tests spend most of their time waiting on a
+    // subprocess (the built bins, child writers), so a second worker fills a core the
+    // first leaves idle. Vitest's default (cores - 1) is one worker on a 2-core machine.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Builds the `factory` and `factory-mcp` bins (and what they load) for the tests that run them as subprocesses.
