@@ -106,10 +106,7 @@ export function earlierFact(
   const earlier = key === undefined ? undefined : state.requests.get(key);
   if (key === undefined || earlier === undefined) return undefined;
   if (earlier.type !== type) throw reused(key, earlier, FACTS[type]);
-  const recorded = earlier.data as Readonly<Record<string, unknown>>;
-  const differs = Object.keys(data).filter(
-    (field) => JSON.stringify(recorded[field] ?? null) !== JSON.stringify(data[field] ?? null),
-  );
+  const differs = differingFields(earlier, data);
   if (differs.length === 0) return earlier.subject;
   throw new IdempotencyConflictError({
     message: `idempotency key "${key}" was already used to ${FACTS[type]} ${earlier.subject} with a different ${differs.join(", ")}; use a new key`,
@@ -149,10 +146,7 @@ export function earlierMove(
   if (earlier.type !== MOVE_EVENTS[move] || earlier.subject !== id) {
     throw reused(key, earlier, `${verbOf(move)} work item ${id}`);
   }
-  const recorded = earlier.data as Readonly<Record<string, unknown>>;
-  const differs = Object.keys(asked).filter(
-    (field) => JSON.stringify(recorded[field] ?? null) !== JSON.stringify(asked[field] ?? null),
-  );
+  const differs = differingFields(earlier, asked);
   if (differs.length === 0) return true;
   throw new IdempotencyConflictError({
     message: `idempotency key "${key}" was already used to ${verbOf(move)} work item ${id} with a different ${differs.join(", ")}; use a new key`,
@@ -180,6 +174,14 @@ function reused(key: string, earlier: KeyedRequest, wanted: string): Idempotency
 /** A move as a message says it (`send back`). */
 function verbOf(move: Move): string {
   return move === "sendBack" ? "send back" : move;
+}
+
+/** The fields of `asked` whose value differs from the one the keyed write recorded (absent counts as null). */
+function differingFields(earlier: KeyedRequest, asked: Readonly<Record<string, unknown>>): string[] {
+  const recorded = earlier.data as Readonly<Record<string, unknown>>;
+  return Object.keys(asked).filter(
+    (field) => JSON.stringify(recorded[field] ?? null) !== JSON.stringify(asked[field] ?? null),
+  );
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
