@@ -16,6 +16,9 @@ export default defineConfig({
     // At least two test files at once: many tests spend most of their time waiting on a
     // subprocess (the built bins, child writers), so a second worker fills a core the
     // first leaves idle. Vitest's default (cores - 1) is one worker on a 2-core machine.
+    // Child processes, not threads: the CLI tests run `factory` in process with its working folder
+    // (process.chdir), which worker threads cannot change.
+    pool: "forks",
     maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -6,7 +6,7 @@ import { openEventLog } from "@software-factory/core";
 import { type ImportReport, type KnowledgeDocument, openKnowledgeBase } from "@software-factory/knowledge";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
-import { runFactory } from "./runFactory.js";
+import { runFactory, runFactoryProcess } from "./runFactory.js";
 
 let cwd: string;
 const factory = (...args: string[]) => runFactory(args, { cwd });
@@ -119,7 +119,9 @@ describe("factory import docs", () => {
           `---\nkind: decision\nstatus: accepted\n---\n# ADR-${id}\n\n## Context\nWhy ${id}.\n\n## Decision\nDo ${id}.\n`,
         );
       }
-      const runs = await Promise.all([1, 2, 3].map(() => factory("import", "docs", "docs", "--json")));
+      const runs = await Promise.all(
+        [1, 2, 3].map(() => runFactoryProcess(["import", "docs", "docs", "--json"], { cwd })),
+      );
       const reports = runs.map((run) => JSON.parse(run.stdout) as ImportReport & { decisions: number });
       const sum = (field: "captured" | "decisions") =>
         reports.reduce((total, report) => total + report[field], 0);

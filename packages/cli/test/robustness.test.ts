@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
-import { BIN, type RunResult, runFactory } from "./runFactory.js";
+import { BIN, type RunResult, runFactory, runFactoryProcess } from "./runFactory.js";
 
 let cwd: string;
 const factory = (...args: string[]) => runFactory(args, { cwd });
@@ -176,9 +176,10 @@ describe("inbox and automations", () => {
       expect((await factory("plan", "apply", "factory.yaml")).code).toBe(0);
       expect((await factory("inbox", "--operator", "ana")).stdout).toContain("no notifications for ana");
 
+      // Two processes at once, as two CI jobs would run them.
       const runs = await Promise.all([
-        factory("automations", "run", "--json"),
-        factory("automations", "run", "--json"),
+        runFactoryProcess(["automations", "run", "--json"], { cwd }),
+        runFactoryProcess(["automations", "run", "--json"], { cwd }),
       ]);
       const handled = (result: RunResult, name: string) => {
         expect(result.code, result.stderr).toBe(0);
