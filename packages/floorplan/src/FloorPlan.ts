@@ -171,6 +171,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    * The impact of a change of lines or paths: affected lines ranked, with reasons, and the owners to notify.
    *
    * @throws ValidationError when the change or options are malformed.
+   * @throws NotFoundError (entity `line`) when the change names lines the floor plan does not have, each named in the message with the known lines near it.
    * @example
    * ```ts
    * const report = plan.impact({ paths: ["packages/payments/src/api.ts"] }, { depth: 3 });

@@ -13,6 +13,7 @@ import {
   type ErrorGuard,
   EventLogService,
   isKernelError,
+  type NotFoundError,
   type StoreError,
   type ValidationError,
 } from "@software-factory/core";
@@ -48,11 +49,14 @@ export interface FloorPlanShape {
     ApplyPlanResult,
     ValidationError | RemoveAllLinesError | ConcurrencyConflictError | StoreError | ClosedError
   >;
-  /** See {@link FloorPlan.impact}; fails with the ValidationError a malformed change gets, or ClosedError after close. */
+  /**
+   * See {@link FloorPlan.impact}; fails with the ValidationError a malformed change gets, NotFoundError
+   * when it names lines the floor plan does not have, or ClosedError after close.
+   */
   readonly impact: (
     change: ImpactChange,
     options?: ImpactOptions,
-  ) => Effect.Effect<ImpactReport, ValidationError | ClosedError>;
+  ) => Effect.Effect<ImpactReport, ValidationError | NotFoundError | ClosedError>;
   /**
    * The line and owner of a path, by CODEOWNERS rules (see {@link FloorPlan.explainPath});
    * ValidationError when the path is not a string, ClosedError after close.
@@ -83,6 +87,7 @@ const isWriteKernelError = isKernelError(
 const isApplyPlanError: ErrorGuard<ApplyPlanError> = (error): error is ApplyPlanError =>
   error instanceof RemoveAllLinesError || isWriteKernelError(error);
 const isQueryError = isKernelError("ValidationError", "ClosedError");
+const isImpactError = isKernelError("ValidationError", "NotFoundError", "ClosedError");
 const isRefreshError = isKernelError("StoreError", "ClosedError");
 const isOpenError = isKernelError("ValidationError", "StoreError", "ClosedError");
 
@@ -92,7 +97,7 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
     floorPlan,
     applyPlan: (plan, options) =>
       Effect.uninterruptible(attempt(() => floorPlan.applyPlan(plan, options), isApplyPlanError)),
-    impact: (change, options) => attemptSync(() => floorPlan.impact(change, options), isQueryError),
+    impact: (change, options) => attemptSync(() => floorPlan.impact(change, options), isImpactError),
     explainPath: (path) => attemptSync(() => floorPlan.explainPath(path), isQueryError),
     health: (options) => attemptSync(() => floorPlan.health(options), isQueryError),
     refresh: attempt(() => floorPlan.refresh(), isRefreshError),

@@ -1,4 +1,4 @@
-import { validationErrorFromZod } from "@software-factory/core";
+import { NotFoundError, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import type { FloorGraph } from "./FloorGraph.js";
 import type { DependencyStep } from "./graphTypes.js";
@@ -8,6 +8,7 @@ import {
   type DependencyIndex,
   rankOfCriticality as rankOf,
 } from "./internal/DependencyIndex.js";
+import { nearIds } from "./internal/nearIds.js";
 import { OwnerGroups } from "./internal/OwnerGroups.js";
 import type { Criticality } from "./model.js";
 
@@ -98,8 +99,6 @@ export interface ImpactReport {
   readonly changed: readonly ChangedLine[];
   /** Changed paths that no line claims. */
   readonly unclaimedPaths: readonly string[];
-  /** Line ids in the change that are not in the floor plan. */
-  readonly unknownLines: readonly string[];
   /** Affected lines, nearest first, then most critical first. */
   readonly affected: readonly ImpactedLine[];
   /** Owners to notify: owners of changed lines first, then by criticality and number of lines. */
@@ -126,6 +125,44 @@ function ownersToNotify(
   return groups.group(changed, affected);
 }
 
+/** How many unknown lines a refusal names one by one; it counts the rest. */
+const NAMED_UNKNOWN_LINES = 10;
+/** How many of the floor plan's lines a refusal lists when an unknown line is near none of them. */
+const LISTED_KNOWN_LINES = 8;
+
+/**
+ * The refusal of a change naming lines the floor plan does not have: each one
+ * with its place in `lines` and the known lines near it, or a few of the known
+ * lines when it is near none.
+ */
+function unknownLinesError(
+  unknown: readonly { readonly at: number; readonly line: string }[],
+  known: readonly string[],
+): NotFoundError {
+  let nearNone = false;
+  const named = unknown.slice(0, NAMED_UNKNOWN_LINES).map(({ at, line }) => {
+    const near = nearIds(line, known);
+    if (near.length === 0) nearNone = true;
+    const hint = near.length === 0 ? "" : ` (did you mean ${near.map((id) => `"${id}"`).join(" or ")}?)`;
+    return `lines[${at}]: no line "${line}" in the floor plan${hint}`;
+  });
+  const rest = unknown.length - named.length;
+  if (rest > 0) named.push(`and ${rest} more line(s) not in the floor plan`);
+  if (nearNone)
+    named.push(
+      known.length === 0
+        ? "the floor plan has no lines"
+        : `its lines are ${known.slice(0, LISTED_KNOWN_LINES).join(", ")}${known.length > LISTED_KNOWN_LINES ? `, ... (${known.length} in all)` : ""}`,
+    );
+  const first = unknown[0] ?? { at: 0, line: "" };
+  return new NotFoundError({
+    message: named.join("; "),
+    entity: "line",
+    id: first.line,
+    field: `lines[${first.at}]`,
+  });
+}
+
 /**
  * Computes the impact of a change: the lines that transitively depend on the
  * changed lines (or on the lines claiming the changed paths), ranked by
@@ -133,6 +170,9 @@ function ownersToNotify(
  * change, grouped by the owner to notify.
  *
  * @throws ValidationError when the change or the options are malformed.
+ * @throws NotFoundError (entity `line`) when the change names lines the floor
+ * plan does not have: its message names each (up to ten) by its place in
+ * `lines` with the known lines near it; `id` and `field` (`lines[2]`) are the first.
  */
 export function impactOf(floor: FloorGraph, change: ImpactChange, options: ImpactOptions = {}): ImpactReport {
   const parsedChange = ImpactChangeSchema.safeParse(change);
@@ -145,11 +185,12 @@ export function impactOf(floor: FloorGraph, change: ImpactChange, options: Impac
   const index = floor.dependencyIndex();
 
   const changedPaths = new Map<string, string[]>();
-  const unknownLines: string[] = [];
-  for (const line of parsedChange.data.lines) {
+  const unknown: { at: number; line: string }[] = [];
+  for (const [at, line] of parsedChange.data.lines.entries()) {
     if (index.indexOf.has(line)) changedPaths.set(line, changedPaths.get(line) ?? []);
-    else unknownLines.push(line);
+    else unknown.push({ at, line });
   }
+  if (unknown.length > 0) throw unknownLinesError(unknown, index.ids);
   const { byLine, unclaimed } = floor.linesForPaths(parsedChange.data.paths);
   for (const [line, paths] of byLine) changedPaths.set(line, [...(changedPaths.get(line) ?? []), ...paths]);
   const changed: ChangedLine[] = [...changedPaths].map(([line, paths]) => ({
@@ -186,7 +227,7 @@ export function impactOf(floor: FloorGraph, change: ImpactChange, options: Impac
   );
   const notify = ownersToNotify(floor, index, changed, affected);
 
-  const report = { changed, unclaimedPaths: unclaimed, unknownLines, affected, notify };
+  const report = { changed, unclaimedPaths: unclaimed, affected, notify };
   if (reach.cutoff === undefined) return report;
   const { by, depth: at, omitted } = reach.cutoff;
   const message =

@@ -1,5 +1,6 @@
 import type { ValidationIssue } from "@software-factory/core";
 import { DependencyIndex } from "./internal/DependencyIndex.js";
+import { nearIds } from "./internal/nearIds.js";
 import { type CompiledPattern, compilePattern } from "./internal/pattern.js";
 import type { NodeKind } from "./model.js";
 import type { Plan } from "./Plan.js";
@@ -25,30 +26,11 @@ export interface ValidatePlanOptions {
   readonly requireOwners?: boolean;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
 /** A hint naming the closest known id, or listing a few. */
 function suggest(id: string, known: readonly string[], what: string): string {
-  const close = known.filter(
-    (candidate) => distance(id, candidate) <= Math.max(1, Math.floor(id.length / 4)),
-  );
+  const close = nearIds(id, known);
   if (close.length > 0)
-    return `did you mean ${close
-      .slice(0, 3)
-      .map((c) => `"${c}"`)
-      .join(" or ")}? Otherwise declare "${id}" under ${what}`;
+    return `did you mean ${close.map((c) => `"${c}"`).join(" or ")}? Otherwise declare "${id}" under ${what}`;
   const sample = known.slice(0, 8).join(", ");
   return `declare "${id}" under ${what}${sample === "" ? "" : `, or use one of: ${sample}${known.length > 8 ? ", ..." : ""}`}`;
 }

@@ -1,5 +1,12 @@
 import { NotFoundError, ValidationError } from "@software-factory/core";
-import { buildFloorGraph, diffPlans, healthOf, impactOf, type PlanInput } from "@software-factory/floorplan";
+import {
+  buildFloorGraph,
+  diffPlans,
+  emptyPlan,
+  healthOf,
+  impactOf,
+  type PlanInput,
+} from "@software-factory/floorplan";
 import { describe, expect, it } from "vitest";
 import { shopPlan } from "./fixtures.js";
 
@@ -174,9 +181,41 @@ describe("impactOf", () => {
     expect(small.cutoff).toMatchObject({ by: "limit", depth: 2, omitted: 1 });
   });
 
-  it("reports unknown lines and rejects malformed input", () => {
+  it("refuses lines the floor plan lacks, naming each with its place and the known lines near it", () => {
     const floor = buildFloorGraph(shopPlan());
-    expect(impactOf(floor, { lines: ["ghost"] }).unknownLines).toEqual(["ghost"]);
+    const refusal = (change: Parameters<typeof impactOf>[1]) => {
+      try {
+        impactOf(floor, change);
+      } catch (error) {
+        return error;
+      }
+      throw new Error("impactOf answered a change naming unknown lines");
+    };
+    const mixed = refusal({ lines: ["web", "chekout", "ghost"], paths: ["packages/cart/a.ts"] });
+    expect(mixed).toBeInstanceOf(NotFoundError);
+    expect(mixed).toMatchObject({
+      code: "E_NOT_FOUND",
+      entity: "line",
+      id: "chekout",
+      field: "lines[1]",
+      message:
+        'lines[1]: no line "chekout" in the floor plan (did you mean "checkout"?); ' +
+        'lines[2]: no line "ghost" in the floor plan; its lines are catalog, cart, payments, checkout, web',
+    });
+    expect(refusal({ lines: ["carts"] })).toMatchObject({
+      message: 'lines[0]: no line "carts" in the floor plan (did you mean "cart"?)',
+    });
+    const many = Array.from({ length: 12 }, (_, index) => `ghost-${index}`);
+    expect((refusal({ lines: many }) as NotFoundError).message).toMatch(
+      /lines\[9\]: no line "ghost-9" in the floor plan; and 2 more line\(s\) not in the floor plan; its lines are /,
+    );
+    expect(() => impactOf(buildFloorGraph(emptyPlan()), { lines: ["web"] })).toThrow(
+      /^lines\[0\]: no line "web" in the floor plan; the floor plan has no lines$/,
+    );
+  });
+
+  it("rejects malformed input", () => {
+    const floor = buildFloorGraph(shopPlan());
     expect(() => impactOf(floor, { lines: "web" as unknown as string[] })).toThrow(ValidationError);
     expect(() => impactOf(floor, { lines: ["web"] }, { depth: 0 })).toThrow(/depth/);
   });

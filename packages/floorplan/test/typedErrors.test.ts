@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EventLogService, openEventLog, ValidationError } from "@software-factory/core";
+import { EventLogService, NotFoundError, openEventLog, ValidationError } from "@software-factory/core";
 import { FloorPlanService, floorPlanEvents, openFloorPlan } from "@software-factory/floorplan";
 import { Effect, Exit, Fiber, Layer } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
@@ -46,6 +46,22 @@ describe("FloorPlanService errors", () => {
     ]);
   });
 
+  it("fails impact with a NotFoundError catchTag handles when the change names a line the plan lacks", async () => {
+    const program = Effect.gen(function* () {
+      const plan = yield* FloorPlanService;
+      yield* plan.applyPlan({ operators: [{ id: "ana" }], lines: [{ id: "payments", owner: "ana" }] });
+      return yield* plan.impact({ lines: ["payments", "paymnts"] });
+    }).pipe(
+      Effect.map(() => "answered"),
+      Effect.catchTag("NotFoundError", (error) =>
+        Effect.succeed(`${error.field} ${error.id}: ${error.message}`),
+      ),
+    );
+    await expect(Effect.runPromise(Effect.provide(program, layerIn(tempDir())))).resolves.toBe(
+      'lines[1] paymnts: lines[1]: no line "paymnts" in the floor plan (did you mean "payments"?)',
+    );
+  });
+
   it("has applied the plan when the interruption of an applyPlan returns", async () => {
     const lines = Array.from({ length: 200 }, (_, index) => ({
       id: `line-${index}`,
@@ -84,6 +100,30 @@ describe("FloorPlan option checks", () => {
       expect(
         plan.health({ staleBefore: "2026-03-01", maxLinesPerOperator: 2, central: 0 }).staleLines,
       ).toEqual([]);
+    } finally {
+      await plan.close();
+      await log.close();
+    }
+  });
+
+  it("throws a NotFoundError naming the unknown lines of an impact change, beside known lines and paths", async () => {
+    const dir = tempDir();
+    const log = await openEventLog({ path: join(dir, "factory.db"), events: floorPlanEvents });
+    const plan = await openFloorPlan({ log, live: false });
+    try {
+      await plan.applyPlan({
+        operators: [{ id: "ana" }],
+        lines: [
+          { id: "payments", owner: "ana", paths: ["/src/payments/"] },
+          { id: "checkout", owner: "ana", dependsOn: ["payments"] },
+        ],
+      });
+      const change = { lines: ["ghost", "payments"], paths: ["src/payments/refund.ts"] };
+      expect(() => plan.impact(change)).toThrow(NotFoundError);
+      expect(() => plan.impact(change)).toThrow(
+        /^lines\[0\]: no line "ghost" in the floor plan; its lines are payments, checkout$/,
+      );
+      expect(plan.impact({ lines: ["payments"] }).affected.map((entry) => entry.line)).toEqual(["checkout"]);
     } finally {
       await plan.close();
       await log.close();

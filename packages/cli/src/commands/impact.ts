@@ -78,8 +78,7 @@ export function registerImpact(program: Command, context: CliContext): void {
         const all = [...given, ...(f.since === undefined ? [] : await changedPaths(f.since))];
         if (all.length === 0 && (f.line ?? []).length === 0) {
           if (f.since !== undefined) {
-            if (options.json)
-              output.json({ changed: [], affected: [], notify: [], unclaimedPaths: [], unknownLines: [] });
+            if (options.json) output.json({ changed: [], unclaimedPaths: [], affected: [], notify: [] });
             else output.line(`no paths changed since ${f.since}`);
             return;
           }

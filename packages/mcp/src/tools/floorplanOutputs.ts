@@ -54,7 +54,6 @@ export const ImpactOutput = z.looseObject({
     .array(z.looseObject({ line: z.string(), owner: z.string().optional(), paths: z.array(z.string()) }))
     .describe("Lines changed directly, with the changed paths they claim"),
   unclaimedPaths: z.array(z.string()).describe("Changed paths no line claims"),
-  unknownLines: z.array(z.string()),
   affected: z
     .array(
       z.looseObject({
