@@ -38,8 +38,8 @@ describe("arguments a tool does not take", () => {
   });
 
   it("refuse unknown filters of reads instead of answering unfiltered", async () => {
-    expect(await refused("list_suspect_links", { workItem: "wi_nope" })).toContain(
-      'unknown argument "workItem"; list_suspect_links takes item, line, limit, cursor',
+    expect(await refused("list_suspect_links", { item: "wi_nope" })).toContain(
+      'unknown argument "item"; list_suspect_links takes workItem, line, limit, cursor',
     );
     expect(await refused("search_knowledge", { query: "payment", filters: { line: "ghost" } })).toContain(
       'unknown argument "filters"',

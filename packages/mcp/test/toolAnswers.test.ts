@@ -113,11 +113,15 @@ describe("unknown ids and bad arguments come back as errors that name them", () 
   it("refuses an unknown work item, line or operator, and a git range that does not exist, without git noise", async () => {
     const { client, call, server } = await connect(dir);
     try {
-      const suspect = await call("list_suspect_links", { item: "wi_nope" });
+      const suspect = await call("list_suspect_links", { workItem: "wi_nope" });
       expect(suspect.isError).toBe(true);
-      expect(suspect.content[0]?.text).toContain('no work item "wi_nope"');
+      expect(suspect.content[0]?.text).toBe(
+        'E_NOT_FOUND: workItem: no work item "wi_nope"; list_work lists them',
+      );
       const line = await call("list_suspect_links", { line: "nowhere" });
-      expect(line.content[0]?.text).toContain('no line "nowhere"');
+      expect(line.content[0]?.text).toBe(
+        'E_NOT_FOUND: line: no line "nowhere" in the floor plan (factory://floorplan lists them)',
+      );
       const inbox = await call("get_inbox", { operator: "nobody" });
       expect(inbox.isError).toBe(true);
       expect(inbox.content[0]?.text).toContain('no operator "nobody"');

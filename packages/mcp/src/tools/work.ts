@@ -14,12 +14,12 @@ import {
   LinkInputSchema,
   LinkTypeSchema,
   MoveOptionsSchema,
-  NotFoundError,
   ReworkCauseSchema,
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { requireWorkItem } from "./knownRecords.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
 import { Cursor, given, IdempotencyKey, keyed, Operator, PointInTime, page } from "./shared.js";
 import { MeasuresOutput, TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
@@ -242,7 +242,7 @@ export const listSuspectLinks = defineTool({
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    item: z
+    workItem: z
       .string()
       .min(1)
       .optional()
@@ -256,23 +256,11 @@ export const listSuspectLinks = defineTool({
     cursor: Cursor,
   }),
   output: z.object({ items: z.array(TraceLinkOutput), nextCursor: z.string().optional() }),
-  run: async (factory, { limit, cursor, ...scope }) => {
+  run: async (factory, { limit, cursor, workItem, line }) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
-    if (scope.item !== undefined && factory.work.get(scope.item) === undefined) {
-      throw new NotFoundError({
-        message: `no work item "${scope.item}"; list_work lists them`,
-        entity: "workItem",
-        id: scope.item,
-      });
-    }
-    if (scope.line !== undefined && !factory.floorplan.hasLine(scope.line)) {
-      throw new NotFoundError({
-        message: `no line "${scope.line}"; factory://floorplan lists them`,
-        entity: "line",
-        id: scope.line,
-      });
-    }
-    const links = factory.work.suspectLinks(given(scope));
+    if (workItem !== undefined) await requireWorkItem(factory, workItem, "workItem");
+    if (line !== undefined) await requireLine(factory, line, "line");
+    const links = factory.work.suspectLinks(given({ item: workItem, line }));
     return page(links, cursor, limit);
   },
 });
