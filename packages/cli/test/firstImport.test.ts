@@ -67,6 +67,14 @@ afterEach(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
+/** Stands for the test repository's folder in arguments written before it is made. */
+const REPO = "<repo>";
+
+/** The arguments with {@link REPO} replaced by the test repository's folder. */
+function withRepo(args: readonly string[]): string[] {
+  return args.map((arg) => (arg === REPO ? repo.root : arg));
+}
+
 /** How many times `git log` ran, from a `GIT_TRACE` file. */
 function gitLogRuns(trace: string): number {
   return readFileSync(trace, "utf8")
@@ -219,25 +227,65 @@ describe("the first import into a new factory", () => {
     expect(readdirSync(cwd).sort()).toEqual(before);
   });
 
-  it("interrupted (SIGINT), removes its staging folder and creates no factory", SLOW, async () => {
-    const gate = mkdtempSync(join(tmpdir(), "factory-git-gate-"));
-    try {
-      const { child, done } = startFactory(["--dir", ".factory", "import", "git", repo.root], {
-        PATH: `${gatedGit(gate)}:${process.env.PATH ?? ""}`,
+  it.each([
+    ["docs", ["import", "docs", "docs"]],
+    ["codebase", ["import", "codebase", REPO]],
+  ])(
+    "of %s, refused (an embedder the environment misconfigures) leaves nothing; accepted, a factory that opens",
+    SLOW,
+    async (kind, args) => {
+      mkdirSync(join(cwd, "docs"));
+      writeFileSync(
+        join(cwd, "docs", "refunds.md"),
+        "# Refunds lose shipping\n\nPartial refunds refund it in full.\n",
+      );
+      const before = readdirSync(cwd).sort();
+
+      const refused = await runFactory(["--dir", ".factory", ...withRepo(args)], {
+        cwd,
+        env: { FACTORY_EMBEDDER: "openai" },
       });
-      await waitFor(join(gate, "waiting"));
-      expect(readdirSync(cwd)).toEqual([expect.stringMatching(/^\.factory\.importing-\d+-[0-9a-f]{8}$/)]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^error: E_VALIDATION: embedder environment is invalid for FACTORY_EMBEDDER=openai/,
+      );
+      expect(readdirSync(cwd).sort()).toEqual(before);
 
-      child.kill("SIGINT");
-      const run = await done;
+      const run = await runFactory(["--dir", ".factory", ...withRepo(args), "--json"], { cwd });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(readdirSync(cwd).sort()).toEqual([".factory", ...before].sort());
+      expect(readdirSync(join(cwd, ".factory")).sort()).toEqual(["cache", "factory.db"]);
+      if (kind === "docs") {
+        const search = await runFactory(["--dir", ".factory", "search", "shipping", "--json"], { cwd });
+        expect(search.stdout).toContain("Refunds lose shipping");
+      } else expect((await eventsOf(join(cwd, ".factory"))).length).toBe(JSON.parse(run.stdout).events);
+    },
+  );
 
-      expect(run.signal).toBe("SIGINT");
-      expect(readdirSync(cwd)).toEqual([]);
-    } finally {
-      writeFileSync(join(gate, "open"), "");
-      rmSync(gate, { recursive: true, force: true });
-    }
-  });
+  it.each([[["import", "git", REPO]], [["import", "codebase", REPO]]])(
+    "interrupted (SIGINT) mid-import (factory %j), removes its staging folder and creates no factory",
+    SLOW,
+    async (args) => {
+      const gate = mkdtempSync(join(tmpdir(), "factory-git-gate-"));
+      try {
+        const { child, done } = startFactory(["--dir", ".factory", ...withRepo(args)], {
+          PATH: `${gatedGit(gate)}:${process.env.PATH ?? ""}`,
+        });
+        await waitFor(join(gate, "waiting"));
+        expect(readdirSync(cwd)).toEqual([expect.stringMatching(/^\.factory\.importing-\d+-[0-9a-f]{8}$/)]);
+
+        child.kill("SIGINT");
+        const run = await done;
+
+        expect(run.signal).toBe("SIGINT");
+        expect(readdirSync(cwd)).toEqual([]);
+      } finally {
+        writeFileSync(join(gate, "open"), "");
+        rmSync(gate, { recursive: true, force: true });
+      }
+    },
+  );
 
   it(
     "when another process creates the factory meanwhile, goes into it and keeps what it holds",

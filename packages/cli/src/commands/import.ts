@@ -26,7 +26,7 @@ import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
 import { requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
-import { type Session, withDryRunFactory, withFactory } from "../Session.js";
+import { type Session, withDryRunFactory } from "../Session.js";
 import { withStagedFactory } from "../stagedFactory.js";
 import { registerImportCodebase } from "./importCodebase.js";
 import { registerImportConnectors } from "./importConnectors.js";
@@ -160,7 +160,8 @@ export function registerImport(program: Command, context: CliContext): void {
           given.system === undefined ? undefined : parseFlag(DocsSystemSchema, given.system, "--system");
         if (folder === "") throw new UsageError("<dir>: must not be empty (give a folder of markdown files)");
         assertDocsFolder(folder);
-        const report = await withFactory(options, async (factory) => {
+        // A factory that does not exist yet is created only once the import into it has succeeded.
+        const report = await withStagedFactory(options, async (factory) => {
           await factory.floorplan.refresh();
           return importDocs(factory.knowledge, folder, {
             actor: options.actor,

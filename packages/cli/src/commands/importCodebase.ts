@@ -12,6 +12,7 @@ import { NotFoundError } from "@software-factory/core";
 import {
   type CodebaseImportProgress,
   type CodebaseImportResult,
+  type Factory,
   type ImportCounts,
   importCodebase,
 } from "@software-factory/intelligence";
@@ -23,6 +24,7 @@ import { requireSource } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withDryRunFactory } from "../Session.js";
+import { withStagedFactory } from "../stagedFactory.js";
 
 interface CodebaseFlags {
   readonly dryRun?: boolean;
@@ -153,15 +155,18 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
           }
         };
         const dryRun = given.dryRun === true;
-        const result = await withDryRunFactory(options, dryRun, (factory) =>
+        const run = (factory: Factory) =>
           importCodebase(factory, root, {
             dryRun,
             onProgress,
             ...(since === undefined ? {} : { since: since.toISOString() }),
             ...(maxCommits === undefined ? {} : { maxCommits }),
             ...(repository === undefined ? {} : { repository }),
-          }),
-        );
+          });
+        // A dry run creates no factory; an import creates one only once it has succeeded in it.
+        const result = await (dryRun
+          ? withDryRunFactory(options, true, run)
+          : withStagedFactory(options, run));
         output.endProgress();
         if (typeof given.mermaid === "string") await writeFile(given.mermaid, result.mermaid);
         if (options.json) {
