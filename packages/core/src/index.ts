@@ -124,7 +124,7 @@ export {
   StageSchema,
   safeParsePipeline,
 } from "./assembly/Pipeline.js";
-export type { Deployment, Incident } from "./assembly/Production.js";
+export type { Deployment, DeploymentFilter, Incident, IncidentFilter } from "./assembly/Production.js";
 export { type Severity, SeveritySchema, type Signal } from "./assembly/Signal.js";
 export {
   LINK_TYPES,

@@ -95,7 +95,9 @@ export interface DeploymentHistory {
   readonly workItems: readonly string[];
   /** Incidents it was made to fix (an unplanned deployment). */
   readonly remediates: readonly string[];
-  /** Incidents it caused. */
+  /** The line it deployed, when it names one; otherwise its work items' lines are its lines. */
+  readonly line: string | undefined;
+  /** Incidents it caused (those that named it). */
   readonly incidents: string[];
 }
 
@@ -107,6 +109,8 @@ export interface IncidentHistory {
   readonly openedAt: number;
   /** The deployment it was blamed on; undefined when none was named. */
   readonly deployment: string | undefined;
+  /** The line it was opened on, when named; one without a deployment counts against that line's latest deployment before it. */
+  readonly line: string | undefined;
   /** When it was resolved, in milliseconds since the epoch; undefined while it is open. */
   resolvedAt: number | undefined;
 }
@@ -272,12 +276,23 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
       const signal = signals.get(event.subject);
       if (signal !== undefined) signal.resolvedAt ??= at;
     } else if (DeploymentRecorded.is(event)) {
-      deployments.set(event.subject, { id: event.subject, at, ...event.data, incidents: [] });
+      const { environment, status, workItems, remediates, line } = event.data;
+      deployments.set(event.subject, {
+        id: event.subject,
+        at,
+        environment,
+        status,
+        workItems,
+        remediates,
+        line,
+        incidents: [],
+      });
     } else if (IncidentOpened.is(event)) {
       incidents.set(event.subject, {
         id: event.subject,
         openedAt: at,
         deployment: event.data.deployment,
+        line: event.data.line,
         resolvedAt: undefined,
       });
       if (event.data.deployment !== undefined)

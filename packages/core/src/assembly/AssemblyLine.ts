@@ -370,13 +370,17 @@ export class AssemblyLine extends AssemblyLineReads {
    * process) returns the deployment the first call recorded instead of
    * counting it twice.
    *
+   * With `line`, the deployment counts for that line's DORA measures (and
+   * `deployments({ line })` lists it); `version` says what went out.
+   *
    * @returns the deployment id (`dep_...`).
-   * @throws ValidationError when the input is invalid or a work item or incident does not exist.
-   * @throws IdempotencyConflictError when the key was used for another write, or to record a deployment from different input (environment, workItems, status, remediates).
+   * @throws ValidationError when the input is invalid (a malformed line id, a blank or multi-line version, one over 200 characters) or a work item or incident does not exist.
+   * @throws NotFoundError when the line directory does not know the line (nothing is written).
+   * @throws IdempotencyConflictError when the key was used for another write, or to record a deployment from different input (environment, workItems, status, remediates, line, version).
    * @example
    * ```ts
    * const id = await line.recordDeployment(
-   *   { environment: "production", workItems: [item.id] },
+   *   { environment: "production", workItems: [item.id], line: "checkout", version: "v2.4.1" },
    *   { idempotencyKey: `deploy-${process.env.CI_PIPELINE_ID}` },
    * );
    * ```
@@ -390,12 +394,16 @@ export class AssemblyLine extends AssemblyLineReads {
   }
 
   /**
-   * Opens an incident in production, caused by a deployment when known. With
-   * `idempotencyKey`, a retried call returns the incident the first call opened.
+   * Opens an incident in production, caused by a deployment when known, on
+   * a line when `line` names one (else its deployment's line). An incident
+   * with a line and no deployment counts against the line's latest deployment
+   * before it in the DORA measures. With `idempotencyKey`, a retried call
+   * returns the incident the first call opened.
    *
    * @returns the incident id (`inc_...`).
    * @throws ValidationError when the input is invalid or the deployment does not exist.
-   * @throws IdempotencyConflictError when the key was used for another write, or to open an incident from different input (title, severity, deployment).
+   * @throws NotFoundError when the line directory does not know the line (nothing is written).
+   * @throws IdempotencyConflictError when the key was used for another write, or to open an incident from different input (title, severity, deployment, line).
    */
   async openIncident(input: OpenIncidentInput, options: RecordFactOptions = {}): Promise<string> {
     this.#lifecycle.assertOpen();

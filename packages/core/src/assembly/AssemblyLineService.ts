@@ -31,7 +31,7 @@ import type {
   UnblockInput,
 } from "./inputs.js";
 import type { AssemblyMeasures, MeasureOptions } from "./measures.js";
-import type { Deployment, Incident } from "./Production.js";
+import type { Deployment, DeploymentFilter, Incident, IncidentFilter } from "./Production.js";
 import type { Signal } from "./Signal.js";
 import type { Trace } from "./Trace.js";
 import type { TraceLink } from "./TraceLink.js";
@@ -126,11 +126,9 @@ export interface AssemblyLineShape {
   /** See {@link AssemblyLine.signals}. */
   readonly signals: (filter?: { readonly line?: string }) => Effect.Effect<Signal[], AssemblyLineError>;
   /** See {@link AssemblyLine.deployments}. */
-  readonly deployments: (filter?: {
-    readonly environment?: string;
-  }) => Effect.Effect<Deployment[], AssemblyLineError>;
+  readonly deployments: (filter?: DeploymentFilter) => Effect.Effect<Deployment[], AssemblyLineError>;
   /** See {@link AssemblyLine.incidents}. */
-  readonly incidents: (filter?: { readonly open?: boolean }) => Effect.Effect<Incident[], AssemblyLineError>;
+  readonly incidents: (filter?: IncidentFilter) => Effect.Effect<Incident[], AssemblyLineError>;
   /** See {@link AssemblyLine.suspectLinks}. */
   readonly suspectLinks: (scope?: {
     readonly item?: string;

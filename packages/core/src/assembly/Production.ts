@@ -18,6 +18,10 @@ export interface Deployment {
   readonly workItems: readonly string[];
   /** Ids of the incidents it fixes (an unplanned deployment, counted as rework). */
   readonly remediates: readonly string[];
+  /** The line of the floor plan it deployed; undefined when none was named (and in logs written before deployments named one). */
+  readonly line: string | undefined;
+  /** What was deployed (`v2.4.1`, a commit sha), when named. */
+  readonly version: string | undefined;
   /** When it was recorded. */
   readonly recordedAt: string;
   /** Who recorded it. */
@@ -34,6 +38,11 @@ export interface Incident {
   readonly severity: Severity;
   /** The deployment that caused it, when one was named. */
   readonly deployment: string | undefined;
+  /**
+   * The line of the floor plan it hurts: the one named when it was opened,
+   * else its deployment's line; undefined when neither names one.
+   */
+  readonly line: string | undefined;
   /** When it was opened. */
   readonly openedAt: string;
   /** Who opened it. */
@@ -44,4 +53,20 @@ export interface Incident {
   readonly resolvedBy: string | undefined;
   /** How service was restored, when the resolution said. */
   readonly resolution: string | undefined;
+}
+
+/** Which deployments `AssemblyLine.deployments` lists; every one when empty. */
+export interface DeploymentFilter {
+  /** Only deployments to this environment (`production`, `staging`). */
+  readonly environment?: string;
+  /** Only deployments that name this line. */
+  readonly line?: string;
+}
+
+/** Which incidents `AssemblyLine.incidents` lists; every one when empty. */
+export interface IncidentFilter {
+  /** `true`: only unresolved incidents; `false`: only resolved ones. */
+  readonly open?: boolean;
+  /** Only incidents of this line: named when opened, or their deployment's. */
+  readonly line?: string;
 }

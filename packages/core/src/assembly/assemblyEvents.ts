@@ -266,6 +266,10 @@ export const DeploymentRecorded = defineEvent(
     status: z.enum(["succeeded", "failed"]),
     /** Ids of the incidents it fixes, for an unplanned fix (default: none). */
     remediates: z.array(z.string().min(1)).default([]),
+    /** The line it deployed, when named (absent in logs written before deployments named one). */
+    line: LineIdSchema.optional(),
+    /** What was deployed (`v2.4.1`, a commit sha), when named. */
+    version: z.string().min(1).max(200).optional(),
     request,
   }),
 );
@@ -280,6 +284,8 @@ export const IncidentOpened = defineEvent(
     severity: SeveritySchema,
     /** The deployment that caused it, when known. */
     deployment: z.string().min(1).optional(),
+    /** The line it hurts, when named (absent in logs written before incidents named one). */
+    line: LineIdSchema.optional(),
     request,
   }),
 );

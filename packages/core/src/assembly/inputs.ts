@@ -30,6 +30,8 @@ export const INPUT_LIMITS = {
   name: 100,
   /** Entries of a list of ids (contributors, signals, work items, incidents). */
   ids: 1000,
+  /** Characters of a deployment's version (`v2.4.1`, a commit sha, a build number). */
+  version: 200,
 } as const;
 
 const reason = z
@@ -292,6 +294,16 @@ const recordDeploymentInputShape = {
   status: z.enum(["succeeded", "failed"]).default("succeeded"),
   /** Incidents this deployment fixes: an unplanned deployment, counted as rework. Each must exist. */
   remediates: ids(entityId),
+  /** The line of the floor plan it deployed; checked like a work item's line. A line's DORA measures count it. */
+  line: LineIdSchema.optional(),
+  /** What was deployed (`v2.4.1`, a commit sha, a build number): one line of at most 200 characters. */
+  version: z
+    .string()
+    .trim()
+    .min(1, "version must not be empty")
+    .max(INPUT_LIMITS.version, `version is at most ${INPUT_LIMITS.version} characters`)
+    .regex(/^\P{Cc}*$/u, "version must be one line, without control characters")
+    .optional(),
   /** Who deployed; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
 };
@@ -308,6 +320,8 @@ const openIncidentInputShape = {
   severity: SeveritySchema.default("high"),
   /** The deployment that caused it, when known; it must exist. */
   deployment: entityId.optional(),
+  /** The line of the floor plan it hurts; checked like a work item's line. Its deployment's line when omitted. */
+  line: LineIdSchema.optional(),
   /** Who opened it; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
 };

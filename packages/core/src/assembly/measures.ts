@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { validationErrorFromZod } from "../errors.js";
-import type { AssemblyHistory, ItemHistory } from "./AssemblyHistory.js";
+import type { AssemblyHistory, DeploymentHistory, IncidentHistory, ItemHistory } from "./AssemblyHistory.js";
 import type { ReworkCause } from "./WorkItem.js";
 
 const HOUR = 3_600_000;
@@ -12,7 +12,12 @@ const measureOptionsShape = {
   from: z.coerce.date(),
   /** End of the window, exclusive. */
   to: z.coerce.date(),
-  /** Only this line's items and signals. */
+  /**
+   * Only this line's items and signals, and its deployments for the DORA
+   * measures: those naming the line (else shipping its items), with the
+   * incidents blamed on them and the deployments remediating those or the
+   * line's incidents.
+   */
   line: z.string().min(1).optional(),
   /** Only items this operator owns, and signals they captured. */
   operator: z.string().min(1).optional(),
@@ -150,7 +155,12 @@ export interface DoraMeasures {
   readonly deploymentsPerWeek: number;
   /** Change lead time: from a work item's first change set to its first deployment, in hours. */
   readonly changeLeadTimeHours: Percentiles;
-  /** Change fail rate: deployments that failed or caused at least one incident (counted once) over deployments. */
+  /**
+   * Change fail rate: deployments that failed or caused at least one incident
+   * (counted once) over deployments. An incident is caused by the deployment
+   * it names; one that names only a line, by that line's latest deployment
+   * before it opened.
+   */
   readonly changeFailRate: number;
   /**
    * Failed deployment recovery time, in hours: from a failed deployment to the
@@ -245,8 +255,7 @@ export function measureAssembly(history: AssemblyHistory, options: MeasureOption
   }
 
   const signals = measureSignals(history, start, end, line, operator);
-  const unscoped = line === undefined && operator === undefined;
-  const dora = measureDora(history, start, end, parsed.data.environment, unscoped, (id) => {
+  const dora = measureDora(history, start, end, parsed.data.environment, { line, operator }, (id) => {
     const item = history.items.get(id);
     return item !== undefined && inScope(item);
   });
@@ -286,21 +295,36 @@ function measureDora(
   start: number,
   end: number,
   environment: string,
-  unscoped: boolean,
+  scope: { readonly line: string | undefined; readonly operator: string | undefined },
   itemInScope: (id: string) => boolean,
 ): DoraMeasures | null {
+  const { line, operator } = scope;
   const all = [...history.deployments.values()]
     .filter((deployment) => deployment.environment === environment && deployment.at < end)
     .sort((a, b) => a.at - b.at);
+  const ofLine = (deployment: DeploymentHistory, lineId: string) =>
+    deployment.line === undefined
+      ? deployment.workItems.some((id) => history.items.get(id)?.line === lineId)
+      : deployment.line === lineId;
+  const blamed = blameIncidents(history, all, end, ofLine);
+  const ships = (deployment: DeploymentHistory) =>
+    (line === undefined || ofLine(deployment, line)) &&
+    (operator === undefined || deployment.workItems.some(itemInScope));
   const scoped = all.filter(
     (deployment) =>
-      unscoped ||
-      deployment.workItems.some(itemInScope) ||
+      (line === undefined && operator === undefined) ||
+      ships(deployment) ||
       deployment.remediates.some((id) => {
-        const cause = history.deployments.get(history.incidents.get(id)?.deployment ?? "");
-        return cause?.workItems.some(itemInScope) ?? false;
+        if (operator === undefined && history.incidents.get(id)?.line === line) return true;
+        const cause = blamed.get(id);
+        return cause !== undefined && ships(cause);
       }),
   );
+  const caused = new Map<string, IncidentHistory[]>();
+  for (const [id, cause] of blamed) {
+    const incident = history.incidents.get(id) as IncidentHistory;
+    caused.set(cause.id, [...(caused.get(cause.id) ?? []), incident]);
+  }
   const inWindow = scoped.filter((deployment) => deployment.at >= start);
   if (inWindow.length === 0) return null;
   const shipped = new Set<string>();
@@ -325,10 +349,7 @@ function measureDora(
   const recoveries: number[] = [];
   for (const deployment of inWindow) {
     if (deployment.remediates.length > 0) rework++;
-    const incidents = deployment.incidents.flatMap((id) => {
-      const incident = history.incidents.get(id);
-      return incident === undefined || incident.openedAt >= end ? [] : [incident];
-    });
+    const incidents = caused.get(deployment.id) ?? [];
     if (deployment.status !== "failed" && incidents.length === 0) continue;
     failed++;
     let recoveredAt: number | undefined;
@@ -349,6 +370,32 @@ function measureDora(
     failedDeploymentRecoveryHours: percentiles(recoveries),
     deploymentReworkRate: rework / inWindow.length,
   };
+}
+
+/**
+ * The deployment each incident opened before `end` counts against: the one it
+ * names, else (when it names a line) the latest deployment of that line
+ * recorded before it opened, among `deployments` (oldest first).
+ */
+function blameIncidents(
+  history: AssemblyHistory,
+  deployments: readonly DeploymentHistory[],
+  end: number,
+  ofLine: (deployment: DeploymentHistory, line: string) => boolean,
+): Map<string, DeploymentHistory> {
+  const blamed = new Map<string, DeploymentHistory>();
+  for (const incident of history.incidents.values()) {
+    if (incident.openedAt >= end) continue;
+    let cause = incident.deployment === undefined ? undefined : history.deployments.get(incident.deployment);
+    if (incident.deployment === undefined && incident.line !== undefined) {
+      for (const deployment of deployments) {
+        if (deployment.at > incident.openedAt) break;
+        if (ofLine(deployment, incident.line)) cause = deployment;
+      }
+    }
+    if (cause !== undefined) blamed.set(incident.id, cause);
+  }
+  return blamed;
 }
 
 function measureSignals(

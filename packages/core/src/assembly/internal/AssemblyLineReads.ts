@@ -13,7 +13,7 @@ import type { Artifact } from "../Artifact.js";
 import type { AssemblyHistoryFolder } from "../AssemblyHistory.js";
 import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "../measures.js";
 import type { PipelineConfig } from "../Pipeline.js";
-import type { Deployment, Incident } from "../Production.js";
+import type { Deployment, DeploymentFilter, Incident, IncidentFilter } from "../Production.js";
 import type { Signal } from "../Signal.js";
 import type { Trace } from "../Trace.js";
 import type { TraceLink, WalkDirection } from "../TraceLink.js";
@@ -194,11 +194,19 @@ export class AssemblyLineReads implements AsyncDisposable {
     return this.#state.deployments.get(id);
   }
 
-  /** Every deployment, in the order recorded; optionally of one environment. */
-  deployments(filter: { readonly environment?: string } = {}): Deployment[] {
+  /**
+   * Every deployment, in the order recorded; optionally of one environment,
+   * and of one line (those that name it: a deployment recorded without a
+   * line is of none).
+   */
+  deployments(filter: DeploymentFilter = {}): Deployment[] {
     this.#lifecycle.assertOpen();
-    const all = [...this.#state.deployments.values()];
-    return filter.environment === undefined ? all : all.filter((d) => d.environment === filter.environment);
+    const { environment, line } = filter;
+    return [...this.#state.deployments.values()].filter(
+      (d) =>
+        (environment === undefined || d.environment === environment) &&
+        (line === undefined || d.line === line),
+    );
   }
 
   /** An incident, if it was opened, with its first resolution. */
@@ -207,11 +215,19 @@ export class AssemblyLineReads implements AsyncDisposable {
     return this.#state.incidents.get(id);
   }
 
-  /** Every incident, in the order opened; `open: true` keeps the unresolved ones, `open: false` the resolved ones. */
-  incidents(filter: { readonly open?: boolean } = {}): Incident[] {
+  /**
+   * Every incident, in the order opened; `open: true` keeps the unresolved
+   * ones, `open: false` the resolved ones; `line` those of one line (named
+   * when opened, or their deployment's).
+   */
+  incidents(filter: IncidentFilter = {}): Incident[] {
     this.#lifecycle.assertOpen();
-    const all = [...this.#state.incidents.values()];
-    return filter.open === undefined ? all : all.filter((i) => (i.resolvedAt === undefined) === filter.open);
+    const { open, line } = filter;
+    return [...this.#state.incidents.values()].filter(
+      (i) =>
+        (open === undefined || (i.resolvedAt === undefined) === open) &&
+        (line === undefined || i.line === line),
+    );
   }
 
   /**

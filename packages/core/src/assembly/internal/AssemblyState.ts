@@ -137,24 +137,30 @@ export class AssemblyState {
   }
 
   #deployed(event: StoredEvent<EventData<typeof DeploymentRecorded>>): void {
-    const { environment, status, workItems, remediates } = event.data;
+    const { environment, status, workItems, remediates, line, version } = event.data;
     this.deployments.set(event.subject, {
       id: event.subject,
       environment,
       status,
       workItems: [...workItems],
       remediates: [...remediates],
+      line,
+      version,
       recordedAt: event.at,
       recordedBy: event.actor,
     });
   }
 
+  /** An incident that names no line hurts its deployment's, when that deployment names one. */
   #incidentOpened(event: StoredEvent<EventData<typeof IncidentOpened>>): void {
+    const { deployment } = event.data;
     this.incidents.set(event.subject, {
       id: event.subject,
       title: event.data.title,
       severity: event.data.severity,
-      deployment: event.data.deployment,
+      deployment,
+      line:
+        event.data.line ?? (deployment === undefined ? undefined : this.deployments.get(deployment)?.line),
       openedAt: event.at,
       openedBy: event.actor,
       resolvedAt: undefined,

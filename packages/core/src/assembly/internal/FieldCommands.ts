@@ -101,6 +101,7 @@ export class FieldCommands {
    *
    * @returns the deployment id (`dep_...`).
    * @throws ValidationError when the input is invalid or a work item or incident does not exist.
+   * @throws NotFoundError when the directory does not know the line.
    * @throws IdempotencyConflictError when the key was used for another write or a different deployment.
    */
   async recordDeployment(input: RecordDeploymentInput, options: RecordFactOptions): Promise<string> {
@@ -114,6 +115,7 @@ export class FieldCommands {
    *
    * @returns the incident id (`inc_...`).
    * @throws ValidationError when the input is invalid or the deployment does not exist.
+   * @throws NotFoundError when the directory does not know the line.
    * @throws IdempotencyConflictError when the key was used for another write or a different incident.
    */
   async openIncident(input: OpenIncidentInput, options: RecordFactOptions): Promise<string> {
@@ -143,25 +145,22 @@ export class FieldCommands {
   }
 
   /**
-   * Checks the parsed input against the latest state and appends the event of
-   * a new deployment or incident (everything but the actor is its data), if
-   * the log has not moved since; with a key, returns what an earlier call
-   * with it recorded instead.
+   * Checks the parsed input against the latest state (and its line against
+   * the directory) and appends the event of a new deployment or incident
+   * (everything but the actor is its data), if the log has not moved since;
+   * with a key, returns what an earlier call with it recorded instead.
    *
    * @returns the id, with the given prefix.
    */
-  async #recordFact<T extends { readonly actor?: string | undefined }>(
+  async #recordFact<T extends { readonly actor?: string | undefined; readonly line?: string | undefined }>(
     type: "deployment.recorded" | "incident.opened",
     prefix: string,
     data: T,
     options: RecordFactOptions,
     check: (state: AssemblyState, data: T) => void,
   ): Promise<string> {
-    const { idempotencyKey: key } = parseInput(
-      RecordFactOptionsSchema,
-      options,
-      `${prefix === "dep" ? "deployment" : "incident"} options`,
-    );
+    const subject = prefix === "dep" ? "deployment" : "incident";
+    const { idempotencyKey: key } = parseInput(RecordFactOptionsSchema, options, `${subject} options`);
     const { actor, ...fields } = data;
     let id = newId(prefix);
     await this.#writer.retrying(async (head) => {
@@ -170,6 +169,7 @@ export class FieldCommands {
         id = earlier;
         return;
       }
+      await checkReferences(this.#lines, subject, [{ entity: "line", field: "line", id: data.line }]);
       check(this.#state, data);
       const event = { type, subject: id, data: key === undefined ? fields : { ...fields, request: key } };
       await this.#writer.appendMove([event], head, {
