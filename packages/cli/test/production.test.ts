@@ -1,10 +1,11 @@
 /**
- * `factory deployment record` and `factory incident open|resolve`: the SDK's
- * `recordDeployment`, `openIncident` and `resolveIncident` from a shell, and
- * `factory metrics` reporting them. The built bin, run as a subprocess, on a
+ * `factory deployment record|list` and `factory incident open|resolve|list`:
+ * the SDK's `recordDeployment`, `openIncident`, `resolveIncident`,
+ * `deployments` and `incidents` from a shell, and `factory metrics` reporting
+ * them (per line with `--line`). The built bin, run as a subprocess, on a
  * real SQLite file.
  */
-import type { AssemblyMeasures, WorkItem } from "@software-factory/core";
+import type { AssemblyMeasures, Deployment, Incident, WorkItem } from "@software-factory/core";
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "./runFactory.js";
 import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
@@ -103,6 +104,10 @@ describe("factory deployment record and factory incident open|resolve", () => {
           'error: E_USAGE: --note: must not be empty (got "")',
         ],
         [await factory("incident", "resolve", ""), 'error: E_USAGE: <id>: must not be empty (got "")'],
+        [
+          await factory("deployment", "record", "--deployed-version", "v1\nv2"),
+          "error: E_USAGE: --deployed-version: version must be one line, without control characters",
+        ],
       ];
       for (const [result, message] of usage) {
         expect(result.code, result.stderr).toBe(2);
@@ -125,6 +130,10 @@ describe("factory deployment record and factory incident open|resolve", () => {
         [
           await factory("incident", "resolve", "inc_nope"),
           'error: E_NOT_FOUND: <id>: no incident "inc_nope"',
+        ],
+        [
+          await factory("deployment", "record", "--line", "ghost"),
+          'error: E_NOT_FOUND: --line: no line "ghost" in the floor plan (see factory floorplan)',
         ],
       ];
       for (const [result, message] of missing) {
@@ -198,6 +207,54 @@ describe("factory deployment record and factory incident open|resolve", () => {
       expect(again.stdout).toBe(`${id} was already resolved: nothing changed\n`);
       expect(await json("incident", "resolve", id as string)).toEqual({ id, changed: false });
       expect(await head()).toBe(before);
+    },
+  );
+
+  it(
+    "records deployments and incidents on a line with a version, lists them by line, and measures the line",
+    SLOW,
+    async () => {
+      const shipped = await ok("deployment", "record", "--line", "payments", "--deployed-version", "v2.4.1");
+      const [, id] = /^recorded (dep_\S+) /.exec(shipped.stdout) ?? [];
+      expect(shipped.stdout).toBe(`recorded ${id} of payments v2.4.1 to production (succeeded)\n`);
+      const staged = await json<Record<string, unknown>>(
+        "deployment",
+        "record",
+        "--line",
+        "payments",
+        "--environment",
+        "staging",
+      );
+      expect(staged).toMatchObject({ environment: "staging", line: "payments" });
+      const incident = await json<Record<string, unknown>>(
+        "incident",
+        "open",
+        "--line",
+        "payments",
+        "Refunds fail",
+      );
+      expect(incident).toMatchObject({ line: "payments", title: "Refunds fail" });
+
+      const listed = (await ok("deployment", "list", "--line", "payments")).stdout.split("\n");
+      expect(listed).toHaveLength(3);
+      expect(listed[0]).toMatch(new RegExp(`^${id}  \\S+Z  production +succeeded +payments +v2\\.4\\.1$`));
+      expect(listed[1]).toMatch(new RegExp(`^${staged.id}  \\S+Z  staging +succeeded +payments +-$`));
+      const production = await json<Deployment[]>(
+        "deployment",
+        "list",
+        "--line",
+        "payments",
+        "--environment",
+        "production",
+      );
+      expect(production).toEqual([expect.objectContaining({ id, line: "payments", version: "v2.4.1" })]);
+      expect(await json<Incident[]>("incident", "list", "--open", "--line", "payments")).toEqual([
+        expect.objectContaining({ id: incident.id, line: "payments", title: "Refunds fail" }),
+      ]);
+
+      // The incident names no deployment: it counts against payments' latest, v2.4.1.
+      const payments = await json<AssemblyMeasures>("metrics", "--line", "payments");
+      expect(payments.dora).toMatchObject({ deployments: 1, changeFailRate: 1 });
     },
   );
 });

@@ -1,23 +1,30 @@
 /**
- * `factory deployment record` and `factory incident open|resolve`: what
- * production feeds back to the assembly line, as the SDK's
- * `recordDeployment`, `openIncident` and `resolveIncident` record it, for the
- * DORA measures `factory metrics` shows. `deployment record` and `incident
+ * `factory deployment record|list` and `factory incident open|resolve|list`:
+ * what production feeds back to the assembly line, as the SDK's
+ * `recordDeployment`, `openIncident` and `resolveIncident` record it and its
+ * `deployments` and `incidents` read it, for the DORA measures `factory
+ * metrics` shows (per line with `--line`). `deployment record` and `incident
  * open` take `--idempotency-key`, as the SDK's calls take `{ idempotencyKey }`,
  * so a retried CI step records its deployment once; `incident resolve` needs
  * none, as the SDK resolves an incident once.
  *
+ * A deployment's version is `--deployed-version`: the root program's
+ * `--version` (the CLI's own) is read wherever it appears on the command line.
+ *
  * @module
  */
 import {
+  type Deployment,
+  type Incident,
   OpenIncidentInputSchema,
   RecordDeploymentInputSchema,
   ResolveIncidentInputSchema,
 } from "@software-factory/core";
 import type { Command } from "commander";
 import { idempotencyKeyOption, NameValue, nameArgument, parseFlag } from "../flags.js";
-import { requireDeployment, requireIncident, requireWorkItem } from "../knownValues.js";
+import { requireDeployment, requireIncident, requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
+import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -29,6 +36,8 @@ const DEPLOYMENT_FLAGS: FlagsOfFields = {
   workItems: "--item",
   status: "--status",
   remediates: "--remediates",
+  line: "--line",
+  version: "--deployed-version",
   idempotencyKey: "--idempotency-key",
 };
 
@@ -37,6 +46,7 @@ const INCIDENT_FLAGS: FlagsOfFields = {
   title: "<title>",
   severity: "--severity",
   deployment: "--deployment",
+  line: "--line",
   idempotencyKey: "--idempotency-key",
 };
 
@@ -52,6 +62,9 @@ const EnvironmentFlag = NameValue.pipe(deployment.environment.unwrap());
 /** A resolution's note as typed: not blank, and at most 2,000 characters, the SDK's rule. */
 const NoteFlag = NameValue.pipe(ResolveIncidentInputSchema.shape.note.unwrap());
 
+/** A deployment's version as typed: one line of at most 200 characters, the SDK's rule. */
+const VersionFlag = deployment.version.unwrap();
+
 /** What `deployment record` recorded: the SDK's id, and the deployment as the command gave it. */
 interface RecordedDeployment {
   readonly id: string;
@@ -59,6 +72,8 @@ interface RecordedDeployment {
   readonly status: "succeeded" | "failed";
   readonly workItems: readonly string[];
   readonly remediates: readonly string[];
+  readonly line?: string;
+  readonly version?: string;
 }
 
 /** What `incident open` recorded: the SDK's id, and the incident as the command gave it. */
@@ -67,9 +82,31 @@ interface OpenedIncident {
   readonly title: string;
   readonly severity: string;
   readonly deployment?: string;
+  readonly line?: string;
 }
 
-/** Registers `factory deployment record`. */
+/** A line, and nothing else, when the flag was given: the filter or field it adds. */
+const lineOf = (line: string | undefined) => (line === undefined ? {} : { line });
+
+/** Prints a deployment as one row: id, when, environment, status, line, version, what it shipped and fixed. */
+function printDeployment(output: Output, d: Deployment): void {
+  const status = d.status === "failed" ? output.style("yellow", d.status) : d.status;
+  const shipped = d.workItems.length === 0 ? "" : `  shipping ${d.workItems.join(", ")}`;
+  const fixes = d.remediates.length === 0 ? "" : `  fixing ${d.remediates.join(", ")}`;
+  output.line(
+    `${output.style("bold", d.id)}  ${d.recordedAt}  ${d.environment.padEnd(12)} ${status.padEnd(9)} ${(d.line ?? "-").padEnd(18)} ${d.version ?? "-"}${shipped}${fixes}`,
+  );
+}
+
+/** Prints an incident as one row: id, when opened, open or resolved, severity, line, cause, title. */
+function printIncident(output: Output, i: Incident): void {
+  const state = i.resolvedAt === undefined ? output.style("yellow", "open") : "resolved";
+  output.line(
+    `${output.style("bold", i.id)}  ${i.openedAt}  ${state.padEnd(8)} ${i.severity.padEnd(8)} ${(i.line ?? "-").padEnd(18)} ${(i.deployment ?? "-").padEnd(30)} ${i.title}`,
+  );
+}
+
+/** Registers `factory deployment record` and `factory deployment list`. */
 export function registerDeployment(program: Command, context: CliContext): void {
   const deploymentCommand = program
     .command("deployment")
@@ -86,6 +123,8 @@ export function registerDeployment(program: Command, context: CliContext): void 
       "succeeded",
     )
     .option("--remediates <incident>", "an incident it fixes: an unplanned deployment (repeatable)", collect)
+    .option("--line <line>", "the line it deployed (a line of the floor plan); its DORA measures count it")
+    .option("--deployed-version <version>", "what went out: v2.4.1, a commit sha, a build number")
     .option(
       "--idempotency-key <key>",
       "record it once: a retry with this key (a CI pipeline id) prints the first deployment and counts it once",
@@ -97,6 +136,8 @@ export function registerDeployment(program: Command, context: CliContext): void 
           item?: string[];
           status: string;
           remediates?: string[];
+          line?: string;
+          deployedVersion?: string;
           idempotencyKey?: string;
         };
         const input = {
@@ -104,9 +145,14 @@ export function registerDeployment(program: Command, context: CliContext): void 
           status: parseFlag(deployment.status.unwrap(), f.status, "--status"),
           workItems: (f.item ?? []).map((id) => parseFlag(NameValue, id, "--item")),
           remediates: (f.remediates ?? []).map((id) => parseFlag(NameValue, id, "--remediates")),
+          ...lineOf(f.line),
+          ...(f.deployedVersion === undefined
+            ? {}
+            : { version: parseFlag(VersionFlag, f.deployedVersion, "--deployed-version") }),
         };
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const id = await withFactory(options, async (factory) => {
+          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           for (const item of input.workItems) await requireWorkItem(factory, item, "--item");
           for (const fixed of input.remediates) await requireIncident(factory, fixed, "--remediates");
           return namingFlags(DEPLOYMENT_FLAGS, () =>
@@ -117,12 +163,42 @@ export function registerDeployment(program: Command, context: CliContext): void 
         if (options.json) return output.json(recorded);
         const shipped = input.workItems.length === 0 ? "" : `, shipping ${input.workItems.join(", ")}`;
         const fixes = input.remediates.length === 0 ? "" : `, fixing ${input.remediates.join(", ")}`;
-        output.line(`recorded ${id} to ${input.environment} (${input.status})${shipped}${fixes}`);
+        const line = input.line === undefined ? "" : ` of ${input.line}`;
+        const version = input.version === undefined ? "" : ` ${input.version}`;
+        output.line(
+          `recorded ${id}${line}${version} to ${input.environment} (${input.status})${shipped}${fixes}`,
+        );
+      }),
+    );
+
+  deploymentCommand
+    .command("list")
+    .description("list deployments, in the order recorded")
+    .option("--environment <name>", "only deployments to this environment (production, staging...)")
+    .option("--line <line>", "only deployments that name this line (a line of the floor plan)")
+    .action(
+      action(context, async ({ options, output }, flags) => {
+        const f = flags as { environment?: string; line?: string };
+        const environment =
+          f.environment === undefined
+            ? undefined
+            : parseFlag(EnvironmentFlag, f.environment, "--environment");
+        const deployments = await withFactory(options, async (factory) => {
+          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
+          await factory.work.refresh();
+          return factory.work.deployments({
+            ...(environment === undefined ? {} : { environment }),
+            ...lineOf(f.line),
+          });
+        });
+        if (options.json) return output.json(deployments);
+        if (deployments.length === 0) return output.line("no deployments");
+        for (const d of deployments) printDeployment(output, d);
       }),
     );
 }
 
-/** Registers `factory incident open` and `factory incident resolve`. */
+/** Registers `factory incident open`, `factory incident resolve` and `factory incident list`. */
 export function registerIncident(program: Command, context: CliContext): void {
   const incidentCommand = program
     .command("incident")
@@ -135,21 +211,27 @@ export function registerIncident(program: Command, context: CliContext): void {
     .option("--severity <level>", "low, medium, high or critical", "high")
     .option("--deployment <id>", "the deployment that caused it (dep_...), when known")
     .option(
+      "--line <line>",
+      "the line it hurts (a line of the floor plan); its deployment's line when omitted",
+    )
+    .option(
       "--idempotency-key <key>",
       "open it once: a retry with this key (a CI job or alert id) prints the first incident",
     )
     .action(
       action(context, async ({ options, output }, title, flags) => {
-        const f = flags as { severity: string; deployment?: string; idempotencyKey?: string };
+        const f = flags as { severity: string; deployment?: string; line?: string; idempotencyKey?: string };
         const input = {
           title: parseFlag(incident.title, (title as string[]).join(" "), "<title>"),
           severity: parseFlag(incident.severity.unwrap(), f.severity, "--severity"),
           ...(f.deployment === undefined
             ? {}
             : { deployment: parseFlag(NameValue, f.deployment, "--deployment") }),
+          ...lineOf(f.line),
         };
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const id = await withFactory(options, async (factory) => {
+          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           if (input.deployment !== undefined)
             await requireDeployment(factory, input.deployment, "--deployment");
           return namingFlags(INCIDENT_FLAGS, () =>
@@ -159,7 +241,8 @@ export function registerIncident(program: Command, context: CliContext): void {
         const opened: OpenedIncident = { id, ...input };
         if (options.json) return output.json(opened);
         const cause = input.deployment === undefined ? "" : `, caused by ${input.deployment}`;
-        output.line(`opened ${id} (${input.severity})${cause}: ${input.title}`);
+        const line = input.line === undefined ? "" : ` on ${input.line}`;
+        output.line(`opened ${id}${line} (${input.severity})${cause}: ${input.title}`);
       }),
     );
 
@@ -188,6 +271,25 @@ export function registerIncident(program: Command, context: CliContext): void {
           return;
         }
         output.line(`resolved ${id as string}${note === undefined ? "" : ` (${note})`}`);
+      }),
+    );
+
+  incidentCommand
+    .command("list")
+    .description("list incidents, in the order opened")
+    .option("--open", "only incidents not resolved yet")
+    .option("--line <line>", "only incidents of this line (named when opened, or their deployment's)")
+    .action(
+      action(context, async ({ options, output }, flags) => {
+        const f = flags as { open?: boolean; line?: string };
+        const incidents = await withFactory(options, async (factory) => {
+          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
+          await factory.work.refresh();
+          return factory.work.incidents({ ...(f.open === true ? { open: true } : {}), ...lineOf(f.line) });
+        });
+        if (options.json) return output.json(incidents);
+        if (incidents.length === 0) return output.line("no incidents");
+        for (const i of incidents) printIncident(output, i);
       }),
     );
 }
