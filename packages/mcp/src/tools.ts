@@ -8,7 +8,13 @@ import type { FactoryTool } from "./toolKit.js";
 import { recordArtifact, reviewLink } from "./tools/artifacts.js";
 import { assignWorkItem } from "./tools/assign.js";
 import { getContext } from "./tools/context.js";
-import { openIncident, recordDeployment, resolveIncident } from "./tools/deployments.js";
+import {
+  listDeployments,
+  listIncidents,
+  openIncident,
+  recordDeployment,
+  resolveIncident,
+} from "./tools/deployments.js";
 import { getLine, impactOfChange, whoOwns } from "./tools/floorplan.js";
 import { importCodebaseTool } from "./tools/import.js";
 import { getInbox, markInboxRead } from "./tools/inbox.js";
@@ -63,6 +69,8 @@ export const factoryTools: readonly FactoryTool[] = [
   recordDeployment,
   openIncident,
   resolveIncident,
+  listDeployments,
+  listIncidents,
   getMetrics,
   getInbox,
   markInboxRead,

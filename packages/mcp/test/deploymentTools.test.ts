@@ -248,3 +248,51 @@ describe("record_deployment and open_incident with an idempotency key", () => {
     expect(await ok("record_deployment", deploy)).toEqual(first);
   });
 });
+
+describe("deployments and incidents on a line: record_deployment, open_incident, list_deployments, list_incidents", () => {
+  it("record and list them by line, newest first, and get_metrics counts a line's incident against its latest deployment", async () => {
+    const before = await doraOf("payments");
+    const count = (before?.deployments as number | undefined) ?? 0;
+    const failed = count * ((before?.changeFailRate as number | undefined) ?? 0);
+
+    const deployment = await ok("record_deployment", { line: "payments", version: "v9.1.0" });
+    expect(deployment).toMatchObject({ line: "payments", version: "v9.1.0", environment: "production" });
+    const onLine = await ok("open_incident", { title: "Refunds stall", line: "payments" });
+    expect(onLine).toMatchObject({ line: "payments" });
+    expect(onLine).not.toHaveProperty("deployment");
+    const caused = await ok("open_incident", { title: "Refunds doubled", deployment: deployment.id });
+    expect(caused).toMatchObject({ deployment: deployment.id, line: "payments" });
+    await ok("resolve_incident", { id: caused.id });
+
+    expect(await ok("list_deployments", { line: "payments" })).toEqual({ items: [deployment] });
+    const firstPage = await ok("list_incidents", { line: "payments", limit: 1 });
+    expect(firstPage).toEqual({ items: [expect.objectContaining({ id: caused.id })], nextCursor: "1" });
+    expect(await ok("list_incidents", { line: "payments", open: true })).toEqual({ items: [onLine] });
+    expect(await ok("get_metrics", { line: "payments" })).toMatchObject({
+      dora: { deployments: count + 1, changeFailRate: (failed + 1) / (count + 1) },
+    });
+  });
+
+  it("refuse an unknown line with E_NOT_FOUND and a malformed line or version with E_VALIDATION, recording nothing", async () => {
+    const before = await ok("list_deployments", {});
+
+    expect(await refused("record_deployment", { line: "ghost" })).toBe(
+      'E_NOT_FOUND: line: no line "ghost" in the floor plan (factory://floorplan lists them)',
+    );
+    expect(await refused("open_incident", { title: "Down", line: "ghost" })).toBe(
+      'E_NOT_FOUND: line: no line "ghost" in the floor plan (factory://floorplan lists them)',
+    );
+    expect(await refused("list_incidents", { line: "ghost" })).toMatch(/^E_NOT_FOUND: line: no line "ghost"/);
+    expect(await refused("record_deployment", { line: "two words" })).toMatch(
+      /^E_VALIDATION: record_deployment input is invalid: line: /,
+    );
+    expect(await refused("record_deployment", { version: "v1\nv2" })).toBe(
+      "E_VALIDATION: record_deployment input is invalid: version: version must be one line, without control characters",
+    );
+    expect(await refused("record_deployment", { version: "v".repeat(201) })).toMatch(
+      /^E_VALIDATION: record_deployment input is invalid: version: version is at most 200 characters/,
+    );
+
+    expect(await ok("list_deployments", {})).toEqual(before);
+  });
+});

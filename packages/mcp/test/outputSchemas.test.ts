@@ -209,7 +209,7 @@ describe("answers on the seeded factory validate against the declared output sch
     );
   });
 
-  it("answers of record_artifact, review_link, record_deployment, open_incident and resolve_incident, each list non-empty", async () => {
+  it("answers of record_artifact, review_link, record_deployment, open_incident, resolve_incident, list_deployments and list_incidents, each list non-empty", async () => {
     const item = await answer("create_work_item", { line: "checkout", title: "Save cards" });
     const requirement = { id: "REQ-schema", kind: "requirement", title: "Save a card", workItem: item.id };
     await answer("record_artifact", { ...requirement, fields: { body: "one card" } });
@@ -226,14 +226,23 @@ describe("answers on the seeded factory validate against the declared output sch
     });
     const reviewed = await answer("review_link", { id: link.id, verdict: "adapted", note: "three tokens" });
     const incident = await answer("open_incident", { title: "Saved cards vanish" });
-    const fix = await answer("record_deployment", { workItems: [item.id], remediates: [incident.id] });
+    const fix = await answer("record_deployment", {
+      workItems: [item.id],
+      remediates: [incident.id],
+      line: "checkout",
+      version: "v1.2.0",
+    });
     const caused = await answer("open_incident", { title: "Vault times out", deployment: fix.id });
     const resolved = await answer("resolve_incident", { id: caused.id, note: "vault restarted" });
+    const deployments = await answer("list_deployments", { line: "checkout" });
+    const incidents = await answer("list_incidents", { line: "checkout" });
 
     expect((recorded.suspected as unknown[]).length).toBe(1);
     expect(reviewed).toMatchObject({ id: link.id, suspect: false });
     expect(fix).toMatchObject({ workItems: [item.id], remediates: [incident.id] });
     expect(resolved).toMatchObject({ deployment: fix.id, note: "vault restarted", alreadyResolved: false });
+    expect(deployments.items).toEqual([fix]);
+    expect(incidents.items).toEqual([{ ...resolved, alreadyResolved: undefined }]);
     for (const [name, value] of [
       ["record_artifact", recorded],
       ["review_link", reviewed],
@@ -241,12 +250,16 @@ describe("answers on the seeded factory validate against the declared output sch
       ["record_deployment", fix],
       ["open_incident", caused],
       ["resolve_incident", resolved],
+      ["list_deployments", deployments],
+      ["list_incidents", incidents],
     ] as const) {
       expect(outputProblem(name, value), name).toBeUndefined();
     }
     const { suspected: _suspected, ...withoutSuspected } = recorded;
     expect(outputProblem("record_artifact", withoutSuspected)).toMatch(/suspected/);
     expect(outputProblem("record_deployment", { ...fix, workItems: [1] })).toMatch(/workItems/);
+    expect(outputProblem("list_deployments", { items: [{ ...fix, version: 2 }] })).toMatch(/version/);
+    expect(outputProblem("list_incidents", { items: [{ ...caused, line: ["checkout"] }] })).toMatch(/line/);
     expect(outputProblem("resolve_incident", { ...resolved, alreadyResolved: undefined })).toMatch(
       /alreadyResolved/,
     );

@@ -1,13 +1,16 @@
 /**
- * The production tools of the `work` group: recording deployments, opening
- * and resolving incidents, the facts the DORA measures of `get_metrics` are
- * computed from. `record_deployment` and `open_incident` take the
+ * The production tools of the `work` group: recording and listing
+ * deployments, opening, resolving and listing incidents, the facts the DORA
+ * measures of `get_metrics` are computed from (per line when deployments and
+ * incidents name one). `record_deployment` and `open_incident` take the
  * assembly line's idempotency key, so a retried call records once.
  *
  * @module
  */
 import {
   INPUT_LIMITS,
+  type Incident,
+  LineIdSchema,
   OpenIncidentInputSchema,
   RecordDeploymentInputSchema,
   ResolveIncidentInputSchema,
@@ -21,18 +24,48 @@ import {
   requireIncident,
   requireWorkItem,
 } from "./knownRecords.js";
-import { IdempotencyKey, keyed } from "./shared.js";
+import { requireLine } from "./knownValues.js";
+import { Cursor, IdempotencyKey, keyed, page } from "./shared.js";
 import { DeploymentOutput, IncidentOutput } from "./workOutputs.js";
 
 /** An id of a record the tool names (a work item, an incident, a deployment). */
 const RecordId = z.string().min(1).max(200);
+
+/** A deployment as these tools answer it: with its line and version when it names them. */
+const DeploymentAnswer = DeploymentOutput.extend({
+  line: z.string().optional().describe("The line of the floor plan it deployed; absent when none was named"),
+  version: z.string().optional().describe("What went out (v2.4.1, a commit sha); absent when none was named"),
+});
+
+/** An incident as these tools answer it: with its line when it has one. */
+const IncidentAnswer = IncidentOutput.extend({
+  line: z
+    .string()
+    .optional()
+    .describe("The line it hurts: named when opened, else its deployment's; absent when neither names one"),
+});
+
+/** An incident as the tools answer it: absent fields left out, the first resolution's note as `note`. */
+function incidentAnswer({ deployment, line, resolvedAt, resolvedBy, resolution, ...opened }: Incident) {
+  return {
+    ...opened,
+    ...(deployment === undefined ? {} : { deployment }),
+    ...(line === undefined ? {} : { line }),
+    ...(resolvedAt === undefined ? {} : { resolvedAt }),
+    ...(resolvedBy === undefined ? {} : { resolvedBy }),
+    ...(resolution === undefined ? {} : { note: resolution }),
+  };
+}
+
+/** A line argument: a line id of the floor plan, checked before anything is written or read. */
+const LineArgument = LineIdSchema.optional();
 
 /** `record_deployment`: records a deployment and the work items it shipped. */
 export const recordDeployment = defineTool({
   name: "record_deployment",
   title: "Record a deployment",
   description:
-    "Record that a deployment happened (to production unless environment says otherwise), with the work items it shipped, or, with remediates, the incidents it was made to fix. get_metrics computes the DORA measures from these (deployment frequency, change lead time, change fail rate, recovery time, rework rate; production only). Pass an idempotencyKey (the CI pipeline's run id, say) so that a retried call records the deployment once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. An unknown work item or incident is E_NOT_FOUND naming it (workItems[1], remediates[0]).",
+    "Record that a deployment happened (to production unless environment says otherwise), with the work items it shipped, or, with remediates, the incidents it was made to fix. get_metrics computes the DORA measures from these (deployment frequency, change lead time, change fail rate, recovery time, rework rate; production only). Pass an idempotencyKey (the CI pipeline's run id, say) so that a retried call records the deployment once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. Name the line it deployed (line) so get_metrics with that line counts it and list_deployments finds it, and what went out (version). An unknown work item, incident or line is E_NOT_FOUND naming it (workItems[1], remediates[0], line).",
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
@@ -54,10 +87,17 @@ export const recordDeployment = defineTool({
       .describe(
         "Ids of the incidents it fixes (inc_...; open_incident gives them): an unplanned deployment, counted as rework",
       ),
+    line: LineArgument.describe(
+      "Id of the line of the floor plan it deployed (factory://floorplan lists them); get_metrics for that line counts it",
+    ),
+    version: RecordDeploymentInputSchema.shape.version.describe(
+      "What went out: v2.4.1, a commit sha, a build number; one line of at most 200 characters",
+    ),
     idempotencyKey: IdempotencyKey,
   }),
-  output: DeploymentOutput,
+  output: DeploymentAnswer,
   run: async (factory, { idempotencyKey, ...input }) => {
+    if (input.line !== undefined) await requireLine(factory, input.line, "line");
     for (const [index, id] of input.workItems.entries())
       await requireWorkItem(factory, id, `workItems[${index}]`);
     for (const [index, id] of input.remediates.entries())
@@ -72,7 +112,7 @@ export const openIncident = defineTool({
   name: "open_incident",
   title: "Open an incident",
   description:
-    "Record that something is broken in production, naming the deployment that caused it when known (record_deployment gives its id): that deployment then counts as a failed change in get_metrics' DORA measures, and the time to resolve_incident as its recovery time. Pass an idempotencyKey (the alert's id, say) so that a retried call opens the incident once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. An unknown deployment is E_NOT_FOUND naming deployment.",
+    "Record that something is broken in production, naming the deployment that caused it when known (record_deployment gives its id): that deployment then counts as a failed change in get_metrics' DORA measures, and the time to resolve_incident as its recovery time. Pass an idempotencyKey (the alert's id, say) so that a retried call opens the incident once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. Name the line it hurts (line) when no deployment is known: it then counts against that line's latest deployment before it; without line it is on its deployment's line. An unknown deployment or line is E_NOT_FOUND naming it.",
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
@@ -85,10 +125,14 @@ export const openIncident = defineTool({
     deployment: RecordId.optional().describe(
       "Id of the deployment that caused it, when known (dep_...; record_deployment gives them)",
     ),
+    line: LineArgument.describe(
+      "Id of the line of the floor plan it hurts (factory://floorplan lists them); its deployment's line when omitted",
+    ),
     idempotencyKey: IdempotencyKey,
   }),
-  output: IncidentOutput,
+  output: IncidentAnswer,
   run: async (factory, { idempotencyKey, ...input }) => {
+    if (input.line !== undefined) await requireLine(factory, input.line, "line");
     if (input.deployment !== undefined) await requireDeployment(factory, input.deployment, "deployment");
     const id = await factory.work.openIncident(input, keyed(idempotencyKey));
     return incidentRecord(factory, id);
@@ -107,7 +151,7 @@ export const resolveIncident = defineTool({
     id: RecordId.describe("Id of the incident (inc_...; open_incident gives them)"),
     note: ResolveIncidentInputSchema.shape.note.describe("How service was restored, at most 2000 characters"),
   }),
-  output: IncidentOutput.extend({
+  output: IncidentAnswer.extend({
     alreadyResolved: z
       .boolean()
       .describe("Whether it was resolved before this call; the first resolution is the one that counts"),
@@ -116,5 +160,75 @@ export const resolveIncident = defineTool({
     const before = await requireIncident(factory, id, "id");
     await factory.work.resolveIncident(id, note === undefined ? {} : { note });
     return { ...(await incidentRecord(factory, id)), alreadyResolved: before.resolvedAt !== undefined };
+  },
+});
+
+/** `list_deployments`: deployments, by environment and line, newest first, paged. */
+export const listDeployments = defineTool({
+  name: "list_deployments",
+  title: "List deployments",
+  description:
+    "Deployments recorded with record_deployment, newest first, one page at a time: of one environment (production, staging...) and of one line (those that name it). A line the floor plan does not have is E_NOT_FOUND naming it, never an empty page.",
+  group: "work",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    environment: RecordDeploymentInputSchema.shape.environment
+      .unwrap()
+      .optional()
+      .describe("Only deployments to this environment: production, staging..."),
+    line: LineArgument.describe("Only deployments that name this line (factory://floorplan lists them)"),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(20)
+      .describe("Deployments per page, 1 to 100 (default 20)"),
+    cursor: Cursor,
+  }),
+  output: z.object({
+    items: z.array(DeploymentAnswer).describe("The page's deployments, newest first"),
+    nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
+  }),
+  run: async (factory, { environment, line, limit, cursor }) => {
+    if (line !== undefined) await requireLine(factory, line, "line");
+    await factory.work.refresh();
+    const deployments = factory.work.deployments({
+      ...(environment === undefined ? {} : { environment }),
+      ...(line === undefined ? {} : { line }),
+    });
+    return page(deployments.reverse(), cursor, limit);
+  },
+});
+
+/** `list_incidents`: incidents, open or all, by line, newest first, paged. */
+export const listIncidents = defineTool({
+  name: "list_incidents",
+  title: "List incidents",
+  description:
+    "Incidents opened with open_incident, newest first, one page at a time: only the open ones (open: true) or the resolved ones (open: false), of one line (named when opened, or their deployment's). A line the floor plan does not have is E_NOT_FOUND naming it, never an empty page.",
+  group: "work",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    open: z
+      .boolean()
+      .optional()
+      .describe("true: only incidents not resolved yet; false: only resolved ones; omit for both"),
+    line: LineArgument.describe("Only incidents of this line (factory://floorplan lists them)"),
+    limit: z.number().int().min(1).max(100).default(20).describe("Incidents per page, 1 to 100 (default 20)"),
+    cursor: Cursor,
+  }),
+  output: z.object({
+    items: z.array(IncidentAnswer).describe("The page's incidents, newest first"),
+    nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
+  }),
+  run: async (factory, { open, line, limit, cursor }) => {
+    if (line !== undefined) await requireLine(factory, line, "line");
+    await factory.work.refresh();
+    const incidents = factory.work.incidents({
+      ...(open === undefined ? {} : { open }),
+      ...(line === undefined ? {} : { line }),
+    });
+    return page(incidents.reverse().map(incidentAnswer), cursor, limit);
   },
 });
