@@ -35,6 +35,7 @@ import { Standards } from "../rules/Standards.js";
 import { builtinSkills, modelSkills } from "../skills/builtinSkills.js";
 import type { Skill } from "../skills/Skill.js";
 import { SkillRegistry } from "../skills/SkillRegistry.js";
+import { ClaimLeaseMsSchema } from "../skills/SkillRunKeys.js";
 import { safeLoadSkillsDir } from "../skills/skillFolders.js";
 import { buildContextPack, type ContextPack, type ContextRequest } from "./contextPack.js";
 import { loadTokenCounter, type TokenCounter } from "./contextPackTokens.js";
@@ -79,6 +80,14 @@ export interface OpenFactoryOptions {
    * `factory.skills.instructionsDir`, the folder an MCP server follows.
    */
   readonly skillsDir?: string;
+  /**
+   * How long a skill run's claim of its idempotency key holds the key without
+   * a recorded outcome, in milliseconds (default 15 minutes; a whole number,
+   * more than 0 and at most a year): after that a retry with the key takes it
+   * over and runs the skill, even if the first run is still going. A retry
+   * on the claim's host takes it over at once when its process has ended.
+   */
+  readonly skillClaimLeaseMs?: number;
   /** Who this process writes as, when a call names nobody (default `system`). */
   readonly actor?: string;
   /** SQLite durability (default `full`: every write is on disk when acknowledged). */
@@ -165,6 +174,7 @@ const OpenFactoryOptionsSchema = z.strictObject({
     .superRefine(duplicateSkillNames)
     .optional(),
   skillsDir: z.string().min(1, "must be a folder path").optional(),
+  skillClaimLeaseMs: ClaimLeaseMsSchema.optional(),
   actor: z.string().min(1, "must name who writes").optional(),
   durability: z.enum(["full", "normal"]).optional(),
   clock: z
@@ -336,6 +346,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     const skills = new SkillRegistry<Factory>(log, factory, {
       instructionsDir: skillsDir,
       ...(model === undefined ? {} : { model }),
+      ...(options.skillClaimLeaseMs === undefined ? {} : { claimLeaseMs: options.skillClaimLeaseMs }),
     }).add(...builtinSkills, ...(model === undefined ? [] : modelSkills), ...(options.skills ?? []));
     // One bad SKILL.md must not keep the factory from opening: it is kept as a problem of that skill.
     const loaded = safeLoadSkillsDir(skillsDir);

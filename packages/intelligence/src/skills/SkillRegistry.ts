@@ -20,7 +20,7 @@ import { z } from "zod";
 import type { Skill, SkillRequirement } from "./Skill.js";
 import { errorText, isSdkError, SkillFailedError } from "./SkillFailedError.js";
 import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
-import { type RecordedRun, SkillRunKeys } from "./SkillRunKeys.js";
+import { ClaimLeaseMsSchema, type RecordedRun, SkillRunKeys } from "./SkillRunKeys.js";
 import { SkillRan } from "./skillEvents.js";
 import { type SkillProblem, type SkillsDirResult, safeLoadSkillsDir } from "./skillFolders.js";
 
@@ -66,6 +66,14 @@ export interface SkillRegistryOptions {
    * registry does not read it by itself).
    */
   readonly instructionsDir?: string;
+  /**
+   * How long a keyed run's claim without a recorded outcome holds its key, in
+   * milliseconds, counted by the log's clock from the claim (default 15
+   * minutes; a whole number, more than 0 and at most a year): a retry after
+   * that takes the key over, even from a process still running (see
+   * {@link SkillRegistry.run}). Set it above the longest run of a skill.
+   */
+  readonly claimLeaseMs?: number;
 }
 
 /**
@@ -91,15 +99,25 @@ export class SkillRegistry<Services = unknown> {
    */
   readonly instructionsDir: string | undefined;
 
-  /** A registry recording runs in `log`; handlers get `services` (and the model, when given). */
+  /**
+   * A registry recording runs in `log`; handlers get `services` (and the model, when given).
+   *
+   * @throws ValidationError when `claimLeaseMs` is not a whole number of milliseconds, more than 0 and at most a year.
+   */
   constructor(log: EventLog, services: Services, options: SkillRegistryOptions = {}) {
+    const lease = ClaimLeaseMsSchema.optional().safeParse(options.claimLeaseMs);
+    if (!lease.success)
+      throw validationErrorFromZod(lease.error.issues, {
+        subject: "options of a skill registry",
+        pathPrefix: "claimLeaseMs",
+      });
     this.#log = log;
     this.#services = services;
     this.#model = options.model;
     this.instructionsDir =
       options.instructionsDir === undefined ? undefined : resolve(options.instructionsDir);
     log.registry.register(SkillRan);
-    this.#keys = new SkillRunKeys(log);
+    this.#keys = new SkillRunKeys(log, lease.data);
   }
 
   /** Whether a model provider is configured, so skills that require one can run. */
@@ -223,8 +241,19 @@ export class SkillRegistry<Services = unknown> {
    *   one log: one claims the key and runs its handler; the other fails with
    *   an `IdempotencyConflictError` saying the key is held by a run that has
    *   not recorded its outcome, and a retry after that run has finished
-   *   returns its output. A process that stops between the claim and the
-   *   record (killed, or its store failing) leaves the key held: use a new one.
+   *   returns its output. The message says when the claim becomes stale;
+   * - a claim without a recorded outcome is abandoned, and a retry takes the
+   *   key over (claims it anew and runs the handler), when its process has
+   *   ended (a crash, SIGKILL, a cancelled CI job), seen from the same host
+   *   (the claim names the host and process id), or when it is older than the
+   *   lease (`claimLeaseMs`, `openFactory({ skillClaimLeaseMs })`; default 15
+   *   minutes, by the log's clock), from any host. Of two retries racing to
+   *   take it over, one runs the handler and the other is refused as above;
+   * - a run whose claim was taken over while it was still running (on another
+   *   host, or past the lease) is not stopped: both handlers ran, each caller
+   *   gets its own run's output, and the output recorded first is the one
+   *   every later retry returns (a failure of the overtaken run releases
+   *   nothing). Set the lease above the longest run of a skill.
    *
    * Keys of skill runs are their own: one used for a work item or a signal
    * does not collide with a run's.
@@ -238,8 +267,9 @@ export class SkillRegistry<Services = unknown> {
    * fails or dies; a handler failing with one of the SDK's typed errors (`NotFoundError`...)
    * fails the run with that error instead.
    * @throws IdempotencyConflictError (`E_IDEMPOTENCY_CONFLICT`) when the key was used to run
-   * another skill or on another input (the message names both), or another process's run
-   * holds it and has not recorded its outcome.
+   * another skill or on another input (the message names both), or another run holds it,
+   * has not recorded its outcome and has not abandoned its claim (the message says when the
+   * claim becomes stale).
    * @example
    * ```ts
    * const first = await factory.skills.run("summarize-line", { line: "checkout" }, { idempotencyKey: "ticket-4711" });
@@ -283,8 +313,8 @@ export class SkillRegistry<Services = unknown> {
     }
     if (key === undefined) return this.#execute(skill, parsed.data, run);
     const replay = ({ output, durationMs }: RecordedRun): SkillRun => ({ skill: name, output, durationMs });
-    return this.#keys.once(key, { skill: name, inputHash: run.inputHash }, actor, replay, () =>
-      this.#execute(skill, parsed.data, { ...run, key }),
+    return this.#keys.once(key, { skill: name, inputHash: run.inputHash }, actor, replay, (claim) =>
+      this.#execute(skill, parsed.data, { ...run, key, claim }),
     );
   }
 
@@ -349,6 +379,7 @@ export class SkillRegistry<Services = unknown> {
         ...(result.error === undefined ? {} : { error: result.error.slice(0, 500) }),
         ...(run.key === undefined ? {} : { idempotencyKey: run.key }),
         ...(run.key === undefined || outcome !== "ok" ? {} : { output: result.output }),
+        ...(run.claim === undefined ? {} : { claim: run.claim }),
       },
     });
     return durationMs;
@@ -377,4 +408,6 @@ interface RunRecord {
   readonly started: number;
   /** The idempotency key the run claimed, if any. */
   readonly key?: string;
+  /** Position of the `skill.started` event by which it claimed the key. */
+  readonly claim?: number;
 }

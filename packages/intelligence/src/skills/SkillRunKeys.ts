@@ -3,20 +3,52 @@
  * `skill.started` event before its handler starts, appended only if nothing
  * landed in the log since the key was checked, so of two runs racing for one
  * key (in one process or two) exactly one claims it and runs its handler. The
- * run's `skill.ran` record carries the key and, when the run succeeded, its
- * output: a retry with the key finds that record and returns the output
- * without running the handler again, from any process and after a reopen. A
- * record of a failed run releases the key.
+ * claim names its holder (host name, process id, a random id of the process).
+ * The run's `skill.ran` record carries the key, the claim's position and, when
+ * the run succeeded, its output: a retry with the key finds that record and
+ * returns the output without running the handler again, from any process and
+ * after a reopen. A record of a failed run releases the key.
+ *
+ * A claim without a record is abandoned when its process has ended (seen from
+ * the same host: the process id is gone) or when it is older than the lease
+ * (from any host): a retry then takes the key over with a claim of its own,
+ * appended the same way, so of two retries racing for it one runs.
  *
  * @module
  */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import {
   type EventLog,
   IdempotencyConflictError,
   retryOnConflict,
   type StoredEvent,
 } from "@software-factory/core";
+import { z } from "zod";
 import { SkillRan, SkillStarted } from "./skillEvents.js";
+
+/** How long a claim without a recorded outcome holds its key by default: 15 minutes, well above a normal run. */
+const DEFAULT_CLAIM_LEASE_MS = 15 * 60 * 1000;
+
+/** A claim lease as the options take it: a whole number of milliseconds, more than 0 and at most a year. */
+export const ClaimLeaseMsSchema = z
+  .number({ error: "must be a number of milliseconds" })
+  .int("must be a whole number of milliseconds")
+  .positive("must be more than 0 milliseconds")
+  .max(365 * 24 * 60 * 60 * 1000, "must be at most a year (31536000000 milliseconds)");
+
+/** The process that claims keys, as its claims name it. */
+interface Holder {
+  /** Host name of its machine. */
+  readonly host: string;
+  /** Its process id on that host. */
+  readonly pid: number;
+  /** A random id it drew, telling it apart from a later process with the same id. */
+  readonly instance?: string;
+}
+
+/** This process, as its claims name it. */
+const THIS_PROCESS = { host: hostname(), pid: process.pid, instance: randomUUID() } as const;
 
 /** What a retry with a key needs to know of the run that took it. */
 export interface KeyedRequest {
@@ -32,6 +64,10 @@ interface KeyedRun extends KeyedRequest {
   readonly at: string;
   /** Who started it. */
   readonly actor: string;
+  /** Position of its `skill.started` event. */
+  readonly claim: number;
+  /** The process that claimed the key, when the claim names it. */
+  readonly holder?: Holder;
   /**
    * Position of the `skill.ran` event of its successful outcome, read again
    * on a retry (outputs are not kept in memory); absent while the run has not
@@ -39,6 +75,9 @@ interface KeyedRun extends KeyedRequest {
    */
   readonly recordedAt?: number;
 }
+
+/** What claiming a key came to: the claim's position, or what an earlier run with the key recorded. */
+type Claimed = { readonly claim: number } | { readonly recorded: RecordedRun };
 
 /** What a successful keyed run recorded, that a retry returns. */
 export interface RecordedRun {
@@ -61,33 +100,40 @@ const MAX_BACKOFF_MS = 500;
  */
 export class SkillRunKeys {
   readonly #log: EventLog;
+  readonly #leaseMs: number;
   readonly #runs = new Map<string, KeyedRun>();
   readonly #underWay = new Map<string, KeyedRequest & { readonly result: Promise<unknown> }>();
   #position = 0;
   #folded: Promise<number> = Promise.resolve(0);
 
-  /** Keys folded from `log`, which is taught the `skill.started` event. */
-  constructor(log: EventLog) {
+  /**
+   * Keys folded from `log`, which is taught the `skill.started` event; a
+   * claim without a recorded outcome older than `leaseMs` (by the log's
+   * clock) is taken over by a retry.
+   */
+  constructor(log: EventLog, leaseMs: number = DEFAULT_CLAIM_LEASE_MS) {
     this.#log = log;
+    this.#leaseMs = leaseMs;
     log.registry.register(SkillStarted);
   }
 
   /**
    * Runs `execute` once for a key: joins this process's run under way with
    * the key, else returns the recorded output of an earlier successful run
-   * with it, else claims the key and runs `execute` (which records the
-   * outcome with the key, releasing it when the run failed).
+   * with it, else claims the key (taking over an abandoned claim) and runs
+   * `execute` with the claim's position (it records the outcome with the key
+   * and that position, releasing the key when the run failed).
    *
    * @throws IdempotencyConflictError when the key was used to run another
-   * skill or on another input, or another process's run holds it and has not
-   * recorded its outcome.
+   * skill or on another input, or another run holds it, has not recorded its
+   * outcome and its claim is not abandoned (the message says when it will be stale).
    */
   once<T>(
     key: string,
     request: KeyedRequest,
     actor: string | undefined,
     replay: (recorded: RecordedRun) => T,
-    execute: () => Promise<T>,
+    execute: (claim: number) => Promise<T>,
   ): Promise<T> {
     const underWay = this.#underWay.get(key);
     if (underWay !== undefined) {
@@ -95,8 +141,8 @@ export class SkillRunKeys {
       return conflict === undefined ? (underWay.result as Promise<T>) : Promise.reject(conflict);
     }
     const result = (async () => {
-      const recorded = await this.#claim(key, request, actor);
-      return recorded === undefined ? execute() : replay(recorded);
+      const claimed = await this.#claim(key, request, actor);
+      return "recorded" in claimed ? replay(claimed.recorded) : execute(claimed.claim);
     })();
     this.#underWay.set(key, { ...request, result });
     const done = () => this.#underWay.delete(key);
@@ -104,8 +150,8 @@ export class SkillRunKeys {
     return result;
   }
 
-  /** Claims the key, or returns what an earlier run with it recorded. */
-  #claim(key: string, request: KeyedRequest, actor: string | undefined): Promise<RecordedRun | undefined> {
+  /** Claims the key, taking over an abandoned claim, or returns what an earlier run with it recorded. */
+  #claim(key: string, request: KeyedRequest, actor: string | undefined): Promise<Claimed> {
     return retryOnConflict(
       async () => {
         const head = await this.#catchUp();
@@ -113,25 +159,40 @@ export class SkillRunKeys {
         if (earlier !== undefined) {
           const conflict = differs(key, earlier, request);
           if (conflict !== undefined) throw conflict;
-          if (earlier.recordedAt !== undefined) return this.#recorded(earlier.recordedAt);
-          throw new IdempotencyConflictError({
-            message: `idempotency key "${key}" is held by a run of skill ${earlier.skill} that ${earlier.actor} started at ${earlier.at} and that has not recorded its outcome; retry when it has finished (if the process running it stopped first, use a new key)`,
-            key,
-          });
+          if (earlier.recordedAt !== undefined) return { recorded: await this.#recorded(earlier.recordedAt) };
+          const held = this.#held(key, earlier);
+          if (held !== undefined) throw held;
         }
-        await this.#log.append(
+        const [claim] = await this.#log.append(
           {
             type: SkillStarted.type,
             subject: request.skill,
-            data: { idempotencyKey: key, inputHash: request.inputHash },
+            data: { idempotencyKey: key, inputHash: request.inputHash, ...THIS_PROCESS },
             ...(actor === undefined ? {} : { actor }),
           },
           { expectedHead: head },
         );
-        return undefined;
+        if (claim === undefined)
+          throw new Error("the log appended no event for the claim of a skill run's key");
+        return { claim: claim.seq };
       },
       { maxBackoffMs: MAX_BACKOFF_MS },
     );
+  }
+
+  /**
+   * The refusal of a claim that still holds its key; undefined when the claim
+   * is abandoned (its process ended, or it is older than the lease), so a
+   * retry takes the key over.
+   */
+  #held(key: string, run: KeyedRun): IdempotencyConflictError | undefined {
+    const staleAt = Date.parse(run.at) + this.#leaseMs;
+    if (this.#log.clock.now().getTime() >= staleAt || ended(run.holder)) return undefined;
+    const holder = run.holder === undefined ? "" : ` (process ${run.holder.pid} on host ${run.holder.host})`;
+    return new IdempotencyConflictError({
+      message: `idempotency key "${key}" is held by a run of skill ${run.skill} that ${run.actor} started at ${run.at}${holder} and that has not recorded its outcome; retry when it has finished (if it has not by ${new Date(staleAt).toISOString()}, its claim is stale and a retry then takes the key over)`,
+      key,
+    });
   }
 
   /** The output and duration the `skill.ran` event at `seq` recorded. */
@@ -158,17 +219,46 @@ export class SkillRunKeys {
 
   #fold(event: StoredEvent): void {
     if (SkillStarted.is(event)) {
-      const { idempotencyKey, inputHash } = event.data;
-      this.#runs.set(idempotencyKey, { skill: event.subject, inputHash, at: event.at, actor: event.actor });
+      const { idempotencyKey, inputHash, host, pid, instance } = event.data;
+      this.#runs.set(idempotencyKey, {
+        skill: event.subject,
+        inputHash,
+        at: event.at,
+        actor: event.actor,
+        claim: event.seq,
+        ...(host === undefined || pid === undefined
+          ? {}
+          : { holder: { host, pid, ...(instance === undefined ? {} : { instance }) } }),
+      });
       return;
     }
     if (!SkillRan.is(event)) return;
-    const { idempotencyKey: key, outcome } = event.data;
+    const { idempotencyKey: key, outcome, claim } = event.data;
     const run = key === undefined ? undefined : this.#runs.get(key);
-    if (key === undefined || run === undefined) return;
-    if (outcome !== "ok") {
-      if (run.recordedAt === undefined) this.#runs.delete(key);
-    } else this.#runs.set(key, { ...run, recordedAt: event.seq });
+    // The first recorded output is final: a run whose claim was taken over may record after the run that took it.
+    if (key === undefined || run === undefined || run.recordedAt !== undefined) return;
+    if (outcome === "ok") this.#runs.set(key, { ...run, recordedAt: event.seq });
+    // A failed run releases its own claim, not one a retry took over since.
+    else if (claim === undefined || claim === run.claim) this.#runs.delete(key);
+  }
+}
+
+/**
+ * Whether the process holding a claim has ended. Only known on its host,
+ * where its process id is looked up (`process.kill(pid, 0)`: ESRCH means no
+ * such process, EPERM one run by another user); a host name is taken to name
+ * one machine or container, with its own process ids. A process id reused
+ * since makes the claim look held, until the lease runs out.
+ */
+function ended(holder: Holder | undefined): boolean {
+  if (holder === undefined || holder.host !== THIS_PROCESS.host) return false;
+  if (holder.pid === THIS_PROCESS.pid)
+    return holder.instance !== undefined && holder.instance !== THIS_PROCESS.instance;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 

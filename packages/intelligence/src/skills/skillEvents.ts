@@ -23,10 +23,21 @@ export const SkillRan = defineEvent(
     idempotencyKey: z.string().optional(),
     /** The output of an `ok` run given an idempotency key: what a retry with the key returns. Other runs keep none. */
     output: z.unknown().optional(),
+    /**
+     * Position of the `skill.started` event by which a run given an
+     * idempotency key claimed it: a failed run releases that claim only, not
+     * one a retry took over since (runs recorded before claims could be taken
+     * over have none).
+     */
+    claim: z.number().int().positive().optional(),
   }),
 );
 
-/** A run of a skill given an idempotency key claimed the key; its `skill.ran` event records the outcome. Subject: the skill name. */
+/**
+ * A run of a skill given an idempotency key claimed the key; its `skill.ran`
+ * event records the outcome. A later `skill.started` with the same key is a
+ * retry that took over a claim it found abandoned. Subject: the skill name.
+ */
 export const SkillStarted = defineEvent(
   "skill.started",
   z.object({
@@ -34,5 +45,19 @@ export const SkillStarted = defineEvent(
     idempotencyKey: z.string(),
     /** Hex SHA-256 of the input as canonical JSON, as `skill.ran` records it. */
     inputHash: z.string(),
+    /**
+     * Host name of the machine whose process claimed the key (`os.hostname()`):
+     * a retry on the same host can tell whether that process has ended.
+     * Claims recorded before holders were named have none, nor `pid` and `instance`.
+     */
+    host: z.string().optional(),
+    /** Process id of the process that claimed the key, on `host`. */
+    pid: z.number().int().positive().optional(),
+    /**
+     * A random id the claiming process drew when it loaded the SDK: tells it
+     * apart from a later process given the same `pid` on the same host (a
+     * restarted container's first process often is).
+     */
+    instance: z.string().optional(),
   }),
 );

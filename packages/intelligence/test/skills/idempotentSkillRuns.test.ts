@@ -3,21 +3,26 @@
  * input returns the first run's recorded output without running the handler
  * again (in this process, another process, after a reopen); the key reused
  * for another skill or input is refused naming both; a failed run releases
- * the key; two runs racing for one key run the handler once. The skill's
- * handler captures a signal, so the factory's signals count its runs.
+ * the key; two runs racing for one key run the handler once. A claim whose
+ * process was killed, or older than the lease, is taken over by a retry, by
+ * one of two racing retries; a live process's claim is refused until then.
+ * The skill's handler captures a signal, so the factory's signals count its runs.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { IdempotencyConflictError, ValidationError } from "@software-factory/core";
+import { hashJson, IdempotencyConflictError, manualClock, ValidationError } from "@software-factory/core";
 import {
   type Factory,
   FactoryService,
   IntelligenceService,
+  type OpenFactoryOptions,
   openFactory,
   SkillFailedError,
   SkillRan,
+  SkillRegistry,
+  SkillStarted,
 } from "@software-factory/intelligence";
 import { Effect } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -29,9 +34,13 @@ const child = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "s
 let dir: string;
 const opened: Factory[] = [];
 
-/** Opens the factory in `dir` with the note skills, closed after the test. */
-async function open(hooks: NoteSkillHooks = {}, actor = "ana"): Promise<Factory> {
-  const factory = await openFactory({ dir, actor, skills: [noteSkill(hooks), otherNoteSkill()] });
+/** Opens the factory in `dir` with the note skills (and `options`), closed after the test. */
+async function open(
+  hooks: NoteSkillHooks = {},
+  actor = "ana",
+  options: Pick<OpenFactoryOptions, "clock" | "skillClaimLeaseMs"> = {},
+): Promise<Factory> {
+  const factory = await openFactory({ dir, actor, skills: [noteSkill(hooks), otherNoteSkill()], ...options });
   opened.push(factory);
   return factory;
 }
@@ -50,6 +59,17 @@ const printedRun = (stdout: string) =>
 async function ranEvents(factory: Factory) {
   return (await factory.log.read({ types: [SkillRan.type] })).filter(SkillRan.is);
 }
+
+/** The `skill.started` events of the log: the claims of keys. */
+async function claims(factory: Factory) {
+  return (await factory.log.read({ types: [SkillStarted.type] })).filter(SkillStarted.is);
+}
+
+/** The instant `ms` milliseconds after an event's `at`. */
+const after = (at: string, ms: number) => new Date(Date.parse(at) + ms);
+
+/** The default lease of a claim: 15 minutes. */
+const LEASE_MS = 15 * 60_000;
 
 /** A gate the test opens: the handler waits on it; `started` resolves when a handler is waiting. */
 function gated() {
@@ -187,13 +207,16 @@ describe("running a skill with an idempotency key", () => {
   it("refuses a run while another process holds the key, and returns that process's output once it recorded it", async () => {
     const factory = await open();
     const gateFile = join(dir, "release");
-    const { exited } = await startFixture(child, [dir, "k-1", "refunds", gateFile], "started");
+    const { child: holder, exited } = await startFixture(child, [dir, "k-1", "refunds", gateFile], "started");
 
     const meanwhile = factory.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
     await expect(meanwhile).rejects.toBeInstanceOf(IdempotencyConflictError);
-    await expect(meanwhile).rejects.toThrow(
-      /^idempotency key "k-1" is held by a run of skill capture-note that child started at \S+ and that has not recorded its outcome; retry when it has finished/,
-    );
+    const [claim] = await claims(factory);
+    expect(claim?.data).toMatchObject({ host: hostname(), pid: holder.pid });
+    const at = claim?.at ?? "";
+    await expect(meanwhile).rejects.toMatchObject({
+      message: `idempotency key "k-1" is held by a run of skill capture-note that child started at ${at} (process ${holder.pid} on host ${hostname()}) and that has not recorded its outcome; retry when it has finished (if it has not by ${after(at, LEASE_MS).toISOString()}, its claim is stale and a retry then takes the key over)`,
+    });
 
     writeFileSync(gateFile, "");
     const { code, stdout } = await exited;
@@ -267,5 +290,162 @@ describe("running a skill with an idempotency key", () => {
     expect(retried).toEqual(first);
     expect(conflict).toBe("k-1");
     expect(await captured(factory)).toEqual(["refunds"]);
+  });
+});
+
+describe("a keyed run whose claim was abandoned", () => {
+  /** Starts a child that claims `key` and waits in its handler, then kills it with SIGKILL before it records. */
+  async function killedHolder(key: string): Promise<number | undefined> {
+    const { child: holder, exited } = await startFixture(
+      child,
+      [dir, key, "refunds", join(dir, "never")],
+      "started",
+    );
+    holder.kill("SIGKILL");
+    expect((await exited).signal).toBe("SIGKILL");
+    return holder.pid;
+  }
+
+  it("takes over the key of a process killed between its claim and its record: the retry runs the handler once and records", async () => {
+    const killed = await killedHolder("k-1");
+    const factory = await open();
+
+    const retried = await factory.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
+    expect(retried.output).toMatchObject({ shout: "REFUNDS" });
+    const again = await factory.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
+    expect(again).toEqual(retried);
+    expect(await captured(factory)).toEqual(["refunds"]);
+
+    const [abandoned, takeover] = await claims(factory);
+    expect(abandoned?.data).toMatchObject({ idempotencyKey: "k-1", host: hostname(), pid: killed });
+    expect(takeover?.data).toMatchObject({ idempotencyKey: "k-1", host: hostname(), pid: process.pid });
+    const ran = await ranEvents(factory);
+    expect(ran.map((event) => event.data)).toEqual([
+      expect.objectContaining({ outcome: "ok", idempotencyKey: "k-1", claim: takeover?.seq }),
+    ]);
+  }, 120_000);
+
+  it("runs the handler once for two retries racing to take over the same abandoned claim", async () => {
+    await killedHolder("k-1");
+    const gate = gated();
+    const one = await open(gate.hooks, "one");
+    const two = await open(gate.hooks, "two");
+    const runs = [one, two].map((factory) =>
+      factory.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" }),
+    );
+    // The loser finds the winner's claim, held by this live process, while the winner's handler waits.
+    const refused = await Promise.race(
+      runs.map((run) =>
+        run.then(
+          () => undefined,
+          (error) => error,
+        ),
+      ),
+    );
+    expect(refused).toBeInstanceOf(IdempotencyConflictError);
+    expect((refused as Error).message).toContain(`(process ${process.pid} on host ${hostname()})`);
+    gate.open();
+    const settled = await Promise.allSettled(runs);
+    expect(settled.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+    expect(gate.runs()).toBe(1);
+    expect(await captured(one)).toEqual(["refunds"]);
+  }, 120_000);
+
+  it("takes over a live process's claim once it is older than the lease: both ran, and later retries get the output recorded first", async () => {
+    const gateFile = join(dir, "release");
+    const { exited } = await startFixture(child, [dir, "k-1", "refunds", gateFile], "started");
+    const reader = await open();
+    const at = (await claims(reader))[0]?.at ?? "";
+
+    // By the default lease of 15 minutes, the claim is not stale 14 minutes on.
+    const soon = await open({}, "soon", { clock: manualClock(after(at, 14 * 60_000)) });
+    const refused = soon.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
+    await expect(refused).rejects.toThrow(
+      `(if it has not by ${after(at, LEASE_MS).toISOString()}, its claim is stale and a retry then takes the key over)`,
+    );
+    // With a lease of one minute, it is stale two minutes on.
+    const late = await open({}, "late", {
+      clock: manualClock(after(at, 2 * 60_000)),
+      skillClaimLeaseMs: 60_000,
+    });
+    const takeover = await late.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
+
+    // The overtaken run goes on and records after the takeover did.
+    writeFileSync(gateFile, "");
+    const { code, stdout } = await exited;
+    expect(code).toBe(0);
+    const overtaken = printedRun(stdout);
+    expect(overtaken.output).not.toEqual(takeover.output);
+    expect(await captured(reader)).toEqual(["refunds", "refunds"]);
+    const retried = await reader.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
+    expect(retried).toEqual(takeover);
+  }, 120_000);
+
+  it("refuses a claim made on another host until the lease runs out, whatever its process id", async () => {
+    const factory = await open();
+    const [claim] = await factory.log.append({
+      type: SkillStarted.type,
+      subject: "capture-note",
+      actor: "agent-7",
+      data: {
+        idempotencyKey: "k-1",
+        inputHash: hashJson({ text: "refunds" }),
+        host: `not-${hostname()}`,
+        pid: 2 ** 22 + 1,
+      },
+    });
+    const at = claim?.at ?? "";
+    await expect(
+      factory.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" }),
+    ).rejects.toMatchObject({
+      code: "E_IDEMPOTENCY_CONFLICT",
+      message: `idempotency key "k-1" is held by a run of skill capture-note that agent-7 started at ${at} (process ${2 ** 22 + 1} on host not-${hostname()}) and that has not recorded its outcome; retry when it has finished (if it has not by ${after(at, LEASE_MS).toISOString()}, its claim is stale and a retry then takes the key over)`,
+    });
+
+    const later = await open({}, "ana", { clock: manualClock(after(at, LEASE_MS)) });
+    const run = await later.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
+    expect(run.output).toMatchObject({ shout: "REFUNDS" });
+    expect(await captured(later)).toEqual(["refunds"]);
+  });
+
+  it("does not let a failure of the overtaken run release the key the retry took over", async () => {
+    const overtaken = gated();
+    const first = await open({ ...overtaken.hooks, fail: () => true }, "first");
+    const failing = first.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
+    await overtaken.running;
+
+    const takeover = gated();
+    const at = (await claims(first))[0]?.at ?? "";
+    const late = await open(takeover.hooks, "late", { clock: manualClock(after(at, LEASE_MS)) });
+    const taking = late.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
+    await takeover.running;
+
+    overtaken.open();
+    await expect(failing).rejects.toBeInstanceOf(SkillFailedError);
+    const other = await open({}, "other");
+    await expect(
+      other.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" }),
+    ).rejects.toThrow(/^idempotency key "k-1" is held by a run of skill capture-note that late started at/);
+
+    takeover.open();
+    const run = await taking;
+    expect(await other.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" })).toEqual(
+      run,
+    );
+    expect(await captured(other)).toEqual(["refunds"]);
+  });
+
+  it("refuses a lease that is not a positive whole number of milliseconds, naming the option of openFactory or the registry", async () => {
+    await expect(openFactory({ dir, skillClaimLeaseMs: 0 })).rejects.toMatchObject({
+      code: "E_VALIDATION",
+      message: expect.stringContaining("skillClaimLeaseMs: must be more than 0 milliseconds"),
+    });
+    await expect(openFactory({ dir, skillClaimLeaseMs: 1.5 })).rejects.toThrow(
+      "skillClaimLeaseMs: must be a whole number of milliseconds",
+    );
+    const factory = await open();
+    expect(() => new SkillRegistry(factory.log, factory, { claimLeaseMs: -1 })).toThrow(
+      "claimLeaseMs: must be more than 0 milliseconds",
+    );
   });
 });
