@@ -289,7 +289,9 @@ export class AssemblyLine extends AssemblyLineReads {
 
   /**
    * Links `from` (downstream) to `to` (upstream), recording the upstream fingerprint it is verified against.
-   * Ends may be artifacts, work items or signals; the type is one of `LINK_TYPES`.
+   * Ends may be artifacts, work items or signals; the type is one of `LINK_TYPES`. When the ends
+   * already have a link of this type that is not obsolete, that link is returned as it is (suspect
+   * or not) and nothing is written, so a retried call, from any process, links once.
    *
    * @throws ValidationError when the input is invalid (an unknown type, an end linked to itself) or an end does not exist.
    * @example
@@ -305,7 +307,9 @@ export class AssemblyLine extends AssemblyLineReads {
 
   /**
    * Makes several links in one atomic append: all land or none does. The
-   * batch is written as the first input's actor (else the line's).
+   * batch is written as the first input's actor (else the line's). An input
+   * whose ends are linked so already (before, or by an earlier input) returns
+   * that link and writes nothing, as with {@link AssemblyLine.link}.
    *
    * @throws ValidationError naming the index of the first bad input or missing end.
    */
@@ -318,12 +322,22 @@ export class AssemblyLine extends AssemblyLineReads {
    * Reviews a link: records who, the fingerprint it was verified against and
    * the upstream's current one, and the verdict (`keep`, `adapted`, `obsolete`).
    * The link is no longer suspect; an obsolete link no longer carries suspicion.
+   * A link that is not suspect is reviewed all the same, and each `adapted`
+   * review counts as rework: with `idempotencyKey`, a retried call (a CI step
+   * or an agent retrying after a dropped connection, from any process) returns
+   * the link without reviewing it again.
    *
+   * @throws ValidationError when the input or the options are invalid.
    * @throws NotFoundError when there is no such link.
+   * @throws IdempotencyConflictError when the key was used for another write, or to review this link with another verdict or note.
+   * @example
+   * ```ts
+   * await line.reviewLink(link.id, { verdict: "adapted", note: "design follows REQ-4 v2" }, { idempotencyKey: "review-7" });
+   * ```
    */
-  async reviewLink(linkId: string, input: ReviewInput): Promise<TraceLink> {
+  async reviewLink(linkId: string, input: ReviewInput, options: RecordFactOptions = {}): Promise<TraceLink> {
     this.#lifecycle.assertOpen();
-    return this.#artifacts.reviewLink(linkId, input);
+    return this.#artifacts.reviewLink(linkId, input, options);
   }
 
   // ---- signals --------------------------------------------------------------

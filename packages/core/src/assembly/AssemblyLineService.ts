@@ -90,7 +90,11 @@ export interface AssemblyLineShape {
   /** See {@link AssemblyLine.linkAll}. */
   readonly linkAll: (inputs: readonly LinkInput[]) => Effect.Effect<TraceLink[], AssemblyLineError>;
   /** See {@link AssemblyLine.reviewLink}. */
-  readonly reviewLink: (linkId: string, input: ReviewInput) => Effect.Effect<TraceLink, AssemblyLineError>;
+  readonly reviewLink: (
+    linkId: string,
+    input: ReviewInput,
+    options?: RecordFactOptions,
+  ) => Effect.Effect<TraceLink, AssemblyLineError>;
   /** See {@link AssemblyLine.captureSignal}. */
   readonly captureSignal: (
     input: CaptureSignalInput,
@@ -186,7 +190,7 @@ export function makeAssemblyLineShape(line: AssemblyLine): AssemblyLineShape {
     recordArtifacts: (inputs) => write(() => line.recordArtifacts(inputs)),
     link: (input) => write(() => line.link(input)),
     linkAll: (inputs) => write(() => line.linkAll(inputs)),
-    reviewLink: (linkId, input) => write(() => line.reviewLink(linkId, input)),
+    reviewLink: (linkId, input, options) => write(() => line.reviewLink(linkId, input, options)),
     captureSignal: (input, options) => write(() => line.captureSignal(input, options)),
     routeSignal: (id, lineId, options) => write(() => line.routeSignal(id, lineId, options)),
     recordDeployment: (input, options) => write(() => line.recordDeployment(input, options)),

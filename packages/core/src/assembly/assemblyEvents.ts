@@ -9,7 +9,7 @@ import { LineIdSchema, ReworkCauseSchema, WorkItemKindSchema } from "./WorkItem.
 
 /** Why, in the words of whoever made the move; required and never blank. */
 const reason = z.string().trim().min(1, "a reason is required");
-/** The idempotency key of the request that created or moved an item or captured a signal, so a retry returns the first result. */
+/** The idempotency key of the request that created or moved an item, captured a signal, recorded a deployment or incident or reviewed a link, so a retry returns the first result. */
 const request = z.string().min(1).max(200).optional();
 /**
  * The type of a recorded link: a camelCase word. New links are held to
@@ -215,6 +215,7 @@ export const TraceReviewed = defineEvent(
     to: z.string().optional(),
     /** The reviewer's note, when given. */
     note: z.string().optional(),
+    request,
   }),
 );
 

@@ -258,16 +258,17 @@ export type CaptureSignalOptions = z.input<typeof CaptureSignalOptionsSchema>;
 
 const recordFactOptionsShape = {
   /**
-   * Makes a retried call land once: a retry with the key returns the id the
-   * first call recorded (a CI step re-run does not count a deployment twice);
-   * the key used for another write, or with other input, is an IdempotencyConflictError.
+   * Makes a retried call land once: a retry with the key returns what the
+   * first call recorded (a CI step re-run does not count a deployment twice,
+   * nor a review as rework twice); the key used for another write, or with
+   * other input, is an IdempotencyConflictError.
    */
   idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
 };
-/** Options of `AssemblyLine.recordDeployment` and `AssemblyLine.openIncident`. */
+/** Options of `AssemblyLine.recordDeployment`, `AssemblyLine.openIncident` and `AssemblyLine.reviewLink`. */
 export const RecordFactOptionsSchema: z.ZodObject<typeof recordFactOptionsShape, z.core.$strict> =
   strictInput(recordFactOptionsShape);
-/** Options of `AssemblyLine.recordDeployment` and `AssemblyLine.openIncident`. */
+/** Options of `AssemblyLine.recordDeployment`, `AssemblyLine.openIncident` and `AssemblyLine.reviewLink`. */
 export type RecordFactOptions = z.input<typeof RecordFactOptionsSchema>;
 
 /**

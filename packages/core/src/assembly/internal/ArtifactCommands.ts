@@ -13,6 +13,8 @@ import {
   type LinkInput,
   parseInput,
   type RecordArtifactInput,
+  type RecordFactOptions,
+  RecordFactOptionsSchema,
   type ReviewInput,
   ReviewInputSchema,
 } from "../inputs.js";
@@ -22,6 +24,7 @@ import type { AssemblyState } from "./AssemblyState.js";
 import { artifactEvents, linkEvents, parseArtifacts, parseLinks, reviewEvent } from "./artifactDecisions.js";
 import type { LineWriter } from "./LineWriter.js";
 import { checkReferences, type Reference } from "./references.js";
+import { earlierReview } from "./requests.js";
 
 /** Records artifacts, makes and reviews trace links: parses, decides against the latest state, writes. */
 export class ArtifactCommands {
@@ -67,31 +70,46 @@ export class ArtifactCommands {
   }
 
   /**
-   * Makes links in one atomic append, as the first input's actor (else the line's).
+   * Makes links in one atomic append, as the first input's actor (else the
+   * line's), leaving out those whose ends are already linked so (which
+   * return the link they have), decided against the latest state.
    *
    * @throws ValidationError naming the index of the first bad input or missing end.
    */
   async linkAll(inputs: readonly LinkInput[]): Promise<TraceLink[]> {
     const parsed = parseLinks(inputs);
-    const ids = parsed.map(() => newId("link"));
+    const fresh = parsed.map(() => newId("link"));
+    let ids: string[] = [];
     await this.#writer.retrying(async (head) => {
-      const events = linkEvents(this.#state, parsed, ids);
-      if (events.length > 0) {
-        await this.#writer.appendAt(events, head, parsed[0]?.actor);
+      const decided = linkEvents(this.#state, parsed, fresh);
+      ids = decided.ids;
+      if (decided.events.length > 0) {
+        await this.#writer.appendAt(decided.events, head, parsed[0]?.actor);
       }
     });
     return ids.map((id) => this.#state.link(id) as TraceLink);
   }
 
   /**
-   * Reviews a link against its upstream's current fingerprint.
+   * Reviews a link against its upstream's current fingerprint; a call
+   * retried with its idempotency key, from any process, returns the link
+   * without reviewing it again. The key check and the append are one step
+   * (the append is made only if the log has not moved since).
    *
+   * @throws ValidationError when the input or the options are invalid.
    * @throws NotFoundError when there is no such link.
+   * @throws IdempotencyConflictError when the key was used for another write, or to review this link with another verdict or note.
    */
-  async reviewLink(linkId: string, input: ReviewInput): Promise<TraceLink> {
+  async reviewLink(linkId: string, input: ReviewInput, options: RecordFactOptions): Promise<TraceLink> {
     const data = parseInput(ReviewInputSchema, input, "link review");
+    const { idempotencyKey: key } = parseInput(RecordFactOptionsSchema, options, "link review options");
+    const asked = { verdict: data.verdict, note: data.note };
     await this.#writer.retrying(async (head) => {
-      await this.#writer.appendAt(reviewEvent(this.#state, linkId, data), head, data.actor);
+      if (earlierReview(this.#state, key, linkId, asked)) return;
+      await this.#writer.appendMove([reviewEvent(this.#state, linkId, data, key)], head, {
+        ...(data.actor === undefined ? {} : { actor: data.actor }),
+        idempotencyKey: key,
+      });
     });
     return this.#state.link(linkId) as TraceLink;
   }

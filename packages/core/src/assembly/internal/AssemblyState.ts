@@ -26,11 +26,12 @@ import type { Signal } from "../Signal.js";
 import type { SuspectCause, TraceLink, WalkDirection } from "../TraceLink.js";
 import type { WorkItem } from "../WorkItem.js";
 
-/** The events besides a work item's that record an idempotency key: a signal's capture, a deployment, an incident. */
+/** The events besides a work item's that record an idempotency key: a signal's capture, a deployment, an incident, a link's review. */
 const KEYED_FACTS: ReadonlySet<string> = new Set([
   SignalCaptured.type,
   "deployment.recorded",
   "incident.opened",
+  TraceReviewed.type,
 ]);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -48,8 +49,10 @@ interface SignalRecord extends Mutable<Omit<Signal, "workItems">> {
 
 /**
  * What the first write carrying an idempotency key did: the event type
- * (`work.created`, a move's, or `signal.captured`), the work item or signal,
- * and the event's data, which a retried creation or capture is compared with.
+ * (`work.created`, a move's, `signal.captured`, `deployment.recorded`,
+ * `incident.opened` or `trace.reviewed`), its subject (the work item, signal,
+ * deployment, incident or link), and the event's data, which a retried call
+ * is compared with.
  */
 export interface KeyedRequest {
   readonly type: string;
@@ -122,7 +125,7 @@ export class AssemblyState {
   /**
    * Records the first write of an idempotency key: a work item's create or
    * move, a signal's capture (to which the routing written with it adds its
-   * line), a deployment or an incident.
+   * line), a deployment, an incident or a link's review.
    */
   #keyed(key: string, event: StoredEvent): void {
     const earlier = this.requests.get(key);

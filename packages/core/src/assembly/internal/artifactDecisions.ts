@@ -2,7 +2,8 @@
  * The decisions of recording artifacts and trace links: which inputs make a
  * new artifact version (and which are unchanged), the version and fingerprint
  * each new version carries, the events linking two ends with the upstream
- * fingerprint they are verified against, and the event of a link review.
+ * fingerprint they are verified against (none when the ends are linked so
+ * already), and the event of a link review.
  * Suspicion itself is derived when the events are folded; nothing here appends.
  *
  * @module
@@ -121,37 +122,58 @@ export function parseLinks(inputs: readonly LinkInput[]): ParsedLink[] {
 }
 
 /**
- * The events making links with the given ids, each recording the upstream fingerprint.
+ * The events making links, each recording the upstream fingerprint, and the
+ * id of the link each input names. An input whose ends already have a link of
+ * its type that is not obsolete (made earlier, or by an earlier input of the
+ * batch) names that link and makes no event, so a retried call links once;
+ * the others make a link with the id `fresh` holds for them.
  *
  * @throws ValidationError when an end is no artifact, work item or signal.
  */
 export function linkEvents(
   state: AssemblyState,
   parsed: readonly ParsedLink[],
-  ids: readonly string[],
-): NewEvent[] {
-  return parsed.map((data, index) => {
+  fresh: readonly string[],
+): { events: NewEvent[]; ids: string[] } {
+  const events: NewEvent[] = [];
+  const made = new Map<string, string>();
+  const ids = parsed.map((data, index) => {
     for (const end of ["from", "to"] as const) {
       if (!state.exists(data[end])) {
         throw invalid("trace link", end, `"${data[end]}" is no artifact, work item or signal`);
       }
     }
+    const pair = JSON.stringify([data.from, data.to, data.type]);
+    const existing =
+      made.get(pair) ??
+      state
+        .linksOf(data.from)
+        .find(
+          (link) =>
+            link.from === data.from && link.to === data.to && link.type === data.type && !link.obsolete,
+        )?.id;
+    if (existing !== undefined) return existing;
+    const id = fresh[index] as string;
     const fingerprint = state.fingerprintOf(data.to);
-    return {
+    events.push({
       type: "trace.linked",
-      subject: ids[index] as string,
+      subject: id,
       data: {
         from: data.from,
         to: data.to,
         type: data.type,
         ...(fingerprint === undefined ? {} : { fingerprint }),
       },
-    };
+    });
+    made.set(pair, id);
+    return id;
   });
+  return { events, ids };
 }
 
 /**
- * The event reviewing a link against its upstream's current fingerprint.
+ * The event reviewing a link against its upstream's current fingerprint,
+ * recording the review's idempotency key when it has one.
  *
  * @throws NotFoundError when there is no such link.
  */
@@ -159,6 +181,7 @@ export function reviewEvent(
   state: AssemblyState,
   linkId: string,
   data: z.output<typeof ReviewInputSchema>,
+  key: string | undefined,
 ): NewEvent {
   const link = state.links.get(linkId);
   if (link === undefined)
@@ -172,6 +195,7 @@ export function reviewEvent(
       ...(link.verifiedFingerprint === undefined ? {} : { from: link.verifiedFingerprint }),
       ...(current === undefined ? {} : { to: current }),
       ...(data.note === undefined ? {} : { note: data.note }),
+      ...(key === undefined ? {} : { request: key }),
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
- * Idempotency keys of work item writes and signal captures. The first create,
- * move or capture carrying a key records it in its events (`request`); a call
- * retried with the key finds that record and returns the first result instead
- * of writing again, from any process and after a reopen. A key reused for a
- * different write is refused with an {@link IdempotencyConflictError} naming the key.
+ * Idempotency keys of work item writes, signal captures, deployments,
+ * incidents and link reviews. The first write carrying a key records it in
+ * its events (`request`); a call retried with the key finds that record and
+ * returns the first result instead of writing again, from any process and
+ * after a reopen. A key reused for a different write is refused with an
+ * {@link IdempotencyConflictError} naming the key.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import type { Move } from "./checks.js";
 
 const CREATED = "work.created";
 const CAPTURED = "signal.captured";
+const REVIEWED = "trace.reviewed";
 
 /**
  * The work item an earlier creation with this key made, when the retry asks
@@ -114,6 +116,33 @@ export function earlierFact(
   });
 }
 
+/**
+ * Whether an earlier review of this link carried the key, so the retry
+ * returns the link instead of reviewing it again (an `adapted` verdict would
+ * count as rework twice). `asked` holds the review's verdict and note: a
+ * retry asks for the same ones, and another value is another review.
+ *
+ * @throws IdempotencyConflictError when the key was used for another write than a review of this link, or to review it with another verdict or note.
+ */
+export function earlierReview(
+  state: AssemblyState,
+  key: string | undefined,
+  linkId: string,
+  asked: Readonly<Record<string, unknown>>,
+): boolean {
+  const earlier = key === undefined ? undefined : state.requests.get(key);
+  if (key === undefined || earlier === undefined) return false;
+  if (earlier.type !== REVIEWED || earlier.subject !== linkId) {
+    throw reused(key, earlier, `review trace link ${linkId}`);
+  }
+  const differs = differingFields(earlier, asked);
+  if (differs.length === 0) return true;
+  throw new IdempotencyConflictError({
+    message: `idempotency key "${key}" was already used to review trace link ${linkId} with a different ${differs.join(", ")}; use a new key`,
+    key,
+  });
+}
+
 /** The event each move writes, which records its idempotency key. */
 const MOVE_EVENTS: Readonly<Record<Move, string>> = {
   advance: "work.advanced",
@@ -164,7 +193,9 @@ function reused(key: string, earlier: KeyedRequest, wanted: string): Idempotency
       ? "capture signal"
       : earlier.type === CREATED
         ? "create work item"
-        : `${move === undefined ? "move" : verbOf(move as Move)} work item`);
+        : earlier.type === REVIEWED
+          ? "review trace link"
+          : `${move === undefined ? "move" : verbOf(move as Move)} work item`);
   return new IdempotencyConflictError({
     message: `idempotency key "${key}" was already used to ${done} ${earlier.subject}, not to ${wanted}; use a new key`,
     key,
