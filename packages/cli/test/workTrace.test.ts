@@ -1,8 +1,7 @@
 /**
- * `factory work artifact` and `factory work review`: the SDK's
- * `recordArtifact` and `reviewLink` from a shell. The built bin, run as a
- * subprocess, on a real SQLite file; links made and results checked through
- * the SDK (the CLI has no command that makes a trace link).
+ * `factory work artifact`, `factory work link` and `factory work review`: the
+ * SDK's `recordArtifact`, `link` and `reviewLink` from a shell. The built bin,
+ * run as a subprocess, on a real SQLite file; results checked through the SDK.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -173,9 +172,9 @@ describe("factory work artifact", () => {
   );
 });
 
-describe("factory work review", () => {
+describe("factory work link and factory work review", () => {
   it(
-    "clears a suspect link whose id work show prints, so the no-suspect-links gate lets the item into release",
+    "links two artifacts once, then clears the link a change made suspect, a retried keyed review writing once, so the no-suspect-links gate lets the item into release",
     SLOW,
     async () => {
       const id = await createItem("Refund by link");
@@ -218,9 +217,12 @@ describe("factory work review", () => {
         "--fields",
         '{"body":"Refund within 14 days."}',
       );
-      const made = await withSdk((opened) =>
-        opened.work.link({ from: "RUN-77", to: "REQ-9", type: "verifies" }),
-      );
+      const linked = await ok("work", "link", "RUN-77", "REQ-9", "--type", "verifies", "--json");
+      const made = JSON.parse(linked.stdout) as TraceLink;
+      expect(made).toMatchObject({ from: "RUN-77", to: "REQ-9", type: "verifies", suspect: false });
+      expect(made.id).toMatch(/^link_/);
+      const relinked = await ok("work", "link", "RUN-77", "REQ-9", "--type", "verifies");
+      expect(relinked.stdout).toBe(`RUN-77 verifies REQ-9 is linked already (${made.id}): nothing written\n`);
 
       const revised = await ok(
         "work",
@@ -244,18 +246,32 @@ describe("factory work review", () => {
       const shown = await ok("work", "show", id);
       expect(shown.stdout).toContain(`  suspect  ${made.id} RUN-77 verifies REQ-9\n`);
 
-      const reviewed = await ok(
+      const review = ["work", "review", made.id, "--verdict", "keep", "--note", "30 days is still verified"];
+      const reviewed = await ok(...review, "--idempotency-key", "ci-review-1");
+      expect(reviewed.stdout).toBe(
+        `${made.id} reviewed (keep): RUN-77 verifies REQ-9 is no longer suspect\n`,
+      );
+      const retried = await ok(...review, "--idempotency-key", "ci-review-1");
+      expect(retried.stdout).toBe(reviewed.stdout);
+      const reviews = () =>
+        withSdk(async (opened) => (await opened.log.read({ types: ["trace.reviewed"] })).length);
+      expect(await reviews()).toBe(1);
+      const conflicting = await factory(
         "work",
         "review",
         made.id,
         "--verdict",
-        "keep",
+        "adapted",
         "--note",
         "30 days is still verified",
+        "--idempotency-key",
+        "ci-review-1",
       );
-      expect(reviewed.stdout).toBe(
-        `${made.id} reviewed (keep): RUN-77 verifies REQ-9 is no longer suspect\n`,
+      expect(conflicting.code).toBe(1);
+      expect(firstLine(conflicting)).toBe(
+        `error: E_IDEMPOTENCY_CONFLICT: --idempotency-key: idempotency key "ci-review-1" was already used to review trace link ${made.id} with a different verdict; use a new key`,
       );
+      expect(await reviews()).toBe(1);
       expect((await ok("work", "show", id)).stdout).not.toContain("suspect");
       const released = await ok("work", "advance", id);
       expect(released.stdout).toBe(`${id} is now in release\n`);
@@ -270,7 +286,7 @@ describe("factory work review", () => {
   );
 
   it(
-    "refuses an unknown link with E_NOT_FOUND and malformed flags with E_USAGE, writing nothing",
+    "refuses an unknown link or link end with E_NOT_FOUND and malformed flags with E_USAGE, writing nothing",
     SLOW,
     async () => {
       const before = await head();
@@ -292,6 +308,22 @@ describe("factory work review", () => {
       expect(noVerdict.code).toBe(2);
       expect(firstLine(noVerdict)).toBe(
         "error: E_USAGE: required option '--verdict <verdict>' not specified",
+      );
+
+      const unknownEnd = await factory("work", "link", "wi_nope", "REQ-nope", "--type", "derivesFrom");
+      expect(unknownEnd.code).toBe(1);
+      expect(firstLine(unknownEnd)).toBe(
+        'error: E_NOT_FOUND: <from>: no artifact, work item or signal "wi_nope" (see factory work show)',
+      );
+      const type = await factory("work", "link", "wi_nope", "REQ-nope", "--type", "dependsOn");
+      expect(type.code).toBe(2);
+      expect(firstLine(type)).toBe(
+        'error: E_USAGE: --type: unknown link type "dependsOn"; link types: derivesFrom, satisfies, implements, verifies, addresses (got "dependsOn")',
+      );
+      const itself = await factory("work", "link", "REQ-nope", "REQ-nope", "--type", "derivesFrom");
+      expect(itself.code).toBe(2);
+      expect(firstLine(itself)).toBe(
+        "error: E_USAGE: <to>: a trace link needs two different ends; from and to are the same",
       );
       expect(await head()).toBe(before);
     },

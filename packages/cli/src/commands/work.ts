@@ -1,7 +1,7 @@
 /**
  * `factory work list|create|advance|back|block|unblock|drop|complete|assign|show`:
  * the moves and `assign` take `--idempotency-key` and `--expected-version`.
- * `work artifact` and `work review` are registered from `workTrace.ts`.
+ * `work artifact`, `work link` and `work review` are registered from `workTrace.ts`.
  *
  * @module
  */

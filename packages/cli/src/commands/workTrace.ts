@@ -1,15 +1,27 @@
+/**
+ * `factory work artifact`, `factory work link` and `factory work review`: the
+ * SDK's `recordArtifact`, `link` and `reviewLink` from a shell, so a work
+ * item's artifacts, the trace links between them and the review of a link an
+ * upstream change made suspect can all be written by a script or CI step.
+ *
+ * @module
+ */
 import {
   ArtifactIdSchema,
   ArtifactKindSchema,
   EVIDENCE_SCHEMAS,
+  LinkTypeSchema,
+  NotFoundError,
   RecordArtifactInputSchema,
   type RecordedArtifact,
   ReviewInputSchema,
   StageNameSchema,
   type TraceLink,
 } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
-import { NameValue, nameArgument, parseFlag } from "../flags.js";
+import { UsageError } from "../exitCodes.js";
+import { idempotencyKeyOption, NameValue, nameArgument, parseFlag } from "../flags.js";
 import { readJsonFlag } from "../jsonFlag.js";
 import { requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
@@ -31,7 +43,14 @@ const ARTIFACT_FLAGS: FlagsOfFields = {
 };
 
 /** Where a review's fields came from on the command line. */
-const REVIEW_FLAGS: FlagsOfFields = { verdict: "--verdict", note: "--note" };
+const REVIEW_FLAGS: FlagsOfFields = {
+  verdict: "--verdict",
+  note: "--note",
+  idempotencyKey: "--idempotency-key",
+};
+
+/** Where a link's fields came from on the command line. */
+const LINK_FLAGS: FlagsOfFields = { from: "<from>", to: "<to>", type: "--type" };
 
 const artifactShape = RecordArtifactInputSchema.shape;
 
@@ -57,6 +76,30 @@ function parseFields(value: string, kind: string): Record<string, unknown> {
   return fields;
 }
 
+/**
+ * Refuses an end of a trace link that names no artifact, work item or signal
+ * (what the SDK's `link` accepts as an end), once the line has caught up.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, field the argument) naming the id and the argument.
+ */
+function requireLinkEnd(factory: Factory, id: string, argument: string): void {
+  const { work } = factory;
+  if (work.artifact(id) !== undefined || work.get(id) !== undefined || work.signal(id) !== undefined) return;
+  throw new NotFoundError({
+    message: `${argument}: no artifact, work item or signal "${id}" (see factory work show)`,
+    entity: "artifact",
+    id,
+    field: argument,
+  });
+}
+
+/** The link of this type between these ends that the SDK's `link` returns instead of making one, if any. */
+function linkedAlready(factory: Factory, from: string, to: string, type: string): TraceLink | undefined {
+  return factory.work
+    .linksOf(from)
+    .find((link) => link.from === from && link.to === to && link.type === type && !link.obsolete);
+}
+
 /** Prints what `work artifact` recorded, and the links it made suspect. */
 function printRecorded(output: Output, item: string, recorded: RecordedArtifact): void {
   const { artifact } = recorded;
@@ -70,7 +113,7 @@ function printRecorded(output: Output, item: string, recorded: RecordedArtifact)
     output.line(output.style("yellow", `  suspect  ${link.id} ${link.from} ${link.type} ${link.to}`));
 }
 
-/** Registers `factory work artifact` and `factory work review` under `factory work`. */
+/** Registers `factory work artifact`, `factory work link` and `factory work review` under `factory work`. */
 export function registerWorkTrace(work: Command, context: CliContext): void {
   work
     .command("artifact")
@@ -136,6 +179,46 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
     );
 
   work
+    .command("link")
+    .description(
+      "link two artifacts, work items or signals: <from> (downstream) derives from, implements, verifies... <to> (upstream)",
+    )
+    .argument(
+      "<from>",
+      "downstream end: an artifact (REQ-4, art_...), work item (wi_...) or signal (sig_...)",
+      nameArgument("<from>"),
+    )
+    .argument("<to>", "upstream end, whose later change makes the link suspect", nameArgument("<to>"))
+    .requiredOption("--type <type>", "derivesFrom, satisfies, implements, verifies or addresses")
+    .action(
+      action(context, async ({ options, output }, from, to, flags) => {
+        const f = flags as { type: string };
+        const input = {
+          from: from as string,
+          to: to as string,
+          type: parseFlag(LinkTypeSchema, f.type, "--type"),
+        };
+        if (input.from === input.to)
+          throw new UsageError("<to>: a trace link needs two different ends; from and to are the same");
+        const { link, existed } = await withFactory(options, async (factory) => {
+          await factory.work.refresh();
+          requireLinkEnd(factory, input.from, "<from>");
+          requireLinkEnd(factory, input.to, "<to>");
+          const before = linkedAlready(factory, input.from, input.to, input.type);
+          const made = await namingFlags(LINK_FLAGS, () =>
+            factory.work.link({ ...input, actor: options.actor }),
+          );
+          return { link: made, existed: before?.id === made.id };
+        });
+        if (options.json) return output.json(link);
+        const what = `${link.from} ${link.type} ${link.to}`;
+        output.line(
+          existed ? `${what} is linked already (${link.id}): nothing written` : `linked ${what} (${link.id})`,
+        );
+      }),
+    );
+
+  work
     .command("review")
     .description("review a suspect trace link (the ids work show prints): it is no longer suspect")
     .argument("<link-id>", "trace link id (link_...)", nameArgument("<link-id>"))
@@ -144,19 +227,24 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
       "keep (still right), adapted (downstream was updated) or obsolete (no longer relevant)",
     )
     .option("--note <text>", "what the reviewer found")
+    .option(
+      "--idempotency-key <key>",
+      "review it once: a retry with this key (a CI job id) prints the link and records no second review",
+    )
     .action(
       action(context, async ({ options, output }, linkId, flags) => {
-        const f = flags as { verdict: string; note?: string };
+        const f = flags as { verdict: string; note?: string; idempotencyKey?: string };
         const verdict = parseFlag(ReviewInputSchema.shape.verdict, f.verdict, "--verdict");
         const note = f.note === undefined ? undefined : parseFlag(NoteFlag, f.note, "--note");
+        const keyed = idempotencyKeyOption(f.idempotencyKey);
         const link: TraceLink = await withFactory(options, (factory) =>
           namingArgument("<link-id>", linkId as string, () =>
             namingFlags(REVIEW_FLAGS, () =>
-              factory.work.reviewLink(linkId as string, {
-                verdict,
-                actor: options.actor,
-                ...(note === undefined ? {} : { note }),
-              }),
+              factory.work.reviewLink(
+                linkId as string,
+                { verdict, actor: options.actor, ...(note === undefined ? {} : { note }) },
+                keyed,
+              ),
             ),
           ),
         );
