@@ -1,9 +1,11 @@
 /**
  * `record_artifact` and `review_link`: the SDK's `recordArtifact` and
- * `reviewLink` over MCP, with `link_artifacts` and `list_suspect_links` in
+ * `reviewLink` (with its idempotency key) over MCP, with `link_artifacts` and `list_suspect_links` in
  * the flow that keeps a line synchronized. A real client over stdio to the
  * built `factory-mcp`, on a real SQLite factory.
  */
+import { join } from "node:path";
+import { openEventLog } from "@software-factory/core";
 import { describe, expect, it } from "vitest";
 import { useSeededServer } from "./fixtures.js";
 
@@ -58,7 +60,7 @@ async function createItem(title: string): Promise<string> {
 
 /** The suspect links of a work item, as list_suspect_links answers them. */
 async function suspectLinksOf(item: string): Promise<Link[]> {
-  return (await ok("list_suspect_links", { item })).items as Link[];
+  return (await ok("list_suspect_links", { workItem: item })).items as Link[];
 }
 
 describe("record_artifact", () => {
@@ -251,6 +253,40 @@ describe("record_artifact, link_artifacts, list_suspect_links and review_link", 
     const reviewed = await ok("review_link", { id: link.id, verdict: "keep" });
 
     expect(reviewed).toMatchObject({ id: link.id, suspect: false, obsolete: false, causes: [] });
+  });
+
+  it("links the same ends once, and reviews once when retried with an idempotencyKey; the key with another verdict is E_IDEMPOTENCY_CONFLICT", async () => {
+    const item = await createItem("Refund to wallet");
+    await record({ id: "REQ-refund", kind: "requirement", title: "Refund within 14 days", workItem: item });
+    await record({ id: "DES-refund", kind: "design", title: "Wallet refunds", workItem: item });
+    const ends = { from: "DES-refund", to: "REQ-refund", type: "derivesFrom" };
+    const link = (await ok("link_artifacts", ends)) as unknown as Link;
+    expect(await ok("link_artifacts", ends)).toEqual(link);
+    await record({ id: "REQ-refund", kind: "requirement", title: "Refund within 30 days", workItem: item });
+
+    const review = {
+      id: link.id,
+      verdict: "adapted",
+      note: "refunds wait 30 days",
+      idempotencyKey: "agent-7",
+    };
+    const reviewed = await ok("review_link", review);
+    expect(reviewed).toMatchObject({ id: link.id, suspect: false });
+    expect(await ok("review_link", review)).toEqual(reviewed);
+    expect(await refused("review_link", { ...review, verdict: "keep" })).toBe(
+      `E_IDEMPOTENCY_CONFLICT: idempotency key "agent-7" was already used to review trace link ${link.id} with a different verdict; use a new key`,
+    );
+
+    const log = await openEventLog({ path: join(server.dir, "factory.db") });
+    try {
+      expect(await log.read({ types: ["trace.reviewed"], subjects: [link.id] })).toHaveLength(1);
+      const linked = await log.read({ types: ["trace.linked"] });
+      expect(linked.filter((event) => (event.data as { from: string }).from === "DES-refund")).toHaveLength(
+        1,
+      );
+    } finally {
+      await log.close();
+    }
   });
 });
 

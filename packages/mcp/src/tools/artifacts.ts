@@ -19,6 +19,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireTraceLink, requireWorkItem } from "./knownRecords.js";
 import { requireLine, requireStage } from "./knownValues.js";
+import { IdempotencyKey, keyed } from "./shared.js";
 import { RecordedArtifactOutput, TraceLinkOutput } from "./workOutputs.js";
 
 /** Characters of an artifact's fields as JSON: as much as a knowledge document's body. */
@@ -85,9 +86,9 @@ export const reviewLink = defineTool({
   name: "review_link",
   title: "Review a suspect trace link",
   description:
-    "Clear a suspect trace link once you have read what changed upstream: list_suspect_links gives the link's id and, under causes, the upstream artifact that changed; compare it with the downstream end, update that end if needed (record_artifact), then give your verdict: keep (still right as it is), adapted (you changed downstream to follow; counted as rework in the line's yield) or obsolete (the link no longer matters and carries no suspicion from now on). The link stops being suspect, so work that reaches release is no longer held back by it. A link that is not suspect is reviewed all the same (verified again against the upstream's current version); a retried adapted review counts as rework again. An unknown id is E_NOT_FOUND naming id.",
+    "Clear a suspect trace link once you have read what changed upstream: list_suspect_links gives the link's id and, under causes, the upstream artifact that changed; compare it with the downstream end, update that end if needed (record_artifact), then give your verdict: keep (still right as it is), adapted (you changed downstream to follow; counted as rework in the line's yield) or obsolete (the link no longer matters and carries no suspicion from now on). The link stops being suspect, so work that reaches release is no longer held back by it. A link that is not suspect is reviewed all the same (verified again against the upstream's current version), and every adapted review counts as rework: pass an idempotencyKey so that a retried call reviews once and answers the link; the key reused with another verdict, note or link is E_IDEMPOTENCY_CONFLICT naming them. An unknown id is E_NOT_FOUND naming id.",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
     id: z
       .string()
@@ -98,10 +99,11 @@ export const reviewLink = defineTool({
       "keep (downstream is still right), adapted (downstream was changed to follow upstream) or obsolete (the link no longer matters)",
     ),
     note: ReviewInputSchema.shape.note.describe("What you found, at most 2000 characters"),
+    idempotencyKey: IdempotencyKey,
   }),
   output: TraceLinkOutput,
-  run: async (factory, { id, ...review }) => {
+  run: async (factory, { id, idempotencyKey, ...review }) => {
     await requireTraceLink(factory, id, "id");
-    return factory.work.reviewLink(id, review);
+    return factory.work.reviewLink(id, review, keyed(idempotencyKey));
   },
 });
