@@ -193,7 +193,7 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
       const item = factory.work.get(id);
       if (item === undefined)
         throw new ResourceNotFoundError(uri.href, `no work item "${id}" (list_work lists the work items)`);
-      return json(uri, { item, trace: factory.work.trace(id) });
+      return json(uri, { workItem: item, trace: factory.work.trace(id) });
     },
   );
 

@@ -141,7 +141,11 @@ describe.each([
     expect(textOf(read)).toContain("# Retry failed payments three times");
     const item = await factory.work.createWorkItem({ line: "checkout", title: "Show retries" });
     const work = await client.readResource({ uri: `factory://work/${item.id}` });
-    expect(textOf(work)).toContain("Show retries");
+    // Named as get_context and the work tools name a work item.
+    expect(JSON.parse(textOf(work))).toMatchObject({
+      workItem: { id: item.id, title: "Show retries" },
+      trace: {},
+    });
     const completion = await client.complete({
       ref: { type: "ref/resource", uri: "factory://lines/{id}" },
       argument: { name: "id", value: "pay" },
