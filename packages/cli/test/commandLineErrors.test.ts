@@ -7,13 +7,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import { createOutput, runCli } from "@software-factory/cli";
 import { openEventLog } from "@software-factory/core";
 import { openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROKEN_YAML, SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory } from "./runFactory.js";
+import { type RunResult, runCliCapturing, runFactory } from "./runFactory.js";
 
 let cwd: string;
 const factory = (...args: string[]) => runFactory(args, { cwd });
@@ -126,20 +124,6 @@ describe("the error lines", () => {
   });
 });
 
-/** Runs `factory <args>` in this process, as `runCli` does for the bin; what it printed comes back. */
-async function runInProcess(args: readonly string[]): Promise<RunResult> {
-  const printed = { stdout: "", stderr: "" };
-  const into = (name: keyof typeof printed) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        printed[name] += String(chunk);
-        done();
-      },
-    });
-  const code = await runCli(args, createOutput({ stdout: into("stdout"), stderr: into("stderr"), env: {} }));
-  return { code, ...printed };
-}
-
 describe("factory automations run", () => {
   it("reports what this run handled, so two runs at once add up to the log's marks", SLOW, async () => {
     const dir = mkdtempSync(join(tmpdir(), "factory-cli-automations-"));
@@ -157,7 +141,7 @@ describe("factory automations run", () => {
 
       // Two runs over the same SQLite file, started together: both handle events until the head.
       const args = ["--dir", join(dir, ".factory"), "--actor", "tester", "automations", "run", "--json"];
-      const runs = await Promise.all([runInProcess(args), runInProcess(args)]);
+      const runs = await Promise.all([runCliCapturing(args), runCliCapturing(args)]);
       const reported = new Map<string, number>();
       for (const run of runs) {
         expect(run.code, run.stderr).toBe(0);

@@ -75,7 +75,15 @@ export function runFactory(args: readonly string[], options: RunOptions): Promis
   return run;
 }
 
-async function runInProcess(args: readonly string[], options: RunOptions): Promise<RunResult> {
+/**
+ * Runs `runCli(args)` in this process with what it prints captured, in the
+ * process's working folder and environment as they are (so runs may overlap:
+ * give `--dir` as an absolute path). `env` is what colour is decided from.
+ */
+export async function runCliCapturing(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunResult> {
   const printed = { stdout: "", stderr: "" };
   const into = (name: keyof typeof printed) =>
     new Writable({
@@ -84,10 +92,16 @@ async function runInProcess(args: readonly string[], options: RunOptions): Promi
         done();
       },
     });
-  // Node prints a process warning on standard error; so does this run, in Node's format.
+  const code = await runCli(args, createOutput({ stdout: into("stdout"), stderr: into("stderr"), env }));
+  return { code, ...printed };
+}
+
+async function runInProcess(args: readonly string[], options: RunOptions): Promise<RunResult> {
+  // Node prints a process warning on standard error; so does this run, in Node's format, after its own lines.
+  let warnings = "";
   const onWarning = (warning: Error & { code?: string }) => {
     const code = warning.code === undefined ? "" : `[${warning.code}] `;
-    printed.stderr += `(node:${process.pid}) ${code}${warning.name}: ${warning.message}\n`;
+    warnings += `(node:${process.pid}) ${code}${warning.name}: ${warning.message}\n`;
   };
   const env = environmentOf(options);
   const saved = { ...process.env };
@@ -100,9 +114,8 @@ async function runInProcess(args: readonly string[], options: RunOptions): Promi
   process.chdir(options.cwd);
   process.on("warning", onWarning);
   try {
-    const output = createOutput({ stdout: into("stdout"), stderr: into("stderr"), env });
-    const code = await runCli(args, output);
-    return { code, ...printed };
+    const result = await runCliCapturing(args, env);
+    return { ...result, stderr: result.stderr + warnings };
   } finally {
     process.off("warning", onWarning);
     process.chdir(savedCwd);
