@@ -158,6 +158,14 @@ describe("factory init --plan", () => {
     const bad = await factory("init", "--plan", "bad.yaml", "--dir", "newf");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('unknown owner "nobody"');
+    // plan apply reports an invalid file as init does: the error line first, on stderr.
+    const applied = await factory("plan", "apply", "bad.yaml", "--dir", "newf");
+    expect(applied.code).toBe(1);
+    expect(applied.stderr.split("\n").slice(0, 2)).toEqual([
+      "error: E_VALIDATION: bad.yaml is invalid:",
+      expect.stringMatching(/^bad\.yaml:4:12 error unknown owner "nobody"/),
+    ]);
+    expect(applied.stdout).toBe("");
     const missing = await factory("init", "--plan", "missing.yaml", "--dir", "newf");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("no file missing.yaml");

@@ -145,9 +145,10 @@ export function registerPlan(program: Command, context: CliContext): void {
         const dryRun = flags.dryRun === true;
         const result = await safeLoadFactoryYaml(file);
         if (!result.success) {
+          // As `init --plan`: `error: E_VALIDATION: <file> is invalid:` on stderr, then each problem.
+          if (!options.json) throw result.error;
           fail();
-          if (options.json) output.json({ applied: false, problems: result.problems });
-          else printProblems(output, result.problems);
+          output.json({ applied: false, problems: result.problems });
           return;
         }
         const { changes, removals, refused } = await withDryRunFactory(options, dryRun, (factory) =>
