@@ -60,6 +60,7 @@ describe("factory standards export", () => {
       const first = await factory(...args);
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toContain(`created   ${out}`);
+      expect(first.stdout).toContain("2 standards exported as CLAUDE.md");
       const written = readFileSync(out, "utf8");
       expect(written).toMatch(/^# CLAUDE\.md\n/);
       expect(written).toContain("## TypeScript style\n\nApplies to: `src/**/*.ts`\n\nUse named exports");
@@ -87,6 +88,23 @@ describe("factory standards export", () => {
       expect(readFileSync(out, "utf8")).toBe(written);
     },
   );
+
+  it("writes AGENTS.md into a folder given with a trailing slash that does not exist yet", SLOW, async () => {
+    const folder = join(cwd, "out", "new-folder");
+    const result = await factory(
+      "standards",
+      "export",
+      "--format",
+      "agents-md",
+      "--to",
+      `${folder}/`,
+      "--instructions",
+      "repo",
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`created   ${join(folder, "AGENTS.md")}`);
+    expect(readFileSync(join(folder, "AGENTS.md"), "utf8")).toMatch(/^# AGENTS\.md\n/);
+  });
 
   it("writes Cursor rules, one .mdc per standard, into a folder", SLOW, async () => {
     const rules = join(cwd, "out", "rules");

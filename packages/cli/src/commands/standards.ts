@@ -29,20 +29,21 @@ interface ExportFlags {
 
 /**
  * The files an export writes: one `<to>/<id>.mdc` per standard for Cursor;
- * for AGENTS.md the file `to`, or `<to>/AGENTS.md` when `to` is a folder
- * (titled by the file's name, so `--to CLAUDE.md` makes a CLAUDE.md).
+ * for AGENTS.md the file `to`, or `<to>/AGENTS.md` when `to` is a folder or
+ * was given as one, ending in a slash (titled by the file's name, so
+ * `--to CLAUDE.md` makes a CLAUDE.md).
  */
 function planFiles(
   standards: readonly InstructionStandard[],
   format: z.output<typeof FormatFlag>,
-  to: string,
+  to: { readonly path: string; readonly folder: boolean },
 ): PlannedFile[] {
   if (format === "cursor")
     return standards.map((standard) => ({
-      path: join(to, `${standard.id}.mdc`),
+      path: join(to.path, `${standard.id}.mdc`),
       text: formatCursorRule(standard),
     }));
-  const file = entryAt(to)?.isDirectory() === true ? join(to, "AGENTS.md") : to;
+  const file = to.folder || entryAt(to.path)?.isDirectory() === true ? join(to.path, "AGENTS.md") : to.path;
   return [{ path: file, text: formatAgentsMd(standards, { title: basename(file) }) }];
 }
 
@@ -72,7 +73,8 @@ export function registerStandards(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, flags) => {
         const given = flags as ExportFlags;
         const format = parseFlag(FormatFlag, given.format, "--format");
-        const to = resolve(parseFlag(ToFlag, given.to, "--to"));
+        const toFlag = parseFlag(ToFlag, given.to, "--to");
+        const to = resolve(toFlag);
         const instructionsFrom = parseFlag(FolderFlag, given.instructions, "--instructions");
         if (format === "cursor" && entryAt(to)?.isFile() === true)
           throw new UsageError(`--to: ${to} is a file; --format cursor writes a folder of .mdc rules`);
@@ -90,11 +92,13 @@ export function registerStandards(program: Command, context: CliContext): void {
             id: instructionsFrom,
             field: "--instructions",
           });
-        const written = writeExportFiles(planFiles(found, format, to), given.force === true);
+        // `--to docs/` names a folder even before it exists (resolve drops the slash).
+        const planned = planFiles(found, format, { path: to, folder: /[\\/]$/.test(toFlag) });
+        const written = writeExportFiles(planned, given.force === true);
         if (options.json) return output.json({ format, standards: found.length, files: written });
         for (const file of written) output.line(`${file.status.padEnd(9)} ${file.path}`);
         output.line(
-          `${found.length} standards exported as ${format === "cursor" ? "Cursor rules" : "AGENTS.md"}`,
+          `${found.length} standards exported as ${format === "cursor" ? "Cursor rules" : basename(planned[0]?.path ?? "AGENTS.md")}`,
         );
       }),
     );
