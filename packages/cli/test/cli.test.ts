@@ -286,7 +286,14 @@ describe("assembly line", () => {
     expect((await factory("signal", "capture", "x", "--source", "s", "--severity", "urgent")).code).toBe(2);
 
     const routed = await factory("signal", "route", captured.id, "--to", "payments", "--json");
-    expect(JSON.parse(routed.stdout)).toMatchObject({ routed: true, signal: { line: "payments" } });
+    expect(JSON.parse(routed.stdout)).toMatchObject({
+      routed: true,
+      changed: true,
+      signal: { line: "payments" },
+    });
+    // Routed there again (a retried CI step): nothing written, so payments' owner is not told twice.
+    const again = await factory("signal", "route", captured.id, "--to", "payments");
+    expect(again.stdout).toContain("already routed to payments: nothing written\n");
     // Ranked again, the signal routed to payments is no evidence for itself.
     const reranked = JSON.parse((await factory("signal", "route", captured.id, "--json")).stdout) as {
       candidates: { line: string; reasons: string[] }[];

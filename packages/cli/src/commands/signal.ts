@@ -94,13 +94,13 @@ export function registerSignal(program: Command, context: CliContext): void {
           // By id, so a signal routed before does not count as evidence for itself.
           const candidates = await factory.route({ signal: found.id }, { limit });
           const target = f.to ?? (f.best === true ? candidates[0]?.line : undefined);
-          const routed =
-            target === undefined
-              ? undefined
-              : await namingFlags(f.to === undefined ? {} : { line: "--to" }, () =>
-                  factory.work.routeSignal(found.id, target, { actor: options.actor }),
-                );
-          return { signal: routed ?? found, candidates, routed: routed !== undefined };
+          if (target === undefined) return { signal: found, candidates, routed: false, changed: false };
+          // Routed there already: a retried step writes nothing, so the line's owner is told once.
+          if (found.line === target) return { signal: found, candidates, routed: true, changed: false };
+          const routed = await namingFlags(f.to === undefined ? {} : { line: "--to" }, () =>
+            factory.work.routeSignal(found.id, target, { actor: options.actor }),
+          );
+          return { signal: routed, candidates, routed: true, changed: true };
         });
         if (f.best === true && !result.routed) fail();
         if (options.json) return output.json(result);
@@ -111,7 +111,8 @@ export function registerSignal(program: Command, context: CliContext): void {
           );
         }
         if (result.candidates.length === 0) output.line("  no line matches");
-        if (result.routed) output.line(output.style("green", `routed to ${result.signal.line}`));
+        if (result.changed) output.line(output.style("green", `routed to ${result.signal.line}`));
+        else if (result.routed) output.line(`already routed to ${result.signal.line}: nothing written`);
       }),
     );
 }
