@@ -209,7 +209,9 @@ describe("inbox and automations", () => {
       expect(text.stdout).toContain("ana: 1 shown, 1 unread");
       const nobody = await factory("inbox", "--operator", "nobody");
       expect(nobody.code).toBe(1);
-      expect(nobody.stderr).toContain('E_NOT_FOUND: no operator "nobody"');
+      expect(nobody.stderr).toBe(
+        'error: E_NOT_FOUND: --operator: no operator "nobody" in the floor plan, and no notification to them\n',
+      );
     },
   );
 
@@ -247,6 +249,6 @@ describe("inbox and automations", () => {
     );
     const nobody = await factory("inbox", "read", item.id, "--operator", "nobody");
     expect(nobody.code).toBe(1);
-    expect(nobody.stderr).toContain('E_NOT_FOUND: no operator "nobody"');
+    expect(nobody.stderr).toContain('E_NOT_FOUND: --operator: no operator "nobody"');
   });
 });

@@ -57,12 +57,16 @@ async function wholeInbox(factory: Factory, operator: string, unreadOnly: boolea
 async function requireOperator(factory: Factory, operator: string, given: string | undefined): Promise<void> {
   await factory.floorplan.refresh();
   if (factory.floorplan.hasOperator(operator)) return;
-  throw new NotFoundError({
-    message: `no operator "${operator}" in the floor plan, and no notification to them${given === undefined ? " (give --operator <id>)" : ""}`,
-    entity: "operator",
-    id: operator,
-    field: given === undefined ? "--actor" : "--operator",
-  });
+  const message = `no operator "${operator}" in the floor plan, and no notification to them`;
+  // The actor is the default, seldom typed: the hint says how to name another operator.
+  if (given === undefined)
+    throw new NotFoundError({
+      message: `${message} (give --operator <id>)`,
+      entity: "operator",
+      id: operator,
+      field: "--actor",
+    });
+  throw argumentNotFound("--operator", { message, entity: "operator", id: operator });
 }
 
 /**
