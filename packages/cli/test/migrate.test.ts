@@ -120,7 +120,7 @@ describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", (
       const missing = await factory("migrate", "--from", typo, "--to", "fourth.db");
       expect(missing.code).toBe(1);
       expect(missing.stderr).toMatch(
-        /E_NOT_FOUND: no factory log at postgres:\/\/.*:\*\*\*@.*cli_migrate_typo/,
+        /E_NOT_FOUND: --from: no factory log at postgres:\/\/.*:\*\*\*@.*cli_migrate_typo/,
       );
       expect(existsSync(join(cwd, "fourth.db"))).toBe(false);
       for (const result of [there, back, again, text, missing]) {
@@ -159,6 +159,10 @@ describe("factory migrate", () => {
       const none = await factory("--dir", "nowhere", "migrate", "--to", "x.db");
       expect(none.code).toBe(1);
       expect(none.stderr).toContain("no factory log at");
+      const typo = await factory("migrate", "--from", "cpoy.db", "--to", "x.db");
+      expect(typo.code).toBe(1);
+      expect(typo.stderr).toBe(`error: E_NOT_FOUND: --from: no factory log at ${join(cwd, "cpoy.db")}\n`);
+      expect(existsSync(join(cwd, "x.db"))).toBe(false);
     },
   );
 });

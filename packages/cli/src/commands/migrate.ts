@@ -48,9 +48,13 @@ export function registerMigrate(program: Command, context: CliContext): void {
         const source = await findFactory({ ...options, store: from, storeFlag: fromFlag });
         if (!source.found) {
           throw new NotFoundError({
-            message: `no factory log at ${source.where}: give --from, --store or --dir`,
+            message:
+              given === undefined
+                ? `no factory log at ${source.where}: give --from, --store or --dir`
+                : `--from: no factory log at ${source.where}`,
             entity: "store",
             id: redactStore(from),
+            field: fromFlag,
           });
         }
         const report = await withStores(
