@@ -220,10 +220,10 @@ describe("get_context", () => {
   it("is a not-found error naming an unknown line or work item", async () => {
     const line = await call("get_context", { line: "nowhere" });
     expect(line.isError).toBe(true);
-    expect(line.content[0]?.text).toContain('E_NOT_FOUND: no line "nowhere"');
+    expect(line.content[0]?.text).toContain('E_NOT_FOUND: line: no line "nowhere"');
     const item = await call("get_context", { workItem: "wi_nope" });
     expect(item.isError).toBe(true);
-    expect(item.content[0]?.text).toContain('E_NOT_FOUND: no work item "wi_nope"');
+    expect(item.content[0]?.text).toContain('E_NOT_FOUND: workItem: no work item "wi_nope"');
   });
 
   it("names further matching documents in relatedKnowledge, which get_document reads", async () => {

@@ -96,6 +96,49 @@ describe("filter values the factory does not know", () => {
   });
 });
 
+describe("ids the factory does not have", () => {
+  it("are refused naming the argument and what lists the ids, whichever tool takes them", async () => {
+    expect(await refused("get_context", { workItem: "wi_nope" })).toBe(
+      'E_NOT_FOUND: workItem: no work item "wi_nope"; list_work lists them',
+    );
+    expect(await refused("get_context", { line: "ghost" })).toBe(
+      'E_NOT_FOUND: line: no line "ghost" in the floor plan (factory://floorplan lists them)',
+    );
+    expect(await refused("advance_work_item", { id: "wi_nope" })).toBe(
+      'E_NOT_FOUND: id: no work item "wi_nope"; list_work lists them',
+    );
+    expect(await refused("route_signal", { signal: "sig_nope" })).toBe(
+      'E_NOT_FOUND: signal: no signal "sig_nope"; capture_signal gives signal ids',
+    );
+    expect(await refused("route_signal", { signal: "sig_nope", line: "checkout" })).toContain(
+      'signal: no signal "sig_nope"',
+    );
+  });
+
+  it("are described with the tool or resource that lists them, at every depth", async () => {
+    const { tools } = await server.client.listTools();
+    const names = tools.map((tool) => tool.name);
+    type Schema = { description?: string; properties?: Record<string, Schema>; items?: Schema };
+    const idArguments =
+      /^(id|line|lines|workItem|workItems|signal|signals|owner|operator|contributors|deployment|remediates|supersedes|target|from|to|rules|ids)$/;
+    const unexplained: string[] = [];
+    const visit = (schema: Schema, path: string) => {
+      for (const [key, property] of Object.entries(schema.properties ?? {})) {
+        const description = property.description ?? "";
+        const explained =
+          names.some((name) => description.includes(name)) || /factory:\/\/|skill:\/\//.test(description);
+        // An id the caller chooses (record_artifact's) is listed by no one.
+        if (idArguments.test(key) && !explained && `${path}.${key}` !== "record_artifact.id")
+          unexplained.push(`${path}.${key}`);
+        visit(property, `${path}.${key}`);
+        if (property.items !== undefined) visit(property.items, `${path}.${key}[]`);
+      }
+    };
+    for (const tool of tools) visit(tool.inputSchema as Schema, tool.name);
+    expect(unexplained).toEqual([]);
+  });
+});
+
 describe("get_context", () => {
   it("takes a question as long as the knowledge search takes (4,000 characters), and refuses a longer one", async () => {
     const question = `${"why do card payments retry ".repeat(140)}`.slice(0, 3500);

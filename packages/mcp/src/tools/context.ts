@@ -8,6 +8,8 @@ import { contextPackMarkdown } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { ContextPackOutput } from "./contextOutput.js";
+import { requireWorkItem } from "./knownRecords.js";
+import { requireLine } from "./knownValues.js";
 import { SEARCH_QUERY_MAX } from "./shared.js";
 
 /** `get_context`: the context pack for a work item, line, paths or question, as JSON and markdown. */
@@ -62,6 +64,8 @@ export const getContext = defineTool({
     ),
   output: ContextPackOutput,
   run: async (factory, input) => {
+    if (input.workItem !== undefined) await requireWorkItem(factory, input.workItem, "workItem");
+    if (input.line !== undefined) await requireLine(factory, input.line, "line");
     const pack = await factory.context({
       ...(input.workItem === undefined ? {} : { workItem: input.workItem }),
       ...(input.line === undefined ? {} : { line: input.line }),

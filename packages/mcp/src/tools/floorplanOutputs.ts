@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { CriticalitySchema } from "@software-factory/floorplan";
+import { CriticalitySchema, ProvenanceSourceSchema } from "@software-factory/floorplan";
 import { z } from "zod";
 
 /** A line of the floor plan as its queries return it (get_line, the lines of a context pack). */
@@ -21,6 +21,15 @@ export const LineInfoOutput = z.looseObject({
   knowledge: z.array(z.string()).describe("Document ids or URLs the line links to"),
   owner: z.string().optional().describe("The accountable operator; absent when the line is unowned"),
   contributors: z.array(z.looseObject({ operator: z.string(), role: z.string() })),
+  provenance: z
+    .looseObject({
+      source: ProvenanceSourceSchema.describe(
+        "Where the line came from: factory.yaml, codeowners, workspaces, backstage or inferred (import_codebase)",
+      ),
+      ref: z.string().optional().describe("Where inside that source (factory.yaml:12, a catalog entity)"),
+      lastSeen: z.string().describe("ISO 8601 time of the last event that declared or changed it"),
+    })
+    .describe("Where the line was declared, and when last"),
 });
 
 /** One dependsOn edge of a chain of dependencies. */

@@ -20,7 +20,7 @@ import {
 } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { DocumentSummaryOutput, SearchHitOutput } from "./knowledgeOutputs.js";
+import { DocumentOutput, DocumentSummaryOutput, SearchHitOutput } from "./knowledgeOutputs.js";
 import { requireLines } from "./knownValues.js";
 import {
   Cursor,
@@ -53,7 +53,10 @@ export const searchKnowledge = defineTool({
       .describe(
         "Only documents of these kinds (conversation, discovery, strategy, decision, research, insight, signal, requirement, blueprint, runbook, note, code)",
       ),
-    lines: z.array(z.string().min(1)).optional().describe("Only documents linked to these lines"),
+    lines: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Only documents linked to these lines (factory://floorplan lists them)"),
     tags: z.array(z.string().min(1)).optional().describe("Only documents with at least one of these tags"),
     asOf: z.iso.datetime({ offset: true }).optional().describe("Only what was in force at this instant"),
     limit: z.number().int().min(1).max(50).default(10).describe("Hits per page, 1 to 50 (default 10)"),
@@ -148,7 +151,10 @@ export const listKnowledge = defineTool({
       .describe(
         "Only documents of these kinds (conversation, discovery, strategy, decision, research, insight, signal, requirement, blueprint, runbook, note, code)",
       ),
-    lines: z.array(z.string().min(1)).optional().describe("Only documents linked to these lines"),
+    lines: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Only documents linked to these lines (factory://floorplan lists them)"),
     tags: z.array(z.string().min(1)).optional().describe("Only documents with at least one of these tags"),
     current: z
       .boolean()
@@ -207,7 +213,7 @@ export const getDocument = defineTool({
         "Tokens of body to return (about 4 characters each), 100 to 50,000 (default 4000); a longer body is cut and truncated is true",
       ),
   }),
-  output: z.looseObject({ id: z.string(), title: z.string(), body: z.string(), truncated: z.boolean() }),
+  output: DocumentOutput,
   run: async (factory, input) => {
     const document = await requireDocument(factory, input.id, input.asOf);
     const { revisions, body, ...rest } = document;
@@ -236,7 +242,7 @@ export const DocumentLink = z.strictObject({
     "What the link means: a word starting lowercase (relatesTo, informs, evidenceFor), at most 60 characters",
   ),
   target: LinkSchema.shape.target.describe(
-    "Id of the linked document or artifact (a document id, wi_..., sig_...), at most 200 characters",
+    "Id of the linked document or artifact (a document id from list_knowledge or search_knowledge, wi_... from list_work, an artifact id from record_artifact), at most 200 characters",
   ),
 });
 
@@ -280,7 +286,9 @@ export const captureKnowledge = defineTool({
     supersedes: z
       .array(z.string())
       .default([])
-      .describe("Ids of documents this one replaces (not retracted ones); they stop being current"),
+      .describe(
+        "Ids of documents this one replaces (list_knowledge and search_knowledge give them; not retracted ones); they stop being current",
+      ),
     idempotencyKey: IdempotencyKey,
   }),
   output: Stored,
@@ -309,7 +317,10 @@ export const reviseKnowledge = defineTool({
       title: z.string().trim().min(1).max(500).optional().describe("New title, at most 500 characters"),
       body: z.string().min(1).max(KNOWLEDGE_BODY_MAX).optional().describe("Markdown; replaces the body"),
       tags: z.array(z.string()).optional().describe("Replaces the document's tags"),
-      lines: z.array(z.string()).optional().describe("Replaces the document's lines"),
+      lines: z
+        .array(z.string())
+        .optional()
+        .describe("Replaces the document's lines (factory://floorplan lists them)"),
       reason: Reason.describe("Why it changes"),
       idempotencyKey: IdempotencyKey,
     })
@@ -408,7 +419,9 @@ export const recordDecision = defineTool({
       supersedes: z
         .array(z.string())
         .default([])
-        .describe("Ids of earlier decisions this one replaces (not retracted ones); they become superseded"),
+        .describe(
+          'Ids of earlier decisions this one replaces (list_knowledge with kinds ["decision"] gives them; not retracted ones); they become superseded',
+        ),
       author: z
         .string()
         .optional()

@@ -1,6 +1,6 @@
 /**
- * Reads and checks of the assembly line's records that the `work` tools
- * name by id: work items, trace links, deployments and incidents, read from
+ * Reads and checks of the assembly line's records that the tools name by id:
+ * work items, signals, trace links, deployments and incidents, read from
  * the assembly line after catching up with what other processes wrote.
  * An id the factory does not have is an E_NOT_FOUND error naming the
  * argument, checked before anything is written.
@@ -44,6 +44,23 @@ export async function requireWorkItem(factory: Factory, id: string, field: strin
   throw new NotFoundError({
     message: `${field}: no work item "${id}"; list_work lists them`,
     entity: "workItem",
+    id,
+    field,
+  });
+}
+
+/**
+ * Refuses a signal the factory does not have, after reading what other
+ * processes wrote.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `signal`) naming the id and the argument.
+ */
+export async function requireSignal(factory: Factory, id: string, field: string): Promise<void> {
+  await factory.work.refresh();
+  if (factory.work.signal(id) !== undefined) return;
+  throw new NotFoundError({
+    message: `${field}: no signal "${id}"; capture_signal gives signal ids`,
+    entity: "signal",
     id,
     field,
   });

@@ -7,6 +7,7 @@
 import { CaptureSignalInputSchema, INPUT_LIMITS, LineIdSchema } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { requireSignal } from "./knownRecords.js";
 import { IdempotencyKey, keyed } from "./shared.js";
 import { RouteCandidateOutput, SignalOutput } from "./workOutputs.js";
 
@@ -52,14 +53,20 @@ export const routeSignal = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z
     .object({
-      signal: z.string().min(1).optional().describe("Id of a captured signal"),
+      signal: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Id of a captured signal (sig_...; capture_signal gives it)"),
       text: z
         .string()
         .min(1)
         .max(INPUT_LIMITS.signalText)
         .optional()
         .describe("Text to rank lines for, when there is no signal"),
-      line: LineIdSchema.optional().describe("Route the signal to this line"),
+      line: LineIdSchema.optional().describe(
+        "Route the signal to this line (factory://floorplan lists the lines); without it, the lines are only ranked",
+      ),
       limit: z
         .number()
         .int()
@@ -82,6 +89,7 @@ export const routeSignal = defineTool({
     routed: SignalOutput.optional().describe("With line: the signal, routed to it"),
   }),
   run: async (factory, input) => {
+    if (input.signal !== undefined) await requireSignal(factory, input.signal, "signal");
     if (input.line !== undefined) {
       const routed = await factory.work.routeSignal(input.signal as string, input.line);
       return { candidates: [], routed };

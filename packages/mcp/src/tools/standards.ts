@@ -47,9 +47,23 @@ export const checkStandards = defineTool({
   input: z
     .object({
       kind: z.enum(TARGET_KINDS).optional().describe("Only targets of this kind"),
-      id: z.string().min(1).optional().describe("Only this target (needs kind)"),
-      line: z.string().min(1).optional().describe("Only targets of this line"),
-      rules: z.array(z.string().min(1)).min(1).optional().describe("Only these rules, by id"),
+      id: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "Only this target (needs kind): a line id (factory://floorplan), work item id (list_work), document id (list_knowledge)...",
+        ),
+      line: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Only targets of this line (factory://floorplan lists them)"),
+      rules: z
+        .array(z.string().min(1))
+        .min(1)
+        .optional()
+        .describe("Only these rules, by id (factory://standards lists them)"),
       limit: z
         .number()
         .int()

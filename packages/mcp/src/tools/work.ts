@@ -147,7 +147,13 @@ export const advanceWorkItem = defineTool({
         .max(INPUT_LIMITS.reason)
         .optional()
         .describe("Why, at most 2000 characters: required to go back, block or drop"),
-      to: z.string().min(1).optional().describe("Stage to send back to (back only)"),
+      to: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "Stage to send back to (back only): an earlier stage of the item's stages (list_work answers them); default the previous one",
+        ),
       cause: ReworkCauseSchema.optional().describe(
         "Why the rework (back only), counted in the line's measures: defect (default), upstream, incident or other",
       ),
@@ -186,7 +192,7 @@ export const advanceWorkItem = defineTool({
     };
     const reason = input.reason as string;
     // A move decides on the item as this server last read it: read what other processes wrote first.
-    await factory.work.refresh();
+    await requireWorkItem(factory, input.id, "id");
     switch (input.move) {
       case "advance":
         return factory.work.advance(input.id, options);
@@ -222,10 +228,10 @@ export const linkArtifacts = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
     from: LinkInputSchema.shape.from.describe(
-      "Downstream end: an artifact, work item or signal id (the design, the test, the change set)",
+      "Downstream end: an artifact, work item or signal id (the design, the test, the change set; record_artifact, list_work and capture_signal give them)",
     ),
     to: LinkInputSchema.shape.to.describe(
-      "Upstream end: an artifact, work item or signal id (the requirement, the task); a later change to it marks the link suspect",
+      "Upstream end: an artifact, work item or signal id (the requirement, the task; record_artifact, list_work and capture_signal give them); a later change to it marks the link suspect",
     ),
     type: LinkTypeSchema.describe("One of derivesFrom, satisfies, implements, verifies, addresses"),
   }),

@@ -60,7 +60,20 @@ export const TraceLinkOutput = z.looseObject({
   type: z.string().describe("derivesFrom, satisfies, implements, verifies or addresses"),
   verifiedFingerprint: z.string().optional(),
   suspect: z.boolean().describe("Whether an upstream change awaits review"),
-  causes: z.array(z.looseObject({ artifact: z.string(), hops: z.number(), at: Instant })),
+  causes: z
+    .array(
+      z.looseObject({
+        artifact: z.string().describe("The upstream artifact whose new version made the link suspect"),
+        from: z.string().describe("Its fingerprint before the change"),
+        to: z.string().describe("Its fingerprint after the change"),
+        version: z.number().describe("Its new version"),
+        hops: z
+          .number()
+          .describe("1 when the link points at the changed artifact, 2 when one link lies between..."),
+        at: Instant.describe("When the change was recorded"),
+      }),
+    )
+    .describe("The upstream changes that made it suspect, oldest first; empty when not suspect"),
   obsolete: z.boolean(),
   createdAt: Instant,
 });
