@@ -22,6 +22,7 @@ import {
   isWildcardHost,
   jsonRpcErrorResponse,
   logRequest,
+  MIN_TOKEN_LENGTH,
   type Refusal,
   refusedByHeaders,
   TRANSPORT_ERROR,
@@ -39,7 +40,10 @@ export const HttpServeOptionsSchema = z
     /** Interface to listen on (default 127.0.0.1: this machine only). */
     host: z.string().min(1).default("127.0.0.1"),
     /** Bearer token every request must carry; required unless `allowAnonymous`. */
-    token: z.string().min(16, "the token must be at least 16 characters").optional(),
+    token: z
+      .string()
+      .min(MIN_TOKEN_LENGTH, `the token must be at least ${MIN_TOKEN_LENGTH} characters`)
+      .optional(),
     /** Serve without a token (only sensible on 127.0.0.1 behind another guard). */
     allowAnonymous: z.boolean().default(false),
     /** Hostnames browsers may call from (Origin, compared by hostname); default localhost names. */

@@ -202,6 +202,23 @@ describe("factory-mcp --http options", () => {
     );
   }, 120_000);
 
+  it("refuses a token shorter than 16 characters with exit code 2, naming where it came from and not showing it", async () => {
+    const dir = await factoryDir();
+    for (const [args, env, message] of [
+      [[], { FACTORY_MCP_TOKEN: "short-secret" }, "FACTORY_MCP_TOKEN is 12 characters long"],
+      [["--token", "short-secret"], { FACTORY_MCP_TOKEN: "" }, "--token is 12 characters long"],
+    ] as const) {
+      const refused = await promisify(execFile)(
+        process.execPath,
+        serverArgs(["--dir", dir, "--http", "0", ...args]),
+        { cwd: repoRoot, env: { ...process.env, ...env } },
+      ).catch((error: { code: number; stderr: string }) => error);
+      expect((refused as { code: number }).code).toBe(2);
+      expect((refused as { stderr: string }).stderr).toContain(`${message}: the token must be at least 16`);
+      expect((refused as { stderr: string }).stderr).not.toContain("short-secret");
+    }
+  }, 120_000);
+
   it("refuses a --max-connections that is no positive whole number and an --allowed-origin that is no origin", async () => {
     const dir = await factoryDir();
     for (const [flags, message] of [

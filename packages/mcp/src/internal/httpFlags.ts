@@ -10,7 +10,7 @@
 import { isIP } from "node:net";
 import { localhostAllowedHostnames, localhostAllowedOrigins } from "@modelcontextprotocol/server";
 import type { HttpServeOptions } from "../http.js";
-import { hostName, isWildcardHost } from "./httpGuards.js";
+import { hostName, isWildcardHost, MIN_TOKEN_LENGTH } from "./httpGuards.js";
 
 /** The HTTP flags of a command that serves a factory, as given on its command line. */
 export interface HttpFlags {
@@ -86,7 +86,7 @@ function portOf(given: number | string): number | undefined {
  *
  * Refused, with an Error naming the flag: a port that is not 0 to 65535
  * (digits only, when given as text), no token (neither `--token` nor
- * `FACTORY_MCP_TOKEN`), an `--allowed-origin` that is no origin or host name,
+ * `FACTORY_MCP_TOKEN`), a token shorter than 16 characters, an `--allowed-origin` that is no origin or host name,
  * a `--max-connections` below 1, a `--host` beyond loopback without
  * `--allowed-host`, and the import group without `--import-root`.
  *
@@ -106,6 +106,13 @@ export function httpSettingsOf(flags: HttpFlags): HttpSettings | Error {
   if (token === undefined) {
     return new Error(
       "--http needs a token: set FACTORY_MCP_TOKEN (or give --token <token>, which other users can see in ps); clients send it as Authorization: Bearer <token>",
+    );
+  }
+  if (token.length < MIN_TOKEN_LENGTH) {
+    // Named by where it came from, never shown: its length is all the message tells.
+    const from = flags.tokenFlag ? "--token" : "FACTORY_MCP_TOKEN";
+    return new Error(
+      `${from} is ${token.length} characters long: the token must be at least ${MIN_TOKEN_LENGTH} (openssl rand -hex 24 makes one)`,
     );
   }
   const host = flags.host ?? "127.0.0.1";

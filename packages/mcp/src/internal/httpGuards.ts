@@ -13,6 +13,8 @@ import { validateHostHeader, validateOriginHeader } from "@modelcontextprotocol/
 export const TRANSPORT_ERROR = -32000;
 /** JSON-RPC error code of an unexpected failure. */
 export const INTERNAL_ERROR = -32603;
+/** Fewest characters of the bearer token an HTTP server accepts. */
+export const MIN_TOKEN_LENGTH = 16;
 
 /** Whether `host` listens on every interface (0.0.0.0, ::): no client names it in a Host header. */
 export function isWildcardHost(host: string): boolean {
