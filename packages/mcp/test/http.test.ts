@@ -142,7 +142,7 @@ describe.each([
     const item = await factory.work.createWorkItem({ line: "checkout", title: "Show retries" });
     const work = await client.readResource({ uri: `factory://work/${item.id}` });
     // Named as get_context and the work tools name a work item.
-    expect(JSON.parse(textOf(work))).toMatchObject({
+    expect(JSON.parse(textOf(work) ?? "")).toMatchObject({
       workItem: { id: item.id, title: "Show retries" },
       trace: {},
     });
