@@ -139,6 +139,21 @@ describe("ids the factory does not have", () => {
   });
 });
 
+describe("instants", () => {
+  it("are refused with the format they take when a date alone or no offset is given", async () => {
+    const expected = "asOf: expected an ISO 8601 instant with its offset, such as 2026-03-01T09:00:00Z";
+    expect(await refused("search_knowledge", { query: "payment", asOf: "2026-03-01" })).toContain(expected);
+    expect(await refused("get_document", { id: "doc_nope", asOf: "2026-03-01T09:00:00" })).toContain(
+      expected,
+    );
+    const { tools } = await server.client.listTools();
+    const asOf = tools.find((tool) => tool.name === "search_knowledge")?.inputSchema.properties?.asOf as {
+      description?: string;
+    };
+    expect(asOf.description).toContain("2026-03-01T09:00:00Z");
+  });
+});
+
 describe("get_context", () => {
   it("takes a question as long as the knowledge search takes (4,000 characters), and refuses a longer one", async () => {
     const question = `${"why do card payments retry ".repeat(140)}`.slice(0, 3500);

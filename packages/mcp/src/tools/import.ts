@@ -13,6 +13,7 @@ import type { ImportConflict } from "@software-factory/intelligence";
 import { importCodebase } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { Instant } from "./shared.js";
 
 const MAX_CONFLICTS = 20;
 const MAX_DIFF_CHARS = 2_000;
@@ -102,7 +103,11 @@ export const importCodebaseTool = defineTool({
       .boolean()
       .default(true)
       .describe("true (default): answer the proposal and write nothing; false: write it"),
-    since: z.iso.datetime({ offset: true }).optional().describe("Owners from git history since this instant"),
+    since: Instant()
+      .optional()
+      .describe(
+        "Owners from git history since this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)",
+      ),
     repository: z
       .string()
       .regex(

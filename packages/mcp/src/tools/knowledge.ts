@@ -26,6 +26,7 @@ import {
   Cursor,
   cursorUpTo,
   IdempotencyKey,
+  Instant,
   KNOWLEDGE_BODY_MAX,
   keyed,
   offsetOf,
@@ -58,7 +59,9 @@ export const searchKnowledge = defineTool({
       .optional()
       .describe("Only documents linked to these lines (factory://floorplan lists them)"),
     tags: z.array(z.string().min(1)).optional().describe("Only documents with at least one of these tags"),
-    asOf: z.iso.datetime({ offset: true }).optional().describe("Only what was in force at this instant"),
+    asOf: Instant()
+      .optional()
+      .describe("Only what was in force at this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)"),
     limit: z.number().int().min(1).max(50).default(10).describe("Hits per page, 1 to 50 (default 10)"),
     // The knowledge base's search pages through its first 10,000 hits.
     cursor: cursorUpTo(10_000),
@@ -199,8 +202,7 @@ export const getDocument = defineTool({
       .string()
       .min(1)
       .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
-    asOf: z.iso
-      .datetime({ offset: true })
+    asOf: Instant()
       .optional()
       .describe("Read it as it was at this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)"),
     maxTokens: z

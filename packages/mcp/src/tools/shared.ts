@@ -48,6 +48,16 @@ export const PointInTime = z
   .string()
   .refine((value) => instantOf(value) !== undefined, { message: POINT_IN_TIME_EXPECTED })
   .describe("An ISO date or instant, or a span back from now: 30d, 12h, 2w");
+/**
+ * An ISO 8601 instant with its offset (`2026-03-01T09:00:00Z`), as `asOf` and
+ * `since` take it; anything else (a date alone, an instant without offset) is
+ * refused with a message that shows the format.
+ */
+export const Instant = () =>
+  z.iso.datetime({
+    offset: true,
+    error: "expected an ISO 8601 instant with its offset, such as 2026-03-01T09:00:00Z",
+  });
 /** The offset a cursor stands for (0 without one). */
 export const offsetOf = (cursor: string | undefined) => (cursor === undefined ? 0 : Number(cursor));
 /** One page of `all` from `cursor`, with the next cursor when more remain. */
