@@ -142,4 +142,22 @@ describe("a floor plan import with --out", () => {
     expect(existsSync(join(cwd, "plan.yaml"))).toBe(true);
     expect(existsSync(join(cwd, ".factory"))).toBe(false);
   });
+
+  it("refuses an --out it cannot write, naming the flag, and creates nothing", SLOW, async () => {
+    const plan = (out: string) =>
+      runFactory(["--dir", ".factory", "import", "codeowners", "CODEOWNERS", "--out", out], { cwd });
+    const noFolder = await plan(join("nope", "plan.yaml"));
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.stderr).toBe(`error: E_NOT_FOUND: --out: no folder ${join(cwd, "nope")}\n`);
+    mkdirSync(join(cwd, "plans"), { recursive: true });
+    const folder = await plan("plans");
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(
+      /^error: E_USAGE: --out: plans is a folder; give the path of the factory\.yaml/,
+    );
+    const empty = await plan("");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^error: E_USAGE: --out: must not be empty/);
+    expect(existsSync(join(cwd, ".factory"))).toBe(false);
+  });
 });
