@@ -6,7 +6,7 @@
  * @module
  */
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { NotFoundError, OperatorIdSchema } from "@software-factory/core";
 import { EntityIdSchema } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
@@ -132,6 +132,22 @@ export function requireSource(path: string, kind: "file" | "folder", flag?: stri
     id: path,
     ...(flag === undefined ? {} : { field: flag }),
   });
+}
+
+/**
+ * Refuses a file a command is to write (`--out`, `--mermaid`) when it cannot
+ * be written there, before anything is read or opened, so a refused path
+ * leaves no import half done: an empty path, one in a folder that does not
+ * exist, or a folder itself.
+ *
+ * @throws UsageError naming the flag when the path is empty or a folder.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) naming the flag and the folder that does not exist.
+ */
+export function requireFileToWrite(path: string, flag: string): void {
+  if (path.trim() === "") throw new UsageError(`${flag}: must not be empty (got ${JSON.stringify(path)})`);
+  requireSource(dirname(resolve(path)), "folder", flag);
+  if (statSync(resolve(path), { throwIfNoEntry: false })?.isDirectory() === true)
+    throw new UsageError(`${flag}: ${path} is a folder; give the path of the file to write`);
 }
 
 /**

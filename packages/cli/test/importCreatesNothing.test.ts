@@ -91,6 +91,12 @@ describe("an import refused for its input", () => {
       1,
       /^error: E_NOT_FOUND: --mermaid: no folder \/.*missing\n/,
     ],
+    [["import", "codebase", ".", "--mermaid", ""], 2, /^error: E_USAGE: --mermaid: must not be empty/],
+    [
+      ["import", "codebase", ".", "--mermaid", "repo"],
+      2,
+      /^error: E_USAGE: --mermaid: repo is a folder; give the path of the file to write\n/,
+    ],
     [["import", "junit", "bad.xml"], 1, /^error: E_VALIDATION: JUnit report is invalid: bad\.xml:1:1/],
     [
       ["import", "junit", "junit.xml", "--work-item", "wi_nope"],
@@ -153,7 +159,7 @@ describe("a floor plan import with --out", () => {
     const folder = await plan("plans");
     expect(folder.code).toBe(2);
     expect(folder.stderr).toMatch(
-      /^error: E_USAGE: --out: plans is a folder; give the path of the factory\.yaml/,
+      /^error: E_USAGE: --out: plans is a folder; give the path of the file to write\n/,
     );
     const empty = await plan("");
     expect(empty.code).toBe(2);

@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { NotFoundError } from "@software-factory/core";
 import {
   codeownersToPlan,
@@ -25,7 +24,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
-import { requireSource } from "../knownValues.js";
+import { requireFileToWrite, requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withDryRunFactory } from "../Session.js";
 import { withStagedFactory } from "../stagedFactory.js";
@@ -65,20 +64,6 @@ function withOwner(plan: Plan, owner: string | undefined, known: readonly string
 }
 
 /**
- * Refuses an `--out` the plan cannot be written to, before anything is read
- * or opened: empty, in a folder that does not exist, or a folder itself.
- *
- * @throws UsageError naming `--out` when it is empty or a folder.
- * @throws NotFoundError naming `--out` and the folder that does not exist.
- */
-function requireOutFile(out: string): void {
-  if (out.trim() === "") throw new UsageError(`--out: must not be empty (got ${JSON.stringify(out)})`);
-  requireSource(dirname(resolve(out)), "folder", "--out");
-  if (statSync(resolve(out), { throwIfNoEntry: false })?.isDirectory() === true)
-    throw new UsageError(`--out: ${out} is a folder; give the path of the factory.yaml to write`);
-}
-
-/**
  * Merges an imported plan into the factory's floor plan, or writes it to a
  * file with `--out`. A factory that does not exist yet is created only once
  * the merge into it has succeeded (see {@link withStagedFactory}); `--out`
@@ -99,7 +84,7 @@ async function applyImported(
 ): Promise<void> {
   const { options, output, fail } = session;
   const owner = flags.owner === undefined ? undefined : parseFlag(OperatorFlag, flags.owner, "--owner");
-  if (flags.out !== undefined) requireOutFile(flags.out);
+  if (flags.out !== undefined) requireFileToWrite(flags.out, "--out");
   const withTheFactory = flags.out === undefined ? withStagedFactory : withPreviewFactory;
   const outcome = await withTheFactory(options, async (factory) => {
     const { plan, problems, refs } = await propose(factory);

@@ -7,7 +7,6 @@
  */
 import { statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import { NotFoundError } from "@software-factory/core";
 import {
   type CodebaseImportProgress,
@@ -20,7 +19,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { nameArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import { requireGitRepository } from "../gitRepository.js";
-import { requireSource } from "../knownValues.js";
+import { requireFileToWrite } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withDryRunFactory } from "../Session.js";
@@ -136,8 +135,7 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
             historyFlag,
             `it reads owners from git history; leave out ${historyFlag}`,
           );
-        if (typeof given.mermaid === "string")
-          requireSource(dirname(resolve(given.mermaid)), "folder", "--mermaid");
+        if (typeof given.mermaid === "string") requireFileToWrite(given.mermaid, "--mermaid");
         const onProgress = (progress: CodebaseImportProgress) => {
           if (progress.ms === undefined && progress.total === undefined)
             output.progress(0, 1, progress.phase);
