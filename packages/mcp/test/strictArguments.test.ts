@@ -140,7 +140,7 @@ describe("ids the factory does not have", () => {
 });
 
 describe("instants", () => {
-  it("are refused with the format they take when a date alone or no offset is given", async () => {
+  it("are described and refused with the format they take (a date alone or no offset is refused)", async () => {
     const expected = "asOf: expected an ISO 8601 instant with its offset, such as 2026-03-01T09:00:00Z";
     expect(await refused("search_knowledge", { query: "payment", asOf: "2026-03-01" })).toContain(expected);
     expect(await refused("get_document", { id: "doc_nope", asOf: "2026-03-01T09:00:00" })).toContain(
@@ -151,6 +151,12 @@ describe("instants", () => {
       description?: string;
     };
     expect(asOf.description).toContain("2026-03-01T09:00:00Z");
+    const metrics = tools.find((tool) => tool.name === "get_metrics")?.inputSchema.properties ?? {};
+    for (const bound of ["since", "until"]) {
+      expect((metrics[bound] as { description?: string }).description, bound).toContain(
+        "an ISO date or instant",
+      );
+    }
   });
 });
 

@@ -299,7 +299,9 @@ export const getMetrics = defineTool({
     since: PointInTime.optional().describe(
       "Start of the window (default 30d): an ISO date or instant, or 30d, 12h, 2w",
     ),
-    until: PointInTime.optional().describe("End of the window (default now)"),
+    until: PointInTime.optional().describe(
+      "End of the window (default now): an ISO date or instant, or a span back from now (7d, 12h, 1w)",
+    ),
   }),
   output: MeasuresOutput,
   run: async (factory, input) => {
