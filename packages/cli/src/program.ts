@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { registerAutomations } from "./commands/automations.js";
 import { registerCheck } from "./commands/check.js";
@@ -71,11 +73,20 @@ function mayCreate(command: Command): boolean {
   return CREATES_FACTORY.some((creator) => path === creator || path.startsWith(`${creator} `));
 }
 
-/** The folder a command names: `--dir`, else `FACTORY_DIR` when set and not empty, else `.factory`. */
-function dirOf(command: Command, dir: string): string {
-  if (dir.trim() !== "") return dir;
-  if (command.getOptionValueSourceWithGlobals("dir") === "env") return ".factory";
-  throw new UsageError("--dir: must not be empty (give the factory's folder, such as .factory)");
+/**
+ * The folder a command names: `--dir`, else `FACTORY_DIR` when set and not
+ * empty, else `.factory`. A file there is refused before any command reads or
+ * creates the factory (it would fail later on the file system's terms).
+ */
+function dirOf(command: Command, given: string): string {
+  if (given.trim() === "" && command.getOptionValueSourceWithGlobals("dir") !== "env")
+    throw new UsageError("--dir: must not be empty (give the factory's folder, such as .factory)");
+  const dir = given.trim() === "" ? ".factory" : given;
+  if (statSync(resolve(dir), { throwIfNoEntry: false })?.isFile() === true)
+    throw new UsageError(
+      `--dir ${dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
+    );
+  return dir;
 }
 
 /**

@@ -80,6 +80,14 @@ describe("a factory that does not exist", () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain("E_USAGE: --dir: must not be empty");
     expect(existsSync(join(cwd, "factory.db"))).toBe(false);
+    // A file where the folder should be: named, whether the command reads or creates the factory.
+    for (const args of [["work", "list"], ["init"]]) {
+      const file = await factory("--dir", "factory.yaml", ...args);
+      expect(file.code, args.join(" ")).toBe(2);
+      expect(file.stderr, args.join(" ")).toMatch(
+        /^error: E_USAGE: --dir factory\.yaml is a file, not a factory folder/,
+      );
+    }
 
     // An import whose source is missing says so before it creates anything.
     for (const [args, named] of [

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { builtinAutomations, type Factory } from "@software-factory/intelligence";
 import type { FactoryMcpServerOptions, HttpSettings } from "@software-factory/mcp";
@@ -189,10 +188,6 @@ export function registerMcp(program: Command, context: CliContext): void {
     .action(
       action(context, async ({ options, output }, local) => {
         const flags = local as McpFlags;
-        if (statSync(resolve(options.dir), { throwIfNoEntry: false })?.isFile() === true)
-          throw new UsageError(
-            `--dir ${options.dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
-          );
         const mcp = await import("@software-factory/mcp");
         const extra = sessionExtras(mcp, flags);
         const server = serverOptions(mcp, flags);
