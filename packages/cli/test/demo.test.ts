@@ -45,6 +45,9 @@ describe("factory demo", () => {
   it("exits 1 with one clear line when the example cannot be found", async () => {
     const result = await runFactory(["demo", "--example", join(cwd, "nowhere")], { cwd });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toBe(
+      `error: E_NOT_FOUND: --example: no file ${join(cwd, "nowhere", "factory.yaml")}\n`,
+    );
+    expect(result.stdout).toBe("");
   });
 });

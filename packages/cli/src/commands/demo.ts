@@ -3,9 +3,11 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { NotFoundError } from "@software-factory/core";
 import type { Command } from "commander";
 import { findAcmeExample, runAcmeWalkthrough } from "../demo/walkthrough.js";
+import { requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 
 /** Registers `factory demo`. */
@@ -27,9 +29,14 @@ export function registerDemo(program: Command, context: CliContext): void {
       action(context, async ({ output }, flags) => {
         const f = flags as { example?: string; keep?: string };
         const example = f.example === undefined ? findAcmeExample() : resolve(f.example);
-        if (example === undefined) {
-          throw new Error("cannot find examples/acme; pass --example <dir> (the folder with factory.yaml)");
-        }
+        if (example === undefined)
+          throw new NotFoundError({
+            message: "cannot find examples/acme; pass --example <dir> (the folder with factory.yaml)",
+            entity: "folder",
+            id: "examples/acme",
+          });
+        // Before the walkthrough prints its first step: a wrong folder is one line naming the flag.
+        if (f.example !== undefined) requireSource(join(example, "factory.yaml"), "file", "--example");
         await runAcmeWalkthrough({
           example,
           output,
