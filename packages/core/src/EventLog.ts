@@ -351,10 +351,22 @@ const objectWith = (what: string, ...methods: PropertyKey[]) =>
     { message: `expected ${what}` },
   );
 
+/**
+ * A `store` given as a string: a PostgreSQL URL (the store checks the rest of
+ * it), never a SQLite file, which is `path`.
+ */
+const StoreUrlSchema = z
+  .string()
+  .min(1)
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a postgres:// or postgresql:// URL; give a SQLite file as path, or an EventStore object as store`,
+  });
+
 /** What {@link openEventLog} accepts: {@link OpenEventLogOptions}, no other field. */
 const OpenEventLogOptionsSchema = z.strictObject({
   path: z.string().min(1).optional(),
-  store: z.union([z.string().min(1), objectWith("an event store", "append", "read", "head")]).optional(),
+  store: z.union([StoreUrlSchema, objectWith("an event store", "append", "read", "head")]).optional(),
   events: objectWith("an iterable of event definitions", Symbol.iterator).optional(),
   registry: objectWith("an EventRegistry", "register", "validate").optional(),
   clock: objectWith("a clock", "now").optional(),

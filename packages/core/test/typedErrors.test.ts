@@ -142,6 +142,16 @@ describe("the Promise face's option checks", () => {
     );
   });
 
+  it("refuses a store string that is not a postgres:// URL at store, pointing a SQLite file to path", async () => {
+    const dir = tempDir();
+    const file = join(dir, "factory.db");
+    await expect(openEventLog({ store: file })).rejects.toMatchObject({
+      _tag: "ValidationError",
+      issues: [{ path: "store" }],
+      message: `openEventLog options is invalid: store: ${JSON.stringify(file)} is not a postgres:// or postgresql:// URL; give a SQLite file as path, or an EventStore object as store`,
+    });
+  });
+
   it("refuses a negative read limit, a fractional position and an unknown query field", async () => {
     const dir = tempDir();
     const log = await openEventLog({ path: join(dir, "factory.db"), events: [NoteAdded] });

@@ -154,9 +154,19 @@ function duplicateSkillNames(
 const OpenFactoryOptionsSchema = z.strictObject({
   dir: z.string().min(1, "must be a folder path").optional(),
   store: z
-    .union([z.string().min(1), objectOption("an EventStore object")], {
-      error: "must be a postgres:// URL, a SQLite file path or an EventStore object",
-    })
+    .union(
+      [
+        z
+          .string()
+          .min(1)
+          .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+            error: (issue) =>
+              `${JSON.stringify(issue.input)} is not a postgres:// or postgresql:// URL; a SQLite factory is opened with dir (its factory.db)`,
+          }),
+        objectOption("an EventStore object"),
+      ],
+      { error: "must be a postgres:// URL or an EventStore object" },
+    )
     .optional(),
   embedder: objectOption("an Embedder object").optional(),
   pipeline: objectOption("a pipeline (stages and flows)").optional(),

@@ -129,7 +129,11 @@ describe("openFactory options", () => {
       [{ bogus: 1 }, /bogus/],
       [{ actor: "" }, /actor: must name who writes/],
       [{ skills: [{ name: "no-handler" }] }, /skills\[0\]\.run: must be the skill's handler/],
-      [{ store: 7 }, /store: must be a postgres:\/\/ URL, a SQLite file path or an EventStore object/],
+      [{ store: 7 }, /store: must be a postgres:\/\/ URL or an EventStore object/],
+      [
+        { store: "shop.db" },
+        /store: "shop\.db" is not a postgres:\/\/ or postgresql:\/\/ URL; a SQLite factory is opened with dir/,
+      ],
     ];
     for (const [options, field] of cases) {
       await expect(openFactory({ dir: fresh, ...options } as OpenFactoryOptions)).rejects.toMatchObject({
