@@ -12,6 +12,7 @@ import {
   ModelNotConfiguredError,
   type ModelProvider,
   NotFoundError,
+  strictInput,
   ValidationError,
   validationErrorFromZod,
 } from "@software-factory/core";
@@ -24,8 +25,8 @@ import { ClaimLeaseMsSchema, type RecordedRun, SkillRunKeys } from "./SkillRunKe
 import { SkillRan } from "./skillEvents.js";
 import { type SkillProblem, type SkillsDirResult, safeLoadSkillsDir } from "./skillFolders.js";
 
-/** What {@link SkillRegistry.run} accepts as options. */
-const SkillRunOptionsSchema = z.object({
+/** What {@link SkillRegistry.run} accepts as options: a misspelt key is refused, not dropped with its key. */
+const SkillRunOptionsSchema = strictInput({
   actor: z.string().optional(),
   idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
 });

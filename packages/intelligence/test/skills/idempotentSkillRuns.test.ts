@@ -174,6 +174,19 @@ describe("running a skill with an idempotency key", () => {
     );
   });
 
+  it("refuses a misspelt option, naming it and the options, instead of running without the key", async () => {
+    const factory = await open();
+    await expect(
+      factory.skills.run("capture-note", { text: "refunds" }, { idempotencykey: "k-1" } as never),
+    ).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'options of a run of skill capture-note is invalid: (root): unknown key "idempotencykey"; the keys are actor, idempotencyKey',
+    });
+    expect(await captured(factory)).toEqual([]);
+    expect(await ranEvents(factory)).toEqual([]);
+  });
+
   it("returns the recorded output after a reopen, and to another process, whose handler does not run", async () => {
     const first = await open();
     const run = await first.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" });
