@@ -39,7 +39,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type EventStore, ValidationError } from "@software-factory/core";
+import { type EventStore, OperatorIdSchema, ValidationError } from "@software-factory/core";
 import {
   builtinAutomations,
   defaultGates,
@@ -63,6 +63,19 @@ class StartError extends Error {}
 function kindOfPath(path: string): "folder" | "other" | "missing" {
   const stat = statSync(path, { throwIfNoEntry: false });
   return stat === undefined ? "missing" : stat.isDirectory() ? "folder" : "other";
+}
+
+/**
+ * Who the server writes as: `--actor`, else `FACTORY_ACTOR` (when set and not
+ * empty), else `mcp`; an id that is not an operator id (as `factory --actor`
+ * refuses it) is refused naming where it came from.
+ */
+function actorOf(flag: string | undefined, env: string | undefined): string | StartError {
+  const [given, from] =
+    flag !== undefined ? [flag, "--actor"] : env ? [env, "FACTORY_ACTOR (--actor)"] : ["mcp", "--actor"];
+  const parsed = OperatorIdSchema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  return new StartError(`${from}: ${parsed.error.issues[0]?.message} (got ${JSON.stringify(given)})`);
 }
 
 /** The log's store for `--store`: a PostgreSQL URL as given, else the SQLite file at that path. */
@@ -222,6 +235,8 @@ async function main(): Promise<number> {
   const instructions =
     values.instructions === undefined ? undefined : instructionsRootOf(values.instructions);
   if (instructions instanceof Error) return fail(instructions.message);
+  const actor = actorOf(values.actor, process.env.FACTORY_ACTOR);
+  if (actor instanceof Error) return fail(actor.message);
   const http =
     values.http === undefined
       ? undefined
@@ -250,7 +265,7 @@ async function main(): Promise<number> {
       () =>
         openServedFactory({
           dir: values.dir ?? ".factory",
-          actor: values.actor ?? process.env.FACTORY_ACTOR ?? "mcp",
+          actor,
           automations: values.automations ?? false,
           init: values.init ?? false,
           storeFlag,

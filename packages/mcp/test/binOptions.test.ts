@@ -65,6 +65,22 @@ describe("factory-mcp --instructions and --tools", () => {
     }
   });
 
+  it("refuses an actor that is not an operator id with exit code 2, as factory --actor does", async () => {
+    const run = promisify(execFile);
+    for (const [args, env, message] of [
+      [["--actor", "Claude Ana"], {}, "--actor: operator id must be 1-64 chars of [a-z0-9._-]"],
+      [[], { FACTORY_ACTOR: "Claude Ana" }, "FACTORY_ACTOR (--actor): operator id must be"],
+    ] as const) {
+      const failed = await run(process.execPath, [...bin, "--dir", factoryDir, ...args], {
+        cwd: repoRoot,
+        env: { ...process.env, ...env },
+      }).catch((error: { code: number; stderr: string }) => error);
+      expect((failed as { code: number }).code).toBe(2);
+      expect((failed as { stderr: string }).stderr).toContain(message);
+      expect((failed as { stderr: string }).stderr).toContain('(got "Claude Ana")');
+    }
+  });
+
   it("refuses an unknown tool group with exit code 2, naming it", async () => {
     const run = promisify(execFile);
     const failed = await run(
