@@ -143,7 +143,7 @@ export function createProgram(context: CliContext): Command {
         "where the log lives: a postgres:// URL (?schema=<name> picks the schema) or a SQLite file (default <dir>/factory.db)",
       ).env("FACTORY_DATABASE_URL"),
     )
-    .option("--json", "print JSON instead of text (every read command)")
+    .option("--json", "print JSON instead of text (every read; a write prints what it stored)")
     .option(
       "--actor <id>",
       "who the command writes as: an operator id, [a-z0-9._-] (default FACTORY_ACTOR, else the user name)",

@@ -43,6 +43,10 @@ describe("usage", () => {
     ]) {
       expect(help.stdout).toContain(command);
     }
+    // As docs/cli.md says: --json is for writes too.
+    expect(help.stdout.replace(/\s+/g, " ")).toContain(
+      "--json print JSON instead of text (every read; a write prints what it stored)",
+    );
     const work = await factory("work", "create", "--help");
     expect(work.code).toBe(0);
     expect(work.stdout).toContain("--line <line>");
