@@ -79,3 +79,36 @@ describe("capture_signal with an idempotency key", () => {
     }
   }, 120_000);
 });
+
+describe("writes that record anew without a key", () => {
+  it("are not marked idempotent, since a repeated call without idempotencyKey writes twice", async () => {
+    const server = await connect(folder.dir);
+    try {
+      const { tools } = await server.client.listTools();
+      const hints = Object.fromEntries(tools.map((tool) => [tool.name, tool.annotations?.idempotentHint]));
+      const repeatable = [
+        "capture_knowledge",
+        "record_decision",
+        "capture_signal",
+        "create_work_item",
+        "advance_work_item",
+        "review_link",
+        "record_deployment",
+        "open_incident",
+      ];
+      expect(Object.fromEntries(repeatable.map((name) => [name, hints[name]]))).toEqual(
+        Object.fromEntries(repeatable.map((name) => [name, false])),
+      );
+      // The tools that answer a repeat with what the first call wrote stay marked.
+      expect(hints.record_artifact).toBe(true);
+      expect(hints.resolve_incident).toBe(true);
+
+      const request = { line: "search", title: "Synonyms for brands" };
+      const first = await server.call("create_work_item", request);
+      const second = await server.call("create_work_item", request);
+      expect(second.structuredContent?.id).not.toBe(first.structuredContent?.id);
+    } finally {
+      await server.client.close();
+    }
+  }, 120_000);
+});

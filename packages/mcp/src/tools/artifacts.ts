@@ -88,7 +88,8 @@ export const reviewLink = defineTool({
   description:
     "Clear a suspect trace link once you have read what changed upstream: list_suspect_links gives the link's id and, under causes, the upstream artifact that changed; compare it with the downstream end, update that end if needed (record_artifact), then give your verdict: keep (still right as it is), adapted (you changed downstream to follow; counted as rework in the line's yield) or obsolete (the link no longer matters and carries no suspicion from now on). The link stops being suspect, so work that reaches release is no longer held back by it. A link that is not suspect is reviewed all the same (verified again against the upstream's current version), and every adapted review counts as rework: pass an idempotencyKey so that a retried call reviews once and answers the link; the key reused with another verdict, note or link is E_IDEMPOTENCY_CONFLICT naming them. An unknown id is E_NOT_FOUND naming id.",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
     id: z
       .string()

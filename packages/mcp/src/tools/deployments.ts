@@ -67,7 +67,8 @@ export const recordDeployment = defineTool({
   description:
     "Record that a deployment happened (to production unless environment says otherwise), with the work items it shipped, or, with remediates, the incidents it was made to fix. get_metrics computes the DORA measures from these (deployment frequency, change lead time, change fail rate, recovery time, rework rate; production only). Pass an idempotencyKey (the CI pipeline's run id, say) so that a retried call records the deployment once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. Name the line it deployed (line) so get_metrics with that line counts it and list_deployments finds it, and what went out (version). An unknown work item, incident or line is E_NOT_FOUND naming it (workItems[1], remediates[0], line).",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
     environment: RecordDeploymentInputSchema.shape.environment.describe(
       "Where it went: production (default; the only environment the DORA measures count), staging...; at most 100 characters",
@@ -114,7 +115,8 @@ export const openIncident = defineTool({
   description:
     "Record that something is broken in production, naming the deployment that caused it when known (record_deployment gives its id): that deployment then counts as a failed change in get_metrics' DORA measures, and the time to resolve_incident as its recovery time. Pass an idempotencyKey (the alert's id, say) so that a retried call opens the incident once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. Name the line it hurts (line) when no deployment is known: it then counts against that line's latest deployment before it; without line it is on its deployment's line. An unknown deployment or line is E_NOT_FOUND naming it.",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
     title: OpenIncidentInputSchema.shape.title.describe(
       "What is wrong in production, in a line; at most 500 characters",

@@ -255,7 +255,8 @@ export const captureKnowledge = defineTool({
   description:
     "Store something worth remembering (a finding, a customer statement, a runbook step, a design note) with its source, linked to the lines it concerns. Use supersedes to replace an outdated document instead of adding a contradicting one; a retracted document cannot be superseded (E_RETRACTED).",
   group: "knowledge",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
     kind: DocumentKindSchema.exclude(["decision"]).describe(
       "What it is: conversation, discovery, strategy, research, insight, signal, requirement, blueprint, runbook, note or code (a decision goes through record_decision)",
@@ -389,7 +390,8 @@ export const recordDecision = defineTool({
   title: "Record a decision",
   description: `Add a decision to the decision log (an ADR): context, options weighed, the decision, consequences and status, linked to lines. Use supersedes when it replaces an earlier decision (not a retracted one: E_RETRACTED). Context, options, decision and consequences together hold at most ${DECISION_TEXT_MAX} characters.`,
   group: "knowledge",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z
     .object({
       title: z

@@ -18,7 +18,8 @@ export const captureSignal = defineTool({
   description:
     "Record what a customer said or what was observed in the field (support ticket, sales call, monitoring). Give line when you know it; otherwise call route_signal to find the line. Pass an idempotencyKey (the ticket id, say) so that a retried call captures the signal once.",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
     text: CaptureSignalInputSchema.shape.text.describe(
       "What the customer said or what was observed, at most 10,000 characters",

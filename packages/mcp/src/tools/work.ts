@@ -72,7 +72,8 @@ export const createWorkItem = defineTool({
   description:
     "Start a feature, bug, improvement or chore on a line. Its owner is the line's owner unless given. Choose a flow (tiny for a one-line fix) to scale the ceremony.",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
     line: LineIdSchema.describe("Id of the line it belongs to (factory://floorplan lists them)"),
     title: CreateWorkItemInputSchema.shape.title.describe(
@@ -127,7 +128,8 @@ export const advanceWorkItem = defineTool({
   description:
     "advance (to the next stage; gates run and their findings come back when they block), back (rework, reason required), block/unblock (reason), drop (reason) or complete.",
   group: "work",
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z
     .object({
       id: z
