@@ -84,7 +84,9 @@ describe("factory plan apply", () => {
       writeFileSync(join(cwd, "empty.yaml"), "");
       const empty = await factory("plan", "apply", "empty.yaml");
       expect(empty.code).toBe(1);
-      expect(empty.stdout).toContain("empty.yaml holds no floor plan");
+      expect(empty.stderr).toMatch(
+        /^error: E_VALIDATION: empty\.yaml is invalid:\n.*empty\.yaml holds no floor plan/,
+      );
 
       writeFileSync(join(cwd, "bare.yaml"), "version: 1\n");
       const refused = await factory("plan", "apply", "bare.yaml");
