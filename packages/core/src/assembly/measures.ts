@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { validationErrorFromZod } from "../errors.js";
+import { strictInput } from "../strictInput.js";
 import type { AssemblyHistory, DeploymentHistory, IncidentHistory, ItemHistory } from "./AssemblyHistory.js";
 import type { ReworkCause } from "./WorkItem.js";
 
@@ -24,24 +25,22 @@ const measureOptionsShape = {
   /** Environment the DORA measures count (default `production`). */
   environment: z.string().min(1).default("production"),
   /** What disqualifies a delivered item from first-pass yield (all three by default). */
-  yield: z
-    .object({
-      /** A gate refusal on the way disqualifies it. */
-      gateFailures: z.boolean().default(true),
-      /** Being sent back for rework disqualifies it. */
-      sendBacks: z.boolean().default(true),
-      /** A suspect link reviewed as `adapted` disqualifies it. */
-      adaptedLinks: z.boolean().default(true),
-    })
-    .prefault({}),
+  yield: strictInput({
+    /** A gate refusal on the way disqualifies it. */
+    gateFailures: z.boolean().default(true),
+    /** Being sent back for rework disqualifies it. */
+    sendBacks: z.boolean().default(true),
+    /** A suspect link reviewed as `adapted` disqualifies it. */
+    adaptedLinks: z.boolean().default(true),
+  }).prefault({}),
 };
-/** Options of {@link measureAssembly}. */
-export const MeasureOptionsSchema: z.ZodObject<typeof measureOptionsShape, z.core.$strip> = z
-  .object(measureOptionsShape)
-  .refine((options) => options.from.getTime() < options.to.getTime(), {
-    message: "from must be before to",
-    path: ["to"],
-  });
+/** Options of {@link measureAssembly}: a misspelt key (`lines` for `line`) is refused, not dropped. */
+export const MeasureOptionsSchema: z.ZodObject<typeof measureOptionsShape, z.core.$strict> = strictInput(
+  measureOptionsShape,
+).refine((options) => options.from.getTime() < options.to.getTime(), {
+  message: "from must be before to",
+  path: ["to"],
+});
 /** Options of {@link measureAssembly}. */
 export type MeasureOptions = z.input<typeof MeasureOptionsSchema>;
 

@@ -81,3 +81,29 @@ describe("write inputs with an unknown key", () => {
     expect(item).toMatchObject({ line: "checkout", title: "x", kind: "bug" });
   });
 });
+
+describe("measure options with an unknown key", () => {
+  it("refuses lines for line and a misspelt yield switch, rather than measuring without them", async () => {
+    factory = await openTestFactory();
+    const window = { from: "2026-03-01", to: "2026-04-01" };
+    await expect(factory.line.measures({ ...window, lines: ["checkout"] } as never)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'measure options is invalid: (root): unknown key "lines"; the keys are from, to, line, operator, environment, yield',
+    });
+    await expect(
+      factory.line.measures({ ...window, yield: { sendback: false } } as never),
+    ).rejects.toMatchObject({
+      _tag: "ValidationError",
+      issues: [
+        {
+          path: "yield",
+          message: 'unknown key "sendback"; the keys are gateFailures, sendBacks, adaptedLinks',
+        },
+      ],
+    });
+    await expect(factory.line.measures({ ...window, line: "checkout" })).resolves.toMatchObject({
+      scope: { line: "checkout" },
+    });
+  });
+});
