@@ -71,7 +71,11 @@ describe("a malformed value on the command line", () => {
       [["knowledge", "capture", "--kind", "note", "--title", "", "--body", "b"], "error: E_USAGE: --title: "],
       [
         ["knowledge", "capture", "--kind", "note", "--title", "t", "--body", "b", "--tag", "two words"],
-        "error: E_USAGE: --tag: tags are words without spaces",
+        'error: E_USAGE: --tag: tags are words without spaces (got "two words")',
+      ],
+      [
+        ["knowledge", "revise", "doc_nope", "--reason", "r", "--tag", "ok", "--tag", "two words"],
+        'error: E_USAGE: --tag: tags are words without spaces (got "two words")',
       ],
       [["signal", "route", signal, "--to", ""], "error: E_USAGE: --to: "],
       [["skills", "run", "summarize-line", "--input", "@"], "error: E_USAGE: --input: must not be empty"],

@@ -246,6 +246,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         };
         const kind = parseFlag(CaptureKindFlag, f.kind, "--kind");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
+        const tags = (f.tag ?? []).map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const body = readBody(f);
         if (body === undefined) throw new UsageError("give the body with --body <text> or --file <path>");
         const document = await withFactory(options, async (factory) => {
@@ -263,7 +264,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
                   ...(body.file === undefined ? {} : { uri: body.file }),
                 },
                 lines: f.line ?? [],
-                tags: f.tag ?? [],
+                tags,
                 supersedes: f.supersedes ?? [],
               },
               { actor: options.actor, ...keyed },
@@ -297,6 +298,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         };
         const reason = parseFlag(ReasonFlag, f.reason, "--reason");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
+        const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const body = readBody(f);
         if (f.title === undefined && body === undefined && f.tag === undefined && f.line === undefined)
           throw new UsageError("nothing to revise: give --title, --body, --file, --tag or --line");
@@ -310,7 +312,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
                 reason,
                 ...(f.title === undefined ? {} : { title: f.title }),
                 ...(body === undefined ? {} : { body: body.text }),
-                ...(f.tag === undefined ? {} : { tags: f.tag }),
+                ...(tags === undefined ? {} : { tags }),
                 ...(f.line === undefined ? {} : { lines: f.line }),
               },
               { actor: options.actor, ...keyed },
