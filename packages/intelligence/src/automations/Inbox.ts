@@ -1,4 +1,10 @@
-import { type EventLog, type Projection, type StoredEvent, startProjection } from "@software-factory/core";
+import {
+  type EventLog,
+  type Projection,
+  type StoredEvent,
+  startProjection,
+  strictInput,
+} from "@software-factory/core";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import type { Notification } from "./Automation.js";
@@ -30,7 +36,7 @@ export interface InboxListOptions {
   readonly after?: number;
 }
 
-const ListOptionsSchema = z.object({
+const ListOptionsSchema = strictInput({
   unreadOnly: z.boolean().optional(),
   limit: z.number().int().min(1).max(500).optional(),
   after: z.number().int().nonnegative().optional(),

@@ -429,6 +429,17 @@ describe("inbox", () => {
     await inbox.close();
   });
 
+  it("refuses a misspelt list option, naming it and the options, rather than listing read items too", async () => {
+    const log = await memoryLog();
+    const inbox = await Inbox.open(log);
+    await expect(inbox.list("ada", { unread: true } as never)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'inbox list options is invalid: (root): unknown key "unread"; the keys are unreadOnly, limit, after',
+    });
+    await inbox.close();
+  });
+
   it("counts each notification once when two processes mark the same ones read at once", async () => {
     const log = await memoryLog();
     const [first, second] = await Promise.all([Inbox.open(log), Inbox.open(log)]);
