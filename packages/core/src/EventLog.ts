@@ -291,7 +291,8 @@ export class EventLog implements AsyncDisposable {
  * over a given store, or over PostgreSQL when `store` is a `postgres://` URL (or,
  * with neither `store` nor `path`, when `FACTORY_DATABASE_URL` is set).
  *
- * @throws ValidationError naming each malformed or unknown option, or an event type that two `events` define differently.
+ * @throws ValidationError naming each malformed or unknown option, an event type that two `events` define
+ *   differently, or a `FACTORY_DATABASE_URL` that is no `postgres://` URL.
  * @throws SchemaVersionError when the file was written by a newer SDK.
  * @throws StoreError when the store cannot be opened.
  * @example
@@ -351,14 +352,14 @@ const objectWith = (what: string, ...methods: PropertyKey[]) =>
     { message: `expected ${what}` },
   );
 
-/**
- * A `store` given as a string: a PostgreSQL URL (the store checks the rest of
- * it), never a SQLite file, which is `path`.
- */
+/** How a PostgreSQL URL starts; the store checks the rest of it. */
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+/** A `store` given as a string: a PostgreSQL URL, never a SQLite file, which is `path`. */
 const StoreUrlSchema = z
   .string()
   .min(1)
-  .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+  .refine((value) => POSTGRES_URL.test(value), {
     error: (issue) =>
       `${JSON.stringify(issue.input)} is not a postgres:// or postgresql:// URL; give a SQLite file as path, or an EventStore object as store`,
   });
@@ -387,6 +388,14 @@ async function openDefaultStore(options: OpenEventLogOptions): Promise<EventStor
       : options.path === undefined
         ? process.env.FACTORY_DATABASE_URL || undefined
         : undefined;
+  if (url !== undefined && !POSTGRES_URL.test(url)) {
+    // Only FACTORY_DATABASE_URL gets here: a store option was checked with the other options.
+    const message = `${JSON.stringify(url)} is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it and give a SQLite file as path`;
+    throw new ValidationError({
+      message: `FACTORY_DATABASE_URL: ${message}`,
+      issues: [{ path: "FACTORY_DATABASE_URL", message }],
+    });
+  }
   if (url !== undefined) {
     const { openPostgresEventStore } = await import("./postgres/PostgresEventStore.js");
     return openPostgresEventStore({

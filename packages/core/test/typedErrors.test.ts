@@ -152,6 +152,22 @@ describe("the Promise face's option checks", () => {
     });
   });
 
+  it("names FACTORY_DATABASE_URL when it holds no postgres:// URL and neither store nor path is given", async () => {
+    const before = process.env.FACTORY_DATABASE_URL;
+    process.env.FACTORY_DATABASE_URL = "./team.db";
+    try {
+      await expect(openEventLog({})).rejects.toMatchObject({
+        _tag: "ValidationError",
+        issues: [{ path: "FACTORY_DATABASE_URL" }],
+        message:
+          'FACTORY_DATABASE_URL: "./team.db" is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it and give a SQLite file as path',
+      });
+    } finally {
+      if (before === undefined) delete process.env.FACTORY_DATABASE_URL;
+      else process.env.FACTORY_DATABASE_URL = before;
+    }
+  });
+
   it("refuses a negative read limit, a fractional position and an unknown query field", async () => {
     const dir = tempDir();
     const log = await openEventLog({ path: join(dir, "factory.db"), events: [NoteAdded] });

@@ -15,6 +15,7 @@ import {
   openAssemblyLine,
   openEventLog,
   type PipelineInput,
+  ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
 import { type FloorPlan, openFloorPlan } from "@software-factory/floorplan";
@@ -150,6 +151,9 @@ function duplicateSkillNames(
   });
 }
 
+/** How a PostgreSQL URL starts; the store checks the rest of it. */
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
 /** The options of {@link openFactory}, checked before anything is opened: an unknown key is refused. */
 const OpenFactoryOptionsSchema = z.strictObject({
   dir: z.string().min(1, "must be a folder path").optional(),
@@ -159,7 +163,7 @@ const OpenFactoryOptionsSchema = z.strictObject({
         z
           .string()
           .min(1)
-          .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+          .refine((value) => POSTGRES_URL.test(value), {
             error: (issue) =>
               `${JSON.stringify(issue.input)} is not a postgres:// or postgresql:// URL; a SQLite factory is opened with dir (its factory.db)`,
           }),
@@ -265,8 +269,9 @@ export interface Factory extends AsyncDisposable {
  * indexes in `cache/`, which holds a `.gitignore` ignoring all of it: a
  * factory folder kept in a repository never has its caches committed.
  *
- * @throws ValidationError when an option is malformed or unknown, or two
- * skills share a name (the message names the option, or the name).
+ * @throws ValidationError when an option is malformed or unknown, two skills
+ * share a name, or `FACTORY_DATABASE_URL` (read when no `store` is given) is
+ * no `postgres://` URL (the message names the option, the name or the variable).
  * @example
  * ```ts
  * const factory = await openFactory({ dir: ".factory" });
@@ -278,10 +283,11 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
   parseInput(OpenFactoryOptionsSchema, options, "openFactory options");
   const dir = resolve(options.dir ?? ".factory");
   const model = options.model ?? modelFromEnv();
+  const store = storeOf(options.store, dir);
   mkdirSync(dir, { recursive: true });
   ignoreCaches(join(dir, "cache"));
   const log = await openEventLog({
-    ...storeOf(options.store, dir),
+    ...store,
     ...(options.actor === undefined ? {} : { actor: options.actor }),
     ...(options.durability === undefined ? {} : { durability: options.durability }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -387,7 +393,15 @@ function storeOf(
 ): { store: string | EventStore } | { path: string } {
   if (store !== undefined) return { store };
   const url = process.env.FACTORY_DATABASE_URL;
-  return url !== undefined && url !== "" ? { store: url } : { path: join(dir, "factory.db") };
+  if (url === undefined || url === "") return { path: join(dir, "factory.db") };
+  if (!POSTGRES_URL.test(url)) {
+    const message = `${JSON.stringify(url)} is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it to use the SQLite file in dir`;
+    throw new ValidationError({
+      message: `FACTORY_DATABASE_URL: ${message}`,
+      issues: [{ path: "FACTORY_DATABASE_URL", message }],
+    });
+  }
+  return { store: url };
 }
 
 /**

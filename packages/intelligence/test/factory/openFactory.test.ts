@@ -149,6 +149,24 @@ describe("openFactory options", () => {
     expect(existsSync(fresh)).toBe(false);
   });
 
+  it("names FACTORY_DATABASE_URL when it holds no postgres:// URL, before creating anything", async () => {
+    const fresh = join(dir, "never-created");
+    const before = process.env.FACTORY_DATABASE_URL;
+    process.env.FACTORY_DATABASE_URL = "./team.db";
+    try {
+      await expect(openFactory({ dir: fresh })).rejects.toMatchObject({
+        _tag: "ValidationError",
+        issues: [{ path: "FACTORY_DATABASE_URL" }],
+        message:
+          'FACTORY_DATABASE_URL: "./team.db" is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it to use the SQLite file in dir',
+      });
+    } finally {
+      if (before === undefined) delete process.env.FACTORY_DATABASE_URL;
+      else process.env.FACTORY_DATABASE_URL = before;
+    }
+    expect(existsSync(fresh)).toBe(false);
+  });
+
   it("refuses two skills of one name, naming the name", async () => {
     await expect(openFactory({ dir: join(dir, "twice"), skills: [echo, echo] })).rejects.toMatchObject({
       _tag: "ValidationError",
