@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { NotFoundError, strictInput, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { z } from "zod";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
@@ -168,9 +168,12 @@ export class Standards<Context = unknown> {
    * when `scope.rules` names a rule the standards do not hold (the message
    * names it and lists the known ids), as `factory check --rule` and the
    * `check_standards` tool answer it.
-   * @throws ValidationError (`E_VALIDATION`) when `scope.id` comes without `scope.kind`.
+   * @throws ValidationError (`E_VALIDATION`) when `scope.id` comes without
+   * `scope.kind`, or `scope` has a key it does not take (`lines` for `line`).
    */
   async check(scope: CheckScope = {}): Promise<Finding[]> {
+    const keys = CheckScopeKeysSchema.safeParse(scope);
+    if (!keys.success) throw scopeError("", keys.error.issues[0]?.message ?? "is not a check scope");
     if (scope.id !== undefined && scope.kind === undefined)
       throw scopeError("kind", `checking one target (id "${scope.id}") needs its kind`);
     const rules = this.#selectRules(scope.rules);
@@ -254,8 +257,19 @@ export class Standards<Context = unknown> {
 }
 
 /** A ValidationError about one field of a check's scope. */
+/** The keys a {@link CheckScope} takes: another one (a typo) is refused rather than dropped. */
+const CheckScopeKeysSchema = strictInput({
+  kind: z.unknown().optional(),
+  id: z.unknown().optional(),
+  line: z.unknown().optional(),
+  rules: z.unknown().optional(),
+});
+
 function scopeError(path: string, message: string): ValidationError {
-  return new ValidationError({ message: `check scope: ${path}: ${message}`, issues: [{ path, message }] });
+  return new ValidationError({
+    message: `check scope: ${path === "" ? "(root)" : path}: ${message}`,
+    issues: [{ path, message }],
+  });
 }
 
 /** The lines a source says a target belongs to, as a list. */

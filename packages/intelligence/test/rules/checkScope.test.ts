@@ -47,4 +47,15 @@ describe("Standards.check refuses a malformed scope", () => {
     });
     expect(failure.message).toContain('checking one target (id "checkout") needs its kind');
   });
+
+  it("with a ValidationError naming a misspelt key and the keys, rather than checking everything", async () => {
+    const failure = await factory.standards.check({ lines: ["checkout"] } as never).catch((error) => error);
+
+    expect(failure).toMatchObject({
+      _tag: "ValidationError",
+      code: "E_VALIDATION",
+      message: 'check scope: (root): unknown key "lines"; the keys are kind, id, line, rules',
+      issues: [{ path: "" }],
+    });
+  });
 });
