@@ -107,3 +107,26 @@ describe("measure options with an unknown key", () => {
     });
   });
 });
+
+describe("read filters with an unknown key", () => {
+  it("refuses lines for line and the like, naming the key and the keys, rather than answering for everything", async () => {
+    factory = await openTestFactory();
+    await factory.line.createWorkItem({ line: "checkout", title: "x" });
+    expect(() => factory.line.list({ lines: ["payments"] } as never)).toThrow(
+      'work item filter is invalid: (root): unknown key "lines"; the keys are line, state, stage, owner',
+    );
+    expect(() => factory.line.signals({ lines: ["payments"] } as never)).toThrow(
+      'signal filter is invalid: (root): unknown key "lines"; the keys are line',
+    );
+    expect(() => factory.line.suspectLinks({ items: ["wi_1"] } as never)).toThrow(
+      'suspect link scope is invalid: (root): unknown key "items"; the keys are item, line',
+    );
+    expect(() => factory.line.deployments({ env: "staging" } as never)).toThrow(
+      'deployment filter is invalid: (root): unknown key "env"; the keys are environment, line',
+    );
+    expect(() => factory.line.incidents({ resolved: false } as never)).toThrow(
+      'incident filter is invalid: (root): unknown key "resolved"; the keys are open, line',
+    );
+    expect(factory.line.list({ line: "checkout" })).toHaveLength(1);
+  });
+});

@@ -7,8 +7,10 @@
  *
  * @module
  */
-import { ClosedError } from "../../errors.js";
+import { z } from "zod";
+import { ClosedError, validationErrorFromZod } from "../../errors.js";
 import type { Projection } from "../../Projection.js";
+import { strictInput } from "../../strictInput.js";
 import type { Artifact } from "../Artifact.js";
 import type { AssemblyHistoryFolder } from "../AssemblyHistory.js";
 import { type AssemblyMeasures, type MeasureOptions, measureAssembly } from "../measures.js";
@@ -39,6 +41,20 @@ export class LineLifecycle {
   assertOpen(): void {
     if (this.#closed) throw new ClosedError({ message: "the assembly line is closed" });
   }
+}
+
+/** Keys only, values as the reads check them: a misspelt key would otherwise widen the answer silently. */
+const anyValue = z.unknown().optional();
+const WorkItemFilterKeys = strictInput({ line: anyValue, state: anyValue, stage: anyValue, owner: anyValue });
+const SignalFilterKeys = strictInput({ line: anyValue });
+const SuspectScopeKeys = strictInput({ item: anyValue, line: anyValue });
+const DeploymentFilterKeys = strictInput({ environment: anyValue, line: anyValue });
+const IncidentFilterKeys = strictInput({ open: anyValue, line: anyValue });
+
+/** Throws the ValidationError naming a key of `filter` that `keys` does not take, and the keys it takes. */
+function checkKeys(keys: z.ZodType, filter: object, subject: string): void {
+  const checked = keys.safeParse(filter);
+  if (!checked.success) throw validationErrorFromZod(checked.error.issues, { subject });
 }
 
 /**
@@ -94,6 +110,7 @@ export class AssemblyLineReads implements AsyncDisposable {
   /** Work items matching a filter, oldest first. */
   list(filter: WorkItemFilter = {}): WorkItem[] {
     this.#lifecycle.assertOpen();
+    checkKeys(WorkItemFilterKeys, filter, "work item filter");
     return listItems(this.#state, filter);
   }
 
@@ -143,6 +160,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    */
   suspectLinks(scope: { readonly item?: string; readonly line?: string } = {}): TraceLink[] {
     this.#lifecycle.assertOpen();
+    checkKeys(SuspectScopeKeys, scope, "suspect link scope");
     return scopedSuspectLinks(this.#state, scope);
   }
 
@@ -185,6 +203,7 @@ export class AssemblyLineReads implements AsyncDisposable {
   /** Every signal, optionally of one line. */
   signals(filter: { readonly line?: string } = {}): Signal[] {
     this.#lifecycle.assertOpen();
+    checkKeys(SignalFilterKeys, filter, "signal filter");
     return listSignals(this.#state, filter);
   }
 
@@ -201,6 +220,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    */
   deployments(filter: DeploymentFilter = {}): Deployment[] {
     this.#lifecycle.assertOpen();
+    checkKeys(DeploymentFilterKeys, filter, "deployment filter");
     const { environment, line } = filter;
     return [...this.#state.deployments.values()].filter(
       (d) =>
@@ -222,6 +242,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    */
   incidents(filter: IncidentFilter = {}): Incident[] {
     this.#lifecycle.assertOpen();
+    checkKeys(IncidentFilterKeys, filter, "incident filter");
     const { open, line } = filter;
     return [...this.#state.incidents.values()].filter(
       (i) =>
