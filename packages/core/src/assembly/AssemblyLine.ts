@@ -364,7 +364,9 @@ export class AssemblyLine extends AssemblyLineReads {
   }
 
   /**
-   * Routes a signal to a line.
+   * Routes a signal to a line. A signal on that line already is returned as
+   * it is and nothing is written (from any process: decided at the head the
+   * append checks), so a retried routing does not tell the line's owner twice.
    *
    * @throws ValidationError when the line id is invalid.
    * @throws NotFoundError when there is no such signal, or the line directory does not know the line.

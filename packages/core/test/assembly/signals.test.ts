@@ -44,6 +44,25 @@ describe("signals", () => {
     expect(line.signals({ line: "payments" })).toHaveLength(1);
   });
 
+  it("writes nothing when a signal is routed to the line it is on, here or from another process", async () => {
+    factory = await openTestFactory();
+    const { line, log } = factory;
+    const signal = await line.captureSignal({
+      text: "Refunds take a week",
+      source: "support",
+      line: "payments",
+    });
+    const other = await factory.reopen();
+    const routings = async () => (await log.read({ types: ["signal.routed"] })).length;
+    expect(await routings()).toBe(1);
+    await line.routeSignal(signal.id, "payments");
+    await other.line.routeSignal(signal.id, "payments");
+    expect(await routings()).toBe(1);
+    expect((await line.routeSignal(signal.id, "checkout")).line).toBe("checkout");
+    await other.line.routeSignal(signal.id, "checkout");
+    expect(await routings()).toBe(2);
+  });
+
   it("refuses work from unknown signals and routing to a malformed line", async () => {
     factory = await openTestFactory();
     await expect(

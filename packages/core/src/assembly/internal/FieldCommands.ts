@@ -91,6 +91,8 @@ export class FieldCommands {
     await this.#writer.retrying(async (head) => {
       await checkReferences(this.#lines, "signal routing", [{ entity: "line", field: "line", id: line }]);
       expectSignal(this.#state, id);
+      // Routed there already (a retry, a second confirmation): another event would tell the owner again.
+      if (this.#state.signals.get(id)?.line === line) return;
       await this.#writer.appendAt({ type: "signal.routed", subject: id, data: { line } }, head, actor);
     });
   }
