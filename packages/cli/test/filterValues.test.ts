@@ -45,7 +45,7 @@ afterAll(() => {
 
 const TAG_RULE = 'error: E_USAGE: --tag: tags are words without spaces (got "two words")';
 const LINE_RULE = "id must be 1-64 chars of [a-z0-9._-], starting with a letter or digit";
-const RULE_ID_RULE = "must be kebab-case, as in line-has-one-owner";
+const RULE_ID_RULE = "must be kebab-case, as in line-has-owner";
 const OPERATOR_RULE = "operator id must be 1-64 chars of [a-z0-9._-], starting with a letter or digit";
 
 describe("a filter value no record can carry", () => {

@@ -45,7 +45,7 @@ export interface Violation {
 
 /** A rule: a check over one kind of target, returning its violations (none means it passes). */
 export interface Rule<Target = unknown, Context = unknown> {
-  /** Stable id, kebab-case (`line-has-one-owner`). */
+  /** Stable id, kebab-case (`line-has-owner`). */
   readonly id: string;
   /** What the rule demands, in one sentence. */
   readonly description: string;
@@ -78,20 +78,20 @@ const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
  * A rule's id: kebab-case, lower-case words and digits joined by single
- * hyphens (`line-has-one-owner`). `defineRule` and `Standards.add` refuse any
+ * hyphens (`line-has-owner`). `defineRule` and `Standards.add` refuse any
  * other, so a value this refuses names no rule; a front end that selects rules
  * by id (the CLI's `check --rule`) checks a value with it before looking the
  * rule up.
  *
  * @example
  * ```ts
- * RuleIdSchema.parse("line-has-one-owner"); // "line-has-one-owner"
- * RuleIdSchema.safeParse("Two Words").success; // false: "must be kebab-case, as in line-has-one-owner"
+ * RuleIdSchema.parse("line-has-owner"); // "line-has-owner"
+ * RuleIdSchema.safeParse("Two Words").success; // false: "must be kebab-case, as in line-has-owner"
  * ```
  */
 export const RuleIdSchema: z.ZodString = z
   .string()
-  .regex(KEBAB_CASE, "must be kebab-case, as in line-has-one-owner");
+  .regex(KEBAB_CASE, "must be kebab-case, as in line-has-owner");
 
 /** The shape of a rule definition, checked when a rule is defined and when it is added to standards. */
 const RuleSchema = z.object({
