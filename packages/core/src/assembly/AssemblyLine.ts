@@ -235,7 +235,10 @@ export class AssemblyLine extends AssemblyLineReads {
   }
 
   /**
-   * Changes an item's owner or adds contributors.
+   * Changes an item's owner or adds contributors. An assignment that changes
+   * nothing (the owner the item has, contributors it has) returns the item as
+   * it is and writes nothing, from any process (decided at the head the
+   * append checks), so a retry does not move its version on.
    *
    * @throws NotFoundError when the line directory does not know the owner or a contributor.
    * @throws IllegalTransitionError when it is done or dropped.

@@ -5,6 +5,7 @@ import {
   openAssemblyLine,
   openEventLog,
   WorkAdvanced,
+  WorkAssigned,
   type WorkItem,
 } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -43,5 +44,30 @@ describe("one item advanced from two processes", () => {
     expect(refused).toMatchObject({ expected: item.version, actual: item.version + 1 });
     const advances = (await factory.log.read({ types: [WorkAdvanced.type] })).filter(WorkAdvanced.is);
     expect(advances.map((event) => event.data.to)).toEqual(["requirements"]);
+  });
+});
+
+describe("one item assigned from two processes", () => {
+  it("writes one assignment when both assign the owner it has, the second after the first landed unseen", async () => {
+    factory = await openTestFactory();
+    const first = factory.line;
+    const other = steppedLog(await openEventLog({ path: factory.path, clock: factory.clock }));
+    const second = { log: other.log, line: await openAssemblyLine({ log: other.log }) };
+    opened.push(second);
+    const item = await first.createWorkItem({ line: "checkout", title: "Pay by link" });
+    await waitFor(() => second.line.get(item.id) !== undefined);
+    const assignments = async () => (await factory.log.read({ types: [WorkAssigned.type] })).length;
+
+    other.before("head", () => first.assign(item.id, { owner: "ben", contributors: ["sam"] }));
+    const repeated = await second.line.assign(item.id, { owner: "ben", contributors: ["sam"] });
+
+    expect(repeated).toMatchObject({ owner: "ben", contributors: ["sam"], version: item.version + 1 });
+    expect(await first.assign(item.id, { owner: "ben" })).toMatchObject({ version: item.version + 1 });
+    expect(await assignments()).toBe(1);
+    expect(await second.line.assign(item.id, { contributors: ["sam", "kim"] })).toMatchObject({
+      contributors: ["sam", "kim"],
+      version: item.version + 2,
+    });
+    expect(await assignments()).toBe(2);
   });
 });

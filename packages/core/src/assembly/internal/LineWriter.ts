@@ -97,6 +97,9 @@ export class LineWriter {
    *
    * @param known - the item's version in this line's state when the call began, read before any wait.
    * @param asked - the fields of the move's event the call's input sets, which a retry with its key must repeat.
+   * @param unchanged - whether the move would change nothing on the item's latest state: then nothing is
+   * written and the item is returned as it is, whatever version it is at (unless `opts.expectedVersion` names
+   * another). Decided at the head the append would check, so a repeat from another process writes nothing too.
    * @returns the item after the move.
    * @throws NotFoundError when there is no such item.
    * @throws IdempotencyConflictError when the key was used for another write than this move of this item with this input.
@@ -109,6 +112,7 @@ export class LineWriter {
     known: number | undefined,
     decide: (item: WorkItem) => NewEvent[] | Promise<NewEvent[]>,
     asked: Readonly<Record<string, unknown>> = {},
+    unchanged?: (item: WorkItem) => boolean,
   ): Promise<WorkItem> {
     let expected = opts.expectedVersion ?? known;
     const key = opts.idempotencyKey;
@@ -118,6 +122,8 @@ export class LineWriter {
     await this.retrying(async (head) => {
       const item = expectItem(this.#state, id);
       if (earlierMove(this.#state, key, id, move, asked)) return;
+      const explicit = opts.expectedVersion;
+      if (unchanged?.(item) && (explicit === undefined || explicit === item.version)) return;
       expected ??= item.version;
       if (item.version !== expected) {
         overtaken = new ConcurrencyConflictError({

@@ -34,6 +34,7 @@ import type { LineWriter } from "./LineWriter.js";
 import { getItem } from "./lineQueries.js";
 import {
   advanceEvents,
+  assignChangesNothing,
   assignEvents,
   blockEvents,
   completeEvents,
@@ -210,6 +211,7 @@ export class WorkItemCommands {
         return assignEvents(item, data);
       },
       asked,
+      (item) => assignChangesNothing(item, data),
     );
   }
 
@@ -226,7 +228,9 @@ export class WorkItemCommands {
    * Parses the move options, then moves the item with the events `decide`
    * returns for its latest state, if it is still at the expected version (the
    * option's, else `known`). `asked`: the fields of the move's event its input
-   * sets, which a retry with the same idempotency key must repeat.
+   * sets, which a retry with the same idempotency key must repeat; `unchanged`:
+   * whether the move would change nothing on the item's latest state, so it
+   * writes nothing.
    */
   async #move(
     id: string,
@@ -235,8 +239,9 @@ export class WorkItemCommands {
     known: number | undefined,
     decide: (item: WorkItem, opts: MoveOpts) => NewEvent[] | Promise<NewEvent[]>,
     asked: Readonly<Record<string, unknown>> = {},
+    unchanged?: (item: WorkItem) => boolean,
   ): Promise<WorkItem> {
     const opts = parseInput(MoveOptionsSchema, options, "move options");
-    return this.#writer.move(id, move, opts, known, (item) => decide(item, opts), asked);
+    return this.#writer.move(id, move, opts, known, (item) => decide(item, opts), asked, unchanged);
   }
 }

@@ -218,6 +218,19 @@ export function assignEvents(item: WorkItem, data: z.output<typeof AssignInputSc
   return [{ type: "work.assigned", subject: item.id, data }];
 }
 
+/**
+ * Whether an assignment would change nothing: the item can be assigned, has
+ * the owner asked for (or none is asked) and every contributor already. A
+ * done or dropped item is not unchanged, so assigning it still fails.
+ */
+export function assignChangesNothing(item: WorkItem, data: z.output<typeof AssignInputSchema>): boolean {
+  return (
+    (item.state === "active" || item.state === "blocked") &&
+    (data.owner === undefined || data.owner === item.owner) &&
+    data.contributors.every((operator) => item.contributors.includes(operator))
+  );
+}
+
 /** Adds the move's idempotency key to the item's move events, so a retry is recognised. */
 export function withRequest(events: readonly NewEvent[], id: string, key: string | undefined): NewEvent[] {
   return events.map((event) =>
