@@ -13,6 +13,7 @@ import { ValidationError, validationErrorFromZod } from "./errors.js";
 import { newId } from "./ids.js";
 import { LogSubscription, type SubscribeOptions, type Subscription } from "./internal/LogSubscription.js";
 import { unstorableTextIssues } from "./internal/unstorableText.js";
+import { strictInput } from "./strictInput.js";
 
 export type { SubscribeOptions, Subscription };
 
@@ -314,7 +315,7 @@ export async function openEventLog(options: OpenEventLogOptions = {}): Promise<E
 const position = z.number().int().nonnegative();
 
 /** What {@link EventLog.read} accepts: {@link ReadQuery}, no other field. */
-const ReadQuerySchema = z.strictObject({
+const ReadQuerySchema = strictInput({
   after: position.optional(),
   until: position.optional(),
   limit: z.number().int().positive().optional(),
@@ -330,7 +331,7 @@ const ReadQuerySchema = z.strictObject({
 const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
 
 /** What {@link EventLog.append} accepts: {@link AppendOptions}, no other field. */
-const AppendOptionsSchema = z.strictObject({
+const AppendOptionsSchema = strictInput({
   idempotencyKey: z
     .string()
     .min(1, "expected a non-empty string")
@@ -365,7 +366,7 @@ const StoreUrlSchema = z
   });
 
 /** What {@link openEventLog} accepts: {@link OpenEventLogOptions}, no other field. */
-const OpenEventLogOptionsSchema = z.strictObject({
+const OpenEventLogOptionsSchema = strictInput({
   path: z.string().min(1).optional(),
   store: z.union([StoreUrlSchema, objectWith("an event store", "append", "read", "head")]).optional(),
   events: objectWith("an iterable of event definitions", Symbol.iterator).optional(),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { canonicalJson } from "./canonicalJson.js";
 import type { EventStore, StoredEvent } from "./EventStore.js";
 import { StoreError, validationErrorFromZod } from "./errors.js";
+import { strictInput } from "./strictInput.js";
 
 /** Options of {@link migrateLog}. */
 export interface MigrateLogOptions {
@@ -32,13 +33,11 @@ export interface MigrationReport {
   readonly targetHash?: string;
 }
 
-const OptionsSchema = z
-  .object({
-    verify: z.boolean().optional(),
-    pageSize: z.number().int().min(1).max(100_000).optional(),
-    onProgress: z.function().optional(),
-  })
-  .strict();
+const OptionsSchema = strictInput({
+  verify: z.boolean().optional(),
+  pageSize: z.number().int().min(1).max(100_000).optional(),
+  onProgress: z.function().optional(),
+});
 
 /**
  * Copies the log of one store into another (SQLite to PostgreSQL and back, or

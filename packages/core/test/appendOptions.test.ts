@@ -60,7 +60,7 @@ describe("EventLog.append options", () => {
       "append options is invalid: actor: expected a non-empty string",
     );
     expect((await refusal({ idempotencykey: "k" })).message).toBe(
-      'append options is invalid: (root): Unrecognized key: "idempotencykey"',
+      'append options is invalid: (root): unknown key "idempotencykey"; the keys are idempotencyKey, expectedHead, actor',
     );
   });
 

@@ -4,17 +4,20 @@ import { join } from "node:path";
 import {
   attempt,
   attemptSync,
+  createMemoryEventStore,
   defineEvent,
   EventLogService,
   type EventStore,
   idTimestamp,
   isKernelError,
+  migrateLog,
   NotFoundError,
   newId,
   openEventLog,
   StoreError,
   ValidationError,
 } from "@software-factory/core";
+import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { Cause, Effect, Exit, Fiber } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
@@ -138,8 +141,30 @@ describe("the Promise face's option checks", () => {
       /^openEventLog options is invalid: durability: /,
     );
     await expect(openEventLog({ path: join(dir, "b.db"), durabilty: "normal" } as never)).rejects.toThrow(
-      /Unrecognized key: "durabilty"/,
+      'openEventLog options is invalid: (root): unknown key "durabilty"; the keys are path, store, events, registry, clock, actor, durability',
     );
+  });
+
+  it("names an unknown option and the options its object takes: migrateLog's, the PostgreSQL store's and its pool's", async () => {
+    await expect(
+      migrateLog(createMemoryEventStore(), createMemoryEventStore(), { pagesize: 10 } as never),
+    ).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'migrateLog options is invalid: (root): unknown key "pagesize"; the keys are verify, pageSize, onProgress',
+    });
+    const url = "postgres://nobody@127.0.0.1:1/none";
+    await expect(openPostgresEventStore({ url, schemaName: "x" } as never)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message: expect.stringMatching(
+        /^PostgreSQL event store options is invalid: \(root\): unknown key "schemaName"; the keys are url, connectionString, schema, ssl, /,
+      ),
+    });
+    await expect(openPostgresEventStore({ url, pool: { maxSize: 2 } } as never)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'PostgreSQL event store options is invalid: pool: unknown key "maxSize"; the keys are max, idleTimeoutMs, connectionTimeoutMs',
+    });
   });
 
   it("refuses a store string that is not a postgres:// URL at store, pointing a SQLite file to path", async () => {
@@ -177,7 +202,8 @@ describe("the Promise face's option checks", () => {
       await expect(log.read({ after: 0.5 })).rejects.toThrow(/^read query is invalid: after: /);
       await expect(log.read({ type: ["note.added"] } as never)).rejects.toMatchObject({
         _tag: "ValidationError",
-        message: expect.stringContaining('Unrecognized key: "type"'),
+        message:
+          'read query is invalid: (root): unknown key "type"; the keys are after, until, limit, types, subjects',
       });
       await expect(log.read({ limit: 1, types: ["note.added"] })).resolves.toHaveLength(1);
     } finally {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { validationErrorFromZod } from "../errors.js";
+import { strictInput } from "../strictInput.js";
 import { checkUrlParameters, readUrlParameters } from "./urlParameters.js";
 
 /** TLS settings of the connection: `true` for TLS with the system's trusted CAs, or node's TLS options. */
@@ -113,15 +114,13 @@ export interface PostgresEventStoreOptions {
 
 const SslSchema = z.union([
   z.boolean(),
-  z
-    .object({
-      rejectUnauthorized: z.boolean().optional(),
-      ca: z.string().optional(),
-      cert: z.string().optional(),
-      key: z.string().optional(),
-      servername: z.string().optional(),
-    })
-    .strict(),
+  strictInput({
+    rejectUnauthorized: z.boolean().optional(),
+    ca: z.string().optional(),
+    cert: z.string().optional(),
+    key: z.string().optional(),
+    servername: z.string().optional(),
+  }),
 ]);
 
 const UrlSchema = z
@@ -136,36 +135,28 @@ const SchemaNameSchema = z
     "schema must be 1-63 chars of [a-z0-9_], starting with a letter or underscore",
   );
 
-const OptionsSchema = z
-  .object({
-    url: UrlSchema.optional(),
-    connectionString: UrlSchema.optional(),
-    schema: SchemaNameSchema.optional(),
-    ssl: SslSchema.optional(),
-    durability: z.enum(["full", "normal"]).optional(),
-    pool: z
-      .object({
-        max: z.number().int().min(1).max(10_000).optional(),
-        idleTimeoutMs: z.number().int().min(0).optional(),
-        connectionTimeoutMs: z.number().int().min(0).optional(),
-      })
-      .strict()
-      .optional(),
-    retry: z
-      .object({
-        attempts: z.number().int().min(1).max(100).optional(),
-        initialDelayMs: z.number().int().min(0).optional(),
-        maxDelayMs: z.number().int().min(0).optional(),
-      })
-      .strict()
-      .optional(),
-    applicationName: z.string().max(63).optional(),
-    catchUpIntervalMs: z.number().int().min(0).optional(),
-    queryTimeoutMs: z.number().int().min(1).optional(),
-    callTimeoutMs: z.number().int().min(1).optional(),
-    listenerCheckIntervalMs: z.number().int().min(1).optional(),
-  })
-  .strict()
+const OptionsSchema = strictInput({
+  url: UrlSchema.optional(),
+  connectionString: UrlSchema.optional(),
+  schema: SchemaNameSchema.optional(),
+  ssl: SslSchema.optional(),
+  durability: z.enum(["full", "normal"]).optional(),
+  pool: strictInput({
+    max: z.number().int().min(1).max(10_000).optional(),
+    idleTimeoutMs: z.number().int().min(0).optional(),
+    connectionTimeoutMs: z.number().int().min(0).optional(),
+  }).optional(),
+  retry: strictInput({
+    attempts: z.number().int().min(1).max(100).optional(),
+    initialDelayMs: z.number().int().min(0).optional(),
+    maxDelayMs: z.number().int().min(0).optional(),
+  }).optional(),
+  applicationName: z.string().max(63).optional(),
+  catchUpIntervalMs: z.number().int().min(0).optional(),
+  queryTimeoutMs: z.number().int().min(1).optional(),
+  callTimeoutMs: z.number().int().min(1).optional(),
+  listenerCheckIntervalMs: z.number().int().min(1).optional(),
+})
   .refine((value) => value.url !== undefined || value.connectionString !== undefined, {
     message: "give url (or connectionString), as in postgres://user@host:5432/database",
     path: ["url"],
