@@ -9,6 +9,7 @@ import { McpServer } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { registerFactoryResources } from "./resources.js";
 import { registerSkills } from "./skills.js";
+import { answerToolCalls, type ServedTool } from "./toolCalls.js";
 import {
   advertisedArguments,
   errorResult,
@@ -58,7 +59,9 @@ export const SERVER_VERSION = "0.1.0";
  *
  * Every tool validates its arguments; a failure (bad arguments, a rule of the
  * factory, an unknown id) comes back as a result with `isError` and a message
- * saying what to change, never as a crash. Connect it to a transport
+ * saying what to change, never as a crash; so does a call of a tool the
+ * server does not serve (naming the group it is in, or the served tools
+ * close to a name that is no tool). Connect it to a transport
  * ({@link serveStdio}, {@link serveHttp}) or your own.
  */
 export function createFactoryMcpServer(factory: Factory, options: FactoryMcpServerOptions = {}): McpServer {
@@ -109,9 +112,17 @@ function registerTools(
   factory: Factory,
   context: ToolContext,
 ): void {
+  const served = new Map<string, ServedTool>();
   for (const tool of factoryTools) {
     if (!groups.has(tool.group)) continue;
-    server.registerTool(
+    const call = async (input: unknown) => {
+      try {
+        return okResult(await tool.run(factory, parseArguments(tool, input), context));
+      } catch (error) {
+        return errorResult(error);
+      }
+    };
+    const registered = server.registerTool(
       tool.name,
       {
         title: tool.title,
@@ -120,13 +131,9 @@ function registerTools(
         outputSchema: tool.output,
         annotations: { title: tool.title, openWorldHint: false, ...tool.annotations },
       },
-      async (input: unknown) => {
-        try {
-          return okResult(await tool.run(factory, parseArguments(tool, input), context));
-        } catch (error) {
-          return errorResult(error);
-        }
-      },
+      call,
     );
+    served.set(tool.name, { tool, registered, call });
   }
+  answerToolCalls(server, served, groups);
 }

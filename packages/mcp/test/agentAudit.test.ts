@@ -115,6 +115,17 @@ describe("get_metrics over a window that ends before it starts", () => {
     );
     expect((await call("get_metrics", { since: "2026-01-01", until: "2026-12-01" })).isError).toBeUndefined();
   });
+
+  it("ends the window of since without until at the call, not after the answer came", async () => {
+    const before = Date.now();
+    const { window } = (await call("get_metrics", { since: "30d" })).structuredContent as {
+      window: { from: string; to: string };
+    };
+    const received = Date.now();
+    expect(Date.parse(window.to)).toBeGreaterThan(before);
+    expect(Date.parse(window.to)).toBeLessThanOrEqual(received);
+    expect(Date.parse(window.to) - Date.parse(window.from)).toBe(30 * 86_400_000 + 1);
+  });
 });
 
 describe("search_knowledge with a cursor no page gave", () => {

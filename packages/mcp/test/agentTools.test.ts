@@ -123,7 +123,12 @@ describe("mark_inbox_read", () => {
 
     const nobody = await call("mark_inbox_read", { operator: "nobody", ids: [mine.id] });
     expect(nobody.isError).toBe(true);
-    expect(nobody.content[0]?.text).toContain('E_NOT_FOUND: no operator "nobody"');
+    expect(nobody.content[0]?.text).toBe(
+      'E_NOT_FOUND: operator: no operator "nobody" in the floor plan, and no notification was ever sent to them (factory://floorplan lists the operators)',
+    );
+    const unknownInbox = await call("get_inbox", { operator: "nobody" });
+    expect(unknownInbox.isError).toBe(true);
+    expect(unknownInbox.content[0]?.text).toBe(nobody.content[0]?.text);
 
     const wrong = await call("mark_inbox_read", { operator: "ana", ids: [mine.id, "ev_nope", theirs.id] });
     expect(wrong.isError).toBe(true);
@@ -213,6 +218,16 @@ describe("run_skill", () => {
     );
     const object = await call("run_skill", { name: "summarize-line", input: { line: "checkout" } });
     expect(object.isError).toBeUndefined();
+  });
+
+  it("refuses an instruction skill, saying how to get its instructions", async () => {
+    const instructions = await call("run_skill", { name: "release-notes" });
+    expect(instructions.isError).toBe(true);
+    expect(instructions.content[0]?.text).toMatch(
+      /^E_NOT_FOUND: name: "release-notes" is an instruction skill \(a SKILL\.md without a handler\), so run_skill does not run it: get its instructions as the prompt "release-notes" or read the resource skill:\/\/release-notes\/SKILL\.md, and follow them yourself; runnable skills: .*shout/,
+    );
+    const prompt = await client.getPrompt({ name: "release-notes" });
+    expect(JSON.stringify(prompt.messages)).toContain("Read references/style guide.md first.");
   });
 });
 

@@ -42,7 +42,7 @@ describe("factory-mcp --instructions and --tools", () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("serves the chosen tool groups and puts the repository's rules in context packs", async () => {
+  it("serves the chosen tool groups, says which group a tool it does not serve is in, and puts the repository's rules in context packs", async () => {
     const client = new Client({ name: "test", version: "1.0.0" });
     await client.connect(
       new StdioClientTransport({
@@ -60,6 +60,23 @@ describe("factory-mcp --instructions and --tools", () => {
         structuredContent: { markdown: string };
       };
       expect(pack.structuredContent.markdown).toContain("Validate every request body with zod.");
+      const refusal = async (name: string) => {
+        const result = (await client.callTool({ name, arguments: {} })) as {
+          isError?: boolean;
+          content: { text: string }[];
+        };
+        expect(result.isError, name).toBe(true);
+        return result.content[0]?.text;
+      };
+      expect(await refusal("create_work_item")).toBe(
+        "E_NOT_FOUND: create_work_item is a tool of the work group, which this server was not started with: it serves knowledge, import (factory-mcp --tools lists the groups it serves; add work to call create_work_item)",
+      );
+      expect(await refusal("search_knowlege")).toBe(
+        'E_NOT_FOUND: no tool "search_knowlege"; did you mean search_knowledge? (tools/list lists the tools this server serves)',
+      );
+      expect(await refusal("make_coffee")).toBe(
+        'E_NOT_FOUND: no tool "make_coffee" (tools/list lists the tools this server serves)',
+      );
     } finally {
       await client.close();
     }

@@ -22,7 +22,7 @@ async function knownOperator(factory: Factory, operator: string): Promise<void> 
     (await factory.inbox.list(operator, { unreadOnly: false, limit: 1 })).length > 0;
   if (!known) {
     throw new NotFoundError({
-      message: `no operator "${operator}" in the floor plan, and no notification was ever sent to them`,
+      message: `operator: no operator "${operator}" in the floor plan, and no notification was ever sent to them (factory://floorplan lists the operators)`,
       entity: "operator",
       id: operator,
       field: "operator",

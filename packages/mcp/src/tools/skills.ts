@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { NotFoundError } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { skillsWithInstructions } from "../skills.js";
 import { defineTool } from "../toolKit.js";
@@ -60,6 +62,29 @@ export const runSkill = defineTool({
     idempotencyKey: IdempotencyKey,
   }),
   output: z.object({ skill: z.string(), output: z.unknown(), durationMs: z.number() }),
-  run: async (factory, { name, input, idempotencyKey }) =>
-    factory.skills.run(name, input === undefined ? {} : input, keyed(idempotencyKey)),
+  run: async (factory, { name, input, idempotencyKey }) => {
+    refuseInstructionSkill(factory, name);
+    return factory.skills.run(name, input === undefined ? {} : input, keyed(idempotencyKey));
+  },
 });
+
+/**
+ * Refuses to run a skill that has instructions and no handler, saying how to
+ * get its instructions instead (the factory's own refusal says only that no
+ * runnable skill has the name).
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `skill`, field `name`) naming
+ *   the skill's prompt and SKILL.md resource, and the runnable skills.
+ */
+function refuseInstructionSkill(factory: Factory, name: string): void {
+  const skills = factory.skills.list();
+  if (skills.some((skill) => skill.name === name && skill.runnable)) return;
+  if (!skillsWithInstructions(factory).has(name)) return;
+  const runnable = skills.filter((skill) => skill.runnable).map((skill) => skill.name);
+  throw new NotFoundError({
+    message: `name: "${name}" is an instruction skill (a SKILL.md without a handler), so run_skill does not run it: get its instructions as the prompt "${name}" or read the resource skill://${name}/SKILL.md, and follow them yourself; runnable skills: ${runnable.join(", ") || "none"}`,
+    entity: "skill",
+    id: name,
+    field: "name",
+  });
+}

@@ -309,10 +309,13 @@ export const getMetrics = defineTool({
   run: async (factory, input) => {
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
     if (input.operator !== undefined) await requireOperator(factory, input.operator, "operator");
+    // One reading of the clock: the call's instant. The end of a window is
+    // exclusive, so the default one ends a millisecond after that instant, and
+    // what was recorded at it is inside.
     const now = factory.log.clock.now().getTime();
     const to =
       input.until === undefined
-        ? new Date(now + 1000).toISOString()
+        ? new Date(now + 1).toISOString()
         : (instantOf(input.until, now) as Date).toISOString();
     const from =
       input.since === undefined
