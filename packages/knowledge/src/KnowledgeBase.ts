@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { EventLog } from "@software-factory/core";
+import { type EventLog, strictInput } from "@software-factory/core";
 import { z } from "zod";
 import { type KnowledgeDocument, revisionAt, withRevision } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
@@ -64,23 +64,28 @@ export interface CaptureOrReviseResult {
   readonly outcome: "captured" | "revised" | "unchanged";
 }
 
-const GetOptionsSchema = z.object({ asOf: InstantSchema.optional() });
-const ListPageSchema = z.object({
-  limit: z.union([z.number().int().min(1), z.literal(Number.POSITIVE_INFINITY)]),
-  offset: z.number().int().min(0),
-});
+/** What {@link KnowledgeBase.get} takes, no other field: a typo (`asof`) is an error, not the document as it is now. */
+const GetOptionsSchema = strictInput({ asOf: InstantSchema.optional() });
 
-/** The filters {@link KnowledgeBase.list} takes, no other field: a typo (`kind` for `kinds`) is an error, not a filter ignored. */
-const ListFiltersSchema = SearchOptionsSchema.pick({
-  kinds: true,
-  lines: true,
-  tags: true,
-  authors: true,
-  from: true,
-  to: true,
-  current: true,
-  asOf: true,
-}).strict();
+/**
+ * The filters and page {@link KnowledgeBase.list} takes, no other field: a
+ * typo (`kind` for `kinds`) is an error naming it and the options, not a
+ * filter ignored.
+ */
+const ListOptionsSchema = strictInput({
+  ...SearchOptionsSchema.pick({
+    kinds: true,
+    lines: true,
+    tags: true,
+    authors: true,
+    from: true,
+    to: true,
+    current: true,
+    asOf: true,
+  }).shape,
+  limit: z.union([z.number().int().min(1), z.literal(Number.POSITIVE_INFINITY)]).default(100),
+  offset: z.number().int().min(0).default(0),
+});
 
 /** Filters and paging of {@link KnowledgeBase.list}: the filters of a search, and a page. */
 export interface ListKnowledgeOptions
@@ -378,20 +383,15 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async list(options: ListKnowledgeOptions = {}): Promise<KnowledgeDocument[]> {
     this.#assertOpen();
-    const { limit = 100, offset = 0, ...filters } = options;
-    const page = parseInput(ListPageSchema, { limit, offset }, "list options");
     // The strict schema refuses what list does not take; the search schema fills in the defaults.
-    const parsed = parseInput(
-      SearchOptionsSchema,
-      parseInput(ListFiltersSchema, filters, "list options"),
-      "list options",
-    );
+    const { limit, offset, ...filters } = parseInput(ListOptionsSchema, options, "list options");
+    const parsed = parseInput(SearchOptionsSchema, filters, "list options");
     await this.sync();
     const keep = documentFilter(parsed, this.#log.clock);
     return [...this.#projection.documents.all()]
       .filter(keep)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
-      .slice(page.offset, page.offset + page.limit);
+      .slice(offset, offset + limit);
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * A typo'd key in a knowledge input is refused with a ValidationError naming
  * it, and nothing is written: the writes (capture, captureOrRevise, revise,
- * recordDecision, link) name the keys the input takes; search and list
- * options, on the Promise and the Effect face, name the unrecognized key.
+ * recordDecision, link) name the keys the input takes, and so do search, list
+ * and get options, on the Promise and the Effect face.
  * Before, the key was dropped: the document was written without it (`line`
  * for `lines` gave no lines) and a search or list went unfiltered.
  */
@@ -121,7 +121,7 @@ describe("search options", () => {
     await expect(temp.kb.search("retry", { kind: "decision" } as never)).rejects.toMatchObject({
       _tag: "ValidationError",
       code: "E_VALIDATION",
-      message: 'search options is invalid: (root): Unrecognized key: "kind"',
+      message: 'search options is invalid: (root): unknown key "kind"; the keys are limit, offset, kinds, lines, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode',
     });
   });
 
@@ -146,12 +146,27 @@ describe("search options", () => {
       return yield* kb.search("retry", { kind: "note" } as never);
     }).pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.issues)));
     await expect(Effect.runPromise(Effect.provide(program, layer))).resolves.toEqual([
-      { path: "", message: 'Unrecognized key: "kind"' },
+      { path: "", message: 'unknown key "kind"; the keys are limit, offset, kinds, lines, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode' },
     ]);
   });
 });
 
 describe("list options", () => {
+  it("names an unknown list option and every option list takes, the page's included", async () => {
+    await expect(temp.kb.list({ kinds: ["note"], lmit: 5 } as never)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message: 'list options is invalid: (root): unknown key "lmit"; the keys are kinds, lines, tags, authors, from, to, current, asOf, limit, offset',
+    });
+  });
+
+  it("refuses a misspelt get option (asof for asOf) naming it, instead of answering the document as it is now", async () => {
+    const doc = await temp.kb.capture(note);
+    await expect(temp.kb.get(doc.id, { asof: "2020-01-01T00:00:00Z" } as never)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message: 'get options is invalid: (root): unknown key "asof"; the keys are asOf',
+    });
+  });
+
   it("refuses an unknown list option and keeps the known ones", async () => {
     await temp.kb.capture(note);
     await expect(temp.kb.list({ kind: "zzz" } as never)).rejects.toBeInstanceOf(ValidationError);
@@ -165,7 +180,7 @@ describe("list options", () => {
       return yield* kb.list({ kind: "note" } as never);
     }).pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.message)));
     await expect(Effect.runPromise(Effect.provide(program, layer))).resolves.toBe(
-      'list options is invalid: (root): Unrecognized key: "kind"',
+      'list options is invalid: (root): unknown key "kind"; the keys are kinds, lines, tags, authors, from, to, current, asOf, limit, offset',
     );
   });
 });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Clock, systemClock } from "@software-factory/core";
+import { type Clock, strictInput, systemClock } from "@software-factory/core";
 import { z } from "zod";
 import { isInForce, type KnowledgeDocument } from "../DocumentStore.js";
 import { utcInstant } from "../internal/instant.js";
@@ -11,10 +11,10 @@ import { InstantSchema } from "../schemas.js";
 
 /**
  * Filters and paging of `KnowledgeBase.search` (each field is described on
- * {@link SearchOptions}), no other field: a typo (`kind` for `kinds`) is an
- * unrecognized key, not a filter silently ignored.
+ * {@link SearchOptions}), no other field: a typo (`kind` for `kinds`) is
+ * refused naming it and the options, not a filter silently ignored.
  */
-export const SearchOptionsSchema = z.strictObject({
+export const SearchOptionsSchema = strictInput({
   /** Hits per page, 1 to 200 (default 10). */
   limit: z.number().int().min(1).max(200).default(10),
   /** Hits of the ranking to skip, 0 to 10,000 (default 0). */
