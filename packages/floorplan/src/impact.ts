@@ -1,4 +1,4 @@
-import { NotFoundError, validationErrorFromZod } from "@software-factory/core";
+import { NotFoundError, strictInput, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import type { FloorGraph } from "./FloorGraph.js";
 import type { DependencyStep } from "./graphTypes.js";
@@ -19,9 +19,9 @@ const impactChangeShape = {
   /** Repository paths that changed (`packages/payments/src/api.ts`), mapped to lines by CODEOWNERS rules. */
   paths: z.array(z.string().min(1)).default([]),
 };
-/** What changed: lines, repository paths, or both. */
+/** What changed: lines, repository paths, or both; another key is refused, naming it and these. */
 export const ImpactChangeSchema: z.ZodObject<typeof impactChangeShape, z.core.$strict> =
-  z.strictObject(impactChangeShape);
+  strictInput(impactChangeShape);
 /** What changed: lines, repository paths, or both. */
 export type ImpactChange = z.input<typeof ImpactChangeSchema>;
 
@@ -31,9 +31,9 @@ const impactOptionsShape = {
   /** Report at most this many affected lines (default 1,000). */
   limit: z.number().int().min(1).default(1000),
 };
-/** Limits of {@link impactOf}. */
+/** Limits of {@link impactOf}; another key is refused, naming it and these. */
 export const ImpactOptionsSchema: z.ZodObject<typeof impactOptionsShape, z.core.$strict> =
-  z.strictObject(impactOptionsShape);
+  strictInput(impactOptionsShape);
 /** Limits of {@link impactOf}. */
 export type ImpactOptions = z.input<typeof ImpactOptionsSchema>;
 

@@ -96,7 +96,9 @@ describe("FloorPlan option checks", () => {
       );
       expect(() => plan.health({ central: -1 })).toThrow(/central: /);
       expect(() => plan.health({ staleBefore: "last week" })).toThrow(/staleBefore: expected an ISO date/);
-      expect(() => plan.health({ maxLines: 3 } as never)).toThrow(/Unrecognized key: "maxLines"/);
+      expect(() => plan.health({ maxLines: 3 } as never)).toThrow(
+        'health options is invalid: (root): unknown key "maxLines"; the keys are files, central, maxLinesPerOperator, staleBefore',
+      );
       expect(
         plan.health({ staleBefore: "2026-03-01", maxLinesPerOperator: 2, central: 0 }).staleLines,
       ).toEqual([]);
@@ -124,6 +126,23 @@ describe("FloorPlan option checks", () => {
         /^lines\[0\]: no line "ghost" in the floor plan; its lines are payments, checkout$/,
       );
       expect(plan.impact({ lines: ["payments"] }).affected.map((entry) => entry.line)).toEqual(["checkout"]);
+    } finally {
+      await plan.close();
+      await log.close();
+    }
+  });
+
+  it("names an unknown key of an impact change or its options and the keys each takes", async () => {
+    const dir = tempDir();
+    const log = await openEventLog({ path: join(dir, "factory.db"), events: floorPlanEvents });
+    const plan = await openFloorPlan({ log, live: false });
+    try {
+      expect(() => plan.impact({ line: ["payments"] } as never)).toThrow(
+        'impact change is invalid: (root): unknown key "line"; the keys are lines, paths',
+      );
+      expect(() => plan.impact({ lines: [] }, { maxDepth: 2 } as never)).toThrow(
+        'impact options is invalid: (root): unknown key "maxDepth"; the keys are depth, limit',
+      );
     } finally {
       await plan.close();
       await log.close();

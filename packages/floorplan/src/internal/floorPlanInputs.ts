@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { validationErrorFromZod } from "@software-factory/core";
+import { strictInput, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 
 /** A path to look up. */
@@ -12,8 +12,8 @@ export const PathSchema = z.string();
 
 const count = z.number().int().nonnegative();
 
-/** What {@link FloorPlan.health} accepts: {@link HealthOptions}, no other field. */
-export const HealthOptionsSchema = z.strictObject({
+/** What {@link FloorPlan.health} accepts: {@link HealthOptions}, no other field (one is refused, naming it and these). */
+export const HealthOptionsSchema = strictInput({
   files: z
     .custom<Iterable<string>>(
       (value) => typeof value === "object" && value !== null && Symbol.iterator in value,
