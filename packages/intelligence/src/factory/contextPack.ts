@@ -10,7 +10,13 @@
  *
  * @module
  */
-import { type AssemblyLine, NotFoundError, ValidationError, type WorkItem } from "@software-factory/core";
+import {
+  type AssemblyLine,
+  NotFoundError,
+  strictInput,
+  ValidationError,
+  type WorkItem,
+} from "@software-factory/core";
 import type { Criticality, DependencyKind, LineInfo } from "@software-factory/floorplan";
 import type { SearchHit } from "@software-factory/knowledge";
 import { z } from "zod";
@@ -45,19 +51,18 @@ export interface ContextRequest {
   readonly budgetTokens?: number;
 }
 
-const ContextRequestSchema = z
-  .strictObject({
-    workItem: z.string().min(1).optional(),
-    line: z.string().min(1).optional(),
-    paths: z.array(z.string().min(1)).min(1).optional(),
-    question: z.string().trim().min(1, "question must not be empty").optional(),
-    budgetTokens: z.number().int().min(1).optional(),
-  })
-  .refine(
-    (request) =>
-      [request.workItem, request.line, request.paths, request.question].some((part) => part !== undefined),
-    "say what the pack is about: a workItem, a line, paths or a question",
-  );
+/** What {@link ContextRequest} takes, no other key (one is refused, naming it and these), and at least one subject. */
+const ContextRequestSchema = strictInput({
+  workItem: z.string().min(1).optional(),
+  line: z.string().min(1).optional(),
+  paths: z.array(z.string().min(1)).min(1).optional(),
+  question: z.string().trim().min(1, "question must not be empty").optional(),
+  budgetTokens: z.number().int().min(1).optional(),
+}).refine(
+  (request) =>
+    [request.workItem, request.line, request.paths, request.question].some((part) => part !== undefined),
+  "say what the pack is about: a workItem, a line, paths or a question",
+);
 
 /** A document that matches too, named without its text: an agent fetches it by id when it needs it. */
 export interface KnowledgeReference {

@@ -15,6 +15,7 @@ import {
   openAssemblyLine,
   openEventLog,
   type PipelineInput,
+  strictInput,
   ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
@@ -154,8 +155,8 @@ function duplicateSkillNames(
 /** How a PostgreSQL URL starts; the store checks the rest of it. */
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
-/** The options of {@link openFactory}, checked before anything is opened: an unknown key is refused. */
-const OpenFactoryOptionsSchema = z.strictObject({
+/** The options of {@link openFactory}, checked before anything is opened: an unknown key is refused, naming it and the options. */
+const OpenFactoryOptionsSchema = strictInput({
   dir: z.string().min(1, "must be a folder path").optional(),
   store: z
     .union(

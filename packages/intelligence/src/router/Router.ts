@@ -1,4 +1,4 @@
-import { hashJson } from "@software-factory/core";
+import { hashJson, strictInput } from "@software-factory/core";
 import { LexicalIndex, tokenize } from "@software-factory/knowledge";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
@@ -120,7 +120,7 @@ export interface RouterOptions {
 }
 
 const RouteTextSchema = z.string().refine((text) => text.trim() !== "", "the text to route is empty");
-const RouteOptionsSchema = z.object({
+const RouteOptionsSchema = strictInput({
   limit: z.number().int().min(1).max(100).optional(),
   exclude: z.string().min(1).optional(),
 });

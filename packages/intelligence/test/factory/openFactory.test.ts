@@ -149,6 +149,25 @@ describe("openFactory options", () => {
     expect(existsSync(fresh)).toBe(false);
   });
 
+  it("names an unknown option and the options taken, of openFactory, context and route", async () => {
+    await expect(
+      openFactory({ dir: join(dir, "never-created"), skilsDir: "x" } as never),
+    ).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'openFactory options is invalid: (root): unknown key "skilsDir"; the keys are dir, store, embedder, pipeline, gates, rules, automations, scorecards, skills, skillsDir, skillClaimLeaseMs, actor, durability, clock, model, tokenCounter, instructionsFrom',
+    });
+    await expect(factory.context({ question: "retries", budget: 200 } as never)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'context request is invalid: (root): unknown key "budget"; the keys are workItem, line, paths, question, budgetTokens',
+    });
+    await expect(factory.route("refunds fail", { limt: 1 } as never)).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message: 'route options is invalid: (root): unknown key "limt"; the keys are limit, exclude',
+    });
+  });
+
   it("names FACTORY_DATABASE_URL when it holds no postgres:// URL, before creating anything", async () => {
     const fresh = join(dir, "never-created");
     const before = process.env.FACTORY_DATABASE_URL;

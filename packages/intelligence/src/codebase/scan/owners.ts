@@ -9,6 +9,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { promisify } from "node:util";
+import { strictInput } from "@software-factory/core";
 import { findCodeowners, parseCodeowners, slugify } from "@software-factory/floorplan";
 import { z } from "zod";
 import { parseInput } from "../../internal/parse.js";
@@ -19,8 +20,8 @@ import { codeownersMatcher } from "./internal/structure-glob.js";
 
 const run = promisify(execFile);
 
-/** Options of {@link proposeOwners}. */
-export const ProposeOwnersOptionsSchema = z.strictObject({
+/** Options of {@link proposeOwners}; another key is refused, naming it and these. */
+export const ProposeOwnersOptionsSchema = strictInput({
   /** Read only commits since this date (anything `git log --since` accepts, `2026-01-01`). */
   since: z.string().trim().min(1, "since must be a date, like 2026-01-01").optional(),
   /** Read at most this many recent commits (default 2,000). */
