@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { EventLogService, ValidationError } from "@software-factory/core";
 import { Effect, Layer } from "effect";
 import { describe, expect, it } from "vitest";
-import { KnowledgeBaseService } from "../src/index.js";
+import { createOpenAiEmbedder, createTransformersEmbedder, KnowledgeBaseService } from "../src/index.js";
 import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
 const temp = useTempKnowledgeBase("knowledge-strict-inputs-");
@@ -121,7 +121,8 @@ describe("search options", () => {
     await expect(temp.kb.search("retry", { kind: "decision" } as never)).rejects.toMatchObject({
       _tag: "ValidationError",
       code: "E_VALIDATION",
-      message: 'search options is invalid: (root): unknown key "kind"; the keys are limit, offset, kinds, lines, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode',
+      message:
+        'search options is invalid: (root): unknown key "kind"; the keys are limit, offset, kinds, lines, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode',
     });
   });
 
@@ -146,8 +147,25 @@ describe("search options", () => {
       return yield* kb.search("retry", { kind: "note" } as never);
     }).pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.issues)));
     await expect(Effect.runPromise(Effect.provide(program, layer))).resolves.toEqual([
-      { path: "", message: 'unknown key "kind"; the keys are limit, offset, kinds, lines, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode' },
+      {
+        path: "",
+        message:
+          'unknown key "kind"; the keys are limit, offset, kinds, lines, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode',
+      },
     ]);
+  });
+});
+
+describe("embedder options", () => {
+  it("names an unknown option of an embedder and the options it takes", async () => {
+    expect(() =>
+      createOpenAiEmbedder({ url: "http://127.0.0.1:9", model: "m", dimension: 8, batchsize: 4 } as never),
+    ).toThrow(
+      'OpenAI-compatible embedder options is invalid: (root): unknown key "batchsize"; the keys are url, model, dimension, apiKey, requestDimensions, batchSize, maxRetries, backoffMs, timeoutMs',
+    );
+    await expect(createTransformersEmbedder({ modelPath: "/nowhere", pool: "cls" } as never)).rejects.toThrow(
+      'transformers.js embedder options is invalid: (root): unknown key "pool"; the keys are modelPath, pooling, normalize, batchSize, dtype, threads',
+    );
   });
 });
 
@@ -155,7 +173,8 @@ describe("list options", () => {
   it("names an unknown list option and every option list takes, the page's included", async () => {
     await expect(temp.kb.list({ kinds: ["note"], lmit: 5 } as never)).rejects.toMatchObject({
       _tag: "ValidationError",
-      message: 'list options is invalid: (root): unknown key "lmit"; the keys are kinds, lines, tags, authors, from, to, current, asOf, limit, offset',
+      message:
+        'list options is invalid: (root): unknown key "lmit"; the keys are kinds, lines, tags, authors, from, to, current, asOf, limit, offset',
     });
   });
 

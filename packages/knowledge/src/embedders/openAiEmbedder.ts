@@ -4,13 +4,14 @@
  *
  * @module
  */
+import { strictInput } from "@software-factory/core";
 import { z } from "zod";
 import { EmbedderError } from "../errors.js";
 import { parseInput } from "../internal/parse.js";
 import type { Embedder } from "../search/types.js";
 
-/** Options of {@link createOpenAiEmbedder}. */
-export const OpenAiEmbedderOptionsSchema = z.object({
+/** Options of {@link createOpenAiEmbedder}; another key is refused, naming it and these. */
+export const OpenAiEmbedderOptionsSchema = strictInput({
   /** Base URL of the server (`https://api.openai.com`, `http://localhost:11434`); `/v1/embeddings` is appended. */
   url: z.url(),
   /** Model name (`text-embedding-3-small`, `nomic-embed-text`). */

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { FeatureExtractionPipeline } from "@huggingface/transformers";
+import { strictInput } from "@software-factory/core";
 import { z } from "zod";
 import { EmbedderError } from "../errors.js";
 import { parseInput } from "../internal/parse.js";
@@ -32,8 +33,8 @@ const DTYPE_SUFFIX = {
 /** Outputs of a model exported for feature extraction (one vector per token). */
 const TOKEN_OUTPUTS = ["last_hidden_state", "token_embeddings"];
 
-/** Options of {@link createTransformersEmbedder}. */
-export const TransformersEmbedderOptionsSchema = z.object({
+/** Options of {@link createTransformersEmbedder}; another key is refused, naming it and these. */
+export const TransformersEmbedderOptionsSchema = strictInput({
   /**
    * Folder of the model in the Hugging Face layout: `config.json`,
    * `tokenizer.json`, `tokenizer_config.json` and `onnx/model.onnx` (or the
