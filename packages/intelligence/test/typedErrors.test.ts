@@ -17,6 +17,7 @@ import {
   defineScorecard,
   exportSkill,
   type Factory,
+  importJUnitReport,
   loadSkillFolder,
   openFactory,
   readSkillFile,
@@ -163,6 +164,31 @@ describe("standards, gates and scorecards", () => {
       id: "gold",
       field: "rules.level",
       message: 'scorecard "card" has no level "gold"; its levels: bronze',
+    });
+  });
+
+  it("names an unknown option and the options taken, of ruleGate, the model provider and the JUnit import", async () => {
+    expect(thrown(() => ruleGate(new Standards({}), { stages: ["release"] } as never))).toMatchObject({
+      _tag: "ValidationError",
+      message: expect.stringContaining(
+        '(root): unknown key "stages"; the keys are stage, rules, severity, name, onAdvice',
+      ),
+    });
+    expect(
+      thrown(() =>
+        createOpenAiCompatibleProvider({ baseUrl: "http://127.0.0.1:9", model: "m", timeout: 5 } as never),
+      ),
+    ).toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'model provider options is invalid: (root): unknown key "timeout"; the keys are baseUrl, apiKey, model, timeoutMs, maxRetries, retryDelayMs',
+    });
+    await expect(
+      importJUnitReport({} as never, { file: "report.xml", runid: "ci-1" } as never),
+    ).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'JUnit import options is invalid: (root): unknown key "runid"; the keys are file, runId, workItem, line',
     });
   });
 

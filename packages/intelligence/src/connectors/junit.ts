@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
+import { strictInput } from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
@@ -16,8 +17,8 @@ import { type JUnitCase, parseJUnit, SUBJECT } from "./internal/junitXml.js";
 import { indexTests, type KnownTest } from "./internal/testMatch.js";
 import type { ConnectorSummary } from "./summary.js";
 
-/** Options of {@link importJUnitReport}. */
-export const JUnitImportOptionsSchema = z.object({
+/** Options of {@link importJUnitReport}; another key is refused, naming it and these. */
+export const JUnitImportOptionsSchema = strictInput({
   /** Path of the JUnit XML report. */
   file: z.string().min(1, "file must name a JUnit XML report"),
   /** Id of the test run; else the report's (`testsuites@id`, or first suite name and timestamp), else a hash of the file. */

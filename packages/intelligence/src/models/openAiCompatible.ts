@@ -20,6 +20,7 @@ import {
   type ModelUsage,
   parseChatRequest,
   parseStructuredReply,
+  strictInput,
 } from "@software-factory/core";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
@@ -44,7 +45,8 @@ export interface OpenAiCompatibleOptions {
   readonly retryDelayMs?: number;
 }
 
-const OptionsSchema = z.object({
+/** What {@link createOpenAiCompatibleProvider} takes, no other key (one is refused, naming it and these). */
+const OptionsSchema = strictInput({
   baseUrl: z.url({ protocol: /^https?$/, error: "baseUrl must be an http or https URL" }),
   apiKey: z.string().min(1, "apiKey must not be empty (leave it out for servers without keys)").optional(),
   model: z.string().trim().min(1, "model must name a model the server serves"),

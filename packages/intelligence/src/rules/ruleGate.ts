@@ -9,6 +9,7 @@ import {
   type GateContext,
   type GateResult,
   NotFoundError,
+  strictInput,
   type WorkItem,
 } from "@software-factory/core";
 import { z } from "zod";
@@ -52,7 +53,8 @@ export interface RuleGateOptions {
   readonly onAdvice?: (item: WorkItem, findings: readonly Finding[], context: GateContext) => void;
 }
 
-const OptionsSchema = z.object({
+/** What {@link ruleGate} takes, no other key (one is refused, naming it and these). */
+const OptionsSchema = strictInput({
   stage: z.union([z.string().min(1), z.array(z.string().min(1)).min(1, "name at least one stage")]),
   rules: z.unknown().optional(),
   severity: z.enum(["error", "warning", "info"]).optional(),
