@@ -1,4 +1,4 @@
-import { OperatorRoleSchema, validationErrorFromZod } from "@software-factory/core";
+import { OperatorRoleSchema, strictInput, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import { compilePattern, quoted, unsupportedPatternReason } from "./internal/pattern.js";
 import { CriticalitySchema, DependencyKindSchema, EntityIdSchema } from "./model.js";
@@ -24,7 +24,7 @@ const dependencyDeclShape = {
 };
 /** A dependency of a line on another line, as declared in a plan. */
 export const DependencyDeclSchema: z.ZodObject<typeof dependencyDeclShape, z.core.$strict> =
-  z.strictObject(dependencyDeclShape);
+  strictInput(dependencyDeclShape);
 /** A dependency of a line on another line, as declared in a plan. */
 export type DependencyDecl = z.infer<typeof DependencyDeclSchema>;
 /** A dependency as a user writes it (kind and criticality may be left out). */
@@ -40,7 +40,7 @@ const contributorDeclShape = {
 };
 /** A further operator on a line, with a typed role (`backup`, `reviewer`). */
 export const ContributorDeclSchema: z.ZodObject<typeof contributorDeclShape, z.core.$strict> =
-  z.strictObject(contributorDeclShape);
+  strictInput(contributorDeclShape);
 /** A further operator on a line, with a typed role. */
 export type ContributorDecl = z.infer<typeof ContributorDeclSchema>;
 
@@ -108,8 +108,7 @@ const lineDeclShape = {
     .default([]),
 };
 /** A line: a feature or operational context, the unit of ownership. */
-export const LineDeclSchema: z.ZodObject<typeof lineDeclShape, z.core.$strict> =
-  z.strictObject(lineDeclShape);
+export const LineDeclSchema: z.ZodObject<typeof lineDeclShape, z.core.$strict> = strictInput(lineDeclShape);
 /** A line as declared in a plan. */
 export type LineDecl = z.infer<typeof LineDeclSchema>;
 /** A line as a user writes it (defaults may be left out). */
@@ -127,18 +126,16 @@ const operatorDeclShape = {
   /** Handles in other tools (`github: "@alice"`), used to map CODEOWNERS and Backstage owners. */
   handles: z.record(text("a tool's name", PLAN_LIMITS.tag), text("a handle", PLAN_LIMITS.handle)).default({}),
   /** Load this operator can carry; `health()` reports operators over it. */
-  capacity: z
-    .strictObject({
-      /** Lines they can own. */
-      lines: z.number().int().min(0).optional(),
-      /** Work items they can have in progress. */
-      wip: z.number().int().min(0).optional(),
-    })
-    .optional(),
+  capacity: strictInput({
+    /** Lines they can own. */
+    lines: z.number().int().min(0).optional(),
+    /** Work items they can have in progress. */
+    wip: z.number().int().min(0).optional(),
+  }).optional(),
 };
 /** An operator as declared in a plan. */
 export const OperatorDeclSchema: z.ZodObject<typeof operatorDeclShape, z.core.$strict> =
-  z.strictObject(operatorDeclShape);
+  strictInput(operatorDeclShape);
 /** An operator as declared in a plan. */
 export type OperatorDecl = z.infer<typeof OperatorDeclSchema>;
 /** An operator as a user writes it (defaults may be left out). */
@@ -154,7 +151,7 @@ const domainDeclShape = {
 };
 /** A domain: a group of lines inside the product. */
 export const DomainDeclSchema: z.ZodObject<typeof domainDeclShape, z.core.$strict> =
-  z.strictObject(domainDeclShape);
+  strictInput(domainDeclShape);
 /** A domain as declared in a plan. */
 export type DomainDecl = z.infer<typeof DomainDeclSchema>;
 
@@ -168,7 +165,7 @@ const productDeclShape = {
 };
 /** The product the plan describes. */
 export const ProductDeclSchema: z.ZodObject<typeof productDeclShape, z.core.$strict> =
-  z.strictObject(productDeclShape);
+  strictInput(productDeclShape);
 /** The product the plan describes. */
 export type ProductDecl = z.infer<typeof ProductDeclSchema>;
 
@@ -184,7 +181,7 @@ const relationDeclShape = {
 };
 /** An edge of a relation type a factory registered itself (see `RelationRegistry`). */
 export const RelationDeclSchema: z.ZodObject<typeof relationDeclShape, z.core.$strict> =
-  z.strictObject(relationDeclShape);
+  strictInput(relationDeclShape);
 /** An edge of a registered custom relation. */
 export type RelationDecl = z.infer<typeof RelationDeclSchema>;
 
@@ -194,7 +191,7 @@ const planSettingsShape = {
 };
 /** Plan-wide settings. */
 export const PlanSettingsSchema: z.ZodObject<typeof planSettingsShape, z.core.$strict> =
-  z.strictObject(planSettingsShape);
+  strictInput(planSettingsShape);
 /** Plan-wide settings. */
 export type PlanSettings = z.infer<typeof PlanSettingsSchema>;
 
@@ -215,7 +212,7 @@ const planShape = {
   relations: z.array(RelationDeclSchema).default([]),
 };
 /** A whole floor plan: the content of `factory.yaml` once parsed. */
-export const PlanSchema: z.ZodObject<typeof planShape, z.core.$strict> = z.strictObject(planShape);
+export const PlanSchema: z.ZodObject<typeof planShape, z.core.$strict> = strictInput(planShape);
 /** A whole floor plan, parsed and with defaults filled in. */
 export type Plan = z.infer<typeof PlanSchema>;
 /** A floor plan as a user writes it (defaults may be left out). */

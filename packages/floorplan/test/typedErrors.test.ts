@@ -132,6 +132,23 @@ describe("FloorPlan option checks", () => {
     }
   });
 
+  it("names an unknown key of a plan's line and the keys a line takes, writing nothing", async () => {
+    const dir = tempDir();
+    const log = await openEventLog({ path: join(dir, "factory.db"), events: floorPlanEvents });
+    const plan = await openFloorPlan({ log, live: false });
+    try {
+      await expect(
+        plan.applyPlan({ operators: [{ id: "ana" }], lines: [{ id: "payments", ownr: "ana" }] } as never),
+      ).rejects.toThrow(
+        'floor plan is invalid: lines[0]: unknown key "ownr"; the keys are id, name, domain, description, owner, contributors, paths, tags, wipLimit, knowledge, dependsOn',
+      );
+      expect(await log.head()).toBe(0);
+    } finally {
+      await plan.close();
+      await log.close();
+    }
+  });
+
   it("names an unknown key of an impact change or its options and the keys each takes", async () => {
     const dir = tempDir();
     const log = await openEventLog({ path: join(dir, "factory.db"), events: floorPlanEvents });
