@@ -94,7 +94,8 @@ describe("plan apply of a factory.yaml with a field over its limit", () => {
     );
     const refused = await factory("plan", "apply", "long.yaml");
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain(
+    // A refused apply is an error: its problems go to stderr, after the error line (7bba2df).
+    expect(refused.stderr).toContain(
       "long.yaml:8:18 error a description is at most 10000 characters [lines[0].description]",
     );
     expect(await events()).toBe(before);
@@ -114,7 +115,9 @@ describe("errors about a plan or import file", () => {
     for (const command of ["check", "apply"]) {
       const refused = await factory("plan", command, "plans");
       expect(refused.code, command).toBe(1);
-      expect(refused.stdout, command).toContain("plans error is a folder, not a file");
+      // plan check reports what it found on stdout; a refused apply is an error on stderr, as init --plan's.
+      if (command === "check") expect(refused.stdout).toContain("plans error is a folder, not a file");
+      else expect(refused.stderr).toContain("error: E_VALIDATION: plans: is a folder, not a file");
       expect(refused.stderr, command).not.toContain("E_FAILED");
     }
     expect(await events()).toBe(before);
@@ -211,7 +214,7 @@ describe("plan apply of a line that depends on itself", () => {
     );
     const refused = await factory("plan", "apply", "self.yaml");
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain(
+    expect(refused.stderr).toContain(
       'self.yaml:13:9 error "checkout" depends on itself [lines[0].dependsOn[1]]',
     );
     expect(await events()).toBe(before);
