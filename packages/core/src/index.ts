@@ -222,6 +222,7 @@ export {
   type StructuredOutput,
 } from "./ModelProvider.js";
 export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migrateLog.js";
+export { nearNames } from "./nearNames.js";
 export { type Projection, type ProjectionOptions, startProjection } from "./Projection.js";
 export { instantOf, POINT_IN_TIME_EXPECTED, PointInTimeSchema } from "./pointInTime.js";
 export { type RetryOnConflictOptions, retryOnConflict } from "./retryOnConflict.js";

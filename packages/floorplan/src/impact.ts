@@ -1,4 +1,4 @@
-import { NotFoundError, strictInput, validationErrorFromZod } from "@software-factory/core";
+import { NotFoundError, nearNames, strictInput, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import type { FloorGraph } from "./FloorGraph.js";
 import type { DependencyStep } from "./graphTypes.js";
@@ -8,7 +8,6 @@ import {
   type DependencyIndex,
   rankOfCriticality as rankOf,
 } from "./internal/DependencyIndex.js";
-import { nearIds } from "./internal/nearIds.js";
 import { OwnerGroups } from "./internal/OwnerGroups.js";
 import type { Criticality } from "./model.js";
 
@@ -141,7 +140,7 @@ function unknownLinesError(
 ): NotFoundError {
   let nearNone = false;
   const named = unknown.slice(0, NAMED_UNKNOWN_LINES).map(({ at, line }) => {
-    const near = nearIds(line, known);
+    const near = nearNames(line, known);
     if (near.length === 0) nearNone = true;
     const hint = near.length === 0 ? "" : ` (did you mean ${near.map((id) => `"${id}"`).join(" or ")}?)`;
     return `lines[${at}]: no line "${line}" in the floor plan${hint}`;

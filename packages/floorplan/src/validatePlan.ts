@@ -1,6 +1,5 @@
-import type { ValidationIssue } from "@software-factory/core";
+import { nearNames, type ValidationIssue } from "@software-factory/core";
 import { DependencyIndex } from "./internal/DependencyIndex.js";
-import { nearIds } from "./internal/nearIds.js";
 import { type CompiledPattern, compilePattern } from "./internal/pattern.js";
 import type { NodeKind } from "./model.js";
 import type { Plan } from "./Plan.js";
@@ -28,7 +27,7 @@ export interface ValidatePlanOptions {
 
 /** A hint naming the closest known id, or listing a few. */
 function suggest(id: string, known: readonly string[], what: string): string {
-  const close = nearIds(id, known);
+  const close = nearNames(id, known);
   if (close.length > 0)
     return `did you mean ${close.map((c) => `"${c}"`).join(" or ")}? Otherwise declare "${id}" under ${what}`;
   const sample = known.slice(0, 8).join(", ");

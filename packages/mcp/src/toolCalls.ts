@@ -7,8 +7,7 @@
  * @module
  */
 import type { CallToolResult, McpServer, RegisteredTool } from "@modelcontextprotocol/server";
-import { NotFoundError } from "@software-factory/core";
-import { nearNames } from "./internal/nearNames.js";
+import { NotFoundError, nearNames } from "@software-factory/core";
 import { errorResult, type FactoryTool } from "./toolKit.js";
 import { factoryTools } from "./tools.js";
 
@@ -71,7 +70,7 @@ export function unservedTool(
       id: name,
     });
   }
-  const near = nearNames(name, [...served.keys()]);
+  const near = nearNames(name, [...served.keys()], { substrings: true });
   const meant = near.length === 0 ? "" : `; did you mean ${near.join(" or ")}?`;
   return new NotFoundError({
     message: `no tool "${name}"${meant} (tools/list lists the tools this server serves)`,
