@@ -9,7 +9,6 @@
  */
 import {
   INPUT_LIMITS,
-  type Incident,
   LineIdSchema,
   OpenIncidentInputSchema,
   RecordDeploymentInputSchema,
@@ -19,6 +18,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import {
   deploymentRecord,
+  incidentAnswer,
   incidentRecord,
   requireDeployment,
   requireIncident,
@@ -30,32 +30,6 @@ import { DeploymentOutput, IncidentOutput } from "./workOutputs.js";
 
 /** An id of a record the tool names (a work item, an incident, a deployment). */
 const RecordId = z.string().min(1).max(200);
-
-/** A deployment as these tools answer it: with its line and version when it names them. */
-const DeploymentAnswer = DeploymentOutput.extend({
-  line: z.string().optional().describe("The line of the floor plan it deployed; absent when none was named"),
-  version: z.string().optional().describe("What went out (v2.4.1, a commit sha); absent when none was named"),
-});
-
-/** An incident as these tools answer it: with its line when it has one. */
-const IncidentAnswer = IncidentOutput.extend({
-  line: z
-    .string()
-    .optional()
-    .describe("The line it hurts: named when opened, else its deployment's; absent when neither names one"),
-});
-
-/** An incident as the tools answer it: absent fields left out, the first resolution's note as `note`. */
-function incidentAnswer({ deployment, line, resolvedAt, resolvedBy, resolution, ...opened }: Incident) {
-  return {
-    ...opened,
-    ...(deployment === undefined ? {} : { deployment }),
-    ...(line === undefined ? {} : { line }),
-    ...(resolvedAt === undefined ? {} : { resolvedAt }),
-    ...(resolvedBy === undefined ? {} : { resolvedBy }),
-    ...(resolution === undefined ? {} : { note: resolution }),
-  };
-}
 
 /** A line argument: a line id of the floor plan, checked before anything is written or read. */
 const LineArgument = LineIdSchema.optional();
@@ -96,7 +70,7 @@ export const recordDeployment = defineTool({
     ),
     idempotencyKey: IdempotencyKey,
   }),
-  output: DeploymentAnswer,
+  output: DeploymentOutput,
   run: async (factory, { idempotencyKey, ...input }) => {
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
     for (const [index, id] of input.workItems.entries())
@@ -132,7 +106,7 @@ export const openIncident = defineTool({
     ),
     idempotencyKey: IdempotencyKey,
   }),
-  output: IncidentAnswer,
+  output: IncidentOutput,
   run: async (factory, { idempotencyKey, ...input }) => {
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
     if (input.deployment !== undefined) await requireDeployment(factory, input.deployment, "deployment");
@@ -153,7 +127,7 @@ export const resolveIncident = defineTool({
     id: RecordId.describe("Id of the incident (inc_...; open_incident gives them)"),
     note: ResolveIncidentInputSchema.shape.note.describe("How service was restored, at most 2000 characters"),
   }),
-  output: IncidentAnswer.extend({
+  output: IncidentOutput.extend({
     alreadyResolved: z
       .boolean()
       .describe("Whether it was resolved before this call; the first resolution is the one that counts"),
@@ -189,7 +163,7 @@ export const listDeployments = defineTool({
     cursor: Cursor,
   }),
   output: z.object({
-    items: z.array(DeploymentAnswer).describe("The page's deployments, newest first"),
+    items: z.array(DeploymentOutput).describe("The page's deployments, newest first"),
     nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
   }),
   run: async (factory, { environment, line, limit, cursor }) => {
@@ -221,7 +195,7 @@ export const listIncidents = defineTool({
     cursor: Cursor,
   }),
   output: z.object({
-    items: z.array(IncidentAnswer).describe("The page's incidents, newest first"),
+    items: z.array(IncidentOutput).describe("The page's incidents, newest first"),
     nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
   }),
   run: async (factory, { open, line, limit, cursor }) => {

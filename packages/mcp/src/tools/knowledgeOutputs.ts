@@ -20,6 +20,15 @@ export const SourceOutput = z.looseObject({
   capturedAt: Instant.optional().describe("When it was captured at its source, when known"),
 });
 
+/** The document that replaced a document, as list_knowledge and get_document answer it. */
+const SupersededByOutput = z
+  .looseObject({
+    id: z.string().describe("Id of the document that replaced it"),
+    at: Instant.describe("When it was replaced"),
+  })
+  .optional()
+  .describe("The document that replaced it; absent while it is current");
+
 /** A hit of `search_knowledge`: the document, the section that matched and an excerpt. */
 export const SearchHitOutput = z.looseObject({
   id: z.string().describe("Document id, for get_document"),
@@ -44,13 +53,7 @@ export const DocumentSummaryOutput = z.looseObject({
   source: SourceOutput.describe("Where it came from"),
   validFrom: Instant.describe("Since when what it says holds"),
   validTo: Instant.optional().describe("Until when it held; absent while it holds"),
-  supersededBy: z
-    .looseObject({
-      id: z.string().describe("Id of the document that replaced it"),
-      at: Instant.describe("When it was replaced"),
-    })
-    .optional()
-    .describe("The document that replaced it; absent while it is current"),
+  supersededBy: SupersededByOutput,
   createdAt: Instant.describe("When it was captured"),
   updatedAt: Instant.describe("When the last event about it was recorded"),
   revisionCount: z.number().describe("Revisions so far (1 for a document never revised)"),
@@ -94,13 +97,7 @@ export const DocumentOutput = z.looseObject({
   validFrom: Instant.describe("Since when what it says holds"),
   validTo: Instant.optional().describe("Until when it held; absent while it holds"),
   supersedes: z.array(z.string()).describe("Ids of the documents it replaced"),
-  supersededBy: z
-    .looseObject({
-      id: z.string().describe("Id of the document that replaced it"),
-      at: Instant.describe("When it was replaced"),
-    })
-    .optional()
-    .describe("The document that replaced it; absent while it is current"),
+  supersededBy: SupersededByOutput,
   retracted: z
     .looseObject({
       at: Instant.describe("When it was retracted"),

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type Deployment, NotFoundError } from "@software-factory/core";
+import { type Deployment, type Incident, NotFoundError } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 
 /** An incident as the tools answer it: its opening and its first resolution, absent fields left out. */
@@ -20,6 +20,8 @@ export interface IncidentRecord {
   readonly severity: string;
   /** The deployment that caused it, when one was named. */
   readonly deployment?: string;
+  /** The line it hurts: named when opened, else its deployment's. */
+  readonly line?: string;
   /** When it was opened. */
   readonly openedAt: string;
   /** Who opened it. */
@@ -93,11 +95,22 @@ export async function deploymentRecord(factory: Factory, id: string): Promise<De
 export async function incidentRecord(factory: Factory, id: string): Promise<IncidentRecord | undefined> {
   await factory.work.refresh();
   const incident = factory.work.incident(id);
-  if (incident === undefined) return undefined;
-  const { deployment, resolvedAt, resolvedBy, resolution, ...opened } = incident;
+  return incident === undefined ? undefined : incidentAnswer(incident);
+}
+
+/** An incident as the tools answer it: absent fields left out, the first resolution's note as `note`. */
+export function incidentAnswer({
+  deployment,
+  line,
+  resolvedAt,
+  resolvedBy,
+  resolution,
+  ...opened
+}: Incident): IncidentRecord {
   return {
     ...opened,
     ...(deployment === undefined ? {} : { deployment }),
+    ...(line === undefined ? {} : { line }),
     ...(resolvedAt === undefined ? {} : { resolvedAt }),
     ...(resolvedBy === undefined ? {} : { resolvedBy }),
     ...(resolution === undefined ? {} : { note: resolution }),

@@ -200,23 +200,29 @@ export const RecordedArtifactOutput = z.object({
     .describe("Links downstream of it that this version made suspect (list_suspect_links lists them)"),
 });
 
-/** A deployment as `record_deployment` answers it. */
+/** A deployment as `record_deployment` and `list_deployments` answer it. */
 export const DeploymentOutput = z.looseObject({
   id: z.string().describe("Deployment id (dep_...), for open_incident's deployment"),
   environment: z.string().describe("Where it went; the DORA measures count production only"),
   status: z.enum(["succeeded", "failed"]),
   workItems: z.array(z.string()).describe("Ids of the work items it shipped"),
   remediates: z.array(z.string()).describe("Ids of the incidents it fixes (an unplanned deployment)"),
+  line: z.string().optional().describe("The line of the floor plan it deployed; absent when none was named"),
+  version: z.string().optional().describe("What went out (v2.4.1, a commit sha); absent when none was named"),
   recordedAt: Instant.describe("When it was recorded"),
   recordedBy: z.string().describe("Who recorded it"),
 });
 
-/** An incident as `open_incident` and `resolve_incident` answer it. */
+/** An incident as `open_incident`, `resolve_incident` and `list_incidents` answer it. */
 export const IncidentOutput = z.looseObject({
   id: z.string().describe("Incident id (inc_...), for resolve_incident and record_deployment's remediates"),
   title: z.string().describe("What is wrong in production"),
   severity: SeveritySchema,
   deployment: z.string().optional().describe("The deployment that caused it; absent when none was named"),
+  line: z
+    .string()
+    .optional()
+    .describe("The line it hurts: named when opened, else its deployment's; absent when neither names one"),
   openedAt: Instant,
   openedBy: z.string(),
   resolvedAt: Instant.optional().describe("When it was first resolved; absent while open"),
