@@ -5,7 +5,7 @@
  * whom do I tell. Works in a temporary folder, and leaves there a Mermaid
  * diagram of the plan (the path is printed; the log beside it is removed).
  *
- *   node --conditions=@software-factory/source --import tsx examples/floorplan/index.ts
+ *   npm run start -w examples/floorplan      (from the repository root)
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,6 +48,9 @@ for (const path of [
     `  ${path.padEnd(42)} ${owner === undefined ? "unclaimed" : `${owner.line} (@${owner.owner}) via ${owner.pattern}`}`,
   );
 }
+console.log(
+  "  (the last matching pattern wins, as in CODEOWNERS: data-platform's **/*.sql comes after ledger's /db/migrations/ledger/)",
+);
 for (const operator of ["ben", "fatima"])
   console.log(`  ${operator} owns ${floorplan.linesOf(operator).join(", ")}`);
 
@@ -65,10 +68,13 @@ for (const owner of report.notify) {
 if (report.cutoff !== undefined) console.log(`  ${report.cutoff.message}`);
 
 // 4. A change through the API is an event too, and health shows what needs care.
-await floorplan.addDependency("ledger", { line: "orders", kind: "event", criticality: "low" });
+const added = await floorplan.addDependency("ledger", { line: "orders", kind: "event", criticality: "low" });
+console.log(
+  `\nadded ledger -> orders (event, low) through the API: ${added.changes} change, now in the log too`,
+);
 const health = floorplan.health({ files: ["services/payments/a.ts", "LICENSE"], central: 3 });
 console.log(
-  `\nhealth: ${health.cycles.length} cycle(s): ${health.cycles.map((cycle) => cycle.join(" -> ")).join("; ")}`,
+  `health: ${health.cycles.length} cycle(s): ${health.cycles.map((cycle) => cycle.join(" -> ")).join("; ")}`,
 );
 console.log(`  unowned paths: ${health.unownedPaths.join(", ")}`);
 console.log(
