@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { migrateLog } from "@software-factory/core";
+import { type EventStore, migrateLog } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import { findFactory, type GlobalOptions, openStore, withFactory } from "./Session.js";
 
@@ -42,10 +42,11 @@ const COPY_PAGE = 100_000;
  * and so it is on SIGINT, SIGTERM and SIGHUP. A process killed outright
  * leaves its staging folder, which holds nothing the factory needs.
  *
- * When another process creates the factory while `work` runs, the staged
- * factory is dropped, nothing of the other one is touched, and `work` runs
- * on it, as it would have had the command started a moment later. For work
- * that writes only to the factory (an import), since it may then run twice.
+ * When another process creates the factory while `work` runs or its log is
+ * copied (two first imports at once), the staged factory is dropped, nothing
+ * of the other one is touched, and `work` runs on it, as it would have had
+ * the command started a moment later. For work that writes only to the
+ * factory (an import), since it may then run twice.
  */
 export async function withStagedFactory<T>(
   options: GlobalOptions,
@@ -126,7 +127,14 @@ function keepCaches(staging: string, target: string): void {
 /**
  * Copies the staged log into the store the command names (`--store`, else the
  * folder's SQLite file); false, copying nothing, when that store already
- * holds events (another process created the factory meanwhile).
+ * holds events (another process created the factory meanwhile), or took
+ * another's first while this copy was under way (two first imports at once:
+ * the copy fails on the store's head, and writes nothing).
+ *
+ * Each page is appended at the head it expects, so positions 1 to the staged
+ * head are this log's once the copy returns; `migrateLog`'s verification,
+ * which also wants nothing after them, is left out, since the other first
+ * import may by then be writing into this factory.
  */
 async function copyLog(staging: string, options: GlobalOptions): Promise<boolean> {
   const from = await openStore(join(staging, FOLDER_LOG));
@@ -134,7 +142,12 @@ async function copyLog(staging: string, options: GlobalOptions): Promise<boolean
     const to = await openStore(options.store ?? join(resolve(options.dir), FOLDER_LOG), options.storeFlag);
     try {
       if ((await to.head()) > 0) return false;
-      await migrateLog(from, to, { pageSize: COPY_PAGE });
+      try {
+        await migrateLog(from, to, { pageSize: COPY_PAGE, verify: false });
+      } catch (error) {
+        if (await startsWithAnotherLog(from, to)) return false;
+        throw error;
+      }
       return true;
     } finally {
       await to.close();
@@ -142,6 +155,13 @@ async function copyLog(staging: string, options: GlobalOptions): Promise<boolean
   } finally {
     await from.close();
   }
+}
+
+/** Whether `to`'s first event is not `from`'s: another process's log went in first. */
+async function startsWithAnotherLog(from: EventStore, to: EventStore): Promise<boolean> {
+  const [ours] = await from.read({ after: 0, limit: 1 });
+  const [theirs] = await to.read({ after: 0, limit: 1 });
+  return theirs !== undefined && theirs.id !== ours?.id;
 }
 
 /**
