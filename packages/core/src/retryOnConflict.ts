@@ -2,10 +2,13 @@
  * Retrying a write that lost a race: a write decides against the latest state
  * and appends only if the log is still where it read it (the log's optimistic
  * concurrency); when another writer landed first, it waits a little and
- * decides again, a bounded number of times.
+ * decides again, a bounded number of times. A write that keeps losing (a slow
+ * one beside a stream of small ones) takes a write turn on the store for its
+ * later attempts, so it cannot lose again.
  *
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { ConcurrencyConflictError, formatIssues, ValidationError, type ValidationIssue } from "./errors.js";
 
 /**
@@ -14,6 +17,14 @@ import { ConcurrencyConflictError, formatIssues, ValidationError, type Validatio
  * and moves) all land.
  */
 const DEFAULT_ATTEMPTS = 50;
+
+/**
+ * Conflicts after which each further attempt of {@link retryOnConflict} runs
+ * in a write turn (the last attempt does after the first conflict): few
+ * enough that a slow write lands in a fraction of a second beside a stream of
+ * small ones, enough that writers that merely collided never wait for a turn.
+ */
+const TURN_AFTER_CONFLICTS = 3;
 
 /** Options of {@link retryOnConflict}. */
 export interface RetryOnConflictOptions {
@@ -38,6 +49,14 @@ export interface RetryOnConflictOptions {
  * {@link ConcurrencyConflictError}, waits a random pause that grows with each
  * conflict up to `maxBackoffMs` and runs it again, at most `attempts` times in
  * all. Any other error is thrown at once, without another attempt.
+ *
+ * After 3 conflicts (and for the last attempt after one), an attempt runs in a
+ * write turn on each SQLite or PostgreSQL store where the write lost: before
+ * it starts, the store waits until no writer in any process is appending and
+ * keeps every other append waiting (for at most half the store's lock or call
+ * timeout) until this attempt appends or ends, so its read, decision and
+ * append see a log nobody else moves. The append still checks the head it was
+ * given; the turn only makes sure that check passes.
  *
  * @returns what the attempt that did not conflict returned.
  * @throws ConcurrencyConflictError (or what `onGiveUp` makes of it) when the last attempt still conflicts.
@@ -72,9 +91,18 @@ export async function retryOnConflict<T>(
     });
   if (issues.length > 0)
     throw new ValidationError({ message: formatIssues("retryOnConflict options", issues), issues });
+  const scope = new RetryScope(scopes.getStore());
   for (let tried = 1; ; tried++) {
+    const inTurn = tried > TURN_AFTER_CONFLICTS || (tried > 1 && tried === attempts);
     try {
-      return await attempt();
+      return await scopes.run(scope, async () => {
+        try {
+          if (inTurn) await scope.takeTurns();
+          return await attempt();
+        } finally {
+          await scope.endTurns();
+        }
+      });
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError)) throw error;
       if (tried >= attempts) throw options.onGiveUp?.(error, tried) ?? error;
@@ -82,4 +110,73 @@ export async function retryOnConflict<T>(
     const bound = Math.min(2 ** tried, options.maxBackoffMs);
     await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
   }
+}
+
+/**
+ * A store's side of write turns (the SQLite and PostgreSQL stores have one):
+ * how a write that keeps losing the race gets the log to itself for one attempt.
+ */
+export interface WriteTurns<Turn extends WriteTurn = WriteTurn> {
+  /**
+   * Waits until no other writer, in this process or another, is appending,
+   * and keeps every other append waiting until the turn ends.
+   *
+   * @throws StoreError when the store cannot give the turn (its lock timed out, its connection failed).
+   */
+  take(): Promise<Turn>;
+}
+
+/** A write turn held on one store by one attempt of a write. */
+export interface WriteTurn {
+  /** Lets the other writers append again; safe to call more than once, and never throws. */
+  end(): Promise<void>;
+}
+
+/** What one call of {@link retryOnConflict} knows of the stores it writes to. */
+class RetryScope {
+  /** Stores where an attempt of this write lost the race. */
+  readonly #lost = new Set<WriteTurns>();
+  /** The turns the running attempt holds. */
+  readonly #held = new Map<WriteTurns, WriteTurn>();
+
+  /** @param parent the scope of the write this one runs in, whose turns it shares. */
+  constructor(readonly parent: RetryScope | undefined) {}
+
+  lost(turns: WriteTurns): void {
+    this.#lost.add(turns);
+  }
+
+  held(turns: WriteTurns): WriteTurn | undefined {
+    return this.#held.get(turns) ?? this.parent?.held(turns);
+  }
+
+  /** Takes a turn on every store where this write lost, unless this write or the one it runs in holds one. */
+  async takeTurns(): Promise<void> {
+    for (const turns of this.#lost) {
+      if (this.held(turns) === undefined) this.#held.set(turns, await turns.take());
+    }
+  }
+
+  async endTurns(): Promise<void> {
+    const held = [...this.#held.values()];
+    this.#held.clear();
+    for (const turn of held) await turn.end();
+  }
+}
+
+/** The scope of the write whose attempt is running, through every await of the attempt. */
+const scopes = new AsyncLocalStorage<RetryScope>();
+
+/**
+ * Tells the running write, if any, that its append to a store lost the race
+ * (the store's head moved past the one it expected), so that its later
+ * attempts take a turn on that store. Called by the stores.
+ */
+export function lostRace(turns: WriteTurns): void {
+  scopes.getStore()?.lost(turns);
+}
+
+/** The write turn the running attempt holds on a store, if any (ended or not). Called by the stores. */
+export function heldTurn<Turn extends WriteTurn>(turns: WriteTurns<Turn>): Turn | undefined {
+  return scopes.getStore()?.held(turns) as Turn | undefined;
 }

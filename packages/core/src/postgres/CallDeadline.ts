@@ -43,7 +43,7 @@ export class CallDeadline {
     text: string,
     values: readonly unknown[] = [],
   ): Promise<pg.QueryResult<Row>> {
-    const client = await this.#connect(pool);
+    const client = await this.connect(pool);
     // The pool takes its own 'error' listener off a connection it lends out, and
     // the driver emits 'error' when the server ends the connection, besides
     // failing the statement: without a listener that is an uncaught exception
@@ -68,7 +68,7 @@ export class CallDeadline {
   }
 
   /** A connection of the pool, or the pool's connect timeout error when none comes before the deadline (a late one goes back to the pool). */
-  async #connect(pool: pg.Pool): Promise<pg.PoolClient> {
+  async connect(pool: pg.Pool): Promise<pg.PoolClient> {
     const connecting = pool.connect();
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_resolve, reject) => {

@@ -8,8 +8,15 @@ import {
   type StoreAppendOptions,
   type StoredEvent,
 } from "../EventStore.js";
-import { ClosedError, SchemaVersionError, StoreError, ValidationError } from "../errors.js";
+import {
+  ClosedError,
+  ConcurrencyConflictError,
+  SchemaVersionError,
+  StoreError,
+  ValidationError,
+} from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
+import { heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
 import { CallDeadline } from "./CallDeadline.js";
 import { clientConfig } from "./clientConfig.js";
 import {
@@ -20,7 +27,7 @@ import {
   storeErrorFrom,
 } from "./connectionErrors.js";
 import { endWithin } from "./endWithin.js";
-import { migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
+import { APPEND_LOCK_CLASS, migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import { NotificationListener } from "./NotificationListener.js";
 import {
   type PostgresEventStoreOptions,
@@ -49,6 +56,17 @@ interface AppendOutcome {
 
 const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
 
+/** A write turn on a PostgreSQL store: a connection holding the append lock at session level. */
+interface PostgresTurn extends WriteTurn {
+  /** The connection holding the lock; appends on it take the lock at once. */
+  readonly client: pg.PoolClient;
+  /** Whether the turn still holds the lock. */
+  readonly open: boolean;
+}
+
+/** Listens to a held connection's `error` event, which its next statement reports. */
+function ignoreHeldConnectionError(): void {}
+
 /**
  * Opens (or creates) an event store in a PostgreSQL database, shared by every
  * process and machine that connects to it.
@@ -71,6 +89,15 @@ const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
  * missed. Appends and reads that lose their connection are retried on a new
  * one; an append that may have committed before the connection broke is
  * recognised by its event ids, so a retry never stores a batch twice.
+ *
+ * A write that keeps losing the race for the head (see `retryOnConflict`)
+ * takes a write turn: a connection takes the append lock at session level
+ * (`pg_advisory_lock`) before the attempt reads, so every other append, in any
+ * process, waits for it, and holds it until the attempt appends on that
+ * connection (the function takes the lock it already holds) or finishes, or
+ * for half of `callTimeoutMs` at most. Appends of this process wait for the
+ * turn to end before they take a connection, so they cannot fill the pool
+ * while the turn's attempt reads.
  *
  * @throws ValidationError when the options are invalid.
  * @throws SchemaVersionError when the database was written by a newer SDK.
@@ -144,6 +171,11 @@ class PostgresEventStore implements EventStore {
   readonly #listener: NotificationListener;
   readonly #listeners = new Set<() => void>();
   readonly #lockKey: number;
+  readonly #turns: WriteTurns<PostgresTurn> = { take: () => this.#takeTurn() };
+  /** The turn a write of this process holds on this store, ended by `close`. */
+  #turn: PostgresTurn | undefined;
+  /** Settles when the turn a write of this process holds or is taking on this store has ended. */
+  #turnHeld: Promise<void> | undefined;
   #catchUpTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -172,9 +204,23 @@ class PostgresEventStore implements EventStore {
 
   async append(batch: readonly PreparedEvent[], options: StoreAppendOptions): Promise<StoredEvent[]> {
     this.#ensureOpen();
-    const stored = await this.#retrying("appending events", (attempt, deadline) =>
-      this.#appendOnce(batch, options, attempt > 1, deadline),
-    );
+    const turn = heldTurn(this.#turns);
+    const inTurn = turn?.open === true;
+    while (!inTurn && this.#turnHeld !== undefined) await this.#turnHeld;
+    let stored: StoredEvent[];
+    try {
+      stored = await this.#retrying("appending events", async (attempt, deadline) => {
+        if (inTurn && attempt === 1) return this.#appendOnce(batch, options, false, deadline, turn.client);
+        // The turn's connection failed: let go of the lock (if the server has not) before retrying on another.
+        await turn?.end();
+        return this.#appendOnce(batch, options, attempt > 1, deadline);
+      });
+    } catch (error) {
+      if (error instanceof ConcurrencyConflictError) lostRace(this.#turns);
+      throw error;
+    } finally {
+      await turn?.end();
+    }
     if (stored.length > 0) this.#notify();
     return stored;
   }
@@ -218,6 +264,7 @@ class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#turn?.end();
     this.#listeners.clear();
     clearInterval(this.#catchUpTimer);
     // Idle pool connections are unref'd (allowExitOnIdle) so that an open store
@@ -247,11 +294,89 @@ class PostgresEventStore implements EventStore {
     for (const listener of this.#listeners) listener();
   }
 
+  /**
+   * Takes a write turn: once no other write of this process holds one, a pool
+   * connection waits for the append lock and keeps it until the turn ends.
+   */
+  async #takeTurn(): Promise<PostgresTurn> {
+    this.#ensureOpen();
+    while (this.#turnHeld !== undefined) await this.#turnHeld;
+    let settle: () => void = () => undefined;
+    this.#turnHeld = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const over = () => {
+      this.#turn = undefined;
+      this.#turnHeld = undefined;
+      settle();
+    };
+    const options = this.#options;
+    const lock = [APPEND_LOCK_CLASS, this.#lockKey];
+    const deadline = new CallDeadline(options.callTimeoutMs);
+    let client: pg.PoolClient;
+    try {
+      client = await deadline.connect(this.#pool);
+    } catch (error) {
+      over();
+      throw storeErrorFrom(error, options.target, "waiting for a write turn");
+    }
+    client.on("error", ignoreHeldConnectionError);
+    const discard = (error: unknown) => {
+      client.off("error", ignoreHeldConnectionError);
+      client.release(error instanceof Error ? error : true);
+    };
+    try {
+      await client.query({
+        text: "SELECT pg_advisory_lock($1, $2)",
+        values: lock,
+        query_timeout: Math.max(1, Math.min(options.queryTimeoutMs, deadline.left)),
+      } as pg.QueryConfig);
+    } catch (error) {
+      discard(error);
+      over();
+      throw storeErrorFrom(error, options.target, "waiting for a write turn");
+    }
+    let open = true;
+    let ending: Promise<void> | undefined;
+    const end = (): Promise<void> => {
+      ending ??= (async () => {
+        open = false;
+        clearTimeout(timer);
+        try {
+          await client.query({
+            text: "SELECT pg_advisory_unlock($1, $2)",
+            values: lock,
+            query_timeout: options.queryTimeoutMs,
+          } as pg.QueryConfig);
+          client.off("error", ignoreHeldConnectionError);
+          client.release();
+        } catch (error) {
+          // A connection that cannot unlock is closed, which unlocks on the server.
+          discard(error);
+        }
+        over();
+      })();
+      return ending;
+    };
+    const turn: PostgresTurn = {
+      client,
+      get open() {
+        return open;
+      },
+      end,
+    };
+    const timer = setTimeout(() => void end(), options.callTimeoutMs / 2);
+    timer.unref();
+    this.#turn = turn;
+    return turn;
+  }
+
   async #appendOnce(
     batch: readonly PreparedEvent[],
     options: StoreAppendOptions,
     isRetry: boolean,
     deadline: CallDeadline,
+    turnClient?: pg.PoolClient,
   ): Promise<StoredEvent[]> {
     // One statement in autocommit: the server takes the append lock, writes and
     // commits without waiting on this client in between (see factory_append).
@@ -277,6 +402,7 @@ class PostgresEventStore implements EventStore {
         batch.map((event) => JSON.stringify(event.data)),
         batch.map((event) => event.causedBy ?? null),
       ],
+      turnClient,
     );
     const result = rows[0];
     if (result === undefined) throw new Error("factory_append returned no row");
@@ -306,13 +432,25 @@ class PostgresEventStore implements EventStore {
     return rows.map(fromRow);
   }
 
-  /** One statement on a pool connection, within the call's deadline and `queryTimeoutMs`. */
+  /**
+   * One statement on a pool connection (or on `client`, a turn's), within the
+   * call's deadline and `queryTimeoutMs`.
+   */
   #query<Row extends pg.QueryResultRow>(
     deadline: CallDeadline,
     text: string,
     values: readonly unknown[] = [],
+    client?: pg.PoolClient,
   ): Promise<pg.QueryResult<Row>> {
-    return deadline.query<Row>(this.#pool, this.#options.queryTimeoutMs, text, values);
+    if (client === undefined)
+      return deadline.query<Row>(this.#pool, this.#options.queryTimeoutMs, text, values);
+    // The driver reads query_timeout from a query's config (its types leave it out).
+    const config: pg.QueryConfig & { readonly query_timeout: number } = {
+      text,
+      values: [...values],
+      query_timeout: Math.max(1, Math.min(this.#options.queryTimeoutMs, deadline.left)),
+    };
+    return client.query<Row>(config);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import {
   DEFAULT_READ_LIMIT,
@@ -9,8 +9,9 @@ import {
   type StoreAppendOptions,
   type StoredEvent,
 } from "../EventStore.js";
-import { ClosedError, SchemaVersionError, StoreError } from "../errors.js";
+import { ClosedError, ConcurrencyConflictError, SchemaVersionError, StoreError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
+import { heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
 import { migrate, SQLITE_SCHEMA_VERSION } from "./migrations.js";
 
 /** Options of {@link openSqliteEventStore}. */
@@ -23,7 +24,10 @@ export interface SqliteEventStoreOptions {
    * not of the machine, and appends single events several times faster.
    */
   readonly durability?: "full" | "normal";
-  /** How long a writer waits for another process's write lock, in ms (default 10,000). */
+  /**
+   * How long a writer waits for another process's write lock, in ms (default
+   * 10,000). A write turn (see `retryOnConflict`) holds the lock for half of it at most.
+   */
   readonly busyTimeoutMs?: number;
   /** How often watchers poll for commits by other processes, in ms (default 50). */
   readonly pollIntervalMs?: number;
@@ -49,9 +53,32 @@ interface IdempotencyRow {
 
 const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
 
+/** A write turn on a SQLite store: its connection in a `BEGIN IMMEDIATE` transaction. */
+interface SqliteTurn extends WriteTurn {
+  /** Whether the turn still holds the write lock. */
+  readonly open: boolean;
+  /** Commits what the turn wrote and ends it; throws when the commit fails. */
+  commit(): void;
+}
+
+/**
+ * The write turn held in this process on each database file (by absolute
+ * path), settled when it ends: appends of this process wait for it instead of
+ * blocking the thread on the file's lock while the turn's own attempt, on the
+ * same thread, would need to run to release it.
+ */
+const turnsInProcess = new Map<string, Promise<void>>();
+
 /**
  * Opens (or creates) the embedded event store: one SQLite file in WAL mode,
  * shared safely by every process on the machine that opens the same path.
+ *
+ * A write that keeps losing the race for the head (see `retryOnConflict`)
+ * takes a write turn: its attempt runs inside a `BEGIN IMMEDIATE`
+ * transaction, so other processes' appends wait on the file's lock (up to
+ * their busy timeout) and this process's wait for the turn to end, which it
+ * does when the attempt appends (committing) or finishes, or after half the
+ * busy timeout.
  *
  * @throws SchemaVersionError when the file was written by a newer SDK.
  * @throws StoreError when the file cannot be opened or is not a factory database.
@@ -86,6 +113,56 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
 
   const ensureOpen = (): void => {
     if (closed) throw new ClosedError({ message: `the event store at ${options.path} is closed` });
+  };
+  const file = resolve(options.path);
+  const turnMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000)) / 2;
+  /** The turn a write of this process holds on this store, ended by `close`. */
+  let current: SqliteTurn | undefined;
+  const turns: WriteTurns<SqliteTurn> = {
+    async take() {
+      ensureOpen();
+      // Checked again after each wait, in the same step as the BEGIN: another write may have taken it meanwhile.
+      for (let held = turnsInProcess.get(file); held !== undefined; held = turnsInProcess.get(file))
+        await held;
+      guard(options.path, () => db.exec("BEGIN IMMEDIATE"));
+      let ended: () => void = () => undefined;
+      turnsInProcess.set(file, new Promise<void>((settle) => (ended = settle)));
+      let open = true;
+      const finish = (end: "COMMIT" | "ROLLBACK") => {
+        if (!open) return;
+        open = false;
+        clearTimeout(timer);
+        current = undefined;
+        turnsInProcess.delete(file);
+        ended();
+        if (db.open && db.inTransaction) db.exec(end);
+      };
+      const turn: SqliteTurn = {
+        get open() {
+          return open;
+        },
+        commit: () => {
+          try {
+            finish("COMMIT");
+          } catch (error) {
+            if (db.inTransaction) db.exec("ROLLBACK");
+            throw error;
+          }
+        },
+        // Nothing is written in a turn but by `commit`, which ends it.
+        end: async () => {
+          try {
+            finish("ROLLBACK");
+          } catch {
+            // The transaction is gone with the connection.
+          }
+        },
+      };
+      const timer = setTimeout(() => void turn.end(), turnMs);
+      timer.unref();
+      current = turn;
+      return turn;
+    },
   };
   const currentHead = (): number => statements.head.get()?.head ?? 0;
 
@@ -134,7 +211,29 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     kind: "sqlite",
     async append(batch, appendOptions) {
       ensureOpen();
-      const stored = guard(options.path, () => appendBatch.immediate(batch, appendOptions));
+      const turn = heldTurn(turns);
+      // As in `take`: the append runs in the same step as the last check.
+      for (
+        let held = turnsInProcess.get(file);
+        held !== undefined && turn?.open !== true;
+        held = turnsInProcess.get(file)
+      )
+        await held;
+      let stored: StoredEvent[];
+      try {
+        stored = guard(options.path, () => {
+          if (turn?.open !== true) return appendBatch.immediate(batch, appendOptions);
+          // In the turn's transaction, the batch is a savepoint: a failed one leaves nothing behind.
+          const written = appendBatch(batch, appendOptions);
+          turn.commit();
+          return written;
+        });
+      } catch (error) {
+        if (error instanceof ConcurrencyConflictError) lostRace(turns);
+        throw error;
+      } finally {
+        await turn?.end();
+      }
       if (stored.length > 0) notify();
       return stored;
     },
@@ -171,6 +270,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     async close() {
       if (closed) return;
       closed = true;
+      await current?.end();
       if (poller !== undefined) clearInterval(poller);
       listeners.clear();
       db.close();
