@@ -21,6 +21,12 @@ describe("examples/assembly", () => {
     expect(result.stdout).toContain(
       "trace: 1 signal, requirement -> design -> adr -> changeSet -> testEvidence -> feedback",
     );
-    expect(result.stdout).toContain('"delivered": 1');
+    expect(result.stdout).toContain(
+      'suspect: design "Signed link tokens" derivesFrom requirement "Pay by link" (1 hop(s) from REQ-4)',
+    );
+    expect(result.stdout).toContain(
+      "yield: 0 of 1 delivered first pass (1 gate failure, 2 links adapted, 0 send-backs)",
+    );
+    expect(result.stdout).toContain("lead time 28 h");
   });
 });

@@ -62,6 +62,12 @@ const item = await line.createWorkItem({
   signals: [signal.id],
 });
 console.log(`work item ${item.id} in ${item.stage}, owner ${item.owner}`);
+/** An artifact or signal as a person names it, rather than by its generated id. */
+const nameOf = (id: string): string => {
+  const artifact = line.artifact(id);
+  if (artifact !== undefined) return `${artifact.kind} "${artifact.title}"`;
+  return line.signal(id) === undefined ? id : "the signal";
+};
 const step = async (note: string) => {
   clock.advance(4 * HOUR);
   const moved = await line.advance(item.id);
@@ -137,7 +143,9 @@ const revised = await line.recordArtifact({
 });
 console.log(`revised REQ-4 (v${revised.artifact.version}): ${revised.suspected.length} links suspect`);
 for (const link of line.suspectLinks({ item: item.id })) {
-  console.log(`  suspect: ${link.from} ${link.type} ${link.to} (${link.causes[0]?.hops} hop(s) from REQ-4)`);
+  console.log(
+    `  suspect: ${nameOf(link.from)} ${link.type} ${nameOf(link.to)} (${link.causes[0]?.hops} hop(s) from REQ-4)`,
+  );
 }
 
 // 6. The gate keeps the item out of release until the links are reviewed.
@@ -168,23 +176,21 @@ await line.complete(item.id);
 // 7. The chain, both ways, and the line's measures.
 const trace = line.trace(item.id);
 console.log(`trace: ${trace.signals.length} signal, ${trace.artifacts.map((a) => a.kind).join(" -> ")}`);
-console.log(`upstream of the feedback: ${line.walk(feedback.artifact.id, "upstream").nodes.join(", ")}`);
-const measures = await line.measures({ from: "2026-03-01", to: "2026-03-09", line: "checkout" });
 console.log(
-  JSON.stringify(
-    {
-      yield: measures.yield.rate,
-      delivered: measures.throughput.delivered,
-      leadTimeHours: measures.throughput.leadTimeHours.p50,
-      cycleTimeHours: Object.fromEntries(
-        Object.entries(measures.throughput.cycleTimeHours).map(([s, p]) => [s, p.p50]),
-      ),
-      signalsResolved: measures.signals.resolvedShare,
-    },
-    null,
-    2,
-  ),
+  `upstream of the feedback: ${line.walk(feedback.artifact.id, "upstream").nodes.map(nameOf).join(", ")}`,
 );
+const measures = await line.measures({ from: "2026-03-01", to: "2026-03-09", line: "checkout" });
+const { yield: first, throughput, signals } = measures;
+console.log("measures of checkout, 2026-03-01 to 2026-03-09");
+console.log(
+  `  yield: ${first.firstPass} of ${first.delivered} delivered first pass (${first.rework.gateFailures} gate failure, ${first.rework.adaptedLinks} links adapted, ${first.rework.sendBacks} send-backs)`,
+);
+console.log(
+  `  lead time ${throughput.leadTimeHours.p50} h; hours per stage: ${Object.entries(throughput.cycleTimeHours)
+    .map(([stage, hours]) => `${stage} ${hours.p50}`)
+    .join(", ")}`,
+);
+console.log(`  signals: ${signals.resolved} of ${signals.captured} resolved`);
 
 await line.close();
 await log.close();

@@ -26,8 +26,11 @@ const log = await openEventLog({
 });
 
 // 3. Follow new events as they land (from this process or any other one on the same file).
+let followedBoth = () => {};
+const followed = new Promise<void>((resolve) => (followedBoth = resolve));
 const subscription = await log.subscribe((event) => {
   console.log(`  live: #${event.seq} ${event.type} ${event.subject} by ${event.actor}`);
+  if (event.seq === 2) followedBoth();
 });
 
 // 4. Append: a batch lands whole or not at all; an idempotency key makes retries safe.
@@ -52,7 +55,8 @@ try {
     data: { text: "", customer: "acme", severity: "urgent" },
   });
 } catch (error) {
-  if (error instanceof ValidationError) console.log(`rejected bad input (${error.code}): ${error.message}`);
+  if (!(error instanceof ValidationError)) throw error;
+  console.log(`rejected bad input (${error.code}): ${error.message}`);
 }
 try {
   await log.append(
@@ -60,8 +64,8 @@ try {
     { expectedHead: 1 },
   );
 } catch (error) {
-  if (error instanceof ConcurrencyConflictError)
-    console.log(`optimistic concurrency (${error.code}): ${error.message}`);
+  if (!(error instanceof ConcurrencyConflictError)) throw error;
+  console.log(`optimistic concurrency (${error.code}): ${error.message}`);
 }
 
 // 5. Read: from a position, with a limit, filtered by type or subject.
@@ -71,7 +75,7 @@ for (const event of await log.read({ subjects: ["sig_1"] })) {
   console.log(`  #${event.seq} ${event.at} ${event.type} ${JSON.stringify(event.data)}`);
 }
 
-await new Promise((resolve) => setTimeout(resolve, 100));
+await followed;
 await subscription.close();
 await log.close();
 rmSync(dir, { recursive: true, force: true });

@@ -40,13 +40,16 @@ await ask("exportOrders times out", { kinds: ["runbook"] });
 // Pricing changes: the new strategy supersedes the old one; nothing is deleted.
 const old = await kb.bySource("notes", "pricing.md");
 if (old === undefined) throw new Error("pricing.md was not imported");
-await kb.supersede(old.id, {
+const next = await kb.supersede(old.id, {
   kind: "strategy",
   title: "Pricing strategy 2026",
   body: "We move to **usage-based** pricing per order processed, with a minimum monthly fee.",
   source: { system: "board-meeting", author: "maria", capturedAt: "2026-01-20T00:00:00Z" },
   lines: ["billing"],
 });
+console.log(
+  `\nsuperseded "${old.title}" with "${next.title}"; the old one is kept, for questions about the past`,
+);
 await ask("how do we price the product?");
 await ask("how do we price the product?", { asOf: "2025-06-01T00:00:00Z" });
 
