@@ -99,7 +99,7 @@ const escalateUrgentSignals = defineAutomation<Factory>({
     if (best === undefined || owner === undefined) return;
     notify({
       to: owner,
-      title: `${severity} signal for ${best.line}: ${text.slice(0, 60)}`,
+      title: `${severity} signal for ${best.line}: ${text.slice(0, 60).trimEnd()}`,
       body: `Routed because: ${best.reasons.join("; ")}`,
       ref: { kind: "signal", id: event.subject ?? event.id },
       reason: `owner of ${best.line}`,
