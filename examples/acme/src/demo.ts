@@ -4,9 +4,9 @@
  * provenance, an impact report with owners, a signal routed and turned into
  * work, a requirement revised with its suspect links, a gate blocking then
  * passing, the measures); then this SDK's own repository imported as a
- * codebase (lines, owners, blueprints, requirements from its tests) with its
- * floor plan as Mermaid; then the factory's MCP server answering a real MCP
- * client over stdio.
+ * codebase (lines and their dependencies, owners, blueprints, requirements
+ * from its tests); then the factory's MCP server answering a real MCP client
+ * over stdio.
  *
  *   npm run demo                      (from the repository root)
  *   npm run start -w @software-factory/example-acme
@@ -41,22 +41,26 @@ try {
     output.line(
       `${proposal.lines.length} lines, ${proposal.dependencies.length} dependencies, ${proposal.owners.length} owners proposed, ${counts.blueprints.created} blueprints, ${proposal.requirements.length} requirements inferred from tests, ${proposal.documents.length} documents (${imported.events} events)`,
     );
-    for (const owner of proposal.owners.slice(0, 6)) {
+    output.line("lines and what they depend on (`factory floorplan --format mermaid` draws it):");
+    for (const line of proposal.lines) {
+      const uses = proposal.dependencies.filter((dependency) => dependency.from === line.id);
+      output.line(`  ${line.id.padEnd(24)} ${uses.map((dependency) => dependency.to).join(", ") || "-"}`);
+    }
+    for (const owner of proposal.owners.slice(0, 2)) {
       output.line(
-        `  ${owner.line.padEnd(24)} ${owner.operator} (${owner.evidence.method}: ${owner.evidence.detail ?? ""})`,
+        `owner of ${owner.line}: ${owner.operator} (${owner.evidence.method}: ${owner.evidence.detail ?? ""})`,
       );
     }
-    for (const requirement of proposal.requirements.filter((_, index) => index % 100 === 0)) {
+    const every = Math.ceil(proposal.requirements.length / 3);
+    for (const requirement of proposal.requirements.filter((_, index) => index % every === 0)) {
       output.line(
-        `  inferred requirement ${requirement.id} (${requirement.framework}, ${requirement.file}): ${requirement.title}`,
+        `inferred requirement ${requirement.id} (${requirement.framework}, ${requirement.file}): ${requirement.title}`,
       );
     }
     const again = await importCodebase(sdk, repoRoot, { repository: "software-factory-sdk" });
     output.line(
       `imported again: ${again.events} events${again.events === 0 ? " (the repository did not change, so nothing was written)" : ""}`,
     );
-    output.line("its floor plan, as Mermaid:");
-    output.line(imported.mermaid);
   } finally {
     await sdk.close();
   }
