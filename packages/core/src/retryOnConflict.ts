@@ -21,8 +21,8 @@ const DEFAULT_ATTEMPTS = 50;
 /**
  * Conflicts after which each further attempt of {@link retryOnConflict} runs
  * in a write turn (the last attempt does after the first conflict): few
- * enough that a slow write lands in a fraction of a second beside a stream of
- * small ones, enough that writers that merely collided never wait for a turn.
+ * enough that a slow write beside a stream of small ones lands on its fourth
+ * attempt, enough that writers that collided once or twice never take one.
  */
 const TURN_AFTER_CONFLICTS = 3;
 
@@ -93,11 +93,13 @@ export async function retryOnConflict<T>(
     throw new ValidationError({ message: formatIssues("retryOnConflict options", issues), issues });
   const scope = new RetryScope(scopes.getStore());
   for (let tried = 1; ; tried++) {
-    const inTurn = tried > TURN_AFTER_CONFLICTS || (tried > 1 && tried === attempts);
+    const inTurn = scope.lostAnywhere && (tried > TURN_AFTER_CONFLICTS || tried === attempts);
     try {
+      // Only an attempt in a turn runs in the scope: the stores look its turns up there.
+      if (!inTurn) return await attempt();
       return await scopes.run(scope, async () => {
         try {
-          if (inTurn) await scope.takeTurns();
+          await scope.takeTurns();
           return await attempt();
         } finally {
           await scope.endTurns();
@@ -105,6 +107,8 @@ export async function retryOnConflict<T>(
       });
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError)) throw error;
+      const turns = lostOn.get(error);
+      if (turns !== undefined) scope.lost(turns);
       if (tried >= attempts) throw options.onGiveUp?.(error, tried) ?? error;
     }
     const bound = Math.min(2 ** tried, options.maxBackoffMs);
@@ -146,6 +150,11 @@ class RetryScope {
     this.#lost.add(turns);
   }
 
+  /** Whether an attempt lost the race on a store that gives turns. */
+  get lostAnywhere(): boolean {
+    return this.#lost.size > 0;
+  }
+
   held(turns: WriteTurns): WriteTurn | undefined {
     return this.#held.get(turns) ?? this.parent?.held(turns);
   }
@@ -164,16 +173,25 @@ class RetryScope {
   }
 }
 
-/** The scope of the write whose attempt is running, through every await of the attempt. */
+/**
+ * The scope of the write whose attempt in a turn is running, through every
+ * await of the attempt. Other attempts run outside it, so a process whose
+ * writes never wait for a turn never starts the context tracking it costs.
+ */
 const scopes = new AsyncLocalStorage<RetryScope>();
 
+/** The store each conflict was thrown by, when that store gives turns. */
+const lostOn = new WeakMap<ConcurrencyConflictError, WriteTurns>();
+
 /**
- * Tells the running write, if any, that its append to a store lost the race
- * (the store's head moved past the one it expected), so that its later
- * attempts take a turn on that store. Called by the stores.
+ * Marks a conflict as thrown by a store that gives turns (its append found
+ * the head moved past the one expected), so that the write it reaches in
+ * {@link retryOnConflict} takes a turn on that store for its later attempts.
+ * Called by the stores; returns the conflict.
  */
-export function lostRace(turns: WriteTurns): void {
-  scopes.getStore()?.lost(turns);
+export function lostRace(conflict: ConcurrencyConflictError, turns: WriteTurns): ConcurrencyConflictError {
+  lostOn.set(conflict, turns);
+  return conflict;
 }
 
 /** The write turn the running attempt holds on a store, if any (ended or not). Called by the stores. */

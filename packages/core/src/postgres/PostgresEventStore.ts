@@ -216,8 +216,7 @@ class PostgresEventStore implements EventStore {
         return this.#appendOnce(batch, options, attempt > 1, deadline);
       });
     } catch (error) {
-      if (error instanceof ConcurrencyConflictError) lostRace(this.#turns);
-      throw error;
+      throw error instanceof ConcurrencyConflictError ? lostRace(error, this.#turns) : error;
     } finally {
       await turn?.end();
     }

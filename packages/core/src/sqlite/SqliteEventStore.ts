@@ -229,8 +229,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
           return written;
         });
       } catch (error) {
-        if (error instanceof ConcurrencyConflictError) lostRace(turns);
-        throw error;
+        throw error instanceof ConcurrencyConflictError ? lostRace(error, turns) : error;
       } finally {
         await turn?.end();
       }
