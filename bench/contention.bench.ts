@@ -11,7 +11,8 @@
  * its factory applies a plan of {@link LINES} lines whose descriptions all
  * change each round, {@link ROUNDS} rounds per rate. Attempts are the slow
  * writer's appends during one `applyPlan` (each attempt that decides ends in
- * one append), counted by a store that passes every call through. On SQLite
+ * one append), counted by a store that passes every call through; with
+ * write turns (see `retryOnConflict`) it lands on the 4th at the latest. On SQLite
  * (one file, default durability) and on PostgreSQL (`FACTORY_BENCH_DATABASE_URL`
  * or the local test server; skipped with a note when unreachable).
  */
@@ -322,7 +323,7 @@ async function main(): Promise<void> {
       format: (value: number) => string,
     ) => slow.map((write) => format(pick(write))).join(", ");
     writeReport("contention", "Contention: a slow write under a stream of small ones", [
-      `One process applies a plan of ${LINES} lines (every description changes, so each apply appends ${LINES + 1} events) ${ROUNDS} times per stream rate, while ${WRITERS} other processes capture one short note at a time through their own factory on the same store, paced to the total rate asked. A write that conflicts decides again after a random pause (retryOnConflict: up to 50 attempts, pauses up to 250 ms for applyPlan, 500 ms for a capture). Attempts are the slow writer's appends during one apply. Load average before the run: ${load}.`,
+      `One process applies a plan of ${LINES} lines (every description changes, so each apply appends ${LINES + 1} events) ${ROUNDS} times per stream rate, while ${WRITERS} other processes capture one short note at a time through their own factory on the same store, paced to the total rate asked. A write that conflicts decides again after a random pause (retryOnConflict: up to 50 attempts, pauses up to 250 ms for applyPlan, 500 ms for a capture); after 3 conflicts it takes a write turn on the store (the other appends wait while it reads, decides and appends), so the slow write lands on its 4th attempt at the latest. Before write turns (the run committed in bbe73cb) it needed up to 50 attempts and 20 s, and gave up in some rounds from 100 small writes/s on. Attempts are the slow writer's appends during one apply. Load average before the run: ${load}.`,
       table(
         [
           "store",
