@@ -100,11 +100,11 @@ export interface InferredRequirement {
   readonly testId: string;
   /** The line whose paths contain the test file, if any. */
   readonly line?: string;
-  /** Requirement statement built from the describe path and the test name. */
+  /** Requirement statement built from the describe path and the test name (placeholders of an unknown `.each` table shown as `<parameter>`). */
   readonly title: string;
   /** `describe` blocks (or Feature) around the test, outermost first. */
   readonly describePath: readonly string[];
-  /** The test's own name (or the Scenario). */
+  /** The test's own name (or the Scenario); for one row of a `.each` table written out in the source, with the row's values put in. */
   readonly testName: string;
   /** The test framework the test was written for. */
   readonly framework: TestFramework;

@@ -167,14 +167,15 @@ describe("inferRequirements", () => {
       ["features/checkout.feature", 7, "gherkin", "Checkout / Pay by card"],
       ["features/checkout.feature", 11, "gherkin", "Checkout / Pay in <currency>"],
       ["packages/cart/src/cart.spec.js", 2, "jest", "Cart / adds an item"],
-      ["packages/cart/src/cart.spec.js", 7, "jest", "Cart / in %s / totals the lines"],
+      ["packages/cart/src/cart.spec.js", 7, "jest", "Cart / in EUR / totals the lines"],
+      ["packages/cart/src/cart.spec.js", 7, "jest", "Cart / in USD / totals the lines"],
       [
         "packages/knowledge/test/knowledge.test.ts",
         6,
         "vitest",
         "KnowledgeBase / capture / keeps every revision",
       ],
-      ["packages/knowledge/test/knowledge.test.ts", 9, "vitest", "KnowledgeBase / capture / adds %i + %i"],
+      ["packages/knowledge/test/knowledge.test.ts", 9, "vitest", "KnowledgeBase / capture / adds 1 + 2"],
       [
         "packages/knowledge/test/knowledge.test.ts",
         11,

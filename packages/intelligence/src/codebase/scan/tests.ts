@@ -68,8 +68,9 @@ function readable(name: string, framework: FoundTest["framework"]): string {
  * docstring), as in `KnowledgeBase › capture: keeps every revision`; at most 200 characters.
  */
 function requirementTitle(test: FoundTest): string {
-  const path = test.describePath.map((part) => readable(part, test.framework));
-  const name = test.statement ?? readable(test.testName, test.framework);
+  const written = test.readablePath ?? [...test.describePath, test.testName];
+  const path = written.slice(0, -1).map((part) => readable(part, test.framework));
+  const name = test.statement ?? readable(written.at(-1) ?? test.testName, test.framework);
   const title = (path.length === 0 ? name : `${path.join(" › ")}: ${name}`).replace(/\s+/g, " ").trim();
   return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
 }
@@ -98,7 +99,12 @@ async function testsOf(root: string, file: string, language: TestLanguage): Prom
  * over 1 MB and anything under `node_modules`, `dist`, `build`, `coverage` or
  * `vendor` are skipped. Ids are stable across runs (a hash of file, describe
  * path and name); two tests with the same path and name in one file are one
- * requirement (the first). Sorted by file, then line.
+ * requirement (the first). A `describe.each`/`it.each`/`test.each` whose
+ * table is written out in the source with at most 10 rows is one test per
+ * row, named as the runner names it (`adds %i + %i` -> `adds 1 + 2`); another
+ * keeps its name as written and its title shows each placeholder as
+ * `<parameter>` (`on %s` with `(store) =>` -> `on <store>`). Sorted by file,
+ * then line, then as written.
  *
  * @example
  * ```ts
@@ -137,8 +143,8 @@ export async function inferRequirements(
       });
     }
   }
+  // A stable sort: tests on one line (the rows of a `.each` table) stay in the order they are written.
   return [...requirements.values()].sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.fileLine - b.fileLine || a.id.localeCompare(b.id),
+    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.fileLine - b.fileLine,
   );
 }

@@ -8,6 +8,7 @@
  */
 import type * as TS from "typescript";
 import type { TestFramework } from "../../proposal.js";
+import { eachNames, eachTable } from "./tests-each.js";
 import type { FoundTest } from "./tests-found.js";
 
 /** The TypeScript compiler module, loaded lazily by the caller. */
@@ -93,6 +94,30 @@ function nameOf(
   return undefined;
 }
 
+/** One name on a test's path: as written (or as the runner names a `.each` row), and as a title shows it. */
+interface NamePart {
+  readonly name: string;
+  readonly readable: string;
+}
+
+/** The names a test or block call gives: one, or one per row of a `.each` table written out in the source. */
+function partsOf(ts: TypeScript, call: TS.CallExpression, name: string): NamePart[] {
+  const table = eachTable(ts, call.expression);
+  if (table === undefined) return [{ name, readable: name }];
+  const names = eachNames(ts, table, name, call.arguments.at(-1));
+  if ("rows" in names) return names.rows.map((row) => ({ name: row, readable: row }));
+  return [{ name: names.written, readable: names.readable }];
+}
+
+/** A found test from its path of names, the test's own last. */
+function foundTest(framework: TestFramework, parts: readonly NamePart[], line: number): FoundTest {
+  const names = parts.map((part) => part.name);
+  const readable = parts.map((part) => part.readable);
+  const testName = names.pop() as string;
+  const plain = readable.every((part, index) => part === (index < names.length ? names[index] : testName));
+  return { framework, describePath: names, testName, line, ...(plain ? {} : { readablePath: readable }) };
+}
+
 /**
  * The tests of a JS/TS source: each test call with its enclosing blocks. A
  * test that holds other tests (node:test subtests) counts as a block.
@@ -111,20 +136,24 @@ export function findJsTests(ts: TypeScript, file: string, text: string): FoundTe
   const found: FoundTest[] = [];
   const lineOf = (node: TS.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
 
-  const visit = (node: TS.Node, path: readonly string[]): number => {
+  const visit = (node: TS.Node, path: readonly NamePart[]): number => {
     if (ts.isCallExpression(node)) {
       const kind = kindOf(ts, node.expression);
       const todo = node.expression.getText(source).endsWith(".todo");
       const named = kind !== undefined && (node.arguments.length >= 2 || todo);
       const name = named ? nameOf(ts, source, node.arguments[0]) : undefined;
       if (kind !== undefined && name !== undefined) {
-        let inner = 0;
-        for (const argument of node.arguments.slice(1)) inner += visit(argument, [...path, name]);
-        if (kind === "test" && inner === 0) {
-          found.push({ framework, describePath: path, testName: name, line: lineOf(node) });
-          return 1;
+        let count = 0;
+        for (const part of partsOf(ts, node, name)) {
+          let inner = 0;
+          for (const argument of node.arguments.slice(1)) inner += visit(argument, [...path, part]);
+          if (kind === "test" && inner === 0) {
+            found.push(foundTest(framework, [...path, part], lineOf(node)));
+            inner = 1;
+          }
+          count += inner;
         }
-        return inner;
+        return count;
       }
     }
     let count = 0;
