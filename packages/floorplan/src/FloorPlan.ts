@@ -213,7 +213,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    *
    * @throws ValidationError when the plan is malformed or has errors (unknown owner, missing line, ...).
    * @throws RemoveAllLinesError when the plan has no lines, the floor plan has some, and `allowRemoveAllLines` is not set.
-   * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt.
+   * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt (on SQLite and PostgreSQL, only when an attempt outlasts its write turn).
    */
   async applyPlan(input: Plan | PlanInput, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
     this.#assertOpen();

@@ -119,7 +119,7 @@ export interface PlanWriter {
  *
  * @throws ValidationError when the plan has errors in the entries given, or errors the current plan did not have.
  * @throws RemoveAllLinesError when a `replace` would remove every line and `allowRemoveAllLines` is not set.
- * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt; nothing was applied, and the message says to run the write again.
+ * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt (on SQLite and PostgreSQL, only when an attempt outlasts its write turn); nothing was applied, and the message says to run the write again.
  */
 export async function writePlan(
   writer: PlanWriter,
