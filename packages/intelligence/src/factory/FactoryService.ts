@@ -20,7 +20,7 @@ import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import * as Option from "effect/Option";
-import { IntelligenceService, makeIntelligenceShape } from "./IntelligenceService.js";
+import { IntelligenceService, makeIntelligenceShape, skillRunsEnded } from "./IntelligenceService.js";
 import { type Factory, type OpenFactoryOptions, openFactory } from "./openFactory.js";
 
 /**
@@ -62,7 +62,9 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
 ) {
   /**
    * A layer that opens the factory, provides every {@link FactoryServices}
-   * over it, and closes it when the layer's scope closes. Its events are
+   * over it, and closes it when the layer's scope closes, once the skill runs
+   * started through {@link IntelligenceService} have ended (an interrupted
+   * run goes on: its writes and its `skill.ran` event land first). Its events are
    * stamped by `options.clock`, else by the {@link ClockService} of the
    * context when there is one, else by the machine's clock.
    *
@@ -78,7 +80,7 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
           options.clock === undefined && Option.isSome(clock) ? { ...options, clock: clock.value } : options;
         const factory = yield* Effect.acquireRelease(
           Effect.tryPromise({ try: () => openFactory(withClock), catch: asFactoryError(options.dir) }),
-          (opened) => Effect.promise(() => opened.close()),
+          (opened) => Effect.promise(() => skillRunsEnded(opened).then(() => opened.close())),
         );
         return factoryContext(factory);
       }),

@@ -83,6 +83,33 @@ function write<A>(call: () => Promise<A>): Effect.Effect<A, IntelligenceError> {
   return Effect.uninterruptible(attempt(call));
 }
 
+/** Skill runs started through {@link IntelligenceShape.runSkill} and not yet ended, by factory: interrupted ones included. */
+const runsUnderWay = new WeakMap<Factory, Set<Promise<unknown>>>();
+
+/**
+ * Runs a skill on the factory, keeping the run among those under way until it
+ * ends, so that whoever closes the factory can wait for it (see
+ * {@link skillRunsEnded}).
+ */
+function trackedRun(factory: Factory, run: () => Promise<SkillRun>): Promise<SkillRun> {
+  const running = runsUnderWay.get(factory) ?? new Set();
+  runsUnderWay.set(factory, running);
+  const settled = run().finally(() => running.delete(settled));
+  running.add(settled);
+  return settled;
+}
+
+/**
+ * Resolves once every skill run started on the factory through its Effect
+ * service has ended, interrupted ones included, whatever their outcome: a
+ * layer that closes the factory waits for it, so an interrupted run's writes
+ * and its `skill.ran` event land before the factory closes.
+ */
+export async function skillRunsEnded(factory: Factory): Promise<void> {
+  const running = runsUnderWay.get(factory);
+  while (running !== undefined && running.size > 0) await Promise.allSettled([...running]);
+}
+
 /** An operator's inbox from Effect code (see {@link Factory.inbox}). */
 export interface InboxShape {
   /** See {@link Inbox.list}. */
@@ -116,6 +143,8 @@ export interface IntelligenceShape {
    * Runs a skill and records the run (see {@link SkillRegistry.run}).
    * Interruptible, since a skill may wait long on a model: interrupting it
    * does not stop the handler, whose run is still recorded when it ends.
+   * `FactoryService.layer` waits for runs under way, interrupted ones
+   * included, before it closes the factory, so their writes and records land.
    * With `idempotencyKey`, a retry with the same key, skill and input
    * succeeds with the first run's recorded output without running the
    * handler again; the key used for another skill or input fails with an
@@ -149,7 +178,8 @@ export function makeIntelligenceShape(factory: Factory): IntelligenceShape {
     factory,
     route: (input, options) => attempt(() => factory.route(input, options)),
     context: (request) => attempt(() => factory.context(request)),
-    runSkill: (name, input, options) => attempt(() => factory.skills.run(name, input, options)),
+    runSkill: (name, input, options) =>
+      attempt(() => trackedRun(factory, () => factory.skills.run(name, input, options))),
     check: (scope) => attempt(() => factory.standards.check(scope)),
     evaluateScorecard: (scorecard, lines) => attempt(() => factory.scorecards.evaluate(scorecard, lines)),
     scorecardLevel: (scorecard, line) => attempt(() => factory.scorecards.levelOf(scorecard, line)),
