@@ -26,11 +26,15 @@ describe("factory demo", () => {
     expect(out).toMatch(/imported: 52 documents, 8 decisions, 0 problems/);
     expect(out).toContain("Discovery: where mobile shoppers leave checkout");
     expect(out).toContain("checkout depends on payments (api, high), which changed");
-    expect(out).toMatch(/routed to checkout; work item wi_\w+ created for olivia/);
+    expect(out).toMatch(/routed to checkout 45 minutes after capture; work item wi_\w+ created for olivia/);
     expect(out).toMatch(/revised REQ-CHK-12 \(v2.*\): 4 links suspect/);
     expect(out).toContain("refused entry to release:");
     expect(out).toContain("-> release");
     expect(out).toMatch(/yield \(line operators\)\s+0% first-pass of 1 delivered/);
+    // The factory's clock plays a week, so the durations are a week's, not the run's seconds.
+    expect(out).toMatch(/clock: the factory plays Acme's week, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d/);
+    expect(out).toContain("lead time p50 53.4 h");
+    expect(out).toContain("median 0.8 h to route");
 
     // The factory the demo kept is a normal factory the other commands read.
     const work = await runFactory(
@@ -40,6 +44,8 @@ describe("factory demo", () => {
     expect(JSON.parse(work.stdout).map((item: { title: string }) => item.title)).toEqual([
       "Four fixed staff roles",
     ]);
+    const metrics = await runFactory(["--dir", join(cwd, "acme"), "metrics"], { cwd });
+    expect(metrics.stdout).toContain("lead time p50 53.4 h");
   });
 
   it("exits 1 with one clear line when the example cannot be found", async () => {

@@ -19,6 +19,7 @@ import { importDocs } from "../importDocs.js";
 import type { Output } from "../Output.js";
 import { installFactoryStandards, openStore } from "../Session.js";
 import { readJsonLines, SignalRecordSchema, WorkRecordSchema } from "./acmeData.js";
+import { acmeWeek } from "./acmeWeek.js";
 
 /** Options of {@link runAcmeWalkthrough}. */
 export interface AcmeWalkthroughOptions {
@@ -59,6 +60,10 @@ export function findAcmeExample(from?: string): string | undefined {
  * work, a requirement revised with its suspect links, a gate blocking then
  * passing, and the measures.
  *
+ * The factory's clock plays a week, the seven days before today (UTC): each
+ * event is stamped when a team would have done it, so the measures show a
+ * week's durations rather than the seconds the run takes.
+ *
  * The factory is on the embedded store, `factory.db` in its folder, whatever
  * `FACTORY_DATABASE_URL` says.
  *
@@ -79,12 +84,16 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     output.line(output.style("bold", output.style("cyan", `== ${title} ==`)));
   };
   const started = Date.now();
+  // The factory's clock plays Acme's week: each step is stamped when a team would take it.
+  const week = acmeWeek();
+  const day = (at: Date) => at.toISOString().slice(0, 10);
   const factory = await openFactory({
     dir,
     // The file itself, not FACTORY_DATABASE_URL: the demo never writes into a team's factory.
     store: await openStore(join(dir, "factory.db")),
     actor: "demo",
     gates: defaultGates,
+    clock: week.clock,
   });
   try {
     installFactoryStandards(factory);
@@ -97,6 +106,9 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     });
     output.line(`factory in ${dir} (SQLite, WAL)`);
     output.line(
+      `clock: the factory plays Acme's week, ${day(week.start)} to ${day(week.end)}: each event is stamped when the team would have done it (signals routed within hours, work taking days), not when this run writes it`,
+    );
+    output.line(
       `applied factory.yaml: ${plan.domains.length} domains, ${plan.lines.length} lines, ${plan.operators.length} operators, ${factory.floorplan.dependencyList().length} dependencies (${applied.changes} events)`,
     );
     for (const operator of plan.operators) {
@@ -107,6 +119,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     }
 
     section("2. The knowledge base: 60 documents imported");
+    week.at(0, 8, 30);
     const report = await importDocs(factory.knowledge, join(example, "knowledge"), {
       actor: "fiona",
       onProgress: ({ done, total, item }) => output.progress(done, total, item),
@@ -118,25 +131,34 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     for (const problem of report.problems)
       output.line(output.style("red", `  ${problem.item}: ${problem.message}`));
     const signals = readJsonLines(join(example, "signals.jsonl"), SignalRecordSchema);
-    for (const signal of signals) {
-      await factory.work.captureSignal({
+    // Five signals a working day from 09:00, every two hours; a routed one is routed 30, 60 or 90 minutes later.
+    for (const [index, signal] of signals.entries()) {
+      week.at(Math.floor(index / 5), 9 + 2 * (index % 5));
+      const captured = await factory.work.captureSignal({
         text: signal.text,
         source: signal.source,
         severity: signal.severity,
         actor: signal.capturedBy,
         ...(signal.customer === undefined ? {} : { customer: signal.customer }),
-        ...(signal.line === undefined ? {} : { line: signal.line }),
       });
+      if (signal.line === undefined) continue;
+      week.at(Math.floor(index / 5), 9 + 2 * (index % 5), 30 * ((index % 3) + 1));
+      await factory.work.routeSignal(captured.id, signal.line, { actor: signal.capturedBy });
     }
     const work = readJsonLines(join(example, "work.jsonl"), WorkRecordSchema);
-    for (const record of work) {
+    // The work in flight starts on the fourth day, an item an hour from 10:00, each step 20 minutes apart.
+    for (const [index, record] of work.entries()) {
+      week.at(3, 10 + index);
       const item = await factory.work.createWorkItem({
         line: record.line,
         title: record.title,
         kind: record.kind,
         ...(record.flow === undefined ? {} : { flow: record.flow }),
       });
-      for (let step = 0; step < record.advance; step++) await factory.work.advance(item.id);
+      for (let step = 0; step < record.advance; step++) {
+        week.at(3, 10 + index, 20 * (step + 1));
+        await factory.work.advance(item.id);
+      }
       if (record.blocked !== undefined) await factory.work.block(item.id, { reason: record.blocked });
     }
     output.line(
@@ -165,6 +187,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     printImpact(output, factory.floorplan.impact({ paths }));
 
     section("5. A signal from the field, routed and turned into work");
+    week.at(4, 9, 10);
     const signal = await factory.work.captureSignal({
       text: "Several shops in Germany say the Klarna pay-later option disappeared from checkout on mobile since Tuesday; shoppers leave instead of paying by card.",
       source: "support",
@@ -178,7 +201,11 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       output.line(`  ${rank + 1}. ${candidate.line.padEnd(16)} ${candidate.reasons.slice(0, 2).join("; ")}`);
     }
     const target = candidates[0]?.line ?? "checkout";
-    await factory.work.routeSignal(signal.id, target, { actor: "fiona" });
+    week.at(4, 9, 55);
+    const routed = await factory.work.routeSignal(signal.id, target, { actor: "fiona" });
+    const minutesToRoute =
+      (Date.parse(routed.routedAt ?? routed.capturedAt) - Date.parse(routed.capturedAt)) / 60_000;
+    week.at(4, 10, 5);
     const item = await factory.work.createWorkItem({
       line: target,
       title: "Bring back pay-later at checkout on mobile",
@@ -186,7 +213,9 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       flow: "full",
       signals: [signal.id],
     });
-    output.line(`routed to ${target}; work item ${item.id} created for ${item.owner} in ${item.stage}`);
+    output.line(
+      `routed to ${target} ${minutesToRoute} minutes after capture; work item ${item.id} created for ${item.owner} in ${item.stage}`,
+    );
     const pack = await factory.context({ workItem: item.id, budgetTokens: 1200 });
     output.line(
       `context pack for the owner (${pack.tokens} of ${pack.budgetTokens} ${pack.tokenizer} tokens): ${pack.lines.map((l) => l.line.id).join(", ")}; depends on ${pack.lines.flatMap((l) => l.dependsOn.map((next) => `${next.line} (${next.kind}, ${next.criticality})`)).join(", ")}; ${pack.knowledge.length} documents: ${pack.knowledge
@@ -200,6 +229,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       const moved = await factory.work.advance(item.id);
       output.line(`  -> ${moved.stage.padEnd(14)} ${note}`);
     };
+    week.at(4, 11);
     await advance("the signal is now work");
     await factory.work.recordArtifact({
       id: "REQ-CHK-12",
@@ -211,6 +241,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       workItem: item.id,
     });
     await factory.work.link({ from: "REQ-CHK-12", to: signal.id, type: "addresses" });
+    week.at(4, 15, 30);
     await advance("requirement REQ-CHK-12 written, linked to the signal");
     const design = await factory.work.recordArtifact({
       kind: "design",
@@ -221,7 +252,9 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       workItem: item.id,
     });
     await factory.work.link({ from: design.artifact.id, to: "REQ-CHK-12", type: "derivesFrom" });
+    week.at(5, 10);
     await advance("design derived from the requirement");
+    week.at(5, 14);
     await advance("architecture: ADR-009 applies, no new service");
     const change = await factory.work.recordArtifact({
       kind: "changeSet",
@@ -231,7 +264,9 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     });
     await factory.work.link({ from: change.artifact.id, to: design.artifact.id, type: "implements" });
     await factory.work.link({ from: change.artifact.id, to: "REQ-CHK-12", type: "satisfies" });
+    week.at(5, 17, 30);
     await advance("change set 9c4e1a7 implements the design");
+    week.at(6, 9, 30);
     const tests = await factory.work.recordArtifact({
       kind: "testEvidence",
       title: "CI run 5120",
@@ -240,6 +275,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     });
     await factory.work.link({ from: tests.artifact.id, to: "REQ-CHK-12", type: "verifies" });
     output.line("  test evidence: CI run 5120, 842 passed, verifies REQ-CHK-12");
+    week.at(6, 11);
     const revised = await factory.work.recordArtifact({
       id: "REQ-CHK-12",
       kind: "requirement",
@@ -258,6 +294,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     }
 
     section("7. A gate blocks the release, then lets it pass");
+    week.at(6, 11, 15);
     try {
       await factory.work.advance(item.id);
       output.line(output.style("red", "unexpected: the gate let the item through"));
@@ -270,6 +307,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     output.line(
       `factory check on the item: ${findings.filter((f) => f.severity === "error").length} errors (exit code 1 in CI)`,
     );
+    week.at(6, 14);
     for (const link of factory.work.suspectLinks({ item: item.id })) {
       await factory.work.reviewLink(link.id, {
         verdict: link.type === "derivesFrom" ? "adapted" : "keep",
@@ -280,18 +318,15 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     output.line(
       `olivia reviewed the links: ${factory.work.suspectLinks({ item: item.id }).length} suspect left`,
     );
+    week.at(6, 15, 30);
     await advance(output.style("green", "released: the gate passes, and the signal is resolved"));
 
     section("8. Measures, from the event history");
-    printMeasures(
-      output,
-      // A week's window ending now: everything above happened inside it.
-      await factory.work.measures({
-        from: new Date(started - 7 * 24 * 3_600_000),
-        to: new Date(Date.now() + 60_000),
-      }),
+    // The week's window: everything above happened inside it, on the week's clock.
+    printMeasures(output, await factory.work.measures({ from: week.start, to: week.end }));
+    output.line(
+      `log: ${await factory.log.head()} events, stamped over the week, written in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    output.line(`log: ${await factory.log.head()} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // The MCP step (the factory's MCP server answering a real MCP client over stdio)
     // belongs here; it is added with packages/mcp.
   } finally {
