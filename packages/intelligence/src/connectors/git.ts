@@ -143,7 +143,9 @@ function gitLogFailed(root: string, range: string | undefined, cause: unknown): 
  *
  * A commit naming several work items is recorded under the first and linked
  * (`implements`) to the others. Unknown work item ids are reported as
- * problems; commits touching no path (merges, empty commits) are skipped.
+ * problems; commits touching no path (merges, empty commits) are skipped, and
+ * so is the oldest commit of a shallow clone (`git clone --depth`), whose
+ * parent was not fetched: git cannot tell what it changed, only its whole tree.
  * Re-running writes nothing for commits already imported.
  *
  * @throws ValidationError when the options are invalid (issue `root` for a folder outside
@@ -171,7 +173,7 @@ export async function importGitCommits(
   const counter = newCounter();
   const items = workItemsOf(commits);
   for (const commit of [...commits].reverse()) {
-    if (commit.paths.length === 0) {
+    if (commit.paths.length === 0 || commit.shallow) {
       counter.skipped += 1;
       continue;
     }

@@ -5,6 +5,8 @@
  * @module
  */
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -25,6 +27,11 @@ export interface LoggedCommit {
   readonly branches: readonly string[];
   /** Paths the commit touched (none for a merge). */
   readonly paths: readonly string[];
+  /**
+   * Whether the commit is a boundary of a shallow clone: its parents were not
+   * fetched, so git lists every file of its tree as touched, not what it changed.
+   */
+  readonly shallow: boolean;
 }
 
 const FIELDS = ["%H", "%P", "%an", "%ae", "%aI", "%D", "%s", "%B"];
@@ -57,6 +64,7 @@ export async function gitLog(
     "--",
   ];
   const { stdout } = await run("git", args, { cwd: root, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" });
+  const boundary = await shallowBoundary(root);
   return stdout
     .split(RECORD)
     .slice(1)
@@ -79,8 +87,24 @@ export async function gitLog(
           .map((ref) => ref.replace(/^HEAD -> /, ""))
           .filter((ref) => ref !== "" && ref !== "HEAD" && !ref.startsWith("tag: ")),
         paths: files.split("\0").filter((path) => path !== ""),
+        shallow: boundary.has(hash as string),
       };
     });
+}
+
+/** The commits whose parents a shallow clone at `root` did not fetch (its `shallow` file); none in a full clone. */
+async function shallowBoundary(root: string): Promise<Set<string>> {
+  const { stdout } = await run("git", ["rev-parse", "--git-path", "shallow"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  try {
+    const text = await readFile(resolve(root, stdout.trim()), "utf8");
+    return new Set(text.split("\n").filter((hash) => hash !== ""));
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return new Set();
+    throw cause;
+  }
 }
 
 /** Whether the repository at `root` has a commit at HEAD; throws when `root` is not a repository. */
