@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { markdownText } from "./markdownText.js";
 import { queryWords, tokenize } from "./tokenize.js";
 
 /** A span of text that matched a query term. */
@@ -33,11 +34,20 @@ export function highlightTerms(text: string, query: string): Highlight[] {
 }
 
 /**
- * The window of about `maxChars` characters of `text` holding the most matches
- * of `query`, with matches wrapped in `**` and `…` marking cuts.
+ * The window of about `maxChars` characters of markdown `text`, read as plain
+ * text, holding the most matches of `query`: heading, list and quote markers,
+ * emphasis, link and image syntax (their text kept), code fences and backticks
+ * (the code kept), table pipes and HTML tags are left out, the words stay in
+ * their order on one line; matches are wrapped in `**` and `…` marks cuts.
+ *
+ * @example
+ * ```ts
+ * snippet("# **Pricing** strategy\n\nSee [the plan](plan.md).", "pricing");
+ * // "**Pricing** strategy See the plan."
+ * ```
  */
 export function snippet(text: string, query: string, maxChars = 240): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = markdownText(text).replace(/\s+/g, " ").trim();
   const spans = highlightTerms(flat, query);
   let start = 0;
   if (flat.length > maxChars && spans.length > 0) {

@@ -98,7 +98,7 @@ export interface SearchHit {
   };
   /** Fused score (higher is better). */
   readonly score: number;
-  /** The best window of the chunk, matches wrapped in `**`. */
+  /** The best window of the chunk as plain text on one line (markdown syntax left out, words in order), matches wrapped in `**`. */
   readonly snippet: string;
   /** Tokens the snippet and title take. */
   readonly tokens: number;

@@ -39,7 +39,11 @@ export const SearchHitOutput = z.looseObject({
   headingPath: z
     .array(z.string())
     .describe("Headings above the matching section, outermost first (empty above the first heading)"),
-  snippet: z.string().describe("An excerpt of the matching section"),
+  snippet: z
+    .string()
+    .describe(
+      "An excerpt of the matching section as plain text on one line (markdown syntax left out, words in order), the query's words wrapped in **",
+    ),
   score: z.number().describe("Relevance, comparable only within one answer; higher is better"),
 });
 
