@@ -108,6 +108,8 @@ export async function parseJUnit(file: string, text: string): Promise<JUnitRepor
     parseTagValue: false,
     parseAttributeValue: false,
     processEntities: true,
+    // Numeric character references too: Surefire and pytest write a message's line breaks as `&#10;`.
+    htmlEntities: true,
     isArray: (tag) => ARRAYS.has(tag),
   }).parse(text) as Node;
   const root = parsed.testsuites as Node | undefined;
@@ -123,9 +125,9 @@ export async function parseJUnit(file: string, text: string): Promise<JUnitRepor
   const cases: JUnitCase[] = [];
   let suiteTime = 0;
   let suitesTimed = false;
-  const visit = (suite: Node, path: string) => {
+  const visit = (suite: Node, path: string, outermost: boolean) => {
     const time = seconds(attribute(suite, "time"));
-    if (time !== undefined && path.split("testsuite").length === 2) {
+    if (time !== undefined && outermost) {
       suiteTime += time;
       suitesTimed = true;
     }
@@ -161,10 +163,10 @@ export async function parseJUnit(file: string, text: string): Promise<JUnitRepor
       });
     }
     for (const [index, inner] of nodes(suite, "testsuite").entries())
-      visit(inner, `${path}.testsuite[${index}]`);
+      visit(inner, `${path}.testsuite[${index}]`, false);
   };
   for (const [index, suite] of suites.entries())
-    visit(suite, `${root === undefined ? "" : "testsuites."}testsuite[${index}]`);
+    visit(suite, `${root === undefined ? "" : "testsuites."}testsuite[${index}]`, true);
   const first = suites[0];
   const stamp = first === undefined ? undefined : attribute(first, "timestamp");
   const named = first === undefined ? undefined : (attribute(first, "name") ?? attribute(first, "hostname"));
