@@ -153,8 +153,15 @@ export async function applyImportPlan(
  * inferred from tests, and knowledge (docs, ADRs, READMEs, CHANGELOGs,
  * runbooks), and writes what is new or changed.
  *
+ * An abort of `signal` stops the import until it starts writing: it is
+ * checked as each phase of the scan starts and once more before the first
+ * write, and the import then rejects with the signal's reason, having written
+ * nothing. Once writing has started the import runs to its end, so an abort
+ * never leaves an import half-written.
+ *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`, field `path`) naming the path when nothing is there.
  * @throws ValidationError when the path is a file, not a folder.
+ * @throws the reason of `signal` when it aborts before the import writes.
  * @example
  * ```ts
  * const result = await importCodebase(factory, "../payments", { dryRun: true });
@@ -170,6 +177,7 @@ export async function importCodebase(
   const repository = options.repository ?? basename(scan.proposal.root);
   const actor = options.actor ?? DEFAULT_IMPORT_ACTOR;
   const plan = await planImport(factory, scan.proposal, { actor, repository });
+  options.signal?.throwIfAborted();
   const dryRun = options.dryRun === true;
   const started = performance.now();
   const events = dryRun

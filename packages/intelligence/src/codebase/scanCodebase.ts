@@ -64,6 +64,12 @@ export interface ScanCodebaseOptions {
   readonly maxCommits?: number;
   /** Called as each phase starts and ends. */
   readonly onProgress?: (progress: CodebaseImportProgress) => void;
+  /**
+   * Stops the scan: checked as each phase starts, so an abort takes effect
+   * once the phase under way has ended; the scan then rejects with the
+   * signal's reason (as `fetch` does).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A proposal and the problems met while reading the repository. */
@@ -97,6 +103,7 @@ function mergeDependencies(...lists: (readonly ProposedDependency[])[]): Propose
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`, field `path`) naming the path when nothing is there.
  * @throws ValidationError when the path is a file, not a folder.
+ * @throws the reason of `signal` when it aborts before the last phase starts.
  * @example
  * ```ts
  * const { proposal } = await scanCodebase("../payments");
@@ -121,6 +128,7 @@ export async function scanCodebase(path: string, options: ScanCodebaseOptions = 
   }
   const timings: Partial<Record<ImportPhase, number>> = {};
   const phase = async <T>(name: ImportPhase, run: () => Promise<T>, count: (value: T) => number) => {
+    options.signal?.throwIfAborted();
     options.onProgress?.({ phase: name, done: 0 });
     const started = performance.now();
     const value = await run();
