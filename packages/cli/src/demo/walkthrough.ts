@@ -21,6 +21,14 @@ import { installFactoryStandards, openStore } from "../Session.js";
 import { readJsonLines, SignalRecordSchema, WorkRecordSchema } from "./acmeData.js";
 import { acmeWeek } from "./acmeWeek.js";
 
+/** `text` on one line, cut at the last word that fits in `max` characters and marked `…` when cut. */
+function shortened(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.lastIndexOf(" ", max - 1);
+  return `${flat.slice(0, cut > 0 ? cut : max - 1).trimEnd()}…`;
+}
+
 /** Options of {@link runAcmeWalkthrough}. */
 export interface AcmeWalkthroughOptions {
   /** Folder of the Acme example (its `factory.yaml`, `knowledge/`, `signals.jsonl`, `work.jsonl`). */
@@ -178,7 +186,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
           `   from ${source.system} ${source.uri ?? ""}${source.author === undefined ? "" : ` by ${source.author}`}, ${(source.capturedAt ?? hit.document.createdAt).slice(0, 10)}; lines ${hit.document.lines.join(", ") || "-"}`,
         ),
       );
-      output.line(`   ${hit.snippet.replace(/\s+/g, " ").trim().slice(0, 220)}`);
+      output.line(`   ${shortened(hit.snippet, 220)}`);
     }
 
     section("4. Impact: a change to the payments service");
