@@ -122,7 +122,10 @@ async function importOne(
 
 /**
  * Imports a GitHub (`gh issue list --json number,title,body,labels,state,url,author,createdAt`)
- * or GitLab (API issues JSON) export as signals or work items.
+ * or GitLab (API issues JSON) export as signals or work items. A GitHub export
+ * may also be `gh search issues --json ...` or the REST API's issue list
+ * (`gh api repos/<owner>/<repo>/issues`, read by its `html_url`, `user` and
+ * `created_at`); the pull requests these list are skipped.
  *
  * - Signals: text is the title and body, source the issue URL, customer the
  *   author, severity from the labels (`severityOfLabels`).
@@ -171,8 +174,10 @@ export async function importIssues(factory: Factory, options: IssueImportOptions
     const issue = { path: "line", message: `the floor plan has no line "${input.line}"` };
     throw new ValidationError({ message: formatIssues("issue import options", [issue]), issues: [issue] });
   }
-  const writes = planIssues(factory, subject, input.file, elements, input);
   const counter = newCounter();
+  const issues = elements.filter((element) => !element.value.pullRequest);
+  counter.skipped += elements.length - issues.length;
+  const writes = planIssues(factory, subject, input.file, issues, input);
   for (const write of writes) {
     // A closed issue is left out unless asked for, or imported before (its reference then records the state).
     if (!write.issue.open && !input.includeClosed && factory.work.artifact(write.refId) === undefined)

@@ -21,6 +21,8 @@ export interface ExternalIssue {
   readonly url: string;
   readonly author?: string;
   readonly createdAt?: string;
+  /** Whether it is a pull request, which GitHub lists among issues in its search and REST API. */
+  readonly pullRequest: boolean;
 }
 
 const text = z
@@ -33,7 +35,14 @@ const instant = z.iso
   .datetime({ offset: true, message: "must be an ISO 8601 instant, as 2026-11-20T09:12:44Z" })
   .optional();
 
-/** One element of `gh issue list --json number,title,body,labels,state,url,author,createdAt`. */
+const login = z.object({ login: z.string().min(1) }).nullish();
+
+/**
+ * One element of `gh issue list --json number,title,body,labels,state,url,author,createdAt`,
+ * of `gh search issues --json ...` (which may list pull requests, `isPullRequest`), or of
+ * the REST API's issue list (`gh api repos/<owner>/<repo>/issues`: its `url` is the API's,
+ * the page is `html_url`, the author `user`, the date `created_at`, and a pull request has `pull_request`).
+ */
 export const GitHubIssueSchema = z.object({
   number: z.number().int().positive(),
   title: z.string().trim().min(1, "title must not be empty"),
@@ -41,8 +50,13 @@ export const GitHubIssueSchema = z.object({
   labels: z.array(z.object({ name: z.string().min(1) })).default([]),
   state: z.string().min(1),
   url: z.url(),
-  author: z.object({ login: z.string().min(1) }).nullish(),
+  html_url: z.url().optional(),
+  author: login,
+  user: login,
   createdAt: instant,
+  created_at: instant,
+  isPullRequest: z.boolean().optional(),
+  pull_request: z.unknown().optional(),
 });
 
 /** One element of the GitLab API's `GET /projects/:id/issues` (labels as names or, `with_labels_details`, objects). */
@@ -65,17 +79,24 @@ function projectOf(url: string): string {
 
 /** A GitHub issue in the common shape. */
 export function fromGitHub(issue: z.output<typeof GitHubIssueSchema>): ExternalIssue {
+  const url = issue.html_url ?? issue.url;
+  const author = issue.author?.login ?? issue.user?.login;
+  const createdAt = issue.createdAt ?? issue.created_at;
   return {
     system: "github",
-    project: projectOf(issue.url),
+    project: projectOf(url),
     number: issue.number,
     title: issue.title,
     body: issue.body,
     labels: issue.labels.map((label) => label.name),
     open: issue.state.toLowerCase() === "open",
-    url: issue.url,
-    ...(issue.author?.login === undefined ? {} : { author: issue.author.login }),
-    ...(issue.createdAt === undefined ? {} : { createdAt: issue.createdAt }),
+    url,
+    ...(author === undefined ? {} : { author }),
+    ...(createdAt === undefined ? {} : { createdAt }),
+    pullRequest:
+      issue.isPullRequest === true ||
+      (issue.pull_request !== undefined && issue.pull_request !== null) ||
+      /\/pull\/\d+\/?$/.test(new URL(url).pathname),
   };
 }
 
@@ -92,5 +113,6 @@ export function fromGitLab(issue: z.output<typeof GitLabIssueSchema>): ExternalI
     url: issue.web_url,
     ...(issue.author?.username === undefined ? {} : { author: issue.author.username }),
     ...(issue.created_at === undefined ? {} : { createdAt: issue.created_at }),
+    pullRequest: false,
   };
 }
