@@ -33,7 +33,7 @@ describe.each(stores)("replays the log on %s", (store) => {
   it.each(stores)("as $name reads it", (reader) => {});
 });
 
-it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])("accepts port %i", (port) => {});
+it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])("accepts port %i", (_port) => {});
 `;
 
 describe("importCodebase with .each tests", () => {

@@ -145,12 +145,12 @@ function nameOfRow(name: string, items: readonly unknown[], index: number): stri
   });
 }
 
-/** The names of the parameters a test or block callback takes, in order (`undefined` for a destructured one). */
+/** The names of the parameters a test or block callback takes, in order, without a leading `_` (`undefined` for a destructured one). */
 function parameterNames(ts: TypeScript, callback: TS.Expression | undefined): (string | undefined)[] {
   if (callback === undefined || (!ts.isArrowFunction(callback) && !ts.isFunctionExpression(callback)))
     return [];
   return callback.parameters.map((parameter) =>
-    ts.isIdentifier(parameter.name) ? parameter.name.text : undefined,
+    ts.isIdentifier(parameter.name) ? parameter.name.text.replace(/^_+(?=.)/, "") : undefined,
   );
 }
 
