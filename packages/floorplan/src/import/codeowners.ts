@@ -12,7 +12,10 @@ import { OperatorMapper } from "./operators.js";
 export interface CodeownersRule {
   /** The path pattern as written (CODEOWNERS syntax). */
   readonly pattern: string;
-  /** Owners as written (`@alice`, `@acme/payments`, `bob@acme.com`); empty leaves matching paths unowned. */
+  /**
+   * Owners as written (`@alice`, `@acme/payments`, `bob@acme.com`), or those of
+   * its GitLab section when it names none; empty leaves matching paths unowned.
+   */
   readonly owners: readonly string[];
   /** 1-based line in the file. */
   readonly line: number;
@@ -30,27 +33,64 @@ export interface ParsedCodeowners {
   readonly problems: readonly PlanProblem[];
 }
 
-/** A GitHub `@user` or `@org/team`, or an email address of printable characters. */
+/** A `@user`, an `@org/team` (a GitLab `@group/subgroup/...`), or an email address of printable characters. */
 function isOwnerToken(owner: string): boolean {
   if (owner.length > PLAN_LIMITS.handle) return false;
-  return /^@[\w.-]+(\/[\w.-]+)?$/.test(owner) || /^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+$/u.test(owner);
+  return /^@[\w.-]+(\/[\w.-]+)*$/.test(owner) || /^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+$/u.test(owner);
+}
+
+/** A GitLab section header: `[Name]`, `^[Optional]`, `[Name][2]`, with the section's default owners after it. */
+const SECTION = /^\^?\[[^\]]+\](?:\[\d+\])?(?=\s|$)/;
+
+/** The words of a line (its comment removed) and their columns: whitespace separates them unless escaped (`My\\ Documents/`). */
+function wordsOf(line: string): { word: string; column: number }[] {
+  return [...line.matchAll(/(?:\\\s|\S)+/g)].map((match) => ({
+    word: match[0],
+    column: (match.index ?? 0) + 1,
+  }));
 }
 
 /**
- * Parses a GitHub CODEOWNERS file: one pattern per line followed by owners,
- * `#` comments, blank lines ignored. Patterns GitHub does not support
- * (`!negation`, `[ranges]`) are skipped and reported with their position.
+ * Parses a CODEOWNERS file: one pattern per line followed by owners, `#`
+ * comments, blank lines ignored; a space in a pattern is escaped (`My\ Documents/`).
+ * GitLab's sections are read: a `[Section]` header line (`^[Optional]`,
+ * `[Section][2]`) names default owners for the rules under it that give none.
+ * Patterns CODEOWNERS does not support (`!negation`, `[ranges]`) are skipped
+ * and reported with their position.
  */
 export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeowners {
   const rules: CodeownersRule[] = [];
   const problems: PlanProblem[] = [];
   let ruleIndex = -1;
+  let sectionOwners: readonly string[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    const uncommented = raw.replace(/(^|\s)#.*$/, "");
+    const line = uncommented.trim();
     if (line === "") return;
+    const header = SECTION.exec(line)?.[0];
+    const ownersFrom = header === undefined ? 1 : 0;
+    const words =
+      header === undefined
+        ? wordsOf(uncommented)
+        : wordsOf(uncommented).filter(({ column }) => column > uncommented.indexOf(header) + header.length);
+    const badOwner = words.slice(ownersFrom).find(({ word }) => !isOwnerToken(word));
+    if (header !== undefined) {
+      if (badOwner !== undefined)
+        problems.push({
+          code: "bad-owner",
+          severity: "warning",
+          path: `sections[${quoted(header)}]`,
+          message: `${quoted(badOwner.word)} is not a @user, @org/team or email; section ${quoted(header)} has no default owners`,
+          file,
+          line: index + 1,
+          column: badOwner.column,
+        });
+      sectionOwners = badOwner === undefined ? words.map(({ word }) => word) : [];
+      return;
+    }
     ruleIndex += 1;
-    const [pattern = "", ...rest] = line.split(/\s+/);
-    const owners = rest.filter((owner) => owner !== "");
+    const [first = { word: "", column: 1 }, ...rest] = words;
+    const pattern = first.word.replace(/\\(\s)/g, "$1");
     const reason = unsupportedPatternReason(pattern);
     if (reason !== undefined) {
       problems.push({
@@ -61,24 +101,24 @@ export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeow
         hint: "list the paths explicitly",
         file,
         line: index + 1,
-        column: raw.indexOf(pattern) + 1,
+        column: first.column,
       });
       return;
     }
-    const badOwner = owners.find((owner) => !isOwnerToken(owner));
     if (badOwner !== undefined) {
       problems.push({
         code: "bad-owner",
         severity: "warning",
         path: `rules[${ruleIndex}]`,
-        message: `${quoted(badOwner)} is not a @user, @org/team or email; rule ${quoted(pattern)} skipped`,
+        message: `${quoted(badOwner.word)} is not a @user, @org/team or email; rule ${quoted(pattern)} skipped`,
         file,
         line: index + 1,
-        column: raw.indexOf(badOwner) + 1,
+        column: badOwner.column,
       });
       return;
     }
-    rules.push({ pattern, owners, line: index + 1 });
+    const owners = rest.map(({ word }) => word);
+    rules.push({ pattern, owners: owners.length === 0 ? sectionOwners : owners, line: index + 1 });
   });
   return { rules, problems };
 }
