@@ -34,7 +34,7 @@ describe("factory demo", () => {
     // The factory's clock plays a week, so the durations are a week's, not the run's seconds.
     expect(out).toMatch(/clock: the factory plays Acme's week, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d/);
     expect(out).toContain("lead time p50 53.4 h");
-    expect(out).toContain("median 0.8 h to route");
+    expect(out).toContain("median 45 min to route");
 
     // The factory the demo kept is a normal factory the other commands read.
     const work = await runFactory(

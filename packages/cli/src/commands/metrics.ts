@@ -13,7 +13,20 @@ import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
 const percent = (value: number | null) => (value === null ? "-" : `${Math.round(value * 100)}%`);
-const hours = (value: number | null) => (value === null ? "-" : `${value.toFixed(1)} h`);
+
+/**
+ * A duration given in hours, in the unit that reads best: seconds under a
+ * minute (`<1 s` under half a second), minutes under an hour, else hours to a
+ * tenth (`45 s`, `48 min`, `53.4 h`).
+ */
+function formatHours(value: number | null): string {
+  if (value === null) return "-";
+  const seconds = value * 3600;
+  if (seconds < 0.5) return "<1 s";
+  if (seconds < 59.5) return `${Math.round(seconds)} s`;
+  if (seconds < 3570) return `${Math.round(seconds / 60)} min`;
+  return `${value.toFixed(1)} h`;
+}
 
 /** Prints the measures as text. */
 export function printMeasures(output: Output, measures: AssemblyMeasures): void {
@@ -34,14 +47,15 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
     `  yield (line operators)         ${percent(y.rate)} first-pass of ${y.delivered} delivered; rework of these ${y.delivered} delivered items (work in progress not counted): ${y.rework.sendBacks} send-backs, ${y.rework.gateFailures} gate failures, ${y.rework.adaptedLinks} adapted links`,
   );
   output.line(
-    `  throughput (factory operators) ${t.delivered} delivered, ${t.perWeek.toFixed(1)}/week; lead time p50 ${hours(t.leadTimeHours.p50)}, p85 ${hours(t.leadTimeHours.p85)}; WIP ${t.wip}`,
+    `  throughput (factory operators) ${t.delivered} delivered, ${t.perWeek.toFixed(1)}/week; lead time p50 ${formatHours(t.leadTimeHours.p50)}, p85 ${formatHours(t.leadTimeHours.p85)}; WIP ${t.wip}`,
   );
   output.line(
-    `  signal resolution (field)      ${s.captured} captured, ${percent(s.routedShare)} routed, ${percent(s.workShare)} turned into work, ${percent(s.resolvedShare)} resolved; median ${hours(s.medianHoursToRoute)} to route`,
+    `  signal resolution (field)      ${s.captured} captured, ${percent(s.routedShare)} routed, ${percent(s.workShare)} turned into work, ${percent(s.resolvedShare)} resolved; median ${formatHours(s.medianHoursToRoute)} to route`,
   );
-  if (measures.dora !== null) {
+  const dora = measures.dora;
+  if (dora !== null) {
     output.line(
-      `  DORA                           ${measures.dora.deployments} deployments, change fail rate ${percent(measures.dora.changeFailRate)}`,
+      `  DORA                           ${dora.deployments} deployments, ${dora.deploymentsPerWeek.toFixed(1)}/week; change lead time p50 ${formatHours(dora.changeLeadTimeHours.p50)}; change fail rate ${percent(dora.changeFailRate)}; recovery p50 ${formatHours(dora.failedDeploymentRecoveryHours.p50)}; rework rate ${percent(dora.deploymentReworkRate)}`,
     );
   }
 }
