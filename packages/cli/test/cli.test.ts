@@ -260,6 +260,14 @@ describe("knowledge", () => {
     const decisions = await factory("search", "stripe", "--kind", "decision");
     expect(decisions.stdout).toContain("ADR-1: Stripe for cards");
     expect(decisions.stdout).toContain("decisions:docs adr-1.md");
+    // Matched words: ** marks without colour (piped), bold with it, never both.
+    expect(decisions.stdout).toMatch(/\*\*Stripe\*\*/);
+    const coloured = await runFactory(["search", "stripe", "--kind", "decision"], {
+      cwd,
+      env: { FORCE_COLOR: "1" },
+    });
+    expect(coloured.stdout).toContain("\u001b[1mStripe\u001b[22m");
+    expect(coloured.stdout).not.toContain("**");
     const scoped = JSON.parse((await factory("search", "refund", "--line", "payments", "--json")).stdout);
     expect(scoped.hits.length).toBeGreaterThan(0);
   });

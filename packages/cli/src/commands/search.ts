@@ -9,6 +9,7 @@ import { z } from "zod";
 import { PositiveIntFlag, parseFlag, TagFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
+import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -85,8 +86,19 @@ export function registerSearch(program: Command, context: CliContext): void {
           output.line(
             `   ${output.style("cyan", `${where}${who}, ${when}`)}${document.lines.length > 0 ? `  lines: ${document.lines.join(", ")}` : ""}`,
           );
-          output.line(`   ${hit.snippet.replace(/\s+/g, " ").trim()}`);
+          output.line(`   ${markMatches(output, hit.snippet.replace(/\s+/g, " ").trim())}`);
         }
       }),
     );
+}
+
+/**
+ * The snippet's matched words (between `**`) in bold on a terminal with
+ * colour; without colour the `**` marks stay, so piped output still shows them.
+ */
+function markMatches(output: Output, snippet: string): string {
+  return snippet.replaceAll(/\*\*(.+?)\*\*/g, (marked, words: string) => {
+    const bold = output.style("bold", words);
+    return bold === words ? marked : bold;
+  });
 }
