@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { NotFoundError, ValidationError } from "@software-factory/core";
 import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
@@ -34,14 +34,36 @@ export interface WorkspacesImportOptions {
   readonly domainsFromFolders?: boolean;
 }
 
+/** The 1-based line and column of a character offset in a text. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
+}
+
+/**
+ * Reads a package.json as npm and Node do: UTF-8 text, a leading byte order
+ * mark dropped (an editor's on Windows); JSON that does not parse is refused
+ * at its line and column, a missing file as JSON that cannot be read.
+ */
 async function readJson(path: string): Promise<PackageJson> {
   let data: unknown;
+  let text = "";
   try {
-    data = JSON.parse(await readFile(path, "utf8"));
+    text = await readSourceText(path);
+    data = JSON.parse(text);
   } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    if (error instanceof NotFoundError)
+      throw new ValidationError({
+        message: `${path} is not valid JSON: ${error.message}`,
+        issues: [{ path: "", message: error.message, file: path }],
+      });
+    const detail = error instanceof Error ? error.message : String(error);
+    const offset = /at position (\d+)/.exec(detail)?.[1];
+    const at = offset === undefined ? undefined : positionOf(text, Number(offset));
     throw new ValidationError({
-      message: `${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-      issues: [{ path: "", message: "not valid JSON", file: path }],
+      message: `${path} is not valid JSON${at === undefined ? "" : ` (line ${at.line}, column ${at.column})`}: ${detail}`,
+      issues: [{ path: "", message: `not valid JSON: ${detail}`, file: path, ...at }],
     });
   }
   const parsed = PackageJsonSchema.safeParse(data);
