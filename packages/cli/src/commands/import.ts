@@ -63,9 +63,20 @@ function withOwner(plan: Plan, owner: string | undefined, known: readonly string
   };
 }
 
+/** A floor plan source with errors, refused before anything is merged: what it proposed and its problems. */
+class RefusedSource extends Error {
+  constructor(
+    readonly proposed: Plan,
+    readonly problems: readonly PlanProblem[],
+  ) {
+    super("the source has errors");
+  }
+}
+
 /**
  * Merges an imported plan into the factory's floor plan, or writes it to a
- * file with `--out`. A factory that does not exist yet is created only once
+ * file with `--out`. A source with errors is refused whole: nothing is
+ * merged, and a factory that did not exist is not created. A factory that does not exist yet is created only once
  * the merge into it has succeeded (see {@link withStagedFactory}); `--out`
  * never creates it (the plan is proposed against an empty factory held in
  * memory).
@@ -94,6 +105,9 @@ async function applyImported(
       await saveFactoryYaml(flags.out, proposed);
       return { proposed, problems, changes: undefined };
     }
+    // A source with errors (a YAML document that does not parse) is refused whole: nothing is merged,
+    // and thrown out of a factory being created, so that none is.
+    if (problems.some((problem) => problem.severity === "error")) throw new RefusedSource(proposed, problems);
     const applied = await factory.floorplan.applyPlan(proposed, {
       mode: "merge",
       source,
@@ -102,8 +116,10 @@ async function applyImported(
       ...(refs === undefined ? {} : { refs }),
     });
     return { proposed, problems: [...problems, ...applied.warnings], changes: applied.changes };
+  }).catch((error: unknown) => {
+    if (!(error instanceof RefusedSource)) throw error;
+    return { proposed: error.proposed, problems: error.problems, changes: 0 };
   });
-  // A source with errors (a YAML document that does not parse) fails the command; what could be read is still merged.
   if (outcome.problems.some((problem) => problem.severity === "error")) fail();
   if (options.json) {
     output.json({
@@ -115,10 +131,13 @@ async function applyImported(
     return;
   }
   printProblems(output, outcome.problems);
+  const refused = outcome.problems.some((problem) => problem.severity === "error");
   output.line(
     outcome.changes === undefined
       ? `${label}: wrote ${outcome.proposed.lines.length} lines to ${flags.out}`
-      : `${label}: ${outcome.proposed.lines.length} lines, ${outcome.changes} changes merged into the floor plan`,
+      : refused
+        ? `${label}: nothing merged into the floor plan (fix the errors above and import again)`
+        : `${label}: ${outcome.proposed.lines.length} lines, ${outcome.changes} changes merged into the floor plan`,
   );
 }
 

@@ -124,6 +124,23 @@ function systemNotInCatalog(
   };
 }
 
+/** A warning for a Location: the files it points at are not read, so their entities are not imported. */
+function locationNotFollowed(file: string, locate: Locate, location: Entity): PlanProblem {
+  const spec = location.spec as { target?: unknown; targets?: unknown };
+  const targets = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter(
+    (target): target is string => typeof target === "string",
+  );
+  return {
+    code: "location-not-followed",
+    severity: "warning",
+    path: `Location:${location.metadata.name}`,
+    message: `Location ${location.metadata.name} points at ${targets.length === 0 ? "no target" : targets.join(", ")}, which is not read: its entities are not imported`,
+    hint: "import each catalog file the Location names",
+    file,
+    ...locate(location, ["spec", spec.target === undefined ? "targets" : "target"]),
+  };
+}
+
 /**
  * Errors of the plan as it will be merged into the known operators and
  * domains: what the mapping above could not prevent (two Systems whose names
@@ -157,7 +174,9 @@ function planErrors(plan: Plan, options: BackstageImportOptions, file: string): 
  * (a single-repo `catalog-info.yaml` names its System, declared elsewhere)
  * becomes a domain named after it, with a warning at the component's
  * `spec.system`, unless `options.domains` has it. Entities of other kinds are
- * skipped; malformed ones are reported at the field that is wrong. The plan
+ * skipped, a Location with a warning (the files it points at are not read);
+ * empty documents (a trailing `---`) are ignored; malformed entities are
+ * reported at the field that is wrong. The plan
  * returned is valid once merged into `options.operators` and
  * `options.domains`, or its errors are among the problems.
  */
@@ -203,6 +222,8 @@ export function importBackstage(
       });
       continue;
     }
+    // An empty document: a catalog that ends with `---`, or holds only comments there.
+    if (data === null || data === undefined) continue;
     const parsed = EntitySchema.safeParse(data);
     if (!parsed.success) {
       const first = parsed.error.issues[0]?.path.map((key) => (typeof key === "number" ? key : String(key)));
@@ -220,6 +241,8 @@ export function importBackstage(
     entities.push(parsed.data);
     documentOf.set(parsed.data, document);
   }
+  for (const location of entities.filter((entity) => entity.kind.toLowerCase() === "location"))
+    problems.push(locationNotFollowed(file, locate, location));
   const mapper = new OperatorMapper("backstage", options.operators);
   const ownerOf = (ref: string | undefined) =>
     ref === undefined
