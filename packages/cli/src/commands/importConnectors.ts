@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import {
   type ConnectorSummary,
   type Factory,
@@ -20,8 +21,8 @@ import type { Session } from "../Session.js";
 import { withStagedFactory } from "../stagedFactory.js";
 
 /**
- * Runs a connector in the session's factory and prints its summary (counts,
- * then each problem). The source it reads is checked first, and a factory
+ * Runs a connector in the session's factory and prints its summary (each
+ * problem, the counts, then the notes given). The source it reads is checked first, and a factory
  * that does not exist yet is created only once the import into it has
  * succeeded (see {@link withStagedFactory}), so a missing or malformed
  * source creates no factory.
@@ -31,6 +32,7 @@ async function runConnector(
   label: string,
   source: { readonly path: string; readonly kind: "file" | "folder" },
   run: (factory: Factory) => Promise<ConnectorSummary>,
+  notes: readonly string[] = [],
 ): Promise<void> {
   const { options, output, fail } = session;
   requireSource(source.path, source.kind);
@@ -47,6 +49,15 @@ async function runConnector(
   }
   output.line(
     `${label}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.problems.length} problems${summary.truncated === 0 ? "" : `, ${summary.truncated} fields cut to the factory's limits`}`,
+  );
+  for (const note of notes) output.line(`note: ${note}`);
+}
+
+/** Whether the repository at `root` is a shallow clone (`git clone --depth`, a CI checkout's default). */
+function isShallow(root: string): boolean {
+  return (
+    execFileSync("git", ["rev-parse", "--is-shallow-repository"], { cwd: root, encoding: "utf8" }).trim() ===
+    "true"
   );
 }
 
@@ -91,6 +102,11 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
                 ...(since === undefined ? {} : { since }),
               }),
             ),
+          isShallow(root as string)
+            ? [
+                `${root as string} is a shallow clone: its oldest commit is skipped, as git cannot tell what it changed (git fetch --unshallow, then import again)`,
+              ]
+            : [],
         );
       }),
     );
