@@ -177,7 +177,7 @@ describe("importJUnitReport", () => {
     expect(verified(factory, artifact?.id ?? "")).toEqual(
       [
         requirementOf("keeps every revision"),
-        requirementOf("adds %i + %i"),
+        requirementOf("adds 1 + 2"), // the it.each row, named as vitest names it
         requirementOf("searches by tag"),
       ].sort(),
     );
