@@ -163,7 +163,10 @@ export class KnowledgeProjection {
    * there, when the indexes are complete and nothing was folded while the
    * stamp was read (the next checkpoint or the close saves then). When the
    * log cannot be read (closed before the knowledge base), the caches on
-   * disk stay as they are: older, and still true of the log.
+   * disk stay as they are: older, and still true of the log. Caches that
+   * cannot be written (the folder is not writable, the disk is full) never
+   * fail a sync or a close: the next open folds the log after the caches it
+   * finds, or the whole log.
    */
   async #saveCaches(): Promise<void> {
     this.#sinceCheckpoint = 0;
@@ -172,7 +175,11 @@ export class KnowledgeProjection {
     const stamp = await logStampAt(this.#log, position).catch(() => undefined);
     if (stamp === undefined || position !== this.position) return;
     if (!this.#index.complete || this.#dirty.size > 0) return;
-    this.#index.save(this.#dir, this.#documents, stamp);
-    this.#unsaved = false;
+    try {
+      this.#index.save(this.#dir, this.#documents, stamp);
+      this.#unsaved = false;
+    } catch {
+      // Only a slower next open: the caches it reads are stamped, so a half-written set is rebuilt, not trusted.
+    }
   }
 }
