@@ -117,7 +117,7 @@ export async function migrate(
       await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [MIGRATION_LOCK_CLASS, schema]);
       await createSchemaIfMissing(client, session, schema, target);
     }
-    const current = await currentSchema(client);
+    const current = await currentSchema(client, session, schema, target);
     if (schema === undefined) {
       await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [MIGRATION_LOCK_CLASS, current]);
     }
@@ -250,11 +250,30 @@ async function assertOwnSchemaVersion(
   });
 }
 
-async function currentSchema(client: pg.ClientBase): Promise<string> {
-  const { rows } = await client.query<{ schema: string | null }>("SELECT current_schema() AS schema");
-  const schema = rows[0]?.schema ?? null;
-  if (schema === null) {
-    throw new Error("no schema of the connection's search_path exists; give the store a schema option");
-  }
-  return schema;
+/**
+ * The schema the connection's tables go to: the first of its `search_path`
+ * that exists and that its role may use.
+ *
+ * @throws StoreError when there is none: naming the schema given and the
+ *   `GRANT USAGE` it needs, or else the `search_path` that has none.
+ */
+async function currentSchema(
+  client: pg.ClientBase,
+  session: Session,
+  schema: string | undefined,
+  target: string,
+): Promise<string> {
+  const { rows } = await client.query<{ schema: string | null; search_path: string }>(
+    "SELECT current_schema() AS schema, current_setting('search_path') AS search_path",
+  );
+  const current = rows[0]?.schema ?? null;
+  if (current !== null) return current;
+  const { role } = session;
+  // The schema given exists (it was looked up or created): what is missing is the right to use it.
+  throw new StoreError({
+    message:
+      schema === undefined
+        ? `PostgreSQL role "${role}" at ${target} has no schema to use: no schema of its search_path (${rows[0]?.search_path ?? ""}) exists or may be used by it; give the store a schema with ?schema=<name> in the URL (or the schema option), or grant it USAGE on one of them (GRANT USAGE ON SCHEMA <name> TO "${role}")`
+        : `PostgreSQL role "${role}" may not use schema "${schema}" at ${target}: grant it USAGE on the schema (GRANT USAGE ON SCHEMA "${schema}" TO "${role}"), and SELECT and INSERT on its tables if another role created them`,
+  });
 }
