@@ -12,6 +12,7 @@ import {
   type ReachedLine,
 } from "./graphTypes.js";
 import { criticalityOfRank, DependencyIndex } from "./internal/DependencyIndex.js";
+import { LinesOfOptionsSchema, parsed, ReachOptionsSchema } from "./internal/floorPlanInputs.js";
 import { PathIndex, type PathMatch } from "./internal/PathIndex.js";
 import type { Criticality, DependencyKind } from "./model.js";
 import type { ContributorDecl, PlanSettings } from "./Plan.js";
@@ -42,7 +43,7 @@ export interface PathOwnership {
   readonly owner?: string | undefined;
 }
 
-/** Options of {@link FloorGraph.dependencies} and {@link FloorGraph.dependents}. */
+/** Options of {@link FloorGraph.dependencies} and {@link FloorGraph.dependents}; a key it does not list is refused. */
 export interface ReachOptions {
   /** Follow edges transitively (default true). */
   readonly transitive?: boolean;
@@ -163,8 +164,10 @@ export class FloorGraph implements FloorLineDirectory {
    * Lines an operator owns (and, with `contributions`, those they contribute to), in plan order.
    *
    * @throws NotFoundError when the operator is not declared.
+   * @throws ValidationError when an option is malformed or unknown, naming it and the options.
    */
   linesOf(operatorId: string, options: { readonly contributions?: boolean } = {}): string[] {
+    parsed(LinesOfOptionsSchema, options, "linesOf options");
     const key = nodeKey("operator", operatorId);
     if (!this.graph.hasNode(key))
       throw new NotFoundError({
@@ -245,6 +248,7 @@ export class FloorGraph implements FloorLineDirectory {
    * Lines a line depends on, direct or transitive, each with its depth and the chain of edges leading to it.
    *
    * @throws NotFoundError when the line is not declared.
+   * @throws ValidationError when an option is malformed or unknown (`transitve`), naming it and the options.
    */
   dependencies(lineId: string, options: ReachOptions = {}): ReachedLine[] {
     return this.#reach(lineId, "out", options);
@@ -254,6 +258,7 @@ export class FloorGraph implements FloorLineDirectory {
    * Lines that depend on a line, direct or transitive, each with its depth and the chain of edges leading to it.
    *
    * @throws NotFoundError when the line is not declared.
+   * @throws ValidationError when an option is malformed or unknown (`transitve`), naming it and the options.
    */
   dependents(lineId: string, options: ReachOptions = {}): ReachedLine[] {
     return this.#reach(lineId, "in", options);
@@ -275,6 +280,7 @@ export class FloorGraph implements FloorLineDirectory {
   }
 
   #reach(lineId: string, direction: "in" | "out", options: ReachOptions): ReachedLine[] {
+    parsed(ReachOptionsSchema, options, "reach options");
     const index = this.dependencyIndex();
     const start = index.indexOf.get(lineId);
     if (start === undefined)

@@ -11,7 +11,13 @@ import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
 import { factSourceOf } from "./internal/factSource.js";
-import { HealthOptionsSchema, PathSchema, parsed } from "./internal/floorPlanInputs.js";
+import {
+  ApplyPlanOptionsSchema,
+  ChangeOptionsSchema,
+  HealthOptionsSchema,
+  PathSchema,
+  parsed,
+} from "./internal/floorPlanInputs.js";
 import {
   dropRelation,
   editLine,
@@ -211,13 +217,25 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    * atomic batch closed by a `floorplan.plan.applied` event. Applying the same
    * plan twice appends nothing the second time.
    *
-   * @throws ValidationError when the plan is malformed or has errors (unknown owner, missing line, ...).
+   * @throws ValidationError when the plan is malformed or has errors (unknown owner, missing line, ...), or an option is malformed or unknown (`dryrun`), named with the options.
    * @throws RemoveAllLinesError when the plan has no lines, the floor plan has some, and `allowRemoveAllLines` is not set.
    * @throws ConcurrencyConflictError when other writers kept moving the log during every attempt (on SQLite and PostgreSQL, only when an attempt outlasts its write turn).
    */
   async applyPlan(input: Plan | PlanInput, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
     this.#assertOpen();
+    parsed(ApplyPlanOptionsSchema, options, "applyPlan options");
     return this.#write(wholePlan(planOf(input)), options);
+  }
+
+  /**
+   * Checks that a single change may start.
+   *
+   * @throws ClosedError after close.
+   * @throws ValidationError when an option is malformed or unknown (`actr`), naming it and the options.
+   */
+  #startChange(options: ChangeOptions): void {
+    this.#assertOpen();
+    parsed(ChangeOptionsSchema, options, "change options");
   }
 
   /** Writes what `target` makes of the latest plan, deciding again after each conflict with another writer. */
@@ -241,13 +259,13 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    * @throws ValidationError when the line is malformed or names an unknown operator, domain or line.
    */
   async declareLine(line: LineDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     return this.applyPlan({ lines: [line] }, { ...options, mode: "merge", label: `line ${line.id}` });
   }
 
   /** Declares or updates an operator. @throws ValidationError when malformed. */
   async declareOperator(operator: OperatorDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     return this.applyPlan(
       { operators: [operator] },
       { ...options, mode: "merge", label: `operator ${operator.id}` },
@@ -256,7 +274,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
 
   /** Declares or updates a domain. @throws ValidationError when malformed. */
   async declareDomain(domain: DomainDecl, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     return this.applyPlan({ domains: [domain] }, { ...options, mode: "merge", label: `domain ${domain.id}` });
   }
 
@@ -267,7 +285,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    * @throws ValidationError when other lines still depend on it.
    */
   async retireLine(lineId: string, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     // Retiring the last line is what was asked for.
     return this.#write(retireLine(lineId), {
       ...options,
@@ -282,7 +300,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     operatorId: string,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     return this.#write(editLine(lineId, withOwner(operatorId)), { ...options, label: `owner of ${lineId}` });
   }
 
@@ -292,7 +310,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     contributor: ContributorDecl,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     return this.#write(editLine(lineId, withContributor(contributor)), {
       ...options,
       label: `contributor of ${lineId}`,
@@ -305,7 +323,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     operatorId: string,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     return this.#write(editLine(lineId, withoutContributor(operatorId), { declares: false }), {
       ...options,
       label: `contributor of ${lineId}`,
@@ -323,7 +341,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     input: DependencyDeclInput,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     const dependency = parsed(DependencyDeclSchema, input, "dependency");
     return this.#write(editLine(fromLine, withDependency(dependency)), {
       ...options,
@@ -337,7 +355,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     toLine: string,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     return this.#write(editLine(fromLine, withoutDependency(toLine), { declares: false }), {
       ...options,
       label: `dependency ${fromLine} -> ${toLine}`,
@@ -358,7 +376,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     attributes: Record<string, unknown> = {},
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     const added = parsed(RelationDeclSchema, { type, from, to, attributes }, "relation");
     return this.#write(putRelation(added), { ...options, label: `${type} ${from} -> ${to}` });
   }
@@ -370,7 +388,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     to: string,
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
-    this.#assertOpen();
+    this.#startChange(options);
     return this.#write(dropRelation(type, from, to), { ...options, label: `${type} ${from} -> ${to}` });
   }
 

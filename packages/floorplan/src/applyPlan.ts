@@ -20,7 +20,7 @@ import { mergePlans, type PlanChangesOptions, planChanges } from "./planEvents.j
 import type { RelationRegistry } from "./RelationRegistry.js";
 import type { PlanProblem } from "./validatePlan.js";
 
-/** Options of `FloorPlan.applyPlan`. */
+/** Options of `FloorPlan.applyPlan`; a key it does not list is refused. */
 export interface ApplyPlanOptions {
   /** `replace` (default) makes the floor plan equal to the plan, retiring what it lacks; `merge` only adds and updates (for imports). */
   readonly mode?: "replace" | "merge";
@@ -69,7 +69,7 @@ export interface ApplyPlanResult {
   readonly warnings: readonly PlanProblem[];
 }
 
-/** Options of the single-change methods of `FloorPlan`. */
+/** Options of the single-change methods of `FloorPlan`; a key it does not list is refused. */
 export interface ChangeOptions {
   /** Where the change comes from, recorded as its provenance (default `factory.yaml`: declared by hand). */
   readonly source?: ProvenanceSource;

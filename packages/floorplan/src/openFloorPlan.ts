@@ -1,12 +1,14 @@
-import { type EventLog, type Projection, startProjection } from "@software-factory/core";
+import { type EventLog, type Projection, startProjection, strictInput } from "@software-factory/core";
+import { z } from "zod";
 import { floorPlanEvents, floorPlanEventTypes } from "./events.js";
 import { FloorGraph } from "./FloorGraph.js";
 import { FloorPlan } from "./FloorPlan.js";
+import { parsed } from "./internal/floorPlanInputs.js";
 import { foldEvent } from "./internal/fold.js";
 import { loadFloorSnapshot, saveFloorSnapshot } from "./internal/snapshot.js";
 import { type RelationDefinition, RelationRegistry } from "./RelationRegistry.js";
 
-/** Options of {@link openFloorPlan}. */
+/** Options of {@link openFloorPlan}; a key it does not list is refused. */
 export interface OpenFloorPlanOptions {
   /** The factory's event log; the floor plan events are registered on it if they are not yet. */
   readonly log: EventLog;
@@ -22,10 +24,29 @@ export interface OpenFloorPlanOptions {
   readonly cacheDir?: string;
 }
 
+/** What {@link openFloorPlan} accepts: {@link OpenFloorPlanOptions}, no other key. */
+const OpenFloorPlanOptionsSchema = strictInput({
+  log: z.custom<EventLog>((value) => typeof (value as { append?: unknown } | null)?.append === "function", {
+    message: "expected an event log (as openEventLog returns)",
+  }),
+  relations: z
+    .custom<Iterable<RelationDefinition>>(
+      (value) => typeof value === "object" && value !== null && Symbol.iterator in value,
+      { message: "expected a list of relation definitions" },
+    )
+    .optional(),
+  live: z.boolean().optional(),
+  cacheDir: z.string().min(1, "expected a folder").optional(),
+});
+
 /**
  * Opens the floor plan of a factory over its event log: folds the log's
  * floor-plan events into a graph and keeps it current.
  *
+ * @throws ValidationError (`floor plan options is invalid: (root): unknown key
+ * "nope"; the keys are log, relations, live, cacheDir`) when an option is
+ * malformed or unknown, or a relation definition is refused; checked before
+ * anything is read.
  * @example
  * ```ts
  * const log = await openEventLog({ path: ".factory/factory.db", events: floorPlanEvents });
@@ -36,12 +57,11 @@ export interface OpenFloorPlanOptions {
  * ```
  */
 export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<FloorPlan> {
-  const { log } = options;
+  const { log, cacheDir, live } = parsed(OpenFloorPlanOptionsSchema, options, "floor plan options");
   // Relations first: a refused definition must fail the open before a projection is started that nobody would close.
   const relations = new RelationRegistry(options.relations ?? []);
   for (const definition of floorPlanEvents)
     if (!log.registry.has(definition.type)) log.registry.register(definition);
-  const { cacheDir } = options;
   const snapshot = cacheDir === undefined ? undefined : await loadFloorSnapshot(log, cacheDir);
   const graph = new FloorGraph(snapshot?.graph);
   let folded = snapshot === undefined;
@@ -52,7 +72,7 @@ export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<Floo
       foldEvent(graph, event);
       folded = true;
     },
-    ...(options.live === undefined ? {} : { live: options.live }),
+    ...(live === undefined ? {} : { live }),
   });
   const closing: Projection =
     cacheDir === undefined
