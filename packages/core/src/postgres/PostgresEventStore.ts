@@ -23,6 +23,7 @@ import {
   deadlineStoreError,
   isConnectionError,
   isPoolConnectTimeout,
+  isQueryTimeout,
   noAnswerStoreError,
   storeErrorFrom,
 } from "./connectionErrors.js";
@@ -56,13 +57,32 @@ interface AppendOutcome {
 
 const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
 
-/** A write turn on a PostgreSQL store: a connection holding the append lock at session level. */
+/** A statement's config with the `query_timeout` the driver reads (its types leave it out). */
+type TimedQuery = pg.QueryConfig & { readonly query_timeout: number };
+
+/** Runs one statement on a write turn's connection, in its transaction. */
+type TurnStatement = <Row extends pg.QueryResultRow>(query: TimedQuery) => Promise<pg.QueryResult<Row>>;
+
+/**
+ * A write turn on a PostgreSQL store: a connection in a transaction that holds
+ * the append lock (`pg_advisory_xact_lock`), whose session the server ends
+ * when this process sends it nothing for as long as the turn may last.
+ */
 interface PostgresTurn extends WriteTurn {
-  /** The connection holding the lock; appends on it take the lock at once. */
-  readonly client: pg.PoolClient;
-  /** Whether the turn still holds the lock. */
+  /** Whether the turn still holds the lock and takes the attempt's statements. */
   readonly open: boolean;
+  /** Runs a statement of the attempt (a read) on the turn's connection; only while `open`. */
+  readonly query: TurnStatement;
+  /**
+   * Ends the turn with the attempt's append: `work` runs its statements on the
+   * turn's connection (`factory_append` takes the lock the turn holds), and
+   * what it wrote is committed before this resolves. Only while `open`.
+   */
+  append<T>(work: (query: TurnStatement) => Promise<T>): Promise<T>;
 }
+
+/** The longest wait for the server to name the session holding the append lock, after a call timed out behind it (ms). */
+const HOLDER_LOOKUP_MS = 1_000;
 
 /** Listens to a held connection's `error` event, which its next statement reports. */
 function ignoreHeldConnectionError(): void {}
@@ -91,13 +111,19 @@ function ignoreHeldConnectionError(): void {}
  * recognised by its event ids, so a retry never stores a batch twice.
  *
  * A write that keeps losing the race for the head (see `retryOnConflict`)
- * takes a write turn: a connection takes the append lock at session level
- * (`pg_advisory_lock`) before the attempt reads, so every other append, in any
- * process, waits for it, and holds it until the attempt appends on that
- * connection (the function takes the lock it already holds) or finishes, or
- * for half of `callTimeoutMs` at most. Appends of this process wait for the
- * turn to end before they take a connection, so they cannot fill the pool
- * while the turn's attempt reads.
+ * takes a write turn: a connection opens a transaction and takes the append
+ * lock in it before the attempt reads, so every other append, in any process,
+ * waits for it; the attempt's reads and its append run on that connection
+ * (the function takes the lock the transaction holds), and the turn commits
+ * the append and ends, or rolls back when the attempt finishes without one,
+ * or after half of `callTimeoutMs` at most. The server ends the turn's
+ * session, and so frees the lock, when the process sends it nothing for that
+ * long (`idle_in_transaction_session_timeout`), so a process that hangs while
+ * it holds a turn does not stop the others' appends for good. Appends of this
+ * process wait for the turn to end before they take a connection, so they
+ * cannot fill the pool while the turn's attempt reads. An append that runs
+ * out of `callTimeoutMs` while another session holds the lock says so, naming
+ * that session.
  *
  * @throws ValidationError when the options are invalid.
  * @throws SchemaVersionError when the database was written by a newer SDK.
@@ -205,18 +231,18 @@ class PostgresEventStore implements EventStore {
   async append(batch: readonly PreparedEvent[], options: StoreAppendOptions): Promise<StoredEvent[]> {
     this.#ensureOpen();
     const turn = heldTurn(this.#turns);
-    const inTurn = turn?.open === true;
-    while (!inTurn && this.#turnHeld !== undefined) await this.#turnHeld;
+    while (turn?.open !== true && this.#turnHeld !== undefined) await this.#turnHeld;
+    const started = Date.now();
     let stored: StoredEvent[];
     try {
-      stored = await this.#retrying("appending events", async (attempt, deadline) => {
-        if (inTurn && attempt === 1) return this.#appendOnce(batch, options, false, deadline, turn.client);
-        // The turn's connection failed: let go of the lock (if the server has not) before retrying on another.
-        await turn?.end();
-        return this.#appendOnce(batch, options, attempt > 1, deadline);
-      });
+      stored = await this.#retrying("appending events", (attempt, deadline, open) =>
+        open === undefined
+          ? this.#appendOnce(batch, options, attempt > 1, deadline)
+          : open.append((query) => this.#appendOnce(batch, options, false, deadline, query)),
+      );
     } catch (error) {
-      throw error instanceof ConcurrencyConflictError ? lostRace(error, this.#turns) : error;
+      if (error instanceof ConcurrencyConflictError) throw lostRace(error, this.#turns);
+      throw (await this.#lockHeldError(error, "appending events", Date.now() - started)) ?? error;
     } finally {
       await turn?.end();
     }
@@ -227,18 +253,20 @@ class PostgresEventStore implements EventStore {
   async read(query: ReadQuery): Promise<StoredEvent[]> {
     this.#ensureOpen();
     const { sql, params } = buildReadSql(query);
-    return this.#retrying("reading events", async (_attempt, deadline) => {
-      const { rows } = await this.#query<EventRow>(deadline, sql, params);
+    return this.#retrying("reading events", async (_attempt, deadline, turn) => {
+      const { rows } = await this.#query<EventRow>(deadline, sql, params, turn?.query);
       return rows.map(fromRow);
     });
   }
 
   async head(): Promise<number> {
     this.#ensureOpen();
-    return this.#retrying("reading the head", async (_attempt, deadline) => {
+    return this.#retrying("reading the head", async (_attempt, deadline, turn) => {
       const { rows } = await this.#query<{ head: string }>(
         deadline,
         "SELECT COALESCE(MAX(seq), 0) AS head FROM events",
+        [],
+        turn?.query,
       );
       return Number(rows[0]?.head ?? 0);
     });
@@ -295,7 +323,9 @@ class PostgresEventStore implements EventStore {
 
   /**
    * Takes a write turn: once no other write of this process holds one, a pool
-   * connection waits for the append lock and keeps it until the turn ends.
+   * connection opens a transaction, tells the server to end its session when
+   * it stays idle in it for as long as the turn may last, and waits for the
+   * append lock, which it keeps until the turn ends.
    */
   async #takeTurn(): Promise<PostgresTurn> {
     this.#ensureOpen();
@@ -310,8 +340,9 @@ class PostgresEventStore implements EventStore {
       settle();
     };
     const options = this.#options;
-    const lock = [APPEND_LOCK_CLASS, this.#lockKey];
+    const started = Date.now();
     const deadline = new CallDeadline(options.callTimeoutMs);
+    const lastsMs = Math.max(1, Math.floor(options.callTimeoutMs / 2));
     let client: pg.PoolClient;
     try {
       client = await deadline.connect(this.#pool);
@@ -320,54 +351,106 @@ class PostgresEventStore implements EventStore {
       throw storeErrorFrom(error, options.target, "waiting for a write turn");
     }
     client.on("error", ignoreHeldConnectionError);
-    const discard = (error: unknown) => {
+    /** The first failure of a statement on the connection, which is then closed rather than given back. */
+    let failed: unknown;
+    const query: TurnStatement = async (config) => {
+      try {
+        return await client.query(config);
+      } catch (error) {
+        failed ??= error;
+        throw error;
+      }
+    };
+    const giveBack = () => {
       client.off("error", ignoreHeldConnectionError);
-      client.release(error instanceof Error ? error : true);
+      // Closing a connection ends its transaction on the server, which frees the lock.
+      client.release(failed === undefined ? undefined : failed instanceof Error ? failed : true);
     };
     try {
-      await client.query({
-        text: "SELECT pg_advisory_lock($1, $2)",
-        values: lock,
+      // One round trip: the simple protocol runs the three statements (the numbers are this code's own).
+      await query({
+        text: `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${lastsMs}; SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, ${this.#lockKey})`,
         query_timeout: Math.max(1, Math.min(options.queryTimeoutMs, deadline.left)),
-      } as pg.QueryConfig);
+      });
     } catch (error) {
-      discard(error);
+      giveBack();
       over();
-      throw storeErrorFrom(error, options.target, "waiting for a write turn");
+      throw (
+        (await this.#lockHeldError(error, "waiting for a write turn", Date.now() - started)) ??
+        storeErrorFrom(error, options.target, "waiting for a write turn")
+      );
     }
+    const closing = (statement: "COMMIT" | "ROLLBACK") => () =>
+      failed === undefined
+        ? query({ text: statement, query_timeout: options.queryTimeoutMs }).then(() => undefined)
+        : Promise.resolve();
     let open = true;
     let ending: Promise<void> | undefined;
-    const end = (): Promise<void> => {
+    /** Ends the turn once: `last` runs, then the connection goes back to the pool (or is closed when a statement failed). */
+    const finish = (last: () => Promise<unknown>): Promise<void> => {
+      open = false;
+      clearTimeout(timer);
       ending ??= (async () => {
-        open = false;
-        clearTimeout(timer);
-        try {
-          await client.query({
-            text: "SELECT pg_advisory_unlock($1, $2)",
-            values: lock,
-            query_timeout: options.queryTimeoutMs,
-          } as pg.QueryConfig);
-          client.off("error", ignoreHeldConnectionError);
-          client.release();
-        } catch (error) {
-          // A connection that cannot unlock is closed, which unlocks on the server.
-          discard(error);
-        }
+        await last().catch(() => undefined);
+        giveBack();
         over();
       })();
       return ending;
     };
     const turn: PostgresTurn = {
-      client,
       get open() {
         return open;
       },
-      end,
+      query,
+      append: async (work) => {
+        const appended = (async () => {
+          const result = await work(query);
+          await closing("COMMIT")();
+          if (failed !== undefined) throw failed;
+          return result;
+        })();
+        // A conflict rolls back; a failed statement or commit closes the connection.
+        await finish(() => appended.catch(closing("ROLLBACK")));
+        return appended;
+      },
+      end: () => finish(closing("ROLLBACK")),
     };
-    const timer = setTimeout(() => void end(), options.callTimeoutMs / 2);
+    const timer = setTimeout(() => void turn.end(), lastsMs);
     timer.unref();
     this.#turn = turn;
     return turn;
+  }
+
+  /**
+   * The error of a call that timed out while another session held the append
+   * lock (a write turn of another process, or someone's transaction): says how
+   * long the call waited and which session holds the lock. Undefined when the
+   * call failed otherwise, or the server names no holder within a second.
+   */
+  async #lockHeldError(error: unknown, doing: string, waitedMs: number): Promise<StoreError | undefined> {
+    const cause = error instanceof StoreError ? error.cause : error;
+    if (!isQueryTimeout(cause)) return undefined;
+    const options = this.#options;
+    const { rows } = await new CallDeadline(Math.min(HOLDER_LOOKUP_MS, options.queryTimeoutMs))
+      .query<{ pid: number; application_name: string | null }>(
+        this.#pool,
+        options.queryTimeoutMs,
+        `SELECT l.pid, a.application_name
+           FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+            AND l.classid = $1::bigint AND l.objid = $2::bigint
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        // pg_locks shows the two int4 keys as unsigned oids.
+        [APPEND_LOCK_CLASS, this.#lockKey >>> 0],
+      )
+      .catch(() => ({ rows: [] }));
+    const holder = rows[0];
+    if (holder === undefined) return undefined;
+    const named = holder.application_name ? `, application_name "${holder.application_name}"` : "";
+    return new StoreError({
+      message: `PostgreSQL at ${options.target} failed while ${doing}: waited ${waitedMs} ms for the append lock of schema "${this.#schema}", held by another writer (pid ${holder.pid}${named}), past this call's callTimeoutMs of ${options.callTimeoutMs} ms (call_timeout_ms in the URL); a write turn of another process holds it for at most half of that process's callTimeoutMs, and the server ends the session of one that stopped answering after as long; if that session is stuck otherwise, end it (SELECT pg_terminate_backend(${holder.pid}))`,
+      cause,
+    });
   }
 
   async #appendOnce(
@@ -375,7 +458,7 @@ class PostgresEventStore implements EventStore {
     options: StoreAppendOptions,
     isRetry: boolean,
     deadline: CallDeadline,
-    turnClient?: pg.PoolClient,
+    turn?: TurnStatement,
   ): Promise<StoredEvent[]> {
     // One statement in autocommit: the server takes the append lock, writes and
     // commits without waiting on this client in between (see factory_append).
@@ -401,7 +484,7 @@ class PostgresEventStore implements EventStore {
         batch.map((event) => JSON.stringify(event.data)),
         batch.map((event) => event.causedBy ?? null),
       ],
-      turnClient,
+      turn,
     );
     const result = rows[0];
     if (result === undefined) throw new Error("factory_append returned no row");
@@ -412,7 +495,7 @@ class PostgresEventStore implements EventStore {
       }
       case "landed":
       case "duplicate":
-        return this.#range(Number(result.result_first), result.result_count, deadline);
+        return this.#range(Number(result.result_first), result.result_count, deadline, turn);
       case "key_conflict":
         throw idempotencyConflict(options.idempotencyKey ?? "");
       case "head_conflict":
@@ -422,49 +505,59 @@ class PostgresEventStore implements EventStore {
     }
   }
 
-  async #range(first: number, count: number, deadline: CallDeadline): Promise<StoredEvent[]> {
+  async #range(
+    first: number,
+    count: number,
+    deadline: CallDeadline,
+    turn?: TurnStatement,
+  ): Promise<StoredEvent[]> {
     const { rows } = await this.#query<EventRow>(
       deadline,
       `SELECT ${COLUMNS} FROM events WHERE seq >= $1 AND seq < $2 ORDER BY seq`,
       [first, first + count],
+      turn,
     );
     return rows.map(fromRow);
   }
 
   /**
-   * One statement on a pool connection (or on `client`, a turn's), within the
-   * call's deadline and `queryTimeoutMs`.
+   * One statement on a pool connection (or on a write turn's, with `turn`),
+   * within the call's deadline and `queryTimeoutMs`.
    */
   #query<Row extends pg.QueryResultRow>(
     deadline: CallDeadline,
     text: string,
     values: readonly unknown[] = [],
-    client?: pg.PoolClient,
+    turn?: TurnStatement,
   ): Promise<pg.QueryResult<Row>> {
-    if (client === undefined)
+    if (turn === undefined)
       return deadline.query<Row>(this.#pool, this.#options.queryTimeoutMs, text, values);
-    // The driver reads query_timeout from a query's config (its types leave it out).
-    const config: pg.QueryConfig & { readonly query_timeout: number } = {
+    return turn<Row>({
       text,
       values: [...values],
       query_timeout: Math.max(1, Math.min(this.#options.queryTimeoutMs, deadline.left)),
-    };
-    return client.query<Row>(config);
+    });
   }
 
   /**
    * Runs `work`, retrying with backoff while the failure is a lost or refused
    * connection, for at most `retryAttempts` attempts and `callTimeoutMs` in all.
+   * While the running attempt of a write holds a turn on this store, `work` is
+   * given it, to run its statements on the turn's connection (with a pool of
+   * one, no other is free); a retry ends the turn first, as its connection failed.
    */
   async #retrying<T>(
     doing: string,
-    work: (attempt: number, deadline: CallDeadline) => Promise<T>,
+    work: (attempt: number, deadline: CallDeadline, turn: PostgresTurn | undefined) => Promise<T>,
   ): Promise<T> {
     const options = this.#options;
     const deadline = new CallDeadline(options.callTimeoutMs);
+    const turn = heldTurn(this.#turns);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await work(attempt, deadline);
+        // Let go of the lock (if the server has not) before retrying on another connection.
+        if (attempt > 1) await turn?.end();
+        return await work(attempt, deadline, turn?.open === true ? turn : undefined);
       } catch (error) {
         if (error instanceof Error && "_tag" in error) throw error;
         if (!isConnectionError(error) || attempt >= options.retryAttempts || this.#closed) {
