@@ -544,7 +544,7 @@ class PostgresEventStore implements EventStore {
    * connection, for at most `retryAttempts` attempts and `callTimeoutMs` in all.
    * While the running attempt of a write holds a turn on this store, `work` is
    * given it, to run its statements on the turn's connection (with a pool of
-   * one, no other is free); a retry ends the turn first, as its connection failed.
+   * one, no other is free); a failure there ends the turn.
    */
   async #retrying<T>(
     doing: string,
@@ -554,11 +554,13 @@ class PostgresEventStore implements EventStore {
     const deadline = new CallDeadline(options.callTimeoutMs);
     const turn = heldTurn(this.#turns);
     for (let attempt = 1; ; attempt++) {
+      const given = turn?.open === true ? turn : undefined;
       try {
-        // Let go of the lock (if the server has not) before retrying on another connection.
-        if (attempt > 1) await turn?.end();
-        return await work(attempt, deadline, turn?.open === true ? turn : undefined);
+        return await work(attempt, deadline, given);
       } catch (error) {
+        // A failed statement leaves the turn's transaction unusable: its lock is let go
+        // (if the server has not), and the attempt's next statements run on the pool.
+        await given?.end();
         if (error instanceof Error && "_tag" in error) throw error;
         if (!isConnectionError(error) || attempt >= options.retryAttempts || this.#closed) {
           throw storeErrorFrom(
