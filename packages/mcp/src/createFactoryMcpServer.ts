@@ -5,11 +5,11 @@
  */
 
 import { resolve } from "node:path";
-import { McpServer } from "@modelcontextprotocol/server";
+import { McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { registerFactoryResources } from "./resources.js";
 import { registerSkills } from "./skills.js";
-import { answerToolCalls, type ServedTool } from "./toolCalls.js";
+import { answerToolCalls, callContext, logCancelled, type ServedTool } from "./toolCalls.js";
 import {
   advertisedArguments,
   errorResult,
@@ -115,10 +115,17 @@ function registerTools(
   const served = new Map<string, ServedTool>();
   for (const tool of factoryTools) {
     if (!groups.has(tool.group)) continue;
-    const call = async (input: unknown) => {
+    const call = async (input: unknown, ctx: ServerContext) => {
+      const { signal } = ctx.mcpReq;
       try {
-        return okResult(await tool.run(factory, parseArguments(tool, input), context));
+        const result = okResult(
+          await tool.run(factory, parseArguments(tool, input), { ...context, ...callContext(ctx) }),
+        );
+        if (signal.aborted) logCancelled(tool.name, ctx, "it ran to its end");
+        return result;
       } catch (error) {
+        if (signal.aborted)
+          logCancelled(tool.name, ctx, error === signal.reason ? "it stopped early" : "it failed");
         return errorResult(error);
       }
     };

@@ -223,8 +223,11 @@ export async function serveHttp(
     const body = await readBody(incoming, settings.maxRequestBytes);
     if (body === undefined) return refuse(incoming, outgoing, tooLarge);
     // A subscription stream lives until the server closes it: a drain does not wait for it.
-    if (isSubscriptionStream(body)) becameQuiet();
-    const response = await handler.fetch(toWebRequest(incoming, path, body));
+    const subscription = isSubscriptionStream(body);
+    if (subscription) becameQuiet();
+    const response = await handler.fetch(
+      toWebRequest(incoming, path, body, abandoned(incoming, outgoing, !subscription)),
+    );
     return send(outgoing, response);
   }
 
@@ -254,6 +257,8 @@ export async function serveHttp(
    * included); with `closeAfter`, Node closes the connection once it is sent.
    */
   async function send(outgoing: ServerResponse, response: Response, closeAfter = draining): Promise<void> {
+    // The client has gone (a call it cancelled): nothing to write.
+    if (outgoing.destroyed) return response.body?.cancel();
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       // Connection management is Node's (and a refusal's or a drain's) to decide, not the handler's.
@@ -374,8 +379,25 @@ function isSubscriptionStream(body: Buffer): boolean {
   }
 }
 
-/** A web `Request` for the MCP handler, its URL built on a fixed base. */
-function toWebRequest(incoming: IncomingMessage, path: URL, body: Buffer): Request {
+/**
+ * A signal that aborts when the client closes the connection before the
+ * answer has been sent: the MCP handler then closes the exchange, which
+ * cancels the call in flight (a 2026-07-28 client cancels a call so). Logged
+ * as a 499 when `log`, as nginx logs it.
+ */
+function abandoned(incoming: IncomingMessage, outgoing: ServerResponse, log: boolean): AbortSignal {
+  const controller = new AbortController();
+  outgoing.once("close", () => {
+    if (outgoing.writableFinished) return;
+    if (log)
+      logRequest(incoming, 499, "not answered: the client closed the connection (its call is cancelled)");
+    controller.abort(new Error("the client closed the connection"));
+  });
+  return controller.signal;
+}
+
+/** A web `Request` for the MCP handler, its URL built on a fixed base; `signal` aborts it. */
+function toWebRequest(incoming: IncomingMessage, path: URL, body: Buffer, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming.headers)) {
     if (value === undefined) continue;
@@ -384,6 +406,7 @@ function toWebRequest(incoming: IncomingMessage, path: URL, body: Buffer): Reque
   return new Request(`http://localhost${path.pathname}${path.search}`, {
     method: incoming.method ?? "GET",
     headers,
+    signal,
     ...(body.length === 0 ? {} : { body }),
   });
 }

@@ -25,5 +25,12 @@ export { registerFactoryResources } from "./resources.js";
 export { importRootOf, instructionsRootOf, TOOL_GROUPS, type ToolGroup, toolGroupsOf } from "./serveFlags.js";
 export { ListenError, type ServeUntilStoppedOptions, serveUntilStopped } from "./serveUntilStopped.js";
 export { type StdioServeOptions, serveStdio } from "./stdio.js";
-export { defineTool, type FactoryTool, type ToolContext, type ToolHints, type ToolInput } from "./toolKit.js";
+export {
+  defineTool,
+  type FactoryTool,
+  type ToolContext,
+  type ToolHints,
+  type ToolInput,
+  type ToolProgress,
+} from "./toolKit.js";
 export { factoryTools } from "./tools.js";

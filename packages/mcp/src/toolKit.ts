@@ -24,10 +24,31 @@ export interface ToolHints {
   readonly idempotentHint?: boolean;
 }
 
-/** What a tool may need from the server's options besides the factory. */
+/**
+ * Progress of a call, sent to a client that asked for it as
+ * `notifications/progress`: `progress` grows with each report.
+ */
+export interface ToolProgress {
+  /** How far the call is: larger at each report, up to `total` when that is given. */
+  readonly progress: number;
+  /** What `progress` counts up to, when known. */
+  readonly total?: number;
+  /** What the call is doing or has done, for people. */
+  readonly message?: string;
+}
+
+/** What a tool may need besides the factory: the server's options, and the call's cancellation and progress. */
 export interface ToolContext {
   /** The folder `import_codebase` may read under (absolute, resolved); unrestricted when undefined. */
   readonly importRoot?: string;
+  /**
+   * Aborts when the client cancels the call (`notifications/cancelled`, or a
+   * closed HTTP exchange): a tool that can stop early stops at its next safe
+   * point. The server sends no answer to a cancelled call either way.
+   */
+  readonly signal?: AbortSignal;
+  /** Reports the call's progress; given only when the client asked for it (a `progressToken` in the request's `_meta`). */
+  readonly onProgress?: (progress: ToolProgress) => void;
 }
 
 /** One tool of the factory's MCP server. */
@@ -46,7 +67,7 @@ export interface FactoryTool<Input extends ToolInput = ToolInput, Output extends
   readonly annotations: ToolHints;
   /** Group the tool belongs to, for `tools` selection (`knowledge`, `floorplan`, `work`, `standards`, `skills`, `import`). */
   readonly group: "knowledge" | "floorplan" | "work" | "standards" | "skills" | "import";
-  /** Runs the tool; the result is sent as JSON and must match `output`. The server passes `context`. */
+  /** Runs the tool; the result is sent as JSON and must match `output`. The server passes `context` with each call. */
   readonly run: (factory: Factory, input: z.output<Input>, context?: ToolContext) => Promise<unknown>;
 }
 

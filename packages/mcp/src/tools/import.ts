@@ -9,10 +9,10 @@
 import { realpath } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { NotFoundError, ValidationError } from "@software-factory/core";
-import type { ImportConflict } from "@software-factory/intelligence";
-import { importCodebase } from "@software-factory/intelligence";
+import type { CodebaseImportProgress, ImportConflict } from "@software-factory/intelligence";
+import { IMPORT_PHASES, importCodebase } from "@software-factory/intelligence";
 import { z } from "zod";
-import { defineTool } from "../toolKit.js";
+import { defineTool, type ToolProgress } from "../toolKit.js";
 import { Instant } from "./shared.js";
 
 const MAX_CONFLICTS = 20;
@@ -47,6 +47,42 @@ function boundedConflict(conflict: ImportConflict) {
       ? `${conflict.diff.slice(0, MAX_DIFF_CHARS)}\n… (diff cut)`
       : conflict.diff;
   return { kind: conflict.kind, id: conflict.id, field: conflict.field, by: conflict.by, diff };
+}
+
+/** What a scan phase found, as a progress message says it. */
+const FOUND: Record<Exclude<CodebaseImportProgress["phase"], "apply">, string> = {
+  files: "files listed",
+  lines: "lines found",
+  imports: "dependencies found in imports",
+  owners: "owners proposed",
+  blueprints: "blueprints drafted",
+  requirements: "requirements inferred from tests",
+  documents: "documents found",
+};
+
+/**
+ * The progress of an import as `import_codebase` reports it: one step per
+ * scan phase as it ends, then (unless a dry run) the writes in tenths of the
+ * last step, so `progress` grows with each report up to `total`, and a large
+ * import sends at most 17 reports.
+ */
+function importProgress(report: (progress: ToolProgress) => void, dryRun: boolean) {
+  const scanSteps = IMPORT_PHASES.length - 1;
+  const total = dryRun ? scanSteps : IMPORT_PHASES.length;
+  let tenthsWritten = 0;
+  return ({ phase, done, total: items, ms }: CodebaseImportProgress) => {
+    if (phase === "apply" && items !== undefined) {
+      const tenths = Math.floor((done * 10) / items);
+      if (tenths <= tenthsWritten) return;
+      tenthsWritten = tenths;
+      report({ progress: scanSteps + tenths / 10, total, message: `apply: ${done} of ${items} writes` });
+    } else if (phase !== "apply" && ms !== undefined)
+      report({
+        progress: IMPORT_PHASES.indexOf(phase) + 1,
+        total,
+        message: `${phase}: ${done} ${FOUND[phase]} in ${ms} ms`,
+      });
+  };
 }
 
 /** Whether `path` is `root` or lies under it (both absolute and normalized). */
@@ -142,6 +178,10 @@ export const importCodebaseTool = defineTool({
       dryRun: input.dryRun,
       ...(input.since === undefined ? {} : { since: input.since }),
       ...(input.repository === undefined ? {} : { repository: input.repository }),
+      ...(context?.signal === undefined ? {} : { signal: context.signal }),
+      ...(context?.onProgress === undefined
+        ? {}
+        : { onProgress: importProgress(context.onProgress, input.dryRun) }),
     });
     const owners = new Map(result.proposal.owners.map((owner) => [owner.line, owner.operator]));
     return {
