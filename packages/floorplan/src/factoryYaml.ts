@@ -2,15 +2,20 @@ import { ValidationError } from "@software-factory/core";
 import { CORE_SCHEMA, load } from "js-yaml";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import {
+  FactoryYamlOptionsSchema,
+  LoadFactoryYamlOptionsSchema,
+  parsed,
+} from "./internal/floorPlanInputs.js";
 import { listFiles } from "./internal/listFiles.js";
 import { joinPath, salvagePlan } from "./internal/salvagePlan.js";
 import { positionOf, splitPath } from "./internal/yamlPositions.js";
 import { type Plan, PlanSchema } from "./Plan.js";
 import { type RelationsInput, relationRegistryOf } from "./RelationRegistry.js";
 import { safeReadSourceText } from "./readSourceText.js";
-import { type PlanProblem, validatePlan } from "./validatePlan.js";
+import { type PlanProblem, type ValidatePlanOptions, validatePlan } from "./validatePlan.js";
 
-/** Options of {@link parseFactoryYaml} and {@link loadFactoryYaml}. */
+/** Options of {@link parseFactoryYaml} and {@link loadFactoryYaml}; a key it does not list is refused. */
 export interface FactoryYamlOptions {
   /** Repository files; when given, path patterns that match none are reported. */
   readonly files?: readonly string[];
@@ -25,7 +30,7 @@ export interface FactoryYamlOptions {
   readonly onWarning?: (problem: PlanProblem) => void;
 }
 
-/** Options of {@link loadFactoryYaml}. */
+/** Options of {@link loadFactoryYaml}; a key it does not list is refused. */
 export interface LoadFactoryYamlOptions extends FactoryYamlOptions {
   /** Repository root; its files are listed to check that every path pattern matches something. */
   readonly repoRoot?: string;
@@ -127,7 +132,7 @@ const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s\]},]/m;
  * js-yaml reads a large file about ten times faster than building the
  * `yaml` document whose node ranges give those places.
  */
-function quickParse(text: string, options: FactoryYamlOptions): Plan | undefined {
+function quickParse(text: string, checks: ValidatePlanOptions): Plan | undefined {
   if (ANCHOR_OR_ALIAS.test(text)) return undefined;
   let data: unknown;
   try {
@@ -136,7 +141,7 @@ function quickParse(text: string, options: FactoryYamlOptions): Plan | undefined
     return undefined;
   }
   const parsed = FactoryYamlSchema.safeParse(data);
-  if (!parsed.success || parsed.data.lines.length === 0 || validatePlan(parsed.data, options).length > 0)
+  if (!parsed.success || parsed.data.lines.length === 0 || validatePlan(parsed.data, checks).length > 0)
     return undefined;
   return parsed.data;
 }
@@ -144,17 +149,21 @@ function quickParse(text: string, options: FactoryYamlOptions): Plan | undefined
 /**
  * Parses and validates the text of a `factory.yaml`, reporting every problem
  * at once (YAML syntax, schema, then references, owners and cycles), each
- * with file:line:column and a fix hint. Never throws.
+ * with file:line:column and a fix hint. A problem of the text never throws.
+ *
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options.
  */
 export function safeParseFactoryYaml(
   text: string,
   file = "factory.yaml",
   options: FactoryYamlOptions = {},
 ): FactoryYamlResult {
+  parsed(FactoryYamlOptionsSchema, options, "factory.yaml options");
+  const { onWarning, ...rest } = options;
   // One registry for every check of this text, built once from a list of definitions.
-  const checked = { ...options, relations: relationRegistryOf(options.relations) };
-  const plan = quickParse(text, checked);
-  if (plan === undefined) return parseWithPositions(text, file, checked);
+  const checks = { ...rest, relations: relationRegistryOf(options.relations) };
+  const plan = quickParse(text, checks);
+  if (plan === undefined) return parseWithPositions(text, file, checks, onWarning);
   let document: Document | undefined;
   return {
     success: true,
@@ -169,7 +178,12 @@ export function safeParseFactoryYaml(
 }
 
 /** The parse that keeps every node's place, so each problem gets file:line:column. */
-function parseWithPositions(text: string, file: string, options: FactoryYamlOptions): FactoryYamlResult {
+function parseWithPositions(
+  text: string,
+  file: string,
+  checks: ValidatePlanOptions,
+  onWarning: FactoryYamlOptions["onWarning"],
+): FactoryYamlResult {
   const counter = new LineCounter();
   const problems: PlanProblem[] = [];
   const fail = (): FactoryYamlResult => {
@@ -228,7 +242,7 @@ function parseWithPositions(text: string, file: string, options: FactoryYamlOpti
     // References, owners and cycles of the parts that parse are reported in the same pass.
     const salvaged = salvagePlan(data);
     if (salvaged !== undefined) {
-      for (const problem of validatePlan(salvaged.plan, options)) {
+      for (const problem of validatePlan(salvaged.plan, checks)) {
         const segments = salvaged.original(splitPath(problem.path));
         const path = joinPath(segments);
         if (
@@ -245,7 +259,7 @@ function parseWithPositions(text: string, file: string, options: FactoryYamlOpti
     }
     return fail();
   }
-  for (const problem of validatePlan(parsed.data, options)) {
+  for (const problem of validatePlan(parsed.data, checks)) {
     problems.push({ ...problem, file, ...positionOf(document, counter, splitPath(problem.path)) });
   }
   if (parsed.data.lines.length === 0)
@@ -261,7 +275,7 @@ function parseWithPositions(text: string, file: string, options: FactoryYamlOpti
     });
   if (problems.some((problem) => problem.severity === "error")) return fail();
   const warnings = problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  for (const warning of warnings) options.onWarning?.(warning);
+  for (const warning of warnings) onWarning?.(warning);
   return { success: true, plan: parsed.data, warnings, document };
 }
 
@@ -299,7 +313,7 @@ function notAPlan(data: unknown, file: string, position: { line: number; column:
 /**
  * Parses and validates the text of a `factory.yaml`.
  *
- * @throws ValidationError listing every problem with file:line:column and a fix hint.
+ * @throws ValidationError listing every problem with file:line:column and a fix hint, or naming an option that is malformed or unknown.
  * @example
  * ```ts
  * const plan = parseFactoryYaml(text, "factory.yaml");
@@ -323,6 +337,7 @@ export function parseFactoryYaml(
  * problem naming the path.
  *
  * @throws NotFoundError (entity `file`) when there is no file at `path`.
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options.
  * @throws Error from the file system when the file exists but cannot be read.
  * @example
  * ```ts
@@ -334,11 +349,15 @@ export async function safeLoadFactoryYaml(
   path: string,
   options: LoadFactoryYamlOptions = {},
 ): Promise<FactoryYamlResult> {
+  parsed(LoadFactoryYamlOptionsSchema, options, "factory.yaml options");
+  const { repoRoot, ...parseOptions } = options;
   const read = await safeReadSourceText(path);
   if (!read.success) return { success: false, error: read.error, problems: [read.problem] };
-  const files =
-    options.files ?? (options.repoRoot === undefined ? undefined : await listFiles(options.repoRoot));
-  return safeParseFactoryYaml(read.text, path, { ...options, ...(files === undefined ? {} : { files }) });
+  const files = options.files ?? (repoRoot === undefined ? undefined : await listFiles(repoRoot));
+  return safeParseFactoryYaml(read.text, path, {
+    ...parseOptions,
+    ...(files === undefined ? {} : { files }),
+  });
 }
 
 /**
@@ -346,7 +365,7 @@ export async function safeLoadFactoryYaml(
  * reports path patterns that match no file of the repository.
  *
  * @throws NotFoundError (entity `file`) when there is no file at `path`.
- * @throws ValidationError listing every problem with file:line:column and a fix hint (a folder or a binary file is one, naming the path).
+ * @throws ValidationError listing every problem with file:line:column and a fix hint (a folder or a binary file is one, naming the path), or naming an option that is malformed or unknown.
  * @throws Error from the file system when the file exists but cannot be read.
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 import { DirectedGraph } from "graphology";
 import betweennessModule from "graphology-metrics/centrality/betweenness.js";
 import type { FloorGraph } from "./FloorGraph.js";
+import { HealthOptionsSchema, parsed } from "./internal/floorPlanInputs.js";
 
 type Betweenness = typeof betweennessModule.default;
 // The package is CommonJS: at run time the default import is the function itself.
@@ -80,8 +81,13 @@ export interface HealthReport {
   }[];
 }
 
-/** Checks a floor plan: unowned lines and paths, cycles, overloaded operators, the most central lines, and lines that were imported or not seen for a while. */
+/**
+ * Checks a floor plan: unowned lines and paths, cycles, overloaded operators, the most central lines, and lines that were imported or not seen for a while.
+ *
+ * @throws ValidationError naming each malformed or unknown option (`maxLinesPerOperator` not a whole number).
+ */
 export function healthOf(floor: FloorGraph, options: HealthOptions = {}): HealthReport {
+  parsed(HealthOptionsSchema, options, "health options");
   const lines = floor.lines();
   const unownedLines = lines.filter((line) => line.owner === undefined).map((line) => line.id);
   const unownedPaths = options.files === undefined ? [] : floor.linesForPaths(options.files).unclaimed;

@@ -1,8 +1,9 @@
 import { canonicalJson, type NewEvent } from "@software-factory/core";
+import { PlanChangesOptionsSchema, parsed } from "./internal/floorPlanInputs.js";
 import type { ProvenanceSource } from "./model.js";
 import type { ContributorDecl, DependencyDecl, LineDecl, Plan, RelationDecl } from "./Plan.js";
 
-/** Options of {@link planChanges}. */
+/** Options of {@link planChanges}; a key it does not list is refused. */
 export interface PlanChangesOptions {
   /** Provenance recorded on declared facts (default `factory.yaml`). */
   readonly source?: ProvenanceSource;
@@ -37,8 +38,11 @@ function lineAttributes(line: LineDecl) {
  * use them, edges removed before their nodes). Two equal plans give none. A
  * line whose only change is its position (a line before it was retired or
  * inserted) gets a `floorplan.line.moved`, not a `floorplan.line.declared`.
+ *
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options.
  */
 export function planChanges(current: Plan, next: Plan, options: PlanChangesOptions = {}): NewEvent[] {
+  parsed(PlanChangesOptionsSchema, options, "planChanges options");
   const provenance = { source: options.source ?? "factory.yaml" };
   const provenanceOf = (key: string) => {
     const ref = options.refs?.get(key);

@@ -1,5 +1,6 @@
 import { nearNames, type ValidationIssue } from "@software-factory/core";
 import { DependencyIndex } from "./internal/DependencyIndex.js";
+import { parsed, ValidatePlanOptionsSchema } from "./internal/floorPlanInputs.js";
 import { type CompiledPattern, compilePattern } from "./internal/pattern.js";
 import type { NodeKind } from "./model.js";
 import type { Plan } from "./Plan.js";
@@ -15,7 +16,7 @@ export interface PlanProblem extends ValidationIssue {
   readonly hint?: string;
 }
 
-/** Options of {@link validatePlan}. */
+/** Options of {@link validatePlan}; a key it does not list is refused. */
 export interface ValidatePlanOptions {
   /** Repository files (relative paths); when given, a path pattern that matches none of them is reported. */
   readonly files?: readonly string[];
@@ -41,8 +42,11 @@ function suggest(id: string, known: readonly string[], what: string): string {
  * no line depending on itself (an error), and dependency cycles between lines
  * (a warning, or an error when `settings.cycles` says so).
  * Returns every problem found, in plan order.
+ *
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options.
  */
 export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): PlanProblem[] {
+  parsed(ValidatePlanOptionsSchema, options, "validatePlan options");
   const problems: PlanProblem[] = [];
   const error = (code: string, path: string, message: string, hint?: string) =>
     problems.push({ code, severity: "error", path, message, ...(hint === undefined ? {} : { hint }) });

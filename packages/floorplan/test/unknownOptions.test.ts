@@ -1,8 +1,28 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventLog, EventLogService, openEventLog } from "@software-factory/core";
-import { type FloorPlan, FloorPlanService, openFloorPlan } from "@software-factory/floorplan";
+import {
+  buildFloorGraph,
+  codeownersToPlan,
+  emptyPlan,
+  type FloorPlan,
+  FloorPlanService,
+  healthOf,
+  importBackstage,
+  importCodeowners,
+  importWorkspaces,
+  loadFactoryYaml,
+  openFloorPlan,
+  parseCodeowners,
+  parseFactoryYaml,
+  planChanges,
+  safeLoadFactoryYaml,
+  safeParseFactoryYaml,
+  toDot,
+  toMermaid,
+  validatePlan,
+} from "@software-factory/floorplan";
 import { Effect, Layer } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
@@ -107,5 +127,84 @@ describe("floor plan options", () => {
     expect(() => plan.graph.dependents("payments", { deep: 2 } as never)).toThrow(
       'reach options is invalid: (root): unknown key "deep"; the keys are transitive, depth',
     );
+  });
+});
+
+describe("floor plan functions", () => {
+  const yaml = "version: 1\noperators:\n  - id: ana\nlines:\n  - id: payments\n    owner: ana\n";
+  const floor = () => buildFloorGraph(parseFactoryYaml(yaml));
+  const file = () => {
+    const path = join(dir, "factory.yaml");
+    writeFileSync(path, yaml);
+    return path;
+  };
+  const cases: [string, () => unknown, string][] = [
+    [
+      "parseFactoryYaml",
+      () => parseFactoryYaml(yaml, "factory.yaml", { file: "x" } as never),
+      "factory.yaml options",
+    ],
+    [
+      "safeParseFactoryYaml",
+      () => safeParseFactoryYaml(yaml, "factory.yaml", { repoRoot: "." } as never),
+      "factory.yaml options",
+    ],
+    ["loadFactoryYaml", () => loadFactoryYaml(file(), { root: "." } as never), "factory.yaml options"],
+    [
+      "safeLoadFactoryYaml",
+      () => safeLoadFactoryYaml(file(), { onwarning: () => {} } as never),
+      "factory.yaml options",
+    ],
+    [
+      "validatePlan",
+      () => validatePlan(emptyPlan(), { requireOwner: false } as never),
+      "validatePlan options",
+    ],
+    [
+      "planChanges",
+      () => planChanges(emptyPlan(), emptyPlan(), { sources: "codeowners" } as never),
+      "planChanges options",
+    ],
+    [
+      "buildFloorGraph",
+      () => buildFloorGraph(emptyPlan(), { when: "2026-01-01" } as never),
+      "buildFloorGraph options",
+    ],
+    ["healthOf", () => healthOf(floor(), { centrality: 3 } as never), "health options"],
+    [
+      "importBackstage",
+      () => importBackstage("", "catalog-info.yaml", { groups: [] } as never),
+      "importBackstage options",
+    ],
+    [
+      "codeownersToPlan",
+      () => codeownersToPlan(parseCodeowners("* @ana\n").rules, { owners: [] } as never),
+      "codeowners options",
+    ],
+    ["importCodeowners", () => importCodeowners(dir, { owners: [] } as never), "codeowners options"],
+    [
+      "importWorkspaces",
+      () => importWorkspaces(dir, { domains: false } as never),
+      "importWorkspaces options",
+    ],
+    ["toMermaid", () => toMermaid(floor(), { rankdir: "TB" } as never), "toMermaid options"],
+    ["toDot", () => toDot(floor(), { title: "x" } as never), "toDot options"],
+  ];
+
+  it.each(cases)("%s refuses an unknown key, naming it and the keys", async (_name, call, subject) => {
+    const refused = await Promise.resolve()
+      .then(call)
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toMatchObject({
+      _tag: "ValidationError",
+      message: expect.stringMatching(
+        new RegExp(
+          `^${subject.replace(".", "\\.")} is invalid: \\(root\\): unknown key "\\w+"; the keys are `,
+        ),
+      ),
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { FloorGraph } from "../FloorGraph.js";
 import type { LineInfo } from "../graphTypes.js";
+import { DotOptionsSchema, MermaidOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 
 /** A Mermaid-safe id: every character outside [A-Za-z0-9] is escaped, so distinct ids stay distinct. */
 const mermaidId = (id: string, prefix = "l") =>
@@ -19,12 +20,15 @@ const label = (line: LineInfo) =>
 /**
  * Renders the lines and their dependencies as a Mermaid flowchart, one subgraph per domain; high-criticality dependencies are thick arrows, low ones dotted.
  *
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options.
+ *
  * @example
  * ```ts
  * writeFileSync("floorplan.mmd", toMermaid(plan.graph));
  * ```
  */
 export function toMermaid(floor: FloorGraph, options: { readonly direction?: "LR" | "TB" } = {}): string {
+  parsed(MermaidOptionsSchema, options, "toMermaid options");
   const out = [`flowchart ${options.direction ?? "LR"}`];
   const names = new Map(floor.domains().map((domain) => [domain.id, domain.name ?? domain.id]));
   for (const [domain, lines] of byDomain(floor)) {
@@ -45,12 +49,15 @@ export function toMermaid(floor: FloorGraph, options: { readonly direction?: "LR
 /**
  * Renders the lines and their dependencies as Graphviz DOT, one cluster per domain; edge width shows criticality, edge labels the kind.
  *
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options.
+ *
  * @example
  * ```ts
  * writeFileSync("floorplan.dot", toDot(plan.graph)); // dot -Tsvg floorplan.dot > floorplan.svg
  * ```
  */
 export function toDot(floor: FloorGraph, options: { readonly name?: string } = {}): string {
+  parsed(DotOptionsSchema, options, "toDot options");
   const out = [
     `digraph ${dotString(options.name ?? floor.product()?.name ?? "floorplan")} {`,
     "  rankdir=LR;",

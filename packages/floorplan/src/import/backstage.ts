@@ -1,5 +1,6 @@
 import { type LineCounter as Counter, type Document, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
+import { BackstageImportOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 import { positionOf } from "../internal/yamlPositions.js";
 import { slugify } from "../model.js";
 import type { DependencyDecl, DomainDecl, LineDecl, OperatorDecl, Plan, ProductDecl } from "../Plan.js";
@@ -42,7 +43,7 @@ export interface BackstageImport {
   readonly problems: readonly PlanProblem[];
 }
 
-/** Options of {@link importBackstage}. */
+/** Options of {@link importBackstage}; a key it does not list is refused. */
 export interface BackstageImportOptions {
   /** Operators already known, matched by their `backstage` handle (`group:default/payments`). */
   readonly operators?: readonly OperatorDecl[];
@@ -179,12 +180,15 @@ function planErrors(plan: Plan, options: BackstageImportOptions, file: string): 
  * reported at the field that is wrong. The plan
  * returned is valid once merged into `options.operators` and
  * `options.domains`, or its errors are among the problems.
+ *
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options.
  */
 export function importBackstage(
   text: string,
   file = "catalog-info.yaml",
   options: BackstageImportOptions = {},
 ): BackstageImport {
+  parsed(BackstageImportOptionsSchema, options, "importBackstage options");
   const counter: Counter = new LineCounter();
   const problems: PlanProblem[] = [];
   const entities: Entity[] = [];

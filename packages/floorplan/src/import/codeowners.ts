@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { CodeownersImportOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 import { quoted, unsupportedPatternReason } from "../internal/pattern.js";
 import { slugify } from "../model.js";
 import type { LineDecl, OperatorDecl, Plan } from "../Plan.js";
@@ -130,7 +131,7 @@ export function findCodeowners(repoRoot: string): string | undefined {
     .find((path) => existsSync(path));
 }
 
-/** Options of {@link codeownersToPlan}. */
+/** Options of {@link codeownersToPlan} and {@link importCodeowners}; a key it does not list is refused. */
 export interface CodeownersImportOptions {
   /** Operators already known, matched by their `github` handle or email. */
   readonly operators?: readonly OperatorDecl[];
@@ -161,11 +162,14 @@ function uniqueId(base: string, used: Set<string>): string {
  * the last matching rule still wins), owned by the rule's first owner, with
  * the other owners as `codeowner` contributors. A rule with no owners gives an
  * unowned line, which keeps its paths unowned.
+ *
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options.
  */
 export function codeownersToPlan(
   rules: readonly CodeownersRule[],
   options: CodeownersImportOptions = {},
 ): Plan {
+  parsed(CodeownersImportOptionsSchema, options, "codeowners options");
   const mapper = new OperatorMapper("github", options.operators);
   const used = new Set<string>();
   const lines: LineDecl[] = rules.map((rule) => {
@@ -203,7 +207,7 @@ export function codeownersToPlan(
  * `refs` option of `applyPlan` expects, so the facts record their place.
  *
  * @returns undefined when the repository has no CODEOWNERS file.
- * @throws ValidationError naming the file when it is binary or not UTF-8 text.
+ * @throws ValidationError naming the file when it is binary or not UTF-8 text, or an option that is malformed or unknown.
  * @example
  * ```ts
  * const found = await importCodeowners(repoRoot, { operators: floorplan.toPlan().operators });
@@ -226,16 +230,17 @@ export async function importCodeowners(
     }
   | undefined
 > {
+  parsed(CodeownersImportOptionsSchema, options, "codeowners options");
   const file = findCodeowners(repoRoot);
   if (file === undefined) return undefined;
-  const parsed = parseCodeowners(await readSourceText(file), file);
-  const plan = codeownersToPlan(parsed.rules, options);
+  const codeowners = parseCodeowners(await readSourceText(file), file);
+  const plan = codeownersToPlan(codeowners.rules, options);
   const where = relative(repoRoot, file).split(sep).join("/");
   const refs = new Map<string, string>();
   plan.lines.forEach((line, index) => {
-    const ref = `${where}:${parsed.rules[index]?.line ?? 0}`;
+    const ref = `${where}:${codeowners.rules[index]?.line ?? 0}`;
     refs.set(`line:${line.id}`, ref);
     if (line.owner !== undefined) refs.set(`owner:${line.id}`, ref);
   });
-  return { plan, problems: parsed.problems, file, refs };
+  return { plan, problems: codeowners.problems, file, refs };
 }

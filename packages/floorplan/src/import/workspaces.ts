@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from "@software-factory/core";
 import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { parsed, WorkspacesImportOptionsSchema } from "../internal/floorPlanInputs.js";
 import type { Criticality } from "../model.js";
 import { slugify } from "../model.js";
 import type { DependencyDecl, DomainDecl, LineDecl, Plan } from "../Plan.js";
@@ -26,7 +27,7 @@ type PackageJson = z.infer<typeof PackageJsonSchema>;
 
 const PnpmWorkspaceSchema = z.looseObject({ packages: z.array(z.string()).default([]) });
 
-/** Options of {@link importWorkspaces}. */
+/** Options of {@link importWorkspaces}; a key it does not list is refused. */
 export interface WorkspacesImportOptions {
   /** Criticality of a runtime dependency (default `high`); dev dependencies are `low`, peer and optional ones `medium`. */
   readonly runtimeCriticality?: Criticality;
@@ -146,9 +147,10 @@ async function directories(root: string, relative: string, depth: number, out: s
  * packages of the workspace as `library` dependencies. Lines come unowned:
  * merge the plan into one that names owners.
  *
- * @throws ValidationError when a manifest is not valid JSON or has the wrong shape, or pnpm-workspace.yaml is not valid YAML.
+ * @throws ValidationError when a manifest is not valid JSON or has the wrong shape, or pnpm-workspace.yaml is not valid YAML, or an option is malformed or unknown.
  */
 export async function importWorkspaces(root: string, options: WorkspacesImportOptions = {}): Promise<Plan> {
+  parsed(WorkspacesImportOptionsSchema, options, "importWorkspaces options");
   const globs = await workspaceGlobs(root);
   const include = globs.filter((glob) => !glob.startsWith("!"));
   const exclude = globs.filter((glob) => glob.startsWith("!")).map((glob) => glob.slice(1));
