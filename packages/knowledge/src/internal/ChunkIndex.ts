@@ -8,7 +8,7 @@
  */
 import type { Clock, EventLog } from "@software-factory/core";
 import type { z } from "zod";
-import type { ChunkOptions } from "../chunking/chunkMarkdown.js";
+import type { Chunk, ChunkOptions } from "../chunking/chunkMarkdown.js";
 import { DocumentStore, type KnowledgeDocument, type Revision, withRevision } from "../DocumentStore.js";
 import { snippet } from "../search/highlight.js";
 import { LexicalIndex } from "../search/LexicalIndex.js";
@@ -40,6 +40,12 @@ export interface ChunkIndexSettings {
 /** Up to this many chunks kept by a filter, vector search compares with each instead of walking the graph. */
 const SELECTIVE_FILTER_CHUNKS = 2000;
 
+/**
+ * Characters of markdown {@link ChunkIndex.reindex} cuts and indexes between
+ * two turns of the event loop: about 10 ms of work on a laptop core.
+ */
+const REINDEX_SLICE_CHARS = 4096;
+
 /** The chunks of the documents, indexed lexically and by vector. */
 export class ChunkIndex {
   #lexical = new LexicalIndex();
@@ -63,35 +69,57 @@ export class ChunkIndex {
     return this.#unembedded.size === 0;
   }
 
-  /** Cuts the documents again (after they changed) and indexes their chunks lexically; their vectors wait for {@link ChunkIndex.embedPending}. */
-  reindex(documents: DocumentStore, ids: Iterable<string>): void {
+  /**
+   * Cuts the documents again (after they changed) and indexes their chunks
+   * lexically; their vectors wait for {@link ChunkIndex.embedPending}. Each
+   * document is swapped whole (its old chunks out, its new ones in, with no
+   * turn of the event loop between), and after every
+   * `REINDEX_SLICE_CHARS` characters of markdown the event loop gets a
+   * turn, so a large catch-up does not hold other requests for seconds. The
+   * caller must not search or reindex again until this resolves.
+   */
+  async reindex(documents: DocumentStore, ids: readonly string[]): Promise<void> {
+    let sliced = 0;
     for (const id of ids) {
+      if (sliced >= REINDEX_SLICE_CHARS) {
+        await turnOfEventLoop();
+        sliced = 0;
+      }
       const document = documents.get(id);
-      const previous = this.#chunksOf.get(id) ?? 0;
-      for (let index = 0; index < previous; index += 1) {
-        const chunkId = `${id}#${index}`;
-        this.#lexical.remove(chunkId);
-        this.#vector.remove(chunkId);
-        this.#chunks.delete(chunkId);
-        this.#unembedded.delete(chunkId);
-      }
-      this.#chunksOf.delete(id);
-      if (document === undefined || document.retracted !== undefined) continue;
-      const chunks = cutDocument(document, this.settings.chunking);
-      for (const chunk of chunks) {
-        const chunkId = `${id}#${chunk.index}`;
-        const heading = [document.title, ...chunk.headingPath].join(" ");
-        this.#lexical.add(chunkId, chunk.text, heading);
-        this.#chunks.set(chunkId, {
-          documentId: id,
-          headingPath: chunk.headingPath,
-          startLine: chunk.startLine,
-          text: chunk.text,
-        });
-        this.#unembedded.add(chunkId);
-      }
-      this.#chunksOf.set(id, chunks.length);
+      const chunks =
+        document === undefined || document.retracted !== undefined
+          ? []
+          : cutDocument(document, this.settings.chunking);
+      sliced += document?.body.length ?? 0;
+      this.#replaceChunks(id, document?.title ?? "", chunks);
     }
+  }
+
+  /** Replaces the chunks indexed for a document (none: it is gone from search). */
+  #replaceChunks(id: string, title: string, chunks: readonly Chunk[]): void {
+    const previous = this.#chunksOf.get(id) ?? 0;
+    for (let index = 0; index < previous; index += 1) {
+      const chunkId = `${id}#${index}`;
+      this.#lexical.remove(chunkId);
+      this.#vector.remove(chunkId);
+      this.#chunks.delete(chunkId);
+      this.#unembedded.delete(chunkId);
+    }
+    this.#chunksOf.delete(id);
+    if (chunks.length === 0) return;
+    for (const chunk of chunks) {
+      const chunkId = `${id}#${chunk.index}`;
+      const heading = [title, ...chunk.headingPath].join(" ");
+      this.#lexical.add(chunkId, chunk.text, heading);
+      this.#chunks.set(chunkId, {
+        documentId: id,
+        headingPath: chunk.headingPath,
+        startLine: chunk.startLine,
+        text: chunk.text,
+      });
+      this.#unembedded.add(chunkId);
+    }
+    this.#chunksOf.set(id, chunks.length);
   }
 
   /** Embeds the chunks waiting for their vectors, one pass at a time. */
@@ -318,6 +346,13 @@ export class ChunkIndex {
       });
       const vectors = await this.settings.embedder.embed(texts);
       for (const [index, id] of batch.entries()) yield [id, vectors[index] as Float32Array] as const;
+      // An embedder that computes in this thread resolves at once: let the event loop take a turn.
+      await turnOfEventLoop();
     }
   }
+}
+
+/** Resolves after the event loop has handled what was waiting (I/O, timers, other requests). */
+function turnOfEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

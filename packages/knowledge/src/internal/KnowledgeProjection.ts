@@ -44,6 +44,8 @@ export class KnowledgeProjection {
   #documents = new DocumentStore();
   /** Documents whose chunks must be re-indexed. */
   readonly #dirty = new Set<string>();
+  /** The re-indexing pass in progress (it yields to the event loop, so others may call meanwhile). */
+  #reindexing: Promise<void> | undefined;
   #projection: Projection | undefined;
   /** Loading the caches and folding the log, once started. */
   #loading: Promise<void> | undefined;
@@ -79,11 +81,7 @@ export class KnowledgeProjection {
     this.assertOpen();
     await this.#load();
     const position = await (this.#projection as Projection).catchUp();
-    if (this.#dirty.size > 0) {
-      await loadMarkdownParser();
-      this.#index.reindex(this.#documents, this.#dirty);
-      this.#dirty.clear();
-    }
+    await this.#reindexDirty();
     await this.#index.embedPending(this.#documents);
     if (this.#sinceCheckpoint >= this.#checkpointEvery) await this.#saveCaches();
     return position;
@@ -123,9 +121,35 @@ export class KnowledgeProjection {
       () => false,
     );
     if (!loaded) return;
+    while (this.#reindexing !== undefined) await this.#reindexing.catch(() => undefined);
     await this.#index.idle();
     await this.#projection?.close();
     if (this.#unsaved) await this.#saveCaches();
+  }
+
+  /**
+   * Re-indexes the documents changed since the last pass, one pass at a time:
+   * a call made while a pass runs waits for it and then indexes what is still
+   * dirty, so it never reads the indexes half re-cut. A failed pass fails
+   * the call that ran it and leaves its documents dirty for the next pass.
+   */
+  async #reindexDirty(): Promise<void> {
+    while (this.#reindexing !== undefined) await this.#reindexing.catch(() => undefined);
+    if (this.#dirty.size === 0) return;
+    const ids = [...this.#dirty];
+    this.#dirty.clear();
+    this.#reindexing = (async () => {
+      await loadMarkdownParser();
+      await this.#index.reindex(this.#documents, ids);
+    })()
+      .catch((error: unknown) => {
+        for (const id of ids) this.#dirty.add(id);
+        throw error;
+      })
+      .finally(() => {
+        this.#reindexing = undefined;
+      });
+    await this.#reindexing;
   }
 
   /** Loads the caches and starts folding the log after them, once; a failed attempt is retried by the next call. */
@@ -174,7 +198,7 @@ export class KnowledgeProjection {
     const position = this.position;
     const stamp = await logStampAt(this.#log, position).catch(() => undefined);
     if (stamp === undefined || position !== this.position) return;
-    if (!this.#index.complete || this.#dirty.size > 0) return;
+    if (!this.#index.complete || this.#dirty.size > 0 || this.#reindexing !== undefined) return;
     try {
       this.#index.save(this.#dir, this.#documents, stamp);
       this.#unsaved = false;
