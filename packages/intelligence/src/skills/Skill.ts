@@ -18,6 +18,14 @@ export interface SkillContext<Services> {
   /** Who runs the skill (`undefined`: the factory's own actor). */
   readonly actor: string | undefined;
   /**
+   * Aborts when the caller cancels the run (the `signal` of
+   * `skills.run`; never, for a run given none). A Promise handler stops only
+   * if it heeds it: pass it on (to a model's `chat`, to `fetch`) or check it
+   * between steps (`signal.throwIfAborted()`). An Effect handler need not: its
+   * Effect is interrupted.
+   */
+  readonly signal: AbortSignal;
+  /**
    * The factory's model provider.
    *
    * @throws ModelNotConfiguredError when the factory has none (declare `requires: ["model"]`

@@ -29,7 +29,11 @@ import { type SkillProblem, type SkillsDirResult, safeLoadSkillsDir } from "./sk
 const SkillRunOptionsSchema = strictInput({
   actor: z.string().optional(),
   idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "must be an AbortSignal").optional(),
 });
+
+/** The signal of a run given none: it never aborts. */
+const NEVER_ABORTED = new AbortController().signal;
 
 /** The result of {@link SkillRegistry.run}. */
 export interface SkillRun<Output = unknown> {
@@ -259,6 +263,17 @@ export class SkillRegistry<Services = unknown> {
    * Keys of skill runs are their own: one used for a work item or a signal
    * does not collide with a run's.
    *
+   * With `signal`, the run can be cancelled: a signal aborted before the
+   * handler starts runs nothing; one that aborts while it runs reaches the
+   * handler as its context's `signal` (a Promise handler stops if it heeds
+   * it) and interrupts an Effect handler (its finalizers run). A cancelled
+   * run rejects with the signal's reason, as `fetch` does (a `DOMException`
+   * named `AbortError` for `controller.abort()` without one), and is recorded
+   * as `failed` with `cancelled: true`; with a key, it releases the key, so a
+   * retry with it runs (a retry that was waiting for it in this process fails
+   * with the same reason, and may retry again). A handler that ignores the abort and succeeds is a
+   * run like any other: its output is returned and recorded.
+   *
    * @throws NotFoundError when no runnable skill has that name.
    * @throws ValidationError when the input or the handler's output is invalid,
    * the options are (an `idempotencyKey` that is empty or longer than 200 characters),
@@ -271,6 +286,7 @@ export class SkillRegistry<Services = unknown> {
    * another skill or on another input (the message names both), or another run holds it,
    * has not recorded its outcome and has not abandoned its claim (the message says when the
    * claim becomes stale).
+   * @throws the reason of `signal` when it aborts before the run's end (see above).
    * @example
    * ```ts
    * const first = await factory.skills.run("summarize-line", { line: "checkout" }, { idempotencyKey: "ticket-4711" });
@@ -289,6 +305,8 @@ export class SkillRegistry<Services = unknown> {
        * most 200 characters, such as a ticket or CI job id.
        */
       readonly idempotencyKey?: string;
+      /** Cancels the run (see above). */
+      readonly signal?: AbortSignal;
     } = {},
   ): Promise<SkillRun> {
     const skill = this.#runnable.get(name);
@@ -304,7 +322,7 @@ export class SkillRegistry<Services = unknown> {
     const checked = SkillRunOptionsSchema.safeParse(options);
     if (!checked.success)
       throw validationErrorFromZod(checked.error.issues, { subject: `options of a run of skill ${name}` });
-    const { actor, idempotencyKey: key } = options;
+    const { actor, idempotencyKey: key, signal = NEVER_ABORTED } = options;
     const run: RunRecord = { name, actor, inputHash: hashJson(input ?? null), started: performance.now() };
     const parsed = skill.input.safeParse(input);
     if (!parsed.success) {
@@ -312,18 +330,24 @@ export class SkillRegistry<Services = unknown> {
       await this.#record(run, "invalid-input", { error: invalid.message });
       throw invalid;
     }
-    if (key === undefined) return this.#execute(skill, parsed.data, run);
+    // A run cancelled before it starts claims no key: #execute records it as cancelled and runs nothing.
+    if (key === undefined || signal.aborted) return this.#execute(skill, parsed.data, run, signal);
     const replay = ({ output, durationMs }: RecordedRun): SkillRun => ({ skill: name, output, durationMs });
     return this.#keys.once(key, { skill: name, inputHash: run.inputHash }, actor, replay, (claim) =>
-      this.#execute(skill, parsed.data, { ...run, key, claim }),
+      this.#execute(skill, parsed.data, { ...run, key, claim }, signal),
     );
   }
 
-  /** Runs a skill's handler on its parsed input, checks its output and records the outcome. */
+  /**
+   * Runs a skill's handler on its parsed input, checks its output and records
+   * the outcome; a run whose `signal` aborted before it ended is recorded as
+   * cancelled and rejects with the signal's reason.
+   */
   async #execute(
     skill: Skill<z.ZodType, z.ZodType, Services>,
     input: unknown,
     run: RunRecord,
+    signal: AbortSignal,
   ): Promise<SkillRun> {
     const { name, actor } = run;
     const model = (): ModelProvider => {
@@ -334,10 +358,11 @@ export class SkillRegistry<Services = unknown> {
       });
     };
     try {
+      signal.throwIfAborted();
       if (skill.requires?.includes("model") === true) model();
-      const result = skill.run(input, { services: this.#services, actor, model });
+      const result = skill.run(input, { services: this.#services, actor, signal, model });
       const raw = Effect.isEffect(result)
-        ? await Effect.runPromise(result as Effect.Effect<unknown, unknown>)
+        ? await Effect.runPromise(result as Effect.Effect<unknown, unknown>, { signal })
         : await result;
       const output = skill.output.safeParse(raw);
       if (!output.success)
@@ -345,6 +370,13 @@ export class SkillRegistry<Services = unknown> {
       const durationMs = await this.#record(run, "ok", { output: output.data });
       return { skill: name, output: output.data, durationMs };
     } catch (error) {
+      if (signal.aborted) {
+        await this.#record(run, "failed", {
+          error: `cancelled: ${errorText(signal.reason)}`,
+          cancelled: true,
+        });
+        throw signal.reason;
+      }
       // An input naming something the factory lacks is the caller's mistake, not the skill failing.
       await this.#record(run, error instanceof NotFoundError ? "invalid-input" : "failed", {
         error: errorText(error),
@@ -366,7 +398,7 @@ export class SkillRegistry<Services = unknown> {
   async #record(
     run: RunRecord,
     outcome: "ok" | "invalid-input" | "failed",
-    result: { readonly error?: string; readonly output?: unknown },
+    result: { readonly error?: string; readonly output?: unknown; readonly cancelled?: true },
   ): Promise<number> {
     const durationMs = performance.now() - run.started;
     await this.#log.append({
@@ -378,6 +410,7 @@ export class SkillRegistry<Services = unknown> {
         outcome,
         durationMs,
         ...(result.error === undefined ? {} : { error: result.error.slice(0, 500) }),
+        ...(result.cancelled === undefined ? {} : { cancelled: result.cancelled }),
         ...(run.key === undefined ? {} : { idempotencyKey: run.key }),
         ...(run.key === undefined || outcome !== "ok" ? {} : { output: result.output }),
         ...(run.claim === undefined ? {} : { claim: run.claim }),

@@ -29,8 +29,9 @@ export const summarizeLine = defineFactorySkill({
   }),
   instructions:
     'Use this skill to brief yourself on a line before working on it. Call run_skill with {"line": "<id>"} and read the summary; follow up with get_context for details.',
-  run: async ({ line }, { services }) => {
+  run: async ({ line }, { services, signal }) => {
     await Promise.all([services.floorplan.refresh(), services.work.refresh()]);
+    signal.throwIfAborted();
     const info = services.floorplan.line(line);
     if (info === undefined)
       throw new NotFoundError({ message: `no line "${line}"`, entity: "line", id: line });
@@ -86,12 +87,14 @@ export const draftRequirement = defineFactorySkill({
   }),
   instructions:
     "Use this skill when a signal needs to become work. Fill every <placeholder> from the linked knowledge or ask the line's owner; do not invent numbers.",
-  run: async ({ signal }, { services }) => {
+  run: async ({ signal }, { services, signal: cancelled }) => {
     await services.work.refresh();
+    cancelled.throwIfAborted();
     const found = services.work.signal(signal);
     if (found === undefined)
       throw new NotFoundError({ message: `no signal "${signal}"`, entity: "signal", id: signal });
     const line = found.line ?? (await services.route(found.text, { limit: 1 }))[0]?.line ?? null;
+    cancelled.throwIfAborted();
     const hits = await knowledgeFor(services, found.text, line);
     const markdown = [
       `# Requirement: <short title>`,
@@ -161,8 +164,9 @@ export const reviewItem = defineFactorySkill({
     /** Each finding as `<severity>: <message> (<hint>)`, suspect links included. */
     findings: z.array(z.string()),
   }),
-  run: async ({ item }, { services }) => {
+  run: async ({ item }, { services, signal }) => {
     await services.work.refresh();
+    signal.throwIfAborted();
     const found = services.work.get(item);
     if (found === undefined)
       throw new NotFoundError({ message: `no work item "${item}"`, entity: "work item", id: item });
@@ -238,9 +242,10 @@ export const classifySignal = defineFactorySkill({
     /** The model that answered, as the server names it. */
     model: z.string(),
   }),
-  run: async (input, { services, model }) => {
+  run: async (input, { services, model, signal }) => {
     const provider = model();
     await Promise.all([services.floorplan.refresh(), services.work.refresh()]);
+    signal.throwIfAborted();
     const found = input.signal === undefined ? undefined : services.work.signal(input.signal);
     if (input.signal !== undefined && found === undefined)
       throw new NotFoundError({ message: `no signal "${input.signal}"`, entity: "signal", id: input.signal });
@@ -259,6 +264,7 @@ export const classifySignal = defineFactorySkill({
       .lines()
       .map((line) => `- ${line.id}${line.description === undefined ? "" : `: ${line.description}`}`);
     const reply = await provider.chat({
+      signal,
       temperature: 0,
       messages: [
         {

@@ -13,8 +13,18 @@ export const SkillRan = defineEvent(
   z.object({
     /** Hex SHA-256 of the input as canonical JSON: runs on the same input share it; the input itself is not kept. */
     inputHash: z.string(),
-    /** `ok`, `invalid-input` (refused by the input schema, or naming what the factory lacks) or `failed`. */
+    /**
+     * `ok`, `invalid-input` (refused by the input schema, or naming what the
+     * factory lacks) or `failed` (a cancelled run too: see `cancelled`).
+     */
     outcome: z.enum(["ok", "invalid-input", "failed"]),
+    /**
+     * Set on a `failed` run that was cancelled (its caller's signal aborted),
+     * before its handler started or while it ran; `error` then says
+     * `cancelled: ` and the signal's reason. Runs of other outcomes, and runs
+     * recorded before runs could be cancelled, have none.
+     */
+    cancelled: z.literal(true).optional(),
     /** Milliseconds from the run's start to its end. */
     durationMs: z.number().min(0),
     /** The error's message, at most 500 characters, when the outcome is not `ok`. */

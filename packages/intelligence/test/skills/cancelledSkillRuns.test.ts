@@ -1,0 +1,162 @@
+/**
+ * `skills.run(name, input, { signal })`: a run cancelled before it starts runs
+ * nothing; a Promise handler gets the signal and stops on it; an Effect
+ * handler is interrupted (its finalizer runs); each cancelled run rejects
+ * with the signal's reason, is recorded as failed and cancelled, and releases
+ * its idempotency key.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineFactorySkill, type Factory, openFactory } from "@software-factory/intelligence";
+import { Effect } from "effect";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+let dir: string;
+let factory: Factory;
+/** What the skills below did, in order. */
+let steps: string[];
+/** Resolves once the running handler has started. */
+let started: Promise<void>;
+let markStarted: () => void;
+
+/** Waits on its signal, then (only if not cancelled by then) says it finished. */
+const waitsOnSignal = defineFactorySkill({
+  name: "waits-on-signal",
+  description: "Waits until its run is cancelled",
+  input: z.object({}),
+  output: z.object({ done: z.boolean() }),
+  run: async (_input, { signal }) => {
+    steps.push("started");
+    markStarted();
+    await new Promise<void>((_resolve, reject) => {
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+    steps.push("finished");
+    return { done: true };
+  },
+});
+
+/** An Effect that never ends by itself, with a finalizer. */
+const effectNeverEnds = defineFactorySkill({
+  name: "effect-never-ends",
+  description: "Runs until interrupted",
+  input: z.object({}),
+  output: z.object({ done: z.boolean() }),
+  run: () =>
+    Effect.gen(function* () {
+      steps.push("started");
+      markStarted();
+      yield* Effect.never;
+      return { done: true };
+    }).pipe(Effect.ensuring(Effect.sync(() => steps.push("finalizer ran")))),
+});
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "cancelled-skill-runs-"));
+  factory = await openFactory({ dir, skills: [waitsOnSignal, effectNeverEnds] });
+  steps = [];
+  started = new Promise((resolve) => {
+    markStarted = resolve;
+  });
+});
+
+afterEach(async () => {
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The `skill.ran` events recorded so far, as their data. */
+async function recordedRuns(): Promise<Record<string, unknown>[]> {
+  const events = await factory.log.read({ types: ["skill.ran"] });
+  return events.map((event) => event.data as Record<string, unknown>);
+}
+
+describe("skills.run with a signal", () => {
+  it("stops a Promise handler that waits on its signal, rejects with the signal's reason and records the run as cancelled", async () => {
+    const controller = new AbortController();
+    const running = factory.skills.run("waits-on-signal", {}, { signal: controller.signal });
+    const settled = running.then(
+      () => "resolved",
+      (error: unknown) => error,
+    );
+    await started;
+    controller.abort();
+
+    const error = await settled;
+    expect(error).toBeInstanceOf(DOMException);
+    expect((error as DOMException).name).toBe("AbortError");
+    expect(steps).toEqual(["started"]);
+    expect(await recordedRuns()).toEqual([
+      expect.objectContaining({
+        outcome: "failed",
+        cancelled: true,
+        error: "cancelled: This operation was aborted",
+      }),
+    ]);
+  });
+
+  it("interrupts an Effect handler, running its finalizer", async () => {
+    const controller = new AbortController();
+    const running = factory.skills.run("effect-never-ends", {}, { signal: controller.signal });
+    const settled = running.then(
+      () => "resolved",
+      (error: unknown) => error,
+    );
+    await started;
+    controller.abort("the caller left");
+
+    expect(await settled).toBe("the caller left");
+    expect(steps).toEqual(["started", "finalizer ran"]);
+    expect(await recordedRuns()).toEqual([
+      expect.objectContaining({ outcome: "failed", cancelled: true, error: "cancelled: the caller left" }),
+    ]);
+  });
+
+  it("runs nothing for a signal aborted before the run, and records it as cancelled", async () => {
+    const reason = new Error("cancelled by the user");
+
+    await expect(
+      factory.skills.run("waits-on-signal", {}, { signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
+
+    expect(steps).toEqual([]);
+    expect(await recordedRuns()).toEqual([
+      expect.objectContaining({
+        outcome: "failed",
+        cancelled: true,
+        error: "cancelled: cancelled by the user",
+      }),
+    ]);
+  });
+
+  it("releases the idempotency key of a cancelled run, so a retry with it runs", async () => {
+    const controller = new AbortController();
+    const options = { idempotencyKey: "ticket-1", signal: controller.signal };
+    const first = factory.skills.run("effect-never-ends", {}, options).catch((error: unknown) => error);
+    await started;
+    controller.abort("first try cancelled");
+    expect(await first).toBe("first try cancelled");
+
+    const retry = new AbortController();
+    started = new Promise((resolve) => {
+      markStarted = resolve;
+    });
+    const second = factory.skills
+      .run("effect-never-ends", {}, { idempotencyKey: "ticket-1", signal: retry.signal })
+      .catch((error: unknown) => error);
+    await started;
+    retry.abort("second try cancelled");
+
+    expect(await second).toBe("second try cancelled");
+    expect(steps).toEqual(["started", "finalizer ran", "started", "finalizer ran"]);
+  });
+
+  it("refuses a signal that is not an AbortSignal, naming the option", async () => {
+    await expect(
+      factory.skills.run("waits-on-signal", {}, { signal: "stop" as unknown as AbortSignal }),
+    ).rejects.toThrow(/signal.*must be an AbortSignal/);
+    expect(steps).toEqual([]);
+  });
+});
