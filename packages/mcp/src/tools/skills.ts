@@ -45,7 +45,7 @@ export const runSkill = defineTool({
   name: "run_skill",
   title: "Run a skill",
   description:
-    "Run a runnable skill with its input (see list_skills for names and input schemas); the skill validates it and an error names the field that is wrong. Every run is recorded. A skill may write: pass an idempotencyKey so that a call retried (after a dropped connection, say) runs it once and returns the first run's output; the key with another skill or input is refused (E_IDEMPOTENCY_CONFLICT), and a run that failed does not use up its key.",
+    "Run a runnable skill with its input (see list_skills for names and input schemas); the skill validates it and an error names the field that is wrong. Every run is recorded. A skill may write: pass an idempotencyKey so that a call retried (after a dropped connection, say) runs it once and returns the first run's output; the key with another skill or input is refused (E_IDEMPOTENCY_CONFLICT), and a run that failed does not use up its key. Cancelling the call cancels the run (the skill stops where it can; the run is recorded as cancelled and does not use up its key).",
   group: "skills",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
@@ -62,9 +62,13 @@ export const runSkill = defineTool({
     idempotencyKey: IdempotencyKey,
   }),
   output: z.object({ skill: z.string(), output: z.unknown(), durationMs: z.number() }),
-  run: async (factory, { name, input, idempotencyKey }) => {
+  run: async (factory, { name, input, idempotencyKey }, context) => {
     refuseInstructionSkill(factory, name);
-    return factory.skills.run(name, input === undefined ? {} : input, keyed(idempotencyKey));
+    // A cancelled call cancels the run: the handler gets the signal, an Effect handler is interrupted.
+    return factory.skills.run(name, input === undefined ? {} : input, {
+      ...keyed(idempotencyKey),
+      ...(context?.signal === undefined ? {} : { signal: context.signal }),
+    });
   },
 });
 
