@@ -147,9 +147,17 @@ export function registerSkills(program: Command, context: CliContext): void {
         const input = readJsonFlag(given.input, "--input");
         const keyed = idempotencyKeyOption(given.idempotencyKey);
         const run = await withFactory(options, async (factory) => {
+          // Ctrl-C cancels the run, which is recorded as cancelled; a second one ends the process as usual.
+          const interrupted = new AbortController();
+          const interrupt = () => interrupted.abort(new Error("interrupted (SIGINT): the run was cancelled"));
+          process.once("SIGINT", interrupt);
           try {
             return await namingArgument("<name>", name as string, () =>
-              factory.skills.run(name as string, input, { actor: options.actor, ...keyed }),
+              factory.skills.run(name as string, input, {
+                actor: options.actor,
+                ...keyed,
+                signal: interrupted.signal,
+              }),
             );
           } catch (error) {
             if (isInputError(error, name as string))
@@ -161,6 +169,8 @@ export function registerSkills(program: Command, context: CliContext): void {
                 key: error.key,
               });
             throw error;
+          } finally {
+            process.off("SIGINT", interrupt);
           }
         });
         if (options.json) return output.json(run);
