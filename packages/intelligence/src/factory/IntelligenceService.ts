@@ -31,7 +31,7 @@ import type { RouteCandidate } from "../router/Router.js";
 import type { Finding } from "../rules/Rule.js";
 import type { LineScore } from "../rules/Scorecard.js";
 import type { CheckScope } from "../rules/Standards.js";
-import { SkillFailedError } from "../skills/SkillFailedError.js";
+import { errorText, SkillFailedError } from "../skills/SkillFailedError.js";
 import type { SkillRegistry, SkillRun } from "../skills/SkillRegistry.js";
 import type { ContextPack, ContextRequest } from "./contextPack.js";
 import type { RouteInput } from "./factoryRouter.js";
@@ -81,6 +81,45 @@ function attempt<A>(call: () => Promise<A>): Effect.Effect<A, IntelligenceError>
 /** A write as an Effect: uninterruptible, so an interrupted write has landed or failed when the interruption returns. */
 function write<A>(call: () => Promise<A>): Effect.Effect<A, IntelligenceError> {
   return Effect.uninterruptible(attempt(call));
+}
+
+/**
+ * A skill run as an Effect whose interruption cancels the run: the signal the
+ * run is given aborts when the fiber is interrupted, or when `options.signal`
+ * does. A run cancelled by `options.signal` fails with a
+ * {@link SkillFailedError} whose `cause` is the signal's reason; an
+ * interrupted one ends the fiber at once, and its run ends (recorded as
+ * cancelled) on its own, tracked by {@link trackedRun}.
+ */
+function cancellableRun(
+  factory: Factory,
+  name: string,
+  input: unknown,
+  options: Parameters<SkillRegistry["run"]>[2] = {},
+): Effect.Effect<SkillRun, IntelligenceError> {
+  const given = options.signal;
+  return Effect.tryPromise({
+    try: (interrupted) => {
+      // Not an AbortSignal: passed on as it is, for skills.run to refuse it by name.
+      const signal =
+        given instanceof AbortSignal ? AbortSignal.any([given, interrupted]) : (given ?? interrupted);
+      return trackedRun(factory, () => factory.skills.run(name, input, { ...options, signal }));
+    },
+    catch: (error) => error,
+  }).pipe(
+    Effect.catch((error) => {
+      if (isIntelligenceError(error)) return Effect.fail(error);
+      if (given instanceof AbortSignal && given.aborted && error === given.reason)
+        return Effect.fail(
+          new SkillFailedError({
+            message: `skill ${name} cancelled: ${errorText(error)}`,
+            skill: name,
+            cause: error,
+          }),
+        );
+      return Effect.die(error);
+    }),
+  );
 }
 
 /** Skill runs started through {@link IntelligenceShape.runSkill} and not yet ended, by factory: interrupted ones included. */
@@ -142,9 +181,17 @@ export interface IntelligenceShape {
   /**
    * Runs a skill and records the run (see {@link SkillRegistry.run}).
    * Interruptible, since a skill may wait long on a model: interrupting it
-   * does not stop the handler, whose run is still recorded when it ends.
-   * `FactoryService.layer` waits for runs under way, interrupted ones
-   * included, before it closes the factory, so their writes and records land.
+   * (`Fiber.interrupt`, `Effect.timeout`...) cancels the run as
+   * `options.signal` would: a Promise handler sees its context's `signal`
+   * abort and stops if it heeds it, an Effect handler is interrupted (its
+   * finalizers run), and the run is recorded as `failed` with
+   * `cancelled: true`, releasing its `idempotencyKey`. The interruption
+   * returns at once, without waiting for the handler to stop; the run ends
+   * and is recorded on its own, and `FactoryService.layer` waits for runs
+   * under way before it closes the factory, so their writes and records land.
+   * A run cancelled by `options.signal` fails with a `SkillFailedError` whose
+   * `cause` is the signal's reason (its message says `cancelled`), where the
+   * Promise face rejects with the reason itself.
    * With `idempotencyKey`, a retry with the same key, skill and input
    * succeeds with the first run's recorded output without running the
    * handler again; the key used for another skill or input fails with an
@@ -178,8 +225,7 @@ export function makeIntelligenceShape(factory: Factory): IntelligenceShape {
     factory,
     route: (input, options) => attempt(() => factory.route(input, options)),
     context: (request) => attempt(() => factory.context(request)),
-    runSkill: (name, input, options) =>
-      attempt(() => trackedRun(factory, () => factory.skills.run(name, input, options))),
+    runSkill: (name, input, options) => cancellableRun(factory, name, input, options),
     check: (scope) => attempt(() => factory.standards.check(scope)),
     evaluateScorecard: (scorecard, lines) => attempt(() => factory.scorecards.evaluate(scorecard, lines)),
     scorecardLevel: (scorecard, line) => attempt(() => factory.scorecards.levelOf(scorecard, line)),
