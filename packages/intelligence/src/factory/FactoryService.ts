@@ -64,7 +64,8 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
    * A layer that opens the factory, provides every {@link FactoryServices}
    * over it, and closes it when the layer's scope closes, once the skill runs
    * started through {@link IntelligenceService} have ended (an interrupted
-   * run goes on: its writes and its `skill.ran` event land first). Its events are
+   * run is aborted and goes on until its handler heeds the abort: its writes
+   * and its `skill.ran` event, recorded as cancelled, land first). Its events are
    * stamped by `options.clock`, else by the {@link ClockService} of the
    * context when there is one, else by the machine's clock.
    *
