@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Exit codes: 0 ok, 1 findings or a failed operation, 2 usage error. */
+/** Exit codes: 0 ok, 1 findings or a failed operation, 2 usage error, 130 interrupted (Ctrl-C). */
 export const ExitCode = {
   /** The command did what was asked and found nothing wrong. */
   ok: 0,
@@ -13,6 +13,8 @@ export const ExitCode = {
   failed: 1,
   /** The command line was wrong: unknown command or option, missing or malformed argument. */
   usage: 2,
+  /** Ctrl-C (SIGINT) stopped the command, which cancelled its work cleanly: 128 + 2, as shells report it. */
+  interrupted: 130,
 } as const;
 
 /** One of the {@link ExitCode} values. */
@@ -24,4 +26,12 @@ export class UsageError extends Error {
   readonly code = "E_USAGE";
   /** Tag, as on the SDK's other errors. */
   readonly _tag = "UsageError";
+}
+
+/** Ctrl-C (SIGINT) stopped the command, which cancelled its work and recorded it: exit code 130. */
+export class InterruptedError extends Error {
+  /** Stable code for programs to match on. */
+  readonly code = "E_INTERRUPTED";
+  /** Tag, as on the SDK's other errors. */
+  readonly _tag = "InterruptedError";
 }

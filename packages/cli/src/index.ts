@@ -11,7 +11,7 @@
  */
 
 export { type AcmeWalkthroughOptions, findAcmeExample, runAcmeWalkthrough } from "./demo/walkthrough.js";
-export { ExitCode, UsageError } from "./exitCodes.js";
+export { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 export { parseSince, SinceFlag } from "./flags.js";
 export {
   createOutput,

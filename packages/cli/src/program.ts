@@ -29,7 +29,7 @@ import { registerStandards } from "./commands/standards.js";
 import { registerWhoOwns } from "./commands/whoOwns.js";
 import { registerWork } from "./commands/work.js";
 import { errorMessage } from "./errorMessage.js";
-import { ExitCode, UsageError } from "./exitCodes.js";
+import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
 import { createOutput, type Output, OutputClosedError } from "./Output.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
@@ -220,6 +220,10 @@ export async function runCli(argv: readonly string[], output: Output = createOut
       output.error(`error: ${errorMessage(error)}`);
       output.error("(run with --help for usage)");
       return ExitCode.usage;
+    }
+    if (error instanceof InterruptedError) {
+      output.error(`error: ${errorMessage(error)}`);
+      return ExitCode.interrupted;
     }
     output.error(`error: ${errorMessage(error)}`);
     if (process.env.FACTORY_DEBUG) output.error(String((error as Error).stack));

@@ -12,7 +12,7 @@ import { IdempotencyConflictError, ValidationError } from "@software-factory/cor
 import { exportSkill, formatSkillMd, type InstructionSkill } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
-import { UsageError } from "../exitCodes.js";
+import { InterruptedError, UsageError } from "../exitCodes.js";
 import { type ExportedFile, entryAt, makeFolders, OverwriteRefusedError, writingTo } from "../exportFiles.js";
 import { idempotencyKeyOption, nameArgument, parseFlag } from "../flags.js";
 import { readJsonFlag } from "../jsonFlag.js";
@@ -149,7 +149,10 @@ export function registerSkills(program: Command, context: CliContext): void {
         const run = await withFactory(options, async (factory) => {
           // Ctrl-C cancels the run, which is recorded as cancelled; a second one ends the process as usual.
           const interrupted = new AbortController();
-          const interrupt = () => interrupted.abort(new Error("interrupted (SIGINT): the run was cancelled"));
+          const interrupt = () =>
+            interrupted.abort(
+              new InterruptedError("interrupted (SIGINT): the run was cancelled and recorded as cancelled"),
+            );
           process.once("SIGINT", interrupt);
           try {
             return await namingArgument("<name>", name as string, () =>
