@@ -15,6 +15,7 @@ import {
 import { Deferred, Effect, Fiber } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { effectNeverEnds as effectNeverEndsSkill } from "./fixtures/effectNeverEnds.js";
 
 let dir: string;
 /** What the skills below did, in order. */
@@ -44,19 +45,10 @@ const waitsOnSignal = defineFactorySkill({
 });
 
 /** An Effect that never ends by itself, with a finalizer. */
-const effectNeverEnds = defineFactorySkill({
-  name: "effect-never-ends",
-  description: "Runs until interrupted",
-  input: z.object({}),
-  output: z.object({ done: z.boolean() }),
-  run: () =>
-    Effect.gen(function* () {
-      steps.push("started");
-      markStarted();
-      yield* Effect.never;
-      return { done: true };
-    }).pipe(Effect.ensuring(Effect.sync(() => steps.push("finalizer ran")))),
-});
+const effectNeverEnds = effectNeverEndsSkill(
+  (step) => steps.push(step),
+  () => markStarted(),
+);
 
 const skills = [waitsOnSignal, effectNeverEnds];
 

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineFactorySkill, type Factory, openFactory } from "@software-factory/intelligence";
-import { Effect } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { effectNeverEnds as effectNeverEndsSkill } from "../fixtures/effectNeverEnds.js";
 
 let dir: string;
 let factory: Factory;
@@ -39,19 +39,10 @@ const waitsOnSignal = defineFactorySkill({
 });
 
 /** An Effect that never ends by itself, with a finalizer. */
-const effectNeverEnds = defineFactorySkill({
-  name: "effect-never-ends",
-  description: "Runs until interrupted",
-  input: z.object({}),
-  output: z.object({ done: z.boolean() }),
-  run: () =>
-    Effect.gen(function* () {
-      steps.push("started");
-      markStarted();
-      yield* Effect.never;
-      return { done: true };
-    }).pipe(Effect.ensuring(Effect.sync(() => steps.push("finalizer ran")))),
-});
+const effectNeverEnds = effectNeverEndsSkill(
+  (step) => steps.push(step),
+  () => markStarted(),
+);
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "cancelled-skill-runs-"));
