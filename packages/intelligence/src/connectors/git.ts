@@ -132,7 +132,12 @@ function gitLogFailed(root: string, range: string | undefined, cause: unknown): 
 /**
  * Imports a repository's commits with one `git log` call: each commit that
  * touched a path becomes a `changeSet` artifact `CS-<first 12 hex>` with its
- * commit, paths, author, date and subject; it is attributed to the line owning
+ * commit, paths, author (`author`, `email`), date and subject, and, when its
+ * message credits others with `Co-authored-by: Name <email>` trailers, those
+ * people as `coAuthors` (`[{ name, email }]`, each once, the author left out;
+ * read as git reads trailers: only in the message's closing trailer block, the
+ * key in any case, so such a line in the middle of the body credits no one);
+ * it is attributed to the line owning
  * most of its paths (`floorplan.lineForPath`) and belongs to the work item named by:
  * 1. a `Factory-Item: <id>` trailer in its message;
  * 2. a merge commit whose subject names a branch holding a work item id
@@ -146,7 +151,8 @@ function gitLogFailed(root: string, range: string | undefined, cause: unknown): 
  * problems; commits touching no path (merges, empty commits) are skipped, and
  * so is the oldest commit of a shallow clone (`git clone --depth`), whose
  * parent was not fetched: git cannot tell what it changed, only its whole tree.
- * Re-running writes nothing for commits already imported.
+ * Re-running writes nothing for commits already imported (a commit with
+ * co-authors imported by a version that did not record them gains a version once).
  *
  * @throws ValidationError when the options are invalid (issue `root` for a folder outside
  *   git, naming it, whether or not a range was given) or git cannot read the range (issue `range`).
@@ -200,6 +206,7 @@ export async function importGitCommits(
         ...(commit.paths.length > MAX_PATHS ? { pathCount: commit.paths.length } : {}),
         author: commit.author,
         email: commit.email,
+        ...(commit.coAuthors.length === 0 ? {} : { coAuthors: commit.coAuthors }),
         date: commit.date,
         subject: commit.subject,
       },

@@ -17,6 +17,8 @@ export interface LoggedCommit {
   readonly parents: readonly string[];
   readonly author: string;
   readonly email: string;
+  /** People credited by the message's `Co-authored-by:` trailers, as git reads trailers; the author left out. */
+  readonly coAuthors: readonly CoAuthor[];
   /** Author date, ISO 8601. */
   readonly date: string;
   readonly subject: string;
@@ -34,9 +36,28 @@ export interface LoggedCommit {
   readonly shallow: boolean;
 }
 
-const FIELDS = ["%H", "%P", "%an", "%ae", "%aI", "%D", "%s", "%B"];
+/** A person a `Co-authored-by: Name <email>` trailer credits (no email when the trailer gives none). */
+export interface CoAuthor {
+  readonly name: string;
+  readonly email?: string;
+}
+
 const RECORD = "\u001e";
 const FIELD = "\u001f";
+const TRAILER = "\u001d";
+// Co-authored-by trailers as git itself reads them (`git interpret-trailers`): only in the message's
+// trailer block, the key in any case, folded values unfolded, one per separator.
+const FIELDS = [
+  "%H",
+  "%P",
+  "%an",
+  "%ae",
+  "%aI",
+  "%D",
+  "%s",
+  "%B",
+  "%(trailers:key=Co-authored-by,valueonly,unfold,separator=%x1d)",
+];
 
 /**
  * Runs `git log` once over a range (or every branch and HEAD) with the names
@@ -70,7 +91,7 @@ export async function gitLog(
     .slice(1)
     .map((record) => {
       const parts = record.split(FIELD);
-      const [hash, parents, author, email, date, refs, subject, body] = parts as string[];
+      const [hash, parents, author, email, date, refs, subject, body, coAuthors] = parts as string[];
       // After the format: git's NUL between commit and file list, a newline, then each path ended by NUL.
       const files = (parts[FIELDS.length] ?? "").replace(/^\0\n?/, "");
       return {
@@ -78,6 +99,7 @@ export async function gitLog(
         parents: (parents as string).split(" ").filter((parent) => parent !== ""),
         author: author as string,
         email: email as string,
+        coAuthors: coAuthorsOf(coAuthors as string, email as string),
         date: date as string,
         subject: subject as string,
         body: (body as string).trim(),
@@ -90,6 +112,25 @@ export async function gitLog(
         shallow: boundary.has(hash as string),
       };
     });
+}
+
+/**
+ * The people of `Co-authored-by` trailer values (`Name <email>`, spacing as typed), each once
+ * (by email, else by name, in any case) and without the commit's author.
+ */
+function coAuthorsOf(values: string, authorEmail: string): CoAuthor[] {
+  const seen = new Set([authorEmail.toLowerCase()]);
+  const people: CoAuthor[] = [];
+  for (const value of values.split(TRAILER)) {
+    const match = /^(.*?)\s*<([^<>]*)>$/.exec(value.trim());
+    const name = (match?.[1] ?? value).replace(/\s+/g, " ").trim();
+    const email = match?.[2]?.trim() ?? "";
+    const key = (email === "" ? name : email).toLowerCase();
+    if (key === "" || seen.has(key)) continue;
+    seen.add(key);
+    people.push({ name: name === "" ? email : name, ...(email === "" ? {} : { email }) });
+  }
+  return people;
 }
 
 /** The commits whose parents a shallow clone at `root` did not fetch (its `shallow` file); none in a full clone. */
