@@ -16,6 +16,7 @@ import { Deferred, Effect, Fiber } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { effectNeverEnds as effectNeverEndsSkill } from "./fixtures/effectNeverEnds.js";
+import { waitsFirstTime } from "./fixtures/waitsFirstTime.js";
 
 let dir: string;
 /** What the skills below did, in order. */
@@ -50,12 +51,18 @@ const effectNeverEnds = effectNeverEndsSkill(
   () => markStarted(),
 );
 
-const skills = [waitsOnSignal, effectNeverEnds];
+/** The skills of the factory: `waits-first-time` counts its runs, so each test gets its own. */
+let skills: ReturnType<typeof defineFactorySkill>[];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "interrupted-skill-runs-"));
   steps = [];
   markStarted = () => undefined;
+  const firstWaits = waitsFirstTime(
+    (step) => steps.push(step),
+    () => markStarted(),
+  );
+  skills = [waitsOnSignal, effectNeverEnds, firstWaits];
 });
 
 afterEach(() => {
@@ -127,5 +134,62 @@ describe("IntelligenceService.runSkill interrupted", () => {
     });
     expect(steps).toEqual(["started", "cleaned up"]);
     expect(await recordedRuns()).toEqual([expect.objectContaining({ outcome: "failed", cancelled: true })]);
+  });
+
+  /**
+   * Starts a keyed run of `waits-first-time` that the returned `cancel`
+   * cancels, and a retry with the key that joins it while it waits.
+   */
+  const firstAndRetry = (cancelWith: "signal" | "interruption") =>
+    Effect.gen(function* () {
+      const intelligence = yield* IntelligenceService;
+      const started = yield* Deferred.make<void>();
+      markStarted = () => Deferred.doneUnsafe(started, Effect.void);
+      const controller = new AbortController();
+      const key = { idempotencyKey: "ticket-1" };
+      const first = yield* Effect.forkChild(
+        intelligence.runSkill("waits-first-time", {}, { ...key, signal: controller.signal }),
+      );
+      yield* Deferred.await(started);
+      // Started at once, so the retry has joined the first run before it is cancelled.
+      const retry = yield* Effect.forkChild(intelligence.runSkill("waits-first-time", {}, key), {
+        startImmediately: true,
+      });
+      if (cancelWith === "signal") controller.abort("the first caller left");
+      else yield* Fiber.interrupt(first);
+      return { first, retry };
+    });
+
+  it("gives a retry that joined a run cancelled by its caller's signal a run of its own, not a defect", async () => {
+    const { first, retried } = await runInFactory(
+      Effect.gen(function* () {
+        const { first, retry } = yield* firstAndRetry("signal");
+        return { first: yield* Effect.flip(Fiber.join(first)), retried: yield* Fiber.join(retry) };
+      }),
+    );
+
+    expect(first).toMatchObject({ _tag: "SkillFailedError", cause: "the first caller left" });
+    expect(retried).toMatchObject({ skill: "waits-first-time", output: { run: 2 } });
+    expect(steps).toEqual(["started", "started"]);
+    expect(await recordedRuns()).toEqual([
+      expect.objectContaining({ outcome: "failed", cancelled: true, idempotencyKey: "ticket-1" }),
+      expect.objectContaining({ outcome: "ok", output: { run: 2 }, idempotencyKey: "ticket-1" }),
+    ]);
+  });
+
+  it("gives a retry that joined a run whose fiber was interrupted a run of its own, not a defect", async () => {
+    const retried = await runInFactory(
+      Effect.gen(function* () {
+        const { retry } = yield* firstAndRetry("interruption");
+        return yield* Fiber.join(retry);
+      }),
+    );
+
+    expect(retried).toMatchObject({ skill: "waits-first-time", output: { run: 2 } });
+    expect(steps).toEqual(["started", "started"]);
+    expect(await recordedRuns()).toEqual([
+      expect.objectContaining({ outcome: "failed", cancelled: true, idempotencyKey: "ticket-1" }),
+      expect.objectContaining({ outcome: "ok", output: { run: 2 }, idempotencyKey: "ticket-1" }),
+    ]);
   });
 });

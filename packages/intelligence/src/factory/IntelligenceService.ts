@@ -195,7 +195,10 @@ export interface IntelligenceShape {
    * With `idempotencyKey`, a retry with the same key, skill and input
    * succeeds with the first run's recorded output without running the
    * handler again; the key used for another skill or input fails with an
-   * `IdempotencyConflictError` naming both.
+   * `IdempotencyConflictError` naming both. A retry that joined a run under
+   * way with the key, in this process, runs the skill itself when that run is
+   * cancelled (by its caller's signal or its fiber's interruption), as the
+   * Promise face does, rather than failing with the other caller's reason.
    */
   readonly runSkill: (
     name: string,

@@ -238,7 +238,8 @@ export class SkillRegistry<Services = unknown> {
    *   not run the handler again: it returns the first run's recorded output
    *   (as JSON keeps it) and duration, and records nothing; a retry while the
    *   first run is under way in this registry waits for it and returns its
-   *   result;
+   *   result (or its failure), unless that run is cancelled: the retry then
+   *   runs as if it came after it (see `signal` below);
    * - a run that failed (the handler failed, its output was invalid, or it
    *   refused what its input named) releases the key, so a retry runs again;
    *   an input the skill's schema refuses claims nothing;
@@ -270,9 +271,13 @@ export class SkillRegistry<Services = unknown> {
    * run rejects with the signal's reason, as `fetch` does (a `DOMException`
    * named `AbortError` for `controller.abort()` without one), and is recorded
    * as `failed` with `cancelled: true`; with a key, it releases the key, so a
-   * retry with it runs (a retry that was waiting for it in this process fails
-   * with the same reason, and may retry again). A handler that ignores the abort and succeeds is a
-   * run like any other: its output is returned and recorded.
+   * retry with it runs. A retry that was waiting for it in this process does
+   * not get its reason, which is not the retry's: it runs the skill itself
+   * (one of several such retries runs, the others wait for it). A retry whose
+   * own signal aborts while it waits stops waiting, leaving the run it waited
+   * for to its caller, and is recorded as cancelled before it started. A
+   * handler that ignores the abort and succeeds is a run like any other: its
+   * output is returned and recorded.
    *
    * @throws NotFoundError when no runnable skill has that name.
    * @throws ValidationError when the input or the handler's output is invalid,
@@ -333,8 +338,17 @@ export class SkillRegistry<Services = unknown> {
     // A run cancelled before it starts claims no key: #execute records it as cancelled and runs nothing.
     if (key === undefined || signal.aborted) return this.#execute(skill, parsed.data, run, signal);
     const replay = ({ output, durationMs }: RecordedRun): SkillRun => ({ skill: name, output, durationMs });
-    return this.#keys.once(key, { skill: name, inputHash: run.inputHash }, actor, replay, (claim) =>
-      this.#execute(skill, parsed.data, { ...run, key, claim }, signal),
+    return this.#keys.once(
+      key,
+      { skill: name, inputHash: run.inputHash },
+      {
+        actor,
+        signal,
+        replay,
+        execute: (claim) => this.#execute(skill, parsed.data, { ...run, key, claim }, signal),
+        // Aborted while waiting on a run under way: recorded as cancelled before it started, claiming nothing.
+        cancelled: () => this.#execute(skill, parsed.data, run, signal),
+      },
     );
   }
 

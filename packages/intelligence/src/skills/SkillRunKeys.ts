@@ -76,6 +76,28 @@ interface KeyedRun extends KeyedRequest {
   readonly recordedAt?: number;
 }
 
+/** How {@link SkillRunKeys.once} runs a call with a key. */
+export interface KeyedCall<T> {
+  /** Who runs it (`undefined`: the log's actor), as its claim records. */
+  readonly actor: string | undefined;
+  /** The call's signal: the run it starts is cancelled by it, and a call waiting on a run under way stops waiting. */
+  readonly signal: AbortSignal;
+  /** The call's result from what an earlier successful run with the key recorded. */
+  readonly replay: (recorded: RecordedRun) => T;
+  /** Runs the call with the position of the claim it made, recording its outcome. */
+  readonly execute: (claim: number) => Promise<T>;
+  /** Ends a call whose signal aborted while it waited on a run under way: records it as cancelled and rejects with the reason. */
+  readonly cancelled: () => Promise<T>;
+}
+
+/** A keyed run under way in this process. */
+interface UnderWay extends KeyedRequest {
+  /** What the run comes to. */
+  readonly result: Promise<unknown>;
+  /** The signal that cancels it. */
+  readonly signal: AbortSignal;
+}
+
 /** What claiming a key came to: the claim's position, or what an earlier run with the key recorded. */
 type Claimed = { readonly claim: number } | { readonly recorded: RecordedRun };
 
@@ -102,7 +124,7 @@ export class SkillRunKeys {
   readonly #log: EventLog;
   readonly #leaseMs: number;
   readonly #runs = new Map<string, KeyedRun>();
-  readonly #underWay = new Map<string, KeyedRequest & { readonly result: Promise<unknown> }>();
+  readonly #underWay = new Map<string, UnderWay>();
   #position = 0;
   #folded: Promise<number> = Promise.resolve(0);
 
@@ -118,36 +140,50 @@ export class SkillRunKeys {
   }
 
   /**
-   * Runs `execute` once for a key: joins this process's run under way with
-   * the key, else returns the recorded output of an earlier successful run
-   * with it, else claims the key (taking over an abandoned claim) and runs
-   * `execute` with the claim's position (it records the outcome with the key
-   * and that position, releasing the key when the run failed).
+   * Runs a call once for a key: joins this process's run under way with the
+   * key, else returns the recorded output of an earlier successful run with
+   * it (`call.replay`), else claims the key (taking over an abandoned claim)
+   * and runs `call.execute` with the claim's position (it records the outcome
+   * with the key and that position, releasing the key when the run failed).
+   *
+   * A call that joined a run under way gets that run's result, except when
+   * that run is cancelled (its own signal aborted: it released the key), then
+   * the call starts over as if it came after it (and runs, or joins the run
+   * another such call started); when the call's own `signal` aborts while it
+   * waits, it stops waiting (`call.cancelled`), leaving that run to its caller.
    *
    * @throws IdempotencyConflictError when the key was used to run another
    * skill or on another input, or another run holds it, has not recorded its
    * outcome and its claim is not abandoned (the message says when it will be stale).
    */
-  once<T>(
-    key: string,
-    request: KeyedRequest,
-    actor: string | undefined,
-    replay: (recorded: RecordedRun) => T,
-    execute: (claim: number) => Promise<T>,
-  ): Promise<T> {
+  once<T>(key: string, request: KeyedRequest, call: KeyedCall<T>): Promise<T> {
     const underWay = this.#underWay.get(key);
     if (underWay !== undefined) {
       const conflict = differs(key, underWay, request);
-      return conflict === undefined ? (underWay.result as Promise<T>) : Promise.reject(conflict);
+      return conflict === undefined ? this.#join(key, request, underWay, call) : Promise.reject(conflict);
     }
     const result = (async () => {
-      const claimed = await this.#claim(key, request, actor);
-      return "recorded" in claimed ? replay(claimed.recorded) : execute(claimed.claim);
+      const claimed = await this.#claim(key, request, call.actor);
+      return "recorded" in claimed ? call.replay(claimed.recorded) : call.execute(claimed.claim);
     })();
-    this.#underWay.set(key, { ...request, result });
-    const done = () => this.#underWay.delete(key);
+    const entry = { ...request, result, signal: call.signal };
+    this.#underWay.set(key, entry);
+    const done = () => {
+      if (this.#underWay.get(key) === entry) this.#underWay.delete(key);
+    };
     result.then(done, done);
     return result;
+  }
+
+  /** Waits for a run under way with the key (see {@link SkillRunKeys.once}). */
+  async #join<T>(key: string, request: KeyedRequest, underWay: UnderWay, call: KeyedCall<T>): Promise<T> {
+    const ended = await settledUnlessAborted(underWay.result, call.signal);
+    if (ended === undefined) return call.cancelled();
+    if (ended.status === "fulfilled") return ended.value as T;
+    // A cancelled run rejects with its signal's reason: the key is released, and that reason is not this call's.
+    if (underWay.signal.aborted && ended.reason === underWay.signal.reason)
+      return this.once(key, request, call);
+    throw ended.reason;
   }
 
   /** Claims the key, taking over an abandoned claim, or returns what an earlier run with it recorded. */
@@ -279,6 +315,26 @@ function differs(
       key,
     });
   return undefined;
+}
+
+/** How `promise` settled; undefined when `signal` aborted first. */
+function settledUnlessAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+): Promise<PromiseSettledResult<T> | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const aborted = () => resolve(undefined);
+    signal.addEventListener("abort", aborted, { once: true });
+    const settled = (result: PromiseSettledResult<T>) => {
+      signal.removeEventListener("abort", aborted);
+      resolve(result);
+    };
+    promise.then(
+      (value) => settled({ status: "fulfilled", value }),
+      (reason: unknown) => settled({ status: "rejected", reason }),
+    );
+  });
 }
 
 function short(hash: string): string {

@@ -12,6 +12,7 @@ import { defineFactorySkill, type Factory, openFactory } from "@software-factory
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { effectNeverEnds as effectNeverEndsSkill } from "../fixtures/effectNeverEnds.js";
+import { waitsFirstTime } from "../fixtures/waitsFirstTime.js";
 
 let dir: string;
 let factory: Factory;
@@ -46,7 +47,11 @@ const effectNeverEnds = effectNeverEndsSkill(
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "cancelled-skill-runs-"));
-  factory = await openFactory({ dir, skills: [waitsOnSignal, effectNeverEnds] });
+  const firstWaits = waitsFirstTime(
+    (step) => steps.push(step),
+    () => markStarted(),
+  );
+  factory = await openFactory({ dir, skills: [waitsOnSignal, effectNeverEnds, firstWaits] });
   steps = [];
   started = new Promise((resolve) => {
     markStarted = resolve;
@@ -142,6 +147,56 @@ describe("skills.run with a signal", () => {
 
     expect(await second).toBe("second try cancelled");
     expect(steps).toEqual(["started", "finalizer ran", "started", "finalizer ran"]);
+  });
+
+  it("gives a retry that was waiting on a run its caller cancelled a run of its own, not that caller's reason", async () => {
+    const controller = new AbortController();
+    const key = { idempotencyKey: "ticket-1" };
+    const first = factory.skills
+      .run("waits-first-time", {}, { ...key, signal: controller.signal })
+      .catch((error: unknown) => error);
+    await started;
+    const retry = factory.skills.run("waits-first-time", {}, key);
+    controller.abort("the first caller left");
+
+    expect(await first).toBe("the first caller left");
+    expect(await retry).toMatchObject({ skill: "waits-first-time", output: { run: 2 } });
+    expect(steps).toEqual(["started", "started"]);
+    const claims = await factory.log.read({ types: ["skill.started"] });
+    expect(await recordedRuns()).toEqual([
+      expect.objectContaining({ outcome: "failed", cancelled: true, ...key, claim: claims[0]?.seq }),
+      expect.objectContaining({ outcome: "ok", output: { run: 2 }, ...key, claim: claims[1]?.seq }),
+    ]);
+  });
+
+  it("stops a retry waiting on a run under way when the retry's own signal aborts, leaving that run to its caller", async () => {
+    const controller = new AbortController();
+    const key = { idempotencyKey: "ticket-1" };
+    const first = factory.skills
+      .run("waits-first-time", {}, { ...key, signal: controller.signal })
+      .catch((error: unknown) => error);
+    await started;
+    const leaving = new AbortController();
+    const retry = factory.skills
+      .run("waits-first-time", {}, { ...key, signal: leaving.signal })
+      .catch((error: unknown) => error);
+    leaving.abort("the retry left");
+    controller.abort("the first caller left");
+
+    expect(await retry).toBe("the retry left");
+    expect(await first).toBe("the first caller left");
+    expect(steps).toEqual(["started"]);
+    const runs = await recordedRuns();
+    expect(runs).toHaveLength(2);
+    expect(runs).toContainEqual(
+      expect.objectContaining({ outcome: "failed", cancelled: true, error: "cancelled: the retry left" }),
+    );
+    expect(runs.find((run) => run.error === "cancelled: the retry left")).not.toHaveProperty(
+      "idempotencyKey",
+    );
+    expect(runs).toContainEqual(
+      expect.objectContaining({ ...key, cancelled: true, error: "cancelled: the first caller left" }),
+    );
   });
 
   it("refuses a signal that is not an AbortSignal, naming the option", async () => {
