@@ -28,7 +28,7 @@ describe("a missing source", () => {
     ],
     [
       ["import", "codeowners"],
-      /^error: E_NOT_FOUND: no CODEOWNERS in .+ \(looked in \.github\/, the root and docs\/\); give its path: factory import codeowners <file>/,
+      /^error: E_NOT_FOUND: no CODEOWNERS in .+ \(looked in \.github\/, the root, docs\/ and \.gitlab\/\); give its path: factory import codeowners <file>/,
     ],
     [["import", "workspaces", "nonexistent"], /^error: E_NOT_FOUND: no folder nonexistent\n/],
     [

@@ -4,12 +4,9 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { NotFoundError } from "@software-factory/core";
 import {
   codeownersToPlan,
-  findCodeowners,
   importBackstage,
-  importCodeowners,
   importWorkspaces,
   type Plan,
   type PlanProblem,
@@ -21,6 +18,7 @@ import type { Factory } from "@software-factory/intelligence";
 import type { ImportProblem } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
+import { findRepositoryCodeowners, proposeFromRepositoryCodeowners } from "../codeowners.js";
 import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
@@ -39,15 +37,6 @@ const OperatorFlag = z
 interface PlanImportFlags {
   readonly owner?: string;
   readonly out?: string;
-}
-
-/** The error of `factory import codeowners` without a file, in a repository that has none where GitHub looks. */
-function noCodeowners(root: string): NotFoundError {
-  return new NotFoundError({
-    message: `no CODEOWNERS in ${root} (looked in .github/, the root and docs/); give its path: factory import codeowners <file>`,
-    entity: "file",
-    id: "CODEOWNERS",
-  });
 }
 
 /** Gives unowned lines of an imported plan an owner, declaring the operator when the plan lacks them. */
@@ -75,7 +64,7 @@ class RefusedSource extends Error {
 
 /**
  * Merges an imported plan into the factory's floor plan, or writes it to a
- * file with `--out`. A source with errors is refused whole: nothing is
+ * file with `--out`; `--json` names the file read (`file`) for a CODEOWNERS or Backstage source. A source with errors is refused whole: nothing is
  * merged, and a factory that did not exist is not created. A factory that does not exist yet is created only once
  * the merge into it has succeeded (see {@link withStagedFactory}); `--out`
  * never creates it (the plan is proposed against an empty factory held in
@@ -121,8 +110,11 @@ async function applyImported(
     return { proposed: error.proposed, problems: error.problems, changes: 0 };
   });
   if (outcome.problems.some((problem) => problem.severity === "error")) fail();
+  // CODEOWNERS and Backstage sources are one file, which the label names.
+  const file = source === "workspaces" ? undefined : label;
   if (options.json) {
     output.json({
+      ...(file === undefined ? {} : { file }),
       lines: outcome.proposed.lines.length,
       operators: outcome.proposed.operators.length,
       ...(outcome.changes === undefined ? { written: flags.out } : { changes: outcome.changes }),
@@ -238,22 +230,18 @@ export function registerImport(program: Command, context: CliContext): void {
       .argument("[file]", "a CODEOWNERS file", nameArgument("<file>")),
   ).action(
     action(context, async (session, file, flags) => {
+      // Checked before the factory opens, so a missing file creates nothing; the label names the file read.
       if (file !== undefined) requireSource(file as string, "file");
-      else if (findCodeowners(process.cwd()) === undefined) throw noCodeowners(process.cwd());
+      const label = (file as string | undefined) ?? findRepositoryCodeowners(process.cwd());
       await applyImported(
         session,
-        (file as string | undefined) ?? "CODEOWNERS",
+        label,
         "codeowners",
         async (factory) => {
           const operators = factory.floorplan.toPlan().operators;
-          if (file !== undefined) {
-            const path = file as string;
-            const parsed = parseCodeowners(await readSourceText(path), path);
-            return { plan: codeownersToPlan(parsed.rules, { operators }), problems: parsed.problems };
-          }
-          const found = await importCodeowners(process.cwd(), { operators });
-          if (found === undefined) throw noCodeowners(process.cwd());
-          return found;
+          if (file === undefined) return proposeFromRepositoryCodeowners(process.cwd(), operators);
+          const parsed = parseCodeowners(await readSourceText(label), label);
+          return { plan: codeownersToPlan(parsed.rules, { operators }), problems: parsed.problems };
         },
         flags as PlanImportFlags,
       );
