@@ -118,9 +118,11 @@ function registerTools(
     const call = async (input: unknown, ctx: ServerContext) => {
       const { signal } = ctx.mcpReq;
       try {
-        const result = okResult(
-          await tool.run(factory, parseArguments(tool, input), { ...context, ...callContext(ctx) }),
-        );
+        const answer = await tool.run(factory, parseArguments(tool, input), {
+          ...context,
+          ...callContext(ctx),
+        });
+        const result = okResult(answer, tool.text?.(answer));
         if (signal.aborted) logCancelled(tool.name, ctx, "it ran to its end");
         return result;
       } catch (error) {

@@ -69,6 +69,12 @@ export interface FactoryTool<Input extends ToolInput = ToolInput, Output extends
   readonly group: "knowledge" | "floorplan" | "work" | "standards" | "skills" | "import";
   /** Runs the tool; the result is sent as JSON and must match `output`. The server passes `context` with each call. */
   readonly run: (factory: Factory, input: z.output<Input>, context?: ToolContext) => Promise<unknown>;
+  /**
+   * The text content of a result, what a model reads of it, when that is not
+   * the result as JSON (the default): `get_context` answers its markdown, the
+   * part its token budget bounds, and keeps the JSON in `structuredContent`.
+   */
+  readonly text?: (result: z.output<Output>) => string;
 }
 
 /**
@@ -140,11 +146,20 @@ export function errorResult(error: unknown): { isError: true; content: { type: "
   };
 }
 
-/** A successful result: the structured record, and the same as JSON text for clients that read only text. */
-export function okResult(value: unknown): {
+/**
+ * A successful result: the structured record, and as text for clients that
+ * read only text (models) the record as JSON, or `text` when the tool gives it.
+ */
+export function okResult(
+  value: unknown,
+  text?: string,
+): {
   content: { type: "text"; text: string }[];
   structuredContent: Record<string, unknown>;
 } {
   const structured = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
-  return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
+  return {
+    content: [{ type: "text", text: text ?? JSON.stringify(structured) }],
+    structuredContent: structured,
+  };
 }

@@ -17,7 +17,7 @@ export const getContext = defineTool({
   name: "get_context",
   title: "Context pack",
   description:
-    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners, the lines they depend on and that depend on them (with the contracts), the work item, suspect trace links, active work, the standards that apply (rules, and instructions from Cursor rules or AGENTS.md) and the knowledge that matters, as JSON and as markdown. The best documents come with an excerpt (knowledge); further matching ones are named without text in relatedKnowledge (id, title, kind, score): read those you need with get_document. The whole markdown stays within budgetTokens (o200k tokens); `omitted` counts what did not fit (omitted.knowledge: documents neither excerpted nor named). Give a work item, a line, paths, or a question; an unknown work item or line is an error naming it.",
+    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners, the lines they depend on and that depend on them (with the contracts), the work item, suspect trace links, active work, the standards that apply (rules, and instructions from Cursor rules or AGENTS.md) and the knowledge that matters, as JSON and as markdown. The best documents come with an excerpt (knowledge); further matching ones are named without text in relatedKnowledge (id, title, kind, score): read those you need with get_document. The text content is the markdown, which stays within budgetTokens (o200k tokens); structuredContent holds the JSON, with ids of everything named (suspect links included) and `omitted`, which counts what did not fit (omitted.knowledge: documents neither excerpted nor named). Give a work item, a line, paths, or a question; an unknown work item or line is an error naming it.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
@@ -85,4 +85,5 @@ export const getContext = defineTool({
       })),
     };
   },
+  text: (pack) => pack.markdown,
 });
