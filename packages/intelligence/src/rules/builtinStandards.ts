@@ -117,6 +117,52 @@ const EARS = [
   /^where\s+\S.*?,\s*(when\s+\S.*?,\s*|while\s+\S.*?,\s*)?the\s+\S.*?\s+shall\s+\S/i,
 ];
 
+/** A markdown heading line. */
+const HEADING = /^#{1,6}\s/;
+
+/** A list item's marker, at the start of its first line. */
+const LIST_MARKER = /^\s*(?:[-*+]|\d+[.)])\s+/;
+
+/** Where one sentence ends and the next begins; not after `e.g.`, `i.e.`, `etc.`, `vs.` or `cf.`. */
+const SENTENCE_BREAK = /(?<=[.!?])(?<!\b(?:e\.g|i\.e|etc|vs|cf)\.)\s+(?=[A-Za-z])/i;
+
+/**
+ * The sentences of a requirement's text that say "shall": a paragraph or list
+ * item hard-wrapped over several lines is read as one text (a table row as
+ * its own), its list marker and a leading label ("Event-driven: ") dropped,
+ * then split into sentences, so a wrapped statement or one after a sentence
+ * of context is checked whole.
+ */
+function shallStatements(text: string): string[] {
+  const blocks: string[][] = [];
+  let block: string[] = [];
+  const end = () => {
+    if (block.length > 0) blocks.push(block);
+    block = [];
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === "" || HEADING.test(line) || trimmed.startsWith("|")) {
+      end();
+      if (trimmed.startsWith("|")) blocks.push([trimmed]);
+      continue;
+    }
+    if (LIST_MARKER.test(line)) end();
+    block.push(trimmed);
+  }
+  end();
+  return blocks
+    .map((lines) =>
+      lines
+        .join(" ")
+        .replace(LIST_MARKER, "")
+        .replace(/^[A-Za-z][\w -]{0,30}:\s+/, ""),
+    )
+    .flatMap((paragraph) => paragraph.split(SENTENCE_BREAK))
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => /\bshall\b/i.test(sentence));
+}
+
 const requirementFollowsEars = defineRule<Artifact, Factory>({
   id: "requirement-follows-ears",
   description:
@@ -127,16 +173,7 @@ const requirementFollowsEars = defineRule<Artifact, Factory>({
   check: (artifact) => {
     // A statement inferred from a test's name is the test's wording, not a person's requirement: EARS is for those.
     if (artifact.kind !== "requirement" || inferredFromTest(artifact)) return [];
-    const statements = textOf(artifact)
-      .split(/\r?\n/)
-      .filter((line) => !/^#{1,6}\s/.test(line) && /\bshall\b/i.test(line))
-      // "- Event-driven: When ..." → "When ...": list markers and a leading label are not part of the statement.
-      .map((line) =>
-        line
-          .replace(/^\s*(?:[-*+]|\d+[.)])\s+/, "")
-          .replace(/^[A-Za-z][\w -]{0,30}:\s+/, "")
-          .trim(),
-      );
+    const statements = shallStatements(textOf(artifact));
     if (statements.length === 0) {
       return [
         {

@@ -130,6 +130,31 @@ describe("builtin standards", () => {
     ]);
   });
 
+  it("reads an EARS statement hard-wrapped over lines, or after a sentence of context, as one statement", async () => {
+    const bodies = {
+      "REQ-WRAPPED": [
+        "When a refund is requested for an order older than 30 days, the payment",
+        "service shall refuse it.",
+      ],
+      "REQ-ITEMS": [
+        "- When a link is older than 24 hours, the checkout",
+        "  shall refuse it.",
+        "- the checkout shall log every refusal.",
+      ],
+      "REQ-CONTEXT": [
+        "Refunds matter to customers. When a refund is requested, the checkout shall record it.",
+      ],
+      "REQ-LOWER": ["when a link expires, the checkout shall refuse it. the checkout shall say why."],
+      "REQ-SECOND": ["The checkout shall accept links. Links shall be signed."],
+    };
+    for (const [id, lines] of Object.entries(bodies))
+      await record(id, "requirement", { body: lines.join("\n") }, item);
+
+    expect(await findings("requirement-follows-ears")).toEqual([
+      ["REQ-SECOND", "warning", 'requirement REQ-SECOND: "Links shall be signed." follows no EARS pattern'],
+    ]);
+  });
+
   it("wants a design linked to a requirement", async () => {
     await record("REQ-1", "requirement", { body: "The checkout shall accept links." }, item);
     await record("DES-1", "design", { body: "signed tokens" }, item);
