@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AssemblyMeasures } from "@software-factory/core";
+import { type AssemblyMeasures, instantOf } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag, SinceFlag } from "../flags.js";
@@ -28,9 +28,13 @@ function formatHours(value: number | null): string {
   return `${value.toFixed(1)} h`;
 }
 
-/** Prints the measures as text. */
+/** An end of the window as given to the measures: the date alone at midnight UTC, else the instant. */
+const windowEnd = (instant: string) => instant.replace(/T00:00:00(\.000)?Z$/, "");
+
+/** Prints the measures as text, under the window they cover (its end excluded) and their scope. */
 export function printMeasures(output: Output, measures: AssemblyMeasures): void {
   const scope = [
+    "end excluded",
     measures.scope.line && `line ${measures.scope.line}`,
     measures.scope.operator && `operator ${measures.scope.operator}`,
   ]
@@ -39,7 +43,7 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
   output.line(
     output.style(
       "bold",
-      `measures ${measures.window.from.slice(0, 10)} .. ${measures.window.to.slice(0, 10)}${scope ? ` (${scope})` : ""}`,
+      `measures ${windowEnd(measures.window.from)} .. ${windowEnd(measures.window.to)} (${scope})`,
     ),
   );
   const { yield: y, throughput: t, signals: s } = measures;
@@ -67,6 +71,26 @@ function emptyWindow(since: string, until: string | undefined): UsageError {
     : new UsageError(`--until: must be after --since (got --since "${since}", --until "${until}")`);
 }
 
+/**
+ * The window `factory metrics` measures, by the rule of MCP's `get_metrics`:
+ * one reading of the clock, spans counted back from it; the end is exclusive,
+ * so the default one ends a millisecond after now and what was recorded now is
+ * inside; the default start is 30 days before the end.
+ *
+ * @throws UsageError naming the flag that is no point in time, or the window that ends before it starts.
+ */
+function windowOf(since: string | undefined, until: string | undefined): { from: Date; to: Date } {
+  const now = Date.now();
+  // Parsed for their messages first; then read against the one now.
+  if (since !== undefined) parseFlag(SinceFlag, since, "--since");
+  if (until !== undefined) parseFlag(SinceFlag, until, "--until");
+  const to = until === undefined ? new Date(now + 1) : (instantOf(until.trim(), now) as Date);
+  if (since === undefined) return { from: new Date(to.getTime() - 30 * 86_400_000), to };
+  const from = instantOf(since.trim(), now) as Date;
+  if (from.getTime() >= to.getTime()) throw emptyWindow(since, until);
+  return { from, to };
+}
+
 /** Registers `factory metrics`. */
 export function registerMetrics(program: Command, context: CliContext): void {
   program
@@ -76,16 +100,15 @@ export function registerMetrics(program: Command, context: CliContext): void {
     )
     .option("--line <line>", "only this line (a line of the floor plan)")
     .option("--operator <operator>", "only this operator's items and signals")
-    .option("--since <when>", "start of the window: a date or a span back from now (30d, 12h, 2w)", "30d")
-    .option("--until <when>", "end of the window (default now)")
+    .option(
+      "--since <when>",
+      "start of the window: a date or a span back from now (30d, 12h, 2w); default 30 days before its end",
+    )
+    .option("--until <when>", "end of the window, excluded (default now, what was recorded now included)")
     .action(
       action(context, async ({ options, output }, flags) => {
-        const f = flags as { line?: string; operator?: string; since: string; until?: string };
-        const from = parseFlag(SinceFlag, f.since, "--since");
-        // One minute ahead, so that what was just written is inside the window.
-        const to =
-          f.until === undefined ? new Date(Date.now() + 60_000) : parseFlag(SinceFlag, f.until, "--until");
-        if (from.getTime() >= to.getTime()) throw emptyWindow(f.since, f.until);
+        const f = flags as { line?: string; operator?: string; since?: string; until?: string };
+        const { from, to } = windowOf(f.since, f.until);
         const measures = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           if (f.operator !== undefined) await requireOperator(factory, f.operator, "--operator");
