@@ -29,6 +29,12 @@ export interface Finding {
   readonly hint?: string;
   /** What the finding is about. */
   readonly target: TargetRef;
+  /**
+   * Lines the finding also counts against on scorecards, besides its
+   * target's (a dependency cycle, reported on its first line, names every
+   * line in it); absent for most findings.
+   */
+  readonly lines?: readonly string[];
 }
 
 /** What a check returns for one problem; the engine fills in the rule and the target. */
@@ -41,6 +47,12 @@ export interface Violation {
   readonly severity?: FindingSeverity;
   /** Another target than the one checked (a rule over the floor plan reports on a line). */
   readonly target?: TargetRef;
+  /**
+   * Lines the finding also counts against on scorecards, besides its
+   * target's: for a problem one target cannot carry (a dependency cycle is
+   * every line's in it).
+   */
+  readonly lines?: readonly string[];
 }
 
 /** A rule: a check over one kind of target, returning its violations (none means it passes). */

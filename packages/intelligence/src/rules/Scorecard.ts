@@ -142,7 +142,9 @@ function checkRules(standards: Standards<unknown>, scorecards: readonly Scorecar
  * that level or any level below has a finding at or above the scorecard's
  * severity (default `error`) on the line or on what belongs to it (its work
  * items, artifacts, documents). A finding on a target of several lines (a
- * document naming two lines) counts against each of them. So a line that has
+ * document naming two lines) counts against each of them, and so does one
+ * that names more lines itself (`Finding.lines`: a dependency cycle counts
+ * against every line in it). So a line that has
  * reached a level passes `ruleGate({ rules: { scorecard, level } })`, which
  * blocks on the same severity.
  *
@@ -160,8 +162,10 @@ export async function scoreLines(
   );
   const byLine = new Map<string, Finding[]>();
   for (const finding of findings) {
-    const lines =
-      finding.target.kind === "line" ? [finding.target.id] : await standards.linesOf(finding.target);
+    const lines = new Set([
+      ...(finding.target.kind === "line" ? [finding.target.id] : await standards.linesOf(finding.target)),
+      ...(finding.lines ?? []),
+    ]);
     for (const line of lines) {
       const list = byLine.get(line) ?? [];
       list.push(finding);

@@ -305,5 +305,6 @@ function toFinding(rule: Rule<unknown, never>, violation: Violation, target: Tar
     message: violation.message,
     ...(violation.hint === undefined ? {} : { hint: violation.hint }),
     target: violation.target ?? target,
+    ...(violation.lines === undefined ? {} : { lines: [...violation.lines] }),
   };
 }

@@ -121,6 +121,8 @@ const noDependencyCycles = defineRule<FloorPlan, Factory>({
           : "break the cycle: one of these lines must stop depending on the next (or set `settings.cycles: warning`)",
       severity,
       ...(cycle[0] === undefined ? {} : { target: { kind: "line", id: cycle[0] } }),
+      // Every line in the cycle is in it, not only the one the finding names: each misses its scorecard level.
+      lines: [...new Set(cycle)],
     }));
   },
 });

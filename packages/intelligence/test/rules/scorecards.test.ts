@@ -177,6 +177,37 @@ describe("scorecards over the basic standards", () => {
     expect(await scorecards.levelOf("basics", "checkout")).toBe("silver");
   });
 
+  it("counts a dependency cycle against every line in it, not only the line its finding names", async () => {
+    const acyclic = defineScorecard({
+      id: "acyclic",
+      description: "Lines in no dependency cycle.",
+      severity: "warning",
+      levels: [{ name: "bronze", rules: ["no-dependency-cycles"] }],
+    });
+    await factory.floorplan.applyPlan({
+      product: { id: "shop" },
+      operators: [{ id: "ana" }],
+      lines: [
+        { id: "cart", owner: "ana", dependsOn: ["payments"] },
+        { id: "payments", owner: "ana", dependsOn: ["ledger"] },
+        { id: "ledger", owner: "ana", dependsOn: ["cart"] },
+        { id: "search", owner: "ana", dependsOn: ["cart"] },
+      ],
+    });
+    const { scorecards } = await keep([acyclic]);
+
+    const scores = await scorecards.evaluate("acyclic");
+    expect(scores.map((score) => [score.line, score.level])).toEqual([
+      ["cart", undefined],
+      ["payments", undefined],
+      ["ledger", undefined],
+      ["search", "bronze"],
+    ]);
+    // One finding for the one cycle, as factory check reports it.
+    const [finding] = scores[0]?.next?.failing ?? [];
+    expect(scores.slice(1, 3).map((score) => score.next?.failing)).toEqual([[finding], [finding]]);
+  });
+
   it("refuses a scorecard whose rule has no triggers or is unknown, naming the scorecard, level and rule", async () => {
     factory.standards.add(
       defineRule<LineInfo>({
