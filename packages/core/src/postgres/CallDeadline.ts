@@ -1,5 +1,8 @@
 import type pg from "pg";
 
+/** The most by which the server gives up waiting for a lock before the client gives up waiting for the answer (ms). */
+const LOCK_WAIT_MARGIN_MS = 250;
+
 /** What the pool throws when no connection comes in time; `isConnectionError` knows the message. */
 const CONNECT_TIMEOUT_MESSAGE = "timeout exceeded when trying to connect";
 
@@ -29,11 +32,18 @@ export class CallDeadline {
     return Math.max(0, this.#end - Date.now());
   }
 
+  /** How long the client waits for the answer to a statement sent now: `queryTimeoutMs`, never past the deadline (at least 1 ms). */
+  answerMs(queryTimeoutMs: number): number {
+    return Math.max(1, Math.min(queryTimeoutMs, this.left));
+  }
+
   /**
    * Runs one statement on a connection of the pool, waiting at most
    * `queryTimeoutMs` and never past the deadline for each of the connection
    * and the answer. A connection whose statement failed is discarded, as
-   * `pool.query` does.
+   * `pool.query` does. `values` may be a function of the time the answer is
+   * waited for (`answerMs`), for a statement that bounds a wait of the server
+   * by it (see {@link lockWaitMs}).
    *
    * @throws the driver's error; a connection not had in time is one `isConnectionError` recognises.
    */
@@ -41,7 +51,7 @@ export class CallDeadline {
     pool: pg.Pool,
     queryTimeoutMs: number,
     text: string,
-    values: readonly unknown[] = [],
+    values: readonly unknown[] | ((answerMs: number) => readonly unknown[]) = [],
   ): Promise<pg.QueryResult<Row>> {
     const client = await this.connect(pool);
     // The pool takes its own 'error' listener off a connection it lends out, and
@@ -51,10 +61,11 @@ export class CallDeadline {
     client.on("error", ignoreLentConnectionError);
     try {
       // The driver reads query_timeout from a query's config (its types leave it out).
+      const answerMs = this.answerMs(queryTimeoutMs);
       const config: pg.QueryConfig & { readonly query_timeout: number } = {
         text,
-        values: [...values],
-        query_timeout: Math.max(1, Math.min(queryTimeoutMs, this.left)),
+        values: [...(typeof values === "function" ? values(answerMs) : values)],
+        query_timeout: answerMs,
       };
       const result = await client.query<Row>(config);
       client.off("error", ignoreLentConnectionError);
@@ -86,4 +97,16 @@ export class CallDeadline {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The longest a statement may wait on the server for a lock (its
+ * `lock_timeout`, in ms) when the client waits `answerMs` for its answer: a
+ * tenth less, by 250 ms at most, and at least 1 ms (0 would mean no limit).
+ * The server then gives up first and rolls the statement back, and says so
+ * before the client stops listening, so a statement the client was told
+ * failed never takes the lock, and writes, later.
+ */
+export function lockWaitMs(answerMs: number): number {
+  return Math.max(1, answerMs - Math.min(LOCK_WAIT_MARGIN_MS, Math.floor(answerMs / 10)));
 }

@@ -17,11 +17,12 @@ import {
 } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
-import { CallDeadline } from "./CallDeadline.js";
+import { CallDeadline, lockWaitMs } from "./CallDeadline.js";
 import { clientConfig } from "./clientConfig.js";
 import {
   deadlineStoreError,
   isConnectionError,
+  isLockTimeout,
   isPoolConnectTimeout,
   isQueryTimeout,
   noAnswerStoreError,
@@ -84,6 +85,11 @@ interface PostgresTurn extends WriteTurn {
 /** The longest wait for the server to name the session holding the append lock, after a call timed out behind it (ms). */
 const HOLDER_LOOKUP_MS = 1_000;
 
+/** Tells whether the server gave up waiting for a lock, or the client for the answer. */
+function lockOrQueryTimeout(cause: unknown): boolean {
+  return isLockTimeout(cause) || isQueryTimeout(cause);
+}
+
 /** Listens to a held connection's `error` event, which its next statement reports. */
 function ignoreHeldConnectionError(): void {}
 
@@ -123,7 +129,9 @@ function ignoreHeldConnectionError(): void {}
  * process wait for the turn to end before they take a connection, so they
  * cannot fill the pool while the turn's attempt reads. An append that runs
  * out of `callTimeoutMs` while another session holds the lock says so, naming
- * that session.
+ * that session; the server gave up waiting for the lock first (each append
+ * sets its statement's `lock_timeout` a little short of the time the client
+ * waits for the answer) and rolled the append back, so it never lands later.
  *
  * @throws ValidationError when the options are invalid.
  * @throws SchemaVersionError when the database was written by a newer SDK.
@@ -242,7 +250,11 @@ class PostgresEventStore implements EventStore {
       );
     } catch (error) {
       if (error instanceof ConcurrencyConflictError) throw lostRace(error, this.#turns);
-      throw (await this.#lockHeldError(error, "appending events", Date.now() - started)) ?? error;
+      // Only the server's own lock timeout says that nothing was written: an append whose answer did not
+      // come in time may have taken the lock and committed, so it fails as a call without an answer.
+      throw (
+        (await this.#lockHeldError(error, "appending events", Date.now() - started, isLockTimeout)) ?? error
+      );
     } finally {
       await turn?.end();
     }
@@ -367,17 +379,23 @@ class PostgresEventStore implements EventStore {
       client.release(failed === undefined ? undefined : failed instanceof Error ? failed : true);
     };
     try {
-      // One round trip: the simple protocol runs the three statements (the numbers are this code's own).
+      // One round trip: the simple protocol runs the four statements (the numbers are this code's own).
+      // The server stops waiting for the lock before this client stops waiting for its answer.
+      const answerMs = deadline.answerMs(options.queryTimeoutMs);
       await query({
-        text: `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${lastsMs}; SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, ${this.#lockKey})`,
-        query_timeout: Math.max(1, Math.min(options.queryTimeoutMs, deadline.left)),
+        text: `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${lastsMs}; SET LOCAL lock_timeout = ${lockWaitMs(answerMs)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, ${this.#lockKey})`,
+        query_timeout: answerMs,
       });
     } catch (error) {
       giveBack();
       over();
       throw (
-        (await this.#lockHeldError(error, "waiting for a write turn", Date.now() - started)) ??
-        storeErrorFrom(error, options.target, "waiting for a write turn")
+        (await this.#lockHeldError(
+          error,
+          "waiting for a write turn",
+          Date.now() - started,
+          lockOrQueryTimeout,
+        )) ?? storeErrorFrom(error, options.target, "waiting for a write turn")
       );
     }
     const closing = (statement: "COMMIT" | "ROLLBACK") => () =>
@@ -425,11 +443,19 @@ class PostgresEventStore implements EventStore {
    * The error of a call that timed out while another session held the append
    * lock (a write turn of another process, or someone's transaction): says how
    * long the call waited and which session holds the lock. Undefined when the
-   * call failed otherwise, or the server names no holder within a second.
+   * call failed otherwise than `timedOut` tells, or, when the client stopped
+   * waiting for an answer rather than the server for the lock, the server
+   * names no holder within a second.
    */
-  async #lockHeldError(error: unknown, doing: string, waitedMs: number): Promise<StoreError | undefined> {
+  async #lockHeldError(
+    error: unknown,
+    doing: string,
+    waitedMs: number,
+    timedOut: (cause: unknown) => boolean,
+  ): Promise<StoreError | undefined> {
     const cause = error instanceof StoreError ? error.cause : error;
-    if (!isQueryTimeout(cause)) return undefined;
+    if (!timedOut(cause)) return undefined;
+    const lockTimedOut = isLockTimeout(cause);
     const options = this.#options;
     const { rows } = await new CallDeadline(Math.min(HOLDER_LOOKUP_MS, options.queryTimeoutMs))
       .query<{ pid: number; application_name: string | null }>(
@@ -445,10 +471,15 @@ class PostgresEventStore implements EventStore {
       )
       .catch(() => ({ rows: [] }));
     const holder = rows[0];
-    if (holder === undefined) return undefined;
-    const named = holder.application_name ? `, application_name "${holder.application_name}"` : "";
+    if (holder === undefined && !lockTimedOut) return undefined;
+    const named = holder?.application_name ? `, application_name "${holder.application_name}"` : "";
+    const who = holder === undefined ? "" : ` (pid ${holder.pid}${named})`;
+    const advice =
+      holder === undefined
+        ? ""
+        : `; if that session is stuck otherwise, end it (SELECT pg_terminate_backend(${holder.pid}))`;
     return new StoreError({
-      message: `PostgreSQL at ${options.target} failed while ${doing}: waited ${waitedMs} ms for the append lock of schema "${this.#schema}", held by another writer (pid ${holder.pid}${named}), past this call's callTimeoutMs of ${options.callTimeoutMs} ms (call_timeout_ms in the URL); a write turn of another process holds it for at most half of that process's callTimeoutMs, and the server ends the session of one that stopped answering after as long; if that session is stuck otherwise, end it (SELECT pg_terminate_backend(${holder.pid}))`,
+      message: `PostgreSQL at ${options.target} failed while ${doing}: waited ${waitedMs} ms for the append lock of schema "${this.#schema}", held by another writer${who}, past this call's callTimeoutMs of ${options.callTimeoutMs} ms (call_timeout_ms in the URL); a write turn of another process holds it for at most half of that process's callTimeoutMs, and the server ends the session of one that stopped answering after as long${advice}`,
       cause,
     });
   }
@@ -462,11 +493,16 @@ class PostgresEventStore implements EventStore {
   ): Promise<StoredEvent[]> {
     // One statement in autocommit: the server takes the append lock, writes and
     // commits without waiting on this client in between (see factory_append).
+    // Its arguments are evaluated before it runs: the first sets the statement's
+    // lock_timeout, so the server gives up waiting for the lock, and rolls the
+    // append back, before this client gives up waiting for the answer.
     const { rows } = await this.#query<AppendOutcome>(
       deadline,
       `SELECT outcome, result_head, result_first, result_count
-         FROM factory_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [
+         FROM factory_append(
+           CASE WHEN set_config('lock_timeout', $16, true) IS NOT NULL THEN $1::integer END,
+           $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      (answerMs) => [
         this.#lockKey,
         this.#channel,
         this.#options.durability === "normal",
@@ -483,6 +519,7 @@ class PostgresEventStore implements EventStore {
         batch.map((event) => event.subject),
         batch.map((event) => JSON.stringify(event.data)),
         batch.map((event) => event.causedBy ?? null),
+        String(lockWaitMs(answerMs)),
       ],
       turn,
     );
@@ -527,15 +564,16 @@ class PostgresEventStore implements EventStore {
   #query<Row extends pg.QueryResultRow>(
     deadline: CallDeadline,
     text: string,
-    values: readonly unknown[] = [],
+    values: readonly unknown[] | ((answerMs: number) => readonly unknown[]) = [],
     turn?: TurnStatement,
   ): Promise<pg.QueryResult<Row>> {
     if (turn === undefined)
       return deadline.query<Row>(this.#pool, this.#options.queryTimeoutMs, text, values);
+    const answerMs = deadline.answerMs(this.#options.queryTimeoutMs);
     return turn<Row>({
       text,
-      values: [...values],
-      query_timeout: Math.max(1, Math.min(this.#options.queryTimeoutMs, deadline.left)),
+      values: [...(typeof values === "function" ? values(answerMs) : values)],
+      query_timeout: answerMs,
     });
   }
 

@@ -49,6 +49,16 @@ export function isQueryTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === QUERY_TIMEOUT;
 }
 
+/** SQLSTATE `lock_not_available`: the server gave up waiting for a lock (`lock_timeout`) and rolled the statement back. */
+const LOCK_NOT_AVAILABLE = "55P03";
+
+/** Tells whether the server cancelled a statement that waited for a lock longer than its `lock_timeout`. */
+export function isLockTimeout(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && (error as { code?: unknown }).code === LOCK_NOT_AVAILABLE
+  );
+}
+
 /** Tells whether an error means the connection was lost or refused, so the work may be retried. */
 export function isConnectionError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
