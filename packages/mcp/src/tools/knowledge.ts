@@ -22,6 +22,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { DocumentOutput, DocumentSummaryOutput, SearchHitOutput } from "./knowledgeOutputs.js";
 import { requireLines } from "./knownValues.js";
+import { hitsWithinBudget } from "./searchBudget.js";
 import {
   Cursor,
   cursorUpTo,
@@ -38,7 +39,7 @@ export const searchKnowledge = defineTool({
   name: "search_knowledge",
   title: "Search the knowledge base",
   description:
-    "Hybrid search (BM25 + vectors) over the factory's knowledge: customer conversations, discovery, strategy, decisions, research, runbooks, requirements. Returns the best snippets with provenance, within a token budget. Filter by kind, line or tag; ask what was true at a date with asOf.",
+    "Hybrid search (BM25 + vectors) over the factory's knowledge: customer conversations, discovery, strategy, decisions, research, runbooks, requirements. Returns the best snippets with provenance, best first, as many of the page as fit budgetTokens; nextCursor then starts at the first hit left out, so paging loses none. Filter by kind, line or tag; ask what was true at a date with asOf.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -65,12 +66,27 @@ export const searchKnowledge = defineTool({
     limit: z.number().int().min(1).max(50).default(10).describe("Hits per page, 1 to 50 (default 10)"),
     // The knowledge base's search pages through its first 10,000 hits.
     cursor: cursorUpTo(10_000),
-    budgetTokens: z.number().int().min(50).max(20_000).default(2000).describe("Tokens the answer may take"),
+    budgetTokens: z
+      .number()
+      .int()
+      .min(50)
+      .max(20_000)
+      .default(2000)
+      .describe(
+        "Tokens the whole answer may take (estimated at about 4 characters each), 50 to 20,000 (default 2000); a budget too small for the best hit is refused, naming what it needs",
+      ),
   }),
   output: z.object({
-    hits: z.array(SearchHitOutput).describe("The best hits, best first, within budgetTokens"),
-    nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
-    tokens: z.number().describe("Tokens the hits take"),
+    hits: z
+      .array(SearchHitOutput)
+      .describe("The best hits, best first: the first of the page that fit budgetTokens"),
+    nextCursor: z
+      .string()
+      .optional()
+      .describe(
+        "Pass as cursor for the next page, which starts at the first hit this one left out; absent on the last page",
+      ),
+    tokens: z.number().describe("Tokens the hits take in the answer, as budgetTokens counts them"),
     warning: z
       .string()
       .optional()
@@ -80,29 +96,40 @@ export const searchKnowledge = defineTool({
   }),
   run: async (factory, input) => {
     await requireLines(factory, input.lines ?? [], "lines");
+    const offset = offsetOf(input.cursor);
     const result = await factory.knowledge.search(input.query, {
       limit: input.limit,
-      offset: offsetOf(input.cursor),
-      budgetTokens: input.budgetTokens,
+      offset,
       ...(input.kinds === undefined ? {} : { kinds: input.kinds }),
       ...(input.lines === undefined ? {} : { lines: input.lines }),
       ...(input.tags === undefined ? {} : { tags: input.tags }),
       ...(input.asOf === undefined ? {} : { asOf: input.asOf }),
     });
+    const warning = result.warning === undefined ? {} : { warning: result.warning };
+    const page = result.hits.map((hit) => ({
+      id: hit.document.id,
+      kind: hit.document.kind,
+      title: hit.document.title,
+      lines: hit.document.lines,
+      source: hit.document.source,
+      headingPath: hit.chunk.headingPath,
+      snippet: hit.snippet,
+      score: hit.score,
+    }));
+    // The answer around the hits, its numbers at their longest.
+    const envelope = {
+      hits: [],
+      tokens: input.budgetTokens,
+      nextCursor: String(offset + input.limit),
+      ...warning,
+    };
+    const kept = hitsWithinBudget(page, offset, input.budgetTokens, envelope);
+    const nextOffset = kept.nextOffset ?? result.nextOffset;
     return {
-      hits: result.hits.map((hit) => ({
-        id: hit.document.id,
-        kind: hit.document.kind,
-        title: hit.document.title,
-        lines: hit.document.lines,
-        source: hit.document.source,
-        headingPath: hit.chunk.headingPath,
-        snippet: hit.snippet,
-        score: hit.score,
-      })),
-      tokens: result.tokens,
-      ...(result.nextOffset === undefined ? {} : { nextCursor: String(result.nextOffset) }),
-      ...(result.warning === undefined ? {} : { warning: result.warning }),
+      hits: kept.hits,
+      tokens: kept.tokens,
+      ...(nextOffset === undefined ? {} : { nextCursor: String(nextOffset) }),
+      ...warning,
     };
   },
 });
