@@ -18,6 +18,7 @@ import {
 } from "@software-factory/core";
 import * as Effect from "effect/Effect";
 import { z } from "zod";
+import { invalidInput } from "../internal/invalid.js";
 import type { Skill, SkillRequirement } from "./Skill.js";
 import { errorText, isSdkError, SkillFailedError } from "./SkillFailedError.js";
 import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
@@ -280,7 +281,8 @@ export class SkillRegistry<Services = unknown> {
    * output is returned and recorded.
    *
    * @throws NotFoundError when no runnable skill has that name.
-   * @throws ValidationError when the input or the handler's output is invalid,
+   * @throws ValidationError when the input or the handler's output is invalid
+   * (an input that is not JSON, such as a BigInt or a cycle, is invalid: it is hashed and recorded),
    * the options are (an `idempotencyKey` that is empty or longer than 200 characters),
    * or the skill's folder failed to load (the message names its problems).
    * @throws ModelNotConfiguredError when the skill requires a model and the registry has none.
@@ -328,10 +330,20 @@ export class SkillRegistry<Services = unknown> {
     if (!checked.success)
       throw validationErrorFromZod(checked.error.issues, { subject: `options of a run of skill ${name}` });
     const { actor, idempotencyKey: key, signal = NEVER_ABORTED } = options;
-    const run: RunRecord = { name, actor, inputHash: hashJson(input ?? null), started: performance.now() };
+    const started = performance.now();
+    const hashed = hashInput(input);
+    const run: RunRecord = { name, actor, inputHash: hashed.hash ?? "", started };
     const parsed = skill.input.safeParse(input);
-    if (!parsed.success) {
-      const invalid = validationErrorFromZod(parsed.error.issues, { subject: `input of skill ${name}` });
+    if (!parsed.success || hashed.hash === undefined) {
+      const subject = `input of skill ${name}`;
+      const invalid = parsed.success
+        ? invalidInput(subject, [
+            {
+              path: "",
+              message: `must be JSON (no BigInt, no cycle), as a run's input is hashed and recorded: ${errorText(hashed.error)}`,
+            },
+          ])
+        : validationErrorFromZod(parsed.error.issues, { subject });
       await this.#record(run, "invalid-input", { error: invalid.message });
       throw invalid;
     }
@@ -444,13 +456,24 @@ export class SkillRegistry<Services = unknown> {
   }
 }
 
+/** The hash of a run's input as canonical JSON, or why it has none (a BigInt, a cycle). */
+function hashInput(
+  input: unknown,
+): { readonly hash: string; readonly error?: never } | { readonly hash?: never; readonly error: unknown } {
+  try {
+    return { hash: hashJson(input ?? null) };
+  } catch (error) {
+    return { error };
+  }
+}
+
 /** A run under way, as its `skill.ran` event records it. */
 interface RunRecord {
   /** Name of the skill. */
   readonly name: string;
   /** Who runs it. */
   readonly actor: string | undefined;
-  /** Hash of the input as given. */
+  /** Hash of the input as given; empty for an input that is not JSON. */
   readonly inputHash: string;
   /** `performance.now()` when the run started. */
   readonly started: number;

@@ -11,7 +11,11 @@ import { z } from "zod";
 export const SkillRan = defineEvent(
   "skill.ran",
   z.object({
-    /** Hex SHA-256 of the input as canonical JSON: runs on the same input share it; the input itself is not kept. */
+    /**
+     * Hex SHA-256 of the input as canonical JSON: runs on the same input
+     * share it; the input itself is not kept. Empty for an `invalid-input`
+     * run whose input was not JSON (a BigInt, a cycle).
+     */
     inputHash: z.string(),
     /**
      * `ok`, `invalid-input` (refused by the input schema, or naming what the

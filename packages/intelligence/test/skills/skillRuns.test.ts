@@ -288,6 +288,39 @@ describe("skill runs in the event log", () => {
     expect(run?.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it("refuses input that is not JSON (a BigInt, a cycle) as invalid input naming what was wrong, not with a TypeError", async () => {
+    const bigint = await failure(factory.skills.run("total", { order: 7n, lines: [] }));
+    const cyclic: Record<string, unknown> = { order: "o-1", lines: [] };
+    cyclic.self = cyclic;
+    const cycle = await failure(factory.skills.run("total", cyclic, { idempotencyKey: "k-1" }));
+
+    expect(bigint).toBeInstanceOf(ValidationError);
+    expect(bigint.message).toBe(
+      "input of skill total is invalid: order: Invalid input: expected string, received bigint",
+    );
+    expect(cycle).toBeInstanceOf(ValidationError);
+    expect(cycle.message).toMatch(
+      /^input of skill total is invalid: \(root\): must be JSON \(no BigInt, no cycle\), as a run's input is hashed and recorded: /,
+    );
+    expect(await runs()).toEqual([
+      expect.objectContaining({
+        skill: "total",
+        outcome: "invalid-input",
+        inputHash: "",
+        error: bigint.message,
+      }),
+      expect.objectContaining({
+        skill: "total",
+        outcome: "invalid-input",
+        inputHash: "",
+        error: cycle.message,
+      }),
+    ]);
+    // Nothing claimed the key: the key runs on JSON input.
+    const run = await factory.skills.run("total", { order: "o-1", lines: [] }, { idempotencyKey: "k-1" });
+    expect(run.output).toEqual({ total: 0 });
+  });
+
   it("records output the skill's schema refuses as a failed run naming the field", async () => {
     const error = await failure(factory.skills.run("bad-output", {}));
 
