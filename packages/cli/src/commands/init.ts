@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { loadFactoryYaml } from "@software-factory/floorplan";
 import type { Command } from "commander";
 import { redactStore } from "../flags.js";
+import { requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { findFactory, withFactory } from "../Session.js";
 
@@ -20,7 +21,9 @@ export function registerInit(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, local) => {
         const { plan } = local as { plan?: string };
         const dir = resolve(options.dir);
-        // Checked before anything is created, so a bad or missing plan leaves no folder behind.
+        // Checked before anything is created, so a bad or missing plan leaves no folder behind; an empty
+        // --plan is malformed, and a missing one is named by its flag, as every flag's file is.
+        if (plan !== undefined) requireSource(plan, "file", "--plan");
         const floorPlan = plan === undefined ? undefined : { file: plan, plan: await loadFactoryYaml(plan) };
         // Asked before opening, which creates it: an existing factory may be empty (position 0).
         const existed = (await findFactory(options)).found;
