@@ -33,13 +33,13 @@ function words(seed: number): string {
   return Array.from({ length: 3 }, () => Array.from({ length: 7 }, letter).join("")).join(" ");
 }
 
-/** What the vector index holds, read from the sidecar `VectorIndex.save` documents (`<path>.json`). */
+/** What the vector index holds, read from the manifest `VectorIndex.save` commits (`<path>.json`). */
 function savedGraph(): { live: number; deleted: number; points: number } {
-  const sidecar = JSON.parse(readFileSync(join(dir, "knowledge", "knowledge.hnsw.json"), "utf8")) as {
+  const manifest = JSON.parse(readFileSync(join(dir, "knowledge", "knowledge.hnsw.json"), "utf8")) as {
     shards: { labels: unknown[]; deleted: number; nextLabel: number }[];
   };
-  expect(sidecar.shards).toHaveLength(1);
-  const [shard] = sidecar.shards as [{ labels: unknown[]; deleted: number; nextLabel: number }];
+  expect(manifest.shards).toHaveLength(1);
+  const [shard] = manifest.shards as [{ labels: unknown[]; deleted: number; nextLabel: number }];
   return { live: shard.labels.length, deleted: shard.deleted, points: shard.nextLabel };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -38,6 +38,16 @@ function folder(): string {
   return path;
 }
 
+/** The graph files the manifest `index.hnsw.json` in `dir` names, after checking that the folder holds nothing else. */
+function committedGraphs(dir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(dir, "index.hnsw.json"), "utf8")) as {
+    files: { name: string }[];
+  };
+  const graphs = manifest.files.map((file) => file.name);
+  expect(readdirSync(dir).sort()).toEqual(["index.hnsw.json", ...graphs].sort());
+  return graphs;
+}
+
 describe("VectorIndex", () => {
   const vectors = randomVectors(600);
   const entries = vectors.map((vector, index) => [`v${index}`, vector] as [string, Float32Array]);
@@ -51,8 +61,7 @@ describe("VectorIndex", () => {
     }
     const dir = folder();
     index.save(join(dir, "index.hnsw"), { position: 7 });
-    expect(existsSync(join(dir, "index.hnsw"))).toBe(true);
-    expect(existsSync(join(dir, "index.hnsw.1"))).toBe(true);
+    expect(committedGraphs(dir)).toHaveLength(2);
 
     const loaded = VectorIndex.load(join(dir, "index.hnsw"), embedder);
     expect(loaded?.meta).toEqual({ position: 7 });
@@ -122,7 +131,7 @@ describe("VectorIndex", () => {
     expect(index.size).toBe(200);
     const dir = folder();
     index.save(join(dir, "index.hnsw"));
-    expect(existsSync(join(dir, "index.hnsw.1"))).toBe(false);
+    expect(committedGraphs(dir)).toHaveLength(1);
   });
 
   it("adds one at a time into a non-empty index, to its smallest graph, and removes from any", async () => {
@@ -153,21 +162,59 @@ describe("VectorIndex", () => {
     await index.addAll(entries);
     const dir = folder();
     index.save(join(dir, "index.hnsw"));
-    expect(existsSync(join(dir, "index.hnsw.1"))).toBe(false);
+    expect(committedGraphs(dir)).toHaveLength(1);
     expect(VectorIndex.load(join(dir, "index.hnsw"), embedder)?.index.size).toBe(600);
   });
 
-  it("reads an index saved by version 1 (one graph, ids beside it)", async () => {
+  it("loads nothing when a graph file differs from its manifest, so the caller rebuilds", async () => {
+    const index = new VectorIndex(embedder);
+    await index.addAll(entries.slice(0, 100));
+    const dir = folder();
+    const path = join(dir, "index.hnsw");
+    index.save(path, { position: 3 });
+    expect(VectorIndex.load(path, embedder)?.meta).toEqual({ position: 3 });
+    const [graph] = committedGraphs(dir) as [string];
+    const bytes = readFileSync(join(dir, graph));
+    // One bit flipped: the file keeps its size, only its checksum tells.
+    bytes[bytes.length - 100] = (bytes[bytes.length - 100] as number) ^ 1;
+    writeFileSync(join(dir, graph), bytes);
+    expect(VectorIndex.load(path, embedder)).toBeUndefined();
+    writeFileSync(join(dir, graph), bytes.subarray(0, bytes.length / 2));
+    expect(VectorIndex.load(path, embedder)).toBeUndefined();
+    rmSync(join(dir, graph));
+    expect(VectorIndex.load(path, embedder)).toBeUndefined();
+  });
+
+  it("does not read the layout before generations, and removes it and the files of saves that never committed", async () => {
     const index = new VectorIndex(embedder);
     await index.addAll(entries.slice(0, 20));
     const dir = folder();
     const path = join(dir, "index.hnsw");
-    index.save(path, { position: 3 });
-    const { shards, ...rest } = JSON.parse(readFileSync(`${path}.json`, "utf8"));
-    writeFileSync(`${path}.json`, JSON.stringify({ ...rest, ...shards[0], version: 1 }));
-    const loaded = VectorIndex.load(path, embedder);
-    expect(loaded?.meta).toEqual({ position: 3 });
-    expect(loaded?.index.search(vectors[5] as Float32Array, { limit: 1 })[0]?.id).toBe("v5");
+    // Version 2: the first graph at <path>, the others at <path>.<n>, the ids in <path>.json.
+    index.save(path);
+    const [graph] = committedGraphs(dir) as [string];
+    writeFileSync(path, readFileSync(join(dir, graph)));
+    rmSync(join(dir, graph));
+    const { shards, embedderId, dimension } = JSON.parse(readFileSync(`${path}.json`, "utf8"));
+    writeFileSync(`${path}.json`, JSON.stringify({ version: 2, embedderId, dimension, shards, meta: null }));
+    expect(VectorIndex.load(path, embedder)).toBeUndefined();
+    // Left by processes killed while saving (no process has id 999999999).
+    for (const leftover of [
+      "index.hnsw.1",
+      "index.hnsw.999999999.tmp.json",
+      "index.hnsw.g4-999999999-0a1b.0",
+    ])
+      writeFileSync(join(dir, leftover), "partial");
+    // Another program's file beside the index is not the index's to remove.
+    writeFileSync(join(dir, "index.hnsw.notes"), "mine");
+
+    index.save(path, { position: 9 });
+    expect(readdirSync(dir)).toContain("index.hnsw.notes");
+    rmSync(join(dir, "index.hnsw.notes"));
+    expect(committedGraphs(dir)).toHaveLength(1);
+    expect(
+      VectorIndex.load(path, embedder)?.index.search(vectors[5] as Float32Array, { limit: 1 })[0]?.id,
+    ).toBe("v5");
   });
 
   it("refuses vectors of another dimension, naming the id", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventLog, openEventLog } from "@software-factory/core";
@@ -50,7 +50,8 @@ describe("vector index rebuilt in worker threads", () => {
     expect(fuzzy.hits.every((hit) => hit.document.title.startsWith("observability"))).toBe(true);
     await kb.retract(ids[0] as string, "wrong");
     await kb.close();
-    expect(existsSync(join(knowledge, "knowledge.hnsw.1"))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(knowledge, "knowledge.hnsw.json"), "utf8"));
+    expect(manifest.files).toHaveLength(2);
 
     const other = await openKnowledgeBase({ log });
     const late = await other.capture({ kind: "note", title: "Caching", body: "Notes on caching.", source });

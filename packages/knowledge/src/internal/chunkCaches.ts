@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { type EventLog, hashJson } from "@software-factory/core";
@@ -15,6 +15,7 @@ import { LexicalIndex } from "../search/LexicalIndex.js";
 import type { Embedder } from "../search/types.js";
 import { VectorIndex, type VectorIndexOptions } from "../search/VectorIndex.js";
 import type { ChunkRecord } from "./documentChunks.js";
+import { replaceFileDurably } from "./durableFiles.js";
 import { isStampOf, type LogStamp } from "./logStamp.js";
 
 /** What the caches hold: the documents, their chunks and the indexes over them. */
@@ -98,8 +99,11 @@ export async function readChunkCaches(
 }
 
 /**
- * Writes the caches to `dir` (each through a temporary file and a rename),
- * stamped with the log position they reflect and the id of the event there.
+ * Writes the caches to `dir`, stamped with the log position they reflect and
+ * the id of the event there: the vector index first (committed by its
+ * manifest), then the snapshot (through a temporary file, flushed, and a
+ * rename). A crash between the two leaves vectors stamped later than the
+ * snapshot, which {@link readChunkCaches} treats as stale.
  */
 export function writeChunkCaches(
   dir: string,
@@ -118,9 +122,7 @@ export function writeChunkCaches(
   };
   caches.vector.save(join(dir, VECTOR_FILE), { stamp });
   const path = join(dir, SNAPSHOT_FILE);
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, serialize(snapshot));
-  renameSync(temporary, path);
+  replaceFileDurably(path, `${path}.${process.pid}.tmp`, serialize(snapshot));
 }
 
 /** What a snapshot's chunks depend on: the chunking options and the tokenizer. */

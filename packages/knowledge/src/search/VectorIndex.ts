@@ -4,10 +4,12 @@
  *
  * @module
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { z } from "zod";
 import { GraphBuilder } from "./GraphBuilder.js";
-import { type GraphSettings, GraphShard, type ShardState } from "./GraphShard.js";
+import { type GraphSettings, GraphShard } from "./GraphShard.js";
+import { beginGeneration, commitGeneration, readCommittedGeneration } from "./indexGenerations.js";
 import type { Embedder, IndexSearchOptions, ScoredId } from "./types.js";
 
 /** Options of a {@link VectorIndex}. */
@@ -37,22 +39,27 @@ export interface VectorIndexOptions {
   readonly parallelBuildMin?: number;
 }
 
-interface Sidecar {
-  readonly version: 2;
-  readonly embedderId: string;
-  readonly dimension: number;
-  /** One entry per graph: the first in `<path>`, the others in `<path>.<n>`. */
-  readonly shards: ShardState[];
-  readonly meta: unknown;
-}
-
-/** What version 1 wrote: a single graph. */
-interface SidecarV1 extends ShardState {
-  readonly version: 1;
-  readonly embedderId: string;
-  readonly dimension: number;
-  readonly meta: unknown;
-}
+/**
+ * What the manifest of a saved index holds besides its generation's files
+ * (one graph each): the embedder, the ids of each graph's points, and the
+ * caller's metadata. Version 3 is the first saved as generations; earlier
+ * saves are not read (the caller rebuilds them from the log).
+ */
+const SavedIndexSchema = z.object({
+  version: z.literal(3),
+  embedderId: z.string(),
+  dimension: z.number().int().positive(),
+  shards: z
+    .array(
+      z.object({
+        labels: z.array(z.tuple([z.string(), z.number().int().nonnegative()])),
+        deleted: z.number().int().nonnegative(),
+        nextLabel: z.number().int().nonnegative(),
+      }),
+    )
+    .min(1),
+  meta: z.unknown(),
+});
 
 /**
  * A cosine HNSW index over string ids for vectors of one embedder. Re-adding an
@@ -61,10 +68,12 @@ interface SidecarV1 extends ShardState {
  *
  * The index is one graph, or several when {@link VectorIndex.addAll} built it in
  * parallel: one per worker thread, each with a share of the vectors; a search
- * asks each and merges, and later additions go to the smallest. Saved as
- * `<path>` (the first graph), `<path>.<n>` (the others) and `<path>.json` (ids,
- * embedder identity and caller metadata such as the log position it reflects);
- * an index refuses vectors of a different embedder.
+ * asks each and merges, and later additions go to the smallest. Each save
+ * writes a new generation of graph files (`<path>.g<generation>-<pid>-<random>.<n>`)
+ * and commits it by renaming `<path>.json` over the previous manifest; the
+ * manifest holds the ids, the embedder identity, the caller's metadata (such
+ * as the log position it reflects) and each graph file's size and SHA-256.
+ * An index refuses vectors of a different embedder.
  */
 export class VectorIndex {
   /** Id of the embedder whose vectors it holds; vectors of another are refused. */
@@ -248,35 +257,45 @@ export class VectorIndex {
   }
 
   /**
-   * Writes the index to `path`, `path.<n>` and `path.json` (each via a temporary
-   * file and a rename).
+   * Writes the index as a new generation of files beside `path` and commits
+   * it by replacing the manifest `path.json` in one rename, after every file
+   * is flushed to the disk; then removes the files of older generations. A
+   * crash or a power loss at any point leaves the previous save or this one
+   * for {@link VectorIndex.load}, never a mix of the two.
    *
-   * @throws Error while {@link VectorIndex.addAll} is still building.
+   * @throws Error while {@link VectorIndex.addAll} is still building, or what
+   * writing the files throws (the previous save then stays in force).
    */
   save(path: string, meta: unknown = null): void {
     if (this.#builder !== undefined) {
       throw new Error(`the vector index cannot be saved to ${path} while addAll is building it`);
     }
-    // Per-process temporary names: two processes saving at once never write into the same file.
-    const temporary = `${path}.${process.pid}.tmp`;
-    for (const [index, shard] of this.#shards.entries()) shard.write(`${temporary}${suffix(index)}`);
-    const sidecar: Sidecar = {
-      version: 2,
+    const generation = beginGeneration(path);
+    const files: string[] = [];
+    try {
+      for (const [index, shard] of this.#shards.entries()) {
+        files.push(generation.file(index));
+        shard.write(generation.file(index));
+      }
+    } catch (error) {
+      for (const file of files) rmSync(file, { force: true });
+      throw error;
+    }
+    const saved: z.input<typeof SavedIndexSchema> = {
+      version: 3,
       embedderId: this.embedderId,
       dimension: this.dimension,
       shards: this.#shards.map((shard) => shard.state),
       meta,
     };
-    writeFileSync(`${temporary}.json`, JSON.stringify(sidecar));
-    for (const index of this.#shards.keys())
-      renameSync(`${temporary}${suffix(index)}`, `${path}${suffix(index)}`);
-    renameSync(`${temporary}.json`, `${path}.json`);
+    commitGeneration(path, generation, files, saved);
   }
 
   /**
-   * Loads an index saved by {@link VectorIndex.save}, or returns `undefined` when
-   * there is none, it is unreadable, or another embedder built it (the caller
-   * then rebuilds from the log).
+   * Loads the index whose manifest is `path.json` (see {@link VectorIndex.save}),
+   * or returns `undefined` when there is none, another embedder built it, it was
+   * saved by a version before generations, or a file it names is missing,
+   * damaged or unreadable: the caller then rebuilds from the log.
    */
   static load(
     path: string,
@@ -290,17 +309,18 @@ export class VectorIndex {
         meta: unknown;
       }
     | undefined {
-    if (!existsSync(path) || !existsSync(`${path}.json`)) return undefined;
+    const committed = readCommittedGeneration(path);
+    if (committed === undefined) return undefined;
+    const saved = SavedIndexSchema.safeParse(committed.content);
+    if (!saved.success || saved.data.shards.length !== committed.files.length) return undefined;
+    if (saved.data.embedderId !== embedder.id || saved.data.dimension !== embedder.dimension)
+      return undefined;
     try {
-      const sidecar = JSON.parse(readFileSync(`${path}.json`, "utf8")) as Sidecar | SidecarV1;
-      if (sidecar.embedderId !== embedder.id || sidecar.dimension !== embedder.dimension) return undefined;
-      const states = sidecar.version === 2 ? sidecar.shards : sidecar.version === 1 ? [sidecar] : [];
-      if (states.length === 0) return undefined;
       const index = new VectorIndex(embedder, options);
-      index.#shards = states.map((state, number) =>
-        GraphShard.read(`${path}${suffix(number)}`, index.#settings, state),
+      index.#shards = saved.data.shards.map((state, number) =>
+        GraphShard.read(committed.files[number] as string, index.#settings, state),
       );
-      return { index, meta: sidecar.meta };
+      return { index, meta: saved.data.meta ?? null };
     } catch {
       return undefined;
     }
@@ -331,9 +351,4 @@ export class VectorIndex {
     for (const operation of this.#late.splice(0)) operation();
     built();
   }
-}
-
-/** File name suffix of the graph at `index`: none for the first. */
-function suffix(index: number): string {
-  return index === 0 ? "" : `.${index}`;
 }

@@ -1,0 +1,195 @@
+/**
+ * Saving a set of index files as one generation, committed by a manifest: the
+ * files of a save get names of their own, are flushed to the disk, and only
+ * then does a manifest naming them (with their sizes and SHA-256) replace the
+ * previous one in a single rename. A crash at any point leaves the previous
+ * generation committed, or the new one; a reader trusts only files the
+ * manifest names and that match it.
+ *
+ * @module
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { z } from "zod";
+import { replaceFileDurably, syncFile } from "../internal/durableFiles.js";
+
+/** Names the format of a manifest, so a file of another kind or version is never read as one. */
+const FORMAT = "software-factory/index-generation";
+
+/** A file of a generation as its manifest records it. */
+const GenerationFileSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[^/\\]+$/, { error: "must be a file name in the manifest's folder, without a path" }),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "must be 64 lowercase hex digits" }),
+});
+
+/** A manifest: its format, the generation it commits and that generation's files, beside what the index keeps in it. */
+const ManifestSchema = z.looseObject({
+  format: z.literal(FORMAT),
+  generation: z.number().int().nonnegative(),
+  files: z.array(GenerationFileSchema),
+});
+
+/** The files of one save: numbered after the committed generation, named apart from every other save. */
+export interface Generation {
+  /** One more than the generation committed when the save began. */
+  readonly number: number;
+  /** Path of the `index`-th file of this generation. */
+  file(index: number): string;
+  /** Where the manifest is written before the rename that commits it. */
+  readonly manifest: string;
+}
+
+/** A committed generation as read back and checked. */
+export interface CommittedGeneration {
+  /** The manifest's fields besides the format, generation and files (what the index saved in it). */
+  readonly content: Record<string, unknown>;
+  /** Paths of the generation's files, in the order they were committed; each matched its size and checksum. */
+  readonly files: readonly string[];
+}
+
+/** Path of the manifest of the index saved at `path`. */
+export function manifestPath(path: string): string {
+  return `${path}.json`;
+}
+
+/**
+ * Begins a generation of the index at `path`. Its file names carry the
+ * process id and random bytes, so concurrent saves (other processes, or
+ * another index in this one) never write the same file.
+ */
+export function beginGeneration(path: string): Generation {
+  let previous = -1;
+  try {
+    previous = ManifestSchema.parse(JSON.parse(readFileSync(manifestPath(path), "utf8"))).generation;
+  } catch {
+    // No readable manifest: this is the first generation.
+  }
+  const number = previous + 1;
+  const stem = `${path}.g${number}-${process.pid}-${randomBytes(4).toString("hex")}`;
+  return { number, file: (index) => `${stem}.${index}`, manifest: `${stem}.manifest` };
+}
+
+/**
+ * Commits a generation whose `files` are written: flushes them, records their
+ * sizes and checksums with `content` in a manifest, and renames it over the
+ * previous one (the single point where the save takes effect); then removes
+ * the files of older generations that no running save may still commit. When
+ * the commit fails, the generation's files are removed and the previous
+ * generation stays committed.
+ *
+ * @throws whatever writing, flushing or renaming throws (the disk is full, the folder is not writable).
+ */
+export function commitGeneration(
+  path: string,
+  generation: Generation,
+  files: readonly string[],
+  content: Record<string, unknown>,
+): void {
+  const temporary = generation.manifest;
+  try {
+    const recorded = files.map((file) => {
+      syncFile(file);
+      return { name: basename(file), ...digestOf(file) };
+    });
+    const manifest = { ...content, format: FORMAT, generation: generation.number, files: recorded };
+    replaceFileDurably(manifestPath(path), temporary, JSON.stringify(manifest));
+  } catch (error) {
+    for (const file of [...files, temporary]) rmSync(file, { force: true });
+    throw error;
+  }
+  removeStaleFiles(path, new Set(files.map((file) => basename(file))));
+}
+
+/**
+ * Reads the committed generation of the index at `path`: `undefined` when
+ * there is no manifest, it is not one of this format, or a file it names is
+ * missing or differs from it in size or checksum (a damaged save: rebuild).
+ */
+export function readCommittedGeneration(path: string): CommittedGeneration | undefined {
+  let manifest: z.output<typeof ManifestSchema>;
+  try {
+    manifest = ManifestSchema.parse(JSON.parse(readFileSync(manifestPath(path), "utf8")));
+  } catch {
+    return undefined;
+  }
+  const folder = dirname(path);
+  const files: string[] = [];
+  for (const recorded of manifest.files) {
+    const file = join(folder, recorded.name);
+    try {
+      if (statSync(file).size !== recorded.bytes) return undefined;
+      if (digestOf(file).sha256 !== recorded.sha256) return undefined;
+    } catch {
+      return undefined;
+    }
+    files.push(file);
+  }
+  const { format: _format, generation: _generation, files: _files, ...content } = manifest;
+  return { content, files };
+}
+
+/** Size and SHA-256 of a file, read a megabyte at a time. */
+function digestOf(file: string): { bytes: number; sha256: string } {
+  const hash = createHash("sha256");
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const descriptor = openSync(file, "r");
+  let bytes = 0;
+  try {
+    for (let read = readSync(descriptor, buffer); read > 0; read = readSync(descriptor, buffer)) {
+      hash.update(buffer.subarray(0, read));
+      bytes += read;
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+  return { bytes, sha256: hash.digest("hex") };
+}
+
+/**
+ * Removes the files beside the manifest of `path` that no save will commit:
+ * other generations' files written by this process or by a process that is
+ * no longer running (a save killed before its commit leaves such files), and
+ * the files of the layout before generations (`<path>`, `<path>.<n>`, and
+ * temporary files of processes gone). Files of a running process's save stay:
+ * it may be about to commit them. Files that cannot be removed stay too.
+ */
+function removeStaleFiles(path: string, committed: ReadonlySet<string>): void {
+  const name = basename(path);
+  const folder = dirname(path);
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (committed.has(entry) || !isStale(name, entry)) continue;
+    rmSync(join(folder, entry), { force: true });
+  }
+}
+
+/** Whether `entry` is a file of the index `name` that no save will commit. */
+function isStale(name: string, entry: string): boolean {
+  if (entry === name) return true;
+  if (!entry.startsWith(`${name}.`)) return false;
+  const rest = entry.slice(name.length + 1);
+  if (/^\d+$/.test(rest)) return true;
+  const owner = /^g\d+-(\d+)-[0-9a-f]+\./.exec(rest) ?? /^(\d+)\.tmp(?:\.\d+|\.json)?$/.exec(rest);
+  if (owner === null) return false;
+  const pid = Number(owner[1]);
+  return pid === process.pid || !isRunning(pid);
+}
+
+/** Whether a process with this id is running (one of another user counts as running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}

@@ -1,0 +1,85 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openEventLog } from "@software-factory/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startFixture } from "../../core/test/fixtures/runChild.js";
+import { openKnowledgeBase } from "../src/index.js";
+import { appendNotes, exactVectors, expectSearchesAsRebuilt } from "./fixtures/crashedSaves.js";
+import { randomOf } from "./fixtures/seededRandom.js";
+
+const child = join(import.meta.dirname, "fixtures", "cacheSaverChild.ts");
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "factory-kb-killed-saves-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A log of `notes` notes in `folder`, and the caches of a knowledge base that indexed them and closed. */
+async function savedKnowledgeBase(folder: string, notes: number): Promise<{ db: string; cache: string }> {
+  const db = join(folder, "factory.db");
+  const cache = join(folder, "knowledge");
+  const log = await openEventLog({ path: db });
+  await appendNotes(log, 0, notes);
+  const kb = await openKnowledgeBase({ log, dir: cache, vectorIndex: exactVectors });
+  await kb.sync();
+  await kb.close();
+  await log.close();
+  return { db, cache };
+}
+
+describe("caches of a process killed while saving them", () => {
+  it("search as if rebuilt from the log, whichever file change of the save the kill came before", async () => {
+    const base = join(dir, "base");
+    await savedKnowledgeBase(base, 300);
+    let cuts = 0;
+    for (let step = 1; ; step += 1) {
+      // Each cut starts from the same saved caches: the child retracts 40 notes, then dies saving them.
+      const round = join(dir, `step-${step}`);
+      cpSync(base, round, { recursive: true });
+      const db = join(round, "factory.db");
+      const cache = join(round, "knowledge");
+      const saver = await startFixture(child, ["cut", db, cache, String(step), "40"], "ready");
+      const exit = await saver.exited;
+      if (exit.code === 0) {
+        expect(exit.stdout).toContain("saved");
+        await expectSearchesAsRebuilt(db, cache, 300);
+        break;
+      }
+      expect(exit.signal, exit.stderr).toBe("SIGKILL");
+      cuts += 1;
+      await expectSearchesAsRebuilt(db, cache, 300);
+      rmSync(round, { recursive: true, force: true });
+    }
+    // Writing, flushing and renaming the vector manifest and the snapshot, at least.
+    expect(cuts).toBeGreaterThanOrEqual(6);
+  }, 300_000);
+
+  it("search as if rebuilt from the log after rounds of SIGKILL at random moments of saving in a loop", async () => {
+    const { db, cache } = await savedKnowledgeBase(dir, 1500);
+    const random = randomOf(2026);
+    let retracted = 0;
+    for (let round = 0; round < 4; round += 1) {
+      const saver = await startFixture(child, ["loop", db, cache, String(retracted)], "ready");
+      const saves = 1 + Math.floor(random() * 4);
+      let seen = 0;
+      await new Promise<void>((resolve) => {
+        saver.child.stdout?.on("data", (chunk: Buffer) => {
+          seen += String(chunk)
+            .split("\n")
+            .filter((line) => line.startsWith("saved ")).length;
+          // Within the next save: most of each loop is that save (a snapshot and a vector index of 1,500 notes).
+          if (seen >= saves) setTimeout(resolve, random() * 20);
+        });
+      });
+      saver.child.kill("SIGKILL");
+      const exit = await saver.exited;
+      expect(exit.signal, exit.stderr).toBe("SIGKILL");
+      retracted += seen + 1;
+      await expectSearchesAsRebuilt(db, cache, 1500);
+    }
+  }, 300_000);
+});
