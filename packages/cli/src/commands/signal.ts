@@ -5,6 +5,7 @@
  */
 import { SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
+import { UsageError } from "../exitCodes.js";
 import { idempotencyKeyOption, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
@@ -81,6 +82,9 @@ export function registerSignal(program: Command, context: CliContext): void {
     .action(
       action(context, async ({ options, output, fail }, id, flags) => {
         const f = flags as { to?: string; best?: boolean; limit: string };
+        // Two ways to choose the line: taking one silently would route where the caller did not ask.
+        if (f.to !== undefined && f.best === true)
+          throw new UsageError("give --to <line> or --best, not both");
         const limit = parseFlag(PositiveIntFlag, f.limit, "--limit");
         const result = await withFactory(options, async (factory) => {
           await factory.work.refresh();

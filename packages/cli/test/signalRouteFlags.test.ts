@@ -1,0 +1,43 @@
+/**
+ * `factory signal route` takes one way to choose the line: --to or --best.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHOP_YAML } from "./fixtures.js";
+import { runFactory } from "./runFactory.js";
+
+let cwd: string;
+const factory = (...args: string[]) => runFactory(args, { cwd });
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-cli-signal-route-"));
+  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+});
+afterAll(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe("factory signal route --to with --best", () => {
+  it("is a usage error naming both, and routes nothing", async () => {
+    const captured = await factory(
+      "signal",
+      "capture",
+      "--source",
+      "support",
+      "Refunds",
+      "take",
+      "weeks",
+      "--json",
+    );
+    const { id } = JSON.parse(captured.stdout) as { id: string };
+    const both = await factory("signal", "route", id, "--best", "--to", "payments");
+    expect(both.stderr.split("\n")[0]).toBe("error: E_USAGE: give --to <line> or --best, not both");
+    expect(both.code).toBe(2);
+    const after = JSON.parse((await factory("signal", "route", id, "--json")).stdout);
+    expect(after.signal.line).toBeUndefined();
+    expect(after.routed).toBe(false);
+  });
+});
