@@ -16,7 +16,8 @@ import {
   ValidationError,
 } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
-import { heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
+import { heldTurn, lostRace } from "../retryOnConflict.js";
+import { AppendLock } from "./AppendLock.js";
 import { CallDeadline, lockWaitMs } from "./CallDeadline.js";
 import { clientConfig } from "./clientConfig.js";
 import {
@@ -24,18 +25,19 @@ import {
   isConnectionError,
   isLockTimeout,
   isPoolConnectTimeout,
-  isQueryTimeout,
   noAnswerStoreError,
   storeErrorFrom,
 } from "./connectionErrors.js";
 import { endWithin } from "./endWithin.js";
-import { APPEND_LOCK_CLASS, migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
+import { migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import { NotificationListener } from "./NotificationListener.js";
 import {
   type PostgresEventStoreOptions,
   type ResolvedPostgresOptions,
   resolvePostgresOptions,
 } from "./options.js";
+import type { PostgresTurn, TurnStatement } from "./PostgresTurn.js";
+import { PostgresWriteTurns } from "./PostgresWriteTurns.js";
 
 interface EventRow {
   readonly seq: string;
@@ -57,41 +59,6 @@ interface AppendOutcome {
 }
 
 const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
-
-/** A statement's config with the `query_timeout` the driver reads (its types leave it out). */
-type TimedQuery = pg.QueryConfig & { readonly query_timeout: number };
-
-/** Runs one statement on a write turn's connection, in its transaction. */
-type TurnStatement = <Row extends pg.QueryResultRow>(query: TimedQuery) => Promise<pg.QueryResult<Row>>;
-
-/**
- * A write turn on a PostgreSQL store: a connection in a transaction that holds
- * the append lock (`pg_advisory_xact_lock`), whose session the server ends
- * when this process sends it nothing for as long as the turn may last.
- */
-interface PostgresTurn extends WriteTurn {
-  /** Whether the turn still holds the lock and takes the attempt's statements. */
-  readonly open: boolean;
-  /** Runs a statement of the attempt (a read) on the turn's connection; only while `open`. */
-  readonly query: TurnStatement;
-  /**
-   * Ends the turn with the attempt's append: `work` runs its statements on the
-   * turn's connection (`factory_append` takes the lock the turn holds), and
-   * what it wrote is committed before this resolves. Only while `open`.
-   */
-  append<T>(work: (query: TurnStatement) => Promise<T>): Promise<T>;
-}
-
-/** The longest wait for the server to name the session holding the append lock, after a call timed out behind it (ms). */
-const HOLDER_LOOKUP_MS = 1_000;
-
-/** Tells whether the server gave up waiting for a lock, or the client for the answer. */
-function lockOrQueryTimeout(cause: unknown): boolean {
-  return isLockTimeout(cause) || isQueryTimeout(cause);
-}
-
-/** Listens to a held connection's `error` event, which its next statement reports. */
-function ignoreHeldConnectionError(): void {}
 
 /**
  * Opens (or creates) an event store in a PostgreSQL database, shared by every
@@ -204,12 +171,8 @@ class PostgresEventStore implements EventStore {
   readonly #channel: string;
   readonly #listener: NotificationListener;
   readonly #listeners = new Set<() => void>();
-  readonly #lockKey: number;
-  readonly #turns: WriteTurns<PostgresTurn> = { take: () => this.#takeTurn() };
-  /** The turn a write of this process holds on this store, ended by `close`. */
-  #turn: PostgresTurn | undefined;
-  /** Settles when the turn a write of this process holds or is taking on this store has ended. */
-  #turnHeld: Promise<void> | undefined;
+  readonly #lock: AppendLock;
+  readonly #turns: PostgresWriteTurns;
   #catchUpTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -225,7 +188,8 @@ class PostgresEventStore implements EventStore {
     this.#options = options;
     this.#schema = schema;
     this.#channel = channelFor(schema);
-    this.#lockKey = lockKeyOf(schema);
+    this.#lock = new AppendLock(pool, options, schema);
+    this.#turns = new PostgresWriteTurns(this.#lock, () => this.#ensureOpen());
     this.#listener = new NotificationListener({
       config: { ...config, application_name: `${options.applicationName}-listener`.slice(0, 63) },
       channel: this.#channel,
@@ -239,7 +203,7 @@ class PostgresEventStore implements EventStore {
   async append(batch: readonly PreparedEvent[], options: StoreAppendOptions): Promise<StoredEvent[]> {
     this.#ensureOpen();
     const turn = heldTurn(this.#turns);
-    while (turn?.open !== true && this.#turnHeld !== undefined) await this.#turnHeld;
+    while (turn?.open !== true && this.#turns.held !== undefined) await this.#turns.held;
     const started = Date.now();
     let stored: StoredEvent[];
     try {
@@ -253,7 +217,7 @@ class PostgresEventStore implements EventStore {
       // Only the server's own lock timeout says that nothing was written: an append whose answer did not
       // come in time may have taken the lock and committed, so it fails as a call without an answer.
       throw (
-        (await this.#lockHeldError(error, "appending events", Date.now() - started, isLockTimeout)) ?? error
+        (await this.#lock.heldError(error, "appending events", Date.now() - started, isLockTimeout)) ?? error
       );
     } finally {
       await turn?.end();
@@ -303,7 +267,7 @@ class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#turn?.end();
+    await this.#turns.end();
     this.#listeners.clear();
     clearInterval(this.#catchUpTimer);
     // Idle pool connections are unref'd (allowExitOnIdle) so that an open store
@@ -333,157 +297,6 @@ class PostgresEventStore implements EventStore {
     for (const listener of this.#listeners) listener();
   }
 
-  /**
-   * Takes a write turn: once no other write of this process holds one, a pool
-   * connection opens a transaction, tells the server to end its session when
-   * it stays idle in it for as long as the turn may last, and waits for the
-   * append lock, which it keeps until the turn ends.
-   */
-  async #takeTurn(): Promise<PostgresTurn> {
-    this.#ensureOpen();
-    while (this.#turnHeld !== undefined) await this.#turnHeld;
-    let settle: () => void = () => undefined;
-    this.#turnHeld = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    const over = () => {
-      this.#turn = undefined;
-      this.#turnHeld = undefined;
-      settle();
-    };
-    const options = this.#options;
-    const started = Date.now();
-    const deadline = new CallDeadline(options.callTimeoutMs);
-    const lastsMs = Math.max(1, Math.floor(options.callTimeoutMs / 2));
-    let client: pg.PoolClient;
-    try {
-      client = await deadline.connect(this.#pool);
-    } catch (error) {
-      over();
-      throw storeErrorFrom(error, options.target, "waiting for a write turn");
-    }
-    client.on("error", ignoreHeldConnectionError);
-    /** The first failure of a statement on the connection, which is then closed rather than given back. */
-    let failed: unknown;
-    const query: TurnStatement = async (config) => {
-      try {
-        return await client.query(config);
-      } catch (error) {
-        failed ??= error;
-        throw error;
-      }
-    };
-    const giveBack = () => {
-      client.off("error", ignoreHeldConnectionError);
-      // Closing a connection ends its transaction on the server, which frees the lock.
-      client.release(failed === undefined ? undefined : failed instanceof Error ? failed : true);
-    };
-    try {
-      // One round trip: the simple protocol runs the four statements (the numbers are this code's own).
-      // The server stops waiting for the lock before this client stops waiting for its answer.
-      const answerMs = deadline.answerMs(options.queryTimeoutMs);
-      await query({
-        text: `BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${lastsMs}; SET LOCAL lock_timeout = ${lockWaitMs(answerMs)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, ${this.#lockKey})`,
-        query_timeout: answerMs,
-      });
-    } catch (error) {
-      giveBack();
-      over();
-      throw (
-        (await this.#lockHeldError(
-          error,
-          "waiting for a write turn",
-          Date.now() - started,
-          lockOrQueryTimeout,
-        )) ?? storeErrorFrom(error, options.target, "waiting for a write turn")
-      );
-    }
-    const closing = (statement: "COMMIT" | "ROLLBACK") => () =>
-      failed === undefined
-        ? query({ text: statement, query_timeout: options.queryTimeoutMs }).then(() => undefined)
-        : Promise.resolve();
-    let open = true;
-    let ending: Promise<void> | undefined;
-    /** Ends the turn once: `last` runs, then the connection goes back to the pool (or is closed when a statement failed). */
-    const finish = (last: () => Promise<unknown>): Promise<void> => {
-      open = false;
-      clearTimeout(timer);
-      ending ??= (async () => {
-        await last().catch(() => undefined);
-        giveBack();
-        over();
-      })();
-      return ending;
-    };
-    const turn: PostgresTurn = {
-      get open() {
-        return open;
-      },
-      query,
-      append: async (work) => {
-        const appended = (async () => {
-          const result = await work(query);
-          await closing("COMMIT")();
-          if (failed !== undefined) throw failed;
-          return result;
-        })();
-        // A conflict rolls back; a failed statement or commit closes the connection.
-        await finish(() => appended.catch(closing("ROLLBACK")));
-        return appended;
-      },
-      end: () => finish(closing("ROLLBACK")),
-    };
-    const timer = setTimeout(() => void turn.end(), lastsMs);
-    timer.unref();
-    this.#turn = turn;
-    return turn;
-  }
-
-  /**
-   * The error of a call that timed out while another session held the append
-   * lock (a write turn of another process, or someone's transaction): says how
-   * long the call waited and which session holds the lock. Undefined when the
-   * call failed otherwise than `timedOut` tells, or, when the client stopped
-   * waiting for an answer rather than the server for the lock, the server
-   * names no holder within a second.
-   */
-  async #lockHeldError(
-    error: unknown,
-    doing: string,
-    waitedMs: number,
-    timedOut: (cause: unknown) => boolean,
-  ): Promise<StoreError | undefined> {
-    const cause = error instanceof StoreError ? error.cause : error;
-    if (!timedOut(cause)) return undefined;
-    const lockTimedOut = isLockTimeout(cause);
-    const options = this.#options;
-    const { rows } = await new CallDeadline(Math.min(HOLDER_LOOKUP_MS, options.queryTimeoutMs))
-      .query<{ pid: number; application_name: string | null }>(
-        this.#pool,
-        options.queryTimeoutMs,
-        `SELECT l.pid, a.application_name
-           FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-            AND l.classid = $1::bigint AND l.objid = $2::bigint
-            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-        // pg_locks shows the two int4 keys as unsigned oids.
-        [APPEND_LOCK_CLASS, this.#lockKey >>> 0],
-      )
-      .catch(() => ({ rows: [] }));
-    const holder = rows[0];
-    if (holder === undefined && !lockTimedOut) return undefined;
-    const named = holder?.application_name ? `, application_name "${holder.application_name}"` : "";
-    const who = holder === undefined ? "" : ` (pid ${holder.pid}${named})`;
-    const advice =
-      holder === undefined
-        ? ""
-        : `; if that session is stuck otherwise, end it (SELECT pg_terminate_backend(${holder.pid}))`;
-    return new StoreError({
-      message: `PostgreSQL at ${options.target} failed while ${doing}: waited ${waitedMs} ms for the append lock of schema "${this.#schema}", held by another writer${who}, past this call's callTimeoutMs of ${options.callTimeoutMs} ms (call_timeout_ms in the URL); a write turn of another process holds it for at most half of that process's callTimeoutMs, and the server ends the session of one that stopped answering after as long${advice}`,
-      cause,
-    });
-  }
-
   async #appendOnce(
     batch: readonly PreparedEvent[],
     options: StoreAppendOptions,
@@ -503,7 +316,7 @@ class PostgresEventStore implements EventStore {
            CASE WHEN set_config('lock_timeout', $16, true) IS NOT NULL THEN $1::integer END,
            $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       (answerMs) => [
-        this.#lockKey,
+        this.#lock.key,
         this.#channel,
         this.#options.durability === "normal",
         options.idempotencyKey ?? null,
@@ -622,11 +435,6 @@ function channelFor(schema: string): string {
   // Only plain names go into the channel as they are; others (quotes, capitals, length) are hashed.
   if (/^[a-z0-9_]{1,63}$/.test(channel)) return channel;
   return `factory_events_${createHash("sha256").update(schema).digest("hex").slice(0, 40)}`;
-}
-
-/** The key of the schema's append lock: 32 bits of the schema name's hash. */
-function lockKeyOf(schema: string): number {
-  return createHash("sha256").update(schema).digest().readInt32BE(0);
 }
 
 function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {

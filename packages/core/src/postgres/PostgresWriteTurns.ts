@@ -1,0 +1,102 @@
+import type pg from "pg";
+import type { WriteTurns } from "../retryOnConflict.js";
+import type { AppendLock } from "./AppendLock.js";
+import { CallDeadline } from "./CallDeadline.js";
+import { isLockTimeout, isQueryTimeout, storeErrorFrom } from "./connectionErrors.js";
+import type { ResolvedPostgresOptions } from "./options.js";
+import { beginPostgresTurn, type PostgresTurn } from "./PostgresTurn.js";
+
+/** Tells whether the server gave up waiting for a lock, or the client for the answer. */
+function lockOrQueryTimeout(cause: unknown): boolean {
+  return isLockTimeout(cause) || isQueryTimeout(cause);
+}
+
+/**
+ * The write turns of one PostgreSQL store in this process: one at a time,
+ * each on a pool connection that holds the schema's append lock for at most
+ * half of `callTimeoutMs` (see `beginPostgresTurn`).
+ */
+export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
+  readonly #pool: pg.Pool;
+  readonly #options: ResolvedPostgresOptions;
+  readonly #lock: AppendLock;
+  /** Throws when the store is closed. */
+  readonly #ensureOpen: () => void;
+  /** The turn a write of this process holds on this store, ended by `end`. */
+  #turn: PostgresTurn | undefined;
+  /** Settles when the turn a write of this process holds or is taking on this store has ended. */
+  #held: Promise<void> | undefined;
+
+  constructor(lock: AppendLock, ensureOpen: () => void) {
+    this.#pool = lock.pool;
+    this.#options = lock.options;
+    this.#lock = lock;
+    this.#ensureOpen = ensureOpen;
+  }
+
+  /**
+   * Takes a write turn: once no other write of this process holds one, a pool
+   * connection opens a transaction, tells the server to end its session when
+   * it stays idle in it for as long as the turn may last, and waits for the
+   * append lock, which it keeps until the turn ends.
+   *
+   * @throws StoreError when no connection or no lock is had within `callTimeoutMs`
+   *   (naming the session that holds the lock), or the connection fails.
+   */
+  async take(): Promise<PostgresTurn> {
+    this.#ensureOpen();
+    // The wait ends in the same tick as the turn is marked held, so two writes never take one at once.
+    while (this.#held !== undefined) await this.#held;
+    let settle: () => void = () => undefined;
+    this.#held = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const over = () => {
+      this.#turn = undefined;
+      this.#held = undefined;
+      settle();
+    };
+    const options = this.#options;
+    const started = Date.now();
+    const deadline = new CallDeadline(options.callTimeoutMs);
+    let client: pg.PoolClient;
+    try {
+      client = await deadline.connect(this.#pool);
+    } catch (error) {
+      over();
+      throw storeErrorFrom(error, options.target, "waiting for a write turn");
+    }
+    try {
+      this.#turn = await beginPostgresTurn(
+        client,
+        {
+          lockKey: this.#lock.key,
+          lastsMs: Math.max(1, Math.floor(options.callTimeoutMs / 2)),
+          answerMs: deadline.answerMs(options.queryTimeoutMs),
+          queryTimeoutMs: options.queryTimeoutMs,
+        },
+        over,
+      );
+      return this.#turn;
+    } catch (error) {
+      throw (
+        (await this.#lock.heldError(
+          error,
+          "waiting for a write turn",
+          Date.now() - started,
+          lockOrQueryTimeout,
+        )) ?? storeErrorFrom(error, options.target, "waiting for a write turn")
+      );
+    }
+  }
+
+  /** Settles when the turn a write of this process holds or is taking on this store has ended; undefined when there is none. */
+  get held(): Promise<void> | undefined {
+    return this.#held;
+  }
+
+  /** Ends the turn a write of this process holds on this store, if any (the store is closing). */
+  async end(): Promise<void> {
+    await this.#turn?.end();
+  }
+}
