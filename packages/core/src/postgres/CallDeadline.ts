@@ -103,9 +103,9 @@ export class CallDeadline {
  * The longest a statement may wait on the server for a lock (its
  * `lock_timeout`, in ms) when the client waits `answerMs` for its answer: a
  * tenth less, by 250 ms at most, and at least 1 ms (0 would mean no limit).
- * The server then gives up first and rolls the statement back, and says so
- * before the client stops listening, so a statement the client was told
- * failed never takes the lock, and writes, later.
+ * The server then gives up first, rolls the statement back and says so
+ * while the client still listens: an append that fails on that answer never
+ * takes the lock, and writes, later.
  */
 export function lockWaitMs(answerMs: number): number {
   return Math.max(1, answerMs - Math.min(LOCK_WAIT_MARGIN_MS, Math.floor(answerMs / 10)));
