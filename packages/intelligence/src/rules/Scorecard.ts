@@ -1,8 +1,11 @@
 import {
   defineEvent,
   type EventLog,
+  hashJson,
+  type NewEvent,
   NotFoundError,
   type Projection,
+  retryOnConflict,
   type StoredEvent,
   startProjection,
   ValidationError,
@@ -101,6 +104,45 @@ export const ScorecardLevelChanged = defineEvent(
     failing: z.array(z.string()),
   }),
 );
+
+/**
+ * A scorecard was re-scored at open because it, or one of its rules, is not
+ * the one its levels were last recorded under (or none was recorded yet): the
+ * level changes it found are recorded with it. Subject: the scorecard's id.
+ */
+export const ScorecardDefined = defineEvent(
+  "scorecard.defined",
+  z.object({
+    /** The scorecard's id. */
+    scorecard: z.string().min(1),
+    /**
+     * Hex SHA-256 of what its levels depend on: its levels and severity, and
+     * each of its rules' id, description, severity, kind, triggers and the
+     * source text of its check.
+     */
+    fingerprint: z.string().min(1),
+  }),
+);
+
+/** The fingerprint of a scorecard over the standards' rules (see {@link ScorecardDefined}). */
+function fingerprintOf(scorecard: Scorecard, standards: Standards<unknown>): string {
+  const rules = scorecard.levels.flatMap((level) => level.rules);
+  return hashJson({
+    severity: scorecard.severity ?? "error",
+    levels: scorecard.levels.map((level) => ({ name: level.name, rules: level.rules })),
+    rules: rules.map((id) => {
+      const rule = standards.rule(id);
+      return {
+        id,
+        description: rule?.description,
+        severity: rule?.severity,
+        appliesTo: rule?.appliesTo,
+        triggers: rule?.triggers ?? [],
+        check: rule?.check.toString(),
+      };
+    }),
+  });
+}
 
 /** Refuses a scorecard rule the standards lack or that has no triggers, and two scorecards with one id. */
 function checkRules(standards: Standards<unknown>, scorecards: readonly Scorecard[]): void {
@@ -242,12 +284,19 @@ const OptionsSchema = z.object({
  */
 export class Scorecards implements AsyncDisposable {
   readonly #levels = new Map<string, Map<string, string | null>>();
+  readonly #fingerprints = new Map<string, string>();
   #projection: Projection | undefined;
 
   private constructor(private readonly options: ScorecardsOptions) {}
 
   /**
-   * Checks the scorecards against the standards and opens the level projection.
+   * Checks the scorecards against the standards, opens the level projection,
+   * and re-scores each scorecard that is new to the log or changed since its
+   * levels were recorded (a level added or removed, a rule of it changed: its
+   * description, severity, triggers or check), recording the level changes
+   * and a `scorecard.defined` event, so `levelOf` follows the definitions in
+   * use without waiting for an event the rules trigger on. An unchanged
+   * scorecard is not re-scored.
    *
    * @throws ValidationError when the options or a scorecard are malformed,
    * two scorecards share an id, or a scorecard names a rule the standards do
@@ -259,12 +308,76 @@ export class Scorecards implements AsyncDisposable {
     for (const scorecard of options.scorecards) defineScorecard(scorecard);
     checkRules(options.standards, options.scorecards);
     options.log.registry.register(ScorecardLevelChanged);
+    options.log.registry.register(ScorecardDefined);
     const scorecards = new Scorecards(options);
     scorecards.#projection = await startProjection(options.log, {
-      types: [ScorecardLevelChanged.type],
+      types: [ScorecardLevelChanged.type, ScorecardDefined.type],
       apply: (event) => scorecards.#apply(event),
     });
+    try {
+      await scorecards.#rescoreChanged();
+    } catch (error) {
+      await scorecards.close();
+      throw error;
+    }
     return scorecards;
+  }
+
+  /**
+   * Re-scores each scorecard whose fingerprint is not the one last recorded
+   * (a level or rule added or changed since, or a scorecard new to the log):
+   * its level changes and its new fingerprint land in one append at the head
+   * it read, so of processes opening at once one records them.
+   */
+  async #rescoreChanged(): Promise<void> {
+    const { log, standards, scorecards } = this.options;
+    const fingerprints = new Map(scorecards.map((card) => [card.id, fingerprintOf(card, standards)]));
+    const stale = () =>
+      scorecards.filter((card) => this.#fingerprints.get(card.id) !== fingerprints.get(card.id));
+    if (stale().length === 0) return;
+    await retryOnConflict(
+      async () => {
+        const head = await log.head();
+        await this.#projection?.catchUp();
+        const events: NewEvent[] = [];
+        for (const card of stale()) {
+          events.push(...(await this.#changes(card)), {
+            type: ScorecardDefined.type,
+            subject: card.id,
+            data: { scorecard: card.id, fingerprint: fingerprints.get(card.id) ?? "" },
+          });
+        }
+        if (events.length > 0) await log.append(events, { expectedHead: head });
+      },
+      { maxBackoffMs: 500 },
+    );
+    await this.#projection?.catchUp();
+  }
+
+  /** The `scorecard.level.changed` events that bring a scorecard's recorded levels to its score now. */
+  async #changes(scorecard: Scorecard): Promise<NewEvent[]> {
+    const scores = await this.evaluate(scorecard.id);
+    // A line no longer listed (retired from the floor plan) has no level any more.
+    const listed = new Set(scores.map((score) => score.line));
+    const gone = [...(this.#levels.get(scorecard.id)?.keys() ?? [])].filter((line) => !listed.has(line));
+    const changes: NewEvent[] = [];
+    for (const score of [...scores, ...gone.map((line): LineScore => ({ line, level: undefined }))]) {
+      const before = this.#levels.get(scorecard.id)?.get(score.line) ?? null;
+      const after = score.level ?? null;
+      if (before === after) continue;
+      changes.push({
+        type: ScorecardLevelChanged.type,
+        subject: score.line,
+        data: {
+          scorecard: scorecard.id,
+          line: score.line,
+          from: before,
+          to: after,
+          failing: [...new Set(score.next?.failing.map((finding) => finding.rule) ?? [])],
+        },
+      });
+    }
+    return changes;
   }
 
   /** The scorecards kept. */
@@ -340,30 +453,8 @@ export class Scorecards implements AsyncDisposable {
         const later = await this.options.log.read({ after: event.seq, types: triggers, limit: 1 });
         if (later.length > 0) return;
         await this.#projection?.catchUp();
-        for (const scorecard of this.options.scorecards) {
-          const scores = await this.evaluate(scorecard.id);
-          // A line no longer listed (retired from the floor plan) has no level any more.
-          const listed = new Set(scores.map((score) => score.line));
-          const gone = [...(this.#levels.get(scorecard.id)?.keys() ?? [])].filter(
-            (line) => !listed.has(line),
-          );
-          for (const score of [...scores, ...gone.map((line): LineScore => ({ line, level: undefined }))]) {
-            const before = this.#levels.get(scorecard.id)?.get(score.line) ?? null;
-            const after = score.level ?? null;
-            if (before === after) continue;
-            emit({
-              type: ScorecardLevelChanged.type,
-              subject: score.line,
-              data: {
-                scorecard: scorecard.id,
-                line: score.line,
-                from: before,
-                to: after,
-                failing: [...new Set(score.next?.failing.map((finding) => finding.rule) ?? [])],
-              },
-            });
-          }
-        }
+        for (const scorecard of this.options.scorecards)
+          for (const change of await this.#changes(scorecard)) emit(change);
       },
     });
   }
@@ -411,6 +502,10 @@ export class Scorecards implements AsyncDisposable {
   }
 
   #apply(event: StoredEvent): void {
+    if (ScorecardDefined.is(event)) {
+      this.#fingerprints.set(event.data.scorecard, event.data.fingerprint);
+      return;
+    }
     if (!ScorecardLevelChanged.is(event)) return;
     const levels = this.#levels.get(event.data.scorecard) ?? new Map<string, string | null>();
     levels.set(event.data.line, event.data.to);

@@ -21,6 +21,7 @@ export {
   defineScorecard,
   type LineScore,
   type Scorecard,
+  ScorecardDefined,
   type ScorecardLevel,
   ScorecardLevelChanged,
   Scorecards,

@@ -348,6 +348,62 @@ describe("scorecards hosted by openFactory", () => {
     rmSync(hostDir, { recursive: true, force: true });
   });
 
+  it("re-scores at open when a scorecard or one of its rules changed since the levels were recorded, and only then", async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), "factory-hosted-scorecards-"));
+    const described = defineRule<LineInfo>({
+      id: "line-is-described",
+      description: "A line says what it is for.",
+      severity: "error",
+      appliesTo: "line",
+      triggers: ["floorplan.plan.applied"],
+      check: (line) => (line.description ? [] : [{ message: `${line.id} has no description` }]),
+    });
+    const card = (levels: Scorecard["levels"]) =>
+      defineScorecard({ id: "card", description: "Lines described.", levels });
+    const bronze = { name: "bronze", rules: ["line-has-owner"] };
+    const silver = { name: "silver", rules: ["line-is-described"] };
+    const reopen = async (scorecard: Scorecard, rule = described) => {
+      const over = await openFactory({
+        dir: hostDir,
+        actor: "ana",
+        durability: "normal",
+        rules: [basicStandards, rule],
+        scorecards: [scorecard],
+      });
+      const level = await over.scorecards.levelOf("card", "checkout");
+      const head = await over.log.head();
+      await over.close();
+      return { level, head };
+    };
+    try {
+      const first = await openFactory({
+        dir: hostDir,
+        actor: "ana",
+        durability: "normal",
+        rules: [basicStandards, described],
+        scorecards: [card([bronze])],
+      });
+      await first.floorplan.applyPlan(plan({ description: "Cart and payment" }));
+      await first.automations?.idle();
+      expect(await first.scorecards.levelOf("card", "checkout")).toBe("bronze");
+      await first.close();
+
+      // A level added: checkout meets it, with no event its rules trigger on since.
+      const added = await reopen(card([bronze, silver]));
+      expect(added.level).toBe("silver");
+      // Unchanged: nothing is re-scored or written.
+      expect(await reopen(card([bronze, silver]))).toEqual(added);
+      // The rule re-registered with a stricter check: checkout no longer meets silver.
+      const stricter = defineRule<LineInfo>({
+        ...described,
+        check: (line) => (line.description?.includes("refunds") ? [] : [{ message: "say refunds" }]),
+      });
+      expect((await reopen(card([bronze, silver]), stricter)).level).toBe("bronze");
+    } finally {
+      rmSync(hostDir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a scorecard whose rules the factory lacks, and opens nothing", async () => {
     const hostDir = mkdtempSync(join(tmpdir(), "factory-hosted-scorecards-"));
     await expect(openFactory({ dir: hostDir, scorecards: [basics] })).rejects.toThrow(ValidationError);

@@ -216,6 +216,8 @@ describe("scorecards", () => {
 
   it("changes a line's recorded level when an event its rules depend on lands", async () => {
     const log = await factoryLog();
+    // The line exists before the scorecards open (which score it), as the floor plan's lines do.
+    await log.append({ type: LineDescribed.type, subject: "checkout", data: { description: "pay" } });
     const standards = new Standards({}).addSource(linesOf(log)).add(hasOwner, describedWell);
     const scorecards = await Scorecards.open({
       log,
@@ -224,8 +226,6 @@ describe("scorecards", () => {
       lines: () => ["checkout"],
     });
     const runner = await startAutomations({ log, automations: [scorecards.automation()], services: {} });
-
-    await log.append({ type: LineDescribed.type, subject: "checkout", data: { description: "pay" } });
     await runner.idle();
     expect(await scorecards.levelOf("readiness", "checkout")).toBeUndefined();
 
