@@ -84,9 +84,9 @@ describe("filter values the factory does not know", () => {
 
   it("and every other not-found carries its code", async () => {
     expect(await refused("get_line", { id: "ghost" })).toBe(
-      'E_NOT_FOUND: no line "ghost"; factory://floorplan lists them',
+      'E_NOT_FOUND: id: no line "ghost" in the floor plan (factory://floorplan lists them)',
     );
-    expect(await refused("who_owns", { line: "ghost" })).toContain('E_NOT_FOUND: no line "ghost"');
+    expect(await refused("who_owns", { line: "ghost" })).toContain('E_NOT_FOUND: line: no line "ghost"');
     expect(await refused("get_document", { id: "doc_nope" })).toContain(
       'E_NOT_FOUND: no document "doc_nope"',
     );

@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { NotFoundError } from "@software-factory/core";
+import type { LineInfo } from "@software-factory/floorplan";
 import { gitChangedPaths } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { ImpactOutput, LineOutput, LineOwnersOutput, PathOwnerOutput } from "./floorplanOutputs.js";
+import { requireLine } from "./knownValues.js";
 
 /** `who_owns`: the line and owner of repository paths, or the owner and contributors of a line. */
 export const whoOwns = defineTool({
@@ -54,21 +55,11 @@ export const whoOwns = defineTool({
         },
     );
     if (input.line === undefined) return { paths };
-    const line = factory.floorplan.line(input.line);
-    if (line === undefined) throw noLine(input.line, "line");
+    await requireLine(factory, input.line, "line");
+    const line = factory.floorplan.line(input.line) as LineInfo;
     return { paths, line: { id: line.id, owner: line.owner ?? null, contributors: line.contributors } };
   },
 });
-
-/** The error for a line the floor plan does not have, named by the argument `field`. */
-function noLine(id: string, field: string): NotFoundError {
-  return new NotFoundError({
-    message: `no line "${id}"; factory://floorplan lists them`,
-    entity: "line",
-    id,
-    field,
-  });
-}
 
 /** `impact_of_change`: the lines a change affects (by paths, a git range or lines) and the owners to notify. */
 export const impactOfChange = defineTool({
@@ -139,8 +130,8 @@ export const getLine = defineTool({
   output: LineOutput,
   run: async (factory, input) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
-    const line = factory.floorplan.line(input.id);
-    if (line === undefined) throw noLine(input.id, "id");
+    await requireLine(factory, input.id, "id");
+    const line = factory.floorplan.line(input.id) as LineInfo;
     return {
       ...line,
       dependsOn: factory.floorplan.dependencies(input.id, { transitive: false }),

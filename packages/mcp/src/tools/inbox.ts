@@ -8,6 +8,7 @@ import { NotFoundError } from "@software-factory/core";
 import type { Factory, InboxItem } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { nearHint, operatorIds } from "./knownValues.js";
 import { Operator } from "./shared.js";
 import { InboxItemOutput } from "./workOutputs.js";
 
@@ -22,7 +23,7 @@ async function knownOperator(factory: Factory, operator: string): Promise<void> 
     (await factory.inbox.list(operator, { unreadOnly: false, limit: 1 })).length > 0;
   if (!known) {
     throw new NotFoundError({
-      message: `operator: no operator "${operator}" in the floor plan, and no notification was ever sent to them (factory://floorplan lists the operators)`,
+      message: `operator: no operator "${operator}" in the floor plan, and no notification was ever sent to them ${nearHint(operator, operatorIds(factory), "factory://floorplan lists the operators")}`,
       entity: "operator",
       id: operator,
       field: "operator",

@@ -323,6 +323,7 @@ export const captureKnowledge = defineTool({
   }),
   output: Stored,
   run: async (factory, { idempotencyKey, ...input }) => {
+    await requireLines(factory, input.lines, "lines");
     return stored(await factory.knowledge.capture(input, keyed(idempotencyKey)));
   },
 });
@@ -462,6 +463,7 @@ export const recordDecision = defineTool({
     .superRefine(checkDecisionTextTotal),
   output: Stored,
   run: async (factory, { idempotencyKey, author, ...input }) => {
+    await requireLines(factory, input.lines, "lines");
     const document = await factory.knowledge.recordDecision(
       { ...input, source: { system: "mcp", ...(author === undefined ? {} : { author }) } },
       keyed(idempotencyKey),

@@ -6,19 +6,29 @@
  *
  * @module
  */
-import { NotFoundError } from "@software-factory/core";
+import { NotFoundError, nearNames } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
+
+/**
+ * Where to look when a value is unknown: the known values close to it, as
+ * `impact_of_change` names them (`(did you mean "checkout"?)`), else `where`.
+ */
+export function nearHint(value: string, known: readonly string[], where: string): string {
+  const near = nearNames(value, known);
+  return near.length === 0 ? `(${where})` : `(did you mean ${near.map((id) => `"${id}"`).join(" or ")}?)`;
+}
 
 /**
  * Refuses a line the floor plan does not have.
  *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the argument.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the argument, and the lines close to it.
  */
 export async function requireLine(factory: Factory, line: string, field: string): Promise<void> {
   await factory.floorplan.refresh();
   if (factory.floorplan.hasLine(line)) return;
+  const known = factory.floorplan.lines().map((known) => known.id);
   throw new NotFoundError({
-    message: `${field}: no line "${line}" in the floor plan (factory://floorplan lists them)`,
+    message: `${field}: no line "${line}" in the floor plan ${nearHint(line, known, "factory://floorplan lists them")}`,
     entity: "line",
     id: line,
     field,
@@ -34,18 +44,23 @@ export async function requireLines(factory: Factory, lines: readonly string[], f
   for (const [index, line] of lines.entries()) await requireLine(factory, line, `${field}[${index}]`);
 }
 
+/** The ids of the floor plan's operators, for naming those close to an unknown one. */
+export function operatorIds(factory: Factory): string[] {
+  return (factory.floorplan.toPlan().operators ?? []).map((operator) => operator.id);
+}
+
 /**
  * Refuses an operator who is neither in the floor plan nor owns a work item
  * (an owner the plan has since dropped still has history to filter on).
  *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the operator and the argument.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the operator and the argument, and the operators close to it.
  */
 export async function requireOperator(factory: Factory, operator: string, field: string): Promise<void> {
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   if (factory.floorplan.hasOperator(operator)) return;
   if (factory.work.list({ owner: operator }).length > 0) return;
   throw new NotFoundError({
-    message: `${field}: no operator "${operator}" in the floor plan, and no work item is theirs (factory://floorplan lists the operators)`,
+    message: `${field}: no operator "${operator}" in the floor plan, and no work item is theirs ${nearHint(operator, operatorIds(factory), "factory://floorplan lists the operators")}`,
     entity: "operator",
     id: operator,
     field,

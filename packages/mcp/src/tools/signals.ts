@@ -8,6 +8,7 @@ import { CaptureSignalInputSchema, INPUT_LIMITS, LineIdSchema } from "@software-
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireSignal } from "./knownRecords.js";
+import { requireLine } from "./knownValues.js";
 import { IdempotencyKey, keyed } from "./shared.js";
 import { RouteCandidateOutput, SignalOutput } from "./workOutputs.js";
 
@@ -40,8 +41,10 @@ export const captureSignal = defineTool({
     idempotencyKey: IdempotencyKey,
   }),
   output: SignalOutput,
-  run: async (factory, { idempotencyKey, ...input }) =>
-    factory.work.captureSignal(input, keyed(idempotencyKey)),
+  run: async (factory, { idempotencyKey, ...input }) => {
+    if (input.line !== undefined) await requireLine(factory, input.line, "line");
+    return factory.work.captureSignal(input, keyed(idempotencyKey));
+  },
 });
 
 /** `route_signal`: ranks the lines a signal or text belongs to, or routes a signal to a line. */
@@ -92,6 +95,7 @@ export const routeSignal = defineTool({
   run: async (factory, input) => {
     if (input.signal !== undefined) await requireSignal(factory, input.signal, "signal");
     if (input.line !== undefined) {
+      await requireLine(factory, input.line, "line");
       const routed = await factory.work.routeSignal(input.signal as string, input.line);
       return { candidates: [], routed };
     }

@@ -8,6 +8,7 @@ import { NotFoundError } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { requireLine } from "./knownValues.js";
 import { given } from "./shared.js";
 import { FindingOutput } from "./standardsOutputs.js";
 
@@ -83,13 +84,8 @@ export const checkStandards = defineTool({
   }),
   run: async (factory, { limit, ...scope }) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
-    if (scope.line !== undefined && !factory.floorplan.hasLine(scope.line)) {
-      throw new NotFoundError({
-        message: `no line "${scope.line}"; factory://floorplan lists them`,
-        entity: "line",
-        id: scope.line,
-      });
-    }
+    if (scope.line !== undefined) await requireLine(factory, scope.line, "line");
+    if (scope.kind === "line" && scope.id !== undefined) await requireLine(factory, scope.id, "id");
     const known = factory.standards.rules().map((rule) => rule.id);
     for (const [index, rule] of (scope.rules ?? []).entries()) {
       if (known.includes(rule)) continue;
@@ -103,9 +99,10 @@ export const checkStandards = defineTool({
     if (scope.kind !== undefined && scope.id !== undefined) {
       if (!(await targetExists(factory, scope.kind, scope.id))) {
         throw new NotFoundError({
-          message: `no ${scope.kind} "${scope.id}" to check`,
+          message: `id: no ${scope.kind} "${scope.id}" to check`,
           entity: scope.kind,
           id: scope.id,
+          field: "id",
         });
       }
     }

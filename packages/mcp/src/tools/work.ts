@@ -96,8 +96,11 @@ export const createWorkItem = defineTool({
     idempotencyKey: IdempotencyKey,
   }),
   output: WorkItemOutput,
-  run: async (factory, { idempotencyKey, ...input }) =>
-    factory.work.createWorkItem(input, keyed(idempotencyKey)),
+  run: async (factory, { idempotencyKey, ...input }) => {
+    await requireLine(factory, input.line, "line");
+    if (input.owner !== undefined) await requireOperator(factory, input.owner, "owner");
+    return factory.work.createWorkItem(input, keyed(idempotencyKey));
+  },
 });
 
 /** The moves of `advance_work_item`. */
