@@ -20,7 +20,7 @@ afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-describe("factory signal route --to with --best", () => {
+describe("factory signal route's flags", () => {
   it("is a usage error naming both, and routes nothing", async () => {
     const captured = await factory(
       "signal",
@@ -39,5 +39,14 @@ describe("factory signal route --to with --best", () => {
     const after = JSON.parse((await factory("signal", "route", id, "--json")).stdout);
     expect(after.signal.line).toBeUndefined();
     expect(after.routed).toBe(false);
+  });
+
+  it("refuses --limit over the router's 100 as a usage error naming it", async () => {
+    const captured = await factory("signal", "capture", "--source", "support", "Pay", "later", "--json");
+    const { id } = JSON.parse(captured.stdout) as { id: string };
+    const over = await factory("signal", "route", id, "-n", "101");
+    expect(over.stderr.split("\n")[0]).toBe('error: E_USAGE: --limit: must be at most 100 (got "101")');
+    expect(over.code).toBe(2);
+    expect((await factory("signal", "route", id, "-n", "100")).code).toBe(0);
   });
 });

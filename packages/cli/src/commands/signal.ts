@@ -5,6 +5,7 @@
  */
 import { SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
+import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { idempotencyKeyOption, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
@@ -78,14 +79,19 @@ export function registerSignal(program: Command, context: CliContext): void {
     .argument("<id>", "signal id", nameArgument("<id>"))
     .option("--to <line>", "route the signal to this line")
     .option("--best", "route the signal to the best-ranked line")
-    .option("-n, --limit <n>", "candidates to show", "3")
+    .option("-n, --limit <n>", "candidates to show (1-100)", "3")
     .action(
       action(context, async ({ options, output, fail }, id, flags) => {
         const f = flags as { to?: string; best?: boolean; limit: string };
         // Two ways to choose the line: taking one silently would route where the caller did not ask.
         if (f.to !== undefined && f.best === true)
           throw new UsageError("give --to <line> or --best, not both");
-        const limit = parseFlag(PositiveIntFlag, f.limit, "--limit");
+        // The router ranks at most 100 lines; past that it refused the call after the factory opened.
+        const limit = parseFlag(
+          PositiveIntFlag.pipe(z.number().max(100, "must be at most 100")),
+          f.limit,
+          "--limit",
+        );
         const result = await withFactory(options, async (factory) => {
           await factory.work.refresh();
           const found = factory.work.signal(id as string);
