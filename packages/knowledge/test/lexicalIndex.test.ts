@@ -76,6 +76,22 @@ describe("LexicalIndex", () => {
     expect(copy.size).toBe(1);
   });
 
+  it("indexes terms counted ahead exactly as it indexes their text", () => {
+    const texts: [string, string, string][] = [
+      ["a", "checkout retries a failed payment", "Payments"],
+      ["b", "the mobile session token expires", "Sessions"],
+      ["a", "payment retried, then refunded", "Payments Refunds"],
+      ["c", "search the order cache first", ""],
+    ];
+    const added = new LexicalIndex();
+    const counted = new LexicalIndex();
+    for (const [id, text, title] of texts) {
+      added.add(id, text, title);
+      counted.addTerms(id, counted.terms(text, title));
+    }
+    expect(counted.serialize()).toEqual(added.serialize());
+  });
+
   it("applies a filter and splits identifiers", () => {
     const index = new LexicalIndex();
     index.add("a", "function retryPayment(order) {}");

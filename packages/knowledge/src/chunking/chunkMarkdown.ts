@@ -8,7 +8,8 @@ import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import { countTokens } from "../tokens.js";
 import { type Block, markdownBlocks } from "./markdownBlocks.js";
-import { simpleMarkdownBlocks } from "./simpleMarkdownBlocks.js";
+import { simpleMarkdownBlockSteps } from "./simpleMarkdownBlocks.js";
+import { runSteps, STEP_CHARS, type Steps } from "./steps.js";
 
 /** Options of {@link chunkMarkdown}. */
 export interface ChunkOptions {
@@ -57,8 +58,22 @@ export interface Chunk {
  * ```
  */
 export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): Chunk[] {
+  return runSteps(chunkMarkdownSteps(markdown, options));
+}
+
+/**
+ * {@link chunkMarkdown} in steps, for a caller that gives the event loop turns
+ * inside a long document: the generator yields the characters of work done
+ * since it last yielded (about every {@link STEP_CHARS} of markdown scanned
+ * and again of blocks packed) and returns the same chunks. A document that
+ * goes to the markdown parser is parsed in one step.
+ *
+ * @throws ValidationError on the first step, as {@link chunkMarkdown}.
+ */
+export function* chunkMarkdownSteps(markdown: string, options: ChunkOptions = {}): Steps<Chunk[]> {
   const sizes = chunkSizes(options);
-  return packBlocks(simpleMarkdownBlocks(markdown) ?? markdownBlocks(markdown), sizes);
+  const blocks = (yield* simpleMarkdownBlockSteps(markdown)) ?? markdownBlocks(markdown);
+  return yield* packBlockSteps(blocks, sizes);
 }
 
 /** `maxTokens` and `overlapTokens` of {@link ChunkOptions} with defaults applied and checked. */
@@ -103,7 +118,12 @@ export function chunkSizes(options: ChunkOptions): ChunkSizes {
  * {@link chunkMarkdown}, after the blocks are found). Internal to the package:
  * tests call it with the parser's blocks to compare them with the fast path.
  */
-export function packBlocks(blocks: readonly Block[], { maxTokens, overlapTokens }: ChunkSizes): Chunk[] {
+export function packBlocks(blocks: readonly Block[], sizes: ChunkSizes): Chunk[] {
+  return runSteps(packBlockSteps(blocks, sizes));
+}
+
+/** {@link packBlocks} in steps: yields about every {@link STEP_CHARS} characters of blocks packed. */
+function* packBlockSteps(blocks: readonly Block[], { maxTokens, overlapTokens }: ChunkSizes): Steps<Chunk[]> {
   const chunks: Omit<Chunk, "index">[] = [];
   let pending: Block[] = [];
   const textOf = (count: number) =>
@@ -135,12 +155,18 @@ export function packBlocks(blocks: readonly Block[], { maxTokens, overlapTokens 
       first = pending[0];
     }
   };
+  let packed = 0;
   for (const block of blocks) {
+    if (packed >= STEP_CHARS) {
+      yield packed;
+      packed = 0;
+    }
+    packed += block.text.length;
     const pendingTokens = pending.reduce((sum, held) => sum + held.tokens, 0);
     const sameSection = pending[0] === undefined || samePath(pending[0].headingPath, block.headingPath);
     if (block.kind === "heading" || !sameSection || pendingTokens + block.tokens > maxTokens) flush();
     if (block.tokens > maxTokens) {
-      for (const piece of splitBlock(block, maxTokens, overlapTokens)) chunks.push(piece);
+      for (const piece of yield* splitBlockSteps(block, maxTokens, overlapTokens)) chunks.push(piece);
       continue;
     }
     pending.push(block);
@@ -149,8 +175,16 @@ export function packBlocks(blocks: readonly Block[], { maxTokens, overlapTokens 
   return chunks.map((chunk, index) => ({ index, ...chunk }));
 }
 
-/** Cuts an oversized block between lines (between words for a single long line). */
-function splitBlock(block: Block, maxTokens: number, overlapTokens: number): Omit<Chunk, "index">[] {
+/**
+ * Cuts an oversized block between lines (between words for a single long
+ * line), yielding about every {@link STEP_CHARS} characters of lines counted
+ * and again of pieces cut.
+ */
+function* splitBlockSteps(
+  block: Block,
+  maxTokens: number,
+  overlapTokens: number,
+): Steps<Omit<Chunk, "index">[]> {
   const fence = block.kind === "code" ? fenceOf(block.text) : undefined;
   let lines = block.text.split("\n");
   if (fence !== undefined) lines = lines.slice(1, lines.at(-1)?.startsWith(fence.close) ? -1 : undefined);
@@ -159,7 +193,13 @@ function splitBlock(block: Block, maxTokens: number, overlapTokens: number): Omi
   // Each unit (a line, or a piece of a line over the budget) with its token count, counted once.
   const units: string[] = [];
   const unitTokens: number[] = [];
+  let counted = 0;
   for (const line of lines) {
+    if (counted >= STEP_CHARS) {
+      yield counted;
+      counted = 0;
+    }
+    counted += line.length + 1;
     const tokens = countTokens(line);
     if (tokens <= budget) {
       units.push(line);
@@ -178,7 +218,12 @@ function splitBlock(block: Block, maxTokens: number, overlapTokens: number): Omi
   };
   const pieces: Omit<Chunk, "index">[] = [];
   let start = 0;
+  let cut = 0;
   while (start < units.length) {
+    if (cut >= STEP_CHARS) {
+      yield cut;
+      cut = 0;
+    }
     let end = start;
     let sum = 0;
     while (end < units.length && (end === start || sum + tokensOf(end) <= budget)) {
@@ -201,6 +246,7 @@ function splitBlock(block: Block, maxTokens: number, overlapTokens: number): Omi
       tokens = countTokens(text);
     }
     pieces.push({ text, headingPath: block.headingPath, startLine: block.startLine + start, tokens });
+    cut += text.length;
     if (end >= units.length) break;
     let back = end;
     let overlap = 0;

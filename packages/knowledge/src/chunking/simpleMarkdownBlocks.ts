@@ -10,6 +10,7 @@
 import { parseMarkdown } from "../internal/markdownParser.js";
 import { countTokens } from "../tokens.js";
 import { type Block, plainText } from "./markdownBlocks.js";
+import { runSteps, STEP_CHARS, type Steps } from "./steps.js";
 
 /**
  * Characters that send the whole body to the parser: controls other than tab
@@ -77,6 +78,16 @@ const DECLINE = "decline";
  * or a next item with the same kind of marker), across blank lines.
  */
 export function simpleMarkdownBlocks(markdown: string): Block[] | undefined {
+  return runSteps(simpleMarkdownBlockSteps(markdown));
+}
+
+/**
+ * {@link simpleMarkdownBlocks} in steps: the generator yields the number of
+ * characters scanned since it last yielded, about every {@link STEP_CHARS},
+ * and returns the blocks (or `undefined`), so a caller can give the event
+ * loop turns inside a long document.
+ */
+export function* simpleMarkdownBlockSteps(markdown: string): Steps<Block[] | undefined> {
   if (PARSER_ONLY.test(markdown)) return undefined;
   const blocks: Block[] = [];
   // Heading titles by level (empty for levels skipped), and the path blocks carry.
@@ -97,7 +108,12 @@ export function simpleMarkdownBlocks(markdown: string): Block[] | undefined {
     list = undefined;
   };
   let line = 0;
+  let reported = 0;
   for (let position = 0; position <= markdown.length; ) {
+    if (position - reported >= STEP_CHARS) {
+      yield position - reported;
+      reported = position;
+    }
     const lineBegin = position;
     const newline = markdown.indexOf("\n", lineBegin);
     const end = newline === -1 ? markdown.length : newline;

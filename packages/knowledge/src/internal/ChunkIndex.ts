@@ -11,7 +11,7 @@ import type { z } from "zod";
 import type { Chunk, ChunkOptions } from "../chunking/chunkMarkdown.js";
 import { DocumentStore, type KnowledgeDocument, type Revision, withRevision } from "../DocumentStore.js";
 import { snippet } from "../search/highlight.js";
-import { LexicalIndex } from "../search/LexicalIndex.js";
+import { LexicalIndex, type TermCounts } from "../search/LexicalIndex.js";
 import {
   documentFilter,
   type SearchHit,
@@ -23,7 +23,7 @@ import { VectorIndex, type VectorIndexOptions } from "../search/VectorIndex.js";
 import { countTokens } from "../tokens.js";
 import { readChunkCaches, writeChunkCaches } from "./chunkCaches.js";
 import { collapse, cosine, type FusionSettings, fuseHits, mergeByScore } from "./combineRankings.js";
-import { type ChunkRecord, cutDocument, EMBED_BATCH, embeddingText } from "./documentChunks.js";
+import { type ChunkRecord, cutDocumentSteps, EMBED_BATCH, embeddingText } from "./documentChunks.js";
 import type { LogStamp } from "./logStamp.js";
 import { type PastChunk, PastRevisionChunks, pastRevisions } from "./PastRevisionChunks.js";
 
@@ -35,6 +35,12 @@ export interface ChunkIndexSettings {
   readonly fusion: FusionSettings;
   /** What "now" is for the `current` filter: the log's clock. */
   readonly clock: Clock;
+}
+
+/** A chunk cut for indexing, with its terms (and its heading's, twice) counted for the lexical index. */
+interface PreparedChunk {
+  readonly chunk: Chunk;
+  readonly terms: TermCounts;
 }
 
 /** Up to this many chunks kept by a filter, vector search compares with each instead of walking the graph. */
@@ -74,29 +80,46 @@ export class ChunkIndex {
    * lexically; their vectors wait for {@link ChunkIndex.embedPending}. Each
    * document is swapped whole (its old chunks out, its new ones in, with no
    * turn of the event loop between), and after every
-   * `REINDEX_SLICE_CHARS` characters of markdown the event loop gets a
-   * turn, so a large catch-up does not hold other requests for seconds. The
-   * caller must not search or reindex again until this resolves.
+   * `REINDEX_SLICE_CHARS` characters of work (markdown cut, chunks indexed)
+   * the event loop gets a turn, inside a long document's cutting too, so a
+   * large catch-up or one large document does not hold other requests for
+   * seconds (a document that goes to the markdown parser is still parsed in
+   * one step). The caller must not search or reindex again until this
+   * resolves.
    */
   async reindex(documents: DocumentStore, ids: readonly string[]): Promise<void> {
     let sliced = 0;
+    const work = async (characters: number): Promise<void> => {
+      sliced += characters;
+      if (sliced < REINDEX_SLICE_CHARS) return;
+      await turnOfEventLoop();
+      sliced = 0;
+    };
     for (const id of ids) {
-      if (sliced >= REINDEX_SLICE_CHARS) {
-        await turnOfEventLoop();
-        sliced = 0;
-      }
       const document = documents.get(id);
-      const chunks =
-        document === undefined || document.retracted !== undefined
-          ? []
-          : cutDocument(document, this.settings.chunking);
-      sliced += document?.body.length ?? 0;
-      this.#replaceChunks(id, document?.title ?? "", chunks);
+      const prepared: PreparedChunk[] = [];
+      if (document !== undefined && document.retracted === undefined) {
+        let chunks: readonly Chunk[] = [];
+        const steps = cutDocumentSteps(document, this.settings.chunking);
+        for (let step = steps.next(); ; step = steps.next()) {
+          if (step.done === true) {
+            chunks = step.value;
+            break;
+          }
+          await work(step.value);
+        }
+        for (const chunk of chunks) {
+          const heading = [document.title, ...chunk.headingPath].join(" ");
+          prepared.push({ chunk, terms: this.#lexical.terms(chunk.text, heading) });
+          await work(chunk.text.length);
+        }
+      }
+      this.#replaceChunks(id, prepared);
     }
   }
 
-  /** Replaces the chunks indexed for a document (none: it is gone from search). */
-  #replaceChunks(id: string, title: string, chunks: readonly Chunk[]): void {
+  /** Replaces the chunks indexed for a document, their terms counted (none: it is gone from search). */
+  #replaceChunks(id: string, chunks: readonly PreparedChunk[]): void {
     const previous = this.#chunksOf.get(id) ?? 0;
     for (let index = 0; index < previous; index += 1) {
       const chunkId = `${id}#${index}`;
@@ -107,10 +130,9 @@ export class ChunkIndex {
     }
     this.#chunksOf.delete(id);
     if (chunks.length === 0) return;
-    for (const chunk of chunks) {
+    for (const { chunk, terms } of chunks) {
       const chunkId = `${id}#${chunk.index}`;
-      const heading = [title, ...chunk.headingPath].join(" ");
-      this.#lexical.add(chunkId, chunk.text, heading);
+      this.#lexical.addTerms(chunkId, terms);
       this.#chunks.set(chunkId, {
         documentId: id,
         headingPath: chunk.headingPath,
@@ -283,8 +305,9 @@ export class ChunkIndex {
   }
 
   /**
-   * Writes the caches to `dir` (each through a temporary file and a rename),
-   * stamped with the log position they reflect and the id of the event there.
+   * Writes the caches to `dir` (see `writeChunkCaches`: a crash midway leaves
+   * caches that load as they were or are rebuilt), stamped with the log
+   * position they reflect and the id of the event there.
    */
   save(dir: string, documents: DocumentStore, stamp: LogStamp): void {
     writeChunkCaches(

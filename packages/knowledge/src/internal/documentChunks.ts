@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type Chunk, type ChunkOptions, chunkMarkdown } from "../chunking/chunkMarkdown.js";
+import { type Chunk, type ChunkOptions, chunkMarkdownSteps } from "../chunking/chunkMarkdown.js";
+import { runSteps, type Steps } from "../chunking/steps.js";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 
 /** A chunk as the indexes keep it: the document it belongs to, where it sits, and its text. */
@@ -20,7 +21,13 @@ export const EMBED_BATCH = 64;
 
 /** The chunks of a document's body (its title alone when the body is empty). */
 export function cutDocument(document: KnowledgeDocument, chunking: ChunkOptions): Chunk[] {
-  const chunks: Chunk[] = document.body.trim() === "" ? [] : chunkMarkdown(document.body, chunking);
+  return runSteps(cutDocumentSteps(document, chunking));
+}
+
+/** {@link cutDocument} in steps (see `chunkMarkdownSteps`): the same chunks, with pauses possible inside a long body. */
+export function* cutDocumentSteps(document: KnowledgeDocument, chunking: ChunkOptions): Steps<Chunk[]> {
+  const chunks: Chunk[] =
+    document.body.trim() === "" ? [] : yield* chunkMarkdownSteps(document.body, chunking);
   if (chunks.length === 0)
     chunks.push({ index: 0, text: document.title, headingPath: [], startLine: 1, tokens: 0 });
   return chunks;

@@ -116,19 +116,25 @@ export class LexicalIndex {
    * count twice (a title or heading says what the text is about).
    */
   add(id: string, text: string, title = ""): void {
+    this.addTerms(id, this.terms(text, title));
+  }
+
+  /**
+   * Indexes terms counted by {@link LexicalIndex.terms} under an id, replacing
+   * what the id held: the same as {@link LexicalIndex.add} of the text they
+   * were counted from, for a caller that counts the terms of many texts ahead
+   * (with pauses between) and then indexes them all in one step.
+   */
+  addTerms(id: string, { counts, length }: TermCounts): void {
     this.remove(id);
-    const titleTerms = title === "" ? [] : this.#tokenize(title);
-    const terms = [...titleTerms, ...titleTerms, ...this.#tokenize(text)];
     const doc = this.#ids.length;
     this.#ensureCapacity(doc + 1);
     this.#ids.push(id);
     this.#numberOf.set(id, doc);
-    this.#lengths[doc] = terms.length;
+    this.#lengths[doc] = length;
     this.#live[doc] = 1;
     this.#liveCount += 1;
-    this.#totalLength += terms.length;
-    const counts = new Map<string, number>();
-    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    this.#totalLength += length;
     for (const [term, tf] of counts) {
       let postings = this.#terms.get(term);
       if (postings === undefined) {

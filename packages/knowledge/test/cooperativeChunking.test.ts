@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hashJson, openEventLog } from "@software-factory/core";
+import { describe, expect, it } from "vitest";
+import { chunkMarkdownSteps } from "../src/chunking/chunkMarkdown.js";
+import {
+  chunkMarkdown,
+  createHashingEmbedder,
+  DocumentCaptured,
+  type Embedder,
+  knowledgeEvents,
+  openKnowledgeBase,
+} from "../src/index.js";
+import { loadMarkdownParser } from "../src/internal/markdownParser.js";
+
+const paragraph =
+  "Payment retries back off exponentially before the order is marked as failed, and the ledger is reconciled nightly. ";
+
+/** About `size` characters of headings, paragraphs and lists: the line scanner's kind of markdown. */
+function sectioned(size: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let index = 0; length < size; index += 1) {
+    const part =
+      index % 10 === 0
+        ? `# Part ${index}\n\n`
+        : `## Step ${index}\n\n${paragraph.repeat(4)}\n\n- item one ${index}\n- item two\n  continued\n\n1. first\n2. second\n\n`;
+    parts.push(part);
+    length += part.length;
+  }
+  return parts.join("");
+}
+
+/** About `size` characters of code blocks, tables, quotes and inline markup: the markdown parser's kind. */
+function structured(size: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let index = 0; length < size; index += 1) {
+    const part = [
+      `## Code ${index}\n\n\`\`\`ts\nconst x${index} = ${index};\n\`\`\`\n\n`,
+      `| a | b |\n|---|---|\n| ${index} | **bold** |\n\n> quote ${index} ${paragraph}\n\n`,
+      `### Note *${index}*\n\n${paragraph.repeat(3)} \`code\`\n\n`,
+    ][index % 3] as string;
+    parts.push(part);
+    length += part.length;
+  }
+  return parts.join("");
+}
+
+/** Runs chunking steps with a turn of the event loop after every step; returns the chunks and the number of turns. */
+async function chunkWithTurns(markdown: string): Promise<{ chunks: unknown; turns: number }> {
+  const steps = chunkMarkdownSteps(markdown, { maxTokens: 200 });
+  let turns = 0;
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done === true) return { chunks: step.value, turns };
+    turns += 1;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe("chunking a long document in steps", () => {
+  it("cuts the same chunks as chunkMarkdown in one go, pausing inside a long document", async () => {
+    await loadMarkdownParser();
+    const documents = {
+      "sectioned 2 MB": sectioned(2_000_000),
+      "sectioned, CRLF line ends": sectioned(100_000).replaceAll("\n", "\r\n"),
+      "structured (parsed)": structured(30_000),
+      "one code block of 2,000 lines": `# Code\n\n\`\`\`js\n${Array.from({ length: 2000 }, (_, index) => `const value${index} = compute(${index});`).join("\n")}\n\`\`\`\n`,
+      "one line of 100 KB": `# Line\n\n${paragraph.repeat(900)}`,
+      short: "# Title\n\nHello *world*.",
+    };
+    for (const [name, markdown] of Object.entries(documents)) {
+      const { chunks, turns } = await chunkWithTurns(markdown);
+      expect(chunks, name).toEqual(chunkMarkdown(markdown, { maxTokens: 200 }));
+      if (markdown.length > 50_000) expect(turns, name).toBeGreaterThan(markdown.length / 4096);
+    }
+  });
+});
+
+describe("re-indexing one large document", () => {
+  it("lets a chain of 100 event-loop turns finish before the document's chunks reach the embedder", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "factory-kb-one-large-"));
+    const log = await openEventLog({ path: join(dir, "factory.db") });
+    log.registry.register(...knowledgeEvents);
+    const hashing = createHashingEmbedder();
+    /** Turns of the chain that had run when the embedder was first asked for the large document's chunks. */
+    let turnsAtEmbedding: number | undefined;
+    let turns = 0;
+    const embedder: Embedder = {
+      id: hashing.id,
+      dimension: hashing.dimension,
+      semantic: hashing.semantic,
+      embed: (texts) => {
+        if (texts.some((text) => text.startsWith("Large")) && turnsAtEmbedding === undefined)
+          turnsAtEmbedding = turns;
+        return hashing.embed(texts);
+      },
+    };
+    const kb = await openKnowledgeBase({ log, embedder });
+    try {
+      // One search first, so the markdown parser is loaded before the catch-up under test.
+      await kb.capture({
+        kind: "note",
+        title: "Warm-up",
+        body: "# Warm-up\n\nnothing",
+        source: { system: "t" },
+      });
+      await kb.search("warm-up");
+      const title = "Large";
+      const body = sectioned(2_000_000);
+      await log.append([
+        {
+          type: DocumentCaptured.type,
+          subject: "large_1",
+          data: {
+            kind: "note",
+            source: { system: "other-process", uri: "large.md" },
+            links: [],
+            supersedes: [],
+            title,
+            body,
+            contentHash: hashJson({ title, body, decision: null }),
+            tags: [],
+            lines: [],
+            validFrom: new Date().toISOString(),
+          },
+        },
+      ]);
+      const turn = (): void => {
+        turns += 1;
+        if (turns < 100) setImmediate(turn);
+      };
+      setImmediate(turn);
+      const { hits } = await kb.search("reconciled nightly", { limit: 1 });
+      expect(hits[0]?.document.id).toBe("large_1");
+      // Cut and indexed in one step (before chunking in steps), it reached the embedder before the chain's first turn.
+      expect(turnsAtEmbedding).toBe(100);
+    } finally {
+      await kb.close();
+      await log.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
