@@ -48,13 +48,22 @@ function textOf(artifact: Artifact): string {
   return "";
 }
 
-/** Lines under a markdown heading matching `name`, up to the next heading of any level. */
+/**
+ * Non-blank lines under the markdown headings matching `name`, each up to the
+ * next heading of any level; undefined when no heading matches.
+ */
 function section(text: string, name: RegExp): string[] | undefined {
   const lines = text.split(/\r?\n/);
-  const start = lines.findIndex((line) => /^#{1,6}\s/.test(line) && name.test(line));
-  if (start === -1) return undefined;
-  const end = lines.findIndex((line, index) => index > start && /^#{1,6}\s/.test(line));
-  return lines.slice(start + 1, end === -1 ? undefined : end).filter((line) => line.trim() !== "");
+  let found = false;
+  let inside = false;
+  const under: string[] = [];
+  for (const line of lines) {
+    if (/^#{1,6}\s/.test(line)) {
+      inside = name.test(line);
+      found ||= inside;
+    } else if (inside && line.trim() !== "") under.push(line);
+  }
+  return found ? under : undefined;
 }
 
 function nonEmptyStrings(value: unknown): string[] {
@@ -215,6 +224,18 @@ const designLinksRequirement = defineRule<Artifact, Factory>({
   },
 });
 
+/**
+ * The headings that state each part of a decision record, as the knowledge
+ * base's ADR importer reads them: Nygard's `Context`, `Decision`,
+ * `Consequences`, and MADR's `Context and Problem Statement`, `Decision
+ * Outcome` (not `Decision Drivers`) and `Positive Consequences` and the like.
+ */
+const ADR_HEADINGS = {
+  context: /^#{1,6}\s*context(?:\s+and\s+problem\s+statement)?\s*:?\s*$/i,
+  decision: /^#{1,6}\s*decision(?:\s+outcome)?\s*:?\s*$/i,
+  consequences: /^#{1,6}\s*(?:\S.*\s)?consequences\s*:?\s*$/i,
+} as const;
+
 const decisionRecordIsComplete = defineRule<Artifact, Factory>({
   id: "decision-record-is-complete",
   description: "A decision record (ADR) states its context, the decision and its consequences.",
@@ -224,10 +245,10 @@ const decisionRecordIsComplete = defineRule<Artifact, Factory>({
   check: (artifact) => {
     if (artifact.kind !== "adr") return [];
     const text = textOf(artifact);
-    const missing = ["context", "decision", "consequences"].filter((part) => {
+    const missing = (["context", "decision", "consequences"] as const).filter((part) => {
       const field = artifact.fields[part];
       if (typeof field === "string" && field.trim() !== "") return false;
-      const lines = section(text, new RegExp(`^#{1,6}\\s*${part}\\b`, "i"));
+      const lines = section(text, ADR_HEADINGS[part]);
       return lines === undefined || lines.length === 0;
     });
     return missing.length === 0

@@ -185,6 +185,37 @@ describe("builtin standards", () => {
     ]);
   });
 
+  it("reads a MADR decision record's headings as the decision-record importer does", async () => {
+    const madr = (outcome: string) =>
+      [
+        "## Context and Problem Statement",
+        "",
+        "Sessions do not scale.",
+        "",
+        "## Decision Drivers",
+        "",
+        "* horizontal scaling",
+        "",
+        "## Decision Outcome",
+        "",
+        outcome,
+        "",
+        "### Positive Consequences",
+        "",
+        "* no session store",
+        "",
+        "### Negative Consequences",
+        "",
+        "* key rotation",
+      ].join("\n");
+    await record("ADR-MADR", "adr", { body: madr('Chosen option: "signed tokens".') }, item);
+    await record("ADR-UNDECIDED", "adr", { body: madr("") }, item);
+
+    expect(await findings("decision-record-is-complete")).toEqual([
+      ["ADR-UNDECIDED", "error", "decision record ADR-UNDECIDED (ADR-UNDECIDED) does not state its decision"],
+    ]);
+  });
+
   it("wants every change set to belong to a work item, and finds those recorded without one", async () => {
     await record("CS-1", "changeSet", { commit: "4f2a9c1e", paths: ["src/checkout/pay.ts"] }, item);
     await record("CS-2", "changeSet", { commit: "5e3b0d2f", paths: ["src/checkout/pay.ts"] });
