@@ -28,6 +28,7 @@ import { registerSkills } from "./commands/skills.js";
 import { registerStandards } from "./commands/standards.js";
 import { registerWhoOwns } from "./commands/whoOwns.js";
 import { registerWork } from "./commands/work.js";
+import { errorHints } from "./errorHints.js";
 import { errorMessage } from "./errorMessage.js";
 import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
@@ -226,6 +227,7 @@ export async function runCli(argv: readonly string[], output: Output = createOut
       return ExitCode.interrupted;
     }
     output.error(`error: ${errorMessage(error)}`);
+    for (const hint of errorHints(error)) output.error(hint);
     if (process.env.FACTORY_DEBUG) output.error(String((error as Error).stack));
     return ExitCode.failed;
   }

@@ -1,0 +1,52 @@
+/**
+ * A move refused for missing evidence says, after its error line, how to
+ * record that evidence, and the command it gives works.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHOP_YAML } from "./fixtures.js";
+import { runFactory } from "./runFactory.js";
+
+let cwd: string;
+const factory = (...args: string[]) => runFactory(args, { cwd });
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-cli-evidence-hints-"));
+  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+});
+afterAll(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe("factory work advance without the evidence a stage needs", () => {
+  it("names the commands that record it, after the error line", async () => {
+    const created = await factory("work", "create", "--line", "checkout", "Refund", "links", "--json");
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    expect((await factory("work", "advance", id)).code).toBe(0);
+    expect((await factory("work", "advance", id)).code).toBe(0);
+
+    const noChange = await factory("work", "advance", id);
+    expect(noChange.code).toBe(1);
+    const [first, hint] = noChange.stderr.split("\n");
+    expect(first).toMatch(/^error: E_EVIDENCE_MISSING: .*no changeSet artifact$/);
+    expect(hint).toBe(
+      `  record a changeSet: commit with a "Factory-Item: ${id}" trailer and run factory import git, or factory work artifact ${id} --kind changeSet --title <title> --fields '{"commit":"<sha>","paths":["<path>"]}'`,
+    );
+    const recorded = await factory(
+      ...`work artifact ${id} --kind changeSet --title Links`.split(" "),
+      "--fields",
+      '{"commit":"9c4e1a7","paths":["src/checkout/refund.ts"]}',
+    );
+    expect(recorded.code).toBe(0);
+    expect((await factory("work", "advance", id)).code).toBe(0);
+
+    const noTests = await factory("work", "advance", id);
+    expect(noTests.code).toBe(1);
+    expect(noTests.stderr.split("\n")[1]).toBe(
+      `  record testEvidence with no failed test: factory import junit <report.xml> --work-item ${id}, or factory work artifact ${id} --kind testEvidence --title <title> --fields '{"runId":"<id>","passed":<n>,"failed":0}'`,
+    );
+  });
+});
