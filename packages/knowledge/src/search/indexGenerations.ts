@@ -17,6 +17,9 @@ import { replaceFileDurably, syncFile } from "../internal/durableFiles.js";
 /** Names the format of a manifest, so a file of another kind or version is never read as one. */
 const FORMAT = "software-factory/index-generation";
 
+/** How a manifest begins: its format, then its generation number (read without parsing the rest). */
+const MANIFEST_START = new RegExp(`^\\{"format":"${FORMAT.replace("/", "\\/")}","generation":(\\d+),`);
+
 /** A file of a generation as its manifest records it. */
 const GenerationFileSchema = z.object({
   name: z
@@ -62,20 +65,37 @@ export function manifestPath(path: string): string {
  * another index in this one) never write the same file.
  */
 export function beginGeneration(path: string): Generation {
-  let previous = -1;
-  try {
-    previous = ManifestSchema.parse(JSON.parse(readFileSync(manifestPath(path), "utf8"))).generation;
-  } catch {
-    // No readable manifest: this is the first generation.
-  }
-  const number = previous + 1;
+  const number = committedNumber(path) + 1;
   const stem = `${path}.g${number}-${process.pid}-${randomBytes(4).toString("hex")}`;
   return { number, file: (index) => `${stem}.${index}`, manifest: `${stem}.manifest` };
 }
 
 /**
+ * The number of the generation the manifest of `path` commits, read from its
+ * start (where the manifest keeps it, before the index's content), or -1 when
+ * there is none.
+ */
+function committedNumber(path: string): number {
+  let descriptor: number;
+  try {
+    descriptor = openSync(manifestPath(path), "r");
+  } catch {
+    return -1;
+  }
+  try {
+    const start = Buffer.alloc(256);
+    const read = readSync(descriptor, start);
+    const match = MANIFEST_START.exec(start.subarray(0, read).toString("utf8"));
+    return match === null ? -1 : Number(match[1]);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
  * Commits a generation whose `files` are written: flushes them, records their
- * sizes and checksums with `content` in a manifest, and renames it over the
+ * sizes and checksums with `content` (whose keys must not be `format`,
+ * `generation` or `files`) in a manifest, and renames it over the
  * previous one (the single point where the save takes effect); then removes
  * the files of older generations that no running save may still commit. When
  * the commit fails, the generation's files are removed and the previous
@@ -95,7 +115,7 @@ export function commitGeneration(
       syncFile(file);
       return { name: basename(file), ...digestOf(file) };
     });
-    const manifest = { ...content, format: FORMAT, generation: generation.number, files: recorded };
+    const manifest = { format: FORMAT, generation: generation.number, files: recorded, ...content };
     replaceFileDurably(manifestPath(path), temporary, JSON.stringify(manifest));
   } catch (error) {
     for (const file of [...files, temporary]) rmSync(file, { force: true });
@@ -119,6 +139,8 @@ export function readCommittedGeneration(path: string): CommittedGeneration | und
   const folder = dirname(path);
   const files: string[] = [];
   for (const recorded of manifest.files) {
+    // Only files of a generation of this index, beside the manifest.
+    if (!recorded.name.startsWith(`${basename(path)}.g`)) return undefined;
     const file = join(folder, recorded.name);
     try {
       if (statSync(file).size !== recorded.bytes) return undefined;
