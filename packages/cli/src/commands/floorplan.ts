@@ -6,6 +6,7 @@
 import { toDot, toGraphologyJson, toMermaid } from "@software-factory/floorplan";
 import type { Command } from "commander";
 import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
 import { parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -20,9 +21,13 @@ export function registerFloorplan(program: Command, context: CliContext): void {
     .option("--format <format>", "text, mermaid, dot or json", "text")
     .action(
       action(context, async ({ options, output }, flags) => {
-        const format = options.json
-          ? "json"
-          : parseFlag(FormatFlag, (flags as { format: string }).format, "--format");
+        const given = parseFlag(FormatFlag, (flags as { format: string }).format, "--format");
+        // A diagram is not JSON: taking either silently would print what the caller did not ask for.
+        if (options.json && (given === "mermaid" || given === "dot"))
+          throw new UsageError(
+            `--format ${given} prints a diagram, not JSON: give --json or --format ${given}, not both`,
+          );
+        const format = options.json ? "json" : given;
         await withFactory(options, async (factory) => {
           const floorplan = factory.floorplan;
           if (format === "mermaid") return output.line(toMermaid(floorplan.graph));
