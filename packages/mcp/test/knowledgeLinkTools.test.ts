@@ -13,7 +13,12 @@ interface Linked {
   links: { type: string; target: string }[];
 }
 
-const server = useSeededServer("knowledge-link-tools-test");
+let refunds: string;
+let disputes: string;
+const server = useSeededServer("knowledge-link-tools-test", async ({ factory }) => {
+  refunds = (await factory.work.createWorkItem({ line: "payments", title: "Refunds" })).id;
+  disputes = (await factory.work.createWorkItem({ line: "payments", title: "Disputes" })).id;
+});
 const { call, refused } = server;
 
 /** A tool's answer that must not be an error (checked). */
@@ -48,10 +53,10 @@ describe("link_knowledge and unlink_knowledge", () => {
       revision: 1,
       links: [{ type: "relatesTo", target: runbook }],
     });
-    const toItem = await link({ id: note, type: "informs", target: "wi_refunds" });
+    const toItem = await link({ id: note, type: "informs", target: refunds });
     expect(toItem.links).toEqual([
       { type: "relatesTo", target: runbook },
-      { type: "informs", target: "wi_refunds" },
+      { type: "informs", target: refunds },
     ]);
     expect(await linksOf(note)).toEqual(toItem.links);
 
@@ -59,7 +64,7 @@ describe("link_knowledge and unlink_knowledge", () => {
     expect(unlinked).toMatchObject({
       id: note,
       revision: 1,
-      links: [{ type: "informs", target: "wi_refunds" }],
+      links: [{ type: "informs", target: refunds }],
     });
     expect(await linksOf(note)).toEqual(unlinked.links);
   });
@@ -93,6 +98,44 @@ describe("link_knowledge and unlink_knowledge", () => {
       );
     }
     expect(await linksOf(note)).toEqual([]);
+  });
+
+  it("refuse a link to what the factory does not have, naming target, and write nothing", async () => {
+    const note = await capture("Payout schedule");
+    const [signal, artifact] = [
+      (await ok("capture_signal", { text: "Payouts are late", source: "support" })).id as string,
+      (
+        (await ok("record_artifact", { id: "req-payouts", kind: "requirement", title: "Payouts" }))
+          .artifact as {
+          id: string;
+        }
+      ).id,
+    ];
+    for (const target of ["doc_01NOPE", "wi_01NOPE", `${refunds}X`]) {
+      expect(await refused("link_knowledge", { id: note, type: "informs", target })).toBe(
+        `E_NOT_FOUND: target: no document, work item, signal or artifact "${target}"; list_knowledge, list_work, capture_signal and record_artifact give ids`,
+      );
+    }
+    expect(
+      await refused("capture_knowledge", {
+        kind: "note",
+        title: "Payout fees",
+        body: "Fees.",
+        links: [
+          { type: "informs", target: refunds },
+          { type: "informs", target: "wi_01NOPE" },
+        ],
+      }),
+    ).toBe(
+      'E_NOT_FOUND: links[1].target: no document, work item, signal or artifact "wi_01NOPE"; list_knowledge, list_work, capture_signal and record_artifact give ids',
+    );
+    expect(await linksOf(note)).toEqual([]);
+    const titles = ((await ok("list_knowledge", {})).documents as { title: string }[]).map(
+      (doc) => doc.title,
+    );
+    expect(titles).not.toContain("Payout fees");
+    for (const target of [signal, artifact, refunds]) await link({ id: note, type: "relatesTo", target });
+    expect(await linksOf(note)).toHaveLength(3);
   });
 
   it("refuse a new link to a retracted document, and any change to a retracted one, with E_RETRACTED; unlink one made before", async () => {
@@ -129,7 +172,7 @@ describe("link_knowledge and unlink_knowledge with an idempotency key", () => {
 
     const linked = await link(linkRequest);
     expect(await link(linkRequest)).toEqual(linked);
-    expect(await refused("link_knowledge", { ...linkRequest, target: "wi_disputes" })).toContain(
+    expect(await refused("link_knowledge", { ...linkRequest, target: disputes })).toContain(
       'E_IDEMPOTENCY_CONFLICT: idempotency key "link-1" was already used',
     );
 
@@ -138,8 +181,8 @@ describe("link_knowledge and unlink_knowledge with an idempotency key", () => {
     expect(unlinked.links).toEqual([]);
     expect(await unlink(unlinkRequest)).toEqual(unlinked);
     // A link the document has, so that unlinking it would write.
-    await link({ id: note, type: "informs", target: "wi_disputes" });
-    const other = { id: note, type: "informs", target: "wi_disputes" };
+    await link({ id: note, type: "informs", target: disputes });
+    const other = { id: note, type: "informs", target: disputes };
     expect(await refused("unlink_knowledge", { ...other, idempotencyKey: "unlink-1" })).toContain(
       'E_IDEMPOTENCY_CONFLICT: idempotency key "unlink-1" was already used',
     );
@@ -147,6 +190,6 @@ describe("link_knowledge and unlink_knowledge with an idempotency key", () => {
       'E_IDEMPOTENCY_CONFLICT: idempotency key "link-1" was already used',
     );
 
-    expect(await linksOf(note)).toEqual([{ type: "informs", target: "wi_disputes" }]);
+    expect(await linksOf(note)).toEqual([{ type: "informs", target: disputes }]);
   });
 });

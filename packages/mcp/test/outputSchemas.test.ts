@@ -189,12 +189,13 @@ describe("answers on the seeded factory validate against the declared output sch
     });
     const [document] = (await answer("list_knowledge", {})).documents as { id: string }[];
     const linked = await answer("link_knowledge", { id: document?.id, type: "informs", target: item.id });
-    await answer("link_knowledge", { id: document?.id, type: "relatesTo", target: "wi_other" });
+    const other = await answer("create_work_item", { line: "checkout", title: "Pay by link" });
+    await answer("link_knowledge", { id: document?.id, type: "relatesTo", target: other.id });
     const unlinked = await answer("unlink_knowledge", { id: document?.id, type: "informs", target: item.id });
 
     expect(assigned).toMatchObject({ owner: "bo", contributors: ["ana"] });
     expect(linked.links).toEqual([{ type: "informs", target: item.id }]);
-    expect(unlinked.links).toEqual([{ type: "relatesTo", target: "wi_other" }]);
+    expect(unlinked.links).toEqual([{ type: "relatesTo", target: other.id }]);
     for (const [name, value] of [
       ["assign_work_item", assigned],
       ["link_knowledge", linked],

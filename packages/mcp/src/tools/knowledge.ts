@@ -21,6 +21,7 @@ import {
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { DocumentOutput, DocumentSummaryOutput, SearchHitOutput } from "./knowledgeOutputs.js";
+import { requireLinkTarget } from "./knownRecords.js";
 import { requireLines } from "./knownValues.js";
 import { hitsWithinBudget } from "./searchBudget.js";
 import {
@@ -271,7 +272,7 @@ export const DocumentLink = z.strictObject({
     "What the link means: a word starting lowercase (relatesTo, informs, evidenceFor), at most 60 characters",
   ),
   target: LinkSchema.shape.target.describe(
-    "Id of the linked document or artifact (a document id from list_knowledge or search_knowledge, wi_... from list_work, an artifact id from record_artifact), at most 200 characters",
+    "Id of the linked document, work item, signal or artifact (a document id from list_knowledge or search_knowledge, wi_... from list_work, sig_... from capture_signal, an artifact id from record_artifact), at most 200 characters",
   ),
 });
 
@@ -311,7 +312,7 @@ export const captureKnowledge = defineTool({
       .array(DocumentLink)
       .default([])
       .describe(
-        "Typed links to other documents or artifacts: { type: a lowercase-first word such as relatesTo, informs, evidenceFor; target: the document or artifact id }",
+        "Typed links to other documents or artifacts: { type: a lowercase-first word such as relatesTo, informs, evidenceFor; target: the id of a document, work item, signal or artifact of the factory (an unknown one is E_NOT_FOUND) }",
       ),
     supersedes: z
       .array(z.string())
@@ -324,6 +325,8 @@ export const captureKnowledge = defineTool({
   output: Stored,
   run: async (factory, { idempotencyKey, ...input }) => {
     await requireLines(factory, input.lines, "lines");
+    for (const [index, link] of input.links.entries())
+      await requireLinkTarget(factory, link.target, `links[${index}].target`);
     return stored(await factory.knowledge.capture(input, keyed(idempotencyKey)));
   },
 });

@@ -11,6 +11,7 @@ import type { KnowledgeDocument } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { DocumentLink, Stored, stored } from "./knowledge.js";
+import { requireLinkTarget } from "./knownRecords.js";
 import { IdempotencyKey, keyed } from "./shared.js";
 
 /**
@@ -64,13 +65,14 @@ export const linkKnowledge = defineTool({
   name: "link_knowledge",
   title: "Link knowledge",
   description:
-    "Add a typed link (relatesTo, informs, evidenceFor...) from a knowledge document to another document or an artifact (wi_..., sig_...). A link the document already has changes nothing. A retracted document cannot be linked, nor linked to (links made before it was retracted stay): E_RETRACTED, naming it, when and why it was retracted, and nothing is written. Answers the document's links.",
+    "Add a typed link (relatesTo, informs, evidenceFor...) from a knowledge document to another document, a work item (wi_...), a signal (sig_...) or an artifact of the factory; a target it does not have is E_NOT_FOUND naming target. A link the document already has changes nothing. A retracted document cannot be linked, nor linked to (links made before it was retracted stay): E_RETRACTED, naming it, when and why it was retracted, and nothing is written. Answers the document's links.",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: LinkArguments,
   output: LinksAnswer,
   run: async (factory, { id, idempotencyKey, ...link }) => {
     await requireDocument(factory, id, "id");
+    await requireLinkTarget(factory, link.target, "target");
     return linksAnswer(await factory.knowledge.link(id, link, keyed(idempotencyKey)));
   },
 });

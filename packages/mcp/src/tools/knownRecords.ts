@@ -52,6 +52,26 @@ export async function requireWorkItem(factory: Factory, id: string, field: strin
 }
 
 /**
+ * Refuses a link target that is none of the factory's knowledge documents
+ * (retracted ones included: linking to one is refused as retracted), work
+ * items, signals or artifacts, after reading what other processes wrote.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `linkTarget`) naming the id, the argument and where ids come from.
+ */
+export async function requireLinkTarget(factory: Factory, target: string, field: string): Promise<void> {
+  await factory.work.refresh();
+  const { work } = factory;
+  if (work.get(target) ?? work.signal(target) ?? work.artifact(target)) return;
+  if ((await factory.knowledge.get(target)) !== undefined) return;
+  throw new NotFoundError({
+    message: `${field}: no document, work item, signal or artifact "${target}"; list_knowledge, list_work, capture_signal and record_artifact give ids`,
+    entity: "linkTarget",
+    id: target,
+    field,
+  });
+}
+
+/**
  * Refuses a signal the factory does not have, after reading what other
  * processes wrote.
  *
