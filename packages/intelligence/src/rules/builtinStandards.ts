@@ -320,6 +320,19 @@ const changeSetLinksWorkItem = defineRule<Artifact, Factory>({
   },
 });
 
+/**
+ * When a routed signal was first routed, in epoch milliseconds. `routedAt` is
+ * its last routing, so when that is past `due` the log's first
+ * `signal.routed` event of the signal is read: a signal routed in time and
+ * re-routed later (triage moving it to the right line) met its SLA.
+ */
+async function firstRouted(signal: Signal, factory: Factory, due: number): Promise<number> {
+  const last = Date.parse(signal.routedAt ?? "");
+  if (last <= due) return last;
+  const [first] = await factory.log.read({ types: ["signal.routed"], subjects: [signal.id], limit: 1 });
+  return first === undefined ? last : Math.min(last, Date.parse(first.at));
+}
+
 function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, Factory> {
   const sla = { ...DEFAULT_SIGNAL_SLA_HOURS, ...options.signalSlaHours };
   const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
@@ -329,12 +342,14 @@ function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, F
     severity: "warning",
     appliesTo: "signal",
     triggers: ["signal.captured", "signal.routed"],
-    check: (signal, factory) => {
+    check: async (signal, factory) => {
       const limit = sla[signal.severity] * 3_600_000;
       const captured = Date.parse(signal.capturedAt);
       const now = options.now ?? (() => factory.log.clock.now());
       const waited =
-        (signal.routedAt === undefined ? now().getTime() : Date.parse(signal.routedAt)) - captured;
+        (signal.routedAt === undefined
+          ? now().getTime()
+          : await firstRouted(signal, factory, captured + limit)) - captured;
       if (waited <= limit) return [];
       return [
         {

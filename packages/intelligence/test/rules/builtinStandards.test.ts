@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { manualClock } from "@software-factory/core";
 import {
   builtinStandards,
   type Factory,
@@ -261,5 +262,47 @@ describe("builtin standards", () => {
       [late.id, `critical signal ${late.id} is unrouted after 48.0 h (SLA 4.0 h)`],
     ]);
     expect(await findings("signal-routed-within-sla")).toEqual([]);
+  });
+
+  it("judges a signal by when it was first routed, not by a later re-routing", async () => {
+    const clock = manualClock("2030-01-01T09:00:00Z");
+    const timedDir = mkdtempSync(join(tmpdir(), "builtin-standards-sla-"));
+    const timed = await openFactory({ dir: timedDir, clock, durability: "normal" });
+    installBuiltinStandards(timed);
+    try {
+      await timed.floorplan.applyPlan({
+        product: { id: "shop" },
+        operators: [{ id: "ana" }],
+        lines: [
+          { id: "checkout", owner: "ana" },
+          { id: "payments", owner: "ana" },
+        ],
+      });
+      const signal = await timed.work.captureSignal({
+        text: "cannot pay",
+        source: "support",
+        severity: "critical",
+      });
+      const late = await timed.work.captureSignal({
+        text: "no receipt",
+        source: "support",
+        severity: "critical",
+      });
+      clock.advance(3_600_000);
+      await timed.work.routeSignal(signal.id, "checkout");
+      clock.advance(4 * 3_600_000);
+      await timed.work.routeSignal(late.id, "checkout");
+      // Two days on, triage moves the first signal to the line that owns it.
+      clock.advance(48 * 3_600_000);
+      await timed.work.routeSignal(signal.id, "payments");
+
+      const found = await timed.standards.check({ rules: ["signal-routed-within-sla"] });
+      expect(found.map((finding) => finding.message)).toEqual([
+        `critical signal ${late.id} was routed after 5.0 h (SLA 4.0 h)`,
+      ]);
+    } finally {
+      await timed.close();
+      rmSync(timedDir, { recursive: true, force: true });
+    }
   });
 });
