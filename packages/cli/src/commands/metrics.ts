@@ -99,7 +99,7 @@ export function registerMetrics(program: Command, context: CliContext): void {
       "yield (work delivered in the window, and the rework of those items), throughput and signal resolution, computed from the event history",
     )
     .option("--line <line>", "only this line (a line of the floor plan)")
-    .option("--operator <operator>", "only this operator's items and signals")
+    .option("--operator <operator>", "only the items this operator owns and the signals they captured")
     .option(
       "--since <when>",
       "start of the window: a date or a span back from now (30d, 12h, 2w); default 30 days before its end",
