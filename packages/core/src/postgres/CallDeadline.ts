@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { isQueryTimeout } from "./connectionErrors.js";
 
 /** The most by which the server gives up waiting for a lock before the client gives up waiting for the answer (ms). */
 const LOCK_WAIT_MARGIN_MS = 250;
@@ -43,7 +44,9 @@ export class CallDeadline {
    * and the answer. A connection whose statement failed is discarded, as
    * `pool.query` does. `values` may be a function of the time the answer is
    * waited for (`answerMs`), for a statement that bounds a wait of the server
-   * by it (see {@link lockWaitMs}).
+   * by it (see {@link lockWaitMs}). When the answer does not come in time,
+   * `unanswered` is told the server's process id of the session that was
+   * running the statement (which may still be running it) before this rejects.
    *
    * @throws the driver's error; a connection not had in time is one `isConnectionError` recognises.
    */
@@ -52,6 +55,7 @@ export class CallDeadline {
     queryTimeoutMs: number,
     text: string,
     values: readonly unknown[] | ((answerMs: number) => readonly unknown[]) = [],
+    unanswered?: (pid: number) => void,
   ): Promise<pg.QueryResult<Row>> {
     const client = await this.connect(pool);
     // The pool takes its own 'error' listener off a connection it lends out, and
@@ -73,7 +77,9 @@ export class CallDeadline {
       return result;
     } catch (error) {
       client.off("error", ignoreLentConnectionError);
+      const pid = (client as unknown as { readonly processID: number | null }).processID;
       client.release(error instanceof Error ? error : true);
+      if (pid !== null && isQueryTimeout(error)) unanswered?.(pid);
       throw error;
     }
   }

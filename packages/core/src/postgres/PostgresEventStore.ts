@@ -38,6 +38,7 @@ import {
 } from "./options.js";
 import type { PostgresTurn, TurnStatement } from "./PostgresTurn.js";
 import { PostgresWriteTurns } from "./PostgresWriteTurns.js";
+import { settleAbandonedAppend } from "./settleAbandonedAppend.js";
 
 interface EventRow {
   readonly seq: string;
@@ -59,6 +60,9 @@ interface AppendOutcome {
 }
 
 const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
+
+/** The longest wait for the server to end, and report on, an append whose answer did not come in time (ms). */
+const SETTLE_MS = 1_000;
 
 /**
  * Opens (or creates) an event store in a PostgreSQL database, shared by every
@@ -99,6 +103,9 @@ const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
  * that session; the server gave up waiting for the lock first (each append
  * sets its statement's `lock_timeout` a little short of the time the client
  * waits for the answer) and rolled the append back, so it never lands later.
+ * An append whose answer does not come in time at all is settled before the
+ * call fails: its session is ended and the log searched for its first event
+ * id, and the call returns its events if it landed.
  *
  * @throws ValidationError when the options are invalid.
  * @throws SchemaVersionError when the database was written by a newer SDK.
@@ -167,6 +174,8 @@ class PostgresEventStore implements EventStore {
   /** The pool's open connections, destroyed by `close()` when they do not end in time. */
   readonly #connections: ReadonlySet<pg.Client>;
   readonly #options: ResolvedPostgresOptions;
+  /** The driver settings of a connection, for one outside the pool. */
+  readonly #config: pg.ClientConfig;
   readonly #schema: string;
   readonly #channel: string;
   readonly #listener: NotificationListener;
@@ -186,6 +195,7 @@ class PostgresEventStore implements EventStore {
     this.#pool = pool;
     this.#connections = connections;
     this.#options = options;
+    this.#config = config;
     this.#schema = schema;
     this.#channel = channelFor(schema);
     this.#lock = new AppendLock(pool, options, schema);
@@ -309,7 +319,8 @@ class PostgresEventStore implements EventStore {
     // Its arguments are evaluated before it runs: the first sets the statement's
     // lock_timeout, so the server gives up waiting for the lock, and rolls the
     // append back, before this client gives up waiting for the answer.
-    const { rows } = await this.#query<AppendOutcome>(
+    let unanswered: number | undefined;
+    const answer = this.#query<AppendOutcome>(
       deadline,
       `SELECT outcome, result_head, result_first, result_count
          FROM factory_append(
@@ -335,7 +346,28 @@ class PostgresEventStore implements EventStore {
         String(lockWaitMs(answerMs)),
       ],
       turn,
+      (pid) => {
+        unanswered = pid;
+      },
     );
+    let rows: AppendOutcome[];
+    try {
+      ({ rows } = await answer);
+    } catch (error) {
+      const first = batch[0];
+      if (unanswered === undefined || first === undefined) throw error;
+      // The answer did not come in time: the server may still be running the append. Once its
+      // session has ended, the log says whether it landed; if it did, only the answer was lost.
+      const settled = await settleAbandonedAppend(
+        this.#config,
+        unanswered,
+        first.id,
+        Math.min(SETTLE_MS, this.#options.queryTimeoutMs),
+      );
+      if (!settled.ended || settled.landedAt === undefined) throw error;
+      const landedAt = settled.landedAt;
+      return batch.map((event, index) => ({ ...event, seq: landedAt + index }));
+    }
     const result = rows[0];
     if (result === undefined) throw new Error("factory_append returned no row");
     switch (result.outcome) {
@@ -372,16 +404,18 @@ class PostgresEventStore implements EventStore {
 
   /**
    * One statement on a pool connection (or on a write turn's, with `turn`),
-   * within the call's deadline and `queryTimeoutMs`.
+   * within the call's deadline and `queryTimeoutMs`; see `CallDeadline.query`
+   * for `values` and `unanswered` (a pool connection's only).
    */
   #query<Row extends pg.QueryResultRow>(
     deadline: CallDeadline,
     text: string,
     values: readonly unknown[] | ((answerMs: number) => readonly unknown[]) = [],
     turn?: TurnStatement,
+    unanswered?: (pid: number) => void,
   ): Promise<pg.QueryResult<Row>> {
     if (turn === undefined)
-      return deadline.query<Row>(this.#pool, this.#options.queryTimeoutMs, text, values);
+      return deadline.query<Row>(this.#pool, this.#options.queryTimeoutMs, text, values, unanswered);
     const answerMs = deadline.answerMs(this.#options.queryTimeoutMs);
     return turn<Row>({
       text,

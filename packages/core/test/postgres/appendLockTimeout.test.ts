@@ -2,22 +2,45 @@ import { type EventLog, retryOnConflict, StoreError } from "@software-factory/co
 import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { afterEach, describe, expect, it } from "vitest";
 import { logOver } from "../contract/eventStoreContract.js";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../fixtures/postgresTestServer.js";
+import { type FaultProxy, startFaultProxy } from "../fixtures/postgresFaultProxy.js";
+import { POSTGRES_TEST_URL, skipPostgres, TestSchemas, withAdmin } from "../fixtures/postgresTestServer.js";
 
 const schemas = new TestSchemas();
 const opened: EventLog[] = [];
+const proxies: FaultProxy[] = [];
 
 afterEach(async () => {
   for (const log of opened.splice(0)) await log.close();
+  for (const proxy of proxies.splice(0)) await proxy.close();
   await schemas.dropAll();
 });
 
 const note = (text: string) => ({ type: "note.added", subject: "s", data: { text } });
 
-async function openLog(schema: string, callTimeoutMs: number): Promise<EventLog> {
-  const log = logOver(await openPostgresEventStore({ url: POSTGRES_TEST_URL, schema, callTimeoutMs }));
+async function openLog(
+  schema: string,
+  callTimeoutMs: number,
+  url = POSTGRES_TEST_URL,
+  applicationName = "factory",
+): Promise<EventLog> {
+  const log = logOver(await openPostgresEventStore({ url, schema, callTimeoutMs, applicationName }));
   opened.push(log);
   return log;
+}
+
+/** Waits until a session named `applicationName` waits for an advisory lock. */
+async function waitUntilWaitingForLock(applicationName: string): Promise<void> {
+  await withAdmin(async (admin) => {
+    for (;;) {
+      const { rows } = await admin.query(
+        `SELECT 1 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted
+          WHERE a.application_name = $1 AND l.locktype = 'advisory'`,
+        [applicationName],
+      );
+      if (rows.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  });
 }
 
 /**
@@ -50,7 +73,7 @@ async function holdAppendLock(log: EventLog): Promise<{ release: () => void; don
   return { release, done };
 }
 
-describe.skipIf(skipPostgres)("an append that times out waiting for the append lock", () => {
+describe.skipIf(skipPostgres)("an append whose call runs out of time behind the append lock", () => {
   it("never lands once its call has failed, even after the lock is let go", async () => {
     const schema = schemas.next("locktimeout");
     const holder = await holdAppendLock(await openLog(schema, 60_000));
@@ -71,5 +94,27 @@ describe.skipIf(skipPostgres)("an append that times out waiting for the append l
     expect(after.map((event) => event.seq)).toEqual([1]);
     const texts = (await log.read()).map((event) => (event.data as { text: string }).text);
     expect(texts).toEqual(["after the lock was let go"]);
+  });
+
+  it("returns its events, instead of failing, when its answer was lost but it landed", async () => {
+    const schema = schemas.next("lostanswer");
+    const holder = await holdAppendLock(await openLog(schema, 60_000));
+    const proxy = await startFaultProxy(POSTGRES_TEST_URL);
+    proxies.push(proxy);
+    const log = await openLog(schema, 3_000, proxy.url, "lost-answer");
+
+    const appending = log.append(note("answer lost"));
+    await waitUntilWaitingForLock("lost-answer");
+    // The statement is on the server, waiting for the lock; its answer will never pass.
+    proxy.freezeOpenConnections();
+    holder.release();
+    await holder.done;
+
+    const stored = await appending;
+    expect(stored.map((event) => event.seq)).toEqual([1]);
+    const texts = (await (await openLog(schema, 3_000)).read()).map(
+      (event) => (event.data as { text: string }).text,
+    );
+    expect(texts).toEqual(["answer lost"]);
   });
 });

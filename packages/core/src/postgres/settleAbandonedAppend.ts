@@ -1,0 +1,68 @@
+import pg from "pg";
+import { CallDeadline } from "./CallDeadline.js";
+import { endWithin } from "./endWithin.js";
+
+/**
+ * What became of an append whose client stopped waiting for the answer:
+ * `ended` when the server confirmed that the session that ran it has ended
+ * (its transaction committed before, or never will), with the position the
+ * batch landed at, if it did; otherwise nothing is known.
+ */
+export type AbandonedAppend =
+  | { readonly ended: true; readonly landedAt: number | undefined }
+  | { readonly ended: false };
+
+/** How often the server is asked whether the session it was told to end has ended (ms). */
+const POLL_MS = 10;
+
+/**
+ * Settles an append whose client gave up waiting for its answer (the
+ * statement's `query_timeout`): on a connection of its own, ends the session
+ * that ran it (`pg_terminate_backend`), waits until that session is gone,
+ * and looks for the batch's first event id. Nothing is known when the server
+ * does not answer within `waitMs`, when the session is not ended in that
+ * time, or when the process ids the server gives are not its sessions' (a
+ * pooler such as PgBouncer stands in between), so `pid` names no session.
+ */
+export async function settleAbandonedAppend(
+  config: pg.ClientConfig,
+  pid: number,
+  firstId: string,
+  waitMs: number,
+): Promise<AbandonedAppend> {
+  const deadline = new CallDeadline(waitMs);
+  const client = new pg.Client({ ...config, connectionTimeoutMillis: waitMs });
+  client.on("error", () => undefined);
+  const query = async <Row extends pg.QueryResultRow>(text: string, values: unknown[]) => {
+    const config: pg.QueryConfig & { readonly query_timeout: number } = {
+      text,
+      values,
+      query_timeout: deadline.answerMs(waitMs),
+    };
+    return (await client.query<Row>(config)).rows;
+  };
+  try {
+    await client.connect();
+    const own = await query<{ pid: number }>("SELECT pg_backend_pid() AS pid", []);
+    // The driver's process id is the session's only when nothing stands between it and the server.
+    if (own[0]?.pid !== (client as unknown as { processID: number | null }).processID)
+      return { ended: false };
+    for (;;) {
+      // Sessions that started after this one are not the one that ran the append (the pid was reused).
+      const running = await query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE pid = $1 AND backend_start < (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid())`,
+        [pid],
+      );
+      if (running.length === 0) break;
+      if (deadline.left <= POLL_MS) return { ended: false };
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const landed = await query<{ seq: string }>("SELECT seq FROM events WHERE id = $1", [firstId]);
+    return { ended: true, landedAt: landed[0] === undefined ? undefined : Number(landed[0].seq) };
+  } catch {
+    return { ended: false };
+  } finally {
+    await endWithin(client.end(), deadline.left, () => client.connection.stream.destroy());
+  }
+}
