@@ -336,6 +336,8 @@ async function firstRouted(signal: Signal, factory: Factory, due: number): Promi
 function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, Factory> {
   const sla = { ...DEFAULT_SIGNAL_SLA_HOURS, ...options.signalSlaHours };
   const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
+  // Rounded up, so a wait just past the SLA never reads as the SLA itself ("after 4.0 h (SLA 4.0 h)").
+  const hoursUp = (ms: number) => `${(Math.ceil(ms / 360_000) / 10).toFixed(1)} h`;
   return defineRule<Signal, Factory>({
     id: "signal-routed-within-sla",
     description: `A signal is routed to a line within its SLA (critical ${sla.critical} h, high ${sla.high} h, medium ${sla.medium} h, low ${sla.low} h).`,
@@ -355,8 +357,8 @@ function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, F
         {
           message:
             signal.routedAt === undefined
-              ? `${signal.severity} signal ${signal.id} is unrouted after ${hours(waited)} (SLA ${hours(limit)})`
-              : `${signal.severity} signal ${signal.id} was routed after ${hours(waited)} (SLA ${hours(limit)})`,
+              ? `${signal.severity} signal ${signal.id} is unrouted after ${hoursUp(waited)} (SLA ${hours(limit)})`
+              : `${signal.severity} signal ${signal.id} was routed after ${hoursUp(waited)} (SLA ${hours(limit)})`,
           hint: "route it: factory.route(text) proposes lines; work.routeSignal(id, line) records the choice",
         },
       ];

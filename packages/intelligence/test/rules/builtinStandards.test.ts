@@ -305,4 +305,26 @@ describe("builtin standards", () => {
       rmSync(timedDir, { recursive: true, force: true });
     }
   });
+
+  it("passes a signal unrouted for exactly its SLA, and reports one a millisecond past it as over the SLA, not at it", async () => {
+    const signal = await factory.work.captureSignal({
+      text: "cannot pay",
+      source: "support",
+      severity: "critical",
+    });
+    const at = (ms: number) => () => new Date(Date.parse(signal.capturedAt) + ms);
+    const check = async (now: () => Date) => {
+      const other = await openFactory({ dir, durability: "normal" });
+      installBuiltinStandards(other, makeBuiltinStandards({ now }));
+      await other.work.refresh();
+      const found = await other.standards.check({ rules: ["signal-routed-within-sla"] });
+      await other.close();
+      return found.map((finding) => finding.message);
+    };
+
+    expect(await check(at(4 * 3_600_000))).toEqual([]);
+    expect(await check(at(4 * 3_600_000 + 1))).toEqual([
+      `critical signal ${signal.id} is unrouted after 4.1 h (SLA 4.0 h)`,
+    ]);
+  });
 });
