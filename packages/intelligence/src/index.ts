@@ -181,6 +181,7 @@ export {
   RuleIdSchema,
   type RulePack,
   type Scorecard,
+  ScorecardDefined,
   type ScorecardLevel,
   ScorecardLevelChanged,
   Scorecards,
