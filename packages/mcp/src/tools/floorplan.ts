@@ -61,12 +61,23 @@ export const whoOwns = defineTool({
   },
 });
 
+/** The most affected lines `impact_of_change` reports in one answer (about 200 characters each). */
+const IMPACT_LIMIT_MAX = 1000;
+
+/** The most dependencies, dependents and active work items `get_line` lists, each. */
+const LINE_LIST_MAX = 1000;
+
+/** The first `limit` of `list`, and how many were left out. */
+function firstOf<T>(list: readonly T[], limit: number): { kept: T[]; omitted: number } {
+  return { kept: list.slice(0, limit), omitted: Math.max(0, list.length - limit) };
+}
+
 /** `impact_of_change`: the lines a change affects (by paths, a git range or lines) and the owners to notify. */
 export const impactOfChange = defineTool({
   name: "impact_of_change",
   title: "Impact of a change",
   description:
-    "Which lines a change affects, transitively through dependencies, ranked by distance and criticality, with the owners to notify. Give changed paths, a git range (main...HEAD, run in the server's working folder; a rename counts by both paths), or lines of the floor plan (an unknown one is an E_NOT_FOUND error).",
+    "Which lines a change affects, transitively through dependencies, ranked by distance and criticality, with the owners to notify. Give changed paths, a git range (main...HEAD, run in the server's working folder; a rename counts by both paths), or lines of the floor plan (an unknown one is an E_NOT_FOUND error). At most limit affected lines (default 50), the nearest: when more are affected, cutoff says how many were left out and the owners to notify are those of the lines reported.",
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
@@ -95,6 +106,15 @@ export const impactOfChange = defineTool({
         .max(50)
         .default(10)
         .describe("How many dependency edges away to follow dependents, 1 to 50 (default 10)"),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(IMPACT_LIMIT_MAX)
+        .default(50)
+        .describe(
+          `Affected lines to report at most, nearest first, 1 to ${IMPACT_LIMIT_MAX} (default 50); when more are affected, cutoff says how many were left out`,
+        ),
     })
     // A change of nothing has no impact to assess: an empty answer would read as "affects no line".
     .refine((input) => input.paths.length > 0 || input.lines.length > 0 || input.gitRange !== undefined, {
@@ -107,7 +127,10 @@ export const impactOfChange = defineTool({
     const paths = [...input.paths];
     if (input.gitRange !== undefined)
       paths.push(...(await gitChangedPaths(input.gitRange, { field: "gitRange" })));
-    return factory.floorplan.impact({ paths, lines: input.lines }, { depth: input.depth });
+    return factory.floorplan.impact(
+      { paths, lines: input.lines },
+      { depth: input.depth, limit: input.limit },
+    );
   },
 });
 
@@ -116,7 +139,7 @@ export const getLine = defineTool({
   name: "get_line",
   title: "A line of the floor plan",
   description:
-    "A line with its owner, contributors, code paths, direct dependencies and dependents, and its work in flight.",
+    "A line with its owner, contributors, code paths, direct dependencies and dependents, and its work in flight: at most limit of each (default 50), omitted counting those left out (list_work with line lists all its work, impact_of_change with lines all that depends on it).",
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -126,19 +149,34 @@ export const getLine = defineTool({
       .describe(
         "Id of a line of the floor plan (checkout); factory://floorplan lists them, and who_owns names the line of a path",
       ),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(LINE_LIST_MAX)
+      .default(50)
+      .describe(
+        `Dependencies, dependents and active work items to list at most, each, 1 to ${LINE_LIST_MAX} (default 50); omitted counts the rest`,
+      ),
   }),
   output: LineOutput,
   run: async (factory, input) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
     await requireLine(factory, input.id, "id");
     const line = factory.floorplan.line(input.id) as LineInfo;
+    const dependsOn = firstOf(factory.floorplan.dependencies(input.id, { transitive: false }), input.limit);
+    const dependents = firstOf(factory.floorplan.dependents(input.id, { transitive: false }), input.limit);
+    const activeWork = firstOf(factory.work.list({ line: input.id, state: "active" }), input.limit);
     return {
       ...line,
-      dependsOn: factory.floorplan.dependencies(input.id, { transitive: false }),
-      dependents: factory.floorplan.dependents(input.id, { transitive: false }),
-      activeWork: factory.work
-        .list({ line: input.id, state: "active" })
-        .map(({ id, title, stage }) => ({ id, title, stage })),
+      dependsOn: dependsOn.kept,
+      dependents: dependents.kept,
+      activeWork: activeWork.kept.map(({ id, title, stage }) => ({ id, title, stage })),
+      omitted: {
+        dependsOn: dependsOn.omitted,
+        dependents: dependents.omitted,
+        activeWork: activeWork.omitted,
+      },
     };
   },
 });

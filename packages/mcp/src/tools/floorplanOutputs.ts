@@ -50,11 +50,18 @@ const ReachedLine = z.looseObject({
 
 /** `get_line`'s answer: the line, its direct dependencies and dependents, and its active work. */
 export const LineOutput = LineInfoOutput.extend({
-  dependsOn: z.array(ReachedLine).describe("Lines it depends on directly"),
-  dependents: z.array(ReachedLine).describe("Lines that depend on it directly"),
+  dependsOn: z.array(ReachedLine).describe("Lines it depends on directly, the first limit"),
+  dependents: z.array(ReachedLine).describe("Lines that depend on it directly, the first limit"),
   activeWork: z
     .array(z.looseObject({ id: z.string(), title: z.string(), stage: z.string() }))
-    .describe("Its active work items (advance_work_item takes their ids)"),
+    .describe("Its active work items, the first limit (advance_work_item takes their ids)"),
+  omitted: z
+    .looseObject({
+      dependsOn: z.number(),
+      dependents: z.number(),
+      activeWork: z.number(),
+    })
+    .describe("How many of each list were left out past limit (0 when the list is whole)"),
 });
 
 /** `impact_of_change`'s answer: what changed, what is affected and why, whom to notify. */
