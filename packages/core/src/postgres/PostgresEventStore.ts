@@ -224,8 +224,8 @@ class PostgresEventStore implements EventStore {
       );
     } catch (error) {
       if (error instanceof ConcurrencyConflictError) throw lostRace(error, this.#turns);
-      // Only the server's own lock timeout says that nothing was written: an append whose answer did not
-      // come in time may have taken the lock and committed, so it fails as a call without an answer.
+      // Only the server's own lock timeout says that nothing was written; an append whose answer did not
+      // come in time (settled in #appendOnce) fails as a call without an answer.
       throw (
         (await this.#lock.heldError(error, "appending events", Date.now() - started, isLockTimeout)) ?? error
       );

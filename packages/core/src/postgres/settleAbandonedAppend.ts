@@ -34,12 +34,12 @@ export async function settleAbandonedAppend(
   const client = new pg.Client({ ...config, connectionTimeoutMillis: waitMs });
   client.on("error", () => undefined);
   const query = async <Row extends pg.QueryResultRow>(text: string, values: unknown[]) => {
-    const config: pg.QueryConfig & { readonly query_timeout: number } = {
+    const statement: pg.QueryConfig & { readonly query_timeout: number } = {
       text,
       values,
       query_timeout: deadline.answerMs(waitMs),
     };
-    return (await client.query<Row>(config)).rows;
+    return (await client.query<Row>(statement)).rows;
   };
   try {
     await client.connect();
