@@ -92,6 +92,31 @@ describe("LexicalIndex", () => {
     expect(counted.serialize()).toEqual(added.serialize());
   });
 
+  it("removes many ids at once as it removes them one by one, compaction included", () => {
+    const one = new LexicalIndex();
+    const many = new LexicalIndex();
+    const docs = new Map<string, string>();
+    for (let i = 0; i < 400; i += 1) {
+      const body = text(5 + Math.floor(random() * 30));
+      docs.set(`d${i}`, body);
+      one.add(`d${i}`, body);
+      many.add(`d${i}`, body);
+    }
+    // The chunks of a long document (a run of ids) and a scatter of others, some unknown: past the compaction threshold.
+    const gone = [...Array.from({ length: 150 }, (_, i) => `d${100 + i}`), "d3", "d399", "d7", "nothing"];
+    for (const id of gone) {
+      one.remove(id);
+      docs.delete(id);
+    }
+    many.removeAll(gone);
+    expect(many.size).toBe(one.size);
+    for (const query of ["payment retry", "order", "cache search index", "mobile session token timeout"]) {
+      const hits = many.search(query, { limit: 20 });
+      expect(hits).toEqual(one.search(query, { limit: 20 }));
+      expect(hits.map((hit) => hit.id)).toEqual(exhaustive(docs, query, 20).map((hit) => hit.id));
+    }
+  });
+
   it("applies a filter and splits identifiers", () => {
     const index = new LexicalIndex();
     index.add("a", "function retryPayment(order) {}");

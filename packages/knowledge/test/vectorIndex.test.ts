@@ -145,6 +145,24 @@ describe("VectorIndex", () => {
     expect(index.search(vectors[4] as Float32Array, { limit: 300 }).map((hit) => hit.id)).not.toContain("v4");
   });
 
+  it("removes many ids with one rebuild of the graph, after all are gone", async () => {
+    const index = new VectorIndex(embedder);
+    await index.addAll(entries);
+    const gone = entries.slice(100, 500).map(([id]) => id);
+    index.removeAll([...gone, "unknown"]);
+    expect(index.size).toBe(200);
+    const dir = folder();
+    index.save(join(dir, "index.hnsw"));
+    const { shards } = JSON.parse(readFileSync(join(dir, "index.hnsw.json"), "utf8"));
+    // Rebuilt once, from the 200 left; one by one, it is rebuilt at the 257th removal, from 343 points of which 143 are to go.
+    expect(shards).toEqual([expect.objectContaining({ nextLabel: 200, deleted: 0 })]);
+    for (const [id, vector] of [...entries.slice(0, 100), ...entries.slice(500)]) {
+      expect(index.search(vector, { limit: 1 })[0]?.id).toBe(id);
+    }
+    const found = new Set(index.search(vectors[300] as Float32Array, { limit: 600 }).map((hit) => hit.id));
+    expect(gone.filter((id) => found.has(id))).toEqual([]);
+  });
+
   it("stops the workers and rethrows when the source fails, leaving the index empty", async () => {
     const index = new VectorIndex(embedder, { buildThreads: 2, parallelBuildMin: 100 });
     async function* failing(): AsyncGenerator<[string, Float32Array]> {

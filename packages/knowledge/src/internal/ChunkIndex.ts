@@ -120,11 +120,10 @@ export class ChunkIndex {
 
   /** Replaces the chunks indexed for a document, their terms counted (none: it is gone from search). */
   #replaceChunks(id: string, chunks: readonly PreparedChunk[]): void {
-    const previous = this.#chunksOf.get(id) ?? 0;
-    for (let index = 0; index < previous; index += 1) {
-      const chunkId = `${id}#${index}`;
-      this.#lexical.remove(chunkId);
-      this.#vector.remove(chunkId);
+    const previous = Array.from({ length: this.#chunksOf.get(id) ?? 0 }, (_, index) => `${id}#${index}`);
+    this.#lexical.removeAll(previous);
+    this.#vector.removeAll(previous);
+    for (const chunkId of previous) {
       this.#chunks.delete(chunkId);
       this.#unembedded.delete(chunkId);
     }

@@ -93,15 +93,30 @@ export class GraphShard {
 
   /** Removes an id; returns whether it was here. */
   remove(id: string): boolean {
+    const removed = this.markRemoved(id);
+    if (removed) this.compactIfDue();
+    return removed;
+  }
+
+  /**
+   * Marks an id deleted without rebuilding the graph, whatever the share of
+   * deletions; returns whether it was here. Call {@link GraphShard.compactIfDue}
+   * after marking many, so the graph is rebuilt once, without them.
+   */
+  markRemoved(id: string): boolean {
     const label = this.#labelOf.get(id);
     if (label === undefined) return false;
     this.#graph.markDelete(label);
     this.#labelOf.delete(id);
     this.#idOf.delete(label);
     this.#deleted += 1;
+    return true;
+  }
+
+  /** Rebuilds the graph when its deletions pass 30% (and 256). */
+  compactIfDue(): void {
     if (this.#deleted > COMPACT_RATIO * (this.#labelOf.size + this.#deleted) && this.#deleted > 256)
       this.#compact();
-    return true;
   }
 
   /** The nearest ids to a vector by cosine similarity, best first, walking the graph with `ef` candidates. */

@@ -166,6 +166,46 @@ export class LexicalIndex {
   }
 
   /**
+   * Removes many ids at once (unknown ones are ignored), as removing them one
+   * by one would, in one pass over the postings instead of one per id: for
+   * the chunks of a long document that is revised or retracted.
+   */
+  removeAll(ids: Iterable<string>): void {
+    const docs: number[] = [];
+    for (const id of ids) {
+      const doc = this.#numberOf.get(id);
+      if (doc === undefined) continue;
+      this.#numberOf.delete(id);
+      this.#live[doc] = 0;
+      this.#liveCount -= 1;
+      this.#totalLength -= this.#lengths[doc] as number;
+      docs.push(doc);
+    }
+    if (docs.length === 0) return;
+    docs.sort((a, b) => a - b);
+    for (const postings of this.#terms.values()) {
+      // Both lists are sorted: walk them together, skipping ahead in the postings.
+      let at = 0;
+      let next = 0;
+      while (next < docs.length) {
+        at = seek(postings.docs, at, postings.length, docs[next] as number);
+        if (at >= postings.length) break;
+        const found = postings.docs[at] as number;
+        while (next < docs.length && (docs[next] as number) < found) next += 1;
+        if (next < docs.length && docs[next] === found) {
+          postings.df -= 1;
+          at += 1;
+          next += 1;
+        }
+      }
+    }
+    this.#epoch += 1;
+    if (this.#ids.length - this.#liveCount > COMPACT_RATIO * this.#ids.length && this.#ids.length > 64) {
+      this.#compact();
+    }
+  }
+
+  /**
    * The best `limit` ids for a query, by BM25 over its terms (an OR query),
    * highest first; ties keep insertion order.
    */

@@ -221,6 +221,21 @@ export class VectorIndex {
     for (const shard of this.#shards) if (shard.remove(id)) return;
   }
 
+  /**
+   * Removes many ids (unknown ones are ignored), rebuilding each graph at most
+   * once, after all are removed, where removing them one by one may rebuild
+   * a graph several times with points about to go: for the chunks of a long
+   * document that is revised or retracted.
+   */
+  removeAll(ids: Iterable<string>): void {
+    if (this.#builder !== undefined) {
+      for (const id of ids) this.remove(id);
+      return;
+    }
+    for (const id of ids) for (const shard of this.#shards) if (shard.markRemoved(id)) break;
+    for (const shard of this.#shards) shard.compactIfDue();
+  }
+
   /** The nearest ids to a vector by cosine similarity, best first. */
   search(vector: Float32Array, options: IndexSearchOptions): ScoredId[] {
     if (options.limit <= 0) return [];
