@@ -125,7 +125,7 @@ export interface SignalHistory {
   readonly capturedAt: number;
   /** The line it was last routed to; undefined until it is routed. */
   line: string | undefined;
-  /** When it was first routed; undefined until then. */
+  /** When it was first routed (the signal's `firstRoutedAt`, not its `routedAt`, which a re-route moves); undefined until then. */
   routedAt: number | undefined;
   /** Ids of the work items created from it. */
   readonly workItems: string[];

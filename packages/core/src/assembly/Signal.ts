@@ -21,9 +21,15 @@ export interface Signal {
   readonly capturedBy: string;
   /** When it was captured. */
   readonly capturedAt: string;
-  /** The line it was routed to. */
+  /** The line it was routed to last (a re-route moves it). */
   readonly line: string | undefined;
-  /** When it was routed. */
+  /**
+   * When it was first routed to a line; a re-route leaves it as it is. The
+   * signal-resolution measure's hours to routing, and an SLA on routing, start
+   * from capture and end here.
+   */
+  readonly firstRoutedAt: string | undefined;
+  /** When it was routed last: the routing that put it on `line` (a re-route overwrites it). */
   readonly routedAt: string | undefined;
   /** Who routed it last: an operator, or an automation (`automation:route-new-signals`). */
   readonly routedBy: string | undefined;

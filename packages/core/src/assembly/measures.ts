@@ -125,7 +125,7 @@ export interface AssemblyMeasures {
   readonly signals: {
     /** Signals captured in the window. */
     readonly captured: number;
-    /** Of those, signals routed to a line by the window's end. */
+    /** Of those, signals routed to a line by the window's end (first routed before it). */
     readonly routed: number;
     /** Of those, signals a work item was created from by the window's end. */
     readonly turnedIntoWork: number;
@@ -137,7 +137,7 @@ export interface AssemblyMeasures {
     readonly workShare: number | null;
     /** resolved / captured; null when nothing was captured. */
     readonly resolvedShare: number | null;
-    /** Median hours from capture to routing, among routed signals. */
+    /** Median hours from capture to first routing (a re-route does not restart it), among routed signals. */
     readonly medianHoursToRoute: number | null;
     /** Median hours from capture to resolution, among resolved signals. */
     readonly medianHoursToResolve: number | null;

@@ -63,6 +63,31 @@ describe("signals", () => {
     expect(await routings()).toBe(2);
   });
 
+  it("keeps the first routing beside the last, and measures hours to routing from the first", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    const from = new Date(clock.now());
+    const signal = await line.captureSignal({
+      text: "Cards declined",
+      source: "support",
+      severity: "critical",
+    });
+    clock.advance(3_600_000);
+    await line.routeSignal(signal.id, "payments");
+    clock.advance(52 * 3_600_000);
+    const moved = await line.routeSignal(signal.id, "checkout", { actor: "triage" });
+    expect(moved).toMatchObject({
+      line: "checkout",
+      firstRoutedAt: "2026-03-02T10:00:00.000Z",
+      routedAt: "2026-03-04T14:00:00.000Z",
+      routedBy: "triage",
+    });
+    const other = await factory.reopen();
+    expect(other.line.signal(signal.id)?.firstRoutedAt).toBe("2026-03-02T10:00:00.000Z");
+    const measures = await line.measures({ from, to: new Date(clock.now().getTime() + 1) });
+    expect(measures.signals).toMatchObject({ routed: 1, medianHoursToRoute: 1 });
+  });
+
   it("refuses work from unknown signals and routing to a malformed line", async () => {
     factory = await openTestFactory();
     await expect(

@@ -464,6 +464,7 @@ export class AssemblyState {
       capturedBy: event.actor,
       capturedAt: event.at,
       line: undefined,
+      firstRoutedAt: undefined,
       routedAt: undefined,
       routedBy: undefined,
       workItems: [],
@@ -475,6 +476,7 @@ export class AssemblyState {
     const signal = this.signals.get(event.subject);
     if (signal === undefined) return;
     signal.line = event.data.line;
+    signal.firstRoutedAt ??= event.at;
     signal.routedAt = event.at;
     signal.routedBy = event.actor;
   }
