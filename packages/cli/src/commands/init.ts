@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadFactoryYaml } from "@software-factory/floorplan";
 import type { Command } from "commander";
@@ -21,9 +22,11 @@ export function registerInit(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, local) => {
         const { plan } = local as { plan?: string };
         const dir = resolve(options.dir);
-        // Checked before anything is created, so a bad or missing plan leaves no folder behind; an empty
-        // --plan is malformed, and a missing one is named by its flag, as every flag's file is.
-        if (plan !== undefined) requireSource(plan, "file", "--plan");
+        // Checked before anything is created, so a bad or missing plan leaves no folder behind. An empty
+        // --plan is malformed and a missing one is named by its flag, as every flag's file is; a folder
+        // is refused by the loader below, as plan check and plan apply refuse it.
+        if (plan !== undefined && (plan === "" || !existsSync(resolve(plan))))
+          requireSource(plan, "file", "--plan");
         const floorPlan = plan === undefined ? undefined : { file: plan, plan: await loadFactoryYaml(plan) };
         // Asked before opening, which creates it: an existing factory may be empty (position 0).
         const existed = (await findFactory(options)).found;
