@@ -25,6 +25,7 @@ import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js
 import { requireFileToWrite, requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withDryRunFactory } from "../Session.js";
+import { samePathLines } from "../samePathLines.js";
 import { withStagedFactory } from "../stagedFactory.js";
 import { registerImportCodebase } from "./importCodebase.js";
 import { registerImportConnectors } from "./importConnectors.js";
@@ -87,9 +88,11 @@ async function applyImported(
   if (flags.out !== undefined) requireFileToWrite(flags.out, "--out");
   const withTheFactory = flags.out === undefined ? withStagedFactory : withPreviewFactory;
   const outcome = await withTheFactory(options, async (factory) => {
-    const { plan, problems, refs } = await propose(factory);
-    const known = factory.floorplan.toPlan().operators.map((operator) => operator.id);
+    const { plan, problems: sourceProblems, refs } = await propose(factory);
+    const current = factory.floorplan.toPlan();
+    const known = current.operators.map((operator) => operator.id);
     const proposed = withOwner(plan, owner, known);
+    const problems = [...sourceProblems, ...samePathLines(current.lines, proposed.lines)];
     if (flags.out !== undefined) {
       await saveFactoryYaml(flags.out, proposed);
       return { proposed, problems, changes: undefined };
