@@ -158,3 +158,56 @@ describe("import_codebase over MCP", () => {
     );
   });
 });
+
+describe("import_codebase of a large monorepo", () => {
+  let repo: TestRepo;
+  let dir: string;
+  let factory: Factory;
+  let server: HttpServer;
+  let client: Client;
+
+  beforeAll(async () => {
+    const files: Record<string, string> = {
+      "package.json": JSON.stringify({ name: "big", private: true, workspaces: ["packages/*"] }),
+    };
+    for (let index = 0; index < 150; index += 1) {
+      const name = `pkg${String(index).padStart(3, "0")}`;
+      const previous = index === 0 ? {} : { [`@big/pkg${String(index - 1).padStart(3, "0")}`]: "*" };
+      files[`packages/${name}/package.json`] = JSON.stringify({
+        name: `@big/${name}`,
+        dependencies: previous,
+      });
+      files[`packages/${name}/src/index.ts`] = "export const x = 1;\n";
+    }
+    repo = makeRepo([{ author: { name: "Eve Stone", email: "eve@lab.example" }, files }]);
+    dir = mkdtempSync(join(tmpdir(), "factory-mcp-import-big-"));
+    factory = await openFactory({ dir });
+    server = await serveHttp(factory, { port: 0, token }, { groups: ["import"], importRoot: repo.root });
+    client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.url), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+    await factory.close();
+    rmSync(dir, { recursive: true, force: true });
+    repo.remove();
+  });
+
+  it("lists the first 100 lines, counts the rest, and leaves the flowchart out", async () => {
+    const dry = (await client.callTool({ name: "import_codebase", arguments: { path: "." } })) as {
+      content: { text: string }[];
+      structuredContent: Record<string, unknown>;
+    };
+    expect(dry.structuredContent.lines).toHaveLength(100);
+    expect(dry.structuredContent.linesLeftOut).toBe(50);
+    expect(dry.structuredContent.counts).toMatchObject({ lines: { created: 150 } });
+    expect(dry.structuredContent.mermaid).toBeUndefined();
+    expect(dry.content[0]?.text.length).toBeLessThan(12_000);
+  }, 120_000);
+});

@@ -17,6 +17,12 @@ import { Instant } from "./shared.js";
 
 const MAX_CONFLICTS = 20;
 const MAX_DIFF_CHARS = 2_000;
+/** Lines an answer lists (about 90 characters each); `counts` has them all. */
+const MAX_LINES = 100;
+/** Problems an answer lists. */
+const MAX_PROBLEMS = 20;
+/** The largest Mermaid flowchart an answer carries: a plan of some twenty lines with their dependencies. */
+const MAX_MERMAID_CHARS = 5_000;
 
 const Counts = z.object({
   created: z.number(),
@@ -125,7 +131,7 @@ export const importCodebaseTool = defineTool({
   name: "import_codebase",
   title: "Import a codebase",
   description:
-    "Read a git repository on the server's machine and propose lines (workspaces, Cargo, Go, Python, Maven, Gradle), dependencies, owners (CODEOWNERS or git history), blueprints, requirements inferred from tests, and docs/ADRs. dryRun (default true) shows the proposal without writing; run again with dryRun false to write. Never overwrites what a person edited: such facts come back as conflicts with a diff.",
+    "Read a git repository on the server's machine and propose lines (workspaces, Cargo, Go, Python, Maven, Gradle), dependencies, owners (CODEOWNERS or git history), blueprints, requirements inferred from tests, and docs/ADRs. dryRun (default true) shows the proposal without writing; run again with dryRun false to write. Never overwrites what a person edited: such facts come back as conflicts with a diff. The answer lists the first 100 lines found (counts has them all) and, for a small plan, a Mermaid flowchart of it.",
   group: "import",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
@@ -159,17 +165,28 @@ export const importCodebaseTool = defineTool({
     dryRun: z.boolean(),
     repository: z.string(),
     commit: z.string().optional(),
-    lines: z.array(
-      z.object({ id: z.string(), root: z.string(), ecosystem: z.string(), owner: z.string().optional() }),
-    ),
+    lines: z
+      .array(
+        z.object({ id: z.string(), root: z.string(), ecosystem: z.string(), owner: z.string().optional() }),
+      )
+      .describe(`The lines found, the first ${MAX_LINES}`),
+    linesLeftOut: z.number().describe("Lines found past the first ones listed (counts.lines has them all)"),
     counts: z.record(z.string(), Counts),
     events: z.number(),
     conflicts: z
       .array(ConflictOutput)
       .describe(`What a person changed and the import left alone, the first ${MAX_CONFLICTS}`),
     conflictsLeftOut: z.number(),
-    problems: z.array(z.object({ file: z.string(), message: z.string() })),
-    mermaid: z.string(),
+    problems: z
+      .array(z.object({ file: z.string(), message: z.string() }))
+      .describe(`Files the import could not read, the first ${MAX_PROBLEMS}`),
+    problemsLeftOut: z.number(),
+    mermaid: z
+      .string()
+      .optional()
+      .describe(
+        `The proposed floor plan as a Mermaid flowchart, when it takes at most ${MAX_MERMAID_CHARS} characters; absent for a larger plan (factory floorplan --format mermaid draws it once written)`,
+      ),
   }),
   run: async (factory, input, context) => {
     const root = context?.importRoot;
@@ -188,18 +205,20 @@ export const importCodebaseTool = defineTool({
       dryRun: result.dryRun,
       repository: result.repository,
       ...(result.proposal.commit === undefined ? {} : { commit: result.proposal.commit }),
-      lines: result.proposal.lines.map((line) => ({
+      lines: result.proposal.lines.slice(0, MAX_LINES).map((line) => ({
         id: line.id,
         root: line.root,
         ecosystem: line.ecosystem,
         ...(owners.has(line.id) ? { owner: owners.get(line.id) } : {}),
       })),
+      linesLeftOut: Math.max(0, result.proposal.lines.length - MAX_LINES),
       counts: result.counts,
       events: result.events,
       conflicts: result.conflicts.slice(0, MAX_CONFLICTS).map(boundedConflict),
       conflictsLeftOut: Math.max(0, result.conflicts.length - MAX_CONFLICTS),
-      problems: [...result.problems],
-      mermaid: result.mermaid,
+      problems: result.problems.slice(0, MAX_PROBLEMS),
+      problemsLeftOut: Math.max(0, result.problems.length - MAX_PROBLEMS),
+      ...(result.mermaid.length > MAX_MERMAID_CHARS ? {} : { mermaid: result.mermaid }),
     };
   },
 });
