@@ -164,7 +164,8 @@ export interface DoraMeasures {
   /**
    * Failed deployment recovery time, in hours: from a failed deployment to the
    * resolution of its last incident (or, with no incident, to the next
-   * successful deployment). Unrecovered ones are left out.
+   * successful deployment of one of its lines, or of no known line: a
+   * deployment naming no line and shipping nothing). Unrecovered ones are left out.
    */
   readonly failedDeploymentRecoveryHours: Percentiles;
   /** Deployment rework rate: unplanned deployments made to fix incidents over deployments. */
@@ -305,6 +306,24 @@ function measureDora(
     deployment.line === undefined
       ? deployment.workItems.some((id) => history.items.get(id)?.line === lineId)
       : deployment.line === lineId;
+  const lines = new Map<string, ReadonlySet<string>>();
+  const linesOf = (deployment: DeploymentHistory): ReadonlySet<string> => {
+    let found = lines.get(deployment.id);
+    if (found === undefined) {
+      found = new Set(
+        deployment.line === undefined
+          ? deployment.workItems.flatMap((id) => history.items.get(id)?.line ?? [])
+          : [deployment.line],
+      );
+      lines.set(deployment.id, found);
+    }
+    return found;
+  };
+  // A deployment with no known line (none named, nothing shipped) may be of any line.
+  const sameLine = (a: DeploymentHistory, b: DeploymentHistory) => {
+    const [ofA, ofB] = [linesOf(a), linesOf(b)];
+    return ofA.size === 0 || ofB.size === 0 || [...ofA].some((id) => ofB.has(id));
+  };
   const blamed = blameIncidents(history, all, end, ofLine);
   const ships = (deployment: DeploymentHistory) =>
     (line === undefined || ofLine(deployment, line)) &&
@@ -357,7 +376,9 @@ function measureDora(
       if (resolved.every((at) => at !== undefined && at < end))
         recoveredAt = Math.max(...(resolved as number[]));
     } else {
-      recoveredAt = all.find((later) => later.at > deployment.at && later.status === "succeeded")?.at;
+      recoveredAt = all.find(
+        (later) => later.at > deployment.at && later.status === "succeeded" && sameLine(later, deployment),
+      )?.at;
     }
     if (recoveredAt !== undefined) recoveries.push((recoveredAt - deployment.at) / HOUR);
   }

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+
+const H0 = Date.parse("2026-03-02T09:00:00Z");
+const HOUR = 3_600_000;
+const week = { from: new Date(H0), to: new Date(H0 + 7 * 24 * HOUR) };
+
+let factory: TestFactory;
+afterEach(async () => {
+  await factory?.close();
+});
+
+describe("failed deployment recovery time", () => {
+  it("ends at the next successful deployment of the failed one's line, not of another line", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    const at = (hour: number) => clock.set(H0 + hour * HOUR);
+    at(0);
+    await line.recordDeployment({ line: "checkout", status: "failed" });
+    at(1);
+    await line.recordDeployment({ line: "search" }); // another line's release restores nothing of checkout
+    at(4);
+    await line.recordDeployment({ line: "checkout" });
+    const recovery = { p50: 4, p85: 4, count: 1 };
+    expect((await line.measures(week)).dora?.failedDeploymentRecoveryHours).toEqual(recovery);
+    expect((await line.measures({ ...week, line: "checkout" })).dora?.failedDeploymentRecoveryHours).toEqual(
+      recovery,
+    );
+  });
+
+  it("still ends at a later success that names no line and ships nothing", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    clock.set(H0);
+    await line.recordDeployment({ line: "checkout", status: "failed" });
+    clock.set(H0 + 2 * HOUR);
+    await line.recordDeployment({});
+    expect((await line.measures(week)).dora?.failedDeploymentRecoveryHours).toEqual({
+      p50: 2,
+      p85: 2,
+      count: 1,
+    });
+  });
+});
