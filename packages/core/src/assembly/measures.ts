@@ -238,7 +238,7 @@ export function measureAssembly(history: AssemblyHistory, options: MeasureOption
 
     const spent = new Map<string, number>();
     for (const visit of item.visits) {
-      if (visit.exitedAt === undefined || visit.exitedAt > end) continue;
+      if (visit.exitedAt === undefined || visit.exitedAt >= end) continue;
       spent.set(visit.stage, (spent.get(visit.stage) ?? 0) + (visit.exitedAt - visit.enteredAt));
     }
     for (const [stage, ms] of spent) push(stageTimes, stage, ms / HOUR);

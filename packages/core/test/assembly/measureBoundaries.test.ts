@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { changeSet, openTestFactory, type TestFactory, testRun } from "./fixtures/factory.js";
+
+const H0 = Date.parse("2026-03-02T09:00:00Z");
+const HOUR = 3_600_000;
+const upTo = (hour: number) => ({ from: new Date(H0), to: new Date(H0 + hour * HOUR) });
+
+let factory: TestFactory;
+afterEach(async () => {
+  await factory?.close();
+});
+
+/** One tiny-flow item on checkout: implementation at h1, testing at h2, release (delivered) at h3. */
+async function deliverOne(): Promise<string> {
+  factory = await openTestFactory();
+  const { line, clock } = factory;
+  const at = (hour: number) => clock.set(H0 + hour * HOUR);
+  at(0);
+  const item = await line.createWorkItem({ line: "checkout", title: "Pay by link", flow: "tiny" });
+  at(1);
+  await line.advance(item.id);
+  await line.recordArtifact({ kind: "changeSet", title: "c", fields: changeSet, workItem: item.id });
+  at(2);
+  await line.advance(item.id);
+  await line.recordArtifact({ kind: "testEvidence", title: "t", fields: testRun(), workItem: item.id });
+  at(3);
+  await line.advance(item.id);
+  return item.id;
+}
+
+describe("measures at the window's end", () => {
+  it("leaves out a stay that ends exactly at the window's end, as it counts the item in WIP there", async () => {
+    const item = await deliverOne();
+    factory.clock.set(H0 + 5 * HOUR);
+    await factory.line.complete(item);
+    const atCompletion = await factory.line.measures(upTo(5));
+    // As of h5 (exclusive) the item is still in release: in WIP, its release stay not finished.
+    expect(atCompletion.throughput.wip).toBe(1);
+    expect(atCompletion.throughput.cycleTimeHours.release).toBeUndefined();
+    expect(atCompletion.throughput.cycleTimeHours.testing).toEqual({ p50: 1, p85: 1, count: 1 });
+    const after = await factory.line.measures(upTo(6));
+    expect(after.throughput.wip).toBe(0);
+    expect(after.throughput.cycleTimeHours.release).toEqual({ p50: 2, p85: 2, count: 1 });
+  });
+});
