@@ -24,7 +24,7 @@ const GITHUB = "/apps/ @from-github\n";
 const ROOT = "/apps/ @from-root\n";
 const DOCS = "/apps/ @from-docs\n";
 
-describe("CODEOWNERS lookup order (.github/, then the root, then docs/)", () => {
+describe("CODEOWNERS lookup order (.github/, the root, docs/, then .gitlab/)", () => {
   it("prefers .github/CODEOWNERS over the root and docs/ files", async () => {
     const root = repo({ ".github/CODEOWNERS": GITHUB, CODEOWNERS: ROOT, "docs/CODEOWNERS": DOCS });
     expect(findCodeowners(root)).toBe(join(root, ".github/CODEOWNERS"));
@@ -59,8 +59,22 @@ describe("CODEOWNERS lookup order (.github/, then the root, then docs/)", () => 
     expect(imported?.refs.get("owner:apps")).toBe("docs/CODEOWNERS:1");
   });
 
+  it("uses GitLab's .gitlab/CODEOWNERS when none of GitHub's places has one", async () => {
+    const root = repo({ ".gitlab/CODEOWNERS": "[Apps] @from-gitlab\n/apps/\n" });
+    expect(findCodeowners(root)).toBe(join(root, ".gitlab/CODEOWNERS"));
+    const imported = await importCodeowners(root);
+    expect(imported?.file).toBe(join(root, ".gitlab/CODEOWNERS"));
+    expect(imported?.plan.lines.map((line) => line.owner)).toEqual(["from-gitlab"]);
+    expect(imported?.refs.get("owner:apps")).toBe(".gitlab/CODEOWNERS:2");
+  });
+
+  it("prefers docs/CODEOWNERS over .gitlab/CODEOWNERS", async () => {
+    const root = repo({ "docs/CODEOWNERS": DOCS, ".gitlab/CODEOWNERS": ROOT });
+    expect(findCodeowners(root)).toBe(join(root, "docs/CODEOWNERS"));
+  });
+
   it("ignores CODEOWNERS files in other folders", async () => {
-    const root = repo({ "src/CODEOWNERS": ROOT, ".gitlab/CODEOWNERS": ROOT, "docs/api/CODEOWNERS": ROOT });
+    const root = repo({ "src/CODEOWNERS": ROOT, ".gitlab/ci/CODEOWNERS": ROOT, "docs/api/CODEOWNERS": ROOT });
     expect(findCodeowners(root)).toBeUndefined();
     expect(await importCodeowners(root)).toBeUndefined();
   });

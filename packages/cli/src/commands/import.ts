@@ -3,10 +3,13 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
+import { NotFoundError } from "@software-factory/core";
 import {
   codeownersToPlan,
+  findCodeowners,
   importBackstage,
+  importCodeowners,
   importWorkspaces,
   type Plan,
   type PlanProblem,
@@ -18,7 +21,6 @@ import type { Factory } from "@software-factory/intelligence";
 import type { ImportProblem } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
-import { findRepositoryCodeowners, proposeFromRepositoryCodeowners } from "../codeowners.js";
 import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
@@ -38,6 +40,27 @@ const OperatorFlag = z
 interface PlanImportFlags {
   readonly owner?: string;
   readonly out?: string;
+}
+
+/** The error of a repository `root` with no CODEOWNERS where {@link findCodeowners} looks. */
+function noCodeowners(root: string): NotFoundError {
+  return new NotFoundError({
+    message: `no CODEOWNERS in ${root} (looked in .github/, the root, docs/ and .gitlab/); give its path: factory import codeowners <file>`,
+    entity: "file",
+    id: "CODEOWNERS",
+  });
+}
+
+/**
+ * The repository's own CODEOWNERS, relative to `root` (`.gitlab/CODEOWNERS`),
+ * found by floorplan's {@link findCodeowners}.
+ *
+ * @throws NotFoundError naming `root` and the places looked in when there is none.
+ */
+function repositoryCodeowners(root: string): string {
+  const found = findCodeowners(root);
+  if (found === undefined) throw noCodeowners(root);
+  return relative(root, found).split(sep).join("/");
 }
 
 /** Gives unowned lines of an imported plan an owner, declaring the operator when the plan lacks them. */
@@ -235,14 +258,18 @@ export function registerImport(program: Command, context: CliContext): void {
     action(context, async (session, file, flags) => {
       // Checked before the factory opens, so a missing file creates nothing; the label names the file read.
       if (file !== undefined) requireSource(file as string, "file");
-      const label = (file as string | undefined) ?? findRepositoryCodeowners(process.cwd());
+      const label = (file as string | undefined) ?? repositoryCodeowners(process.cwd());
       await applyImported(
         session,
         label,
         "codeowners",
         async (factory) => {
           const operators = factory.floorplan.toPlan().operators;
-          if (file === undefined) return proposeFromRepositoryCodeowners(process.cwd(), operators);
+          if (file === undefined) {
+            const found = await importCodeowners(process.cwd(), { operators });
+            if (found === undefined) throw noCodeowners(process.cwd());
+            return found;
+          }
           const parsed = parseCodeowners(await readSourceText(label), label);
           return { plan: codeownersToPlan(parsed.rules, { operators }), problems: parsed.problems };
         },

@@ -124,11 +124,21 @@ export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeow
   return { rules, problems };
 }
 
-/** Finds a repository's CODEOWNERS where GitHub looks: `.github/`, then the root, then `docs/`. */
+/**
+ * Where a repository's CODEOWNERS is looked for, first found wins: GitHub's
+ * places in GitHub's order (`.github/`, the root, `docs/`), then the one more
+ * GitLab reads (GitLab looks in the root, `docs/`, then `.gitlab/`).
+ */
+const CODEOWNERS_PLACES = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"];
+
+/**
+ * Finds a repository's CODEOWNERS where GitHub and GitLab look: `.github/`,
+ * the root, `docs/`, then `.gitlab/`; the first that exists wins.
+ *
+ * @returns the file's path (`repoRoot` joined with its place), or undefined when there is none.
+ */
 export function findCodeowners(repoRoot: string): string | undefined {
-  return [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"]
-    .map((path) => join(repoRoot, path))
-    .find((path) => existsSync(path));
+  return CODEOWNERS_PLACES.map((path) => join(repoRoot, path)).find((path) => existsSync(path));
 }
 
 /** Options of {@link codeownersToPlan} and {@link importCodeowners}; a key it does not list is refused. */
@@ -199,7 +209,8 @@ export function codeownersToPlan(
 }
 
 /**
- * Reads a repository's CODEOWNERS (from `.github/`, the root or `docs/`) and proposes a plan.
+ * Reads a repository's CODEOWNERS (the first of `.github/`, the root, `docs/`
+ * and `.gitlab/`, as {@link findCodeowners}) and proposes a plan.
  * A binary file, or one that is not UTF-8, is refused whole.
  *
  * `refs` tells, for each proposed line and owner, the rule it came from
@@ -223,7 +234,7 @@ export async function importCodeowners(
       readonly plan: Plan;
       /** Rules skipped (an unsupported pattern, a bad owner), as warnings with file, line and column. */
       readonly problems: readonly PlanProblem[];
-      /** Path of the CODEOWNERS file read: `repoRoot` joined with `.github/CODEOWNERS`, `CODEOWNERS` or `docs/CODEOWNERS`. */
+      /** Path of the CODEOWNERS file read: `repoRoot` joined with `.github/CODEOWNERS`, `CODEOWNERS`, `docs/CODEOWNERS` or `.gitlab/CODEOWNERS`. */
       readonly file: string;
       /** Rule of each line and owner (`.github/CODEOWNERS:12`), keyed as `applyPlan`'s `refs` option expects. */
       readonly refs: ReadonlyMap<string, string>;
