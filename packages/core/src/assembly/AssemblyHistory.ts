@@ -75,8 +75,10 @@ export interface ItemHistory {
     /** When, in milliseconds since the epoch. */
     at: number;
   }[];
-  /** Links touching the item or its artifacts that were cleared with the verdict `adapted`. */
+  /** Links touching the item or its artifacts that were cleared with the verdict `adapted`, ever (`adaptedAt.length`). */
   adaptedLinks: number;
+  /** When each of those links was cleared `adapted`, in milliseconds since the epoch, oldest first; a window counts those before its end. */
+  readonly adaptedAt: number[];
   /** When its first change set was recorded (the DORA change lead time starts there). */
   firstChangeAt: number | undefined;
 }
@@ -209,6 +211,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         sendBacks: [],
         gateFailures: [],
         adaptedLinks: 0,
+        adaptedAt: [],
         firstChangeAt: undefined,
       });
       for (const id of event.data.signals) signals.get(id)?.workItems.push(event.subject);
@@ -255,7 +258,10 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
       const from = linkFrom.get(event.subject);
       const itemId = from === undefined ? undefined : items.has(from) ? from : artifactItem.get(from);
       const item = itemId === undefined ? undefined : items.get(itemId);
-      if (item !== undefined) item.adaptedLinks++;
+      if (item !== undefined) {
+        item.adaptedLinks++;
+        item.adaptedAt.push(at);
+      }
     } else if (SignalCaptured.is(event)) {
       signals.set(event.subject, {
         id: event.subject,

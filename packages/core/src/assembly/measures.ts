@@ -221,14 +221,15 @@ export function measureAssembly(history: AssemblyHistory, options: MeasureOption
     const deliveredAt = item.deliveredAt as number;
     const backs = item.sendBacks.filter((back) => back.at < end);
     const failures = item.gateFailures.filter((failure) => failure.at < end);
+    const adapted = item.adaptedAt.filter((at) => at < end).length;
     sendBacks += backs.length;
     gateFailures += failures.length;
-    adaptedLinks += item.adaptedLinks;
+    adaptedLinks += adapted;
     for (const back of backs) byCause[back.cause]++;
     const clean =
       (!counts.sendBacks || backs.length === 0) &&
       (!counts.gateFailures || failures.length === 0) &&
-      (!counts.adaptedLinks || item.adaptedLinks === 0);
+      (!counts.adaptedLinks || adapted === 0);
     if (clean) firstPass++;
 
     const lead = deliveredAt - item.createdAt;

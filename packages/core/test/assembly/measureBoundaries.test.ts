@@ -11,8 +11,8 @@ afterEach(async () => {
 });
 
 /** One tiny-flow item on checkout: implementation at h1, testing at h2, release (delivered) at h3. */
-async function deliverOne(): Promise<string> {
-  factory = await openTestFactory();
+async function deliverOne(opened?: TestFactory): Promise<string> {
+  factory = opened ?? (await openTestFactory());
   const { line, clock } = factory;
   const at = (hour: number) => clock.set(H0 + hour * HOUR);
   at(0);
@@ -41,5 +41,39 @@ describe("measures at the window's end", () => {
     const after = await factory.line.measures(upTo(6));
     expect(after.throughput.wip).toBe(0);
     expect(after.throughput.cycleTimeHours.release).toEqual({ p50: 2, p85: 2, count: 1 });
+  });
+
+  it("counts a link adapted after the window's end against no yield of the window", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    clock.set(H0);
+    await line.recordArtifact({
+      id: "REQ",
+      kind: "requirement",
+      title: "Pay by link",
+      fields: { body: "v1" },
+    });
+    const item = await deliverOne(factory);
+    const change = line.artifactsOf(item).find((artifact) => artifact.kind === "changeSet");
+    const link = await line.link({ from: change?.id ?? "", to: "REQ", type: "implements" });
+    clock.set(H0 + 10 * HOUR);
+    await line.recordArtifact({
+      id: "REQ",
+      kind: "requirement",
+      title: "Pay by link",
+      fields: { body: "v2" },
+    });
+    await line.reviewLink(link.id, { verdict: "adapted" });
+    // As of h5 the item was delivered clean; the rework came at h10.
+    expect((await line.measures(upTo(5))).yield).toMatchObject({
+      delivered: 1,
+      firstPass: 1,
+      rework: { adaptedLinks: 0 },
+    });
+    expect((await line.measures(upTo(11))).yield).toMatchObject({
+      delivered: 1,
+      firstPass: 0,
+      rework: { adaptedLinks: 1 },
+    });
   });
 });
