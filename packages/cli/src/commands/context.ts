@@ -13,6 +13,7 @@ import { FolderFlag, PositiveIntFlag, parseFlag } from "../flags.js";
 import { requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
+import { type RepositoryRoot, repositoryPaths, repositoryRoot } from "../repositoryPaths.js";
 import { withFactory } from "../Session.js";
 
 /** The options of `factory context` as commander gives them. */
@@ -51,11 +52,12 @@ const REQUEST_FLAGS: FlagsOfFields = {
 };
 
 /**
- * The pack request the flags ask for.
+ * The pack request the flags ask for; `--path` values are made repository
+ * paths against `root` ({@link repositoryPaths}).
  *
  * @throws UsageError naming the flag that is malformed, or when no flag says what the pack is about.
  */
-function requestOf(flags: ContextFlags): ContextRequest {
+function requestOf(flags: ContextFlags, root: () => RepositoryRoot): ContextRequest {
   const request: ContextRequest = {
     ...(flags.workItem === undefined
       ? {}
@@ -63,7 +65,13 @@ function requestOf(flags: ContextFlags): ContextRequest {
     ...(flags.line === undefined ? {} : { line: parseFlag(NonEmptyFlag, flags.line, "--line") }),
     ...(flags.path === undefined
       ? {}
-      : { paths: parseFlag(z.array(NonEmptyFlag).min(1), flags.path, "--path") }),
+      : {
+          paths: repositoryPaths(
+            parseFlag(z.array(NonEmptyFlag).min(1), flags.path, "--path"),
+            "--path",
+            root(),
+          ),
+        }),
     ...(flags.question === undefined
       ? {}
       : { question: parseFlag(QuestionFlag, flags.question, "--question") }),
@@ -92,7 +100,7 @@ export function registerContext(program: Command, context: CliContext): void {
     .option("--line <id>", "a line of the floor plan")
     .option(
       "--path <paths...>",
-      "repository paths; the lines that own them come, and the instructions for them",
+      "paths in the repository (relative to the current folder, or absolute); the lines that own them come, and the instructions for them",
     )
     .option(
       "--question <text>",
@@ -109,11 +117,16 @@ export function registerContext(program: Command, context: CliContext): void {
     .action(
       action(context, async ({ options, output }, flags) => {
         const given = flags as ContextFlags;
-        const request = requestOf(given);
         const instructionsFrom =
           given.instructions === undefined
             ? undefined
             : parseFlag(FolderFlag, given.instructions, "--instructions");
+        // Paths are the instructions' repository's when --instructions names one.
+        const request = requestOf(given, () =>
+          instructionsFrom === undefined
+            ? repositoryRoot(options.dir)
+            : { folder: instructionsFrom, what: "the --instructions repository" },
+        );
         const pack = await withFactory(
           options,
           async (factory) => {

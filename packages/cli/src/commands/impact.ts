@@ -11,6 +11,7 @@ import { PathsArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
+import { repositoryPaths, repositoryRoot } from "../repositoryPaths.js";
 import { withFactory } from "../Session.js";
 
 /**
@@ -60,7 +61,7 @@ export function registerImpact(program: Command, context: CliContext): void {
   program
     .command("impact")
     .description("lines affected by a change (paths, lines, or a git range) and the owners to notify")
-    .argument("[paths...]", "changed paths")
+    .argument("[paths...]", "changed paths (relative to the current folder, or absolute)")
     .option(
       "--since <git-ref>",
       "add the paths changed between <git-ref> and HEAD (git diff <ref>...HEAD; a rename adds both paths)",
@@ -74,7 +75,11 @@ export function registerImpact(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, paths, flags) => {
         const f = flags as { since?: string; line?: string[]; depth: string };
         const depth = parseFlag(PositiveIntFlag, f.depth, "--depth");
-        const given = parseFlag(PathsArgument, paths, "<paths>");
+        const given = repositoryPaths(
+          parseFlag(PathsArgument, paths, "<paths>"),
+          "<paths>",
+          repositoryRoot(options.dir),
+        );
         const all = [...given, ...(f.since === undefined ? [] : await changedPaths(f.since))];
         if (all.length === 0 && (f.line ?? []).length === 0) {
           if (f.since !== undefined) {

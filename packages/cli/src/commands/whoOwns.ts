@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { PathsArgument, parseFlag } from "../flags.js";
 import { action, type CliContext } from "../program.js";
+import { repositoryPaths, repositoryRoot } from "../repositoryPaths.js";
 import { withFactory } from "../Session.js";
 
 /** Registers `factory who-owns`. */
@@ -13,10 +14,14 @@ export function registerWhoOwns(program: Command, context: CliContext): void {
   program
     .command("who-owns")
     .description("the line and the owner of each path (the last matching pattern wins, as in CODEOWNERS)")
-    .argument("<paths...>", "repository paths")
+    .argument("<paths...>", "paths in the repository (relative to the current folder, or absolute)")
     .action(
       action(context, async ({ options, output, fail }, paths) => {
-        const given = parseFlag(PathsArgument, paths, "<paths>");
+        const given = repositoryPaths(
+          parseFlag(PathsArgument, paths, "<paths>"),
+          "<paths>",
+          repositoryRoot(options.dir),
+        );
         const answers = await withFactory(options, async (factory) =>
           given.map((path) => {
             const line = factory.floorplan.lineForPath(path);

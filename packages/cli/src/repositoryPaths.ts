@@ -1,0 +1,93 @@
+/**
+ * Paths a shell user gives (`who-owns`, `impact`, `context --path`), read the
+ * way git reads them: relative to the current folder, then made relative to
+ * the repository's root, which is what the floor plan's patterns match. So
+ * `/home/ana/shop/src/cart.ts`, `./src/cart.ts`, and `cart.ts` typed in
+ * `src/` all name `src/cart.ts`.
+ *
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { UsageError } from "./exitCodes.js";
+
+/** The root the paths are relative to, and what it is (for messages). */
+export interface RepositoryRoot {
+  /** Absolute folder. */
+  readonly folder: string;
+  /** `the repository`, or what else the folder is. */
+  readonly what: string;
+}
+
+/** The top folder of the git repository holding `folder`, or undefined when it is in none (or git cannot run). */
+function gitTopLevel(folder: string): string | undefined {
+  try {
+    const top = execFileSync("git", ["rev-parse", "--show-toplevel"], {
+      cwd: folder,
+      stdio: ["ignore", "pipe", "ignore"],
+      encoding: "utf8",
+    }).trim();
+    return top === "" ? undefined : top;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The root repository paths are relative to: the git repository of the
+ * current folder, else the folder holding the factory's folder (`--dir`,
+ * `.factory` by default), as `factory init` lays a factory out in a project.
+ */
+export function repositoryRoot(factoryDir: string, cwd = process.cwd()): RepositoryRoot {
+  const top = gitTopLevel(cwd);
+  if (top !== undefined) return { folder: top, what: "the repository" };
+  return { folder: dirname(resolve(cwd, factoryDir)), what: "the folder holding the factory" };
+}
+
+/** `path` relative to `root` with `/` separators, or undefined when it is outside `root`. */
+function inside(root: string, path: string): string | undefined {
+  const rel = relative(root, path);
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join("/");
+}
+
+/** `path` relative to `root`, trying the real paths too (a root or path reached through a symbolic link). */
+function insideResolvingLinks(root: string, path: string): string | undefined {
+  const direct = inside(root, path);
+  if (direct !== undefined || !existsSync(path)) return direct;
+  return inside(realpathSync(root), realpathSync(path));
+}
+
+/**
+ * Each given path as a repository path: resolved against `cwd`, then made
+ * relative to `root`; a trailing `/` (a folder) is kept.
+ *
+ * @throws UsageError naming `argument` and the path when it is outside the root, or is the root itself.
+ * @example
+ * ```ts
+ * // in /home/ana/shop/src, a git repository at /home/ana/shop
+ * repositoryPaths(["cart.ts", "/home/ana/shop/README.md"], "<paths>", repositoryRoot(".factory"));
+ * // ["src/cart.ts", "README.md"]
+ * ```
+ */
+export function repositoryPaths(
+  given: readonly string[],
+  argument: string,
+  root: RepositoryRoot,
+  cwd = process.cwd(),
+): string[] {
+  return given.map((path) => {
+    const absolute = resolve(cwd, path);
+    const found = insideResolvingLinks(root.folder, absolute);
+    if (found === undefined)
+      throw new UsageError(
+        `${argument}: ${path} is outside ${root.what} (${root.folder}); give a path inside it, relative to the current folder or absolute`,
+      );
+    if (found === "")
+      throw new UsageError(
+        `${argument}: ${path} is ${root.what} itself (${root.folder}); give a file or folder inside it`,
+      );
+    return path.endsWith("/") ? `${found}/` : found;
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * `who-owns`, `impact` and `context --path` read a path as git does: relative
+ * to the current folder, then to the repository's root; an absolute path in
+ * the repository is a repository path, one outside it is refused.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHOP_YAML } from "./fixtures.js";
+import { runFactory } from "./runFactory.js";
+
+let repo: string;
+/** Runs the CLI in `folder` of the repository, on the factory at its root. */
+const factoryIn = (folder: string, ...args: string[]) =>
+  runFactory(args, { cwd: join(repo, folder), env: { FACTORY_DIR: join(repo, ".factory") } });
+
+beforeAll(async () => {
+  repo = realpathSync(mkdtempSync(join(tmpdir(), "factory-repo-paths-")));
+  execFileSync("git", ["init", "-q"], { cwd: repo });
+  mkdirSync(join(repo, "src", "checkout"), { recursive: true });
+  writeFileSync(join(repo, "src", "checkout", "cart.ts"), "export {};\n");
+  writeFileSync(join(repo, "factory.yaml"), SHOP_YAML);
+  expect((await factoryIn(".", "init", "--plan", "factory.yaml")).code).toBe(0);
+});
+
+afterAll(() => {
+  rmSync(repo, { recursive: true, force: true });
+});
+
+describe("paths given to who-owns, impact and context --path", () => {
+  it("reads an absolute path, ./path and a path from a subfolder as the repository path", async () => {
+    for (const [folder, path] of [
+      [".", join(repo, "src/checkout/cart.ts")],
+      [".", "./src/checkout/cart.ts"],
+      ["src/checkout", "cart.ts"],
+      ["src/checkout", "../checkout/./cart.ts"],
+    ] as const) {
+      const who = await factoryIn(folder, "who-owns", path, "--json");
+      expect({ folder, path, code: who.code, stderr: who.stderr }).toEqual({
+        folder,
+        path,
+        code: 0,
+        stderr: "",
+      });
+      expect(JSON.parse(who.stdout)).toEqual([
+        { path: "src/checkout/cart.ts", line: "checkout", owner: "ana" },
+      ]);
+    }
+    const impact = await factoryIn("src/checkout", "impact", "cart.ts", "--json");
+    expect(JSON.parse(impact.stdout).changed).toEqual([
+      { line: "checkout", owner: "ana", paths: ["src/checkout/cart.ts"] },
+    ]);
+    const pack = await factoryIn("src", "context", "--path", "checkout/cart.ts", "--json");
+    expect(pack.stderr).toBe("");
+    expect(JSON.parse(pack.stdout).lines.map((entry: { line: { id: string } }) => entry.line.id)).toEqual([
+      "checkout",
+    ]);
+  });
+
+  it("refuses a path outside the repository, naming it and the repository (exit 2)", async () => {
+    const outside = await factoryIn("src", "who-owns", "/etc/hosts");
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toBe(
+      `error: E_USAGE: <paths>: /etc/hosts is outside the repository (${repo}); give a path inside it, relative to the current folder or absolute\n(run with --help for usage)\n`,
+    );
+    const above = await factoryIn(".", "impact", "../elsewhere.ts");
+    expect(above.code).toBe(2);
+    expect(above.stderr).toContain("<paths>: ../elsewhere.ts is outside the repository");
+    const context = await factoryIn(".", "context", "--path", "/etc/hosts");
+    expect(context.code).toBe(2);
+    expect(context.stderr).toContain("--path: /etc/hosts is outside the repository");
+  });
+});
