@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { hashJson, openEventLog } from "@software-factory/core";
 import { describe, expect, it } from "vitest";
 import { chunkMarkdownSteps } from "../src/chunking/chunkMarkdown.js";
+import { markdownBlockSteps, markdownBlocks } from "../src/chunking/markdownBlocks.js";
+import { runSteps } from "../src/chunking/steps.js";
 import {
   chunkMarkdown,
   createHashingEmbedder,
@@ -13,6 +15,7 @@ import {
   openKnowledgeBase,
 } from "../src/index.js";
 import { loadMarkdownParser } from "../src/internal/markdownParser.js";
+import { randomOf } from "./fixtures/seededRandom.js";
 
 const paragraph =
   "Payment retries back off exponentially before the order is marked as failed, and the ledger is reconciled nightly. ";
@@ -75,6 +78,80 @@ describe("chunking a long document in steps", () => {
       expect(chunks, name).toEqual(chunkMarkdown(markdown, { maxTokens: 200 }));
       if (markdown.length > 50_000) expect(turns, name).toBeGreaterThan(markdown.length / 4096);
     }
+  });
+});
+
+/** Pieces of markdown where cutting a document before a heading could go wrong, and headings to cut before. */
+const constructs = [
+  "# Heading",
+  "## Sub *emph* `code` [ref]",
+  "###### Six",
+  "#",
+  "# Closing ###",
+  "   # indented heading",
+  "\t# tab, so code",
+  "Paragraph with **bold** and <span>html</span>",
+  "Lazy\ncontinuation",
+  "- item\n- two\n\n  continued in the item\n- three",
+  "1. one\n2. two\n   # heading in the item",
+  "- ~~~\n  fence left open in an item",
+  "> quote\n> more",
+  "> ```\n> fence left open in a quote",
+  "```js\nconst x = 1;\n\n# not a heading\n```",
+  "```\nfence left open\n\n# inside it",
+  "    indented code\n\n    more",
+  "<div>\nhtml block\n\n# after the div",
+  "<pre>\npre\n\n# inside pre\n</pre>",
+  "<!-- comment\n\n# inside the comment\n-->",
+  "<script>\nlet a;\n\n# inside the script",
+  "<?php\n\n# inside ?>",
+  "<![CDATA[\n\n# inside ]]>",
+  "<!DOCTYPE html\n\n# inside>",
+  "| a | b |\n|---|---|\n| 1 | 2 |",
+  "Setext\n===",
+  "Setext\n---",
+  "***",
+  "- [ ] task\n- [x] done",
+];
+
+describe("parsing a document in pieces", () => {
+  it("finds the blocks the parser finds in the whole document, cut before every heading it can be", async () => {
+    await loadMarkdownParser();
+    const random = randomOf(13);
+    const separators = ["\n\n", "\n", "\n\n\n", "\n \n", "\n\t\n"];
+    let pieces = 0;
+    for (let document = 0; document < 120; document += 1) {
+      const parts = Array.from({ length: 5 + Math.floor(random() * 40) }, (_, index) => {
+        const part = constructs[Math.floor(random() * constructs.length)] as string;
+        const heading = random() < 0.4 ? `# Part ${index}\n\n` : "";
+        return `${index === 0 ? "" : separators[Math.floor(random() * separators.length)]}${heading}${part}`;
+      });
+      const lf = parts.join("");
+      const markdown = random() < 0.2 ? lf.replaceAll("\n", "\r\n") : lf;
+      const whole = markdownBlocks(markdown);
+      for (const pieceChars of [1, 64]) {
+        const steps = markdownBlockSteps(markdown, pieceChars);
+        for (let step = steps.next(); ; step = steps.next()) {
+          if (step.done === true) {
+            expect(step.value, JSON.stringify(markdown)).toEqual(whole);
+            break;
+          }
+          pieces += 1;
+        }
+      }
+    }
+    // Most documents were cut, in several pieces: 240 runs took more steps than that.
+    expect(pieces).toBeGreaterThan(720);
+  });
+
+  it("parses a document that may hold a definition whole, since a reference anywhere may use it", async () => {
+    await loadMarkdownParser();
+    const markdown = "# One\n\nSee [the guide].\n\n# Two [the guide]\n\n[the guide]: https://example.com\n";
+    const steps = markdownBlockSteps(markdown, 1);
+    expect(steps.next()).toEqual({ done: false, value: markdown.length });
+    expect(runSteps(steps)).toEqual(markdownBlocks(markdown));
+    // The second heading's title is the reference's text, resolved by the definition below it.
+    expect(markdownBlocks(markdown)[2]?.headingPath).toEqual(["Two the guide"]);
   });
 });
 

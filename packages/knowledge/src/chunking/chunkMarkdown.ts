@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import { countTokens } from "../tokens.js";
-import { type Block, markdownBlocks } from "./markdownBlocks.js";
+import { type Block, markdownBlockSteps } from "./markdownBlocks.js";
 import { simpleMarkdownBlockSteps } from "./simpleMarkdownBlocks.js";
 import { runSteps, STEP_CHARS, type Steps } from "./steps.js";
 
@@ -66,13 +66,14 @@ export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): Chu
  * inside a long document: the generator yields the characters of work done
  * since it last yielded (about every {@link STEP_CHARS} of markdown scanned
  * and again of blocks packed) and returns the same chunks. A document that
- * goes to the markdown parser is parsed in one step.
+ * goes to the markdown parser is parsed in pieces of about 8 KB where it can
+ * be cut (see `markdownBlockSteps`).
  *
  * @throws ValidationError on the first step, as {@link chunkMarkdown}.
  */
 export function* chunkMarkdownSteps(markdown: string, options: ChunkOptions = {}): Steps<Chunk[]> {
   const sizes = chunkSizes(options);
-  const blocks = (yield* simpleMarkdownBlockSteps(markdown)) ?? markdownBlocks(markdown);
+  const blocks = (yield* simpleMarkdownBlockSteps(markdown)) ?? (yield* markdownBlockSteps(markdown));
   return yield* packBlockSteps(blocks, sizes);
 }
 

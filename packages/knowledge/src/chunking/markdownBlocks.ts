@@ -7,6 +7,7 @@
 import type { Heading, Nodes, Root, RootContent } from "mdast";
 import { parseMarkdown } from "../internal/markdownParser.js";
 import { countTokens } from "../tokens.js";
+import type { Steps } from "./steps.js";
 
 /** A top-level block of a document: what chunking packs into chunks. */
 export interface Block {
@@ -27,11 +28,83 @@ export interface Block {
  * top-level blocks with the heading path in force at each.
  */
 export function markdownBlocks(markdown: string): Block[] {
-  const tree: Root = parseMarkdown(markdown);
+  const blocks: Block[] = [];
+  addBlocks(blocks, [], markdown, parseMarkdown(markdown), { offset: 0, line: 1 });
+  return blocks;
+}
+
+/**
+ * Characters of markdown {@link markdownBlockSteps} gives the parser at once,
+ * where the document can be cut: the parser's time grows faster than its
+ * input (2 MB of lists and quotes took seconds more than 250 pieces of 8 KB).
+ */
+const PIECE_CHARS = 8192;
+
+/**
+ * {@link markdownBlocks} in steps: the document is parsed in pieces of about
+ * {@link PIECE_CHARS}, cut before ATX headings that start a line after a
+ * blank one (where no construct of the lines before can go on), yielding the
+ * characters of each piece. A piece whose last block is code or HTML (which
+ * might run on) is parsed again with the next piece; a document that may
+ * hold a definition (`]:`, which inline markup anywhere may refer to) or a
+ * lone carriage return is parsed whole. `pieceChars` is for tests, which cut
+ * small documents often.
+ */
+export function* markdownBlockSteps(markdown: string, pieceChars = PIECE_CHARS): Steps<Block[]> {
+  const cuts = cutsOf(markdown);
   const blocks: Block[] = [];
   const path: string[] = [];
+  let start = 0;
+  let line = 1;
+  let next = 0;
+  for (;;) {
+    while (next < cuts.length && (cuts[next] as number) - start < pieceChars) next += 1;
+    let end = cuts[next] ?? markdown.length;
+    let tree = parseMarkdown(markdown.slice(start, end));
+    while (end < markdown.length && mayRunOn(tree.children.at(-1))) {
+      next += 1;
+      end = cuts[next] ?? markdown.length;
+      tree = parseMarkdown(markdown.slice(start, end));
+    }
+    addBlocks(blocks, path, markdown, tree, { offset: start, line });
+    for (let at = markdown.indexOf("\n", start); at !== -1 && at < end; at = markdown.indexOf("\n", at + 1))
+      line += 1;
+    yield end - start;
+    if (end >= markdown.length) break;
+    start = end;
+  }
+  return blocks;
+}
+
+/** Where a piece may start: lines opening with an ATX heading after a blank line (none when the document may not be cut). */
+function cutsOf(markdown: string): number[] {
+  if (markdown.includes("]:") || /\r(?!\n)/.test(markdown)) return [];
+  const cuts: number[] = [];
+  for (const match of markdown.matchAll(/\n[ \t]*\r?\n(?=#{1,6}(?:[ \t\r\n]|$))/g))
+    cuts.push(match.index + match[0].length);
+  return cuts;
+}
+
+/** Whether a piece ending with this block may end inside it (fenced code or HTML that only a later line closes). */
+function mayRunOn(node: RootContent | undefined): boolean {
+  return node?.type === "code" || node?.type === "html";
+}
+
+/** Adds the non-empty top-level blocks of a parsed piece of `markdown` starting at `from`, with `path` the heading path in force. */
+function addBlocks(
+  blocks: Block[],
+  path: string[],
+  markdown: string,
+  tree: Root,
+  from: { readonly offset: number; readonly line: number },
+): void {
   for (const node of tree.children) {
-    const text = sliceOf(markdown, node).trim();
+    const start = node.position?.start.offset;
+    const end = node.position?.end.offset;
+    const text =
+      start === undefined || end === undefined
+        ? ""
+        : markdown.slice(from.offset + start, from.offset + end).trim();
     if (text === "") continue;
     if (node.type === "heading") {
       path.length = Math.min(path.length, (node as Heading).depth - 1);
@@ -41,18 +114,11 @@ export function markdownBlocks(markdown: string): Block[] {
     blocks.push({
       text,
       headingPath: path.filter((title) => title !== ""),
-      startLine: node.position?.start.line ?? 1,
+      startLine: from.line - 1 + (node.position?.start.line ?? 1),
       tokens: countTokens(text),
       kind: node.type,
     });
   }
-  return blocks;
-}
-
-function sliceOf(markdown: string, node: RootContent): string {
-  const start = node.position?.start.offset;
-  const end = node.position?.end.offset;
-  return start === undefined || end === undefined ? "" : markdown.slice(start, end);
 }
 
 /** The text of an mdast node without its markup: the values of its text, code and HTML nodes, joined. */

@@ -83,8 +83,7 @@ export class ChunkIndex {
    * `REINDEX_SLICE_CHARS` characters of work (markdown cut, chunks indexed)
    * the event loop gets a turn, inside a long document's cutting too, so a
    * large catch-up or one large document does not hold other requests for
-   * seconds (a document that goes to the markdown parser is still parsed in
-   * one step). The caller must not search or reindex again until this
+   * seconds. The caller must not search or reindex again until this
    * resolves.
    */
   async reindex(documents: DocumentStore, ids: readonly string[]): Promise<void> {
