@@ -123,6 +123,8 @@ export function parseArguments<Input extends ToolInput>(
   if (parsed.success) return parsed.data;
   const known = Object.keys(tool.input.shape).join(", ");
   const issues = parsed.error.issues.map((issue) => {
+    const missing = missingArgument(tool, args, issue);
+    if (missing !== undefined) return { ...issue, message: missing };
     if (issue.code !== "unrecognized_keys") return issue;
     const keys = issue.keys.map((key) => `"${key}"`).join(", ");
     const takes = issue.path.length === 0 ? `; ${tool.name} takes ${known}` : "";
@@ -130,6 +132,36 @@ export function parseArguments<Input extends ToolInput>(
     return { ...issue, message: `unknown ${what}${issue.keys.length === 1 ? "" : "s"} ${keys}${takes}` };
   });
   throw validationErrorFromZod(issues, { subject: `${tool.name} input` });
+}
+
+/** The value of `args` at `path`; undefined when a step of it is missing. */
+function valueAt(args: unknown, path: readonly PropertyKey[]): unknown {
+  let value = args;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * The message for an issue that is a required argument (or field) left out:
+ * `required (a string): ` and, for an argument, its description, so the
+ * refusal says what to give (`id: required (a string): Id of the work item
+ * (wi_...; list_work and create_work_item give them)`) where zod says
+ * `expected string, received undefined`. Undefined for other issues.
+ */
+function missingArgument(tool: FactoryTool, args: unknown, issue: z.core.$ZodIssue): string | undefined {
+  if (issue.path.length === 0 || valueAt(args ?? {}, issue.path) !== undefined) return undefined;
+  let what: string;
+  if (issue.code === "invalid_type")
+    what = `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
+  else if (issue.code === "invalid_value")
+    what = `one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+  else return undefined;
+  const description =
+    issue.path.length === 1 ? tool.input.shape[String(issue.path[0])]?.description : undefined;
+  return `required (${what})${description === undefined ? "" : `: ${description}`}`;
 }
 
 /**

@@ -171,6 +171,29 @@ describe("get_context", () => {
   });
 });
 
+describe("a required argument left out", () => {
+  it("is refused as required, with what to give and, for an argument, its description", async () => {
+    expect(await refused("advance_work_item", {})).toBe(
+      "E_VALIDATION: advance_work_item input is invalid: id: required (a string): Id of the work item (wi_...; list_work and create_work_item give them)",
+    );
+    expect(await refused("review_link", { id: "link_x" })).toBe(
+      'E_VALIDATION: review_link input is invalid: verdict: required (one of "keep", "adapted", "obsolete"): keep (downstream is still right), adapted (downstream was changed to follow upstream) or obsolete (the link no longer matters)',
+    );
+    expect(
+      await refused("capture_knowledge", {
+        kind: "note",
+        title: "T",
+        body: "B",
+        links: [{ type: "informs" }],
+      }),
+    ).toBe("E_VALIDATION: capture_knowledge input is invalid: links[0].target: required (a string)");
+    // A value of the wrong type is not a missing one.
+    expect(await refused("advance_work_item", { id: 7 })).toBe(
+      "E_VALIDATION: advance_work_item input is invalid: id: Invalid input: expected string, received number",
+    );
+  });
+});
+
 describe("a factory left as it was", () => {
   it("shows the refused calls wrote nothing but the block", async () => {
     const factory = await openFactory({ dir: server.dir });
