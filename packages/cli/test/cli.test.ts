@@ -220,7 +220,7 @@ describe("standards", () => {
     const warned = await factory(...other, "check");
     expect(warned.code).toBe(0);
     expect(warned.stdout).toMatch(/warning no-dependency-cycles/);
-    expect(warned.stdout).toContain("standards: 0 errors, 1 warnings");
+    expect(warned.stdout).toContain("standards: 0 errors, 1 warning");
     expect((await factory(...other, "check", "--fail-on", "warning")).code).toBe(1);
     expect((await factory(...other, "check", "--fail-on", "never")).code).toBe(0);
   });

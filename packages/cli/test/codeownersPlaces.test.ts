@@ -43,7 +43,7 @@ describe("factory import codeowners without a file", () => {
     const text = await factory("import", "codeowners");
     expect(text.stderr).toBe("");
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^\.gitlab\/CODEOWNERS: 1 lines, \d+ changes merged into the floor plan\n$/);
+    expect(text.stdout).toMatch(/^\.gitlab\/CODEOWNERS: 1 line, \d+ changes merged into the floor plan\n$/);
     expect(await eventsText()).toContain(".gitlab/CODEOWNERS:2");
     const json = await factory("import", "codeowners", "--json");
     expect(JSON.parse(json.stdout)).toMatchObject({ file: ".gitlab/CODEOWNERS", lines: 1, changes: 0 });

@@ -162,7 +162,7 @@ describe("factory import git|junit|issues|jsonl", () => {
       JSON.stringify([{ ...other, url: "https://github.com/app/app/issues/14" }]),
     );
     const text = await runFactory(["import", "issues", "more-issues.json", "--format", "github"], { cwd });
-    expect(text.stdout).toContain("1 created, 0 updated, 0 unchanged, 0 skipped, 0 problems, 1 fields cut");
+    expect(text.stdout).toContain("1 created, 0 updated, 0 unchanged, 0 skipped, 0 problems, 1 field cut");
   });
 
   it("names what is wrong in a flag", async () => {

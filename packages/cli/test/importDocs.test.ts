@@ -177,7 +177,7 @@ describe("factory import docs", () => {
       writeFileSync(join(cwd, "packages", "a", "docs", "adr-1.md"), ADR);
       const first = await factory("import", "docs", "packages/a/docs");
       expect(first.stdout).toBe(
-        "packages/a/docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 1 decisions, 0 problems, 0 warnings\n",
+        "packages/a/docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 1 decision, 0 problems, 0 warnings\n",
       );
       const other = await factory("import", "docs", "packages/b/docs");
       expect(other.stdout).toBe(
@@ -193,7 +193,7 @@ describe("factory import docs", () => {
         [
           "packages/a/docs warning the folder has no markdown file left: the document imported from it (markdown:packages/a/docs) was retracted",
           // guide.md's note and adr-1.md's decision.
-          "packages/a/docs: 0 captured, 0 revised, 0 unchanged, 2 retracted, 0 decisions, 0 problems, 1 warnings",
+          "packages/a/docs: 0 captured, 0 revised, 0 unchanged, 2 retracted, 0 decisions, 0 problems, 1 warning",
           "",
         ].join("\n"),
       );
@@ -212,7 +212,7 @@ describe("factory import docs", () => {
       }
       writeFileSync(join(cwd, "build-2", "docs", "b.md"), "# Page b\n\nText b, edited.\n");
       expect((await factory("import", "docs", "build-1/docs")).stdout).toBe(
-        "build-1/docs: 3 captured, 0 revised, 0 unchanged, 0 retracted, 1 decisions, 0 problems, 0 warnings\n",
+        "build-1/docs: 3 captured, 0 revised, 0 unchanged, 0 retracted, 1 decision, 0 problems, 0 warnings\n",
       );
       expect((await factory("import", "docs", "build-2/docs")).stdout).toBe(
         "build-2/docs: 0 captured, 1 revised, 2 unchanged, 0 retracted, 0 decisions, 0 problems, 0 warnings\n",
@@ -298,7 +298,7 @@ describe("factory import docs", () => {
       expect(moved.stdout).toBe(
         [
           `site/docs/adr-1.md warning possibly a stale copy: ${kept} (decisions:docs) was recorded for this file before each folder had its own source system, and holds another decision than the file's; it may be the file of another folder named docs, so it is kept: retract it if it is this file's`,
-          "site/docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 1 decisions, 0 problems, 1 warnings, 1 moved to the folder's own source system (markdown:site/docs)",
+          "site/docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 1 decision, 0 problems, 1 warning, 1 moved to the folder's own source system (markdown:site/docs)",
           "",
         ].join("\n"),
       );
@@ -326,7 +326,7 @@ describe("factory import docs", () => {
       renameSync(join(cwd, "docs"), join(cwd, "site", "docs"));
       const moved = await factory("import", "docs", "site/docs");
       expect(moved.stdout).toBe(
-        "site/docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 1 decisions, 0 problems, 0 warnings, 2 moved to the folder's own source system (markdown:site/docs)\n",
+        "site/docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 1 decision, 0 problems, 0 warnings, 2 moved to the folder's own source system (markdown:site/docs)\n",
       );
       expect(await liveFiles("markdown:docs")).toEqual([]);
       expect(await liveFiles("decisions:docs")).toEqual([]);

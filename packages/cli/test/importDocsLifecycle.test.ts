@@ -60,7 +60,7 @@ describe("factory import docs run again", () => {
       expect(again.code).toBe(1);
       expect(again.stdout).toMatch(/^docs\/adr-3\.md:3:9 error front matter field status: /m);
       expect(again.stdout).toContain(
-        "docs: 1 captured, 0 revised, 0 unchanged, 2 retracted, 0 decisions, 1 problems, 0 warnings\n",
+        "docs: 1 captured, 0 revised, 0 unchanged, 2 retracted, 0 decisions, 1 problem, 0 warnings\n",
       );
       expect(await liveFiles("decisions:docs")).toEqual(["adr-3.md"]);
       expect(await liveFiles("markdown:docs")).toEqual(["adr-2.md"]);

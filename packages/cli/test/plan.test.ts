@@ -28,7 +28,7 @@ describe("factory plan check", () => {
     const empty = await factory("plan", "check", "empty.yaml");
     expect(empty.code).toBe(1);
     expect(empty.stdout).toContain("empty.yaml:1:1 error empty.yaml holds no floor plan");
-    expect(empty.stdout).toContain("empty.yaml: 1 errors");
+    expect(empty.stdout).toContain("empty.yaml: 1 error, 0 warnings");
     writeFileSync(join(cwd, "unversioned.yaml"), SHOP_YAML.replace("version: 1\n", ""));
     const unversioned = await factory("plan", "check", "unversioned.yaml", "--json");
     expect(unversioned.code).toBe(1);
@@ -131,7 +131,7 @@ describe("factory plan apply", () => {
       const dry = await factory("plan", "apply", "smaller.yaml", "--dry-run");
       expect(dry.code).toBe(0);
       expect(dry.stdout).toContain("smaller.yaml: would remove lines search");
-      expect(dry.stdout).toContain(`warning line search has 1 open work items (${item})`);
+      expect(dry.stdout).toContain(`warning line search has 1 open work item (${item})`);
       expect(dry.stdout).toContain("smaller.yaml: dry run: would apply");
       const json = JSON.parse((await factory("plan", "apply", "smaller.yaml", "--dry-run", "--json")).stdout);
       expect(json).toMatchObject({ applied: false, dryRun: true, removed: { openWork: { search: [item] } } });

@@ -16,6 +16,7 @@ import {
   startAutomations,
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { recordWrites } from "../recordWrites.js";
 import { assertFactoryExists, type GlobalOptions, installFactoryStandards, openStore } from "../Session.js";
@@ -166,7 +167,7 @@ export function registerAutomations(program: Command, context: CliContext): void
         for (const run of report.automations) {
           const failed = run.failed === 0 ? "" : output.style("red", ` (${run.failed} failed)`);
           output.line(
-            `${output.style("bold", run.name.padEnd(width))}  ${run.handled} handled${failed}, ${run.emitted} events emitted`,
+            `${output.style("bold", run.name.padEnd(width))}  ${run.handled} handled${failed}, ${counted(run.emitted, "event")} emitted`,
           );
           for (const error of run.errors)
             output.line(output.style("red", `  ${error.event}: ${error.code}: ${error.message}`));

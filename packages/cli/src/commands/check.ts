@@ -10,6 +10,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { NameValue, parseFlag } from "../flags.js";
 import { requireLines, requireRuleKind } from "../knownValues.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -84,8 +85,8 @@ export function registerCheck(program: Command, context: CliContext): void {
         }
         output.line(
           errors === 0
-            ? output.style("green", `standards: ${errors} errors, ${warnings} warnings`)
-            : output.style("red", `standards: ${errors} errors, ${warnings} warnings`),
+            ? output.style("green", `standards: ${counted(errors, "error")}, ${counted(warnings, "warning")}`)
+            : output.style("red", `standards: ${counted(errors, "error")}, ${counted(warnings, "warning")}`),
         );
       }),
     );

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag } from "../flags.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -47,7 +48,7 @@ export function registerFloorplan(program: Command, context: CliContext): void {
           output.line(
             output.style(
               "bold",
-              `${plan.product?.name ?? plan.product?.id ?? "factory"}: ${plan.lines.length} lines, ${plan.operators.length} operators`,
+              `${plan.product?.name ?? plan.product?.id ?? "factory"}: ${counted(plan.lines.length, "line")}, ${counted(plan.operators.length, "operator")}`,
             ),
           );
           const domains = new Map<string, typeof plan.lines>();

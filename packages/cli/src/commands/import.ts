@@ -25,6 +25,7 @@ import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
 import { requireFileToWrite, requireSource } from "../knownValues.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withDryRunFactory } from "../Session.js";
 import { samePathLines } from "../samePathLines.js";
@@ -152,10 +153,10 @@ async function applyImported(
   const refused = outcome.problems.some((problem) => problem.severity === "error");
   output.line(
     outcome.changes === undefined
-      ? `${label}: wrote ${outcome.proposed.lines.length} lines to ${flags.out}`
+      ? `${label}: wrote ${counted(outcome.proposed.lines.length, "line")} to ${flags.out}`
       : refused
         ? `${label}: nothing merged into the floor plan (fix the errors above and import again)`
-        : `${label}: ${outcome.proposed.lines.length} lines, ${outcome.changes} changes merged into the floor plan`,
+        : `${label}: ${counted(outcome.proposed.lines.length, "line")}, ${counted(outcome.changes, "change")} merged into the floor plan`,
   );
 }
 
@@ -239,7 +240,7 @@ export function registerImport(program: Command, context: CliContext): void {
             ? ""
             : `, ${report.moved} moved to the folder's own source system (${report.system})`;
         output.line(
-          `${folder}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${report.decisions} decisions, ${report.problems.length} problems, ${report.warnings.length} warnings${moved}`,
+          `${folder}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${counted(report.decisions, "decision")}, ${counted(report.problems.length, "problem")}, ${counted(report.warnings.length, "warning")}${moved}`,
         );
       }),
     );

@@ -16,6 +16,7 @@ import { requireGitRange, requireGitRepository } from "../gitRepository.js";
 import { readJsonFlag } from "../jsonFlag.js";
 import { requireSource, requireWorkItem } from "../knownValues.js";
 import { namingFlags } from "../namingFlags.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import type { Session } from "../Session.js";
 import { withStagedFactory } from "../stagedFactory.js";
@@ -48,7 +49,7 @@ async function runConnector(
     );
   }
   output.line(
-    `${label}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.problems.length} problems${summary.truncated === 0 ? "" : `, ${summary.truncated} fields cut to the factory's limits`}`,
+    `${label}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${counted(summary.problems.length, "problem")}${summary.truncated === 0 ? "" : `, ${counted(summary.truncated, "field")} cut to the factory's limits`}`,
   );
   for (const note of notes) output.line(`note: ${note}`);
 }

@@ -9,6 +9,7 @@ import { loadFactoryYaml } from "@software-factory/floorplan";
 import type { Command } from "commander";
 import { redactStore } from "../flags.js";
 import { requireSource } from "../knownValues.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { findFactory, withFactory } from "../Session.js";
 
@@ -45,7 +46,7 @@ export function registerInit(program: Command, context: CliContext): void {
         }
         const where = store === undefined ? dir : `${store} (caches in ${dir})`;
         output.line(`${existed ? "factory already exists" : "created factory"} in ${where}`);
-        if (plan !== undefined) output.line(`applied ${plan}: ${result.changes} changes`);
+        if (plan !== undefined) output.line(`applied ${plan}: ${counted(result.changes, "change")}`);
         else
           output.line(
             "next: factory import codebase . (or factory plan apply factory.yaml), then factory import docs <folder>",

@@ -9,6 +9,7 @@ import { UsageError } from "../exitCodes.js";
 import { parseFlag, SinceFlag } from "../flags.js";
 import { requireLines, requireOperator } from "../knownValues.js";
 import type { Output } from "../Output.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -59,7 +60,7 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
   const dora = measures.dora;
   if (dora !== null) {
     output.line(
-      `  DORA                           ${dora.deployments} deployments, ${dora.deploymentsPerWeek.toFixed(1)}/week; change lead time p50 ${formatHours(dora.changeLeadTimeHours.p50)}; change fail rate ${percent(dora.changeFailRate)}; recovery p50 ${formatHours(dora.failedDeploymentRecoveryHours.p50)}; rework rate ${percent(dora.deploymentReworkRate)}`,
+      `  DORA                           ${counted(dora.deployments, "deployment")}, ${dora.deploymentsPerWeek.toFixed(1)}/week; change lead time p50 ${formatHours(dora.changeLeadTimeHours.p50)}; change fail rate ${percent(dora.changeFailRate)}; recovery p50 ${formatHours(dora.failedDeploymentRecoveryHours.p50)}; rework rate ${percent(dora.deploymentReworkRate)}`,
     );
   }
 }

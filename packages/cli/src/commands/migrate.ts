@@ -9,6 +9,7 @@ import { type EventStore, migrateLog, NotFoundError, StoreError } from "@softwar
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { parseStoreFlag, redactStore } from "../flags.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { findFactory, openStore } from "../Session.js";
 
@@ -64,7 +65,7 @@ export function registerMigrate(program: Command, context: CliContext): void {
             const held = await target.head();
             if (held > 0) {
               throw new StoreError({
-                message: `${redactStore(to)} already holds ${held} events; factory migrate copies into an empty store only (use a new ?schema=<name> or a new file)`,
+                message: `${redactStore(to)} already holds ${counted(held, "event")}; factory migrate copies into an empty store only (use a new ?schema=<name> or a new file)`,
               });
             }
             return migrateLog(source, target, {
@@ -80,9 +81,9 @@ export function registerMigrate(program: Command, context: CliContext): void {
           hash: report.targetHash ?? "",
         };
         if (options.json) return output.json(result);
-        output.line(`copied ${report.total} events from ${result.from} to ${result.to}`);
-        output.line(`  source  ${report.total} events  sha256 ${report.sourceHash}`);
-        output.line(`  target  ${report.total} events  sha256 ${report.targetHash}`);
+        output.line(`copied ${counted(report.total, "event")} from ${result.from} to ${result.to}`);
+        output.line(`  source  ${counted(report.total, "event")}  sha256 ${report.sourceHash}`);
+        output.line(`  target  ${counted(report.total, "event")}  sha256 ${report.targetHash}`);
         output.line(output.style("green", "verified: same count and hash on both sides"));
       }),
     );

@@ -15,6 +15,7 @@ import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { nameArgument } from "../flags.js";
 import type { Output } from "../Output.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { withDryRunFactory } from "../Session.js";
 
@@ -74,7 +75,7 @@ function printRemovals(output: Output, file: string, removals: Removals, dryRun:
   output.line(`${file}: ${dryRun ? "would remove" : "removes"} ${parts.join("; ")}`);
   for (const [line, items] of Object.entries(removals.openWork))
     output.line(
-      `${output.style("yellow", "warning")} line ${line} has ${items.length} open work items (${items.join(", ")}); they stay on a line that no longer exists`,
+      `${output.style("yellow", "warning")} line ${line} has ${counted(items.length, "open work item")} (${items.join(", ")}); they stay on a line that no longer exists`,
     );
 }
 
@@ -123,9 +124,12 @@ export function registerPlan(program: Command, context: CliContext): void {
           result.success
             ? output.style(
                 "green",
-                `${file} is valid (${result.plan.lines.length} lines, ${problems.length} warnings)`,
+                `${file} is valid (${counted(result.plan.lines.length, "line")}, ${counted(problems.length, "warning")})`,
               )
-            : output.style("red", `${file}: ${errors} errors, ${problems.length - errors} warnings`),
+            : output.style(
+                "red",
+                `${file}: ${counted(errors, "error")}, ${counted(problems.length - errors, "warning")}`,
+              ),
         );
       }),
     );
@@ -162,7 +166,7 @@ export function registerPlan(program: Command, context: CliContext): void {
         const refusal =
           refused === undefined
             ? undefined
-            : `${refused.code}: ${file} declares no lines: applying it would remove all ${refused.lines.length} lines of the floor plan; pass --allow-remove-all-lines to apply it anyway`;
+            : `${refused.code}: ${file} declares no lines: applying it would remove all ${counted(refused.lines.length, "line")} of the floor plan; pass --allow-remove-all-lines to apply it anyway`;
         if (options.json) {
           output.json({
             applied: !dryRun && refused === undefined,
@@ -179,8 +183,13 @@ export function registerPlan(program: Command, context: CliContext): void {
         if (refusal !== undefined) output.error(`error: ${refusal}`);
         else if (changes === 0) output.line(`${file}: the floor plan is already current`);
         else if (dryRun)
-          output.line(`${file}: dry run: would apply ${changes} changes (${result.plan.lines.length} lines)`);
-        else output.line(`${file}: applied ${changes} changes (${result.plan.lines.length} lines)`);
+          output.line(
+            `${file}: dry run: would apply ${counted(changes, "change")} (${counted(result.plan.lines.length, "line")})`,
+          );
+        else
+          output.line(
+            `${file}: applied ${counted(changes, "change")} (${counted(result.plan.lines.length, "line")})`,
+          );
       }),
     );
 }

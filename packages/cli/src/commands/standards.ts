@@ -13,6 +13,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { entryAt, type PlannedFile, writeExportFiles } from "../exportFiles.js";
 import { FolderFlag, parseFlag } from "../flags.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -98,7 +99,7 @@ export function registerStandards(program: Command, context: CliContext): void {
         if (options.json) return output.json({ format, standards: found.length, files: written });
         for (const file of written) output.line(`${file.status.padEnd(9)} ${file.path}`);
         output.line(
-          `${found.length} standards exported as ${format === "cursor" ? "Cursor rules" : basename(planned[0]?.path ?? "AGENTS.md")}`,
+          `${counted(found.length, "standard")} exported as ${format === "cursor" ? "Cursor rules" : basename(planned[0]?.path ?? "AGENTS.md")}`,
         );
       }),
     );

@@ -17,6 +17,7 @@ import { printMeasures } from "../commands/metrics.js";
 import { UsageError } from "../exitCodes.js";
 import { importDocs } from "../importDocs.js";
 import type { Output } from "../Output.js";
+import { counted } from "../plural.js";
 import { installFactoryStandards, openStore } from "../Session.js";
 import { readJsonLines, SignalRecordSchema, WorkRecordSchema } from "./acmeData.js";
 import { acmeWeek } from "./acmeWeek.js";
@@ -117,7 +118,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       `clock: the factory plays Acme's week, ${day(week.start)} to ${day(week.end)}: each event is stamped when the team would have done it (signals routed within hours, work taking days), not when this run writes it`,
     );
     output.line(
-      `applied factory.yaml: ${plan.domains.length} domains, ${plan.lines.length} lines, ${plan.operators.length} operators, ${factory.floorplan.dependencyList().length} dependencies (${applied.changes} events)`,
+      `applied factory.yaml: ${counted(plan.domains.length, "domain")}, ${counted(plan.lines.length, "line")}, ${counted(plan.operators.length, "operator")}, ${counted(factory.floorplan.dependencyList().length, "dependency", "dependencies")} (${counted(applied.changes, "event")})`,
     );
     for (const operator of plan.operators) {
       const lines = factory.floorplan.linesOf(operator.id);
@@ -134,7 +135,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     });
     output.endProgress();
     output.line(
-      `imported: ${report.captured} documents, ${report.decisions} decisions, ${report.problems.length} problems`,
+      `imported: ${counted(report.captured, "document")}, ${counted(report.decisions, "decision")}, ${counted(report.problems.length, "problem")}`,
     );
     for (const problem of report.problems)
       output.line(output.style("red", `  ${problem.item}: ${problem.message}`));
@@ -170,7 +171,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       if (record.blocked !== undefined) await factory.work.block(item.id, { reason: record.blocked });
     }
     output.line(
-      `captured ${signals.length} signals (${signals.filter((s) => s.line !== undefined).length} already routed); ${work.length} work items in flight`,
+      `captured ${counted(signals.length, "signal")} (${signals.filter((s) => s.line !== undefined).length} already routed); ${counted(work.length, "work item")} in flight`,
     );
 
     section("3. Search with provenance: why do shoppers abandon checkout?");
@@ -222,11 +223,11 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       signals: [signal.id],
     });
     output.line(
-      `routed to ${target} ${minutesToRoute} minutes after capture; work item ${item.id} created for ${item.owner} in ${item.stage}`,
+      `routed to ${target} ${counted(minutesToRoute, "minute")} after capture; work item ${item.id} created for ${item.owner} in ${item.stage}`,
     );
     const pack = await factory.context({ workItem: item.id, budgetTokens: 1200 });
     output.line(
-      `context pack for the owner (${pack.tokens} of ${pack.budgetTokens} ${pack.tokenizer} tokens): ${pack.lines.map((l) => l.line.id).join(", ")}; depends on ${pack.lines.flatMap((l) => l.dependsOn.map((next) => `${next.line} (${next.kind}, ${next.criticality})`)).join(", ")}; ${pack.knowledge.length} documents: ${pack.knowledge
+      `context pack for the owner (${pack.tokens} of ${pack.budgetTokens} ${pack.tokenizer} tokens): ${pack.lines.map((l) => l.line.id).join(", ")}; depends on ${pack.lines.flatMap((l) => l.dependsOn.map((next) => `${next.line} (${next.kind}, ${next.criticality})`)).join(", ")}; ${counted(pack.knowledge.length, "document")}: ${pack.knowledge
         .map((hit) => hit.document.title)
         .slice(0, 3)
         .join(" | ")}`,
@@ -293,7 +294,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
       },
     });
     output.line(
-      `bruno revised REQ-CHK-12 (v${revised.artifact.version}: CH added, limit 2,500 EUR): ${revised.suspected.length} links suspect`,
+      `bruno revised REQ-CHK-12 (v${revised.artifact.version}: CH added, limit 2,500 EUR): ${counted(revised.suspected.length, "link")} suspect`,
     );
     for (const link of factory.work.suspectLinks({ item: item.id })) {
       output.line(
@@ -313,7 +314,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     }
     const findings = await factory.standards.check({ kind: "workItem", id: item.id });
     output.line(
-      `factory check on the item: ${findings.filter((f) => f.severity === "error").length} errors (exit code 1 in CI)`,
+      `factory check on the item: ${counted(findings.filter((f) => f.severity === "error").length, "error")} (exit code 1 in CI)`,
     );
     week.at(6, 14);
     for (const link of factory.work.suspectLinks({ item: item.id })) {
@@ -333,7 +334,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     // The week's window: everything above happened inside it, on the week's clock.
     printMeasures(output, await factory.work.measures({ from: week.start, to: week.end }));
     output.line(
-      `log: ${await factory.log.head()} events, stamped over the week, written in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `log: ${counted(await factory.log.head(), "event")}, stamped over the week, written in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     // The MCP step (the factory's MCP server answering a real MCP client over stdio)
     // belongs here; it is added with packages/mcp.
