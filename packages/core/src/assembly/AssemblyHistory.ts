@@ -129,6 +129,13 @@ export interface SignalHistory {
   line: string | undefined;
   /** When it was first routed (the signal's `firstRoutedAt`, not its `routedAt`, which a re-route moves); undefined until then. */
   routedAt: number | undefined;
+  /** Each routing, oldest first: the line and when, in milliseconds since the epoch; a window reads the line as of its end. */
+  readonly routings: {
+    /** The line it was routed to. */
+    readonly line: string;
+    /** When, in milliseconds since the epoch. */
+    readonly at: number;
+  }[];
   /** Ids of the work items created from it. */
   readonly workItems: string[];
   /** When it was first resolved; undefined until then. */
@@ -269,6 +276,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         capturedAt: at,
         line: undefined,
         routedAt: undefined,
+        routings: [],
         workItems: [],
         resolvedAt: undefined,
       });
@@ -277,6 +285,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
       if (signal !== undefined) {
         signal.line = event.data.line;
         signal.routedAt ??= at;
+        signal.routings.push({ line: event.data.line, at });
       }
     } else if (SignalResolved.is(event)) {
       const signal = signals.get(event.subject);

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { validationErrorFromZod } from "../errors.js";
 import { strictInput } from "../strictInput.js";
-import type { AssemblyHistory, DeploymentHistory, IncidentHistory, ItemHistory } from "./AssemblyHistory.js";
+import type {
+  AssemblyHistory,
+  DeploymentHistory,
+  IncidentHistory,
+  ItemHistory,
+  SignalHistory,
+} from "./AssemblyHistory.js";
 import type { ReworkCause } from "./WorkItem.js";
 
 const HOUR = 3_600_000;
@@ -14,7 +20,7 @@ const measureOptionsShape = {
   /** End of the window, exclusive. */
   to: z.coerce.date(),
   /**
-   * Only this line's items and signals, and its deployments for the DORA
+   * Only this line's items and signals (those routed to it, as of `to`), and its deployments for the DORA
    * measures: those naming the line (else shipping its items), with the
    * incidents blamed on them and the deployments remediating those or the
    * line's incidents.
@@ -434,7 +440,7 @@ function measureSignals(
   const toResolve: number[] = [];
   for (const signal of history.signals.values()) {
     if (signal.capturedAt < start || signal.capturedAt >= end) continue;
-    if (line !== undefined && signal.line !== line) continue;
+    if (line !== undefined && lineAt(signal, end) !== line) continue;
     if (operator !== undefined && signal.capturedBy !== operator) continue;
     captured++;
     if (signal.routedAt !== undefined && signal.routedAt < end) {
@@ -459,6 +465,13 @@ function measureSignals(
     medianHoursToRoute: percentiles(toRoute).p50,
     medianHoursToResolve: percentiles(toResolve).p50,
   };
+}
+
+/** The line a signal was on at `at`: its last routing before then. */
+function lineAt(signal: SignalHistory, at: number): string | undefined {
+  let line: string | undefined;
+  for (const routing of signal.routings) if (routing.at < at) line = routing.line;
+  return line;
 }
 
 function inWipAt(item: ItemHistory, at: number, wipStages: ReadonlySet<string>): boolean {

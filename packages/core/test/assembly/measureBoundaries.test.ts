@@ -77,3 +77,28 @@ describe("measures at the window's end", () => {
     });
   });
 });
+
+describe("signal resolution per line", () => {
+  it("counts a signal on the line it was routed to as of the window's end, not on a later one", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    clock.set(H0);
+    const signal = await line.captureSignal({ text: "Cards declined", source: "support" });
+    clock.set(H0 + HOUR);
+    await line.routeSignal(signal.id, "checkout");
+    clock.set(H0 + 30 * HOUR);
+    await line.routeSignal(signal.id, "payments");
+    // As of h10 the signal is checkout's, routed after 1 h; payments had none.
+    expect((await line.measures({ ...upTo(10), line: "checkout" })).signals).toMatchObject({
+      captured: 1,
+      routed: 1,
+      medianHoursToRoute: 1,
+    });
+    expect((await line.measures({ ...upTo(10), line: "payments" })).signals.captured).toBe(0);
+    expect((await line.measures({ ...upTo(31), line: "payments" })).signals).toMatchObject({
+      captured: 1,
+      routed: 1,
+    });
+    expect((await line.measures({ ...upTo(31), line: "checkout" })).signals.captured).toBe(0);
+  });
+});
