@@ -17,6 +17,7 @@
 
 import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
+import { nearHint } from "./tools/knownValues.js";
 import { decodedVariable } from "./uriVariables.js";
 
 const MAX_LISTED = 200;
@@ -99,7 +100,11 @@ export function registerFactoryResources(server: McpServer, factory: Factory): v
       if (line === undefined)
         throw new ResourceNotFoundError(
           uri.href,
-          `no line "${id}" in the floor plan (factory://floorplan lists the lines)`,
+          `no line "${id}" in the floor plan ${nearHint(
+            id,
+            factory.floorplan.lines().map((known) => known.id),
+            "factory://floorplan lists the lines",
+          )}`,
         );
       return json(uri, {
         ...line,

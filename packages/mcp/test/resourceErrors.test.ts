@@ -74,6 +74,7 @@ describe.each([
       "factory://lines/nope",
       /^.*no line "nope" in the floor plan \(factory:\/\/floorplan lists the lines\)$/,
     ],
+    ["factory://lines/serch", /^.*no line "serch" in the floor plan \(did you mean "search"\?\)$/],
     ["factory://work/nope", /no work item "nope" \(list_work lists the work items\)$/],
     [
       "factory://documents/nope",
