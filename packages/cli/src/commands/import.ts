@@ -111,6 +111,8 @@ async function applyImported(
   const owner = flags.owner === undefined ? undefined : parseFlag(OperatorFlag, flags.owner, "--owner");
   if (flags.out !== undefined) requireFileToWrite(flags.out, "--out");
   const withTheFactory = flags.out === undefined ? withStagedFactory : withPreviewFactory;
+  /** The plan a problem's path points into when it is not the proposed one. */
+  const planOfProblem = new Map<PlanProblem, Plan>();
   const outcome = await withTheFactory(options, async (factory) => {
     const { plan, problems: sourceProblems, refs } = await propose(factory);
     const current = factory.floorplan.toPlan();
@@ -131,6 +133,9 @@ async function applyImported(
       actor: options.actor,
       ...(refs === undefined ? {} : { refs }),
     });
+    // The merge's warnings point into the merged floor plan, which the factory now holds.
+    const merged = factory.floorplan.toPlan();
+    for (const warning of applied.warnings) planOfProblem.set(warning, merged);
     return { proposed, problems: [...problems, ...applied.warnings], changes: applied.changes };
   }).catch((error: unknown) => {
     if (!(error instanceof RefusedSource)) throw error;
@@ -149,7 +154,7 @@ async function applyImported(
     });
     return;
   }
-  printProblems(output, outcome.problems);
+  printProblems(output, outcome.problems, (problem) => planOfProblem.get(problem) ?? outcome.proposed);
   const refused = outcome.problems.some((problem) => problem.severity === "error");
   output.line(
     outcome.changes === undefined

@@ -16,18 +16,27 @@ import type { Command } from "commander";
 import { nameArgument } from "../flags.js";
 import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
+import { namedPath } from "../problemPlace.js";
 import { action, type CliContext } from "../program.js";
 import { withDryRunFactory } from "../Session.js";
 
-/** Prints problems as `file:line:col severity message [path]; fix: hint`. */
-export function printProblems(output: Output, problems: readonly PlanProblem[]): void {
+/**
+ * Prints problems as `file:line:col severity message [path]; fix: hint`, the
+ * path naming the entry it points into (`lines[2] (checkout)`) in the plan
+ * `planOf` gives for the problem.
+ */
+export function printProblems(
+  output: Output,
+  problems: readonly PlanProblem[],
+  planOf: (problem: PlanProblem) => Plan | undefined = () => undefined,
+): void {
   for (const problem of problems) {
     const place = [problem.file, problem.line, problem.column].filter((part) => part !== undefined).join(":");
     const severity =
       problem.severity === "error" ? output.style("red", "error") : output.style("yellow", "warning");
     const hint = problem.hint === undefined ? "" : output.style("dim", `; fix: ${problem.hint}`);
     output.line(
-      `${place === "" ? "" : `${place} `}${severity} ${problem.message} [${problem.path || "(root)"}]${hint}`,
+      `${place === "" ? "" : `${place} `}${severity} ${problem.message} [${namedPath(planOf(problem), problem.path) || "(root)"}]${hint}`,
     );
   }
 }
@@ -75,7 +84,7 @@ function printRemovals(output: Output, file: string, removals: Removals, dryRun:
   output.line(`${file}: ${dryRun ? "would remove" : "removes"} ${parts.join("; ")}`);
   for (const [line, items] of Object.entries(removals.openWork))
     output.line(
-      `${output.style("yellow", "warning")} line ${line} has ${counted(items.length, "open work item")} (${items.join(", ")}); they stay on a line that no longer exists`,
+      `${output.style("yellow", "warning")} line ${line} has ${counted(items.length, "open work item")} (${items.join(", ")}); ${items.length === 1 ? "it stays" : "they stay"} on a line that no longer exists`,
     );
 }
 
@@ -118,7 +127,7 @@ export function registerPlan(program: Command, context: CliContext): void {
           output.json({ valid: result.success, problems });
           return;
         }
-        printProblems(output, problems);
+        printProblems(output, problems, () => (result.success ? result.plan : undefined));
         const errors = problems.filter((problem) => problem.severity === "error").length;
         output.line(
           result.success
@@ -178,7 +187,7 @@ export function registerPlan(program: Command, context: CliContext): void {
           });
           return;
         }
-        printProblems(output, result.warnings);
+        printProblems(output, result.warnings, () => result.plan);
         printRemovals(output, file, removals, dryRun || refused !== undefined);
         if (refusal !== undefined) output.error(`error: ${refusal}`);
         else if (changes === 0) output.line(`${file}: the floor plan is already current`);
