@@ -58,6 +58,14 @@ export interface RetryOnConflictOptions {
  * append see a log nobody else moves. The append still checks the head it was
  * given; the turn only makes sure that check passes.
  *
+ * Every write takes its turns in one order of the stores (by the SQLite
+ * file's real path; by PostgreSQL cluster, database and schema), whatever
+ * order it lost on them in, so two writes over the same stores never
+ * each hold one turn while waiting for the other's. An attempt in turns that
+ * appends to a store where it holds none first ends the turns it holds on
+ * stores later in that order (their appends may then conflict), and its later
+ * attempts take a turn there too.
+ *
  * @returns what the attempt that did not conflict returned.
  * @throws ConcurrencyConflictError (or what `onGiveUp` makes of it) when the last attempt still conflicts.
  * @throws ValidationError (path `attempts` or `maxBackoffMs`) when `attempts` is not a whole number of at least 1,
@@ -122,6 +130,13 @@ export async function retryOnConflict<T>(
  */
 export interface WriteTurns<Turn extends WriteTurn = WriteTurn> {
   /**
+   * The store's place in the one order in which every write, in every
+   * process, takes its turns: the same text for every handle on the same log
+   * (the SQLite file's real path; the PostgreSQL server, database and
+   * schema), compared by UTF-16 code units.
+   */
+  readonly order: string;
+  /**
    * Waits until no other writer, in this process or another, is appending,
    * and keeps every other append waiting until the turn ends.
    *
@@ -136,9 +151,14 @@ export interface WriteTurn {
   end(): Promise<void>;
 }
 
+/** Compares two stores by {@link WriteTurns.order}, the same way in every process and locale. */
+function byOrder(a: WriteTurns, b: WriteTurns): number {
+  return a.order < b.order ? -1 : a.order > b.order ? 1 : 0;
+}
+
 /** What one call of {@link retryOnConflict} knows of the stores it writes to. */
 class RetryScope {
-  /** Stores where an attempt of this write lost the race. */
+  /** Stores where an attempt of this write lost the race, or appended without a turn while in turns. */
   readonly #lost = new Set<WriteTurns>();
   /** The turns the running attempt holds. */
   readonly #held = new Map<WriteTurns, WriteTurn>();
@@ -159,11 +179,24 @@ class RetryScope {
     return this.#held.get(turns) ?? this.parent?.held(turns);
   }
 
-  /** Takes a turn on every store where this write lost, unless this write or the one it runs in holds one. */
+  /**
+   * Takes a turn on every store where this write lost, in the stores' order,
+   * unless this write or the one it runs in holds one. Before each, the turns
+   * the write it runs in holds later in the order end, so that no write waits
+   * for a turn while holding one that comes after it.
+   */
   async takeTurns(): Promise<void> {
-    for (const turns of this.#lost) {
-      if (this.held(turns) === undefined) this.#held.set(turns, await turns.take());
+    for (const turns of [...this.#lost].sort(byOrder)) {
+      if (this.held(turns) !== undefined) continue;
+      await this.endAfter(turns);
+      this.#held.set(turns, await turns.take());
     }
+  }
+
+  /** Ends the turns this write and the ones it runs in hold on stores after `turns` in the order. */
+  async endAfter(turns: WriteTurns): Promise<void> {
+    for (const [later, turn] of this.#held) if (byOrder(later, turns) > 0) await turn.end();
+    await this.parent?.endAfter(turns);
   }
 
   async endTurns(): Promise<void> {
@@ -197,4 +230,21 @@ export function lostRace(conflict: ConcurrencyConflictError, turns: WriteTurns):
 /** The write turn the running attempt holds on a store, if any (ended or not). Called by the stores. */
 export function heldTurn<Turn extends WriteTurn>(turns: WriteTurns<Turn>): Turn | undefined {
   return scopes.getStore()?.held(turns) as Turn | undefined;
+}
+
+/**
+ * The write turn the running attempt holds on a store it is about to append
+ * to, if any (ended or not). When the attempt runs in turns but holds none on
+ * this store, the turns it holds on stores later in the order end first, so
+ * that its wait for this store (behind another write's turn) cannot close a
+ * cycle, and the write's later attempts take a turn here too. Called by the
+ * stores' appends.
+ */
+export async function appendTurn<Turn extends WriteTurn>(turns: WriteTurns<Turn>): Promise<Turn | undefined> {
+  const scope = scopes.getStore();
+  const held = scope?.held(turns) as Turn | undefined;
+  if (scope === undefined || held !== undefined) return held;
+  scope.lost(turns);
+  await scope.endAfter(turns);
+  return undefined;
 }

@@ -16,7 +16,7 @@ import {
   ValidationError,
 } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
-import { heldTurn, lostRace } from "../retryOnConflict.js";
+import { appendTurn, heldTurn, lostRace } from "../retryOnConflict.js";
 import { AppendLock } from "./AppendLock.js";
 import { CallDeadline, lockWaitMs } from "./CallDeadline.js";
 import { clientConfig } from "./clientConfig.js";
@@ -39,6 +39,7 @@ import {
 import type { PostgresTurn, TurnStatement } from "./PostgresTurn.js";
 import { PostgresWriteTurns } from "./PostgresWriteTurns.js";
 import { settleAbandonedAppend } from "./settleAbandonedAppend.js";
+import { turnOrder } from "./turnOrder.js";
 
 interface EventRow {
   readonly seq: string;
@@ -138,6 +139,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   pool.on("connect", (client) => connections.add(client as unknown as pg.Client));
   pool.on("remove", (client) => connections.delete(client as unknown as pg.Client));
   let schema: string;
+  let order: string;
   try {
     const client = await pool.connect().catch((error: unknown) => {
       throw isPoolConnectTimeout(error)
@@ -149,6 +151,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     client.on("error", ignore);
     try {
       schema = await migrate(client, resolved.schema, resolved.target);
+      order = await turnOrder(client, schema, resolved.target);
       client.off("error", ignore);
       client.release();
     } catch (error) {
@@ -162,7 +165,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     if (error instanceof SchemaVersionError || error instanceof StoreError) throw error;
     throw storeErrorFrom(error, resolved.target, "opening the event store");
   }
-  return new PostgresEventStore(pool, connections, config, resolved, schema);
+  return new PostgresEventStore(pool, connections, config, resolved, schema, order);
 }
 
 /** The schema version this code writes. */
@@ -191,6 +194,7 @@ class PostgresEventStore implements EventStore {
     config: pg.ClientConfig,
     options: ResolvedPostgresOptions,
     schema: string,
+    order: string,
   ) {
     this.#pool = pool;
     this.#connections = connections;
@@ -199,7 +203,7 @@ class PostgresEventStore implements EventStore {
     this.#schema = schema;
     this.#channel = channelFor(schema);
     this.#lock = new AppendLock(pool, options, schema);
-    this.#turns = new PostgresWriteTurns(this.#lock, () => this.#ensureOpen());
+    this.#turns = new PostgresWriteTurns(this.#lock, order, () => this.#ensureOpen());
     this.#listener = new NotificationListener({
       config: { ...config, application_name: `${options.applicationName}-listener`.slice(0, 63) },
       channel: this.#channel,
@@ -212,7 +216,7 @@ class PostgresEventStore implements EventStore {
 
   async append(batch: readonly PreparedEvent[], options: StoreAppendOptions): Promise<StoredEvent[]> {
     this.#ensureOpen();
-    const turn = heldTurn(this.#turns);
+    const turn = await appendTurn(this.#turns);
     while (turn?.open !== true && this.#turns.held !== undefined) await this.#turns.held;
     const started = Date.now();
     let stored: StoredEvent[];

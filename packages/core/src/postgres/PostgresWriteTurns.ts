@@ -27,7 +27,15 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
   /** Settles when the turn a write of this process holds or is taking on this store has ended. */
   #held: Promise<void> | undefined;
 
-  constructor(lock: AppendLock, ensureOpen: () => void) {
+  /**
+   * @param order the store's place in the order of turns (see `turnOrder`).
+   * @param ensureOpen throws when the store is closed.
+   */
+  constructor(
+    lock: AppendLock,
+    readonly order: string,
+    ensureOpen: () => void,
+  ) {
     this.#pool = lock.pool;
     this.#options = lock.options;
     this.#lock = lock;

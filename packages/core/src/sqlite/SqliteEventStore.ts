@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import {
@@ -11,7 +11,7 @@ import {
 } from "../EventStore.js";
 import { ClosedError, ConcurrencyConflictError, SchemaVersionError, StoreError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
-import { heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
+import { appendTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
 import { migrate, SQLITE_SCHEMA_VERSION } from "./migrations.js";
 
 /** Options of {@link openSqliteEventStore}. */
@@ -119,6 +119,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   /** The turn a write of this process holds on this store, ended by `close`. */
   let current: SqliteTurn | undefined;
   const turns: WriteTurns<SqliteTurn> = {
+    // The file exists once opened; its real path is the same through every link to it.
+    order: `sqlite:${realpathSync(file)}`,
     async take() {
       ensureOpen();
       // Checked again after each wait, in the same step as the BEGIN: another write may have taken it meanwhile.
@@ -211,7 +213,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     kind: "sqlite",
     async append(batch, appendOptions) {
       ensureOpen();
-      const turn = heldTurn(turns);
+      const turn = await appendTurn(turns);
       // As in `take`: the append runs in the same step as the last check.
       for (
         let held = turnsInProcess.get(file);
