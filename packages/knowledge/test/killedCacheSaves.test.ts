@@ -6,7 +6,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFixture } from "../../core/test/fixtures/runChild.js";
 import { openKnowledgeBase } from "../src/index.js";
 import { appendNotes, exactVectors, expectSearchesAsRebuilt } from "./fixtures/crashedSaves.js";
-import { randomOf } from "./fixtures/seededRandom.js";
 
 const child = join(import.meta.dirname, "fixtures", "cacheSaverChild.ts");
 let dir: string;
@@ -56,30 +55,5 @@ describe("caches of a process killed while saving them", () => {
     }
     // Writing, flushing and renaming the vector manifest and the snapshot, at least.
     expect(cuts).toBeGreaterThanOrEqual(6);
-  }, 300_000);
-
-  it("search as if rebuilt from the log after rounds of SIGKILL at random moments of saving in a loop", async () => {
-    const { db, cache } = await savedKnowledgeBase(dir, 1500);
-    const random = randomOf(2026);
-    let retracted = 0;
-    for (let round = 0; round < 4; round += 1) {
-      const saver = await startFixture(child, ["loop", db, cache, String(retracted)], "ready");
-      const saves = 1 + Math.floor(random() * 4);
-      let seen = 0;
-      await new Promise<void>((resolve) => {
-        saver.child.stdout?.on("data", (chunk: Buffer) => {
-          seen += String(chunk)
-            .split("\n")
-            .filter((line) => line.startsWith("saved ")).length;
-          // Within the next save: most of each loop is that save (a snapshot and a vector index of 1,500 notes).
-          if (seen >= saves) setTimeout(resolve, random() * 20);
-        });
-      });
-      saver.child.kill("SIGKILL");
-      const exit = await saver.exited;
-      expect(exit.signal, exit.stderr).toBe("SIGKILL");
-      retracted += seen + 1;
-      await expectSearchesAsRebuilt(db, cache, 1500);
-    }
   }, 300_000);
 });
