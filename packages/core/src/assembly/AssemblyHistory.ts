@@ -113,7 +113,11 @@ export interface IncidentHistory {
   readonly deployment: string | undefined;
   /** The line it was opened on, when named; one without a deployment counts against that line's latest deployment before it. */
   readonly line: string | undefined;
-  /** When it was resolved, in milliseconds since the epoch; undefined while it is open. */
+  /**
+   * When it was resolved, in milliseconds since the epoch; undefined while it
+   * is open. A resolution stamped before the opening (a writer whose clock runs
+   * behind) counts as at the opening.
+   */
   resolvedAt: number | undefined;
 }
 
@@ -314,7 +318,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         deployments.get(event.data.deployment)?.incidents.push(event.subject);
     } else if (IncidentResolved.is(event)) {
       const incident = incidents.get(event.subject);
-      if (incident !== undefined) incident.resolvedAt ??= at;
+      if (incident !== undefined) incident.resolvedAt ??= Math.max(at, incident.openedAt);
     }
   };
   return { history, apply };

@@ -387,7 +387,8 @@ function measureDora(
         (later) => later.at > deployment.at && later.status === "succeeded" && sameLine(later, deployment),
       )?.at;
     }
-    if (recoveredAt !== undefined) recoveries.push((recoveredAt - deployment.at) / HOUR);
+    // An incident stamped before its deployment (clocks apart) recovers it at once, never in negative time.
+    if (recoveredAt !== undefined) recoveries.push(Math.max(0, recoveredAt - deployment.at) / HOUR);
   }
   return {
     deployments: inWindow.length,

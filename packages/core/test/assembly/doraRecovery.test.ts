@@ -41,4 +41,37 @@ describe("failed deployment recovery time", () => {
       count: 1,
     });
   });
+
+  it("never reads negative when an incident's resolution was stamped before it opened", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    clock.set(H0 + 5 * HOUR);
+    const deployment = await line.recordDeployment({ line: "checkout" });
+    clock.set(H0 + 6 * HOUR);
+    const incident = await line.openIncident({ title: "Checkout down", deployment });
+    clock.set(H0 + 2 * HOUR); // the resolving process's clock runs four hours behind
+    await line.resolveIncident(incident);
+    // Resolved no earlier than it opened: 1 h after the deployment, not -3 h.
+    expect((await line.measures(week)).dora?.failedDeploymentRecoveryHours).toEqual({
+      p50: 1,
+      p85: 1,
+      count: 1,
+    });
+  });
+
+  it("reads zero, not negative, when an incident was stamped before the deployment it names", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    clock.set(H0 + 5 * HOUR);
+    const deployment = await line.recordDeployment({ line: "checkout" });
+    clock.set(H0 + 3 * HOUR); // the on-call's clock runs behind
+    const incident = await line.openIncident({ title: "Checkout down", deployment });
+    clock.set(H0 + 4 * HOUR);
+    await line.resolveIncident(incident);
+    expect((await line.measures(week)).dora?.failedDeploymentRecoveryHours).toEqual({
+      p50: 0,
+      p85: 0,
+      count: 1,
+    });
+  });
 });
