@@ -146,7 +146,7 @@ describe("factory skills", () => {
       expect(instruction.code).toBe(1);
       const failed = await factory("skills", "run", "summarize-line", "--input", '{"line":"nowhere"}');
       expect(failed.code).toBe(1);
-      expect(failed.stderr).toContain('error: E_NOT_FOUND: no line "nowhere"');
+      expect(failed.stderr).toContain('error: E_NOT_FOUND: --input: line: no line "nowhere"');
       // A NotFoundError is the caller's mistake, recorded as invalid input, not as the skill failing.
       expect((await skillRuns()).map((run) => run.outcome)).toEqual(["invalid-input"]);
     },

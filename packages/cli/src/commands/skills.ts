@@ -8,7 +8,7 @@
  */
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { IdempotencyConflictError, ValidationError } from "@software-factory/core";
+import { IdempotencyConflictError, NotFoundError, ValidationError } from "@software-factory/core";
 import { exportSkill, formatSkillMd, type InstructionSkill } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -165,6 +165,17 @@ export function registerSkills(program: Command, context: CliContext): void {
           } catch (error) {
             if (isInputError(error, name as string))
               throw new UsageError(`--input: ${error.message}`, { cause: error });
+            // A field of the input naming nothing (`{"line":"nowhere"}`): the flag and the field start the message.
+            if (error instanceof NotFoundError && error.field === undefined) {
+              const field = fieldHolding(input, error.id);
+              if (field !== undefined)
+                throw new NotFoundError({
+                  message: `--input: ${field}: ${error.message}`,
+                  entity: error.entity,
+                  id: error.id,
+                  field: "--input",
+                });
+            }
             // Told as the other commands with the flag tell it (namingFlags): the flag starts the message.
             if (error instanceof IdempotencyConflictError)
               throw new IdempotencyConflictError({
@@ -221,6 +232,22 @@ export function registerSkills(program: Command, context: CliContext): void {
  */
 function isInputError(error: unknown, name: string): error is ValidationError {
   return error instanceof ValidationError && error.message.startsWith(`input of skill ${name} is invalid`);
+}
+
+/**
+ * The path in a skill's input of the field whose value is `id` (`line`,
+ * `lines[1]`, `signal.id`), the first in the input's order; undefined when no
+ * field holds it.
+ */
+function fieldHolding(input: unknown, id: string, path = ""): string | undefined {
+  if (input === id) return path === "" ? undefined : path;
+  if (typeof input !== "object" || input === null) return undefined;
+  for (const [key, value] of Object.entries(input)) {
+    const at = Array.isArray(input) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+    const found = fieldHolding(value, id, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Prints a skill's output as text: a string as it is, an object field by field. */
