@@ -10,6 +10,7 @@ import { defineTool } from "../toolKit.js";
 import { ContextPackOutput } from "./contextOutput.js";
 import { requireWorkItem } from "./knownRecords.js";
 import { requireLine } from "./knownValues.js";
+import { repositoryPath } from "./repositoryPaths.js";
 import { SEARCH_QUERY_MAX } from "./shared.js";
 
 /** `get_context`: the context pack for a work item, line, paths or question, as JSON and markdown. */
@@ -40,7 +41,7 @@ export const getContext = defineTool({
         .max(200)
         .optional()
         .describe(
-          "Repository paths relative to its root (src/checkout/cart.ts), 1 to 200: the pack covers the lines that own them and the instructions that apply to them",
+          "Repository paths relative to its root (src/checkout/cart.ts; an absolute path inside the repository the server runs in is read relative to its root), 1 to 200: the pack covers the lines that own them and the instructions that apply to them",
         ),
       question: z
         .string()
@@ -69,7 +70,7 @@ export const getContext = defineTool({
     const pack = await factory.context({
       ...(input.workItem === undefined ? {} : { workItem: input.workItem }),
       ...(input.line === undefined ? {} : { line: input.line }),
-      ...(input.paths === undefined ? {} : { paths: input.paths }),
+      ...(input.paths === undefined ? {} : { paths: input.paths.map((path) => repositoryPath(path)) }),
       ...(input.question === undefined ? {} : { question: input.question }),
       budgetTokens: input.budgetTokens,
     });

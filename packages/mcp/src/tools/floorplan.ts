@@ -10,6 +10,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { ImpactOutput, LineOutput, LineOwnersOutput, PathOwnerOutput } from "./floorplanOutputs.js";
 import { requireLine } from "./knownValues.js";
+import { repositoryPath } from "./repositoryPaths.js";
 
 /** `who_owns`: the line and owner of repository paths, or the owner and contributors of a line. */
 export const whoOwns = defineTool({
@@ -26,7 +27,7 @@ export const whoOwns = defineTool({
         .max(500)
         .optional()
         .describe(
-          "Repository paths relative to its root (src/checkout/cart.ts), up to 500: each gets the line that claims it (CODEOWNERS semantics) and its owner",
+          "Repository paths relative to its root (src/checkout/cart.ts; an absolute path inside the repository the server runs in is read relative to its root), up to 500: each gets the line that claims it (CODEOWNERS semantics) and its owner",
         ),
       line: z
         .string()
@@ -45,15 +46,12 @@ export const whoOwns = defineTool({
   }),
   run: async (factory, input) => {
     await factory.floorplan.refresh();
-    const paths = (input.paths ?? []).map(
-      (path) =>
-        factory.floorplan.explainPath(path) ?? {
-          path,
-          line: null,
-          owner: null,
-          note: "no line claims this path",
-        },
-    );
+    const paths = (input.paths ?? []).map((path) => {
+      const explained = factory.floorplan.explainPath(repositoryPath(path));
+      // Each path as asked about, so the caller finds it again.
+      if (explained !== undefined) return { ...explained, path };
+      return { path, line: null, owner: null, note: "no line claims this path" };
+    });
     if (input.line === undefined) return { paths };
     await requireLine(factory, input.line, "line");
     const line = factory.floorplan.line(input.line) as LineInfo;
@@ -86,7 +84,9 @@ export const impactOfChange = defineTool({
         .array(z.string().min(1))
         .max(5000)
         .default([])
-        .describe("Changed repository paths relative to its root (src/checkout/cart.ts), up to 5,000"),
+        .describe(
+          "Changed repository paths relative to its root (src/checkout/cart.ts; an absolute path inside the repository the server runs in is read relative to its root), up to 5,000",
+        ),
       lines: z
         .array(z.string().min(1))
         .max(500)
@@ -124,7 +124,7 @@ export const impactOfChange = defineTool({
   run: async (factory, input) => {
     await factory.floorplan.refresh();
     // The floor plan refuses unknown lines (E_NOT_FOUND naming each as lines[i], with the known lines near it).
-    const paths = [...input.paths];
+    const paths = input.paths.map((path) => repositoryPath(path));
     if (input.gitRange !== undefined)
       paths.push(...(await gitChangedPaths(input.gitRange, { field: "gitRange" })));
     return factory.floorplan.impact(
