@@ -13,12 +13,29 @@ import type { ReworkCause } from "./WorkItem.js";
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** One end of a window: a Date, a time `new Date` reads (`2026-03-01`, `2026-03-01T09:00:00+02:00`) or epoch milliseconds. */
+const windowEnd = z.unknown().transform((value, ctx) => {
+  const date =
+    value instanceof Date
+      ? value
+      : typeof value === "string" || typeof value === "number"
+        ? new Date(value)
+        : undefined;
+  if (date !== undefined && !Number.isNaN(date.getTime())) return date;
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  ctx.addIssue({
+    code: "custom",
+    message: `must be a date (2026-03-01, 2026-03-01T09:00:00+02:00, a Date or epoch milliseconds), not ${shown}`,
+  });
+  return z.NEVER;
+});
+
 // The shape is a const of its own and types the schema, so the built .d.ts keeps each field's TSDoc for hover.
 const measureOptionsShape = {
   /** Start of the window, inclusive. */
-  from: z.coerce.date(),
+  from: windowEnd,
   /** End of the window, exclusive. */
-  to: z.coerce.date(),
+  to: windowEnd,
   /**
    * Only this line's items and signals (those routed to it, as of `to`), and its deployments for the DORA
    * measures: those naming the line (else shipping its items), with the
