@@ -52,6 +52,16 @@ function inside(root: string, path: string): string | undefined {
   return rel.split(sep).join("/");
 }
 
+/**
+ * Whether an absolute `path` is a repository path written from the root, as
+ * CODEOWNERS patterns and the floor plan's paths are (`/services/pay/x.ts`):
+ * its first folder does not exist on this machine, so it names no file here.
+ */
+function isRootedRepositoryPath(path: string): boolean {
+  const first = path.split(/[\\/]+/).find((segment) => segment !== "");
+  return isAbsolute(path) && first !== undefined && !existsSync(resolve("/", first));
+}
+
 /** `path` relative to `root`, trying the real paths too (a root or path reached through a symbolic link). */
 function insideResolvingLinks(root: string, path: string): string | undefined {
   const direct = inside(root, path);
@@ -61,7 +71,9 @@ function insideResolvingLinks(root: string, path: string): string | undefined {
 
 /**
  * Each given path as a repository path: resolved against `cwd`, then made
- * relative to `root`; a trailing `/` (a folder) is kept.
+ * relative to `root`; a trailing `/` (a folder) is kept. An absolute path
+ * whose first folder does not exist here (`/services/pay/x.ts`) is read from
+ * the root, as a CODEOWNERS pattern is.
  *
  * @throws UsageError naming `argument` and the path when it is outside the root, or is the root itself.
  * @example
@@ -79,7 +91,9 @@ export function repositoryPaths(
 ): string[] {
   return given.map((path) => {
     const absolute = resolve(cwd, path);
-    const found = insideResolvingLinks(root.folder, absolute);
+    const found =
+      insideResolvingLinks(root.folder, absolute) ??
+      (isRootedRepositoryPath(path) ? inside(root.folder, resolve(root.folder, `.${absolute}`)) : undefined);
     if (found === undefined)
       throw new UsageError(
         `${argument}: ${path} is outside ${root.what} (${root.folder}); give a path inside it, relative to the current folder or absolute`,

@@ -12,6 +12,7 @@ import { SHOP_YAML } from "./fixtures.js";
 import { runFactory } from "./runFactory.js";
 
 let repo: string;
+const ROOTED = "zz-factory-rooted-7f3";
 /** Runs the CLI in `folder` of the repository, on the factory at its root. */
 const factoryIn = (folder: string, ...args: string[]) =>
   runFactory(args, { cwd: join(repo, folder), env: { FACTORY_DIR: join(repo, ".factory") } });
@@ -21,7 +22,11 @@ beforeAll(async () => {
   execFileSync("git", ["init", "-q"], { cwd: repo });
   mkdirSync(join(repo, "src", "checkout"), { recursive: true });
   writeFileSync(join(repo, "src", "checkout", "cart.ts"), "export {};\n");
-  writeFileSync(join(repo, "factory.yaml"), SHOP_YAML);
+  // A line under a folder no machine has at its root, for paths written from the repository's root.
+  writeFileSync(
+    join(repo, "factory.yaml"),
+    `${SHOP_YAML}  - { id: rooted, owner: ana, paths: [/${ROOTED}/] }\n`,
+  );
   expect((await factoryIn(".", "init", "--plan", "factory.yaml")).code).toBe(0);
 });
 
@@ -57,6 +62,12 @@ describe("paths given to who-owns, impact and context --path", () => {
     expect(JSON.parse(pack.stdout).lines.map((entry: { line: { id: string } }) => entry.line.id)).toEqual([
       "checkout",
     ]);
+  });
+
+  it("reads an absolute path whose first folder does not exist here as written from the repository's root", async () => {
+    const who = await factoryIn("src", "who-owns", `/${ROOTED}/a.ts`, "--json");
+    expect(who.stderr).toBe("");
+    expect(JSON.parse(who.stdout)).toEqual([{ path: `${ROOTED}/a.ts`, line: "rooted", owner: "ana" }]);
   });
 
   it("refuses a path outside the repository, naming it and the repository (exit 2)", async () => {
