@@ -224,7 +224,7 @@ class PostgresEventStore implements EventStore {
       stored = await this.#retrying("appending events", (attempt, deadline, open) =>
         open === undefined
           ? this.#appendOnce(batch, options, attempt > 1, deadline)
-          : open.append((query) => this.#appendOnce(batch, options, false, deadline, query)),
+          : this.#appendInTurn(open, batch, options, deadline),
       );
     } catch (error) {
       if (error instanceof ConcurrencyConflictError) throw lostRace(error, this.#turns);
@@ -358,19 +358,7 @@ class PostgresEventStore implements EventStore {
     try {
       ({ rows } = await answer);
     } catch (error) {
-      const first = batch[0];
-      if (unanswered === undefined || first === undefined) throw error;
-      // The answer did not come in time: the server may still be running the append. Once its
-      // session has ended, the log says whether it landed; if it did, only the answer was lost.
-      const settled = await settleAbandonedAppend(
-        this.#config,
-        unanswered,
-        first.id,
-        Math.min(SETTLE_MS, this.#options.queryTimeoutMs),
-      );
-      if (!settled.ended || settled.landedAt === undefined) throw error;
-      const landedAt = settled.landedAt;
-      return batch.map((event, index) => ({ ...event, seq: landedAt + index }));
+      return this.#settle(error, unanswered, batch);
     }
     const result = rows[0];
     if (result === undefined) throw new Error("factory_append returned no row");
@@ -389,6 +377,51 @@ class PostgresEventStore implements EventStore {
       default:
         throw new Error(`factory_append returned an unknown outcome ${result.outcome}`);
     }
+  }
+
+  /** Appends in a write turn, whose commit is settled as an unanswered append is when its answer does not come. */
+  async #appendInTurn(
+    turn: PostgresTurn,
+    batch: readonly PreparedEvent[],
+    options: StoreAppendOptions,
+    deadline: CallDeadline,
+  ): Promise<StoredEvent[]> {
+    let unanswered: number | undefined;
+    try {
+      return await turn.append(
+        (query) => this.#appendOnce(batch, options, false, deadline, query),
+        (pid) => {
+          unanswered = pid;
+        },
+      );
+    } catch (error) {
+      return this.#settle(error, unanswered, batch);
+    }
+  }
+
+  /**
+   * What became of an append that failed with `error`: when its answer (or
+   * its turn's commit's) did not come in time, the server may still be
+   * running it. Once its session (`pid`) has ended, the log says whether it
+   * landed; if it did, only the answer was lost and its events are returned.
+   * Otherwise, or when that cannot be confirmed, `error` is thrown.
+   */
+  async #settle(
+    error: unknown,
+    pid: number | undefined,
+    batch: readonly PreparedEvent[],
+  ): Promise<StoredEvent[]> {
+    const first = batch[0];
+    if (pid === undefined || first === undefined) throw error;
+    const settled = await settleAbandonedAppend(
+      this.#config,
+      pid,
+      first.id,
+      Math.min(SETTLE_MS, this.#options.queryTimeoutMs),
+    );
+    if (!settled.ended || settled.landedAt === undefined) throw error;
+    const landedAt = settled.landedAt;
+    return batch.map((event, index) => ({ ...event, seq: landedAt + index }));
   }
 
   async #range(

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { WriteTurn } from "../retryOnConflict.js";
 import { lockWaitMs } from "./CallDeadline.js";
+import { isQueryTimeout } from "./connectionErrors.js";
 import { APPEND_LOCK_CLASS } from "./migrations.js";
 
 /** A statement's config with the `query_timeout` the driver reads (its types leave it out). */
@@ -24,9 +25,12 @@ export interface PostgresTurn extends WriteTurn {
   /**
    * Ends the turn with the attempt's append: `work` runs its statements on the
    * turn's connection (`factory_append` takes the lock the turn holds), and
-   * what it wrote is committed before this resolves. Only while `open`.
+   * what it wrote is committed before this resolves. When the answer to the
+   * `COMMIT` does not come in time, `unanswered` is told the server's process
+   * id of the turn's session (which may still be committing) before this
+   * rejects. Only while `open`.
    */
-  append<T>(work: (query: TurnStatement) => Promise<T>): Promise<T>;
+  append<T>(work: (query: TurnStatement) => Promise<T>, unanswered?: (pid: number) => void): Promise<T>;
 }
 
 /** How a turn is begun, and how long it may last. */
@@ -111,10 +115,14 @@ export async function beginPostgresTurn(
       return open;
     },
     query,
-    append: async (work) => {
+    append: async (work, unanswered) => {
       const appended = (async () => {
         const result = await work(query);
-        await closing("COMMIT")();
+        await closing("COMMIT")().catch((error: unknown) => {
+          const pid = (client as unknown as { readonly processID: number | null }).processID;
+          if (pid !== null && isQueryTimeout(error)) unanswered?.(pid);
+          throw error;
+        });
         if (failed !== undefined) throw failed;
         return result;
       })();
