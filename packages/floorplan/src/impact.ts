@@ -231,7 +231,7 @@ export function impactOf(floor: FloorGraph, change: ImpactChange, options: Impac
   const { by, depth: at, omitted } = reach.cutoff;
   const message =
     by === "depth"
-      ? `stopped at depth ${at}: at least ${omitted} more line(s) depend on the reported ones; raise depth to see them`
-      : `stopped at ${limit} lines while reading depth ${at}: ${omitted} line(s) at that depth and any beyond were left out; raise limit to see them`;
+      ? `stopped at depth ${at}: at least ${omitted} more ${omitted === 1 ? "line depends" : "lines depend"} on the reported ones; raise depth to see them`
+      : `stopped at ${limit} ${limit === 1 ? "line" : "lines"} while reading depth ${at}: ${omitted} ${omitted === 1 ? "line" : "lines"} at that depth and any beyond were left out; raise limit to see them`;
   return { ...report, cutoff: { by, depth: at, omitted, message } };
 }

@@ -175,10 +175,15 @@ describe("impactOf", () => {
     const shallow = impactOf(floor, { lines: ["catalog"] }, { depth: 1 });
     expect(shallow.affected.map((a) => a.line)).toEqual(["cart"]);
     expect(shallow.cutoff).toMatchObject({ by: "depth", depth: 1, omitted: 1 });
-    expect(shallow.cutoff?.message).toMatch(/raise depth/);
+    expect(shallow.cutoff?.message).toBe(
+      "stopped at depth 1: at least 1 more line depends on the reported ones; raise depth to see them",
+    );
     const small = impactOf(floor, { lines: ["cart", "payments"] }, { limit: 1 });
     expect(small.affected.map((a) => a.line)).toEqual(["checkout"]);
     expect(small.cutoff).toMatchObject({ by: "limit", depth: 2, omitted: 1 });
+    expect(small.cutoff?.message).toBe(
+      "stopped at 1 line while reading depth 2: 1 line at that depth and any beyond were left out; raise limit to see them",
+    );
   });
 
   it("refuses lines the floor plan lacks, naming each with its place and the known lines near it", () => {

@@ -10,6 +10,7 @@ import { UsageError } from "../exitCodes.js";
 import { PathsArgument, PositiveIntFlag, parseFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import type { Output } from "../Output.js";
+import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { repositoryPaths, repositoryRoot } from "../repositoryPaths.js";
 import { withFactory } from "../Session.js";
@@ -52,8 +53,16 @@ export function printImpact(output: Output, report: ImpactReport): void {
       `  ${(notify.operator ?? "(nobody)").padEnd(12)} ${notify.criticality.padEnd(6)} changed: ${notify.changed.join(", ") || "-"}  affected: ${notify.affected.join(", ") || "-"}`,
     );
   }
-  if (report.cutoff !== undefined)
-    output.line(output.style("yellow", `partial report: ${JSON.stringify(report.cutoff)}`));
+  const cutoff = report.cutoff;
+  if (cutoff !== undefined)
+    output.line(
+      output.style(
+        "yellow",
+        cutoff.by === "depth"
+          ? `partial report: stopped at --depth ${cutoff.depth}: at least ${counted(cutoff.omitted, "more line")} ${cutoff.omitted === 1 ? "depends" : "depend"} on the lines above; raise --depth to see them`
+          : `partial report: ${cutoff.message}`,
+      ),
+    );
 }
 
 /** Registers `factory impact`. */
