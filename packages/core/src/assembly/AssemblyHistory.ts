@@ -40,6 +40,13 @@ export interface ItemHistory {
   readonly line: string;
   /** Its current owner (the operator last assigned); undefined when nobody is assigned. */
   owner: string | undefined;
+  /** Each owner it had, oldest first, from creation or assignment; a window reads the owner as of its end. */
+  readonly owners: {
+    /** The operator who owned it from then on. */
+    readonly owner: string;
+    /** Since when, in milliseconds since the epoch. */
+    readonly at: number;
+  }[];
   /** When it was created. */
   readonly createdAt: number;
   /** Its current state (active, blocked, done or dropped). */
@@ -213,6 +220,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         id: event.subject,
         line: event.data.line,
         owner: event.data.owner,
+        owners: event.data.owner === undefined ? [] : [{ owner: event.data.owner, at }],
         createdAt: at,
         state: "active",
         stage,
@@ -254,6 +262,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         item.gateFailures.push({ from: event.data.from, to: event.data.to, at });
       } else if (WorkAssigned.is(event) && event.data.owner !== undefined) {
         item.owner = event.data.owner;
+        item.owners.push({ owner: event.data.owner, at });
       }
     } else if (ArtifactRecorded.is(event)) {
       const itemId = event.data.workItem;

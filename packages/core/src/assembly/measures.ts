@@ -43,7 +43,7 @@ const measureOptionsShape = {
    * line's incidents.
    */
   line: z.string().min(1).optional(),
-  /** Only items this operator owns, and signals they captured. */
+  /** Only items this operator owned at `to`, and signals they captured. */
   operator: z.string().min(1).optional(),
   /** Environment the DORA measures count (default `production`). */
   environment: z.string().min(1).default("production"),
@@ -220,7 +220,7 @@ export function measureAssembly(history: AssemblyHistory, options: MeasureOption
   const end = to.getTime();
 
   const inScope = (item: ItemHistory) =>
-    (line === undefined || item.line === line) && (operator === undefined || item.owner === operator);
+    (line === undefined || item.line === line) && (operator === undefined || ownerAt(item, end) === operator);
   const delivered: ItemHistory[] = [];
   let wip = 0;
   for (const item of history.items.values()) {
@@ -483,6 +483,13 @@ function measureSignals(
     medianHoursToRoute: percentiles(toRoute).p50,
     medianHoursToResolve: percentiles(toResolve).p50,
   };
+}
+
+/** Who owned an item at `at`: its last owner from before then. */
+function ownerAt(item: ItemHistory, at: number): string | undefined {
+  let owner: string | undefined;
+  for (const entry of item.owners) if (entry.at < at) owner = entry.owner;
+  return owner;
 }
 
 /** The line a signal was on at `at`: its last routing before then. */

@@ -102,3 +102,16 @@ describe("signal resolution per line", () => {
     expect((await line.measures({ ...upTo(31), line: "checkout" })).signals.captured).toBe(0);
   });
 });
+
+describe("measures per operator", () => {
+  it("counts an item for the operator who owned it at the window's end, not one assigned later", async () => {
+    const item = await deliverOne();
+    const { line, clock } = factory;
+    await line.assign(item, { owner: "olivia" }); // at h3, on delivery
+    clock.set(H0 + 30 * HOUR);
+    await line.assign(item, { owner: "sam" }); // handed over a day later
+    expect((await line.measures({ ...upTo(10), operator: "olivia" })).yield.delivered).toBe(1);
+    expect((await line.measures({ ...upTo(10), operator: "sam" })).yield.delivered).toBe(0);
+    expect((await line.measures({ ...upTo(31), operator: "sam" })).throughput.wip).toBe(1);
+  });
+});
