@@ -1,4 +1,4 @@
-import { ValidationError } from "@software-factory/core";
+import { nearNames, ValidationError } from "@software-factory/core";
 import { CORE_SCHEMA, load } from "js-yaml";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
@@ -80,6 +80,34 @@ function has(data: unknown, segments: readonly (string | number)[]): boolean {
   return true;
 }
 
+/**
+ * The fields the object at `segments` of `schema` may have (`lines[2]` gives a
+ * line's fields), or none when the path leads to no object schema.
+ */
+function fieldsAt(schema: z.ZodType, segments: readonly (string | number)[]): string[] {
+  let node: z.core.$ZodType | undefined = schema;
+  let at = 0;
+  while (node !== undefined) {
+    const def = node._zod.def as z.core.$ZodTypeDef & {
+      innerType?: z.core.$ZodType;
+      in?: z.core.$ZodType;
+      element?: z.core.$ZodType;
+      shape?: Record<string, z.core.$ZodType>;
+    };
+    if (def.innerType !== undefined) node = def.innerType;
+    else if (def.type === "pipe") node = def.in;
+    else if (def.type === "array" && typeof segments[at] === "number") {
+      node = def.element;
+      at++;
+    } else if (def.type === "object" && def.shape !== undefined) {
+      if (at === segments.length) return Object.keys(def.shape);
+      node = def.shape[String(segments[at])];
+      at++;
+    } else return [];
+  }
+  return [];
+}
+
 function schemaProblem(
   issue: z.core.$ZodIssue,
   data: unknown,
@@ -87,12 +115,13 @@ function schemaProblem(
   const segments = issue.path.map((key) => (typeof key === "number" ? key : String(key)));
   if (issue.code === "unrecognized_keys") {
     const [first] = issue.keys;
+    const near = nearNames(first ?? "", fieldsAt(FactoryYamlSchema, segments));
     return {
       code: "unknown-field",
       severity: "error",
-      path: [...segments, first ?? ""].join("."),
+      path: joinPath([...segments, first ?? ""]),
       message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}`,
-      hint: "check the spelling; see docs/floorplan.md for the fields of factory.yaml",
+      hint: `${near.length === 0 ? "check the spelling" : `did you mean ${near.map((name) => `"${name}"`).join(" or ")}?`}; see docs/floorplan.md for the fields of factory.yaml`,
       atKey: true,
       segments: [...segments, first ?? ""],
     };

@@ -122,6 +122,24 @@ describe("parseFactoryYaml", () => {
     );
   });
 
+  it("names a misspelt field by its path and suggests the field meant", () => {
+    const text =
+      "version: 1\noperators: [{ id: ana }]\nlines:\n  - id: web\n    ownr: ana\n    paths: [/web/]\nsetings: {}\n";
+    const issues = (() => {
+      try {
+        parseFactoryYaml(text, "factory.yaml");
+      } catch (caught) {
+        return (caught as ValidationError).issues as PlanProblem[];
+      }
+      return [];
+    })();
+    const unknown = issues.filter((issue) => issue.code === "unknown-field");
+    expect(unknown.map((issue) => [issue.path, issue.line, issue.hint])).toEqual([
+      ["lines[0].ownr", 5, 'did you mean "owner"?; see docs/floorplan.md for the fields of factory.yaml'],
+      ["setings", 7, 'did you mean "settings"?; see docs/floorplan.md for the fields of factory.yaml'],
+    ]);
+  });
+
   it("reports the references of the items that parse next to the schema errors, at their original places", () => {
     const text = `version: 1
 operators:
