@@ -47,7 +47,18 @@ const title = z
   .max(INPUT_LIMITS.title, `title is at most ${INPUT_LIMITS.title} characters`);
 const name = z.string().min(1).max(INPUT_LIMITS.name);
 const ids = <T extends z.ZodType>(item: T) =>
-  z.array(item).max(INPUT_LIMITS.ids, `at most ${INPUT_LIMITS.ids} ids`).default([]);
+  z
+    .array(item)
+    .max(INPUT_LIMITS.ids, `at most ${INPUT_LIMITS.ids} ids`)
+    .superRefine((list, ctx) => {
+      const seen = new Set<unknown>();
+      for (const [index, id] of list.entries()) {
+        if (seen.has(id))
+          ctx.addIssue({ code: "custom", path: [index], message: `${JSON.stringify(id)} is listed twice` });
+        seen.add(id);
+      }
+    })
+    .default([]);
 const entityId = z.string().min(1).max(200);
 
 // Each schema's shape is a const of its own and types the schema, so the
