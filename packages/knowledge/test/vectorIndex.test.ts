@@ -151,6 +151,7 @@ describe("VectorIndex", () => {
     const gone = entries.slice(100, 500).map(([id]) => id);
     index.removeAll([...gone, "unknown"]);
     expect(index.size).toBe(200);
+    await index.idle();
     const dir = folder();
     index.save(join(dir, "index.hnsw"));
     const { shards } = JSON.parse(readFileSync(join(dir, "index.hnsw.json"), "utf8"));

@@ -26,6 +26,7 @@ import { collapse, cosine, type FusionSettings, fuseHits, mergeByScore } from ".
 import { type ChunkRecord, cutDocumentSteps, EMBED_BATCH, embeddingText } from "./documentChunks.js";
 import type { LogStamp } from "./logStamp.js";
 import { type PastChunk, PastRevisionChunks, pastRevisions } from "./PastRevisionChunks.js";
+import { turnOfEventLoop } from "./turnOfEventLoop.js";
 
 /** Settings of a {@link ChunkIndex}. */
 export interface ChunkIndexSettings {
@@ -152,9 +153,10 @@ export class ChunkIndex {
     await this.#embedding;
   }
 
-  /** Waits for the embedding pass in progress, if any. */
+  /** Waits for the embedding pass and the rebuild of vector graphs in progress, if any. */
   async idle(): Promise<void> {
     await this.#embedding;
+    await this.#vector.idle();
   }
 
   /**
@@ -371,9 +373,4 @@ export class ChunkIndex {
       await turnOfEventLoop();
     }
   }
-}
-
-/** Resolves after the event loop has handled what was waiting (I/O, timers, other requests). */
-function turnOfEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -9,6 +9,13 @@ import type { ScoredId } from "./types.js";
 /** Share of deleted entries above which a graph is rebuilt. */
 const COMPACT_RATIO = 0.3;
 
+/**
+ * Vector components a step of {@link GraphShard.compaction} inserts before it
+ * yields: 64 points of 256 dimensions, about 8 ms of CPU on a laptop core
+ * (fewer points of longer vectors, which take longer each).
+ */
+const COMPACT_STEP_COMPONENTS = 16_384;
+
 /** How a graph is built. */
 export interface GraphSettings {
   readonly dimension: number;
@@ -24,18 +31,65 @@ export interface ShardState {
   readonly nextLabel: number;
 }
 
+/** An hnswlib-node graph and the ids of its points, numbered by labels that only grow. */
+class LabelledGraph {
+  readonly graph: hnswlib.HierarchicalNSW;
+  readonly labelOf: Map<string, number>;
+  readonly idOf = new Map<number, string>();
+  nextLabel = 0;
+  deleted = 0;
+
+  constructor(graph: hnswlib.HierarchicalNSW, state?: ShardState) {
+    this.graph = graph;
+    this.labelOf = new Map(state?.labels);
+    if (state !== undefined) {
+      if (graph.getCurrentCount() !== state.nextLabel) {
+        throw new Error(
+          `the graph holds ${graph.getCurrentCount()} points but its ids list ${state.nextLabel}`,
+        );
+      }
+      for (const [id, label] of state.labels) this.idOf.set(label, id);
+      this.nextLabel = state.nextLabel;
+      this.deleted = state.deleted;
+    }
+  }
+
+  /** Adds the point of an id that is not in the graph. */
+  add(id: string, point: number[]): void {
+    if (this.graph.getCurrentCount() >= this.graph.getMaxElements()) {
+      this.graph.resizeIndex(Math.max(1024, this.graph.getMaxElements() * 2));
+    }
+    const label = this.nextLabel;
+    this.nextLabel += 1;
+    this.graph.addPoint(point, label);
+    this.labelOf.set(id, label);
+    this.idOf.set(label, id);
+  }
+
+  /** Marks the point of an id deleted; returns whether it was here. */
+  markRemoved(id: string): boolean {
+    const label = this.labelOf.get(id);
+    if (label === undefined) return false;
+    this.graph.markDelete(label);
+    this.labelOf.delete(id);
+    this.idOf.delete(label);
+    this.deleted += 1;
+    return true;
+  }
+}
+
 /**
  * A cosine HNSW graph over string ids. Points are numbered by labels that only
- * grow; removed ones are marked deleted and the graph is rebuilt once they pass
- * 30%.
+ * grow; removed ones are marked deleted, and once they pass 30% the graph can
+ * be rebuilt without them in steps ({@link GraphShard.compaction}) while it
+ * serves searches.
  */
 export class GraphShard {
   readonly #settings: GraphSettings;
-  #graph: hnswlib.HierarchicalNSW;
-  #labelOf = new Map<string, number>();
-  #idOf = new Map<number, string>();
-  #nextLabel = 0;
-  #deleted = 0;
+  /** The graph searches walk. */
+  #live: LabelledGraph;
+  /** The graph a compaction is building, kept up to date with every add and removal meanwhile. */
+  #next: LabelledGraph | undefined;
   /** Reused to hand a vector to hnswlib-node, which takes plain arrays only. */
   readonly #point: number[];
 
@@ -43,18 +97,7 @@ export class GraphShard {
   constructor(settings: GraphSettings, graph?: hnswlib.HierarchicalNSW, state?: ShardState) {
     this.#settings = settings;
     this.#point = new Array<number>(settings.dimension).fill(0);
-    this.#graph = graph ?? emptyGraph(settings, 1024);
-    if (state !== undefined) {
-      if (this.#graph.getCurrentCount() !== state.nextLabel) {
-        throw new Error(
-          `the graph holds ${this.#graph.getCurrentCount()} points but its ids list ${state.nextLabel}`,
-        );
-      }
-      this.#labelOf = new Map(state.labels);
-      for (const [id, label] of state.labels) this.#idOf.set(label, id);
-      this.#nextLabel = state.nextLabel;
-      this.#deleted = state.deleted;
-    }
+    this.#live = new LabelledGraph(graph ?? emptyGraph(settings, 1024), state);
   }
 
   /** Reads a graph written by {@link GraphShard.write}. */
@@ -66,106 +109,111 @@ export class GraphShard {
 
   /** Number of live points. */
   get size(): number {
-    return this.#labelOf.size;
+    return this.#live.labelOf.size;
   }
 
   /** The ids of the points, as saved beside the graph. */
   get state(): ShardState {
-    return { labels: [...this.#labelOf], deleted: this.#deleted, nextLabel: this.#nextLabel };
+    const live = this.#live;
+    return { labels: [...live.labelOf], deleted: live.deleted, nextLabel: live.nextLabel };
+  }
+
+  /** Whether the deleted points pass 30% of the graph (and 256), so that it is due a {@link GraphShard.compaction}. */
+  get compactionDue(): boolean {
+    const { deleted } = this.#live;
+    return deleted > COMPACT_RATIO * (this.size + deleted) && deleted > 256;
   }
 
   /** Whether an id is in this graph. */
   has(id: string): boolean {
-    return this.#labelOf.has(id);
+    return this.#live.labelOf.has(id);
   }
 
   /** Adds the vector of an id that is not in the graph yet. */
   add(id: string, vector: ArrayLike<number>): void {
-    if (this.#graph.getCurrentCount() >= this.#graph.getMaxElements()) {
-      this.#graph.resizeIndex(Math.max(1024, this.#graph.getMaxElements() * 2));
-    }
-    const label = this.#nextLabel;
-    this.#nextLabel += 1;
-    this.#graph.addPoint(this.#toPoint(vector), label);
-    this.#labelOf.set(id, label);
-    this.#idOf.set(label, id);
+    const point = this.#toPoint(vector);
+    this.#live.add(id, point);
+    this.#next?.add(id, point);
   }
 
-  /** Removes an id; returns whether it was here. */
-  remove(id: string): boolean {
-    const removed = this.markRemoved(id);
-    if (removed) this.compactIfDue();
-    return removed;
-  }
-
-  /**
-   * Marks an id deleted without rebuilding the graph, whatever the share of
-   * deletions; returns whether it was here. Call {@link GraphShard.compactIfDue}
-   * after marking many, so the graph is rebuilt once, without them.
-   */
+  /** Marks an id deleted, without rebuilding the graph; returns whether it was here. */
   markRemoved(id: string): boolean {
-    const label = this.#labelOf.get(id);
-    if (label === undefined) return false;
-    this.#graph.markDelete(label);
-    this.#labelOf.delete(id);
-    this.#idOf.delete(label);
-    this.#deleted += 1;
+    if (!this.#live.markRemoved(id)) return false;
+    this.#next?.markRemoved(id);
     return true;
   }
 
-  /** Rebuilds the graph when its deletions pass 30% (and 256). */
-  compactIfDue(): void {
-    if (this.#deleted > COMPACT_RATIO * (this.#labelOf.size + this.#deleted) && this.#deleted > 256)
-      this.#compact();
+  /**
+   * Rebuilds the graph from its live points, dropping the deleted ones, in
+   * steps: the generator yields the points inserted since it last yielded
+   * (about {@link COMPACT_STEP_COMPONENTS} vector components' worth), and
+   * between steps the graph is used as before: searches walk the old graph,
+   * adds and removals go to both. At the end the new graph replaces the old
+   * one whole. Abandoned before its end (`return()`), it leaves the old
+   * graph in place. One compaction at a time.
+   */
+  *compaction(): Generator<number, void, void> {
+    const live = this.#live;
+    const ids = [...live.labelOf.keys()];
+    const next = new LabelledGraph(emptyGraph(this.#settings, Math.max(1024, ids.length * 2)));
+    this.#next = next;
+    try {
+      const perStep = Math.max(1, Math.floor(COMPACT_STEP_COMPONENTS / this.#settings.dimension));
+      let inserted = 0;
+      for (const id of ids) {
+        const label = live.labelOf.get(id);
+        // Removed since the compaction began, or added again (then `next` has its new vector).
+        if (label === undefined || next.labelOf.has(id)) continue;
+        next.add(id, live.graph.getPoint(label));
+        inserted += 1;
+        if (inserted === perStep) {
+          yield inserted;
+          inserted = 0;
+        }
+      }
+      this.#live = next;
+    } finally {
+      this.#next = undefined;
+    }
   }
 
   /** The nearest ids to a vector by cosine similarity, best first, walking the graph with `ef` candidates. */
   search(vector: ArrayLike<number>, limit: number, ef: number, filter?: (id: string) => boolean): ScoredId[] {
-    const count = Math.min(limit, this.#labelOf.size);
+    const { graph, idOf } = this.#live;
+    const count = Math.min(limit, this.size);
     if (count <= 0) return [];
-    this.#graph.setEf(Math.max(ef, count));
-    const result = this.#graph.searchKnn(
+    graph.setEf(Math.max(ef, count));
+    const result = graph.searchKnn(
       this.#toPoint(vector),
       count,
       filter === undefined
-        ? (label: number) => this.#idOf.has(label)
+        ? (label: number) => idOf.has(label)
         : (label: number) => {
-            const id = this.#idOf.get(label);
+            const id = idOf.get(label);
             return id !== undefined && filter(id);
           },
     );
     return result.neighbors.map((label, rank) => ({
-      id: this.#idOf.get(label) as string,
+      id: idOf.get(label) as string,
       score: 1 - (result.distances[rank] as number),
     }));
   }
 
   /** The stored (unit-length) vector of an id, if it is here. */
   vectorOf(id: string): number[] | undefined {
-    const label = this.#labelOf.get(id);
-    return label === undefined ? undefined : this.#graph.getPoint(label);
+    const label = this.#live.labelOf.get(id);
+    return label === undefined ? undefined : this.#live.graph.getPoint(label);
   }
 
   /** Writes the graph (without its ids: see {@link GraphShard.state}). */
   write(path: string): void {
-    this.#graph.writeIndexSync(path);
+    this.#live.graph.writeIndexSync(path);
   }
 
   #toPoint(vector: ArrayLike<number>): number[] {
     const point = this.#point;
     for (let i = 0; i < point.length; i += 1) point[i] = vector[i] as number;
     return point;
-  }
-
-  /** Rebuilds the graph from the live vectors, dropping deleted ones. */
-  #compact(): void {
-    const live = [...this.#labelOf].map(([id, label]) => [id, this.#graph.getPoint(label)] as const);
-    this.#graph = emptyGraph(this.#settings, Math.max(1024, live.length * 2));
-    this.#labelOf.clear();
-    this.#idOf.clear();
-    this.#nextLabel = 0;
-    this.#deleted = 0;
-    for (const [id, point] of live) this.add(id, point);
   }
 }
 

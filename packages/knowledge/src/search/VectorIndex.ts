@@ -7,6 +7,7 @@
 import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { turnOfEventLoop } from "../internal/turnOfEventLoop.js";
 import { GraphBuilder } from "./GraphBuilder.js";
 import { type GraphSettings, GraphShard } from "./GraphShard.js";
 import { beginGeneration, commitGeneration, readCommittedGeneration } from "./indexGenerations.js";
@@ -63,8 +64,11 @@ const SavedIndexSchema = z.object({
 
 /**
  * A cosine HNSW index over string ids for vectors of one embedder. Re-adding an
- * id replaces its vector; removed entries are marked deleted and a graph is
- * rebuilt once its deletions pass 30%.
+ * id replaces its vector; removed entries are marked deleted, and once a
+ * graph's deletions pass 30% it is rebuilt without them in the background, in
+ * steps of a few milliseconds with a turn of the event loop between them
+ * (see {@link VectorIndex.idle}); meanwhile searches walk the old graph, and
+ * the new one replaces it whole.
  *
  * The index is one graph, or several when {@link VectorIndex.addAll} built it in
  * parallel: one per worker thread, each with a share of the vectors; a search
@@ -95,6 +99,8 @@ export class VectorIndex {
   #finishing = false;
   /** Adds and removes made while the builder writes its graphs, applied after they are installed. */
   readonly #late: (() => void)[] = [];
+  /** Settles when the graph rebuilds in progress have ended. */
+  #compacting: Promise<void> | undefined;
 
   /** An empty index for vectors of `embedder`. */
   constructor(embedder: Pick<Embedder, "id" | "dimension">, options: VectorIndexOptions = {}) {
@@ -211,29 +217,42 @@ export class VectorIndex {
     }
   }
 
-  /** Removes an id; unknown ids are ignored. */
+  /**
+   * Removes an id; unknown ids are ignored. A graph whose deletions pass 30%
+   * starts its rebuild (see {@link VectorIndex.idle}).
+   */
   remove(id: string): void {
-    if (this.#builder !== undefined) {
-      if (this.#finishing) this.#late.push(() => this.remove(id));
-      else this.#builder.remove(id);
-      return;
-    }
-    for (const shard of this.#shards) if (shard.remove(id)) return;
+    this.removeAll([id]);
   }
 
   /**
-   * Removes many ids (unknown ones are ignored), rebuilding each graph at most
-   * once, after all are removed, where removing them one by one may rebuild
-   * a graph several times with points about to go: for the chunks of a long
-   * document that is revised or retracted.
+   * Removes many ids (unknown ones are ignored); a graph whose deletions pass
+   * 30% is rebuilt once, after all are removed, in the background (see
+   * {@link VectorIndex.idle}): for the chunks of a long document that is
+   * revised or retracted.
    */
   removeAll(ids: Iterable<string>): void {
     if (this.#builder !== undefined) {
-      for (const id of ids) this.remove(id);
+      for (const id of ids) {
+        if (this.#finishing) this.#late.push(() => this.remove(id));
+        else this.#builder.remove(id);
+      }
       return;
     }
     for (const id of ids) for (const shard of this.#shards) if (shard.markRemoved(id)) break;
-    for (const shard of this.#shards) shard.compactIfDue();
+    this.#compactDue();
+  }
+
+  /**
+   * Resolves once no graph is being rebuilt. A graph whose deletions passed
+   * 30% is rebuilt without them in steps, with a turn of the event loop
+   * between steps, so the calls that removed them return at once and other
+   * work goes on; until the new graph replaces the old one whole, searches
+   * walk the old one, and adds and removals reach both. A {@link VectorIndex.save}
+   * meanwhile writes the old graph.
+   */
+  async idle(): Promise<void> {
+    while (this.#compacting !== undefined) await this.#compacting;
   }
 
   /** The nearest ids to a vector by cosine similarity, best first. */
@@ -354,6 +373,36 @@ export class VectorIndex {
       throw new RangeError(
         `vector for "${id}" has ${vector.length} dimensions; the index holds ${this.dimension}`,
       );
+    }
+  }
+
+  /** Starts rebuilding the graphs due a compaction, one after the other, unless a rebuild or a parallel build is under way. */
+  #compactDue(): void {
+    if (this.#compacting !== undefined || this.#builder !== undefined) return;
+    const shard = this.#shards.find((candidate) => candidate.compactionDue);
+    if (shard === undefined) return;
+    this.#compacting = this.#compact(shard).then(
+      () => {
+        this.#compacting = undefined;
+        this.#compactDue();
+      },
+      () => {
+        // A rebuild that failed (out of memory) left the old graph in use; a later removal tries again.
+        this.#compacting = undefined;
+      },
+    );
+  }
+
+  /** Rebuilds one graph in steps, a turn of the event loop after each; stops if a parallel build replaced the graphs. */
+  async #compact(shard: GraphShard): Promise<void> {
+    const steps = shard.compaction();
+    try {
+      while (steps.next().done !== true) {
+        await turnOfEventLoop();
+        if (!this.#shards.includes(shard)) return;
+      }
+    } finally {
+      steps.return();
     }
   }
 
