@@ -77,6 +77,37 @@ function withOwner(plan: Plan, owner: string | undefined, known: readonly string
   };
 }
 
+/**
+ * The proposal as a file that stands on its own (`--out`): the operators and
+ * domains its lines name that the factory already has (a CODEOWNERS owner
+ * matched by handle, `--owner` of a known operator) are declared in it too, as
+ * the factory declares them, so `factory plan check` passes on it.
+ */
+function standalone(proposed: Plan, current: Plan): Plan {
+  const operators = new Set(proposed.operators.map((operator) => operator.id));
+  const domains = new Set(proposed.domains.map((domain) => domain.id));
+  const named = new Set(
+    proposed.lines.flatMap((line) => [
+      ...(line.owner === undefined ? [] : [line.owner]),
+      ...line.contributors.map((contributor) => contributor.operator),
+    ]),
+  );
+  const inDomains = new Set(
+    proposed.lines.flatMap((line) => (line.domain === undefined ? [] : [line.domain])),
+  );
+  return {
+    ...proposed,
+    operators: [
+      ...proposed.operators,
+      ...current.operators.filter((operator) => named.has(operator.id) && !operators.has(operator.id)),
+    ],
+    domains: [
+      ...proposed.domains,
+      ...current.domains.filter((domain) => inDomains.has(domain.id) && !domains.has(domain.id)),
+    ],
+  };
+}
+
 /** A floor plan source with errors, refused before anything is merged: what it proposed and its problems. */
 class RefusedSource extends Error {
   constructor(
@@ -117,7 +148,9 @@ async function applyImported(
     const { plan, problems: sourceProblems, refs } = await propose(factory);
     const current = factory.floorplan.toPlan();
     const known = current.operators.map((operator) => operator.id);
-    const proposed = withOwner(plan, owner, known);
+    const merging = withOwner(plan, owner, known);
+    // Written to a file, the proposal declares the known operators and domains it names.
+    const proposed = flags.out === undefined ? merging : standalone(merging, current);
     const problems = [...sourceProblems, ...samePathLines(current.lines, proposed.lines)];
     if (flags.out !== undefined) {
       await saveFactoryYaml(flags.out, proposed);
