@@ -147,6 +147,8 @@ export interface WriteTurns<Turn extends WriteTurn = WriteTurn> {
 
 /** A write turn held on one store by one attempt of a write. */
 export interface WriteTurn {
+  /** Whether the turn still holds the store: it ends with the attempt's append there, by `end`, or when it lapses. */
+  readonly open: boolean;
   /** Lets the other writers append again; safe to call more than once, and never throws. */
   end(): Promise<void>;
 }
@@ -234,8 +236,8 @@ export function heldTurn<Turn extends WriteTurn>(turns: WriteTurns<Turn>): Turn 
 
 /**
  * The write turn the running attempt holds on a store it is about to append
- * to, if any (ended or not). When the attempt runs in turns but holds none on
- * this store, the turns it holds on stores later in the order end first, so
+ * to, if any (ended or not). When the attempt runs in turns but holds none
+ * open on this store (its turn there ended with an earlier append), the turns it holds on stores later in the order end first, so
  * that its wait for this store (behind another write's turn) cannot close a
  * cycle, and the write's later attempts take a turn here too. Called by the
  * stores' appends.
@@ -243,8 +245,8 @@ export function heldTurn<Turn extends WriteTurn>(turns: WriteTurns<Turn>): Turn 
 export async function appendTurn<Turn extends WriteTurn>(turns: WriteTurns<Turn>): Promise<Turn | undefined> {
   const scope = scopes.getStore();
   const held = scope?.held(turns) as Turn | undefined;
-  if (scope === undefined || held !== undefined) return held;
+  if (scope === undefined || held?.open === true) return held;
   scope.lost(turns);
   await scope.endAfter(turns);
-  return undefined;
+  return held;
 }
