@@ -175,7 +175,7 @@ export interface DoraMeasures {
   readonly deployments: number;
   /** Deployment frequency: deployments per 7 days. */
   readonly deploymentsPerWeek: number;
-  /** Change lead time: from a work item's first change set to its first deployment, in hours. */
+  /** Change lead time: from a work item's first change set to its first successful deployment, in hours. */
   readonly changeLeadTimeHours: Percentiles;
   /**
    * Change fail rate: deployments that failed or caused at least one incident
@@ -372,6 +372,7 @@ function measureDora(
   const shipped = new Set<string>();
   const leadTimes: number[] = [];
   for (const deployment of all) {
+    if (deployment.status === "failed") continue; // the change did not reach the environment
     for (const id of deployment.workItems) {
       if (shipped.has(id)) continue;
       shipped.add(id);

@@ -13,7 +13,7 @@ import { changeSet, openTestFactory, type TestFactory } from "./fixtures/factory
  *   h11 incident I1 caused by D2; h12 incident I2 caused by D2
  *   h14 D3 remediates I1 and I2 (unplanned: rework)
  *   h15 I1 resolved; h17 I2 resolved                 D2 recovered after 7 h
- *   h20 D4 ships R and fails                          lead time R: 17 h
+ *   h20 D4 ships R and fails                          R not in production: no lead time
  *   h22 D5 succeeds (no items)                        D4 recovered after 2 h
  *   h23 D6 ships P to staging (not counted)
  */
@@ -73,7 +73,7 @@ describe("DORA measures", () => {
     expect(dora).toEqual({
       deployments: 5,
       deploymentsPerWeek: 5,
-      changeLeadTimeHours: { p50: 8, p85: 17, count: 3 }, // 4, 8, 17
+      changeLeadTimeHours: { p50: 4, p85: 8, count: 2 }, // 4, 8 (R's only deployment failed)
       changeFailRate: 2 / 5, // D2 (two incidents, counted once) and D4 (failed)
       failedDeploymentRecoveryHours: { p50: 2, p85: 7, count: 2 }, // D4 2 h, D2 7 h
       deploymentReworkRate: 1 / 5, // D3

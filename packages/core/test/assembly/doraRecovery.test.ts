@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { changeSet, openTestFactory, type TestFactory } from "./fixtures/factory.js";
 
 const H0 = Date.parse("2026-03-02T09:00:00Z");
 const HOUR = 3_600_000;
@@ -73,5 +73,23 @@ describe("failed deployment recovery time", () => {
       p85: 0,
       count: 1,
     });
+  });
+});
+
+describe("change lead time", () => {
+  it("runs to the first successful deployment of the change, not a failed one", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    clock.set(H0);
+    const item = await line.createWorkItem({ line: "checkout", title: "Pay by link", flow: "tiny" });
+    clock.set(H0 + HOUR);
+    await line.recordArtifact({ kind: "changeSet", title: "change", fields: changeSet, workItem: item.id });
+    clock.set(H0 + 3 * HOUR);
+    await line.recordDeployment({ workItems: [item.id], status: "failed" }); // never ran in production
+    const failedOnly = await line.measures({ from: week.from, to: new Date(H0 + 4 * HOUR) });
+    expect(failedOnly.dora?.changeLeadTimeHours).toEqual({ p50: null, p85: null, count: 0 });
+    clock.set(H0 + 6 * HOUR);
+    await line.recordDeployment({ workItems: [item.id] });
+    expect((await line.measures(week)).dora?.changeLeadTimeHours).toEqual({ p50: 5, p85: 5, count: 1 });
   });
 });
