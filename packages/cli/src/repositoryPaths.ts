@@ -21,7 +21,7 @@ export interface RepositoryRoot {
 }
 
 /** The top folder of the git repository holding `folder`, or undefined when it is in none (or git cannot run). */
-function gitTopLevel(folder: string): string | undefined {
+export function gitTopLevel(folder: string): string | undefined {
   try {
     const top = execFileSync("git", ["rev-parse", "--show-toplevel"], {
       cwd: folder,

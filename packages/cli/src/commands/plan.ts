@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { dirname, resolve } from "node:path";
 import {
   diffPlans,
   type Plan,
@@ -18,6 +19,7 @@ import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
 import { namedPath } from "../problemPlace.js";
 import { action, type CliContext } from "../program.js";
+import { gitTopLevel } from "../repositoryPaths.js";
 import { withDryRunFactory } from "../Session.js";
 
 /**
@@ -116,11 +118,15 @@ export function registerPlan(program: Command, context: CliContext): void {
   const plan = program.command("plan").description("validate and apply the floor plan (factory.yaml)");
   plan
     .command("check")
-    .description("validate a factory.yaml; problems print as file:line:col; exit 1 on errors")
+    .description(
+      "validate a factory.yaml (in a git repository, also that each path pattern matches a file); problems print as file:line:col; exit 1 on errors",
+    )
     .argument("<factory.yaml>", "the floor plan file", nameArgument("<factory.yaml>"))
     .action(
       action(context, async ({ options, output, fail }, file) => {
-        const result = await safeLoadFactoryYaml(file as string);
+        // In a git repository, a path pattern that matches none of its files is a warning.
+        const repoRoot = gitTopLevel(dirname(resolve(file as string)));
+        const result = await safeLoadFactoryYaml(file as string, repoRoot === undefined ? {} : { repoRoot });
         const problems = result.success ? result.warnings : result.problems;
         if (!result.success) fail();
         if (options.json) {
