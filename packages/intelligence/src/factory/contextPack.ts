@@ -26,6 +26,7 @@ import type { FindingSeverity } from "../rules/Rule.js";
 import { fillKnowledge, searchKnowledge } from "./contextPackKnowledge.js";
 import { packLines, requestedLines, withoutNeighbours } from "./contextPackLines.js";
 import { contextPackMarkdown } from "./contextPackMarkdown.js";
+import { settlePack } from "./contextPackOmitted.js";
 import { packStandards } from "./contextPackStandards.js";
 import type { TokenCounter } from "./contextPackTokens.js";
 import type { Factory } from "./openFactory.js";
@@ -178,14 +179,17 @@ export interface ContextPack {
 
 /**
  * What a pack says, without its token accounting: what {@link contextPackMarkdown}
- * renders. `unclaimedPaths` may be left out (content made before packs had it
- * renders as before).
+ * renders. `unclaimedPaths` and `omitted` may be left out (content made before
+ * packs had them renders as before).
  */
 export type ContextPackContent = Omit<
   ContextPack,
   "tokens" | "budgetTokens" | "tokenizer" | "omitted" | "unclaimedPaths"
 > &
-  Partial<Pick<ContextPack, "unclaimedPaths">>;
+  Partial<Pick<ContextPack, "unclaimedPaths">> & {
+    /** What was left out to fit the budget; the markdown says the counts (neighbours under their lines). */
+    readonly omitted?: Partial<PackOmitted>;
+  };
 
 /**
  * What the parts every pack keeps are, in words: `the work item wi_1, the line
@@ -267,18 +271,33 @@ export async function buildContextPack(
     budget,
   );
 
-  const base = (packed: ContextPack["lines"]): ContextPackContent => ({
-    lines: packed,
-    unclaimedPaths,
-    ...(workItem === undefined ? {} : { workItem }),
-    standards: { rules: [], instructions: [] },
-    activeWork: [],
-    knowledge: [],
-    relatedKnowledge: [],
-    suspectLinks: [],
-  });
-  let fitter = new PackFitter(base(lines), budget, counter);
+  const suspectLinks = [...lineIds].flatMap((line) => factory.work.suspectLinks({ line }));
+  const activeWork = [...lineIds].flatMap((line) => factory.work.list({ line, state: "active" }));
   const neighbourCount = lines.reduce((sum, line) => sum + line.dependsOn.length + line.dependents.length, 0);
+  /** What `pack` leaves out of what the factory has for it. */
+  const omittedFrom = (pack: ContextPackContent): PackOmitted => ({
+    neighbours: pack.lines.some((line) => line.neighboursOmitted !== undefined) ? neighbourCount : 0,
+    instructions: instructions.length - pack.standards.instructions.length,
+    knowledge: knowledge.length - pack.knowledge.length - pack.relatedKnowledge.length,
+    rules: rules.length - pack.standards.rules.length,
+    activeWork: activeWork.length - pack.activeWork.length,
+    suspectLinks: suspectLinks.length - pack.suspectLinks.length,
+  });
+  // The parts every pack keeps are fitted with the counts of everything else left out, the longest that note gets.
+  const base = (packed: ContextPack["lines"]): ContextPackContent => {
+    const pack: ContextPackContent = {
+      lines: packed,
+      unclaimedPaths,
+      ...(workItem === undefined ? {} : { workItem }),
+      standards: { rules: [], instructions: [] },
+      activeWork: [],
+      knowledge: [],
+      relatedKnowledge: [],
+      suspectLinks: [],
+    };
+    return { ...pack, omitted: omittedFrom(pack) };
+  };
+  let fitter = new PackFitter(base(lines), budget, counter);
   if (fitter.tokens > budget && neighbourCount > 0) {
     fitter = new PackFitter(base(lines.map(withoutNeighbours)), budget, counter);
   }
@@ -289,31 +308,26 @@ export async function buildContextPack(
       issues: [{ path: "budgetTokens", message: short }],
     });
   }
-  const suspectLinks = [...lineIds].flatMap((line) => factory.work.suspectLinks({ line }));
-  const activeWork = [...lineIds].flatMap((line) => factory.work.list({ line, state: "active" }));
-  const kept = {
-    suspectLinks: fitter.fill(suspectLinks, (pack, links) => ({ ...pack, suspectLinks: links })),
-    activeWork: fitter.fill(activeWork, (pack, items) => ({ ...pack, activeWork: items })),
-    rules: fitter.fill(rules, (pack, list) => ({ ...pack, standards: { ...pack.standards, rules: list } })),
-    instructions: fitter.fill(instructions, (pack, list) => ({
-      ...pack,
-      standards: { ...pack.standards, instructions: list },
-    })),
-  };
-  const knowledgeLeftOut = fillKnowledge(fitter, knowledge, budget);
+  fitter.fill(suspectLinks, (pack, links) => ({ ...pack, suspectLinks: links }));
+  fitter.fill(activeWork, (pack, items) => ({ ...pack, activeWork: items }));
+  fitter.fill(rules, (pack, list) => ({ ...pack, standards: { ...pack.standards, rules: list } }));
+  fitter.fill(instructions, (pack, list) => ({
+    ...pack,
+    standards: { ...pack.standards, instructions: list },
+  }));
+  fillKnowledge(fitter, knowledge, budget);
+  const settled = settlePack(
+    fitter.pack,
+    (pack) => ({ ...pack, omitted: omittedFrom(pack) }),
+    budget,
+    counter,
+  );
   return {
-    ...fitter.pack,
+    ...settled.pack,
     unclaimedPaths,
-    tokens: fitter.tokens,
+    tokens: settled.tokens,
     budgetTokens: budget,
     tokenizer: counter.name,
-    omitted: {
-      neighbours: fitter.pack.lines.some((line) => line.neighboursOmitted !== undefined) ? neighbourCount : 0,
-      instructions: instructions.length - kept.instructions,
-      knowledge: knowledgeLeftOut,
-      rules: rules.length - kept.rules,
-      activeWork: activeWork.length - kept.activeWork,
-      suspectLinks: suspectLinks.length - kept.suspectLinks,
-    },
+    omitted: omittedFrom(settled.pack),
   };
 }

@@ -56,9 +56,9 @@ export async function searchKnowledge(
  * Adds the knowledge hits to a pack: the best one in full whenever it fits,
  * more in full while the pack stays within {@link FULL_KNOWLEDGE_SHARE} of
  * what the budget has left, then the rest as references in what remains.
- * Returns how many hits fitted in neither form.
+ * A hit that fits in neither form is left out.
  */
-export function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[], budget: number): number {
+export function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[], budget: number): void {
   const marked = (hit: SearchHit, cost: number) => (hit.tokens === cost ? hit : { ...hit, tokens: cost });
   const fullLimit = fitter.tokens + Math.floor((budget - fitter.tokens) * FULL_KNOWLEDGE_SHARE);
   fitter.fill(
@@ -76,6 +76,5 @@ export function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[
       kind: hit.document.kind,
       score: hit.score,
     }));
-  const referenced = fitter.fill(references, (pack, list) => ({ ...pack, relatedKnowledge: list }));
-  return references.length - referenced;
+  fitter.fill(references, (pack, list) => ({ ...pack, relatedKnowledge: list }));
 }

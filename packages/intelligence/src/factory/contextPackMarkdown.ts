@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ContextPackContent, PackNeighbour } from "./contextPack.js";
+import type { ContextPackContent, PackNeighbour, PackOmitted } from "./contextPack.js";
 
 /** Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`, or how many were left out. */
 function neighbours(list: readonly PackNeighbour[], omitted = 0): string {
@@ -19,10 +19,35 @@ function neighbours(list: readonly PackNeighbour[], omitted = 0): string {
     .join(", ");
 }
 
+/** `3 suspect links`, `1 document`: a count with its noun's number. */
+function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+/**
+ * What was left out to fit the budget, in one sentence, or nothing when all of
+ * it fitted. Neighbouring lines are said under their line, not here.
+ */
+function leftOut(omitted: Partial<PackOmitted> | undefined): string | undefined {
+  if (omitted === undefined) return undefined;
+  const parts = [
+    [omitted.rules ?? 0, "checked rule"],
+    [omitted.instructions ?? 0, "instruction"],
+    [omitted.knowledge ?? 0, "document"],
+    [omitted.activeWork ?? 0, "active work item"],
+    [omitted.suspectLinks ?? 0, "suspect link"],
+  ] as const;
+  const said = parts.filter(([count]) => count > 0).map(([count, noun]) => counted(count, noun));
+  if (said.length === 0) return undefined;
+  const last = said.pop();
+  return `${said.length === 0 ? last : `${said.join(", ")} and ${last}`}; a larger budget holds more.`;
+}
+
 /**
  * A context pack as markdown, for a model's context or a person: lines with
  * owners and neighbours, the work item, the standards, the knowledge with its
- * source, active work and suspect links.
+ * source, active work, suspect links with their ids (what a review names),
+ * and how many of each part were left out to fit the budget.
  */
 export function contextPackMarkdown(pack: ContextPackContent): string {
   const out: string[] = ["# Context"];
@@ -103,7 +128,9 @@ export function contextPackMarkdown(pack: ContextPackContent): string {
   }
   if (pack.suspectLinks.length > 0) {
     out.push("", "## Suspect links to review", "");
-    for (const link of pack.suspectLinks) out.push(`- ${link.from} ${link.type} ${link.to}`);
+    for (const link of pack.suspectLinks) out.push(`- \`${link.id}\`: ${link.from} ${link.type} ${link.to}`);
   }
+  const omitted = leftOut(pack.omitted);
+  if (omitted !== undefined) out.push("", "## Left out to fit the budget", "", omitted);
   return `${out.join("\n")}\n`;
 }

@@ -173,6 +173,63 @@ describe("context packs", () => {
     expect(pack.lines.map(({ line }) => line.id)).toEqual(["web"]);
   });
 
+  it("name each suspect link by its id and count what was left out, within every budget", async () => {
+    const factory = await factoryOver(repoWithRules());
+    const counter = await loadTokenCounter();
+    const item = await factory.work.createWorkItem({ line: "web", title: "Render on the server" });
+    await factory.work.recordArtifact({
+      id: "REQ-1",
+      kind: "requirement",
+      title: "Fast first paint",
+      fields: { body: "v1" },
+    });
+    for (let n = 1; n <= 6; n++) {
+      await factory.work.recordArtifact({
+        id: `TEST-${n}`,
+        kind: "test",
+        title: `paints ${n}`,
+        workItem: item.id,
+      });
+      await factory.work.link({ from: `TEST-${n}`, to: "REQ-1", type: "verifies" });
+    }
+    await factory.work.recordArtifact({
+      id: "REQ-1",
+      kind: "requirement",
+      title: "Fast first paint",
+      fields: { body: "v2" },
+    });
+    const links = factory.work.suspectLinks({ line: "web" });
+    expect(links).toHaveLength(6);
+
+    const full = await factory.context({ line: "web", budgetTokens: 4000 });
+    const markdown = contextPackMarkdown(full);
+    for (const link of links) expect(markdown).toContain(`- \`${link.id}\`: ${link.from} verifies REQ-1`);
+    expect(markdown).not.toContain("Left out to fit the budget");
+
+    const seen = new Set<number>();
+    for (let budget = full.tokens; ; budget -= 7) {
+      const pack = await factory.context({ line: "web", budgetTokens: budget }).catch(() => undefined);
+      if (pack === undefined) break;
+      const text = contextPackMarkdown(pack);
+      expect(pack.tokens).toBe(counter.count(text));
+      expect(pack.tokens).toBeLessThanOrEqual(budget);
+      for (const link of pack.suspectLinks) expect(text).toContain(`\`${link.id}\``);
+      const { suspectLinks } = pack.omitted;
+      if (suspectLinks > 0) {
+        seen.add(suspectLinks);
+        expect(text).toMatch(
+          new RegExp(
+            `## Left out to fit the budget\\n\\n.*${suspectLinks} suspect links?; a larger budget holds more\\.\\n$`,
+          ),
+        );
+      }
+      if (pack.omitted.knowledge > 0)
+        expect(text).toMatch(new RegExp(`${pack.omitted.knowledge} documents?[ ,;]`));
+    }
+    // Some budgets keep a few suspect links and leave the others out.
+    expect([...seen].some((count) => count > 0 && count < 6)).toBe(true);
+  });
+
   it("name each neighbouring line with its owner and the contract between them", async () => {
     const factory = await factoryOver(repoWithRules());
     await factory.floorplan.applyPlan({
