@@ -1,5 +1,5 @@
 import { mkdirSync, realpathSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import {
   DEFAULT_READ_LIMIT,
@@ -62,12 +62,15 @@ interface SqliteTurn extends WriteTurn {
 }
 
 /**
- * The write turn held in this process on each database file (by absolute
+ * The write turn held in this process on each database file (by real
  * path), settled when it ends: appends of this process wait for it instead of
  * blocking the thread on the file's lock while the turn's own attempt, on the
  * same thread, would need to run to release it.
  */
 const turnsInProcess = new Map<string, Promise<void>>();
+
+/** How many in-memory databases this process has opened: each is told apart by its number. */
+let memoryDatabases = 0;
 
 /**
  * Opens (or creates) the embedded event store: one SQLite file in WAL mode,
@@ -114,13 +117,14 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   const ensureOpen = (): void => {
     if (closed) throw new ClosedError({ message: `the event store at ${options.path} is closed` });
   };
-  const file = resolve(options.path);
+  // The file exists once opened; its real path is the same through every link to it. An in-memory
+  // database (":memory:", "") is one of its own.
+  const file = db.memory ? `:memory:${++memoryDatabases}` : realpathSync(options.path);
   const turnMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000)) / 2;
   /** The turn a write of this process holds on this store, ended by `close`. */
   let current: SqliteTurn | undefined;
   const turns: WriteTurns<SqliteTurn> = {
-    // The file exists once opened; its real path is the same through every link to it.
-    order: `sqlite:${realpathSync(file)}`,
+    order: `sqlite:${file}`,
     async take() {
       ensureOpen();
       // Checked again after each wait, in the same step as the BEGIN: another write may have taken it meanwhile.
