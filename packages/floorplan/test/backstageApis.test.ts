@@ -86,6 +86,27 @@ describe("importBackstage: APIs and subcomponents", () => {
     expect(validatePlan(plan).filter((problem) => problem.severity === "error")).toEqual([]);
   });
 
+  it("makes a reference to a line the floor plan already has a dependency on it, with no warning", () => {
+    const known = (id: string) => ({
+      id,
+      paths: [],
+      tags: [],
+      knowledge: [],
+      dependsOn: [],
+      contributors: [],
+    });
+    const { plan, problems } = importBackstage(CATALOG, "catalog-info.yaml", {
+      lines: [known("inventory"), known("loyalty")],
+    });
+    expect(plan.lines.find((candidate) => candidate.id === "checkout")?.dependsOn).toEqual([
+      { line: "payments-service", kind: "library", criticality: "medium" },
+      { line: "inventory", kind: "library", criticality: "medium" },
+      { line: "rates", kind: "api", criticality: "medium", contract: "API rates: Exchange rates" },
+      { line: "loyalty", kind: "api", criticality: "medium", contract: "API loyalty" },
+    ]);
+    expect(problems).toEqual([]);
+  });
+
   it("gives a consumer its provider's api dependency when it did not also declare dependsOn", () => {
     const { plan } = importBackstage(
       CATALOG.replace(

@@ -348,11 +348,14 @@ export function registerImport(program: Command, context: CliContext): void {
         session,
         file as string,
         "backstage",
-        async (factory) =>
-          importBackstage(await readSourceText(file as string), file as string, {
-            operators: factory.floorplan.toPlan().operators,
-            domains: factory.floorplan.toPlan().domains,
-          }),
+        async (factory) => {
+          const known = factory.floorplan.toPlan();
+          return importBackstage(await readSourceText(file as string), file as string, {
+            operators: known.operators,
+            domains: known.domains,
+            lines: known.lines,
+          });
+        },
         flags as PlanImportFlags,
       );
     }),

@@ -52,6 +52,12 @@ export interface BackstageImportOptions {
    * declare but one of these has its id is used as it is, with no warning.
    */
   readonly domains?: readonly DomainDecl[];
+  /**
+   * Lines already known (the floor plan's): a `dependsOn` or `consumesApis`
+   * naming a Component or API the catalog does not hold but whose id one of
+   * these has becomes a dependency on that line, with no warning.
+   */
+  readonly lines?: readonly LineDecl[];
 }
 
 const refName = (ref: string) => ref.replace(/^[a-zA-Z]+:/, "").replace(/^[^/]+\//, "");
@@ -154,7 +160,15 @@ function planErrors(plan: Plan, options: BackstageImportOptions, file: string): 
     settings: plan.settings,
     operators: [...(options.operators ?? [])],
     domains: [...(options.domains ?? [])],
-    lines: [],
+    // Only their ids count here (the targets of the proposal's dependencies): their own facts are the floor plan's.
+    lines: (options.lines ?? []).map(({ id }) => ({
+      id,
+      paths: [],
+      tags: [],
+      knowledge: [],
+      dependsOn: [],
+      contributors: [],
+    })),
     relations: [],
   };
   return validatePlan(mergePlans(known, plan), { requireOwners: false })
@@ -312,6 +326,12 @@ export function importBackstage(
       parent === undefined ? undefined : byKey.get(`component:${refName(parent).toLowerCase()}`);
     return parentEntity?.spec.system === undefined ? undefined : parentEntity;
   };
+  const knownLines = new Set((options.lines ?? []).map((line) => line.id));
+  /** The known line a Component or API reference the catalog does not hold names (its slug is the line's id). */
+  const knownLine = (ref: string, kind: string): string | undefined => {
+    const id = slugify(refName(ref));
+    return (kind === "component" || kind === "api") && knownLines.has(id) ? id : undefined;
+  };
   const lines: LineDecl[] = components.map((component) => {
     const owner = ownerOf(component.spec.owner);
     const self = lineIds.get(entityKey(component));
@@ -323,7 +343,7 @@ export function importBackstage(
     };
     for (const [index, ref] of (component.spec.dependsOn ?? []).entries()) {
       const kind = refKind(ref, "component");
-      const line = lineIds.get(`${kind}:${refName(ref).toLowerCase()}`);
+      const line = lineIds.get(`${kind}:${refName(ref).toLowerCase()}`) ?? knownLine(ref, kind);
       if (line === undefined && (kind === "component" || kind === "api")) {
         problems.push(notInCatalog(file, locate, component, "dependsOn", index, ref));
       }
@@ -335,7 +355,9 @@ export function importBackstage(
       const apiEntity = byKey.get(`api:${api}`);
       const contract = `API ${refName(ref)}${apiEntity?.metadata.description === undefined ? "" : `: ${apiEntity.metadata.description}`}`;
       // The components that provide the API, else the API's own line.
-      const targets = providers.get(api) ?? [lineIds.get(`api:${api}`)].filter((line) => line !== undefined);
+      const targets =
+        providers.get(api) ??
+        [lineIds.get(`api:${api}`) ?? knownLine(ref, "api")].filter((line) => line !== undefined);
       if (targets.length === 0)
         problems.push(notInCatalog(file, locate, component, "consumesApis", index, ref));
       for (const line of targets) depend(line, { kind: "api", criticality: "medium", contract });

@@ -120,6 +120,7 @@ export const BuildFloorGraphOptionsSchema = strictInput({
 export const BackstageImportOptionsSchema = strictInput({
   operators: declarations.optional(),
   domains: declarations.optional(),
+  lines: declarations.optional(),
 });
 
 /** What `codeownersToPlan` and `importCodeowners` accept: `CodeownersImportOptions`, no other field. */
