@@ -62,7 +62,7 @@ export interface RetryOnConflictOptions {
  * file's real path; by PostgreSQL cluster, database and schema), whatever
  * order it lost on them in, so two writes over the same stores never
  * each hold one turn while waiting for the other's. An attempt in turns that
- * appends to a store where it holds none first ends the turns it holds on
+ * appends to a store where it holds none open first ends the turns it holds on
  * stores later in that order (their appends may then conflict), and its later
  * attempts take a turn there too.
  *
