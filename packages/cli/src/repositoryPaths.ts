@@ -8,7 +8,7 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { UsageError } from "./exitCodes.js";
 
@@ -71,7 +71,8 @@ function insideResolvingLinks(root: string, path: string): string | undefined {
 
 /**
  * Each given path as a repository path: resolved against `cwd`, then made
- * relative to `root`; a trailing `/` (a folder) is kept. An absolute path
+ * relative to `root`; a folder (given with a trailing `/`, or a folder on
+ * disk) ends with `/`, as the floor plan asks a folder. An absolute path
  * whose first folder does not exist here (`/services/pay/x.ts`) is read from
  * the root, as a CODEOWNERS pattern is.
  *
@@ -102,6 +103,9 @@ export function repositoryPaths(
       throw new UsageError(
         `${argument}: ${path} is ${root.what} itself (${root.folder}); give a file or folder inside it`,
       );
-    return path.endsWith("/") ? `${found}/` : found;
+    // A folder is asked as one (`services/payments/`), which the floor plan's directory patterns claim.
+    const folder =
+      path.endsWith("/") || statSync(resolve(root.folder, found), { throwIfNoEntry: false })?.isDirectory();
+    return folder === true ? `${found}/` : found;
   });
 }

@@ -70,6 +70,21 @@ describe("paths given to who-owns, impact and context --path", () => {
     expect(JSON.parse(who.stdout)).toEqual([{ path: `${ROOTED}/a.ts`, line: "rooted", owner: "ana" }]);
   });
 
+  it("asks a folder as a folder, with or without its trailing slash", async () => {
+    for (const [folder, path] of [
+      [".", "src/checkout"],
+      [".", "src/checkout/"],
+      ["src/checkout", "."],
+    ] as const) {
+      const who = await factoryIn(folder, "who-owns", path, "--json");
+      expect({ folder, path, answer: JSON.parse(who.stdout) }).toEqual({
+        folder,
+        path,
+        answer: [{ path: "src/checkout/", line: "checkout", owner: "ana" }],
+      });
+    }
+  });
+
   it("refuses a path outside the repository, naming it and the repository (exit 2)", async () => {
     const outside = await factoryIn("src", "who-owns", "/etc/hosts");
     expect(outside.code).toBe(2);

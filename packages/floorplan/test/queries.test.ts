@@ -53,6 +53,21 @@ describe("lineForPath (CODEOWNERS semantics)", () => {
     expect(floating.lineForPath("docs")).toBeUndefined();
   });
 
+  it("answers for a folder asked with its trailing slash, as a directory pattern claims it", () => {
+    const floor = buildFloorGraph(
+      ownersPlan([
+        ["/services/", "services"],
+        ["/services/payments/", "payments"],
+        ["docs/", "any-docs"],
+      ]),
+    );
+    expect(floor.lineForPath("services/payments/")).toBe("payments");
+    expect(floor.lineForPath("services/")).toBe("services");
+    expect(floor.lineForPath("packages/x/docs/")).toBe("any-docs");
+    expect(floor.lineForPath("services/payments")).toBe("services");
+    expect(floor.lineForPath("docs")).toBeUndefined();
+  });
+
   it("takes / as the root folder, so a line declared for the whole repository owns every file", () => {
     const floor = buildFloorGraph(ownersPlan([["/", "repo"]]));
     expect(floor.lineForPath("package.json")).toBe("repo");

@@ -40,7 +40,8 @@ function unsupportedSyntaxReason(pattern: string): string | undefined {
 /**
  * Compiles a pattern with GitHub CODEOWNERS (gitignore-style) semantics:
  * a leading or inner `/` anchors it to the root, otherwise it matches at any
- * depth; a trailing `/` matches a directory and everything in it; a pattern
+ * depth; a trailing `/` matches a directory (a path ending in `/`, `docs/`)
+ * and everything in it; a pattern
  * whose last segment is a plain name also matches everything under it; `*`
  * does not cross `/`, `**` does; matching is case-sensitive.
  *
@@ -66,8 +67,9 @@ export function compilePattern(raw: string): CompiledPattern {
   const last = segments[segments.length - 1] ?? "";
   const glob = anchored ? body : `**/${body}`;
   const literalLast = !/[*?]/.test(last);
-  // `docs/` only matches inside a directory; `docs` also names a file; `docs/*` stays one level deep (GitHub's reading).
-  const globs = dirOnly ? [`${glob}/**/*`] : literalLast ? [glob, `${glob}/**`] : [glob];
+  // `docs/` only matches inside a directory and the directory itself asked as `docs/`; `docs` also names a file;
+  // `docs/*` stays one level deep (GitHub's reading).
+  const globs = dirOnly ? [`${glob}/**/*`, `${glob}/`] : literalLast ? [glob, `${glob}/**`] : [glob];
   // One regular expression for the pattern's globs: a bare RegExp test is several times faster than picomatch's matcher function.
   const options = { dot: true, nocase: false, noextglob: true, nobrace: true };
   const regex = new RegExp(globs.map((glob) => picomatch.makeRe(glob, options).source).join("|"));
