@@ -103,9 +103,20 @@ export async function connectToServer(
     stderr: "pipe",
   });
   const { onStderr } = options;
-  if (onStderr !== undefined)
-    transport.stderr?.on("data", (chunk: Buffer) => onStderr(chunk.toString("utf8")));
-  await client.connect(transport);
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    const text = chunk.toString("utf8");
+    stderr += text;
+    onStderr?.(text);
+  });
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    // A server that exits while starting (a bin being rebuilt by another run, a bad flag) says why on stderr.
+    throw new Error(`factory-mcp ${args.join(" ")} did not start: ${String(error)}; its stderr: ${stderr}`, {
+      cause: error,
+    });
+  }
   return client;
 }
 
