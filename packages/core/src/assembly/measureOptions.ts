@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { strictInput } from "../strictInput.js";
+
+/** One end of a window: a Date, a time `new Date` reads (`2026-03-01`, `2026-03-01T09:00:00+02:00`) or epoch milliseconds. */
+const windowEnd = z.unknown().transform((value, ctx) => {
+  const date =
+    value instanceof Date
+      ? value
+      : typeof value === "string" || typeof value === "number"
+        ? new Date(value)
+        : undefined;
+  if (date !== undefined && !Number.isNaN(date.getTime())) return date;
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  ctx.addIssue({
+    code: "custom",
+    message: `must be a date (2026-03-01, 2026-03-01T09:00:00+02:00, a Date or epoch milliseconds), not ${shown}`,
+  });
+  return z.NEVER;
+});
+
+// The shape is a const of its own and types the schema, so the built .d.ts keeps each field's TSDoc for hover.
+const measureOptionsShape = {
+  /** Start of the window, inclusive. */
+  from: windowEnd,
+  /** End of the window, exclusive. */
+  to: windowEnd,
+  /**
+   * Only this line's items and signals (those routed to it, as of `to`), and its deployments for the DORA
+   * measures: those naming the line (else shipping its items), with the
+   * incidents blamed on them and the deployments remediating those or the
+   * line's incidents.
+   */
+  line: z.string().min(1).optional(),
+  /** Only items this operator owned at `to`, and signals they captured. */
+  operator: z.string().min(1).optional(),
+  /** Environment the DORA measures count (default `production`). */
+  environment: z.string().min(1).default("production"),
+  /** What disqualifies a delivered item from first-pass yield (all three by default). */
+  yield: strictInput({
+    /** A gate refusal on the way disqualifies it. */
+    gateFailures: z.boolean().default(true),
+    /** Being sent back for rework disqualifies it. */
+    sendBacks: z.boolean().default(true),
+    /** A suspect link reviewed as `adapted` disqualifies it. */
+    adaptedLinks: z.boolean().default(true),
+  }).prefault({}),
+};
+/** Options of {@link measureAssembly}: a misspelt key (`lines` for `line`) is refused, not dropped. */
+export const MeasureOptionsSchema: z.ZodObject<typeof measureOptionsShape, z.core.$strict> = strictInput(
+  measureOptionsShape,
+).refine((options) => options.from.getTime() < options.to.getTime(), {
+  message: "from must be before to",
+  path: ["to"],
+});
+/** Options of {@link measureAssembly}. */
+export type MeasureOptions = z.input<typeof MeasureOptionsSchema>;

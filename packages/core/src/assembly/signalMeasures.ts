@@ -1,0 +1,58 @@
+import type { AssemblyHistory, SignalHistory } from "./AssemblyHistory.js";
+import { HOUR, percentiles, ratio } from "./measureStats.js";
+import type { AssemblyMeasures } from "./measures.js";
+
+/**
+ * The field operator's measure: what became of the signals captured from
+ * `start` to `end` (on `line` at `end`, captured by `operator`, when given)
+ * by `end`. Hours to routing end at the first routing: a re-route does not
+ * restart them.
+ */
+export function measureSignals(
+  history: AssemblyHistory,
+  start: number,
+  end: number,
+  line: string | undefined,
+  operator: string | undefined,
+): AssemblyMeasures["signals"] {
+  let captured = 0;
+  let routed = 0;
+  let turnedIntoWork = 0;
+  let resolved = 0;
+  const toRoute: number[] = [];
+  const toResolve: number[] = [];
+  for (const signal of history.signals.values()) {
+    if (signal.capturedAt < start || signal.capturedAt >= end) continue;
+    if (line !== undefined && lineAt(signal, end) !== line) continue;
+    if (operator !== undefined && signal.capturedBy !== operator) continue;
+    captured++;
+    if (signal.routedAt !== undefined && signal.routedAt < end) {
+      routed++;
+      toRoute.push((signal.routedAt - signal.capturedAt) / HOUR);
+    }
+    const items = signal.workItems.filter((id) => (history.items.get(id)?.createdAt ?? end) < end);
+    if (items.length > 0) turnedIntoWork++;
+    if (signal.resolvedAt !== undefined && signal.resolvedAt < end) {
+      resolved++;
+      toResolve.push((signal.resolvedAt - signal.capturedAt) / HOUR);
+    }
+  }
+  return {
+    captured,
+    routed,
+    turnedIntoWork,
+    resolved,
+    routedShare: ratio(routed, captured),
+    workShare: ratio(turnedIntoWork, captured),
+    resolvedShare: ratio(resolved, captured),
+    medianHoursToRoute: percentiles(toRoute).p50,
+    medianHoursToResolve: percentiles(toResolve).p50,
+  };
+}
+
+/** The line a signal was on at `at`: its last routing before then. */
+function lineAt(signal: SignalHistory, at: number): string | undefined {
+  let line: string | undefined;
+  for (const routing of signal.routings) if (routing.at < at) line = routing.line;
+  return line;
+}
