@@ -320,19 +320,6 @@ const changeSetLinksWorkItem = defineRule<Artifact, Factory>({
   },
 });
 
-/**
- * When a routed signal was first routed, in epoch milliseconds. `routedAt` is
- * its last routing, so when that is past `due` the log's first
- * `signal.routed` event of the signal is read: a signal routed in time and
- * re-routed later (triage moving it to the right line) met its SLA.
- */
-async function firstRouted(signal: Signal, factory: Factory, due: number): Promise<number> {
-  const last = Date.parse(signal.routedAt ?? "");
-  if (last <= due) return last;
-  const [first] = await factory.log.read({ types: ["signal.routed"], subjects: [signal.id], limit: 1 });
-  return first === undefined ? last : Math.min(last, Date.parse(first.at));
-}
-
 function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, Factory> {
   const sla = { ...DEFAULT_SIGNAL_SLA_HOURS, ...options.signalSlaHours };
   const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
@@ -344,19 +331,17 @@ function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, F
     severity: "warning",
     appliesTo: "signal",
     triggers: ["signal.captured", "signal.routed"],
-    check: async (signal, factory) => {
+    check: (signal, factory) => {
       const limit = sla[signal.severity] * 3_600_000;
-      const captured = Date.parse(signal.capturedAt);
       const now = options.now ?? (() => factory.log.clock.now());
-      const waited =
-        (signal.routedAt === undefined
-          ? now().getTime()
-          : await firstRouted(signal, factory, captured + limit)) - captured;
+      // Judged by the first routing: a signal routed in time and re-routed later (triage moving it to the right line) met its SLA.
+      const routed = signal.firstRoutedAt === undefined ? now().getTime() : Date.parse(signal.firstRoutedAt);
+      const waited = routed - Date.parse(signal.capturedAt);
       if (waited <= limit) return [];
       return [
         {
           message:
-            signal.routedAt === undefined
+            signal.firstRoutedAt === undefined
               ? `${signal.severity} signal ${signal.id} is unrouted after ${hoursUp(waited)} (SLA ${hours(limit)})`
               : `${signal.severity} signal ${signal.id} was routed after ${hoursUp(waited)} (SLA ${hours(limit)})`,
           hint: "route it: factory.route(text) proposes lines; work.routeSignal(id, line) records the choice",
