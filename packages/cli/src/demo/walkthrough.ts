@@ -213,7 +213,7 @@ export async function runAcmeWalkthrough(options: AcmeWalkthroughOptions): Promi
     week.at(4, 9, 55);
     const routed = await factory.work.routeSignal(signal.id, target, { actor: "fiona" });
     const minutesToRoute =
-      (Date.parse(routed.routedAt ?? routed.capturedAt) - Date.parse(routed.capturedAt)) / 60_000;
+      (Date.parse(routed.firstRoutedAt ?? routed.capturedAt) - Date.parse(routed.capturedAt)) / 60_000;
     week.at(4, 10, 5);
     const item = await factory.work.createWorkItem({
       line: target,
