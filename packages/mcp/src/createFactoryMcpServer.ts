@@ -7,7 +7,8 @@
 import { resolve } from "node:path";
 import { McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
-import { registerFactoryResources } from "./resources.js";
+import { ResourceListing } from "./resourcePages.js";
+import { registerListedResources } from "./resources.js";
 import { registerSkills } from "./skills.js";
 import { answerToolCalls, callContext, logCancelled, type ServedTool } from "./toolCalls.js";
 import {
@@ -82,8 +83,10 @@ export function buildFactoryMcpServer(
   const groups = groupsOf(options);
   const context = options.importRoot === undefined ? {} : { importRoot: resolve(options.importRoot) };
   registerTools(server, groups, factory, context);
-  registerFactoryResources(server, factory);
-  const syncSkills = groups.has("skills") ? registerSkills(server, factory) : undefined;
+  const listing = new ResourceListing();
+  registerListedResources(server, factory, listing);
+  const syncSkills = groups.has("skills") ? registerSkills(server, factory, listing) : undefined;
+  listing.page(server);
   return { server, syncSkills };
 }
 

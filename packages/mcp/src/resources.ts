@@ -1,6 +1,7 @@
 /**
- * The resources of the factory's MCP server: the floor plan, lines, documents,
- * work items and standards, with completions for ids.
+ * The resources of the factory's MCP server: the floor plan (100 lines a
+ * page), lines, documents, work items and standards, with completions for ids.
+ * What they list is noted in a `ResourceListing`, which pages `resources/list`.
  *
  * Listed resources are named by their id (`name`, what a program passes
  * back), with the human-readable title in `title` (a line without a name: its
@@ -17,15 +18,48 @@
 
 import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
+import { ResourceListing } from "./resourcePages.js";
 import { nearHint } from "./tools/knownValues.js";
 import { decodedVariable } from "./uriVariables.js";
 
 const MAX_LISTED = 200;
 const MAX_COMPLETIONS = 50;
+/** Lines in a page of the floor plan: some 10,000 characters. */
+const FLOORPLAN_PAGE = 100;
 
 function json(uri: URL, value: unknown) {
   return {
     contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(value, null, 2) }],
+  };
+}
+
+/**
+ * Page `page` of the floor plan (from 1): its lines with owner, domain and the
+ * lines they depend on, the count of all, and, when the plan takes more than
+ * one page, `page`, `pages` and `next` (the uri of the following page).
+ */
+async function floorplanPage(factory: Factory, uri: URL, page: number) {
+  await factory.floorplan.refresh();
+  const lines = factory.floorplan.lines();
+  const pages = Math.max(1, Math.ceil(lines.length / FLOORPLAN_PAGE));
+  if (page > pages)
+    throw new ResourceNotFoundError(
+      uri.href,
+      `no floor plan page ${page}: the floor plan has ${lines.length} line${lines.length === 1 ? "" : "s"}, ${pages} page${pages === 1 ? "" : "s"} of ${FLOORPLAN_PAGE}`,
+    );
+  return {
+    lines: lines.slice((page - 1) * FLOORPLAN_PAGE, page * FLOORPLAN_PAGE).map((line) => ({
+      id: line.id,
+      name: line.name,
+      domain: line.domain,
+      owner: line.owner ?? null,
+      dependsOn: factory.floorplan
+        .dependencies(line.id, { transitive: false })
+        .map((reached) => reached.line),
+    })),
+    count: lines.length,
+    ...(pages === 1 ? {} : { page, pages }),
+    ...(page < pages ? { next: `factory://floorplan/pages/${page + 1}` } : {}),
   };
 }
 
@@ -38,186 +72,211 @@ function startingWith(values: Iterable<string>, prefix: string): string[] {
   return found;
 }
 
-/** Registers the factory's resources on a server. */
+/**
+ * Registers the factory's resources on a server. Its `resources/list` stays
+ * the SDK's, one page with every listed resource of the server;
+ * `createFactoryMcpServer` pages it instead.
+ */
 export function registerFactoryResources(server: McpServer, factory: Factory): void {
-  server.registerResource(
-    "floorplan",
+  registerListedResources(server, factory, new ResourceListing());
+}
+
+/** Registers the factory's resources on a server, and what they list with `listing`. */
+export function registerListedResources(server: McpServer, factory: Factory, listing: ResourceListing): void {
+  listing.fixed(
     "factory://floorplan",
-    {
-      title: "Floor plan",
-      description: "Lines with owners, domains and dependency counts",
-      mimeType: "application/json",
-    },
-    async (uri) => {
-      await factory.floorplan.refresh();
-      const lines = factory.floorplan.lines();
-      return json(uri, {
-        lines: lines.map((line) => ({
-          id: line.id,
-          name: line.name,
-          domain: line.domain,
-          owner: line.owner ?? null,
-          dependsOn: factory.floorplan
-            .dependencies(line.id, { transitive: false })
-            .map((reached) => reached.line),
-        })),
-        count: lines.length,
-      });
-    },
+    server.registerResource(
+      "floorplan",
+      "factory://floorplan",
+      {
+        title: "Floor plan",
+        description: `Lines with owners, domains and the lines they depend on, ${FLOORPLAN_PAGE} a page (next names the following page)`,
+        mimeType: "application/json",
+      },
+      async (uri) => json(uri, await floorplanPage(factory, uri, 1)),
+    ),
   );
 
   server.registerResource(
-    "line",
-    new ResourceTemplate("factory://lines/{id}", {
-      list: async () => {
+    "floorplan-page",
+    new ResourceTemplate("factory://floorplan/pages/{page}", { list: undefined }),
+    {
+      title: "Floor plan page",
+      description: `${FLOORPLAN_PAGE} lines of the floor plan; factory://floorplan is page 1`,
+      mimeType: "application/json",
+    },
+    async (uri, variables) => {
+      const page = decodedVariable(uri, variables, "page");
+      if (!/^[1-9]\d{0,8}$/.test(page))
+        throw new ResourceNotFoundError(
+          uri.href,
+          `no floor plan page "${page}": pages are numbered from 1 (factory://floorplan is page 1 and names the next)`,
+        );
+      return json(uri, await floorplanPage(factory, uri, Number(page)));
+    },
+  );
+
+  listing.template(
+    server.registerResource(
+      "line",
+      new ResourceTemplate("factory://lines/{id}", {
+        list: async () => {
+          await factory.floorplan.refresh();
+          return {
+            resources: factory.floorplan
+              .lines()
+              .slice(0, MAX_LISTED)
+              .map((line) => ({
+                uri: `factory://lines/${encodeURIComponent(line.id)}`,
+                name: line.id,
+                title: line.name ?? line.id,
+                ...(line.description === undefined ? {} : { description: line.description }),
+                mimeType: "application/json",
+              })),
+          };
+        },
+        complete: {
+          id: (value) =>
+            startingWith(
+              factory.floorplan.lines().map((line) => line.id),
+              value,
+            ),
+        },
+      }),
+      { title: "Line", description: "One line of the floor plan", mimeType: "application/json" },
+      async (uri, variables) => {
         await factory.floorplan.refresh();
-        return {
-          resources: factory.floorplan
-            .lines()
-            .slice(0, MAX_LISTED)
-            .map((line) => ({
-              uri: `factory://lines/${encodeURIComponent(line.id)}`,
-              name: line.id,
-              title: line.name ?? line.id,
-              ...(line.description === undefined ? {} : { description: line.description }),
-              mimeType: "application/json",
-            })),
-        };
+        const id = decodedVariable(uri, variables, "id");
+        const line = factory.floorplan.line(id);
+        if (line === undefined)
+          throw new ResourceNotFoundError(
+            uri.href,
+            `no line "${id}" in the floor plan ${nearHint(
+              id,
+              factory.floorplan.lines().map((known) => known.id),
+              "factory://floorplan lists the lines",
+            )}`,
+          );
+        return json(uri, {
+          ...line,
+          dependsOn: factory.floorplan.dependencies(id, { transitive: false }),
+          dependents: factory.floorplan.dependents(id, { transitive: false }),
+        });
       },
-      complete: {
-        id: (value) =>
-          startingWith(
-            factory.floorplan.lines().map((line) => line.id),
-            value,
-          ),
-      },
-    }),
-    { title: "Line", description: "One line of the floor plan", mimeType: "application/json" },
-    async (uri, variables) => {
-      await factory.floorplan.refresh();
-      const id = decodedVariable(uri, variables, "id");
-      const line = factory.floorplan.line(id);
-      if (line === undefined)
-        throw new ResourceNotFoundError(
-          uri.href,
-          `no line "${id}" in the floor plan ${nearHint(
-            id,
-            factory.floorplan.lines().map((known) => known.id),
-            "factory://floorplan lists the lines",
-          )}`,
-        );
-      return json(uri, {
-        ...line,
-        dependsOn: factory.floorplan.dependencies(id, { transitive: false }),
-        dependents: factory.floorplan.dependents(id, { transitive: false }),
-      });
-    },
+    ),
   );
 
-  server.registerResource(
-    "document",
-    new ResourceTemplate("factory://documents/{id}", {
-      list: async () => ({
-        resources: (await factory.knowledge.list({ limit: MAX_LISTED })).map((document) => ({
-          uri: `factory://documents/${document.id}`,
-          name: document.id,
-          title: document.title,
-          mimeType: "text/markdown",
-        })),
-      }),
-      complete: {
-        id: async (value) =>
-          startingWith(
-            (await factory.knowledge.list({ limit: 1000 })).map((document) => document.id),
-            value,
-          ),
-      },
-    }),
-    {
-      title: "Knowledge document",
-      description: "A document as markdown, with its provenance",
-      mimeType: "text/markdown",
-    },
-    async (uri, variables) => {
-      const id = decodedVariable(uri, variables, "id");
-      const document = await factory.knowledge.get(id);
-      if (document === undefined)
-        throw new ResourceNotFoundError(
-          uri.href,
-          `no document "${id}" (list_knowledge and search_knowledge find the documents)`,
-        );
-      const provenance = [
-        `kind: ${document.kind}`,
-        `source: ${document.source.system}${document.source.uri === undefined ? "" : ` ${document.source.uri}`}`,
-        ...(document.source.author === undefined ? [] : [`author: ${document.source.author}`]),
-        `lines: ${document.lines.join(", ") || "none"}`,
-        `revision: ${document.revisions.length}`,
-        ...(document.supersededBy === undefined ? [] : [`superseded by: ${document.supersededBy.id}`]),
-      ].join("\n");
-      return {
-        contents: [
-          {
-            uri: uri.href,
+  listing.template(
+    server.registerResource(
+      "document",
+      new ResourceTemplate("factory://documents/{id}", {
+        list: async () => ({
+          resources: (await factory.knowledge.list({ limit: MAX_LISTED })).map((document) => ({
+            uri: `factory://documents/${document.id}`,
+            name: document.id,
+            title: document.title,
             mimeType: "text/markdown",
-            text: `# ${document.title}\n\n${provenance}\n\n${document.body}`,
-          },
-        ],
-      };
-    },
-  );
-
-  server.registerResource(
-    "work-item",
-    new ResourceTemplate("factory://work/{id}", {
-      list: async () => {
-        await factory.work.refresh();
+          })),
+        }),
+        complete: {
+          id: async (value) =>
+            startingWith(
+              (await factory.knowledge.list({ limit: 1000 })).map((document) => document.id),
+              value,
+            ),
+        },
+      }),
+      {
+        title: "Knowledge document",
+        description: "A document as markdown, with its provenance",
+        mimeType: "text/markdown",
+      },
+      async (uri, variables) => {
+        const id = decodedVariable(uri, variables, "id");
+        const document = await factory.knowledge.get(id);
+        if (document === undefined)
+          throw new ResourceNotFoundError(
+            uri.href,
+            `no document "${id}" (list_knowledge and search_knowledge find the documents)`,
+          );
+        const provenance = [
+          `kind: ${document.kind}`,
+          `source: ${document.source.system}${document.source.uri === undefined ? "" : ` ${document.source.uri}`}`,
+          ...(document.source.author === undefined ? [] : [`author: ${document.source.author}`]),
+          `lines: ${document.lines.join(", ") || "none"}`,
+          `revision: ${document.revisions.length}`,
+          ...(document.supersededBy === undefined ? [] : [`superseded by: ${document.supersededBy.id}`]),
+        ].join("\n");
         return {
-          resources: factory.work
-            .list({ state: "active" })
-            .slice(0, MAX_LISTED)
-            .map((item) => ({
-              uri: `factory://work/${item.id}`,
-              name: item.id,
-              title: item.title,
-              mimeType: "application/json",
-            })),
+          contents: [
+            {
+              uri: uri.href,
+              mimeType: "text/markdown",
+              text: `# ${document.title}\n\n${provenance}\n\n${document.body}`,
+            },
+          ],
         };
       },
-      complete: {
-        id: (value) =>
-          startingWith(
-            factory.work.list().map((item) => item.id),
-            value,
-          ),
-      },
-    }),
-    { title: "Work item", description: "A work item with its trace", mimeType: "application/json" },
-    async (uri, variables) => {
-      await factory.work.refresh();
-      const id = decodedVariable(uri, variables, "id");
-      const item = factory.work.get(id);
-      if (item === undefined)
-        throw new ResourceNotFoundError(uri.href, `no work item "${id}" (list_work lists the work items)`);
-      return json(uri, { workItem: item, trace: factory.work.trace(id) });
-    },
+    ),
   );
 
-  server.registerResource(
-    "standards",
-    "factory://standards",
-    {
-      title: "Standards",
-      description: "The rules every line is checked against",
-      mimeType: "application/json",
-    },
-    async (uri) =>
-      json(uri, {
-        rules: factory.standards.rules().map((rule) => ({
-          id: rule.id,
-          description: rule.description,
-          severity: rule.severity,
-          appliesTo: rule.appliesTo,
-        })),
+  listing.template(
+    server.registerResource(
+      "work-item",
+      new ResourceTemplate("factory://work/{id}", {
+        list: async () => {
+          await factory.work.refresh();
+          return {
+            resources: factory.work
+              .list({ state: "active" })
+              .slice(0, MAX_LISTED)
+              .map((item) => ({
+                uri: `factory://work/${item.id}`,
+                name: item.id,
+                title: item.title,
+                mimeType: "application/json",
+              })),
+          };
+        },
+        complete: {
+          id: (value) =>
+            startingWith(
+              factory.work.list().map((item) => item.id),
+              value,
+            ),
+        },
       }),
+      { title: "Work item", description: "A work item with its trace", mimeType: "application/json" },
+      async (uri, variables) => {
+        await factory.work.refresh();
+        const id = decodedVariable(uri, variables, "id");
+        const item = factory.work.get(id);
+        if (item === undefined)
+          throw new ResourceNotFoundError(uri.href, `no work item "${id}" (list_work lists the work items)`);
+        return json(uri, { workItem: item, trace: factory.work.trace(id) });
+      },
+    ),
+  );
+
+  listing.fixed(
+    "factory://standards",
+    server.registerResource(
+      "standards",
+      "factory://standards",
+      {
+        title: "Standards",
+        description: "The rules every line is checked against",
+        mimeType: "application/json",
+      },
+      async (uri) =>
+        json(uri, {
+          rules: factory.standards.rules().map((rule) => ({
+            id: rule.id,
+            description: rule.description,
+            severity: rule.severity,
+            appliesTo: rule.appliesTo,
+          })),
+        }),
+    ),
   );
 }

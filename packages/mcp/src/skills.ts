@@ -18,6 +18,7 @@ import {
 import { NotFoundError } from "@software-factory/core";
 import type { Factory, InstructionSkill } from "@software-factory/intelligence";
 import { z } from "zod";
+import type { ResourceListing } from "./resourcePages.js";
 import { skillFileContents, skillFileMimeType, skillFileUri } from "./skillFiles.js";
 import { decodedVariable } from "./uriVariables.js";
 
@@ -26,40 +27,42 @@ import { decodedVariable } from "./uriVariables.js";
  * returns the function that updates the prompts after the factory's skills
  * changed (the resources read the skills on each request).
  */
-export function registerSkills(server: McpServer, factory: Factory): () => void {
+export function registerSkills(server: McpServer, factory: Factory, listing: ResourceListing): () => void {
   const withInstructions = () => [...skillsWithInstructions(factory).values()];
-  server.registerResource(
-    "skill",
-    new ResourceTemplate("skill://{name}/SKILL.md", {
-      list: () => ({
-        resources: withInstructions().map((skill) => ({
-          uri: `skill://${skill.name}/SKILL.md`,
-          name: skill.name,
-          title: skill.name,
-          description: skill.description,
-          mimeType: "text/markdown",
-        })),
+  listing.template(
+    server.registerResource(
+      "skill",
+      new ResourceTemplate("skill://{name}/SKILL.md", {
+        list: () => ({
+          resources: withInstructions().map((skill) => ({
+            uri: `skill://${skill.name}/SKILL.md`,
+            name: skill.name,
+            title: skill.name,
+            description: skill.description,
+            mimeType: "text/markdown",
+          })),
+        }),
+        complete: {
+          name: (value) =>
+            withInstructions()
+              .map((skill) => skill.name)
+              .filter((name) => name.startsWith(value)),
+        },
       }),
-      complete: {
-        name: (value) =>
-          withInstructions()
-            .map((skill) => skill.name)
-            .filter((name) => name.startsWith(value)),
+      { title: "Skill", description: "An Agent Skill (SKILL.md)", mimeType: "text/markdown" },
+      async (uri, variables) => {
+        const name = decodedVariable(uri, variables, "name");
+        const text = factory.skills.skillMd(name);
+        if (text === undefined)
+          throw new ResourceNotFoundError(
+            uri.href,
+            `no skill "${name}" with instructions (list_skills lists the skills)`,
+          );
+        return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
       },
-    }),
-    { title: "Skill", description: "An Agent Skill (SKILL.md)", mimeType: "text/markdown" },
-    async (uri, variables) => {
-      const name = decodedVariable(uri, variables, "name");
-      const text = factory.skills.skillMd(name);
-      if (text === undefined)
-        throw new ResourceNotFoundError(
-          uri.href,
-          `no skill "${name}" with instructions (list_skills lists the skills)`,
-        );
-      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text }] };
-    },
+    ),
   );
-  registerSkillFiles(server, factory);
+  registerSkillFiles(server, factory, listing);
   return registerSkillPrompts(server, factory);
 }
 
@@ -147,58 +150,60 @@ function registerSkillPrompts(server: McpServer, factory: Factory): () => void {
  * keeps serving the SKILL.md itself. A skill whose folder failed to load lists
  * and completes no files; reading one is refused with its problems.
  */
-function registerSkillFiles(server: McpServer, factory: Factory): void {
+function registerSkillFiles(server: McpServer, factory: Factory, listing: ResourceListing): void {
   const withFiles = () =>
     [...skillsWithInstructions(factory).values()].filter((skill) => skill.files.length > 0);
-  server.registerResource(
-    "skill-file",
-    new ResourceTemplate("skill://{name}/{+path}", {
-      list: () => ({
-        resources: withFiles().flatMap((skill) =>
-          skill.files.map((path) => {
-            const mimeType = skillFileMimeType(path);
-            return {
-              uri: skillFileUri(skill.name, path),
-              name: `${skill.name}/${path}`,
-              title: `${skill.name}/${path}`,
-              description: `${path} of the skill ${skill.name}`,
-              ...(mimeType === undefined ? {} : { mimeType }),
-            };
-          }),
-        ),
-      }),
-      complete: {
-        name: (value) =>
-          withFiles()
-            .map((skill) => skill.name)
-            .filter((name) => name.startsWith(value)),
-        path: (value, context) => {
-          const files = skillsWithInstructions(factory).get(context?.arguments?.name ?? "")?.files ?? [];
-          return files.filter((path) => path.startsWith(value));
+  listing.template(
+    server.registerResource(
+      "skill-file",
+      new ResourceTemplate("skill://{name}/{+path}", {
+        list: () => ({
+          resources: withFiles().flatMap((skill) =>
+            skill.files.map((path) => {
+              const mimeType = skillFileMimeType(path);
+              return {
+                uri: skillFileUri(skill.name, path),
+                name: `${skill.name}/${path}`,
+                title: `${skill.name}/${path}`,
+                description: `${path} of the skill ${skill.name}`,
+                ...(mimeType === undefined ? {} : { mimeType }),
+              };
+            }),
+          ),
+        }),
+        complete: {
+          name: (value) =>
+            withFiles()
+              .map((skill) => skill.name)
+              .filter((name) => name.startsWith(value)),
+          path: (value, context) => {
+            const files = skillsWithInstructions(factory).get(context?.arguments?.name ?? "")?.files ?? [];
+            return files.filter((path) => path.startsWith(value));
+          },
         },
+      }),
+      {
+        title: "Skill file",
+        description: "A file of an Agent Skill: a script, reference or asset next to its SKILL.md",
       },
-    }),
-    {
-      title: "Skill file",
-      description: "A file of an Agent Skill: a script, reference or asset next to its SKILL.md",
-    },
-    async (uri, variables) => {
-      const name = decodedVariable(uri, variables, "name");
-      const skill = factory.skills.instructions(name);
-      if (skill === undefined) {
-        const known = withFiles().map((each) => each.name);
-        throw new ResourceNotFoundError(
-          uri.href,
-          `no skill "${name}" with files; skills with files: ${known.join(", ") || "none"}`,
-        );
-      }
-      const path = decodedVariable(uri, variables, "path");
-      try {
-        return { contents: [skillFileContents(skill, path, uri.href)] };
-      } catch (error) {
-        if (error instanceof NotFoundError) throw new ResourceNotFoundError(uri.href, error.message);
-        throw error;
-      }
-    },
+      async (uri, variables) => {
+        const name = decodedVariable(uri, variables, "name");
+        const skill = factory.skills.instructions(name);
+        if (skill === undefined) {
+          const known = withFiles().map((each) => each.name);
+          throw new ResourceNotFoundError(
+            uri.href,
+            `no skill "${name}" with files; skills with files: ${known.join(", ") || "none"}`,
+          );
+        }
+        const path = decodedVariable(uri, variables, "path");
+        try {
+          return { contents: [skillFileContents(skill, path, uri.href)] };
+        } catch (error) {
+          if (error instanceof NotFoundError) throw new ResourceNotFoundError(uri.href, error.message);
+          throw error;
+        }
+      },
+    ),
   );
 }
