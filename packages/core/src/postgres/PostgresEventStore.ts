@@ -379,7 +379,11 @@ class PostgresEventStore implements EventStore {
     }
   }
 
-  /** Appends in a write turn, whose commit is settled as an unanswered append is when its answer does not come. */
+  /**
+   * Appends in a write turn, whose commit's answer is waited for until the
+   * call's deadline at most, and settled as an unanswered append is when it
+   * does not come.
+   */
   async #appendInTurn(
     turn: PostgresTurn,
     batch: readonly PreparedEvent[],
@@ -388,12 +392,12 @@ class PostgresEventStore implements EventStore {
   ): Promise<StoredEvent[]> {
     let unanswered: number | undefined;
     try {
-      return await turn.append(
-        (query) => this.#appendOnce(batch, options, false, deadline, query),
-        (pid) => {
+      return await turn.append((query) => this.#appendOnce(batch, options, false, deadline, query), {
+        answerMs: () => deadline.answerMs(this.#options.queryTimeoutMs),
+        unanswered: (pid) => {
           unanswered = pid;
         },
-      );
+      });
     } catch (error) {
       return this.#settle(error, unanswered, batch);
     }

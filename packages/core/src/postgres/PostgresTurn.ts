@@ -25,12 +25,20 @@ export interface PostgresTurn extends WriteTurn {
   /**
    * Ends the turn with the attempt's append: `work` runs its statements on the
    * turn's connection (`factory_append` takes the lock the turn holds), and
-   * what it wrote is committed before this resolves. When the answer to the
-   * `COMMIT` does not come in time, `unanswered` is told the server's process
-   * id of the turn's session (which may still be committing) before this
-   * rejects. Only while `open`.
+   * what it wrote is committed before this resolves. Only while `open`.
    */
-  append<T>(work: (query: TurnStatement) => Promise<T>, unanswered?: (pid: number) => void): Promise<T>;
+  append<T>(work: (query: TurnStatement) => Promise<T>, commit: TurnCommit): Promise<T>;
+}
+
+/** How the `COMMIT` of a turn's append is waited for. */
+export interface TurnCommit {
+  /** How long to wait for its answer, asked when it is sent (ms): the append call's time left. */
+  readonly answerMs: () => number;
+  /**
+   * Told the server's process id of the turn's session (which may still be
+   * committing) when the answer does not come in time, before the append rejects.
+   */
+  readonly unanswered: (pid: number) => void;
 }
 
 /** How a turn is begun, and how long it may last. */
@@ -41,7 +49,7 @@ export interface TurnSettings {
   readonly lastsMs: number;
   /** How long the client waits for the lock: the answer to the statement that takes it (ms). */
   readonly answerMs: number;
-  /** How long the client waits for the answer to its `COMMIT` or `ROLLBACK` (ms). */
+  /** How long the client waits for the answer to its `ROLLBACK` (ms). */
   readonly queryTimeoutMs: number;
 }
 
@@ -93,10 +101,12 @@ export async function beginPostgresTurn(
     over();
     throw error;
   }
-  const closing = (statement: "COMMIT" | "ROLLBACK") => () =>
-    failed === undefined
-      ? query({ text: statement, query_timeout: settings.queryTimeoutMs }).then(() => undefined)
-      : Promise.resolve();
+  const closing =
+    (statement: "COMMIT" | "ROLLBACK", answerMs = () => settings.queryTimeoutMs) =>
+    () =>
+      failed === undefined
+        ? query({ text: statement, query_timeout: answerMs() }).then(() => undefined)
+        : Promise.resolve();
   let open = true;
   let ending: Promise<void> | undefined;
   /** Ends the turn once: `last` runs, then the connection goes back to the pool (or is closed when a statement failed). */
@@ -115,12 +125,12 @@ export async function beginPostgresTurn(
       return open;
     },
     query,
-    append: async (work, unanswered) => {
+    append: async (work, commit) => {
       const appended = (async () => {
         const result = await work(query);
-        await closing("COMMIT")().catch((error: unknown) => {
+        await closing("COMMIT", commit.answerMs)().catch((error: unknown) => {
           const pid = (client as unknown as { readonly processID: number | null }).processID;
-          if (pid !== null && isQueryTimeout(error)) unanswered?.(pid);
+          if (pid !== null && isQueryTimeout(error)) commit.unanswered(pid);
           throw error;
         });
         if (failed !== undefined) throw failed;

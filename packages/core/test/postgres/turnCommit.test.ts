@@ -17,13 +17,33 @@ afterEach(async () => {
 
 const note = (text: string) => ({ type: "note.added", subject: "s", data: { text } });
 
-async function openLog(url: string, schema: string): Promise<EventLog> {
-  // The commit's answer is waited for as long as the whole call may last: none is left to retry in.
-  const log = logOver(
-    await openPostgresEventStore({ url, schema, callTimeoutMs: 3_000, queryTimeoutMs: 3_000 }),
-  );
+async function openLog(url: string, schema: string, queryTimeoutMs = 3_000): Promise<EventLog> {
+  const log = logOver(await openPostgresEventStore({ url, schema, callTimeoutMs: 3_000, queryTimeoutMs }));
   opened.push(log);
   return log;
+}
+
+/**
+ * Runs a write through `log` whose first attempt loses and whose second, the
+ * last, runs in a write turn whose COMMIT passes the proxy and whose answer
+ * never comes back. Resolves with the positions it stored and its attempts.
+ */
+async function writeWithLostCommit(
+  log: EventLog,
+  proxy: FaultProxy,
+): Promise<{ seqs: number[]; tried: number }> {
+  let tried = 0;
+  const stored = await retryOnConflict(
+    async () => {
+      tried++;
+      const head = await log.head();
+      if (tried === 1) await log.append(note("moves the head"));
+      else proxy.freezeAfterNextCommit();
+      return log.append(note(`decided at ${head}`), { expectedHead: head });
+    },
+    { attempts: 2, maxBackoffMs: 0 },
+  );
+  return { seqs: stored.map((event) => event.seq), tried };
 }
 
 describe.skipIf(skipPostgres)("a write turn whose commit is not answered", () => {
@@ -31,26 +51,23 @@ describe.skipIf(skipPostgres)("a write turn whose commit is not answered", () =>
     const schema = schemas.next("turncommit");
     const proxy = await startFaultProxy(POSTGRES_TEST_URL);
     proxies.push(proxy);
+    // The commit's answer is waited for as long as the whole call may last: none is left to retry in.
     const log = await openLog(proxy.url, schema);
-    let tried = 0;
 
-    const stored = await retryOnConflict(
-      async () => {
-        tried++;
-        const head = await log.head();
-        // The first attempt loses; the second, the last, runs in a write turn whose COMMIT's answer never comes.
-        if (tried === 1) await log.append(note("moves the head"));
-        else proxy.freezeAfterNextCommit();
-        return log.append(note(`decided at ${head}`), { expectedHead: head });
-      },
-      { attempts: 2, maxBackoffMs: 0 },
-    );
-
-    expect(tried).toBe(2);
-    expect(stored.map((event) => event.seq)).toEqual([2]);
+    expect(await writeWithLostCommit(log, proxy)).toEqual({ seqs: [2], tried: 2 });
     const texts = (await (await openLog(POSTGRES_TEST_URL, schema)).read()).map(
       (event) => (event.data as { text: string }).text,
     );
     expect(texts).toEqual(["moves the head", "decided at 1"]);
   });
+
+  it("waits for the commit's answer no longer than its call may last", async () => {
+    const schema = schemas.next("turncommit");
+    const proxy = await startFaultProxy(POSTGRES_TEST_URL);
+    proxies.push(proxy);
+    // queryTimeoutMs 30 s (the default) past callTimeoutMs 3 s: the call returns within the test's 15 s.
+    const log = await openLog(proxy.url, schema, 30_000);
+
+    expect(await writeWithLostCommit(log, proxy)).toEqual({ seqs: [2], tried: 2 });
+  }, 15_000);
 });
