@@ -94,17 +94,22 @@ try {
   output.line(
     `who_owns services/checkout/src/cart.ts -> ${JSON.stringify((who.structuredContent as { paths?: unknown } | undefined)?.paths)}`,
   );
+  // The budget bounds the whole answer (hits as JSON): three hits here take some 520 tokens.
+  const budgetTokens = 700;
   const search = await client.callTool({
     name: "search_knowledge",
-    arguments: { query: "what do we do when the payment provider is down?", limit: 3, budgetTokens: 400 },
+    arguments: { query: "what do we do when the payment provider is down?", limit: 3, budgetTokens },
   });
-  for (const hit of ((search.structuredContent as { hits?: unknown[] } | undefined)?.hits ?? []) as {
-    title: string;
-    kind: string;
-    source: { system: string };
-  }[]) {
+  const found = (search.structuredContent ?? {}) as {
+    hits?: { title: string; kind: string; source: { system: string } }[];
+    tokens?: number;
+  };
+  for (const hit of found.hits ?? []) {
     output.line(`search_knowledge: ${hit.title} [${hit.kind}, from ${hit.source.system}]`);
   }
+  output.line(
+    `search_knowledge: ${found.hits?.length ?? 0} hits in ${found.tokens} of ${budgetTokens} tokens`,
+  );
   const bad = await client.callTool({ name: "get_line", arguments: { id: "no-such-line" } });
   output.line(
     `a bad call comes back as a result, not a crash: isError=${String(bad.isError)}: ${JSON.stringify(bad.content)}`,
