@@ -79,6 +79,23 @@ describe("chunking a long document in steps", () => {
       if (markdown.length > 50_000) expect(turns, name).toBeGreaterThan(markdown.length / 4096);
     }
   });
+
+  it("pauses while it counts and finds the words of one line of a megabyte, not only between the pieces it cuts", async () => {
+    const words = ["Customer", "checkout", "Zürich", "v1.2.3", "snake_case_name", "🎉", "—", "done."];
+    const separators = [" ", " ", "  ", "\t", "\u00a0", "\u3000"];
+    const random = randomOf(7);
+    let line = "Customer";
+    while (line.length < 1_000_000) {
+      line += `${separators[Math.floor(random() * separators.length)]}${words[Math.floor(random() * words.length)]}`;
+    }
+    for (const markdown of [line, `# One line\n\n${line} `]) {
+      const { chunks, turns } = await chunkWithTurns(markdown);
+      expect(chunks).toEqual(chunkMarkdown(markdown, { maxTokens: 200 }));
+      // A step per 1,024 characters of the line counted (twice: as a block, then as a line), scanned for word ends and
+      // cut into pieces; cutting the pieces alone, after counting and finding the words in one go, gives about half a step.
+      expect(turns).toBeGreaterThan((2 * markdown.length) / 1024);
+    }
+  });
 });
 
 /** Pieces of markdown where cutting a document before a heading could go wrong, and headings to cut before. */

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
-import { countTokens } from "../tokens.js";
+import { countTokenSteps, countTokens } from "../tokens.js";
 import { type Block, markdownBlockSteps } from "./markdownBlocks.js";
 import { simpleMarkdownBlockSteps } from "./simpleMarkdownBlocks.js";
 import { runSteps, STEP_CHARS, type Steps } from "./steps.js";
@@ -201,13 +201,13 @@ function* splitBlockSteps(
       counted = 0;
     }
     counted += line.length + 1;
-    const tokens = countTokens(line);
+    const tokens = yield* countTokenSteps(line);
     if (tokens <= budget) {
       units.push(line);
       unitTokens.push(tokens);
       continue;
     }
-    for (const piece of wordsOf(line, tokens, budget)) {
+    for (const piece of yield* wordSteps(line, tokens, budget)) {
       units.push(piece);
       unitTokens.push(countTokens(piece));
     }
@@ -269,29 +269,45 @@ function* splitBlockSteps(
  * whitespace, so no word or symbol the count sees spans two of them), so the
  * largest piece that fits is found by guessing its length from the line's
  * characters per token, then doubling steps from the guess and halving the
- * last step.
+ * last step. Yields about every {@link STEP_CHARS} characters of the line
+ * scanned for word ends, and again of pieces cut: the line may be megabytes.
  */
-function wordsOf(line: string, lineTokens: number, maxTokens: number): string[] {
-  const words = line.split(/(?<=\s)/);
+function* wordSteps(line: string, lineTokens: number, maxTokens: number): Steps<string[]> {
+  // The words end after each whitespace character and at the end of the line (as `line.split(/(?<=\s)/)` cuts it).
   // ends[i]: where the piece ending with word i - 1 ends in `line` (ends[0] = 0).
   const ends = [0];
-  for (const word of words) ends.push((ends.at(-1) as number) + word.length);
+  const space = /\s/g;
+  let reported = 0;
+  for (let match = space.exec(line); match !== null; match = space.exec(line)) {
+    if (space.lastIndex < line.length) ends.push(space.lastIndex);
+    if (space.lastIndex - reported >= STEP_CHARS) {
+      yield space.lastIndex - reported;
+      reported = space.lastIndex;
+    }
+  }
+  ends.push(line.length);
+  const words = ends.length - 1;
   const endOf = (count: number) => ends[count] as number;
   const targetChars = Math.floor((maxTokens * line.length) / lineTokens);
   const pieces: string[] = [];
+  let cut = 0;
   let start = 0;
-  while (start < words.length) {
+  while (start < words) {
+    if (cut >= STEP_CHARS) {
+      yield cut;
+      cut = 0;
+    }
     const from = endOf(start);
     const fits = (end: number) => countTokens(line.slice(from, endOf(end))) <= maxTokens;
     let guess = start + 1;
-    while (guess < words.length && endOf(guess + 1) - from <= targetChars) guess += 1;
+    while (guess < words && endOf(guess + 1) - from <= targetChars) guess += 1;
     // Pieces ending at `low` or before fit (none known when low is start); those ending at `high` or after do not.
     let low = start;
-    let high = words.length + 1;
+    let high = words + 1;
     if (fits(guess)) {
       low = guess;
-      for (let step = 1; low < words.length; step *= 2) {
-        const probe = Math.min(low + step, words.length);
+      for (let step = 1; low < words; step *= 2) {
+        const probe = Math.min(low + step, words);
         if (!fits(probe)) {
           high = probe;
           break;
@@ -316,6 +332,7 @@ function wordsOf(line: string, lineTokens: number, maxTokens: number): string[] 
     }
     const end = Math.max(low, start + 1);
     pieces.push(line.slice(from, endOf(end)));
+    cut += endOf(end) - from;
     start = end;
   }
   return pieces;

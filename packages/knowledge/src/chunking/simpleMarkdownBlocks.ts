@@ -8,7 +8,7 @@
  * @module
  */
 import { parseMarkdown } from "../internal/markdownParser.js";
-import { countTokens } from "../tokens.js";
+import { countTokenSteps, countTokens } from "../tokens.js";
 import { type Block, plainText } from "./markdownBlocks.js";
 import { runSteps, STEP_CHARS, type Steps } from "./steps.js";
 
@@ -98,11 +98,13 @@ export function* simpleMarkdownBlockSteps(markdown: string): Steps<Block[] | und
   let openLine = 0;
   let openEnd = 0;
   let list: OpenList | undefined;
-  const close = (): void => {
+  // Counting a block's tokens yields too: a block may be one line of megabytes.
+  const close = function* (): Steps<void> {
     if (openKind === undefined) return;
     const text = markdown.slice(openStart, openEnd).trim();
     if (text !== "") {
-      blocks.push({ text, headingPath, startLine: openLine, tokens: countTokens(text), kind: openKind });
+      const tokens = yield* countTokenSteps(text);
+      blocks.push({ text, headingPath, startLine: openLine, tokens, kind: openKind });
     }
     openKind = undefined;
     list = undefined;
@@ -129,7 +131,7 @@ export function* simpleMarkdownBlockSteps(markdown: string): Steps<Block[] | und
       else break;
     }
     if (first === contentEnd) {
-      if (openKind === "paragraph") close();
+      if (openKind === "paragraph") yield* close();
       else if (list !== undefined) list.blankSince = true;
       continue;
     }
@@ -163,7 +165,7 @@ export function* simpleMarkdownBlockSteps(markdown: string): Steps<Block[] | und
         openEnd = contentEnd;
         continue;
       }
-      close();
+      yield* close();
     } else if (openKind === "paragraph") {
       const interrupts =
         columns < 4 && (marker !== undefined ? marker.interrupts : isAtxHeading(markdown, first, contentEnd));
@@ -172,7 +174,7 @@ export function* simpleMarkdownBlockSteps(markdown: string): Steps<Block[] | und
         openEnd = contentEnd;
         continue;
       }
-      close();
+      yield* close();
     }
     // A line that starts a block.
     if (columns >= 4) return undefined;
@@ -197,7 +199,7 @@ export function* simpleMarkdownBlockSteps(markdown: string): Steps<Block[] | und
     openLine = line;
     openEnd = contentEnd;
   }
-  close();
+  yield* close();
   return blocks;
 }
 
