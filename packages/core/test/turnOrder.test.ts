@@ -225,6 +225,7 @@ describe.each([
         return log;
       }) as [EventLog, EventLog, EventLog];
       const logs = { x, y, z };
+      const bAtThird = signal();
       const aHolds = signal();
       const bLostThird = signal();
       // a holds x and y, appends to x (its turn there ends, b takes it and waits for y), then to x again.
@@ -233,6 +234,8 @@ describe.each([
         appends: ["x", "x", "y"],
         attempts: 6,
         before: async (tried) => {
+          // b's first two attempts append to x and y: they land before a holds them.
+          if (tried === 3) await bAtThird.promise;
           if (tried !== 4) return;
           aHolds.resolve();
           await bLostThird.promise;
@@ -243,7 +246,9 @@ describe.each([
         loses: ["x", "y", "z"],
         appends: ["x", "y"],
         before: async (tried) => {
-          if (tried === 3) await aHolds.promise;
+          if (tried !== 3) return;
+          bAtThird.resolve();
+          await aHolds.promise;
         },
         lostThird: bLostThird.resolve,
       });
