@@ -67,6 +67,7 @@ export {
   WorkUnblocked,
   WorkWipOverridden,
 } from "./assembly/assemblyEvents.js";
+export type { DoraMeasures } from "./assembly/doraMeasures.js";
 export type { Gate, GateContext, GateFinding, GateResult } from "./assembly/Gate.js";
 export {
   type AssignInput,
@@ -102,14 +103,9 @@ export {
   UnblockInputSchema,
 } from "./assembly/inputs.js";
 export type { KnownLines, LineDirectory } from "./assembly/LineDirectory.js";
-export {
-  type AssemblyMeasures,
-  type DoraMeasures,
-  type MeasureOptions,
-  MeasureOptionsSchema,
-  measureAssembly,
-  type Percentiles,
-} from "./assembly/measures.js";
+export { type MeasureOptions, MeasureOptionsSchema } from "./assembly/measureOptions.js";
+export type { Percentiles } from "./assembly/measureStats.js";
+export { type AssemblyMeasures, measureAssembly } from "./assembly/measures.js";
 export {
   DEFAULT_PIPELINE,
   DEFAULT_STAGES,

@@ -30,7 +30,8 @@ import type {
   SendBackInput,
   UnblockInput,
 } from "./inputs.js";
-import type { AssemblyMeasures, MeasureOptions } from "./measures.js";
+import type { MeasureOptions } from "./measureOptions.js";
+import type { AssemblyMeasures } from "./measures.js";
 import type { Deployment, DeploymentFilter, Incident, IncidentFilter } from "./Production.js";
 import type { Signal } from "./Signal.js";
 import type { Trace } from "./Trace.js";

@@ -8,10 +8,6 @@ import { measureThroughput } from "./throughputMeasures.js";
 import type { ReworkCause } from "./WorkItem.js";
 import { measureYield } from "./yieldMeasures.js";
 
-export type { DoraMeasures } from "./doraMeasures.js";
-export { type MeasureOptions, MeasureOptionsSchema } from "./measureOptions.js";
-export type { Percentiles } from "./measureStats.js";
-
 /** Measures of an assembly line over a window, computed only from its events. */
 export interface AssemblyMeasures {
   /** The window measured. */
