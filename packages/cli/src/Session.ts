@@ -21,8 +21,17 @@ import type { Output } from "./Output.js";
 
 /** Options every command accepts. */
 export interface GlobalOptions {
-  /** Folder of the factory (default `.factory` in the current folder). */
+  /**
+   * Folder of the factory: `--dir` or `FACTORY_DIR` as given, else the
+   * `.factory` of the current folder or of its nearest parent up to the
+   * repository's root, else `.factory` in the current folder.
+   */
   readonly dir: string;
+  /**
+   * Whether {@link GlobalOptions.dir} was looked for from the current folder
+   * up (no `--dir` or `FACTORY_DIR` named it); unset means it was named.
+   */
+  readonly searched?: boolean;
   /** Print JSON instead of text. */
   readonly json: boolean;
   /** Who the command writes as. */

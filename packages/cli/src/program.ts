@@ -31,6 +31,7 @@ import { registerWork } from "./commands/work.js";
 import { errorHints } from "./errorHints.js";
 import { errorMessage } from "./errorMessage.js";
 import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
+import { FACTORY_FOLDER, findFactoryFolder } from "./factoryFolder.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
 import { createOutput, type Output, OutputClosedError } from "./Output.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
@@ -76,18 +77,24 @@ function mayCreate(command: Command): boolean {
 
 /**
  * The folder a command names: `--dir`, else `FACTORY_DIR` when set and not
- * empty, else `.factory`. A file there is refused before any command reads or
- * creates the factory (it would fail later on the file system's terms).
+ * empty (either taken as given, relative to the current folder), else the
+ * `.factory` of the current folder or of the nearest parent up to the
+ * repository's root (see {@link findFactoryFolder}), else `.factory` here,
+ * where a command that creates the factory creates it. `searched` says the
+ * folder was looked for rather than named. A file there is refused before any
+ * command reads or creates the factory (it would fail later on the file
+ * system's terms).
  */
-function dirOf(command: Command, given: string): string {
-  if (given.trim() === "" && command.getOptionValueSourceWithGlobals("dir") !== "env")
+function dirOf(command: Command, given: string | undefined): { dir: string; searched: boolean } {
+  const named = given !== undefined && given.trim() !== "";
+  if (given !== undefined && !named && command.getOptionValueSourceWithGlobals("dir") !== "env")
     throw new UsageError("--dir: must not be empty (give the factory's folder, such as .factory)");
-  const dir = given.trim() === "" ? ".factory" : given;
+  const dir = named ? given : (findFactoryFolder() ?? FACTORY_FOLDER);
   if (statSync(resolve(dir), { throwIfNoEntry: false })?.isFile() === true)
     throw new UsageError(
       `--dir ${dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
     );
-  return dir;
+  return { dir, searched: !named };
 }
 
 /**
@@ -108,7 +115,7 @@ export function action(
   return async (...args) => {
     const command = args.at(-1) as Command;
     const merged = command.optsWithGlobals() as {
-      dir: string;
+      dir?: string;
       json?: boolean;
       actor?: string;
       store?: string;
@@ -117,7 +124,7 @@ export function action(
     const storeFlag = fromEnv ? "FACTORY_DATABASE_URL (--store)" : "--store";
     const store = parseStoreFlag(merged.store, storeFlag);
     const options: GlobalOptions = {
-      dir: dirOf(command, merged.dir),
+      ...dirOf(command, merged.dir),
       json: merged.json === true,
       actor: merged.actor === undefined ? defaultActor() : parseFlag(ActorFlag, merged.actor, "--actor"),
       ...(store === undefined ? {} : { store, storeFlag }),
@@ -137,7 +144,12 @@ export function createProgram(context: CliContext): Command {
       "The Software Factory from a shell or CI: floor plan, knowledge, assembly line, standards and measures.",
     )
     .version(CLI_VERSION)
-    .addOption(new Option("--dir <path>", "folder of the factory").default(".factory").env("FACTORY_DIR"))
+    .addOption(
+      new Option(
+        "--dir <path>",
+        "folder of the factory (default: the .factory here or in the nearest parent, up to the repository's root; else .factory here)",
+      ).env("FACTORY_DIR"),
+    )
     .addOption(
       new Option(
         "--store <url|path>",

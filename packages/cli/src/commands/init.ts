@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadFactoryYaml } from "@software-factory/floorplan";
 import type { Command } from "commander";
+import { FACTORY_FOLDER } from "../factoryFolder.js";
 import { redactStore } from "../flags.js";
 import { requireSource } from "../knownValues.js";
 import { counted } from "../plural.js";
@@ -46,6 +47,11 @@ export function registerInit(program: Command, context: CliContext): void {
         }
         const where = store === undefined ? dir : `${store} (caches in ${dir})`;
         output.line(`${existed ? "factory already exists" : "created factory"} in ${where}`);
+        // Found in a parent folder, as every command finds it: a second factory is made only when asked for.
+        if (existed && options.searched === true && dir !== resolve(FACTORY_FOLDER))
+          output.line(
+            `(found above the current folder; give --dir ${FACTORY_FOLDER} to create a separate one here)`,
+          );
         if (plan !== undefined) output.line(`applied ${plan}: ${counted(result.changes, "change")}`);
         else
           output.line(
