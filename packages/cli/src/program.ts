@@ -6,6 +6,7 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { FACTORY_FOLDER, findFactoryFolder } from "@software-factory/intelligence";
 import { Command, CommanderError, Option } from "commander";
 import { registerAutomations } from "./commands/automations.js";
 import { registerCheck } from "./commands/check.js";
@@ -31,7 +32,6 @@ import { registerWork } from "./commands/work.js";
 import { errorHints } from "./errorHints.js";
 import { errorMessage } from "./errorMessage.js";
 import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
-import { FACTORY_FOLDER, findFactoryFolder } from "./factoryFolder.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
 import { createOutput, type Output, OutputClosedError } from "./Output.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";

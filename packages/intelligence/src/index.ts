@@ -109,6 +109,7 @@ export {
 } from "./factory/contextPackTokens.js";
 export { FactoryService, type FactoryServices } from "./factory/FactoryService.js";
 export type { RouteInput } from "./factory/factoryRouter.js";
+export { FACTORY_FOLDER, findFactoryFolder } from "./factory/findFactoryFolder.js";
 export {
   type InboxShape,
   type IntelligenceError,

@@ -24,6 +24,8 @@
  * it stops reading, answers the requests it has read (up to 10 s, as when the
  * client closes stdin), then closes the factory. A second signal exits at once.
  *
+ * Without `--dir` it serves the `.factory` of the current folder or of the
+ * nearest parent up to the git repository's root, as `factory` finds it.
  * The factory must exist (its `factory.db`, or the `--store` file; `factory
  * init` makes one) unless `--init` asks to create an empty one: a mistyped
  * `--dir` is refused, not served empty. The factory opens before the server
@@ -43,7 +45,9 @@ import { type EventStore, OperatorIdSchema, ValidationError } from "@software-fa
 import {
   builtinAutomations,
   defaultGates,
+  FACTORY_FOLDER,
   type Factory,
+  findFactoryFolder,
   installBasicStandards,
   installBuiltinStandards,
   openFactory,
@@ -264,7 +268,7 @@ async function main(): Promise<number> {
     await serveUntilStopped(
       () =>
         openServedFactory({
-          dir: values.dir ?? ".factory",
+          dir: values.dir ?? findFactoryFolder() ?? FACTORY_FOLDER,
           actor,
           automations: values.automations ?? false,
           init: values.init ?? false,

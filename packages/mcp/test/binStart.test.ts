@@ -39,9 +39,9 @@ async function existingFactory(): Promise<string> {
 }
 
 /** Runs factory-mcp with its stdin closed and returns its exit code and output. */
-async function start(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+async function start(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot) {
   const run = promisify(execFile)(process.execPath, [...bin, ...args], {
-    cwd: repoRoot,
+    cwd,
     timeout: 60_000,
     env: { ...process.env, FACTORY_MCP_TOKEN: "", ...env },
   });
@@ -184,5 +184,19 @@ describe("factory-mcp's serving line", () => {
 
     expect(code).toBe(0);
     expect(stderr.split("\n")).toContain(`factory-mcp: serving ${dir} over stdio`);
+  });
+
+  it("without --dir serves the .factory of the nearest parent, up to the git repository's root, as factory does", async () => {
+    const repo = temp("mcp-start-repo-");
+    await promisify(execFile)("git", ["init", "--quiet", repo]);
+    await (await openFactory({ dir: join(repo, ".factory") })).close();
+    const subfolder = join(repo, "src", "checkout");
+    mkdirSync(subfolder, { recursive: true });
+
+    const { code, stderr } = await start([], {}, subfolder);
+
+    expect(code, stderr).toBe(0);
+    expect(stderr.split("\n")).toContain(`factory-mcp: serving ${join(repo, ".factory")} over stdio`);
+    expect(existsSync(join(subfolder, ".factory"))).toBe(false);
   });
 });

@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadFactoryYaml } from "@software-factory/floorplan";
+import { FACTORY_FOLDER } from "@software-factory/intelligence";
 import type { Command } from "commander";
-import { FACTORY_FOLDER } from "../factoryFolder.js";
 import { redactStore } from "../flags.js";
 import { requireSource } from "../knownValues.js";
 import { counted } from "../plural.js";
