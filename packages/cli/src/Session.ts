@@ -154,8 +154,10 @@ export async function openSessionFactory(
 export async function assertFactoryExists(options: GlobalOptions): Promise<void> {
   const { found, where } = await findFactory(options);
   if (found) return;
+  // A folder looked for (no --dir) was also looked for in each parent up to the repository's root.
+  const parents = options.searched === true && options.store === undefined ? " nor in a parent folder" : "";
   throw new NotFoundError({
-    message: `no factory at ${where}: run \`factory init\` to create it, or give the --dir (or --store) of an existing one`,
+    message: `no factory at ${where}${parents}: run \`factory init\` to create it, or give the --dir (or --store) of an existing one`,
     entity: "factory",
     id: where,
   });

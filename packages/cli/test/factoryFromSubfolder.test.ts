@@ -66,7 +66,7 @@ describe("the factory of a subfolder, with no --dir or FACTORY_DIR", () => {
     expect((await runFactory(["init"], { cwd: root })).code).toBe(0);
     const result = await runFactory(["work", "list"], { cwd: join(repo, "lib") });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`no factory at ${join(repo, "lib", ".factory")}:`);
+    expect(result.stderr).toContain(`no factory at ${join(repo, "lib", ".factory")} nor in a parent folder:`);
   });
 
   it("is the one --dir or FACTORY_DIR names, relative to the current folder", async () => {
