@@ -19,6 +19,7 @@ import {
 import * as Effect from "effect/Effect";
 import { z } from "zod";
 import { invalidInput } from "../internal/invalid.js";
+import { notJsonIssue } from "./notJson.js";
 import type { Skill, SkillRequirement } from "./Skill.js";
 import { errorText, isSdkError, SkillFailedError } from "./SkillFailedError.js";
 import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
@@ -241,8 +242,9 @@ export class SkillRegistry<Services = unknown> {
    *   first run is under way in this registry waits for it and returns its
    *   result (or its failure), unless that run is cancelled: the retry then
    *   runs as if it came after it (see `signal` below);
-   * - a run that failed (the handler failed, its output was invalid, or it
-   *   refused what its input named) releases the key, so a retry runs again;
+   * - a run that failed (the handler failed, its output was invalid, or not
+   *   JSON, or it refused what its input named) releases the key, so a retry
+   *   runs again;
    *   an input the skill's schema refuses claims nothing;
    * - two runs with the key at once, in two processes, or two registries on
    *   one log: one claims the key and runs its handler; the other fails with
@@ -282,7 +284,9 @@ export class SkillRegistry<Services = unknown> {
    *
    * @throws NotFoundError when no runnable skill has that name.
    * @throws ValidationError when the input or the handler's output is invalid
-   * (an input that is not JSON, such as a BigInt or a cycle, is invalid: it is hashed and recorded),
+   * (an input that is not JSON, such as a BigInt or a cycle, is invalid: it is hashed and recorded;
+   * so is the output of a run given an `idempotencyKey` that holds a BigInt, a cycle, a function or
+   * a symbol: it is recorded for its retries, and the issue's path names where),
    * the options are (an `idempotencyKey` that is empty or longer than 200 characters),
    * or the skill's folder failed to load (the message names its problems).
    * @throws ModelNotConfiguredError when the skill requires a model and the registry has none.
@@ -393,6 +397,9 @@ export class SkillRegistry<Services = unknown> {
       const output = skill.output.safeParse(raw);
       if (!output.success)
         throw validationErrorFromZod(output.error.issues, { subject: `output of skill ${name}` });
+      // A keyed run records its output for its retries: what JSON cannot keep is invalid output.
+      const notJson = run.key === undefined ? undefined : notJsonIssue(output.data);
+      if (notJson !== undefined) throw invalidInput(`output of skill ${name}`, [notJson]);
       const durationMs = await this.#record(run, "ok", { output: output.data });
       return { skill: name, output: output.data, durationMs };
     } catch (error) {
