@@ -3,8 +3,9 @@
  * embedded SQLite log (transitions per second, fold time when a process opens
  * the line), the cost of one transition behind 10 gates, suspect-link
  * propagation when a requirement with 100,000 links downstream changes, and
- * all measures over a 90-day window of a history of about 1,000,000 events
- * and 100,000 work items.
+ * all measures (the DORA ones alone too) over a 90-day window of a history of
+ * about 1,000,000 events, 100,000 work items and their lines' deployments and
+ * incidents.
  *
  * Times are given as wall clock / CPU time of this process: on a shared,
  * loaded machine the CPU time says what the work costs, the wall clock what a
@@ -29,6 +30,7 @@ import {
   openEventLog,
   type StoredEvent,
 } from "@software-factory/core";
+import { measureDora } from "../packages/core/src/assembly/doraMeasures.js";
 import { ms, peakRssMiB, percentile, rate, table, writeReport } from "./lib/report.js";
 
 const SCALE = Number(process.env.ASSEMBLY_BENCH_SCALE ?? "1");
@@ -240,7 +242,96 @@ function random(seed: number): () => number {
   };
 }
 
-/** Items over 180 days through the standard flow, with rework, blocks, gates and signals: about 1,000,000 events. */
+/** Appends one event of the synthetic history at `at` (epoch ms). */
+type Push = (at: number, type: string, subject: string, data: unknown, actor?: string) => void;
+
+/** A work item of a line that reached the release stage at `at`, waiting for a deployment to ship it. */
+interface Released {
+  readonly id: string;
+  readonly at: number;
+}
+
+/** Mean hours between two planned deployments of a line. */
+const DEPLOY_GAP_HOURS = 6;
+/** Share of deployments that fail to go out (the line retries within 2 hours). */
+const FAILED_DEPLOYS = 0.05;
+/** Share of successful deployments that cause an incident. */
+const INCIDENT_DEPLOYS = 0.08;
+
+/** An exponentially distributed wait with the given mean, from a uniform draw. */
+const wait = (next: () => number, mean: number) => -Math.log(1 - next()) * mean;
+
+/**
+ * Each line's production deployments and incidents over `days` from `start`, from a seed of their own so the
+ * items' events stay those of the runs before deployments were seeded. A line deploys every 6 hours on average
+ * (about 4 a day: DORA's top band deploys on demand, several times a day; at about 28 items a line a day that
+ * ships some 7 released items each); 5% fail and are retried within 2 hours, the items waiting for the retry;
+ * 8% of the others cause an incident opened within 6 hours, naming the deployment (or, one in three, only the
+ * line, so it is blamed on the line's latest deployment) and resolved after 4 hours on average, half of them by
+ * an unplanned deployment remediating it. One deployment in ten names no line (as logs written before
+ * deployments named one), its line then found from its items. These rates sit between DORA's high and elite
+ * bands (change fail rate about 13%, recovery within a day).
+ */
+function productionHistory(released: readonly Released[][], start: number, days: number, push: Push): void {
+  const next = random(7);
+  released.forEach((items, lineIndex) => {
+    const line = lineIds[lineIndex] as string;
+    const sorted = [...items].sort((a, b) => a.at - b.at);
+    let shipped = 0;
+    let count = 0;
+    let at = start + wait(next, DEPLOY_GAP_HOURS * HOUR);
+    while (at < start + days * DAY) {
+      const id = `dep_${line}_${count++}`;
+      let end = shipped;
+      while (end < sorted.length && (sorted[end] as Released).at <= at) end++;
+      const workItems = sorted.slice(shipped, end).map((item) => item.id);
+      const failed = next() < FAILED_DEPLOYS;
+      const named = workItems.length === 0 || next() >= 0.1;
+      push(at, "deployment.recorded", id, {
+        environment: "production",
+        workItems,
+        status: failed ? "failed" : "succeeded",
+        remediates: [],
+        ...(named ? { line } : {}),
+      });
+      if (!failed) {
+        shipped = end;
+        if (next() < INCIDENT_DEPLOYS) incident(id, line, at, next, push);
+      }
+      at += failed ? next() * 2 * HOUR : wait(next, DEPLOY_GAP_HOURS * HOUR);
+    }
+  });
+}
+
+/** An incident `deployment` of `line` caused, resolved later, by an unplanned fix deployment half the time. */
+function incident(
+  deployment: string,
+  line: string,
+  deployedAt: number,
+  next: () => number,
+  push: Push,
+): void {
+  const id = `inc_${deployment}`;
+  const opened = deployedAt + next() * 6 * HOUR;
+  const blamed = next() < 2 / 3 ? { deployment } : {};
+  push(opened, "incident.opened", id, { title: "checkout errors", severity: "high", ...blamed, line });
+  const resolved = opened + wait(next, 4 * HOUR);
+  if (next() < 0.5) {
+    push(resolved, "deployment.recorded", `fix_${deployment}`, {
+      environment: "production",
+      workItems: [],
+      status: "succeeded",
+      remediates: [id],
+      line,
+    });
+  }
+  push(resolved, "incident.resolved", id, {});
+}
+
+/**
+ * Items over 180 days through the standard flow, with rework, blocks, gates and signals (about 1,000,000
+ * events), and the production deployments that ship them and incidents (see productionHistory).
+ */
 function syntheticHistory(): StoredEvent[] {
   const next = random(42);
   const start = Date.parse("2026-01-01T00:00:00Z");
@@ -255,8 +346,9 @@ function syntheticHistory(): StoredEvent[] {
     data: unknown;
   }[] = [];
   const stages = ["intake", "requirements", "implementation", "testing", "release", "operate"];
-  const push = (at: number, type: string, subject: string, data: unknown, actor = "bot") =>
+  const push: Push = (at, type, subject, data, actor = "bot") =>
     raw.push({ seq: 0, id: "", type, v: 1, at: new Date(at).toISOString(), actor, subject, data });
+  const released: Released[][] = lineIds.map(() => []);
   for (let index = 0; index < HISTORY_ITEMS; index++) {
     const lineId = lineIds[index % LINES] as string;
     const id = `wi_${index}`;
@@ -328,12 +420,14 @@ function syntheticHistory(): StoredEvent[] {
         push(at, "work.advanced", id, { from: "implementation", to: "testing" });
       }
       push(at, "work.advanced", id, { from: stages[stage - 1], to: stages[stage] });
+      if (stages[stage] === "release") released[index % LINES]?.push({ id, at });
       if (stages[stage] === "release" && signal !== undefined)
         push(at, "signal.resolved", signal, { workItem: id });
     }
     at += next() * 48 * HOUR;
     push(at, "work.completed", id, { stage: "operate" });
   }
+  productionHistory(released, start, 180, push);
   // The history stops at day 180: items started late are still in flight.
   const cutoff = new Date(start + 180 * DAY).toISOString();
   const kept = raw.filter((event) => event.at <= cutoff);
@@ -361,7 +455,38 @@ async function measuresRun() {
   const perLine = await clock(() => {
     for (const line of lineIds) measureAssembly(history, { ...window, line });
   });
-  return { events: events.length, items: history.items.size, fold, measured, perLine, factory };
+  // measureDora is what measureAssembly calls for its dora field, with the same scope and items in scope.
+  const [from, to] = [window.from.getTime(), window.to.getTime()];
+  const none = { line: undefined, operator: undefined };
+  const doraFactory = await clock(() =>
+    measureDora(history, from, to, "production", none, (id) => history.items.has(id)),
+  );
+  const doraPerLine = await clock(() => {
+    for (const line of lineIds) {
+      measureDora(
+        history,
+        from,
+        to,
+        "production",
+        { line, operator: undefined },
+        (id) => history.items.get(id)?.line === line,
+      );
+    }
+  });
+  const production = events.filter((event) => /^(deployment|incident)\./.test(event.type)).length;
+  return {
+    events: events.length,
+    production,
+    deployments: history.deployments.size,
+    incidents: history.incidents.size,
+    items: history.items.size,
+    fold,
+    measured,
+    perLine,
+    doraFactory,
+    doraPerLine,
+    factory,
+  };
 }
 
 // ---- run and report ------------------------------------------------------------------------------
@@ -380,6 +505,7 @@ const measures = await measuresRun();
 const peak = peakRssMiB();
 rmSync(root, { recursive: true, force: true });
 const lead = measures.factory.throughput.leadTimeHours;
+const dora = measures.factory.dora;
 
 writeReport("assembly", "Assembly line", [
   `Load average (1 min) during the timed steps: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} on this machine's cores; times are wall clock / CPU time of the benchmark process, in ms unless said otherwise.`,
@@ -445,8 +571,12 @@ writeReport("assembly", "Assembly line", [
       ["fold the history (once)", both(measures.fold)],
       ["all measures, factory-wide, 90-day window (target < 2,000)", both(measures.measured)],
       [`all measures for each of the ${LINES} lines`, both(measures.perLine)],
+      ["DORA measures alone, factory-wide", both(measures.doraFactory)],
+      [`DORA measures alone, for each of the ${LINES} lines`, both(measures.doraPerLine)],
     ],
   ),
+  `The history holds ${fmt(measures.events - measures.production)} events of the items (as in runs before deployments were seeded) and ${fmt(measures.production)} of production: ${fmt(measures.deployments)} deployments and ${fmt(measures.incidents)} incidents. Each line deploys every ${DEPLOY_GAP_HOURS} hours on average, about 4 times a day: DORA's top band deploys on demand, several times a day, and at about 28 items a line a day that ships some 7 released items a deployment. ${FAILED_DEPLOYS * 100}% of deployments fail and are retried within 2 hours (their items wait for the retry, so the change lead time runs to the first successful deployment); ${INCIDENT_DEPLOYS * 100}% of the others cause an incident opened within 6 hours, naming the deployment or (one in three) only the line, resolved after 4 hours on average, half of them by an unplanned deployment that remediates it; one deployment in ten names no line, its line found from its items. That puts the change fail rate near 13% and recovery within a day, between DORA's high and elite bands. The DORA rows call the function measureAssembly calls for its dora field; the all-measures rows include it.`,
+  `DORA in the window: ${dora === null ? "no deployment" : `${fmt(dora.deployments)} deployments (${dora.deploymentsPerWeek.toFixed(0)} a week), change lead time p50 ${dora.changeLeadTimeHours.p50?.toFixed(1)} h / p85 ${dora.changeLeadTimeHours.p85?.toFixed(1)} h, change fail rate ${(dora.changeFailRate * 100).toFixed(1)}%, failed deployment recovery p50 ${dora.failedDeploymentRecoveryHours.p50?.toFixed(1)} h / p85 ${dora.failedDeploymentRecoveryHours.p85?.toFixed(1)} h, rework rate ${(dora.deploymentReworkRate * 100).toFixed(1)}%`}.`,
   `Window result: ${fmt(measures.factory.throughput.delivered)} items delivered, yield ${((measures.factory.yield.rate ?? 0) * 100).toFixed(1)}%, lead time p50 ${lead.p50?.toFixed(1)} h / p85 ${lead.p85?.toFixed(1)} h, WIP ${fmt(measures.factory.throughput.wip)}. The history (items over 180 days through the standard flow with blocks, gate failures, send backs, signals and evidence) is generated in memory from a fixed seed and passed to the pure functions; reading it from SQLite adds the log's read time (see core.md).`,
   `Peak resident memory of the whole run: ${fmt(peak)} MiB.`,
 ]);
