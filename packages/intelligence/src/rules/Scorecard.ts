@@ -10,6 +10,7 @@ import {
   startProjection,
   ValidationError,
 } from "@software-factory/core";
+import { LineDeclared, LineRetired } from "@software-factory/floorplan";
 import { z } from "zod";
 import { type Automation, defineAutomation } from "../automations/Automation.js";
 import { invalidInput } from "../internal/invalid.js";
@@ -40,6 +41,12 @@ export interface Scorecard {
    */
   readonly severity?: FindingSeverity;
 }
+
+/**
+ * The floor plan's events that add a line (or change one) and retire one: on
+ * them the lines to score change, whatever the scorecards' rules trigger on.
+ */
+const LINE_EVENTS: readonly string[] = [LineDeclared.type, LineRetired.type];
 
 /** Rank of each severity: a finding blocks when its rank reaches the scorecard's or gate's bar. */
 export const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { info: 0, warning: 1, error: 2 };
@@ -263,8 +270,9 @@ const OptionsSchema = z.object({
 /**
  * Scorecards kept current from the log: the levels are a projection of
  * `scorecard.level.changed` events, and {@link Scorecards.automation}
- * re-evaluates them when an event a rule depends on (its `triggers`) lands
- * (once per burst), recording each change as an event.
+ * re-evaluates them when an event a rule depends on (its `triggers`) lands,
+ * or a line is added to or retired from the floor plan (once per burst),
+ * recording each change as an event.
  *
  * @example
  * ```ts
@@ -412,27 +420,30 @@ export class Scorecards implements AsyncDisposable {
     return scoreLines(this.options.standards, found, lines ?? this.options.lines());
   }
 
-  /** Event types the automation re-evaluates on: the triggers of every rule of every scorecard. */
+  /**
+   * Event types the automation re-evaluates on: the triggers of every rule of
+   * every scorecard, and the floor plan's `floorplan.line.declared` and
+   * `floorplan.line.retired` (a line added or retired is scored or loses its
+   * level, even on a scorecard whose levels list no rules). None when no
+   * scorecard is kept.
+   */
   triggers(): string[] {
-    return [
-      ...new Set(
-        this.options.scorecards.flatMap((scorecard) =>
-          scorecard.levels.flatMap((level) =>
-            level.rules.flatMap((id) => this.options.standards.rule(id)?.triggers ?? []),
-          ),
-        ),
-      ),
-    ];
+    const { scorecards, standards } = this.options;
+    if (scorecards.length === 0) return [];
+    const rules = scorecards.flatMap((scorecard) =>
+      scorecard.levels.flatMap((level) => level.rules.flatMap((id) => standards.rule(id)?.triggers ?? [])),
+    );
+    return [...new Set([...rules, ...LINE_EVENTS])];
   }
 
   /**
    * The automation (`rescore-lines`) that re-evaluates every scorecard when
-   * an event one of its rules depends on lands, and records each level that
-   * changed as a `scorecard.level.changed` event (a line no longer listed by
-   * `lines` goes to no level).
+   * an event one of its rules depends on lands or a line is added or retired
+   * (see {@link Scorecards.triggers}), and records each level that changed as
+   * a `scorecard.level.changed` event (a line no longer listed by `lines`
+   * goes to no level).
    *
-   * @throws ValidationError (path `scorecards`) when no scorecard is kept, or
-   * only levels without rules (it would react to nothing).
+   * @throws ValidationError (path `scorecards`) when no scorecard is kept (it would have nothing to re-evaluate).
    */
   automation(): Automation {
     const triggers = this.triggers();
@@ -440,13 +451,13 @@ export class Scorecards implements AsyncDisposable {
       throw invalidInput("scorecards automation", [
         {
           path: "scorecards",
-          message:
-            "the scorecards have no rule to re-evaluate on (no scorecard is kept, or its levels list no rules)",
+          message: "no scorecard is kept, so the automation would have nothing to re-evaluate",
         },
       ]);
     return defineAutomation({
       name: "rescore-lines",
-      description: "Re-evaluates the scorecards when an event their rules depend on lands.",
+      description:
+        "Re-evaluates the scorecards when an event their rules depend on lands, or a line is added or retired.",
       on: triggers,
       run: async (event, { emit }) => {
         // Only the last trigger of a burst re-evaluates: the state it sees includes the others.

@@ -12,6 +12,7 @@ import {
   openFactory,
   ruleGate,
   type Scorecard,
+  ScorecardLevelChanged,
   Scorecards,
   startAutomations,
 } from "@software-factory/intelligence";
@@ -250,7 +251,10 @@ describe("scorecards over the basic standards", () => {
       lines: () => [],
     });
     closing.push(none);
-    expect(() => none.automation()).toThrow(/the scorecards have no rule to re-evaluate on/);
+    expect(none.triggers()).toEqual([]);
+    expect(() => none.automation()).toThrow(
+      "scorecards automation is invalid: scorecards: no scorecard is kept, so the automation would have nothing to re-evaluate",
+    );
   });
 });
 
@@ -400,6 +404,45 @@ describe("scorecards hosted by openFactory", () => {
       });
       expect((await reopen(card([bronze, silver]), stricter)).level).toBe("bronze");
     } finally {
+      rmSync(hostDir, { recursive: true, force: true });
+    }
+  });
+
+  it("scores a line added after open on a scorecard whose levels have no rules, and takes the level of a line retired", async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), "factory-hosted-scorecards-"));
+    const listed = defineScorecard({
+      id: "listed",
+      description: "Lines in the floor plan.",
+      levels: [{ name: "listed", rules: [] }],
+    });
+    const hosted = await openFactory({
+      dir: hostDir,
+      actor: "ana",
+      durability: "normal",
+      scorecards: [listed],
+    });
+    try {
+      await hosted.floorplan.applyPlan({
+        ...plan({}),
+        lines: [
+          { id: "checkout", owner: "ana" },
+          { id: "search", owner: "ana" },
+        ],
+      });
+      await hosted.automations?.idle();
+      expect(await hosted.scorecards.levelOf("listed", "checkout")).toBe("listed");
+      expect(await hosted.scorecards.levelOf("listed", "search")).toBe("listed");
+
+      await hosted.floorplan.applyPlan(plan({}));
+      await hosted.automations?.idle();
+      const changes = await hosted.log.read({ types: [ScorecardLevelChanged.type] });
+      expect(changes.filter(ScorecardLevelChanged.is).map((event) => event.data)).toEqual([
+        { scorecard: "listed", line: "checkout", from: null, to: "listed", failing: [] },
+        { scorecard: "listed", line: "search", from: null, to: "listed", failing: [] },
+        { scorecard: "listed", line: "search", from: "listed", to: null, failing: [] },
+      ]);
+    } finally {
+      await hosted.close();
       rmSync(hostDir, { recursive: true, force: true });
     }
   });
