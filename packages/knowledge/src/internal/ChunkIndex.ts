@@ -153,10 +153,11 @@ export class ChunkIndex {
     await this.#embedding;
   }
 
-  /** Waits for the embedding pass and the rebuild of vector graphs in progress, if any. */
+  /** Waits for the embedding pass, the rebuild of vector graphs and the lexical compaction in progress, if any. */
   async idle(): Promise<void> {
     await this.#embedding;
     await this.#vector.idle();
+    await this.#lexical.idle();
   }
 
   /**

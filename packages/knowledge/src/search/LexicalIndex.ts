@@ -5,6 +5,7 @@
  * @module
  */
 import { deserialize, serialize } from "node:v8";
+import { turnOfEventLoop } from "../internal/turnOfEventLoop.js";
 import { TopK } from "./TopK.js";
 import { tokenize } from "./tokenize.js";
 import type { IndexSearchOptions, ScoredId } from "./types.js";
@@ -30,6 +31,9 @@ export interface TermCounts {
 /** Share of deleted entries above which the postings are compacted. */
 const COMPACT_RATIO = 0.25;
 
+/** Postings entries a compaction copies between two turns of the event loop (a few milliseconds). */
+const ENTRIES_PER_STEP = 16_384;
+
 /** The postings of one term: ascending document numbers and their term frequencies. */
 class Postings {
   docs: Int32Array = new Int32Array(4);
@@ -54,6 +58,24 @@ class Postings {
     this.tfs[this.length] = Math.min(tf, 65_535);
     this.length += 1;
   }
+}
+
+/**
+ * A compaction under way: the documents live when it began, renumbered
+ * densely, and the postings copied for them so far. The index keeps its own
+ * postings until the copy replaces them whole.
+ */
+interface Compaction {
+  /** Documents numbered below this were indexed when the compaction began. */
+  readonly begun: number;
+  /** New number of each document below `begun`; -1 for one deleted when it began. */
+  readonly renumber: Int32Array;
+  /** Old number of each new one. */
+  readonly olds: number[];
+  /** Postings copied so far, with the documents still live when copied. */
+  readonly terms: Map<string, Postings>;
+  /** Documents added since the compaction began, with their terms, appended when it ends. */
+  readonly added: { readonly doc: number; readonly counts: ReadonlyMap<string, number> }[];
 }
 
 /** A cursor walking one term's postings during a query. */
@@ -93,6 +115,11 @@ export class LexicalIndex {
   #liveCount = 0;
   #totalLength = 0;
   #epoch = 0;
+  /** The compaction under way, if any. */
+  #compaction: Compaction | undefined;
+  /** Its steps, and the loop taking them with a turn of the event loop between. */
+  #steps: Generator<void> | undefined;
+  #compacting: Promise<void> | undefined;
 
   /** An empty index. */
   constructor(options: LexicalIndexOptions = {}) {
@@ -144,6 +171,7 @@ export class LexicalIndex {
       postings.push(doc, tf);
       postings.df += 1;
     }
+    this.#compaction?.added.push({ doc, counts });
     this.#epoch += 1;
   }
 
@@ -158,11 +186,10 @@ export class LexicalIndex {
     for (const term of new Set(this.#tokenizeStored(doc))) {
       const postings = this.#terms.get(term);
       if (postings !== undefined) postings.df -= 1;
+      this.#uncount(term, doc);
     }
     this.#epoch += 1;
-    if (this.#ids.length - this.#liveCount > COMPACT_RATIO * this.#ids.length && this.#ids.length > 64) {
-      this.#compact();
-    }
+    this.#compactIfDue();
   }
 
   /**
@@ -183,7 +210,7 @@ export class LexicalIndex {
     }
     if (docs.length === 0) return;
     docs.sort((a, b) => a - b);
-    for (const postings of this.#terms.values()) {
+    for (const [term, postings] of this.#terms) {
       // Both lists are sorted: walk them together, skipping ahead in the postings.
       let at = 0;
       let next = 0;
@@ -194,15 +221,27 @@ export class LexicalIndex {
         while (next < docs.length && (docs[next] as number) < found) next += 1;
         if (next < docs.length && docs[next] === found) {
           postings.df -= 1;
+          this.#uncount(term, found);
           at += 1;
           next += 1;
         }
       }
     }
     this.#epoch += 1;
-    if (this.#ids.length - this.#liveCount > COMPACT_RATIO * this.#ids.length && this.#ids.length > 64) {
-      this.#compact();
-    }
+    this.#compactIfDue();
+  }
+
+  /**
+   * Resolves once no compaction runs. Once more than a quarter of the entries
+   * are removed, the postings are compacted without them in steps of a few
+   * milliseconds with a turn of the event loop between, so the call that
+   * removed them returns at once and other work goes on; until the compacted
+   * postings replace the old ones whole, searches read the old ones, and adds
+   * and removals reach both. {@link LexicalIndex.serialize} meanwhile finishes
+   * the compaction first.
+   */
+  async idle(): Promise<void> {
+    while (this.#compacting !== undefined) await this.#compacting;
   }
 
   /**
@@ -255,7 +294,8 @@ export class LexicalIndex {
 
   /** A compact binary image of the index, for a cache on disk. */
   serialize(): Uint8Array {
-    this.#compact();
+    if (this.#steps !== undefined) for (const _ of this.#steps);
+    for (const _ of this.#compactionSteps());
     const terms: [string, Int32Array, Uint16Array][] = [];
     for (const [term, postings] of this.#terms) {
       terms.push([
@@ -416,34 +456,123 @@ export class LexicalIndex {
     return terms;
   }
 
-  /** Renumbers live documents densely and drops the postings of deleted ones. */
-  #compact(): void {
+  /** Starts compacting in the background once more than a quarter of the entries are removed, unless a compaction runs. */
+  #compactIfDue(): void {
+    if (this.#steps !== undefined) return;
+    const entries = this.#ids.length;
+    if (entries - this.#liveCount <= COMPACT_RATIO * entries || entries <= 64) return;
+    const steps = this.#compactionSteps();
+    this.#steps = steps;
+    this.#compacting = (async () => {
+      while (steps.next().done !== true) await turnOfEventLoop();
+    })().then(
+      () => {
+        this.#compacting = undefined;
+        this.#compactIfDue();
+      },
+      () => {
+        // A compaction that failed (out of memory) left the old postings in use; a later removal tries again.
+        this.#compacting = undefined;
+      },
+    );
+  }
+
+  /**
+   * Renumbers live documents densely and drops the postings of deleted ones,
+   * yielding after every {@link ENTRIES_PER_STEP} postings entries copied;
+   * the copy replaces the index's postings in the last step.
+   */
+  *#compactionSteps(): Generator<void> {
     if (this.#liveCount === this.#ids.length) return;
-    const renumber = new Int32Array(this.#ids.length).fill(-1);
-    const ids: string[] = [];
-    const lengths = new Uint32Array(Math.max(16, this.#liveCount));
-    for (let doc = 0; doc < this.#ids.length; doc += 1) {
+    const begun = this.#ids.length;
+    const renumber = new Int32Array(begun).fill(-1);
+    const olds: number[] = [];
+    for (let doc = 0; doc < begun; doc += 1) {
       if (this.#live[doc] === 0) continue;
-      renumber[doc] = ids.length;
-      lengths[ids.length] = this.#lengths[doc] as number;
-      ids.push(this.#ids[doc] as string);
+      renumber[doc] = olds.length;
+      olds.push(doc);
     }
-    const terms = new Map<string, Postings>();
-    for (const [term, postings] of this.#terms) {
-      if (postings.df === 0) continue;
-      const compacted = new Postings();
-      for (let i = 0; i < postings.length; i += 1) {
-        const doc = renumber[postings.docs[i] as number] as number;
-        if (doc >= 0) compacted.push(doc, postings.tfs[i] as number);
+    const compaction: Compaction = { begun, renumber, olds, terms: new Map(), added: [] };
+    this.#compaction = compaction;
+    try {
+      let budget = ENTRIES_PER_STEP;
+      // Terms created meanwhile come last in the map and hold only documents added since.
+      for (const [term, postings] of this.#terms) {
+        const copied = this.#copied(compaction, postings);
+        if (copied.length > 0) compaction.terms.set(term, copied);
+        budget -= postings.length + 8;
+        if (budget <= 0) {
+          yield;
+          budget = ENTRIES_PER_STEP;
+        }
       }
-      compacted.df = compacted.length;
-      terms.set(term, compacted);
+      this.#install(compaction);
+    } finally {
+      this.#compaction = undefined;
+      this.#steps = undefined;
     }
+  }
+
+  /** The entries of postings for documents indexed when a compaction began and live now, renumbered. */
+  #copied({ begun, renumber }: Compaction, postings: Postings): Postings {
+    const copied = new Postings();
+    copied.docs = new Int32Array(Math.max(4, postings.length));
+    copied.tfs = new Uint16Array(copied.docs.length);
+    for (let i = 0; i < postings.length; i += 1) {
+      const doc = postings.docs[i] as number;
+      if (doc >= begun) break;
+      if (this.#live[doc] === 0) continue;
+      copied.docs[copied.length] = renumber[doc] as number;
+      copied.tfs[copied.length] = postings.tfs[i] as number;
+      copied.length += 1;
+    }
+    copied.df = copied.length;
+    return copied;
+  }
+
+  /** A removed document leaves the postings a compaction copied with it live. */
+  #uncount(term: string, doc: number): void {
+    const compaction = this.#compaction;
+    if (compaction === undefined || doc >= compaction.begun) return;
+    const copied = compaction.terms.get(term);
+    if (copied !== undefined) copied.df -= 1;
+  }
+
+  /** Replaces the postings with a compaction's copy, appending the documents added since it began. */
+  #install({ olds, terms, added }: Compaction): void {
+    const ids = olds.map((doc) => this.#ids[doc] as string);
+    const capacity = Math.max(16, ids.length + added.length);
+    const lengths = new Uint32Array(capacity);
+    const live = new Uint8Array(capacity);
+    olds.forEach((doc, renumbered) => {
+      lengths[renumbered] = this.#lengths[doc] as number;
+      live[renumbered] = this.#live[doc] as number;
+    });
+    for (const { doc, counts } of added) {
+      if (this.#live[doc] === 0) continue;
+      const renumbered = ids.length;
+      ids.push(this.#ids[doc] as string);
+      lengths[renumbered] = this.#lengths[doc] as number;
+      live[renumbered] = 1;
+      for (const [term, tf] of counts) {
+        let postings = terms.get(term);
+        if (postings === undefined) {
+          postings = new Postings();
+          terms.set(term, postings);
+        }
+        postings.push(renumbered, tf);
+        postings.df += 1;
+      }
+    }
+    const numberOf = new Map<string, number>();
+    ids.forEach((id, doc) => {
+      if (live[doc] === 1) numberOf.set(id, doc);
+    });
     this.#terms = terms;
     this.#ids = ids;
     this.#lengths = lengths;
-    this.#live = new Uint8Array(lengths.length).fill(1, 0, ids.length);
-    this.#numberOf = new Map(ids.map((id, doc) => [id, doc]));
+    this.#live = live;
+    this.#numberOf = numberOf;
     this.#epoch += 1;
   }
 
