@@ -1,4 +1,5 @@
 import type { AssemblyHistory, DeploymentHistory, IncidentHistory } from "./AssemblyHistory.js";
+import { blameIncidents, deploymentLines, nextSuccess } from "./doraTimeline.js";
 import { DAY, HOUR, type Percentiles, percentiles } from "./measureStats.js";
 
 /** The five DORA software delivery measures, as dora.dev defines them. */
@@ -44,29 +45,9 @@ export function measureDora(
   const all = [...history.deployments.values()]
     .filter((deployment) => deployment.environment === environment && deployment.at < end)
     .sort((a, b) => a.at - b.at);
-  const ofLine = (deployment: DeploymentHistory, lineId: string) =>
-    deployment.line === undefined
-      ? deployment.workItems.some((id) => history.items.get(id)?.line === lineId)
-      : deployment.line === lineId;
-  const lines = new Map<string, ReadonlySet<string>>();
-  const linesOf = (deployment: DeploymentHistory): ReadonlySet<string> => {
-    let found = lines.get(deployment.id);
-    if (found === undefined) {
-      found = new Set(
-        deployment.line === undefined
-          ? deployment.workItems.flatMap((id) => history.items.get(id)?.line ?? [])
-          : [deployment.line],
-      );
-      lines.set(deployment.id, found);
-    }
-    return found;
-  };
-  // A deployment with no known line (none named, nothing shipped) may be of any line.
-  const sameLine = (a: DeploymentHistory, b: DeploymentHistory) => {
-    const [ofA, ofB] = [linesOf(a), linesOf(b)];
-    return ofA.size === 0 || ofB.size === 0 || [...ofA].some((id) => ofB.has(id));
-  };
-  const blamed = blameIncidents(history, all, end, ofLine);
+  const linesOf = deploymentLines(history);
+  const ofLine = (deployment: DeploymentHistory, lineId: string) => linesOf(deployment).has(lineId);
+  const blamed = blameIncidents(history, all, end, linesOf);
   const ships = (deployment: DeploymentHistory) =>
     (line === undefined || ofLine(deployment, line)) &&
     (operator === undefined || deployment.workItems.some(itemInScope));
@@ -83,7 +64,9 @@ export function measureDora(
   const caused = new Map<string, IncidentHistory[]>();
   for (const [id, cause] of blamed) {
     const incident = history.incidents.get(id) as IncidentHistory;
-    caused.set(cause.id, [...(caused.get(cause.id) ?? []), incident]);
+    const incidents = caused.get(cause.id);
+    if (incidents === undefined) caused.set(cause.id, [incident]);
+    else incidents.push(incident);
   }
   const inWindow = scoped.filter((deployment) => deployment.at >= start);
   if (inWindow.length === 0) return null;
@@ -108,6 +91,7 @@ export function measureDora(
   let failed = 0;
   let rework = 0;
   const recoveries: number[] = [];
+  const recovery = nextSuccess(all, linesOf);
   for (const deployment of inWindow) {
     if (deployment.remediates.length > 0) rework++;
     const incidents = caused.get(deployment.id) ?? [];
@@ -119,9 +103,7 @@ export function measureDora(
       if (resolved.every((at) => at !== undefined && at < end))
         recoveredAt = Math.max(...(resolved as number[]));
     } else {
-      recoveredAt = all.find(
-        (later) => later.at > deployment.at && later.status === "succeeded" && sameLine(later, deployment),
-      )?.at;
+      recoveredAt = recovery(deployment)?.at;
     }
     // An incident stamped before its deployment (clocks apart) recovers it at once, never in negative time.
     if (recoveredAt !== undefined) recoveries.push(Math.max(0, recoveredAt - deployment.at) / HOUR);
@@ -134,30 +116,4 @@ export function measureDora(
     failedDeploymentRecoveryHours: percentiles(recoveries),
     deploymentReworkRate: rework / inWindow.length,
   };
-}
-
-/**
- * The deployment each incident opened before `end` counts against: the one it
- * names, else (when it names a line) the latest deployment of that line
- * recorded before it opened, among `deployments` (oldest first).
- */
-function blameIncidents(
-  history: AssemblyHistory,
-  deployments: readonly DeploymentHistory[],
-  end: number,
-  ofLine: (deployment: DeploymentHistory, line: string) => boolean,
-): Map<string, DeploymentHistory> {
-  const blamed = new Map<string, DeploymentHistory>();
-  for (const incident of history.incidents.values()) {
-    if (incident.openedAt >= end) continue;
-    let cause = incident.deployment === undefined ? undefined : history.deployments.get(incident.deployment);
-    if (incident.deployment === undefined && incident.line !== undefined) {
-      for (const deployment of deployments) {
-        if (deployment.at > incident.openedAt) break;
-        if (ofLine(deployment, incident.line)) cause = deployment;
-      }
-    }
-    if (cause !== undefined) blamed.set(incident.id, cause);
-  }
-  return blamed;
 }
