@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { gitTopLevel, pathInRepository } from "@software-factory/intelligence";
 import { UsageError } from "./exitCodes.js";
 
 /** The root the paths are relative to, and what it is (for messages). */
@@ -18,20 +18,6 @@ export interface RepositoryRoot {
   readonly folder: string;
   /** `the repository`, or what else the folder is. */
   readonly what: string;
-}
-
-/** The top folder of the git repository holding `folder`, or undefined when it is in none (or git cannot run). */
-export function gitTopLevel(folder: string): string | undefined {
-  try {
-    const top = execFileSync("git", ["rev-parse", "--show-toplevel"], {
-      cwd: folder,
-      stdio: ["ignore", "pipe", "ignore"],
-      encoding: "utf8",
-    }).trim();
-    return top === "" ? undefined : top;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -45,13 +31,6 @@ export function repositoryRoot(factoryDir: string, cwd = process.cwd()): Reposit
   return { folder: dirname(resolve(cwd, factoryDir)), what: "the folder holding the factory" };
 }
 
-/** `path` relative to `root` with `/` separators, or undefined when it is outside `root`. */
-function inside(root: string, path: string): string | undefined {
-  const rel = relative(root, path);
-  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
-  return rel.split(sep).join("/");
-}
-
 /**
  * Whether an absolute `path` is a repository path written from the root, as
  * CODEOWNERS patterns and the floor plan's paths are (`/services/pay/x.ts`):
@@ -60,13 +39,6 @@ function inside(root: string, path: string): string | undefined {
 function isRootedRepositoryPath(path: string): boolean {
   const first = path.split(/[\\/]+/).find((segment) => segment !== "");
   return isAbsolute(path) && first !== undefined && !existsSync(resolve("/", first));
-}
-
-/** `path` relative to `root`, trying the real paths too (a root or path reached through a symbolic link). */
-function insideResolvingLinks(root: string, path: string): string | undefined {
-  const direct = inside(root, path);
-  if (direct !== undefined || !existsSync(path)) return direct;
-  return inside(realpathSync(root), realpathSync(path));
 }
 
 /**
@@ -93,8 +65,10 @@ export function repositoryPaths(
   return given.map((path) => {
     const absolute = resolve(cwd, path);
     const found =
-      insideResolvingLinks(root.folder, absolute) ??
-      (isRootedRepositoryPath(path) ? inside(root.folder, resolve(root.folder, `.${absolute}`)) : undefined);
+      pathInRepository(root.folder, absolute) ??
+      (isRootedRepositoryPath(path)
+        ? pathInRepository(root.folder, resolve(root.folder, `.${absolute}`))
+        : undefined);
     if (found === undefined)
       throw new UsageError(
         `${argument}: ${path} is outside ${root.what} (${root.folder}); give a path inside it, relative to the current folder or absolute`,

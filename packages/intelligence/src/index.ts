@@ -63,6 +63,7 @@ export type {
   ProposedOwner,
   TestFramework,
 } from "./codebase/proposal.js";
+export { gitTopLevel, pathInRepository } from "./codebase/repositoryPath.js";
 export { listRepoFiles, type RepoFiles } from "./codebase/scan/files.js";
 export {
   type CodebaseImportProgress,

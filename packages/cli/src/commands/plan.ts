@@ -12,14 +12,13 @@ import {
   RemoveAllLinesError,
   safeLoadFactoryYaml,
 } from "@software-factory/floorplan";
-import type { Factory } from "@software-factory/intelligence";
+import { type Factory, gitTopLevel } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { nameArgument } from "../flags.js";
 import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
 import { namedPath } from "../problemPlace.js";
 import { action, type CliContext } from "../program.js";
-import { gitTopLevel } from "../repositoryPaths.js";
 import { withDryRunFactory } from "../Session.js";
 
 /**

@@ -8,9 +8,8 @@
  *
  * @module
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, realpathSync } from "node:fs";
-import { isAbsolute, relative, sep } from "node:path";
+import { isAbsolute } from "node:path";
+import { gitTopLevel, pathInRepository } from "@software-factory/intelligence";
 
 let cachedRoot: string | undefined;
 
@@ -20,25 +19,8 @@ let cachedRoot: string | undefined;
  * `gitRange`), else that folder. Asked of git once per process.
  */
 export function serverRepositoryRoot(): string {
-  if (cachedRoot !== undefined) return cachedRoot;
-  let top = "";
-  try {
-    top = execFileSync("git", ["rev-parse", "--show-toplevel"], {
-      stdio: ["ignore", "pipe", "ignore"],
-      encoding: "utf8",
-    }).trim();
-  } catch {
-    // Not in a git repository, or no git: the working folder is the root.
-  }
-  cachedRoot = top === "" ? process.cwd() : top;
+  cachedRoot ??= gitTopLevel(process.cwd()) ?? process.cwd();
   return cachedRoot;
-}
-
-/** `path` relative to `root` with `/` separators, or undefined when it is not strictly inside `root`. */
-function inside(root: string, path: string): string | undefined {
-  const rel = relative(root, path);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
-  return rel.split(sep).join("/");
 }
 
 /**
@@ -48,9 +30,7 @@ function inside(root: string, path: string): string | undefined {
  */
 export function repositoryPath(path: string, root = serverRepositoryRoot()): string {
   if (!isAbsolute(path)) return path;
-  let found = inside(root, path);
-  if (found === undefined && existsSync(path) && existsSync(root))
-    found = inside(realpathSync(root), realpathSync(path));
-  if (found === undefined) return path;
+  const found = pathInRepository(root, path);
+  if (found === undefined || found === "") return path;
   return path.endsWith("/") ? `${found}/` : found;
 }
