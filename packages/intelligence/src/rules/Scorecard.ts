@@ -1,5 +1,4 @@
 import {
-  defineEvent,
   type EventLog,
   hashJson,
   type NewEvent,
@@ -15,8 +14,10 @@ import { z } from "zod";
 import { type Automation, defineAutomation } from "../automations/Automation.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
-import type { Finding, FindingSeverity } from "./Rule.js";
+import type { FindingSeverity } from "./Rule.js";
 import type { Standards } from "./Standards.js";
+import { ScorecardDefined, ScorecardLevelChanged } from "./scorecardEvents.js";
+import { type LineScore, scoreLines } from "./scoreLines.js";
 
 /** One level of a scorecard: the rules a line must pass, on top of every lower level's. */
 export interface ScorecardLevel {
@@ -48,29 +49,6 @@ export interface Scorecard {
  */
 const LINE_EVENTS: readonly string[] = [LineDeclared.type, LineRetired.type];
 
-/** Rank of each severity: a finding blocks when its rank reaches the scorecard's or gate's bar. */
-export const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { info: 0, warning: 1, error: 2 };
-
-/** Whether a finding of `severity` blocks under a bar of `bar` (default `error`). */
-export function blocks(severity: FindingSeverity, bar: FindingSeverity = "error"): boolean {
-  return SEVERITY_RANK[severity] >= SEVERITY_RANK[bar];
-}
-
-/** Where a line stands on a scorecard. */
-export interface LineScore {
-  /** Line id. */
-  readonly line: string;
-  /** Highest level reached, or undefined when not even the first. */
-  readonly level: string | undefined;
-  /** The next level and the findings (at or above the scorecard's severity) that keep the line from it. */
-  readonly next?: {
-    /** The next level's name. */
-    readonly level: string;
-    /** The findings that keep the line from it. */
-    readonly failing: readonly Finding[];
-  };
-}
-
 const ScorecardSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case, as in production-readiness"),
   description: z.string().trim().min(1, "must say what reaching the top level means"),
@@ -94,42 +72,6 @@ export function defineScorecard(scorecard: Scorecard): Scorecard {
   parseInput(ScorecardSchema, scorecard, `scorecard "${String(scorecard?.id)}"`);
   return scorecard;
 }
-
-/** A line's level on a scorecard changed. */
-export const ScorecardLevelChanged = defineEvent(
-  "scorecard.level.changed",
-  z.object({
-    /** The scorecard's id. */
-    scorecard: z.string().min(1),
-    /** The line's id. */
-    line: z.string().min(1),
-    /** The level it had; null when it had not reached the first. */
-    from: z.string().nullable(),
-    /** The level it has now; null when it no longer reaches the first. */
-    to: z.string().nullable(),
-    /** Ids of the rules that keep it from the next level (none at the top). */
-    failing: z.array(z.string()),
-  }),
-);
-
-/**
- * A scorecard was re-scored at open because it, or one of its rules, is not
- * the one its levels were last recorded under (or none was recorded yet): the
- * level changes it found are recorded with it. Subject: the scorecard's id.
- */
-export const ScorecardDefined = defineEvent(
-  "scorecard.defined",
-  z.object({
-    /** The scorecard's id. */
-    scorecard: z.string().min(1),
-    /**
-     * Hex SHA-256 of what its levels depend on: its levels and severity, and
-     * each of its rules' id, description, severity, kind, triggers and the
-     * source text of its check.
-     */
-    fingerprint: z.string().min(1),
-  }),
-);
 
 /** The fingerprint of a scorecard over the standards' rules (see {@link ScorecardDefined}). */
 function fingerprintOf(scorecard: Scorecard, standards: Standards<unknown>): string {
@@ -184,53 +126,6 @@ function checkRules(standards: Standards<unknown>, scorecards: readonly Scorecar
       issues,
     });
   }
-}
-
-/**
- * Scores lines on a scorecard now: a line reaches a level when no rule of
- * that level or any level below has a finding at or above the scorecard's
- * severity (default `error`) on the line or on what belongs to it (its work
- * items, artifacts, documents). A finding on a target of several lines (a
- * document naming two lines) counts against each of them, and so does one
- * that names more lines itself (`Finding.lines`: a dependency cycle counts
- * against every line in it). So a line that has
- * reached a level passes `ruleGate({ rules: { scorecard, level } })`, which
- * blocks on the same severity.
- *
- * @throws NotFoundError when the scorecard names a rule the standards do not have (see {@link Standards.check}).
- */
-export async function scoreLines(
-  standards: Standards<unknown>,
-  scorecard: Scorecard,
-  lines: readonly string[],
-): Promise<LineScore[]> {
-  const ruleIds = scorecard.levels.flatMap((level) => level.rules);
-  const bar = scorecard.severity ?? "error";
-  const findings = (await standards.check({ rules: ruleIds })).filter((finding) =>
-    blocks(finding.severity, bar),
-  );
-  const byLine = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const lines = new Set([
-      ...(finding.target.kind === "line" ? [finding.target.id] : await standards.linesOf(finding.target)),
-      ...(finding.lines ?? []),
-    ]);
-    for (const line of lines) {
-      const list = byLine.get(line) ?? [];
-      list.push(finding);
-      byLine.set(line, list);
-    }
-  }
-  return lines.map((line) => {
-    const failing = byLine.get(line) ?? [];
-    let level: string | undefined;
-    for (const candidate of scorecard.levels) {
-      const blocking = failing.filter((finding) => candidate.rules.includes(finding.rule));
-      if (blocking.length > 0) return { line, level, next: { level: candidate.name, failing: blocking } };
-      level = candidate.name;
-    }
-    return { line, level };
-  });
 }
 
 /** Options of {@link Scorecards}. */

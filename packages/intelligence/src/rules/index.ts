@@ -19,13 +19,11 @@ export {
 export { type RuleGateOptions, ruleGate, type ScorecardLevelRef } from "./ruleGate.js";
 export {
   defineScorecard,
-  type LineScore,
   type Scorecard,
-  ScorecardDefined,
   type ScorecardLevel,
-  ScorecardLevelChanged,
   Scorecards,
   type ScorecardsOptions,
-  scoreLines,
 } from "./Scorecard.js";
 export { type CheckScope, Standards, type TargetSource } from "./Standards.js";
+export { ScorecardDefined, ScorecardLevelChanged } from "./scorecardEvents.js";
+export { type LineScore, scoreLines } from "./scoreLines.js";

@@ -16,8 +16,9 @@ import { z } from "zod";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Finding, FindingSeverity, Rule, RulePack } from "./Rule.js";
-import { blocks, type Scorecard } from "./Scorecard.js";
+import type { Scorecard } from "./Scorecard.js";
 import type { Standards } from "./Standards.js";
+import { blocks } from "./scoreLines.js";
 
 /** The rules of a scorecard up to and including one of its levels (levels are cumulative). */
 export interface ScorecardLevelRef {
