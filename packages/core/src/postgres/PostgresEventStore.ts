@@ -1,20 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import {
-  DEFAULT_READ_LIMIT,
-  type EventStore,
-  type PreparedEvent,
-  type ReadQuery,
-  type StoreAppendOptions,
-  type StoredEvent,
-} from "../EventStore.js";
-import {
-  ClosedError,
-  ConcurrencyConflictError,
-  SchemaVersionError,
-  StoreError,
-  ValidationError,
-} from "../errors.js";
+import type { EventStore, PreparedEvent, ReadQuery, StoreAppendOptions, StoredEvent } from "../EventStore.js";
+import { ClosedError, ConcurrencyConflictError, SchemaVersionError, StoreError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { appendTurn, heldTurn, lostRace } from "../retryOnConflict.js";
 import { AppendLock } from "./AppendLock.js";
@@ -29,6 +16,7 @@ import {
   storeErrorFrom,
 } from "./connectionErrors.js";
 import { endWithin } from "./endWithin.js";
+import { buildReadSql, COLUMNS, type EventRow, fromRow } from "./eventRows.js";
 import { migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import { NotificationListener } from "./NotificationListener.js";
 import {
@@ -41,26 +29,12 @@ import { PostgresWriteTurns } from "./PostgresWriteTurns.js";
 import { settleAbandonedAppend } from "./settleAbandonedAppend.js";
 import { turnOrder } from "./turnOrder.js";
 
-interface EventRow {
-  readonly seq: string;
-  readonly id: string;
-  readonly type: string;
-  readonly v: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly subject: string;
-  readonly data: unknown;
-  readonly caused_by: string | null;
-}
-
 interface AppendOutcome {
   readonly outcome: "appended" | "landed" | "duplicate" | "key_conflict" | "head_conflict";
   readonly result_head: string | null;
   readonly result_first: string | null;
   readonly result_count: number;
 }
-
-const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
 
 /** The longest wait for the server to end, and report on, an append whose answer did not come in time (ms). */
 const SETTLE_MS = 1_000;
@@ -510,47 +484,4 @@ function channelFor(schema: string): string {
   // Only plain names go into the channel as they are; others (quotes, capitals, length) are hashed.
   if (/^[a-z0-9_]{1,63}$/.test(channel)) return channel;
   return `factory_events_${createHash("sha256").update(schema).digest("hex").slice(0, 40)}`;
-}
-
-function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {
-  const limit = query.limit ?? DEFAULT_READ_LIMIT;
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw new ValidationError({
-      message: `read query is invalid: limit: expected a non-negative integer, got ${String(limit)}`,
-      issues: [{ path: "limit", message: "expected a non-negative integer" }],
-    });
-  }
-  const params: unknown[] = [query.after ?? 0];
-  const where = ["seq > $1"];
-  if (query.until !== undefined) {
-    params.push(query.until);
-    where.push(`seq <= $${params.length}`);
-  }
-  if (query.types !== undefined) {
-    params.push(query.types);
-    where.push(`type = ANY($${params.length}::text[])`);
-  }
-  if (query.subjects !== undefined) {
-    params.push(query.subjects);
-    where.push(`subject = ANY($${params.length}::text[])`);
-  }
-  params.push(limit);
-  return {
-    sql: `SELECT ${COLUMNS} FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT $${params.length}`,
-    params,
-  };
-}
-
-function fromRow(row: EventRow): StoredEvent {
-  const event = {
-    seq: Number(row.seq),
-    id: row.id,
-    type: row.type,
-    v: row.v,
-    at: row.at,
-    actor: row.actor,
-    subject: row.subject,
-    data: row.data,
-  };
-  return row.caused_by === null ? event : { ...event, causedBy: row.caused_by };
 }

@@ -1,0 +1,69 @@
+/**
+ * The events table's rows: the columns a read selects, the SQL of a read
+ * query, and a row as a stored event.
+ *
+ * @module
+ */
+import { DEFAULT_READ_LIMIT, type ReadQuery, type StoredEvent } from "../EventStore.js";
+import { ValidationError } from "../errors.js";
+
+/** A row of the events table as the driver gives it (`seq` as text: a bigint). */
+export interface EventRow {
+  readonly seq: string;
+  readonly id: string;
+  readonly type: string;
+  readonly v: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly subject: string;
+  readonly data: unknown;
+  readonly caused_by: string | null;
+}
+
+/** The columns of the events table a read selects, in {@link EventRow}'s order. */
+export const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
+
+/** The SQL and parameters of a read query over the events table. */
+export function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {
+  const limit = query.limit ?? DEFAULT_READ_LIMIT;
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new ValidationError({
+      message: `read query is invalid: limit: expected a non-negative integer, got ${String(limit)}`,
+      issues: [{ path: "limit", message: "expected a non-negative integer" }],
+    });
+  }
+  const params: unknown[] = [query.after ?? 0];
+  const where = ["seq > $1"];
+  if (query.until !== undefined) {
+    params.push(query.until);
+    where.push(`seq <= $${params.length}`);
+  }
+  if (query.types !== undefined) {
+    params.push(query.types);
+    where.push(`type = ANY($${params.length}::text[])`);
+  }
+  if (query.subjects !== undefined) {
+    params.push(query.subjects);
+    where.push(`subject = ANY($${params.length}::text[])`);
+  }
+  params.push(limit);
+  return {
+    sql: `SELECT ${COLUMNS} FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT $${params.length}`,
+    params,
+  };
+}
+
+/** A row of the events table as a stored event. */
+export function fromRow(row: EventRow): StoredEvent {
+  const event = {
+    seq: Number(row.seq),
+    id: row.id,
+    type: row.type,
+    v: row.v,
+    at: row.at,
+    actor: row.actor,
+    subject: row.subject,
+    data: row.data,
+  };
+  return row.caused_by === null ? event : { ...event, causedBy: row.caused_by };
+}
