@@ -342,9 +342,9 @@ export class SkillRegistry<Services = unknown> {
       const subject = `input of skill ${name}`;
       const invalid = parsed.success
         ? invalidInput(subject, [
-            {
+            notJsonIssue(input, "as a run's input is hashed and recorded") ?? {
               path: "",
-              message: `must be JSON (no BigInt, no cycle), as a run's input is hashed and recorded: ${errorText(hashed.error)}`,
+              message: `must be JSON, as a run's input is hashed and recorded: ${errorText(hashed.error)}`,
             },
           ])
         : validationErrorFromZod(parsed.error.issues, { subject });
@@ -398,7 +398,10 @@ export class SkillRegistry<Services = unknown> {
       if (!output.success)
         throw validationErrorFromZod(output.error.issues, { subject: `output of skill ${name}` });
       // A keyed run records its output for its retries: what JSON cannot keep is invalid output.
-      const notJson = run.key === undefined ? undefined : notJsonIssue(output.data);
+      const notJson =
+        run.key === undefined
+          ? undefined
+          : notJsonIssue(output.data, "as a keyed run's output is recorded for its retries");
       if (notJson !== undefined) throw invalidInput(`output of skill ${name}`, [notJson]);
       const durationMs = await this.#record(run, "ok", { output: output.data });
       return { skill: name, output: output.data, durationMs };

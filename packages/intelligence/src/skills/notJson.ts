@@ -6,9 +6,8 @@
  */
 import type { ValidationIssue } from "@software-factory/core";
 
-/** What an issue of {@link notJsonIssue} says, before what it found. */
-const MUST_BE_JSON =
-  "must be JSON (no BigInt, cycle, function or symbol), as a keyed run's output is recorded for its retries";
+/** What an issue of {@link notJsonIssue} says, before why and what it found. */
+const MUST_BE_JSON = "must be JSON (no BigInt, cycle, function or symbol)";
 
 /**
  * The first place, depth first, where `value` holds what `JSON.stringify`
@@ -18,10 +17,14 @@ const MUST_BE_JSON =
  * NaN to null), as do `undefined` members, which JSON drops; an object
  * reached twice without a cycle (a shared reference) passes too.
  *
+ * @param why - why the value must be JSON, said after the rule ("as a run's input is hashed and recorded").
  * @returns the issue, or undefined when `value` is JSON.
  */
-export function notJsonIssue(value: unknown): ValidationIssue | undefined {
-  return visit(value, "", "", new Map());
+export function notJsonIssue(value: unknown, why: string): ValidationIssue | undefined {
+  const issue = visit(value, "", "", new Map());
+  return issue === undefined
+    ? undefined
+    : { path: issue.path, message: `${MUST_BE_JSON}, ${why}: ${issue.message}` };
 }
 
 /** The issue of `value`, reached under `key` at `path` inside `ancestors` (each object by its path). */
@@ -33,11 +36,11 @@ function visit(
 ): ValidationIssue | undefined {
   const json = toJson(value, key);
   if (typeof json === "bigint" || typeof json === "function" || typeof json === "symbol")
-    return { path, message: `${MUST_BE_JSON}: found a ${typeof json === "bigint" ? "BigInt" : typeof json}` };
+    return { path, message: `found a ${typeof json === "bigint" ? "BigInt" : typeof json}` };
   if (typeof json !== "object" || json === null) return undefined;
   const first = ancestors.get(json);
   if (first !== undefined)
-    return { path, message: `${MUST_BE_JSON}: found a cycle back to ${first === "" ? "(root)" : first}` };
+    return { path, message: `found a cycle back to ${first === "" ? "(root)" : first}` };
   ancestors.set(json, path);
   try {
     if (Array.isArray(json)) {
