@@ -41,10 +41,28 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], value: unknown): string
       const path = placed[index]?.path ?? "";
       const missing =
         issue.code === "invalid_type" && path !== "" && valueAt(value, issue.path) === undefined;
-      const message = missing ? `missing (expected ${issue.expected})` : issue.message;
+      const message = missing
+        ? `missing (expected ${issue.expected})`
+        : (choiceMessage(issue) ?? issue.message);
       return path === "" ? message : `${path}: ${message}`;
     })
     .join("; ");
+}
+
+/**
+ * The CLI's words for a value that is not one of a fixed set, where zod would
+ * say `Invalid option: expected one of "a"|"b"` or `Invalid discriminator
+ * value. Expected 'a' | 'b'`: `must be one of a, b`, as the other flag errors
+ * say what the value must be. A schema's own message is kept.
+ */
+function choiceMessage(issue: z.core.$ZodIssue): string | undefined {
+  const choices =
+    issue.code === "invalid_value" && issue.message.startsWith("Invalid option:")
+      ? issue.values
+      : issue.code === "invalid_union" && issue.message.startsWith("Invalid discriminator value")
+        ? (issue as { options?: readonly unknown[] }).options
+        : undefined;
+  return choices === undefined ? undefined : `must be one of ${choices.map(String).join(", ")}`;
 }
 
 /** The part of a value a zod issue path leads to; undefined when it leads nowhere. */

@@ -138,8 +138,8 @@ describe("floor plan", () => {
     expect(report.changed).toEqual([{ line: "payments", owner: "bo", paths: ["src/payments/refund.ts"] }]);
     expect(report.affected.map((line: { line: string }) => line.line)).toEqual(["checkout"]);
     const bad = await factory("impact", "--since", "no-such-ref");
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error: E_VALIDATION: --since "no-such-ref" cannot be diffed in /);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: E_USAGE: --since "no-such-ref" cannot be diffed in /);
   });
 });
 

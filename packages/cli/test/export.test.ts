@@ -138,7 +138,7 @@ describe("factory standards export", () => {
       "repo",
     );
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain("E_USAGE: --format: expected cursor or agents-md");
+    expect(format.stderr).toContain("E_USAGE: --format: must be one of cursor, agents-md");
     const to = await factory("standards", "export", "--format", "cursor");
     expect(to.code).toBe(2);
     expect(to.stderr).toContain("--to");

@@ -92,12 +92,11 @@ describe("factory impact --since", () => {
     },
   );
 
-  it("refuses a ref the repository lacks with E_VALIDATION naming --since", SLOW, async () => {
+  it("refuses a ref the repository lacks as a usage error naming --since", SLOW, async () => {
     const bad = await factory("impact", "--since", "no-such-ref");
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(
-      /^error: E_VALIDATION: --since "no-such-ref" cannot be diffed in .+no-such-ref/,
-    );
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^error: E_USAGE: --since "no-such-ref" cannot be diffed in .+no-such-ref/);
   });
 
   it(

@@ -24,11 +24,17 @@ const head = () => withSdk((opened) => opened.log.head());
 const dora = async () => (await json<AssemblyMeasures>("metrics")).dora;
 
 describe("factory deployment record and factory incident open|resolve", () => {
+  it("names the shipped work items --work-item in its help, as context and import junit do", async () => {
+    const help = await ok("deployment", "record", "--help");
+    expect(help.stdout).toContain("--work-item <id>");
+    expect(help.stdout).not.toContain("--item <id>");
+  });
+
   it("records deployments and incidents, in text and JSON, that factory metrics reports", SLOW, async () => {
     expect(await dora()).toBeNull();
     const item = await json<WorkItem>("work", "create", "--line", "checkout", "Pay by link");
 
-    const shipped = await ok("deployment", "record", "--item", item.id);
+    const shipped = await ok("deployment", "record", "--work-item", item.id);
     const [, first] = /^recorded (dep_\S+) /.exec(shipped.stdout) ?? [];
     expect(shipped.stdout).toBe(`recorded ${first} to production (succeeded), shipping ${item.id}\n`);
     const failed = await json<Record<string, unknown>>("deployment", "record", "--status", "failed");
@@ -39,6 +45,7 @@ describe("factory deployment record and factory incident open|resolve", () => {
       workItems: [],
       remediates: [],
     });
+    // --item, the flag's first name, still works.
     await ok("deployment", "record", "--environment", "staging", "--item", item.id);
 
     const opened = await ok(
@@ -89,7 +96,11 @@ describe("factory deployment record and factory incident open|resolve", () => {
         ],
         [
           await factory("deployment", "record", "--status", "rolled-back"),
-          'error: E_USAGE: --status: Invalid option: expected one of "succeeded"|"failed" (got "rolled-back")',
+          'error: E_USAGE: --status: must be one of succeeded, failed (got "rolled-back")',
+        ],
+        [
+          await factory("deployment", "record", "--work-item", ""),
+          'error: E_USAGE: --work-item: must not be empty (got "")',
         ],
         [
           await factory("deployment", "record", "--item", ""),
@@ -98,7 +109,7 @@ describe("factory deployment record and factory incident open|resolve", () => {
         [await factory("incident", "open", " "), "error: E_USAGE: <title>: title must not be empty"],
         [
           await factory("incident", "open", "--severity", "huge", "Down"),
-          'error: E_USAGE: --severity: Invalid option: expected one of "low"|"medium"|"high"|"critical" (got "huge")',
+          'error: E_USAGE: --severity: must be one of low, medium, high, critical (got "huge")',
         ],
         [
           await factory("incident", "resolve", "inc_nope", "--note", ""),
@@ -116,6 +127,10 @@ describe("factory deployment record and factory incident open|resolve", () => {
       }
 
       const missing: [RunResult, string][] = [
+        [
+          await factory("deployment", "record", "--work-item", "wi_nope"),
+          'error: E_NOT_FOUND: --work-item: no work item "wi_nope" (see factory work list)',
+        ],
         [
           await factory("deployment", "record", "--item", "wi_nope"),
           'error: E_NOT_FOUND: --item: no work item "wi_nope" (see factory work list)',
@@ -151,7 +166,7 @@ describe("factory deployment record and factory incident open|resolve", () => {
     async () => {
       const before = (await dora())?.deployments ?? 0;
       const item = await json<WorkItem>("work", "create", "--line", "checkout", "Pay by bank");
-      const deploy = ["deployment", "record", "--item", item.id, "--idempotency-key", "ci-pipeline-77"];
+      const deploy = ["deployment", "record", "--work-item", item.id, "--idempotency-key", "ci-pipeline-77"];
       const first = await ok(...deploy);
       expect(first.stdout).toMatch(
         new RegExp(`^recorded dep_\\S+ to production \\(succeeded\\), shipping ${item.id}\\n$`),

@@ -296,7 +296,7 @@ describe("factory work link and factory work review", () => {
       const verdict = await factory("work", "review", "link_nope", "--verdict", "maybe");
       expect(verdict.code).toBe(2);
       expect(firstLine(verdict)).toBe(
-        'error: E_USAGE: --verdict: Invalid option: expected one of "keep"|"adapted"|"obsolete" (got "maybe")',
+        'error: E_USAGE: --verdict: must be one of keep, adapted, obsolete (got "maybe")',
       );
       const note = await factory("work", "review", "link_nope", "--verdict", "keep", "--note", " ");
       expect(note.code).toBe(2);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ValidationError } from "@software-factory/core";
 import type { ImpactReport } from "@software-factory/floorplan";
 import { gitChangedPaths } from "@software-factory/intelligence";
 import type { Command } from "commander";
@@ -19,12 +20,18 @@ import { withFactory } from "../Session.js";
  * Paths changed between a git ref and HEAD (`git diff <ref>...HEAD`) in the
  * current repository: names as they are on disk, a rename by both its paths.
  *
- * @throws UsageError when `ref` is blank or starts with `-`.
- * @throws ValidationError naming `--since` when git cannot diff the range.
+ * @throws UsageError naming `--since` when `ref` is blank or starts with `-`,
+ *   or when git cannot diff the range (a ref the repository lacks, a folder
+ *   outside git): a flag value that does not work, as `import git --range` says.
  */
 export async function changedPaths(ref: string, cwd = process.cwd()): Promise<string[]> {
   if (ref.trim() === "" || ref.startsWith("-")) throw new UsageError(`--since: "${ref}" is not a git ref`);
-  return gitChangedPaths(`${ref}...HEAD`, { cwd, field: "--since", given: ref });
+  try {
+    return await gitChangedPaths(`${ref}...HEAD`, { cwd, field: "--since", given: ref });
+  } catch (error) {
+    if (error instanceof ValidationError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 /** Prints an impact report as text (`factory impact` refuses unknown lines before it prints). */

@@ -10,6 +10,9 @@
  *
  * A deployment's version is `--deployed-version`: the root program's
  * `--version` (the CLI's own) is read wherever it appears on the command line.
+ * The work items it shipped are `--work-item`, as `context` and `import junit`
+ * name a work item; `--item`, the flag's first name, is still read (hidden
+ * from the help).
  *
  * @module
  */
@@ -20,7 +23,7 @@ import {
   RecordDeploymentInputSchema,
   ResolveIncidentInputSchema,
 } from "@software-factory/core";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { idempotencyKeyOption, NameValue, nameArgument, parseFlag } from "../flags.js";
 import { requireDeployment, requireIncident, requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
@@ -33,7 +36,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** Where a deployment's fields came from on the command line. */
 const DEPLOYMENT_FLAGS: FlagsOfFields = {
   environment: "--environment",
-  workItems: "--item",
+  workItems: "--work-item",
   status: "--status",
   remediates: "--remediates",
   line: "--line",
@@ -116,7 +119,8 @@ export function registerDeployment(program: Command, context: CliContext): void 
     .command("record")
     .description("record a deployment and the work items it shipped")
     .option("--environment <name>", "where it went (DORA counts production only)", "production")
-    .option("--item <id>", "a work item it shipped (repeatable)", collect)
+    .option("--work-item <id>", "a work item it shipped (repeatable)", collect)
+    .addOption(new Option("--item <id>", "the old name of --work-item").hideHelp().argParser(collect))
     .option(
       "--status <status>",
       "succeeded or failed (a failed one counts toward the change fail rate)",
@@ -133,6 +137,7 @@ export function registerDeployment(program: Command, context: CliContext): void 
       action(context, async ({ options, output }, flags) => {
         const f = flags as {
           environment: string;
+          workItem?: string[];
           item?: string[];
           status: string;
           remediates?: string[];
@@ -140,10 +145,17 @@ export function registerDeployment(program: Command, context: CliContext): void 
           deployedVersion?: string;
           idempotencyKey?: string;
         };
+        const items = [
+          ...(f.workItem ?? []).map((id) => ({
+            id: parseFlag(NameValue, id, "--work-item"),
+            flag: "--work-item",
+          })),
+          ...(f.item ?? []).map((id) => ({ id: parseFlag(NameValue, id, "--item"), flag: "--item" })),
+        ];
         const input = {
           environment: parseFlag(EnvironmentFlag, f.environment, "--environment"),
           status: parseFlag(deployment.status.unwrap(), f.status, "--status"),
-          workItems: (f.item ?? []).map((id) => parseFlag(NameValue, id, "--item")),
+          workItems: items.map(({ id }) => id),
           remediates: (f.remediates ?? []).map((id) => parseFlag(NameValue, id, "--remediates")),
           ...lineOf(f.line),
           ...(f.deployedVersion === undefined
@@ -153,7 +165,7 @@ export function registerDeployment(program: Command, context: CliContext): void 
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const id = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
-          for (const item of input.workItems) await requireWorkItem(factory, item, "--item");
+          for (const { id, flag } of items) await requireWorkItem(factory, id, flag);
           for (const fixed of input.remediates) await requireIncident(factory, fixed, "--remediates");
           return namingFlags(DEPLOYMENT_FLAGS, () =>
             factory.work.recordDeployment({ ...input, actor: options.actor }, keyed),

@@ -17,7 +17,7 @@ import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
-const FormatFlag = z.enum(["cursor", "agents-md"], { message: "expected cursor or agents-md" });
+const FormatFlag = z.enum(["cursor", "agents-md"]);
 const ToFlag = z.string().trim().min(1, "must not be empty");
 
 /** The options of `factory standards export` as commander gives them. */
