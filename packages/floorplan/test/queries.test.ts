@@ -104,6 +104,25 @@ describe("lineForPath (CODEOWNERS semantics)", () => {
     expect(floor.lineForPath("./apps/web/x")).toBe("web");
   });
 
+  it("takes parentheses, bars, braces and plus signs in a pattern literally, as CODEOWNERS does", () => {
+    const floor = buildFloorGraph(
+      ownersPlan([
+        ["/app/(marketing)/", "marketing"],
+        ["a|b.ts", "bar"],
+        ["+(x).ts", "extglob"],
+        ["{c,d}.ts", "brace"],
+      ]),
+    );
+    expect(floor.lineForPath("app/(marketing)/about/page.tsx")).toBe("marketing");
+    expect(floor.lineForPath("app/marketing/about/page.tsx")).toBeUndefined();
+    expect(floor.lineForPath("src/a|b.ts")).toBe("bar");
+    expect(floor.lineForPath("a.ts")).toBeUndefined();
+    expect(floor.lineForPath("+(x).ts")).toBe("extglob");
+    expect(floor.lineForPath("xx.ts")).toBeUndefined();
+    expect(floor.lineForPath("{c,d}.ts")).toBe("brace");
+    expect(floor.lineForPath("c.ts")).toBeUndefined();
+  });
+
   it("lets a later pattern of an unowned line leave a path unowned", () => {
     const floor = buildFloorGraph({
       operators: [{ id: "o" }],

@@ -71,8 +71,10 @@ export function compilePattern(raw: string): CompiledPattern {
   // `docs/*` stays one level deep (GitHub's reading).
   const globs = dirOnly ? [`${glob}/**/*`, `${glob}/`] : literalLast ? [glob, `${glob}/**`] : [glob];
   // One regular expression for the pattern's globs: a bare RegExp test is several times faster than picomatch's matcher function.
-  const options = { dot: true, nocase: false, noextglob: true, nobrace: true };
-  const regex = new RegExp(globs.map((glob) => picomatch.makeRe(glob, options).source).join("|"));
+  const options = { dot: true, nocase: false, noextglob: true, nobrace: true, windows: false };
+  const regex = new RegExp(
+    globs.map((glob) => picomatch.makeRe(literalGlob(glob), options).source).join("|"),
+  );
   const prefix: string[] = [];
   if (anchored) {
     for (const segment of segments) {
@@ -81,6 +83,17 @@ export function compilePattern(raw: string): CompiledPattern {
     }
   }
   return { pattern: raw, test: (path) => regex.test(path), prefix: anchored ? prefix : undefined };
+}
+
+/**
+ * The glob with every character escaped that picomatch reads as syntax but a
+ * CODEOWNERS pattern takes literally: `(`, `)` and `|` (picomatch makes them
+ * a regular expression group, so `/app/(marketing)/`, a Next.js route group,
+ * matched nothing and `a|b` matched `a`), and `+ @ ! { }`, which start its
+ * extglob and brace syntax. Only `*`, `**` and `?` stay wildcards.
+ */
+function literalGlob(glob: string): string {
+  return glob.replace(/[()|+@!{}]/g, "\\$&");
 }
 
 /** Normalizes a path to repository-relative form: no leading `./` or `/`, forward slashes. */
