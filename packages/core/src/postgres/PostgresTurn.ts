@@ -30,7 +30,7 @@ export interface PostgresTurn extends WriteTurn {
   append<T>(work: (query: TurnStatement) => Promise<T>, commit: TurnCommit): Promise<T>;
 }
 
-/** How the `COMMIT` of a turn's append is waited for. */
+/** How the `COMMIT` of a turn's append (or the `ROLLBACK` of one that did not land) is waited for. */
 export interface TurnCommit {
   /** How long to wait for its answer, asked when it is sent (ms): the append call's time left. */
   readonly answerMs: () => number;
@@ -49,8 +49,12 @@ export interface TurnSettings {
   readonly lastsMs: number;
   /** How long the client waits for the lock: the answer to the statement that takes it (ms). */
   readonly answerMs: number;
-  /** How long the client waits for the answer to its `ROLLBACK` (ms). */
-  readonly queryTimeoutMs: number;
+  /**
+   * How long the client waits for the answer to the `ROLLBACK` of a turn
+   * ended without an append (by `end` or after `lastsMs`), in ms; past it the
+   * connection is closed, which ends the transaction too.
+   */
+  readonly rollbackAnswerMs: number;
 }
 
 /** Listens to a held connection's `error` event, which its next statement reports. */
@@ -101,12 +105,10 @@ export async function beginPostgresTurn(
     over();
     throw error;
   }
-  const closing =
-    (statement: "COMMIT" | "ROLLBACK", answerMs = () => settings.queryTimeoutMs) =>
-    () =>
-      failed === undefined
-        ? query({ text: statement, query_timeout: answerMs() }).then(() => undefined)
-        : Promise.resolve();
+  const closing = (statement: "COMMIT" | "ROLLBACK", answerMs: () => number) => () =>
+    failed === undefined
+      ? query({ text: statement, query_timeout: answerMs() }).then(() => undefined)
+      : Promise.resolve();
   let open = true;
   let ending: Promise<void> | undefined;
   /** Ends the turn once: `last` runs, then the connection goes back to the pool (or is closed when a statement failed). */
@@ -136,11 +138,11 @@ export async function beginPostgresTurn(
         if (failed !== undefined) throw failed;
         return result;
       })();
-      // A conflict rolls back; a failed statement or commit closes the connection.
-      await finish(() => appended.catch(closing("ROLLBACK")));
+      // A conflict rolls back, within the call's time as the commit; a failed statement or commit closes the connection.
+      await finish(() => appended.catch(closing("ROLLBACK", commit.answerMs)));
       return appended;
     },
-    end: () => finish(closing("ROLLBACK")),
+    end: () => finish(closing("ROLLBACK", () => settings.rollbackAnswerMs)),
   };
   const timer = setTimeout(() => void turn.end(), settings.lastsMs);
   timer.unref();

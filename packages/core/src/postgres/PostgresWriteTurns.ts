@@ -74,14 +74,16 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
       over();
       throw storeErrorFrom(error, options.target, "waiting for a write turn");
     }
+    const lastsMs = Math.max(1, Math.floor(options.callTimeoutMs / 2));
     try {
       this.#turn = await beginPostgresTurn(
         client,
         {
           lockKey: this.#lock.key,
-          lastsMs: Math.max(1, Math.floor(options.callTimeoutMs / 2)),
+          lastsMs,
           answerMs: deadline.answerMs(options.queryTimeoutMs),
-          queryTimeoutMs: options.queryTimeoutMs,
+          // Waiting longer would not free the lock sooner: the server ends a session idle in a turn after lastsMs.
+          rollbackAnswerMs: Math.min(options.queryTimeoutMs, lastsMs),
         },
         over,
       );
