@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,9 +11,10 @@ import {
 } from "@software-factory/core";
 import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
-import { afterEach, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { logOver } from "./contract/eventStoreContract.js";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "./fixtures/postgresTestServer.js";
+import { POSTGRES_TEST_URL, skipPostgres, TestSchemas, withAdmin } from "./fixtures/postgresTestServer.js";
 
 const schemas = new TestSchemas();
 const opened: EventLog[] = [];
@@ -48,6 +50,75 @@ const postgresStores: OpenStores = async () => {
     openPostgresEventStore({
       url: POSTGRES_TEST_URL,
       schema: schemas.next(prefix),
+      callTimeoutMs: 2 * TURN_LASTS_MS,
+    });
+  return [await open("order_a"), await open("order_b"), await open("order_c")];
+};
+
+/**
+ * A role refused `pg_control_system()` (so its stores order themselves by the
+ * URL's host, port and database, and the schema), owner of a database of its
+ * own in which that function's `EXECUTE` is revoked from `PUBLIC`; created on
+ * first use, dropped after the file's tests. Its URL names no schema.
+ */
+let refusedRole: Promise<string> | undefined;
+const refusedName = `factory_noctl_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+
+afterAll(async () => {
+  if (refusedRole === undefined) return;
+  await withAdmin(async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS "${refusedName}" WITH (FORCE)`);
+    await admin.query(`DROP ROLE IF EXISTS "${refusedName}"`);
+  });
+});
+
+/** Runs `sql` on the refused role's database, as the test server's admin or as `user`; resolves with the error it failed with. */
+async function inRefusedDatabase(sql: string, user?: string): Promise<unknown> {
+  const url = new URL(POSTGRES_TEST_URL);
+  url.pathname = `/${refusedName}`;
+  if (user !== undefined) {
+    url.username = user;
+    url.password = "";
+  }
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await client.query(sql).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+async function createRefusedRole(): Promise<string> {
+  await withAdmin(async (admin) => {
+    await admin.query(`CREATE ROLE "${refusedName}" LOGIN`);
+    await admin.query(`CREATE DATABASE "${refusedName}" OWNER "${refusedName}"`);
+  });
+  expect(
+    await inRefusedDatabase("REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC"),
+  ).toBeUndefined();
+  // The role is refused indeed: its stores take the fallback.
+  const refusal = await inRefusedDatabase("SELECT system_identifier FROM pg_control_system()", refusedName);
+  expect((refusal as { code?: string }).code).toBe("42501");
+  const url = new URL(POSTGRES_TEST_URL);
+  url.username = refusedName;
+  url.password = "";
+  url.pathname = `/${refusedName}`;
+  url.search = "";
+  return url.toString();
+}
+
+const refusedRoleStores: OpenStores = async () => {
+  refusedRole ??= createRefusedRole();
+  const url = await refusedRole;
+  // The database is the test's own: its schemas go with it.
+  const open = (prefix: string) =>
+    openPostgresEventStore({
+      url,
+      schema: `${prefix}_${randomBytes(4).toString("hex")}`,
       callTimeoutMs: 2 * TURN_LASTS_MS,
     });
   return [await open("order_a"), await open("order_b"), await open("order_c")];
@@ -113,6 +184,7 @@ function scriptedWrite(
 describe.each([
   ["SQLite files", false, sqliteStores],
   ["PostgreSQL schemas", skipPostgres, postgresStores],
+  ["PostgreSQL schemas of a role refused pg_control_system()", skipPostgres, refusedRoleStores],
 ] as const)("write turns on three %s", (_name, skip, openStores) => {
   it.skipIf(skip)(
     "are taken in one order, so two writes that lost on two stores in opposite orders both land without a turn lapsing",
