@@ -84,12 +84,24 @@ function shown(value: unknown): string {
   return `${JSON.stringify(value.slice(0, SHOWN_CHARS))}... (${value.length} characters)`;
 }
 
-/** A positive whole number given on the command line (`-5` and `0` are refused as "must be at least 1"). */
-export const PositiveIntFlag = z
-  .string()
-  .regex(/^-?\d+$/, "must be a whole number")
-  .transform(Number)
-  .pipe(z.number().int().min(1, "must be at least 1"));
+/**
+ * A whole number from 1 to `max` given on the command line (`-5` and `0` are
+ * refused as "must be at least 1", a number past `max` with `message`).
+ */
+export function positiveIntFlag(max: number, message = `must be at most ${max}`) {
+  return z
+    .string()
+    .regex(/^-?\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().min(1, "must be at least 1").max(max, message));
+}
+
+/**
+ * A positive whole number given on the command line, up to the largest a
+ * number holds exactly (a longer run of digits is "must be at most
+ * 9007199254740991", not zod's words).
+ */
+export const PositiveIntFlag = positiveIntFlag(Number.MAX_SAFE_INTEGER);
 
 /**
  * A value that names something (an id, a name, a file, a tag): not blank, as

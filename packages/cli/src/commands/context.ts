@@ -9,7 +9,7 @@ import { type ContextRequest, contextPackMarkdown } from "@software-factory/inte
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { FolderFlag, PositiveIntFlag, parseFlag } from "../flags.js";
+import { FolderFlag, parseFlag, positiveIntFlag } from "../flags.js";
 import { requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
@@ -38,8 +38,9 @@ const CONTEXT_LIMITS = { question: 4000, budgetTokens: 20_000 } as const;
 const QuestionFlag = NonEmptyFlag.pipe(
   z.string().max(CONTEXT_LIMITS.question, `must be at most ${CONTEXT_LIMITS.question} characters`),
 );
-const BudgetFlag = PositiveIntFlag.pipe(
-  z.number().max(CONTEXT_LIMITS.budgetTokens, `must be at most ${CONTEXT_LIMITS.budgetTokens} tokens`),
+const BudgetFlag = positiveIntFlag(
+  CONTEXT_LIMITS.budgetTokens,
+  `must be at most ${CONTEXT_LIMITS.budgetTokens} tokens`,
 );
 
 /** Which flag each field of the pack request came from. */

@@ -8,8 +8,7 @@
 import { NotFoundError } from "@software-factory/core";
 import type { Factory, InboxItem } from "@software-factory/intelligence";
 import type { Command } from "commander";
-import { z } from "zod";
-import { ActorFlag, nameArguments, PositiveIntFlag, parseFlag } from "../flags.js";
+import { ActorFlag, nameArguments, parseFlag, positiveIntFlag } from "../flags.js";
 import { argumentNotFound } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -111,11 +110,7 @@ export function registerInbox(program: Command, context: CliContext): void {
         const f = flags as { operator?: string; unread?: boolean; limit: string };
         const operator =
           f.operator === undefined ? options.actor : parseFlag(ActorFlag, f.operator, "--operator");
-        const limit = parseFlag(
-          PositiveIntFlag.pipe(z.number().max(PAGE, `must be at most ${PAGE}`)),
-          f.limit,
-          "--limit",
-        );
+        const limit = parseFlag(positiveIntFlag(PAGE), f.limit, "--limit");
         const listing = await withFactory(options, async (factory): Promise<InboxListing> => {
           const items = await wholeInbox(factory, operator, f.unread === true);
           const unread = await factory.inbox.unreadCount(operator);

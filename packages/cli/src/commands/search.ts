@@ -6,7 +6,7 @@
 import { DocumentKindSchema } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
-import { PositiveIntFlag, parseFlag, TagFlag } from "../flags.js";
+import { parseFlag, positiveIntFlag, TagFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -45,11 +45,7 @@ export function registerSearch(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, words, flags) => {
         const query = (words as string[]).join(" ");
         const f = flags as SearchFlags;
-        const limit = parseFlag(
-          PositiveIntFlag.pipe(z.number().max(200, "must be at most 200")),
-          f.limit,
-          "--limit",
-        );
+        const limit = parseFlag(positiveIntFlag(200), f.limit, "--limit");
         const mode = parseFlag(ModeFlag, f.mode, "--mode");
         const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
         const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));

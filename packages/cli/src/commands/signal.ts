@@ -5,9 +5,8 @@
  */
 import { SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
-import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { idempotencyKeyOption, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
+import { idempotencyKeyOption, nameArgument, parseFlag, positiveIntFlag } from "../flags.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -87,11 +86,7 @@ export function registerSignal(program: Command, context: CliContext): void {
         if (f.to !== undefined && f.best === true)
           throw new UsageError("give --to <line> or --best, not both");
         // The router ranks at most 100 lines; past that it refused the call after the factory opened.
-        const limit = parseFlag(
-          PositiveIntFlag.pipe(z.number().max(100, "must be at most 100")),
-          f.limit,
-          "--limit",
-        );
+        const limit = parseFlag(positiveIntFlag(100), f.limit, "--limit");
         const result = await withFactory(options, async (factory) => {
           await factory.work.refresh();
           const found = factory.work.signal(id as string);

@@ -1,12 +1,14 @@
 /**
- * A flag value that is not one of a fixed set is told as the other flag
- * errors are (`--flag: must be one of a, b (got "x")`), not in zod's words
- * (`Invalid option: expected one of "a"|"b"`), whichever command parses it.
+ * Flag values refused in the CLI's words, whichever command parses them: a
+ * value that is not one of a fixed set (`--flag: must be one of a, b (got
+ * "x")`, not zod's `Invalid option: expected one of "a"|"b"`), and a number
+ * past what the flag takes, however many digits it has (`must be at most 200`,
+ * not zod's `Too big: expected int to be <=9007199254740991`).
  */
 import { describe, expect, it } from "vitest";
 import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
-const { factory, withSdk } = useShopFactory("factory-flag-choices-");
+const { factory, withSdk } = useShopFactory("factory-flag-values-");
 
 describe("a flag value outside its set of choices", () => {
   it.each([
@@ -38,5 +40,28 @@ describe("a flag value outside its set of choices", () => {
     expect(result.stdout).toBe("");
     expect(firstLine(result)).toBe(`error: E_USAGE: ${message}`);
     expect(await withSdk((opened) => opened.log.head())).toBe(before);
+  });
+});
+
+describe("a number flag past its largest value", () => {
+  const HUGE = "99999999999999999999";
+  it.each([
+    [["search", "refunds", "-n", HUGE], `--limit: must be at most 200 (got "${HUGE}")`],
+    [["signal", "route", "sig_x", "-n", HUGE], `--limit: must be at most 100 (got "${HUGE}")`],
+    [["inbox", "-n", HUGE], `--limit: must be at most 500 (got "${HUGE}")`],
+    [
+      ["context", "--line", "checkout", "--budget", HUGE],
+      `--budget: must be at most 20000 tokens (got "${HUGE}")`,
+    ],
+    [["knowledge", "list", "-n", HUGE], `--limit: must be at most 9007199254740991 (got "${HUGE}")`],
+    [
+      ["impact", "--line", "checkout", "--depth", HUGE],
+      `--depth: must be at most 9007199254740991 (got "${HUGE}")`,
+    ],
+  ])("%j is a usage error saying the largest value", SLOW, async (args, message) => {
+    const result = await factory(...args);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(firstLine(result)).toBe(`error: E_USAGE: ${message}`);
   });
 });
