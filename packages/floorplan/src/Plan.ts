@@ -30,6 +30,23 @@ export type DependencyDecl = z.infer<typeof DependencyDeclSchema>;
 /** A dependency as a user writes it (kind and criticality may be left out). */
 export type DependencyDeclInput = z.input<typeof DependencyDeclSchema>;
 
+/**
+ * An entry of a line's `dependsOn`: a line id, or a {@link DependencyDeclSchema}
+ * object. The form is told by the entry's type first, so a bad field of the
+ * object is named (`dependsOn[0].kind: Invalid option: expected one of
+ * "api"|...`) where a union of the two forms only said `Invalid input`.
+ */
+function dependsOnEntrySchema(): z.ZodType<DependencyDecl, string | DependencyDeclInput> {
+  const entry = z
+    .union([EntityIdSchema, z.looseObject({})], {
+      error: "a dependency is a line id or { line, kind, criticality, contract }",
+    })
+    .transform((value) => (typeof value === "string" ? { line: value } : value))
+    .pipe(DependencyDeclSchema);
+  // The object form is checked by DependencyDeclSchema after the pipe; its input type is that schema's.
+  return entry as unknown as z.ZodType<DependencyDecl, string | DependencyDeclInput>;
+}
+
 const contributorDeclShape = {
   /** Id of a declared operator. */
   operator: EntityIdSchema,
@@ -99,13 +116,7 @@ const lineDeclShape = {
   /** Links to knowledge (document ids or URLs). */
   knowledge: z.array(text("a knowledge link", PLAN_LIMITS.knowledge).min(1)).default([]),
   /** Lines this line depends on: an id, or `{ line, kind, criticality, contract }`. */
-  dependsOn: z
-    .array(
-      z
-        .union([EntityIdSchema.transform((line) => ({ line })), DependencyDeclSchema])
-        .pipe(DependencyDeclSchema),
-    )
-    .default([]),
+  dependsOn: z.array(dependsOnEntrySchema()).default([]),
 };
 /** A line: a feature or operational context, the unit of ownership. */
 export const LineDeclSchema: z.ZodObject<typeof lineDeclShape, z.core.$strict> = strictInput(lineDeclShape);

@@ -91,11 +91,13 @@ function fieldsAt(schema: z.ZodType, segments: readonly (string | number)[]): st
     const def = node._zod.def as z.core.$ZodTypeDef & {
       innerType?: z.core.$ZodType;
       in?: z.core.$ZodType;
+      out?: z.core.$ZodType;
       element?: z.core.$ZodType;
       shape?: Record<string, z.core.$ZodType>;
     };
     if (def.innerType !== undefined) node = def.innerType;
-    else if (def.type === "pipe") node = def.in;
+    // A pipe into a schema (a dependsOn entry, read as an id or an object, then checked) has that schema's fields.
+    else if (def.type === "pipe") node = def.out?._zod.def.type === "transform" ? def.in : def.out;
     else if (def.type === "array" && typeof segments[at] === "number") {
       node = def.element;
       at++;

@@ -7,6 +7,7 @@ import {
   loadFactoryYaml,
   type PlanProblem,
   parseFactoryYaml,
+  planOf,
   planToYaml,
   safeLoadFactoryYaml,
   safeParseFactoryYaml,
@@ -140,6 +141,37 @@ describe("parseFactoryYaml", () => {
     ]);
   });
 
+  it("names the bad field of a dependency written as an object, and suggests the field meant", () => {
+    const text = `version: 1
+operators: [{ id: ana }]
+lines:
+  - { id: ledger, owner: ana }
+  - { id: fraud, owner: ana }
+  - id: web
+    owner: ana
+    dependsOn:
+      - { line: ledger, kind: rpc }
+      - { line: fraud, critcality: high }
+      - 42
+`;
+    const result = safeParseFactoryYaml(text, "factory.yaml");
+    expect(result.success).toBe(false);
+    const problems = result.success ? [] : result.problems;
+    expect(problems.map((problem) => `${problem.line}:${problem.column} ${problem.path}`)).toEqual([
+      "9:31 lines[2].dependsOn[0].kind",
+      "10:24 lines[2].dependsOn[1].critcality",
+      "11:9 lines[2].dependsOn[2]",
+    ]);
+    expect(problems[0]?.message).toMatch(/expected one of "api"\|"data"/);
+    expect(problems[1]?.hint).toMatch(/^did you mean "criticality"\?/);
+    expect(problems[2]?.message).toBe("a dependency is a line id or { line, kind, criticality, contract }");
+    expect(() =>
+      planOf({ lines: [{ id: "web", dependsOn: [{ line: "ledger", criticality: "urgent" }] }] }),
+    ).toThrow(
+      /lines\[0\]\.dependsOn\[0\]\.criticality: Invalid option: expected one of "high"\|"medium"\|"low"/,
+    );
+  });
+
   it("reports the references of the items that parse next to the schema errors, at their original places", () => {
     const text = `version: 1
 operators:
@@ -166,7 +198,8 @@ lines:
       "11:9 duplicate-id lines[2].id",
       "12:12 schema lines[2].owner",
       "13:17 missing-line lines[2].dependsOn[0]",
-      "13:23 schema lines[2].dependsOn[1]",
+      "13:23 self-dependency lines[2].dependsOn[1]",
+      "13:39 schema lines[2].dependsOn[1].kind",
     ]);
     // Indices in messages are those of the file, not of the parts kept.
     expect(result.problems.find((p) => p.code === "duplicate-id")?.message).toBe(
