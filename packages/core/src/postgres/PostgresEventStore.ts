@@ -71,9 +71,12 @@ const SETTLE_MS = 1_000;
  * or after half of `callTimeoutMs` at most. The server ends the turn's
  * session, and so frees the lock, when the process sends it nothing for that
  * long (`idle_in_transaction_session_timeout`), so a process that hangs while
- * it holds a turn does not stop the others' appends for good. Appends of this
- * process wait for the turn to end before they take a connection, so they
- * cannot fill the pool while the turn's attempt reads. An append that runs
+ * it holds a turn does not stop the others' appends for good. The turn's
+ * connection is one of its own, besides the pool's (at most one a store, closed
+ * when idle as theirs are), so reads of this process, which an attempt in a
+ * turn may wait for (a projection's catch-up), never wait for the turn. Appends
+ * of this process wait for the turn to end before they take a connection, so
+ * they do not hold the pool's while they could only wait. An append that runs
  * out of `callTimeoutMs` while another session holds the lock says so, naming
  * that session; the server gave up waiting for the lock first (each append
  * sets its statement's `lock_timeout` a little short of the time the client
@@ -100,18 +103,22 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     resolved.connectionTimeoutMs === 0
       ? resolved.callTimeoutMs
       : Math.min(resolved.connectionTimeoutMs, resolved.callTimeoutMs);
-  const pool = new pg.Pool({
-    ...config,
-    connectionTimeoutMillis: connectMs,
-    max: resolved.poolMax,
-    idleTimeoutMillis: resolved.idleTimeoutMs,
-    allowExitOnIdle: true,
-  });
-  // An idle connection that the server closes emits here; the pool replaces it on next use.
-  pool.on("error", () => undefined);
   const connections = new Set<pg.Client>();
-  pool.on("connect", (client) => connections.add(client as unknown as pg.Client));
-  pool.on("remove", (client) => connections.delete(client as unknown as pg.Client));
+  const newPool = (max: number) => {
+    const made = new pg.Pool({
+      ...config,
+      connectionTimeoutMillis: connectMs,
+      max,
+      idleTimeoutMillis: resolved.idleTimeoutMs,
+      allowExitOnIdle: true,
+    });
+    // An idle connection that the server closes emits here; the pool replaces it on next use.
+    made.on("error", () => undefined);
+    made.on("connect", (client) => connections.add(client as unknown as pg.Client));
+    made.on("remove", (client) => connections.delete(client as unknown as pg.Client));
+    return made;
+  };
+  const pool = newPool(resolved.poolMax);
   let schema: string;
   let order: string;
   try {
@@ -139,7 +146,10 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     if (error instanceof SchemaVersionError || error instanceof StoreError) throw error;
     throw storeErrorFrom(error, resolved.target, "opening the event store");
   }
-  return new PostgresEventStore(pool, connections, config, resolved, schema, order);
+  // A write turn's connection is not one of the pool's: with a pool of one, a read the turn's attempt
+  // waits for (a projection's catch-up begun outside it) would otherwise wait for the turn to end.
+  const turnPool = newPool(1);
+  return new PostgresEventStore({ pool, turnPool }, connections, config, resolved, schema, order);
 }
 
 /** The schema version this code writes. */
@@ -148,7 +158,9 @@ export { POSTGRES_SCHEMA_VERSION };
 class PostgresEventStore implements EventStore {
   readonly kind = "postgres";
   readonly #pool: pg.Pool;
-  /** The pool's open connections, destroyed by `close()` when they do not end in time. */
+  /** The one connection of the write turns, besides the pool's. */
+  readonly #turnPool: pg.Pool;
+  /** The pools' open connections, destroyed by `close()` when they do not end in time. */
   readonly #connections: ReadonlySet<pg.Client>;
   readonly #options: ResolvedPostgresOptions;
   /** The driver settings of a connection, for one outside the pool. */
@@ -163,7 +175,7 @@ class PostgresEventStore implements EventStore {
   #closed = false;
 
   constructor(
-    pool: pg.Pool,
+    { pool, turnPool }: { readonly pool: pg.Pool; readonly turnPool: pg.Pool },
     connections: ReadonlySet<pg.Client>,
     config: pg.ClientConfig,
     options: ResolvedPostgresOptions,
@@ -171,13 +183,14 @@ class PostgresEventStore implements EventStore {
     order: string,
   ) {
     this.#pool = pool;
+    this.#turnPool = turnPool;
     this.#connections = connections;
     this.#options = options;
     this.#config = config;
     this.#schema = schema;
     this.#channel = channelFor(schema);
     this.#lock = new AppendLock(pool, options, schema);
-    this.#turns = new PostgresWriteTurns(this.#lock, order, () => this.#ensureOpen());
+    this.#turns = new PostgresWriteTurns(this.#lock, turnPool, order, () => this.#ensureOpen());
     this.#listener = new NotificationListener({
       config: { ...config, application_name: `${options.applicationName}-listener`.slice(0, 63) },
       channel: this.#channel,
@@ -265,9 +278,13 @@ class PostgresEventStore implements EventStore {
     const keepAlive = setInterval(() => undefined, 1000);
     try {
       await this.#listener.stop();
-      await endWithin(this.#pool.end(), this.#options.queryTimeoutMs, () => {
-        for (const client of this.#connections) client.connection.stream.destroy();
-      });
+      await endWithin(
+        Promise.all([this.#pool.end(), this.#turnPool.end()]),
+        this.#options.queryTimeoutMs,
+        () => {
+          for (const client of this.#connections) client.connection.stream.destroy();
+        },
+      );
     } finally {
       clearInterval(keepAlive);
     }
@@ -443,8 +460,8 @@ class PostgresEventStore implements EventStore {
    * Runs `work`, retrying with backoff while the failure is a lost or refused
    * connection, for at most `retryAttempts` attempts and `callTimeoutMs` in all.
    * While the running attempt of a write holds a turn on this store, `work` is
-   * given it, to run its statements on the turn's connection (with a pool of
-   * one, no other is free); a failure there ends the turn.
+   * given it, to run its statements on the turn's connection rather than
+   * take one of the pool's; a failure there ends the turn.
    */
   async #retrying<T>(
     doing: string,

@@ -13,8 +13,10 @@ function lockOrQueryTimeout(cause: unknown): boolean {
 
 /**
  * The write turns of one PostgreSQL store in this process: one at a time,
- * each on a pool connection that holds the schema's append lock for at most
- * half of `callTimeoutMs` (see `beginPostgresTurn`).
+ * each on a connection of their own (not one of the pool's, so the calls that
+ * a turn's attempt waits for never wait for the turn) that holds the
+ * schema's append lock for at most half of `callTimeoutMs` (see
+ * `beginPostgresTurn`).
  */
 export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
   readonly #pool: pg.Pool;
@@ -28,23 +30,25 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
   #held: Promise<void> | undefined;
 
   /**
+   * @param pool the pool (of one connection) the turns take their connection from.
    * @param order the store's place in the order of turns (see `turnOrder`).
    * @param ensureOpen throws when the store is closed.
    */
   constructor(
     lock: AppendLock,
+    pool: pg.Pool,
     readonly order: string,
     ensureOpen: () => void,
   ) {
-    this.#pool = lock.pool;
+    this.#pool = pool;
     this.#options = lock.options;
     this.#lock = lock;
     this.#ensureOpen = ensureOpen;
   }
 
   /**
-   * Takes a write turn: once no other write of this process holds one, a pool
-   * connection opens a transaction, tells the server to end its session when
+   * Takes a write turn: once no other write of this process holds one, the
+   * turns' connection opens a transaction, tells the server to end its session when
    * it stays idle in it for as long as the turn may last, and waits for the
    * append lock, which it keeps until the turn ends.
    *
