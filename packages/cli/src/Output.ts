@@ -45,6 +45,12 @@ export interface Output {
   progress(done: number, total: number, item: string): void;
   /** Clears the progress line. */
   endProgress(): void;
+  /**
+   * Writes a line for a person watching a terminal (a finished phase and its
+   * time) to standard error, and nothing otherwise, so that what a script or
+   * log reads on standard output stays the result alone.
+   */
+  note(text: string): void;
   /** Wraps text in an ANSI style when colour is on. */
   style(name: StyleName, text: string): string;
 }
@@ -107,6 +113,10 @@ export function createOutput(streams: OutputStreams = process, options: { color?
   const progressOn = streams.stderr.isTTY === true;
   let progressShown = false;
   const styled = new Set<string>();
+  const endProgress = () => {
+    if (progressShown && !stderr.closed()) streams.stderr.write("\r\x1b[2K");
+    progressShown = false;
+  };
   return {
     line: (text = "") => write(`${printable(text, styled)}\n`),
     json: (value) => write(`${JSON.stringify(value, null, 2)}\n`),
@@ -123,9 +133,11 @@ export function createOutput(streams: OutputStreams = process, options: { color?
       streams.stderr.write(`\r\x1b[2K${text}`);
       progressShown = true;
     },
-    endProgress: () => {
-      if (progressShown && !stderr.closed()) streams.stderr.write("\r\x1b[2K");
-      progressShown = false;
+    endProgress,
+    note: (text) => {
+      if (!progressOn || stderr.closed()) return;
+      endProgress();
+      streams.stderr.write(`${printable(text, styled)}\n`);
     },
     style: (name, text) => {
       if (!colour) return text;

@@ -14,20 +14,23 @@ function stream(isTTY: boolean): Writable & { isTTY: boolean; text: () => string
 }
 
 describe("output", () => {
-  it("uses colour and progress only on a terminal", () => {
+  it("uses colour, progress and notes only on a terminal", () => {
     const [out, err] = [stream(true), stream(true)];
     const tty = createOutput({ stdout: out, stderr: err, env: {} });
     tty.line(tty.style("red", "error"));
     tty.progress(1, 2, "a.md");
     tty.endProgress();
+    tty.note("  files 9  12 ms");
     expect(out.text()).toBe("\x1b[31merror\x1b[39m\n");
     expect(err.text()).toContain("[############            ] 1/2 a.md");
+    expect(err.text()).toMatch(/ {2}files 9 {2}12 ms\n$/);
 
     const [pipeOut, pipeErr] = [stream(false), stream(false)];
     const piped = createOutput({ stdout: pipeOut, stderr: pipeErr, env: {} });
     piped.line(piped.style("red", "error"));
     piped.progress(1, 2, "a.md");
     piped.endProgress();
+    piped.note("  files 9  12 ms");
     expect(pipeOut.text()).toBe("error\n");
     expect(pipeErr.text()).toBe("");
   });

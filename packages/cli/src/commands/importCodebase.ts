@@ -141,16 +141,13 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
             output.progress(0, 1, progress.phase);
           else if (progress.ms === undefined)
             output.progress(progress.done, progress.total ?? 0, progress.phase);
-          else {
-            output.endProgress();
-            if (!options.json)
-              output.line(
-                output.style(
-                  "dim",
-                  `  ${progress.phase.padEnd(13)} ${String(progress.done).padStart(6)}  ${progress.ms} ms`,
-                ),
-              );
-          }
+          else
+            output.note(
+              output.style(
+                "dim",
+                `  ${progress.phase.padEnd(13)} ${String(progress.done).padStart(6)}  ${progress.ms} ms`,
+              ),
+            );
         };
         const dryRun = given.dryRun === true;
         const run = (factory: Factory) =>
