@@ -161,6 +161,8 @@ export function createProgram(context: CliContext): Command {
       "--actor <id>",
       "who the command writes as: an operator id, [a-z0-9._-] (default FACTORY_ACTOR, else the user name)",
     )
+    // Each command's help lists the options every command takes (--json, --dir...) after its own.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError("(run with --help for usage)")
     .showSuggestionAfterError(true)
     .exitOverride()

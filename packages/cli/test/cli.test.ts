@@ -52,6 +52,17 @@ describe("usage", () => {
     expect(work.stdout).toContain("--line <line>");
   });
 
+  it("lists the options every command takes in each command's help, after its own", SLOW, async () => {
+    for (const command of [["work", "list"], ["search"], ["import", "codebase"], ["deployment", "record"]]) {
+      const help = await factory(...command, "--help");
+      expect(help.code).toBe(0);
+      const [own, global] = help.stdout.split("Global Options:");
+      expect(own, command.join(" ")).toContain("-h, --help");
+      for (const option of ["--dir <path>", "--store <url|path>", "--json", "--actor <id>"])
+        expect(global, `${command.join(" ")} ${option}`).toContain(option);
+    }
+  });
+
   it("exits 2 on an unknown command, an unknown option or a missing argument", SLOW, async () => {
     const unknown = await factory("frobnicate");
     expect(unknown.code).toBe(2);
