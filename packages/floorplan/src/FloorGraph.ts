@@ -245,7 +245,10 @@ export class FloorGraph implements FloorLineDirectory {
   }
 
   /**
-   * Lines a line depends on, direct or transitive, each with its depth and the chain of edges leading to it.
+   * Lines a line depends on, direct or transitive, each with its depth and the chain of edges leading to it:
+   * nearest first, and at each depth in an order the plan fixes (lines in plan order, each
+   * line's edges in the plan order of the lines at their other end), whatever the order of the edits
+   * that made it.
    *
    * @throws NotFoundError when the line is not declared.
    * @throws ValidationError when an option is malformed or unknown (`transitve`), naming it and the options.
@@ -255,7 +258,10 @@ export class FloorGraph implements FloorLineDirectory {
   }
 
   /**
-   * Lines that depend on a line, direct or transitive, each with its depth and the chain of edges leading to it.
+   * Lines that depend on a line, direct or transitive, each with its depth and the chain of edges leading to it:
+   * nearest first, and at each depth in an order the plan fixes (lines in plan order, each
+   * line's edges in the plan order of the lines at their other end), whatever the order of the edits
+   * that made it.
    *
    * @throws NotFoundError when the line is not declared.
    * @throws ValidationError when an option is malformed or unknown (`transitve`), naming it and the options.
@@ -272,10 +278,21 @@ export class FloorGraph implements FloorLineDirectory {
       .map((component) => index.cycleThrough(component).map((node) => index.ids[node] ?? "?"));
   }
 
-  /** @internal The typed-array copy of the dependencies, rebuilt after changes. */
+  /**
+   * @internal The typed-array copy of the dependencies, rebuilt after changes.
+   * Its edges are in plan order (of the dependent line, then of the line it
+   * depends on), not in the order the log happened to add them, so walks,
+   * their ties and their chains are the same for the same plan however it
+   * was reached (edits over time, or `buildFloorGraph` of its `toPlan()`).
+   */
   dependencyIndex(): DependencyIndex {
-    if (this.#dependencies === undefined)
-      this.#dependencies = new DependencyIndex(this.lineIds(), this.dependencyList());
+    if (this.#dependencies === undefined) {
+      const ids = this.lineIds();
+      const position = new Map(ids.map((id, at) => [id, at]));
+      const at = (id: string) => position.get(id) ?? -1;
+      const edges = this.dependencyList().sort((a, b) => at(a.from) - at(b.from) || at(a.to) - at(b.to));
+      this.#dependencies = new DependencyIndex(ids, edges);
+    }
     return this.#dependencies;
   }
 

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NotFoundError, openEventLog, ValidationError } from "@software-factory/core";
-import { floorPlanEvents, openFloorPlan } from "@software-factory/floorplan";
+import {
+  buildFloorGraph,
+  floorPlanEvents,
+  impactOf,
+  openFloorPlan,
+  type ReachedLine,
+} from "@software-factory/floorplan";
 import { afterEach, describe, expect, it } from "vitest";
 import { shopPlan } from "./fixtures.js";
 
@@ -132,6 +138,44 @@ describe("openFloorPlan", () => {
     ]);
     expect((error as ValidationError).message).toMatch(/alcie/);
     expect(await log.head()).toBe(0);
+    await plan.close();
+    await log.close();
+  });
+
+  it("walks dependents in plan order, the same however the plan was reached", async () => {
+    const log = await openEventLog({ path: tempDb(), events: floorPlanEvents });
+    const plan = await openFloorPlan({ log });
+    await plan.applyPlan({
+      operators: [{ id: "o" }],
+      lines: [
+        { id: "core", owner: "o" },
+        { id: "p", owner: "o" },
+        { id: "q", owner: "o", dependsOn: [{ line: "core", criticality: "high" }] },
+        {
+          id: "x",
+          owner: "o",
+          dependsOn: [
+            { line: "p", criticality: "high" },
+            { line: "q", criticality: "high" },
+          ],
+        },
+      ],
+    });
+    // p's dependency comes later in the log than q's, yet p comes first in the plan.
+    await plan.addDependency("p", { line: "core", criticality: "high" });
+    const rebuilt = buildFloorGraph(plan.toPlan());
+    const chains = (reached: readonly ReachedLine[]) =>
+      reached.map(({ line, path }) => [line, path.map((step) => step.from)]);
+    const expected = [
+      ["p", ["p"]],
+      ["q", ["q"]],
+      ["x", ["p", "x"]],
+    ];
+    expect(chains(plan.dependents("core"))).toEqual(expected);
+    expect(chains(rebuilt.dependents("core"))).toEqual(expected);
+    const reason = "x depends on p (api, high), which depends on core (api, high), which changed";
+    expect(plan.impact({ lines: ["core"] }).affected.at(-1)?.reason).toBe(reason);
+    expect(impactOf(rebuilt, { lines: ["core"] }).affected.at(-1)?.reason).toBe(reason);
     await plan.close();
     await log.close();
   });

@@ -164,8 +164,8 @@ describe("dependencies and dependents", () => {
     const all = floor.dependencies("web");
     expect(all.map((d) => [d.line, d.depth])).toEqual([
       ["checkout", 1],
-      ["payments", 2],
       ["cart", 2],
+      ["payments", 2],
       ["catalog", 3],
     ]);
     expect(all.find((d) => d.line === "catalog")?.path.map((step) => `${step.from}->${step.to}`)).toEqual([
