@@ -86,6 +86,18 @@ describe("factory import git|junit|issues|jsonl", () => {
     expect(unknown.stderr).toMatch(/^error: E_NOT_FOUND: --work-item: no work item "wi_nope"/);
   });
 
+  it("refuses a --line the floor plan lacks with E_NOT_FOUND naming it, for issues as for junit", async () => {
+    for (const args of [
+      ["issues", "issues.json", "--format", "github", "--line", "ghost"],
+      ["junit", "junit.xml", "--line", "ghost"],
+    ]) {
+      const unknown = await runFactory(["import", ...args, "--json"], { cwd });
+      expect(unknown.code, unknown.stderr).toBe(1);
+      expect(unknown.stdout).toBe("");
+      expect(unknown.stderr).toMatch(/^error: E_NOT_FOUND: --line: no line "ghost" in /);
+    }
+  });
+
   it("imports each source once: a second run creates nothing", async () => {
     const runs: [string, string[]][] = [
       ["git", ["import", "git", repo.root, "--json"]],

@@ -14,7 +14,7 @@ import { z } from "zod";
 import { nameArgument, parseFlag } from "../flags.js";
 import { requireGitRange, requireGitRepository } from "../gitRepository.js";
 import { readJsonFlag } from "../jsonFlag.js";
-import { requireSource, requireWorkItem } from "../knownValues.js";
+import { requireLines, requireSource, requireWorkItem } from "../knownValues.js";
 import { namingFlags } from "../namingFlags.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
@@ -158,16 +158,23 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
         const given = flags as { format: string; as: string; line?: string; includeClosed?: boolean };
         const format = parseFlag(z.enum(["github", "gitlab"]), given.format, "--format");
         const as = parseFlag(z.enum(["signals", "work-items"]), given.as, "--as");
-        await runConnector(session, file as string, { path: file as string, kind: "file" }, (factory) =>
-          namingFlags({ line: "--line" }, () =>
-            importIssues(factory, {
-              file: file as string,
-              format,
-              as: as === "work-items" ? "workItems" : "signals",
-              includeClosed: given.includeClosed === true,
-              ...(given.line === undefined ? {} : { line: given.line }),
-            }),
-          ),
+        await runConnector(
+          session,
+          file as string,
+          { path: file as string, kind: "file" },
+          async (factory) => {
+            // An unknown line is E_NOT_FOUND, as for every other --line (the import's own check says E_VALIDATION).
+            await requireLines(factory, given.line === undefined ? [] : [given.line], "--line");
+            return namingFlags({ line: "--line" }, () =>
+              importIssues(factory, {
+                file: file as string,
+                format,
+                as: as === "work-items" ? "workItems" : "signals",
+                includeClosed: given.includeClosed === true,
+                ...(given.line === undefined ? {} : { line: given.line }),
+              }),
+            );
+          },
         );
       }),
     );
