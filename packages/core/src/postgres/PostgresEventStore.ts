@@ -203,7 +203,7 @@ class PostgresEventStore implements EventStore {
 
   async append(batch: readonly PreparedEvent[], options: StoreAppendOptions): Promise<StoredEvent[]> {
     this.#ensureOpen();
-    const turn = await appendTurn(this.#turns);
+    const turn = this.#turns.borrowedTurn() ?? (await appendTurn(this.#turns));
     while (turn?.open !== true && this.#turns.held !== undefined) await this.#turns.held;
     const started = Date.now();
     let stored: StoredEvent[];
@@ -268,6 +268,7 @@ class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#turns.forget();
     await this.#turns.end();
     this.#listeners.clear();
     clearInterval(this.#catchUpTimer);
@@ -469,7 +470,7 @@ class PostgresEventStore implements EventStore {
   ): Promise<T> {
     const options = this.#options;
     const deadline = new CallDeadline(options.callTimeoutMs);
-    const turn = heldTurn(this.#turns);
+    const turn = this.#turns.borrowedTurn() ?? heldTurn(this.#turns);
     for (let attempt = 1; ; attempt++) {
       const given = turn?.open === true ? turn : undefined;
       try {

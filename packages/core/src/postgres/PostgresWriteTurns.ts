@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { WriteTurns } from "../retryOnConflict.js";
+import { heldTurn, type WriteTurns } from "../retryOnConflict.js";
 import type { AppendLock } from "./AppendLock.js";
 import { CallDeadline } from "./CallDeadline.js";
 import { isLockTimeout, isQueryTimeout, storeErrorFrom } from "./connectionErrors.js";
@@ -10,6 +10,9 @@ import { beginPostgresTurn, type PostgresTurn } from "./PostgresTurn.js";
 function lockOrQueryTimeout(cause: unknown): boolean {
   return isLockTimeout(cause) || isQueryTimeout(cause);
 }
+
+/** The write turns of the stores open in this process, by their log's place in the order of turns. */
+const storesOfLog = new Map<string, Set<PostgresWriteTurns>>();
 
 /**
  * The write turns of one PostgreSQL store in this process: one at a time,
@@ -44,6 +47,29 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
     this.#options = lock.options;
     this.#lock = lock;
     this.#ensureOpen = ensureOpen;
+    const stores = storesOfLog.get(order) ?? new Set();
+    storesOfLog.set(order, stores.add(this));
+  }
+
+  /**
+   * The open turn the running attempt of a write holds on this store's log
+   * through another store of this process on it (opened with the same URL and
+   * schema, say), if any: its reads and appends through this store go through
+   * that turn (and end it as its own), as they would wait for it otherwise.
+   */
+  borrowedTurn(): PostgresTurn | undefined {
+    for (const other of storesOfLog.get(this.order) ?? []) {
+      const turn = other === this ? undefined : heldTurn(other);
+      if (turn?.open === true) return turn;
+    }
+    return undefined;
+  }
+
+  /** Forgets this store (it is closing): other stores on its log no longer borrow its turns. */
+  forget(): void {
+    const stores = storesOfLog.get(this.order);
+    stores?.delete(this);
+    if (stores?.size === 0) storesOfLog.delete(this.order);
   }
 
   /**
@@ -57,6 +83,9 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
    */
   async take(): Promise<PostgresTurn> {
     this.#ensureOpen();
+    // Its lock is taken already, for this attempt: taking it again would wait for the turn to lapse.
+    const borrowedTurn = this.borrowedTurn();
+    if (borrowedTurn !== undefined) return borrowedTurn;
     // The wait ends in the same tick as the turn is marked held, so two writes never take one at once.
     while (this.#held !== undefined) await this.#held;
     let settle: () => void = () => undefined;

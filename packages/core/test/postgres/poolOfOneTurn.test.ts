@@ -25,13 +25,13 @@ const TURN_LASTS_MS = 300_000;
 
 const note = (text: string) => ({ type: "note.added", subject: "plan", data: { text } });
 
-/** A log on a fresh schema with a pool of one connection, whose turns last `TURN_LASTS_MS`. */
-async function openLog(): Promise<EventLog> {
+/** A log on `schema` (default a fresh one) with a pool of one connection, whose turns last `TURN_LASTS_MS`. */
+async function openLog(schema = schemas.next("poolofone")): Promise<EventLog> {
   const url = new URL(POSTGRES_TEST_URL);
   url.searchParams.set("pool_max", "1");
   const store = await openPostgresEventStore({
     url: url.toString(),
-    schema: schemas.next("poolofone"),
+    schema,
     callTimeoutMs: 2 * TURN_LASTS_MS,
   });
   const log = logOver(store);
@@ -111,5 +111,39 @@ describe.skipIf(skipPostgres)("a write turn on a store with a pool of one connec
     });
 
     expect(await Promise.all([onX, onY])).toEqual([4, 4]);
+  }, 60_000);
+
+  it("lands a write that lost through one store and appends, in its turn, through another store on the same schema", async () => {
+    const schema = schemas.next("samelog");
+    const a = await openLog(schema);
+    const b = await openLog(schema);
+    let tried = 0;
+
+    const stored = await retryOnConflict(
+      async () => {
+        tried++;
+        const head = await a.head();
+        if (tried < 4) await a.append(note("moves the head"));
+        // The turn the write took on a (both stores) lets b's append, and only it, through.
+        return (tried < 4 ? a : b).append(note(`decided at ${head}`), { expectedHead: head });
+      },
+      { attempts: 4, maxBackoffMs: 0 },
+    );
+
+    expect(stored.map((event) => event.seq)).toEqual([4]);
+    expect(tried).toBe(4);
+    // The store closed first leaves the other's turns working.
+    await a.close();
+    let again = 0;
+    const more = await retryOnConflict(
+      async () => {
+        again++;
+        const head = await b.head();
+        if (again < 4) await b.append(note("moves the head"));
+        return b.append(note(`decided at ${head}`), { expectedHead: head });
+      },
+      { attempts: 4, maxBackoffMs: 0 },
+    );
+    expect(more.map((event) => event.seq)).toEqual([8]);
   }, 60_000);
 });
