@@ -9,14 +9,18 @@
  * @module
  */
 import { basename } from "node:path";
+import { strictInput } from "@software-factory/core";
 import { buildFloorGraph, toMermaid } from "@software-factory/floorplan";
+import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
+import { parseInput } from "../internal/parse.js";
 import type { ImportConflict, ImportCounts } from "./importConflicts.js";
 import { type CodebaseImportPlan, planImport } from "./planImport.js";
 import type { CodebaseProposal } from "./proposal.js";
 import {
   type CodebaseImportProgress,
   type ImportPhase,
+  SCAN_CODEBASE_OPTIONS_SHAPE,
   type ScanCodebaseOptions,
   type ScanProblem,
   scanCodebase,
@@ -37,6 +41,14 @@ export interface ImportCodebaseOptions extends ScanCodebaseOptions {
   /** Name of the repository in document sources (default the folder's name). */
   readonly repository?: string;
 }
+
+/** The keys of {@link ImportCodebaseOptions}: a misspelt one (`dryrun`) is refused rather than ignored, which would write. */
+const ImportCodebaseOptionsSchema = strictInput({
+  ...SCAN_CODEBASE_OPTIONS_SHAPE,
+  dryRun: z.boolean().optional(),
+  actor: z.string().optional(),
+  repository: z.string().optional(),
+});
 
 /** What an import found, did (or would do, in a dry run), and could not do. */
 export interface CodebaseImportResult {
@@ -160,7 +172,8 @@ export async function applyImportPlan(
  * never leaves an import half-written.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`, field `path`) naming the path when nothing is there.
- * @throws ValidationError when the path is a file, not a folder.
+ * @throws ValidationError when the path is a file, not a folder, or an option is unknown (a misspelt
+ * key such as `dryrun`, named with the keys it takes) or invalid; nothing is written.
  * @throws the reason of `signal` when it aborts before the import writes.
  * @example
  * ```ts
@@ -173,12 +186,14 @@ export async function importCodebase(
   path: string,
   options: ImportCodebaseOptions = {},
 ): Promise<CodebaseImportResult> {
-  const scan = await scanCodebase(path, options);
-  const repository = options.repository ?? basename(scan.proposal.root);
-  const actor = options.actor ?? DEFAULT_IMPORT_ACTOR;
+  parseInput(ImportCodebaseOptionsSchema, options, "importCodebase options");
+  const { dryRun: dryRunOption, actor: actorOption, repository: named, ...scanOptions } = options;
+  const scan = await scanCodebase(path, scanOptions);
+  const repository = named ?? basename(scan.proposal.root);
+  const actor = actorOption ?? DEFAULT_IMPORT_ACTOR;
   const plan = await planImport(factory, scan.proposal, { actor, repository });
   options.signal?.throwIfAborted();
-  const dryRun = options.dryRun === true;
+  const dryRun = dryRunOption === true;
   const started = performance.now();
   const events = dryRun
     ? 0

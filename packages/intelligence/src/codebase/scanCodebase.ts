@@ -8,13 +8,15 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { NotFoundError, strictInput, ValidationError } from "@software-factory/core";
+import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
 import type { CodebaseProposal, Evidence, ProposedDependency } from "./proposal.js";
 import { writeBlueprints } from "./scan/blueprints.js";
 import { findDocuments } from "./scan/docs.js";
 import { listRepoFiles } from "./scan/files.js";
 import { importGraph } from "./scan/imports.js";
-import { proposeOwners } from "./scan/owners.js";
+import { ProposeOwnersOptionsSchema, proposeOwners } from "./scan/owners.js";
 import { inferRequirements } from "./scan/tests.js";
 import { detectLines } from "./scan/units.js";
 
@@ -72,6 +74,18 @@ export interface ScanCodebaseOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The keys of {@link ScanCodebaseOptions}, checked at the boundary; `importCodebase` adds its own. */
+export const SCAN_CODEBASE_OPTIONS_SHAPE = {
+  ...ProposeOwnersOptionsSchema.shape,
+  onProgress: z
+    .custom<(progress: CodebaseImportProgress) => void>(
+      (value) => typeof value === "function",
+      "must be a function",
+    )
+    .optional(),
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "must be an AbortSignal").optional(),
+};
+
 /** A proposal and the problems met while reading the repository. */
 export interface ScanResult {
   /** What the repository proposes to the factory. */
@@ -102,7 +116,8 @@ function mergeDependencies(...lists: (readonly ProposedDependency[])[]): Propose
  * proposal, so a re-import can tell that nothing changed.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`, field `path`) naming the path when nothing is there.
- * @throws ValidationError when the path is a file, not a folder.
+ * @throws ValidationError when the path is a file, not a folder, or an option is unknown (a misspelt
+ * key such as `maxCommit`, named with the keys it takes) or invalid.
  * @throws the reason of `signal` when it aborts before the last phase starts.
  * @example
  * ```ts
@@ -111,6 +126,7 @@ function mergeDependencies(...lists: (readonly ProposedDependency[])[]): Propose
  * ```
  */
 export async function scanCodebase(path: string, options: ScanCodebaseOptions = {}): Promise<ScanResult> {
+  parseInput(strictInput(SCAN_CODEBASE_OPTIONS_SHAPE), options, "scanCodebase options");
   const root = resolve(path);
   if (!existsSync(root)) {
     throw new NotFoundError({
