@@ -3,12 +3,13 @@
  * value that is not one of a fixed set (`--flag: must be one of a, b (got
  * "x")`, not zod's `Invalid option: expected one of "a"|"b"`), and a number
  * past what the flag takes, however many digits it has (`must be at most 200`,
- * not zod's `Too big: expected int to be <=9007199254740991`).
+ * not zod's `Too big: expected int to be <=9007199254740991`), and an empty
+ * value (an unset variable) that would name nothing.
  */
 import { describe, expect, it } from "vitest";
 import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
-const { factory, withSdk } = useShopFactory("factory-flag-values-");
+const { factory, ok, withSdk } = useShopFactory("factory-flag-values-");
 
 describe("a flag value outside its set of choices", () => {
   it.each([
@@ -63,5 +64,42 @@ describe("a number flag past its largest value", () => {
     expect(result.code, result.stderr).toBe(2);
     expect(result.stdout).toBe("");
     expect(firstLine(result)).toBe(`error: E_USAGE: ${message}`);
+  });
+});
+
+describe("an empty value of a flag that names something", () => {
+  it("is a usage error naming the flag, and nothing is written", SLOW, async () => {
+    const captured = await ok(
+      "knowledge",
+      "capture",
+      "--kind",
+      "note",
+      "--title",
+      "Refunds",
+      "--body",
+      "Three days.",
+      "--json",
+    );
+    const { id } = JSON.parse(captured.stdout) as { id: string };
+    const before = await withSdk((opened) => opened.log.head());
+    for (const [args, message] of [
+      [
+        ["knowledge", "capture", "--kind", "note", "--title", "", "--body", "b"],
+        '--title: must not be empty (got "")',
+      ],
+      [
+        ["knowledge", "revise", id, "--title", " ", "--reason", "typo"],
+        '--title: must not be empty (got " ")',
+      ],
+      [
+        ["signal", "capture", "--source", "support", "--customer", "", "Refunds are slow"],
+        '--customer: must not be empty (got "")',
+      ],
+    ] as const) {
+      const result = await factory(...args);
+      expect(result.code, result.stderr).toBe(2);
+      expect(firstLine(result)).toBe(`error: E_USAGE: ${message}`);
+    }
+    expect(await withSdk((opened) => opened.log.head())).toBe(before);
   });
 });

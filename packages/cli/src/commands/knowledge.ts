@@ -14,6 +14,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import {
   idempotencyKeyOption,
+  NameValue,
   nameArgument,
   PositiveIntFlag,
   parseFlag,
@@ -245,6 +246,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
           idempotencyKey?: string;
         };
         const kind = parseFlag(CaptureKindFlag, f.kind, "--kind");
+        const title = parseFlag(NameValue, f.title, "--title");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const tags = (f.tag ?? []).map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const body = readBody(f);
@@ -256,7 +258,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
             factory.knowledge.capture(
               {
                 kind,
-                title: f.title,
+                title,
                 body: body.text,
                 source: {
                   system: CLI_SOURCE_SYSTEM,
@@ -297,6 +299,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
           idempotencyKey?: string;
         };
         const reason = parseFlag(ReasonFlag, f.reason, "--reason");
+        const title = f.title === undefined ? undefined : parseFlag(NameValue, f.title, "--title");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const body = readBody(f);
@@ -310,7 +313,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
               id as string,
               {
                 reason,
-                ...(f.title === undefined ? {} : { title: f.title }),
+                ...(title === undefined ? {} : { title }),
                 ...(body === undefined ? {} : { body: body.text }),
                 ...(tags === undefined ? {} : { tags }),
                 ...(f.line === undefined ? {} : { lines: f.line }),

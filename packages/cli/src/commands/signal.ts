@@ -6,7 +6,7 @@
 import { SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { idempotencyKeyOption, nameArgument, parseFlag, positiveIntFlag } from "../flags.js";
+import { idempotencyKeyOption, NameValue, nameArgument, parseFlag, positiveIntFlag } from "../flags.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -49,6 +49,9 @@ export function registerSignal(program: Command, context: CliContext): void {
           idempotencyKey?: string;
         };
         const severity = parseFlag(SeveritySchema, f.severity, "--severity");
+        // An empty customer (an unset variable) names no one: refused, not stored as "".
+        const customer =
+          f.customer === undefined ? undefined : parseFlag(NameValue, f.customer, "--customer");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const captured = await withFactory(options, (factory) =>
           namingFlags(CAPTURE_FLAGS, () =>
@@ -58,7 +61,7 @@ export function registerSignal(program: Command, context: CliContext): void {
                 source: f.source,
                 severity,
                 actor: options.actor,
-                ...(f.customer === undefined ? {} : { customer: f.customer }),
+                ...(customer === undefined ? {} : { customer }),
                 ...(f.line === undefined ? {} : { line: f.line }),
               },
               keyed,
