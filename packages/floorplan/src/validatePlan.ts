@@ -2,6 +2,7 @@ import { nearNames, type ValidationIssue } from "@software-factory/core";
 import { DependencyIndex } from "./internal/DependencyIndex.js";
 import { parsed, ValidatePlanOptionsSchema } from "./internal/floorPlanInputs.js";
 import { type CompiledPattern, compilePattern } from "./internal/pattern.js";
+import { RepositoryFiles } from "./internal/RepositoryFiles.js";
 import type { NodeKind } from "./model.js";
 import type { Plan } from "./Plan.js";
 import { type RelationsInput, relationRegistryOf } from "./RelationRegistry.js";
@@ -74,6 +75,7 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
   const operatorSet = new Set(operators);
   const domainSet = new Set(domains);
   const lineSet = new Set(lines);
+  const files = options.files === undefined ? undefined : new RepositoryFiles(options.files);
 
   plan.lines.forEach((line, index) => {
     const at = `lines[${index}]`;
@@ -152,7 +154,7 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
     });
     line.paths.forEach((pattern, position) => {
       const where = `${at}.paths[${position}]`;
-      if (options.files === undefined) return;
+      if (files === undefined) return;
       let compiled: CompiledPattern;
       try {
         compiled = compilePattern(pattern);
@@ -166,7 +168,7 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
         );
         return;
       }
-      if (!options.files.some((file) => compiled.test(file)))
+      if (!files.anyMatch(compiled))
         warning(
           "empty-glob",
           where,

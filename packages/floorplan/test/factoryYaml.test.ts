@@ -13,6 +13,7 @@ import {
   safeParseFactoryYaml,
   saveFactoryYaml,
   toPlan,
+  validatePlan,
 } from "@software-factory/floorplan";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -299,6 +300,26 @@ describe("loadFactoryYaml with a repository root", () => {
     expect(plan.lines).toHaveLength(3);
     expect(warnings).toEqual([
       '20:13 empty-glob pattern "/packages/checkout/" matches no file of the repository',
+    ]);
+  });
+
+  it("finds the files of each pattern among files given as ./path, beside folders that share its start", () => {
+    const plan = planOf({
+      operators: [{ id: "o" }],
+      lines: [
+        { id: "web", owner: "o", paths: ["/apps/web", "/apps/web/src/", "*.sql"] },
+        { id: "docs", owner: "o", paths: ["docs/", "/apps/webs/"] },
+      ],
+    });
+    const files = [
+      "./apps/web-ui/a.ts",
+      "./apps/website/b.ts",
+      "./apps/web/src/c.ts",
+      "db/d.sql",
+      "./e/docs/f.md",
+    ];
+    expect(validatePlan(plan, { files }).map((problem) => `${problem.code} ${problem.path}`)).toEqual([
+      "empty-glob lines[1].paths[1]",
     ]);
   });
 });
