@@ -3,7 +3,8 @@
  * over stdio, the first search after a start, `factory who-owns` and `factory
  * search` from spawn to exit, and the latency of search_knowledge, who_owns
  * and get_context over stdio on a factory of 10,000 documents and 1,000 lines,
- * beside the same calls made in-process.
+ * beside the same calls made in-process; and the size of the `tools/list`
+ * answer, per tool, in characters and o200k tokens.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -12,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { openFactory } from "@software-factory/intelligence";
+import { loadTokenCounter, openFactory } from "@software-factory/intelligence";
 import { factoryTools } from "@software-factory/mcp";
 import { fillLargeFactory, makeWords } from "./lib/largeFactory.js";
 import { ms, percentile, table, writeReport } from "./lib/report.js";
@@ -103,6 +104,26 @@ const cliTimes = Object.fromEntries(
   Object.entries(cliRuns).map(([name, run]) => [name, Array.from({ length: STARTS }, run)]),
 );
 
+// What a client gets from tools/list: the part Claude Code shows the model (all but outputSchema), and the output schemas.
+const counter = await loadTokenCounter("o200k_base");
+const { tools: listed } = await (client as Client).listTools();
+const toolSizes = listed.map(({ outputSchema, ...shown }) => {
+  const head = JSON.stringify(shown);
+  const output = outputSchema === undefined ? "" : JSON.stringify(outputSchema);
+  return {
+    name: shown.name,
+    chars: head.length,
+    tokens: counter.count(head),
+    outputChars: output.length,
+    outputTokens: counter.count(output),
+  };
+});
+const wholeList = JSON.stringify({ tools: listed });
+const sum = (key: "chars" | "tokens" | "outputChars" | "outputTokens") =>
+  toolSizes.reduce((total, tool) => total + tool[key], 0);
+const count = (value: number) => value.toLocaleString("en-US");
+const TOP_TOOLS = 10;
+
 const overStdio: Record<string, number[]> = {};
 for (const [name, args] of Object.entries(calls)) {
   overStdio[name] = [];
@@ -163,5 +184,28 @@ writeReport("mcp", "MCP server over stdio", [
         `${(percentile(remote, 50) / percentile(local, 50)).toFixed(1)}x`,
       ];
     }),
+  ),
+  `tools/list as the client reads it: ${listed.length} tools (the default groups), ${count(wholeList.length)} characters, ${count(counter.count(wholeList))} o200k tokens. "Shown" is each tool without its output schema (name, title, description, input schema, annotations), what Claude Code puts in the model's context on every request; the output schemas are there for clients that validate answers or show them. The ${TOP_TOOLS} largest tools, then the totals:`,
+  table(
+    ["tool", "shown chars", "shown tokens", "outputSchema chars", "outputSchema tokens"],
+    [
+      ...[...toolSizes]
+        .sort((a, b) => b.chars + b.outputChars - (a.chars + a.outputChars))
+        .slice(0, TOP_TOOLS)
+        .map((tool) => [
+          tool.name,
+          count(tool.chars),
+          count(tool.tokens),
+          count(tool.outputChars),
+          count(tool.outputTokens),
+        ]),
+      [
+        `all ${listed.length} tools`,
+        count(sum("chars")),
+        count(sum("tokens")),
+        count(sum("outputChars")),
+        count(sum("outputTokens")),
+      ],
+    ],
   ),
 ]);

@@ -7,18 +7,12 @@
 import { resolve } from "node:path";
 import { McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
+import { advertisedArguments, advertisedResult } from "./advertisedSchemas.js";
 import { ResourceListing } from "./resourcePages.js";
 import { registerListedResources } from "./resources.js";
 import { registerSkills } from "./skills.js";
 import { answerToolCalls, callContext, logCancelled, type ServedTool } from "./toolCalls.js";
-import {
-  advertisedArguments,
-  errorResult,
-  type FactoryTool,
-  okResult,
-  parseArguments,
-  type ToolContext,
-} from "./toolKit.js";
+import { errorResult, type FactoryTool, okResult, parseArguments, type ToolContext } from "./toolKit.js";
 import { factoryTools } from "./tools.js";
 
 /** Options of {@link createFactoryMcpServer}. */
@@ -140,7 +134,7 @@ function registerTools(
         title: tool.title,
         description: tool.description,
         inputSchema: advertisedArguments(tool),
-        outputSchema: tool.output,
+        outputSchema: advertisedResult(tool),
         annotations: { title: tool.title, openWorldHint: false, ...tool.annotations },
       },
       call,

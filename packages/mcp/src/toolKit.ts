@@ -3,7 +3,6 @@
  *
  * @module
  */
-import type { StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import { validationErrorFromZod } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import type { z } from "zod";
@@ -88,25 +87,6 @@ export function defineTool<Shape extends z.core.$ZodLooseShape, Output extends z
   tool: FactoryTool<z.ZodObject<Shape>, Output>,
 ): FactoryTool<z.ZodObject<Shape, z.core.$strict>, Output> {
   return { ...tool, input: tool.input.strict() };
-}
-
-/**
- * The schema the MCP server is given for a tool's arguments: it advertises the
- * tool's JSON Schema and lets every value through, so that
- * {@link parseArguments} validates in the handler and a bad argument comes back
- * as an `E_VALIDATION` error like every other refusal (the SDK's own check
- * answers an uncoded "Input validation error").
- */
-export function advertisedArguments(tool: FactoryTool): StandardSchemaWithJSON {
-  const standard = tool.input["~standard"];
-  return {
-    "~standard": {
-      version: 1,
-      vendor: "software-factory",
-      validate: (value: unknown) => ({ value }),
-      jsonSchema: standard.jsonSchema,
-    },
-  };
 }
 
 /**

@@ -19,6 +19,8 @@ let factory: Factory;
 let server: HttpServer;
 let client: Client;
 let tools: Tool[];
+/** The tools whose answers validated against their declared output schema, in the tests of this file. */
+const validated = new Set<string>();
 
 type ToolResult = {
   isError?: boolean;
@@ -45,6 +47,7 @@ function outputProblem(name: string, value: unknown): string | undefined {
   const schema = listed(name).outputSchema;
   if (schema === undefined) return `${name} declares no output schema`;
   const result = new AjvJsonSchemaValidator().getValidator(schema as JsonSchemaType)(value);
+  if (result.valid) validated.add(name);
   return result.valid ? undefined : result.errorMessage;
 }
 
@@ -363,5 +366,65 @@ describe("answers on the seeded factory validate against the declared output sch
     const { paths: _paths, ...withoutPaths } = line;
     expect(outputProblem("get_line", withoutPaths)).toMatch(/paths/);
     expect(outputProblem("get_metrics", {})).toMatch(/window/);
+  });
+
+  it("answers of the other tools: get_document, capture_knowledge, revise_knowledge, record_decision, retract_knowledge, list_suspect_links, mark_inbox_read, run_skill; so every listed tool's answer validates", async () => {
+    const captured = await answer("capture_knowledge", {
+      kind: "note",
+      title: "Refunds take a week",
+      body: "Card refunds reach the customer within 7 days.",
+      lines: ["payments"],
+    });
+    const revised = await answer("revise_knowledge", {
+      id: captured.id,
+      body: "Card refunds reach the customer within 5 days.",
+      reason: "new provider",
+    });
+    const document = await answer("get_document", { id: captured.id });
+    const decision = await answer("record_decision", {
+      title: "Refunds through the card provider",
+      context: "two providers",
+      options: [{ title: "card provider", pros: ["one contract"], cons: ["fees"] }],
+      decision: "card provider",
+      lines: ["payments"],
+    });
+    const retracted = await answer("retract_knowledge", { id: decision.id, reason: "not decided yet" });
+    const item = await answer("create_work_item", { line: "payments", title: "Refund faster" });
+    await answer("record_artifact", {
+      id: "REQ-refund",
+      kind: "requirement",
+      title: "Refund",
+      workItem: item.id,
+    });
+    await answer("record_artifact", { id: "DES-refund", kind: "design", title: "Refund", workItem: item.id });
+    await answer("link_artifacts", { from: "DES-refund", to: "REQ-refund", type: "derivesFrom" });
+    await answer("record_artifact", {
+      id: "REQ-refund",
+      kind: "requirement",
+      title: "Refund",
+      fields: { body: "within 5 days" },
+      workItem: item.id,
+    });
+    const suspect = await answer("list_suspect_links", { workItem: item.id });
+    const notice = await factory.inbox.notify({ to: "ana", title: "Refunds changed", body: "" });
+    const marked = await answer("mark_inbox_read", { operator: "ana", ids: [notice.id] });
+    const ran = await answer("run_skill", { name: "summarize-line", input: { line: "payments" } });
+
+    expect(revised).toMatchObject({ id: captured.id, revision: 2 });
+    expect((suspect.items as unknown[]).length).toBe(1);
+    for (const [name, value] of [
+      ["capture_knowledge", captured],
+      ["revise_knowledge", revised],
+      ["get_document", document],
+      ["record_decision", decision],
+      ["retract_knowledge", retracted],
+      ["list_suspect_links", suspect],
+      ["mark_inbox_read", marked],
+      ["run_skill", ran],
+    ] as const) {
+      expect(outputProblem(name, value), name).toBeUndefined();
+    }
+    // With the tests above: no tool is listed whose answer was not checked.
+    expect(tools.map((tool) => tool.name).filter((name) => !validated.has(name))).toEqual([]);
   });
 });

@@ -30,7 +30,7 @@ export const recordArtifact = defineTool({
   name: "record_artifact",
   title: "Record an artifact",
   description:
-    "Record what a work item produced (a requirement, a design, an ADR, a code change as kind changeSet, test results as kind testEvidence) as a versioned artifact under an id you choose, so link_artifacts can trace it (a design derivesFrom a requirement, a changeSet implements a task, testEvidence verifies a requirement). Recording the id again with other content makes a new version, and every link downstream of it turns suspect (answered under suspected; list_suspect_links lists them until review_link clears them); the same content again writes nothing (changed: false), so a retried call records once. A changeSet needs fields commit (hex) and paths; testEvidence needs runId, passed and failed (failed must be 0 to leave testing). An unknown workItem, line or stage is E_NOT_FOUND naming it; an id recorded as another kind is E_VALIDATION.",
+    "Record what a work item produced (a requirement, a design, an ADR, a code change as changeSet, test results as testEvidence) as a versioned artifact under an id you choose, for link_artifacts to trace. Recording the id with other content makes a new version and turns the links downstream of it suspect (answered under suspected; review_link clears them); the same content again writes nothing. A changeSet needs fields commit and paths; testEvidence needs runId, passed and failed.",
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z.object({
@@ -40,9 +40,7 @@ export const recordArtifact = defineTool({
     kind: ArtifactKindSchema.describe(
       "What it is, a camelCase word: requirement, design, adr, task, changeSet (a code change), testEvidence (test results), release, document...",
     ),
-    title: RecordArtifactInputSchema.shape.title.describe(
-      "What it is, in a line; at most 500 characters. Part of its fingerprint",
-    ),
+    title: RecordArtifactInputSchema.shape.title.describe("What it is, in a line. Part of its fingerprint"),
     fields: z
       .record(z.string(), z.unknown())
       .refine((fields) => JSON.stringify(fields).length <= ARTIFACT_FIELDS_MAX, {
@@ -86,7 +84,7 @@ export const reviewLink = defineTool({
   name: "review_link",
   title: "Review a suspect trace link",
   description:
-    "Clear a suspect trace link once you have read what changed upstream: list_suspect_links gives the link's id and, under causes, the upstream artifact that changed; compare it with the downstream end, update that end if needed (record_artifact), then give your verdict: keep (still right as it is), adapted (you changed downstream to follow; counted as rework in the line's yield) or obsolete (the link no longer matters and carries no suspicion from now on). The link stops being suspect, so work that reaches release is no longer held back by it. A link that is not suspect is reviewed all the same (verified again against the upstream's current version), and every adapted review counts as rework: pass an idempotencyKey so that a retried call reviews once and answers the link; the key reused with another verdict, note or link is E_IDEMPOTENCY_CONFLICT naming them. An unknown id is E_NOT_FOUND naming id.",
+    "Clear a suspect trace link once you have compared what changed upstream (list_suspect_links gives the link's id and causes) with the downstream end, and updated that end with record_artifact if needed. A suspect link holds back work from release until it is reviewed.",
   group: "work",
   // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -99,7 +97,7 @@ export const reviewLink = defineTool({
     verdict: ReviewVerdictSchema.describe(
       "keep (downstream is still right), adapted (downstream was changed to follow upstream) or obsolete (the link no longer matters)",
     ),
-    note: ReviewInputSchema.shape.note.describe("What you found, at most 2000 characters"),
+    note: ReviewInputSchema.shape.note.describe("What you found"),
     idempotencyKey: IdempotencyKey,
   }),
   output: TraceLinkOutput,

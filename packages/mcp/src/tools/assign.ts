@@ -17,7 +17,7 @@ export const assignWorkItem = defineTool({
   name: "assign_work_item",
   title: "Assign a work item",
   description:
-    "Hand an active or blocked work item to another owner, or add contributors to those it has (operators of the floor plan). An operator the floor plan does not know is an E_NOT_FOUND error naming the argument; a done or dropped item is E_ILLEGAL_TRANSITION. Pass the version you read as expectedVersion to be refused (E_CONCURRENCY_CONFLICT) if the item changed since.",
+    "Hand an active or blocked work item to another owner, or add contributors (operators of the floor plan). Pass the version you read as expectedVersion to be refused if the item changed since.",
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z
@@ -33,7 +33,7 @@ export const assignWorkItem = defineTool({
         "Operators who join the work, added to its contributors: operator ids of the floor plan (factory://floorplan lists them)",
       ),
       expectedVersion: MoveOptionsSchema.shape.expectedVersion.describe(
-        "The item's version as you read it (list_work and every write of it answer version): refused with E_CONCURRENCY_CONFLICT if it is no longer at it; omit to assign whatever it is now",
+        "The item's version as you read it (list_work and its writes answer it): refused if the item has changed since",
       ),
       idempotencyKey: IdempotencyKey,
     })

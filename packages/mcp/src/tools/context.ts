@@ -18,7 +18,7 @@ export const getContext = defineTool({
   name: "get_context",
   title: "Context pack",
   description:
-    "Everything needed to start on a piece of work, in one answer: the lines concerned with owners, the lines they depend on and that depend on them (with the contracts), the work item, suspect trace links, active work, the standards that apply (rules, and instructions from Cursor rules or AGENTS.md) and the knowledge that matters, as JSON and as markdown. The best documents come with an excerpt (knowledge); further matching ones are named without text in relatedKnowledge (id, title, kind, score): read those you need with get_document. The text content is the markdown, which stays within budgetTokens (o200k tokens); structuredContent holds the JSON, with `omitted`, which counts what did not fit (omitted.knowledge: documents neither excerpted nor named); the markdown names suspect links by their ends, list_suspect_links gives their ids for review_link. Give a work item, a line, paths, or a question; an unknown work item or line is an error naming it.",
+    "Everything needed to start on a task, in one answer: the lines concerned with owners and neighbours, the work item, active work, suspect links, the standards that apply and the knowledge that matters. Give a work item, a line, paths or a question. The text is markdown within budgetTokens; structuredContent holds the JSON, where omitted counts what did not fit and relatedKnowledge names further documents for get_document.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
@@ -41,7 +41,7 @@ export const getContext = defineTool({
         .max(200)
         .optional()
         .describe(
-          "Repository paths relative to its root (src/checkout/cart.ts; an absolute path inside the repository the server runs in is read relative to its root), 1 to 200: the pack covers the lines that own them and the instructions that apply to them",
+          "Repository paths (src/checkout/cart.ts; an absolute one inside the server's repository is read from its root): the pack covers the lines that own them and the instructions that apply to them",
         ),
       question: z
         .string()
@@ -49,14 +49,14 @@ export const getContext = defineTool({
         .min(1)
         .max(SEARCH_QUERY_MAX)
         .optional()
-        .describe("A question in words, at most 4000 characters: the pack's knowledge answers it"),
+        .describe("A question in words: the pack's knowledge answers it"),
       budgetTokens: z
         .number()
         .int()
         .min(100)
         .max(20_000)
         .default(1500)
-        .describe("Tokens the whole pack may take as markdown (o200k), 100 to 20,000 (default 1500)"),
+        .describe("Tokens the whole pack may take as markdown (o200k)"),
     })
     .refine(
       (input) =>

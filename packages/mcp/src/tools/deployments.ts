@@ -39,13 +39,13 @@ export const recordDeployment = defineTool({
   name: "record_deployment",
   title: "Record a deployment",
   description:
-    "Record that a deployment happened (to production unless environment says otherwise), with the work items it shipped, or, with remediates, the incidents it was made to fix. get_metrics computes the DORA measures from these (deployment frequency, change lead time, change fail rate, recovery time, rework rate; production only). Pass an idempotencyKey (the CI pipeline's run id, say) so that a retried call records the deployment once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. Name the line it deployed (line) so get_metrics with that line counts it and list_deployments finds it, and what went out (version). An unknown work item, incident or line is E_NOT_FOUND naming it (workItems[1], remediates[0], line).",
+    "Record a deployment (to production unless environment says otherwise): the work items it shipped or, with remediates, the incidents it fixes; name its line and version. get_metrics computes the DORA measures from deployments and incidents.",
   group: "work",
   // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
     environment: RecordDeploymentInputSchema.shape.environment.describe(
-      "Where it went: production (default; the only environment the DORA measures count), staging...; at most 100 characters",
+      "Where it went: production (default; the only environment the DORA measures count), staging...",
     ),
     workItems: z
       .array(RecordId)
@@ -66,7 +66,7 @@ export const recordDeployment = defineTool({
       "Id of the line of the floor plan it deployed (factory://floorplan lists them); get_metrics for that line counts it",
     ),
     version: RecordDeploymentInputSchema.shape.version.describe(
-      "What went out: v2.4.1, a commit sha, a build number; one line of at most 200 characters",
+      "What went out: v2.4.1, a commit sha, a build number; one line",
     ),
     idempotencyKey: IdempotencyKey,
   }),
@@ -87,14 +87,12 @@ export const openIncident = defineTool({
   name: "open_incident",
   title: "Open an incident",
   description:
-    "Record that something is broken in production, naming the deployment that caused it when known (record_deployment gives its id): that deployment then counts as a failed change in get_metrics' DORA measures, and the time to resolve_incident as its recovery time. Pass an idempotencyKey (the alert's id, say) so that a retried call opens the incident once and answers it; the key reused with other arguments is E_IDEMPOTENCY_CONFLICT naming them. Name the line it hurts (line) when no deployment is known: it then counts against that line's latest deployment before it; without line it is on its deployment's line. An unknown deployment or line is E_NOT_FOUND naming it.",
+    "Record that something is broken in production, naming the deployment that caused it when known (it then counts as a failed change in get_metrics' DORA measures), else the line it hurts. resolve_incident ends it.",
   group: "work",
   // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
-    title: OpenIncidentInputSchema.shape.title.describe(
-      "What is wrong in production, in a line; at most 500 characters",
-    ),
+    title: OpenIncidentInputSchema.shape.title.describe("What is wrong in production, in a line"),
     severity: OpenIncidentInputSchema.shape.severity.describe(
       "How bad it is: low, medium, high (default) or critical",
     ),
@@ -120,12 +118,12 @@ export const resolveIncident = defineTool({
   name: "resolve_incident",
   title: "Resolve an incident",
   description:
-    "Record that an incident is over: service is restored. Its recovery time in get_metrics runs from the failed deployment to this resolution. Resolving a resolved incident is accepted and writes nothing: the answer keeps the first resolution's time, author and note, with alreadyResolved true. An unknown id is E_NOT_FOUND naming id.",
+    "Record that an incident is over (service restored): its recovery time runs from the failed deployment to now. Resolving it again writes nothing and answers the first resolution (alreadyResolved: true).",
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({
     id: RecordId.describe("Id of the incident (inc_...; open_incident gives them)"),
-    note: ResolveIncidentInputSchema.shape.note.describe("How service was restored, at most 2000 characters"),
+    note: ResolveIncidentInputSchema.shape.note.describe("How service was restored"),
   }),
   output: IncidentOutput.extend({
     alreadyResolved: z
@@ -144,7 +142,7 @@ export const listDeployments = defineTool({
   name: "list_deployments",
   title: "List deployments",
   description:
-    "Deployments recorded with record_deployment, newest first, one page at a time: of one environment (production, staging...) and of one line (those that name it). A line the floor plan does not have is E_NOT_FOUND naming it, never an empty page.",
+    "Deployments recorded with record_deployment, newest first, one page at a time, of one environment and one line.",
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -153,13 +151,7 @@ export const listDeployments = defineTool({
       .optional()
       .describe("Only deployments to this environment: production, staging..."),
     line: LineArgument.describe("Only deployments that name this line (factory://floorplan lists them)"),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .default(20)
-      .describe("Deployments per page, 1 to 100 (default 20)"),
+    limit: z.number().int().min(1).max(100).default(20).describe("Deployments per page"),
     cursor: Cursor,
   }),
   output: z.object({
@@ -182,7 +174,7 @@ export const listIncidents = defineTool({
   name: "list_incidents",
   title: "List incidents",
   description:
-    "Incidents opened with open_incident, newest first, one page at a time: only the open ones (open: true) or the resolved ones (open: false), of one line (named when opened, or their deployment's). A line the floor plan does not have is E_NOT_FOUND naming it, never an empty page.",
+    "Incidents opened with open_incident, newest first, one page at a time: the open or the resolved ones, of one line.",
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -191,7 +183,7 @@ export const listIncidents = defineTool({
       .optional()
       .describe("true: only incidents not resolved yet; false: only resolved ones; omit for both"),
     line: LineArgument.describe("Only incidents of this line (factory://floorplan lists them)"),
-    limit: z.number().int().min(1).max(100).default(20).describe("Incidents per page, 1 to 100 (default 20)"),
+    limit: z.number().int().min(1).max(100).default(20).describe("Incidents per page"),
     cursor: Cursor,
   }),
   output: z.object({

@@ -27,7 +27,7 @@ export const whoOwns = defineTool({
         .max(500)
         .optional()
         .describe(
-          "Repository paths relative to its root (src/checkout/cart.ts; an absolute path inside the repository the server runs in is read relative to its root), up to 500: each gets the line that claims it (CODEOWNERS semantics) and its owner",
+          "Repository paths (src/checkout/cart.ts; an absolute one inside the server's repository is read from its root): each gets the line that claims it (CODEOWNERS semantics) and its owner",
         ),
       line: z
         .string()
@@ -75,7 +75,7 @@ export const impactOfChange = defineTool({
   name: "impact_of_change",
   title: "Impact of a change",
   description:
-    "Which lines a change affects, transitively through dependencies, ranked by distance and criticality, with the owners to notify. Give changed paths, a git range (main...HEAD, run in the server's working folder; a rename counts by both paths), or lines of the floor plan (an unknown one is an E_NOT_FOUND error). At most limit affected lines (default 50), the nearest: when more are affected, cutoff says how many were left out and the owners to notify are those of the lines reported.",
+    "Which lines a change affects, through their dependencies, ranked by distance and criticality, with the owners to notify. Give changed paths, a git range (main...HEAD, read in the server's working folder) or lines. At most limit lines, the nearest; cutoff counts those left out.",
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
@@ -85,7 +85,7 @@ export const impactOfChange = defineTool({
         .max(5000)
         .default([])
         .describe(
-          "Changed repository paths relative to its root (src/checkout/cart.ts; an absolute path inside the repository the server runs in is read relative to its root), up to 5,000",
+          "Changed repository paths (src/checkout/cart.ts; an absolute one inside the server's repository is read from its root)",
         ),
       lines: z
         .array(z.string().min(1))
@@ -105,16 +105,14 @@ export const impactOfChange = defineTool({
         .min(1)
         .max(50)
         .default(10)
-        .describe("How many dependency edges away to follow dependents, 1 to 50 (default 10)"),
+        .describe("How many dependency edges away to follow dependents"),
       limit: z
         .number()
         .int()
         .min(1)
         .max(IMPACT_LIMIT_MAX)
         .default(50)
-        .describe(
-          `Affected lines to report at most, nearest first, 1 to ${IMPACT_LIMIT_MAX} (default 50); when more are affected, cutoff says how many were left out`,
-        ),
+        .describe("Affected lines to report at most, nearest first; cutoff counts the rest"),
     })
     // A change of nothing has no impact to assess: an empty answer would read as "affects no line".
     .refine((input) => input.paths.length > 0 || input.lines.length > 0 || input.gitRange !== undefined, {
@@ -139,7 +137,7 @@ export const getLine = defineTool({
   name: "get_line",
   title: "A line of the floor plan",
   description:
-    "A line with its owner, contributors, code paths, direct dependencies and dependents, and its work in flight: at most limit of each (default 50), omitted counting those left out (list_work with line lists all its work, impact_of_change with lines all that depends on it).",
+    "A line with its owner, contributors, code paths, direct dependencies and dependents, and its work in flight, at most limit of each (omitted counts the rest).",
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -156,7 +154,7 @@ export const getLine = defineTool({
       .max(LINE_LIST_MAX)
       .default(50)
       .describe(
-        `Dependencies, dependents and active work items to list at most, each, 1 to ${LINE_LIST_MAX} (default 50); omitted counts the rest`,
+        "Dependencies, dependents and active work items to list at most, each; omitted counts the rest",
       ),
   }),
   output: LineOutput,

@@ -131,7 +131,7 @@ export const importCodebaseTool = defineTool({
   name: "import_codebase",
   title: "Import a codebase",
   description:
-    "Read a git repository on the server's machine and propose lines (workspaces, Cargo, Go, Python, Maven, Gradle), dependencies, owners (CODEOWNERS or git history), blueprints, requirements inferred from tests, and docs/ADRs. dryRun (default true) shows the proposal without writing; run again with dryRun false to write. Never overwrites what a person edited: such facts come back as conflicts with a diff. The answer lists the first 100 lines found (counts has them all) and, for a small plan, a Mermaid flowchart of it.",
+    "Read a git repository on the server's machine and propose lines (workspaces, Cargo, Go, Python, Maven, Gradle), dependencies, owners (CODEOWNERS or git history), blueprints, requirements inferred from tests, and docs/ADRs. dryRun (default true) shows the proposal; dryRun false writes it, never overwriting what a person edited (that comes back under conflicts).",
   group: "import",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({

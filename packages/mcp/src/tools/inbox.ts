@@ -55,7 +55,7 @@ export const getInbox = defineTool({
   name: "get_inbox",
   title: "An operator's inbox",
   description:
-    "Notifications routed to an operator by automations (new signals on their lines, suspect links on their work, contract changes of lines they depend on), the newest `limit`, oldest first, read and unread as `factory inbox` shows them; unreadOnly keeps those not yet marked read by mark_inbox_read. Filled only while the factory runs its automations (factory-mcp --automations).",
+    "Notifications routed to an operator by automations (new signals on their lines, suspect links on their work, contract changes upstream), the newest limit, oldest first; unreadOnly leaves out those marked read with mark_inbox_read. Filled only while the server runs automations (factory-mcp --automations).",
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -84,7 +84,7 @@ export const markInboxRead = defineTool({
   name: "mark_inbox_read",
   title: "Mark notifications read",
   description:
-    "Mark notifications of an operator's inbox read (their ids come from get_inbox), so get_inbox with unreadOnly stops returning them. Ids already read are reported, not refused; an id that is not in that operator's inbox is refused by name and nothing is marked.",
+    "Mark notifications of an operator's inbox read (ids from get_inbox), so get_inbox with unreadOnly stops returning them; ids already read are reported, not refused.",
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: z.object({

@@ -10,7 +10,6 @@ import type { Factory } from "@software-factory/intelligence";
 import {
   checkDecisionTextTotal,
   DECISION_LIST_MAX,
-  DECISION_OPTION_LIMITS,
   DECISION_TEXT_MAX,
   DocumentKindSchema,
   decisionOptionInputShape,
@@ -40,7 +39,7 @@ export const searchKnowledge = defineTool({
   name: "search_knowledge",
   title: "Search the knowledge base",
   description:
-    "Hybrid search (BM25 + vectors) over the factory's knowledge: customer conversations, discovery, strategy, decisions, research, runbooks, requirements. Returns the best snippets with provenance, best first, as many of the page as fit budgetTokens; nextCursor then starts at the first hit left out, so paging loses none. Filter by kind, line or tag; ask what was true at a date with asOf.",
+    "Hybrid search (BM25 + vectors) over the factory's knowledge (conversations, decisions, research, runbooks, requirements...): the best snippets with their sources, as many as fit budgetTokens. Filter by kind, line or tag; asOf asks what was true then; nextCursor starts at the first hit left out.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -50,12 +49,7 @@ export const searchKnowledge = defineTool({
       .min(1)
       .max(SEARCH_QUERY_MAX)
       .describe("What you want to know, in words or identifiers"),
-    kinds: z
-      .array(DocumentKindSchema)
-      .optional()
-      .describe(
-        "Only documents of these kinds (conversation, discovery, strategy, decision, research, insight, signal, requirement, blueprint, runbook, note, code)",
-      ),
+    kinds: z.array(DocumentKindSchema).optional().describe("Only documents of these kinds"),
     lines: z
       .array(z.string().min(1))
       .optional()
@@ -64,7 +58,7 @@ export const searchKnowledge = defineTool({
     asOf: Instant()
       .optional()
       .describe("Only what was in force at this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)"),
-    limit: z.number().int().min(1).max(50).default(10).describe("Hits per page, 1 to 50 (default 10)"),
+    limit: z.number().int().min(1).max(50).default(10).describe("Hits per page"),
     // The knowledge base's search pages through its first 10,000 hits.
     cursor: cursorUpTo(10_000),
     budgetTokens: z
@@ -74,7 +68,7 @@ export const searchKnowledge = defineTool({
       .max(20_000)
       .default(2000)
       .describe(
-        "Tokens the whole answer may take (estimated at about 4 characters each), 50 to 20,000 (default 2000); a budget too small for the best hit is refused, naming what it needs",
+        "Tokens the whole answer may take (estimated at about 4 characters each); a budget too small for the best hit is refused, naming what it needs",
       ),
   }),
   output: z.object({
@@ -172,16 +166,11 @@ export const listKnowledge = defineTool({
   name: "list_knowledge",
   title: "List knowledge documents",
   description:
-    "What the knowledge base holds, newest first, without bodies: id, kind, title, lines, tags, source and revision count. Filter by kind, line or tag; current: false adds superseded and expired documents (retracted ones are never listed). Paged: pass nextCursor back as cursor. Read one with get_document; search by meaning with search_knowledge.",
+    "What the knowledge base holds, newest first, without bodies; filter by kind, line or tag (current: false adds superseded and expired documents). Read one with get_document; search by meaning with search_knowledge.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    kinds: z
-      .array(DocumentKindSchema)
-      .optional()
-      .describe(
-        "Only documents of these kinds (conversation, discovery, strategy, decision, research, insight, signal, requirement, blueprint, runbook, note, code)",
-      ),
+    kinds: z.array(DocumentKindSchema).optional().describe("Only documents of these kinds"),
     lines: z
       .array(z.string().min(1))
       .optional()
@@ -191,7 +180,7 @@ export const listKnowledge = defineTool({
       .boolean()
       .default(true)
       .describe("Only documents in force now; false adds superseded and expired ones"),
-    limit: z.number().int().min(1).max(100).default(20).describe("Documents per page, 1 to 100 (default 20)"),
+    limit: z.number().int().min(1).max(100).default(20).describe("Documents per page"),
     cursor: Cursor,
   }),
   output: z.object({
@@ -222,7 +211,7 @@ export const getDocument = defineTool({
   name: "get_document",
   title: "Read a knowledge document",
   description:
-    "The full document (or as it read at asOf) with its source, lines, links, revisions and supersession. Long bodies are cut to maxTokens; ask again with a larger budget if needed.",
+    "A document in full (or as it read at asOf): its source, lines, links, revisions and supersession. A body longer than maxTokens is cut (truncated: true).",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -240,7 +229,7 @@ export const getDocument = defineTool({
       .max(50_000)
       .default(4000)
       .describe(
-        "Tokens of body to return (about 4 characters each), 100 to 50,000 (default 4000); a longer body is cut and truncated is true",
+        "Tokens of body to return (about 4 characters each); a longer body is cut and truncated is true",
       ),
   }),
   output: DocumentOutput,
@@ -269,10 +258,10 @@ export const stored = (document: { id: string; seq: number; revisions: readonly 
 /** A typed link of a document, as `capture_knowledge` and `link_knowledge` take it; unknown keys refused. */
 export const DocumentLink = z.strictObject({
   type: LinkSchema.shape.type.describe(
-    "What the link means: a word starting lowercase (relatesTo, informs, evidenceFor), at most 60 characters",
+    "What the link means: a lowercase-first word (relatesTo, informs, evidenceFor)",
   ),
   target: LinkSchema.shape.target.describe(
-    "Id of the linked document, work item, signal or artifact (a document id from list_knowledge or search_knowledge, wi_... from list_work, sig_... from capture_signal, an artifact id from record_artifact), at most 200 characters",
+    "Id of a document (list_knowledge), work item (wi_..., list_work), signal (sig_..., capture_signal) or artifact (record_artifact)",
   ),
 });
 
@@ -281,15 +270,15 @@ export const captureKnowledge = defineTool({
   name: "capture_knowledge",
   title: "Capture knowledge",
   description:
-    "Store something worth remembering (a finding, a customer statement, a runbook step, a design note) with its source, linked to the lines it concerns. Use supersedes to replace an outdated document instead of adding a contradicting one; a retracted document cannot be superseded (E_RETRACTED).",
+    "Store something worth remembering (a finding, a customer statement, a runbook step, a design note) with its source, linked to the lines it concerns. To replace an outdated document, name it in supersedes rather than adding a contradicting one.",
   group: "knowledge",
   // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
     kind: DocumentKindSchema.exclude(["decision"]).describe(
-      "What it is: conversation, discovery, strategy, research, insight, signal, requirement, blueprint, runbook, note or code (a decision goes through record_decision)",
+      "What it is (a decision goes through record_decision)",
     ),
-    title: z.string().trim().min(1).max(500).describe("Short title, at most 500 characters"),
+    title: z.string().trim().min(1).max(500).describe("Short title"),
     body: z.string().min(1).max(KNOWLEDGE_BODY_MAX).describe("Markdown"),
     source: z
       .strictObject({
@@ -312,7 +301,7 @@ export const captureKnowledge = defineTool({
       .array(DocumentLink)
       .default([])
       .describe(
-        "Typed links to other documents or artifacts: { type: a lowercase-first word such as relatesTo, informs, evidenceFor; target: the id of a document, work item, signal or artifact of the factory (an unknown one is E_NOT_FOUND) }",
+        "Typed links ({ type, target }) to documents, work items, signals or artifacts of the factory",
       ),
     supersedes: z
       .array(z.string())
@@ -339,7 +328,7 @@ export const reviseKnowledge = defineTool({
   name: "revise_knowledge",
   title: "Revise knowledge",
   description:
-    "Correct a document: a new revision with the fields given (title, body, tags, lines; each list replaces the document's) and the reason, which get_document shows with the revision. The rest stays; earlier revisions stay readable with get_document asOf. A revision that changes nothing is not recorded (changed: false). Use it to fix a mistake; to replace a document by a different one, capture_knowledge with supersedes. A retracted document cannot be revised: the call is refused with E_RETRACTED (when and why it was retracted) and nothing is written; capture a new document instead.",
+    "Correct a document: a new revision with the fields given (each list replaces the document's) and the reason; earlier revisions stay readable with get_document asOf. To replace a document by another, use capture_knowledge with supersedes.",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z
@@ -348,7 +337,7 @@ export const reviseKnowledge = defineTool({
         .string()
         .min(1)
         .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
-      title: z.string().trim().min(1).max(500).optional().describe("New title, at most 500 characters"),
+      title: z.string().trim().min(1).max(500).optional().describe("New title"),
       body: z.string().min(1).max(KNOWLEDGE_BODY_MAX).optional().describe("Markdown; replaces the body"),
       tags: z.array(z.string()).optional().describe("Replaces the document's tags"),
       lines: z
@@ -376,7 +365,7 @@ export const retractKnowledge = defineTool({
   name: "retract_knowledge",
   title: "Retract knowledge",
   description:
-    "Withdraw a document that is wrong or should not be there: search_knowledge, list_knowledge and get_context stop returning it; its history stays (get_document and asOf searches before now still find it). It cannot be undone: to correct a document use revise_knowledge, to replace it capture_knowledge with supersedes. Retracting a retracted document writes nothing and answers the first retraction.",
+    "Withdraw a document that is wrong or should not be there: searches, lists and context packs stop returning it; its history stays readable with get_document asOf. It cannot be undone: to correct a document use revise_knowledge, to replace it capture_knowledge with supersedes.",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z.object({
@@ -404,33 +393,22 @@ export const retractKnowledge = defineTool({
 
 /** An option weighed by a decision: its title, pros and cons within the knowledge base's limits; unknown keys refused. */
 const DecisionOption = z.strictObject({
-  title: decisionOptionInputShape.title.describe(
-    `The option's name, at most ${DECISION_OPTION_LIMITS.title} characters`,
-  ),
-  pros: decisionOptionInputShape.pros.describe(
-    `What speaks for it, at most ${DECISION_LIST_MAX} points of at most ${DECISION_OPTION_LIMITS.point} characters (default none)`,
-  ),
-  cons: decisionOptionInputShape.cons.describe(
-    `What speaks against it, at most ${DECISION_LIST_MAX} points of at most ${DECISION_OPTION_LIMITS.point} characters (default none)`,
-  ),
+  title: decisionOptionInputShape.title.describe("The option's name"),
+  pros: decisionOptionInputShape.pros.describe("What speaks for it"),
+  cons: decisionOptionInputShape.cons.describe("What speaks against it"),
 });
 
 /** `record_decision`: adds a decision (an ADR) to the decision log; idempotent with a key. */
 export const recordDecision = defineTool({
   name: "record_decision",
   title: "Record a decision",
-  description: `Add a decision to the decision log (an ADR): context, options weighed, the decision, consequences and status, linked to lines. Use supersedes when it replaces an earlier decision (not a retracted one: E_RETRACTED). Context, options, decision and consequences together hold at most ${DECISION_TEXT_MAX} characters.`,
+  description: `Add a decision to the decision log (an ADR): context, options weighed, the decision, consequences and status, linked to lines; supersedes names earlier decisions it replaces. Context, options, decision and consequences together hold at most ${DECISION_TEXT_MAX} characters.`,
   group: "knowledge",
   // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z
     .object({
-      title: z
-        .string()
-        .trim()
-        .min(1)
-        .max(500)
-        .describe("The decision in a few words, at most 500 characters"),
+      title: z.string().trim().min(1).max(500).describe("The decision in a few words"),
       status: z
         .enum(["proposed", "accepted", "rejected"])
         .default("proposed")
@@ -442,7 +420,7 @@ export const recordDecision = defineTool({
         .array(DecisionOption)
         .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
         .default([])
-        .describe("The options weighed, at most 20, each { title, pros: [...], cons: [...] }"),
+        .describe("The options weighed"),
       decision: decisionTextSchema("decision").min(1).describe("Markdown: what was decided, and why"),
       consequences: decisionTextSchema("consequences")
         .default("")

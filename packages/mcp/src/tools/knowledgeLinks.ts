@@ -65,7 +65,7 @@ export const linkKnowledge = defineTool({
   name: "link_knowledge",
   title: "Link knowledge",
   description:
-    "Add a typed link (relatesTo, informs, evidenceFor...) from a knowledge document to another document, a work item (wi_...), a signal (sig_...) or an artifact of the factory; a target it does not have is E_NOT_FOUND naming target. A link the document already has changes nothing. A retracted document cannot be linked, nor linked to (links made before it was retracted stay): E_RETRACTED, naming it, when and why it was retracted, and nothing is written. Answers the document's links.",
+    "Add a typed link (relatesTo, informs, evidenceFor...) from a knowledge document to a document, work item, signal or artifact of the factory; answers the document's links. A link it already has changes nothing.",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
   input: LinkArguments,
@@ -82,7 +82,7 @@ export const unlinkKnowledge = defineTool({
   name: "unlink_knowledge",
   title: "Unlink knowledge",
   description:
-    "Remove a typed link from a knowledge document, also one to a document retracted since. Removing a link the document does not have changes nothing. A retracted document's links cannot be changed: E_RETRACTED, and nothing is written. Answers the document's links.",
+    "Remove a typed link from a knowledge document; answers the document's links. A link it does not have changes nothing.",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: LinkArguments,

@@ -19,7 +19,7 @@ export const cursorUpTo = (max: number) =>
     .regex(/^\d+$/, { message: "cursor is the nextCursor of the previous page", abort: true })
     .refine((cursor) => Number(cursor) <= max, `cursor is past the last page (at most ${max})`)
     .optional()
-    .describe("The nextCursor of the previous page, to read the next one; omit for the first page");
+    .describe("The previous page's nextCursor; omit for the first page");
 /** A page cursor: the `nextCursor` of the previous page (an offset). */
 export const Cursor = cursorUpTo(Number.MAX_SAFE_INTEGER);
 /** The idempotency key a write accepts. */

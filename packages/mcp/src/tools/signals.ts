@@ -17,20 +17,16 @@ export const captureSignal = defineTool({
   name: "capture_signal",
   title: "Capture a signal",
   description:
-    "Record what a customer said or what was observed in the field (support ticket, sales call, monitoring). Give line when you know it; otherwise call route_signal to find the line. Pass an idempotencyKey (the ticket id, say) so that a retried call captures the signal once.",
+    "Record what a customer said or what was observed in the field (support ticket, sales call, monitoring). Give line when you know it; otherwise route_signal finds it.",
   group: "work",
   // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
-    text: CaptureSignalInputSchema.shape.text.describe(
-      "What the customer said or what was observed, at most 10,000 characters",
-    ),
+    text: CaptureSignalInputSchema.shape.text.describe("What the customer said or what was observed"),
     source: CaptureSignalInputSchema.shape.source.describe(
       "Where it came from: support, sales-call, monitoring",
     ),
-    customer: CaptureSignalInputSchema.shape.customer.describe(
-      "The customer it came from (acme), at most 200 characters",
-    ),
+    customer: CaptureSignalInputSchema.shape.customer.describe("The customer it came from (acme)"),
     severity: z
       .enum(["low", "medium", "high", "critical"])
       .default("medium")
@@ -71,13 +67,7 @@ export const routeSignal = defineTool({
       line: LineIdSchema.optional().describe(
         "Route the signal to this line (factory://floorplan lists the lines); without it, the lines are only ranked",
       ),
-      limit: z
-        .number()
-        .int()
-        .min(1)
-        .max(10)
-        .default(3)
-        .describe("How many lines to rank, 1 to 10 (default 3)"),
+      limit: z.number().int().min(1).max(10).default(3).describe("How many lines to rank"),
     })
     .refine((input) => input.signal !== undefined || input.text !== undefined, {
       message: "give signal (an id) or text",

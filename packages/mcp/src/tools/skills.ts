@@ -17,7 +17,7 @@ export const listSkills = defineTool({
   name: "list_skills",
   title: "List skills",
   description:
-    "The factory's skills (and, under problems, the skill folders that failed to load): runnable ones (run them with run_skill; their input schema is given) and instruction ones (read skill://<name>/SKILL.md or get the prompt of the same name; files lists their scripts, references and assets, read as skill://<name>/<file>).",
+    "The factory's skills: runnable ones (run_skill runs them; their input schema is given) and instruction ones (read skill://<name>/SKILL.md or get the prompt of that name); problems names skill folders that failed to load.",
   group: "skills",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({}),
@@ -45,7 +45,7 @@ export const runSkill = defineTool({
   name: "run_skill",
   title: "Run a skill",
   description:
-    "Run a runnable skill with its input (see list_skills for names and input schemas); the skill validates it and an error names the field that is wrong. Every run is recorded. A skill may write: pass an idempotencyKey so that a call retried (after a dropped connection, say) runs it once and returns the first run's output; the key with another skill or input is refused (E_IDEMPOTENCY_CONFLICT), and a run that failed does not use up its key. Cancelling the call cancels the run (the skill stops where it can; the run is recorded as cancelled and does not use up its key).",
+    "Run a runnable skill with its input (list_skills gives names and input schemas); every run is recorded, and cancelling the call cancels the run. A skill may write: pass an idempotencyKey so that a retried call runs it once and answers the first run's output.",
   group: "skills",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({

@@ -42,7 +42,7 @@ export const checkStandards = defineTool({
   name: "check_standards",
   title: "Check the standards",
   description:
-    "Run the factory's rules (the same ones `factory check` runs) over the floor plan, lines, work items, artifacts, signals and documents, or one kind, one target or one line's targets, and return the findings, errors first.",
+    "Run the factory's rules (as `factory check` does) over the floor plan, lines, work items, artifacts, signals and documents, or one kind, target or line; the findings come errors first.",
   group: "standards",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
@@ -71,7 +71,7 @@ export const checkStandards = defineTool({
         .min(1)
         .max(500)
         .default(100)
-        .describe("Findings to return, errors first, 1 to 500 (default 100); total counts them all"),
+        .describe("Findings to return, errors first; total counts them all"),
     })
     .refine((input) => input.id === undefined || input.kind !== undefined, {
       message: "checking one target needs its kind",

@@ -28,8 +28,7 @@ import { MeasuresOutput, TraceLinkOutput, WorkItemOutput } from "./workOutputs.j
 export const listWork = defineTool({
   name: "list_work",
   title: "List work items",
-  description:
-    "Work items, filtered by line, state, stage or owner, newest first, one page at a time. A line, stage or owner the factory does not know is an E_NOT_FOUND error naming it, never an empty page.",
+  description: "Work items, newest first, filtered by line, state, stage or owner, one page at a time.",
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -48,7 +47,7 @@ export const listWork = defineTool({
     owner: Operator.optional().describe(
       "Only items this operator owns: an operator id of the floor plan (factory://floorplan lists them)",
     ),
-    limit: z.number().int().min(1).max(100).default(20).describe("Items per page, 1 to 100 (default 20)"),
+    limit: z.number().int().min(1).max(100).default(20).describe("Items per page"),
     cursor: Cursor,
   }),
   output: z.object({
@@ -76,9 +75,7 @@ export const createWorkItem = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z.object({
     line: LineIdSchema.describe("Id of the line it belongs to (factory://floorplan lists them)"),
-    title: CreateWorkItemInputSchema.shape.title.describe(
-      "What the work is, in a line; at most 500 characters",
-    ),
+    title: CreateWorkItemInputSchema.shape.title.describe("What the work is, in a line"),
     kind: z
       .enum(["feature", "bug", "improvement", "chore"])
       .default("feature")
@@ -129,7 +126,7 @@ export const advanceWorkItem = defineTool({
   name: "advance_work_item",
   title: "Move a work item",
   description:
-    "advance (to the next stage; gates run and their findings come back when they block), back (rework, reason required), block/unblock (reason), drop (reason) or complete.",
+    "Move a work item: advance (to the next stage; gates run and their findings come back when they block), back (rework, reason required), block/unblock (reason), drop (reason) or complete.",
   group: "work",
   // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -151,7 +148,7 @@ export const advanceWorkItem = defineTool({
         .min(1)
         .max(INPUT_LIMITS.reason)
         .optional()
-        .describe("Why, at most 2000 characters: required to go back, block or drop"),
+        .describe("Why: required to go back, block or drop"),
       to: z
         .string()
         .min(1)
@@ -169,7 +166,7 @@ export const advanceWorkItem = defineTool({
         .optional()
         .describe("Enter past the line's WIP limit on purpose"),
       expectedVersion: MoveOptionsSchema.shape.expectedVersion.describe(
-        "The item's version as you read it (list_work and every write of it answer version): the move is refused with E_CONCURRENCY_CONFLICT if the item is no longer at it, so two agents moving one item move it once; omit to move it from wherever it is now",
+        "The item's version as you read it (list_work and its writes answer it): refused if the item has moved on since, so two agents moving one item move it once",
       ),
       idempotencyKey: IdempotencyKey,
     })
@@ -263,7 +260,7 @@ export const listSuspectLinks = defineTool({
       .min(1)
       .optional()
       .describe("Only links of this line's work (factory://floorplan lists them)"),
-    limit: z.number().int().min(1).max(200).default(50).describe("Links per page, 1 to 200 (default 50)"),
+    limit: z.number().int().min(1).max(200).default(50).describe("Links per page"),
     cursor: Cursor,
   }),
   output: z.object({ items: z.array(TraceLinkOutput), nextCursor: z.string().optional() }),
