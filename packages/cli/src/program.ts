@@ -168,7 +168,14 @@ export function createProgram(context: CliContext): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => context.output.line(text.replace(/\n$/, "")),
-      writeErr: (text) => context.output.error(text.replace(/\n$/, "")),
+      writeErr: (text) => {
+        // Help on standard error is commander's answer to a command line without its command
+        // (`factory`, `factory work`): the error line scripts read comes first, as for every usage error.
+        const command = /^Usage: (factory(?: [a-z-]+)*) \[options\] \[command\]/.exec(text)?.[1];
+        if (command !== undefined)
+          context.output.error(`error: ${USAGE_CODE}: ${command}: missing command (the commands are below)`);
+        context.output.error(text.replace(/\n$/, ""));
+      },
       // Commander's own usage errors carry the code of the CLI's, as every error line does.
       outputError: (text, write) => write(text.replace(/^error: /, `error: ${USAGE_CODE}: `)),
     });
@@ -222,12 +229,9 @@ export async function runCli(argv: readonly string[], output: Output = createOut
     output.endProgress();
     if (error instanceof OutputClosedError) return failed ? ExitCode.failed : ExitCode.ok;
     if (error instanceof CommanderError) {
-      if (
-        error.code === "commander.helpDisplayed" ||
-        error.code === "commander.version" ||
-        error.code === "commander.help"
-      )
-        return ExitCode.ok;
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
+      // `factory help` asked for it; `factory` or `factory work` alone lacks its command (help on standard error).
+      if (error.code === "commander.help") return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
       // commander already printed the message.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }

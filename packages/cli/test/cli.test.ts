@@ -63,6 +63,28 @@ describe("usage", () => {
     }
   });
 
+  it(
+    "exits 2 with the help on standard error when the command is missing, 0 when help is asked for",
+    SLOW,
+    async () => {
+      for (const args of [[], ["work"], ["import"]]) {
+        const missing = await factory(...args);
+        expect(missing.code, args.join(" ")).toBe(2);
+        expect(missing.stdout).toBe("");
+        expect(missing.stderr).toMatch(
+          new RegExp(
+            `^error: E_USAGE: ${["factory", ...args].join(" ")}: missing command .*\nUsage: factory`,
+          ),
+        );
+      }
+      for (const args of [["help"], ["help", "work"], ["work", "--help"]]) {
+        const asked = await factory(...args);
+        expect(asked.code, args.join(" ")).toBe(0);
+        expect(asked.stdout).toMatch(/^Usage: factory/);
+      }
+    },
+  );
+
   it("exits 2 on an unknown command, an unknown option or a missing argument", SLOW, async () => {
     const unknown = await factory("frobnicate");
     expect(unknown.code).toBe(2);
