@@ -77,6 +77,36 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
   const lineSet = new Set(lines);
   const files = options.files === undefined ? undefined : new RepositoryFiles(options.files);
 
+  // Imports map a handle (or an email) to one operator: the first that declares it.
+  const handles = new Map<string, string>();
+  const claimHandle = (key: string, where: string, shown: string, id: string) => {
+    const first = handles.get(key);
+    if (first === undefined) handles.set(key, id);
+    else if (first !== id)
+      warning(
+        "duplicate-handle",
+        where,
+        `${shown} is also declared by operator "${first}"; imports map it to "${first}"`,
+        "give each handle to one operator",
+      );
+  };
+  for (const [index, operator] of plan.operators.entries()) {
+    for (const [tool, handle] of Object.entries(operator.handles))
+      claimHandle(
+        `${tool}\n${handle.toLowerCase()}`,
+        `operators[${index}].handles.${tool}`,
+        `${tool} handle "${handle}"`,
+        operator.id,
+      );
+    if (operator.email !== undefined)
+      claimHandle(
+        `@\n${operator.email.toLowerCase()}`,
+        `operators[${index}].email`,
+        `email "${operator.email}"`,
+        operator.id,
+      );
+  }
+
   plan.lines.forEach((line, index) => {
     const at = `lines[${index}]`;
     if (line.owner === undefined)

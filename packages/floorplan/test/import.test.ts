@@ -9,6 +9,7 @@ import {
   importCodeowners,
   importWorkspaces,
   openFloorPlan,
+  parseFactoryYaml,
   toDot,
   toGraphologyJson,
   toMermaid,
@@ -87,6 +88,32 @@ describe("importCodeowners", () => {
     expect(second.events).toEqual([]);
     await plan.close();
     await log.close();
+  });
+
+  it("maps a handle two operators declare to the first, which factory.yaml warns about", async () => {
+    const yaml = `version: 1
+operators:
+  - { id: pay-team, handles: { github: "@acme/payments" } }
+  - { id: pay-lead, handles: { github: "@ACME/Payments" }, email: lead@acme.com }
+  - { id: lead, email: Lead@acme.com }
+lines:
+  - { id: payments, owner: pay-team }
+`;
+    const warnings: string[] = [];
+    const plan = parseFactoryYaml(yaml, "factory.yaml", {
+      onWarning: (problem) =>
+        warnings.push(`${problem.line}:${problem.column} ${problem.code} ${problem.path}`),
+    });
+    expect(warnings).toEqual([
+      "4:40 duplicate-handle operators[1].handles.github",
+      "5:24 duplicate-handle operators[2].email",
+    ]);
+    const root = repo({ CODEOWNERS: "/services/payments/ @acme/payments\n/docs/ lead@acme.com\n" });
+    const imported = await importCodeowners(root, { operators: plan.operators });
+    expect(imported?.plan.lines.map((line) => [line.paths[0], line.owner])).toEqual([
+      ["/services/payments/", "pay-team"],
+      ["/docs/", "pay-lead"],
+    ]);
   });
 
   it("returns undefined for a repository without CODEOWNERS", async () => {

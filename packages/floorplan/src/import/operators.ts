@@ -15,10 +15,14 @@ export class OperatorMapper {
   constructor(tool: string, known: readonly OperatorDecl[] = []) {
     this.#tool = tool;
     this.#known = new Set(known.map((operator) => operator.id));
+    // The first operator declaring a handle keeps it, as validatePlan's duplicate-handle warning says.
+    const claim = (handle: string, id: string) => {
+      if (!this.#byHandle.has(handle.toLowerCase())) this.#byHandle.set(handle.toLowerCase(), id);
+    };
     for (const operator of known) {
       const handle = operator.handles[tool];
-      if (handle !== undefined) this.#byHandle.set(handle.toLowerCase(), operator.id);
-      if (operator.email !== undefined) this.#byHandle.set(operator.email.toLowerCase(), operator.id);
+      if (handle !== undefined) claim(handle, operator.id);
+      if (operator.email !== undefined) claim(operator.email, operator.id);
     }
   }
 
