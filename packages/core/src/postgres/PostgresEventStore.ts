@@ -12,7 +12,9 @@ import {
   isConnectionError,
   isLockTimeout,
   isPoolConnectTimeout,
+  isPoolWaitTimeout,
   noAnswerStoreError,
+  poolBusyStoreError,
   storeErrorFrom,
 } from "./connectionErrors.js";
 import { endWithin } from "./endWithin.js";
@@ -119,6 +121,9 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     return made;
   };
   const pool = newPool(resolved.poolMax);
+  const established = new Set<pg.Client>();
+  pool.on("connect", (client) => established.add(client as unknown as pg.Client));
+  pool.on("remove", (client) => established.delete(client as unknown as pg.Client));
   let schema: string;
   let order: string;
   try {
@@ -149,7 +154,14 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   // A write turn's connection is not one of the pool's: with a pool of one, a read the turn's attempt
   // waits for (a projection's catch-up begun outside it) would otherwise wait for the turn to end.
   const turnPool = newPool(1);
-  return new PostgresEventStore({ pool, turnPool }, connections, config, resolved, schema, order);
+  return new PostgresEventStore(
+    { pool, turnPool, established },
+    connections,
+    config,
+    resolved,
+    schema,
+    order,
+  );
 }
 
 /** The schema version this code writes. */
@@ -160,6 +172,8 @@ class PostgresEventStore implements EventStore {
   readonly #pool: pg.Pool;
   /** The one connection of the write turns, besides the pool's. */
   readonly #turnPool: pg.Pool;
+  /** The pool's open connections (not the turns'), to tell a busy pool from a silent server. */
+  readonly #established: ReadonlySet<pg.Client>;
   /** The pools' open connections, destroyed by `close()` when they do not end in time. */
   readonly #connections: ReadonlySet<pg.Client>;
   readonly #options: ResolvedPostgresOptions;
@@ -175,7 +189,11 @@ class PostgresEventStore implements EventStore {
   #closed = false;
 
   constructor(
-    { pool, turnPool }: { readonly pool: pg.Pool; readonly turnPool: pg.Pool },
+    {
+      pool,
+      turnPool,
+      established,
+    }: { readonly pool: pg.Pool; readonly turnPool: pg.Pool; readonly established: ReadonlySet<pg.Client> },
     connections: ReadonlySet<pg.Client>,
     config: pg.ClientConfig,
     options: ResolvedPostgresOptions,
@@ -184,6 +202,7 @@ class PostgresEventStore implements EventStore {
   ) {
     this.#pool = pool;
     this.#turnPool = turnPool;
+    this.#established = established;
     this.#connections = connections;
     this.#options = options;
     this.#config = config;
@@ -289,6 +308,11 @@ class PostgresEventStore implements EventStore {
     } finally {
       clearInterval(keepAlive);
     }
+  }
+
+  /** Whether every connection the pool may open is open and lent to a call. */
+  #poolInUse(): boolean {
+    return this.#established.size >= this.#options.poolMax && this.#pool.idleCount === 0;
   }
 
   #ensureOpen(): void {
@@ -480,7 +504,9 @@ class PostgresEventStore implements EventStore {
         // (if the server has not), and the attempt's next statements run on the pool.
         await given?.end();
         if (error instanceof Error && "_tag" in error) throw error;
+        const busy = isPoolWaitTimeout(error) && this.#poolInUse();
         if (!isConnectionError(error) || attempt >= options.retryAttempts || this.#closed) {
+          if (busy) throw poolBusyStoreError(error, options.target, doing, options.poolMax);
           throw storeErrorFrom(
             error,
             options.target,
@@ -489,7 +515,9 @@ class PostgresEventStore implements EventStore {
         }
         const delay = Math.min(options.retryMaxDelayMs, options.retryInitialDelayMs * 2 ** (attempt - 1));
         if (deadline.left <= delay)
-          throw deadlineStoreError(error, options.target, doing, attempt, deadline.timeoutMs);
+          throw busy
+            ? poolBusyStoreError(error, options.target, doing, options.poolMax)
+            : deadlineStoreError(error, options.target, doing, attempt, deadline.timeoutMs);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

@@ -99,6 +99,31 @@ export function deadlineStoreError(
   });
 }
 
+/** What a pool throws when no connection is had in time, `CallDeadline.connect` included. */
+const POOL_WAIT_TIMEOUT = "timeout exceeded when trying to connect";
+
+/** Tells whether a call got no connection of its pool in time (none came free, or a new one did not connect). */
+export function isPoolWaitTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === POOL_WAIT_TIMEOUT;
+}
+
+/**
+ * The {@link StoreError} of a call that got no connection of the pool in time
+ * while all `poolMax` of them were open and lent to other calls of the
+ * process: says so, and what to do, instead of asking whether the server runs.
+ */
+export function poolBusyStoreError(
+  error: unknown,
+  target: string,
+  doing: string,
+  poolMax: number,
+): StoreError {
+  return new StoreError({
+    message: `PostgreSQL at ${target} failed while ${doing}: no connection of this process's pool came free in time (connect_timeout, callTimeoutMs): all ${poolMax} of them (pool.max, pool_max in the URL) were in use by other calls of this process; raise pool_max, or look for calls that hold one long (a large read, a statement waiting for a lock, a server that stopped answering them)`,
+    cause: error,
+  });
+}
+
 /**
  * The {@link StoreError} of a server that took the connection but did not
  * answer within `waitMs`: names the server, what was being done and the URL
