@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { NotFoundError, OperatorIdSchema } from "@software-factory/core";
 import { EntityIdSchema } from "@software-factory/floorplan";
@@ -125,13 +125,20 @@ export function requireSource(path: string, kind: "file" | "folder", flag?: stri
     );
   const stat = statSync(resolve(path), { throwIfNoEntry: false });
   if (kind === "file" ? stat?.isFile() === true : stat?.isDirectory() === true) return;
-  const problem = `no ${kind} ${path}${stat === undefined ? "" : ` (it is a ${kind === "file" ? "folder" : "file"})`}`;
+  const problem = `no ${kind} ${path}${stat === undefined ? "" : ` (${whatItIs(stat)})`}`;
   throw new NotFoundError({
     message: flag === undefined ? problem : `${flag}: ${problem}`,
     entity: kind,
     id: path,
     ...(flag === undefined ? {} : { field: flag }),
   });
+}
+
+/** What a path that is not the file or folder asked for is instead: a folder, a file, or a device, pipe or socket. */
+function whatItIs(stat: Stats): string {
+  if (stat.isDirectory()) return "it is a folder";
+  if (stat.isFile()) return "it is a file";
+  return "it is a device, pipe or socket, not a file";
 }
 
 /**

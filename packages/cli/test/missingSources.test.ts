@@ -43,6 +43,15 @@ describe("a missing source", () => {
       ["import", "jsonl", "events.jsonl", "--mapping", "@missing.json"],
       /^error: E_NOT_FOUND: --mapping: no file missing\.json\n/,
     ],
+    // What is there instead is told as it is: a folder, or a device (not "a folder").
+    [
+      ["import", "junit", tmpdir()],
+      new RegExp(`^error: E_NOT_FOUND: no file ${tmpdir()} \\(it is a folder\\)\n`),
+    ],
+    [
+      ["import", "junit", "/dev/null"],
+      /^error: E_NOT_FOUND: no file \/dev\/null \(it is a device, pipe or socket, not a file\)\n/,
+    ],
   ])("factory %j exits 1 with E_NOT_FOUND naming it, and creates no factory", SLOW, async (args, message) => {
     const run = await runFactory(["--dir", ".factory", ...args], { cwd });
 
