@@ -308,10 +308,12 @@ export class ChunkIndex {
   /**
    * Writes the caches to `dir` (see `writeChunkCaches`: a crash midway leaves
    * caches that load as they were or are rebuilt), stamped with the log
-   * position they reflect and the id of the event there.
+   * position they reflect and the id of the event there, in steps with turns
+   * of the event loop between. The documents are taken as they are when it
+   * is called; nothing may be re-indexed until it resolves.
    */
-  save(dir: string, documents: DocumentStore, stamp: LogStamp): void {
-    writeChunkCaches(
+  save(dir: string, documents: DocumentStore, stamp: LogStamp): Promise<void> {
+    return writeChunkCaches(
       dir,
       { documents, chunks: this.#chunks, lexical: this.#lexical, vector: this.#vector },
       stamp,

@@ -46,6 +46,8 @@ export class KnowledgeProjection {
   readonly #dirty = new Set<string>();
   /** The re-indexing pass in progress (it yields to the event loop, so others may call meanwhile). */
   #reindexing: Promise<void> | undefined;
+  /** The save of the caches in progress (it yields too; no re-indexing starts meanwhile). */
+  #saving: Promise<void> | undefined;
   #projection: Projection | undefined;
   /** Loading the caches and folding the log, once started. */
   #loading: Promise<void> | undefined;
@@ -124,6 +126,7 @@ export class KnowledgeProjection {
     while (this.#reindexing !== undefined) await this.#reindexing.catch(() => undefined);
     await this.#index.idle();
     await this.#projection?.close();
+    while (this.#saving !== undefined) await this.#saving;
     if (this.#unsaved) await this.#saveCaches();
   }
 
@@ -134,7 +137,9 @@ export class KnowledgeProjection {
    * the call that ran it and leaves its documents dirty for the next pass.
    */
   async #reindexDirty(): Promise<void> {
-    while (this.#reindexing !== undefined) await this.#reindexing.catch(() => undefined);
+    while (this.#reindexing !== undefined || this.#saving !== undefined) {
+      await (this.#reindexing ?? this.#saving)?.catch(() => undefined);
+    }
     if (this.#dirty.size === 0) return;
     const ids = [...this.#dirty];
     this.#dirty.clear();
@@ -199,11 +204,20 @@ export class KnowledgeProjection {
     const stamp = await logStampAt(this.#log, position).catch(() => undefined);
     if (stamp === undefined || position !== this.position) return;
     if (!this.#index.complete || this.#dirty.size > 0 || this.#reindexing !== undefined) return;
+    if (this.#saving !== undefined) return;
+    this.#saving = this.#index.save(this.#dir, this.#documents, stamp).then(
+      () => {
+        // Events folded meanwhile are not in these caches: the next checkpoint or the close saves them.
+        if (this.position === position) this.#unsaved = false;
+      },
+      () => {
+        // Only a slower next open: the caches it reads are stamped, so a half-written set is rebuilt, not trusted.
+      },
+    );
     try {
-      this.#index.save(this.#dir, this.#documents, stamp);
-      this.#unsaved = false;
-    } catch {
-      // Only a slower next open: the caches it reads are stamped, so a half-written set is rebuilt, not trusted.
+      await this.#saving;
+    } finally {
+      this.#saving = undefined;
     }
   }
 }

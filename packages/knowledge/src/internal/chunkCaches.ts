@@ -5,17 +5,18 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { type EventLog, hashJson } from "@software-factory/core";
 import type { ChunkOptions } from "../chunking/chunkMarkdown.js";
-import { DocumentStore, type DocumentStoreSnapshot } from "../DocumentStore.js";
+import { DocumentStore, type DocumentStoreSnapshot, type KnowledgeDocument } from "../DocumentStore.js";
 import { LexicalIndex } from "../search/LexicalIndex.js";
 import type { Embedder } from "../search/types.js";
 import { VectorIndex, type VectorIndexOptions } from "../search/VectorIndex.js";
 import type { ChunkRecord } from "./documentChunks.js";
-import { replaceFileDurably } from "./durableFiles.js";
+import { framesOf, replaceFileWithFrames } from "./durableFiles.js";
 import { isStampOf, type LogStamp } from "./logStamp.js";
 
 /** What the caches hold: the documents, their chunks and the indexes over them. */
@@ -43,23 +44,34 @@ export interface ChunkCacheSettings {
   readonly vectorIndex: VectorIndexOptions;
 }
 
-interface Snapshot {
+/** The first frame of a snapshot file: what the rest depends on. */
+interface SnapshotHeader {
   readonly version: typeof SNAPSHOT_VERSION;
   /** The log position the caches reflect, and the id of the event there. */
   readonly stamp: LogStamp;
   readonly chunkingKey: string;
-  readonly documents: DocumentStoreSnapshot;
-  readonly chunks: [string, ChunkRecord][];
-  readonly lexical: Uint8Array;
 }
 
 /**
- * Bump when a snapshot holds something else, so older ones are rebuilt from
- * the log (2: stamped with the event id; 3: with the capture keys).
+ * The frames between the header and the last, which is the lexical index's
+ * image as it is: documents and chunks in batches, then the capture keys.
  */
-const SNAPSHOT_VERSION = 3;
+type SnapshotFrame =
+  | { readonly documents: readonly KnowledgeDocument[] }
+  | { readonly chunks: readonly (readonly [string, ChunkRecord])[] }
+  | { readonly keys: DocumentStoreSnapshot["keys"] };
+
+/**
+ * Bump when a snapshot holds something else, so older ones are rebuilt from
+ * the log (2: stamped with the event id; 3: with the capture keys; 4: in
+ * frames, written in steps).
+ */
+const SNAPSHOT_VERSION = 4;
 const SNAPSHOT_FILE = "knowledge.snapshot";
 const VECTOR_FILE = "knowledge.hnsw";
+
+/** Characters of document bodies or chunk texts in one frame: a few milliseconds to serialize. */
+const FRAME_CHARS = 256 * 1024;
 
 /**
  * Reads the caches of `dir` when they exist, were cut with the same chunking,
@@ -75,26 +87,37 @@ export async function readChunkCaches(
 ): Promise<LoadedChunkCaches | undefined> {
   const path = join(dir, SNAPSHOT_FILE);
   if (!existsSync(path)) return undefined;
-  const snapshot = deserialize(readFileSync(path)) as Snapshot;
-  if (snapshot.version !== SNAPSHOT_VERSION || snapshot.chunkingKey !== chunkingKey(settings.chunking)) {
+  const frames = framesOf(readFileSync(path));
+  const header = deserialize(frames.next().value ?? new Uint8Array()) as SnapshotHeader | undefined;
+  if (header?.version !== SNAPSHOT_VERSION || header.chunkingKey !== chunkingKey(settings.chunking)) {
     return undefined;
   }
-  if (!(await isStampOf(log, snapshot.stamp))) return undefined;
+  if (!(await isStampOf(log, header.stamp))) return undefined;
+  const rest = [...frames];
+  const image = rest.pop();
+  if (image === undefined) throw new RangeError(`${path} ends before its lexical index`);
+  const documents: KnowledgeDocument[] = [];
+  const chunks = new Map<string, ChunkRecord>();
+  let keys: DocumentStoreSnapshot["keys"] = [];
+  for (const frame of rest) {
+    const part = deserialize(frame) as SnapshotFrame;
+    if ("documents" in part) documents.push(...part.documents);
+    else if ("chunks" in part) for (const [id, record] of part.chunks) chunks.set(id, record);
+    else keys = part.keys;
+  }
+  const lexical = LexicalIndex.deserialize(image);
   const vector = VectorIndex.load(join(dir, VECTOR_FILE), settings.embedder, settings.vectorIndex);
-  const documents = new DocumentStore(snapshot.documents);
-  const lexical = LexicalIndex.deserialize(snapshot.lexical);
-  const chunks = new Map(snapshot.chunks);
   const vectorStamp = (vector?.meta as { stamp?: Partial<LogStamp> } | null | undefined)?.stamp;
   const vectorsFresh =
     vector !== undefined &&
-    vectorStamp?.position === snapshot.stamp.position &&
-    vectorStamp.eventId === snapshot.stamp.eventId;
+    vectorStamp?.position === header.stamp.position &&
+    vectorStamp.eventId === header.stamp.eventId;
   return {
-    documents,
+    documents: new DocumentStore({ documents, keys }),
     chunks,
     lexical,
     vector: vectorsFresh ? vector.index : undefined,
-    position: snapshot.stamp.position,
+    position: header.stamp.position,
   };
 }
 
@@ -104,25 +127,64 @@ export async function readChunkCaches(
  * manifest), then the snapshot (through a temporary file, flushed, and a
  * rename). A crash between the two leaves vectors stamped later than the
  * snapshot, which {@link readChunkCaches} treats as stale.
+ *
+ * The documents are taken as they are when it is called; the work is done in
+ * steps of a few milliseconds, and the writes off the calling thread, so the
+ * event loop turns meanwhile. The chunks and the indexes must not change
+ * until it resolves.
  */
-export function writeChunkCaches(
+export async function writeChunkCaches(
   dir: string,
   caches: ChunkCaches,
   stamp: LogStamp,
   settings: Pick<ChunkCacheSettings, "chunking">,
-): void {
-  mkdirSync(dir, { recursive: true });
-  const snapshot: Snapshot = {
+): Promise<void> {
+  const documents = caches.documents.snapshot();
+  await mkdir(dir, { recursive: true });
+  await caches.lexical.compact();
+  await caches.vector.saveInSteps(join(dir, VECTOR_FILE), { stamp });
+  const header: SnapshotHeader = {
     version: SNAPSHOT_VERSION,
     stamp,
     chunkingKey: chunkingKey(settings.chunking),
-    documents: caches.documents.snapshot(),
-    chunks: [...caches.chunks],
-    lexical: caches.lexical.serialize(),
   };
-  caches.vector.save(join(dir, VECTOR_FILE), { stamp });
   const path = join(dir, SNAPSHOT_FILE);
-  replaceFileDurably(path, `${path}.${process.pid}.tmp`, serialize(snapshot));
+  await replaceFileWithFrames(path, `${path}.${process.pid}.tmp`, snapshotFrames(header, documents, caches));
+}
+
+/** The frames of a snapshot, each serialized when it is to be written. */
+function* snapshotFrames(
+  header: SnapshotHeader,
+  documents: DocumentStoreSnapshot,
+  caches: ChunkCaches,
+): Generator<Uint8Array> {
+  yield serialize(header);
+  const bodies = (document: KnowledgeDocument) =>
+    document.revisions.reduce((characters, revision) => characters + revision.body.length, 0);
+  for (const batch of batches(documents.documents, bodies)) {
+    yield serialize({ documents: batch } satisfies SnapshotFrame);
+  }
+  for (const batch of batches([...caches.chunks], ([, record]) => record.text.length)) {
+    yield serialize({ chunks: batch } satisfies SnapshotFrame);
+  }
+  yield serialize({ keys: documents.keys } satisfies SnapshotFrame);
+  yield caches.lexical.serialize();
+}
+
+/** Items in runs of about {@link FRAME_CHARS} characters (and at most 2,000 items). */
+function* batches<T>(items: readonly T[], charactersOf: (item: T) => number): Generator<T[]> {
+  let batch: T[] = [];
+  let characters = 0;
+  for (const item of items) {
+    batch.push(item);
+    characters += charactersOf(item);
+    if (characters >= FRAME_CHARS || batch.length >= 2_000) {
+      yield batch;
+      batch = [];
+      characters = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** What a snapshot's chunks depend on: the chunking options and the tokenizer. */

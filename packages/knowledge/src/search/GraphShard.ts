@@ -205,6 +205,21 @@ export class GraphShard {
     return label === undefined ? undefined : this.#live.graph.getPoint(label);
   }
 
+  /**
+   * The graph and its ids as they are now, to be written off the calling
+   * thread: the graph must get no adds or removals until the write ends (a
+   * compaction meanwhile leaves it whole, replacing it with another).
+   */
+  writing(): { readonly state: ShardState; write(path: string): Promise<void> } {
+    const { graph } = this.#live;
+    return {
+      state: this.state,
+      write: async (path) => {
+        await graph.writeIndex(path);
+      },
+    };
+  }
+
   /** Writes the graph (without its ids: see {@link GraphShard.state}). */
   write(path: string): void {
     this.#live.graph.writeIndexSync(path);

@@ -145,6 +145,18 @@ export class LexicalIndex {
   }
 
   /**
+   * Compacts every removed entry away now, whatever their share, in the
+   * background steps {@link LexicalIndex.idle} waits for; resolves when no
+   * compaction runs. Then {@link LexicalIndex.serialize} has none to finish
+   * (unless entries are removed meanwhile), so it writes at once.
+   */
+  async compact(): Promise<void> {
+    await this.idle();
+    this.#compactInBackground();
+    await this.idle();
+  }
+
+  /**
    * The best `limit` ids for a query, by BM25 over its terms (an OR query),
    * highest first; ties keep insertion order.
    */
@@ -321,9 +333,14 @@ export class LexicalIndex {
 
   /** Starts compacting in the background once more than a quarter of the entries are removed, unless a compaction runs. */
   #compactIfDue(): void {
-    if (this.#compaction !== undefined) return;
     const entries = this.#postings.ids.length;
     if (entries - this.#postings.liveCount <= COMPACT_RATIO * entries || entries <= 64) return;
+    this.#compactInBackground();
+  }
+
+  /** Compacts the removed entries away in steps with a turn of the event loop between, unless a compaction runs. */
+  #compactInBackground(): void {
+    if (this.#compaction !== undefined) return;
     this.#startCompaction();
     const compaction = this.#compaction;
     if (compaction === undefined) return;

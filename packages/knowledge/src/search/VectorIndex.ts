@@ -10,7 +10,12 @@ import { z } from "zod";
 import { turnOfEventLoop } from "../internal/turnOfEventLoop.js";
 import { GraphBuilder } from "./GraphBuilder.js";
 import { type GraphSettings, GraphShard } from "./GraphShard.js";
-import { beginGeneration, commitGeneration, readCommittedGeneration } from "./indexGenerations.js";
+import {
+  beginGeneration,
+  commitGeneration,
+  commitGenerationInSteps,
+  readCommittedGeneration,
+} from "./indexGenerations.js";
 import type { Embedder, IndexSearchOptions, ScoredId } from "./types.js";
 
 /** Options of a {@link VectorIndex}. */
@@ -323,6 +328,41 @@ export class VectorIndex {
       meta,
     };
     commitGeneration(path, generation, files, saved);
+  }
+
+  /**
+   * As {@link VectorIndex.save}, with the graphs written, checksummed and
+   * flushed off the calling thread, so the event loop turns meanwhile. The
+   * graphs are saved as they are when it is called; they must get no adds or
+   * removals until it resolves (searches are fine).
+   *
+   * @throws Error while {@link VectorIndex.addAll} is still building, or what
+   * writing the files throws (the previous save then stays in force).
+   */
+  async saveInSteps(path: string, meta: unknown = null): Promise<void> {
+    if (this.#builder !== undefined) {
+      throw new Error(`the vector index cannot be saved to ${path} while addAll is building it`);
+    }
+    const shards = this.#shards.map((shard) => shard.writing());
+    const generation = beginGeneration(path);
+    const files: string[] = [];
+    try {
+      for (const [index, shard] of shards.entries()) {
+        files.push(generation.file(index));
+        await shard.write(generation.file(index));
+      }
+    } catch (error) {
+      for (const file of files) rmSync(file, { force: true });
+      throw error;
+    }
+    const saved: z.input<typeof SavedIndexSchema> = {
+      version: 3,
+      embedderId: this.embedderId,
+      dimension: this.dimension,
+      shards: shards.map((shard) => shard.state),
+      meta,
+    };
+    await commitGenerationInSteps(path, generation, files, saved);
   }
 
   /**

@@ -10,9 +10,15 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
-import { replaceFileDurably, syncFile } from "../internal/durableFiles.js";
+import {
+  replaceFileDurably,
+  replaceFileDurablyInSteps,
+  syncFile,
+  syncFileInSteps,
+} from "../internal/durableFiles.js";
 
 /** Names the format of a manifest, so a file of another kind or version is never read as one. */
 const FORMAT = "software-factory/index-generation";
@@ -125,6 +131,36 @@ export function commitGeneration(
 }
 
 /**
+ * As {@link commitGeneration}, with the files flushed and checksummed and the
+ * manifest written off the calling thread, so the event loop turns meanwhile.
+ *
+ * @throws whatever writing, flushing or renaming throws (the disk is full, the folder is not writable).
+ */
+export async function commitGenerationInSteps(
+  path: string,
+  generation: Generation,
+  files: readonly string[],
+  content: Record<string, unknown>,
+): Promise<void> {
+  const temporary = generation.manifest;
+  try {
+    const recorded: { name: string; bytes: number; sha256: string }[] = [];
+    for (const file of files) {
+      await syncFileInSteps(file);
+      recorded.push({ name: basename(file), ...(await digestInSteps(file)) });
+    }
+    const manifest = { format: FORMAT, generation: generation.number, files: recorded, ...content };
+    await replaceFileDurablyInSteps(manifestPath(path), temporary, (file) =>
+      file.writeFile(JSON.stringify(manifest)),
+    );
+  } catch (error) {
+    for (const file of [...files, temporary]) rmSync(file, { force: true });
+    throw error;
+  }
+  removeStaleFiles(path, new Set(files.map((file) => basename(file))));
+}
+
+/**
  * Reads the committed generation of the index at `path`: `undefined` when
  * there is no manifest, it is not one of this format, or a file it names is
  * missing or differs from it in size or checksum (a damaged save: rebuild).
@@ -167,6 +203,27 @@ function digestOf(file: string): { bytes: number; sha256: string } {
     }
   } finally {
     closeSync(descriptor);
+  }
+  return { bytes, sha256: hash.digest("hex") };
+}
+
+/** As {@link digestOf}, reading off the calling thread. */
+async function digestInSteps(file: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash("sha256");
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const handle = await open(file, "r");
+  let bytes = 0;
+  try {
+    for (
+      let { bytesRead } = await handle.read(buffer);
+      bytesRead > 0;
+      { bytesRead } = await handle.read(buffer)
+    ) {
+      hash.update(buffer.subarray(0, bytesRead));
+      bytes += bytesRead;
+    }
+  } finally {
+    await handle.close();
   }
   return { bytes, sha256: hash.digest("hex") };
 }
