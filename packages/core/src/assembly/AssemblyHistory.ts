@@ -19,6 +19,7 @@ import {
   WorkSentBack,
   WorkUnblocked,
 } from "./assemblyEvents.js";
+import { markDoraChange } from "./internal/DoraIndex.js";
 import { DEFAULT_PIPELINE, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { ReworkCause, WorkItemState } from "./WorkItem.js";
 
@@ -212,9 +213,11 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
     wipStages: new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name)),
     deliveryStage,
   };
+  markDoraChange(history);
   const apply = (event: StoredEvent): void => {
     const at = Date.parse(event.at);
     if (WorkCreated.is(event)) {
+      markDoraChange(history);
       const stage = event.data.stages[0] as string;
       items.set(event.subject, {
         id: event.subject,
@@ -304,6 +307,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
       const signal = signals.get(event.subject);
       if (signal !== undefined) signal.resolvedAt ??= at;
     } else if (DeploymentRecorded.is(event)) {
+      markDoraChange(history);
       const { environment, status, workItems, remediates, line } = event.data;
       deployments.set(event.subject, {
         id: event.subject,
@@ -316,6 +320,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         incidents: [],
       });
     } else if (IncidentOpened.is(event)) {
+      markDoraChange(history);
       incidents.set(event.subject, {
         id: event.subject,
         openedAt: at,

@@ -1,5 +1,6 @@
-import type { AssemblyHistory, DeploymentHistory, IncidentHistory } from "./AssemblyHistory.js";
-import { blameIncidents, deploymentLines, nextSuccess } from "./doraTimeline.js";
+import type { AssemblyHistory, DeploymentHistory, IncidentHistory, ItemHistory } from "./AssemblyHistory.js";
+import { type LineBlame, lineBlame, type Measured, nextSuccess } from "./doraTimeline.js";
+import { type DoraIndex, doraIndexOf } from "./internal/DoraIndex.js";
 import { DAY, HOUR, type Percentiles, percentiles } from "./measureStats.js";
 
 /** The five DORA software delivery measures, as dora.dev defines them. */
@@ -31,7 +32,10 @@ export interface DoraMeasures {
 /**
  * The DORA measures of the deployments to `environment` from `start` to
  * `end`, factory-wide or for the scope's line and operator (`itemInScope`
- * says which work items are theirs); null when no deployment is in the window.
+ * says which work items of the history are theirs, all on the scope's line
+ * when it has one); null when no deployment is in the window. A line's
+ * measures read only its share of the history: its deployments and work
+ * items, the incidents blamed on those, and the deployments remediating them.
  */
 export function measureDora(
   history: AssemblyHistory,
@@ -41,60 +45,44 @@ export function measureDora(
   scope: { readonly line: string | undefined; readonly operator: string | undefined },
   itemInScope: (id: string) => boolean,
 ): DoraMeasures | null {
-  const { line, operator } = scope;
-  const all = [...history.deployments.values()]
-    .filter((deployment) => deployment.environment === environment && deployment.at < end)
-    .sort((a, b) => a.at - b.at);
-  const linesOf = deploymentLines(history);
-  const ofLine = (deployment: DeploymentHistory, lineId: string) => linesOf(deployment).has(lineId);
-  const blamed = blameIncidents(history, all, end, linesOf);
-  const ships = (deployment: DeploymentHistory) =>
-    (line === undefined || ofLine(deployment, line)) &&
-    (operator === undefined || deployment.workItems.some(itemInScope));
-  const scoped = all.filter(
-    (deployment) =>
-      (line === undefined && operator === undefined) ||
-      ships(deployment) ||
-      deployment.remediates.some((id) => {
-        if (operator === undefined && history.incidents.get(id)?.line === line) return true;
-        const cause = blamed.get(id);
-        return cause !== undefined && ships(cause);
-      }),
+  const index = doraIndexOf(history);
+  const measured = (deployment: DeploymentHistory) =>
+    deployment.environment === environment && deployment.at < end;
+  const blame = lineBlame(index, measured, end);
+  const items = (
+    scope.line === undefined ? [...history.items.values()] : (index.itemsByLine.get(scope.line) ?? [])
+  ).filter((item) => itemInScope(item.id));
+  const inWindow = scopedDeployments(index, scope, { itemInScope, items, measured, end, blame }).filter(
+    (deployment) => deployment.at >= start,
   );
-  const caused = new Map<string, IncidentHistory[]>();
-  for (const [id, cause] of blamed) {
-    const incident = history.incidents.get(id) as IncidentHistory;
-    const incidents = caused.get(cause.id);
-    if (incidents === undefined) caused.set(cause.id, [incident]);
-    else incidents.push(incident);
-  }
-  const inWindow = scoped.filter((deployment) => deployment.at >= start);
   if (inWindow.length === 0) return null;
-  const shipped = new Set<string>();
   const leadTimes: number[] = [];
-  for (const deployment of all) {
-    if (deployment.status === "failed") continue; // the change did not reach the environment
-    for (const id of deployment.workItems) {
-      if (shipped.has(id)) continue;
-      shipped.add(id);
-      const firstChange = history.items.get(id)?.firstChangeAt;
-      if (
-        deployment.at >= start &&
-        itemInScope(id) &&
-        firstChange !== undefined &&
-        firstChange <= deployment.at
-      ) {
-        leadTimes.push((deployment.at - firstChange) / HOUR);
-      }
-    }
+  for (const item of items) {
+    const deployment = index.byItem
+      .get(item.id)
+      ?.find((shipped) => shipped.status !== "failed" && measured(shipped));
+    const firstChange = item.firstChangeAt;
+    // Only the first successful deployment shipping the item counts; a failed one did not reach the environment.
+    if (
+      deployment !== undefined &&
+      deployment.at >= start &&
+      firstChange !== undefined &&
+      firstChange <= deployment.at
+    )
+      leadTimes.push((deployment.at - firstChange) / HOUR);
   }
   let failed = 0;
   let rework = 0;
   const recoveries: number[] = [];
-  const recovery = nextSuccess(all, linesOf);
+  const recovery = nextSuccess(index, measured);
   for (const deployment of inWindow) {
     if (deployment.remediates.length > 0) rework++;
-    const incidents = caused.get(deployment.id) ?? [];
+    const incidents = [
+      ...(index.named.get(deployment.id) ?? []).filter((incident) => incident.openedAt < end),
+      ...[...(index.lines.get(deployment.id) ?? [])].flatMap(
+        (line) => blame(line).caused.get(deployment.id) ?? [],
+      ),
+    ];
     if (deployment.status !== "failed" && incidents.length === 0) continue;
     failed++;
     let recoveredAt: number | undefined;
@@ -116,4 +104,52 @@ export function measureDora(
     failedDeploymentRecoveryHours: percentiles(recoveries),
     deploymentReworkRate: rework / inWindow.length,
   };
+}
+
+/**
+ * The measured deployments of the scope, in order: all of them factory-wide;
+ * else those shipping the scope's work (naming its line, else shipping its
+ * items; with an operator, shipping one of their items), and those
+ * remediating an incident blamed on one of these or (without an operator)
+ * naming the line.
+ */
+function scopedDeployments(
+  index: DoraIndex,
+  scope: { readonly line: string | undefined; readonly operator: string | undefined },
+  context: {
+    readonly itemInScope: (id: string) => boolean;
+    /** The scope's work items (those `itemInScope` accepts). */
+    readonly items: readonly ItemHistory[];
+    readonly measured: Measured;
+    readonly end: number;
+    readonly blame: (line: string) => LineBlame;
+  },
+): DeploymentHistory[] {
+  const { line, operator } = scope;
+  const { itemInScope, items, measured, end, blame } = context;
+  if (line === undefined && operator === undefined) return index.ordered.filter(measured);
+  const ships = (deployment: DeploymentHistory) =>
+    (line === undefined || (index.lines.get(deployment.id) as ReadonlySet<string>).has(line)) &&
+    (operator === undefined || deployment.workItems.some(itemInScope));
+  const candidates =
+    line === undefined
+      ? items.flatMap((item) => index.byItem.get(item.id) ?? [])
+      : (index.byLine.get(line) ?? []);
+  const shipping = new Set(candidates.filter(ships));
+  const incidents = new Set<IncidentHistory>(
+    operator === undefined ? (index.incidentsOfLine.get(line as string) ?? []) : [],
+  );
+  const lines = new Set<string>();
+  for (const deployment of shipping) {
+    for (const incident of index.named.get(deployment.id) ?? [])
+      if (incident.openedAt < end) incidents.add(incident);
+    for (const touched of index.lines.get(deployment.id) ?? []) lines.add(touched);
+  }
+  for (const touched of lines)
+    for (const [incident, cause] of blame(touched).causes) if (shipping.has(cause)) incidents.add(incident);
+  const scoped = new Set([...shipping].filter(measured));
+  for (const incident of incidents)
+    for (const deployment of index.remediators.get(incident.id) ?? [])
+      if (measured(deployment)) scoped.add(deployment);
+  return [...scoped].sort((a, b) => (index.rank.get(a.id) as number) - (index.rank.get(b.id) as number));
 }

@@ -1,103 +1,91 @@
-import type { AssemblyHistory, DeploymentHistory } from "./AssemblyHistory.js";
+import type { DeploymentHistory, IncidentHistory } from "./AssemblyHistory.js";
+import type { DoraIndex } from "./internal/DoraIndex.js";
 
-/** The lines of a deployment: the one it names, else those of the work items it ships. */
-export type LinesOf = (deployment: DeploymentHistory) => ReadonlySet<string>;
+/** Whether a deployment is among those measured: to the environment, recorded before the window's end. */
+export type Measured = (deployment: DeploymentHistory) => boolean;
 
-/** {@link LinesOf} over `history`, each deployment's lines found once and kept. */
-export function deploymentLines(history: AssemblyHistory): LinesOf {
-  const lines = new Map<string, ReadonlySet<string>>();
-  return (deployment) => {
-    let found = lines.get(deployment.id);
+/** The incidents naming only one line, each with the deployment it counts against. */
+export interface LineBlame {
+  /** Per incident, the deployment it counts against. */
+  readonly causes: ReadonlyMap<IncidentHistory, DeploymentHistory>;
+  /** Per deployment id, the incidents counted against it. */
+  readonly caused: ReadonlyMap<string, readonly IncidentHistory[]>;
+}
+
+/**
+ * Finds, per line (each line's blame worked out once), the deployment each
+ * incident opened before `end` and naming only that line counts against: the
+ * line's latest measured deployment recorded before the incident opened. One
+ * pass over the line's deployments, its incidents taken in order of opening.
+ */
+export function lineBlame(index: DoraIndex, measured: Measured, end: number): (line: string) => LineBlame {
+  const found = new Map<string, LineBlame>();
+  return (line) => {
+    let blame = found.get(line);
+    if (blame !== undefined) return blame;
+    const deployments = (index.byLine.get(line) ?? []).filter(measured);
+    const causes = new Map<IncidentHistory, DeploymentHistory>();
+    const caused = new Map<string, IncidentHistory[]>();
+    let latest: DeploymentHistory | undefined;
+    let next = 0;
+    for (const incident of index.lineOnly.get(line) ?? []) {
+      if (incident.openedAt >= end) break;
+      for (
+        let deployment = deployments[next];
+        deployment !== undefined && deployment.at <= incident.openedAt;
+      ) {
+        latest = deployment;
+        deployment = deployments[++next];
+      }
+      if (latest === undefined) continue;
+      causes.set(incident, latest);
+      const incidents = caused.get(latest.id);
+      if (incidents === undefined) caused.set(latest.id, [incident]);
+      else incidents.push(incident);
+    }
+    blame = { causes, caused };
+    found.set(line, blame);
+    return blame;
+  };
+}
+
+/**
+ * Finds, for a measured deployment, the first later measured successful one
+ * of one of its lines or of no known line (any, when it has no known line
+ * itself); undefined when there is none. Reads only the lines asked about.
+ */
+export function nextSuccess(
+  index: DoraIndex,
+  measured: Measured,
+): (deployment: DeploymentHistory) => DeploymentHistory | undefined {
+  const successes = new Map<readonly DeploymentHistory[], readonly DeploymentHistory[]>();
+  const succeeded = (deployments: readonly DeploymentHistory[]) => {
+    let found = successes.get(deployments);
     if (found === undefined) {
-      found = new Set(
-        deployment.line === undefined
-          ? deployment.workItems.flatMap((id) => history.items.get(id)?.line ?? [])
-          : [deployment.line],
-      );
-      lines.set(deployment.id, found);
+      found = deployments.filter((deployment) => deployment.status === "succeeded" && measured(deployment));
+      successes.set(deployments, found);
     }
     return found;
   };
-}
-
-/**
- * The deployment each incident opened before `end` counts against: the one it
- * names, else (when it names a line) the latest deployment of that line
- * recorded before it opened, among `deployments` (oldest first). One pass over
- * the deployments, the incidents naming only a line taken in order of opening.
- */
-export function blameIncidents(
-  history: AssemblyHistory,
-  deployments: readonly DeploymentHistory[],
-  end: number,
-  linesOf: LinesOf,
-): Map<string, DeploymentHistory> {
-  const opened = [...history.incidents.values()].filter((incident) => incident.openedAt < end);
-  const byLine = opened
-    .filter((incident) => incident.deployment === undefined && incident.line !== undefined)
-    .sort((a, b) => a.openedAt - b.openedAt);
-  const latest = new Map<string, DeploymentHistory>();
-  const lineCause = new Map<string, DeploymentHistory>();
-  let next = 0;
-  for (const incident of byLine) {
-    for (
-      let deployment = deployments[next];
-      deployment !== undefined && deployment.at <= incident.openedAt;
-    ) {
-      for (const line of linesOf(deployment)) latest.set(line, deployment);
-      deployment = deployments[++next];
-    }
-    const cause = latest.get(incident.line as string);
-    if (cause !== undefined) lineCause.set(incident.id, cause);
-  }
-  const blamed = new Map<string, DeploymentHistory>();
-  for (const incident of opened) {
-    const cause =
-      incident.deployment === undefined
-        ? lineCause.get(incident.id)
-        : history.deployments.get(incident.deployment);
-    if (cause !== undefined) blamed.set(incident.id, cause);
-  }
-  return blamed;
-}
-
-/**
- * Finds, for a deployment among `deployments` (oldest first), the first later
- * successful one of one of its lines or of no known line (any, when it has no
- * known line itself); undefined when there is none.
- */
-export function nextSuccess(
-  deployments: readonly DeploymentHistory[],
-  linesOf: LinesOf,
-): (deployment: DeploymentHistory) => DeploymentHistory | undefined {
-  const any: number[] = [];
-  const lineless: number[] = [];
-  const byLine = new Map<string, number[]>();
-  deployments.forEach((deployment, index) => {
-    if (deployment.status !== "succeeded") return;
-    any.push(index);
-    const lines = linesOf(deployment);
-    if (lines.size === 0) lineless.push(index);
-    for (const line of lines) {
-      const indexes = byLine.get(line);
-      if (indexes === undefined) byLine.set(line, [index]);
-      else indexes.push(index);
-    }
-  });
-  // The first of `indexes` (ascending) whose deployment is later than `at`, by binary search.
-  const firstAfter = (indexes: readonly number[], at: number): number => {
-    let [low, high] = [0, indexes.length];
+  // The first of `deployments` (in order) later than `at`, by binary search.
+  const firstAfter = (deployments: readonly DeploymentHistory[], at: number) => {
+    let [low, high] = [0, deployments.length];
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((deployments[indexes[middle] as number] as DeploymentHistory).at > at) high = middle;
+      if ((deployments[middle] as DeploymentHistory).at > at) high = middle;
       else low = middle + 1;
     }
-    return indexes[low] ?? Number.POSITIVE_INFINITY;
+    return deployments[low];
   };
+  const rank = (deployment: DeploymentHistory | undefined) =>
+    deployment === undefined ? Number.POSITIVE_INFINITY : (index.rank.get(deployment.id) as number);
   return (deployment) => {
-    const lines = linesOf(deployment);
-    let first = lines.size === 0 ? firstAfter(any, deployment.at) : firstAfter(lineless, deployment.at);
-    for (const line of lines) first = Math.min(first, firstAfter(byLine.get(line) ?? [], deployment.at));
-    return Number.isFinite(first) ? deployments[first] : undefined;
+    const lines = index.lines.get(deployment.id) as ReadonlySet<string>;
+    let first = firstAfter(succeeded(lines.size === 0 ? index.ordered : index.lineless), deployment.at);
+    for (const line of lines) {
+      const candidate = firstAfter(succeeded(index.byLine.get(line) ?? []), deployment.at);
+      if (rank(candidate) < rank(first)) first = candidate;
+    }
+    return first;
   };
 }
