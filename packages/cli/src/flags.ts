@@ -43,10 +43,35 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], value: unknown): string
         issue.code === "invalid_type" && path !== "" && valueAt(value, issue.path) === undefined;
       const message = missing
         ? `missing (expected ${issue.expected})`
-        : (choiceMessage(issue) ?? issue.message);
+        : (choiceMessage(issue) ?? typeMessage(issue) ?? issue.message);
       return path === "" ? message : `${path}: ${message}`;
     })
     .join("; ");
+}
+
+/** A JSON type as a person reads it, as zod names it in its type errors. */
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  record: "a JSON object",
+  object: "a JSON object",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  null: "null",
+};
+
+/**
+ * The CLI's words for a value of the wrong JSON type, where zod would say
+ * `Invalid input: expected record, received array`: `must be a JSON object,
+ * not a list`. A schema's own message is kept.
+ */
+function typeMessage(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== "invalid_type") return undefined;
+  const zods = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
+  if (zods === null) return undefined;
+  const [, expected = "", received = ""] = zods;
+  return `must be ${TYPE_NAMES[expected] ?? expected}, not ${TYPE_NAMES[received] ?? received}`;
 }
 
 /**

@@ -11,7 +11,7 @@ import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
 const { factory, ok, withSdk } = useShopFactory("factory-flag-values-");
 
-describe("a flag value outside its set of choices", () => {
+describe("a flag value outside its set of choices, or of the wrong JSON type", () => {
   it.each([
     [
       ["work", "list", "--state", "gone"],
@@ -31,10 +31,28 @@ describe("a flag value outside its set of choices", () => {
       '--format: must be one of cursor, agents-md (got "windsurf")',
     ],
     [
+      ["work", "artifact", "wi_x", "--kind", "design", "--title", "T", "--fields", "[1]"],
+      "--fields: must be a JSON object, not a list (got [1])",
+    ],
+    [
+      [
+        "work",
+        "artifact",
+        "wi_x",
+        "--kind",
+        "testEvidence",
+        "--title",
+        "T",
+        "--fields",
+        '{"runId":1,"passed":1,"failed":0}',
+      ],
+      '--fields: runId: must be a string, not a number (got {"runId":1,"passed":1,"failed":0})',
+    ],
+    [
       ["import", "jsonl", "tickets.jsonl", "--mapping", '{"target":"ticket"}'],
       '--mapping: target: must be one of document, signal, artifact (got {"target":"ticket"})',
     ],
-  ])("%j is a usage error listing the choices", SLOW, async (args, message) => {
+  ])("%j is a usage error in the CLI's words", SLOW, async (args, message) => {
     const before = await withSdk((opened) => opened.log.head());
     const result = await factory(...args);
     expect(result.code, result.stderr).toBe(2);
