@@ -39,7 +39,8 @@ function suggest(id: string, known: readonly string[], what: string): string {
 /**
  * Checks what a schema cannot: unique ids, known owners, contributors and
  * domains, dependencies on declared lines, exactly one owner per line, path
- * patterns that match something (when files are given), registered relations,
+ * patterns that match something (when files are given) and that no later
+ * listing of the same pattern shadows (a warning), registered relations,
  * no line depending on itself (an error), and dependency cycles between lines
  * (a warning, or an error when `settings.cycles` says so).
  * Returns every problem found, in plan order.
@@ -107,6 +108,11 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
       );
   }
 
+  // The last line listing a pattern wins its paths; an earlier listing never does.
+  const lastClaim = new Map<string, { readonly line: string; readonly where: string }>();
+  for (const [index, line] of plan.lines.entries())
+    for (const [position, pattern] of line.paths.entries())
+      lastClaim.set(pattern, { line: line.id, where: `lines[${index}].paths[${position}]` });
   plan.lines.forEach((line, index) => {
     const at = `lines[${index}]`;
     if (line.owner === undefined)
@@ -184,6 +190,18 @@ export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): Pla
     });
     line.paths.forEach((pattern, position) => {
       const where = `${at}.paths[${position}]`;
+      const last = lastClaim.get(pattern);
+      if (last !== undefined && last.where !== where)
+        warning(
+          "shadowed-pattern",
+          where,
+          last.line === line.id
+            ? `pattern "${pattern}" is listed again at ${last.where}`
+            : `pattern "${pattern}" is also claimed by "${last.line}" at ${last.where}, which comes later and wins: "${line.id}" never gets these paths`,
+          last.line === line.id
+            ? "keep one entry"
+            : "remove one of the two, or put the line that should own these paths later in the plan",
+        );
       if (files === undefined) return;
       let compiled: CompiledPattern;
       try {
