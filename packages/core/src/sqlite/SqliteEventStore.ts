@@ -11,7 +11,7 @@ import {
 } from "../EventStore.js";
 import { ClosedError, ConcurrencyConflictError, SchemaVersionError, StoreError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
-import { appendTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
+import { appendTurn, heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
 import { migrate, SQLITE_SCHEMA_VERSION } from "./migrations.js";
 
 /** Options of {@link openSqliteEventStore}. */
@@ -57,17 +57,45 @@ const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
 interface SqliteTurn extends WriteTurn {
   /** Whether the turn still holds the write lock. */
   readonly open: boolean;
-  /** Commits what the turn wrote and ends it; throws when the commit fails. */
-  commit(): void;
+  /**
+   * Appends the batch on the turn's connection, in its transaction, commits
+   * and ends the turn; throws (and leaves nothing behind) when the batch or
+   * the commit fails.
+   */
+  append(batch: readonly PreparedEvent[], options: StoreAppendOptions): StoredEvent[];
+  /** Tells the watchers of the store the turn was taken through that events landed. */
+  notify(): void;
+}
+
+/** The write turn held in this process on one database file, and the store it was taken through. */
+interface TurnInProcess {
+  readonly turn: SqliteTurn;
+  readonly through: WriteTurns<SqliteTurn>;
+  /** Settles when the turn ends. */
+  readonly ended: Promise<void>;
 }
 
 /**
  * The write turn held in this process on each database file (by real
- * path), settled when it ends: appends of this process wait for it instead of
+ * path): appends of this process wait for it to end instead of
  * blocking the thread on the file's lock while the turn's own attempt, on the
  * same thread, would need to run to release it.
  */
-const turnsInProcess = new Map<string, Promise<void>>();
+const turnsInProcess = new Map<string, TurnInProcess>();
+
+/**
+ * The open turn the running attempt of a write holds on `file` through
+ * another store of this process on it (the same path opened twice, or a link
+ * to the file), if any: the attempt's appends through `turns` go through that
+ * turn, as they would wait for it to lapse otherwise, and taking a turn
+ * through `turns` gives it.
+ */
+function borrowedTurn(file: string, turns: WriteTurns<SqliteTurn>): SqliteTurn | undefined {
+  const held = turnsInProcess.get(file);
+  if (held === undefined || held.through === turns) return undefined;
+  const turn = heldTurn(held.through);
+  return turn?.open === true ? turn : undefined;
+}
 
 /** How many in-memory databases this process has opened: each is told apart by its number. */
 let memoryDatabases = 0;
@@ -81,7 +109,9 @@ let memoryDatabases = 0;
  * transaction, so other processes' appends wait on the file's lock (up to
  * their busy timeout) and this process's wait for the turn to end, which it
  * does when the attempt appends (committing) or finishes, or after half the
- * busy timeout.
+ * busy timeout. Stores of one process on one file (the same path opened
+ * twice, or a link to it) share a write's turn: an attempt holding it through
+ * one appends through another in that turn, on the connection that holds it.
  *
  * @throws SchemaVersionError when the file was written by a newer SDK.
  * @throws StoreError when the file cannot be opened or is not a factory database.
@@ -127,12 +157,14 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     order: `sqlite:${file}`,
     async take() {
       ensureOpen();
+      const borrowed = borrowedTurn(file, turns);
+      if (borrowed !== undefined) return borrowed;
       // Checked again after each wait, in the same step as the BEGIN: another write may have taken it meanwhile.
       for (let held = turnsInProcess.get(file); held !== undefined; held = turnsInProcess.get(file))
-        await held;
+        await held.ended;
       guard(options.path, () => db.exec("BEGIN IMMEDIATE"));
       let ended: () => void = () => undefined;
-      turnsInProcess.set(file, new Promise<void>((settle) => (ended = settle)));
+      const settled = new Promise<void>((settle) => (ended = settle));
       let open = true;
       const finish = (end: "COMMIT" | "ROLLBACK") => {
         if (!open) return;
@@ -147,15 +179,19 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
         get open() {
           return open;
         },
-        commit: () => {
+        append: (batch, appendOptions) => {
+          // In the turn's transaction, the batch is a savepoint: a failed one leaves nothing behind.
+          const written = appendBatch(batch, appendOptions);
           try {
             finish("COMMIT");
           } catch (error) {
             if (db.inTransaction) db.exec("ROLLBACK");
             throw error;
           }
+          return written;
         },
-        // Nothing is written in a turn but by `commit`, which ends it.
+        notify: () => notify(),
+        // Nothing is written in a turn but by `append`, which ends it.
         end: async () => {
           try {
             finish("ROLLBACK");
@@ -166,6 +202,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       };
       const timer = setTimeout(() => void turn.end(), turnMs);
       timer.unref();
+      turnsInProcess.set(file, { turn, through: turns, ended: settled });
       current = turn;
       return turn;
     },
@@ -217,29 +254,32 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     kind: "sqlite",
     async append(batch, appendOptions) {
       ensureOpen();
-      const turn = await appendTurn(turns);
+      const borrowed = borrowedTurn(file, turns);
+      const turn = borrowed ?? (await appendTurn(turns));
       // As in `take`: the append runs in the same step as the last check.
       for (
         let held = turnsInProcess.get(file);
         held !== undefined && turn?.open !== true;
         held = turnsInProcess.get(file)
       )
-        await held;
+        await held.ended;
       let stored: StoredEvent[];
       try {
-        stored = guard(options.path, () => {
-          if (turn?.open !== true) return appendBatch.immediate(batch, appendOptions);
-          // In the turn's transaction, the batch is a savepoint: a failed one leaves nothing behind.
-          const written = appendBatch(batch, appendOptions);
-          turn.commit();
-          return written;
-        });
+        stored = guard(options.path, () =>
+          turn?.open === true
+            ? turn.append(batch, appendOptions)
+            : appendBatch.immediate(batch, appendOptions),
+        );
       } catch (error) {
         throw error instanceof ConcurrencyConflictError ? lostRace(error, turns) : error;
       } finally {
         await turn?.end();
       }
-      if (stored.length > 0) notify();
+      if (stored.length > 0) {
+        notify();
+        // Its connection wrote them: the other store's watchers poll it, and see no change.
+        borrowed?.notify();
+      }
       return stored;
     },
     async read(query) {
