@@ -277,7 +277,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       }
       if (stored.length > 0) {
         notify();
-        // Its connection wrote them: the other store's watchers poll it, and see no change.
+        // The turn's connection wrote them: the watchers of the store it was taken through poll that
+        // connection, which sees no change in what it wrote itself.
         borrowed?.notify();
       }
       return stored;
