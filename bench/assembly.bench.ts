@@ -448,7 +448,11 @@ async function measuresRun() {
   const fold = await clock(() => {
     history = foldAssemblyHistory(events);
   });
-  let factory = measureAssembly(history, window);
+  let factory: ReturnType<typeof measureAssembly> | undefined;
+  // The first measure after the fold also indexes the deployments and incidents for the DORA measures.
+  const first = await clock(() => {
+    factory = measureAssembly(history, window);
+  });
   const measured = await clock(() => {
     factory = measureAssembly(history, window);
   });
@@ -481,11 +485,12 @@ async function measuresRun() {
     incidents: history.incidents.size,
     items: history.items.size,
     fold,
+    first,
     measured,
     perLine,
     doraFactory,
     doraPerLine,
-    factory,
+    factory: factory as ReturnType<typeof measureAssembly>,
   };
 }
 
@@ -569,6 +574,10 @@ writeReport("assembly", "Assembly line", [
     ["step", "wall / CPU (ms)"],
     [
       ["fold the history (once)", both(measures.fold)],
+      [
+        "all measures, factory-wide, first call after the fold (indexes deployments and incidents for DORA)",
+        both(measures.first),
+      ],
       ["all measures, factory-wide, 90-day window (target < 2,000)", both(measures.measured)],
       [`all measures for each of the ${LINES} lines`, both(measures.perLine)],
       ["DORA measures alone, factory-wide", both(measures.doraFactory)],
