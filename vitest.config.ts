@@ -13,14 +13,14 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
-    // At least three test files at once: many tests spend most of their time waiting on a
-    // subprocess (the built bins, child writers), so further workers fill the cores the
-    // others leave idle. Vitest's default (cores - 1) is one worker on a 2-core machine;
-    // two left about a quarter of a 2-core machine's CPU unused over a CI run.
+    // At least two test files at once: many tests spend most of their time waiting on a
+    // subprocess (the built bins, child writers), so a second worker fills a core the
+    // first leaves idle. Vitest's default (cores - 1) is one worker on a 2-core machine.
+    // (Three on 2 cores was slower: 121 test files in 8 min against 175 with two.)
     // Child processes, not threads: the CLI tests run `factory` in process with its working folder
     // (process.chdir), which worker threads cannot change.
     pool: "forks",
-    maxWorkers: Math.max(3, availableParallelism() - 1),
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Builds the `factory` and `factory-mcp` bins (and what they load) for the tests that run them as subprocesses.
