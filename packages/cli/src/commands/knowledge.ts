@@ -62,15 +62,19 @@ interface GivenBody {
 /**
  * Reads `--body` or `--file` (one of them at most): a file is read as UTF-8
  * text with core's `decodeText`, so bytes that are not text are refused at
- * their line and column instead of stored as U+FFFD.
+ * their line and column instead of stored as U+FFFD. A body that is empty or
+ * blank is refused: it would be a document with nothing to find or read.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, field `--file`) naming the path when there is no such file.
- * @throws UsageError when both are given, or the file cannot be read or is not UTF-8 text.
+ * @throws UsageError when both are given, the body is blank, or the file cannot be read or is not UTF-8 text.
  */
 function readBody(flags: BodyFlags): GivenBody | undefined {
   if (flags.body !== undefined && flags.file !== undefined)
     throw new UsageError("give --body or --file, not both");
-  if (flags.file === undefined) return flags.body === undefined ? undefined : { text: flags.body };
+  if (flags.file === undefined) {
+    if (flags.body === undefined) return undefined;
+    return { text: parseFlag(NameValue, flags.body, "--body") };
+  }
   requireSource(flags.file, "file", "--file");
   const path = resolve(flags.file);
   let bytes: Buffer;
@@ -84,6 +88,7 @@ function readBody(flags: BodyFlags): GivenBody | undefined {
     const { line, column, message } = decoded.notText;
     throw new UsageError(`--file: ${path}:${line}:${column} ${message}`);
   }
+  if (decoded.text.trim() === "") throw new UsageError(`--file: ${path} is empty (a document needs a body)`);
   return { text: decoded.text, file: path };
 }
 
