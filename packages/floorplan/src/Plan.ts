@@ -77,7 +77,8 @@ const ownerSchema = z.string({
  */
 export const PathPatternSchema = z
   .string()
-  .min(1, "a path pattern must not be empty")
+  // abort: an empty pattern is said once, not again by the compile below.
+  .min(1, { message: "a path pattern must not be empty", abort: true })
   .superRefine((pattern, context) => {
     const reason = unsupportedPatternReason(pattern);
     if (reason !== undefined) {
