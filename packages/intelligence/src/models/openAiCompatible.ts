@@ -37,7 +37,7 @@ export interface OpenAiCompatibleOptions {
   readonly apiKey?: string;
   /** Model name as the server knows it (`gpt-4o-mini`, `llama3.2`). */
   readonly model: string;
-  /** Time a request may take before it fails with `ModelTimeoutError` (default 60,000 ms). */
+  /** Time a request may take, its reply's body read to the end, before it fails with `ModelTimeoutError` (default 60,000 ms; each retry has its own). */
   readonly timeoutMs?: number;
   /** Retries after HTTP 429 or 5xx, with exponential backoff (default 3). */
   readonly maxRetries?: number;
@@ -113,8 +113,23 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       "***",
     );
 
-  async function send(body: string, signal: AbortSignal | undefined): Promise<Response> {
-    const timeout = AbortSignal.timeout(timeoutMs);
+  /** The error of a request its deadline or its caller stopped (the caller's reason, as `fetch` gives it); undefined when neither did. */
+  function stopped(timeout: AbortSignal, signal: AbortSignal | undefined): unknown {
+    if (signal?.aborted === true) return signal.reason;
+    if (!timeout.aborted) return undefined;
+    return new ModelTimeoutError({
+      message: `the model server at ${endpoint} did not answer within ${timeoutMs} ms; raise timeoutMs, use a smaller model, or ask for fewer tokens`,
+      endpoint,
+      timeoutMs,
+    });
+  }
+
+  /** Sends the request; `timeout` bounds it, from the request to the last byte of the reply's body. */
+  async function send(
+    body: string,
+    timeout: AbortSignal,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     try {
       return await fetch(endpoint, {
         method: "POST",
@@ -127,14 +142,8 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
         signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
       });
     } catch (error) {
-      if (timeout.aborted) {
-        throw new ModelTimeoutError({
-          message: `the model server at ${endpoint} did not answer within ${timeoutMs} ms; raise timeoutMs, use a smaller model, or ask for fewer tokens`,
-          endpoint,
-          timeoutMs,
-        });
-      }
-      if (signal?.aborted === true) throw error;
+      const stop = stopped(timeout, signal);
+      if (stop !== undefined) throw stop;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new ModelUnreachableError({
         message: `could not reach the model server at ${endpoint} (${cause?.code ?? cause?.message ?? (error as Error).message}); check baseUrl and that the server is running`,
@@ -169,11 +178,15 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
 
   async function post(body: string, signal: AbortSignal | undefined): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
-      const response = await send(body, signal);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const response = await send(body, timeout, signal);
       if (response.ok) {
         try {
           return await response.json();
         } catch (error) {
+          // A body cut off by the deadline or the caller is no answer, not a malformed one.
+          const stop = stopped(timeout, signal);
+          if (stop !== undefined) throw stop;
           throw new ModelOutputError({
             message: `the model server at ${endpoint} answered HTTP ${response.status} with a body that is no JSON (${(error as Error).message}); check that baseUrl points at an OpenAI-compatible API`,
             endpoint,
@@ -186,7 +199,11 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       const retriable = status === 429 || status >= 500;
       if (retriable && attempt < maxRetries) {
         await response.body?.cancel();
-        await sleep(backoff(attempt, response), undefined, signal === undefined ? {} : { signal });
+        try {
+          await sleep(backoff(attempt, response), undefined, signal === undefined ? {} : { signal });
+        } catch (error) {
+          throw signal?.aborted === true ? signal.reason : error;
+        }
         continue;
       }
       const attempts = attempt + 1;
@@ -199,6 +216,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
         });
       }
       const detail = await serverMessage(response);
+      if (signal?.aborted === true) throw signal.reason;
       const said = detail === "" ? "" : `: ${detail}`;
       if (status === 404) {
         throw new ModelNotFoundError({

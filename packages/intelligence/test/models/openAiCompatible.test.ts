@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   ModelAuthError,
   ModelNotFoundError,
@@ -251,6 +252,29 @@ describe("createOpenAiCompatibleProvider", () => {
       `${server.baseUrl}/chat/completions did not answer within 200 ms; raise timeoutMs`,
     );
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("fails with ModelTimeoutError when the reply's body stops coming within timeoutMs", async () => {
+    server.reply({ stall: true });
+    const error = (await failure(
+      provider({ timeoutMs: 200 }).chat({ messages: hello }),
+    )) as ModelTimeoutError;
+    expect(error).toBeInstanceOf(ModelTimeoutError);
+    expect(error.message).toContain("did not answer within 200 ms");
+  });
+
+  it("rejects with the caller's reason when its signal aborts while the body comes, as before the headers", async () => {
+    const reason = new Error("the operator cancelled");
+    for (const reply of [{ stall: true }, { hang: true }] as const) {
+      server.reply(reply);
+      const controller = new AbortController();
+      const call = provider().chat({ messages: hello, signal: controller.signal });
+      while (server.requests.length === 0) await sleep(5);
+      await sleep(50); // the stalled reply's headers arrive: the abort comes while its body is read
+      controller.abort(reason);
+      expect(await failure(call)).toBe(reason);
+      server.requests.length = 0;
+    }
   });
 
   it("fails with ModelUnreachableError when nothing listens at the URL", async () => {

@@ -13,10 +13,14 @@ export interface ReceivedRequest {
   readonly body: Record<string, unknown>;
 }
 
-/** What to answer: a status, a JSON body and headers; `hang` never answers. */
+/**
+ * What to answer: a status, a JSON body and headers; `hang` never answers;
+ * `stall` answers 200 and the first bytes of a body, then never ends it.
+ */
 export type ScriptedReply =
   | { readonly status: number; readonly body: unknown; readonly headers?: Record<string, string> }
-  | { readonly hang: true };
+  | { readonly hang: true }
+  | { readonly stall: true };
 
 /** A realistic `chat.completion` body with `content` as the assistant's message. */
 export function completion(content: string | null, model = "llama3.2"): Record<string, unknown> {
@@ -74,6 +78,12 @@ export async function startOpenAiServer(
       });
       const next = queue.shift() ?? fallback;
       if ("hang" in next) {
+        hanging.push(response);
+        return;
+      }
+      if ("stall" in next) {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.write('{"choices":[');
         hanging.push(response);
         return;
       }
