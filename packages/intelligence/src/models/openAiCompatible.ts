@@ -23,6 +23,7 @@ import {
   strictInput,
 } from "@software-factory/core";
 import { z } from "zod";
+import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 
 /** Options of {@link createOpenAiCompatibleProvider}. */
@@ -315,8 +316,23 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
   };
 }
 
-/** The JSON schema sent for a zod schema, without the `$schema` key some servers' strict modes refuse. */
+/**
+ * The JSON schema sent for a zod schema, without the `$schema` key some servers' strict modes refuse.
+ *
+ * @throws ValidationError (path `output.schema`) when the schema holds what JSON schema cannot say (a date, a transform).
+ */
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-7", io: "output" });
+  let jsonSchema: Record<string, unknown>;
+  try {
+    jsonSchema = z.toJSONSchema(schema, { target: "draft-7", io: "output" });
+  } catch (error) {
+    throw invalidInput("chat request", [
+      {
+        path: "output.schema",
+        message: `cannot be sent as JSON schema (${(error as Error).message}); the model writes JSON, so describe it with JSON types: a date as z.iso.datetime(), no transform`,
+      },
+    ]);
+  }
+  const { $schema: _dialect, ...rest } = jsonSchema;
   return rest;
 }
