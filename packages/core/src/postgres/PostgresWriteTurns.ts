@@ -1,18 +1,16 @@
 import type pg from "pg";
-import { heldTurn, type WriteTurns } from "../retryOnConflict.js";
+import { appendTurn, heldTurn, type WriteTurns } from "../retryOnConflict.js";
 import type { AppendLock } from "./AppendLock.js";
 import { CallDeadline } from "./CallDeadline.js";
 import { isLockTimeout, isQueryTimeout, storeErrorFrom } from "./connectionErrors.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 import { beginPostgresTurn, type PostgresTurn } from "./PostgresTurn.js";
+import { borrowedTurn, shareTurns, unshareTurns } from "./sharedTurns.js";
 
 /** Tells whether the server gave up waiting for a lock, or the client for the answer. */
 function lockOrQueryTimeout(cause: unknown): boolean {
   return isLockTimeout(cause) || isQueryTimeout(cause);
 }
-
-/** The write turns of the stores open in this process, by their log's place in the order of turns. */
-const storesOfLog = new Map<string, Set<PostgresWriteTurns>>();
 
 /**
  * The write turns of one PostgreSQL store in this process: one at a time,
@@ -47,29 +45,35 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
     this.#options = lock.options;
     this.#lock = lock;
     this.#ensureOpen = ensureOpen;
-    const stores = storesOfLog.get(order) ?? new Set();
-    storesOfLog.set(order, stores.add(this));
+    shareTurns(this);
   }
 
   /**
-   * The open turn the running attempt of a write holds on this store's log
-   * through another store of this process on it (opened with the same URL and
-   * schema, say), if any: its reads and appends through this store go through
-   * that turn (and end it as its own), as they would wait for it otherwise.
+   * The turn a call of the running attempt of a write (a read) goes through,
+   * if any (ended or not): the one it holds on this store, or the open one it
+   * holds through another store of this process on the same log (see `sharedTurns`).
    */
-  borrowedTurn(): PostgresTurn | undefined {
-    for (const other of storesOfLog.get(this.order) ?? []) {
-      const turn = other === this ? undefined : heldTurn(other);
-      if (turn?.open === true) return turn;
-    }
-    return undefined;
+  callTurn(): PostgresTurn | undefined {
+    return borrowedTurn(this) ?? heldTurn(this);
+  }
+
+  /**
+   * The turn an append of the running attempt of a write goes through, as
+   * {@link callTurn} (see `appendTurn` for what an attempt in turns that holds
+   * none open here does first). Without an open one, waits until no write of
+   * this process holds or takes a turn on this store: an append waits for
+   * the turn to end before it takes a connection, so it does not hold one of
+   * the pool's while it could only wait.
+   */
+  async appendingTurn(): Promise<PostgresTurn | undefined> {
+    const turn = borrowedTurn(this) ?? (await appendTurn(this));
+    while (turn?.open !== true && this.#held !== undefined) await this.#held;
+    return turn;
   }
 
   /** Forgets this store (it is closing): other stores on its log no longer borrow its turns. */
   forget(): void {
-    const stores = storesOfLog.get(this.order);
-    stores?.delete(this);
-    if (stores?.size === 0) storesOfLog.delete(this.order);
+    unshareTurns(this);
   }
 
   /**
@@ -84,8 +88,8 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
   async take(): Promise<PostgresTurn> {
     this.#ensureOpen();
     // Its lock is taken already, for this attempt: taking it again would wait for the turn to lapse.
-    const borrowedTurn = this.borrowedTurn();
-    if (borrowedTurn !== undefined) return borrowedTurn;
+    const borrowed = borrowedTurn(this);
+    if (borrowed !== undefined) return borrowed;
     // The wait ends in the same tick as the turn is marked held, so two writes never take one at once.
     while (this.#held !== undefined) await this.#held;
     let settle: () => void = () => undefined;
@@ -131,11 +135,6 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
         )) ?? storeErrorFrom(error, options.target, "waiting for a write turn")
       );
     }
-  }
-
-  /** Settles when the turn a write of this process holds or is taking on this store has ended; undefined when there is none. */
-  get held(): Promise<void> | undefined {
-    return this.#held;
   }
 
   /** Ends the turn a write of this process holds on this store, if any (the store is closing). */
