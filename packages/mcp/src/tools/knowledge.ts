@@ -265,6 +265,13 @@ export const DocumentLink = z.strictObject({
   ),
 });
 
+/** A document's markdown body: not blank, since a document of whitespace has nothing to find or read. */
+const Body = z
+  .string()
+  .min(1)
+  .max(KNOWLEDGE_BODY_MAX)
+  .refine((body) => body.trim() !== "", "body must not be blank");
+
 /** `capture_knowledge`: stores a knowledge document with its source and links; idempotent with a key. */
 export const captureKnowledge = defineTool({
   name: "capture_knowledge",
@@ -279,7 +286,7 @@ export const captureKnowledge = defineTool({
       "What it is (a decision goes through record_decision)",
     ),
     title: z.string().trim().min(1).max(500).describe("Short title"),
-    body: z.string().min(1).max(KNOWLEDGE_BODY_MAX).describe("Markdown"),
+    body: Body.describe("Markdown"),
     source: z
       .strictObject({
         system: z
@@ -338,7 +345,7 @@ export const reviseKnowledge = defineTool({
         .min(1)
         .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
       title: z.string().trim().min(1).max(500).optional().describe("New title"),
-      body: z.string().min(1).max(KNOWLEDGE_BODY_MAX).optional().describe("Markdown; replaces the body"),
+      body: Body.optional().describe("Markdown; replaces the body"),
       tags: z.array(z.string()).optional().describe("Replaces the document's tags"),
       lines: z
         .array(z.string())

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { useSeededServer } from "./fixtures.js";
+
+const server = useSeededServer("blank-body-test");
+const { call, refused } = server;
+
+const documentCount = async (): Promise<number> => {
+  const listed = await call("list_knowledge", { current: false, limit: 100 });
+  return (listed.structuredContent?.documents as unknown[]).length;
+};
+
+describe("a knowledge document's body over stdio", () => {
+  it("is refused blank by capture_knowledge and revise_knowledge, naming body, and nothing is written", async () => {
+    const before = await documentCount();
+    for (const body of [" ", "\n\t\n"]) {
+      const text = await refused("capture_knowledge", { kind: "note", title: "Empty", body });
+      expect(text).toBe("E_VALIDATION: capture_knowledge input is invalid: body: body must not be blank");
+    }
+    expect(await documentCount()).toBe(before);
+
+    const kept = await call("capture_knowledge", {
+      kind: "note",
+      title: "Kept",
+      body: "Refunds take three days.",
+    });
+    const id = kept.structuredContent?.id as string;
+    expect(await refused("revise_knowledge", { id, reason: "cleared", body: "   " })).toBe(
+      "E_VALIDATION: revise_knowledge input is invalid: body: body must not be blank",
+    );
+    const read = await call("get_document", { id });
+    expect(read.structuredContent).toMatchObject({
+      body: "Refunds take three days.",
+      revisions: [{ revision: 1 }],
+    });
+  });
+});
