@@ -70,4 +70,33 @@ describe("a knowledge document's body", () => {
       });
     },
   );
+
+  it("over the knowledge base's limit is refused naming --file when it came from a file", SLOW, async () => {
+    writeFileSync(join(cwd, "huge.md"), "a".repeat(2_000_001));
+    const before = await documentCount();
+    const captured = await factory(
+      "knowledge",
+      "capture",
+      "--kind",
+      "note",
+      "--title",
+      "Huge",
+      "--file",
+      "huge.md",
+    );
+    expect(captured.code, captured.stderr).toBe(2);
+    expect(captured.stderr.split("\n")[0]).toMatch(/^error: E_USAGE: --file: .*2000000/);
+    const inline = await factory(
+      "knowledge",
+      "capture",
+      "--kind",
+      "note",
+      "--title",
+      "Huge",
+      "--body",
+      "a".repeat(2_000_001),
+    );
+    expect(inline.stderr.split("\n")[0]).toMatch(/^error: E_USAGE: --body: .*2000000/);
+    expect(await documentCount()).toBe(before);
+  });
 });

@@ -92,15 +92,17 @@ function readBody(flags: BodyFlags): GivenBody | undefined {
   return { text: decoded.text, file: path };
 }
 
-/** Which flag each field of a captured or revised document came from. */
-const DOCUMENT_FLAGS: FlagsOfFields = {
-  title: "--title",
-  body: "--body",
-  lines: "--line",
-  tags: "--tag",
-  supersedes: "--supersedes",
-  idempotencyKey: "--idempotency-key",
-};
+/** Which flag each field of a captured or revised document came from, the body from `--body` or `--file`. */
+function documentFlags(body: GivenBody | undefined): FlagsOfFields {
+  return {
+    title: "--title",
+    body: body?.file === undefined ? "--body" : "--file",
+    lines: "--line",
+    tags: "--tag",
+    supersedes: "--supersedes",
+    idempotencyKey: "--idempotency-key",
+  };
+}
 
 /** Where a retraction's key came from. */
 const RETRACT_FLAGS: FlagsOfFields = { idempotencyKey: "--idempotency-key" };
@@ -259,7 +261,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         const document = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line ?? [], "--line");
           await requireSuperseded(factory, f.supersedes ?? []);
-          return namingFlags(DOCUMENT_FLAGS, () =>
+          return namingFlags(documentFlags(body), () =>
             factory.knowledge.capture(
               {
                 kind,
@@ -313,7 +315,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         const result = await withFactory(options, async (factory) => {
           await requireDocument(factory, id as string);
           await requireLines(factory, f.line ?? [], "--line");
-          return namingFlags(DOCUMENT_FLAGS, () =>
+          return namingFlags(documentFlags(body), () =>
             factory.knowledge.revise(
               id as string,
               {
