@@ -303,8 +303,10 @@ describe("createOpenAiCompatibleProvider", () => {
     expect(error.message).toContain("messages: a chat request needs at least one message");
     expect(server.requests).toHaveLength(0);
   });
+
   it("refuses an output schema JSON schema cannot say with ValidationError at output.schema, sending nothing", async () => {
-    for (const schema of [z.object({ at: z.date() }), z.object({ n: z.string().transform(Number) })]) {
+    const schemas: z.ZodType[] = [z.object({ at: z.date() }), z.object({ n: z.string().transform(Number) })];
+    for (const schema of schemas) {
       const error = await failure(provider().chat({ messages: hello, output: { name: "when", schema } }));
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).issues[0]?.path).toBe("output.schema");
