@@ -1,31 +1,17 @@
 import { type EventLog, retryOnConflict, StoreError } from "@software-factory/core";
-import { openPostgresEventStore } from "@software-factory/core/postgres";
-import { afterEach, describe, expect, it } from "vitest";
-import { logOver } from "../contract/eventStoreContract.js";
-import { type FaultProxy, startFaultProxy } from "../fixtures/postgresFaultProxy.js";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas, withAdmin } from "../fixtures/postgresTestServer.js";
+import { describe, expect, it } from "vitest";
+import { POSTGRES_TEST_URL, skipPostgres, withAdmin } from "../fixtures/postgresTestServer.js";
+import { faultProxySetup, note } from "./faultProxySetup.js";
 
-const schemas = new TestSchemas();
-const opened: EventLog[] = [];
-const proxies: FaultProxy[] = [];
+const setup = faultProxySetup();
 
-afterEach(async () => {
-  for (const log of opened.splice(0)) await log.close();
-  for (const proxy of proxies.splice(0)) await proxy.close();
-  await schemas.dropAll();
-});
-
-const note = (text: string) => ({ type: "note.added", subject: "s", data: { text } });
-
-async function openLog(
+function openLog(
   schema: string,
   callTimeoutMs: number,
   url = POSTGRES_TEST_URL,
   applicationName = "factory",
 ): Promise<EventLog> {
-  const log = logOver(await openPostgresEventStore({ url, schema, callTimeoutMs, applicationName }));
-  opened.push(log);
-  return log;
+  return setup.openLog({ url, schema, callTimeoutMs, applicationName });
 }
 
 /** Waits until a session named `applicationName` waits for an advisory lock. */
@@ -75,7 +61,7 @@ async function holdAppendLock(log: EventLog): Promise<{ release: () => void; don
 
 describe.skipIf(skipPostgres)("an append whose call runs out of time behind the append lock", () => {
   it("never lands once its call has failed, even after the lock is let go", async () => {
-    const schema = schemas.next("locktimeout");
+    const schema = setup.schema("locktimeout");
     const holder = await holdAppendLock(await openLog(schema, 60_000));
     const log = await openLog(schema, 1_000);
 
@@ -97,10 +83,9 @@ describe.skipIf(skipPostgres)("an append whose call runs out of time behind the 
   });
 
   it("returns its events, instead of failing, when its answer was lost but it landed", async () => {
-    const schema = schemas.next("lostanswer");
+    const schema = setup.schema("lostanswer");
     const holder = await holdAppendLock(await openLog(schema, 60_000));
-    const proxy = await startFaultProxy(POSTGRES_TEST_URL);
-    proxies.push(proxy);
+    const proxy = await setup.proxy();
     const log = await openLog(schema, 3_000, proxy.url, "lost-answer");
 
     const appending = log.append(note("answer lost"));

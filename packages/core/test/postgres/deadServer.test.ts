@@ -1,34 +1,25 @@
 import { type EventStore, StoreError, ValidationError } from "@software-factory/core";
 import { openPostgresEventStore, type PostgresEventStoreOptions } from "@software-factory/core/postgres";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { logOver } from "../contract/eventStoreContract.js";
-import { type FaultProxy, startFaultProxy } from "../fixtures/postgresFaultProxy.js";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../fixtures/postgresTestServer.js";
+import type { FaultProxy } from "../fixtures/postgresFaultProxy.js";
+import { skipPostgres } from "../fixtures/postgresTestServer.js";
+import { faultProxySetup } from "./faultProxySetup.js";
 
 // A server that went away while a store's pool held connections to it.
-const schemas = new TestSchemas();
-const opened: EventStore[] = [];
-const proxies: FaultProxy[] = [];
+const setup = faultProxySetup();
 
 /** A store through a proxy, with the default retries and query timeout (30 s), and its pool filled with `connections`. */
 async function storeThroughProxy(
   connections: number,
   options: Partial<PostgresEventStoreOptions> = {},
 ): Promise<{ store: EventStore; proxy: FaultProxy; target: string }> {
-  const proxy = await startFaultProxy(POSTGRES_TEST_URL);
-  proxies.push(proxy);
-  const store = await openPostgresEventStore({ url: proxy.url, schema: schemas.next("dead"), ...options });
-  opened.push(store);
+  const proxy = await setup.proxy();
+  const store = await setup.openStore({ url: proxy.url, schema: setup.schema("dead"), ...options });
   await Promise.all(Array.from({ length: connections }, () => store.head()));
   const url = new URL(proxy.url);
   return { store, proxy, target: `${url.hostname}:${url.port}/test` };
 }
-
-afterEach(async () => {
-  for (const store of opened.splice(0)) await store.close();
-  for (const proxy of proxies.splice(0)) await proxy.close();
-  await schemas.dropAll();
-});
 
 // Without a deadline for the whole call, each of these waited 30 s per silent pool connection (minutes in all).
 describe.skipIf(skipPostgres)("PostgreSQL store whose server went silent", () => {
@@ -46,13 +37,11 @@ describe.skipIf(skipPostgres)("PostgreSQL store whose server went silent", () =>
   });
 
   it("fails an append the same way, and takes the timeout from the URL's call_timeout_ms", async () => {
-    const proxy = await startFaultProxy(POSTGRES_TEST_URL);
-    proxies.push(proxy);
+    const proxy = await setup.proxy();
     const url = new URL(proxy.url);
-    url.searchParams.set("schema", schemas.next("dead"));
+    url.searchParams.set("schema", setup.schema("dead"));
     url.searchParams.set("call_timeout_ms", "1200");
-    const store = await openPostgresEventStore({ url: url.toString() });
-    opened.push(store);
+    const store = await setup.openStore({ url: url.toString() });
     await Promise.all([store.head(), store.head()]);
     proxy.silenceServer();
     const failure = await logOver(store)

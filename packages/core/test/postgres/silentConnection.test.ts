@@ -1,14 +1,12 @@
 import { type EventStore, type StoredEvent, StoreError } from "@software-factory/core";
 import { openPostgresEventStore, type PostgresEventStoreOptions } from "@software-factory/core/postgres";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { logOver, waitFor } from "../contract/eventStoreContract.js";
-import { type FaultProxy, startFaultProxy } from "../fixtures/postgresFaultProxy.js";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../fixtures/postgresTestServer.js";
+import { skipPostgres } from "../fixtures/postgresTestServer.js";
+import { faultProxySetup, note } from "./faultProxySetup.js";
 
 // Connections whose other end vanished without closing: nothing arrives, no error is raised.
-const schemas = new TestSchemas();
-const opened: EventStore[] = [];
-const proxies: FaultProxy[] = [];
+const setup = faultProxySetup();
 
 /** Short timeouts, so that a silent connection is found in well under a second. */
 const quick: Partial<PostgresEventStoreOptions> = {
@@ -18,30 +16,14 @@ const quick: Partial<PostgresEventStoreOptions> = {
   retry: { initialDelayMs: 50, maxDelayMs: 200 },
 };
 
-async function open(schema: string, extra: Partial<PostgresEventStoreOptions> = {}): Promise<EventStore> {
-  const store = await openPostgresEventStore({ url: POSTGRES_TEST_URL, schema, ...quick, ...extra });
-  opened.push(store);
-  return store;
+function open(schema: string, extra: Partial<PostgresEventStoreOptions> = {}): Promise<EventStore> {
+  return setup.openStore({ schema, ...quick, ...extra });
 }
-
-async function proxy(): Promise<FaultProxy> {
-  const started = await startFaultProxy(POSTGRES_TEST_URL);
-  proxies.push(started);
-  return started;
-}
-
-const note = (text: string) => ({ type: "note.added", subject: "s", data: { text } });
-
-afterEach(async () => {
-  for (const store of opened.splice(0)) await store.close();
-  for (const started of proxies.splice(0)) await started.close();
-  await schemas.dropAll();
-});
 
 describe.skipIf(skipPostgres)("PostgreSQL event store over a connection that went silent", () => {
   it("answers a call made on a frozen connection on a new one instead of hanging", async () => {
-    const schema = schemas.next("silent");
-    const through = await proxy();
+    const schema = setup.schema("silent");
+    const through = await setup.proxy();
     const store = await open(schema, { url: through.url });
     await logOver(store).append(note("a"));
     expect(await store.head()).toBe(1);
@@ -55,8 +37,8 @@ describe.skipIf(skipPostgres)("PostgreSQL event store over a connection that wen
   });
 
   it("fails a call within the query timeout when no new connection answers either", async () => {
-    const schema = schemas.next("silent");
-    const through = await proxy();
+    const schema = setup.schema("silent");
+    const through = await setup.proxy();
     const store = await open(schema, { url: through.url, retry: { attempts: 1 } });
     expect(await store.head()).toBe(0);
 
@@ -69,8 +51,8 @@ describe.skipIf(skipPostgres)("PostgreSQL event store over a connection that wen
   });
 
   it("delivers an event appended elsewhere to a subscriber whose listening connection froze", async () => {
-    const schema = schemas.next("silent");
-    const through = await proxy();
+    const schema = setup.schema("silent");
+    const through = await setup.proxy();
     const subscriberLog = logOver(await open(schema, { url: through.url }));
     const writer = logOver(await open(schema));
     const seen: StoredEvent[] = [];
@@ -88,8 +70,8 @@ describe.skipIf(skipPostgres)("PostgreSQL event store over a connection that wen
   });
 
   it("closes promptly when its idle connections went silent", async () => {
-    const schema = schemas.next("silent");
-    const through = await proxy();
+    const schema = setup.schema("silent");
+    const through = await setup.proxy();
     const store = await openPostgresEventStore({ url: through.url, schema, ...quick });
     await Promise.all([store.head(), store.head(), store.head()]);
     store.watch(() => undefined);

@@ -1,26 +1,13 @@
 import { type EventLog, retryOnConflict } from "@software-factory/core";
-import { openPostgresEventStore } from "@software-factory/core/postgres";
-import { afterEach, describe, expect, it } from "vitest";
-import { logOver } from "../contract/eventStoreContract.js";
-import { type FaultProxy, startFaultProxy } from "../fixtures/postgresFaultProxy.js";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../fixtures/postgresTestServer.js";
+import { describe, expect, it } from "vitest";
+import type { FaultProxy } from "../fixtures/postgresFaultProxy.js";
+import { POSTGRES_TEST_URL, skipPostgres } from "../fixtures/postgresTestServer.js";
+import { faultProxySetup, note } from "./faultProxySetup.js";
 
-const schemas = new TestSchemas();
-const opened: EventLog[] = [];
-const proxies: FaultProxy[] = [];
+const setup = faultProxySetup();
 
-afterEach(async () => {
-  for (const log of opened.splice(0)) await log.close();
-  for (const proxy of proxies.splice(0)) await proxy.close();
-  await schemas.dropAll();
-});
-
-const note = (text: string) => ({ type: "note.added", subject: "s", data: { text } });
-
-async function openLog(url: string, schema: string, queryTimeoutMs = 3_000): Promise<EventLog> {
-  const log = logOver(await openPostgresEventStore({ url, schema, callTimeoutMs: 3_000, queryTimeoutMs }));
-  opened.push(log);
-  return log;
+function openLog(url: string, schema: string, queryTimeoutMs = 3_000): Promise<EventLog> {
+  return setup.openLog({ url, schema, callTimeoutMs: 3_000, queryTimeoutMs });
 }
 
 /**
@@ -48,9 +35,8 @@ async function writeWithLostCommit(
 
 describe.skipIf(skipPostgres)("a write turn whose commit is not answered", () => {
   it("returns the events its append committed, instead of failing with the outcome unknown", async () => {
-    const schema = schemas.next("turncommit");
-    const proxy = await startFaultProxy(POSTGRES_TEST_URL);
-    proxies.push(proxy);
+    const schema = setup.schema("turncommit");
+    const proxy = await setup.proxy();
     // The commit's answer is waited for as long as the whole call may last: none is left to retry in.
     const log = await openLog(proxy.url, schema);
 
@@ -62,9 +48,8 @@ describe.skipIf(skipPostgres)("a write turn whose commit is not answered", () =>
   });
 
   it("waits for the commit's answer no longer than its call may last", async () => {
-    const schema = schemas.next("turncommit");
-    const proxy = await startFaultProxy(POSTGRES_TEST_URL);
-    proxies.push(proxy);
+    const schema = setup.schema("turncommit");
+    const proxy = await setup.proxy();
     // queryTimeoutMs 30 s (the default) past callTimeoutMs 3 s: the call returns within the test's 15 s.
     const log = await openLog(proxy.url, schema, 30_000);
 

@@ -1,29 +1,16 @@
 import { ConcurrencyConflictError, type EventLog, retryOnConflict } from "@software-factory/core";
-import { openPostgresEventStore } from "@software-factory/core/postgres";
-import { afterEach, describe, expect, it } from "vitest";
-import { logOver } from "../contract/eventStoreContract.js";
-import { type FaultProxy, startFaultProxy } from "../fixtures/postgresFaultProxy.js";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../fixtures/postgresTestServer.js";
+import { describe, expect, it } from "vitest";
+import type { FaultProxy } from "../fixtures/postgresFaultProxy.js";
+import { skipPostgres } from "../fixtures/postgresTestServer.js";
+import { faultProxySetup, note } from "./faultProxySetup.js";
 
-const schemas = new TestSchemas();
-const opened: EventLog[] = [];
-const proxies: FaultProxy[] = [];
-
-afterEach(async () => {
-  for (const log of opened.splice(0)) await log.close();
-  for (const proxy of proxies.splice(0)) await proxy.close();
-  await schemas.dropAll();
-});
-
-const note = (text: string) => ({ type: "note.added", subject: "s", data: { text } });
+const setup = faultProxySetup();
 
 /** A log on a fresh schema through a new fault proxy: queryTimeoutMs 30 s (the default), callTimeoutMs 3 s. */
 async function logBehindProxy(): Promise<{ log: EventLog; proxy: FaultProxy; schema: string }> {
-  const schema = schemas.next("turnrollback");
-  const proxy = await startFaultProxy(POSTGRES_TEST_URL);
-  proxies.push(proxy);
-  const log = logOver(await openPostgresEventStore({ url: proxy.url, schema, callTimeoutMs: 3_000 }));
-  opened.push(log);
+  const schema = setup.schema("turnrollback");
+  const proxy = await setup.proxy();
+  const log = await setup.openLog({ url: proxy.url, schema, callTimeoutMs: 3_000 });
   return { log, proxy, schema };
 }
 
@@ -58,10 +45,7 @@ describe.skipIf(skipPostgres)("a write turn whose ROLLBACK is not answered", () 
 
     expect(result).toBe("decided to append nothing");
     // The server ended the frozen session, and so freed the append lock, once idle for as long as the turn lasts.
-    const direct = logOver(
-      await openPostgresEventStore({ url: POSTGRES_TEST_URL, schema, callTimeoutMs: 10_000 }),
-    );
-    opened.push(direct);
+    const direct = await setup.openLog({ schema, callTimeoutMs: 10_000 });
     expect((await direct.append(note("after the turn"))).map((event) => event.seq)).toEqual([2]);
   }, 15_000);
 

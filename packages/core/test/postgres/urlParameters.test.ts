@@ -1,20 +1,12 @@
 import { join } from "node:path";
-import { type EventStore, StoreError, ValidationError } from "@software-factory/core";
+import { StoreError, ValidationError } from "@software-factory/core";
 import { openPostgresEventStore } from "@software-factory/core/postgres";
-import { afterEach, describe, expect, it } from "vitest";
-import { type FaultProxy, startFaultProxy } from "../fixtures/postgresFaultProxy.js";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas, withAdmin } from "../fixtures/postgresTestServer.js";
+import { describe, expect, it } from "vitest";
+import { POSTGRES_TEST_URL, skipPostgres, withAdmin } from "../fixtures/postgresTestServer.js";
 import { spawnFixture, waitForExit } from "../fixtures/runChild.js";
+import { faultProxySetup } from "./faultProxySetup.js";
 
-const schemas = new TestSchemas();
-const opened: EventStore[] = [];
-const proxies: FaultProxy[] = [];
-
-afterEach(async () => {
-  for (const store of opened.splice(0)) await store.close();
-  for (const proxy of proxies.splice(0)) await proxy.close();
-  await schemas.dropAll();
-});
+const setup = faultProxySetup();
 
 /** `base` with `parameters` set. */
 function withParameters(base: string, parameters: Record<string, string>): string {
@@ -77,11 +69,10 @@ describe("PostgreSQL store URL parameters", () => {
 
 describe.skipIf(skipPostgres)("PostgreSQL store sized and timed by its URL", () => {
   it("opens at most pool_max connections however many calls run at once", async () => {
-    const name = schemas.next("pool");
-    const store = await openPostgresEventStore({
+    const name = setup.schema("pool");
+    const store = await setup.openStore({
       url: withParameters(POSTGRES_TEST_URL, { schema: name, pool_max: "2", application_name: name }),
     });
-    opened.push(store);
     await Promise.all(Array.from({ length: 12 }, () => store.head()));
     const { rows } = await withAdmin((admin) =>
       admin.query<{ count: number }>(
@@ -93,13 +84,11 @@ describe.skipIf(skipPostgres)("PostgreSQL store sized and timed by its URL", () 
   });
 
   it("fails a statement the server does not answer after query_timeout_ms", async () => {
-    const proxy = await startFaultProxy(POSTGRES_TEST_URL);
-    proxies.push(proxy);
-    const store = await openPostgresEventStore({
-      url: withParameters(proxy.url, { schema: schemas.next("qtimeout"), query_timeout_ms: "400" }),
+    const proxy = await setup.proxy();
+    const store = await setup.openStore({
+      url: withParameters(proxy.url, { schema: setup.schema("qtimeout"), query_timeout_ms: "400" }),
       retry: { attempts: 1 },
     });
-    opened.push(store);
     expect(await store.head()).toBe(0);
     proxy.freezeOpenConnections();
     const started = Date.now();
@@ -110,7 +99,7 @@ describe.skipIf(skipPostgres)("PostgreSQL store sized and timed by its URL", () 
   });
 
   it("reads sslmode=require as libpq does, without node-pg's security warning", async () => {
-    const url = withParameters(POSTGRES_TEST_URL, { schema: schemas.next("ssl"), sslmode: "require" });
+    const url = withParameters(POSTGRES_TEST_URL, { schema: setup.schema("ssl"), sslmode: "require" });
     const result = await waitForExit(spawnFixture(join(import.meta.dirname, "sslmode.fixture.ts"), [url]));
     expect(result.stderr).not.toContain("SECURITY WARNING");
     expect(result.code, result.stderr).toBe(0);
