@@ -20,7 +20,7 @@ import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import * as Option from "effect/Option";
-import { IntelligenceService, makeIntelligenceShape, skillRunsEnded } from "./IntelligenceService.js";
+import { IntelligenceService, makeIntelligenceShape } from "./IntelligenceService.js";
 import { type Factory, type OpenFactoryOptions, openFactory } from "./openFactory.js";
 
 /**
@@ -62,10 +62,10 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
 ) {
   /**
    * A layer that opens the factory, provides every {@link FactoryServices}
-   * over it, and closes it when the layer's scope closes, once the skill runs
-   * started through {@link IntelligenceService} have ended (an interrupted
-   * run is aborted and goes on until its handler heeds the abort: its writes
-   * and its `skill.ran` event, recorded as cancelled, land first). Its events are
+   * over it, and closes it when the layer's scope closes; the close waits
+   * for the skill runs under way (an interrupted run is aborted and goes on
+   * until its handler heeds the abort: its writes and its `skill.ran` event,
+   * recorded as cancelled, land first). Its events are
    * stamped by `options.clock`, else by the {@link ClockService} of the
    * context when there is one, else by the machine's clock.
    *
@@ -81,7 +81,7 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
           options.clock === undefined && Option.isSome(clock) ? { ...options, clock: clock.value } : options;
         const factory = yield* Effect.acquireRelease(
           Effect.tryPromise({ try: () => openFactory(withClock), catch: asFactoryError(options.dir) }),
-          (opened) => Effect.promise(() => skillRunsEnded(opened).then(() => opened.close())),
+          (opened) => Effect.promise(() => opened.close()),
         );
         return factoryContext(factory);
       }),

@@ -89,7 +89,7 @@ function write<A>(call: () => Promise<A>): Effect.Effect<A, IntelligenceError> {
  * does. A run cancelled by `options.signal` fails with a
  * {@link SkillFailedError} whose `cause` is the signal's reason; an
  * interrupted one ends the fiber at once, and its run ends (recorded as
- * cancelled) on its own, tracked by {@link trackedRun}.
+ * cancelled) on its own: `factory.close()` waits for it.
  */
 function cancellableRun(
   factory: Factory,
@@ -103,7 +103,7 @@ function cancellableRun(
       // Not an AbortSignal: passed on as it is, for skills.run to refuse it by name.
       const signal =
         given instanceof AbortSignal ? AbortSignal.any([given, interrupted]) : (given ?? interrupted);
-      return trackedRun(factory, () => factory.skills.run(name, input, { ...options, signal }));
+      return factory.skills.run(name, input, { ...options, signal });
     },
     catch: (error) => error,
   }).pipe(
@@ -120,33 +120,6 @@ function cancellableRun(
       return Effect.die(error);
     }),
   );
-}
-
-/** Skill runs started through {@link IntelligenceShape.runSkill} and not yet ended, by factory: interrupted ones included. */
-const runsUnderWay = new WeakMap<Factory, Set<Promise<unknown>>>();
-
-/**
- * Runs a skill on the factory, keeping the run among those under way until it
- * ends, so that whoever closes the factory can wait for it (see
- * {@link skillRunsEnded}).
- */
-function trackedRun(factory: Factory, run: () => Promise<SkillRun>): Promise<SkillRun> {
-  const running = runsUnderWay.get(factory) ?? new Set();
-  runsUnderWay.set(factory, running);
-  const settled = run().finally(() => running.delete(settled));
-  running.add(settled);
-  return settled;
-}
-
-/**
- * Resolves once every skill run started on the factory through its Effect
- * service has ended, interrupted ones included, whatever their outcome: a
- * layer that closes the factory waits for it, so an interrupted run's writes
- * and its `skill.ran` event land before the factory closes.
- */
-export async function skillRunsEnded(factory: Factory): Promise<void> {
-  const running = runsUnderWay.get(factory);
-  while (running !== undefined && running.size > 0) await Promise.allSettled([...running]);
 }
 
 /** An operator's inbox from Effect code (see {@link Factory.inbox}). */
@@ -187,8 +160,9 @@ export interface IntelligenceShape {
    * finalizers run), and the run is recorded as `failed` with
    * `cancelled: true`, releasing its `idempotencyKey`. The interruption
    * returns at once, without waiting for the handler to stop; the run ends
-   * and is recorded on its own, and `FactoryService.layer` waits for runs
-   * under way before it closes the factory, so their writes and records land.
+   * and is recorded on its own, and closing the factory (`FactoryService.layer`
+   * does when its scope closes) waits for runs under way, so their writes and
+   * records land.
    * A run cancelled by `options.signal` fails with a `SkillFailedError` whose
    * `cause` is the signal's reason (its message says `cancelled`), where the
    * Promise face rejects with the reason itself.

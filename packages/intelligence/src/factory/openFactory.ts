@@ -256,7 +256,13 @@ export interface Factory extends AsyncDisposable {
    * @throws NotFoundError when the work item or the line does not exist.
    */
   context(request: ContextRequest): Promise<ContextPack>;
-  /** Releases the store, caches and subscriptions. */
+  /**
+   * Releases the store, caches and subscriptions: stops the automations after
+   * the event each is handling, cancels the skill runs under way (see
+   * `SkillRegistry.close`) and waits until each has recorded its outcome,
+   * then closes every part. A run's caller gets a `ClosedError` when its
+   * handler heeds the cancellation.
+   */
   close(): Promise<void>;
 }
 
@@ -335,6 +341,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
         buildContextPack(factory, request, options.tokenCounter ?? (await loadTokenCounter())),
       close: async () => {
         await factory.automations?.close();
+        await factory.skills.close();
         for (const part of [...opened].reverse()) await part.close();
       },
       [Symbol.asyncDispose]: () => factory.close(),

@@ -6,6 +6,7 @@
  */
 import { dirname, resolve } from "node:path";
 import {
+  ClosedError,
   type EventLog,
   hashJson,
   INPUT_LIMITS,
@@ -97,6 +98,10 @@ export class SkillRegistry<Services = unknown> {
   readonly #services: Services;
   readonly #model: ModelProvider | undefined;
   readonly #keys: SkillRunKeys;
+  /** Runs under way, each until it has recorded its outcome: {@link SkillRegistry.close} waits for them. */
+  readonly #underWay = new Set<Promise<unknown>>();
+  /** Aborted by {@link SkillRegistry.close}: cancels the runs under way and refuses new ones. */
+  readonly #closing = new AbortController();
   /**
    * The folder of Agent Skills the instruction skills were loaded from, as an
    * absolute path: for a factory, the one `openFactory` loaded (`<dir>/skills`
@@ -333,7 +338,51 @@ export class SkillRegistry<Services = unknown> {
     const checked = SkillRunOptionsSchema.safeParse(options);
     if (!checked.success)
       throw validationErrorFromZod(checked.error.issues, { subject: `options of a run of skill ${name}` });
-    const { actor, idempotencyKey: key, signal = NEVER_ABORTED } = options;
+    if (this.#closing.signal.aborted) throw this.#closing.signal.reason;
+    const { actor, idempotencyKey: key } = options;
+    // Closing the registry cancels the run as its own signal would.
+    const signal = AbortSignal.any([options.signal ?? NEVER_ABORTED, this.#closing.signal]);
+    const running = this.#start(skill, input, { actor, key, signal });
+    this.#underWay.add(running);
+    // The caller gets the outcome; the set only waits for it.
+    const ended = () => this.#underWay.delete(running);
+    running.then(ended, ended);
+    return running;
+  }
+
+  /**
+   * Cancels the runs under way and waits until each has recorded its
+   * outcome; a run started after it is refused with a `ClosedError`. A
+   * handler that heeds its `signal` stops, and its run is recorded as
+   * cancelled (its caller gets a `ClosedError`); one that does not is
+   * waited for, and its run is recorded as it ends. `factory.close()` calls
+   * it before it closes the log, so no run is cut off half-written. Calling
+   * it again waits again.
+   */
+  async close(): Promise<void> {
+    if (!this.#closing.signal.aborted) {
+      this.#closing.abort(
+        new ClosedError({
+          message:
+            "the factory's skills are closed: a run under way was cancelled, and no run starts; open the factory again to run skills",
+        }),
+      );
+    }
+    while (this.#underWay.size > 0) await Promise.allSettled([...this.#underWay]);
+  }
+
+  /** A run from its start: hashing and checking the input, then running it once per key when it has one. */
+  async #start(
+    skill: Skill<z.ZodType, z.ZodType, Services>,
+    input: unknown,
+    options: {
+      readonly actor: string | undefined;
+      readonly key: string | undefined;
+      readonly signal: AbortSignal;
+    },
+  ): Promise<SkillRun> {
+    const { name } = skill;
+    const { actor, key, signal } = options;
     const started = performance.now();
     const hashed = hashInput(input);
     const run: RunRecord = { name, actor, inputHash: hashed.hash ?? "", started };
