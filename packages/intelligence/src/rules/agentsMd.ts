@@ -29,6 +29,10 @@ export interface ParseAgentsMdOptions {
 }
 
 const APPLIES_TO = /^Applies to:(.*)$/;
+/** A `#` or `##` heading: where a section starts. */
+const SECTION_HEADING = /^(#{1,2})[ \t]+(.+?)[ \t#]*$/;
+/** An ATX heading of any level, its `#`s captured. */
+const ANY_HEADING = /^(#{1,6})(?=[ \t]|$)/;
 /** What an `Applies to:` line says for a standard with no globs that does not always apply. */
 const ON_REQUEST = "on request";
 
@@ -56,14 +60,9 @@ export function parseAgentsMd(
   const sections: { title: string | undefined; line: number; body: string[] }[] = [];
   let current: (typeof sections)[number] = { title: undefined, line: 1, body: [] };
   let title: string | undefined;
-  let fence: string | undefined;
+  const prose = outsideFences(lines);
   lines.forEach((line, index) => {
-    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (marker !== undefined && (fence === undefined || marker.startsWith(fence))) {
-      fence = fence === undefined ? marker : undefined;
-    }
-    const heading =
-      fence === undefined && marker === undefined ? /^(#{1,2})[ \t]+(.+?)[ \t#]*$/.exec(line) : null;
+    const heading = prose[index] === true ? SECTION_HEADING.exec(line) : null;
     if (heading === null) {
       current.body.push(line);
       return;
@@ -143,9 +142,12 @@ export interface FormatAgentsMdOptions {
 
 /**
  * The `AGENTS.md` (or `CLAUDE.md`) text of standards: a title, then one `##`
- * section per standard, headed by its description (else its id). A standard
- * that does not always apply starts with an `Applies to:` line listing its
- * globs, so reading the file back gives the same standards.
+ * section per standard, headed by its description (else its id; on one line).
+ * A standard that does not always apply starts with an `Applies to:` line
+ * listing its globs, so reading the file back gives the same standards. When
+ * its instructions hold `#` or `##` headings, which would start sections of
+ * their own, each of their headings is written two levels deeper (`#` as
+ * `###`), so they stay inside its section.
  *
  * @throws ValidationError when a standard is malformed.
  */
@@ -158,9 +160,9 @@ export function formatAgentsMd(
     const applies = valid.alwaysApply
       ? []
       : [`Applies to: ${valid.globs.map((glob) => `\`${glob}\``).join(", ") || ON_REQUEST}`, ""];
-    return [`## ${valid.description ?? valid.id}`, "", ...applies, valid.instructions.trim()]
-      .join("\n")
-      .trimEnd();
+    // A heading is one line: a description over several is joined into one.
+    const heading = (valid.description ?? valid.id).replace(/\s+/g, " ").trim();
+    return [`## ${heading}`, "", ...applies, nestHeadings(valid.instructions.trim())].join("\n").trimEnd();
   });
   return `${[`# ${options.title ?? "AGENTS.md"}`, ...sections].join("\n\n")}\n`;
 }
@@ -176,6 +178,39 @@ export function exportAgentsMd(
   options: FormatAgentsMdOptions = {},
 ): void {
   writeFileSync(file, formatAgentsMd(standards, options));
+}
+
+/** For each line, whether it is outside code fences (a fence's own lines are not). */
+function outsideFences(lines: readonly string[]): boolean[] {
+  let fence: string | undefined;
+  return lines.map((line) => {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker !== undefined && (fence === undefined || marker.startsWith(fence))) {
+      fence = fence === undefined ? marker : undefined;
+      return false;
+    }
+    return fence === undefined;
+  });
+}
+
+/**
+ * Instructions whose `#` or `##` headings (outside code fences) would start
+ * sections of their own when the file is read back: every heading moved two
+ * levels down (at most to `######`), so they stay inside their standard's
+ * `##` section and keep their order of levels. Instructions without such
+ * headings are left as they are.
+ */
+function nestHeadings(instructions: string): string {
+  const lines = instructions.split(/\r?\n/);
+  const prose = outsideFences(lines);
+  if (!lines.some((line, index) => prose[index] === true && SECTION_HEADING.test(line))) return instructions;
+  return lines
+    .map((line, index) =>
+      prose[index] === true
+        ? line.replace(ANY_HEADING, (hashes) => "#".repeat(Math.min(hashes.length + 2, 6)))
+        : line,
+    )
+    .join("\n");
 }
 
 function isBlank(lines: readonly string[]): boolean {

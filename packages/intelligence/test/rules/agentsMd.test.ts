@@ -150,4 +150,47 @@ describe("AGENTS.md and CLAUDE.md", () => {
       back.map((standard) => standard.globs),
     );
   });
+
+  it("keeps a standard whose instructions hold # headings, or whose description spans lines, one scoped section", () => {
+    const react: InstructionStandard = {
+      id: "react",
+      description: "React components:\nhooks and props",
+      instructions: [
+        "# React",
+        "",
+        "Use function components.",
+        "",
+        "## Examples",
+        "",
+        "### Good",
+        "",
+        "```md",
+        "# a fenced heading stays",
+        "```",
+      ].join("\n"),
+      globs: ["src/**/*.tsx"],
+      alwaysApply: false,
+      source: { format: "cursor", file: "react.mdc", line: 1 },
+    };
+    const read = parseAgentsMd(formatAgentsMd([react]), "AGENTS.md");
+    expect(read).toHaveLength(1);
+    expect(read[0]).toMatchObject({
+      description: "React components: hooks and props",
+      globs: ["src/**/*.tsx"],
+      alwaysApply: false,
+      instructions: [
+        "### React",
+        "",
+        "Use function components.",
+        "",
+        "#### Examples",
+        "",
+        "##### Good",
+        "",
+        "```md",
+        "# a fenced heading stays",
+        "```",
+      ].join("\n"),
+    });
+  });
 });
