@@ -249,7 +249,8 @@ function scoped(rule: InstructionStandard, folder: string): InstructionStandard 
 
 /**
  * The `.mdc` text of a standard, as Cursor writes it: `globs` comma-separated
- * and unquoted, `alwaysApply` always present.
+ * and unquoted (quoted only when they start with a character that YAML would
+ * read otherwise, as `[abc]/**` or `"`), `alwaysApply` always present.
  *
  * @throws ValidationError when the standard is malformed, or a glob holds a comma (Cursor's list cannot).
  */
@@ -264,10 +265,11 @@ export function formatCursorRule(standard: InstructionStandard): string {
     valid.description === undefined
       ? "description:"
       : stringify({ description: valid.description }, { lineWidth: 0 }).trimEnd();
+  const globs = valid.globs.join(",");
   return [
     "---",
     description,
-    `globs:${valid.globs.length === 0 ? "" : ` ${valid.globs.join(",")}`}`,
+    `globs:${globs === "" ? "" : ` ${VERBATIM.test(`globs: ${globs}`) ? globs : JSON.stringify(globs)}`}`,
     `alwaysApply: ${valid.alwaysApply}`,
     "---",
     "",

@@ -207,6 +207,16 @@ describe("Cursor rules", () => {
     );
   });
 
+  it("exports globs that start as YAML would read otherwise ([abc], a quote) so that they load back", () => {
+    for (const globs of [["[abc]/**", "!x"], ['"quoted"/*.ts'], ["'single'/*"], ["|pipe"], [">gt"]]) {
+      const text = formatCursorRule({ id: "odd", instructions: "x", globs, alwaysApply: false });
+      expect(parseCursorRule(text, "odd.mdc").globs).toEqual(globs);
+    }
+    expect(
+      formatCursorRule({ id: "plain", instructions: "x", globs: ["*.ts", "src/**"], alwaysApply: false }),
+    ).toContain("globs: *.ts,src/**\n");
+  });
+
   it("refuses to export a glob with a comma, which Cursor's list cannot hold", () => {
     const error = caught(() =>
       formatCursorRule({ id: "braces", instructions: "x", globs: ["src/{a,b}/**"], alwaysApply: false }),
