@@ -46,10 +46,45 @@ function unsupportedSyntaxReason(pattern: string): string | undefined {
  * does not cross `/`, `**` does; matching is case-sensitive.
  *
  * Length and characters are not checked here (see {@link unsupportedPatternReason}).
+ * A pattern is compiled once: the same text gets the same matcher (or the same error) again.
  *
  * @throws RangeError when the pattern is empty or uses unsupported syntax.
  */
 export function compilePattern(raw: string): CompiledPattern {
+  let known = compiledPatterns.get(raw);
+  if (known === undefined) {
+    try {
+      known = compileAnew(raw);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      known = error;
+    }
+    if (compiledPatterns.size >= COMPILED_PATTERNS_KEPT) {
+      // The oldest goes first: a long-running process keeps the patterns of the plans it reads now.
+      const oldest = compiledPatterns.keys().next();
+      if (oldest.done !== true) compiledPatterns.delete(oldest.value);
+    }
+    compiledPatterns.set(raw, known);
+  }
+  if (known instanceof RangeError) throw new RangeError(known.message);
+  return known;
+}
+
+/**
+ * Patterns compiled so far, by text, with the error of one that does not
+ * compile: loading a plan reads each pattern in its schema (more than once
+ * while a `factory.yaml` is parsed), in `validatePlan` (with files) and in the
+ * path index; loading the floor plan bench's plan compiled each six times.
+ */
+const compiledPatterns = new Map<string, CompiledPattern | RangeError>();
+/**
+ * How many compiled patterns {@link compilePattern} keeps: two plans the size of the floor plan bench's
+ * (10,122 patterns, about 22 MiB compiled; a plan's path index holds the same matchers while it lives).
+ */
+const COMPILED_PATTERNS_KEPT = 20_000;
+
+/** {@link compilePattern} without the memory. @throws RangeError as it does. */
+function compileAnew(raw: string): CompiledPattern {
   const reason = unsupportedSyntaxReason(raw);
   if (reason !== undefined) throw new RangeError(`pattern ${quoted(raw)}: ${reason}`);
   let body = raw.startsWith("\\#") ? raw.slice(1) : raw;
@@ -82,7 +117,11 @@ export function compilePattern(raw: string): CompiledPattern {
       prefix.push(segment);
     }
   }
-  return { pattern: raw, test: (path) => regex.test(path), prefix: anchored ? prefix : undefined };
+  return {
+    pattern: raw,
+    test: (path) => regex.test(path),
+    prefix: anchored ? Object.freeze(prefix) : undefined,
+  };
 }
 
 /**
