@@ -20,38 +20,42 @@ export const RESOURCE_FOLDERS = ["scripts", "references", "assets"];
  * Loads the skill in a folder holding a SKILL.md.
  *
  * @throws ValidationError when the SKILL.md is invalid (file:line:column) or not
- * UTF-8, or when a resource folder holds a symbolic link (links are not
- * followed: they could leave the skill's folder or loop).
+ * UTF-8, when a resource folder holds a symbolic link (links are not
+ * followed: they could leave the skill's folder or loop), or when
+ * `scripts`, `references` or `assets` is a file rather than a folder.
  */
 export function loadSkillFolder(dir: string): InstructionSkill {
   const file = join(dir, "SKILL.md");
   const skill = parseSkillMd(readUtf8File(file, "SKILL.md"), file, basename(dir));
   const files: string[] = [];
-  const links: string[] = [];
+  const issues: ValidationIssue[] = [];
+  const link = (path: string) =>
+    issues.push({
+      path,
+      message: "is a symbolic link; a skill's files must be regular files inside its folder",
+      file: join(dir, path),
+    });
   for (const folder of RESOURCE_FOLDERS) {
     const root = join(dir, folder);
     const relativePath = (path: string) => relative(dir, path).split("\\").join("/");
     const stats = lstatSync(root, { throwIfNoEntry: false });
     if (stats === undefined) continue;
-    if (stats.isSymbolicLink()) {
-      links.push(relativePath(root));
-      continue;
+    if (stats.isSymbolicLink()) link(folder);
+    else if (!stats.isDirectory()) {
+      issues.push({
+        path: folder,
+        message: `is a file; ${RESOURCE_FOLDERS.map((name) => `${name}/`).join(", ")} are folders of the skill's files`,
+        file: root,
+      });
+    } else {
+      walk(
+        root,
+        (path) => files.push(relativePath(path)),
+        (path) => link(relativePath(path)),
+      );
     }
-    walk(
-      root,
-      (path) => files.push(relativePath(path)),
-      (path) => links.push(relativePath(path)),
-    );
   }
-  if (links.length > 0) {
-    throw invalidIssues(
-      links.map((link) => ({
-        path: link,
-        message: "is a symbolic link; a skill's files must be regular files inside its folder",
-        file: join(dir, link),
-      })),
-    );
-  }
+  if (issues.length > 0) throw invalidIssues(issues);
   return { ...skill, dir, files: files.sort() };
 }
 

@@ -196,6 +196,29 @@ describe("symbolic links in a skill folder", () => {
 
     expect(() => loadSkillFolder(folder)).toThrow(/assets: is a symbolic link/);
   });
+
+  it("refuses a resource folder that is a file with a ValidationError naming it, alone and in a skills folder", () => {
+    const folder = write(join(dir, "skills", "write-release-notes"), {
+      "SKILL.md": RELEASE_NOTES,
+      scripts: "not a folder",
+    });
+    for (const load of [() => loadSkillFolder(folder), () => loadSkillsDir(join(dir, "skills"))]) {
+      const error = (() => {
+        try {
+          load();
+        } catch (thrown) {
+          return thrown;
+        }
+      })();
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues).toEqual([
+        expect.objectContaining({ path: "scripts", file: join(folder, "scripts") }),
+      ]);
+      expect((error as ValidationError).message).toContain(
+        "scripts: is a file; scripts/, references/, assets/ are folders",
+      );
+    }
+  });
 });
 
 describe("exporting skills to SKILL.md", () => {
