@@ -41,9 +41,11 @@ function unsupportedSyntaxReason(pattern: string): string | undefined {
  * Compiles a pattern with GitHub CODEOWNERS (gitignore-style) semantics:
  * a leading or inner `/` anchors it to the root, otherwise it matches at any
  * depth; a trailing `/` matches a directory (a path ending in `/`, `docs/`)
- * and everything in it; a pattern
- * whose last segment is a plain name also matches everything under it; `*`
- * does not cross `/`, `**` does; matching is case-sensitive.
+ * and everything in it; without it a pattern names files and folders alike,
+ * and a folder it names claims everything under it (`docs/*.md` claims
+ * `docs/x.md/notes.txt`), except when its last segment is `*` or `**`
+ * (`docs/*` stays one level deep, as GitHub documents); `*` does not cross
+ * `/`, `**` does; matching is case-sensitive.
  *
  * Length and characters are not checked here (see {@link unsupportedPatternReason}).
  * A pattern is compiled once: the same text gets the same matcher (or the same error) again.
@@ -101,10 +103,10 @@ function compileAnew(raw: string): CompiledPattern {
   const segments = body.split("/");
   const last = segments[segments.length - 1] ?? "";
   const glob = anchored ? body : `**/${body}`;
-  const literalLast = !/[*?]/.test(last);
-  // `docs/` only matches inside a directory and the directory itself asked as `docs/`; `docs` also names a file;
-  // `docs/*` stays one level deep (GitHub's reading).
-  const globs = dirOnly ? [`${glob}/**/*`, `${glob}/`] : literalLast ? [glob, `${glob}/**`] : [glob];
+  // `docs/` only matches inside a directory and the directory itself asked as `docs/`; `docs` and `*.md` also
+  // name a file; `docs/*` stays one level deep (GitHub's reading).
+  const claimsBelow = last !== "*" && last !== "**";
+  const globs = dirOnly ? [`${glob}/**/*`, `${glob}/`] : claimsBelow ? [glob, `${glob}/**`] : [glob];
   // One regular expression for the pattern's globs: a bare RegExp test is several times faster than picomatch's matcher function.
   const options = { dot: true, nocase: false, noextglob: true, nobrace: true, windows: false };
   const regex = new RegExp(
