@@ -9,11 +9,16 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "y
 import { z } from "zod";
 import { errorText, invalid } from "./skillIssues.js";
 
+/** An error message for a field that is absent; zod's own (`expected string, received number`) otherwise. */
+function missingOr(message: string) {
+  return (issue: { readonly input: unknown }) => (issue.input === undefined ? message : undefined);
+}
+
 /** Front matter of a SKILL.md, as the Agent Skills format defines it. */
 export const SkillFrontMatterSchema = z.strictObject({
   /** The skill's name: lowercase letters, digits and single hyphens, 1 to 64 characters; equals its folder's name. */
   name: z
-    .string()
+    .string({ error: missingOr("name is missing: the skill's name, equal to its folder's name") })
     .min(1)
     .max(64)
     .regex(
@@ -22,7 +27,7 @@ export const SkillFrontMatterSchema = z.strictObject({
     ),
   /** What the skill does and when to use it, at most 1024 characters: agents pick skills by it. */
   description: z
-    .string()
+    .string({ error: missingOr("description is missing: say what the skill does and when to use it") })
     .trim()
     .min(1, "description must say what the skill does and when to use it")
     .max(1024),
@@ -62,7 +67,9 @@ export function parseSkillMd(
   file: string,
   folder?: string,
 ): Omit<InstructionSkill, "files" | "dir"> {
-  const match = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.replace(/^\uFEFF/, ""));
+  // Empty front matter (`---` right after `---`) is front matter too: its fields are missing.
+  const source = text.replace(/^\uFEFF/, "");
+  const match = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??---[ \t]*(?:\r?\n|$)/.exec(source);
   if (match === null) {
     throw invalid(file, [
       {
@@ -74,7 +81,7 @@ export function parseSkillMd(
     ]);
   }
   const lineCounter = new LineCounter();
-  const document = parseDocument(match[1] as string, { lineCounter, prettyErrors: false });
+  const document = parseDocument(match[1] ?? "", { lineCounter, prettyErrors: false });
   const at = (offset: number) => {
     const position = lineCounter.linePos(offset);
     return { line: position.line + 1, column: position.col };
@@ -113,7 +120,7 @@ export function parseSkillMd(
     });
   }
   if (issues.length > 0 || !parsed.success) throw invalid(file, issues);
-  return { ...parsed.data, instructions: bodyText(text.slice(match[0].length)) };
+  return { ...parsed.data, instructions: bodyText(source.slice(match[0].length)) };
 }
 
 /**

@@ -60,6 +60,16 @@ describe("SKILL.md name", () => {
       expect.stringMatching(/^skills\/review-code\/SKILL\.md:2:1: name: /),
     ]);
   });
+
+  it("says a missing name and description are missing, empty front matter included", () => {
+    const missing = [
+      `${FILE}:2:1: name: name is missing: the skill's name, equal to its folder's name`,
+      `${FILE}:2:1: description: description is missing: say what the skill does and when to use it`,
+    ];
+    expect(problems(skillMd("license: MIT"))).toEqual(missing);
+    expect(problems("---\n---\n\n# Instructions\n")).toEqual(missing);
+    expect(problems("---\r\n---\r\n# Instructions\r\n")).toEqual(missing);
+  });
 });
 
 describe("SKILL.md description", () => {
