@@ -45,7 +45,9 @@ import { turnOrder } from "./turnOrder.js";
  * after every reconnect, so subscribers catch up by position on anything they
  * missed. Appends and reads that lose their connection are retried on a new
  * one; an append that may have committed before the connection broke is
- * recognised by its event ids, so a retry never stores a batch twice.
+ * recognised by its event ids, so a retry never stores a batch twice. So is
+ * the taking of a write turn (below) whose connection is lost before the turn
+ * began: nothing was written, and the lost session's lock ends with it.
  *
  * A write that keeps losing the race for the head (see `retryOnConflict`)
  * takes a write turn: a connection opens a transaction and takes the append

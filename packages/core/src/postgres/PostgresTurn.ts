@@ -70,7 +70,8 @@ function ignoreHeldConnectionError(): void {}
  * called.
  *
  * @throws the driver's error when the lock is not had in time or the
- *   connection fails; the connection is closed and `over` called first.
+ *   connection fails; the connection is closed first, and `over` is not
+ *   called (no turn began).
  */
 export async function beginPostgresTurn(
   client: pg.PoolClient,
@@ -102,7 +103,6 @@ export async function beginPostgresTurn(
     });
   } catch (error) {
     giveBack();
-    over();
     throw error;
   }
   const closing = (statement: "COMMIT" | "ROLLBACK", answerMs: () => number) => () =>

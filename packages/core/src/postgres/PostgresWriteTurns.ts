@@ -2,15 +2,30 @@ import type pg from "pg";
 import { appendTurn, heldTurn, type WriteTurns } from "../retryOnConflict.js";
 import type { AppendLock } from "./AppendLock.js";
 import { CallDeadline } from "./CallDeadline.js";
-import { isLockTimeout, isQueryTimeout, storeErrorFrom } from "./connectionErrors.js";
+import { isConnectionError, isLockTimeout, isQueryTimeout } from "./connectionErrors.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 import { beginPostgresTurn, type PostgresTurn } from "./PostgresTurn.js";
+import { retryConnectionErrors } from "./retryConnectionErrors.js";
 import { borrowedTurn, shareTurns, unshareTurns } from "./sharedTurns.js";
 
 /** Tells whether the server gave up waiting for a lock, or the client for the answer. */
 function lockOrQueryTimeout(cause: unknown): boolean {
   return isLockTimeout(cause) || isQueryTimeout(cause);
 }
+
+/**
+ * Tells whether taking a turn may be tried again on a new connection after
+ * `error`: the connection was lost or refused, so its session, and the
+ * transaction that took (or waited for) the lock, end with it, and nothing
+ * was written. Not after an answer that did not come in time: that session
+ * may still hold the lock, and the error says who does.
+ */
+function retryableTurnStart(error: unknown): boolean {
+  return isConnectionError(error) && !isQueryTimeout(error);
+}
+
+/** What taking a write turn is called in the errors of a call that could not. */
+const TAKING = "waiting for a write turn";
 
 /**
  * The write turns of one PostgreSQL store in this process: one at a time,
@@ -80,10 +95,13 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
    * Takes a write turn: once no other write of this process holds one, the
    * turns' connection opens a transaction, tells the server to end its session when
    * it stays idle in it for as long as the turn may last, and waits for the
-   * append lock, which it keeps until the turn ends.
+   * append lock, which it keeps until the turn ends. A connection lost or
+   * refused before the turn began is replaced, and the turn taken again,
+   * `retry.attempts` times at most within `callTimeoutMs`.
    *
    * @throws StoreError when no connection or no lock is had within `callTimeoutMs`
-   *   (naming the session that holds the lock), or the connection fails.
+   *   (naming the session that holds the lock), or the connection fails every time.
+   * @throws ClosedError when the store closes before the turn is taken.
    */
   async take(): Promise<PostgresTurn> {
     this.#ensureOpen();
@@ -101,40 +119,45 @@ export class PostgresWriteTurns implements WriteTurns<PostgresTurn> {
       this.#held = undefined;
       settle();
     };
-    const options = this.#options;
     const started = Date.now();
-    const deadline = new CallDeadline(options.callTimeoutMs);
-    let client: pg.PoolClient;
+    const deadline = new CallDeadline(this.#options.callTimeoutMs);
     try {
-      client = await deadline.connect(this.#pool);
-    } catch (error) {
-      over();
-      throw storeErrorFrom(error, options.target, "waiting for a write turn");
-    }
-    const lastsMs = Math.max(1, Math.floor(options.callTimeoutMs / 2));
-    try {
-      this.#turn = await beginPostgresTurn(
-        client,
-        {
-          lockKey: this.#lock.key,
-          lastsMs,
-          answerMs: deadline.answerMs(options.queryTimeoutMs),
-          // Waiting longer would not free the lock sooner: the server ends a session idle in a turn after lastsMs.
-          rollbackAnswerMs: Math.min(options.queryTimeoutMs, lastsMs),
+      this.#turn = await retryConnectionErrors(
+        this.#options,
+        deadline,
+        TAKING,
+        async (attempt) => {
+          if (attempt > 1) this.#ensureOpen();
+          return this.#begin(deadline, over);
         },
-        over,
+        {
+          retryable: retryableTurnStart,
+          failure: (error) => this.#lock.heldError(error, TAKING, Date.now() - started, lockOrQueryTimeout),
+        },
       );
       return this.#turn;
     } catch (error) {
-      throw (
-        (await this.#lock.heldError(
-          error,
-          "waiting for a write turn",
-          Date.now() - started,
-          lockOrQueryTimeout,
-        )) ?? storeErrorFrom(error, options.target, "waiting for a write turn")
-      );
+      over();
+      throw error;
     }
+  }
+
+  /** Begins a turn on a connection of the turns' pool, within the call's `deadline`; `over` is called when it ends. */
+  async #begin(deadline: CallDeadline, over: () => void): Promise<PostgresTurn> {
+    const options = this.#options;
+    const client = await deadline.connect(this.#pool);
+    const lastsMs = Math.max(1, Math.floor(options.callTimeoutMs / 2));
+    return beginPostgresTurn(
+      client,
+      {
+        lockKey: this.#lock.key,
+        lastsMs,
+        answerMs: deadline.answerMs(options.queryTimeoutMs),
+        // Waiting longer would not free the lock sooner: the server ends a session idle in a turn after lastsMs.
+        rollbackAnswerMs: Math.min(options.queryTimeoutMs, lastsMs),
+      },
+      over,
+    );
   }
 
   /** Ends the turn a write of this process holds on this store, if any (the store is closing). */

@@ -4,8 +4,8 @@ import type { ResolvedPostgresOptions } from "./options.js";
 
 /** How {@link retryConnectionErrors} tells which failures to retry, when to stop, and what to fail with. */
 export interface ConnectionRetryPolicy {
-  /** Whether no attempt may follow any more (the store closed). */
-  readonly stopped: () => boolean;
+  /** Whether no attempt may follow any more (the store closed); by default one may. */
+  readonly stopped?: () => boolean;
   /** Whether a failure may be retried on a new connection; by default a lost or refused one (`isConnectionError`). */
   readonly retryable?: (error: unknown) => boolean;
   /**
@@ -38,7 +38,7 @@ export async function retryConnectionErrors<T>(
       return await work(attempt);
     } catch (error) {
       if (error instanceof Error && "_tag" in error) throw error;
-      if (!retryable(error) || attempt >= options.retryAttempts || policy.stopped()) {
+      if (!retryable(error) || attempt >= options.retryAttempts || policy.stopped?.() === true) {
         throw (
           (await policy.failure?.(error)) ??
           storeErrorFrom(error, options.target, attempt === 1 ? doing : `${doing} (${attempt} attempts)`)
