@@ -221,6 +221,12 @@ export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migr
 export { nearNames } from "./nearNames.js";
 export { type Projection, type ProjectionOptions, startProjection } from "./Projection.js";
 export { instantOf, POINT_IN_TIME_EXPECTED, PointInTimeSchema } from "./pointInTime.js";
+export {
+  type FileContent,
+  type ReplaceFileOptions,
+  replaceFile,
+  replaceFileSync,
+} from "./replaceFile.js";
 export { type RetryOnConflictOptions, retryOnConflict } from "./retryOnConflict.js";
 export {
   type EventEnvelope,

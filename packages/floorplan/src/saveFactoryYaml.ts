@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { canonicalJson } from "@software-factory/core";
+import { readFile } from "node:fs/promises";
+import { canonicalJson, replaceFile } from "@software-factory/core";
 import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from "yaml";
 import type { z } from "zod";
 import {
@@ -171,32 +169,6 @@ function stringify(plan: Json): string {
  * @throws ValidationError when the plan is malformed.
  */
 export async function saveFactoryYaml(path: string, plan: Plan | PlanInput): Promise<void> {
-  const exists = existsSync(path);
-  const previous = exists ? await readFile(path, "utf8") : undefined;
-  const text = planToYaml(plan, previous);
-  const target = exists ? await realpath(path) : path;
-  await replaceFile(target, text, exists ? (await stat(target)).mode & 0o7777 : undefined);
-}
-
-/**
- * Replaces `path` with `text` through a flushed temporary file beside it,
- * renamed over it, with the permissions `mode` of the file it replaces (a
- * new file's follow the umask); the temporary file never outlives a failure.
- */
-async function replaceFile(path: string, text: string, mode: number | undefined): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const file = await open(temporary, "wx");
-    try {
-      await file.writeFile(text);
-      if (mode !== undefined) await file.chmod(mode);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  const previous = existsSync(path) ? await readFile(path, "utf8") : undefined;
+  await replaceFile(path, planToYaml(plan, previous));
 }

@@ -4,18 +4,13 @@
  *
  * @module
  */
-import { rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { type FileSteps, runInSteps, runSync } from "../internal/fileSteps.js";
 import { turnOfEventLoop } from "../internal/turnOfEventLoop.js";
 import { GraphBuilder } from "./GraphBuilder.js";
 import { type GraphSettings, GraphShard } from "./GraphShard.js";
-import {
-  beginGeneration,
-  commitGeneration,
-  commitGenerationInSteps,
-  readCommittedGeneration,
-} from "./indexGenerations.js";
+import { readCommittedGeneration, saveGeneration } from "./indexGenerations.js";
 import type { Embedder, IndexSearchOptions, ScoredId } from "./types.js";
 
 /** Options of a {@link VectorIndex}. */
@@ -306,28 +301,7 @@ export class VectorIndex {
    * writing the files throws (the previous save then stays in force).
    */
   save(path: string, meta: unknown = null): void {
-    if (this.#builder !== undefined) {
-      throw new Error(`the vector index cannot be saved to ${path} while addAll is building it`);
-    }
-    const generation = beginGeneration(path);
-    const files: string[] = [];
-    try {
-      for (const [index, shard] of this.#shards.entries()) {
-        files.push(generation.file(index));
-        shard.write(generation.file(index));
-      }
-    } catch (error) {
-      for (const file of files) rmSync(file, { force: true });
-      throw error;
-    }
-    const saved: z.input<typeof SavedIndexSchema> = {
-      version: 3,
-      embedderId: this.embedderId,
-      dimension: this.dimension,
-      shards: this.#shards.map((shard) => shard.state),
-      meta,
-    };
-    commitGeneration(path, generation, files, saved);
+    runSync(this.#saving(path, meta));
   }
 
   /**
@@ -340,21 +314,18 @@ export class VectorIndex {
    * writing the files throws (the previous save then stays in force).
    */
   async saveInSteps(path: string, meta: unknown = null): Promise<void> {
+    await runInSteps(this.#saving(path, meta));
+  }
+
+  /** The steps of a save of the graphs as they are now, for {@link VectorIndex.save} and {@link VectorIndex.saveInSteps} to run. */
+  #saving(path: string, meta: unknown): FileSteps<void> {
     if (this.#builder !== undefined) {
       throw new Error(`the vector index cannot be saved to ${path} while addAll is building it`);
     }
-    const shards = this.#shards.map((shard) => shard.writing());
-    const generation = beginGeneration(path);
-    const files: string[] = [];
-    try {
-      for (const [index, shard] of shards.entries()) {
-        files.push(generation.file(index));
-        await shard.write(generation.file(index));
-      }
-    } catch (error) {
-      for (const file of files) rmSync(file, { force: true });
-      throw error;
-    }
+    const shards = this.#shards.map((shard) => ({
+      ...shard.writing(),
+      writeSync: (file: string) => shard.write(file),
+    }));
     const saved: z.input<typeof SavedIndexSchema> = {
       version: 3,
       embedderId: this.embedderId,
@@ -362,7 +333,7 @@ export class VectorIndex {
       shards: shards.map((shard) => shard.state),
       meta,
     };
-    await commitGenerationInSteps(path, generation, files, saved);
+    return saveGeneration(path, shards, saved);
   }
 
   /**

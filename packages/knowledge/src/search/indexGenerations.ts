@@ -9,16 +9,21 @@
  * @module
  */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { replaceFile, replaceFileSync } from "@software-factory/core";
 import { z } from "zod";
-import {
-  replaceFileDurably,
-  replaceFileDurablyInSteps,
-  syncFile,
-  syncFileInSteps,
-} from "../internal/durableFiles.js";
+import { type FileSteps, step } from "../internal/fileSteps.js";
 
 /** Names the format of a manifest, so a file of another kind or version is never read as one. */
 const FORMAT = "software-factory/index-generation";
@@ -42,14 +47,12 @@ const ManifestSchema = z.looseObject({
   files: z.array(GenerationFileSchema),
 });
 
-/** The files of one save: numbered after the committed generation, named apart from every other save. */
-export interface Generation {
-  /** One more than the generation committed when the save began. */
-  readonly number: number;
-  /** Path of the `index`-th file of this generation. */
-  file(index: number): string;
-  /** Where the manifest is written before the rename that commits it. */
-  readonly manifest: string;
+/** A file of a generation: how the index writes it, in the calling thread and off it. */
+export interface GenerationFile {
+  /** Writes the file at `path` in the calling thread. */
+  writeSync(path: string): void;
+  /** Writes the file at `path` off the calling thread. */
+  write(path: string): Promise<void>;
 }
 
 /** A committed generation as read back and checked. */
@@ -63,17 +66,6 @@ export interface CommittedGeneration {
 /** Path of the manifest of the index saved at `path`. */
 export function manifestPath(path: string): string {
   return `${path}.json`;
-}
-
-/**
- * Begins a generation of the index at `path`. Its file names carry the
- * process id and random bytes, so concurrent saves (other processes, or
- * another index in this one) never write the same file.
- */
-export function beginGeneration(path: string): Generation {
-  const number = committedNumber(path) + 1;
-  const stem = `${path}.g${number}-${process.pid}-${randomBytes(4).toString("hex")}`;
-  return { number, file: (index) => `${stem}.${index}`, manifest: `${stem}.manifest` };
 }
 
 /**
@@ -99,65 +91,57 @@ function committedNumber(path: string): number {
 }
 
 /**
- * Commits a generation whose `files` are written: flushes them, records their
- * sizes and checksums with `content` (whose keys must not be `format`,
- * `generation` or `files`) in a manifest, and renames it over the
- * previous one (the single point where the save takes effect); then removes
- * the files of older generations that no running save may still commit. When
- * the commit fails, the generation's files are removed and the previous
- * generation stays committed.
+ * Saves `files` as a new generation of the index at `path`: writes each under
+ * a name of its own (`<path>.g<generation>-<pid>-<random>.<n>`) and flushes it, records their sizes and checksums with
+ * `content` (whose keys must not be `format`, `generation` or `files`) in a
+ * manifest, and renames it over the previous one (the single point where the
+ * save takes effect); then removes the files of older generations that no
+ * running save may still commit. When a step fails, the generation's files
+ * are removed and the previous generation stays committed. The steps run
+ * in the calling thread (`runSync`) or off it (`runInSteps`).
  *
  * @throws whatever writing, flushing or renaming throws (the disk is full, the folder is not writable).
  */
-export function commitGeneration(
+export function* saveGeneration(
   path: string,
-  generation: Generation,
-  files: readonly string[],
+  files: readonly GenerationFile[],
   content: Record<string, unknown>,
-): void {
-  const temporary = generation.manifest;
+): FileSteps<void> {
+  const number = committedNumber(path) + 1;
+  // Names of this save's own, so concurrent saves (other processes, another index in this one) never write one file.
+  const stem = `${path}.g${number}-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const written: string[] = [];
   try {
-    const recorded = files.map((file) => {
-      syncFile(file);
-      return { name: basename(file), ...digestOf(file) };
-    });
-    const manifest = { format: FORMAT, generation: generation.number, files: recorded, ...content };
-    replaceFileDurably(manifestPath(path), temporary, JSON.stringify(manifest));
-  } catch (error) {
-    for (const file of [...files, temporary]) rmSync(file, { force: true });
-    throw error;
-  }
-  removeStaleFiles(path, new Set(files.map((file) => basename(file))));
-}
-
-/**
- * As {@link commitGeneration}, with the files flushed and checksummed and the
- * manifest written off the calling thread, so the event loop turns meanwhile.
- *
- * @throws whatever writing, flushing or renaming throws (the disk is full, the folder is not writable).
- */
-export async function commitGenerationInSteps(
-  path: string,
-  generation: Generation,
-  files: readonly string[],
-  content: Record<string, unknown>,
-): Promise<void> {
-  const temporary = generation.manifest;
-  try {
-    const recorded: { name: string; bytes: number; sha256: string }[] = [];
-    for (const file of files) {
-      await syncFileInSteps(file);
-      recorded.push({ name: basename(file), ...(await digestInSteps(file)) });
+    const recorded: z.input<typeof GenerationFileSchema>[] = [];
+    for (const [index, file] of files.entries()) {
+      const name = `${stem}.${index}`;
+      written.push(name);
+      yield* step(
+        () => file.writeSync(name),
+        () => file.write(name),
+      );
+      const digest = yield* step(
+        () => digestOf(name, true),
+        () => flushedDigestInSteps(name),
+      );
+      recorded.push({ name: basename(name), ...digest });
     }
-    const manifest = { format: FORMAT, generation: generation.number, files: recorded, ...content };
-    await replaceFileDurablyInSteps(manifestPath(path), temporary, (file) =>
-      file.writeFile(JSON.stringify(manifest)),
+    const manifest = JSON.stringify({
+      format: FORMAT,
+      generation: number,
+      files: recorded,
+      ...content,
+    });
+    const options = { temporary: `${stem}.manifest` };
+    yield* step(
+      () => replaceFileSync(manifestPath(path), manifest, options),
+      () => replaceFile(manifestPath(path), manifest, options),
     );
   } catch (error) {
-    for (const file of [...files, temporary]) rmSync(file, { force: true });
+    for (const file of written) rmSync(file, { force: true });
     throw error;
   }
-  removeStaleFiles(path, new Set(files.map((file) => basename(file))));
+  removeStaleFiles(path, new Set(written.map((file) => basename(file))));
 }
 
 /**
@@ -190,13 +174,14 @@ export function readCommittedGeneration(path: string): CommittedGeneration | und
   return { content, files };
 }
 
-/** Size and SHA-256 of a file, read a megabyte at a time. */
-function digestOf(file: string): { bytes: number; sha256: string } {
+/** Size and SHA-256 of a file, read a megabyte at a time; with `flush`, its data is first flushed to the disk. */
+function digestOf(file: string, flush = false): { bytes: number; sha256: string } {
   const hash = createHash("sha256");
   const buffer = Buffer.allocUnsafe(1 << 20);
   const descriptor = openSync(file, "r");
   let bytes = 0;
   try {
+    if (flush) fsyncSync(descriptor);
     for (let read = readSync(descriptor, buffer); read > 0; read = readSync(descriptor, buffer)) {
       hash.update(buffer.subarray(0, read));
       bytes += read;
@@ -207,13 +192,14 @@ function digestOf(file: string): { bytes: number; sha256: string } {
   return { bytes, sha256: hash.digest("hex") };
 }
 
-/** As {@link digestOf}, reading off the calling thread. */
-async function digestInSteps(file: string): Promise<{ bytes: number; sha256: string }> {
+/** As {@link digestOf} with `flush`, off the calling thread. */
+async function flushedDigestInSteps(file: string): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash("sha256");
   const buffer = Buffer.allocUnsafe(1 << 20);
   const handle = await open(file, "r");
   let bytes = 0;
   try {
+    await handle.sync();
     for (
       let { bytesRead } = await handle.read(buffer);
       bytesRead > 0;
