@@ -26,6 +26,13 @@ export interface AutomationContext<Services> {
   readonly services: Services;
   /** Name of the automation running. */
   readonly automation: string;
+  /**
+   * Aborts when the runner closes (`factory.close()`). A handler that waits
+   * (a webhook, a model) should pass it on or check it: one that stops
+   * because of it leaves its event unhandled, for the next start to handle,
+   * and lets the close end at once instead of waiting for the handler.
+   */
+  readonly signal: AbortSignal;
   /** Queues an event; it lands atomically with the mark that this event was handled. */
   emit(event: NewEvent): void;
   /** Queues a notification into an operator's inbox (an `inbox.notified` event). */

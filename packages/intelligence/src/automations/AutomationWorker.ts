@@ -105,7 +105,11 @@ export class AutomationWorker<Services> {
     }
   }
 
-  /** Stops after the handling in progress (a handler waiting to be retried stops waiting). */
+  /**
+   * Stops after the handling in progress: its handler's `signal` aborts (a
+   * handler that fails from then on leaves its event unhandled, for the next
+   * start), and a handler waiting to be retried stops waiting.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     this.#stopping.abort();
@@ -214,7 +218,8 @@ export class AutomationWorker<Services> {
 
   /**
    * Runs the handler, again after a backoff while it throws, up to the
-   * policy's attempts; undefined when the worker closed while waiting.
+   * policy's attempts; undefined when the worker closed while waiting, or
+   * the handler failed after the close began.
    */
   async #attempt(event: StoredEvent): Promise<Attempted | undefined> {
     const attempts = this.automation.retry?.attempts ?? DEFAULT_ATTEMPTS;
@@ -225,6 +230,7 @@ export class AutomationWorker<Services> {
       const context: AutomationContext<Services> = {
         services: this.options.services,
         automation: this.automation.name,
+        signal: this.#stopping.signal,
         emit: (next) => emitted.push(next),
         notify: (notification: Notification) => emitted.push(notificationEvent(notification, event)),
       };
@@ -232,6 +238,8 @@ export class AutomationWorker<Services> {
         await this.automation.run(event, context);
         return { emitted, error: undefined, attempts: attempt, head };
       } catch (thrown) {
+        // Failed once the worker began to close (it may have stopped on its signal): left for the next start.
+        if (this.#stopping.signal.aborted) return undefined;
         if (attempt >= attempts)
           return { emitted: [], error: describeError(thrown), attempts: attempt, head };
       }

@@ -92,7 +92,11 @@ export interface AutomationRunner extends AsyncDisposable {
    * @throws ClosedError when the runner is closing.
    */
   retry(automation: string, event: string): Promise<RetryResult>;
-  /** Stops every automation after the event in progress. */
+  /**
+   * Stops every automation after the event in progress: each handler's
+   * `signal` aborts, and an event whose handler fails after that (because it
+   * heeded the signal, say) stays unhandled, for the next start.
+   */
   close(): Promise<void>;
 }
 

@@ -276,6 +276,36 @@ describe("automations", () => {
     expect([...(await countedBySource(log)).values()]).toEqual([1]);
   });
 
+  it("aborts a handler's signal on close, leaving its event unhandled for the next start, even on its last attempt", async () => {
+    const log = await memoryLog();
+    let called: () => void = () => undefined;
+    const firstCall = new Promise<void>((resolve) => {
+      called = resolve;
+    });
+    const waiting = defineAutomation({
+      name: "count-notes",
+      description: "Waits on a webhook that never answers, heeding its signal.",
+      on: [NoteAdded.type],
+      retry: { attempts: 1 },
+      run: async (_event, { signal }) => {
+        called();
+        await new Promise<void>((_resolve, reject) => {
+          signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+        });
+      },
+    });
+    const first = await startAutomations({ log, automations: [waiting], services: {} });
+    await addNotes(log, 0, 1);
+    await firstCall;
+    await first.close();
+    expect(await log.read({ types: ["automation.handled"] })).toEqual([]);
+
+    const second = await startAutomations({ log, automations: [countNotes], services: {} });
+    await second.idle();
+    await second.close();
+    expect([...(await countedBySource(log)).values()]).toEqual([1]);
+  });
+
   it("refuses an automation with a bad retry policy, naming the field", async () => {
     const log = await memoryLog();
     await expect(
