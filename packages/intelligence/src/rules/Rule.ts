@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 
 /**
@@ -172,9 +173,22 @@ export function validateRulePack(pack: RulePack): RulePack {
  * Defines a rule pack.
  *
  * @throws ValidationError when the pack or one of its rules is malformed.
+ * @throws ValidationError (path `rules[j].id`) when two of its rules share an id.
  */
 export function defineRulePack(pack: RulePack): RulePack {
   validateRulePack(pack);
-  for (const rule of pack.rules) validateRule(rule);
+  const first = new Map<string, number>();
+  pack.rules.forEach((rule, index) => {
+    validateRule(rule);
+    const earlier = first.get(rule.id);
+    if (earlier !== undefined)
+      throw invalidInput(`rule pack "${pack.id}"`, [
+        {
+          path: `rules[${index}].id`,
+          message: `rule id "${rule.id}" is given twice, at rules[${earlier}] and here; give each rule its own id`,
+        },
+      ]);
+    first.set(rule.id, index);
+  });
   return pack;
 }

@@ -165,6 +165,19 @@ describe("standards", () => {
     ).toThrow(/already taken/);
   });
 
+  it("refuses a pack that gives one rule id twice when it is defined, naming both places", () => {
+    const call = () =>
+      defineRulePack({
+        id: "basics",
+        description: "Basic hygiene.",
+        rules: [hasOwner, describedWell, { ...hasOwner }],
+      });
+    expect(call).toThrow(ValidationError);
+    expect(call).toThrow(
+      'rule pack "basics" is invalid: rules[2].id: rule id "line-has-owner" is given twice, at rules[0] and here',
+    );
+  });
+
   it("adds a pack all or none: a bad rule in it leaves the standards unchanged", async () => {
     const log = await factoryLog();
     const standards = new Standards({}).addSource(linesOf(log));
