@@ -48,7 +48,7 @@ export type SkillFrontMatter = z.infer<typeof SkillFrontMatterSchema>;
 
 /** An instruction skill: a SKILL.md and the files next to it, loaded on demand. */
 export interface InstructionSkill extends SkillFrontMatter {
-  /** Markdown instructions: the body of SKILL.md, without leading blank lines and trailing whitespace. */
+  /** Markdown instructions: the body of SKILL.md, without leading blank lines and trailing whitespace, its lines ending in `\n` (a CRLF file's too). */
   readonly instructions: string;
   /** Folder of the skill, when it was loaded from one. */
   readonly dir?: string;
@@ -120,7 +120,7 @@ export function parseSkillMd(
     });
   }
   if (issues.length > 0 || !parsed.success) throw invalid(file, issues);
-  return { ...parsed.data, instructions: bodyText(source.slice(match[0].length)) };
+  return { ...parsed.data, instructions: bodyText(source.slice(match[0].length).replace(/\r\n?/g, "\n")) };
 }
 
 /**

@@ -172,6 +172,15 @@ describe("SKILL.md optional fields", () => {
 });
 
 describe("SKILL.md structure", () => {
+  it("reads a file saved with CRLF line ends and a BOM as the same skill as its LF form", () => {
+    const lf =
+      "---\nname: review-code\ndescription: Reviews code\n---\n\n# Review\n\nRead the diff.\nName each problem.\n";
+    const crlf = `\uFEFF${lf.replaceAll("\n", "\r\n")}`;
+    const skill = parseSkillMd(crlf, FILE, "review-code");
+    expect(skill).toEqual(parseSkillMd(lf, FILE, "review-code"));
+    expect(skill.instructions).toBe("# Review\n\nRead the diff.\nName each problem.");
+  });
+
   it("refuses a file without front matter at 1:1", () => {
     expect(problems("# Just markdown\n")).toEqual([
       `${FILE}:1:1: SKILL.md must start with YAML front matter between --- lines`,
