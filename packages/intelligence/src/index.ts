@@ -211,6 +211,7 @@ export {
   type InstructionSkill,
   loadSkillFolder,
   loadSkillsDir,
+  MAX_SKILL_MD_BYTES,
   parseSkillMd,
   readSkillBytes,
   readSkillFile,

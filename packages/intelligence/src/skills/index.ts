@@ -32,6 +32,7 @@ export { SkillRan, SkillStarted } from "./skillEvents.js";
 export {
   loadSkillFolder,
   loadSkillsDir,
+  MAX_SKILL_MD_BYTES,
   readSkillBytes,
   readSkillFile,
   type SkillProblem,

@@ -13,19 +13,36 @@ import { readUtf8File } from "../internal/utf8File.js";
 import { type InstructionSkill, parseSkillMd } from "./SkillMd.js";
 import { errorText, invalidIssues, issueLines } from "./skillIssues.js";
 
+/**
+ * The most bytes a SKILL.md may hold (1 MiB): every skill's instructions are
+ * read when a factory opens, so one oversized file would slow every open and
+ * every reload; larger texts belong in `references/`, read on demand.
+ */
+export const MAX_SKILL_MD_BYTES = 1024 * 1024;
+
 /** The folders of a skill that hold its files. */
 export const RESOURCE_FOLDERS = ["scripts", "references", "assets"];
 
 /**
  * Loads the skill in a folder holding a SKILL.md.
  *
- * @throws ValidationError when the SKILL.md is invalid (file:line:column) or not
- * UTF-8, when a resource folder holds a symbolic link (links are not
+ * @throws ValidationError when the SKILL.md is invalid (file:line:column), not
+ * UTF-8 or larger than {@link MAX_SKILL_MD_BYTES} (then it is not read), when a resource folder holds a symbolic link (links are not
  * followed: they could leave the skill's folder or loop), or when
  * `scripts`, `references` or `assets` is a file rather than a folder.
  */
 export function loadSkillFolder(dir: string): InstructionSkill {
   const file = join(dir, "SKILL.md");
+  const { size } = statSync(file);
+  if (size > MAX_SKILL_MD_BYTES) {
+    throw invalidIssues([
+      {
+        path: "",
+        message: `is ${size.toLocaleString("en")} bytes, over the ${MAX_SKILL_MD_BYTES.toLocaleString("en")} a SKILL.md may hold (the format keeps it under 500 lines); move the details to references/, which agents read on demand`,
+        file,
+      },
+    ]);
+  }
   const skill = parseSkillMd(readUtf8File(file, "SKILL.md"), file, basename(dir));
   const files: string[] = [];
   const issues: ValidationIssue[] = [];
