@@ -58,7 +58,7 @@ export interface SkillInfo {
   readonly runnable: boolean;
   /** Whether it has instructions for a model (a SKILL.md), read with `skills.instructions`. */
   readonly instructions: boolean;
-  /** JSON schema of the input of a runnable skill. */
+  /** JSON schema of the input of a runnable skill; a part JSON schema cannot say (a `z.date()`) is `{}`, any value. */
   readonly inputSchema?: unknown;
   /** What a runnable skill needs to run (`["model"]`), when it needs anything. */
   readonly requires?: readonly SkillRequirement[];
@@ -200,7 +200,10 @@ export class SkillRegistry<Services = unknown> {
         description: runnable?.description ?? instruction?.description ?? "",
         runnable: runnable !== undefined,
         instructions: instruction !== undefined || runnable?.instructions !== undefined,
-        ...(runnable === undefined ? {} : { inputSchema: z.toJSONSchema(runnable.input, { io: "input" }) }),
+        // A part JSON schema cannot say (a z.date()) is listed as any value, so one skill cannot break the listing.
+        ...(runnable === undefined
+          ? {}
+          : { inputSchema: z.toJSONSchema(runnable.input, { io: "input", unrepresentable: "any" }) }),
         ...(runnable?.requires === undefined || runnable.requires.length === 0
           ? {}
           : { requires: [...runnable.requires] }),

@@ -114,6 +114,25 @@ describe("running skills", () => {
     ]);
   });
 
+  it("lists every skill when one's input holds what JSON schema cannot say, as any value there", async () => {
+    factory.skills.add(
+      defineSkill({
+        name: "report-since",
+        description: "Reports what changed since a date",
+        input: z.object({ since: z.date(), line: z.string() }),
+        output: z.object({ text: z.string() }),
+        run: async ({ line }) => ({ text: line }),
+      }),
+    );
+    const listed = factory.skills.list().find((skill) => skill.name === "report-since");
+    expect(listed?.inputSchema).toMatchObject({
+      type: "object",
+      properties: { since: {}, line: { type: "string" } },
+      required: ["since", "line"],
+    });
+    expect(factory.skills.list().map((skill) => skill.name)).toContain("summarize-line");
+  });
+
   it("has built-in skills that need no model", async () => {
     expect(factory.skills.list().map((skill) => skill.name)).toEqual([
       "draft-requirement",
