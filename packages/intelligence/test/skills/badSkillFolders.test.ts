@@ -137,6 +137,29 @@ describe("a skills folder with bad skills", () => {
       },
     ]);
   });
+
+  it("keeps a SKILL.md over MAX_SKILL_MD_BYTES as a problem saying its size, and loads the others", async () => {
+    const head = "---\nname: huge\ndescription: Far too long.\n---\n\n";
+    skill("huge", head + "x".repeat(MAX_SKILL_MD_BYTES + 1 - head.length));
+    skill(
+      "just-fits",
+      `---\nname: just-fits\ndescription: At the limit.\n---\n\n${"y".repeat(MAX_SKILL_MD_BYTES - 64)}`,
+    );
+    const factory = await openFactory({ dir: join(dir, ".factory") });
+    try {
+      const names = factory.skills.list().map((info) => info.name);
+      expect(names).toContain("just-fits");
+      expect(names).not.toContain("huge");
+      const huge = factory.skills.problems().find((problem) => problem.name === "huge");
+      expect(huge?.issues).toEqual([expect.objectContaining({ file: join(skills, "huge", "SKILL.md") })]);
+      expect(huge?.message).toContain(
+        "SKILL.md:1:1: is 1,048,577 bytes, over the 1,048,576 a SKILL.md may hold",
+      );
+      expect(() => factory.skills.instructions("huge")).toThrow(ValidationError);
+    } finally {
+      await factory.close();
+    }
+  });
 });
 
 describe("a skills folder that is not a folder", () => {
@@ -161,28 +184,5 @@ describe("a skills folder that is not a folder", () => {
       await factory.close();
     }
     expect(() => loadSkillsDir(skills)).toThrow(ValidationError);
-  });
-
-  it("keeps a SKILL.md over MAX_SKILL_MD_BYTES as a problem saying its size, and loads the others", async () => {
-    const head = "---\nname: huge\ndescription: Far too long.\n---\n\n";
-    skill("huge", head + "x".repeat(MAX_SKILL_MD_BYTES + 1 - head.length));
-    skill(
-      "just-fits",
-      `---\nname: just-fits\ndescription: At the limit.\n---\n\n${"y".repeat(MAX_SKILL_MD_BYTES - 64)}`,
-    );
-    const factory = await openFactory({ dir: join(dir, ".factory") });
-    try {
-      const names = factory.skills.list().map((info) => info.name);
-      expect(names).toContain("just-fits");
-      expect(names).not.toContain("huge");
-      const huge = factory.skills.problems().find((problem) => problem.name === "huge");
-      expect(huge?.issues).toEqual([expect.objectContaining({ file: join(skills, "huge", "SKILL.md") })]);
-      expect(huge?.message).toContain(
-        "SKILL.md:1:1: is 1,048,577 bytes, over the 1,048,576 a SKILL.md may hold",
-      );
-      expect(() => factory.skills.instructions("huge")).toThrow(ValidationError);
-    } finally {
-      await factory.close();
-    }
   });
 });
