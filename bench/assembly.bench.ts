@@ -19,9 +19,9 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type AssemblyLine,
+  createHistoryFolder,
   createMemoryEventStore,
   type EventLog,
-  foldAssemblyHistory,
   type Gate,
   measureAssembly,
   type NewEvent,
@@ -31,6 +31,10 @@ import {
   type StoredEvent,
 } from "@software-factory/core";
 import { measureDora } from "../packages/core/src/assembly/doraMeasures.js";
+import { scopeIndexOf } from "../packages/core/src/assembly/internal/HistoryIndexes.js";
+import { measureSignals } from "../packages/core/src/assembly/signalMeasures.js";
+import { measureThroughput } from "../packages/core/src/assembly/throughputMeasures.js";
+import { measureYield } from "../packages/core/src/assembly/yieldMeasures.js";
 import { ms, peakRssMiB, percentile, rate, table, writeReport } from "./lib/report.js";
 
 const SCALE = Number(process.env.ASSEMBLY_BENCH_SCALE ?? "1");
@@ -440,18 +444,32 @@ function syntheticHistory(): StoredEvent[] {
   return kept;
 }
 
+/** The last events of the history, applied one at a time to a live history that measures a line after each. */
+const TAIL = 200;
+
 async function measuresRun() {
   const events = syntheticHistory();
   const last = Date.parse(events[events.length - 1]?.at ?? "2026-07-01T00:00:00Z");
   const window = { from: new Date(last - 90 * DAY), to: new Date(last) };
-  let history = foldAssemblyHistory([]);
+  const folder = createHistoryFolder();
+  const history = folder.history;
   const fold = await clock(() => {
-    history = foldAssemblyHistory(events);
+    for (const event of events.slice(0, -TAIL)) folder.apply(event);
   });
   let factory: ReturnType<typeof measureAssembly> | undefined;
-  // The first measure after the fold also indexes the deployments and incidents for the DORA measures.
+  // The first measure after the fold also indexes the deployments and incidents for the DORA measures,
+  // and the first of a line also the work items and signals by line and operator.
   const first = await clock(() => {
     factory = measureAssembly(history, window);
+  });
+  const firstLine = await clock(() => measureAssembly(history, { ...window, line: lineIds[0] as string }));
+  // A live factory: each event appended (items moving, deployments, incidents) is followed by one line's measures.
+  const tailTypes = new Set(events.slice(-TAIL).map((event) => event.type));
+  const afterAppend = await clock(() => {
+    events.slice(-TAIL).forEach((event, index) => {
+      folder.apply(event);
+      measureAssembly(history, { ...window, line: lineIds[index % LINES] as string });
+    });
   });
   const measured = await clock(() => {
     factory = measureAssembly(history, window);
@@ -459,12 +477,18 @@ async function measuresRun() {
   const perLine = await clock(() => {
     for (const line of lineIds) measureAssembly(history, { ...window, line });
   });
+  const perOwner = await clock(() => {
+    for (const line of lineIds) measureAssembly(history, { ...window, operator: directory.ownerOf(line) });
+  });
   // measureDora is what measureAssembly calls for its dora field, with the same scope and items in scope.
   const [from, to] = [window.from.getTime(), window.to.getTime()];
   const none = { line: undefined, operator: undefined };
   const doraFactory = await clock(() =>
-    measureDora(history, from, to, "production", none, (id) => history.items.has(id)),
+    measureDora(history, from, to, "production", none, (id) => history.items.has(id), [
+      ...history.items.values(),
+    ]),
   );
+  const itemsOf = (line: string) => scopeIndexOf(history).itemsByLine.get(line) ?? [];
   const doraPerLine = await clock(() => {
     for (const line of lineIds) {
       measureDora(
@@ -474,7 +498,21 @@ async function measuresRun() {
         "production",
         { line, operator: undefined },
         (id) => history.items.get(id)?.line === line,
+        itemsOf(line),
       );
+    }
+  });
+  // The other three measures of a line, as measureAssembly computes them: the line's items, then its signals.
+  const counts = { gateFailures: true, sendBacks: true, adaptedLinks: true };
+  const restPerLine = await clock(() => {
+    for (const line of lineIds) {
+      const items = itemsOf(line).filter((item) => item.createdAt < to);
+      const delivered = items.filter(
+        (item) => item.deliveredAt !== undefined && item.deliveredAt >= from && item.deliveredAt < to,
+      );
+      measureYield(delivered, to, counts);
+      measureThroughput(items, delivered, from, to, history.wipStages);
+      measureSignals(history, from, to, line, undefined);
     }
   });
   const production = events.filter((event) => /^(deployment|incident)\./.test(event.type)).length;
@@ -486,10 +524,15 @@ async function measuresRun() {
     items: history.items.size,
     fold,
     first,
+    firstLine,
+    afterAppend,
+    tailTypes,
     measured,
     perLine,
+    perOwner,
     doraFactory,
     doraPerLine,
+    restPerLine,
     factory: factory as ReturnType<typeof measureAssembly>,
   };
 }
@@ -573,18 +616,32 @@ writeReport("assembly", "Assembly line", [
   table(
     ["step", "wall / CPU (ms)"],
     [
-      ["fold the history (once)", both(measures.fold)],
+      [`fold the history (once, all but the last ${TAIL} events)`, both(measures.fold)],
       [
         "all measures, factory-wide, first call after the fold (indexes deployments and incidents for DORA)",
         both(measures.first),
       ],
+      [
+        "all measures of one line, first call of a line or operator (indexes items and signals by line and operator)",
+        both(measures.firstLine),
+      ],
+      [
+        `append the last ${TAIL} events one at a time, each followed by all measures of one line (in turn): total`,
+        both(measures.afterAppend),
+      ],
+      [
+        "the same, per append and measure",
+        `${ms(measures.afterAppend.wall / TAIL)} / ${ms(measures.afterAppend.cpu / TAIL)}`,
+      ],
       ["all measures, factory-wide, 90-day window (target < 2,000)", both(measures.measured)],
       [`all measures for each of the ${LINES} lines`, both(measures.perLine)],
+      [`all measures for each of the ${LINES} line owners (operator scope)`, both(measures.perOwner)],
       ["DORA measures alone, factory-wide", both(measures.doraFactory)],
       [`DORA measures alone, for each of the ${LINES} lines`, both(measures.doraPerLine)],
+      [`yield, throughput and signals alone, for each of the ${LINES} lines`, both(measures.restPerLine)],
     ],
   ),
-  `The history holds ${fmt(measures.events - measures.production)} events of the items (as in runs before deployments were seeded) and ${fmt(measures.production)} of production: ${fmt(measures.deployments)} deployments and ${fmt(measures.incidents)} incidents. Each line deploys every ${DEPLOY_GAP_HOURS} hours on average, about 4 times a day: DORA's top band deploys on demand, several times a day, and at about 28 items a line a day that ships some 7 released items a deployment. ${FAILED_DEPLOYS * 100}% of deployments fail and are retried within 2 hours (their items wait for the retry, so the change lead time runs to the first successful deployment); ${INCIDENT_DEPLOYS * 100}% of the others cause an incident opened within 6 hours, naming the deployment or (one in three) only the line, resolved after 4 hours on average, half of them by an unplanned deployment that remediates it; one deployment in ten names no line, its line found from its items. That puts the change fail rate near 13% and recovery within a day, between DORA's high and elite bands. The DORA rows call the function measureAssembly calls for its dora field; the all-measures rows include it.`,
+  `The history holds ${fmt(measures.events - measures.production)} events of the items (as in runs before deployments were seeded) and ${fmt(measures.production)} of production: ${fmt(measures.deployments)} deployments and ${fmt(measures.incidents)} incidents. Each line deploys every ${DEPLOY_GAP_HOURS} hours on average, about 4 times a day: DORA's top band deploys on demand, several times a day, and at about 28 items a line a day that ships some 7 released items a deployment. ${FAILED_DEPLOYS * 100}% of deployments fail and are retried within 2 hours (their items wait for the retry, so the change lead time runs to the first successful deployment); ${INCIDENT_DEPLOYS * 100}% of the others cause an incident opened within 6 hours, naming the deployment or (one in three) only the line, resolved after 4 hours on average, half of them by an unplanned deployment that remediates it; one deployment in ten names no line, its line found from its items. That puts the change fail rate near 13% and recovery within a day, between DORA's high and elite bands. The DORA rows call the function measureAssembly calls for its dora field; the all-measures rows include it. The appended events (${[...measures.tailTypes].sort().join(", ")}) are the history's last; the rows after them measure the whole history.`,
   `DORA in the window: ${dora === null ? "no deployment" : `${fmt(dora.deployments)} deployments (${dora.deploymentsPerWeek.toFixed(0)} a week), change lead time p50 ${dora.changeLeadTimeHours.p50?.toFixed(1)} h / p85 ${dora.changeLeadTimeHours.p85?.toFixed(1)} h, change fail rate ${(dora.changeFailRate * 100).toFixed(1)}%, failed deployment recovery p50 ${dora.failedDeploymentRecoveryHours.p50?.toFixed(1)} h / p85 ${dora.failedDeploymentRecoveryHours.p85?.toFixed(1)} h, rework rate ${(dora.deploymentReworkRate * 100).toFixed(1)}%`}.`,
   `Window result: ${fmt(measures.factory.throughput.delivered)} items delivered, yield ${((measures.factory.yield.rate ?? 0) * 100).toFixed(1)}%, lead time p50 ${lead.p50?.toFixed(1)} h / p85 ${lead.p85?.toFixed(1)} h, WIP ${fmt(measures.factory.throughput.wip)}. The history (items over 180 days through the standard flow with blocks, gate failures, send backs, signals and evidence) is generated in memory from a fixed seed and passed to the pure functions; reading it from SQLite adds the log's read time (see core.md).`,
   `Peak resident memory of the whole run: ${fmt(peak)} MiB.`,

@@ -19,7 +19,7 @@ import {
   WorkSentBack,
   WorkUnblocked,
 } from "./assemblyEvents.js";
-import { markDoraChange } from "./internal/DoraIndex.js";
+import { followHistory } from "./internal/HistoryIndexes.js";
 import { DEFAULT_PIPELINE, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { ReworkCause, WorkItemState } from "./WorkItem.js";
 
@@ -213,13 +213,13 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
     wipStages: new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name)),
     deliveryStage,
   };
-  markDoraChange(history);
+  const indexer = followHistory(history);
   const apply = (event: StoredEvent): void => {
     const at = Date.parse(event.at);
     if (WorkCreated.is(event)) {
-      markDoraChange(history);
+      const fresh = !items.has(event.subject);
       const stage = event.data.stages[0] as string;
-      items.set(event.subject, {
+      const item: ItemHistory = {
         id: event.subject,
         line: event.data.line,
         owner: event.data.owner,
@@ -235,7 +235,9 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         adaptedLinks: 0,
         adaptedAt: [],
         firstChangeAt: undefined,
-      });
+      };
+      items.set(event.subject, item);
+      indexer.itemCreated(item, fresh);
       for (const id of event.data.signals) signals.get(id)?.workItems.push(event.subject);
       return;
     }
@@ -266,6 +268,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
       } else if (WorkAssigned.is(event) && event.data.owner !== undefined) {
         item.owner = event.data.owner;
         item.owners.push({ owner: event.data.owner, at });
+        indexer.ownerAssigned(item, event.data.owner);
       }
     } else if (ArtifactRecorded.is(event)) {
       const itemId = event.data.workItem;
@@ -286,7 +289,8 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         item.adaptedAt.push(at);
       }
     } else if (SignalCaptured.is(event)) {
-      signals.set(event.subject, {
+      const fresh = !signals.has(event.subject);
+      const signal: SignalHistory = {
         id: event.subject,
         capturedBy: event.actor,
         capturedAt: at,
@@ -295,21 +299,24 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         routings: [],
         workItems: [],
         resolvedAt: undefined,
-      });
+      };
+      signals.set(event.subject, signal);
+      indexer.signalCaptured(signal, fresh);
     } else if (SignalRouted.is(event)) {
       const signal = signals.get(event.subject);
       if (signal !== undefined) {
         signal.line = event.data.line;
         signal.routedAt ??= at;
         signal.routings.push({ line: event.data.line, at });
+        indexer.signalRouted(signal, event.data.line);
       }
     } else if (SignalResolved.is(event)) {
       const signal = signals.get(event.subject);
       if (signal !== undefined) signal.resolvedAt ??= at;
     } else if (DeploymentRecorded.is(event)) {
-      markDoraChange(history);
+      const fresh = !deployments.has(event.subject);
       const { environment, status, workItems, remediates, line } = event.data;
-      deployments.set(event.subject, {
+      const deployment: DeploymentHistory = {
         id: event.subject,
         at,
         environment,
@@ -318,16 +325,20 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         remediates,
         line,
         incidents: [],
-      });
+      };
+      deployments.set(event.subject, deployment);
+      indexer.deploymentRecorded(deployment, fresh);
     } else if (IncidentOpened.is(event)) {
-      markDoraChange(history);
-      incidents.set(event.subject, {
+      const fresh = !incidents.has(event.subject);
+      const incident: IncidentHistory = {
         id: event.subject,
         openedAt: at,
         deployment: event.data.deployment,
         line: event.data.line,
         resolvedAt: undefined,
-      });
+      };
+      incidents.set(event.subject, incident);
+      indexer.incidentOpened(incident, fresh);
       if (event.data.deployment !== undefined)
         deployments.get(event.data.deployment)?.incidents.push(event.subject);
     } else if (IncidentResolved.is(event)) {

@@ -1,6 +1,7 @@
 import type { AssemblyHistory, DeploymentHistory, IncidentHistory, ItemHistory } from "./AssemblyHistory.js";
 import { type LineBlame, lineBlame, type Measured, nextSuccess } from "./doraTimeline.js";
-import { type DoraIndex, doraIndexOf } from "./internal/DoraIndex.js";
+import type { DoraIndex } from "./internal/DoraIndex.js";
+import { doraIndexOf } from "./internal/HistoryIndexes.js";
 import { DAY, HOUR, type Percentiles, percentiles } from "./measureStats.js";
 
 /** The five DORA software delivery measures, as dora.dev defines them. */
@@ -33,9 +34,10 @@ export interface DoraMeasures {
  * The DORA measures of the deployments to `environment` from `start` to
  * `end`, factory-wide or for the scope's line and operator (`itemInScope`
  * says which work items of the history are theirs, all on the scope's line
- * when it has one); null when no deployment is in the window. A line's
- * measures read only its share of the history: its deployments and work
- * items, the incidents blamed on those, and the deployments remediating them.
+ * when it has one, and `items` lists them, in history order); null when no
+ * deployment is in the window. A line's measures read only its share of the
+ * history: its deployments and work items, the incidents blamed on those,
+ * and the deployments remediating them.
  */
 export function measureDora(
   history: AssemblyHistory,
@@ -44,14 +46,12 @@ export function measureDora(
   environment: string,
   scope: { readonly line: string | undefined; readonly operator: string | undefined },
   itemInScope: (id: string) => boolean,
+  items: readonly ItemHistory[],
 ): DoraMeasures | null {
   const index = doraIndexOf(history);
   const measured = (deployment: DeploymentHistory) =>
     deployment.environment === environment && deployment.at < end;
   const blame = lineBlame(index, measured, end);
-  const items = (
-    scope.line === undefined ? [...history.items.values()] : (index.itemsByLine.get(scope.line) ?? [])
-  ).filter((item) => itemInScope(item.id));
   const inWindow = scopedDeployments(index, scope, { itemInScope, items, measured, end, blame }).filter(
     (deployment) => deployment.at >= start,
   );

@@ -1,6 +1,8 @@
 import { validationErrorFromZod } from "../errors.js";
 import type { AssemblyHistory, ItemHistory } from "./AssemblyHistory.js";
 import { type DoraMeasures, measureDora } from "./doraMeasures.js";
+import { scopeIndexOf } from "./internal/HistoryIndexes.js";
+import { shorterOf } from "./internal/ScopeIndex.js";
 import { type MeasureOptions, MeasureOptionsSchema } from "./measureOptions.js";
 import { DAY, type Percentiles } from "./measureStats.js";
 import { measureSignals } from "./signalMeasures.js";
@@ -126,7 +128,8 @@ export function measureAssembly(history: AssemblyHistory, options: MeasureOption
 
   const inScope = (item: ItemHistory) =>
     (line === undefined || item.line === line) && (operator === undefined || ownerAt(item, end) === operator);
-  const items = [...history.items.values()].filter((item) => inScope(item) && item.createdAt < end);
+  const scoped = candidates(history, line, operator).filter(inScope);
+  const items = scoped.filter((item) => item.createdAt < end);
   const delivered = items.filter(
     (item) => item.deliveredAt !== undefined && item.deliveredAt >= start && item.deliveredAt < end,
   );
@@ -136,11 +139,37 @@ export function measureAssembly(history: AssemblyHistory, options: MeasureOption
     yield: measureYield(delivered, end, parsed.data.yield),
     throughput: measureThroughput(items, delivered, start, end, history.wipStages),
     signals: measureSignals(history, start, end, line, operator),
-    dora: measureDora(history, start, end, parsed.data.environment, { line, operator }, (id) => {
-      const item = history.items.get(id);
-      return item !== undefined && inScope(item);
-    }),
+    dora: measureDora(
+      history,
+      start,
+      end,
+      parsed.data.environment,
+      { line, operator },
+      (id) => {
+        const item = history.items.get(id);
+        return item !== undefined && inScope(item);
+      },
+      scoped,
+    ),
   };
+}
+
+/**
+ * The work items that may be in scope, in history order: every one
+ * factory-wide, else the shorter of the line's and those the operator ever
+ * owned (the owner at a time is among these), so a scope reads its share.
+ */
+function candidates(
+  history: AssemblyHistory,
+  line: string | undefined,
+  operator: string | undefined,
+): readonly ItemHistory[] {
+  if (line === undefined && operator === undefined) return [...history.items.values()];
+  const index = scopeIndexOf(history);
+  return shorterOf(
+    line === undefined ? undefined : (index.itemsByLine.get(line) ?? []),
+    operator === undefined ? undefined : (index.itemsByOwner.get(operator) ?? []),
+  );
 }
 
 /** Who owned an item at `at`: its last owner from before then. */

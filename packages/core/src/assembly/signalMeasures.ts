@@ -1,4 +1,6 @@
 import type { AssemblyHistory, SignalHistory } from "./AssemblyHistory.js";
+import { scopeIndexOf } from "./internal/HistoryIndexes.js";
+import { shorterOf } from "./internal/ScopeIndex.js";
 import { HOUR, percentiles, ratio } from "./measureStats.js";
 import type { AssemblyMeasures } from "./measures.js";
 
@@ -6,7 +8,8 @@ import type { AssemblyMeasures } from "./measures.js";
  * The field operator's measure: what became of the signals captured from
  * `start` to `end` (on `line` at `end`, captured by `operator`, when given)
  * by `end`. Hours to routing end at the first routing: a re-route does not
- * restart them.
+ * restart them. A line's or an operator's measure reads only the signals
+ * ever routed to the line or captured by the operator.
  */
 export function measureSignals(
   history: AssemblyHistory,
@@ -21,7 +24,7 @@ export function measureSignals(
   let resolved = 0;
   const toRoute: number[] = [];
   const toResolve: number[] = [];
-  for (const signal of history.signals.values()) {
+  for (const signal of candidates(history, line, operator)) {
     if (signal.capturedAt < start || signal.capturedAt >= end) continue;
     if (line !== undefined && lineAt(signal, end) !== line) continue;
     if (operator !== undefined && signal.capturedBy !== operator) continue;
@@ -48,6 +51,20 @@ export function measureSignals(
     medianHoursToRoute: percentiles(toRoute).p50,
     medianHoursToResolve: percentiles(toResolve).p50,
   };
+}
+
+/** The signals that may be in scope, in history order: the shorter of the line's and the operator's. */
+function candidates(
+  history: AssemblyHistory,
+  line: string | undefined,
+  operator: string | undefined,
+): Iterable<SignalHistory> {
+  if (line === undefined && operator === undefined) return history.signals.values();
+  const index = scopeIndexOf(history);
+  return shorterOf(
+    line === undefined ? undefined : (index.signalsByLine.get(line) ?? []),
+    operator === undefined ? undefined : (index.signalsByCapturer.get(operator) ?? []),
+  );
 }
 
 /** The line a signal was on at `at`: its last routing before then. */
