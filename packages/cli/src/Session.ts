@@ -15,6 +15,7 @@ import {
   installBuiltinStandards,
   openFactory,
 } from "@software-factory/intelligence";
+import { makeFactoryFolder } from "./factoryFolder.js";
 import { ActorFlag, isPostgresStore, parseFlag, redactStore } from "./flags.js";
 import { namingFlags } from "./namingFlags.js";
 import type { Output } from "./Output.js";
@@ -127,17 +128,27 @@ export interface SessionExtras {
  *
  * @throws NotFoundError when the factory does not exist and
  *   {@link GlobalOptions.create} is not set (see {@link assertFactoryExists}).
+ * @throws FactoryFolderError (`E_WRITE`) naming the folder when it cannot be made.
  */
 export async function openSessionFactory(
   options: GlobalOptions,
   extra: SessionExtras = {},
 ): Promise<Factory> {
   if (options.create !== true) await assertFactoryExists(options);
+  const store = options.store === undefined ? undefined : await openStore(options.store, options.storeFlag);
+  const dir = resolve(options.dir);
+  try {
+    // Made here, step by step, so a folder that cannot be made is named (and /proc does not hang Node's recursive mkdir).
+    if (!existsSync(dir)) makeFactoryFolder(dir);
+  } catch (error) {
+    await store?.close();
+    throw error;
+  }
   return openFactory({
-    dir: resolve(options.dir),
+    dir,
     actor: options.actor,
     gates: defaultGates,
-    ...(options.store === undefined ? {} : { store: await openStore(options.store, options.storeFlag) }),
+    ...(store === undefined ? {} : { store }),
     ...extra,
   });
 }

@@ -61,8 +61,8 @@ export class ExportWriteError extends Error {
   }
 }
 
-/** The reason a write failed, in words, with the system's code (`ENOENT`). */
-function whyNotWritten(error: unknown): string {
+/** The reason a write failed, in words, with the system's code (`permission denied (EACCES)`). */
+export function whyNotWritten(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const reasons: Record<string, string> = {
     ENOENT: "it cannot be created there",

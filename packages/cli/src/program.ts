@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { type Stats, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { FACTORY_FOLDER, findFactoryFolder } from "@software-factory/intelligence";
 import { Command, CommanderError, Option } from "commander";
 import { registerAutomations } from "./commands/automations.js";
@@ -90,11 +90,36 @@ function dirOf(command: Command, given: string | undefined): { dir: string; sear
   if (given !== undefined && !named && command.getOptionValueSourceWithGlobals("dir") !== "env")
     throw new UsageError("--dir: must not be empty (give the factory's folder, such as .factory)");
   const dir = named ? given : (findFactoryFolder() ?? FACTORY_FOLDER);
-  if (statSync(resolve(dir), { throwIfNoEntry: false })?.isFile() === true)
+  if (entryOf(dir)?.isDirectory() === false)
     throw new UsageError(
       `--dir ${dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
     );
   return { dir, searched: !named };
+}
+
+/**
+ * What is at `dir`, if anything; a file standing where one of its parent
+ * folders should be (`ENOTDIR`) is a usage error naming it.
+ */
+function entryOf(dir: string): Stats | undefined {
+  try {
+    return statSync(resolve(dir), { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") throw error;
+    throw new UsageError(`--dir ${dir}: ${fileAbove(resolve(dir))} is a file, so no folder can be there`);
+  }
+}
+
+/** The nearest parent of `path` that is a file (the one `ENOTDIR` is about). */
+function fileAbove(path: string): string {
+  for (let at = dirname(path); dirname(at) !== at; at = dirname(at)) {
+    try {
+      if (!statSync(at).isDirectory()) return at;
+    } catch {
+      // Below the file, or not there: go up.
+    }
+  }
+  return dirname(path);
 }
 
 /**

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { type EventStore, migrateLog } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
+import { FactoryFolderError, makeFactoryFolder } from "./factoryFolder.js";
 import { findFactory, type GlobalOptions, openStore, withFactory } from "./Session.js";
 
 /** The SQLite file a factory's folder keeps its log in, a staged factory's too. */
@@ -82,7 +83,12 @@ export async function withStagedFactory<T>(
 function makeStagingFolder(parent: string, target: string): string {
   const name = basename(target).replace(/^\./, "");
   const folder = join(parent, `.${name}.importing-${process.pid}-${randomBytes(4).toString("hex")}`);
-  mkdirSync(folder);
+  try {
+    mkdirSync(folder);
+  } catch (error) {
+    // Told as the factory's folder, which the user named, not the staging folder.
+    throw new FactoryFolderError(target, error);
+  }
   return folder;
 }
 
@@ -98,7 +104,7 @@ function nearestFolder(folder: string): string {
  * false when `target` was made meanwhile and is not an empty folder.
  */
 function moveInto(staging: string, target: string): boolean {
-  mkdirSync(dirname(target), { recursive: true });
+  makeFactoryFolder(dirname(target), target);
   try {
     renameSync(staging, target);
     return true;

@@ -1,0 +1,56 @@
+/**
+ * The folder of a factory that a command creates (`init`, `plan apply`,
+ * `import ...`, `mcp --init`), made before the factory is opened in it.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { whyNotWritten } from "./exportFiles.js";
+
+/**
+ * The folder of a factory a command was to create cannot be made (permission
+ * denied, a read-only file system, a file in the way): `E_WRITE`, naming the
+ * factory's folder and saying why in words.
+ */
+export class FactoryFolderError extends Error {
+  /** Stable code for programs to match on. */
+  readonly code = "E_WRITE";
+  /** Tag, as on the SDK's other errors. */
+  readonly _tag = "FactoryFolderError";
+
+  constructor(
+    /** The factory's folder. */
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`cannot create the factory at ${path}: ${whyNotWritten(cause)}`, { cause });
+  }
+}
+
+/**
+ * Makes `folder` and the folders above it that are missing, one at a time:
+ * Node's recursive `mkdirSync`, which opening a factory uses, never returns
+ * under a folder such as `/proc` that refuses new entries with `ENOENT`, and
+ * a failure names the path of its syscall (a staging folder, a parent) rather
+ * than the factory's. `factory` is the factory's folder the error names
+ * (default `folder` itself).
+ *
+ * @throws FactoryFolderError naming `factory` when a folder cannot be made.
+ */
+export function makeFactoryFolder(folder: string, factory = folder): void {
+  const missing: string[] = [];
+  for (let at = resolve(folder); !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const path of missing) {
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      // Made meanwhile by another process creating the same factory.
+      if ((error as NodeJS.ErrnoException).code === "EEXIST" && existsSync(path)) continue;
+      throw new FactoryFolderError(resolve(factory), error);
+    }
+  }
+}
