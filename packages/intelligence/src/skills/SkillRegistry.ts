@@ -35,9 +35,6 @@ const SkillRunOptionsSchema = strictInput({
   signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "must be an AbortSignal").optional(),
 });
 
-/** The signal of a run given none: it never aborts. */
-const NEVER_ABORTED = new AbortController().signal;
-
 /** The result of {@link SkillRegistry.run}. */
 export interface SkillRun<Output = unknown> {
   /** Name of the skill that ran. */
@@ -98,10 +95,13 @@ export class SkillRegistry<Services = unknown> {
   readonly #services: Services;
   readonly #model: ModelProvider | undefined;
   readonly #keys: SkillRunKeys;
-  /** Runs under way, each until it has recorded its outcome: {@link SkillRegistry.close} waits for them. */
-  readonly #underWay = new Set<Promise<unknown>>();
-  /** Aborted by {@link SkillRegistry.close}: cancels the runs under way and refuses new ones. */
-  readonly #closing = new AbortController();
+  /**
+   * Runs under way, each with the controller of its signal, until it has
+   * recorded its outcome: {@link SkillRegistry.close} aborts and waits for them.
+   */
+  readonly #underWay = new Map<Promise<unknown>, AbortController>();
+  /** Set by {@link SkillRegistry.close}: why runs under way were cancelled, and new ones are refused. */
+  #closed: ClosedError | undefined;
   /**
    * The folder of Agent Skills the instruction skills were loaded from, as an
    * absolute path: for a factory, the one `openFactory` loaded (`<dir>/skills`
@@ -341,14 +341,21 @@ export class SkillRegistry<Services = unknown> {
     const checked = SkillRunOptionsSchema.safeParse(options);
     if (!checked.success)
       throw validationErrorFromZod(checked.error.issues, { subject: `options of a run of skill ${name}` });
-    if (this.#closing.signal.aborted) throw this.#closing.signal.reason;
-    const { actor, idempotencyKey: key } = options;
-    // Closing the registry cancels the run as its own signal would.
-    const signal = AbortSignal.any([options.signal ?? NEVER_ABORTED, this.#closing.signal]);
-    const running = this.#start(skill, input, { actor, key, signal });
-    this.#underWay.add(running);
-    // The caller gets the outcome; the set only waits for it.
-    const ended = () => this.#underWay.delete(running);
+    if (this.#closed !== undefined) throw this.#closed;
+    const { actor, idempotencyKey: key, signal: given } = options;
+    // The run's signal aborts with the caller's, or when the registry closes. (Not AbortSignal.any over a
+    // signal that lives as long as the registry: on Node 20 each run would leave its combined signal behind.)
+    const controller = new AbortController();
+    const forward = () => controller.abort(given?.reason);
+    if (given?.aborted === true) forward();
+    else given?.addEventListener("abort", forward, { once: true });
+    const running = this.#start(skill, input, { actor, key, signal: controller.signal });
+    this.#underWay.set(running, controller);
+    // The caller gets the outcome; the map only waits for it.
+    const ended = () => {
+      given?.removeEventListener("abort", forward);
+      this.#underWay.delete(running);
+    };
     running.then(ended, ended);
     return running;
   }
@@ -363,15 +370,12 @@ export class SkillRegistry<Services = unknown> {
    * it again waits again.
    */
   async close(): Promise<void> {
-    if (!this.#closing.signal.aborted) {
-      this.#closing.abort(
-        new ClosedError({
-          message:
-            "the factory's skills are closed: a run under way was cancelled, and no run starts; open the factory again to run skills",
-        }),
-      );
-    }
-    while (this.#underWay.size > 0) await Promise.allSettled([...this.#underWay]);
+    this.#closed ??= new ClosedError({
+      message:
+        "the factory's skills are closed: a run under way was cancelled, and no run starts; open the factory again to run skills",
+    });
+    for (const controller of this.#underWay.values()) controller.abort(this.#closed);
+    while (this.#underWay.size > 0) await Promise.allSettled([...this.#underWay.keys()]);
   }
 
   /** A run from its start: hashing and checking the input, then running it once per key when it has one. */
