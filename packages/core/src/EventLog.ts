@@ -9,7 +9,7 @@ import {
   type ReadQuery,
   type StoredEvent,
 } from "./EventStore.js";
-import { ValidationError, validationErrorFromZod } from "./errors.js";
+import { formatIssues, ValidationError, validationErrorFromZod } from "./errors.js";
 import { newId } from "./ids.js";
 import { LogSubscription, type SubscribeOptions, type Subscription } from "./internal/LogSubscription.js";
 import { unstorableTextIssues } from "./internal/unstorableText.js";
@@ -160,10 +160,15 @@ export class EventLog implements AsyncDisposable {
 
   /**
    * Iterates over every matching event from a position to the head as of the call, page by page.
+   *
+   * @throws ValidationError (when iteration starts) naming each malformed or unknown field of the query
+   *   (`pageSize` not a positive integer, `types` not a list).
    */
   async *readAll(
     query: Omit<ReadQuery, "limit"> & { readonly pageSize?: number } = {},
   ): AsyncGenerator<StoredEvent> {
+    const parsed = ReadAllQuerySchema.safeParse(query);
+    if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "readAll query" });
     const until = query.until ?? (await this.#store.head());
     const pageSize = query.pageSize ?? DEFAULT_READ_LIMIT;
     let after = query.after ?? 0;
@@ -198,6 +203,10 @@ export class EventLog implements AsyncDisposable {
    * If the handler throws, the subscription stops and `onError` is called;
    * `subscription.position` says what was handled.
    *
+   * @throws ValidationError naming each malformed or unknown option (`batchSize` not a positive
+   *   integer, a negative `after`, `onError` not a function).
+   * @throws ClosedError when the log is closed.
+   *
    * @example
    * ```ts
    * const subscription = await log.subscribe((event) => console.log(event.seq, event.type), { types: ["line.added"] });
@@ -208,6 +217,12 @@ export class EventLog implements AsyncDisposable {
     handler: (event: StoredEvent) => void | Promise<void>,
     options: SubscribeOptions = {},
   ): Promise<Subscription> {
+    const parsed = SubscribeOptionsSchema.safeParse(options);
+    if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "subscribe options" });
+    if (typeof handler !== "function") {
+      const issues = [{ path: "handler", message: "expected a function to call with each event" }];
+      throw new ValidationError({ message: formatIssues("subscribe", issues), issues });
+    }
     const after = options.after ?? (await this.#store.head());
     const subscription = new LogSubscription(this.#store, handler, { ...options, after }, (closed) =>
       this.#subscriptions.delete(closed),
@@ -321,6 +336,25 @@ const ReadQuerySchema = strictInput({
   limit: z.number().int().positive().optional(),
   types: z.array(z.string()).readonly().optional(),
   subjects: z.array(z.string()).readonly().optional(),
+});
+
+/** What {@link EventLog.readAll} accepts: {@link ReadQuery} without `limit`, with `pageSize`. */
+const ReadAllQuerySchema = strictInput({
+  after: position.optional(),
+  until: position.optional(),
+  types: z.array(z.string()).readonly().optional(),
+  subjects: z.array(z.string()).readonly().optional(),
+  pageSize: z.number().int().positive().optional(),
+});
+
+/** What {@link EventLog.subscribe} accepts: {@link SubscribeOptions}, no other field. */
+const SubscribeOptionsSchema = strictInput({
+  after: position.optional(),
+  types: z.array(z.string()).readonly().optional(),
+  subjects: z.array(z.string()).readonly().optional(),
+  batchSize: z.number().int().positive().optional(),
+  keepAlive: z.boolean().optional(),
+  onError: z.function().optional(),
 });
 
 /**

@@ -55,11 +55,11 @@ export interface EventLogShape {
   ) => Effect.Effect<StoredEvent[], ValidationError | StoreError | ClosedError>;
   /** See {@link EventLog.head}. */
   readonly head: Effect.Effect<number, StoreError | ClosedError>;
-  /** See {@link EventLog.subscribe}; the subscription closes with the scope. */
+  /** See {@link EventLog.subscribe}; the subscription closes with the scope. Malformed options fail with `ValidationError`. */
   readonly subscribe: (
     handler: (event: StoredEvent) => void | Promise<void>,
     options?: SubscribeOptions,
-  ) => Effect.Effect<Subscription, StoreError | ClosedError, Scope.Scope>;
+  ) => Effect.Effect<Subscription, ValidationError | StoreError | ClosedError, Scope.Scope>;
 }
 
 /**
@@ -122,7 +122,7 @@ export function makeEventLogShape(log: EventLog): EventLogShape {
     head: attempt(() => log.head(), isStoreOrClosed),
     subscribe: (handler, options) =>
       Effect.acquireRelease(
-        attempt(() => log.subscribe(handler, options), isStoreOrClosed),
+        attempt(() => log.subscribe(handler, options), isReadError),
         (subscription) => Effect.promise(() => subscription.close()),
       ),
   };
