@@ -37,7 +37,7 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
     throw new ValidationError({ message: formatIssues("hashing embedder options", issues), issues });
   }
   return {
-    id: `hashing-trigram-v1/${dimension}`,
+    id: `hashing-trigram-v2/${dimension}`,
     dimension,
     semantic: false,
     embed: async (texts) => texts.map((text) => embedOne(text, dimension)),

@@ -64,9 +64,10 @@ type SnapshotFrame =
 /**
  * Bump when a snapshot holds something else, so older ones are rebuilt from
  * the log (2: stamped with the event id; 3: with the capture keys; 4: in
- * frames, written in steps).
+ * frames, written in steps; 5: terms of NFKC text, Chinese, Japanese,
+ * Korean and Thai runs as character pairs).
  */
-const SNAPSHOT_VERSION = 4;
+const SNAPSHOT_VERSION = 5;
 const SNAPSHOT_FILE = "knowledge.snapshot";
 const VECTOR_FILE = "knowledge.hnsw";
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { markdownText } from "./markdownText.js";
-import { queryWords, tokenize } from "./tokenize.js";
+import { matchedSpans, queryWords } from "./tokenize.js";
 
 /** A span of text that matched a query term. */
 export interface Highlight {
@@ -14,7 +14,7 @@ export interface Highlight {
   readonly end: number;
 }
 
-const WORD = /[\p{L}\p{N}_]+/gu;
+const WORD = /[\p{L}\p{M}\p{N}_]+/gu;
 
 /**
  * The spans of `text` whose words match a term of `query` after the same
@@ -26,8 +26,8 @@ export function highlightTerms(text: string, query: string): Highlight[] {
   if (terms.size === 0) return [];
   const spans: Highlight[] = [];
   for (const match of text.matchAll(WORD)) {
-    if (tokenize(match[0]).some((term) => terms.has(term))) {
-      spans.push({ start: match.index, end: match.index + match[0].length });
+    for (const [start, end] of matchedSpans(match[0], terms)) {
+      spans.push({ start: match.index + start, end: match.index + end });
     }
   }
   return spans;
