@@ -38,7 +38,7 @@
  * removed updates the prompts and clients are told; a SKILL.md that fails to
  * load is named on stderr and left out.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type EventStore, OperatorIdSchema, ValidationError } from "@software-factory/core";
@@ -52,6 +52,7 @@ import {
   installBuiltinStandards,
   openFactory,
 } from "@software-factory/intelligence";
+import { makeFactoryFolder, notAFolder } from "./internal/factoryFolder.js";
 import { httpSettingsOf } from "./internal/httpFlags.js";
 import { importRootOf, instructionsRootOf, toolGroupsOf } from "./serveFlags.js";
 import { ListenError, serveUntilStopped } from "./serveUntilStopped.js";
@@ -62,12 +63,6 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 /** A start-up failure: told on stderr, exit code 2. */
 class StartError extends Error {}
-
-/** What a path is on disk: a folder, something else, or nothing. */
-function kindOfPath(path: string): "folder" | "other" | "missing" {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  return stat === undefined ? "missing" : stat.isDirectory() ? "folder" : "other";
-}
 
 /**
  * Who the server writes as: `--actor`, else `FACTORY_ACTOR` (when set and not
@@ -148,11 +143,8 @@ async function missingFactory(
  * @throws StartError naming the option that is wrong, or the reason the factory cannot open.
  */
 async function openServedFactory(options: ServeOptions): Promise<Factory> {
-  if (kindOfPath(options.dir) === "other") {
-    throw new StartError(
-      `--dir ${options.dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
-    );
-  }
+  const notFolder = notAFolder(options.dir);
+  if (notFolder !== undefined) throw new StartError(notFolder);
   if (!options.init) {
     const where = await missingFactory(options.dir, options.store, options.storeFlag);
     if (where !== undefined) {
@@ -161,6 +153,9 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
       );
     }
   }
+  const unmade = options.init ? makeFactoryFolder(options.dir) : undefined;
+  if (unmade !== undefined)
+    throw new StartError(`cannot create the factory at ${resolve(options.dir)}: ${unmade}`);
   try {
     const factory = await openFactory({
       dir: options.dir,
