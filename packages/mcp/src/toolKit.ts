@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { validationErrorFromZod } from "@software-factory/core";
+import { unstorableTextIssues, ValidationError, validationErrorFromZod } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import type { z } from "zod";
 
@@ -100,7 +100,10 @@ export function parseArguments<Input extends ToolInput>(
   args: unknown,
 ): z.output<Input> {
   const parsed = tool.input.safeParse(args ?? {});
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    refuseUnstorableText(tool, args);
+    return parsed.data;
+  }
   const known = Object.keys(tool.input.shape).join(", ");
   const issues = parsed.error.issues.map((issue) => {
     const missing = missingArgument(tool, args, issue);
@@ -112,6 +115,21 @@ export function parseArguments<Input extends ToolInput>(
     return { ...issue, message: `unknown ${what}${issue.keys.length === 1 ? "" : "s"} ${keys}${takes}` };
   });
   throw validationErrorFromZod(issues, { subject: `${tool.name} input` });
+}
+
+/**
+ * Refuses the arguments of a tool that writes when they hold text no store can
+ * keep (a NUL character, a lone UTF-16 surrogate), naming the argument, as the
+ * log would refuse the append later naming its own field (`data.text`).
+ *
+ * @throws ValidationError (`E_VALIDATION`) naming each argument.
+ */
+function refuseUnstorableText(tool: FactoryTool, args: unknown): void {
+  if (tool.annotations.readOnlyHint) return;
+  const issues = unstorableTextIssues(args);
+  if (issues.length === 0) return;
+  const problems = issues.map((issue) => `${issue.path === "" ? "(root)" : issue.path}: ${issue.message}`);
+  throw new ValidationError({ message: `${tool.name} input is invalid: ${problems.join("; ")}`, issues });
 }
 
 /** The value of `args` at `path`; undefined when a step of it is missing. */
