@@ -118,7 +118,8 @@ export class EventLog implements AsyncDisposable {
    * @returns the stored events with their positions, in order.
    * @throws UnknownEventTypeError when a type is not registered.
    * @throws ValidationError naming the event index and field of each bad payload (`events[1].data.title`),
-   *   or each malformed or unknown option (`idempotencyKey` not a non-empty string of at most
+   *   each malformed event field (an unknown key such as `causedby`, an `actor` or `causedBy` that is
+   *   not a non-empty string), or each malformed or unknown option (`idempotencyKey` not a non-empty string of at most
    *   512 characters, `expectedHead` not a non-negative integer).
    * @throws ConcurrencyConflictError when `expectedHead` is stale.
    * @throws IdempotencyConflictError when the key was used for a different batch.
@@ -267,6 +268,7 @@ export class EventLog implements AsyncDisposable {
       if (typeof event.subject !== "string" || event.subject === "") {
         problems.push({ path: `${where}subject`, message: "expected a non-empty string" });
       }
+      problems.push(...eventFieldIssues(event, where));
       try {
         const { data, version } = this.registry.validate(event.type, event.data);
         const fields = {
@@ -300,6 +302,32 @@ export class EventLog implements AsyncDisposable {
     }
     return prepared;
   }
+}
+
+/** The fields a {@link NewEvent} has; another key is a typo (`causedby`) that would be dropped. */
+const EVENT_KEYS: ReadonlySet<string> = new Set(["type", "subject", "data", "actor", "causedBy"]);
+
+/**
+ * Issues with an event's own fields but its type, subject and payload: an
+ * unknown key, and an `actor` or `causedBy` that is given but no non-empty
+ * string (a store would keep `3` as `"3"`, and `""` as nobody).
+ */
+function eventFieldIssues(event: NewEvent, where: string): ValidationError["issues"][number][] {
+  const issues: ValidationError["issues"][number][] = [];
+  const unknown = Object.keys(event).filter((key) => !EVENT_KEYS.has(key));
+  if (unknown.length > 0) {
+    issues.push({
+      path: where === "" ? "(event)" : where.slice(0, -1),
+      message: `unknown key${unknown.length === 1 ? "" : "s"} ${unknown.map((key) => JSON.stringify(key)).join(", ")}; the keys are ${[...EVENT_KEYS].join(", ")}`,
+    });
+  }
+  for (const field of ["actor", "causedBy"] as const) {
+    const value = event[field];
+    if (value !== undefined && (typeof value !== "string" || value === "")) {
+      issues.push({ path: `${where}${field}`, message: "expected a non-empty string" });
+    }
+  }
+  return issues;
 }
 
 /**
