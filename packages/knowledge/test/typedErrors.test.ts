@@ -5,6 +5,7 @@ import { Effect, Exit, Fiber, Layer } from "effect";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   createHashingEmbedder,
+  type DocumentKind,
   type Embedder,
   type FormerCopy,
   FrontMatterError,
@@ -124,7 +125,7 @@ describe("the Promise face's tagged errors", () => {
   });
 
   it("names the types of its public signatures", () => {
-    expectTypeOf<ListKnowledgeOptions["kinds"]>().toEqualTypeOf<string[] | undefined>();
+    expectTypeOf<ListKnowledgeOptions["kinds"]>().toEqualTypeOf<DocumentKind[] | undefined>();
     expectTypeOf<ImportMarkdownFolderReport["possiblyStale"]>().toEqualTypeOf<readonly FormerCopy[]>();
   });
 });

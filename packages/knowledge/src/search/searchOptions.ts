@@ -7,7 +7,7 @@ import { type Clock, strictInput, systemClock } from "@software-factory/core";
 import { z } from "zod";
 import { isInForce, type KnowledgeDocument } from "../DocumentStore.js";
 import { utcInstant } from "../internal/instant.js";
-import { InstantSchema } from "../schemas.js";
+import { type DocumentKind, DocumentKindSchema, InstantSchema } from "../schemas.js";
 
 /**
  * Filters and paging of `KnowledgeBase.search` (each field is described on
@@ -19,8 +19,8 @@ export const SearchOptionsSchema = strictInput({
   limit: z.number().int().min(1).max(200).default(10),
   /** Hits of the ranking to skip, 0 to 10,000 (default 0). */
   offset: z.number().int().min(0).max(10_000).default(0),
-  /** Only documents of these kinds. */
-  kinds: z.array(z.string()).optional(),
+  /** Only documents of these kinds; a kind no document can have (`notes`) is refused, not a filter that matches nothing. */
+  kinds: z.array(DocumentKindSchema).optional(),
   /** Only documents linked to at least one of these lines. */
   lines: z.array(z.string()).optional(),
   /** Only documents with at least one of these tags. */
@@ -48,8 +48,8 @@ export interface SearchOptions {
   limit?: number | undefined;
   /** Hits of the ranking to skip (default 0); pass a result's `nextOffset` for the next page. */
   offset?: number | undefined;
-  /** Only documents of these kinds (`note`, `decision`...). */
-  kinds?: string[] | undefined;
+  /** Only documents of these kinds (`note`, `decision`...); another value is a `ValidationError` naming it. */
+  kinds?: DocumentKind[] | undefined;
   /** Only documents linked to at least one of these floor-plan lines. */
   lines?: string[] | undefined;
   /** Only documents with at least one of these tags. */
