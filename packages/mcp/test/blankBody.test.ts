@@ -33,4 +33,12 @@ describe("a knowledge document's body over stdio", () => {
       revisions: [{ revision: 1 }],
     });
   });
+
+  it("and a decision's context or decision are refused blank by record_decision, as the CLI refuses them", async () => {
+    const before = await documentCount();
+    expect(await refused("record_decision", { title: "Retries", context: " ", decision: "\n" })).toBe(
+      "E_VALIDATION: record_decision input is invalid: context: context must not be blank; decision: decision must not be blank",
+    );
+    expect(await documentCount()).toBe(before);
+  });
 });

@@ -422,13 +422,17 @@ export const recordDecision = defineTool({
         .describe("proposed (default), accepted or rejected"),
       context: decisionTextSchema("context")
         .min(1)
+        .refine((text) => text.trim() !== "", "context must not be blank")
         .describe("Markdown: the situation and the forces that call for a decision"),
       options: z
         .array(DecisionOption)
         .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
         .default([])
         .describe("The options weighed"),
-      decision: decisionTextSchema("decision").min(1).describe("Markdown: what was decided, and why"),
+      decision: decisionTextSchema("decision")
+        .min(1)
+        .refine((text) => text.trim() !== "", "decision must not be blank")
+        .describe("Markdown: what was decided, and why"),
       consequences: decisionTextSchema("consequences")
         .default("")
         .describe("Markdown: what follows from it, good and bad"),
