@@ -7,16 +7,19 @@ import {
   writePlan,
 } from "./applyPlan.js";
 import type { FloorGraph, FloorLineDirectory, PathOwnership, ReachOptions } from "./FloorGraph.js";
+import { FloorPlanView } from "./FloorPlanView.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
 import { factSourceOf } from "./internal/factSource.js";
 import {
   ApplyPlanOptionsSchema,
+  AsOfInstantSchema,
   ChangeOptionsSchema,
   PathSchema,
   parsed,
 } from "./internal/floorPlanInputs.js";
+import { PlanHistory } from "./internal/PlanHistory.js";
 import {
   dropRelation,
   editLine,
@@ -61,6 +64,8 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   readonly relations: RelationRegistry;
   readonly #log: EventLog;
   readonly #projection: Projection;
+  /** The plan's past, read from the log on the first `asOf`. */
+  #history: PlanHistory | undefined;
   #closed = false;
 
   /** Use {@link openFloorPlan}. */
@@ -202,6 +207,41 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   cycles(): string[][] {
     this.#assertOpen();
     return this.graph.cycles();
+  }
+
+  /**
+   * The floor plan as it was at an instant: who owned what, which lines
+   * depended on which, which paths each claimed. It is folded from the plan's
+   * events recorded at or before the instant (an event recorded at exactly
+   * that time counts), read from the log now, so other processes' writes
+   * count without a refresh. An instant before the first event gives an
+   * empty plan.
+   *
+   * A date (`2026-03-01`) is midnight UTC at its start; a span (`30d`)
+   * counts back from this machine's clock. The first call reads when each
+   * floor-plan event was recorded; the plans folded are kept (the last 8
+   * asked), so any instant between the same two changes is answered from
+   * memory, and a later instant copies the nearest earlier plan kept and
+   * folds only the events since (while the recorded times never go back;
+   * when writers' clocks disagree, each plan is folded from the start).
+   *
+   * @throws ValidationError when the instant is neither a valid `Date` nor a
+   *   point in time (`asOf instant is invalid: (root): expected an ISO date
+   *   (2026-03-01), an instant (2026-03-01T09:00:00Z) or a span back from now
+   *   (30d, 12h, 2w), got "March 1st"`).
+   * @throws ClosedError after close.
+   * @throws StoreError when the log cannot be read.
+   * @example
+   * ```ts
+   * const then = await plan.asOf("2026-03-01T00:00:00Z");
+   * console.log(then.ownerOf("checkout"), then.dependents("checkout").map((reached) => reached.line));
+   * ```
+   */
+  async asOf(instant: string | Date): Promise<FloorPlanView> {
+    this.#assertOpen();
+    const at = parsed(AsOfInstantSchema, instant, "asOf instant");
+    this.#history ??= new PlanHistory(this.#log);
+    return new FloorPlanView(await this.#history.planAt(at.getTime()), at.toISOString());
   }
 
   /** The current state as a plan (to save as `factory.yaml` or to diff). */

@@ -7,13 +7,32 @@
  *
  * @module
  */
-import { strictInput, validationErrorFromZod } from "@software-factory/core";
+import {
+  instantOf,
+  POINT_IN_TIME_EXPECTED,
+  strictInput,
+  validationErrorFromZod,
+} from "@software-factory/core";
 import { z } from "zod";
 import { CriticalitySchema, ProvenanceSourceSchema } from "../model.js";
 import { RelationRegistry } from "../RelationRegistry.js";
 
 /** A path to look up. */
 export const PathSchema = z.string();
+
+/**
+ * The instant `FloorPlan.asOf` is asked about: a valid `Date`, or a point in
+ * time as core's `PointInTimeSchema` reads it (`2026-03-01`, an ISO instant
+ * with its offset, or a span back from now such as `30d`).
+ */
+export const AsOfInstantSchema = z
+  .union([z.date(), z.string()], { error: `${POINT_IN_TIME_EXPECTED}, or a valid Date` })
+  .transform((value, context) => {
+    const instant = typeof value === "string" ? instantOf(value.trim()) : value;
+    if (instant !== undefined) return instant;
+    context.addIssue({ code: "custom", message: `${POINT_IN_TIME_EXPECTED}, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  });
 
 const count = z.number().int().nonnegative();
 
