@@ -176,7 +176,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * check (else the lines are checked again), so it is never captured on a
    * line another process retired meanwhile.
    *
-   * @throws ValidationError naming each bad field.
+   * @throws ValidationError naming each bad field; at `validTo` when it is not after the start of validity (`validFrom`, else `source.capturedAt`, else now), as the document would never be in force.
    * @throws NotFoundError when a superseded document does not exist, or a linked line is unknown (with `lines`).
    * @throws DocumentRetractedError (`E_RETRACTED`) naming the document and the field (`supersedes[0]`, `links[2].target`) when a document it supersedes or links to is retracted, or naming the earlier capture's document on such a retry; nothing is written.
    * @throws ConcurrencyConflictError when other writes landed between the line check and the append on every one of a bounded number of attempts with backoff (with `lines`).
@@ -260,6 +260,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * records its own only if that still changes something.
    *
    * @returns the document and whether a revision was recorded.
+   * @throws ValidationError naming each bad field; at `validTo` (or `validFrom` when only it is given) when the revision's validity, given or kept, would end before it starts.
    * @throws NotFoundError when the document does not exist, or a line it names is unknown (with `lines`, checked as {@link KnowledgeBase.capture} does).
    * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted.
    */

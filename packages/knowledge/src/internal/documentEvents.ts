@@ -6,18 +6,22 @@
  *
  * @module
  */
-import { hashJson, type NewEvent } from "@software-factory/core";
+import { formatIssues, hashJson, type NewEvent, ValidationError } from "@software-factory/core";
 import type { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { decisionMarkdown } from "../decisionMarkdown.js";
 import { DocumentCaptured, DocumentRevised, DocumentSuperseded } from "../events.js";
 import type { CaptureInputSchema, Decision, ReviseInputSchema } from "../schemas.js";
+import { utcInstant } from "./instant.js";
 
 /**
  * The events that capture `parsed` as document `id` (with the idempotency
  * `key` it was captured with, if any) and mark what it supersedes. A document
  * given neither `validFrom` nor `source.capturedAt` is valid from `now`, the
  * time of the log's clock.
+ *
+ * @throws ValidationError at `validTo` when it is not after that start: the
+ * document would never be in force.
  */
 export function captureEvents(
   id: string,
@@ -26,6 +30,15 @@ export function captureEvents(
   now: Date,
 ): NewEvent[] {
   const validFrom = parsed.validFrom ?? parsed.source.capturedAt ?? now.toISOString();
+  if (parsed.validTo !== undefined && utcInstant(parsed.validTo) <= utcInstant(validFrom)) {
+    const start =
+      parsed.validFrom !== undefined
+        ? ""
+        : parsed.source.capturedAt !== undefined
+          ? " (its source.capturedAt; give validFrom)"
+          : " (the time it is captured; give validFrom)";
+    throw validityError("document", "validTo", `${validFrom}${start}`, parsed.validTo);
+  }
   return [
     {
       type: DocumentCaptured.type,
@@ -54,6 +67,9 @@ export function captureEvents(
  * The event that revises `current` with `parsed` (fields not given stay as
  * they are; `validTo: null` clears it), or `undefined` when it would change
  * neither the content nor the tags, lines or validity.
+ *
+ * @throws ValidationError at `validTo` (or `validFrom` when only it was given)
+ * when the revision's validity would end before it starts.
  */
 export function revisionEvent(
   current: KnowledgeDocument,
@@ -74,6 +90,10 @@ export function revisionEvent(
     ...(validTo === undefined ? {} : { validTo }),
     ...(decision === undefined ? {} : { decision }),
   };
+  if (data.validTo !== undefined && utcInstant(data.validTo) <= utcInstant(data.validFrom)) {
+    const field = parsed.validTo === undefined ? "validFrom" : "validTo";
+    throw validityError(`revision of ${current.id}`, field, data.validFrom, data.validTo);
+  }
   const unchanged =
     data.contentHash === current.contentHash &&
     hashJson([data.tags, data.lines, data.validFrom, data.validTo ?? null]) ===
@@ -84,6 +104,17 @@ export function revisionEvent(
     subject: current.id,
     data: { ...data, ...(parsed.reason === undefined ? {} : { reason: parsed.reason }) },
   };
+}
+
+/**
+ * The error of a capture or revision whose validity would end before it
+ * starts (a document never in force), at the field that ends it so.
+ */
+function validityError(subject: string, field: "validFrom" | "validTo", from: string, to: string) {
+  const issues = [
+    { path: field, message: `validTo must be after validFrom: it would be valid from ${from} to ${to}` },
+  ];
+  return new ValidationError({ message: formatIssues(subject, issues), issues });
 }
 
 function contentHash(title: string, body: string, decision: Decision | undefined): string {
