@@ -133,3 +133,33 @@ describe("importRecords from a .json file holding an array", () => {
     expect(await temp.log.head()).toBe(head);
   });
 });
+
+describe("importRecords of a file that gives one id twice", () => {
+  it("imports only the last record of the id, warns about the earlier one, and writes nothing when imported again", async () => {
+    const file = join(temp.dir, "changes.jsonl");
+    const changes = [
+      { key: "T-1", subject: "Export fails", fields: { text: "CSV export times out" } },
+      { key: "T-2", subject: "Login loop", fields: { text: "SSO users loop back" } },
+      { key: "T-1", subject: "Export fails (fixed)", fields: { text: "Fixed by streaming the CSV" } },
+    ];
+    writeFileSync(file, `${changes.map((change) => JSON.stringify(change)).join("\n")}\n`);
+
+    const first = await importRecords(temp.kb, file, { system: "jira", mapping });
+
+    expect(first).toMatchObject({ captured: 2, revised: 0, problems: [] });
+    expect(first.warnings).toEqual([
+      {
+        item: file,
+        line: 1,
+        message: 'skipped: record "T-1" is given again at line 3; only the last record of an id is imported',
+      },
+    ]);
+    const ticket = await temp.kb.bySource("jira", "T-1");
+    expect(ticket).toMatchObject({ title: "Export fails (fixed)", body: "Fixed by streaming the CSV" });
+    expect(ticket?.revisions).toHaveLength(1);
+    const head = await temp.log.head();
+    const again = await importRecords(temp.kb, file, { system: "jira", mapping });
+    expect(again).toMatchObject({ captured: 0, revised: 0, unchanged: 2 });
+    expect(await temp.log.head()).toBe(head);
+  });
+});

@@ -55,7 +55,11 @@ export interface ImportRecordsOptions {
  * revised when they changed, one document per id even when several processes
  * import at once ({@link KnowledgeBase.captureOrRevise}). A record that
  * lacks a mapped field, or whose mapped date is not one, is reported with its
- * line (in a JSON array, the line its element starts on) and skipped.
+ * line (in a JSON array, the line its element starts on) and skipped. When
+ * the file gives one id in several records, only the last is imported (an
+ * export of changes lists the latest last) and each earlier one is skipped
+ * with a warning naming the line of the last, so importing the same file
+ * again writes nothing.
  *
  * @throws ValidationError when a `.json` file is not valid JSON or holds no
  * array (nothing is imported then).
@@ -69,11 +73,24 @@ export async function importRecords(
   const records = readRecords(file);
   const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0 };
   const problems: ImportProblem[] = [];
+  const warnings: ImportProblem[] = [];
+  const lastLines = lastLineOfEachId(records, mapping.id);
   const write = options.actor === undefined ? {} : { actor: options.actor };
   for (const [done, { line, value, error }] of records.entries()) {
     const item = `${file}:${line}`;
     try {
       if (error !== undefined) throw new Error(error);
+      const id = idOf(value, mapping.id);
+      const last = id === undefined ? undefined : lastLines.get(id);
+      if (last !== undefined && last !== line) {
+        warnings.push({
+          item: file,
+          line,
+          message: `skipped: record "${id}" is given again at line ${last}; only the last record of an id is imported`,
+        });
+        options.onProgress?.({ done: done + 1, total: records.length, item });
+        continue;
+      }
       const field = (path: string | undefined): unknown => (path === undefined ? undefined : at(value, path));
       const required = (name: "id" | "title" | "body"): string => {
         const found = field(mapping[name]);
@@ -111,7 +128,30 @@ export async function importRecords(
     }
     options.onProgress?.({ done: done + 1, total: records.length, item });
   }
-  return { ...counts, problems, warnings: [] };
+  return { ...counts, problems, warnings };
+}
+
+/** The mapped id of a record, as the import keys it; `undefined` when it has none. */
+function idOf(value: unknown, path: string): string | undefined {
+  const found = at(value, path);
+  return found === undefined || found === null || String(found).trim() === "" ? undefined : String(found);
+}
+
+/**
+ * The line of the last record of each id: a file that gives an id twice (an
+ * export of changes, the latest last) imports only its last record, so a
+ * re-import of the same file changes nothing.
+ */
+function lastLineOfEachId(
+  records: readonly { line: number; value: unknown }[],
+  path: string,
+): Map<string, number> {
+  const lines = new Map<string, number>();
+  for (const { line, value } of records) {
+    const id = idOf(value, path);
+    if (id !== undefined) lines.set(id, line);
+  }
+  return lines;
 }
 
 /** The records of a file with the line each starts on: a `.json` file holds an array, a `.jsonl` one a record a line. */
