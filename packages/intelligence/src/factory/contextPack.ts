@@ -23,7 +23,7 @@ import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import type { InstructionStandard } from "../rules/InstructionStandard.js";
 import type { FindingSeverity } from "../rules/Rule.js";
-import { fillKnowledge, searchKnowledge } from "./contextPackKnowledge.js";
+import { fillKnowledge, knowledgeReference, searchKnowledge } from "./contextPackKnowledge.js";
 import { packLines, requestedLines, withoutNeighbours } from "./contextPackLines.js";
 import { contextPackMarkdown } from "./contextPackMarkdown.js";
 import { settlePack } from "./contextPackOmitted.js";
@@ -217,6 +217,31 @@ function coreParts(
 }
 
 /**
+ * `pack` with every candidate of the other parts in it (knowledge as
+ * references, its shortest form): the pack that leaves nothing out, so it has
+ * no note of what was left out.
+ */
+function complete(
+  pack: ContextPackContent,
+  parts: {
+    readonly suspectLinks: ContextPack["suspectLinks"];
+    readonly activeWork: ContextPack["activeWork"];
+    readonly rules: ContextPack["standards"]["rules"];
+    readonly instructions: ContextPack["standards"]["instructions"];
+    readonly knowledge: readonly SearchHit[];
+  },
+): ContextPackContent {
+  return {
+    ...pack,
+    suspectLinks: parts.suspectLinks,
+    activeWork: parts.activeWork,
+    standards: { rules: parts.rules, instructions: parts.instructions },
+    knowledge: [],
+    relatedKnowledge: parts.knowledge.map(knowledgeReference),
+  };
+}
+
+/**
  * Builds a context pack: the parts every request has (lines, work item), then
  * suspect links, active work and rules, then the instructions of rule files,
  * then knowledge, each kept while the whole pack, rendered as markdown and
@@ -239,9 +264,15 @@ function coreParts(
  *
  * @throws ValidationError when the request is malformed or names nothing to pack.
  * @throws NotFoundError when the work item or the line does not exist.
- * @throws ValidationError (`E_VALIDATION`, issue at `budgetTokens`) when the
- * lines (without neighbours), the work item and the unclaimed paths alone do
- * not fit the budget; the message names them and the budget they need.
+ * A pack that leaves nothing out has no note of what was left out: when
+ * that whole pack fits the budget and the fitted one, without documents in
+ * full, left something out (or did not fit), the whole pack is the answer.
+ *
+ * @throws ValidationError (`E_VALIDATION`, issue at `budgetTokens`) when no
+ * pack fits the budget: neither the lines (without neighbours), the work item
+ * and the unclaimed paths with the note of everything else left out, nor a
+ * pack that leaves out less, nor the whole pack; the message names the
+ * smaller of the first and the last, a budget that fits.
  */
 export async function buildContextPack(
   factory: Factory,
@@ -283,45 +314,61 @@ export async function buildContextPack(
     activeWork: activeWork.length - pack.activeWork.length,
     suspectLinks: suspectLinks.length - pack.suspectLinks.length,
   });
+  const core = (packed: ContextPack["lines"]): ContextPackContent => ({
+    lines: packed,
+    unclaimedPaths,
+    ...(workItem === undefined ? {} : { workItem }),
+    standards: { rules: [], instructions: [] },
+    activeWork: [],
+    knowledge: [],
+    relatedKnowledge: [],
+    suspectLinks: [],
+  });
   // The parts every pack keeps are fitted with the counts of everything else left out, the longest that note gets.
   const base = (packed: ContextPack["lines"]): ContextPackContent => {
-    const pack: ContextPackContent = {
-      lines: packed,
-      unclaimedPaths,
-      ...(workItem === undefined ? {} : { workItem }),
-      standards: { rules: [], instructions: [] },
-      activeWork: [],
-      knowledge: [],
-      relatedKnowledge: [],
-      suspectLinks: [],
-    };
+    const pack = core(packed);
     return { ...pack, omitted: omittedFrom(pack) };
+  };
+  /** The pack of `fitter` with the other parts added while they fit, and the counts of what was left out. */
+  const fitted = (fitter: PackFitter) => {
+    fitter.fill(suspectLinks, (pack, links) => ({ ...pack, suspectLinks: links }));
+    fitter.fill(activeWork, (pack, items) => ({ ...pack, activeWork: items }));
+    fitter.fill(rules, (pack, list) => ({ ...pack, standards: { ...pack.standards, rules: list } }));
+    fitter.fill(instructions, (pack, list) => ({
+      ...pack,
+      standards: { ...pack.standards, instructions: list },
+    }));
+    fillKnowledge(fitter, knowledge, budget);
+    return settlePack(fitter.pack, (pack) => ({ ...pack, omitted: omittedFrom(pack) }), budget, counter);
   };
   let fitter = new PackFitter(base(lines), budget, counter);
   if (fitter.tokens > budget && neighbourCount > 0) {
     fitter = new PackFitter(base(lines.map(withoutNeighbours)), budget, counter);
   }
-  if (fitter.tokens > budget) {
-    const short = `${budget} is below the ${fitter.tokens} tokens that ${coreParts(lines, workItem, unclaimedPaths)} take${neighbourCount > 0 ? " even without their neighbouring lines" : ""}; ask for at least ${fitter.tokens}`;
+  // The pack that leaves nothing out needs no note of what was left out: when it fits, no pack is refused or cut short.
+  const whole = complete(core(lines), { suspectLinks, activeWork, rules, instructions, knowledge });
+  const wholeTokens = counter.count(contextPackMarkdown(whole));
+  // Without room for the longest note, a pack that leaves out less (with a shorter note) may still fit.
+  const tried = fitted(fitter.tokens <= budget ? fitter : new PackFitter(core(lines), budget, counter));
+  // A pack with documents in full chose excerpts over references by design; one without is worse than the whole.
+  const cutShort =
+    tried.pack.knowledge.length === 0 && Object.values(omittedFrom(tried.pack)).some((count) => count > 0);
+  const settled =
+    (tried.tokens > budget || cutShort) && wholeTokens <= budget
+      ? { pack: whole, tokens: wholeTokens }
+      : tried;
+  if (settled.tokens > budget) {
+    const needed = Math.min(fitter.tokens, wholeTokens);
+    const parts = coreParts(lines, workItem, unclaimedPaths);
+    const short =
+      wholeTokens < fitter.tokens
+        ? `${budget} is below the ${needed} tokens that ${parts} and all the rest the factory has for them take; ask for at least ${needed}`
+        : `${budget} is below the ${needed} tokens that ${parts} take${neighbourCount > 0 ? " even without their neighbouring lines" : ""}; ask for at least ${needed}`;
     throw new ValidationError({
       message: `budgetTokens ${short}`,
       issues: [{ path: "budgetTokens", message: short }],
     });
   }
-  fitter.fill(suspectLinks, (pack, links) => ({ ...pack, suspectLinks: links }));
-  fitter.fill(activeWork, (pack, items) => ({ ...pack, activeWork: items }));
-  fitter.fill(rules, (pack, list) => ({ ...pack, standards: { ...pack.standards, rules: list } }));
-  fitter.fill(instructions, (pack, list) => ({
-    ...pack,
-    standards: { ...pack.standards, instructions: list },
-  }));
-  fillKnowledge(fitter, knowledge, budget);
-  const settled = settlePack(
-    fitter.pack,
-    (pack) => ({ ...pack, omitted: omittedFrom(pack) }),
-    budget,
-    counter,
-  );
   return {
     ...settled.pack,
     unclaimedPaths,

@@ -7,7 +7,7 @@
  */
 import type { WorkItem } from "@software-factory/core";
 import type { SearchHit } from "@software-factory/knowledge";
-import type { ContextPack } from "./contextPack.js";
+import type { ContextPack, KnowledgeReference } from "./contextPack.js";
 import type { Factory } from "./openFactory.js";
 import type { PackFitter } from "./PackFitter.js";
 
@@ -52,6 +52,11 @@ export async function searchKnowledge(
   ).hits;
 }
 
+/** A matching document named by title and id, without its text. */
+export function knowledgeReference(hit: SearchHit): KnowledgeReference {
+  return { id: hit.document.id, title: hit.document.title, kind: hit.document.kind, score: hit.score };
+}
+
 /**
  * Adds the knowledge hits to a pack: the best one in full whenever it fits,
  * more in full while the pack stays within {@link FULL_KNOWLEDGE_SHARE} of
@@ -68,13 +73,6 @@ export function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[
     (kept) => (kept === 0 ? budget : fullLimit),
   );
   const inFull = new Set(fitter.pack.knowledge.map((hit) => hit.document.id));
-  const references = knowledge
-    .filter((hit) => !inFull.has(hit.document.id))
-    .map((hit) => ({
-      id: hit.document.id,
-      title: hit.document.title,
-      kind: hit.document.kind,
-      score: hit.score,
-    }));
+  const references = knowledge.filter((hit) => !inFull.has(hit.document.id)).map(knowledgeReference);
   fitter.fill(references, (pack, list) => ({ ...pack, relatedKnowledge: list }));
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   contextPackMarkdown,
+  defineRule,
   estimateTokenCounter,
   type Factory,
   loadTokenCounter,
@@ -94,6 +95,40 @@ describe("token counting of context packs", () => {
     });
     await expect(factory.context({ line: "checkout", budgetTokens: 10 })).rejects.toThrow(
       /budgetTokens 10 is below the \d+ tokens that the line checkout \(description, owner, code\) take; ask for at least \d+/,
+    );
+  });
+
+  it("packs everything within a budget that holds the whole pack, though not the longest note of what could be left out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "factory-tokens-"));
+    dirs.push(dir);
+    const factory = await openFactory({ dir, durability: "normal", tokenCounter: estimateTokenCounter });
+    factories.push(factory);
+    await factory.floorplan.applyPlan({ operators: [{ id: "ana" }], lines: [{ id: "empty", owner: "ana" }] });
+    factory.standards.add(
+      defineRule({
+        id: "line-has-description",
+        description: "Every line says what it is for.",
+        severity: "warning",
+        appliesTo: "line",
+        check: () => [],
+      }),
+    );
+    const whole = await factory.context({ line: "empty" });
+    expect(whole.standards.rules.map((rule) => rule.id)).toEqual(["line-has-description"]);
+
+    const exact = await factory.context({ line: "empty", budgetTokens: whole.tokens });
+
+    expect(contextPackMarkdown(exact)).toBe(contextPackMarkdown(whole));
+    expect(exact.tokens).toBe(whole.tokens);
+    const error = await factory.context({ line: "empty", budgetTokens: 1 }).then(
+      () => undefined,
+      (failure: unknown) => failure as Error,
+    );
+    expect(error?.message).toMatch(/^budgetTokens \d+ is below the (\d+) tokens .*; ask for at least \1$/);
+    const needed = Number(error?.message.match(/ask for at least (\d+)$/)?.[1]);
+    expect(needed).toBeLessThanOrEqual(whole.tokens);
+    expect((await factory.context({ line: "empty", budgetTokens: needed })).tokens).toBeLessThanOrEqual(
+      needed,
     );
   });
 });
