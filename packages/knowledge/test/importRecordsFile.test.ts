@@ -163,3 +163,31 @@ describe("importRecords of a file that gives one id twice", () => {
     expect(await temp.log.head()).toBe(head);
   });
 });
+
+describe("importRecords' arguments", () => {
+  it("refuses a mapping key it does not take, or a missing one, with a ValidationError naming it", async () => {
+    const file = writeArray("tickets.json", tickets);
+    const head = await temp.log.head();
+
+    await expect(
+      importRecords(temp.kb, file, { system: "jira", mapping: { ...mapping, tag: "labels" } as never }),
+    ).rejects.toMatchObject({
+      _tag: "ValidationError",
+      message:
+        'records mapping is invalid: (root): unknown key "tag"; the keys are id, title, body, kind, tags, lines, author, capturedAt, uri',
+    });
+    await expect(
+      importRecords(temp.kb, file, { system: "jira", mapping: { id: "key", body: "text" } as never }),
+    ).rejects.toMatchObject({ _tag: "ValidationError", issues: [{ path: "title" }] });
+    expect(await temp.log.head()).toBe(head);
+  });
+
+  it("throws a NotFoundError naming a file that does not exist", async () => {
+    const file = join(temp.dir, "missing.jsonl");
+    await expect(importRecords(temp.kb, file, { system: "jira", mapping })).rejects.toMatchObject({
+      _tag: "NotFoundError",
+      code: "E_NOT_FOUND",
+      message: `cannot import ${file}: it does not exist (give a .json or .jsonl file of records)`,
+    });
+  });
+});

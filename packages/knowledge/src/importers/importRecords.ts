@@ -3,15 +3,20 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { formatIssues, ValidationError } from "@software-factory/core";
+import { existsSync, readFileSync } from "node:fs";
+import { formatIssues, NotFoundError, strictInput, ValidationError } from "@software-factory/core";
 import { z } from "zod";
+import { parseInput } from "../internal/parse.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { type DocumentKind, DocumentKindSchema } from "../schemas.js";
 import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js";
 
-/** Where each document field is found in a record: dotted paths (`fields.summary`). */
-export const RecordMappingSchema = z.object({
+/**
+ * Where each document field is found in a record: dotted paths
+ * (`fields.summary`); no other key, so a typo (`tag` for `tags`) is refused
+ * naming it rather than a field left out of every document.
+ */
+export const RecordMappingSchema = strictInput({
   /** Stable id of the record at its source: re-importing a record with the same id revises it. */
   id: z.string().min(1),
   /** Path of the document's title; a record without it is a problem. */
@@ -62,14 +67,24 @@ export interface ImportRecordsOptions {
  * again writes nothing.
  *
  * @throws ValidationError when a `.json` file is not valid JSON or holds no
- * array (nothing is imported then).
+ * array, or the mapping lacks `id`, `title` or `body` or has a key it does
+ * not take (`tag` for `tags`), naming it (nothing is imported then).
+ * @throws NotFoundError when the file does not exist.
  */
 export async function importRecords(
   knowledge: KnowledgeBase,
   file: string,
   options: ImportRecordsOptions,
 ): Promise<ImportReport> {
-  const mapping = RecordMappingSchema.parse(options.mapping);
+  const mapping = parseInput(RecordMappingSchema, options.mapping, "records mapping");
+  if (!existsSync(file)) {
+    throw new NotFoundError({
+      message: `cannot import ${file}: it does not exist (give a .json or .jsonl file of records)`,
+      entity: "file",
+      id: file,
+      field: "file",
+    });
+  }
   const records = readRecords(file);
   const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0 };
   const problems: ImportProblem[] = [];
