@@ -286,13 +286,14 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     async read(query) {
       ensureOpen();
       const { sql, params } = buildReadSql(query);
-      let statement = readStatements.get(sql);
-      if (statement === undefined) {
-        statement = db.prepare<unknown[], EventRow>(sql);
-        readStatements.set(sql, statement);
-      }
-      const prepared = statement;
-      return guard(options.path, () => prepared.all(...params).map(fromRow));
+      return guard(options.path, () => {
+        let statement = readStatements.get(sql);
+        if (statement === undefined) {
+          statement = db.prepare<unknown[], EventRow>(sql);
+          readStatements.set(sql, statement);
+        }
+        return statement.all(...params).map(fromRow);
+      });
     },
     async head() {
       ensureOpen();
@@ -347,6 +348,11 @@ function openDatabase(options: SqliteEventStoreOptions): Database.Database {
   }
 }
 
+/**
+ * The statement and parameters of a read. A list of types or subjects is one
+ * parameter, a JSON array, so its length has no limit (one parameter per value
+ * failed past SQLite's 32,766) and a store prepares at most four statements.
+ */
 function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {
   const where = ["seq > ?"];
   const params: unknown[] = [query.after ?? 0];
@@ -355,12 +361,12 @@ function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {
     params.push(query.until);
   }
   if (query.types !== undefined) {
-    where.push(`type IN (${query.types.map(() => "?").join(", ") || "NULL"})`);
-    params.push(...query.types);
+    where.push("type IN (SELECT value FROM json_each(?))");
+    params.push(JSON.stringify(query.types));
   }
   if (query.subjects !== undefined) {
-    where.push(`subject IN (${query.subjects.map(() => "?").join(", ") || "NULL"})`);
-    params.push(...query.subjects);
+    where.push("subject IN (SELECT value FROM json_each(?))");
+    params.push(JSON.stringify(query.subjects));
   }
   params.push(query.limit ?? DEFAULT_READ_LIMIT);
   return { sql: `SELECT ${COLUMNS} FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`, params };
