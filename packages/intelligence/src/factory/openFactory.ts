@@ -15,6 +15,7 @@ import {
   openAssemblyLine,
   openEventLog,
   type PipelineInput,
+  type StoredEvent,
   strictInput,
   ValidationError,
   type ValidationIssue,
@@ -23,6 +24,7 @@ import { type FloorPlan, openFloorPlan } from "@software-factory/floorplan";
 import { type Embedder, type KnowledgeBase, openKnowledgeBase } from "@software-factory/knowledge";
 import { z } from "zod";
 import type { Automation } from "../automations/Automation.js";
+import { automationWarnings } from "../automations/automationWarnings.js";
 import { Inbox } from "../automations/Inbox.js";
 import { type AutomationRunner, startAutomations } from "../automations/startAutomations.js";
 import { parseInput } from "../internal/parse.js";
@@ -118,6 +120,17 @@ export interface OpenFactoryOptions {
    * AGENTS.md, a linked rule) are listed by `factory.standards.skipped()`.
    */
   readonly instructionsFrom?: string;
+  /**
+   * Told when an automation (one of `automations`, or the scorecards'
+   * re-scoring) handled an event but could not record it, for a reason other
+   * than bad output (the store is closed, locked or full, say): the
+   * automation retries every second until it can, and this is how anyone
+   * hears of it. Default: a process warning (`process.emitWarning`, code
+   * `FACTORY_AUTOMATION_FAILED`) naming the automation, the event and the
+   * error, once for each event and reason. Handlers that fail are recorded
+   * instead and listed by `factory.automations.failures()`.
+   */
+  readonly onAutomationError?: (error: unknown, automation: string, event: StoredEvent) => void;
 }
 
 /** An option that must be an object (a store, an embedder, a model provider...): `what` says which. */
@@ -201,6 +214,12 @@ const OpenFactoryOptionsSchema = strictInput({
   model: objectOption("a ModelProvider object").optional(),
   tokenCounter: objectOption("a TokenCounter object").optional(),
   instructionsFrom: z.string().min(1, "must be a repository folder").optional(),
+  onAutomationError: z
+    .custom<(error: unknown, automation: string, event: StoredEvent) => void>(
+      (value) => typeof value === "function",
+      "must be a function (error, automation, event)",
+    )
+    .optional(),
 } satisfies Record<keyof OpenFactoryOptions, z.ZodType>);
 
 /**
@@ -385,6 +404,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
         log,
         automations,
         services: factory,
+        onError: options.onAutomationError ?? automationWarnings(),
       });
     }
     return factory;
