@@ -28,6 +28,24 @@ const MIGRATIONS: readonly string[] = [
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
+ * Throws when the database holds tables but no schema version: it belongs to
+ * something else, and migrating would add the log's tables beside its own.
+ */
+function refuseForeignDatabase(db: Database.Database): void {
+  const tables = db
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )
+    .all()
+    .map((row) => row.name);
+  if (tables.length === 0 || tables.includes("schema_version")) return;
+  const shown = tables.slice(0, 5).join(", ") + (tables.length > 5 ? `, and ${tables.length - 5} more` : "");
+  throw new Error(
+    `it is a SQLite database but not a factory's: it holds tables (${shown}) and no schema_version; give the path of a factory database or of a new file`,
+  );
+}
+
+/**
  * Brings a database up to {@link SQLITE_SCHEMA_VERSION}, in one immediate
  * transaction so two processes opening a new file at once migrate it once.
  *
@@ -35,6 +53,7 @@ export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
  */
 export function migrate(db: Database.Database, path: string): void {
   db.transaction(() => {
+    refuseForeignDatabase(db);
     db.exec(
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
     );
