@@ -1,5 +1,4 @@
 import { nearNames, ValidationError } from "@software-factory/core";
-import { CORE_SCHEMA, load } from "js-yaml";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import {
@@ -9,6 +8,7 @@ import {
 } from "./internal/floorPlanInputs.js";
 import { listFiles } from "./internal/listFiles.js";
 import { joinPath, salvagePlan } from "./internal/salvagePlan.js";
+import { type Place, type PlacedYaml, readPlacedYaml } from "./internal/yamlPlaces.js";
 import { positionOf, splitPath } from "./internal/yamlPositions.js";
 import { type Plan, PlanSchema } from "./Plan.js";
 import { type RelationsInput, relationRegistryOf } from "./RelationRegistry.js";
@@ -153,34 +153,25 @@ export function formatProblems(problems: readonly PlanProblem[]): string {
     .join("\n");
 }
 
-/** An anchor or alias outside quotes: such texts take the positioned parse, which bounds alias expansion. */
+/** An anchor or alias outside quotes: such texts take the `yaml` parse, which bounds alias expansion. */
 const ANCHOR_OR_ALIAS = /(^|[\s[{,:-])[&*][^\s\]},]/m;
 
-/**
- * The plan of a text that js-yaml reads (YAML 1.2 core schema, duplicate keys
- * refused) and that validates without a single problem; undefined sends the
- * text to the positioned parse, which reports every problem with its place.
- * js-yaml reads a large file about ten times faster than building the
- * `yaml` document whose node ranges give those places.
- */
-function quickParse(text: string, checks: ValidatePlanOptions): Plan | undefined {
-  if (ANCHOR_OR_ALIAS.test(text)) return undefined;
-  let data: unknown;
-  try {
-    data = load(text, { schema: CORE_SCHEMA });
-  } catch {
-    return undefined;
-  }
-  const parsed = FactoryYamlSchema.safeParse(data);
-  if (!parsed.success || parsed.data.lines.length === 0 || validatePlan(parsed.data, checks).length > 0)
-    return undefined;
-  return parsed.data;
-}
+/** Where a problem of the data at a path is, or undefined when that is not known. */
+type PlaceOf = (segments: readonly (string | number)[], atKey?: boolean) => Place | undefined;
+
+/** Thrown by the js-yaml reading's places when it cannot place a node as `yaml` would. */
+class Unplaced extends Error {}
 
 /**
  * Parses and validates the text of a `factory.yaml`, reporting every problem
  * at once (YAML syntax, schema, then references, owners and cycles), each
  * with file:line:column and a fix hint. A problem of the text never throws.
+ *
+ * js-yaml reads the text (about ten times faster than building the `yaml`
+ * document) and notes where each node starts, so a problem is placed by a walk
+ * down its path. A text js-yaml cannot read, one with anchors or aliases, and
+ * one with a problem on a node that reading cannot place (an empty or tagged
+ * node) are read by `yaml`, whose document keeps every node's range.
  *
  * @throws ValidationError when an option is malformed or unknown, naming it and the options.
  */
@@ -193,22 +184,43 @@ export function safeParseFactoryYaml(
   const { onWarning, ...rest } = options;
   // One registry for every check of this text, built once from a list of definitions.
   const checks = { ...rest, relations: relationRegistryOf(options.relations) };
-  const plan = quickParse(text, checks);
-  if (plan === undefined) return parseWithPositions(text, file, checks, onWarning);
+  if (ANCHOR_OR_ALIAS.test(text)) return parseWithPositions(text, file, checks, onWarning);
+  let read: PlacedYaml;
+  try {
+    read = readPlacedYaml(text);
+  } catch {
+    return parseWithPositions(text, file, checks, onWarning);
+  }
   let document: Document | undefined;
-  return {
-    success: true,
-    plan,
-    warnings: [],
+  const documentOf = () => {
     // The editable document is built only when asked for.
-    get document() {
-      document ??= parseDocument(text, { uniqueKeys: true });
-      return document;
-    },
+    document ??= parseDocument(text, { uniqueKeys: true });
+    return document;
+  };
+  const place: PlaceOf = (segments, atKey) => {
+    const found = read.placeOf(segments, atKey);
+    if (found === undefined) throw new Unplaced();
+    return found;
+  };
+  try {
+    return checkData(read.data, file, checks, onWarning, place, documentOf);
+  } catch (error) {
+    if (!(error instanceof Unplaced)) throw error;
+    return parseWithPositions(text, file, checks, onWarning);
+  }
+}
+
+/** The result of a failed parse: every problem in file order, in one error. */
+function failure(file: string, problems: PlanProblem[]): FactoryYamlResult {
+  const sorted = problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return {
+    success: false,
+    problems: sorted,
+    error: new ValidationError({ message: `${file} is invalid:\n${formatProblems(sorted)}`, issues: sorted }),
   };
 }
 
-/** The parse that keeps every node's place, so each problem gets file:line:column. */
+/** The parse that keeps every node's range, so each problem gets file:line:column. */
 function parseWithPositions(
   text: string,
   file: string,
@@ -217,19 +229,6 @@ function parseWithPositions(
 ): FactoryYamlResult {
   const counter = new LineCounter();
   const problems: PlanProblem[] = [];
-  const fail = (): FactoryYamlResult => {
-    const sorted = problems.sort(
-      (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
-    );
-    return {
-      success: false,
-      problems: sorted,
-      error: new ValidationError({
-        message: `${file} is invalid:\n${formatProblems(sorted)}`,
-        issues: sorted,
-      }),
-    };
-  };
   let document: Document;
   let data: unknown;
   try {
@@ -246,7 +245,7 @@ function parseWithPositions(
         ...(position === undefined ? {} : { line: position.line, column: position.col }),
       });
     }
-    if (problems.length > 0) return fail();
+    if (problems.length > 0) return failure(file, problems);
     data = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
     problems.push({
@@ -258,17 +257,38 @@ function parseWithPositions(
       line: 1,
       column: 1,
     });
-    return fail();
+    return failure(file, problems);
   }
+  const read = document;
+  return checkData(
+    data,
+    file,
+    checks,
+    onWarning,
+    (segments, atKey) => positionOf(read, counter, segments, atKey),
+    () => read,
+  );
+}
+
+/** Checks the data of a text against the schema and the plan's rules, placing each problem with `place`. */
+function checkData(
+  data: unknown,
+  file: string,
+  checks: ValidatePlanOptions,
+  onWarning: FactoryYamlOptions["onWarning"],
+  place: PlaceOf,
+  documentOf: () => Document,
+): FactoryYamlResult {
+  const problems: PlanProblem[] = [];
   if (!isMapping(data)) {
-    problems.push(notAPlan(data, file, positionOf(document, counter, []) ?? { line: 1, column: 1 }));
-    return fail();
+    problems.push(notAPlan(data, file, place([]) ?? { line: 1, column: 1 }));
+    return failure(file, problems);
   }
   const parsed = FactoryYamlSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const { atKey, segments, ...problem } = schemaProblem(issue, data);
-      problems.push({ ...problem, file, ...positionOf(document, counter, segments, atKey) });
+      problems.push({ ...problem, file, ...place(segments, atKey) });
     }
     // References, owners and cycles of the parts that parse are reported in the same pass.
     const salvaged = salvagePlan(data);
@@ -285,13 +305,13 @@ function parseWithPositions(
           /\b(operators|domains|lines)\[(\d+)\]/g,
           (_, section, index) => joinPath(salvaged.original([section, Number(index)])),
         );
-        problems.push({ ...problem, path, message, file, ...positionOf(document, counter, segments) });
+        problems.push({ ...problem, path, message, file, ...place(segments) });
       }
     }
-    return fail();
+    return failure(file, problems);
   }
   for (const problem of validatePlan(parsed.data, checks)) {
-    problems.push({ ...problem, file, ...positionOf(document, counter, splitPath(problem.path)) });
+    problems.push({ ...problem, file, ...place(splitPath(problem.path)) });
   }
   if (parsed.data.lines.length === 0)
     problems.push({
@@ -302,12 +322,19 @@ function parseWithPositions(
         "the plan declares no lines; applying it would remove every line of a floor plan that has some",
       hint: "declare the product's lines under `lines:` (see docs/floorplan.md)",
       file,
-      ...(positionOf(document, counter, ["lines"]) ?? { line: 1, column: 1 }),
+      ...(place(["lines"]) ?? { line: 1, column: 1 }),
     });
-  if (problems.some((problem) => problem.severity === "error")) return fail();
+  if (problems.some((problem) => problem.severity === "error")) return failure(file, problems);
   const warnings = problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   for (const warning of warnings) onWarning?.(warning);
-  return { success: true, plan: parsed.data, warnings, document };
+  return {
+    success: true,
+    plan: parsed.data,
+    warnings,
+    get document() {
+      return documentOf();
+    },
+  };
 }
 
 function isMapping(data: unknown): data is Record<string, unknown> {
