@@ -113,7 +113,8 @@ export class EventLog implements AsyncDisposable {
    *
    * Every payload is validated first; nothing is written if any is invalid.
    * Text that no store can keep (NUL characters, lone UTF-16 surrogates) is
-   * invalid anywhere in an event, so a write that works on SQLite also works on PostgreSQL.
+   * invalid anywhere in an event, so a write that works on SQLite also works on PostgreSQL; so is
+   * what JSON cannot hold (a BigInt, arrays and objects nested deeper than 512 levels or holding themselves).
    *
    * @returns the stored events with their positions, in order.
    * @throws UnknownEventTypeError when a type is not registered.
