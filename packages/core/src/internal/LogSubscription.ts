@@ -26,7 +26,11 @@ export interface Subscription extends AsyncDisposable {
   readonly active: boolean;
   /** Resolves when the subscription has stopped, by `close()` or because the handler threw. */
   readonly stopped: Promise<void>;
-  /** Stops delivery; resolves after the handler call in progress, if any, returns. */
+  /**
+   * Stops delivery; resolves after the handler call in progress, if any, returns.
+   * A handler may call it to stop after its event, but must not await it: the
+   * promise waits for that very call to return, so the handler would never end.
+   */
   close(): Promise<void>;
 }
 
