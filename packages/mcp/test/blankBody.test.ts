@@ -6,7 +6,9 @@ const { call, refused } = server;
 
 const documentCount = async (): Promise<number> => {
   const listed = await call("list_knowledge", { current: false, limit: 100 });
-  return (listed.structuredContent?.documents as unknown[]).length;
+  const documents = listed.structuredContent?.documents;
+  if (!Array.isArray(documents)) throw new Error("list_knowledge answered without documents");
+  return documents.length;
 };
 
 describe("a knowledge document's body over stdio", () => {
