@@ -34,6 +34,7 @@ import { errorMessage } from "./errorMessage.js";
 import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
 import { createOutput, type Output, OutputClosedError } from "./Output.js";
+import { checkRequiredOptionsLast } from "./requiredOptions.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
 
 /** The version the CLI reports with `--version`. */
@@ -226,6 +227,8 @@ export function createProgram(context: CliContext): Command {
   registerAutomations(program, context);
   registerMcp(program, context);
   registerDemo(program, context);
+  // A mistyped required flag is told as the typo ("Did you mean --line?"), not as the flag missing.
+  checkRequiredOptionsLast(program);
   return program;
 }
 
