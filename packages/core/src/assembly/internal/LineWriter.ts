@@ -19,6 +19,7 @@ import type { AssemblyState } from "./AssemblyState.js";
 import { gateFailed, type Move } from "./checks.js";
 import { expectItem } from "./lineQueries.js";
 import { type MoveOpts, snapshot, withRequest } from "./moves.js";
+import { moveClause } from "./moveWords.js";
 import { earlierMove } from "./requests.js";
 
 /**
@@ -127,7 +128,7 @@ export class LineWriter {
       expected ??= item.version;
       if (item.version !== expected) {
         overtaken = new ConcurrencyConflictError({
-          message: `work item ${id} changed while trying to ${move} it: expected version ${expected}, found ${item.version} (now ${item.state} in ${item.stage})`,
+          message: `work item ${id} changed while trying to ${moveClause(move, "it")}: expected version ${expected}, found ${item.version} (now ${item.state} in ${item.stage})`,
           expected,
           actual: item.version,
         });

@@ -11,14 +11,19 @@ import { type Artifact, TestEvidenceFieldsSchema } from "../Artifact.js";
 import type { Gate, GateContext } from "../Gate.js";
 import type { PipelineConfig } from "../Pipeline.js";
 import type { WorkItem, WorkItemState } from "../WorkItem.js";
+import { moveClause, movePast } from "./moveWords.js";
 
 /** The moves a work item can be asked to make. */
 export type Move = "advance" | "sendBack" | "block" | "unblock" | "drop" | "complete" | "assign";
 
-/** An IllegalTransitionError naming the item, its stage and state, and the move. */
+/**
+ * An IllegalTransitionError naming the item, its stage and state, and the move
+ * in words (`cannot send work item wi_1 back ...`); its `move` field keeps the
+ * method's name (`sendBack`).
+ */
 export function illegal(item: WorkItem, move: Move, why: string): IllegalTransitionError {
   return new IllegalTransitionError({
-    message: `cannot ${move} work item ${item.id} (stage "${item.stage}", ${item.state}): ${why}`,
+    message: `cannot ${moveClause(move, `work item ${item.id}`)} (stage "${item.stage}", ${item.state}): ${why}`,
     item: item.id,
     stage: item.stage,
     state: item.state,
@@ -34,10 +39,16 @@ export function invalid(subject: string, path: string, message: string): Validat
   });
 }
 
-/** Throws unless the item is in one of the allowed states. */
+/** Throws unless the item is in one of the allowed states (`it is done; only an active work item can be sent back`). */
 export function expectState(item: WorkItem, move: Move, allowed: readonly WorkItemState[]): void {
   if (!allowed.includes(item.state)) {
-    throw illegal(item, move, `it is ${item.state}; ${move} needs ${allowed.join(" or ")}`);
+    const states = allowed.join(" or ");
+    const article = /^[aeiou]/.test(states) ? "an" : "a";
+    throw illegal(
+      item,
+      move,
+      `it is ${item.state}; only ${article} ${states} work item can be ${movePast(move)}`,
+    );
   }
 }
 
@@ -49,7 +60,7 @@ export function checkEvidence(
   pipeline: PipelineConfig,
   artifacts: readonly Artifact[],
   item: WorkItem,
-  move: Move,
+  move: "advance" | "complete",
 ): void {
   const stage = pipeline.stages.find((candidate) => candidate.name === item.stage);
   if (stage === undefined || stage.exitRequires.length === 0) return;

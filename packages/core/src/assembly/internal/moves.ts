@@ -155,7 +155,13 @@ export function sendBackEvents(
 ): NewEvent[] {
   expectState(item, "sendBack", ["active"]);
   const index = item.stages.indexOf(item.stage);
-  if (index <= 0) throw illegal(item, "sendBack", "it is at the first stage of its flow");
+  if (index <= 0) {
+    throw illegal(
+      item,
+      "sendBack",
+      `it is at the first stage of flow "${item.flow}", so no stage comes before it`,
+    );
+  }
   const to = data.to ?? (item.stages[index - 1] as string);
   const target = item.stages.indexOf(to);
   if (target === -1 || target >= index) {

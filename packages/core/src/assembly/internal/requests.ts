@@ -15,6 +15,7 @@ import type { SignalCaptured, WorkCreated } from "../assemblyEvents.js";
 import type { CaptureSignalInputSchema, CreateWorkItemInputSchema } from "../inputs.js";
 import type { AssemblyState, KeyedRequest } from "./AssemblyState.js";
 import type { Move } from "./checks.js";
+import { moveVerb } from "./moveWords.js";
 
 const CREATED = "work.created";
 const CAPTURED = "signal.captured";
@@ -173,12 +174,12 @@ export function earlierMove(
   const earlier = key === undefined ? undefined : state.requests.get(key);
   if (key === undefined || earlier === undefined) return false;
   if (earlier.type !== MOVE_EVENTS[move] || earlier.subject !== id) {
-    throw reused(key, earlier, `${verbOf(move)} work item ${id}`);
+    throw reused(key, earlier, `${moveVerb(move)} work item ${id}`);
   }
   const differs = differingFields(earlier, asked);
   if (differs.length === 0) return true;
   throw new IdempotencyConflictError({
-    message: `idempotency key "${key}" was already used to ${verbOf(move)} work item ${id} with a different ${differs.join(", ")}; use a new key`,
+    message: `idempotency key "${key}" was already used to ${moveVerb(move)} work item ${id} with a different ${differs.join(", ")}; use a new key`,
     key,
   });
 }
@@ -195,16 +196,11 @@ function reused(key: string, earlier: KeyedRequest, wanted: string): Idempotency
         ? "create work item"
         : earlier.type === REVIEWED
           ? "review trace link"
-          : `${move === undefined ? "move" : verbOf(move as Move)} work item`);
+          : `${move === undefined ? "move" : moveVerb(move as Move)} work item`);
   return new IdempotencyConflictError({
     message: `idempotency key "${key}" was already used to ${done} ${earlier.subject}, not to ${wanted}; use a new key`,
     key,
   });
-}
-
-/** A move as a message says it (`send back`). */
-function verbOf(move: Move): string {
-  return move === "sendBack" ? "send back" : move;
 }
 
 /** The fields of `asked` whose value differs from the one the keyed write recorded (absent counts as null). */
