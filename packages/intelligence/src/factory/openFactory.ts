@@ -276,8 +276,12 @@ export interface Factory extends AsyncDisposable {
    */
   context(request: ContextRequest): Promise<ContextPack>;
   /**
-   * Releases the store, caches and subscriptions: stops the automations after
-   * the event each is handling, cancels the skill runs under way (see
+   * Releases the store, caches and subscriptions: cancels the rule checks
+   * under way (see `Standards.close`: their callers get a `ClosedError`, and
+   * a check that ignores its signal keeps the close waiting no longer than
+   * a second; a scorecard re-evaluation cut off so records
+   * nothing and is done at the next start), stops the automations after the
+   * event each is handling, cancels the skill runs under way (see
    * `SkillRegistry.close`) and waits until each has recorded its outcome,
    * then closes every part. A run's caller gets a `ClosedError` when its
    * handler heeds the cancellation.
@@ -359,7 +363,12 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       context: async (request) =>
         buildContextPack(factory, request, options.tokenCounter ?? (await loadTokenCounter())),
       close: async () => {
+        // The rules' checks are cancelled first (a hung one would hold the scorecards' automation), and the
+        // automations are told to stop in the same turn, before a check's ClosedError reaches its handler: a
+        // re-scoring cut off so is left for the next start, not recorded as a failure.
+        const rules = factory.standards.close();
         await factory.automations?.close();
+        await rules;
         await factory.skills.close();
         for (const part of [...opened].reverse()) await part.close();
       },

@@ -73,8 +73,19 @@ export interface Rule<Target = unknown, Context = unknown> {
   readonly triggers?: readonly string[];
   /** Who encoded the rule (a factory operator), for their measures. */
   readonly author?: string;
-  /** Checks one target. */
-  check(target: Target, context: Context): readonly Violation[] | Promise<readonly Violation[]>;
+  /**
+   * Checks one target. `context` is what the standards were made with (a
+   * factory's services); `run.signal` aborts when the standards close
+   * (`factory.close()`): a check that waits (a model, a webhook, a slow
+   * query) should pass it on or check it, so the close need not wait for it.
+   * Once it aborts the check's result is dropped either way, and the caller
+   * of the check gets a `ClosedError` naming the rule as cancelled.
+   */
+  check(
+    target: Target,
+    context: Context,
+    run: { readonly signal: AbortSignal },
+  ): readonly Violation[] | Promise<readonly Violation[]>;
 }
 
 /** A named set of rules, shipped and versioned together. */

@@ -1,4 +1,10 @@
-import { NotFoundError, strictInput, ValidationError, type ValidationIssue } from "@software-factory/core";
+import {
+  ClosedError,
+  NotFoundError,
+  strictInput,
+  ValidationError,
+  type ValidationIssue,
+} from "@software-factory/core";
 import { z } from "zod";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
@@ -48,11 +54,20 @@ export interface CheckScope {
 }
 
 /**
+ * How long {@link Standards.close} waits for the checks under way to end
+ * after it aborted their signal, before it returns without them.
+ */
+const RULE_CLOSE_GRACE_MS = 1000;
+
+/**
  * The factory's standards: rules over its targets, grouped in packs, checked
  * on demand, by gates and by scorecards. Rules read the targets their sources
  * give; the context is handed to every check (the factory's services).
  * Beside the rules, advisory instruction standards (Cursor rules, `AGENTS.md`,
  * `CLAUDE.md`) apply by path and are never checked.
+ *
+ * {@link Standards.close} cancels the checks under way: each check's
+ * `signal` aborts and its caller gets a `ClosedError` naming the rule.
  */
 export class Standards<Context = unknown> {
   readonly #rules = new Map<string, Rule<unknown, Context>>();
@@ -60,6 +75,13 @@ export class Standards<Context = unknown> {
   readonly #skipped: ValidationIssue[] = [];
   readonly #packs = new Map<string, RulePack>();
   readonly #sources = new Map<string, TargetSource>();
+  /**
+   * Checks under way, each (settled, never rejecting) with what cancels it:
+   * {@link Standards.close} aborts them and waits a grace period for them.
+   */
+  readonly #underWay = new Map<Promise<void>, () => void>();
+  /** Set by {@link Standards.close}: no check starts any more. */
+  #closed: ClosedError | undefined;
 
   constructor(private readonly context: Context) {}
 
@@ -170,8 +192,12 @@ export class Standards<Context = unknown> {
    * `check_standards` tool answer it.
    * @throws ValidationError (`E_VALIDATION`) when `scope.id` comes without
    * `scope.kind`, or `scope` has a key it does not take (`lines` for `line`).
+   * @throws ClosedError (`E_CLOSED`) when the standards are closed, or close
+   * while a rule's check is under way (the message names the rule): no
+   * finding is returned then, not even those found before.
    */
   async check(scope: CheckScope = {}): Promise<Finding[]> {
+    if (this.#closed !== undefined) throw this.#closed;
     const keys = CheckScopeKeysSchema.safeParse(scope);
     if (!keys.success) throw scopeError("", keys.error.issues[0]?.message ?? "is not a check scope");
     if (scope.id !== undefined && scope.kind === undefined)
@@ -191,21 +217,52 @@ export class Standards<Context = unknown> {
     return findings;
   }
 
-  /** Checks one given target (a work item about to enter a stage, say) against the rules of its kind. */
+  /**
+   * Checks one given target (a work item about to enter a stage, say) against the rules of its kind.
+   *
+   * @throws ClosedError (`E_CLOSED`) when the standards are closed, or close
+   * while a rule's check is under way (the message names the rule).
+   */
   async checkTarget(
     kind: string,
     target: unknown,
     rules: readonly Rule<unknown, Context>[] = this.rules(),
   ): Promise<Finding[]> {
+    if (this.#closed !== undefined) throw this.#closed;
     const source = this.#sources.get(kind);
     const ref: TargetRef = { kind, id: source?.idOf(target) ?? kind };
     const findings: Finding[] = [];
     for (const rule of rules) {
       if (rule.appliesTo !== kind) continue;
-      const violations = await runCheck(rule, target, this.context);
+      const violations = await this.#runCheck(rule, target, ref);
       for (const violation of violations) findings.push(toFinding(rule, violation, ref));
     }
     return findings;
+  }
+
+  /**
+   * Cancels the checks under way and refuses new ones: each check's
+   * `signal` aborts, its caller gets a `ClosedError` naming the rule as
+   * cancelled (its result, if it comes, is dropped), and the close waits up
+   * to one second for the checks to end, so one that heeds
+   * the signal is done before the factory closes its log, and one that does
+   * not keeps no close waiting. `factory.close()` calls it first. Calling it
+   * again does nothing more.
+   */
+  async close(): Promise<void> {
+    this.#closed ??= new ClosedError({
+      message:
+        "the factory's standards are closed: no rule is checked any more; open the factory again to check rules",
+    });
+    const underWay = [...this.#underWay];
+    for (const [, cancel] of underWay) cancel();
+    if (underWay.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, RULE_CLOSE_GRACE_MS);
+    });
+    await Promise.race([Promise.all(underWay.map(([settled]) => settled)), grace]);
+    clearTimeout(timer);
   }
 
   /** Lines of a target reference, through its source: none when the target is unknown or belongs to no line. */
@@ -254,6 +311,54 @@ export class Standards<Context = unknown> {
       return rule;
     });
   }
+
+  /**
+   * Runs one rule's check with its own signal, raced against
+   * {@link Standards.close}: a close while it runs aborts the signal and
+   * fails it with a ClosedError naming the rule, whatever the check does.
+   */
+  async #runCheck(
+    rule: Rule<unknown, Context>,
+    target: unknown,
+    ref: TargetRef,
+  ): Promise<readonly Violation[]> {
+    if (this.#closed !== undefined) throw cancelledError(rule, ref);
+    const controller = new AbortController();
+    let cancel = (): void => undefined;
+    const cancelled = new Promise<never>((_resolve, reject) => {
+      cancel = () => {
+        const error = cancelledError(rule, ref);
+        controller.abort(error);
+        reject(error);
+      };
+    });
+    let running: Promise<readonly Violation[]>;
+    try {
+      running = Promise.resolve(rule.check(target, this.context, { signal: controller.signal }));
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    const settled = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#underWay.set(settled, cancel);
+    try {
+      return await Promise.race([running, cancelled]);
+    } catch (error) {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      // A broken rule is a finding about the rule, not a crash of every check.
+      return [
+        {
+          message: `rule ${rule.id} failed to run: ${error instanceof Error ? error.message : String(error)}`,
+          hint: "fix the rule's check; until then it cannot pass",
+          severity: "error",
+        },
+      ];
+    } finally {
+      this.#underWay.delete(settled);
+    }
+  }
 }
 
 /** A ValidationError about one field of a check's scope. */
@@ -272,30 +377,18 @@ function scopeError(path: string, message: string): ValidationError {
   });
 }
 
+/** The error of a rule's check cut off by {@link Standards.close}, naming the rule and what it checked. */
+function cancelledError(rule: Rule<unknown, never>, ref: TargetRef): ClosedError {
+  return new ClosedError({
+    message: `rule "${rule.id}" was cancelled: the factory's standards closed while it checked ${ref.kind} ${ref.id}, so its result is dropped`,
+  });
+}
+
 /** The lines a source says a target belongs to, as a list. */
 function linesOfTarget(source: TargetSource, target: unknown): readonly string[] {
   const lines = source.lineOf(target);
   if (lines === undefined) return [];
   return typeof lines === "string" ? [lines] : lines;
-}
-
-async function runCheck<Context>(
-  rule: Rule<unknown, Context>,
-  target: unknown,
-  context: Context,
-): Promise<readonly Violation[]> {
-  try {
-    return await rule.check(target, context);
-  } catch (error) {
-    // A broken rule is a finding about the rule, not a crash of every check.
-    return [
-      {
-        message: `rule ${rule.id} failed to run: ${error instanceof Error ? error.message : String(error)}`,
-        hint: "fix the rule's check; until then it cannot pass",
-        severity: "error",
-      },
-    ];
-  }
 }
 
 function toFinding(rule: Rule<unknown, never>, violation: Violation, target: TargetRef): Finding {
