@@ -4,13 +4,31 @@
  *
  * @module
  */
-import type { LineInfo } from "@software-factory/floorplan";
+import { NotFoundError } from "@software-factory/core";
+import type { FloorPlanView, LineInfo } from "@software-factory/floorplan";
 import { gitChangedPaths } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { ImpactOutput, LineOutput, LineOwnersOutput, PathOwnerOutput } from "./floorplanOutputs.js";
-import { requireLine } from "./knownValues.js";
+import { nearHint, requireLine } from "./knownValues.js";
 import { repositoryPath } from "./repositoryPaths.js";
+import { PointInTime } from "./shared.js";
+
+/**
+ * Refuses a line the floor plan did not have at the instant of `view`.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line, the argument, the instant and the lines then close to it.
+ */
+function requireLineThen(view: FloorPlanView, line: string, field: string): void {
+  if (view.hasLine(line)) return;
+  const known = view.lines().map((then) => then.id);
+  throw new NotFoundError({
+    message: `${field}: no line "${line}" in the floor plan as of ${view.at} ${nearHint(line, known, "none was declared then")}`,
+    entity: "line",
+    id: line,
+    field,
+  });
+}
 
 /** `who_owns`: the line and owner of repository paths, or the owner and contributors of a line. */
 export const whoOwns = defineTool({
@@ -36,6 +54,9 @@ export const whoOwns = defineTool({
         .describe(
           "Id of a line of the floor plan (factory://floorplan lists them): its owner and contributors",
         ),
+      asOf: PointInTime.optional().describe(
+        "Answer as the floor plan was then: an ISO date or instant, or a span back (30d, 12h, 2w)",
+      ),
     })
     .refine((input) => input.paths !== undefined || input.line !== undefined, {
       message: "give paths or line",
@@ -43,19 +64,28 @@ export const whoOwns = defineTool({
   output: z.object({
     paths: z.array(PathOwnerOutput).describe("Each path asked about, in the order given"),
     line: LineOwnersOutput.optional().describe("The line asked about; absent when no line was given"),
+    asOf: z.string().optional().describe("The instant answered for (UTC), when asOf was given"),
   }),
   run: async (factory, input) => {
     await factory.floorplan.refresh();
+    const view = input.asOf === undefined ? undefined : await factory.floorplan.asOf(input.asOf);
+    const plan = view ?? factory.floorplan;
+    const at = view === undefined ? {} : { asOf: view.at };
     const paths = (input.paths ?? []).map((path) => {
-      const explained = factory.floorplan.explainPath(repositoryPath(path));
+      const explained = plan.explainPath(repositoryPath(path));
       // Each path as asked about, so the caller finds it again.
       if (explained !== undefined) return { ...explained, path };
       return { path, line: null, owner: null, note: "no line claims this path" };
     });
-    if (input.line === undefined) return { paths };
-    await requireLine(factory, input.line, "line");
-    const line = factory.floorplan.line(input.line) as LineInfo;
-    return { paths, line: { id: line.id, owner: line.owner ?? null, contributors: line.contributors } };
+    if (input.line === undefined) return { paths, ...at };
+    if (view === undefined) await requireLine(factory, input.line, "line");
+    else requireLineThen(view, input.line, "line");
+    const line = plan.line(input.line) as LineInfo;
+    return {
+      paths,
+      line: { id: line.id, owner: line.owner ?? null, contributors: line.contributors },
+      ...at,
+    };
   },
 });
 
