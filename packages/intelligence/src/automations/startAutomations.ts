@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { type EventLog, NotFoundError, type StoredEvent } from "@software-factory/core";
+import {
+  type EventLog,
+  type EventRegistry,
+  NotFoundError,
+  nearNames,
+  type StoredEvent,
+  type ValidationIssue,
+} from "@software-factory/core";
 import { z } from "zod";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
@@ -117,6 +124,11 @@ export interface AutomationRunner extends AsyncDisposable {
  * @throws ValidationError when an automation is malformed (its name, `on`,
  * `run` or `retry`).
  * @throws ValidationError (path `automations[i].name`) when two automations share a name.
+ * @throws ValidationError (path `automations[i].on[j]`) when an automation
+ * reacts to an event type the log's registry lacks (a misspelling would
+ * never fire): the message names the automation and the type, and the
+ * registered types near it ("did you mean"). Register your own types before starting
+ * (`openEventLog`'s or `openFactory`'s `events`).
  */
 export async function startAutomations<Services>(
   options: StartAutomationsOptions<Services>,
@@ -132,6 +144,8 @@ export async function startAutomations<Services>(
       ]);
     names.add(automation.name);
   });
+  const unknown = unknownTypes(log.registry, automations);
+  if (unknown.length > 0) throw invalidInput("startAutomations options", unknown);
   const cursors = await readCursors(log, names);
   const workers = automations.map(
     (automation) => new AutomationWorker(automation, options, cursors.get(automation.name) ?? 0),
@@ -164,6 +178,26 @@ export async function startAutomations<Services>(
     [Symbol.asyncDispose]: () => runner.close(),
   };
   return runner;
+}
+
+/** An issue for each type an automation reacts to that the registry lacks, with the registered types near it. */
+function unknownTypes(
+  registry: EventRegistry,
+  automations: readonly Automation<unknown>[],
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  automations.forEach((automation, index) => {
+    automation.on.forEach((type, at) => {
+      if (registry.has(type)) return;
+      const near = nearNames(type, registry.types());
+      const hint = near.length > 0 ? `did you mean ${near.map((name) => `"${name}"`).join(" or ")}? ` : "";
+      issues.push({
+        path: `automations[${index}].on[${at}]`,
+        message: `automation "${automation.name}" reacts to event type "${type}", which no event definition registers, so it would never run; ${hint}register your own event types before the automations start (the events option of openEventLog or openFactory)`,
+      });
+    });
+  });
+  return issues;
 }
 
 function workerNamed<Services>(

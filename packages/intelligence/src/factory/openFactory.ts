@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import {
   type AssemblyLine,
   type Clock,
+  type EventDefinition,
   type EventLog,
   type EventStore,
   type Gate,
@@ -66,8 +67,14 @@ export interface OpenFactoryOptions {
   readonly gates?: readonly Gate[];
   /** Rules and rule packs of the factory's standards. */
   readonly rules?: readonly (Rule | RulePack)[];
-  /** Automations to run while the factory is open. */
+  /** Automations to run while the factory is open; each type they react to must be registered (see `events`). */
   readonly automations?: readonly Automation<Factory>[];
+  /**
+   * Your own event types (`defineEvent`), registered once every part has
+   * registered its own and before the automations start, so automations can
+   * react to them and `factory.log` appends them.
+   */
+  readonly events?: readonly EventDefinition[];
   /**
    * Scorecards over the rules of the standards (give their rules in
    * `rules`): while the factory is open, each line's level is re-evaluated
@@ -191,6 +198,7 @@ const OpenFactoryOptionsSchema = strictInput({
   gates: z.array(objectOption("a Gate object")).optional(),
   rules: z.array(objectOption("a rule (defineRule) or a rule pack (defineRulePack)")).optional(),
   automations: z.array(objectOption("an automation (defineAutomation)")).optional(),
+  events: z.array(objectOption("an event definition (defineEvent)")).optional(),
   scorecards: z.array(objectOption("a scorecard (defineScorecard)")).optional(),
   skills: z
     .array(
@@ -404,6 +412,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     const loaded = safeLoadSkillsDir(skillsDir);
     skills.addInstructions(...loaded.skills).addProblems(...loaded.problems);
     (factory as { skills: SkillRegistry<Factory> }).skills = skills;
+    if (options.events !== undefined) log.registry.register(...options.events);
     const automations = [
       ...(options.automations ?? []),
       ...(scorecards.triggers().length > 0 ? [scorecards.automation() as Automation<Factory>] : []),
