@@ -47,7 +47,7 @@ export interface Scorecard {
  * The floor plan's events that add a line (or change one) and retire one: on
  * them the lines to score change, whatever the scorecards' rules trigger on.
  */
-const LINE_EVENTS: readonly string[] = [LineDeclared.type, LineRetired.type];
+const LINE_EVENTS = [LineDeclared, LineRetired];
 
 const ScorecardSchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case, as in production-readiness"),
@@ -212,6 +212,9 @@ export class Scorecards implements AsyncDisposable {
     checkRules(options.standards, options.scorecards);
     options.log.registry.register(ScorecardLevelChanged);
     options.log.registry.register(ScorecardDefined);
+    // The automation follows lines added and retired; a log the floor plan has not opened on learns their types here.
+    for (const definition of LINE_EVENTS)
+      if (!options.log.registry.has(definition.type)) options.log.registry.register(definition);
     const scorecards = new Scorecards(options);
     scorecards.#projection = await startProjection(options.log, {
       types: [ScorecardLevelChanged.type, ScorecardDefined.type],
@@ -328,7 +331,7 @@ export class Scorecards implements AsyncDisposable {
     const rules = scorecards.flatMap((scorecard) =>
       scorecard.levels.flatMap((level) => level.rules.flatMap((id) => standards.rule(id)?.triggers ?? [])),
     );
-    return [...new Set([...rules, ...LINE_EVENTS])];
+    return [...new Set([...rules, ...LINE_EVENTS.map((event) => event.type)])];
   }
 
   /**
