@@ -106,9 +106,13 @@ async function historyStats(
     "--no-merges",
     "--no-renames",
     "--numstat",
+    // Paths relative to the folder imported, and only its commits, when it is a folder inside a repository.
+    "--relative",
     "--format=%x1e%H%x1f%aN%x1f%aE%x1f%aI",
     `--max-count=${options.maxCommits ?? DEFAULT_MAX_COMMITS}`,
     ...(options.since === undefined ? [] : [`--since=${options.since}`]),
+    "--",
+    ".",
   ];
   let output: string;
   try {
@@ -174,7 +178,8 @@ function operatorIds(emails: readonly string[]): Map<string, string> {
  * Lines no CODEOWNERS rule matches are proposed from git history: one
  * `git log --numstat` over the last `maxCommits` (default 2,000) non-merge
  * commits, or those since `since`; each changed file counts for the line
- * containing it. An author's score in a line is
+ * containing it. When the folder imported is inside a repository (a package
+ * of a monorepo), only the commits and files under it count. An author's score in a line is
  * `0.5 * commitShare + 0.5 * lineShare` (its share of the line's commits and
  * of its added plus deleted lines; the commit share alone when no line
  * counts, as for binary files). The top author is proposed with that score as
