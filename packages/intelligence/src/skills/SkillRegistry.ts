@@ -6,44 +6,20 @@
  */
 import { dirname, resolve } from "node:path";
 import {
-  ClosedError,
   type EventLog,
-  hashJson,
-  INPUT_LIMITS,
-  ModelNotConfiguredError,
   type ModelProvider,
   NotFoundError,
-  strictInput,
   ValidationError,
   validationErrorFromZod,
 } from "@software-factory/core";
-import * as Effect from "effect/Effect";
 import { z } from "zod";
-import { invalidInput } from "../internal/invalid.js";
-import { notJsonIssue } from "./notJson.js";
 import type { Skill, SkillRequirement } from "./Skill.js";
-import { errorText, isSdkError, SkillFailedError } from "./SkillFailedError.js";
 import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
-import { ClaimLeaseMsSchema, type RecordedRun, SkillRunKeys } from "./SkillRunKeys.js";
-import { SkillRan } from "./skillEvents.js";
+import { ClaimLeaseMsSchema } from "./SkillRunKeys.js";
+import { type SkillRun, SkillRuns } from "./SkillRuns.js";
 import { type SkillProblem, type SkillsDirResult, safeLoadSkillsDir } from "./skillFolders.js";
 
-/** What {@link SkillRegistry.run} accepts as options: a misspelt key is refused, not dropped with its key. */
-const SkillRunOptionsSchema = strictInput({
-  actor: z.string().optional(),
-  idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
-  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "must be an AbortSignal").optional(),
-});
-
-/** The result of {@link SkillRegistry.run}. */
-export interface SkillRun<Output = unknown> {
-  /** Name of the skill that ran. */
-  readonly skill: string;
-  /** The handler's result, as the skill's output schema parsed it. */
-  readonly output: Output;
-  /** Milliseconds from the run's start (input validation included) to its output. */
-  readonly durationMs: number;
-}
+export type { SkillRun } from "./SkillRuns.js";
 
 /** A skill as listed: runnable, instruction-only, or both. */
 export interface SkillInfo {
@@ -91,17 +67,7 @@ export class SkillRegistry<Services = unknown> {
   readonly #runnable = new Map<string, Skill<z.ZodType, z.ZodType, Services>>();
   readonly #instructions = new Map<string, InstructionSkill>();
   readonly #problems = new Map<string, SkillProblem>();
-  readonly #log: EventLog;
-  readonly #services: Services;
-  readonly #model: ModelProvider | undefined;
-  readonly #keys: SkillRunKeys;
-  /**
-   * Runs under way, each with the controller of its signal, until it has
-   * recorded its outcome: {@link SkillRegistry.close} aborts and waits for them.
-   */
-  readonly #underWay = new Map<Promise<unknown>, AbortController>();
-  /** Set by {@link SkillRegistry.close}: why runs under way were cancelled, and new ones are refused. */
-  #closed: ClosedError | undefined;
+  readonly #runs: SkillRuns<Services>;
   /**
    * The folder of Agent Skills the instruction skills were loaded from, as an
    * absolute path: for a factory, the one `openFactory` loaded (`<dir>/skills`
@@ -123,18 +89,14 @@ export class SkillRegistry<Services = unknown> {
         subject: "options of a skill registry",
         pathPrefix: "claimLeaseMs",
       });
-    this.#log = log;
-    this.#services = services;
-    this.#model = options.model;
     this.instructionsDir =
       options.instructionsDir === undefined ? undefined : resolve(options.instructionsDir);
-    log.registry.register(SkillRan);
-    this.#keys = new SkillRunKeys(log, lease.data);
+    this.#runs = new SkillRuns(log, services, options.model, lease.data);
   }
 
   /** Whether a model provider is configured, so skills that require one can run. */
   get hasModel(): boolean {
-    return this.#model !== undefined;
+    return this.#runs.model !== undefined;
   }
 
   /** Adds runnable skills; a name already present is replaced. */
@@ -338,26 +300,7 @@ export class SkillRegistry<Services = unknown> {
         id: name,
       });
     }
-    const checked = SkillRunOptionsSchema.safeParse(options);
-    if (!checked.success)
-      throw validationErrorFromZod(checked.error.issues, { subject: `options of a run of skill ${name}` });
-    if (this.#closed !== undefined) throw this.#closed;
-    const { actor, idempotencyKey: key, signal: given } = options;
-    // The run's signal aborts with the caller's, or when the registry closes. (Not AbortSignal.any over a
-    // signal that lives as long as the registry: on Node 20 each run would leave its combined signal behind.)
-    const controller = new AbortController();
-    const forward = () => controller.abort(given?.reason);
-    if (given?.aborted === true) forward();
-    else given?.addEventListener("abort", forward, { once: true });
-    const running = this.#start(skill, input, { actor, key, signal: controller.signal });
-    this.#underWay.set(running, controller);
-    // The caller gets the outcome; the map only waits for it.
-    const ended = () => {
-      given?.removeEventListener("abort", forward);
-      this.#underWay.delete(running);
-    };
-    running.then(ended, ended);
-    return running;
+    return this.#runs.run(skill, input, options);
   }
 
   /**
@@ -369,146 +312,8 @@ export class SkillRegistry<Services = unknown> {
    * it before it closes the log, so no run is cut off half-written. Calling
    * it again waits again.
    */
-  async close(): Promise<void> {
-    this.#closed ??= new ClosedError({
-      message:
-        "the factory's skills are closed: a run under way was cancelled, and no run starts; open the factory again to run skills",
-    });
-    for (const controller of this.#underWay.values()) controller.abort(this.#closed);
-    while (this.#underWay.size > 0) await Promise.allSettled([...this.#underWay.keys()]);
-  }
-
-  /** A run from its start: hashing and checking the input, then running it once per key when it has one. */
-  async #start(
-    skill: Skill<z.ZodType, z.ZodType, Services>,
-    input: unknown,
-    options: {
-      readonly actor: string | undefined;
-      readonly key: string | undefined;
-      readonly signal: AbortSignal;
-    },
-  ): Promise<SkillRun> {
-    const { name } = skill;
-    const { actor, key, signal } = options;
-    const started = performance.now();
-    const hashed = hashInput(input);
-    const run: RunRecord = { name, actor, inputHash: hashed.hash ?? "", started };
-    const parsed = skill.input.safeParse(input);
-    if (!parsed.success || hashed.hash === undefined) {
-      const subject = `input of skill ${name}`;
-      const invalid = parsed.success
-        ? invalidInput(subject, [
-            notJsonIssue(input, "as a run's input is hashed and recorded") ?? {
-              path: "",
-              message: `must be JSON, as a run's input is hashed and recorded: ${errorText(hashed.error)}`,
-            },
-          ])
-        : validationErrorFromZod(parsed.error.issues, { subject });
-      await this.#record(run, "invalid-input", { error: invalid.message });
-      throw invalid;
-    }
-    // A run cancelled before it starts claims no key: #execute records it as cancelled and runs nothing.
-    if (key === undefined || signal.aborted) return this.#execute(skill, parsed.data, run, signal);
-    const replay = ({ output, durationMs }: RecordedRun): SkillRun => ({ skill: name, output, durationMs });
-    return this.#keys.once(
-      key,
-      { skill: name, inputHash: run.inputHash },
-      {
-        actor,
-        signal,
-        replay,
-        execute: (claim) => this.#execute(skill, parsed.data, { ...run, key, claim }, signal),
-        // Aborted while waiting on a run under way: recorded as cancelled before it started, claiming nothing.
-        cancelled: () => this.#execute(skill, parsed.data, run, signal),
-      },
-    );
-  }
-
-  /**
-   * Runs a skill's handler on its parsed input, checks its output and records
-   * the outcome; a run whose `signal` aborted before it ended is recorded as
-   * cancelled and rejects with the signal's reason.
-   */
-  async #execute(
-    skill: Skill<z.ZodType, z.ZodType, Services>,
-    input: unknown,
-    run: RunRecord,
-    signal: AbortSignal,
-  ): Promise<SkillRun> {
-    const { name, actor } = run;
-    const model = (): ModelProvider => {
-      if (this.#model !== undefined) return this.#model;
-      throw new ModelNotConfiguredError({
-        message: `skill ${name} needs a model and the factory has none; pass openFactory({ model }) or set FACTORY_MODEL_URL and FACTORY_MODEL (and FACTORY_MODEL_KEY if the server needs a key)`,
-        needed: `skill ${name}`,
-      });
-    };
-    try {
-      signal.throwIfAborted();
-      if (skill.requires?.includes("model") === true) model();
-      const result = skill.run(input, { services: this.#services, actor, signal, model });
-      const raw = Effect.isEffect(result)
-        ? await Effect.runPromise(result as Effect.Effect<unknown, unknown>, { signal })
-        : await result;
-      const output = skill.output.safeParse(raw);
-      if (!output.success)
-        throw validationErrorFromZod(output.error.issues, { subject: `output of skill ${name}` });
-      // A keyed run records its output for its retries: what JSON cannot keep is invalid output.
-      const notJson =
-        run.key === undefined
-          ? undefined
-          : notJsonIssue(output.data, "as a keyed run's output is recorded for its retries");
-      if (notJson !== undefined) throw invalidInput(`output of skill ${name}`, [notJson]);
-      const durationMs = await this.#record(run, "ok", { output: output.data });
-      return { skill: name, output: output.data, durationMs };
-    } catch (error) {
-      if (signal.aborted) {
-        await this.#record(run, "failed", {
-          error: `cancelled: ${errorText(signal.reason)}`,
-          cancelled: true,
-        });
-        throw signal.reason;
-      }
-      // An input naming something the factory lacks is the caller's mistake, not the skill failing.
-      await this.#record(run, error instanceof NotFoundError ? "invalid-input" : "failed", {
-        error: errorText(error),
-      });
-      if (isSdkError(error)) throw error;
-      throw new SkillFailedError({
-        message: `skill ${name} failed: ${errorText(error)}`,
-        skill: name,
-        cause: error,
-      });
-    }
-  }
-
-  /**
-   * Appends the `skill.ran` event of a run: with its key, and its output when it succeeded with one.
-   *
-   * @returns the duration it recorded.
-   */
-  async #record(
-    run: RunRecord,
-    outcome: "ok" | "invalid-input" | "failed",
-    result: { readonly error?: string; readonly output?: unknown; readonly cancelled?: true },
-  ): Promise<number> {
-    const durationMs = performance.now() - run.started;
-    await this.#log.append({
-      type: SkillRan.type,
-      subject: run.name,
-      ...(run.actor === undefined ? {} : { actor: run.actor }),
-      data: {
-        inputHash: run.inputHash,
-        outcome,
-        durationMs,
-        ...(result.error === undefined ? {} : { error: result.error.slice(0, 500) }),
-        ...(result.cancelled === undefined ? {} : { cancelled: result.cancelled }),
-        ...(run.key === undefined ? {} : { idempotencyKey: run.key }),
-        ...(run.key === undefined || outcome !== "ok" ? {} : { output: result.output }),
-        ...(run.claim === undefined ? {} : { claim: run.claim }),
-      },
-    });
-    return durationMs;
+  close(): Promise<void> {
+    return this.#runs.close();
   }
 
   /** Throws a ValidationError naming the problems of a skill whose folder failed to load. */
@@ -520,31 +325,4 @@ export class SkillRegistry<Services = unknown> {
       issues: problem.issues,
     });
   }
-}
-
-/** The hash of a run's input as canonical JSON, or why it has none (a BigInt, a cycle). */
-function hashInput(
-  input: unknown,
-): { readonly hash: string; readonly error?: never } | { readonly hash?: never; readonly error: unknown } {
-  try {
-    return { hash: hashJson(input ?? null) };
-  } catch (error) {
-    return { error };
-  }
-}
-
-/** A run under way, as its `skill.ran` event records it. */
-interface RunRecord {
-  /** Name of the skill. */
-  readonly name: string;
-  /** Who runs it. */
-  readonly actor: string | undefined;
-  /** Hash of the input as given; empty for an input that is not JSON. */
-  readonly inputHash: string;
-  /** `performance.now()` when the run started. */
-  readonly started: number;
-  /** The idempotency key the run claimed, if any. */
-  readonly key?: string;
-  /** Position of the `skill.started` event by which it claimed the key. */
-  readonly claim?: number;
 }
