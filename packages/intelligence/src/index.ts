@@ -189,6 +189,7 @@ export {
   Scorecards,
   type ScorecardsOptions,
   Standards,
+  type StandardsOptions,
   scoreLines,
   suspectCause,
   type TargetRef,

@@ -36,7 +36,7 @@ import { addFactorySources } from "../rules/factorySources.js";
 import { loadInstructionStandards } from "../rules/loadInstructionStandards.js";
 import type { Rule, RulePack } from "../rules/Rule.js";
 import { type Scorecard, Scorecards } from "../rules/Scorecard.js";
-import { Standards } from "../rules/Standards.js";
+import { RuleCheckTimeoutMsSchema, Standards } from "../rules/Standards.js";
 import { builtinSkills, modelSkills } from "../skills/builtinSkills.js";
 import type { Skill } from "../skills/Skill.js";
 import { SkillRegistry } from "../skills/SkillRegistry.js";
@@ -67,6 +67,13 @@ export interface OpenFactoryOptions {
   readonly gates?: readonly Gate[];
   /** Rules and rule packs of the factory's standards. */
   readonly rules?: readonly (Rule | RulePack)[];
+  /**
+   * How long one rule's check of one target may take, in milliseconds
+   * (default 30 seconds): a check still running then is aborted and fails as
+   * a finding of its rule, so a stuck rule cannot hold the open (which scores
+   * the scorecards), a check or a gate forever (see `StandardsOptions`).
+   */
+  readonly ruleCheckTimeoutMs?: number;
   /** Automations to run while the factory is open; each type they react to must be registered (see `events`). */
   readonly automations?: readonly Automation<Factory>[];
   /**
@@ -197,6 +204,7 @@ const OpenFactoryOptionsSchema = strictInput({
   pipeline: objectOption("a pipeline (stages and flows)").optional(),
   gates: z.array(objectOption("a Gate object")).optional(),
   rules: z.array(objectOption("a rule (defineRule) or a rule pack (defineRulePack)")).optional(),
+  ruleCheckTimeoutMs: RuleCheckTimeoutMsSchema.optional(),
   automations: z.array(objectOption("an automation (defineAutomation)")).optional(),
   events: z.array(objectOption("an event definition (defineEvent)")).optional(),
   scorecards: z.array(objectOption("a scorecard (defineScorecard)")).optional(),
@@ -382,7 +390,10 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       },
       [Symbol.asyncDispose]: () => factory.close(),
     };
-    const standards = new Standards<Factory>(factory);
+    const standards = new Standards<Factory>(
+      factory,
+      options.ruleCheckTimeoutMs === undefined ? {} : { checkTimeoutMs: options.ruleCheckTimeoutMs },
+    );
     addFactorySources(standards, { floorplan, work, knowledge });
     if (options.rules !== undefined) standards.add(...options.rules);
     if (options.instructionsFrom !== undefined) {

@@ -199,7 +199,9 @@ export class Scorecards implements AsyncDisposable {
    * description, severity, triggers or check), recording the level changes
    * and a `scorecard.defined` event, so `levelOf` follows the definitions in
    * use without waiting for an event the rules trigger on. An unchanged
-   * scorecard is not re-scored.
+   * scorecard is not re-scored. A rule whose check does not finish within
+   * the standards' `checkTimeoutMs` fails on the lines it checks, so a stuck
+   * check holds the open that long, once per rule, not forever.
    *
    * @throws ValidationError when the options or a scorecard are malformed,
    * two scorecards share an id, or a scorecard names a rule the standards do

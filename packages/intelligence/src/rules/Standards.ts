@@ -59,6 +59,35 @@ export interface CheckScope {
  */
 const RULE_CLOSE_GRACE_MS = 1000;
 
+/** How long one rule's check of one target may take by default before it is aborted and fails. */
+const DEFAULT_RULE_CHECK_TIMEOUT_MS = 30_000;
+
+/** Options of {@link Standards}. */
+export interface StandardsOptions {
+  /**
+   * How long one rule's check of one target may take, in milliseconds (default
+   * 30 seconds; a whole number from 1 to 3,600,000). A check still running then
+   * has its `signal` aborted (reason: a `TimeoutError`) and becomes an `error`
+   * finding of its rule saying it did not finish, so it cannot pass; the rest of
+   * the same `check` call then skips that rule, each of its other targets
+   * getting such a finding, so a stuck rule holds a check (and a factory's
+   * open, which scores its scorecards) once, not once per target.
+   */
+  readonly checkTimeoutMs?: number;
+}
+
+/** A rule check's timeout in milliseconds, as {@link StandardsOptions.checkTimeoutMs} and openFactory take it. */
+export const RuleCheckTimeoutMsSchema = z
+  .number()
+  .int("must be a whole number of milliseconds")
+  .min(1, "must be at least 1 ms")
+  .max(3_600_000, "must be at most an hour (3,600,000 ms)");
+
+const StandardsOptionsSchema = strictInput({ checkTimeoutMs: RuleCheckTimeoutMsSchema.optional() });
+
+/** The rules of one check call that did not finish in time, each with the target it stuck on. */
+type TimedOut = Map<string, TargetRef>;
+
 /**
  * The factory's standards: rules over its targets, grouped in packs, checked
  * on demand, by gates and by scorecards. Rules read the targets their sources
@@ -67,7 +96,9 @@ const RULE_CLOSE_GRACE_MS = 1000;
  * `CLAUDE.md`) apply by path and are never checked.
  *
  * {@link Standards.close} cancels the checks under way: each check's
- * `signal` aborts and its caller gets a `ClosedError` naming the rule.
+ * `signal` aborts and its caller gets a `ClosedError` naming the rule. A
+ * check that takes longer than `checkTimeoutMs` is aborted and fails (see
+ * {@link StandardsOptions.checkTimeoutMs}).
  */
 export class Standards<Context = unknown> {
   readonly #rules = new Map<string, Rule<unknown, Context>>();
@@ -82,8 +113,21 @@ export class Standards<Context = unknown> {
   readonly #underWay = new Map<Promise<void>, () => void>();
   /** Set by {@link Standards.close}: no check starts any more. */
   #closed: ClosedError | undefined;
+  readonly #timeoutMs: number;
 
-  constructor(private readonly context: Context) {}
+  /**
+   * Standards whose rules' checks get `context` (a factory's services).
+   *
+   * @throws ValidationError when `options.checkTimeoutMs` is not a whole number from 1 to 3,600,000.
+   */
+  constructor(
+    private readonly context: Context,
+    options: StandardsOptions = {},
+  ) {
+    this.#timeoutMs =
+      parseInput(StandardsOptionsSchema, options, "standards options").checkTimeoutMs ??
+      DEFAULT_RULE_CHECK_TIMEOUT_MS;
+  }
 
   /** Adds where targets of a kind come from; a later source of the same kind replaces the earlier one. */
   addSource<Target>(source: TargetSource<Target>): this {
@@ -203,6 +247,7 @@ export class Standards<Context = unknown> {
     if (scope.id !== undefined && scope.kind === undefined)
       throw scopeError("kind", `checking one target (id "${scope.id}") needs its kind`);
     const rules = this.#selectRules(scope.rules);
+    const timedOut: TimedOut = new Map();
     const findings: Finding[] = [];
     const kinds = new Set(rules.map((rule) => rule.appliesTo));
     for (const kind of kinds) {
@@ -211,7 +256,7 @@ export class Standards<Context = unknown> {
       if (source === undefined) continue;
       const targets = await this.#targets(source, scope);
       for (const target of targets) {
-        findings.push(...(await this.checkTarget(kind, target, rules)));
+        findings.push(...(await this.#checkTarget(kind, target, rules, timedOut)));
       }
     }
     return findings;
@@ -228,16 +273,7 @@ export class Standards<Context = unknown> {
     target: unknown,
     rules: readonly Rule<unknown, Context>[] = this.rules(),
   ): Promise<Finding[]> {
-    if (this.#closed !== undefined) throw this.#closed;
-    const source = this.#sources.get(kind);
-    const ref: TargetRef = { kind, id: source?.idOf(target) ?? kind };
-    const findings: Finding[] = [];
-    for (const rule of rules) {
-      if (rule.appliesTo !== kind) continue;
-      const violations = await this.#runCheck(rule, target, ref);
-      for (const violation of violations) findings.push(toFinding(rule, violation, ref));
-    }
-    return findings;
+    return this.#checkTarget(kind, target, rules, new Map());
   }
 
   /**
@@ -294,6 +330,43 @@ export class Standards<Context = unknown> {
     return line === undefined ? all : all.filter((target) => linesOfTarget(source, target).includes(line));
   }
 
+  /** {@link Standards.checkTarget}, skipping the rules that timed out earlier in the same check call. */
+  async #checkTarget(
+    kind: string,
+    target: unknown,
+    rules: readonly Rule<unknown, Context>[],
+    timedOut: TimedOut,
+  ): Promise<Finding[]> {
+    if (this.#closed !== undefined) throw this.#closed;
+    const source = this.#sources.get(kind);
+    const ref: TargetRef = { kind, id: source?.idOf(target) ?? kind };
+    const findings: Finding[] = [];
+    for (const rule of rules) {
+      if (rule.appliesTo !== kind) continue;
+      const stuck = timedOut.get(rule.id);
+      const violations =
+        stuck === undefined
+          ? await this.#runCheck(rule, target, ref, timedOut)
+          : [
+              this.#timeoutViolation(
+                rule,
+                `was not run on ${ref.kind} ${ref.id}: it did not finish on ${stuck.kind} ${stuck.id}`,
+              ),
+            ];
+      for (const violation of violations) findings.push(toFinding(rule, violation, ref));
+    }
+    return findings;
+  }
+
+  /** The finding of a rule whose check did not finish in time (`what` says where). */
+  #timeoutViolation(rule: Rule<unknown, Context>, what: string): Violation {
+    return {
+      message: `rule ${rule.id} ${what} within ${this.#timeoutMs} ms, so it cannot pass`,
+      hint: "make the check quicker, or pass its signal on to what it waits for; a check that needs longer: raise checkTimeoutMs (openFactory's ruleCheckTimeoutMs)",
+      severity: "error",
+    };
+  }
+
   #selectRules(ids: readonly string[] | undefined): Rule<unknown, Context>[] {
     if (ids === undefined) return this.rules();
     return ids.map((id, index) => {
@@ -316,11 +389,14 @@ export class Standards<Context = unknown> {
    * Runs one rule's check with its own signal, raced against
    * {@link Standards.close}: a close while it runs aborts the signal and
    * fails it with a ClosedError naming the rule, whatever the check does.
+   * One still running after the timeout is aborted and answered with a
+   * timed-out finding, and its rule noted in `timedOut`.
    */
   async #runCheck(
     rule: Rule<unknown, Context>,
     target: unknown,
     ref: TargetRef,
+    timedOut: TimedOut,
   ): Promise<readonly Violation[]> {
     if (this.#closed !== undefined) throw cancelledError(rule, ref);
     const controller = new AbortController();
@@ -343,8 +419,19 @@ export class Standards<Context = unknown> {
       () => undefined,
     );
     this.#underWay.set(settled, cancel);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.#timeoutMs);
+    });
     try {
-      return await Promise.race([running, cancelled]);
+      const outcome = await Promise.race([running, cancelled, late]);
+      if (outcome !== TIMED_OUT) return outcome;
+      const what = `did not finish checking ${ref.kind} ${ref.id}`;
+      controller.abort(
+        new DOMException(`rule ${rule.id} ${what} within ${this.#timeoutMs} ms`, "TimeoutError"),
+      );
+      timedOut.set(rule.id, ref);
+      return [this.#timeoutViolation(rule, what)];
     } catch (error) {
       if (controller.signal.aborted) throw controller.signal.reason;
       // A broken rule is a finding about the rule, not a crash of every check.
@@ -356,12 +443,15 @@ export class Standards<Context = unknown> {
         },
       ];
     } finally {
+      clearTimeout(timer);
       this.#underWay.delete(settled);
     }
   }
 }
 
-/** A ValidationError about one field of a check's scope. */
+/** What the timer of a rule's check resolves to when the check outlasts the timeout. */
+const TIMED_OUT: unique symbol = Symbol("timed out");
+
 /** The keys a {@link CheckScope} takes: another one (a typo) is refused rather than dropped. */
 const CheckScopeKeysSchema = strictInput({
   kind: z.unknown().optional(),
@@ -370,6 +460,7 @@ const CheckScopeKeysSchema = strictInput({
   rules: z.unknown().optional(),
 });
 
+/** A ValidationError about one field of a check's scope. */
 function scopeError(path: string, message: string): ValidationError {
   return new ValidationError({
     message: `check scope: ${path === "" ? "(root)" : path}: ${message}`,

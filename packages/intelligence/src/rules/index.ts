@@ -24,6 +24,6 @@ export {
   Scorecards,
   type ScorecardsOptions,
 } from "./Scorecard.js";
-export { type CheckScope, Standards, type TargetSource } from "./Standards.js";
+export { type CheckScope, Standards, type StandardsOptions, type TargetSource } from "./Standards.js";
 export { ScorecardDefined, ScorecardLevelChanged } from "./scorecardEvents.js";
 export { type LineScore, scoreLines } from "./scoreLines.js";
