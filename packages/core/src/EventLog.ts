@@ -11,6 +11,7 @@ import {
 } from "./EventStore.js";
 import { formatIssues, ValidationError, validationErrorFromZod } from "./errors.js";
 import { newId } from "./ids.js";
+import { DEFAULT_MAX_EVENT_BYTES, eventSizeIssue, MAX_EVENT_BYTES_CEILING } from "./internal/eventSize.js";
 import { LogSubscription, type SubscribeOptions, type Subscription } from "./internal/LogSubscription.js";
 import { unstorableTextIssues } from "./internal/unstorableText.js";
 import { strictInput } from "./strictInput.js";
@@ -64,6 +65,13 @@ export interface OpenEventLogOptions {
   readonly actor?: string;
   /** Durability of the SQLite file or of a PostgreSQL store opened from a URL, see their options. */
   readonly durability?: "full" | "normal";
+  /**
+   * The most bytes one event may take serialized as UTF-8 JSON, payload and metadata
+   * (id, type, time, actor, subject, causedBy), whatever the store; an append with a
+   * larger event writes nothing. Defaults to {@link DEFAULT_MAX_EVENT_BYTES} (16 MiB);
+   * a positive integer of at most 268,435,456 (256 MiB, about what a PostgreSQL jsonb value holds).
+   */
+  readonly maxEventBytes?: number;
 }
 
 /** The default location of the embedded store, relative to the working directory. */
@@ -81,17 +89,28 @@ export class EventLog implements AsyncDisposable {
   readonly #store: EventStore;
   readonly #clock: Clock;
   readonly #actor: string;
+  readonly #maxEventBytes: number;
   readonly #subscriptions = new Set<LogSubscription>();
 
   /** The event types this log accepts. Register more before appending them. */
   readonly registry: EventRegistry;
 
-  /** Wraps a store; prefer {@link openEventLog}. */
-  constructor(store: EventStore, registry: EventRegistry, clock: Clock = systemClock, actor = "system") {
+  /**
+   * Wraps a store; prefer {@link openEventLog}, which checks its options.
+   * `maxEventBytes` is {@link OpenEventLogOptions.maxEventBytes}.
+   */
+  constructor(
+    store: EventStore,
+    registry: EventRegistry,
+    clock: Clock = systemClock,
+    actor = "system",
+    maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
+  ) {
     this.#store = store;
     this.registry = registry;
     this.#clock = clock;
     this.#actor = actor;
+    this.#maxEventBytes = maxEventBytes;
   }
 
   /**
@@ -115,13 +134,15 @@ export class EventLog implements AsyncDisposable {
    * Text that no store can keep (NUL characters, lone UTF-16 surrogates) is
    * invalid anywhere in an event, so a write that works on SQLite also works on PostgreSQL; so is
    * what JSON cannot hold (a BigInt, arrays and objects nested deeper than 512 levels or holding themselves).
+   * So is an event larger than the log's `maxEventBytes` (16 MiB unless opened with another) serialized.
    *
    * @returns the stored events with their positions, in order.
    * @throws UnknownEventTypeError when a type is not registered.
    * @throws ValidationError naming the event index and field of each bad payload (`events[1].data.title`),
    *   each malformed event field (an unknown key such as `causedby`, an `actor` or `causedBy` that is
    *   not a non-empty string), or each malformed or unknown option (`idempotencyKey` not a non-empty string of at most
-   *   512 characters, `expectedHead` not a non-negative integer).
+   *   512 characters, `expectedHead` not a non-negative integer), or each event over the size limit
+   *   (`events[2]: event "note.added" is 17.50 MiB serialized ..., over the limit of 16 MiB per event`).
    * @throws ConcurrencyConflictError when `expectedHead` is stale.
    * @throws IdempotencyConflictError when the key was used for a different batch.
    * @throws StoreError when the store fails.
@@ -278,8 +299,7 @@ export class EventLog implements AsyncDisposable {
           causedBy: event.causedBy,
           data,
         };
-        problems.push(...unstorableTextIssues(fields, where.slice(0, -1)));
-        prepared.push({
+        const ready: PreparedEvent = {
           id: newId("evt"),
           type: event.type,
           v: version,
@@ -288,7 +308,16 @@ export class EventLog implements AsyncDisposable {
           subject: event.subject,
           data,
           ...(event.causedBy === undefined ? {} : { causedBy: event.causedBy }),
-        });
+        };
+        // Size first: scanning the text of an event of hundreds of MiB takes seconds.
+        const tooLarge = eventSizeIssue(
+          ready,
+          this.#maxEventBytes,
+          where === "" ? "(event)" : where.slice(0, -1),
+        );
+        if (tooLarge !== undefined) problems.push(tooLarge);
+        else problems.push(...unstorableTextIssues(fields, where.slice(0, -1)));
+        prepared.push(ready);
       } catch (error) {
         if (error instanceof ValidationError && batch.length > 1) {
           problems.push(...error.issues.map((issue) => ({ ...issue, path: `${where}${issue.path}` })));
@@ -353,7 +382,13 @@ export async function openEventLog(options: OpenEventLogOptions = {}): Promise<E
   const registry = options.registry ?? new EventRegistry();
   if (options.events !== undefined) registry.register(...options.events);
   const store = typeof options.store === "object" ? options.store : await openDefaultStore(options);
-  return new EventLog(store, registry, options.clock ?? systemClock, options.actor ?? "system");
+  return new EventLog(
+    store,
+    registry,
+    options.clock ?? systemClock,
+    options.actor ?? "system",
+    options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+  );
 }
 
 const position = z.number().int().nonnegative();
@@ -437,6 +472,15 @@ const OpenEventLogOptionsSchema = strictInput({
   clock: objectWith("a clock", "now").optional(),
   actor: z.string().min(1).optional(),
   durability: z.enum(["full", "normal"]).optional(),
+  maxEventBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(
+      MAX_EVENT_BYTES_CEILING,
+      `expected at most ${MAX_EVENT_BYTES_CEILING} (256 MiB, about what a PostgreSQL jsonb value holds)`,
+    )
+    .optional(),
 });
 
 function requestHashOf(prepared: readonly PreparedEvent[]): string {

@@ -192,6 +192,7 @@ export {
   WipLimitError,
 } from "./errors.js";
 export { idTimestamp, isId, newId } from "./ids.js";
+export { DEFAULT_MAX_EVENT_BYTES } from "./internal/eventSize.js";
 export { unstorableTextIssues } from "./internal/unstorableText.js";
 export { createMemoryEventStore } from "./MemoryEventStore.js";
 export {
