@@ -23,6 +23,7 @@ import * as Layer from "effect/Layer";
 import { type ApplyPlanOptions, type ApplyPlanResult, RemoveAllLinesError } from "./applyPlan.js";
 import type { PathOwnership } from "./FloorGraph.js";
 import type { FloorPlan } from "./FloorPlan.js";
+import type { FloorPlanView } from "./FloorPlanView.js";
 import type { HealthOptions, HealthReport } from "./health.js";
 import type { ImpactChange, ImpactOptions, ImpactReport } from "./impact.js";
 import { type OpenFloorPlanOptions, openFloorPlan } from "./openFloorPlan.js";
@@ -66,6 +67,14 @@ export interface FloorPlanShape {
   ) => Effect.Effect<PathOwnership | undefined, ValidationError | ClosedError>;
   /** See {@link FloorPlan.health}; ValidationError for malformed options, ClosedError after close. */
   readonly health: (options?: HealthOptions) => Effect.Effect<HealthReport, ValidationError | ClosedError>;
+  /**
+   * The floor plan as it was at an instant (see {@link FloorPlan.asOf}): a view whose queries
+   * are synchronous. ValidationError for an instant it cannot read, StoreError when the log
+   * cannot be read, ClosedError after close.
+   */
+  readonly asOf: (
+    instant: string | Date,
+  ) => Effect.Effect<FloorPlanView, ValidationError | StoreError | ClosedError>;
   /** Catches up with events other processes appended; succeeds with the log position reached. */
   readonly refresh: Effect.Effect<number, StoreError | ClosedError>;
 }
@@ -89,6 +98,7 @@ const isApplyPlanError: ErrorGuard<ApplyPlanError> = (error): error is ApplyPlan
 const isQueryError = isKernelError("ValidationError", "ClosedError");
 const isImpactError = isKernelError("ValidationError", "NotFoundError", "ClosedError");
 const isRefreshError = isKernelError("StoreError", "ClosedError");
+const isAsOfError = isKernelError("ValidationError", "StoreError", "ClosedError");
 const isOpenError = isKernelError("ValidationError", "StoreError", "ClosedError");
 
 /** Wraps a Promise-face floor plan in the Effect shape. */
@@ -100,6 +110,7 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
     impact: (change, options) => attemptSync(() => floorPlan.impact(change, options), isImpactError),
     explainPath: (path) => attemptSync(() => floorPlan.explainPath(path), isQueryError),
     health: (options) => attemptSync(() => floorPlan.health(options), isQueryError),
+    asOf: (instant) => attempt(() => floorPlan.asOf(instant), isAsOfError),
     refresh: attempt(() => floorPlan.refresh(), isRefreshError),
   };
 }

@@ -1,7 +1,7 @@
 import type { FloorGraph, FloorLineDirectory, PathOwnership, ReachOptions } from "./FloorGraph.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
-import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
+import { type ImpactChange, type ImpactOptions, type ImpactReport, impactAt } from "./impact.js";
 import { PathSchema, parsed } from "./internal/floorPlanInputs.js";
 import type { Plan } from "./Plan.js";
 import { toPlan } from "./toPlan.js";
@@ -121,10 +121,11 @@ export class FloorPlanView implements FloorLineDirectory {
    * The impact a change of lines or paths had then: affected lines ranked, with reasons, and the owners to notify.
    *
    * @throws ValidationError when the change or options are malformed.
-   * @throws NotFoundError (entity `line`) when the change names lines the plan did not have then.
+   * @throws NotFoundError (entity `line`) when the change names lines the plan did not have then
+   *   (`lines[0]: no line "payments" in the floor plan as of 2026-03-05T00:00:00.000Z`).
    */
   impact(change: ImpactChange, options: ImpactOptions = {}): ImpactReport {
-    return impactOf(this.#graph, change, options);
+    return impactAt(this.#graph, change, options, this.at);
   }
 
   /**

@@ -130,28 +130,30 @@ const NAMED_UNKNOWN_LINES = 10;
 const LISTED_KNOWN_LINES = 8;
 
 /**
- * The refusal of a change naming lines the floor plan does not have: each one
- * with its place in `lines` and the known lines near it, or a few of the known
- * lines when it is near none.
+ * The refusal of a change naming lines the floor plan does not have (or did
+ * not have at `asOf`): each one with its place in `lines` and the known lines
+ * near it, or a few of the known lines when it is near none.
  */
 function unknownLinesError(
   unknown: readonly { readonly at: number; readonly line: string }[],
   known: readonly string[],
+  asOf: string | undefined,
 ): NotFoundError {
+  const plan = asOf === undefined ? "the floor plan" : `the floor plan as of ${asOf}`;
   let nearNone = false;
   const named = unknown.slice(0, NAMED_UNKNOWN_LINES).map(({ at, line }) => {
     const near = nearNames(line, known);
     if (near.length === 0) nearNone = true;
     const hint = near.length === 0 ? "" : ` (did you mean ${near.map((id) => `"${id}"`).join(" or ")}?)`;
-    return `lines[${at}]: no line "${line}" in the floor plan${hint}`;
+    return `lines[${at}]: no line "${line}" in ${plan}${hint}`;
   });
   const rest = unknown.length - named.length;
-  if (rest > 0) named.push(`and ${rest} more line(s) not in the floor plan`);
+  if (rest > 0) named.push(`and ${rest} more line(s) not in ${plan}`);
   if (nearNone)
     named.push(
       known.length === 0
-        ? "the floor plan has no lines"
-        : `its lines are ${known.slice(0, LISTED_KNOWN_LINES).join(", ")}${known.length > LISTED_KNOWN_LINES ? `, ... (${known.length} in all)` : ""}`,
+        ? `${plan} ${asOf === undefined ? "has" : "had"} no lines`
+        : `its lines ${asOf === undefined ? "are" : "were"} ${known.slice(0, LISTED_KNOWN_LINES).join(", ")}${known.length > LISTED_KNOWN_LINES ? `, ... (${known.length} in all)` : ""}`,
     );
   const first = unknown[0] ?? { at: 0, line: "" };
   return new NotFoundError({
@@ -174,6 +176,19 @@ function unknownLinesError(
  * `lines` with the known lines near it; `id` and `field` (`lines[2]`) are the first.
  */
 export function impactOf(floor: FloorGraph, change: ImpactChange, options: ImpactOptions = {}): ImpactReport {
+  return impactAt(floor, change, options, undefined);
+}
+
+/**
+ * {@link impactOf} over a plan as it was at `asOf` (an ISO instant), whose
+ * refusal of unknown lines names that instant (`FloorPlanView.impact`).
+ */
+export function impactAt(
+  floor: FloorGraph,
+  change: ImpactChange,
+  options: ImpactOptions,
+  asOf: string | undefined,
+): ImpactReport {
   const parsedChange = ImpactChangeSchema.safeParse(change);
   if (!parsedChange.success)
     throw validationErrorFromZod(parsedChange.error.issues, { subject: "impact change" });
@@ -189,7 +204,7 @@ export function impactOf(floor: FloorGraph, change: ImpactChange, options: Impac
     if (index.indexOf.has(line)) changedPaths.set(line, changedPaths.get(line) ?? []);
     else unknown.push({ at, line });
   }
-  if (unknown.length > 0) throw unknownLinesError(unknown, index.ids);
+  if (unknown.length > 0) throw unknownLinesError(unknown, index.ids, asOf);
   const { byLine, unclaimed } = floor.linesForPaths(parsedChange.data.paths);
   for (const [line, paths] of byLine) changedPaths.set(line, [...(changedPaths.get(line) ?? []), ...paths]);
   const changed: ChangedLine[] = [...changedPaths].map(([line, paths]) => ({

@@ -1,14 +1,16 @@
 /**
- * `factory impact [--since <git-ref>] [paths...]`: the lines a change affects and the owners to notify.
+ * `factory impact [--since <git-ref>] [--as-of <instant>] [paths...]`: the
+ * lines a change affects and the owners to notify, now or as the floor plan
+ * was at an instant.
  *
  * @module
  */
-import { ValidationError } from "@software-factory/core";
-import type { ImpactReport } from "@software-factory/floorplan";
+import { NotFoundError, ValidationError } from "@software-factory/core";
+import { EntityIdSchema, type FloorPlanView, type ImpactReport } from "@software-factory/floorplan";
 import { gitChangedPaths } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { PathsArgument, PositiveIntFlag, parseFlag } from "../flags.js";
+import { NameValue, PathsArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
@@ -31,6 +33,26 @@ export async function changedPaths(ref: string, cwd = process.cwd()): Promise<st
   } catch (error) {
     if (error instanceof ValidationError) throw new UsageError(error.message, { cause: error });
     throw error;
+  }
+}
+
+/**
+ * Refuses a `--line` the floor plan did not have at the instant of `view`, as
+ * `requireLines` refuses one it does not have now.
+ *
+ * @throws UsageError naming the flag when a line is blank or not a line id.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line, the flag and the instant.
+ */
+function requireLinesThen(view: FloorPlanView, lines: readonly string[], flag: string): void {
+  for (const line of lines) {
+    parseFlag(NameValue.pipe(EntityIdSchema), line, flag);
+    if (view.hasLine(line)) continue;
+    throw new NotFoundError({
+      message: `${flag}: no line "${line}" in the floor plan as of ${view.at}`,
+      entity: "line",
+      id: line,
+      field: flag,
+    });
   }
 }
 
@@ -87,10 +109,17 @@ export function registerImpact(program: Command, context: CliContext): void {
       value,
     ])
     .option("--depth <n>", "follow dependents this many edges away", "10")
+    .option(
+      "--as-of <instant>",
+      "as the floor plan was then: a date (2026-03-01, midnight UTC), an instant (2026-03-01T09:00:00Z) or a span back (30d, 12h, 2w)",
+    )
     .action(
       action(context, async ({ options, output }, paths, flags) => {
-        const f = flags as { since?: string; line?: string[]; depth: string };
+        const f = flags as { since?: string; line?: string[]; depth: string; asOf?: string };
         const depth = parseFlag(PositiveIntFlag, f.depth, "--depth");
+        const asOf = f.asOf === undefined ? undefined : parseFlag(SinceFlag, f.asOf, "--as-of");
+        const instant = asOf?.toISOString();
+        const at = instant === undefined ? {} : { asOf: instant };
         const given = repositoryPaths(
           parseFlag(PathsArgument, paths, "<paths>"),
           "<paths>",
@@ -99,18 +128,27 @@ export function registerImpact(program: Command, context: CliContext): void {
         const all = [...given, ...(f.since === undefined ? [] : await changedPaths(f.since))];
         if (all.length === 0 && (f.line ?? []).length === 0) {
           if (f.since !== undefined) {
-            if (options.json) output.json({ changed: [], unclaimedPaths: [], affected: [], notify: [] });
-            else output.line(`no paths changed since ${f.since}`);
+            if (options.json)
+              return output.json({ changed: [], unclaimedPaths: [], affected: [], notify: [], ...at });
+            if (instant !== undefined) output.line(output.style("bold", `as of ${instant}`));
+            output.line(`no paths changed since ${f.since}`);
             return;
           }
           throw new UsageError("impact needs paths, --line or --since");
         }
+        const change = { paths: all, lines: f.line ?? [] };
         const report = await withFactory(options, async (factory) => {
-          await requireLines(factory, f.line ?? [], "--line");
-          return factory.floorplan.impact({ paths: all, lines: f.line ?? [] }, { depth });
+          if (asOf === undefined) {
+            await requireLines(factory, change.lines, "--line");
+            return factory.floorplan.impact(change, { depth });
+          }
+          const view = await factory.floorplan.asOf(asOf);
+          requireLinesThen(view, change.lines, "--line");
+          return view.impact(change, { depth });
         });
-        if (options.json) output.json(report);
-        else printImpact(output, report);
+        if (options.json) return output.json({ ...report, ...at });
+        if (instant !== undefined) output.line(output.style("bold", `as of ${instant}`));
+        printImpact(output, report);
       }),
     );
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { NotFoundError } from "@software-factory/core";
-import type { FloorPlanView, LineInfo } from "@software-factory/floorplan";
+import type { FloorPlan, FloorPlanView, LineInfo } from "@software-factory/floorplan";
 import { gitChangedPaths } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
@@ -29,6 +29,14 @@ function requireLineThen(view: FloorPlanView, line: string, field: string): void
     field,
   });
 }
+
+/** The `asOf` argument of the floorplan tools: answer as the floor plan was at that instant. */
+const AsOfInput = PointInTime.optional().describe(
+  "Answer as the floor plan was then: an ISO date or instant, or a span back (30d, 12h, 2w)",
+);
+
+/** The `asOf` of their answers: the instant answered for. */
+const AsOfOutput = z.string().optional().describe("The instant answered for (UTC), when asOf was given");
 
 /** `who_owns`: the line and owner of repository paths, or the owner and contributors of a line. */
 export const whoOwns = defineTool({
@@ -54,9 +62,7 @@ export const whoOwns = defineTool({
         .describe(
           "Id of a line of the floor plan (factory://floorplan lists them): its owner and contributors",
         ),
-      asOf: PointInTime.optional().describe(
-        "Answer as the floor plan was then: an ISO date or instant, or a span back (30d, 12h, 2w)",
-      ),
+      asOf: AsOfInput,
     })
     .refine((input) => input.paths !== undefined || input.line !== undefined, {
       message: "give paths or line",
@@ -64,7 +70,7 @@ export const whoOwns = defineTool({
   output: z.object({
     paths: z.array(PathOwnerOutput).describe("Each path asked about, in the order given"),
     line: LineOwnersOutput.optional().describe("The line asked about; absent when no line was given"),
-    asOf: z.string().optional().describe("The instant answered for (UTC), when asOf was given"),
+    asOf: AsOfOutput,
   }),
   run: async (factory, input) => {
     await factory.floorplan.refresh();
@@ -143,24 +149,40 @@ export const impactOfChange = defineTool({
         .max(IMPACT_LIMIT_MAX)
         .default(50)
         .describe("Affected lines to report at most, nearest first; cutoff counts the rest"),
+      asOf: AsOfInput,
     })
     // A change of nothing has no impact to assess: an empty answer would read as "affects no line".
     .refine((input) => input.paths.length > 0 || input.lines.length > 0 || input.gitRange !== undefined, {
       message: "give paths, gitRange or lines",
     }),
-  output: ImpactOutput,
+  output: ImpactOutput.extend({ asOf: AsOfOutput }),
   run: async (factory, input) => {
     await factory.floorplan.refresh();
-    // The floor plan refuses unknown lines (E_NOT_FOUND naming each as lines[i], with the known lines near it).
     const paths = input.paths.map((path) => repositoryPath(path));
     if (input.gitRange !== undefined)
       paths.push(...(await gitChangedPaths(input.gitRange, { field: "gitRange" })));
-    return factory.floorplan.impact(
+    const view = input.asOf === undefined ? undefined : await factory.floorplan.asOf(input.asOf);
+    // The floor plan (or the view, naming its instant) refuses unknown lines: E_NOT_FOUND naming each as lines[i].
+    const report = (view ?? factory.floorplan).impact(
       { paths, lines: input.lines },
       { depth: input.depth, limit: input.limit },
     );
+    return view === undefined ? report : { ...report, asOf: view.at };
   },
 });
+
+/** A line of `plan` (known to it) with its direct dependencies and dependents, the first `limit` of each. */
+function lineWithNeighbours(plan: FloorPlan | FloorPlanView, id: string, limit: number) {
+  const line = plan.line(id) as LineInfo;
+  const dependsOn = firstOf(plan.dependencies(id, { transitive: false }), limit);
+  const dependents = firstOf(plan.dependents(id, { transitive: false }), limit);
+  return {
+    ...line,
+    dependsOn: dependsOn.kept,
+    dependents: dependents.kept,
+    omitted: { dependsOn: dependsOn.omitted, dependents: dependents.omitted },
+  };
+}
 
 /** `get_line`: a line of the floor plan with its dependencies, dependents and active work. */
 export const getLine = defineTool({
@@ -186,25 +208,26 @@ export const getLine = defineTool({
       .describe(
         "Dependencies, dependents and active work items to list at most, each; omitted counts the rest",
       ),
+    asOf: AsOfInput.describe(
+      "Answer as the floor plan was then, without activeWork: an ISO date or instant, or a span back (30d, 12h, 2w)",
+    ),
   }),
-  output: LineOutput,
+  output: LineOutput.extend({ asOf: AsOfOutput }),
   run: async (factory, input) => {
+    if (input.asOf !== undefined) {
+      await factory.floorplan.refresh();
+      const view = await factory.floorplan.asOf(input.asOf);
+      requireLineThen(view, input.id, "id");
+      return { ...lineWithNeighbours(view, input.id, input.limit), asOf: view.at };
+    }
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
     await requireLine(factory, input.id, "id");
-    const line = factory.floorplan.line(input.id) as LineInfo;
-    const dependsOn = firstOf(factory.floorplan.dependencies(input.id, { transitive: false }), input.limit);
-    const dependents = firstOf(factory.floorplan.dependents(input.id, { transitive: false }), input.limit);
+    const line = lineWithNeighbours(factory.floorplan, input.id, input.limit);
     const activeWork = firstOf(factory.work.list({ line: input.id, state: "active" }), input.limit);
     return {
       ...line,
-      dependsOn: dependsOn.kept,
-      dependents: dependents.kept,
       activeWork: activeWork.kept.map(({ id, title, stage }) => ({ id, title, stage })),
-      omitted: {
-        dependsOn: dependsOn.omitted,
-        dependents: dependents.omitted,
-        activeWork: activeWork.omitted,
-      },
+      omitted: { ...line.omitted, activeWork: activeWork.omitted },
     };
   },
 });

@@ -54,12 +54,13 @@ export const LineOutput = LineInfoOutput.extend({
   dependents: z.array(ReachedLine).describe("Lines that depend on it directly, the first limit"),
   activeWork: z
     .array(z.looseObject({ id: z.string(), title: z.string(), stage: z.string() }))
-    .describe("Its active work items, the first limit (advance_work_item takes their ids)"),
+    .optional()
+    .describe("Its active work items, the first limit (advance_work_item takes their ids); absent with asOf"),
   omitted: z
     .looseObject({
       dependsOn: z.number(),
       dependents: z.number(),
-      activeWork: z.number(),
+      activeWork: z.number().optional(),
     })
     .describe("How many of each list were left out past limit (0 when the list is whole)"),
 });
