@@ -12,11 +12,16 @@ import {
 import { formatIssues, ValidationError, validationErrorFromZod } from "./errors.js";
 import { newId } from "./ids.js";
 import { DEFAULT_MAX_EVENT_BYTES, eventSizeIssue, MAX_EVENT_BYTES_CEILING } from "./internal/eventSize.js";
-import { LogSubscription, type SubscribeOptions, type Subscription } from "./internal/LogSubscription.js";
+import {
+  LogSubscription,
+  type ReadErrorReport,
+  type SubscribeOptions,
+  type Subscription,
+} from "./internal/LogSubscription.js";
 import { unstorableTextIssues } from "./internal/unstorableText.js";
 import { strictInput } from "./strictInput.js";
 
-export type { SubscribeOptions, Subscription };
+export type { ReadErrorReport, SubscribeOptions, Subscription };
 
 /** An event to append: its type, subject and payload; id and time are filled in by the log. */
 export interface NewEvent<Data = unknown> {
@@ -224,10 +229,12 @@ export class EventLog implements AsyncDisposable {
    * current head unless `after` says otherwise (give 0 to replay everything).
    *
    * If the handler throws, the subscription stops and `onError` is called;
-   * `subscription.position` says what was handled.
+   * `subscription.position` says what was handled. If reading the store
+   * fails, the subscription retries and `onReadError` hears when the failures
+   * start and end.
    *
    * @throws ValidationError naming each malformed or unknown option (`batchSize` not a positive
-   *   integer, a negative `after`, `onError` not a function).
+   *   integer, a negative `after`, `onError` or `onReadError` not a function).
    * @throws ClosedError when the log is closed.
    *
    * @example
@@ -419,6 +426,7 @@ const SubscribeOptionsSchema = strictInput({
   batchSize: z.number().int().positive().optional(),
   keepAlive: z.boolean().optional(),
   onError: z.function().optional(),
+  onReadError: z.function().optional(),
 });
 
 /**

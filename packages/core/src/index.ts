@@ -151,6 +151,7 @@ export {
   type NewEvent,
   type OpenEventLogOptions,
   openEventLog,
+  type ReadErrorReport,
   type SubscribeOptions,
   type Subscription,
 } from "./EventLog.js";

@@ -34,7 +34,7 @@ describe("EventLog.subscribe and readAll options", () => {
       "subscribe options is invalid: after: Too small: expected number to be >=0",
     );
     await expect(log.subscribe(handler, { aftr: 0 } as never)).rejects.toThrow(
-      'subscribe options is invalid: (root): unknown key "aftr"; the keys are after, types, subjects, batchSize, keepAlive, onError',
+      'subscribe options is invalid: (root): unknown key "aftr"; the keys are after, types, subjects, batchSize, keepAlive, onError, onReadError',
     );
     await expect(log.subscribe(handler, { onError: "log" } as never)).rejects.toBeInstanceOf(ValidationError);
     await expect(log.subscribe("handler" as never)).rejects.toThrow(

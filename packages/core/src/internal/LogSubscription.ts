@@ -2,6 +2,29 @@ import type { EventStore, ReadQuery, StoredEvent } from "../EventStore.js";
 
 const RETRY_DELAY_MS = 100;
 
+/** Code of the process warning a subscription emits, by default, when its store's reads start failing. */
+const READ_FAILED_WARNING = "FACTORY_LOG_READ_FAILED";
+/** Code of the process warning a subscription emits, by default, when its store's reads work again. */
+const READ_RECOVERED_WARNING = "FACTORY_LOG_READ_RECOVERED";
+
+/**
+ * What {@link SubscribeOptions.onReadError} is told: a subscription's reads
+ * of its store started failing, or work again after failing.
+ */
+export interface ReadErrorReport {
+  /** `failing` at the first failed read after good ones; `recovered` when a catch-up read runs through after failures. */
+  readonly state: "failing" | "recovered";
+  /** The error of the first failed read (`failing`), or of the last one (`recovered`). */
+  readonly error: unknown;
+  /** Reads that failed in a row: 1 when `failing`, all of them when `recovered`. */
+  readonly failedReads: number;
+  /**
+   * Position up to which events were handled: when `failing`, the events after
+   * it wait until reads work again; when `recovered`, it has caught up to here.
+   */
+  readonly position: number;
+}
+
 /** Options of `EventLog.subscribe`. */
 export interface SubscribeOptions {
   /** Deliver events after this position; defaults to the head when subscribing. */
@@ -16,6 +39,16 @@ export interface SubscribeOptions {
   readonly keepAlive?: boolean;
   /** Called when the handler throws; the subscription has then stopped. Defaults to printing to stderr. */
   readonly onError?: (error: unknown, event: StoredEvent) => void;
+  /**
+   * Called when reading the store fails (the SQLite file corrupt or its table
+   * gone, a PostgreSQL connection refused, a store closed under the log): the
+   * subscription keeps going, retrying from its position every 100 ms, and
+   * this is told once when the failures start (`state: "failing"`) and once
+   * when a read runs through again (`state: "recovered"`), not at every retry.
+   * Defaults to a process warning at each (codes `FACTORY_LOG_READ_FAILED` and
+   * `FACTORY_LOG_READ_RECOVERED`) naming the subscription's types and the error.
+   */
+  readonly onReadError?: (report: ReadErrorReport) => void;
 }
 
 /** A live subscription to the log. */
@@ -46,6 +79,9 @@ export class LogSubscription implements Subscription {
   #again = false;
   #unwatch: (() => void) | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
+  /** Reads failed in a row, and the last one's error: a run of failures is reported at its start and end. */
+  #failedReads = 0;
+  #readError: unknown;
   #resolveStopped!: () => void;
   readonly stopped = new Promise<void>((resolve) => {
     this.#resolveStopped = resolve;
@@ -110,13 +146,45 @@ export class LogSubscription implements Subscription {
       this.#again = false;
       try {
         await this.#drain();
-      } catch {
-        // The store failed to read (a transient lock, a dropped connection):
+      } catch (error) {
+        if (!this.#active) return;
+        // The store failed to read (a transient lock, a dropped connection): say so once, and
         // retry from the same position shortly.
+        this.#readFailed(error);
         setTimeout(() => this.wake(), RETRY_DELAY_MS).unref();
         return;
       }
+      if (this.#failedReads > 0 && this.#active) this.#readRecovered();
     } while (this.#again && this.#active);
+  }
+
+  #readFailed(error: unknown): void {
+    this.#failedReads += 1;
+    this.#readError = error;
+    if (this.#failedReads === 1)
+      this.#report({ state: "failing", error, failedReads: 1, position: this.#position });
+  }
+
+  #readRecovered(): void {
+    const report: ReadErrorReport = {
+      state: "recovered",
+      error: this.#readError,
+      failedReads: this.#failedReads,
+      position: this.#position,
+    };
+    this.#failedReads = 0;
+    this.#readError = undefined;
+    this.#report(report);
+  }
+
+  /** Tells `onReadError` (or warns); one that throws is printed, and the subscription goes on. */
+  #report(report: ReadErrorReport): void {
+    try {
+      if (this.options.onReadError === undefined) warnReadError(report, this.options.types);
+      else this.options.onReadError(report);
+    } catch (error) {
+      console.error("event log subscriber's onReadError failed", error);
+    }
   }
 
   async #drain(): Promise<void> {
@@ -146,6 +214,22 @@ export class LogSubscription implements Subscription {
       if (page.length < limit) this.#position = head;
     }
   }
+}
+
+/** The default of {@link SubscribeOptions.onReadError}: a process warning naming the subscription and the error. */
+function warnReadError(report: ReadErrorReport, types: readonly string[] | undefined): void {
+  const subscription = `event log subscription${types === undefined ? "" : ` to ${types.join(", ")}`}`;
+  const reason = report.error instanceof Error ? report.error.message : String(report.error);
+  if (report.state === "failing")
+    process.emitWarning(
+      `${subscription} cannot read its store after position ${report.position}: ${reason}; it retries every ${RETRY_DELAY_MS} ms and warns again when it reads`,
+      { code: READ_FAILED_WARNING },
+    );
+  else
+    process.emitWarning(
+      `${subscription} reads its store again after ${report.failedReads} failed reads (the last: ${reason}); it has handled the events up to position ${report.position}`,
+      { code: READ_RECOVERED_WARNING },
+    );
 }
 
 function reportHandlerError(error: unknown, event: StoredEvent): void {
