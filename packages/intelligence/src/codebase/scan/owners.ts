@@ -39,10 +39,53 @@ const DEFAULT_MAX_COMMITS = 2000;
 /** Authors that are automation, never proposed as owners. */
 const BOT = /\[bot\]|dependabot|renovate|github-actions/i;
 
+/** The CODEOWNERS file that applies to the folder imported. */
+interface CodeownersPlace {
+  /** Its absolute path. */
+  readonly path: string;
+  /** Its path from the folder imported (`../../.github/CODEOWNERS`), POSIX separators. */
+  readonly file: string;
+  /** The folder's path from the root its patterns are relative to (`packages/pay/`), or empty at that root. */
+  readonly prefix: string;
+}
+
+/**
+ * Finds the CODEOWNERS for the folder imported. In a folder inside a git
+ * repository (a package of a monorepo), the repository's own one (GitHub's
+ * and GitLab's places at its root), whose patterns are relative to the
+ * repository root. Else, or when the repository has none, one in the
+ * folder's own places: outside git the folder is the root, and inside it such
+ * a file (say, kept from before the package moved into the monorepo) still
+ * declares owners, though GitHub does not enforce it.
+ */
+async function codeownersPlace(root: string): Promise<CodeownersPlace | undefined> {
+  let top = "";
+  let prefix = "";
+  try {
+    const { stdout } = await run("git", ["rev-parse", "--show-toplevel", "--show-prefix"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    [top = "", prefix = ""] = stdout.split("\n");
+  } catch {
+    // Not a git work tree: the folder is the root.
+  }
+  const above = top === "" || prefix === "" ? undefined : findCodeowners(top);
+  if (above !== undefined) {
+    const up = "../".repeat(prefix.split("/").filter((segment) => segment !== "").length);
+    return { path: above, file: `${up}${relative(top, above).split(sep).join("/")}`, prefix };
+  }
+  const path = findCodeowners(root);
+  return path === undefined
+    ? undefined
+    : { path, file: relative(root, path).split(sep).join("/"), prefix: "" };
+}
+
 /**
  * The CODEOWNERS proposals: the last rule matching a file directly in the
- * line's root. Lines such a rule covers are listed even when it names no
- * owner (deliberately unowned), so history does not override it.
+ * line's root (its path from the CODEOWNERS file's root). Lines such a rule
+ * covers are listed even when it names no owner (deliberately unowned), so
+ * history does not override it.
  */
 async function fromCodeowners(
   repo: RepoFiles,
@@ -50,13 +93,13 @@ async function fromCodeowners(
 ): Promise<{ owners: ProposedOwner[]; covered: Set<string> }> {
   const owners: ProposedOwner[] = [];
   const covered = new Set<string>();
-  const path = findCodeowners(repo.root);
-  if (path === undefined) return { owners, covered };
-  const file = relative(repo.root, path).split(sep).join("/");
-  const { rules } = parseCodeowners(await readFile(path, "utf8"), file);
+  const place = await codeownersPlace(repo.root);
+  if (place === undefined) return { owners, covered };
+  const { file, prefix } = place;
+  const { rules } = parseCodeowners(await readFile(place.path, "utf8"), file);
   const matchers = rules.map((rule) => ({ rule, test: codeownersMatcher(rule.pattern) }));
   for (const line of lines) {
-    const probe = line.root === "." ? "x" : `${line.root}/x`;
+    const probe = line.root === "." ? `${prefix}x` : `${prefix}${line.root}/x`;
     const match = matchers.findLast(({ test }) => test(probe))?.rule;
     if (match !== undefined) covered.add(line.id);
     const owner = match?.owners[0];
@@ -169,11 +212,15 @@ function operatorIds(emails: readonly string[]): Map<string, string> {
 
 /**
  * Proposes an owner per line. When the repository has a CODEOWNERS file
- * (`.github/`, the root or `docs/`), a line's owner is the first owner of the
- * last rule matching a file in its root (method `codeowners`, confidence 1,
- * detail `rule <pattern> at line N`); the operator id is the slug of the
- * handle without `@` (`@acme/payments` -> `acme-payments`), or of an e-mail
- * owner's local part. A line whose last matching rule names no owner gets none.
+ * (`.github/`, the root, `docs/` or `.gitlab/`), a line's owner is the first
+ * owner of the last rule matching a file in its root (method `codeowners`,
+ * confidence 1, detail `rule <pattern> at line N`). For a folder inside a git
+ * repository, that is the repository's CODEOWNERS, matched against paths from
+ * the repository root (`/packages/pay/` covers the folder `packages/pay`), its
+ * evidence file given from the folder (`../../.github/CODEOWNERS`); one in the
+ * folder's own places counts only when the repository root has none. The
+ * operator id is the slug of the handle without `@` (`@acme/payments` ->
+ * `acme-payments`), or of an e-mail owner's local part. A line whose last matching rule names no owner gets none.
  *
  * Lines no CODEOWNERS rule matches are proposed from git history: one
  * `git log --numstat` over the last `maxCommits` (default 2,000) non-merge
