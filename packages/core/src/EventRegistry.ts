@@ -25,9 +25,10 @@ export type EventData<Definition> =
 /**
  * Defines an event type with the schema its payload must satisfy.
  *
- * @throws ValidationError (path `type` or `version`) when the type is not
- *   dotted words starting lowercase (`line.added`) or the version is not a
- *   positive integer.
+ * @throws ValidationError (path `type`, `schema` or `version`) when the type is not
+ *   dotted words starting lowercase (`line.added`), the schema is no zod schema
+ *   (a plain object, a JSON Schema: convert that with `z.fromJSONSchema`), or the
+ *   version is not a positive integer.
  * @example
  * ```ts
  * const LineAdded = defineEvent("line.added", z.object({ title: z.string() }));
@@ -42,6 +43,13 @@ export function defineEvent<Type extends string, Schema extends z.ZodType>(
     throw invalidDefinition(
       "type",
       `event type ${JSON.stringify(type)} must be dotted words, as in line.added`,
+    );
+  }
+  const notZod = notZodSchema(schema);
+  if (notZod !== undefined) {
+    throw invalidDefinition(
+      "schema",
+      `event "${type}" schema must be a zod schema, as z.object({ ... }); got ${notZod}`,
     );
   }
   const version = options.version ?? 1;
@@ -144,4 +152,23 @@ export class EventRegistry {
 function invalidDefinition(path: string, message: string): ValidationError {
   const issues = [{ path, message }];
   return new ValidationError({ message: formatIssues("event definition", issues), issues });
+}
+
+/**
+ * What a schema given to {@link defineEvent} is when it is no zod schema
+ * (`a plain object`), or undefined when it is one: an object with the
+ * `safeParse` the registry validates payloads with.
+ */
+function notZodSchema(schema: unknown): string | undefined {
+  if (typeof schema !== "object" || schema === null) {
+    return schema === null ? "null" : typeof schema === "undefined" ? "undefined" : `a ${typeof schema}`;
+  }
+  if (typeof (schema as { safeParse?: unknown }).safeParse === "function") return undefined;
+  if ("_zod" in schema) return 'a zod core schema, which has no safeParse method; use a schema from "zod"';
+  if (Array.isArray(schema)) return "an array";
+  const keys = Object.keys(schema);
+  if (["$schema", "type", "properties"].some((key) => keys.includes(key))) {
+    return "a JSON Schema; convert it with z.fromJSONSchema(schema)";
+  }
+  return "a plain object";
 }
