@@ -1,10 +1,11 @@
 /**
  * The folder of a factory that a command creates (`init`, `plan apply`,
- * `import ...`, `mcp --init`), made before the factory is opened in it.
+ * `import ...`, `mcp --init`), made before the factory is opened in it, and
+ * the claim of `factory init` on a new factory's SQLite file.
  *
  * @module
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { whyNotWritten } from "./exportFiles.js";
 
@@ -52,5 +53,27 @@ export function makeFactoryFolder(folder: string, factory = folder): void {
       if ((error as NodeJS.ErrnoException).code === "EEXIST" && existsSync(path)) continue;
       throw new FactoryFolderError(resolve(factory), error);
     }
+  }
+}
+
+/**
+ * Makes the SQLite file of a new factory, empty, and the folders above it:
+ * true when this call made the file, false when it was there. The file is
+ * made with the exclusive flag, so of several processes creating the same
+ * factory at once (`factory init` run in parallel on a new folder) exactly
+ * one is told it made it. An empty file is an empty database to SQLite: the
+ * first open of the factory gives it its tables. `factory` is the factory the
+ * error names (its folder, or its `--store` file).
+ *
+ * @throws FactoryFolderError naming `factory` when the folder or the file cannot be made.
+ */
+export function claimFactoryFile(file: string, factory: string): boolean {
+  makeFactoryFolder(dirname(file), factory);
+  try {
+    closeSync(openSync(file, "wx"));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw new FactoryFolderError(resolve(factory), error);
   }
 }

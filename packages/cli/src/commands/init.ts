@@ -4,15 +4,16 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { loadFactoryYaml } from "@software-factory/floorplan";
 import { FACTORY_FOLDER } from "@software-factory/intelligence";
 import type { Command } from "commander";
-import { redactStore } from "../flags.js";
+import { claimFactoryFile } from "../factoryFolder.js";
+import { isPostgresStore, redactStore } from "../flags.js";
 import { requireSource } from "../knownValues.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
-import { findFactory, withFactory } from "../Session.js";
+import { findFactory, type GlobalOptions, withFactory } from "../Session.js";
 
 /** Registers `factory init`. */
 export function registerInit(program: Command, context: CliContext): void {
@@ -30,8 +31,8 @@ export function registerInit(program: Command, context: CliContext): void {
         if (plan !== undefined && (plan === "" || !existsSync(resolve(plan))))
           requireSource(plan, "file", "--plan");
         const floorPlan = plan === undefined ? undefined : { file: plan, plan: await loadFactoryYaml(plan) };
-        // Asked before opening, which creates it: an existing factory may be empty (position 0).
-        const existed = (await findFactory(options)).found;
+        // Decided before opening, which would create it: an existing factory may be empty (position 0).
+        const existed = !(await createsFactory(options, dir));
         const result = await withFactory(options, async (factory) => {
           if (floorPlan === undefined) return { changes: 0, position: await factory.log.head() };
           const applied = await factory.floorplan.applyPlan(floorPlan.plan, {
@@ -59,4 +60,16 @@ export function registerInit(program: Command, context: CliContext): void {
           );
       }),
     );
+}
+
+/**
+ * Whether this run creates the factory: it makes the SQLite file (`--store`,
+ * else `<dir>/factory.db`) with the exclusive flag, so of several inits at
+ * once on a new folder exactly one does. A PostgreSQL schema is asked whether
+ * it holds a factory.
+ */
+async function createsFactory(options: GlobalOptions, dir: string): Promise<boolean> {
+  const store = options.store;
+  if (store !== undefined && isPostgresStore(store)) return !(await findFactory(options)).found;
+  return claimFactoryFile(store ?? join(dir, "factory.db"), store ?? dir);
 }
