@@ -56,6 +56,24 @@ const OptionsSchema = strictInput({
   retryDelayMs: z.number().int().min(0).optional(),
 });
 
+/** A token count: a whole number, 0 or more. */
+const TokenCount = z.number().int().nonnegative();
+
+/**
+ * A reply's `usage`, or undefined when it is missing, `null` or malformed
+ * (some servers, as older llama.cpp and vLLM builds, leave out or null a
+ * field): it is bookkeeping, never a reason to drop a usable reply.
+ * `total_tokens` left out is prompt plus completion tokens.
+ */
+const UsageSchema = z
+  .object({
+    prompt_tokens: TokenCount,
+    completion_tokens: TokenCount,
+    total_tokens: TokenCount.optional().catch(undefined),
+  })
+  .optional()
+  .catch(undefined);
+
 /** The part of a `chat.completion` reply the provider reads. */
 const CompletionSchema = z.object({
   model: z.string().optional(),
@@ -70,9 +88,7 @@ const CompletionSchema = z.object({
       }),
     )
     .min(1),
-  usage: z
-    .object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() })
-    .optional(),
+  usage: UsageSchema,
 });
 
 const MAX_BACKOFF_MS = 8_000;
@@ -91,7 +107,10 @@ function endpointOf(baseUrl: string): string {
  * `response_format: { type: "json_schema" }` and the reply is validated
  * against the schema. HTTP 429 and 5xx are retried with bounded exponential
  * backoff; every failure becomes a typed error whose message names the URL
- * (never the key) and what to change.
+ * (never the key) and what to change. A reply's `usage` is read when it has
+ * whole prompt and completion token counts (its total, when left out, is
+ * their sum); a missing, `null` or malformed one gives `usage: undefined`
+ * and does not fail the reply.
  *
  * @throws ValidationError when the options are malformed.
  * @example
@@ -309,7 +328,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
             : ({
                 promptTokens: usage.prompt_tokens,
                 completionTokens: usage.completion_tokens,
-                totalTokens: usage.total_tokens,
+                totalTokens: usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens,
               } satisfies ModelUsage),
       };
     },
