@@ -64,10 +64,16 @@ export interface EventStore {
   /** Short adapter name for messages (`sqlite`, `memory`). */
   readonly kind: string;
   /**
+   * True when the store was opened read-only: it reads as any other, and
+   * refuses every append with a `ReadOnlyError` (unset: it may be written).
+   */
+  readonly readOnly?: boolean;
+  /**
    * Stores a batch atomically and returns it with positions.
    *
    * @throws ConcurrencyConflictError when `expectedHead` is set and differs from the head.
    * @throws IdempotencyConflictError when the key was used before with a different `requestHash`.
+   * @throws ReadOnlyError when the store was opened read-only.
    * @throws StoreError when the store fails.
    */
   append(events: readonly PreparedEvent[], options: StoreAppendOptions): Promise<StoredEvent[]>;

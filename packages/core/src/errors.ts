@@ -90,6 +90,22 @@ export class StoreError extends Data.TaggedError("StoreError")<{
   readonly code = "E_STORE";
 }
 
+/**
+ * A write was refused because the factory (its store) is open read-only: the
+ * folder or the database file cannot be written by this process (a CI
+ * artifact, another user's folder, a read-only mount), or it was opened with
+ * `readOnly: true`. Reading works; nothing was written.
+ */
+export class ReadOnlyError extends Data.TaggedError("ReadOnlyError")<{
+  /** Names the read-only folder or file, why it is read-only, and what was refused. */
+  readonly message: string;
+  /** The folder or file that is read-only. */
+  readonly path: string;
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_READ_ONLY";
+}
+
 /** A resource was used after `close()`. */
 export class ClosedError extends Data.TaggedError("ClosedError")<{
   /** Names the closed resource (`the event store at ./factory.db is closed`). */
@@ -204,6 +220,7 @@ export type FactoryError =
   | IdempotencyConflictError
   | SchemaVersionError
   | StoreError
+  | ReadOnlyError
   | ClosedError
   | NotFoundError
   | IllegalTransitionError
@@ -219,6 +236,7 @@ const FACTORY_ERROR_TAGS: ReadonlySet<string> = new Set<FactoryError["_tag"]>([
   "IdempotencyConflictError",
   "SchemaVersionError",
   "StoreError",
+  "ReadOnlyError",
   "ClosedError",
   "NotFoundError",
   "IllegalTransitionError",

@@ -131,6 +131,7 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#projection = new KnowledgeProjection({
       log: options.log,
       dir: options.dir,
+      saveCaches: options.saveCaches ?? true,
       index,
       checkpointEvery: options.checkpointEvery ?? 1000,
     });

@@ -49,6 +49,12 @@ export interface OpenKnowledgeBaseOptions {
   /** Save the caches after this many folded events (default 1,000). */
   readonly checkpointEvery?: number;
   /**
+   * Whether the caches in `dir` are saved, at checkpoints and on close
+   * (default `true`). `false` reads them and never writes to `dir`: for a
+   * factory opened read-only, whose folder must stay as it is.
+   */
+  readonly saveCaches?: boolean;
+  /**
    * When the caches are loaded and the log folded: `"open"` (default) before
    * {@link openKnowledgeBase} resolves, or `"first-use"` on the first call that
    * reads or writes, so a process that never touches knowledge (a command about

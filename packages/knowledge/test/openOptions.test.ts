@@ -59,7 +59,7 @@ const cases: [options: Untyped, path: string, message: string][] = [
   [
     { cacheDir: "x" },
     "cacheDir",
-    "unknown option; the options are log, dir, embedder, chunking, vectorIndex, fusion, lines, checkpointEvery, load",
+    "unknown option; the options are log, dir, embedder, chunking, vectorIndex, fusion, lines, checkpointEvery, load, saveCaches",
   ],
 ];
 

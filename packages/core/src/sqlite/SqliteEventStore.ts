@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import {
@@ -9,10 +9,17 @@ import {
   type StoreAppendOptions,
   type StoredEvent,
 } from "../EventStore.js";
-import { ClosedError, ConcurrencyConflictError, SchemaVersionError, StoreError } from "../errors.js";
+import {
+  ClosedError,
+  ConcurrencyConflictError,
+  ReadOnlyError,
+  SchemaVersionError,
+  StoreError,
+} from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { appendTurn, heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
-import { migrate, SQLITE_SCHEMA_VERSION } from "./migrations.js";
+import { checkSchema, migrate, SQLITE_SCHEMA_VERSION } from "./migrations.js";
+import { openReadOnlyDatabase, type ReadOnlyReason, whyNotWritable } from "./readOnlyDatabase.js";
 
 /** Options of {@link openSqliteEventStore}. */
 export interface SqliteEventStoreOptions {
@@ -31,6 +38,19 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** How often watchers poll for commits by other processes, in ms (default 50). */
   readonly pollIntervalMs?: number;
+  /**
+   * Opens the file for reading only: an append is refused with a
+   * `ReadOnlyError`, and nothing is written to the file or its folder (no
+   * `-wal` or `-shm` file is made). Without it the store opens read-only by
+   * itself when this process may not write the file or its folder (a CI
+   * artifact, another user's folder, a read-only mount), else read-write.
+   *
+   * Read-only, a file no process has open (it has no `-wal` and `-shm`
+   * beside it) is read into memory as it is when opened, and later commits
+   * by others are not seen; one a writer has open is read through its
+   * `-wal`, and every commit is seen.
+   */
+  readonly readOnly?: boolean;
 }
 
 interface EventRow {
@@ -113,15 +133,38 @@ let memoryDatabases = 0;
  * twice, or a link to it) share a write's turn: an attempt holding it through
  * one appends through another in that turn, on the connection that holds it.
  *
+ * Opened read-only (see {@link SqliteEventStoreOptions.readOnly}), it reads
+ * as any other and refuses every append with a `ReadOnlyError` naming the
+ * read-only folder or file.
+ *
  * @throws SchemaVersionError when the file was written by a newer SDK.
- * @throws StoreError when the file cannot be opened or is not a factory database.
+ * @throws ReadOnlyError when the file does not exist and its folder cannot be written.
+ * @throws StoreError when the file cannot be opened or is not a factory
+ * database, or (read-only) it does not exist or needs a migration.
  * @example
  * ```ts
  * const store = openSqliteEventStore({ path: ".factory/factory.db" });
  * ```
  */
 export function openSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
-  const db = openDatabase(options);
+  const readOnly: ReadOnlyReason | undefined =
+    options.readOnly === true
+      ? { path: options.path, why: "it was opened read-only (readOnly: true)" }
+      : whyNotWritable(options.path);
+  if (readOnly !== undefined && options.readOnly !== true && !existsSync(options.path))
+    throw new ReadOnlyError({
+      message: `cannot create the event store at ${options.path}: ${readOnly.why}; nothing was written`,
+      path: readOnly.path,
+    });
+  const db = readOnly === undefined ? openDatabase(options) : openReadOnly(options.path);
+  /** Refuses a write to a read-only store, before anything is done. */
+  const refuseWrites = (): void => {
+    if (readOnly === undefined) return;
+    throw new ReadOnlyError({
+      message: `cannot write to the event store at ${options.path}: ${readOnly.why}; it can be read, and nothing was written`,
+      path: readOnly.path,
+    });
+  };
   const statements = {
     head: db.prepare<[], { head: number | null }>("SELECT MAX(seq) AS head FROM events"),
     insert: db.prepare(
@@ -157,6 +200,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     order: `sqlite:${file}`,
     async take() {
       ensureOpen();
+      refuseWrites();
       const borrowed = borrowedTurn(file, turns);
       if (borrowed !== undefined) return borrowed;
       // Checked again after each wait, in the same step as the BEGIN: another write may have taken it meanwhile.
@@ -252,8 +296,10 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
 
   return {
     kind: "sqlite",
+    readOnly: readOnly !== undefined,
     async append(batch, appendOptions) {
       ensureOpen();
+      refuseWrites();
       const borrowed = borrowedTurn(file, turns);
       const turn = borrowed ?? (await appendTurn(turns));
       // As in `take`: the append runs in the same step as the last check.
@@ -343,6 +389,23 @@ function openDatabase(options: SqliteEventStoreOptions): Database.Database {
     if (error instanceof SchemaVersionError) throw error;
     throw new StoreError({
       message: `cannot open the event store at ${options.path}: ${describe(error)}`,
+      cause: error,
+    });
+  }
+}
+
+/** Opens a store's file for reading only (see `openReadOnlyDatabase`), writing nothing. */
+function openReadOnly(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = openReadOnlyDatabase(path);
+    checkSchema(db, path);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof SchemaVersionError) throw error;
+    throw new StoreError({
+      message: `cannot open the event store at ${path} read-only: ${describe(error)}`,
       cause: error,
     });
   }

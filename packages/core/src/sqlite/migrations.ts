@@ -45,6 +45,46 @@ function refuseForeignDatabase(db: Database.Database): void {
   );
 }
 
+/** The schema version a database holds (0 when it has none). */
+function schemaVersion(db: Database.Database): number {
+  const row = db
+    .prepare<[], { version: number | null }>("SELECT MAX(version) AS version FROM schema_version")
+    .get();
+  return row?.version ?? 0;
+}
+
+/** The refusal of a database newer than this code. */
+function newerSchema(path: string, found: number): SchemaVersionError {
+  return new SchemaVersionError({
+    message: `${path} has schema version ${found}, newer than the ${SQLITE_SCHEMA_VERSION} this SDK supports; upgrade @software-factory/core`,
+    found,
+    supported: SQLITE_SCHEMA_VERSION,
+  });
+}
+
+/**
+ * Checks, writing nothing, that a database opened read-only is a factory's
+ * log this code reads as it is: one that needs a migration cannot have it.
+ *
+ * @throws SchemaVersionError when the file is newer than this code.
+ */
+export function checkSchema(db: Database.Database, path: string): void {
+  refuseForeignDatabase(db);
+  const hasVersions = db
+    .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'")
+    .get();
+  const current = hasVersions === undefined ? 0 : schemaVersion(db);
+  if (current > SQLITE_SCHEMA_VERSION) throw newerSchema(path, current);
+  if (current === 0)
+    throw new Error(
+      "it holds no factory log yet, and a read-only file cannot be set up as one; create the factory where it can be written",
+    );
+  if (current < SQLITE_SCHEMA_VERSION)
+    throw new Error(
+      `it has schema version ${current}, older than the ${SQLITE_SCHEMA_VERSION} this SDK reads, and a read-only file cannot be upgraded; open it once where it can be written`,
+    );
+}
+
 /**
  * Brings a database up to {@link SQLITE_SCHEMA_VERSION}, in one immediate
  * transaction so two processes opening a new file at once migrate it once.
@@ -57,17 +97,8 @@ export function migrate(db: Database.Database, path: string): void {
     db.exec(
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
     );
-    const row = db
-      .prepare<[], { version: number | null }>("SELECT MAX(version) AS version FROM schema_version")
-      .get();
-    const current = row?.version ?? 0;
-    if (current > SQLITE_SCHEMA_VERSION) {
-      throw new SchemaVersionError({
-        message: `${path} has schema version ${current}, newer than the ${SQLITE_SCHEMA_VERSION} this SDK supports; upgrade @software-factory/core`,
-        found: current,
-        supported: SQLITE_SCHEMA_VERSION,
-      });
-    }
+    const current = schemaVersion(db);
+    if (current > SQLITE_SCHEMA_VERSION) throw newerSchema(path, current);
     const record = db.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)");
     for (let version = current + 1; version <= SQLITE_SCHEMA_VERSION; version++) {
       db.exec(MIGRATIONS[version - 1] ?? "");

@@ -16,6 +16,7 @@ import {
   openAssemblyLine,
   openEventLog,
   type PipelineInput,
+  ReadOnlyError,
   type StoredEvent,
   strictInput,
   ValidationError,
@@ -45,6 +46,7 @@ import { safeLoadSkillsDir } from "../skills/skillFolders.js";
 import { buildContextPack, type ContextPack, type ContextRequest } from "./contextPack.js";
 import { loadTokenCounter, type TokenCounter } from "./contextPackTokens.js";
 import { factoryRouter, type RouteInput } from "./factoryRouter.js";
+import { isReadOnlyFolder, refuseAppends } from "./readOnlyFactory.js";
 
 /** Options of {@link openFactory}. */
 export interface OpenFactoryOptions {
@@ -110,6 +112,18 @@ export interface OpenFactoryOptions {
   readonly actor?: string;
   /** SQLite durability (default `full`: every write is on disk when acknowledged). */
   readonly durability?: "full" | "normal";
+  /**
+   * Opens the factory for reading only (default `false`): every part reads
+   * as usual, every write (an append, a capture, a skill run) is refused
+   * with a `ReadOnlyError`, and nothing is written to the folder, its caches
+   * included, nor to the SQLite file (no `-wal` or `-shm` file is made); a
+   * PostgreSQL store or a store object has its appends refused. Without it,
+   * a factory whose folder or SQLite file this process may not write (a CI
+   * artifact, another user's folder, a read-only mount) opens read-only by
+   * itself. Read-only, no automation runs: `automations` are refused with a
+   * `ReadOnlyError`, and the scorecards' levels are read but not re-evaluated.
+   */
+  readonly readOnly?: boolean;
   /**
    * The clock that stamps every event the factory writes (default: the
    * machine's). Give a `manualClock` to make the history deterministic in
@@ -221,6 +235,7 @@ const OpenFactoryOptionsSchema = strictInput({
   skillClaimLeaseMs: ClaimLeaseMsSchema.optional(),
   actor: z.string().min(1, "must name who writes").optional(),
   durability: z.enum(["full", "normal"]).optional(),
+  readOnly: z.boolean({ error: "must be true or false" }).optional(),
   clock: z
     .custom<Clock>(
       (value) => typeof (value as { now?: unknown } | null | undefined)?.now === "function",
@@ -245,6 +260,12 @@ const OpenFactoryOptionsSchema = strictInput({
 export interface Factory extends AsyncDisposable {
   /** Absolute folder of the factory. */
   readonly dir: string;
+  /**
+   * Whether the factory is open read-only (asked with `readOnly`, or its
+   * folder or SQLite file cannot be written by this process): reads work,
+   * and every write is refused with a `ReadOnlyError`.
+   */
+  readonly readOnly: boolean;
   /** The ordered, append-only event log every part is folded from. */
   readonly log: EventLog;
   /** Documents with provenance, revisions and time; hybrid search. */
@@ -313,11 +334,15 @@ export interface Factory extends AsyncDisposable {
  * and documents naming a line or operator it lacks are refused with a
  * `NotFoundError` before anything is written. The folder keeps the derived
  * indexes in `cache/`, which holds a `.gitignore` ignoring all of it: a
- * factory folder kept in a repository never has its caches committed.
+ * factory folder kept in a repository never has its caches committed. A
+ * folder or SQLite file this process may not write opens read-only (see
+ * {@link OpenFactoryOptions.readOnly}).
  *
  * @throws ValidationError when an option is malformed or unknown, two skills
  * share a name, or `FACTORY_DATABASE_URL` (read when no `store` is given) is
  * no `postgres://` URL (the message names the option, the name or the variable).
+ * @throws ReadOnlyError when `automations` are given to a factory that opens
+ * read-only, or the factory does not exist and its folder cannot be written.
  * @example
  * ```ts
  * const factory = await openFactory({ dir: ".factory" });
@@ -329,21 +354,42 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
   parseInput(OpenFactoryOptionsSchema, options, "openFactory options");
   const dir = resolve(options.dir ?? ".factory");
   const model = options.model ?? modelFromEnv();
-  const store = storeOf(options.store, dir);
-  mkdirSync(dir, { recursive: true });
-  ignoreCaches(join(dir, "cache"));
+  const where = storeOf(options.store, dir);
+  // Nothing is written to a folder opened read-only or that this process may not write: its caches are only read.
+  const keepFolder = options.readOnly === true || isReadOnlyFolder(dir);
+  if (!keepFolder) {
+    mkdirSync(dir, { recursive: true });
+    ignoreCaches(join(dir, "cache"));
+  }
+  const store = await openStore(where, options);
+  const readOnly = typeof store === "object" && store.readOnly === true;
+  if (readOnly && (options.automations?.length ?? 0) > 0) {
+    await (store as EventStore).close();
+    throw new ReadOnlyError({
+      message: `cannot run automations on the factory at ${dir}: it is open read-only, and an automation records each event it handles; open it where it can be written, or without automations`,
+      path: dir,
+    });
+  }
   const log = await openEventLog({
-    ...store,
+    store,
     ...(options.actor === undefined ? {} : { actor: options.actor }),
     ...(options.durability === undefined ? {} : { durability: options.durability }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+  }).catch(async (error: unknown) => {
+    if (typeof store === "object") await store.close();
+    throw error;
   });
   const opened: { close(): Promise<void> }[] = [log];
   try {
     const fromEnv = options.embedder === undefined ? await embedderFromEnv() : undefined;
     if (fromEnv !== undefined) opened.push(fromEnv);
     const embedder = options.embedder ?? fromEnv?.embedder;
-    const floorplan = await openFloorPlan({ log, cacheDir: join(dir, "cache", "floorplan") });
+    // The floor plan saves its snapshot only when it folded events after it; in a folder this process may
+    // not write that save fails writing nothing, so only a factory asked to be read-only goes without it.
+    const floorplan = await openFloorPlan({
+      log,
+      ...(options.readOnly === true ? {} : { cacheDir: join(dir, "cache", "floorplan") }),
+    });
     opened.push(floorplan);
     const work = await openAssemblyLine({
       log,
@@ -355,6 +401,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     const knowledge = await openKnowledgeBase({
       log,
       dir: join(dir, "cache", "knowledge"),
+      saveCaches: !keepFolder,
       // Documents linked to lines the floor plan lacks are refused, as work on them is.
       lines: floorplan,
       ...(embedder === undefined ? {} : { embedder }),
@@ -365,6 +412,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     const inbox = await Inbox.open(log);
     const factory: Factory = {
       dir,
+      readOnly,
       log,
       knowledge,
       floorplan,
@@ -424,10 +472,13 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     skills.addInstructions(...loaded.skills).addProblems(...loaded.problems);
     (factory as { skills: SkillRegistry<Factory> }).skills = skills;
     if (options.events !== undefined) log.registry.register(...options.events);
-    const automations = [
-      ...(options.automations ?? []),
-      ...(scorecards.triggers().length > 0 ? [scorecards.automation() as Automation<Factory>] : []),
-    ];
+    // A read-only factory records nothing, so it runs no automation: its scorecards' levels are only read.
+    const automations = readOnly
+      ? []
+      : [
+          ...(options.automations ?? []),
+          ...(scorecards.triggers().length > 0 ? [scorecards.automation() as Automation<Factory>] : []),
+        ];
     if (automations.length > 0) {
       (factory as { automations: AutomationRunner }).automations = await startAutomations({
         log,
@@ -459,6 +510,31 @@ function storeOf(
     });
   }
   return { store: url };
+}
+
+/**
+ * Opens the store of the log named by {@link storeOf}: the SQLite file
+ * (read-only when asked, or when this process may not write it or its
+ * folder), else the given store or URL, whose appends are refused when
+ * `readOnly` is asked (a URL is then opened here, as the log would).
+ */
+async function openStore(
+  where: { store: string | EventStore } | { path: string },
+  options: Pick<OpenFactoryOptions, "readOnly" | "durability">,
+): Promise<string | EventStore> {
+  const readOnly = options.readOnly === true;
+  if ("path" in where) {
+    const { openSqliteEventStore } = await import("@software-factory/core/sqlite");
+    return openSqliteEventStore({
+      path: where.path,
+      readOnly,
+      ...(options.durability === undefined ? {} : { durability: options.durability }),
+    });
+  }
+  if (!readOnly) return where.store;
+  if (typeof where.store === "object") return refuseAppends(where.store, `the ${where.store.kind} store`);
+  const { openPostgresEventStore } = await import("@software-factory/core/postgres");
+  return refuseAppends(await openPostgresEventStore({ url: where.store }), "the PostgreSQL store");
 }
 
 /**

@@ -25,6 +25,8 @@ export interface KnowledgeProjectionOptions {
   readonly log: EventLog;
   /** Folder of the caches; without one, every process folds the whole log. */
   readonly dir: string | undefined;
+  /** Whether the caches are saved to `dir` (else only read from it). */
+  readonly saveCaches: boolean;
   /** The chunk indexes kept current with the documents. */
   readonly index: ChunkIndex;
   /** Events folded between two saves of the caches. */
@@ -39,6 +41,7 @@ export interface KnowledgeProjectionOptions {
 export class KnowledgeProjection {
   readonly #log: EventLog;
   readonly #dir: string | undefined;
+  readonly #writeCaches: boolean;
   readonly #index: ChunkIndex;
   readonly #checkpointEvery: number;
   #documents = new DocumentStore();
@@ -59,6 +62,7 @@ export class KnowledgeProjection {
   constructor(options: KnowledgeProjectionOptions) {
     this.#log = options.log;
     this.#dir = options.dir;
+    this.#writeCaches = options.saveCaches;
     this.#index = options.index;
     this.#checkpointEvery = options.checkpointEvery;
   }
@@ -200,11 +204,12 @@ export class KnowledgeProjection {
    * disk stay as they are: older, and still true of the log. Caches that
    * cannot be written (the folder is not writable, the disk is full) never
    * fail a sync or a close: the next open folds the log after the caches it
-   * finds, or the whole log.
+   * finds, or the whole log. Caches that must not be saved (`saveCaches`
+   * false) never are.
    */
   async #saveCaches(): Promise<void> {
     this.#sinceCheckpoint = 0;
-    if (this.#dir === undefined) return;
+    if (this.#dir === undefined || !this.#writeCaches) return;
     const position = this.position;
     const stamp = await logStampAt(this.#log, position).catch(() => undefined);
     if (stamp === undefined || position !== this.position) return;

@@ -71,6 +71,7 @@ export const OpenOptionsSchema = optionsOf({
   lines: z.object({ hasLine: callable, refresh: callable.optional() }).optional(),
   checkpointEvery: wholeNumber(1).optional(),
   load: z.enum(["open", "first-use"]).optional(),
+  saveCaches: z.boolean({ error: (issue) => `must be true or false, got ${shown(issue.input)}` }).optional(),
 });
 
 /**

@@ -1,0 +1,47 @@
+/**
+ * What opening a factory read-only takes besides its store: telling a folder
+ * this process may not write, and refusing the appends of a store that has
+ * no read-only mode of its own.
+ *
+ * @module
+ */
+import { accessSync, constants, existsSync } from "node:fs";
+import { type EventStore, ReadOnlyError } from "@software-factory/core";
+
+/**
+ * Whether `dir` exists and this process may not write it (permission
+ * denied, a read-only mount): then nothing is written to it, the caches
+ * included.
+ */
+export function isReadOnlyFolder(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  try {
+    accessSync(dir, constants.W_OK);
+    return false;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "EACCES" || code === "EPERM" || code === "EROFS";
+  }
+}
+
+/**
+ * `store` with every append refused by a {@link ReadOnlyError} naming
+ * `where`: a factory opened with `readOnly` over a store that is not its
+ * SQLite file (a PostgreSQL URL, a store object). Reads go to `store`.
+ */
+export function refuseAppends(store: EventStore, where: string): EventStore {
+  return {
+    kind: store.kind,
+    readOnly: true,
+    append: async () => {
+      throw new ReadOnlyError({
+        message: `cannot write to ${where}: the factory was opened read-only (readOnly: true); it can be read, and nothing was written`,
+        path: where,
+      });
+    },
+    read: (query) => store.read(query),
+    head: () => store.head(),
+    watch: (listener) => store.watch(listener),
+    close: () => store.close(),
+  };
+}
