@@ -7,6 +7,7 @@ import { type Clock, type StoredEvent, systemClock } from "@software-factory/cor
 import {
   DocumentCaptured,
   DocumentLinked,
+  DocumentMoved,
   DocumentRetracted,
   DocumentRevised,
   DocumentSuperseded,
@@ -38,6 +39,20 @@ export interface Revision {
   /** The decision's fields, for a decision document; absent otherwise. */
   readonly decision?: Decision;
   /** Why it was revised, when given. */
+  readonly reason?: string;
+}
+
+/** A change of a document's source address (its file renamed), see `KnowledgeBase.move`. */
+export interface Move {
+  /** The address it had, absent when it had none. */
+  readonly from?: string;
+  /** The address it moved to. */
+  readonly to: string;
+  /** When it moved, as an ISO 8601 UTC timestamp. */
+  readonly at: string;
+  /** Log position of the event that moved it. */
+  readonly seq: number;
+  /** Why it moved, when given. */
   readonly reason?: string;
 }
 
@@ -85,6 +100,8 @@ export interface KnowledgeDocument {
   readonly contentHash: string;
   /** Every revision, oldest first; the last one is the current content. */
   readonly revisions: readonly Revision[];
+  /** Its changes of source address, oldest first, when it moved (`source.uri` is the last one's `to`). */
+  readonly moves?: readonly Move[];
   /** When the document was captured, as an ISO 8601 UTC timestamp. */
   readonly createdAt: string;
   /** When the last event about it was recorded, as an ISO 8601 UTC timestamp. */
@@ -154,15 +171,28 @@ export interface DocumentStoreSnapshot {
  */
 export class DocumentStore {
   readonly #documents: Map<string, KnowledgeDocument>;
-  /** `system uri` → document id, for importers that re-import the same sources. */
+  /**
+   * `system uri` → id of the document that arrived there last (captured or
+   * moved there) of those whose address it is, for importers that re-import
+   * the same sources.
+   */
   readonly #bySource = new Map<string, string>();
+  /** `system uri` → log position of the last move of a document away from it. */
+  readonly #vacated = new Map<string, number>();
   /** Idempotency key of a capture → document id. */
   readonly #byKey = new Map<string, string>();
 
   /** A store holding what a snapshot saved (documents and capture keys), or nothing. */
   constructor(snapshot: DocumentStoreSnapshot = { documents: [], keys: [] }) {
     this.#documents = new Map(snapshot.documents.map((document) => [document.id, document]));
-    for (const document of this.#documents.values()) this.#indexSource(document);
+    for (const document of this.#documents.values()) {
+      this.#indexSource(document);
+      for (const move of document.moves ?? []) {
+        const from = move.from === undefined ? undefined : sourceKey(document.source.system, move.from);
+        if (from !== undefined && move.seq > (this.#vacated.get(from) ?? 0))
+          this.#vacated.set(from, move.seq);
+      }
+    }
     for (const [key, id] of snapshot.keys) this.#byKey.set(key, id);
   }
 
@@ -185,6 +215,14 @@ export class DocumentStore {
   bySource(system: string, uri: string): KnowledgeDocument | undefined {
     const id = this.#bySource.get(sourceKey(system, uri));
     return id === undefined ? undefined : this.#documents.get(id);
+  }
+
+  /**
+   * Log position of the last move of a document away from a source address,
+   * if one moved away: a capture there after it is a new capture of the address.
+   */
+  vacatedAt(system: string, uri: string): number | undefined {
+    return this.#vacated.get(sourceKey(system, uri));
   }
 
   /** The document captured with an idempotency key, if any. */
@@ -267,6 +305,26 @@ export class DocumentStore {
       });
       return id;
     }
+    if (DocumentMoved.is(event)) {
+      const { from, to, reason } = event.data;
+      const move: Move = {
+        ...(from === undefined ? {} : { from }),
+        to,
+        at: event.at,
+        seq: event.seq,
+        ...(reason === undefined ? {} : { reason }),
+      };
+      const moved = {
+        ...document,
+        ...touched,
+        source: { ...document.source, uri: to },
+        moves: [...(document.moves ?? []), move],
+      };
+      this.#documents.set(id, moved);
+      this.#indexSource(moved);
+      if (from !== undefined) this.#vacate(document.source.system, from, event.seq);
+      return undefined;
+    }
     if (DocumentLinked.is(event)) {
       const link = event.data;
       const exists = document.links.some((held) => held.type === link.type && held.target === link.target);
@@ -282,11 +340,32 @@ export class DocumentStore {
     return undefined;
   }
 
+  /** Indexes a document at its address unless a document that arrived there later holds it. */
   #indexSource(document: KnowledgeDocument): void {
-    if (document.source.uri !== undefined) {
-      this.#bySource.set(sourceKey(document.source.system, document.source.uri), document.id);
-    }
+    if (document.source.uri === undefined) return;
+    const key = sourceKey(document.source.system, document.source.uri);
+    const held = this.#documents.get(this.#bySource.get(key) ?? "");
+    if (held === undefined || held.id === document.id || arrival(held) <= arrival(document))
+      this.#bySource.set(key, document.id);
   }
+
+  /**
+   * After a document moved away from an address: the address is held by the
+   * document that arrived there last of those still there, if any (what a
+   * store restored from a snapshot finds too).
+   */
+  #vacate(system: string, uri: string, seq: number): void {
+    const key = sourceKey(system, uri);
+    this.#vacated.set(key, seq);
+    this.#bySource.delete(key);
+    for (const document of this.#documents.values())
+      if (document.source.system === system && document.source.uri === uri) this.#indexSource(document);
+  }
+}
+
+/** Log position at which a document arrived at its address: its last move, else its capture. */
+function arrival(document: KnowledgeDocument): number {
+  return document.moves?.at(-1)?.seq ?? document.revisions[0]?.seq ?? document.seq;
 }
 
 function sourceKey(system: string, uri: string): string {

@@ -31,6 +31,7 @@ import {
   ReviseInputSchema,
   type SourcedCaptureInput,
   SourcedCaptureInputSchema,
+  SourceSchema,
 } from "./schemas.js";
 import {
   documentFilter,
@@ -55,6 +56,18 @@ export interface CaptureOrReviseOptions {
   /** Why, recorded on a revision (`re-imported from notes/retries.md`). */
   readonly reason?: string;
 }
+
+/** Options of {@link KnowledgeBase.move}. */
+export interface MoveOptions extends WriteOptions {
+  /** Why it moved, kept with the move (`docs/a.md was renamed to docs/b.md`); at most 2000 characters. */
+  readonly reason?: string;
+}
+
+/** The address and reason {@link KnowledgeBase.move} checks. */
+const MoveInputSchema = z.object({
+  uri: SourceSchema.shape.uri.unwrap(),
+  reason: z.string().max(2000).optional(),
+});
 
 /** What {@link KnowledgeBase.captureOrRevise} did. */
 export interface CaptureOrReviseResult {
@@ -326,6 +339,25 @@ export class KnowledgeBase implements AsyncDisposable {
   async unlink(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
     return this.#writer.unlink(id, parseInput(LinkInputSchema, link, `link of ${id}`), options);
+  }
+
+  /**
+   * Records that a document's source moved to another address of the same
+   * source system (its file was renamed or moved): the document keeps its
+   * id, revisions, links, lines and decision, `source.uri` becomes `uri`,
+   * the move is kept in `moves`, and {@link KnowledgeBase.bySource} finds it
+   * at the new address and no longer at the old one (a capture there is a
+   * new document). Moving a document to the address it has writes nothing.
+   * Importers call it when a file was renamed (see `importMarkdownFolder`).
+   *
+   * @throws ValidationError at `uri` when it is empty or over 2000 characters, or another live document has that address (retract it first).
+   * @throws NotFoundError when no document has this id.
+   * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted; nothing is written.
+   */
+  async move(id: string, uri: string, options: MoveOptions = {}): Promise<KnowledgeDocument> {
+    this.#assertOpen();
+    parseInput(MoveInputSchema, { uri, reason: options.reason }, `move of ${id}`);
+    return this.#writer.move(id, uri, options);
   }
 
   /**

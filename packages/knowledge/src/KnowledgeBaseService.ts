@@ -28,6 +28,7 @@ import type {
   CaptureOrReviseResult,
   KnowledgeBase,
   ListKnowledgeOptions,
+  MoveOptions,
   WriteOptions,
 } from "./KnowledgeBase.js";
 import { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledgeBase.js";
@@ -110,6 +111,12 @@ export interface KnowledgeBaseShape {
     link: Link,
     options?: WriteOptions,
   ) => Effect.Effect<KnowledgeDocument, KnowledgeError>;
+  /** See {@link KnowledgeBase.move}. */
+  readonly move: (
+    id: string,
+    uri: string,
+    options?: MoveOptions,
+  ) => Effect.Effect<KnowledgeDocument, KnowledgeError>;
   /** See {@link KnowledgeBase.retract} (idempotent). */
   readonly retract: (
     id: string,
@@ -163,6 +170,7 @@ export function makeKnowledgeBaseShape(knowledgeBase: KnowledgeBase): KnowledgeB
     supersede: (id, replacement, options) => write(() => knowledgeBase.supersede(id, replacement, options)),
     link: (id, link, options) => write(() => knowledgeBase.link(id, link, options)),
     unlink: (id, link, options) => write(() => knowledgeBase.unlink(id, link, options)),
+    move: (id, uri, options) => write(() => knowledgeBase.move(id, uri, options)),
     retract: (id, reason, options) => write(() => knowledgeBase.retract(id, reason, options)),
     get: (id, options) => call(() => knowledgeBase.get(id, options)),
     list: (options) => call(() => knowledgeBase.list(options)),

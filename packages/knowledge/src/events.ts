@@ -79,6 +79,23 @@ export const DocumentRetracted = defineEvent(
   }),
 );
 
+/**
+ * A document's source address changed within its source system (its file was
+ * renamed or moved): the document keeps its id, links, decisions and lines,
+ * and is found at the new address from now on. Subject: the document id.
+ */
+export const DocumentMoved = defineEvent(
+  "knowledge.document.moved",
+  z.object({
+    /** The address it had, absent when it had none. */
+    from: z.string().optional(),
+    /** The address it has now. */
+    to: z.string().min(1),
+    /** Why it moved, when the writer said (`docs/a.md was renamed to docs/b.md`). */
+    reason: z.string().optional(),
+  }),
+);
+
 /** Every event type of the knowledge base, to register on a log. */
 export const knowledgeEvents = [
   DocumentCaptured,
@@ -87,4 +104,5 @@ export const knowledgeEvents = [
   DocumentLinked,
   DocumentUnlinked,
   DocumentRetracted,
+  DocumentMoved,
 ] as const;

@@ -9,7 +9,7 @@
  */
 
 export { type Chunk, type ChunkOptions, chunkMarkdown } from "./chunking/chunkMarkdown.js";
-export { isInForce, type KnowledgeDocument, type Revision, revisionAt } from "./DocumentStore.js";
+export { isInForce, type KnowledgeDocument, type Move, type Revision, revisionAt } from "./DocumentStore.js";
 export { decisionMarkdown } from "./decisionMarkdown.js";
 export { createHashingEmbedder, type HashingEmbedderOptions } from "./embedders/hashingEmbedder.js";
 export {
@@ -27,6 +27,7 @@ export { DocumentRetractedError, EmbedderError } from "./errors.js";
 export {
   DocumentCaptured,
   DocumentLinked,
+  DocumentMoved,
   DocumentRetracted,
   DocumentRevised,
   DocumentSuperseded,
@@ -72,6 +73,7 @@ export {
   sectionNamed,
 } from "./importers/markdownSections.js";
 export type { ImportProblem, ImportProgress, ImportReport } from "./importers/progress.js";
+export { RENAME_SIMILARITY, type RenamedFile } from "./importers/renamedFiles.js";
 export {
   parseTranscript,
   type Transcript,
@@ -84,6 +86,7 @@ export {
   type CaptureOrReviseResult,
   KnowledgeBase,
   type ListKnowledgeOptions,
+  type MoveOptions,
   type WriteOptions,
 } from "./KnowledgeBase.js";
 export {

@@ -8,6 +8,7 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import { decodeText, NotFoundError, ValidationError, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
+import { DocumentRetractedError } from "../errors.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { DocumentKindSchema, SourceSchema } from "../schemas.js";
 import { committedVersions } from "./committedVersions.js";
@@ -21,6 +22,7 @@ import {
   parseFrontMatter,
 } from "./frontMatter.js";
 import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js";
+import { type RenamedFile, renamedFiles } from "./renamedFiles.js";
 
 /** Options of {@link importMarkdownFolder}. */
 export interface ImportMarkdownFolderOptions {
@@ -69,6 +71,13 @@ export interface ImportMarkdownFolderReport extends ImportReport {
    * ones that are this folder's (`knowledge.retract(id, reason)`).
    */
   readonly possiblyStale: readonly FormerCopy[];
+  /**
+   * Files renamed since the last import (`git mv a.md b.md`): the document
+   * of the removed file moved to the new one ({@link KnowledgeBase.move}),
+   * keeping its id, links, lines and decisions, and was revised when the
+   * text changed too. See {@link importMarkdownFolder} for the rules.
+   */
+  readonly renamed: readonly RenamedFile[];
 }
 
 /** A document an earlier import recorded for a file under the folder's former source system (see {@link ImportMarkdownFolderReport.possiblyStale}). */
@@ -103,7 +112,15 @@ const FrontMatterSchema = z
  * problem reported with its line and column and skipped; a file that is not
  * UTF-8 text (a binary file named `.md`) is skipped with a warning, as is a
  * symbolic link to a `.md` file or to a folder (links are not followed); the others
- * are imported. Safe to run again after an interruption, and while other
+ * are imported. A file renamed since the last import keeps its document
+ * (counted in `renamed`, not as a capture and a retraction): when a document
+ * of the folder's system lost its file and exactly one new file holds its
+ * title and body, or failing that shares at least 80 % of its body's lines
+ * with it (and with no other removed file's), the document moves to the new
+ * file and is revised if the text changed. Any other
+ * new file is a new document; one that fits several removed files, or that
+ * a removed file fits along with another new file, is said in a warning.
+ * Safe to run again after an interruption, and while other
  * processes import the same folder: each file stays one document
  * ({@link KnowledgeBase.captureOrRevise}).
  *
@@ -162,6 +179,7 @@ export async function importMarkdownFolder(
         : "skipped: a symbolic link (links are not followed: copy the file into the folder instead)",
   }));
   const actor = options.actor === undefined ? {} : { actor: options.actor };
+  const renamed = await moveRenamedFiles(knowledge, system, root, files, actor, warnings);
   const seen = new Set<string>();
   for (const [done, file] of files.entries()) {
     const uri = relative(root, file).split(sep).join("/");
@@ -209,7 +227,68 @@ export async function importMarkdownFolder(
       message: `the folder has no markdown file left: ${counts.retracted === 1 ? "the document" : `the ${counts.retracted} documents`} imported from it (${system}) ${counts.retracted === 1 ? "was" : "were"} retracted`,
     });
   }
-  return { ...counts, system, possiblyStale, problems, warnings };
+  return { ...counts, system, possiblyStale, renamed, problems, warnings };
+}
+
+/**
+ * Finds the files renamed since the last import (`renamedFiles`: the
+ * live documents of `system` whose file is gone, against the files no live
+ * document has) and moves each one's document to its new file. A move
+ * refused (another process captured the new file meanwhile) is no rename,
+ * said in a warning; ambiguous pairs are warned about too.
+ */
+async function moveRenamedFiles(
+  knowledge: KnowledgeBase,
+  system: string,
+  root: string,
+  files: readonly string[],
+  actor: { actor?: string },
+  warnings: ImportProblem[],
+): Promise<RenamedFile[]> {
+  const uris = new Map(files.map((file) => [relative(root, file).split(sep).join("/"), file]));
+  const live = (await knowledge.fromSystem(system)).filter((document) => document.retracted === undefined);
+  const gone = live.flatMap((document) => {
+    const uri = document.source.uri;
+    return uri === undefined || uris.has(uri)
+      ? []
+      : [{ id: document.id, uri, title: document.title, body: document.body }];
+  });
+  if (gone.length === 0) return [];
+  const held = new Set(live.map((document) => document.source.uri));
+  const arrived = [...uris].flatMap(([uri, file]) => {
+    if (held.has(uri)) return [];
+    const text = readText(file);
+    if (typeof text !== "string") return [];
+    try {
+      const { title, body } = readMarkdown(text, uri);
+      return [{ uri, title, body }];
+    } catch {
+      return []; // Bad front matter: the import reports it.
+    }
+  });
+  const { renamed, ambiguous } = renamedFiles(gone, arrived);
+  for (const { item, candidates } of ambiguous)
+    warnings.push({
+      item,
+      message: `not taken as a rename: more than one file fits (${candidates.join(", ")}), so it is imported as a new document and a removed file's document is retracted`,
+    });
+  const moved: RenamedFile[] = [];
+  for (const rename of renamed) {
+    try {
+      await knowledge.move(rename.id, rename.to, {
+        ...actor,
+        reason: `${rename.from} was renamed to ${rename.to}`,
+      });
+      moved.push(rename);
+    } catch (error) {
+      if (!(error instanceof ValidationError || error instanceof DocumentRetractedError)) throw error;
+      warnings.push({
+        item: rename.to,
+        message: `not taken as a rename of ${rename.from}: ${error.message}`,
+      });
+    }
+  }
+  return moved;
 }
 
 /** The live documents of the systems (each once) whose file is not among the folder's files `seen`. */

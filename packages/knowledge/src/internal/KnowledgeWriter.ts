@@ -8,18 +8,25 @@
  */
 import {
   type EventLog,
+  formatIssues,
   hashJson,
   IdempotencyConflictError,
   type KnownLines,
   type NewEvent,
   newId,
   retryOnConflict,
+  ValidationError,
 } from "@software-factory/core";
 import type { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { DocumentRetractedError } from "../errors.js";
-import { DocumentLinked, DocumentRetracted, DocumentUnlinked } from "../events.js";
-import type { CaptureOrReviseOptions, CaptureOrReviseResult, WriteOptions } from "../KnowledgeBase.js";
+import { DocumentLinked, DocumentMoved, DocumentRetracted, DocumentUnlinked } from "../events.js";
+import type {
+  CaptureOrReviseOptions,
+  CaptureOrReviseResult,
+  MoveOptions,
+  WriteOptions,
+} from "../KnowledgeBase.js";
 import type { CaptureInputSchema, Link, ReviseInputSchema, SourcedCaptureInputSchema } from "../schemas.js";
 import { appendOnKnownLines, expectKnownLines, type LineCheck } from "./appendOnKnownLines.js";
 import { captureEvents, revisionEvent } from "./documentEvents.js";
@@ -133,8 +140,10 @@ export class KnowledgeWriter {
         return { document: revised.document, outcome: revised.changed ? "revised" : "unchanged" };
       }
       const id = newId("doc");
-      // The one capture of this address after `existing`: a writer racing us holds the same key.
-      const key = `knowledge.source:${hashJson([system, uri, existing?.id ?? null])}`;
+      // The one capture of this address after `existing` (and after the last move away from it): a writer racing us holds the same key.
+      const vacated = this.#projection.documents.vacatedAt(system, uri);
+      const after = vacated === undefined ? [] : [vacated];
+      const key = `knowledge.source:${hashJson([system, uri, existing?.id ?? null, ...after])}`;
       try {
         await this.#appendCapture(id, parsed, undefined, { ...write, idempotencyKey: key });
       } catch (error) {
@@ -206,6 +215,38 @@ export class KnowledgeWriter {
     return namingWrite(options.idempotencyKey, `unlink ${id} from ${link.target} (${link.type})`, () =>
       this.#changeLink(DocumentUnlinked.type, id, link, options),
     );
+  }
+
+  /**
+   * Moves a document to another address of its source system, checked and
+   * appended as one step: a retracted document is refused, as is an address
+   * another live document holds; a document already there writes nothing.
+   */
+  move(id: string, uri: string, options: MoveOptions): Promise<KnowledgeDocument> {
+    return namingWrite(options.idempotencyKey, `move ${id} to ${uri}`, () => this.#move(id, uri, options));
+  }
+
+  async #move(id: string, uri: string, options: MoveOptions): Promise<KnowledgeDocument> {
+    const { reason, ...write } = options;
+    await this.#appendDecided(() => {
+      const document = requireUnretracted(this.#projection.require(id), "moved");
+      const { system, uri: from } = document.source;
+      if (from === uri) return undefined;
+      const holder = this.#projection.documents.bySource(system, uri);
+      if (holder !== undefined && holder.retracted === undefined) {
+        const message = `${uri} is the address of document ${holder.id} ("${holder.title}") in ${system}; retract that document first, or move ${id} elsewhere`;
+        const issues = [{ path: "uri", message }];
+        throw new ValidationError({ message: formatIssues(`move of ${id}`, issues), issues });
+      }
+      const data = {
+        ...(from === undefined ? {} : { from }),
+        to: uri,
+        ...(reason === undefined ? {} : { reason }),
+      };
+      return { events: [{ type: DocumentMoved.type, subject: id, data }] };
+    }, write);
+    await this.#projection.sync();
+    return this.#projection.require(id);
   }
 
   /** Retracts a document once: a document already retracted (by us or a racing writer) is returned as it is. */

@@ -21,7 +21,7 @@ import { DocumentRetractedError } from "../errors.js";
  */
 export function requireUnretracted(
   document: KnowledgeDocument,
-  change: "revised" | "linked" | "unlinked" | "superseded",
+  change: "revised" | "linked" | "unlinked" | "superseded" | "moved",
   field?: string,
 ): KnowledgeDocument {
   const { retracted } = document;
