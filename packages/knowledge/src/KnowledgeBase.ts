@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type EventLog, strictInput } from "@software-factory/core";
+import { type EventLog, formatIssues, strictInput, ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import { type KnowledgeDocument, revisionAt, withRevision } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
@@ -321,12 +321,20 @@ export class KnowledgeBase implements AsyncDisposable {
    * the document already has is not written again (no event, no revision of
    * the log): the document is returned as it is.
    *
+   * @throws ValidationError naming each bad field, and at `target` when it is the document itself: a document cannot link to itself; nothing is written.
    * @throws NotFoundError when the document does not exist.
    * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted, or the target (with `field: "target"`) when that is; nothing is written.
    */
   async link(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
-    return this.#writer.link(id, parseInput(LinkInputSchema, link, `link of ${id}`), options);
+    const parsed = parseInput(LinkInputSchema, link, `link of ${id}`);
+    if (parsed.target === id) {
+      const issues = [
+        { path: "target", message: `is ${id}, the document itself: a document cannot link to itself` },
+      ];
+      throw new ValidationError({ message: formatIssues(`link of ${id}`, issues), issues });
+    }
+    return this.#writer.link(id, parsed, options);
   }
 
   /**

@@ -228,6 +228,16 @@ export const TagSchema: z.ZodString = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}_:./-]*$/u, "tags are words without spaces")
   .max(80);
 const LineId = z.string().min(1).max(120);
+/**
+ * A document's tags as a capture or a revision takes them: at most 100
+ * {@link TagSchema} words, and a tag given twice (`[a, a]` in front matter)
+ * is kept once, where it first stands. Tags are a set, and a repeated one says
+ * nothing more, so it is not worth failing an import for.
+ */
+const TagsSchema = z
+  .array(TagSchema)
+  .max(100)
+  .transform((tags) => [...new Set(tags)]);
 
 /** Input of `KnowledgeBase.capture` (each field is described on {@link CaptureInput}). */
 export const CaptureInputSchema = strictInput({
@@ -239,8 +249,8 @@ export const CaptureInputSchema = strictInput({
   body: z.string().max(2_000_000),
   /** Where it came from. */
   source: SourceInputSchema,
-  /** Words to filter by, without spaces; at most 100 (default: none). */
-  tags: z.array(TagSchema).max(100).default([]),
+  /** Words to filter by, without spaces; at most 100, each kept once (default: none). */
+  tags: TagsSchema.default([]),
   /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
   lines: z.array(LineId).max(100).default([]),
   /** Typed links to documents or artifacts; at most 500 (default: none). */
@@ -317,8 +327,8 @@ export const ReviseInputSchema = strictInput({
   title: z.string().trim().min(1).max(500).optional(),
   /** The new markdown body, at most 2,000,000 characters. */
   body: z.string().max(2_000_000).optional(),
-  /** The new tags, replacing the old ones. */
-  tags: z.array(TagSchema).max(100).optional(),
+  /** The new tags, replacing the old ones; at most 100, each kept once. */
+  tags: TagsSchema.optional(),
   /** The new line ids, replacing the old ones. */
   lines: z.array(LineId).max(100).optional(),
   /** The new start of validity. */
@@ -349,8 +359,8 @@ export const RecordDecisionInputSchema = strictInput({
   consequences: decisionTextSchema("consequences").default(""),
   /** Where it came from. */
   source: SourceInputSchema,
-  /** Words to filter by, without spaces; at most 100 (default: none). */
-  tags: z.array(TagSchema).max(100).default([]),
+  /** Words to filter by, without spaces; at most 100, each kept once (default: none). */
+  tags: TagsSchema.default([]),
   /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
   lines: z.array(LineId).max(100).default([]),
   /** Typed links to documents or artifacts; at most 500 (default: none). */
