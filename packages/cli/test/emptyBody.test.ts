@@ -85,7 +85,7 @@ describe("a knowledge document's body", () => {
       "huge.md",
     );
     expect(captured.code, captured.stderr).toBe(2);
-    expect(captured.stderr.split("\n")[0]).toMatch(/^error: E_USAGE: --file: .*2000000/);
+    expect(captured.stderr.split("\n")[0]).toMatch(/^error: E_USAGE: --file: .*2,000,000/);
     const inline = await factory(
       "knowledge",
       "capture",
@@ -96,7 +96,7 @@ describe("a knowledge document's body", () => {
       "--body",
       "a".repeat(2_000_001),
     );
-    expect(inline.stderr.split("\n")[0]).toMatch(/^error: E_USAGE: --body: .*2000000/);
+    expect(inline.stderr.split("\n")[0]).toMatch(/^error: E_USAGE: --body: .*2,000,000/);
     expect(await documentCount()).toBe(before);
   });
 });

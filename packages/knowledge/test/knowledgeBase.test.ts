@@ -251,7 +251,9 @@ describe("limits", () => {
       body: "b",
       source: { ...source, uri: "u".repeat(2001) },
     };
-    await expect(kb.captureOrRevise(input)).rejects.toThrow(/source\.uri: Too big/);
+    await expect(kb.captureOrRevise(input)).rejects.toThrow(
+      /source\.uri: is 2,001 characters; at most 2,000/,
+    );
     const withoutUri = { ...input, source } as unknown as typeof input;
     await expect(kb.captureOrRevise(withoutUri)).rejects.toThrow(/source\.uri: is required/);
   });

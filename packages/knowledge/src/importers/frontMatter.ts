@@ -6,6 +6,7 @@
 import * as Data from "effect/Data";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { inUserWords } from "../internal/issueWords.js";
 
 /** A 1-based line and column in a file. */
 export interface FilePosition {
@@ -120,7 +121,7 @@ export function frontMatterFields<Schema extends z.ZodType>(
   file: FrontMatterFile,
   schema: Schema,
 ): z.output<Schema> {
-  const result = schema.safeParse(file.data);
+  const result = schema.safeParse(file.data, { error: inUserWords });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path ?? [];

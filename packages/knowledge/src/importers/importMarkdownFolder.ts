@@ -9,6 +9,7 @@ import { decodeText, NotFoundError, ValidationError, validationErrorFromZod } fr
 import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { DocumentRetractedError } from "../errors.js";
+import { inUserWords } from "../internal/issueWords.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { DocumentKindSchema, SourceSchema } from "../schemas.js";
 import { committedVersions } from "./committedVersions.js";
@@ -153,7 +154,7 @@ export async function importMarkdownFolder(
   folder: string,
   options: ImportMarkdownFolderOptions = {},
 ): Promise<ImportMarkdownFolderReport> {
-  const given = SourceSchema.shape.system.optional().safeParse(options.system);
+  const given = SourceSchema.shape.system.optional().safeParse(options.system, { error: inUserWords });
   if (!given.success) {
     throw validationErrorFromZod(given.error.issues, {
       subject: "importMarkdownFolder options",
