@@ -18,6 +18,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from "./internal/LogSubscription.js";
+import { unkeptValueIssues } from "./internal/unkeptValues.js";
 import { unstorableTextIssues } from "./internal/unstorableText.js";
 import { strictInput } from "./strictInput.js";
 
@@ -139,11 +140,16 @@ export class EventLog implements AsyncDisposable {
    * Text that no store can keep (NUL characters, lone UTF-16 surrogates) is
    * invalid anywhere in an event, so a write that works on SQLite also works on PostgreSQL; so is
    * what JSON cannot hold (a BigInt, arrays and objects nested deeper than 512 levels or holding themselves).
+   * So is a payload value that would read back as something else: a Date (a string), NaN or
+   * Infinity (null), `undefined` in an array (null), a Map or Set (`{}`), a class instance
+   * (a plain object), a function. What is checked is what the type's schema returned, so a
+   * schema that turns a Date into an ISO string lets it through.
    * So is an event larger than the log's `maxEventBytes` (16 MiB unless opened with another) serialized.
    *
    * @returns the stored events with their positions, in order.
    * @throws UnknownEventTypeError when a type is not registered.
-   * @throws ValidationError naming the event index and field of each bad payload (`events[1].data.title`),
+   * @throws ValidationError naming the event index and field of each bad payload (`events[1].data.title`,
+   *   `data.when: a Date is not stored as written ...; pass an ISO string`),
    *   each malformed event field (an unknown key such as `causedby`, an `actor` or `causedBy` that is
    *   not a non-empty string), or each malformed or unknown option (`idempotencyKey` not a non-empty string of at most
    *   512 characters, `expectedHead` not a non-negative integer), or each event over the size limit
@@ -323,7 +329,10 @@ export class EventLog implements AsyncDisposable {
           where === "" ? "(event)" : where.slice(0, -1),
         );
         if (tooLarge !== undefined) problems.push(tooLarge);
-        else problems.push(...unstorableTextIssues(fields, where.slice(0, -1)));
+        else {
+          const unstorable = unstorableTextIssues(fields, where.slice(0, -1));
+          problems.push(...(unstorable.length > 0 ? unstorable : unkeptValueIssues(data, `${where}data`)));
+        }
         prepared.push(ready);
       } catch (error) {
         if (error instanceof ValidationError && batch.length > 1) {
