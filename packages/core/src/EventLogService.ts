@@ -15,6 +15,7 @@ import type {
   ClosedError,
   ConcurrencyConflictError,
   IdempotencyConflictError,
+  ReadOnlyError,
   SchemaVersionError,
   StoreError,
   UnknownEventTypeError,
@@ -29,6 +30,7 @@ export type AppendError =
   | ConcurrencyConflictError
   | IdempotencyConflictError
   | StoreError
+  | ReadOnlyError
   | ClosedError;
 
 /**
@@ -81,12 +83,13 @@ export class EventLogService extends Context.Service<EventLogService, EventLogSh
    * A layer that opens the log and closes it when the layer is released.
    * Opening fails with `ValidationError` for malformed options (two
    * definitions of one event type, an unknown durability), `SchemaVersionError`
-   * for a store written by a newer SDK, and `StoreError` when the store
-   * cannot be opened.
+   * for a store written by a newer SDK, `ReadOnlyError` when the SQLite file
+   * does not exist and its folder cannot be written, and `StoreError` when
+   * the store cannot be opened.
    */
   static layer(
     options: OpenEventLogOptions,
-  ): Layer.Layer<EventLogService, ValidationError | StoreError | SchemaVersionError> {
+  ): Layer.Layer<EventLogService, ValidationError | StoreError | SchemaVersionError | ReadOnlyError> {
     return Layer.effect(
       EventLogService,
       Effect.map(
@@ -100,13 +103,14 @@ export class EventLogService extends Context.Service<EventLogService, EventLogSh
   }
 }
 
-const isOpenError = isKernelError("ValidationError", "StoreError", "SchemaVersionError");
+const isOpenError = isKernelError("ValidationError", "StoreError", "SchemaVersionError", "ReadOnlyError");
 const isAppendError = isKernelError(
   "ValidationError",
   "UnknownEventTypeError",
   "ConcurrencyConflictError",
   "IdempotencyConflictError",
   "StoreError",
+  "ReadOnlyError",
   "ClosedError",
 );
 const isReadError = isKernelError("ValidationError", "StoreError", "ClosedError");

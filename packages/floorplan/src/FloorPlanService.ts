@@ -14,6 +14,7 @@ import {
   EventLogService,
   isKernelError,
   type NotFoundError,
+  type ReadOnlyError,
   type StoreError,
   type ValidationError,
 } from "@software-factory/core";
@@ -48,7 +49,12 @@ export interface FloorPlanShape {
     options?: ApplyPlanOptions,
   ) => Effect.Effect<
     ApplyPlanResult,
-    ValidationError | RemoveAllLinesError | ConcurrencyConflictError | StoreError | ClosedError
+    | ValidationError
+    | RemoveAllLinesError
+    | ConcurrencyConflictError
+    | StoreError
+    | ReadOnlyError
+    | ClosedError
   >;
   /**
    * See {@link FloorPlan.impact}; fails with the ValidationError a malformed change gets, NotFoundError
@@ -85,12 +91,14 @@ type ApplyPlanError =
   | RemoveAllLinesError
   | ConcurrencyConflictError
   | StoreError
+  | ReadOnlyError
   | ClosedError;
 
 const isWriteKernelError = isKernelError(
   "ValidationError",
   "ConcurrencyConflictError",
   "StoreError",
+  "ReadOnlyError",
   "ClosedError",
 );
 const isApplyPlanError: ErrorGuard<ApplyPlanError> = (error): error is ApplyPlanError =>

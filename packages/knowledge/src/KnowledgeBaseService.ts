@@ -13,6 +13,7 @@ import {
   type IdempotencyConflictError,
   isKernelError,
   type NotFoundError,
+  type ReadOnlyError,
   type SchemaVersionError,
   StoreError,
   type UnknownEventTypeError,
@@ -38,7 +39,8 @@ import type { SearchOptions, SearchResult } from "./search/searchOptions.js";
 /**
  * What a knowledge-base call can fail with: a malformed input, an unknown
  * document or line, a change to a retracted document, a reused idempotency
- * key, a lost race, the store, or a closed knowledge base.
+ * key, a lost race, the store, a write to a factory open read-only, or a
+ * closed knowledge base.
  */
 export type KnowledgeError =
   | ValidationError
@@ -48,6 +50,7 @@ export type KnowledgeError =
   | ConcurrencyConflictError
   | UnknownEventTypeError
   | StoreError
+  | ReadOnlyError
   | ClosedError;
 
 /**
@@ -144,6 +147,7 @@ const isKernelKnowledgeError = isKernelError(
   "ConcurrencyConflictError",
   "UnknownEventTypeError",
   "StoreError",
+  "ReadOnlyError",
   "ClosedError",
 );
 

@@ -152,6 +152,7 @@ const isAssemblyLineError: ErrorGuard<AssemblyLineError> = isKernelError(
   "ConcurrencyConflictError",
   "IdempotencyConflictError",
   "StoreError",
+  "ReadOnlyError",
   "ClosedError",
   "NotFoundError",
   "IllegalTransitionError",
