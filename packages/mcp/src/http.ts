@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
@@ -23,6 +24,7 @@ import {
   jsonRpcErrorResponse,
   logRequest,
   MIN_TOKEN_LENGTH,
+  notePeer,
   type Refusal,
   refusedByHeaders,
   TRANSPORT_ERROR,
@@ -114,6 +116,15 @@ interface Exchange {
 }
 
 /**
+ * What the MCP handler reported (its `onerror`) while it worked out the
+ * answer to one request: held until the answer's status is known, so a
+ * refusal is logged once, in one line; undefined once it is known.
+ */
+interface HandlerReports {
+  pending: Error[] | undefined;
+}
+
+/**
  * Serves a factory over Streamable HTTP (protocol revisions 2025-11-25 and
  * 2026-07-28; each request is served by a fresh server over the same factory).
  *
@@ -150,9 +161,14 @@ export async function serveHttp(
     throw new ValidationError({ message, issues: [{ path: "importRoot", message }] });
   }
   const settings = parsed.data;
+  const reports = new AsyncLocalStorage<HandlerReports>();
   const handler = createMcpHandler(() => createFactoryMcpServer(factory, serverOptions), {
     maxRequestBodySize: settings.maxRequestBytes,
-    onerror: (error) => process.stderr.write(`@software-factory/mcp: http: ${error.message}\n`),
+    onerror: (error) => {
+      const pending = reports.getStore()?.pending;
+      if (pending === undefined) logHandlerError(error);
+      else pending.push(error);
+    },
   });
   const allowedOrigins = settings.allowedOrigins ?? localhostAllowedOrigins();
   const allowedHosts = settings.allowedHosts ?? [...localhostAllowedHostnames(), hostName(settings.host)];
@@ -168,6 +184,8 @@ export async function serveHttp(
       connectionsCheckingInterval: Math.min(1_000, settings.headersTimeoutMs),
     },
     (incoming, outgoing) => {
+      // Read now: once the client has gone, its socket no longer says who it was.
+      notePeer(incoming);
       let becameQuiet: () => void = () => undefined;
       const exchange: Exchange = {
         quiet: new Promise<void>((resolve) => {
@@ -225,9 +243,19 @@ export async function serveHttp(
     // A subscription stream lives until the server closes it: a drain does not wait for it.
     const subscription = isSubscriptionStream(body);
     if (subscription) becameQuiet();
-    const response = await handler.fetch(
-      toWebRequest(incoming, path, body, abandoned(incoming, outgoing, !subscription)),
+    const reported: HandlerReports = { pending: [] };
+    const response = await reports.run(reported, () =>
+      handler.fetch(toWebRequest(incoming, path, body, abandoned(incoming, outgoing, !subscription))),
     );
+    const held = reported.pending ?? [];
+    reported.pending = undefined;
+    // The handler's own refusals (405, 406, 415, a body that is not JSON-RPC...) are logged as the server's
+    // are; but for the 405 to a GET, how a stateless server says it offers no stream (every 2025-11-25
+    // client of the MCP SDK asks for one once it has connected).
+    if (response.status >= 400) {
+      if (!(response.status === 405 && incoming.method === "GET"))
+        logRequest(incoming, response.status, await refusalReason(response, held));
+    } else for (const error of held) logHandlerError(error);
     return send(outgoing, response);
   }
 
@@ -320,6 +348,28 @@ export async function serveHttp(
       return closing;
     },
   };
+}
+
+/** Logs a failure the MCP handler reported outside the answer to a request (a listening stream, a notification). */
+function logHandlerError(error: Error): void {
+  process.stderr.write(`@software-factory/mcp: http: ${error.message}\n`);
+}
+
+/**
+ * Why the MCP handler refused a request: the message of its JSON-RPC error
+ * answer (else the status text), followed by what it reported meanwhile that
+ * the message does not already say (the detail of an internal error).
+ */
+async function refusalReason(response: Response, reported: readonly Error[]): Promise<string> {
+  let told = response.statusText;
+  try {
+    const body = (await response.clone().json()) as { error?: { message?: unknown } } | null;
+    if (typeof body?.error?.message === "string") told = body.error.message;
+  } catch {
+    // Not JSON: the status text says it.
+  }
+  const details = reported.map((error) => error.message).filter((message) => !message.includes(told));
+  return [told, ...details].filter((part) => part !== "").join(": ");
 }
 
 /** The path and query of a request target, or undefined when it does not parse. */

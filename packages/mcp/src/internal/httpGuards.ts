@@ -93,14 +93,30 @@ export function jsonRpcErrorResponse(
   );
 }
 
+/** The address of each request's client, read as it arrived. */
+const peers = new WeakMap<IncomingMessage, string>();
+
+/**
+ * Notes the address of a request's client (`127.0.0.1:51234`) as it arrives,
+ * for {@link logRequest}: once the client has closed the connection its
+ * socket no longer tells.
+ */
+export function notePeer(incoming: IncomingMessage): string {
+  const known = peers.get(incoming);
+  if (known !== undefined) return known;
+  const peer = `${incoming.socket.remoteAddress ?? "?"}:${incoming.socket.remotePort ?? "?"}`;
+  peers.set(incoming, peer);
+  return peer;
+}
+
 /**
  * Writes one line to stderr about a request the server refused or failed:
- * method, path (no query), status, reason and the peer's address. Never the
- * headers, so never the token.
+ * method, path (no query), status, reason and the peer's address (as
+ * {@link notePeer} noted it). Never the headers, so never the token.
  */
 export function logRequest(incoming: IncomingMessage, status: number, reason: string): void {
   const path = (incoming.url ?? "/").split("?")[0];
-  const peer = `${incoming.socket.remoteAddress ?? "?"}:${incoming.socket.remotePort ?? "?"}`;
+  const peer = notePeer(incoming);
   process.stderr.write(
     `@software-factory/mcp: http ${incoming.method ?? "?"} ${JSON.stringify(path)} ${status} ${reason} (from ${peer})\n`,
   );
