@@ -22,6 +22,12 @@ export interface OpenFloorPlanOptions {
    * saves it when events were folded since. Without it the whole log is folded.
    */
   readonly cacheDir?: string;
+  /**
+   * Whether the snapshot in `cacheDir` is saved on close (default `true`).
+   * `false` loads it and never writes to `cacheDir`: for a factory opened
+   * read-only, whose folder must stay as it is.
+   */
+  readonly saveCaches?: boolean;
 }
 
 /** What {@link openFloorPlan} accepts: {@link OpenFloorPlanOptions}, no other key. */
@@ -37,6 +43,7 @@ const OpenFloorPlanOptionsSchema = strictInput({
     .optional(),
   live: z.boolean().optional(),
   cacheDir: z.string().min(1, "expected a folder").optional(),
+  saveCaches: z.boolean().optional(),
 });
 
 /**
@@ -44,7 +51,7 @@ const OpenFloorPlanOptionsSchema = strictInput({
  * floor-plan events into a graph and keeps it current.
  *
  * @throws ValidationError (`floor plan options is invalid: (root): unknown key
- * "nope"; the keys are log, relations, live, cacheDir`) when an option is
+ * "nope"; the keys are log, relations, live, cacheDir, saveCaches`) when an option is
  * malformed or unknown, or a relation definition is refused; checked before
  * anything is read.
  * @example
@@ -57,7 +64,11 @@ const OpenFloorPlanOptionsSchema = strictInput({
  * ```
  */
 export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<FloorPlan> {
-  const { log, cacheDir, live } = parsed(OpenFloorPlanOptionsSchema, options, "floor plan options");
+  const { log, cacheDir, live, saveCaches } = parsed(
+    OpenFloorPlanOptionsSchema,
+    options,
+    "floor plan options",
+  );
   // Relations first: a refused definition must fail the open before a projection is started that nobody would close.
   const relations = new RelationRegistry(options.relations ?? []);
   for (const definition of floorPlanEvents)
@@ -75,7 +86,7 @@ export async function openFloorPlan(options: OpenFloorPlanOptions): Promise<Floo
     ...(live === undefined ? {} : { live }),
   });
   const closing: Projection =
-    cacheDir === undefined
+    cacheDir === undefined || saveCaches === false
       ? projection
       : {
           get position() {

@@ -53,7 +53,7 @@ describe("floor plan options", () => {
     await expect(openFloorPlan({ log, nope: 1 } as never)).rejects.toMatchObject({
       _tag: "ValidationError",
       message:
-        'floor plan options is invalid: (root): unknown key "nope"; the keys are log, relations, live, cacheDir',
+        'floor plan options is invalid: (root): unknown key "nope"; the keys are log, relations, live, cacheDir, saveCaches',
     });
     await expect(openFloorPlan({ log, live: "no" } as never)).rejects.toMatchObject({
       _tag: "ValidationError",
@@ -74,7 +74,7 @@ describe("floor plan options", () => {
     );
 
     await expect(Effect.runPromise(opened)).resolves.toBe(
-      'floor plan options is invalid: (root): unknown key "cachedir"; the keys are log, relations, live, cacheDir',
+      'floor plan options is invalid: (root): unknown key "cachedir"; the keys are log, relations, live, cacheDir, saveCaches',
     );
   });
 

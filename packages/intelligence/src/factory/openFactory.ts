@@ -384,11 +384,11 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     const fromEnv = options.embedder === undefined ? await embedderFromEnv() : undefined;
     if (fromEnv !== undefined) opened.push(fromEnv);
     const embedder = options.embedder ?? fromEnv?.embedder;
-    // The floor plan saves its snapshot only when it folded events after it; in a folder this process may
-    // not write that save fails writing nothing, so only a factory asked to be read-only goes without it.
+    // A folder kept as it is still gives its snapshot; the floor plan only never saves one there.
     const floorplan = await openFloorPlan({
       log,
-      ...(options.readOnly === true ? {} : { cacheDir: join(dir, "cache", "floorplan") }),
+      cacheDir: join(dir, "cache", "floorplan"),
+      saveCaches: !keepFolder,
     });
     opened.push(floorplan);
     const work = await openAssemblyLine({
