@@ -21,24 +21,56 @@ import {
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
-import { type ApplyPlanOptions, type ApplyPlanResult, RemoveAllLinesError } from "./applyPlan.js";
-import type { PathOwnership } from "./FloorGraph.js";
+import {
+  type ApplyPlanOptions,
+  type ApplyPlanResult,
+  type ChangeOptions,
+  RemoveAllLinesError,
+} from "./applyPlan.js";
+import type { PathOwnership, ReachOptions } from "./FloorGraph.js";
 import type { FloorPlan } from "./FloorPlan.js";
 import type { FloorPlanView } from "./FloorPlanView.js";
+import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import type { HealthOptions, HealthReport } from "./health.js";
 import type { ImpactChange, ImpactOptions, ImpactReport } from "./impact.js";
 import { type OpenFloorPlanOptions, openFloorPlan } from "./openFloorPlan.js";
-import type { Plan, PlanInput } from "./Plan.js";
+import type {
+  ContributorDecl,
+  DependencyDeclInput,
+  DomainDecl,
+  LineDeclInput,
+  OperatorDeclInput,
+  Plan,
+  PlanInput,
+} from "./Plan.js";
+
+/**
+ * What a single change of the floor plan (`declareLine`, `assignOwner`,
+ * `addDependency`...) can fail with: a malformed or refused change, an
+ * unknown line or operator, other writers that kept moving the log, the
+ * store, a factory open read-only, or a closed floor plan.
+ */
+export type FloorPlanChangeError =
+  | ValidationError
+  | NotFoundError
+  | ConcurrencyConflictError
+  | StoreError
+  | ReadOnlyError
+  | ClosedError;
+
+/** A single change of {@link FloorPlanShape}: what it appended, or the typed reason it was refused. */
+export type FloorPlanChange = Effect.Effect<ApplyPlanResult, FloorPlanChangeError>;
 
 /**
  * The floor plan as seen from Effect code: each operation fails only with the
  * typed errors it names; anything else (a bug) is a defect.
  *
- * `applyPlan` is uninterruptible: interrupting the fiber running it waits
- * until the write has landed or failed, so once the interruption returns the
- * floor plan (and the log) hold the apply or nothing of it, never a write still
- * under way. The interrupted exit does not say which: query the floor plan,
- * or apply the same plan again (an unchanged plan appends nothing).
+ * The writes (`applyPlan` and the single changes, `declareLine` to
+ * `removeRelation`) are uninterruptible: interrupting the fiber running one
+ * waits until the write has landed or failed, so once the interruption
+ * returns the floor plan (and the log) hold the write or nothing of it, never
+ * a write still under way. The interrupted exit does not say which: query the
+ * floor plan, or write the same again (a change already made appends nothing).
  */
 export interface FloorPlanShape {
   /** The Promise face underneath, for code that mixes both (its queries are synchronous). */
@@ -56,6 +88,80 @@ export interface FloorPlanShape {
     | ReadOnlyError
     | ClosedError
   >;
+  /** See {@link FloorPlan.declareLine}. */
+  readonly declareLine: (line: LineDeclInput, options?: ChangeOptions) => FloorPlanChange;
+  /** See {@link FloorPlan.declareOperator}. */
+  readonly declareOperator: (operator: OperatorDeclInput, options?: ChangeOptions) => FloorPlanChange;
+  /** See {@link FloorPlan.declareDomain}. */
+  readonly declareDomain: (domain: DomainDecl, options?: ChangeOptions) => FloorPlanChange;
+  /** See {@link FloorPlan.retireLine}. */
+  readonly retireLine: (lineId: string, options?: ChangeOptions) => FloorPlanChange;
+  /** See {@link FloorPlan.assignOwner}. */
+  readonly assignOwner: (lineId: string, operatorId: string, options?: ChangeOptions) => FloorPlanChange;
+  /** See {@link FloorPlan.addContributor}. */
+  readonly addContributor: (
+    lineId: string,
+    contributor: ContributorDecl,
+    options?: ChangeOptions,
+  ) => FloorPlanChange;
+  /** See {@link FloorPlan.removeContributor}. */
+  readonly removeContributor: (
+    lineId: string,
+    operatorId: string,
+    options?: ChangeOptions,
+  ) => FloorPlanChange;
+  /** See {@link FloorPlan.addDependency}. */
+  readonly addDependency: (
+    fromLine: string,
+    dependency: DependencyDeclInput,
+    options?: ChangeOptions,
+  ) => FloorPlanChange;
+  /** See {@link FloorPlan.removeDependency}. */
+  readonly removeDependency: (fromLine: string, toLine: string, options?: ChangeOptions) => FloorPlanChange;
+  /** See {@link FloorPlan.addRelation}. */
+  readonly addRelation: (
+    type: string,
+    from: string,
+    to: string,
+    attributes?: Record<string, unknown>,
+    options?: ChangeOptions,
+  ) => FloorPlanChange;
+  /** See {@link FloorPlan.removeRelation}. */
+  readonly removeRelation: (
+    type: string,
+    from: string,
+    to: string,
+    options?: ChangeOptions,
+  ) => FloorPlanChange;
+  /** Every line with its owner and contributors, in plan order (see {@link FloorPlan.lines}). */
+  readonly lines: Effect.Effect<LineInfo[], ClosedError>;
+  /** One line, `undefined` when not declared (see {@link FloorPlan.line}). */
+  readonly line: (id: string) => Effect.Effect<LineInfo | undefined, ClosedError>;
+  /** The accountable operator of a line, `undefined` for an unknown or unowned line (see {@link FloorPlan.ownerOf}). */
+  readonly ownerOf: (lineId: string) => Effect.Effect<string | undefined, ClosedError>;
+  /** The line owning a path (see {@link FloorPlan.lineForPath}); ValidationError when the path is not a string. */
+  readonly lineForPath: (path: string) => Effect.Effect<string | undefined, ValidationError | ClosedError>;
+  /** Lines an operator owns, and contributes to with `contributions` (see {@link FloorPlan.linesOf}). */
+  readonly linesOf: (
+    operatorId: string,
+    options?: { readonly contributions?: boolean },
+  ) => Effect.Effect<string[], ValidationError | NotFoundError | ClosedError>;
+  /** Every dependency between lines (see {@link FloorPlan.dependencyList}). */
+  readonly dependencyList: Effect.Effect<DependencyInfo[], ClosedError>;
+  /** Lines a line depends on, with depth and path (see {@link FloorPlan.dependencies}). */
+  readonly dependencies: (
+    lineId: string,
+    options?: ReachOptions,
+  ) => Effect.Effect<ReachedLine[], ValidationError | NotFoundError | ClosedError>;
+  /** Lines depending on a line, with depth and path (see {@link FloorPlan.dependents}). */
+  readonly dependents: (
+    lineId: string,
+    options?: ReachOptions,
+  ) => Effect.Effect<ReachedLine[], ValidationError | NotFoundError | ClosedError>;
+  /** Dependency cycles (see {@link FloorPlan.cycles}). */
+  readonly cycles: Effect.Effect<string[][], ClosedError>;
+  /** The current state as a plan, to save as `factory.yaml` or diff (see {@link FloorPlan.toPlan}). */
+  readonly toPlan: Effect.Effect<Plan, ClosedError>;
   /**
    * See {@link FloorPlan.impact}; fails with the ValidationError a malformed change gets, NotFoundError
    * when it names lines the floor plan does not have, or ClosedError after close.
@@ -103,11 +209,30 @@ const isWriteKernelError = isKernelError(
 );
 const isApplyPlanError: ErrorGuard<ApplyPlanError> = (error): error is ApplyPlanError =>
   error instanceof RemoveAllLinesError || isWriteKernelError(error);
+const isChangeError = isKernelError(
+  "ValidationError",
+  "NotFoundError",
+  "ConcurrencyConflictError",
+  "StoreError",
+  "ReadOnlyError",
+  "ClosedError",
+);
+const isClosedError = isKernelError("ClosedError");
 const isQueryError = isKernelError("ValidationError", "ClosedError");
-const isImpactError = isKernelError("ValidationError", "NotFoundError", "ClosedError");
+const isLookupError = isKernelError("ValidationError", "NotFoundError", "ClosedError");
 const isRefreshError = isKernelError("StoreError", "ClosedError");
 const isAsOfError = isKernelError("ValidationError", "StoreError", "ClosedError");
 const isOpenError = isKernelError("ValidationError", "StoreError", "ClosedError");
+
+/** A single change as an Effect: uninterruptible, so an interrupted change has landed or failed when the interruption returns. */
+function writeChange(write: () => Promise<ApplyPlanResult>): FloorPlanChange {
+  return Effect.uninterruptible(attempt(write, isChangeError));
+}
+
+/** A query that fails only once the floor plan is closed. */
+function query<A>(read: () => A): Effect.Effect<A, ClosedError> {
+  return attemptSync(read, isClosedError);
+}
 
 /** Wraps a Promise-face floor plan in the Effect shape. */
 export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
@@ -115,7 +240,37 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
     floorPlan,
     applyPlan: (plan, options) =>
       Effect.uninterruptible(attempt(() => floorPlan.applyPlan(plan, options), isApplyPlanError)),
-    impact: (change, options) => attemptSync(() => floorPlan.impact(change, options), isImpactError),
+    declareLine: (line, options) => writeChange(() => floorPlan.declareLine(line, options)),
+    declareOperator: (operator, options) => writeChange(() => floorPlan.declareOperator(operator, options)),
+    declareDomain: (domain, options) => writeChange(() => floorPlan.declareDomain(domain, options)),
+    retireLine: (lineId, options) => writeChange(() => floorPlan.retireLine(lineId, options)),
+    assignOwner: (lineId, operatorId, options) =>
+      writeChange(() => floorPlan.assignOwner(lineId, operatorId, options)),
+    addContributor: (lineId, contributor, options) =>
+      writeChange(() => floorPlan.addContributor(lineId, contributor, options)),
+    removeContributor: (lineId, operatorId, options) =>
+      writeChange(() => floorPlan.removeContributor(lineId, operatorId, options)),
+    addDependency: (fromLine, dependency, options) =>
+      writeChange(() => floorPlan.addDependency(fromLine, dependency, options)),
+    removeDependency: (fromLine, toLine, options) =>
+      writeChange(() => floorPlan.removeDependency(fromLine, toLine, options)),
+    addRelation: (type, from, to, attributes, options) =>
+      writeChange(() => floorPlan.addRelation(type, from, to, attributes, options)),
+    removeRelation: (type, from, to, options) =>
+      writeChange(() => floorPlan.removeRelation(type, from, to, options)),
+    lines: query(() => floorPlan.lines()),
+    line: (id) => query(() => floorPlan.line(id)),
+    ownerOf: (lineId) => query(() => floorPlan.ownerOf(lineId)),
+    lineForPath: (path) => attemptSync(() => floorPlan.lineForPath(path), isQueryError),
+    linesOf: (operatorId, options) =>
+      attemptSync(() => floorPlan.linesOf(operatorId, options), isLookupError),
+    dependencyList: query(() => floorPlan.dependencyList()),
+    dependencies: (lineId, options) =>
+      attemptSync(() => floorPlan.dependencies(lineId, options), isLookupError),
+    dependents: (lineId, options) => attemptSync(() => floorPlan.dependents(lineId, options), isLookupError),
+    cycles: query(() => floorPlan.cycles()),
+    toPlan: query(() => floorPlan.toPlan()),
+    impact: (change, options) => attemptSync(() => floorPlan.impact(change, options), isLookupError),
     explainPath: (path) => attemptSync(() => floorPlan.explainPath(path), isQueryError),
     health: (options) => attemptSync(() => floorPlan.health(options), isQueryError),
     asOf: (instant) => attempt(() => floorPlan.asOf(instant), isAsOfError),

@@ -43,7 +43,13 @@ export {
 export { toDot, toGraphologyJson, toMermaid } from "./export/diagrams.js";
 export { FloorGraph, type FloorLineDirectory, type PathOwnership, type ReachOptions } from "./FloorGraph.js";
 export { FloorPlan } from "./FloorPlan.js";
-export { FloorPlanService, type FloorPlanShape, makeFloorPlanShape } from "./FloorPlanService.js";
+export {
+  type FloorPlanChange,
+  type FloorPlanChangeError,
+  FloorPlanService,
+  type FloorPlanShape,
+  makeFloorPlanShape,
+} from "./FloorPlanService.js";
 export { FloorPlanView } from "./FloorPlanView.js";
 export {
   type FactoryYamlOptions,
