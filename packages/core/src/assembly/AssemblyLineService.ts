@@ -8,11 +8,13 @@
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import type * as Scope from "effect/Scope";
 import { EventLogService } from "../EventLogService.js";
 import { attempt, attemptSync, type ErrorGuard, isKernelError } from "../effectAttempt.js";
 import { type FactoryError, type SchemaVersionError, StoreError } from "../errors.js";
-import type { RecordedArtifact } from "./Artifact.js";
+import type { Artifact, RecordedArtifact } from "./Artifact.js";
 import { type AssemblyLine, type OpenAssemblyLineOptions, openAssemblyLine } from "./AssemblyLine.js";
+import type { Gate } from "./Gate.js";
 import type {
   AssignInput,
   CaptureSignalInput,
@@ -35,7 +37,7 @@ import type { AssemblyMeasures } from "./measures.js";
 import type { Deployment, DeploymentFilter, Incident, IncidentFilter } from "./Production.js";
 import type { Signal } from "./Signal.js";
 import type { Trace } from "./Trace.js";
-import type { TraceLink } from "./TraceLink.js";
+import type { TraceLink, WalkDirection } from "./TraceLink.js";
 import type { WorkItem, WorkItemFilter } from "./WorkItem.js";
 
 /**
@@ -64,6 +66,11 @@ export type Move = Effect.Effect<WorkItem, AssemblyLineError>;
 export interface AssemblyLineShape {
   /** The Promise face underneath, for code that mixes both (its reads are synchronous). */
   readonly line: AssemblyLine;
+  /**
+   * Registers a gate for the life of the scope (see {@link AssemblyLine.registerGate}):
+   * items entering its stages are checked by it until the scope closes, when it is unregistered.
+   */
+  readonly registerGate: (gate: Gate) => Effect.Effect<void, AssemblyLineError, Scope.Scope>;
   /** See {@link AssemblyLine.createWorkItem}. */
   readonly createWorkItem: (input: CreateWorkItemInput, options?: MoveOptions) => Move;
   /** See {@link AssemblyLine.advance}. */
@@ -126,12 +133,37 @@ export interface AssemblyLineShape {
   readonly get: (id: string) => Effect.Effect<WorkItem | undefined, AssemblyLineError>;
   /** See {@link AssemblyLine.list}. */
   readonly list: (filter?: WorkItemFilter) => Effect.Effect<WorkItem[], AssemblyLineError>;
+  /** See {@link AssemblyLine.wipOf}. */
+  readonly wipOf: (line: string) => Effect.Effect<number, AssemblyLineError>;
+  /** See {@link AssemblyLine.wipLimitOf}. */
+  readonly wipLimitOf: (line: string) => Effect.Effect<number | undefined, AssemblyLineError>;
+  /** See {@link AssemblyLine.artifact}: succeeds with `undefined` for an unknown id. */
+  readonly artifact: (id: string) => Effect.Effect<Artifact | undefined, AssemblyLineError>;
+  /** See {@link AssemblyLine.artifactsOf}. */
+  readonly artifactsOf: (itemId: string) => Effect.Effect<Artifact[], AssemblyLineError>;
+  /** See {@link AssemblyLine.artifacts}. */
+  readonly artifacts: Effect.Effect<Artifact[], AssemblyLineError>;
+  /** See {@link AssemblyLine.traceLink}: succeeds with `undefined` for an unknown id. */
+  readonly traceLink: (id: string) => Effect.Effect<TraceLink | undefined, AssemblyLineError>;
+  /** See {@link AssemblyLine.linksOf}. */
+  readonly linksOf: (ref: string) => Effect.Effect<TraceLink[], AssemblyLineError>;
+  /** See {@link AssemblyLine.walk}. */
+  readonly walk: (
+    ref: string,
+    direction?: WalkDirection,
+  ) => Effect.Effect<ReturnType<AssemblyLine["walk"]>, AssemblyLineError>;
   /** See {@link AssemblyLine.trace}; fails with `NotFoundError` for an unknown item. */
   readonly trace: (itemId: string) => Effect.Effect<Trace, AssemblyLineError>;
+  /** See {@link AssemblyLine.signal}: succeeds with `undefined` for an unknown id. */
+  readonly signal: (id: string) => Effect.Effect<Signal | undefined, AssemblyLineError>;
   /** See {@link AssemblyLine.signals}. */
   readonly signals: (filter?: { readonly line?: string }) => Effect.Effect<Signal[], AssemblyLineError>;
+  /** See {@link AssemblyLine.deployment}: succeeds with `undefined` for an unknown id. */
+  readonly deployment: (id: string) => Effect.Effect<Deployment | undefined, AssemblyLineError>;
   /** See {@link AssemblyLine.deployments}. */
   readonly deployments: (filter?: DeploymentFilter) => Effect.Effect<Deployment[], AssemblyLineError>;
+  /** See {@link AssemblyLine.incident}: succeeds with `undefined` for an unknown id. */
+  readonly incident: (id: string) => Effect.Effect<Incident | undefined, AssemblyLineError>;
   /** See {@link AssemblyLine.incidents}. */
   readonly incidents: (filter?: IncidentFilter) => Effect.Effect<Incident[], AssemblyLineError>;
   /** See {@link AssemblyLine.suspectLinks}. */
@@ -180,6 +212,13 @@ function readSync<A>(call: () => A): Effect.Effect<A, AssemblyLineError> {
 export function makeAssemblyLineShape(line: AssemblyLine): AssemblyLineShape {
   return {
     line,
+    registerGate: (gate) =>
+      Effect.asVoid(
+        Effect.acquireRelease(
+          readSync(() => line.registerGate(gate)),
+          (unregister) => Effect.sync(unregister),
+        ),
+      ),
     createWorkItem: (input, options) => write(() => line.createWorkItem(input, options)),
     advance: (id, options) => write(() => line.advance(id, options)),
     sendBack: (id, input, options) => write(() => line.sendBack(id, input, options)),
@@ -200,9 +239,20 @@ export function makeAssemblyLineShape(line: AssemblyLine): AssemblyLineShape {
     resolveIncident: (id, input) => write(() => line.resolveIncident(id, input)),
     get: (id) => readSync(() => line.get(id)),
     list: (filter) => readSync(() => line.list(filter)),
+    wipOf: (lineId) => readSync(() => line.wipOf(lineId)),
+    wipLimitOf: (lineId) => readSync(() => line.wipLimitOf(lineId)),
+    artifact: (id) => readSync(() => line.artifact(id)),
+    artifactsOf: (itemId) => readSync(() => line.artifactsOf(itemId)),
+    artifacts: readSync(() => line.artifacts()),
+    traceLink: (id) => readSync(() => line.traceLink(id)),
+    linksOf: (ref) => readSync(() => line.linksOf(ref)),
+    walk: (ref, direction) => readSync(() => line.walk(ref, direction)),
     trace: (itemId) => readSync(() => line.trace(itemId)),
+    signal: (id) => readSync(() => line.signal(id)),
     signals: (filter) => readSync(() => line.signals(filter)),
+    deployment: (id) => readSync(() => line.deployment(id)),
     deployments: (filter) => readSync(() => line.deployments(filter)),
+    incident: (id) => readSync(() => line.incident(id)),
     incidents: (filter) => readSync(() => line.incidents(filter)),
     suspectLinks: (scope) => readSync(() => line.suspectLinks(scope)),
     measures: (options) => read(() => line.measures(options)),
