@@ -283,12 +283,19 @@ export function isPostgresStore(store: string): boolean {
 /**
  * Parses a store given on the command line (`--store`, `--from`, `--to`): a
  * `postgres://` or `postgresql://` URL, or a path to a SQLite file (resolved
- * against the current folder). An empty value means "not given".
+ * against the current folder). A blank value is refused: `--store "$URL"`
+ * with the variable unset must not quietly use `<dir>/factory.db` instead.
  *
- * @throws UsageError naming the flag; the value is shown without its password.
+ * @throws UsageError naming the flag when the value is blank or malformed; the value is shown without its password.
  */
+export function parseStoreFlag(value: string, flag: string): string;
+export function parseStoreFlag(value: string | undefined, flag: string): string | undefined;
 export function parseStoreFlag(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined || value.trim() === "") return undefined;
+  if (value === undefined) return undefined;
+  if (value.trim() === "")
+    throw new UsageError(
+      `${flag}: must not be empty; give a postgres:// URL or a SQLite file (got "${value}")`,
+    );
   const result = StoreFlag.safeParse(value.trim());
   if (result.success) return result.data;
   throw new UsageError(`${flag}: ${problemsOf(result.error.issues, value)} (got ${redactStore(value)})`);

@@ -148,7 +148,9 @@ export function action(
     };
     const fromEnv = command.getOptionValueSourceWithGlobals("store") === "env";
     const storeFlag = fromEnv ? "FACTORY_DATABASE_URL (--store)" : "--store";
-    const store = parseStoreFlag(merged.store, storeFlag);
+    // An empty FACTORY_DATABASE_URL is unset, as an empty FACTORY_DIR is; an empty --store is a usage error.
+    const store =
+      fromEnv && merged.store?.trim() === "" ? undefined : parseStoreFlag(merged.store, storeFlag);
     const options: GlobalOptions = {
       ...dirOf(command, merged.dir),
       json: merged.json === true,

@@ -11,7 +11,7 @@ import {
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
-import { nameArgument, parseFlag } from "../flags.js";
+import { NameValue, nameArgument, parseFlag } from "../flags.js";
 import { requireGitRange, requireGitRepository } from "../gitRepository.js";
 import { readJsonFlag } from "../jsonFlag.js";
 import { requireLines, requireSource, requireWorkItem } from "../knownValues.js";
@@ -80,7 +80,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
         const range =
           given.range === undefined
             ? undefined
-            : parseFlag(GitImportOptionsSchema.shape.range, given.range, "--range");
+            : parseFlag(NameValue.pipe(GitImportOptionsSchema.shape.range.unwrap()), given.range, "--range");
         const since =
           given.since === undefined
             ? undefined
@@ -126,6 +126,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .action(
       action(context, async (session, file, flags) => {
         const { runId, workItem, line } = flags as { runId?: string; workItem?: string; line?: string };
+        if (runId !== undefined) parseFlag(NameValue, runId, "--run-id");
         await runConnector(
           session,
           file as string,

@@ -41,7 +41,6 @@ export function registerMigrate(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, flags) => {
         const f = flags as { to: string; from?: string };
         const to = parseStoreFlag(f.to, "--to");
-        if (to === undefined) throw new UsageError("--to: give a postgres:// URL or a SQLite file");
         const given = parseStoreFlag(f.from, "--from");
         const from = given ?? options.store ?? join(resolve(options.dir), "factory.db");
         const fromFlag = given === undefined ? (options.storeFlag ?? "--store") : "--from";
