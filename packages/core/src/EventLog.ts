@@ -179,6 +179,8 @@ export class EventLog implements AsyncDisposable {
 
   /**
    * Reads events after a position, in order, optionally filtered by type or subject.
+   * Events stored at an older version of a type defined with `upcast` steps
+   * come in its current shape (see `defineEvent`).
    *
    * @throws ValidationError naming each malformed or unknown field of the query (a negative `limit`, `subjects` not a list).
    * @example
@@ -189,11 +191,13 @@ export class EventLog implements AsyncDisposable {
   async read(query: ReadQuery = {}): Promise<StoredEvent[]> {
     const parsed = ReadQuerySchema.safeParse(query);
     if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "read query" });
-    return this.#store.read(query);
+    return this.#read(query);
   }
 
   /**
    * Iterates over every matching event from a position to the head as of the call, page by page.
+   * Events stored at an older version of a type defined with `upcast` steps
+   * come in its current shape (see `defineEvent`).
    *
    * @throws ValidationError (when iteration starts) naming each malformed or unknown field of the query
    *   (`pageSize` not a positive integer, `types` not a list).
@@ -207,7 +211,7 @@ export class EventLog implements AsyncDisposable {
     const pageSize = query.pageSize ?? DEFAULT_READ_LIMIT;
     let after = query.after ?? 0;
     while (after < until) {
-      const page = await this.#store.read({ ...query, after, until, limit: pageSize });
+      const page = await this.#read({ ...query, after, until, limit: pageSize });
       for (const event of page) yield event;
       if (page.length < pageSize) return;
       after = page[page.length - 1]?.seq ?? until;
@@ -233,6 +237,9 @@ export class EventLog implements AsyncDisposable {
    * Calls `handler` for each new event, in order, once each, whether this
    * process or another one sharing the store appended it. Starts after the
    * current head unless `after` says otherwise (give 0 to replay everything).
+   *
+   * Events stored at an older version of a type defined with `upcast` steps
+   * come in its current shape (see `defineEvent`).
    *
    * If the handler throws, the subscription stops and `onError` is called;
    * `subscription.position` says what was handled. If reading the store
@@ -260,7 +267,7 @@ export class EventLog implements AsyncDisposable {
       throw new ValidationError({ message: formatIssues("subscribe", issues), issues });
     }
     const after = options.after ?? (await this.#store.head());
-    const subscription = new LogSubscription(this.#store, handler, { ...options, after }, (closed) =>
+    const subscription = new LogSubscription(this.#upcastingStore, handler, { ...options, after }, (closed) =>
       this.#subscriptions.delete(closed),
     );
     this.#subscriptions.add(subscription);
@@ -288,6 +295,25 @@ export class EventLog implements AsyncDisposable {
   /** Same as {@link EventLog.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** Events as the store has them, read in their types' current shape. */
+  async #read(query: ReadQuery): Promise<StoredEvent[]> {
+    const events = await this.#store.read(query);
+    return events.map((event) => this.registry.upcast(event));
+  }
+
+  /** The store, read through {@link EventRegistry.upcast}: what subscriptions read. */
+  get #upcastingStore(): EventStore {
+    const store = this.#store;
+    return {
+      kind: store.kind,
+      append: (events, options) => store.append(events, options),
+      read: (query) => this.#read(query),
+      head: () => store.head(),
+      watch: (listener) => store.watch(listener),
+      close: () => store.close(),
+    };
   }
 
   #prepare(batch: readonly NewEvent[], actor: string): PreparedEvent[] {

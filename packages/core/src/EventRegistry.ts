@@ -11,11 +11,39 @@ export interface EventDefinition<Type extends string = string, Schema extends z.
   readonly version: number;
   /** Schema every payload of this type is validated against before it is written. */
   readonly schema: Schema;
+  /**
+   * Steps that bring a payload stored at an older version to the next one
+   * (`upcast[1]` takes a version 1 payload and returns it as version 2), one
+   * from every version below {@link EventDefinition.version}; none when the
+   * type has no older shape to read.
+   */
+  readonly upcast?: UpcastSteps;
   /** Tells whether a stored event is of this type, narrowing its payload. */
   is(event: StoredEvent): event is StoredEvent<z.output<Schema>> & {
     /** This definition's type name. */
     readonly type: Type;
   };
+}
+
+/**
+ * Upcast steps of an event type, by the version each starts from: `{ 1: (old) => ({ ...old, title: old.name }) }`.
+ * A step gets a payload as stored at its version and returns it in the next version's shape.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a step names the shape it reads (`(old: { name: string }) => ...`), which `unknown` would refuse.
+export type UpcastSteps = Readonly<Record<number, (data: any) => unknown>>;
+
+/** Options of {@link defineEvent}. */
+export interface DefineEventOptions {
+  /** Version of the payload schema, a positive integer (default 1); bump it when the payload changes shape. */
+  readonly version?: number;
+  /**
+   * How payloads stored at older versions are read: a step from every
+   * version below `version` to the next. Events are then read (by
+   * `EventLog.read`, `readAll`, `subscribe` and the projections folded from
+   * them) in the current shape, with `v` the current version; the stored
+   * events are left as they were written.
+   */
+  readonly upcast?: UpcastSteps;
 }
 
 /** The payload type of an event definition. */
@@ -25,19 +53,31 @@ export type EventData<Definition> =
 /**
  * Defines an event type with the schema its payload must satisfy.
  *
- * @throws ValidationError (path `type`, `schema` or `version`) when the type is not
+ * When the payload changes shape, bump `version` and give `upcast` steps from
+ * every older version, so events written before are read in the new shape.
+ * A step's result is not validated against the schema; a step that throws
+ * fails the read with its error (a subscription reports it as a failing read
+ * and retries).
+ *
+ * @throws ValidationError (path `type`, `schema`, `version` or `upcast`) when the type is not
  *   dotted words starting lowercase (`line.added`), the schema is no zod schema
- *   (a plain object, a JSON Schema: convert that with `z.fromJSONSchema`), or the
- *   version is not a positive integer.
+ *   (a plain object, a JSON Schema: convert that with `z.fromJSONSchema`), the
+ *   version is not a positive integer, or `upcast` lacks a step from an older
+ *   version, has one from a version that is not older, or a step that is no function.
  * @example
  * ```ts
  * const LineAdded = defineEvent("line.added", z.object({ title: z.string() }));
+ * // Version 2 renamed `name` to `title`; events written at version 1 are read with `title`.
+ * const LineAddedV2 = defineEvent("line.added", z.object({ title: z.string() }), {
+ *   version: 2,
+ *   upcast: { 1: (old: { name: string }) => ({ title: old.name }) },
+ * });
  * ```
  */
 export function defineEvent<Type extends string, Schema extends z.ZodType>(
   type: Type,
   schema: Schema,
-  options: { readonly version?: number } = {},
+  options: DefineEventOptions = {},
 ): EventDefinition<Type, Schema> {
   if (!EventTypeSchema.safeParse(type).success) {
     throw invalidDefinition(
@@ -59,10 +99,13 @@ export function defineEvent<Type extends string, Schema extends z.ZodType>(
       `event "${type}" version must be a positive integer, got ${String(version)}`,
     );
   }
+  const upcast = options.upcast;
+  if (upcast !== undefined) checkUpcast(type, version, upcast);
   return {
     type,
     version,
     schema,
+    ...(upcast === undefined ? {} : { upcast: { ...upcast } }),
     is: (event): event is StoredEvent<z.output<Schema>> & { readonly type: Type } => event.type === type,
   };
 }
@@ -119,6 +162,24 @@ export class EventRegistry {
   }
 
   /**
+   * The event as its type's current version reads it: its payload passed
+   * through the type's upcast steps from the version it was stored at, and
+   * `v` the current version. Any other event (an unknown type, one stored at
+   * the current version, a type without upcast steps) is returned as it is.
+   */
+  upcast(event: StoredEvent): StoredEvent {
+    const definition = this.#definitions.get(event.type);
+    const steps = definition?.upcast;
+    if (definition === undefined || steps === undefined || event.v >= definition.version) return event;
+    let data = event.data;
+    for (let version = event.v; version < definition.version; version++) {
+      const step = steps[version];
+      if (step !== undefined) data = step(data);
+    }
+    return { ...event, v: definition.version, data };
+  }
+
+  /**
    * Validates a payload against its type's schema and returns the parsed payload and schema version.
    *
    * @throws UnknownEventTypeError when the type is not registered.
@@ -171,4 +232,40 @@ function notZodSchema(schema: unknown): string | undefined {
     return "a JSON Schema; convert it with z.fromJSONSchema(schema)";
   }
   return "a plain object";
+}
+
+/**
+ * Throws the ValidationError of upcast steps that do not bring every older
+ * version to the current one: a missing step, a step from a version that is
+ * not older (`upcast.3` of a version 2 type), a step that is no function.
+ */
+function checkUpcast(type: string, version: number, upcast: unknown): void {
+  if (typeof upcast !== "object" || upcast === null || Array.isArray(upcast)) {
+    throw invalidDefinition(
+      "upcast",
+      `event "${type}" upcast must be an object of steps by version, as { 1: (old) => ... }`,
+    );
+  }
+  const issues: { path: string; message: string }[] = [];
+  for (const [key, step] of Object.entries(upcast)) {
+    const from = Number(key);
+    if (!Number.isInteger(from) || from < 1 || from >= version) {
+      issues.push({
+        path: `upcast.${key}`,
+        message: `event "${type}" is at version ${version}, so steps go from versions 1 to ${version - 1}; there is no version ${key} to upcast from`,
+      });
+    } else if (typeof step !== "function") {
+      issues.push({ path: `upcast.${key}`, message: `the step from version ${key} must be a function` });
+    }
+  }
+  for (let from = 1; from < version; from++) {
+    if (!(String(from) in upcast)) {
+      issues.push({
+        path: "upcast",
+        message: `event "${type}" is at version ${version} but has no step from version ${from} (upcast[${from}]); give one from every older version`,
+      });
+    }
+  }
+  if (issues.length > 0)
+    throw new ValidationError({ message: formatIssues("event definition", issues), issues });
 }

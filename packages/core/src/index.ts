@@ -161,7 +161,14 @@ export {
   type EventLogShape,
   makeEventLogShape,
 } from "./EventLogService.js";
-export { defineEvent, type EventData, type EventDefinition, EventRegistry } from "./EventRegistry.js";
+export {
+  type DefineEventOptions,
+  defineEvent,
+  type EventData,
+  type EventDefinition,
+  EventRegistry,
+  type UpcastSteps,
+} from "./EventRegistry.js";
 export {
   DEFAULT_READ_LIMIT,
   type EventStore,
