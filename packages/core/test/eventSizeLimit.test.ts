@@ -67,9 +67,7 @@ describe.each(stores)("the event size limit over the $name store", ({ skip, stor
           "keep large content outside the log and store a reference to it, or open the log with a higher maxEventBytes",
       },
     ]);
-    expect(error.message).toMatch(
-      /^event batch is invalid: \(event\): event "note\.added" is 17\.00 MiB/,
-    );
+    expect(error.message).toMatch(/^event batch is invalid: \(event\): event "note\.added" is 17\.00 MiB/);
     expect(await log.head()).toBe(0);
 
     // Just over: 16 MiB of text and the event's other fields, which two decimals cannot tell from 16 MiB.
