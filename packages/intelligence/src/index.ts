@@ -112,6 +112,7 @@ export { FactoryService, type FactoryServices } from "./factory/FactoryService.j
 export type { RouteInput } from "./factory/factoryRouter.js";
 export { FACTORY_FOLDER, findFactoryFolder } from "./factory/findFactoryFolder.js";
 export {
+  type AutomationsShape,
   type InboxShape,
   type IntelligenceError,
   IntelligenceService,

@@ -1,7 +1,7 @@
 /**
  * The intelligence operations of an open factory as an Effect service:
- * routing, context packs, skill runs, rule checks, scorecards and inboxes,
- * with typed errors.
+ * routing, context packs, skill runs, rule checks, scorecards, inboxes and
+ * automations, with typed errors.
  *
  * @module
  */
@@ -19,6 +19,7 @@ import {
   ModelServerError,
   ModelTimeoutError,
   ModelUnreachableError,
+  NotFoundError,
   type SchemaVersionError,
 } from "@software-factory/core";
 import { RemoveAllLinesError } from "@software-factory/floorplan";
@@ -27,6 +28,7 @@ import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import type { Notification } from "../automations/Automation.js";
 import type { InboxItem, InboxListOptions } from "../automations/Inbox.js";
+import type { AutomationFailure, AutomationRunner, RetryResult } from "../automations/startAutomations.js";
 import type { RouteCandidate } from "../router/Router.js";
 import type { Finding } from "../rules/Rule.js";
 import type { CheckScope } from "../rules/Standards.js";
@@ -140,6 +142,41 @@ export interface InboxShape {
   readonly markRead: (operator: string, ids: readonly string[]) => Effect.Effect<number, IntelligenceError>;
 }
 
+/** The automations running in a factory, from Effect code (see {@link Factory.automations}). */
+export interface AutomationsShape {
+  /**
+   * Waits until every automation has handled every matching event up to the
+   * log's head (see {@link AutomationRunner.idle}); succeeds at once when no
+   * automation runs.
+   */
+  readonly idle: Effect.Effect<void, IntelligenceError>;
+  /** Events whose last handling failed (see {@link AutomationRunner.failures}); none when no automation runs. */
+  readonly failures: (automation?: string) => Effect.Effect<AutomationFailure[], IntelligenceError>;
+  /**
+   * Runs a failed event through its automation again (see
+   * {@link AutomationRunner.retry}); uninterruptible, as the other writes.
+   * A `NotFoundError` names an automation that does not run in this factory.
+   */
+  readonly retry: (automation: string, event: string) => Effect.Effect<RetryResult, IntelligenceError>;
+}
+
+/** The automations shape over a factory's runner, or over none when no automation runs. */
+function makeAutomationsShape(runner: AutomationRunner | undefined): AutomationsShape {
+  return {
+    idle: attempt(async () => runner?.idle()),
+    failures: (automation) => attempt(async () => (runner === undefined ? [] : runner.failures(automation))),
+    retry: (automation, event) =>
+      write(async () => {
+        if (runner !== undefined) return runner.retry(automation, event);
+        throw new NotFoundError({
+          message: `no automation "${automation}" runs in this factory: it was opened with no automations`,
+          entity: "automation",
+          id: automation,
+        });
+      }),
+  };
+}
+
 /** The intelligence operations of a factory as seen from Effect code, with typed errors. */
 export interface IntelligenceShape {
   /** The Promise face underneath, for code that mixes both. */
@@ -193,6 +230,8 @@ export interface IntelligenceShape {
   ) => Effect.Effect<string | undefined, IntelligenceError>;
   /** Operators' notifications. */
   readonly inbox: InboxShape;
+  /** The automations running while the factory is open. */
+  readonly automations: AutomationsShape;
 }
 
 /** Wraps an open factory's intelligence operations in the Effect shape. */
@@ -212,11 +251,12 @@ export function makeIntelligenceShape(factory: Factory): IntelligenceShape {
       notify: (notification, options) => write(() => inbox.notify(notification, options)),
       markRead: (operator, ids) => write(() => inbox.markRead(operator, ids)),
     },
+    automations: makeAutomationsShape(factory.automations),
   };
 }
 
 /**
- * Routing, context packs, skills, rules, scorecards and inboxes of an open
+ * Routing, context packs, skills, rules, scorecards, inboxes and automations of an open
  * factory as an Effect service. `FactoryService.layer` provides it with the
  * other services of the factory.
  *
