@@ -19,7 +19,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireTraceLink, requireWorkItem } from "./knownRecords.js";
 import { requireLine, requireStage } from "./knownValues.js";
-import { IdempotencyKey, keyed } from "./shared.js";
+import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
 import { RecordedArtifactOutput, TraceLinkOutput } from "./workOutputs.js";
 
 /** Characters of an artifact's fields as JSON: as much as a knowledge document's body. */
@@ -62,6 +62,7 @@ export const recordArtifact = defineTool({
     stage: z
       .string()
       .min(1)
+      .max(ID_MAX)
       .optional()
       .describe(
         "The pipeline stage it was made in (requirements, design, implementation, testing...); the previous version's, else the work item's current stage, when omitted",

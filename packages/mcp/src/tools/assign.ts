@@ -9,7 +9,7 @@ import { AssignInputSchema, MoveOptionsSchema } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireWorkItem } from "./knownRecords.js";
-import { IdempotencyKey, keyed } from "./shared.js";
+import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
 import { WorkItemOutput } from "./workOutputs.js";
 
 /** `assign_work_item`: changes a work item's owner or adds contributors; idempotent with a key. */
@@ -25,6 +25,7 @@ export const assignWorkItem = defineTool({
       id: z
         .string()
         .min(1)
+        .max(ID_MAX)
         .describe("Id of the work item (wi_...; list_work and create_work_item give them)"),
       owner: AssignInputSchema.shape.owner.describe(
         "The new accountable operator, an operator id of the floor plan (factory://floorplan lists them); the owner stays when omitted",

@@ -11,7 +11,7 @@ import { ContextPackOutput } from "./contextOutput.js";
 import { requireWorkItem } from "./knownRecords.js";
 import { requireLine } from "./knownValues.js";
 import { repositoryPath } from "./repositoryPaths.js";
-import { SEARCH_QUERY_MAX } from "./shared.js";
+import { ID_MAX, PATH_MAX, SEARCH_QUERY_MAX } from "./shared.js";
 
 /** `get_context`: the context pack for a work item, line, paths or question, as JSON and markdown. */
 export const getContext = defineTool({
@@ -26,6 +26,7 @@ export const getContext = defineTool({
       workItem: z
         .string()
         .min(1)
+        .max(ID_MAX)
         .optional()
         .describe(
           "Id of a work item (wi_...; list_work and create_work_item give them): the pack covers it and its line",
@@ -33,10 +34,11 @@ export const getContext = defineTool({
       line: z
         .string()
         .min(1)
+        .max(ID_MAX)
         .optional()
         .describe("Id of a line (factory://floorplan lists them): the pack covers it and its neighbours"),
       paths: z
-        .array(z.string().min(1))
+        .array(z.string().min(1).max(PATH_MAX))
         .min(1)
         .max(200)
         .optional()

@@ -12,7 +12,7 @@ import { defineTool } from "../toolKit.js";
 import { ImpactOutput, LineOutput, LineOwnersOutput, PathOwnerOutput } from "./floorplanOutputs.js";
 import { nearHint, requireLine } from "./knownValues.js";
 import { repositoryPath } from "./repositoryPaths.js";
-import { PointInTime } from "./shared.js";
+import { ID_MAX, PATH_MAX, PointInTime } from "./shared.js";
 
 /**
  * Refuses a line the floor plan did not have at the instant of `view`.
@@ -49,7 +49,7 @@ export const whoOwns = defineTool({
   input: z
     .object({
       paths: z
-        .array(z.string().min(1))
+        .array(z.string().min(1).max(PATH_MAX))
         .max(500)
         .optional()
         .describe(
@@ -58,6 +58,7 @@ export const whoOwns = defineTool({
       line: z
         .string()
         .min(1)
+        .max(ID_MAX)
         .optional()
         .describe(
           "Id of a line of the floor plan (factory://floorplan lists them): its owner and contributors",
@@ -117,19 +118,21 @@ export const impactOfChange = defineTool({
   input: z
     .object({
       paths: z
-        .array(z.string().min(1))
+        .array(z.string().min(1).max(PATH_MAX))
         .max(5000)
         .default([])
         .describe(
           "Changed repository paths (src/checkout/cart.ts; an absolute one inside the server's repository is read from its root)",
         ),
       lines: z
-        .array(z.string().min(1))
+        .array(z.string().min(1).max(ID_MAX))
         .max(500)
         .default([])
         .describe("Ids of changed lines, up to 500 (factory://floorplan lists them)"),
       gitRange: z
         .string()
+        // Two ref names and the dots between them; longer is no range git has.
+        .max(1000)
         .regex(/^[\w./~^@{}-]+(\.\.\.?[\w./~^@{}-]+)?$/, "a git range such as main...HEAD")
         .optional()
         .describe(
@@ -196,6 +199,7 @@ export const getLine = defineTool({
     id: z
       .string()
       .min(1)
+      .max(ID_MAX)
       .describe(
         "Id of a line of the floor plan (checkout); factory://floorplan lists them, and who_owns names the line of a path",
       ),

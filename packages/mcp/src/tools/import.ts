@@ -13,7 +13,7 @@ import type { CodebaseImportProgress, ImportConflict } from "@software-factory/i
 import { IMPORT_PHASES, importCodebase } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool, type ToolProgress } from "../toolKit.js";
-import { Instant } from "./shared.js";
+import { Instant, PATH_MAX } from "./shared.js";
 
 const MAX_CONFLICTS = 20;
 const MAX_DIFF_CHARS = 2_000;
@@ -138,6 +138,7 @@ export const importCodebaseTool = defineTool({
     path: z
       .string()
       .min(1)
+      .max(PATH_MAX)
       .describe(
         "Path of the repository root on the server's machine: absolute, or relative to the server's import root when it has one (then the path must lie inside it)",
       ),

@@ -26,6 +26,7 @@ import { hitsWithinBudget } from "./searchBudget.js";
 import {
   Cursor,
   cursorUpTo,
+  ID_MAX,
   IdempotencyKey,
   Instant,
   KNOWLEDGE_BODY_MAX,
@@ -51,7 +52,7 @@ export const searchKnowledge = defineTool({
       .describe("What you want to know, in words or identifiers"),
     kinds: z.array(DocumentKindSchema).optional().describe("Only documents of these kinds"),
     lines: z
-      .array(z.string().min(1))
+      .array(z.string().min(1).max(ID_MAX))
       .optional()
       .describe("Only documents linked to these lines (factory://floorplan lists them)"),
     tags: z.array(z.string().min(1)).optional().describe("Only documents with at least one of these tags"),
@@ -172,7 +173,7 @@ export const listKnowledge = defineTool({
   input: z.object({
     kinds: z.array(DocumentKindSchema).optional().describe("Only documents of these kinds"),
     lines: z
-      .array(z.string().min(1))
+      .array(z.string().min(1).max(ID_MAX))
       .optional()
       .describe("Only documents linked to these lines (factory://floorplan lists them)"),
     tags: z.array(z.string().min(1)).optional().describe("Only documents with at least one of these tags"),
@@ -218,6 +219,7 @@ export const getDocument = defineTool({
     id: z
       .string()
       .min(1)
+      .max(ID_MAX)
       .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
     asOf: Instant()
       .optional()
@@ -343,6 +345,7 @@ export const reviseKnowledge = defineTool({
       id: z
         .string()
         .min(1)
+        .max(ID_MAX)
         .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
       title: z.string().trim().min(1).max(500).optional().describe("New title"),
       body: Body.optional().describe("Markdown; replaces the body"),
@@ -379,6 +382,7 @@ export const retractKnowledge = defineTool({
     id: z
       .string()
       .min(1)
+      .max(ID_MAX)
       .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
     reason: Reason.describe("Why it is withdrawn"),
     idempotencyKey: IdempotencyKey,

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { DocumentLink, Stored, stored } from "./knowledge.js";
 import { requireLinkTarget } from "./knownRecords.js";
-import { IdempotencyKey, keyed } from "./shared.js";
+import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
 
 /**
  * Refuses a document the knowledge base does not have.
@@ -34,6 +34,7 @@ const LinkArguments = z.object({
   id: z
     .string()
     .min(1)
+    .max(ID_MAX)
     .describe(
       "Id of the knowledge document the link starts from; search_knowledge and list_knowledge give them",
     ),

@@ -41,6 +41,14 @@ export const SEARCH_QUERY_MAX = 4000;
  * (which become the decision's body).
  */
 export const KNOWLEDGE_BODY_MAX = 200_000;
+/**
+ * Characters of an id a tool looks up (a line, work item, document, signal,
+ * stage, rule or skill): a longer one names nothing the factory has, and the
+ * refusal that quotes it would hand it back whole.
+ */
+export const ID_MAX = 200;
+/** Characters of a repository path a tool takes (Linux's PATH_MAX). */
+export const PATH_MAX = 4096;
 /** An operator's id, as the floor plan names operators. */
 export const Operator = OperatorIdSchema;
 /** A point in time a tool takes, as the core's `instantOf` reads it (the CLI's `--since` too). */

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireSignal } from "./knownRecords.js";
 import { requireLine } from "./knownValues.js";
-import { IdempotencyKey, keyed } from "./shared.js";
+import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
 import { RouteCandidateOutput, SignalOutput } from "./workOutputs.js";
 
 /** `capture_signal`: records a signal from a customer or the field. */
@@ -56,6 +56,7 @@ export const routeSignal = defineTool({
       signal: z
         .string()
         .min(1)
+        .max(ID_MAX)
         .optional()
         .describe("Id of a captured signal (sig_...; capture_signal gives it)"),
       text: z

@@ -9,7 +9,7 @@ import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { skillsWithInstructions } from "../skills.js";
 import { defineTool } from "../toolKit.js";
-import { IdempotencyKey, keyed } from "./shared.js";
+import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
 import { SkillOutput } from "./skillsOutputs.js";
 
 /** `list_skills`: the factory's runnable and instruction skills. */
@@ -52,6 +52,7 @@ export const runSkill = defineTool({
     name: z
       .string()
       .min(1)
+      .max(ID_MAX)
       .describe("Name of a runnable skill (list_skills lists them with their input schemas)"),
     input: z
       .unknown()

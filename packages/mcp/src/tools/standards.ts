@@ -9,7 +9,7 @@ import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireLine } from "./knownValues.js";
-import { given } from "./shared.js";
+import { given, ID_MAX } from "./shared.js";
 import { FindingOutput } from "./standardsOutputs.js";
 
 /** The kinds of target a factory's rules check (those `openFactory` and the basic standards register). */
@@ -51,6 +51,7 @@ export const checkStandards = defineTool({
       id: z
         .string()
         .min(1)
+        .max(ID_MAX)
         .optional()
         .describe(
           "Only this target (needs kind): a line id (factory://floorplan), work item id (list_work), document id (list_knowledge)...",
@@ -58,10 +59,11 @@ export const checkStandards = defineTool({
       line: z
         .string()
         .min(1)
+        .max(ID_MAX)
         .optional()
         .describe("Only targets of this line (factory://floorplan lists them)"),
       rules: z
-        .array(z.string().min(1))
+        .array(z.string().min(1).max(ID_MAX))
         .min(1)
         .optional()
         .describe("Only these rules, by id (factory://standards lists them)"),

@@ -21,7 +21,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireWorkItem } from "./knownRecords.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
-import { Cursor, given, IdempotencyKey, keyed, Operator, PointInTime, page } from "./shared.js";
+import { Cursor, given, ID_MAX, IdempotencyKey, keyed, Operator, PointInTime, page } from "./shared.js";
 import { MeasuresOutput, TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
 
 /** `list_work`: work items filtered by line, state, stage or owner, newest first, paged. */
@@ -32,7 +32,12 @@ export const listWork = defineTool({
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    line: z.string().min(1).optional().describe("Only items of this line (factory://floorplan lists them)"),
+    line: z
+      .string()
+      .min(1)
+      .max(ID_MAX)
+      .optional()
+      .describe("Only items of this line (factory://floorplan lists them)"),
     state: z
       .enum(["active", "blocked", "done", "dropped"])
       .optional()
@@ -40,6 +45,7 @@ export const listWork = defineTool({
     stage: z
       .string()
       .min(1)
+      .max(ID_MAX)
       .optional()
       .describe(
         "Only items in this stage of the pipeline (by default intake, requirements, design, architecture, implementation, testing, release, operate)",
@@ -135,6 +141,7 @@ export const advanceWorkItem = defineTool({
       id: z
         .string()
         .min(1)
+        .max(ID_MAX)
         .describe("Id of the work item (wi_...; list_work and create_work_item give them)"),
       move: z
         .enum(MOVES)
@@ -253,11 +260,13 @@ export const listSuspectLinks = defineTool({
     workItem: z
       .string()
       .min(1)
+      .max(ID_MAX)
       .optional()
       .describe("Only links of this work item (wi_...; list_work gives them)"),
     line: z
       .string()
       .min(1)
+      .max(ID_MAX)
       .optional()
       .describe("Only links of this line's work (factory://floorplan lists them)"),
     limit: z.number().int().min(1).max(200).default(50).describe("Links per page"),
@@ -294,7 +303,12 @@ export const getMetrics = defineTool({
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    line: z.string().min(1).optional().describe("Measure this line only (factory://floorplan lists them)"),
+    line: z
+      .string()
+      .min(1)
+      .max(ID_MAX)
+      .optional()
+      .describe("Measure this line only (factory://floorplan lists them)"),
     operator: Operator.optional().describe(
       "Measure this operator's work only: an operator id of the floor plan (factory://floorplan lists them)",
     ),
