@@ -2,6 +2,7 @@ import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import type * as Scope from "effect/Scope";
+import * as Stream from "effect/Stream";
 import {
   type AppendOptions,
   type EventLog,
@@ -55,8 +56,18 @@ export interface EventLogShape {
   readonly read: (
     query?: ReadQuery,
   ) => Effect.Effect<StoredEvent[], ValidationError | StoreError | ClosedError>;
+  /**
+   * Every matching event from a position to the head as of the stream's
+   * start, read page by page (see {@link EventLog.readAll}); each run reads
+   * anew. A malformed query fails the stream with `ValidationError`.
+   */
+  readonly readAll: (
+    query?: Parameters<EventLog["readAll"]>[0],
+  ) => Stream.Stream<StoredEvent, ValidationError | StoreError | ClosedError>;
   /** See {@link EventLog.head}. */
   readonly head: Effect.Effect<number, StoreError | ClosedError>;
+  /** The id of the event at a position, `""` at 0, `undefined` when the log has none there (see {@link EventLog.eventIdAt}). */
+  readonly eventIdAt: (position: number) => Effect.Effect<string | undefined, StoreError | ClosedError>;
   /** See {@link EventLog.subscribe}; the subscription closes with the scope. Malformed options fail with `ValidationError`. */
   readonly subscribe: (
     handler: (event: StoredEvent) => void | Promise<void>,
@@ -123,7 +134,12 @@ export function makeEventLogShape(log: EventLog): EventLogShape {
     append: (events, options) =>
       Effect.uninterruptible(attempt(() => log.append(events, options), isAppendError)),
     read: (query) => attempt(() => log.read(query), isReadError),
+    readAll: (query) =>
+      Stream.fromAsyncIterable({ [Symbol.asyncIterator]: () => log.readAll(query) }, (error) => error).pipe(
+        Stream.catch((error) => (isReadError(error) ? Stream.fail(error) : Stream.die(error))),
+      ),
     head: attempt(() => log.head(), isStoreOrClosed),
+    eventIdAt: (position) => attempt(() => log.eventIdAt(position), isStoreOrClosed),
     subscribe: (handler, options) =>
       Effect.acquireRelease(
         attempt(() => log.subscribe(handler, options), isReadError),
