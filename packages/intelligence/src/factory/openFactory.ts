@@ -113,6 +113,15 @@ export interface OpenFactoryOptions {
   /** SQLite durability (default `full`: every write is on disk when acknowledged). */
   readonly durability?: "full" | "normal";
   /**
+   * The most bytes one event may take serialized as UTF-8 JSON, payload and
+   * metadata, whatever the store (default 16 MiB, `DEFAULT_MAX_EVENT_BYTES`):
+   * a write with a larger event (a capture, a skill run's output, an
+   * automation's note) writes nothing and throws a `ValidationError` saying
+   * its size. A positive integer of at most 268,435,456 (256 MiB, about what a
+   * PostgreSQL jsonb value holds); the log's `maxEventBytes`.
+   */
+  readonly maxEventBytes?: number;
+  /**
    * Opens the factory for reading only (default `false`): every part reads
    * as usual, every write (an append, a capture, a skill run) is refused
    * with a `ReadOnlyError`, and nothing is written to the folder, its caches
@@ -193,6 +202,9 @@ function duplicateSkillNames(
   });
 }
 
+/** The highest `maxEventBytes` the event log takes (core's limit, 256 MiB). */
+const MAX_EVENT_BYTES_CEILING = 256 * 1024 * 1024;
+
 /** How a PostgreSQL URL starts; the store checks the rest of it. */
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
@@ -235,6 +247,15 @@ const OpenFactoryOptionsSchema = strictInput({
   skillClaimLeaseMs: ClaimLeaseMsSchema.optional(),
   actor: z.string().min(1, "must name who writes").optional(),
   durability: z.enum(["full", "normal"]).optional(),
+  maxEventBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(
+      MAX_EVENT_BYTES_CEILING,
+      "expected at most 268435456 (256 MiB, about what a PostgreSQL jsonb value holds)",
+    )
+    .optional(),
   readOnly: z.boolean({ error: "must be true or false" }).optional(),
   clock: z
     .custom<Clock>(
@@ -375,6 +396,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     ...(options.actor === undefined ? {} : { actor: options.actor }),
     ...(options.durability === undefined ? {} : { durability: options.durability }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }),
   }).catch(async (error: unknown) => {
     if (typeof store === "object") await store.close();
     throw error;

@@ -155,7 +155,7 @@ describe("openFactory options", () => {
     ).rejects.toMatchObject({
       _tag: "ValidationError",
       message:
-        'openFactory options is invalid: (root): unknown key "skilsDir"; the keys are dir, store, embedder, pipeline, gates, rules, ruleCheckTimeoutMs, automations, events, scorecards, skills, skillsDir, skillClaimLeaseMs, actor, durability, readOnly, clock, model, tokenCounter, instructionsFrom, onAutomationError',
+        'openFactory options is invalid: (root): unknown key "skilsDir"; the keys are dir, store, embedder, pipeline, gates, rules, ruleCheckTimeoutMs, automations, events, scorecards, skills, skillsDir, skillClaimLeaseMs, actor, durability, maxEventBytes, readOnly, clock, model, tokenCounter, instructionsFrom, onAutomationError',
     });
     await expect(factory.context({ question: "retries", budget: 200 } as never)).rejects.toMatchObject({
       _tag: "ValidationError",
