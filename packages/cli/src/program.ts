@@ -33,6 +33,7 @@ import { errorHints } from "./errorHints.js";
 import { errorMessage } from "./errorMessage.js";
 import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
+import { addHelpCommands } from "./helpCommand.js";
 import { createOutput, type Output, OutputClosedError } from "./Output.js";
 import { checkRequiredOptionsLast } from "./requiredOptions.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
@@ -191,6 +192,8 @@ export function createProgram(context: CliContext): Command {
     )
     // Each command's help lists the options every command takes (--json, --dir...) after its own.
     .configureHelp({ showGlobalOptions: true })
+    // `factory help <command...>` is helpCommand.ts's, which reads every name (commander's reads the first).
+    .helpCommand(false)
     .showHelpAfterError("(run with --help for usage)")
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -229,6 +232,7 @@ export function createProgram(context: CliContext): Command {
   registerAutomations(program, context);
   registerMcp(program, context);
   registerDemo(program, context);
+  addHelpCommands(program);
   // A mistyped required flag is told as the typo ("Did you mean --line?"), not as the flag missing.
   checkRequiredOptionsLast(program);
   return program;
