@@ -131,6 +131,13 @@ export interface KnowledgeBaseShape {
     id: string,
     options?: { asOf?: string },
   ) => Effect.Effect<KnowledgeDocument | undefined, KnowledgeError>;
+  /** The document captured from a source address, `undefined` when none was (see {@link KnowledgeBase.bySource}). */
+  readonly bySource: (
+    system: string,
+    uri: string,
+  ) => Effect.Effect<KnowledgeDocument | undefined, KnowledgeError>;
+  /** Every document captured from a source system, retracted ones included (see {@link KnowledgeBase.fromSystem}). */
+  readonly fromSystem: (system: string) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
   /** See {@link KnowledgeBase.list}. */
   readonly list: (options?: ListKnowledgeOptions) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
   /** See {@link KnowledgeBase.search}. */
@@ -177,6 +184,8 @@ export function makeKnowledgeBaseShape(knowledgeBase: KnowledgeBase): KnowledgeB
     move: (id, uri, options) => write(() => knowledgeBase.move(id, uri, options)),
     retract: (id, reason, options) => write(() => knowledgeBase.retract(id, reason, options)),
     get: (id, options) => call(() => knowledgeBase.get(id, options)),
+    bySource: (system, uri) => call(() => knowledgeBase.bySource(system, uri)),
+    fromSystem: (system) => call(() => knowledgeBase.fromSystem(system)),
     list: (options) => call(() => knowledgeBase.list(options)),
     search: (query, options) => call(() => knowledgeBase.search(query, options)),
     sync: call(() => knowledgeBase.sync()),
