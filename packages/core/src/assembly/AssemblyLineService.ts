@@ -284,6 +284,11 @@ export class AssemblyLineService extends Context.Service<AssemblyLineService, As
    * {@link EventLogService} and closes it with the layer. Opening fails with
    * a `ValidationError` for a bad pipeline, the log's typed error when
    * folding it fails, and a `StoreError` for anything else.
+   *
+   * Without `options.lines` every line and operator id is accepted. To have
+   * the floor plan of a `FloorPlanService` layer checked, as
+   * `FactoryService.layer` does, open this layer from it:
+   * `Layer.unwrap(Effect.map(FloorPlanService, ({ floorPlan }) => AssemblyLineService.layer({ lines: floorPlan })))`.
    */
   static layer(
     options: Omit<OpenAssemblyLineOptions, "log"> = {},
