@@ -146,6 +146,26 @@ async function requireDocument(factory: Factory, id: string, asOf?: string): Pro
   });
 }
 
+/**
+ * Refuses a `supersedes` entry that names no document, by its place
+ * (`supersedes[1]`), before anything is written. A retracted document is
+ * found, and refused by the knowledge base as retracted.
+ *
+ * @throws NotFoundError naming the entry and where ids come from.
+ */
+async function requireSuperseded(factory: Factory, ids: readonly string[]): Promise<void> {
+  for (const [index, id] of ids.entries()) {
+    if ((await factory.knowledge.get(id)) !== undefined) continue;
+    const field = `supersedes[${index}]`;
+    throw new NotFoundError({
+      message: `${field}: no document "${id}"; search_knowledge and list_knowledge give ids`,
+      entity: "document",
+      id,
+      field,
+    });
+  }
+}
+
 /** A document as `list_knowledge` answers it: what it is and where it came from, without body and revisions. */
 const documentSummary = (document: KnowledgeDocument) => ({
   id: document.id,
@@ -325,6 +345,7 @@ export const captureKnowledge = defineTool({
     await requireLines(factory, input.lines, "lines");
     for (const [index, link] of input.links.entries())
       await requireLinkTarget(factory, link.target, `links[${index}].target`);
+    await requireSuperseded(factory, input.supersedes);
     return stored(await factory.knowledge.capture(input, keyed(idempotencyKey)));
   },
 });
@@ -460,6 +481,7 @@ export const recordDecision = defineTool({
   output: Stored,
   run: async (factory, { idempotencyKey, author, ...input }) => {
     await requireLines(factory, input.lines, "lines");
+    await requireSuperseded(factory, input.supersedes);
     const document = await factory.knowledge.recordDecision(
       { ...input, source: { system: "mcp", ...(author === undefined ? {} : { author }) } },
       keyed(idempotencyKey),
