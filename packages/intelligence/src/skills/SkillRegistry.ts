@@ -213,7 +213,7 @@ export class SkillRegistry<Services = unknown> {
    *   result (or its failure), unless that run is cancelled: the retry then
    *   runs as if it came after it (see `signal` below);
    * - a run that failed (the handler failed, its output was invalid, or not
-   *   JSON, or it refused what its input named) releases the key, so a retry
+   *   kept as written, or it refused what its input named) releases the key, so a retry
    *   runs again;
    *   an input the skill's schema refuses claims nothing;
    * - two runs with the key at once, in two processes, or two registries on
@@ -256,7 +256,8 @@ export class SkillRegistry<Services = unknown> {
    * @throws ValidationError when the input or the handler's output is invalid
    * (an input that is not JSON, such as a BigInt or a cycle, is invalid: it is hashed and recorded;
    * so is the output of a run given an `idempotencyKey` that holds a BigInt, a cycle, a function or
-   * a symbol: it is recorded for its retries, and the issue's path names where),
+   * a symbol, or what the log would give back as something else (a Date, NaN, a Map, a class
+   * instance): it is recorded for its retries, and the issue's path names where),
    * the options are (an `idempotencyKey` that is empty or longer than 200 characters),
    * or the skill's folder failed to load (the message names its problems).
    * @throws ModelNotConfiguredError when the skill requires a model and the registry has none.

@@ -13,6 +13,7 @@ import {
   type ModelProvider,
   NotFoundError,
   strictInput,
+  ValidationError,
   validationErrorFromZod,
 } from "@software-factory/core";
 import * as Effect from "effect/Effect";
@@ -187,7 +188,9 @@ export class SkillRuns<Services = unknown> {
           ? undefined
           : notJsonIssue(output.data, "as a keyed run's output is recorded for its retries");
       if (notJson !== undefined) throw invalidInput(`output of skill ${name}`, [notJson]);
-      const durationMs = await this.#record(run, "ok", { output: output.data });
+      const durationMs = await this.#record(run, "ok", { output: output.data }).catch((refused: unknown) => {
+        throw unkeptOutput(refused, name);
+      });
       return { skill: name, output: output.data, durationMs };
     } catch (error) {
       if (signal.aborted) {
@@ -238,6 +241,31 @@ export class SkillRuns<Services = unknown> {
     });
     return durationMs;
   }
+}
+
+/** Where the log records a keyed run's output in its `skill.ran` event. */
+const OUTPUT_PATH = "data.output";
+
+/**
+ * The log's refusal of a keyed run's output, said at the skill's boundary:
+ * what the log would give back as something else (a Date, NaN, a Map, a
+ * class instance: see `openEventLog`) is invalid output of the skill, each
+ * issue's path within the output. Any other error is returned as it is.
+ */
+function unkeptOutput(error: unknown, skill: string): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const underOutput = error.issues.every(
+    ({ path }) =>
+      path === OUTPUT_PATH || path.startsWith(`${OUTPUT_PATH}.`) || path.startsWith(`${OUTPUT_PATH}[`),
+  );
+  if (!underOutput) return error;
+  return invalidInput(
+    `output of skill ${skill}`,
+    error.issues.map(({ path, message }) => ({
+      path: path.slice(OUTPUT_PATH.length).replace(/^\./, ""),
+      message: `${message}, as a keyed run's output is recorded for its retries`,
+    })),
+  );
 }
 
 /** The hash of a run's input as canonical JSON, or why it has none (a BigInt, a cycle). */

@@ -15,7 +15,8 @@ const MUST_BE_JSON = "must be JSON (no BigInt, cycle, function or symbol)";
  * whose path names it as zod paths are named (`lines[0].total`; empty for
  * `value` itself). What JSON converts passes (a Date through its `toJSON`,
  * NaN to null), as do `undefined` members, which JSON drops; an object
- * reached twice without a cycle (a shared reference) passes too.
+ * reached twice without a cycle (a shared reference) passes too. (The log
+ * refuses to record what JSON converts; a keyed run's output says so.)
  *
  * @param why - why the value must be JSON, said after the rule ("as a run's input is hashed and recorded").
  * @returns the issue, or undefined when `value` is JSON.
