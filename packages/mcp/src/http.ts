@@ -362,11 +362,14 @@ function logHandlerError(error: Error): void {
  */
 async function refusalReason(response: Response, reported: readonly Error[]): Promise<string> {
   let told = response.statusText;
-  try {
-    const body = (await response.clone().json()) as { error?: { message?: unknown } } | null;
-    if (typeof body?.error?.message === "string") told = body.error.message;
-  } catch {
-    // Not JSON: the status text says it.
+  // Only a JSON answer is read: a stream would not end.
+  if (response.headers.get("content-type")?.startsWith("application/json")) {
+    try {
+      const body = (await response.clone().json()) as { error?: { message?: unknown } } | null;
+      if (typeof body?.error?.message === "string") told = body.error.message;
+    } catch {
+      // Not JSON after all: the status text says it.
+    }
   }
   const details = reported.map((error) => error.message).filter((message) => !message.includes(told));
   return [told, ...details].filter((part) => part !== "").join(": ");
