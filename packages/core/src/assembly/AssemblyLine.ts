@@ -39,6 +39,7 @@ import type {
 import { ArtifactCommands } from "./internal/ArtifactCommands.js";
 import { AssemblyLineReads, LineLifecycle } from "./internal/AssemblyLineReads.js";
 import { AssemblyState } from "./internal/AssemblyState.js";
+import { checkGate } from "./internal/checks.js";
 import { FieldCommands } from "./internal/FieldCommands.js";
 import { LineWriter } from "./internal/LineWriter.js";
 import { WorkItemCommands } from "./internal/WorkItemCommands.js";
@@ -133,6 +134,7 @@ export class AssemblyLine extends AssemblyLineReads {
    * Registers a gate, run before items enter its stages.
    *
    * @returns a function that unregisters it.
+   * @throws ValidationError when the gate has no name, no stages, a stage the pipeline lacks, or no `check` function.
    */
   registerGate(gate: Gate): () => void {
     this.#lifecycle.assertOpen();
@@ -449,7 +451,7 @@ const MaxRetriesSchema = z.number().int().min(0).max(1000).optional();
  * events, validates the pipeline, folds the log into work items, artifacts and
  * links, and follows new events live.
  *
- * @throws ValidationError when the pipeline configuration is invalid.
+ * @throws ValidationError when the pipeline configuration is invalid, or a gate of `gates` is (no name, no stages, a stage the pipeline lacks, no `check`).
  * @example
  * ```ts
  * const log = await openEventLog({ path: ".factory/factory.db" });
@@ -466,6 +468,9 @@ export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promis
       pathPrefix: "maxRetries",
     });
   const pipeline = parsePipeline(options.pipeline ?? DEFAULT_PIPELINE);
+  (options.gates ?? []).forEach((gate, index) => {
+    checkGate(gate, pipeline, "assembly line options", `gates[${index}].`);
+  });
   options.log.registry.register(...assemblyEvents);
   const state = new AssemblyState(pipeline);
   const history = createHistoryFolder(pipeline);

@@ -29,7 +29,7 @@ import type { LineDirectory } from "../LineDirectory.js";
 import type { PipelineConfig } from "../Pipeline.js";
 import type { WorkItem } from "../WorkItem.js";
 import type { AssemblyState } from "./AssemblyState.js";
-import type { Move } from "./checks.js";
+import { checkGate, type Move } from "./checks.js";
 import type { LineWriter } from "./LineWriter.js";
 import { getItem } from "./lineQueries.js";
 import {
@@ -88,8 +88,13 @@ export class WorkItemCommands {
     };
   }
 
-  /** Registers a gate; returns a function that unregisters it. */
+  /**
+   * Registers a gate; returns a function that unregisters it.
+   *
+   * @throws ValidationError when the gate lacks a name, stages of the pipeline or a check.
+   */
   registerGate(gate: Gate): () => void {
+    checkGate(gate, this.#pipeline, "gate");
     this.#gates.push(gate);
     return () => {
       const index = this.#gates.indexOf(gate);

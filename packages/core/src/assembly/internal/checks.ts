@@ -140,6 +140,34 @@ export function checkWip(check: WipCheck): NewEvent[] {
   });
 }
 
+/**
+ * Checks a gate before it is registered: a name, a non-empty list of the
+ * pipeline's stages (or `*`) and a `check` function. A gate without
+ * `stages` would fail every later move with a TypeError, and one naming a
+ * stage the pipeline lacks (`qa`) would never run.
+ *
+ * @throws ValidationError naming the field (`stages[1]: unknown stage "qa"; stages: ...`).
+ */
+export function checkGate(gate: Gate, pipeline: PipelineConfig, subject: string, prefix = ""): void {
+  if (typeof gate !== "object" || gate === null)
+    throw invalid(subject, prefix || "(root)", "a gate is an object with name, stages and check");
+  if (typeof gate.name !== "string" || gate.name.trim() === "")
+    throw invalid(subject, `${prefix}name`, "a gate needs a non-empty name");
+  const known = pipeline.stages.map((stage) => stage.name);
+  if (!Array.isArray(gate.stages) || gate.stages.length === 0)
+    throw invalid(subject, `${prefix}stages`, `a gate needs the stages it guards (${known.join(", ")} or *)`);
+  gate.stages.forEach((stage: unknown, index) => {
+    if (stage !== "*" && !known.includes(stage as string))
+      throw invalid(
+        subject,
+        `${prefix}stages[${index}]`,
+        `unknown stage ${JSON.stringify(stage)}; stages: ${known.join(", ")} (or * for all)`,
+      );
+  });
+  if (typeof gate.check !== "function")
+    throw invalid(subject, `${prefix}check`, "a gate needs a check function");
+}
+
 /** The gates guarding entry into a stage. */
 export function gatesFor(gates: readonly Gate[], stage: string): Gate[] {
   return gates.filter((gate) => gate.stages.includes(stage) || gate.stages.includes("*"));
