@@ -76,3 +76,19 @@ function escapeAt(text: string, index: number): string | undefined {
     return `\\u${code.toString(16)}`;
   return undefined;
 }
+
+/**
+ * `text` as one line of a row or a sentence: its line breaks (`\r\n`, `\n`,
+ * `\r`) written as the visible escapes `\r\n`, `\n`, `\r`, so a title or a
+ * signal's text that holds one cannot start a row of its own in `work list`
+ * and the like, where a script reads a line per record. Other control
+ * characters are left to {@link printable}, which every line goes through.
+ *
+ * @example
+ * ```ts
+ * oneLine("Fix refunds\nwi_fake  checkout"); // 'Fix refunds\\nwi_fake  checkout'
+ * ```
+ */
+export function oneLine(text: string): string {
+  return text.replaceAll("\r", "\\r").replaceAll("\n", "\\n");
+}

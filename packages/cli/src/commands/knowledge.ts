@@ -24,6 +24,7 @@ import {
 import { requireLines, requireSource } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
+import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 import { registerKnowledgeDecide } from "./knowledgeDecide.js";
@@ -124,7 +125,7 @@ function statusOf(document: KnowledgeDocument): string | undefined {
 function printSummary(output: Output, document: KnowledgeDocument): void {
   const status = statusOf(document);
   output.line(
-    `${output.style("bold", document.id)}  ${document.kind.padEnd(12)} ${document.title}${status === undefined ? "" : `  ${output.style("yellow", status)}`}`,
+    `${output.style("bold", document.id)}  ${document.kind.padEnd(12)} ${oneLine(document.title)}${status === undefined ? "" : `  ${output.style("yellow", status)}`}`,
   );
 }
 
@@ -281,7 +282,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
           );
         });
         if (options.json) return output.json(documentView(document));
-        output.line(`captured ${document.id}: ${document.title}`);
+        output.line(`captured ${document.id}: ${oneLine(document.title)}`);
       }),
     );
 
@@ -365,7 +366,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
           return output.line(
             `${document.id} was already retracted at ${retracted.at}: ${retracted.reason} (nothing written)`,
           );
-        output.line(`retracted ${document.id}: ${document.title}`);
+        output.line(`retracted ${document.id}: ${oneLine(document.title)}`);
       }),
     );
 

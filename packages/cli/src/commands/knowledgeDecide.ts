@@ -16,6 +16,7 @@ import { z } from "zod";
 import { idempotencyKeyOption, NameValue, parseFlag, TagFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
+import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 import { CLI_SOURCE_SYSTEM, documentView, keyHelp, requireSuperseded } from "./knowledgeDocuments.js";
@@ -135,7 +136,7 @@ export function registerKnowledgeDecide(knowledge: Command, context: CliContext)
           );
         });
         if (options.json) return output.json(documentView(document));
-        output.line(`recorded decision ${document.id} (${status}): ${document.title}`);
+        output.line(`recorded decision ${document.id} (${status}): ${oneLine(document.title)}`);
       }),
     );
 }

@@ -28,6 +28,7 @@ import { idempotencyKeyOption, NameValue, nameArgument, parseFlag } from "../fla
 import { requireDeployment, requireIncident, requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
+import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -105,7 +106,7 @@ function printDeployment(output: Output, d: Deployment): void {
 function printIncident(output: Output, i: Incident): void {
   const state = i.resolvedAt === undefined ? output.style("yellow", "open") : "resolved";
   output.line(
-    `${output.style("bold", i.id)}  ${i.openedAt}  ${state.padEnd(8)} ${i.severity.padEnd(8)} ${(i.line ?? "-").padEnd(18)} ${(i.deployment ?? "-").padEnd(30)} ${i.title}`,
+    `${output.style("bold", i.id)}  ${i.openedAt}  ${state.padEnd(8)} ${i.severity.padEnd(8)} ${(i.line ?? "-").padEnd(18)} ${(i.deployment ?? "-").padEnd(30)} ${oneLine(i.title)}`,
   );
 }
 
@@ -254,7 +255,7 @@ export function registerIncident(program: Command, context: CliContext): void {
         if (options.json) return output.json(opened);
         const cause = input.deployment === undefined ? "" : `, caused by ${input.deployment}`;
         const line = input.line === undefined ? "" : ` on ${input.line}`;
-        output.line(`opened ${id}${line} (${input.severity})${cause}: ${input.title}`);
+        output.line(`opened ${id}${line} (${input.severity})${cause}: ${oneLine(input.title)}`);
       }),
     );
 

@@ -10,6 +10,7 @@ import { parseFlag, positiveIntFlag, TagFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
+import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -77,7 +78,7 @@ export function registerSearch(program: Command, context: CliContext): void {
           const who = document.source.author === undefined ? "" : ` by ${document.source.author}`;
           const when = (document.source.capturedAt ?? document.createdAt).slice(0, 10);
           output.line(
-            `${output.style("bold", `${rank + 1}. ${document.title}`)} ${output.style("dim", `[${document.kind}] ${document.id}`)}`,
+            `${output.style("bold", `${rank + 1}. ${oneLine(document.title)}`)} ${output.style("dim", `[${document.kind}] ${document.id}`)}`,
           );
           output.line(
             `   ${output.style("cyan", `${where}${who}, ${when}`)}${document.lines.length > 0 ? `  lines: ${document.lines.join(", ")}` : ""}`,

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { idempotencyKeyOption, NameValue, nameArgument, parseFlag, positiveIntFlag } from "../flags.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
+import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -112,7 +113,7 @@ export function registerSignal(program: Command, context: CliContext): void {
         });
         if (f.best === true && !result.routed) fail();
         if (options.json) return output.json(result);
-        output.line(`${result.signal.id}: ${result.signal.text}`);
+        output.line(`${result.signal.id}: ${oneLine(result.signal.text)}`);
         for (const [rank, candidate] of result.candidates.entries()) {
           output.line(
             `  ${rank + 1}. ${output.style("bold", candidate.line.padEnd(20))} ${candidate.score.toFixed(3)}  ${candidate.reasons.join("; ")}`,

@@ -21,6 +21,7 @@ import { idempotencyKeyOption, NameValue, nameArgument, PositiveIntFlag, parseFl
 import { requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
+import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { type GlobalOptions, withFactory } from "../Session.js";
 import { registerWorkTrace } from "./workTrace.js";
@@ -30,7 +31,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function printItem(output: Output, item: WorkItem): void {
   const state = item.state === "active" ? item.state : output.style("yellow", item.state);
   output.line(
-    `${output.style("bold", item.id)}  ${item.line.padEnd(18)} ${item.stage.padEnd(15)} ${state.padEnd(7)} ${(item.owner ?? "-").padEnd(10)} ${item.title}`,
+    `${output.style("bold", item.id)}  ${item.line.padEnd(18)} ${item.stage.padEnd(15)} ${state.padEnd(7)} ${(item.owner ?? "-").padEnd(10)} ${oneLine(item.title)}`,
   );
 }
 
@@ -345,11 +346,13 @@ export function registerWork(program: Command, context: CliContext): void {
         output.line(
           `  stages   ${trace.item.stages.map((stage) => (stage === trace.item.stage ? output.style("bold", `[${stage}]`) : stage)).join(" ")}`,
         );
-        if (trace.item.reason !== undefined) output.line(`  reason   ${trace.item.reason}`);
+        if (trace.item.reason !== undefined) output.line(`  reason   ${oneLine(trace.item.reason)}`);
         for (const signal of trace.signals)
-          output.line(`  signal   ${signal.id} (${signal.source}) ${signal.text}`);
+          output.line(`  signal   ${signal.id} (${signal.source}) ${oneLine(signal.text)}`);
         for (const artifact of trace.artifacts)
-          output.line(`  artifact ${artifact.id} ${artifact.kind} v${artifact.version} ${artifact.title}`);
+          output.line(
+            `  artifact ${artifact.id} ${artifact.kind} v${artifact.version} ${oneLine(artifact.title)}`,
+          );
         for (const link of trace.suspect)
           output.line(output.style("yellow", `  suspect  ${link.id} ${link.from} ${link.type} ${link.to}`));
       }),

@@ -1,0 +1,80 @@
+/**
+ * A title or text that holds a line break (from an import, an agent over MCP,
+ * or a shell's $'...') is shown on its one row, the break written `\n`: a
+ * script that reads `work list` and the like line by line sees one row per
+ * record, and a title cannot forge a row of its own.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHOP_YAML } from "./fixtures.js";
+import { runFactory } from "./runFactory.js";
+
+let cwd: string;
+const factory = (...args: string[]) => runFactory(args, { cwd });
+const SLOW = { timeout: 240_000 };
+const FORGED = "Fix refunds\nwi_01FAKE0000000000000000000  checkout  release  done";
+
+/** Standard output of a run that must succeed. */
+async function printed(...args: string[]): Promise<string> {
+  const result = await factory(...args);
+  expect(result.stderr, args.join(" ")).toBe("");
+  expect(result.code, args.join(" ")).toBe(0);
+  return result.stdout;
+}
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), "factory-cli-one-line-"));
+  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+  expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
+}, SLOW.timeout);
+
+afterAll(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe("a line break in a title or text", () => {
+  it("stays on the record's row of work list and work show", SLOW, async () => {
+    const id = JSON.parse(await printed("work", "create", "--line", "checkout", "--json", FORGED))
+      .id as string;
+    await printed("work", "block", id, "--reason", "waiting\nfor the PSP");
+    const list = await printed("work", "list");
+    expect(list.trimEnd().split("\n")).toHaveLength(1);
+    expect(list).toContain("Fix refunds\\nwi_01FAKE0000000000000000000  checkout  release  done\n");
+    const show = await printed("work", "show", id);
+    expect(show.split("\n")[0]).toMatch(/ Fix refunds\\nwi_01FAKE/);
+    expect(show).toContain("  reason   waiting\\nfor the PSP\n");
+  });
+
+  it("stays on its row of knowledge list, search, signal route and incident list", SLOW, async () => {
+    await printed(
+      "knowledge",
+      "capture",
+      "--kind",
+      "note",
+      "--title",
+      "Refund\r\nrules",
+      "--body",
+      "Refunds take three days",
+    );
+    expect((await printed("knowledge", "list")).trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/ Refund\\r\\nrules$/),
+    ]);
+    expect((await printed("search", "refunds", "--mode", "lexical")).split("\n")[0]).toMatch(
+      /^1\. Refund\\r\\nrules \[note\]/,
+    );
+    const signal = JSON.parse(
+      await printed("signal", "capture", "--source", "support", "--json", "Refunds\nfail"),
+    ).id;
+    expect((await printed("signal", "route", signal as string)).split("\n")[0]).toBe(
+      `${signal}: Refunds\\nfail`,
+    );
+    expect(await printed("incident", "open", "--line", "checkout", "Checkout\ndown")).toMatch(
+      /: Checkout\\ndown\n$/,
+    );
+    const incidents = await printed("incident", "list");
+    expect(incidents.trimEnd().split("\n")).toHaveLength(1);
+    expect(incidents).toMatch(/ Checkout\\ndown\n$/);
+  });
+});
