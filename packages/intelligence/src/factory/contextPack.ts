@@ -23,7 +23,12 @@ import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import type { InstructionStandard } from "../rules/InstructionStandard.js";
 import type { FindingSeverity } from "../rules/Rule.js";
-import { fillKnowledge, knowledgeReference, searchKnowledge } from "./contextPackKnowledge.js";
+import {
+  fillKnowledge,
+  knowledgeReference,
+  MAX_SEARCH_CHARS,
+  searchKnowledge,
+} from "./contextPackKnowledge.js";
 import { packLines, requestedLines, withoutNeighbours } from "./contextPackLines.js";
 import { contextPackMarkdown } from "./contextPackMarkdown.js";
 import { settlePack } from "./contextPackOmitted.js";
@@ -43,7 +48,10 @@ export interface ContextRequest {
   readonly line?: string;
   /** Repository paths: the pack covers the lines that own them and the instructions that apply to them. */
   readonly paths?: readonly string[];
-  /** A question: the knowledge of the pack answers it (else the work item's title or the lines describe it). */
+  /**
+   * A question of at most 4,000 characters (what a knowledge search takes):
+   * the knowledge of the pack answers it (else the work item's title or the lines describe it).
+   */
   readonly question?: string;
   /**
    * Tokens the whole pack may take as markdown ({@link contextPackMarkdown}),
@@ -57,7 +65,15 @@ const ContextRequestSchema = strictInput({
   workItem: z.string().min(1).optional(),
   line: z.string().min(1).optional(),
   paths: z.array(z.string().min(1)).min(1).optional(),
-  question: z.string().trim().min(1, "question must not be empty").optional(),
+  question: z
+    .string()
+    .trim()
+    .min(1, "question must not be empty")
+    .max(MAX_SEARCH_CHARS, {
+      error: (issue) =>
+        `question is ${(issue.input as string).length.toLocaleString("en-US")} characters; a knowledge search takes at most ${MAX_SEARCH_CHARS.toLocaleString("en-US")}`,
+    })
+    .optional(),
   budgetTokens: z.number().int().min(1).optional(),
 }).refine(
   (request) =>

@@ -14,6 +14,17 @@ import type { PackFitter } from "./PackFitter.js";
 /** Share of the budget left after the other parts that knowledge in full may take; references fill the rest. */
 const FULL_KNOWLEDGE_SHARE = 0.7;
 
+/** Characters a knowledge search takes at most (`KnowledgeBase.search` refuses a longer query). */
+export const MAX_SEARCH_CHARS = 4000;
+
+/** `text` cut to {@link MAX_SEARCH_CHARS}, at the last space before the limit when there is one. */
+function searchable(text: string): string {
+  if (text.length <= MAX_SEARCH_CHARS) return text;
+  const cut = text.slice(0, MAX_SEARCH_CHARS);
+  const space = cut.lastIndexOf(" ");
+  return space > 0 ? cut.slice(0, space) : cut;
+}
+
 /** What a pack's knowledge is searched for. */
 export interface KnowledgeQuery {
   /** The request's question, when it asked one. */
@@ -30,7 +41,8 @@ export interface KnowledgeQuery {
  * The documents that match a pack, best first: for the request's question,
  * else the work item's title, else the lines' names and descriptions (then on
  * those lines only); enough to fill `budget` with references. None when there
- * is nothing to search for.
+ * is nothing to search for. A title or lines described at more length than a
+ * search takes are searched for by their first {@link MAX_SEARCH_CHARS} characters.
  */
 export async function searchKnowledge(
   factory: Factory,
@@ -44,7 +56,7 @@ export async function searchKnowledge(
     lines.map(({ line }) => [line.name ?? line.id, line.description ?? ""].join(" ")).join(" ");
   if (question.trim() === "") return [];
   return (
-    await factory.knowledge.search(question, {
+    await factory.knowledge.search(searchable(question), {
       // Enough hits to fill the budget with references (some 20 tokens each) after the excerpts.
       limit: Math.min(200, 20 + Math.ceil(budget / 40)),
       ...(lineIds.size > 0 && query.question === undefined ? { lines: [...lineIds] } : {}),
