@@ -25,6 +25,20 @@ import { RecordedArtifactOutput, TraceLinkOutput } from "./workOutputs.js";
 /** Characters of an artifact's fields as JSON: as much as a knowledge document's body. */
 const ARTIFACT_FIELDS_MAX = 200_000;
 
+/**
+ * Whether `fields` take at most {@link ARTIFACT_FIELDS_MAX} characters as
+ * JSON. Fields nested too deep to serialize (some 5,000 levels overflow
+ * `JSON.stringify`'s stack) pass here: the check every write's arguments get
+ * next refuses them as nesting deeper than 512 levels, naming where.
+ */
+function withinFieldsMax(fields: Record<string, unknown>): boolean {
+  try {
+    return JSON.stringify(fields).length <= ARTIFACT_FIELDS_MAX;
+  } catch {
+    return true;
+  }
+}
+
 /** `record_artifact`: records an artifact, or a new version of one; a retry with the same content writes nothing. */
 export const recordArtifact = defineTool({
   name: "record_artifact",
@@ -43,7 +57,7 @@ export const recordArtifact = defineTool({
     title: RecordArtifactInputSchema.shape.title.describe("What it is, in a line. Part of its fingerprint"),
     fields: z
       .record(z.string(), z.unknown())
-      .refine((fields) => JSON.stringify(fields).length <= ARTIFACT_FIELDS_MAX, {
+      .refine(withinFieldsMax, {
         message: `fields are at most ${ARTIFACT_FIELDS_MAX} characters as JSON`,
       })
       .default({})
