@@ -47,34 +47,44 @@ describe("a line break in a title or text", () => {
     expect(show).toContain("  reason   waiting\\nfor the PSP\n");
   });
 
-  it("stays on its row of knowledge list, search, signal route and incident list", SLOW, async () => {
-    await printed(
-      "knowledge",
-      "capture",
-      "--kind",
-      "note",
-      "--title",
-      "Refund\r\nrules",
-      "--body",
-      "Refunds take three days",
-    );
-    expect((await printed("knowledge", "list")).trimEnd().split("\n")).toEqual([
-      expect.stringMatching(/ Refund\\r\\nrules$/),
-    ]);
-    expect((await printed("search", "refunds", "--mode", "lexical")).split("\n")[0]).toMatch(
-      /^1\. Refund\\r\\nrules \[note\]/,
-    );
-    const signal = JSON.parse(
-      await printed("signal", "capture", "--source", "support", "--json", "Refunds\nfail"),
-    ).id;
-    expect((await printed("signal", "route", signal as string)).split("\n")[0]).toBe(
-      `${signal}: Refunds\\nfail`,
-    );
-    expect(await printed("incident", "open", "--line", "checkout", "Checkout\ndown")).toMatch(
-      /: Checkout\\ndown\n$/,
-    );
-    const incidents = await printed("incident", "list");
-    expect(incidents.trimEnd().split("\n")).toHaveLength(1);
-    expect(incidents).toMatch(/ Checkout\\ndown\n$/);
-  });
+  it(
+    "stays on its row of knowledge list and show, search, signal route and incident list",
+    SLOW,
+    async () => {
+      const document = JSON.parse(
+        await printed(
+          "knowledge",
+          "capture",
+          "--json",
+          "--kind",
+          "note",
+          "--title",
+          "Refund\r\nrules",
+          "--body",
+          "Refunds take three days",
+        ),
+      ).id as string;
+      expect((await printed("knowledge", "show", document)).split("\n")[0]).toBe(
+        `Refund\\r\\nrules [note] ${document}`,
+      );
+      expect((await printed("knowledge", "list")).trimEnd().split("\n")).toEqual([
+        expect.stringMatching(/ Refund\\r\\nrules$/),
+      ]);
+      expect((await printed("search", "refunds", "--mode", "lexical")).split("\n")[0]).toMatch(
+        /^1\. Refund\\r\\nrules \[note\]/,
+      );
+      const signal = JSON.parse(
+        await printed("signal", "capture", "--source", "support", "--json", "Refunds\nfail"),
+      ).id;
+      expect((await printed("signal", "route", signal as string)).split("\n")[0]).toBe(
+        `${signal}: Refunds\\nfail`,
+      );
+      expect(await printed("incident", "open", "--line", "checkout", "Checkout\ndown")).toMatch(
+        /: Checkout\\ndown\n$/,
+      );
+      const incidents = await printed("incident", "list");
+      expect(incidents.trimEnd().split("\n")).toHaveLength(1);
+      expect(incidents).toMatch(/ Checkout\\ndown\n$/);
+    },
+  );
 });

@@ -10,6 +10,7 @@ import type { Factory, InboxItem } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { ActorFlag, nameArguments, parseFlag, positiveIntFlag } from "../flags.js";
 import { argumentNotFound } from "../namingFlags.js";
+import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
@@ -126,7 +127,7 @@ export function registerInbox(program: Command, context: CliContext): void {
           const mark = item.read ? " " : output.style("yellow", "*");
           const about = item.ref === undefined ? "" : `  ${item.ref.kind} ${item.ref.id}`;
           output.line(
-            `${mark} ${item.at.slice(0, 16).replace("T", " ")}  ${output.style("bold", item.title)}`,
+            `${mark} ${item.at.slice(0, 16).replace("T", " ")}  ${output.style("bold", oneLine(item.title))}`,
           );
           output.line(output.style("dim", `    from ${item.from}${about}`));
           const body = item.body.trim().split("\n")[0] ?? "";

@@ -133,7 +133,7 @@ function printSummary(output: Output, document: KnowledgeDocument): void {
 function printDocument(output: Output, document: KnowledgeDocument, shown: number): void {
   const { source } = document;
   output.line(
-    `${output.style("bold", document.title)} ${output.style("dim", `[${document.kind}] ${document.id}`)}`,
+    `${output.style("bold", oneLine(document.title))} ${output.style("dim", `[${document.kind}] ${document.id}`)}`,
   );
   const where = [source.system, source.uri].filter(Boolean).join(" ");
   const who = source.author === undefined ? "" : ` by ${source.author}`;
