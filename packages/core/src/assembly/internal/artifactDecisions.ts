@@ -11,8 +11,10 @@
 import type { z } from "zod";
 import { canonicalJson } from "../../canonicalJson.js";
 import type { NewEvent } from "../../EventLog.js";
-import { NotFoundError } from "../../errors.js";
+import { NotFoundError, ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
+import { unkeptValueIssues } from "../../internal/unkeptValues.js";
+import { unstorableTextIssues } from "../../internal/unstorableText.js";
 import { type Artifact, EVIDENCE_SCHEMAS, fingerprintArtifact } from "../Artifact.js";
 import {
   type LinkInput,
@@ -32,17 +34,28 @@ export type ParsedArtifact = z.output<typeof RecordArtifactInputSchema> & { read
 export type ParsedLink = z.output<typeof LinkInputSchema>;
 
 /**
- * Parses artifact inputs and their evidence fields, choosing ids for new artifacts.
+ * Parses artifact inputs and their evidence fields, choosing ids for new
+ * artifacts. Fields must be data the log keeps as written (no BigInt, no
+ * value holding itself, no Date or class instance), checked here because the
+ * fingerprint is computed before the log sees them.
  *
  * @throws ValidationError naming the index of the first bad input.
  */
 export function parseArtifacts(inputs: readonly RecordArtifactInput[]): ParsedArtifact[] {
+  if (!Array.isArray(inputs)) throw invalid("artifacts", "(root)", "expected a list of artifact inputs");
   return inputs.map((input, index) => {
-    const data = parseInput(
-      RecordArtifactInputSchema,
-      input,
-      inputs.length === 1 ? "artifact" : `artifacts[${index}]`,
-    );
+    const subject = inputs.length === 1 ? "artifact" : `artifacts[${index}]`;
+    const data = parseInput(RecordArtifactInputSchema, input, subject);
+    const unstorable = [
+      ...unstorableTextIssues(data.fields, "fields"),
+      ...unkeptValueIssues(data.fields, "fields"),
+    ];
+    if (unstorable.length > 0) {
+      throw new ValidationError({
+        message: `${subject} is invalid: ${unstorable.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
+        issues: unstorable,
+      });
+    }
     const evidence = EVIDENCE_SCHEMAS[data.kind];
     if (evidence !== undefined) parseInput(evidence, data.fields, `artifact fields of kind ${data.kind}`);
     return { ...data, id: data.id ?? newId("art") };
@@ -53,7 +66,7 @@ export function parseArtifacts(inputs: readonly RecordArtifactInput[]): ParsedAr
  * The events recording artifacts in order, leaving out unchanged ones, and
  * for each input whether it makes a new version.
  *
- * @throws ValidationError when a work item does not exist or an artifact changes kind.
+ * @throws ValidationError when a work item does not exist, an artifact changes kind, or a new artifact's id is a work item's or a signal's.
  */
 export function artifactEvents(
   state: AssemblyState,
@@ -70,6 +83,10 @@ export function artifactEvents(
     const item = data.workItem === undefined ? undefined : state.items.get(data.workItem);
     if (data.workItem !== undefined && item === undefined) {
       throw invalid("artifact", "workItem", `unknown work item "${data.workItem}"`);
+    }
+    if (previous === undefined && (state.items.has(data.id) || state.signals.has(data.id))) {
+      const what = state.items.has(data.id) ? "work item" : "signal";
+      throw invalid("artifact", "id", `"${data.id}" is a ${what}'s id; an artifact needs an id of its own`);
     }
     if (previous !== undefined && previous.kind !== data.kind) {
       throw invalid("artifact", "kind", `artifact "${data.id}" is a ${previous.kind}, not a ${data.kind}`);
@@ -116,6 +133,7 @@ export function artifactEvents(
  * @throws ValidationError naming the index of the first bad input.
  */
 export function parseLinks(inputs: readonly LinkInput[]): ParsedLink[] {
+  if (!Array.isArray(inputs)) throw invalid("trace links", "(root)", "expected a list of trace link inputs");
   return inputs.map((input, index) =>
     parseInput(LinkInputSchema, input, inputs.length === 1 ? "trace link" : `trace links[${index}]`),
   );
