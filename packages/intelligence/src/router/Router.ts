@@ -221,6 +221,9 @@ export class Router {
     if (previous !== undefined) {
       this.#neighbours.remove(example.id);
       this.#staleLines.add(previous.line);
+      // The earlier routing leaves the recency window too: a corrected signal counts once, for its new line.
+      const at = this.#recent.findIndex((recent) => recent.id === example.id);
+      if (at !== -1) this.#recent.splice(at, 1);
     }
     const terms = termsOf(example.text);
     this.#examples.set(example.id, example);
