@@ -11,9 +11,10 @@ import type { Command } from "commander";
 import { claimFactoryFile } from "../factoryFolder.js";
 import { isPostgresStore, redactStore } from "../flags.js";
 import { requireSource } from "../knownValues.js";
+import { namingFlags } from "../namingFlags.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
-import { findFactory, type GlobalOptions, withFactory } from "../Session.js";
+import { type GlobalOptions, withFactory } from "../Session.js";
 
 /** Registers `factory init`. */
 export function registerInit(program: Command, context: CliContext): void {
@@ -64,12 +65,18 @@ export function registerInit(program: Command, context: CliContext): void {
 
 /**
  * Whether this run creates the factory: it makes the SQLite file (`--store`,
- * else `<dir>/factory.db`) with the exclusive flag, so of several inits at
- * once on a new folder exactly one does. A PostgreSQL schema is asked whether
- * it holds a factory.
+ * else `<dir>/factory.db`) with the exclusive flag, or the PostgreSQL
+ * schema's tables in a transaction under an advisory lock, so of several
+ * inits at once on a new folder or schema exactly one does.
  */
 async function createsFactory(options: GlobalOptions, dir: string): Promise<boolean> {
   const store = options.store;
-  if (store !== undefined && isPostgresStore(store)) return !(await findFactory(options)).found;
+  if (store !== undefined && isPostgresStore(store)) {
+    const { createPostgresFactory } = await import("@software-factory/core/postgres");
+    const creation = await namingFlags({ url: options.storeFlag ?? "--store" }, () =>
+      createPostgresFactory({ url: store }),
+    );
+    return creation.created;
+  }
   return claimFactoryFile(store ?? join(dir, "factory.db"), store ?? dir);
 }

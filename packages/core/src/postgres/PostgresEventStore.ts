@@ -103,7 +103,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     const ignore = () => undefined;
     client.on("error", ignore);
     try {
-      schema = await migrate(client, resolved.schema, resolved.target);
+      ({ schema } = await migrate(client, resolved.schema, resolved.target));
       order = await turnOrder(client, schema, resolved.target);
       client.off("error", ignore);
       client.release();

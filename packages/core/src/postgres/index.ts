@@ -6,6 +6,8 @@
  *
  * @module
  */
+
+export { createPostgresFactory, type PostgresFactoryCreation } from "./createPostgresFactory.js";
 export type {
   PostgresEventStoreOptions,
   PostgresPoolOptions,

@@ -98,10 +98,18 @@ const MIGRATIONS: readonly string[] = [
 /** The newest schema version this code knows. */
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
 
+/** What {@link migrate} did. */
+export interface Migrated {
+  /** The schema the tables live in. */
+  readonly schema: string;
+  /** Whether this call created the factory's tables: of several at once on a new schema, exactly one did. */
+  readonly created: boolean;
+}
+
 /**
  * Creates the schema when asked to and brings it up to {@link POSTGRES_SCHEMA_VERSION},
  * in one transaction under an advisory lock, so processes opening a new
- * database at once migrate it once. Returns the schema the tables live in.
+ * database at once migrate it once, and the one that created the tables knows it.
  *
  * @throws SchemaVersionError when the schema is newer than this code.
  */
@@ -109,7 +117,7 @@ export async function migrate(
   client: pg.ClientBase,
   schema: string | undefined,
   target: string,
-): Promise<string> {
+): Promise<Migrated> {
   await client.query("BEGIN");
   try {
     const session = await sessionOf(client);
@@ -144,7 +152,7 @@ export async function migrate(
       );
     }
     await client.query("COMMIT");
-    return current;
+    return { schema: current, created: !hasVersionTable };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
