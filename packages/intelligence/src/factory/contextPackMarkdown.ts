@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { WorkItem } from "@software-factory/core";
 import type { ContextPackContent, PackNeighbour, PackOmitted } from "./contextPack.js";
 
 /** Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`, or how many were left out. */
@@ -44,6 +45,31 @@ function leftOut(omitted: Partial<PackOmitted> | undefined): string | undefined 
 }
 
 /**
+ * The work item in words: what it is, where it stands and why (a blocked or
+ * dropped item's reason, else the last send-back's), who is accountable, the signals it came from, and
+ * when its line is not on the floor plan (a line the pack lacks), that no line owner sees it.
+ */
+function workItemSection(item: WorkItem, lines: ContextPackContent["lines"]): string[] {
+  const reason =
+    item.reason === undefined
+      ? ""
+      : item.state === "blocked" || item.state === "dropped"
+        ? `: ${item.reason}`
+        : ` (sent back ${item.sendBacks === 1 ? "once" : `${item.sendBacks} times`}, last: ${item.reason})`;
+  const offPlan = lines.some(({ line }) => line.id === item.line)
+    ? ""
+    : ` (not a line of the floor plan: no line owner sees this work)`;
+  const facts = [
+    `${item.kind} on ${item.line}${offPlan}, ${item.state} in ${item.stage}${reason}.`,
+    item.owner === undefined ? undefined : `Owner: ${item.owner}.`,
+    item.signals.length === 0
+      ? undefined
+      : `From ${item.signals.length === 1 ? "signal" : "signals"} ${item.signals.map((id) => `\`${id}\``).join(", ")}.`,
+  ];
+  return [`## Work item ${item.id}: ${item.title}`, "", facts.filter((fact) => fact !== undefined).join(" ")];
+}
+
+/**
  * A context pack as markdown, for a model's context or a person: lines with
  * owners and neighbours, the work item, the standards, the knowledge with its
  * source, active work, suspect links with their ids (what a review names),
@@ -51,15 +77,7 @@ function leftOut(omitted: Partial<PackOmitted> | undefined): string | undefined 
  */
 export function contextPackMarkdown(pack: ContextPackContent): string {
   const out: string[] = ["# Context"];
-  if (pack.workItem !== undefined) {
-    const item = pack.workItem;
-    out.push(
-      "",
-      `## Work item ${item.id}: ${item.title}`,
-      "",
-      `${item.kind} on ${item.line}, ${item.state} in ${item.stage}.`,
-    );
-  }
+  if (pack.workItem !== undefined) out.push("", ...workItemSection(pack.workItem, pack.lines));
   if (pack.lines.length > 0) {
     out.push("", "## Lines");
     for (const { line, dependsOn, dependents, neighboursOmitted } of pack.lines) {

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { contextPackMarkdown, type Factory, openFactory } from "@software-factory/intelligence";
+import { afterEach, describe, expect, it } from "vitest";
+
+const dirs: string[] = [];
+const factories: Factory[] = [];
+afterEach(async () => {
+  for (const factory of factories.splice(0)) await factory.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function factoryWithTwoLines(): Promise<Factory> {
+  const dir = mkdtempSync(join(tmpdir(), "factory-pack-work-item-"));
+  dirs.push(dir);
+  const factory = await openFactory({ dir });
+  factories.push(factory);
+  await factory.floorplan.applyPlan({
+    operators: [{ id: "ana" }, { id: "bo" }],
+    lines: [
+      { id: "web", owner: "ana", paths: ["/apps/web/"], description: "The web app" },
+      { id: "legacy", owner: "bo", paths: ["/legacy/"], description: "The old app" },
+    ],
+  });
+  return factory;
+}
+
+describe("the work item of a context pack", () => {
+  it("says who owns it, the signal it came from and why it is blocked", async () => {
+    const factory = await factoryWithTwoLines();
+    const signal = await factory.work.captureSignal({
+      text: "Checkout is slow on mobile",
+      source: "support",
+    });
+    const item = await factory.work.createWorkItem({
+      line: "web",
+      title: "Speed up checkout",
+      signals: [signal.id],
+    });
+    await factory.work.block(item.id, { reason: "waiting for the CDN contract" });
+
+    const markdown = contextPackMarkdown(await factory.context({ workItem: item.id }));
+
+    expect(markdown).toContain(
+      `feature on web, blocked in intake: waiting for the CDN contract. Owner: ana. From signal \`${signal.id}\`.`,
+    );
+  });
+
+  it("says when its line is no longer on the floor plan", async () => {
+    const factory = await factoryWithTwoLines();
+    const item = await factory.work.createWorkItem({ line: "legacy", title: "Remove the old app" });
+    await factory.floorplan.retireLine("legacy");
+
+    const pack = await factory.context({ workItem: item.id });
+
+    expect(pack.lines).toEqual([]);
+    expect(contextPackMarkdown(pack)).toContain(
+      "feature on legacy (not a line of the floor plan: no line owner sees this work), active in intake.",
+    );
+  });
+});
