@@ -89,26 +89,29 @@ function mayCreate(command: Command): boolean {
  */
 function dirOf(command: Command, given: string | undefined): { dir: string; searched: boolean } {
   const named = given !== undefined && given.trim() !== "";
-  if (given !== undefined && !named && command.getOptionValueSourceWithGlobals("dir") !== "env")
+  const fromEnv = command.getOptionValueSourceWithGlobals("dir") === "env";
+  if (given !== undefined && !named && !fromEnv)
     throw new UsageError("--dir: must not be empty (give the factory's folder, such as .factory)");
   const dir = named ? given : (findFactoryFolder() ?? FACTORY_FOLDER);
-  if (entryOf(dir)?.isDirectory() === false)
+  // Named as the user gave it: a folder from FACTORY_DIR is told as the variable's, not as a --dir never typed.
+  const flag = named && fromEnv ? "FACTORY_DIR (--dir)" : "--dir";
+  if (entryOf(dir, flag)?.isDirectory() === false)
     throw new UsageError(
-      `--dir ${dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
+      `${flag} ${dir} is a file, not a factory folder (the folder that holds factory.db; \`factory init\` makes one)`,
     );
   return { dir, searched: !named };
 }
 
 /**
  * What is at `dir`, if anything; a file standing where one of its parent
- * folders should be (`ENOTDIR`) is a usage error naming it.
+ * folders should be (`ENOTDIR`) is a usage error naming it and `flag`, where `dir` came from.
  */
-function entryOf(dir: string): Stats | undefined {
+function entryOf(dir: string, flag: string): Stats | undefined {
   try {
     return statSync(resolve(dir), { throwIfNoEntry: false });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") throw error;
-    throw new UsageError(`--dir ${dir}: ${fileAbove(resolve(dir))} is a file, so no folder can be there`);
+    throw new UsageError(`${flag} ${dir}: ${fileAbove(resolve(dir))} is a file, so no folder can be there`);
   }
 }
 
