@@ -15,26 +15,29 @@ import { z } from "zod";
 import type { EventLog } from "../EventLog.js";
 import { validationErrorFromZod } from "../errors.js";
 import { type Projection, startProjection } from "../Projection.js";
+import { OperatorIdSchema } from "../schemas.js";
+import { strictInput } from "../strictInput.js";
 import type { RecordedArtifact } from "./Artifact.js";
 import { type AssemblyHistoryFolder, createHistoryFolder } from "./AssemblyHistory.js";
 import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
 import type { Gate } from "./Gate.js";
-import type {
-  AssignInput,
-  CaptureSignalInput,
-  CaptureSignalOptions,
-  CreateWorkItemInput,
-  LinkInput,
-  MoveOptions,
-  OpenIncidentInput,
-  ReasonInput,
-  RecordArtifactInput,
-  RecordDeploymentInput,
-  RecordFactOptions,
-  ResolveIncidentInput,
-  ReviewInput,
-  SendBackInput,
-  UnblockInput,
+import {
+  type AssignInput,
+  type CaptureSignalInput,
+  type CaptureSignalOptions,
+  type CreateWorkItemInput,
+  type LinkInput,
+  type MoveOptions,
+  type OpenIncidentInput,
+  parseInput,
+  type ReasonInput,
+  type RecordArtifactInput,
+  type RecordDeploymentInput,
+  type RecordFactOptions,
+  type ResolveIncidentInput,
+  type ReviewInput,
+  type SendBackInput,
+  type UnblockInput,
 } from "./inputs.js";
 import { ArtifactCommands } from "./internal/ArtifactCommands.js";
 import { AssemblyLineReads, LineLifecycle } from "./internal/AssemblyLineReads.js";
@@ -373,12 +376,13 @@ export class AssemblyLine extends AssemblyLineReads {
    * it is and nothing is written (from any process: decided at the head the
    * append checks), so a retried routing does not tell the line's owner twice.
    *
-   * @throws ValidationError when the line id is invalid.
+   * @throws ValidationError when the line id or the options are invalid (an unknown key, an actor that is no operator id).
    * @throws NotFoundError when there is no such signal, or the line directory does not know the line.
    */
   async routeSignal(id: string, line: string, options: { readonly actor?: string } = {}): Promise<Signal> {
     this.#lifecycle.assertOpen();
-    await this.#field.routeSignal(id, line, options.actor);
+    const { actor } = parseInput(RouteSignalOptionsSchema, options, "signal routing options");
+    await this.#field.routeSignal(id, line, actor);
     return this.signal(id) as Signal;
   }
 
@@ -442,6 +446,9 @@ export class AssemblyLine extends AssemblyLineReads {
     return this.#field.resolveIncident(id, input);
   }
 }
+
+/** Options of `routeSignal`: who routes it, and nothing else (a misspelt `actr` is refused, not dropped). */
+const RouteSignalOptionsSchema = strictInput({ actor: OperatorIdSchema.optional() });
 
 /** `maxRetries`: a whole number of retries, bounded so a typo cannot make a write spin for minutes. */
 const MaxRetriesSchema = z.number().int().min(0).max(1000).optional();

@@ -20,8 +20,9 @@ import type { Deployment, DeploymentFilter, Incident, IncidentFilter } from "../
 import type { Signal } from "../Signal.js";
 import type { Trace } from "../Trace.js";
 import type { TraceLink, WalkDirection } from "../TraceLink.js";
-import type { WorkItem, WorkItemFilter } from "../WorkItem.js";
+import { type WorkItem, type WorkItemFilter, WorkItemStateSchema } from "../WorkItem.js";
 import type { AssemblyState } from "./AssemblyState.js";
+import { invalid } from "./checks.js";
 import { expectItem, getItem, getSignal, listItems, listSignals } from "./lineQueries.js";
 import { scopedSuspectLinks, traceOf } from "./traceQueries.js";
 
@@ -44,16 +45,26 @@ export class LineLifecycle {
   }
 }
 
-/** Keys only, values as the reads check them: a misspelt key would otherwise widen the answer silently. */
-const anyValue = z.unknown().optional();
-const WorkItemFilterKeys = strictInput({ line: anyValue, state: anyValue, stage: anyValue, owner: anyValue });
-const SignalFilterKeys = strictInput({ line: anyValue });
-const SuspectScopeKeys = strictInput({ item: anyValue, line: anyValue });
-const DeploymentFilterKeys = strictInput({ environment: anyValue, line: anyValue });
-const IncidentFilterKeys = strictInput({ open: anyValue, line: anyValue });
+/**
+ * The filters' keys and the types of their values: a misspelt key would
+ * otherwise widen the answer silently, and a misspelt state (`activ`) or a
+ * value of the wrong type (`open: "yes"`) would narrow it to nothing.
+ */
+const text = z.string().optional();
+const WorkItemFilterKeys = strictInput({
+  line: text,
+  state: WorkItemStateSchema.optional(),
+  stage: text,
+  owner: text,
+});
+const SignalFilterKeys = strictInput({ line: text });
+const SuspectScopeKeys = strictInput({ item: text, line: text });
+const DeploymentFilterKeys = strictInput({ environment: text, line: text });
+const IncidentFilterKeys = strictInput({ open: z.boolean().optional(), line: text });
+const WalkDirectionSchema = z.enum(["upstream", "downstream", "both"]);
 
-/** Throws the ValidationError naming a key of `filter` that `keys` does not take, and the keys it takes. */
-function checkKeys(keys: z.ZodType, filter: object, subject: string): void {
+/** Throws the ValidationError naming a key of `filter` that `keys` does not take (and the keys it takes), or a value of the wrong type. */
+function checkKeys(keys: z.ZodType, filter: unknown, subject: string): void {
   const checked = keys.safeParse(filter);
   if (!checked.success) throw validationErrorFromZod(checked.error.issues, { subject });
 }
@@ -108,10 +119,21 @@ export class AssemblyLineReads implements AsyncDisposable {
     return getItem(this.#state, id);
   }
 
-  /** Work items matching a filter, oldest first. */
+  /**
+   * Work items matching a filter, oldest first.
+   *
+   * @throws ValidationError when the filter has an unknown key, a state that is none, or a stage the pipeline lacks.
+   */
   list(filter: WorkItemFilter = {}): WorkItem[] {
     this.#lifecycle.assertOpen();
     checkKeys(WorkItemFilterKeys, filter, "work item filter");
+    const stages = this.pipeline.stages.map((stage) => stage.name);
+    if (filter.stage !== undefined && !stages.includes(filter.stage))
+      throw invalid(
+        "work item filter",
+        "stage",
+        `unknown stage "${filter.stage}"; stages: ${stages.join(", ")}`,
+      );
     return listItems(this.#state, filter);
   }
 
@@ -168,6 +190,8 @@ export class AssemblyLineReads implements AsyncDisposable {
   /**
    * Walks trace links from an artifact, item or signal: `upstream` to what it
    * derives from, `downstream` to what derives from it.
+   *
+   * @throws ValidationError when the direction is none of those and `both`.
    */
   walk(
     ref: string,
@@ -179,6 +203,7 @@ export class AssemblyLineReads implements AsyncDisposable {
     links: TraceLink[];
   } {
     this.#lifecycle.assertOpen();
+    checkKeys(WalkDirectionSchema, direction, "walk direction");
     return this.#state.walk([ref], direction);
   }
 
