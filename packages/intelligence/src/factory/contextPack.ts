@@ -175,7 +175,7 @@ export interface ContextPack {
     /** Instructions of imported rule files (AGENTS.md, Cursor rules) that apply to the pack's paths and lines. */
     readonly instructions: readonly InstructionStandard[];
   };
-  /** Active work on those lines. */
+  /** Active work on those lines, but the work item asked about (it has a section of its own). */
   readonly activeWork: readonly WorkItem[];
   /** Knowledge that answers the question (or describes the lines), best first; each hit's `tokens` is what it adds to the pack. */
   readonly knowledge: readonly SearchHit[];
@@ -319,7 +319,10 @@ export async function buildContextPack(
   );
 
   const suspectLinks = [...lineIds].flatMap((line) => factory.work.suspectLinks({ line }));
-  const activeWork = [...lineIds].flatMap((line) => factory.work.list({ line, state: "active" }));
+  // The work item asked about has its own section: active work is the other work on its lines.
+  const activeWork = [...lineIds]
+    .flatMap((line) => factory.work.list({ line, state: "active" }))
+    .filter((item) => item.id !== workItem?.id);
   const neighbourCount = lines.reduce((sum, line) => sum + line.dependsOn.length + line.dependents.length, 0);
   /** What `pack` leaves out of what the factory has for it. */
   const omittedFrom = (pack: ContextPackContent): PackOmitted => ({

@@ -59,4 +59,17 @@ describe("the work item of a context pack", () => {
       "feature on legacy (not a line of the floor plan: no line owner sees this work), active in intake.",
     );
   });
+
+  it("is not listed again as active work, where the other work on its line is", async () => {
+    const factory = await factoryWithTwoLines();
+    const item = await factory.work.createWorkItem({ line: "web", title: "Speed up checkout" });
+    const other = await factory.work.createWorkItem({ line: "web", title: "Dark mode" });
+
+    const pack = await factory.context({ workItem: item.id });
+
+    expect(pack.activeWork.map((active) => active.id)).toEqual([other.id]);
+    const markdown = contextPackMarkdown(pack);
+    expect(markdown).toContain(`## Active work\n\n- \`${other.id}\` Dark mode (intake, web)\n`);
+    expect(markdown.split(item.id)).toHaveLength(2);
+  });
 });
