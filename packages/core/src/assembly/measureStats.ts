@@ -3,6 +3,14 @@ export const HOUR = 3_600_000;
 /** A day, in milliseconds. */
 export const DAY = 24 * HOUR;
 
+/**
+ * Milliseconds from `from` to `to`, never negative: an event stamped before
+ * the one it follows (by a writer whose clock runs behind) took no time.
+ */
+export function elapsed(from: number, to: number): number {
+  return Math.max(0, to - from);
+}
+
 /** The 50th and 85th percentiles (nearest rank) of a duration, in hours; null when there is no sample. */
 export interface Percentiles {
   /** The median, in hours; null when there is no sample. */

@@ -1,14 +1,15 @@
 import type { AssemblyHistory, SignalHistory } from "./AssemblyHistory.js";
 import { scopeIndexOf } from "./internal/HistoryIndexes.js";
 import { shorterOf } from "./internal/ScopeIndex.js";
-import { HOUR, percentiles, ratio } from "./measureStats.js";
+import { elapsed, HOUR, percentiles, ratio } from "./measureStats.js";
 import type { AssemblyMeasures } from "./measures.js";
 
 /**
  * The field operator's measure: what became of the signals captured from
  * `start` to `end` (on `line` at `end`, captured by `operator`, when given)
  * by `end`. Hours to routing end at the first routing: a re-route does not
- * restart them. A line's or an operator's measure reads only the signals
+ * restart them; a routing or resolution stamped before the capture (a
+ * writer's clock behind) counts as at once. A line's or an operator's measure reads only the signals
  * ever routed to the line or captured by the operator.
  */
 export function measureSignals(
@@ -31,13 +32,13 @@ export function measureSignals(
     captured++;
     if (signal.routedAt !== undefined && signal.routedAt < end) {
       routed++;
-      toRoute.push((signal.routedAt - signal.capturedAt) / HOUR);
+      toRoute.push(elapsed(signal.capturedAt, signal.routedAt) / HOUR);
     }
     const items = signal.workItems.filter((id) => (history.items.get(id)?.createdAt ?? end) < end);
     if (items.length > 0) turnedIntoWork++;
     if (signal.resolvedAt !== undefined && signal.resolvedAt < end) {
       resolved++;
-      toResolve.push((signal.resolvedAt - signal.capturedAt) / HOUR);
+      toResolve.push(elapsed(signal.capturedAt, signal.resolvedAt) / HOUR);
     }
   }
   return {

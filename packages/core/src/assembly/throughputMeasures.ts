@@ -1,12 +1,13 @@
 import type { ItemHistory } from "./AssemblyHistory.js";
-import { DAY, HOUR, percentiles } from "./measureStats.js";
+import { DAY, elapsed, HOUR, percentiles } from "./measureStats.js";
 import type { AssemblyMeasures } from "./measures.js";
 
 /**
  * The factory operator's measure over a window from `start` to `end`: how
  * many of `delivered` per week, their lead and cycle times and how much of
  * their lead time was not spent blocked, and how many of `items` (those in
- * scope created before `end`) were in a WIP stage at `end`.
+ * scope created before `end`) were in a WIP stage at `end`. A step stamped
+ * before the one it follows (a writer's clock behind) counts as no time.
  */
 export function measureThroughput(
   items: readonly ItemHistory[],
@@ -21,7 +22,7 @@ export function measureThroughput(
   let blockedTotal = 0;
   for (const item of delivered) {
     const deliveredAt = item.deliveredAt as number;
-    const lead = deliveredAt - item.createdAt;
+    const lead = elapsed(item.createdAt, deliveredAt);
     leadTimes.push(lead / HOUR);
     leadTotal += lead;
     blockedTotal += blockedWithin(item, item.createdAt, deliveredAt);
@@ -29,7 +30,7 @@ export function measureThroughput(
     const spent = new Map<string, number>();
     for (const visit of item.visits) {
       if (visit.exitedAt === undefined || visit.exitedAt >= end) continue;
-      spent.set(visit.stage, (spent.get(visit.stage) ?? 0) + (visit.exitedAt - visit.enteredAt));
+      spent.set(visit.stage, (spent.get(visit.stage) ?? 0) + elapsed(visit.enteredAt, visit.exitedAt));
     }
     for (const [stage, ms] of spent) push(stageTimes, stage, ms / HOUR);
   }
