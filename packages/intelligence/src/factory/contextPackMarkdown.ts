@@ -44,6 +44,17 @@ function leftOut(omitted: Partial<PackOmitted> | undefined): string | undefined 
   return `${said.length === 0 ? last : `${said.join(", ")} and ${last}`}; a larger budget holds more.`;
 }
 
+/** Signal ids a work item section names at most: the work item is never left out, so its length is bounded. */
+const SIGNALS_NAMED = 3;
+
+/** `signal \`sig_1\``, `signals \`sig_1\`, \`sig_2\`, \`sig_3\` and 4 more`. */
+function signalsNamed(ids: readonly string[]): string {
+  const named = ids.slice(0, SIGNALS_NAMED).map((id) => `\`${id}\``);
+  const more = ids.length - named.length;
+  const list = more > 0 ? `${named.join(", ")} and ${more} more` : named.join(", ");
+  return `${ids.length === 1 ? "signal" : "signals"} ${list}`;
+}
+
 /**
  * The work item in words: what it is, where it stands and why (a blocked or
  * dropped item's reason, else the last send-back's), who is accountable, the signals it came from, and
@@ -62,9 +73,7 @@ function workItemSection(item: WorkItem, lines: ContextPackContent["lines"]): st
   const facts = [
     `${item.kind} on ${item.line}${offPlan}, ${item.state} in ${item.stage}${reason}.`,
     item.owner === undefined ? undefined : `Owner: ${item.owner}.`,
-    item.signals.length === 0
-      ? undefined
-      : `From ${item.signals.length === 1 ? "signal" : "signals"} ${item.signals.map((id) => `\`${id}\``).join(", ")}.`,
+    item.signals.length === 0 ? undefined : `From ${signalsNamed(item.signals)}.`,
   ];
   return [`## Work item ${item.id}: ${item.title}`, "", facts.filter((fact) => fact !== undefined).join(" ")];
 }

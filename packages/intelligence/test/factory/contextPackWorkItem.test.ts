@@ -72,4 +72,23 @@ describe("the work item of a context pack", () => {
     expect(markdown).toContain(`## Active work\n\n- \`${other.id}\` Dark mode (intake, web)\n`);
     expect(markdown.split(item.id)).toHaveLength(2);
   });
+
+  it("names at most three of the signals it came from, and counts the others", async () => {
+    const factory = await factoryWithTwoLines();
+    const signals = [];
+    for (let n = 1; n <= 5; n++)
+      signals.push(
+        await factory.work.captureSignal({ text: `Checkout is slow, report ${n}`, source: "support" }),
+      );
+    const item = await factory.work.createWorkItem({
+      line: "web",
+      title: "Speed up checkout",
+      signals: signals.map((signal) => signal.id),
+    });
+
+    const markdown = contextPackMarkdown(await factory.context({ workItem: item.id }));
+
+    const [first, second, third] = item.signals;
+    expect(markdown).toContain(`From signals \`${first}\`, \`${second}\`, \`${third}\` and 2 more.`);
+  });
 });
