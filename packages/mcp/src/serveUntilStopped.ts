@@ -76,7 +76,8 @@ function prepare(factory: Factory, log: (line: string) => void): Factory {
  * It logs, through `log`: skill folders and instruction files that did not
  * load, the HTTP warnings, `serving <what> over stdio` or `serving <what> over
  * HTTP at <url>` (`<what>`: {@link ServeUntilStoppedOptions.describe}),
- * `SIGTERM: stopping` and `stopped`. Over stdio nothing is served until the factory is open, so a
+ * `SIGTERM: stopping` (or `SIGINT: stopping`) and, once the factory is
+ * closed, `stopped`, whether the client left or a signal stopped it. Over stdio nothing is served until the factory is open, so a
  * factory that cannot open fails before a client is told of any tool.
  *
  * @throws whatever `open` throws; nothing was served then.
@@ -104,19 +105,20 @@ export async function serveUntilStopped(
   };
   try {
     if (http === undefined) {
+      // No return here: `stopped` is logged after the finally, over stdio as over HTTP.
       await serveStdio(openOnce, { ...server, signal: stop.signal });
-      return;
+    } else {
+      const factory = await openOnce();
+      for (const warning of http.warnings) log(`warning: ${warning}`);
+      const listening = await serveHttp(factory, http.options, server).catch((error: unknown) => {
+        throw (error as NodeJS.ErrnoException).syscall === "listen"
+          ? new ListenError(http.options.port, error as Error)
+          : error;
+      });
+      log(`serving ${served} over HTTP at ${listening.url}`);
+      await stop.requested;
+      await listening.close({ graceMs: SIGNAL_DRAIN_GRACE_MS });
     }
-    const factory = await openOnce();
-    for (const warning of http.warnings) log(`warning: ${warning}`);
-    const listening = await serveHttp(factory, http.options, server).catch((error: unknown) => {
-      throw (error as NodeJS.ErrnoException).syscall === "listen"
-        ? new ListenError(http.options.port, error as Error)
-        : error;
-    });
-    log(`serving ${served} over HTTP at ${listening.url}`);
-    await stop.requested;
-    await listening.close({ graceMs: SIGNAL_DRAIN_GRACE_MS });
   } finally {
     await opened?.close();
     stop.dispose();
