@@ -112,7 +112,10 @@ export type ReasonInput = z.input<typeof ReasonInputSchema>;
 
 const unblockInputShape = {
   /** Why it can move again (at most 2,000 characters). */
-  reason: note.optional(),
+  reason: z
+    .string()
+    .max(INPUT_LIMITS.reason, `a reason is at most ${INPUT_LIMITS.reason} characters`)
+    .optional(),
 };
 /** Input of `AssemblyLine.unblock`: why it can move again, optionally. */
 export const UnblockInputSchema: z.ZodObject<typeof unblockInputShape, z.core.$strict> =

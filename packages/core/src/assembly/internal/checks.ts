@@ -130,7 +130,7 @@ export function checkWip(check: WipCheck): NewEvent[] {
     ];
   }
   throw new WipLimitError({
-    message: `work item ${item.id} cannot enter "${to}" from "${from}": line ${item.line} has ${inProgress} items in progress, its WIP limit is ${limit} (pass overrideWip with a reason to go past it)`,
+    message: `work item ${item.id} cannot enter "${to}" from "${from}": line ${item.line} has ${inProgress} ${inProgress === 1 ? "item" : "items"} in progress, its WIP limit is ${limit} (pass overrideWip with a reason to go past it)`,
     item: item.id,
     stage: from,
     target: to,
