@@ -12,6 +12,7 @@ import {
   type EventLog,
   type EventStore,
   type Gate,
+  MAX_EVENT_BYTES_CEILING,
   type ModelProvider,
   openAssemblyLine,
   openEventLog,
@@ -201,9 +202,6 @@ function duplicateSkillNames(
     seen.add(skill.name);
   });
 }
-
-/** The highest `maxEventBytes` the event log takes (core's limit, 256 MiB). */
-const MAX_EVENT_BYTES_CEILING = 256 * 1024 * 1024;
 
 /** How a PostgreSQL URL starts; the store checks the rest of it. */
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
