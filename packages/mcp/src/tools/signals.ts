@@ -73,6 +73,10 @@ export const routeSignal = defineTool({
     .refine((input) => input.signal !== undefined || input.text !== undefined, {
       message: "give signal (an id) or text",
     })
+    // Ranking reads one or the other: with both, the text would be silently ignored.
+    .refine((input) => input.signal === undefined || input.text === undefined, {
+      message: "give signal (an id) or text, not both: the lines are ranked for exactly one of them",
+    })
     .refine((input) => input.line === undefined || input.signal !== undefined, {
       message: "routing to a line needs the signal id",
       path: ["line"],
