@@ -69,8 +69,8 @@ export const LineOutput = LineInfoOutput.extend({
 export const ImpactOutput = z.looseObject({
   changed: z
     .array(z.looseObject({ line: z.string(), owner: z.string().optional(), paths: z.array(z.string()) }))
-    .describe("Lines changed directly, with the changed paths they claim"),
-  unclaimedPaths: z.array(z.string()).describe("Changed paths no line claims"),
+    .describe("Lines changed directly, with the changed paths they claim (the first 100 of each)"),
+  unclaimedPaths: z.array(z.string()).describe("Changed paths no line claims, the first 100"),
   affected: z
     .array(
       z.looseObject({
@@ -102,6 +102,12 @@ export const ImpactOutput = z.looseObject({
     })
     .optional()
     .describe("Set when depth or the size limit stopped the walk: the report is partial"),
+  omitted: z
+    .looseObject({ unclaimedPaths: z.number(), changedPaths: z.number() })
+    .optional()
+    .describe(
+      "Set when changed paths were left out: how many of unclaimedPaths and of the changed lines' paths",
+    ),
 });
 
 /** A path as `who_owns` answers it: the line that claims it and its owner, or a note that none does. */
