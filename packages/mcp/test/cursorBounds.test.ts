@@ -24,9 +24,9 @@ describe("a page cursor no page gave", () => {
     expect(result.content[0]?.text).not.toContain("offset");
   });
 
-  it("the last page search reaches is still served", async () => {
+  it("the last page search reaches is within the cap: past the hits, it is refused as past the last page", async () => {
     const result = await call("search_knowledge", { query: "payments", cursor: "10000" });
-    expect(result.isError).toBeUndefined();
-    expect(result.structuredContent?.hits).toEqual([]);
+    expect(result.isError).toBe(true);
+    expect(result.content[0]?.text).toContain('cursor: "10000" is past the last page:');
   });
 });

@@ -165,7 +165,7 @@ export const listDeployments = defineTool({
       ...(environment === undefined ? {} : { environment }),
       ...(line === undefined ? {} : { line }),
     });
-    return page(deployments.reverse(), cursor, limit);
+    return page("list_deployments", deployments.reverse(), cursor, limit);
   },
 });
 
@@ -197,6 +197,6 @@ export const listIncidents = defineTool({
       ...(open === undefined ? {} : { open }),
       ...(line === undefined ? {} : { line }),
     });
-    return page(incidents.reverse().map(incidentAnswer), cursor, limit);
+    return page("list_incidents", incidents.reverse().map(incidentAnswer), cursor, limit);
   },
 });

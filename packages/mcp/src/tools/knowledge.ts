@@ -32,6 +32,7 @@ import {
   KNOWLEDGE_BODY_MAX,
   keyed,
   offsetOf,
+  pastTheLastPage,
   SEARCH_QUERY_MAX,
 } from "./shared.js";
 
@@ -101,6 +102,8 @@ export const searchKnowledge = defineTool({
       ...(input.tags === undefined ? {} : { tags: input.tags }),
       ...(input.asOf === undefined ? {} : { asOf: input.asOf }),
     });
+    if (input.cursor !== undefined && offset > 0 && result.hits.length === 0)
+      throw pastTheLastPage("search_knowledge", input.cursor);
     const warning = result.warning === undefined ? {} : { warning: result.warning };
     const page = result.hits.map((hit) => ({
       id: hit.document.id,
@@ -220,6 +223,8 @@ export const listKnowledge = defineTool({
       ...(input.lines === undefined ? {} : { lines: input.lines }),
       ...(input.tags === undefined ? {} : { tags: input.tags }),
     });
+    if (input.cursor !== undefined && offset > 0 && found.length === 0)
+      throw pastTheLastPage("list_knowledge", input.cursor);
     return {
       documents: found.slice(0, input.limit).map(documentSummary),
       ...(found.length > input.limit ? { nextCursor: String(offset + input.limit) } : {}),

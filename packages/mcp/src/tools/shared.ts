@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { INPUT_LIMITS, instantOf, OperatorIdSchema, POINT_IN_TIME_EXPECTED } from "@software-factory/core";
+import {
+  formatIssues,
+  INPUT_LIMITS,
+  instantOf,
+  OperatorIdSchema,
+  POINT_IN_TIME_EXPECTED,
+  ValidationError,
+} from "@software-factory/core";
 import { z } from "zod";
 
 /**
@@ -68,9 +75,27 @@ export const Instant = () =>
   });
 /** The offset a cursor stands for (0 without one). */
 export const offsetOf = (cursor: string | undefined) => (cursor === undefined ? 0 : Number(cursor));
-/** One page of `all` from `cursor`, with the next cursor when more remain. */
-export const page = <T>(all: readonly T[], cursor: string | undefined, limit: number) => {
+/**
+ * The refusal of a cursor at or past the end of what `tool` pages through (an
+ * invalid cursor is an error in MCP's pagination, not an empty page): no page
+ * gave it, or the list shrank since, and the pages from it would skip items.
+ * `count` says how many there are now, when known.
+ */
+export function pastTheLastPage(tool: string, cursor: string, count?: number): ValidationError {
+  const there = count === undefined ? "" : ` (${count} match now)`;
+  const message = `"${cursor}" is past the last page${there}: pass the nextCursor of the previous page, or no cursor for the first page`;
+  const issue = { path: "cursor", message };
+  return new ValidationError({ message: formatIssues(`${tool} input`, [issue]), issues: [issue] });
+}
+/**
+ * One page of `all` from `cursor`, with the next cursor when more remain.
+ *
+ * @throws ValidationError naming `cursor` when it is at or past the end of `all` ({@link pastTheLastPage}).
+ */
+export const page = <T>(tool: string, all: readonly T[], cursor: string | undefined, limit: number) => {
   const start = offsetOf(cursor);
+  if (cursor !== undefined && start > 0 && start >= all.length)
+    throw pastTheLastPage(tool, cursor, all.length);
   const items = all.slice(start, start + limit);
   return { items, ...(start + limit < all.length ? { nextCursor: String(start + limit) } : {}) };
 };

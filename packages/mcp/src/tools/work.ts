@@ -66,7 +66,7 @@ export const listWork = defineTool({
     if (filter.stage !== undefined) requireStage(factory, filter.stage, "stage");
     if (filter.owner !== undefined) await requireOperator(factory, filter.owner, "owner");
     const items = factory.work.list(given(filter)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return page(items, cursor, limit);
+    return page("list_work", items, cursor, limit);
   },
 });
 
@@ -278,7 +278,7 @@ export const listSuspectLinks = defineTool({
     if (workItem !== undefined) await requireWorkItem(factory, workItem, "workItem");
     if (line !== undefined) await requireLine(factory, line, "line");
     const links = factory.work.suspectLinks(given({ item: workItem, line }));
-    return page(links, cursor, limit);
+    return page("list_suspect_links", links, cursor, limit);
   },
 });
 
