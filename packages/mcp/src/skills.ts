@@ -20,6 +20,7 @@ import type { Factory, InstructionSkill } from "@software-factory/intelligence";
 import { z } from "zod";
 import type { ResourceListing } from "./resourcePages.js";
 import { skillFileContents, skillFileMimeType, skillFileUri } from "./skillFiles.js";
+import { PATH_MAX } from "./tools/shared.js";
 import { decodedVariable } from "./uriVariables.js";
 
 /**
@@ -196,7 +197,7 @@ function registerSkillFiles(server: McpServer, factory: Factory, listing: Resour
             `no skill "${name}" with files; skills with files: ${known.join(", ") || "none"}`,
           );
         }
-        const path = decodedVariable(uri, variables, "path");
+        const path = decodedVariable(uri, variables, "path", PATH_MAX);
         try {
           return { contents: [skillFileContents(skill, path, uri.href)] };
         } catch (error) {
