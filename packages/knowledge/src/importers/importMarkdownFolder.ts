@@ -110,7 +110,10 @@ const FrontMatterSchema = z
  * retracted. Front matter is optional; it may give `title`, `kind`, `tags`,
  * `lines`, `author`, `date`, `validFrom`, `validTo`; without a title the first
  * `# heading` or the file name is used. A file with bad front matter is a
- * problem reported with its line and column and skipped; a file that is not
+ * problem reported with its line and column and skipped, as is an empty file
+ * (blank, or front matter with nothing after it: a document needs a body),
+ * whose document from an earlier import, if any, is kept as it was (deleting
+ * the file retracts it); a file that is not
  * UTF-8 text (a binary file named `.md`) is skipped with a warning, as is a
  * symbolic link to a `.md` file or to a folder (links are not followed); the others
  * are imported. A file renamed since the last import keeps its document
@@ -262,7 +265,8 @@ async function moveRenamedFiles(
     if (typeof text !== "string") return [];
     try {
       const { title, body } = readMarkdown(text, uri);
-      return [{ uri, title, body }];
+      // An empty file is no rename of anything: the import reports it.
+      return body.trim() === "" ? [] : [{ uri, title, body }];
     } catch {
       return []; // Bad front matter: the import reports it.
     }
@@ -425,6 +429,7 @@ async function importFile(
   actor: { actor?: string },
 ): Promise<{ outcome: "captured" | "revised" | "unchanged"; document: KnowledgeDocument }> {
   const { front, title, file } = readMarkdown(text, uri);
+  if (file.body.trim() === "") throw new Error(await emptyFileMessage(knowledge, system, uri, text));
   const write = knowledge.captureOrRevise(
     {
       kind: front.kind ?? options.kind ?? "note",
@@ -452,6 +457,28 @@ async function importFile(
     const { line, column } = file.locate(field);
     throw new FrontMatterError((error as Error).message, line, column);
   }
+}
+
+/**
+ * Why an empty file (blank, or front matter and nothing after it) is not
+ * imported, as the CLI's `knowledge capture --file` refuses one; and, when an
+ * earlier import recorded a document for it, that the document is kept (an
+ * emptied file is more often a mistake than a removal, which deleting the
+ * file says).
+ */
+async function emptyFileMessage(
+  knowledge: KnowledgeBase,
+  system: string,
+  uri: string,
+  text: string,
+): Promise<string> {
+  const what = text.trim() === "" ? "the file is empty" : "the file has front matter and no text after it";
+  const earlier = await knowledge.bySource(system, uri);
+  const kept =
+    earlier === undefined || earlier.retracted !== undefined
+      ? ""
+      : `; its document ${earlier.id} from an earlier import is kept as it was (delete the file to retract it)`;
+  return `skipped: ${what} (a document needs a body)${kept}`;
 }
 
 /** The front matter field behind a bad field of the captured document (`source.author` is `author`), when the front matter has it. */
