@@ -27,9 +27,10 @@ import {
   fillKnowledge,
   knowledgeReference,
   MAX_SEARCH_CHARS,
+  reserveKnowledge,
   searchKnowledge,
 } from "./contextPackKnowledge.js";
-import { packLines, requestedLines, withoutNeighbours } from "./contextPackLines.js";
+import { fitNeighbours, packLines, requestedLines, withoutNeighbours } from "./contextPackLines.js";
 import { contextPackMarkdown } from "./contextPackMarkdown.js";
 import { settlePack } from "./contextPackOmitted.js";
 import { packStandards } from "./contextPackStandards.js";
@@ -59,6 +60,9 @@ export interface ContextRequest {
    */
   readonly budgetTokens?: number;
 }
+
+/** Share of the budget left after the lines without their neighbours that the neighbours may take. */
+const NEIGHBOUR_SHARE = 0.4;
 
 /** What {@link ContextRequest} takes, no other key (one is refused, naming it and these), and at least one subject. */
 const ContextRequestSchema = strictInput({
@@ -127,7 +131,7 @@ export interface PackLine {
   readonly dependsOn: readonly PackNeighbour[];
   /** Lines that depend on it. */
   readonly dependents: readonly PackNeighbour[];
-  /** How many neighbours were left out to fit the budget (then `dependsOn` and `dependents` are empty). */
+  /** How many neighbours were left out to fit the budget (`dependsOn` and `dependents` list the others). */
   readonly neighboursOmitted?: {
     /** Lines it depends on, left out. */
     readonly dependsOn: number;
@@ -138,7 +142,10 @@ export interface PackLine {
 
 /** How many of each part of a pack did not fit its budget. */
 export interface PackOmitted {
-  /** Neighbouring lines left out of the lines' `dependsOn` and `dependents` (they go first when the lines alone do not fit). */
+  /**
+   * Neighbouring lines left out of the lines' `dependsOn` and `dependents`:
+   * they take at most a share of the budget, and all go when the lines alone do not fit.
+   */
   readonly neighbours: number;
   /** Instructions of imported rule files left out. */
   readonly instructions: number;
@@ -258,11 +265,14 @@ function complete(
 }
 
 /**
- * Builds a context pack: the parts every request has (lines, work item), then
- * suspect links, active work and rules, then the instructions of rule files,
- * then knowledge, each kept while the whole pack, rendered as markdown and
- * counted by `counter`, stays within the budget. Deterministic for the same
- * state of the factory.
+ * Builds a context pack: the parts every request has (lines, work item), with
+ * as many of the lines' neighbours as take at most 40 % of
+ * what the budget leaves (the most relevant first, the rest counted); when the
+ * pack has a line, the best documents in full within a reserved share of the
+ * rest (`reserveKnowledge`); then suspect links, active work and rules, then
+ * the instructions of rule files, then the other knowledge, each kept while
+ * the whole pack, rendered as markdown and counted by `counter`, stays within
+ * the budget. Deterministic for the same state of the factory.
  *
  * Paths that no line claims are listed as such (`unclaimedPaths`, and a
  * section of the markdown) with the lines and the work item: they are part of
@@ -326,7 +336,10 @@ export async function buildContextPack(
   const neighbourCount = lines.reduce((sum, line) => sum + line.dependsOn.length + line.dependents.length, 0);
   /** What `pack` leaves out of what the factory has for it. */
   const omittedFrom = (pack: ContextPackContent): PackOmitted => ({
-    neighbours: pack.lines.some((line) => line.neighboursOmitted !== undefined) ? neighbourCount : 0,
+    neighbours: pack.lines.reduce(
+      (sum, { neighboursOmitted: left }) => sum + (left === undefined ? 0 : left.dependsOn + left.dependents),
+      0,
+    ),
     instructions: instructions.length - pack.standards.instructions.length,
     knowledge: knowledge.length - pack.knowledge.length - pack.relatedKnowledge.length,
     rules: rules.length - pack.standards.rules.length,
@@ -350,6 +363,8 @@ export async function buildContextPack(
   };
   /** The pack of `fitter` with the other parts added while they fit, and the counts of what was left out. */
   const fitted = (fitter: PackFitter) => {
+    // With lines, rules, active work and suspect links compete with knowledge: the best documents come first.
+    if (lines.length > 0) reserveKnowledge(fitter, knowledge, budget);
     fitter.fill(suspectLinks, (pack, links) => ({ ...pack, suspectLinks: links }));
     fitter.fill(activeWork, (pack, items) => ({ ...pack, activeWork: items }));
     fitter.fill(rules, (pack, list) => ({ ...pack, standards: { ...pack.standards, rules: list } }));
@@ -360,9 +375,17 @@ export async function buildContextPack(
     fillKnowledge(fitter, knowledge, budget);
     return settlePack(fitter.pack, (pack) => ({ ...pack, omitted: omittedFrom(pack) }), budget, counter);
   };
-  let fitter = new PackFitter(base(lines), budget, counter);
+  // Neighbours take at most their share of what the lines without them leave; the most relevant are listed first.
+  const bare = base(lines.map(withoutNeighbours));
+  const bareTokens = counter.count(contextPackMarkdown(bare));
+  const neighbourLimit = bareTokens + Math.floor((budget - bareTokens) * NEIGHBOUR_SHARE);
+  const packed =
+    bareTokens > budget
+      ? lines
+      : fitNeighbours(lines, (listed) => counter.count(contextPackMarkdown(base(listed))) <= neighbourLimit);
+  let fitter = new PackFitter(base(packed), budget, counter);
   if (fitter.tokens > budget && neighbourCount > 0) {
-    fitter = new PackFitter(base(lines.map(withoutNeighbours)), budget, counter);
+    fitter = new PackFitter(bare, budget, counter);
   }
   // The pack that leaves nothing out needs no note of what was left out: when it fits, no pack is refused or cut short.
   const whole = complete(core(lines), { suspectLinks, activeWork, rules, instructions, knowledge });

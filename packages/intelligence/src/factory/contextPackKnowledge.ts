@@ -69,20 +69,47 @@ export function knowledgeReference(hit: SearchHit): KnowledgeReference {
   return { id: hit.document.id, title: hit.document.title, kind: hit.document.kind, score: hit.score };
 }
 
+/** Share of the budget left after the lines and the work item that the best documents in full are kept before the other parts. */
+const RESERVED_KNOWLEDGE_SHARE = 0.35;
+
+/** `hit` with `tokens` set to what it added to the pack. */
+const marked = (hit: SearchHit, cost: number) => (hit.tokens === cost ? hit : { ...hit, tokens: cost });
+
 /**
- * Adds the knowledge hits to a pack: the best one in full whenever it fits,
- * more in full while the pack stays within {@link FULL_KNOWLEDGE_SHARE} of
- * what the budget has left, then the rest as references in what remains.
- * A hit that fits in neither form is left out.
+ * Keeps the best knowledge hits in full before the other parts of a pack are
+ * filled, while the pack stays within {@link RESERVED_KNOWLEDGE_SHARE} of what
+ * the budget has left: rules, active work and suspect links then cannot
+ * crowd out every document.
  */
-export function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[], budget: number): void {
-  const marked = (hit: SearchHit, cost: number) => (hit.tokens === cost ? hit : { ...hit, tokens: cost });
-  const fullLimit = fitter.tokens + Math.floor((budget - fitter.tokens) * FULL_KNOWLEDGE_SHARE);
+export function reserveKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[], budget: number): void {
+  const limit = fitter.tokens + Math.floor((budget - fitter.tokens) * RESERVED_KNOWLEDGE_SHARE);
   fitter.fill(
     knowledge,
     (pack, hits) => ({ ...pack, knowledge: hits }),
     marked,
-    (kept) => (kept === 0 ? budget : fullLimit),
+    () => limit,
+  );
+}
+
+/**
+ * Adds the knowledge hits the pack does not hold yet: the best one in full
+ * whenever it fits (unless the pack has one in full already), more in full
+ * while the pack stays within {@link FULL_KNOWLEDGE_SHARE} of what the budget
+ * has left, then the rest as references in what remains. A hit that fits in
+ * neither form is left out; the hits in full stay in the order of `knowledge`.
+ */
+export function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[], budget: number): void {
+  const kept = fitter.pack.knowledge;
+  const rank = new Map(knowledge.map((hit, index) => [hit.document.id, index]));
+  const byRank = (hits: readonly SearchHit[]) =>
+    [...hits].sort((a, b) => (rank.get(a.document.id) ?? 0) - (rank.get(b.document.id) ?? 0));
+  const keptIds = new Set(kept.map((hit) => hit.document.id));
+  const fullLimit = fitter.tokens + Math.floor((budget - fitter.tokens) * FULL_KNOWLEDGE_SHARE);
+  fitter.fill(
+    knowledge.filter((hit) => !keptIds.has(hit.document.id)),
+    (pack, hits) => ({ ...pack, knowledge: byRank([...kept, ...hits]) }),
+    marked,
+    (more) => (kept.length + more === 0 ? budget : fullLimit),
   );
   const inFull = new Set(fitter.pack.knowledge.map((hit) => hit.document.id));
   const references = knowledge.filter((hit) => !inFull.has(hit.document.id)).map(knowledgeReference);

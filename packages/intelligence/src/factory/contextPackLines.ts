@@ -67,10 +67,73 @@ export function packLines(factory: Factory, lineIds: ReadonlySet<string>): Conte
 
 /** A pack line with its neighbours left out and counted. */
 export function withoutNeighbours(packed: PackLine): PackLine {
+  return keepingNeighbours(packed, new Set());
+}
+
+/** Kinds of dependency whose neighbours are listed first when not all fit: they carry a contract. */
+const CONTRACT_KINDS: ReadonlySet<string> = new Set(["api", "data", "event"]);
+
+/** A neighbour of the pack's line number `line`, on its `side`, with what ranks it. */
+interface RankedNeighbour {
+  readonly line: number;
+  readonly side: "dependsOn" | "dependents";
+  readonly neighbour: PackNeighbour;
+}
+
+/** `packed` listing only its neighbours in `kept` (in their order), the others counted as left out. */
+function keepingNeighbours(packed: PackLine, kept: ReadonlySet<PackNeighbour>): PackLine {
+  const dependsOn = packed.dependsOn.filter((next) => kept.has(next));
+  const dependents = packed.dependents.filter((next) => kept.has(next));
+  const left = {
+    dependsOn: packed.dependsOn.length - dependsOn.length,
+    dependents: packed.dependents.length - dependents.length,
+  };
   return {
     line: packed.line,
-    dependsOn: [],
-    dependents: [],
-    neighboursOmitted: { dependsOn: packed.dependsOn.length, dependents: packed.dependents.length },
+    dependsOn,
+    dependents,
+    ...(left.dependsOn + left.dependents > 0 ? { neighboursOmitted: left } : {}),
   };
+}
+
+/**
+ * The lines with as many of their neighbours as `fits` takes, most relevant
+ * first: the lines they depend on before those that depend on them, then
+ * dependencies through an api, data or events (which carry a contract), then
+ * by line id; the others are counted in `neighboursOmitted`. `fits` is asked
+ * some log2(neighbours) times and should grow false with more neighbours.
+ */
+export function fitNeighbours(
+  lines: ContextPack["lines"],
+  fits: (lines: ContextPack["lines"]) => boolean,
+): ContextPack["lines"] {
+  const ranked: RankedNeighbour[] = lines.flatMap((packed, line) => [
+    ...packed.dependsOn.map((neighbour) => ({ line, side: "dependsOn" as const, neighbour })),
+    ...packed.dependents.map((neighbour) => ({ line, side: "dependents" as const, neighbour })),
+  ]);
+  const key = ({ side, neighbour }: RankedNeighbour) => [
+    side === "dependsOn" ? 0 : 1,
+    CONTRACT_KINDS.has(neighbour.kind) ? 0 : 1,
+  ];
+  ranked.sort((a, b) => {
+    const [sideA = 0, kindA = 0] = key(a);
+    const [sideB = 0, kindB = 0] = key(b);
+    return (
+      sideA - sideB || kindA - kindB || a.neighbour.line.localeCompare(b.neighbour.line) || a.line - b.line
+    );
+  });
+  const keeping = (count: number) => {
+    const kept = new Set(ranked.slice(0, count).map(({ neighbour }) => neighbour));
+    return lines.map((packed) => keepingNeighbours(packed, kept));
+  };
+  if (fits(lines)) return lines;
+  // The largest count that fits, by bisection: low always fits (none is the caller's floor), high never does.
+  let low = 0;
+  let high = ranked.length;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (fits(keeping(middle))) low = middle;
+    else high = middle;
+  }
+  return keeping(low);
 }

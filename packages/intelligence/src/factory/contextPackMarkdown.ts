@@ -7,17 +7,21 @@
 import type { WorkItem } from "@software-factory/core";
 import type { ContextPackContent, PackNeighbour, PackOmitted } from "./contextPack.js";
 
-/** Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`, or how many were left out. */
+/**
+ * Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`,
+ * then how many more were left out (`and 12 more lines, left out to fit the budget`).
+ */
 function neighbours(list: readonly PackNeighbour[], omitted = 0): string {
-  if (omitted > 0) return `${omitted} line${omitted === 1 ? "" : "s"}, left out to fit the budget`;
-  if (list.length === 0) return "nothing";
-  return list
+  const left = `${omitted} ${list.length > 0 ? "more " : ""}line${omitted === 1 ? "" : "s"}, left out to fit the budget`;
+  if (list.length === 0) return omitted > 0 ? left : "nothing";
+  const named = list
     .map((next) => {
       const owner = next.owner === undefined ? "" : `, owner ${next.owner}`;
       const contract = next.contract === undefined ? "" : `: "${next.contract}"`;
       return `${next.line} (${next.kind}, ${next.criticality}${owner}${contract})`;
     })
     .join(", ");
+  return omitted > 0 ? `${named} and ${left}` : named;
 }
 
 /** `3 suspect links`, `1 document`: a count with its noun's number. */
