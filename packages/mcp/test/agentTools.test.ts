@@ -220,6 +220,12 @@ describe("run_skill", () => {
     expect(object.isError).toBeUndefined();
   });
 
+  it("names the argument inside input that names nothing", async () => {
+    const missing = await call("run_skill", { name: "summarize-line", input: { line: "nowhere" } });
+    expect(missing.isError).toBe(true);
+    expect(missing.content[0]?.text).toMatch(/^E_NOT_FOUND: input\.line: no line "nowhere"/);
+  });
+
   it("refuses an instruction skill, saying how to get its instructions", async () => {
     const instructions = await call("run_skill", { name: "release-notes" });
     expect(instructions.isError).toBe(true);

@@ -165,12 +165,13 @@ export function registerSkills(program: Command, context: CliContext): void {
           } catch (error) {
             if (isInputError(error, name as string))
               throw new UsageError(`--input: ${error.message}`, { cause: error });
-            // A field of the input naming nothing (`{"line":"nowhere"}`): the flag and the field start the message.
-            if (error instanceof NotFoundError && error.field === undefined) {
-              const field = fieldHolding(input, error.id);
+            // A field of the input naming nothing (`{"line":"nowhere"}`): the flag and the field start the
+            // message, the field as the skill named it, or else where the input holds the id.
+            if (error instanceof NotFoundError) {
+              const field = error.field ?? fieldHolding(input, error.id);
               if (field !== undefined)
                 throw new NotFoundError({
-                  message: `--input: ${field}: ${error.message}`,
+                  message: `--input: ${error.message.startsWith(`${field}: `) ? error.message : `${field}: ${error.message}`}`,
                   entity: error.entity,
                   id: error.id,
                   field: "--input",

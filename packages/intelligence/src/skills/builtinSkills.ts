@@ -34,7 +34,12 @@ export const summarizeLine = defineFactorySkill({
     signal.throwIfAborted();
     const info = services.floorplan.line(line);
     if (info === undefined)
-      throw new NotFoundError({ message: `no line "${line}"`, entity: "line", id: line });
+      throw new NotFoundError({
+        message: `line: no line "${line}"`,
+        entity: "line",
+        id: line,
+        field: "line",
+      });
     const items = services.work
       .list({ line })
       .filter((item) => item.state === "active" || item.state === "blocked");
@@ -92,7 +97,12 @@ export const draftRequirement = defineFactorySkill({
     cancelled.throwIfAborted();
     const found = services.work.signal(signal);
     if (found === undefined)
-      throw new NotFoundError({ message: `no signal "${signal}"`, entity: "signal", id: signal });
+      throw new NotFoundError({
+        message: `signal: no signal "${signal}"`,
+        entity: "signal",
+        id: signal,
+        field: "signal",
+      });
     const line = found.line ?? (await services.route(found.text, { limit: 1 }))[0]?.line ?? null;
     cancelled.throwIfAborted();
     const hits = await knowledgeFor(services, found.text, line);
@@ -169,7 +179,12 @@ export const reviewItem = defineFactorySkill({
     signal.throwIfAborted();
     const found = services.work.get(item);
     if (found === undefined)
-      throw new NotFoundError({ message: `no work item "${item}"`, entity: "work item", id: item });
+      throw new NotFoundError({
+        message: `item: no work item "${item}"`,
+        entity: "work item",
+        id: item,
+        field: "item",
+      });
     // What a standards gate checks when the item enters a stage: the item, its artifacts and its line.
     const standards = (
       await Promise.all([
@@ -248,7 +263,12 @@ export const classifySignal = defineFactorySkill({
     signal.throwIfAborted();
     const found = input.signal === undefined ? undefined : services.work.signal(input.signal);
     if (input.signal !== undefined && found === undefined)
-      throw new NotFoundError({ message: `no signal "${input.signal}"`, entity: "signal", id: input.signal });
+      throw new NotFoundError({
+        message: `signal: no signal "${input.signal}"`,
+        entity: "signal",
+        id: input.signal,
+        field: "signal",
+      });
     const text = found?.text ?? input.text ?? "";
     const [first, ...rest] = services.floorplan.lines().map((line) => line.id);
     if (first === undefined) {

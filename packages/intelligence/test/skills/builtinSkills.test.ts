@@ -168,10 +168,11 @@ describe("review-item", () => {
     await expect(review("wi_nope")).rejects.toMatchObject({
       _tag: "NotFoundError",
       code: "E_NOT_FOUND",
-      message: 'no work item "wi_nope"',
+      message: 'item: no work item "wi_nope"',
+      field: "item",
     });
     const [ran] = await factory.log.read({ types: ["skill.ran"] });
-    expect(ran?.data).toMatchObject({ outcome: "invalid-input", error: 'no work item "wi_nope"' });
+    expect(ran?.data).toMatchObject({ outcome: "invalid-input", error: 'item: no work item "wi_nope"' });
   });
 });
 
@@ -387,7 +388,8 @@ describe("summarize-line", () => {
       _tag: "NotFoundError",
       entity: "line",
       id: "nope",
-      message: 'no line "nope"',
+      message: 'line: no line "nope"',
+      field: "line",
     });
   });
 });

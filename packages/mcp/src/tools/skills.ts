@@ -66,12 +66,32 @@ export const runSkill = defineTool({
   run: async (factory, { name, input, idempotencyKey }, context) => {
     refuseInstructionSkill(factory, name);
     // A cancelled call cancels the run: the handler gets the signal, an Effect handler is interrupted.
-    return factory.skills.run(name, input === undefined ? {} : input, {
-      ...keyed(idempotencyKey),
-      ...(context?.signal === undefined ? {} : { signal: context.signal }),
-    });
+    try {
+      return await factory.skills.run(name, input === undefined ? {} : input, {
+        ...keyed(idempotencyKey),
+        ...(context?.signal === undefined ? {} : { signal: context.signal }),
+      });
+    } catch (error) {
+      throw error instanceof NotFoundError && error.field !== undefined ? namedInInput(error) : error;
+    }
   },
 });
+
+/**
+ * A skill's refusal of an id its input named (`line: no line "nope"`, field
+ * `line`), told as the argument the agent gave: `input.line: no line "nope"`.
+ */
+function namedInInput(error: NotFoundError & { readonly field: string }): NotFoundError {
+  const told = error.message.startsWith(`${error.field}: `)
+    ? error.message
+    : `${error.field}: ${error.message}`;
+  return new NotFoundError({
+    message: `input.${told}`,
+    entity: error.entity,
+    id: error.id,
+    field: `input.${error.field}`,
+  });
+}
 
 /**
  * Refuses to run a skill that has instructions and no handler, saying how to
