@@ -137,7 +137,7 @@ export class AssemblyLine extends AssemblyLineReads {
    * Registers a gate, run before items enter its stages.
    *
    * @returns a function that unregisters it.
-   * @throws ValidationError when the gate has no name, no stages, a stage the pipeline lacks, or no `check` function.
+   * @throws ValidationError when the gate has no name, no list of stages, a stage that is no name, or no `check` function.
    */
   registerGate(gate: Gate): () => void {
     this.#lifecycle.assertOpen();
@@ -458,7 +458,7 @@ const MaxRetriesSchema = z.number().int().min(0).max(1000).optional();
  * events, validates the pipeline, folds the log into work items, artifacts and
  * links, and follows new events live.
  *
- * @throws ValidationError when the pipeline configuration is invalid, or a gate of `gates` is (no name, no stages, a stage the pipeline lacks, no `check`).
+ * @throws ValidationError when the pipeline configuration is invalid, or a gate of `gates` is (no name, no list of stages, a stage that is no name, no `check`).
  * @example
  * ```ts
  * const log = await openEventLog({ path: ".factory/factory.db" });

@@ -10,13 +10,13 @@ afterEach(async () => {
 const pass = () => ({ pass: true as const });
 
 describe("gates are checked when registered", () => {
-  it("refuses a gate naming a stage the pipeline lacks, or lacking stages, a name or a check", async () => {
+  it("refuses a gate lacking stages, a name or a check, and takes one guarding a stage the pipeline lacks", async () => {
     factory = await openTestFactory();
     const { line } = factory;
     const refusals: [unknown, string][] = [
       [
-        { name: "qa-sign-off", stages: ["qa"], check: pass },
-        'gate is invalid: stages[0]: unknown stage "qa"',
+        { name: "bad-stage", stages: ["design", 7], check: pass },
+        "gate is invalid: stages[1]: a stage is a stage's name or *, not 7",
       ],
       [{ name: "no-stages", check: pass }, "gate is invalid: stages: a gate needs the stages it guards"],
       [
@@ -41,21 +41,27 @@ describe("gates are checked when registered", () => {
     const item = await line.createWorkItem({ line: "checkout", title: "Pay by link", flow: "full" });
     expect((await line.advance(item.id)).stage).toBe("requirements");
     line.registerGate({ name: "everywhere", stages: ["*"], check: pass });
+    // A factory's shared gates may guard a stage a custom pipeline lacks: taken, never run.
+    line.registerGate({
+      name: "qa-sign-off",
+      stages: ["qa"],
+      check: () => ({ pass: false, findings: [{ message: "no" }] }),
+    });
     expect((await line.advance(item.id)).stage).toBe("design");
   });
 
-  it("refuses such a gate given to openAssemblyLine, naming its index", async () => {
+  it("refuses a gate without stages given to openAssemblyLine, naming its index", async () => {
     factory = await openTestFactory();
     const opening = openAssemblyLine({
       log: factory.log,
       gates: [
         { name: "fine", stages: ["design"], check: pass },
-        { name: "qa-sign-off", stages: ["design", "qa"], check: pass },
+        { name: "no-stages", check: pass } as unknown as Gate,
       ],
     });
     await expect(opening).rejects.toBeInstanceOf(ValidationError);
     await expect(opening).rejects.toThrow(
-      'assembly line options is invalid: gates[1].stages[1]: unknown stage "qa"; stages: intake, requirements',
+      "assembly line options is invalid: gates[1].stages: a gate needs the stages it guards (intake, requirements",
     );
   });
 });

@@ -91,7 +91,7 @@ export class WorkItemCommands {
   /**
    * Registers a gate; returns a function that unregisters it.
    *
-   * @throws ValidationError when the gate lacks a name, stages of the pipeline or a check.
+   * @throws ValidationError when the gate lacks a name, a list of stages or a check.
    */
   registerGate(gate: Gate): () => void {
     checkGate(gate, this.#pipeline, "gate");
