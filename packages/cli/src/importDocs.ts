@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { NotFoundError, validationErrorFromZod } from "@software-factory/core";
+import { decodeText, NotFoundError, validationErrorFromZod } from "@software-factory/core";
 import {
   type Decision,
   decisionMarkdown,
@@ -104,8 +104,11 @@ const DecisionFrontMatterSchema = z
  * Imports every markdown file under `folder`. Safe to run again: unchanged
  * files cost nothing, changed ones are revised, removed ones retracted. Safe
  * to run from several processes at once: each file stays one document, each
- * decision record one decision. Problems carry the file's line and column;
- * files that are not UTF-8 text are skipped with a warning. Decisions are
+ * decision record one decision. A file that cannot be imported for what it
+ * holds (bad front matter or decision record, not UTF-8 text, empty) is a
+ * problem naming it, with its line and column where there is one, and is
+ * skipped; the rest imports (`factory import docs` then exits 1). Symbolic
+ * links are skipped with a warning. Decisions are
  * recorded under one source system per folder, as notes are
  * (`decisions:packages/a/docs`; see `folderSourceSystem`), so two folders of
  * one name in a git repository keep their own decisions (outside git the
@@ -138,7 +141,10 @@ export async function importDocs(
   for (const file of markdownFiles(root)) {
     const uri = relative(root, file).split(sep).join("/");
     files.add(uri);
-    const text = readFileSync(file, "utf8");
+    const read = decodeText(readFileSync(file));
+    // A file that is not UTF-8 text is the importer's problem, not a decision to record.
+    if (!("text" in read)) continue;
+    const { text } = read;
     if (/^kind:\s*["']?decision["']?\s*$/m.test(text.split(/\n---/)[0] ?? "")) decisionFiles.add(uri);
     if (options.hasLine === undefined) continue;
     const missing = linesOf(text).filter((line) => !options.hasLine?.(line));

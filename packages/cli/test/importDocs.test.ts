@@ -141,30 +141,23 @@ describe("factory import docs", () => {
     },
   );
 
-  it(
-    "names a front matter error by file:line:column and skips a binary file with a warning",
-    SLOW,
-    async () => {
-      writeFileSync(join(cwd, "docs", "logo.md"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x1a]));
-      writeFileSync(join(cwd, "docs", "plain.md"), "No front matter, still a note.\n");
-      const warned = await factory("import", "docs", "docs");
-      expect(warned.code).toBe(0);
-      expect(warned.stdout).toMatch(/^docs\/logo\.md warning skipped: a binary file/m);
-      expect(warned.stdout).toContain("1 captured");
+  it("names a front matter error by file:line:column and a skipped binary file as errors", SLOW, async () => {
+    writeFileSync(join(cwd, "docs", "logo.md"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x1a]));
+    writeFileSync(join(cwd, "docs", "plain.md"), "No front matter, still a note.\n");
+    const warned = await factory("import", "docs", "docs");
+    expect(warned.code).toBe(1);
+    expect(warned.stdout).toMatch(/^docs\/logo\.md error skipped: a binary file/m);
+    expect(warned.stdout).toContain("1 captured");
 
-      writeFileSync(join(cwd, "docs", "c.md"), "---\ntitle: C\ndate: someday\n---\nbody\n");
-      writeFileSync(
-        join(cwd, "docs", "adr-1.md"),
-        "---\nkind: decision\nstatus: maybe\n---\n## Decision\nx\n",
-      );
-      const failed = await factory("import", "docs", "docs");
-      expect(failed.code).toBe(1);
-      expect(failed.stdout).toMatch(
-        /^docs\/c\.md:3:7 error front matter field date: "someday" is not a date$/m,
-      );
-      expect(failed.stdout).toMatch(/^docs\/adr-1\.md:3:9 error front matter field status: /m);
-    },
-  );
+    writeFileSync(join(cwd, "docs", "c.md"), "---\ntitle: C\ndate: someday\n---\nbody\n");
+    writeFileSync(join(cwd, "docs", "adr-1.md"), "---\nkind: decision\nstatus: maybe\n---\n## Decision\nx\n");
+    const failed = await factory("import", "docs", "docs");
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(
+      /^docs\/c\.md:3:7 error front matter field date: "someday" is not a date$/m,
+    );
+    expect(failed.stdout).toMatch(/^docs\/adr-1\.md:3:9 error front matter field status: /m);
+  });
 
   it(
     "in a monorepo, importing another folder named docs (empty) retracts nothing; emptying a folder retracts its documents with a warning",

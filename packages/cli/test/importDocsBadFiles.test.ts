@@ -51,4 +51,37 @@ describe("factory import docs", () => {
     const listed = await factory("knowledge", "list", "--json");
     expect(JSON.parse(listed.stdout).map((document: { title: string }) => document.title)).toEqual(["Good"]);
   });
+
+  it(
+    "names a file that is not UTF-8, a decision record among them, as an error, imports the rest and exits 1",
+    SLOW,
+    async () => {
+      folderOf("latin1", {
+        "cafe.md": new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]),
+        "adr-1.md": Buffer.concat([
+          Buffer.from("---\nkind: decision\n---\n## Decision\nCaf"),
+          Buffer.from([0xe9, 0x0a]),
+        ]),
+        "fine.md": "# Fine\n\nfine",
+      });
+      const run = await factory("import", "docs", "latin1", "--json");
+      expect(run.code, run.stderr).toBe(1);
+      const report = JSON.parse(run.stdout);
+      expect(report).toMatchObject({ captured: 1, decisions: 0, warnings: [] });
+      expect(report.problems).toEqual([
+        {
+          item: "adr-1.md",
+          message: expect.stringMatching(/^skipped: not UTF-8 text .*\(line 5, column 4\)/),
+        },
+        {
+          item: "cafe.md",
+          message: expect.stringMatching(/^skipped: not UTF-8 text .*\(line 1, column 4\)/),
+        },
+      ]);
+      const text = await factory("import", "docs", "latin1");
+      expect(text.code, text.stderr).toBe(1);
+      expect(text.stdout).toMatch(/^latin1\/cafe\.md error skipped: not UTF-8 text/m);
+      expect(text.stdout).toContain("0 decisions, 2 problems, 0 warnings");
+    },
+  );
 });

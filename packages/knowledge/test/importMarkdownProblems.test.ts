@@ -15,15 +15,15 @@ function folderOf(files: Record<string, string | Uint8Array>): string {
 }
 
 describe("importMarkdownFolder and files that are not good markdown", () => {
-  it("skips a binary file and a file that is not UTF-8 with a warning naming each, and imports the rest", async () => {
+  it("skips a binary file and a file that is not UTF-8 as problems naming each, and imports the rest", async () => {
     const folder = folderOf({
       "logo.md": new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff]),
       "latin1.md": new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]),
       "good.md": "# Good\n\nfine",
     });
     const report = await importMarkdownFolder(temp.kb, folder);
-    expect(report).toMatchObject({ captured: 1, problems: [] });
-    expect(report.warnings).toEqual([
+    expect(report).toMatchObject({ captured: 1, warnings: [] });
+    expect(report.problems).toEqual([
       { item: "latin1.md", message: expect.stringMatching(/^skipped: not UTF-8 text/) },
       {
         item: "logo.md",

@@ -109,14 +109,15 @@ const FrontMatterSchema = z
  * one revised (an unchanged one costs nothing), and a file that disappeared is
  * retracted. Front matter is optional; it may give `title`, `kind`, `tags`,
  * `lines`, `author`, `date`, `validFrom`, `validTo`; without a title the first
- * `# heading` or the file name is used. A file with bad front matter is a
- * problem reported with its line and column and skipped, as is an empty file
- * (blank, or front matter with nothing after it: a document needs a body),
- * whose document from an earlier import, if any, is kept as it was (deleting
- * the file retracts it); a file that is not
- * UTF-8 text (a binary file named `.md`) is skipped with a warning, as is a
- * symbolic link to a `.md` file or to a folder (links are not followed); the others
- * are imported. A file renamed since the last import keeps its document
+ * `# heading` or the file name is used. A file whose content cannot be
+ * imported is a problem (in `problems`) and skipped: bad front matter
+ * (reported with its line and column), a file that is not UTF-8 text (a
+ * binary file named `.md`; its line and column are in the message), an empty
+ * file (blank, or front matter with nothing after it: a document needs a
+ * body). Its document from an earlier import, if any, is kept as it was
+ * (deleting the file retracts it). A symbolic link to a `.md` file or to a
+ * folder is skipped with a warning (links are not followed). The others are
+ * imported. A file renamed since the last import keeps its document
  * (counted in `renamed`, not as a capture and a retraction): when a document
  * of the folder's system lost its file and exactly one new file holds its
  * title and body, or failing that shares at least 80 % of its body's lines
@@ -191,7 +192,7 @@ export async function importMarkdownFolder(
     try {
       const text = readText(file);
       if (typeof text !== "string") {
-        warnings.push({ item: uri, message: `skipped: ${text.notText}` });
+        problems.push({ item: uri, message: `skipped: ${text.notText}` });
       } else {
         const { outcome, document } = await importFile(knowledge, system, uri, text, options, actor);
         counts[outcome] += 1;
