@@ -107,7 +107,7 @@ describe("factory knowledge decide", () => {
     ],
     [
       ["--option", '{"title":"SQLite","pro":["small"]}'],
-      '--option: Unrecognized key: "pro" (got "{\\"title\\":\\"SQLite\\",\\"pro\\":[\\"small\\"]}")',
+      '--option: unknown key "pro"; the keys are title, pros, cons (got "{\\"title\\":\\"SQLite\\",\\"pro\\":[\\"small\\"]}")',
     ],
     [["--option", "{SQLite"], "--option: not valid JSON ("],
     [["--option", ""], '--option: must not be empty (got "")'],

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { strictInput } from "@software-factory/core";
 import {
   DECISION_TEXT_MAX,
   DecisionStatusSchema,
@@ -44,6 +45,8 @@ const AuthorFlag = NameValue.pipe(z.string().max(200, "must be at most 200 chara
  * An option the decision weighed, as `--option` gives it: its title, or a
  * JSON object `{"title": ..., "pros": [...], "cons": [...]}` (a value
  * starting with `{`), the `options` entry of the MCP tool `record_decision`.
+ * A key it does not take is named with the keys it takes (`unknown key
+ * "pro"; the keys are title, pros, cons`), in the words of the other inputs.
  */
 const DecisionOptionFlag = NameValue.transform((value, ctx): unknown => {
   if (!value.trim().startsWith("{")) return { title: value.trim() };
@@ -53,7 +56,7 @@ const DecisionOptionFlag = NameValue.transform((value, ctx): unknown => {
     ctx.addIssue({ code: "custom", message: `not valid JSON (${(error as Error).message})` });
     return z.NEVER;
   }
-}).pipe(z.strictObject(decisionOptionInputShape));
+}).pipe(strictInput(decisionOptionInputShape));
 
 /** Which flag each field of a recorded decision came from. */
 const DECIDE_FLAGS: FlagsOfFields = {
