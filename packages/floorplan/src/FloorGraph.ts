@@ -14,6 +14,7 @@ import {
 import { criticalityOfRank, DependencyIndex } from "./internal/DependencyIndex.js";
 import { LinesOfOptionsSchema, parsed, ReachOptionsSchema } from "./internal/floorPlanInputs.js";
 import { PathIndex, type PathMatch } from "./internal/PathIndex.js";
+import { repositoryPath } from "./internal/repositoryPath.js";
 import type { Criticality, DependencyKind } from "./model.js";
 import type { ContributorDecl, PlanSettings } from "./Plan.js";
 
@@ -192,29 +193,48 @@ export class FloorGraph implements FloorLineDirectory {
     return this.#lineNode(lineId)?.wipLimit;
   }
 
-  /** The line owning a repository path: the last line pattern (in plan order) that matches, as in CODEOWNERS. */
+  /**
+   * The line owning a repository path: the last line pattern (in plan order) that matches, as in CODEOWNERS.
+   * The path is read from the repository root: a Windows backslash is `/`, `.` and `..` segments are resolved, a leading `/`
+   * is the root, and a path without a trailing `/` is also the folder a folder pattern names (`apps/web` for `/apps/web/`).
+   *
+   * @throws ValidationError naming the path when it starts or ends with whitespace, climbs above the root (`../x`) or is the root.
+   */
   lineForPath(path: string): string | undefined {
-    return this.#pathIndex().match(path)?.value;
+    return this.#pathIndex().match(repositoryPath(path, "path"))?.value;
   }
 
-  /** Which line claims a path and through which pattern, or undefined when none does. */
+  /**
+   * Which line claims a path and through which pattern, or undefined when none does; `path` in the answer is
+   * the repository path as read (`apps/web/x.ts` for `./apps\web\x.ts`).
+   *
+   * @throws ValidationError as {@link FloorGraph.lineForPath} does.
+   */
   explainPath(path: string): PathOwnership | undefined {
-    const match: PathMatch<string> | undefined = this.#pathIndex().match(path);
+    const read = repositoryPath(path, "path");
+    const match: PathMatch<string> | undefined = this.#pathIndex().match(read);
     if (match === undefined) return undefined;
-    return { path, line: match.value, pattern: match.pattern, owner: this.ownerOf(match.value) };
+    return { path: read, line: match.value, pattern: match.pattern, owner: this.ownerOf(match.value) };
   }
 
-  /** Groups paths by the line that claims them; paths no line claims are listed apart. */
+  /**
+   * Groups paths by the line that claims them; paths no line claims are listed apart. Each path is read as
+   * {@link FloorGraph.lineForPath} reads it and listed as read.
+   *
+   * @throws ValidationError naming the path and its place (`paths[2]`) when one is refused, as by {@link FloorGraph.lineForPath}.
+   */
   linesForPaths(paths: Iterable<string>): {
-    /** Line id to the given paths it claims, in the order given. */
+    /** Line id to the given paths it claims (as read), in the order given. */
     readonly byLine: Map<string, string[]>;
-    /** The given paths no line claims, in the order given. */
+    /** The given paths no line claims (as read), in the order given. */
     readonly unclaimed: string[];
   } {
     const byLine = new Map<string, string[]>();
     const unclaimed: string[] = [];
     const index = this.#pathIndex();
-    for (const path of paths) {
+    let at = 0;
+    for (const given of paths) {
+      const path = repositoryPath(given, `paths[${at++}]`);
       const line = index.match(path)?.value;
       if (line === undefined) unclaimed.push(path);
       else {

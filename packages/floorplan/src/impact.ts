@@ -15,7 +15,7 @@ import type { Criticality } from "./model.js";
 const impactChangeShape = {
   /** Ids of the lines that changed. */
   lines: z.array(z.string().min(1)).default([]),
-  /** Repository paths that changed (`packages/payments/src/api.ts`), mapped to lines by CODEOWNERS rules. */
+  /** Repository paths that changed (`packages/payments/src/api.ts`), mapped to lines by CODEOWNERS rules and read as `lineForPath` reads them (`./apps/web/../x.ts` is `apps/x.ts`; `../x` is refused). */
   paths: z.array(z.string().min(1)).default([]),
 };
 /** What changed: lines, repository paths, or both; another key is refused, naming it and these. */

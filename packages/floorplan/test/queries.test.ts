@@ -50,7 +50,8 @@ describe("lineForPath (CODEOWNERS semantics)", () => {
     const floating = buildFloorGraph(ownersPlan([["docs/", "any-docs"]]));
     expect(floating.lineForPath("docs/a.md")).toBe("any-docs");
     expect(floating.lineForPath("packages/x/docs/deep/a.md")).toBe("any-docs");
-    expect(floating.lineForPath("docs")).toBeUndefined();
+    // Without its trailing slash a path is also the folder of that name (docs/floorplan.md, "How a path is read").
+    expect(floating.lineForPath("docs")).toBe("any-docs");
   });
 
   it("answers for a folder asked with its trailing slash, as a directory pattern claims it", () => {
@@ -64,8 +65,8 @@ describe("lineForPath (CODEOWNERS semantics)", () => {
     expect(floor.lineForPath("services/payments/")).toBe("payments");
     expect(floor.lineForPath("services/")).toBe("services");
     expect(floor.lineForPath("packages/x/docs/")).toBe("any-docs");
-    expect(floor.lineForPath("services/payments")).toBe("services");
-    expect(floor.lineForPath("docs")).toBeUndefined();
+    expect(floor.lineForPath("services/payments")).toBe("payments");
+    expect(floor.lineForPath("docs")).toBe("any-docs");
   });
 
   it("takes / as the root folder, so a line declared for the whole repository owns every file", () => {

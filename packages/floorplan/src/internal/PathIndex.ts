@@ -1,4 +1,4 @@
-import { type CompiledPattern, compilePattern, normalizePath } from "./pattern.js";
+import { type CompiledPattern, compilePattern } from "./pattern.js";
 
 /** One rule of a path index: a pattern and what it maps to; later rules win. */
 export interface PathRule<Value> {
@@ -80,15 +80,22 @@ export class PathIndex<Value> {
     return this.#size;
   }
 
-  /** The last rule matching the path, if any. */
-  match(rawPath: string): PathMatch<Value> | undefined {
-    const path = normalizePath(rawPath);
+  /**
+   * The last rule matching the repository path (as `repositoryPath` reads it), if any. A path
+   * without a trailing `/` is also the folder of that name to a folder pattern: `apps/web` is
+   * claimed by `/apps/web/`.
+   */
+  match(path: string): PathMatch<Value> | undefined {
+    const asFolder = path.endsWith("/") ? undefined : `${path}/`;
     let best: Entry<Value> | undefined;
     const consider = (entries: readonly Entry<Value>[]) => {
       for (let i = entries.length - 1; i >= 0; i--) {
         const entry = entries[i] as Entry<Value>;
         if (best !== undefined && entry.index < best.index) return;
-        if (entry.compiled.test(path)) {
+        if (
+          entry.compiled.test(path) ||
+          (asFolder !== undefined && entry.compiled.folder && entry.compiled.test(asFolder))
+        ) {
           best = entry;
           return;
         }

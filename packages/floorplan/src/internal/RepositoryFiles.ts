@@ -1,4 +1,5 @@
-import { type CompiledPattern, normalizePath } from "./pattern.js";
+import type { CompiledPattern } from "./pattern.js";
+import { tidyPath } from "./repositoryPath.js";
 
 /** The first position in sorted `files` whose file is not before `text`. */
 function lowerBound(files: readonly string[], text: string): number {
@@ -27,7 +28,8 @@ export class RepositoryFiles {
   readonly #answers = new Map<string, boolean>();
 
   constructor(files: readonly string[]) {
-    this.#files = files.map(normalizePath).sort();
+    // Read as lookups read paths; one climbing above the root (`../x`) is kept as listed and matches no anchored pattern.
+    this.#files = files.map((file) => tidyPath(file) ?? file).sort();
   }
 
   /** Whether any file matches the pattern. */

@@ -8,6 +8,8 @@ export interface CompiledPattern {
   readonly test: (path: string) => boolean;
   /** Literal leading segments of an anchored pattern (`["packages", "checkout"]`); undefined when the pattern floats. */
   readonly prefix: readonly string[] | undefined;
+  /** Whether the pattern names folders only (it ends with `/`, as `/apps/web/`). */
+  readonly folder: boolean;
 }
 
 /** A pattern (or any text from a file) as messages show it: quoted with control characters escaped, and cut after 80 characters. */
@@ -96,7 +98,7 @@ function compileAnew(raw: string): CompiledPattern {
   if (dirOnly) body = body.replace(/\/+$/, "");
   if (leading) body = body.replace(/^\/+/, "");
   if (body === "") {
-    if (leading) return { pattern: raw, test: () => true, prefix: [] };
+    if (leading) return { pattern: raw, test: () => true, prefix: [], folder: true };
     throw new RangeError("empty pattern");
   }
   const anchored = leading || body.includes("/");
@@ -123,6 +125,7 @@ function compileAnew(raw: string): CompiledPattern {
     pattern: raw,
     test: (path) => regex.test(path),
     prefix: anchored ? Object.freeze(prefix) : undefined,
+    folder: dirOnly,
   };
 }
 
@@ -135,12 +138,4 @@ function compileAnew(raw: string): CompiledPattern {
  */
 function literalGlob(glob: string): string {
   return glob.replace(/[()|+@!{}]/g, "\\$&");
-}
-
-/** Normalizes a path to repository-relative form: no leading `./` or `/`, forward slashes. */
-export function normalizePath(path: string): string {
-  return path
-    .replace(/\\/g, "/")
-    .replace(/^(\.\/)+/, "")
-    .replace(/^\/+/, "");
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type AssemblyLine, NotFoundError, type Signal } from "@software-factory/core";
+import { type AssemblyLine, NotFoundError, type Signal, ValidationError } from "@software-factory/core";
 import type { FloorPlan } from "@software-factory/floorplan";
 import type { KnowledgeBase } from "@software-factory/knowledge";
 import { z } from "zod";
@@ -33,6 +33,19 @@ const ROUTED_BY_ROUTER = `automation:${ROUTE_NEW_SIGNALS}`;
 const FILE_PATH = /^[\w@.-]+(?:\/[\w@.[\]()-]+)*\.\w+$/;
 
 /**
+ * The line of a path a text mentions; none when the floor plan refuses it as a
+ * repository path (`../shared/util.ts`, relative to a file the text does not name).
+ */
+function lineOfMention(floorplan: FloorPlan, path: string): string | undefined {
+  try {
+    return floorplan.lineForPath(path);
+  } catch (error) {
+    if (error instanceof ValidationError) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Creates the route function of a factory. Each call brings the router up to
  * date: lines (and the text of the knowledge documents linked to each) are
  * rebuilt only when the floor plan or the knowledge base moved; signals a
@@ -47,7 +60,7 @@ export function factoryRouter(parts: {
   readonly knowledge: KnowledgeBase;
 }): (input: RouteInput, options?: { readonly limit?: number }) => Promise<RouteCandidate[]> {
   const { floorplan, work, knowledge } = parts;
-  const router = new Router({ lineForPath: (path) => floorplan.lineForPath(path) });
+  const router = new Router({ lineForPath: (path) => lineOfMention(floorplan, path) });
   let linesAt = "";
   return async (input, options = {}) => {
     parseInput(RouteInputSchema, input, "route input");
