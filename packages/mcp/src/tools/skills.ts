@@ -72,7 +72,9 @@ export const runSkill = defineTool({
         ...(context?.signal === undefined ? {} : { signal: context.signal }),
       });
     } catch (error) {
-      throw error instanceof NotFoundError && error.field !== undefined ? namedInInput(error) : error;
+      throw error instanceof NotFoundError && error.field !== undefined
+        ? namedInInput(error, error.field)
+        : error;
     }
   },
 });
@@ -81,15 +83,13 @@ export const runSkill = defineTool({
  * A skill's refusal of an id its input named (`line: no line "nope"`, field
  * `line`), told as the argument the agent gave: `input.line: no line "nope"`.
  */
-function namedInInput(error: NotFoundError & { readonly field: string }): NotFoundError {
-  const told = error.message.startsWith(`${error.field}: `)
-    ? error.message
-    : `${error.field}: ${error.message}`;
+function namedInInput(error: NotFoundError, field: string): NotFoundError {
+  const told = error.message.startsWith(`${field}: `) ? error.message : `${field}: ${error.message}`;
   return new NotFoundError({
     message: `input.${told}`,
     entity: error.entity,
     id: error.id,
-    field: `input.${error.field}`,
+    field: `input.${field}`,
   });
 }
 
