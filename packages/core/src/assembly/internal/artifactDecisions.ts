@@ -26,6 +26,7 @@ import {
 } from "../inputs.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { invalid } from "./checks.js";
+import { quotedId } from "./quotedId.js";
 
 /** An artifact input, parsed, with its id chosen. */
 export type ParsedArtifact = z.output<typeof RecordArtifactInputSchema> & { readonly id: string };
@@ -203,7 +204,7 @@ export function reviewEvent(
 ): NewEvent {
   const link = state.links.get(linkId);
   if (link === undefined)
-    throw new NotFoundError({ message: `no trace link "${linkId}"`, entity: "link", id: linkId });
+    throw new NotFoundError({ message: `no trace link ${quotedId(linkId)}`, entity: "link", id: linkId });
   const current = state.fingerprintOf(link.to);
   return {
     type: "trace.reviewed",

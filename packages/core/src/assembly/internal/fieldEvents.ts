@@ -18,6 +18,7 @@ import type {
 import type { Signal } from "../Signal.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { invalid } from "./checks.js";
+import { quotedId } from "./quotedId.js";
 
 /** A copy of a signal that callers may keep. */
 export function copySignal(signal: Signal): Signal {
@@ -55,7 +56,8 @@ export function signalEvents(
  * @throws NotFoundError when it does not.
  */
 export function expectSignal(state: AssemblyState, id: string): void {
-  if (!state.signals.has(id)) throw new NotFoundError({ message: `no signal "${id}"`, entity: "signal", id });
+  if (!state.signals.has(id))
+    throw new NotFoundError({ message: `no signal ${quotedId(id)}`, entity: "signal", id });
 }
 
 /**
@@ -94,5 +96,5 @@ export function checkIncident(state: AssemblyState, data: z.output<typeof OpenIn
  */
 export function expectIncident(state: AssemblyState, id: string): void {
   if (!state.incidents.has(id))
-    throw new NotFoundError({ message: `no incident "${id}"`, entity: "incident", id });
+    throw new NotFoundError({ message: `no incident ${quotedId(id)}`, entity: "incident", id });
 }

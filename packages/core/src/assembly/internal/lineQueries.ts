@@ -10,6 +10,7 @@ import type { WorkItem, WorkItemFilter } from "../WorkItem.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { copySignal } from "./fieldEvents.js";
 import { snapshot } from "./moves.js";
+import { quotedId } from "./quotedId.js";
 
 /** A work item, if it exists. */
 export function getItem(state: AssemblyState, id: string): WorkItem | undefined {
@@ -25,7 +26,7 @@ export function getItem(state: AssemblyState, id: string): WorkItem | undefined 
 export function expectItem(state: AssemblyState, id: string): WorkItem {
   const item = getItem(state, id);
   if (item === undefined)
-    throw new NotFoundError({ message: `no work item "${id}"`, entity: "workItem", id });
+    throw new NotFoundError({ message: `no work item ${quotedId(id)}`, entity: "workItem", id });
   return item;
 }
 
