@@ -166,6 +166,17 @@ export function action(
   };
 }
 
+/** The command line `program` is parsing (commander keeps it, untyped, as `rawArgs`). */
+function rawArgs(program: Command): readonly string[] {
+  return (program as unknown as { rawArgs?: readonly string[] }).rawArgs ?? [];
+}
+
+/** The arguments before `--` (after it, `--json` is an operand, not the flag). */
+function beforeDoubleDash(args: readonly string[]): readonly string[] {
+  const end = args.indexOf("--");
+  return end === -1 ? args : args.slice(0, end);
+}
+
 /**
  * Builds the `factory` program. Exposed so tests and other tools can run it in
  * process; the bin calls {@link runCli}.
@@ -175,6 +186,13 @@ export function createProgram(context: CliContext): Command {
     .description(
       "The Software Factory from a shell or CI: floor plan, knowledge, assembly line, standards and measures.",
     )
+    // Before commander's own listener, which prints the plain version: --json may come after
+    // --version, which commander acts on as soon as it reads it, so the whole command line is read.
+    .on("option:version", function (this: Command) {
+      if (this.opts().json !== true && !beforeDoubleDash(rawArgs(this)).includes("--json")) return;
+      context.output.json({ version: CLI_VERSION });
+      throw new CommanderError(0, "commander.version", CLI_VERSION);
+    })
     .version(CLI_VERSION)
     .addOption(
       new Option(
