@@ -1,0 +1,37 @@
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { importGitCommits } from "../../src/connectors/git.js";
+import type { Factory } from "../../src/index.js";
+import { makeRepo, type TestRepo } from "../codebase/makeRepo.js";
+import { openTestFactory } from "./testFactory.js";
+
+const ada = { name: "Ada Lovelace", email: "ada@example.com" };
+
+let factory: Factory;
+let remove: () => Promise<void>;
+let repo: TestRepo;
+
+beforeEach(async () => {
+  ({ factory, remove } = await openTestFactory());
+  repo = makeRepo([
+    { author: ada, message: "cart: first basket", files: { "packages/cart/src/cart.ts": "export {};\n" } },
+  ]);
+});
+afterEach(async () => {
+  repo.remove();
+  await remove();
+});
+
+// Git keeps any file name; the floor plan refuses a path with spaces at either end when a person types one.
+it("imports a commit whose file name ends in a space, placing it by its other paths", async () => {
+  const spaced = repo.commit({
+    author: ada,
+    message: "cart: keep the draft",
+    files: { "packages/cart/notes ": "draft\n", "packages/cart/src/total.ts": "export {};\n" },
+  });
+  const summary = await importGitCommits(factory, { root: repo.root });
+  expect(summary).toMatchObject({ created: 2, problems: [] });
+  expect(factory.work.artifact(`CS-${spaced.slice(0, 12)}`)).toMatchObject({
+    line: "cart",
+    fields: { paths: ["packages/cart/notes ", "packages/cart/src/total.ts"] },
+  });
+});
