@@ -11,7 +11,7 @@ import {
 } from "./EventStore.js";
 import { formatIssues, ValidationError, validationErrorFromZod } from "./errors.js";
 import { newId } from "./ids.js";
-import { DEFAULT_MAX_EVENT_BYTES, eventSizeIssue, MAX_EVENT_BYTES_CEILING } from "./internal/eventSize.js";
+import { DEFAULT_MAX_EVENT_BYTES, eventSizeIssue, MaxEventBytesSchema } from "./internal/eventSize.js";
 import {
   LogSubscription,
   type ReadErrorReport,
@@ -515,15 +515,7 @@ const OpenEventLogOptionsSchema = strictInput({
   clock: objectWith("a clock", "now").optional(),
   actor: z.string().min(1).optional(),
   durability: z.enum(["full", "normal"]).optional(),
-  maxEventBytes: z
-    .number()
-    .int()
-    .positive()
-    .max(
-      MAX_EVENT_BYTES_CEILING,
-      `expected at most ${MAX_EVENT_BYTES_CEILING} (256 MiB, about what a PostgreSQL jsonb value holds)`,
-    )
-    .optional(),
+  maxEventBytes: MaxEventBytesSchema.optional(),
 });
 
 function requestHashOf(prepared: readonly PreparedEvent[]): string {

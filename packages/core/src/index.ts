@@ -201,7 +201,11 @@ export {
   WipLimitError,
 } from "./errors.js";
 export { idTimestamp, isId, newId } from "./ids.js";
-export { DEFAULT_MAX_EVENT_BYTES, MAX_EVENT_BYTES_CEILING } from "./internal/eventSize.js";
+export {
+  DEFAULT_MAX_EVENT_BYTES,
+  MAX_EVENT_BYTES_CEILING,
+  MaxEventBytesSchema,
+} from "./internal/eventSize.js";
 export { unstorableTextIssues } from "./internal/unstorableText.js";
 export { createMemoryEventStore } from "./MemoryEventStore.js";
 export {

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { PreparedEvent } from "../EventStore.js";
 import type { ValidationIssue } from "../errors.js";
 
@@ -13,6 +14,16 @@ export const DEFAULT_MAX_EVENT_BYTES = 16 * MiB;
 
 /** The highest `maxEventBytes` a log takes: about what one PostgreSQL jsonb value can hold. */
 export const MAX_EVENT_BYTES_CEILING = 256 * MiB;
+
+/** A per-event size limit as `maxEventBytes` takes it: whole bytes, from 1 to {@link MAX_EVENT_BYTES_CEILING}. */
+export const MaxEventBytesSchema = z
+  .number()
+  .int()
+  .positive()
+  .max(
+    MAX_EVENT_BYTES_CEILING,
+    `expected at most ${MAX_EVENT_BYTES_CEILING} (256 MiB, about what a PostgreSQL jsonb value holds)`,
+  );
 
 /**
  * The issue of an event whose serialized form (UTF-8 JSON of all its fields)

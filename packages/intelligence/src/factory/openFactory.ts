@@ -12,7 +12,7 @@ import {
   type EventLog,
   type EventStore,
   type Gate,
-  MAX_EVENT_BYTES_CEILING,
+  MaxEventBytesSchema,
   type ModelProvider,
   openAssemblyLine,
   openEventLog,
@@ -245,15 +245,7 @@ const OpenFactoryOptionsSchema = strictInput({
   skillClaimLeaseMs: ClaimLeaseMsSchema.optional(),
   actor: z.string().min(1, "must name who writes").optional(),
   durability: z.enum(["full", "normal"]).optional(),
-  maxEventBytes: z
-    .number()
-    .int()
-    .positive()
-    .max(
-      MAX_EVENT_BYTES_CEILING,
-      "expected at most 268435456 (256 MiB, about what a PostgreSQL jsonb value holds)",
-    )
-    .optional(),
+  maxEventBytes: MaxEventBytesSchema.optional(),
   readOnly: z.boolean({ error: "must be true or false" }).optional(),
   clock: z
     .custom<Clock>(
