@@ -10,22 +10,13 @@
  * moment. A round without a plan, left to how the processes start, races too
  * (about half such rounds did before the fix).
  */
-import { execFileSync } from "node:child_process";
-import {
-  closeSync,
-  constants,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory, runFactoryProcess } from "./runFactory.js";
+import { releasedTogether } from "./releasedTogether.js";
+import { runFactory, runFactoryProcess } from "./runFactory.js";
 
 /** Processes started at once in each round. */
 const RUNS = 8;
@@ -46,40 +37,6 @@ afterEach(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-/**
- * Starts `factory --dir <dir> init --plan <pipe> --json` once per pipe, and
- * writes SHOP_YAML into every pipe once each run has opened its own (a
- * non-blocking open for writing fails with ENXIO until the reader is there),
- * or ended without.
- */
-async function initAtOnce(dir: string, pipes: readonly string[]): Promise<RunResult[]> {
-  for (const pipe of pipes) execFileSync("mkfifo", [pipe]);
-  const ended = new Set<string>();
-  const started = pipes.map((pipe) =>
-    runFactoryProcess(["--dir", dir, "init", "--plan", pipe, "--json"], { cwd }).then((run) => {
-      ended.add(pipe);
-      return run;
-    }),
-  );
-  const writers = new Map<string, number>();
-  const waiting = () => pipes.filter((pipe) => !writers.has(pipe) && !ended.has(pipe));
-  while (waiting().length > 0) {
-    for (const pipe of waiting()) {
-      try {
-        writers.set(pipe, openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENXIO") throw error;
-      }
-    }
-    await new Promise((wake) => setTimeout(wake, 10));
-  }
-  for (const writer of writers.values()) {
-    writeSync(writer, SHOP_YAML);
-    closeSync(writer);
-  }
-  return Promise.all(started);
-}
-
 /** What a folder holds once every run ended: the log and the caches, nothing staged or left half-written. */
 function expectWholeFolder(dir: string): void {
   expect(readdirSync(dir).sort()).toEqual(["cache", "factory.db"]);
@@ -93,7 +50,11 @@ describe("factory init run at once by several processes on a new folder", () => 
       for (let round = 0; round < ROUNDS; round++) {
         const dir = join(cwd, `round-${round}`, ".factory");
         const pipes = Array.from({ length: RUNS }, (_, run) => join(cwd, `plan-${round}-${run}.yaml`));
-        const runs = await initAtOnce(dir, pipes);
+        const runs = await releasedTogether(
+          pipes,
+          (pipe) => ["--dir", dir, "init", "--plan", pipe, "--json"],
+          cwd,
+        );
         for (const run of runs) {
           expect(run.stderr, `round ${round}`).toBe("");
           expect(run.code, `round ${round}`).toBe(0);

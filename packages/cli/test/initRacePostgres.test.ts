@@ -7,14 +7,14 @@
  * `--plan` from a named pipe of its own, written only once every run waits on
  * its pipe, so all of them decide whether the factory exists in the same moment.
  */
-import { execFileSync } from "node:child_process";
-import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../../core/test/fixtures/postgresTestServer.js";
 import { SHOP_YAML } from "./fixtures.js";
-import { type RunResult, runFactory, runFactoryProcess } from "./runFactory.js";
+import { releasedTogether } from "./releasedTogether.js";
+import { runFactory } from "./runFactory.js";
 
 /** Processes started at once in each round. */
 const RUNS = 8;
@@ -46,49 +46,16 @@ function storeUrl(schema: string): string {
   return url.toString();
 }
 
-/**
- * Starts `factory --dir <own folder> init --store <url> --plan <pipe> --json`
- * once per pipe, and writes SHOP_YAML into every pipe once each run has
- * opened its own (a non-blocking open for writing fails with ENXIO until the
- * reader is there), or ended without.
- */
-async function initAtOnce(url: string, pipes: readonly string[]): Promise<RunResult[]> {
-  for (const pipe of pipes) execFileSync("mkfifo", [pipe]);
-  const ended = new Set<string>();
-  const started = pipes.map((pipe, run) =>
-    runFactoryProcess(
-      ["--dir", join(cwd, `${pipe}.factory`), "init", "--store", url, "--plan", pipe, "--json"],
-      { cwd },
-    ).then((result) => {
-      ended.add(pipe);
-      return { ...result, run };
-    }),
-  );
-  const writers = new Map<string, number>();
-  const waiting = () => pipes.filter((pipe) => !writers.has(pipe) && !ended.has(pipe));
-  while (waiting().length > 0) {
-    for (const pipe of waiting()) {
-      try {
-        writers.set(pipe, openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENXIO") throw error;
-      }
-    }
-    await new Promise((wake) => setTimeout(wake, 10));
-  }
-  for (const writer of writers.values()) {
-    writeSync(writer, SHOP_YAML);
-    closeSync(writer);
-  }
-  return Promise.all(started);
-}
-
 describe.skipIf(skipPostgres)("factory init --store postgres:// run at once by several processes", () => {
   it("says created in exactly one of them on a new schema, and the plan is applied once", SLOW, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const url = storeUrl(schemas.next("cli_init_race"));
       const pipes = Array.from({ length: RUNS }, (_, run) => join(cwd, `plan-${round}-${run}.yaml`));
-      const runs = await initAtOnce(url, pipes);
+      const runs = await releasedTogether(
+        pipes,
+        (pipe) => ["--dir", `${pipe}.factory`, "init", "--store", url, "--plan", pipe, "--json"],
+        cwd,
+      );
       for (const run of runs) {
         expect(run.stderr, `round ${round}`).toBe("");
         expect(run.code, `round ${round}`).toBe(0);
