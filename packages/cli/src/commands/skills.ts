@@ -166,8 +166,9 @@ export function registerSkills(program: Command, context: CliContext): void {
             if (isInputError(error, name as string))
               throw new UsageError(`--input: ${error.message}`, { cause: error });
             // A field of the input naming nothing (`{"line":"nowhere"}`): the flag and the field start the
-            // message, the field as the skill named it, or else where the input holds the id.
-            if (error instanceof NotFoundError) {
+            // message, the field as the skill named it, or else where the input holds the id (an unknown
+            // skill is about <name>, told as namingArgument tells it).
+            if (error instanceof NotFoundError && error.field !== "<name>") {
               const field = error.field ?? fieldHolding(input, error.id);
               if (field !== undefined)
                 throw new NotFoundError({
