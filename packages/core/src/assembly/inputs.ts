@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { validationErrorFromZod } from "../errors.js";
+import { unstorableTextIssues } from "../internal/unstorableText.js";
 import { OperatorIdSchema } from "../schemas.js";
 import { strictInput } from "../strictInput.js";
 import { ArtifactIdSchema, ArtifactKindSchema } from "./Artifact.js";
@@ -34,18 +35,28 @@ export const INPUT_LIMITS = {
   version: 200,
 } as const;
 
-const reason = z
-  .string()
+/**
+ * A string without text no store can keep (a NUL character, a lone UTF-16
+ * surrogate), refused in the call's words (`title: contains a NUL character
+ * ...`) before the event log would refuse it in its own (`data.title: ...`).
+ * Such text stops the field's later checks, so it is its one issue.
+ */
+const storableText = () =>
+  z.string().superRefine((value, ctx) => {
+    for (const issue of unstorableTextIssues(value))
+      ctx.addIssue({ code: "custom", message: issue.message, continue: false });
+  });
+
+const reason = storableText()
   .trim()
   .min(1, "a reason is required")
   .max(INPUT_LIMITS.reason, `a reason is at most ${INPUT_LIMITS.reason} characters`);
-const note = z.string().max(INPUT_LIMITS.reason, `a note is at most ${INPUT_LIMITS.reason} characters`);
-const title = z
-  .string()
+const note = storableText().max(INPUT_LIMITS.reason, `a note is at most ${INPUT_LIMITS.reason} characters`);
+const title = storableText()
   .trim()
   .min(1, "title must not be empty")
   .max(INPUT_LIMITS.title, `title is at most ${INPUT_LIMITS.title} characters`);
-const name = z.string().min(1).max(INPUT_LIMITS.name);
+const name = storableText().min(1).max(INPUT_LIMITS.name);
 const ids = <T extends z.ZodType>(item: T) =>
   z
     .array(item)
@@ -112,8 +123,7 @@ export type ReasonInput = z.input<typeof ReasonInputSchema>;
 
 const unblockInputShape = {
   /** Why it can move again (at most 2,000 characters). */
-  reason: z
-    .string()
+  reason: storableText()
     .max(INPUT_LIMITS.reason, `a reason is at most ${INPUT_LIMITS.reason} characters`)
     .optional(),
 };
@@ -157,7 +167,7 @@ const moveOptionsShape = {
    * move's reason, cause, target stage, owner, contributors), is an
    * IdempotencyConflictError.
    */
-  idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
+  idempotencyKey: storableText().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
   /** Enter a WIP stage past the line's limit, on purpose; recorded with the reason. */
   overrideWip: strictInput({ reason }).optional(),
   /** Fail with a conflict unless the item is still at this version (default: the version seen when the call starts). */
@@ -234,19 +244,17 @@ export type ReviewInput = z.input<typeof ReviewInputSchema>;
 
 const captureSignalInputShape = {
   /** What the customer said or what was observed (at most 10,000 characters). */
-  text: z
-    .string()
+  text: storableText()
     .trim()
     .min(1, "text must not be empty")
     .max(INPUT_LIMITS.signalText, `text is at most ${INPUT_LIMITS.signalText} characters`),
   /** Where it came from: `support`, `sales`, an issue URL (at most 500 characters). */
-  source: z
-    .string()
+  source: storableText()
     .trim()
     .min(1, "source must not be empty")
     .max(INPUT_LIMITS.signalSource, `source is at most ${INPUT_LIMITS.signalSource} characters`),
   /** The customer it came from (at most 200 characters). */
-  customer: z.string().max(INPUT_LIMITS.customer).optional(),
+  customer: storableText().max(INPUT_LIMITS.customer).optional(),
   /** `low`, `medium` (default), `high` or `critical`. */
   severity: SeveritySchema.default("medium"),
   /** Route it at once; checked like a work item's line. */
@@ -262,7 +270,7 @@ export type CaptureSignalInput = z.input<typeof CaptureSignalInputSchema>;
 
 const captureSignalOptionsShape = {
   /** Makes a retried call land once: a retry with the key returns the signal the first call captured. */
-  idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
+  idempotencyKey: storableText().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
 };
 /** Options of `AssemblyLine.captureSignal`. */
 export const CaptureSignalOptionsSchema: z.ZodObject<typeof captureSignalOptionsShape, z.core.$strict> =
@@ -277,7 +285,7 @@ const recordFactOptionsShape = {
    * nor a review as rework twice); the key used for another write, or with
    * other input, is an IdempotencyConflictError.
    */
-  idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
+  idempotencyKey: storableText().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
 };
 /** Options of `AssemblyLine.recordDeployment`, `AssemblyLine.openIncident` and `AssemblyLine.reviewLink`. */
 export const RecordFactOptionsSchema: z.ZodObject<typeof recordFactOptionsShape, z.core.$strict> =
@@ -312,8 +320,7 @@ const recordDeploymentInputShape = {
   /** The line of the floor plan it deployed; checked like a work item's line. A line's DORA measures count it. */
   line: LineIdSchema.optional(),
   /** What was deployed (`v2.4.1`, a commit sha, a build number): one line of at most 200 characters. */
-  version: z
-    .string()
+  version: storableText()
     .trim()
     .min(1, "version must not be empty")
     .max(INPUT_LIMITS.version, `version is at most ${INPUT_LIMITS.version} characters`)

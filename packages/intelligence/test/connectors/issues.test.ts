@@ -407,6 +407,30 @@ describe("importIssues", () => {
     expect(await factory.log.head()).toBe(events);
   });
 
+  it("names a title no store can keep once, at its field of the export, though each write would refuse it", async () => {
+    const file = write(
+      "unstorable-title.json",
+      JSON.stringify([{ ...githubIssue(1, "2026-11-20T09:12:44Z"), title: "Pay\u0000by link" }]),
+    );
+    const events = await factory.log.head();
+    const once = {
+      issues: [
+        {
+          path: "[0].title",
+          message: "contains a NUL character (\\u0000) at index 3, which cannot be stored",
+        },
+      ],
+    };
+
+    await expect(importIssues(factory, { file, format: "github", as: "signals" })).rejects.toMatchObject(
+      once,
+    );
+    await expect(
+      importIssues(factory, { file, format: "github", as: "workItems", line: "cart" }),
+    ).rejects.toMatchObject(once);
+    expect(await factory.log.head()).toBe(events);
+  });
+
   it("reads an export that starts with a UTF-8 byte order mark", async () => {
     const file = write("bom.json", `\uFEFF${GITLAB}`);
     expect(await importIssues(factory, { file, format: "gitlab", as: "signals" })).toMatchObject({

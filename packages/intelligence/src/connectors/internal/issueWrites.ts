@@ -115,9 +115,9 @@ function planIssue(factory: Factory, issue: ExternalIssue, importLine: string | 
 /**
  * Plans every issue's writes and checks them before anything is written: no
  * issue twice in the export, text that can be stored (no NUL, no lone UTF-16
- * surrogate, which the event log refuses), and each input accepted by the
- * schema its write parses it with (a signal's source, the URL, is at most 500
- * characters).
+ * surrogate, which the event log refuses), and, for an issue whose text can
+ * be, each input accepted by the schema its write parses it with (a signal's
+ * source, the URL, is at most 500 characters). Each problem is named once.
  *
  * @throws ValidationError naming the file, element, field and line of every issue a write would refuse.
  */
@@ -151,8 +151,12 @@ export function planIssues(
         ),
       );
     seen.set(write.refId, element);
-    for (const problem of unstorableTextIssues(storedText(issue, options.as)))
-      issues.push(place(problem.path, problem.message));
+    // Text no store can keep is named at its field of the export; the write
+    // schemas refuse it too, but would name it again, at their fields (a
+    // title's NUL as the signal's text), so they check only storable issues.
+    const unstorable = unstorableTextIssues(storedText(issue, options.as));
+    for (const problem of unstorable) issues.push(place(problem.path, problem.message));
+    if (unstorable.length > 0) return write;
     if (options.as === "signals")
       issues.push(...writeIssues(CaptureSignalInputSchema, write.signal, fromExport("the signal")));
     else if (write.line !== undefined)

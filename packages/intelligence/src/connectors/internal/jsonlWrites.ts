@@ -202,10 +202,11 @@ export function planWrites(
   const paths = mappedPaths(mapping);
   const writes = records.map((record) => {
     const { write, checks } = planRecord(record, mapping, system, (id) => factory.work.artifact(id));
-    for (const path of paths)
-      for (const issue of unstorableTextIssues(at(record.value, path), path))
-        issues.push({ ...issue, file, line: record.lineNumber });
-    for (const { schema, input, written, from } of checks) {
+    // Text no store can keep is named at its mapped path; the write schemas
+    // refuse it too but would name it again, so they check only storable lines.
+    const unstorable = paths.flatMap((path) => unstorableTextIssues(at(record.value, path), path));
+    for (const issue of unstorable) issues.push({ ...issue, file, line: record.lineNumber });
+    for (const { schema, input, written, from } of unstorable.length > 0 ? [] : checks) {
       issues.push(
         ...writeIssues(schema, input, (field, message) => {
           const source = Object.entries(from).find(

@@ -1,0 +1,47 @@
+import { ValidationError } from "@software-factory/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+
+let factory: TestFactory;
+afterEach(async () => {
+  await factory?.close();
+});
+
+/** Runs a write expected to fail, checks the log did not move, and returns its message. */
+async function refused(write: () => Promise<unknown>): Promise<string> {
+  const before = await factory.log.head();
+  const thrown = await write().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(thrown).toBeInstanceOf(ValidationError);
+  expect(await factory.log.head()).toBe(before);
+  return (thrown as ValidationError).message;
+}
+
+describe("text no store can keep", () => {
+  it("is refused by the input check, naming the caller's field, and nothing is written", async () => {
+    factory = await openTestFactory();
+    const { line } = factory;
+    expect(await refused(() => line.createWorkItem({ line: "checkout", title: "Pay\u0000by link" }))).toBe(
+      "work item is invalid: title: contains a NUL character (\\u0000) at index 3, which cannot be stored",
+    );
+    expect(line.list()).toEqual([]);
+
+    expect(
+      await refused(() => line.captureSignal({ text: "Cards \uD800 declined", source: "support" })),
+    ).toBe(
+      "signal is invalid: text: contains a lone UTF-16 surrogate (\\ud800) at index 6, which is not valid Unicode",
+    );
+    const item = await line.createWorkItem({ line: "checkout", title: "Pay by link" });
+    const before = await factory.log.head();
+    expect(await refused(() => line.block(item.id, { reason: "waits on\u0000legal" }))).toMatch(
+      /^block is invalid: reason: contains a NUL character/,
+    );
+    expect(await factory.log.head()).toBe(before);
+    // A NUL is also a control character, which a version refuses: it is named once.
+    expect(await refused(() => line.recordDeployment({ workItems: [item.id], version: "v1\u0000" }))).toBe(
+      "deployment is invalid: version: contains a NUL character (\\u0000) at index 2, which cannot be stored",
+    );
+  });
+});
