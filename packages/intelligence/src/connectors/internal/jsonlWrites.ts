@@ -182,11 +182,13 @@ function mappedPaths(mapping: Mapping): string[] {
 }
 
 /**
- * Builds every line's write and checks it with the schemas the writes use
- * (lengths included), that the text it reads can be stored (no NUL, no lone
- * UTF-16 surrogate, which the event log refuses), that an artifact it records
- * is not one of another kind already, and that no two lines' ids are stored
- * as the same artifact, all before anything is written.
+ * Builds every line's write and checks, all before anything is written: that
+ * the text it reads can be stored (no NUL, no lone UTF-16 surrogate, which the
+ * event log refuses); for a line whose text can, that the write passes the
+ * schemas the writes use (lengths included; a line whose text cannot be stored
+ * is reported once, not again by them); that an artifact it records is not one
+ * of another kind already; and that no two lines' ids are stored as the same
+ * artifact.
  *
  * @throws ValidationError naming the file, line and mapped field of every write that would be refused.
  */
