@@ -229,6 +229,15 @@ export const TagSchema: z.ZodString = z
   .max(80);
 const LineId = z.string().min(1).max(120);
 /**
+ * The floor-plan lines a capture or a revision names: at most 100 ids, and a
+ * line given twice (`lines: [payments, payments]`) is kept once, where it
+ * first stands, as a repeated tag is: a document concerns a line or not.
+ */
+const LinesSchema = z
+  .array(LineId)
+  .max(100)
+  .transform((lines) => [...new Set(lines)]);
+/**
  * A document's tags as a capture or a revision takes them: at most 100
  * {@link TagSchema} words, and a tag given twice (`[a, a]` in front matter)
  * is kept once, where it first stands. Tags are a set, and a repeated one says
@@ -251,8 +260,8 @@ export const CaptureInputSchema = strictInput({
   source: SourceInputSchema,
   /** Words to filter by, without spaces; at most 100, each kept once (default: none). */
   tags: TagsSchema.default([]),
-  /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
-  lines: z.array(LineId).max(100).default([]),
+  /** Ids of the floor-plan lines it concerns; at most 100, each kept once (default: none). */
+  lines: LinesSchema.default([]),
   /** Typed links to documents or artifacts; at most 500 (default: none). */
   links: z.array(LinkInputSchema).max(500).default([]),
   /** Since when the fact holds (default: `source.capturedAt`, else now). */
@@ -288,7 +297,7 @@ export interface CaptureInput {
   source: z.input<typeof SourceSchema>;
   /** Words to filter by (no spaces; `team:payments` is fine). */
   tags?: string[] | undefined;
-  /** Ids of the floor-plan lines it concerns. */
+  /** Ids of the floor-plan lines it concerns (each kept once). */
   lines?: string[] | undefined;
   /** Typed links to other documents or artifacts (`{ type: "informs", target: "doc_..." }`). */
   links?: Link[] | undefined;
@@ -329,8 +338,8 @@ export const ReviseInputSchema = strictInput({
   body: z.string().max(2_000_000).optional(),
   /** The new tags, replacing the old ones; at most 100, each kept once. */
   tags: TagsSchema.optional(),
-  /** The new line ids, replacing the old ones. */
-  lines: z.array(LineId).max(100).optional(),
+  /** The new line ids, replacing the old ones; at most 100, each kept once. */
+  lines: LinesSchema.optional(),
   /** The new start of validity. */
   validFrom: InstantSchema.optional(),
   /** The new end of validity; `null` clears it. */
@@ -361,8 +370,8 @@ export const RecordDecisionInputSchema = strictInput({
   source: SourceInputSchema,
   /** Words to filter by, without spaces; at most 100, each kept once (default: none). */
   tags: TagsSchema.default([]),
-  /** Ids of the floor-plan lines it concerns; at most 100 (default: none). */
-  lines: z.array(LineId).max(100).default([]),
+  /** Ids of the floor-plan lines it concerns; at most 100, each kept once (default: none). */
+  lines: LinesSchema.default([]),
   /** Typed links to documents or artifacts; at most 500 (default: none). */
   links: z.array(LinkInputSchema).max(500).default([]),
   /** Ids of earlier decisions or documents it replaces; at most 50 (default: none). */
