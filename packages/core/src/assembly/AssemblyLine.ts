@@ -129,7 +129,7 @@ export class AssemblyLine extends AssemblyLineReads {
       maxRetries: options.maxRetries ?? 50,
     });
     this.#items = new WorkItemCommands(pipeline, state, writer, options);
-    this.#artifacts = new ArtifactCommands(state, writer, options.lines);
+    this.#artifacts = new ArtifactCommands(pipeline, state, writer, options.lines);
     this.#field = new FieldCommands(state, writer, options.lines);
   }
 
@@ -269,7 +269,7 @@ export class AssemblyLine extends AssemblyLineReads {
    * formatting-only changes make a new version with the same fingerprint.
    * Change sets and test evidence have their fields checked.
    *
-   * @throws ValidationError when the input or an evidence field is invalid, or the work item does not exist.
+   * @throws ValidationError when the input or an evidence field is invalid, the stage is none of the pipeline's, or the work item does not exist (nothing is written).
    * @throws NotFoundError when the line directory does not know the line.
    * @example
    * ```ts

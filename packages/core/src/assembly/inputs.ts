@@ -192,7 +192,7 @@ const recordArtifactInputShape = {
   workItem: entityId.optional(),
   /** Checked like a work item's line. */
   line: LineIdSchema.optional(),
-  /** The stage it was made in; when omitted, the previous version's stage, else the work item's current one. */
+  /** The stage it was made in, one of the pipeline's; when omitted, the previous version's stage, else the work item's current one. */
   stage: StageNameSchema.optional(),
   /** Fields the fingerprint is computed over; all when omitted. */
   fingerprintFields: z.array(z.string().min(1)).optional(),

@@ -19,6 +19,7 @@ import {
   ReviewInputSchema,
 } from "../inputs.js";
 import type { LineDirectory } from "../LineDirectory.js";
+import type { PipelineConfig } from "../Pipeline.js";
 import type { TraceLink } from "../TraceLink.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { artifactEvents, linkEvents, parseArtifacts, parseLinks, reviewEvent } from "./artifactDecisions.js";
@@ -31,8 +32,15 @@ export class ArtifactCommands {
   readonly #state: AssemblyState;
   readonly #writer: LineWriter;
   readonly #lines: LineDirectory | undefined;
+  readonly #stages: readonly string[];
 
-  constructor(state: AssemblyState, writer: LineWriter, lines: LineDirectory | undefined) {
+  constructor(
+    pipeline: PipelineConfig,
+    state: AssemblyState,
+    writer: LineWriter,
+    lines: LineDirectory | undefined,
+  ) {
+    this.#stages = pipeline.stages.map((stage) => stage.name);
     this.#state = state;
     this.#writer = writer;
     this.#lines = lines;
@@ -42,11 +50,11 @@ export class ArtifactCommands {
    * Records artifacts in one atomic append, leaving out unchanged ones, as the
    * first input's actor (else the line's).
    *
-   * @throws ValidationError naming the index of the first bad input.
+   * @throws ValidationError naming the index of the first bad input (a stage the pipeline lacks among them).
    * @throws NotFoundError when the directory does not know a line an input names.
    */
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
-    const parsed = parseArtifacts(inputs);
+    const parsed = parseArtifacts(inputs, this.#stages);
     const lines: Reference[] = parsed.map((data, index) => ({
       entity: "line",
       field: parsed.length === 1 ? "line" : `artifacts[${index}].line`,

@@ -25,7 +25,7 @@ import {
   type ReviewInputSchema,
 } from "../inputs.js";
 import type { AssemblyState } from "./AssemblyState.js";
-import { invalid } from "./checks.js";
+import { invalid, unknownStage } from "./checks.js";
 import { quotedId } from "./quotedId.js";
 
 /** An artifact input, parsed, with its id chosen. */
@@ -36,17 +36,24 @@ export type ParsedLink = z.output<typeof LinkInputSchema>;
 
 /**
  * Parses artifact inputs and their evidence fields, choosing ids for new
- * artifacts. Fields must be data the log keeps as written (no BigInt, no
- * value holding itself, no Date or class instance), checked here because the
- * fingerprint is computed before the log sees them.
+ * artifacts. A stage must be one of the pipeline's `stages`. Fields must be
+ * data the log keeps as written (no BigInt, no value holding itself, no Date
+ * or class instance), checked here because the fingerprint is computed before
+ * the log sees them.
  *
  * @throws ValidationError naming the index of the first bad input.
  */
-export function parseArtifacts(inputs: readonly RecordArtifactInput[]): ParsedArtifact[] {
+export function parseArtifacts(
+  inputs: readonly RecordArtifactInput[],
+  stages: readonly string[],
+): ParsedArtifact[] {
   if (!Array.isArray(inputs)) throw invalid("artifacts", "(root)", "expected a list of artifact inputs");
   return inputs.map((input, index) => {
     const subject = inputs.length === 1 ? "artifact" : `artifacts[${index}]`;
     const data = parseInput(RecordArtifactInputSchema, input, subject);
+    if (data.stage !== undefined && !stages.includes(data.stage)) {
+      throw invalid(subject, "stage", unknownStage(data.stage, stages));
+    }
     const unstorable = [
       ...unstorableTextIssues(data.fields, "fields"),
       ...unkeptValueIssues(data.fields, "fields"),

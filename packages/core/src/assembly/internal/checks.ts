@@ -7,6 +7,7 @@ import {
   ValidationError,
   WipLimitError,
 } from "../../errors.js";
+import { nearNames } from "../../nearNames.js";
 import { type Artifact, TestEvidenceFieldsSchema } from "../Artifact.js";
 import type { Gate, GateContext } from "../Gate.js";
 import type { PipelineConfig } from "../Pipeline.js";
@@ -37,6 +38,16 @@ export function invalid(subject: string, path: string, message: string): Validat
     message: `${subject} is invalid: ${path}: ${message}`,
     issues: [{ path, message }],
   });
+}
+
+/**
+ * Says a stage is none of the pipeline's, naming the ones it may have meant
+ * and listing them all: `unknown stage "tesing" (did you mean "testing"?); stages: intake, ...`.
+ */
+export function unknownStage(stage: string, stages: readonly string[]): string {
+  const near = nearNames(stage, stages);
+  const hint = near.length === 0 ? "" : ` (did you mean ${near.map((name) => `"${name}"`).join(" or ")}?)`;
+  return `unknown stage "${stage}"${hint}; stages: ${stages.join(", ")}`;
 }
 
 /** Throws unless the item is in one of the allowed states (`it is done; only an active work item can be sent back`). */
