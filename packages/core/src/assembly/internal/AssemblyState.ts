@@ -25,6 +25,7 @@ import type { Deployment, Incident } from "../Production.js";
 import type { Signal } from "../Signal.js";
 import type { SuspectCause, TraceLink, WalkDirection } from "../TraceLink.js";
 import type { WorkItem } from "../WorkItem.js";
+import { notBefore } from "./timestamps.js";
 
 /** The events besides a work item's that record an idempotency key: a signal's capture, a deployment, an incident, a link's review. */
 const KEYED_FACTS: ReadonlySet<string> = new Set([
@@ -66,7 +67,9 @@ export interface KeyedRequest {
  * The assembly line's read model: work items, artifacts, trace links and
  * signals folded from the log, with the indexes the commands and queries need.
  * Suspicion is derived here, deterministically, from artifact versions and
- * reviews, so it is rebuilt exactly on every fold.
+ * reviews, so it is rebuilt exactly on every fold. Timestamps read in the
+ * order of the events (`updatedAt` never before `createdAt`, a resolution
+ * never before its opening), whatever the writers' clocks said.
  */
 export class AssemblyState {
   readonly items = new Map<string, ItemRecord>();
@@ -178,7 +181,7 @@ export class AssemblyState {
     if (incident === undefined || incident.resolvedAt !== undefined) return;
     this.incidents.set(event.subject, {
       ...incident,
-      resolvedAt: event.at,
+      resolvedAt: notBefore(event.at, incident.openedAt),
       resolvedBy: event.actor,
       resolution: event.data.note,
     });
@@ -315,7 +318,7 @@ export class AssemblyState {
     if (item === undefined) return undefined;
     item.version++;
     item.position = event.seq;
-    item.updatedAt = event.at;
+    item.updatedAt = notBefore(event.at, item.updatedAt);
     return item;
   }
 
@@ -324,8 +327,8 @@ export class AssemblyState {
     if (item === undefined) return undefined;
     this.#count(item, -1);
     item.stage = to;
-    item.stageEnteredAt = event.at;
-    if (to === this.#deliveryStage && item.deliveredAt === undefined) item.deliveredAt = event.at;
+    item.stageEnteredAt = item.updatedAt;
+    if (to === this.#deliveryStage && item.deliveredAt === undefined) item.deliveredAt = item.updatedAt;
     this.#count(item, 1);
     return item;
   }
@@ -343,8 +346,8 @@ export class AssemblyState {
     this.#count(item, -1);
     item.state = state;
     item.reason = reason;
-    if (state === "done" || state === "dropped") item.closedAt = event.at;
-    if (state === "done" && item.deliveredAt === undefined) item.deliveredAt = event.at;
+    if (state === "done" || state === "dropped") item.closedAt = item.updatedAt;
+    if (state === "done" && item.deliveredAt === undefined) item.deliveredAt = item.updatedAt;
     this.#count(item, 1);
   }
 
@@ -376,7 +379,7 @@ export class AssemblyState {
       stage: data.stage,
       version: data.version,
       fingerprint: data.fingerprint,
-      recordedAt: event.at,
+      recordedAt: previous === undefined ? event.at : notBefore(event.at, previous.recordedAt),
       recordedBy: event.actor,
     };
     this.artifacts.set(artifact.id, artifact);
@@ -475,15 +478,17 @@ export class AssemblyState {
   #routed(event: StoredEvent<EventData<typeof SignalRouted>>): void {
     const signal = this.signals.get(event.subject);
     if (signal === undefined) return;
+    const at = notBefore(event.at, signal.routedAt ?? signal.capturedAt);
     signal.line = event.data.line;
-    signal.firstRoutedAt ??= event.at;
-    signal.routedAt = event.at;
+    signal.firstRoutedAt ??= at;
+    signal.routedAt = at;
     signal.routedBy = event.actor;
   }
 
   #resolved(event: StoredEvent): void {
     const signal = this.signals.get(event.subject);
-    if (signal !== undefined && signal.resolvedAt === undefined) signal.resolvedAt = event.at;
+    if (signal !== undefined && signal.resolvedAt === undefined)
+      signal.resolvedAt = notBefore(event.at, signal.capturedAt);
   }
 }
 
