@@ -199,10 +199,14 @@ export function nameArguments(argument: string): (value: string, previous?: stri
 }
 
 /**
- * Repository paths given as arguments (`who-owns`, `impact`): none empty, as
- * an empty one names no file (the MCP tools refuse it too).
+ * Repository paths given as arguments (`who-owns`, `impact`, `context --path`):
+ * none blank, as a blank one names no file (the MCP tools refuse it too). A
+ * path is otherwise taken as given: a space at either end is part of a file
+ * name (`"docs/notes.md "`), never trimmed.
  */
-export const PathsArgument = z.array(z.string().min(1, "a path must not be empty"));
+export const PathsArgument = z.array(
+  z.string().refine((path) => path.trim() !== "", "a path must not be empty"),
+);
 
 /**
  * Who a command writes as (`--actor`, `FACTORY_ACTOR`): an operator id, as the

@@ -197,8 +197,9 @@ export class FloorGraph implements FloorLineDirectory {
    * The line owning a repository path: the last line pattern (in plan order) that matches, as in CODEOWNERS.
    * The path is read from the repository root: a Windows backslash is `/`, `.` and `..` segments are resolved, a leading `/`
    * is the root, and a path without a trailing `/` is also the folder a folder pattern names (`apps/web` for `/apps/web/`).
+   * Whitespace is part of the path, even at either end (`docs/notes.md `, a legal file name): it is never trimmed.
    *
-   * @throws ValidationError naming the path when it starts or ends with whitespace, climbs above the root (`../x`) or is the root.
+   * @throws ValidationError naming the path when it is blank, climbs above the root (`../x`) or is the root.
    */
   lineForPath(path: string): string | undefined {
     return this.#pathIndex().match(repositoryPath(path, "path"))?.value;

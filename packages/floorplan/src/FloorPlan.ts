@@ -126,7 +126,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   /**
    * The line owning a path (CODEOWNERS semantics: the last matching pattern wins).
    *
-   * @throws ValidationError when the path is not a string, starts or ends with whitespace, climbs above the repository root (`../x`) or is the root (see {@link FloorGraph.lineForPath} for how a path is read).
+   * @throws ValidationError when the path is not a string, is blank, climbs above the repository root (`../x`) or is the root (see {@link FloorGraph.lineForPath} for how a path is read).
    */
   lineForPath(path: string): string | undefined {
     this.#assertOpen();
@@ -136,7 +136,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   /**
    * Which line claims a path, through which pattern, and its owner.
    *
-   * @throws ValidationError when the path is not a string, starts or ends with whitespace, climbs above the repository root (`../x`) or is the root (see {@link FloorGraph.lineForPath} for how a path is read).
+   * @throws ValidationError when the path is not a string, is blank, climbs above the repository root (`../x`) or is the root (see {@link FloorGraph.lineForPath} for how a path is read).
    */
   explainPath(path: string): PathOwnership | undefined {
     this.#assertOpen();

@@ -62,7 +62,7 @@ export class FloorPlanView implements FloorLineDirectory {
   /**
    * The line that claimed a path then (CODEOWNERS semantics: the last matching pattern wins).
    *
-   * @throws ValidationError when the path is not a string, starts or ends with whitespace, climbs above the repository root (`../x`) or is the root (see {@link FloorGraph.lineForPath} for how a path is read).
+   * @throws ValidationError when the path is not a string, is blank, climbs above the repository root (`../x`) or is the root (see {@link FloorGraph.lineForPath} for how a path is read).
    */
   lineForPath(path: string): string | undefined {
     return this.#graph.lineForPath(parsed(PathSchema, path, "path"));
@@ -71,7 +71,7 @@ export class FloorPlanView implements FloorLineDirectory {
   /**
    * Which line claimed a path then, through which pattern, and its owner.
    *
-   * @throws ValidationError when the path is not a string, starts or ends with whitespace, climbs above the repository root (`../x`) or is the root (see {@link FloorGraph.lineForPath} for how a path is read).
+   * @throws ValidationError when the path is not a string, is blank, climbs above the repository root (`../x`) or is the root (see {@link FloorGraph.lineForPath} for how a path is read).
    */
   explainPath(path: string): PathOwnership | undefined {
     return this.#graph.explainPath(parsed(PathSchema, path, "path"));

@@ -9,7 +9,7 @@ import { type ContextRequest, contextPackMarkdown } from "@software-factory/inte
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { FolderFlag, parseFlag, positiveIntFlag } from "../flags.js";
+import { FolderFlag, PathsArgument, parseFlag, positiveIntFlag } from "../flags.js";
 import { requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
@@ -67,11 +67,7 @@ function requestOf(flags: ContextFlags, root: () => RepositoryRoot): ContextRequ
     ...(flags.path === undefined
       ? {}
       : {
-          paths: repositoryPaths(
-            parseFlag(z.array(NonEmptyFlag).min(1), flags.path, "--path"),
-            "--path",
-            root(),
-          ),
+          paths: repositoryPaths(parseFlag(PathsArgument.min(1), flags.path, "--path"), "--path", root()),
         }),
     ...(flags.question === undefined
       ? {}

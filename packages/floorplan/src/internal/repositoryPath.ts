@@ -33,10 +33,12 @@ export function tidyPath(path: string): string | undefined {
 
 /**
  * The repository path a path given to a lookup names ({@link tidyPath}).
+ * A path is data: whitespace in it, even at either end (`docs/notes.md `, a
+ * legal file name git keeps), is part of the name and never trimmed.
  *
- * @throws ValidationError naming `field` and the path when it starts or ends
- * with whitespace (trimming could name another file, so it is refused rather
- * than guessed), climbs above the repository root (`../x`), or names the root itself (``, `.`, `/`).
+ * @throws ValidationError naming `field` and the path when it is blank (empty
+ * or only whitespace), climbs above the repository root (`../x`), or names
+ * the root itself (`.`, `/`).
  */
 export function repositoryPath(path: string, field: string): string {
   const refuse = (why: string) =>
@@ -44,10 +46,7 @@ export function repositoryPath(path: string, field: string): string {
       message: `${field}: ${quoted(path)} ${why}`,
       issues: [{ path: field, message: why }],
     });
-  if (/^\s|\s$/.test(path))
-    throw refuse(
-      "starts or ends with whitespace; give the path without it (a file whose name has it cannot be looked up)",
-    );
+  if (path.trim() === "") throw refuse("is blank; give a file or folder path from the repository root");
   const tidy = tidyPath(path);
   if (tidy === undefined)
     throw refuse("climbs above the repository root; give the path from the root (services/billing/x.ts)");

@@ -106,24 +106,11 @@ function workItemsOf(commits: readonly LoggedCommit[]): Map<string, Set<string>>
 function lineOfPaths(factory: Factory, paths: readonly string[]): string | undefined {
   const counts = new Map<string, number>();
   for (const path of paths) {
-    const line = placedLine(factory, path);
+    // Git names no blank path, nor the root: the floor plan reads every one, a space at either end included.
+    const line = factory.floorplan.lineForPath(path);
     if (line !== undefined) counts.set(line, (counts.get(line) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-}
-
-/**
- * The line of a path git names; none for one the floor plan cannot look up
- * (a file name with a space at either end, which git keeps): the commit is
- * placed by its other paths.
- */
-function placedLine(factory: Factory, path: string): string | undefined {
-  try {
-    return factory.floorplan.lineForPath(path);
-  } catch (error) {
-    if (error instanceof ValidationError) return undefined;
-    throw error;
-  }
 }
 
 /**

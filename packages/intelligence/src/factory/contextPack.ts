@@ -47,7 +47,11 @@ export interface ContextRequest {
   readonly workItem?: string;
   /** Id of a line of the floor plan: the pack covers it and its neighbours. */
   readonly line?: string;
-  /** Repository paths: the pack covers the lines that own them and the instructions that apply to them. */
+  /**
+   * Repository paths: the pack covers the lines that own them and the
+   * instructions that apply to them. Each is taken as given (a space at either
+   * end is part of a file name); a blank one is refused.
+   */
   readonly paths?: readonly string[];
   /**
    * A question of at most 4,000 characters (what a knowledge search takes):
@@ -68,7 +72,11 @@ const NEIGHBOUR_SHARE = 0.4;
 const ContextRequestSchema = strictInput({
   workItem: z.string().min(1).optional(),
   line: z.string().min(1).optional(),
-  paths: z.array(z.string().min(1)).min(1).optional(),
+  // A path is data: only a blank one is refused; a space at either end is part of a file name.
+  paths: z
+    .array(z.string().refine((path) => path.trim() !== "", "a path must not be blank"))
+    .min(1)
+    .optional(),
   question: z
     .string()
     .trim()
