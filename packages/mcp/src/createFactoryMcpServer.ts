@@ -8,7 +8,9 @@ import { resolve } from "node:path";
 import { McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { advertisedArguments, advertisedResult } from "./advertisedSchemas.js";
+import { RequestParams } from "./requestParams.js";
 import { ResourceListing } from "./resourcePages.js";
+import { checkResourceRequests } from "./resourceRequests.js";
 import { registerListedResources } from "./resources.js";
 import { registerSkills } from "./skills.js";
 import { answerToolCalls, callContext, logCancelled, type ServedTool } from "./toolCalls.js";
@@ -74,13 +76,15 @@ export function buildFactoryMcpServer(
   options: FactoryMcpServerOptions,
 ): { server: McpServer; syncSkills: (() => void) | undefined } {
   const server = newServer(options);
+  const params = new RequestParams(server);
   const groups = groupsOf(options);
   const context = options.importRoot === undefined ? {} : { importRoot: resolve(options.importRoot) };
   registerTools(server, groups, factory, context);
   const listing = new ResourceListing();
   registerListedResources(server, factory, listing);
-  const syncSkills = groups.has("skills") ? registerSkills(server, factory, listing) : undefined;
+  const syncSkills = groups.has("skills") ? registerSkills(server, factory, listing, params) : undefined;
   listing.page(server);
+  checkResourceRequests(params, listing);
   return { server, syncSkills };
 }
 

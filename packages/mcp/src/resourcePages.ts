@@ -54,16 +54,30 @@ function offsetOf(cursor: string | undefined): number {
 export class ResourceListing {
   readonly #fixed: ((ctx: ServerContext) => Promise<Resource[]>)[] = [];
   readonly #templates: ((ctx: ServerContext) => Promise<Resource[]>)[] = [];
+  readonly #fixedUris: string[] = [];
+  readonly #registeredTemplates: RegisteredResourceTemplate[] = [];
+
+  /** The URIs of the fixed resources, in the order registered. */
+  get uris(): readonly string[] {
+    return this.#fixedUris;
+  }
+
+  /** The registered templates, in the order registered. */
+  get templates(): readonly RegisteredResourceTemplate[] {
+    return this.#registeredTemplates;
+  }
 
   /** Lists a resource registered at a fixed `uri` while it is enabled. */
   fixed(uri: string, registered: RegisteredResource): void {
+    this.#fixedUris.push(uri);
     this.#fixed.push(async () =>
       registered.enabled ? [{ uri, name: registered.name, ...registered.metadata }] : [],
     );
   }
 
-  /** Lists what a registered template's `list` gives. */
+  /** Lists what a registered template's `list` gives (nothing for a template without `list`). */
   template(registered: RegisteredResourceTemplate): void {
+    this.#registeredTemplates.push(registered);
     this.#templates.push(async (ctx) => {
       const list = registered.resourceTemplate.listCallback;
       if (list === undefined) return [];

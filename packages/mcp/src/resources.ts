@@ -97,23 +97,25 @@ export function registerListedResources(server: McpServer, factory: Factory, lis
     ),
   );
 
-  server.registerResource(
-    "floorplan-page",
-    new ResourceTemplate("factory://floorplan/pages/{page}", { list: undefined }),
-    {
-      title: "Floor plan page",
-      description: `${FLOORPLAN_PAGE} lines of the floor plan; factory://floorplan is page 1`,
-      mimeType: "application/json",
-    },
-    async (uri, variables) => {
-      const page = decodedVariable(uri, variables, "page");
-      if (!/^[1-9]\d{0,8}$/.test(page))
-        throw new ResourceNotFoundError(
-          uri.href,
-          `no floor plan page "${page}": pages are numbered from 1 (factory://floorplan is page 1 and names the next)`,
-        );
-      return json(uri, await floorplanPage(factory, uri, Number(page)));
-    },
+  listing.template(
+    server.registerResource(
+      "floorplan-page",
+      new ResourceTemplate("factory://floorplan/pages/{page}", { list: undefined }),
+      {
+        title: "Floor plan page",
+        description: `${FLOORPLAN_PAGE} lines of the floor plan; factory://floorplan is page 1`,
+        mimeType: "application/json",
+      },
+      async (uri, variables) => {
+        const page = decodedVariable(uri, variables, "page");
+        if (!/^[1-9]\d{0,8}$/.test(page))
+          throw new ResourceNotFoundError(
+            uri.href,
+            `no floor plan page "${page}": pages are numbered from 1 (factory://floorplan is page 1 and names the next)`,
+          );
+        return json(uri, await floorplanPage(factory, uri, Number(page)));
+      },
+    ),
   );
 
   listing.template(

@@ -18,17 +18,27 @@ import {
 import { NotFoundError } from "@software-factory/core";
 import type { Factory, InstructionSkill } from "@software-factory/intelligence";
 import { z } from "zod";
+import { shortened } from "./internal/shortened.js";
+import { invalidParams, type RequestParams } from "./requestParams.js";
 import type { ResourceListing } from "./resourcePages.js";
 import { skillFileContents, skillFileMimeType, skillFileUri } from "./skillFiles.js";
+import { nearHint } from "./tools/knownValues.js";
 import { PATH_MAX } from "./tools/shared.js";
 import { decodedVariable } from "./uriVariables.js";
 
 /**
  * Registers the skill resources and prompts of a factory on a server, and
  * returns the function that updates the prompts after the factory's skills
- * changed (the resources read the skills on each request).
+ * changed (the resources read the skills on each request). With `params`,
+ * `prompts/get` and `completion/complete` of a prompt that is not one of them,
+ * or of an argument the prompts do not take, are refused naming it.
  */
-export function registerSkills(server: McpServer, factory: Factory, listing: ResourceListing): () => void {
+export function registerSkills(
+  server: McpServer,
+  factory: Factory,
+  listing: ResourceListing,
+  params?: RequestParams,
+): () => void {
   const withInstructions = () => [...skillsWithInstructions(factory).values()];
   listing.template(
     server.registerResource(
@@ -64,11 +74,54 @@ export function registerSkills(server: McpServer, factory: Factory, listing: Res
     ),
   );
   registerSkillFiles(server, factory, listing);
-  return registerSkillPrompts(server, factory);
+  return registerSkillPrompts(server, factory, params);
 }
 
 /** The arguments every skill prompt takes. */
 const promptArguments = z.object({ task: z.string().optional().describe("What to apply the skill to") });
+const PROMPT_ARGUMENTS = Object.keys(promptArguments.shape);
+
+/**
+ * The issue of a request naming a prompt at `path` that is not in `prompts`,
+ * or an argument at `argumentPath` that the prompts do not take.
+ */
+function promptIssues(
+  prompts: ReadonlyMap<string, unknown>,
+  name: string,
+  path: string,
+  argumentNames: readonly string[],
+  argumentPath: string,
+): { path: string; message: string }[] {
+  if (!prompts.has(name))
+    return [
+      {
+        path,
+        message: `no prompt "${shortened(name)}" ${nearHint(name, [...prompts.keys()], "prompts/list lists the prompts")}`,
+      },
+    ];
+  const unknown = argumentNames.filter((argument) => !PROMPT_ARGUMENTS.includes(argument));
+  if (unknown.length === 0) return [];
+  const keys = unknown.map((argument) => `"${shortened(argument)}"`).join(", ");
+  return [
+    {
+      path: argumentPath,
+      message: `unknown argument${unknown.length === 1 ? "" : "s"} ${keys}; ${name} takes ${PROMPT_ARGUMENTS.join(", ")}`,
+    },
+  ];
+}
+
+/** Refuses `prompts/get` and `completion/complete` of a prompt or prompt argument that `prompts` do not have. */
+function checkPromptRequests(params: RequestParams, prompts: ReadonlyMap<string, unknown>): void {
+  params.check("prompts/get", ({ name, arguments: given }) => {
+    const issues = promptIssues(prompts, name, "name", Object.keys(given ?? {}), "arguments");
+    if (issues.length > 0) throw invalidParams("prompts/get", issues);
+  });
+  params.check("completion/complete", ({ ref, argument }) => {
+    if (ref.type !== "ref/prompt") return;
+    const issues = promptIssues(prompts, ref.name, "ref.name", [argument.name], "argument.name");
+    if (issues.length > 0) throw invalidParams("completion/complete", issues);
+  });
+}
 
 /** The prompt of a skill: its instructions, then the task when one is given. */
 function promptOf(skill: InstructionSkill) {
@@ -109,8 +162,9 @@ export function skillsWithInstructions(factory: Factory): Map<string, Instructio
  * removes those gone (the MCP SDK sends `notifications/prompts/list_changed`
  * for each change when the server is connected).
  */
-function registerSkillPrompts(server: McpServer, factory: Factory): () => void {
+function registerSkillPrompts(server: McpServer, factory: Factory, params?: RequestParams): () => void {
   const prompts = new Map<string, { prompt: RegisteredPrompt; skill: InstructionSkill }>();
+  if (params !== undefined) checkPromptRequests(params, prompts);
   const sync = () => {
     const skills = skillsWithInstructions(factory);
     for (const [name, { prompt }] of prompts) {

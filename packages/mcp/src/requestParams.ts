@@ -1,0 +1,218 @@
+/**
+ * The params of the requests the MCP SDK answers itself (`prompts/get`,
+ * `resources/read`, `completion/complete`, the list methods, `tools/call`),
+ * checked before the SDK's own check of them. The SDK (2.4) answers params
+ * that do not have the shape MCP gives them with `-32603` (internal error)
+ * and zod's issues as JSON (typescript-sdk#2284; `tools/call` with `-32602`
+ * and the same dump), as if the server had failed; this server answers
+ * `-32602` (invalid params) naming each wrong param in the words its tools use
+ * (`prompts/get request is invalid: arguments.task: expected a string, got a
+ * number`). The parts of the server that know what a param may name (the
+ * prompts, the resources) add their checks of it with
+ * {@link RequestParams.check}.
+ *
+ * @module
+ */
+import {
+  type JSONRPCRequest,
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  type Result,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import { formatIssues, type ValidationIssue, validationErrorFromZod } from "@software-factory/core";
+import { z } from "zod";
+import { shortened } from "./internal/shortened.js";
+
+/** What a value is, as a refusal names it: `a number`, `an array`, `null`. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+}
+
+/** The error of a param that is missing (`required (a string): what`) or not of its `kind`. */
+function expected(kind: string, what: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined
+      ? `required (${kind}): ${what}`
+      : `expected ${kind} (${what}), got ${kindOf(issue.input)}`;
+}
+
+const text = (what: string) => z.string({ error: expected("a string", what) });
+const textsByName = (what: string, value: string) =>
+  z.record(z.string(), text(value), { error: expected("an object of strings by name", what) });
+const object = <Shape extends z.core.$ZodLooseShape>(shape: Shape, what: string) =>
+  z.looseObject(shape, { error: expected("an object", what) });
+
+/** The error of a completion's `ref` that is not a prompt's or a resource template's. */
+function refType(issue: { input?: unknown }): string {
+  const { input } = issue;
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    return expected("an object", "what to complete: a prompt or a resource template")(issue);
+  const type = (input as { type?: unknown }).type;
+  const got = typeof type === "string" ? JSON.stringify(shortened(type)) : kindOf(type);
+  return `expected "ref/prompt" or "ref/resource", got ${type === undefined ? "none" : got}`;
+}
+
+/** `_meta` of any request, as far as MCP defines it for every revision. */
+const meta = object(
+  {
+    progressToken: z
+      .union([z.string(), z.number().int()], {
+        error: expected("a string or an integer", "the progress token"),
+      })
+      .optional(),
+  },
+  "the request's metadata",
+).optional();
+
+const paginated = object(
+  { _meta: meta, cursor: text("the nextCursor of the previous page; omit it for the first page").optional() },
+  "the request's params",
+).optional();
+
+/** The params of each checked method, as MCP gives them (unknown keys pass, as they do in the SDK). */
+const PARAMS = {
+  "tools/list": paginated,
+  "prompts/list": paginated,
+  "resources/list": paginated,
+  "resources/templates/list": paginated,
+  "tools/call": object(
+    {
+      _meta: meta,
+      name: text("the tool's name, as tools/list gives it"),
+      arguments: z
+        .record(z.string(), z.unknown(), { error: expected("an object", "the tool's arguments by name") })
+        .optional(),
+    },
+    "the request's params",
+  ),
+  "prompts/get": object(
+    {
+      _meta: meta,
+      name: text("the prompt's name, as prompts/list gives it"),
+      arguments: textsByName("the prompt's arguments by name", "the argument's value").optional(),
+    },
+    "the request's params",
+  ),
+  "resources/read": object(
+    { _meta: meta, uri: text("the resource's URI, as resources/list or resources/templates/list gives it") },
+    "the request's params",
+  ),
+  "completion/complete": object(
+    {
+      _meta: meta,
+      ref: z.discriminatedUnion(
+        "type",
+        [
+          object({ type: z.literal("ref/prompt"), name: text("the prompt's name") }, "what to complete"),
+          object(
+            {
+              type: z.literal("ref/resource"),
+              uri: text("the resource template, as resources/templates/list gives it"),
+            },
+            "what to complete",
+          ),
+        ],
+        { error: refType },
+      ),
+      argument: object(
+        { name: text("the argument's or variable's name"), value: text("what is typed so far") },
+        "the argument to complete",
+      ),
+      context: object(
+        {
+          arguments: textsByName(
+            "the values of the other arguments or variables by name",
+            "the argument's or variable's value",
+          ).optional(),
+        },
+        "the values given so far",
+      ).optional(),
+    },
+    "the request's params",
+  ),
+} as const;
+
+/** A method whose params this server checks. */
+export type CheckedMethod = keyof typeof PARAMS;
+
+/** The params of `method` once they have the shape MCP gives them. */
+export type ParamsOf<Method extends CheckedMethod> = NonNullable<z.output<(typeof PARAMS)[Method]>>;
+
+/**
+ * The `-32602` (invalid params) error of a request whose params have `issues`,
+ * worded as a tool's `E_VALIDATION` (`prompts/get request is invalid: name:
+ * ...`), with the issues as `data.issues`.
+ */
+export function invalidParams(method: string, issues: readonly ValidationIssue[]): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, formatIssues(`${method} request`, issues), {
+    issues,
+  });
+}
+
+/** A request handler as the SDK's `Server` stores it. */
+type RequestHandler = (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>;
+
+/**
+ * The hook of the SDK's `Server` that wraps each request handler as it is
+ * set, for subclasses (protected in its typings); `McpServer` makes its
+ * `Server` itself, so the hook is taken on the instance.
+ */
+interface HandlerHook {
+  _wrapHandler: (method: string, handler: RequestHandler) => RequestHandler;
+}
+
+/**
+ * Checks the params of the {@link CheckedMethod}s of one server before the
+ * SDK's handlers see them: their shape first, then the checks added with
+ * {@link RequestParams.check}.
+ */
+export class RequestParams {
+  readonly #checks = new Map<string, ((params: never) => void)[]>();
+
+  /**
+   * Checks the params of every handler set on `server` from now on; make it
+   * before registering anything (handlers set earlier stay unchecked).
+   *
+   * @throws Error when the SDK's `Server` no longer has the hook this relies on.
+   */
+  constructor(server: McpServer) {
+    const hook = server.server as unknown as HandlerHook;
+    if (typeof hook._wrapHandler !== "function")
+      throw new Error(
+        "@modelcontextprotocol/server's Server has no _wrapHandler: request params go unchecked",
+      );
+    const wrap = hook._wrapHandler.bind(server.server);
+    hook._wrapHandler = (method, handler) => {
+      const wrapped = wrap(method, handler);
+      if (!(method in PARAMS)) return wrapped;
+      return async (request, ctx) => {
+        this.#refuseInvalid(method as CheckedMethod, request.params);
+        return wrapped(request, ctx);
+      };
+    };
+  }
+
+  /**
+   * Adds a check of `method`'s params, run once they have MCP's shape: it
+   * throws the error to answer (such as {@link invalidParams}) when they name
+   * what the server does not have.
+   */
+  check<Method extends CheckedMethod>(method: Method, check: (params: ParamsOf<Method>) => void): void {
+    const checks = this.#checks.get(method) ?? [];
+    checks.push(check as (params: never) => void);
+    this.#checks.set(method, checks);
+  }
+
+  #refuseInvalid(method: CheckedMethod, params: unknown): void {
+    const parsed = PARAMS[method].safeParse(params);
+    if (!parsed.success)
+      throw invalidParams(method, validationErrorFromZod(parsed.error.issues, { subject: method }).issues);
+    for (const check of this.#checks.get(method) ?? [])
+      (check as (params: unknown) => void)(parsed.data ?? {});
+  }
+}
