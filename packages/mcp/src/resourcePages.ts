@@ -45,6 +45,15 @@ function offsetOf(cursor: string | undefined): number {
   return Number(offset);
 }
 
+/** The `-32602` refusal of a cursor at or past the end of the `count` resources listed now. */
+function pastTheLastPage(cursor: string, count: number): ProtocolError {
+  return new ProtocolError(
+    ProtocolErrorCode.InvalidParams,
+    `cursor ${JSON.stringify(cursor)} is past the last page (${count} resource${count === 1 ? "" : "s"} now): pass the nextCursor of the previous resources/list page, or no cursor for the first page`,
+    { cursor },
+  );
+}
+
 /**
  * The resources a server lists, in the SDK's order (the fixed resources,
  * then what each template lists, each in the order registered), each
@@ -89,8 +98,9 @@ export class ResourceListing {
    * Answers `resources/list` on `server` a page at a time (replacing the SDK's
    * handler): {@link RESOURCE_PAGE_SIZE} resources, and `nextCursor` while more
    * follow. A cursor this server did not give is refused with `-32602`
-   * (invalid params) naming it; one past the end (the list shrank) answers an
-   * empty last page.
+   * (invalid params) naming it, and so is one at or past the end (the list
+   * shrank since a page gave it, and the pages from it would skip resources),
+   * as the tools refuse such a cursor.
    */
   page(server: McpServer): void {
     server.server.removeRequestHandler("resources/list");
@@ -98,6 +108,7 @@ export class ResourceListing {
       const offset = offsetOf(request.params?.cursor);
       const all: Resource[] = [];
       for (const source of [...this.#fixed, ...this.#templates]) all.push(...(await source(ctx)));
+      if (offset > 0 && offset >= all.length) throw pastTheLastPage(request.params?.cursor ?? "", all.length);
       const end = offset + RESOURCE_PAGE_SIZE;
       return {
         resources: all.slice(offset, end),

@@ -70,6 +70,23 @@ describe("factory-mcp resources on a large factory", () => {
     }
   });
 
+  it("refuses a cursor past the last page with -32602, naming the cursor and how many resources there are", async () => {
+    const { resources } = await server.client.listResources();
+    for (const offset of [resources.length, 9999]) {
+      const cursor = Buffer.from(`r${offset}`).toString("base64url");
+      const error = await server.client.listResources({ cursor }).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error).toMatchObject({
+        code: -32602,
+        message: `cursor "${cursor}" is past the last page (${resources.length} resources now): pass the nextCursor of the previous resources/list page, or no cursor for the first page`,
+        data: { cursor },
+      });
+    }
+  });
+
   it("gives the floor plan 100 lines a page, naming the next page, every line once", async () => {
     const first = await readJson("factory://floorplan");
     expect(first.body).toMatchObject({
