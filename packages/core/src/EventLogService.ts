@@ -73,6 +73,11 @@ export interface EventLogShape {
     handler: (event: StoredEvent) => void | Promise<void>,
     options?: SubscribeOptions,
   ) => Effect.Effect<Subscription, ValidationError | StoreError | ClosedError, Scope.Scope>;
+  /**
+   * Calls `listener` whenever new events may have landed, from this process or
+   * another, until the scope closes (see {@link EventLog.watch}).
+   */
+  readonly watch: (listener: () => void) => Effect.Effect<void, never, Scope.Scope>;
 }
 
 /**
@@ -144,6 +149,13 @@ export function makeEventLogShape(log: EventLog): EventLogShape {
       Effect.acquireRelease(
         attempt(() => log.subscribe(handler, options), isReadError),
         (subscription) => Effect.promise(() => subscription.close()),
+      ),
+    watch: (listener) =>
+      Effect.asVoid(
+        Effect.acquireRelease(
+          Effect.sync(() => log.watch(listener)),
+          (stop) => Effect.sync(stop),
+        ),
       ),
   };
 }

@@ -137,10 +137,23 @@ export interface FloorPlanShape {
   readonly lines: Effect.Effect<LineInfo[], ClosedError>;
   /** One line, `undefined` when not declared (see {@link FloorPlan.line}). */
   readonly line: (id: string) => Effect.Effect<LineInfo | undefined, ClosedError>;
+  /** Whether a line is declared (see {@link FloorPlan.hasLine}). */
+  readonly hasLine: (lineId: string) => Effect.Effect<boolean, ClosedError>;
+  /** Whether an operator is declared (see {@link FloorPlan.hasOperator}). */
+  readonly hasOperator: (operatorId: string) => Effect.Effect<boolean, ClosedError>;
   /** The accountable operator of a line, `undefined` for an unknown or unowned line (see {@link FloorPlan.ownerOf}). */
   readonly ownerOf: (lineId: string) => Effect.Effect<string | undefined, ClosedError>;
+  /** The WIP limit of a line, `undefined` for an unknown line or one without a limit (see {@link FloorPlan.wipLimitOf}). */
+  readonly wipLimitOf: (lineId: string) => Effect.Effect<number | undefined, ClosedError>;
   /** The line owning a path (see {@link FloorPlan.lineForPath}); ValidationError when the path is not a string. */
   readonly lineForPath: (path: string) => Effect.Effect<string | undefined, ValidationError | ClosedError>;
+  /**
+   * Paths grouped by the line that claims them, and those no line claims (see {@link FloorPlan.linesForPaths});
+   * ValidationError naming a refused path and its place (`paths[2]`), ClosedError after close.
+   */
+  readonly linesForPaths: (
+    paths: Iterable<string>,
+  ) => Effect.Effect<ReturnType<FloorPlan["linesForPaths"]>, ValidationError | ClosedError>;
   /** Lines an operator owns, and contributes to with `contributions` (see {@link FloorPlan.linesOf}). */
   readonly linesOf: (
     operatorId: string,
@@ -158,6 +171,8 @@ export interface FloorPlanShape {
     lineId: string,
     options?: ReachOptions,
   ) => Effect.Effect<ReachedLine[], ValidationError | NotFoundError | ClosedError>;
+  /** Edges of a relation type, with `kind:id` node keys (see {@link FloorPlan.relationsOf}). */
+  readonly relationsOf: (type: string) => Effect.Effect<ReturnType<FloorPlan["relationsOf"]>, ClosedError>;
   /** Dependency cycles (see {@link FloorPlan.cycles}). */
   readonly cycles: Effect.Effect<string[][], ClosedError>;
   /** The current state as a plan, to save as `factory.yaml` or diff (see {@link FloorPlan.toPlan}). */
@@ -260,14 +275,19 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
       writeChange(() => floorPlan.removeRelation(type, from, to, options)),
     lines: query(() => floorPlan.lines()),
     line: (id) => query(() => floorPlan.line(id)),
+    hasLine: (lineId) => query(() => floorPlan.hasLine(lineId)),
+    hasOperator: (operatorId) => query(() => floorPlan.hasOperator(operatorId)),
     ownerOf: (lineId) => query(() => floorPlan.ownerOf(lineId)),
+    wipLimitOf: (lineId) => query(() => floorPlan.wipLimitOf(lineId)),
     lineForPath: (path) => attemptSync(() => floorPlan.lineForPath(path), isQueryError),
+    linesForPaths: (paths) => attemptSync(() => floorPlan.linesForPaths(paths), isQueryError),
     linesOf: (operatorId, options) =>
       attemptSync(() => floorPlan.linesOf(operatorId, options), isLookupError),
     dependencyList: query(() => floorPlan.dependencyList()),
     dependencies: (lineId, options) =>
       attemptSync(() => floorPlan.dependencies(lineId, options), isLookupError),
     dependents: (lineId, options) => attemptSync(() => floorPlan.dependents(lineId, options), isLookupError),
+    relationsOf: (type) => query(() => floorPlan.relationsOf(type)),
     cycles: query(() => floorPlan.cycles()),
     toPlan: query(() => floorPlan.toPlan()),
     impact: (change, options) => attemptSync(() => floorPlan.impact(change, options), isLookupError),
@@ -293,6 +313,7 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
  * ```
  */
 export class FloorPlanService extends Context.Service<FloorPlanService, FloorPlanShape>()(
+  // AssemblyLineService.layer (core) finds the floor plan by this key: change both or neither.
   "@software-factory/floorplan/FloorPlan",
 ) {
   /**
@@ -300,6 +321,8 @@ export class FloorPlanService extends Context.Service<FloorPlanService, FloorPla
    * and closes it with the layer. Opening fails with `ValidationError` for
    * malformed options or stored plan data it cannot fold, `StoreError` when
    * the log cannot be read, and `ClosedError` when the log is closed.
+   * An `AssemblyLineService.layer` built over this layer checks its work
+   * items' lines and operators against this floor plan.
    */
   static layer(
     options: Omit<OpenFloorPlanOptions, "log"> = {},

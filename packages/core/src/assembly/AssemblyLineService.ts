@@ -8,6 +8,7 @@
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import * as Option from "effect/Option";
 import type * as Scope from "effect/Scope";
 import { EventLogService } from "../EventLogService.js";
 import { attempt, attemptSync, type ErrorGuard, isKernelError } from "../effectAttempt.js";
@@ -32,6 +33,7 @@ import type {
   SendBackInput,
   UnblockInput,
 } from "./inputs.js";
+import type { LineDirectory } from "./LineDirectory.js";
 import type { MeasureOptions } from "./measureOptions.js";
 import type { AssemblyMeasures } from "./measures.js";
 import type { Deployment, DeploymentFilter, Incident, IncidentFilter } from "./Production.js";
@@ -285,10 +287,11 @@ export class AssemblyLineService extends Context.Service<AssemblyLineService, As
    * a `ValidationError` for a bad pipeline, the log's typed error when
    * folding it fails, and a `StoreError` for anything else.
    *
-   * Without `options.lines` every line and operator id is accepted. To have
-   * the floor plan of a `FloorPlanService` layer checked, as
-   * `FactoryService.layer` does, open this layer from it:
-   * `Layer.unwrap(Effect.map(FloorPlanService, ({ floorPlan }) => AssemblyLineService.layer({ lines: floorPlan })))`.
+   * Lines and operators are checked against `options.lines`, else against
+   * the floor plan of the `FloorPlanService` (`@software-factory/floorplan`)
+   * in the context when there is one, as `FactoryService.layer` does: a work
+   * item on a line the plan lacks fails with `NotFoundError`. With neither,
+   * every line and operator id is accepted.
    */
   static layer(
     options: Omit<OpenAssemblyLineOptions, "log"> = {},
@@ -297,8 +300,13 @@ export class AssemblyLineService extends Context.Service<AssemblyLineService, As
       AssemblyLineService,
       Effect.gen(function* () {
         const { log } = yield* EventLogService;
+        const plan = yield* Effect.serviceOption(FloorPlanInContext);
+        const lines = options.lines ?? (Option.isSome(plan) ? plan.value.floorPlan : undefined);
         const line = yield* Effect.acquireRelease(
-          Effect.tryPromise({ try: () => openAssemblyLine({ ...options, log }), catch: asOpenError }),
+          Effect.tryPromise({
+            try: () => openAssemblyLine({ ...options, ...(lines === undefined ? {} : { lines }), log }),
+            catch: asOpenError,
+          }),
           (opened) => Effect.promise(() => opened.close()),
         );
         return makeAssemblyLineShape(line);
@@ -306,6 +314,22 @@ export class AssemblyLineService extends Context.Service<AssemblyLineService, As
     );
   }
 }
+
+/**
+ * The floor plan's service as this layer reads it: the key `FloorPlanService`
+ * of `@software-factory/floorplan` is provided under, looked up by that key
+ * because core cannot import the floor plan (which depends on core).
+ * `packages/floorplan/test/FloorPlanServiceLookups.test.ts` opens this layer
+ * over `FloorPlanService.layer` and checks that an unknown line is refused,
+ * so a change of either key fails it.
+ */
+class FloorPlanInContext extends Context.Service<
+  FloorPlanInContext,
+  {
+    /** The floor plan, a directory of its lines and operators. */
+    readonly floorPlan: LineDirectory;
+  }
+>()("@software-factory/floorplan/FloorPlan") {}
 
 /** A failure to open as a typed error: the kernel's own, else a `StoreError` saying what failed. */
 function asOpenError(error: unknown): AssemblyLineError {
