@@ -104,7 +104,7 @@ export function parseArguments<Input extends ToolInput>(
     refuseUnstorableText(tool, args);
     return parsed.data;
   }
-  const known = Object.keys(tool.input.shape).join(", ");
+  const known = Object.keys(tool.input.shape).join(", ") || "no arguments";
   const issues = parsed.error.issues.map((issue) => {
     const missing = missingArgument(tool, args, issue);
     if (missing !== undefined) return { ...issue, message: missing };

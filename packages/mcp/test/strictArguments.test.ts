@@ -37,6 +37,12 @@ describe("arguments a tool does not take", () => {
     );
   });
 
+  it("are refused by a tool that takes none, saying so", async () => {
+    expect(await refused("list_skills", { verbose: true })).toBe(
+      'E_VALIDATION: list_skills input is invalid: (root): unknown argument "verbose"; list_skills takes no arguments',
+    );
+  });
+
   it("refuse unknown filters of reads instead of answering unfiltered", async () => {
     expect(await refused("list_suspect_links", { item: "wi_nope" })).toContain(
       'unknown argument "item"; list_suspect_links takes workItem, line, limit, cursor',
