@@ -64,12 +64,13 @@ describe("importCodebase of a folder inside a repository, with CODEOWNERS", () =
       },
     ]);
     expect(await ownersOf(join(root, "packages", "ship"))).toEqual([
+      // lib's one file, util.ts, is owned by the later *.ts rule, as on GitHub.
       {
         line: "lib",
-        operator: "acme-platform",
+        operator: "acme-typescript",
         method: "codeowners",
         file: "../../.github/CODEOWNERS",
-        detail: "rule * at line 1",
+        detail: "rule *.ts at line 2",
       },
       {
         line: "src",

@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { promisify } from "node:util";
 import { strictInput } from "@software-factory/core";
-import { findCodeowners, parseCodeowners, slugify } from "@software-factory/floorplan";
+import { type CodeownersRule, findCodeowners, parseCodeowners, slugify } from "@software-factory/floorplan";
 import { z } from "zod";
 import { parseInput } from "../../internal/parse.js";
 import type { ProposedLine, ProposedOwner } from "../proposal.js";
@@ -81,11 +81,72 @@ async function codeownersPlace(root: string): Promise<CodeownersPlace | undefine
     : { path, file: relative(root, path).split(sep).join("/"), prefix: "" };
 }
 
+/** The files of each line (its own, not those of a line nested in it); a line with none of its own gets every file under its root. */
+function filesByLine(repo: RepoFiles, lines: readonly ProposedLine[]): Map<string, string[]> {
+  const byLine = new Map<string, string[]>(lines.map((line) => [line.id, []]));
+  for (const file of repo.files) {
+    const line = lineOfFile(lines, file);
+    if (line !== undefined) byLine.get(line.id)?.push(file);
+  }
+  for (const line of lines) {
+    if ((byLine.get(line.id) ?? []).length > 0) continue;
+    const under = line.root === "." ? "" : `${line.root}/`;
+    byLine.set(
+      line.id,
+      repo.files.filter((file) => file.startsWith(under)),
+    );
+  }
+  return byLine;
+}
+
+/** The files of a line that the rules of one first owner (or of none) decide, and those rules. */
+interface OwnerShare {
+  readonly owner: string | undefined;
+  readonly rules: Set<CodeownersRule>;
+  files: number;
+}
+
 /**
- * The CODEOWNERS proposals: the last rule matching a file directly in the
- * line's root (its path from the CODEOWNERS file's root). Lines such a rule
- * covers are listed even when it names no owner (deliberately unowned), so
- * history does not override it.
+ * The owner CODEOWNERS gives a line, as far as a folder can have one: each of
+ * its files is owned as GitHub owns it (the last rule matching the file's
+ * path from the CODEOWNERS file's root), and the line goes to the first owner
+ * of the rules deciding the most of its files (files no rule matches do not
+ * vote; a rule naming nobody votes for nobody). A tie goes to the owner whose
+ * rule comes last in the file, as a later rule takes precedence on GitHub.
+ * Undefined when no rule matches any of its files.
+ */
+function decidingShare(
+  files: readonly string[],
+  prefix: string,
+  matchers: readonly { readonly rule: CodeownersRule; readonly test: (path: string) => boolean }[],
+): OwnerShare | undefined {
+  const shares = new Map<string | undefined, OwnerShare>();
+  for (const file of files) {
+    const rule = matchers.findLast(({ test }) => test(`${prefix}${file}`))?.rule;
+    if (rule === undefined) continue;
+    const owner = rule.owners[0];
+    const share = shares.get(owner) ?? { owner, rules: new Set(), files: 0 };
+    share.rules.add(rule);
+    share.files++;
+    shares.set(owner, share);
+  }
+  const lastRule = (share: OwnerShare) => Math.max(...[...share.rules].map((rule) => rule.line));
+  return [...shares.values()].sort((a, b) => b.files - a.files || lastRule(b) - lastRule(a))[0];
+}
+
+/** `rule /packages/pay/ at line 3`, or `rules *.ts at line 1, *.tsx at line 2`, with `, for 3 of 4 files` when they decide only some. */
+function shareDetail(share: OwnerShare, files: number): string {
+  const rules = [...share.rules].sort((a, b) => a.line - b.line);
+  const named = rules.map((rule) => `${rule.pattern} at line ${rule.line}`).join(", ");
+  const some = share.files < files ? `, for ${share.files} of ${files} files` : "";
+  return `rule${rules.length === 1 ? "" : "s"} ${named}${some}`;
+}
+
+/**
+ * The CODEOWNERS proposals: per line, the owner of the rules deciding most of
+ * its files ({@link decidingShare}). Lines whose files some rule matches are
+ * listed as covered even when the deciding rules name no owner (deliberately
+ * unowned), so history does not override them.
  */
 async function fromCodeowners(
   repo: RepoFiles,
@@ -98,12 +159,13 @@ async function fromCodeowners(
   const { file, prefix } = place;
   const { rules } = parseCodeowners(await readFile(place.path, "utf8"), file);
   const matchers = rules.map((rule) => ({ rule, test: codeownersMatcher(rule.pattern) }));
+  const byLine = filesByLine(repo, lines);
   for (const line of lines) {
-    const probe = line.root === "." ? `${prefix}x` : `${prefix}${line.root}/x`;
-    const match = matchers.findLast(({ test }) => test(probe))?.rule;
-    if (match !== undefined) covered.add(line.id);
-    const owner = match?.owners[0];
-    if (match === undefined || owner === undefined) continue;
+    const files = byLine.get(line.id) ?? [];
+    const share = decidingShare(files, prefix, matchers);
+    if (share !== undefined) covered.add(line.id);
+    const owner = share?.owner;
+    if (share === undefined || owner === undefined) continue;
     const isEmail = !owner.startsWith("@");
     owners.push({
       line: line.id,
@@ -114,8 +176,8 @@ async function fromCodeowners(
         file,
         ...(repo.commit === undefined ? {} : { commit: repo.commit }),
         method: "codeowners",
-        confidence: 1,
-        detail: `rule ${match.pattern} at line ${match.line}`,
+        confidence: Math.round((share.files / files.length) * 100) / 100,
+        detail: shareDetail(share, files.length),
       },
     });
   }
@@ -212,17 +274,24 @@ function operatorIds(emails: readonly string[]): Map<string, string> {
 
 /**
  * Proposes an owner per line. When the repository has a CODEOWNERS file
- * (`.github/`, the root, `docs/` or `.gitlab/`), a line's owner is the first
- * owner of the last rule matching a file in its root (method `codeowners`,
- * confidence 1, detail `rule <pattern> at line N`). For a folder inside a git
+ * (`.github/`, the root, `docs/` or `.gitlab/`), a line's owner follows
+ * GitHub's semantics as far as a folder can: each file of the line (not of a
+ * line nested in it) is owned by the last rule matching it, so `*.ts @web`
+ * owns a line's TypeScript files even after `/packages/ @platform`; the line
+ * goes to the first owner of the rules deciding the most of its files (a tie
+ * to the owner of the rule last in the file), files no rule matches not
+ * voting. Method `codeowners`, confidence the share of the line's files those
+ * rules decide (1 when they decide all), detail `rule <pattern> at line N`
+ * (`rules *.ts at line 1, *.tsx at line 2, for 3 of 4 files` when several
+ * decide, or only some of the files). For a folder inside a git
  * repository, that is the repository's CODEOWNERS, matched against paths from
  * the repository root (`/packages/pay/` covers the folder `packages/pay`), its
  * evidence file given from the folder (`../../.github/CODEOWNERS`); one in the
  * folder's own places counts only when the repository root has none. The
  * operator id is the slug of the handle without `@` (`@acme/payments` ->
- * `acme-payments`), or of an e-mail owner's local part. A line whose last matching rule names no owner gets none.
+ * `acme-payments`), or of an e-mail owner's local part. A line whose deciding rules name no owner gets none, and no proposal from history either.
  *
- * Lines no CODEOWNERS rule matches are proposed from git history: one
+ * Lines none of whose files a CODEOWNERS rule matches are proposed from git history: one
  * `git log --numstat` over the last `maxCommits` (default 2,000) non-merge
  * commits, or those since `since`; each changed file counts for the line
  * containing it. When the folder imported is inside a repository (a package
