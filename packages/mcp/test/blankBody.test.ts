@@ -44,3 +44,33 @@ describe("a knowledge document's body over stdio", () => {
     expect(await documentCount()).toBe(before);
   });
 });
+
+describe("blank text in the other arguments that need words", () => {
+  it("is refused as blank, naming the argument, where zod said the text was shorter than 1 character", async () => {
+    const blank = "must not be blank (it is empty or only whitespace)";
+    const before = await documentCount();
+    expect(
+      await refused("capture_knowledge", { kind: "note", title: "  \t", body: "Refunds take three days." }),
+    ).toBe(`E_VALIDATION: capture_knowledge input is invalid: title: ${blank}`);
+    expect(
+      await refused("record_decision", { title: " ", context: "Flaky provider", decision: "Retry" }),
+    ).toBe(`E_VALIDATION: record_decision input is invalid: title: ${blank}`);
+    expect(await documentCount()).toBe(before);
+    expect(await refused("search_knowledge", { query: "   " })).toBe(
+      `E_VALIDATION: search_knowledge input is invalid: query: ${blank}`,
+    );
+    expect(await refused("get_context", { question: "\n" })).toBe(
+      `E_VALIDATION: get_context input is invalid: question: ${blank}`,
+    );
+    const item = await call("create_work_item", { line: "checkout", title: "Apple Pay" });
+    const id = item.structuredContent?.id as string;
+    expect(await refused("advance_work_item", { id, move: "block", reason: " " })).toBe(
+      `E_VALIDATION: advance_work_item input is invalid: reason: ${blank}`,
+    );
+    const document = await call("list_knowledge", { limit: 1 });
+    const [first] = document.structuredContent?.documents as { id: string }[];
+    expect(await refused("retract_knowledge", { id: first?.id, reason: "  " })).toBe(
+      `E_VALIDATION: retract_knowledge input is invalid: reason: ${blank}`,
+    );
+  });
+});

@@ -11,7 +11,7 @@ import { ContextPackOutput } from "./contextOutput.js";
 import { requireWorkItem } from "./knownRecords.js";
 import { requireLine } from "./knownValues.js";
 import { repositoryPath } from "./repositoryPaths.js";
-import { ID_MAX, PATH_MAX, SEARCH_QUERY_MAX } from "./shared.js";
+import { filledText, ID_MAX, PATH_MAX, SEARCH_QUERY_MAX } from "./shared.js";
 
 /** `get_context`: the context pack for a work item, line, paths or question, as JSON and markdown. */
 export const getContext = defineTool({
@@ -45,11 +45,7 @@ export const getContext = defineTool({
         .describe(
           "Repository paths (src/checkout/cart.ts; an absolute one inside the server's repository is read from its root): the pack covers the lines that own them and the instructions that apply to them",
         ),
-      question: z
-        .string()
-        .trim()
-        .min(1)
-        .max(SEARCH_QUERY_MAX)
+      question: filledText(SEARCH_QUERY_MAX)
         .optional()
         .describe("A question in words: the pack's knowledge answers it"),
       budgetTokens: z

@@ -26,6 +26,7 @@ import { hitsWithinBudget } from "./searchBudget.js";
 import {
   Cursor,
   cursorUpTo,
+  filledText,
   ID_MAX,
   IdempotencyKey,
   Instant,
@@ -45,12 +46,7 @@ export const searchKnowledge = defineTool({
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    query: z
-      .string()
-      .trim()
-      .min(1)
-      .max(SEARCH_QUERY_MAX)
-      .describe("What you want to know, in words or identifiers"),
+    query: filledText(SEARCH_QUERY_MAX).describe("What you want to know, in words or identifiers"),
     kinds: z.array(DocumentKindSchema).optional().describe("Only documents of these kinds"),
     lines: z
       .array(z.string().min(1).max(ID_MAX))
@@ -312,7 +308,7 @@ export const captureKnowledge = defineTool({
     kind: DocumentKindSchema.exclude(["decision"]).describe(
       "What it is (a decision goes through record_decision)",
     ),
-    title: z.string().trim().min(1).max(500).describe("Short title"),
+    title: filledText(500).describe("Short title"),
     body: Body.describe("Markdown"),
     source: z
       .strictObject({
@@ -356,7 +352,7 @@ export const captureKnowledge = defineTool({
 });
 
 /** Why a document is revised or retracted, as the knowledge base keeps it. */
-const Reason = z.string().trim().min(1).max(2000);
+const Reason = filledText(2000);
 
 /** `revise_knowledge`: a new revision of a document (title, body, tags, lines), with a reason; idempotent with a key. */
 export const reviseKnowledge = defineTool({
@@ -373,7 +369,7 @@ export const reviseKnowledge = defineTool({
         .min(1)
         .max(ID_MAX)
         .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
-      title: z.string().trim().min(1).max(500).optional().describe("New title"),
+      title: filledText(500).optional().describe("New title"),
       body: Body.optional().describe("Markdown; replaces the body"),
       tags: z.array(z.string()).optional().describe("Replaces the document's tags"),
       lines: z
@@ -445,7 +441,7 @@ export const recordDecision = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
   input: z
     .object({
-      title: z.string().trim().min(1).max(500).describe("The decision in a few words"),
+      title: filledText(500).describe("The decision in a few words"),
       status: z
         .enum(["proposed", "accepted", "rejected"])
         .default("proposed")

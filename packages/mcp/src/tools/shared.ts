@@ -29,6 +29,15 @@ export const cursorUpTo = (max: number) =>
     .describe("The previous page's nextCursor; omit for the first page");
 /** A page cursor: the `nextCursor` of the previous page (an offset). */
 export const Cursor = cursorUpTo(Number.MAX_SAFE_INTEGER);
+/**
+ * Text that holds more than whitespace, trimmed, of at most `max` characters
+ * once trimmed: an empty or blank one is refused as such, where zod's `min(1)`
+ * after `trim()` says `expected string to have >=1 characters` of `"   "`.
+ */
+export const filledText = (max?: number) => {
+  const text = z.string().trim().min(1, "must not be blank (it is empty or only whitespace)");
+  return max === undefined ? text : text.max(max);
+};
 /** The idempotency key a write accepts. */
 export const IdempotencyKey = z
   .string()

@@ -21,7 +21,17 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireWorkItem } from "./knownRecords.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
-import { Cursor, given, ID_MAX, IdempotencyKey, keyed, Operator, PointInTime, page } from "./shared.js";
+import {
+  Cursor,
+  filledText,
+  given,
+  ID_MAX,
+  IdempotencyKey,
+  keyed,
+  Operator,
+  PointInTime,
+  page,
+} from "./shared.js";
 import { MeasuresOutput, TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
 
 /** `list_work`: work items filtered by line, state, stage or owner, newest first, paged. */
@@ -149,13 +159,7 @@ export const advanceWorkItem = defineTool({
         .describe(
           "advance (default: to the next stage of its flow; gates run), back (rework to an earlier stage), block, unblock, drop or complete",
         ),
-      reason: z
-        .string()
-        .trim()
-        .min(1)
-        .max(INPUT_LIMITS.reason)
-        .optional()
-        .describe("Why: required to go back, block or drop"),
+      reason: filledText(INPUT_LIMITS.reason).optional().describe("Why: required to go back, block or drop"),
       to: z
         .string()
         .min(1)
@@ -166,12 +170,7 @@ export const advanceWorkItem = defineTool({
       cause: ReworkCauseSchema.optional().describe(
         "Why the rework (back only), counted in the line's measures: defect (default), upstream, incident or other",
       ),
-      overrideWipReason: z
-        .string()
-        .trim()
-        .min(1)
-        .optional()
-        .describe("Enter past the line's WIP limit on purpose"),
+      overrideWipReason: filledText().optional().describe("Enter past the line's WIP limit on purpose"),
       expectedVersion: MoveOptionsSchema.shape.expectedVersion.describe(
         "The item's version as you read it (list_work and its writes answer it): refused if the item has moved on since, so two agents moving one item move it once",
       ),
