@@ -11,15 +11,17 @@ import {
 } from "./EventStore.js";
 import { formatIssues, ValidationError, validationErrorFromZod } from "./errors.js";
 import { newId } from "./ids.js";
-import { DEFAULT_MAX_EVENT_BYTES, eventSizeIssue, MaxEventBytesSchema } from "./internal/eventSize.js";
+import { DEFAULT_MAX_EVENT_BYTES, MaxEventBytesSchema, measureEvent } from "./internal/eventSize.js";
 import {
   LogSubscription,
   type ReadErrorReport,
   type SubscribeOptions,
   type Subscription,
 } from "./internal/LogSubscription.js";
+import { CheckedEvent } from "./internal/payloadJson.js";
+import { scanPayload } from "./internal/payloadScan.js";
 import { unkeptValueIssues } from "./internal/unkeptValues.js";
-import { unstorableTextIssues } from "./internal/unstorableText.js";
+import { holdsUnstorableText, unstorableTextIssues } from "./internal/unstorableText.js";
 import { strictInput } from "./strictInput.js";
 
 export type { ReadErrorReport, SubscribeOptions, Subscription };
@@ -332,13 +334,7 @@ export class EventLog implements AsyncDisposable {
       problems.push(...eventFieldIssues(event, where));
       try {
         const { data, version } = this.registry.validate(event.type, event.data);
-        const fields = {
-          subject: event.subject,
-          actor: event.actor ?? actor,
-          causedBy: event.causedBy,
-          data,
-        };
-        const ready: PreparedEvent = {
+        const ready = new CheckedEvent({
           id: newId("evt"),
           type: event.type,
           v: version,
@@ -347,18 +343,28 @@ export class EventLog implements AsyncDisposable {
           subject: event.subject,
           data,
           ...(event.causedBy === undefined ? {} : { causedBy: event.causedBy }),
-        };
-        // Size first: scanning the text of an event of hundreds of MiB takes seconds.
-        const tooLarge = eventSizeIssue(
+        });
+        // An event over the size limit is refused for that alone: searching hundreds of MiB of text takes seconds.
+        const scan = scanPayload(data, 2 * this.#maxEventBytes);
+        const { payloadJson, issue } = measureEvent(
           ready,
+          scan.textLength,
           this.#maxEventBytes,
           where === "" ? "(event)" : where.slice(0, -1),
         );
-        if (tooLarge !== undefined) problems.push(tooLarge);
+        if (issue !== undefined) problems.push(issue);
         else {
-          const unstorable = unstorableTextIssues(fields, where.slice(0, -1));
-          problems.push(...(unstorable.length > 0 ? unstorable : unkeptValueIssues(data, `${where}data`)));
+          const fields = { subject: event.subject, actor: ready.actor, causedBy: event.causedBy, data };
+          const unstorable =
+            scan.unstorable ||
+            [fields.subject, fields.actor, fields.causedBy].some((value) => holdsUnstorableText(value, 1))
+              ? unstorableTextIssues(fields, where.slice(0, -1))
+              : [];
+          problems.push(
+            ...(unstorable.length > 0 || !scan.unkept ? unstorable : unkeptValueIssues(data, `${where}data`)),
+          );
         }
+        ready.payloadJson = payloadJson;
         prepared.push(ready);
       } catch (error) {
         if (error instanceof ValidationError && batch.length > 1) {

@@ -25,28 +25,63 @@ export const MaxEventBytesSchema = z
     `expected at most ${MAX_EVENT_BYTES_CEILING} (256 MiB, about what a PostgreSQL jsonb value holds)`,
   );
 
+/** An event measured against the size limit (see {@link measureEvent}). */
+export interface MeasuredEvent {
+  /**
+   * `JSON.stringify` of the payload, what a store writes: undefined when the
+   * event was refused without serializing it, or its payload has no JSON (a
+   * BigInt, a value holding itself, `undefined`).
+   */
+  readonly payloadJson: string | undefined;
+  /** The issue of an event over the limit; undefined when it fits or is no JSON (other checks name that). */
+  readonly issue: ValidationIssue | undefined;
+}
+
 /**
- * The issue of an event whose serialized form (UTF-8 JSON of all its fields)
- * is over `limit` bytes, or undefined when it fits or is no JSON (a BigInt, a
- * cycle: other checks name those). A string's length is a lower bound of its
- * bytes, so an event over twice the limit is refused without serializing it
- * (`at least 400.00 MiB`, in milliseconds rather than the seconds it takes to
- * serialize); closer to the limit, its exact size is given.
+ * Measures an event's serialized form (UTF-8 JSON of all its fields) against
+ * `limit` bytes, serializing its payload once: the string is returned for the
+ * store to write. `payloadTextLength` is what `scanPayload` counted in the
+ * payload. A string's length is a lower bound of its bytes, so an event over
+ * twice the limit is refused without serializing it (`at least 400.00 MiB`,
+ * in milliseconds rather than the seconds it takes to serialize); closer to
+ * the limit, its exact size is given.
  */
-export function eventSizeIssue(
+export function measureEvent(
   event: PreparedEvent,
+  payloadTextLength: number,
   limit: number,
   path: string,
-): ValidationIssue | undefined {
-  const atLeast = textLength(event, 0);
-  let size: string;
-  if (atLeast > 2 * limit) {
-    size = `at least ${sizeText(atLeast, limit)}`;
-  } else {
-    const bytes = serializedBytes(event);
-    if (bytes === undefined || bytes <= limit) return undefined;
-    size = sizeText(bytes, limit);
+): MeasuredEvent {
+  let atLeast = 0;
+  for (const [key, value] of Object.entries(event)) {
+    if (value === undefined || typeof value === "function" || typeof value === "symbol") continue;
+    atLeast += key.length + 3 + (key === "data" ? payloadTextLength : textLength(value, 1));
   }
+  if (atLeast > 2 * limit) {
+    return {
+      payloadJson: undefined,
+      issue: sizeIssue(event, `at least ${sizeText(atLeast, limit)}`, limit, atLeast, path),
+    };
+  }
+  const payloadJson = jsonOf(event.data);
+  // The event's JSON is its metadata's with the payload's in place of a one-character one.
+  const bytes =
+    payloadJson === undefined
+      ? utf8Bytes(jsonOf(event))
+      : Buffer.byteLength(JSON.stringify({ ...event, data: 0 }), "utf8") -
+        1 +
+        Buffer.byteLength(payloadJson, "utf8");
+  if (bytes === undefined || bytes <= limit) return { payloadJson, issue: undefined };
+  return { payloadJson, issue: sizeIssue(event, sizeText(bytes, limit), limit, atLeast, path) };
+}
+
+function sizeIssue(
+  event: PreparedEvent,
+  size: string,
+  limit: number,
+  atLeast: number,
+  path: string,
+): ValidationIssue {
   return {
     path,
     message:
@@ -76,13 +111,17 @@ function textLength(value: unknown, depth: number): number {
   return total;
 }
 
-/** The UTF-8 bytes of the value's JSON, or undefined when it has none. */
-function serializedBytes(value: unknown): number | undefined {
+/** `JSON.stringify` of the value, or undefined when it has no JSON (or serializing it throws). */
+function jsonOf(value: unknown): string | undefined {
   try {
-    return Buffer.byteLength(JSON.stringify(value), "utf8");
+    return JSON.stringify(value);
   } catch {
     return undefined;
   }
+}
+
+function utf8Bytes(json: string | undefined): number | undefined {
+  return json === undefined ? undefined : Buffer.byteLength(json, "utf8");
 }
 
 /**

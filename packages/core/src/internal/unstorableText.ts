@@ -4,7 +4,7 @@ import type { ValidationIssue } from "../errors.js";
  * A NUL character, or a UTF-16 surrogate that is not half of a pair (with the
  * `u` flag a well-formed pair is one code point and does not match `\p{Cs}`).
  */
-const UNSTORABLE = /[\0\p{Cs}]/u;
+export const UNSTORABLE = /[\0\p{Cs}]/u;
 
 /**
  * Issues for every string in `value` (object keys included) that no store can
@@ -38,8 +38,8 @@ export function unstorableTextIssues(value: unknown, path = ""): ValidationIssue
  */
 const MAX_DEPTH = 512;
 
-/** The fast walk every append takes: no paths are built unless something is found. */
-function holdsUnstorableText(value: unknown, depth = 0): boolean {
+/** Whether {@link unstorableTextIssues} finds anything: a fast walk, building no paths. */
+export function holdsUnstorableText(value: unknown, depth = 0): boolean {
   if (typeof value === "string") return UNSTORABLE.test(value);
   if (typeof value === "bigint") return true;
   if (typeof value !== "object" || value === null) return false;

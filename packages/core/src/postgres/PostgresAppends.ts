@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { PreparedEvent, StoreAppendOptions, StoredEvent } from "../EventStore.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
+import { payloadJsonOf } from "../internal/payloadJson.js";
 import { type CallDeadline, lockWaitMs } from "./CallDeadline.js";
 import { COLUMNS, type EventRow, fromRow } from "./eventRows.js";
 import type { ResolvedPostgresOptions } from "./options.js";
@@ -86,7 +87,7 @@ export class PostgresAppends {
         batch.map((event) => event.at),
         batch.map((event) => event.actor),
         batch.map((event) => event.subject),
-        batch.map((event) => JSON.stringify(event.data)),
+        batch.map(payloadJsonOf),
         batch.map((event) => event.causedBy ?? null),
         String(lockWaitMs(answerMs)),
       ],

@@ -17,6 +17,7 @@ import {
   StoreError,
 } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
+import { payloadJsonOf } from "../internal/payloadJson.js";
 import { appendTurn, heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
 import { checkSchema, migrate, SQLITE_SCHEMA_VERSION } from "./migrations.js";
 import { openReadOnlyDatabase, type ReadOnlyReason, whyNotWritable } from "./readOnlyDatabase.js";
@@ -268,8 +269,10 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
       if (appendOptions.expectedHead !== undefined && appendOptions.expectedHead !== head) {
         throw concurrencyConflict(appendOptions.expectedHead, head);
       }
-      const stored = batch.map((event, index) => ({ ...event, seq: head + 1 + index }));
-      for (const event of stored) statements.insert.run(toRow(event));
+      const stored = batch.map((event, index) => {
+        statements.insert.run(toRow(event, head + 1 + index));
+        return { ...event, seq: head + 1 + index };
+      });
       if (key !== undefined && stored.length > 0) {
         statements.insertKey.run(key, appendOptions.requestHash ?? null, head + 1, stored.length);
       }
@@ -435,16 +438,16 @@ function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {
   return { sql: `SELECT ${COLUMNS} FROM events WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`, params };
 }
 
-function toRow(event: StoredEvent): EventRow {
+function toRow(event: PreparedEvent, seq: number): EventRow {
   return {
-    seq: event.seq,
+    seq,
     id: event.id,
     type: event.type,
     v: event.v,
     at: event.at,
     actor: event.actor,
     subject: event.subject,
-    data: JSON.stringify(event.data),
+    data: payloadJsonOf(event),
     caused_by: event.causedBy ?? null,
   };
 }
