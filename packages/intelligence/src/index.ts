@@ -118,6 +118,8 @@ export {
   IntelligenceService,
   type IntelligenceShape,
   makeIntelligenceShape,
+  type SkillsShape,
+  type StandardsShape,
 } from "./factory/IntelligenceService.js";
 export {
   type Factory,

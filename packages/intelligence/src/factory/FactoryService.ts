@@ -39,8 +39,8 @@ export type FactoryServices =
 
 /**
  * The open factory as an Effect service: `yield* FactoryService` gives the
- * same {@link Factory} the Promise face returns, for the parts no service
- * covers (standards' instructions, skills' listings...). Effect code reaches
+ * same {@link Factory} the Promise face returns, for code that mixes both
+ * faces or sets a part up (`factory.standards.add`). Effect code reaches
  * the parts through their services, whose errors are typed:
  * {@link AssemblyLineService}, {@link KnowledgeBaseService},
  * {@link FloorPlanService}, {@link EventLogService} and

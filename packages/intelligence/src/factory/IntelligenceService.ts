@@ -1,14 +1,17 @@
 /**
  * The intelligence operations of an open factory as an Effect service:
- * routing, context packs, skill runs, rule checks, scorecards, inboxes and
+ * routing, context packs, skills (listings, instructions, runs), standards
+ * (rules, instruction standards, checks), scorecards, inboxes and
  * automations, with typed errors.
  *
  * @module
  */
 import {
   attempt as attemptCall,
+  attemptSync,
   type FactoryError,
   isFactoryError,
+  isKernelError,
   ModelAuthError,
   type ModelError,
   ModelNotConfiguredError,
@@ -21,6 +24,8 @@ import {
   ModelUnreachableError,
   NotFoundError,
   type SchemaVersionError,
+  type ValidationError,
+  type ValidationIssue,
 } from "@software-factory/core";
 import { RemoveAllLinesError } from "@software-factory/floorplan";
 import { EmbedderError } from "@software-factory/knowledge";
@@ -30,11 +35,15 @@ import type { Notification } from "../automations/Automation.js";
 import type { InboxItem, InboxListOptions } from "../automations/Inbox.js";
 import type { AutomationFailure, AutomationRunner, RetryResult } from "../automations/startAutomations.js";
 import type { RouteCandidate } from "../router/Router.js";
-import type { Finding } from "../rules/Rule.js";
+import type { InstructionStandard } from "../rules/InstructionStandard.js";
+import type { Finding, Rule, RulePack, TargetRef } from "../rules/Rule.js";
+import type { Scorecard } from "../rules/Scorecard.js";
 import type { CheckScope } from "../rules/Standards.js";
 import type { LineScore } from "../rules/scoreLines.js";
 import { errorText, SkillFailedError } from "../skills/SkillFailedError.js";
-import type { SkillRegistry, SkillRun } from "../skills/SkillRegistry.js";
+import type { InstructionSkill } from "../skills/SkillMd.js";
+import type { SkillInfo, SkillRegistry, SkillRun } from "../skills/SkillRegistry.js";
+import type { SkillProblem, SkillsDirResult } from "../skills/skillFolders.js";
 import type { ContextPack, ContextRequest } from "./contextPack.js";
 import type { RouteInput } from "./factoryRouter.js";
 import type { Factory } from "./openFactory.js";
@@ -144,6 +153,8 @@ export interface InboxShape {
 
 /** The automations running in a factory, from Effect code (see {@link Factory.automations}). */
 export interface AutomationsShape {
+  /** Position up to which each automation has handled its events, by name (see {@link AutomationRunner.positions}); empty when no automation runs. */
+  readonly positions: Effect.Effect<Readonly<Record<string, number>>>;
   /**
    * Waits until every automation has handled every matching event up to the
    * log's head (see {@link AutomationRunner.idle}); succeeds at once when no
@@ -163,6 +174,7 @@ export interface AutomationsShape {
 /** The automations shape over a factory's runner, or over none when no automation runs. */
 function makeAutomationsShape(runner: AutomationRunner | undefined): AutomationsShape {
   return {
+    positions: Effect.sync(() => runner?.positions() ?? {}),
     idle: attempt(async () => runner?.idle()),
     failures: (automation) => attempt(async () => (runner === undefined ? [] : runner.failures(automation))),
     retry: (automation, event) =>
@@ -174,6 +186,85 @@ function makeAutomationsShape(runner: AutomationRunner | undefined): Automations
           id: automation,
         });
       }),
+  };
+}
+
+/**
+ * The factory's standards from Effect code (see {@link Factory.standards}):
+ * what they hold, and checks of one target. Checking the factory's rules is
+ * {@link IntelligenceShape.check}.
+ */
+export interface StandardsShape {
+  /** Every rule, in the order added (see {@link Standards.rules}). */
+  readonly rules: Effect.Effect<Rule<unknown, Factory>[]>;
+  /** A rule by id, `undefined` when there is none (see {@link Standards.rule}). */
+  readonly rule: (id: string) => Effect.Effect<Rule<unknown, Factory> | undefined>;
+  /** Every rule pack (see {@link Standards.packs}). */
+  readonly packs: Effect.Effect<RulePack[]>;
+  /** Kinds of target a source serves (see {@link Standards.kinds}). */
+  readonly kinds: Effect.Effect<string[]>;
+  /** Instruction standards: every one, or those that apply to one of `paths` (see {@link Standards.instructions}). */
+  readonly instructions: (paths?: readonly string[]) => Effect.Effect<InstructionStandard[]>;
+  /** Instruction files left out when they were read, each with its file and why (see {@link Standards.skipped}). */
+  readonly skipped: Effect.Effect<ValidationIssue[]>;
+  /**
+   * Checks one given target against the rules of its kind (see {@link Standards.checkTarget});
+   * a `ClosedError` when the factory closes while a rule's check is under way.
+   */
+  readonly checkTarget: (
+    kind: string,
+    target: unknown,
+    rules?: readonly Rule<unknown, Factory>[],
+  ) => Effect.Effect<Finding[], IntelligenceError>;
+  /** Lines of a target reference, none for an unknown target (see {@link Standards.linesOf}). */
+  readonly linesOf: (ref: TargetRef) => Effect.Effect<readonly string[], IntelligenceError>;
+}
+
+/**
+ * The factory's skills from Effect code (see {@link Factory.skills}): the
+ * listings and instructions. Running one is {@link IntelligenceShape.runSkill}.
+ */
+export interface SkillsShape {
+  /** Every skill that loaded, by name (see {@link SkillRegistry.list}). */
+  readonly list: Effect.Effect<SkillInfo[]>;
+  /** Skill folders that failed to load, each with its problems (see {@link SkillRegistry.problems}). */
+  readonly problems: Effect.Effect<SkillProblem[]>;
+  /**
+   * A skill's instructions as SKILL.md parts, `undefined` when no skill has the name
+   * (see {@link SkillRegistry.instructions}); a `ValidationError` naming its problems
+   * when its folder failed to load.
+   */
+  readonly instructions: (name: string) => Effect.Effect<InstructionSkill | undefined, ValidationError>;
+  /** The SKILL.md text of a skill (see {@link SkillRegistry.skillMd}); a `ValidationError` as `instructions`. */
+  readonly skillMd: (name: string) => Effect.Effect<string | undefined, ValidationError>;
+  /** Loads a skills folder again and succeeds with what it holds now (see {@link SkillRegistry.reloadInstructions}). */
+  readonly reloadInstructions: (dir: string) => Effect.Effect<SkillsDirResult>;
+}
+
+const isValidationError = isKernelError("ValidationError");
+
+/** The standards shape over a factory's standards. */
+function makeStandardsShape(standards: Factory["standards"]): StandardsShape {
+  return {
+    rules: Effect.sync(() => standards.rules()),
+    rule: (id) => Effect.sync(() => standards.rule(id)),
+    packs: Effect.sync(() => standards.packs()),
+    kinds: Effect.sync(() => standards.kinds()),
+    instructions: (paths) => Effect.sync(() => standards.instructions(paths)),
+    skipped: Effect.sync(() => standards.skipped()),
+    checkTarget: (kind, target, rules) => attempt(() => standards.checkTarget(kind, target, rules)),
+    linesOf: (ref) => attempt(() => standards.linesOf(ref)),
+  };
+}
+
+/** The skills shape over a factory's skill registry. */
+function makeSkillsShape(skills: Factory["skills"]): SkillsShape {
+  return {
+    list: Effect.sync(() => skills.list()),
+    problems: Effect.sync(() => skills.problems()),
+    instructions: (name) => attemptSync(() => skills.instructions(name), isValidationError),
+    skillMd: (name) => attemptSync(() => skills.skillMd(name), isValidationError),
+    reloadInstructions: (dir) => Effect.sync(() => skills.reloadInstructions(dir)),
   };
 }
 
@@ -228,6 +319,12 @@ export interface IntelligenceShape {
     scorecard: string,
     line: string,
   ) => Effect.Effect<string | undefined, IntelligenceError>;
+  /** The scorecards kept (see {@link Scorecards.list}). */
+  readonly scorecards: Effect.Effect<readonly Scorecard[]>;
+  /** The standards: rules, packs, instruction standards, and checks of one target. */
+  readonly standards: StandardsShape;
+  /** The skills: listings and instructions. */
+  readonly skills: SkillsShape;
   /** Operators' notifications. */
   readonly inbox: InboxShape;
   /** The automations running while the factory is open. */
@@ -245,6 +342,9 @@ export function makeIntelligenceShape(factory: Factory): IntelligenceShape {
     check: (scope) => attempt(() => factory.standards.check(scope)),
     evaluateScorecard: (scorecard, lines) => attempt(() => factory.scorecards.evaluate(scorecard, lines)),
     scorecardLevel: (scorecard, line) => attempt(() => factory.scorecards.levelOf(scorecard, line)),
+    scorecards: Effect.sync(() => factory.scorecards.list()),
+    standards: makeStandardsShape(factory.standards),
+    skills: makeSkillsShape(factory.skills),
     inbox: {
       list: (operator, options) => attempt(() => inbox.list(operator, options)),
       unreadCount: (operator) => attempt(() => inbox.unreadCount(operator)),
