@@ -1,6 +1,6 @@
 /**
  * Checks of what `resources/read` and `completion/complete` name against the
- * resources a server registered: a URI that is no URI, or that no resource or
+ * resources a server registered: a URI that is no URI, longer than any, or that no resource or
  * template of the server matches, and a template or variable to complete that
  * the server does not have, are refused naming the part and what there is,
  * where the SDK says `Resource not found: <uri>` or answers an empty
@@ -12,6 +12,12 @@ import { ResourceNotFoundError } from "@modelcontextprotocol/server";
 import { shortened } from "./internal/shortened.js";
 import { invalidParams, type RequestParams } from "./requestParams.js";
 import type { ResourceListing } from "./resourcePages.js";
+
+/**
+ * Characters of a URI that a template is matched against at most: the MCP
+ * SDK's `UriTemplate.match` throws past them, which it answers as `-32603`.
+ */
+const URI_MAX = 1_000_000;
 
 /** What precedes the first variable of a template (all of a fixed URI). */
 function literalPrefix(template: string): string {
@@ -62,6 +68,13 @@ export function checkResourceRequests(params: RequestParams, listing: ResourceLi
         },
       ]);
     }
+    if (href.length > URI_MAX)
+      throw invalidParams("resources/read", [
+        {
+          path: "uri",
+          message: `"${shortened(uri)}" is ${href.length.toLocaleString("en-US")} characters as a URI (percent-encoded); a resource's URI is at most ${URI_MAX.toLocaleString("en-US")}`,
+        },
+      ]);
     if (listing.uris.includes(href)) return;
     if (listing.templates.some((each) => each.resourceTemplate.uriTemplate.match(href) !== null)) return;
     throw noResourceAt(uri, href, listing);

@@ -95,6 +95,14 @@ describe.each([
     });
   });
 
+  it("refuses resources/read of a URI longer than the SDK matches, naming its length, where it answered -32603", async () => {
+    const uri = `factory://lines/${"é".repeat(200_000)}`;
+    expect(await refusal("resources/read", { uri })).toMatchObject({
+      code: -32602,
+      message: `resources/read request is invalid: uri: "factory://lines/${"é".repeat(64)}... (200,016 characters)" is 1,200,016 characters as a URI (percent-encoded); a resource's URI is at most 1,000,000`,
+    });
+  });
+
   it("refuses resources/read of a URI no resource has, naming the resources there", async () => {
     expect(await refusal("resources/read", { uri: "factory://lines/" })).toEqual({
       code: -32602,
