@@ -55,6 +55,7 @@ export {
   SignalResolved,
   SignalRouted,
   TraceLinked,
+  TraceRestored,
   TraceReviewed,
   WorkAdvanced,
   WorkAssigned,

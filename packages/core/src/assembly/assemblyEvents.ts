@@ -219,6 +219,23 @@ export const TraceReviewed = defineEvent(
   }),
 );
 
+/**
+ * An artifact came back to a fingerprint it had before the changes that made
+ * links downstream of it suspect (subject: the artifact id), in the same
+ * append as the `artifact.recorded` of that version. Each link whose suspicion
+ * from the artifact began at this fingerprint (a link verified against it) is
+ * no longer suspect because of the artifact; one with no other cause is clean.
+ */
+export const TraceRestored = defineEvent(
+  "trace.restored",
+  z.object({
+    /** The fingerprint the artifact is back at. */
+    fingerprint: z.string().min(1),
+    /** The artifact's version that brought it back. */
+    version: z.number().int().positive(),
+  }),
+);
+
 /** A field operator captured a customer signal (subject: the signal id). */
 export const SignalCaptured = defineEvent(
   "signal.captured",
@@ -315,6 +332,7 @@ export const assemblyEvents = [
   ArtifactRecorded,
   TraceLinked,
   TraceReviewed,
+  TraceRestored,
   SignalCaptured,
   SignalRouted,
   SignalResolved,

@@ -10,6 +10,7 @@ import {
   SignalResolved,
   SignalRouted,
   TraceLinked,
+  TraceRestored,
   TraceReviewed,
   WorkAdvanced,
   WorkAssigned,
@@ -94,6 +95,12 @@ export class AssemblyState {
   readonly #deliveryStage: string | undefined;
   /** The links the latest version of each artifact made suspect. */
   readonly #impacts = new Map<string, string[]>();
+  /**
+   * Per artifact, the links it made suspect and not reviewed since, each with
+   * the fingerprint the artifact had before the first of those changes: back
+   * at it, the artifact no longer makes the link suspect.
+   */
+  readonly #origins = new Map<string, Map<string, string>>();
 
   constructor(pipeline: PipelineConfig) {
     this.#wipStages = new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name));
@@ -116,6 +123,7 @@ export class AssemblyState {
     else if (ArtifactRecorded.is(event)) this.#recorded(event);
     else if (TraceLinked.is(event)) this.#linked(event);
     else if (TraceReviewed.is(event)) this.#reviewed(event);
+    else if (TraceRestored.is(event)) this.#restored(event);
     else if (SignalCaptured.is(event)) this.#captured(event);
     else if (SignalRouted.is(event)) this.#routed(event);
     else if (SignalResolved.is(event)) this.#resolved(event);
@@ -216,11 +224,25 @@ export class AssemblyState {
     return record === undefined ? undefined : { ...record, causes: [...record.causes] };
   }
 
-  /** Snapshots of the links an artifact's latest version made suspect (and still are). */
+  /** Snapshots of the links an artifact's latest version made suspect (and the artifact still does). */
   impactOf(artifactId: string): TraceLink[] {
+    const origins = this.#origins.get(artifactId);
     return (this.#impacts.get(artifactId) ?? []).flatMap((id) =>
-      this.#suspect.has(id) ? [this.link(id) as TraceLink] : [],
+      origins?.has(id) === true ? [this.link(id) as TraceLink] : [],
     );
+  }
+
+  /** The fingerprints an artifact had before the changes that made links suspect: back at one, it restores them. */
+  suspicionOrigins(artifactId: string): ReadonlySet<string> {
+    return new Set(this.#origins.get(artifactId)?.values());
+  }
+
+  /** Whether a change of the artifact would make a link suspect: a link to it that is not obsolete and carries suspicion. */
+  hasDependents(artifactId: string): boolean {
+    return (this.#dependents.get(artifactId) ?? []).some((id) => {
+      const link = this.links.get(id);
+      return link !== undefined && !link.obsolete && this.#propagation[link.type] !== "none";
+    });
   }
 
   /** Every suspect link, or those touching the given nodes. */
@@ -417,6 +439,9 @@ export class AssemblyState {
           link.suspect = true;
           this.#suspect.add(id);
           marked.push(id);
+          const origins = this.#origins.get(artifact.id);
+          if (origins === undefined) this.#origins.set(artifact.id, new Map([[id, from]]));
+          else if (!origins.has(id)) origins.set(id, from);
           if (policy === "transitive" && !seen.has(link.from)) {
             seen.add(link.from);
             next.push(link.from);
@@ -449,11 +474,27 @@ export class AssemblyState {
   #reviewed(event: StoredEvent<EventData<typeof TraceReviewed>>): void {
     const link = this.links.get(event.subject);
     if (link === undefined) return;
+    for (const cause of link.causes) this.#origins.get(cause.artifact)?.delete(link.id);
     link.suspect = false;
     link.causes = [];
     this.#suspect.delete(link.id);
     if (event.data.to !== undefined) link.verifiedFingerprint = event.data.to;
     if (event.data.verdict === "obsolete") link.obsolete = true;
+  }
+
+  /** Lifts the artifact's suspicion from each link it made suspect starting from the fingerprint it is back at. */
+  #restored(event: StoredEvent<EventData<typeof TraceRestored>>): void {
+    const origins = this.#origins.get(event.subject);
+    if (origins === undefined) return;
+    for (const [id, origin] of origins) {
+      const link = this.links.get(id);
+      if (origin !== event.data.fingerprint || link === undefined) continue;
+      origins.delete(id);
+      link.causes = link.causes.filter((cause) => cause.artifact !== event.subject);
+      if (link.causes.length > 0) continue;
+      link.suspect = false;
+      this.#suspect.delete(id);
+    }
   }
 
   #captured(event: StoredEvent<EventData<typeof SignalCaptured>>): void {

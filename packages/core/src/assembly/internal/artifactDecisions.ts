@@ -72,7 +72,9 @@ export function parseArtifacts(
 
 /**
  * The events recording artifacts in order, leaving out unchanged ones, and
- * for each input whether it makes a new version.
+ * for each input whether it makes a new version. A version whose fingerprint
+ * is one the artifact had before changes that made links suspect is followed
+ * by a `trace.restored` event, which lifts that suspicion from them.
  *
  * @throws ValidationError when a work item does not exist, an artifact changes kind, or a new artifact's id is a work item's or a signal's.
  */
@@ -84,7 +86,7 @@ export function artifactEvents(
   const events: NewEvent[] = [];
   const pending = new Map<
     string,
-    Pick<Artifact, "kind" | "version" | "title" | "fields" | "workItem" | "line" | "stage">
+    Pick<Artifact, "kind" | "version" | "title" | "fields" | "workItem" | "line" | "stage" | "fingerprint">
   >();
   for (const data of parsed) {
     const previous = pending.get(data.id) ?? state.artifacts.get(data.id);
@@ -108,7 +110,9 @@ export function artifactEvents(
     }
     changed.push(true);
     const version = (previous?.version ?? 0) + 1;
+    const fingerprint = fingerprintArtifact(data.title, data.fields, data.fingerprintFields);
     pending.set(data.id, {
+      fingerprint,
       kind: data.kind,
       version,
       title: data.title,
@@ -125,14 +129,35 @@ export function artifactEvents(
         title: data.title,
         fields: data.fields,
         version,
-        fingerprint: fingerprintArtifact(data.title, data.fields, data.fingerprintFields),
+        fingerprint,
         ...(workItem === undefined ? {} : { workItem }),
         ...(line === undefined ? {} : { line }),
         ...(stage === undefined ? {} : { stage }),
       },
     });
+    if (
+      previous !== undefined &&
+      previous.fingerprint !== fingerprint &&
+      restores(state, data.id, fingerprint)
+    ) {
+      events.push({ type: "trace.restored", subject: data.id, data: { fingerprint, version } });
+    }
   }
   return { events, changed };
+}
+
+/**
+ * Whether an artifact back at `fingerprint` lifts suspicion it raised: the
+ * fingerprint is one it had before changes that made links suspect and no
+ * review cleared, or the one it has in `state` (so before this batch changed
+ * it) while links depend on it. A link made suspect within the batch took
+ * the latter as its origin, and got it again after each restore.
+ */
+function restores(state: AssemblyState, id: string, fingerprint: string): boolean {
+  return (
+    state.suspicionOrigins(id).has(fingerprint) ||
+    (state.fingerprintOf(id) === fingerprint && state.hasDependents(id))
+  );
 }
 
 /**
