@@ -147,6 +147,7 @@ export class EventLog implements AsyncDisposable {
    * (a plain object), a function. What is checked is what the type's schema returned, so a
    * schema that turns a Date into an ISO string lets it through.
    * So is an event larger than the log's `maxEventBytes` (16 MiB unless opened with another) serialized.
+   * A `-0` in a payload is written, and returned, as `0`, which every store reads back (JSON has no `-0`).
    *
    * @returns the stored events with their positions, in order.
    * @throws UnknownEventTypeError when a type is not registered.
@@ -334,7 +335,7 @@ export class EventLog implements AsyncDisposable {
       problems.push(...eventFieldIssues(event, where));
       try {
         const { data, version } = this.registry.validate(event.type, event.data);
-        const ready = new CheckedEvent({
+        let ready = new CheckedEvent({
           id: newId("evt"),
           type: event.type,
           v: version,
@@ -364,6 +365,9 @@ export class EventLog implements AsyncDisposable {
             ...(unstorable.length > 0 || !scan.unkept ? unstorable : unkeptValueIssues(data, `${where}data`)),
           );
         }
+        // JSON has no -0: every store gives it back as 0, so the log writes (and returns) 0.
+        if (scan.negativeZero && payloadJson !== undefined)
+          ready = new CheckedEvent({ ...ready, data: JSON.parse(payloadJson) });
         ready.payloadJson = payloadJson;
         prepared.push(ready);
       } catch (error) {

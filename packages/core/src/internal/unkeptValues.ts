@@ -8,7 +8,7 @@ import type { ValidationIssue } from "../errors.js";
  * instance, a URL, a Buffer: read back as a plain object or a string, without
  * its prototype). `undefined` as an object member is kept out of the issues:
  * it reads back as a missing member, which optional fields treat the same.
- * `-0` reads back as `0`, which equals it.
+ * `-0` is none either: the log writes it as `0`, which every store reads back.
  *
  * Run on what the event's schema returned, so a schema that turns a Date into
  * an ISO string (`z.date().transform(...)`) passes. `path` names the value
