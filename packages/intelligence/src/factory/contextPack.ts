@@ -30,7 +30,13 @@ import {
   reserveKnowledge,
   searchKnowledge,
 } from "./contextPackKnowledge.js";
-import { fitNeighbours, packLines, requestedLines, withoutNeighbours } from "./contextPackLines.js";
+import {
+  fitNeighbours,
+  listedNeighbours,
+  packLines,
+  requestedLines,
+  withoutNeighbours,
+} from "./contextPackLines.js";
 import { contextPackMarkdown } from "./contextPackMarkdown.js";
 import { settlePack } from "./contextPackOmitted.js";
 import { packStandards } from "./contextPackStandards.js";
@@ -280,7 +286,9 @@ function complete(
  * rest (`reserveKnowledge`); then suspect links, active work and rules, then
  * the instructions of rule files, then the other knowledge, each kept while
  * the whole pack, rendered as markdown and counted by `counter`, stays within
- * the budget. Deterministic for the same state of the factory.
+ * the budget; last, more of the neighbours left out, as many as the budget
+ * the other parts left holds (their share keeps room for the other parts, it
+ * does not leave the budget unused). Deterministic for the same state of the factory.
  *
  * Paths that no line claims are listed as such (`unclaimedPaths`, and a
  * section of the markdown) with the lines and the work item: they are part of
@@ -341,7 +349,7 @@ export async function buildContextPack(
   const activeWork = [...lineIds]
     .flatMap((line) => factory.work.list({ line, state: "active" }))
     .filter((item) => item.id !== workItem?.id);
-  const neighbourCount = lines.reduce((sum, line) => sum + line.dependsOn.length + line.dependents.length, 0);
+  const neighbourCount = listedNeighbours(lines);
   /** What `pack` leaves out of what the factory has for it. */
   const omittedFrom = (pack: ContextPackContent): PackOmitted => ({
     neighbours: pack.lines.reduce(
@@ -364,12 +372,25 @@ export async function buildContextPack(
     relatedKnowledge: [],
     suspectLinks: [],
   });
+  /** `pack` with the counts of what it leaves out. */
+  const finish = (pack: ContextPackContent): ContextPackContent => ({ ...pack, omitted: omittedFrom(pack) });
   // The parts every pack keeps are fitted with the counts of everything else left out, the longest that note gets.
-  const base = (packed: ContextPack["lines"]): ContextPackContent => {
-    const pack = core(packed);
-    return { ...pack, omitted: omittedFrom(pack) };
+  const base = (packed: ContextPack["lines"]): ContextPackContent => finish(core(packed));
+  /**
+   * A settled pack that left neighbours out, with as many more of them as the
+   * budget the other parts left holds: the share neighbours were capped at
+   * keeps room for the other parts, not from them.
+   */
+  const withMoreNeighbours = (settled: { readonly pack: ContextPackContent; readonly tokens: number }) => {
+    const listed = listedNeighbours(settled.pack.lines);
+    if (settled.tokens > budget || listed === neighbourCount) return settled;
+    const measure = (packed: ContextPack["lines"]) =>
+      counter.count(contextPackMarkdown(finish({ ...settled.pack, lines: packed })));
+    const grown = fitNeighbours(lines, (packed) => measure(packed) <= budget, listed);
+    if (listedNeighbours(grown) === listed) return settled;
+    return { pack: finish({ ...settled.pack, lines: grown }), tokens: measure(grown) };
   };
-  /** The pack of `fitter` with the other parts added while they fit, and the counts of what was left out. */
+  /** The pack of `fitter` with the other parts added while they fit, then more neighbours in what is left, and the counts of what was left out. */
   const fitted = (fitter: PackFitter) => {
     // With lines, rules, active work and suspect links compete with knowledge: the best documents come first.
     if (lines.length > 0) reserveKnowledge(fitter, knowledge, budget);
@@ -381,7 +402,7 @@ export async function buildContextPack(
       standards: { ...pack.standards, instructions: list },
     }));
     fillKnowledge(fitter, knowledge, budget);
-    return settlePack(fitter.pack, (pack) => ({ ...pack, omitted: omittedFrom(pack) }), budget, counter);
+    return withMoreNeighbours(settlePack(fitter.pack, finish, budget, counter));
   };
   // Neighbours take at most their share of what the lines without them leave; the most relevant are listed first.
   const bare = base(lines.map(withoutNeighbours));

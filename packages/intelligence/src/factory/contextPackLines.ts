@@ -65,6 +65,11 @@ export function packLines(factory: Factory, lineIds: ReadonlySet<string>): Conte
   }));
 }
 
+/** How many neighbours the pack's lines list (those left out are counted apart). */
+export function listedNeighbours(lines: ContextPack["lines"]): number {
+  return lines.reduce((sum, line) => sum + line.dependsOn.length + line.dependents.length, 0);
+}
+
 /** A pack line with its neighbours left out and counted. */
 export function withoutNeighbours(packed: PackLine): PackLine {
   return keepingNeighbours(packed, new Set());
@@ -101,11 +106,13 @@ function keepingNeighbours(packed: PackLine, kept: ReadonlySet<PackNeighbour>): 
  * first: the lines they depend on before those that depend on them, then
  * dependencies through an api, data or events (which carry a contract), then
  * by line id; the others are counted in `neighboursOmitted`. `fits` is asked
- * some log2(neighbours) times and should grow false with more neighbours.
+ * some log2(neighbours) times and should grow false with more neighbours;
+ * `fitting` of them (the most relevant) are known to fit already (none by default).
  */
 export function fitNeighbours(
   lines: ContextPack["lines"],
   fits: (lines: ContextPack["lines"]) => boolean,
+  fitting = 0,
 ): ContextPack["lines"] {
   const ranked: RankedNeighbour[] = lines.flatMap((packed, line) => [
     ...packed.dependsOn.map((neighbour) => ({ line, side: "dependsOn" as const, neighbour })),
@@ -127,8 +134,8 @@ export function fitNeighbours(
     return lines.map((packed) => keepingNeighbours(packed, kept));
   };
   if (fits(lines)) return lines;
-  // The largest count that fits, by bisection: low always fits (none is the caller's floor), high never does.
-  let low = 0;
+  // The largest count that fits, by bisection: low always fits (`fitting` is the caller's floor), high never does.
+  let low = fitting;
   let high = ranked.length;
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);

@@ -100,6 +100,19 @@ describe("the shares of a context pack's budget", () => {
     );
   });
 
+  it("let the neighbours use the budget the other parts leave", async () => {
+    const factory = await popularLine();
+
+    const pack = await factory.context({ line: "auth", budgetTokens: 1500 });
+
+    // Nothing else competes: capped at 40 % of the budget, the neighbours left 871 of 1,500 tokens unused (52 listed, up to user-023).
+    expect(pack.tokens).toBeLessThanOrEqual(1500);
+    expect(pack.tokens).toBeGreaterThan(1400);
+    const listed = pack.lines[0]?.dependents ?? [];
+    expect(listed.map((next) => next.line)).toContain("user-100");
+    expect(pack.omitted.neighbours).toBe(300 - listed.length);
+  });
+
   it("are the same for the same factory", async () => {
     const { factory, item } = await busyLine();
     const popular = await popularLine();
