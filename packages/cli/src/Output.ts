@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { whyNotWritten } from "./exportFiles.js";
 import { printable } from "./printable.js";
 
 /**
@@ -19,6 +20,22 @@ export class OutputClosedError extends Error {
 }
 
 /**
+ * Standard output could not be written (`factory floorplan --json > out.json`
+ * on a full disk): what the command printed is incomplete, so it fails with
+ * `E_WRITE` and the reason in words, not a stack trace.
+ */
+export class OutputWriteError extends Error {
+  /** Stable code for programs to match on. */
+  readonly code = "E_WRITE";
+  /** Tag, as on the SDK's other errors. */
+  readonly _tag = "OutputWriteError";
+
+  constructor(cause: unknown) {
+    super(`cannot write standard output: ${whyNotWritten(cause)}`, { cause });
+  }
+}
+
+/**
  * Where the CLI writes, and whether it may use colour and progress.
  *
  * Every human-readable line goes through {@link printable}: control characters
@@ -31,12 +48,14 @@ export interface Output {
    * Writes a line to standard output, control characters shown escaped.
    *
    * @throws OutputClosedError once standard output was closed by its reader.
+   * @throws OutputWriteError when standard output cannot be written (a full disk).
    */
   line(text?: string): void;
   /**
    * Writes a value as indented JSON to standard output.
    *
    * @throws OutputClosedError once standard output was closed by its reader.
+   * @throws OutputWriteError when standard output cannot be written (a full disk).
    */
   json(value: unknown): void;
   /** Writes a line to standard error, control characters shown escaped (nothing once standard error is closed). */
@@ -95,14 +114,20 @@ export interface OutputStreams {
  * A stream its reader closed (`EPIPE`) is not an error of the command: the
  * failed write is absorbed, later lines to standard output throw
  * {@link OutputClosedError} so the command stops, and lines to standard error
- * are dropped.
+ * are dropped. A write to standard output that fails otherwise (`ENOSPC`)
+ * throws {@link OutputWriteError}; standard error's failures drop its lines.
  */
 export function createOutput(streams: OutputStreams = process, options: { color?: boolean } = {}): Output {
   const stdout = watchClosed(streams.stdout);
   const stderr = watchClosed(streams.stderr);
   const write = (text: string) => {
+    const failedBefore = stdout.failure();
+    if (failedBefore !== undefined) throw new OutputWriteError(failedBefore);
     if (stdout.closed()) throw new OutputClosedError("standard output was closed by its reader");
     streams.stdout.write(text);
+    // A file or pipe is written synchronously: its failure is known now, its `error` event a tick later.
+    const failed = stdout.failure();
+    if (failed !== undefined) throw new OutputWriteError(failed);
   };
   const env = streams.env ?? process.env;
   const colour =
@@ -158,21 +183,34 @@ function rememberStyled(styled: Set<string>, text: string): void {
   if (styled.size > STYLED_KEPT) styled.delete(styled.values().next().value as string);
 }
 
+/** Whether a stream error says its reader went away (rather than that the write failed). */
+function isClosedError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null | undefined)?.code;
+  return code === "EPIPE" || code === "ERR_STREAM_DESTROYED";
+}
+
 /**
- * Listens for a stream's reader going away. The first write after that fails
- * with `EPIPE`: the stream is marked errored at once, and its `error` event,
- * which comes a tick later, is absorbed here so it does not crash the process.
+ * Listens for a stream's reader going away, or its writes failing. The first
+ * write after that fails (`EPIPE`, `ENOSPC`): the stream is marked errored at
+ * once, and its `error` event, which comes a tick later, is absorbed here so
+ * it does not crash the process.
  */
-function watchClosed(stream: NodeJS.WritableStream): { closed(): boolean } {
+function watchClosed(stream: NodeJS.WritableStream): { closed(): boolean; failure(): unknown } {
   let closed = false;
+  let failed: unknown;
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") closed = true;
-    else throw error;
+    if (isClosedError(error)) closed = true;
+    else failed ??= error;
   });
+  const state = stream as { destroyed?: boolean; errored?: unknown };
+  const failure = () =>
+    failed ??
+    (state.errored !== undefined && state.errored !== null && !isClosedError(state.errored)
+      ? state.errored
+      : undefined);
   return {
-    closed: () => {
-      const state = stream as { destroyed?: boolean; errored?: unknown };
-      return closed || state.destroyed === true || (state.errored !== undefined && state.errored !== null);
-    },
+    closed: () =>
+      closed || state.destroyed === true || (state.errored !== undefined && state.errored !== null),
+    failure,
   };
 }

@@ -18,6 +18,7 @@ export {
   type Output,
   OutputClosedError,
   type OutputStreams,
+  OutputWriteError,
   type StyleName,
 } from "./Output.js";
 export { printable } from "./printable.js";
