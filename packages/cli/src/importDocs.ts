@@ -26,8 +26,10 @@ import {
   type KnowledgeBase,
   type KnowledgeDocument,
   markdownFiles,
+  moveRenamedFiles,
   parseDecisionRecord,
   parseFrontMatter,
+  type RenameText,
 } from "@software-factory/knowledge";
 import { z } from "zod";
 
@@ -122,7 +124,15 @@ const DecisionFrontMatterSchema = z
  * is this folder's and is retracted once the file's decision is recorded
  * (counted in `moved`). A decision whose file is gone, or is no longer a
  * decision record and imported as a note, is retracted (counted in
- * `retracted`); one whose file failed to import is kept.
+ * `retracted`); one whose file failed to import is kept. A decision record
+ * renamed since the last import (`git mv adr-1.md 0001-retries.md`) keeps
+ * its decision, with its id, links, lines and history, by the rules of the
+ * notes (see `importMarkdownFolder`): a decision whose file is gone moves to
+ * the one new decision record with its title and decision, or failing that
+ * with 80 % of the lines of its decision fields (the options, which are not
+ * read from the file, left out), and is revised if the text changed; it is
+ * listed in `renamed` with the notes. A record moved to another folder is no
+ * rename: that folder has its own system.
  * {@link ImportDocsOptions.system} names the systems instead.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) when `folder` does not exist or is not a folder.
@@ -164,11 +174,19 @@ export async function importDocs(
     byPath: name === undefined ? folderPathSourceSystem("decisions", root) : decisionSystem,
     legacy: name === undefined ? `decisions:${basename(root)}` : decisionSystem,
   };
+  const renamed = await moveRenamedDecisions(
+    knowledge,
+    decisionSystem,
+    root,
+    files,
+    decisionFiles,
+    options.actor,
+  );
   let decisions = 0;
   let moved = report.moved;
   const failed = new Set(report.problems.map((problem) => problem.item));
   const possiblyStale = [...report.possiblyStale];
-  const warnings = [...report.warnings];
+  const warnings = [...report.warnings, ...renamed.warnings];
   for (const uri of decisionFiles) {
     try {
       const recorded = await recordDecisionFile(knowledge, systems, root, uri, options.actor);
@@ -202,6 +220,7 @@ export async function importDocs(
     decisions,
     moved,
     possiblyStale,
+    renamed: [...report.renamed, ...renamed.renamed],
     ...(unknown.files.length === 0
       ? {}
       : { unknownLines: { lines: [...unknown.lines].sort(), files: unknown.files.sort() } }),
@@ -303,20 +322,10 @@ async function recordDecisionFile(
   fromPath: boolean;
 }> {
   const system = systems.current;
-  const file = parseFrontMatter(readFileSync(join(root, uri), "utf8"));
-  const front = frontMatterFields(file, DecisionFrontMatterSchema);
-  const record = parseDecisionRecord(file.data, file.body);
-  if (record.missingDecision) throw new Error("a decision record needs a `## Decision` section");
-  const title = front.title ?? /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ?? basename(uri, ".md");
+  const { front, title, decision: read } = readDecisionFile(root, uri);
   const earlier = await earlierDecision(knowledge, systems, uri);
-  const decision: Decision = {
-    status: front.status,
-    context: record.missingContext ? title : record.decision.context,
-    // Options are not read from the file; those recorded on the decision since stay.
-    options: earlier?.document.decision?.options ?? [],
-    decision: record.decision.decision,
-    consequences: record.decision.consequences,
-  };
+  // Options are not read from the file; those recorded on the decision since stay.
+  const decision: Decision = { ...read, options: earlier?.document.decision?.options ?? [] };
   const { outcome, document } = await knowledge.captureOrRevise(
     {
       kind: "decision",
@@ -347,6 +356,74 @@ async function recordDecisionFile(
   }
   await knowledge.retract(legacy.id, reason, moving);
   return { outcome, former: "moved", fromPath };
+}
+
+/**
+ * A decision record's front matter, title and decision fields as recorded,
+ * without options (they are not read from the file).
+ *
+ * @throws FrontMatterError for bad front matter; Error when the record has no decision section.
+ */
+function readDecisionFile(
+  root: string,
+  uri: string,
+): { front: z.infer<typeof DecisionFrontMatterSchema>; title: string; decision: Decision } {
+  const file = parseFrontMatter(readFileSync(join(root, uri), "utf8"));
+  const front = frontMatterFields(file, DecisionFrontMatterSchema);
+  const record = parseDecisionRecord(file.data, file.body);
+  if (record.missingDecision) throw new Error("a decision record needs a `## Decision` section");
+  const title = front.title ?? /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ?? basename(uri, ".md");
+  return {
+    front,
+    title,
+    decision: {
+      status: front.status,
+      context: record.missingContext ? title : record.decision.context,
+      options: [],
+      decision: record.decision.decision,
+      consequences: record.decision.consequences,
+    },
+  };
+}
+
+/**
+ * Moves the decision of each decision record renamed since the last import
+ * to its new file, by the pairing rules of the notes (`moveRenamedFiles`):
+ * a decision and a file compare by title and the markdown of the decision
+ * fields without options, as options are not read from the file. A file
+ * that is no decision record, or one that fails to read, is no candidate;
+ * a decision whose file is still there (a decision no longer) is not moved.
+ */
+async function moveRenamedDecisions(
+  knowledge: KnowledgeBase,
+  system: string,
+  root: string,
+  files: ReadonlySet<string>,
+  decisionFiles: ReadonlySet<string>,
+  actor: string | undefined,
+): ReturnType<typeof moveRenamedFiles> {
+  const read = (uri: string): RenameText | undefined => {
+    try {
+      const { title, decision } = readDecisionFile(root, uri);
+      return { title, body: decisionMarkdown(decision) };
+    } catch {
+      return undefined; // The import reports it.
+    }
+  };
+  const readers = [...files].map((uri): [string, () => RenameText | undefined] => [
+    uri,
+    () => (decisionFiles.has(uri) ? read(uri) : undefined),
+  ]);
+  return moveRenamedFiles(knowledge, system, new Map(readers), {
+    ...(actor === undefined ? {} : { actor }),
+    textOf: (document) => ({
+      title: document.title,
+      body:
+        document.decision === undefined
+          ? document.body
+          : decisionMarkdown({ ...document.decision, options: [] }),
+    }),
+  });
 }
 
 /** A decision recorded for a file under the legacy system that is kept: the file, the decision's document id, the legacy system. */

@@ -72,6 +72,12 @@ export {
   markdownSections,
   sectionNamed,
 } from "./importers/markdownSections.js";
+export {
+  type MovedFiles,
+  type MoveRenamedFilesOptions,
+  moveRenamedFiles,
+  type RenameText,
+} from "./importers/moveRenamedFiles.js";
 export type { ImportProblem, ImportProgress, ImportReport } from "./importers/progress.js";
 export { RENAME_SIMILARITY, type RenamedFile } from "./importers/renamedFiles.js";
 export {

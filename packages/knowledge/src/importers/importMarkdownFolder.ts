@@ -8,7 +8,6 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import { decodeText, NotFoundError, ValidationError, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
-import { DocumentRetractedError } from "../errors.js";
 import { inUserWords } from "../internal/issueWords.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { DocumentKindSchema, SourceSchema } from "../schemas.js";
@@ -22,8 +21,9 @@ import {
   frontMatterFields,
   parseFrontMatter,
 } from "./frontMatter.js";
+import { moveRenamedFiles, type RenameText } from "./moveRenamedFiles.js";
 import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js";
-import { type RenamedFile, renamedFiles } from "./renamedFiles.js";
+import type { RenamedFile } from "./renamedFiles.js";
 
 /** Options of {@link importMarkdownFolder}. */
 export interface ImportMarkdownFolderOptions {
@@ -125,6 +125,11 @@ const FrontMatterSchema = z
  * file and is revised if the text changed. Any other
  * new file is a new document; one that fits several removed files, or that
  * a removed file fits along with another new file, is said in a warning.
+ * A file of kind `decision` is never taken as a renamed note (the import
+ * refuses it). Only the folder's own system is searched
+ * ({@link moveRenamedFiles}): a file moved to another imported folder is no
+ * rename, its document is retracted here and the other folder's import
+ * captures a new one.
  * Safe to run again after an interruption, and while other
  * processes import the same folder: each file stays one document
  * ({@link KnowledgeBase.captureOrRevise}).
@@ -184,7 +189,7 @@ export async function importMarkdownFolder(
         : "skipped: a symbolic link (links are not followed: copy the file into the folder instead)",
   }));
   const actor = options.actor === undefined ? {} : { actor: options.actor };
-  const renamed = await moveRenamedFiles(knowledge, system, root, files, actor, warnings);
+  const renamed = await moveRenamedNotes(knowledge, system, root, files, options, warnings);
   const seen = new Set<string>();
   for (const [done, file] of files.entries()) {
     const uri = relative(root, file).split(sep).join("/");
@@ -236,65 +241,42 @@ export async function importMarkdownFolder(
 }
 
 /**
- * Finds the files renamed since the last import (`renamedFiles`: the
- * live documents of `system` whose file is gone, against the files no live
- * document has) and moves each one's document to its new file. A move
- * refused (another process captured the new file meanwhile) is no rename,
- * said in a warning; ambiguous pairs are warned about too.
+ * Moves the document of each file renamed since the last import to its new
+ * file ({@link moveRenamedFiles}). A file is a candidate when the import
+ * would record it: UTF-8 text with readable front matter, a body, and a
+ * kind other than `decision` (a decision record is no note: the import
+ * refuses it, and `factory import docs` pairs decisions on their own).
  */
-async function moveRenamedFiles(
+async function moveRenamedNotes(
   knowledge: KnowledgeBase,
   system: string,
   root: string,
   files: readonly string[],
-  actor: { actor?: string },
+  options: ImportMarkdownFolderOptions,
   warnings: ImportProblem[],
-): Promise<RenamedFile[]> {
-  const uris = new Map(files.map((file) => [relative(root, file).split(sep).join("/"), file]));
-  const live = (await knowledge.fromSystem(system)).filter((document) => document.retracted === undefined);
-  const gone = live.flatMap((document) => {
-    const uri = document.source.uri;
-    return uri === undefined || uris.has(uri)
-      ? []
-      : [{ id: document.id, uri, title: document.title, body: document.body }];
+): Promise<readonly RenamedFile[]> {
+  const readers = files.map((file): [string, () => RenameText | undefined] => {
+    const uri = relative(root, file).split(sep).join("/");
+    return [
+      uri,
+      () => {
+        const text = readText(file);
+        if (typeof text !== "string") return undefined;
+        try {
+          const { front, title, body } = readMarkdown(text, uri);
+          const recorded = body.trim() !== "" && (front.kind ?? options.kind) !== "decision";
+          return recorded ? { title, body } : undefined;
+        } catch {
+          return undefined; // Bad front matter: the import reports it.
+        }
+      },
+    ];
   });
-  if (gone.length === 0) return [];
-  const held = new Set(live.map((document) => document.source.uri));
-  const arrived = [...uris].flatMap(([uri, file]) => {
-    if (held.has(uri)) return [];
-    const text = readText(file);
-    if (typeof text !== "string") return [];
-    try {
-      const { title, body } = readMarkdown(text, uri);
-      // An empty file is no rename of anything: the import reports it.
-      return body.trim() === "" ? [] : [{ uri, title, body }];
-    } catch {
-      return []; // Bad front matter: the import reports it.
-    }
+  const moved = await moveRenamedFiles(knowledge, system, new Map(readers), {
+    ...(options.actor === undefined ? {} : { actor: options.actor }),
   });
-  const { renamed, ambiguous } = renamedFiles(gone, arrived);
-  for (const { item, candidates } of ambiguous)
-    warnings.push({
-      item,
-      message: `not taken as a rename: more than one file fits (${candidates.join(", ")}), so it is imported as a new document and a removed file's document is retracted`,
-    });
-  const moved: RenamedFile[] = [];
-  for (const rename of renamed) {
-    try {
-      await knowledge.move(rename.id, rename.to, {
-        ...actor,
-        reason: `${rename.from} was renamed to ${rename.to}`,
-      });
-      moved.push(rename);
-    } catch (error) {
-      if (!(error instanceof ValidationError || error instanceof DocumentRetractedError)) throw error;
-      warnings.push({
-        item: rename.to,
-        message: `not taken as a rename of ${rename.from}: ${error.message}`,
-      });
-    }
-  }
-  return moved;
+  warnings.push(...moved.warnings);
+  return moved.renamed;
 }
 
 /** The live documents of the systems (each once) whose file is not among the folder's files `seen`. */
