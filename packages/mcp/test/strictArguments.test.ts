@@ -64,6 +64,21 @@ describe("arguments a tool does not take", () => {
   });
 });
 
+describe("an empty filter list", () => {
+  it("is refused by the knowledge reads, naming it, where it answered no document", async () => {
+    const empty = (what: string) =>
+      `give at least one ${what}, or leave the filter out for every document (an empty list matches none)`;
+    expect(await refused("search_knowledge", { query: "payments", kinds: [], tags: [] })).toBe(
+      `E_VALIDATION: search_knowledge input is invalid: kinds: ${empty("kind")}; tags: ${empty("tag")}`,
+    );
+    expect(await refused("list_knowledge", { lines: [] })).toBe(
+      `E_VALIDATION: list_knowledge input is invalid: lines: ${empty("line")}`,
+    );
+    const found = await call("search_knowledge", { query: "payments", kinds: ["decision"] });
+    expect(found.structuredContent?.hits).toMatchObject([{ title: "Retry failed payments three times" }]);
+  });
+});
+
 describe("filter values the factory does not know", () => {
   it("are E_NOT_FOUND errors naming the value and the argument, never an empty answer", async () => {
     expect(await refused("list_work", { line: "ghost" })).toBe(

@@ -37,6 +37,20 @@ import {
   SEARCH_QUERY_MAX,
 } from "./shared.js";
 
+/**
+ * A filter of documents by a list of values: optional, and when given, not
+ * empty, since an empty list would match no document and answer nothing where
+ * the caller most likely meant no filter.
+ */
+const filterList = <Item extends z.ZodType>(item: Item, what: string) =>
+  z
+    .array(item)
+    .min(
+      1,
+      `give at least one ${what}, or leave the filter out for every document (an empty list matches none)`,
+    )
+    .optional();
+
 /** `search_knowledge`: hybrid search over the knowledge base, paged and within a token budget. */
 export const searchKnowledge = defineTool({
   name: "search_knowledge",
@@ -47,12 +61,11 @@ export const searchKnowledge = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
     query: filledText(SEARCH_QUERY_MAX).describe("What you want to know, in words or identifiers"),
-    kinds: z.array(DocumentKindSchema).optional().describe("Only documents of these kinds"),
-    lines: z
-      .array(z.string().min(1).max(ID_MAX))
-      .optional()
-      .describe("Only documents linked to these lines (factory://floorplan lists them)"),
-    tags: z.array(z.string().min(1)).optional().describe("Only documents with at least one of these tags"),
+    kinds: filterList(DocumentKindSchema, "kind").describe("Only documents of these kinds"),
+    lines: filterList(z.string().min(1).max(ID_MAX), "line").describe(
+      "Only documents linked to these lines (factory://floorplan lists them)",
+    ),
+    tags: filterList(z.string().min(1), "tag").describe("Only documents with at least one of these tags"),
     asOf: Instant()
       .optional()
       .describe("Only what was in force at this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)"),
@@ -190,12 +203,11 @@ export const listKnowledge = defineTool({
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
-    kinds: z.array(DocumentKindSchema).optional().describe("Only documents of these kinds"),
-    lines: z
-      .array(z.string().min(1).max(ID_MAX))
-      .optional()
-      .describe("Only documents linked to these lines (factory://floorplan lists them)"),
-    tags: z.array(z.string().min(1)).optional().describe("Only documents with at least one of these tags"),
+    kinds: filterList(DocumentKindSchema, "kind").describe("Only documents of these kinds"),
+    lines: filterList(z.string().min(1).max(ID_MAX), "line").describe(
+      "Only documents linked to these lines (factory://floorplan lists them)",
+    ),
+    tags: filterList(z.string().min(1), "tag").describe("Only documents with at least one of these tags"),
     current: z
       .boolean()
       .default(true)
