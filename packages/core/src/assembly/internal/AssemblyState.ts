@@ -88,6 +88,8 @@ export class AssemblyState {
   readonly #dependents = new Map<string, string[]>();
   /** Links by their downstream end (`from`): what a node depends on. */
   readonly #dependencies = new Map<string, string[]>();
+  /** Links by their ends and type, in the order they were made: a relink finds its link without reading the others. */
+  readonly #byEnds = new Map<string, string[]>();
   readonly #suspect = new Set<string>();
   readonly #wip = new Map<string, number>();
   readonly #wipStages: ReadonlySet<string>;
@@ -255,6 +257,14 @@ export class AssemblyState {
       out.push({ ...record, causes: [...record.causes] });
     }
     return out;
+  }
+
+  /** The first link from `from` to `to` of this type that is not obsolete, if any. */
+  liveLink(from: string, to: string, type: string): TraceLink | undefined {
+    const id = (this.#byEnds.get(endsKey(from, to, type)) ?? []).find(
+      (candidate) => this.links.get(candidate)?.obsolete === false,
+    );
+    return id === undefined ? undefined : this.link(id);
   }
 
   /** Links with this node at either end. */
@@ -469,6 +479,7 @@ export class AssemblyState {
     this.links.set(link.id, link);
     push(this.#dependencies, link.from, link.id);
     push(this.#dependents, link.to, link.id);
+    push(this.#byEnds, endsKey(link.from, link.to, link.type), link.id);
   }
 
   #reviewed(event: StoredEvent<EventData<typeof TraceReviewed>>): void {
@@ -531,6 +542,11 @@ export class AssemblyState {
     if (signal !== undefined && signal.resolvedAt === undefined)
       signal.resolvedAt = notBefore(event.at, signal.capturedAt);
   }
+}
+
+/** The key of a link's ends and type in the index relinks read. */
+function endsKey(from: string, to: string, type: string): string {
+  return JSON.stringify([from, to, type]);
 }
 
 function push(index: Map<string, string[]>, key: string, value: string): void {

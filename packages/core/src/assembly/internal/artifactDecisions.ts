@@ -195,14 +195,7 @@ export function linkEvents(
       }
     }
     const pair = JSON.stringify([data.from, data.to, data.type]);
-    const existing =
-      made.get(pair) ??
-      state
-        .linksOf(data.from)
-        .find(
-          (link) =>
-            link.from === data.from && link.to === data.to && link.type === data.type && !link.obsolete,
-        )?.id;
+    const existing = made.get(pair) ?? state.liveLink(data.from, data.to, data.type)?.id;
     if (existing !== undefined) return existing;
     const id = fresh[index] as string;
     const fingerprint = state.fingerprintOf(data.to);
