@@ -11,7 +11,7 @@
 import type { z } from "zod";
 import { canonicalJson } from "../../canonicalJson.js";
 import type { NewEvent } from "../../EventLog.js";
-import { NotFoundError, ValidationError } from "../../errors.js";
+import { NotFoundError, ValidationError, type ValidationIssue } from "../../errors.js";
 import { newId } from "../../ids.js";
 import { unkeptValueIssues } from "../../internal/unkeptValues.js";
 import { unstorableTextIssues } from "../../internal/unstorableText.js";
@@ -26,6 +26,7 @@ import {
 } from "../inputs.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { invalid, unknownStage } from "./checks.js";
+import { prototypeKeyIssues } from "./prototypeKeys.js";
 import { quotedId } from "./quotedId.js";
 
 /** An artifact input, parsed, with its id chosen. */
@@ -50,23 +51,28 @@ export function parseArtifacts(
   if (!Array.isArray(inputs)) throw invalid("artifacts", "(root)", "expected a list of artifact inputs");
   return inputs.map((input, index) => {
     const subject = inputs.length === 1 ? "artifact" : `artifacts[${index}]`;
+    // Before parsing, which drops a top-level `__proto__` key without a word.
+    throwIfAny(subject, prototypeKeyIssues((input as { fields?: unknown } | undefined)?.fields, "fields"));
     const data = parseInput(RecordArtifactInputSchema, input, subject);
     if (data.stage !== undefined && !stages.includes(data.stage)) {
       throw invalid(subject, "stage", unknownStage(data.stage, stages));
     }
-    const unstorable = [
+    throwIfAny(subject, [
       ...unstorableTextIssues(data.fields, "fields"),
       ...unkeptValueIssues(data.fields, "fields"),
-    ];
-    if (unstorable.length > 0) {
-      throw new ValidationError({
-        message: `${subject} is invalid: ${unstorable.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
-        issues: unstorable,
-      });
-    }
+    ]);
     const evidence = EVIDENCE_SCHEMAS[data.kind];
     if (evidence !== undefined) parseInput(evidence, data.fields, `artifact fields of kind ${data.kind}`);
     return { ...data, id: data.id ?? newId("art") };
+  });
+}
+
+/** Throws a ValidationError listing the issues of an input, if it has any. */
+function throwIfAny(subject: string, issues: readonly ValidationIssue[]): void {
+  if (issues.length === 0) return;
+  throw new ValidationError({
+    message: `${subject} is invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
+    issues,
   });
 }
 

@@ -1,0 +1,44 @@
+import { ValidationError } from "@software-factory/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+
+let factory: TestFactory;
+afterEach(async () => {
+  await factory?.close();
+});
+
+/** The error a call fails with; fails the test when it resolves. */
+async function failure(call: () => Promise<unknown>): Promise<unknown> {
+  return call().then(
+    () => expect.fail("the call should have failed"),
+    (thrown: unknown) => thrown,
+  );
+}
+
+const message = 'a key named "__proto__" is not kept (JavaScript reads it as the prototype); rename it';
+
+describe("artifact fields parsed from JSON with a __proto__ key", () => {
+  it("are refused naming the key, at the top or deeper, and nothing is written", async () => {
+    factory = await openTestFactory();
+    const { line, log } = factory;
+    const head = await log.head();
+    const top = JSON.parse('{"__proto__": {"owner": "payments"}, "body": "Pay by link"}');
+    const error = await failure(() =>
+      line.recordArtifact({ id: "REQ-1", kind: "requirement", title: "Pay", fields: top }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toBe(`artifact is invalid: fields.__proto__: ${message}`);
+
+    const deep = JSON.parse('{"body": "Pay", "criteria": [{"__proto__": {"max": 24}}]}');
+    const nested = await failure(() =>
+      line.recordArtifacts([
+        { id: "REQ-1", kind: "requirement", title: "Pay", fields: { body: "Pay" } },
+        { id: "REQ-2", kind: "requirement", title: "Pay", fields: deep },
+      ]),
+    );
+    expect((nested as ValidationError).message).toBe(
+      `artifacts[1] is invalid: fields.criteria[0].__proto__: ${message}`,
+    );
+    expect(await log.head()).toEqual(head);
+  });
+});
