@@ -35,6 +35,7 @@ import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
 import { addHelpCommands } from "./helpCommand.js";
 import { createOutput, type Output, OutputClosedError } from "./Output.js";
+import { refuseOptionsAsValues } from "./optionValues.js";
 import { checkRequiredOptionsLast } from "./requiredOptions.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
 
@@ -256,6 +257,8 @@ export function createProgram(context: CliContext): Command {
   addHelpCommands(program);
   // A mistyped required flag is told as the typo ("Did you mean --line?"), not as the flag missing.
   checkRequiredOptionsLast(program);
+  // A forgotten value does not swallow the next flag (`--source --customer x`).
+  refuseOptionsAsValues(program);
   return program;
 }
 
