@@ -185,7 +185,8 @@ export class EventLog implements AsyncDisposable {
    * Events stored at an older version of a type defined with `upcast` steps
    * come in its current shape (see `defineEvent`).
    *
-   * @throws ValidationError naming each malformed or unknown field of the query (a negative `limit`, `subjects` not a list).
+   * @throws ValidationError naming each malformed or unknown field of the query (a negative `limit`, `subjects` not a list),
+   *   or an event whose upcast steps returned a payload its type's schema refuses (see `EventRegistry.upcast`).
    * @example
    * ```ts
    * const page = await log.read({ after: 0, limit: 100, types: ["line.added"] });
@@ -203,7 +204,8 @@ export class EventLog implements AsyncDisposable {
    * come in its current shape (see `defineEvent`).
    *
    * @throws ValidationError (when iteration starts) naming each malformed or unknown field of the query
-   *   (`pageSize` not a positive integer, `types` not a list).
+   *   (`pageSize` not a positive integer, `types` not a list); while it goes on, naming an event whose upcast
+   *   steps returned a payload its type's schema refuses (see `EventRegistry.upcast`).
    */
   async *readAll(
     query: Omit<ReadQuery, "limit"> & { readonly pageSize?: number } = {},

@@ -55,9 +55,11 @@ export type EventData<Definition> =
  *
  * When the payload changes shape, bump `version` and give `upcast` steps from
  * every older version, so events written before are read in the new shape.
- * A step's result is not validated against the schema; a step that throws
- * fails the read with its error (a subscription reports it as a failing read
- * and retries).
+ * The steps' result is parsed by the schema, as a payload appended now is, and
+ * read as the schema returns it (defaults filled in, unknown keys dropped); a
+ * result the schema refuses fails the read with a ValidationError naming the
+ * type, the version stepped from and each bad field, and a step that throws
+ * fails it with its error (a subscription reports either as a failing read and retries).
  *
  * @throws ValidationError (path `type`, `schema`, `version` or `upcast`) when the type is not
  *   dotted words starting lowercase (`line.added`), the schema is no zod schema
@@ -163,9 +165,14 @@ export class EventRegistry {
 
   /**
    * The event as its type's current version reads it: its payload passed
-   * through the type's upcast steps from the version it was stored at, and
-   * `v` the current version. Any other event (an unknown type, one stored at
-   * the current version, a type without upcast steps) is returned as it is.
+   * through the type's upcast steps from the version it was stored at and
+   * parsed by the type's schema, and `v` the current version. Any other event
+   * (an unknown type, one stored at the current version, a type without
+   * upcast steps) is returned as it is.
+   *
+   * @throws ValidationError when the schema refuses what the steps returned, naming the type, the event's
+   *   position, the version stepped from and each bad field (`event "line.added" at position 3, upcast from
+   *   version 1 to 3, is invalid: data.owner: ...`).
    */
   upcast(event: StoredEvent): StoredEvent {
     const definition = this.#definitions.get(event.type);
@@ -176,7 +183,14 @@ export class EventRegistry {
       const step = steps[version];
       if (step !== undefined) data = step(data);
     }
-    return { ...event, v: definition.version, data };
+    const parsed = definition.schema.safeParse(data);
+    if (!parsed.success) {
+      throw validationErrorFromZod(parsed.error.issues, {
+        subject: `event "${event.type}" at position ${event.seq}, upcast from version ${event.v} to ${definition.version},`,
+        pathPrefix: "data",
+      });
+    }
+    return { ...event, v: definition.version, data: parsed.data };
   }
 
   /**

@@ -110,6 +110,47 @@ describe("upcasting events stored at an older version", () => {
     }
   });
 
+  it("reads the steps' result as the current schema parses it, defaults filled in", async () => {
+    const path = dbPath();
+    await append(path, LineAddedV1, "line_checkout", { name: "Checkout" });
+    const WithDefault = defineEvent(
+      "line.added",
+      z.object({ title: z.string(), owner: z.string().nullable().default(null) }),
+      { version: 2, upcast: { 1: (old: { name: string }) => ({ title: old.name }) } },
+    );
+    await using log = await openEventLog({ path, events: [WithDefault] });
+    expect((await log.read()).map((event) => [event.v, event.data])).toEqual([
+      [2, { title: "Checkout", owner: null }],
+    ]);
+  });
+
+  it("fails the read with a ValidationError naming the type, the version stepped from and the field when a step returns what the schema refuses", async () => {
+    const path = dbPath();
+    await append(path, LineAddedV1, "line_checkout", { name: "Checkout" });
+    // Step 2 forgets the owner that version 3 requires.
+    const Forgetful = defineEvent(
+      "line.added",
+      z.object({ title: z.string(), owner: z.string().nullable() }),
+      {
+        version: 3,
+        upcast: { 1: (old: { name: string }) => ({ title: old.name }), 2: (old: { title: string }) => old },
+      },
+    );
+    await using log = await openEventLog({ path, events: [Forgetful] });
+    const message =
+      'event "line.added" at position 1, upcast from version 1 to 3, is invalid: data.owner: Invalid input: expected string, received undefined';
+    const fromRead = await log.read().catch((error: unknown) => error);
+    expect(fromRead).toBeInstanceOf(ValidationError);
+    expect((fromRead as ValidationError).message).toBe(message);
+    expect((fromRead as ValidationError).issues).toEqual([
+      { path: "data.owner", message: "Invalid input: expected string, received undefined" },
+    ]);
+    const fromReadAll = await (async () => {
+      for await (const _ of log.readAll()) return undefined;
+    })().catch((error: unknown) => error);
+    expect((fromReadAll as ValidationError).message).toBe(message);
+  });
+
   it("refuses at definition upcast steps that do not bring every older version to the current one", () => {
     const refusal = (define: () => unknown): ValidationError => {
       try {
