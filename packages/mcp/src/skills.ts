@@ -15,7 +15,7 @@ import {
   ResourceNotFoundError,
   ResourceTemplate,
 } from "@modelcontextprotocol/server";
-import { NotFoundError } from "@software-factory/core";
+import { NotFoundError, ValidationError } from "@software-factory/core";
 import type { Factory, InstructionSkill } from "@software-factory/intelligence";
 import { z } from "zod";
 import { shortened } from "./internal/shortened.js";
@@ -63,7 +63,8 @@ export function registerSkills(
       { title: "Skill", description: "An Agent Skill (SKILL.md)", mimeType: "text/markdown" },
       async (uri, variables) => {
         const name = decodedVariable(uri, variables, "name");
-        const text = factory.skills.skillMd(name);
+        const text =
+          instructionsOf(factory, uri, name) === undefined ? undefined : factory.skills.skillMd(name);
         if (text === undefined)
           throw new ResourceNotFoundError(
             uri.href,
@@ -86,19 +87,20 @@ const PROMPT_ARGUMENTS = Object.keys(promptArguments.shape);
  * or an argument at `argumentPath` that the prompts do not take.
  */
 function promptIssues(
+  factory: Factory,
   prompts: ReadonlyMap<string, unknown>,
   name: string,
   path: string,
   argumentNames: readonly string[],
   argumentPath: string,
 ): { path: string; message: string }[] {
-  if (!prompts.has(name))
-    return [
-      {
-        path,
-        message: `no prompt "${shortened(name)}" ${nearHint(name, [...prompts.keys()], "prompts/list lists the prompts")}`,
-      },
-    ];
+  if (!prompts.has(name)) {
+    const broken = factory.skills.problems().some((problem) => problem.name === name);
+    const where = broken
+      ? `: its skill folder failed to load (list_skills names its problems)`
+      : ` ${nearHint(name, [...prompts.keys()], "prompts/list lists the prompts")}`;
+    return [{ path, message: `no prompt "${shortened(name)}"${where}` }];
+  }
   const unknown = argumentNames.filter((argument) => !PROMPT_ARGUMENTS.includes(argument));
   if (unknown.length === 0) return [];
   const keys = unknown.map((argument) => `"${shortened(argument)}"`).join(", ");
@@ -111,14 +113,18 @@ function promptIssues(
 }
 
 /** Refuses `prompts/get` and `completion/complete` of a prompt or prompt argument that `prompts` do not have. */
-function checkPromptRequests(params: RequestParams, prompts: ReadonlyMap<string, unknown>): void {
+function checkPromptRequests(
+  params: RequestParams,
+  factory: Factory,
+  prompts: ReadonlyMap<string, unknown>,
+): void {
   params.check("prompts/get", ({ name, arguments: given }) => {
-    const issues = promptIssues(prompts, name, "name", Object.keys(given ?? {}), "arguments");
+    const issues = promptIssues(factory, prompts, name, "name", Object.keys(given ?? {}), "arguments");
     if (issues.length > 0) throw invalidParams("prompts/get", issues);
   });
   params.check("completion/complete", ({ ref, argument }) => {
     if (ref.type !== "ref/prompt") return;
-    const issues = promptIssues(prompts, ref.name, "ref.name", [argument.name], "argument.name");
+    const issues = promptIssues(factory, prompts, ref.name, "ref.name", [argument.name], "argument.name");
     if (issues.length > 0) throw invalidParams("completion/complete", issues);
   });
 }
@@ -136,6 +142,23 @@ function promptOf(skill: InstructionSkill) {
       },
     ],
   });
+}
+
+/**
+ * The instructions of the skill `name` for a read of `uri`; undefined when it
+ * has none.
+ *
+ * @throws ResourceNotFoundError (`-32602`, `data: { uri }`) with the problems
+ *   of a skill whose folder failed to load: it is not listed, so reading it is
+ *   reading what the server does not have, not a failure of the server.
+ */
+function instructionsOf(factory: Factory, uri: URL, name: string): InstructionSkill | undefined {
+  try {
+    return factory.skills.instructions(name);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ResourceNotFoundError(shortened(uri.href), error.message);
+    throw error;
+  }
 }
 
 /**
@@ -164,7 +187,7 @@ export function skillsWithInstructions(factory: Factory): Map<string, Instructio
  */
 function registerSkillPrompts(server: McpServer, factory: Factory, params?: RequestParams): () => void {
   const prompts = new Map<string, { prompt: RegisteredPrompt; skill: InstructionSkill }>();
-  if (params !== undefined) checkPromptRequests(params, prompts);
+  if (params !== undefined) checkPromptRequests(params, factory, prompts);
   const sync = () => {
     const skills = skillsWithInstructions(factory);
     for (const [name, { prompt }] of prompts) {
@@ -243,7 +266,7 @@ function registerSkillFiles(server: McpServer, factory: Factory, listing: Resour
       },
       async (uri, variables) => {
         const name = decodedVariable(uri, variables, "name");
-        const skill = factory.skills.instructions(name);
+        const skill = instructionsOf(factory, uri, name);
         if (skill === undefined) {
           const known = withFiles().map((each) => each.name);
           throw new ResourceNotFoundError(

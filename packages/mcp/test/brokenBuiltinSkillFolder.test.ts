@@ -61,12 +61,20 @@ describe("factory-mcp with a malformed skill folder named like a built-in skill"
         });
         expect(completion.completion.values).toEqual([]);
 
-        await expect(client.readResource({ uri: "skill://summarize-line/SKILL.md" })).rejects.toThrow(
-          /summarize-line.*failed to load/,
-        );
-        await expect(
-          client.readResource({ uri: "skill://summarize-line/references/notes.md" }),
-        ).rejects.toThrow(/summarize-line.*failed to load/);
+        // Reading it is reading what the server does not list: resource-not-found (-32602) with its problems, not -32603.
+        for (const uri of ["skill://summarize-line/SKILL.md", "skill://summarize-line/references/notes.md"])
+          await expect(client.readResource({ uri })).rejects.toMatchObject({
+            code: -32602,
+            message: expect.stringMatching(
+              /^skill "summarize-line" failed to load from .*description is missing/s,
+            ),
+            data: { uri },
+          });
+        await expect(client.getPrompt({ name: "summarize-line" })).rejects.toMatchObject({
+          code: -32602,
+          message:
+            'prompts/get request is invalid: name: no prompt "summarize-line": its skill folder failed to load (list_skills names its problems)',
+        });
         expect(stderr).toContain('skill "summarize-line" not loaded');
         // The built-in handler of that name still runs; only the folder's instructions are refused.
         const ran = (await client.callTool({
