@@ -15,6 +15,7 @@ import { NotFoundError, ValidationError, type ValidationIssue } from "../../erro
 import { newId } from "../../ids.js";
 import { unkeptValueIssues } from "../../internal/unkeptValues.js";
 import { unstorableTextIssues } from "../../internal/unstorableText.js";
+import { nearNames } from "../../nearNames.js";
 import { type Artifact, EVIDENCE_SCHEMAS, fingerprintArtifact } from "../Artifact.js";
 import {
   type LinkInput,
@@ -61,9 +62,37 @@ export function parseArtifacts(
       ...unstorableTextIssues(data.fields, "fields"),
       ...unkeptValueIssues(data.fields, "fields"),
     ]);
+    throwIfAny(subject, unknownFingerprintFields(data.fingerprintFields ?? [], data.fields));
     const evidence = EVIDENCE_SCHEMAS[data.kind];
     if (evidence !== undefined) parseInput(evidence, data.fields, `artifact fields of kind ${data.kind}`);
     return { ...data, id: data.id ?? newId("art") };
+  });
+}
+
+/**
+ * Issues for each fingerprint field that names no field of `fields`: a typo
+ * there would leave the fingerprint blind to every change of the field meant.
+ */
+function unknownFingerprintFields(
+  chosen: readonly string[],
+  fields: Readonly<Record<string, unknown>>,
+): ValidationIssue[] {
+  const known = Object.keys(fields);
+  const listed =
+    known.length === 0
+      ? "it has none"
+      : `its fields: ${known.slice(0, 10).join(", ")}${known.length > 10 ? ", ..." : ""}`;
+  return chosen.flatMap((name, index) => {
+    if (Object.hasOwn(fields, name)) return [];
+    const near = nearNames(name, known);
+    const hint =
+      near.length === 0 ? "" : ` (did you mean ${near.map((field) => `"${field}"`).join(" or ")}?)`;
+    return [
+      {
+        path: `fingerprintFields[${index}]`,
+        message: `"${name}" is no field of the artifact${hint}; ${listed}`,
+      },
+    ];
   });
 }
 
