@@ -97,10 +97,10 @@ describe("list_knowledge, revise_knowledge and retract_knowledge over stdio", ()
   it("refuses an unknown id or line, nothing to change, or inputs past the limits, and writes nothing", async () => {
     const id = await capture({ title: "Checkout copy", lines: ["checkout"] });
     expect(await refused("revise_knowledge", { id: "doc_nope", title: "x", reason: "r" })).toBe(
-      'E_NOT_FOUND: no document "doc_nope"; search_knowledge and list_knowledge give ids',
+      'E_NOT_FOUND: id: no document "doc_nope"; search_knowledge and list_knowledge give ids',
     );
-    expect(await refused("retract_knowledge", { id: "doc_nope", reason: "r" })).toMatch(
-      /^E_NOT_FOUND: no document "doc_nope"/,
+    expect(await refused("retract_knowledge", { id: "doc_nope", reason: "r" })).toBe(
+      'E_NOT_FOUND: id: no document "doc_nope"; search_knowledge and list_knowledge give ids',
     );
     expect(await refused("revise_knowledge", { id, lines: ["ghost"], reason: "r" })).toMatch(
       /^E_NOT_FOUND: lines\[0\]: no line "ghost"/,

@@ -108,8 +108,11 @@ describe("filter values the factory does not know", () => {
       'E_NOT_FOUND: id: no line "ghost" in the floor plan (factory://floorplan lists them)',
     );
     expect(await refused("who_owns", { line: "ghost" })).toContain('E_NOT_FOUND: line: no line "ghost"');
-    expect(await refused("get_document", { id: "doc_nope" })).toContain(
-      'E_NOT_FOUND: no document "doc_nope"',
+    expect(await refused("get_document", { id: "doc_nope" })).toBe(
+      'E_NOT_FOUND: id: no document "doc_nope"; search_knowledge and list_knowledge give ids',
+    );
+    expect(await refused("get_document", { id: "doc_nope", asOf: "2026-01-01T00:00:00Z" })).toBe(
+      'E_NOT_FOUND: id: no document "doc_nope" at 2026-01-01T00:00:00Z; search_knowledge and list_knowledge give ids',
     );
     expect(await refused("check_standards", { rules: ["line-has-owner", "nope-rule"] })).toMatch(
       /^E_NOT_FOUND: rules\[1\]: no rule "nope-rule"; the rules are line-has-owner, /,

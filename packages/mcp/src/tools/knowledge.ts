@@ -145,13 +145,14 @@ export const searchKnowledge = defineTool({
 /**
  * The document of `id` (as it read at `asOf`, when given).
  *
- * @throws NotFoundError naming the id (and the instant), and where ids come from.
+ * @throws NotFoundError naming the argument `id`, its value (and the instant),
+ *   and where ids come from, as link_knowledge names it.
  */
 async function requireDocument(factory: Factory, id: string, asOf?: string): Promise<KnowledgeDocument> {
   const document = await factory.knowledge.get(id, asOf === undefined ? {} : { asOf });
   if (document !== undefined) return document;
   throw new NotFoundError({
-    message: `no document "${id}"${asOf === undefined ? "" : ` at ${asOf}`}; search_knowledge and list_knowledge give ids`,
+    message: `id: no document "${id}"${asOf === undefined ? "" : ` at ${asOf}`}; search_knowledge and list_knowledge give ids`,
     entity: "document",
     id,
     field: "id",
