@@ -46,7 +46,9 @@ function isRootedRepositoryPath(path: string): boolean {
  * relative to `root`; a folder (given with a trailing `/`, or a folder on
  * disk) ends with `/`, as the floor plan asks a folder. An absolute path
  * whose first folder does not exist here (`/services/pay/x.ts`) is read from
- * the root, as a CODEOWNERS pattern is.
+ * the root, as a CODEOWNERS pattern is. A `\` is read as `/`, as the floor
+ * plan reads it, so a Windows path (`..\other`, `src\pay.ts`) is read as
+ * its `/` form is.
  *
  * @throws UsageError naming `argument` and the path when it is outside the root, or is the root itself.
  * @example
@@ -63,10 +65,12 @@ export function repositoryPaths(
   cwd = process.cwd(),
 ): string[] {
   return given.map((path) => {
-    const absolute = resolve(cwd, path);
+    // A Windows `\` separates folders, as the floor plan reads it (`src\pay.ts` is `src/pay.ts`).
+    const slashed = path.replace(/\\/g, "/");
+    const absolute = resolve(cwd, slashed);
     const found =
       pathInRepository(root.folder, absolute) ??
-      (isRootedRepositoryPath(path)
+      (isRootedRepositoryPath(slashed)
         ? pathInRepository(root.folder, resolve(root.folder, `.${absolute}`))
         : undefined);
     if (found === undefined)
@@ -79,7 +83,8 @@ export function repositoryPaths(
       );
     // A folder is asked as one (`services/payments/`), which the floor plan's directory patterns claim.
     const folder =
-      path.endsWith("/") || statSync(resolve(root.folder, found), { throwIfNoEntry: false })?.isDirectory();
+      slashed.endsWith("/") ||
+      statSync(resolve(root.folder, found), { throwIfNoEntry: false })?.isDirectory();
     return folder === true ? `${found}/` : found;
   });
 }

@@ -98,4 +98,25 @@ describe("paths given to who-owns, impact and context --path", () => {
     expect(context.code).toBe(2);
     expect(context.stderr).toContain("--path: /etc/hosts is outside the repository");
   });
+
+  it("reads a Windows \\ as a folder separator, as the floor plan does, and answers the / path", async () => {
+    for (const [folder, path] of [
+      [".", "src\\checkout\\cart.ts"],
+      ["src/checkout", ".\\cart.ts"],
+      ["src", "checkout\\cart.ts"],
+    ] as const) {
+      const who = await factoryIn(folder, "who-owns", path, "--json");
+      expect({ folder, path, code: who.code, answer: JSON.parse(who.stdout) }).toEqual({
+        folder,
+        path,
+        code: 0,
+        answer: [{ path: "src/checkout/cart.ts", line: "checkout", owner: "ana" }],
+      });
+    }
+    const outside = await factoryIn("src", "who-owns", "..\\..\\elsewhere.ts");
+    expect(outside.stderr.split("\n")[0]).toBe(
+      `error: E_USAGE: <paths>: ..\\..\\elsewhere.ts is outside the repository (${repo}); give a path inside it, relative to the current folder or absolute`,
+    );
+    expect(outside.code).toBe(2);
+  });
 });
