@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { ClosedError, validationErrorFromZod } from "../../errors.js";
+import { ClosedError, NotFoundError, validationErrorFromZod } from "../../errors.js";
 import type { Projection } from "../../Projection.js";
 import { strictInput } from "../../strictInput.js";
 import type { Artifact } from "../Artifact.js";
@@ -24,6 +24,7 @@ import { type WorkItem, type WorkItemFilter, WorkItemStateSchema } from "../Work
 import type { AssemblyState } from "./AssemblyState.js";
 import { invalid } from "./checks.js";
 import { expectItem, getItem, getSignal, listItems, listSignals } from "./lineQueries.js";
+import { quotedId } from "./quotedId.js";
 import { scopedSuspectLinks, traceOf } from "./traceQueries.js";
 
 /** Whether an assembly line is closed, shared by its reads and its commands. */
@@ -180,10 +181,21 @@ export class AssemblyLineReads implements AsyncDisposable {
   /**
    * Suspect links: factory-wide, of one work item (its own links and its
    * artifacts'), or of one line (its items' and artifacts').
+   *
+   * @throws NotFoundError (field `item`) when there is no such work item: a check that no link of a mistyped item is suspect would pass without looking.
    */
   suspectLinks(scope: { readonly item?: string; readonly line?: string } = {}): TraceLink[] {
     this.#lifecycle.assertOpen();
     checkKeys(SuspectScopeKeys, scope, "suspect link scope");
+    if (scope.item !== undefined && getItem(this.#state, scope.item) === undefined) {
+      const id = scope.item;
+      throw new NotFoundError({
+        message: `item: no work item ${quotedId(id)}`,
+        entity: "workItem",
+        id,
+        field: "item",
+      });
+    }
     return scopedSuspectLinks(this.#state, scope);
   }
 
