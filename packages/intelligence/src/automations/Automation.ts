@@ -1,4 +1,5 @@
 import type { NewEvent, StoredEvent, ValidationIssue } from "@software-factory/core";
+import { anObject, checkArguments } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 
 /** A notification to put in an operator's inbox. */
@@ -84,6 +85,7 @@ export interface Automation<Services = unknown> {
  * ```
  */
 export function defineAutomation<Services = unknown>(automation: Automation<Services>): Automation<Services> {
+  checkArguments("defineAutomation", { automation: [anObject("an automation definition"), automation] });
   const issues: ValidationIssue[] = [];
   if (typeof automation.name !== "string" || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(automation.name))
     issues.push({

@@ -6,6 +6,7 @@ import {
   strictInput,
 } from "@software-factory/core";
 import { z } from "zod";
+import { checkArguments, Text, Texts, withMethods } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import type { Notification } from "./Automation.js";
 import { automationEvents, InboxNotified, InboxRead } from "./events.js";
@@ -36,6 +37,12 @@ export interface InboxListOptions {
   readonly after?: number;
 }
 
+/** An event log argument. */
+const Log = withMethods("an event log (openEventLog's result)", "append", "read");
+/** What a notification's recipient and sender may name: an operator id. */
+const Operator = Text;
+const ActorOptionsSchema = strictInput({ actor: z.string().optional() }).optional();
+
 const ListOptionsSchema = strictInput({
   unreadOnly: z.boolean().optional(),
   limit: z.number().int().min(1).max(500).optional(),
@@ -59,6 +66,7 @@ export class Inbox implements AsyncDisposable {
 
   /** Opens the inbox projection over a log, following new events. */
   static async open(log: EventLog): Promise<Inbox> {
+    checkArguments("Inbox.open", { log: [Log, log] });
     log.registry.register(...automationEvents);
     const inbox = new Inbox(log, undefined);
     inbox.projection = await startProjection(log, {
@@ -74,6 +82,7 @@ export class Inbox implements AsyncDisposable {
    * @throws ValidationError when the options are malformed.
    */
   async list(operator: string, options: InboxListOptions = {}): Promise<InboxItem[]> {
+    checkArguments("inbox.list", { operator: [Operator, operator] });
     const parsed = parseInput(ListOptionsSchema, options, "inbox list options");
     await this.projection?.catchUp();
     return (this.#items.get(operator) ?? [])
@@ -83,12 +92,17 @@ export class Inbox implements AsyncDisposable {
 
   /** Number of unread notifications of an operator. */
   async unreadCount(operator: string): Promise<number> {
+    checkArguments("inbox.unreadCount", { operator: [Operator, operator] });
     await this.projection?.catchUp();
     return (this.#items.get(operator) ?? []).filter((item) => !item.read).length;
   }
 
   /** Sends a notification directly (automations use their context's `notify`). */
   async notify(notification: Notification, options: { readonly actor?: string } = {}): Promise<InboxItem> {
+    checkArguments("inbox.notify", {
+      notification: [InboxNotified.schema, notification],
+      options: [ActorOptionsSchema, options],
+    });
     const [event] = await this.log.append(
       { type: InboxNotified.type, subject: notification.to, data: notification },
       options.actor === undefined ? {} : { actor: options.actor },
@@ -106,6 +120,7 @@ export class Inbox implements AsyncDisposable {
    * those its own event marked first.
    */
   async markRead(operator: string, ids: readonly string[]): Promise<number> {
+    checkArguments("inbox.markRead", { operator: [Operator, operator], ids: [Texts, ids] });
     await this.projection?.catchUp();
     const unread = ids.filter((id) => {
       const item = this.#find(id);

@@ -11,6 +11,7 @@ import {
   SignalCaptured,
   SignalRouted,
   type StoredEvent,
+  strictInput,
 } from "@software-factory/core";
 import {
   DependencyDeclared,
@@ -20,6 +21,7 @@ import {
 } from "@software-factory/floorplan";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
+import { checkArguments } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import type { RouteCandidate } from "../router/Router.js";
 import { type Automation, defineAutomation, type Notification } from "./Automation.js";
@@ -62,9 +64,9 @@ export interface BuiltinAutomationsOptions {
   readonly autoRoute?: Partial<AutoRouteThreshold>;
 }
 
-const OptionsSchema = z.object({
+const OptionsSchema = strictInput({
   autoRoute: z
-    .object({ minScore: z.number().nonnegative().optional(), minLead: z.number().min(1).optional() })
+    .strictObject({ minScore: z.number().nonnegative().optional(), minLead: z.number().min(1).optional() })
     .optional(),
 });
 
@@ -324,6 +326,7 @@ const notifyContractChanges = defineAutomation<BuiltinAutomationServices>({
 export function makeBuiltinAutomations(
   options: BuiltinAutomationsOptions = {},
 ): readonly Automation<BuiltinAutomationServices>[] {
+  checkArguments("makeBuiltinAutomations", { options: [OptionsSchema.optional(), options] });
   const parsed = parseInput(OptionsSchema, options, "built-in automation options");
   const threshold: AutoRouteThreshold = {
     minScore: parsed.autoRoute?.minScore ?? DEFAULT_AUTO_ROUTE_THRESHOLD.minScore,

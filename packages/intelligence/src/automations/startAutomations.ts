@@ -11,9 +11,11 @@ import {
   NotFoundError,
   nearNames,
   type StoredEvent,
+  strictInput,
   type ValidationIssue,
 } from "@software-factory/core";
 import { z } from "zod";
+import { anObject, checkArguments, Text, withMethods } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Automation } from "./Automation.js";
@@ -31,6 +33,16 @@ const AutomationSchema = z.object({
       attempts: z.number().int().min(1).max(100).optional(),
       backoffMs: z.number().int().min(0).max(600_000).optional(),
     })
+    .optional(),
+});
+
+/** The options of {@link startAutomations} as a JavaScript caller may pass them: their types, before the automations. */
+const StartOptionsSchema = strictInput({
+  log: withMethods("an event log (openEventLog's result)", "append", "read"),
+  automations: z.array(anObject("an automation (defineAutomation's result)")),
+  services: z.unknown(),
+  onError: z
+    .custom<(...args: never[]) => unknown>((value) => typeof value === "function", "must be a function")
     .optional(),
 });
 
@@ -133,6 +145,7 @@ export interface AutomationRunner extends AsyncDisposable {
 export async function startAutomations<Services>(
   options: StartAutomationsOptions<Services>,
 ): Promise<AutomationRunner> {
+  checkArguments("startAutomations", { options: [StartOptionsSchema, options] });
   const { log, automations } = options;
   log.registry.register(...automationEvents);
   const names = new Set<string>();
@@ -158,6 +171,7 @@ export async function startAutomations<Services>(
       await Promise.all(workers.map((worker) => worker.reach(head)));
     },
     failures: async (automation) => {
+      checkArguments("automations.failures", { automation: [Text.optional(), automation] });
       if (automation !== undefined) workerNamed(workers, automation);
       const wanted = automation === undefined ? names : new Set([automation]);
       const last = await lastMarks(log, wanted);
@@ -171,7 +185,10 @@ export async function startAutomations<Services>(
           error: mark.error ?? { code: "HANDLER_FAILED", message: "unknown error" },
         }));
     },
-    retry: async (automation, event) => workerNamed(workers, automation).retry(event),
+    retry: async (automation, event) => {
+      checkArguments("automations.retry", { automation: [Text, automation], event: [Text, event] });
+      return workerNamed(workers, automation).retry(event);
+    },
     close: async () => {
       await Promise.all(workers.map((worker) => worker.close()));
     },

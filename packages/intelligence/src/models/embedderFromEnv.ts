@@ -6,6 +6,7 @@ import {
   type Embedder,
 } from "@software-factory/knowledge";
 import { z } from "zod";
+import { anObject, checkArguments } from "../internal/arguments.js";
 
 /** An embedder opened from the environment, with what releases it (a loaded model). */
 export interface OpenedEmbedder {
@@ -64,6 +65,7 @@ const TransformersEnvSchema = z.object({
 export async function embedderFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<OpenedEmbedder | undefined> {
+  checkArguments("embedderFromEnv", { env: [anObject("an environment, as process.env"), env] });
   const kind = env.FACTORY_EMBEDDER?.trim() || undefined;
   if (kind === undefined) return undefined;
   const unused = { close: async () => undefined };

@@ -1,4 +1,5 @@
 import { type ModelProvider, ValidationError } from "@software-factory/core";
+import { anObject, checkArguments } from "../internal/arguments.js";
 import { createOpenAiCompatibleProvider } from "./openAiCompatible.js";
 
 /**
@@ -15,6 +16,7 @@ import { createOpenAiCompatibleProvider } from "./openAiCompatible.js";
  * ```
  */
 export function modelFromEnv(env: NodeJS.ProcessEnv = process.env): ModelProvider | undefined {
+  checkArguments("modelFromEnv", { env: [anObject("an environment, as process.env"), env] });
   const baseUrl = env.FACTORY_MODEL_URL?.trim() || undefined;
   const model = env.FACTORY_MODEL?.trim() || undefined;
   const apiKey = env.FACTORY_MODEL_KEY?.trim() || undefined;

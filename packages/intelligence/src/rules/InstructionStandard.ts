@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { checkArguments, Text } from "../internal/arguments.js";
 import { globMatcher } from "./glob.js";
 
 /** Formats an instruction standard is read from and written to. */
@@ -54,8 +55,12 @@ export const InstructionStandardSchema = z.object({
  */
 export type InstructionStandard = z.infer<typeof InstructionStandardSchema>;
 
+/** What {@link standardAppliesTo} reads of a standard. */
+const AppliesSchema = InstructionStandardSchema.pick({ globs: true, alwaysApply: true });
+
 /** Kebab-case of a heading or file name (`Testing & CI` → `testing-ci`); `standard` when nothing is left. */
 export function instructionId(text: string): string {
+  checkArguments("instructionId", { text: [Text, text] });
   const slug = text
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -75,6 +80,7 @@ export function standardAppliesTo(
   standard: Pick<InstructionStandard, "globs" | "alwaysApply">,
   path: string,
 ) {
+  checkArguments("standardAppliesTo", { standard: [AppliesSchema, standard], path: [Text, path] });
   if (standard.alwaysApply) return true;
   const normalized = path
     .replace(/\\/g, "/")

@@ -12,6 +12,7 @@ import {
 import { LineDeclared, LineRetired } from "@software-factory/floorplan";
 import { z } from "zod";
 import { type Automation, defineAutomation } from "../automations/Automation.js";
+import { checkArguments, Text, Texts } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { FindingSeverity } from "./Rule.js";
@@ -301,6 +302,7 @@ export class Scorecards implements AsyncDisposable {
    * in the floor plan (`entity` says which).
    */
   async levelOf(scorecard: string, line: string): Promise<string | undefined> {
+    checkArguments("scorecards.levelOf", { scorecard: [Text, scorecard], line: [Text, line] });
     this.#find(scorecard);
     await this.#expectLines([line]);
     await this.#projection?.catchUp();
@@ -314,6 +316,7 @@ export class Scorecards implements AsyncDisposable {
    * not in the floor plan (`entity` says which).
    */
   async evaluate(scorecard: string, lines?: readonly string[]): Promise<LineScore[]> {
+    checkArguments("scorecards.evaluate", { scorecard: [Text, scorecard], lines: [Texts.optional(), lines] });
     const found = this.#find(scorecard);
     await this.options.refresh?.();
     if (lines !== undefined) await this.#expectLines(lines, false);

@@ -6,6 +6,7 @@ import {
   type ValidationIssue,
 } from "@software-factory/core";
 import { z } from "zod";
+import { aFunction, anObject, checkArguments, Text, Texts } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import {
@@ -85,6 +86,20 @@ export const RuleCheckTimeoutMsSchema = z
 
 const StandardsOptionsSchema = strictInput({ checkTimeoutMs: RuleCheckTimeoutMsSchema.optional() });
 
+/** What {@link Standards.addSource} needs of a source: its kind and its functions. */
+const TargetSourceSchema = anObject("a target source").pipe(
+  z.object({
+    kind: z.string().min(1),
+    all: aFunction,
+    get: aFunction,
+    idOf: aFunction,
+    lineOf: aFunction,
+  }),
+);
+
+/** An instruction file left out, as {@link Standards.addSkipped} keeps it. */
+const SkippedSchema = z.object({ path: z.string(), message: z.string() });
+
 /** The rules of one check call that did not finish in time, each with the target it stuck on. */
 type TimedOut = Map<string, TargetRef>;
 
@@ -131,6 +146,7 @@ export class Standards<Context = unknown> {
 
   /** Adds where targets of a kind come from; a later source of the same kind replaces the earlier one. */
   addSource<Target>(source: TargetSource<Target>): this {
+    checkArguments("standards.addSource", { source: [TargetSourceSchema, source] });
     this.#sources.set(source.kind, source as TargetSource);
     return this;
   }
@@ -145,6 +161,7 @@ export class Standards<Context = unknown> {
    * the arguments) when a rule id is already taken by another rule.
    */
   add(...items: readonly (Rule<never, never> | RulePack)[]): this {
+    checkArguments("standards.add", { rules: [z.array(anObject("a rule or a rule pack")), items] });
     const packs: RulePack[] = [];
     const rules = new Map<string, Rule<never, never>>();
     const collect = (item: Rule<never, never> | RulePack, at: string): void => {
@@ -181,6 +198,9 @@ export class Standards<Context = unknown> {
    * @throws ValidationError when a standard is malformed.
    */
   addInstructions(...standards: readonly InstructionStandard[]): this {
+    checkArguments("standards.addInstructions", {
+      standards: [z.array(InstructionStandardSchema), standards],
+    });
     for (const standard of standards) {
       const valid = parseInput(InstructionStandardSchema, standard, `instruction standard ${standard.id}`);
       this.#instructions.set(valid.id, valid);
@@ -193,6 +213,7 @@ export class Standards<Context = unknown> {
    * AGENTS.md, a linked `.mdc`), from `loadInstructionStandards`'s `onWarning`.
    */
   addSkipped(...skipped: readonly ValidationIssue[]): this {
+    checkArguments("standards.addSkipped", { skipped: [z.array(SkippedSchema), skipped] });
     this.#skipped.push(...skipped);
     return this;
   }
@@ -207,6 +228,7 @@ export class Standards<Context = unknown> {
    * to at least one of `paths` (the ones that always apply included).
    */
   instructions(paths?: readonly string[]): InstructionStandard[] {
+    checkArguments("standards.instructions", { paths: [Texts.optional(), paths] });
     const all = [...this.#instructions.values()];
     if (paths === undefined) return all;
     return all.filter((standard) => paths.some((path) => standardAppliesTo(standard, path)));
@@ -224,6 +246,7 @@ export class Standards<Context = unknown> {
 
   /** A rule by id. */
   rule(id: string): Rule<unknown, Context> | undefined {
+    checkArguments("standards.rule", { id: [Text, id] });
     return this.#rules.get(id);
   }
 
@@ -273,6 +296,10 @@ export class Standards<Context = unknown> {
     target: unknown,
     rules: readonly Rule<unknown, Context>[] = this.rules(),
   ): Promise<Finding[]> {
+    checkArguments("standards.checkTarget", {
+      kind: [Text, kind],
+      rules: [z.array(anObject("a rule of the standards")), rules],
+    });
     return this.#checkTarget(kind, target, rules, new Map());
   }
 
@@ -303,6 +330,9 @@ export class Standards<Context = unknown> {
 
   /** Lines of a target reference, through its source: none when the target is unknown or belongs to no line. */
   async linesOf(ref: TargetRef): Promise<readonly string[]> {
+    checkArguments("standards.linesOf", {
+      ref: [anObject("a target reference").pipe(z.object({ kind: Text, id: Text })), ref],
+    });
     const source = this.#sources.get(ref.kind);
     if (source === undefined) return [];
     const target = await source.get(ref.id);

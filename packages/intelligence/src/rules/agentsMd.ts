@@ -7,7 +7,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
-import { formatIssues, ValidationError } from "@software-factory/core";
+import { formatIssues, strictInput, ValidationError } from "@software-factory/core";
+import { z } from "zod";
+import { checkArguments, Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import {
@@ -27,6 +29,15 @@ export interface ParseAgentsMdOptions {
   /** Which format the file is (default from the file name: `claude-md` for `CLAUDE.md`, else `agents-md`). */
   readonly format?: Extract<InstructionFormat, "agents-md" | "claude-md">;
 }
+
+/** The arguments' shapes, so a JavaScript caller's wrong type is refused naming it. */
+const ParseOptionsSchema = strictInput({
+  folder: z.string().optional(),
+  format: z.enum(["agents-md", "claude-md"]).optional(),
+}).optional();
+const LoadOptionsSchema = strictInput({ root: z.string().optional() }).optional();
+const FormatOptionsSchema = strictInput({ title: z.string().optional() }).optional();
+const Standards = z.array(InstructionStandardSchema);
 
 const APPLIES_TO = /^Applies to:(.*)$/;
 /** A `#` or `##` heading: where a section starts. */
@@ -54,6 +65,11 @@ export function parseAgentsMd(
   file: string,
   options: ParseAgentsMdOptions = {},
 ): InstructionStandard[] {
+  checkArguments("parseAgentsMd", {
+    text: [Text, text],
+    file: [Text, file],
+    options: [ParseOptionsSchema, options],
+  });
   const format = options.format ?? (/^claude\.md$/i.test(basename(file)) ? "claude-md" : "agents-md");
   const folder = (options.folder ?? "").replace(/\\/g, "/").replace(/^\.?\/+|\/+$/g, "");
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
@@ -130,6 +146,7 @@ export function parseAgentsMd(
  * and column of the first byte that is not UTF-8.
  */
 export function loadAgentsMd(file: string, options: { readonly root?: string } = {}): InstructionStandard[] {
+  checkArguments("loadAgentsMd", { file: [Text, file], options: [LoadOptionsSchema, options] });
   const folder = options.root === undefined ? "" : relative(options.root, dirname(file));
   return parseAgentsMd(readUtf8File(file, basename(file)), file, { folder });
 }
@@ -155,6 +172,10 @@ export function formatAgentsMd(
   standards: readonly InstructionStandard[],
   options: FormatAgentsMdOptions = {},
 ): string {
+  checkArguments("formatAgentsMd", {
+    standards: [Standards, standards],
+    options: [FormatOptionsSchema, options],
+  });
   const sections = standards.map((standard) => {
     const valid = parseInput(InstructionStandardSchema, standard, `standard ${standard.id}`);
     const applies = valid.alwaysApply
@@ -177,6 +198,11 @@ export function exportAgentsMd(
   file: string,
   options: FormatAgentsMdOptions = {},
 ): void {
+  checkArguments("exportAgentsMd", {
+    standards: [Standards, standards],
+    file: [Text, file],
+    options: [FormatOptionsSchema, options],
+  });
   writeFileSync(file, formatAgentsMd(standards, options));
 }
 

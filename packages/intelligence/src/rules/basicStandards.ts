@@ -18,7 +18,9 @@ import {
   type WorkItem,
 } from "@software-factory/core";
 import { type FloorPlan, floorPlanEventTypes, type LineInfo } from "@software-factory/floorplan";
+import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
+import { aFactory, anObject, checkArguments } from "../internal/arguments.js";
 import { defineRule, defineRulePack, type RulePack } from "./Rule.js";
 
 /** A gate that keeps a work item out of `release` while one of its trace links is suspect. */
@@ -37,8 +39,14 @@ export const noSuspectLinksGate: Gate = {
         },
 };
 
+/** What {@link suspectCause} reads of a link: its causes. */
+const SuspectLinkSchema = anObject("a trace link").pipe(
+  z.object({ causes: z.array(z.object({ artifact: z.string(), version: z.number(), hops: z.number() })) }),
+);
+
 /** Why a link is suspect, in words: the upstream artifact that changed, and how far away it is. */
 export function suspectCause(link: TraceLink): string {
+  checkArguments("suspectCause", { link: [SuspectLinkSchema, link] });
   const cause = link.causes[0];
   if (cause === undefined) return "its upstream changed";
   return cause.hops <= 1
@@ -210,5 +218,6 @@ export const basicStandards: RulePack = defineRulePack({
  * two of its rules check, is a target source of every factory).
  */
 export function installBasicStandards(factory: Factory): void {
+  checkArguments("installBasicStandards", { factory: [aFactory, factory] });
   factory.standards.add(basicStandards);
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Artifact, Signal } from "@software-factory/core";
+import { type Artifact, type Signal, strictInput } from "@software-factory/core";
 import {
   DocumentCaptured,
   DocumentRetracted,
@@ -16,7 +16,9 @@ import {
   MISSING_CONTEXT,
   MISSING_DECISION,
 } from "@software-factory/knowledge";
+import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
+import { aFactory, aFunction, anObject, checkArguments } from "../internal/arguments.js";
 import { defineRule, defineRulePack, type Rule, type RulePack, type Violation } from "./Rule.js";
 
 /** Hours a signal of each severity may wait before it is routed to a line. */
@@ -351,6 +353,13 @@ function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, F
   });
 }
 
+const Hours = z.number().positive().optional();
+/** {@link BuiltinStandardsOptions} as a JavaScript caller may pass them: a misspelt key is refused. */
+const OptionsSchema = strictInput({
+  signalSlaHours: z.strictObject({ critical: Hours, high: Hours, medium: Hours, low: Hours }).optional(),
+  now: aFunction.optional(),
+}).optional();
+
 /**
  * The built-in standards over artifacts (`appliesTo: "artifact"`), signals
  * (`"signal"`) and knowledge documents (`"document"`, whose source
@@ -358,6 +367,7 @@ function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, F
  * {@link installBuiltinStandards}.
  */
 export function makeBuiltinStandards(options: BuiltinStandardsOptions = {}): RulePack {
+  checkArguments("makeBuiltinStandards", { options: [OptionsSchema, options] });
   return defineRulePack({
     id: "builtin-standards",
     description:
@@ -390,5 +400,9 @@ export const builtinStandards: RulePack = makeBuiltinStandards();
  * ```
  */
 export function installBuiltinStandards(factory: Factory, pack: RulePack = builtinStandards): void {
+  checkArguments("installBuiltinStandards", {
+    factory: [aFactory, factory],
+    pack: [anObject("a rule pack"), pack],
+  });
   factory.standards.add(pack);
 }

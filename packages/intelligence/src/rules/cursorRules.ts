@@ -7,9 +7,10 @@
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { formatIssues, strictInput, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { isMap, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
+import { aFunction, checkArguments, Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { type InstructionStandard, InstructionStandardSchema, instructionId } from "./InstructionStandard.js";
@@ -45,6 +46,7 @@ type Positioned = ValidationIssue & { readonly line: number; readonly column: nu
  * a key of the wrong type, an unknown key, front matter never closed).
  */
 export function parseCursorRule(text: string, file: string): InstructionStandard {
+  checkArguments("parseCursorRule", { text: [Text, text], file: [Text, file] });
   const source = text.replace(/^\uFEFF/, "");
   const lines = source.split(/\r?\n/);
   const id = instructionId(basename(file).replace(/\.mdc$/i, ""));
@@ -168,6 +170,13 @@ export function warnSkipped(warning: ValidationIssue): void {
  * that is not UTF-8 or cannot be read included).
  */
 export function loadCursorRules(dir: string, options: LoadCursorRulesOptions = {}): InstructionStandard[] {
+  checkArguments("loadCursorRules", {
+    dir: [Text, dir],
+    options: [
+      strictInput({ folder: z.string().optional(), onWarning: aFunction.optional() }).optional(),
+      options,
+    ],
+  });
   const warn = options.onWarning ?? warnSkipped;
   const stats = statSync(dir, { throwIfNoEntry: false });
   if (stats === undefined) return [];
@@ -255,6 +264,7 @@ function scoped(rule: InstructionStandard, folder: string): InstructionStandard 
  * @throws ValidationError when the standard is malformed, or a glob holds a comma (Cursor's list cannot).
  */
 export function formatCursorRule(standard: InstructionStandard): string {
+  checkArguments("formatCursorRule", { standard: [InstructionStandardSchema, standard] });
   const valid = parseInput(InstructionStandardSchema, standard, `standard ${standard.id}`);
   const comma = valid.globs.findIndex((glob) => glob.includes(","));
   if (comma !== -1) {
@@ -284,6 +294,10 @@ export function formatCursorRule(standard: InstructionStandard): string {
  * @throws ValidationError when a standard is malformed.
  */
 export function exportCursorRules(standards: readonly InstructionStandard[], dir: string): string[] {
+  checkArguments("exportCursorRules", {
+    standards: [z.array(InstructionStandardSchema), standards],
+    dir: [Text, dir],
+  });
   const texts = standards.map((standard) => [join(dir, `${standard.id}.mdc`), formatCursorRule(standard)]);
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of texts) writeFileSync(file as string, text as string);

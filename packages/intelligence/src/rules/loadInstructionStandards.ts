@@ -6,7 +6,8 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { formatIssues, strictInput, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { aFunction, checkArguments, Text } from "../internal/arguments.js";
 import { loadAgentsMd } from "./agentsMd.js";
 import { loadCursorRules, warnSkipped } from "./cursorRules.js";
 import type { InstructionStandard } from "./InstructionStandard.js";
@@ -45,6 +46,10 @@ export function loadInstructionStandards(
   root: string,
   options: LoadInstructionStandardsOptions = {},
 ): InstructionStandard[] {
+  checkArguments("loadInstructionStandards", {
+    root: [Text, root],
+    options: [strictInput({ onWarning: aFunction.optional() }).optional(), options],
+  });
   const onWarning = options.onWarning ?? warnSkipped;
   const standards: InstructionStandard[] = [];
   const issues: ValidationIssue[] = [];

@@ -13,6 +13,7 @@ import {
   type WorkItem,
 } from "@software-factory/core";
 import { z } from "zod";
+import { aStandards, checkArguments } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Finding, FindingSeverity, Rule, RulePack } from "./Rule.js";
@@ -188,6 +189,7 @@ function requireGatedKinds(
  * ```
  */
 export function ruleGate<Context>(standards: Standards<Context>, options: RuleGateOptions): Gate {
+  checkArguments("ruleGate", { standards: [aStandards, standards] });
   const parsed = parseInput(OptionsSchema, options, "rule gate options");
   const stages = typeof parsed.stage === "string" ? [parsed.stage] : parsed.stage;
   const name = parsed.name ?? `standards:${stages.join(",")}`;

@@ -3,9 +3,19 @@
  *
  * @module
  */
+import { z } from "zod";
+import { anObject, aStandards, checkArguments, Texts } from "../internal/arguments.js";
 import type { Finding, FindingSeverity } from "./Rule.js";
 import type { Scorecard } from "./Scorecard.js";
 import type { Standards } from "./Standards.js";
+
+/** What {@link scoreLines} reads of a scorecard: its levels' rules and its severity. */
+const ScoredSchema = anObject("a scorecard (defineScorecard's result)").pipe(
+  z.object({
+    levels: z.array(z.object({ name: z.string(), rules: z.array(z.string()) })),
+    severity: z.enum(["error", "warning", "info"]).optional(),
+  }),
+);
 
 /** Rank of each severity: a finding blocks when its rank reaches the scorecard's or gate's bar. */
 export const SEVERITY_RANK: Readonly<Record<FindingSeverity, number>> = { info: 0, warning: 1, error: 2 };
@@ -48,6 +58,11 @@ export async function scoreLines(
   scorecard: Scorecard,
   lines: readonly string[],
 ): Promise<LineScore[]> {
+  checkArguments("scoreLines", {
+    standards: [aStandards, standards],
+    scorecard: [ScoredSchema, scorecard],
+    lines: [Texts, lines],
+  });
   const ruleIds = scorecard.levels.flatMap((level) => level.rules);
   const bar = scorecard.severity ?? "error";
   const findings = (await standards.check({ rules: ruleIds })).filter((finding) =>

@@ -10,6 +10,7 @@ import { type ModelProvider, validationErrorFromZod } from "@software-factory/co
 import type * as Effect from "effect/Effect";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
+import { anObject, checkArguments } from "../internal/arguments.js";
 
 /** What a skill's handler gets besides its input. */
 export interface SkillContext<Services> {
@@ -98,6 +99,7 @@ const SkillNameSchema = z
 export function defineSkill<Input extends z.ZodType, Output extends z.ZodType, Services = unknown>(
   skill: Skill<Input, Output, Services>,
 ): Skill<Input, Output, Services> {
+  checkArguments("defineSkill", { skill: [anObject("a skill definition"), skill] });
   const name = SkillNameSchema.safeParse(skill.name);
   if (!name.success) {
     throw validationErrorFromZod(name.error.issues, {

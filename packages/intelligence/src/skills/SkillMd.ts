@@ -7,6 +7,7 @@
 import type { ValidationIssue } from "@software-factory/core";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
+import { aSkillMd, checkArguments, Text } from "../internal/arguments.js";
 import { errorText, invalid } from "./skillIssues.js";
 
 /** An error message for a field that is absent; zod's own (`expected string, received number`) otherwise. */
@@ -67,6 +68,11 @@ export function parseSkillMd(
   file: string,
   folder?: string,
 ): Omit<InstructionSkill, "files" | "dir"> {
+  checkArguments("parseSkillMd", {
+    text: [Text, text],
+    file: [Text, file],
+    folder: [Text.optional(), folder],
+  });
   // Empty front matter (`---` right after `---`) is front matter too: its fields are missing.
   const source = text.replace(/^\uFEFF/, "");
   const match = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??---[ \t]*(?:\r?\n|$)/.exec(source);
@@ -171,6 +177,7 @@ function offsetOf(node: unknown, path: readonly PropertyKey[], onKey: boolean): 
 
 /** The SKILL.md text of a skill: front matter and instructions. */
 export function formatSkillMd(skill: Omit<InstructionSkill, "files" | "dir">): string {
+  checkArguments("formatSkillMd", { skill: [aSkillMd, skill] });
   const { instructions, ...front } = skill;
   const ordered = Object.fromEntries(
     ["name", "description", "license", "compatibility", "metadata", "allowed-tools"]

@@ -9,10 +9,12 @@ import {
   type EventLog,
   type ModelProvider,
   NotFoundError,
+  strictInput,
   ValidationError,
   validationErrorFromZod,
 } from "@software-factory/core";
 import { z } from "zod";
+import { anObject, checkArguments, Text, withMethods } from "../internal/arguments.js";
 import type { Skill, SkillRequirement } from "./Skill.js";
 import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
 import { ClaimLeaseMsSchema } from "./SkillRunKeys.js";
@@ -57,6 +59,35 @@ export interface SkillRegistryOptions {
   readonly claimLeaseMs?: number;
 }
 
+/** {@link SkillRegistryOptions} as a JavaScript caller may pass them: a misspelt key is refused. */
+const RegistryOptionsSchema = strictInput({
+  model: anObject("a model provider").optional(),
+  instructionsDir: Text.optional(),
+  // Its range is checked with its own message below.
+  claimLeaseMs: z.unknown().optional(),
+}).optional();
+
+/** A zod schema, as a skill's `input` and `output` are. */
+const ZodSchema = z.custom<z.ZodType>(
+  (value) => typeof (value as { safeParse?: unknown } | null)?.safeParse === "function",
+  "must be a zod schema",
+);
+
+/** What the registry reads of a runnable skill. */
+const RunnableSchema = anObject("a skill (defineSkill's result)").pipe(
+  z.looseObject({ name: Text, description: Text, input: ZodSchema, output: ZodSchema }),
+);
+
+/** What the registry reads of an instruction skill. */
+const InstructionSchema = anObject("an instruction skill (loadSkillFolder's result)").pipe(
+  z.looseObject({ name: Text, description: Text, instructions: Text }),
+);
+
+/** What the registry reads of a skill folder that failed to load. */
+const ProblemSchema = anObject("a skill problem (safeLoadSkillsDir's problems)").pipe(
+  z.looseObject({ name: Text, dir: Text, message: Text, issues: z.array(z.unknown()) }),
+);
+
 /**
  * The skills of a factory: runnable ones (with handlers) and instruction ones
  * (SKILL.md folders for models). Every run is recorded as a `skill.ran` event
@@ -83,6 +114,10 @@ export class SkillRegistry<Services = unknown> {
    * @throws ValidationError when `claimLeaseMs` is not a whole number of milliseconds, more than 0 and at most a year.
    */
   constructor(log: EventLog, services: Services, options: SkillRegistryOptions = {}) {
+    checkArguments("new SkillRegistry", {
+      log: [withMethods("an event log (openEventLog's result)", "append", "read"), log],
+      options: [RegistryOptionsSchema, options],
+    });
     const lease = ClaimLeaseMsSchema.optional().safeParse(options.claimLeaseMs);
     if (!lease.success)
       throw validationErrorFromZod(lease.error.issues, {
@@ -101,12 +136,14 @@ export class SkillRegistry<Services = unknown> {
 
   /** Adds runnable skills; a name already present is replaced. */
   add(...skills: readonly Skill<z.ZodType, z.ZodType, Services>[]): this {
+    checkArguments("skills.add", { skills: [z.array(RunnableSchema), skills] });
     for (const skill of skills) this.#runnable.set(skill.name, skill);
     return this;
   }
 
   /** Adds instruction skills (from SKILL.md folders). */
   addInstructions(...skills: readonly InstructionSkill[]): this {
+    checkArguments("skills.addInstructions", { skills: [z.array(InstructionSchema), skills] });
     for (const skill of skills) this.#instructions.set(skill.name, skill);
     return this;
   }
@@ -117,6 +154,7 @@ export class SkillRegistry<Services = unknown> {
    * one names its problems.
    */
   addProblems(...problems: readonly SkillProblem[]): this {
+    checkArguments("skills.addProblems", { problems: [z.array(ProblemSchema), problems] });
     for (const problem of problems) this.#problems.set(problem.name, problem);
     return this;
   }
@@ -136,6 +174,7 @@ export class SkillRegistry<Services = unknown> {
    * ```
    */
   reloadInstructions(dir: string): SkillsDirResult {
+    checkArguments("skills.reloadInstructions", { dir: [Text, dir] });
     const loaded = safeLoadSkillsDir(dir);
     const root = resolve(dir);
     const fromRoot = (folder: string | undefined) =>
@@ -180,6 +219,7 @@ export class SkillRegistry<Services = unknown> {
    * @throws ValidationError when the skill's folder failed to load: the message and issues name its problems.
    */
   instructions(name: string): InstructionSkill | undefined {
+    checkArguments("skills.instructions", { name: [Text, name] });
     const instruction = this.#instructions.get(name);
     if (instruction !== undefined) return instruction;
     this.#refuseBroken(name);
@@ -194,6 +234,7 @@ export class SkillRegistry<Services = unknown> {
    * @throws ValidationError when the skill's folder failed to load.
    */
   skillMd(name: string): string | undefined {
+    checkArguments("skills.skillMd", { name: [Text, name] });
     const skill = this.instructions(name);
     return skill === undefined ? undefined : formatSkillMd(skill);
   }
@@ -291,6 +332,8 @@ export class SkillRegistry<Services = unknown> {
       readonly signal?: AbortSignal;
     } = {},
   ): Promise<SkillRun> {
+    // The options are checked with the skill's name in their message once it is found.
+    checkArguments("skills.run", { name: [Text, name] });
     const skill = this.#runnable.get(name);
     if (skill === undefined) {
       this.#refuseBroken(name);

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NotFoundError, validationErrorFromZod } from "@software-factory/core";
+import { aSkillMd, checkArguments, Text } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import {
   formatSkillMd,
@@ -33,6 +34,7 @@ export function exportSkill(
   skill: Omit<InstructionSkill, "files" | "dir"> & Partial<Pick<InstructionSkill, "files" | "dir">>,
   dir: string,
 ): string {
+  checkArguments("exportSkill", { skill: [aSkillMd, skill], dir: [Text, dir] });
   const front = SkillFrontMatterSchema.safeParse(pick(skill));
   if (!front.success) {
     throw validationErrorFromZod(front.error.issues, { subject: `front matter of skill ${skill.name}` });

@@ -9,6 +9,7 @@
 import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { aSkillWithFiles, checkArguments, Text } from "../internal/arguments.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { type InstructionSkill, parseSkillMd } from "./SkillMd.js";
 import { errorText, invalidIssues, issueLines } from "./skillIssues.js";
@@ -32,6 +33,7 @@ export const RESOURCE_FOLDERS = ["scripts", "references", "assets"];
  * `scripts`, `references` or `assets` is a file rather than a folder.
  */
 export function loadSkillFolder(dir: string): InstructionSkill {
+  checkArguments("loadSkillFolder", { dir: [Text, dir] });
   const file = join(dir, "SKILL.md");
   const { size } = statSync(file);
   if (size > MAX_SKILL_MD_BYTES) {
@@ -114,6 +116,7 @@ export interface SkillsDirResult {
  * ```
  */
 export function safeLoadSkillsDir(dir: string): SkillsDirResult {
+  checkArguments("safeLoadSkillsDir", { dir: [Text, dir] });
   const skills: InstructionSkill[] = [];
   const { folders, problems } = skillFolders(dir);
   for (const folder of folders) {
@@ -140,6 +143,7 @@ export function safeLoadSkillsDir(dir: string): SkillsDirResult {
  * `dir` that is a file or cannot be read, and each symbolic link under it.
  */
 export function loadSkillsDir(dir: string): InstructionSkill[] {
+  checkArguments("loadSkillsDir", { dir: [Text, dir] });
   const skills: InstructionSkill[] = [];
   const { folders, problems } = skillFolders(dir);
   const issues: ValidationIssue[] = problems.flatMap((problem) => problem.issues);
@@ -201,11 +205,13 @@ function skillFolders(dir: string): { folders: string[]; problems: SkillProblem[
 
 /** Reads a text file of a skill (`references/api.md`) as UTF-8, refusing paths outside its folder. */
 export function readSkillFile(skill: InstructionSkill, path: string): string {
+  checkArguments("readSkillFile", { skill: [aSkillWithFiles, skill], path: [Text, path] });
   return readFileSync(skillFilePath(skill, path), "utf8");
 }
 
 /** Reads a file of a skill as bytes (an image or archive in `assets/`), refusing paths outside its folder. */
 export function readSkillBytes(skill: InstructionSkill, path: string): Buffer {
+  checkArguments("readSkillBytes", { skill: [aSkillWithFiles, skill], path: [Text, path] });
   return readFileSync(skillFilePath(skill, path));
 }
 
