@@ -137,6 +137,18 @@ describe("ids the factory does not have", () => {
     expect(await refused("route_signal", { signal: "sig_nope", line: "checkout" })).toContain(
       'signal: no signal "sig_nope"',
     );
+    const signal = await call("capture_signal", { text: "Cart is slow", source: "support" });
+    expect(
+      await refused("create_work_item", {
+        line: "checkout",
+        title: "Faster cart",
+        signals: [signal.structuredContent?.id, "sig_nope"],
+      }),
+    ).toBe('E_NOT_FOUND: signals[1]: no signal "sig_nope"; capture_signal gives signal ids');
+    const listed = await call("list_work", { line: "checkout" });
+    expect(listed.structuredContent?.items).not.toContainEqual(
+      expect.objectContaining({ title: "Faster cart" }),
+    );
   });
 
   it("are described with the tool or resource that lists them, at every depth", async () => {

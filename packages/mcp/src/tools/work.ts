@@ -19,7 +19,7 @@ import {
 } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { requireWorkItem } from "./knownRecords.js";
+import { requireSignal, requireWorkItem } from "./knownRecords.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
 import {
   Cursor,
@@ -112,6 +112,8 @@ export const createWorkItem = defineTool({
   run: async (factory, { idempotencyKey, ...input }) => {
     await requireLine(factory, input.line, "line");
     if (input.owner !== undefined) await requireOperator(factory, input.owner, "owner");
+    for (const [index, signal] of input.signals.entries())
+      await requireSignal(factory, signal, `signals[${index}]`);
     return factory.work.createWorkItem(input, keyed(idempotencyKey));
   },
 });
