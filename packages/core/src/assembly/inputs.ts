@@ -194,7 +194,7 @@ const recordArtifactInputShape = {
   line: LineIdSchema.optional(),
   /** The stage it was made in, one of the pipeline's; when omitted, the previous version's stage, else the work item's current one. */
   stage: StageNameSchema.optional(),
-  /** Fields the fingerprint is computed over; all when omitted. */
+  /** Fields the fingerprint is computed over, each one of `fields` (an optional one given as `null`); all when omitted. */
   fingerprintFields: z.array(z.string().min(1)).optional(),
   /** Who records it; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
