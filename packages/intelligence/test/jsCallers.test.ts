@@ -2,8 +2,8 @@
  * The Promise API as plain JavaScript calls it: every public function and
  * method of the intelligence package (but the router's and the context
  * packs'), given an argument of the wrong type, throws a `ValidationError`
- * naming that argument, never a `TypeError` from deep inside, and writes
- * nothing. The methods are enumerated at runtime, so one added later without
+ * naming that argument (or the option, for an option of the wrong type),
+ * never a `TypeError` from deep inside, and writes nothing. The methods are enumerated at runtime, so one added later without
  * an entry here fails the sweep.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -36,11 +36,18 @@ type Kind =
   | "items"
   | "any";
 
-/** One argument of a function: its name (which the error must name), its kind and a valid value. */
+/** How an option is typed, which decides the wrong values it is given. */
+type FieldKind = "string?" | "strings?" | "number?" | "boolean?" | "function?" | "object?";
+
+/**
+ * One argument of a function: its name (which the error must name), its kind,
+ * a valid value and, for an options object, the kinds of its fields.
+ */
 interface Param {
   readonly name: string;
   readonly kind: Kind;
   readonly valid: () => unknown;
+  readonly fields?: Readonly<Record<string, FieldKind>>;
 }
 
 /** Wrong values for an argument of each kind: a number, null, undefined, a string for an object... */
@@ -54,6 +61,16 @@ const WRONG: Record<Exclude<Kind, "items" | "any">, readonly unknown[]> = {
   options: [42, "a", null, undefined, { zzUnknownKey: 1 }],
   "options?": [42, "a", null, { zzUnknownKey: 1 }],
   "record?": [42, "a", null],
+};
+
+/** Wrong values for an option of each kind. */
+const WRONG_FIELD: Record<FieldKind, readonly unknown[]> = {
+  "string?": [42, null, {}],
+  "strings?": [42, "a", null, [42]],
+  "number?": ["5", null, {}],
+  "boolean?": ["yes", 1, null],
+  "function?": [42, "a", null],
+  "object?": [42, "a", null],
 };
 
 let root: string;
@@ -94,32 +111,41 @@ const p = (name: string, kind: Kind, valid: () => unknown = () => undefined): Pa
 const str = (name: string, value = "x") => p(name, "string", () => value);
 const optStr = (name: string) => p(name, "string?");
 const strs = (name: string, value: readonly string[] = ["x"]) => p(name, "strings", () => value);
-const opts = (name = "options") => p(name, "options?", () => ({}));
+const opts = (fields: Readonly<Record<string, FieldKind>> = {}, name = "options"): Param => ({
+  name,
+  kind: "options?",
+  valid: () => ({}),
+  fields,
+});
 const dirParam = (name = "dir") => p(name, "string", () => join(out, "none"));
 
 /** Exported functions and constructors (`new`) and static methods (`Class.method`), by export name. */
 const FUNCTIONS: Record<string, readonly Param[]> = {
-  makeBuiltinAutomations: [opts()],
+  makeBuiltinAutomations: [opts({ autoRoute: "object?" })],
   defineAutomation: [p("automation", "object")],
   startAutomations: [p("options", "object")],
   "Inbox.open": [p("log", "object", () => factory.log)],
-  openFactory: [opts()],
+  openFactory: [opts({ dir: "string?", actor: "string?", skillsDir: "string?", readOnly: "boolean?" })],
   embedderFromEnv: [p("env", "record?", () => ({}))],
   modelFromEnv: [p("env", "record?", () => ({}))],
   createOpenAiCompatibleProvider: [p("options", "object")],
   exportAgentsMd: [
     p("standards", "items", () => [instruction()]),
     p("file", "string", () => join(out, "AGENTS.md")),
-    opts(),
+    opts({ title: "string?" }),
   ],
-  formatAgentsMd: [p("standards", "items", () => [instruction()]), opts()],
-  loadAgentsMd: [p("file", "string", () => join(out, "AGENTS.md")), opts()],
-  parseAgentsMd: [str("text", "# Guide\n"), str("file", "AGENTS.md"), opts()],
+  formatAgentsMd: [p("standards", "items", () => [instruction()]), opts({ title: "string?" })],
+  loadAgentsMd: [p("file", "string", () => join(out, "AGENTS.md")), opts({ root: "string?" })],
+  parseAgentsMd: [
+    str("text", "# Guide\n"),
+    str("file", "AGENTS.md"),
+    opts({ folder: "string?", format: "string?" }),
+  ],
   installBuiltinStandards: [p("factory", "object", () => factory), p("pack", "object?")],
-  makeBuiltinStandards: [opts()],
+  makeBuiltinStandards: [opts({ signalSlaHours: "object?", now: "function?" })],
   exportCursorRules: [p("standards", "items", () => [instruction()]), dirParam()],
   formatCursorRule: [p("standard", "object")],
-  loadCursorRules: [dirParam(), opts()],
+  loadCursorRules: [dirParam(), opts({ folder: "string?", onWarning: "function?" })],
   parseCursorRule: [str("text", "---\n---\nx\n"), str("file", "a.mdc")],
   instructionId: [str("text")],
   standardAppliesTo: [p("standard", "object", instruction), str("path", "a.ts")],
@@ -133,12 +159,12 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
     strs("lines"),
   ],
   suspectCause: [p("link", "object")],
-  loadInstructionStandards: [dirParam("root"), opts()],
+  loadInstructionStandards: [dirParam("root"), opts({ onWarning: "function?" })],
   ruleGate: [
     p("standards", "object", () => factory.standards),
     p("options", "object", () => ({ stage: "release" })),
   ],
-  "new Standards": [p("context", "any", () => ({})), opts()],
+  "new Standards": [p("context", "any", () => ({})), opts({ checkTimeoutMs: "number?" })],
   "Scorecards.open": [p("options", "object")],
   defineFactorySkill: [p("skill", "object")],
   defineSkill: [p("skill", "object")],
@@ -154,7 +180,11 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
   readSkillBytes: [p("skill", "object", instructionSkill), str("path", "SKILL.md")],
   readSkillFile: [p("skill", "object", instructionSkill), str("path", "SKILL.md")],
   safeLoadSkillsDir: [dirParam()],
-  "new SkillRegistry": [p("log", "object", () => factory.log), p("services", "any"), opts()],
+  "new SkillRegistry": [
+    p("log", "object", () => factory.log),
+    p("services", "any"),
+    opts({ model: "object?", instructionsDir: "string?", claimLeaseMs: "number?" }),
+  ],
 };
 
 /** Exports that take no argument, or whose wrong arguments are another package's or helper's. */
@@ -199,14 +229,17 @@ const METHODS: Record<string, readonly Param[]> = {
   "standards.addSkipped": [p("skipped", "items", () => [])],
   "standards.instructions": [p("paths", "strings?")],
   "standards.rule": [str("id")],
-  "standards.check": [p("scope", "options?", () => ({}))],
+  "standards.check": [opts({ kind: "string?", id: "string?", line: "string?", rules: "strings?" }, "scope")],
   "standards.checkTarget": [str("kind", "line"), p("target", "any"), p("rules", "strings?", () => [])],
   "standards.linesOf": [p("ref", "object")],
   "scorecards.levelOf": [str("scorecard", "readiness"), str("line", "checkout")],
   "scorecards.evaluate": [str("scorecard", "readiness"), p("lines", "strings?")],
-  "inbox.list": [str("operator", "ada"), opts()],
+  "inbox.list": [
+    str("operator", "ada"),
+    opts({ unreadOnly: "boolean?", limit: "number?", after: "number?" }),
+  ],
   "inbox.unreadCount": [str("operator", "ada")],
-  "inbox.notify": [p("notification", "object"), opts()],
+  "inbox.notify": [p("notification", "object"), opts({ actor: "string?" })],
   "inbox.markRead": [str("operator", "ada"), strs("ids", [])],
   "automations.failures": [optStr("automation")],
   "automations.retry": [str("automation", "rescore-lines"), str("event", "none")],
@@ -216,7 +249,11 @@ const METHODS: Record<string, readonly Param[]> = {
   "skills.reloadInstructions": [dirParam()],
   "skills.instructions": [str("name", "demo")],
   "skills.skillMd": [str("name", "demo")],
-  "skills.run": [str("name", "echo"), p("input", "any", () => ({ text: "x" })), opts()],
+  "skills.run": [
+    str("name", "echo"),
+    p("input", "any", () => ({ text: "x" })),
+    opts({ actor: "string?", idempotencyKey: "string?", signal: "object?" }),
+  ],
 };
 
 /** Methods that take no argument (or only a value of any type), and those of others' parts. */
@@ -316,6 +353,12 @@ function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string;
           ? `[${bad.items.map((item) => JSON.stringify(item)).join(", ")}]`
           : String(JSON.stringify(bad.value));
       calls.push({ args, wrong: param.name, shown });
+    }
+    for (const [field, kind] of Object.entries(param.fields ?? {})) {
+      for (const value of WRONG_FIELD[kind]) {
+        const args = valid.map((each, at) => (at === index ? { [field]: value } : each));
+        calls.push({ args, wrong: field, shown: `{ ${field}: ${JSON.stringify(value)} }` });
+      }
     }
   });
   return calls;

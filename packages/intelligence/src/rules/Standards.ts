@@ -265,8 +265,14 @@ export class Standards<Context = unknown> {
    */
   async check(scope: CheckScope = {}): Promise<Finding[]> {
     if (this.#closed !== undefined) throw this.#closed;
-    const keys = CheckScopeKeysSchema.safeParse(scope);
-    if (!keys.success) throw scopeError("", keys.error.issues[0]?.message ?? "is not a check scope");
+    const keys = CheckScopeSchema.safeParse(scope);
+    if (!keys.success) {
+      const issue = keys.error.issues[0];
+      const path = (issue?.path ?? []).map((key, at) =>
+        typeof key === "number" ? `[${key}]` : `${at === 0 ? "" : "."}${String(key)}`,
+      );
+      throw scopeError(path.join(""), issue?.message ?? "is not a check scope");
+    }
     if (scope.id !== undefined && scope.kind === undefined)
       throw scopeError("kind", `checking one target (id "${scope.id}") needs its kind`);
     const rules = this.#selectRules(scope.rules);
@@ -482,12 +488,12 @@ export class Standards<Context = unknown> {
 /** What the timer of a rule's check resolves to when the check outlasts the timeout. */
 const TIMED_OUT: unique symbol = Symbol("timed out");
 
-/** The keys a {@link CheckScope} takes: another one (a typo) is refused rather than dropped. */
-const CheckScopeKeysSchema = strictInput({
-  kind: z.unknown().optional(),
-  id: z.unknown().optional(),
-  line: z.unknown().optional(),
-  rules: z.unknown().optional(),
+/** A {@link CheckScope}: a field of another type, or another key (a typo), is refused rather than dropped. */
+const CheckScopeSchema = strictInput({
+  kind: z.string().optional(),
+  id: z.string().optional(),
+  line: z.string().optional(),
+  rules: z.array(z.string()).optional(),
 });
 
 /** A ValidationError about one field of a check's scope. */
