@@ -68,7 +68,7 @@ describe("blank text in the other arguments that need words", () => {
       `E_VALIDATION: advance_work_item input is invalid: reason: ${blank}`,
     );
     const document = await call("list_knowledge", { limit: 1 });
-    const [first] = document.structuredContent?.documents as { id: string }[];
+    const [first] = (document.structuredContent?.documents ?? []) as { id: string }[];
     expect(await refused("retract_knowledge", { id: first?.id, reason: "  " })).toBe(
       `E_VALIDATION: retract_knowledge input is invalid: reason: ${blank}`,
     );
