@@ -1,89 +1,35 @@
-import { z } from "zod";
 import { type Clock, systemClock } from "./Clock.js";
-import { hashJson } from "./canonicalJson.js";
-import { type EventDefinition, EventRegistry } from "./EventRegistry.js";
-import {
-  DEFAULT_READ_LIMIT,
-  type EventStore,
-  type PreparedEvent,
-  type ReadQuery,
-  type StoredEvent,
-} from "./EventStore.js";
+import { EventRegistry } from "./EventRegistry.js";
+import { DEFAULT_READ_LIMIT, type EventStore, type ReadQuery, type StoredEvent } from "./EventStore.js";
 import { formatIssues, ValidationError, validationErrorFromZod } from "./errors.js";
-import { newId } from "./ids.js";
-import { DEFAULT_MAX_EVENT_BYTES, MaxEventBytesSchema, measureEvent } from "./internal/eventSize.js";
+import {
+  type AppendOptions,
+  AppendOptionsSchema,
+  type NewEvent,
+  type OpenEventLogOptions,
+  OpenEventLogOptionsSchema,
+  ReadAllQuerySchema,
+  ReadQuerySchema,
+  SubscribeOptionsSchema,
+} from "./eventLogInputs.js";
+import { DEFAULT_MAX_EVENT_BYTES } from "./internal/eventSize.js";
 import {
   LogSubscription,
   type ReadErrorReport,
   type SubscribeOptions,
   type Subscription,
 } from "./internal/LogSubscription.js";
-import { CheckedEvent } from "./internal/payloadJson.js";
-import { scanPayload } from "./internal/payloadScan.js";
-import { unkeptValueIssues } from "./internal/unkeptValues.js";
-import { holdsUnstorableText, unstorableTextIssues } from "./internal/unstorableText.js";
-import { strictInput } from "./strictInput.js";
+import { openDefaultStore } from "./internal/openDefaultStore.js";
+import { prepareEvents, requestHashOf } from "./internal/prepareEvents.js";
+import { upcastingStore } from "./internal/upcastingStore.js";
 
+export {
+  type AppendOptions,
+  DEFAULT_STORE_PATH,
+  type NewEvent,
+  type OpenEventLogOptions,
+} from "./eventLogInputs.js";
 export type { ReadErrorReport, SubscribeOptions, Subscription };
-
-/** An event to append: its type, subject and payload; id and time are filled in by the log. */
-export interface NewEvent<Data = unknown> {
-  /** Registered event type (`line.added`). */
-  readonly type: string;
-  /** The entity the event is about. */
-  readonly subject: string;
-  /** Payload, validated against the type's schema before anything is written. */
-  readonly data: Data;
-  /** Who caused the change; defaults to the append's or the log's actor. */
-  readonly actor?: string;
-  /** Id of the event this one reacts to. */
-  readonly causedBy?: string;
-}
-
-/** Options of {@link EventLog.append}. */
-export interface AppendOptions {
-  /**
-   * The same key twice appends once; the second call returns the first call's
-   * events. A non-empty string of at most 512 characters.
-   */
-  readonly idempotencyKey?: string;
-  /** Fail with `ConcurrencyConflictError` unless the log's head is exactly this position (a non-negative integer). */
-  readonly expectedHead?: number;
-  /** Actor for events of this batch that name none (a non-empty string). */
-  readonly actor?: string;
-}
-
-/** Options of {@link openEventLog}. */
-export interface OpenEventLogOptions {
-  /** Path of the embedded SQLite file; defaults to `.factory/factory.db`. Ignored when `store` is given. */
-  readonly path?: string;
-  /**
-   * A store to use instead of the SQLite file (`createMemoryEventStore()`, a PostgreSQL store),
-   * or a `postgres://` URL to open the PostgreSQL store at. When neither `store` nor `path`
-   * is given, the `FACTORY_DATABASE_URL` environment variable, if set, names that URL.
-   */
-  readonly store?: EventStore | string;
-  /** Event types the log accepts. */
-  readonly events?: Iterable<EventDefinition>;
-  /** A registry to share instead of `events`. */
-  readonly registry?: EventRegistry;
-  /** Clock used to stamp events; defaults to the system clock. */
-  readonly clock?: Clock;
-  /** Actor recorded on events that name none; defaults to `system`. */
-  readonly actor?: string;
-  /** Durability of the SQLite file or of a PostgreSQL store opened from a URL, see their options. */
-  readonly durability?: "full" | "normal";
-  /**
-   * The most bytes one event may take serialized as UTF-8 JSON, payload and metadata
-   * (id, type, time, actor, subject, causedBy), whatever the store; an append with a
-   * larger event writes nothing. Defaults to {@link DEFAULT_MAX_EVENT_BYTES} (16 MiB);
-   * a positive integer of at most 268,435,456 (256 MiB, about what a PostgreSQL jsonb value holds).
-   */
-  readonly maxEventBytes?: number;
-}
-
-/** The default location of the embedded store, relative to the working directory. */
-export const DEFAULT_STORE_PATH = ".factory/factory.db";
 
 /**
  * The factory's one ordered log of events, the shared context model every
@@ -95,6 +41,8 @@ export const DEFAULT_STORE_PATH = ".factory/factory.db";
  */
 export class EventLog implements AsyncDisposable {
   readonly #store: EventStore;
+  /** The store read through the registry's upcast steps. */
+  readonly #reading: EventStore;
   readonly #clock: Clock;
   readonly #actor: string;
   readonly #maxEventBytes: number;
@@ -116,6 +64,7 @@ export class EventLog implements AsyncDisposable {
   ) {
     this.#store = store;
     this.registry = registry;
+    this.#reading = upcastingStore(store, registry);
     this.#clock = clock;
     this.#actor = actor;
     this.#maxEventBytes = maxEventBytes;
@@ -172,7 +121,11 @@ export class EventLog implements AsyncDisposable {
     const checked = AppendOptionsSchema.safeParse(options);
     if (!checked.success) throw validationErrorFromZod(checked.error.issues, { subject: "append options" });
     const batch: readonly NewEvent[] = Array.isArray(events) ? events : [events as NewEvent];
-    const prepared = this.#prepare(batch, options.actor ?? this.#actor);
+    const prepared = prepareEvents(batch, options.actor ?? this.#actor, {
+      registry: this.registry,
+      clock: this.#clock,
+      maxEventBytes: this.#maxEventBytes,
+    });
     const key = options.idempotencyKey;
     return this.#store.append(prepared, {
       ...(key === undefined ? {} : { idempotencyKey: key, requestHash: requestHashOf(prepared) }),
@@ -195,7 +148,7 @@ export class EventLog implements AsyncDisposable {
   async read(query: ReadQuery = {}): Promise<StoredEvent[]> {
     const parsed = ReadQuerySchema.safeParse(query);
     if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "read query" });
-    return this.#read(query);
+    return this.#reading.read(query);
   }
 
   /**
@@ -216,7 +169,7 @@ export class EventLog implements AsyncDisposable {
     const pageSize = query.pageSize ?? DEFAULT_READ_LIMIT;
     let after = query.after ?? 0;
     while (after < until) {
-      const page = await this.#read({ ...query, after, until, limit: pageSize });
+      const page = await this.#reading.read({ ...query, after, until, limit: pageSize });
       for (const event of page) yield event;
       if (page.length < pageSize) return;
       after = page[page.length - 1]?.seq ?? until;
@@ -272,7 +225,7 @@ export class EventLog implements AsyncDisposable {
       throw new ValidationError({ message: formatIssues("subscribe", issues), issues });
     }
     const after = options.after ?? (await this.#store.head());
-    const subscription = new LogSubscription(this.#upcastingStore, handler, { ...options, after }, (closed) =>
+    const subscription = new LogSubscription(this.#reading, handler, { ...options, after }, (closed) =>
       this.#subscriptions.delete(closed),
     );
     this.#subscriptions.add(subscription);
@@ -301,117 +254,6 @@ export class EventLog implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-
-  /** Events as the store has them, read in their types' current shape. */
-  async #read(query: ReadQuery): Promise<StoredEvent[]> {
-    const events = await this.#store.read(query);
-    return events.map((event) => this.registry.upcast(event));
-  }
-
-  /** The store, read through {@link EventRegistry.upcast}: what subscriptions read. */
-  get #upcastingStore(): EventStore {
-    const store = this.#store;
-    return {
-      kind: store.kind,
-      append: (events, options) => store.append(events, options),
-      read: (query) => this.#read(query),
-      head: () => store.head(),
-      watch: (listener) => store.watch(listener),
-      close: () => store.close(),
-    };
-  }
-
-  #prepare(batch: readonly NewEvent[], actor: string): PreparedEvent[] {
-    const at = this.#clock.now().toISOString();
-    const problems: ValidationError["issues"][number][] = [];
-    const prepared: PreparedEvent[] = [];
-    batch.forEach((event, index) => {
-      const where = batch.length === 1 ? "" : `events[${index}].`;
-      if (typeof event !== "object" || event === null) {
-        problems.push({ path: where || "(event)", message: "expected an event object" });
-        return;
-      }
-      if (typeof event.subject !== "string" || event.subject === "") {
-        problems.push({ path: `${where}subject`, message: "expected a non-empty string" });
-      }
-      problems.push(...eventFieldIssues(event, where));
-      try {
-        const { data, version } = this.registry.validate(event.type, event.data);
-        let ready = new CheckedEvent({
-          id: newId("evt"),
-          type: event.type,
-          v: version,
-          at,
-          actor: event.actor ?? actor,
-          subject: event.subject,
-          data,
-          ...(event.causedBy === undefined ? {} : { causedBy: event.causedBy }),
-        });
-        // An event over the size limit is refused for that alone: searching hundreds of MiB of text takes seconds.
-        const scan = scanPayload(data, 2 * this.#maxEventBytes);
-        const { payloadJson, issue } = measureEvent(
-          ready,
-          scan.textLength,
-          this.#maxEventBytes,
-          where === "" ? "(event)" : where.slice(0, -1),
-        );
-        if (issue !== undefined) problems.push(issue);
-        else {
-          const fields = { subject: event.subject, actor: ready.actor, causedBy: event.causedBy, data };
-          const unstorable =
-            scan.unstorable ||
-            [fields.subject, fields.actor, fields.causedBy].some((value) => holdsUnstorableText(value, 1))
-              ? unstorableTextIssues(fields, where.slice(0, -1))
-              : [];
-          problems.push(
-            ...(unstorable.length > 0 || !scan.unkept ? unstorable : unkeptValueIssues(data, `${where}data`)),
-          );
-        }
-        // JSON has no -0: every store gives it back as 0, so the log writes (and returns) 0.
-        if (scan.negativeZero && payloadJson !== undefined)
-          ready = new CheckedEvent({ ...ready, data: JSON.parse(payloadJson) });
-        ready.payloadJson = payloadJson;
-        prepared.push(ready);
-      } catch (error) {
-        if (error instanceof ValidationError && batch.length > 1) {
-          problems.push(...error.issues.map((issue) => ({ ...issue, path: `${where}${issue.path}` })));
-        } else {
-          throw error;
-        }
-      }
-    });
-    if (problems.length > 0) {
-      const detail = problems.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
-      throw new ValidationError({ message: `event batch is invalid: ${detail}`, issues: problems });
-    }
-    return prepared;
-  }
-}
-
-/** The fields a {@link NewEvent} has; another key is a typo (`causedby`) that would be dropped. */
-const EVENT_KEYS: ReadonlySet<string> = new Set(["type", "subject", "data", "actor", "causedBy"]);
-
-/**
- * Issues with an event's own fields but its type, subject and payload: an
- * unknown key, and an `actor` or `causedBy` that is given but no non-empty
- * string (a store would keep `3` as `"3"`, and `""` as nobody).
- */
-function eventFieldIssues(event: NewEvent, where: string): ValidationError["issues"][number][] {
-  const issues: ValidationError["issues"][number][] = [];
-  const unknown = Object.keys(event).filter((key) => !EVENT_KEYS.has(key));
-  if (unknown.length > 0) {
-    issues.push({
-      path: where === "" ? "(event)" : where.slice(0, -1),
-      message: `unknown key${unknown.length === 1 ? "" : "s"} ${unknown.map((key) => JSON.stringify(key)).join(", ")}; the keys are ${[...EVENT_KEYS].join(", ")}`,
-    });
-  }
-  for (const field of ["actor", "causedBy"] as const) {
-    const value = event[field];
-    if (value !== undefined && (typeof value !== "string" || value === "")) {
-      issues.push({ path: `${where}${field}`, message: "expected a non-empty string" });
-    }
-  }
-  return issues;
 }
 
 /**
@@ -443,124 +285,4 @@ export async function openEventLog(options: OpenEventLogOptions = {}): Promise<E
     options.actor ?? "system",
     options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
   );
-}
-
-const position = z.number().int().nonnegative();
-
-/** What {@link EventLog.read} accepts: {@link ReadQuery}, no other field. */
-const ReadQuerySchema = strictInput({
-  after: position.optional(),
-  until: position.optional(),
-  limit: z.number().int().positive().optional(),
-  types: z.array(z.string()).readonly().optional(),
-  subjects: z.array(z.string()).readonly().optional(),
-});
-
-/** What {@link EventLog.readAll} accepts: {@link ReadQuery} without `limit`, with `pageSize`. */
-const ReadAllQuerySchema = strictInput({
-  after: position.optional(),
-  until: position.optional(),
-  types: z.array(z.string()).readonly().optional(),
-  subjects: z.array(z.string()).readonly().optional(),
-  pageSize: z.number().int().positive().optional(),
-});
-
-/** What {@link EventLog.subscribe} accepts: {@link SubscribeOptions}, no other field. */
-const SubscribeOptionsSchema = strictInput({
-  after: position.optional(),
-  types: z.array(z.string()).readonly().optional(),
-  subjects: z.array(z.string()).readonly().optional(),
-  batchSize: z.number().int().positive().optional(),
-  keepAlive: z.boolean().optional(),
-  onError: z.function().optional(),
-  onReadError: z.function().optional(),
-});
-
-/**
- * Characters an idempotency key of {@link EventLog.append} may have: room for
- * a caller's key under a prefix, and few enough for any store's index
- * (PostgreSQL's b-tree takes some 2700 bytes; 512 characters are at most 2048 bytes of UTF-8).
- */
-const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
-
-/** What {@link EventLog.append} accepts: {@link AppendOptions}, no other field. */
-const AppendOptionsSchema = strictInput({
-  idempotencyKey: z
-    .string()
-    .min(1, "expected a non-empty string")
-    .max(MAX_IDEMPOTENCY_KEY_LENGTH, `expected at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`)
-    // What unstorableTextIssues refuses in events, as a regex: a refinement doubles the cost of this check.
-    .regex(/^[^\0\p{Cs}]*$/u, "contains a NUL character or a lone surrogate, which cannot be stored")
-    .optional(),
-  expectedHead: position.optional(),
-  actor: z.string().min(1, "expected a non-empty string").optional(),
-});
-
-/** An object with the given methods; what the option's type promises is not checked further. */
-const objectWith = (what: string, ...methods: PropertyKey[]) =>
-  z.custom<object>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      methods.every((method) => typeof (value as Record<PropertyKey, unknown>)[method] === "function"),
-    { message: `expected ${what}` },
-  );
-
-/** How a PostgreSQL URL starts; the store checks the rest of it. */
-const POSTGRES_URL = /^postgres(ql)?:\/\//;
-
-/** A `store` given as a string: a PostgreSQL URL, never a SQLite file, which is `path`. */
-const StoreUrlSchema = z
-  .string()
-  .min(1)
-  .refine((value) => POSTGRES_URL.test(value), {
-    error: (issue) =>
-      `${JSON.stringify(issue.input)} is not a postgres:// or postgresql:// URL; give a SQLite file as path, or an EventStore object as store`,
-  });
-
-/** What {@link openEventLog} accepts: {@link OpenEventLogOptions}, no other field. */
-const OpenEventLogOptionsSchema = strictInput({
-  path: z.string().min(1).optional(),
-  store: z.union([StoreUrlSchema, objectWith("an event store", "append", "read", "head")]).optional(),
-  events: objectWith("an iterable of event definitions", Symbol.iterator).optional(),
-  registry: objectWith("an EventRegistry", "register", "validate").optional(),
-  clock: objectWith("a clock", "now").optional(),
-  actor: z.string().min(1).optional(),
-  durability: z.enum(["full", "normal"]).optional(),
-  maxEventBytes: MaxEventBytesSchema.optional(),
-});
-
-function requestHashOf(prepared: readonly PreparedEvent[]): string {
-  return hashJson(
-    prepared.map(({ type, subject, actor, data, causedBy }) => [type, subject, actor, data, causedBy]),
-  );
-}
-
-async function openDefaultStore(options: OpenEventLogOptions): Promise<EventStore> {
-  const url =
-    typeof options.store === "string"
-      ? options.store
-      : options.path === undefined
-        ? process.env.FACTORY_DATABASE_URL || undefined
-        : undefined;
-  if (url !== undefined && !POSTGRES_URL.test(url)) {
-    // Only FACTORY_DATABASE_URL gets here: a store option was checked with the other options.
-    const message = `${JSON.stringify(url)} is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it and give a SQLite file as path`;
-    throw new ValidationError({
-      message: `FACTORY_DATABASE_URL: ${message}`,
-      issues: [{ path: "FACTORY_DATABASE_URL", message }],
-    });
-  }
-  if (url !== undefined) {
-    const { openPostgresEventStore } = await import("./postgres/PostgresEventStore.js");
-    return openPostgresEventStore({
-      url,
-      ...(options.durability === undefined ? {} : { durability: options.durability }),
-    });
-  }
-  const { openSqliteEventStore } = await import("./sqlite/SqliteEventStore.js");
-  return openSqliteEventStore({
-    path: options.path ?? DEFAULT_STORE_PATH,
-    ...(options.durability === undefined ? {} : { durability: options.durability }),
-  });
 }

@@ -1,0 +1,39 @@
+import type { EventStore } from "../EventStore.js";
+import { ValidationError } from "../errors.js";
+import { DEFAULT_STORE_PATH, type OpenEventLogOptions, POSTGRES_URL } from "../eventLogInputs.js";
+
+/**
+ * The store `openEventLog` opens when given none: PostgreSQL at `store` when it
+ * is a URL (or at `FACTORY_DATABASE_URL`, when neither `store` nor `path` is
+ * given), else the SQLite file at `path`.
+ *
+ * @throws ValidationError when `FACTORY_DATABASE_URL` is no `postgres://` URL.
+ */
+export async function openDefaultStore(options: OpenEventLogOptions): Promise<EventStore> {
+  const url =
+    typeof options.store === "string"
+      ? options.store
+      : options.path === undefined
+        ? process.env.FACTORY_DATABASE_URL || undefined
+        : undefined;
+  if (url !== undefined && !POSTGRES_URL.test(url)) {
+    // Only FACTORY_DATABASE_URL gets here: a store option was checked with the other options.
+    const message = `${JSON.stringify(url)} is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it and give a SQLite file as path`;
+    throw new ValidationError({
+      message: `FACTORY_DATABASE_URL: ${message}`,
+      issues: [{ path: "FACTORY_DATABASE_URL", message }],
+    });
+  }
+  if (url !== undefined) {
+    const { openPostgresEventStore } = await import("../postgres/PostgresEventStore.js");
+    return openPostgresEventStore({
+      url,
+      ...(options.durability === undefined ? {} : { durability: options.durability }),
+    });
+  }
+  const { openSqliteEventStore } = await import("../sqlite/SqliteEventStore.js");
+  return openSqliteEventStore({
+    path: options.path ?? DEFAULT_STORE_PATH,
+    ...(options.durability === undefined ? {} : { durability: options.durability }),
+  });
+}
