@@ -365,6 +365,16 @@ describe("refusals of record_artifact and review_link", () => {
     );
   });
 
+  it("refuses to link an end it does not have with E_NOT_FOUND naming the end, as an unknown id elsewhere", async () => {
+    await record({ id: "REQ-end", kind: "requirement", title: "A requirement" });
+    expect(await refused("link_artifacts", { from: "DES-nope", to: "REQ-end", type: "satisfies" })).toBe(
+      'E_NOT_FOUND: from: no artifact, work item or signal "DES-nope"; record_artifact, list_work and capture_signal give ids',
+    );
+    expect(await refused("link_artifacts", { from: "REQ-end", to: "REQ-nope", type: "derivesFrom" })).toBe(
+      'E_NOT_FOUND: to: no artifact, work item or signal "REQ-nope"; record_artifact, list_work and capture_signal give ids',
+    );
+  });
+
   it("refuses to review an unknown link with E_NOT_FOUND naming id", async () => {
     expect(await refused("review_link", { id: "link_nope", verdict: "keep" })).toBe(
       'E_NOT_FOUND: id: no trace link "link_nope"; list_suspect_links and link_artifacts give link ids',

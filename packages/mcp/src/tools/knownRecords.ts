@@ -72,6 +72,24 @@ export async function requireLinkTarget(factory: Factory, target: string, field:
 }
 
 /**
+ * Refuses an end of a trace link that is none of the factory's artifacts,
+ * work items or signals, after reading what other processes wrote.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `traceEnd`) naming the id, the argument and where ids come from.
+ */
+export async function requireTraceEnd(factory: Factory, id: string, field: string): Promise<void> {
+  await factory.work.refresh();
+  const { work } = factory;
+  if (work.artifact(id) ?? work.get(id) ?? work.signal(id)) return;
+  throw new NotFoundError({
+    message: `${field}: no artifact, work item or signal "${id}"; record_artifact, list_work and capture_signal give ids`,
+    entity: "traceEnd",
+    id,
+    field,
+  });
+}
+
+/**
  * Refuses a signal the factory does not have, after reading what other
  * processes wrote.
  *

@@ -19,7 +19,7 @@ import {
 } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { requireSignal, requireWorkItem } from "./knownRecords.js";
+import { requireSignal, requireTraceEnd, requireWorkItem } from "./knownRecords.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
 import {
   Cursor,
@@ -246,7 +246,11 @@ export const linkArtifacts = defineTool({
     type: LinkTypeSchema.describe("One of derivesFrom, satisfies, implements, verifies, addresses"),
   }),
   output: TraceLinkOutput,
-  run: async (factory, input) => factory.work.link(input),
+  run: async (factory, input) => {
+    await requireTraceEnd(factory, input.from, "from");
+    await requireTraceEnd(factory, input.to, "to");
+    return factory.work.link(input);
+  },
 });
 
 /** `list_suspect_links`: trace links whose upstream changed since last review, paged. */
