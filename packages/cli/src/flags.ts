@@ -189,6 +189,39 @@ export function nameArgument(argument: string): (value: string) => string {
 }
 
 /**
+ * Characters of an id the CLI looks up (a work item, document, signal,
+ * incident, notification, skill, trace link or link end), as the MCP tools
+ * take them: a longer one names nothing the factory has, and a not-found
+ * that quoted it would print it whole.
+ */
+export const ID_MAX = 200;
+
+/** An id given on the command line: not blank, and at most {@link ID_MAX} characters. */
+export const IdValue = NameValue.pipe(z.string().max(ID_MAX, `an id is at most ${ID_MAX} characters`));
+
+/**
+ * The parser of a command's argument that is an id (`<id>`, `<name>` of a
+ * skill, `<link-id>`), as {@link nameArgument}, and at most {@link ID_MAX}
+ * characters.
+ *
+ * @throws UsageError naming the argument when the value is blank or longer
+ *   than any id: `<id>: an id is at most 200 characters (got "xxx"... (100000 characters))`.
+ */
+export function idArgument(argument: string): (value: string) => string {
+  return (value) => parseFlag(IdValue, value, argument);
+}
+
+/**
+ * {@link idArgument} for a variadic argument (`<ids...>`): each value is
+ * checked, and the values are collected in order.
+ *
+ * @throws UsageError naming the argument when a value is blank or longer than any id.
+ */
+export function idArguments(argument: string): (value: string, previous?: string[]) => string[] {
+  return (value, previous = []) => [...previous, parseFlag(IdValue, value, argument)];
+}
+
+/**
  * {@link nameArgument} for a variadic argument (`<ids...>`): each value is
  * checked, and the values are collected in order.
  *

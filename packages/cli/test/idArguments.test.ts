@@ -62,3 +62,31 @@ describe("an id argument", () => {
     },
   );
 });
+
+/** An id longer than any (100,000 characters), and how a refusal shows it: its first 60 characters and its length. */
+const LONG = "x".repeat(100_000);
+const LONG_SHOWN = `(got "${"x".repeat(60)}"... (100000 characters))`;
+
+describe("an id longer than any", () => {
+  it.each([
+    ...cases.map(([name, argument, , args]): [string, string, string[]] => [name, argument, args]),
+    ["work assign", "<id>", ["work", "assign", ID, "--owner", "ana"]],
+    ["work artifact", "<id>", ["work", "artifact", ID, "--kind", "design", "--title", "t"]],
+    ["work link", "<from>", ["work", "link", ID, "REQ-1", "--type", "verifies"]],
+    ["work link", "<to>", ["work", "link", "REQ-1", ID, "--type", "verifies"]],
+    ["work review", "<link-id>", ["work", "review", ID, "--verdict", "keep"]],
+    ["incident resolve", "<id>", ["incident", "resolve", ID]],
+    ["knowledge link", "<id>", ["knowledge", "link", ID, "--type", "informs", "--target", "doc_1"]],
+    ["check", "--rule", ["check", "--rule", ID]],
+  ] as [string, string, string[]][])(
+    "of factory %s is E_USAGE naming %s, quoting the id cut",
+    SLOW,
+    async (_name, argument, args) => {
+      const run = await runFactory(["--dir", ".factory", ...withId(args, LONG)], { cwd });
+      expect(run.stderr).toBe(
+        `error: E_USAGE: ${argument}: an id is at most 200 characters ${LONG_SHOWN}\n(run with --help for usage)\n`,
+      );
+      expect(run.code).toBe(2);
+    },
+  );
+});

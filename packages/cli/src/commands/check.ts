@@ -8,7 +8,7 @@ import { NotFoundError } from "@software-factory/core";
 import { type Finding, RuleIdSchema } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
-import { NameValue, parseFlag } from "../flags.js";
+import { IdValue, parseFlag } from "../flags.js";
 import { requireLines, requireRuleKind } from "../knownValues.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
@@ -21,7 +21,7 @@ const FailOnFlag = z.enum(["error", "warning", "never"]);
  * (kebab-case), so a value no rule can have is refused as malformed; a
  * well-formed id of no rule is a not-found listing the rules.
  */
-const RuleFlag = NameValue.pipe(RuleIdSchema);
+const RuleFlag = IdValue.pipe(RuleIdSchema);
 
 /** Registers `factory check`. */
 export function registerCheck(program: Command, context: CliContext): void {

@@ -8,7 +8,7 @@
 import { NotFoundError } from "@software-factory/core";
 import type { Factory, InboxItem } from "@software-factory/intelligence";
 import type { Command } from "commander";
-import { ActorFlag, nameArguments, parseFlag, positiveIntFlag } from "../flags.js";
+import { ActorFlag, idArguments, parseFlag, positiveIntFlag } from "../flags.js";
 import { argumentNotFound } from "../namingFlags.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
@@ -142,7 +142,7 @@ export function registerInbox(program: Command, context: CliContext): void {
     .description(
       "mark notifications read (ids from factory inbox --json; --operator <id> as for factory inbox); an unknown id marks nothing",
     )
-    .argument("<ids...>", "ids of notifications", nameArguments("<ids>"))
+    .argument("<ids...>", "ids of notifications", idArguments("<ids>"))
     .action(
       action(context, async ({ options, output }, ids) => {
         // `--operator` is the option of `factory inbox`, which commander parses for its subcommands too.

@@ -13,9 +13,9 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import {
+  idArgument,
   idempotencyKeyOption,
   NameValue,
-  nameArgument,
   PositiveIntFlag,
   parseFlag,
   SinceFlag,
@@ -208,11 +208,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
   knowledge
     .command("show")
     .description("a document: its body, source, lines, tags, status and revisions")
-    .argument(
-      "<id>",
-      "document id (factory knowledge list and factory search show them)",
-      nameArgument("<id>"),
-    )
+    .argument("<id>", "document id (factory knowledge list and factory search show them)", idArgument("<id>"))
     .option("--as-of <when>", "as it read then: a date or instant, or a span back from now (30d, 12h)")
     .action(
       action(context, async ({ options, output }, id, flags) => {
@@ -289,7 +285,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
   knowledge
     .command("revise")
     .description("record a new revision of a document: the fields given change, the rest stays")
-    .argument("<id>", "document id", nameArgument("<id>"))
+    .argument("<id>", "document id", idArgument("<id>"))
     .requiredOption("--reason <why>", "required: why it changes (kept with the revision)")
     .option("--title <title>", "the new title")
     .option("--body <text>", "the new markdown body")
@@ -345,7 +341,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
     .description(
       "take a document out of search, with a reason; its history stays (as-of reads still find it)",
     )
-    .argument("<id>", "document id", nameArgument("<id>"))
+    .argument("<id>", "document id", idArgument("<id>"))
     .requiredOption("--reason <why>", "required: why it is withdrawn")
     .option("--idempotency-key <key>", keyHelp("finds it retracted and writes nothing"))
     .action(

@@ -12,7 +12,7 @@ import {
   type WriteOptions,
 } from "@software-factory/knowledge";
 import type { Command } from "commander";
-import { idempotencyKeyOption, NameValue, nameArgument, parseFlag } from "../flags.js";
+import { idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
@@ -85,7 +85,7 @@ function linkAction(context: CliContext, change: LinkChange): ReturnType<typeof 
 /** Adds the flags `link` and `unlink` take: the link's `--type` and `--target`, and `--idempotency-key`. */
 function linkFlags(command: Command, retry: string): Command {
   return command
-    .argument("<id>", "document id", nameArgument("<id>"))
+    .argument("<id>", "document id", idArgument("<id>"))
     .requiredOption(
       "--type <type>",
       "what the link means: a word starting lowercase (relatesTo, informs, evidenceFor)",

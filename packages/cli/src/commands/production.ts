@@ -24,7 +24,7 @@ import {
   ResolveIncidentInputSchema,
 } from "@software-factory/core";
 import { type Command, Option } from "commander";
-import { idempotencyKeyOption, NameValue, nameArgument, parseFlag } from "../flags.js";
+import { idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
 import { requireDeployment, requireIncident, requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -262,7 +262,7 @@ export function registerIncident(program: Command, context: CliContext): void {
   incidentCommand
     .command("resolve")
     .description("resolve an incident: service is restored (once: resolving it again writes nothing)")
-    .argument("<id>", "incident id (inc_...)", nameArgument("<id>"))
+    .argument("<id>", "incident id (inc_...)", idArgument("<id>"))
     .option("--note <text>", "how service was restored")
     .action(
       action(context, async ({ options, output }, id, flags) => {

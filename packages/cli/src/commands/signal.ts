@@ -6,7 +6,7 @@
 import { SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { idempotencyKeyOption, NameValue, nameArgument, parseFlag, positiveIntFlag } from "../flags.js";
+import { idArgument, idempotencyKeyOption, NameValue, parseFlag, positiveIntFlag } from "../flags.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
@@ -79,7 +79,7 @@ export function registerSignal(program: Command, context: CliContext): void {
   signal
     .command("route")
     .description("rank the lines a signal belongs to, with reasons; --to routes it")
-    .argument("<id>", "signal id", nameArgument("<id>"))
+    .argument("<id>", "signal id", idArgument("<id>"))
     .option("--to <line>", "route the signal to this line")
     .option("--best", "route the signal to the best-ranked line")
     .option("-n, --limit <n>", "candidates to show (1-100)", "3")

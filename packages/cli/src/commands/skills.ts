@@ -14,7 +14,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { InterruptedError, UsageError } from "../exitCodes.js";
 import { type ExportedFile, entryAt, makeFolders, OverwriteRefusedError, writingTo } from "../exportFiles.js";
-import { idempotencyKeyOption, nameArgument, parseFlag } from "../flags.js";
+import { idArgument, idempotencyKeyOption, parseFlag } from "../flags.js";
 import { readJsonFlag } from "../jsonFlag.js";
 import { argumentNotFound, namingArgument } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -135,7 +135,7 @@ export function registerSkills(program: Command, context: CliContext): void {
   skills
     .command("run")
     .description("run a runnable skill with a JSON input; the run is recorded in the log")
-    .argument("<name>", "skill name (see factory skills list)", nameArgument("<name>"))
+    .argument("<name>", "skill name (see factory skills list)", idArgument("<name>"))
     .option("--input <json|@file>", "the skill's input as JSON, or @ and a JSON file", "{}")
     .option(
       "--idempotency-key <key>",
@@ -199,7 +199,7 @@ export function registerSkills(program: Command, context: CliContext): void {
     .description(
       "write a skill with instructions (an instruction skill, or a built-in one) as an Agent Skills folder <to>/<name>/SKILL.md",
     )
-    .argument("<name>", "skill name (see factory skills list)", nameArgument("<name>"))
+    .argument("<name>", "skill name (see factory skills list)", idArgument("<name>"))
     .requiredOption("--to <dir>", "folder to write the skill's folder in (such as .claude/skills)")
     .option("--force", "replace <to>/<name> even when files in it differ from the export (local changes)")
     .action(

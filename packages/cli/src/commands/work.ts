@@ -17,7 +17,7 @@ import {
 } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { idempotencyKeyOption, NameValue, nameArgument, PositiveIntFlag, parseFlag } from "../flags.js";
+import { idArgument, idempotencyKeyOption, NameValue, PositiveIntFlag, parseFlag } from "../flags.js";
 import { requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -217,7 +217,7 @@ export function registerWork(program: Command, context: CliContext): void {
     work
       .command("advance")
       .description("move a work item to its next stage (gates and evidence checks run first)")
-      .argument("<id>", "work item id", nameArgument("<id>"))
+      .argument("<id>", "work item id", idArgument("<id>"))
       .option("--override-wip <reason>", "enter past the line's WIP limit, on purpose, with a reason"),
     "advance it",
   ).action(
@@ -231,7 +231,7 @@ export function registerWork(program: Command, context: CliContext): void {
     work
       .command("back")
       .description("send a work item back for rework, with a reason")
-      .argument("<id>", "work item id", nameArgument("<id>"))
+      .argument("<id>", "work item id", idArgument("<id>"))
       .requiredOption("--reason <text>", "why it goes back")
       .option("--to <stage>", "an earlier stage (default the previous one)")
       .option("--cause <cause>", "defect, upstream, incident or other", "defect")
@@ -253,7 +253,7 @@ export function registerWork(program: Command, context: CliContext): void {
     work
       .command("block")
       .description("stop a work item until it is unblocked, with a reason")
-      .argument("<id>", "work item id", nameArgument("<id>"))
+      .argument("<id>", "work item id", idArgument("<id>"))
       .requiredOption("--reason <text>", "what it waits for"),
     "block it",
   ).action(
@@ -267,7 +267,7 @@ export function registerWork(program: Command, context: CliContext): void {
     work
       .command("unblock")
       .description("let a blocked work item move again")
-      .argument("<id>", "work item id", nameArgument("<id>"))
+      .argument("<id>", "work item id", idArgument("<id>"))
       .option("--reason <text>", "why it can move again"),
     "unblock it",
   ).action(
@@ -282,7 +282,7 @@ export function registerWork(program: Command, context: CliContext): void {
     work
       .command("drop")
       .description("abandon an active or blocked work item, with a reason")
-      .argument("<id>", "work item id", nameArgument("<id>"))
+      .argument("<id>", "work item id", idArgument("<id>"))
       .requiredOption("--reason <text>", "why it is abandoned"),
     "drop it",
   ).action(
@@ -296,7 +296,7 @@ export function registerWork(program: Command, context: CliContext): void {
     work
       .command("complete")
       .description("finish a work item at the last stage of its flow (its evidence checks run first)")
-      .argument("<id>", "work item id", nameArgument("<id>")),
+      .argument("<id>", "work item id", idArgument("<id>")),
     "complete it",
   ).action(
     moveAction<MoveFlags>(context, MOVE_OPTION_FLAGS, () => ({
@@ -309,7 +309,7 @@ export function registerWork(program: Command, context: CliContext): void {
     work
       .command("assign")
       .description("hand a work item to another owner, or add contributors (operators the floor plan knows)")
-      .argument("<id>", "work item id", nameArgument("<id>"))
+      .argument("<id>", "work item id", idArgument("<id>"))
       .option("--owner <operator>", "the new accountable operator")
       .option("--contributor <operator>", "an operator who joins the work (repeatable)", collect),
     "assign it",
@@ -331,7 +331,7 @@ export function registerWork(program: Command, context: CliContext): void {
   work
     .command("show")
     .description("a work item with its signals, artifacts and suspect links (with the ids work review takes)")
-    .argument("<id>", "work item id", nameArgument("<id>"))
+    .argument("<id>", "work item id", idArgument("<id>"))
     .action(
       action(context, async ({ options, output }, id) => {
         const trace = await withFactory(options, async (factory) => {

@@ -21,7 +21,7 @@ import {
 import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { idempotencyKeyOption, NameValue, nameArgument, parseFlag } from "../flags.js";
+import { idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
 import { readJsonFlag } from "../jsonFlag.js";
 import { requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
@@ -120,7 +120,7 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
     .description(
       "record a version of an artifact (requirement, design, changeSet, testEvidence...) for a work item",
     )
-    .argument("<id>", "work item id", nameArgument("<id>"))
+    .argument("<id>", "work item id", idArgument("<id>"))
     .requiredOption("--kind <kind>", "a camelCase word: requirement, design, changeSet, testEvidence, ...")
     .requiredOption("--title <title>", "its title (at most 500 characters)")
     .option(
@@ -186,9 +186,9 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
     .argument(
       "<from>",
       "downstream end: an artifact (REQ-4, art_...), work item (wi_...) or signal (sig_...)",
-      nameArgument("<from>"),
+      idArgument("<from>"),
     )
-    .argument("<to>", "upstream end, whose later change makes the link suspect", nameArgument("<to>"))
+    .argument("<to>", "upstream end, whose later change makes the link suspect", idArgument("<to>"))
     .requiredOption("--type <type>", "derivesFrom, satisfies, implements, verifies or addresses")
     .action(
       action(context, async ({ options, output }, from, to, flags) => {
@@ -221,7 +221,7 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
   work
     .command("review")
     .description("review a suspect trace link (the ids work show prints): it is no longer suspect")
-    .argument("<link-id>", "trace link id (link_...)", nameArgument("<link-id>"))
+    .argument("<link-id>", "trace link id (link_...)", idArgument("<link-id>"))
     .requiredOption(
       "--verdict <verdict>",
       "keep (still right), adapted (downstream was updated) or obsolete (no longer relevant)",
