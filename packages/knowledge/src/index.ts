@@ -43,6 +43,7 @@ export {
   parseDecisionRecord,
 } from "./importers/decisionRecord.js";
 export { folderPathSourceSystem, folderSourceSystem } from "./importers/folderSource.js";
+export type { FormerCopy } from "./importers/formerCopies.js";
 export {
   type FilePosition,
   FrontMatterError,
@@ -50,15 +51,13 @@ export {
   FrontMatterInstantSchema,
   FrontMatterListSchema,
   frontMatterFields,
+  frontMatterList,
   parseFrontMatter,
 } from "./importers/frontMatter.js";
 export {
-  type FormerCopy,
-  frontMatterList,
   type ImportMarkdownFolderOptions,
   type ImportMarkdownFolderReport,
   importMarkdownFolder,
-  markdownFiles,
 } from "./importers/importMarkdownFolder.js";
 export {
   type ImportRecordsOptions,
@@ -66,6 +65,7 @@ export {
   type RecordMapping,
   RecordMappingSchema,
 } from "./importers/importRecords.js";
+export { markdownFiles } from "./importers/markdownFolderFiles.js";
 export {
   listItems,
   type MarkdownSection,

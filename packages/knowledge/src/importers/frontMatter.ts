@@ -149,3 +149,11 @@ export const FrontMatterInstantSchema = z.union([z.string(), z.date()]).transfor
 export const FrontMatterListSchema = z.union([z.array(z.string()), z.string()], {
   error: "must be a list of words ([a, b]) or a comma-separated string (a, b)",
 });
+
+/** A front matter list field: an array, or a comma-separated string; blanks dropped. */
+export function frontMatterList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : value.split(","))
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}

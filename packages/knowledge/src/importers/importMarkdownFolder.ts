@@ -3,24 +3,18 @@
  *
  * @module
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, relative, resolve, sep } from "node:path";
-import { decodeText, NotFoundError, ValidationError, validationErrorFromZod } from "@software-factory/core";
-import { z } from "zod";
+import { basename, relative, resolve, sep } from "node:path";
+import { ValidationError, validationErrorFromZod } from "@software-factory/core";
+import type { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { inUserWords } from "../internal/issueWords.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
-import { DocumentKindSchema, SourceSchema } from "../schemas.js";
-import { committedVersions } from "./committedVersions.js";
+import { type DocumentKindSchema, SourceSchema } from "../schemas.js";
 import { folderPathSourceSystem, folderSourceSystem } from "./folderSource.js";
-import {
-  FrontMatterError,
-  type FrontMatterFile,
-  FrontMatterInstantSchema,
-  FrontMatterListSchema,
-  frontMatterFields,
-  parseFrontMatter,
-} from "./frontMatter.js";
+import { type FormerCopy, formerCopyWarning, retireFormerCopy, retirePathCopy } from "./formerCopies.js";
+import { FrontMatterError, frontMatterList } from "./frontMatter.js";
+import { assertFolder, readText, scanMarkdown } from "./markdownFolderFiles.js";
+import { frontMatterPath, readMarkdown } from "./markdownNote.js";
 import { moveRenamedFiles, type RenameText } from "./moveRenamedFiles.js";
 import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js";
 import type { RenamedFile } from "./renamedFiles.js";
@@ -80,29 +74,6 @@ export interface ImportMarkdownFolderReport extends ImportReport {
    */
   readonly renamed: readonly RenamedFile[];
 }
-
-/** A document an earlier import recorded for a file under the folder's former source system (see {@link ImportMarkdownFolderReport.possiblyStale}). */
-export interface FormerCopy {
-  /** The file, relative to the folder, with `/`. */
-  readonly item: string;
-  /** The document's id. */
-  readonly id: string;
-  /** The former source system it was recorded under. */
-  readonly system: string;
-}
-
-const FrontMatterSchema = z
-  .object({
-    title: z.string().min(1).optional(),
-    kind: DocumentKindSchema.optional(),
-    tags: FrontMatterListSchema.optional(),
-    lines: FrontMatterListSchema.optional(),
-    author: z.string().optional(),
-    date: FrontMatterInstantSchema.optional(),
-    validFrom: FrontMatterInstantSchema.optional(),
-    validTo: FrontMatterInstantSchema.optional(),
-  })
-  .loose();
 
 /**
  * Imports every `.md` file under a folder: a new file is captured, a changed
@@ -294,114 +265,6 @@ async function goneFiles(
   return gone;
 }
 
-/**
- * Retracts the live document recorded for the file just imported under the
- * folder's absolute path ({@link folderPathSourceSystem}), whatever it
- * holds: that system is this folder's alone. Returns whether there was one.
- */
-async function retirePathCopy(
-  knowledge: KnowledgeBase,
-  byPath: string,
-  imported: KnowledgeDocument,
-  actor: { actor?: string },
-): Promise<boolean> {
-  const earlier = await knowledge.bySource(byPath, imported.source.uri as string);
-  if (earlier === undefined || earlier.retracted !== undefined) return false;
-  await knowledge.retract(
-    earlier.id,
-    `${imported.source.uri} is now imported as ${imported.id} (${imported.source.system})`,
-    actor,
-  );
-  return true;
-}
-
-/**
- * Retracts the document an earlier import recorded for a file under the
- * folder's former system when it is surely the file's copy: it holds the
- * text just imported, or that of a version of the file its git repository
- * committed. Returns `moved` when it did, the copy when it is kept (it may be
- * another folder's file of the same name), `none` when there is no live one.
- */
-async function retireFormerCopy(
-  knowledge: KnowledgeBase,
-  legacy: string,
-  file: string,
-  imported: KnowledgeDocument,
-  actor: { actor?: string },
-): Promise<"moved" | "none" | FormerCopy> {
-  const uri = imported.source.uri as string;
-  const earlier = await knowledge.bySource(legacy, uri);
-  if (earlier === undefined || earlier.retracted !== undefined) return "none";
-  const sure =
-    earlier.contentHash === imported.contentHash ||
-    committedVersions(file).some((version) => holdsVersion(earlier, uri, version));
-  if (!sure) return { item: uri, id: earlier.id, system: legacy };
-  await knowledge.retract(
-    earlier.id,
-    `${uri} is now imported as ${imported.id} (${imported.source.system})`,
-    actor,
-  );
-  return "moved";
-}
-
-/**
- * The warning for a document kept under a folder's former system that may be
- * a stale copy of the file: what it is, why it is kept, what to do.
- */
-function formerCopyWarning(copy: FormerCopy, folderName: string): string {
-  return `possibly a stale copy: ${copy.id} (${copy.system}) was imported for this file before each folder had its own source system, and its text is neither the file's nor a version of it committed to git; it may be the file of another folder named ${folderName}, so it is kept: retract it if it is this file's`;
-}
-
-/** Whether a document holds the title and body that importing `version` of the file at `uri` gives. */
-function holdsVersion(document: KnowledgeDocument, uri: string, version: Buffer): boolean {
-  const read = decodeText(version);
-  if (!("text" in read)) return false;
-  try {
-    const { title, body } = readMarkdown(read.text, uri);
-    return document.title === title && document.body === body;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Checks that the folder to import is one.
- *
- * @throws NotFoundError when nothing is at `root`; ValidationError when something else than a folder is.
- */
-function assertFolder(folder: string, root: string): void {
-  const stat = statSync(root, { throwIfNoEntry: false });
-  if (stat === undefined) {
-    throw new NotFoundError({
-      message: `cannot import ${folder}: ${root} does not exist (give a folder of markdown files)`,
-      entity: "folder",
-      id: folder,
-      field: "folder",
-    });
-  }
-  if (!stat.isDirectory()) {
-    const message = `${root} is not a folder (give a folder of markdown files)`;
-    throw new ValidationError({
-      message: `cannot import ${folder}: ${message}`,
-      issues: [{ path: "folder", message }],
-    });
-  }
-}
-
-/** A markdown file's front matter, title and body, as imported; throws `FrontMatterError` for bad front matter. */
-function readMarkdown(
-  text: string,
-  uri: string,
-): { front: z.infer<typeof FrontMatterSchema>; title: string; body: string; file: FrontMatterFile } {
-  const file = parseFrontMatter(text);
-  const front = frontMatterFields(file, FrontMatterSchema);
-  const title =
-    front.title ??
-    /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ??
-    basename(uri).replace(/\.(md|markdown)$/i, "");
-  return { front, title, body: file.body, file };
-}
-
 /** Captures or revises the one document of a file; throws `FrontMatterError` for bad front matter. */
 async function importFile(
   knowledge: KnowledgeBase,
@@ -462,82 +325,4 @@ async function emptyFileMessage(
       ? ""
       : `; its document ${earlier.id} from an earlier import is kept as it was (delete the file to retract it)`;
   return `skipped: ${what} (a document needs a body)${kept}`;
-}
-
-/** The front matter field behind a bad field of the captured document (`source.author` is `author`), when the front matter has it. */
-function frontMatterPath(path: string, data: Record<string, unknown>): PropertyKey[] | undefined {
-  const match = /^(\w+)(?:\.(\w+))?(?:\[(\d+)\])?/.exec(path);
-  if (match === null) return undefined;
-  const [, head, sub, index] = match;
-  const key =
-    head === "source"
-      ? ({ author: "author", capturedAt: "date" } as Record<string, string>)[sub ?? ""]
-      : head;
-  if (key === undefined || !(key in data)) return undefined;
-  return index === undefined ? [key] : [key, Number(index)];
-}
-
-/** A file's text, or why it is not a markdown text file (a NUL byte, bytes that are not UTF-8), with where. */
-function readText(file: string): string | { notText: string } {
-  const read = decodeText(readFileSync(file));
-  if ("text" in read) return read.text;
-  const { line, column, message } = read.notText;
-  return {
-    notText: `${message.replace(/^is /, "")} (line ${line}, column ${column}); markdown files are read as UTF-8`,
-  };
-}
-
-/**
- * Every `.md`/`.markdown` file under a folder (hidden folders and
- * `node_modules` skipped), as absolute paths in name order. Symbolic links
- * are not followed: a linked file or folder is left out.
- */
-export function markdownFiles(root: string): string[] {
-  return scanMarkdown(root).files;
-}
-
-/** A symbolic link {@link scanMarkdown} left out: to a markdown file (by its name) or to a folder. */
-interface SkippedLink {
-  readonly path: string;
-  readonly to: "markdown" | "folder";
-}
-
-/** The markdown files under a folder, and the symbolic links to markdown files or folders left out. */
-function scanMarkdown(root: string): { files: string[]; links: SkippedLink[] } {
-  const files: string[] = [];
-  const links: SkippedLink[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    )) {
-      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
-      const path = join(dir, entry.name);
-      const markdown = /\.(md|markdown)$/i.test(entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && markdown) files.push(path);
-      else if (entry.isSymbolicLink() && markdown) links.push({ path, to: "markdown" });
-      else if (entry.isSymbolicLink() && linksToFolder(path)) {
-        links.push({ path, to: "folder" });
-      }
-    }
-  };
-  walk(root);
-  return { files, links };
-}
-
-/** Whether a symbolic link leads to a folder (not when it is broken, loops or cannot be read). */
-function linksToFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** A front matter list field: an array, or a comma-separated string; blanks dropped. */
-export function frontMatterList(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : value.split(","))
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
 }

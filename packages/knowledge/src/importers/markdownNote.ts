@@ -1,0 +1,57 @@
+/**
+ * A markdown file read as the folder importer records it: front matter
+ * fields, title and body, and the front matter field behind a bad field of
+ * the document.
+ *
+ * @module
+ */
+import { basename } from "node:path";
+import { z } from "zod";
+import { DocumentKindSchema } from "../schemas.js";
+import {
+  type FrontMatterFile,
+  FrontMatterInstantSchema,
+  FrontMatterListSchema,
+  frontMatterFields,
+  parseFrontMatter,
+} from "./frontMatter.js";
+
+const FrontMatterSchema = z
+  .object({
+    title: z.string().min(1).optional(),
+    kind: DocumentKindSchema.optional(),
+    tags: FrontMatterListSchema.optional(),
+    lines: FrontMatterListSchema.optional(),
+    author: z.string().optional(),
+    date: FrontMatterInstantSchema.optional(),
+    validFrom: FrontMatterInstantSchema.optional(),
+    validTo: FrontMatterInstantSchema.optional(),
+  })
+  .loose();
+
+/** A markdown file's front matter, title and body, as imported; throws `FrontMatterError` for bad front matter. */
+export function readMarkdown(
+  text: string,
+  uri: string,
+): { front: z.infer<typeof FrontMatterSchema>; title: string; body: string; file: FrontMatterFile } {
+  const file = parseFrontMatter(text);
+  const front = frontMatterFields(file, FrontMatterSchema);
+  const title =
+    front.title ??
+    /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ??
+    basename(uri).replace(/\.(md|markdown)$/i, "");
+  return { front, title, body: file.body, file };
+}
+
+/** The front matter field behind a bad field of the captured document (`source.author` is `author`), when the front matter has it. */
+export function frontMatterPath(path: string, data: Record<string, unknown>): PropertyKey[] | undefined {
+  const match = /^(\w+)(?:\.(\w+))?(?:\[(\d+)\])?/.exec(path);
+  if (match === null) return undefined;
+  const [, head, sub, index] = match;
+  const key =
+    head === "source"
+      ? ({ author: "author", capturedAt: "date" } as Record<string, string>)[sub ?? ""]
+      : head;
+  if (key === undefined || !(key in data)) return undefined;
+  return index === undefined ? [key] : [key, Number(index)];
+}
