@@ -415,10 +415,14 @@ export class AssemblyState {
       recordedBy: event.actor,
     };
     this.artifacts.set(artifact.id, artifact);
-    if (previous === undefined && data.workItem !== undefined) {
-      const list = this.#artifactsByItem.get(data.workItem);
-      if (list === undefined) this.#artifactsByItem.set(data.workItem, [artifact.id]);
-      else list.push(artifact.id);
+    // An artifact is its latest version's work item's: one attached (or moved) by a later version is too.
+    if (previous?.workItem !== data.workItem) {
+      if (previous?.workItem !== undefined) {
+        const list = this.#artifactsByItem.get(previous.workItem) ?? [];
+        const at = list.indexOf(artifact.id);
+        if (at >= 0) list.splice(at, 1);
+      }
+      if (data.workItem !== undefined) push(this.#artifactsByItem, data.workItem, artifact.id);
     }
     if (previous !== undefined && previous.fingerprint !== artifact.fingerprint) {
       this.#propagate(artifact, previous.fingerprint, event.at);
