@@ -9,14 +9,38 @@ const windowEnd = z.unknown().transform((value, ctx) => {
       : typeof value === "string" || typeof value === "number"
         ? new Date(value)
         : undefined;
-  if (date !== undefined && !Number.isNaN(date.getTime())) return date;
   const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  const missing = typeof value === "string" ? missingDay(value) : undefined;
+  if (missing !== undefined) {
+    ctx.addIssue({ code: "custom", message: `${shown} names no day of the calendar: ${missing}` });
+    return z.NEVER;
+  }
+  if (date !== undefined && !Number.isNaN(date.getTime())) return date;
   ctx.addIssue({
     code: "custom",
     message: `must be a date (2026-03-01, 2026-03-01T09:00:00+02:00, a Date or epoch milliseconds), not ${shown}`,
   });
   return z.NEVER;
 });
+
+/**
+ * Why a string's leading `YYYY-MM-DD` names no day (`February 2026 has 28
+ * days`), if it does not: `new Date` rolls `2026-02-30` over to March 2
+ * without a word, which would move a window's end.
+ */
+function missingDay(text: string): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text.trim());
+  if (match === null) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day >= 1 && day <= days) return undefined;
+  const name = new Date(Date.UTC(year, month - 1, 1)).toLocaleString("en", {
+    month: "long",
+    timeZone: "UTC",
+  });
+  return `${name} ${year} has ${days} days`;
+}
 
 // The shape is a const of its own and types the schema, so the built .d.ts keeps each field's TSDoc for hover.
 const measureOptionsShape = {
