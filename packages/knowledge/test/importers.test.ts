@@ -1,35 +1,22 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type EventLog, openEventLog } from "@software-factory/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   folderSourceSystem,
   importMarkdownFolder,
   importRecords,
-  type KnowledgeBase,
-  openKnowledgeBase,
   parseTranscript,
   transcriptDocument,
 } from "../src/index.js";
+import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
-let dir: string;
+const temp = useTempKnowledgeBase("factory-import-");
+
 let notes: string;
-let log: EventLog;
-let kb: KnowledgeBase;
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "factory-import-"));
-  notes = join(dir, "notes");
+beforeEach(() => {
+  notes = join(temp.dir, "notes");
   mkdirSync(join(notes, "calls"), { recursive: true });
-  log = await openEventLog({ path: join(dir, "factory.db") });
-  kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
-});
-
-afterEach(async () => {
-  await kb.close();
-  await log.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("importMarkdownFolder", () => {
@@ -40,13 +27,15 @@ describe("importMarkdownFolder", () => {
     );
     writeFileSync(join(notes, "calls", "acme.md"), "# Call with Acme\n\nAcme needs SSO before renewal.");
     const progress: number[] = [];
-    const first = await importMarkdownFolder(kb, notes, { onProgress: (step) => progress.push(step.done) });
+    const first = await importMarkdownFolder(temp.kb, notes, {
+      onProgress: (step) => progress.push(step.done),
+    });
     expect(first).toMatchObject({ captured: 2, revised: 0, unchanged: 0, retracted: 0, problems: [] });
     expect(progress).toEqual([1, 2]);
 
     const system = folderSourceSystem("markdown", notes);
     expect(first.system).toBe(system);
-    const pricing = await kb.bySource(system, "pricing.md");
+    const pricing = await temp.kb.bySource(system, "pricing.md");
     expect(pricing).toMatchObject({
       kind: "strategy",
       title: "Pricing strategy",
@@ -59,29 +48,29 @@ describe("importMarkdownFolder", () => {
         capturedAt: "2025-03-01T00:00:00.000Z",
       },
     });
-    expect((await kb.bySource(system, "calls/acme.md"))?.title).toBe("Call with Acme");
+    expect((await temp.kb.bySource(system, "calls/acme.md"))?.title).toBe("Call with Acme");
 
     writeFileSync(
       join(notes, "calls", "acme.md"),
       "# Call with Acme\n\nAcme needs SSO and SCIM before renewal.",
     );
     rmSync(join(notes, "pricing.md"));
-    const head = await log.head();
-    const second = await importMarkdownFolder(kb, notes);
+    const head = await temp.log.head();
+    const second = await importMarkdownFolder(temp.kb, notes);
     expect(second).toMatchObject({ captured: 0, revised: 1, unchanged: 0, retracted: 1 });
-    expect(await log.head()).toBe(head + 2);
-    expect((await kb.search("SCIM")).hits).toHaveLength(1);
-    expect((await kb.search("seats")).hits).toEqual([]);
+    expect(await temp.log.head()).toBe(head + 2);
+    expect((await temp.kb.search("SCIM")).hits).toHaveLength(1);
+    expect((await temp.kb.search("seats")).hits).toEqual([]);
 
-    const third = await importMarkdownFolder(kb, notes);
+    const third = await importMarkdownFolder(temp.kb, notes);
     expect(third).toMatchObject({ captured: 0, revised: 0, unchanged: 1, retracted: 0 });
-    expect(await log.head()).toBe(head + 2);
+    expect(await temp.log.head()).toBe(head + 2);
   });
 
   it("reports a file with broken front matter by line and imports the rest", async () => {
     writeFileSync(join(notes, "bad.md"), "---\ntitle: [unclosed\n---\nbody");
     writeFileSync(join(notes, "good.md"), "# Good\n\ntext");
-    const report = await importMarkdownFolder(kb, notes);
+    const report = await importMarkdownFolder(temp.kb, notes);
     expect(report.captured).toBe(1);
     expect(report.problems).toHaveLength(1);
     expect(report.problems[0]).toMatchObject({ item: "bad.md" });
@@ -120,7 +109,7 @@ describe("transcripts", () => {
       source: { system: "zoom", uri: "meeting/42" },
       lines: ["checkout"],
     });
-    const doc = await kb.capture(input);
+    const doc = await temp.kb.capture(input);
     expect(doc.kind).toBe("conversation");
     expect(doc.tags).toEqual(["speaker:ana", "speaker:bo"]);
     expect(doc.body).toBe(
@@ -131,7 +120,7 @@ describe("transcripts", () => {
 
 describe("importRecords", () => {
   it("maps JSON Lines records to documents, revises known ids and reports bad lines", async () => {
-    const file = join(dir, "tickets.jsonl");
+    const file = join(temp.dir, "tickets.jsonl");
     writeFileSync(
       file,
       [
@@ -146,11 +135,11 @@ describe("importRecords", () => {
       ].join("\n"),
     );
     const mapping = { id: "key", title: "subject", body: "fields.text", tags: "labels" };
-    const report = await importRecords(kb, file, { system: "zendesk", mapping, kind: "signal" });
+    const report = await importRecords(temp.kb, file, { system: "zendesk", mapping, kind: "signal" });
     expect(report.captured).toBe(1);
     expect(report.problems.map((problem) => problem.line)).toEqual([2, 3]);
     expect(report.problems[1]?.message).toContain('"fields.text"');
-    const ticket = await kb.bySource("zendesk", "T-1");
+    const ticket = await temp.kb.bySource("zendesk", "T-1");
     expect(ticket).toMatchObject({ kind: "signal", tags: ["export"], title: "Export fails" });
 
     writeFileSync(
@@ -161,7 +150,7 @@ describe("importRecords", () => {
         fields: { text: "CSV export times out after 30s" },
       }),
     );
-    const again = await importRecords(kb, file, { system: "zendesk", mapping });
+    const again = await importRecords(temp.kb, file, { system: "zendesk", mapping });
     expect(again).toMatchObject({ captured: 0, revised: 1 });
   });
 });

@@ -1,25 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type EventLog, openEventLog } from "@software-factory/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type KnowledgeBase, openKnowledgeBase, snippet } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { snippet } from "../src/index.js";
+import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
-let dir: string;
-let log: EventLog;
-let kb: KnowledgeBase;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "factory-kb-snippets-"));
-  log = await openEventLog({ path: join(dir, "factory.db") });
-  kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
-});
-
-afterEach(async () => {
-  await kb.close();
-  await log.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempKnowledgeBase("factory-kb-snippets-");
 
 const PRICING = `# **Pricing** strategy
 
@@ -40,9 +23,9 @@ select price_cents from plans;
 
 describe("search snippets", () => {
   it("read as plain text: markdown syntax left out, the words in their order, matches in **", async () => {
-    await kb.capture({ kind: "strategy", title: "Pricing", body: PRICING, source: { system: "test" } });
+    await temp.kb.capture({ kind: "strategy", title: "Pricing", body: PRICING, source: { system: "test" } });
 
-    const { hits } = await kb.search("pricing plans per shop");
+    const { hits } = await temp.kb.search("pricing plans per shop");
 
     expect(hits[0]?.snippet).toBe(
       "**Pricing** strategy We charge **per** **shop**, never **per** seat: see the **pricing** page and the **price** chart. Annual **plans** get two months free. **Plan** · **Price** **per** month Starter · 29 EUR **price_cents** is stored **per** seat **shop** The board approved the *new* tiers …",

@@ -1,25 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type EventLog, openEventLog } from "@software-factory/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type KnowledgeBase, openKnowledgeBase, tokenize } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { tokenize } from "../src/index.js";
+import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
-let dir: string;
-let log: EventLog;
-let kb: KnowledgeBase;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "factory-kb-scripts-"));
-  log = await openEventLog({ path: join(dir, "factory.db") });
-  kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
-});
-
-afterEach(async () => {
-  await kb.close();
-  await log.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempKnowledgeBase("factory-kb-scripts-");
 
 /** Sentences of more than 40 characters without a space, as Chinese and Japanese are written. */
 const CHINESE =
@@ -30,59 +13,59 @@ const THAI = "เมื่อการชำระเงินล้มเหล
 
 describe("text in scripts written without spaces, and in other Unicode forms", () => {
   it("finds a word inside a Chinese, Japanese or Thai sentence and marks only that word", async () => {
-    const chinese = await kb.capture({
+    const chinese = await temp.kb.capture({
       kind: "runbook",
       title: "支付重试",
       body: CHINESE,
       source: { system: "test" },
     });
-    const japanese = await kb.capture({
+    const japanese = await temp.kb.capture({
       kind: "runbook",
       title: "決済",
       body: JAPANESE,
       source: { system: "test" },
     });
-    const thai = await kb.capture({
+    const thai = await temp.kb.capture({
       kind: "runbook",
       title: "ชำระเงิน",
       body: THAI,
       source: { system: "test" },
     });
 
-    const chineseHits = (await kb.search("扣款", { mode: "lexical" })).hits;
+    const chineseHits = (await temp.kb.search("扣款", { mode: "lexical" })).hits;
     expect(chineseHits.map((hit) => hit.document.id)).toEqual([chinese.id]);
     expect(chineseHits[0]?.snippet).toContain("自动重新尝试**扣款**并通知客户");
-    const japaneseHits = (await kb.search("担当者", { mode: "lexical" })).hits;
+    const japaneseHits = (await temp.kb.search("担当者", { mode: "lexical" })).hits;
     expect(japaneseHits.map((hit) => hit.document.id)).toEqual([japanese.id]);
     expect(japaneseHits[0]?.snippet).toContain("三回失敗したら**担当者**に引き継いで");
-    expect((await kb.search("อัตโนมัติ", { mode: "lexical" })).hits.map((hit) => hit.document.id)).toEqual([
+    expect((await temp.kb.search("อัตโนมัติ", { mode: "lexical" })).hits.map((hit) => hit.document.id)).toEqual([
       thai.id,
     ]);
   });
 
   it("matches a word whatever its Unicode form: composed or decomposed accents, full-width letters", async () => {
-    const decomposed = await kb.capture({
+    const decomposed = await temp.kb.capture({
       kind: "note",
       title: "Menu",
       body: "The cafe\u0301 on the ground floor takes card payments.",
       source: { system: "test" },
     });
-    const fullWidth = await kb.capture({
+    const fullWidth = await temp.kb.capture({
       kind: "note",
       title: "Gateway",
       body: "ＡＰＩゲートウェイ handles the ｗｅｂｈｏｏｋ retries.",
       source: { system: "test" },
     });
 
-    expect((await kb.search("café", { mode: "lexical" })).hits.map((hit) => hit.document.id)).toEqual([
+    expect((await temp.kb.search("café", { mode: "lexical" })).hits.map((hit) => hit.document.id)).toEqual([
       decomposed.id,
     ]);
-    expect((await kb.search("webhook API", { mode: "lexical" })).hits.map((hit) => hit.document.id)).toEqual([
-      fullWidth.id,
-    ]);
-    expect((await kb.search("ゲートウェイ", { mode: "lexical" })).hits.map((hit) => hit.document.id)).toEqual(
-      [fullWidth.id],
-    );
+    expect(
+      (await temp.kb.search("webhook API", { mode: "lexical" })).hits.map((hit) => hit.document.id),
+    ).toEqual([fullWidth.id]);
+    expect(
+      (await temp.kb.search("ゲートウェイ", { mode: "lexical" })).hits.map((hit) => hit.document.id),
+    ).toEqual([fullWidth.id]);
   });
 
   it("keeps the vowel signs of a word in it: a Hindi word is one term, not its consonants", () => {

@@ -1,25 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type EventLog, openEventLog } from "@software-factory/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
-let dir: string;
-let log: EventLog;
-let kb: KnowledgeBase;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "factory-kb-compact-"));
-  log = await openEventLog({ path: join(dir, "factory.db") });
-  kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
-});
-
-afterEach(async () => {
-  await kb.close();
-  await log.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempKnowledgeBase("factory-kb-compact-");
 
 const source = { system: "test" };
 
@@ -35,7 +19,7 @@ function words(seed: number): string {
 
 /** What the vector index holds, read from the manifest `VectorIndex.save` commits (`<path>.json`). */
 function savedGraph(): { live: number; deleted: number; points: number } {
-  const manifest = JSON.parse(readFileSync(join(dir, "knowledge", "knowledge.hnsw.json"), "utf8")) as {
+  const manifest = JSON.parse(readFileSync(join(temp.dir, "knowledge", "knowledge.hnsw.json"), "utf8")) as {
     shards: { labels: unknown[]; deleted: number; nextLabel: number }[];
   };
   expect(manifest.shards).toHaveLength(1);
@@ -51,12 +35,12 @@ interface Fact {
 /** Each current fact is the nearest vector to its own words; no removed text is near anything indexed. */
 async function expectVectorSearchSound(current: readonly Fact[], removed: readonly string[]): Promise<void> {
   for (const fact of current) {
-    const result = await kb.search(fact.text, { mode: "vector", limit: 3 });
+    const result = await temp.kb.search(fact.text, { mode: "vector", limit: 3 });
     expect(result.hits[0]?.document.id, fact.text).toBe(fact.id);
     expect(result.hits[0]?.score).toBeGreaterThan(0.99);
   }
   for (const text of removed) {
-    const result = await kb.search(text, { mode: "vector", current: false, limit: 3 });
+    const result = await temp.kb.search(text, { mode: "vector", current: false, limit: 3 });
     for (const hit of result.hits) expect(hit.score, `${text} found ${hit.document.title}`).toBeLessThan(0.6);
   }
 }
@@ -67,25 +51,25 @@ describe("vector index compaction", () => {
     const facts: Fact[] = [];
     for (let index = 0; index < 300; index += 1) {
       const text = words(index);
-      const document = await kb.capture({ kind: "note", title: "Fact", body: text, source });
+      const document = await temp.kb.capture({ kind: "note", title: "Fact", body: text, source });
       facts.push({ id: document.id, text: `Fact ${text}` });
     }
     const removed: string[] = [];
     for (const fact of facts.slice(0, 150)) {
-      await kb.retract(fact.id, "wrong");
+      await temp.kb.retract(fact.id, "wrong");
       removed.push(fact.text);
     }
     const current: Fact[] = [];
     for (const [index, fact] of facts.slice(150).entries()) {
       const text = words(1000 + index);
-      await kb.revise(fact.id, { body: text });
+      await temp.kb.revise(fact.id, { body: text });
       removed.push(fact.text);
       current.push({ id: fact.id, text: `Fact ${text}` });
     }
     // 300 removals in all: 150 retractions, then 150 revisions (each replaces one vector).
 
     await expectVectorSearchSound(current, removed);
-    await kb.close();
+    await temp.kb.close();
     const graph = savedGraph();
     expect(graph.live).toBe(150);
     // Without compaction the graph would hold all 450 points, 300 of them deleted.
@@ -93,18 +77,18 @@ describe("vector index compaction", () => {
     expect(graph.points).toBe(graph.live + graph.deleted);
     expect(graph.points).toBeLessThan(450);
 
-    kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
+    await temp.reopen();
     await expectVectorSearchSound(current, removed);
     // The reopened index keeps counting removals from what it saved.
     for (const fact of current.splice(0, 50)) {
-      await kb.retract(fact.id, "wrong after reopening");
+      await temp.kb.retract(fact.id, "wrong after reopening");
       removed.push(fact.text);
     }
     await expectVectorSearchSound(current, removed);
-    await kb.close();
+    await temp.kb.close();
     expect(savedGraph()).toMatchObject({ live: 100, deleted: graph.deleted + 50 });
 
-    kb = await openKnowledgeBase({ log, dir: join(dir, "knowledge") });
+    await temp.reopen();
     await expectVectorSearchSound(current, removed);
   });
 });
