@@ -11,7 +11,7 @@ import { NotFoundError, OperatorIdSchema } from "@software-factory/core";
 import { EntityIdSchema } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
 import { UsageError } from "./exitCodes.js";
-import { NameValue, parseFlag } from "./flags.js";
+import { IdValue, NameValue, parseFlag } from "./flags.js";
 
 /**
  * Refuses a blank value of a flag that names something: it is malformed as
@@ -68,9 +68,11 @@ export async function requireOperator(factory: Factory, operator: string, flag: 
 /**
  * Refuses a stage the factory's pipeline does not have.
  *
- * @throws UsageError naming the flag and listing the stages.
+ * @throws UsageError naming the flag and listing the stages (quoting the
+ *   stage cut when it is longer than any id).
  */
 export function requireStage(factory: Factory, stage: string, flag: string): void {
+  parseFlag(IdValue, stage, flag);
   const stages = factory.work.pipeline.stages.map((known) => known.name);
   if (!stages.includes(stage))
     throw new UsageError(`${flag}: no stage "${stage}"; the stages are ${stages.join(", ")}`);
@@ -92,11 +94,12 @@ export function requireRuleKind(factory: Factory, kind: string, flag: string): v
 /**
  * Refuses a work item the assembly line does not have.
  *
- * @throws UsageError naming the flag when the id is blank.
+ * @throws UsageError naming the flag when the id is blank or longer than any id.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `work item`) naming the item and the flag.
  */
 export async function requireWorkItem(factory: Factory, id: string, flag: string): Promise<void> {
   requireNotBlank(id, flag);
+  parseFlag(IdValue, id, flag);
   await factory.work.refresh();
   if (factory.work.get(id) !== undefined) return;
   throw new NotFoundError({

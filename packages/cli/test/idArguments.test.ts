@@ -67,7 +67,7 @@ describe("an id argument", () => {
 const LONG = "x".repeat(100_000);
 const LONG_SHOWN = `(got "${"x".repeat(60)}"... (100000 characters))`;
 
-describe("an id longer than any", () => {
+describe("an id longer than any, as an argument or a flag", () => {
   it.each([
     ...cases.map(([name, argument, , args]): [string, string, string[]] => [name, argument, args]),
     ["work assign", "<id>", ["work", "assign", ID, "--owner", "ana"]],
@@ -78,6 +78,16 @@ describe("an id longer than any", () => {
     ["incident resolve", "<id>", ["incident", "resolve", ID]],
     ["knowledge link", "<id>", ["knowledge", "link", ID, "--type", "informs", "--target", "doc_1"]],
     ["check", "--rule", ["check", "--rule", ID]],
+    ["context", "--work-item", ["context", "--work-item", ID]],
+    ["deployment record", "--work-item", ["deployment", "record", "--work-item", ID]],
+    ["deployment record", "--remediates", ["deployment", "record", "--remediates", ID]],
+    ["incident open", "--deployment", ["incident", "open", "--deployment", ID, "Down"]],
+    [
+      "knowledge capture",
+      "--supersedes",
+      ["knowledge", "capture", "--kind", "note", "--title", "t", "--body", "b", "--supersedes", ID],
+    ],
+    ["work list", "--stage", ["work", "list", "--stage", ID]],
   ] as [string, string, string[]][])(
     "of factory %s is E_USAGE naming %s, quoting the id cut",
     SLOW,

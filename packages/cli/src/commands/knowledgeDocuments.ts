@@ -8,6 +8,7 @@
 import { NotFoundError } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import type { KnowledgeDocument } from "@software-factory/knowledge";
+import { IdValue, parseFlag } from "../flags.js";
 import { argumentNotFound } from "../namingFlags.js";
 
 /** The source system of documents the CLI writes (`knowledge capture`, `knowledge decide`). */
@@ -39,10 +40,12 @@ export async function requireDocument(
 /**
  * Refuses a `--supersedes` that names no document.
  *
+ * @throws UsageError naming `--supersedes` when an id is longer than any id.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `document`, field `--supersedes`) naming the id.
  */
 export async function requireSuperseded(factory: Factory, ids: readonly string[]): Promise<void> {
   for (const id of ids) {
+    if (id !== "") parseFlag(IdValue, id, "--supersedes");
     if (id === "" || (await factory.knowledge.get(id)) !== undefined) continue;
     throw new NotFoundError({
       message: `--supersedes: no document "${id}" (see factory knowledge list)`,

@@ -24,7 +24,7 @@ import {
   ResolveIncidentInputSchema,
 } from "@software-factory/core";
 import { type Command, Option } from "commander";
-import { idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
+import { IdValue, idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
 import { requireDeployment, requireIncident, requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -148,16 +148,16 @@ export function registerDeployment(program: Command, context: CliContext): void 
         };
         const items = [
           ...(f.workItem ?? []).map((id) => ({
-            id: parseFlag(NameValue, id, "--work-item"),
+            id: parseFlag(IdValue, id, "--work-item"),
             flag: "--work-item",
           })),
-          ...(f.item ?? []).map((id) => ({ id: parseFlag(NameValue, id, "--item"), flag: "--item" })),
+          ...(f.item ?? []).map((id) => ({ id: parseFlag(IdValue, id, "--item"), flag: "--item" })),
         ];
         const input = {
           environment: parseFlag(EnvironmentFlag, f.environment, "--environment"),
           status: parseFlag(deployment.status.unwrap(), f.status, "--status"),
           workItems: items.map(({ id }) => id),
-          remediates: (f.remediates ?? []).map((id) => parseFlag(NameValue, id, "--remediates")),
+          remediates: (f.remediates ?? []).map((id) => parseFlag(IdValue, id, "--remediates")),
           ...lineOf(f.line),
           ...(f.deployedVersion === undefined
             ? {}
@@ -239,7 +239,7 @@ export function registerIncident(program: Command, context: CliContext): void {
           severity: parseFlag(incident.severity.unwrap(), f.severity, "--severity"),
           ...(f.deployment === undefined
             ? {}
-            : { deployment: parseFlag(NameValue, f.deployment, "--deployment") }),
+            : { deployment: parseFlag(IdValue, f.deployment, "--deployment") }),
           ...lineOf(f.line),
         };
         const keyed = idempotencyKeyOption(f.idempotencyKey);
