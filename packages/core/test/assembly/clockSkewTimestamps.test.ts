@@ -115,4 +115,23 @@ describe("timestamps of projections over writers whose clocks disagree", () => {
       expect(line.artifact("REQ-1")).toMatchObject({ version: 2, recordedAt: "2026-03-02T09:00:00.000Z" });
     }
   });
+
+  it("never show a link made suspect before it was made", async () => {
+    const { alice, bob } = await skewedWriters();
+    await bob.recordArtifacts([
+      { id: "REQ-1", kind: "requirement", title: "Login", fields: { body: "a" } },
+      { id: "DES-1", kind: "design", title: "Tokens" },
+    ]);
+    await alice.refresh();
+    const link = await alice.link({ from: "DES-1", to: "REQ-1", type: "derivesFrom" });
+    await bob.refresh();
+    await bob.recordArtifact({ id: "REQ-1", kind: "requirement", title: "Login", fields: { body: "b" } });
+    await alice.refresh();
+    // Alice made the link at 03-02 09:00; Bob's change, stamped 03-01, is what made it suspect after.
+    expect(alice.traceLink(link.id)).toMatchObject({
+      createdAt: "2026-03-02T09:00:00.000Z",
+      suspect: true,
+      causes: [{ artifact: "REQ-1", version: 2, at: "2026-03-02T09:00:00.000Z" }],
+    });
+  });
 });

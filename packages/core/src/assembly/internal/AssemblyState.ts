@@ -425,12 +425,12 @@ export class AssemblyState {
       if (data.workItem !== undefined) push(this.#artifactsByItem, data.workItem, artifact.id);
     }
     if (previous !== undefined && previous.fingerprint !== artifact.fingerprint) {
-      this.#propagate(artifact, previous.fingerprint, event.at);
+      this.#propagate(artifact, previous.fingerprint);
     }
   }
 
   /** Marks every link downstream of a changed artifact suspect, hop by hop, under the link types' policy. */
-  #propagate(artifact: Artifact, from: string, at: string): void {
+  #propagate(artifact: Artifact, from: string): void {
     const marked: string[] = [];
     const seen = new Set<string>([artifact.id]);
     let frontier = [artifact.id];
@@ -448,7 +448,7 @@ export class AssemblyState {
             to: artifact.fingerprint,
             version: artifact.version,
             hops,
-            at,
+            at: notBefore(artifact.recordedAt, link.createdAt),
           });
           link.suspect = true;
           this.#suspect.add(id);
