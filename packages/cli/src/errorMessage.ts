@@ -25,3 +25,24 @@ export function errorMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return `${errorCode(error)}: ${message}`;
 }
+
+/** Characters of a path a message shows before cutting it. */
+const SHOWN_PATH_CHARS = 80;
+
+/**
+ * The usage error a path too long for the file system is told as
+ * (`ENAMETOOLONG`, from a `--dir`, `--store`, `--file` or file argument of
+ * 100,000 characters): `a path is too long for the file system
+ * (ENAMETOOLONG): "/repo/xxx..."... (100009 characters)`, its start quoted and
+ * its length, not the whole path that Node's message holds. Undefined for
+ * any other error.
+ */
+export function pathTooLongMessage(error: unknown): string | undefined {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  if (code !== "ENAMETOOLONG" || typeof path !== "string") return undefined;
+  const shown =
+    path.length <= SHOWN_PATH_CHARS
+      ? JSON.stringify(path)
+      : `${JSON.stringify(path.slice(0, SHOWN_PATH_CHARS))}... (${path.length} characters)`;
+  return `a path is too long for the file system (ENAMETOOLONG): ${shown}`;
+}

@@ -30,7 +30,7 @@ import { registerStandards } from "./commands/standards.js";
 import { registerWhoOwns } from "./commands/whoOwns.js";
 import { registerWork } from "./commands/work.js";
 import { errorHints } from "./errorHints.js";
-import { errorMessage } from "./errorMessage.js";
+import { errorMessage, pathTooLongMessage } from "./errorMessage.js";
 import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
 import { addHelpCommands } from "./helpCommand.js";
@@ -293,8 +293,9 @@ export async function runCli(argv: readonly string[], output: Output = createOut
       // commander already printed the message.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    if (error instanceof UsageError) {
-      output.error(`error: ${errorMessage(error)}`);
+    const tooLong = pathTooLongMessage(error);
+    if (error instanceof UsageError || tooLong !== undefined) {
+      output.error(`error: ${tooLong === undefined ? errorMessage(error) : `${USAGE_CODE}: ${tooLong}`}`);
       output.error("(run with --help for usage)");
       return ExitCode.usage;
     }
