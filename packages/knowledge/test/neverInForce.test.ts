@@ -6,9 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ValidationError } from "@software-factory/core";
 import { describe, expect, it } from "vitest";
 import { importMarkdownFolder } from "../src/index.js";
+import { refused } from "./fixtures/refusedWrite.js";
 import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
 const temp = useTempKnowledgeBase("knowledge-never-in-force-");
@@ -20,29 +20,17 @@ const note = {
   source: { system: "test" },
 } as const;
 
-/** Runs a write expected to be refused, checks the log did not move, and returns what it threw. */
-async function refused(write: () => Promise<unknown>): Promise<ValidationError> {
-  const before = await temp.log.head();
-  const thrown = await write().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(ValidationError);
-  expect(await temp.log.head()).toBe(before);
-  return thrown as ValidationError;
-}
-
 describe("validity that ends before it starts", () => {
   it("refuses a revision whose validTo is not after its validFrom, given or kept", async () => {
     const doc = await temp.kb.capture({ ...note, validFrom: "2025-06-01T00:00:00Z" });
 
-    const both = await refused(() =>
+    const both = await refused(temp.log, () =>
       temp.kb.revise(doc.id, { validFrom: "2025-01-01T00:00:00Z", validTo: "2024-01-01T00:00:00Z" }),
     );
     expect(both.message).toBe(
       `revision of ${doc.id} is invalid: validTo: validTo must be after validFrom: it would be valid from 2025-01-01T00:00:00.000Z to 2024-01-01T00:00:00.000Z`,
     );
-    const kept = await refused(() => temp.kb.revise(doc.id, { validTo: "2025-06-01T00:00:00Z" }));
+    const kept = await refused(temp.log, () => temp.kb.revise(doc.id, { validTo: "2025-06-01T00:00:00Z" }));
     expect(kept.issues).toEqual([
       {
         path: "validTo",
@@ -52,13 +40,15 @@ describe("validity that ends before it starts", () => {
     ]);
     const ended = await temp.kb.revise(doc.id, { validTo: "2025-09-01T00:00:00Z" });
     expect(ended.changed).toBe(true);
-    const moved = await refused(() => temp.kb.revise(doc.id, { validFrom: "2025-10-01T00:00:00+02:00" }));
+    const moved = await refused(temp.log, () =>
+      temp.kb.revise(doc.id, { validFrom: "2025-10-01T00:00:00+02:00" }),
+    );
     expect(moved.issues[0]?.path).toBe("validFrom");
     expect((await temp.kb.search("card fees", { asOf: "2025-07-01T00:00:00Z" })).hits).toHaveLength(1);
   });
 
   it("refuses a capture whose validTo is not after the start it defaults to, and says to give validFrom", async () => {
-    const error = await refused(() =>
+    const error = await refused(temp.log, () =>
       temp.kb.capture({
         ...note,
         source: { system: "test", capturedAt: "2024-05-01T00:00:00Z" },
@@ -68,7 +58,7 @@ describe("validity that ends before it starts", () => {
     expect(error.message).toBe(
       "document is invalid: validTo: validTo must be after validFrom: it would be valid from 2024-05-01T00:00:00.000Z (its source.capturedAt; give validFrom) to 2024-01-01T00:00:00.000Z",
     );
-    await refused(() => temp.kb.capture({ ...note, validTo: "2020-01-01T00:00:00Z" }));
+    await refused(temp.log, () => temp.kb.capture({ ...note, validTo: "2020-01-01T00:00:00Z" }));
   });
 
   it("reports a markdown file whose front matter ends its validity before it starts, at its validTo", async () => {

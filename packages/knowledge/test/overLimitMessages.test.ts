@@ -3,16 +3,10 @@ import { join } from "node:path";
 import { ValidationError } from "@software-factory/core";
 import { describe, expect, it } from "vitest";
 import { importMarkdownFolder } from "../src/index.js";
+import { note } from "./fixtures/retriesNote.js";
 import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
 const temp = useTempKnowledgeBase("factory-over-limit-");
-
-const note = {
-  kind: "note",
-  title: "Retries",
-  body: "We retry twice.",
-  source: { system: "notes" },
-} as const;
 
 /** The issues of the ValidationError a call rejects with. */
 async function issuesOf(call: Promise<unknown>): Promise<ValidationError["issues"]> {

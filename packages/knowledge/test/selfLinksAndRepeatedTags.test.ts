@@ -3,16 +3,10 @@ import { join } from "node:path";
 import { ValidationError } from "@software-factory/core";
 import { describe, expect, it } from "vitest";
 import { importMarkdownFolder, importRecords } from "../src/index.js";
+import { note } from "./fixtures/retriesNote.js";
 import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
 const temp = useTempKnowledgeBase("factory-self-links-");
-
-const note = {
-  kind: "note",
-  title: "Retries",
-  body: "We retry twice.",
-  source: { system: "notes" },
-} as const;
 
 describe("a document linked to itself", () => {
   it("is refused with a ValidationError at target, and nothing is written", async () => {
@@ -36,31 +30,6 @@ describe("a document linked to itself", () => {
 });
 
 describe("a tag given twice", () => {
-  it("is kept once, where it first stands, by capture, captureOrRevise, revise and recordDecision", async () => {
-    const captured = await temp.kb.capture({ ...note, tags: ["pci", "ops", "pci"] });
-    expect(captured.tags).toEqual(["pci", "ops"]);
-
-    const revised = await temp.kb.revise(captured.id, { tags: ["ops", "ops"] });
-    expect(revised.document.tags).toEqual(["ops"]);
-    expect((await temp.kb.revise(captured.id, { tags: ["ops", "ops"] })).changed).toBe(false);
-
-    const sourced = await temp.kb.captureOrRevise({
-      ...note,
-      source: { system: "notes", uri: "retries.md" },
-      tags: ["a", "a"],
-    });
-    expect(sourced.document.tags).toEqual(["a"]);
-
-    const decision = await temp.kb.recordDecision({
-      title: "Two retries",
-      context: "Payments fail now and then.",
-      decision: "Retry twice.",
-      source: { system: "cli" },
-      tags: ["payments", "payments"],
-    });
-    expect(decision.tags).toEqual(["payments"]);
-  });
-
   it("is kept once by the markdown and records importers", async () => {
     const folder = join(temp.dir, "notes");
     mkdirSync(folder);

@@ -11,28 +11,11 @@ import { EventLogService, ValidationError } from "@software-factory/core";
 import { Effect, Layer } from "effect";
 import { describe, expect, it } from "vitest";
 import { createOpenAiEmbedder, createTransformersEmbedder, KnowledgeBaseService } from "../src/index.js";
+import { refused } from "./fixtures/refusedWrite.js";
+import { note } from "./fixtures/retriesNote.js";
 import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
 const temp = useTempKnowledgeBase("knowledge-strict-inputs-");
-
-const note = {
-  kind: "note",
-  title: "Retries",
-  body: "We retry payments twice.",
-  source: { system: "test" },
-} as const;
-
-/** Runs a write expected to fail, checks the log did not move, and returns what it threw. */
-async function refused(write: () => Promise<unknown>): Promise<ValidationError> {
-  const before = await temp.log.head();
-  const thrown = await write().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(ValidationError);
-  expect(await temp.log.head()).toBe(before);
-  return thrown as ValidationError;
-}
 
 /** The Effect face's knowledge base over a log of its own in the test's temp folder. */
 function effectLayer() {
@@ -43,26 +26,26 @@ function effectLayer() {
 
 describe("knowledge write inputs with an unknown key", () => {
   it("refuses a capture with line for lines, naming the key and the keys it takes", async () => {
-    const error = await refused(() => temp.kb.capture({ ...note, line: ["checkout"] } as never));
+    const error = await refused(temp.log, () => temp.kb.capture({ ...note, line: ["checkout"] } as never));
     expect(error.message).toBe(
       'document is invalid: (root): unknown key "line"; the keys are kind, title, body, source, tags, lines, links, validFrom, validTo, supersedes, decision',
     );
   });
 
   it("refuses an unknown key inside a capture's source, link or decision option", async () => {
-    const source = await refused(() =>
+    const source = await refused(temp.log, () =>
       temp.kb.capture({ ...note, source: { system: "test", url: "https://x" } } as never),
     );
     expect(source.issues).toEqual([
       { path: "source", message: 'unknown key "url"; the keys are system, uri, author, capturedAt' },
     ]);
-    const link = await refused(() =>
+    const link = await refused(temp.log, () =>
       temp.kb.capture({ ...note, links: [{ type: "informs", target: "doc_x", note: "x" }] } as never),
     );
     expect(link.issues).toEqual([
       { path: "links[0]", message: 'unknown key "note"; the keys are type, target' },
     ]);
-    const option = await refused(() =>
+    const option = await refused(temp.log, () =>
       temp.kb.recordDecision({
         title: "Queue",
         context: "We need a queue",
@@ -77,15 +60,15 @@ describe("knowledge write inputs with an unknown key", () => {
   });
 
   it("refuses a sourced capture, a revision and a decision with a typo'd key", async () => {
-    const sourced = await refused(() =>
+    const sourced = await refused(temp.log, () =>
       temp.kb.captureOrRevise({ ...note, source: { system: "test", uri: "a.md" }, tag: ["x"] } as never),
     );
     expect(sourced.message).toContain('unknown key "tag"');
     const doc = await temp.kb.capture(note);
-    const revision = await refused(() => temp.kb.revise(doc.id, { line: ["checkout"] } as never));
+    const revision = await refused(temp.log, () => temp.kb.revise(doc.id, { line: ["checkout"] } as never));
     expect(revision.message).toContain('(root): unknown key "line"');
     expect((await temp.kb.get(doc.id))?.lines).toEqual([]);
-    const decision = await refused(() =>
+    const decision = await refused(temp.log, () =>
       temp.kb.recordDecision({
         title: "Queue",
         context: "We need a queue",
@@ -99,7 +82,7 @@ describe("knowledge write inputs with an unknown key", () => {
 
   it("refuses a link with an unknown key", async () => {
     const doc = await temp.kb.capture(note);
-    const error = await refused(() =>
+    const error = await refused(temp.log, () =>
       temp.kb.link(doc.id, { type: "informs", target: "doc_x", why: "x" } as never),
     );
     expect(error.message).toBe(

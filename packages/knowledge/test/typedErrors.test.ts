@@ -15,6 +15,7 @@ import {
   type ListKnowledgeOptions,
   parseFrontMatter,
 } from "../src/index.js";
+import { note } from "./fixtures/retriesNote.js";
 import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
 const temp = useTempKnowledgeBase("knowledge-typed-errors-");
@@ -39,13 +40,6 @@ function slowEmbedder(ms: number): Embedder & { readonly inFlight: () => number 
     },
   };
 }
-
-const note = {
-  kind: "note",
-  title: "Retries",
-  body: "We retry payments twice.",
-  source: { system: "test" },
-} as const;
 
 describe("KnowledgeBaseService errors", () => {
   it("has finished an interrupted capture when the interruption returns, and its key finds it again", async () => {

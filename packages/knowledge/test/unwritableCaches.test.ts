@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KnowledgeBaseService, openKnowledgeBase } from "../src/index.js";
+import { note } from "./fixtures/retriesNote.js";
 
 let dir: string;
 /** A cache folder that cannot be made: its parent is a file. */
@@ -22,13 +23,6 @@ afterEach(async () => {
   for (const log of logs.splice(0)) await log.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const note = {
-  kind: "note",
-  title: "Retries",
-  body: "We retry payments twice.",
-  source: { system: "test" },
-} as const;
 
 describe("a cache folder that cannot be written", () => {
   it("does not fail close, which still closes the knowledge base", async () => {
