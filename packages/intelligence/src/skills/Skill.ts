@@ -78,13 +78,49 @@ const SkillNameSchema = z
     "must be lowercase words joined by single hyphens, as in summarize-line",
   );
 
+/** A zod schema, as a skill's `input` and `output` are. */
+const ZodSchema = z.custom<z.ZodType>(
+  (value) => typeof (value as { safeParse?: unknown } | null | undefined)?.safeParse === "function",
+  "must be a zod schema, as z.object({ ... })",
+);
+
+/** The fields of a skill but its name, as {@link defineSkill} and a registry's `add` check them. */
+const SkillFieldsSchema = z.object({
+  description: z.string(),
+  input: ZodSchema,
+  output: ZodSchema,
+  author: z.string().optional(),
+  instructions: z.string().optional(),
+  requires: z.array(z.literal("model")).optional(),
+  run: z.custom<(...args: never[]) => unknown>((value) => typeof value === "function", "must be a function"),
+});
+
+/**
+ * Checks a skill object: its name first (the message names it), then its other fields.
+ *
+ * @throws ValidationError naming the field that is wrong.
+ */
+export function validateSkill(skill: Skill<z.ZodType, z.ZodType, never>): void {
+  const name = SkillNameSchema.safeParse(skill.name);
+  if (!name.success) {
+    throw validationErrorFromZod(name.error.issues, {
+      subject: `skill ${JSON.stringify(skill.name)}`,
+      pathPrefix: "name",
+    });
+  }
+  const fields = SkillFieldsSchema.safeParse(skill);
+  if (!fields.success)
+    throw validationErrorFromZod(fields.error.issues, { subject: `skill "${skill.name}"` });
+}
+
 /**
  * Declares a skill. The handler's `services` are typed by an annotation on its
  * context (`{ services }: SkillContext<Factory>`); {@link defineFactorySkill}
  * spells that for skills run by a factory.
  *
  * @throws ValidationError (`E_VALIDATION`) naming `name` when the name is not
- * lowercase words joined by single hyphens, at most 64 characters.
+ * lowercase words joined by single hyphens, at most 64 characters, or the
+ * field of another type (`input` that is no zod schema, `run` no function).
  * @example
  * ```ts
  * const shout = defineSkill({
@@ -100,13 +136,7 @@ export function defineSkill<Input extends z.ZodType, Output extends z.ZodType, S
   skill: Skill<Input, Output, Services>,
 ): Skill<Input, Output, Services> {
   checkArguments("defineSkill", { skill: [anObject("a skill definition"), skill] });
-  const name = SkillNameSchema.safeParse(skill.name);
-  if (!name.success) {
-    throw validationErrorFromZod(name.error.issues, {
-      subject: `skill ${JSON.stringify(skill.name)}`,
-      pathPrefix: "name",
-    });
-  }
+  validateSkill(skill as Skill<z.ZodType, z.ZodType, never>);
   return skill;
 }
 

@@ -15,7 +15,7 @@ import {
 } from "@software-factory/core";
 import { z } from "zod";
 import { anObject, checkArguments, Text, withMethods } from "../internal/arguments.js";
-import type { Skill, SkillRequirement } from "./Skill.js";
+import { type Skill, type SkillRequirement, validateSkill } from "./Skill.js";
 import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
 import { ClaimLeaseMsSchema } from "./SkillRunKeys.js";
 import { type SkillRun, SkillRuns } from "./SkillRuns.js";
@@ -66,17 +66,6 @@ const RegistryOptionsSchema = strictInput({
   // Its range is checked with its own message below.
   claimLeaseMs: z.unknown().optional(),
 }).optional();
-
-/** A zod schema, as a skill's `input` and `output` are. */
-const ZodSchema = z.custom<z.ZodType>(
-  (value) => typeof (value as { safeParse?: unknown } | null)?.safeParse === "function",
-  "must be a zod schema",
-);
-
-/** What the registry reads of a runnable skill. */
-const RunnableSchema = anObject("a skill (defineSkill's result)").pipe(
-  z.looseObject({ name: Text, description: Text, input: ZodSchema, output: ZodSchema }),
-);
 
 /** What the registry reads of an instruction skill. */
 const InstructionSchema = anObject("an instruction skill (loadSkillFolder's result)").pipe(
@@ -134,9 +123,14 @@ export class SkillRegistry<Services = unknown> {
     return this.#runs.model !== undefined;
   }
 
-  /** Adds runnable skills; a name already present is replaced. */
+  /**
+   * Adds runnable skills, all or none; a name already present is replaced.
+   *
+   * @throws ValidationError naming the skill and the field when one is malformed (as `defineSkill` checks it).
+   */
   add(...skills: readonly Skill<z.ZodType, z.ZodType, Services>[]): this {
-    checkArguments("skills.add", { skills: [z.array(RunnableSchema), skills] });
+    checkArguments("skills.add", { skills: [z.array(anObject("a skill (defineSkill's result)")), skills] });
+    for (const skill of skills) validateSkill(skill as Skill<z.ZodType, z.ZodType, never>);
     for (const skill of skills) this.#runnable.set(skill.name, skill);
     return this;
   }
