@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { advertisedArguments, advertisedResult } from "./advertisedSchemas.js";
-import { RequestParams } from "./requestParams.js";
+import { RequestParams, refuseSinglePageCursors } from "./requestParams.js";
 import { ResourceListing } from "./resourcePages.js";
 import { checkResourceRequests } from "./resourceRequests.js";
 import { registerListedResources } from "./resources.js";
@@ -85,6 +85,7 @@ export function buildFactoryMcpServer(
   const syncSkills = groups.has("skills") ? registerSkills(server, factory, listing, params) : undefined;
   listing.page(server);
   checkResourceRequests(params, listing);
+  refuseSinglePageCursors(params);
   return { server, syncSkills };
 }
 

@@ -214,3 +214,24 @@ export class RequestParams {
       (check as (params: unknown) => void)(parsed.data ?? {});
   }
 }
+
+/** The list methods the SDK answers in one page, without a `nextCursor`. */
+const SINGLE_PAGE_LISTS = ["tools/list", "prompts/list", "resources/templates/list"] as const;
+
+/**
+ * Refuses a cursor in the list methods the SDK answers in one page (it gives
+ * no `nextCursor`, so no cursor is one this server gave), with `-32602`
+ * naming it as `resources/list` refuses a cursor it did not give, where the
+ * SDK ignored it and answered the whole list again.
+ */
+export function refuseSinglePageCursors(params: RequestParams): void {
+  for (const method of SINGLE_PAGE_LISTS)
+    params.check(method, ({ cursor }) => {
+      if (cursor === undefined) return;
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `cursor ${JSON.stringify(shortened(cursor))} is not one this server gave: ${method} answers in one page, with no nextCursor; omit the cursor`,
+        { cursor: shortened(cursor) },
+      );
+    });
+}

@@ -182,6 +182,16 @@ describe.each([
     expect(completed.completion.values).toEqual(["checkout"]);
   });
 
+  it("refuses a cursor of the lists it answers in one page, as resources/list refuses one it did not give", async () => {
+    for (const method of ["tools/list", "prompts/list", "resources/templates/list"])
+      expect(await refusal(method, { cursor: "page-2" })).toEqual({
+        code: -32602,
+        message: `cursor "page-2" is not one this server gave: ${method} answers in one page, with no nextCursor; omit the cursor`,
+        data: { cursor: "page-2" },
+      });
+    expect((await client.listTools()).tools.length).toBeGreaterThan(20);
+  });
+
   it("refuses a list's cursor and a tool call's name that are not text, naming them", async () => {
     for (const method of ["tools/list", "prompts/list", "resources/list", "resources/templates/list"])
       expect(await refusal(method, { cursor: 2 })).toMatchObject({
