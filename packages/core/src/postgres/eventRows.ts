@@ -23,6 +23,25 @@ export interface EventRow {
 /** The columns of the events table a read selects, in {@link EventRow}'s order. */
 export const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
 
+/** The largest and smallest bigint, the bounds of the seq column. */
+const MAX_POSITION = "9223372036854775807";
+const MIN_POSITION = "-9223372036854775808";
+
+/**
+ * A position of a read query as a bigint parameter that selects the same
+ * events as the SQLite store, which compares seq with any number: seqs are
+ * whole, so `seq > p` and `seq <= p` hold for `floor(p)` as for `p` (1.5 is 1),
+ * a number past bigint's range (or infinite) is its bound, and NaN (compared as
+ * NULL by SQLite) selects nothing, as `ifNaN` does.
+ */
+function positionParam(position: number, ifNaN: string): number | string {
+  if (Number.isNaN(position)) return ifNaN;
+  const whole = Math.floor(position);
+  if (whole >= Number(MAX_POSITION)) return MAX_POSITION;
+  if (whole <= Number(MIN_POSITION)) return MIN_POSITION;
+  return whole;
+}
+
 /** The SQL and parameters of a read query over the events table. */
 export function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {
   const limit = query.limit ?? DEFAULT_READ_LIMIT;
@@ -32,10 +51,10 @@ export function buildReadSql(query: ReadQuery): { sql: string; params: unknown[]
       issues: [{ path: "limit", message: "expected a non-negative integer" }],
     });
   }
-  const params: unknown[] = [query.after ?? 0];
+  const params: unknown[] = [positionParam(query.after ?? 0, MAX_POSITION)];
   const where = ["seq > $1"];
   if (query.until !== undefined) {
-    params.push(query.until);
+    params.push(positionParam(query.until, MIN_POSITION));
     where.push(`seq <= $${params.length}`);
   }
   if (query.types !== undefined) {
