@@ -71,6 +71,8 @@ export function registerCheck(program: Command, context: CliContext): void {
         const warnings = findings.filter((finding) => finding.severity === "warning").length;
         if ((failOn === "error" && errors > 0) || (failOn === "warning" && errors + warnings > 0)) fail();
         if (options.json) return output.json({ errors, warnings, findings });
+        // The rule column fits the longest rule id listed, so the targets stay aligned.
+        const ruleWidth = Math.max(26, ...findings.map((finding) => finding.rule.length));
         for (const finding of findings) {
           const severity =
             finding.severity === "error"
@@ -79,7 +81,7 @@ export function registerCheck(program: Command, context: CliContext): void {
                 ? output.style("yellow", "warning")
                 : output.style("dim", "info   ");
           output.line(
-            `${severity} ${finding.rule.padEnd(26)} ${finding.target.kind}:${finding.target.id}  ${finding.message}`,
+            `${severity} ${finding.rule.padEnd(ruleWidth)} ${finding.target.kind}:${finding.target.id}  ${finding.message}`,
           );
           if (finding.hint !== undefined) output.line(output.style("dim", `        fix: ${finding.hint}`));
         }

@@ -56,6 +56,9 @@ export function registerFloorplan(program: Command, context: CliContext): void {
             const key = line.domain ?? "(no domain)";
             domains.set(key, [...(domains.get(key) ?? []), line]);
           }
+          // The id and owner columns fit the longest id and owner, so the paths stay aligned.
+          const idWidth = Math.max(22, ...plan.lines.map((line) => line.id.length));
+          const ownerWidth = Math.max(10, ...plan.lines.map((line) => (line.owner ?? "none").length));
           for (const [domain, lines] of domains) {
             output.line();
             output.line(output.style("cyan", domain));
@@ -64,9 +67,9 @@ export function registerFloorplan(program: Command, context: CliContext): void {
                 .map((dep) => `${dep.line} (${dep.kind}, ${dep.criticality})`)
                 .join(", ");
               output.line(
-                `  ${line.id.padEnd(22)} owner ${(line.owner ?? output.style("red", "none")).padEnd(10)} ${line.paths.join(" ")}`,
+                `  ${line.id.padEnd(idWidth)} owner ${(line.owner ?? output.style("red", "none")).padEnd(ownerWidth)} ${line.paths.join(" ")}`,
               );
-              if (deps !== "") output.line(output.style("dim", `  ${"".padEnd(22)} depends on ${deps}`));
+              if (deps !== "") output.line(output.style("dim", `  ${"".padEnd(idWidth)} depends on ${deps}`));
             }
           }
           const problems = [

@@ -28,10 +28,37 @@ import { registerWorkTrace } from "./workTrace.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function printItem(output: Output, item: WorkItem): void {
+/** Widths of the line, stage and owner columns of work item rows. */
+interface ItemColumns {
+  readonly line: number;
+  readonly stage: number;
+  readonly owner: number;
+}
+
+/** The columns of `items`' rows: the usual widths, wider where a value of a row needs it, so the rows stay aligned. */
+function itemColumns(items: readonly WorkItem[]): ItemColumns {
+  const widest = (least: number, values: readonly string[]) =>
+    Math.max(least, ...values.map((value) => value.length));
+  return {
+    line: widest(
+      18,
+      items.map((item) => item.line),
+    ),
+    stage: widest(
+      15,
+      items.map((item) => item.stage),
+    ),
+    owner: widest(
+      10,
+      items.map((item) => item.owner ?? "-"),
+    ),
+  };
+}
+
+function printItem(output: Output, item: WorkItem, columns = itemColumns([item])): void {
   const state = item.state === "active" ? item.state : output.style("yellow", item.state);
   output.line(
-    `${output.style("bold", item.id)}  ${item.line.padEnd(18)} ${item.stage.padEnd(15)} ${state.padEnd(7)} ${(item.owner ?? "-").padEnd(10)} ${oneLine(item.title)}`,
+    `${output.style("bold", item.id)}  ${item.line.padEnd(columns.line)} ${item.stage.padEnd(columns.stage)} ${state.padEnd(7)} ${(item.owner ?? "-").padEnd(columns.owner)} ${oneLine(item.title)}`,
   );
 }
 
@@ -164,7 +191,8 @@ export function registerWork(program: Command, context: CliContext): void {
         });
         if (options.json) return output.json(items);
         if (items.length === 0) return output.line("no work items");
-        for (const item of items) printItem(output, item);
+        const columns = itemColumns(items);
+        for (const item of items) printItem(output, item, columns);
       }),
     );
 
