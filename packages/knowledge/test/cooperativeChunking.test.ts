@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hashJson, openEventLog } from "@software-factory/core";
+import { openEventLog } from "@software-factory/core";
 import { describe, expect, it } from "vitest";
 import { chunkMarkdownSteps } from "../src/chunking/chunkMarkdown.js";
 import { markdownBlockSteps, markdownBlocks } from "../src/chunking/markdownBlocks.js";
@@ -9,12 +9,12 @@ import { runSteps } from "../src/chunking/steps.js";
 import {
   chunkMarkdown,
   createHashingEmbedder,
-  DocumentCaptured,
   type Embedder,
   knowledgeEvents,
   openKnowledgeBase,
 } from "../src/index.js";
 import { loadMarkdownParser } from "../src/internal/markdownParser.js";
+import { capturedByAnother, warmUp } from "./fixtures/otherWriter.js";
 import { randomOf } from "./fixtures/seededRandom.js";
 
 const paragraph =
@@ -193,34 +193,18 @@ describe("re-indexing one large document", () => {
     };
     const kb = await openKnowledgeBase({ log, embedder });
     try {
-      // One search first, so the markdown parser is loaded before the catch-up under test.
-      await kb.capture({
-        kind: "note",
-        title: "Warm-up",
-        body: "# Warm-up\n\nnothing",
-        source: { system: "t" },
-      });
-      await kb.search("warm-up");
-      const title = "Large";
-      // About 2 MB: the most a document's body may hold is 2,000,000 characters.
-      const body = sectioned(1_999_000);
+      await warmUp(kb);
       await log.append([
-        {
-          type: DocumentCaptured.type,
-          subject: "large_1",
-          data: {
-            kind: "note",
-            source: { system: "other-process", uri: "large.md" },
-            links: [],
-            supersedes: [],
-            title,
-            body,
-            contentHash: hashJson({ title, body, decision: null }),
-            tags: [],
-            lines: [],
-            validFrom: new Date().toISOString(),
-          },
-        },
+        capturedByAnother({
+          id: "large_1",
+          kind: "note",
+          title: "Large",
+          // About 2 MB: the most a document's body may hold is 2,000,000 characters.
+          body: sectioned(1_999_000),
+          system: "other-process",
+          uri: "large.md",
+          validFrom: new Date().toISOString(),
+        }),
       ]);
       const turn = (): void => {
         turns += 1;
