@@ -24,6 +24,12 @@ function requireNotBlank(value: string, flag: string): void {
 }
 
 /**
+ * A `--line` value: not blank, and a line id by the floor plan's rule, so a
+ * value no floor plan can have (`Checkout`, `"two words"`) is malformed.
+ */
+export const LineFlag = NameValue.pipe(EntityIdSchema);
+
+/**
  * Refuses a line the floor plan does not have. A value that cannot be a line
  * id (`"two words"`, `Checkout`) is malformed, as no floor plan can have it.
  *
@@ -32,7 +38,7 @@ function requireNotBlank(value: string, flag: string): void {
  */
 export async function requireLines(factory: Factory, lines: readonly string[], flag: string): Promise<void> {
   if (lines.length === 0) return;
-  for (const line of lines) parseFlag(NameValue.pipe(EntityIdSchema), line, flag);
+  for (const line of lines) parseFlag(LineFlag, line, flag);
   await factory.floorplan.refresh();
   for (const line of lines) {
     if (factory.floorplan.hasLine(line)) continue;

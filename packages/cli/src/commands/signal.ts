@@ -7,6 +7,7 @@ import { SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { idArgument, idempotencyKeyOption, NameValue, parseFlag, positiveIntFlag } from "../flags.js";
+import { LineFlag } from "../knownValues.js";
 import { argumentNotFound, type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
@@ -53,6 +54,8 @@ export function registerSignal(program: Command, context: CliContext): void {
         // An empty customer (an unset variable) names no one: refused, not stored as "".
         const customer =
           f.customer === undefined ? undefined : parseFlag(NameValue, f.customer, "--customer");
+        // A value no line can have is malformed (exit 2), as for the --line filters.
+        if (f.line !== undefined) parseFlag(LineFlag, f.line, "--line");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const captured = await withFactory(options, (factory) =>
           namingFlags(CAPTURE_FLAGS, () =>

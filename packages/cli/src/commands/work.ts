@@ -18,7 +18,7 @@ import {
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { idArgument, idempotencyKeyOption, NameValue, PositiveIntFlag, parseFlag } from "../flags.js";
-import { requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
+import { LineFlag, requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
@@ -220,6 +220,8 @@ export function registerWork(program: Command, context: CliContext): void {
           idempotencyKey?: string;
         };
         const kind = parseFlag(WorkItemKindSchema, f.kind, "--kind");
+        // A value no line can have is malformed (exit 2), as for the --line filters.
+        parseFlag(LineFlag, f.line, "--line");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const item = await withFactory(options, (factory) =>
           namingFlags(CREATE_FLAGS, () =>
