@@ -11,6 +11,7 @@ import {
   type ProductNode,
   type ReachedLine,
 } from "./graphTypes.js";
+import { checkArguments, Paths, Text } from "./internal/arguments.js";
 import { criticalityOfRank, DependencyIndex } from "./internal/DependencyIndex.js";
 import { LinesOfOptionsSchema, parsed, ReachOptionsSchema } from "./internal/floorPlanInputs.js";
 import { PathIndex, type PathMatch } from "./internal/PathIndex.js";
@@ -58,7 +59,8 @@ export interface ReachOptions {
  * `FloorPlan` folds into; build one directly from a plan with `buildFloorGraph`.
  *
  * Query results are computed from typed-array indexes that are rebuilt on the
- * first query after a change.
+ * first query after a change. A query given an argument of the wrong type
+ * (`42` or `null` for a line id) throws a `ValidationError` naming it.
  */
 export class FloorGraph implements FloorLineDirectory {
   /** The underlying graphology graph; call {@link FloorGraph.changed} after editing it directly. */
@@ -107,6 +109,7 @@ export class FloorGraph implements FloorLineDirectory {
 
   /** One operator, if declared. */
   operator(id: string): OperatorNode | undefined {
+    checkArguments("operator", { id: [Text, id] });
     const key = nodeKey("operator", id);
     return this.graph.hasNode(key) ? (this.graph.getNodeAttributes(key) as OperatorNode) : undefined;
   }
@@ -123,17 +126,20 @@ export class FloorGraph implements FloorLineDirectory {
 
   /** One line with its owner and contributors, if declared. */
   line(id: string): LineInfo | undefined {
+    checkArguments("line", { id: [Text, id] });
     const node = this.#lineNode(id);
     return node === undefined ? undefined : this.#info(node);
   }
 
   /** Tells whether a line is declared. */
-  hasLine(id: string): boolean {
-    return this.graph.hasNode(nodeKey("line", id));
+  hasLine(lineId: string): boolean {
+    checkArguments("hasLine", { lineId: [Text, lineId] });
+    return this.graph.hasNode(nodeKey("line", lineId));
   }
 
   /** The accountable operator of a line, undefined when the line is unknown or unowned. */
   ownerOf(lineId: string): string | undefined {
+    checkArguments("ownerOf", { lineId: [Text, lineId] });
     if (this.#owners === undefined) {
       const owners = new Map<string, string>();
       this.graph.forEachEdge((_edge, attributes, source, target) => {
@@ -147,6 +153,7 @@ export class FloorGraph implements FloorLineDirectory {
 
   /** The further operators of a line with their roles. */
   contributorsOf(lineId: string): ContributorDecl[] {
+    checkArguments("contributorsOf", { lineId: [Text, lineId] });
     const key = nodeKey("line", lineId);
     if (!this.graph.hasNode(key)) return [];
     const contributors: ContributorDecl[] = [];
@@ -168,6 +175,7 @@ export class FloorGraph implements FloorLineDirectory {
    * @throws ValidationError when an option is malformed or unknown, naming it and the options.
    */
   linesOf(operatorId: string, options: { readonly contributions?: boolean } = {}): string[] {
+    checkArguments("linesOf", { operatorId: [Text, operatorId] });
     parsed(LinesOfOptionsSchema, options, "linesOf options");
     const key = nodeKey("operator", operatorId);
     if (!this.graph.hasNode(key))
@@ -190,6 +198,7 @@ export class FloorGraph implements FloorLineDirectory {
 
   /** The WIP limit of a line, undefined when it has none or is unknown. */
   wipLimitOf(lineId: string): number | undefined {
+    checkArguments("wipLimitOf", { lineId: [Text, lineId] });
     return this.#lineNode(lineId)?.wipLimit;
   }
 
@@ -230,6 +239,7 @@ export class FloorGraph implements FloorLineDirectory {
     /** The given paths no line claims (as read), in the order given. */
     readonly unclaimed: string[];
   } {
+    checkArguments("linesForPaths", { paths: [Paths, paths] });
     const byLine = new Map<string, string[]>();
     const unclaimed: string[] = [];
     const index = this.#pathIndex();
@@ -275,6 +285,7 @@ export class FloorGraph implements FloorLineDirectory {
    * @throws ValidationError when an option is malformed or unknown (`transitve`), naming it and the options.
    */
   dependencies(lineId: string, options: ReachOptions = {}): ReachedLine[] {
+    checkArguments("dependencies", { lineId: [Text, lineId] });
     return this.#reach(lineId, "out", options);
   }
 
@@ -288,6 +299,7 @@ export class FloorGraph implements FloorLineDirectory {
    * @throws ValidationError when an option is malformed or unknown (`transitve`), naming it and the options.
    */
   dependents(lineId: string, options: ReachOptions = {}): ReachedLine[] {
+    checkArguments("dependents", { lineId: [Text, lineId] });
     return this.#reach(lineId, "in", options);
   }
 

@@ -11,6 +11,7 @@ import { FloorPlanView } from "./FloorPlanView.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
+import { anObject, checkArguments, Text } from "./internal/arguments.js";
 import { factSourceOf } from "./internal/factSource.js";
 import {
   ApplyPlanOptionsSchema,
@@ -55,6 +56,10 @@ import { toPlan } from "./toPlan.js";
  * Queries are synchronous and answer from memory; after another process
  * writes, call {@link FloorPlan.refresh} (or rely on `live` following). After
  * {@link FloorPlan.close} every query and change fails with `ClosedError`.
+ * Each call checks the types of its arguments first, as plain JavaScript may
+ * pass anything: a wrong one (the number `42` for a line id, `null` for a
+ * line) is a `ValidationError` naming the argument (`lineId`), never a
+ * `TypeError`, a `NotFoundError` or an empty answer, and nothing is written.
  * Create it with {@link openFloorPlan}.
  */
 export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
@@ -108,6 +113,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   /** Whether an operator is declared (the assembly line refuses owners and contributors it says no to). */
   hasOperator(operatorId: string): boolean {
     this.#assertOpen();
+    checkArguments("hasOperator", { operatorId: [Text, operatorId] });
     return this.graph.operator(operatorId) !== undefined;
   }
 
@@ -298,12 +304,14 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    */
   async declareLine(line: LineDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("declareLine", { line: [anObject("a line (id, owner, ...)"), line] });
     return this.applyPlan({ lines: [line] }, { ...options, mode: "merge", label: `line ${line.id}` });
   }
 
   /** Declares or updates an operator. @throws ValidationError when malformed. */
   async declareOperator(operator: OperatorDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("declareOperator", { operator: [anObject("an operator (id, name, ...)"), operator] });
     return this.applyPlan(
       { operators: [operator] },
       { ...options, mode: "merge", label: `operator ${operator.id}` },
@@ -313,6 +321,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   /** Declares or updates a domain. @throws ValidationError when malformed. */
   async declareDomain(domain: DomainDecl, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("declareDomain", { domain: [anObject("a domain (id, name, ...)"), domain] });
     return this.applyPlan({ domains: [domain] }, { ...options, mode: "merge", label: `domain ${domain.id}` });
   }
 
@@ -324,6 +333,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
    */
   async retireLine(lineId: string, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("retireLine", { lineId: [Text, lineId] });
     // Retiring the last line is what was asked for.
     return this.#write(retireLine(lineId), {
       ...options,
@@ -339,6 +349,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("assignOwner", { lineId: [Text, lineId], operatorId: [Text, operatorId] });
     return this.#write(editLine(lineId, withOwner(operatorId)), { ...options, label: `owner of ${lineId}` });
   }
 
@@ -349,6 +360,10 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("addContributor", {
+      lineId: [Text, lineId],
+      contributor: [anObject("a contributor (operator, role)"), contributor],
+    });
     return this.#write(editLine(lineId, withContributor(contributor)), {
       ...options,
       label: `contributor of ${lineId}`,
@@ -362,6 +377,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("removeContributor", { lineId: [Text, lineId], operatorId: [Text, operatorId] });
     return this.#write(editLine(lineId, withoutContributor(operatorId), { declares: false }), {
       ...options,
       label: `contributor of ${lineId}`,
@@ -380,6 +396,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("addDependency", { fromLine: [Text, fromLine] });
     const dependency = parsed(DependencyDeclSchema, input, "dependency");
     return this.#write(editLine(fromLine, withDependency(dependency)), {
       ...options,
@@ -394,6 +411,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("removeDependency", { fromLine: [Text, fromLine], toLine: [Text, toLine] });
     return this.#write(editLine(fromLine, withoutDependency(toLine), { declares: false }), {
       ...options,
       label: `dependency ${fromLine} -> ${toLine}`,
@@ -415,6 +433,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("addRelation", { type: [Text, type], from: [Text, from], to: [Text, to] });
     const added = parsed(RelationDeclSchema, { type, from, to, attributes }, "relation");
     return this.#write(putRelation(added), { ...options, label: `${type} ${from} -> ${to}` });
   }
@@ -427,6 +446,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     options: ChangeOptions = {},
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
+    checkArguments("removeRelation", { type: [Text, type], from: [Text, from], to: [Text, to] });
     return this.#write(dropRelation(type, from, to), { ...options, label: `${type} ${from} -> ${to}` });
   }
 
@@ -440,6 +460,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     readonly attributes: Readonly<Record<string, unknown>>;
   }[] {
     this.#assertOpen();
+    checkArguments("relationsOf", { type: [Text, type] });
     const edges: { from: string; to: string; attributes: Readonly<Record<string, unknown>> }[] = [];
     this.graph.graph.forEachEdge((_edge, attributes, source, target) => {
       if (attributes.relation === type)

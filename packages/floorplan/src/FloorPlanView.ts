@@ -2,6 +2,7 @@ import type { FloorGraph, FloorLineDirectory, PathOwnership, ReachOptions } from
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactAt } from "./impact.js";
+import { checkArguments, Text } from "./internal/arguments.js";
 import { PathSchema, parsed } from "./internal/floorPlanInputs.js";
 import type { Plan } from "./Plan.js";
 import { toPlan } from "./toPlan.js";
@@ -10,7 +11,9 @@ import { toPlan } from "./toPlan.js";
  * The floor plan as it was at an instant: the read queries of `FloorPlan`
  * over the plan folded from the events recorded at or before that instant.
  * It never changes: later events, a refresh or closing the floor plan leave
- * it as it is. Get one with `FloorPlan.asOf`.
+ * it as it is. A query given an argument of the wrong type (`42` or `null`
+ * for a line id) throws a `ValidationError` naming it. Get one with
+ * `FloorPlan.asOf`.
  *
  * @example
  * ```ts
@@ -46,6 +49,7 @@ export class FloorPlanView implements FloorLineDirectory {
 
   /** Whether an operator was declared then. */
   hasOperator(operatorId: string): boolean {
+    checkArguments("hasOperator", { operatorId: [Text, operatorId] });
     return this.#graph.operator(operatorId) !== undefined;
   }
 

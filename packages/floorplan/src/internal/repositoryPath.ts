@@ -36,11 +36,18 @@ export function tidyPath(path: string): string | undefined {
  * A path is data: whitespace in it, even at either end (`docs/notes.md `, a
  * legal file name git keeps), is part of the name and never trimmed.
  *
- * @throws ValidationError naming `field` and the path when it is blank (empty
- * or only whitespace), climbs above the repository root (`../x`), or names
+ * @throws ValidationError naming `field` and the path when it is not a string
+ * (`42` from plain JavaScript), is blank (empty or only whitespace), climbs above the repository root (`../x`), or names
  * the root itself (`.`, `/`).
  */
 export function repositoryPath(path: string, field: string): string {
+  if (typeof path !== "string") {
+    const why = "must be a repository path (a string)";
+    throw new ValidationError({
+      message: `${field}: ${why}, got ${path === null ? "null" : Array.isArray(path) ? "an array" : typeof path}`,
+      issues: [{ path: field, message: why }],
+    });
+  }
   const refuse = (why: string) =>
     new ValidationError({
       message: `${field}: ${quoted(path)} ${why}`,
