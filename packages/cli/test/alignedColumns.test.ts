@@ -1,7 +1,8 @@
 /**
- * The rows of `work list`, `check` and `floorplan` stay aligned when a value
- * is longer than its column's usual width (a 42-character line id, a
- * 32-character owner, a 35-character rule id): the column widens to fit.
+ * The rows of `work list`, `check`, `floorplan`, `impact`, `deployment list`
+ * and `incident list` stay aligned when a value is longer than its column's
+ * usual width (a 42-character line id, a 32-character owner, a 35-character
+ * rule id, a 25-character environment): the column widens to fit.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +17,7 @@ product: { id: shop }
 operators: [{ id: ${LONG_OWNER} }, { id: bo }]
 lines:
   - { id: ${LONG_LINE}, owner: ${LONG_OWNER}, paths: [/long/] }
-  - { id: cart, owner: bo, paths: [/cart/], description: The cart }
+  - { id: cart, owner: bo, paths: [/cart/], description: The cart, dependsOn: [{ line: ${LONG_LINE} }] }
 `;
 
 let cwd: string;
@@ -44,6 +45,19 @@ beforeAll(async () => {
     "--fields",
     '{"body":"x"}',
   );
+  await factory(
+    "deployment",
+    "record",
+    "--line",
+    LONG_LINE,
+    "--environment",
+    "staging-eu-central-canary",
+    "--deployed-version",
+    "v1",
+  );
+  await factory("deployment", "record", "--line", "cart", "--deployed-version", "v1");
+  await factory("incident", "open", "--line", LONG_LINE, "Slow");
+  await factory("incident", "open", "--line", "cart", "Down");
 });
 afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
@@ -72,5 +86,27 @@ describe("list rows with a value longer than its column", () => {
     expect(rows).toHaveLength(2);
     expect(new Set(rows.map((row) => row.indexOf(" owner ")))).toHaveProperty("size", 1);
     expect(new Set(rows.map((row) => row.indexOf(" /")))).toHaveProperty("size", 1);
+  });
+
+  it("impact starts the criticality and owner columns at the same place in every row", async () => {
+    const rows = (await factory("impact", "--line", LONG_LINE)).filter((row) => /^ {2}\S/.test(row));
+    const changed = rows.filter(
+      (row) => !row.includes("changed:") && (row.startsWith(`  ${LONG_LINE} `) || row.startsWith("  cart ")),
+    );
+    expect(changed).toHaveLength(2);
+    expect(new Set(changed.map((row) => /^ {2}\S+ +/.exec(row)?.[0].length))).toHaveProperty("size", 1);
+    const notify = rows.filter((row) => row.includes("changed:"));
+    expect(notify).toHaveLength(2);
+    expect(new Set(notify.map((row) => /^ {2}\S+ +/.exec(row)?.[0].length))).toHaveProperty("size", 1);
+  });
+
+  it("deployment list and incident list start each column at the same place in every row", async () => {
+    const deployments = await factory("deployment", "list");
+    expect(deployments).toHaveLength(2);
+    expect(new Set(deployments.map((row) => row.indexOf("succeeded")))).toHaveProperty("size", 1);
+    expect(new Set(deployments.map((row) => row.indexOf(" v1")))).toHaveProperty("size", 1);
+    const incidents = await factory("incident", "list");
+    expect(incidents).toHaveLength(2);
+    expect(incidents[0]?.indexOf("Slow")).toBe(incidents[1]?.indexOf("Down"));
   });
 });

@@ -58,10 +58,17 @@ function requireLinesThen(view: FloorPlanView, lines: readonly string[], flag: s
 
 /** Prints an impact report as text (`factory impact` refuses unknown lines before it prints). */
 export function printImpact(output: Output, report: ImpactReport): void {
+  // The line and operator columns fit the longest listed, so the rows stay aligned.
+  const lines = [...report.changed, ...report.affected].map((entry) => entry.line.length);
+  const lineWidth = Math.max(20, ...lines);
+  const operatorWidth = Math.max(
+    12,
+    ...report.notify.map((notify) => (notify.operator ?? "(nobody)").length),
+  );
   output.line(output.style("bold", "changed"));
   for (const changed of report.changed) {
     output.line(
-      `  ${changed.line.padEnd(20)} owner ${changed.owner ?? "none"}${changed.paths.length > 0 ? `  ${changed.paths.join(", ")}` : ""}`,
+      `  ${changed.line.padEnd(lineWidth)} owner ${changed.owner ?? "none"}${changed.paths.length > 0 ? `  ${changed.paths.join(", ")}` : ""}`,
     );
   }
   if (report.unclaimedPaths.length > 0)
@@ -72,14 +79,14 @@ export function printImpact(output: Output, report: ImpactReport): void {
     const colour =
       affected.criticality === "high" ? "red" : affected.criticality === "medium" ? "yellow" : "dim";
     output.line(
-      `  ${affected.line.padEnd(20)} ${output.style(colour, affected.criticality.padEnd(6))} owner ${affected.owner ?? "none"}`,
+      `  ${affected.line.padEnd(lineWidth)} ${output.style(colour, affected.criticality.padEnd(6))} owner ${affected.owner ?? "none"}`,
     );
     output.line(output.style("dim", `    ${affected.reason}`));
   }
   output.line(output.style("bold", "notify"));
   for (const notify of report.notify) {
     output.line(
-      `  ${(notify.operator ?? "(nobody)").padEnd(12)} ${notify.criticality.padEnd(6)} changed: ${notify.changed.join(", ") || "-"}  affected: ${notify.affected.join(", ") || "-"}`,
+      `  ${(notify.operator ?? "(nobody)").padEnd(operatorWidth)} ${notify.criticality.padEnd(6)} changed: ${notify.changed.join(", ") || "-"}  affected: ${notify.affected.join(", ") || "-"}`,
     );
   }
   const cutoff = report.cutoff;

@@ -92,21 +92,45 @@ interface OpenedIncident {
 /** A line, and nothing else, when the flag was given: the filter or field it adds. */
 const lineOf = (line: string | undefined) => (line === undefined ? {} : { line });
 
+/** A column's width: `least`, or the longest of `values` when that is wider, so the rows stay aligned. */
+const widest = (least: number, values: readonly string[]) =>
+  Math.max(least, ...values.map((value) => value.length));
+
+/** Widths of the environment and line columns of deployment rows. */
+interface DeploymentColumns {
+  readonly environment: number;
+  readonly line: number;
+}
+
+/** The columns of `deployments`' rows (see {@link widest}). */
+function deploymentColumns(deployments: readonly Deployment[]): DeploymentColumns {
+  return {
+    environment: widest(
+      12,
+      deployments.map((d) => d.environment),
+    ),
+    line: widest(
+      18,
+      deployments.map((d) => d.line ?? "-"),
+    ),
+  };
+}
+
 /** Prints a deployment as one row: id, when, environment, status, line, version, what it shipped and fixed. */
-function printDeployment(output: Output, d: Deployment): void {
+function printDeployment(output: Output, d: Deployment, columns = deploymentColumns([d])): void {
   const status = d.status === "failed" ? output.style("yellow", d.status) : d.status;
   const shipped = d.workItems.length === 0 ? "" : `  shipping ${d.workItems.join(", ")}`;
   const fixes = d.remediates.length === 0 ? "" : `  fixing ${d.remediates.join(", ")}`;
   output.line(
-    `${output.style("bold", d.id)}  ${d.recordedAt}  ${d.environment.padEnd(12)} ${status.padEnd(9)} ${(d.line ?? "-").padEnd(18)} ${d.version ?? "-"}${shipped}${fixes}`,
+    `${output.style("bold", d.id)}  ${d.recordedAt}  ${d.environment.padEnd(columns.environment)} ${status.padEnd(9)} ${(d.line ?? "-").padEnd(columns.line)} ${d.version ?? "-"}${shipped}${fixes}`,
   );
 }
 
 /** Prints an incident as one row: id, when opened, open or resolved, severity, line, cause, title. */
-function printIncident(output: Output, i: Incident): void {
+function printIncident(output: Output, i: Incident, lineWidth = widest(18, [i.line ?? "-"])): void {
   const state = i.resolvedAt === undefined ? output.style("yellow", "open") : "resolved";
   output.line(
-    `${output.style("bold", i.id)}  ${i.openedAt}  ${state.padEnd(8)} ${i.severity.padEnd(8)} ${(i.line ?? "-").padEnd(18)} ${(i.deployment ?? "-").padEnd(30)} ${oneLine(i.title)}`,
+    `${output.style("bold", i.id)}  ${i.openedAt}  ${state.padEnd(8)} ${i.severity.padEnd(8)} ${(i.line ?? "-").padEnd(lineWidth)} ${(i.deployment ?? "-").padEnd(30)} ${oneLine(i.title)}`,
   );
 }
 
@@ -206,7 +230,8 @@ export function registerDeployment(program: Command, context: CliContext): void 
         });
         if (options.json) return output.json(deployments);
         if (deployments.length === 0) return output.line("no deployments");
-        for (const d of deployments) printDeployment(output, d);
+        const columns = deploymentColumns(deployments);
+        for (const d of deployments) printDeployment(output, d, columns);
       }),
     );
 }
@@ -302,7 +327,11 @@ export function registerIncident(program: Command, context: CliContext): void {
         });
         if (options.json) return output.json(incidents);
         if (incidents.length === 0) return output.line("no incidents");
-        for (const i of incidents) printIncident(output, i);
+        const lineWidth = widest(
+          18,
+          incidents.map((i) => i.line ?? "-"),
+        );
+        for (const i of incidents) printIncident(output, i, lineWidth);
       }),
     );
 }
