@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { type Clock, systemClock } from "./Clock.js";
+import { aFunction, anObject, checkArguments } from "./checkArguments.js";
 import { EventRegistry } from "./EventRegistry.js";
 import { DEFAULT_READ_LIMIT, type EventStore, type ReadQuery, type StoredEvent } from "./EventStore.js";
 import { formatIssues, ValidationError, validationErrorFromZod } from "./errors.js";
@@ -31,11 +33,23 @@ export {
 } from "./eventLogInputs.js";
 export type { ReadErrorReport, SubscribeOptions, Subscription };
 
+/** An event argument of `append`: an object, its fields checked by the event's schema. */
+const AnEvent = anObject("an event (type, subject, data)");
+/** The events argument of `append`: an event or a list of them. */
+const AnEventOrList = anObject("an event or a list of events");
+/** A position argument: a whole number, 0 or more. */
+const Position = z.number().int().nonnegative();
+
 /**
  * The factory's one ordered log of events, the shared context model every
  * projection is folded from. Validates every payload before it is written,
  * appends batches atomically, and delivers new events to subscribers, whether
  * this process or another one wrote them.
+ *
+ * Every method checks the types of its arguments first: an event that is no
+ * object, options that are no object, a position that is no whole number, a
+ * listener that is no function fail with `ValidationError` naming the
+ * argument (`a call of watch is invalid: listener: must be a function`).
  *
  * Create it with {@link openEventLog}.
  */
@@ -118,6 +132,10 @@ export class EventLog implements AsyncDisposable {
    * ```
    */
   async append(events: NewEvent | readonly NewEvent[], options: AppendOptions = {}): Promise<StoredEvent[]> {
+    checkArguments("append", {
+      events: [Array.isArray(events) ? z.array(AnEvent) : AnEventOrList, events],
+      options: [anObject("append options").optional(), options],
+    });
     const checked = AppendOptionsSchema.safeParse(options);
     if (!checked.success) throw validationErrorFromZod(checked.error.issues, { subject: "append options" });
     const batch: readonly NewEvent[] = Array.isArray(events) ? events : [events as NewEvent];
@@ -146,6 +164,7 @@ export class EventLog implements AsyncDisposable {
    * ```
    */
   async read(query: ReadQuery = {}): Promise<StoredEvent[]> {
+    checkArguments("read", { query: [anObject("a read query").optional(), query] });
     const parsed = ReadQuerySchema.safeParse(query);
     if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "read query" });
     return this.#reading.read(query);
@@ -163,6 +182,7 @@ export class EventLog implements AsyncDisposable {
   async *readAll(
     query: Omit<ReadQuery, "limit"> & { readonly pageSize?: number } = {},
   ): AsyncGenerator<StoredEvent> {
+    checkArguments("readAll", { query: [anObject("a readAll query").optional(), query] });
     const parsed = ReadAllQuerySchema.safeParse(query);
     if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "readAll query" });
     const until = query.until ?? (await this.#store.head());
@@ -186,6 +206,7 @@ export class EventLog implements AsyncDisposable {
    * has none there: what a cache records to know it was taken from this log.
    */
   async eventIdAt(position: number): Promise<string | undefined> {
+    checkArguments("eventIdAt", { position: [Position, position] });
     if (position === 0) return "";
     const [event] = await this.#store.read({ after: position - 1, until: position, limit: 1 });
     return event?.seq === position ? event.id : undefined;
@@ -218,6 +239,7 @@ export class EventLog implements AsyncDisposable {
     handler: (event: StoredEvent) => void | Promise<void>,
     options: SubscribeOptions = {},
   ): Promise<Subscription> {
+    checkArguments("subscribe", { options: [anObject("subscribe options").optional(), options] });
     const parsed = SubscribeOptionsSchema.safeParse(options);
     if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "subscribe options" });
     if (typeof handler !== "function") {
@@ -241,6 +263,7 @@ export class EventLog implements AsyncDisposable {
    * @returns a function that stops the notifications.
    */
   watch(listener: () => void): () => void {
+    checkArguments("watch", { listener: [aFunction, listener] });
     return this.#store.watch(listener);
   }
 

@@ -12,6 +12,7 @@
  */
 
 import { z } from "zod";
+import { checkArguments } from "../checkArguments.js";
 import type { EventLog } from "../EventLog.js";
 import { validationErrorFromZod } from "../errors.js";
 import { type Projection, startProjection } from "../Projection.js";
@@ -42,6 +43,7 @@ import {
 import { ArtifactCommands } from "./internal/ArtifactCommands.js";
 import { AssemblyLineReads, LineLifecycle } from "./internal/AssemblyLineReads.js";
 import { AssemblyState } from "./internal/AssemblyState.js";
+import { Id, optional, required } from "./internal/arguments.js";
 import { checkGate } from "./internal/checks.js";
 import { FieldCommands } from "./internal/FieldCommands.js";
 import { LineWriter } from "./internal/LineWriter.js";
@@ -97,6 +99,12 @@ export interface OpenAssemblyLineOptions {
  * `expectedVersion`. After
  * {@link AssemblyLine.close} every call fails with `ClosedError`.
  *
+ * Every method checks the types of its arguments first: an id that is no
+ * string, an input or options that are no object (`advance(null)`,
+ * `get(42)`) fail with `ValidationError` naming the argument
+ * (`a call of advance is invalid: id: ...`), never with a `NotFoundError`
+ * for the id `null` or an empty answer, and write nothing.
+ *
  * Create it with {@link openAssemblyLine}.
  */
 export class AssemblyLine extends AssemblyLineReads {
@@ -141,6 +149,7 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   registerGate(gate: Gate): () => void {
     this.#lifecycle.assertOpen();
+    checkArguments("registerGate", { gate: [required("a gate (name, stages, check)"), gate] });
     return this.#items.registerGate(gate);
   }
 
@@ -162,6 +171,10 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async createWorkItem(input: CreateWorkItemInput, options: MoveOptions = {}): Promise<WorkItem> {
     this.#lifecycle.assertOpen();
+    checkArguments("createWorkItem", {
+      input: [required("a work item (line, title)"), input],
+      options: [optional("move options"), options],
+    });
     return this.#items.create(input, options);
   }
 
@@ -178,6 +191,7 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async advance(id: string, options: MoveOptions = {}): Promise<WorkItem> {
     this.#lifecycle.assertOpen();
+    checkArguments("advance", { id: [Id, id], options: [optional("move options"), options] });
     return this.#items.advance(id, options);
   }
 
@@ -191,6 +205,11 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async sendBack(id: string, input: SendBackInput, options: MoveOptions = {}): Promise<WorkItem> {
     this.#lifecycle.assertOpen();
+    checkArguments("sendBack", {
+      id: [Id, id],
+      input: [required("a send back (reason, cause)"), input],
+      options: [optional("move options"), options],
+    });
     return this.#items.sendBack(id, input, options);
   }
 
@@ -202,6 +221,11 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async block(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
     this.#lifecycle.assertOpen();
+    checkArguments("block", {
+      id: [Id, id],
+      input: [required("a reason ({ reason })"), input],
+      options: [optional("move options"), options],
+    });
     return this.#items.block(id, input, options);
   }
 
@@ -213,6 +237,11 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async unblock(id: string, input: UnblockInput = {}, options: MoveOptions = {}): Promise<WorkItem> {
     this.#lifecycle.assertOpen();
+    checkArguments("unblock", {
+      id: [Id, id],
+      input: [optional("an unblock ({ reason })"), input],
+      options: [optional("move options"), options],
+    });
     return this.#items.unblock(id, input, options);
   }
 
@@ -224,6 +253,11 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async drop(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
     this.#lifecycle.assertOpen();
+    checkArguments("drop", {
+      id: [Id, id],
+      input: [required("a reason ({ reason })"), input],
+      options: [optional("move options"), options],
+    });
     return this.#items.drop(id, input, options);
   }
 
@@ -236,6 +270,7 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
     this.#lifecycle.assertOpen();
+    checkArguments("complete", { id: [Id, id], options: [optional("move options"), options] });
     return this.#items.complete(id, options);
   }
 
@@ -251,12 +286,18 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
     this.#lifecycle.assertOpen();
+    checkArguments("assign", {
+      id: [Id, id],
+      input: [required("an assignment (owner, contributors)"), input],
+      options: [optional("move options"), options],
+    });
     return this.#items.assign(id, input, options);
   }
 
   /** A line's WIP limit: the line directory's, else the pipeline's for the line, else its default. */
   wipLimitOf(line: string): number | undefined {
     this.#lifecycle.assertOpen();
+    checkArguments("wipLimitOf", { line: [Id, line] });
     return this.#items.wipLimitOf(line);
   }
 
@@ -278,6 +319,7 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async recordArtifact(input: RecordArtifactInput): Promise<RecordedArtifact> {
     this.#lifecycle.assertOpen();
+    checkArguments("recordArtifact", { input: [required("an artifact (kind, title, fields)"), input] });
     const [recorded] = await this.recordArtifacts([input]);
     return recorded as RecordedArtifact;
   }
@@ -292,6 +334,14 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
     this.#lifecycle.assertOpen();
+    checkArguments("recordArtifacts", {
+      inputs: [
+        z.array(required("an artifact (kind, title, fields)"), {
+          error: "must be a list of artifact inputs",
+        }),
+        inputs,
+      ],
+    });
     return this.#artifacts.recordArtifacts(inputs);
   }
 
@@ -309,6 +359,7 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async link(input: LinkInput): Promise<TraceLink> {
     this.#lifecycle.assertOpen();
+    checkArguments("link", { input: [required("a link (from, to, type)"), input] });
     const [link] = await this.linkAll([input]);
     return link as TraceLink;
   }
@@ -323,6 +374,12 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async linkAll(inputs: readonly LinkInput[]): Promise<TraceLink[]> {
     this.#lifecycle.assertOpen();
+    checkArguments("linkAll", {
+      inputs: [
+        z.array(required("a link (from, to, type)"), { error: "must be a list of trace link inputs" }),
+        inputs,
+      ],
+    });
     return this.#artifacts.linkAll(inputs);
   }
 
@@ -345,6 +402,11 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async reviewLink(linkId: string, input: ReviewInput, options: RecordFactOptions = {}): Promise<TraceLink> {
     this.#lifecycle.assertOpen();
+    checkArguments("reviewLink", {
+      linkId: [Id, linkId],
+      input: [required("a review ({ verdict })"), input],
+      options: [optional("options (idempotencyKey)"), options],
+    });
     return this.#artifacts.reviewLink(linkId, input, options);
   }
 
@@ -368,6 +430,10 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async captureSignal(input: CaptureSignalInput, options: CaptureSignalOptions = {}): Promise<Signal> {
     this.#lifecycle.assertOpen();
+    checkArguments("captureSignal", {
+      input: [required("a signal (text, source)"), input],
+      options: [optional("options (idempotencyKey)"), options],
+    });
     return this.signal(await this.#field.captureSignal(input, options)) as Signal;
   }
 
@@ -381,6 +447,11 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async routeSignal(id: string, line: string, options: { readonly actor?: string } = {}): Promise<Signal> {
     this.#lifecycle.assertOpen();
+    checkArguments("routeSignal", {
+      id: [Id, id],
+      line: [Id, line],
+      options: [optional("options ({ actor })"), options],
+    });
     const { actor } = parseInput(RouteSignalOptionsSchema, options, "signal routing options");
     await this.#field.routeSignal(id, line, actor);
     return this.signal(id) as Signal;
@@ -415,6 +486,10 @@ export class AssemblyLine extends AssemblyLineReads {
     options: RecordFactOptions = {},
   ): Promise<string> {
     this.#lifecycle.assertOpen();
+    checkArguments("recordDeployment", {
+      input: [optional("a deployment (environment, workItems)"), input],
+      options: [optional("options (idempotencyKey)"), options],
+    });
     return this.#field.recordDeployment(input, options);
   }
 
@@ -432,6 +507,10 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async openIncident(input: OpenIncidentInput, options: RecordFactOptions = {}): Promise<string> {
     this.#lifecycle.assertOpen();
+    checkArguments("openIncident", {
+      input: [required("an incident (title)"), input],
+      options: [optional("options (idempotencyKey)"), options],
+    });
     return this.#field.openIncident(input, options);
   }
 
@@ -443,6 +522,7 @@ export class AssemblyLine extends AssemblyLineReads {
    */
   async resolveIncident(id: string, input: ResolveIncidentInput = {}): Promise<void> {
     this.#lifecycle.assertOpen();
+    checkArguments("resolveIncident", { id: [Id, id], input: [optional("a resolution ({ actor })"), input] });
     return this.#field.resolveIncident(id, input);
   }
 }

@@ -59,12 +59,12 @@ describe("artifact inputs", () => {
     const artifacts = await failure(() => line.recordArtifacts({ kind: "requirement" } as never));
     expect(artifacts).toBeInstanceOf(ValidationError);
     expect((artifacts as ValidationError).message).toBe(
-      "artifacts is invalid: (root): expected a list of artifact inputs",
+      "a call of recordArtifacts is invalid: inputs: must be a list of artifact inputs",
     );
     const links = await failure(() => line.linkAll({ from: "a", to: "b" } as never));
     expect(links).toBeInstanceOf(ValidationError);
     expect((links as ValidationError).message).toBe(
-      "trace links is invalid: (root): expected a list of trace link inputs",
+      "a call of linkAll is invalid: inputs: must be a list of trace link inputs",
     );
   });
 });

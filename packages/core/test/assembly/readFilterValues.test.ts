@@ -39,7 +39,7 @@ describe("filter values of the reads", () => {
       "suspect link scope is invalid: item: Invalid input: expected string",
     );
     expect(await refusal(() => line.walk("REQ-1", "sideways" as never))).toContain(
-      'walk direction is invalid: (root): Invalid option: expected one of "upstream"|"downstream"|"both"',
+      'a call of walk is invalid: direction: Invalid option: expected one of "upstream"|"downstream"|"both"',
     );
   });
 

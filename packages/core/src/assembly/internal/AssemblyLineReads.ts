@@ -8,6 +8,7 @@
  * @module
  */
 import { z } from "zod";
+import { checkArguments } from "../../checkArguments.js";
 import { ClosedError, NotFoundError, validationErrorFromZod } from "../../errors.js";
 import type { Projection } from "../../Projection.js";
 import { strictInput } from "../../strictInput.js";
@@ -22,6 +23,7 @@ import type { Trace } from "../Trace.js";
 import type { TraceLink, WalkDirection } from "../TraceLink.js";
 import { type WorkItem, type WorkItemFilter, WorkItemStateSchema } from "../WorkItem.js";
 import type { AssemblyState } from "./AssemblyState.js";
+import { Id, optional, required } from "./arguments.js";
 import { invalid } from "./checks.js";
 import { expectItem, getItem, getSignal, listItems, listSignals } from "./lineQueries.js";
 import { quotedId } from "./quotedId.js";
@@ -117,6 +119,7 @@ export class AssemblyLineReads implements AsyncDisposable {
   /** A work item, if it exists. */
   get(id: string): WorkItem | undefined {
     this.#lifecycle.assertOpen();
+    checkArguments("get", { id: [Id, id] });
     return getItem(this.#state, id);
   }
 
@@ -127,6 +130,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    */
   list(filter: WorkItemFilter = {}): WorkItem[] {
     this.#lifecycle.assertOpen();
+    checkArguments("list", { filter: [optional("a work item filter"), filter] });
     checkKeys(WorkItemFilterKeys, filter, "work item filter");
     const stages = this.pipeline.stages.map((stage) => stage.name);
     if (filter.stage !== undefined && !stages.includes(filter.stage))
@@ -141,18 +145,21 @@ export class AssemblyLineReads implements AsyncDisposable {
   /** Items of a line counting toward its WIP limit now. */
   wipOf(line: string): number {
     this.#lifecycle.assertOpen();
+    checkArguments("wipOf", { line: [Id, line] });
     return this.#state.wipOf(line);
   }
 
   /** An artifact's latest version, if it exists. */
   artifact(id: string): Artifact | undefined {
     this.#lifecycle.assertOpen();
+    checkArguments("artifact", { id: [Id, id] });
     return this.#state.artifacts.get(id);
   }
 
   /** Latest versions of a work item's artifacts, in recording order. */
   artifactsOf(itemId: string): Artifact[] {
     this.#lifecycle.assertOpen();
+    checkArguments("artifactsOf", { itemId: [Id, itemId] });
     return this.#state.artifactsOf(itemId);
   }
 
@@ -169,12 +176,14 @@ export class AssemblyLineReads implements AsyncDisposable {
   /** A link, if it exists. */
   traceLink(id: string): TraceLink | undefined {
     this.#lifecycle.assertOpen();
+    checkArguments("traceLink", { id: [Id, id] });
     return this.#state.link(id);
   }
 
   /** Links with this artifact, item or signal at either end. */
   linksOf(ref: string): TraceLink[] {
     this.#lifecycle.assertOpen();
+    checkArguments("linksOf", { ref: [Id, ref] });
     return this.#state.linksOf(ref);
   }
 
@@ -186,6 +195,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    */
   suspectLinks(scope: { readonly item?: string; readonly line?: string } = {}): TraceLink[] {
     this.#lifecycle.assertOpen();
+    checkArguments("suspectLinks", { scope: [optional("a scope ({ item, line })"), scope] });
     checkKeys(SuspectScopeKeys, scope, "suspect link scope");
     if (scope.item !== undefined && getItem(this.#state, scope.item) === undefined) {
       const id = scope.item;
@@ -215,7 +225,7 @@ export class AssemblyLineReads implements AsyncDisposable {
     links: TraceLink[];
   } {
     this.#lifecycle.assertOpen();
-    checkKeys(WalkDirectionSchema, direction, "walk direction");
+    checkArguments("walk", { ref: [Id, ref], direction: [WalkDirectionSchema, direction] });
     return this.#state.walk([ref], direction);
   }
 
@@ -228,6 +238,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    */
   trace(itemId: string): Trace {
     this.#lifecycle.assertOpen();
+    checkArguments("trace", { itemId: [Id, itemId] });
     const stages = this.pipeline.stages.map((stage) => stage.name);
     return traceOf(this.#state, stages, expectItem(this.#state, itemId));
   }
@@ -235,12 +246,14 @@ export class AssemblyLineReads implements AsyncDisposable {
   /** A signal, if it exists. */
   signal(id: string): Signal | undefined {
     this.#lifecycle.assertOpen();
+    checkArguments("signal", { id: [Id, id] });
     return getSignal(this.#state, id);
   }
 
   /** Every signal, optionally of one line. */
   signals(filter: { readonly line?: string } = {}): Signal[] {
     this.#lifecycle.assertOpen();
+    checkArguments("signals", { filter: [optional("a signal filter"), filter] });
     checkKeys(SignalFilterKeys, filter, "signal filter");
     return listSignals(this.#state, filter);
   }
@@ -248,6 +261,7 @@ export class AssemblyLineReads implements AsyncDisposable {
   /** A deployment, if it was recorded (as this process has read the log: `refresh()` first to see other processes' writes). */
   deployment(id: string): Deployment | undefined {
     this.#lifecycle.assertOpen();
+    checkArguments("deployment", { id: [Id, id] });
     return this.#state.deployments.get(id);
   }
 
@@ -258,6 +272,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    */
   deployments(filter: DeploymentFilter = {}): Deployment[] {
     this.#lifecycle.assertOpen();
+    checkArguments("deployments", { filter: [optional("a deployment filter"), filter] });
     checkKeys(DeploymentFilterKeys, filter, "deployment filter");
     const { environment, line } = filter;
     return [...this.#state.deployments.values()].filter(
@@ -270,6 +285,7 @@ export class AssemblyLineReads implements AsyncDisposable {
   /** An incident, if it was opened, with its first resolution. */
   incident(id: string): Incident | undefined {
     this.#lifecycle.assertOpen();
+    checkArguments("incident", { id: [Id, id] });
     return this.#state.incidents.get(id);
   }
 
@@ -280,6 +296,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    */
   incidents(filter: IncidentFilter = {}): Incident[] {
     this.#lifecycle.assertOpen();
+    checkArguments("incidents", { filter: [optional("an incident filter"), filter] });
     checkKeys(IncidentFilterKeys, filter, "incident filter");
     const { open, line } = filter;
     return [...this.#state.incidents.values()].filter(
@@ -303,6 +320,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    */
   async measures(options: MeasureOptions): Promise<AssemblyMeasures> {
     this.#lifecycle.assertOpen();
+    checkArguments("measures", { options: [required("measure options (from, to)"), options] });
     await this.#projection.catchUp();
     return measureAssembly(this.#history.history, options);
   }

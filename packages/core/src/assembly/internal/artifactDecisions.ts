@@ -49,7 +49,6 @@ export function parseArtifacts(
   inputs: readonly RecordArtifactInput[],
   stages: readonly string[],
 ): ParsedArtifact[] {
-  if (!Array.isArray(inputs)) throw invalid("artifacts", "(root)", "expected a list of artifact inputs");
   return inputs.map((input, index) => {
     const subject = inputs.length === 1 ? "artifact" : `artifacts[${index}]`;
     // Before parsing, which drops a top-level `__proto__` key without a word.
@@ -201,7 +200,6 @@ function restores(state: AssemblyState, id: string, fingerprint: string): boolea
  * @throws ValidationError naming the index of the first bad input.
  */
 export function parseLinks(inputs: readonly LinkInput[]): ParsedLink[] {
-  if (!Array.isArray(inputs)) throw invalid("trace links", "(root)", "expected a list of trace link inputs");
   return inputs.map((input, index) =>
     parseInput(LinkInputSchema, input, inputs.length === 1 ? "trace link" : `trace links[${index}]`),
   );

@@ -1,0 +1,247 @@
+/**
+ * The core's Promise API as plain JavaScript calls it: every method of the
+ * event log and of the assembly line, given an argument of the wrong type,
+ * throws a `ValidationError` naming that argument (or the option, for an
+ * option of the wrong type), never a `TypeError`, a `NotFoundError` for an id
+ * such as `null`, or a silent empty answer, and writes nothing. The methods
+ * are enumerated at runtime, so one added later without an entry here fails
+ * the sweep.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type AssemblyLine,
+  type EventLog,
+  openAssemblyLine,
+  openEventLog,
+  ValidationError,
+} from "@software-factory/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** How an argument is typed, which decides the wrong values it is given. */
+type Kind = "string" | "string?" | "position" | "object" | "object?" | "items" | "function";
+
+/** How an option is typed, which decides the wrong values it is given. */
+type FieldKind = "string?" | "number?" | "object?";
+
+/** One argument: its name (which the error must name), its kind, a valid value and, for options, its fields' kinds. */
+interface Param {
+  readonly name: string;
+  readonly kind: Kind;
+  readonly valid: () => unknown;
+  readonly fields?: Readonly<Record<string, FieldKind>>;
+}
+
+/** Wrong values for an argument of each kind. */
+const WRONG: Record<Exclude<Kind, "items">, readonly unknown[]> = {
+  string: [42, null, undefined, {}, ["a"]],
+  "string?": [42, null, {}, ["a"]],
+  position: ["1", null, undefined, {}, -1, 1.5],
+  object: [42, "a", null, undefined, ["a"]],
+  "object?": [42, "a", null, ["a"]],
+  function: [42, "a", null, undefined, {}],
+};
+
+/** Wrong values for an option of each kind. */
+const WRONG_FIELD: Record<FieldKind, readonly unknown[]> = {
+  "string?": [42, null, {}],
+  "number?": ["5", null, {}],
+  "object?": [42, "a", null],
+};
+
+let root: string;
+let log: EventLog;
+let line: AssemblyLine;
+const ids = { item: "", signal: "", link: "", deployment: "", incident: "" };
+
+const p = (name: string, kind: Kind, valid: () => unknown = () => undefined): Param => ({
+  name,
+  kind,
+  valid,
+});
+const id = (name: string, of: keyof typeof ids) => p(name, "string", () => ids[of]);
+const opts = (fields: Readonly<Record<string, FieldKind>>, name = "options"): Param => ({
+  name,
+  kind: "object?",
+  valid: () => ({}),
+  fields,
+});
+const move = opts({
+  actor: "string?",
+  idempotencyKey: "string?",
+  expectedVersion: "number?",
+  overrideWip: "object?",
+});
+const fact = opts({ idempotencyKey: "string?" });
+const reason = p("input", "object", () => ({ reason: "r" }));
+
+/** Methods of the event log, by name. */
+const LOG_METHODS: Record<string, readonly Param[]> = {
+  append: [
+    p("events", "object", () => []),
+    opts({ idempotencyKey: "string?", expectedHead: "number?", actor: "string?" }),
+  ],
+  read: [opts({ after: "number?", until: "number?", limit: "number?" }, "query")],
+  eventIdAt: [p("position", "position", () => 1)],
+  subscribe: [p("handler", "function", () => () => {}), opts({ after: "number?", batchSize: "number?" })],
+  watch: [p("listener", "function", () => () => {})],
+};
+
+/** Methods of the event log that take no argument, or whose arguments are checked lazily (an async iterator). */
+const LOG_LEFT_OUT = new Set(["head", "close", "readAll"]);
+
+/** Methods of the assembly line, by name. */
+const LINE_METHODS: Record<string, readonly Param[]> = {
+  registerGate: [p("gate", "object")],
+  createWorkItem: [p("input", "object", () => ({ line: "checkout", title: "Another" })), move],
+  advance: [id("id", "item"), move],
+  sendBack: [id("id", "item"), p("input", "object", () => ({ reason: "r", cause: "defect" })), move],
+  block: [id("id", "item"), reason, move],
+  unblock: [id("id", "item"), opts({ reason: "string?" }, "input"), move],
+  drop: [id("id", "item"), reason, move],
+  complete: [id("id", "item"), move],
+  assign: [id("id", "item"), p("input", "object", () => ({})), move],
+  wipLimitOf: [p("line", "string", () => "checkout")],
+  recordArtifact: [p("input", "object")],
+  recordArtifacts: [p("inputs", "items", () => [])],
+  link: [p("input", "object")],
+  linkAll: [p("inputs", "items", () => [])],
+  reviewLink: [id("linkId", "link"), p("input", "object", () => ({ verdict: "keep" })), fact],
+  captureSignal: [
+    p("input", "object", () => ({ text: "Slow", source: "sales" })),
+    opts({ idempotencyKey: "string?" }),
+  ],
+  routeSignal: [id("id", "signal"), p("line", "string", () => "checkout"), opts({ actor: "string?" })],
+  recordDeployment: [opts({ environment: "string?", line: "string?", version: "string?" }, "input"), fact],
+  openIncident: [p("input", "object", () => ({ title: "Slow" })), fact],
+  resolveIncident: [id("id", "incident"), opts({ actor: "string?" }, "input")],
+  get: [id("id", "item")],
+  list: [opts({ line: "string?", stage: "string?", owner: "string?" }, "filter")],
+  wipOf: [p("line", "string", () => "checkout")],
+  artifact: [p("id", "string", () => "REQ-1")],
+  artifactsOf: [id("itemId", "item")],
+  traceLink: [id("id", "link")],
+  linksOf: [p("ref", "string", () => "REQ-1")],
+  suspectLinks: [opts({ item: "string?", line: "string?" }, "scope")],
+  walk: [p("ref", "string", () => "REQ-1"), p("direction", "string?", () => "both")],
+  trace: [id("itemId", "item")],
+  signal: [id("id", "signal")],
+  signals: [opts({ line: "string?" }, "filter")],
+  deployment: [id("id", "deployment")],
+  deployments: [opts({ environment: "string?", line: "string?" }, "filter")],
+  incident: [id("id", "incident")],
+  incidents: [opts({ line: "string?" }, "filter")],
+  measures: [p("options", "object", () => ({ from: "2026-01-01", to: "2027-01-01" }))],
+};
+
+/** Methods of the assembly line that take no argument. */
+const LINE_LEFT_OUT = new Set(["refresh", "artifacts", "close"]);
+
+/** The functions of an object: its own and its prototypes' (up to Object's), by name. */
+function methodsOf(value: object): string[] {
+  const names = new Set<string>();
+  for (
+    let at: object | null = value;
+    at !== null && at !== Object.prototype;
+    at = Object.getPrototypeOf(at)
+  ) {
+    for (const name of Object.getOwnPropertyNames(at)) {
+      const descriptor = Object.getOwnPropertyDescriptor(at, name);
+      if (name !== "constructor" && typeof descriptor?.value === "function") names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+/** Each wrong call: the arguments, the argument (or option) it gets wrong, and how it is shown. */
+function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string; shown: string }[] {
+  const calls: { args: unknown[]; wrong: string; shown: string }[] = [];
+  params.forEach((param, index) => {
+    const valid = params.map((each) => each.valid());
+    const values: unknown[] = param.kind === "items" ? [42, "a", null, [42], [null]] : [...WRONG[param.kind]];
+    for (const value of values)
+      calls.push({
+        args: valid.map((each, at) => (at === index ? value : each)),
+        wrong: param.name,
+        shown: String(JSON.stringify(value)),
+      });
+    for (const [field, kind] of Object.entries(param.fields ?? {}))
+      for (const value of WRONG_FIELD[kind])
+        calls.push({
+          args: valid.map((each, at) => (at === index ? { [field]: value } : each)),
+          wrong: field,
+          shown: `{ ${field}: ${JSON.stringify(value)} }`,
+        });
+  });
+  return calls;
+}
+
+/** What a call threw or rejected with; undefined when it returned. */
+async function outcome(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/** Whether a ValidationError names `name` as (the start of) an issue's path. */
+function names(error: unknown, name: string): boolean {
+  if (!(error instanceof ValidationError)) return false;
+  return error.issues.some((issue) => new RegExp(`(^|[.\\]])${name}($|[.[])`).test(issue.path));
+}
+
+/** A sweep of one object's methods against its table. */
+function sweep(
+  what: string,
+  target: () => object,
+  table: Record<string, readonly Param[]>,
+  leftOut: Set<string>,
+) {
+  describe(what, () => {
+    it("has an entry for every method", () => {
+      const missing = methodsOf(target()).filter((name) => !(name in table) && !leftOut.has(name));
+      expect(missing).toEqual([]);
+    });
+
+    for (const [method, params] of Object.entries(table)) {
+      it(`${method} refuses each wrong argument with a ValidationError naming it, writing nothing`, async () => {
+        const head = await log.head();
+        const wrong: string[] = [];
+        for (const call of wrongCalls(params)) {
+          const object = target() as Record<string, (...args: unknown[]) => unknown>;
+          const error = await outcome(() => object[method]?.(...call.args));
+          if (!names(error, call.wrong))
+            wrong.push(
+              `${method}(${call.wrong} = ${call.shown}): ${error === undefined ? "no error" : `${(error as Error).name}: ${(error as Error).message}`}`,
+            );
+        }
+        expect(wrong).toEqual([]);
+        expect(await log.head()).toBe(head);
+      });
+    }
+  });
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "core-js-callers-"));
+  log = await openEventLog({ path: join(root, "factory.db") });
+  line = await openAssemblyLine({ log });
+  ids.item = (await line.createWorkItem({ line: "checkout", title: "Pay by link" })).id;
+  ids.signal = (await line.captureSignal({ text: "Card fails", source: "support" })).id;
+  await line.recordArtifact({ id: "REQ-1", kind: "requirement", title: "Pay", fields: { body: "b" } });
+  ids.link = (await line.link({ from: ids.item, to: "REQ-1", type: "implements" })).id;
+  ids.deployment = await line.recordDeployment({ environment: "production" });
+  ids.incident = await line.openIncident({ title: "Down", deployment: ids.deployment });
+});
+
+afterAll(async () => {
+  await line.close();
+  await log.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+sweep("the event log", () => log, LOG_METHODS, LOG_LEFT_OUT);
+sweep("the assembly line", () => line, LINE_METHODS, LINE_LEFT_OUT);
