@@ -12,6 +12,7 @@ import { type KnowledgeDocument, revisionAt, withRevision } from "./DocumentStor
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
 import { knowledgeEvents } from "./events.js";
+import { anObject, checkArguments, Text, WriteOptionsArgument } from "./internal/arguments.js";
 import { ChunkIndex } from "./internal/ChunkIndex.js";
 import { KnowledgeProjection } from "./internal/KnowledgeProjection.js";
 import { KnowledgeWriter } from "./internal/KnowledgeWriter.js";
@@ -77,6 +78,9 @@ export interface CaptureOrReviseResult {
   readonly outcome: "captured" | "revised" | "unchanged";
 }
 
+/** The reason {@link KnowledgeBase.retract} checks, named `reason` in what it says. */
+const RetractInputSchema = z.object({ reason: z.string().trim().min(1).max(2000) });
+
 /** What {@link KnowledgeBase.get} takes, no other field: a typo (`asof`) is an error, not the document as it is now. */
 const GetOptionsSchema = strictInput({ asOf: InstantSchema.optional() });
 
@@ -114,6 +118,11 @@ export interface ListKnowledgeOptions
  * indexes are projections kept current from it, whichever process wrote.
  * After {@link KnowledgeBase.close}, every read and write rejects with
  * `ClosedError` (`E_CLOSED`).
+ * Each call checks the types of its arguments first, as plain JavaScript may
+ * pass anything: a wrong one (the number `42` or `null` for a document id,
+ * `null` for the options, `{ actor: 42 }`) is a `ValidationError` naming the
+ * argument or option, never a `TypeError`, a `NotFoundError` or an empty
+ * answer, and nothing is written.
  *
  * Open it with {@link openKnowledgeBase}.
  */
@@ -197,6 +206,7 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async capture(input: CaptureInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
+    checkArguments("capture", { options: [WriteOptionsArgument, options] });
     const parsed = parseInput(CaptureInputSchema, input, "document");
     return this.#writer.capture(parsed, options);
   }
@@ -229,6 +239,7 @@ export class KnowledgeBase implements AsyncDisposable {
     options: CaptureOrReviseOptions = {},
   ): Promise<CaptureOrReviseResult> {
     this.#assertOpen();
+    checkArguments("captureOrRevise", { options: [WriteOptionsArgument, options] });
     const parsed = parseInput(SourcedCaptureInputSchema, input, "document");
     return this.#writer.captureOrRevise(parsed, options);
   }
@@ -241,6 +252,7 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async recordDecision(input: RecordDecisionInput, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
+    checkArguments("recordDecision", { options: [WriteOptionsArgument, options] });
     const parsed = parseInput(RecordDecisionInputSchema, input, "decision");
     const decision: Decision = {
       status: parsed.status,
@@ -289,6 +301,7 @@ export class KnowledgeBase implements AsyncDisposable {
     changed: boolean;
   }> {
     this.#assertOpen();
+    checkArguments("revise", { id: [Text, id], options: [WriteOptionsArgument, options] });
     const parsed = parseInput(ReviseInputSchema, input, `revision of ${id}`);
     return this.#writer.revise(id, parsed, options);
   }
@@ -309,7 +322,14 @@ export class KnowledgeBase implements AsyncDisposable {
     options: WriteOptions = {},
   ): Promise<KnowledgeDocument> {
     this.#assertOpen();
-    const supersedes = [...new Set([...(replacement.supersedes ?? []), id])];
+    checkArguments("supersede", {
+      id: [Text, id],
+      replacement: [anObject("a document to capture (kind, title, body, source)"), replacement],
+      options: [WriteOptionsArgument, options],
+    });
+    // A `supersedes` that is no list is left to the capture, which refuses it by name.
+    const earlier = replacement.supersedes ?? [];
+    const supersedes = Array.isArray(earlier) ? [...new Set([...earlier, id])] : earlier;
     return this.capture({ ...replacement, supersedes }, options);
   }
 
@@ -327,6 +347,7 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async link(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
+    checkArguments("link", { id: [Text, id], options: [WriteOptionsArgument, options] });
     const parsed = parseInput(LinkInputSchema, link, `link of ${id}`);
     if (parsed.target === id) {
       const issues = [
@@ -346,6 +367,7 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async unlink(id: string, link: Link, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
+    checkArguments("unlink", { id: [Text, id], options: [WriteOptionsArgument, options] });
     return this.#writer.unlink(id, parseInput(LinkInputSchema, link, `link of ${id}`), options);
   }
 
@@ -364,6 +386,7 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async move(id: string, uri: string, options: MoveOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
+    checkArguments("move", { id: [Text, id], options: [WriteOptionsArgument, options] });
     parseInput(MoveInputSchema, { uri, reason: options.reason }, `move of ${id}`);
     return this.#writer.move(id, uri, options);
   }
@@ -379,12 +402,13 @@ export class KnowledgeBase implements AsyncDisposable {
    * nothing is written.
    *
    * @throws NotFoundError when no document has this id.
-   * @throws ValidationError when the reason is empty.
+   * @throws ValidationError at `reason` when the reason is not a string, is empty or is over 2000 characters.
    */
   async retract(id: string, reason: string, options: WriteOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
-    const parsedReason = parseInput(z.string().trim().min(1).max(2000), reason, `retraction of ${id}`);
-    return this.#writer.retract(id, parsedReason, options);
+    checkArguments("retract", { id: [Text, id], options: [WriteOptionsArgument, options] });
+    const parsed = parseInput(RetractInputSchema, { reason }, `retraction of ${id}`);
+    return this.#writer.retract(id, parsed.reason, options);
   }
 
   /**
@@ -395,6 +419,7 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async get(id: string, options: { asOf?: string } = {}): Promise<KnowledgeDocument | undefined> {
     this.#assertOpen();
+    checkArguments("get", { id: [Text, id] });
     const { asOf } = parseInput(GetOptionsSchema, options, "get options");
     await this.sync();
     const document = this.#projection.documents.get(id);
@@ -406,6 +431,7 @@ export class KnowledgeBase implements AsyncDisposable {
   /** The document captured from a source address (`system`, `uri`), if any. */
   async bySource(system: string, uri: string): Promise<KnowledgeDocument | undefined> {
     this.#assertOpen();
+    checkArguments("bySource", { system: [Text, system], uri: [Text, uri] });
     await this.sync();
     return this.#projection.documents.bySource(system, uri);
   }
@@ -413,6 +439,7 @@ export class KnowledgeBase implements AsyncDisposable {
   /** Every document captured from a source system (retracted ones included), for importers. */
   async fromSystem(system: string): Promise<KnowledgeDocument[]> {
     this.#assertOpen();
+    checkArguments("fromSystem", { system: [Text, system] });
     await this.sync();
     return [...this.#projection.documents.all()].filter((document) => document.source.system === system);
   }

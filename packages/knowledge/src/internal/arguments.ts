@@ -1,0 +1,52 @@
+/**
+ * The arguments of a `KnowledgeBase` method as plain JavaScript may pass
+ * them: each checked against its schema before anything runs, so a wrong
+ * type is a `ValidationError` naming the argument, not a `TypeError` from
+ * deep inside, a `NotFoundError` for document `42` or an empty answer.
+ *
+ * @module
+ */
+import { validationErrorFromZod } from "@software-factory/core";
+import { z } from "zod";
+
+/**
+ * Checks each argument of a call of `subject` against its schema, throwing
+ * the core's `ValidationError` whose issues' paths start with the argument's
+ * name (`id`, `options.idempotencyKey`).
+ */
+export function checkArguments(
+  subject: string,
+  args: Readonly<Record<string, readonly [z.ZodType, unknown]>>,
+): void {
+  const issues: z.core.$ZodIssue[] = [];
+  for (const [name, [schema, value]] of Object.entries(args)) {
+    const result = schema.safeParse(value);
+    if (!result.success)
+      issues.push(...result.error.issues.map((issue) => ({ ...issue, path: [name, ...issue.path] })));
+  }
+  if (issues.length > 0) throw validationErrorFromZod(issues, { subject: `a call of ${subject}` });
+}
+
+/** A string argument (a document id, a source system or address). */
+export const Text = z.string();
+
+/** An object argument (not null, not an array), described by `what` when it is not one. */
+export const anObject = (what: string) =>
+  z.custom<object>(
+    (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+    `must be ${what}`,
+  );
+
+/**
+ * The options of a write (`WriteOptions`, `MoveOptions`,
+ * `CaptureOrReviseOptions`): an object whose known fields are strings;
+ * other fields are left alone, as the types allow callers to pass a wider
+ * object.
+ */
+export const WriteOptionsArgument = anObject("an options object").pipe(
+  z.looseObject({
+    idempotencyKey: z.string().optional(),
+    actor: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+);
