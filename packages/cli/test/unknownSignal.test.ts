@@ -58,7 +58,7 @@ describe("a work item from an unknown signal", () => {
       })) as { isError?: boolean; content: { text: string }[] };
       expect(tool.isError).toBe(true);
       expect(tool.content[0]?.text).toBe(
-        'E_NOT_FOUND: work item: signals[0] names an unknown signal "sig_nope"; capture it first',
+        'E_NOT_FOUND: signals[0]: no signal "sig_nope"; capture_signal gives signal ids',
       );
       await factory.work.refresh();
       expect(factory.work.list({})).toEqual([]);
