@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { makeFolders } from "@software-factory/intelligence";
 import { whyNotWritten } from "./exportFiles.js";
 
 /**
@@ -30,29 +31,18 @@ export class FactoryFolderError extends Error {
 }
 
 /**
- * Makes `folder` and the folders above it that are missing, one at a time:
- * Node's recursive `mkdirSync`, which opening a factory uses, never returns
- * under a folder such as `/proc` that refuses new entries with `ENOENT`, and
- * a failure names the path of its syscall (a staging folder, a parent) rather
- * than the factory's. `factory` is the factory's folder the error names
- * (default `folder` itself).
+ * Makes `folder` and the folders above it that are missing, one at a time
+ * (see `makeFolders`), so that a failure names the factory rather than the
+ * path of its syscall (a staging folder, a parent). `factory` is the
+ * factory's folder the error names (default `folder` itself).
  *
  * @throws FactoryFolderError naming `factory` when a folder cannot be made.
  */
 export function makeFactoryFolder(folder: string, factory = folder): void {
-  const missing: string[] = [];
-  for (let at = resolve(folder); !existsSync(at); at = dirname(at)) {
-    missing.unshift(at);
-    if (dirname(at) === at) break;
-  }
-  for (const path of missing) {
-    try {
-      mkdirSync(path);
-    } catch (error) {
-      // Made meanwhile by another process creating the same factory.
-      if ((error as NodeJS.ErrnoException).code === "EEXIST" && existsSync(path)) continue;
-      throw new FactoryFolderError(resolve(factory), error);
-    }
+  try {
+    makeFolders(folder);
+  } catch (error) {
+    throw new FactoryFolderError(resolve(factory), error);
   }
 }
 

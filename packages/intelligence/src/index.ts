@@ -121,6 +121,7 @@ export {
   type SkillsShape,
   type StandardsShape,
 } from "./factory/IntelligenceService.js";
+export { makeFolders } from "./factory/makeFolders.js";
 export {
   type Factory,
   type OpenFactoryOptions,

@@ -172,6 +172,7 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
   formatSkillMd: [p("skill", "object")],
   loadSkillFolder: [dirParam()],
   loadSkillsDir: [dirParam()],
+  makeFolders: [dirParam()],
   parseSkillMd: [
     str("text", "---\nname: x\ndescription: An x.\n---\nDo x.\n"),
     str("file", "SKILL.md"),

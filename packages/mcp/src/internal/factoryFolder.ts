@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { makeFolders } from "@software-factory/intelligence";
 
 /**
  * Why no factory folder can be at `dir`, or `undefined`: a file is there, or
@@ -35,33 +36,24 @@ function fileAbove(path: string): string {
 }
 
 /**
- * Makes `dir` and the folders above it that are missing, one at a time (Node's
- * recursive `mkdirSync`, which opening a factory uses, never returns under a
- * folder such as `/proc` that refuses new entries with `ENOENT`). Returns why
- * it cannot be made (`permission denied (EACCES)`), or `undefined` once it is there.
+ * Makes `dir` and the folders above it that are missing, one at a time (see
+ * `makeFolders`). Returns why it cannot be made (`permission denied
+ * (EACCES)`), or `undefined` once it is there.
  */
 export function makeFactoryFolder(dir: string): string | undefined {
-  const missing: string[] = [];
-  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
-    missing.unshift(at);
-    if (dirname(at) === at) break;
+  try {
+    makeFolders(dir);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reasons: Record<string, string> = {
+      ENOENT: "it cannot be created there",
+      EACCES: "permission denied",
+      EPERM: "permission denied",
+      EROFS: "the file system is read-only",
+      ENOSPC: "no space left on the device",
+    };
+    const reason = code === undefined ? undefined : reasons[code];
+    return reason === undefined ? (error as Error).message : `${reason} (${code})`;
   }
-  for (const path of missing) {
-    try {
-      mkdirSync(path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EEXIST" && existsSync(path)) continue;
-      const reasons: Record<string, string> = {
-        ENOENT: "it cannot be created there",
-        EACCES: "permission denied",
-        EPERM: "permission denied",
-        EROFS: "the file system is read-only",
-        ENOSPC: "no space left on the device",
-      };
-      const reason = code === undefined ? undefined : reasons[code];
-      return reason === undefined ? (error as Error).message : `${reason} (${code})`;
-    }
-  }
-  return undefined;
 }
