@@ -112,7 +112,7 @@ export function httpSettingsOf(flags: HttpFlags): HttpSettings | Error {
     // Named by where it came from, never shown: its length is all the message tells.
     const from = flags.tokenFlag ? "--token" : "FACTORY_MCP_TOKEN";
     return new Error(
-      `${from} is ${token.length} characters long: the token must be at least ${MIN_TOKEN_LENGTH} (openssl rand -hex 24 makes one)`,
+      `${from} is ${token.length} ${token.length === 1 ? "character" : "characters"} long: the token must be at least ${MIN_TOKEN_LENGTH} (openssl rand -hex 24 makes one)`,
     );
   }
   const host = flags.host ?? "127.0.0.1";
