@@ -33,6 +33,8 @@ export const INPUT_LIMITS = {
   ids: 1000,
   /** Characters of a deployment's version (`v2.4.1`, a commit sha, a build number). */
   version: 200,
+  /** Names in an artifact's `fingerprintFields`. */
+  fingerprintFields: 1000,
 } as const;
 
 /**
@@ -194,8 +196,20 @@ const recordArtifactInputShape = {
   line: LineIdSchema.optional(),
   /** The stage it was made in, one of the pipeline's; when omitted, the previous version's stage, else the work item's current one. */
   stage: StageNameSchema.optional(),
-  /** Fields the fingerprint is computed over, each one of `fields` (an optional one given as `null`); all when omitted. */
-  fingerprintFields: z.array(z.string().min(1)).optional(),
+  /** Fields the fingerprint is computed over, each one of `fields` (an optional one given as `null`) and named once, at most 1,000; all when omitted. */
+  fingerprintFields: z
+    .array(z.string().min(1))
+    .max(INPUT_LIMITS.fingerprintFields, {
+      message: `at most ${INPUT_LIMITS.fingerprintFields} field names`,
+      abort: true,
+    })
+    .superRefine((names, ctx) => {
+      names.forEach((name, index) => {
+        if (names.indexOf(name) !== index)
+          ctx.addIssue({ code: "custom", path: [index], message: `${JSON.stringify(name)} is listed twice` });
+      });
+    })
+    .optional(),
   /** Who records it; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
 };
