@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openKnowledgeBase, VectorIndex } from "../src/index.js";
+import { useTempFolders } from "./fixtures/tempFolders.js";
 
 const embedder = { id: "test-random/256", dimension: 256 };
 
@@ -32,15 +32,7 @@ function savedGraph(path: string): { live: number; deleted: number; points: numb
   return { live: shard.labels.length, deleted: shard.deleted, points: shard.nextLabel };
 }
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-function folder(): string {
-  const path = mkdtempSync(join(tmpdir(), "sf-compaction-"));
-  folders.push(path);
-  return path;
-}
+const folder = useTempFolders("sf-compaction-");
 
 describe("rebuilding a vector graph past 30% deletions", () => {
   it("runs in steps with turns of the event loop between them, while searches, adds and removals see a whole graph", async () => {

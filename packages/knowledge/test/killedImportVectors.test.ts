@@ -10,6 +10,7 @@ import {
   type KnowledgeBase,
   openKnowledgeBase,
 } from "../src/index.js";
+import { words } from "./fixtures/seededRandom.js";
 
 const child = join(import.meta.dirname, "fixtures", "knowledgeChild.ts");
 let dir: string;
@@ -20,16 +21,6 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Three reproducible made-up words per number, so each note has its own vector. */
-function words(seed: number): string {
-  let state = seed * 7919 + 17;
-  const letter = () => {
-    state = (state * 48_271) % 2_147_483_647;
-    return String.fromCharCode(97 + (state % 26));
-  };
-  return Array.from({ length: 3 }, () => Array.from({ length: 7 }, letter).join("")).join(" ");
-}
 
 /** Every imported document is the first vector-mode hit for its own words. */
 async function expectEachFoundByVector(kb: KnowledgeBase, folder: string): Promise<number> {

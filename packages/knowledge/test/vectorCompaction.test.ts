@@ -1,21 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { words } from "./fixtures/seededRandom.js";
 import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
 
 const temp = useTempKnowledgeBase("factory-kb-compact-");
 
 const source = { system: "test" };
-
-/** Three reproducible made-up words per number, so each document has its own vector. */
-function words(seed: number): string {
-  let state = seed * 7919 + 17;
-  const letter = () => {
-    state = (state * 48_271) % 2_147_483_647;
-    return String.fromCharCode(97 + (state % 26));
-  };
-  return Array.from({ length: 3 }, () => Array.from({ length: 7 }, letter).join("")).join(" ");
-}
 
 /** What the vector index holds, read from the manifest `VectorIndex.save` commits (`<path>.json`). */
 function savedGraph(): { live: number; deleted: number; points: number } {

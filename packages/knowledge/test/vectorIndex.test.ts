@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createHashingEmbedder, VectorIndex } from "../src/index.js";
+import { useTempFolders } from "./fixtures/tempFolders.js";
 
 const embedder = { id: "test-random/16", dimension: 16 };
 
@@ -28,15 +28,7 @@ async function* slowly(entries: [string, Float32Array][]): AsyncGenerator<[strin
   }
 }
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-function folder(): string {
-  const path = mkdtempSync(join(tmpdir(), "sf-vector-index-"));
-  folders.push(path);
-  return path;
-}
+const folder = useTempFolders("sf-vector-index-");
 
 /** The graph files the manifest `index.hnsw.json` in `dir` names, after checking that the folder holds nothing else. */
 function committedGraphs(dir: string): string[] {
