@@ -85,6 +85,40 @@ describe("factory work create --idempotency-key", () => {
   const create = (key: string, title: string) =>
     factory("work", "create", "--line", "checkout", "--idempotency-key", key, "--json", title);
 
+  it(
+    "says a retried create was already created, in text and in --json, and the first run that it created",
+    SLOW,
+    async () => {
+      const first = await create("ci-run-12", "Gift cards");
+      expect(JSON.parse(first.stdout)).toMatchObject({ alreadyCreated: false });
+      const retriedJson = await create("ci-run-12", "Gift cards");
+      expect(JSON.parse(retriedJson.stdout)).toMatchObject({ id: idOf(first), alreadyCreated: true });
+      const retried = await factory(
+        "work",
+        "create",
+        "--line",
+        "checkout",
+        "--idempotency-key",
+        "ci-run-12",
+        "Gift cards",
+      );
+      expect(retried.code, retried.stderr).toBe(0);
+      expect(retried.stdout).toBe(
+        `already created ${idOf(first)} on checkout in intake, owner ana: --idempotency-key ci-run-12 was used for it before (nothing written)\n`,
+      );
+      const fresh = await factory(
+        "work",
+        "create",
+        "--line",
+        "checkout",
+        "--idempotency-key",
+        "ci-run-13",
+        "Gift wrap",
+      );
+      expect(fresh.stdout).toMatch(/^created wi_\S+ on checkout in intake, owner ana\n$/);
+    },
+  );
+
   it("creates a retried item once, and refuses the key for another title naming the flag", SLOW, async () => {
     const first = await create("ci-run-8", "Pay by link");
     expect(first.code, first.stderr).toBe(0);

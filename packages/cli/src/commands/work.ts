@@ -223,8 +223,10 @@ export function registerWork(program: Command, context: CliContext): void {
         // A value no line can have is malformed (exit 2), as for the --line filters.
         parseFlag(LineFlag, f.line, "--line");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
-        const item = await withFactory(options, (factory) =>
-          namingFlags(CREATE_FLAGS, () =>
+        const { item, alreadyCreated } = await withFactory(options, async (factory) => {
+          // A retry with the key returns the first item, whose events all precede this head.
+          const head = await factory.log.head();
+          const created = await namingFlags(CREATE_FLAGS, () =>
             factory.work.createWorkItem(
               {
                 line: f.line,
@@ -236,10 +238,16 @@ export function registerWork(program: Command, context: CliContext): void {
               },
               { actor: options.actor, ...keyed },
             ),
-          ),
+          );
+          return { item: created, alreadyCreated: created.position <= head };
+        });
+        if (options.json) return output.json({ ...item, alreadyCreated });
+        const where = `${item.id} on ${item.line} in ${item.stage}, owner ${item.owner ?? "none"}`;
+        output.line(
+          alreadyCreated
+            ? `already created ${where}: --idempotency-key ${f.idempotencyKey} was used for it before (nothing written)`
+            : `created ${where}`,
         );
-        if (options.json) return output.json(item);
-        output.line(`created ${item.id} on ${item.line} in ${item.stage}, owner ${item.owner ?? "none"}`);
       }),
     );
 
