@@ -210,9 +210,38 @@ const DecisionInputSchema = strictInput({
 /** The structured part of a decision. */
 export type Decision = z.infer<typeof DecisionSchema>;
 
+/** A whole tag: a letter or digit, then letters (with their accents and other marks), digits and `_ : . / -`. */
+const TAG = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}_:./-]*$/u;
+/** One character a tag may hold after its first. */
+const TAG_CHARACTER = /^[\p{L}\p{M}\p{N}_:./-]$/u;
+/** What a tag may hold, as the messages say it. */
+const TAG_RULE = "a tag is letters and digits, then also _ : . / -";
+
+/** Why `tag` is no tag, in the words of {@link TagSchema}'s rule; undefined when it is one. */
+function tagProblem(tag: string): string | undefined {
+  if (TAG.test(tag)) return undefined;
+  if (tag === "") return "must not be empty";
+  if (/\s/u.test(tag)) return "tags are words without spaces";
+  const characters = [...tag];
+  const at = characters.findIndex((character, index) =>
+    index === 0 ? !/^[\p{L}\p{N}]$/u.test(character) : !TAG_CHARACTER.test(character),
+  );
+  const bad = JSON.stringify(characters[at] ?? "");
+  if (/\p{Extended_Pictographic}/u.test(bad))
+    return `has the emoji ${bad}: ${TAG_RULE} (no emoji: one has several encodings, so a filter could miss it)`;
+  return at === 0 ? `starts with ${bad}: a tag starts with a letter or digit` : `has ${bad}: ${TAG_RULE}`;
+}
+
 /**
- * A document's tag: a word without spaces (letters and digits, then also
- * `_ : . / -`), at most 80 characters, such as `pci/dss` or `team:payments`.
+ * A document's tag: a letter or digit, then letters, digits and `_ : . / -`
+ * (`pci/dss`, `team:payments`, `v1.2`), at most 80 characters. Letters are
+ * those of any script, with their accents and other combining marks
+ * (`café`, `हिन्दी`), and a tag is kept in Unicode NFC, so `café` typed with
+ * a combining accent is the same tag. Spaces, commas (`a,b` is two tags: give
+ * them as a list) and other punctuation are refused, and so are emoji
+ * (`🎉`): one emoji has several encodings (`❤` and `❤️`, skin tones), so a
+ * filter typed on another keyboard would silently miss the documents; use a
+ * word (`launch`). The message says which character broke the rule.
  * Captures and revisions refuse any other; a front end that filters by tag
  * (the CLI's `--tag`) checks a filter value with it, so a value no document
  * can carry is refused instead of matching nothing.
@@ -221,11 +250,16 @@ export type Decision = z.infer<typeof DecisionSchema>;
  * ```ts
  * TagSchema.parse("pci/dss"); // "pci/dss"
  * TagSchema.safeParse("two words").success; // false: "tags are words without spaces"
+ * TagSchema.safeParse("a,b").success; // false: 'has ",": a tag is letters and digits, then also _ : . / -'
  * ```
  */
 export const TagSchema: z.ZodString = z
   .string()
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}_:./-]*$/u, "tags are words without spaces")
+  .normalize("NFC")
+  .superRefine((tag, context) => {
+    const problem = tagProblem(tag);
+    if (problem !== undefined) context.addIssue({ code: "custom", message: problem, input: tag });
+  })
   .max(80);
 const LineId = z.string().min(1).max(120);
 /**

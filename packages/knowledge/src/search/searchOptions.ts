@@ -23,8 +23,8 @@ export const SearchOptionsSchema = strictInput({
   kinds: z.array(DocumentKindSchema).optional(),
   /** Only documents linked to at least one of these lines. */
   lines: z.array(z.string()).optional(),
-  /** Only documents with at least one of these tags. */
-  tags: z.array(z.string()).optional(),
+  /** Only documents with at least one of these tags, each read in Unicode NFC as a document's tags are (`café` with a combining accent finds `café`). */
+  tags: z.array(z.string().normalize("NFC")).optional(),
   /** Only documents whose `source.author` is one of these. */
   authors: z.array(z.string()).optional(),
   /** Captured at or after this instant. */
