@@ -116,6 +116,32 @@ describe("factory import docs and a renamed decision record", () => {
     },
   );
 
+  it("names the renamed files, notes and decisions alike, in the summary without --json", SLOW, async () => {
+    writeFileSync(join(cwd, "docs", "adr-1.md"), adr("Retry twice."));
+    writeFileSync(join(cwd, "docs", "guide.md"), "# Refunds guide\n\nRefunds take five days.\n");
+    git("add", "docs");
+    git("commit", "--quiet", "-m", "docs");
+    expect(await importDocs()).toMatchObject({ decisions: 1, captured: 1 });
+    const [decision, note] = await withKnowledge(async (kb) => [
+      await kb.bySource(SYSTEM, "adr-1.md"),
+      await kb.bySource("markdown:docs", "guide.md"),
+    ]);
+
+    git("mv", "docs/adr-1.md", "docs/0001-retry-payments.md");
+    git("mv", "docs/guide.md", "docs/refunds.md");
+    const run = await factory("import", "docs", "docs");
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split("\n").sort()).toEqual(
+      [
+        "",
+        `docs/adr-1.md renamed to docs/0001-retry-payments.md: ${decision?.id} moved with it`,
+        `docs/guide.md renamed to docs/refunds.md: ${note?.id} moved with it`,
+        "docs: 0 captured, 0 revised, 1 unchanged, 0 retracted, 0 decisions, 0 problems, 0 warnings, 2 renamed",
+      ].sort(),
+    );
+  });
+
   it(
     "keeps the decision of a record renamed and lightly edited, revised to the new text; one mostly rewritten is a new decision",
     SLOW,

@@ -272,13 +272,20 @@ export function registerImport(program: Command, context: CliContext): void {
             `${output.style("red", "error")} ${files.length} ${files.length === 1 ? "file names" : "files name"} ${lines.length === 1 ? "a line" : "lines"} the floor plan lacks (${lines.join(", ")}): ${files.length === 1 ? "it was" : "they were"} not imported; apply the floor plan first: factory plan apply <file>${verbose ? "" : " (--verbose lists the files)"}`,
           );
         }
+        // A renamed file keeps its document: named here, since it is neither captured nor retracted.
+        for (const { id, from, to, content } of report.renamed) {
+          output.line(
+            `${join(folder, from)} renamed to ${join(folder, to)}: ${id} moved with it${content === "edited" ? " and was revised to the edited text" : ""}`,
+          );
+        }
+        const renamed = report.renamed.length === 0 ? "" : `, ${report.renamed.length} renamed`;
         // Only after an import recorded before each folder had its own source system: the copies it replaced.
         const moved =
           report.moved === 0
             ? ""
             : `, ${report.moved} moved to the folder's own source system (${report.system})`;
         output.line(
-          `${folder}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${counted(report.decisions, "decision")}, ${counted(report.problems.length, "problem")}, ${counted(report.warnings.length, "warning")}${moved}`,
+          `${folder}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${counted(report.decisions, "decision")}, ${counted(report.problems.length, "problem")}, ${counted(report.warnings.length, "warning")}${renamed}${moved}`,
         );
       }),
     );
