@@ -245,3 +245,34 @@ afterAll(async () => {
 
 sweep("the event log", () => log, LOG_METHODS, LOG_LEFT_OUT);
 sweep("the assembly line", () => line, LINE_METHODS, LINE_LEFT_OUT);
+
+describe("openAssemblyLine", () => {
+  it("refuses options of the wrong type with a ValidationError naming the field, rather than failing or opening", async () => {
+    const cases: [unknown, string][] = [
+      [null, "(root)"],
+      [undefined, "(root)"],
+      [{ log: 42 }, "log"],
+      [{ log: {} }, "log"],
+      [{ log: () => log, gates: 42 }, "gates"],
+      [{ log: () => log, actor: 42 }, "actor"],
+      [{ log: () => log, lines: 42 }, "lines"],
+      [{ log: () => log, pipeline: null }, "pipeline"],
+      [{ log: () => log, zzUnknownKey: 1 }, "(root)"],
+    ];
+    const wrong: string[] = [];
+    for (const [options, field] of cases) {
+      const given =
+        typeof options === "object" &&
+        options !== null &&
+        "log" in options &&
+        typeof options.log === "function"
+          ? { ...options, log: options.log() }
+          : options;
+      const error = await outcome(() => openAssemblyLine(given as never));
+      const named =
+        error instanceof ValidationError && error.issues.some((issue) => (issue.path || "(root)") === field);
+      if (!named) wrong.push(`${field}: ${error === undefined ? "opened" : String(error)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});

@@ -530,15 +530,40 @@ export class AssemblyLine extends AssemblyLineReads {
 /** Options of `routeSignal`: who routes it, and nothing else (a misspelt `actr` is refused, not dropped). */
 const RouteSignalOptionsSchema = strictInput({ actor: OperatorIdSchema.optional() });
 
-/** `maxRetries`: a whole number of retries, bounded so a typo cannot make a write spin for minutes. */
-const MaxRetriesSchema = z.number().int().min(0).max(1000).optional();
+/** An object with these methods, described by `what` when it is not one. */
+const withMethods = (what: string, ...methods: readonly string[]) =>
+  z.custom<object>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      methods.every((method) => typeof (value as Record<string, unknown>)[method] === "function"),
+    `must be ${what}`,
+  );
+
+/**
+ * {@link OpenAssemblyLineOptions}, each field's type: the pipeline and the
+ * gates are checked further by `parsePipeline` and `checkGate`. `maxRetries`
+ * is a whole number of retries, bounded so a typo cannot make a write spin
+ * for minutes.
+ */
+const OpenAssemblyLineOptionsSchema = strictInput({
+  log: withMethods("an event log (openEventLog's result)", "append", "read", "subscribe").refine(
+    (log) => typeof (log as { registry?: { register?: unknown } }).registry?.register === "function",
+    "must be an event log (openEventLog's result)",
+  ),
+  pipeline: optional("a pipeline configuration (stages, flows)"),
+  lines: withMethods("a line directory (ownerOf, wipLimitOf)", "ownerOf", "wipLimitOf").optional(),
+  gates: z.array(z.unknown()).optional(),
+  actor: z.string().min(1).optional(),
+  maxRetries: z.number().int().min(0).max(1000).optional(),
+});
 
 /**
  * Opens the assembly line over a factory's event log: registers the assembly
  * events, validates the pipeline, folds the log into work items, artifacts and
  * links, and follows new events live.
  *
- * @throws ValidationError when the pipeline configuration is invalid, or a gate of `gates` is (no name, no list of stages, a stage that is no name, no `check`).
+ * @throws ValidationError when the options are no object or have an unknown key or a field of the wrong type (`log` no event log, `lines` no line directory, `gates` no list, `maxRetries` no whole number from 0 to 1000), the pipeline configuration is invalid, or a gate of `gates` is (no name, no list of stages, a stage that is no name, no `check`).
  * @example
  * ```ts
  * const log = await openEventLog({ path: ".factory/factory.db" });
@@ -548,12 +573,9 @@ const MaxRetriesSchema = z.number().int().min(0).max(1000).optional();
  * ```
  */
 export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promise<AssemblyLine> {
-  const retries = MaxRetriesSchema.safeParse(options.maxRetries);
-  if (!retries.success)
-    throw validationErrorFromZod(retries.error.issues, {
-      subject: "assembly line options",
-      pathPrefix: "maxRetries",
-    });
+  const checked = OpenAssemblyLineOptionsSchema.safeParse(options);
+  if (!checked.success)
+    throw validationErrorFromZod(checked.error.issues, { subject: "assembly line options" });
   const pipeline = parsePipeline(options.pipeline ?? DEFAULT_PIPELINE);
   (options.gates ?? []).forEach((gate, index) => {
     checkGate(gate, pipeline, "assembly line options", `gates[${index}].`);
