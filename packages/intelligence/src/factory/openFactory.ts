@@ -37,7 +37,7 @@ import { buildContextPack, type ContextPack, type ContextRequest } from "./conte
 import { loadTokenCounter } from "./contextPackTokens.js";
 import { factoryRouter, type RouteInput } from "./factoryRouter.js";
 import { type OpenFactoryOptions, OpenFactoryOptionsSchema, POSTGRES_URL } from "./openFactoryOptions.js";
-import { isReadOnlyFolder, refuseAppends } from "./readOnlyFactory.js";
+import { isReadOnlyFolder, openPostgresReadOnly, refuseAppends } from "./readOnlyFactory.js";
 
 export type { OpenFactoryOptions } from "./openFactoryOptions.js";
 
@@ -322,8 +322,7 @@ async function openStore(
   }
   if (!readOnly) return where.store;
   if (typeof where.store === "object") return refuseAppends(where.store, `the ${where.store.kind} store`);
-  const { openPostgresEventStore } = await import("@software-factory/core/postgres");
-  return refuseAppends(await openPostgresEventStore({ url: where.store }), "the PostgreSQL store");
+  return openPostgresReadOnly(where.store);
 }
 
 /**

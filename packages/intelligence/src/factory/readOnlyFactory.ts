@@ -25,6 +25,25 @@ export function isReadOnlyFolder(dir: string): boolean {
 }
 
 /**
+ * The PostgreSQL store at `url` with every append refused by a
+ * {@link ReadOnlyError} naming its server, database and schema
+ * (`the PostgreSQL store at db:5432/factory (schema shop)`), never its user
+ * or password.
+ */
+export async function openPostgresReadOnly(url: string): Promise<EventStore> {
+  const { openPostgresEventStore, probePostgresFactory } = await import("@software-factory/core/postgres");
+  const store = await openPostgresEventStore({ url });
+  try {
+    // Opened first, so the schema the store uses exists and the probe names it.
+    const { target, schema } = await probePostgresFactory({ url });
+    return refuseAppends(store, `the PostgreSQL store at ${target} (schema ${schema})`);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/**
  * `store` with every append refused by a {@link ReadOnlyError} naming
  * `where`: a factory opened with `readOnly` over a store that is not its
  * SQLite file (a PostgreSQL URL, a store object). Reads go to `store`.
