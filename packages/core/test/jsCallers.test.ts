@@ -83,13 +83,14 @@ const LOG_METHODS: Record<string, readonly Param[]> = {
     opts({ idempotencyKey: "string?", expectedHead: "number?", actor: "string?" }),
   ],
   read: [opts({ after: "number?", until: "number?", limit: "number?" }, "query")],
+  readAll: [opts({ after: "number?", until: "number?", pageSize: "number?" }, "query")],
   eventIdAt: [p("position", "position", () => 1)],
   subscribe: [p("handler", "function", () => () => {}), opts({ after: "number?", batchSize: "number?" })],
   watch: [p("listener", "function", () => () => {})],
 };
 
-/** Methods of the event log that take no argument, or whose arguments are checked lazily (an async iterator). */
-const LOG_LEFT_OUT = new Set(["head", "close", "readAll"]);
+/** Methods of the event log that take no argument. */
+const LOG_LEFT_OUT = new Set(["head", "close"]);
 
 /** Methods of the assembly line, by name. */
 const LINE_METHODS: Record<string, readonly Param[]> = {
@@ -177,10 +178,12 @@ function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string;
   return calls;
 }
 
-/** What a call threw or rejected with; undefined when it returned. */
+/** What a call threw or rejected with (an async iterator's, such as readAll's, at its first step); undefined when it returned. */
 async function outcome(call: () => unknown): Promise<unknown> {
   try {
-    await call();
+    const result = await call();
+    if (typeof (result as AsyncGenerator | undefined)?.[Symbol.asyncIterator] === "function")
+      await (result as AsyncGenerator).next();
     return undefined;
   } catch (error) {
     return error;
