@@ -1,6 +1,7 @@
 import { nearNames, ValidationError } from "@software-factory/core";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { checkArguments, Text } from "./internal/arguments.js";
 import {
   FactoryYamlOptionsSchema,
   LoadFactoryYamlOptionsSchema,
@@ -407,6 +408,7 @@ export async function safeLoadFactoryYaml(
   path: string,
   options: LoadFactoryYamlOptions = {},
 ): Promise<FactoryYamlResult> {
+  checkArguments("safeLoadFactoryYaml", { path: [Text, path] });
   parsed(LoadFactoryYamlOptionsSchema, options, "factory.yaml options");
   const { repoRoot, ...parseOptions } = options;
   const read = await safeReadSourceText(path);
@@ -433,6 +435,7 @@ export async function safeLoadFactoryYaml(
  * ```
  */
 export async function loadFactoryYaml(path: string, options: LoadFactoryYamlOptions = {}): Promise<Plan> {
+  checkArguments("loadFactoryYaml", { path: [Text, path] });
   const result = await safeLoadFactoryYaml(path, options);
   if (!result.success) throw result.error;
   return result.plan;

@@ -1,6 +1,7 @@
 import { DirectedGraph } from "graphology";
 import betweennessModule from "graphology-metrics/centrality/betweenness.js";
 import type { FloorGraph } from "./FloorGraph.js";
+import { aFloorGraph, checkArguments } from "./internal/arguments.js";
 import { HealthOptionsSchema, parsed } from "./internal/floorPlanInputs.js";
 
 type Betweenness = typeof betweennessModule.default;
@@ -87,6 +88,7 @@ export interface HealthReport {
  * @throws ValidationError naming each malformed or unknown option (`maxLinesPerOperator` not a whole number).
  */
 export function healthOf(floor: FloorGraph, options: HealthOptions = {}): HealthReport {
+  checkArguments("healthOf", { floor: [aFloorGraph, floor] });
   parsed(HealthOptionsSchema, options, "health options");
   const lines = floor.lines();
   const unownedLines = lines.filter((line) => line.owner === undefined).map((line) => line.id);

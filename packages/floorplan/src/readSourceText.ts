@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { decodeText, NotFoundError, ValidationError } from "@software-factory/core";
+import { checkArguments, Text } from "./internal/arguments.js";
 import type { PlanProblem } from "./validatePlan.js";
 
 /** The outcome of {@link safeReadSourceText}: the file's text, or the problem that it is not a text file. */
@@ -46,9 +47,11 @@ function refuse(path: string, code: string, message: string, line?: number): Sou
  * {@link readSourceText}.
  *
  * @throws NotFoundError (entity `file`) when there is nothing at `path`.
+ * @throws ValidationError naming `path` when it is not a string.
  * @throws Error from the file system when the file exists but cannot be read (its message names the path).
  */
 export async function safeReadSourceText(path: string): Promise<SourceTextResult> {
+  checkArguments("safeReadSourceText", { path: [Text, path] });
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -68,7 +71,7 @@ export async function safeReadSourceText(path: string): Promise<SourceTextResult
  * folder, a binary file or one that is not UTF-8 with an error naming it.
  *
  * @throws NotFoundError (entity `file`) when there is nothing at `path`.
- * @throws ValidationError naming the file (and the line of the first bad byte) when it is a folder, binary or not UTF-8.
+ * @throws ValidationError naming the file (and the line of the first bad byte) when it is a folder, binary or not UTF-8, or naming `path` when it is not a string.
  * @throws Error from the file system when the file exists but cannot be read (its message names the path).
  * @example
  * ```ts
@@ -76,6 +79,7 @@ export async function safeReadSourceText(path: string): Promise<SourceTextResult
  * ```
  */
 export async function readSourceText(path: string): Promise<string> {
+  checkArguments("readSourceText", { path: [Text, path] });
   const result = await safeReadSourceText(path);
   if (!result.success) throw result.error;
   return result.text;

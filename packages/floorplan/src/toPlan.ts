@@ -1,5 +1,6 @@
 import type { FloorGraph } from "./FloorGraph.js";
 import type { DomainNode, LineInfo, OperatorNode } from "./graphTypes.js";
+import { aFloorGraph, checkArguments } from "./internal/arguments.js";
 import type { DependencyDecl, LineDecl, Plan, RelationDecl } from "./Plan.js";
 
 const builtIn = new Set(["partOf", "dependsOn", "owns", "contributes"]);
@@ -26,6 +27,7 @@ function lineDecl(line: LineInfo, dependsOn: DependencyDecl[]): LineDecl {
 
 /** The current state of a floor plan graph as a plan, ready to save as `factory.yaml` or to diff. */
 export function toPlan(floor: FloorGraph): Plan {
+  checkArguments("toPlan", { floor: [aFloorGraph, floor] });
   const dependencies = new Map<string, DependencyDecl[]>();
   for (const dependency of floor.dependencyList()) {
     const { from, to, ...rest } = dependency;

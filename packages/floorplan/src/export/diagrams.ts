@@ -1,5 +1,6 @@
 import type { FloorGraph } from "../FloorGraph.js";
 import type { LineInfo } from "../graphTypes.js";
+import { aFloorGraph, checkArguments } from "../internal/arguments.js";
 import { DotOptionsSchema, MermaidOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 
 /** A Mermaid-safe id: every character outside [A-Za-z0-9] is escaped, so distinct ids stay distinct. */
@@ -28,6 +29,7 @@ const label = (line: LineInfo) =>
  * ```
  */
 export function toMermaid(floor: FloorGraph, options: { readonly direction?: "LR" | "TB" } = {}): string {
+  checkArguments("toMermaid", { floor: [aFloorGraph, floor] });
   parsed(MermaidOptionsSchema, options, "toMermaid options");
   const out = [`flowchart ${options.direction ?? "LR"}`];
   const names = new Map(floor.domains().map((domain) => [domain.id, domain.name ?? domain.id]));
@@ -57,6 +59,7 @@ export function toMermaid(floor: FloorGraph, options: { readonly direction?: "LR
  * ```
  */
 export function toDot(floor: FloorGraph, options: { readonly name?: string } = {}): string {
+  checkArguments("toDot", { floor: [aFloorGraph, floor] });
   parsed(DotOptionsSchema, options, "toDot options");
   const out = [
     `digraph ${dotString(options.name ?? floor.product()?.name ?? "floorplan")} {`,
@@ -90,5 +93,6 @@ export function toDot(floor: FloorGraph, options: { readonly name?: string } = {
 
 /** The graph in graphology's serialization format (nodes, edges and their attributes), for `Graph.from()` or other tools. */
 export function toGraphologyJson(floor: FloorGraph): ReturnType<FloorGraph["graph"]["export"]> {
+  checkArguments("toGraphologyJson", { floor: [aFloorGraph, floor] });
   return floor.graph.export();
 }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { checkArguments, Text } from "../internal/arguments.js";
 import { CodeownersImportOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 import { quoted, unsupportedPatternReason } from "../internal/pattern.js";
 import { slugify } from "../model.js";
@@ -138,6 +139,7 @@ const CODEOWNERS_PLACES = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"
  * @returns the file's path (`repoRoot` joined with its place), or undefined when there is none.
  */
 export function findCodeowners(repoRoot: string): string | undefined {
+  checkArguments("findCodeowners", { repoRoot: [Text, repoRoot] });
   return CODEOWNERS_PLACES.map((path) => join(repoRoot, path)).find((path) => existsSync(path));
 }
 
@@ -241,6 +243,7 @@ export async function importCodeowners(
     }
   | undefined
 > {
+  checkArguments("importCodeowners", { repoRoot: [Text, repoRoot] });
   parsed(CodeownersImportOptionsSchema, options, "codeowners options");
   const file = findCodeowners(repoRoot);
   if (file === undefined) return undefined;

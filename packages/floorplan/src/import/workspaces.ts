@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from "@software-factory/core";
 import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { checkArguments, Text } from "../internal/arguments.js";
 import { parsed, WorkspacesImportOptionsSchema } from "../internal/floorPlanInputs.js";
 import type { Criticality } from "../model.js";
 import { slugify } from "../model.js";
@@ -150,6 +151,7 @@ async function directories(root: string, relative: string, depth: number, out: s
  * @throws ValidationError when a manifest is not valid JSON or has the wrong shape, or pnpm-workspace.yaml is not valid YAML, or an option is malformed or unknown.
  */
 export async function importWorkspaces(root: string, options: WorkspacesImportOptions = {}): Promise<Plan> {
+  checkArguments("importWorkspaces", { root: [Text, root] });
   parsed(WorkspacesImportOptionsSchema, options, "importWorkspaces options");
   const globs = await workspaceGlobs(root);
   const include = globs.filter((glob) => !glob.startsWith("!"));

@@ -42,3 +42,14 @@ export const Paths = z.custom<Iterable<unknown>>(
   (value) => typeof value === "object" && value !== null && Symbol.iterator in value,
   "must be a list of repository paths (an array or another iterable of strings)",
 );
+
+/** A floor graph argument: a `FloorGraph` (a floor plan's `graph`, or what `buildFloorGraph` returns). */
+export const aFloorGraph = z.custom<object>(
+  (value) =>
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { graph?: unknown }).graph === "object" &&
+    typeof (value as { lines?: unknown }).lines === "function" &&
+    typeof (value as { dependencyList?: unknown }).dependencyList === "function",
+  "must be a floor graph (a floor plan's graph, or buildFloorGraph's result)",
+);
