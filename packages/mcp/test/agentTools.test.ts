@@ -214,10 +214,25 @@ describe("run_skill", () => {
     const wrong = await call("run_skill", { name: "sum", input: [1, "two"] });
     expect(wrong.isError).toBe(true);
     expect(wrong.content[0]?.text).toContain(
-      "input of skill sum is invalid: [1]: Invalid input: expected number",
+      "input of skill sum is invalid: input[1]: Invalid input: expected number",
     );
     const object = await call("run_skill", { name: "summarize-line", input: { line: "checkout" } });
     expect(object.isError).toBeUndefined();
+  });
+
+  it("refuses keys the skill's input does not take, naming them, and names wrong fields inside input", async () => {
+    const unknown = await call("run_skill", {
+      name: "summarize-line",
+      input: { line: "checkout", lines: ["x"] },
+    });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.content[0]?.text).toMatch(
+      /^E_VALIDATION: input of skill summarize-line is invalid: input: unknown field "lines"; it takes line/,
+    );
+    const wrong = await call("run_skill", { name: "summarize-line", input: { line: 7 } });
+    expect(wrong.content[0]?.text).toMatch(
+      /^E_VALIDATION: input of skill summarize-line is invalid: input\.line: /,
+    );
   });
 
   it("names the argument inside input that names nothing", async () => {

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { skillsWithInstructions } from "../skills.js";
 import { defineTool } from "../toolKit.js";
 import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
+import { namedInInputArgument, refuseUnknownInputKeys } from "./skillInput.js";
 import { SkillOutput } from "./skillsOutputs.js";
 
 /** `list_skills`: the factory's runnable and instruction skills. */
@@ -65,16 +66,19 @@ export const runSkill = defineTool({
   output: z.object({ skill: z.string(), output: z.unknown(), durationMs: z.number() }),
   run: async (factory, { name, input, idempotencyKey }, context) => {
     refuseInstructionSkill(factory, name);
+    const given = input === undefined ? {} : input;
+    const skill = factory.skills.list().find((info) => info.name === name && info.runnable);
+    if (skill !== undefined) refuseUnknownInputKeys(name, skill.inputSchema, given);
     // A cancelled call cancels the run: the handler gets the signal, an Effect handler is interrupted.
     try {
-      return await factory.skills.run(name, input === undefined ? {} : input, {
+      return await factory.skills.run(name, given, {
         ...keyed(idempotencyKey),
         ...(context?.signal === undefined ? {} : { signal: context.signal }),
       });
     } catch (error) {
       throw error instanceof NotFoundError && error.field !== undefined
         ? namedInInput(error, error.field)
-        : error;
+        : namedInInputArgument(name, error);
     }
   },
 });
