@@ -233,6 +233,7 @@ export {
   parseStructuredReply,
   type StructuredOutput,
 } from "./ModelProvider.js";
+export { FolderError, makeFolders } from "./makeFolders.js";
 export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migrateLog.js";
 export { nearNames } from "./nearNames.js";
 export { type Projection, type ProjectionOptions, startProjection } from "./Projection.js";

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import {
@@ -18,6 +18,7 @@ import {
 } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { payloadJsonOf } from "../internal/payloadJson.js";
+import { makeFolders } from "../makeFolders.js";
 import { appendTurn, heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
 import { checkSchema, migrate, SQLITE_SCHEMA_VERSION } from "./migrations.js";
 import { openReadOnlyDatabase, type ReadOnlyReason, whyNotWritable } from "./readOnlyDatabase.js";
@@ -380,7 +381,7 @@ export { SQLITE_SCHEMA_VERSION };
 function openDatabase(options: SqliteEventStoreOptions): Database.Database {
   let db: Database.Database | undefined;
   try {
-    mkdirSync(dirname(options.path), { recursive: true });
+    makeFolders(dirname(options.path));
     db = new Database(options.path);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
     db.pragma("journal_mode = WAL");

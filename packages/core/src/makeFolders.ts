@@ -1,0 +1,96 @@
+/**
+ * Making a folder and the folders above it in a way that fails instead of
+ * hanging, for every package that writes under a folder it may have to make
+ * (a factory's folder, its caches, an export's target).
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import { checkArguments } from "./checkArguments.js";
+
+/** What a system error's code means when making a folder, in words. */
+const REASONS: Readonly<Record<string, string>> = {
+  ENOENT: "the folder above it is gone or takes no new entries",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  EEXIST: "a file stands where a folder is needed",
+  ENOTDIR: "a file stands where a folder is needed",
+  ENOSPC: "no space left on the device",
+};
+
+/**
+ * A folder could not be made: the message names it (and the folder asked for,
+ * when it was one above that failed) and says why in words
+ * (`cannot create the folder /proc/x (for /proc/x/factory): the folder above it
+ * is gone or takes no new entries (ENOENT)`). It keeps the system's `code`
+ * (`EACCES`, `EROFS`, `ENOENT`, ...) and `syscall`, as the error of `mkdirSync`
+ * does, so callers that tell these apart keep doing so.
+ */
+export class FolderError extends Error {
+  /** Tag, as on the SDK's other errors. */
+  readonly _tag = "FolderError";
+  /** The system's code for why (`EACCES`, `EROFS`, `ENOENT`, ...). */
+  readonly code: string | undefined;
+  /** The call that failed: `mkdir`. */
+  readonly syscall = "mkdir";
+
+  constructor(
+    /** The folder asked for. */
+    readonly path: string,
+    /** The folder that could not be made: `path` or one above it. */
+    readonly folder: string,
+    cause: unknown,
+  ) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const reason = code === undefined ? undefined : REASONS[code];
+    const why = reason === undefined ? (cause as Error).message : `${reason} (${code})`;
+    super(`cannot create the folder ${folder}${folder === path ? "" : ` (for ${path})`}: ${why}`, { cause });
+    this.name = "FolderError";
+    this.code = code;
+  }
+}
+
+/**
+ * Makes `dir` and the folders above it that are missing, one at a time:
+ * Node's recursive `mkdirSync` (and `mkdir`) never returns under a folder
+ * such as `/proc` that refuses new entries with `ENOENT`. A folder another
+ * process makes meanwhile is taken as made; a file where a folder should be
+ * is refused.
+ *
+ * @throws ValidationError when `dir` is not a string.
+ * @throws FolderError naming the folder that could not be made and why.
+ * @example
+ * ```ts
+ * makeFolders(".factory/cache");
+ * makeFolders("/proc/x/factory"); // FolderError: cannot create the folder /proc/x (for /proc/x/factory): ...
+ * ```
+ */
+export function makeFolders(dir: string): void {
+  checkArguments("makeFolders", { dir: [z.string(), dir] });
+  const target = resolve(dir);
+  const missing: string[] = [];
+  for (let at = target; !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  // Made again when there, so that a file in its place is refused.
+  if (missing.length === 0) missing.push(target);
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      if (!isFolder(folder)) throw new FolderError(target, folder, error);
+    }
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
