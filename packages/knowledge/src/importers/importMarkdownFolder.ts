@@ -7,6 +7,7 @@ import { basename, relative, resolve, sep } from "node:path";
 import { ValidationError, validationErrorFromZod } from "@software-factory/core";
 import type { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
+import { aKnowledgeBase, anObject, checkArguments, Text } from "../internal/arguments.js";
 import { inUserWords } from "../internal/issueWords.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { type DocumentKindSchema, SourceSchema } from "../schemas.js";
@@ -134,6 +135,11 @@ export async function importMarkdownFolder(
   folder: string,
   options: ImportMarkdownFolderOptions = {},
 ): Promise<ImportMarkdownFolderReport> {
+  checkArguments("importMarkdownFolder", {
+    knowledge: [aKnowledgeBase, knowledge],
+    folder: [Text, folder],
+    options: [anObject("an options object"), options],
+  });
   const given = SourceSchema.shape.system.optional().safeParse(options.system, { error: inUserWords });
   if (!given.success) {
     throw validationErrorFromZod(given.error.issues, {

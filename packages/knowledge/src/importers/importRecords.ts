@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { formatIssues, NotFoundError, strictInput, ValidationError } from "@software-factory/core";
 import { z } from "zod";
+import { aKnowledgeBase, anObject, checkArguments, Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { type DocumentKind, DocumentKindSchema } from "../schemas.js";
@@ -76,6 +77,11 @@ export async function importRecords(
   file: string,
   options: ImportRecordsOptions,
 ): Promise<ImportReport> {
+  checkArguments("importRecords", {
+    knowledge: [aKnowledgeBase, knowledge],
+    file: [Text, file],
+    options: [anObject("an options object with a mapping"), options],
+  });
   const mapping = parseInput(RecordMappingSchema, options.mapping, "records mapping");
   if (!existsSync(file)) {
     throw new NotFoundError({

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { decodeText, NotFoundError, ValidationError } from "@software-factory/core";
+import { checkArguments, Text } from "../internal/arguments.js";
 
 /**
  * Checks that the folder to import is one.
@@ -48,6 +49,7 @@ export function readText(file: string): string | { notText: string } {
  * are not followed: a linked file or folder is left out.
  */
 export function markdownFiles(root: string): string[] {
+  checkArguments("markdownFiles", { root: [Text, root] });
   return scanMarkdown(root).files;
 }
 

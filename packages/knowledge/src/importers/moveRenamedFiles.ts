@@ -7,6 +7,7 @@
 import { ValidationError } from "@software-factory/core";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { DocumentRetractedError } from "../errors.js";
+import { aKnowledgeBase, aMap, anObject, checkArguments, Text } from "../internal/arguments.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import type { ImportProblem } from "./progress.js";
 import { type RenamedFile, renamedFiles } from "./renamedFiles.js";
@@ -78,6 +79,12 @@ export async function moveRenamedFiles(
   files: ReadonlyMap<string, () => RenameText | undefined>,
   options: MoveRenamedFilesOptions = {},
 ): Promise<MovedFiles> {
+  checkArguments("moveRenamedFiles", {
+    knowledge: [aKnowledgeBase, knowledge],
+    system: [Text, system],
+    files: [aMap("a Map from addresses to file readers"), files],
+    options: [anObject("an options object"), options],
+  });
   const live = (await knowledge.fromSystem(system)).filter((document) => document.retracted === undefined);
   const textOf = options.textOf ?? ((document: KnowledgeDocument) => document);
   const gone = live.flatMap((document) => {

@@ -50,3 +50,17 @@ export const WriteOptionsArgument = anObject("an options object").pipe(
     reason: z.string().optional(),
   }),
 );
+
+/** A knowledge base argument of an importer: an object with the methods importers call. */
+export const aKnowledgeBase = z.custom<object>(
+  (value) =>
+    typeof value === "object" &&
+    value !== null &&
+    ["capture", "captureOrRevise", "bySource", "fromSystem"].every(
+      (method) => typeof (value as Record<string, unknown>)[method] === "function",
+    ),
+  "must be a knowledge base (openKnowledgeBase's result, or a factory's knowledge)",
+);
+
+/** A Map argument, described by `what` when it is not one. */
+export const aMap = (what: string) => z.instanceof(Map, { message: `must be ${what}` });
