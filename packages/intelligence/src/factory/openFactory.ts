@@ -3,13 +3,14 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   type AssemblyLine,
   type EventLog,
   type EventStore,
   type ModelProvider,
+  makeFolders,
   openAssemblyLine,
   openEventLog,
   ReadOnlyError,
@@ -131,6 +132,8 @@ export interface Factory extends AsyncDisposable {
  * no `postgres://` URL (the message names the option, the name or the variable).
  * @throws ReadOnlyError when `automations` are given to a factory that opens
  * read-only, or the factory does not exist and its folder cannot be written.
+ * @throws FolderError when the folder does not exist and cannot be made (under
+ * `/proc`, a read-only mount): it names the folder and says why.
  * @example
  * ```ts
  * const factory = await openFactory({ dir: ".factory" });
@@ -146,7 +149,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
   // Nothing is written to a folder opened read-only or that this process may not write: its caches are only read.
   const keepFolder = options.readOnly === true || isReadOnlyFolder(dir);
   if (!keepFolder) {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     ignoreCaches(join(dir, "cache"));
   }
   const store = await openStore(where, options);
@@ -332,7 +335,7 @@ async function openStore(
  * folder. A `.gitignore` already there is left as it is.
  */
 function ignoreCaches(cacheDir: string): void {
-  mkdirSync(cacheDir, { recursive: true });
+  makeFolders(cacheDir);
   try {
     writeFileSync(
       join(cacheDir, ".gitignore"),

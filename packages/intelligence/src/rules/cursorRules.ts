@@ -5,9 +5,15 @@
  *
  * @module
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { formatIssues, strictInput, ValidationError, type ValidationIssue } from "@software-factory/core";
+import {
+  formatIssues,
+  makeFolders,
+  strictInput,
+  ValidationError,
+  type ValidationIssue,
+} from "@software-factory/core";
 import { isMap, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
 import { aFunction, checkArguments, Text } from "../internal/arguments.js";
@@ -299,7 +305,7 @@ export function exportCursorRules(standards: readonly InstructionStandard[], dir
     dir: [Text, dir],
   });
   const texts = standards.map((standard) => [join(dir, `${standard.id}.mdc`), formatCursorRule(standard)]);
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   for (const [file, text] of texts) writeFileSync(file as string, text as string);
   return texts.map(([file]) => file as string);
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { NotFoundError, validationErrorFromZod } from "@software-factory/core";
+import { makeFolders, NotFoundError, validationErrorFromZod } from "@software-factory/core";
 import { aSkillMd, checkArguments, Text } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import {
@@ -60,7 +60,7 @@ export function exportSkill(
     });
   }
   const folder = join(dir, skill.name);
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   // mkdirSync, not mkdtemp: the folder gets the umask's permissions, as a folder the user made would (mkdtemp makes it private).
   const staged = join(dir, `.${skill.name}.export-${randomUUID()}`);
   mkdirSync(staged);
