@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
-import type { EventLog } from "@software-factory/core";
+import { type EventLog, makeFolders } from "@software-factory/core";
 import { MultiDirectedGraph } from "graphology";
 import type { SerializedGraph } from "graphology-types";
 import type { FloorEdge, FloorGraphAttributes, FloorGraphology, FloorNode } from "../graphTypes.js";
@@ -57,7 +57,7 @@ export async function saveFloorSnapshot(
   const eventId = await log.eventIdAt(position);
   if (eventId === undefined) return;
   const snapshot: Snapshot = { version: SNAPSHOT_VERSION, position, eventId, graph: graph.export() };
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const path = join(dir, SNAPSHOT_FILE);
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, serialize(snapshot));

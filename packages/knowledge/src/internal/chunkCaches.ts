@@ -6,10 +6,9 @@
  * @module
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
-import { type EventLog, hashJson } from "@software-factory/core";
+import { type EventLog, hashJson, makeFolders } from "@software-factory/core";
 import type { ChunkOptions } from "../chunking/chunkMarkdown.js";
 import { DocumentStore, type DocumentStoreSnapshot, type KnowledgeDocument } from "../DocumentStore.js";
 import { LexicalIndex } from "../search/LexicalIndex.js";
@@ -141,7 +140,7 @@ export async function writeChunkCaches(
   settings: Pick<ChunkCacheSettings, "chunking">,
 ): Promise<void> {
   const documents = caches.documents.snapshot();
-  await mkdir(dir, { recursive: true });
+  makeFolders(dir);
   await caches.lexical.compact();
   await caches.vector.saveInSteps(join(dir, VECTOR_FILE), { stamp });
   const header: SnapshotHeader = {
