@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { checkArguments, NotFoundError, ValidationError } from "@software-factory/core";
 import { MultiDirectedGraph } from "graphology";
 import {
   type DependencyInfo,
@@ -11,7 +11,7 @@ import {
   type ProductNode,
   type ReachedLine,
 } from "./graphTypes.js";
-import { checkArguments, Paths, Text } from "./internal/arguments.js";
+import { Paths, Text } from "./internal/arguments.js";
 import { criticalityOfRank, DependencyIndex } from "./internal/DependencyIndex.js";
 import { LinesOfOptionsSchema, parsed, ReachOptionsSchema } from "./internal/floorPlanInputs.js";
 import { PathIndex, type PathMatch } from "./internal/PathIndex.js";

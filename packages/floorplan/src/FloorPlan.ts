@@ -1,4 +1,10 @@
-import { ClosedError, type EventLog, type Projection } from "@software-factory/core";
+import {
+  anObject,
+  ClosedError,
+  checkArguments,
+  type EventLog,
+  type Projection,
+} from "@software-factory/core";
 import {
   type ApplyPlanOptions,
   type ApplyPlanResult,
@@ -11,7 +17,7 @@ import { FloorPlanView } from "./FloorPlanView.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactOf } from "./impact.js";
-import { anObject, checkArguments, Text } from "./internal/arguments.js";
+import { Text } from "./internal/arguments.js";
 import { factSourceOf } from "./internal/factSource.js";
 import {
   ApplyPlanOptionsSchema,

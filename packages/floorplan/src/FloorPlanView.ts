@@ -1,8 +1,9 @@
+import { checkArguments } from "@software-factory/core";
 import type { FloorGraph, FloorLineDirectory, PathOwnership, ReachOptions } from "./FloorGraph.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import { type HealthOptions, type HealthReport, healthOf } from "./health.js";
 import { type ImpactChange, type ImpactOptions, type ImpactReport, impactAt } from "./impact.js";
-import { checkArguments, Text } from "./internal/arguments.js";
+import { Text } from "./internal/arguments.js";
 import { PathSchema, parsed } from "./internal/floorPlanInputs.js";
 import type { Plan } from "./Plan.js";
 import { toPlan } from "./toPlan.js";

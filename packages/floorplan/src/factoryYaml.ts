@@ -1,7 +1,7 @@
-import { nearNames, ValidationError } from "@software-factory/core";
+import { checkArguments, nearNames, ValidationError } from "@software-factory/core";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { checkArguments, Text } from "./internal/arguments.js";
+import { Text } from "./internal/arguments.js";
 import {
   FactoryYamlOptionsSchema,
   LoadFactoryYamlOptionsSchema,

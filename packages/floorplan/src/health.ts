@@ -1,7 +1,8 @@
+import { checkArguments } from "@software-factory/core";
 import { DirectedGraph } from "graphology";
 import betweennessModule from "graphology-metrics/centrality/betweenness.js";
 import type { FloorGraph } from "./FloorGraph.js";
-import { aFloorGraph, checkArguments } from "./internal/arguments.js";
+import { aFloorGraph } from "./internal/arguments.js";
 import { HealthOptionsSchema, parsed } from "./internal/floorPlanInputs.js";
 
 type Betweenness = typeof betweennessModule.default;

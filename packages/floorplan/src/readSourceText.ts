@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { decodeText, NotFoundError, ValidationError } from "@software-factory/core";
-import { checkArguments, Text } from "./internal/arguments.js";
+import { checkArguments, decodeText, NotFoundError, ValidationError } from "@software-factory/core";
+import { Text } from "./internal/arguments.js";
 import type { PlanProblem } from "./validatePlan.js";
 
 /** The outcome of {@link safeReadSourceText}: the file's text, or the problem that it is not a text file. */

@@ -1,6 +1,7 @@
+import { checkArguments } from "@software-factory/core";
 import type { FloorGraph } from "./FloorGraph.js";
 import type { DomainNode, LineInfo, OperatorNode } from "./graphTypes.js";
-import { aFloorGraph, checkArguments } from "./internal/arguments.js";
+import { aFloorGraph } from "./internal/arguments.js";
 import type { DependencyDecl, LineDecl, Plan, RelationDecl } from "./Plan.js";
 
 const builtIn = new Set(["partOf", "dependsOn", "owns", "contributes"]);

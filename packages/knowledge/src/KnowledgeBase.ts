@@ -6,13 +6,20 @@
  *
  * @module
  */
-import { type EventLog, formatIssues, strictInput, ValidationError } from "@software-factory/core";
+import {
+  anObject,
+  checkArguments,
+  type EventLog,
+  formatIssues,
+  strictInput,
+  ValidationError,
+} from "@software-factory/core";
 import { z } from "zod";
 import { type KnowledgeDocument, revisionAt, withRevision } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
 import { knowledgeEvents } from "./events.js";
-import { anObject, checkArguments, Text, WriteOptionsArgument } from "./internal/arguments.js";
+import { Text, WriteOptionsArgument } from "./internal/arguments.js";
 import { ChunkIndex } from "./internal/ChunkIndex.js";
 import { KnowledgeProjection } from "./internal/KnowledgeProjection.js";
 import { KnowledgeWriter } from "./internal/KnowledgeWriter.js";

@@ -1,6 +1,7 @@
+import { checkArguments } from "@software-factory/core";
 import type { FloorGraph } from "../FloorGraph.js";
 import type { LineInfo } from "../graphTypes.js";
-import { aFloorGraph, checkArguments } from "../internal/arguments.js";
+import { aFloorGraph } from "../internal/arguments.js";
 import { DotOptionsSchema, MermaidOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 
 /** A Mermaid-safe id: every character outside [A-Za-z0-9] is escaped, so distinct ids stay distinct. */

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { checkArguments, Text } from "../internal/arguments.js";
+import { checkArguments } from "@software-factory/core";
+import { Text } from "../internal/arguments.js";
 import { CodeownersImportOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 import { quoted, unsupportedPatternReason } from "../internal/pattern.js";
 import { slugify } from "../model.js";

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { checkArguments, NotFoundError, ValidationError } from "@software-factory/core";
 import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { checkArguments, Text } from "../internal/arguments.js";
+import { Text } from "../internal/arguments.js";
 import { parsed, WorkspacesImportOptionsSchema } from "../internal/floorPlanInputs.js";
 import type { Criticality } from "../model.js";
 import { slugify } from "../model.js";

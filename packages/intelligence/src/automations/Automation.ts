@@ -1,5 +1,5 @@
 import type { NewEvent, StoredEvent, ValidationIssue } from "@software-factory/core";
-import { anObject, checkArguments } from "../internal/arguments.js";
+import { anObject, checkArguments } from "@software-factory/core";
 import { invalidInput } from "../internal/invalid.js";
 
 /** A notification to put in an operator's inbox. */

@@ -1,4 +1,5 @@
 import {
+  checkArguments,
   type EventLog,
   type Projection,
   type StoredEvent,
@@ -6,7 +7,7 @@ import {
   strictInput,
 } from "@software-factory/core";
 import { z } from "zod";
-import { checkArguments, Text, Texts, withMethods } from "../internal/arguments.js";
+import { Text, Texts, withMethods } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import type { Notification } from "./Automation.js";
 import { automationEvents, InboxNotified, InboxRead } from "./events.js";

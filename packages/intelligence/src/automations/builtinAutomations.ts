@@ -7,6 +7,7 @@
  */
 import {
   ArtifactRecorded,
+  checkArguments,
   type EventLog,
   SignalCaptured,
   SignalRouted,
@@ -21,7 +22,6 @@ import {
 } from "@software-factory/floorplan";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
-import { checkArguments } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import type { RouteCandidate } from "../router/Router.js";
 import { type Automation, defineAutomation, type Notification } from "./Automation.js";

@@ -6,6 +6,8 @@
  * @module
  */
 import {
+  anObject,
+  checkArguments,
   type EventLog,
   type EventRegistry,
   NotFoundError,
@@ -15,7 +17,7 @@ import {
   type ValidationIssue,
 } from "@software-factory/core";
 import { z } from "zod";
-import { anObject, checkArguments, Text, withMethods } from "../internal/arguments.js";
+import { Text, withMethods } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Automation } from "./Automation.js";

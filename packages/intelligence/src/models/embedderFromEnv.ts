@@ -1,4 +1,4 @@
-import { ValidationError } from "@software-factory/core";
+import { anObject, checkArguments, ValidationError } from "@software-factory/core";
 import {
   createHashingEmbedder,
   createOpenAiEmbedder,
@@ -6,7 +6,6 @@ import {
   type Embedder,
 } from "@software-factory/knowledge";
 import { z } from "zod";
-import { anObject, checkArguments } from "../internal/arguments.js";
 
 /** An embedder opened from the environment, with what releases it (a loaded model). */
 export interface OpenedEmbedder {

@@ -1,5 +1,4 @@
-import { type ModelProvider, ValidationError } from "@software-factory/core";
-import { anObject, checkArguments } from "../internal/arguments.js";
+import { anObject, checkArguments, type ModelProvider, ValidationError } from "@software-factory/core";
 import { createOpenAiCompatibleProvider } from "./openAiCompatible.js";
 
 /**

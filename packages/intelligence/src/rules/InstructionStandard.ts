@@ -4,8 +4,10 @@
  *
  * @module
  */
+
+import { checkArguments } from "@software-factory/core";
 import { z } from "zod";
-import { checkArguments, Text } from "../internal/arguments.js";
+import { Text } from "../internal/arguments.js";
 import { globMatcher } from "./glob.js";
 
 /** Formats an instruction standard is read from and written to. */

@@ -1,4 +1,5 @@
 import {
+  checkArguments,
   type EventLog,
   hashJson,
   type NewEvent,
@@ -12,7 +13,7 @@ import {
 import { LineDeclared, LineRetired } from "@software-factory/floorplan";
 import { z } from "zod";
 import { type Automation, defineAutomation } from "../automations/Automation.js";
-import { checkArguments, Text, Texts } from "../internal/arguments.js";
+import { Text, Texts } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { FindingSeverity } from "./Rule.js";

@@ -1,12 +1,15 @@
 import {
+  aFunction,
+  anObject,
   ClosedError,
+  checkArguments,
   NotFoundError,
   strictInput,
   ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
 import { z } from "zod";
-import { aFunction, anObject, checkArguments, Text, Texts } from "../internal/arguments.js";
+import { Text, Texts } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import {

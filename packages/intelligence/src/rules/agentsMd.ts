@@ -7,9 +7,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
-import { formatIssues, strictInput, ValidationError } from "@software-factory/core";
+import { checkArguments, formatIssues, strictInput, ValidationError } from "@software-factory/core";
 import { z } from "zod";
-import { checkArguments, Text } from "../internal/arguments.js";
+import { Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import {

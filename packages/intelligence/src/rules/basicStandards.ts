@@ -11,6 +11,8 @@
 import {
   ArtifactRecorded,
   ASSEMBLY_EVENT_TYPES,
+  anObject,
+  checkArguments,
   type Gate,
   type TraceLink,
   TraceLinked,
@@ -20,7 +22,7 @@ import {
 import { type FloorPlan, floorPlanEventTypes, type LineInfo } from "@software-factory/floorplan";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
-import { aFactory, anObject, checkArguments } from "../internal/arguments.js";
+import { aFactory } from "../internal/arguments.js";
 import { defineRule, defineRulePack, type RulePack } from "./Rule.js";
 
 /** A gate that keeps a work item out of `release` while one of its trace links is suspect. */

@@ -6,7 +6,14 @@
  *
  * @module
  */
-import { type Artifact, type Signal, strictInput } from "@software-factory/core";
+import {
+  type Artifact,
+  aFunction,
+  anObject,
+  checkArguments,
+  type Signal,
+  strictInput,
+} from "@software-factory/core";
 import {
   DocumentCaptured,
   DocumentRetracted,
@@ -18,7 +25,7 @@ import {
 } from "@software-factory/knowledge";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
-import { aFactory, aFunction, anObject, checkArguments } from "../internal/arguments.js";
+import { aFactory } from "../internal/arguments.js";
 import { defineRule, defineRulePack, type Rule, type RulePack, type Violation } from "./Rule.js";
 
 /** Hours a signal of each severity may wait before it is routed to a line. */

@@ -8,6 +8,8 @@
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import {
+  aFunction,
+  checkArguments,
   formatIssues,
   makeFolders,
   strictInput,
@@ -16,7 +18,7 @@ import {
 } from "@software-factory/core";
 import { isMap, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
-import { aFunction, checkArguments, Text } from "../internal/arguments.js";
+import { Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { type InstructionStandard, InstructionStandardSchema, instructionId } from "./InstructionStandard.js";

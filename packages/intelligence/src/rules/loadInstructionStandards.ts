@@ -6,8 +6,15 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { formatIssues, strictInput, ValidationError, type ValidationIssue } from "@software-factory/core";
-import { aFunction, checkArguments, Text } from "../internal/arguments.js";
+import {
+  aFunction,
+  checkArguments,
+  formatIssues,
+  strictInput,
+  ValidationError,
+  type ValidationIssue,
+} from "@software-factory/core";
+import { Text } from "../internal/arguments.js";
 import { loadAgentsMd } from "./agentsMd.js";
 import { loadCursorRules, warnSkipped } from "./cursorRules.js";
 import type { InstructionStandard } from "./InstructionStandard.js";

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  checkArguments,
   type Gate,
   type GateContext,
   type GateResult,
@@ -13,7 +14,7 @@ import {
   type WorkItem,
 } from "@software-factory/core";
 import { z } from "zod";
-import { aStandards, checkArguments } from "../internal/arguments.js";
+import { aStandards } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Finding, FindingSeverity, Rule, RulePack } from "./Rule.js";

@@ -3,8 +3,10 @@
  *
  * @module
  */
+
+import { anObject, checkArguments } from "@software-factory/core";
 import { z } from "zod";
-import { anObject, aStandards, checkArguments, Texts } from "../internal/arguments.js";
+import { aStandards, Texts } from "../internal/arguments.js";
 import type { Finding, FindingSeverity } from "./Rule.js";
 import type { Scorecard } from "./Scorecard.js";
 import type { Standards } from "./Standards.js";

@@ -6,11 +6,10 @@
  * @module
  */
 
-import { type ModelProvider, validationErrorFromZod } from "@software-factory/core";
+import { anObject, checkArguments, type ModelProvider, validationErrorFromZod } from "@software-factory/core";
 import type * as Effect from "effect/Effect";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
-import { anObject, checkArguments } from "../internal/arguments.js";
 
 /** What a skill's handler gets besides its input. */
 export interface SkillContext<Services> {

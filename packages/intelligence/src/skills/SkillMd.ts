@@ -5,9 +5,10 @@
  * @module
  */
 import type { ValidationIssue } from "@software-factory/core";
+import { checkArguments } from "@software-factory/core";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
-import { aSkillMd, checkArguments, Text } from "../internal/arguments.js";
+import { aSkillMd, Text } from "../internal/arguments.js";
 import { errorText, invalid } from "./skillIssues.js";
 
 /** An error message for a field that is absent; zod's own (`expected string, received number`) otherwise. */

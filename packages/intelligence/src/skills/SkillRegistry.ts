@@ -6,6 +6,8 @@
  */
 import { dirname, resolve } from "node:path";
 import {
+  anObject,
+  checkArguments,
   type EventLog,
   type ModelProvider,
   NotFoundError,
@@ -14,7 +16,7 @@ import {
   validationErrorFromZod,
 } from "@software-factory/core";
 import { z } from "zod";
-import { anObject, checkArguments, Text, withMethods } from "../internal/arguments.js";
+import { Text, withMethods } from "../internal/arguments.js";
 import { type Skill, type SkillRequirement, validateSkill } from "./Skill.js";
 import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
 import { ClaimLeaseMsSchema } from "./SkillRunKeys.js";

@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeFolders, NotFoundError, validationErrorFromZod } from "@software-factory/core";
-import { aSkillMd, checkArguments, Text } from "../internal/arguments.js";
+import { checkArguments, makeFolders, NotFoundError, validationErrorFromZod } from "@software-factory/core";
+import { aSkillMd, Text } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import {
   formatSkillMd,

@@ -8,8 +8,8 @@
  */
 import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
-import { aSkillWithFiles, checkArguments, Text } from "../internal/arguments.js";
+import { checkArguments, NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { aSkillWithFiles, Text } from "../internal/arguments.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { type InstructionSkill, parseSkillMd } from "./SkillMd.js";
 import { errorText, invalidIssues, issueLines } from "./skillIssues.js";

@@ -4,10 +4,10 @@
  * @module
  */
 import { basename, relative, resolve, sep } from "node:path";
-import { ValidationError, validationErrorFromZod } from "@software-factory/core";
+import { anObject, checkArguments, ValidationError, validationErrorFromZod } from "@software-factory/core";
 import type { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
-import { aKnowledgeBase, anObject, checkArguments, Text } from "../internal/arguments.js";
+import { aKnowledgeBase, Text } from "../internal/arguments.js";
 import { inUserWords } from "../internal/issueWords.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { type DocumentKindSchema, SourceSchema } from "../schemas.js";

@@ -4,9 +4,16 @@
  * @module
  */
 import { existsSync, readFileSync } from "node:fs";
-import { formatIssues, NotFoundError, strictInput, ValidationError } from "@software-factory/core";
+import {
+  anObject,
+  checkArguments,
+  formatIssues,
+  NotFoundError,
+  strictInput,
+  ValidationError,
+} from "@software-factory/core";
 import { z } from "zod";
-import { aKnowledgeBase, anObject, checkArguments, Text } from "../internal/arguments.js";
+import { aKnowledgeBase, Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { type DocumentKind, DocumentKindSchema } from "../schemas.js";

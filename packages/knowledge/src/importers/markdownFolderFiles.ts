@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { decodeText, NotFoundError, ValidationError } from "@software-factory/core";
-import { checkArguments, Text } from "../internal/arguments.js";
+import { checkArguments, decodeText, NotFoundError, ValidationError } from "@software-factory/core";
+import { Text } from "../internal/arguments.js";
 
 /**
  * Checks that the folder to import is one.

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { ValidationError } from "@software-factory/core";
+import { anObject, checkArguments, ValidationError } from "@software-factory/core";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { DocumentRetractedError } from "../errors.js";
-import { aKnowledgeBase, aMap, anObject, checkArguments, Text } from "../internal/arguments.js";
+import { aKnowledgeBase, aMap, Text } from "../internal/arguments.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import type { ImportProblem } from "./progress.js";
 import { type RenamedFile, renamedFiles } from "./renamedFiles.js";
