@@ -1,6 +1,12 @@
 import type pg from "pg";
 import type { EventStore, PreparedEvent, ReadQuery, StoreAppendOptions, StoredEvent } from "../EventStore.js";
-import { ClosedError, ConcurrencyConflictError, SchemaVersionError, StoreError } from "../errors.js";
+import {
+  ClosedError,
+  ConcurrencyConflictError,
+  ReadOnlyError,
+  SchemaVersionError,
+  StoreError,
+} from "../errors.js";
 import { lostRace } from "../retryOnConflict.js";
 import { AppendLock } from "./AppendLock.js";
 import { clientConfig } from "./clientConfig.js";
@@ -11,7 +17,7 @@ import {
   storeErrorFrom,
 } from "./connectionErrors.js";
 import { buildReadSql, type EventRow, fromRow } from "./eventRows.js";
-import { migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
+import { findFactorySchema, migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import {
   type PostgresEventStoreOptions,
   type ResolvedPostgresOptions,
@@ -72,10 +78,14 @@ import { turnOrder } from "./turnOrder.js";
  * call fails: its session is ended and the log searched for its first event
  * id, and the call returns its events if it landed.
  *
+ * Opened with `readOnly`, it creates and migrates nothing and refuses every
+ * append with a `ReadOnlyError` naming host, port, database and schema.
+ *
  * @throws ValidationError when the options are invalid.
  * @throws SchemaVersionError when the database was written by a newer SDK.
  * @throws StoreError naming host and port when the server cannot be reached, or
- *   when the schema holds another application's `schema_version` table.
+ *   when the schema holds another application's `schema_version` table, or
+ *   (`readOnly`) when the schema holds no factory or it needs a migration.
  * @example
  * ```ts
  * const store = await openPostgresEventStore({ url: "postgres://factory@db:5432/factory" });
@@ -103,7 +113,9 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
     const ignore = () => undefined;
     client.on("error", ignore);
     try {
-      ({ schema } = await migrate(client, resolved.schema, resolved.target));
+      schema = resolved.readOnly
+        ? await findFactorySchema(client, resolved.schema, resolved.target)
+        : (await migrate(client, resolved.schema, resolved.target)).schema;
       order = await turnOrder(client, schema, resolved.target);
       client.off("error", ignore);
       client.release();
@@ -133,6 +145,7 @@ export { POSTGRES_SCHEMA_VERSION };
  */
 class PostgresEventStore implements EventStore {
   readonly kind = "postgres";
+  readonly readOnly: boolean;
   readonly #pools: StorePools;
   readonly #options: ResolvedPostgresOptions;
   readonly #schema: string;
@@ -153,6 +166,7 @@ class PostgresEventStore implements EventStore {
     this.#pools = pools;
     this.#options = options;
     this.#schema = schema;
+    this.readOnly = options.readOnly;
     const closed = () => this.#closed;
     this.#lock = new AppendLock(pools.pool, options, schema);
     this.#turns = new PostgresWriteTurns(this.#lock, pools.turnPool, order, () => this.#ensureOpen());
@@ -166,6 +180,13 @@ class PostgresEventStore implements EventStore {
 
   async append(batch: readonly PreparedEvent[], options: StoreAppendOptions): Promise<StoredEvent[]> {
     this.#ensureOpen();
+    if (this.readOnly) {
+      const where = `the PostgreSQL store at ${this.#options.target} (schema ${this.#schema})`;
+      throw new ReadOnlyError({
+        message: `cannot write to ${where}: it was opened read-only (readOnly: true); it can be read, and nothing was written`,
+        path: where,
+      });
+    }
     const turn = await this.#turns.appendingTurn();
     const started = Date.now();
     let stored: StoredEvent[];

@@ -131,13 +131,7 @@ export async function migrate(
     }
     const hasVersionTable = await assertOwnSchemaVersion(client, current, target);
     const found = hasVersionTable ? await appliedVersion(client) : 0;
-    if (found > POSTGRES_SCHEMA_VERSION) {
-      throw new SchemaVersionError({
-        message: `PostgreSQL schema "${current}" at ${target} has schema version ${found}, newer than the ${POSTGRES_SCHEMA_VERSION} this SDK supports; upgrade @software-factory/core`,
-        found,
-        supported: POSTGRES_SCHEMA_VERSION,
-      });
-    }
+    assertNotNewer(found, current, target);
     if (found < POSTGRES_SCHEMA_VERSION) {
       await withGrantAdvice(
         async () => {
@@ -157,6 +151,78 @@ export async function migrate(
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Finds the factory in the schema given (else the connection's current one)
+ * and checks that this code reads it as it is, running no DDL and writing
+ * nothing (no transaction, no lock): what opening read-only needs, and what a
+ * role that may only `SELECT` can do.
+ *
+ * @throws StoreError naming the target and schema when there is no factory
+ *   there (the schema or its tables are missing), or it needs a migration.
+ * @throws SchemaVersionError when the schema is newer than this code.
+ */
+export async function findFactorySchema(
+  client: pg.ClientBase,
+  schema: string | undefined,
+  target: string,
+): Promise<string> {
+  const session = await sessionOf(client);
+  const noFactory = (name: string, why: string) =>
+    new StoreError({
+      message: `no factory at ${target} in schema "${name}": ${why}; it was opened read-only, so nothing was created (open it once writable, or create it with factory init)`,
+    });
+  if (schema !== undefined) {
+    const { rows } = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+    if (rows.length === 0) throw noFactory(schema, "the schema does not exist");
+  }
+  const current = await currentSchema(client, session, schema, target);
+  if (!(await assertOwnSchemaVersion(client, current, target))) {
+    await assertMayRead(client, session, current, target);
+    throw noFactory(current, "the schema has no factory tables (events, schema_version)");
+  }
+  const found = await appliedVersion(client);
+  assertNotNewer(found, current, target);
+  if (found < POSTGRES_SCHEMA_VERSION) {
+    throw new StoreError({
+      message: `PostgreSQL schema "${current}" at ${target} has schema version ${found}, older than the ${POSTGRES_SCHEMA_VERSION} this SDK reads, and it was opened read-only, so it was not migrated; open it once writable to migrate it`,
+    });
+  }
+  return current;
+}
+
+/**
+ * Tells a `schema_version` table the role may not read (whose columns
+ * `information_schema` hides from it) from a missing one.
+ *
+ * @throws StoreError saying what to grant when the table is there and the role may not select from it.
+ */
+async function assertMayRead(
+  client: pg.ClientBase,
+  session: Session,
+  schema: string,
+  target: string,
+): Promise<void> {
+  const { rows } = await client.query<{ hidden: boolean }>(
+    `SELECT to_regclass(format('%I.schema_version', $1::text)) IS NOT NULL
+            AND NOT has_table_privilege(format('%I.schema_version', $1::text), 'SELECT') AS hidden`,
+    [schema],
+  );
+  if (rows[0]?.hidden !== true) return;
+  throw new StoreError({
+    message: `PostgreSQL role "${session.role}" may not read the factory's tables in schema "${schema}" at ${target}: grant it SELECT on them (GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${session.role}")`,
+  });
+}
+
+/** @throws SchemaVersionError when schema version `found` is newer than this code. */
+function assertNotNewer(found: number, schema: string, target: string): void {
+  if (found <= POSTGRES_SCHEMA_VERSION) return;
+  throw new SchemaVersionError({
+    message: `PostgreSQL schema "${schema}" at ${target} has schema version ${found}, newer than the ${POSTGRES_SCHEMA_VERSION} this SDK supports; upgrade @software-factory/core`,
+    found,
+    supported: POSTGRES_SCHEMA_VERSION,
+  });
 }
 
 const SCHEMA_VERSION_TABLE =

@@ -70,6 +70,14 @@ export interface PostgresEventStoreOptions {
    * reorder or corrupt them), and a single writer appends several times faster.
    */
   readonly durability?: "full" | "normal";
+  /**
+   * Opens an existing factory for reading only: nothing is created or
+   * migrated (no DDL runs, so a role with only `USAGE` on the schema and
+   * `SELECT` on its tables can open it), opening fails with a `StoreError`
+   * naming host, port, database and schema when the schema or its tables are
+   * missing, and every append is refused with a `ReadOnlyError`.
+   */
+  readonly readOnly?: boolean;
   /** Connection pool settings. */
   readonly pool?: PostgresPoolOptions;
   /** Retries after a lost connection. */
@@ -141,6 +149,7 @@ const OptionsSchema = strictInput({
   schema: SchemaNameSchema.optional(),
   ssl: SslSchema.optional(),
   durability: z.enum(["full", "normal"]).optional(),
+  readOnly: z.boolean().optional(),
   pool: strictInput({
     max: z.number().int().min(1).max(10_000).optional(),
     idleTimeoutMs: z.number().int().min(0).optional(),
@@ -173,6 +182,7 @@ export interface ResolvedPostgresOptions {
   readonly schema: string | undefined;
   readonly ssl: PostgresSslOptions | undefined;
   readonly durability: "full" | "normal";
+  readonly readOnly: boolean;
   readonly poolMax: number;
   readonly idleTimeoutMs: number;
   readonly connectionTimeoutMs: number;
@@ -207,6 +217,7 @@ export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions 
     schema: options.schema ?? fromUrl.schema,
     ssl: options.ssl,
     durability: options.durability ?? "full",
+    readOnly: options.readOnly ?? false,
     poolMax: options.pool?.max ?? fromUrl.poolMax ?? 10,
     idleTimeoutMs: options.pool?.idleTimeoutMs ?? 30_000,
     connectionTimeoutMs: options.pool?.connectionTimeoutMs ?? fromUrl.connectionTimeoutMs ?? 5_000,

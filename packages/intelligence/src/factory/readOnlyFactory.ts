@@ -25,16 +25,18 @@ export function isReadOnlyFolder(dir: string): boolean {
 }
 
 /**
- * The PostgreSQL store at `url` with every append refused by a
- * {@link ReadOnlyError} naming its server, database and schema
+ * The PostgreSQL store at `url`, opened read-only: nothing is created or
+ * migrated there, and every append is refused by a {@link ReadOnlyError}
+ * naming its server, database and schema
  * (`the PostgreSQL store at db:5432/factory (schema shop)`), never its user
  * or password.
+ *
+ * @throws StoreError naming the server, database and schema when there is no factory there.
  */
 export async function openPostgresReadOnly(url: string): Promise<EventStore> {
   const { openPostgresEventStore, probePostgresFactory } = await import("@software-factory/core/postgres");
-  const store = await openPostgresEventStore({ url });
+  const store = await openPostgresEventStore({ url, readOnly: true });
   try {
-    // Opened first, so the schema the store uses exists and the probe names it.
     const { target, schema } = await probePostgresFactory({ url });
     return refuseAppends(store, `the PostgreSQL store at ${target} (schema ${schema})`);
   } catch (error) {
