@@ -1,19 +1,19 @@
 import { checkArguments, NotFoundError, ValidationError } from "@software-factory/core";
 import { MultiDirectedGraph } from "graphology";
-import {
-  type DependencyInfo,
-  type DomainNode,
-  type FloorGraphology,
-  type LineInfo,
-  type LineNode,
-  nodeKey,
-  type OperatorNode,
-  type ProductNode,
-  type ReachedLine,
+import type {
+  DependencyInfo,
+  DomainNode,
+  FloorGraphology,
+  LineInfo,
+  LineNode,
+  OperatorNode,
+  ProductNode,
+  ReachedLine,
 } from "./graphTypes.js";
 import { Paths, Text } from "./internal/arguments.js";
 import { criticalityOfRank, DependencyIndex } from "./internal/DependencyIndex.js";
 import { LinesOfOptionsSchema, parsed, ReachOptionsSchema } from "./internal/floorPlanInputs.js";
+import { nodeKey } from "./internal/keys.js";
 import { PathIndex, type PathMatch } from "./internal/PathIndex.js";
 import { repositoryPath } from "./internal/repositoryPath.js";
 import type { Criticality, DependencyKind } from "./model.js";

@@ -10,6 +10,7 @@ import {
   attemptSync,
   type ClosedError,
   type ConcurrencyConflictError,
+  checkArguments,
   type ErrorGuard,
   EventLogService,
   isKernelError,
@@ -21,6 +22,7 @@ import {
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import { z } from "zod";
 import {
   type ApplyPlanOptions,
   type ApplyPlanResult,
@@ -28,7 +30,7 @@ import {
   RemoveAllLinesError,
 } from "./applyPlan.js";
 import type { PathOwnership, ReachOptions } from "./FloorGraph.js";
-import type { FloorPlan } from "./FloorPlan.js";
+import { FloorPlan } from "./FloorPlan.js";
 import type { FloorPlanView } from "./FloorPlanView.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
 import type { HealthOptions, HealthReport } from "./health.js";
@@ -249,8 +251,13 @@ function query<A>(read: () => A): Effect.Effect<A, ClosedError> {
   return attemptSync(read, isClosedError);
 }
 
-/** Wraps a Promise-face floor plan in the Effect shape. */
+/**
+ * Wraps a Promise-face floor plan in the Effect shape.
+ *
+ * @throws ValidationError naming `floorPlan` when it is not a {@link FloorPlan}.
+ */
 export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
+  checkArguments("makeFloorPlanShape", { floorPlan: [z.instanceof(FloorPlan), floorPlan] });
   return {
     floorPlan,
     applyPlan: (plan, options) =>

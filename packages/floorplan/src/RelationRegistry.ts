@@ -1,4 +1,6 @@
 import {
+  anObject,
+  checkArguments,
   formatIssues,
   ValidationError,
   type ValidationIssue,
@@ -28,7 +30,8 @@ export interface RelationDefinition<Schema extends z.ZodType = z.ZodType> {
  * Defines a relation type, so a factory can add its own edges without a code change.
  *
  * @throws ValidationError naming the field (`name`, `inverse`, `from`, `to`)
- *   when the name or inverse is not a camelCase word, or no kinds are given.
+ *   when the name or inverse is not a camelCase word, or no kinds are given;
+ *   naming `definition` when it is not an object.
  * @example
  * ```ts
  * const supersedes = defineRelation({
@@ -40,6 +43,9 @@ export interface RelationDefinition<Schema extends z.ZodType = z.ZodType> {
 export function defineRelation<Schema extends z.ZodType>(
   definition: RelationDefinition<Schema>,
 ): RelationDefinition<Schema> {
+  checkArguments("defineRelation", {
+    definition: [anObject("a relation definition (name, inverse, from, to)"), definition],
+  });
   const issues: ValidationIssue[] = [];
   for (const field of ["name", "inverse"] as const) {
     const name = definition[field];

@@ -1,5 +1,6 @@
-import { canonicalJson } from "@software-factory/core";
+import { canonicalJson, checkArguments } from "@software-factory/core";
 import type { DependencyInfo } from "./graphTypes.js";
+import { aPlan } from "./internal/arguments.js";
 import { type Plan, type PlanInput, PlanSchema, planOf } from "./Plan.js";
 
 /** A line whose owner changed between two plans. */
@@ -91,7 +92,8 @@ function dependencies(plan: Plan): Map<string, DependencyInfo> {
  * when it holds texts stored before today's limits, so a `plan apply` that
  * fixes them can show what it changes.
  *
- * @throws ValidationError when either plan is malformed (and, for a complete plan, unreadable).
+ * @throws ValidationError when either plan is malformed (and, for a complete plan, unreadable),
+ *   naming `before` or `after` when one is not a plan object.
  * @example
  * ```ts
  * const change = diffPlans(await loadFactoryYaml("main/factory.yaml"), await loadFactoryYaml("factory.yaml"));
@@ -99,6 +101,7 @@ function dependencies(plan: Plan): Map<string, DependencyInfo> {
  * ```
  */
 export function diffPlans(beforeInput: Plan | PlanInput, afterInput: Plan | PlanInput): PlanDiff {
+  checkArguments("diffPlans", { before: [aPlan, beforeInput], after: [aPlan, afterInput] });
   const before = comparable(beforeInput);
   const after = comparable(afterInput);
   const beforeLines = new Map(before.lines.map((line) => [line.id, line]));

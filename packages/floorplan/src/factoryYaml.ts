@@ -1,7 +1,7 @@
 import { checkArguments, nearNames, ValidationError } from "@software-factory/core";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { Text } from "./internal/arguments.js";
+import { List, Text } from "./internal/arguments.js";
 import {
   FactoryYamlOptionsSchema,
   LoadFactoryYamlOptionsSchema,
@@ -142,8 +142,13 @@ function schemaProblem(
   };
 }
 
-/** Formats problems one per line: `file:line:column severity message [path] (hint)`. */
+/**
+ * Formats problems one per line: `file:line:column severity message [path] (hint)`.
+ *
+ * @throws ValidationError naming `problems` when it is not an array.
+ */
 export function formatProblems(problems: readonly PlanProblem[]): string {
+  checkArguments("formatProblems", { problems: [List, problems] });
   return problems
     .map((problem) => {
       const place = [problem.file, problem.line, problem.column]

@@ -1,5 +1,8 @@
+import { checkArguments } from "@software-factory/core";
 import type { MultiDirectedGraph } from "graphology";
-import type { Criticality, DependencyKind, Provenance } from "./model.js";
+import { Text } from "./internal/arguments.js";
+import { edgeKey as uncheckedEdgeKey, nodeKey as uncheckedNodeKey } from "./internal/keys.js";
+import { type Criticality, type DependencyKind, NodeKindSchema, type Provenance } from "./model.js";
 import type { ContributorDecl, DomainDecl, OperatorDecl, PlanSettings, ProductDecl } from "./Plan.js";
 
 /** Attributes of a product node. */
@@ -120,12 +123,22 @@ export interface ReachedLine {
   readonly path: readonly DependencyStep[];
 }
 
-/** Key of a node in the graphology graph. */
+/**
+ * Key of a node in the graphology graph: `kind:id`.
+ *
+ * @throws ValidationError naming `kind` or `id` when one is not a node kind or a string.
+ */
 export function nodeKey(kind: FloorNode["kind"], id: string): string {
-  return `${kind}:${id}`;
+  checkArguments("nodeKey", { kind: [NodeKindSchema, kind], id: [Text, id] });
+  return uncheckedNodeKey(kind, id);
 }
 
-/** Key of an edge in the graphology graph. */
+/**
+ * Key of an edge in the graphology graph: `relation:source->target`.
+ *
+ * @throws ValidationError naming `relation`, `source` or `target` when one is not a string.
+ */
 export function edgeKey(relation: string, source: string, target: string): string {
-  return `${relation}:${source}->${target}`;
+  checkArguments("edgeKey", { relation: [Text, relation], source: [Text, source], target: [Text, target] });
+  return uncheckedEdgeKey(relation, source, target);
 }

@@ -1,3 +1,4 @@
+import { checkArguments } from "@software-factory/core";
 import { z } from "zod";
 
 /** Kinds of node in the floor plan graph. */
@@ -15,8 +16,13 @@ export const CriticalitySchema = z.enum(["high", "medium", "low"]);
 /** How badly the dependent line breaks when the line it depends on changes. */
 export type Criticality = z.infer<typeof CriticalitySchema>;
 
-/** Rank of a criticality, higher is more critical (`high` = 3). */
+/**
+ * Rank of a criticality, higher is more critical (`high` = 3).
+ *
+ * @throws ValidationError naming `criticality` when it is not `high`, `medium` or `low`.
+ */
 export function criticalityRank(criticality: Criticality): number {
+  checkArguments("criticalityRank", { criticality: [CriticalitySchema, criticality] });
   return criticality === "high" ? 3 : criticality === "medium" ? 2 : 1;
 }
 
@@ -58,8 +64,13 @@ export const EntityIdSchema = z
     "id must be 1-64 chars of [a-z0-9._-], starting with a letter or digit",
   );
 
-/** Turns any name (`@acme/Checkout UI`) into an entity id (`acme-checkout-ui`). */
+/**
+ * Turns any name (`@acme/Checkout UI`) into an entity id (`acme-checkout-ui`).
+ *
+ * @throws ValidationError naming `name` when it is not a string.
+ */
 export function slugify(name: string): string {
+  checkArguments("slugify", { name: [z.string(), name] });
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, "-")

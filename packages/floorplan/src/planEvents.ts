@@ -1,4 +1,5 @@
-import { canonicalJson, type NewEvent } from "@software-factory/core";
+import { canonicalJson, checkArguments, type NewEvent } from "@software-factory/core";
+import { aPlan } from "./internal/arguments.js";
 import { PlanChangesOptionsSchema, parsed } from "./internal/floorPlanInputs.js";
 import type { ProvenanceSource } from "./model.js";
 import type { ContributorDecl, DependencyDecl, LineDecl, Plan, RelationDecl } from "./Plan.js";
@@ -39,9 +40,11 @@ function lineAttributes(line: LineDecl) {
  * line whose only change is its position (a line before it was retired or
  * inserted) gets a `floorplan.line.moved`, not a `floorplan.line.declared`.
  *
- * @throws ValidationError when an option is malformed or unknown, naming it and the options.
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options,
+ *   or naming `current` or `next` when one is not a plan object.
  */
 export function planChanges(current: Plan, next: Plan, options: PlanChangesOptions = {}): NewEvent[] {
+  checkArguments("planChanges", { current: [aPlan, current], next: [aPlan, next] });
   parsed(PlanChangesOptionsSchema, options, "planChanges options");
   const provenance = { source: options.source ?? "factory.yaml" };
   const provenanceOf = (key: string) => {
@@ -195,8 +198,11 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
  * Merges a partial plan (an import) into a full one: entities of `addition`
  * replace those with the same id (keeping their place), new ones are appended,
  * and nothing is removed.
+ *
+ * @throws ValidationError naming `base` or `addition` when one is not a plan object.
  */
 export function mergePlans(base: Plan, addition: Plan): Plan {
+  checkArguments("mergePlans", { base: [aPlan, base], addition: [aPlan, addition] });
   const mergeList = <Item extends { id: string }>(was: readonly Item[], now: readonly Item[]) => {
     const replaced = byId(now);
     const merged = was.map((item) => replaced.get(item.id) ?? item);

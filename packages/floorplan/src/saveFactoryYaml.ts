@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { canonicalJson, replaceFile } from "@software-factory/core";
+import { canonicalJson, checkArguments, replaceFile } from "@software-factory/core";
 import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from "yaml";
 import type { z } from "zod";
+import { aPlan, Text } from "./internal/arguments.js";
 import {
   DomainDeclSchema,
   LineDeclSchema,
@@ -166,9 +167,10 @@ function stringify(plan: Json): string {
  * plan (which, applied, would retire the lines it lost). A symbolic link
  * stays a link (its target is replaced) and the file keeps its permissions.
  *
- * @throws ValidationError when the plan is malformed.
+ * @throws ValidationError when the plan is malformed, or naming `path` when it is not a string.
  */
 export async function saveFactoryYaml(path: string, plan: Plan | PlanInput): Promise<void> {
+  checkArguments("saveFactoryYaml", { path: [Text, path], plan: [aPlan, plan] });
   const previous = existsSync(path) ? await readFile(path, "utf8") : undefined;
   await replaceFile(path, planToYaml(plan, previous));
 }

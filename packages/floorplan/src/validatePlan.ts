@@ -1,4 +1,5 @@
-import { nearNames, type ValidationIssue } from "@software-factory/core";
+import { checkArguments, nearNames, type ValidationIssue } from "@software-factory/core";
+import { aPlan } from "./internal/arguments.js";
 import { DependencyIndex } from "./internal/DependencyIndex.js";
 import { parsed, ValidatePlanOptionsSchema } from "./internal/floorPlanInputs.js";
 import { type CompiledPattern, compilePattern } from "./internal/pattern.js";
@@ -45,9 +46,11 @@ function suggest(id: string, known: readonly string[], what: string): string {
  * (a warning, or an error when `settings.cycles` says so).
  * Returns every problem found, in plan order.
  *
- * @throws ValidationError when an option is malformed or unknown, naming it and the options.
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options,
+ *   or naming `plan` when it is not a plan object.
  */
 export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): PlanProblem[] {
+  checkArguments("validatePlan", { plan: [aPlan, plan] });
   parsed(ValidatePlanOptionsSchema, options, "validatePlan options");
   const problems: PlanProblem[] = [];
   const error = (code: string, path: string, message: string, hint?: string) =>

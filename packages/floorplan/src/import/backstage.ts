@@ -1,5 +1,7 @@
+import { checkArguments } from "@software-factory/core";
 import { type LineCounter as Counter, type Document, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
+import { Text } from "../internal/arguments.js";
 import { BackstageImportOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 import { positionOf } from "../internal/yamlPositions.js";
 import { slugify } from "../model.js";
@@ -195,13 +197,15 @@ function planErrors(plan: Plan, options: BackstageImportOptions, file: string): 
  * returned is valid once merged into `options.operators` and
  * `options.domains`, or its errors are among the problems.
  *
- * @throws ValidationError when an option is malformed or unknown, naming it and the options.
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options,
+ *   or naming `text` or `file` when one is not a string.
  */
 export function importBackstage(
   text: string,
   file = "catalog-info.yaml",
   options: BackstageImportOptions = {},
 ): BackstageImport {
+  checkArguments("importBackstage", { text: [Text, text], file: [Text, file] });
   parsed(BackstageImportOptionsSchema, options, "importBackstage options");
   const counter: Counter = new LineCounter();
   const problems: PlanProblem[] = [];

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { checkArguments } from "@software-factory/core";
-import { Text } from "../internal/arguments.js";
+import { List, Text } from "../internal/arguments.js";
 import { CodeownersImportOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 import { quoted, unsupportedPatternReason } from "../internal/pattern.js";
 import { slugify } from "../model.js";
@@ -60,8 +60,11 @@ function wordsOf(line: string): { word: string; column: number }[] {
  * `[Section][2]`) names default owners for the rules under it that give none.
  * Patterns CODEOWNERS does not support (`!negation`, `[ranges]`) are skipped
  * and reported with their position.
+ *
+ * @throws ValidationError naming `text` or `file` when one is not a string.
  */
 export function parseCodeowners(text: string, file = "CODEOWNERS"): ParsedCodeowners {
+  checkArguments("parseCodeowners", { text: [Text, text], file: [Text, file] });
   const rules: CodeownersRule[] = [];
   const problems: PlanProblem[] = [];
   let ruleIndex = -1;
@@ -176,12 +179,14 @@ function uniqueId(base: string, used: Set<string>): string {
  * the other owners as `codeowner` contributors. A rule with no owners gives an
  * unowned line, which keeps its paths unowned.
  *
- * @throws ValidationError when an option is malformed or unknown, naming it and the options.
+ * @throws ValidationError when an option is malformed or unknown, naming it and the options,
+ *   or naming `rules` when it is not an array.
  */
 export function codeownersToPlan(
   rules: readonly CodeownersRule[],
   options: CodeownersImportOptions = {},
 ): Plan {
+  checkArguments("codeownersToPlan", { rules: [List, rules] });
   parsed(CodeownersImportOptionsSchema, options, "codeowners options");
   const mapper = new OperatorMapper("github", options.operators);
   const used = new Set<string>();

@@ -1,7 +1,7 @@
 import type { FloorGraph } from "../FloorGraph.js";
-import { edgeKey, nodeKey } from "../graphTypes.js";
 import type { ProvenanceSource } from "../model.js";
 import type { Plan } from "../Plan.js";
+import { edgeKey, nodeKey } from "./keys.js";
 
 /** The keys (as {@link factSourceOf} takes them) of the facts a plan states. */
 export function factKeys(plan: Partial<Pick<Plan, "operators" | "domains" | "lines">>): Set<string> {

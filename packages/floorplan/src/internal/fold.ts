@@ -1,8 +1,9 @@
 import type { StoredEvent } from "@software-factory/core";
 import type { FloorGraph } from "../FloorGraph.js";
-import { edgeKey, type FloorEdge, type FloorNode, nodeKey } from "../graphTypes.js";
+import type { FloorEdge, FloorNode } from "../graphTypes.js";
 import type { Provenance, ProvenanceInput } from "../model.js";
 import type { PlanSettings } from "../Plan.js";
+import { edgeKey, nodeKey } from "./keys.js";
 
 /** An event reduced to what folding needs (stored events and planned ones alike). */
 export interface FoldableEvent {
