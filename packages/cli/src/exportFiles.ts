@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, type Stats, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, readFileSync, type Stats, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { FolderError, makeFolders as makeFoldersOnce } from "@software-factory/core";
 
 /** A file an export would write, with its text. */
 export interface PlannedFile {
@@ -61,9 +62,13 @@ export class ExportWriteError extends Error {
   }
 }
 
-/** The reason a write failed, in words, with the system's code (`permission denied (EACCES)`). */
+/**
+ * The reason a write failed, in words, with the system's code (`permission
+ * denied (EACCES)`): of a system error, or of a `FolderError` (its `systemCode`).
+ */
 export function whyNotWritten(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const code =
+    error instanceof FolderError ? error.systemCode : (error as NodeJS.ErrnoException | undefined)?.code;
   const reasons: Record<string, string> = {
     ENOENT: "it cannot be created there",
     EACCES: "permission denied",
@@ -79,7 +84,7 @@ export function whyNotWritten(error: unknown): string {
 }
 
 /**
- * Runs a write of `path`, turning a failure of the file system (a system error) into an
+ * Runs a write of `path`, turning a failure of the file system (a system error, a `FolderError`) into an
  * {@link ExportWriteError} that names it.
  *
  * @throws ExportWriteError naming `path` when `write` fails with a system error.
@@ -88,8 +93,9 @@ export function writingTo<T>(path: string, write: () => T): T {
   try {
     return write();
   } catch (error) {
-    // A system error (it names the call that failed); the SDK's own errors pass through.
-    if (error instanceof Error && "syscall" in error) throw new ExportWriteError(path, error);
+    // A system error (it names the call that failed) or a folder not made; the SDK's other errors pass through.
+    if (error instanceof FolderError || (error instanceof Error && "syscall" in error))
+      throw new ExportWriteError(path, error);
     throw error;
   }
 }
@@ -110,18 +116,21 @@ export function entryAt(path: string): Stats | undefined {
 
 /**
  * Creates `folder` and the folders above it that are missing, one at a time
- * (Node's recursive `mkdirSync` never returns under a folder such as `/proc`
- * that refuses new entries with `ENOENT`).
+ * (core's `makeFolders`: Node's recursive `mkdirSync` never returns under a
+ * folder such as `/proc` that refuses new entries with `ENOENT`). Nothing is
+ * done when something is at `folder`.
  *
  * @throws ExportWriteError naming the folder that could not be created.
  */
 export function makeFolders(folder: string): void {
-  const missing: string[] = [];
-  for (let at = resolve(folder); !existsSync(at); at = dirname(at)) {
-    missing.unshift(at);
-    if (dirname(at) === at) break;
+  // A file there is left for the write into it to name (`cannot write plain/AGENTS.md: ... (ENOTDIR)`).
+  if (existsSync(folder)) return;
+  try {
+    makeFoldersOnce(folder);
+  } catch (error) {
+    if (error instanceof FolderError) throw new ExportWriteError(error.folder, error.cause);
+    throw error;
   }
-  for (const path of missing) writingTo(path, () => mkdirSync(path));
 }
 
 /**

@@ -106,6 +106,29 @@ export class ReadOnlyError extends Data.TaggedError("ReadOnlyError")<{
   readonly code = "E_READ_ONLY";
 }
 
+/**
+ * A folder could not be made (permission denied, a read-only file system, a
+ * file in the way, a folder that takes no new entries). The message names it
+ * (and the folder asked for, when one above that failed) and says why in
+ * words: `cannot create the folder /proc/x (for /proc/x/factory): the folder
+ * above it is gone or takes no new entries (ENOENT)`.
+ */
+export class FolderError extends Data.TaggedError("FolderError")<{
+  /** Names the folder that could not be made and the one asked for, and says why. */
+  readonly message: string;
+  /** The folder asked for. */
+  readonly path: string;
+  /** The folder that could not be made: `path` or one above it. */
+  readonly folder: string;
+  /** The system's code for why (`EACCES`, `EROFS`, `ENOENT`, ...), when it gave one. */
+  readonly systemCode?: string;
+  /** The error thrown by the file system. */
+  readonly cause?: unknown;
+}> {
+  /** Stable code for programs to match on; the system's code is `systemCode`. */
+  readonly code = "E_FOLDER";
+}
+
 /** A resource was used after `close()`. */
 export class ClosedError extends Data.TaggedError("ClosedError")<{
   /** Names the closed resource (`the event store at ./factory.db is closed`). */
@@ -221,6 +244,7 @@ export type FactoryError =
   | SchemaVersionError
   | StoreError
   | ReadOnlyError
+  | FolderError
   | ClosedError
   | NotFoundError
   | IllegalTransitionError
@@ -237,6 +261,7 @@ const FACTORY_ERROR_TAGS: ReadonlySet<string> = new Set<FactoryError["_tag"]>([
   "SchemaVersionError",
   "StoreError",
   "ReadOnlyError",
+  "FolderError",
   "ClosedError",
   "NotFoundError",
   "IllegalTransitionError",

@@ -185,6 +185,7 @@ export {
   ConcurrencyConflictError,
   EvidenceMissingError,
   type FactoryError,
+  FolderError,
   formatIssues,
   GateFailedError,
   type GateFailure,
@@ -233,7 +234,7 @@ export {
   parseStructuredReply,
   type StructuredOutput,
 } from "./ModelProvider.js";
-export { FolderError, makeFolders } from "./makeFolders.js";
+export { makeFolders } from "./makeFolders.js";
 export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migrateLog.js";
 export { nearNames } from "./nearNames.js";
 export { type Projection, type ProjectionOptions, startProjection } from "./Projection.js";

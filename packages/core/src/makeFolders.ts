@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { checkArguments } from "./checkArguments.js";
+import { FolderError } from "./errors.js";
 
 /** What a system error's code means when making a folder, in words. */
 const REASONS: Readonly<Record<string, string>> = {
@@ -21,36 +22,19 @@ const REASONS: Readonly<Record<string, string>> = {
   ENOSPC: "no space left on the device",
 };
 
-/**
- * A folder could not be made: the message names it (and the folder asked for,
- * when it was one above that failed) and says why in words
- * (`cannot create the folder /proc/x (for /proc/x/factory): the folder above it
- * is gone or takes no new entries (ENOENT)`). It keeps the system's `code`
- * (`EACCES`, `EROFS`, `ENOENT`, ...) and `syscall`, as the error of `mkdirSync`
- * does, so callers that tell these apart keep doing so.
- */
-export class FolderError extends Error {
-  /** Tag, as on the SDK's other errors. */
-  readonly _tag = "FolderError";
-  /** The system's code for why (`EACCES`, `EROFS`, `ENOENT`, ...). */
-  readonly code: string | undefined;
-  /** The call that failed: `mkdir`. */
-  readonly syscall = "mkdir";
-
-  constructor(
-    /** The folder asked for. */
-    readonly path: string,
-    /** The folder that could not be made: `path` or one above it. */
-    readonly folder: string,
-    cause: unknown,
-  ) {
-    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-    const reason = code === undefined ? undefined : REASONS[code];
-    const why = reason === undefined ? (cause as Error).message : `${reason} (${code})`;
-    super(`cannot create the folder ${folder}${folder === path ? "" : ` (for ${path})`}: ${why}`, { cause });
-    this.name = "FolderError";
-    this.code = code;
-  }
+/** A {@link FolderError} for `folder`, asked for as part of `path`, that `mkdir` refused with `cause`. */
+function folderError(path: string, folder: string, cause: unknown): FolderError {
+  const systemCode = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const reason = systemCode === undefined ? undefined : REASONS[systemCode];
+  const why = reason === undefined ? (cause as Error).message : `${reason} (${systemCode})`;
+  const message = `cannot create the folder ${folder}${folder === path ? "" : ` (for ${path})`}: ${why}`;
+  return new FolderError({
+    message,
+    path,
+    folder,
+    cause,
+    ...(systemCode === undefined ? {} : { systemCode }),
+  });
 }
 
 /**
@@ -82,7 +66,7 @@ export function makeFolders(dir: string): void {
     try {
       mkdirSync(folder);
     } catch (error) {
-      if (!isFolder(folder)) throw new FolderError(target, folder, error);
+      if (!isFolder(folder)) throw folderError(target, folder, error);
     }
   }
 }

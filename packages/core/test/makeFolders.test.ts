@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FolderError, makeFolders } from "@software-factory/core";
+import { FolderError, isFactoryError, makeFolders } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { CHILD_BOUND_MS, runBounded } from "./fixtures/boundedChild.js";
 
@@ -32,7 +32,7 @@ describe("makeFolders", () => {
     expect(statSync(dir).isDirectory()).toBe(true);
   });
 
-  it("refuses a file where a folder should be, naming it", () => {
+  it("refuses a file where a folder should be with a FolderError (E_FOLDER) naming it, keeping the system's code", () => {
     const root = tempRoot();
     const file = join(root, "file");
     writeFileSync(file, "x");
@@ -44,7 +44,15 @@ describe("makeFolders", () => {
       }
     })();
     expect(error).toBeInstanceOf(FolderError);
-    expect((error as FolderError).code).toBe("EEXIST");
+    expect(isFactoryError(error)).toBe(true);
+    expect(error).toMatchObject({
+      _tag: "FolderError",
+      code: "E_FOLDER",
+      systemCode: "EEXIST",
+      path: file,
+      folder: file,
+    });
+    expect((error as FolderError).cause).toMatchObject({ code: "EEXIST", syscall: "mkdir" });
     expect((error as FolderError).message).toBe(
       `cannot create the folder ${file}: a file stands where a folder is needed (EEXIST)`,
     );
@@ -55,7 +63,8 @@ describe("makeFolders", () => {
     () => {
       expect(runBounded(child, ["makeFolders", "/proc/x/y"])).toEqual({
         tag: "FolderError",
-        code: "ENOENT",
+        code: "E_FOLDER",
+        systemCode: "ENOENT",
         message:
           "cannot create the folder /proc/x (for /proc/x/y): the folder above it is gone or takes no new entries (ENOENT)",
       });

@@ -19,7 +19,8 @@ describe("a folder under /proc, which cannot be made", () => {
     () => {
       expect(runBounded(child, ["openFactory", "/proc/x/factory"])).toEqual({
         tag: "FolderError",
-        code: "ENOENT",
+        code: "E_FOLDER",
+        systemCode: "ENOENT",
         message: `cannot create the folder /proc/x (for /proc/x/factory): ${why}`,
       });
     },
@@ -31,7 +32,8 @@ describe("a folder under /proc, which cannot be made", () => {
     () => {
       expect(runBounded(child, ["exportSkill", "/proc/x/skills"])).toEqual({
         tag: "FolderError",
-        code: "ENOENT",
+        code: "E_FOLDER",
+        systemCode: "ENOENT",
         message: `cannot create the folder /proc/x (for /proc/x/skills): ${why}`,
       });
     },
@@ -43,7 +45,8 @@ describe("a folder under /proc, which cannot be made", () => {
     () => {
       expect(runBounded(child, ["exportCursorRules", "/proc/x/rules"])).toEqual({
         tag: "FolderError",
-        code: "ENOENT",
+        code: "E_FOLDER",
+        systemCode: "ENOENT",
         message: `cannot create the folder /proc/x (for /proc/x/rules): ${why}`,
       });
     },

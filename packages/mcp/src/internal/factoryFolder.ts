@@ -6,6 +6,7 @@
  */
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { FolderError } from "@software-factory/core";
 import { makeFolders } from "@software-factory/intelligence";
 
 /**
@@ -45,7 +46,7 @@ export function makeFactoryFolder(dir: string): string | undefined {
     makeFolders(dir);
     return undefined;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = error instanceof FolderError ? error.systemCode : (error as NodeJS.ErrnoException).code;
     const reasons: Record<string, string> = {
       ENOENT: "it cannot be created there",
       EACCES: "permission denied",
