@@ -131,9 +131,11 @@ export interface Factory extends AsyncDisposable {
  * share a name, or `FACTORY_DATABASE_URL` (read when no `store` is given) is
  * no `postgres://` URL (the message names the option, the name or the variable).
  * @throws ReadOnlyError when `automations` are given to a factory that opens
- * read-only, or the factory does not exist and its folder cannot be written.
- * @throws FolderError when the folder does not exist and cannot be made (under
- * `/proc`, a read-only mount): it names the folder and says why.
+ * read-only, or its folder is there but this process may not write it and it
+ * holds no SQLite file yet (nothing to read, and none can be made).
+ * @throws FolderError (`E_FOLDER`) when the folder is not there and cannot be
+ * made (permission denied, a read-only mount, under `/proc`): it names the
+ * folder and says why, with the system's code in `systemCode`.
  * @example
  * ```ts
  * const factory = await openFactory({ dir: ".factory" });
