@@ -62,7 +62,7 @@ const name = storableText().min(1).max(INPUT_LIMITS.name);
 const ids = <T extends z.ZodType>(item: T) =>
   z
     .array(item)
-    .max(INPUT_LIMITS.ids, `at most ${INPUT_LIMITS.ids} ids`)
+    .max(INPUT_LIMITS.ids, { message: `at most ${INPUT_LIMITS.ids} ids`, abort: true })
     .superRefine((list, ctx) => {
       const seen = new Set<unknown>();
       for (const [index, id] of list.entries()) {
