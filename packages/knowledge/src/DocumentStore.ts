@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Clock, type StoredEvent, systemClock } from "@software-factory/core";
+import { type Clock, checkArguments, type StoredEvent, systemClock } from "@software-factory/core";
 import {
   DocumentCaptured,
   DocumentLinked,
@@ -13,6 +13,7 @@ import {
   DocumentSuperseded,
   DocumentUnlinked,
 } from "./events.js";
+import { aDocument, Text } from "./internal/arguments.js";
 import { utcInstant } from "./internal/instant.js";
 import type { Decision, DocumentKind, Link, Source } from "./schemas.js";
 
@@ -115,8 +116,20 @@ export interface KnowledgeDocument {
  * omitted: neither retracted nor superseded, and its `validTo`, if any, still
  * ahead of `clock`'s time (default: the machine's; a knowledge base passes its
  * log's clock).
+ *
+ * @throws ValidationError naming `document` or `at` when one is not a document or an ISO string.
  */
 export function isInForce(document: KnowledgeDocument, at?: string, clock: Clock = systemClock): boolean {
+  checkArguments("isInForce", { document: [aDocument, document], at: [Text.optional(), at] });
+  return uncheckedIsInForce(document, at, clock);
+}
+
+/** {@link isInForce} without checking its arguments, for the package's own calls (some in hot loops). */
+export function uncheckedIsInForce(
+  document: KnowledgeDocument,
+  at?: string,
+  clock: Clock = systemClock,
+): boolean {
   if (at === undefined) {
     return (
       document.retracted === undefined &&
@@ -135,8 +148,18 @@ function ended(validTo: string | undefined, clock: Clock): boolean {
   return validTo !== undefined && validTo <= clock.now().toISOString();
 }
 
-/** The revision of a document that was current at an instant, if it existed then. */
+/**
+ * The revision of a document that was current at an instant, if it existed then.
+ *
+ * @throws ValidationError naming `document` or `at` when one is not a document or an ISO string.
+ */
 export function revisionAt(document: KnowledgeDocument, at: string): Revision | undefined {
+  checkArguments("revisionAt", { document: [aDocument, document], at: [Text, at] });
+  return uncheckedRevisionAt(document, at);
+}
+
+/** {@link revisionAt} without checking its arguments, for the package's own calls (some in hot loops). */
+export function uncheckedRevisionAt(document: KnowledgeDocument, at: string): Revision | undefined {
   let found: Revision | undefined;
   for (const revision of document.revisions) {
     if (revision.at <= at) found = revision;

@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
-import { type KnowledgeDocument, revisionAt, withRevision } from "./DocumentStore.js";
+import { type KnowledgeDocument, uncheckedRevisionAt, withRevision } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
 import { knowledgeEvents } from "./events.js";
@@ -431,7 +431,7 @@ export class KnowledgeBase implements AsyncDisposable {
     await this.sync();
     const document = this.#projection.documents.get(id);
     if (document === undefined || asOf === undefined) return document;
-    const revision = revisionAt(document, asOf);
+    const revision = uncheckedRevisionAt(document, asOf);
     return revision === undefined ? undefined : withRevision(document, revision);
   }
 

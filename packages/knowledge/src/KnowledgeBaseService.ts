@@ -9,6 +9,7 @@ import {
   attempt,
   type ClosedError,
   type ConcurrencyConflictError,
+  checkArguments,
   EventLogService,
   type IdempotencyConflictError,
   isKernelError,
@@ -22,16 +23,17 @@ import {
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import { z } from "zod";
 import type { KnowledgeDocument } from "./DocumentStore.js";
 import type { DocumentRetractedError } from "./errors.js";
 import type {
   CaptureOrReviseOptions,
   CaptureOrReviseResult,
-  KnowledgeBase,
   ListKnowledgeOptions,
   MoveOptions,
   WriteOptions,
 } from "./KnowledgeBase.js";
+import { KnowledgeBase } from "./KnowledgeBase.js";
 import { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledgeBase.js";
 import type { CaptureInput, Link, RecordDecisionInput, ReviseInput, SourcedCaptureInput } from "./schemas.js";
 import type { SearchOptions, SearchResult } from "./search/searchOptions.js";
@@ -170,8 +172,13 @@ const call = <A>(run: () => Promise<A>): Effect.Effect<A, KnowledgeError> => att
 const write = <A>(run: () => Promise<A>): Effect.Effect<A, KnowledgeError> =>
   Effect.uninterruptible(call(run));
 
-/** Wraps a Promise-face knowledge base in the Effect shape. */
+/**
+ * Wraps a Promise-face knowledge base in the Effect shape.
+ *
+ * @throws ValidationError naming `knowledgeBase` when it is not a KnowledgeBase.
+ */
 export function makeKnowledgeBaseShape(knowledgeBase: KnowledgeBase): KnowledgeBaseShape {
+  checkArguments("makeKnowledgeBaseShape", { knowledgeBase: [z.instanceof(KnowledgeBase), knowledgeBase] });
   return {
     knowledgeBase,
     capture: (input, options) => write(() => knowledgeBase.capture(input, options)),

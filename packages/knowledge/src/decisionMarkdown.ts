@@ -3,10 +3,17 @@
  *
  * @module
  */
+import { checkArguments } from "@software-factory/core";
+import { aDecision } from "./internal/arguments.js";
 import type { Decision } from "./schemas.js";
 
-/** Markdown of a decision record: context, options, decision, consequences. */
+/**
+ * Markdown of a decision record: context, options, decision, consequences.
+ *
+ * @throws ValidationError naming `decision` when it is not a decision.
+ */
 export function decisionMarkdown(decision: Decision): string {
+  checkArguments("decisionMarkdown", { decision: [aDecision, decision] });
   const options = decision.options
     .map((option) => {
       const pros = option.pros.map((pro) => `  - pro: ${pro}`).join("\n");

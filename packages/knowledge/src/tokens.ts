@@ -3,7 +3,9 @@
  *
  * @module
  */
+import { checkArguments } from "@software-factory/core";
 import { STEP_CHARS, type Steps } from "./chunking/steps.js";
+import { Text } from "./internal/arguments.js";
 
 /** What {@link countTokens} counts: a run of letters, digits and underscores (a word), or any other visible character (a symbol). */
 const TOKEN = /[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu;
@@ -15,8 +17,16 @@ const WORD = /[\p{L}\p{N}_]/u;
  * English prose; code and identifiers run denser, which the character estimate
  * catches). Within about 15% of cl100k/o200k tokenizers on prose and code; use
  * it for budgets, not for billing.
+ *
+ * @throws ValidationError naming `text` when it is not a string.
  */
 export function countTokens(text: string): number {
+  checkArguments("countTokens", { text: [Text, text] });
+  return uncheckedCountTokens(text);
+}
+
+/** {@link countTokens} without checking its arguments, for the package's own calls (some in hot loops). */
+export function uncheckedCountTokens(text: string): number {
   if (text === "") return 0;
   let words = 0;
   let symbols = 0;

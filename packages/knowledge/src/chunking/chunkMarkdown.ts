@@ -4,9 +4,11 @@
  *
  * @module
  */
+import { checkArguments } from "@software-factory/core";
 import { z } from "zod";
+import { OptionsArgument, Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
-import { countTokenSteps, countTokens } from "../tokens.js";
+import { countTokenSteps, uncheckedCountTokens } from "../tokens.js";
 import { type Block, markdownBlockSteps } from "./markdownBlocks.js";
 import { simpleMarkdownBlockSteps } from "./simpleMarkdownBlocks.js";
 import { runSteps, STEP_CHARS, type Steps } from "./steps.js";
@@ -50,7 +52,7 @@ export interface Chunk {
  *
  * @throws ValidationError when `maxTokens` is not a whole number of at least
  * 16, or `overlapTokens` not a whole number of 0 or more (the message names
- * the option and the value).
+ * the option and the value), or naming `markdown` when it is not a string.
  * @example
  * ```ts
  * chunkMarkdown("# Checkout\n\nPayment retries...", { maxTokens: 200 });
@@ -58,6 +60,7 @@ export interface Chunk {
  * ```
  */
 export function chunkMarkdown(markdown: string, options: ChunkOptions = {}): Chunk[] {
+  checkArguments("chunkMarkdown", { markdown: [Text, markdown], options: [OptionsArgument, options] });
   return runSteps(chunkMarkdownSteps(markdown, options));
 }
 
@@ -138,18 +141,18 @@ function* packBlockSteps(blocks: readonly Block[], { maxTokens, overlapTokens }:
       // One block (most short documents): its text and token count are the chunk's.
       let count = pending.length;
       let text = count === 1 ? first.text : textOf(count);
-      let tokens = count === 1 ? first.tokens : countTokens(text);
+      let tokens = count === 1 ? first.tokens : uncheckedCountTokens(text);
       // The blank lines joining the blocks are not in the sum: when they tip the chunk over, keep the most blocks that fit.
       if (tokens > maxTokens && count > 1) {
         let low = 1;
         while (count - low > 1) {
           const middle = Math.floor((low + count) / 2);
-          if (countTokens(textOf(middle)) <= maxTokens) low = middle;
+          if (uncheckedCountTokens(textOf(middle)) <= maxTokens) low = middle;
           else count = middle;
         }
         count = low;
         text = textOf(count);
-        tokens = countTokens(text);
+        tokens = uncheckedCountTokens(text);
       }
       chunks.push({ text, headingPath: first.headingPath, startLine: first.startLine, tokens });
       pending = pending.slice(count);
@@ -190,7 +193,8 @@ function* splitBlockSteps(
   let lines = block.text.split("\n");
   if (fence !== undefined) lines = lines.slice(1, lines.at(-1)?.startsWith(fence.close) ? -1 : undefined);
   // What a chunk's lines may take: the fences reopened around them, with the newlines between them and the lines, count too.
-  const budget = maxTokens - (fence === undefined ? 0 : countTokens(`${fence.open}\n\n${fence.close}`));
+  const budget =
+    maxTokens - (fence === undefined ? 0 : uncheckedCountTokens(`${fence.open}\n\n${fence.close}`));
   // Each unit (a line, or a piece of a line over the budget) with its token count, counted once.
   const units: string[] = [];
   const unitTokens: number[] = [];
@@ -209,7 +213,7 @@ function* splitBlockSteps(
     }
     for (const piece of yield* wordSteps(line, tokens, budget)) {
       units.push(piece);
-      unitTokens.push(countTokens(piece));
+      unitTokens.push(uncheckedCountTokens(piece));
     }
   }
   const tokensOf = (index: number) => unitTokens[index] as number;
@@ -232,19 +236,19 @@ function* splitBlockSteps(
       end += 1;
     }
     let text = textOf(start, end);
-    let tokens = countTokens(text);
+    let tokens = uncheckedCountTokens(text);
     // The newlines joining the lines are not in the sum: when they tip the chunk over, keep the most lines that fit.
     if (tokens > maxTokens && end - start > 1) {
       let low = start + 1;
       let high = end;
       while (high - low > 1) {
         const middle = Math.floor((low + high) / 2);
-        if (countTokens(textOf(start, middle)) <= maxTokens) low = middle;
+        if (uncheckedCountTokens(textOf(start, middle)) <= maxTokens) low = middle;
         else high = middle;
       }
       end = low;
       text = textOf(start, end);
-      tokens = countTokens(text);
+      tokens = uncheckedCountTokens(text);
     }
     pieces.push({ text, headingPath: block.headingPath, startLine: block.startLine + start, tokens });
     cut += text.length;
@@ -298,7 +302,7 @@ function* wordSteps(line: string, lineTokens: number, maxTokens: number): Steps<
       cut = 0;
     }
     const from = endOf(start);
-    const fits = (end: number) => countTokens(line.slice(from, endOf(end))) <= maxTokens;
+    const fits = (end: number) => uncheckedCountTokens(line.slice(from, endOf(end))) <= maxTokens;
     let guess = start + 1;
     while (guess < words && endOf(guess + 1) - from <= targetChars) guess += 1;
     // Pieces ending at `low` or before fit (none known when low is start); those ending at `high` or after do not.

@@ -6,7 +6,7 @@
  */
 import type { Heading, Nodes, Root, RootContent } from "mdast";
 import { parseMarkdown } from "../internal/markdownParser.js";
-import { countTokens } from "../tokens.js";
+import { uncheckedCountTokens } from "../tokens.js";
 import type { Steps } from "./steps.js";
 
 /** A top-level block of a document: what chunking packs into chunks. */
@@ -115,7 +115,7 @@ function addBlocks(
       text,
       headingPath: path.filter((title) => title !== ""),
       startLine: from.line - 1 + (node.position?.start.line ?? 1),
-      tokens: countTokens(text),
+      tokens: uncheckedCountTokens(text),
       kind: node.type,
     });
   }

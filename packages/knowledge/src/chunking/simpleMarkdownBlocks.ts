@@ -8,7 +8,7 @@
  * @module
  */
 import { parseMarkdown } from "../internal/markdownParser.js";
-import { countTokenSteps, countTokens } from "../tokens.js";
+import { countTokenSteps, uncheckedCountTokens } from "../tokens.js";
 import { type Block, plainText } from "./markdownBlocks.js";
 import { runSteps, STEP_CHARS, type Steps } from "./steps.js";
 
@@ -188,7 +188,13 @@ export function* simpleMarkdownBlockSteps(markdown: string): Steps<Block[] | und
       titles.push(headingTitle(markdown, first, depth, contentEnd));
       headingPath = titles.filter((title) => title !== "");
       const text = markdown.slice(first, contentEnd).trim();
-      blocks.push({ text, headingPath, startLine: line, tokens: countTokens(text), kind: "heading" });
+      blocks.push({
+        text,
+        headingPath,
+        startLine: line,
+        tokens: uncheckedCountTokens(text),
+        kind: "heading",
+      });
       continue;
     } else if (mayStartBlock(markdown, first)) {
       return undefined;

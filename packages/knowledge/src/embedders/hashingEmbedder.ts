@@ -4,7 +4,7 @@
  * @module
  */
 import { formatIssues, ValidationError } from "@software-factory/core";
-import { tokenize } from "../search/tokenize.js";
+import { uncheckedTokenize } from "../search/tokenize.js";
 import type { Embedder } from "../search/types.js";
 
 /** Options of {@link createHashingEmbedder}. */
@@ -47,7 +47,7 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
 function embedOne(text: string, dimension: number): Float32Array {
   const vector = new Float32Array(dimension);
   const counts = new Map<string, number>();
-  for (const term of tokenize(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  for (const term of uncheckedTokenize(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
   for (const [term, count] of counts) {
     const weight = 1 + Math.log(count);
     addFeature(vector, `w:${term}`, weight);

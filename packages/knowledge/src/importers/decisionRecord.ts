@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { anObject, checkArguments } from "@software-factory/core";
+import { Text } from "../internal/arguments.js";
 import type { Decision, DecisionStatus } from "../schemas.js";
 import { listItems, type MarkdownSection, markdownSections, sectionNamed } from "./markdownSections.js";
 
@@ -81,6 +83,7 @@ function statusText(
  * decision fields. Sections it lacks are never invented: a missing context or
  * decision holds a sentence saying so, and the result flags it.
  *
+ * @throws ValidationError naming `frontMatter` or `body` when one is not an object or a string.
  * @example
  * ```ts
  * const { data, body } = parseFrontMatter(text);
@@ -91,6 +94,10 @@ export function parseDecisionRecord(
   frontMatter: Readonly<Record<string, unknown>>,
   body: string,
 ): ParsedDecisionRecord {
+  checkArguments("parseDecisionRecord", {
+    frontMatter: [anObject("front matter fields"), frontMatter],
+    body: [Text, body],
+  });
   const sections = markdownSections(body);
   const format: DecisionRecordFormat = sections.some((section) => MADR_HEADINGS.test(section.title.trim()))
     ? "madr"

@@ -6,9 +6,12 @@
  *
  * @module
  */
+
 import { createHash } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
+import { checkArguments } from "@software-factory/core";
+import { Text } from "../internal/arguments.js";
 
 /** The longest source system the knowledge base accepts (`SourceSchema`). */
 const MAX_SYSTEM = 100;
@@ -30,12 +33,14 @@ const MAX_SYSTEM = 100;
  * from it. Give such folders a system of their own. A system longer than the
  * knowledge base takes keeps the end of the path and a hash of all of it.
  *
+ * @throws ValidationError naming `prefix` or `folder` when one is not a string.
  * @example
  * ```ts
  * folderSourceSystem("markdown", "/work/shop/packages/a/docs"); // "markdown:packages/a/docs"
  * ```
  */
 export function folderSourceSystem(prefix: string, folder: string): string {
+  checkArguments("folderSourceSystem", { prefix: [Text, prefix], folder: [Text, folder] });
   const root = realpathSync(folder);
   const top = repositoryTop(root);
   return bounded(prefix, top === undefined || top === root ? basename(root) || root : relative(top, root));
@@ -51,12 +56,14 @@ export function folderSourceSystem(prefix: string, folder: string): string {
  * under it are surely this folder's, whatever their content, which is how
  * `importMarkdownFolder` and `factory import docs` retire them.
  *
+ * @throws ValidationError naming `prefix` or `folder` when one is not a string.
  * @example
  * ```ts
  * folderPathSourceSystem("markdown", "/srv/build-1/docs"); // "markdown:/srv/build-1/docs"
  * ```
  */
 export function folderPathSourceSystem(prefix: string, folder: string): string {
+  checkArguments("folderPathSourceSystem", { prefix: [Text, prefix], folder: [Text, folder] });
   return bounded(prefix, realpathSync(folder));
 }
 

@@ -3,9 +3,11 @@
  *
  * @module
  */
+import { checkArguments } from "@software-factory/core";
 import * as Data from "effect/Data";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { Text } from "../internal/arguments.js";
 import { inUserWords } from "../internal/issueWords.js";
 
 /** A 1-based line and column in a file. */
@@ -62,8 +64,10 @@ export class FrontMatterError extends Data.TaggedError("FrontMatterError")<{
  * that starts with YAML; `---` then `---` is empty front matter.
  *
  * @throws FrontMatterError at the line and column of a YAML error, at line 1 when the front matter is never closed, or when it is not a mapping.
+ * @throws ValidationError naming `text` when it is not a string.
  */
 export function parseFrontMatter(text: string): FrontMatterFile {
+  checkArguments("parseFrontMatter", { text: [Text, text] });
   const normalized = text.replace(/^\uFEFF/, "");
   const match = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??---[ \t]*(?:\r?\n|$)/.exec(normalized);
   if (match === null && /^---[ \t]*(?:\r?\n|$)/.test(normalized)) {

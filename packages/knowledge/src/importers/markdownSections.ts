@@ -4,6 +4,9 @@
  *
  * @module
  */
+import { checkArguments } from "@software-factory/core";
+import { z } from "zod";
+import { List, Text } from "../internal/arguments.js";
 
 /** One heading and the text under it, up to the next heading of the same or a higher level. */
 export interface MarkdownSection {
@@ -17,8 +20,13 @@ export interface MarkdownSection {
   readonly lead: string;
 }
 
-/** Every section of a markdown text, in order. */
+/**
+ * Every section of a markdown text, in order.
+ *
+ * @throws ValidationError naming `markdown` when it is not a string.
+ */
 export function markdownSections(markdown: string): MarkdownSection[] {
+  checkArguments("markdownSections", { markdown: [Text, markdown] });
   const lines = markdown.split(/\r?\n/);
   const headings: { level: number; title: string; index: number }[] = [];
   let fence: string | undefined;
@@ -54,15 +62,25 @@ export function markdownSections(markdown: string): MarkdownSection[] {
   });
 }
 
-/** The first section whose title matches, if any. */
+/**
+ * The first section whose title matches, if any.
+ *
+ * @throws ValidationError naming `sections` or `title` when one is not an array or a RegExp.
+ */
 export function sectionNamed(
   sections: readonly MarkdownSection[],
   title: RegExp,
 ): MarkdownSection | undefined {
+  checkArguments("sectionNamed", { sections: [List, sections], title: [z.instanceof(RegExp), title] });
   return sections.find((section) => title.test(section.title.trim()));
 }
 
-/** The items of a markdown bullet list (`-`, `*`, `+` or numbered), first line of each. */
+/**
+ * The items of a markdown bullet list (`-`, `*`, `+` or numbered), first line of each.
+ *
+ * @throws ValidationError naming `text` when it is not a string.
+ */
 export function listItems(text: string): string[] {
+  checkArguments("listItems", { text: [Text, text] });
   return [...text.matchAll(/^\s{0,3}(?:[-*+]|\d+[.)])\s+(.+?)\s*$/gm)].map((match) => match[1] as string);
 }

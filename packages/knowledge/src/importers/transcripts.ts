@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { anObject, checkArguments } from "@software-factory/core";
+import { aTranscript, Text } from "../internal/arguments.js";
 import type { CaptureInput } from "../schemas.js";
 
 /** One turn of a conversation. */
@@ -47,8 +49,11 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * cue identifiers and `NOTE`, `STYLE` and `REGION` blocks are left out, a line
  * with several voices is split between them, and character references
  * (`&amp;`, `&#39;`) are decoded.
+ *
+ * @throws ValidationError naming `text` when it is not a string.
  */
 export function parseTranscript(text: string): Transcript {
+  checkArguments("parseTranscript", { text: [Text, text] });
   const isVtt = /^\uFEFF?WEBVTT/.test(text);
   const turns: { speaker: string; text: string; at?: string }[] = [];
   let at: string | undefined;
@@ -130,8 +135,13 @@ function speakerTag(speaker: string): string | undefined {
   return name === "" ? undefined : `speaker:${name}`;
 }
 
-/** Markdown of a transcript: one paragraph per turn, `**Speaker** (time): words`. */
+/**
+ * Markdown of a transcript: one paragraph per turn, `**Speaker** (time): words`.
+ *
+ * @throws ValidationError naming `transcript` when it is not a transcript.
+ */
 export function transcriptMarkdown(transcript: Transcript): string {
+  checkArguments("transcriptMarkdown", { transcript: [aTranscript, transcript] });
   return transcript.turns
     .map((turn) => `**${turn.speaker}**${turn.at === undefined ? "" : ` (${turn.at})`}: ${turn.text}`)
     .join("\n\n");
@@ -140,11 +150,17 @@ export function transcriptMarkdown(transcript: Transcript): string {
 /**
  * A `conversation` document for a transcript, ready for `KnowledgeBase.capture`;
  * the speakers become `speaker:<name>` tags (`Sean O'Brien` → `speaker:sean-o-brien`).
+ *
+ * @throws ValidationError naming `text` or `details` when one is not a string or an object.
  */
 export function transcriptDocument(
   text: string,
   details: Pick<CaptureInput, "title" | "source"> & Partial<Pick<CaptureInput, "lines" | "tags" | "links">>,
 ): CaptureInput {
+  checkArguments("transcriptDocument", {
+    text: [Text, text],
+    details: [anObject("the document's details (title, source, ...)"), details],
+  });
   const transcript = parseTranscript(text);
   const speakerTags = transcript.speakers.flatMap((speaker) => speakerTag(speaker) ?? []);
   return {

@@ -10,7 +10,7 @@ import type { Clock, EventLog } from "@software-factory/core";
 import type { z } from "zod";
 import type { Chunk, ChunkOptions } from "../chunking/chunkMarkdown.js";
 import { DocumentStore, type KnowledgeDocument, type Revision, withRevision } from "../DocumentStore.js";
-import { snippet } from "../search/highlight.js";
+import { uncheckedSnippet } from "../search/highlight.js";
 import { LexicalIndex, type TermCounts } from "../search/LexicalIndex.js";
 import {
   documentFilter,
@@ -20,7 +20,7 @@ import {
 } from "../search/searchOptions.js";
 import type { Embedder, ScoredId } from "../search/types.js";
 import { VectorIndex, type VectorIndexOptions } from "../search/VectorIndex.js";
-import { countTokens } from "../tokens.js";
+import { uncheckedCountTokens } from "../tokens.js";
 import { readChunkCaches, writeChunkCaches } from "./chunkCaches.js";
 import { collapse, cosine, type FusionSettings, fuseHits, mergeByScore } from "./combineRankings.js";
 import { type ChunkRecord, cutDocumentSteps, EMBED_BATCH, embeddingText } from "./documentChunks.js";
@@ -245,8 +245,8 @@ export class ChunkIndex {
         revisions: _revisions,
         ...document
       } = revision === undefined ? current : withRevision(current, revision);
-      const excerpt = snippet(record.text, text);
-      const cost = countTokens(excerpt) + countTokens(document.title) + 8;
+      const excerpt = uncheckedSnippet(record.text, text);
+      const cost = uncheckedCountTokens(excerpt) + uncheckedCountTokens(document.title) + 8;
       if (options.budgetTokens !== undefined && tokens + cost > options.budgetTokens) continue;
       tokens += cost;
       hits.push({

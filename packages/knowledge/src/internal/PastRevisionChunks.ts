@@ -10,7 +10,7 @@ import {
   type DocumentStore,
   type KnowledgeDocument,
   type Revision,
-  revisionAt,
+  uncheckedRevisionAt,
   withRevision,
 } from "../DocumentStore.js";
 import type { LexicalIndex, TermCounts } from "../search/LexicalIndex.js";
@@ -50,7 +50,7 @@ export function pastRevisions(
   for (const document of documents.all()) {
     if (document.revisions.length < 2 && document.retracted === undefined) continue;
     if (!keep(document)) continue;
-    const revision = revisionAt(document, asOf) ?? (document.revisions[0] as Revision);
+    const revision = uncheckedRevisionAt(document, asOf) ?? (document.revisions[0] as Revision);
     if (revision !== document.revisions.at(-1) || document.retracted !== undefined) {
       past.set(document.id, revision);
     }

@@ -37,5 +37,34 @@ export const aKnowledgeBase = z.custom<object>(
   "must be a knowledge base (openKnowledgeBase's result, or a factory's knowledge)",
 );
 
+/** An array argument (a ranking, a list of sections); its items are the function's own business. */
+export const List = z.custom<readonly unknown[]>((value) => Array.isArray(value), "must be an array");
+
+/** An optional options object. */
+export const OptionsArgument = anObject("an options object").optional();
+
+/** A knowledge document argument: an object with its revisions, as the knowledge base's reads return it. */
+export const aDocument = z.custom<object>(
+  (value) =>
+    typeof value === "object" &&
+    value !== null &&
+    Array.isArray((value as { revisions?: unknown }).revisions),
+  "must be a knowledge document (as get or list return it)",
+);
+
+/** A decision argument: an object with its options listed, as `recordDecision` takes it. */
+export const aDecision = z.custom<object>(
+  (value) =>
+    typeof value === "object" && value !== null && Array.isArray((value as { options?: unknown }).options),
+  "must be a decision (status, context, options, decision, consequences)",
+);
+
+/** A transcript argument: an object with its turns listed, as `parseTranscript` returns it. */
+export const aTranscript = z.custom<object>(
+  (value) =>
+    typeof value === "object" && value !== null && Array.isArray((value as { turns?: unknown }).turns),
+  "must be a transcript (as parseTranscript returns it)",
+);
+
 /** A Map argument, described by `what` when it is not one. */
 export const aMap = (what: string) => z.instanceof(Map, { message: `must be ${what}` });

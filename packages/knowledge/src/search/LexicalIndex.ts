@@ -9,7 +9,7 @@ import { LexicalPostings, type Postings } from "./LexicalPostings.js";
 import { LexicalCompaction } from "./lexicalCompaction.js";
 import { readImage, writeImage } from "./lexicalImage.js";
 import { TopK } from "./TopK.js";
-import { tokenize } from "./tokenize.js";
+import { uncheckedTokenize } from "./tokenize.js";
 import type { IndexSearchOptions, ScoredId } from "./types.js";
 
 /** BM25 parameters of a {@link LexicalIndex}. */
@@ -80,7 +80,7 @@ export class LexicalIndex {
   constructor(options: LexicalIndexOptions = {}) {
     this.#k1 = options.k1 ?? 1.2;
     this.#b = options.b ?? 0.75;
-    this.#tokenize = options.tokenizer ?? ((text) => tokenize(text));
+    this.#tokenize = options.tokenizer ?? ((text) => uncheckedTokenize(text));
   }
 
   /** Number of live entries. */

@@ -3,6 +3,9 @@
  *
  * @module
  */
+import { checkArguments } from "@software-factory/core";
+import { z } from "zod";
+import { List, OptionsArgument } from "../internal/arguments.js";
 import type { FusedHit, ScoredId } from "./types.js";
 
 /** Options of {@link fuseRankings}. */
@@ -18,12 +21,19 @@ export interface FusionOptions {
 /**
  * Weighted reciprocal rank fusion: each list adds `weight / (k + rank)` to the
  * ids it holds. Rank-based, so BM25 and cosine scores need no calibration.
+ *
+ * @throws ValidationError naming `lexical`, `vector` or `options` when one is of the wrong type.
  */
 export function fuseRankings(
   lexical: readonly ScoredId[],
   vector: readonly ScoredId[],
   options: FusionOptions = {},
 ): FusedHit[] {
+  checkArguments("fuseRankings", {
+    lexical: [List, lexical],
+    vector: [List, vector],
+    options: [OptionsArgument, options],
+  });
   const k = options.k ?? 60;
   const lexicalWeight = options.lexicalWeight ?? 1;
   const vectorWeight = options.vectorWeight ?? 1;
@@ -52,12 +62,19 @@ export const EXTEND_MIN_SIMILARITY = 0.3;
  * Fusion for surface-form embedders: the lexical ranking as it is, followed by
  * the vector hits it missed that are similar enough, so typos and word parts
  * still find something while a good lexical hit is never pushed down.
+ *
+ * @throws ValidationError naming `lexical`, `vector` or `minSimilarity` when one is of the wrong type.
  */
 export function extendRanking(
   lexical: readonly ScoredId[],
   vector: readonly ScoredId[],
   minSimilarity = EXTEND_MIN_SIMILARITY,
 ): FusedHit[] {
+  checkArguments("extendRanking", {
+    lexical: [List, lexical],
+    vector: [List, vector],
+    minSimilarity: [z.number(), minSimilarity],
+  });
   const ranked: FusedHit[] = lexical.map((hit, index) => ({ ...hit, lexicalRank: index + 1 }));
   const seen = new Set(lexical.map((hit) => hit.id));
   const floor = lexical.at(-1)?.score ?? 1;

@@ -3,6 +3,9 @@
  *
  * @module
  */
+import { checkArguments } from "@software-factory/core";
+import { z } from "zod";
+import { Text } from "../internal/arguments.js";
 import { markdownText } from "./markdownText.js";
 import { matchedSpans, queryWords } from "./tokenize.js";
 
@@ -20,8 +23,16 @@ const WORD = /[\p{L}\p{M}\p{N}_]+/gu;
  * The spans of `text` whose words match a term of `query` after the same
  * stemming and identifier splitting the index uses (`retries` matches `retry`,
  * `getUser` matches `user`).
+ *
+ * @throws ValidationError naming `text` or `query` when one is not a string.
  */
 export function highlightTerms(text: string, query: string): Highlight[] {
+  checkArguments("highlightTerms", { text: [Text, text], query: [Text, query] });
+  return uncheckedHighlightTerms(text, query);
+}
+
+/** {@link highlightTerms} without checking its arguments, for the package's own calls (some in hot loops). */
+export function uncheckedHighlightTerms(text: string, query: string): Highlight[] {
   const terms = new Set(queryWords(query).values());
   if (terms.size === 0) return [];
   const spans: Highlight[] = [];
@@ -40,6 +51,7 @@ export function highlightTerms(text: string, query: string): Highlight[] {
  * (the code kept), table pipes and HTML tags are left out, the words stay in
  * their order on one line; matches are wrapped in `**` and `…` marks cuts.
  *
+ * @throws ValidationError naming `text`, `query` or `maxChars` when one is of the wrong type.
  * @example
  * ```ts
  * snippet("# **Pricing** strategy\n\nSee [the plan](plan.md).", "pricing");
@@ -47,8 +59,14 @@ export function highlightTerms(text: string, query: string): Highlight[] {
  * ```
  */
 export function snippet(text: string, query: string, maxChars = 240): string {
+  checkArguments("snippet", { text: [Text, text], query: [Text, query], maxChars: [z.number(), maxChars] });
+  return uncheckedSnippet(text, query, maxChars);
+}
+
+/** {@link snippet} without checking its arguments, for the package's own calls (some in hot loops). */
+export function uncheckedSnippet(text: string, query: string, maxChars = 240): string {
   const flat = markdownText(text).replace(/\s+/g, " ").trim();
-  const spans = highlightTerms(flat, query);
+  const spans = uncheckedHighlightTerms(flat, query);
   let start = 0;
   if (flat.length > maxChars && spans.length > 0) {
     let best = 0;

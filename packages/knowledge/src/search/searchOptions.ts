@@ -5,7 +5,7 @@
  */
 import { type Clock, strictInput, systemClock } from "@software-factory/core";
 import { z } from "zod";
-import { isInForce, type KnowledgeDocument } from "../DocumentStore.js";
+import { type KnowledgeDocument, uncheckedIsInForce } from "../DocumentStore.js";
 import { utcInstant } from "../internal/instant.js";
 import { type DocumentKind, DocumentKindSchema, InstantSchema } from "../schemas.js";
 
@@ -146,8 +146,8 @@ export function documentFilter(
     const captured = utcInstant(document.source.capturedAt ?? document.createdAt);
     if (options.from !== undefined && captured < options.from) return false;
     if (options.to !== undefined && captured >= options.to) return false;
-    if (options.asOf !== undefined) return isInForce(document, options.asOf);
-    if (options.current) return isInForce(document, undefined, clock);
+    if (options.asOf !== undefined) return uncheckedIsInForce(document, options.asOf);
+    if (options.current) return uncheckedIsInForce(document, undefined, clock);
     return document.retracted === undefined;
   };
 }

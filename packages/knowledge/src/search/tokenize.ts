@@ -3,7 +3,9 @@
  *
  * @module
  */
+import { checkArguments } from "@software-factory/core";
 import { stemmer } from "stemmer";
+import { OptionsArgument, Text } from "../internal/arguments.js";
 
 /**
  * English words too common to carry meaning: Lucene's English stopword set,
@@ -62,12 +64,19 @@ export interface TokenizeOptions {
  * characters (`支払いの` gives `支払`, `払い`, `いの`; one character alone
  * gives itself), since those scripts do not separate words with spaces.
  *
+ * @throws ValidationError naming `text` or `options` when one is not a string or an options object.
  * @example
  * ```ts
  * tokenize("Retry the getUserProfile call"); // ["retri", "getuserprofil", "get", "user", "profil", "call"]
  * ```
  */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
+  checkArguments("tokenize", { text: [Text, text], options: [OptionsArgument, options] });
+  return uncheckedTokenize(text, options);
+}
+
+/** {@link tokenize} without checking its arguments, for the package's own calls (some in hot loops). */
+export function uncheckedTokenize(text: string, options: TokenizeOptions = {}): string[] {
   const stem = options.stem ?? true;
   const dropStopwords = options.dropStopwords ?? true;
   const terms: string[] = [];
@@ -143,7 +152,7 @@ function characterPairs(run: string): string[] {
  * sentence), and the letters around runs apart.
  */
 export function matchedSpans(word: string, terms: ReadonlySet<string>): Array<readonly [number, number]> {
-  const matches = (part: string): boolean => tokenize(part).some((term) => terms.has(term));
+  const matches = (part: string): boolean => uncheckedTokenize(part).some((term) => terms.has(term));
   if (!HAS_UNSPACED.test(word)) return matches(word) ? [[0, word.length]] : [];
   const spans: Array<readonly [number, number]> = [];
   const add = (start: number, end: number): void => {
@@ -206,7 +215,7 @@ export function queryWords(text: string): Map<string, string> {
       for (const pair of characterPairs(lower)) words.set(pair, pair);
       continue;
     }
-    const [term] = tokenize(lower);
+    const [term] = uncheckedTokenize(lower);
     if (term !== undefined) words.set(lower, term);
   }
   return words;
