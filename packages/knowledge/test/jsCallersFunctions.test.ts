@@ -12,13 +12,16 @@ import * as knowledge from "@software-factory/knowledge";
 import { describe, expect, it } from "vitest";
 
 /** How an argument is typed, which decides the wrong values it is given. */
-type Kind = "text" | "object" | "list";
+type Kind = "text" | "object" | "list" | "optionalText" | "textOrList" | "options";
 
 /** Wrong values for an argument of each kind. */
 const WRONG: Record<Kind, readonly unknown[]> = {
   text: [42, null, undefined, {}, ["text"]],
   object: [42, "object", null, undefined, ["object"]],
   list: [42, "list", null, undefined, {}],
+  optionalText: [42, null, {}, ["text"]],
+  textOrList: [42, null, {}, [42]],
+  options: [42, "options", null, ["options"]],
 };
 
 /** The argument each function is swept on, with its name (which the error must name) and kind. */
@@ -44,6 +47,11 @@ const FUNCTIONS: Record<string, { readonly name: string; readonly kind: Kind }> 
   fuseRankings: { name: "lexical", kind: "list" },
   extendRanking: { name: "lexical", kind: "list" },
   sectionNamed: { name: "sections", kind: "list" },
+  decisionStatusOf: { name: "status", kind: "optionalText" },
+  frontMatterList: { name: "value", kind: "textOrList" },
+  frontMatterFields: { name: "file", kind: "object" },
+  documentFilter: { name: "options", kind: "object" },
+  createHashingEmbedder: { name: "options", kind: "options" },
 };
 
 /** Exports not swept here, with the reason. */
@@ -59,12 +67,6 @@ const LEFT_OUT = new Set([
   // Pieces of zod schemas, called by zod with what it has already checked.
   "checkDecisionTextTotal",
   "decisionTextSchema",
-  // Not swept yet: a wrong argument is still a TypeError or a silent default.
-  "createHashingEmbedder",
-  "decisionStatusOf",
-  "documentFilter",
-  "frontMatterFields",
-  "frontMatterList",
 ]);
 
 /** What a call threw or rejected with; undefined when it returned. */

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { formatIssues, ValidationError } from "@software-factory/core";
+import { checkArguments, formatIssues, ValidationError } from "@software-factory/core";
+import { OptionsArgument } from "../internal/arguments.js";
 import { uncheckedTokenize } from "../search/tokenize.js";
 import type { Embedder } from "../search/types.js";
 
@@ -23,9 +24,11 @@ export interface HashingEmbedderOptions {
  * installed and runs anywhere; for meaning, plug in a real model through
  * {@link createOpenAiEmbedder} (OpenAI, Ollama, vLLM, TEI).
  *
- * @throws ValidationError (path `dimension`) when the dimension is not an integer from 16 to 4096.
+ * @throws ValidationError (path `dimension`) when the dimension is not an integer from 16 to 4096,
+ *   or naming `options` when it is not an object.
  */
 export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Embedder {
+  checkArguments("createHashingEmbedder", { options: [OptionsArgument, options] });
   const dimension = options.dimension ?? 256;
   if (!Number.isInteger(dimension) || dimension < 16 || dimension > 4096) {
     const issues = [

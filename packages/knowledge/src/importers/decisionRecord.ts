@@ -40,8 +40,11 @@ export interface ParsedDecisionRecord {
  * `done`, `adopted`), rejected (`rejected`, `declined`, `abandoned`),
  * superseded (`superseded by ...`, `deprecated`, `replaced`, `obsolete`),
  * else proposed (`proposed`, `draft`, missing or unknown).
+ *
+ * @throws ValidationError naming `status` when it is neither a string nor undefined.
  */
 export function decisionStatusOf(status: string | undefined): DecisionStatus {
+  checkArguments("decisionStatusOf", { status: [Text.optional(), status] });
   const word = (status ?? "").toLowerCase();
   if (/supersed|deprecat|replaced|obsolete/.test(word)) return "superseded";
   if (/reject|declin|abandon/.test(word)) return "rejected";

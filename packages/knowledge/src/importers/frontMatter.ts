@@ -7,7 +7,7 @@ import { checkArguments } from "@software-factory/core";
 import * as Data from "effect/Data";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { Text } from "../internal/arguments.js";
+import { aFrontMatterFile, Text } from "../internal/arguments.js";
 import { inUserWords } from "../internal/issueWords.js";
 
 /** A 1-based line and column in a file. */
@@ -115,6 +115,7 @@ export function parseFrontMatter(text: string): FrontMatterFile {
  * Checks the fields of a file's front matter against a schema.
  *
  * @throws FrontMatterError naming the first bad field, at the line and column of its value.
+ * @throws ValidationError naming `file` or `schema` when one is not a parsed file or a zod schema.
  * @example
  * ```ts
  * const file = parseFrontMatter(text);
@@ -125,6 +126,10 @@ export function frontMatterFields<Schema extends z.ZodType>(
   file: FrontMatterFile,
   schema: Schema,
 ): z.output<Schema> {
+  checkArguments("frontMatterFields", {
+    file: [aFrontMatterFile, file],
+    schema: [z.instanceof(z.ZodType), schema],
+  });
   const result = schema.safeParse(file.data, { error: inUserWords });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -154,8 +159,15 @@ export const FrontMatterListSchema = z.union([z.array(z.string()), z.string()], 
   error: "must be a list of words ([a, b]) or a comma-separated string (a, b)",
 });
 
-/** A front matter list field: an array, or a comma-separated string; blanks dropped. */
+/**
+ * A front matter list field: an array, or a comma-separated string; blanks dropped.
+ *
+ * @throws ValidationError naming `value` when it is not a string, a list of strings or undefined.
+ */
 export function frontMatterList(value: string | string[] | undefined): string[] {
+  checkArguments("frontMatterList", {
+    value: [z.union([z.string(), z.array(z.string())]).optional(), value],
+  });
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : value.split(","))
     .map((item) => item.trim())

@@ -66,5 +66,15 @@ export const aTranscript = z.custom<object>(
   "must be a transcript (as parseTranscript returns it)",
 );
 
+/** A front matter file argument, as `parseFrontMatter` returns it: its data and a `locate` function. */
+export const aFrontMatterFile = z.custom<object>(
+  (value) =>
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { data?: unknown }).data === "object" &&
+    typeof (value as { locate?: unknown }).locate === "function",
+  "must be a front matter file (as parseFrontMatter returns it)",
+);
+
 /** A Map argument, described by `what` when it is not one. */
 export const aMap = (what: string) => z.instanceof(Map, { message: `must be ${what}` });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Clock, strictInput, systemClock } from "@software-factory/core";
+import { anObject, type Clock, checkArguments, strictInput, systemClock } from "@software-factory/core";
 import { z } from "zod";
 import { type KnowledgeDocument, uncheckedIsInForce } from "../DocumentStore.js";
 import { utcInstant } from "../internal/instant.js";
@@ -124,11 +124,16 @@ export interface SearchResult {
  * The filter of a search's options over documents (kind, line, tag, author,
  * time, current, as-of); `current` compares with `clock`'s time (default: the
  * machine's; a knowledge base passes its log's clock).
+ *
+ * @throws ValidationError naming `options` when it is not an object.
  */
 export function documentFilter(
   options: z.output<typeof SearchOptionsSchema>,
   clock: Clock = systemClock,
 ): (document: KnowledgeDocument) => boolean {
+  checkArguments("documentFilter", {
+    options: [anObject("search options, as SearchOptionsSchema parses them"), options],
+  });
   const kinds = options.kinds === undefined ? undefined : new Set(options.kinds);
   const lines = options.lines === undefined ? undefined : new Set(options.lines);
   const tags = options.tags === undefined ? undefined : new Set(options.tags);
