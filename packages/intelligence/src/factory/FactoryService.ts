@@ -70,8 +70,9 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
    * context when there is one, else by the machine's clock.
    *
    * Opening fails with the kernel's typed error (a `ValidationError` for bad
-   * options or a malformed skill, a `SchemaVersionError`...), and with a
-   * `StoreError` wrapping anything else (a folder that cannot be created).
+   * options or a malformed skill, a `FolderError` for a folder that cannot be
+   * created, a `SchemaVersionError`...), and with a `StoreError` wrapping
+   * anything else.
    */
   static layer(options: OpenFactoryOptions = {}): Layer.Layer<FactoryServices, FactoryError> {
     return Layer.effectContext(

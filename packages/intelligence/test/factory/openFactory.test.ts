@@ -296,7 +296,9 @@ describe("FactoryService", () => {
       Effect.flip(Effect.provide(program, FactoryService.layer({ dir: file }))),
     );
 
-    expect(failure).toMatchObject({ _tag: "StoreError", code: "E_STORE" });
-    expect(failure.message).toContain(`could not open the factory at ${file}`);
+    expect(failure).toMatchObject({ _tag: "FolderError", code: "E_FOLDER", systemCode: "EEXIST" });
+    expect(failure.message).toBe(
+      `cannot create the folder ${file}: a file stands where a folder is needed (EEXIST)`,
+    );
   });
 });
