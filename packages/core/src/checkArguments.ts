@@ -49,3 +49,13 @@ export const aFunction: z.ZodType<(...args: never[]) => unknown> = z.custom<(...
   (value) => typeof value === "function",
   "must be a function",
 );
+
+/** An object with these methods (an event log: `append`, `read`), described by `what` when it is not one. */
+export const withMethods = (what: string, ...methods: readonly string[]): z.ZodType<object> =>
+  z.custom<object>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      methods.every((method) => typeof (value as Record<string, unknown>)[method] === "function"),
+    `must be ${what}`,
+  );

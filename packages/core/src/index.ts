@@ -145,7 +145,7 @@ export {
 } from "./assembly/WorkItem.js";
 export { type Clock, ClockService, type ManualClock, manualClock, systemClock } from "./Clock.js";
 export { canonicalJson, hashJson } from "./canonicalJson.js";
-export { aFunction, anObject, checkArguments } from "./checkArguments.js";
+export { aFunction, anObject, checkArguments, withMethods } from "./checkArguments.js";
 export {
   type AppendOptions,
   DEFAULT_STORE_PATH,

@@ -12,7 +12,7 @@
  */
 
 import { z } from "zod";
-import { checkArguments } from "../checkArguments.js";
+import { checkArguments, withMethods } from "../checkArguments.js";
 import type { EventLog } from "../EventLog.js";
 import { validationErrorFromZod } from "../errors.js";
 import { type Projection, startProjection } from "../Projection.js";
@@ -529,16 +529,6 @@ export class AssemblyLine extends AssemblyLineReads {
 
 /** Options of `routeSignal`: who routes it, and nothing else (a misspelt `actr` is refused, not dropped). */
 const RouteSignalOptionsSchema = strictInput({ actor: OperatorIdSchema.optional() });
-
-/** An object with these methods, described by `what` when it is not one. */
-const withMethods = (what: string, ...methods: readonly string[]) =>
-  z.custom<object>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      methods.every((method) => typeof (value as Record<string, unknown>)[method] === "function"),
-    `must be ${what}`,
-  );
 
 /**
  * {@link OpenAssemblyLineOptions}, each field's type: the pipeline and the

@@ -5,9 +5,10 @@ import {
   type StoredEvent,
   startProjection,
   strictInput,
+  withMethods,
 } from "@software-factory/core";
 import { z } from "zod";
-import { Text, Texts, withMethods } from "../internal/arguments.js";
+import { Text, Texts } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import type { Notification } from "./Automation.js";
 import { automationEvents, InboxNotified, InboxRead } from "./events.js";

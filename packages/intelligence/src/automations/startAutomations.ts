@@ -15,9 +15,10 @@ import {
   type StoredEvent,
   strictInput,
   type ValidationIssue,
+  withMethods,
 } from "@software-factory/core";
 import { z } from "zod";
-import { Text, withMethods } from "../internal/arguments.js";
+import { Text } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Automation } from "./Automation.js";

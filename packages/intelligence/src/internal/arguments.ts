@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { anObject } from "@software-factory/core";
+import { anObject, withMethods } from "@software-factory/core";
 import { z } from "zod";
 
 /** A string argument. */
@@ -13,16 +13,6 @@ export const Text = z.string();
 
 /** An array of strings argument. */
 export const Texts = z.array(z.string());
-
-/** An object with these methods (an event log: `append`, `read`), described by `what` when it is not one. */
-export const withMethods = (what: string, ...methods: readonly string[]) =>
-  z.custom<object>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      methods.every((method) => typeof (value as Record<string, unknown>)[method] === "function"),
-    `must be ${what}`,
-  );
 
 /** A factory argument: an object whose `standards` can be added to, as `openFactory` gives. */
 export const aFactory = z.custom<object>(

@@ -14,9 +14,10 @@ import {
   strictInput,
   ValidationError,
   validationErrorFromZod,
+  withMethods,
 } from "@software-factory/core";
 import { z } from "zod";
-import { Text, withMethods } from "../internal/arguments.js";
+import { Text } from "../internal/arguments.js";
 import { type Skill, type SkillRequirement, validateSkill } from "./Skill.js";
 import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
 import { ClaimLeaseMsSchema } from "./SkillRunKeys.js";
