@@ -383,8 +383,9 @@ function openDatabase(options: SqliteEventStoreOptions): Database.Database {
   try {
     makeFolders(dirname(options.path));
     db = new Database(options.path);
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
-    db.pragma("journal_mode = WAL");
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000));
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    switchToWal(db, busyTimeoutMs);
     db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
     migrate(db, options.path);
     return db;
@@ -397,6 +398,34 @@ function openDatabase(options: SqliteEventStoreOptions): Database.Database {
     });
   }
 }
+
+/** Longest pause between two tries of the switch to WAL, in ms. */
+const WAL_RETRY_PAUSE_MS = 20;
+
+/**
+ * Puts the database in WAL mode, trying again while another process holds the
+ * lock, up to `busyTimeoutMs`. The busy timeout alone does not cover it: on a
+ * file still in rollback mode (new, or made by `touch`) the switch reads the
+ * header, then asks for the write lock while holding its read lock, and SQLite
+ * answers SQLITE_BUSY at once rather than wait, since two such processes would
+ * wait on each other. Several processes opening one new file at once (`factory
+ * init` fanned out) met it; the retry lets the other switch finish first.
+ */
+function switchToWal(db: Database.Database, busyTimeoutMs: number): void {
+  const giveUpAt = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= giveUpAt) throw error;
+      Atomics.wait(PAUSE, 0, 0, 1 + Math.floor(Math.random() * WAL_RETRY_PAUSE_MS));
+    }
+  }
+}
+
+/** What {@link switchToWal} waits on (never notified) to pause the thread between tries. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** Opens a store's file for reading only (see `openReadOnlyDatabase`), writing nothing. */
 function openReadOnly(path: string): Database.Database {
