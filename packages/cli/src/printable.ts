@@ -92,3 +92,20 @@ function escapeAt(text: string, index: number): string | undefined {
 export function oneLine(text: string): string {
   return text.replaceAll("\r", "\\r").replaceAll("\n", "\\n");
 }
+
+/**
+ * A path as a row shows it: as it is when that is unambiguous, else in double
+ * quotes with JSON's escapes, so a space or tab at its start or end, a line
+ * break or another control character can be seen (`"docs/notes.md "`,
+ * `"a\tb"`). A path that itself starts with `"` is quoted too, so a quoted
+ * path always means the name inside the quotes.
+ *
+ * @example
+ * ```ts
+ * shownPath("docs/notes.md"); // 'docs/notes.md'
+ * shownPath("docs/notes.md "); // '"docs/notes.md "'
+ * ```
+ */
+export function shownPath(path: string): string {
+  return /^[\s"]|\s$|[\p{Cc}]/u.test(path) ? JSON.stringify(path) : path;
+}

@@ -64,6 +64,22 @@ describe("a path with a space at its end, quoted on the command line", () => {
     ]);
   });
 
+  it(
+    "is shown quoted in who-owns' text output, as are a tab and a line break; a plain path is not",
+    SLOW,
+    async () => {
+      const result = await factory("who-owns", SPACED, "docs/notes.md", "docs/a\tb.md", "docs/c\nd.md");
+      expect(result.stderr).toBe("");
+      expect(result.stdout.split("\n")).toEqual([
+        '"docs/notes.md "  line drafts  owner bo',
+        "docs/notes.md  line docs  owner ana",
+        '"docs/a\\tb.md"  line docs  owner ana',
+        '"docs/c\\nd.md"  line docs  owner ana',
+        "",
+      ]);
+    },
+  );
+
   it("changes that file's line, given as a path or in a git range", SLOW, async () => {
     for (const args of [[SPACED], ["--since", "main~1"]]) {
       const result = await factory("--json", "impact", ...args);

@@ -7,6 +7,7 @@
 import type { FloorLineDirectory } from "@software-factory/floorplan";
 import type { Command } from "commander";
 import { PathsArgument, parseFlag, SinceFlag } from "../flags.js";
+import { shownPath } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { repositoryPaths, repositoryRoot } from "../repositoryPaths.js";
 import { withFactory } from "../Session.js";
@@ -53,10 +54,11 @@ export function registerWhoOwns(program: Command, context: CliContext): void {
         }
         if (at !== undefined) output.line(output.style("bold", `as of ${at}`));
         for (const answer of answers) {
+          const path = shownPath(answer.path);
           output.line(
             answer.line === null
-              ? `${answer.path}  ${output.style("red", "no line claims this path")}`
-              : `${answer.path}  line ${output.style("bold", answer.line)}  owner ${answer.owner ?? output.style("red", "none")}`,
+              ? `${path}  ${output.style("red", "no line claims this path")}`
+              : `${path}  line ${output.style("bold", answer.line)}  owner ${answer.owner ?? output.style("red", "none")}`,
           );
         }
       }),
