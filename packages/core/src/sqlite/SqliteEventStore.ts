@@ -1,6 +1,5 @@
 import { existsSync, realpathSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import {
   DEFAULT_READ_LIMIT,
   type EventStore,
@@ -9,19 +8,13 @@ import {
   type StoreAppendOptions,
   type StoredEvent,
 } from "../EventStore.js";
-import {
-  ClosedError,
-  ConcurrencyConflictError,
-  ReadOnlyError,
-  SchemaVersionError,
-  StoreError,
-} from "../errors.js";
+import { ClosedError, ConcurrencyConflictError, ReadOnlyError, StoreError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { payloadJsonOf } from "../internal/payloadJson.js";
-import { makeFolders } from "../makeFolders.js";
 import { appendTurn, heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
-import { checkSchema, migrate, SQLITE_SCHEMA_VERSION } from "./migrations.js";
-import { openReadOnlyDatabase, type ReadOnlyReason, whyNotWritable } from "./readOnlyDatabase.js";
+import { SQLITE_SCHEMA_VERSION } from "./migrations.js";
+import { messageOf, openDatabase, openReadOnly } from "./openDatabase.js";
+import { type ReadOnlyReason, whyNotWritable } from "./readOnlyDatabase.js";
 
 /** Options of {@link openSqliteEventStore}. */
 export interface SqliteEventStoreOptions {
@@ -378,72 +371,6 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
 /** The schema version this code writes. */
 export { SQLITE_SCHEMA_VERSION };
 
-function openDatabase(options: SqliteEventStoreOptions): Database.Database {
-  let db: Database.Database | undefined;
-  try {
-    makeFolders(dirname(options.path));
-    db = new Database(options.path);
-    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000));
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    switchToWal(db, busyTimeoutMs);
-    db.pragma(`synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
-    migrate(db, options.path);
-    return db;
-  } catch (error) {
-    db?.close();
-    if (error instanceof SchemaVersionError) throw error;
-    throw new StoreError({
-      message: `cannot open the event store at ${options.path}: ${describe(error)}`,
-      cause: error,
-    });
-  }
-}
-
-/** Longest pause between two tries of the switch to WAL, in ms. */
-const WAL_RETRY_PAUSE_MS = 20;
-
-/**
- * Puts the database in WAL mode, trying again while another process holds the
- * lock, up to `busyTimeoutMs`. The busy timeout alone does not cover it: on a
- * file still in rollback mode (new, or made by `touch`) the switch reads the
- * header, then asks for the write lock while holding its read lock, and SQLite
- * answers SQLITE_BUSY at once rather than wait, since two such processes would
- * wait on each other. Several processes opening one new file at once (`factory
- * init` fanned out) met it; the retry lets the other switch finish first.
- */
-function switchToWal(db: Database.Database, busyTimeoutMs: number): void {
-  const giveUpAt = Date.now() + busyTimeoutMs;
-  for (;;) {
-    try {
-      db.pragma("journal_mode = WAL");
-      return;
-    } catch (error) {
-      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= giveUpAt) throw error;
-      Atomics.wait(PAUSE, 0, 0, 1 + Math.floor(Math.random() * WAL_RETRY_PAUSE_MS));
-    }
-  }
-}
-
-/** What {@link switchToWal} waits on (never notified) to pause the thread between tries. */
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-
-/** Opens a store's file for reading only (see `openReadOnlyDatabase`), writing nothing. */
-function openReadOnly(path: string): Database.Database {
-  let db: Database.Database | undefined;
-  try {
-    db = openReadOnlyDatabase(path);
-    checkSchema(db, path);
-    return db;
-  } catch (error) {
-    db?.close();
-    if (error instanceof SchemaVersionError) throw error;
-    throw new StoreError({
-      message: `cannot open the event store at ${path} read-only: ${describe(error)}`,
-      cause: error,
-    });
-  }
-}
-
 /**
  * The statement and parameters of a read. A list of types or subjects is one
  * parameter, a JSON array, so its length has no limit (one parameter per value
@@ -503,10 +430,6 @@ function guard<T>(path: string, work: () => T): T {
     if (error instanceof Error && "_tag" in error) throw error;
     const code = (error as { code?: string }).code;
     const hint = code === "SQLITE_BUSY" ? " (another process held the write lock past the busy timeout)" : "";
-    throw new StoreError({ message: `event store ${path} failed: ${describe(error)}${hint}`, cause: error });
+    throw new StoreError({ message: `event store ${path} failed: ${messageOf(error)}${hint}`, cause: error });
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
