@@ -1,17 +1,22 @@
+/**
+ * The factory's standards: the rules, packs and target sources it holds,
+ * the advisory instruction standards beside them, and `check`, which picks
+ * the targets and rules in scope and hands them to its {@link RuleChecks}.
+ *
+ * @module
+ */
 import {
-  aFunction,
   anObject,
-  ClosedError,
   checkArguments,
   NotFoundError,
   strictInput,
-  ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
 import { z } from "zod";
 import { Text, Texts } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
+import { type CheckScope, checkCheckScope } from "./CheckScope.js";
 import {
   type InstructionStandard,
   InstructionStandardSchema,
@@ -22,46 +27,14 @@ import {
   type Rule,
   type RulePack,
   type TargetRef,
-  type Violation,
   validateRule,
   validateRulePack,
 } from "./Rule.js";
+import { RuleChecks, type TimedOut } from "./RuleChecks.js";
+import { linesOfTarget, type TargetSource, TargetSourceSchema } from "./TargetSource.js";
 
-/** Where the targets of one kind come from (the floor plan's lines, the assembly line's work items...). */
-export interface TargetSource<Target = unknown> {
-  /** Kind of target it serves (`line`). */
-  readonly kind: string;
-  /** Every target of the kind. */
-  all(): readonly Target[] | Promise<readonly Target[]>;
-  /** The target with this id, if any. */
-  get(id: string): Target | undefined | Promise<Target | undefined>;
-  /** Id of a target. */
-  idOf(target: Target): string;
-  /**
-   * Line or lines a target belongs to, for scorecards and scoping (a line is
-   * its own; a knowledge document concerns every line it names, and a finding
-   * on it counts against each of them).
-   */
-  lineOf(target: Target): string | readonly string[] | undefined;
-}
-
-/** What to check: everything, one kind, one target, or one line's targets; optionally only some rules. */
-export interface CheckScope {
-  /** Only targets of this kind. */
-  readonly kind?: string;
-  /** Only this target (needs `kind`). */
-  readonly id?: string;
-  /** Only targets of this line. */
-  readonly line?: string;
-  /** Only these rules, by id. */
-  readonly rules?: readonly string[];
-}
-
-/**
- * How long {@link Standards.close} waits for the checks under way to end
- * after it aborted their signal, before it returns without them.
- */
-const RULE_CLOSE_GRACE_MS = 1000;
+// Read from this module by the factory's services.
+export type { CheckScope } from "./CheckScope.js";
 
 /** How long one rule's check of one target may take by default before it is aborted and fails. */
 const DEFAULT_RULE_CHECK_TIMEOUT_MS = 30_000;
@@ -89,22 +62,8 @@ export const RuleCheckTimeoutMsSchema = z
 
 const StandardsOptionsSchema = strictInput({ checkTimeoutMs: RuleCheckTimeoutMsSchema.optional() });
 
-/** What {@link Standards.addSource} needs of a source: its kind and its functions. */
-const TargetSourceSchema = anObject("a target source").pipe(
-  z.object({
-    kind: z.string().min(1),
-    all: aFunction,
-    get: aFunction,
-    idOf: aFunction,
-    lineOf: aFunction,
-  }),
-);
-
 /** An instruction file left out, as {@link Standards.addSkipped} keeps it. */
 const SkippedSchema = z.object({ path: z.string(), message: z.string() });
-
-/** The rules of one check call that did not finish in time, each with the target it stuck on. */
-type TimedOut = Map<string, TargetRef>;
 
 /**
  * The factory's standards: rules over its targets, grouped in packs, checked
@@ -124,27 +83,20 @@ export class Standards<Context = unknown> {
   readonly #skipped: ValidationIssue[] = [];
   readonly #packs = new Map<string, RulePack>();
   readonly #sources = new Map<string, TargetSource>();
-  /**
-   * Checks under way, each (settled, never rejecting) with what cancels it:
-   * {@link Standards.close} aborts them and waits a grace period for them.
-   */
-  readonly #underWay = new Map<Promise<void>, () => void>();
-  /** Set by {@link Standards.close}: no check starts any more. */
-  #closed: ClosedError | undefined;
-  readonly #timeoutMs: number;
+  /** The rules' checks: their timeout, and those under way, which {@link Standards.close} cancels. */
+  readonly #checks: RuleChecks<Context>;
 
   /**
    * Standards whose rules' checks get `context` (a factory's services).
    *
    * @throws ValidationError when `options.checkTimeoutMs` is not a whole number from 1 to 3,600,000.
    */
-  constructor(
-    private readonly context: Context,
-    options: StandardsOptions = {},
-  ) {
-    this.#timeoutMs =
+  constructor(context: Context, options: StandardsOptions = {}) {
+    this.#checks = new RuleChecks(
+      context,
       parseInput(StandardsOptionsSchema, options, "standards options").checkTimeoutMs ??
-      DEFAULT_RULE_CHECK_TIMEOUT_MS;
+        DEFAULT_RULE_CHECK_TIMEOUT_MS,
+    );
   }
 
   /** Adds where targets of a kind come from; a later source of the same kind replaces the earlier one. */
@@ -267,17 +219,8 @@ export class Standards<Context = unknown> {
    * finding is returned then, not even those found before.
    */
   async check(scope: CheckScope = {}): Promise<Finding[]> {
-    if (this.#closed !== undefined) throw this.#closed;
-    const keys = CheckScopeSchema.safeParse(scope);
-    if (!keys.success) {
-      const issue = keys.error.issues[0];
-      const path = (issue?.path ?? []).map((key, at) =>
-        typeof key === "number" ? `[${key}]` : `${at === 0 ? "" : "."}${String(key)}`,
-      );
-      throw scopeError(path.join(""), issue?.message ?? "is not a check scope");
-    }
-    if (scope.id !== undefined && scope.kind === undefined)
-      throw scopeError("kind", `checking one target (id "${scope.id}") needs its kind`);
+    this.#checks.ensureOpen();
+    checkCheckScope(scope);
     const rules = this.#selectRules(scope.rules);
     const timedOut: TimedOut = new Map();
     const findings: Finding[] = [];
@@ -322,19 +265,7 @@ export class Standards<Context = unknown> {
    * again does nothing more.
    */
   async close(): Promise<void> {
-    this.#closed ??= new ClosedError({
-      message:
-        "the factory's standards are closed: no rule is checked any more; open the factory again to check rules",
-    });
-    const underWay = [...this.#underWay];
-    for (const [, cancel] of underWay) cancel();
-    if (underWay.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, RULE_CLOSE_GRACE_MS);
-    });
-    await Promise.race([Promise.all(underWay.map(([settled]) => settled)), grace]);
-    clearTimeout(timer);
+    await this.#checks.close();
   }
 
   /** Lines of a target reference, through its source: none when the target is unknown or belongs to no line. */
@@ -376,34 +307,9 @@ export class Standards<Context = unknown> {
     rules: readonly Rule<unknown, Context>[],
     timedOut: TimedOut,
   ): Promise<Finding[]> {
-    if (this.#closed !== undefined) throw this.#closed;
+    this.#checks.ensureOpen();
     const source = this.#sources.get(kind);
-    const ref: TargetRef = { kind, id: source?.idOf(target) ?? kind };
-    const findings: Finding[] = [];
-    for (const rule of rules) {
-      if (rule.appliesTo !== kind) continue;
-      const stuck = timedOut.get(rule.id);
-      const violations =
-        stuck === undefined
-          ? await this.#runCheck(rule, target, ref, timedOut)
-          : [
-              this.#timeoutViolation(
-                rule,
-                `was not run on ${ref.kind} ${ref.id}: it did not finish on ${stuck.kind} ${stuck.id}`,
-              ),
-            ];
-      for (const violation of violations) findings.push(toFinding(rule, violation, ref));
-    }
-    return findings;
-  }
-
-  /** The finding of a rule whose check did not finish in time (`what` says where). */
-  #timeoutViolation(rule: Rule<unknown, Context>, what: string): Violation {
-    return {
-      message: `rule ${rule.id} ${what} within ${this.#timeoutMs} ms, so it cannot pass`,
-      hint: "make the check quicker, or pass its signal on to what it waits for; a check that needs longer: raise checkTimeoutMs (openFactory's ruleCheckTimeoutMs)",
-      severity: "error",
-    };
+    return this.#checks.checkTarget({ kind, id: source?.idOf(target) ?? kind }, target, rules, timedOut);
   }
 
   #selectRules(ids: readonly string[] | undefined): Rule<unknown, Context>[] {
@@ -423,111 +329,4 @@ export class Standards<Context = unknown> {
       return rule;
     });
   }
-
-  /**
-   * Runs one rule's check with its own signal, raced against
-   * {@link Standards.close}: a close while it runs aborts the signal and
-   * fails it with a ClosedError naming the rule, whatever the check does.
-   * One still running after the timeout is aborted and answered with a
-   * timed-out finding, and its rule noted in `timedOut`.
-   */
-  async #runCheck(
-    rule: Rule<unknown, Context>,
-    target: unknown,
-    ref: TargetRef,
-    timedOut: TimedOut,
-  ): Promise<readonly Violation[]> {
-    if (this.#closed !== undefined) throw cancelledError(rule, ref);
-    const controller = new AbortController();
-    let cancel = (): void => undefined;
-    const cancelled = new Promise<never>((_resolve, reject) => {
-      cancel = () => {
-        const error = cancelledError(rule, ref);
-        controller.abort(error);
-        reject(error);
-      };
-    });
-    let running: Promise<readonly Violation[]>;
-    try {
-      running = Promise.resolve(rule.check(target, this.context, { signal: controller.signal }));
-    } catch (error) {
-      running = Promise.reject(error);
-    }
-    const settled = running.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#underWay.set(settled, cancel);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), this.#timeoutMs);
-    });
-    try {
-      const outcome = await Promise.race([running, cancelled, late]);
-      if (outcome !== TIMED_OUT) return outcome;
-      const what = `did not finish checking ${ref.kind} ${ref.id}`;
-      controller.abort(
-        new DOMException(`rule ${rule.id} ${what} within ${this.#timeoutMs} ms`, "TimeoutError"),
-      );
-      timedOut.set(rule.id, ref);
-      return [this.#timeoutViolation(rule, what)];
-    } catch (error) {
-      if (controller.signal.aborted) throw controller.signal.reason;
-      // A broken rule is a finding about the rule, not a crash of every check.
-      return [
-        {
-          message: `rule ${rule.id} failed to run: ${error instanceof Error ? error.message : String(error)}`,
-          hint: "fix the rule's check; until then it cannot pass",
-          severity: "error",
-        },
-      ];
-    } finally {
-      clearTimeout(timer);
-      this.#underWay.delete(settled);
-    }
-  }
-}
-
-/** What the timer of a rule's check resolves to when the check outlasts the timeout. */
-const TIMED_OUT: unique symbol = Symbol("timed out");
-
-/** A {@link CheckScope}: a field of another type, or another key (a typo), is refused rather than dropped. */
-const CheckScopeSchema = strictInput({
-  kind: z.string().optional(),
-  id: z.string().optional(),
-  line: z.string().optional(),
-  rules: z.array(z.string()).optional(),
-});
-
-/** A ValidationError about one field of a check's scope. */
-function scopeError(path: string, message: string): ValidationError {
-  return new ValidationError({
-    message: `check scope: ${path === "" ? "(root)" : path}: ${message}`,
-    issues: [{ path, message }],
-  });
-}
-
-/** The error of a rule's check cut off by {@link Standards.close}, naming the rule and what it checked. */
-function cancelledError(rule: Rule<unknown, never>, ref: TargetRef): ClosedError {
-  return new ClosedError({
-    message: `rule "${rule.id}" was cancelled: the factory's standards closed while it checked ${ref.kind} ${ref.id}, so its result is dropped`,
-  });
-}
-
-/** The lines a source says a target belongs to, as a list. */
-function linesOfTarget(source: TargetSource, target: unknown): readonly string[] {
-  const lines = source.lineOf(target);
-  if (lines === undefined) return [];
-  return typeof lines === "string" ? [lines] : lines;
-}
-
-function toFinding(rule: Rule<unknown, never>, violation: Violation, target: TargetRef): Finding {
-  return {
-    rule: rule.id,
-    severity: violation.severity ?? rule.severity,
-    message: violation.message,
-    ...(violation.hint === undefined ? {} : { hint: violation.hint }),
-    target: violation.target ?? target,
-    ...(violation.lines === undefined ? {} : { lines: [...violation.lines] }),
-  };
 }

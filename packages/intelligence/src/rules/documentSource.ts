@@ -4,7 +4,7 @@
  * @module
  */
 import type { KnowledgeBase, KnowledgeDocument } from "@software-factory/knowledge";
-import type { TargetSource } from "./Standards.js";
+import type { TargetSource } from "./TargetSource.js";
 
 /**
  * A target source over the knowledge base's documents: `all()` gives the

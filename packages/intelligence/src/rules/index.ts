@@ -5,6 +5,7 @@ export {
   noSuspectLinksGate,
   suspectCause,
 } from "./basicStandards.js";
+export type { CheckScope } from "./CheckScope.js";
 export {
   defineRule,
   defineRulePack,
@@ -24,6 +25,7 @@ export {
   Scorecards,
   type ScorecardsOptions,
 } from "./Scorecard.js";
-export { type CheckScope, Standards, type StandardsOptions, type TargetSource } from "./Standards.js";
+export { Standards, type StandardsOptions } from "./Standards.js";
 export { ScorecardDefined, ScorecardLevelChanged } from "./scorecardEvents.js";
 export { type LineScore, scoreLines } from "./scoreLines.js";
+export type { TargetSource } from "./TargetSource.js";
