@@ -1,8 +1,10 @@
 /**
  * The assembly line's public face: work items moving through the pipeline's
  * stages, their artifacts and trace links, signals, deployments and incidents.
- * This module holds the commands; it extends `internal/AssemblyLineReads.ts`
- * (the reads, the measures, following the log) and composes `internal/`, where
+ * This module holds the artifact, trace link, signal, deployment and incident
+ * commands and opens the line; it extends `internal/AssemblyLineWorkItems.ts`
+ * (the work item commands), which extends `internal/AssemblyLineReads.ts`
+ * (the reads, the measures, following the log), and composes `internal/`, where
  * `WorkItemCommands.ts`, `ArtifactCommands.ts` and `FieldCommands.ts` parse a
  * call's input, decide its events (with `moves.ts`, `artifactDecisions.ts` and
  * `fieldEvents.ts`) and write them through `LineWriter.ts` (catch up, decide
@@ -23,25 +25,20 @@ import { type AssemblyHistoryFolder, createHistoryFolder } from "./AssemblyHisto
 import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
 import type { Gate } from "./Gate.js";
 import {
-  type AssignInput,
   type CaptureSignalInput,
   type CaptureSignalOptions,
-  type CreateWorkItemInput,
   type LinkInput,
-  type MoveOptions,
   type OpenIncidentInput,
   parseInput,
-  type ReasonInput,
   type RecordArtifactInput,
   type RecordDeploymentInput,
   type RecordFactOptions,
   type ResolveIncidentInput,
   type ReviewInput,
-  type SendBackInput,
-  type UnblockInput,
 } from "./inputs.js";
 import { ArtifactCommands } from "./internal/ArtifactCommands.js";
-import { AssemblyLineReads, LineLifecycle } from "./internal/AssemblyLineReads.js";
+import { LineLifecycle } from "./internal/AssemblyLineReads.js";
+import { AssemblyLineWorkItems } from "./internal/AssemblyLineWorkItems.js";
 import { AssemblyState } from "./internal/AssemblyState.js";
 import { Id, optional, required } from "./internal/arguments.js";
 import { checkGate } from "./internal/checks.js";
@@ -52,7 +49,6 @@ import type { LineDirectory } from "./LineDirectory.js";
 import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { Signal } from "./Signal.js";
 import type { TraceLink } from "./TraceLink.js";
-import type { WorkItem } from "./WorkItem.js";
 
 // Result and filter types of the class's methods, defined with their concepts; the package index takes them from here.
 export type { RecordedArtifact } from "./Artifact.js";
@@ -107,8 +103,7 @@ export interface OpenAssemblyLineOptions {
  *
  * Create it with {@link openAssemblyLine}.
  */
-export class AssemblyLine extends AssemblyLineReads {
-  readonly #items: WorkItemCommands;
+export class AssemblyLine extends AssemblyLineWorkItems {
   readonly #artifacts: ArtifactCommands;
   readonly #field: FieldCommands;
   readonly #lifecycle: LineLifecycle;
@@ -127,8 +122,6 @@ export class AssemblyLine extends AssemblyLineReads {
     options: OpenAssemblyLineOptions,
   ) {
     const lifecycle = new LineLifecycle();
-    super(pipeline, state, history, projection, lifecycle);
-    this.#lifecycle = lifecycle;
     const writer = new LineWriter({
       log,
       projection,
@@ -136,169 +129,11 @@ export class AssemblyLine extends AssemblyLineReads {
       actor: options.actor,
       maxRetries: options.maxRetries ?? 50,
     });
-    this.#items = new WorkItemCommands(pipeline, state, writer, options);
+    const items = new WorkItemCommands(pipeline, state, writer, options);
+    super(pipeline, state, history, projection, lifecycle, items);
+    this.#lifecycle = lifecycle;
     this.#artifacts = new ArtifactCommands(pipeline, state, writer, options.lines);
     this.#field = new FieldCommands(state, writer, options.lines);
-  }
-
-  /**
-   * Registers a gate, run before items enter its stages.
-   *
-   * @returns a function that unregisters it.
-   * @throws ValidationError when the gate has no name, no list of stages, a stage that is no name, or no `check` function.
-   */
-  registerGate(gate: Gate): () => void {
-    this.#lifecycle.assertOpen();
-    checkArguments("registerGate", { gate: [required("a gate (name, stages, check)"), gate] });
-    return this.#items.registerGate(gate);
-  }
-
-  // ---- work items ---------------------------------------------------------
-
-  /**
-   * Creates a work item in the first stage of its flow, owned by the line's owner unless `owner` is given.
-   * With `idempotencyKey`, a retried call (from this process or another, before or after a reopen)
-   * returns the item the first call created instead of creating another.
-   *
-   * @throws ValidationError when the input is invalid or the flow unknown.
-   * @throws NotFoundError when the line directory does not know the line, the owner or a contributor, or a signal (field `signals[i]`) does not exist (nothing is written).
-   * @throws IdempotencyConflictError when the key was used for a move or to create an item from different input (line, title, kind, flow, owner, contributors, signals).
-   * @throws WipLimitError when the flow starts in a WIP stage and the line is full (pass `overrideWip`).
-   * @example
-   * ```ts
-   * const item = await line.createWorkItem({ line: "checkout", title: "Pay by link", kind: "feature", flow: "tiny" });
-   * ```
-   */
-  async createWorkItem(input: CreateWorkItemInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#lifecycle.assertOpen();
-    checkArguments("createWorkItem", {
-      input: [required("a work item (line, title)"), input],
-      options: [optional("move options"), options],
-    });
-    return this.#items.create(input, options);
-  }
-
-  /**
-   * Moves an item to the next stage of its flow, after checking its state, the
-   * evidence needed to leave its stage, the line's WIP limit and the gates of the next stage.
-   *
-   * @throws NotFoundError when there is no such item.
-   * @throws IllegalTransitionError when it is not active or already at its flow's last stage.
-   * @throws EvidenceMissingError when its stage needs a change set or passing test evidence it lacks.
-   * @throws WipLimitError when entering a WIP stage would pass the line's limit (pass `overrideWip`).
-   * @throws GateFailedError with every finding when a gate refuses; the failure is recorded.
-   * @throws ConcurrencyConflictError when the item changed since the call began (another call or writer moved it first), or is not at `expectedVersion`.
-   */
-  async advance(id: string, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#lifecycle.assertOpen();
-    checkArguments("advance", { id: [Id, id], options: [optional("move options"), options] });
-    return this.#items.advance(id, options);
-  }
-
-  /**
-   * Sends an item back to an earlier stage of its flow for rework, with a reason and a cause.
-   *
-   * @throws ValidationError when the reason is missing or the target stage is not earlier in its flow.
-   * @throws IllegalTransitionError when it is not active or at its flow's first stage.
-   * @throws WipLimitError when going back into the WIP stages would pass the line's limit.
-   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
-   */
-  async sendBack(id: string, input: SendBackInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#lifecycle.assertOpen();
-    checkArguments("sendBack", {
-      id: [Id, id],
-      input: [required("a send back (reason, cause)"), input],
-      options: [optional("move options"), options],
-    });
-    return this.#items.sendBack(id, input, options);
-  }
-
-  /**
-   * Blocks an active item, with a reason.
-   *
-   * @throws IllegalTransitionError when it is not active.
-   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
-   */
-  async block(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#lifecycle.assertOpen();
-    checkArguments("block", {
-      id: [Id, id],
-      input: [required("a reason ({ reason })"), input],
-      options: [optional("move options"), options],
-    });
-    return this.#items.block(id, input, options);
-  }
-
-  /**
-   * Lets a blocked item move again.
-   *
-   * @throws IllegalTransitionError when it is not blocked.
-   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
-   */
-  async unblock(id: string, input: UnblockInput = {}, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#lifecycle.assertOpen();
-    checkArguments("unblock", {
-      id: [Id, id],
-      input: [optional("an unblock ({ reason })"), input],
-      options: [optional("move options"), options],
-    });
-    return this.#items.unblock(id, input, options);
-  }
-
-  /**
-   * Abandons an active or blocked item, with a reason.
-   *
-   * @throws IllegalTransitionError when it is done or dropped already.
-   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
-   */
-  async drop(id: string, input: ReasonInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#lifecycle.assertOpen();
-    checkArguments("drop", {
-      id: [Id, id],
-      input: [required("a reason ({ reason })"), input],
-      options: [optional("move options"), options],
-    });
-    return this.#items.drop(id, input, options);
-  }
-
-  /**
-   * Completes an item at the last stage of its flow, once the evidence that stage needs is there.
-   *
-   * @throws IllegalTransitionError when it is not active or not at its flow's last stage.
-   * @throws EvidenceMissingError when the last stage needs evidence the item lacks.
-   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
-   */
-  async complete(id: string, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#lifecycle.assertOpen();
-    checkArguments("complete", { id: [Id, id], options: [optional("move options"), options] });
-    return this.#items.complete(id, options);
-  }
-
-  /**
-   * Changes an item's owner or adds contributors. An assignment that changes
-   * nothing (the owner the item has, contributors it has) returns the item as
-   * it is and writes nothing, from any process (decided at the head the
-   * append checks), so a retry does not move its version on.
-   *
-   * @throws NotFoundError when the line directory does not know the owner or a contributor.
-   * @throws IllegalTransitionError when it is done or dropped.
-   * @throws ConcurrencyConflictError when the item changed since the call began, or is not at `expectedVersion`.
-   */
-  async assign(id: string, input: AssignInput, options: MoveOptions = {}): Promise<WorkItem> {
-    this.#lifecycle.assertOpen();
-    checkArguments("assign", {
-      id: [Id, id],
-      input: [required("an assignment (owner, contributors)"), input],
-      options: [optional("move options"), options],
-    });
-    return this.#items.assign(id, input, options);
-  }
-
-  /** A line's WIP limit: the line directory's, else the pipeline's for the line, else its default. */
-  wipLimitOf(line: string): number | undefined {
-    this.#lifecycle.assertOpen();
-    checkArguments("wipLimitOf", { line: [Id, line] });
-    return this.#items.wipLimitOf(line);
   }
 
   // ---- artifacts and trace links ------------------------------------------

@@ -73,7 +73,11 @@ export class ArtifactCommands {
     return parsed.map((data, index) => {
       const artifact = this.#state.artifacts.get(data.id) as Artifact;
       const didChange = changed[index] === true;
-      return { artifact, changed: didChange, suspected: didChange ? this.#state.impactOf(data.id) : [] };
+      return {
+        artifact,
+        changed: didChange,
+        suspected: didChange ? this.#state.trace.impactOf(data.id) : [],
+      };
     });
   }
 
@@ -95,7 +99,7 @@ export class ArtifactCommands {
         await this.#writer.appendAt(decided.events, head, parsed[0]?.actor);
       }
     });
-    return ids.map((id) => this.#state.link(id) as TraceLink);
+    return ids.map((id) => this.#state.trace.link(id) as TraceLink);
   }
 
   /**
@@ -119,6 +123,6 @@ export class ArtifactCommands {
         idempotencyKey: key,
       });
     });
-    return this.#state.link(linkId) as TraceLink;
+    return this.#state.trace.link(linkId) as TraceLink;
   }
 }

@@ -177,14 +177,14 @@ export class AssemblyLineReads implements AsyncDisposable {
   traceLink(id: string): TraceLink | undefined {
     this.#lifecycle.assertOpen();
     checkArguments("traceLink", { id: [Id, id] });
-    return this.#state.link(id);
+    return this.#state.trace.link(id);
   }
 
   /** Links with this artifact, item or signal at either end. */
   linksOf(ref: string): TraceLink[] {
     this.#lifecycle.assertOpen();
     checkArguments("linksOf", { ref: [Id, ref] });
-    return this.#state.linksOf(ref);
+    return this.#state.trace.linksOf(ref);
   }
 
   /**
@@ -226,7 +226,7 @@ export class AssemblyLineReads implements AsyncDisposable {
   } {
     this.#lifecycle.assertOpen();
     checkArguments("walk", { ref: [Id, ref], direction: [WalkDirectionSchema, direction] });
-    return this.#state.walk([ref], direction);
+    return this.#state.trace.walk([ref], direction);
   }
 
   /**

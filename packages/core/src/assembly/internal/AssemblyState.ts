@@ -1,3 +1,12 @@
+/**
+ * The assembly line's read model, folded from the event log: work items (with
+ * each line's WIP count), artifacts, signals, deployments, incidents and the
+ * first write of each idempotency key. The trace links and their suspicion
+ * live in `TraceGraph.ts`, which this state feeds the trace events and each
+ * artifact's change.
+ *
+ * @module
+ */
 import type { EventData } from "../../EventRegistry.js";
 import type { StoredEvent } from "../../EventStore.js";
 import type { Artifact } from "../Artifact.js";
@@ -21,11 +30,12 @@ import {
   WorkSentBack,
   WorkUnblocked,
 } from "../assemblyEvents.js";
-import type { PipelineConfig, Propagation } from "../Pipeline.js";
+import type { PipelineConfig } from "../Pipeline.js";
 import type { Deployment, Incident } from "../Production.js";
 import type { Signal } from "../Signal.js";
-import type { SuspectCause, TraceLink, WalkDirection } from "../TraceLink.js";
 import type { WorkItem } from "../WorkItem.js";
+import { listOf } from "./sortedLists.js";
+import { TraceGraph } from "./TraceGraph.js";
 import { notBefore } from "./timestamps.js";
 
 /** The events besides a work item's that record an idempotency key: a signal's capture, a deployment, an incident, a link's review. */
@@ -38,9 +48,6 @@ const KEYED_FACTS: ReadonlySet<string> = new Set([
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-interface LinkRecord extends Mutable<Omit<TraceLink, "causes">> {
-  causes: SuspectCause[];
-}
 interface ItemRecord extends Mutable<Omit<WorkItem, "contributors" | "signals">> {
   contributors: string[];
   signals: string[];
@@ -67,15 +74,14 @@ export interface KeyedRequest {
 /**
  * The assembly line's read model: work items, artifacts, trace links and
  * signals folded from the log, with the indexes the commands and queries need.
- * Suspicion is derived here, deterministically, from artifact versions and
- * reviews, so it is rebuilt exactly on every fold. Timestamps read in the
+ * Suspicion is derived in {@link AssemblyState.trace}, deterministically, from
+ * artifact versions and reviews, so it is rebuilt exactly on every fold. Timestamps read in the
  * order of the events (`updatedAt` never before `createdAt`, a resolution
  * never before its opening), whatever the writers' clocks said.
  */
 export class AssemblyState {
   readonly items = new Map<string, ItemRecord>();
   readonly artifacts = new Map<string, Artifact>();
-  readonly links = new Map<string, LinkRecord>();
   readonly signals = new Map<string, SignalRecord>();
   /** Deployments by id, in the order they were recorded. */
   readonly deployments = new Map<string, Deployment>();
@@ -83,30 +89,16 @@ export class AssemblyState {
   readonly incidents = new Map<string, Incident>();
   /** The first write of each idempotency key, so a retried create or move returns instead of writing twice. */
   readonly requests = new Map<string, KeyedRequest>();
+  /** The trace links between artifacts, work items and signals, and their suspicion. */
+  readonly trace: TraceGraph;
   readonly #artifactsByItem = new Map<string, string[]>();
-  /** Links by their upstream end (`to`): what depends on a node. */
-  readonly #dependents = new Map<string, string[]>();
-  /** Links by their downstream end (`from`): what a node depends on. */
-  readonly #dependencies = new Map<string, string[]>();
-  /** Links by their ends and type, in the order they were made: a relink finds its link without reading the others. */
-  readonly #byEnds = new Map<string, string[]>();
-  readonly #suspect = new Set<string>();
   readonly #wip = new Map<string, number>();
   readonly #wipStages: ReadonlySet<string>;
-  readonly #propagation: Readonly<Record<string, Propagation>>;
   readonly #deliveryStage: string | undefined;
-  /** The links the latest version of each artifact made suspect. */
-  readonly #impacts = new Map<string, string[]>();
-  /**
-   * Per artifact, the links it made suspect and not reviewed since, each with
-   * the fingerprint the artifact had before the first of those changes: back
-   * at it, the artifact no longer makes the link suspect.
-   */
-  readonly #origins = new Map<string, Map<string, string>>();
 
   constructor(pipeline: PipelineConfig) {
     this.#wipStages = new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name));
-    this.#propagation = pipeline.propagation;
+    this.trace = new TraceGraph(pipeline.propagation);
     this.#deliveryStage = pipeline.deliveryStage;
   }
 
@@ -123,9 +115,9 @@ export class AssemblyState {
     else if (WorkCompleted.is(event)) this.#setState(event, "done", undefined);
     else if (WorkAssigned.is(event)) this.#assigned(event);
     else if (ArtifactRecorded.is(event)) this.#recorded(event);
-    else if (TraceLinked.is(event)) this.#linked(event);
-    else if (TraceReviewed.is(event)) this.#reviewed(event);
-    else if (TraceRestored.is(event)) this.#restored(event);
+    else if (TraceLinked.is(event)) this.trace.linked(event);
+    else if (TraceReviewed.is(event)) this.trace.reviewed(event);
+    else if (TraceRestored.is(event)) this.trace.restored(event);
     else if (SignalCaptured.is(event)) this.#captured(event);
     else if (SignalRouted.is(event)) this.#routed(event);
     else if (SignalResolved.is(event)) this.#resolved(event);
@@ -218,101 +210,6 @@ export class AssemblyState {
   /** Fingerprint of an artifact's latest version, if the id names an artifact. */
   fingerprintOf(ref: string): string | undefined {
     return this.artifacts.get(ref)?.fingerprint;
-  }
-
-  /** A snapshot of a link. */
-  link(id: string): TraceLink | undefined {
-    const record = this.links.get(id);
-    return record === undefined ? undefined : { ...record, causes: [...record.causes] };
-  }
-
-  /** Snapshots of the links an artifact's latest version made suspect (and the artifact still does). */
-  impactOf(artifactId: string): TraceLink[] {
-    const origins = this.#origins.get(artifactId);
-    return (this.#impacts.get(artifactId) ?? []).flatMap((id) =>
-      origins?.has(id) === true ? [this.link(id) as TraceLink] : [],
-    );
-  }
-
-  /** The fingerprints an artifact had before the changes that made links suspect: back at one, it restores them. */
-  suspicionOrigins(artifactId: string): ReadonlySet<string> {
-    return new Set(this.#origins.get(artifactId)?.values());
-  }
-
-  /** Whether a change of the artifact would make a link suspect: a link to it that is not obsolete and carries suspicion. */
-  hasDependents(artifactId: string): boolean {
-    return (this.#dependents.get(artifactId) ?? []).some((id) => {
-      const link = this.links.get(id);
-      return link !== undefined && !link.obsolete && this.#propagation[link.type] !== "none";
-    });
-  }
-
-  /** Every suspect link, or those touching the given nodes. */
-  suspectLinks(nodes?: ReadonlySet<string>): TraceLink[] {
-    const out: TraceLink[] = [];
-    for (const id of this.#suspect) {
-      const record = this.links.get(id);
-      if (record === undefined) continue;
-      if (nodes !== undefined && !nodes.has(record.from) && !nodes.has(record.to)) continue;
-      out.push({ ...record, causes: [...record.causes] });
-    }
-    return out;
-  }
-
-  /** The first link from `from` to `to` of this type that is not obsolete, if any. */
-  liveLink(from: string, to: string, type: string): TraceLink | undefined {
-    const id = (this.#byEnds.get(endsKey(from, to, type)) ?? []).find(
-      (candidate) => this.links.get(candidate)?.obsolete === false,
-    );
-    return id === undefined ? undefined : this.link(id);
-  }
-
-  /** Links with this node at either end. */
-  linksOf(ref: string): TraceLink[] {
-    const ids = [...(this.#dependencies.get(ref) ?? []), ...(this.#dependents.get(ref) ?? [])];
-    return ids.map((id) => this.link(id) as TraceLink);
-  }
-
-  /**
-   * Walks trace links from a node: `upstream` follows links to what it derives
-   * from, `downstream` to what derives from it. Returns the nodes reached (not
-   * the start) in breadth-first order and the links crossed.
-   */
-  walk(
-    starts: readonly string[],
-    direction: WalkDirection,
-    maxDepth = Number.POSITIVE_INFINITY,
-  ): { nodes: string[]; links: TraceLink[] } {
-    const seen = new Set(starts);
-    const crossed = new Set<string>();
-    const nodes: string[] = [];
-    const links: TraceLink[] = [];
-    const walkOne = (up: boolean) => {
-      let frontier = [...starts];
-      for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
-        const next: string[] = [];
-        for (const node of frontier) {
-          for (const id of (up ? this.#dependencies : this.#dependents).get(node) ?? []) {
-            const record = this.links.get(id);
-            if (record === undefined) continue;
-            if (!crossed.has(id)) {
-              crossed.add(id);
-              links.push(this.link(id) as TraceLink);
-            }
-            const other = up ? record.to : record.from;
-            if (!seen.has(other)) {
-              seen.add(other);
-              nodes.push(other);
-              next.push(other);
-            }
-          }
-        }
-        frontier = next;
-      }
-    };
-    if (direction !== "downstream") walkOne(true);
-    if (direction !== "upstream") walkOne(false);
-    return { nodes, links };
   }
 
   #created(event: StoredEvent<EventData<typeof WorkCreated>>): void {
@@ -422,93 +319,10 @@ export class AssemblyState {
         const at = list.indexOf(artifact.id);
         if (at >= 0) list.splice(at, 1);
       }
-      if (data.workItem !== undefined) push(this.#artifactsByItem, data.workItem, artifact.id);
+      if (data.workItem !== undefined) listOf(this.#artifactsByItem, data.workItem).push(artifact.id);
     }
     if (previous !== undefined && previous.fingerprint !== artifact.fingerprint) {
-      this.#propagate(artifact, previous.fingerprint);
-    }
-  }
-
-  /** Marks every link downstream of a changed artifact suspect, hop by hop, under the link types' policy. */
-  #propagate(artifact: Artifact, from: string): void {
-    const marked: string[] = [];
-    const seen = new Set<string>([artifact.id]);
-    let frontier = [artifact.id];
-    for (let hops = 1; frontier.length > 0; hops++) {
-      const next: string[] = [];
-      for (const node of frontier) {
-        for (const id of this.#dependents.get(node) ?? []) {
-          const link = this.links.get(id);
-          if (link === undefined || link.obsolete) continue;
-          const policy = this.#propagation[link.type] ?? "transitive";
-          if (policy === "none") continue;
-          link.causes.push({
-            artifact: artifact.id,
-            from,
-            to: artifact.fingerprint,
-            version: artifact.version,
-            hops,
-            at: notBefore(artifact.recordedAt, link.createdAt),
-          });
-          link.suspect = true;
-          this.#suspect.add(id);
-          marked.push(id);
-          const origins = this.#origins.get(artifact.id);
-          if (origins === undefined) this.#origins.set(artifact.id, new Map([[id, from]]));
-          else if (!origins.has(id)) origins.set(id, from);
-          if (policy === "transitive" && !seen.has(link.from)) {
-            seen.add(link.from);
-            next.push(link.from);
-          }
-        }
-      }
-      frontier = next;
-    }
-    this.#impacts.set(artifact.id, marked);
-  }
-
-  #linked(event: StoredEvent<EventData<typeof TraceLinked>>): void {
-    const data = event.data;
-    const link: LinkRecord = {
-      id: event.subject,
-      from: data.from,
-      to: data.to,
-      type: data.type,
-      verifiedFingerprint: data.fingerprint,
-      suspect: false,
-      causes: [],
-      obsolete: false,
-      createdAt: event.at,
-    };
-    this.links.set(link.id, link);
-    push(this.#dependencies, link.from, link.id);
-    push(this.#dependents, link.to, link.id);
-    push(this.#byEnds, endsKey(link.from, link.to, link.type), link.id);
-  }
-
-  #reviewed(event: StoredEvent<EventData<typeof TraceReviewed>>): void {
-    const link = this.links.get(event.subject);
-    if (link === undefined) return;
-    for (const cause of link.causes) this.#origins.get(cause.artifact)?.delete(link.id);
-    link.suspect = false;
-    link.causes = [];
-    this.#suspect.delete(link.id);
-    if (event.data.to !== undefined) link.verifiedFingerprint = event.data.to;
-    if (event.data.verdict === "obsolete") link.obsolete = true;
-  }
-
-  /** Lifts the artifact's suspicion from each link it made suspect starting from the fingerprint it is back at. */
-  #restored(event: StoredEvent<EventData<typeof TraceRestored>>): void {
-    const origins = this.#origins.get(event.subject);
-    if (origins === undefined) return;
-    for (const [id, origin] of origins) {
-      const link = this.links.get(id);
-      if (origin !== event.data.fingerprint || link === undefined) continue;
-      origins.delete(id);
-      link.causes = link.causes.filter((cause) => cause.artifact !== event.subject);
-      if (link.causes.length > 0) continue;
-      link.suspect = false;
-      this.#suspect.delete(id);
+      this.trace.propagate(artifact, previous.fingerprint);
     }
   }
 
@@ -546,15 +360,4 @@ export class AssemblyState {
     if (signal !== undefined && signal.resolvedAt === undefined)
       signal.resolvedAt = notBefore(event.at, signal.capturedAt);
   }
-}
-
-/** The key of a link's ends and type in the index relinks read. */
-function endsKey(from: string, to: string, type: string): string {
-  return JSON.stringify([from, to, type]);
-}
-
-function push(index: Map<string, string[]>, key: string, value: string): void {
-  const list = index.get(key);
-  if (list === undefined) index.set(key, [value]);
-  else list.push(value);
 }

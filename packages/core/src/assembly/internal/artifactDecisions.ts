@@ -189,8 +189,8 @@ export function artifactEvents(
  */
 function restores(state: AssemblyState, id: string, fingerprint: string): boolean {
   return (
-    state.suspicionOrigins(id).has(fingerprint) ||
-    (state.fingerprintOf(id) === fingerprint && state.hasDependents(id))
+    state.trace.suspicionOrigins(id).has(fingerprint) ||
+    (state.fingerprintOf(id) === fingerprint && state.trace.hasDependents(id))
   );
 }
 
@@ -228,7 +228,7 @@ export function linkEvents(
       }
     }
     const pair = JSON.stringify([data.from, data.to, data.type]);
-    const existing = made.get(pair) ?? state.liveLink(data.from, data.to, data.type)?.id;
+    const existing = made.get(pair) ?? state.trace.liveLink(data.from, data.to, data.type)?.id;
     if (existing !== undefined) return existing;
     const id = fresh[index] as string;
     const fingerprint = state.fingerprintOf(data.to);
@@ -260,7 +260,7 @@ export function reviewEvent(
   data: z.output<typeof ReviewInputSchema>,
   key: string | undefined,
 ): NewEvent {
-  const link = state.links.get(linkId);
+  const link = state.trace.links.get(linkId);
   if (link === undefined)
     throw new NotFoundError({ message: `no trace link ${quotedId(linkId)}`, entity: "link", id: linkId });
   const current = state.fingerprintOf(link.to);

@@ -261,7 +261,7 @@ async function passGates(
     to,
     actor: actor ?? ctx.actor ?? "system",
     artifacts: ctx.state.artifactsOf(item.id),
-    suspectLinks: ctx.state.suspectLinks(nodes),
+    suspectLinks: ctx.state.trace.suspectLinks(nodes),
   });
   if (findings.length === 0) return;
   await ctx.failGate(item, to, findings, actor);

@@ -22,7 +22,7 @@ export function scopedSuspectLinks(
   state: AssemblyState,
   scope: { readonly item?: string; readonly line?: string },
 ): TraceLink[] {
-  if (scope.item === undefined && scope.line === undefined) return state.suspectLinks();
+  if (scope.item === undefined && scope.line === undefined) return state.trace.suspectLinks();
   const nodes = new Set<string>();
   if (scope.item !== undefined) addItemNodes(state, nodes, scope.item);
   if (scope.line !== undefined) {
@@ -30,7 +30,7 @@ export function scopedSuspectLinks(
       if (item.line === scope.line) addItemNodes(state, nodes, item.id);
     for (const artifact of state.artifacts.values()) if (artifact.line === scope.line) nodes.add(artifact.id);
   }
-  return state.suspectLinks(nodes);
+  return state.trace.suspectLinks(nodes);
 }
 
 /**
@@ -40,8 +40,8 @@ export function scopedSuspectLinks(
 export function traceOf(state: AssemblyState, stageNames: readonly string[], item: WorkItem): Trace {
   const itemId = item.id;
   const starts = [itemId, ...state.artifactsOf(itemId).map((artifact) => artifact.id)];
-  const up = state.walk(starts, "upstream");
-  const down = state.walk(starts, "downstream");
+  const up = state.trace.walk(starts, "upstream");
+  const down = state.trace.walk(starts, "downstream");
   const ids = new Set([...starts, ...up.nodes, ...down.nodes]);
   const signalIds = new Set([...item.signals, ...[...ids].filter((id) => state.signals.has(id))]);
   const order = new Map(stageNames.map((stage, index) => [stage, index]));
