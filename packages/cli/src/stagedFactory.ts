@@ -47,13 +47,15 @@ const COPY_PAGE = 100_000;
  * copied (two first imports at once), the staged factory is dropped, nothing
  * of the other one is touched, and `work` runs on it, as it would have had
  * the command started a moment later. For work that writes only to the
- * factory (an import), since it may then run twice.
+ * factory (an import), since it may then run twice. `work` is told whether
+ * its factory is the staged one (`staged`), which Ctrl-C removes.
  */
 export async function withStagedFactory<T>(
   options: GlobalOptions,
-  work: (factory: Factory) => Promise<T>,
+  work: (factory: Factory, staged: boolean) => Promise<T>,
 ): Promise<T> {
-  if (options.create !== true || (await findFactory(options)).found) return withFactory(options, work);
+  const into = (factory: Factory) => work(factory, false);
+  if (options.create !== true || (await findFactory(options)).found) return withFactory(options, into);
   const target = resolve(options.dir);
   const fresh = !existsSync(target);
   const staging = makeStagingFolder(fresh ? nearestFolder(dirname(target)) : tmpdir(), target);
@@ -61,7 +63,7 @@ export async function withStagedFactory<T>(
   try {
     const result = await withFactory(
       { ...options, dir: staging, store: join(staging, FOLDER_LOG), create: true },
-      work,
+      (factory) => work(factory, true),
     );
     if (options.store === undefined && fresh && moveInto(staging, target)) return result;
     if (await copyLog(staging, options)) {
@@ -72,7 +74,7 @@ export async function withStagedFactory<T>(
     forget();
     rmSync(staging, { recursive: true, force: true });
   }
-  return withFactory(options, work);
+  return withFactory(options, into);
 }
 
 /**

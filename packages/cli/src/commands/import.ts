@@ -18,12 +18,13 @@ import {
   saveFactoryYaml,
 } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
-import type { ImportProblem } from "@software-factory/knowledge";
+import type { ImportProblem, ImportProgress } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
+import { stoppingOnInterrupt } from "../interruptibleImport.js";
 import { requireFileToWrite, requireSource } from "../knownValues.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
@@ -237,17 +238,20 @@ export function registerImport(program: Command, context: CliContext): void {
           given.system === undefined ? undefined : parseFlag(DocsSystemSchema, given.system, "--system");
         if (folder === "") throw new UsageError("<dir>: must not be empty (give a folder of markdown files)");
         assertDocsFolder(folder);
+        const show = ({ done, total, item }: ImportProgress) => output.progress(done, total, item);
         // A factory that does not exist yet is created only once the import into it has succeeded.
-        const report = await withStagedFactory(options, async (factory) => {
+        const report = await withStagedFactory(options, async (factory, staged) => {
           await factory.floorplan.refresh();
-          return importDocs(factory.knowledge, folder, {
-            actor: options.actor,
-            onProgress: ({ done, total, item }) => output.progress(done, total, item),
-            hasLine: (line) => factory.floorplan.hasLine(line),
-            ...(system === undefined ? {} : { system }),
-          });
-        });
-        output.endProgress();
+          const importing = (onProgress: (progress: ImportProgress) => void) =>
+            importDocs(factory.knowledge, folder, {
+              actor: options.actor,
+              onProgress,
+              hasLine: (line) => factory.floorplan.hasLine(line),
+              ...(system === undefined ? {} : { system }),
+            });
+          // Ctrl-C drops a factory being created (withStagedFactory); into one that exists, what was imported stays.
+          return staged ? importing(show) : stoppingOnInterrupt(show, importing);
+        }).finally(() => output.endProgress());
         if (report.problems.length > 0) fail();
         if (options.json) {
           output.json(report);
