@@ -158,6 +158,8 @@ export class EventLog implements AsyncDisposable {
    *
    * @throws ValidationError naming each malformed or unknown field of the query (a negative `limit`, `subjects` not a list),
    *   or an event whose upcast steps returned a payload its type's schema refuses (see `EventRegistry.upcast`).
+   * @throws EventVersionError when an event read is stored at a newer version of its type than the registry's:
+   *   a newer SDK wrote it; upgrade to read it.
    * @example
    * ```ts
    * const page = await log.read({ after: 0, limit: 100, types: ["line.added"] });
@@ -178,6 +180,8 @@ export class EventLog implements AsyncDisposable {
    * @throws ValidationError (when iteration starts) naming each malformed or unknown field of the query
    *   (`pageSize` not a positive integer, `types` not a list); while it goes on, naming an event whose upcast
    *   steps returned a payload its type's schema refuses (see `EventRegistry.upcast`).
+   * @throws EventVersionError (while it goes on) at an event stored at a newer version of its type than the
+   *   registry's: a newer SDK wrote it; upgrade to read it.
    */
   async *readAll(
     query: Omit<ReadQuery, "limit"> & { readonly pageSize?: number } = {},
@@ -221,7 +225,9 @@ export class EventLog implements AsyncDisposable {
    * come in its current shape (see `defineEvent`).
    *
    * If the handler throws, the subscription stops and `onError` is called;
-   * `subscription.position` says what was handled. If reading the store
+   * `subscription.position` says what was handled. So it does, with an
+   * `EventVersionError`, at an event stored at a newer version of its type
+   * than the registry's (a newer SDK wrote it), after handling every event before it. If reading the store
    * fails, the subscription retries and `onReadError` hears when the failures
    * start and end.
    *
@@ -247,8 +253,12 @@ export class EventLog implements AsyncDisposable {
       throw new ValidationError({ message: formatIssues("subscribe", issues), issues });
     }
     const after = options.after ?? (await this.#store.head());
-    const subscription = new LogSubscription(this.#reading, handler, { ...options, after }, (closed) =>
-      this.#subscriptions.delete(closed),
+    const subscription = new LogSubscription(
+      this.#store,
+      (event) => this.registry.upcast(event),
+      handler,
+      { ...options, after },
+      (closed) => this.#subscriptions.delete(closed),
     );
     this.#subscriptions.add(subscription);
     subscription.start();

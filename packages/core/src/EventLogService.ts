@@ -15,6 +15,7 @@ import { attempt, isKernelError } from "./effectAttempt.js";
 import type {
   ClosedError,
   ConcurrencyConflictError,
+  EventVersionError,
   IdempotencyConflictError,
   ReadOnlyError,
   SchemaVersionError,
@@ -52,18 +53,22 @@ export interface EventLogShape {
     events: NewEvent | readonly NewEvent[],
     options?: AppendOptions,
   ) => Effect.Effect<StoredEvent[], AppendError>;
-  /** See {@link EventLog.read}; a malformed query fails with `ValidationError`. */
+  /**
+   * See {@link EventLog.read}; a malformed query fails with `ValidationError`, an event stored at a
+   * newer version of its type than the registry's with `EventVersionError`.
+   */
   readonly read: (
     query?: ReadQuery,
-  ) => Effect.Effect<StoredEvent[], ValidationError | StoreError | ClosedError>;
+  ) => Effect.Effect<StoredEvent[], ValidationError | EventVersionError | StoreError | ClosedError>;
   /**
    * Every matching event from a position to the head as of the stream's
    * start, read page by page (see {@link EventLog.readAll}); each run reads
-   * anew. A malformed query fails the stream with `ValidationError`.
+   * anew. A malformed query fails the stream with `ValidationError`, an event stored at a newer
+   * version of its type than the registry's with `EventVersionError`.
    */
   readonly readAll: (
     query?: Parameters<EventLog["readAll"]>[0],
-  ) => Stream.Stream<StoredEvent, ValidationError | StoreError | ClosedError>;
+  ) => Stream.Stream<StoredEvent, ValidationError | EventVersionError | StoreError | ClosedError>;
   /** See {@link EventLog.head}. */
   readonly head: Effect.Effect<number, StoreError | ClosedError>;
   /** The id of the event at a position, `""` at 0, `undefined` when the log has none there (see {@link EventLog.eventIdAt}). */
@@ -129,7 +134,8 @@ const isAppendError = isKernelError(
   "ReadOnlyError",
   "ClosedError",
 );
-const isReadError = isKernelError("ValidationError", "StoreError", "ClosedError");
+const isReadError = isKernelError("ValidationError", "EventVersionError", "StoreError", "ClosedError");
+const isSubscribeError = isKernelError("ValidationError", "StoreError", "ClosedError");
 const isStoreOrClosed = isKernelError("StoreError", "ClosedError");
 
 /** Wraps a Promise-face log in the Effect shape. */
@@ -147,7 +153,7 @@ export function makeEventLogShape(log: EventLog): EventLogShape {
     eventIdAt: (position) => attempt(() => log.eventIdAt(position), isStoreOrClosed),
     subscribe: (handler, options) =>
       Effect.acquireRelease(
-        attempt(() => log.subscribe(handler, options), isReadError),
+        attempt(() => log.subscribe(handler, options), isSubscribeError),
         (subscription) => Effect.promise(() => subscription.close()),
       ),
     watch: (listener) =>

@@ -1,6 +1,12 @@
 import type { z } from "zod";
 import type { StoredEvent } from "./EventStore.js";
-import { formatIssues, UnknownEventTypeError, ValidationError, validationErrorFromZod } from "./errors.js";
+import {
+  EventVersionError,
+  formatIssues,
+  UnknownEventTypeError,
+  ValidationError,
+  validationErrorFromZod,
+} from "./errors.js";
 import { EventTypeSchema } from "./schemas.js";
 
 /** The definition of one event type: its name, payload schema and schema version. */
@@ -170,14 +176,19 @@ export class EventRegistry {
    * (an unknown type, one stored at the current version, a type without
    * upcast steps) is returned as it is.
    *
+   * @throws EventVersionError when the event is stored at a version newer than its type's here: a newer
+   *   SDK (or newer code defining the type) wrote it, and this code cannot read it (`event "line.added" at
+   *   position 3 (id ...) is stored at version 9, but this code knows "line.added" up to version 2 ...`).
    * @throws ValidationError when the schema refuses what the steps returned, naming the type, the event's
    *   position, the version stepped from and each bad field (`event "line.added" at position 3, upcast from
    *   version 1 to 3, is invalid: data.owner: ...`).
    */
   upcast(event: StoredEvent): StoredEvent {
     const definition = this.#definitions.get(event.type);
-    const steps = definition?.upcast;
-    if (definition === undefined || steps === undefined || event.v >= definition.version) return event;
+    if (definition === undefined) return event;
+    if (event.v > definition.version) throw newerEvent(event, definition.version);
+    const steps = definition.upcast;
+    if (steps === undefined || event.v === definition.version) return event;
     let data = event.data;
     for (let version = event.v; version < definition.version; version++) {
       const step = steps[version];
@@ -221,6 +232,18 @@ export class EventRegistry {
     }
     return { data: result.data, version: definition.version };
   }
+}
+
+/** The refusal of an event stored at a version newer than `supported`, the newest its type has here. */
+function newerEvent(event: StoredEvent, supported: number): EventVersionError {
+  return new EventVersionError({
+    message: `event "${event.type}" at position ${event.seq} (id ${event.id}) is stored at version ${event.v}, but this code knows "${event.type}" up to version ${supported}: it was written by a newer version of the SDK (or of the code defining "${event.type}"); upgrade to read it`,
+    type: event.type,
+    version: event.v,
+    supported,
+    position: event.seq,
+    id: event.id,
+  });
 }
 
 /** The ValidationError of a malformed {@link defineEvent} call, naming the argument (`type`, `version`). */

@@ -31,6 +31,11 @@ export interface Projection extends AsyncDisposable {
    * resolves once a pass that started after the call has finished, so an
    * event appended before the call is folded when it resolves. Calls made
    * while a pass runs share the next pass.
+   *
+   * Rejects when a read fails, the projection left at the last event it
+   * folded: as with an `EventVersionError` at an event stored at a newer
+   * version of its type than the log's registry (a newer SDK wrote it),
+   * which is never folded past.
    */
   catchUp(): Promise<number>;
   /** Stops following the log. */
@@ -40,6 +45,9 @@ export interface Projection extends AsyncDisposable {
 /**
  * Folds the log into a read model: first everything after `after`, then, when
  * `live`, each new event as it lands.
+ *
+ * @throws EventVersionError when the log holds an event stored at a newer version of its type than the
+ *   log's registry (a newer SDK wrote it; upgrade to read it), as any read of it does.
  *
  * @example
  * ```ts

@@ -79,6 +79,30 @@ export class SchemaVersionError extends Data.TaggedError("SchemaVersionError")<{
   readonly code = "E_SCHEMA_VERSION";
 }
 
+/**
+ * An event in the log is stored at a newer version of its type than this
+ * code defines: a newer version of the SDK (or of the code defining the type)
+ * wrote it, and reading it with the older schema would misread it. Upgrade
+ * to read it. A read that meets one fails rather than skip it.
+ */
+export class EventVersionError extends Data.TaggedError("EventVersionError")<{
+  /** Names the event (position, id), its type, both versions, and says to upgrade. */
+  readonly message: string;
+  /** The event's type. */
+  readonly type: string;
+  /** The version the event is stored at. */
+  readonly version: number;
+  /** The newest version of the type this code knows. */
+  readonly supported: number;
+  /** The event's position in the log. */
+  readonly position: number;
+  /** The event's id. */
+  readonly id: string;
+}> {
+  /** Stable code for programs to match on. */
+  readonly code = "E_EVENT_VERSION";
+}
+
 /** The underlying store failed (I/O, a locked or corrupt file, a lost connection). */
 export class StoreError extends Data.TaggedError("StoreError")<{
   /** What failed and where (the file, or the database and schema), and what to do when there is a fix. */
@@ -242,6 +266,7 @@ export type FactoryError =
   | ConcurrencyConflictError
   | IdempotencyConflictError
   | SchemaVersionError
+  | EventVersionError
   | StoreError
   | ReadOnlyError
   | FolderError
@@ -259,6 +284,7 @@ const FACTORY_ERROR_TAGS: ReadonlySet<string> = new Set<FactoryError["_tag"]>([
   "ConcurrencyConflictError",
   "IdempotencyConflictError",
   "SchemaVersionError",
+  "EventVersionError",
   "StoreError",
   "ReadOnlyError",
   "FolderError",

@@ -183,6 +183,7 @@ export { attempt, attemptSync, type ErrorGuard, isKernelError } from "./effectAt
 export {
   ClosedError,
   ConcurrencyConflictError,
+  EventVersionError,
   EvidenceMissingError,
   type FactoryError,
   FolderError,

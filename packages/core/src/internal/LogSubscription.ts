@@ -1,4 +1,5 @@
 import type { EventStore, ReadQuery, StoredEvent } from "../EventStore.js";
+import { EventVersionError } from "../errors.js";
 
 const RETRY_DELAY_MS = 100;
 
@@ -37,7 +38,13 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
   /** Whether an active subscription keeps the Node process alive until closed (default true). */
   readonly keepAlive?: boolean;
-  /** Called when the handler throws; the subscription has then stopped. Defaults to printing to stderr. */
+  /**
+   * Called when the handler throws, or with an `EventVersionError` when the
+   * subscription meets an event stored at a newer version of its type than
+   * this code defines (a newer SDK wrote it; it can be read once upgraded):
+   * the subscription has then stopped, at that event, with every event before
+   * it handled. Defaults to printing to stderr.
+   */
   readonly onError?: (error: unknown, event: StoredEvent) => void;
   /**
    * Called when reading the store fails (the SQLite file corrupt or its table
@@ -87,8 +94,14 @@ export class LogSubscription implements Subscription {
     this.#resolveStopped = resolve;
   });
 
+  /**
+   * `upcast` reads each event of `store` in its type's current shape (see
+   * `EventRegistry.upcast`); an `EventVersionError` from it stops the
+   * subscription at that event, and any other error is a failed read.
+   */
   constructor(
     private readonly store: EventStore,
+    private readonly upcast: (event: StoredEvent) => StoredEvent,
     private readonly handler: (event: StoredEvent) => void | Promise<void>,
     private readonly options: SubscribeOptions & { readonly after: number },
     private readonly onStop: (subscription: LogSubscription) => void,
@@ -200,8 +213,19 @@ export class LogSubscription implements Subscription {
         ...(this.options.subjects === undefined ? {} : { subjects: this.options.subjects }),
       };
       const page = await this.store.read(query);
-      for (const event of page) {
+      for (const stored of page) {
         if (!this.#active) return;
+        let event: StoredEvent;
+        try {
+          event = this.upcast(stored);
+        } catch (error) {
+          // Any other error is a failed read, retried from this event.
+          if (!(error instanceof EventVersionError)) throw error;
+          // No retry can read it before this code is upgraded, and skipping it would misfold what follows.
+          this.#stop();
+          (this.options.onError ?? reportHandlerError)(error, stored);
+          return;
+        }
         try {
           await this.handler(event);
         } catch (error) {
@@ -232,9 +256,8 @@ function warnReadError(report: ReadErrorReport, types: readonly string[] | undef
     );
 }
 
+/** The default of {@link SubscribeOptions.onError}: prints why the subscription stopped, and at which event. */
 function reportHandlerError(error: unknown, event: StoredEvent): void {
-  console.error(
-    `event log subscriber failed on event ${event.seq} (${event.type}); subscription stopped`,
-    error,
-  );
+  const why = error instanceof EventVersionError ? "cannot read" : "subscriber failed on";
+  console.error(`event log ${why} event ${event.seq} (${event.type}); subscription stopped`, error);
 }
