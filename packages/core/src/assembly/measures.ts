@@ -1,6 +1,9 @@
+import { z } from "zod";
+import { checkArguments, withMethods } from "../checkArguments.js";
 import { validationErrorFromZod } from "../errors.js";
 import type { AssemblyHistory, ItemHistory } from "./AssemblyHistory.js";
 import { type DoraMeasures, measureDora } from "./doraMeasures.js";
+import { required } from "./internal/arguments.js";
 import { scopeIndexOf } from "./internal/HistoryIndexes.js";
 import { shorterOf } from "./internal/ScopeIndex.js";
 import { type MeasureOptions, MeasureOptionsSchema } from "./measureOptions.js";
@@ -103,6 +106,23 @@ export interface AssemblyMeasures {
 }
 
 /**
+ * The history argument of {@link measureAssembly}: an object whose maps and
+ * set have the methods the measures call, so a wrong value is refused before
+ * any of them runs.
+ */
+const HistoryArgument = z.object(
+  {
+    items: withMethods("a map of work items", "get", "values"),
+    signals: withMethods("a map of signals", "values"),
+    deployments: withMethods("a map of deployments", "values"),
+    incidents: withMethods("a map of incidents", "values"),
+    wipStages: withMethods("a set of stage names", "has"),
+    deliveryStage: z.string().optional(),
+  },
+  { error: "must be an assembly history (foldAssemblyHistory's result)" },
+);
+
+/**
  * Computes yield, throughput, signal resolution and the DORA measures for a
  * window, factory-wide
  * or for one line or operator, from a folded history. Everything is counted
@@ -111,7 +131,7 @@ export interface AssemblyMeasures {
  * Percentiles are nearest-rank: the p-th percentile of n sorted samples is
  * the one at rank ceil(p/100 × n).
  *
- * @throws ValidationError when the options are invalid (`to: from must be before to`).
+ * @throws ValidationError when the history is no assembly history or the options no object (`a call of measureAssembly is invalid: options: must be measure options (from, to)`), or the options are invalid (`to: from must be before to`).
  * @example
  * ```ts
  * const history = foldAssemblyHistory(events);
@@ -120,6 +140,10 @@ export interface AssemblyMeasures {
  * ```
  */
 export function measureAssembly(history: AssemblyHistory, options: MeasureOptions): AssemblyMeasures {
+  checkArguments("measureAssembly", {
+    history: [HistoryArgument, history],
+    options: [required("measure options (from, to)"), options],
+  });
   const parsed = MeasureOptionsSchema.safeParse(options);
   if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "measure options" });
   const { from, to, line, operator } = parsed.data;
