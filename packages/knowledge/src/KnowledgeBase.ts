@@ -2,7 +2,8 @@
  * The knowledge base: documents with provenance and time, folded from the log,
  * and the hybrid search over them. This module is the public surface: it
  * validates each call and hands it to the fold (`KnowledgeProjection`) or the
- * writes (`KnowledgeWriter`).
+ * writes (`KnowledgeWriter`); the options its calls take, and the schemas
+ * that check them, are in `knowledgeBaseOptions.ts`.
  *
  * @module
  */
@@ -11,7 +12,6 @@ import {
   checkArguments,
   type EventLog,
   formatIssues,
-  strictInput,
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
@@ -25,12 +25,22 @@ import { KnowledgeProjection } from "./internal/KnowledgeProjection.js";
 import { KnowledgeWriter } from "./internal/KnowledgeWriter.js";
 import { checkOpenOptions } from "./internal/openOptions.js";
 import { parseInput } from "./internal/parse.js";
+import {
+  type CaptureOrReviseOptions,
+  type CaptureOrReviseResult,
+  GetOptionsSchema,
+  type ListKnowledgeOptions,
+  ListOptionsSchema,
+  MoveInputSchema,
+  type MoveOptions,
+  RetractInputSchema,
+  type WriteOptions,
+} from "./knowledgeBaseOptions.js";
 import type { OpenKnowledgeBaseOptions } from "./openKnowledgeBase.js";
 import {
   type CaptureInput,
   CaptureInputSchema,
   type Decision,
-  InstantSchema,
   type Link,
   LinkInputSchema,
   type RecordDecisionInput,
@@ -39,7 +49,6 @@ import {
   ReviseInputSchema,
   type SourcedCaptureInput,
   SourcedCaptureInputSchema,
-  SourceSchema,
 } from "./schemas.js";
 import {
   documentFilter,
@@ -49,76 +58,13 @@ import {
 } from "./search/searchOptions.js";
 import type { Embedder } from "./search/types.js";
 
-/** Options of a write. */
-export interface WriteOptions {
-  /** The same key twice writes once and returns the first result. */
-  readonly idempotencyKey?: string;
-  /** Who is writing (an operator or agent id). */
-  readonly actor?: string;
-}
-
-/** Options of {@link KnowledgeBase.captureOrRevise}. */
-export interface CaptureOrReviseOptions {
-  /** Who is writing (an operator or agent id). */
-  readonly actor?: string;
-  /** Why, recorded on a revision (`re-imported from notes/retries.md`). */
-  readonly reason?: string;
-}
-
-/** Options of {@link KnowledgeBase.move}. */
-export interface MoveOptions extends WriteOptions {
-  /** Why it moved, kept with the move (`docs/a.md was renamed to docs/b.md`); at most 2000 characters. */
-  readonly reason?: string;
-}
-
-/** The address and reason {@link KnowledgeBase.move} checks. */
-const MoveInputSchema = z.object({
-  uri: SourceSchema.shape.uri.unwrap(),
-  reason: z.string().max(2000).optional(),
-});
-
-/** What {@link KnowledgeBase.captureOrRevise} did. */
-export interface CaptureOrReviseResult {
-  /** The one document of the source address, as it is now. */
-  readonly document: KnowledgeDocument;
-  /** `captured` (the address had no document, or only a retracted one), `revised`, or `unchanged`. */
-  readonly outcome: "captured" | "revised" | "unchanged";
-}
-
-/** The reason {@link KnowledgeBase.retract} checks, named `reason` in what it says. */
-const RetractInputSchema = z.object({ reason: z.string().trim().min(1).max(2000) });
-
-/** What {@link KnowledgeBase.get} takes, no other field: a typo (`asof`) is an error, not the document as it is now. */
-const GetOptionsSchema = strictInput({ asOf: InstantSchema.optional() });
-
-/**
- * The filters and page {@link KnowledgeBase.list} takes, no other field: a
- * typo (`kind` for `kinds`) is an error naming it and the options, not a
- * filter ignored.
- */
-const ListOptionsSchema = strictInput({
-  ...SearchOptionsSchema.pick({
-    kinds: true,
-    lines: true,
-    tags: true,
-    authors: true,
-    from: true,
-    to: true,
-    current: true,
-    asOf: true,
-  }).shape,
-  limit: z.union([z.number().int().min(1), z.literal(Number.POSITIVE_INFINITY)]).default(100),
-  offset: z.number().int().min(0).default(0),
-});
-
-/** Filters and paging of {@link KnowledgeBase.list}: the filters of a search, and a page. */
-export interface ListKnowledgeOptions
-  extends Pick<SearchOptions, "kinds" | "lines" | "tags" | "authors" | "from" | "to" | "current" | "asOf"> {
-  /** Documents per page (default 100; `Infinity` for all). */
-  limit?: number;
-  /** Documents to skip, newest first (default 0). */
-  offset?: number;
-}
+export type {
+  CaptureOrReviseOptions,
+  CaptureOrReviseResult,
+  ListKnowledgeOptions,
+  MoveOptions,
+  WriteOptions,
+} from "./knowledgeBaseOptions.js";
 
 /**
  * The knowledge base of a factory. Writes are events in the log; documents and
