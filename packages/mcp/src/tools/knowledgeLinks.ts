@@ -5,29 +5,12 @@
  *
  * @module
  */
-import { NotFoundError } from "@software-factory/core";
-import type { Factory } from "@software-factory/intelligence";
 import type { KnowledgeDocument } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { DocumentLink, Stored, stored } from "./knowledge.js";
+import { DocumentLink, requireDocument, Stored, stored } from "./knowledgeShared.js";
 import { requireLinkTarget } from "./knownRecords.js";
 import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
-
-/**
- * Refuses a document the knowledge base does not have.
- *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `document`) naming the id and the argument.
- */
-async function requireDocument(factory: Factory, id: string, field: string): Promise<void> {
-  if ((await factory.knowledge.get(id)) !== undefined) return;
-  throw new NotFoundError({
-    message: `${field}: no document "${id}"; search_knowledge and list_knowledge give ids`,
-    entity: "document",
-    id,
-    field,
-  });
-}
 
 /** The arguments of `link_knowledge` and `unlink_knowledge`: the document, the link, the key. */
 const LinkArguments = z.object({
@@ -72,7 +55,7 @@ export const linkKnowledge = defineTool({
   input: LinkArguments,
   output: LinksAnswer,
   run: async (factory, { id, idempotencyKey, ...link }) => {
-    await requireDocument(factory, id, "id");
+    await requireDocument(factory, id);
     await requireLinkTarget(factory, link.target, "target");
     return linksAnswer(await factory.knowledge.link(id, link, keyed(idempotencyKey)));
   },
@@ -89,7 +72,7 @@ export const unlinkKnowledge = defineTool({
   input: LinkArguments,
   output: LinksAnswer,
   run: async (factory, { id, idempotencyKey, ...link }) => {
-    await requireDocument(factory, id, "id");
+    await requireDocument(factory, id);
     return linksAnswer(await factory.knowledge.unlink(id, link, keyed(idempotencyKey)));
   },
 });

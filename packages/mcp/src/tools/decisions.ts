@@ -1,0 +1,85 @@
+/**
+ * The decision tool of the `knowledge` group: `record_decision`, which adds a
+ * decision (an ADR) to the decision log.
+ *
+ * @module
+ */
+import {
+  checkDecisionTextTotal,
+  DECISION_LIST_MAX,
+  DECISION_TEXT_MAX,
+  decisionOptionInputShape,
+  decisionTextSchema,
+} from "@software-factory/knowledge";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { requireSuperseded, Stored, stored } from "./knowledgeShared.js";
+import { requireLines } from "./knownValues.js";
+import { filledText, IdempotencyKey, keyed } from "./shared.js";
+
+/** An option weighed by a decision: its title, pros and cons within the knowledge base's limits; unknown keys refused. */
+const DecisionOption = z.strictObject({
+  title: decisionOptionInputShape.title.describe("The option's name"),
+  pros: decisionOptionInputShape.pros.describe("What speaks for it"),
+  cons: decisionOptionInputShape.cons.describe("What speaks against it"),
+});
+
+/** `record_decision`: adds a decision (an ADR) to the decision log; idempotent with a key. */
+export const recordDecision = defineTool({
+  name: "record_decision",
+  title: "Record a decision",
+  description: `Add a decision to the decision log (an ADR): context, options weighed, the decision, consequences and status, linked to lines; supersedes names earlier decisions it replaces. Context, options, decision and consequences together hold at most ${DECISION_TEXT_MAX} characters.`,
+  group: "knowledge",
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  input: z
+    .object({
+      title: filledText(500).describe("The decision in a few words"),
+      status: z
+        .enum(["proposed", "accepted", "rejected"])
+        .default("proposed")
+        .describe("proposed (default), accepted or rejected"),
+      context: decisionTextSchema("context")
+        .min(1)
+        .refine((text) => text.trim() !== "", "context must not be blank")
+        .describe("Markdown: the situation and the forces that call for a decision"),
+      options: z
+        .array(DecisionOption)
+        .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
+        .default([])
+        .describe("The options weighed"),
+      decision: decisionTextSchema("decision")
+        .min(1)
+        .refine((text) => text.trim() !== "", "decision must not be blank")
+        .describe("Markdown: what was decided, and why"),
+      consequences: decisionTextSchema("consequences")
+        .default("")
+        .describe("Markdown: what follows from it, good and bad"),
+      lines: z
+        .array(z.string())
+        .default([])
+        .describe("Ids of the lines it concerns (factory://floorplan lists them)"),
+      supersedes: z
+        .array(z.string())
+        .default([])
+        .describe(
+          'Ids of earlier decisions this one replaces (list_knowledge with kinds ["decision"] gives them; not retracted ones); they become superseded',
+        ),
+      author: z
+        .string()
+        .optional()
+        .describe("Who decided (an operator id or a name), recorded as the source's author"),
+      idempotencyKey: IdempotencyKey,
+    })
+    .superRefine(checkDecisionTextTotal),
+  output: Stored,
+  run: async (factory, { idempotencyKey, author, ...input }) => {
+    await requireLines(factory, input.lines, "lines");
+    await requireSuperseded(factory, input.supersedes);
+    const document = await factory.knowledge.recordDecision(
+      { ...input, source: { system: "mcp", ...(author === undefined ? {} : { author }) } },
+      keyed(idempotencyKey),
+    );
+    return stored(document);
+  },
+});

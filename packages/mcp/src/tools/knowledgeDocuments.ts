@@ -1,0 +1,193 @@
+/**
+ * The document tools of the `knowledge` group: `get_document` reads one,
+ * `capture_knowledge` stores one, `revise_knowledge` corrects one and
+ * `retract_knowledge` withdraws one (links are in `knowledgeLinks.ts`,
+ * decisions in `decisions.ts`).
+ *
+ * @module
+ */
+import { DocumentKindSchema } from "@software-factory/knowledge";
+import { z } from "zod";
+import { defineTool } from "../toolKit.js";
+import { DocumentOutput } from "./knowledgeOutputs.js";
+import { DocumentLink, requireDocument, requireSuperseded, Stored, stored } from "./knowledgeShared.js";
+import { requireLinkTarget } from "./knownRecords.js";
+import { requireLines } from "./knownValues.js";
+import { filledText, ID_MAX, IdempotencyKey, Instant, KNOWLEDGE_BODY_MAX, keyed } from "./shared.js";
+
+/** `get_document`: one knowledge document (optionally as it read at an instant), its body cut to a token budget. */
+export const getDocument = defineTool({
+  name: "get_document",
+  title: "Read a knowledge document",
+  description:
+    "A document in full (or as it read at asOf): its source, lines, links, revisions and supersession. A body longer than maxTokens is cut (truncated: true).",
+  group: "knowledge",
+  annotations: { readOnlyHint: true, idempotentHint: true },
+  input: z.object({
+    id: z
+      .string()
+      .min(1)
+      .max(ID_MAX)
+      .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
+    asOf: Instant()
+      .optional()
+      .describe("Read it as it was at this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)"),
+    maxTokens: z
+      .number()
+      .int()
+      .min(100)
+      .max(50_000)
+      .default(4000)
+      .describe(
+        "Tokens of body to return (about 4 characters each); a longer body is cut and truncated is true",
+      ),
+  }),
+  output: DocumentOutput,
+  run: async (factory, input) => {
+    const document = await requireDocument(factory, input.id, input.asOf);
+    const { revisions, body, ...rest } = document;
+    const limit = input.maxTokens * 4;
+    return {
+      ...rest,
+      body: body.length > limit ? body.slice(0, limit) : body,
+      truncated: body.length > limit,
+      revisions: revisions.map(({ body: _body, ...revision }) => revision),
+    };
+  },
+});
+
+/** A document's markdown body: not blank, since a document of whitespace has nothing to find or read. */
+const Body = z
+  .string()
+  .min(1)
+  .max(KNOWLEDGE_BODY_MAX)
+  .refine((body) => body.trim() !== "", "body must not be blank");
+
+/** `capture_knowledge`: stores a knowledge document with its source and links; idempotent with a key. */
+export const captureKnowledge = defineTool({
+  name: "capture_knowledge",
+  title: "Capture knowledge",
+  description:
+    "Store something worth remembering (a finding, a customer statement, a runbook step, a design note) with its source, linked to the lines it concerns. To replace an outdated document, name it in supersedes rather than adding a contradicting one.",
+  group: "knowledge",
+  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  input: z.object({
+    kind: DocumentKindSchema.exclude(["decision"]).describe(
+      "What it is (a decision goes through record_decision)",
+    ),
+    title: filledText(500).describe("Short title"),
+    body: Body.describe("Markdown"),
+    source: z
+      .strictObject({
+        system: z
+          .string()
+          .min(1)
+          .default("mcp")
+          .describe("The system it came from (zendesk, notes, a repository); mcp when omitted"),
+        uri: z.string().optional().describe("Its address in that system: a URL or a path"),
+        author: z.string().optional().describe("Who wrote or said it there (an operator id or a name)"),
+      })
+      .prefault({})
+      .describe("Where it came from: system (default mcp), uri (its address there: a URL or a path), author"),
+    tags: z.array(z.string()).default([]).describe("Free labels to filter on (pci, onboarding)"),
+    lines: z
+      .array(z.string())
+      .default([])
+      .describe("Ids of the lines it concerns (factory://floorplan lists them)"),
+    links: z
+      .array(DocumentLink)
+      .default([])
+      .describe(
+        "Typed links ({ type, target }) to documents, work items, signals or artifacts of the factory",
+      ),
+    supersedes: z
+      .array(z.string())
+      .default([])
+      .describe(
+        "Ids of documents this one replaces (list_knowledge and search_knowledge give them; not retracted ones); they stop being current",
+      ),
+    idempotencyKey: IdempotencyKey,
+  }),
+  output: Stored,
+  run: async (factory, { idempotencyKey, ...input }) => {
+    await requireLines(factory, input.lines, "lines");
+    for (const [index, link] of input.links.entries())
+      await requireLinkTarget(factory, link.target, `links[${index}].target`);
+    await requireSuperseded(factory, input.supersedes);
+    return stored(await factory.knowledge.capture(input, keyed(idempotencyKey)));
+  },
+});
+
+/** Why a document is revised or retracted, as the knowledge base keeps it. */
+const Reason = filledText(2000);
+
+/** `revise_knowledge`: a new revision of a document (title, body, tags, lines), with a reason; idempotent with a key. */
+export const reviseKnowledge = defineTool({
+  name: "revise_knowledge",
+  title: "Revise knowledge",
+  description:
+    "Correct a document: a new revision with the fields given (each list replaces the document's) and the reason; earlier revisions stay readable with get_document asOf. To replace a document by another, use capture_knowledge with supersedes.",
+  group: "knowledge",
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  input: z
+    .object({
+      id: z
+        .string()
+        .min(1)
+        .max(ID_MAX)
+        .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
+      title: filledText(500).optional().describe("New title"),
+      body: Body.optional().describe("Markdown; replaces the body"),
+      tags: z.array(z.string()).optional().describe("Replaces the document's tags"),
+      lines: z
+        .array(z.string())
+        .optional()
+        .describe("Replaces the document's lines (factory://floorplan lists them)"),
+      reason: Reason.describe("Why it changes"),
+      idempotencyKey: IdempotencyKey,
+    })
+    .refine(
+      (input) => [input.title, input.body, input.tags, input.lines].some((field) => field !== undefined),
+      { message: "nothing to revise: give title, body, tags or lines" },
+    ),
+  output: Stored.extend({ changed: z.boolean() }),
+  run: async (factory, { id, idempotencyKey, ...changes }) => {
+    await requireDocument(factory, id);
+    await requireLines(factory, changes.lines ?? [], "lines");
+    const { document, changed } = await factory.knowledge.revise(id, changes, keyed(idempotencyKey));
+    return { ...stored(document), changed };
+  },
+});
+
+/** `retract_knowledge`: takes a wrong document out of search, with a reason; a second call writes nothing. */
+export const retractKnowledge = defineTool({
+  name: "retract_knowledge",
+  title: "Retract knowledge",
+  description:
+    "Withdraw a document that is wrong or should not be there: searches, lists and context packs stop returning it; its history stays readable with get_document asOf. It cannot be undone: to correct a document use revise_knowledge, to replace it capture_knowledge with supersedes.",
+  group: "knowledge",
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+  input: z.object({
+    id: z
+      .string()
+      .min(1)
+      .max(ID_MAX)
+      .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
+    reason: Reason.describe("Why it is withdrawn"),
+    idempotencyKey: IdempotencyKey,
+  }),
+  output: Stored.extend({
+    retracted: z.object({ at: z.string(), reason: z.string() }),
+    alreadyRetracted: z.boolean(),
+  }),
+  run: async (factory, { id, reason, idempotencyKey }) => {
+    const before = await requireDocument(factory, id);
+    const document = await factory.knowledge.retract(id, reason, keyed(idempotencyKey));
+    return {
+      ...stored(document),
+      retracted: document.retracted,
+      alreadyRetracted: before.retracted !== undefined,
+    };
+  },
+});
