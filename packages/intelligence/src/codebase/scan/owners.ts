@@ -17,6 +17,7 @@ import type { ProposedLine, ProposedOwner } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
 import { lineOfFile } from "./files.js";
 import { codeownersMatcher } from "./internal/structure-glob.js";
+import { parseNumstatLog } from "./numstatLog.js";
 
 const run = promisify(execFile);
 
@@ -198,19 +199,20 @@ interface LineStats {
   readonly authors: Map<string, AuthorStats>;
 }
 
-/** Reads the history in one `git log --numstat` call and counts, per line, commits and changed lines by author. */
+/** Reads the history in one `git log -z --numstat` call and counts, per line, commits and changed lines by author. */
 async function historyStats(
   repo: RepoFiles,
   lines: readonly ProposedLine[],
   options: z.output<typeof ProposeOwnersOptionsSchema>,
 ): Promise<Map<string, LineStats>> {
   const args = [
-    "-c",
-    "core.quotePath=false",
     "log",
     "--no-merges",
-    "--no-renames",
+    // A renamed file counts for its new path, not as all its lines deleted at one path and added at another.
+    "--find-renames",
     "--numstat",
+    // NUL-terminated records: paths as they are, never quoted.
+    "-z",
     // Paths relative to the folder imported, and only its commits, when it is a folder inside a repository.
     "--relative",
     "--format=%x1e%H%x1f%aN%x1f%aE%x1f%aI",
@@ -227,16 +229,13 @@ async function historyStats(
     return new Map();
   }
   const stats = new Map<string, LineStats>();
-  for (const chunk of output.split("\x1e")) {
-    const [header = "", ...changes] = chunk.split("\n");
+  for (const { header, changes } of parseNumstatLog(output)) {
     const [hash = "", name = "", email = "", date = ""] = header.split("\x1f");
     if (hash === "" || BOT.test(name) || BOT.test(email)) continue;
-    for (const change of changes) {
-      const [added = "", deleted = "", file] = change.split("\t");
-      if (file === undefined) continue;
-      const line = lineOfFile(lines, file);
+    for (const { path, added, deleted } of changes) {
+      const line = lineOfFile(lines, path);
       if (line === undefined) continue;
-      const changed = (Number.parseInt(added, 10) || 0) + (Number.parseInt(deleted, 10) || 0);
+      const changed = added + deleted;
       const entry = stats.get(line.id) ?? { commits: new Set(), lines: 0, oldest: date, authors: new Map() };
       const key = email.toLowerCase();
       const author = entry.authors.get(key) ?? { name, email, commits: new Set(), lines: 0 };
@@ -292,9 +291,10 @@ function operatorIds(emails: readonly string[]): Map<string, string> {
  * `acme-payments`), or of an e-mail owner's local part. A line whose deciding rules name no owner gets none, and no proposal from history either.
  *
  * Lines none of whose files a CODEOWNERS rule matches are proposed from git history: one
- * `git log --numstat` over the last `maxCommits` (default 2,000) non-merge
+ * `git log -z --numstat` over the last `maxCommits` (default 2,000) non-merge
  * commits, or those since `since`; each changed file counts for the line
- * containing it. When the folder imported is inside a repository (a package
+ * containing it, under its name as it is (a tab, a line break, a quote or
+ * `é` in it included), a renamed file for the line of its new path. When the folder imported is inside a repository (a package
  * of a monorepo), only the commits and files under it count. An author's score in a line is
  * `0.5 * commitShare + 0.5 * lineShare` (its share of the line's commits and
  * of its added plus deleted lines; the commit share alone when no line
