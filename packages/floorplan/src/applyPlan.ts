@@ -16,7 +16,7 @@ import * as Data from "effect/Data";
 import { recordedEntries, writeProblems } from "./internal/writeProblems.js";
 import type { ProvenanceSource } from "./model.js";
 import type { Plan } from "./Plan.js";
-import { mergePlans, type PlanChangesOptions, planChanges } from "./planEvents.js";
+import { changesBetween, merged, type PlanChangesOptions } from "./planEvents.js";
 import type { RelationRegistry } from "./RelationRegistry.js";
 import type { PlanProblem } from "./validatePlan.js";
 
@@ -151,8 +151,8 @@ async function decideAndAppend(
   const head = await writer.refresh();
   const current = writer.current();
   const { plan, declaring, given } = target(current);
-  const next = options.mode === "merge" ? mergePlans(current, plan) : plan;
-  const changes = planChanges(current, next, {
+  const next = options.mode === "merge" ? merged(current, plan) : plan;
+  const changes = changesBetween(current, next, {
     source,
     currentSource: (key) => (declaring.has(key) ? writer.sourceOf(key) : undefined),
     ...(options.refs === undefined ? {} : { refs: options.refs }),

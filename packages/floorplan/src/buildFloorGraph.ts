@@ -3,7 +3,7 @@ import { BuildFloorGraphOptionsSchema, parsed } from "./internal/floorPlanInputs
 import { foldEvent } from "./internal/fold.js";
 import type { ProvenanceSource } from "./model.js";
 import { type Plan, type PlanInput, planOf } from "./Plan.js";
-import { planChanges } from "./planEvents.js";
+import { changesBetween } from "./planEvents.js";
 
 /** An empty plan. */
 export function emptyPlan(): Plan {
@@ -35,7 +35,9 @@ export function buildFloorGraph(
   parsed(BuildFloorGraphOptionsSchema, options, "buildFloorGraph options");
   const floor = new FloorGraph();
   const at = options.at ?? new Date().toISOString();
-  for (const event of planChanges(emptyPlan(), planOf(plan), { source: options.source ?? "factory.yaml" })) {
+  for (const event of changesBetween(emptyPlan(), planOf(plan), {
+    source: options.source ?? "factory.yaml",
+  })) {
     foldEvent(floor, { ...event, at });
   }
   return floor;

@@ -1,7 +1,7 @@
-import { canonicalJson, checkArguments } from "@software-factory/core";
+import { canonicalJson } from "@software-factory/core";
 import type { DependencyInfo } from "./graphTypes.js";
-import { aPlan } from "./internal/arguments.js";
-import { type Plan, type PlanInput, PlanSchema, planOf } from "./Plan.js";
+import { checkedPlans } from "./internal/planArgument.js";
+import type { Plan, PlanInput } from "./Plan.js";
 
 /** A line whose owner changed between two plans. */
 export interface Reowned {
@@ -45,38 +45,6 @@ export interface PlanDiff {
   readonly empty: boolean;
 }
 
-/**
- * Whether a value is a plan as the floor plan gives it (`toPlan()`): every
- * default filled in. Such a plan is compared as it is when the schema refuses
- * it, since it may hold texts stored before today's limits.
- */
-function isCompletePlan(value: unknown): value is Plan {
-  if (typeof value !== "object" || value === null) return false;
-  const plan = value as Partial<Plan>;
-  const lists = [plan.operators, plan.domains, plan.lines, plan.relations];
-  if (plan.version !== 1 || typeof plan.settings !== "object" || !lists.every(Array.isArray)) return false;
-  return (
-    (plan.lines ?? []).every(
-      (line) =>
-        [line.contributors, line.paths, line.tags, line.knowledge, line.dependsOn].every(Array.isArray) &&
-        line.dependsOn.every(
-          (dependency) => dependency.kind !== undefined && dependency.criticality !== undefined,
-        ),
-    ) &&
-    (plan.operators ?? []).every(
-      (operator) => Array.isArray(operator.roles) && typeof operator.handles === "object",
-    )
-  );
-}
-
-/** A plan to compare: parsed with its defaults, or a complete plan the schema refuses taken as it is. */
-function comparable(input: Plan | PlanInput): Plan {
-  const parsed = PlanSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  if (isCompletePlan(input)) return input;
-  return planOf(input);
-}
-
 function dependencies(plan: Plan): Map<string, DependencyInfo> {
   const map = new Map<string, DependencyInfo>();
   for (const line of plan.lines) {
@@ -93,7 +61,7 @@ function dependencies(plan: Plan): Map<string, DependencyInfo> {
  * fixes them can show what it changes.
  *
  * @throws ValidationError when either plan is malformed (and, for a complete plan, unreadable),
- *   naming `before` or `after` when one is not a plan object.
+ *   naming `before` or `after` and the place inside it (`before.lines[0].owner`).
  * @example
  * ```ts
  * const change = diffPlans(await loadFactoryYaml("main/factory.yaml"), await loadFactoryYaml("factory.yaml"));
@@ -101,9 +69,7 @@ function dependencies(plan: Plan): Map<string, DependencyInfo> {
  * ```
  */
 export function diffPlans(beforeInput: Plan | PlanInput, afterInput: Plan | PlanInput): PlanDiff {
-  checkArguments("diffPlans", { before: [aPlan, beforeInput], after: [aPlan, afterInput] });
-  const before = comparable(beforeInput);
-  const after = comparable(afterInput);
+  const { before, after } = checkedPlans("diffPlans", { before: beforeInput, after: afterInput });
   const beforeLines = new Map(before.lines.map((line) => [line.id, line]));
   const afterLines = new Map(after.lines.map((line) => [line.id, line]));
   const attributes = (line: Plan["lines"][number]) => {

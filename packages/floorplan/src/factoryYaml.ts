@@ -14,7 +14,7 @@ import { positionOf, splitPath } from "./internal/yamlPositions.js";
 import { type Plan, PlanSchema } from "./Plan.js";
 import { type RelationsInput, relationRegistryOf } from "./RelationRegistry.js";
 import { safeReadSourceText } from "./readSourceText.js";
-import { type PlanProblem, type ValidatePlanOptions, validatePlan } from "./validatePlan.js";
+import { type PlanProblem, planProblems, type ValidatePlanOptions } from "./validatePlan.js";
 
 /** Options of {@link parseFactoryYaml} and {@link loadFactoryYaml}; a key it does not list is refused. */
 export interface FactoryYamlOptions {
@@ -299,7 +299,7 @@ function checkData(
     // References, owners and cycles of the parts that parse are reported in the same pass.
     const salvaged = salvagePlan(data);
     if (salvaged !== undefined) {
-      for (const problem of validatePlan(salvaged.plan, checks)) {
+      for (const problem of planProblems(salvaged.plan, checks)) {
         const segments = salvaged.original(splitPath(problem.path));
         const path = joinPath(segments);
         if (
@@ -316,7 +316,7 @@ function checkData(
     }
     return failure(file, problems);
   }
-  for (const problem of validatePlan(parsed.data, checks)) {
+  for (const problem of planProblems(parsed.data, checks)) {
     problems.push({ ...problem, file, ...place(splitPath(problem.path)) });
   }
   if (parsed.data.lines.length === 0)

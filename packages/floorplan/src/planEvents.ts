@@ -1,6 +1,6 @@
-import { canonicalJson, checkArguments, type NewEvent } from "@software-factory/core";
-import { aPlan } from "./internal/arguments.js";
+import { canonicalJson, type NewEvent } from "@software-factory/core";
 import { PlanChangesOptionsSchema, parsed } from "./internal/floorPlanInputs.js";
+import { checkedPlans } from "./internal/planArgument.js";
 import type { ProvenanceSource } from "./model.js";
 import type { ContributorDecl, DependencyDecl, LineDecl, Plan, RelationDecl } from "./Plan.js";
 
@@ -41,11 +41,16 @@ function lineAttributes(line: LineDecl) {
  * inserted) gets a `floorplan.line.moved`, not a `floorplan.line.declared`.
  *
  * @throws ValidationError when an option is malformed or unknown, naming it and the options,
- *   or naming `current` or `next` when one is not a plan object.
+ *   or naming `current` or `next` and the place inside it when one is not a plan (see `PlanSchema`).
  */
 export function planChanges(current: Plan, next: Plan, options: PlanChangesOptions = {}): NewEvent[] {
-  checkArguments("planChanges", { current: [aPlan, current], next: [aPlan, next] });
+  const plans = checkedPlans("planChanges", { current, next });
   parsed(PlanChangesOptionsSchema, options, "planChanges options");
+  return changesBetween(plans.current, plans.next, options);
+}
+
+/** {@link planChanges} of two plans already checked (the floor plan's own, or ones `planChanges` checked). */
+export function changesBetween(current: Plan, next: Plan, options: PlanChangesOptions): NewEvent[] {
   const provenance = { source: options.source ?? "factory.yaml" };
   const provenanceOf = (key: string) => {
     const ref = options.refs?.get(key);
@@ -199,10 +204,15 @@ export function planChanges(current: Plan, next: Plan, options: PlanChangesOptio
  * replace those with the same id (keeping their place), new ones are appended,
  * and nothing is removed.
  *
- * @throws ValidationError naming `base` or `addition` when one is not a plan object.
+ * @throws ValidationError naming `base` or `addition` and the place inside it when one is not a plan (see `PlanSchema`).
  */
 export function mergePlans(base: Plan, addition: Plan): Plan {
-  checkArguments("mergePlans", { base: [aPlan, base], addition: [aPlan, addition] });
+  const plans = checkedPlans("mergePlans", { base, addition });
+  return merged(plans.base, plans.addition);
+}
+
+/** {@link mergePlans} of two plans already checked (the floor plan's own, or ones `mergePlans` checked). */
+export function merged(base: Plan, addition: Plan): Plan {
   const mergeList = <Item extends { id: string }>(was: readonly Item[], now: readonly Item[]) => {
     const replaced = byId(now);
     const merged = was.map((item) => replaced.get(item.id) ?? item);

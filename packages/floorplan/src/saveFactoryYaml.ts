@@ -3,7 +3,8 @@ import { readFile } from "node:fs/promises";
 import { canonicalJson, checkArguments, replaceFile } from "@software-factory/core";
 import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from "yaml";
 import type { z } from "zod";
-import { aPlan, Text } from "./internal/arguments.js";
+import { Text } from "./internal/arguments.js";
+import { aPlan } from "./internal/planArgument.js";
 import {
   DomainDeclSchema,
   LineDeclSchema,

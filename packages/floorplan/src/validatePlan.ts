@@ -1,8 +1,8 @@
-import { checkArguments, nearNames, type ValidationIssue } from "@software-factory/core";
-import { aPlan } from "./internal/arguments.js";
+import { nearNames, type ValidationIssue } from "@software-factory/core";
 import { DependencyIndex } from "./internal/DependencyIndex.js";
 import { parsed, ValidatePlanOptionsSchema } from "./internal/floorPlanInputs.js";
 import { type CompiledPattern, compilePattern } from "./internal/pattern.js";
+import { checkedPlans } from "./internal/planArgument.js";
 import { RepositoryFiles } from "./internal/RepositoryFiles.js";
 import type { NodeKind } from "./model.js";
 import type { Plan } from "./Plan.js";
@@ -47,11 +47,16 @@ function suggest(id: string, known: readonly string[], what: string): string {
  * Returns every problem found, in plan order.
  *
  * @throws ValidationError when an option is malformed or unknown, naming it and the options,
- *   or naming `plan` when it is not a plan object.
+ *   or naming `plan` and the place inside it when it is not a plan (see `PlanSchema`).
  */
 export function validatePlan(plan: Plan, options: ValidatePlanOptions = {}): PlanProblem[] {
-  checkArguments("validatePlan", { plan: [aPlan, plan] });
+  const checked = checkedPlans("validatePlan", { plan }).plan;
   parsed(ValidatePlanOptionsSchema, options, "validatePlan options");
+  return planProblems(checked, options);
+}
+
+/** {@link validatePlan} of a plan and options already checked (the floor plan's own, or ones `validatePlan` checked). */
+export function planProblems(plan: Plan, options: ValidatePlanOptions): PlanProblem[] {
   const problems: PlanProblem[] = [];
   const error = (code: string, path: string, message: string, hint?: string) =>
     problems.push({ code, severity: "error", path, message, ...(hint === undefined ? {} : { hint }) });

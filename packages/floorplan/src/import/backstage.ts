@@ -6,8 +6,8 @@ import { BackstageImportOptionsSchema, parsed } from "../internal/floorPlanInput
 import { positionOf } from "../internal/yamlPositions.js";
 import { slugify } from "../model.js";
 import type { DependencyDecl, DomainDecl, LineDecl, OperatorDecl, Plan, ProductDecl } from "../Plan.js";
-import { mergePlans } from "../planEvents.js";
-import { type PlanProblem, validatePlan } from "../validatePlan.js";
+import { merged } from "../planEvents.js";
+import { type PlanProblem, planProblems } from "../validatePlan.js";
 import { OperatorMapper } from "./operators.js";
 
 const EntitySchema = z.looseObject({
@@ -173,7 +173,7 @@ function planErrors(plan: Plan, options: BackstageImportOptions, file: string): 
     })),
     relations: [],
   };
-  return validatePlan(mergePlans(known, plan), { requireOwners: false })
+  return planProblems(merged(known, plan), { requireOwners: false })
     .filter((problem) => problem.severity === "error")
     .map((problem) => ({ ...problem, file }));
 }

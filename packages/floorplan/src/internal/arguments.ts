@@ -14,12 +14,6 @@ export const Text = z.string();
 /** A list argument (rules, problems): an array, whose items the function's own checks read. */
 export const List = z.array(z.unknown());
 
-/** A plan argument: an object, which `planOf` or the plan's own checks read field by field. */
-export const aPlan = z.custom<object>(
-  (value) => typeof value === "object" && value !== null && !Array.isArray(value),
-  "must be a plan (an object with lines, operators, ...)",
-);
-
 /** A list of paths: any iterable (an array, a Set) but a string, whose items `linesForPaths` checks one by one. */
 export const Paths = z.custom<Iterable<unknown>>(
   (value) => typeof value === "object" && value !== null && Symbol.iterator in value,

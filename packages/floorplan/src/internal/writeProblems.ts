@@ -1,6 +1,6 @@
 import { type NewEvent, validationErrorFromZod } from "@software-factory/core";
 import { type Plan, PlanSchema, type RelationDecl } from "../Plan.js";
-import { type PlanProblem, type ValidatePlanOptions, validatePlan } from "../validatePlan.js";
+import { type PlanProblem, planProblems, type ValidatePlanOptions } from "../validatePlan.js";
 
 /** A relation edge as {@link planEntries} names it: `relations:<type> <from> <to>`. */
 const relationEntry = (relation: RelationDecl) =>
@@ -64,7 +64,7 @@ function schemaProblems(plan: Plan): PlanProblem[] {
 
 /** Every problem of a plan: its fields against the schema, then {@link validatePlan}'s checks. */
 function problemsOf(plan: Plan, options: ValidatePlanOptions): PlanProblem[] {
-  return [...schemaProblems(plan), ...validatePlan(plan, options)];
+  return [...schemaProblems(plan), ...planProblems(plan, options)];
 }
 
 const declaredEntry: Readonly<Record<string, string>> = {
