@@ -12,7 +12,7 @@ import { ClosedError, ConcurrencyConflictError, ReadOnlyError, StoreError } from
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { payloadJsonOf } from "../internal/payloadJson.js";
 import { appendTurn, heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
-import { SQLITE_SCHEMA_VERSION } from "./migrations.js";
+import { EVENT_COLUMNS, SQLITE_SCHEMA_VERSION } from "./migrations.js";
 import { messageOf, openDatabase, openReadOnly } from "./openDatabase.js";
 import { type ReadOnlyReason, whyNotWritable } from "./readOnlyDatabase.js";
 
@@ -66,7 +66,7 @@ interface IdempotencyRow {
   readonly count: number;
 }
 
-const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
+const COLUMNS = EVENT_COLUMNS.join(", ");
 
 /** A write turn on a SQLite store: its connection in a `BEGIN IMMEDIATE` transaction. */
 interface SqliteTurn extends WriteTurn {

@@ -27,6 +27,51 @@ const MIGRATIONS: readonly string[] = [
 /** The newest schema version this code knows. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
+/** The columns of the events table at {@link SQLITE_SCHEMA_VERSION}, which the store reads and writes. */
+export const EVENT_COLUMNS = [
+  "seq",
+  "id",
+  "type",
+  "v",
+  "at",
+  "actor",
+  "subject",
+  "data",
+  "caused_by",
+] as const;
+
+/** The columns each table of a database at {@link SQLITE_SCHEMA_VERSION} has, which the store reads and writes. */
+const COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  events: EVENT_COLUMNS,
+  idempotency: ["key", "request_hash", "first_seq", "count"],
+};
+
+/**
+ * Throws when a database at the current schema version lacks a table or a
+ * column the store uses (a damaged or hand-made database), naming the table
+ * and the columns, rather than let the first statement fail with SQLite's
+ * `no such column`.
+ */
+function refuseMissingColumns(db: Database.Database): void {
+  const missing = Object.entries(COLUMNS).flatMap(([table, columns]) => {
+    const found = new Set(
+      db
+        .prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)")
+        .all(table)
+        .map((row) => row.name),
+    );
+    if (found.size === 0) return [`it has no ${table} table`];
+    const lacking = columns.filter((column) => !found.has(column));
+    return lacking.length === 0
+      ? []
+      : [`its ${table} table lacks the column${lacking.length === 1 ? "" : "s"} ${lacking.join(", ")}`];
+  });
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.join("; ")}, which a factory database at schema version ${SQLITE_SCHEMA_VERSION} has: it was damaged or made by hand; restore it from a copy, or give the path of a new file`,
+    );
+}
+
 /**
  * Throws when the database holds tables but no schema version: it belongs to
  * something else, and migrating would add the log's tables beside its own.
@@ -64,7 +109,8 @@ function newerSchema(path: string, found: number): SchemaVersionError {
 
 /**
  * Checks, writing nothing, that a database opened read-only is a factory's
- * log this code reads as it is: one that needs a migration cannot have it.
+ * log this code reads as it is: one that needs a migration cannot have it,
+ * and one that lacks a table or column of its schema version is refused.
  *
  * @throws SchemaVersionError when the file is newer than this code.
  */
@@ -83,11 +129,13 @@ export function checkSchema(db: Database.Database, path: string): void {
     throw new Error(
       `it has schema version ${current}, older than the ${SQLITE_SCHEMA_VERSION} this SDK reads, and a read-only file cannot be upgraded; open it once where it can be written`,
     );
+  refuseMissingColumns(db);
 }
 
 /**
  * Brings a database up to {@link SQLITE_SCHEMA_VERSION}, in one immediate
- * transaction so two processes opening a new file at once migrate it once.
+ * transaction so two processes opening a new file at once migrate it once,
+ * then checks it has every table and column of that version.
  *
  * @throws SchemaVersionError when the file is newer than this code.
  */
@@ -104,5 +152,6 @@ export function migrate(db: Database.Database, path: string): void {
       db.exec(MIGRATIONS[version - 1] ?? "");
       record.run(version, new Date().toISOString());
     }
+    refuseMissingColumns(db);
   }).immediate();
 }
