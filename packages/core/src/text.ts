@@ -1,7 +1,10 @@
 /**
- * Reading bytes as text: files users hand to the factory (factory.yaml,
- * CODEOWNERS, SKILL.md, markdown) must be UTF-8 and hold no NUL byte; bytes
- * that are not would otherwise become U+FFFD without a word.
+ * Text the factory takes from users and shows back. Reading bytes as text:
+ * files users hand to the factory (factory.yaml, CODEOWNERS, SKILL.md,
+ * markdown) must be UTF-8 and hold no NUL byte; bytes that are not would
+ * otherwise become U+FFFD without a word. One line shown to people and agents
+ * (a title) holds no control character and no bidi override or isolate,
+ * which would break the line, repaint a terminal or reorder what is read.
  *
  * @module
  */
@@ -89,4 +92,80 @@ function position(bytes: Uint8Array, offset: number): { line: number; column: nu
   }
   const before = new TextDecoder("utf-8").decode(bytes.subarray(start, offset));
   return { line, column: before.length + 1 };
+}
+
+/** A character that has no place in one line of text shown to people, and where it is. */
+export interface UnsafeLineCharacter {
+  /** The character's code point (`0x202e`). */
+  readonly codePoint: number;
+  /** The code point as written in Unicode charts: `U+202E`. */
+  readonly code: string;
+  /** What the character is: `right-to-left override`, `escape`, `line feed`, else `control character`. */
+  readonly name: string;
+  /** Its place in the text, in characters (code points) counted from 1. */
+  readonly position: number;
+  /** `U+202E (right-to-left override) at character 12`, to follow a field's name. */
+  readonly message: string;
+}
+
+/**
+ * The C0 and C1 control characters (DEL included: `\p{Cc}`), the line and
+ * paragraph separators, and the bidi embeddings, overrides and isolates
+ * (U+202A to U+202E, U+2066 to U+2069) that "Trojan Source" uses to show
+ * text in another order than it is stored.
+ */
+const UNSAFE_IN_LINE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** Names of the characters {@link findUnsafeLineCharacter} finds; any other is a `control character`. */
+const NAMES: ReadonlyMap<number, string> = new Map([
+  [0x00, "null"],
+  [0x07, "bell"],
+  [0x08, "backspace"],
+  [0x09, "tab"],
+  [0x0a, "line feed"],
+  [0x0b, "vertical tab"],
+  [0x0c, "form feed"],
+  [0x0d, "carriage return"],
+  [0x1b, "escape"],
+  [0x7f, "delete"],
+  [0x85, "next line"],
+  [0x9b, "control sequence introducer"],
+  [0x2028, "line separator"],
+  [0x2029, "paragraph separator"],
+  [0x202a, "left-to-right embedding"],
+  [0x202b, "right-to-left embedding"],
+  [0x202c, "pop directional formatting"],
+  [0x202d, "left-to-right override"],
+  [0x202e, "right-to-left override"],
+  [0x2066, "left-to-right isolate"],
+  [0x2067, "right-to-left isolate"],
+  [0x2068, "first strong isolate"],
+  [0x2069, "pop directional isolate"],
+]);
+
+/**
+ * The first character of `text` that one line shown to people and agents (a
+ * title, a label) must not hold, or undefined when there is none: a C0 or C1
+ * control character (a newline, a tab, a carriage return, the escape that
+ * starts a sequence repainting a terminal, a bell), a line or paragraph
+ * separator, or a bidi embedding, override or isolate, which makes a
+ * terminal, an editor or a web page show the text in another order than an
+ * agent reads it ("Trojan Source"). Text of several lines (a description, a
+ * body) may hold newlines and tabs; check only what is shown as one line.
+ *
+ * @example
+ * ```ts
+ * findUnsafeLineCharacter("Pay by link"); // undefined
+ * findUnsafeLineCharacter("Refund \u202eknil yb yaP")?.message;
+ * // "U+202E (right-to-left override) at character 8"
+ * ```
+ */
+export function findUnsafeLineCharacter(text: string): UnsafeLineCharacter | undefined {
+  const found = UNSAFE_IN_LINE.exec(text);
+  if (found === null) return undefined;
+  const codePoint = text.charCodeAt(found.index);
+  const code = `U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}`;
+  const name = NAMES.get(codePoint) ?? "control character";
+  const position = Array.from(text.slice(0, found.index)).length + 1;
+  return { codePoint, code, name, position, message: `${code} (${name}) at character ${position}` };
 }

@@ -3,6 +3,7 @@ import { validationErrorFromZod } from "../errors.js";
 import { unstorableTextIssues } from "../internal/unstorableText.js";
 import { OperatorIdSchema } from "../schemas.js";
 import { strictInput } from "../strictInput.js";
+import { findUnsafeLineCharacter } from "../text.js";
 import { ArtifactIdSchema, ArtifactKindSchema } from "./Artifact.js";
 import { StageNameSchema } from "./Pipeline.js";
 import { SeveritySchema } from "./Signal.js";
@@ -54,8 +55,21 @@ const reason = storableText()
   .min(1, "a reason is required")
   .max(INPUT_LIMITS.reason, `a reason is at most ${INPUT_LIMITS.reason} characters`);
 const note = storableText().max(INPUT_LIMITS.reason, `a note is at most ${INPUT_LIMITS.reason} characters`);
+/**
+ * A title: one line shown to people and agents (CLI, MCP), so it holds no
+ * control character (newline, tab, carriage return, escape, bell) and no
+ * bidi override or isolate, which would break the line, repaint a terminal or
+ * show it in another order than it is stored (`title: U+202E (right-to-left
+ * override) at character 12 is not allowed in a title`, counted in the
+ * trimmed title). Surrounding whitespace, newlines included, is trimmed.
+ */
 const title = storableText()
   .trim()
+  .superRefine((value, ctx) => {
+    const found = findUnsafeLineCharacter(value);
+    if (found !== undefined)
+      ctx.addIssue({ code: "custom", message: `${found.message} is not allowed in a title` });
+  })
   .min(1, "title must not be empty")
   .max(INPUT_LIMITS.title, `title is at most ${INPUT_LIMITS.title} characters`);
 const name = storableText().min(1).max(INPUT_LIMITS.name);
@@ -80,7 +94,7 @@ const entityId = z.string().min(1).max(200);
 const createWorkItemInputShape = {
   /** A line of the floor plan (checked when the line has a directory that knows its lines). */
   line: LineIdSchema,
-  /** What the work is, in a line (at most 500 characters). */
+  /** What the work is, in one line (at most 500 characters; no control character or bidi override). */
   title,
   /** `feature` (default), `bug`, `improvement` or `chore`. */
   kind: WorkItemKindSchema.default("feature"),
@@ -186,7 +200,7 @@ const recordArtifactInputShape = {
   id: ArtifactIdSchema.optional(),
   /** What it is: `requirement`, `design`, `changeSet`, `testEvidence`, `document`, `standard`, ... */
   kind: ArtifactKindSchema,
-  /** Its title (at most 500 characters); part of the fingerprint. */
+  /** Its title, one line (at most 500 characters; no control character or bidi override); part of the fingerprint. */
   title,
   /** Its content; `changeSet` needs `commit` and `paths`, `testEvidence` needs `runId`, `passed` and `failed`. */
   fields: z.record(z.string(), z.unknown()).default({}),
@@ -350,7 +364,7 @@ export const RecordDeploymentInputSchema: z.ZodObject<typeof recordDeploymentInp
 export type RecordDeploymentInput = z.input<typeof RecordDeploymentInputSchema>;
 
 const openIncidentInputShape = {
-  /** What is wrong in production (at most 500 characters). */
+  /** What is wrong in production, in one line (at most 500 characters; no control character or bidi override). */
   title,
   /** `low`, `medium`, `high` (default) or `critical`. */
   severity: SeveritySchema.default("high"),
