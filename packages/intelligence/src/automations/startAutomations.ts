@@ -95,7 +95,12 @@ export interface StartAutomationsOptions<Services> {
 export interface AutomationRunner extends AsyncDisposable {
   /** Position up to which each automation has handled its events, by name. */
   positions(): Readonly<Record<string, number>>;
-  /** Resolves when every automation has handled every matching event up to the log's current head. */
+  /**
+   * Resolves when every automation has handled every matching event up to the
+   * log's head, the events written while it waits included (those the
+   * automations emit, which other automations may handle): it waits again
+   * until the head stops moving, so while other writers keep appending it keeps waiting.
+   */
   idle(): Promise<void>;
   /**
    * Events whose last handling failed, by every automation of the runner (or
@@ -170,8 +175,13 @@ export async function startAutomations<Services>(
   const runner: AutomationRunner = {
     positions: () => Object.fromEntries(workers.map((worker) => [worker.name, worker.position])),
     idle: async () => {
-      const head = await log.head();
-      await Promise.all(workers.map((worker) => worker.reach(head)));
+      // What the automations write while they are waited for (a notification, a routing) is waited for too.
+      for (let head = await log.head(); ; ) {
+        await Promise.all(workers.map((worker) => worker.reach(head)));
+        const now = await log.head();
+        if (now === head) return;
+        head = now;
+      }
     },
     failures: async (automation) => {
       checkArguments("automations.failures", { automation: [Text.optional(), automation] });
