@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import { z } from "zod";
+import { anObject, checkArguments } from "./checkArguments.js";
 import type { StoredEvent } from "./EventStore.js";
 import {
   EventVersionError,
@@ -71,7 +72,8 @@ export type EventData<Definition> =
  *   dotted words starting lowercase (`line.added`), the schema is no zod schema
  *   (a plain object, a JSON Schema: convert that with `z.fromJSONSchema`), the
  *   version is not a positive integer, or `upcast` lacks a step from an older
- *   version, has one from a version that is not older, or a step that is no function.
+ *   version, has one from a version that is not older, or a step that is no function;
+ *   (path `options`) when the options are no object.
  * @example
  * ```ts
  * const LineAdded = defineEvent("line.added", z.object({ title: z.string() }));
@@ -100,7 +102,9 @@ export function defineEvent<Type extends string, Schema extends z.ZodType>(
       `event "${type}" schema must be a zod schema, as z.object({ ... }); got ${notZod}`,
     );
   }
-  const version = options.version ?? 1;
+  checkArguments("defineEvent", { options: [anObject("an object of options").optional(), options] });
+  // Only a missing version is 1: a null one is refused below, as any other that is no positive integer.
+  const version = options.version === undefined ? 1 : options.version;
   if (!Number.isInteger(version) || version < 1) {
     throw invalidDefinition(
       "version",
@@ -118,6 +122,33 @@ export function defineEvent<Type extends string, Schema extends z.ZodType>(
   };
 }
 
+/** An event definition argument: what {@link defineEvent} returns. */
+const AnEventDefinition = z.custom<EventDefinition>(
+  (value) =>
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as EventDefinition).type === "string" &&
+    typeof (value as EventDefinition).version === "number" &&
+    typeof (value as EventDefinition).schema?.safeParse === "function" &&
+    typeof (value as EventDefinition).is === "function",
+  "must be an event definition, as defineEvent returns",
+);
+
+/** Event definitions as a list: each one checked, whatever iterable held them. */
+const EventDefinitions = z
+  .custom<Iterable<unknown>>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as Iterable<unknown>)[Symbol.iterator] === "function",
+    "must be an iterable of event definitions, as [LineAdded]",
+  )
+  .transform((definitions) => [...definitions])
+  .pipe(z.array(AnEventDefinition));
+
+/** A type name argument. */
+const AType = z.string();
+
 /**
  * The set of event types a log accepts. Every payload is validated here before
  * it reaches a store, so bad input never lands in the log.
@@ -125,19 +156,29 @@ export function defineEvent<Type extends string, Schema extends z.ZodType>(
 export class EventRegistry {
   readonly #definitions = new Map<string, EventDefinition>();
 
-  /** Creates a registry holding the given definitions. */
+  /**
+   * Creates a registry holding the given definitions.
+   *
+   * @throws ValidationError when `definitions` is no iterable of event definitions (`definitions[1]: must be
+   *   an event definition, as defineEvent returns`), or two of them define one type differently.
+   */
   constructor(definitions: Iterable<EventDefinition> = []) {
-    this.register(...definitions);
+    const parsed = EventDefinitions.safeParse(definitions);
+    if (!parsed.success)
+      checkArguments("new EventRegistry", { definitions: [EventDefinitions, definitions] });
+    this.register(...(parsed.data ?? []));
   }
 
   /**
    * Adds definitions. Registering the same definition twice is a no-op.
    *
-   * @throws ValidationError when another definition with the same type is
+   * @throws ValidationError when an argument is no event definition (`definitions[0]: must be an event
+   *   definition, as defineEvent returns`), or another definition with the same type is
    *   already registered (or comes earlier in the same call); nothing is
    *   registered then.
    */
   register(...definitions: EventDefinition[]): this {
+    checkArguments("register", { definitions: [z.array(AnEventDefinition), definitions] });
     const adding = new Map<string, EventDefinition>();
     definitions.forEach((definition, index) => {
       const existing = adding.get(definition.type) ?? this.#definitions.get(definition.type);
@@ -154,8 +195,13 @@ export class EventRegistry {
     return this;
   }
 
-  /** Tells whether a type is registered. */
+  /**
+   * Tells whether a type is registered.
+   *
+   * @throws ValidationError when `type` is no string.
+   */
   has(type: string): boolean {
+    if (typeof type !== "string") checkArguments("has", { type: [AType, type] });
     return this.#definitions.has(type);
   }
 
@@ -164,8 +210,13 @@ export class EventRegistry {
     return [...this.#definitions.keys()].sort();
   }
 
-  /** The definition of a type, if registered. */
+  /**
+   * The definition of a type, if registered.
+   *
+   * @throws ValidationError when `type` is no string.
+   */
   get(type: string): EventDefinition | undefined {
+    if (typeof type !== "string") checkArguments("get", { type: [AType, type] });
     return this.#definitions.get(type);
   }
 
@@ -176,6 +227,7 @@ export class EventRegistry {
    * (an unknown type, one stored at the current version, a type without
    * upcast steps) is returned as it is.
    *
+   * @throws ValidationError when `event` is no object.
    * @throws EventVersionError when the event is stored at a version newer than its type's here: a newer
    *   SDK (or newer code defining the type) wrote it, and this code cannot read it (`event "line.added" at
    *   position 3 (id ...) is stored at version 9, but this code knows "line.added" up to version 2 ...`).
@@ -184,6 +236,9 @@ export class EventRegistry {
    *   version 1 to 3, is invalid: data.owner: ...`).
    */
   upcast(event: StoredEvent): StoredEvent {
+    // Checked only when wrong: every event read comes through here.
+    if (typeof event !== "object" || event === null || Array.isArray(event))
+      checkArguments("upcast", { event: [anObject("a stored event"), event] });
     const definition = this.#definitions.get(event.type);
     if (definition === undefined) return event;
     if (event.v > definition.version) throw newerEvent(event, definition.version);
@@ -208,7 +263,7 @@ export class EventRegistry {
    * Validates a payload against its type's schema and returns the parsed payload and schema version.
    *
    * @throws UnknownEventTypeError when the type is not registered.
-   * @throws ValidationError naming each bad field (`data.title: ...`).
+   * @throws ValidationError naming each bad field (`data.title: ...`), or `type` when it is no string.
    */
   validate(
     type: string,
@@ -219,6 +274,7 @@ export class EventRegistry {
     /** The type's current schema version, to store with the event. */
     readonly version: number;
   } {
+    if (typeof type !== "string") checkArguments("validate", { type: [AType, type] });
     const definition = this.#definitions.get(type);
     if (definition === undefined) {
       throw new UnknownEventTypeError({

@@ -1,5 +1,8 @@
+import { z } from "zod";
+import { aFunction, checkArguments, withMethods } from "./checkArguments.js";
 import type { EventLog } from "./EventLog.js";
 import type { StoredEvent } from "./EventStore.js";
+import { strictInput } from "./strictInput.js";
 
 /** Options of {@link startProjection}. */
 export interface ProjectionOptions {
@@ -14,6 +17,18 @@ export interface ProjectionOptions {
   /** Whether to follow new events as they land, from this process or others (default true). */
   readonly live?: boolean;
 }
+
+/** What {@link startProjection} accepts: {@link ProjectionOptions}, no other field. */
+const ProjectionOptionsSchema = strictInput({
+  types: z.array(z.string()).readonly().optional(),
+  after: z.number().int().nonnegative().optional(),
+  apply: aFunction,
+  pageSize: z.number().int().positive().optional(),
+  live: z.boolean().optional(),
+});
+
+/** The log argument of {@link startProjection}: what it reads and watches. */
+const ALog = withMethods("an event log", "head", "read", "watch");
 
 /**
  * A read model folded from the event log, kept current as events land.
@@ -46,6 +61,8 @@ export interface Projection extends AsyncDisposable {
  * Folds the log into a read model: first everything after `after`, then, when
  * `live`, each new event as it lands.
  *
+ * @throws ValidationError naming the argument or option of the wrong type (`log: must be an event log`,
+ *   `options.apply: must be a function`, `options.pageSize`), or an unknown option.
  * @throws EventVersionError when the log holds an event stored at a newer version of its type than the
  *   log's registry (a newer SDK wrote it; upgrade to read it), as any read of it does.
  *
@@ -59,6 +76,7 @@ export interface Projection extends AsyncDisposable {
  * ```
  */
 export async function startProjection(log: EventLog, options: ProjectionOptions): Promise<Projection> {
+  checkArguments("startProjection", { log: [ALog, log], options: [ProjectionOptionsSchema, options] });
   let position = options.after ?? 0;
   /** The pass not started yet that every call made meanwhile waits for. */
   let queued: Promise<number> | undefined;

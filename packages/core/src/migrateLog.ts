@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { canonicalJson } from "./canonicalJson.js";
+import { anObject, checkArguments, withMethods } from "./checkArguments.js";
 import type { EventStore, StoredEvent } from "./EventStore.js";
 import { StoreError, validationErrorFromZod } from "./errors.js";
 import { strictInput } from "./strictInput.js";
@@ -33,6 +34,9 @@ export interface MigrationReport {
   readonly targetHash?: string;
 }
 
+/** A store argument of {@link migrateLog}: what it reads from and appends to. */
+const AStore = withMethods("an event store (as openSqliteEventStore returns)", "head", "read", "append");
+
 const OptionsSchema = strictInput({
   verify: z.boolean().optional(),
   pageSize: z.number().int().min(1).max(100_000).optional(),
@@ -49,7 +53,7 @@ const OptionsSchema = strictInput({
  * resumed where it stopped). Idempotency keys are not copied; a writer retrying
  * an append across the move should not rely on them.
  *
- * @throws ValidationError when the options are invalid.
+ * @throws ValidationError when `from` or `to` is no event store, or the options are invalid.
  * @throws StoreError when the target holds events that are not a prefix of the
  *   source, or when verification finds a different count or hash.
  * @example
@@ -65,6 +69,11 @@ export async function migrateLog(
   to: EventStore,
   options: MigrateLogOptions = {},
 ): Promise<MigrationReport> {
+  checkArguments("migrateLog", {
+    from: [AStore, from],
+    to: [AStore, to],
+    options: [anObject("an object of options").optional(), options],
+  });
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "migrateLog options" });
   const pageSize = options.pageSize ?? 1000;

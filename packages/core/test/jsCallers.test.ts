@@ -1,29 +1,40 @@
 /**
  * The core's Promise API as plain JavaScript calls it: every method of the
- * event log and of the assembly line, given an argument of the wrong type,
+ * event log, the event registry and the assembly line, and the core's
+ * functions and constructors (`defineEvent`, `new EventRegistry`,
+ * `startProjection`, `migrateLog`, the stores' `open*`), given an argument of the wrong type,
  * throws a `ValidationError` naming that argument (or the option, for an
  * option of the wrong type), never a `TypeError`, a `NotFoundError` for an id
  * such as `null`, or a silent empty answer, and writes nothing. The methods
- * are enumerated at runtime, so one added later without an entry here fails
- * the sweep.
+ * and the main entry's functions are enumerated at runtime, so one added
+ * later without an entry here (or a reason to leave it out) fails the sweep.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as core from "@software-factory/core";
 import {
   type AssemblyLine,
+  createMemoryEventStore,
+  defineEvent,
   type EventLog,
+  EventRegistry,
+  migrateLog,
   openAssemblyLine,
   openEventLog,
+  startProjection,
   ValidationError,
 } from "@software-factory/core";
+import { openPostgresEventStore } from "@software-factory/core/postgres";
+import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 
 /** How an argument is typed, which decides the wrong values it is given. */
 type Kind = "string" | "string?" | "position" | "object" | "object?" | "items" | "function";
 
 /** How an option is typed, which decides the wrong values it is given. */
-type FieldKind = "string?" | "number?" | "object?";
+type FieldKind = "string?" | "number?" | "object?" | "boolean?" | "list?";
 
 /** One argument: its name (which the error must name), its kind, a valid value and, for options, its fields' kinds. */
 interface Param {
@@ -48,6 +59,8 @@ const WRONG_FIELD: Record<FieldKind, readonly unknown[]> = {
   "string?": [42, null, {}],
   "number?": ["5", null, {}],
   "object?": [42, "a", null],
+  "boolean?": ["yes", 1, null],
+  "list?": [42, "a", null, {}],
 };
 
 let root: string;
@@ -91,6 +104,18 @@ const LOG_METHODS: Record<string, readonly Param[]> = {
 
 /** Methods of the event log that take no argument. */
 const LOG_LEFT_OUT = new Set(["head", "close"]);
+
+/** Methods of the event registry, by name. */
+const REGISTRY_METHODS: Record<string, readonly Param[]> = {
+  register: [p("definitions", "items", () => [])],
+  has: [p("type", "string", () => "note.added")],
+  get: [p("type", "string", () => "note.added")],
+  validate: [p("type", "string", () => "note.added")],
+  upcast: [p("event", "object")],
+};
+
+/** Methods of the event registry that take no argument. */
+const REGISTRY_LEFT_OUT = new Set(["types"]);
 
 /** Methods of the assembly line, by name. */
 const LINE_METHODS: Record<string, readonly Param[]> = {
@@ -212,21 +237,141 @@ function sweep(
     for (const [method, params] of Object.entries(table)) {
       it(`${method} refuses each wrong argument with a ValidationError naming it, writing nothing`, async () => {
         const head = await log.head();
-        const wrong: string[] = [];
-        for (const call of wrongCalls(params)) {
-          const object = target() as Record<string, (...args: unknown[]) => unknown>;
-          const error = await outcome(() => object[method]?.(...call.args));
-          if (!names(error, call.wrong))
-            wrong.push(
-              `${method}(${call.wrong} = ${call.shown}): ${error === undefined ? "no error" : `${(error as Error).name}: ${(error as Error).message}`}`,
-            );
-        }
-        expect(wrong).toEqual([]);
+        const object = target() as Record<string, (...args: unknown[]) => unknown>;
+        expect(await wrongOutcomes(method, (...args) => object[method]?.(...args), params)).toEqual([]);
         expect(await log.head()).toBe(head);
       });
     }
   });
 }
+
+/** Each wrong call of `call` that does not fail with a ValidationError naming what it gets wrong, as a line. */
+async function wrongOutcomes(
+  name: string,
+  call: (...args: unknown[]) => unknown,
+  params: readonly Param[],
+): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const each of wrongCalls(params)) {
+    const error = await outcome(() => call(...each.args));
+    if (!names(error, each.wrong))
+      wrong.push(
+        `${name}(${each.wrong} = ${each.shown}): ${error === undefined ? "no error" : `${(error as Error).name}: ${(error as Error).message}`}`,
+      );
+  }
+  return wrong;
+}
+
+/** The core's functions and constructors, by name, with how to call each and its arguments. */
+const FUNCTIONS: Record<
+  string,
+  { readonly call: (...args: never[]) => unknown; readonly params: readonly Param[] }
+> = {
+  defineEvent: {
+    call: defineEvent,
+    params: [
+      p("type", "string", () => "note.added"),
+      p("schema", "object", () => z.object({})),
+      opts({ version: "number?", upcast: "object?" }),
+    ],
+  },
+  EventRegistry: {
+    call: (...args: ConstructorParameters<typeof EventRegistry>) => new EventRegistry(...args),
+    params: [p("definitions", "items", () => [])],
+  },
+  startProjection: {
+    call: startProjection,
+    params: [
+      p("log", "object", () => log),
+      {
+        ...p("options", "object", () => ({ apply: () => undefined, live: false })),
+        fields: { types: "list?", after: "number?", pageSize: "number?", live: "boolean?" },
+      },
+    ],
+  },
+  migrateLog: {
+    call: migrateLog,
+    params: [
+      p("from", "object", createMemoryEventStore),
+      p("to", "object", createMemoryEventStore),
+      opts({ verify: "boolean?", pageSize: "number?" }),
+    ],
+  },
+  openSqliteEventStore: {
+    call: openSqliteEventStore,
+    params: [
+      {
+        ...p("options", "object", () => ({ path: join(root, "other.db") })),
+        fields: {
+          path: "string?",
+          durability: "string?",
+          busyTimeoutMs: "number?",
+          pollIntervalMs: "number?",
+          readOnly: "boolean?",
+        },
+      },
+    ],
+  },
+  openPostgresEventStore: {
+    call: openPostgresEventStore,
+    params: [
+      {
+        ...p("options", "object", () => ({ url: "postgres://factory@localhost:1/factory" })),
+        fields: {
+          url: "string?",
+          schema: "string?",
+          readOnly: "boolean?",
+          pool: "object?",
+          callTimeoutMs: "number?",
+        },
+      },
+    ],
+  },
+};
+
+/** Functions of the main entry not swept here, with the reason. */
+const FUNCTIONS_LEFT_OUT = new Set([
+  // Swept above (openAssemblyLine) or in assembly/ (the assembly line's helpers), or take no argument.
+  "openAssemblyLine",
+  "createMemoryEventStore",
+  "fingerprintArtifact",
+  "normaliseText",
+  "createHistoryFolder",
+  "foldAssemblyHistory",
+  "makeAssemblyLineShape",
+  "measureAssembly",
+  "parsePipeline",
+  "safeParsePipeline",
+  "decodeText",
+  // Parse what they are given with their own schema, or take anything by design (guards, hashing, checks).
+  "openEventLog",
+  "makeEventLogShape",
+  "manualClock",
+  "canonicalJson",
+  "hashJson",
+  "checkArguments",
+  "anObject",
+  "withMethods",
+  "strictInput",
+  "attempt",
+  "attemptSync",
+  "isKernelError",
+  "formatIssues",
+  "isFactoryError",
+  "validationErrorFromZod",
+  "idTimestamp",
+  "isId",
+  "newId",
+  "unstorableTextIssues",
+  "parseChatRequest",
+  "parseStructuredReply",
+  "makeFolders",
+  "nearNames",
+  "instantOf",
+  "replaceFile",
+  "replaceFileSync",
+  "retryOnConflict",
+]);
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "core-js-callers-"));
@@ -247,6 +392,28 @@ afterAll(async () => {
 });
 
 sweep("the event log", () => log, LOG_METHODS, LOG_LEFT_OUT);
+sweep("the event registry", () => log.registry, REGISTRY_METHODS, REGISTRY_LEFT_OUT);
+
+describe("the core's functions and constructors", () => {
+  it("has an entry for every function of the main entry", () => {
+    const functions = Object.entries(core)
+      .filter(
+        ([, value]) =>
+          typeof value === "function" && !/^class\b/.test(Function.prototype.toString.call(value)),
+      )
+      .map(([name]) => name)
+      .concat("EventRegistry");
+    expect(functions.filter((name) => !(name in FUNCTIONS) && !FUNCTIONS_LEFT_OUT.has(name))).toEqual([]);
+  });
+
+  for (const [name, { call, params }] of Object.entries(FUNCTIONS)) {
+    it(`${name} refuses each wrong argument with a ValidationError naming it, writing nothing`, async () => {
+      const head = await log.head();
+      expect(await wrongOutcomes(name, call as (...args: unknown[]) => unknown, params)).toEqual([]);
+      expect(await log.head()).toBe(head);
+    });
+  }
+});
 sweep("the assembly line", () => line, LINE_METHODS, LINE_LEFT_OUT);
 
 describe("openAssemblyLine", () => {

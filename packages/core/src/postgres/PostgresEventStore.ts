@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { anObject, checkArguments } from "../checkArguments.js";
 import type { EventStore, PreparedEvent, ReadQuery, StoreAppendOptions, StoredEvent } from "../EventStore.js";
 import {
   ClosedError,
@@ -81,7 +82,7 @@ import { turnOrder } from "./turnOrder.js";
  * Opened with `readOnly`, it creates and migrates nothing and refuses every
  * append with a `ReadOnlyError` naming host, port, database and schema.
  *
- * @throws ValidationError when the options are invalid.
+ * @throws ValidationError when the options are no object, or invalid (naming each field).
  * @throws SchemaVersionError when the database was written by a newer SDK.
  * @throws StoreError naming host and port when the server cannot be reached, or
  *   when the schema holds another application's `schema_version` table, or
@@ -93,6 +94,9 @@ import { turnOrder } from "./turnOrder.js";
  * ```
  */
 export async function openPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
+  checkArguments("openPostgresEventStore", {
+    options: [anObject("an object of options, as { url }"), options],
+  });
   const resolved = resolvePostgresOptions(options);
   const config = clientConfig(resolved);
   // Opening is one call: its first connection waits callTimeoutMs at most, as the probe's does.

@@ -1,5 +1,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import type Database from "better-sqlite3";
+import { z } from "zod";
+import { checkArguments } from "../checkArguments.js";
 import {
   DEFAULT_READ_LIMIT,
   type EventStore,
@@ -12,6 +14,7 @@ import { ClosedError, ConcurrencyConflictError, ReadOnlyError, StoreError } from
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { payloadJsonOf } from "../internal/payloadJson.js";
 import { appendTurn, heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
+import { strictInput } from "../strictInput.js";
 import { EVENT_COLUMNS, SQLITE_SCHEMA_VERSION } from "./migrations.js";
 import { messageOf, openDatabase, openReadOnly } from "./openDatabase.js";
 import { type ReadOnlyReason, whyNotWritable } from "./readOnlyDatabase.js";
@@ -47,6 +50,15 @@ export interface SqliteEventStoreOptions {
    */
   readonly readOnly?: boolean;
 }
+
+/** What {@link openSqliteEventStore} accepts: {@link SqliteEventStoreOptions}, no other field. */
+const OptionsSchema = strictInput({
+  path: z.string(),
+  durability: z.enum(["full", "normal"]).optional(),
+  busyTimeoutMs: z.number().nonnegative().optional(),
+  pollIntervalMs: z.number().positive().optional(),
+  readOnly: z.boolean().optional(),
+});
 
 interface EventRow {
   readonly seq: number;
@@ -132,6 +144,7 @@ let memoryDatabases = 0;
  * as any other and refuses every append with a `ReadOnlyError` naming the
  * read-only folder or file.
  *
+ * @throws ValidationError naming each option of the wrong type or unknown (`options.path`, `options.busyTimeoutMs`).
  * @throws SchemaVersionError when the file was written by a newer SDK.
  * @throws ReadOnlyError when the file does not exist and its folder cannot be written.
  * @throws StoreError when the file cannot be opened or is not a factory
@@ -142,6 +155,7 @@ let memoryDatabases = 0;
  * ```
  */
 export function openSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+  checkArguments("openSqliteEventStore", { options: [OptionsSchema, options] });
   const readOnly: ReadOnlyReason | undefined =
     options.readOnly === true
       ? { path: options.path, why: "it was opened read-only (readOnly: true)" }
