@@ -258,4 +258,10 @@ export {
   OperatorSchema,
 } from "./schemas.js";
 export { strictInput } from "./strictInput.js";
-export { decodeText, type NotText } from "./text.js";
+export {
+  decodeText,
+  findUnsafeLineCharacter,
+  type NotText,
+  toSafeLine,
+  type UnsafeLineCharacter,
+} from "./text.js";

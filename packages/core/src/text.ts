@@ -169,3 +169,30 @@ export function findUnsafeLineCharacter(text: string): UnsafeLineCharacter | und
   const position = Array.from(text.slice(0, found.index)).length + 1;
   return { codePoint, code, name, position, message: `${code} (${name}) at character ${position}` };
 }
+
+/** The bidi embeddings, overrides and isolates, all of them: dropped from a line, not replaced. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/gu;
+
+/** A run of control characters and line or paragraph separators, with the spaces around it. */
+const LINE_BREAKING_RUN = /[ \p{Cc}\u2028\u2029]*[\p{Cc}\u2028\u2029][ \p{Cc}\u2028\u2029]*/gu;
+
+/**
+ * Outside text (a commit subject, an issue's or a test's name) made one line
+ * that a title accepts: each run of control characters, line and paragraph
+ * separators (a tab, a newline, the escape of a terminal sequence), with the
+ * spaces around it, becomes one space; bidi embeddings, overrides and
+ * isolates are dropped; the result is trimmed. It holds nothing
+ * {@link findUnsafeLineCharacter} finds, and may be empty (text made only of
+ * such characters); every other character, of any script, is kept. Keep the
+ * exact text where several lines belong (a body, a field) and use this for
+ * the title only.
+ *
+ * @example
+ * ```ts
+ * toSafeLine("Fix\tcheckout\r\n \u202etotal\u202c "); // "Fix checkout total"
+ * toSafeLine("\u202e\u2066"); // ""
+ * ```
+ */
+export function toSafeLine(text: string): string {
+  return text.replace(BIDI_CONTROLS, "").replace(LINE_BREAKING_RUN, " ").trim();
+}
