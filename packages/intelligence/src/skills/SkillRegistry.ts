@@ -290,12 +290,24 @@ export class SkillRegistry<Services = unknown> {
    * handler that ignores the abort and succeeds is a run like any other: its
    * output is returned and recorded.
    *
+   * With `strictInput`, an input holding keys the skill's input schema does
+   * not take, at any depth of its plain objects (a misspelt `orders` for
+   * `order`), is invalid input, as an agent's arguments should be: a zod
+   * object would drop them unread. An object that takes other keys (a loose
+   * object, a catchall) takes them.
+   *
+   * Every refused input (its schema refuses it, it is not JSON, or it holds
+   * keys the schema does not take under `strictInput`) is recorded as an
+   * `invalid-input` run, claims no key and runs nothing.
+   *
    * @throws NotFoundError when no runnable skill has that name.
    * @throws ValidationError when the input or the handler's output is invalid
    * (an input that is not JSON, such as a BigInt or a cycle, is invalid: it is hashed and recorded;
    * so is the output of a run given an `idempotencyKey` that holds a BigInt, a cycle, a function or
    * a symbol, or what the log would give back as something else (a Date, NaN, a Map, a class
    * instance): it is recorded for its retries, and the issue's path names where),
+   * holds keys its schema does not take under `strictInput` (the message names them and
+   * the fields it takes: `(root): unknown field "orders"; it takes order`),
    * the options are (an `idempotencyKey` that is empty or longer than 200 characters),
    * or the skill's folder failed to load (the message names its problems).
    * @throws ModelNotConfiguredError when the skill requires a model and the registry has none.
@@ -327,6 +339,11 @@ export class SkillRegistry<Services = unknown> {
       readonly idempotencyKey?: string;
       /** Cancels the run (see above). */
       readonly signal?: AbortSignal;
+      /**
+       * Refuses an input holding keys the skill's input schema does not take
+       * (see above) rather than letting the schema drop them; default false.
+       */
+      readonly strictInput?: boolean;
     } = {},
   ): Promise<SkillRun> {
     // The options are checked with the skill's name in their message once it is found.

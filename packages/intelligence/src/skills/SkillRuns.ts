@@ -24,12 +24,14 @@ import type { Skill } from "./Skill.js";
 import { errorText, isSdkError, SkillFailedError } from "./SkillFailedError.js";
 import { type RecordedRun, SkillRunKeys } from "./SkillRunKeys.js";
 import { SkillRan } from "./skillEvents.js";
+import { unknownInputKeyIssues } from "./unknownInputKeys.js";
 
 /** What {@link SkillRegistry.run} accepts as options: a misspelt key is refused, not dropped with its key. */
 const SkillRunOptionsSchema = strictInput({
   actor: z.string().optional(),
   idempotencyKey: z.string().min(1).max(INPUT_LIMITS.idempotencyKey).optional(),
   signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "must be an AbortSignal").optional(),
+  strictInput: z.boolean().optional(),
 });
 
 /** The result of {@link SkillRegistry.run}. */
@@ -79,14 +81,14 @@ export class SkillRuns<Services = unknown> {
     if (!checked.success)
       throw validationErrorFromZod(checked.error.issues, { subject: `options of a run of skill ${name}` });
     if (this.#closed !== undefined) throw this.#closed;
-    const { actor, idempotencyKey: key, signal: given } = options;
+    const { actor, idempotencyKey: key, signal: given, strictInput = false } = options;
     // The run's signal aborts with the caller's, or when the registry closes. (Not AbortSignal.any over a
     // signal that lives as long as the registry: on Node 20 each run would leave its combined signal behind.)
     const controller = new AbortController();
     const forward = () => controller.abort(given?.reason);
     if (given?.aborted === true) forward();
     else given?.addEventListener("abort", forward, { once: true });
-    const running = this.#start(skill, input, { actor, key, signal: controller.signal });
+    const running = this.#start(skill, input, { actor, key, signal: controller.signal, strictInput });
     this.#underWay.set(running, controller);
     // The caller gets the outcome; the map only waits for it.
     const ended = () => {
@@ -107,7 +109,10 @@ export class SkillRuns<Services = unknown> {
     while (this.#underWay.size > 0) await Promise.allSettled([...this.#underWay.keys()]);
   }
 
-  /** A run from its start: hashing and checking the input, then running it once per key when it has one. */
+  /**
+   * A run from its start: hashing and checking the input (its keys too, when
+   * `strictInput`), then running it once per key when it has one.
+   */
   async #start(
     skill: Skill<z.ZodType, z.ZodType, Services>,
     input: unknown,
@@ -115,6 +120,7 @@ export class SkillRuns<Services = unknown> {
       readonly actor: string | undefined;
       readonly key: string | undefined;
       readonly signal: AbortSignal;
+      readonly strictInput: boolean;
     },
   ): Promise<SkillRun> {
     const { name } = skill;
@@ -122,9 +128,11 @@ export class SkillRuns<Services = unknown> {
     const started = performance.now();
     const hashed = hashInput(input);
     const run: RunRecord = { name, actor, inputHash: hashed.hash ?? "", started };
+    const subject = `input of skill ${name}`;
+    const unknownKeys = options.strictInput ? unknownInputKeyIssues(skill.input, input) : [];
+    if (unknownKeys.length > 0) return this.#refuseInput(run, invalidInput(subject, unknownKeys));
     const parsed = skill.input.safeParse(input);
     if (!parsed.success || hashed.hash === undefined) {
-      const subject = `input of skill ${name}`;
       const invalid = parsed.success
         ? invalidInput(subject, [
             notJsonIssue(input, "as a run's input is hashed and recorded") ?? {
@@ -133,8 +141,7 @@ export class SkillRuns<Services = unknown> {
             },
           ])
         : validationErrorFromZod(parsed.error.issues, { subject });
-      await this.#record(run, "invalid-input", { error: invalid.message });
-      throw invalid;
+      return this.#refuseInput(run, invalid);
     }
     // A run cancelled before it starts claims no key: #execute records it as cancelled and runs nothing.
     if (key === undefined || signal.aborted) return this.#execute(skill, parsed.data, run, signal);
@@ -151,6 +158,12 @@ export class SkillRuns<Services = unknown> {
         cancelled: () => this.#execute(skill, parsed.data, run, signal),
       },
     );
+  }
+
+  /** Records a run whose input was refused as `invalid-input`, and rejects with the refusal. */
+  async #refuseInput(run: RunRecord, invalid: ValidationError): Promise<never> {
+    await this.#record(run, "invalid-input", { error: invalid.message });
+    throw invalid;
   }
 
   /**

@@ -18,8 +18,9 @@ export const SkillRan = defineEvent(
      */
     inputHash: z.string(),
     /**
-     * `ok`, `invalid-input` (refused by the input schema, or naming what the
-     * factory lacks) or `failed` (a cancelled run too: see `cancelled`).
+     * `ok`, `invalid-input` (refused by the input schema, not JSON, holding
+     * keys the schema does not take in a run given `strictInput`, or naming
+     * what the factory lacks) or `failed` (a cancelled run too: see `cancelled`).
      */
     outcome: z.enum(["ok", "invalid-input", "failed"]),
     /**

@@ -181,7 +181,7 @@ describe("running a skill with an idempotency key", () => {
     ).rejects.toMatchObject({
       _tag: "ValidationError",
       message:
-        'options of a run of skill capture-note is invalid: (root): unknown key "idempotencykey"; the keys are actor, idempotencyKey, signal',
+        'options of a run of skill capture-note is invalid: (root): unknown key "idempotencykey"; the keys are actor, idempotencyKey, signal, strictInput',
     });
     expect(await captured(factory)).toEqual([]);
     expect(await ranEvents(factory)).toEqual([]);
