@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import {
   createMcpHandler,
+  type JSONRPCErrorResponse,
   localhostAllowedHostnames,
   localhostAllowedOrigins,
 } from "@modelcontextprotocol/server";
@@ -30,6 +31,7 @@ import {
   TRANSPORT_ERROR,
 } from "./internal/httpGuards.js";
 import { followServedSkills } from "./internal/SkillsFollower.js";
+import { paramsRefusal } from "./requestParams.js";
 
 /** Headers about the connection, not the answer: a `Response` from the handler does not set them. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
@@ -137,6 +139,9 @@ interface HandlerReports {
  * `requestTimeoutMs` to send the whole request (408 after). Every refusal and
  * failure is logged on stderr in one line (method, path, status, reason,
  * peer; never the token); error bodies are JSON-RPC errors with `id: null`.
+ * A request whose params alone MCP refuses (a `_meta.progressToken` that is
+ * not a string or an integer) is answered, with its id, by an Invalid params
+ * error (-32602) naming them, as on stdio, and logged too.
  *
  * While it serves, it follows the factory's skills folder (see `skillsDir` in
  * the server options): clients listening for changes (`subscriptions/listen`)
@@ -249,6 +254,13 @@ export async function serveHttp(
     );
     const held = reported.pending ?? [];
     reported.pending = undefined;
+    // A request whose params alone MCP refuses is -32602 naming them, as on stdio, not the handler's 400.
+    const invalidParams = response.status === 400 ? paramsRefusalOf(body) : undefined;
+    if (invalidParams !== undefined) {
+      await response.body?.cancel();
+      logRequest(incoming, 200, `Invalid params (-32602): ${invalidParams.error.message}`);
+      return send(outgoing, Response.json(invalidParams));
+    }
     // The handler's own refusals (405, 406, 415, a body that is not JSON-RPC...) are logged as the server's
     // are; but for the 405 to a GET, how a stateless server says it offers no stream (every 2025-11-25
     // client of the MCP SDK asks for one once it has connected).
@@ -373,6 +385,22 @@ async function refusalReason(response: Response, reported: readonly Error[]): Pr
   }
   const details = reported.map((error) => error.message).filter((message) => !message.includes(told));
   return [told, ...details].filter((part) => part !== "").join(": ");
+}
+
+/**
+ * The `-32602` answer to a body that is a request refused for its params
+ * alone (a `_meta.progressToken` that is not a string or an integer), which
+ * the MCP handler answers with 400 and -32600 as no JSON-RPC message (see
+ * `paramsRefusal`); sent with status 200, as the server's other
+ * invalid-params answers are, so a client reads it as the request's error.
+ */
+function paramsRefusalOf(body: Buffer): JSONRPCErrorResponse | undefined {
+  try {
+    return paramsRefusal(JSON.parse(body.toString("utf8")));
+  } catch {
+    // Not JSON: the handler's refusal says so.
+    return undefined;
+  }
 }
 
 /** The path and query of a request target, or undefined when it does not parse. */

@@ -14,6 +14,8 @@
  * @module
  */
 import {
+  isJSONRPCRequest,
+  type JSONRPCErrorResponse,
   type JSONRPCRequest,
   type McpServer,
   ProtocolError,
@@ -68,6 +70,9 @@ const meta = object(
   },
   "the request's metadata",
 ).optional();
+
+/** The params of any request, as far as MCP defines them for every method. */
+const anyParams = object({ _meta: meta }, "the request's params");
 
 const paginated = object(
   { _meta: meta, cursor: text("the nextCursor of the previous page; omit it for the first page").optional() },
@@ -152,6 +157,31 @@ export function invalidParams(method: string, issues: readonly ValidationIssue[]
   return new ProtocolError(ProtocolErrorCode.InvalidParams, formatIssues(`${method} request`, issues), {
     issues,
   });
+}
+
+/**
+ * The `-32602` answer to a request that the MCP SDK's message schema refuses
+ * for its params alone: params that are a list, a `_meta` that is not an
+ * object, a `_meta.progressToken` that is not a string or an integer
+ * (`tools/call request is invalid: _meta.progressToken: expected a string or
+ * an integer (the progress token), got an object`), worded and carrying
+ * `data.issues` as {@link invalidParams}. The SDK refuses such a request
+ * before any server sees it, which its transports answer with `-32600`
+ * (invalid request); the stdio line reader and the HTTP server answer with
+ * this instead. Undefined for anything else: what is not a request with an
+ * id and a method, params that are not structured as JSON-RPC asks (a number,
+ * `null`), or params MCP allows.
+ */
+export function paramsRefusal(value: unknown): JSONRPCErrorResponse | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const { params, ...request } = value as Record<string, unknown>;
+  if (typeof params !== "object" || params === null || !isJSONRPCRequest(request)) return undefined;
+  const parsed = anyParams.safeParse(params);
+  if (parsed.success) return undefined;
+  const { method, id } = request;
+  const { issues } = validationErrorFromZod(parsed.error.issues, { subject: method });
+  const { code, message, data } = invalidParams(method, issues);
+  return { jsonrpc: "2.0", id, error: { code, message, data } };
 }
 
 /** A request handler as the SDK's `Server` stores it. */

@@ -77,10 +77,12 @@ export interface StdioServeOptions extends FactoryMcpServerOptions {
  * transport closes when one outgrows its buffer): it is dropped unread, a
  * request among them answered with an Invalid Request error, and the server
  * goes on serving the next. So does a line that is not a message: text
- * that is not JSON is answered with a Parse error (-32700), JSON that is not
- * a JSON-RPC message with an Invalid Request error (-32600, with its id when
- * it has one; none when it reads as a response), and stderr says so; a blank
- * line is skipped. What the connection refuses or drops (a revision the
+ * that is not JSON is answered with a Parse error (-32700), a request whose
+ * params alone MCP refuses (a `_meta.progressToken` that is not a string or
+ * an integer) with an Invalid params error (-32602) naming them, as over
+ * HTTP, other JSON that is not a JSON-RPC message with an Invalid Request
+ * error (-32600, with its id when it has one; none when it reads as a
+ * response), and stderr says so; a blank line is skipped. What the connection refuses or drops (a revision the
  * server does not speak, a malformed envelope) is also said on stderr.
  *
  * Given a function that opens the factory instead of an open one, it opens

@@ -11,6 +11,7 @@ import {
   ProtocolErrorCode,
   parseJSONRPCMessage,
 } from "@modelcontextprotocol/server";
+import { paramsRefusal } from "../requestParams.js";
 
 /** The most characters of a refused line quoted on the log. */
 const QUOTED_CHARACTERS = 80;
@@ -28,11 +29,15 @@ export type ReadLine =
 /**
  * Reads one line (without its newline) as a JSON-RPC message.
  *
- * Text that is not JSON is refused with a Parse error (-32700); JSON that is
- * not a JSON-RPC message with an Invalid Request error (-32600), carrying the
- * line's `id` when it has a string or integer one. Neither answer has an `id`
- * otherwise: the MCP SDK's message schema leaves it out of an error response
- * whose request could not be read, and refuses the `null` plain JSON-RPC writes.
+ * Text that is not JSON is refused with a Parse error (-32700). A request
+ * refused for its params alone (a `_meta.progressToken` that is not a string
+ * or an integer) gets an Invalid params error (-32602) with its id, naming
+ * them as the server names other wrong params (`paramsRefusal`). Other JSON
+ * that is not a JSON-RPC message gets an Invalid Request error (-32600),
+ * carrying the line's `id` when it has a string or integer one. Neither the
+ * Parse nor the Invalid Request error has an `id` otherwise: the MCP SDK's
+ * message schema leaves it out of an error response whose request could not
+ * be read, and refuses the `null` plain JSON-RPC writes.
  */
 export function readStdioLine(line: string): ReadLine {
   if (line.trim() === "") return { kind: "blank" };
@@ -56,6 +61,13 @@ export function readStdioLine(line: string): ReadLine {
   try {
     return { kind: "message", message: parseJSONRPCMessage(value) };
   } catch {
+    const invalidParams = paramsRefusal(value);
+    if (invalidParams !== undefined)
+      return {
+        kind: "refused",
+        reply: invalidParams,
+        log: `a request with invalid params, answered with an Invalid params error (-32602): ${shown(line)}`,
+      };
     const { id, response } = envelopeOf(value);
     const what = "JSON that is not a JSON-RPC message";
     if (response)
