@@ -52,13 +52,14 @@ import {
   installBuiltinStandards,
   openFactory,
 } from "@software-factory/intelligence";
+import { SERVER_VERSION } from "./createFactoryMcpServer.js";
 import { makeFactoryFolder, notAFolder } from "./internal/factoryFolder.js";
 import { httpSettingsOf } from "./internal/httpFlags.js";
 import { importRootOf, instructionsRootOf, toolGroupsOf } from "./serveFlags.js";
 import { ListenError, serveUntilStopped } from "./serveUntilStopped.js";
 
 const USAGE =
-  "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--import-root <dir>] [--automations] [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]... [--max-connections <n>]] (the token in FACTORY_MCP_TOKEN)\n";
+  "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--import-root <dir>] [--automations] [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]... [--max-connections <n>]] [--version] (the token in FACTORY_MCP_TOKEN)\n";
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 /** A start-up failure: told on stderr, exit code 2. */
@@ -193,6 +194,7 @@ async function main(): Promise<number> {
     automations?: boolean;
     init?: boolean;
     help?: boolean;
+    version?: boolean;
   };
   try {
     ({ values } = parseArgs({
@@ -212,6 +214,7 @@ async function main(): Promise<number> {
         automations: { type: "boolean" },
         init: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
       },
     }));
   } catch (error) {
@@ -220,6 +223,11 @@ async function main(): Promise<number> {
   }
   if (values.help) {
     process.stderr.write(USAGE);
+    return 0;
+  }
+  // As `factory -V` prints its version: on stdout, since no protocol is spoken.
+  if (values.version) {
+    process.stdout.write(`${SERVER_VERSION}\n`);
     return 0;
   }
   const fail = (message: string) => {

@@ -8,6 +8,7 @@ import type { FactoryTool } from "./toolKit.js";
 import { recordArtifact, reviewLink } from "./tools/artifacts.js";
 import { assignWorkItem } from "./tools/assign.js";
 import { getContext } from "./tools/context.js";
+import { recordDecision } from "./tools/decisions.js";
 import {
   listDeployments,
   listIncidents,
@@ -21,13 +22,11 @@ import { getInbox, markInboxRead } from "./tools/inbox.js";
 import {
   captureKnowledge,
   getDocument,
-  listKnowledge,
-  recordDecision,
   retractKnowledge,
   reviseKnowledge,
-  searchKnowledge,
-} from "./tools/knowledge.js";
+} from "./tools/knowledgeDocuments.js";
 import { linkKnowledge, unlinkKnowledge } from "./tools/knowledgeLinks.js";
+import { listKnowledge, searchKnowledge } from "./tools/knowledgeSearch.js";
 import { captureSignal, routeSignal } from "./tools/signals.js";
 import { listSkills, runSkill } from "./tools/skills.js";
 import { checkStandards } from "./tools/standards.js";

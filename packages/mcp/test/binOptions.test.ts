@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { openFactory } from "@software-factory/intelligence";
+import { SERVER_VERSION } from "@software-factory/mcp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverArgs } from "./fixtures.js";
 
@@ -109,5 +110,13 @@ describe("factory-mcp --instructions and --tools", () => {
     ).catch((error: { code: number; stderr: string }) => error);
     expect((failed as { code: number }).code).toBe(2);
     expect((failed as { stderr: string }).stderr).toContain('unknown tool group "everything"');
+  });
+
+  it("prints the server's version with --version and -V, as factory -V does, and exits 0", async () => {
+    const run = promisify(execFile);
+    for (const flag of ["--version", "-V"]) {
+      const { stdout } = await run(process.execPath, [...bin, flag], { cwd: repoRoot });
+      expect(stdout).toBe(`${SERVER_VERSION}\n`);
+    }
   });
 });
