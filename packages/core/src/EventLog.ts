@@ -309,7 +309,8 @@ export async function openEventLog(options: OpenEventLogOptions = {}): Promise<E
   const parsed = OpenEventLogOptionsSchema.safeParse(options);
   if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "openEventLog options" });
   const registry = options.registry ?? new EventRegistry();
-  if (options.events !== undefined) registry.register(...options.events);
+  // The definitions as checked: `events` may be a generator, which the check read.
+  if (parsed.data.events !== undefined) registry.register(...parsed.data.events);
   const store = typeof options.store === "object" ? options.store : await openDefaultStore(options);
   return new EventLog(
     store,

@@ -134,8 +134,11 @@ const AnEventDefinition = z.custom<EventDefinition>(
   "must be an event definition, as defineEvent returns",
 );
 
-/** Event definitions as a list: each one checked, whatever iterable held them. */
-const EventDefinitions = z
+/**
+ * Event definitions as a list: an iterable (an array, a set), each of its
+ * items an event definition, read into a list once (a generator is consumed).
+ */
+export const EventDefinitionsSchema = z
   .custom<Iterable<unknown>>(
     (value) =>
       typeof value === "object" &&
@@ -163,9 +166,9 @@ export class EventRegistry {
    *   an event definition, as defineEvent returns`), or two of them define one type differently.
    */
   constructor(definitions: Iterable<EventDefinition> = []) {
-    const parsed = EventDefinitions.safeParse(definitions);
+    const parsed = EventDefinitionsSchema.safeParse(definitions);
     if (!parsed.success)
-      checkArguments("new EventRegistry", { definitions: [EventDefinitions, definitions] });
+      checkArguments("new EventRegistry", { definitions: [EventDefinitionsSchema, definitions] });
     this.register(...(parsed.data ?? []));
   }
 

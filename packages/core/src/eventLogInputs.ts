@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { Clock } from "./Clock.js";
 import type { EventLog, openEventLog } from "./EventLog.js";
-import type { EventDefinition, EventRegistry } from "./EventRegistry.js";
+import { type EventDefinition, EventDefinitionsSchema, type EventRegistry } from "./EventRegistry.js";
 import type { EventStore, ReadQuery } from "./EventStore.js";
 import { type DEFAULT_MAX_EVENT_BYTES, MaxEventBytesSchema } from "./internal/eventSize.js";
 import type { SubscribeOptions } from "./internal/LogSubscription.js";
@@ -150,7 +150,7 @@ const StoreUrlSchema = z
 export const OpenEventLogOptionsSchema = strictInput({
   path: z.string().min(1).optional(),
   store: z.union([StoreUrlSchema, objectWith("an event store", "append", "read", "head")]).optional(),
-  events: objectWith("an iterable of event definitions", Symbol.iterator).optional(),
+  events: EventDefinitionsSchema.optional(),
   registry: objectWith("an EventRegistry", "register", "validate").optional(),
   clock: objectWith("a clock", "now").optional(),
   actor: z.string().min(1).optional(),

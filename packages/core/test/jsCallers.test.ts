@@ -331,7 +331,7 @@ const FUNCTIONS: Record<
 
 /** Functions of the main entry not swept here, with the reason. */
 const FUNCTIONS_LEFT_OUT = new Set([
-  // Swept above (openAssemblyLine) or in assembly/ (the assembly line's helpers), or take no argument.
+  // Swept above (openAssemblyLine), or the assembly line's and text.ts's helpers (not swept here), or take no argument.
   "openAssemblyLine",
   "createMemoryEventStore",
   "fingerprintArtifact",
@@ -343,6 +343,8 @@ const FUNCTIONS_LEFT_OUT = new Set([
   "parsePipeline",
   "safeParsePipeline",
   "decodeText",
+  "findUnsafeLineCharacter",
+  "toSafeLine",
   // Parse what they are given with their own schema, or take anything by design (guards, hashing, checks).
   "openEventLog",
   "makeEventLogShape",

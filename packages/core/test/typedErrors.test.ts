@@ -135,6 +135,20 @@ describe("the Promise face's option checks", () => {
     });
   });
 
+  it("names an event that is no event definition, and registers the definitions of a generator", async () => {
+    const dir = tempDir();
+    await expect(
+      openEventLog({ path: join(dir, "a.db"), events: [NoteAdded, { type: "note.removed" }] as never }),
+    ).rejects.toThrow(
+      "openEventLog options is invalid: events[1]: must be an event definition, as defineEvent returns",
+    );
+    function* definitions() {
+      yield NoteAdded;
+    }
+    await using log = await openEventLog({ path: join(dir, "b.db"), events: definitions() });
+    expect(log.registry.types()).toEqual(["note.added"]);
+  });
+
   it("refuses an unknown durability and an unknown option", async () => {
     const dir = tempDir();
     await expect(openEventLog({ path: join(dir, "a.db"), durability: "x" } as never)).rejects.toThrow(
