@@ -229,6 +229,12 @@ describe("run_skill", () => {
     expect(unknown.content[0]?.text).toMatch(
       /^E_VALIDATION: input of skill summarize-line is invalid: input: unknown field "lines"; it takes line/,
     );
+    // Recorded as a refused run, as any other refused input is, so a factory operator sees agents' misses.
+    const runs = await factory.log.read({ types: ["skill.ran"], subjects: ["summarize-line"] });
+    expect(runs.at(-1)?.data).toMatchObject({
+      outcome: "invalid-input",
+      error: expect.stringContaining('unknown field "lines"'),
+    });
     const wrong = await call("run_skill", { name: "summarize-line", input: { line: 7 } });
     expect(wrong.content[0]?.text).toMatch(
       /^E_VALIDATION: input of skill summarize-line is invalid: input\.line: /,

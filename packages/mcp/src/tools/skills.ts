@@ -10,7 +10,7 @@ import { z } from "zod";
 import { skillsWithInstructions } from "../skills.js";
 import { defineTool } from "../toolKit.js";
 import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
-import { namedInInputArgument, refuseUnknownInputKeys } from "./skillInput.js";
+import { namedInInputArgument } from "./skillInput.js";
 import { SkillOutput } from "./skillsOutputs.js";
 
 /** `list_skills`: the factory's runnable and instruction skills. */
@@ -67,11 +67,12 @@ export const runSkill = defineTool({
   run: async (factory, { name, input, idempotencyKey }, context) => {
     refuseInstructionSkill(factory, name);
     const given = input === undefined ? {} : input;
-    const skill = factory.skills.list().find((info) => info.name === name && info.runnable);
-    if (skill !== undefined) refuseUnknownInputKeys(name, skill.inputSchema, given);
     // A cancelled call cancels the run: the handler gets the signal, an Effect handler is interrupted.
+    // Keys the skill's input schema does not take are refused (a zod object would drop them unread),
+    // and the refusal is recorded as an invalid-input run, as any other refused input is.
     try {
       return await factory.skills.run(name, given, {
+        strictInput: true,
         ...keyed(idempotencyKey),
         ...(context?.signal === undefined ? {} : { signal: context.signal }),
       });
