@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { hashJson } from "@software-factory/core";
+import { hashJson, toSafeLine } from "@software-factory/core";
 import type { Plan, PlanDiff } from "@software-factory/floorplan";
 import type { CaptureInput, KnowledgeDocument } from "@software-factory/knowledge";
 import type { Factory } from "../factory/openFactory.js";
@@ -230,7 +230,8 @@ function artifactProposals(requirement: InferredRequirement, line: string | unde
       action: "create",
       id: requirement.id,
       kind: "requirement",
-      title: requirement.title,
+      // A title is one line without control characters or bidi overrides; the fields keep the names as written.
+      title: toSafeLine(requirement.title) || requirement.id,
       ...onLine,
       fields: {
         statement: requirement.title,
@@ -245,7 +246,8 @@ function artifactProposals(requirement: InferredRequirement, line: string | unde
       action: "create",
       id: requirement.testId,
       kind: "test",
-      title: [...requirement.describePath, requirement.testName].join(" › "),
+      title:
+        toSafeLine([...requirement.describePath, requirement.testName].join(" › ")) || requirement.testId,
       ...onLine,
       fields: {
         file: requirement.file,

@@ -5,7 +5,13 @@
  * @module
  */
 import { resolve } from "node:path";
-import { formatIssues, instantOf, POINT_IN_TIME_EXPECTED, ValidationError } from "@software-factory/core";
+import {
+  formatIssues,
+  instantOf,
+  POINT_IN_TIME_EXPECTED,
+  toSafeLine,
+  ValidationError,
+} from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
@@ -133,7 +139,9 @@ function gitLogFailed(root: string, range: string | undefined, cause: unknown): 
 /**
  * Imports a repository's commits with one `git log` call: each commit that
  * touched a path becomes a `changeSet` artifact `CS-<first 12 hex>` with its
- * commit, paths, author (`author`, `email`), date and subject, and, when its
+ * commit, paths, author (`author`, `email`), date and subject (as written; its
+ * title is the subject made one line: a tab or other control character becomes
+ * a space, a bidi override is dropped), and, when its
  * message credits others with `Co-authored-by: Name <email>` trailers, those
  * people as `coAuthors` (`[{ name, email }]`, each once, the author left out;
  * read as git reads trailers: only in the message's closing trailer block, the
@@ -196,11 +204,12 @@ export async function importGitCommits(
     const id = `CS-${commit.hash.slice(0, 12)}`;
     const line = lineOfPaths(factory, commit.paths);
     const existed = factory.work.artifact(id) !== undefined;
+    // A title is one line without control characters or bidi overrides; the subject field keeps the exact text.
+    const subject = toSafeLine(commit.subject);
     const { changed } = await factory.work.recordArtifact({
       id,
       kind: "changeSet",
-      title:
-        commit.subject.trim() === "" ? `commit ${commit.hash.slice(0, 12)}` : cutText(commit.subject, 500),
+      title: subject === "" ? `commit ${commit.hash.slice(0, 12)}` : cutText(subject, 500),
       fields: {
         commit: commit.hash,
         paths: commit.paths.slice(0, MAX_PATHS),

@@ -129,7 +129,9 @@ async function importOne(
  *
  * - Signals: text is the title and body, source the issue URL, customer the
  *   author, severity from the labels (`severityOfLabels`).
- * - Work items: title, kind from the labels (`workItemKindOfLabels`);
+ * - Work items: title (made one line, as on the reference: a tab or other
+ *   control character becomes a space, a bidi override is dropped; the issue's
+ *   name, `github acme/shop#42`, when nothing is left), kind from the labels (`workItemKindOfLabels`);
  *   the assembly line has no tags, so labels are kept on the issue's reference artifact.
  * - Routing: a `line:<id>` label (or a label that is a line id) routes it, else `line`.
  * - Idempotency: each issue gets an `externalRef` artifact

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
-import { strictInput } from "@software-factory/core";
+import { strictInput, toSafeLine } from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
@@ -63,7 +63,9 @@ function keptCases(cases: readonly JUnitCase[]): JUnitCase[] {
 /**
  * Imports a JUnit XML report (jest-junit, vitest, pytest `--junitxml`, Maven
  * Surefire, go-junit-report): one `testEvidence` artifact `TE-<hash of the run id>`
- * with `runId`, `passed`, `failed` (failures and errors), `skipped`, `errors`,
+ * titled `Test run <run id>: 3 passed, 1 failed` (made one line: a tab or other
+ * control character in the run id becomes a space, a bidi override is dropped)
+ * with `runId` (as written), `passed`, `failed` (failures and errors), `skipped`, `errors`,
  * `total`, `time` and up to 500 cases (failures first); then a `verifies` link
  * from it to each inferred requirement whose recorded test (`TEST-...`, kind
  * `test`, fields `file`, `name`, `describePath`) matches a case of the report.
@@ -101,7 +103,8 @@ export async function importJUnitReport(
   const { changed } = await factory.work.recordArtifact({
     id,
     kind: "testEvidence",
-    title: cutText(`Test run ${runId}: ${passed} passed, ${failed} failed`, 500),
+    // The run id, from the report, is kept exactly in the fields; the title is one line without control characters.
+    title: cutText(toSafeLine(`Test run ${runId}: ${passed} passed, ${failed} failed`), 500),
     fields: {
       runId,
       passed,

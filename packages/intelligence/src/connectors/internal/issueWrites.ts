@@ -15,6 +15,7 @@ import {
   formatIssues,
   INPUT_LIMITS,
   RecordArtifactInputSchema,
+  toSafeLine,
   unstorableTextIssues,
   ValidationError,
   type ValidationIssue,
@@ -47,7 +48,7 @@ export interface IssueWrite {
   readonly line?: string;
   /** A line its labels name that the floor plan lacks. */
   readonly unknownLine?: string;
-  /** The title as written (cut to 500 characters). */
+  /** The title as written: made one line (`toSafeLine`; the issue's name when nothing is left), cut to 500 characters. */
   readonly title: string;
   /** The signal it becomes, when imported as signals. */
   readonly signal: CaptureSignalInput;
@@ -90,13 +91,16 @@ function planIssue(factory: Factory, issue: ExternalIssue, importLine: string | 
   const line = routed.line ?? importLine;
   const text = `${issue.title}\n\n${issue.body}`.trim();
   const customer = issue.author === undefined ? undefined : cutText(issue.author, INPUT_LIMITS.customer);
+  const item = `${issue.system} ${issue.project}#${issue.number}`;
+  // A title is one line without control characters or bidi overrides; the signal's text keeps the exact title.
+  const title = toSafeLine(issue.title) || item;
   return {
     issue,
-    item: `${issue.system} ${issue.project}#${issue.number}`,
+    item,
     refId: refId(issue),
     ...(line === undefined ? {} : { line }),
     ...(routed.unknown === undefined ? {} : { unknownLine: routed.unknown }),
-    title: cutText(issue.title, INPUT_LIMITS.title),
+    title: cutText(title, INPUT_LIMITS.title),
     signal: {
       text: cutText(text, INPUT_LIMITS.signalText),
       source: issue.url,
@@ -105,7 +109,7 @@ function planIssue(factory: Factory, issue: ExternalIssue, importLine: string | 
       ...(line === undefined ? {} : { line }),
     },
     cut: {
-      title: issue.title.length > INPUT_LIMITS.title,
+      title: title.length > INPUT_LIMITS.title,
       text: text.length > INPUT_LIMITS.signalText,
       customer: (issue.author?.length ?? 0) > INPUT_LIMITS.customer,
     },

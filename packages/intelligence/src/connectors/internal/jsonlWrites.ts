@@ -17,6 +17,7 @@ import {
   type RecordArtifactInput,
   RecordArtifactInputSchema,
   type Severity,
+  toSafeLine,
   unstorableTextIssues,
   ValidationError,
   type ValidationIssue,
@@ -66,6 +67,9 @@ function planRecord(
   const line = record.line === undefined ? {} : { line: record.line };
   const mapped = (path: string | undefined) =>
     path === undefined ? undefined : scalar(at(record.value, path));
+  // An artifact's title is one line without control characters or bidi overrides (the signal's text and a
+  // document keep the exact title); the system and id name a record whose title has nothing else.
+  const artifactTitle = toSafeLine(record.title) || toSafeLine(`${system} ${record.id}`);
   if (mapping.target === "document") {
     const author = mapped(mapping.author);
     const document = {
@@ -105,7 +109,7 @@ function planRecord(
     const ref = {
       id: resolveStoredId(find, `ext-${system}`, { externalId: record.id, systemField: "system", system }),
       kind: "externalRef",
-      title: record.title,
+      title: artifactTitle,
       fields: { system, externalId: record.id, targetKind: "signal", tags: record.tags },
       ...line,
     };
@@ -141,7 +145,7 @@ function planRecord(
   const artifact = {
     id: resolveStoredId(find, system, { externalId: record.id, systemField: "source", system }),
     kind: mapping.kind,
-    title: record.title,
+    title: artifactTitle,
     fields: { ...extra, body: record.body, tags: record.tags, source: system, externalId: record.id },
     ...line,
   };

@@ -1,0 +1,63 @@
+/**
+ * A test's name in a repository may hold a tab, a terminal escape or a bidi
+ * override, written into the source; a title refuses them. importCodebase
+ * titles the requirement and the test one line instead of refusing the
+ * import, and keeps the name as written in the test's fields.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findUnsafeLineCharacter } from "@software-factory/core";
+import { type Factory, importCodebase, openFactory } from "@software-factory/intelligence";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { makeRepo, type TestRepo } from "./makeRepo.js";
+
+const ada = { name: "Ada Lovelace", email: "ada@example.com" };
+
+/** A describe name with a literal tab, a test name with a bidi override and an escape, written as characters. */
+const ODD_TEST = `import { describe, it } from "vitest";
+
+describe("pay\tments", () => {
+  it("refunds \u202eknil yb yaP\u202c \x1b[31mnow", () => {});
+});
+
+it("\u202e\u2066", () => {});
+`;
+
+let repo: TestRepo;
+let dir: string;
+let factory: Factory;
+beforeEach(async () => {
+  repo = makeRepo([
+    { author: ada, files: { "package.json": '{"name":"pay"}\n', "test/pay.test.ts": ODD_TEST } },
+  ]);
+  dir = mkdtempSync(join(tmpdir(), "factory-unsafe-titles-"));
+  factory = await openFactory({ dir });
+});
+afterEach(async () => {
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+  repo.remove();
+});
+
+it("titles requirements and tests whose names hold control characters and bidi overrides as one line", async () => {
+  const { proposal } = await importCodebase(factory, repo.root);
+
+  const [odd, bare] = proposal.requirements;
+  expect(odd && factory.work.artifact(odd.id)).toMatchObject({
+    title: "pay ments: refunds knil yb yaP [31mnow",
+    fields: { statement: "pay ments: refunds \u202eknil yb yaP\u202c \x1b[31mnow" },
+  });
+  expect(odd && factory.work.artifact(odd.testId)).toMatchObject({
+    title: "pay ments › refunds knil yb yaP [31mnow",
+    fields: { name: "refunds \u202eknil yb yaP\u202c \x1b[31mnow", describePath: ["pay\tments"] },
+  });
+  // A name of nothing but such characters leaves no title: the artifact's id titles it.
+  expect(bare && factory.work.artifact(bare.id)?.title).toBe(bare?.id);
+  expect(bare && factory.work.artifact(bare.testId)).toMatchObject({
+    title: bare?.testId,
+    fields: { name: "\u202e\u2066" },
+  });
+  for (const artifact of factory.work.artifacts())
+    expect(findUnsafeLineCharacter(artifact.title), artifact.id).toBeUndefined();
+});
