@@ -378,25 +378,36 @@ describe("assembly line", () => {
   });
 
   it(
-    "lists a title with terminal escapes and a bidi override escaped, and gives it exactly with --json",
+    "shows a signal's text with terminal escapes and a bidi override escaped, gives it exactly with --json, and refuses them in a title",
     SLOW,
     async () => {
       await factory("plan", "apply", "factory.yaml");
-      const title = "a\u202eevil \x1b[31mred";
-      const created = JSON.parse(
-        (await factory("work", "create", "--line", "payments", title, "--json")).stdout,
+      const text = "a\u202eevil \x1b[31mred";
+      // A signal's text may hold them (a title may not, below): what the CLI shows of it is escaped.
+      const captured = JSON.parse(
+        (await factory("signal", "capture", text, "--source", "support", "--json")).stdout,
       );
-      expect(created.title).toBe(title);
-      const listed = await factory("work", "list");
-      expect(listed.stdout).toContain("a\\u202eevil \\x1b[31mred");
-      expect(listed.stdout).not.toContain("\x1b");
-      expect(listed.stdout).not.toContain("\u202e");
+      expect(captured.text).toBe(text);
+      const shown = await factory("signal", "route", captured.id);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain(`${captured.id}: a\\u202eevil \\x1b[31mred\n`);
+      expect(shown.stdout).not.toContain("\x1b");
+      expect(shown.stdout).not.toContain("\u202e");
+      expect(JSON.parse((await factory("signal", "route", captured.id, "--json")).stdout).signal.text).toBe(
+        text,
+      );
       const refused = await factory("work", "list", "--line", "\x1b]0;owned\x07");
       expect(refused.code).not.toBe(0);
       // A malformed line is shown as JSON (escaped), not sent to the terminal.
       expect(refused.stderr).toContain('(got "\\u001b]0;owned\\u0007")');
       expect(refused.stderr).not.toContain("\x1b");
-      expect(JSON.parse((await factory("work", "list", "--json")).stdout)[0].title).toBe(title);
+      // A title is one line without control characters or bidi overrides: refused, naming the first, and nothing created.
+      const titled = await factory("work", "create", "--line", "payments", text);
+      expect(titled.code).toBe(2);
+      expect(titled.stderr).toBe(
+        "error: E_USAGE: <title>: U+202E (right-to-left override) at character 2 is not allowed in a title\n(run with --help for usage)\n",
+      );
+      expect(JSON.parse((await factory("work", "list", "--json")).stdout)).toEqual([]);
     },
   );
 
