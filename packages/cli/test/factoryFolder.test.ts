@@ -87,6 +87,11 @@ describe("the factory folder", () => {
     expect(second.stdout).toContain(`factory already exists in ${join(cwd, ".factory")}`);
     const json = await run("init", "--json");
     expect(JSON.parse(json.stdout)).toMatchObject({ created: false, position: 0 });
+    // The first steps are shown while the factory is empty, and no longer once it holds something.
+    expect(second.stdout).toContain("next: factory import codebase .");
+    expect((await run("plan", "apply", "factory.yaml")).code).toBe(0);
+    const third = await run("init");
+    expect(third.stdout).toBe(`factory already exists in ${join(cwd, ".factory")}\n`);
   });
 
   it("is not created by a read on a factory that does not exist", SLOW, async () => {

@@ -48,6 +48,8 @@ describe("the factory of a subfolder, with no --dir or FACTORY_DIR", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`factory already exists in ${join(root, ".factory")}\n`);
     expect(result.stdout).toContain("give --dir .factory to create a separate one here");
+    // Not the first steps: "factory import codebase ." there would import the subfolder into the factory above.
+    expect(result.stdout).not.toContain("next:");
     expect(existsSync(join(sub, ".factory"))).toBe(false);
     const json = await runFactory(["init", "--json"], { cwd: sub });
     expect(JSON.parse(json.stdout)).toMatchObject({ dir: join(root, ".factory"), created: false });

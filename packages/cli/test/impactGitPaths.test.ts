@@ -92,6 +92,34 @@ describe("factory impact --since", () => {
     },
   );
 
+  it(
+    "prints a changed path holding a tab quoted, as who-owns does, so the text shows where it ends",
+    SLOW,
+    async () => {
+      const impact = await factory("impact", "--since", "main");
+      expect(impact.code).toBe(0);
+      expect(impact.stdout).toContain(JSON.stringify("services/payments/src/tab\tname.ts"));
+      expect(impact.stdout).not.toContain("tab\tname.ts");
+    },
+  );
+
+  it("says so under each heading when no line claims the changed paths", SLOW, async () => {
+    const impact = await factory("impact", "docs/notes.md");
+    expect(impact.code).toBe(0);
+    expect(impact.stdout).toBe(
+      [
+        "changed",
+        "  no line claims the changed paths",
+        "  unclaimed paths: docs/notes.md",
+        "affected",
+        "  nothing depends on the changed lines",
+        "notify",
+        "  nobody",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("refuses a ref the repository lacks as a usage error naming --since", SLOW, async () => {
     const bad = await factory("impact", "--since", "no-such-ref");
     expect(bad.code).toBe(2);

@@ -14,6 +14,7 @@ import { NameValue, PathsArgument, PositiveIntFlag, parseFlag, SinceFlag } from 
 import { requireLines } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
+import { shownPath } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { repositoryPaths, repositoryRoot } from "../repositoryPaths.js";
 import { withFactory } from "../Session.js";
@@ -65,14 +66,17 @@ export function printImpact(output: Output, report: ImpactReport): void {
     12,
     ...report.notify.map((notify) => (notify.operator ?? "(nobody)").length),
   );
+  // Paths as who-owns prints them: one with edge spaces, a tab or a line break is quoted.
+  const paths = (list: readonly string[]) => list.map(shownPath).join(", ");
   output.line(output.style("bold", "changed"));
+  if (report.changed.length === 0) output.line("  no line claims the changed paths");
   for (const changed of report.changed) {
     output.line(
-      `  ${changed.line.padEnd(lineWidth)} owner ${changed.owner ?? "none"}${changed.paths.length > 0 ? `  ${changed.paths.join(", ")}` : ""}`,
+      `  ${changed.line.padEnd(lineWidth)} owner ${changed.owner ?? "none"}${changed.paths.length > 0 ? `  ${paths(changed.paths)}` : ""}`,
     );
   }
   if (report.unclaimedPaths.length > 0)
-    output.line(output.style("yellow", `  unclaimed paths: ${report.unclaimedPaths.join(", ")}`));
+    output.line(output.style("yellow", `  unclaimed paths: ${paths(report.unclaimedPaths)}`));
   output.line(output.style("bold", "affected"));
   if (report.affected.length === 0) output.line("  nothing depends on the changed lines");
   for (const affected of report.affected) {
@@ -84,6 +88,7 @@ export function printImpact(output: Output, report: ImpactReport): void {
     output.line(output.style("dim", `    ${affected.reason}`));
   }
   output.line(output.style("bold", "notify"));
+  if (report.notify.length === 0) output.line("  nobody");
   for (const notify of report.notify) {
     output.line(
       `  ${(notify.operator ?? "(nobody)").padEnd(operatorWidth)} ${notify.criticality.padEnd(6)} changed: ${notify.changed.join(", ") || "-"}  affected: ${notify.affected.join(", ") || "-"}`,

@@ -55,7 +55,11 @@ export function registerInit(program: Command, context: CliContext): void {
             `(found above the current folder; give --dir ${FACTORY_FOLDER} to create a separate one here)`,
           );
         if (plan !== undefined) output.line(`applied ${plan}: ${counted(result.changes, "change")}`);
-        else
+        // The first steps, for a factory still empty; not for one found above, where "." is not its root.
+        else if (
+          result.position === 0 &&
+          !(existed && options.searched === true && dir !== resolve(FACTORY_FOLDER))
+        )
           output.line(
             "next: factory import codebase . (or factory plan apply factory.yaml), then factory import docs <folder>",
           );
