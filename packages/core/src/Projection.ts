@@ -2,6 +2,7 @@ import { z } from "zod";
 import { aFunction, checkArguments, withMethods } from "./checkArguments.js";
 import type { EventLog } from "./EventLog.js";
 import type { StoredEvent } from "./EventStore.js";
+import { EventVersionError } from "./errors.js";
 import { strictInput } from "./strictInput.js";
 
 /** Options of {@link startProjection}. */
@@ -17,6 +18,9 @@ export interface ProjectionOptions {
   /** Whether to follow new events as they land, from this process or others (default true). */
   readonly live?: boolean;
 }
+
+/** Code of the process warning a live projection emits when it meets an event stored at a newer version than its type here. */
+const NEWER_EVENT_WARNING = "FACTORY_PROJECTION_NEWER_EVENT";
 
 /** What {@link startProjection} accepts: {@link ProjectionOptions}, no other field. */
 const ProjectionOptionsSchema = strictInput({
@@ -64,7 +68,9 @@ export interface Projection extends AsyncDisposable {
  * @throws ValidationError naming the argument or option of the wrong type (`log: must be an event log`,
  *   `options.apply: must be a function`, `options.pageSize`), or an unknown option.
  * @throws EventVersionError when the log holds an event stored at a newer version of its type than the
- *   log's registry (a newer SDK wrote it; upgrade to read it), as any read of it does.
+ *   log's registry (a newer SDK wrote it; upgrade to read it), as any read of it does. One that lands
+ *   later fails the next `catchUp()`; followed live, it is told once as a process warning (code
+ *   `FACTORY_PROJECTION_NEWER_EVENT`) naming it, and nothing past it is folded.
  *
  * @example
  * ```ts
@@ -118,9 +124,17 @@ export async function startProjection(log: EventLog, options: ProjectionOptions)
 
   await catchUp();
   if (options.live !== false) {
+    let warned = false;
     unwatch = log.watch(() => {
-      void catchUp().catch(() => {
-        // A failed read is retried on the next wake-up or the next catchUp() call.
+      void catchUp().catch((error: unknown) => {
+        // A failed read is retried on the next wake-up or the next catchUp() call; an event this
+        // code cannot read never will be, and a projection that only follows would stall unseen.
+        if (!(error instanceof EventVersionError) || warned) return;
+        warned = true;
+        process.emitWarning(
+          `a live projection${options.types === undefined ? "" : ` of ${options.types.join(", ")}`} folds nothing past position ${error.position - 1}: ${error.message}`,
+          { code: NEWER_EVENT_WARNING },
+        );
       });
     });
     await catchUp();

@@ -16,6 +16,7 @@ import {
   startProjection,
 } from "@software-factory/core";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
+import Database from "better-sqlite3";
 import { Cause, Effect, Exit } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -121,6 +122,48 @@ describe("reading an event stored at a newer version of its type than this code 
       await rejection(startProjection(log, { apply: (event) => folded.push(event), pageSize: 1 })),
     );
     expect(folded.map((event) => event.seq)).toEqual([1]);
+  });
+
+  it("warns when a live projection meets one appended later, and folds nothing past it", async () => {
+    const path = await logWithNewerEvent();
+    const db = new Database(path);
+    // The log before the newer event: the projection starts on it, then the newer event and the one after land.
+    const later = db.prepare("SELECT * FROM events WHERE seq > 1 ORDER BY seq").all() as Record<
+      string,
+      unknown
+    >[];
+    db.exec("DELETE FROM events WHERE seq > 1");
+    const warnings: Error[] = [];
+    const warned = new Promise<void>((heard) => {
+      const listen = (warning: Error) => {
+        if ((warning as { code?: string }).code !== "FACTORY_PROJECTION_NEWER_EVENT") return;
+        warnings.push(warning);
+        process.off("warning", listen);
+        heard();
+      };
+      process.on("warning", listen);
+    });
+    await using log = await openEventLog({ path, events: [LineAdded] });
+    const folded: number[] = [];
+    await using projection = await startProjection(log, {
+      types: ["line.added"],
+      apply: (event) => void folded.push(event.seq),
+    });
+    const insert = db.prepare(
+      "INSERT INTO events (seq, id, type, v, at, actor, subject, data, caused_by) VALUES (@seq, @id, @type, @v, @at, @actor, @subject, @data, @caused_by)",
+    );
+    db.transaction(() => {
+      for (const row of later) insert.run(row);
+    })();
+    db.close();
+    await warned;
+
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      `a live projection of line.added folds nothing past position 1: ${MESSAGE}`,
+    ]);
+    expect(folded).toEqual([1]);
+    expect(projection.position).toBe(1);
+    expectNewerEventError(await rejection(projection.catchUp()));
   });
 
   it("stops a subscription at it with onError, after handling every event before it", async () => {
