@@ -183,6 +183,7 @@ export interface AssemblyLineShape {
 const isAssemblyLineError: ErrorGuard<AssemblyLineError> = isKernelError(
   "ValidationError",
   "UnknownEventTypeError",
+  "EventVersionError",
   "ConcurrencyConflictError",
   "IdempotencyConflictError",
   "StoreError",
