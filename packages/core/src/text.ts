@@ -9,6 +9,8 @@
  * @module
  */
 import { isUtf8 } from "node:buffer";
+import { z } from "zod";
+import { checkArguments } from "./checkArguments.js";
 
 /** Why bytes are not text, and where the first offending byte is (1-based line and column). */
 export interface NotText {
@@ -161,6 +163,7 @@ const NAMES: ReadonlyMap<number, string> = new Map([
  * ```
  */
 export function findUnsafeLineCharacter(text: string): UnsafeLineCharacter | undefined {
+  if (typeof text !== "string") checkArguments("findUnsafeLineCharacter", { text: [z.string(), text] });
   const found = UNSAFE_IN_LINE.exec(text);
   if (found === null) return undefined;
   const codePoint = text.charCodeAt(found.index);
@@ -194,5 +197,6 @@ const LINE_BREAKING_RUN = /[ \p{Cc}\u2028\u2029]*[\p{Cc}\u2028\u2029][ \p{Cc}\u2
  * ```
  */
 export function toSafeLine(text: string): string {
+  if (typeof text !== "string") checkArguments("toSafeLine", { text: [z.string(), text] });
   return text.replace(BIDI_CONTROLS, "").replace(LINE_BREAKING_RUN, " ").trim();
 }

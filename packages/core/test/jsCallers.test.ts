@@ -275,6 +275,8 @@ const FUNCTIONS: Record<
       opts({ version: "number?", upcast: "object?" }),
     ],
   },
+  findUnsafeLineCharacter: { call: core.findUnsafeLineCharacter, params: [p("text", "string", () => "Pay")] },
+  toSafeLine: { call: core.toSafeLine, params: [p("text", "string", () => "Pay")] },
   EventRegistry: {
     call: (...args: ConstructorParameters<typeof EventRegistry>) => new EventRegistry(...args),
     params: [p("definitions", "items", () => [])],
@@ -331,7 +333,7 @@ const FUNCTIONS: Record<
 
 /** Functions of the main entry not swept here, with the reason. */
 const FUNCTIONS_LEFT_OUT = new Set([
-  // Swept above (openAssemblyLine), or the assembly line's and text.ts's helpers (not swept here), or take no argument.
+  // Swept above (openAssemblyLine), or the assembly line's helpers and decodeText (not swept here), or take no argument.
   "openAssemblyLine",
   "createMemoryEventStore",
   "fingerprintArtifact",
@@ -343,8 +345,6 @@ const FUNCTIONS_LEFT_OUT = new Set([
   "parsePipeline",
   "safeParsePipeline",
   "decodeText",
-  "findUnsafeLineCharacter",
-  "toSafeLine",
   // Parse what they are given with their own schema, or take anything by design (guards, hashing, checks).
   "openEventLog",
   "makeEventLogShape",
