@@ -6,6 +6,7 @@
  */
 import { DEFAULT_READ_LIMIT, type ReadQuery, type StoredEvent } from "../EventStore.js";
 import { ValidationError } from "../errors.js";
+import { EVENT_COLUMNS } from "./tableColumns.js";
 
 /** A row of the events table as the driver gives it (`seq` as text: a bigint). */
 export interface EventRow {
@@ -21,7 +22,7 @@ export interface EventRow {
 }
 
 /** The columns of the events table a read selects, in {@link EventRow}'s order. */
-export const COLUMNS = "seq, id, type, v, at, actor, subject, data, caused_by";
+export const COLUMNS = EVENT_COLUMNS.join(", ");
 
 /** The largest and smallest bigint, the bounds of the seq column. */
 const MAX_POSITION = "9223372036854775807";

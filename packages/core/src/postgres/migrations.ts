@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { SchemaVersionError, StoreError } from "../errors.js";
+import { refuseMissingColumns } from "./tableColumns.js";
 
 /** Advisory lock class (`pg_advisory_xact_lock(class, key)`) taken while migrating a schema. */
 export const MIGRATION_LOCK_CLASS = 0x46414d31; // "FAM1"
@@ -109,9 +110,11 @@ export interface Migrated {
 /**
  * Creates the schema when asked to and brings it up to {@link POSTGRES_SCHEMA_VERSION},
  * in one transaction under an advisory lock, so processes opening a new
- * database at once migrate it once, and the one that created the tables knows it.
+ * database at once migrate it once, and the one that created the tables knows it;
+ * then checks it has every table and column of that version.
  *
  * @throws SchemaVersionError when the schema is newer than this code.
+ * @throws StoreError naming the tables and columns a damaged or hand-made schema lacks.
  */
 export async function migrate(
   client: pg.ClientBase,
@@ -145,6 +148,7 @@ export async function migrate(
           `PostgreSQL role "${session.role}" may not create the factory's tables in schema "${current}" at ${target}: grant it CREATE on the schema (GRANT CREATE ON SCHEMA "${current}" TO "${session.role}"), open the factory once as the schema's owner, or give it a schema of its own with ?schema=<name>`,
       );
     }
+    await refuseMissingColumns(client, current, target, POSTGRES_SCHEMA_VERSION, "");
     await client.query("COMMIT");
     return { schema: current, created: !hasVersionTable };
   } catch (error) {
@@ -160,7 +164,8 @@ export async function migrate(
  * role that may only `SELECT` can do.
  *
  * @throws StoreError naming the target and schema when there is no factory
- *   there (the schema or its tables are missing), or it needs a migration.
+ *   there (the schema or its tables are missing), it needs a migration, or
+ *   it lacks a table or column of its schema version.
  * @throws SchemaVersionError when the schema is newer than this code.
  */
 export async function findFactorySchema(
@@ -189,6 +194,7 @@ export async function findFactorySchema(
       message: `PostgreSQL schema "${current}" at ${target} has schema version ${found}, older than the ${POSTGRES_SCHEMA_VERSION} this SDK reads, and it was opened read-only, so it was not migrated; open it once writable to migrate it`,
     });
   }
+  await refuseMissingColumns(client, current, target, found, " read-only");
   return current;
 }
 
