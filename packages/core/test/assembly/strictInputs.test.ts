@@ -3,26 +3,16 @@
  * keys the input takes, and nothing is written; before, the key was dropped
  * and the write landed without it (a flow, signals, a line).
  */
-import { ValidationError } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { openTestFactory, refusedWrite, type TestFactory } from "./fixtures/factory.js";
 
 let factory: TestFactory;
 afterEach(async () => {
   await factory?.close();
 });
 
-/** Runs a write expected to fail, checks the log did not move, and returns what it threw. */
-async function refused(write: () => Promise<unknown>): Promise<ValidationError> {
-  const before = await factory.log.head();
-  const thrown = await write().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(ValidationError);
-  expect(await factory.log.head()).toBe(before);
-  return thrown as ValidationError;
-}
+/** The `ValidationError` of a write refused without moving the log. */
+const refused = (write: () => Promise<unknown>) => refusedWrite(factory, write);
 
 describe("write inputs with an unknown key", () => {
   it("refuses a work item with flw for flow, naming the key and the keys it takes", async () => {

@@ -6,26 +6,16 @@
  * incidents, naming the character and its place. Bodies and texts of several
  * lines keep their newlines and tabs.
  */
-import { ValidationError } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { openTestFactory, refusedWrite, type TestFactory } from "./fixtures/factory.js";
 
 let factory: TestFactory;
 afterEach(async () => {
   await factory?.close();
 });
 
-/** Runs a write expected to fail, checks the log did not move, and returns its message. */
-async function refused(write: () => Promise<unknown>): Promise<string> {
-  const before = await factory.log.head();
-  const thrown = await write().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(ValidationError);
-  expect(await factory.log.head()).toBe(before);
-  return (thrown as ValidationError).message;
-}
+/** The message of a write refused with a `ValidationError` that left the log as it was. */
+const refused = async (write: () => Promise<unknown>) => (await refusedWrite(factory, write)).message;
 
 describe("characters a title must not hold", () => {
   it("refuses a bidi override in a work item's title, naming the character and its place, and writes nothing", async () => {
