@@ -13,6 +13,7 @@ import {
   checkArguments,
   type ErrorGuard,
   EventLogService,
+  type EventVersionError,
   isKernelError,
   type NotFoundError,
   type ReadOnlyError,
@@ -49,13 +50,16 @@ import type {
 /**
  * What a single change of the floor plan (`declareLine`, `assignOwner`,
  * `addDependency`...) can fail with: a malformed or refused change, an
- * unknown line or operator, other writers that kept moving the log, the
- * store, a factory open read-only, or a closed floor plan.
+ * unknown line or operator, other writers that kept moving the log, an
+ * event in the log stored at a newer version of its type than this code
+ * knows (a newer SDK wrote it; the change folds the log first), the store, a
+ * factory open read-only, or a closed floor plan.
  */
 export type FloorPlanChangeError =
   | ValidationError
   | NotFoundError
   | ConcurrencyConflictError
+  | EventVersionError
   | StoreError
   | ReadOnlyError
   | ClosedError;
@@ -65,7 +69,10 @@ export type FloorPlanChange = Effect.Effect<ApplyPlanResult, FloorPlanChangeErro
 
 /**
  * The floor plan as seen from Effect code: each operation fails only with the
- * typed errors it names; anything else (a bug) is a defect.
+ * typed errors it names; anything else (a bug) is a defect. Those that read
+ * the log (the writes, which fold it first, `asOf` and `refresh`) fail with
+ * an `EventVersionError` at an event stored at a newer version of its type
+ * than this code knows: a newer SDK wrote it, upgrade to read it.
  *
  * The writes (`applyPlan` and the single changes, `declareLine` to
  * `removeRelation`) are uninterruptible: interrupting the fiber running one
@@ -86,6 +93,7 @@ export interface FloorPlanShape {
     | ValidationError
     | RemoveAllLinesError
     | ConcurrencyConflictError
+    | EventVersionError
     | StoreError
     | ReadOnlyError
     | ClosedError
@@ -198,14 +206,19 @@ export interface FloorPlanShape {
   readonly health: (options?: HealthOptions) => Effect.Effect<HealthReport, ValidationError | ClosedError>;
   /**
    * The floor plan as it was at an instant (see {@link FloorPlan.asOf}): a view whose queries
-   * are synchronous. ValidationError for an instant it cannot read, StoreError when the log
-   * cannot be read, ClosedError after close.
+   * are synchronous. ValidationError for an instant it cannot read, EventVersionError at an
+   * event stored at a newer version of its type than this code knows, StoreError when the
+   * log cannot be read, ClosedError after close.
    */
   readonly asOf: (
     instant: string | Date,
-  ) => Effect.Effect<FloorPlanView, ValidationError | StoreError | ClosedError>;
-  /** Catches up with events other processes appended; succeeds with the log position reached. */
-  readonly refresh: Effect.Effect<number, StoreError | ClosedError>;
+  ) => Effect.Effect<FloorPlanView, ValidationError | EventVersionError | StoreError | ClosedError>;
+  /**
+   * Catches up with events other processes appended; succeeds with the log position reached.
+   * EventVersionError at an event stored at a newer version of its type than this code knows
+   * (nothing past it is folded), StoreError when the log cannot be read, ClosedError after close.
+   */
+  readonly refresh: Effect.Effect<number, EventVersionError | StoreError | ClosedError>;
 }
 
 /** The errors `applyPlan` declares. */
@@ -213,6 +226,7 @@ type ApplyPlanError =
   | ValidationError
   | RemoveAllLinesError
   | ConcurrencyConflictError
+  | EventVersionError
   | StoreError
   | ReadOnlyError
   | ClosedError;
@@ -220,6 +234,7 @@ type ApplyPlanError =
 const isWriteKernelError = isKernelError(
   "ValidationError",
   "ConcurrencyConflictError",
+  "EventVersionError",
   "StoreError",
   "ReadOnlyError",
   "ClosedError",
@@ -230,6 +245,7 @@ const isChangeError = isKernelError(
   "ValidationError",
   "NotFoundError",
   "ConcurrencyConflictError",
+  "EventVersionError",
   "StoreError",
   "ReadOnlyError",
   "ClosedError",
@@ -237,9 +253,9 @@ const isChangeError = isKernelError(
 const isClosedError = isKernelError("ClosedError");
 const isQueryError = isKernelError("ValidationError", "ClosedError");
 const isLookupError = isKernelError("ValidationError", "NotFoundError", "ClosedError");
-const isRefreshError = isKernelError("StoreError", "ClosedError");
-const isAsOfError = isKernelError("ValidationError", "StoreError", "ClosedError");
-const isOpenError = isKernelError("ValidationError", "StoreError", "ClosedError");
+const isRefreshError = isKernelError("EventVersionError", "StoreError", "ClosedError");
+const isAsOfError = isKernelError("ValidationError", "EventVersionError", "StoreError", "ClosedError");
+const isOpenError = isKernelError("ValidationError", "EventVersionError", "StoreError", "ClosedError");
 
 /** A single change as an Effect: uninterruptible, so an interrupted change has landed or failed when the interruption returns. */
 function writeChange(write: () => Promise<ApplyPlanResult>): FloorPlanChange {
@@ -326,14 +342,20 @@ export class FloorPlanService extends Context.Service<FloorPlanService, FloorPla
   /**
    * A layer that opens the floor plan over the log of {@link EventLogService}
    * and closes it with the layer. Opening fails with `ValidationError` for
-   * malformed options or stored plan data it cannot fold, `StoreError` when
-   * the log cannot be read, and `ClosedError` when the log is closed.
+   * malformed options or stored plan data it cannot fold, `EventVersionError`
+   * at an event stored at a newer version of its type than this code knows
+   * (a newer SDK wrote it), `StoreError` when the log cannot be read, and
+   * `ClosedError` when the log is closed.
    * An `AssemblyLineService.layer` built over this layer checks its work
    * items' lines and operators against this floor plan.
    */
   static layer(
     options: Omit<OpenFloorPlanOptions, "log"> = {},
-  ): Layer.Layer<FloorPlanService, StoreError | ClosedError | ValidationError, EventLogService> {
+  ): Layer.Layer<
+    FloorPlanService,
+    StoreError | ClosedError | ValidationError | EventVersionError,
+    EventLogService
+  > {
     return Layer.effect(
       FloorPlanService,
       Effect.gen(function* () {

@@ -11,6 +11,7 @@ import {
   type ConcurrencyConflictError,
   checkArguments,
   EventLogService,
+  type EventVersionError,
   type IdempotencyConflictError,
   isKernelError,
   type NotFoundError,
@@ -41,8 +42,10 @@ import type { SearchOptions, SearchResult } from "./search/searchOptions.js";
 /**
  * What a knowledge-base call can fail with: a malformed input, an unknown
  * document or line, a change to a retracted document, a reused idempotency
- * key, a lost race, the store, a write to a factory open read-only, or a
- * closed knowledge base.
+ * key, a lost race, an event in the log stored at a newer version of its
+ * type than this code knows (a newer SDK wrote it; the calls fold the log
+ * first), the store, a write to a factory open read-only, or a closed
+ * knowledge base.
  */
 export type KnowledgeError =
   | ValidationError
@@ -51,6 +54,7 @@ export type KnowledgeError =
   | IdempotencyConflictError
   | ConcurrencyConflictError
   | UnknownEventTypeError
+  | EventVersionError
   | StoreError
   | ReadOnlyError
   | ClosedError;
@@ -155,6 +159,7 @@ const isKernelKnowledgeError = isKernelError(
   "IdempotencyConflictError",
   "ConcurrencyConflictError",
   "UnknownEventTypeError",
+  "EventVersionError",
   "StoreError",
   "ReadOnlyError",
   "ClosedError",

@@ -71,7 +71,8 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
    *
    * Opening fails with the kernel's typed error (a `ValidationError` for bad
    * options or a malformed skill, a `FolderError` for a folder that cannot be
-   * created, a `SchemaVersionError`...), and with a `StoreError` wrapping
+   * created, a `SchemaVersionError`, an `EventVersionError` at an event a
+   * newer SDK wrote into the log...), and with a `StoreError` wrapping
    * anything else.
    */
   static layer(options: OpenFactoryOptions = {}): Layer.Layer<FactoryServices, FactoryError> {
