@@ -155,8 +155,11 @@ export function registerSkills(program: Command, context: CliContext): void {
             );
           process.once("SIGINT", interrupt);
           try {
+            // Keys the skill's input schema does not take are refused (a zod object would drop a misspelt
+            // one unread) and the refusal recorded as an invalid-input run, as MCP's run_skill does.
             return await namingArgument("<name>", name as string, () =>
               factory.skills.run(name as string, input, {
+                strictInput: true,
                 actor: options.actor,
                 ...keyed,
                 signal: interrupted.signal,
