@@ -6,7 +6,7 @@
  */
 import { DEFAULT_READ_LIMIT, type ReadQuery, type StoredEvent } from "../EventStore.js";
 import { ValidationError } from "../errors.js";
-import { EVENT_COLUMNS } from "./tableColumns.js";
+import { EVENT_COLUMNS } from "../internal/storeTables.js";
 
 /** A row of the events table as the driver gives it (`seq` as text: a bigint). */
 export interface EventRow {

@@ -1,30 +1,12 @@
 /**
- * The columns the store reads and writes in a factory's schema, and the check
- * at open that they are all there.
+ * The check at open that a factory's schema has every table and column the
+ * store reads and writes (see `internal/storeTables.ts`).
  *
  * @module
  */
 import type pg from "pg";
 import { StoreError } from "../errors.js";
-
-/** The columns of the events table, which the store reads and writes. */
-export const EVENT_COLUMNS = [
-  "seq",
-  "id",
-  "type",
-  "v",
-  "at",
-  "actor",
-  "subject",
-  "data",
-  "caused_by",
-] as const;
-
-/** The columns each table of a factory's schema has, which the store reads and writes. */
-const COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  events: EVENT_COLUMNS,
-  idempotency: ["key", "request_hash", "first_seq", "count"],
-};
+import { missingColumns, STORE_TABLES } from "../internal/storeTables.js";
 
 /**
  * Throws when a schema at the current schema version lacks a table or a
@@ -53,16 +35,11 @@ export async function refuseMissingColumns(
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
       WHERE n.nspname = $1 AND c.relname = ANY($2::text[])`,
-    [schema, Object.keys(COLUMNS)],
+    [schema, Object.keys(STORE_TABLES)],
   );
-  const missing = Object.entries(COLUMNS).flatMap(([table, columns]) => {
-    const found = new Set(rows.filter((row) => row.table === table).map((row) => row.column));
-    if (found.size === 0) return [`it has no ${table} table`];
-    const lacking = columns.filter((column) => !found.has(column));
-    return lacking.length === 0
-      ? []
-      : [`its ${table} table lacks the column${lacking.length === 1 ? "" : "s"} ${lacking.join(", ")}`];
-  });
+  const missing = missingColumns(
+    (table) => new Set(rows.filter((row) => row.table === table).map((row) => row.column)),
+  );
   if (missing.length === 0) return;
   throw new StoreError({
     message: `cannot open the event store at ${target} in schema "${schema}"${opening}: ${missing.join("; ")}, which a factory schema at schema version ${version} has: it was damaged or made by hand; restore it from a copy (pg_restore), or give the factory a new schema with ?schema=<name> in the URL (or the schema option)`,

@@ -13,9 +13,10 @@ import {
 import { ClosedError, ConcurrencyConflictError, ReadOnlyError, StoreError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { payloadJsonOf } from "../internal/payloadJson.js";
+import { EVENT_COLUMNS } from "../internal/storeTables.js";
 import { appendTurn, heldTurn, lostRace, type WriteTurn, type WriteTurns } from "../retryOnConflict.js";
 import { strictInput } from "../strictInput.js";
-import { EVENT_COLUMNS, SQLITE_SCHEMA_VERSION } from "./migrations.js";
+import { SQLITE_SCHEMA_VERSION } from "./migrations.js";
 import { messageOf, openDatabase, openReadOnly } from "./openDatabase.js";
 import { type ReadOnlyReason, whyNotWritable } from "./readOnlyDatabase.js";
 

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { SchemaVersionError } from "../errors.js";
+import { missingColumns } from "../internal/storeTables.js";
 
 /** Forward migrations of the SQLite event store, in order; never edit a shipped one. */
 const MIGRATIONS: readonly string[] = [
@@ -27,25 +28,6 @@ const MIGRATIONS: readonly string[] = [
 /** The newest schema version this code knows. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** The columns of the events table at {@link SQLITE_SCHEMA_VERSION}, which the store reads and writes. */
-export const EVENT_COLUMNS = [
-  "seq",
-  "id",
-  "type",
-  "v",
-  "at",
-  "actor",
-  "subject",
-  "data",
-  "caused_by",
-] as const;
-
-/** The columns each table of a database at {@link SQLITE_SCHEMA_VERSION} has, which the store reads and writes. */
-const COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  events: EVENT_COLUMNS,
-  idempotency: ["key", "request_hash", "first_seq", "count"],
-};
-
 /**
  * Throws when a database at the current schema version lacks a table or a
  * column the store uses (a damaged or hand-made database), naming the table
@@ -53,19 +35,15 @@ const COLUMNS: Readonly<Record<string, readonly string[]>> = {
  * `no such column`.
  */
 function refuseMissingColumns(db: Database.Database): void {
-  const missing = Object.entries(COLUMNS).flatMap(([table, columns]) => {
-    const found = new Set(
-      db
-        .prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)")
-        .all(table)
-        .map((row) => row.name),
-    );
-    if (found.size === 0) return [`it has no ${table} table`];
-    const lacking = columns.filter((column) => !found.has(column));
-    return lacking.length === 0
-      ? []
-      : [`its ${table} table lacks the column${lacking.length === 1 ? "" : "s"} ${lacking.join(", ")}`];
-  });
+  const missing = missingColumns(
+    (table) =>
+      new Set(
+        db
+          .prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?)")
+          .all(table)
+          .map((row) => row.name),
+      ),
+  );
   if (missing.length > 0)
     throw new Error(
       `${missing.join("; ")}, which a factory database at schema version ${SQLITE_SCHEMA_VERSION} has: it was damaged or made by hand; restore it from a copy, or give the path of a new file`,
