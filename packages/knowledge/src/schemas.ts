@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { strictInput } from "@software-factory/core";
+import { findUnsafeLineCharacter, strictInput } from "@software-factory/core";
 import { z } from "zod";
 import { utcInstant } from "./internal/instant.js";
 
@@ -282,12 +282,32 @@ const TagsSchema = z
   .max(100)
   .transform((tags) => [...new Set(tags)]);
 
+/**
+ * A document's title as a write takes it: trimmed, 1 to 500 characters, one
+ * line shown to people and to agents (search results, context packs, MCP), so
+ * it holds no control character (newline, tab, escape) and no bidi override
+ * or isolate (`title: U+202E (right-to-left override) at character 11 is not
+ * allowed in a title`, counted in the trimmed title), as a work item's title.
+ * Titles stored before this rule are read as they are (the events' schemas
+ * do not check it); the importers make a title one line with `toSafeLine`.
+ */
+const TitleSchema = z
+  .string()
+  .trim()
+  .superRefine((title, context) => {
+    const found = findUnsafeLineCharacter(title);
+    if (found !== undefined)
+      context.addIssue({ code: "custom", message: `${found.message} is not allowed in a title` });
+  })
+  .min(1)
+  .max(500);
+
 /** Input of `KnowledgeBase.capture` (each field is described on {@link CaptureInput}). */
 export const CaptureInputSchema = strictInput({
   /** What the document is. */
   kind: DocumentKindSchema,
-  /** Its title, trimmed, 1 to 500 characters. */
-  title: z.string().trim().min(1).max(500),
+  /** Its title, trimmed, 1 to 500 characters, one line (no control character or bidi override). */
+  title: TitleSchema,
   /** Its markdown body, at most 2,000,000 characters. */
   body: z.string().max(2_000_000),
   /** Where it came from. */
@@ -323,7 +343,7 @@ export const CaptureInputSchema = strictInput({
 export interface CaptureInput {
   /** What the document is (`note`, `decision`, `runbook`...). */
   kind: DocumentKind;
-  /** Its title (1 to 500 characters); it counts twice in lexical search. */
+  /** Its title (1 to 500 characters, one line: no control character or bidi override); it counts twice in lexical search. */
   title: string;
   /** Its markdown body, chunked by headings for search. */
   body: string;
@@ -366,8 +386,8 @@ export type SourcedCaptureInput = z.input<typeof SourcedCaptureInputSchema>;
 
 /** Input of `KnowledgeBase.revise`: the fields that change; the rest stays. */
 export const ReviseInputSchema = strictInput({
-  /** The new title, trimmed, 1 to 500 characters. */
-  title: z.string().trim().min(1).max(500).optional(),
+  /** The new title, trimmed, 1 to 500 characters, one line (no control character or bidi override). */
+  title: TitleSchema.optional(),
   /** The new markdown body, at most 2,000,000 characters. */
   body: z.string().max(2_000_000).optional(),
   /** The new tags, replacing the old ones; at most 100, each kept once. */
@@ -388,8 +408,8 @@ export type ReviseInput = z.input<typeof ReviseInputSchema>;
 
 /** Input of `KnowledgeBase.recordDecision`. */
 export const RecordDecisionInputSchema = strictInput({
-  /** The decision's title, trimmed, 1 to 500 characters. */
-  title: z.string().trim().min(1).max(500),
+  /** The decision's title, trimmed, 1 to 500 characters, one line (no control character or bidi override). */
+  title: TitleSchema,
   /** Where it stands (default: `proposed`). */
   status: DecisionStatusSchema.default("proposed"),
   /** The situation and forces that called for a decision. */

@@ -81,7 +81,9 @@ export interface ImportMarkdownFolderReport extends ImportReport {
  * one revised (an unchanged one costs nothing), and a file that disappeared is
  * retracted. Front matter is optional; it may give `title`, `kind`, `tags`,
  * `lines`, `author`, `date`, `validFrom`, `validTo`; without a title the first
- * `# heading` or the file name is used. A file whose content cannot be
+ * `# heading` or the file name is used, made one line (`toSafeLine`: a tab
+ * or newline becomes a space, a bidi override is dropped) as a capture takes
+ * it; the body keeps the heading as written. A file whose content cannot be
  * imported is a problem (in `problems`) and skipped: bad front matter
  * (reported with its line and column), a file that is not UTF-8 text (a
  * binary file named `.md`; its line and column are in the message), an empty

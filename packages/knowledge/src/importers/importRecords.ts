@@ -10,6 +10,7 @@ import {
   formatIssues,
   NotFoundError,
   strictInput,
+  toSafeLine,
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
@@ -66,7 +67,10 @@ export interface ImportRecordsOptions {
  * file holding an array. Each record becomes a document keyed by its mapped id:
  * new ids (and ids whose document was retracted) are captured, known ones
  * revised when they changed, one document per id even when several processes
- * import at once ({@link KnowledgeBase.captureOrRevise}). A record that
+ * import at once ({@link KnowledgeBase.captureOrRevise}). A title is made one
+ * line (`toSafeLine`: a tab or newline becomes a space, a bidi override is
+ * dropped; `<system> <id>` when nothing is left), as a capture refuses
+ * anything else. A record that
  * lacks a mapped field, or whose mapped date is not one, is reported with its
  * line (in a JSON array, the line its element starts on) and skipped. When
  * the file gives one id in several records, only the last is imported (an
@@ -136,7 +140,8 @@ export async function importRecords(
       const { outcome } = await knowledge.captureOrRevise(
         {
           kind: kind.success ? kind.data : (options.kind ?? "note"),
-          title: required("title"),
+          // One line, as a capture takes it: the record's title keeps its words, without breaks or bidi overrides.
+          title: toSafeLine(required("title")) || toSafeLine(`${options.system} ${required("id")}`),
           body: required("body"),
           source: {
             system: options.system,

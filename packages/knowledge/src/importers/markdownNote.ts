@@ -6,6 +6,7 @@
  * @module
  */
 import { basename } from "node:path";
+import { toSafeLine } from "@software-factory/core";
 import { z } from "zod";
 import { DocumentKindSchema } from "../schemas.js";
 import {
@@ -29,17 +30,27 @@ const FrontMatterSchema = z
   })
   .loose();
 
-/** A markdown file's front matter, title and body, as imported; throws `FrontMatterError` for bad front matter. */
+/**
+ * A markdown file's front matter, title and body, as imported; throws
+ * `FrontMatterError` for bad front matter. The title is the front matter's,
+ * else the first `# ` heading, else the file name, made one line by
+ * `toSafeLine` (a tab, a newline or a bidi override would make the capture
+ * refuse it): the first of them with anything left. The body keeps the
+ * heading as written.
+ */
 export function readMarkdown(
   text: string,
   uri: string,
 ): { front: z.infer<typeof FrontMatterSchema>; title: string; body: string; file: FrontMatterFile } {
   const file = parseFrontMatter(text);
   const front = frontMatterFields(file, FrontMatterSchema);
-  const title =
-    front.title ??
-    /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ??
-    basename(uri).replace(/\.(md|markdown)$/i, "");
+  const candidates = [
+    front.title,
+    /^#\s+(.+)$/m.exec(file.body)?.[1],
+    basename(uri).replace(/\.(md|markdown)$/i, ""),
+    uri,
+  ];
+  const title = candidates.map((candidate) => toSafeLine(candidate ?? "")).find((line) => line !== "") ?? "";
   return { front, title, body: file.body, file };
 }
 
