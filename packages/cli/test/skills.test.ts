@@ -126,7 +126,9 @@ describe("factory skills", () => {
       expect(missingFile.stderr).toContain("E_NOT_FOUND: --input: no file nope.json");
       const wrongType = await factory("skills", "run", "summarize-line", "--input", '{"line":42}');
       expect(wrongType.code).toBe(2);
-      expect(wrongType.stderr).toMatch(/--input: input of skill summarize-line is invalid: line: .*string/);
+      expect(wrongType.stderr).toMatch(
+        /E_USAGE: --input of skill summarize-line is invalid: line: Invalid input: expected string, received number\n/,
+      );
       const missing = await factory("skills", "run", "summarize-line");
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain("line:");

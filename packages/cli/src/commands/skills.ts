@@ -167,7 +167,7 @@ export function registerSkills(program: Command, context: CliContext): void {
             );
           } catch (error) {
             if (isInputError(error, name as string))
-              throw new UsageError(`--input: ${error.message}`, { cause: error });
+              throw new UsageError(inputProblems(name as string, error), { cause: error });
             // A field of the input naming nothing (`{"line":"nowhere"}`): the flag and the field start the
             // message, the field as the skill named it, or else where the input holds the id (an unknown
             // skill is about <name>, told as namingArgument tells it).
@@ -237,6 +237,20 @@ export function registerSkills(program: Command, context: CliContext): void {
  */
 function isInputError(error: unknown, name: string): error is ValidationError {
   return error instanceof ValidationError && error.message.startsWith(`input of skill ${name} is invalid`);
+}
+
+/**
+ * A skill's refusal of its input as told for `--input`, each problem after the
+ * field of the input it is about and one about the input itself with none:
+ * `--input of skill summarize-line is invalid: unknown field "lnie"; it takes
+ * line`, `... is invalid: line: Invalid input: expected string, received
+ * number` (the SDK's message names the input itself `(root)`).
+ */
+function inputProblems(name: string, error: ValidationError): string {
+  const problems = error.issues.map((issue) =>
+    issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`,
+  );
+  return `--input of skill ${name} is invalid: ${problems.join("; ")}`;
 }
 
 /**
