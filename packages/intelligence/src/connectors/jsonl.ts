@@ -94,10 +94,10 @@ function systemOf(file: string, mapping: Mapping): string {
  * - `artifact`: an artifact `<system>-<id>` of the mapping's kind with the
  *   body, tags and mapped fields; a changed record makes a new version.
  *
- * An artifact's title (a signal's reference, an `artifact` target) is the
- * record's title made one line: a tab or other control character becomes a
- * space, a bidi override is dropped (`<system> <id>` when nothing is left); a
- * signal's text and a document keep the title as written.
+ * A title (a document's, a signal's reference's, an `artifact` target's) is
+ * the record's title made one line: a tab or other control character becomes
+ * a space, a bidi override is dropped (`<system> <id>` when nothing is left);
+ * a signal's text keeps the title as written.
  *
  * An id with characters an artifact id cannot hold (anything but letters,
  * digits and `._:-`), or too long for one (128 characters), is stored with

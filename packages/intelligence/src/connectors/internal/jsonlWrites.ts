@@ -67,14 +67,15 @@ function planRecord(
   const line = record.line === undefined ? {} : { line: record.line };
   const mapped = (path: string | undefined) =>
     path === undefined ? undefined : scalar(at(record.value, path));
-  // An artifact's title is one line without control characters or bidi overrides (the signal's text and a
-  // document keep the exact title); the system and id name a record whose title has nothing else.
-  const artifactTitle = toSafeLine(record.title) || toSafeLine(`${system} ${record.id}`);
+  // A title (an artifact's or a document's) is one line without control characters or bidi overrides (the
+  // signal's text and a document's body keep the exact text); the system and id name a record whose title has
+  // nothing else.
+  const title = toSafeLine(record.title) || toSafeLine(`${system} ${record.id}`);
   if (mapping.target === "document") {
     const author = mapped(mapping.author);
     const document = {
       kind: mapping.kind,
-      title: record.title,
+      title,
       body: record.body,
       source: { system, uri: record.id, ...(author === undefined ? {} : { author }) },
       tags: [...record.tags],
@@ -109,7 +110,7 @@ function planRecord(
     const ref = {
       id: resolveStoredId(find, `ext-${system}`, { externalId: record.id, systemField: "system", system }),
       kind: "externalRef",
-      title: artifactTitle,
+      title,
       fields: { system, externalId: record.id, targetKind: "signal", tags: record.tags },
       ...line,
     };
@@ -145,7 +146,7 @@ function planRecord(
   const artifact = {
     id: resolveStoredId(find, system, { externalId: record.id, systemField: "source", system }),
     kind: mapping.kind,
-    title: artifactTitle,
+    title,
     fields: { ...extra, body: record.body, tags: record.tags, source: system, externalId: record.id },
     ...line,
   };
