@@ -20,8 +20,11 @@ import { repositoryPaths, repositoryRoot } from "../repositoryPaths.js";
 import { withFactory } from "../Session.js";
 
 /**
- * Paths changed between a git ref and HEAD (`git diff <ref>...HEAD`) in the
- * current repository: names as they are on disk, a rename by both its paths.
+ * Paths changed in the current repository by the branch since it left a git
+ * ref (`git diff <ref>...HEAD`), or by a range given as one (`HEAD~5..HEAD`,
+ * `main...feature`: diffed as given, as `impact_of_change`'s `gitRange` is):
+ * names as they are on disk, a rename by both its paths. A ref name never
+ * holds `..` (git check-ref-format), so the two cannot be confused.
  *
  * @throws UsageError naming `--since` when `ref` is blank or starts with `-`,
  *   or when git cannot diff the range (a ref the repository lacks, a folder
@@ -29,8 +32,9 @@ import { withFactory } from "../Session.js";
  */
 export async function changedPaths(ref: string, cwd = process.cwd()): Promise<string[]> {
   if (ref.trim() === "" || ref.startsWith("-")) throw new UsageError(`--since: "${ref}" is not a git ref`);
+  const range = ref.includes("..") ? ref : `${ref}...HEAD`;
   try {
-    return await gitChangedPaths(`${ref}...HEAD`, { cwd, field: "--since", given: ref });
+    return await gitChangedPaths(range, { cwd, field: "--since", given: ref });
   } catch (error) {
     if (error instanceof ValidationError) throw new UsageError(error.message, { cause: error });
     throw error;
@@ -114,7 +118,7 @@ export function registerImpact(program: Command, context: CliContext): void {
     .argument("[paths...]", "changed paths (relative to the current folder, or absolute)")
     .option(
       "--since <git-ref>",
-      "add the paths changed between <git-ref> and HEAD (git diff <ref>...HEAD; a rename adds both paths)",
+      "add the paths changed since <git-ref> (git diff <ref>...HEAD), or in a range given as one (HEAD~5..HEAD); a rename adds both paths",
     )
     .option("--line <line>", "a changed line (repeatable)", (value: string, previous: string[] = []) => [
       ...previous,
@@ -143,7 +147,7 @@ export function registerImpact(program: Command, context: CliContext): void {
             if (options.json)
               return output.json({ changed: [], unclaimedPaths: [], affected: [], notify: [], ...at });
             if (instant !== undefined) output.line(output.style("bold", `as of ${instant}`));
-            output.line(`no paths changed since ${f.since}`);
+            output.line(`no paths changed ${f.since.includes("..") ? "in" : "since"} ${f.since}`);
             return;
           }
           throw new UsageError("impact needs paths, --line or --since");
