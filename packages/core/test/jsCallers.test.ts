@@ -29,6 +29,7 @@ import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { functionsOf, methodsOf, outcome } from "./fixtures/jsCallerSweep.js";
 
 /** How an argument is typed, which decides the wrong values it is given. */
 type Kind = "string" | "string?" | "position" | "object" | "object?" | "items" | "function";
@@ -164,22 +165,6 @@ const LINE_METHODS: Record<string, readonly Param[]> = {
 /** Methods of the assembly line that take no argument. */
 const LINE_LEFT_OUT = new Set(["refresh", "artifacts", "close"]);
 
-/** The functions of an object: its own and its prototypes' (up to Object's), by name. */
-function methodsOf(value: object): string[] {
-  const names = new Set<string>();
-  for (
-    let at: object | null = value;
-    at !== null && at !== Object.prototype;
-    at = Object.getPrototypeOf(at)
-  ) {
-    for (const name of Object.getOwnPropertyNames(at)) {
-      const descriptor = Object.getOwnPropertyDescriptor(at, name);
-      if (name !== "constructor" && typeof descriptor?.value === "function") names.add(name);
-    }
-  }
-  return [...names].sort();
-}
-
 /** Each wrong call: the arguments, the argument (or option) it gets wrong, and how it is shown. */
 function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string; shown: string }[] {
   const calls: { args: unknown[]; wrong: string; shown: string }[] = [];
@@ -201,18 +186,6 @@ function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string;
         });
   });
   return calls;
-}
-
-/** What a call threw or rejected with (an async iterator's, such as readAll's, at its first step); undefined when it returned. */
-async function outcome(call: () => unknown): Promise<unknown> {
-  try {
-    const result = await call();
-    if (typeof (result as AsyncGenerator | undefined)?.[Symbol.asyncIterator] === "function")
-      await (result as AsyncGenerator).next();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
 }
 
 /** Whether a ValidationError names `name` as (the start of) an issue's path. */
@@ -398,13 +371,7 @@ sweep("the event registry", () => log.registry, REGISTRY_METHODS, REGISTRY_LEFT_
 
 describe("the core's functions and constructors", () => {
   it("has an entry for every function of the main entry", () => {
-    const functions = Object.entries(core)
-      .filter(
-        ([, value]) =>
-          typeof value === "function" && !/^class\b/.test(Function.prototype.toString.call(value)),
-      )
-      .map(([name]) => name)
-      .concat("EventRegistry");
+    const functions = functionsOf(core).concat("EventRegistry");
     expect(functions.filter((name) => !(name in FUNCTIONS) && !FUNCTIONS_LEFT_OUT.has(name))).toEqual([]);
   });
 

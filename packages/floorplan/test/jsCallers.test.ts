@@ -10,9 +10,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventLog, openEventLog, ValidationError } from "@software-factory/core";
+import { type EventLog, openEventLog } from "@software-factory/core";
 import { type FloorPlan, type FloorPlanView, openFloorPlan } from "@software-factory/floorplan";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { methodsOf, outcome, refusalProblem } from "../../core/test/fixtures/jsCallerSweep.js";
 import { shopPlan } from "./fixtures.js";
 
 /** How an argument is typed, which decides the wrong values it is given. */
@@ -105,17 +106,6 @@ let log: EventLog;
 let plan: FloorPlan;
 let view: FloorPlanView;
 
-/** The functions of an object: its own and its prototypes' (up to Object's), by name. */
-function methodsOf(value: object): string[] {
-  const names = new Set<string>();
-  for (let at: object | null = value; at !== null && at !== Object.prototype; at = Object.getPrototypeOf(at))
-    for (const name of Object.getOwnPropertyNames(at)) {
-      const descriptor = Object.getOwnPropertyDescriptor(at, name);
-      if (name !== "constructor" && typeof descriptor?.value === "function") names.add(name);
-    }
-  return [...names].sort();
-}
-
 /** Each wrong call of a method: the arguments, the argument it gets wrong and that value as shown. */
 function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string; shown: string }[] {
   return params.flatMap((param, index) =>
@@ -125,16 +115,6 @@ function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string;
       shown: String(JSON.stringify(value)),
     })),
   );
-}
-
-/** What a call threw or rejected with; undefined when it returned. */
-async function outcome(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
 }
 
 beforeAll(async () => {
@@ -172,10 +152,8 @@ describe("the floor plan called from JavaScript with wrong-typed arguments", () 
           const self = of() as unknown as Record<string, (...args: unknown[]) => unknown>;
           const error = await outcome(() => self[name]?.(...args));
           const what = `${target}.${name} with ${wrong} = ${shown}`;
-          if (!(error instanceof ValidationError))
-            failures.push(`${what}: ${error === undefined ? "no error" : String(error)}`);
-          else if (!error.message.includes(wrong))
-            failures.push(`${what}: the message does not name ${wrong}: ${error.message}`);
+          const problem = refusalProblem(error, wrong);
+          if (problem !== undefined) failures.push(`${what}: ${problem}`);
           if ((await log.head()) !== before) failures.push(`${what}: something was written`);
         }
         expect(failures).toEqual([]);

@@ -9,9 +9,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ValidationError } from "@software-factory/core";
 import * as floorplan from "@software-factory/floorplan";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SweptArgument, sweepFunctions } from "../../core/test/fixtures/jsCallerSweep.js";
 import { shopPlan } from "./fixtures.js";
 
 /** How an argument is typed, which decides the wrong values it is given. */
@@ -32,7 +32,7 @@ const WRONG: Record<Kind, readonly unknown[]> = {
 let root: string;
 
 /** The argument each function is swept on, with its name (which the error must name) and kind. */
-const FUNCTIONS: Record<string, { readonly name: string; readonly kind: Kind }> = {
+const FUNCTIONS: Record<string, SweptArgument<Kind>> = {
   readSourceText: { name: "path", kind: "path" },
   safeReadSourceText: { name: "path", kind: "path" },
   loadFactoryYaml: { name: "path", kind: "path" },
@@ -75,16 +75,6 @@ const LEFT_OUT = new Set([
   "planToYaml",
 ]);
 
-/** What a call threw or rejected with; undefined when it returned. */
-async function outcome(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
-
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "floorplan-js-functions-"));
 });
@@ -94,31 +84,7 @@ afterAll(() => {
 });
 
 describe("the floor plan's functions called from JavaScript with wrong-typed arguments", () => {
-  it("has an entry for every exported function", () => {
-    const functions = Object.entries(floorplan)
-      .filter(
-        ([, value]) =>
-          typeof value === "function" && !/^class\b/.test(Function.prototype.toString.call(value)),
-      )
-      .map(([name]) => name);
-    expect(functions.filter((name) => !(name in FUNCTIONS) && !LEFT_OUT.has(name))).toEqual([]);
-  });
-
-  for (const [name, { name: argument, kind }] of Object.entries(FUNCTIONS)) {
-    it(`${name} refuses each wrong ${argument} with a ValidationError naming it`, async () => {
-      const failures: string[] = [];
-      const call = (floorplan as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
-      for (const value of WRONG[kind]) {
-        const error = await outcome(() => call?.(value));
-        const what = `${name}(${String(JSON.stringify(value)).slice(0, 30)})`;
-        if (!(error instanceof ValidationError))
-          failures.push(`${what}: ${error === undefined ? "no error" : String(error)}`);
-        else if (!error.message.includes(argument))
-          failures.push(`${what}: the message does not name ${argument}: ${error.message}`);
-      }
-      expect(failures).toEqual([]);
-    });
-  }
+  sweepFunctions(floorplan, FUNCTIONS, WRONG, LEFT_OUT);
 
   it("answers each given an argument of the right type", async () => {
     const graph = floorplan.buildFloorGraph(floorplan.planOf(shopPlan()));

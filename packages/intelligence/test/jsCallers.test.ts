@@ -9,7 +9,6 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ValidationError } from "@software-factory/core";
 import * as intelligence from "@software-factory/intelligence";
 import {
   defineRule,
@@ -21,6 +20,7 @@ import {
 } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { methodsOf, outcome, refusalProblem } from "../../core/test/fixtures/jsCallerSweep.js";
 
 /** How an argument is typed, which decides the wrong values it is given. */
 type Kind =
@@ -282,22 +282,6 @@ const METHODS_LEFT_OUT = new Set([
 
 const PARTS = ["standards", "scorecards", "inbox", "automations", "skills"] as const;
 
-/** The functions of an object: its own and its prototypes' (up to Object's), by name. */
-function methodsOf(value: object): string[] {
-  const names = new Set<string>();
-  for (
-    let at: object | null = value;
-    at !== null && at !== Object.prototype;
-    at = Object.getPrototypeOf(at)
-  ) {
-    for (const name of Object.getOwnPropertyNames(at)) {
-      const descriptor = Object.getOwnPropertyDescriptor(at, name);
-      if (name !== "constructor" && typeof descriptor?.value === "function") names.add(name);
-    }
-  }
-  return [...names].sort();
-}
-
 /** Every exported function as the sweep names it: `f`, `new Class`, `Class.static`. */
 function exportedFunctions(): string[] {
   const names: string[] = [];
@@ -365,16 +349,6 @@ function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string;
   return calls;
 }
 
-/** What a call threw or rejected with; undefined when it returned. */
-async function outcome(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
-
 /** What a refused call must not change: the log, the parts' lists and the files written. */
 async function state(): Promise<unknown> {
   return {
@@ -429,10 +403,8 @@ describe("called from JavaScript with wrong-typed arguments", () => {
         const error = await outcome(() => callable(name)(...args));
         const after = await state();
         const what = `${name} with ${wrong} = ${shown}`;
-        if (!(error instanceof ValidationError))
-          failures.push(`${what}: ${error === undefined ? "no error" : String(error)}`);
-        else if (!error.message.includes(wrong))
-          failures.push(`${what}: the message does not name ${wrong}: ${error.message}`);
+        const problem = refusalProblem(error, wrong);
+        if (problem !== undefined) failures.push(`${what}: ${problem}`);
         if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`${what}: something was written`);
       }
       expect(failures).toEqual([]);

@@ -10,9 +10,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventLog, openEventLog, ValidationError } from "@software-factory/core";
+import { type EventLog, openEventLog } from "@software-factory/core";
 import { type CaptureInput, type KnowledgeBase, openKnowledgeBase } from "@software-factory/knowledge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { methodsOf, outcome, refusalProblem } from "../../core/test/fixtures/jsCallerSweep.js";
 
 /** How an argument is typed, which decides the wrong values it is given. */
 type Kind = "string" | "object" | "options?";
@@ -102,17 +103,6 @@ const METHODS: Record<string, readonly Param[]> = {
 /** Methods that take no argument, or are not for callers (`start`, which `openKnowledgeBase` calls). */
 const LEFT_OUT = new Set(["sync", "close", "start"]);
 
-/** The functions of an object: its own and its prototypes' (up to Object's), by name. */
-function methodsOf(value: object): string[] {
-  const names = new Set<string>();
-  for (let at: object | null = value; at !== null && at !== Object.prototype; at = Object.getPrototypeOf(at))
-    for (const name of Object.getOwnPropertyNames(at)) {
-      const descriptor = Object.getOwnPropertyDescriptor(at, name);
-      if (name !== "constructor" && typeof descriptor?.value === "function") names.add(name);
-    }
-  return [...names].sort();
-}
-
 /** Each wrong call of a method: the arguments, the argument (or option) it gets wrong and that value as shown. */
 function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string; shown: string }[] {
   const calls: { args: unknown[]; wrong: string; shown: string }[] = [];
@@ -133,16 +123,6 @@ function wrongCalls(params: readonly Param[]): { args: unknown[]; wrong: string;
         });
   });
   return calls;
-}
-
-/** What a call threw or rejected with; undefined when it returned. */
-async function outcome(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
 }
 
 beforeAll(async () => {
@@ -173,10 +153,8 @@ describe("the knowledge base called from JavaScript with wrong-typed arguments",
         const self = kb as unknown as Record<string, (...args: unknown[]) => unknown>;
         const error = await outcome(() => self[name]?.(...args));
         const what = `${name} with ${wrong} = ${shown}`;
-        if (!(error instanceof ValidationError))
-          failures.push(`${what}: ${error === undefined ? "no error" : String(error)}`);
-        else if (!error.message.includes(wrong))
-          failures.push(`${what}: the message does not name ${wrong}: ${error.message}`);
+        const problem = refusalProblem(error, wrong);
+        if (problem !== undefined) failures.push(`${what}: ${problem}`);
         if ((await log.head()) !== before) failures.push(`${what}: something was written`);
       }
       expect(failures).toEqual([]);

@@ -7,9 +7,9 @@
  * added later needs an entry here or a place in the list left out, with its
  * reason.
  */
-import { ValidationError } from "@software-factory/core";
 import * as knowledge from "@software-factory/knowledge";
 import { describe, expect, it } from "vitest";
+import { type SweptArgument, sweepFunctions } from "../../core/test/fixtures/jsCallerSweep.js";
 
 /** How an argument is typed, which decides the wrong values it is given. */
 type Kind = "text" | "object" | "list" | "optionalText" | "textOrList" | "options";
@@ -25,7 +25,7 @@ const WRONG: Record<Kind, readonly unknown[]> = {
 };
 
 /** The argument each function is swept on, with its name (which the error must name) and kind. */
-const FUNCTIONS: Record<string, { readonly name: string; readonly kind: Kind }> = {
+const FUNCTIONS: Record<string, SweptArgument<Kind>> = {
   chunkMarkdown: { name: "markdown", kind: "text" },
   countTokens: { name: "text", kind: "text" },
   tokenize: { name: "text", kind: "text" },
@@ -69,42 +69,8 @@ const LEFT_OUT = new Set([
   "decisionTextSchema",
 ]);
 
-/** What a call threw or rejected with; undefined when it returned. */
-async function outcome(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
-
 describe("the knowledge package's functions called from JavaScript with wrong-typed arguments", () => {
-  it("has an entry for every exported function", () => {
-    const functions = Object.entries(knowledge)
-      .filter(
-        ([, value]) =>
-          typeof value === "function" && !/^class\b/.test(Function.prototype.toString.call(value)),
-      )
-      .map(([name]) => name);
-    expect(functions.filter((name) => !(name in FUNCTIONS) && !LEFT_OUT.has(name))).toEqual([]);
-  });
-
-  for (const [name, { name: argument, kind }] of Object.entries(FUNCTIONS)) {
-    it(`${name} refuses each wrong ${argument} with a ValidationError naming it`, async () => {
-      const failures: string[] = [];
-      const call = (knowledge as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
-      for (const value of WRONG[kind]) {
-        const error = await outcome(() => call?.(value));
-        const what = `${name}(${String(JSON.stringify(value)).slice(0, 30)})`;
-        if (!(error instanceof ValidationError))
-          failures.push(`${what}: ${error === undefined ? "no error" : String(error)}`);
-        else if (!error.message.includes(argument))
-          failures.push(`${what}: the message does not name ${argument}: ${error.message}`);
-      }
-      expect(failures).toEqual([]);
-    });
-  }
+  sweepFunctions(knowledge, FUNCTIONS, WRONG, LEFT_OUT);
 
   it("answers each given an argument of the right type", () => {
     expect(knowledge.chunkMarkdown("# Retries\n\nWe retry payments twice.\n")).toHaveLength(1);

@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventLog, openEventLog, ValidationError } from "@software-factory/core";
+import { type EventLog, openEventLog } from "@software-factory/core";
 import {
   importMarkdownFolder,
   importRecords,
@@ -18,6 +18,7 @@ import {
   openKnowledgeBase,
 } from "@software-factory/knowledge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outcome, refusalProblem } from "../../core/test/fixtures/jsCallerSweep.js";
 
 let root: string;
 let log: EventLog;
@@ -74,16 +75,6 @@ const IMPORTERS: Record<string, { call: (...args: unknown[]) => unknown; params:
   },
 };
 
-/** What a call threw or rejected with; undefined when it returned. */
-async function outcome(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-    return undefined;
-  } catch (error) {
-    return error;
-  }
-}
-
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "knowledge-js-importers-"));
   mkdirSync(join(root, "notes"));
@@ -112,10 +103,8 @@ describe("the knowledge importers called from JavaScript with wrong-typed argume
           const before = await log.head();
           const error = await outcome(() => call(...args));
           const what = `${name} with ${param.name} = ${String(JSON.stringify(value)).slice(0, 30)}`;
-          if (!(error instanceof ValidationError))
-            failures.push(`${what}: ${error === undefined ? "no error" : String(error)}`);
-          else if (!error.message.includes(param.name))
-            failures.push(`${what}: the message does not name ${param.name}: ${error.message}`);
+          const problem = refusalProblem(error, param.name);
+          if (problem !== undefined) failures.push(`${what}: ${problem}`);
           if ((await log.head()) !== before) failures.push(`${what}: something was written`);
         }
       expect(failures).toEqual([]);
