@@ -51,18 +51,19 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A tiny-flow item with a requirement, brought to the testing stage with its evidence, one step before release. */
-async function itemBeforeRelease(requirement: string): Promise<WorkItem> {
-  const item = await factory.work.createWorkItem({
-    line: "checkout",
-    title: "Pay by link",
-    kind: "feature",
-    flow: "tiny",
-  });
+/**
+ * A tiny-flow item with a requirement (`ref`, titled as the item), brought to the testing stage with its
+ * evidence, one step before release.
+ */
+async function itemBeforeRelease(
+  requirement: string,
+  { title = "Pay by link", ref = "REQ-1" }: { title?: string; ref?: string } = {},
+): Promise<WorkItem> {
+  const item = await factory.work.createWorkItem({ line: "checkout", title, kind: "feature", flow: "tiny" });
   await factory.work.recordArtifact({
-    id: "REQ-1",
+    id: ref,
     kind: "requirement",
-    title: "Pay by link",
+    title,
     fields: { body: requirement },
     workItem: item.id,
   });
@@ -216,32 +217,9 @@ describe("ruleGate", () => {
     factory.work.registerGate(
       ruleGate(factory.standards, { stage: "release", rules: { scorecard: readiness, level: "silver" } }),
     );
-    const long = await factory.work.createWorkItem({
-      line: "checkout",
+    const long = await itemBeforeRelease(noCriteria, {
       title: "Pay by link for returning customers",
-      kind: "feature",
-      flow: "tiny",
-    });
-    await factory.work.recordArtifact({
-      id: "REQ-9",
-      kind: "requirement",
-      title: "Returning",
-      fields: { body: noCriteria },
-      workItem: long.id,
-    });
-    await factory.work.advance(long.id);
-    await factory.work.recordArtifact({
-      kind: "changeSet",
-      title: "c",
-      fields: { commit: "abc1235", paths: ["a.ts"] },
-      workItem: long.id,
-    });
-    await factory.work.advance(long.id);
-    await factory.work.recordArtifact({
-      kind: "testEvidence",
-      title: "t",
-      fields: { runId: "8", passed: 1, failed: 0 },
-      workItem: long.id,
+      ref: "REQ-9",
     });
     const error = await gateFailure(factory.work.advance(long.id));
     expect(error.findings.map((finding) => finding.message.split(" ")[0])).toEqual([
