@@ -1,4 +1,9 @@
-import { OperatorRoleSchema, strictInput, validationErrorFromZod } from "@software-factory/core";
+import {
+  findUnsafeLineCharacter,
+  OperatorRoleSchema,
+  strictInput,
+  validationErrorFromZod,
+} from "@software-factory/core";
 import { z } from "zod";
 import { compilePattern, quoted, unsupportedPatternReason } from "./internal/pattern.js";
 import { CriticalitySchema, DependencyKindSchema, EntityIdSchema } from "./model.js";
@@ -6,8 +11,34 @@ import { PLAN_LIMITS } from "./planLimits.js";
 
 /** A string of at most `limit` characters, saying so when longer. */
 const text = (what: string, limit: number) => z.string().max(limit, `${what} is at most ${limit} characters`);
-const displayName = text("a name", PLAN_LIMITS.name).min(1);
 const description = text("a description", PLAN_LIMITS.description);
+
+/**
+ * A display name as stored: what the floor plan's events take, so that a name
+ * stored before names were one line is still read and carried.
+ */
+export const StoredNameSchema = text("a name", PLAN_LIMITS.name).min(1);
+/** A tag as stored (see {@link StoredNameSchema}). */
+export const StoredTagSchema = text("a tag", PLAN_LIMITS.tag).min(1);
+
+/**
+ * `schema` for text that is one line shown to people and to agents (context
+ * packs, MCP, the CLI): no control character (newline, tab, escape) and no
+ * bidi override or isolate, which would break the line, repaint a terminal
+ * or show it in another order than it is stored (`lines[3].name: U+000A
+ * (line feed) at character 5 is not allowed in a line name`), as a work
+ * item's title. Checked where a plan is written, not by the events.
+ */
+function oneLine(schema: z.ZodString, what: string): z.ZodString {
+  return schema.superRefine((value, context) => {
+    const found = findUnsafeLineCharacter(value);
+    if (found !== undefined)
+      context.addIssue({ code: "custom", message: `${found.message} is not allowed in ${what}` });
+  });
+}
+/** A display name of a `kind` of entry, one line. */
+const displayName = (kind: "product" | "domain" | "line" | "operator") =>
+  oneLine(StoredNameSchema, `${kind === "operator" ? "an" : "a"} ${kind} name`);
 
 // Each schema's shape is a const of its own and types the schema, so the
 // built .d.ts keeps each field's TSDoc for editors to show on hover (the
@@ -98,8 +129,8 @@ export const PathPatternSchema = z
 const lineDeclShape = {
   /** Stable id (`checkout`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
-  /** Display name. */
-  name: displayName.optional(),
+  /** Display name, one line (no control character or bidi override). */
+  name: displayName("line").optional(),
   /** Domain the line is part of. */
   domain: EntityIdSchema.optional(),
   /** What the line does, in a few sentences; routing and context packs use it. */
@@ -110,8 +141,8 @@ const lineDeclShape = {
   contributors: z.array(ContributorDeclSchema).default([]),
   /** Code paths of the line, as CODEOWNERS patterns (`/packages/checkout/`, `**\/*.sql`). */
   paths: z.array(PathPatternSchema).default([]),
-  /** Free labels (`pci`, `customer-facing`). */
-  tags: z.array(text("a tag", PLAN_LIMITS.tag).min(1)).default([]),
+  /** Free labels (`pci`, `customer-facing`), each one line. */
+  tags: z.array(oneLine(StoredTagSchema, "a tag")).default([]),
   /** How many work items may be in progress on the line at once. */
   wipLimit: z.number().int().min(0).optional(),
   /** Links to knowledge (document ids or URLs). */
@@ -129,8 +160,8 @@ export type LineDeclInput = z.input<typeof LineDeclSchema>;
 const operatorDeclShape = {
   /** Stable id (`alice`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
-  /** Display name. */
-  name: displayName.optional(),
+  /** Display name, one line (no control character or bidi override). */
+  name: displayName("operator").optional(),
   /** Email address, to reach them. */
   email: z.email().max(PLAN_LIMITS.handle).optional(),
   /** Any of `line`, `factory`, `field` (default `["line"]`). */
@@ -156,8 +187,8 @@ export type OperatorDeclInput = z.input<typeof OperatorDeclSchema>;
 const domainDeclShape = {
   /** Stable id (`commerce`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
-  /** Display name. */
-  name: displayName.optional(),
+  /** Display name, one line (no control character or bidi override). */
+  name: displayName("domain").optional(),
   /** What the domain covers. */
   description: description.optional(),
 };
@@ -170,8 +201,8 @@ export type DomainDecl = z.infer<typeof DomainDeclSchema>;
 const productDeclShape = {
   /** Stable id (`shop`): 1-64 chars of `[a-z0-9._-]`. */
   id: EntityIdSchema,
-  /** Display name. */
-  name: displayName.optional(),
+  /** Display name, one line (no control character or bidi override). */
+  name: displayName("product").optional(),
   /** What the product is. */
   description: description.optional(),
 };

@@ -8,11 +8,22 @@ import {
   OperatorDeclSchema,
   PlanSettingsSchema,
   ProductDeclSchema,
+  StoredNameSchema,
+  StoredTagSchema,
 } from "./Plan.js";
 
 const provenance = {
   /** Where the fact came from (its `source`) and a `ref` inside it (`factory.yaml:12`). */
   provenance: ProvenanceInputSchema,
+};
+/**
+ * A display name as the events take it: a plan's checks (one line, no control
+ * character or bidi override) are made where a plan is written, so that a
+ * name stored before them is still read and carried.
+ */
+const storedName = {
+  /** Display name. */
+  name: StoredNameSchema.optional(),
 };
 const nodeRef = z
   .string()
@@ -24,11 +35,14 @@ const nodeRef = z
 /** The product was declared or its description changed. Subject: the product id. */
 export const ProductDeclared = defineEvent(
   "floorplan.product.declared",
-  ProductDeclSchema.extend(provenance),
+  ProductDeclSchema.extend({ ...storedName, ...provenance }),
 );
 
 /** A domain was declared or changed. Subject: the domain id. */
-export const DomainDeclared = defineEvent("floorplan.domain.declared", DomainDeclSchema.extend(provenance));
+export const DomainDeclared = defineEvent(
+  "floorplan.domain.declared",
+  DomainDeclSchema.extend({ ...storedName, ...provenance }),
+);
 /** A domain was removed from the plan. Subject: the domain id. */
 export const DomainRetired = defineEvent(
   "floorplan.domain.retired",
@@ -41,7 +55,7 @@ export const DomainRetired = defineEvent(
 /** An operator was declared or changed. Subject: the operator id. */
 export const OperatorDeclared = defineEvent(
   "floorplan.operator.declared",
-  OperatorDeclSchema.extend(provenance),
+  OperatorDeclSchema.extend({ ...storedName, ...provenance }),
 );
 /** An operator was removed from the plan; the lines they owned become unowned. Subject: the operator id. */
 export const OperatorRetired = defineEvent(
@@ -58,6 +72,9 @@ export const LineAttributesSchema = LineDeclSchema.omit({
   contributors: true,
   dependsOn: true,
 }).extend({
+  ...storedName,
+  /** Free labels (`pci`, `customer-facing`). */
+  tags: z.array(StoredTagSchema).default([]),
   /** Position of the line in the plan; path patterns of later lines win, as in CODEOWNERS. */
   order: z.number().int().min(0),
 });

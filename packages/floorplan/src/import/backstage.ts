@@ -1,4 +1,4 @@
-import { checkArguments } from "@software-factory/core";
+import { checkArguments, toSafeLine } from "@software-factory/core";
 import { type LineCounter as Counter, type Document, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { Text } from "../internal/arguments.js";
@@ -64,6 +64,14 @@ export interface BackstageImportOptions {
 
 const refName = (ref: string) => ref.replace(/^[a-zA-Z]+:/, "").replace(/^[^/]+\//, "");
 const refKind = (ref: string, fallback: string) => (/^([a-zA-Z]+):/.exec(ref)?.[1] ?? fallback).toLowerCase();
+
+/**
+ * The name of an entity's entry: its title, else its name, made one line
+ * (`toSafeLine`: a tab or newline becomes a space, a bidi override is
+ * dropped) as a plan takes it; `fallback` (its id) when nothing is left.
+ */
+const nameOf = (entity: Entity, fallback: string): string =>
+  toSafeLine(entity.metadata.title ?? entity.metadata.name) || fallback;
 
 const entityKey = (entity: Entity) => `${entity.kind.toLowerCase()}:${entity.metadata.name.toLowerCase()}`;
 
@@ -287,7 +295,7 @@ export function importBackstage(
     backstageDomains.length === 1 && backstageDomains[0] !== undefined
       ? {
           id: slugify(backstageDomains[0].metadata.name),
-          name: backstageDomains[0].metadata.title ?? backstageDomains[0].metadata.name,
+          name: nameOf(backstageDomains[0], slugify(backstageDomains[0].metadata.name)),
           ...(backstageDomains[0].metadata.description === undefined
             ? {}
             : { description: backstageDomains[0].metadata.description }),
@@ -297,7 +305,7 @@ export function importBackstage(
     .filter((entity) => entity.kind.toLowerCase() === "system")
     .map((system) => ({
       id: slugify(system.metadata.name),
-      name: system.metadata.title ?? system.metadata.name,
+      name: nameOf(system, slugify(system.metadata.name)),
       ...(system.metadata.description === undefined ? {} : { description: system.metadata.description }),
     }));
   const knownDomains = new Set([...(options.domains ?? []), ...domains].map((domain) => domain.id));
@@ -306,7 +314,7 @@ export function importBackstage(
     const id = slugify(refName(system));
     if (!knownDomains.has(id)) {
       knownDomains.add(id);
-      domains.push({ id, name: refName(system) });
+      domains.push({ id, name: toSafeLine(refName(system)) || id });
       problems.push(systemNotInCatalog(file, locate, component, system, id));
     }
     return id;
@@ -369,7 +377,7 @@ export function importBackstage(
     const inSystem = systemOf(component);
     return {
       id: lineIds.get(entityKey(component)) ?? slugify(component.metadata.name),
-      name: component.metadata.title ?? component.metadata.name,
+      name: nameOf(component, lineIds.get(entityKey(component)) ?? slugify(component.metadata.name)),
       ...(inSystem?.spec.system === undefined ? {} : { domain: domainOf(inSystem, inSystem.spec.system) }),
       ...(component.metadata.description === undefined
         ? {}

@@ -1,10 +1,13 @@
+import { toSafeLine } from "@software-factory/core";
 import { slugify } from "../model.js";
 import type { OperatorDecl } from "../Plan.js";
 
 /**
  * Maps owner handles from another tool (`@acme/payments`, `alice@acme.com`,
  * `group:default/payments`) to operators: a declared operator whose handle in
- * that tool matches, or a new one named after the handle.
+ * that tool matches, or a new one named after the handle. A created
+ * operator's name is made one line (`toSafeLine`; its id when nothing is
+ * left), as a plan takes it; the handle is kept as written.
  */
 export class OperatorMapper {
   readonly #tool: string;
@@ -33,16 +36,23 @@ export class OperatorMapper {
     const bare = handle.replace(/^(user|group|component):/, "").replace(/^default\//, "");
     const id = slugify(bare.startsWith("@") ? bare.slice(1) : bare.replace(/@.*$/, ""));
     if (!this.#known.has(id) && !this.#created.has(id)) {
-      this.#created.set(id, { id, name, roles: ["line"], handles: { [this.#tool]: handle } });
+      this.#created.set(id, {
+        id,
+        name: toSafeLine(name) || id,
+        roles: ["line"],
+        handles: { [this.#tool]: handle },
+      });
     }
     this.#byHandle.set(handle.toLowerCase(), id);
     return id;
   }
 
-  /** Sets what a created operator knows (a name, an email) when the source tells. */
+  /** Sets what a created operator knows (a name, made one line, and an email) when the source tells. */
   describe(id: string, details: Partial<Pick<OperatorDecl, "name" | "email">>): void {
     const operator = this.#created.get(id);
-    if (operator !== undefined) this.#created.set(id, { ...operator, ...details });
+    if (operator === undefined) return;
+    const name = details.name === undefined ? undefined : toSafeLine(details.name);
+    this.#created.set(id, { ...operator, ...details, name: name || operator.name });
   }
 
   /** Operators created for handles no declared operator had. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { checkArguments, NotFoundError, ValidationError } from "@software-factory/core";
+import { checkArguments, NotFoundError, toSafeLine, ValidationError } from "@software-factory/core";
 import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
@@ -190,10 +190,13 @@ export async function importWorkspaces(root: string, options: WorkspacesImportOp
     add(manifest.devDependencies, "low");
     const folder = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : undefined;
     const domain = options.domainsFromFolders === false || folder === undefined ? undefined : slugify(folder);
-    if (domain !== undefined && !domains.has(domain)) domains.set(domain, { id: domain, name: folder });
+    if (domain !== undefined && !domains.has(domain))
+      domains.set(domain, { id: domain, name: toSafeLine(folder ?? "") || domain });
+    const id = idOfName.get(manifest.name ?? dir) ?? slugify(dir);
     return {
-      id: idOfName.get(manifest.name ?? dir) ?? slugify(dir),
-      name: manifest.name ?? dir,
+      id,
+      // A name is one line (a folder may be named with a tab); the package name stays in package.json.
+      name: toSafeLine(manifest.name ?? dir) || id,
       ...(domain === undefined ? {} : { domain }),
       ...(manifest.description === undefined || manifest.description === ""
         ? {}

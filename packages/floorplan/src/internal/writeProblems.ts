@@ -110,8 +110,9 @@ export interface PlanWrite {
  * a text over a limit stored before those checks existed) is a warning saying
  * how to fix it, since the write leaves it as it is and failing would block
  * every edit for a field nobody touched. A stored field over today's schema
- * stays an error when the write records its entry again, since the log
- * would refuse the event.
+ * stays an error when the write records its entry again: the log would
+ * refuse the event (a text over a limit), or the write would store again
+ * what it refuses (a name or tag that is not one line).
  */
 export function writeProblems(write: PlanWrite, options: ValidatePlanOptions): PlanProblem[] {
   const { current, next, given, recorded } = write;
@@ -138,7 +139,7 @@ export function writeProblems(write: PlanWrite, options: ValidatePlanOptions): P
     if (found.carried && !found.given)
       return {
         ...problem,
-        hint: `this change records ${entryName(entryOf(next, problem.path).entry)} again (its attributes change, or it becomes declared by hand), and the log takes it only within today's limits: declare it with this field fixed first`,
+        hint: `this change records ${entryName(entryOf(next, problem.path).entry)} again (its attributes change, or it becomes declared by hand), and a write takes it only within today's checks (length limits, one-line names and tags): declare it with this field fixed first`,
       };
     return problem;
   });
