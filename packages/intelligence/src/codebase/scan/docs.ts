@@ -7,6 +7,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
+import { toSafeLine } from "@software-factory/core";
 import type { DocumentKind } from "@software-factory/knowledge";
 import { markdownSections, parseDecisionRecord, parseFrontMatter } from "@software-factory/knowledge";
 import type { ProposedDocument, ProposedLine } from "../proposal.js";
@@ -97,7 +98,10 @@ function split(text: string): { data: Record<string, unknown>; body: string } {
  *
  * Files over 1 MB and anything under `node_modules` or `dist` are skipped.
  * Keys are `repo:<path>`; titles come from front matter, else the first
- * heading, else the file name. Sorted by path.
+ * heading, else the file name, made one line as a document's title must be
+ * (`toSafeLine`: a tab or newline becomes a space, a bidi override is
+ * dropped; the next of them, else the path, when nothing is left); the body
+ * keeps the text as written. Sorted by path.
  *
  * @example
  * ```ts
@@ -118,12 +122,10 @@ export async function findDocuments(
     const sections = markdownSections(body);
     const line = lineOfFile(lines, file);
     const heading = sections.find((section) => section.level === 1) ?? sections[0];
-    const named =
-      typeof data.title === "string" && data.title.trim() !== ""
-        ? data.title.trim()
-        : heading === undefined
-          ? undefined
-          : plainTitle(heading.title);
+    // The first of the front matter's title and the heading with anything left when made one line.
+    const named = [typeof data.title === "string" ? data.title : "", heading ? plainTitle(heading.title) : ""]
+      .map(toSafeLine)
+      .find((candidate) => candidate !== "");
     const fileName = basename(file).replace(MARKDOWN, "");
     let kind: DocumentKind = "note";
     let method: DocumentMethod = category === "adr" ? "adr-nygard" : category;
@@ -142,7 +144,8 @@ export async function findDocuments(
     documents.push({
       key: `repo:${file}`,
       kind,
-      title: title.slice(0, 500),
+      // One line, as a capture takes it (a file or folder name may hold a tab or a bidi override too).
+      title: (toSafeLine(title) || toSafeLine(file)).slice(0, 500),
       body,
       file,
       lines: line === undefined ? [] : [line.id],
