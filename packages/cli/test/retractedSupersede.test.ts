@@ -3,36 +3,20 @@
  * `link` and `supersede`, `capture_knowledge` and `record_decision` with
  * `supersedes`, and `factory knowledge capture --supersedes`; none writes anything.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { openFactory } from "@software-factory/intelligence";
 import { DocumentRetractedError } from "@software-factory/knowledge";
 import { serveHttp } from "@software-factory/mcp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHOP_YAML } from "./fixtures.js";
-import { runFactory } from "./runFactory.js";
+import { describe, expect, it } from "vitest";
+import { SLOW, useShopFactory } from "./shopFactory.js";
 
-let cwd: string;
+const { cwd, factory: factoryCli, ok } = useShopFactory("factory-retracted-supersede-");
 const token = "retracted-supersede-token-0123456789abcdef";
-const factoryCli = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
-/** The bin runs several times, a few seconds each on a loaded machine. */
-const SLOW = { timeout: 240_000 };
-
-beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), "factory-retracted-supersede-"));
-  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
-  expect((await factoryCli("init", "--plan", "factory.yaml")).code).toBe(0);
-}, 240_000);
-
-afterAll(() => {
-  rmSync(cwd, { recursive: true, force: true });
-});
 
 describe("a retracted document", () => {
   it("is E_RETRACTED when linked or superseded from the SDK, the MCP tools and the CLI", SLOW, async () => {
-    const captured = await factoryCli(
+    const captured = await ok(
       "knowledge",
       "capture",
       "--json",
@@ -43,9 +27,8 @@ describe("a retracted document", () => {
       "--body",
       "Twice.",
     );
-    expect(captured.code, captured.stderr).toBe(0);
     const id = JSON.parse(captured.stdout).id as string;
-    expect((await factoryCli("knowledge", "retract", id, "--reason", "wrong")).code).toBe(0);
+    await ok("knowledge", "retract", id, "--reason", "wrong");
 
     const cli = await factoryCli(
       "knowledge",
@@ -66,7 +49,7 @@ describe("a retracted document", () => {
       ),
     );
 
-    const factory = await openFactory({ dir: join(cwd, ".factory") });
+    const factory = await openFactory({ dir: join(cwd(), ".factory") });
     const server = await serveHttp(factory, { port: 0, token });
     const client = new Client({ name: "retracted-supersede-test", version: "1.0.0" });
     try {
