@@ -161,6 +161,24 @@ describe("parsing a document in pieces", () => {
     expect(pieces).toBeGreaterThan(720);
   });
 
+  it("parses a fence left open again a few times, not once for each heading after it", async () => {
+    await loadMarkdownParser();
+    const sections = Array.from({ length: 200 }, (_, index) => `# Part ${index}\n\nText ${index}.`);
+    const markdown = `Intro.\n\n\`\`\`js\nopen fence\n\n${sections.join("\n\n")}\n`;
+    const steps = markdownBlockSteps(markdown, 1);
+    let parsed = 0;
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done === true) {
+        expect(step.value).toEqual(markdownBlocks(markdown));
+        break;
+      }
+      parsed += step.value;
+    }
+    // Each step is one parse: the piece after the fence is parsed with 1, 2, 4... more headings, about twice the rest in all;
+    // a heading at a time, it parsed about 100 times the document.
+    expect(parsed).toBeLessThan(3 * markdown.length);
+  });
+
   it("parses a document that may hold a definition whole, since a reference anywhere may use it", async () => {
     await loadMarkdownParser();
     const markdown = "# One\n\nSee [the guide].\n\n# Two [the guide]\n\n[the guide]: https://example.com\n";

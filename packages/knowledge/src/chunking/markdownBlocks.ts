@@ -44,8 +44,10 @@ const PIECE_CHARS = 8192;
  * {@link markdownBlocks} in steps: the document is parsed in pieces of about
  * {@link PIECE_CHARS}, cut before ATX headings that start a line after a
  * blank one (where no construct of the lines before can go on), yielding the
- * characters of each piece. A piece whose last block is code or HTML (which
- * might run on) is parsed again with the next piece; a document that may
+ * characters of each parse. A piece whose last block is code or HTML (which
+ * might run on) is parsed again with more of the document, twice as many cuts
+ * each time, so a fence left open near the start costs a few parses of the
+ * rest, not one per cut (which took minutes for 200 KB); a document that may
  * hold a definition (`]:`, which inline markup anywhere may refer to) or a
  * lone carriage return is parsed whole. `pieceChars` is for tests, which cut
  * small documents often.
@@ -61,8 +63,9 @@ export function* markdownBlockSteps(markdown: string, pieceChars = PIECE_CHARS):
     while (next < cuts.length && (cuts[next] as number) - start < pieceChars) next += 1;
     let end = cuts[next] ?? markdown.length;
     let tree = parseMarkdown(markdown.slice(start, end));
-    while (end < markdown.length && mayRunOn(tree.children.at(-1))) {
-      next += 1;
+    for (let more = 1; end < markdown.length && mayRunOn(tree.children.at(-1)); more *= 2) {
+      yield end - start;
+      next += more;
       end = cuts[next] ?? markdown.length;
       tree = parseMarkdown(markdown.slice(start, end));
     }
