@@ -1,12 +1,13 @@
 /**
  * Checks of the git repository a command reads (`import git`, `import
- * codebase --since`), made before the factory opens: an import may create the
- * factory, and a folder outside git or a range git cannot read must leave
- * nothing behind.
+ * codebase --since`, the paths of `impact`), made before the factory opens:
+ * an import may create the factory, and a folder outside git or a range git
+ * cannot read must leave nothing behind.
  *
  * @module
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "./exitCodes.js";
 
@@ -55,4 +56,47 @@ export function requireGitRange(folder: string, range: string, flag: string): vo
   } catch (error) {
     throw new UsageError(`${flag}: git log failed: ${gitReason(error)}`);
   }
+}
+
+/** The revisions a git range names (`a..b`, `a...b`; an empty side is HEAD), or the one a single revision is. */
+function revisionsOf(text: string): string[] {
+  const sides = text.includes("...") ? text.split("...") : text.split("..");
+  return sides.length > 2 ? [] : sides.map((side) => (side === "" ? "HEAD" : side));
+}
+
+/**
+ * The arguments, of those a command took as paths, that name nothing on disk
+ * (relative to `folder`) but a commit or a range of commits of the git
+ * repository holding `folder` (`HEAD~5..HEAD`, `main`): a change meant as
+ * `--since`, which read as a path would be claimed by no line. An argument
+ * starting with `./`, `../` or `/`, or holding a control character, is a path.
+ * Git is asked once, for all of them (`git cat-file --batch-check`); outside
+ * git, or when git cannot run, there are none.
+ */
+export function gitRevisionArguments(args: readonly string[], folder: string): string[] {
+  const candidates = args.filter(
+    (arg) =>
+      arg !== "" &&
+      !/^\.{0,2}\//.test(arg) &&
+      !arg.startsWith("-") &&
+      !/\p{Cc}/u.test(arg) &&
+      revisionsOf(arg).length > 0 &&
+      !existsSync(resolve(folder, arg)),
+  );
+  if (candidates.length === 0) return [];
+  const asked = candidates.flatMap((arg) => revisionsOf(arg).map((revision) => `${revision}^{commit}`));
+  const answer = spawnSync("git", ["cat-file", "--batch-check=%(objecttype)"], {
+    cwd: folder,
+    input: `${asked.join("\n")}\n`,
+    encoding: "utf8",
+  });
+  if (answer.status !== 0) return [];
+  const commits = answer.stdout.split("\n").map((line) => line === "commit");
+  let at = 0;
+  return candidates.filter((arg) => {
+    const count = revisionsOf(arg).length;
+    const all = commits.slice(at, at + count).every(Boolean);
+    at += count;
+    return all;
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * `factory impact --since` given a git range (`HEAD~2..HEAD~1`), as the
  * `impact_of_change` tool's `gitRange` takes one: the paths of that range,
- * not those since a ref.
+ * not those since a ref; and a range or ref typed where the paths go, refused
+ * instead of answered as a path no line claims.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -49,6 +50,8 @@ beforeAll(async () => {
   commit("README.md", "start");
   commit("services/checkout/cart.ts", "cart");
   commit("services/payments/refunds.ts", "refunds");
+  // A branch named as a file on disk: the file is meant.
+  git("branch", "README.md");
   expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
 }, SLOW.timeout);
 
@@ -89,5 +92,28 @@ describe("factory impact --since <range>", () => {
     expect(bad.stderr).toMatch(
       /^error: E_USAGE: --since "nope\.\.HEAD" cannot be diffed in .+'nope\.\.HEAD'/,
     );
+  });
+});
+
+describe("factory impact <paths> given a git range or revision", () => {
+  it("refuses a range or a ref that names no file, pointing at --since", SLOW, async () => {
+    for (const [typed, kind] of [
+      ["HEAD~2..HEAD", "a git range"],
+      ["main", "a git revision"],
+    ] as const) {
+      const refused = await factory("impact", "services/checkout/cart.ts", typed);
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe("");
+      expect(refused.stderr.split("\n")[0]).toBe(
+        `error: E_USAGE: <paths>: "${typed}" is no file here but ${kind}: give it as --since ${typed} (for a path of that name, write ./${typed})`,
+      );
+    }
+  });
+
+  it("reads a path on disk, one written with ./, and one gone from disk as paths", SLOW, async () => {
+    const answered = await factory("impact", "README.md", "./main", "services/payments/gone.ts", "--json");
+    expect(answered.stderr).toBe("");
+    expect(answered.code).toBe(0);
+    expect(changedIn(answered.stdout)).toEqual(["README.md", "main", "services/payments/gone.ts"]);
   });
 });

@@ -11,6 +11,7 @@ import { gitChangedPaths } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { NameValue, PathsArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
+import { gitRevisionArguments } from "../gitRepository.js";
 import { requireLines } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
@@ -136,11 +137,16 @@ export function registerImpact(program: Command, context: CliContext): void {
         const asOf = f.asOf === undefined ? undefined : parseFlag(SinceFlag, f.asOf, "--as-of");
         const instant = asOf?.toISOString();
         const at = instant === undefined ? {} : { asOf: instant };
-        const given = repositoryPaths(
-          parseFlag(PathsArgument, paths, "<paths>"),
-          "<paths>",
-          repositoryRoot(options.dir),
-        );
+        const typed = parseFlag(PathsArgument, paths, "<paths>");
+        // A range or ref typed where the paths go would be claimed by no line and notify nobody.
+        const revision = gitRevisionArguments(typed, process.cwd())[0];
+        if (revision !== undefined) {
+          const kind = revision.includes("..") ? "a git range" : "a git revision";
+          throw new UsageError(
+            `<paths>: ${JSON.stringify(revision)} is no file here but ${kind}: give it as --since ${revision} (for a path of that name, write ./${revision})`,
+          );
+        }
+        const given = repositoryPaths(typed, "<paths>", repositoryRoot(options.dir));
         const all = [...given, ...(f.since === undefined ? [] : await changedPaths(f.since))];
         if (all.length === 0 && (f.line ?? []).length === 0) {
           if (f.since !== undefined) {
