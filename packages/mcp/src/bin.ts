@@ -29,10 +29,13 @@
  * The factory must exist (its `factory.db`, or the `--store` file; `factory
  * init` makes one) unless `--init` asks to create an empty one: a mistyped
  * `--dir` is refused, not served empty. The factory opens before the server
- * speaks: a bad option, a missing factory, a folder that is a file, missing or
- * malformed instruction files end the process with exit code 2 and the reason
- * on stderr, before any client sees a tool list. Logs go to stderr (stdout is
- * the protocol).
+ * speaks: a bad option, a missing factory, a folder that is a file or a missing
+ * instructions folder end the process with exit code 2 (a usage error), a
+ * factory that cannot be made or opened (a newer event, a store that cannot
+ * open or be reached, a malformed instruction file) with exit code 1 (the
+ * operation failed), as `factory mcp` and every `factory` command exit; the
+ * reason is on stderr, before any client sees a tool list. Logs go to stderr
+ * (stdout is the protocol).
  *
  * While it serves, it follows `<dir>/skills`: a skill folder added, changed or
  * removed updates the prompts and clients are told; a SKILL.md that fails to
@@ -62,8 +65,21 @@ const USAGE =
   "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--import-root <dir>] [--automations] [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]... [--max-connections <n>]] [--version] (the token in FACTORY_MCP_TOKEN)\n";
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
-/** A start-up failure: told on stderr, exit code 2. */
-class StartError extends Error {}
+/**
+ * A start-up failure, told on stderr: exit code 2 (the default) when the
+ * command line asks for what cannot be (a bad option, no factory at `--dir`),
+ * 1 when the factory it names cannot be made, reached or opened, as `factory`
+ * exits for a usage error and for an operation that failed.
+ */
+class StartError extends Error {
+  constructor(
+    message: string,
+    /** The process's exit code. */
+    readonly exitCode: 1 | 2 = 2,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Who the server writes as: `--actor`, else `FACTORY_ACTOR` (when set and not
@@ -125,7 +141,7 @@ async function missingFactory(
     const probe = await probePostgresFactory({ url: store }).catch((error: unknown) => {
       throw (
         storeRefusal(error, storeFlag) ??
-        new StartError(error instanceof Error ? error.message : String(error))
+        new StartError(error instanceof Error ? error.message : String(error), 1)
       );
     });
     if (probe.found) return undefined;
@@ -156,7 +172,7 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
   }
   const unmade = options.init ? makeFactoryFolder(options.dir) : undefined;
   if (unmade !== undefined)
-    throw new StartError(`cannot create the factory at ${resolve(options.dir)}: ${unmade}`);
+    throw new StartError(`cannot create the factory at ${resolve(options.dir)}: ${unmade}`, 1);
   try {
     const factory = await openFactory({
       dir: options.dir,
@@ -172,7 +188,7 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
   } catch (error) {
     throw (
       storeRefusal(error, options.storeFlag) ??
-      new StartError(`cannot open the factory at ${options.dir}: ${(error as Error).message}`)
+      new StartError(`cannot open the factory at ${options.dir}: ${(error as Error).message}`, 1)
     );
   }
 }
@@ -230,9 +246,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${SERVER_VERSION}\n`);
     return 0;
   }
-  const fail = (message: string) => {
+  const fail = (message: string, code: 1 | 2 = 2) => {
     process.stderr.write(`factory-mcp: ${message}\n`);
-    return 2;
+    return code;
   };
   // --tools, --import-root and --instructions are checked by the functions `factory mcp` uses, for the same messages.
   const groups = values.tools === undefined ? undefined : toolGroupsOf(values.tools);
@@ -286,7 +302,8 @@ async function main(): Promise<number> {
       },
     );
   } catch (error) {
-    if (error instanceof StartError || error instanceof ListenError) return fail(error.message);
+    if (error instanceof StartError) return fail(error.message, error.exitCode);
+    if (error instanceof ListenError) return fail(error.message);
     throw error;
   }
   return 0;
@@ -296,6 +313,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`factory-mcp: ${(error as Error).message}\n`);
-    process.exit(error instanceof StartError ? 2 : 1);
+    process.exit(error instanceof StartError ? error.exitCode : 1);
   },
 );

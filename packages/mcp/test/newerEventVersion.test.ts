@@ -1,8 +1,9 @@
 /**
  * `factory-mcp` over a factory folder into whose log a newer SDK appended an
  * event stored at a newer version of its type than this code defines: a
- * floor-plan or work-item event stops the server at start (exit 2, the reason
- * on stderr, no stack trace, nothing written); a knowledge event, which the
+ * floor-plan or work-item event stops the server at start (exit 1, the
+ * operation failed, as `factory mcp` and every `factory` command exit; the
+ * reason on stderr, no stack trace, nothing written); a knowledge event, which the
  * server folds only when a tool first reads the knowledge base, is the
  * `E_EVENT_VERSION` error of that tool's answer.
  */
@@ -86,11 +87,11 @@ describe("factory-mcp over a log holding an event a newer SDK wrote", () => {
     ["floorplan.line.declared", "refunds", { id: "refunds", order: 1 }],
     ["work.created", "wi_newer", { item: { heading: "Refunds" } }],
   ] as const) {
-    it(`refuses to start over a newer ${type} with exit code 2, naming it, writing nothing`, async () => {
+    it(`refuses to start over a newer ${type} with exit code 1, naming it, writing nothing`, async () => {
       await appendNewerEvent(type, subject, data);
       const before = await head();
       const { code, stdout, stderr } = await start();
-      expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+      expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
       expect(stderr).toMatch(
         new RegExp(
           `^factory-mcp: cannot open the factory at .*: event "${type}" at position \\d+ \\(id evt_newer_${subject}\\) is stored at version 9, but this code knows "${type}" up to version 1: .*; upgrade to read it\\n$`,
