@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { decodeText, NotFoundError, validationErrorFromZod } from "@software-factory/core";
+import { decodeText, NotFoundError, toSafeLine, validationErrorFromZod } from "@software-factory/core";
 import {
   type Decision,
   decisionMarkdown,
@@ -360,7 +360,11 @@ async function recordDecisionFile(
 
 /**
  * A decision record's front matter, title and decision fields as recorded,
- * without options (they are not read from the file).
+ * without options (they are not read from the file). The title is the front
+ * matter's, else the first `# ` heading, else the file name, made one line by
+ * `toSafeLine` (a tab, a newline or a bidi override would make the capture
+ * refuse it): the first of them with anything left. The sections keep their
+ * text as written.
  *
  * @throws FrontMatterError for bad front matter; Error when the record has no decision section.
  */
@@ -372,7 +376,9 @@ function readDecisionFile(
   const front = frontMatterFields(file, DecisionFrontMatterSchema);
   const record = parseDecisionRecord(file.data, file.body);
   if (record.missingDecision) throw new Error("a decision record needs a `## Decision` section");
-  const title = front.title ?? /^#\s+(.+)$/m.exec(file.body)?.[1]?.trim() ?? basename(uri, ".md");
+  // One line, as a capture takes it: the first of these with anything left after toSafeLine.
+  const candidates = [front.title, /^#\s+(.+)$/m.exec(file.body)?.[1], basename(uri, ".md"), uri];
+  const title = candidates.map((candidate) => toSafeLine(candidate ?? "")).find((line) => line !== "") ?? "";
   return {
     front,
     title,
