@@ -2,16 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NotFoundError, ValidationError } from "@software-factory/core";
-import {
-  defineSkill,
-  type Factory,
-  openFactory,
-  SkillFailedError,
-  SkillRan,
-} from "@software-factory/intelligence";
+import { defineSkill, type Factory, openFactory, SkillFailedError } from "@software-factory/intelligence";
 import { Effect } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { failure, runs } from "./skillRunRecords.js";
 
 let dir: string;
 let factory: Factory;
@@ -98,25 +93,6 @@ const badOutput = defineSkill({
   run: async () => ({ count: "three" }) as unknown as { count: number },
 });
 
-/** The `skill.ran` events of the factory's log, in order. */
-async function runs() {
-  const events = await factory.log.read({ types: [SkillRan.type] });
-  return events.map((event) => ({
-    actor: event.actor,
-    skill: event.subject,
-    ...(event.data as z.infer<typeof SkillRan.schema>),
-  }));
-}
-
-async function failure(run: Promise<unknown>): Promise<Error> {
-  return run.then(
-    () => {
-      throw new Error("the run did not fail");
-    },
-    (error: unknown) => error as Error,
-  );
-}
-
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "factory-skill-runs-"));
   factory = await openFactory({
@@ -148,7 +124,7 @@ describe("skill runs in the event log", () => {
     await factory.skills.run("total", input, { actor: "bo" });
     await factory.skills.run("total", input);
 
-    const [byBo, byDefault] = await runs();
+    const [byBo, byDefault] = await runs(factory);
 
     expect(byBo).toEqual({
       actor: "bo",
@@ -168,7 +144,7 @@ describe("skill runs in the event log", () => {
     await factory.skills.run("total", { order: "o-1", lines: [{ sku: "tea", price: 4 }] });
     await factory.skills.run("total", { order: "o-2", lines: [{ sku: "tea", price: 3 }] });
 
-    const [first, reordered, otherPrice, otherOrder] = (await runs()).map((run) => run.inputHash);
+    const [first, reordered, otherPrice, otherOrder] = (await runs(factory)).map((run) => run.inputHash);
 
     expect(reordered).toBe(first);
     expect(new Set([first, otherPrice, otherOrder]).size).toBe(3);
@@ -181,7 +157,7 @@ describe("skill runs in the event log", () => {
     factory = await openFactory({ dir, actor: "bo", durability: "normal", skills: [total] });
     await factory.skills.run("total", input);
 
-    const [before, after] = await runs();
+    const [before, after] = await runs(factory);
 
     expect(after?.inputHash).toBe(before?.inputHash);
     expect([before?.actor, after?.actor]).toEqual(["ana", "bo"]);
@@ -198,7 +174,7 @@ describe("skill runs in the event log", () => {
       message: "skill always-fails failed: the ledger is locked",
     });
     expect((error as SkillFailedError).cause).toEqual(new Error("the ledger is locked"));
-    expect(await runs()).toEqual([
+    expect(await runs(factory)).toEqual([
       {
         actor: "ana",
         skill: "always-fails",
@@ -213,7 +189,7 @@ describe("skill runs in the event log", () => {
   it("wraps a rejection that is not an Error, keeping it as the cause and recording it as text", async () => {
     const thrown = await failure(factory.skills.run("throws-string", {}));
 
-    const [run] = await runs();
+    const [run] = await runs(factory);
 
     expect(thrown).toMatchObject({
       _tag: "SkillFailedError",
@@ -232,7 +208,7 @@ describe("skill runs in the event log", () => {
     const tagged = await failure(factory.skills.run("fails-as-effect", {}));
     const bare = await failure(factory.skills.run("fails-with-string", {}));
 
-    const [taggedRun, bareRun] = await runs();
+    const [taggedRun, bareRun] = await runs(factory);
 
     expect(tagged).toMatchObject({
       _tag: "SkillFailedError",
@@ -255,7 +231,7 @@ describe("skill runs in the event log", () => {
     expect((defect as SkillFailedError).cause).toEqual(new Error("defect in the handler"));
     expect(atOnce).toMatchObject({ _tag: "SkillFailedError", skill: "throws-at-once" });
     expect((atOnce as SkillFailedError).cause).toBeInstanceOf(TypeError);
-    expect((await runs()).map((run) => [run.skill, run.outcome, run.error])).toEqual([
+    expect((await runs(factory)).map((run) => [run.skill, run.outcome, run.error])).toEqual([
       ["dies", "failed", "defect in the handler"],
       ["throws-at-once", "failed", "cannot read the config"],
     ]);
@@ -270,7 +246,7 @@ describe("skill runs in the event log", () => {
     expect(fromEffect).toBeInstanceOf(NotFoundError);
     expect(fromEffect).toMatchObject({ code: "E_NOT_FOUND", id: "nope" });
     expect(invalid).toBeInstanceOf(ValidationError);
-    expect((await runs()).map((run) => [run.outcome, run.error])).toEqual([
+    expect((await runs(factory)).map((run) => [run.outcome, run.error])).toEqual([
       ["invalid-input", 'no line "nope"'],
       ["invalid-input", 'no line "nope"'],
       ["failed", "the plan is invalid"],
@@ -280,7 +256,7 @@ describe("skill runs in the event log", () => {
   it("records invalid input with what was wrong, before the handler runs", async () => {
     const error = await failure(factory.skills.run("total", { order: 7, lines: [] }));
 
-    const [run] = await runs();
+    const [run] = await runs(factory);
 
     expect(error.message).toMatch(/order/);
     expect(run).toMatchObject({ skill: "total", outcome: "invalid-input" });
@@ -302,7 +278,7 @@ describe("skill runs in the event log", () => {
     expect(cycle.message).toBe(
       "input of skill total is invalid: self: must be JSON (no BigInt, cycle, function or symbol), as a run's input is hashed and recorded: found a cycle back to (root)",
     );
-    expect(await runs()).toEqual([
+    expect(await runs(factory)).toEqual([
       expect.objectContaining({
         skill: "total",
         outcome: "invalid-input",
@@ -324,7 +300,7 @@ describe("skill runs in the event log", () => {
   it("records output the skill's schema refuses as a failed run naming the field", async () => {
     const error = await failure(factory.skills.run("bad-output", {}));
 
-    const [run] = await runs();
+    const [run] = await runs(factory);
 
     expect(error.message).toMatch(/output of skill bad-output/);
     expect(run).toMatchObject({ skill: "bad-output", outcome: "failed" });
@@ -334,7 +310,7 @@ describe("skill runs in the event log", () => {
   it("cuts a long error to 500 characters in the log", async () => {
     await failure(factory.skills.run("always-fails", { message: "x".repeat(2_000) }));
 
-    const [run] = await runs();
+    const [run] = await runs(factory);
 
     expect(run?.error).toHaveLength(500);
   });
@@ -342,6 +318,6 @@ describe("skill runs in the event log", () => {
   it("records no run of a skill that does not exist", async () => {
     await failure(factory.skills.run("nope", {}));
 
-    expect(await runs()).toEqual([]);
+    expect(await runs(factory)).toEqual([]);
   });
 });

@@ -2,15 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashJson, ValidationError } from "@software-factory/core";
-import {
-  defineSkill,
-  type Factory,
-  openFactory,
-  SkillRan,
-  SkillStarted,
-} from "@software-factory/intelligence";
+import { defineSkill, type Factory, openFactory, SkillStarted } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { failure, runs } from "./skillRunRecords.js";
 
 let dir: string;
 let factory: Factory;
@@ -30,25 +25,6 @@ const tagged = defineSkill({
   output: z.object({ order: z.string() }),
   run: async ({ order }) => ({ order }),
 });
-
-/** The `skill.ran` events of the factory's log, in order. */
-async function runs() {
-  const events = await factory.log.read({ types: [SkillRan.type] });
-  return events.map((event) => ({
-    actor: event.actor,
-    skill: event.subject,
-    ...(event.data as z.infer<typeof SkillRan.schema>),
-  }));
-}
-
-async function failure(run: Promise<unknown>): Promise<Error> {
-  return run.then(
-    () => {
-      throw new Error("the run did not fail");
-    },
-    (error: unknown) => error as Error,
-  );
-}
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "factory-strict-skill-input-"));
@@ -73,7 +49,7 @@ describe("a skill run with strictInput", () => {
     expect((unknownKey as ValidationError).issues).toEqual([
       { path: "", message: 'unknown field "orders"; it takes order, address' },
     ]);
-    expect(await runs()).toEqual([
+    expect(await runs(factory)).toEqual([
       expect.objectContaining({
         actor: "bo",
         skill: "ship",
@@ -100,7 +76,7 @@ describe("a skill run with strictInput", () => {
     );
 
     expect(error.message).toBe('input of skill ship is invalid: address: unknown field "zip"; it takes city');
-    expect(await runs()).toEqual([
+    expect(await runs(factory)).toEqual([
       expect.objectContaining({ outcome: "invalid-input", error: error.message }),
     ]);
     expect(await factory.log.read({ types: [SkillStarted.type] })).toEqual([]);
@@ -118,6 +94,6 @@ describe("a skill run with strictInput", () => {
 
     expect(loose.output).toEqual({ order: "o-1" });
     expect(dropped.output).toEqual({ shipped: "o-2" });
-    expect((await runs()).map((run) => run.outcome)).toEqual(["ok", "ok"]);
+    expect((await runs(factory)).map((run) => run.outcome)).toEqual(["ok", "ok"]);
   });
 });
