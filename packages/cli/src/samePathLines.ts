@@ -16,9 +16,15 @@ function pathsKey(paths: readonly string[]): string | undefined {
 /**
  * A warning for each proposed line whose paths are exactly those of a line the
  * floor plan already has under another id, naming both and the paths; its
- * path is the line's place in the proposed plan (the `--out` file).
+ * path is the line's place in `placed`: the proposed plan (the `--out` file)
+ * by default, the merged floor plan once the proposal is merged into it, as
+ * the merge's own warnings count.
  */
-export function samePathLines(existing: Plan["lines"], proposed: Plan["lines"]): PlanProblem[] {
+export function samePathLines(
+  existing: Plan["lines"],
+  proposed: Plan["lines"],
+  placed: Plan["lines"] = proposed,
+): PlanProblem[] {
   const byPaths = new Map<string, string[]>();
   for (const line of existing) {
     const key = pathsKey(line.paths);
@@ -27,10 +33,11 @@ export function samePathLines(existing: Plan["lines"], proposed: Plan["lines"]):
   return proposed.flatMap((line, index) => {
     const key = pathsKey(line.paths);
     const others = (key === undefined ? [] : (byPaths.get(key) ?? [])).filter((id) => id !== line.id);
+    const place = placed === proposed ? index : placed.findIndex((placedLine) => placedLine.id === line.id);
     return others.map((other) => ({
       code: "same-paths",
       severity: "warning" as const,
-      path: `lines[${index}].paths`,
+      path: `lines[${place}].paths`,
       message: `line "${line.id}" claims the same paths as line "${other}" (${line.paths.join(" ")}): both stay, and only the later one in the floor plan answers who-owns and routing for them`,
       hint: `keep one: factory plan apply a factory.yaml without "${other}" or without "${line.id}" (apply replaces the floor plan), or import with --out to edit the proposal before merging it`,
     }));

@@ -167,10 +167,13 @@ async function applyImported(
       actor: options.actor,
       ...(refs === undefined ? {} : { refs }),
     });
-    // The merge's warnings point into the merged floor plan, which the factory now holds.
+    // The merge's warnings point into the merged floor plan, which the factory now holds, and so
+    // do the same-paths ones once merged (a line's place in the proposal is another line's there).
     const merged = factory.floorplan.toPlan();
-    for (const warning of applied.warnings) planOfProblem.set(warning, merged);
-    return { proposed, problems: [...problems, ...applied.warnings], changes: applied.changes };
+    const samePaths = samePathLines(current.lines, proposed.lines, merged.lines);
+    const warnings = [...samePaths, ...applied.warnings];
+    for (const warning of warnings) planOfProblem.set(warning, merged);
+    return { proposed, problems: [...sourceProblems, ...warnings], changes: applied.changes };
   }).catch((error: unknown) => {
     if (!(error instanceof RefusedSource)) throw error;
     return { proposed: error.proposed, problems: error.problems, changes: 0 };
