@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { toSafeLine } from "@software-factory/core";
 import { PLAN_LIMITS, slugify } from "@software-factory/floorplan";
 import type { Ecosystem, Evidence, ProposedDependency, ProposedLine } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
@@ -142,9 +143,11 @@ function resolveDependencies(
  * A line's id is the slug of its readable name (the npm name without its
  * scope, a Go module's last segment, a crate, artifact or project name); a
  * collision takes the slug of the full name, then a numeric suffix. Its
- * description is the manifest's, else the first paragraph of its README; a
- * name or description longer than the floor plan's `PLAN_LIMITS` is cut to
- * it and reported in `problems`.
+ * description is the manifest's, else the first paragraph of its README. Its
+ * name is made one line (`toSafeLine`: a tab or newline becomes a space, a
+ * bidi override is dropped; the id when nothing is left), as the floor plan
+ * takes it. A name or description longer than the floor plan's `PLAN_LIMITS`
+ * is cut to it and reported in `problems`.
  * Dependencies declared in manifests between lines of the same ecosystem
  * (by name, or by `path` for Cargo and Poetry) become `library` dependencies
  * with the manifest entry as evidence. A manifest that cannot be parsed is
@@ -182,7 +185,8 @@ export async function detectLines(repo: RepoFiles): Promise<DetectedLines> {
         found === undefined ? undefined : withinLimit(found.text, "description", found.file, problems);
       return {
         id: ids[index] as string,
-        title: withinLimit(unit.name, "name", unit.manifest, problems),
+        // A line's name is one line (the floor plan refuses a tab or a bidi override); packageName keeps it as written.
+        title: withinLimit(toSafeLine(unit.name) || (ids[index] as string), "name", unit.manifest, problems),
         ...(description === undefined ? {} : { description }),
         root: unit.root,
         paths: [unit.root === "." ? "**" : `${unit.root}/**`],

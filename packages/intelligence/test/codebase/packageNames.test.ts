@@ -1,0 +1,65 @@
+/**
+ * A package's name in its manifest may hold a tab or a bidi override, which a
+ * floor plan line's name and a knowledge document's title refuse. The codebase
+ * import names the line, and titles its blueprint, one line instead of failing.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findUnsafeLineCharacter } from "@software-factory/core";
+import { type Factory, importCodebase, openFactory } from "@software-factory/intelligence";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { makeRepo, type TestRepo } from "./makeRepo.js";
+
+const ada = { name: "Ada Lovelace", email: "ada@example.com" };
+const json = (value: unknown) => `${JSON.stringify(value)}\n`;
+
+let repo: TestRepo;
+let dir: string;
+let factory: Factory;
+beforeEach(async () => {
+  repo = makeRepo([
+    {
+      author: ada,
+      files: {
+        "package.json": json({ name: "shop", private: true, workspaces: ["packages/*"] }),
+        "packages/pay/package.json": json({ name: "pay\tments\u202e", description: "Takes\tpayments." }),
+        "packages/pay/src/index.ts": "export const pay = 1;\n",
+        "packages/odd/package.json": json({ name: "\u202e\u2066" }),
+        "packages/odd/src/index.ts": "export const odd = 1;\n",
+      },
+    },
+  ]);
+  dir = mkdtempSync(join(tmpdir(), "factory-package-names-"));
+  factory = await openFactory({ dir });
+});
+afterEach(async () => {
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+  repo.remove();
+});
+
+it("names a line and titles its blueprint one line when the package's name holds a tab or a bidi override", async () => {
+  const first = await importCodebase(factory, repo.root);
+
+  expect(first.problems).toEqual([]);
+  const names = factory.floorplan.lines().map((line) => line.name);
+  expect(names).toContain("pay ments");
+  for (const name of names) expect(findUnsafeLineCharacter(name ?? ""), name).toBeUndefined();
+  const blueprints = (await factory.knowledge.list({ limit: 100 })).filter(
+    (document) => document.kind === "blueprint",
+  );
+  expect(blueprints.map((document) => document.title)).toContain("pay ments");
+  for (const document of blueprints) expect(findUnsafeLineCharacter(document.title)).toBeUndefined();
+  // A name of nothing but bidi controls leaves nothing: the line's id names it.
+  const odd = factory.floorplan
+    .lines()
+    .find((line) => line.paths.some((path) => path.includes("packages/odd")));
+  expect(odd?.name).toBe(odd?.id);
+
+  const head = await factory.log.head();
+  const second = await importCodebase(factory, repo.root);
+  expect(second.counts.lines).toMatchObject({ created: 0, updated: 0 });
+  expect(second.counts.blueprints).toMatchObject({ created: 0, updated: 0 });
+  expect(await factory.log.head()).toBe(head);
+});
