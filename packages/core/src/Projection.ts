@@ -131,10 +131,7 @@ export async function startProjection(log: EventLog, options: ProjectionOptions)
         // code cannot read never will be, and a projection that only follows would stall unseen.
         if (!(error instanceof EventVersionError) || warned) return;
         warned = true;
-        process.emitWarning(
-          `a live projection${options.types === undefined ? "" : ` of ${options.types.join(", ")}`} folds nothing past position ${error.position - 1}: ${error.message}`,
-          { code: NEWER_EVENT_WARNING },
-        );
+        process.emitWarning(newerEventWarning(error), { code: NEWER_EVENT_WARNING });
       });
     });
     await catchUp();
@@ -152,6 +149,17 @@ export async function startProjection(log: EventLog, options: ProjectionOptions)
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * The warning of a live projection stopped at an event stored at a newer
+ * version of its type: that event's type, both versions and position, in one
+ * line (`a live projection folds nothing from position 2 on: event
+ * "line.added" (id evt_...) is stored at version 9, and this code knows it up
+ * to version 2; upgrade to read it`).
+ */
+function newerEventWarning(error: EventVersionError): string {
+  return `a live projection folds nothing from position ${error.position} on: event "${error.type}" (id ${error.id}) is stored at version ${error.version}, and this code knows it up to version ${error.supported}; upgrade to read it`;
 }
 
 /** Swallows a settled pass's outcome: each pass's callers see its own. */
