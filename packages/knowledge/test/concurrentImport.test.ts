@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventLog, openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFixture } from "../../core/test/fixtures/runChild.js";
+import { startFixture, type waitForExit } from "../../core/test/fixtures/runChild.js";
 import {
   DocumentCaptured,
   DocumentRetracted,
   DocumentRevised,
   type ImportReport,
+  importMarkdownFolder,
   importRecords,
   type KnowledgeBase,
   openKnowledgeBase,
@@ -36,18 +37,62 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts `count` importer processes, lets them go at once, and returns their reports. */
-async function importAtOnce(count: number, round: string): Promise<ImportReport[]> {
-  const start = join(dir, `start-${round}`);
-  const children = await Promise.all(
-    Array.from({ length: count }, () => startFixture(importer, [db, folder, start], "ready")),
-  );
-  writeFileSync(start, "");
-  const exits = await Promise.all(children.map((child) => child.exited));
-  return exits.map((exit) => {
-    expect(exit.code, exit.stderr).toBe(0);
-    return JSON.parse(exit.stdout.split("\n").filter(Boolean).at(-1) as string) as ImportReport;
+/** An importer process, and the lines it printed so far. */
+interface Importer {
+  readonly exited: ReturnType<typeof waitForExit>;
+  /** Resolves with the first line printed that starts with `prefix`; rejects if the process ends first. */
+  line(prefix: string): Promise<string>;
+}
+
+/**
+ * Starts `count` importer processes for `rounds` rounds (fixtures/importerChild.ts), each ready for the first.
+ * One after another: they race in the imports, not in loading the package, which several processes at once on a
+ * loaded machine took over 20 s to do (startFixture's limit; about 7 s for one alone at load 20).
+ */
+async function startImporters(count: number, rounds: number): Promise<Importer[]> {
+  const signals = join(dir, "signal");
+  writeFileSync(`${signals}-open-1`, "");
+  const started: Awaited<ReturnType<typeof startFixture>>[] = [];
+  for (let index = 0; index < count; index += 1)
+    started.push(await startFixture(importer, [db, folder, signals, String(rounds)], "ready 1"));
+  return started.map(({ child, exited }) => {
+    // What startFixture saw before this listener.
+    let printed = "ready 1\n";
+    const waiting = new Set<() => void>();
+    child.stdout?.on("data", (chunk) => {
+      printed += String(chunk);
+      for (const check of waiting) check();
+    });
+    const ended = exited.then((exit) => {
+      throw new Error(`importer ended (${exit.code ?? exit.signal}) before printing: ${exit.stderr}`);
+    });
+    ended.catch(() => undefined);
+    const line = (prefix: string) =>
+      Promise.race([
+        ended,
+        new Promise<string>((resolve) => {
+          const check = () => {
+            const found = printed.split("\n").find((each) => each.startsWith(prefix));
+            if (found === undefined) return;
+            waiting.delete(check);
+            resolve(found);
+          };
+          waiting.add(check);
+          check();
+        }),
+      ]);
+    return { exited, line };
   });
+}
+
+/** Opens round `round` of the importers, lets them go at once once all are ready, and returns their reports. */
+async function importAtOnce(importers: readonly Importer[], round: number): Promise<ImportReport[]> {
+  const signals = join(dir, "signal");
+  writeFileSync(`${signals}-open-${round}`, "");
+  await Promise.all(importers.map((each) => each.line(`ready ${round}`)));
+  writeFileSync(`${signals}-start-${round}`, "");
+  const lines = await Promise.all(importers.map((each) => each.line(`report ${round} `)));
+  return lines.map((line) => JSON.parse(line.slice(`report ${round} `.length)) as ImportReport);
 }
 
 /** How many events of a type the log holds per subject or per source uri. */
@@ -63,7 +108,8 @@ async function eventsOf(type: string, by: (event: { subject: string; data: unkno
 
 describe("importMarkdownFolder from several processes at once", () => {
   it("keeps one document per file, one revision per change and one retraction per removed file", async () => {
-    const first = await importAtOnce(3, "capture");
+    const importers = await startImporters(3, 2);
+    const first = await importAtOnce(importers, 1);
     expect(first.reduce((sum, report) => sum + report.captured, 0)).toBe(FILES);
     const captures = await eventsOf(
       DocumentCaptured.type,
@@ -76,7 +122,7 @@ describe("importMarkdownFolder from several processes at once", () => {
       appendFileSync(join(folder, `note-${String(index).padStart(2, "0")}.md`), "\n\nchanged");
     }
     rmSync(join(folder, "note-01.md"));
-    const second = await importAtOnce(3, "revise");
+    const second = await importAtOnce(importers, 2);
     for (const report of second) expect(report.problems).toEqual([]);
     const revisions = await eventsOf(DocumentRevised.type, (event) => event.subject);
     expect(revisions.size).toBe(FILES / 2);
@@ -84,8 +130,20 @@ describe("importMarkdownFolder from several processes at once", () => {
     const retractions = await eventsOf(DocumentRetracted.type, (event) => event.subject);
     expect([...retractions.values()]).toEqual([1]);
 
-    const [again] = await importAtOnce(1, "again");
-    expect(again).toMatchObject({ captured: 0, revised: 0, unchanged: FILES - 1, retracted: 0 });
+    for (const { exited } of importers) {
+      const exit = await exited;
+      expect(exit.code, exit.stderr).toBe(0);
+    }
+
+    const log = await openEventLog({ path: db });
+    const kb = await openKnowledgeBase({ log });
+    try {
+      const again = await importMarkdownFolder(kb, folder);
+      expect(again).toMatchObject({ captured: 0, revised: 0, unchanged: FILES - 1, retracted: 0 });
+    } finally {
+      await kb.close();
+      await log.close();
+    }
   }, 120_000);
 });
 
