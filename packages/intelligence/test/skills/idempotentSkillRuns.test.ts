@@ -92,6 +92,39 @@ function gated() {
   return { hooks, open, running, runs: () => runs };
 }
 
+/**
+ * Two factories on the folder, `one` and `two`, run capture-note with key k-1 at once, their handlers held
+ * at a gate. Resolves with what the first run to settle was refused with (undefined if it succeeded), while
+ * the other's handler waits; `finish` then opens the gate and expects that handler alone to have run, once,
+ * and its note to be captured.
+ */
+async function raceForKey(): Promise<{ refused: unknown; finish: () => Promise<void> }> {
+  const gate = gated();
+  const one = await open(gate.hooks, "one");
+  const two = await open(gate.hooks, "two");
+  const runs = [one, two].map((factory) =>
+    factory.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" }),
+  );
+  const refused = await Promise.race(
+    runs.map((run) =>
+      run.then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    ),
+  );
+  return {
+    refused,
+    finish: async () => {
+      gate.open();
+      const settled = await Promise.allSettled(runs);
+      expect(settled.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+      expect(gate.runs()).toBe(1);
+      expect(await captured(one)).toEqual(["refunds"]);
+    },
+  };
+}
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "factory-keyed-skills-"));
 });
@@ -255,27 +288,10 @@ describe("running a skill with an idempotency key", () => {
   });
 
   it("runs the handler once for two factories on one folder racing for the key: the other is refused", async () => {
-    const gate = gated();
-    const one = await open(gate.hooks, "one");
-    const two = await open(gate.hooks, "two");
-    const runs = [one, two].map((factory) =>
-      factory.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" }),
-    );
+    const race = await raceForKey();
     // The loser is refused while the winner's handler waits at the gate.
-    const refused = await Promise.race(
-      runs.map((run) =>
-        run.then(
-          () => undefined,
-          (error) => error,
-        ),
-      ),
-    );
-    expect(refused).toBeInstanceOf(IdempotencyConflictError);
-    gate.open();
-    const settled = await Promise.allSettled(runs);
-    expect(settled.filter((result) => result.status === "fulfilled")).toHaveLength(1);
-    expect(gate.runs()).toBe(1);
-    expect(await captured(one)).toEqual(["refunds"]);
+    expect(race.refused).toBeInstanceOf(IdempotencyConflictError);
+    await race.finish();
   });
 
   it("works the same through the Effect face: the retry succeeds with the recorded output, a conflict fails typed", async () => {
@@ -340,28 +356,11 @@ describe("a keyed run whose claim was abandoned", () => {
 
   it("runs the handler once for two retries racing to take over the same abandoned claim", async () => {
     await killedHolder("k-1");
-    const gate = gated();
-    const one = await open(gate.hooks, "one");
-    const two = await open(gate.hooks, "two");
-    const runs = [one, two].map((factory) =>
-      factory.skills.run("capture-note", { text: "refunds" }, { idempotencyKey: "k-1" }),
-    );
+    const race = await raceForKey();
     // The loser finds the winner's claim, held by this live process, while the winner's handler waits.
-    const refused = await Promise.race(
-      runs.map((run) =>
-        run.then(
-          () => undefined,
-          (error) => error,
-        ),
-      ),
-    );
-    expect(refused).toBeInstanceOf(IdempotencyConflictError);
-    expect((refused as Error).message).toContain(`(process ${process.pid} on host ${hostname()})`);
-    gate.open();
-    const settled = await Promise.allSettled(runs);
-    expect(settled.filter((result) => result.status === "fulfilled")).toHaveLength(1);
-    expect(gate.runs()).toBe(1);
-    expect(await captured(one)).toEqual(["refunds"]);
+    expect(race.refused).toBeInstanceOf(IdempotencyConflictError);
+    expect((race.refused as Error).message).toContain(`(process ${process.pid} on host ${hostname()})`);
+    await race.finish();
   }, 120_000);
 
   it("takes over a live process's claim once it is older than the lease: both ran, and later retries get the output recorded first", async () => {
