@@ -68,7 +68,8 @@ describe("chunking a line longer than a chunk", () => {
   it("cuts it between words where adding words one at a time would, with or without a heading", () => {
     const random = randomOf(20261126);
     let oversizedWords = 0;
-    for (let run = 0; run < 180; run += 1) {
+    // Ten lines for each size: the check below counts a piece again for each word it adds, most of the test's time.
+    for (let run = 0; run < 60; run += 1) {
       const options = OPTIONS[run % OPTIONS.length] ?? { maxTokens: 16 };
       const line = longLine(random, options.maxTokens);
       const heading = run % 2 === 1;
@@ -122,10 +123,11 @@ describe("chunking a fenced code block longer than a chunk", () => {
   it("keeps every chunk within maxTokens, counting the newlines that join its lines", () => {
     const random = randomOf(20261127);
     const fences = ["```", "```ts", "~~~~", "```a_long_language_name_x", "```a_long_language_name_xyz"];
-    for (let run = 0; run < 240; run += 1) {
+    for (let run = 0; run < 120; run += 1) {
       const options = OPTIONS[run % OPTIONS.length] ?? { maxTokens: 16 };
+      // A long line of maxTokens words takes 1.3 to 7 times maxTokens: always cut, while the parser reads a few KB.
       const lines = Array.from({ length: 20 + Math.floor(random() * 120) }, () =>
-        codeLine(random, random() < 0.1 ? options.maxTokens * 2 : Math.max(0, Math.floor(random() * 8) - 2)),
+        codeLine(random, random() < 0.1 ? options.maxTokens : Math.max(0, Math.floor(random() * 8) - 2)),
       );
       const fence = fences[run % fences.length] ?? "```";
       const close = fence.replace(/[^`~]/g, "");
@@ -156,7 +158,7 @@ describe("chunking a fenced code block with a long info string", () => {
 describe("packing blocks into a chunk", () => {
   it("keeps every chunk within maxTokens, counting the blank lines that join its blocks", () => {
     const random = randomOf(20261128);
-    for (let run = 0; run < 120; run += 1) {
+    for (let run = 0; run < 60; run += 1) {
       const options = OPTIONS[run % OPTIONS.length] ?? { maxTokens: 16 };
       const blocks = Array.from({ length: 5 + Math.floor(random() * 60) }, (_, index) => {
         const line = codeLine(random, 1 + Math.floor(random() * (options.maxTokens / 4)));
