@@ -125,7 +125,7 @@ describe("chunking a fenced code block longer than a chunk", () => {
     const fences = ["```", "```ts", "~~~~", "```a_long_language_name_x", "```a_long_language_name_xyz"];
     for (let run = 0; run < 120; run += 1) {
       const options = OPTIONS[run % OPTIONS.length] ?? { maxTokens: 16 };
-      // A long line of maxTokens words takes 1.3 to 7 times maxTokens: always cut, while the parser reads a few KB.
+      // A long line of maxTokens words and symbols takes about 2.5 times maxTokens: cut, and a few KB for the parser.
       const lines = Array.from({ length: 20 + Math.floor(random() * 120) }, () =>
         codeLine(random, random() < 0.1 ? options.maxTokens : Math.max(0, Math.floor(random() * 8) - 2)),
       );
