@@ -13,6 +13,7 @@ import {
   SignalRouted,
   type StoredEvent,
   strictInput,
+  toSafeLine,
 } from "@software-factory/core";
 import {
   DependencyDeclared,
@@ -341,7 +342,12 @@ export function makeBuiltinAutomations(
  */
 export const builtinAutomations: readonly Automation<BuiltinAutomationServices>[] = makeBuiltinAutomations();
 
+/**
+ * A signal's first line, made one line for a notification's title (a tab, a
+ * carriage return or a terminal escape becomes a space, a bidi override is
+ * dropped: `toSafeLine`) and cut to 80 characters.
+ */
 function headline(text: string): string {
-  const first = text.trim().split("\n")[0] ?? "";
+  const first = toSafeLine(text.trim().split("\n")[0] ?? "");
   return first.length > 80 ? `${first.slice(0, 79)}…` : first;
 }
