@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openKnowledgeBase } from "../src/index.js";
-import { appendNotes, exactVectors, expectSearchesAsRebuilt } from "./fixtures/crashedSaves.js";
+import { appendNotes, expectSearchesAsRebuilt } from "./fixtures/crashedSaves.js";
+import { exactVectors } from "./fixtures/exactVectors.js";
 
 let dir: string;
 

@@ -5,7 +5,8 @@ import { openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFixture } from "../../core/test/fixtures/runChild.js";
 import { openKnowledgeBase } from "../src/index.js";
-import { appendNotes, exactVectors, expectSearchesAsRebuilt } from "./fixtures/crashedSaves.js";
+import { appendNotes, expectSearchesAsRebuilt } from "./fixtures/crashedSaves.js";
+import { exactVectors } from "./fixtures/exactVectors.js";
 
 const child = join(import.meta.dirname, "fixtures", "cacheSaverChild.ts");
 let dir: string;
