@@ -15,11 +15,11 @@ import {
   type StoredEvent,
   startProjection,
 } from "@software-factory/core";
-import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import Database from "better-sqlite3";
 import { Cause, Effect, Exit } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { appendNewerEvent } from "./fixtures/newerEvent.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -48,25 +48,12 @@ async function logWithNewerEvent(): Promise<string> {
     await using log = await openEventLog({ path, events: [LineAdded] });
     await log.append({ type: "line.added", subject: "line_checkout", data: { title: "Checkout" } });
   }
-  const store = openSqliteEventStore({ path });
-  try {
-    await store.append(
-      [
-        {
-          id: "evt_from_a_newer_sdk",
-          type: "line.added",
-          v: 9,
-          at: new Date(0).toISOString(),
-          actor: "newer-sdk",
-          subject: "line_payments",
-          data: { heading: { text: "Payments" } },
-        },
-      ],
-      {},
-    );
-  } finally {
-    await store.close();
-  }
+  await appendNewerEvent(path, {
+    id: "evt_from_a_newer_sdk",
+    type: "line.added",
+    subject: "line_payments",
+    data: { heading: { text: "Payments" } },
+  });
   await using log = await openEventLog({ path, events: [LineAdded] });
   await log.append({ type: "line.added", subject: "line_search", data: { title: "Search" } });
   return path;

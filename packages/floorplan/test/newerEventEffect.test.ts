@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventLogService, EventVersionError } from "@software-factory/core";
-import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { FloorPlanService } from "@software-factory/floorplan";
 import { Cause, Effect, Exit, Layer } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { appendNewerEvent, NEWER_LINE } from "../../core/test/fixtures/newerEvent.js";
 
 let dir: string;
 beforeEach(() => {
@@ -26,27 +26,7 @@ const layer = () =>
   FloorPlanService.layer({ live: false }).pipe(Layer.provide(EventLogService.layer({ path: dbPath() })));
 
 /** A newer SDK's process appends a `floorplan.line.declared` at version 9 to the shared file. */
-async function appendNewerEvent(): Promise<void> {
-  const store = openSqliteEventStore({ path: dbPath() });
-  try {
-    await store.append(
-      [
-        {
-          id: "evt_from_a_newer_sdk",
-          type: "floorplan.line.declared",
-          v: 9,
-          at: new Date(0).toISOString(),
-          actor: "newer-sdk",
-          subject: "refunds",
-          data: { id: "refunds", order: 1, paths: ["/src/refunds/"] },
-        },
-      ],
-      {},
-    );
-  } finally {
-    await store.close();
-  }
-}
+const appendNewerLine = () => appendNewerEvent(dbPath(), NEWER_LINE);
 
 /** The error of the Fail reason of an exit (undefined for a success, a defect or an interruption). */
 function failure(exit: Exit.Exit<unknown, unknown>): unknown {
@@ -66,7 +46,7 @@ function afterNewerEvent<A, E>(
   const program = Effect.gen(function* () {
     const plan = yield* FloorPlanService;
     yield* plan.applyPlan({ operators: [{ id: "ana" }], lines: [{ id: "checkout", owner: "ana" }] });
-    yield* Effect.promise(appendNewerEvent);
+    yield* Effect.promise(appendNewerLine);
     return yield* operation(plan);
   });
   return Effect.runPromiseExit(Effect.provide(program, layer()));
@@ -74,7 +54,7 @@ function afterNewerEvent<A, E>(
 
 describe("the floor plan's Effect face over a log holding a newer floor-plan event", () => {
   it("fails opening the layer with the EventVersionError, typed", async () => {
-    await appendNewerEvent();
+    await appendNewerLine();
     const exit = await Effect.runPromiseExit(
       Effect.provide(
         Effect.gen(function* () {

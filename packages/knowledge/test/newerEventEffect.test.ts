@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventLogService, EventVersionError } from "@software-factory/core";
-import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { Cause, Effect, Exit, Layer } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { appendNewerEvent, NEWER_NOTE } from "../../core/test/fixtures/newerEvent.js";
 import { KnowledgeBaseService } from "../src/index.js";
 
 let dir: string;
@@ -29,27 +29,7 @@ const layer = () =>
   );
 
 /** A newer SDK's process appends a `knowledge.document.captured` at version 9 to the shared file. */
-async function appendNewerEvent(): Promise<void> {
-  const store = openSqliteEventStore({ path: dbPath() });
-  try {
-    await store.append(
-      [
-        {
-          id: "evt_from_a_newer_sdk",
-          type: "knowledge.document.captured",
-          v: 9,
-          at: new Date(0).toISOString(),
-          actor: "newer-sdk",
-          subject: "doc_newer",
-          data: { kind: "note", title: "Refunds", body: "Refunds take a day.", source: { system: "newer" } },
-        },
-      ],
-      {},
-    );
-  } finally {
-    await store.close();
-  }
-}
+const appendNewerNote = () => appendNewerEvent(dbPath(), NEWER_NOTE);
 
 function expectNewerEvent(exit: Exit.Exit<unknown, unknown>): void {
   const error = Exit.isFailure(exit) ? exit.cause.reasons.find(Cause.isFailReason)?.error : undefined;
@@ -69,7 +49,7 @@ function afterNewerEvent<A, E>(
       body: "We retry twice.",
       source: { system: "test" },
     });
-    yield* Effect.promise(appendNewerEvent);
+    yield* Effect.promise(appendNewerNote);
     return yield* operation(kb);
   });
   return Effect.runPromiseExit(Effect.provide(program, layer()));
@@ -77,7 +57,7 @@ function afterNewerEvent<A, E>(
 
 describe("the knowledge base's Effect face over a log holding a newer knowledge event", () => {
   it("fails opening the layer with the EventVersionError, typed", async () => {
-    await appendNewerEvent();
+    await appendNewerNote();
     const exit = await Effect.runPromiseExit(
       Effect.provide(
         Effect.gen(function* () {

@@ -4,9 +4,9 @@
  * error channel, as the face's error type says, not a defect.
  */
 import { EventVersionError, makeAssemblyLineShape } from "@software-factory/core";
-import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { Cause, Effect, Exit } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
+import { appendNewerEvent, NEWER_WORK_ITEM } from "../fixtures/newerEvent.js";
 import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
 
 let factory: TestFactory;
@@ -18,26 +18,7 @@ describe("the assembly line's Effect face over a log holding a newer assembly ev
   it("fails refresh with the EventVersionError, typed", async () => {
     factory = await openTestFactory();
     await factory.line.createWorkItem({ line: "checkout", title: "Pay by link" });
-    // A newer SDK's process appends a work.created at version 9 to the shared file.
-    const store = openSqliteEventStore({ path: factory.path });
-    try {
-      await store.append(
-        [
-          {
-            id: "evt_from_a_newer_sdk",
-            type: "work.created",
-            v: 9,
-            at: new Date(0).toISOString(),
-            actor: "newer-sdk",
-            subject: "wi_newer",
-            data: { item: { heading: "Refunds" } },
-          },
-        ],
-        {},
-      );
-    } finally {
-      await store.close();
-    }
+    await appendNewerEvent(factory.path, NEWER_WORK_ITEM);
     const exit = await Effect.runPromiseExit(makeAssemblyLineShape(factory.line).refresh);
     const failed = Exit.isFailure(exit) ? exit.cause.reasons.find(Cause.isFailReason) : undefined;
     expect(failed?.error).toBeInstanceOf(EventVersionError);

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventVersionError } from "@software-factory/core";
-import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { FloorPlanService } from "@software-factory/floorplan";
 import {
   FactoryService,
@@ -20,6 +19,7 @@ import {
 import { KnowledgeBaseService } from "@software-factory/knowledge";
 import { Cause, Effect, Exit } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { appendNewerEvent, NEWER_LINE, NEWER_NOTE } from "../../../core/test/fixtures/newerEvent.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -38,42 +38,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A newer SDK's process appends an event of `type` at version 9 to the factory's file. */
-async function appendNewerEvent(type: string, subject: string, data: unknown): Promise<void> {
-  const store = openSqliteEventStore({ path: join(dir, "factory.db") });
-  try {
-    await store.append(
-      [
-        {
-          id: `evt_newer_${subject}`,
-          type,
-          v: 9,
-          at: new Date(0).toISOString(),
-          actor: "newer-sdk",
-          subject,
-          data,
-        },
-      ],
-      {},
-    );
-  } finally {
-    await store.close();
-  }
-}
-
-const newerLine = () =>
-  appendNewerEvent("floorplan.line.declared", "refunds", {
-    id: "refunds",
-    order: 1,
-    paths: ["/src/refunds/"],
-  });
-const newerNote = () =>
-  appendNewerEvent("knowledge.document.captured", "doc_newer", {
-    kind: "note",
-    title: "Refunds",
-    body: "Refunds take a day.",
-    source: { system: "newer" },
-  });
+const newerLine = () => appendNewerEvent(join(dir, "factory.db"), NEWER_LINE);
+const newerNote = () => appendNewerEvent(join(dir, "factory.db"), NEWER_NOTE);
 
 function expectNewerEvent(exit: Exit.Exit<unknown, unknown>, type: string): void {
   const error = Exit.isFailure(exit) ? exit.cause.reasons.find(Cause.isFailReason)?.error : undefined;
