@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { promisify } from "node:util";
-import { strictInput } from "@software-factory/core";
+import { strictInput, toSafeLine } from "@software-factory/core";
 import { type CodeownersRule, findCodeowners, parseCodeowners, slugify } from "@software-factory/floorplan";
 import { z } from "zod";
 import { parseInput } from "../../internal/parse.js";
@@ -303,7 +303,9 @@ function operatorIds(emails: readonly string[]): Map<string, string> {
  * and a detail like `5 of 8 commits, 120 of 150 lines changed since 2026-01-01`.
  * Bots (`[bot]`, dependabot, renovate, github-actions) are ignored; lines
  * with no commits get no proposal. The operator id is the slug of the e-mail
- * local part, made unique. Output is sorted by line id.
+ * local part, made unique; its name is the author's made one line with
+ * `toSafeLine`, as the floor plan takes it (the e-mail when nothing is left).
+ * Output is sorted by line id.
  *
  * @throws ValidationError when the options are malformed.
  */
@@ -337,7 +339,8 @@ export async function proposeOwners(
       owners.push({
         line: line.id,
         operator: ids.get(author.email.toLowerCase()) ?? slugify(author.email),
-        name: author.name,
+        // A git author's name may hold a tab or a bidi override, which an operator's name refuses.
+        name: toSafeLine(author.name) || author.email,
         email: author.email,
         evidence: {
           file: line.root,

@@ -1,0 +1,48 @@
+/**
+ * A git author's name may hold a tab or a bidi override (git keeps both),
+ * which an operator's name refuses. The codebase import names the operator it
+ * proposes from history one line instead of failing.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Factory, importCodebase, openFactory } from "@software-factory/intelligence";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { makeRepo, type TestRepo } from "./makeRepo.js";
+
+let repo: TestRepo;
+let dir: string;
+let factory: Factory;
+beforeEach(async () => {
+  repo = makeRepo([
+    {
+      author: { name: "Ada\t\u202eLovelace\u202c", email: "ada@example.com" },
+      files: {
+        "package.json": '{"name":"shop","workspaces":["packages/*"]}\n',
+        "packages/pay/package.json": '{"name":"pay"}\n',
+        "packages/pay/src/index.ts": "export const pay = 1;\n",
+      },
+    },
+  ]);
+  dir = mkdtempSync(join(tmpdir(), "factory-owner-names-"));
+  factory = await openFactory({ dir });
+});
+afterEach(async () => {
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+  repo.remove();
+});
+
+it("names an owner proposed from git history one line when the author's name holds a tab or a bidi override", async () => {
+  const first = await importCodebase(factory, repo.root);
+
+  expect(first.problems).toEqual([]);
+  expect(factory.floorplan.ownerOf("pay")).toBe("ada");
+  expect(factory.floorplan.toPlan().operators).toContainEqual(
+    expect.objectContaining({ id: "ada", name: "Ada Lovelace", email: "ada@example.com" }),
+  );
+
+  const head = await factory.log.head();
+  await importCodebase(factory, repo.root);
+  expect(await factory.log.head()).toBe(head);
+});
