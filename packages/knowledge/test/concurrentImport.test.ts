@@ -67,9 +67,9 @@ async function startImporters(count: number, rounds: number): Promise<Importer[]
       throw new Error(`importer ended (${exit.code ?? exit.signal}) before printing: ${exit.stderr}`);
     });
     ended.catch(() => undefined);
+    // A line printed before the process ended wins over its end (the first settled promise of the race).
     const line = (prefix: string) =>
       Promise.race([
-        ended,
         new Promise<string>((resolve) => {
           const check = () => {
             const found = printed.split("\n").find((each) => each.startsWith(prefix));
@@ -80,6 +80,7 @@ async function startImporters(count: number, rounds: number): Promise<Importer[]
           waiting.add(check);
           check();
         }),
+        ended,
       ]);
     return { exited, line };
   });
