@@ -23,7 +23,7 @@ import {
 } from "@software-factory/floorplan";
 import { afterEach, describe, expect, it } from "vitest";
 import { shopPlan } from "./fixtures.js";
-import { appendAsStoredBefore } from "./storedData.js";
+import { shopPlanThenStoredBefore } from "./storedData.js";
 
 const dirs: string[] = [];
 const open: { floorplan: FloorPlan; close: () => Promise<void> }[] = [];
@@ -41,12 +41,7 @@ function tempDir(): string {
 /** The shop plan applied, then `stored` appended as an older version wrote it; the floor plan opened on the result. */
 async function factoryWith(stored: readonly NewEvent[]) {
   const path = join(tempDir(), "factory.db");
-  const setup = await openEventLog({ path, events: floorPlanEvents });
-  const before = await openFloorPlan({ log: setup });
-  await before.applyPlan(shopPlan());
-  await before.close();
-  await setup.close();
-  await appendAsStoredBefore(path, stored);
+  await shopPlanThenStoredBefore(path, stored);
   const log = await openEventLog({ path, events: floorPlanEvents });
   const floorplan = await openFloorPlan({ log });
   open.push({

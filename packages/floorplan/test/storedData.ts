@@ -1,6 +1,7 @@
 import { defineEvent, type NewEvent, openEventLog } from "@software-factory/core";
-import { floorPlanEventTypes } from "@software-factory/floorplan";
+import { floorPlanEvents, floorPlanEventTypes, openFloorPlan } from "@software-factory/floorplan";
 import { z } from "zod";
+import { shopPlan } from "./fixtures.js";
 
 /**
  * Appends floor plan events to the log at `path` as an older version of the
@@ -18,4 +19,20 @@ export async function appendAsStoredBefore(path: string, events: readonly NewEve
   } finally {
     await log.close();
   }
+}
+
+/**
+ * Makes a log at `path` holding the shop plan, applied by today's SDK, then
+ * `stored` appended as an older version wrote it (see {@link appendAsStoredBefore}).
+ */
+export async function shopPlanThenStoredBefore(path: string, stored: readonly NewEvent[]): Promise<void> {
+  const log = await openEventLog({ path, events: floorPlanEvents });
+  const floorplan = await openFloorPlan({ log });
+  try {
+    await floorplan.applyPlan(shopPlan());
+  } finally {
+    await floorplan.close();
+    await log.close();
+  }
+  await appendAsStoredBefore(path, stored);
 }

@@ -12,7 +12,7 @@ import {
 } from "@software-factory/floorplan";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { shopPlan } from "./fixtures.js";
-import { appendAsStoredBefore } from "./storedData.js";
+import { shopPlanThenStoredBefore } from "./storedData.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -28,12 +28,7 @@ async function factoryWithLegacyLine(paths: readonly string[]): Promise<string> 
   const dir = mkdtempSync(join(tmpdir(), "factory-stored-patterns-"));
   dirs.push(dir);
   const path = join(dir, "factory.db");
-  const log = await openEventLog({ path, events: floorPlanEvents });
-  const floorplan = await openFloorPlan({ log });
-  await floorplan.applyPlan(shopPlan());
-  await floorplan.close();
-  await log.close();
-  await appendAsStoredBefore(path, [
+  await shopPlanThenStoredBefore(path, [
     {
       type: "floorplan.line.declared",
       subject: "legacy",

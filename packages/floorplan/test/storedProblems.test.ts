@@ -12,7 +12,7 @@ import {
 } from "@software-factory/floorplan";
 import { afterEach, describe, expect, it } from "vitest";
 import { shopPlan } from "./fixtures.js";
-import { appendAsStoredBefore } from "./storedData.js";
+import { shopPlanThenStoredBefore } from "./storedData.js";
 
 const dirs: string[] = [];
 const open: { floorplan: FloorPlan; close: () => Promise<void> }[] = [];
@@ -30,12 +30,7 @@ async function factoryWith(stored: readonly NewEvent[]) {
   const dir = mkdtempSync(join(tmpdir(), "factory-stored-problems-"));
   dirs.push(dir);
   const path = join(dir, "factory.db");
-  const setup = await openEventLog({ path, events: floorPlanEvents });
-  const before = await openFloorPlan({ log: setup });
-  await before.applyPlan(shopPlan());
-  await before.close();
-  await setup.close();
-  await appendAsStoredBefore(path, stored);
+  await shopPlanThenStoredBefore(path, stored);
   const log = await openEventLog({ path, events: floorPlanEvents });
   const floorplan = await openFloorPlan({ log });
   open.push({
