@@ -31,6 +31,7 @@ import { action, type CliContext } from "../program.js";
 import { type Session, withDryRunFactory } from "../Session.js";
 import { samePathLines } from "../samePathLines.js";
 import { withStagedFactory } from "../stagedFactory.js";
+import { claimedPaths, takenPaths } from "../takenPaths.js";
 import { registerImportCodebase } from "./importCodebase.js";
 import { registerImportConnectors } from "./importConnectors.js";
 import { printProblems } from "./plan.js";
@@ -160,6 +161,8 @@ async function applyImported(
     // A source with errors (a YAML document that does not parse) is refused whole: nothing is merged,
     // and thrown out of a factory being created, so that none is.
     if (problems.some((problem) => problem.severity === "error")) throw new RefusedSource(proposed, problems);
+    // What each line claims now, to tell the lines whose paths a broader imported pattern takes.
+    const claims = claimedPaths(factory.floorplan, current.lines);
     const applied = await factory.floorplan.applyPlan(proposed, {
       mode: "merge",
       source,
@@ -171,7 +174,9 @@ async function applyImported(
     // do the same-paths ones once merged (a line's place in the proposal is another line's there).
     const merged = factory.floorplan.toPlan();
     const samePaths = samePathLines(current.lines, proposed.lines, merged.lines);
-    const warnings = [...samePaths, ...applied.warnings];
+    const imported = new Set(proposed.lines.map((line) => line.id));
+    const taken = takenPaths(factory.floorplan, claims, imported, merged.lines);
+    const warnings = [...samePaths, ...applied.warnings, ...taken];
     for (const warning of warnings) planOfProblem.set(warning, merged);
     return { proposed, problems: [...sourceProblems, ...warnings], changes: applied.changes };
   }).catch((error: unknown) => {
