@@ -8,8 +8,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  appendNewerEvent,
+  logHead,
+  NEWER_LINE,
+  NEWER_NOTE,
+  NEWER_WORK_ITEM,
+} from "../../core/test/fixtures/newerEvent.js";
 import { SHOP_YAML } from "./fixtures.js";
 import { type RunResult, runFactory } from "./runFactory.js";
 
@@ -33,39 +39,6 @@ function factory(...args: string[]): Promise<RunResult> {
   return runFactory(["--dir", dir, ...args], { cwd: root });
 }
 
-/** A newer SDK's process appends an event of `type` at version 9 to the factory's file. */
-async function appendNewerEvent(type: string, subject: string, data: unknown): Promise<void> {
-  const store = openSqliteEventStore({ path: db() });
-  try {
-    await store.append(
-      [
-        {
-          id: `evt_newer_${subject}`,
-          type,
-          v: 9,
-          at: new Date(0).toISOString(),
-          actor: "newer-sdk",
-          subject,
-          data,
-        },
-      ],
-      {},
-    );
-  } finally {
-    await store.close();
-  }
-}
-
-/** The position of the last event of the factory's log. */
-async function head(): Promise<number> {
-  const store = openSqliteEventStore({ path: db() });
-  try {
-    return await store.head();
-  } finally {
-    await store.close();
-  }
-}
-
 /** Runs `args` and checks it refused with the EventVersionError of the event of `type`, and nothing else. */
 async function expectRefused(type: string, args: string[]): Promise<void> {
   const { code, stdout, stderr } = await factory(...args);
@@ -80,8 +53,8 @@ async function expectRefused(type: string, args: string[]): Promise<void> {
 
 describe("factory over a log holding an event a newer SDK wrote", () => {
   it("refuses the reads and writes that meet a newer floor-plan event, writing nothing", async () => {
-    await appendNewerEvent("floorplan.line.declared", "refunds", { id: "refunds", order: 3 });
-    const before = await head();
+    await appendNewerEvent(db(), NEWER_LINE);
+    const before = await logHead(db());
     for (const args of [
       ["work", "list"],
       ["check"],
@@ -92,17 +65,12 @@ describe("factory over a log holding an event a newer SDK wrote", () => {
       ["knowledge", "capture", "--kind", "note", "--title", "Refunds", "--body", "A day."],
     ])
       await expectRefused("floorplan.line.declared", args);
-    expect(await head()).toBe(before);
+    expect(await logHead(db())).toBe(before);
   });
 
   it("refuses the commands that read the knowledge base over a newer knowledge event, writing nothing", async () => {
-    await appendNewerEvent("knowledge.document.captured", "doc_newer", {
-      kind: "note",
-      title: "Refunds",
-      body: "Refunds take a day.",
-      source: { system: "newer" },
-    });
-    const before = await head();
+    await appendNewerEvent(db(), NEWER_NOTE);
+    const before = await logHead(db());
     for (const args of [
       ["search", "refunds"],
       ["knowledge", "list"],
@@ -111,17 +79,17 @@ describe("factory over a log holding an event a newer SDK wrote", () => {
       ["import", "docs", "docs"],
     ])
       await expectRefused("knowledge.document.captured", args);
-    expect(await head()).toBe(before);
+    expect(await logHead(db())).toBe(before);
   });
 
   it("refuses the work commands over a newer work item event", async () => {
-    await appendNewerEvent("work.created", "wi_newer", { item: { heading: "Refunds" } });
-    const before = await head();
+    await appendNewerEvent(db(), NEWER_WORK_ITEM);
+    const before = await logHead(db());
     for (const args of [
       ["work", "list"],
       ["work", "create", "--line", "checkout", "Refunds by link"],
     ])
       await expectRefused("work.created", args);
-    expect(await head()).toBe(before);
+    expect(await logHead(db())).toBe(before);
   });
 });

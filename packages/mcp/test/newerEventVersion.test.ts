@@ -11,9 +11,15 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { openFactory } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  appendNewerEvent,
+  logHead,
+  NEWER_LINE,
+  NEWER_NOTE,
+  NEWER_WORK_ITEM,
+} from "../../core/test/fixtures/newerEvent.js";
 import { callTool, connectToServer, repoRoot, serverArgs } from "./fixtures.js";
 
 let dir: string;
@@ -33,38 +39,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A newer SDK's process appends an event of `type` at version 9 to the factory's file. */
-async function appendNewerEvent(type: string, subject: string, data: unknown): Promise<void> {
-  const store = openSqliteEventStore({ path: join(dir, "factory.db") });
-  try {
-    await store.append(
-      [
-        {
-          id: `evt_newer_${subject}`,
-          type,
-          v: 9,
-          at: new Date(0).toISOString(),
-          actor: "newer-sdk",
-          subject,
-          data,
-        },
-      ],
-      {},
-    );
-  } finally {
-    await store.close();
-  }
-}
-
-/** The position of the last event of the factory's log. */
-async function head(): Promise<number> {
-  const store = openSqliteEventStore({ path: join(dir, "factory.db") });
-  try {
-    return await store.head();
-  } finally {
-    await store.close();
-  }
-}
+const db = () => join(dir, "factory.db");
 
 /** Starts the built server over the folder with no client and gives how it ended. */
 function start(): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -83,13 +58,11 @@ function start(): Promise<{ code: number; stdout: string; stderr: string }> {
 }
 
 describe("factory-mcp over a log holding an event a newer SDK wrote", () => {
-  for (const [type, subject, data] of [
-    ["floorplan.line.declared", "refunds", { id: "refunds", order: 1 }],
-    ["work.created", "wi_newer", { item: { heading: "Refunds" } }],
-  ] as const) {
+  for (const event of [NEWER_LINE, NEWER_WORK_ITEM]) {
+    const { type, subject } = event;
     it(`refuses to start over a newer ${type} with exit code 1, naming it, writing nothing`, async () => {
-      await appendNewerEvent(type, subject, data);
-      const before = await head();
+      await appendNewerEvent(db(), event);
+      const before = await logHead(db());
       const { code, stdout, stderr } = await start();
       expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
       expect(stderr).toMatch(
@@ -98,17 +71,12 @@ describe("factory-mcp over a log holding an event a newer SDK wrote", () => {
         ),
       );
       expect(stderr).not.toMatch(/^\s+at /m);
-      expect(await head()).toBe(before);
+      expect(await logHead(db())).toBe(before);
     });
   }
 
   it("answers a knowledge tool over a newer knowledge event with the E_EVENT_VERSION error", async () => {
-    await appendNewerEvent("knowledge.document.captured", "doc_newer", {
-      kind: "note",
-      title: "Refunds",
-      body: "Refunds take a day.",
-      source: { system: "newer" },
-    });
+    await appendNewerEvent(db(), NEWER_NOTE);
     const client = await connectToServer("newer-event", ["--dir", dir, "--actor", "agent"]);
     try {
       const answer = await callTool(client, "search_knowledge", { query: "refunds" });
