@@ -300,23 +300,44 @@ const recordedDecisionIsComplete = defineRule<KnowledgeDocument, Factory>({
     return [
       {
         message: `recorded decision ${document.id} (${document.title}) does not state its ${missing.join(", ")}`,
-        hint: `fill ${fields}: knowledge.revise("${document.id}", { decision: { ...document.decision, ${missing
+        hint: `fill ${fields}: factory knowledge revise ${document.id} --reason "..." ${missing
+          .map((part) => `--${part} "..."`)
+          .join(" ")} (SDK: knowledge.revise("${document.id}", { decision: { ...document.decision, ${missing
           .map((part) => `${part}: "..."`)
-          .join(", ")} } })`,
+          .join(", ")} } }))`,
       },
     ];
   },
 });
 
+/**
+ * Whether a change set without a work item is history: a commit (its `date`
+ * field, the author date `factory import git` records) dated before the
+ * factory's first work item was created, or before any work item exists. No
+ * work item could be named then, so an imported past does not fail the rule
+ * forever; a change set with no date is never history.
+ */
+function isHistory(artifact: Artifact, factory: Factory): boolean {
+  const date = artifact.fields.date;
+  const committed = typeof date === "string" ? Date.parse(date) : Number.NaN;
+  if (Number.isNaN(committed)) return false;
+  // Git dates have whole seconds: a commit of the second the first item was created counts as after it.
+  return factory.work
+    .list()
+    .every((item) => committed < Math.floor(Date.parse(item.createdAt) / 1000) * 1000);
+}
+
 const changeSetLinksWorkItem = defineRule<Artifact, Factory>({
   id: "change-set-links-work-item",
-  description: "Every change set belongs to a work item, so code traces back to why it was written.",
+  description:
+    "Every change set belongs to a work item, so code traces back to why it was written; commits dated before the first work item (imported history) are exempt.",
   severity: "error",
   appliesTo: "artifact",
   triggers: ARTIFACT_TRIGGERS,
   check: (artifact, factory) => {
     if (artifact.kind !== "changeSet") return [];
     if (artifact.workItem !== undefined && factory.work.get(artifact.workItem) !== undefined) return [];
+    if (artifact.workItem === undefined && isHistory(artifact, factory)) return [];
     return [
       {
         message:
