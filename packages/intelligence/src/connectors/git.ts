@@ -9,13 +9,14 @@ import {
   formatIssues,
   instantOf,
   POINT_IN_TIME_EXPECTED,
+  type RecordArtifactInput,
   toSafeLine,
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
-import { countRecording, newCounter, summaryOf } from "./internal/counter.js";
+import { countRecording, newCounter, type SummaryCounter, summaryOf } from "./internal/counter.js";
 import { cutText } from "./internal/cutText.js";
 import {
   factoryItemTrailers,
@@ -120,6 +121,74 @@ function lineOfPaths(factory: Factory, paths: readonly string[]): string | undef
 }
 
 /**
+ * Commits written in one append, one transaction of the event log: a commit
+ * costs a transaction's sync to disk when written alone (10.1 of 22.5 s for
+ * 1,241 commits), while a page of them costs one. An import stopped midway
+ * leaves whole pages, and a re-run writes only what is missing.
+ */
+const BATCH_SIZE = 250;
+
+/** A commit's change set, and the work items beyond its first that it also implements. */
+interface PlannedCommit {
+  readonly artifact: RecordArtifactInput & { readonly id: string };
+  readonly others: readonly string[];
+}
+
+/** The change set recording a commit, under its first known work item. */
+function changeSetOf(
+  factory: Factory,
+  commit: LoggedCommit,
+  workItem: string | undefined,
+): PlannedCommit["artifact"] {
+  const line = lineOfPaths(factory, commit.paths);
+  // A title is one line without control characters or bidi overrides; the subject field keeps the exact text.
+  const subject = toSafeLine(commit.subject);
+  return {
+    id: `CS-${commit.hash.slice(0, 12)}`,
+    kind: "changeSet",
+    title: subject === "" ? `commit ${commit.hash.slice(0, 12)}` : cutText(subject, 500),
+    fields: {
+      commit: commit.hash,
+      paths: commit.paths.slice(0, MAX_PATHS),
+      ...(commit.paths.length > MAX_PATHS ? { pathCount: commit.paths.length } : {}),
+      author: commit.author,
+      email: commit.email,
+      ...(commit.coAuthors.length === 0 ? {} : { coAuthors: commit.coAuthors }),
+      date: commit.date,
+      subject: commit.subject,
+    },
+    ...(workItem === undefined ? {} : { workItem }),
+    ...(line === undefined ? {} : { line }),
+  };
+}
+
+/**
+ * Records a batch's change sets in one append (unchanged ones write nothing),
+ * then the `implements` links its last commit lacks in another, and counts them.
+ * Only the last commit of a batch has links to make (a commit with some ends its batch).
+ */
+async function writeBatch(factory: Factory, batch: readonly PlannedCommit[], counter: SummaryCounter) {
+  const seen = new Set<string>();
+  const existed = batch.map(({ artifact }) => {
+    const was = seen.has(artifact.id) || factory.work.artifact(artifact.id) !== undefined;
+    seen.add(artifact.id);
+    return was;
+  });
+  const recorded = await factory.work.recordArtifacts(batch.map(({ artifact }) => artifact));
+  for (const [index, { changed }] of recorded.entries())
+    countRecording(counter, existed[index] === true, changed);
+  const last = batch.at(-1);
+  if (last === undefined) return;
+  const { id } = last.artifact;
+  const missing = last.others.filter(
+    (other) => !factory.work.linksOf(id).some((link) => link.to === other && link.type === "implements"),
+  );
+  if (missing.length === 0) return;
+  await factory.work.linkAll(missing.map((other) => ({ from: id, to: other, type: "implements" as const })));
+  counter.created += missing.length;
+}
+
+/**
  * The refusal of a `git log` that failed, naming what git complained about: a
  * root outside any repository is about `root` (named, whatever range was
  * given); any other failure is about the range when one was given, else the root.
@@ -162,6 +231,9 @@ function gitLogFailed(root: string, range: string | undefined, cause: unknown): 
  * parent was not fetched: git cannot tell what it changed, only its whole tree.
  * Re-running writes nothing for commits already imported (a commit with
  * co-authors imported by a version that did not record them gains a version once).
+ * Change sets are written oldest first, 250 commits to an append (one
+ * transaction), so an import stopped midway leaves whole batches and a re-run
+ * writes the rest.
  *
  * @throws ValidationError when the options are invalid (issue `root` for a folder outside
  *   git, naming it, whether or not a range was given) or git cannot read the range (issue `range`).
@@ -187,6 +259,7 @@ export async function importGitCommits(
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
   const counter = newCounter();
   const items = workItemsOf(commits);
+  let batch: PlannedCommit[] = [];
   for (const commit of [...commits].reverse()) {
     if (commit.paths.length === 0 || commit.shallow) {
       counter.skipped += 1;
@@ -201,34 +274,13 @@ export async function importGitCommits(
           message: `work item "${id}" named by the commit does not exist`,
         });
     }
-    const id = `CS-${commit.hash.slice(0, 12)}`;
-    const line = lineOfPaths(factory, commit.paths);
-    const existed = factory.work.artifact(id) !== undefined;
-    // A title is one line without control characters or bidi overrides; the subject field keeps the exact text.
-    const subject = toSafeLine(commit.subject);
-    const { changed } = await factory.work.recordArtifact({
-      id,
-      kind: "changeSet",
-      title: subject === "" ? `commit ${commit.hash.slice(0, 12)}` : cutText(subject, 500),
-      fields: {
-        commit: commit.hash,
-        paths: commit.paths.slice(0, MAX_PATHS),
-        ...(commit.paths.length > MAX_PATHS ? { pathCount: commit.paths.length } : {}),
-        author: commit.author,
-        email: commit.email,
-        ...(commit.coAuthors.length === 0 ? {} : { coAuthors: commit.coAuthors }),
-        date: commit.date,
-        subject: commit.subject,
-      },
-      ...(known[0] === undefined ? {} : { workItem: known[0] }),
-      ...(line === undefined ? {} : { line }),
-    });
-    countRecording(counter, existed, changed);
-    for (const other of known.slice(1)) {
-      if (factory.work.linksOf(id).some((link) => link.to === other && link.type === "implements")) continue;
-      await factory.work.link({ from: id, to: other, type: "implements" });
-      counter.created += 1;
+    batch.push({ artifact: changeSetOf(factory, commit, known[0]), others: known.slice(1) });
+    // A commit linking other work items ends its batch, so its links follow it in the log as they always did.
+    if (batch.length === BATCH_SIZE || known.length > 1) {
+      await writeBatch(factory, batch, counter);
+      batch = [];
     }
   }
+  if (batch.length > 0) await writeBatch(factory, batch, counter);
   return summaryOf(counter);
 }

@@ -128,6 +128,43 @@ describe("importGitCommits", () => {
     expect(summary).toMatchObject({ created: 7, skipped: 2 });
   });
 
+  it("links a commit naming several work items to the others, right after its change set, once", async () => {
+    const pay = await factory.work.createWorkItem({ line: "cart", title: "Pay by link" });
+    const gift = await factory.work.createWorkItem({ line: "cart", title: "Gift cards" });
+    const first = repo.git("rev-parse", "HEAD");
+    const both = repo.commit({
+      author: ada,
+      message: `cart: pay for gift cards by link\n\nFactory-Item: ${pay.id}\nFactory-Item: ${gift.id}`,
+      files: { "packages/cart/src/giftLink.ts": "export {};\n" },
+    });
+    const after = repo.commit({
+      author: ada,
+      message: "cart: tidy",
+      files: { "packages/cart/src/tidy.ts": "export {};\n" },
+    });
+    const head = await factory.log.head();
+    expect(await importGitCommits(factory, { root: repo.root })).toMatchObject({ created: 4, problems: [] });
+    const id = `CS-${both.slice(0, 12)}`;
+    expect(factory.work.artifact(id)?.workItem).toBe(pay.id);
+    expect(factory.work.linksOf(id).map(({ from, to, type }) => ({ from, to, type }))).toEqual([
+      { from: id, to: gift.id, type: "implements" },
+    ]);
+    // The log reads as commit by commit, oldest first: each change set, then the links it makes.
+    const written = await factory.log.read({ after: head });
+    // A link's subject is its own id: it is named by its downstream end here.
+    const named = (event: (typeof written)[number]) =>
+      event.type === "trace.linked" ? String((event.data as { from?: unknown }).from) : event.subject;
+    expect(written.map((event) => `${event.type} ${named(event)}`)).toEqual([
+      `artifact.recorded CS-${first.slice(0, 12)}`,
+      `artifact.recorded ${id}`,
+      `trace.linked ${id}`,
+      `artifact.recorded CS-${after.slice(0, 12)}`,
+    ]);
+    const end = await factory.log.head();
+    expect(await importGitCommits(factory, { root: repo.root })).toMatchObject({ created: 0, unchanged: 3 });
+    expect(await factory.log.head()).toBe(end);
+  });
+
   it("imports only a range, or commits since a date", async () => {
     const second = repo.commit({ author: grace, message: "two", files: { "billing/a.py": "1\n" } });
     repo.commit({ author: grace, message: "three", files: { "billing/b.py": "1\n" } });
