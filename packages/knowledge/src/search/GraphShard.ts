@@ -1,9 +1,12 @@
 /**
- * One hnswlib-node graph of a vector index and the ids of its points.
+ * One hnswlib-node graph of a vector index and the ids of its points. The
+ * addon is loaded when the first point is added or a graph is read or
+ * written, not when this module is imported.
  *
  * @module
  */
-import hnswlib from "hnswlib-node";
+import type * as Hnswlib from "hnswlib-node";
+import { loadHnswlib } from "./hnswlibAddon.js";
 import type { ScoredId } from "./types.js";
 
 /** Share of deleted entries above which a graph is rebuilt. */
@@ -33,13 +36,13 @@ export interface ShardState {
 
 /** An hnswlib-node graph and the ids of its points, numbered by labels that only grow. */
 class LabelledGraph {
-  readonly graph: hnswlib.HierarchicalNSW;
+  readonly graph: Hnswlib.HierarchicalNSW;
   readonly labelOf: Map<string, number>;
   readonly idOf = new Map<number, string>();
   nextLabel = 0;
   deleted = 0;
 
-  constructor(graph: hnswlib.HierarchicalNSW, state?: ShardState) {
+  constructor(graph: Hnswlib.HierarchicalNSW, state?: ShardState) {
     this.graph = graph;
     this.labelOf = new Map(state?.labels);
     if (state !== undefined) {
@@ -82,63 +85,67 @@ class LabelledGraph {
  * A cosine HNSW graph over string ids. Points are numbered by labels that only
  * grow; removed ones are marked deleted, and once they pass 30% the graph can
  * be rebuilt without them in steps ({@link GraphShard.compaction}) while it
- * serves searches.
+ * serves searches. An empty shard has no graph until its first point (or a
+ * write) needs one, so it can be made, asked and searched without
+ * hnswlib-node; adding, reading and writing a graph throw the `StoreError` of
+ * {@link loadHnswlib} when the addon cannot be loaded.
  */
 export class GraphShard {
   readonly #settings: GraphSettings;
-  /** The graph searches walk. */
-  #live: LabelledGraph;
+  /** The graph searches walk; none while the shard is empty and nothing has needed one. */
+  #live: LabelledGraph | undefined;
   /** The graph a compaction is building, kept up to date with every add and removal meanwhile. */
   #next: LabelledGraph | undefined;
   /** Reused to hand a vector to hnswlib-node, which takes plain arrays only. */
   readonly #point: number[];
 
   /** An empty graph, or the one already built in `graph` with the ids of `state`. */
-  constructor(settings: GraphSettings, graph?: hnswlib.HierarchicalNSW, state?: ShardState) {
+  constructor(settings: GraphSettings, graph?: Hnswlib.HierarchicalNSW, state?: ShardState) {
     this.#settings = settings;
     this.#point = new Array<number>(settings.dimension).fill(0);
-    this.#live = new LabelledGraph(graph ?? emptyGraph(settings, 1024), state);
+    this.#live = graph === undefined ? undefined : new LabelledGraph(graph, state);
   }
 
   /** Reads a graph written by {@link GraphShard.write}. */
   static read(path: string, settings: GraphSettings, state: ShardState): GraphShard {
-    const graph = new hnswlib.HierarchicalNSW("cosine", settings.dimension);
+    const graph = new (loadHnswlib().HierarchicalNSW)("cosine", settings.dimension);
     graph.readIndexSync(path);
     return new GraphShard(settings, graph, state);
   }
 
   /** Number of live points. */
   get size(): number {
-    return this.#live.labelOf.size;
+    return this.#live?.labelOf.size ?? 0;
   }
 
   /** The ids of the points, as saved beside the graph. */
   get state(): ShardState {
     const live = this.#live;
+    if (live === undefined) return { labels: [], deleted: 0, nextLabel: 0 };
     return { labels: [...live.labelOf], deleted: live.deleted, nextLabel: live.nextLabel };
   }
 
   /** Whether the deleted points pass 30% of the graph (and 256), so that it is due a {@link GraphShard.compaction}. */
   get compactionDue(): boolean {
-    const { deleted } = this.#live;
+    const deleted = this.#live?.deleted ?? 0;
     return deleted > COMPACT_RATIO * (this.size + deleted) && deleted > 256;
   }
 
   /** Whether an id is in this graph. */
   has(id: string): boolean {
-    return this.#live.labelOf.has(id);
+    return this.#live?.labelOf.has(id) === true;
   }
 
   /** Adds the vector of an id that is not in the graph yet. */
   add(id: string, vector: ArrayLike<number>): void {
     const point = this.#toPoint(vector);
-    this.#live.add(id, point);
+    this.#graph().add(id, point);
     this.#next?.add(id, point);
   }
 
   /** Marks an id deleted, without rebuilding the graph; returns whether it was here. */
   markRemoved(id: string): boolean {
-    if (!this.#live.markRemoved(id)) return false;
+    if (this.#live?.markRemoved(id) !== true) return false;
     this.#next?.markRemoved(id);
     return true;
   }
@@ -153,7 +160,7 @@ export class GraphShard {
    * graph in place. One compaction at a time.
    */
   *compaction(): Generator<number, void, void> {
-    const live = this.#live;
+    const live = this.#graph();
     const ids = [...live.labelOf.keys()];
     const next = new LabelledGraph(emptyGraph(this.#settings, Math.max(1024, ids.length * 2)));
     this.#next = next;
@@ -179,9 +186,9 @@ export class GraphShard {
 
   /** The nearest ids to a vector by cosine similarity, best first, walking the graph with `ef` candidates. */
   search(vector: ArrayLike<number>, limit: number, ef: number, filter?: (id: string) => boolean): ScoredId[] {
-    const { graph, idOf } = this.#live;
     const count = Math.min(limit, this.size);
-    if (count <= 0) return [];
+    if (this.#live === undefined || count <= 0) return [];
+    const { graph, idOf } = this.#live;
     graph.setEf(Math.max(ef, count));
     const result = graph.searchKnn(
       this.#toPoint(vector),
@@ -201,8 +208,8 @@ export class GraphShard {
 
   /** The stored (unit-length) vector of an id, if it is here. */
   vectorOf(id: string): number[] | undefined {
-    const label = this.#live.labelOf.get(id);
-    return label === undefined ? undefined : this.#live.graph.getPoint(label);
+    const label = this.#live?.labelOf.get(id);
+    return label === undefined ? undefined : this.#live?.graph.getPoint(label);
   }
 
   /**
@@ -211,7 +218,7 @@ export class GraphShard {
    * compaction meanwhile leaves it whole, replacing it with another).
    */
   writing(): { readonly state: ShardState; write(path: string): Promise<void> } {
-    const { graph } = this.#live;
+    const { graph } = this.#graph();
     return {
       state: this.state,
       write: async (path) => {
@@ -222,7 +229,13 @@ export class GraphShard {
 
   /** Writes the graph (without its ids: see {@link GraphShard.state}). */
   write(path: string): void {
-    this.#live.graph.writeIndexSync(path);
+    this.#graph().graph.writeIndexSync(path);
+  }
+
+  /** The graph searches walk, made empty (loading hnswlib-node) when there is none yet. */
+  #graph(): LabelledGraph {
+    this.#live ??= new LabelledGraph(emptyGraph(this.#settings, 1024));
+    return this.#live;
   }
 
   #toPoint(vector: ArrayLike<number>): number[] {
@@ -233,8 +246,8 @@ export class GraphShard {
 }
 
 /** An empty cosine graph with room for `capacity` points. */
-function emptyGraph(settings: GraphSettings, capacity: number): hnswlib.HierarchicalNSW {
-  const graph = new hnswlib.HierarchicalNSW("cosine", settings.dimension);
+function emptyGraph(settings: GraphSettings, capacity: number): Hnswlib.HierarchicalNSW {
+  const graph = new (loadHnswlib().HierarchicalNSW)("cosine", settings.dimension);
   graph.initIndex({
     maxElements: capacity,
     m: settings.m,

@@ -10,6 +10,7 @@ import { type FileSteps, runInSteps, runSync } from "../internal/fileSteps.js";
 import { turnOfEventLoop } from "../internal/turnOfEventLoop.js";
 import { GraphBuilder } from "./GraphBuilder.js";
 import { type GraphSettings, GraphShard } from "./GraphShard.js";
+import { loadHnswlib } from "./hnswlibAddon.js";
 import { readCommittedGeneration, saveGeneration } from "./indexGenerations.js";
 import type { Embedder, IndexSearchOptions, ScoredId } from "./types.js";
 
@@ -78,6 +79,12 @@ const SavedIndexSchema = z.object({
  * manifest holds the ids, the embedder identity, the caller's metadata (such
  * as the log position it reflects) and each graph file's size and SHA-256.
  * An index refuses vectors of a different embedder.
+ *
+ * hnswlib-node, a native addon, is loaded when the first vector is added or a
+ * saved index is read, not on import: an index can be made, and searched
+ * while empty, in a project where the addon's bindings are not built. What
+ * needs a graph then throws a `StoreError` (`E_STORE`) that names the package
+ * and says to run `npm rebuild hnswlib-node`.
  */
 export class VectorIndex {
   /** Id of the embedder whose vectors it holds; vectors of another are refused. */
@@ -128,7 +135,11 @@ export class VectorIndex {
     return this.#builder?.has(id) === true || this.#shards.some((shard) => shard.has(id));
   }
 
-  /** Adds or replaces the vector of an id. */
+  /**
+   * Adds or replaces the vector of an id.
+   *
+   * @throws StoreError when hnswlib-node cannot be loaded (its bindings are not built).
+   */
   add(id: string, vector: Float32Array): void {
     this.#check(id, vector);
     if (this.#builder !== undefined) {
@@ -152,6 +163,8 @@ export class VectorIndex {
    * workers too, in order (or, once the workers are writing their graphs, are
    * applied after them).
    *
+   * @throws StoreError when hnswlib-node cannot be loaded, before any entry is
+   * taken from `entries` (so nothing is embedded for nothing).
    * @throws Error when a worker thread fails (the index then holds none of
    * these entries, and builds in the calling thread from then on), or what `entries` threw (entries taken before it may be
    * indexed: check with {@link VectorIndex.has}).
@@ -159,6 +172,7 @@ export class VectorIndex {
   async addAll(
     entries: Iterable<readonly [string, Float32Array]> | AsyncIterable<readonly [string, Float32Array]>,
   ): Promise<void> {
+    loadHnswlib();
     if (this.#builder !== undefined || this.size > 0 || this.#buildThreads <= 1 || this.#noWorkers) {
       for await (const [id, vector] of entries) this.add(id, vector);
       await this.#building;
@@ -297,6 +311,7 @@ export class VectorIndex {
    * crash or a power loss at any point leaves the previous save or this one
    * for {@link VectorIndex.load}, never a mix of the two.
    *
+   * @throws StoreError when hnswlib-node cannot be loaded (nothing is written).
    * @throws Error while {@link VectorIndex.addAll} is still building, or what
    * writing the files throws (the previous save then stays in force).
    */
@@ -310,6 +325,7 @@ export class VectorIndex {
    * graphs are saved as they are when it is called; they must get no adds or
    * removals until it resolves (searches are fine).
    *
+   * @throws StoreError when hnswlib-node cannot be loaded (nothing is written).
    * @throws Error while {@link VectorIndex.addAll} is still building, or what
    * writing the files throws (the previous save then stays in force).
    */
@@ -339,8 +355,9 @@ export class VectorIndex {
   /**
    * Loads the index whose manifest is `path.json` (see {@link VectorIndex.save}),
    * or returns `undefined` when there is none, another embedder built it, it was
-   * saved by a version before generations, or a file it names is missing,
-   * damaged or unreadable: the caller then rebuilds from the log.
+   * saved by a version before generations, a file it names is missing,
+   * damaged or unreadable, or hnswlib-node cannot be loaded to read it: the
+   * caller then rebuilds from the log.
    */
   static load(
     path: string,
