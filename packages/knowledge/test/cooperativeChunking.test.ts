@@ -129,6 +129,9 @@ const constructs = [
   "Setext\n---",
   "***",
   "- [ ] task\n- [x] done",
+  '[ref]: https://example.com "title"',
+  "[^note]: A footnote\n\n    continued",
+  "# Footnote[^note] and ![image][ref]",
 ];
 
 describe("parsing a document in pieces", () => {
@@ -179,14 +182,47 @@ describe("parsing a document in pieces", () => {
     expect(parsed).toBeLessThan(3 * markdown.length);
   });
 
-  it("parses a document that may hold a definition whole, since a reference anywhere may use it", async () => {
+  it("parses each piece once when its last block is code or HTML closed before the cut", async () => {
     await loadMarkdownParser();
-    const markdown = "# One\n\nSee [the guide].\n\n# Two [the guide]\n\n[the guide]: https://example.com\n";
+    const endings = [
+      "```js\nconst x = 1;\n```",
+      "~~~\ncode\n~~~",
+      "    indented code",
+      "<div>\nhtml\n</div>",
+      "<!-- a comment -->",
+    ];
+    const sections = Array.from(
+      { length: 50 },
+      (_, index) => `# Part ${index}\n\nText.\n\n${endings[index % endings.length]}`,
+    );
+    const markdown = `${sections.join("\n\n")}\n`;
     const steps = markdownBlockSteps(markdown, 1);
-    expect(steps.next()).toEqual({ done: false, value: markdown.length });
-    expect(runSteps(steps)).toEqual(markdownBlocks(markdown));
-    // The second heading's title is the reference's text, resolved by the definition below it.
-    expect(markdownBlocks(markdown)[2]?.headingPath).toEqual(["Two the guide"]);
+    let parsed = 0;
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done === true) {
+        expect(step.value).toEqual(markdownBlocks(markdown));
+        break;
+      }
+      parsed += step.value;
+    }
+    // Parsing a piece again whenever it ended with code or HTML parsed most of them twice.
+    expect(parsed).toBe(markdown.length);
+  });
+
+  it("cuts a document that may hold a definition, unless a heading may refer to one", async () => {
+    await loadMarkdownParser();
+    const cut = "# One\n\nSee [the guide].\n\n# Two\n\n[the guide]: https://example.com\n";
+    const cutSteps = markdownBlockSteps(cut, 1);
+    expect(cutSteps.next()).toEqual({ done: false, value: cut.indexOf("# Two") });
+    expect(runSteps(cutSteps)).toEqual(markdownBlocks(cut));
+    const whole = "# One\n\nSee [the guide].\n\n# Two [the guide]\n\n[the guide]: https://example.com\n";
+    expect(runSteps(markdownBlockSteps(whole, 1))).toEqual(markdownBlocks(whole));
+    // The second heading's title is the reference's text, resolved by the definition in the piece after it.
+    expect(markdownBlocks(whole)[2]?.headingPath).toEqual(["Two the guide"]);
+    const earlier =
+      "[^1]: A note.\n\n# One\n\nText.\n\n# Two[^1] ![logo][the guide]\n\n[the guide]: /logo.png\n";
+    expect(runSteps(markdownBlockSteps(earlier, 1))).toEqual(markdownBlocks(earlier));
+    expect(markdownBlocks(earlier).at(-2)?.headingPath).toEqual(["Two "]);
   });
 });
 

@@ -44,13 +44,18 @@ const PIECE_CHARS = 8192;
  * {@link markdownBlocks} in steps: the document is parsed in pieces of about
  * {@link PIECE_CHARS}, cut before ATX headings that start a line after a
  * blank one (where no construct of the lines before can go on), yielding the
- * characters of each parse. A piece whose last block is code or HTML (which
- * might run on) is parsed again with more of the document, twice as many cuts
- * each time, so a fence left open near the start costs a few parses of the
- * rest, not one per cut (which took minutes for 200 KB); a document that may
- * hold a definition (`]:`, which inline markup anywhere may refer to) or a
- * lone carriage return is parsed whole. `pieceChars` is for tests, which cut
- * small documents often.
+ * characters of each parse. A piece whose last block is code or HTML that
+ * runs to its end (a fence or comment left open, which a later line may close)
+ * is parsed again with more of the document, twice as many cuts each time, so
+ * a fence left open near the start costs a few parses of the rest, not one per
+ * cut (which took minutes for 200 KB); code and HTML closed before the cut are
+ * not parsed again (parsing each piece ending with a code block twice made
+ * `docs/cli.md` parse 2.4 times over). In a document that may hold a definition
+ * (`]:`), which inline markup anywhere may refer to, only headings can change
+ * (block boundaries do not depend on inline markup): when a piece has a heading
+ * whose title may hold a reference (a `[`), the document is parsed whole. A
+ * document with a lone carriage return is parsed whole. `pieceChars` is for
+ * tests, which cut small documents often.
  */
 export function* markdownBlockSteps(markdown: string, pieceChars = PIECE_CHARS): Steps<Block[]> {
   const cuts = cutsOf(markdown);
@@ -63,11 +68,22 @@ export function* markdownBlockSteps(markdown: string, pieceChars = PIECE_CHARS):
     while (next < cuts.length && (cuts[next] as number) - start < pieceChars) next += 1;
     let end = cuts[next] ?? markdown.length;
     let tree = parseMarkdown(markdown.slice(start, end));
-    for (let more = 1; end < markdown.length && mayRunOn(tree.children.at(-1)); more *= 2) {
+    for (let more = 1; end < markdown.length && mayRunOn(tree.children.at(-1), end - start); more *= 2) {
       yield end - start;
       next += more;
       end = cuts[next] ?? markdown.length;
       tree = parseMarkdown(markdown.slice(start, end));
+    }
+    if (
+      mayHoldDefinition(markdown) &&
+      tree.children.some((node) => node.type === "heading" && mayRefer(node))
+    ) {
+      // A heading's title may hold a reference that a definition in another piece resolves: parse the document whole.
+      yield end - start;
+      blocks.length = 0;
+      path.length = 0;
+      [start, line, end] = [0, 1, markdown.length];
+      tree = parseMarkdown(markdown);
     }
     addBlocks(blocks, path, markdown, tree, { offset: start, line });
     for (let at = markdown.indexOf("\n", start); at !== -1 && at < end; at = markdown.indexOf("\n", at + 1))
@@ -81,16 +97,35 @@ export function* markdownBlockSteps(markdown: string, pieceChars = PIECE_CHARS):
 
 /** Where a piece may start: lines opening with an ATX heading after a blank line (none when the document may not be cut). */
 function cutsOf(markdown: string): number[] {
-  if (markdown.includes("]:") || /\r(?!\n)/.test(markdown)) return [];
+  if (/\r(?!\n)/.test(markdown)) return [];
   const cuts: number[] = [];
   for (const match of markdown.matchAll(/\n[ \t]*\r?\n(?=#{1,6}(?:[ \t\r\n]|$))/g))
     cuts.push(match.index + match[0].length);
   return cuts;
 }
 
-/** Whether a piece ending with this block may end inside it (fenced code or HTML that only a later line closes). */
-function mayRunOn(node: RootContent | undefined): boolean {
-  return node?.type === "code" || node?.type === "html";
+/**
+ * Whether a piece of `length` characters, which ends with a blank line, may
+ * end inside its last block `node`: fenced code or HTML that only a later line
+ * closes. The parser ends such a block at the end of the piece, blank line
+ * included; a block closed in the piece (a closing fence, an HTML end
+ * condition or a blank line) ends before that blank line, and most code and
+ * HTML blocks at the end of a piece are closed.
+ */
+function mayRunOn(node: RootContent | undefined, length: number): boolean {
+  if (node?.type !== "code" && node?.type !== "html") return false;
+  return (node.position?.end.offset ?? length) >= length;
+}
+
+/** Whether the document may hold a definition (`]:`), which inline markup anywhere may refer to. */
+function mayHoldDefinition(markdown: string): boolean {
+  return markdown.includes("]:");
+}
+
+/** Whether a heading holds inline markup that a definition may resolve (a link, image or footnote reference, all opened by `[`). */
+function mayRefer(node: Heading): boolean {
+  // A reference no definition in the piece resolves stays text, with its brackets.
+  return plainText(node).includes("[");
 }
 
 /** Adds the non-empty top-level blocks of a parsed piece of `markdown` starting at `from`, with `path` the heading path in force. */
