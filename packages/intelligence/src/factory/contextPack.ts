@@ -99,7 +99,7 @@ const ContextRequestSchema = strictInput({
   "say what the pack is about: a workItem, a line, paths or a question",
 );
 
-/** A document that matches too, named without its text: an agent fetches it by id when it needs it. */
+/** A further document of the pack, named without its text: an agent fetches it by id when it needs it. */
 export interface KnowledgeReference {
   /** The document id, for `KnowledgeBase.get`. */
   readonly id: string;
@@ -107,7 +107,7 @@ export interface KnowledgeReference {
   readonly title: string;
   /** Its kind (`note`, `decision`, `runbook`...). */
   readonly kind: string;
-  /** Its search score, comparable with the knowledge hits'. */
+  /** Its search score, comparable with the knowledge hits'; 0 for a document filed on the pack's lines that the search did not find. */
   readonly score: number;
 }
 
@@ -198,9 +198,14 @@ export interface ContextPack {
   };
   /** Active work on those lines, but the work item asked about (it has a section of its own). */
   readonly activeWork: readonly WorkItem[];
-  /** Knowledge that answers the question (or describes the lines), best first; each hit's `tokens` is what it adds to the pack. */
+  /**
+   * Knowledge that answers the question (or describes the lines), best first,
+   * then the other documents filed on the pack's lines (decisions first, then
+   * newest first; scored 0, their excerpt the opening of their body); each
+   * hit's `tokens` is what it adds to the pack.
+   */
   readonly knowledge: readonly SearchHit[];
-  /** Further matching documents, best first, by title and id only: the budget holds more of them than of excerpts. */
+  /** Further documents of the pack, in the order of `knowledge`, by title and id only: the budget holds more of them than of excerpts. */
   readonly relatedKnowledge: readonly KnowledgeReference[];
   /** Trace links on those lines that need review. */
   readonly suspectLinks: ReturnType<AssemblyLine["suspectLinks"]>;
@@ -298,8 +303,12 @@ function complete(
  * do not fit the budget, the neighbours are left out (counted in
  * `omitted.neighbours` and said in the markdown) before anything is refused.
  *
- * Knowledge comes in full (title, source, excerpt) while it takes at most
- * 70 % of the budget the other parts left, then further matching documents
+ * Knowledge is the documents that match the question (else the work item's
+ * title, else the lines' names and descriptions), then the other documents
+ * filed on the pack's lines, which belong to them whether or not they share a
+ * word with what was searched for (decisions first, then newest first). It
+ * comes in full (title, source, excerpt) while it takes at most
+ * 70 % of the budget the other parts left, then further documents
  * are listed by title and id (`relatedKnowledge`) in what remains: an agent
  * fetches the ones it needs, and the budget names several times more
  * documents than excerpts would.

@@ -8,6 +8,7 @@
 import type { WorkItem } from "@software-factory/core";
 import type { SearchHit } from "@software-factory/knowledge";
 import type { ContextPack, KnowledgeReference } from "./contextPack.js";
+import { lineDocuments } from "./contextPackLineDocuments.js";
 import type { Factory } from "./openFactory.js";
 import type { PackFitter } from "./PackFitter.js";
 
@@ -33,16 +34,19 @@ export interface KnowledgeQuery {
   readonly workItem: WorkItem | undefined;
   /** The pack's lines: their names and descriptions are the question when there is no other. */
   readonly lines: ContextPack["lines"];
-  /** Ids of the pack's lines: without a question, only documents on them match. */
+  /** Ids of the pack's lines: without a question, only documents on them match; the others on them follow the matches. */
   readonly lineIds: ReadonlySet<string>;
 }
 
 /**
- * The documents that match a pack, best first: for the request's question,
- * else the work item's title, else the lines' names and descriptions (then on
- * those lines only); enough to fill `budget` with references. None when there
- * is nothing to search for. A title or lines described at more length than a
- * search takes are searched for by their first {@link MAX_SEARCH_CHARS} characters.
+ * The documents of a pack, best first: those that match the request's
+ * question, else the work item's title, else the lines' names and
+ * descriptions (then on those lines only), then the other documents filed on
+ * the pack's lines (see {@link lineDocuments}: decisions first, then newest
+ * first; scored 0, their excerpt the opening of their body); of each, enough
+ * to fill `budget` with references. A title or lines described at more
+ * length than a search takes are searched for by their first
+ * {@link MAX_SEARCH_CHARS} characters.
  */
 export async function searchKnowledge(
   factory: Factory,
@@ -50,18 +54,23 @@ export async function searchKnowledge(
   budget: number,
 ): Promise<readonly SearchHit[]> {
   const { lines, lineIds } = query;
-  const question =
+  const question = searchable(
     query.question ??
-    query.workItem?.title ??
-    lines.map(({ line }) => [line.name ?? line.id, line.description ?? ""].join(" ")).join(" ");
-  if (question.trim() === "") return [];
-  return (
-    await factory.knowledge.search(searchable(question), {
-      // Enough hits to fill the budget with references (some 20 tokens each) after the excerpts.
-      limit: Math.min(200, 20 + Math.ceil(budget / 40)),
-      ...(lineIds.size > 0 && query.question === undefined ? { lines: [...lineIds] } : {}),
-    })
-  ).hits;
+      query.workItem?.title ??
+      lines.map(({ line }) => [line.name ?? line.id, line.description ?? ""].join(" ")).join(" "),
+  );
+  // Enough hits to fill the budget with references (some 20 tokens each) after the excerpts.
+  const limit = Math.min(200, 20 + Math.ceil(budget / 40));
+  const found =
+    question.trim() === ""
+      ? []
+      : (
+          await factory.knowledge.search(question, {
+            limit,
+            ...(lineIds.size > 0 && query.question === undefined ? { lines: [...lineIds] } : {}),
+          })
+        ).hits;
+  return [...found, ...(await lineDocuments(factory, lineIds, found, question, limit))];
 }
 
 /** A matching document named by title and id, without its text. */
