@@ -27,7 +27,13 @@ import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
-import { registerKnowledgeDecide } from "./knowledgeDecide.js";
+import {
+  DECISION_REVISION_FLAGS,
+  type DecisionRevisionFlags,
+  decisionRevisionOptions,
+  registerKnowledgeDecide,
+  revisedDecision,
+} from "./knowledgeDecide.js";
 import {
   CLI_SOURCE_SYSTEM,
   documentView,
@@ -282,37 +288,53 @@ export function registerKnowledge(program: Command, context: CliContext): void {
       }),
     );
 
-  knowledge
+  const revise = knowledge
     .command("revise")
-    .description("record a new revision of a document: the fields given change, the rest stays")
+    .description(
+      "record a new revision of a document: the fields given change, the rest stays (a decision's fields too)",
+    )
     .argument("<id>", "document id", idArgument("<id>"))
     .requiredOption("--reason <why>", "required: why it changes (kept with the revision)")
     .option("--title <title>", "the new title")
     .option("--body <text>", "the new markdown body")
     .option("--file <path>", "a UTF-8 markdown file to take the new body from")
     .option("--tag <tag>", "the tags, replacing the document's (repeatable)", collect)
-    .option("--line <line>", "the lines, replacing the document's (repeatable)", collect)
+    .option("--line <line>", "the lines, replacing the document's (repeatable)", collect);
+  decisionRevisionOptions(revise)
     .option("--idempotency-key <key>", keyHelp("records no second revision"))
     .action(
       action(context, async ({ options, output }, id, flags) => {
-        const f = flags as BodyFlags & {
-          reason: string;
-          title?: string;
-          tag?: string[];
-          line?: string[];
-          idempotencyKey?: string;
-        };
+        const f = flags as BodyFlags &
+          DecisionRevisionFlags & {
+            reason: string;
+            title?: string;
+            tag?: string[];
+            line?: string[];
+            idempotencyKey?: string;
+          };
         const reason = parseFlag(ReasonFlag, f.reason, "--reason");
         const title = f.title === undefined ? undefined : parseFlag(NameValue, f.title, "--title");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const body = readBody(f);
-        if (f.title === undefined && body === undefined && f.tag === undefined && f.line === undefined)
-          throw new UsageError("nothing to revise: give --title, --body, --file, --tag or --line");
+        const decisionGiven = [f.context, f.decision, f.consequences, f.status, f.option].some(
+          (flag) => flag !== undefined,
+        );
+        if (
+          f.title === undefined &&
+          body === undefined &&
+          f.tag === undefined &&
+          f.line === undefined &&
+          !decisionGiven
+        )
+          throw new UsageError(
+            "nothing to revise: give --title, --body, --file, --tag, --line, or a decision's --context, --decision, --consequences, --status or --option",
+          );
         const result = await withFactory(options, async (factory) => {
-          await requireDocument(factory, id as string);
+          const current = await requireDocument(factory, id as string);
+          const decision = revisedDecision(current, f);
           await requireLines(factory, f.line ?? [], "--line");
-          return namingFlags(documentFlags(body), () =>
+          return namingFlags({ ...documentFlags(body), ...DECISION_REVISION_FLAGS }, () =>
             factory.knowledge.revise(
               id as string,
               {
@@ -321,6 +343,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
                 ...(body === undefined ? {} : { body: body.text }),
                 ...(tags === undefined ? {} : { tags }),
                 ...(f.line === undefined ? {} : { lines: f.line }),
+                ...(decision === undefined ? {} : { decision }),
               },
               { actor: options.actor, ...keyed },
             ),

@@ -2,18 +2,23 @@
  * `factory knowledge decide`: a decision (an ADR) added to the decision log,
  * as the SDK's `recordDecision` and the MCP tool `record_decision` do, with
  * the tool's concepts as flags (`--context`, `--option`, `--decision`,
- * `--consequences`, `--status`, `--line`, `--supersedes`, `--author`).
+ * `--consequences`, `--status`, `--line`, `--supersedes`, `--author`); and
+ * the same decision flags for `factory knowledge revise`, which rewrites the
+ * fields given and keeps the others.
  *
  * @module
  */
 import { strictInput } from "@software-factory/core";
 import {
   DECISION_TEXT_MAX,
+  type Decision,
   DecisionStatusSchema,
   decisionOptionInputShape,
+  type KnowledgeDocument,
 } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
 import { idempotencyKeyOption, NameValue, parseFlag, TagFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
@@ -86,6 +91,74 @@ interface DecideFlags {
   readonly tag?: string[];
   readonly supersedes?: string[];
   readonly idempotencyKey?: string;
+}
+
+/** The decision flags of `knowledge revise`, as commander gives them. */
+export interface DecisionRevisionFlags {
+  readonly status?: string;
+  readonly context?: string;
+  readonly option?: string[];
+  readonly decision?: string;
+  readonly consequences?: string;
+}
+
+/** Which flag each decision field of a revision came from. */
+export const DECISION_REVISION_FLAGS: FlagsOfFields = {
+  "decision.status": "--status",
+  "decision.context": "--context",
+  "decision.options": "--option",
+  "decision.decision": "--decision",
+  "decision.consequences": "--consequences",
+};
+
+/** Adds the decision flags (`--context`, `--decision`, `--consequences`, `--status`, `--option`) to `knowledge revise`. */
+export function decisionRevisionOptions(revise: Command): Command {
+  return revise
+    .option("--context <text>", "a decision's new context (markdown)")
+    .option("--decision <text>", "a decision's new decision (markdown)")
+    .option("--consequences <text>", "a decision's new consequences (markdown)")
+    .option("--status <status>", "a decision's new status: proposed, accepted or rejected")
+    .option(
+      "--option <title|json>",
+      'an option the decision weighed, replacing its options: a title or {"title":"...","pros":[],"cons":[]} (repeatable)',
+      collect,
+    );
+}
+
+/**
+ * The decision a revision writes: the document's decision with the fields
+ * the flags give replaced (`--option` replaces the options), or `undefined`
+ * when no decision flag is given. The SDK's `revise` takes the whole
+ * decision, so the fields not given are the document's own.
+ *
+ * @throws UsageError when a flag is malformed, or a decision flag is given for a document that is no decision.
+ */
+export function revisedDecision(
+  document: KnowledgeDocument,
+  flags: DecisionRevisionFlags,
+): Decision | undefined {
+  const given = (["context", "decision", "consequences", "status", "option"] as const).filter(
+    (name) => flags[name] !== undefined,
+  );
+  if (given.length === 0) return undefined;
+  const current = document.decision;
+  if (document.kind !== "decision" || current === undefined)
+    throw new UsageError(
+      `${given.map((name) => `--${name}`).join(", ")}: ${document.id} is a ${document.kind}, not a decision (only a decision has these fields)`,
+    );
+  const text = (value: string | undefined, flag: string, old: string) =>
+    value === undefined ? old : parseFlag(DecisionTextFlag, value, flag);
+  return {
+    status:
+      flags.status === undefined ? current.status : parseFlag(DecisionStatusFlag, flags.status, "--status"),
+    context: text(flags.context, "--context", current.context),
+    options:
+      flags.option === undefined
+        ? current.options
+        : flags.option.map((option) => parseFlag(DecisionOptionFlag, option, "--option")),
+    decision: text(flags.decision, "--decision", current.decision),
+    consequences: text(flags.consequences, "--consequences", current.consequences),
+  };
 }
 
 /** Registers `factory knowledge decide` under `factory knowledge`. */
