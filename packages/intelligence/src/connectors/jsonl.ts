@@ -60,14 +60,24 @@ async function writeSignal(
   countRecording(counter, previous !== undefined, changed);
 }
 
-async function writeArtifact(
+/** Artifacts written in one append, one transaction of the event log, rather than one transaction each. */
+const ARTIFACT_BATCH = 250;
+
+/** Records artifacts (checked when planned) in one append, unchanged ones writing nothing, and counts them. */
+async function writeArtifacts(
   factory: Factory,
-  artifact: ArtifactInput,
+  artifacts: readonly ArtifactInput[],
   counter: SummaryCounter,
 ): Promise<void> {
-  const existed = factory.work.artifact(artifact.id) !== undefined;
-  const { changed } = await factory.work.recordArtifact(artifact);
-  countRecording(counter, existed, changed);
+  const seen = new Set<string>();
+  const existed = artifacts.map(({ id }) => {
+    const was = seen.has(id) || factory.work.artifact(id) !== undefined;
+    seen.add(id);
+    return was;
+  });
+  const recorded = await factory.work.recordArtifacts(artifacts);
+  for (const [index, { changed }] of recorded.entries())
+    countRecording(counter, existed[index] === true, changed);
 }
 
 /** The system written on what a file creates: the mapping's, else the file's name as a short lowercase word. */
@@ -138,10 +148,15 @@ export async function importJsonl(factory: Factory, options: JsonlImportOptions)
   const system = systemOf(input.file, mapping);
   const writes = planWrites(factory, input.file, records, mapping, system);
   const counter = newCounter();
+  let artifacts: ArtifactInput[] = [];
   for (const write of writes) {
     if (write.target === "document") await writeDocument(factory, write.document, system, counter);
     else if (write.target === "signal") await writeSignal(factory, write, counter);
-    else await writeArtifact(factory, write.artifact, counter);
+    else if (artifacts.push(write.artifact) === ARTIFACT_BATCH) {
+      await writeArtifacts(factory, artifacts, counter);
+      artifacts = [];
+    }
   }
+  if (artifacts.length > 0) await writeArtifacts(factory, artifacts, counter);
   return summaryOf(counter);
 }
