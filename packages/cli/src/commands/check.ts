@@ -8,6 +8,7 @@ import { NotFoundError } from "@software-factory/core";
 import { type Finding, RuleIdSchema } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
 import { IdValue, parseFlag } from "../flags.js";
 import { requireLines, requireRuleKind } from "../knownValues.js";
 import { counted } from "../plural.js";
@@ -23,6 +24,24 @@ const FailOnFlag = z.enum(["error", "warning", "never"]);
  */
 const RuleFlag = IdValue.pipe(RuleIdSchema);
 
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * Refuses a rule id of `flag` (`--rule`, `--skip`) that no rule of the
+ * factory's standards has, listing the rules.
+ *
+ * @throws NotFoundError naming the flag and the rules there are.
+ */
+function requireRule(known: readonly string[], rule: string, flag: string): void {
+  if (known.includes(rule)) return;
+  throw new NotFoundError({
+    message: `${flag}: no rule "${rule}"; the rules are ${known.join(", ")}`,
+    entity: "rule",
+    id: rule,
+    field: flag,
+  });
+}
+
 /** Registers `factory check`. */
 export function registerCheck(program: Command, context: CliContext): void {
   program
@@ -35,36 +54,30 @@ export function registerCheck(program: Command, context: CliContext): void {
       "--kind <kind>",
       "only targets of this kind (line, workItem, floorplan, ...: the kinds the rules check)",
     )
-    .option("--rule <id>", "only this rule (repeatable)", (value: string, previous: string[] = []) => [
-      ...previous,
-      value,
-    ])
+    .option("--rule <id>", "only this rule (repeatable)", collect)
+    .option("--skip <id>", "every rule but this one (repeatable)", collect)
     .option("--fail-on <level>", "error, warning or never", "error")
     .action(
       action(context, async ({ options, output, fail }, flags) => {
-        const f = flags as { line?: string; kind?: string; rule?: string[]; failOn: string };
+        const f = flags as { line?: string; kind?: string; rule?: string[]; skip?: string[]; failOn: string };
         const failOn = parseFlag(FailOnFlag, f.failOn, "--fail-on");
         for (const rule of f.rule ?? []) parseFlag(RuleFlag, rule, "--rule");
+        for (const rule of f.skip ?? []) parseFlag(RuleFlag, rule, "--skip");
         const findings: Finding[] = await withFactory(options, async (factory) => {
           await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
           if (f.kind !== undefined) requireRuleKind(factory, f.kind, "--kind");
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
-          for (const rule of f.rule ?? []) {
-            if (factory.standards.rule(rule) === undefined)
-              throw new NotFoundError({
-                message: `--rule: no rule "${rule}"; the rules are ${factory.standards
-                  .rules()
-                  .map((known) => known.id)
-                  .join(", ")}`,
-                entity: "rule",
-                id: rule,
-                field: "--rule",
-              });
-          }
+          const known = factory.standards.rules().map((rule) => rule.id);
+          for (const rule of f.rule ?? []) requireRule(known, rule, "--rule");
+          for (const rule of f.skip ?? []) requireRule(known, rule, "--skip");
+          const skipped = new Set(f.skip ?? []);
+          const chosen = (f.rule ?? known).filter((rule) => !skipped.has(rule));
+          if (chosen.length === 0)
+            throw new UsageError("--skip: every rule chosen is skipped; nothing to check");
           return factory.standards.check({
             ...(f.line === undefined ? {} : { line: f.line }),
             ...(f.kind === undefined ? {} : { kind: f.kind }),
-            ...(f.rule === undefined ? {} : { rules: f.rule }),
+            ...(f.rule === undefined && f.skip === undefined ? {} : { rules: chosen }),
           });
         });
         const errors = findings.filter((finding) => finding.severity === "error").length;
