@@ -50,12 +50,13 @@ const PIECE_CHARS = 8192;
  * a fence left open near the start costs a few parses of the rest, not one per
  * cut (which took minutes for 200 KB); code and HTML closed before the cut are
  * not parsed again (parsing each piece ending with a code block twice made
- * `docs/cli.md` parse 2.4 times over). In a document that may hold a definition
- * (`]:`), which inline markup anywhere may refer to, only headings can change
- * (block boundaries do not depend on inline markup): when a piece has a heading
- * whose title may hold a reference (a `[`), the document is parsed whole. A
- * document with a lone carriage return is parsed whole. `pieceChars` is for
- * tests, which cut small documents often.
+ * `docs/cli.md` parse 2.4 times over). A definition (`]:`) may be referred to
+ * by inline markup anywhere, but block boundaries do not depend on inline
+ * markup: only heading titles can change, so a document that may hold a
+ * definition is parsed whole only when a heading may hold a reference (an ATX
+ * heading line with a `[`, or a setext underline). A document with a lone
+ * carriage return is parsed whole. `pieceChars` is for tests, which cut small
+ * documents often.
  */
 export function* markdownBlockSteps(markdown: string, pieceChars = PIECE_CHARS): Steps<Block[]> {
   const cuts = cutsOf(markdown);
@@ -74,17 +75,6 @@ export function* markdownBlockSteps(markdown: string, pieceChars = PIECE_CHARS):
       end = cuts[next] ?? markdown.length;
       tree = parseMarkdown(markdown.slice(start, end));
     }
-    if (
-      mayHoldDefinition(markdown) &&
-      tree.children.some((node) => node.type === "heading" && mayRefer(node))
-    ) {
-      // A heading's title may hold a reference that a definition in another piece resolves: parse the document whole.
-      yield end - start;
-      blocks.length = 0;
-      path.length = 0;
-      [start, line, end] = [0, 1, markdown.length];
-      tree = parseMarkdown(markdown);
-    }
     addBlocks(blocks, path, markdown, tree, { offset: start, line });
     for (let at = markdown.indexOf("\n", start); at !== -1 && at < end; at = markdown.indexOf("\n", at + 1))
       line += 1;
@@ -98,6 +88,8 @@ export function* markdownBlockSteps(markdown: string, pieceChars = PIECE_CHARS):
 /** Where a piece may start: lines opening with an ATX heading after a blank line (none when the document may not be cut). */
 function cutsOf(markdown: string): number[] {
   if (/\r(?!\n)/.test(markdown)) return [];
+  // A definition (`]:`) changes only the titles of headings holding a `[`: an ATX heading line with one, or any setext heading.
+  if (markdown.includes("]:") && /^ {0,3}(?:#{1,6}[ \t].*\[|(?:=+|-+)[ \t]*\r?$)/m.test(markdown)) return [];
   const cuts: number[] = [];
   for (const match of markdown.matchAll(/\n[ \t]*\r?\n(?=#{1,6}(?:[ \t\r\n]|$))/g))
     cuts.push(match.index + match[0].length);
@@ -115,17 +107,6 @@ function cutsOf(markdown: string): number[] {
 function mayRunOn(node: RootContent | undefined, length: number): boolean {
   if (node?.type !== "code" && node?.type !== "html") return false;
   return (node.position?.end.offset ?? length) >= length;
-}
-
-/** Whether the document may hold a definition (`]:`), which inline markup anywhere may refer to. */
-function mayHoldDefinition(markdown: string): boolean {
-  return markdown.includes("]:");
-}
-
-/** Whether a heading holds inline markup that a definition may resolve (a link, image or footnote reference, all opened by `[`). */
-function mayRefer(node: Heading): boolean {
-  // A reference no definition in the piece resolves stays text, with its brackets.
-  return plainText(node).includes("[");
 }
 
 /** Adds the non-empty top-level blocks of a parsed piece of `markdown` starting at `from`, with `path` the heading path in force. */
