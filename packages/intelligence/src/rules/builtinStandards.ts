@@ -321,10 +321,9 @@ function isHistory(artifact: Artifact, factory: Factory): boolean {
   const date = artifact.fields.date;
   const committed = typeof date === "string" ? Date.parse(date) : Number.NaN;
   if (Number.isNaN(committed)) return false;
-  // Git dates have whole seconds: a commit of the second the first item was created counts as after it.
-  return factory.work
-    .list()
-    .every((item) => committed < Math.floor(Date.parse(item.createdAt) / 1000) * 1000);
+  // The list is oldest first. Git dates have whole seconds: a commit of the second the first item was created counts as after it.
+  const first = factory.work.list()[0];
+  return first === undefined || committed < Math.floor(Date.parse(first.createdAt) / 1000) * 1000;
 }
 
 const changeSetLinksWorkItem = defineRule<Artifact, Factory>({
