@@ -100,7 +100,7 @@ describe("calls that give nothing to work on", () => {
     );
     const [hit] = ((await call("list_knowledge", {})).structuredContent?.documents ?? []) as { id: string }[];
     expect(await refused("revise_knowledge", { id: hit?.id, reason: "typo" })).toBe(
-      "E_VALIDATION: revise_knowledge input is invalid: (root): nothing to revise: give title, body, tags or lines",
+      "E_VALIDATION: revise_knowledge input is invalid: (root): nothing to revise: give title, body, tags, lines or decision",
     );
   });
 });

@@ -106,7 +106,7 @@ describe("list_knowledge, revise_knowledge and retract_knowledge over stdio", ()
       /^E_NOT_FOUND: lines\[0\]: no line "ghost"/,
     );
     expect(await refused("revise_knowledge", { id, reason: "r" })).toContain(
-      "nothing to revise: give title, body, tags or lines",
+      "nothing to revise: give title, body, tags, lines or decision",
     );
     expect(await refused("revise_knowledge", { id, title: "x" })).toMatch(/^E_VALIDATION: .*reason/);
     expect(await refused("revise_knowledge", { id, body: "x".repeat(200_001), reason: "r" })).toMatch(

@@ -24,6 +24,22 @@ const DecisionOption = z.strictObject({
   cons: decisionOptionInputShape.cons.describe("What speaks against it"),
 });
 
+/** Where a decision stands as a tool writes it: proposed, accepted or rejected (superseded comes from a superseding decision). */
+export const DecisionStatusInput = z.enum(["proposed", "accepted", "rejected"]);
+
+/** A decision's context as a tool writes it: within the knowledge base's limit, not blank. */
+export const DecisionContextInput = decisionTextSchema("context")
+  .min(1)
+  .refine((text) => text.trim() !== "", "context must not be blank");
+
+/** A decision's decision text as a tool writes it: within the knowledge base's limit, not blank. */
+export const DecisionTextInput = decisionTextSchema("decision")
+  .min(1)
+  .refine((text) => text.trim() !== "", "decision must not be blank");
+
+/** A decision's consequences as a tool writes it: within the knowledge base's limit, may be empty. */
+export const DecisionConsequencesInput = decisionTextSchema("consequences");
+
 /** `record_decision`: adds a decision (an ADR) to the decision log; idempotent with a key. */
 export const recordDecision = defineTool({
   name: "record_decision",
@@ -35,26 +51,19 @@ export const recordDecision = defineTool({
   input: z
     .object({
       title: filledText(500).describe("The decision in a few words"),
-      status: z
-        .enum(["proposed", "accepted", "rejected"])
-        .default("proposed")
-        .describe("proposed (default), accepted or rejected"),
-      context: decisionTextSchema("context")
-        .min(1)
-        .refine((text) => text.trim() !== "", "context must not be blank")
-        .describe("Markdown: the situation and the forces that call for a decision"),
+      status: DecisionStatusInput.default("proposed").describe("proposed (default), accepted or rejected"),
+      context: DecisionContextInput.describe(
+        "Markdown: the situation and the forces that call for a decision",
+      ),
       options: z
         .array(DecisionOption)
         .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
         .default([])
         .describe("The options weighed"),
-      decision: decisionTextSchema("decision")
-        .min(1)
-        .refine((text) => text.trim() !== "", "decision must not be blank")
-        .describe("Markdown: what was decided, and why"),
-      consequences: decisionTextSchema("consequences")
-        .default("")
-        .describe("Markdown: what follows from it, good and bad"),
+      decision: DecisionTextInput.describe("Markdown: what was decided, and why"),
+      consequences: DecisionConsequencesInput.default("").describe(
+        "Markdown: what follows from it, good and bad",
+      ),
       lines: z
         .array(z.string())
         .default([])

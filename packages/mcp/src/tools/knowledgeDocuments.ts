@@ -6,9 +6,16 @@
  *
  * @module
  */
-import { DocumentKindSchema } from "@software-factory/knowledge";
+import { formatIssues, ValidationError } from "@software-factory/core";
+import { type Decision, DocumentKindSchema, type KnowledgeDocument } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import {
+  DecisionConsequencesInput,
+  DecisionContextInput,
+  DecisionStatusInput,
+  DecisionTextInput,
+} from "./decisions.js";
 import { DocumentOutput } from "./knowledgeOutputs.js";
 import { DocumentLink, requireDocument, requireSuperseded, Stored, stored } from "./knowledgeShared.js";
 import { requireLinkTarget } from "./knownRecords.js";
@@ -122,12 +129,36 @@ export const captureKnowledge = defineTool({
 /** Why a document is revised or retracted, as the knowledge base keeps it. */
 const Reason = filledText(2000);
 
-/** `revise_knowledge`: a new revision of a document (title, body, tags, lines), with a reason; idempotent with a key. */
+/** The decision fields `revise_knowledge` takes, as `record_decision` names and limits them; unknown keys refused. */
+const DecisionRevision = z.strictObject({
+  context: DecisionContextInput.optional().describe("Markdown"),
+  decision: DecisionTextInput.optional().describe("Markdown"),
+  consequences: DecisionConsequencesInput.optional().describe("Markdown"),
+  status: DecisionStatusInput.optional().describe("New status"),
+});
+
+/**
+ * The decision a revision writes: the document's decision with the fields
+ * given replaced, since the knowledge base's `revise` takes the whole decision.
+ *
+ * @throws ValidationError naming `decision` when the document is no decision.
+ */
+function revisedDecision(document: KnowledgeDocument, given: z.infer<typeof DecisionRevision>): Decision {
+  if (document.kind === "decision" && document.decision !== undefined) {
+    const fields = Object.entries(given).filter(([, value]) => value !== undefined);
+    return { ...document.decision, ...Object.fromEntries(fields) };
+  }
+  const message = `${document.id} is a ${document.kind}, not a decision: only a decision has decision fields`;
+  const issue = { path: "decision", message };
+  throw new ValidationError({ message: formatIssues("revise_knowledge input", [issue]), issues: [issue] });
+}
+
+/** `revise_knowledge`: a new revision of a document (title, body, tags, lines, a decision's fields), with a reason; idempotent with a key. */
 export const reviseKnowledge = defineTool({
   name: "revise_knowledge",
   title: "Revise knowledge",
   description:
-    "Correct a document: a new revision with the fields given (each list replaces the document's) and the reason; earlier revisions stay readable with get_document asOf. To replace a document by another, use capture_knowledge with supersedes.",
+    "Correct a document: a new revision with the fields given (a list replaces the document's, decision only the fields it gives) and the reason; earlier revisions stay readable with get_document asOf. To replace it, use capture_knowledge with supersedes.",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z
@@ -144,18 +175,24 @@ export const reviseKnowledge = defineTool({
         .array(z.string())
         .optional()
         .describe("Replaces the document's lines (factory://floorplan lists them)"),
+      decision: DecisionRevision.optional().describe("A decision's new fields"),
       reason: Reason.describe("Why it changes"),
       idempotencyKey: IdempotencyKey,
     })
     .refine(
-      (input) => [input.title, input.body, input.tags, input.lines].some((field) => field !== undefined),
-      { message: "nothing to revise: give title, body, tags or lines" },
+      (input) =>
+        [input.title, input.body, input.tags, input.lines, input.decision].some(
+          (field) => field !== undefined,
+        ),
+      { message: "nothing to revise: give title, body, tags, lines or decision" },
     ),
   output: Stored.extend({ changed: z.boolean() }),
-  run: async (factory, { id, idempotencyKey, ...changes }) => {
-    await requireDocument(factory, id);
+  run: async (factory, { id, idempotencyKey, decision, ...changes }) => {
+    const current = await requireDocument(factory, id);
     await requireLines(factory, changes.lines ?? [], "lines");
-    const { document, changed } = await factory.knowledge.revise(id, changes, keyed(idempotencyKey));
+    const revision =
+      decision === undefined ? changes : { ...changes, decision: revisedDecision(current, decision) };
+    const { document, changed } = await factory.knowledge.revise(id, revision, keyed(idempotencyKey));
     return { ...stored(document), changed };
   },
 });
@@ -165,7 +202,7 @@ export const retractKnowledge = defineTool({
   name: "retract_knowledge",
   title: "Retract knowledge",
   description:
-    "Withdraw a document that is wrong or should not be there: searches, lists and context packs stop returning it; its history stays readable with get_document asOf. It cannot be undone: to correct a document use revise_knowledge, to replace it capture_knowledge with supersedes.",
+    "Withdraw a document that is wrong or should not be there: searches, lists and context packs stop returning it; its history stays readable with get_document asOf. It cannot be undone: to correct it use revise_knowledge, to replace it capture_knowledge with supersedes.",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z.object({
