@@ -259,8 +259,10 @@ export {
 } from "./schemas.js";
 export { strictInput } from "./strictInput.js";
 export {
+  cutText,
   decodeText,
   findUnsafeLineCharacter,
+  firstSafeLine,
   type NotText,
   toSafeLine,
   type UnsafeLineCharacter,

@@ -5,6 +5,7 @@
  * otherwise become U+FFFD without a word. One line shown to people and agents
  * (a title) holds no control character and no bidi override or isolate,
  * which would break the line, repaint a terminal or reorder what is read.
+ * Text cut to a limit is never cut inside a surrogate pair.
  *
  * @module
  */
@@ -199,4 +200,68 @@ const LINE_BREAKING_RUN = /[ \p{Cc}\u2028\u2029]*[\p{Cc}\u2028\u2029][ \p{Cc}\u2
 export function toSafeLine(text: string): string {
   if (typeof text !== "string") checkArguments("toSafeLine", { text: [z.string(), text] });
   return text.replace(BIDI_CONTROLS, "").replace(LINE_BREAKING_RUN, " ").trim();
+}
+
+/**
+ * The first candidate with anything left once made one line by
+ * {@link toSafeLine}, made so; `""` when none has (or none is given). Use it
+ * for a title taken from the first of several sources that says something (a
+ * front matter title, a heading, a file name, an id), as the importers do.
+ *
+ * @example
+ * ```ts
+ * firstSafeLine(front.title, heading, "adr-0001"); // front.title made one line, else the heading, else "adr-0001"
+ * firstSafeLine(undefined, "\u202e\t", "Pay\tby link"); // "Pay by link"
+ * ```
+ */
+export function firstSafeLine(...candidates: readonly (string | undefined)[]): string {
+  if (!candidates.every((candidate) => candidate === undefined || typeof candidate === "string"))
+    checkArguments("firstSafeLine", { candidates: [z.array(z.string().optional()), candidates] });
+  for (const candidate of candidates) {
+    const line = candidate === undefined ? "" : toSafeLine(candidate);
+    if (line !== "") return line;
+  }
+  return "";
+}
+
+/** The first half of a surrogate pair. */
+const HIGH_SURROGATE = /^[\uD800-\uDBFF]$/;
+
+/**
+ * `text` cut to at most `limit` UTF-16 code units, the unit the factory's
+ * limits count in, never inside a surrogate pair (an emoji at the limit is
+ * dropped whole: half of one is not Unicode, and the event log refuses it).
+ * Text within the limit is returned as it is. With an `ellipsis`, a text that
+ * is cut ends with it, the ellipsis counted in the limit, and the spaces
+ * before it are dropped.
+ *
+ * @throws ValidationError when `limit` is not a whole number at least as long as the ellipsis.
+ * @example
+ * ```ts
+ * cutText(`${"a".repeat(499)}🚀`, 500); // 499 "a": the emoji's two units would pass the limit
+ * cutText("Pay by link today", 10, "..."); // "Pay by..."
+ * ```
+ */
+export function cutText(text: string, limit: number, ellipsis = ""): string {
+  if (
+    typeof text !== "string" ||
+    typeof ellipsis !== "string" ||
+    !Number.isInteger(limit) ||
+    limit < ellipsis.length
+  )
+    checkArguments("cutText", {
+      text: [z.string(), text],
+      limit: [
+        z
+          .number()
+          .int()
+          .min(typeof ellipsis === "string" ? ellipsis.length : 0),
+        limit,
+      ],
+      ellipsis: [z.string(), ellipsis],
+    });
+  if (text.length <= limit) return text;
+  const end = limit - ellipsis.length;
+  const kept = text.slice(0, HIGH_SURROGATE.test(text.charAt(end - 1)) ? end - 1 : end);
+  return ellipsis === "" ? kept : `${kept.trimEnd()}${ellipsis}`;
 }

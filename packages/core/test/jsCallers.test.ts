@@ -250,6 +250,15 @@ const FUNCTIONS: Record<
   },
   findUnsafeLineCharacter: { call: core.findUnsafeLineCharacter, params: [p("text", "string", () => "Pay")] },
   toSafeLine: { call: core.toSafeLine, params: [p("text", "string", () => "Pay")] },
+  firstSafeLine: { call: core.firstSafeLine, params: [p("candidates", "string?", () => "Pay")] },
+  cutText: {
+    call: core.cutText,
+    params: [
+      p("text", "string", () => "Pay"),
+      p("limit", "position", () => 3),
+      p("ellipsis", "string?", () => ""),
+    ],
+  },
   EventRegistry: {
     call: (...args: ConstructorParameters<typeof EventRegistry>) => new EventRegistry(...args),
     params: [p("definitions", "items", () => [])],
