@@ -15,6 +15,10 @@ const { cwd, factory, ok, createItem, withSdk } = useShopFactory("factory-work-t
 /** The position of the log's last event: unchanged when a refused command wrote nothing. */
 const head = () => withSdk((opened) => opened.log.head());
 
+/** Runs `factory work artifact <id> --kind <kind> --title <title> <flags>` and expects it to succeed. */
+const recordArtifact = (id: string, kind: string, title: string, ...flags: string[]) =>
+  ok("work", "artifact", id, "--kind", kind, "--title", title, ...flags);
+
 /** Beside factory.yaml, a test run's results that `--fields @run.json` reads. */
 beforeAll(() => {
   writeFileSync(join(cwd(), "run.json"), JSON.stringify({ runId: "ci-77", passed: 12, failed: 0 }));
@@ -26,47 +30,16 @@ describe("factory work artifact", () => {
     SLOW,
     async () => {
       const id = await createItem("Pay by link");
-      const first = await ok(
-        "work",
-        "artifact",
-        id,
-        "--kind",
-        "requirement",
-        "--title",
-        "Pay by link",
-        "--artifact",
-        "REQ-7",
-        "--fields",
-        '{"body":"Shoppers pay with a link sent by mail."}',
-      );
+      const requirement = (body: string, ...flags: string[]) =>
+        recordArtifact(id, "requirement", "Pay by link", "--artifact", "REQ-7", "--fields", body, ...flags);
+      const byMail = '{"body":"Shoppers pay with a link sent by mail."}';
+      const first = await requirement(byMail);
       expect(first.stdout).toBe(`recorded REQ-7 v1 (requirement) for ${id} in intake\n`);
 
-      const again = await ok(
-        "work",
-        "artifact",
-        id,
-        "--kind",
-        "requirement",
-        "--title",
-        "Pay by link",
-        "--artifact",
-        "REQ-7",
-        "--fields",
-        '{"body":"Shoppers pay with a link sent by mail."}',
-      );
+      const again = await requirement(byMail);
       expect(again.stdout).toBe("REQ-7 v1 unchanged: nothing recorded\n");
 
-      const revised = await ok(
-        "work",
-        "artifact",
-        id,
-        "--kind",
-        "requirement",
-        "--title",
-        "Pay by link",
-        "--artifact",
-        "REQ-7",
-        "--fields",
+      const revised = await requirement(
         '{"body":"Shoppers pay with a link sent by mail or text message."}',
         "--json",
       );
@@ -79,18 +52,7 @@ describe("factory work artifact", () => {
         recordedBy: "tester",
       });
 
-      const tests = await ok(
-        "work",
-        "artifact",
-        id,
-        "--kind",
-        "testEvidence",
-        "--title",
-        "CI run 77",
-        "--fields",
-        "@run.json",
-        "--json",
-      );
+      const tests = await recordArtifact(id, "testEvidence", "CI run 77", "--fields", "@run.json", "--json");
       const generated = (JSON.parse(tests.stdout) as RecordedArtifact).artifact.id;
       expect(generated).toMatch(/^art_/);
 
@@ -108,17 +70,7 @@ describe("factory work artifact", () => {
     SLOW,
     async () => {
       const id = await createItem("Pay in instalments");
-      await ok(
-        "work",
-        "artifact",
-        id,
-        "--kind",
-        "requirement",
-        "--title",
-        "Instalments",
-        "--artifact",
-        "REQ-8",
-      );
+      await recordArtifact(id, "requirement", "Instalments", "--artifact", "REQ-8");
       const before = await head();
       const artifact = (...flags: string[]) => factory("work", "artifact", id, "--title", "T", ...flags);
 
@@ -179,44 +131,18 @@ describe("factory work link and factory work review", () => {
     async () => {
       const id = await createItem("Refund by link");
       await ok("work", "advance", id);
-      await ok(
-        "work",
-        "artifact",
+      await recordArtifact(
         id,
-        "--kind",
         "changeSet",
-        "--title",
         "Refund links",
         "--fields",
         '{"commit":"9c4e1a7","paths":["/src/checkout/refund.ts"]}',
       );
       await ok("work", "advance", id);
-      await ok(
-        "work",
-        "artifact",
-        id,
-        "--kind",
-        "testEvidence",
-        "--title",
-        "CI run 77",
-        "--artifact",
-        "RUN-77",
-        "--fields",
-        "@run.json",
-      );
-      await ok(
-        "work",
-        "artifact",
-        id,
-        "--kind",
-        "requirement",
-        "--title",
-        "Refunds",
-        "--artifact",
-        "REQ-9",
-        "--fields",
-        '{"body":"Refund within 14 days."}',
-      );
+      await recordArtifact(id, "testEvidence", "CI run 77", "--artifact", "RUN-77", "--fields", "@run.json");
+      const refunds = (body: string) =>
+        recordArtifact(id, "requirement", "Refunds", "--artifact", "REQ-9", "--fields", body);
+      await refunds('{"body":"Refund within 14 days."}');
       const linked = await ok("work", "link", "RUN-77", "REQ-9", "--type", "verifies", "--json");
       const made = JSON.parse(linked.stdout) as TraceLink;
       expect(made).toMatchObject({ from: "RUN-77", to: "REQ-9", type: "verifies", suspect: false });
@@ -224,19 +150,7 @@ describe("factory work link and factory work review", () => {
       const relinked = await ok("work", "link", "RUN-77", "REQ-9", "--type", "verifies");
       expect(relinked.stdout).toBe(`RUN-77 verifies REQ-9 is linked already (${made.id}): nothing written\n`);
 
-      const revised = await ok(
-        "work",
-        "artifact",
-        id,
-        "--kind",
-        "requirement",
-        "--title",
-        "Refunds",
-        "--artifact",
-        "REQ-9",
-        "--fields",
-        '{"body":"Refund within 30 days."}',
-      );
+      const revised = await refunds('{"body":"Refund within 30 days."}');
       expect(revised.stdout).toBe(
         `recorded REQ-9 v2 (requirement) for ${id} in testing\n  suspect  ${made.id} RUN-77 verifies REQ-9\n`,
       );
