@@ -104,7 +104,9 @@ const ownerSchema = z.string({
 /**
  * A CODEOWNERS-style path pattern of at most `PLAN_LIMITS.pathPattern`
  * printable characters; negation and character ranges are rejected as GitHub
- * does not support them.
+ * does not support them, and so is a backslash at the end, which escapes
+ * nothing (a backslash makes the character after it literal, as in git:
+ * `\#notes.md`, `My\ Documents/`, `\[draft\].md`).
  */
 export const PathPatternSchema = z
   .string()

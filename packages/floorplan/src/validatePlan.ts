@@ -220,7 +220,7 @@ export function planProblems(plan: Plan, options: ValidatePlanOptions): PlanProb
           "bad-pattern",
           where,
           cause instanceof Error ? cause.message : String(cause),
-          "fix the pattern (CODEOWNERS syntax: no negation, character ranges or backslash escapes) or remove it",
+          "fix the pattern (CODEOWNERS syntax: no negation or character ranges; a backslash makes the next character literal) or remove it",
         );
         return;
       }

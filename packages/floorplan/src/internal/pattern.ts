@@ -31,12 +31,67 @@ export function unsupportedPatternReason(pattern: string): string | undefined {
   return unsupportedSyntaxReason(pattern);
 }
 
+/** One character of a pattern: a wildcard (`*`, `?`), a folder separator (`/`) or a literal. */
+interface PatternCharacter {
+  readonly kind: "wildcard" | "separator" | "literal";
+  readonly text: string;
+  /** Whether a backslash made it literal (`\!`, `\[`). */
+  readonly escaped: boolean;
+}
+
+/**
+ * The characters of a pattern as git reads gitignore and CODEOWNERS
+ * patterns: a backslash makes the character after it literal, whatever it is
+ * (`\#`, `\ `, `\*`, `\[`, `\!`, `\\`), except `/`, which separates
+ * folders either way; `dangling` when the pattern ends with a backslash that
+ * escapes nothing.
+ */
+function charactersOf(pattern: string): { characters: PatternCharacter[]; dangling: boolean } {
+  const characters: PatternCharacter[] = [];
+  let escaping = false;
+  for (const text of pattern) {
+    if (escaping) {
+      characters.push({ kind: text === "/" ? "separator" : "literal", text, escaped: true });
+      escaping = false;
+    } else if (text === "\\") escaping = true;
+    else
+      characters.push({
+        kind: text === "/" ? "separator" : text === "*" || text === "?" ? "wildcard" : "literal",
+        text,
+        escaped: false,
+      });
+  }
+  return { characters, dangling: escaping };
+}
+
 /** Why a pattern uses syntax GitHub's CODEOWNERS does not support, or undefined when it does not. */
 function unsupportedSyntaxReason(pattern: string): string | undefined {
-  if (pattern.startsWith("!")) return "negation (!) is not supported in CODEOWNERS";
-  if (/[[\]]/.test(pattern)) return "character ranges ([ ]) are not supported in CODEOWNERS";
-  if (pattern.includes("\\") && !pattern.startsWith("\\#")) return "backslash escapes are not supported here";
+  const { characters, dangling } = charactersOf(pattern);
+  const bare = (text: string) => (character: PatternCharacter | undefined) =>
+    character !== undefined && !character.escaped && character.text === text;
+  if (bare("!")(characters[0])) return "negation (!) is not supported in CODEOWNERS";
+  if (characters.some(bare("[")) || characters.some(bare("]")))
+    return "character ranges ([ ]) are not supported in CODEOWNERS";
+  if (dangling)
+    return "a backslash at the end escapes nothing (a backslash makes the next character literal: \\\\ for a backslash)";
   return undefined;
+}
+
+/**
+ * The path a pattern names without a wildcard, as a lookup asks it: no
+ * leading `/`, escapes read (`/bench/` is `bench/`, `/docs/\#notes.md` is
+ * `docs/#notes.md`); undefined for a pattern with a wildcard, one refused
+ * (see {@link unsupportedPatternReason}) and `/`.
+ */
+export function literalPath(pattern: string): string | undefined {
+  if (unsupportedPatternReason(pattern) !== undefined) return undefined;
+  const { characters } = charactersOf(pattern);
+  if (characters.some((character) => character.kind === "wildcard")) return undefined;
+  const path = characters
+    .map((character) => character.text)
+    .join("")
+    .replace(/^\/+/, "");
+  return path === "" ? undefined : path;
 }
 
 /**
@@ -91,34 +146,41 @@ const COMPILED_PATTERNS_KEPT = 20_000;
 function compileAnew(raw: string): CompiledPattern {
   const reason = unsupportedSyntaxReason(raw);
   if (reason !== undefined) throw new RangeError(`pattern ${quoted(raw)}: ${reason}`);
-  let body = raw.startsWith("\\#") ? raw.slice(1) : raw;
+  const { characters } = charactersOf(raw);
+  const separator = (character: PatternCharacter | undefined) => character?.kind === "separator";
   // Read before the trailing slash goes, so `/` (the root folder: every file) is anchored, not empty.
-  const leading = body.startsWith("/");
-  const dirOnly = body.endsWith("/");
-  if (dirOnly) body = body.replace(/\/+$/, "");
-  if (leading) body = body.replace(/^\/+/, "");
-  if (body === "") {
+  const leading = separator(characters[0]);
+  const dirOnly = separator(characters[characters.length - 1]);
+  let start = 0;
+  let end = characters.length;
+  while (start < end && separator(characters[start])) start++;
+  while (end > start && separator(characters[end - 1])) end--;
+  if (start === end) {
     if (leading) return { pattern: raw, test: () => true, prefix: [], folder: true };
     throw new RangeError("empty pattern");
   }
-  const anchored = leading || body.includes("/");
-  const segments = body.split("/");
-  const last = segments[segments.length - 1] ?? "";
+  const segments: PatternCharacter[][] = [[]];
+  for (const character of characters.slice(start, end)) {
+    if (character.kind === "separator") segments.push([]);
+    else segments[segments.length - 1]?.push(character);
+  }
+  const anchored = leading || segments.length > 1;
+  const body = segments.map(globOf).join("/");
+  const last = segments[segments.length - 1] ?? [];
   const glob = anchored ? body : `**/${body}`;
   // `docs/` only matches inside a directory and the directory itself asked as `docs/`; `docs` and `*.md` also
   // name a file; `docs/*` stays one level deep (GitHub's reading).
-  const claimsBelow = last !== "*" && last !== "**";
+  const stars = last.every((character) => character.kind === "wildcard" && character.text === "*");
+  const claimsBelow = !(stars && (last.length === 1 || last.length === 2));
   const globs = dirOnly ? [`${glob}/**/*`, `${glob}/`] : claimsBelow ? [glob, `${glob}/**`] : [glob];
   // One regular expression for the pattern's globs: a bare RegExp test is several times faster than picomatch's matcher function.
   const options = { dot: true, nocase: false, noextglob: true, nobrace: true, windows: false };
-  const regex = new RegExp(
-    globs.map((glob) => picomatch.makeRe(literalGlob(glob), options).source).join("|"),
-  );
+  const regex = new RegExp(globs.map((glob) => picomatch.makeRe(glob, options).source).join("|"));
   const prefix: string[] = [];
   if (anchored) {
     for (const segment of segments) {
-      if (/[*?]/.test(segment)) break;
-      prefix.push(segment);
+      if (segment.some((character) => character.kind === "wildcard")) break;
+      prefix.push(segment.map((character) => character.text).join(""));
     }
   }
   return {
@@ -130,12 +192,16 @@ function compileAnew(raw: string): CompiledPattern {
 }
 
 /**
- * The glob with every character escaped that picomatch reads as syntax but a
- * CODEOWNERS pattern takes literally: `(`, `)` and `|` (picomatch makes them
- * a regular expression group, so `/app/(marketing)/`, a Next.js route group,
- * matched nothing and `a|b` matched `a`), and `+ @ ! { }`, which start its
- * extglob and brace syntax. Only `*`, `**` and `?` stay wildcards.
+ * A segment of a pattern as a picomatch glob: `*` and `?` stay wildcards
+ * (`**` is two), and every other character but a letter, a digit, `.`, `_`
+ * and `-` is escaped, so picomatch takes it as written: `(`, `)` and `|`
+ * would make a regular expression group (`/app/(marketing)/`, a Next.js route
+ * group, matched nothing and `a|b` matched `a`), `+ @ ! { }` start its extglob
+ * and brace syntax, and a character the pattern escaped (`\#`, `\*`, `\[`)
+ * is literal.
  */
-function literalGlob(glob: string): string {
-  return glob.replace(/[()|+@!{}]/g, "\\$&");
+function globOf(segment: readonly PatternCharacter[]): string {
+  return segment
+    .map(({ kind, text }) => (kind === "wildcard" || /^[\p{L}\p{N}._-]$/u.test(text) ? text : `\\${text}`))
+    .join("");
 }
