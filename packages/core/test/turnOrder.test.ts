@@ -133,7 +133,26 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** A `before` for {@link scriptedWrite}: at attempt `at`, calls `reached` and waits for `until`. */
+function pauseAt(at: number, reached: () => void, until: Promise<void>): (tried: number) => Promise<void> {
+  return async (tried) => {
+    if (tried !== at) return;
+    reached();
+    await until;
+  };
+}
+
 type Name = "x" | "y" | "z";
+
+/** Opens the three stores of a test as logs, closed after it. */
+async function openLogs(openStores: OpenStores): Promise<Record<Name, EventLog>> {
+  const [x, y, z] = (await openStores()).map((store) => {
+    const log = logOver(store);
+    opened.push(log);
+    return log;
+  }) as [EventLog, EventLog, EventLog];
+  return { x, y, z };
+}
 
 const note = (text: string) => ({ type: "note.added", subject: "plan", data: { text } });
 
@@ -189,12 +208,7 @@ describe.each([
   it.skipIf(skip)(
     "are taken in one order, so two writes that lost on two stores in opposite orders both land without a turn lapsing",
     async () => {
-      const [x, y, z] = (await openStores()).map((store) => {
-        const log = logOver(store);
-        opened.push(log);
-        return log;
-      }) as [EventLog, EventLog, EventLog];
-      const logs = { x, y, z };
+      const logs = await openLogs(openStores);
       const reachedThird = { a: signal(), b: signal() };
       const gateHolds = signal();
       const gate = signal();
@@ -217,11 +231,7 @@ describe.each([
       const bWrite = scriptedWrite(logs, {
         loses: ["y", "x", "x"],
         appends: ["y", "x"],
-        before: async (tried) => {
-          if (tried !== 3) return;
-          reachedThird.b.resolve();
-          await gateHolds.promise;
-        },
+        before: pauseAt(3, reachedThird.b.resolve, gateHolds.promise),
         lostThird: bLostThird.resolve,
       });
       // a lost on x, then y, then z: in that order, it would hold x and wait for y behind b.
@@ -244,8 +254,8 @@ describe.each([
       expect(await Promise.all([aWrite, bWrite, gateWrite])).toEqual([4, 4, 4]);
       const texts = async (log: EventLog) =>
         (await log.read()).map((event) => (event.data as { text: string }).text);
-      expect((await texts(x)).filter((text) => text === "decided")).toHaveLength(2);
-      expect((await texts(y)).filter((text) => text === "decided")).toHaveLength(3);
+      expect((await texts(logs.x)).filter((text) => text === "decided")).toHaveLength(2);
+      expect((await texts(logs.y)).filter((text) => text === "decided")).toHaveLength(3);
     },
     60_000,
   );
@@ -253,33 +263,20 @@ describe.each([
   it.skipIf(skip)(
     "let go of a later turn before appending where they hold none, so two writes appending in opposite orders both land",
     async () => {
-      const [x, y, z] = (await openStores()).map((store) => {
-        const log = logOver(store);
-        opened.push(log);
-        return log;
-      }) as [EventLog, EventLog, EventLog];
-      const logs = { x, y, z };
+      const logs = await openLogs(openStores);
       const inTurn = { a: signal(), b: signal() };
       // a holds the turn on x and appends to y first; b holds the turn on y and appends to x first.
       const aWrite = scriptedWrite(logs, {
         loses: ["x", "x", "x"],
         appends: ["y", "x"],
         attempts: 6,
-        before: async (tried) => {
-          if (tried !== 4) return;
-          inTurn.a.resolve();
-          await inTurn.b.promise;
-        },
+        before: pauseAt(4, inTurn.a.resolve, inTurn.b.promise),
       });
       const bWrite = scriptedWrite(logs, {
         loses: ["y", "y", "y"],
         appends: ["x", "y"],
         attempts: 6,
-        before: async (tried) => {
-          if (tried !== 4) return;
-          inTurn.b.resolve();
-          await inTurn.a.promise;
-        },
+        before: pauseAt(4, inTurn.b.resolve, inTurn.a.promise),
       });
 
       // b let go of y to append to x (before y in the order), lost there to a, and took x and y for its fifth.
@@ -291,12 +288,7 @@ describe.each([
   it.skipIf(skip)(
     "let go of a later turn before appending again where their turn ended, so a write waiting for both lands",
     async () => {
-      const [x, y, z] = (await openStores()).map((store) => {
-        const log = logOver(store);
-        opened.push(log);
-        return log;
-      }) as [EventLog, EventLog, EventLog];
-      const logs = { x, y, z };
+      const logs = await openLogs(openStores);
       const bAtThird = signal();
       const aHolds = signal();
       const bLostThird = signal();
@@ -317,11 +309,7 @@ describe.each([
       const bWrite = scriptedWrite(logs, {
         loses: ["x", "y", "z"],
         appends: ["x", "y"],
-        before: async (tried) => {
-          if (tried !== 3) return;
-          bAtThird.resolve();
-          await aHolds.promise;
-        },
+        before: pauseAt(3, bAtThird.resolve, aHolds.promise),
         lostThird: bLostThird.resolve,
       });
 
