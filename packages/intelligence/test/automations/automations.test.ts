@@ -8,7 +8,13 @@ import {
   openEventLog,
   ValidationError,
 } from "@software-factory/core";
-import { defineAutomation, Inbox, startAutomations } from "@software-factory/intelligence";
+import {
+  type Automation,
+  type AutomationRunner,
+  defineAutomation,
+  Inbox,
+  startAutomations,
+} from "@software-factory/intelligence";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnFixture, waitForExit, waitForOutput } from "../../../core/test/fixtures/runChild.js";
 import { countNotes, NoteAdded, NoteCounted } from "../fixtures/counting.js";
@@ -39,6 +45,40 @@ async function countedBySource(log: EventLog): Promise<Map<string, number>> {
     if (NoteCounted.is(event)) counts.set(event.data.note, (counts.get(event.data.note) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Starts `automation` on `log`, adds `count` notes, waits until it handled them and closes it; the closed runner. */
+async function handleNotes(log: EventLog, automation: Automation, count: number): Promise<AutomationRunner> {
+  const runner = await startAutomations({ log, automations: [automation], services: {} });
+  await addNotes(log, 0, count);
+  await runner.idle();
+  await runner.close();
+  return runner;
+}
+
+/**
+ * Starts the automation `make` builds (its handler calls `called` when it is
+ * first called) on a log with one new note and closes it at that first call;
+ * expects the note left unhandled, and handled once by the next start.
+ */
+async function expectClosedOnFirstCallLeavesNoteForNextStart(
+  make: (called: () => void) => Automation,
+): Promise<void> {
+  const log = await memoryLog();
+  let called: () => void = () => undefined;
+  const firstCall = new Promise<void>((resolve) => {
+    called = resolve;
+  });
+  const first = await startAutomations({ log, automations: [make(called)], services: {} });
+  await addNotes(log, 0, 1);
+  await firstCall;
+  await first.close();
+  expect(await log.read({ types: ["automation.handled"] })).toEqual([]);
+
+  const second = await startAutomations({ log, automations: [countNotes], services: {} });
+  await second.idle();
+  await second.close();
+  expect([...(await countedBySource(log)).values()]).toEqual([1]);
 }
 
 describe("automations", () => {
@@ -108,10 +148,7 @@ describe("automations", () => {
         emit({ type: NoteCounted.type, subject: event.subject, data: { n, note: event.id } });
       },
     });
-    const runner = await startAutomations({ log, automations: [picky], services: {} });
-    await addNotes(log, 0, 4);
-    await runner.idle();
-    await runner.close();
+    await handleNotes(log, picky, 4);
     const handled = (await log.read({ types: ["automation.handled"] })).map((event) => event.data);
     expect(handled.map((data) => (data as { outcome: string }).outcome)).toEqual([
       "ok",
@@ -138,10 +175,7 @@ describe("automations", () => {
         if (calls.get(event.id) === 1) throw new Error("model unreachable");
       },
     });
-    const runner = await startAutomations({ log, automations: [flaky], services: {} });
-    await addNotes(log, 0, 2);
-    await runner.idle();
-    await runner.close();
+    const runner = await handleNotes(log, flaky, 2);
     const handled = (await log.read({ types: ["automation.handled"] })).map((event) => event.data);
     expect(handled).toMatchObject([
       { outcome: "ok", attempts: 2, emitted: 1 },
@@ -249,61 +283,35 @@ describe("automations", () => {
   });
 
   it("leaves an event unhandled when closed while waiting to retry it, and handles it on the next start", async () => {
-    const log = await memoryLog();
-    let called: () => void = () => undefined;
-    const firstCall = new Promise<void>((resolve) => {
-      called = resolve;
-    });
-    const failing = defineAutomation({
-      name: "count-notes",
-      description: "Fails, then waits a minute before its next attempt.",
-      on: [NoteAdded.type],
-      retry: { attempts: 2, backoffMs: 60_000 },
-      run: () => {
-        called();
-        throw new Error("down");
-      },
-    });
-    const first = await startAutomations({ log, automations: [failing], services: {} });
-    await addNotes(log, 0, 1);
-    await firstCall;
-    await first.close();
-    expect(await log.read({ types: ["automation.handled"] })).toEqual([]);
-
-    const second = await startAutomations({ log, automations: [countNotes], services: {} });
-    await second.idle();
-    await second.close();
-    expect([...(await countedBySource(log)).values()]).toEqual([1]);
+    await expectClosedOnFirstCallLeavesNoteForNextStart((called) =>
+      defineAutomation({
+        name: "count-notes",
+        description: "Fails, then waits a minute before its next attempt.",
+        on: [NoteAdded.type],
+        retry: { attempts: 2, backoffMs: 60_000 },
+        run: () => {
+          called();
+          throw new Error("down");
+        },
+      }),
+    );
   });
 
   it("aborts a handler's signal on close, leaving its event unhandled for the next start, even on its last attempt", async () => {
-    const log = await memoryLog();
-    let called: () => void = () => undefined;
-    const firstCall = new Promise<void>((resolve) => {
-      called = resolve;
-    });
-    const waiting = defineAutomation({
-      name: "count-notes",
-      description: "Waits on a webhook that never answers, heeding its signal.",
-      on: [NoteAdded.type],
-      retry: { attempts: 1 },
-      run: async (_event, { signal }) => {
-        called();
-        await new Promise<void>((_resolve, reject) => {
-          signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-        });
-      },
-    });
-    const first = await startAutomations({ log, automations: [waiting], services: {} });
-    await addNotes(log, 0, 1);
-    await firstCall;
-    await first.close();
-    expect(await log.read({ types: ["automation.handled"] })).toEqual([]);
-
-    const second = await startAutomations({ log, automations: [countNotes], services: {} });
-    await second.idle();
-    await second.close();
-    expect([...(await countedBySource(log)).values()]).toEqual([1]);
+    await expectClosedOnFirstCallLeavesNoteForNextStart((called) =>
+      defineAutomation({
+        name: "count-notes",
+        description: "Waits on a webhook that never answers, heeding its signal.",
+        on: [NoteAdded.type],
+        retry: { attempts: 1 },
+        run: async (_event, { signal }) => {
+          called();
+          await new Promise<void>((_resolve, reject) => {
+            signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+          });
+        },
+      }),
+    );
   });
 
   it("refuses an automation with a bad retry policy, naming the field", async () => {
@@ -328,10 +336,7 @@ describe("automations", () => {
       on: [NoteAdded.type],
       run: (event, { emit }) => emit({ type: NoteCounted.type, subject: event.subject, data: { n: "x" } }),
     });
-    const runner = await startAutomations({ log, automations: [broken], services: {} });
-    await addNotes(log, 0, 1);
-    await runner.idle();
-    await runner.close();
+    await handleNotes(log, broken, 1);
     const [handled] = await log.read({ types: ["automation.handled"] });
     expect(handled?.data).toMatchObject({ outcome: "error", error: { code: "E_VALIDATION" } });
     expect(await log.read({ types: [NoteCounted.type] })).toEqual([]);
@@ -372,10 +377,7 @@ describe("automations", () => {
         emit({ type: NoteCounted.type, subject: event.subject, data: { n: 0, note: event.id } });
       },
     });
-    const runner = await startAutomations({ log, automations: [countUnlessCounted], services: {} });
-    await addNotes(log, 0, 1);
-    await runner.idle();
-    await runner.close();
+    await handleNotes(log, countUnlessCounted, 1);
     const counted = await log.read({ types: [NoteCounted.type] });
     expect(counted.map((event) => event.actor)).toEqual(["alice"]);
     expect(runs).toBe(2);
