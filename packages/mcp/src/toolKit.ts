@@ -6,6 +6,7 @@
 import { unstorableTextIssues, ValidationError, validationErrorFromZod } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import type { z } from "zod";
+import { shortened } from "./internal/shortened.js";
 
 /** The arguments object of a tool: a zod object, strict once declared (an unknown key is an error). */
 export type ToolInput = z.ZodObject<z.core.$ZodLooseShape, z.core.$ZodObjectConfig>;
@@ -105,16 +106,38 @@ export function parseArguments<Input extends ToolInput>(
     return parsed.data;
   }
   const known = Object.keys(tool.input.shape).join(", ") || "no arguments";
-  const issues = parsed.error.issues.map((issue) => {
+  const found = parsed.error.issues;
+  const issues: z.core.$ZodIssue[] = found.slice(0, LISTED_PROBLEMS).map((issue) => {
     const missing = missingArgument(tool, args, issue);
     if (missing !== undefined) return { ...issue, message: missing };
     if (issue.code !== "unrecognized_keys") return issue;
-    const keys = issue.keys.map((key) => `"${key}"`).join(", ");
+    const keys = listed(issue.keys.map((key) => `"${shortened(key)}"`));
     const takes = issue.path.length === 0 ? `; ${tool.name} takes ${known}` : "";
     const what = issue.path.length === 0 ? "argument" : "field";
     return { ...issue, message: `unknown ${what}${issue.keys.length === 1 ? "" : "s"} ${keys}${takes}` };
   });
+  const more = found.length - issues.length;
+  if (more > 0)
+    issues.push({ code: "custom", path: [], message: `and ${counted(more)} more problems`, input: args });
   throw validationErrorFromZod(issues, { subject: `${tool.name} input` });
+}
+
+/**
+ * Problems, and unknown names, a refusal lists at most: an array of 5,000
+ * wrong items is one mistake made 5,000 times, and naming each took 874,013
+ * characters of the agent's context.
+ */
+const LISTED_PROBLEMS = 10;
+
+/** `count` as a message writes it (`4,990`). */
+const counted = (count: number): string => count.toLocaleString("en-US");
+
+/** The first {@link LISTED_PROBLEMS} of `items`, comma-separated, and how many more there are. */
+function listed(items: readonly string[]): string {
+  const shown = items.slice(0, LISTED_PROBLEMS).join(", ");
+  return items.length > LISTED_PROBLEMS
+    ? `${shown} and ${counted(items.length - LISTED_PROBLEMS)} more`
+    : shown;
 }
 
 /**
@@ -170,10 +193,30 @@ function missingArgument(tool: FactoryTool, args: unknown, issue: z.core.$ZodIss
 export function errorResult(error: unknown): { isError: true; content: { type: "text"; text: string }[] } {
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  return {
-    isError: true,
-    content: [{ type: "text", text: `${typeof code === "string" ? code : UNCODED_ERROR}: ${message}` }],
-  };
+  const text = `${typeof code === "string" ? code : UNCODED_ERROR}: ${message}`.replace(
+    QUOTED,
+    (quoted, value: string) => (value.length > QUOTED_CHARACTERS ? `"${shortened(value)}"` : quoted),
+  );
+  return { isError: true, content: [{ type: "text", text: bounded(text) }] };
+}
+
+/**
+ * A value an error message quotes (`no line "..."`, `unknown link type "..."`):
+ * the factory's messages quote what they were given, and one given 300,000
+ * characters quoted them all.
+ */
+const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
+
+/** Characters of a quoted value an error shows whole; a longer one is {@link shortened}. */
+const QUOTED_CHARACTERS = 100;
+
+/** Characters of an error's text at most: a gate's or a skill's refusal listing thousands of findings or names is cut. */
+const ERROR_CHARACTERS = 8_000;
+
+/** `text` whole when short, else its first {@link ERROR_CHARACTERS} and how long it was. */
+function bounded(text: string): string {
+  if (text.length <= ERROR_CHARACTERS) return text;
+  return `${text.slice(0, ERROR_CHARACTERS)}... (cut: the message is ${counted(text.length)} characters)`;
 }
 
 /**
