@@ -9,6 +9,10 @@ afterEach(async () => {
 
 const body = "Customers pay by a link sent by email.\nThe link expires after 24 hours.";
 
+/** Records REQ-4 (outside a work item) again with `text` as its body, titled `title`. */
+const recordRequirement = (text: string, title = "Pay by link") =>
+  factory.line.recordArtifact({ id: "REQ-4", kind: "requirement", title, fields: { body: text } });
+
 /** REQ-4 <- design <- task <- test: a chain of four artifacts, three links. */
 async function chain(f: TestFactory) {
   const { line } = f;
@@ -21,27 +25,11 @@ async function chain(f: TestFactory) {
     workItem: item.id,
     stage: "requirements",
   });
-  const design = await line.recordArtifact({
-    kind: "design",
-    title: "Link tokens",
-    fields: { body: "JWT in the URL" },
-    workItem: item.id,
-    stage: "design",
-  });
-  const task = await line.recordArtifact({
-    kind: "task",
-    title: "Issue tokens",
-    fields: { body: "endpoint" },
-    workItem: item.id,
-    stage: "implementation",
-  });
-  const test = await line.recordArtifact({
-    kind: "test",
-    title: "Token expiry test",
-    fields: { body: "expires" },
-    workItem: item.id,
-    stage: "testing",
-  });
+  const onItem = (kind: string, title: string, text: string, stage: string) =>
+    line.recordArtifact({ kind, title, fields: { body: text }, workItem: item.id, stage });
+  const design = await onItem("design", "Link tokens", "JWT in the URL", "design");
+  const task = await onItem("task", "Issue tokens", "endpoint", "implementation");
+  const test = await onItem("test", "Token expiry test", "expires", "testing");
   const l1 = await line.link({ from: design.artifact.id, to: "REQ-4", type: "derivesFrom" });
   const l2 = await line.link({ from: task.artifact.id, to: design.artifact.id, type: "derivesFrom" });
   const l3 = await line.link({ from: test.artifact.id, to: task.artifact.id, type: "verifies" });
@@ -72,20 +60,10 @@ describe("artifacts and trace links", () => {
       verifiedFingerprint: req.artifact.fingerprint,
       suspect: false,
     });
-    const same = await factory.line.recordArtifact({
-      id: "REQ-4",
-      kind: "requirement",
-      title: "Pay by link",
-      fields: { body },
-    });
+    const same = await recordRequirement(body);
     expect(same).toMatchObject({ changed: false, suspected: [] });
     expect(same.artifact.version).toBe(1);
-    const reflowed = await factory.line.recordArtifact({
-      id: "REQ-4",
-      kind: "requirement",
-      title: "Pay by link",
-      fields: { body: body.replace("\n", " ") },
-    });
+    const reflowed = await recordRequirement(body.replace("\n", " "));
     expect(reflowed).toMatchObject({ changed: true, suspected: [] });
     expect(reflowed.artifact.version).toBe(2);
     expect(factory.line.suspectLinks()).toEqual([]);
@@ -96,12 +74,7 @@ describe("artifacts and trace links", () => {
     const { line, log } = factory;
     const { item, req, links } = await chain(factory);
     factory.clock.advance(60_000);
-    const changed = await line.recordArtifact({
-      id: "REQ-4",
-      kind: "requirement",
-      title: "Pay by link",
-      fields: { body: body.replace("24", "48") },
-    });
+    const changed = await recordRequirement(body.replace("24", "48"));
     expect(changed.artifact.version).toBe(2);
     expect(changed.suspected.map((link) => link.id)).toEqual(links.map((link) => link.id));
     expect(changed.suspected.map((link) => link.causes[0]?.hops)).toEqual([1, 2, 3]);
@@ -159,12 +132,7 @@ describe("artifacts and trace links", () => {
       pipeline: { ...DEFAULT_PIPELINE, propagation: { derivesFrom: "direct", verifies: "none" } },
     });
     const { links } = await chain(factory);
-    const changed = await factory.line.recordArtifact({
-      id: "REQ-4",
-      kind: "requirement",
-      title: "Pay by link v2",
-      fields: { body },
-    });
+    const changed = await recordRequirement(body, "Pay by link v2");
     expect(changed.suspected.map((link) => link.id)).toEqual([links[0]?.id]);
   });
 
@@ -227,19 +195,16 @@ describe("artifacts and trace links", () => {
     factory = await openTestFactory();
     const { line } = factory;
     const { design, task } = await chain(factory);
-    await line.recordArtifact({
-      id: "STD-security",
-      kind: "standard",
-      title: "Token handling",
-      fields: { body: "rotate keys yearly" },
-    });
+    const standard = (text: string) =>
+      line.recordArtifact({
+        id: "STD-security",
+        kind: "standard",
+        title: "Token handling",
+        fields: { body: text },
+      });
+    await standard("rotate keys yearly");
     await line.link({ from: design.artifact.id, to: "STD-security", type: "satisfies" });
-    const changed = await line.recordArtifact({
-      id: "STD-security",
-      kind: "standard",
-      title: "Token handling",
-      fields: { body: "rotate keys every 90 days" },
-    });
+    const changed = await standard("rotate keys every 90 days");
     // The design link to the standard, and through the design the task and its test.
     expect(changed.suspected.map((link) => [link.from, link.causes[0]?.hops])).toEqual([
       [design.artifact.id, 1],
