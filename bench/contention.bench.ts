@@ -25,11 +25,10 @@ import { ConcurrencyConflictError, type EventStore } from "@software-factory/cor
 import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { openFactory } from "@software-factory/intelligence";
-import pg from "pg";
+import { BENCH_DATABASE_URL, benchSchemaUrl, dropSchemas, unreachable } from "./lib/benchDatabase.js";
 import { makeWords } from "./lib/largeFactory.js";
 import { ms, percentile, table, writeReport } from "./lib/report.js";
 
-const URL_ = process.env.FACTORY_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 /** Small writer processes. */
 const WRITERS = 3;
 /** Total small writes per second asked of the writers together; Infinity: as fast as they can. */
@@ -283,24 +282,11 @@ async function measureStore(name: string, target: Target, dir: string): Promise<
   return rows;
 }
 
-async function reachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: URL_, connectionTimeoutMillis: 3000 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), "factory-bench-contention-"));
   const load = loadavg()[0]?.toFixed(1);
   const schema = `bench_contention_${Date.now().toString(36)}`;
-  const problem = await reachable();
+  const problem = await unreachable();
   try {
     const rows = await measureStore(
       "SQLite",
@@ -308,10 +294,12 @@ async function main(): Promise<void> {
       join(root, "sqlite"),
     );
     if (problem === undefined) {
-      const url = new URL(URL_);
-      url.searchParams.set("schema", schema);
       rows.push(
-        ...(await measureStore("PostgreSQL", { kind: "postgres", url: url.toString() }, join(root, "pg"))),
+        ...(await measureStore(
+          "PostgreSQL",
+          { kind: "postgres", url: benchSchemaUrl(schema) },
+          join(root, "pg"),
+        )),
       );
     }
     const fmt = (value: number) => (Number.isNaN(value) ? "" : ms(value));
@@ -347,18 +335,13 @@ async function main(): Promise<void> {
         ]),
       ),
       problem === undefined
-        ? `PostgreSQL: ${URL_}, schema ${schema} (dropped afterwards).`
-        : `PostgreSQL skipped: unreachable at ${URL_} (${problem}).`,
+        ? `PostgreSQL: ${BENCH_DATABASE_URL}, schema ${schema} (dropped afterwards).`
+        : `PostgreSQL skipped: unreachable at ${BENCH_DATABASE_URL} (${problem}).`,
       "Run: `npm run bench -- contention`.",
     ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
-    if (problem === undefined) {
-      const client = new pg.Client({ connectionString: URL_ });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    if (problem === undefined) await dropSchemas([schema]);
   }
 }
 

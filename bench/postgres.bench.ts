@@ -20,12 +20,11 @@ import { defineEvent, type EventLog, type EventStore, openEventLog } from "@soft
 import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { openFactory } from "@software-factory/intelligence";
-import pg from "pg";
 import { z } from "zod";
+import { BENCH_DATABASE_URL, benchSchemaUrl, dropSchemas, unreachable } from "./lib/benchDatabase.js";
 import { appendNotes } from "./lib/largeFactory.js";
 import { ms, percentile, table, writeReport } from "./lib/report.js";
 
-const URL_ = process.env.FACTORY_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const PHASE_MS = Number(process.env.FACTORY_BENCH_PHASE_MS ?? 2000);
 const WRITERS = [1, 4, 16] as const;
 const BATCH = 100;
@@ -56,7 +55,7 @@ async function openTarget(target: Target, tag: string): Promise<EventStore> {
   return target.kind === "sqlite"
     ? openSqliteEventStore({ path: target.path, durability: target.durability })
     : openPostgresEventStore({
-        url: URL_,
+        url: BENCH_DATABASE_URL,
         schema: target.schema,
         durability: target.durability,
         pool: { max: 2 },
@@ -176,13 +175,6 @@ async function subscriptionLatency(target: Target): Promise<{ p50: number; p99: 
   return { p50: percentile(delays, 50), p99: percentile(delays, 99), append50: percentile(appendTimes, 50) };
 }
 
-/** URL of the bench server naming a schema. */
-function schemaUrl(schema: string): string {
-  const url = new URL(URL_);
-  url.searchParams.set("schema", schema);
-  return url.toString();
-}
-
 /**
  * Fills a schema with a floor plan of {@link MEMORY_LINES} lines and
  * {@link MEMORY_DOCUMENTS} documents of about 900 bytes each, appended in
@@ -199,7 +191,7 @@ async function populateFactory(schema: string, dir: string): Promise<void> {
     return words[seed % words.length] as string;
   };
   const sentence = (length: number) => Array.from({ length }, pick).join(" ");
-  const factory = await openFactory({ dir, store: schemaUrl(schema), durability: "normal" });
+  const factory = await openFactory({ dir, store: benchSchemaUrl(schema), durability: "normal" });
   try {
     await factory.floorplan.applyPlan({
       product: { id: "bench" },
@@ -250,7 +242,7 @@ async function memoryProbe(schema: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "factory-bench-mem-"));
   const before = await settle();
   const start = performance.now();
-  const factory = await openFactory({ dir, store: schemaUrl(schema) });
+  const factory = await openFactory({ dir, store: benchSchemaUrl(schema) });
   await Promise.all([factory.knowledge.sync(), factory.floorplan.refresh()]);
   const catchUpMs = performance.now() - start;
   const after = await settle();
@@ -312,24 +304,11 @@ async function measureStore(name: string, makeTarget: (writers: number) => Targe
   return rows;
 }
 
-async function reachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: URL_, connectionTimeoutMillis: 3000 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function main(): Promise<void> {
-  const problem = await reachable();
+  const problem = await unreachable();
   if (problem !== undefined) {
     console.log(
-      `bench postgres skipped: PostgreSQL is unreachable at ${URL_} (${problem}); results not written.`,
+      `bench postgres skipped: PostgreSQL is unreachable at ${BENCH_DATABASE_URL} (${problem}); results not written.`,
     );
     return;
   }
@@ -430,7 +409,7 @@ async function main(): Promise<void> {
         "then every process reads the whole log once (the read column sums events over all readers). Rates count from the start signal to the last process done.",
         `Subscription latency: ${LATENCY_SAMPLES} single appends on one connection, each timed until a subscriber on another connection (PostgreSQL: its LISTEN connection; SQLite: a second handle polling every 50 ms) receives it.`,
         "PostgreSQL appends are serialized by a transaction-scoped advisory lock so positions commit in order (readers never skip one); durability full waits for the WAL flush on each commit, normal sets synchronous_commit = off for appends.",
-        `PostgreSQL ${URL_.replace(/\/\/[^@]*@/, "//")} on the same machine as the writers (loopback). Load average when the run started: ${load}; the machine has 2 cores, shared with the database and all writers.`,
+        `PostgreSQL ${BENCH_DATABASE_URL.replace(/\/\/[^@]*@/, "//")} on the same machine as the writers (loopback). Load average when the run started: ${load}; the machine has 2 cores, shared with the database and all writers.`,
       ].join(" "),
       "## Memory of a process's projections",
       table(
@@ -459,10 +438,7 @@ async function main(): Promise<void> {
     ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: URL_ });
-    await admin.connect();
-    for (const name of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-    await admin.end();
+    await dropSchemas(schemas);
   }
 }
 
