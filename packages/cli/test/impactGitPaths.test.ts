@@ -110,7 +110,8 @@ describe("factory impact --since", () => {
       [
         "changed",
         "  no line claims the changed paths",
-        "  unclaimed paths: docs/notes.md",
+        "  unclaimed paths:",
+        "    docs/notes.md",
         "affected",
         "  nothing depends on the changed lines",
         "notify",

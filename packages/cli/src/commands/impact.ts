@@ -71,17 +71,18 @@ export function printImpact(output: Output, report: ImpactReport): void {
     12,
     ...report.notify.map((notify) => (notify.operator ?? "(nobody)").length),
   );
-  // Paths as who-owns prints them: one with edge spaces, a tab or a line break is quoted.
-  const paths = (list: readonly string[]) => list.map(shownPath).join(", ");
+  // A path a row under what claims it, quoted as who-owns quotes one with edge spaces, a tab or a line break.
+  const paths = (list: readonly string[]) => {
+    for (const path of list) output.line(`    ${shownPath(path)}`);
+  };
   output.line(output.style("bold", "changed"));
   if (report.changed.length === 0) output.line("  no line claims the changed paths");
   for (const changed of report.changed) {
-    output.line(
-      `  ${changed.line.padEnd(lineWidth)} owner ${changed.owner ?? "none"}${changed.paths.length > 0 ? `  ${paths(changed.paths)}` : ""}`,
-    );
+    output.line(`  ${changed.line.padEnd(lineWidth)} owner ${changed.owner ?? "none"}`);
+    paths(changed.paths);
   }
-  if (report.unclaimedPaths.length > 0)
-    output.line(output.style("yellow", `  unclaimed paths: ${paths(report.unclaimedPaths)}`));
+  if (report.unclaimedPaths.length > 0) output.line(output.style("yellow", "  unclaimed paths:"));
+  paths(report.unclaimedPaths);
   output.line(output.style("bold", "affected"));
   if (report.affected.length === 0) output.line("  nothing depends on the changed lines");
   for (const affected of report.affected) {
