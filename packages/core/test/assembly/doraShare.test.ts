@@ -1,13 +1,7 @@
-import {
-  ASSEMBLY_EVENT_TYPES,
-  type AssemblyHistory,
-  type AssemblyLine,
-  createHistoryFolder,
-  measureAssembly,
-  type StoredEvent,
-} from "@software-factory/core";
+import { type AssemblyLine, createHistoryFolder, measureAssembly } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { changeSet, openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { assemblyEvents, countWalks } from "./fixtures/historyWalks.js";
 
 const H0 = Date.parse("2026-03-02T09:00:00Z");
 const HOUR = 3_600_000;
@@ -49,37 +43,13 @@ afterEach(async () => {
   await factory?.close();
 });
 
-/** The assembly events of the factory's log, in order. */
-async function events(): Promise<StoredEvent[]> {
-  const read: StoredEvent[] = [];
-  for await (const event of factory.log.readAll({ types: ASSEMBLY_EVENT_TYPES })) read.push(event);
-  return read;
-}
-
-/** Counts the walks over the history's deployments and incidents (any way of iterating their maps). */
-function countWalks(history: AssemblyHistory): { walks: number } {
-  const counter = { walks: 0 };
-  for (const map of [history.deployments, history.incidents]) {
-    for (const name of ["values", "keys", "entries", "forEach", Symbol.iterator] as const) {
-      const original = (map as unknown as Record<PropertyKey, (...args: unknown[]) => unknown>)[name];
-      Object.defineProperty(map, name, {
-        value: (...args: unknown[]) => {
-          counter.walks++;
-          return original?.apply(map, args);
-        },
-      });
-    }
-  }
-  return counter;
-}
-
 describe("DORA measures of one line after another", () => {
   it("reads each line's share without walking every deployment and incident again", async () => {
     const folder = createHistoryFolder();
-    for (const event of await events()) folder.apply(event);
+    for (const event of await assemblyEvents(factory.log)) folder.apply(event);
     const history = folder.history;
     const first = measureAssembly(history, { ...week, line: "checkout" });
-    const counter = countWalks(history);
+    const counter = countWalks([history.deployments, history.incidents]);
     const checkout = measureAssembly(history, { ...week, line: "checkout" });
     const search = measureAssembly(history, { ...week, line: "search" });
     expect(counter.walks).toBe(0);

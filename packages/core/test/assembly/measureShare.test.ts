@@ -1,14 +1,12 @@
 import {
-  ASSEMBLY_EVENT_TYPES,
-  type AssemblyHistory,
   createHistoryFolder,
   foldAssemblyHistory,
   type MeasureOptions,
   measureAssembly,
-  type StoredEvent,
 } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { changeSet, openTestFactory, type TestFactory, testRun } from "./fixtures/factory.js";
+import { assemblyEvents, countWalks } from "./fixtures/historyWalks.js";
 
 const H0 = Date.parse("2026-03-02T09:00:00Z");
 const HOUR = 3_600_000;
@@ -18,30 +16,6 @@ let factory: TestFactory;
 afterEach(async () => {
   await factory?.close();
 });
-
-/** The assembly events of the factory's log, in order. */
-async function events(): Promise<StoredEvent[]> {
-  const read: StoredEvent[] = [];
-  for await (const event of factory.log.readAll({ types: ASSEMBLY_EVENT_TYPES })) read.push(event);
-  return read;
-}
-
-/** Counts the walks over the history's maps (any way of iterating them); looking one entry up is no walk. */
-function countWalks(history: AssemblyHistory): { walks: number } {
-  const counter = { walks: 0 };
-  for (const map of [history.items, history.signals, history.deployments, history.incidents]) {
-    for (const name of ["values", "keys", "entries", "forEach", Symbol.iterator] as const) {
-      const original = (map as unknown as Record<PropertyKey, (...args: unknown[]) => unknown>)[name];
-      Object.defineProperty(map, name, {
-        value: (...args: unknown[]) => {
-          counter.walks++;
-          return original?.apply(map, args);
-        },
-      });
-    }
-  }
-  return counter;
-}
 
 describe("measures of a line or an operator in a live history", () => {
   it("read only their share after an append, without walking every item, signal, deployment and incident", async () => {
@@ -75,7 +49,7 @@ describe("measures of a line or an operator in a live history", () => {
     }
     at(2);
     await line.recordDeployment({ workItems: [p.id], line: "checkout" });
-    const folded = (await events()).length;
+    const folded = (await assemblyEvents(factory.log)).length;
     // Written after the live history measured: a new owner, a re-route, a deployment, an incident, an item.
     at(3);
     await line.assign(p.id, { owner: "ben" });
@@ -84,7 +58,7 @@ describe("measures of a line or an operator in a live history", () => {
     at(4);
     await line.openIncident({ title: "search down", deployment: r3 });
     await line.createWorkItem({ line: "search", title: "S", flow: "tiny", owner: "ann" });
-    const all = await events();
+    const all = await assemblyEvents(factory.log);
 
     const folder = createHistoryFolder();
     for (const event of all.slice(0, folded)) folder.apply(event);
@@ -97,7 +71,8 @@ describe("measures of a line or an operator in a live history", () => {
       { ...week, line: "search", operator: "ben" },
     ];
     for (const options of scopes) measureAssembly(folder.history, options);
-    const counter = countWalks(folder.history);
+    const { items, signals, deployments, incidents } = folder.history;
+    const counter = countWalks([items, signals, deployments, incidents]);
     for (const event of all.slice(folded)) folder.apply(event);
     const live = scopes.map((options) => measureAssembly(folder.history, options));
     expect(counter.walks).toBe(0);
