@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { decodeText, NotFoundError, toSafeLine, validationErrorFromZod } from "@software-factory/core";
+import { decodeText, firstSafeLine, NotFoundError, validationErrorFromZod } from "@software-factory/core";
 import {
   type Decision,
   decisionMarkdown,
@@ -377,8 +377,7 @@ function readDecisionFile(
   const record = parseDecisionRecord(file.data, file.body);
   if (record.missingDecision) throw new Error("a decision record needs a `## Decision` section");
   // One line, as a capture takes it: the first of these with anything left after toSafeLine.
-  const candidates = [front.title, /^#\s+(.+)$/m.exec(file.body)?.[1], basename(uri, ".md"), uri];
-  const title = candidates.map((candidate) => toSafeLine(candidate ?? "")).find((line) => line !== "") ?? "";
+  const title = firstSafeLine(front.title, /^#\s+(.+)$/m.exec(file.body)?.[1], basename(uri, ".md"), uri);
   return {
     front,
     title,

@@ -1,4 +1,4 @@
-import { checkArguments, toSafeLine } from "@software-factory/core";
+import { checkArguments, firstSafeLine } from "@software-factory/core";
 import { type LineCounter as Counter, type Document, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { Text } from "../internal/arguments.js";
@@ -71,7 +71,7 @@ const refKind = (ref: string, fallback: string) => (/^([a-zA-Z]+):/.exec(ref)?.[
  * dropped) as a plan takes it; `fallback` (its id) when nothing is left.
  */
 const nameOf = (entity: Entity, fallback: string): string =>
-  toSafeLine(entity.metadata.title ?? entity.metadata.name) || fallback;
+  firstSafeLine(entity.metadata.title ?? entity.metadata.name, fallback);
 
 const entityKey = (entity: Entity) => `${entity.kind.toLowerCase()}:${entity.metadata.name.toLowerCase()}`;
 
@@ -314,7 +314,7 @@ export function importBackstage(
     const id = slugify(refName(system));
     if (!knownDomains.has(id)) {
       knownDomains.add(id);
-      domains.push({ id, name: toSafeLine(refName(system)) || id });
+      domains.push({ id, name: firstSafeLine(refName(system), id) });
       problems.push(systemNotInCatalog(file, locate, component, system, id));
     }
     return id;

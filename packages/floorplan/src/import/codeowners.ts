@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { checkArguments, toSafeLine } from "@software-factory/core";
+import { checkArguments, firstSafeLine } from "@software-factory/core";
 import { List, Text } from "../internal/arguments.js";
 import { CodeownersImportOptionsSchema, parsed } from "../internal/floorPlanInputs.js";
 import { quoted, unsupportedPatternReason } from "../internal/pattern.js";
@@ -196,7 +196,7 @@ export function codeownersToPlan(
     return {
       id,
       // A name is one line: a bidi override of the pattern is dropped there, kept in the path.
-      name: toSafeLine(rule.pattern) || id,
+      name: firstSafeLine(rule.pattern, id),
       ...(owner === undefined ? {} : { owner }),
       contributors: [...new Set(others)]
         .filter((other) => other !== owner)

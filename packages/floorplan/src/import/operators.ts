@@ -1,4 +1,4 @@
-import { toSafeLine } from "@software-factory/core";
+import { firstSafeLine } from "@software-factory/core";
 import { slugify } from "../model.js";
 import type { OperatorDecl } from "../Plan.js";
 
@@ -38,7 +38,7 @@ export class OperatorMapper {
     if (!this.#known.has(id) && !this.#created.has(id)) {
       this.#created.set(id, {
         id,
-        name: toSafeLine(name) || id,
+        name: firstSafeLine(name, id),
         roles: ["line"],
         handles: { [this.#tool]: handle },
       });
@@ -51,8 +51,7 @@ export class OperatorMapper {
   describe(id: string, details: Partial<Pick<OperatorDecl, "name" | "email">>): void {
     const operator = this.#created.get(id);
     if (operator === undefined) return;
-    const name = details.name === undefined ? undefined : toSafeLine(details.name);
-    this.#created.set(id, { ...operator, ...details, name: name || operator.name });
+    this.#created.set(id, { ...operator, ...details, name: firstSafeLine(details.name, operator.name) });
   }
 
   /** Operators created for handles no declared operator had. */

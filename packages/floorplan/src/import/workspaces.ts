@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { checkArguments, NotFoundError, toSafeLine, ValidationError } from "@software-factory/core";
+import { checkArguments, firstSafeLine, NotFoundError, ValidationError } from "@software-factory/core";
 import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
@@ -191,12 +191,12 @@ export async function importWorkspaces(root: string, options: WorkspacesImportOp
     const folder = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : undefined;
     const domain = options.domainsFromFolders === false || folder === undefined ? undefined : slugify(folder);
     if (domain !== undefined && !domains.has(domain))
-      domains.set(domain, { id: domain, name: toSafeLine(folder ?? "") || domain });
+      domains.set(domain, { id: domain, name: firstSafeLine(folder, domain) });
     const id = idOfName.get(manifest.name ?? dir) ?? slugify(dir);
     return {
       id,
       // A name is one line (a folder may be named with a tab); the package name stays in package.json.
-      name: toSafeLine(manifest.name ?? dir) || id,
+      name: firstSafeLine(manifest.name ?? dir, id),
       ...(domain === undefined ? {} : { domain }),
       ...(manifest.description === undefined || manifest.description === ""
         ? {}

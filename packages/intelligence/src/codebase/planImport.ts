@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { hashJson, toSafeLine } from "@software-factory/core";
+import { firstSafeLine, hashJson } from "@software-factory/core";
 import type { Plan, PlanDiff } from "@software-factory/floorplan";
 import type { CaptureInput, KnowledgeDocument } from "@software-factory/knowledge";
 import type { Factory } from "../factory/openFactory.js";
@@ -231,7 +231,7 @@ function artifactProposals(requirement: InferredRequirement, line: string | unde
       id: requirement.id,
       kind: "requirement",
       // A title is one line without control characters or bidi overrides; the fields keep the names as written.
-      title: toSafeLine(requirement.title) || requirement.id,
+      title: firstSafeLine(requirement.title, requirement.id),
       ...onLine,
       fields: {
         statement: requirement.title,
@@ -246,8 +246,10 @@ function artifactProposals(requirement: InferredRequirement, line: string | unde
       action: "create",
       id: requirement.testId,
       kind: "test",
-      title:
-        toSafeLine([...requirement.describePath, requirement.testName].join(" › ")) || requirement.testId,
+      title: firstSafeLine(
+        [...requirement.describePath, requirement.testName].join(" › "),
+        requirement.testId,
+      ),
       ...onLine,
       fields: {
         file: requirement.file,

@@ -6,18 +6,18 @@
  */
 import { resolve } from "node:path";
 import {
+  cutText,
+  firstSafeLine,
   formatIssues,
   instantOf,
   POINT_IN_TIME_EXPECTED,
   type RecordArtifactInput,
-  toSafeLine,
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
 import { countRecording, newCounter, type SummaryCounter, summaryOf } from "./internal/counter.js";
-import { cutText } from "./internal/cutText.js";
 import {
   factoryItemTrailers,
   gitLog,
@@ -141,12 +141,11 @@ function changeSetOf(
   workItem: string | undefined,
 ): PlannedCommit["artifact"] {
   const line = lineOfPaths(factory, commit.paths);
-  // A title is one line without control characters or bidi overrides; the subject field keeps the exact text.
-  const subject = toSafeLine(commit.subject);
   return {
     id: `CS-${commit.hash.slice(0, 12)}`,
     kind: "changeSet",
-    title: subject === "" ? `commit ${commit.hash.slice(0, 12)}` : cutText(subject, 500),
+    // A title is one line without control characters or bidi overrides; the subject field keeps the exact text.
+    title: cutText(firstSafeLine(commit.subject, `commit ${commit.hash.slice(0, 12)}`), 500),
     fields: {
       commit: commit.hash,
       paths: commit.paths.slice(0, MAX_PATHS),

@@ -6,12 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
-import { strictInput, toSafeLine } from "@software-factory/core";
+import { cutText, strictInput, toSafeLine } from "@software-factory/core";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
 import { countRecording, newCounter, summaryOf } from "./internal/counter.js";
-import { cutText } from "./internal/cutText.js";
 import { readInputFile } from "./internal/inputFile.js";
 import { type JUnitCase, parseJUnit, SUBJECT } from "./internal/junitXml.js";
 import { indexTests, type KnownTest } from "./internal/testMatch.js";

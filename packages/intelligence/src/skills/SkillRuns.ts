@@ -6,6 +6,7 @@
  */
 import {
   ClosedError,
+  cutText,
   type EventLog,
   hashJson,
   INPUT_LIMITS,
@@ -245,7 +246,7 @@ export class SkillRuns<Services = unknown> {
         inputHash: run.inputHash,
         outcome,
         durationMs,
-        ...(result.error === undefined ? {} : { error: result.error.slice(0, 500) }),
+        ...(result.error === undefined ? {} : { error: cutText(result.error, 500) }),
         ...(result.cancelled === undefined ? {} : { cancelled: result.cancelled }),
         ...(run.key === undefined ? {} : { idempotencyKey: run.key }),
         ...(run.key === undefined || outcome !== "ok" ? {} : { output: result.output }),

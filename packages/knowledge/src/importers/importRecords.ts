@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from "node:fs";
 import {
   anObject,
   checkArguments,
+  firstSafeLine,
   formatIssues,
   NotFoundError,
   strictInput,
-  toSafeLine,
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
@@ -141,7 +141,7 @@ export async function importRecords(
         {
           kind: kind.success ? kind.data : (options.kind ?? "note"),
           // One line, as a capture takes it: the record's title keeps its words, without breaks or bidi overrides.
-          title: toSafeLine(required("title")) || toSafeLine(`${options.system} ${required("id")}`),
+          title: firstSafeLine(required("title"), `${options.system} ${required("id")}`),
           body: required("body"),
           source: {
             system: options.system,

@@ -6,7 +6,7 @@
  * @module
  */
 import { basename } from "node:path";
-import { toSafeLine } from "@software-factory/core";
+import { firstSafeLine } from "@software-factory/core";
 import { z } from "zod";
 import { DocumentKindSchema } from "../schemas.js";
 import {
@@ -44,13 +44,12 @@ export function readMarkdown(
 ): { front: z.infer<typeof FrontMatterSchema>; title: string; body: string; file: FrontMatterFile } {
   const file = parseFrontMatter(text);
   const front = frontMatterFields(file, FrontMatterSchema);
-  const candidates = [
+  const title = firstSafeLine(
     front.title,
     /^#\s+(.+)$/m.exec(file.body)?.[1],
     basename(uri).replace(/\.(md|markdown)$/i, ""),
     uri,
-  ];
-  const title = candidates.map((candidate) => toSafeLine(candidate ?? "")).find((line) => line !== "") ?? "";
+  );
   return { front, title, body: file.body, file };
 }
 

@@ -7,7 +7,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
-import { toSafeLine } from "@software-factory/core";
+import { cutText, firstSafeLine } from "@software-factory/core";
 import type { DocumentKind } from "@software-factory/knowledge";
 import { markdownSections, parseDecisionRecord, parseFrontMatter } from "@software-factory/knowledge";
 import type { ProposedDocument, ProposedLine } from "../proposal.js";
@@ -123,13 +123,14 @@ export async function findDocuments(
     const line = lineOfFile(lines, file);
     const heading = sections.find((section) => section.level === 1) ?? sections[0];
     // The first of the front matter's title and the heading with anything left when made one line.
-    const named = [typeof data.title === "string" ? data.title : "", heading ? plainTitle(heading.title) : ""]
-      .map(toSafeLine)
-      .find((candidate) => candidate !== "");
+    const named = firstSafeLine(
+      typeof data.title === "string" ? data.title : undefined,
+      heading ? plainTitle(heading.title) : undefined,
+    );
     const fileName = basename(file).replace(MARKDOWN, "");
     let kind: DocumentKind = "note";
     let method: DocumentMethod = category === "adr" ? "adr-nygard" : category;
-    let title = named ?? fileName;
+    let title = named || fileName;
     let decision: ProposedDocument["decision"];
     if (category === "adr") {
       const record = parseDecisionRecord(data, body);
@@ -140,12 +141,12 @@ export async function findDocuments(
     else if (category === "readme") title = `${placeOf(repo, line, file)} README`;
     else if (category === "changelog")
       // A changelog's second-level headings are versions: only a first-level heading titles it.
-      title = heading?.level === 1 && named !== undefined ? named : `${placeOf(repo, line, file)} changelog`;
+      title = heading?.level === 1 && named !== "" ? named : `${placeOf(repo, line, file)} changelog`;
     documents.push({
       key: `repo:${file}`,
       kind,
       // One line, as a capture takes it (a file or folder name may hold a tab or a bidi override too).
-      title: (toSafeLine(title) || toSafeLine(file)).slice(0, 500),
+      title: cutText(firstSafeLine(title, file), 500),
       body,
       file,
       lines: line === undefined ? [] : [line.id],

@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { promisify } from "node:util";
-import { strictInput, toSafeLine } from "@software-factory/core";
+import { firstSafeLine, strictInput } from "@software-factory/core";
 import { type CodeownersRule, findCodeowners, parseCodeowners, slugify } from "@software-factory/floorplan";
 import { z } from "zod";
 import { parseInput } from "../../internal/parse.js";
@@ -340,7 +340,7 @@ export async function proposeOwners(
         line: line.id,
         operator: ids.get(author.email.toLowerCase()) ?? slugify(author.email),
         // A git author's name may hold a tab or a bidi override, which an operator's name refuses.
-        name: toSafeLine(author.name) || author.email,
+        name: firstSafeLine(author.name, author.email),
         email: author.email,
         evidence: {
           file: line.root,

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { toSafeLine } from "@software-factory/core";
+import { firstSafeLine } from "@software-factory/core";
 import { PLAN_LIMITS, slugify } from "@software-factory/floorplan";
 import type { Ecosystem, Evidence, ProposedDependency, ProposedLine } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
@@ -186,7 +186,7 @@ export async function detectLines(repo: RepoFiles): Promise<DetectedLines> {
       return {
         id: ids[index] as string,
         // A line's name is one line (the floor plan refuses a tab or a bidi override); packageName keeps it as written.
-        title: withinLimit(toSafeLine(unit.name) || (ids[index] as string), "name", unit.manifest, problems),
+        title: withinLimit(firstSafeLine(unit.name, ids[index]), "name", unit.manifest, problems),
         ...(description === undefined ? {} : { description }),
         root: unit.root,
         paths: [unit.root === "." ? "**" : `${unit.root}/**`],

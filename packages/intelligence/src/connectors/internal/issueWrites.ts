@@ -12,17 +12,17 @@ import {
   type CaptureSignalInput,
   CaptureSignalInputSchema,
   CreateWorkItemInputSchema,
+  cutText,
+  firstSafeLine,
   formatIssues,
   INPUT_LIMITS,
   RecordArtifactInputSchema,
-  toSafeLine,
   unstorableTextIssues,
   ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
 import type { Factory } from "../../factory/openFactory.js";
 import { lineOfLabels, severityOfLabels, workItemKindOfLabels } from "../issueLabels.js";
-import { cutText } from "./cutText.js";
 import type { ParsedElement } from "./inputFile.js";
 import type { ExternalIssue } from "./issueRecords.js";
 import { writeIssues } from "./writeIssues.js";
@@ -93,7 +93,7 @@ function planIssue(factory: Factory, issue: ExternalIssue, importLine: string | 
   const customer = issue.author === undefined ? undefined : cutText(issue.author, INPUT_LIMITS.customer);
   const item = `${issue.system} ${issue.project}#${issue.number}`;
   // A title is one line without control characters or bidi overrides; the signal's text keeps the exact title.
-  const title = toSafeLine(issue.title) || item;
+  const title = firstSafeLine(issue.title, item);
   return {
     issue,
     item,

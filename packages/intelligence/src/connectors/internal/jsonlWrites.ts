@@ -11,13 +11,14 @@ import {
   type Artifact,
   type CaptureSignalInput,
   CaptureSignalInputSchema,
+  cutText,
   EVIDENCE_SCHEMAS,
+  firstSafeLine,
   formatIssues,
   INPUT_LIMITS,
   type RecordArtifactInput,
   RecordArtifactInputSchema,
   type Severity,
-  toSafeLine,
   unstorableTextIssues,
   ValidationError,
   type ValidationIssue,
@@ -26,7 +27,6 @@ import { CaptureInputSchema, type SourcedCaptureInput } from "@software-factory/
 import type { z } from "zod";
 import type { Factory } from "../../factory/openFactory.js";
 import type { ParsedJsonlMapping as Mapping } from "../jsonlMapping.js";
-import { cutText } from "./cutText.js";
 import { resolveStoredId } from "./jsonlIds.js";
 import { at, type JsonlRecord, scalar } from "./jsonlRecords.js";
 import { writeIssues } from "./writeIssues.js";
@@ -70,7 +70,7 @@ function planRecord(
   // A title (an artifact's or a document's) is one line without control characters or bidi overrides (the
   // signal's text and a document's body keep the exact text); the system and id name a record whose title has
   // nothing else.
-  const title = toSafeLine(record.title) || toSafeLine(`${system} ${record.id}`);
+  const title = firstSafeLine(record.title, `${system} ${record.id}`);
   if (mapping.target === "document") {
     const author = mapped(mapping.author);
     const document = {

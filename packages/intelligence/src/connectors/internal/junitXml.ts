@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { cutText } from "./cutText.js";
+import { cutText } from "@software-factory/core";
 import { fileError, positionOf } from "./inputFile.js";
 
 /** The result of one test case. */

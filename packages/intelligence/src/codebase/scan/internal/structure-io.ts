@@ -6,6 +6,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { cutText } from "@software-factory/core";
 
 /** Files larger than this are never read by the scanners (generated or vendored code). */
 const MAX_SCANNED_BYTES = 1024 * 1024;
@@ -110,5 +111,5 @@ export function readmeParagraph(markdown: string): string | undefined {
     .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
     .replace(/\s+/g, " ")
     .trim();
-  return text.length > 500 ? `${text.slice(0, 497).trimEnd()}...` : text;
+  return cutText(text, 500, "...");
 }

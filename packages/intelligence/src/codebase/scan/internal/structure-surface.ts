@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { cutText } from "@software-factory/core";
 import type ts from "typescript";
 import { folderOf, joinRelative, readRepoText } from "./structure-io.js";
 
@@ -36,7 +37,7 @@ export function firstSentence(text: string): string | undefined {
     .trim();
   if (flat === "") return undefined;
   const sentence = /^(.+?[.!?])(?=\s|$)/.exec(flat)?.[1] ?? flat;
-  return sentence.length > 200 ? `${sentence.slice(0, 197).trimEnd()}...` : sentence;
+  return cutText(sentence, 200, "...");
 }
 
 /** Candidate source files for a relative module path (`./x.js` -> `x.ts`, `x.tsx`, `x/index.ts`...). */
