@@ -119,7 +119,7 @@ describe("floor plan", () => {
     expect(broken.stdout).toMatch(/^broken\.yaml:6:\d+ error .*nobody/m);
     const valid = await factory("plan", "check", "factory.yaml");
     expect(valid.code).toBe(0);
-    expect(valid.stdout).toContain("factory.yaml is valid (3 lines");
+    expect(valid.stdout).toContain("factory.yaml is valid (3 lines declared");
   });
 
   it("applies a plan, then answers who owns paths and what a change affects", SLOW, async () => {

@@ -36,7 +36,7 @@ describe("floor plan imports with --out", () => {
     writeFileSync(join(cwd, "CODEOWNERS"), "/web/ @ana @bo\n");
     expect((await factory("import", "codeowners", "--out", "proposed.yaml")).code).toBe(0);
     const checked = await factory("plan", "check", "proposed.yaml");
-    expect(checked.stdout).toBe("proposed.yaml is valid (1 line, 0 warnings)\n");
+    expect(checked.stdout).toBe("proposed.yaml is valid (1 line declared, 0 warnings)\n");
     expect(checked.code).toBe(0);
     expect(readFileSync(join(cwd, "proposed.yaml"), "utf8")).toMatch(
       /- id: ana\n\s+roles:\n\s+- line\n\s+- factory/,
@@ -49,6 +49,6 @@ describe("floor plan imports with --out", () => {
     writeFileSync(join(cwd, "p", "x", "package.json"), JSON.stringify({ name: "x" }));
     expect((await factory("import", "workspaces", "--owner", "ana", "--out", "proposed.yaml")).code).toBe(0);
     const checked = await factory("plan", "check", "proposed.yaml");
-    expect(checked.stdout).toBe("proposed.yaml is valid (1 line, 0 warnings)\n");
+    expect(checked.stdout).toBe("proposed.yaml is valid (1 line declared, 0 warnings)\n");
   });
 });

@@ -132,7 +132,7 @@ describe("factory plan apply", () => {
       expect(dry.code).toBe(0);
       expect(dry.stdout).toContain("smaller.yaml: would remove lines search");
       expect(dry.stdout).toContain(`warning line search has 1 open work item (${item})`);
-      expect(dry.stdout).toContain("smaller.yaml: dry run: would apply");
+      expect(dry.stdout).toContain("smaller.yaml: dry run: would make");
       const json = JSON.parse((await factory("plan", "apply", "smaller.yaml", "--dry-run", "--json")).stdout);
       expect(json).toMatchObject({ applied: false, dryRun: true, removed: { openWork: { search: [item] } } });
       expect(json.changes).toBeGreaterThan(0);

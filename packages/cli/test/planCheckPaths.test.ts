@@ -39,12 +39,12 @@ describe("factory plan check", () => {
     expect(checked.stdout).toMatch(
       /^factory\.yaml:4:\d+ warning .*"\/dcos\/".* \[lines\[0\] \(web\)\.paths\[1\]\]/m,
     );
-    expect(checked.stdout).toContain("factory.yaml is valid (1 line, 1 warning)");
+    expect(checked.stdout).toContain("factory.yaml is valid (1 line declared, 1 warning)");
   });
 
   it("checks no files outside a git repository", async () => {
     expect((await factory("plan", "check", "factory.yaml")).stdout).toBe(
-      "factory.yaml is valid (1 line, 0 warnings)\n",
+      "factory.yaml is valid (1 line declared, 0 warnings)\n",
     );
   });
 });

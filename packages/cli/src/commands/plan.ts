@@ -138,7 +138,7 @@ export function registerPlan(program: Command, context: CliContext): void {
           result.success
             ? output.style(
                 "green",
-                `${file} is valid (${counted(result.plan.lines.length, "line")}, ${counted(problems.length, "warning")})`,
+                `${file} is valid (${counted(result.plan.lines.length, "line")} declared, ${counted(problems.length, "warning")})`,
               )
             : output.style(
                 "red",
@@ -196,14 +196,15 @@ export function registerPlan(program: Command, context: CliContext): void {
         printRemovals(output, file, removals, dryRun || refused !== undefined);
         if (refusal !== undefined) output.error(`error: ${refusal}`);
         else if (changes === 0) output.line(`${file}: the floor plan is already current`);
-        else if (dryRun)
+        else {
+          // The floor plan is the file's once applied: it has the lines the file declares.
+          const lines = counted(result.plan.lines.length, "line");
           output.line(
-            `${file}: dry run: would apply ${counted(changes, "change")} (${counted(result.plan.lines.length, "line")})`,
+            dryRun
+              ? `${file}: dry run: would make ${counted(changes, "change")} to the floor plan, which would then have ${lines}`
+              : `${file}: applied ${counted(changes, "change")} to the floor plan, which now has ${lines}`,
           );
-        else
-          output.line(
-            `${file}: applied ${counted(changes, "change")} (${counted(result.plan.lines.length, "line")})`,
-          );
+        }
       }),
     );
 }
