@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashJson } from "@software-factory/core";
 import {
@@ -8,23 +7,12 @@ import {
   contextPackMarkdown,
   type Factory,
   loadTokenCounter,
-  openFactory,
 } from "@software-factory/intelligence";
 import { DocumentCaptured } from "@software-factory/knowledge";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 
-const dirs: string[] = [];
-const factories: Factory[] = [];
-afterEach(async () => {
-  for (const factory of factories.splice(0)) await factory.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const { folder, open } = useTempFactories();
 
 function write(root: string, path: string, text: string): void {
   mkdirSync(join(root, path, ".."), { recursive: true });
@@ -33,7 +21,7 @@ function write(root: string, path: string, text: string): void {
 
 /** A repository with a Cursor rule for the web package, one for the API, and an AGENTS.md that always applies. */
 function repoWithRules(): string {
-  const root = temp("factory-rules-");
+  const root = folder("factory-rules-");
   write(
     root,
     ".cursor/rules/web.mdc",
@@ -49,8 +37,7 @@ function repoWithRules(): string {
 }
 
 async function factoryOver(repo: string): Promise<Factory> {
-  const factory = await openFactory({ dir: temp("factory-pack-"), instructionsFrom: repo });
-  factories.push(factory);
+  const factory = await open({ dir: folder("factory-pack-"), instructionsFrom: repo });
   await factory.floorplan.applyPlan({
     operators: [{ id: "ana" }, { id: "bo" }],
     lines: [
@@ -265,8 +252,7 @@ describe("context packs", () => {
 
     const first = await factory.context(request);
     const second = await factory.context(request);
-    const reader = await openFactory({ dir: factory.dir, instructionsFrom: repo });
-    factories.push(reader);
+    const reader = await open({ dir: factory.dir, instructionsFrom: repo });
     const elsewhere = await reader.context(request);
 
     expect(second).toEqual(first);
@@ -274,8 +260,7 @@ describe("context packs", () => {
   });
 
   it("stay within the budget on a factory of 10,000 documents", async () => {
-    const factory = await openFactory({ dir: temp("factory-pack-10k-"), durability: "normal" });
-    factories.push(factory);
+    const factory = await open({ dir: folder("factory-pack-10k-"), durability: "normal" });
     const topics = ["payment retries", "cart totals", "search ranking", "login sessions", "invoice exports"];
     const at = new Date().toISOString();
     for (let start = 0; start < 10_000; start += 1000) {
@@ -334,10 +319,10 @@ describe("context packs", () => {
   });
 
   it("refuse to open a factory over a malformed rule file, naming its place", async () => {
-    const repo = temp("factory-bad-rules-");
+    const repo = folder("factory-bad-rules-");
     write(repo, ".cursor/rules/bad.mdc", "---\ndescription: Broken\nalwaysApply: maybe\n---\nText.\n");
 
-    await expect(openFactory({ dir: temp("factory-pack-"), instructionsFrom: repo })).rejects.toThrow(
+    await expect(open({ dir: folder("factory-pack-"), instructionsFrom: repo })).rejects.toThrow(
       /bad\.mdc:3:\d+/,
     );
   });

@@ -1,21 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   type ContextPack,
   type ContextRequest,
   contextPackMarkdown,
   type Factory,
-  openFactory,
 } from "@software-factory/intelligence";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 
-const dirs: string[] = [];
-const factories: Factory[] = [];
-afterEach(async () => {
-  for (const factory of factories.splice(0)) await factory.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { folder, open } = useTempFactories();
 
 const source = { system: "wiki", author: "ana" };
 
@@ -25,10 +17,7 @@ const source = { system: "wiki", author: "ana" };
  * or description, and a runbook filed on another line.
  */
 async function cliFactory() {
-  const dir = mkdtempSync(join(tmpdir(), "factory-pack-line-documents-"));
-  dirs.push(dir);
-  const factory = await openFactory({ dir });
-  factories.push(factory);
+  const factory = await open({ dir: folder("factory-pack-line-documents-") });
   await factory.floorplan.applyPlan({
     operators: [{ id: "ana" }],
     lines: [

@@ -1,22 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Factory, openFactory } from "@software-factory/intelligence";
-import { afterEach, describe, expect, it } from "vitest";
+import type { Factory } from "@software-factory/intelligence";
+import { describe, expect, it } from "vitest";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 
-const dirs: string[] = [];
-const factories: Factory[] = [];
-afterEach(async () => {
-  for (const factory of factories.splice(0)) await factory.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { folder, open } = useTempFactories();
 
 /** A factory of 40 lines, each described in some 150 characters, with a document on each. */
 async function fortyLines(): Promise<Factory> {
-  const dir = mkdtempSync(join(tmpdir(), "factory-long-queries-"));
-  dirs.push(dir);
-  const factory = await openFactory({ dir });
-  factories.push(factory);
+  const factory = await open({ dir: folder("factory-long-queries-") });
   await factory.floorplan.applyPlan({
     operators: [{ id: "ana" }],
     lines: Array.from({ length: 40 }, (_, n) => ({

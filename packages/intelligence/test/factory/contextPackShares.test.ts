@@ -1,29 +1,16 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   basicStandards,
   builtinStandards,
   contextPackMarkdown,
   type Factory,
-  openFactory,
 } from "@software-factory/intelligence";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 
-const dirs: string[] = [];
-const factories: Factory[] = [];
-afterEach(async () => {
-  for (const factory of factories.splice(0)) await factory.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { folder, open } = useTempFactories();
 
-async function freshFactory(): Promise<Factory> {
-  const dir = mkdtempSync(join(tmpdir(), "factory-pack-shares-"));
-  dirs.push(dir);
-  const factory = await openFactory({ dir });
-  factories.push(factory);
-  return factory;
-}
+/** An empty factory in a temp folder. */
+const freshFactory = () => open({ dir: folder("factory-pack-shares-") });
 
 /** A checkout line with the built-in rules, 8 other active tasks, 40 documents about refunds on it, and a work item about refunds. */
 async function busyLine(): Promise<{ factory: Factory; item: string }> {

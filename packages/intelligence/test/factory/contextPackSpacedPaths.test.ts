@@ -1,23 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ValidationError } from "@software-factory/core";
-import { type Factory, openFactory } from "@software-factory/intelligence";
-import { afterEach, describe, expect, it } from "vitest";
+import type { Factory } from "@software-factory/intelligence";
+import { describe, expect, it } from "vitest";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 
-const dirs: string[] = [];
-const factories: Factory[] = [];
-afterEach(async () => {
-  for (const factory of factories.splice(0)) await factory.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { folder, open } = useTempFactories();
 
 /** A factory whose `drafts` line claims the file `docs/notes.md ` (its name ends in a space) and `docs` the rest of docs/. */
 async function draftsFactory(): Promise<Factory> {
-  const dir = mkdtempSync(join(tmpdir(), "factory-pack-spaced-"));
-  dirs.push(dir);
-  const factory = await openFactory({ dir });
-  factories.push(factory);
+  const factory = await open({ dir: folder("factory-pack-spaced-") });
   await factory.floorplan.applyPlan({
     operators: [{ id: "ana" }, { id: "bo" }],
     lines: [

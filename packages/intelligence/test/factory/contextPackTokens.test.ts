@@ -1,29 +1,22 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   contextPackMarkdown,
   defineRule,
   estimateTokenCounter,
   type Factory,
   loadTokenCounter,
-  openFactory,
   type TokenCounter,
 } from "@software-factory/intelligence";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 
-const dirs: string[] = [];
-const factories: Factory[] = [];
-afterEach(async () => {
-  for (const factory of factories.splice(0)) await factory.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { folder, open } = useTempFactories();
 
 async function factoryWith(tokenCounter?: TokenCounter): Promise<Factory> {
-  const dir = mkdtempSync(join(tmpdir(), "factory-tokens-"));
-  dirs.push(dir);
-  const factory = await openFactory({ dir, durability: "normal", ...(tokenCounter ? { tokenCounter } : {}) });
-  factories.push(factory);
+  const factory = await open({
+    dir: folder("factory-tokens-"),
+    durability: "normal",
+    ...(tokenCounter ? { tokenCounter } : {}),
+  });
   for (let index = 0; index < 30; index++) {
     await factory.knowledge.capture({
       kind: "note",
@@ -99,10 +92,11 @@ describe("token counting of context packs", () => {
   });
 
   it("packs everything within a budget that holds the whole pack, though not the longest note of what could be left out", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "factory-tokens-"));
-    dirs.push(dir);
-    const factory = await openFactory({ dir, durability: "normal", tokenCounter: estimateTokenCounter });
-    factories.push(factory);
+    const factory = await open({
+      dir: folder("factory-tokens-"),
+      durability: "normal",
+      tokenCounter: estimateTokenCounter,
+    });
     await factory.floorplan.applyPlan({ operators: [{ id: "ana" }], lines: [{ id: "empty", owner: "ana" }] });
     factory.standards.add(
       defineRule({

@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { contextPackMarkdown, type Factory, openFactory } from "@software-factory/intelligence";
-import { afterEach, describe, expect, it } from "vitest";
+import { contextPackMarkdown, type Factory } from "@software-factory/intelligence";
+import { describe, expect, it } from "vitest";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 
-const dirs: string[] = [];
-const factories: Factory[] = [];
-afterEach(async () => {
-  for (const factory of factories.splice(0)) await factory.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const { folder, open } = useTempFactories();
 
 async function factoryWithTwoLines(): Promise<Factory> {
-  const dir = mkdtempSync(join(tmpdir(), "factory-pack-work-item-"));
-  dirs.push(dir);
-  const factory = await openFactory({ dir });
-  factories.push(factory);
+  const factory = await open({ dir: folder("factory-pack-work-item-") });
   await factory.floorplan.applyPlan({
     operators: [{ id: "ana" }, { id: "bo" }],
     lines: [
