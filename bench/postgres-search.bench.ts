@@ -20,10 +20,10 @@ import { fileURLToPath } from "node:url";
 import { LexicalIndex } from "@software-factory/knowledge";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { BENCH_DATABASE_URL } from "./lib/benchDatabase.js";
 import { evaluate, type IrSet, irDataDir, loadIrSets, perturbedCopies } from "./lib/ir.js";
 import { ms, peakRssMiB, percentile, table, writeReport } from "./lib/report.js";
 
-const URL_ = process.env.FACTORY_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const LIMIT = 100;
 const SCALE_TARGET = 100_000;
 const INSERT_BATCH = 2000;
@@ -243,7 +243,7 @@ async function postgres(client: pg.Client, set: IrSet): Promise<Outcome> {
 }
 
 async function connect(): Promise<pg.Client | string> {
-  const client = new pg.Client({ connectionString: URL_, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({ connectionString: BENCH_DATABASE_URL, connectionTimeoutMillis: 3000 });
   client.on("error", () => undefined);
   client.on("notice", () => undefined); // an OR query of stop words only: "doesn't contain lexemes"
   try {
@@ -265,7 +265,7 @@ async function main(): Promise<void> {
   const client = await connect();
   if (typeof client === "string") {
     console.log(
-      `bench postgres-search skipped: PostgreSQL is unreachable at ${URL_} (${client}); results not written.`,
+      `bench postgres-search skipped: PostgreSQL is unreachable at ${BENCH_DATABASE_URL} (${client}); results not written.`,
     );
     return;
   }
