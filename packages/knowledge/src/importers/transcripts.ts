@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { anObject, checkArguments } from "@software-factory/core";
+import { anObject, checkArguments, cutText } from "@software-factory/core";
 import { aTranscript, Text } from "../internal/arguments.js";
 import type { CaptureInput } from "../schemas.js";
 
@@ -126,12 +126,14 @@ function decodeReferences(text: string): string {
 
 /** The tag of a speaker: `speaker:` and the name in lower case, runs of other characters than letters, digits, `_` and `.` made `-`. */
 function speakerTag(speaker: string): string | undefined {
-  const name = speaker
-    .normalize("NFC")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}_.]+/gu, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 72);
+  const name = cutText(
+    speaker
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}_.]+/gu, "-")
+      .replace(/^-+|-+$/g, ""),
+    72,
+  );
   return name === "" ? undefined : `speaker:${name}`;
 }
 
