@@ -58,7 +58,7 @@ describe("a merged floor plan import that takes a declared line's paths", () => 
         path: "lines[0].paths[0]",
         message:
           'line "bench" no longer gets "/bench/": the imported line "all" comes later in the floor plan and its pattern "*" claims it (the last matching pattern wins)',
-        hint: 'put "bench" after "all" (factory plan apply a factory.yaml that lists it later), or import with --out and narrow the pattern before merging',
+        hint: 'put "bench" after "all" (apply a factory.yaml that lists it later), or narrow the imported pattern before merging (edit the proposed plan, or import with --out)',
       },
       expect.objectContaining({
         path: "lines[1].paths[1]",

@@ -13,6 +13,7 @@ import {
   ValidationError,
 } from "@software-factory/core";
 import * as Data from "effect/Data";
+import { takenPaths } from "./internal/takenPaths.js";
 import { recordedEntries, writeProblems } from "./internal/writeProblems.js";
 import type { ProvenanceSource } from "./model.js";
 import type { Plan } from "./Plan.js";
@@ -65,7 +66,13 @@ export interface ApplyPlanResult {
   readonly events: readonly StoredEvent[];
   /** Number of changes (events other than the closing `plan.applied`); for a dry run, the number an apply would make now. */
   readonly changes: number;
-  /** Warnings of the plan's validation (errors throw). */
+  /**
+   * Warnings of the plan's validation (errors throw), and, for an import
+   * merged (`mode: "merge"` from a source other than factory.yaml), a
+   * `taken-paths` warning at each pattern of a line the floor plan had that
+   * names a folder or file an imported line, merged after it, now claims by a
+   * broader pattern (the last matching pattern wins).
+   */
   readonly warnings: readonly PlanProblem[];
 }
 
@@ -179,7 +186,11 @@ async function decideAndAppend(
     !options.allowRemoveAllLines
   )
     throw removeAllLines(options.label ?? source, current);
-  const warnings = problems.filter((problem) => problem.severity === "warning");
+  const warnings = [
+    ...problems.filter((problem) => problem.severity === "warning"),
+    // An import merged after the lines the floor plan had may take paths they claimed.
+    ...(options.mode === "merge" && source !== "factory.yaml" ? takenPaths(current, plan, next) : []),
+  ];
   if (changes.length === 0 || options.dryRun) return { events: [], changes: changes.length, warnings };
   const batch: NewEvent[] = [
     ...changes,

@@ -31,7 +31,6 @@ import { action, type CliContext } from "../program.js";
 import { type Session, withDryRunFactory } from "../Session.js";
 import { samePathLines } from "../samePathLines.js";
 import { withStagedFactory } from "../stagedFactory.js";
-import { claimedPaths, takenPaths } from "../takenPaths.js";
 import { registerImportCodebase } from "./importCodebase.js";
 import { registerImportConnectors } from "./importConnectors.js";
 import { printProblems } from "./plan.js";
@@ -161,8 +160,6 @@ async function applyImported(
     // A source with errors (a YAML document that does not parse) is refused whole: nothing is merged,
     // and thrown out of a factory being created, so that none is.
     if (problems.some((problem) => problem.severity === "error")) throw new RefusedSource(proposed, problems);
-    // What each line claims now, to tell the lines whose paths a broader imported pattern takes.
-    const claims = claimedPaths(factory.floorplan, current.lines);
     const applied = await factory.floorplan.applyPlan(proposed, {
       mode: "merge",
       source,
@@ -170,13 +167,11 @@ async function applyImported(
       actor: options.actor,
       ...(refs === undefined ? {} : { refs }),
     });
-    // The merge's warnings point into the merged floor plan, which the factory now holds, and so
-    // do the same-paths ones once merged (a line's place in the proposal is another line's there).
+    // The merge's warnings (taken-paths among them) point into the merged floor plan, which the factory
+    // now holds, and so do the same-paths ones once merged (a line's place in the proposal is another line's there).
     const merged = factory.floorplan.toPlan();
     const samePaths = samePathLines(current.lines, proposed.lines, merged.lines);
-    const imported = new Set(proposed.lines.map((line) => line.id));
-    const taken = takenPaths(factory.floorplan, claims, imported, merged.lines);
-    const warnings = [...samePaths, ...applied.warnings, ...taken];
+    const warnings = [...samePaths, ...applied.warnings];
     for (const warning of warnings) planOfProblem.set(warning, merged);
     return { proposed, problems: [...sourceProblems, ...warnings], changes: applied.changes };
   }).catch((error: unknown) => {
