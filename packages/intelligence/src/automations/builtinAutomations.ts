@@ -8,6 +8,7 @@
 import {
   ArtifactRecorded,
   checkArguments,
+  cutText,
   type EventLog,
   SignalCaptured,
   SignalRouted,
@@ -345,9 +346,10 @@ export const builtinAutomations: readonly Automation<BuiltinAutomationServices>[
 /**
  * A signal's first line, made one line for a notification's title (a tab, a
  * carriage return or a terminal escape becomes a space, a bidi override is
- * dropped: `toSafeLine`) and cut to 80 characters.
+ * dropped: `toSafeLine`) and cut to 80 characters (`cutText`: never inside a
+ * surrogate pair, which the event log would refuse).
  */
 function headline(text: string): string {
   const first = toSafeLine(text.trim().split("\n")[0] ?? "");
-  return first.length > 80 ? `${first.slice(0, 79)}…` : first;
+  return cutText(first, 80, "…");
 }

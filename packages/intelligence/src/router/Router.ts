@@ -1,4 +1,4 @@
-import { hashJson, strictInput } from "@software-factory/core";
+import { cutText, hashJson, strictInput } from "@software-factory/core";
 import { LexicalIndex, tokenize } from "@software-factory/knowledge";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
@@ -414,5 +414,5 @@ function countBy(values: readonly string[]): Map<string, number> {
 
 function firstLine(text: string): string {
   const line = text.split("\n", 1)[0] ?? "";
-  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+  return cutText(line, 80, "...");
 }

@@ -38,3 +38,13 @@ it("titles the notification of a signal whose first line holds control character
   expect(findUnsafeLineCharacter(note?.title ?? "")).toBeUndefined();
   expect(note?.body).toContain("> Refund\tfails \u202eknil yb yaP\u202c \x1b[31mnow\r\n> Seen twice.");
 });
+
+it("cuts a long first line to 80 characters without splitting a character outside the Basic Multilingual Plane", async () => {
+  const text = `${"a".repeat(78)}\u{1F600} refunds fail for every card`;
+  await factory.work.captureSignal({ text, source: "support", severity: "high", line: "payments" });
+  await factory.automations?.idle();
+
+  const [note, ...others] = await factory.inbox.list("bo", { limit: 10 });
+  expect(others).toEqual([]);
+  expect(note?.title).toBe(`New high signal for payments: ${"a".repeat(78)}…`);
+});

@@ -115,6 +115,14 @@ describe("Router", () => {
     expect(first?.reasons[0]).toMatch(/close to past signals routed here: "filtering by/);
   });
 
+  it("quotes a past signal's long first line cut to 80 characters, never inside a surrogate pair", () => {
+    const router = new Router({ weights: { history: 0, recency: 0 } });
+    router.setLines(lines);
+    router.learn({ id: "s1", text: `${"x".repeat(76)}\u{1F6D2} basket empties on reload`, line: "checkout" });
+    const [first] = router.route("basket empties on reload");
+    expect(first?.reasons[0]).toBe(`close to past signals routed here: "${"x".repeat(76)}..."`);
+  });
+
   it("leaves an excluded example out of every kind of evidence, so a routed signal does not vote for itself", () => {
     const router = new Router();
     router.setLines(lines);
