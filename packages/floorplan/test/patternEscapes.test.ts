@@ -104,3 +104,14 @@ describe("a path pattern with backslash escapes", () => {
     ]);
   });
 });
+
+describe("a CODEOWNERS rule with an escaped backslash before a space", () => {
+  it("ends the pattern at the space, as git reads it, so the owner is the rule's", () => {
+    const parsed = parseCodeowners("/win/a\\\\ @ana\n/My\\ Documents/ @bob\n", "CODEOWNERS");
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.rules.map((rule) => [rule.pattern, rule.owners])).toEqual([
+      ["/win/a\\\\", ["@ana"]],
+      ["/My Documents/", ["@bob"]],
+    ]);
+  });
+});

@@ -45,9 +45,14 @@ function isOwnerToken(owner: string): boolean {
 /** A GitLab section header: `[Name]`, `^[Optional]`, `[Name][2]`, with the section's default owners after it. */
 const SECTION = /^\^?\[[^\]]+\](?:\[\d+\])?(?=\s|$)/;
 
-/** The words of a line (its comment removed) and their columns: whitespace separates them unless escaped (`My\\ Documents/`). */
+/**
+ * The words of a line (its comment removed) and their columns: whitespace
+ * separates them unless escaped (`My\ Documents/`). A backslash escapes any
+ * character after it, so in `a\\ @ana` the pattern is `a\\` (an escaped
+ * backslash) and the space after it separates the owner.
+ */
 function wordsOf(line: string): { word: string; column: number }[] {
-  return [...line.matchAll(/(?:\\\s|\S)+/g)].map((match) => ({
+  return [...line.matchAll(/(?:\\[\s\S]|\S)+/g)].map((match) => ({
     word: match[0],
     column: (match.index ?? 0) + 1,
   }));
