@@ -1,19 +1,12 @@
 import { ValidationError } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { failure } from "./fixtures/failures.js";
 
 let factory: TestFactory;
 afterEach(async () => {
   await factory?.close();
 });
-
-/** The error a call fails with; fails the test when it resolves. */
-async function failure(call: () => Promise<unknown>): Promise<unknown> {
-  return call().then(
-    () => expect.fail("the call should have failed"),
-    (thrown: unknown) => thrown,
-  );
-}
 
 describe("the fields an artifact's fingerprint is computed over", () => {
   it("refuse a name that is no field, naming the near one, and nothing is written", async () => {

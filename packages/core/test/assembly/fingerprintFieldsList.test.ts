@@ -3,24 +3,14 @@
  * and names each field once, whether `fields` is empty or not: a list of
  * 10,000 copies of one name was recorded as it was when the name was a field.
  */
-import { ValidationError } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { refusal } from "./fixtures/failures.js";
 
 let factory: TestFactory;
 afterEach(async () => {
   await factory?.close();
 });
-
-/** The message of the ValidationError a call fails with; fails the test when it resolves or fails otherwise. */
-async function refusal(call: () => Promise<unknown>): Promise<string> {
-  const error = await call().then(
-    () => expect.fail("the call should have failed"),
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ValidationError);
-  return (error as ValidationError).message;
-}
 
 describe("an artifact's fingerprintFields list", () => {
   it("refuses more than 1,000 names in one short message, with fields or without, writing nothing", async () => {

@@ -3,24 +3,14 @@
  * refused in one short message: a list of 10,000 copies of one id also named
  * every copy after the first as "listed twice", 9,999 issues in one message.
  */
-import { ValidationError } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { refusal } from "./fixtures/failures.js";
 
 let factory: TestFactory;
 afterEach(async () => {
   await factory?.close();
 });
-
-/** The message of the ValidationError a call fails with; fails the test when it resolves or fails otherwise. */
-async function refusal(call: () => Promise<unknown>): Promise<string> {
-  const error = await call().then(
-    () => expect.fail("the call should have failed"),
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ValidationError);
-  return (error as ValidationError).message;
-}
 
 const many = Array.from({ length: 10_000 }, () => "x");
 

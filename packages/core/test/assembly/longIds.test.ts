@@ -1,6 +1,7 @@
 import { NotFoundError } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { failure } from "./fixtures/failures.js";
 
 let factory: TestFactory;
 afterEach(async () => {
@@ -20,10 +21,7 @@ describe("ids no entity has", () => {
       [() => line.reviewLink(long, { verdict: "keep" }), `no trace link ${shown}`],
     ];
     for (const [call, message] of calls) {
-      const error = await call().then(
-        () => expect.fail("the call should have failed"),
-        (thrown: unknown) => thrown,
-      );
+      const error = await failure(call);
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as NotFoundError).message).toBe(message);
       expect((error as NotFoundError).id).toBe(long);

@@ -1,19 +1,12 @@
 import { ValidationError } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
+import { failure } from "./fixtures/failures.js";
 
 let factory: TestFactory;
 afterEach(async () => {
   await factory?.close();
 });
-
-/** The error a call fails with; fails the test when it resolves. */
-async function failure(call: () => Promise<unknown>): Promise<unknown> {
-  return call().then(
-    () => expect.fail("the call should have failed"),
-    (thrown: unknown) => thrown,
-  );
-}
 
 const message = 'a key named "__proto__" is not kept (JavaScript reads it as the prototype); rename it';
 
