@@ -94,7 +94,7 @@ export function registerContext(program: Command, context: CliContext): void {
       "the context pack of a work item, a line, paths or a question: lines, owners, neighbours, standards, knowledge, open work and suspect links, within a token budget (markdown, or JSON with --json)",
     )
     .option("--work-item <id>", "the work item the pack is about (its line comes too)")
-    .option("--line <id>", "a line of the floor plan")
+    .option("--line <line>", "a line of the floor plan")
     .option(
       "--path <paths...>",
       "paths in the repository (relative to the current folder, or absolute); the lines that own them come, and the instructions for them",

@@ -16,9 +16,9 @@ export function registerDemo(program: Command, context: CliContext): void {
     .command("demo")
     .summary("walk through every component on the Acme example, in a temporary factory")
     .description(
-      "Walk through every component on the Acme example, in a temporary factory. " +
-        "Runs in a clone of the repository (it reads examples/acme, which the npm package does not ship), " +
-        "or anywhere with --example <dir>.",
+      "walk through every component on the Acme example, in a temporary factory; " +
+        "it runs in a clone of the repository (it reads examples/acme, which the npm package does not ship), " +
+        "or anywhere with --example <dir>",
     )
     .option(
       "--example <dir>",

@@ -128,7 +128,7 @@ export function registerImpact(program: Command, context: CliContext): void {
     ])
     .option("--depth <n>", "follow dependents this many edges away", "10")
     .option(
-      "--as-of <instant>",
+      "--as-of <when>",
       "as the floor plan was then: a date (2026-03-01, midnight UTC), an instant (2026-03-01T09:00:00Z) or a span back (30d, 12h, 2w)",
     )
     .action(

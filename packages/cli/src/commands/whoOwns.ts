@@ -19,7 +19,7 @@ export function registerWhoOwns(program: Command, context: CliContext): void {
     .description("the line and the owner of each path (the last matching pattern wins, as in CODEOWNERS)")
     .argument("<paths...>", "paths in the repository (relative to the current folder, or absolute)")
     .option(
-      "--as-of <instant>",
+      "--as-of <when>",
       "as the floor plan was then: a date (2026-03-01, midnight UTC), an instant (2026-03-01T09:00:00Z) or a span back (30d, 12h, 2w)",
     )
     .action(
