@@ -11,6 +11,7 @@ import {
   aFunction,
   anObject,
   checkArguments,
+  cutText,
   type Signal,
   strictInput,
 } from "@software-factory/core";
@@ -204,7 +205,7 @@ const requirementFollowsEars = defineRule<Artifact, Factory>({
       .filter((statement) => !EARS.some((pattern) => pattern.test(statement)))
       .map(
         (statement): Violation => ({
-          message: `requirement ${artifact.id}: "${statement.slice(0, 120)}" follows no EARS pattern`,
+          message: `requirement ${artifact.id}: "${cutText(statement, 120)}" follows no EARS pattern`,
           hint: "start with The/When/While/If ... then/Where, then name the system and what it shall do",
         }),
       );

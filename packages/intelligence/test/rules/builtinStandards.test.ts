@@ -131,6 +131,18 @@ describe("builtin standards", () => {
     ]);
   });
 
+  it("quotes a long statement cut to 120 characters, never inside a surrogate pair", async () => {
+    await record(
+      "REQ-LONG",
+      "requirement",
+      { body: `${"x".repeat(119)}\u{1F512} links shall be signed.` },
+      item,
+    );
+    expect(await findings("requirement-follows-ears")).toEqual([
+      ["REQ-LONG", "warning", `requirement REQ-LONG: "${"x".repeat(119)}" follows no EARS pattern`],
+    ]);
+  });
+
   it("reads an EARS statement hard-wrapped over lines, or after a sentence of context, as one statement", async () => {
     const bodies = {
       "REQ-WRAPPED": [

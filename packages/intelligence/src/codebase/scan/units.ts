@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { firstSafeLine } from "@software-factory/core";
+import { cutText, firstSafeLine } from "@software-factory/core";
 import { PLAN_LIMITS, slugify } from "@software-factory/floorplan";
 import type { Ecosystem, Evidence, ProposedDependency, ProposedLine } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
@@ -87,8 +87,7 @@ function withinLimit(
     message: `the ${field} is ${text.length} characters, more than the floor plan's ${limit}: it was cut to ${limit}`,
   });
   // Characters as the plan counts them (UTF-16 units), never splitting a surrogate pair.
-  const cut = text.slice(0, limit);
-  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+  return cutText(text, limit);
 }
 
 function resolveDependencies(
