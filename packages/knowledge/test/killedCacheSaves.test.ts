@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
@@ -11,6 +11,10 @@ import { exactVectors } from "./fixtures/exactVectors.js";
 
 const child = join(import.meta.dirname, "fixtures", "cacheSaverChild.ts");
 const NOTES = 300;
+/** How a vector generation's files are named: after the process that saved them, which differs from run to run. */
+const GENERATION = /knowledge\.hnsw\.g\d+-\d+-[0-9a-f]+/g;
+/** What a save leaves in the cache folder: the snapshot, and the vector manifest with its one graph file. */
+const COMMITTED = ["<generation>.0", "knowledge.hnsw.json", "knowledge.snapshot"];
 let dir: string;
 
 beforeEach(() => {
@@ -33,7 +37,7 @@ function cachesOn(cache: string): { snapshot: string; manifest: string } {
   const manifest = read("knowledge.hnsw.json")?.toString("utf8");
   return {
     snapshot: fingerprint(read("knowledge.snapshot")),
-    manifest: fingerprint(manifest?.replace(/knowledge\.hnsw\.g\d+-\d+-[0-9a-f]+/g, "<generation>")),
+    manifest: fingerprint(manifest?.replace(GENERATION, "<generation>")),
   };
 }
 
@@ -92,25 +96,37 @@ function countingEmbedder(): { embedder: Embedder; readonly texts: number } {
   };
 }
 
-/** Opens a knowledge base over the caches the child left in `round`: the texts it embeds, and its answers to the searches. */
-async function reopened(round: string): Promise<{ embedded: number; answers: string[] }> {
+/**
+ * Opens a knowledge base over the caches the child left in `round` and closes it (which saves them when they
+ * were stale): the texts it embedded on opening, its answers to the searches, and the cache files left.
+ */
+async function reopened(round: string): Promise<{ embedded: number; answers: string[]; files: string[] }> {
+  const cache = join(round, "knowledge");
   const log = await openEventLog({ path: join(round, "factory.db") });
   const counting = countingEmbedder();
   const kb = await openKnowledgeBase({
     log,
-    dir: join(round, "knowledge"),
+    dir: cache,
     embedder: counting.embedder,
     vectorIndex: exactVectors,
-    // A reader only: the caches stay as the child left them.
-    saveCaches: false,
   });
+  let embedded: number;
+  let answers: string[];
   try {
-    const embedded = counting.texts;
-    return { embedded, answers: await searchesOf(kb, NOTES) };
+    embedded = counting.texts;
+    answers = await searchesOf(kb, NOTES);
   } finally {
     await kb.close();
     await log.close();
   }
+  return { embedded, answers, files: filesIn(cache) };
+}
+
+/** The files in `cache`, the names of vector generations masked. */
+function filesIn(cache: string): string[] {
+  return readdirSync(cache)
+    .map((file) => file.replace(GENERATION, "<generation>"))
+    .sort();
 }
 
 describe("caches of a process killed while saving them", () => {
@@ -127,7 +143,7 @@ describe("caches of a process killed while saving them", () => {
     const next = cachesOn(whole.cache);
     expect(next.snapshot).not.toBe(previous.snapshot);
     expect(next.manifest).not.toBe(previous.manifest);
-    expect(await reopened(whole.folder)).toEqual({ embedded: 0, answers: fromLog });
+    expect(await reopened(whole.folder)).toEqual({ embedded: 0, answers: fromLog, files: COMMITTED });
 
     // Two children at a time: each spends most of its time loading the package, while the last one's caches are checked.
     const rounds = Array.from({ length: changes }, (_, index) => index + 1);
@@ -149,10 +165,12 @@ describe("caches of a process killed while saving them", () => {
       );
       const vectorsOnly = snapshot === previous.snapshot && manifest === next.manifest;
       left[snapshot === next.snapshot ? "next" : vectorsOnly ? "vectorsOnly" : "previous"] += 1;
-      const { embedded, answers } = await reopened(round.folder);
+      const { embedded, answers, files } = await reopened(round.folder);
       // The vectors of either save serve: nothing is embedded again, but after vectors stamped later than the snapshot.
       if (!vectorsOnly) expect(embedded, `texts embedded after a kill at step ${step}`).toBe(0);
       expect(answers, `searches after a kill at step ${step}`).toEqual(fromLog);
+      // The next save (on closing, unless the caches were already the new ones) takes away what the kill left.
+      expect(files, `cache files after a kill at step ${step} and a save`).toEqual(COMMITTED);
       rmSync(round.folder, { recursive: true, force: true });
     }
     // Kills came before the save committed anything, between its two commits, and after both.

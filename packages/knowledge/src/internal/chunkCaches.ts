@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { type EventLog, hashJson, makeFolders } from "@software-factory/core";
 import type { ChunkOptions } from "../chunking/chunkMarkdown.js";
 import { DocumentStore, type DocumentStoreSnapshot, type KnowledgeDocument } from "../DocumentStore.js";
+import { isRunning } from "../search/indexGenerations.js";
 import { LexicalIndex } from "../search/LexicalIndex.js";
 import type { Embedder } from "../search/types.js";
 import { VectorIndex, type VectorIndexOptions } from "../search/VectorIndex.js";
@@ -69,6 +70,8 @@ type SnapshotFrame =
 const SNAPSHOT_VERSION = 5;
 const SNAPSHOT_FILE = "knowledge.snapshot";
 const VECTOR_FILE = "knowledge.hnsw";
+/** The temporary file a save writes the snapshot to before renaming it, named after the saving process. */
+const TEMPORARY_SNAPSHOT = /^knowledge\.snapshot\.(\d+)\.tmp$/;
 
 /** Characters of document bodies or chunk texts in one frame: a few milliseconds to serialize. */
 const FRAME_CHARS = 256 * 1024;
@@ -126,7 +129,9 @@ export async function readChunkCaches(
  * the id of the event there: the vector index first (committed by its
  * manifest), then the snapshot (through a temporary file, flushed, and a
  * rename). A crash between the two leaves vectors stamped later than the
- * snapshot, which {@link readChunkCaches} treats as stale.
+ * snapshot, which {@link readChunkCaches} treats as stale. Then removes what
+ * killed saves left: files of vector generations never committed, and
+ * temporary snapshots of processes no longer running.
  *
  * The documents are taken as they are when it is called; the work is done in
  * steps of a few milliseconds, and the writes off the calling thread, so the
@@ -150,6 +155,21 @@ export async function writeChunkCaches(
   };
   const path = join(dir, SNAPSHOT_FILE);
   await replaceFileWithFrames(path, `${path}.${process.pid}.tmp`, snapshotFrames(header, documents, caches));
+  removeAbandonedSnapshots(dir);
+}
+
+/** Removes the temporary snapshots in `dir` of processes no longer running: a save that was killed leaves its own. */
+function removeAbandonedSnapshots(dir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const owner = TEMPORARY_SNAPSHOT.exec(entry);
+    if (owner !== null && !isRunning(Number(owner[1]))) rmSync(join(dir, entry), { force: true });
+  }
 }
 
 /** The frames of a snapshot, each serialized when it is to be written. */

@@ -249,8 +249,8 @@ function isStale(name: string, entry: string): boolean {
   return pid === process.pid || !isRunning(pid);
 }
 
-/** Whether a process with this id is running (one of another user counts as running). */
-function isRunning(pid: number): boolean {
+/** Whether a process with this id is running (one of another user counts as running): a file named after one that is not was left by a killed save. */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
