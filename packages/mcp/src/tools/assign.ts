@@ -9,6 +9,7 @@ import { AssignInputSchema, MoveOptionsSchema } from "@software-factory/core";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireWorkItem } from "./knownRecords.js";
+import { requirePlanOperator } from "./knownValues.js";
 import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
 import { WorkItemOutput } from "./workOutputs.js";
 
@@ -45,6 +46,9 @@ export const assignWorkItem = defineTool({
   run: async (factory, { id, owner, contributors, expectedVersion, idempotencyKey }) => {
     // An assignment decides on the item as this server last read it: read what other processes wrote first.
     await requireWorkItem(factory, id, "id");
+    if (owner !== undefined) await requirePlanOperator(factory, owner, "owner");
+    for (const [index, contributor] of contributors.entries())
+      await requirePlanOperator(factory, contributor, `contributors[${index}]`);
     return factory.work.assign(id, owner === undefined ? { contributors } : { owner, contributors }, {
       ...keyed(idempotencyKey),
       ...(expectedVersion === undefined ? {} : { expectedVersion }),

@@ -68,6 +68,23 @@ export async function requireOperator(factory: Factory, operator: string, field:
 }
 
 /**
+ * Refuses an operator the floor plan does not declare, where only such an
+ * operator may be named: a work item's new owner or contributors.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the operator and the argument, and the operators close to it.
+ */
+export async function requirePlanOperator(factory: Factory, operator: string, field: string): Promise<void> {
+  await factory.floorplan.refresh();
+  if (factory.floorplan.hasOperator(operator)) return;
+  throw new NotFoundError({
+    message: `${field}: no operator "${operator}" in the floor plan ${nearHint(operator, operatorIds(factory), "factory://floorplan lists the operators")}`,
+    entity: "operator",
+    id: operator,
+    field,
+  });
+}
+
+/**
  * Refuses a stage the factory's pipeline does not have.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `stage`) naming the stage and listing the pipeline's stages.
