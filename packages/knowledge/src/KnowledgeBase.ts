@@ -176,7 +176,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * whoever wins; a writer that loses reads the winner's document and revises
    * it only if its own content differs.
    *
-   * @throws ValidationError naming each bad field, or a missing `source.uri`.
+   * @throws ValidationError naming each bad field, or a missing `source.uri`; at `decision` when it revises a document that is no decision with one.
    * @throws NotFoundError when a line it names is unknown (with `lines`), checked as {@link KnowledgeBase.capture} does.
    * @throws DocumentRetractedError (`E_RETRACTED`) when it captures and a document it supersedes or links to is retracted, as {@link KnowledgeBase.capture}; nothing is written.
    * @example
@@ -238,10 +238,26 @@ export class KnowledgeBase implements AsyncDisposable {
    * the same file) record one revision: the second re-reads the document and
    * records its own only if that still changes something.
    *
+   * `decision` gives only the decision's fields that change (any of status,
+   * context, options, decision, consequences); they are merged over the
+   * document's decision as the write finds it, so two writers revising
+   * different fields at once keep both. The body is rewritten from the
+   * merged decision unless `body` is given too. `decision: {}` names nothing
+   * to change and is refused, as is `decision` for a document that is no
+   * decision.
+   *
    * @returns the document and whether a revision was recorded.
-   * @throws ValidationError naming each bad field; at `validTo` (or `validFrom` when only it is given) when the revision's validity, given or kept, would end before it starts.
+   * @throws ValidationError naming each bad field; at `validTo` (or `validFrom` when only it is given) when the revision's validity, given or kept, would end before it starts; at `decision` when it is `{}` or the document is no decision; at the longest decision field when the merged decision's text passes `DECISION_TEXT_MAX` (200,000) characters.
    * @throws NotFoundError when the document does not exist, or a line it names is unknown (with `lines`, checked as {@link KnowledgeBase.capture} does).
    * @throws DocumentRetractedError (`E_RETRACTED`) naming the document when it is retracted.
+   * @example
+   * ```ts
+   * // Accepts the decision and fills its consequences; context, options and decision stay.
+   * await kb.revise(id, {
+   *   decision: { status: "accepted", consequences: "Refunds go through the provider." },
+   *   reason: "accepted at the review",
+   * });
+   * ```
    */
   async revise(
     id: string,

@@ -139,8 +139,7 @@ export const decisionOptionInputShape = {
 };
 const DecisionOptionsInputSchema = z
   .array(strictInput(decisionOptionInputShape))
-  .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`)
-  .default([]);
+  .max(DECISION_LIST_MAX, `at most ${DECISION_LIST_MAX} options`);
 
 /** The text fields of a decision as it is written, what {@link checkDecisionTextTotal} counts. */
 export interface DecisionText {
@@ -167,6 +166,15 @@ export interface DecisionText {
  * is refused by its own schema). For `superRefine` on schemas of decisions.
  */
 export function checkDecisionTextTotal(input: DecisionText, context: z.core.$RefinementCtx): void {
+  const issue = decisionTextTotalIssue(input);
+  if (issue !== undefined) context.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+}
+
+/**
+ * The issue of {@link checkDecisionTextTotal} for `input`, at the longest
+ * field, or `undefined` when its text fields together are within the limit.
+ */
+export function decisionTextTotalIssue(input: DecisionText): { path: string; message: string } | undefined {
   const lengths = [
     { field: "context", length: input.context.length },
     {
@@ -184,13 +192,12 @@ export function checkDecisionTextTotal(input: DecisionText, context: z.core.$Ref
     total <= DECISION_TEXT_MAX ||
     lengths.some(({ field, length }) => field !== "options" && length > DECISION_TEXT_MAX)
   )
-    return;
+    return undefined;
   const longest = lengths.reduce((most, entry) => (entry.length > most.length ? entry : most));
-  context.addIssue({
-    code: "custom",
-    path: [longest.field],
+  return {
+    path: longest.field,
     message: `context, options, decision and consequences together are at most ${DECISION_TEXT_MAX} characters; these have ${total}, ${longest.length} of them in ${longest.field}: shorten them, or keep the detail in a document and name it in the context`,
-  });
+  };
 }
 
 /** The structured part of a decision as a capture or a revision writes it: {@link DecisionSchema} within the limits. */
@@ -200,12 +207,36 @@ const DecisionInputSchema = strictInput({
   /** The situation and forces that called for a decision. */
   context: decisionTextSchema("context").min(1),
   /** The options considered, each with its pros and cons. */
-  options: DecisionOptionsInputSchema,
+  options: DecisionOptionsInputSchema.default([]),
   /** The option chosen, and why. */
   decision: decisionTextSchema("decision").min(1),
   /** What follows from it, good and bad (empty when not written). */
   consequences: decisionTextSchema("consequences").default(""),
 }).superRefine(checkDecisionTextTotal);
+
+/** The fields of a decision a revision may change. */
+const DECISION_FIELDS = ["status", "context", "options", "decision", "consequences"] as const;
+
+/**
+ * The decision fields a revision changes, merged over the document's
+ * decision (the fields not given stay): at least one of them, each within
+ * the limits of {@link DecisionInputSchema}; the total of the merged
+ * decision's text is checked when it is merged.
+ */
+const DecisionRevisionInputSchema = strictInput({
+  /** Where the decision stands now. */
+  status: DecisionStatusSchema.optional(),
+  /** The new context. */
+  context: decisionTextSchema("context").min(1).optional(),
+  /** The options weighed, replacing the decision's; `[]` removes them. */
+  options: DecisionOptionsInputSchema.optional(),
+  /** The new decision text. */
+  decision: decisionTextSchema("decision").min(1).optional(),
+  /** The new consequences; `""` removes them. */
+  consequences: decisionTextSchema("consequences").optional(),
+}).refine((fields) => DECISION_FIELDS.some((field) => fields[field] !== undefined), {
+  message: `is empty, so it changes nothing: give the fields to change (${DECISION_FIELDS.join(", ")}), or leave decision out`,
+});
 
 /** The structured part of a decision. */
 export type Decision = z.infer<typeof DecisionSchema>;
@@ -398,8 +429,13 @@ export const ReviseInputSchema = strictInput({
   validFrom: InstantSchema.optional(),
   /** The new end of validity; `null` clears it. */
   validTo: InstantSchema.nullable().optional(),
-  /** The new decision fields; the body is rewritten from them unless `body` is given too. */
-  decision: DecisionInputSchema.optional(),
+  /**
+   * The decision fields that change (any of status, context, options,
+   * decision, consequences), merged over the document's decision in the same
+   * write; the body is rewritten from the merged decision unless `body` is
+   * given too. Only a decision document takes it, and `{}` is refused.
+   */
+  decision: DecisionRevisionInputSchema.optional(),
   /** Why it is revised, kept with the revision; at most 2000 characters. */
   reason: z.string().max(2000).optional(),
 });
@@ -415,7 +451,7 @@ export const RecordDecisionInputSchema = strictInput({
   /** The situation and forces that called for a decision. */
   context: decisionTextSchema("context").min(1),
   /** The options weighed, each with its pros and cons; at most 20 (default: none). */
-  options: DecisionOptionsInputSchema,
+  options: DecisionOptionsInputSchema.default([]),
   /** The option chosen, and why. */
   decision: decisionTextSchema("decision").min(1),
   /** What follows from it, good and bad (default: empty). */

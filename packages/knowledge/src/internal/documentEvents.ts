@@ -11,7 +11,12 @@ import type { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { decisionMarkdown } from "../decisionMarkdown.js";
 import { DocumentCaptured, DocumentRevised, DocumentSuperseded } from "../events.js";
-import type { CaptureInputSchema, Decision, ReviseInputSchema } from "../schemas.js";
+import {
+  type CaptureInputSchema,
+  type Decision,
+  decisionTextTotalIssue,
+  type ReviseInputSchema,
+} from "../schemas.js";
 import { utcInstant } from "./instant.js";
 
 /**
@@ -65,20 +70,22 @@ export function captureEvents(
 
 /**
  * The event that revises `current` with `parsed` (fields not given stay as
- * they are; `validTo: null` clears it), or `undefined` when it would change
- * neither the content nor the tags, lines or validity.
+ * they are, a decision's fields too; `validTo: null` clears it), or
+ * `undefined` when it would change neither the content nor the tags, lines
+ * or validity.
  *
  * @throws ValidationError at `validTo` (or `validFrom` when only it was given)
- * when the revision's validity would end before it starts.
+ * when the revision's validity would end before it starts; at `decision` as
+ * {@link revisedDecision} says.
  */
 export function revisionEvent(
   current: KnowledgeDocument,
   parsed: z.output<typeof ReviseInputSchema>,
 ): NewEvent | undefined {
   const title = parsed.title ?? current.title;
-  const decision = parsed.decision ?? current.decision;
-  const body =
-    parsed.body ?? (parsed.decision !== undefined ? decisionMarkdown(parsed.decision) : current.body);
+  const revised = parsed.decision === undefined ? undefined : revisedDecision(current, parsed.decision);
+  const decision = revised ?? current.decision;
+  const body = parsed.body ?? (revised === undefined ? current.body : decisionMarkdown(revised));
   const validTo = parsed.validTo === null ? undefined : (parsed.validTo ?? current.validTo);
   const data = {
     title,
@@ -104,6 +111,41 @@ export function revisionEvent(
     subject: current.id,
     data: { ...data, ...(parsed.reason === undefined ? {} : { reason: parsed.reason }) },
   };
+}
+
+/**
+ * The decision of `current` with the fields `given` replaced (`options`
+ * replaces the list), read from the document as the write finds it, so a
+ * revision of other fields landing first is kept.
+ *
+ * @throws ValidationError at `decision` when `current` is not a decision, or
+ * at the longest of the merged decision's text fields when together they
+ * pass `DECISION_TEXT_MAX` characters.
+ */
+function revisedDecision(
+  current: KnowledgeDocument,
+  given: NonNullable<z.output<typeof ReviseInputSchema>["decision"]>,
+): Decision {
+  const refused = (path: string, message: string) => {
+    const issues = [{ path, message }];
+    return new ValidationError({ message: formatIssues(`revision of ${current.id}`, issues), issues });
+  };
+  const old = current.decision;
+  if (current.kind !== "decision" || old === undefined)
+    throw refused(
+      "decision",
+      `${current.id} is a ${current.kind}, not a decision: only a decision has decision fields`,
+    );
+  const decision: Decision = {
+    status: given.status ?? old.status,
+    context: given.context ?? old.context,
+    options: given.options ?? old.options,
+    decision: given.decision ?? old.decision,
+    consequences: given.consequences ?? old.consequences,
+  };
+  const total = decisionTextTotalIssue(decision);
+  if (total !== undefined) throw refused(`decision.${total.path}`, total.message);
+  return decision;
 }
 
 /**
