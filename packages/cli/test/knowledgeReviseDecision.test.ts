@@ -5,11 +5,12 @@
  * shell. The built bin, as a subprocess, on a real SQLite file, checked
  * through the SDK.
  */
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RunResult } from "./runFactory.js";
+import { type RunResult, runCliCapturing } from "./runFactory.js";
 import { firstLine, SLOW, useShopFactory } from "./shopFactory.js";
 
-const { factory, ok, withSdk } = useShopFactory("factory-knowledge-revise-decision-", { actor: "ana" });
+const { cwd, factory, ok, withSdk } = useShopFactory("factory-knowledge-revise-decision-", { actor: "ana" });
 const idOf = (result: RunResult) => (JSON.parse(result.stdout) as { id: string }).id;
 
 /** A decision recorded through the bin without `--consequences`; its id. */
@@ -94,6 +95,27 @@ describe("factory knowledge revise with a decision's fields", () => {
       ],
       decision: "SQLite in WAL mode.",
       consequences: "",
+    });
+  });
+
+  it("keeps both fields when two runs revise different decision fields at once", SLOW, async () => {
+    const id = await decideWithoutConsequences("Retry the webhooks");
+    const dir = join(cwd(), ".factory");
+    const revise = (...flags: string[]) =>
+      runCliCapturing(["--dir", dir, "knowledge", "revise", id, "--reason", "reviewed", ...flags]);
+
+    const runs = await Promise.all([
+      revise("--status", "accepted"),
+      revise("--consequences", "A webhook may arrive twice."),
+    ]);
+
+    expect(runs.map((run) => run.code)).toEqual([0, 0]);
+    const document = await withSdk((sdk) => sdk.knowledge.get(id));
+    expect(document?.revisions).toHaveLength(3);
+    expect(document?.decision).toMatchObject({
+      status: "accepted",
+      decision: "SQLite in WAL mode.",
+      consequences: "A webhook may arrive twice.",
     });
   });
 

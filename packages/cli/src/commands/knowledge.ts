@@ -28,11 +28,11 @@ import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 import {
-  DECISION_REVISION_FLAGS,
   type DecisionRevisionFlags,
+  decisionRevision,
+  decisionRevisionFlags,
   decisionRevisionOptions,
   registerKnowledgeDecide,
-  revisedDecision,
 } from "./knowledgeDecide.js";
 import {
   CLI_SOURCE_SYSTEM,
@@ -317,24 +317,21 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const body = readBody(f);
-        const decisionGiven = [f.context, f.decision, f.consequences, f.status, f.option].some(
-          (flag) => flag !== undefined,
-        );
+        const decision = decisionRevision(f);
         if (
           f.title === undefined &&
           body === undefined &&
           f.tag === undefined &&
           f.line === undefined &&
-          !decisionGiven
+          decision === undefined
         )
           throw new UsageError(
             "nothing to revise: give --title, --body, --file, --tag, --line, or a decision's --context, --decision, --consequences, --status or --option",
           );
         const result = await withFactory(options, async (factory) => {
-          const current = await requireDocument(factory, id as string);
-          const decision = revisedDecision(current, f);
+          await requireDocument(factory, id as string);
           await requireLines(factory, f.line ?? [], "--line");
-          return namingFlags({ ...documentFlags(body), ...DECISION_REVISION_FLAGS }, () =>
+          return namingFlags({ ...documentFlags(body), ...decisionRevisionFlags(f) }, () =>
             factory.knowledge.revise(
               id as string,
               {

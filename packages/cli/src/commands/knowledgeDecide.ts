@@ -3,22 +3,20 @@
  * as the SDK's `recordDecision` and the MCP tool `record_decision` do, with
  * the tool's concepts as flags (`--context`, `--option`, `--decision`,
  * `--consequences`, `--status`, `--line`, `--supersedes`, `--author`); and
- * the same decision flags for `factory knowledge revise`, which rewrites the
- * fields given and keeps the others.
+ * the same decision flags for `factory knowledge revise`, whose fields the
+ * SDK's `revise` merges over the document's decision (the others stay).
  *
  * @module
  */
 import { strictInput } from "@software-factory/core";
 import {
   DECISION_TEXT_MAX,
-  type Decision,
   DecisionStatusSchema,
   decisionOptionInputShape,
-  type KnowledgeDocument,
+  type ReviseInput,
 } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
-import { UsageError } from "../exitCodes.js";
 import { idempotencyKeyOption, NameValue, parseFlag, TagFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
@@ -103,7 +101,7 @@ export interface DecisionRevisionFlags {
 }
 
 /** Which flag each decision field of a revision came from. */
-export const DECISION_REVISION_FLAGS: FlagsOfFields = {
+const DECISION_REVISION_FLAGS: FlagsOfFields = {
   "decision.status": "--status",
   "decision.context": "--context",
   "decision.options": "--option",
@@ -125,40 +123,41 @@ export function decisionRevisionOptions(revise: Command): Command {
     );
 }
 
+/** The decision fields of a revision, as the SDK's `revise` takes them: only those that change. */
+type DecisionRevision = NonNullable<ReviseInput["decision"]>;
+
 /**
- * The decision a revision writes: the document's decision with the fields
- * the flags give replaced (`--option` replaces the options), or `undefined`
- * when no decision flag is given. The SDK's `revise` takes the whole
- * decision, so the fields not given are the document's own.
+ * The decision fields the flags give (`--option` replaces the options), for
+ * the SDK's `revise` to merge over the document's decision in its write, or
+ * `undefined` when no decision flag is given.
  *
- * @throws UsageError when a flag is malformed, or a decision flag is given for a document that is no decision.
+ * @throws UsageError when a flag is malformed.
  */
-export function revisedDecision(
-  document: KnowledgeDocument,
-  flags: DecisionRevisionFlags,
-): Decision | undefined {
-  const given = (["context", "decision", "consequences", "status", "option"] as const).filter(
-    (name) => flags[name] !== undefined,
-  );
-  if (given.length === 0) return undefined;
-  const current = document.decision;
-  if (document.kind !== "decision" || current === undefined)
-    throw new UsageError(
-      `${given.map((name) => `--${name}`).join(", ")}: ${document.id} is a ${document.kind}, not a decision (only a decision has these fields)`,
-    );
-  const text = (value: string | undefined, flag: string, old: string) =>
-    value === undefined ? old : parseFlag(DecisionTextFlag, value, flag);
-  return {
-    status:
-      flags.status === undefined ? current.status : parseFlag(DecisionStatusFlag, flags.status, "--status"),
-    context: text(flags.context, "--context", current.context),
-    options:
-      flags.option === undefined
-        ? current.options
-        : flags.option.map((option) => parseFlag(DecisionOptionFlag, option, "--option")),
-    decision: text(flags.decision, "--decision", current.decision),
-    consequences: text(flags.consequences, "--consequences", current.consequences),
+export function decisionRevision(flags: DecisionRevisionFlags): DecisionRevision | undefined {
+  const text = (value: string | undefined, flag: string) =>
+    value === undefined ? undefined : parseFlag(DecisionTextFlag, value, flag);
+  const decision: DecisionRevision = {
+    status: flags.status === undefined ? undefined : parseFlag(DecisionStatusFlag, flags.status, "--status"),
+    context: text(flags.context, "--context"),
+    options: flags.option?.map((option) => parseFlag(DecisionOptionFlag, option, "--option")),
+    decision: text(flags.decision, "--decision"),
+    consequences: text(flags.consequences, "--consequences"),
   };
+  return Object.values(decision).some((value) => value !== undefined) ? decision : undefined;
+}
+
+/**
+ * Which flags a refusal of the revision's decision fields names: each decision
+ * field's flag, and for `decision` itself (the document is no decision) the
+ * decision flags given.
+ */
+export function decisionRevisionFlags(flags: DecisionRevisionFlags): FlagsOfFields {
+  const given = (["context", "decision", "consequences", "status", "option"] as const)
+    .filter((name) => flags[name] !== undefined)
+    .map((name) => `--${name}`);
+  return given.length === 0
+    ? DECISION_REVISION_FLAGS
+    : { ...DECISION_REVISION_FLAGS, decision: given.join(", ") };
 }
 
 /** Registers `factory knowledge decide` under `factory knowledge`. */
