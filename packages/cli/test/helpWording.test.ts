@@ -1,8 +1,9 @@
 /**
  * The same flag reads the same in every command's `--help`: `--as-of` takes a
- * `<when>` in each command that has it, `--line` a `<line>`, a point in time
- * lists the same forms, a `-n, --limit` says its range when it has one, and a
- * command's description starts in lower case like all the others.
+ * `<when>` in each command that has it, `--line` a `<line>`, `--operator` an
+ * `<operator>`, a point in time lists the same forms, a `-n, --limit` says its
+ * range when it has one, and a command's description starts in lower case
+ * like all the others.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,6 +47,13 @@ describe("factory --help wording", () => {
   it("names a line of the floor plan <line> in context as elsewhere", async () => {
     expect(await help("context")).toMatch(/ --line <line> /);
     expect(await help("metrics")).toMatch(/ --line <line> /);
+  });
+
+  it("names an operator <operator> in inbox as metrics and work create do", async () => {
+    expect(await help("inbox")).toMatch(/ --operator <operator> /);
+    expect(await help("inbox", "read")).toMatch(/--operator <operator>\s+as\s+for\s+factory\s+inbox/);
+    expect(await help("metrics")).toMatch(/ --operator <operator> /);
+    expect(await help("work", "create")).toMatch(/ --owner <operator> /);
   });
 
   it("says the range of search -n as signal route and inbox say theirs, and holds to it", async () => {

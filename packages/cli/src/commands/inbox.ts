@@ -1,5 +1,5 @@
 /**
- * `factory inbox [--operator <id>] [--unread]`: an operator's notifications,
+ * `factory inbox [--operator <operator>] [--unread]`: an operator's notifications,
  * from automations and people, newest last; `factory inbox read <ids...>`
  * marks some read.
  *
@@ -61,7 +61,7 @@ async function requireOperator(factory: Factory, operator: string, given: string
   // The actor is the default, seldom typed: the hint says how to name another operator.
   if (given === undefined)
     throw new NotFoundError({
-      message: `${message} (give --operator <id>)`,
+      message: `${message} (give --operator <operator>)`,
       entity: "operator",
       id: operator,
       field: "--actor",
@@ -103,7 +103,7 @@ export function registerInbox(program: Command, context: CliContext): void {
   const inbox = program
     .command("inbox")
     .description("an operator's notifications (from automations and people), newest last")
-    .option("--operator <id>", "whose inbox (default: the actor, --actor or FACTORY_ACTOR)")
+    .option("--operator <operator>", "whose inbox (default: the actor, --actor or FACTORY_ACTOR)")
     .option("--unread", "only notifications not yet read")
     .option("-n, --limit <n>", "show the newest n (1-500)", "50")
     .action(
@@ -140,7 +140,7 @@ export function registerInbox(program: Command, context: CliContext): void {
   inbox
     .command("read")
     .description(
-      "mark notifications read (ids from factory inbox --json; --operator <id> as for factory inbox); an unknown id marks nothing",
+      "mark notifications read (ids from factory inbox --json; --operator <operator> as for factory inbox); an unknown id marks nothing",
     )
     .argument("<ids...>", "ids of notifications", idArguments("<ids>"))
     .action(
