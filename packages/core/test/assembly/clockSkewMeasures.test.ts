@@ -1,34 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type EventLog, manualClock, openAssemblyLine, openEventLog } from "@software-factory/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { changeSet, testRun } from "./fixtures/factory.js";
+import { useSkewedWriters } from "./fixtures/skewedWriters.js";
 
-const opened: { close(): Promise<void> }[] = [];
-let dir: string | undefined;
-afterEach(async () => {
-  for (const part of opened.splice(0).reverse()) await part.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-});
-
-async function track<T extends { close(): Promise<void> }>(part: Promise<T>): Promise<T> {
-  const value = await part;
-  opened.push(value);
-  return value;
-}
+const skewedWriters = useSkewedWriters();
 
 describe("measures over writers whose clocks disagree", () => {
   it("count a step stamped before the one it follows as no time, never as negative hours", async () => {
-    dir = mkdtempSync(join(tmpdir(), "factory-skew-"));
-    const path = join(dir, "factory.db");
     // Alice's process is right; Bob's clock runs a day behind. Both write to one SQLite file.
-    const aliceClock = manualClock("2026-03-02T09:00:00Z");
-    const bobClock = manualClock("2026-03-01T09:00:00Z");
-    const aliceLog: EventLog = await track(openEventLog({ path, clock: aliceClock, actor: "alice" }));
-    const bobLog: EventLog = await track(openEventLog({ path, clock: bobClock, actor: "bob" }));
-    const alice = await track(openAssemblyLine({ log: aliceLog }));
-    const bob = await track(openAssemblyLine({ log: bobLog }));
+    const { alice, bob, bobClock } = await skewedWriters();
 
     const signal = await alice.captureSignal({ text: "Cards get declined", source: "support" });
     const item = await alice.createWorkItem({

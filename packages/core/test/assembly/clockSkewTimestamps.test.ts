@@ -1,38 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type EventLog, manualClock, openAssemblyLine, openEventLog } from "@software-factory/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { changeSet, testRun } from "./fixtures/factory.js";
-
-const opened: { close(): Promise<void> }[] = [];
-let dir: string | undefined;
-afterEach(async () => {
-  for (const part of opened.splice(0).reverse()) await part.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-});
-
-async function track<T extends { close(): Promise<void> }>(part: Promise<T>): Promise<T> {
-  const value = await part;
-  opened.push(value);
-  return value;
-}
+import { useSkewedWriters } from "./fixtures/skewedWriters.js";
 
 /** Two processes on one SQLite file: Alice's clock is right, Bob's runs a day behind. */
-async function skewedWriters() {
-  dir = mkdtempSync(join(tmpdir(), "factory-skew-"));
-  const path = join(dir, "factory.db");
-  const aliceClock = manualClock("2026-03-02T09:00:00Z");
-  const bobClock = manualClock("2026-03-01T09:00:00Z");
-  const aliceLog: EventLog = await track(openEventLog({ path, clock: aliceClock, actor: "alice" }));
-  const bobLog: EventLog = await track(openEventLog({ path, clock: bobClock, actor: "bob" }));
-  return {
-    alice: await track(openAssemblyLine({ log: aliceLog })),
-    bob: await track(openAssemblyLine({ log: bobLog })),
-    aliceClock,
-    bobClock,
-  };
-}
+const skewedWriters = useSkewedWriters();
 
 const ms = (at: string | undefined) => Date.parse(at ?? "");
 
