@@ -1,25 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { NotFoundError } from "@software-factory/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type Factory, openFactory } from "../../src/index.js";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 
-let dir: string;
+const { folder, open } = useTempFactories();
 let factory: Factory;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "factory-integrity-"));
-  factory = await openFactory({ dir, actor: "ana" });
+  factory = await open({ dir: folder("factory-integrity-"), actor: "ana" });
   await factory.floorplan.applyPlan({
     operators: [{ id: "ana" }],
     lines: [{ id: "checkout", owner: "ana" }],
   });
-});
-
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("a factory refuses ids its floor plan lacks", () => {
@@ -55,7 +47,7 @@ describe("a factory refuses ids its floor plan lacks", () => {
     await expect(capture).rejects.toMatchObject({ entity: "line", id: "no-such-line", field: "lines[1]" });
     expect(await factory.knowledge.list()).toEqual([]);
 
-    const other = await openFactory({ dir, actor: "bo" });
+    const other = await openFactory({ dir: factory.dir, actor: "bo" });
     try {
       await other.floorplan.declareLine({ id: "search", owner: "ana" });
     } finally {

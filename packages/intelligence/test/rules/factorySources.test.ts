@@ -1,25 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Artifact, Signal } from "@software-factory/core";
-import { defineRule, type Factory, openFactory } from "@software-factory/intelligence";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defineRule, type Factory } from "@software-factory/intelligence";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 
-let dir: string;
+const { folder, open } = useTempFactories();
 let factory: Factory;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "factory-sources-"));
-  factory = await openFactory({ dir, actor: "ana" });
+  factory = await open({ dir: folder("factory-sources-"), actor: "ana" });
   await factory.floorplan.applyPlan({
     operators: [{ id: "ana" }],
     lines: [{ id: "checkout", owner: "ana" }],
   });
-});
-
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("a factory's rule targets", () => {
