@@ -199,6 +199,10 @@ describe("route-new-signals", () => {
 });
 
 describe("notify-suspect-owners", () => {
+  /** Records REQ-1 again (outside its work item) with `body`. */
+  const reviseRequirement = (body: string) =>
+    factory.work.recordArtifact({ id: "REQ-1", kind: "requirement", title: "Pay by link", fields: { body } });
+
   async function requirementWithDownstream() {
     const upstream = await factory.work.createWorkItem({
       line: "checkout",
@@ -238,12 +242,7 @@ describe("notify-suspect-owners", () => {
 
   it("tells the downstream work item's owner, else the line's owner, once per revision", async () => {
     const { downstream } = await requirementWithDownstream();
-    await factory.work.recordArtifact({
-      id: "REQ-1",
-      kind: "requirement",
-      title: "Pay by link",
-      fields: { body: "The system shall send a payment link by email and SMS." },
-    });
+    await reviseRequirement("The system shall send a payment link by email and SMS.");
     await settle(factory);
     const cy = await inbox("cy");
     expect(cy).toHaveLength(1);
@@ -258,18 +257,8 @@ describe("notify-suspect-owners", () => {
     expect(await inbox("ana")).toEqual([]);
 
     // Recording the same content again is no revision; a second change is one more notification.
-    await factory.work.recordArtifact({
-      id: "REQ-1",
-      kind: "requirement",
-      title: "Pay by link",
-      fields: { body: "The system shall send a payment link by email and SMS." },
-    });
-    await factory.work.recordArtifact({
-      id: "REQ-1",
-      kind: "requirement",
-      title: "Pay by link",
-      fields: { body: "The system shall send a payment link by email." },
-    });
+    await reviseRequirement("The system shall send a payment link by email and SMS.");
+    await reviseRequirement("The system shall send a payment link by email.");
     await settle(factory);
     expect((await inbox("cy")).map((note) => note.title)).toEqual([
       "Pay by link changed (v2): 1 downstream item needs review",
@@ -281,12 +270,7 @@ describe("notify-suspect-owners", () => {
     await requirementWithDownstream();
     await factory.close();
     factory = await open(false);
-    await factory.work.recordArtifact({
-      id: "REQ-1",
-      kind: "requirement",
-      title: "Pay by link",
-      fields: { body: "Links expire after a day." },
-    });
+    await reviseRequirement("Links expire after a day.");
     const [designLink] = factory.work.linksOf("DES-1");
     await factory.work.reviewLink(designLink?.id ?? "", { verdict: "keep" });
     await factory.close();
