@@ -6,16 +6,10 @@
  *
  * @module
  */
-import { formatIssues, ValidationError } from "@software-factory/core";
-import { type Decision, DocumentKindSchema, type KnowledgeDocument } from "@software-factory/knowledge";
+import { DocumentKindSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import {
-  DecisionConsequencesInput,
-  DecisionContextInput,
-  DecisionStatusInput,
-  DecisionTextInput,
-} from "./decisions.js";
+import { DecisionRevisionInput } from "./decisions.js";
 import { DocumentOutput } from "./knowledgeOutputs.js";
 import { DocumentLink, requireDocument, requireSuperseded, Stored, stored } from "./knowledgeShared.js";
 import { requireLinkTarget } from "./knownRecords.js";
@@ -36,18 +30,14 @@ export const getDocument = defineTool({
       .min(1)
       .max(ID_MAX)
       .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
-    asOf: Instant()
-      .optional()
-      .describe("Read it as it was at this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)"),
+    asOf: Instant().optional().describe("As it read at this instant, with its offset (2026-03-01T09:00:00Z)"),
     maxTokens: z
       .number()
       .int()
       .min(100)
       .max(50_000)
       .default(4000)
-      .describe(
-        "Tokens of body to return (about 4 characters each); a longer body is cut and truncated is true",
-      ),
+      .describe("Body tokens to return (about 4 characters each)"),
   }),
   output: DocumentOutput,
   run: async (factory, input) => {
@@ -75,7 +65,7 @@ export const captureKnowledge = defineTool({
   name: "capture_knowledge",
   title: "Capture knowledge",
   description:
-    "Store something worth remembering (a finding, a customer statement, a runbook step, a design note) with its source, linked to the lines it concerns. To replace an outdated document, name it in supersedes rather than adding a contradicting one.",
+    "Store something worth remembering (a finding, a customer statement, a runbook step) with its source, linked to the lines it concerns. To replace an outdated document, name it in supersedes instead of contradicting it.",
   group: "knowledge",
   // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -91,13 +81,13 @@ export const captureKnowledge = defineTool({
           .string()
           .min(1)
           .default("mcp")
-          .describe("The system it came from (zendesk, notes, a repository); mcp when omitted"),
+          .describe("The system it came from (zendesk, notes, a repository)"),
         uri: z.string().optional().describe("Its address in that system: a URL or a path"),
         author: z.string().optional().describe("Who wrote or said it there (an operator id or a name)"),
       })
       .prefault({})
-      .describe("Where it came from: system (default mcp), uri (its address there: a URL or a path), author"),
-    tags: z.array(z.string()).default([]).describe("Free labels to filter on (pci, onboarding)"),
+      .describe("Where it came from"),
+    tags: z.array(z.string()).default([]).describe("Labels to filter on (pci, onboarding)"),
     lines: z
       .array(z.string())
       .default([])
@@ -105,14 +95,12 @@ export const captureKnowledge = defineTool({
     links: z
       .array(DocumentLink)
       .default([])
-      .describe(
-        "Typed links ({ type, target }) to documents, work items, signals or artifacts of the factory",
-      ),
+      .describe("Typed links to documents, work items, signals or artifacts"),
     supersedes: z
       .array(z.string())
       .default([])
       .describe(
-        "Ids of documents this one replaces (list_knowledge and search_knowledge give them; not retracted ones); they stop being current",
+        "Ids of documents it replaces, which stop being current (list_knowledge and search_knowledge give them; not retracted ones)",
       ),
     idempotencyKey: IdempotencyKey,
   }),
@@ -128,30 +116,6 @@ export const captureKnowledge = defineTool({
 
 /** Why a document is revised or retracted, as the knowledge base keeps it. */
 const Reason = filledText(2000);
-
-/** The decision fields `revise_knowledge` takes, as `record_decision` names and limits them; unknown keys refused. */
-const DecisionRevision = z.strictObject({
-  context: DecisionContextInput.optional().describe("Markdown"),
-  decision: DecisionTextInput.optional().describe("Markdown"),
-  consequences: DecisionConsequencesInput.optional().describe("Markdown"),
-  status: DecisionStatusInput.optional().describe("New status"),
-});
-
-/**
- * The decision a revision writes: the document's decision with the fields
- * given replaced, since the knowledge base's `revise` takes the whole decision.
- *
- * @throws ValidationError naming `decision` when the document is no decision.
- */
-function revisedDecision(document: KnowledgeDocument, given: z.infer<typeof DecisionRevision>): Decision {
-  if (document.kind === "decision" && document.decision !== undefined) {
-    const fields = Object.entries(given).filter(([, value]) => value !== undefined);
-    return { ...document.decision, ...Object.fromEntries(fields) };
-  }
-  const message = `${document.id} is a ${document.kind}, not a decision: only a decision has decision fields`;
-  const issue = { path: "decision", message };
-  throw new ValidationError({ message: formatIssues("revise_knowledge input", [issue]), issues: [issue] });
-}
 
 /** `revise_knowledge`: a new revision of a document (title, body, tags, lines, a decision's fields), with a reason; idempotent with a key. */
 export const reviseKnowledge = defineTool({
@@ -169,13 +133,10 @@ export const reviseKnowledge = defineTool({
         .max(ID_MAX)
         .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
       title: filledText(500).optional().describe("New title"),
-      body: Body.optional().describe("Markdown; replaces the body"),
-      tags: z.array(z.string()).optional().describe("Replaces the document's tags"),
-      lines: z
-        .array(z.string())
-        .optional()
-        .describe("Replaces the document's lines (factory://floorplan lists them)"),
-      decision: DecisionRevision.optional().describe("A decision's new fields"),
+      body: Body.optional().describe("New body (markdown)"),
+      tags: z.array(z.string()).optional().describe("New tags"),
+      lines: z.array(z.string()).optional().describe("New line ids (factory://floorplan lists them)"),
+      decision: DecisionRevisionInput.optional().describe("A decision's fields to change"),
       reason: Reason.describe("Why it changes"),
       idempotencyKey: IdempotencyKey,
     })
@@ -187,12 +148,10 @@ export const reviseKnowledge = defineTool({
       { message: "nothing to revise: give title, body, tags, lines or decision" },
     ),
   output: Stored.extend({ changed: z.boolean() }),
-  run: async (factory, { id, idempotencyKey, decision, ...changes }) => {
-    const current = await requireDocument(factory, id);
+  run: async (factory, { id, idempotencyKey, ...changes }) => {
+    await requireDocument(factory, id);
     await requireLines(factory, changes.lines ?? [], "lines");
-    const revision =
-      decision === undefined ? changes : { ...changes, decision: revisedDecision(current, decision) };
-    const { document, changed } = await factory.knowledge.revise(id, revision, keyed(idempotencyKey));
+    const { document, changed } = await factory.knowledge.revise(id, changes, keyed(idempotencyKey));
     return { ...stored(document), changed };
   },
 });
@@ -202,7 +161,7 @@ export const retractKnowledge = defineTool({
   name: "retract_knowledge",
   title: "Retract knowledge",
   description:
-    "Withdraw a document that is wrong or should not be there: searches, lists and context packs stop returning it; its history stays readable with get_document asOf. It cannot be undone: to correct it use revise_knowledge, to replace it capture_knowledge with supersedes.",
+    "Withdraw a wrong or misplaced document: searches, lists and context packs stop returning it; its history stays readable with get_document asOf. It cannot be undone: to correct it use revise_knowledge, to replace it capture_knowledge with supersedes.",
   group: "knowledge",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z.object({
