@@ -303,7 +303,7 @@ const recordedDecisionIsComplete = defineRule<KnowledgeDocument, Factory>({
         message: `recorded decision ${document.id} (${document.title}) does not state its ${missing.join(", ")}`,
         hint: `fill ${fields}: factory knowledge revise ${document.id} --reason "..." ${missing
           .map((part) => `--${part} "..."`)
-          .join(" ")} (SDK: knowledge.revise("${document.id}", { decision: { ...document.decision, ${missing
+          .join(" ")} (SDK: knowledge.revise("${document.id}", { decision: { ${missing
           .map((part) => `${part}: "..."`)
           .join(", ")} } }))`,
       },

@@ -75,7 +75,7 @@ describe("rules over knowledge documents", () => {
     expect(found.find((finding) => finding.id === noConsequences.id)).toMatchObject({
       message: `recorded decision ${noConsequences.id} (Retry payments) does not state its consequences`,
       // The fix is named for both ways in: the CLI command and the SDK call.
-      hint: `fill decision.consequences: factory knowledge revise ${noConsequences.id} --reason "..." --consequences "..." (SDK: knowledge.revise("${noConsequences.id}", { decision: { ...document.decision, consequences: "..." } }))`,
+      hint: `fill decision.consequences: factory knowledge revise ${noConsequences.id} --reason "..." --consequences "..." (SDK: knowledge.revise("${noConsequences.id}", { decision: { consequences: "..." } }))`,
     });
     expect(found.find((finding) => finding.id === blankContext.id)?.hint).toMatch(/^fill decision\.context:/);
     expect(await findings({ id: complete.id })).toEqual([]);
