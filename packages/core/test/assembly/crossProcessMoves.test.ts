@@ -23,21 +23,30 @@ afterEach(async () => {
   await factory?.close();
 });
 
+/**
+ * A test factory (the first process) and a second process on its file, whose
+ * log can run a step before its calls; an item the first created and the second has seen.
+ */
+async function oneItemInTwoProcesses() {
+  factory = await openTestFactory();
+  const first = factory.line;
+  const other = steppedLog(await openEventLog({ path: factory.path, clock: factory.clock }));
+  const second = { log: other.log, line: await openAssemblyLine({ log: other.log }) };
+  opened.push(second);
+  const item = await first.createWorkItem({ line: "checkout", title: "Pay by link" });
+  await waitFor(() => second.line.get(item.id) !== undefined);
+  return { first, other, second: second.line, item };
+}
+
 describe("one item advanced from two processes", () => {
   it("refuses the advance of a process when the other's advance lands after the call began, before it read the log", async () => {
-    factory = await openTestFactory();
-    const first = factory.line;
-    const other = steppedLog(await openEventLog({ path: factory.path, clock: factory.clock }));
-    const second = { log: other.log, line: await openAssemblyLine({ log: other.log }) };
-    opened.push(second);
-    const item = await first.createWorkItem({ line: "checkout", title: "Pay by link" });
-    await waitFor(() => second.line.get(item.id) !== undefined);
+    const { first, other, second, item } = await oneItemInTwoProcesses();
 
     let moved: WorkItem | undefined;
     other.before("head", async () => {
       moved = await first.advance(item.id);
     });
-    const refused = await second.line.advance(item.id).catch((error: unknown) => error);
+    const refused = await second.advance(item.id).catch((error: unknown) => error);
 
     expect(moved).toMatchObject({ stage: "requirements", version: item.version + 1 });
     expect(refused).toBeInstanceOf(ConcurrencyConflictError);
@@ -49,22 +58,16 @@ describe("one item advanced from two processes", () => {
 
 describe("one item assigned from two processes", () => {
   it("writes one assignment when both assign the owner it has, the second after the first landed unseen", async () => {
-    factory = await openTestFactory();
-    const first = factory.line;
-    const other = steppedLog(await openEventLog({ path: factory.path, clock: factory.clock }));
-    const second = { log: other.log, line: await openAssemblyLine({ log: other.log }) };
-    opened.push(second);
-    const item = await first.createWorkItem({ line: "checkout", title: "Pay by link" });
-    await waitFor(() => second.line.get(item.id) !== undefined);
+    const { first, other, second, item } = await oneItemInTwoProcesses();
     const assignments = async () => (await factory.log.read({ types: [WorkAssigned.type] })).length;
 
     other.before("head", () => first.assign(item.id, { owner: "ben", contributors: ["sam"] }));
-    const repeated = await second.line.assign(item.id, { owner: "ben", contributors: ["sam"] });
+    const repeated = await second.assign(item.id, { owner: "ben", contributors: ["sam"] });
 
     expect(repeated).toMatchObject({ owner: "ben", contributors: ["sam"], version: item.version + 1 });
     expect(await first.assign(item.id, { owner: "ben" })).toMatchObject({ version: item.version + 1 });
     expect(await assignments()).toBe(1);
-    expect(await second.line.assign(item.id, { contributors: ["sam", "kim"] })).toMatchObject({
+    expect(await second.assign(item.id, { contributors: ["sam", "kim"] })).toMatchObject({
       contributors: ["sam", "kim"],
       version: item.version + 2,
     });
