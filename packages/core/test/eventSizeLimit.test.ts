@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   createMemoryEventStore,
   DEFAULT_MAX_EVENT_BYTES,
@@ -9,39 +6,16 @@ import {
   openEventLog,
   ValidationError,
 } from "@software-factory/core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "./fixtures/postgresTestServer.js";
+import { useLogStores } from "./fixtures/logStores.js";
 
 const NoteAdded = defineEvent("note.added", z.object({ text: z.string() }));
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-const dirs: string[] = [];
-const schemas = new TestSchemas();
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-afterAll(() => schemas.dropAll());
-
 /** How each store is opened: the limit is the log's, the same over every one. */
-const stores: { name: string; skip: boolean; store: () => { path: string } | { store: unknown } }[] = [
-  { name: "memory", skip: false, store: () => ({ store: createMemoryEventStore() }) },
-  {
-    name: "sqlite",
-    skip: false,
-    store: () => {
-      const dir = mkdtempSync(join(tmpdir(), "core-event-size-"));
-      dirs.push(dir);
-      return { path: join(dir, "factory.db") };
-    },
-  },
-  {
-    name: "postgres",
-    skip: skipPostgres,
-    store: () => ({ store: `${POSTGRES_TEST_URL}?schema=${schemas.next("size")}` }),
-  },
-];
+const stores = useLogStores({ folder: "core-event-size-", schema: "size" });
 
 const note = (text: string) => ({ type: "note.added", subject: "note_1", data: { text } });
 
@@ -57,7 +31,7 @@ async function refusal(log: EventLog, events: Parameters<EventLog["append"]>[0])
 describe.each(stores)("the event size limit over the $name store", ({ skip, store }) => {
   it.skipIf(skip)("refuses an event over 16 MiB by default, naming its type and sizes in MiB", async () => {
     expect(DEFAULT_MAX_EVENT_BYTES).toBe(16 * MiB);
-    await using log = await openEventLog({ ...(store() as object), events: [NoteAdded] });
+    await using log = await openEventLog({ ...store(), events: [NoteAdded] });
     const error = await refusal(log, note("x".repeat(17 * MiB)));
     expect(error.issues).toEqual([
       {
@@ -82,7 +56,7 @@ describe.each(stores)("the event size limit over the $name store", ({ skip, stor
     "writes nothing of a batch with one event over maxEventBytes, counting UTF-8 bytes",
     async () => {
       await using log = await openEventLog({
-        ...(store() as object),
+        ...store(),
         events: [NoteAdded],
         maxEventBytes: 64 * KiB,
       });

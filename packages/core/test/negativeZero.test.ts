@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createMemoryEventStore, defineEvent, openEventLog } from "@software-factory/core";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { defineEvent, openEventLog } from "@software-factory/core";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "./fixtures/postgresTestServer.js";
+import { useLogStores } from "./fixtures/logStores.js";
 
 const Measured = defineEvent(
   "reading.taken",
@@ -15,30 +12,7 @@ const Measured = defineEvent(
   }),
 );
 
-const dirs: string[] = [];
-const schemas = new TestSchemas();
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-afterAll(() => schemas.dropAll());
-
-const stores = [
-  { name: "memory", skip: false, store: () => ({ store: createMemoryEventStore() }) },
-  {
-    name: "sqlite",
-    skip: false,
-    store: () => {
-      const dir = mkdtempSync(join(tmpdir(), "core-negative-zero-"));
-      dirs.push(dir);
-      return { path: join(dir, "factory.db") };
-    },
-  },
-  {
-    name: "postgres",
-    skip: skipPostgres,
-    store: () => ({ store: `${POSTGRES_TEST_URL}?schema=${schemas.next("zero")}` }),
-  },
-];
+const stores = useLogStores({ folder: "core-negative-zero-", schema: "zero" });
 
 describe.each(stores)("-0 in a payload, over the $name store", ({ skip, store }) => {
   it.skipIf(skip)("is written, returned and read back as 0, as every store reads it", async () => {
