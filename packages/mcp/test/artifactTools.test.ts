@@ -168,6 +168,10 @@ describe("record_artifact, link_artifacts, list_suspect_links and review_link", 
       expect.objectContaining({ id: link.id, suspect: true, causes: [expect.objectContaining({ hops: 1 })] }),
     ]);
     expect((await suspectLinksOf(item)).map((suspect) => suspect.id)).toEqual([link.id]);
+    // Each filter says "only": with both it answered the links of either, this one for the payments line.
+    expect(await refused("list_suspect_links", { workItem: item, line: "payments" })).toBe(
+      "E_VALIDATION: list_suspect_links input is invalid: (root): give workItem or line, not both: a work item's links are among its line's",
+    );
 
     const reviewed = await ok("review_link", {
       id: link.id,

@@ -261,22 +261,27 @@ export const listSuspectLinks = defineTool({
     "Trace links whose upstream artifact changed since they were last reviewed, for a work item or a line.",
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
-  input: z.object({
-    workItem: z
-      .string()
-      .min(1)
-      .max(ID_MAX)
-      .optional()
-      .describe("Only links of this work item (wi_...; list_work gives them)"),
-    line: z
-      .string()
-      .min(1)
-      .max(ID_MAX)
-      .optional()
-      .describe("Only links of this line's work (factory://floorplan lists them)"),
-    limit: z.number().int().min(1).max(200).default(50).describe("Links per page"),
-    cursor: Cursor,
-  }),
+  input: z
+    .object({
+      workItem: z
+        .string()
+        .min(1)
+        .max(ID_MAX)
+        .optional()
+        .describe("Only links of this work item (wi_...; list_work gives them)"),
+      line: z
+        .string()
+        .min(1)
+        .max(ID_MAX)
+        .optional()
+        .describe("Only links of this line's work (factory://floorplan lists them)"),
+      limit: z.number().int().min(1).max(200).default(50).describe("Links per page"),
+      cursor: Cursor,
+    })
+    // Both used to answer the links of either (the factory joins the scopes), where each says "only".
+    .refine((input) => input.workItem === undefined || input.line === undefined, {
+      message: "give workItem or line, not both: a work item's links are among its line's",
+    }),
   output: z.object({ items: z.array(TraceLinkOutput), nextCursor: z.string().optional() }),
   run: async (factory, { limit, cursor, workItem, line }) => {
     await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
