@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { cutText } from "@software-factory/core";
 import { DocumentKindSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
@@ -46,7 +47,7 @@ export const getDocument = defineTool({
     const limit = input.maxTokens * 4;
     return {
       ...rest,
-      body: body.length > limit ? body.slice(0, limit) : body,
+      body: cutText(body, limit),
       truncated: body.length > limit,
       revisions: revisions.map(({ body: _body, ...revision }) => revision),
     };
