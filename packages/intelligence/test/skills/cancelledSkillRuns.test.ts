@@ -5,16 +5,14 @@
  * with the signal's reason, is recorded as failed and cancelled, and releases
  * its idempotency key.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { defineFactorySkill, type Factory, openFactory } from "@software-factory/intelligence";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defineFactorySkill, type Factory } from "@software-factory/intelligence";
+import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { effectNeverEnds as effectNeverEndsSkill } from "../fixtures/effectNeverEnds.js";
+import { useTempFactories } from "../fixtures/tempFactories.js";
 import { waitsFirstTime } from "../fixtures/waitsFirstTime.js";
 
-let dir: string;
+const { folder, open } = useTempFactories();
 let factory: Factory;
 /** What the skills below did, in order. */
 let steps: string[];
@@ -46,22 +44,28 @@ const effectNeverEnds = effectNeverEndsSkill(
 );
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "cancelled-skill-runs-"));
   const firstWaits = waitsFirstTime(
     (step) => steps.push(step),
     () => markStarted(),
   );
-  factory = await openFactory({ dir, skills: [waitsOnSignal, effectNeverEnds, firstWaits] });
+  factory = await open({
+    dir: folder("cancelled-skill-runs-"),
+    skills: [waitsOnSignal, effectNeverEnds, firstWaits],
+  });
   steps = [];
+  awaitNextStart();
+});
+
+/** Makes {@link started} a new promise, resolved when the next handler starts. */
+function awaitNextStart(): void {
   started = new Promise((resolve) => {
     markStarted = resolve;
   });
-});
+}
 
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+/** Matches the data of a run recorded as failed and cancelled with `error`. */
+const cancelledRun = (error: string) =>
+  expect.objectContaining({ outcome: "failed", cancelled: true, error });
 
 /** The `skill.ran` events recorded so far, as their data. */
 async function recordedRuns(): Promise<Record<string, unknown>[]> {
@@ -84,13 +88,7 @@ describe("skills.run with a signal", () => {
     expect(error).toBeInstanceOf(DOMException);
     expect((error as DOMException).name).toBe("AbortError");
     expect(steps).toEqual(["started"]);
-    expect(await recordedRuns()).toEqual([
-      expect.objectContaining({
-        outcome: "failed",
-        cancelled: true,
-        error: "cancelled: This operation was aborted",
-      }),
-    ]);
+    expect(await recordedRuns()).toEqual([cancelledRun("cancelled: This operation was aborted")]);
   });
 
   it("interrupts an Effect handler, running its finalizer", async () => {
@@ -105,9 +103,7 @@ describe("skills.run with a signal", () => {
 
     expect(await settled).toBe("the caller left");
     expect(steps).toEqual(["started", "finalizer ran"]);
-    expect(await recordedRuns()).toEqual([
-      expect.objectContaining({ outcome: "failed", cancelled: true, error: "cancelled: the caller left" }),
-    ]);
+    expect(await recordedRuns()).toEqual([cancelledRun("cancelled: the caller left")]);
   });
 
   it("runs nothing for a signal aborted before the run, and records it as cancelled", async () => {
@@ -118,13 +114,7 @@ describe("skills.run with a signal", () => {
     ).rejects.toBe(reason);
 
     expect(steps).toEqual([]);
-    expect(await recordedRuns()).toEqual([
-      expect.objectContaining({
-        outcome: "failed",
-        cancelled: true,
-        error: "cancelled: cancelled by the user",
-      }),
-    ]);
+    expect(await recordedRuns()).toEqual([cancelledRun("cancelled: cancelled by the user")]);
   });
 
   it("releases the idempotency key of a cancelled run, so a retry with it runs", async () => {
@@ -136,9 +126,7 @@ describe("skills.run with a signal", () => {
     expect(await first).toBe("first try cancelled");
 
     const retry = new AbortController();
-    started = new Promise((resolve) => {
-      markStarted = resolve;
-    });
+    awaitNextStart();
     const second = factory.skills
       .run("effect-never-ends", {}, { idempotencyKey: "ticket-1", signal: retry.signal })
       .catch((error: unknown) => error);
@@ -188,9 +176,7 @@ describe("skills.run with a signal", () => {
     expect(steps).toEqual(["started"]);
     const runs = await recordedRuns();
     expect(runs).toHaveLength(2);
-    expect(runs).toContainEqual(
-      expect.objectContaining({ outcome: "failed", cancelled: true, error: "cancelled: the retry left" }),
-    );
+    expect(runs).toContainEqual(cancelledRun("cancelled: the retry left"));
     expect(runs.find((run) => run.error === "cancelled: the retry left")).not.toHaveProperty(
       "idempotencyKey",
     );
