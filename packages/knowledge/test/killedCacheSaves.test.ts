@@ -135,23 +135,21 @@ describe("caches of a process killed while saving them", () => {
     const fromLog = await staleCaches(base);
     const previous = cachesOn(join(base, "knowledge"));
 
+    // The first kills start with the whole save, which tells how many file changes it makes and what it writes.
     const whole = savedUpTo(base, join(dir, "whole"), Number.MAX_SAFE_INTEGER);
+    const started = new Map([1, 2].map((step) => [step, savedUpTo(base, join(dir, `step-${step}`), step)]));
     const saved = await whole.exit;
     const changes = Number(/saved after (\d+) file changes/.exec(saved.stdout)?.[1]);
-    // Writing, flushing and renaming the vector manifest and the snapshot, at least.
-    expect(changes, saved.stdout + saved.stderr).toBeGreaterThanOrEqual(6);
+    // Writing and renaming the vector manifest and the snapshot, at least.
+    expect(changes, saved.stdout + saved.stderr).toBeGreaterThanOrEqual(4);
     const next = cachesOn(whole.cache);
     expect(next.snapshot).not.toBe(previous.snapshot);
     expect(next.manifest).not.toBe(previous.manifest);
     expect(await reopened(whole.folder)).toEqual({ embedded: 0, answers: fromLog, files: COMMITTED });
 
-    // Two children at a time: each spends most of its time loading the package, while the last one's caches are checked.
-    const rounds = Array.from({ length: changes }, (_, index) => index + 1);
-    const started = new Map(
-      rounds.slice(0, 2).map((step) => [step, savedUpTo(base, join(dir, `step-${step}`), step)]),
-    );
-    const left = { previous: 0, next: 0, vectorsOnly: 0 };
-    for (const step of rounds) {
+    // Two kills at a time: each child spends most of its time loading the package, while the last one's caches are checked.
+    const left = { previous: 0, vectorsOnly: 0 };
+    for (let step = 1; step <= changes; step += 1) {
       const round = started.get(step) as ReturnType<typeof savedUpTo>;
       const exit = await round.exit;
       if (step + 2 <= changes)
@@ -164,7 +162,7 @@ describe("caches of a process killed while saving them", () => {
         manifest,
       );
       const vectorsOnly = snapshot === previous.snapshot && manifest === next.manifest;
-      left[snapshot === next.snapshot ? "next" : vectorsOnly ? "vectorsOnly" : "previous"] += 1;
+      if (snapshot === previous.snapshot) left[vectorsOnly ? "vectorsOnly" : "previous"] += 1;
       const { embedded, answers, files } = await reopened(round.folder);
       // The vectors of either save serve: nothing is embedded again, but after vectors stamped later than the snapshot.
       if (!vectorsOnly) expect(embedded, `texts embedded after a kill at step ${step}`).toBe(0);
@@ -173,7 +171,7 @@ describe("caches of a process killed while saving them", () => {
       expect(files, `cache files after a kill at step ${step} and a save`).toEqual(COMMITTED);
       rmSync(round.folder, { recursive: true, force: true });
     }
-    // Kills came before the save committed anything, between its two commits, and after both.
+    // Kills came before the save committed anything and between its two commits (the whole save shows what follows).
     expect(
       Object.values(left).every((count) => count > 0),
       JSON.stringify(left),
