@@ -9,11 +9,15 @@ import { z } from "zod";
 const SPAN = /^(\d{1,6})([hdw])$/;
 const HOURS = { h: 1, d: 24, w: 24 * 7 } as const;
 
+/** An ISO instant with its offset, with seconds (and fractions) or to the minute, as people type one. */
+const INSTANT = z.union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })]);
+
 /**
  * The instant a point in time names: an ISO date (`2026-03-01`, midnight
  * UTC), an ISO instant with its offset (`2026-03-01T09:00:00Z`,
- * `2026-03-01T09:00:00+02:00`), or a span back from `now` in hours, days or
- * weeks (`12h`, `30d`, `2w`); `undefined` for anything else.
+ * `2026-03-01T09:00:00+02:00`, or to the minute: `2026-03-01T09:00Z`), or a
+ * span back from `now` in hours, days or weeks (`12h`, `30d`, `2w`);
+ * `undefined` for anything else.
  *
  * @example
  * ```ts
@@ -30,7 +34,7 @@ export function instantOf(value: string, now: number = Date.now()): Date | undef
   }
   const date = z.iso.date().safeParse(value);
   if (date.success) return new Date(`${date.data}T00:00:00.000Z`);
-  const instant = z.iso.datetime({ offset: true }).safeParse(value);
+  const instant = INSTANT.safeParse(value);
   return instant.success ? new Date(instant.data) : undefined;
 }
 

@@ -10,6 +10,11 @@ describe("instantOf", () => {
     expect(instantOf("2026-03-01T09:00:00Z")?.toISOString()).toBe("2026-03-01T09:00:00.000Z");
   });
 
+  it("reads an instant typed to the minute, with its offset", () => {
+    expect(instantOf("2026-03-01T09:30Z")?.toISOString()).toBe("2026-03-01T09:30:00.000Z");
+    expect(instantOf("2026-03-01T09:30+02:00")?.toISOString()).toBe("2026-03-01T07:30:00.000Z");
+  });
+
   it("counts spans of hours, days and weeks back from now", () => {
     expect(instantOf("12h", NOW)?.toISOString()).toBe("2026-03-31T00:00:00.000Z");
     expect(instantOf("30d", NOW)?.toISOString()).toBe("2026-03-01T12:00:00.000Z");
@@ -17,7 +22,17 @@ describe("instantOf", () => {
   });
 
   it("names no instant for loose or impossible values", () => {
-    for (const value of ["last week", "30 d", "30m", "2026-02-30", "2026-03-01T09:00:00", "1234567d", ""])
+    for (const value of [
+      "last week",
+      "30 d",
+      "30m",
+      "2026-02-30",
+      "2026-03-01T09:00:00",
+      "2026-03-01T09:00",
+      "2026-03-01T09Z",
+      "1234567d",
+      "",
+    ])
       expect(instantOf(value, NOW), value).toBeUndefined();
   });
 });
