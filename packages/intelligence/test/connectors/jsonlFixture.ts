@@ -1,6 +1,7 @@
 /**
  * What the JSONL import tests share: a Zendesk-style ticket export, a mapping
- * of its lines to signals, and a temp folder to write JSONL files in.
+ * of its lines to signals, one of lines to feedback artifacts, and a temp
+ * folder to write JSONL files in.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +44,15 @@ export const signalMapping = {
   line: "custom.line",
   tags: "tags",
   system: "zendesk",
+} as const;
+
+/** Maps a line's `id` and `subject` to a feedback artifact of system `zd`. */
+export const feedbackMapping = {
+  target: "artifact",
+  kind: "feedback",
+  id: "id",
+  title: "subject",
+  system: "zd",
 } as const;
 
 /**

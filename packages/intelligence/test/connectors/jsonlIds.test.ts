@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { importJsonl } from "../../src/connectors/jsonl.js";
 import type { Factory } from "../../src/index.js";
-import { jsonlFolder, signalMapping } from "./jsonlFixture.js";
+import { feedbackMapping, jsonlFolder, signalMapping } from "./jsonlFixture.js";
 import { openTestFactory } from "./testFactory.js";
 
 const { write } = jsonlFolder();
@@ -28,14 +28,7 @@ describe("importJsonl keeps each record under its own id", () => {
       updated: 0,
     });
     expect(factory.work.signals().map((signal) => signal.source)).toEqual(ids.map((id) => `zendesk:${id}`));
-    const artifacts = {
-      target: "artifact",
-      kind: "feedback",
-      id: "id",
-      title: "subject",
-      system: "zd",
-    } as const;
-    expect(await importJsonl(factory, { file, mapping: artifacts })).toMatchObject({
+    expect(await importJsonl(factory, { file, mapping: feedbackMapping })).toMatchObject({
       created: 5,
       updated: 0,
     });
@@ -50,13 +43,6 @@ describe("importJsonl keeps each record under its own id", () => {
   });
 
   it("refuses two ids stored as the same artifact, naming both lines", async () => {
-    const mapping = {
-      target: "artifact",
-      kind: "feedback",
-      id: "id",
-      title: "subject",
-      system: "zd",
-    } as const;
     // "a b" is stored as zd-a_b-<hash of "a b">, which is what "a_b-<that hash>" is stored as, plain.
     const taken = `a_b-${createHash("sha256").update("a b").digest("hex").slice(0, 16)}`;
     const file = write(
@@ -65,11 +51,13 @@ describe("importJsonl keeps each record under its own id", () => {
     );
     const events = await factory.log.head();
 
-    await expect(importJsonl(factory, { file, mapping })).rejects.toMatchObject({
+    await expect(importJsonl(factory, { file, mapping: feedbackMapping })).rejects.toMatchObject({
       _tag: "ValidationError",
       message: expect.stringContaining(`${file}:2 id: `),
     });
-    await expect(importJsonl(factory, { file, mapping })).rejects.toThrow(`as is id "a b" on line 1`);
+    await expect(importJsonl(factory, { file, mapping: feedbackMapping })).rejects.toThrow(
+      `as is id "a b" on line 1`,
+    );
     expect(await factory.log.head()).toBe(events);
   });
 
@@ -98,13 +86,6 @@ describe("importJsonl keeps each record under its own id", () => {
   });
 
   it("versions an artifact imported before ids were hashed under its old id, and keeps ids it merged apart", async () => {
-    const mapping = {
-      target: "artifact",
-      kind: "feedback",
-      id: "id",
-      title: "subject",
-      system: "zd",
-    } as const;
     const long = "L".repeat(200);
     // Imports before ids were hashed stored "a b" as zd-a_b and a long id cut at 128 characters.
     for (const [id, externalId] of [
@@ -128,7 +109,7 @@ describe("importJsonl keeps each record under its own id", () => {
         .join("\n"),
     );
 
-    expect(await importJsonl(factory, { file, mapping })).toMatchObject({
+    expect(await importJsonl(factory, { file, mapping: feedbackMapping })).toMatchObject({
       created: 1,
       updated: 1,
       unchanged: 1,
@@ -141,6 +122,9 @@ describe("importJsonl keeps each record under its own id", () => {
       [`zd-${long}`.slice(0, 128), long, 2],
       [expect.stringMatching(/^zd-a_b-[0-9a-f]{16}$/), "a_b", 1],
     ]);
-    expect(await importJsonl(factory, { file, mapping })).toMatchObject({ created: 0, unchanged: 3 });
+    expect(await importJsonl(factory, { file, mapping: feedbackMapping })).toMatchObject({
+      created: 0,
+      unchanged: 3,
+    });
   });
 });

@@ -17,7 +17,7 @@ import {
   importJUnitReport,
 } from "../../src/index.js";
 import { makeRepo } from "../codebase/makeRepo.js";
-import { jsonlFolder, signalMapping } from "./jsonlFixture.js";
+import { feedbackMapping, jsonlFolder, signalMapping } from "./jsonlFixture.js";
 import { openTestFactory } from "./testFactory.js";
 
 const { folder, write } = jsonlFolder();
@@ -146,14 +146,7 @@ describe("importers make an outside title one line instead of refusing the impor
       problems: [],
     });
     expect(factory.work.signals().map((signal) => signal.text)).toContain(`${ODD}\n\nTwice.`);
-    const artifactMapping = {
-      target: "artifact",
-      kind: "feedback",
-      id: "id",
-      title: "subject",
-      system: "zd",
-    } as const;
-    expect(await importJsonl(factory, { file, mapping: artifactMapping })).toMatchObject({
+    expect(await importJsonl(factory, { file, mapping: feedbackMapping })).toMatchObject({
       created: 2,
       problems: [],
     });
