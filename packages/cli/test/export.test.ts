@@ -3,10 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
+import { RELEASE_NOTES_MD, writeReleaseNotesSkill } from "./releaseNotesSkill.js";
 import { runFactory } from "./runFactory.js";
 
 let cwd: string;
 const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
+/** Runs `factory standards export --format <format> --to <to> --instructions repo <flags>`. */
+const exportStandards = (format: string, to: string, ...flags: string[]) =>
+  factory("standards", "export", "--format", format, "--to", to, "--instructions", "repo", ...flags);
 /** Each test runs the bin several times, a few seconds each on a loaded machine. */
 const SLOW = { timeout: 240_000 };
 
@@ -26,23 +30,13 @@ const AGENTS_MD = `# AGENTS.md
 Run \`npx vitest run\` before committing.
 `;
 
-const RELEASE_NOTES_MD = `---
-name: release-notes
-description: Write release notes from the work items done since the last release.
----
-# Release notes
-
-List the done work items by line, one sentence each.
-`;
-
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), "factory-cli-export-"));
   writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
   mkdirSync(join(cwd, "repo", ".cursor", "rules"), { recursive: true });
   writeFileSync(join(cwd, "repo", ".cursor", "rules", "typescript.mdc"), TYPESCRIPT_MDC);
   writeFileSync(join(cwd, "repo", "AGENTS.md"), AGENTS_MD);
-  mkdirSync(join(cwd, ".factory", "skills", "release-notes"), { recursive: true });
-  writeFileSync(join(cwd, ".factory", "skills", "release-notes", "SKILL.md"), RELEASE_NOTES_MD);
+  writeReleaseNotesSkill(cwd);
   expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
 });
 
@@ -56,8 +50,7 @@ describe("factory standards export", () => {
     SLOW,
     async () => {
       const out = join(cwd, "out", "CLAUDE.md");
-      const args = ["standards", "export", "--format", "agents-md", "--to", out, "--instructions", "repo"];
-      const first = await factory(...args);
+      const first = await exportStandards("agents-md", out);
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toContain(`created   ${out}`);
       expect(first.stdout).toContain("2 standards exported as CLAUDE.md");
@@ -66,7 +59,7 @@ describe("factory standards export", () => {
       expect(written).toContain("## TypeScript style\n\nApplies to: `src/**/*.ts`\n\nUse named exports");
       expect(written).toContain("## Testing\n\nRun `npx vitest run` before committing.");
 
-      const again = await factory(...args, "--json");
+      const again = await exportStandards("agents-md", out, "--json");
       expect(again.code, again.stderr).toBe(0);
       expect(JSON.parse(again.stdout)).toEqual({
         format: "agents-md",
@@ -75,14 +68,14 @@ describe("factory standards export", () => {
       });
 
       writeFileSync(out, "# Mine\n\nHand-written.\n");
-      const refused = await factory(...args);
+      const refused = await exportStandards("agents-md", out);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toBe(
         `error: E_EXISTS: not replacing ${out}: it holds other content; give --force to replace it\n`,
       );
       expect(readFileSync(out, "utf8")).toBe("# Mine\n\nHand-written.\n");
 
-      const forced = await factory(...args, "--force");
+      const forced = await exportStandards("agents-md", out, "--force");
       expect(forced.code, forced.stderr).toBe(0);
       expect(forced.stdout).toContain(`updated   ${out}`);
       expect(readFileSync(out, "utf8")).toBe(written);
@@ -91,16 +84,7 @@ describe("factory standards export", () => {
 
   it("writes AGENTS.md into a folder given with a trailing slash that does not exist yet", SLOW, async () => {
     const folder = join(cwd, "out", "new-folder");
-    const result = await factory(
-      "standards",
-      "export",
-      "--format",
-      "agents-md",
-      "--to",
-      `${folder}/`,
-      "--instructions",
-      "repo",
-    );
+    const result = await exportStandards("agents-md", `${folder}/`);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`created   ${join(folder, "AGENTS.md")}`);
     expect(readFileSync(join(folder, "AGENTS.md"), "utf8")).toMatch(/^# AGENTS\.md\n/);
@@ -108,16 +92,7 @@ describe("factory standards export", () => {
 
   it("writes Cursor rules, one .mdc per standard, into a folder", SLOW, async () => {
     const rules = join(cwd, "out", "rules");
-    const result = await factory(
-      "standards",
-      "export",
-      "--format",
-      "cursor",
-      "--to",
-      rules,
-      "--instructions",
-      "repo",
-    );
+    const result = await exportStandards("cursor", rules);
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(join(rules, "typescript.mdc"), "utf8")).toBe(
       "---\ndescription: TypeScript style\nglobs: src/**/*.ts\nalwaysApply: false\n---\n\nUse named exports; no default exports.\n",
@@ -127,16 +102,7 @@ describe("factory standards export", () => {
   });
 
   it("refuses bad flags (exit 2) and a repository without instruction files (exit 1)", SLOW, async () => {
-    const format = await factory(
-      "standards",
-      "export",
-      "--format",
-      "word",
-      "--to",
-      "x",
-      "--instructions",
-      "repo",
-    );
+    const format = await exportStandards("word", "x");
     expect(format.code).toBe(2);
     expect(format.stderr).toContain("E_USAGE: --format: must be one of cursor, agents-md");
     const to = await factory("standards", "export", "--format", "cursor");
@@ -154,16 +120,7 @@ describe("factory standards export", () => {
     );
     expect(repo.code).toBe(2);
     expect(repo.stderr).toMatch(/E_USAGE: --instructions: .*nope does not exist/);
-    const file = await factory(
-      "standards",
-      "export",
-      "--format",
-      "cursor",
-      "--to",
-      "factory.yaml",
-      "--instructions",
-      "repo",
-    );
+    const file = await exportStandards("cursor", "factory.yaml");
     expect(file.code).toBe(2);
     expect(file.stderr).toContain("--format cursor writes a folder");
     mkdirSync(join(cwd, "bare"), { recursive: true });

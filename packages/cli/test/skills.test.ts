@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
+import { writeReleaseNotesSkill } from "./releaseNotesSkill.js";
 import { runFactory } from "./runFactory.js";
 
 let cwd: string;
@@ -11,20 +12,10 @@ const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args]
 /** Each test runs the bin several times, a few seconds each on a loaded machine. */
 const SLOW = { timeout: 240_000 };
 
-const RELEASE_NOTES_MD = `---
-name: release-notes
-description: Write release notes from the work items done since the last release.
----
-# Release notes
-
-List the done work items by line, one sentence each.
-`;
-
 beforeEach(async () => {
   cwd = mkdtempSync(join(tmpdir(), "factory-cli-skills-"));
   writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
-  mkdirSync(join(cwd, ".factory", "skills", "release-notes"), { recursive: true });
-  writeFileSync(join(cwd, ".factory", "skills", "release-notes", "SKILL.md"), RELEASE_NOTES_MD);
+  writeReleaseNotesSkill(cwd);
   expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
 });
 
