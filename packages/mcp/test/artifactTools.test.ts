@@ -13,7 +13,6 @@ interface Artifact {
   id: string;
   kind: string;
   title: string;
-  fields: Record<string, unknown>;
   workItem?: string;
   line?: string;
   stage?: string;
@@ -80,7 +79,6 @@ describe("record_artifact", () => {
         id: "REQ-pay-link",
         kind: "requirement",
         title: "Customers pay by a link",
-        fields: { body: "A customer pays with a link sent by email." },
         workItem: item,
         line: "checkout",
         stage: "intake",
@@ -115,7 +113,24 @@ describe("record_artifact", () => {
     });
 
     expect(change.artifact).toMatchObject({ kind: "changeSet", stage: "implementation", version: 1 });
-    expect(tests.artifact).toMatchObject({ kind: "testEvidence", stage: "testing", fields: { passed: 42 } });
+    expect(tests.artifact).toMatchObject({ kind: "testEvidence", stage: "testing", version: 1 });
+  });
+
+  it("answers without the fields it was sent, so a long body does not come back", async () => {
+    const item = await createItem("Design the vault");
+    const body = "The vault keeps one token per card. ".repeat(5000);
+
+    const answer = await call("record_artifact", {
+      id: "DES-vault",
+      kind: "design",
+      title: "Card vault",
+      fields: { body },
+      workItem: item,
+    });
+
+    expect(answer.structuredContent?.artifact).toMatchObject({ id: "DES-vault", version: 1 });
+    expect(answer.structuredContent?.artifact).not.toHaveProperty("fields");
+    expect(answer.content[0]?.text.length).toBeLessThan(1000);
   });
 
   it("answers a retry with the same content unchanged and writes no new version", async () => {

@@ -90,7 +90,10 @@ export const recordArtifact = defineTool({
     if (input.workItem !== undefined) await requireWorkItem(factory, input.workItem, "workItem");
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
     if (input.stage !== undefined) requireStage(factory, input.stage, "stage");
-    return factory.work.recordArtifact(input);
+    const { artifact, ...recorded } = await factory.work.recordArtifact(input);
+    // The fields are what the caller just sent: a 190,000-character body came back whole.
+    const { fields: _sent, ...answered } = artifact;
+    return { ...recorded, artifact: answered };
   },
 });
 

@@ -170,14 +170,11 @@ export const InboxItemOutput = z.looseObject({
   read: z.boolean().describe("Whether the operator marked it read"),
 });
 
-/** One version of an artifact, as `record_artifact` answers it. */
+/** One version of an artifact, as `record_artifact` answers it: without its fields, the content the caller sent. */
 export const ArtifactOutput = z.looseObject({
   id: z.string().describe("Its stable id across versions (REQ-12, design-login), for link_artifacts"),
   kind: z.string().describe("requirement, design, adr, task, changeSet, testEvidence, document..."),
   title: z.string(),
-  fields: z
-    .record(z.string(), z.unknown().describe("A field's value: text, number, list or object"))
-    .describe("Its content (body, commit and paths, counts...)"),
   workItem: z.string().optional().describe("The work item it belongs to; absent when none"),
   line: z.string().optional().describe("The line it belongs to; absent when none"),
   stage: z.string().optional().describe("The stage it was made in; absent when none"),
@@ -191,7 +188,7 @@ export const ArtifactOutput = z.looseObject({
 
 /** What `record_artifact` answers: the artifact's latest version, whether this call wrote it, and the links it made suspect. */
 export const RecordedArtifactOutput = z.object({
-  artifact: ArtifactOutput.describe("The artifact's latest version"),
+  artifact: ArtifactOutput.describe("The artifact's latest version, without the fields you sent"),
   changed: z
     .boolean()
     .describe("Whether this call wrote a new version; false when the artifact already read so"),
