@@ -16,7 +16,6 @@
  * (one file, default durability) and on PostgreSQL (`FACTORY_BENCH_DATABASE_URL`
  * or the local test server; skipped with a note when unreachable).
  */
-import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +25,7 @@ import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { openFactory } from "@software-factory/intelligence";
 import { BENCH_DATABASE_URL, benchSchemaUrl, dropSchemas, unreachable } from "./lib/benchDatabase.js";
+import { ForkedCrew } from "./lib/forkedCrew.js";
 import { makeWords } from "./lib/largeFactory.js";
 import { ms, percentile, table, writeReport } from "./lib/report.js";
 
@@ -131,55 +131,6 @@ async function writer(target: Target, tag: string): Promise<void> {
   send({ op: "ready" });
 }
 
-/** The small writer processes, driven together. */
-class Writers {
-  readonly #children: ChildProcess[];
-  readonly #replies: Reply[][] = [];
-
-  constructor(target: Target) {
-    this.#children = Array.from({ length: WRITERS }, (_, index) => {
-      const child = fork(
-        fileURLToPath(import.meta.url),
-        ["writer", JSON.stringify(target), `agent-${index}`],
-        {
-          execArgv: ["--conditions=@software-factory/source", "--import", "tsx"],
-          stdio: ["ignore", "inherit", "inherit", "ipc"],
-        },
-      );
-      const inbox: Reply[] = [];
-      this.#replies.push(inbox);
-      child.on("message", (reply: Reply) => inbox.push(reply));
-      return child;
-    });
-  }
-
-  /** The next reply of every writer. */
-  async next(): Promise<Reply[]> {
-    for (;;) {
-      if (this.#replies.every((inbox) => inbox.length > 0))
-        return this.#replies.map((inbox) => inbox.shift() as Reply);
-      if (this.#children.some((child) => child.exitCode !== null)) {
-        for (const child of this.#children) child.kill();
-        throw new Error("a small writer died; see its error above");
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  send(command: Command): void {
-    for (const child of this.#children) child.send(command);
-  }
-
-  async close(): Promise<void> {
-    this.send({ op: "exit" });
-    await Promise.all(
-      this.#children.map((child) =>
-        child.exitCode !== null ? undefined : new Promise((resolve) => child.once("exit", resolve)),
-      ),
-    );
-  }
-}
-
 /** A store that passes every call to `inner`, counting appends. */
 function countingStore(inner: EventStore): { store: EventStore; appends: () => number } {
   let appends = 0;
@@ -235,7 +186,13 @@ async function measureStore(name: string, target: Target, dir: string): Promise<
   try {
     await factory.floorplan.applyPlan(plan("seed"));
     progress(`${name}: starting ${WRITERS} small writers`);
-    const writers = new Writers(target);
+    const writers = new ForkedCrew<Command, Reply>({
+      script: fileURLToPath(import.meta.url),
+      count: WRITERS,
+      args: (index) => ["writer", JSON.stringify(target), `agent-${index}`],
+      name: "a small writer",
+      exit: { op: "exit" },
+    });
     await writers.next();
     try {
       for (const rate of RATES) {

@@ -11,7 +11,7 @@
  * PostgreSQL is `FACTORY_BENCH_DATABASE_URL` or the local test server; when it
  * cannot be reached the benchmark says so and writes nothing.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,7 @@ import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { openFactory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { BENCH_DATABASE_URL, benchSchemaUrl, dropSchemas, unreachable } from "./lib/benchDatabase.js";
+import { ForkedCrew } from "./lib/forkedCrew.js";
 import { appendNotes } from "./lib/largeFactory.js";
 import { ms, percentile, table, writeReport } from "./lib/report.js";
 
@@ -94,53 +95,25 @@ async function worker(target: Target, tag: string): Promise<void> {
 }
 
 /** N worker processes on one store, driven in lock step. */
-class Crew {
-  readonly #children: ChildProcess[];
-  readonly #replies: Reply[][] = [];
-
+class Crew extends ForkedCrew<Command, Reply> {
   constructor(target: Target, count: number) {
-    this.#children = Array.from({ length: count }, (_, index) => {
-      const child = fork(fileURLToPath(import.meta.url), ["worker", JSON.stringify(target), `w${index}`], {
-        execArgv: ["--conditions=@software-factory/source", "--import", "tsx"],
-        stdio: ["ignore", "inherit", "inherit", "ipc"],
-      });
-      const inbox: Reply[] = [];
-      this.#replies.push(inbox);
-      child.on("message", (reply: Reply) => inbox.push(reply));
-      return child;
+    super({
+      script: fileURLToPath(import.meta.url),
+      count,
+      args: (index) => ["worker", JSON.stringify(target), `w${index}`],
+      name: "a bench worker",
+      exit: { op: "exit" },
     });
-  }
-
-  async next(): Promise<Reply[]> {
-    for (;;) {
-      if (this.#replies.every((inbox) => inbox.length > 0)) {
-        return this.#replies.map((inbox) => inbox.shift() as Reply);
-      }
-      if (this.#children.some((child) => child.exitCode !== null)) {
-        for (const child of this.#children) child.kill();
-        throw new Error("a bench worker died; see its error above");
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
   }
 
   /** Runs a command in every worker at once; returns events per second over the whole crew. */
   async run(command: Command): Promise<number> {
     const start = performance.now();
-    for (const child of this.#children) child.send(command);
+    this.send(command);
     const replies = await this.next();
     const elapsed = performance.now() - start;
     const events = replies.reduce((sum, reply) => sum + (reply.op === "done" ? reply.events : 0), 0);
     return (events / elapsed) * 1000;
-  }
-
-  async close(): Promise<void> {
-    for (const child of this.#children) child.send({ op: "exit" });
-    await Promise.all(
-      this.#children.map((child) =>
-        child.exitCode !== null ? undefined : new Promise((resolve) => child.once("exit", resolve)),
-      ),
-    );
   }
 }
 
