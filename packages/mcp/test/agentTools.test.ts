@@ -89,6 +89,29 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+describe("get_inbox", () => {
+  it("cuts a long body to 1,000 characters saying how long it was, and answers a short one whole", async () => {
+    const signal = `> ${"The card form times out on submit. ".repeat(300)}`;
+    // cy has an inbox of their own, which the other tests' counts leave out.
+    const long = await factory.inbox.notify({
+      to: "cy",
+      title: "New high signal for checkout",
+      body: signal,
+    });
+    const short = await factory.inbox.notify({ to: "cy", title: "A link is suspect", body: "Review it." });
+
+    const { items } = (await call("get_inbox", { operator: "cy" })).structuredContent as {
+      items: { id: string; body: string }[];
+    };
+
+    const body = items.find((item) => item.id === long.id)?.body ?? "";
+    expect(body).toHaveLength(1000);
+    expect(body.startsWith("> The card form times out on submit.")).toBe(true);
+    expect(body).toMatch(/\.\.\. \(cut: the body is 10,502 characters; ref names what it is about\)$/);
+    expect(items.find((item) => item.id === short.id)?.body).toBe("Review it.");
+  });
+});
+
 describe("mark_inbox_read", () => {
   it("marks notifications read so get_inbox with unreadOnly stops returning them; by default it shows both", async () => {
     const first = await factory.inbox.notify({ to: "bo", title: "New signal on checkout", body: "" });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { NotFoundError } from "@software-factory/core";
+import { cutText, NotFoundError } from "@software-factory/core";
 import type { Factory, InboxItem } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
@@ -50,6 +50,20 @@ async function wholeInbox(
   }
 }
 
+/**
+ * Characters of a notification's body `get_inbox` answers: a body quotes what
+ * it is about, and fifty notifications of 10,000-character signals made an
+ * answer of 517,473 characters.
+ */
+const BODY_CHARACTERS = 1_000;
+
+/** `item` with its body cut to {@link BODY_CHARACTERS}, saying how long it was and where the whole is. */
+function shortBody(item: InboxItem): InboxItem {
+  if (item.body.length <= BODY_CHARACTERS) return item;
+  const note = `... (cut: the body is ${item.body.length.toLocaleString("en-US")} characters; ref names what it is about)`;
+  return { ...item, body: `${cutText(item.body, BODY_CHARACTERS - note.length)}${note}` };
+}
+
 /** `get_inbox`: the notifications routed to an operator. */
 export const getInbox = defineTool({
   name: "get_inbox",
@@ -73,7 +87,7 @@ export const getInbox = defineTool({
     await knownOperator(factory, input.operator);
     const items = await wholeInbox(factory, input.operator, { unreadOnly: input.unreadOnly });
     return {
-      items: items.slice(-input.limit),
+      items: items.slice(-input.limit).map(shortBody),
       unread: await factory.inbox.unreadCount(input.operator),
     };
   },
