@@ -67,6 +67,18 @@ function awaitNextStart(): void {
 const cancelledRun = (error: string) =>
   expect.objectContaining({ outcome: "failed", cancelled: true, error });
 
+/** Runs `skill` with a signal aborted (with `reason`) once its handler started; what the run rejected with, or "resolved". */
+async function abortedOnceStarted(skill: string, reason?: unknown): Promise<unknown> {
+  const controller = new AbortController();
+  const settled = factory.skills.run(skill, {}, { signal: controller.signal }).then(
+    () => "resolved",
+    (error: unknown) => error,
+  );
+  await started;
+  controller.abort(reason);
+  return settled;
+}
+
 /** The `skill.ran` events recorded so far, as their data. */
 async function recordedRuns(): Promise<Record<string, unknown>[]> {
   const events = await factory.log.read({ types: ["skill.ran"] });
@@ -75,16 +87,7 @@ async function recordedRuns(): Promise<Record<string, unknown>[]> {
 
 describe("skills.run with a signal", () => {
   it("stops a Promise handler that waits on its signal, rejects with the signal's reason and records the run as cancelled", async () => {
-    const controller = new AbortController();
-    const running = factory.skills.run("waits-on-signal", {}, { signal: controller.signal });
-    const settled = running.then(
-      () => "resolved",
-      (error: unknown) => error,
-    );
-    await started;
-    controller.abort();
-
-    const error = await settled;
+    const error = await abortedOnceStarted("waits-on-signal");
     expect(error).toBeInstanceOf(DOMException);
     expect((error as DOMException).name).toBe("AbortError");
     expect(steps).toEqual(["started"]);
@@ -92,16 +95,7 @@ describe("skills.run with a signal", () => {
   });
 
   it("interrupts an Effect handler, running its finalizer", async () => {
-    const controller = new AbortController();
-    const running = factory.skills.run("effect-never-ends", {}, { signal: controller.signal });
-    const settled = running.then(
-      () => "resolved",
-      (error: unknown) => error,
-    );
-    await started;
-    controller.abort("the caller left");
-
-    expect(await settled).toBe("the caller left");
+    expect(await abortedOnceStarted("effect-never-ends", "the caller left")).toBe("the caller left");
     expect(steps).toEqual(["started", "finalizer ran"]);
     expect(await recordedRuns()).toEqual([cancelledRun("cancelled: the caller left")]);
   });
