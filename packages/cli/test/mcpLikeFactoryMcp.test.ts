@@ -4,18 +4,16 @@
  * package's words, and the same log lines, each with its command's prefix.
  * Both built bins, run as subprocesses.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { TOOL_GROUPS } from "@software-factory/mcp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
+import { MCP_BIN, runWithStdinClosed } from "./mcpBins.js";
 import { BIN, runFactory } from "./runFactory.js";
 
-/** The built `factory-mcp` bin. */
-const MCP_BIN = resolve(import.meta.dirname, "../../mcp/bin/factory-mcp.js");
 const token = "cli-mcp-same-path-token-0123456789";
 /** Each test runs both bins, a few seconds each on a loaded machine. */
 const SLOW = { timeout: 240_000 };
@@ -51,19 +49,8 @@ type CommandName = keyof typeof commands;
 const names = Object.keys(commands) as CommandName[];
 
 /** Runs a command with stdin closed at once; resolves with its exit code and stderr. */
-function run(name: CommandName, args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, commands[name](args), {
-    cwd,
-    env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "", FACTORY_MCP_TOKEN: token },
-    stdio: ["pipe", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  child.stdin.end();
-  return new Promise((done) => child.on("close", (code) => done({ code, stderr })));
-}
+const run = (name: CommandName, args: readonly string[]) =>
+  runWithStdinClosed(commands[name](args), cwd, token);
 
 describe("factory mcp and factory-mcp", () => {
   it.each(names)("%s exits 2 naming the port when the HTTP port is taken", SLOW, async (name) => {

@@ -6,17 +6,15 @@
  * `factory` command exits when its operation fails; 2 when the command line
  * names no factory. Both built bins, run as subprocesses.
  */
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { openSqliteEventStore } from "@software-factory/core/sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
+import { MCP_BIN, runWithStdinClosed } from "./mcpBins.js";
 import { BIN, runFactory } from "./runFactory.js";
 
-/** The built `factory-mcp` bin. */
-const MCP_BIN = resolve(import.meta.dirname, "../../mcp/bin/factory-mcp.js");
 /** Each test starts both bins several times, a few seconds each on a loaded machine. */
 const SLOW = { timeout: 240_000 };
 let cwd: string;
@@ -71,19 +69,7 @@ type CommandName = keyof typeof commands;
 const names = Object.keys(commands) as CommandName[];
 
 /** Runs a command with stdin closed at once; resolves with its exit code and stderr. */
-function run(name: CommandName, start: Start): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, commands[name](start), {
-    cwd,
-    env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "", FACTORY_MCP_TOKEN: "" },
-    stdio: ["pipe", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  child.stdin.end();
-  return new Promise((done) => child.on("close", (code) => done({ code, stderr })));
-}
+const run = (name: CommandName, start: Start) => runWithStdinClosed(commands[name](start), cwd);
 
 describe("factory mcp and factory-mcp that cannot start", () => {
   it.each(names)(
