@@ -93,7 +93,7 @@ export const recordArtifact = defineTool({
     const { artifact, ...recorded } = await factory.work.recordArtifact(input);
     // The fields are what the caller just sent: a 190,000-character body came back whole.
     const { fields: _sent, ...answered } = artifact;
-    return { ...recorded, artifact: answered };
+    return { artifact: answered, ...recorded };
   },
 });
 
