@@ -102,19 +102,17 @@ async function playAndCompare(factory: TestFactory, seed: number, steps: number)
   return compared;
 }
 
+/** The ids a story's writes made so far, by kind; `lateItems` are those a deployment shipped before they were created. */
+interface Known {
+  items: string[];
+  signals: string[];
+  deployments: string[];
+  incidents: string[];
+  lateItems: string[];
+}
+
 /** One random write: through the line mostly, now and then a raw append as an older or racing writer makes. */
-async function write(
-  factory: TestFactory,
-  now: number,
-  random: Random,
-  known: {
-    items: string[];
-    signals: string[];
-    deployments: string[];
-    incidents: string[];
-    lateItems: string[];
-  },
-): Promise<void> {
+async function write(factory: TestFactory, now: number, random: Random, known: Known): Promise<void> {
   const { pick, next, some } = random;
   const { items, signals, deployments, incidents } = known;
   const { line, log, clock } = factory;
@@ -196,17 +194,7 @@ async function write(
  * no line that ships an item not created yet (created by a later call), or an
  * id used again (a deployment, an incident, a work item, a signal).
  */
-async function rawAppend(
-  log: EventLog,
-  random: Random,
-  known: {
-    items: string[];
-    signals: string[];
-    deployments: string[];
-    incidents: string[];
-    lateItems: string[];
-  },
-): Promise<void> {
+async function rawAppend(log: EventLog, random: Random, known: Known): Promise<void> {
   const { pick, next } = random;
   const { items, signals, deployments, incidents, lateItems } = known;
   const roll = next();
