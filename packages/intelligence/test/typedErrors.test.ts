@@ -69,6 +69,14 @@ const ownerRule = defineRule<{ id: string }>({
 });
 
 describe("automations", () => {
+  /** An automation on notes that does nothing. */
+  const count = defineAutomation({
+    name: "count-notes",
+    description: "x",
+    on: [NoteAdded.type],
+    run: () => {},
+  });
+
   it("defineAutomation names every malformed field of a definition in a ValidationError", () => {
     const error = thrown(() =>
       defineAutomation({ name: "Route Signals", description: "x", on: [], run: () => {} }),
@@ -88,12 +96,6 @@ describe("automations", () => {
 
   it("startAutomations refuses two automations of one name, naming the second", async () => {
     const log = await memoryLog();
-    const count = defineAutomation({
-      name: "count-notes",
-      description: "x",
-      on: [NoteAdded.type],
-      run: () => {},
-    });
     const starting = startAutomations({ log, automations: [count, { ...count }], services: {} });
     await expect(starting).rejects.toBeInstanceOf(ValidationError);
     await expect(starting).rejects.toMatchObject({
@@ -103,12 +105,6 @@ describe("automations", () => {
 
   it("retry of an event handled well is a ValidationError naming the event", async () => {
     const log = await memoryLog();
-    const count = defineAutomation({
-      name: "count-notes",
-      description: "x",
-      on: [NoteAdded.type],
-      run: () => {},
-    });
     const runner = await startAutomations({ log, automations: [count], services: {} });
     closing.push(runner);
     const [note] = await log.append({ type: NoteAdded.type, subject: "n1", data: { text: "hi" } });
