@@ -3,33 +3,16 @@
  * UTF-16 units) without splitting an emoji at the limit: the run is recorded,
  * and its error holds no half of a surrogate pair, which the log refuses.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { defineSkill, type Factory, openFactory } from "@software-factory/intelligence";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { z } from "zod";
+import type { Factory } from "@software-factory/intelligence";
+import { beforeEach, expect, it } from "vitest";
+import { useTempFactories } from "../fixtures/tempFactories.js";
+import { failing } from "./failingSkill.js";
 import { failure, runs } from "./skillRunRecords.js";
 
-const failing = defineSkill({
-  name: "always-fails",
-  description: "Fails with the message it is given.",
-  input: z.object({ message: z.string() }),
-  output: z.object({}),
-  run: async ({ message }) => {
-    throw new Error(message);
-  },
-});
-
-let dir: string;
+const { folder, open } = useTempFactories();
 let factory: Factory;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "factory-cut-skill-errors-"));
-  factory = await openFactory({ dir, actor: "ana", skills: [failing] });
-});
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
+  factory = await open({ dir: folder("factory-cut-skill-errors-"), actor: "ana", skills: [failing] });
 });
 
 it("records a failed run whose error has an emoji at the 500th character, dropping the emoji whole", async () => {

@@ -6,6 +6,7 @@ import { defineSkill, type Factory, openFactory, SkillFailedError } from "@softw
 import { Effect } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { failing } from "./failingSkill.js";
 import { failure, runs } from "./skillRunRecords.js";
 
 let dir: string;
@@ -17,16 +18,6 @@ const total = defineSkill({
   input: z.object({ order: z.string(), lines: z.array(z.object({ sku: z.string(), price: z.number() })) }),
   output: z.object({ total: z.number() }),
   run: async ({ lines }) => ({ total: lines.reduce((sum, line) => sum + line.price, 0) }),
-});
-
-const failing = defineSkill({
-  name: "always-fails",
-  description: "Fails with the message it is given.",
-  input: z.object({ message: z.string() }),
-  output: z.object({}),
-  run: async ({ message }) => {
-    throw new Error(message);
-  },
 });
 
 const throwsString = defineSkill({
