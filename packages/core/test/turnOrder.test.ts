@@ -15,6 +15,7 @@ import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { logOver } from "./contract/eventStoreContract.js";
 import { POSTGRES_TEST_URL, skipPostgres, TestSchemas, withAdmin } from "./fixtures/postgresTestServer.js";
+import { signal } from "./fixtures/signal.js";
 
 const schemas = new TestSchemas();
 const opened: EventLog[] = [];
@@ -123,15 +124,6 @@ const refusedRoleStores: OpenStores = async () => {
     });
   return [await open("order_a"), await open("order_b"), await open("order_c")];
 };
-
-/** A promise and the function that resolves it. */
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve: () => void = () => undefined;
-  const promise = new Promise<void>((settle) => {
-    resolve = settle;
-  });
-  return { promise, resolve };
-}
 
 /** A `before` for {@link scriptedWrite}: at attempt `at`, calls `reached` and waits for `until`. */
 function pauseAt(at: number, reached: () => void, until: Promise<void>): (tried: number) => Promise<void> {

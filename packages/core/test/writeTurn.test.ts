@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { logOver } from "./contract/eventStoreContract.js";
 import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "./fixtures/postgresTestServer.js";
 import { startFixture } from "./fixtures/runChild.js";
+import { signal } from "./fixtures/signal.js";
 
 const fixtures = join(import.meta.dirname, "fixtures");
 const schemas = new TestSchemas();
@@ -63,15 +64,6 @@ async function openLog(target: Target): Promise<EventLog> {
   const log = logOver(await target.open());
   opened.push(log);
   return log;
-}
-
-/** A promise and the function that resolves it. */
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve: () => void = () => undefined;
-  const promise = new Promise<void>((settle) => {
-    resolve = settle;
-  });
-  return { promise, resolve };
 }
 
 const note = (text: string) => ({ type: "note.added", subject: "plan", data: { text } });

@@ -4,6 +4,7 @@ import { openPostgresEventStore } from "@software-factory/core/postgres";
 import { afterEach, describe, expect, it } from "vitest";
 import { logOver } from "../contract/eventStoreContract.js";
 import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../fixtures/postgresTestServer.js";
+import { signal } from "../fixtures/signal.js";
 
 const schemas = new TestSchemas();
 const opened: EventLog[] = [];
@@ -37,15 +38,6 @@ async function openLog(schema = schemas.next("poolofone")): Promise<EventLog> {
   const log = logOver(store);
   opened.push(log);
   return log;
-}
-
-/** A promise and the function that resolves it. */
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve: () => void = () => undefined;
-  const promise = new Promise<void>((settle) => {
-    resolve = settle;
-  });
-  return { promise, resolve };
 }
 
 /**

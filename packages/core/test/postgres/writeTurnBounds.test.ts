@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { logOver } from "../contract/eventStoreContract.js";
 import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../fixtures/postgresTestServer.js";
 import { startFixture } from "../fixtures/runChild.js";
+import { signal } from "../fixtures/signal.js";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures");
 const schemas = new TestSchemas();
@@ -17,15 +18,6 @@ afterEach(async () => {
   for (const log of opened.splice(0)) await log.close();
   await schemas.dropAll();
 });
-
-/** A promise and the function that resolves it. */
-function signal(): { promise: Promise<void>; resolve: () => void } {
-  let resolve: () => void = () => undefined;
-  const promise = new Promise<void>((settle) => {
-    resolve = settle;
-  });
-  return { promise, resolve };
-}
 
 const note = (text: string) => ({ type: "note.added", subject: "plan", data: { text } });
 
