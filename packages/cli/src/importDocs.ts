@@ -9,6 +9,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { decodeText, firstSafeLine, NotFoundError, validationErrorFromZod } from "@software-factory/core";
+import { type CopyRetraction, planCodebasePages } from "@software-factory/intelligence";
 import {
   type Decision,
   decisionMarkdown,
@@ -80,10 +81,24 @@ export interface UnknownLines {
   readonly files: readonly string[];
 }
 
+/** A file of the folder that `import codebase` filed first, left to it. */
+export interface LeftFile {
+  /** The file, relative to the folder. */
+  readonly item: string;
+  /** The codebase import's document of it. */
+  readonly id: string;
+  /** Its address under the source system `codebase` (`<repository>:<path>`). */
+  readonly uri: string;
+}
+
 /** The outcome of {@link importDocs}: the importer's counts plus decisions recorded. */
 export interface ImportDocsReport extends ImportMarkdownFolderReport {
   /** Decision records recorded (new) or revised. */
   readonly decisions: number;
+  /** Files that `import codebase` filed first: not imported again here, so each file is one document (sorted). */
+  readonly left: readonly LeftFile[];
+  /** Later copies of files that both importers held, retracted: this folder's where the codebase import came first, the codebase import's where this folder's did. */
+  readonly retractedCopies: readonly CopyRetraction[];
   /** Set when {@link ImportDocsOptions.hasLine} was given and some files name lines the floor plan lacks. */
   readonly unknownLines?: UnknownLines;
 }
@@ -135,6 +150,13 @@ const DecisionFrontMatterSchema = z
  * rename: that folder has its own system.
  * {@link ImportDocsOptions.system} names the systems instead.
  *
+ * Each file is one document: a file that `importCodebase` filed first (a
+ * live `codebase` document at `<repository>:<path>`, `<repository>` being the
+ * name of the folder it scanned) is left to it, listed in `left`, neither
+ * imported nor counted as removed; where both importers hold a live copy,
+ * the one captured later is retracted (`retractedCopies`). See
+ * `planCodebasePages` of `@software-factory/intelligence`.
+ *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`) when `folder` does not exist or is not a folder.
  * @throws ValidationError (`E_VALIDATION`, path `system`) when `options.system` is no {@link DocsSystemSchema}; nothing is written.
  */
@@ -147,10 +169,16 @@ export async function importDocs(
   const name = docsSystemName(options.system);
   const decisionFiles = new Set<string>();
   const unknown = { lines: new Set<string>(), files: [] as string[] };
-  const files = new Set<string>();
-  for (const file of markdownFiles(root)) {
-    const uri = relative(root, file).split(sep).join("/");
-    files.add(uri);
+  const files = new Set(markdownFiles(root).map((file) => relative(root, file).split(sep).join("/")));
+  const noteSystem = name === undefined ? folderSourceSystem("markdown", root) : `markdown:${name}`;
+  const decisionSystem = name === undefined ? folderSourceSystem("decisions", root) : `decisions:${name}`;
+  // One document per file: a page the codebase import filed first is left to it, a later copy retracted.
+  const pages = await planCodebasePages(knowledge, root, [...files], [noteSystem, decisionSystem]);
+  for (const { id, reason } of pages.retractions)
+    await knowledge.retract(id, reason, options.actor === undefined ? {} : { actor: options.actor });
+  for (const uri of files) {
+    if (pages.left.has(uri)) continue;
+    const file = join(root, uri);
     const read = decodeText(readFileSync(file));
     // A file that is not UTF-8 text is the importer's problem, not a decision to record.
     if (!("text" in read)) continue;
@@ -165,10 +193,10 @@ export async function importDocs(
   const report = await importMarkdownFolder(knowledge, root, {
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.actor === undefined ? {} : { actor: options.actor }),
-    ...(name === undefined ? {} : { system: `markdown:${name}` }),
+    ...(name === undefined ? {} : { system: noteSystem }),
+    except: new Set(pages.left.keys()),
   });
   const problems: ImportProblem[] = report.problems.filter((problem) => !decisionFiles.has(problem.item));
-  const decisionSystem = name === undefined ? folderSourceSystem("decisions", root) : `decisions:${name}`;
   const systems = {
     current: decisionSystem,
     byPath: name === undefined ? folderPathSourceSystem("decisions", root) : decisionSystem,
@@ -208,9 +236,13 @@ export async function importDocs(
       problems.push({ item: uri, ...at, message: (error as Error).message });
     }
   }
-  // A decision stays while its file is a decision record, or failed to import this time (nothing is lost on a bad run).
+  // A decision stays while its file is a decision record, or failed to import this time (nothing is lost on a bad run);
+  // that of a file left to the codebase import was retracted above if it came later.
   const stays = (uri: string) =>
-    decisionFiles.has(uri) || failed.has(uri) || report.warnings.some((warning) => warning.item === uri);
+    decisionFiles.has(uri) ||
+    failed.has(uri) ||
+    pages.left.has(uri) ||
+    report.warnings.some((warning) => warning.item === uri);
   const retracted = await retractStaleDecisions(knowledge, systems, files, stays, options.actor);
   return {
     ...report,
@@ -218,6 +250,8 @@ export async function importDocs(
     problems,
     warnings,
     decisions,
+    left: [...pages.left].map(([item, { id, source }]) => ({ item, id, uri: source.uri ?? "" })).sort(byItem),
+    retractedCopies: pages.retractions,
     moved,
     possiblyStale,
     renamed: [...report.renamed, ...renamed.renamed],
@@ -225,6 +259,11 @@ export async function importDocs(
       ? {}
       : { unknownLines: { lines: [...unknown.lines].sort(), files: unknown.files.sort() } }),
   };
+}
+
+/** Orders files by their path. */
+function byItem(a: { item: string }, b: { item: string }): number {
+  return a.item < b.item ? -1 : a.item > b.item ? 1 : 0;
 }
 
 /**

@@ -48,6 +48,7 @@ export {
   CODEBASE_SYSTEM,
   type CodebaseImportPlan,
   type DocumentChange,
+  type LeftPage,
   type PlanImportOptions,
   planImport,
 } from "./codebase/planImport.js";
@@ -64,6 +65,11 @@ export type {
   TestFramework,
 } from "./codebase/proposal.js";
 export { gitTopLevel, pathInRepository } from "./codebase/repositoryPath.js";
+export {
+  type CodebasePages,
+  type CopyRetraction,
+  planCodebasePages,
+} from "./codebase/samePage.js";
 export { listRepoFiles, type RepoFiles } from "./codebase/scan/files.js";
 export {
   type CodebaseImportProgress,

@@ -178,6 +178,12 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
     str("file", "SKILL.md"),
     optStr("folder"),
   ],
+  planCodebasePages: [
+    p("knowledge", "object", () => factory.knowledge),
+    dirParam("folder"),
+    strs("files", []),
+    strs("systems", []),
+  ],
   readSkillBytes: [p("skill", "object", instructionSkill), str("path", "SKILL.md")],
   readSkillFile: [p("skill", "object", instructionSkill), str("path", "SKILL.md")],
   safeLoadSkillsDir: [dirParam()],

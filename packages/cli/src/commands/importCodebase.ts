@@ -43,6 +43,14 @@ function countsText(counts: ImportCounts): string {
   return parts.join(", ");
 }
 
+/** The documents `import docs` filed first, which the import leaves to it (one document per file). */
+function leftText(result: CodebaseImportResult): string {
+  const left = result.leftToFolders.length;
+  return left === 0
+    ? ""
+    : `, ${left} left to import docs (it filed ${left === 1 ? "that page" : "those pages"} first)`;
+}
+
 /** Prints the summary of an import: counts per kind, problems, conflicts with their diffs. */
 function printSummary(output: Output, result: CodebaseImportResult): void {
   const { counts, proposal } = result;
@@ -62,7 +70,9 @@ function printSummary(output: Output, result: CodebaseImportResult): void {
     ["documents", proposal.documents.length, counts.documents],
   ];
   for (const [name, found, kind] of rows)
-    output.line(`  ${name.padEnd(16)} ${String(found).padStart(6)}  ${countsText(kind)}`);
+    output.line(
+      `  ${name.padEnd(16)} ${String(found).padStart(6)}  ${countsText(kind)}${name === "documents" ? leftText(result) : ""}`,
+    );
   output.line(`  ${"events".padEnd(16)} ${String(result.events).padStart(6)}`);
   for (const owner of proposal.owners) {
     output.line(
@@ -74,6 +84,9 @@ function printSummary(output: Output, result: CodebaseImportResult): void {
   }
   for (const problem of result.problems) {
     output.line(`${problem.file} ${output.style("yellow", "warning")} ${problem.message}`);
+  }
+  for (const copy of result.retracted) {
+    output.line(`${result.dryRun ? "would retract" : "retracted"} ${copy.id}: ${copy.reason}`);
   }
   for (const conflict of result.conflicts) {
     output.line(

@@ -65,6 +65,10 @@ export interface CodebaseImportResult {
   };
   /** Facts a person changed that the repository now says otherwise about; kept as the person wrote them. */
   readonly conflicts: readonly ImportConflict[];
+  /** Pages a folder import (`factory import docs`) filed first, left to it: not filed under `codebase`. */
+  readonly leftToFolders: CodebaseImportPlan["leftToFolders"];
+  /** Later copies of pages that both importers held, retracted (or, in a dry run, that would be). */
+  readonly retracted: CodebaseImportPlan["retractions"];
   /** Manifests or files that could not be read. */
   readonly problems: readonly ScanProblem[];
   /** Events appended (0 in a dry run, and on a re-run with nothing new). */
@@ -76,8 +80,8 @@ export interface CodebaseImportResult {
 }
 
 /**
- * Writes an import plan: the floor plan in one atomic batch, then documents,
- * then artifacts and links in atomic batches of 500. Each write is
+ * Writes an import plan: the floor plan in one atomic batch, then documents
+ * (and the retractions of later copies of a page), then artifacts and links in atomic batches of 500. Each write is
  * idempotent, so if the process stops half-way, running the import again
  * completes it.
  */
@@ -91,7 +95,8 @@ export async function applyImportPlan(
   },
 ): Promise<number> {
   const before = await factory.log.head();
-  const total = 1 + plan.documents.length + plan.artifacts.length + plan.links.length;
+  const total =
+    1 + plan.documents.length + plan.retractions.length + plan.artifacts.length + plan.links.length;
   let done = 0;
   const step = () => {
     done++;
@@ -133,6 +138,10 @@ export async function applyImportPlan(
     }
     step();
   }
+  for (const { id, reason } of plan.retractions) {
+    await factory.knowledge.retract(id, reason, actor);
+    step();
+  }
   for (let start = 0; start < plan.artifacts.length; start += BATCH) {
     const batch = plan.artifacts.slice(start, start + BATCH);
     await factory.work.recordArtifacts(
@@ -164,6 +173,9 @@ export async function applyImportPlan(
  * imports), owners (CODEOWNERS or git history), blueprints, requirements
  * inferred from tests, and knowledge (docs, ADRs, READMEs, CHANGELOGs,
  * runbooks), and writes what is new or changed.
+ *
+ * A page that a folder import (`factory import docs`) filed first is left to
+ * it (`leftToFolders`), so each file is one document; see `planImport`.
  *
  * An abort of `signal` stops the import until it starts writing: it is
  * checked as each phase of the scan starts and once more before the first
@@ -214,6 +226,8 @@ export async function importCodebase(
     proposal: scan.proposal,
     counts: { ...plan.counts, links },
     conflicts: plan.conflicts,
+    leftToFolders: plan.leftToFolders,
+    retracted: plan.retractions,
     problems: scan.problems,
     events,
     mermaid: toMermaid(buildFloorGraph(plan.nextFloorPlan)),

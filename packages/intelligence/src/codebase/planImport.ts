@@ -23,6 +23,7 @@ import type {
   ProposedBlueprint,
   ProposedDocument,
 } from "./proposal.js";
+import { type CopyRetraction, capturedBefore, FolderCopies, isLive, laterCopyReason } from "./samePage.js";
 
 /** The knowledge system imported documents are filed under. */
 export const CODEBASE_SYSTEM = "codebase";
@@ -55,6 +56,18 @@ export interface ArtifactChange {
   readonly fingerprintFields: readonly string[];
 }
 
+/** A page of the repository that a folder import (`factory import docs`) filed first, so the codebase import leaves it. */
+export interface LeftPage {
+  /** The file, relative to the scanned folder. */
+  readonly file: string;
+  /** The folder import's document that holds it. */
+  readonly id: string;
+  /** Its source system (`markdown:docs`, `decisions:docs`). */
+  readonly system: string;
+  /** Its address in that system (the file relative to the imported folder). */
+  readonly uri: string;
+}
+
 /** Everything an import would write, and what it would not. */
 export interface CodebaseImportPlan {
   /** Operators and lines to merge into the floor plan (with provenance `inferred`). */
@@ -67,6 +80,10 @@ export interface CodebaseImportPlan {
   readonly nextFloorPlan: Plan;
   /** Blueprints and documents to capture or revise. */
   readonly documents: readonly DocumentChange[];
+  /** Pages a folder import filed first: not filed under `codebase` (see {@link planImport}). */
+  readonly leftToFolders: readonly LeftPage[];
+  /** Later copies of pages both importers filed, to retract. */
+  readonly retractions: readonly CopyRetraction[];
   /** Requirements and tests to record. */
   readonly artifacts: readonly ArtifactChange[];
   /** `verifies` links from tests to the requirements they verify, not yet linked. */
@@ -269,6 +286,16 @@ function artifactProposals(requirement: InferredRequirement, line: string | unde
 /**
  * Compares a proposal with a factory and returns what an import would do.
  * Reads only: {@link applyImportPlan} writes it.
+ *
+ * A page (a `docs/` note, an ADR, a README...) that a folder import
+ * (`factory import docs`, `importMarkdownFolder`) already holds under the
+ * folder's default source system (`markdown:docs`, `decisions:docs`, see
+ * `folderSourceSystem`) is left to it, in `leftToFolders`, and not filed
+ * again under `codebase`: one file, one document, kept by the importer that
+ * filed it first. Where both hold a live copy (imported before either knew of
+ * the other), the copy captured later is retracted (`retractions`), the
+ * folder import's or the codebase import's own. A folder imported with a
+ * `--system` name of its own is not recognised.
  */
 export async function planImport(
   factory: Factory,
@@ -300,9 +327,27 @@ export async function planImport(
     planDocument(imported.get(proposed.uri), proposed, options.actor, blueprintTally, documents, conflicts);
   }
   const documentTally = new Tally();
+  const folders = new FolderCopies(factory.knowledge, proposal.root);
+  const leftToFolders: LeftPage[] = [];
+  const retractions: CopyRetraction[] = [];
   for (const document of proposal.documents) {
     const proposed = documentProposal(document, lineIds, options.repository);
-    planDocument(imported.get(proposed.uri), proposed, options.actor, documentTally, documents, conflicts);
+    const own = imported.get(proposed.uri);
+    const copy = await folders.of(document.file);
+    // One document per file: the importer that filed it first keeps it; a later copy is retracted.
+    if (copy !== undefined && (!isLive(own) || capturedBefore(copy, own))) {
+      leftToFolders.push({
+        file: document.file,
+        id: copy.id,
+        system: copy.source.system,
+        uri: copy.source.uri ?? "",
+      });
+      if (isLive(own)) retractions.push({ id: own.id, reason: laterCopyReason(document.file, copy) });
+      continue;
+    }
+    if (copy !== undefined && isLive(own))
+      retractions.push({ id: copy.id, reason: laterCopyReason(document.file, own) });
+    planDocument(own, proposed, options.actor, documentTally, documents, conflicts);
   }
 
   const artifacts: ArtifactChange[] = [];
@@ -344,6 +389,8 @@ export async function planImport(
     floorPlanDiff: floor.floorPlanDiff,
     nextFloorPlan: floor.nextFloorPlan,
     documents,
+    leftToFolders,
+    retractions,
     artifacts,
     links,
     conflicts: await Promise.all(conflicts.map(withDiff)),

@@ -5,7 +5,7 @@
  */
 import { basename, relative, resolve, sep } from "node:path";
 import { anObject, checkArguments, ValidationError, validationErrorFromZod } from "@software-factory/core";
-import type { z } from "zod";
+import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { aKnowledgeBase, Text } from "../internal/arguments.js";
 import { inUserWords } from "../internal/issueWords.js";
@@ -42,6 +42,16 @@ export interface ImportMarkdownFolderOptions {
   readonly onProgress?: (progress: ImportProgress) => void;
   /** Who imports (recorded as the actor). */
   readonly actor?: string;
+  /**
+   * Files of the folder (relative to it, with `/`) to leave alone, as
+   * another importer files them: each is neither captured nor revised, no
+   * removed file's document moves to it, and it counts as present, so a
+   * document of it from an earlier import is not retracted as removed (what
+   * becomes of that is the caller's to decide: `factory import docs` leaves
+   * the pages that `importCodebase` filed first, with
+   * `planCodebasePages` of `@software-factory/intelligence`).
+   */
+  readonly except?: ReadonlySet<string>;
 }
 
 /** What {@link importMarkdownFolder} did: the counts, problems and warnings, the source system it wrote, and the documents it moved there. */
@@ -142,6 +152,9 @@ export async function importMarkdownFolder(
     folder: [Text, folder],
     options: [anObject("an options object"), options],
   });
+  checkArguments("importMarkdownFolder", {
+    "options.except": [z.instanceof(Set, { error: "must be a Set of file paths" }).optional(), options.except],
+  });
   const given = SourceSchema.shape.system.optional().safeParse(options.system, { error: inUserWords });
   if (!given.success) {
     throw validationErrorFromZod(given.error.issues, {
@@ -168,11 +181,16 @@ export async function importMarkdownFolder(
         : "skipped: a symbolic link (links are not followed: copy the file into the folder instead)",
   }));
   const actor = options.actor === undefined ? {} : { actor: options.actor };
+  const except = options.except ?? new Set<string>();
   const renamed = await moveRenamedNotes(knowledge, system, root, files, options, warnings);
   const seen = new Set<string>();
   for (const [done, file] of files.entries()) {
     const uri = relative(root, file).split(sep).join("/");
     seen.add(uri);
+    if (except.has(uri)) {
+      options.onProgress?.({ done: done + 1, total: files.length, item: uri });
+      continue;
+    }
     try {
       const text = readText(file);
       if (typeof text !== "string") {
@@ -224,7 +242,8 @@ export async function importMarkdownFolder(
  * file ({@link moveRenamedFiles}). A file is a candidate when the import
  * would record it: UTF-8 text with readable front matter, a body, and a
  * kind other than `decision` (a decision record is no note: the import
- * refuses it, and `factory import docs` pairs decisions on their own).
+ * refuses it, and `factory import docs` pairs decisions on their own), and
+ * not one of `options.except`.
  */
 async function moveRenamedNotes(
   knowledge: KnowledgeBase,
@@ -239,6 +258,8 @@ async function moveRenamedNotes(
     return [
       uri,
       () => {
+        // A file left to another importer keeps its place (its document is not taken as gone) but takes no document.
+        if (options.except?.has(uri) === true) return undefined;
         const text = readText(file);
         if (typeof text !== "string") return undefined;
         try {
