@@ -153,7 +153,10 @@ export async function importMarkdownFolder(
     options: [anObject("an options object"), options],
   });
   checkArguments("importMarkdownFolder", {
-    "options.except": [z.instanceof(Set, { error: "must be a Set of file paths" }).optional(), options.except],
+    "options.except": [
+      z.instanceof(Set, { error: "must be a Set of file paths" }).optional(),
+      options.except,
+    ],
   });
   const given = SourceSchema.shape.system.optional().safeParse(options.system, { error: inUserWords });
   if (!given.success) {
