@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
@@ -122,6 +122,13 @@ async function reopened(round: string): Promise<{ embedded: number; answers: str
   return { embedded, answers, files: filesIn(cache) };
 }
 
+/** Whether `cache` holds a temporary snapshot shorter than the whole one (`bytes`): the kill came while it was written. */
+function writingSnapshot(cache: string, bytes: number): boolean {
+  return readdirSync(cache).some(
+    (file) => /^knowledge\.snapshot\..+\.tmp$/.test(file) && statSync(join(cache, file)).size < bytes,
+  );
+}
+
 /** The files in `cache`, the names of vector generations masked. */
 function filesIn(cache: string): string[] {
   return readdirSync(cache)
@@ -143,12 +150,13 @@ describe("caches of a process killed while saving them", () => {
     // Writing and renaming the vector manifest and the snapshot, at least.
     expect(changes, saved.stdout + saved.stderr).toBeGreaterThanOrEqual(4);
     const next = cachesOn(whole.cache);
+    const nextBytes = statSync(join(whole.cache, "knowledge.snapshot")).size;
     expect(next.snapshot).not.toBe(previous.snapshot);
     expect(next.manifest).not.toBe(previous.manifest);
     expect(await reopened(whole.folder)).toEqual({ embedded: 0, answers: fromLog, files: COMMITTED });
 
     // Two kills at a time: each child spends most of its time loading the package, while the last one's caches are checked.
-    const left = { previous: 0, vectorsOnly: 0 };
+    const left = { previous: 0, vectorsOnly: 0, whileWritingSnapshot: 0 };
     for (let step = 1; step <= changes; step += 1) {
       const round = started.get(step) as ReturnType<typeof savedUpTo>;
       const exit = await round.exit;
@@ -163,6 +171,13 @@ describe("caches of a process killed while saving them", () => {
       );
       const vectorsOnly = snapshot === previous.snapshot && manifest === next.manifest;
       if (snapshot === previous.snapshot) left[vectorsOnly ? "vectorsOnly" : "previous"] += 1;
+      if (writingSnapshot(round.cache, nextBytes)) {
+        left.whileWritingSnapshot += 1;
+        // The longest part of a save: a kill then costs no embedding either.
+        expect(manifest, `vector manifest after a kill at step ${step}, while the snapshot was written`).toBe(
+          previous.manifest,
+        );
+      }
       const { embedded, answers, files } = await reopened(round.folder);
       // The vectors of either save serve: nothing is embedded again, but after vectors stamped later than the snapshot.
       if (!vectorsOnly) expect(embedded, `texts embedded after a kill at step ${step}`).toBe(0);
@@ -171,7 +186,7 @@ describe("caches of a process killed while saving them", () => {
       expect(files, `cache files after a kill at step ${step} and a save`).toEqual(COMMITTED);
       rmSync(round.folder, { recursive: true, force: true });
     }
-    // Kills came before the save committed anything and between its two commits (the whole save shows what follows).
+    // Kills came before the save committed anything, while it wrote the snapshot, and between its two commits (the whole save shows what follows).
     expect(
       Object.values(left).every((count) => count > 0),
       JSON.stringify(left),

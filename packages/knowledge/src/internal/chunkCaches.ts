@@ -126,9 +126,11 @@ export async function readChunkCaches(
 
 /**
  * Writes the caches to `dir`, stamped with the log position they reflect and
- * the id of the event there: the vector index first (committed by its
- * manifest), then the snapshot (through a temporary file, flushed, and a
- * rename). A crash between the two leaves vectors stamped later than the
+ * the id of the event there: the snapshot to a temporary file, then the
+ * vector index (committed by its manifest), then the snapshot is flushed and
+ * renamed. A crash while the snapshot is written leaves both caches as they
+ * were; one in the moment between the two commits (older vector files
+ * removed, the snapshot flushed) leaves vectors stamped later than the
  * snapshot, which {@link readChunkCaches} treats as stale. Then removes what
  * killed saves left: files of vector generations never committed, and
  * temporary snapshots of processes no longer running.
@@ -147,14 +149,18 @@ export async function writeChunkCaches(
   const documents = caches.documents.snapshot();
   makeFolders(dir);
   await caches.lexical.compact();
-  await caches.vector.saveInSteps(join(dir, VECTOR_FILE), { stamp });
   const header: SnapshotHeader = {
     version: SNAPSHOT_VERSION,
     stamp,
     chunkingKey: chunkingKey(settings.chunking),
   };
   const path = join(dir, SNAPSHOT_FILE);
-  await replaceFileWithFrames(path, `${path}.${process.pid}.tmp`, snapshotFrames(header, documents, caches));
+  await replaceFileWithFrames(
+    path,
+    `${path}.${process.pid}.tmp`,
+    snapshotFrames(header, documents, caches),
+    () => caches.vector.saveInSteps(join(dir, VECTOR_FILE), { stamp }),
+  );
   removeAbandonedSnapshots(dir);
 }
 

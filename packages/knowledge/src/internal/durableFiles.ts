@@ -11,11 +11,15 @@ import { replaceFile } from "@software-factory/core";
  * as they come (the source may compute each on demand; the event loop turns
  * between their writes), each as a frame: its byte length (4 bytes,
  * little-endian) then its bytes, for {@link framesOf} to read back.
+ * `beforeRename` runs once every part is written, before the file is flushed
+ * and renamed: for files saved with it, so that a crash while the parts are
+ * written leaves those as they were too. When it throws, `path` stays as it was.
  */
 export function replaceFileWithFrames(
   path: string,
   temporary: string,
   parts: Iterable<Uint8Array>,
+  beforeRename: () => Promise<void>,
 ): Promise<void> {
   return replaceFile(
     path,
@@ -25,6 +29,7 @@ export function replaceFileWithFrames(
         length.writeUInt32LE(part.byteLength);
         await file.writev([length, part]);
       }
+      await beforeRename();
     },
     { temporary },
   );
