@@ -28,6 +28,7 @@ import type {
   WriteOptions,
 } from "../KnowledgeBase.js";
 import type { CaptureInputSchema, Link, ReviseInputSchema, SourcedCaptureInputSchema } from "../schemas.js";
+import { aKind } from "./aKind.js";
 import { appendOnKnownLines, expectKnownLines, type LineCheck } from "./appendOnKnownLines.js";
 import { captureEvents, revisionEvent } from "./documentEvents.js";
 import type { KnowledgeProjection } from "./KnowledgeProjection.js";
@@ -321,8 +322,14 @@ export class KnowledgeWriter {
       return this.#append(captureEvents(id, parsed, key, this.#log.clock.now()), options, check);
     return this.#appendDecided(
       () => {
-        for (const [index, old] of parsed.supersedes.entries())
-          requireUnretracted(this.#projection.require(old), "superseded", `supersedes[${index}]`);
+        for (const [index, old] of parsed.supersedes.entries()) {
+          const earlier = requireUnretracted(
+            this.#projection.require(old),
+            "superseded",
+            `supersedes[${index}]`,
+          );
+          if (parsed.kind === "decision") requireDecision(earlier, `supersedes[${index}]`);
+        }
         for (const [index, link] of parsed.links.entries())
           requireLinkable(known(link.target), "document", `links[${index}].target`);
         return { events: captureEvents(id, parsed, key, this.#log.clock.now()) };
@@ -428,4 +435,20 @@ function sameCapture(
   }
   if (earlier.supersedes.length > 0) requireReplacementInForce(earlier, key);
   return earlier;
+}
+
+/**
+ * Refuses a decision superseding a document that is no decision: the decision
+ * log replaces decisions, and the older one's status becomes `superseded`,
+ * which a note or an insight does not have.
+ */
+function requireDecision(earlier: KnowledgeDocument, path: string): void {
+  if (earlier.kind === "decision") return;
+  const issues = [
+    {
+      path,
+      message: `${earlier.id} is ${aKind(earlier.kind)}, not a decision: a decision supersedes only earlier decisions (link to it instead)`,
+    },
+  ];
+  throw new ValidationError({ message: formatIssues("document", issues), issues });
 }

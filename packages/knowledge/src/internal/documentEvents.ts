@@ -17,6 +17,7 @@ import {
   decisionTextTotalIssue,
   type ReviseInputSchema,
 } from "../schemas.js";
+import { aKind } from "./aKind.js";
 import { utcInstant } from "./instant.js";
 
 /**
@@ -134,7 +135,7 @@ function revisedDecision(
   if (current.kind !== "decision" || old === undefined)
     throw refused(
       "decision",
-      `${current.id} is a ${current.kind}, not a decision: only a decision has decision fields`,
+      `${current.id} is ${aKind(current.kind)}, not a decision: only a decision has decision fields`,
     );
   const decision: Decision = {
     status: given.status ?? old.status,
