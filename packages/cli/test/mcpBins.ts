@@ -1,8 +1,9 @@
 /**
  * The two commands that serve a factory over MCP, `factory mcp` and the MCP
- * package's `factory-mcp`, run as built bins to see how they end.
+ * package's `factory-mcp`, run as built bins: to see how they end, or started
+ * to serve.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 
 /** The built `factory-mcp` bin. */
@@ -29,4 +30,29 @@ export function runWithStdinClosed(
   });
   child.stdin.end();
   return new Promise((done) => child.on("close", (code) => done({ code, stderr })));
+}
+
+/** A bin started by {@link startBin}: its process, its stderr so far, and how it exits. */
+export interface RunningBin {
+  readonly child: ChildProcess;
+  readonly stderr: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * Starts `node <argv>` in `cwd`, stdin and stdout piped, no factory named by
+ * the environment, and `token` as FACTORY_MCP_TOKEN; the caller stops it.
+ */
+export function startBin(argv: readonly string[], cwd: string, token: string): RunningBin {
+  const child = spawn(process.execPath, argv, {
+    cwd,
+    env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "", FACTORY_MCP_TOKEN: token },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  return { child, stderr: () => stderr, exited };
 }

@@ -3,7 +3,7 @@
  * refusals, and stops on a signal as factory-mcp does: the built bin, run as a
  * subprocess, over real HTTP connections.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
+import { type RunningBin, startBin } from "./mcpBins.js";
 import { BIN, runFactory } from "./runFactory.js";
 
 const token = "cli-mcp-http-token-0123456789";
@@ -35,31 +36,15 @@ afterAll(() => {
 const mcp = (args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
   runFactory(["--dir", ".factory", "mcp", ...args], { cwd, env: { FACTORY_MCP_TOKEN: token, ...env } });
 
-/** A running `factory mcp`: its process, its stderr so far, and how it exits. */
-interface Running {
-  readonly child: ChildProcess;
-  readonly stderr: () => string;
-  readonly exited: Promise<number | null>;
-}
-
 /** Starts `factory --dir .factory mcp <args>` with the token in FACTORY_MCP_TOKEN. */
-function start(args: readonly string[]): Running {
-  const child = spawn(process.execPath, [BIN, "--dir", ".factory", "mcp", ...args], {
-    cwd,
-    env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "", FACTORY_MCP_TOKEN: token },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-  return { child, stderr: () => stderr, exited };
+function start(args: readonly string[]): RunningBin {
+  const running = startBin([BIN, "--dir", ".factory", "mcp", ...args], cwd, token);
+  children.push(running.child);
+  return running;
 }
 
 /** Starts `factory mcp --http 0 <args>` and resolves with its URL once it serves. */
-async function serving(args: readonly string[]): Promise<Running & { url: string }> {
+async function serving(args: readonly string[]): Promise<RunningBin & { url: string }> {
   const running = start(["--http", "0", ...args]);
   await expect.poll(running.stderr, { timeout: 60_000, interval: 50 }).toMatch(/serving .* at http/);
   return { ...running, url: /at (http:\/\/\S+)/.exec(running.stderr())?.[1] as string };

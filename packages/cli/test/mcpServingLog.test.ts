@@ -5,13 +5,14 @@
  * only the caches when the log is elsewhere, so naming it would mislead. The
  * built bin, run as a subprocess, on a real SQLite file and PostgreSQL schema.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../../core/test/fixtures/postgresTestServer.js";
 import { SHOP_YAML } from "./fixtures.js";
+import { startBin } from "./mcpBins.js";
 import { BIN, runFactory } from "./runFactory.js";
 
 /** Each test runs the bin, a few seconds each on a loaded machine. */
@@ -45,23 +46,17 @@ afterAll(async () => {
  * resolves with that line and all of stderr.
  */
 async function servingLine(args: readonly string[]): Promise<{ line: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "", FACTORY_MCP_TOKEN: "t".repeat(32) },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const { child, stderr, exited } = startBin([BIN, ...args], cwd, "t".repeat(32));
   children.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-  const serving = () => stderr.split("\n").find((line) => line.startsWith("factory mcp: serving "));
+  const serving = () =>
+    stderr()
+      .split("\n")
+      .find((line) => line.startsWith("factory mcp: serving "));
   await expect.poll(serving, { timeout: 60_000, interval: 50 }).toBeDefined();
   if (args.includes("--http")) child.kill("SIGTERM");
   else child.stdin?.end();
   expect(await exited).toBe(0);
-  return { line: serving() as string, stderr };
+  return { line: serving() as string, stderr: stderr() };
 }
 
 describe("factory mcp on SQLite", () => {
