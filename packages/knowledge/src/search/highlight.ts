@@ -20,9 +20,33 @@ export interface Highlight {
 const WORD = /[\p{L}\p{M}\p{N}_]+/gu;
 
 /**
+ * An English clitic after the apostrophe that joins it to its word (`'s`,
+ * `'t`, `'ll`, `'re`, `'ve`, `'d`, `'m`, with `'` or `’`): the index splits
+ * `factory's` into `factory` and `s`, but the `s` is no word of its own.
+ */
+const CLITIC = /(?<=[\p{L}\p{M}])['’](?:s|t|d|m|ll|re|ve)(?![\p{L}\p{M}\p{N}_])/giu;
+
+/** The clitics of {@link CLITIC}, as words of the text. */
+const CLITICS = new Set(["s", "t", "d", "m", "ll", "re", "ve"]);
+const APOSTROPHE = /['’]/;
+const LETTER = /[\p{L}\p{M}]/u;
+
+/** Whether `word`, at `start` of `text`, is a {@link CLITIC}: the `s` of `factory's`. */
+function isClitic(text: string, start: number, word: string): boolean {
+  return (
+    start >= 2 &&
+    CLITICS.has(word.toLowerCase()) &&
+    APOSTROPHE.test(text[start - 1] as string) &&
+    LETTER.test(text[start - 2] as string)
+  );
+}
+
+/**
  * The spans of `text` whose words match a term of `query` after the same
  * stemming and identifier splitting the index uses (`retries` matches `retry`,
- * `getUser` matches `user`).
+ * `getUser` matches `user`). A clitic is never a match of its own: neither
+ * the query's `'s` (`factory's` asks for `factory`) nor the text's (in
+ * `team's` only `team` can match).
  *
  * @throws ValidationError naming `text` or `query` when one is not a string.
  */
@@ -33,10 +57,11 @@ export function highlightTerms(text: string, query: string): Highlight[] {
 
 /** {@link highlightTerms} without checking its arguments, for the package's own calls (some in hot loops). */
 export function uncheckedHighlightTerms(text: string, query: string): Highlight[] {
-  const terms = new Set(queryWords(query).values());
+  const terms = new Set(queryWords(query.replace(CLITIC, "")).values());
   if (terms.size === 0) return [];
   const spans: Highlight[] = [];
   for (const match of text.matchAll(WORD)) {
+    if (isClitic(text, match.index, match[0])) continue;
     for (const [start, end] of matchedSpans(match[0], terms)) {
       spans.push({ start: match.index + start, end: match.index + end });
     }
