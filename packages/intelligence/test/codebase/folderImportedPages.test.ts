@@ -1,0 +1,67 @@
+/**
+ * Through the SDK, `importCodebase` and a folder import (`importMarkdownFolder`)
+ * of a repository's `docs/` keep one document per page, whichever ran first.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { type Factory, importCodebase, openFactory, planCodebasePages } from "@software-factory/intelligence";
+import { importMarkdownFolder } from "@software-factory/knowledge";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { makeRepo, type TestRepo } from "./makeRepo.js";
+
+const ada = { name: "Ada Lovelace", email: "ada@example.com" };
+
+let repo: TestRepo;
+let dir: string;
+let factory: Factory;
+beforeEach(async () => {
+  repo = makeRepo([
+    {
+      author: ada,
+      files: { "README.md": "# Shop\n\nThe shop.\n", "docs/guide.md": "# Guide\n\nRun the shop.\n" },
+    },
+  ]);
+  dir = mkdtempSync(join(tmpdir(), "factory-folder-pages-"));
+  factory = await openFactory({ dir });
+});
+afterEach(async () => {
+  await factory.close();
+  rmSync(dir, { recursive: true, force: true });
+  repo.remove();
+});
+
+/** The live documents, as `<system> <uri>`, sorted. */
+async function livePages(): Promise<string[]> {
+  return (await factory.knowledge.list({ limit: Number.POSITIVE_INFINITY }))
+    .filter((document) => document.retracted === undefined)
+    .map((document) => `${document.source.system} ${document.source.uri}`)
+    .sort();
+}
+
+it("leaves to a folder import the pages it filed first, and writes nothing on a second run", async () => {
+  const docs = join(repo.root, "docs");
+  expect((await importMarkdownFolder(factory.knowledge, docs)).captured).toBe(1);
+  const first = await importCodebase(factory, repo.root);
+  expect(first.leftToFolders).toMatchObject([
+    { file: "docs/guide.md", system: "markdown:docs", uri: "guide.md" },
+  ]);
+  expect(first.counts.documents).toMatchObject({ created: 1, updated: 0, unchanged: 0 });
+  expect(await livePages()).toEqual([`codebase ${basename(repo.root)}:README.md`, "markdown:docs guide.md"]);
+  expect((await importCodebase(factory, repo.root)).events).toBe(0);
+});
+
+it("names the pages a codebase import filed first, which a folder import then leaves with except", async () => {
+  await importCodebase(factory, repo.root);
+  const docs = join(repo.root, "docs");
+  const pages = await planCodebasePages(factory.knowledge, docs, ["guide.md"], ["markdown:docs"]);
+  expect([...pages.left.keys()]).toEqual(["guide.md"]);
+  expect(pages.left.get("guide.md")?.source.uri).toBe(`${basename(repo.root)}:docs/guide.md`);
+  expect(pages.retractions).toEqual([]);
+  const report = await importMarkdownFolder(factory.knowledge, docs, { except: new Set(pages.left.keys()) });
+  expect(report.captured).toBe(0);
+  expect(await livePages()).toEqual([
+    `codebase ${basename(repo.root)}:README.md`,
+    `codebase ${basename(repo.root)}:docs/guide.md`,
+  ]);
+});
