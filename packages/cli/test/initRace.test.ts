@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
-import { releasedTogether } from "./releasedTogether.js";
+import { expectOneCreated, releasedTogether } from "./releasedTogether.js";
 import { runFactory, runFactoryProcess } from "./runFactory.js";
 
 /** Processes started at once in each round. */
@@ -55,13 +55,7 @@ describe("factory init run at once by several processes on a new folder", () => 
           (pipe) => ["--dir", dir, "init", "--plan", pipe, "--json"],
           cwd,
         );
-        for (const run of runs) {
-          expect(run.stderr, `round ${round}`).toBe("");
-          expect(run.code, `round ${round}`).toBe(0);
-        }
-        const answers = runs.map((run) => JSON.parse(run.stdout) as { created: boolean; changes: number });
-        expect(answers.filter((answer) => answer.created).length, `round ${round}`).toBe(1);
-        expect(answers.filter((answer) => answer.changes > 0).length, `round ${round}`).toBe(1);
+        expectOneCreated(runs, `round ${round}`);
         expectWholeFolder(dir);
         // The factory opens, and whole: the plan is all there, so applying it again would change nothing.
         const again = await runFactory(["--dir", dir, "plan", "apply", "shop.yaml", "--dry-run", "--json"], {

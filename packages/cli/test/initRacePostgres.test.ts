@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { POSTGRES_TEST_URL, skipPostgres, TestSchemas } from "../../core/test/fixtures/postgresTestServer.js";
 import { SHOP_YAML } from "./fixtures.js";
-import { releasedTogether } from "./releasedTogether.js";
+import { expectOneCreated, releasedTogether } from "./releasedTogether.js";
 import { runFactory } from "./runFactory.js";
 
 /** Processes started at once in each round. */
@@ -56,13 +56,7 @@ describe.skipIf(skipPostgres)("factory init --store postgres:// run at once by s
         (pipe) => ["--dir", `${pipe}.factory`, "init", "--store", url, "--plan", pipe, "--json"],
         cwd,
       );
-      for (const run of runs) {
-        expect(run.stderr, `round ${round}`).toBe("");
-        expect(run.code, `round ${round}`).toBe(0);
-      }
-      const answers = runs.map((run) => JSON.parse(run.stdout) as { created: boolean; changes: number });
-      expect(answers.filter((answer) => answer.created).length, `round ${round}`).toBe(1);
-      expect(answers.filter((answer) => answer.changes > 0).length, `round ${round}`).toBe(1);
+      expectOneCreated(runs, `round ${round}`);
       const again = await runFactory(
         ["--dir", join(cwd, "check"), "--store", url, "plan", "apply", "shop.yaml", "--dry-run", "--json"],
         { cwd },

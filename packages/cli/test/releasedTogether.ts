@@ -1,10 +1,12 @@
 /**
  * Runs of the built CLI made to meet for certain: each reads its `--plan`
  * from a named pipe of its own, and the plans are written only once every run
- * waits on its pipe, so all of them decide in the same moment (initRace tests).
+ * waits on its pipe, so all of them decide in the same moment (initRace tests),
+ * and the check of what such a round of `init` answered.
  */
 import { execFileSync } from "node:child_process";
 import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { expect } from "vitest";
 import { SHOP_YAML } from "./fixtures.js";
 import { type RunResult, runFactoryProcess } from "./runFactory.js";
 
@@ -44,4 +46,18 @@ export async function releasedTogether(
     closeSync(writer);
   }
   return Promise.all(started);
+}
+
+/**
+ * Checks the runs of one round of `init --plan --json`: none failed or wrote
+ * to stderr, exactly one created the factory and exactly one applied the plan.
+ */
+export function expectOneCreated(runs: readonly RunResult[], round: string): void {
+  for (const run of runs) {
+    expect(run.stderr, round).toBe("");
+    expect(run.code, round).toBe(0);
+  }
+  const answers = runs.map((run) => JSON.parse(run.stdout) as { created: boolean; changes: number });
+  expect(answers.filter((answer) => answer.created).length, round).toBe(1);
+  expect(answers.filter((answer) => answer.changes > 0).length, round).toBe(1);
 }
