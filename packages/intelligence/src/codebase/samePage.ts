@@ -10,10 +10,15 @@
  *
  * @module
  */
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { checkArguments, withMethods } from "@software-factory/core";
-import { folderSourceSystem, type KnowledgeBase, type KnowledgeDocument } from "@software-factory/knowledge";
+import { checkArguments, decodeText, withMethods } from "@software-factory/core";
+import {
+  folderSourceSystem,
+  type KnowledgeBase,
+  type KnowledgeDocument,
+  parseFrontMatter,
+} from "@software-factory/knowledge";
 import { z } from "zod";
 
 /** The source system `importCodebase` files documents under (re-exported by `planImport` as `CODEBASE_SYSTEM`). */
@@ -75,8 +80,10 @@ export interface CodebasePages {
  * codebase import's document of a file is the live `codebase` one at
  * `<name>:<path>`, where `<name>` is the name of the folder it scanned (the
  * default of `importCodebase`'s `repository`) and `<path>` the file's path
- * from it: the repository's top, or any folder of it holding the file. A
- * codebase import given another `repository` name is not recognised. The
+ * from it: the repository's top, or a folder of it holding the file (or any
+ * folder outside git) when the document holds the file's text, as another
+ * repository of that name may have a file at that path. A codebase import
+ * given another `repository` name is not recognised. The
  * folder import's own document is its live one at the file's address in one
  * of `systems` (`markdown:docs`, `decisions:docs`). Reads only.
  *
@@ -108,9 +115,7 @@ export async function planCodebasePages(
   const root = realpathSync(folder);
   for (const uri of files) {
     const path = join(root, uri);
-    const copy = foldersUp(dirname(path))
-      .map((above) => filed.get(`${basename(above)}:${posixRelative(above, path)}`))
-      .find((document) => document !== undefined);
+    const copy = codebaseCopyOf(filed, path);
     if (copy === undefined) continue;
     const own = await liveAt(knowledge, systems, uri);
     if (own === undefined || capturedBefore(copy, own)) {
@@ -119,6 +124,39 @@ export async function planCodebasePages(
     } else retractions.push({ id: copy.id, reason: laterCopyReason(uri, own) });
   }
   return { left, retractions };
+}
+
+/**
+ * The live codebase document of the file at `path`: the one named by the
+ * repository's top (`shop:docs/guide.md`); else one named by a folder below
+ * the top, or by any folder outside git (`docs:guide.md`, as an import of
+ * that folder names it), when it holds the file's text, as another
+ * repository of that name may hold a file at that path.
+ */
+function codebaseCopyOf(
+  filed: ReadonlyMap<string, KnowledgeDocument>,
+  path: string,
+): KnowledgeDocument | undefined {
+  let body: string | undefined;
+  for (const above of foldersUp(dirname(path))) {
+    const copy = filed.get(`${basename(above)}:${posixRelative(above, path)}`);
+    if (copy === undefined) continue;
+    if (existsSync(join(above, ".git"))) return copy;
+    body ??= bodyOf(path);
+    if (copy.body === body) return copy;
+  }
+  return undefined;
+}
+
+/** A markdown file's body as the codebase import records it: after its front matter, or whole when that does not parse. */
+function bodyOf(path: string): string | undefined {
+  const read = decodeText(readFileSync(path));
+  if (!("text" in read)) return undefined;
+  try {
+    return parseFrontMatter(read.text).body;
+  } catch {
+    return read.text;
+  }
 }
 
 /** The live document at `uri` in the first of `systems` holding one. */

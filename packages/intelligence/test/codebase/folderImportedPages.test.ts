@@ -2,7 +2,8 @@
  * Through the SDK, `importCodebase` and a folder import (`importMarkdownFolder`)
  * of a repository's `docs/` keep one document per page, whichever ran first.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { type Factory, importCodebase, openFactory, planCodebasePages } from "@software-factory/intelligence";
@@ -19,7 +20,11 @@ beforeEach(async () => {
   repo = makeRepo([
     {
       author: ada,
-      files: { "README.md": "# Shop\n\nThe shop.\n", "docs/guide.md": "# Guide\n\nRun the shop.\n" },
+      files: {
+        "README.md": "# Shop\n\nThe shop.\n",
+        "docs/guide.md": "# Guide\n\nRun the shop.\n",
+        "docs/README.md": "# Shop docs\n\nWhere the shop's pages are.\n",
+      },
     },
   ]);
   dir = mkdtempSync(join(tmpdir(), "factory-folder-pages-"));
@@ -41,27 +46,65 @@ async function livePages(): Promise<string[]> {
 
 it("leaves to a folder import the pages it filed first, and writes nothing on a second run", async () => {
   const docs = join(repo.root, "docs");
-  expect((await importMarkdownFolder(factory.knowledge, docs)).captured).toBe(1);
+  expect((await importMarkdownFolder(factory.knowledge, docs)).captured).toBe(2);
   const first = await importCodebase(factory, repo.root);
   expect(first.leftToFolders).toMatchObject([
+    { file: "docs/README.md", system: "markdown:docs", uri: "README.md" },
     { file: "docs/guide.md", system: "markdown:docs", uri: "guide.md" },
   ]);
   expect(first.counts.documents).toMatchObject({ created: 1, updated: 0, unchanged: 0 });
-  expect(await livePages()).toEqual([`codebase ${basename(repo.root)}:README.md`, "markdown:docs guide.md"]);
+  expect(await livePages()).toEqual([
+    `codebase ${basename(repo.root)}:README.md`,
+    "markdown:docs README.md",
+    "markdown:docs guide.md",
+  ]);
   expect((await importCodebase(factory, repo.root)).events).toBe(0);
 });
 
 it("names the pages a codebase import filed first, which a folder import then leaves with except", async () => {
   await importCodebase(factory, repo.root);
   const docs = join(repo.root, "docs");
-  const pages = await planCodebasePages(factory.knowledge, docs, ["guide.md"], ["markdown:docs"]);
-  expect([...pages.left.keys()]).toEqual(["guide.md"]);
+  const pages = await planCodebasePages(
+    factory.knowledge,
+    docs,
+    ["README.md", "guide.md"],
+    ["markdown:docs"],
+  );
+  expect([...pages.left.keys()]).toEqual(["README.md", "guide.md"]);
   expect(pages.left.get("guide.md")?.source.uri).toBe(`${basename(repo.root)}:docs/guide.md`);
   expect(pages.retractions).toEqual([]);
   const report = await importMarkdownFolder(factory.knowledge, docs, { except: new Set(pages.left.keys()) });
   expect(report.captured).toBe(0);
   expect(await livePages()).toEqual([
     `codebase ${basename(repo.root)}:README.md`,
+    `codebase ${basename(repo.root)}:docs/README.md`,
     `codebase ${basename(repo.root)}:docs/guide.md`,
   ]);
+});
+
+it("takes a page filed by a codebase import of a folder named like another repository only when it holds the file's text", async () => {
+  // Another repository, named docs, with a README of its own.
+  const other = join(dir, "elsewhere", "docs");
+  mkdirSync(other, { recursive: true });
+  writeFileSync(join(other, "README.md"), "# The docs site\n\nAnother repository.\n");
+  execFileSync("git", ["init", "-q", other]);
+  await importCodebase(factory, other);
+  const docs = join(repo.root, "docs");
+  const pages = await planCodebasePages(
+    factory.knowledge,
+    docs,
+    ["README.md", "guide.md"],
+    ["markdown:docs"],
+  );
+  expect([...pages.left.keys()]).toEqual([]);
+
+  // A codebase import of this repository's docs folder files its README at docs:README.md too, with this file's text.
+  await importCodebase(factory, docs);
+  const again = await planCodebasePages(
+    factory.knowledge,
+    docs,
+    ["README.md", "guide.md"],
+    ["markdown:docs"],
+  );
+  expect([...again.left.keys()]).toEqual(["README.md"]);
 });
