@@ -290,7 +290,9 @@ function artifactProposals(requirement: InferredRequirement, line: string | unde
  * A page (a `docs/` note, an ADR, a README...) that a folder import
  * (`factory import docs`, `importMarkdownFolder`) already holds under the
  * folder's default source system (`markdown:docs`, `decisions:docs`, see
- * `folderSourceSystem`) is left to it, in `leftToFolders`, and not filed
+ * `folderSourceSystem`), with the file's text (a note's body, a decision's
+ * `## Decision`: another repository's folder of that path has that system
+ * too), is left to it, in `leftToFolders`, and not filed
  * again under `codebase`: one file, one document, kept by the importer that
  * filed it first. Where both hold a live copy (imported before either knew of
  * the other), the copy captured later is retracted (`retractions`), the
@@ -333,7 +335,7 @@ export async function planImport(
   for (const document of proposal.documents) {
     const proposed = documentProposal(document, lineIds, options.repository);
     const own = imported.get(proposed.uri);
-    const copy = await folders.of(document.file);
+    const copy = await folders.of(document.file, document);
     // One document per file: the importer that filed it first keeps it; a later copy is retracted.
     if (copy !== undefined && (!isLive(own) || capturedBefore(copy, own))) {
       leftToFolders.push({

@@ -192,14 +192,26 @@ export class FolderCopies {
     this.#root = existsSync(root) ? realpathSync(root) : resolve(root);
   }
 
-  /** The live document a folder import holds for `file` (relative to the root), the nearest folder's first. */
-  async of(file: string): Promise<KnowledgeDocument | undefined> {
+  /**
+   * The live document a folder import holds for `file` (relative to the
+   * root), the nearest folder's first, when it holds the file's text as the
+   * codebase import reads it (`page`: a note's body, a decision's
+   * `## Decision`): a folder's default system is its path in its repository
+   * (`markdown:docs`), which a folder of another repository shares.
+   */
+  async of(
+    file: string,
+    page: { readonly body: string; readonly decision?: { readonly decision: string } },
+  ): Promise<KnowledgeDocument | undefined> {
     const path = join(this.#root, file);
     for (const above of foldersUp(dirname(path))) {
       const uri = posixRelative(above, path);
       for (const system of this.#systemsOf(above)) {
         const copy = (await this.#documentsOf(system)).get(uri);
-        if (copy !== undefined) return copy;
+        const same =
+          copy?.body === page.body ||
+          (copy?.decision !== undefined && copy.decision.decision === page.decision?.decision);
+        if (copy !== undefined && same) return copy;
       }
     }
     return undefined;

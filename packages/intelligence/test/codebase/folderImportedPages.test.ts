@@ -108,3 +108,16 @@ it("takes a page filed by a codebase import of a folder named like another repos
   );
   expect([...again.left.keys()]).toEqual(["README.md"]);
 });
+
+it("files a page whose folder import's system holds another repository's file of that path", async () => {
+  // Another repository's docs folder, imported by a folder import under the same system, markdown:docs.
+  const other = join(dir, "elsewhere", "payments");
+  mkdirSync(join(other, "docs"), { recursive: true });
+  writeFileSync(join(other, "docs", "guide.md"), "# Guide\n\nPay by card.\n");
+  execFileSync("git", ["init", "-q", other]);
+  expect((await importMarkdownFolder(factory.knowledge, join(other, "docs"))).system).toBe("markdown:docs");
+
+  const result = await importCodebase(factory, repo.root);
+  expect(result.leftToFolders).toEqual([]);
+  expect(await livePages()).toContain(`codebase ${basename(repo.root)}:docs/guide.md`);
+});
