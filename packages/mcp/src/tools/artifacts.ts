@@ -44,12 +44,12 @@ export const recordArtifact = defineTool({
   name: "record_artifact",
   title: "Record an artifact",
   description:
-    "Record what a work item produced (a requirement, a design, an ADR, a code change as changeSet, test results as testEvidence) as a versioned artifact under an id you choose, for link_artifacts to trace. Recording the id with other content makes a new version and turns the links downstream of it suspect (answered under suspected; review_link clears them); the same content again writes nothing. A changeSet needs fields commit and paths; testEvidence needs runId, passed and failed.",
+    "Record what a work item produced (a requirement, a design, an ADR, a code change, test results) as a versioned artifact under an id you choose, for link_artifacts to trace. Recording the id with other content makes a new version and turns the links downstream of it suspect (answered under suspected; review_link clears them); the same content again writes nothing.",
   group: "work",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
   input: z.object({
     id: ArtifactIdSchema.describe(
-      "Its stable id, which you choose (REQ-12, design-login, checkout:change-7): 1 to 128 characters of letters, digits and . _ : -. The same id again records a new version",
+      "Its stable id, which you choose (REQ-12, design-login, checkout:change-7). The same id again records a new version",
     ),
     kind: ArtifactKindSchema.describe(
       "What it is, a camelCase word: requirement, design, adr, task, changeSet (a code change), testEvidence (test results), release, document...",
@@ -62,7 +62,7 @@ export const recordArtifact = defineTool({
       })
       .default({})
       .describe(
-        'Its content as named fields: { "body": "markdown" } for a requirement or design; changeSet: { "commit": "9fceb02", "paths": ["src/checkout/pay.ts"] }; testEvidence: { "runId": "ci-812", "passed": 42, "failed": 0 }. At most 200,000 characters as JSON',
+        'Its content as named fields: { "body": "markdown" } for a requirement or design; a changeSet needs { "commit": "9fceb02", "paths": ["src/checkout/pay.ts"] }, testEvidence { "runId": "ci-812", "passed": 42, "failed": 0 }. At most 200,000 characters as JSON',
       ),
     workItem: z
       .string()

@@ -11,6 +11,8 @@ import {
   DECISION_TEXT_MAX,
   decisionOptionInputShape,
   decisionTextSchema,
+  RecordDecisionInputSchema,
+  SourceSchema,
 } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
@@ -78,17 +80,13 @@ export const recordDecision = defineTool({
       consequences: DecisionConsequencesInput.default("").describe(
         "Markdown: what follows from it, good and bad",
       ),
-      lines: z
-        .array(z.string())
-        .default([])
-        .describe("Ids of the lines it concerns (factory://floorplan lists them)"),
-      supersedes: z
-        .array(z.string())
-        .default([])
-        .describe(
-          'Ids of earlier decisions it replaces, which become superseded (list_knowledge with kinds ["decision"] gives them; not retracted ones)',
-        ),
-      author: z.string().optional().describe("Who decided (an operator id or a name)"),
+      lines: RecordDecisionInputSchema.shape.lines.describe(
+        "Ids of the lines it concerns (factory://floorplan lists them)",
+      ),
+      supersedes: RecordDecisionInputSchema.shape.supersedes.describe(
+        'Ids of earlier decisions it replaces, which become superseded (list_knowledge with kinds ["decision"] gives them; not retracted ones)',
+      ),
+      author: SourceSchema.shape.author.describe("Who decided (an operator id or a name)"),
       idempotencyKey: IdempotencyKey,
     })
     .superRefine(checkDecisionTextTotal),

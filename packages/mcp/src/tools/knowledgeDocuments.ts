@@ -7,12 +7,17 @@
  * @module
  */
 import { cutText } from "@software-factory/core";
-import { DocumentKindSchema } from "@software-factory/knowledge";
+import {
+  CaptureInputSchema,
+  DocumentKindSchema,
+  ReviseInputSchema,
+  SourceSchema,
+} from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { DecisionRevisionInput } from "./decisions.js";
 import { DocumentOutput } from "./knowledgeOutputs.js";
-import { DocumentLink, requireDocument, requireSuperseded, Stored, stored } from "./knowledgeShared.js";
+import { DocumentLinks, requireDocument, requireSuperseded, Stored, stored } from "./knowledgeShared.js";
 import { requireLinkTarget } from "./knownRecords.js";
 import { requireLines } from "./knownValues.js";
 import { filledText, ID_MAX, IdempotencyKey, Instant, KNOWLEDGE_BODY_MAX, keyed } from "./shared.js";
@@ -78,31 +83,22 @@ export const captureKnowledge = defineTool({
     body: Body.describe("Markdown"),
     source: z
       .strictObject({
-        system: z
-          .string()
-          .min(1)
+        system: SourceSchema.shape.system
           .default("mcp")
           .describe("The system it came from (zendesk, notes, a repository)"),
-        uri: z.string().optional().describe("Its address in that system: a URL or a path"),
-        author: z.string().optional().describe("Who wrote or said it there (an operator id or a name)"),
+        uri: SourceSchema.shape.uri.describe("Its address in that system: a URL or a path"),
+        author: SourceSchema.shape.author.describe("Who wrote or said it there (an operator id or a name)"),
       })
       .prefault({})
       .describe("Where it came from"),
-    tags: z.array(z.string()).default([]).describe("Labels to filter on (pci, onboarding)"),
-    lines: z
-      .array(z.string())
-      .default([])
-      .describe("Ids of the lines it concerns (factory://floorplan lists them)"),
-    links: z
-      .array(DocumentLink)
-      .default([])
-      .describe("Typed links to documents, work items, signals or artifacts"),
-    supersedes: z
-      .array(z.string())
-      .default([])
-      .describe(
-        "Ids of documents it replaces, which stop being current (list_knowledge and search_knowledge give them; not retracted ones)",
-      ),
+    tags: CaptureInputSchema.shape.tags.describe("Labels to filter on (pci, onboarding)"),
+    lines: CaptureInputSchema.shape.lines.describe(
+      "Ids of the lines it concerns (factory://floorplan lists them)",
+    ),
+    links: DocumentLinks.default([]).describe("Typed links to documents, work items, signals or artifacts"),
+    supersedes: CaptureInputSchema.shape.supersedes.describe(
+      "Ids of documents it replaces, which stop being current (list_knowledge gives them; not retracted ones)",
+    ),
     idempotencyKey: IdempotencyKey,
   }),
   output: Stored,
@@ -135,8 +131,8 @@ export const reviseKnowledge = defineTool({
         .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
       title: filledText(500).optional().describe("New title"),
       body: Body.optional().describe("New body (markdown)"),
-      tags: z.array(z.string()).optional().describe("New tags"),
-      lines: z.array(z.string()).optional().describe("New line ids (factory://floorplan lists them)"),
+      tags: ReviseInputSchema.shape.tags.describe("New tags"),
+      lines: ReviseInputSchema.shape.lines.describe("New line ids (factory://floorplan lists them)"),
       decision: DecisionRevisionInput.optional().describe("A decision's fields to change"),
       reason: Reason.describe("Why it changes"),
       idempotencyKey: IdempotencyKey,

@@ -8,7 +8,7 @@
  */
 import { NotFoundError } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
-import { type KnowledgeDocument, LinkSchema } from "@software-factory/knowledge";
+import { CaptureInputSchema, type KnowledgeDocument, LinkSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 
 /**
@@ -63,10 +63,22 @@ export const stored = (document: { id: string; seq: number; revisions: readonly 
 
 /** A typed link of a document, as `capture_knowledge` and `link_knowledge` take it; unknown keys refused. */
 export const DocumentLink = z.strictObject({
-  type: LinkSchema.shape.type.describe(
-    "What the link means: a lowercase-first word (relatesTo, informs, evidenceFor)",
-  ),
+  type: LinkSchema.shape.type.describe("What the link means (relatesTo, informs, evidenceFor)"),
   target: LinkSchema.shape.target.describe(
     "Id of a document (list_knowledge), work item (wi_..., list_work), signal (sig_..., capture_signal) or artifact (record_artifact)",
   ),
 });
+
+/**
+ * The most items the knowledge base's schema of a list takes (its
+ * `maxItems`), so that a tool's list of its own items keeps the limit
+ * without typing the number twice.
+ */
+function maxItemsOf(list: z.ZodType): number {
+  const { maxItems } = z.toJSONSchema(list, { io: "input" });
+  if (typeof maxItems !== "number") throw new Error("the knowledge base's list has no maxItems");
+  return maxItems;
+}
+
+/** The typed links `capture_knowledge` takes: {@link DocumentLink}s, at most as many as the knowledge base keeps. */
+export const DocumentLinks = z.array(DocumentLink).max(maxItemsOf(CaptureInputSchema.shape.links));

@@ -44,7 +44,7 @@ export const IdempotencyKey = z
   .min(1)
   .max(INPUT_LIMITS.idempotencyKey)
   .optional()
-  .describe("Makes a retried call write once: the same key returns the first call's record");
+  .describe("The same key again writes nothing and answers the first call's record");
 /**
  * Characters of a search query or a context pack's question: the most the
  * knowledge base's search takes (`factory search` and `factory context` pass

@@ -15,6 +15,7 @@ import {
   LinkTypeSchema,
   MoveOptionsSchema,
   ReworkCauseSchema,
+  SendBackInputSchema,
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
@@ -102,10 +103,9 @@ export const createWorkItem = defineTool({
     owner: Operator.optional().describe(
       "The operator accountable for it, an operator id of the floor plan (factory://floorplan lists them); the line's owner when omitted",
     ),
-    signals: z
-      .array(z.string().min(1))
-      .default([])
-      .describe("Ids of the signals it comes from (sig_...; capture_signal gives them); each must exist"),
+    signals: CreateWorkItemInputSchema.shape.signals.describe(
+      "Ids of the signals it comes from (sig_...; capture_signal gives them); each must exist",
+    ),
     idempotencyKey: IdempotencyKey,
   }),
   output: WorkItemOutput,
@@ -162,19 +162,17 @@ export const advanceWorkItem = defineTool({
           "advance (default: to the next stage of its flow; gates run), back (rework to an earlier stage), block, unblock, drop or complete",
         ),
       reason: filledText(INPUT_LIMITS.reason).optional().describe("Why: required to go back, block or drop"),
-      to: z
-        .string()
-        .min(1)
-        .optional()
-        .describe(
-          "Stage to send back to (back only): an earlier stage of the item's stages (list_work answers them); default the previous one",
-        ),
+      to: SendBackInputSchema.shape.to.describe(
+        "Stage to send back to (back only): an earlier stage of the item's stages (list_work answers them); default the previous one",
+      ),
       cause: ReworkCauseSchema.optional().describe(
         "Why the rework (back only), counted in the line's measures: defect (default), upstream, incident or other",
       ),
-      overrideWipReason: filledText().optional().describe("Enter past the line's WIP limit on purpose"),
+      overrideWipReason: filledText(INPUT_LIMITS.reason)
+        .optional()
+        .describe("Enter past the line's WIP limit on purpose"),
       expectedVersion: MoveOptionsSchema.shape.expectedVersion.describe(
-        "The item's version as you read it (list_work and its writes answer it): refused if the item has moved on since, so two agents moving one item move it once",
+        "The item's version as you read it (list_work and its writes answer it): refused if the item has moved on since",
       ),
       idempotencyKey: IdempotencyKey,
     })
@@ -241,7 +239,7 @@ export const linkArtifacts = defineTool({
       "Downstream end: an artifact, work item or signal id (the design, the test, the change set; record_artifact, list_work and capture_signal give them)",
     ),
     to: LinkInputSchema.shape.to.describe(
-      "Upstream end: an artifact, work item or signal id (the requirement, the task; record_artifact, list_work and capture_signal give them); a later change to it marks the link suspect",
+      "Upstream end: an artifact, work item or signal id (the requirement, the task; record_artifact, list_work and capture_signal give them)",
     ),
     type: LinkTypeSchema.describe("One of derivesFrom, satisfies, implements, verifies, addresses"),
   }),
