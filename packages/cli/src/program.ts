@@ -35,6 +35,7 @@ import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
 import { addHelpCommands } from "./helpCommand.js";
 import { createOutput, type Output, OutputClosedError } from "./Output.js";
+import { optionDescription } from "./optionHelp.js";
 import { refuseOptionsAsValues } from "./optionValues.js";
 import { checkRequiredOptionsLast } from "./requiredOptions.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
@@ -198,7 +199,7 @@ export function createProgram(context: CliContext): Command {
     .addOption(
       new Option(
         "--dir <path>",
-        "folder of the factory (default: the .factory here or in the nearest parent, up to the repository's root; else .factory here)",
+        "folder of the factory (default the .factory here or in the nearest parent, up to the repository's root; else .factory here)",
       ).env("FACTORY_DIR"),
     )
     .addOption(
@@ -212,8 +213,9 @@ export function createProgram(context: CliContext): Command {
       "--actor <id>",
       "who the command writes as: an operator id, [a-z0-9._-] (default FACTORY_ACTOR, else the user name)",
     )
-    // Each command's help lists the options every command takes (--json, --dir...) after its own.
-    .configureHelp({ showGlobalOptions: true })
+    // Each command's help lists the options every command takes (--json, --dir...) after its own,
+    // and every default as written words, (default 10), not as a quoted string.
+    .configureHelp({ showGlobalOptions: true, optionDescription })
     // `factory help <command...>` is helpCommand.ts's, which reads every name (commander's reads the first).
     .helpCommand(false)
     .showHelpAfterError("(run with --help for usage)")

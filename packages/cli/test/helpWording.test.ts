@@ -39,14 +39,15 @@ describe("factory --help wording", () => {
   it("lists the same forms of a point in time for --as-of and metrics --since", async () => {
     expect(await help("who-owns")).toContain(FORMS);
     expect(await help("impact")).toContain(FORMS);
+    expect(await help("knowledge", "show")).toContain(`--as-of <when> as it read then: ${FORMS}`);
     const metrics = await help("metrics");
     expect(metrics).toContain(`--since <when> start of the window: ${FORMS}`);
     expect(metrics).toContain("--until <when> end of the window, excluded, in the forms of --since");
   });
 
-  it("names a line of the floor plan <line> in context as elsewhere", async () => {
-    expect(await help("context")).toMatch(/ --line <line> /);
-    expect(await help("metrics")).toMatch(/ --line <line> /);
+  it("names a line of the floor plan <line> in context and the imports as elsewhere", async () => {
+    for (const command of [["context"], ["metrics"], ["import", "junit"], ["import", "issues"]])
+      expect(await help(...command), command.join(" ")).toMatch(/ --line <line> /);
   });
 
   it("names an operator <operator> in inbox as metrics and work create do", async () => {
@@ -56,10 +57,13 @@ describe("factory --help wording", () => {
     expect(await help("work", "create")).toMatch(/ --owner <operator> /);
   });
 
-  it("says the range of search -n as signal route and inbox say theirs, and holds to it", async () => {
-    expect(await help("search")).toMatch(/-n, --limit <n> hits to show \(1-200\)/);
-    expect(await help("signal", "route")).toMatch(/-n, --limit <n> candidates to show \(1-100\)/);
-    expect(await help("inbox")).toMatch(/-n, --limit <n> show the newest n \(1-500\)/);
+  it("says the default and range of search -n as signal route and inbox say theirs, and holds to it", async () => {
+    expect(await help("search")).toContain("-n, --limit <n> hits to show (default 10, at most 200)");
+    expect(await help("signal", "route")).toContain(
+      "-n, --limit <n> candidates to show (default 3, at most 100)",
+    );
+    expect(await help("inbox")).toContain("-n, --limit <n> show the newest n (default 50, at most 500)");
+    expect(await help("context")).toContain("(default 1500, at most 20000)");
     const over = await runFactory(["search", "-n", "201", "refunds"], { cwd });
     expect(over.code).toBe(2);
     expect(over.stderr).toContain("--limit: must be at most 200");

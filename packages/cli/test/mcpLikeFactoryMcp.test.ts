@@ -136,7 +136,9 @@ describe("factory mcp and factory-mcp", () => {
   it("factory mcp --help lists the tool groups of the MCP package", SLOW, async () => {
     const help = await runFactory(["mcp", "--help"], { cwd });
     expect(help.code).toBe(0);
-    expect(help.stdout.replace(/\s+/g, " ")).toContain(`(${TOOL_GROUPS.join(", ")}; default all but import)`);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain(
+      `comma-separated: ${TOOL_GROUPS.join(", ")} (default all but import)`,
+    );
   });
 
   it.each(names)(

@@ -22,7 +22,7 @@ export function registerDemo(program: Command, context: CliContext): void {
     )
     .option(
       "--example <dir>",
-      "folder of the Acme example (default: examples/acme of the repository clone this runs in; the npm package does not ship it)",
+      "folder of the Acme example (default examples/acme of the repository clone this runs in; the npm package does not ship it)",
     )
     .option("--keep <dir>", "build the demo factory in this folder and keep it")
     .action(

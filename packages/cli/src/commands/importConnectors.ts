@@ -70,7 +70,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
       "commits as change sets, linked to work items by a Factory-Item: <id> trailer or branch name, on the line owning most of their paths",
     )
     .argument("[root]", "the repository", nameArgument("<root>"), ".")
-    .option("--range <range>", "a revision range (main~50..main); default every branch")
+    .option("--range <range>", "a revision range such as main~50..main (default every branch)")
     .option("--since <when>", "only commits after this date or span (2026-01-01, 30d, 2w)")
     .action(
       action(context, async (session, root, flags) => {
@@ -122,7 +122,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     )
     .option("--run-id <id>", "id of the test run (default the report's, else a hash of the file)")
     .option("--work-item <id>", "the work item the run is evidence for")
-    .option("--line <id>", "the line the run belongs to, when no work item says it")
+    .option("--line <line>", "the line the run belongs to, when no work item says it")
     .action(
       action(context, async (session, file, flags) => {
         const { runId, workItem, line } = flags as { runId?: string; workItem?: string; line?: string };
@@ -152,7 +152,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .argument("<file>", "the JSON export", nameArgument("<file>"))
     .requiredOption("--format <format>", "github or gitlab")
     .option("--as <what>", "signals or work-items", "signals")
-    .option("--line <id>", "line for issues whose labels name none")
+    .option("--line <line>", "line for issues whose labels name none")
     .option("--include-closed", "import closed issues too")
     .action(
       action(context, async (session, file, flags) => {

@@ -103,9 +103,9 @@ export function registerInbox(program: Command, context: CliContext): void {
   const inbox = program
     .command("inbox")
     .description("an operator's notifications (from automations and people), newest last")
-    .option("--operator <operator>", "whose inbox (default: the actor, --actor or FACTORY_ACTOR)")
+    .option("--operator <operator>", "whose inbox (default the actor: --actor or FACTORY_ACTOR)")
     .option("--unread", "only notifications not yet read")
-    .option("-n, --limit <n>", "show the newest n (1-500)", "50")
+    .option("-n, --limit <n>", "show the newest n (at most 500)", "50")
     .action(
       action(context, async ({ options, output }, flags) => {
         const f = flags as { operator?: string; unread?: boolean; limit: string };

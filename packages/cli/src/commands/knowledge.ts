@@ -215,7 +215,10 @@ export function registerKnowledge(program: Command, context: CliContext): void {
     .command("show")
     .description("a document: its body, source, lines, tags, status and revisions")
     .argument("<id>", "document id (factory knowledge list and factory search show them)", idArgument("<id>"))
-    .option("--as-of <when>", "as it read then: a date or instant, or a span back from now (30d, 12h)")
+    .option(
+      "--as-of <when>",
+      "as it read then: a date (2026-03-01, midnight UTC), an instant (2026-03-01T09:00:00Z) or a span back (30d, 12h, 2w)",
+    )
     .action(
       action(context, async ({ options, output }, id, flags) => {
         const f = flags as { asOf?: string };
@@ -294,7 +297,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
       "record a new revision of a document: the fields given change, the rest stays (a decision's fields too)",
     )
     .argument("<id>", "document id", idArgument("<id>"))
-    .requiredOption("--reason <why>", "required: why it changes (kept with the revision)")
+    .requiredOption("--reason <why>", "why it changes (kept with the revision)")
     .option("--title <title>", "the new title")
     .option("--body <text>", "the new markdown body")
     .option("--file <path>", "a UTF-8 markdown file to take the new body from")
@@ -362,7 +365,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
       "take a document out of search, with a reason; its history stays (as-of reads still find it)",
     )
     .argument("<id>", "document id", idArgument("<id>"))
-    .requiredOption("--reason <why>", "required: why it is withdrawn")
+    .requiredOption("--reason <why>", "why it is withdrawn")
     .option("--idempotency-key <key>", keyHelp("finds it retracted and writes nothing"))
     .action(
       action(context, async ({ options, output }, id, flags) => {

@@ -179,7 +179,7 @@ export function registerMcp(program: Command, context: CliContext): void {
       "--instructions <repo>",
       "load the repository's Cursor rules, AGENTS.md and CLAUDE.md into context packs",
     )
-    .option("--tools <groups>", `tool groups to offer, comma-separated (${GROUPS}; default all but import)`)
+    .option("--tools <groups>", `tool groups to offer, comma-separated: ${GROUPS} (default all but import)`)
     .option(
       "--automations",
       "run the built-in automations while the server lives (route new signals, notify owners)",

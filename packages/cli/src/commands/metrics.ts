@@ -103,7 +103,7 @@ export function registerMetrics(program: Command, context: CliContext): void {
     .option("--operator <operator>", "only the items this operator owns and the signals they captured")
     .option(
       "--since <when>",
-      "start of the window: a date (2026-03-01, midnight UTC), an instant (2026-03-01T09:00:00Z) or a span back (30d, 12h, 2w); default 30 days before its end",
+      "start of the window: a date (2026-03-01, midnight UTC), an instant (2026-03-01T09:00:00Z) or a span back (30d, 12h, 2w) (default 30 days before its end)",
     )
     .option(
       "--until <when>",

@@ -36,7 +36,7 @@ export function registerMigrate(program: Command, context: CliContext): void {
       "--to <url|path>",
       "the empty target: a postgres:// URL (?schema=<name>) or a SQLite file",
     )
-    .option("--from <url|path>", "the source (default: this factory's store, --store or <dir>/factory.db)")
+    .option("--from <url|path>", "the source (default this factory's store: --store or <dir>/factory.db)")
     .action(
       action(context, async ({ options, output }, flags) => {
         const f = flags as { to: string; from?: string };

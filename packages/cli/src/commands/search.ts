@@ -36,7 +36,7 @@ export function registerSearch(program: Command, context: CliContext): void {
     .command("search")
     .description("search the knowledge base (lexical and vector, fused); every hit shows where it came from")
     .argument("<query...>", "what to look for")
-    .option("-n, --limit <n>", "hits to show (1-200)", "10")
+    .option("-n, --limit <n>", "hits to show (at most 200)", "10")
     .option("--kind <kind>", "only this kind of document (repeatable)", collect)
     .option("--line <line>", "only documents linked to this line of the floor plan (repeatable)", collect)
     .option("--tag <tag>", "only documents with this tag (repeatable)", collect)

@@ -33,7 +33,7 @@ export function registerSignal(program: Command, context: CliContext): void {
     .command("capture")
     .description("capture a signal (what a customer said or what was observed); --source is required")
     .argument("<text...>", "the signal")
-    .requiredOption("--source <source>", "required: where it came from (support, sales-call, monitoring)")
+    .requiredOption("--source <source>", "where it came from (support, sales-call, monitoring)")
     .option("--customer <name>", "the customer concerned")
     .option("--severity <level>", "low, medium, high or critical", "medium")
     .option("--line <line>", "route it at once to this line")
@@ -85,7 +85,7 @@ export function registerSignal(program: Command, context: CliContext): void {
     .argument("<id>", "signal id", idArgument("<id>"))
     .option("--to <line>", "route the signal to this line")
     .option("--best", "route the signal to the best-ranked line")
-    .option("-n, --limit <n>", "candidates to show (1-100)", "3")
+    .option("-n, --limit <n>", "candidates to show (at most 100)", "3")
     .action(
       action(context, async ({ options, output, fail }, id, flags) => {
         const f = flags as { to?: string; best?: boolean; limit: string };

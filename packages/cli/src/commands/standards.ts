@@ -8,7 +8,7 @@
 import { basename, join, resolve } from "node:path";
 import { NotFoundError } from "@software-factory/core";
 import { formatAgentsMd, formatCursorRule, type InstructionStandard } from "@software-factory/intelligence";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { entryAt, type PlannedFile, writeExportFiles } from "../exportFiles.js";
@@ -64,10 +64,11 @@ export function registerStandards(program: Command, context: CliContext): void {
       "cursor (a .cursor/rules folder) or agents-md (an AGENTS.md or CLAUDE.md file)",
     )
     .requiredOption("--to <dir-or-file>", "the rules folder (cursor), or the file or its folder (agents-md)")
-    .option(
-      "--instructions <repo>",
-      "the repository whose .cursor/rules, AGENTS.md and CLAUDE.md files hold the standards",
-      ".",
+    .addOption(
+      new Option(
+        "--instructions <repo>",
+        "the repository whose .cursor/rules, AGENTS.md and CLAUDE.md files hold the standards",
+      ).default(".", "the current folder"),
     )
     .option("--force", "replace files that hold other content")
     .action(

@@ -135,7 +135,7 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
     .option("--stage <stage>", "the stage it was made in (default the previous version's, else the item's)")
     .option(
       "--fingerprint-field <field>",
-      "a field its fingerprint covers (repeatable; default all)",
+      "a field its fingerprint covers (repeatable, default all)",
       collect,
     )
     .action(
