@@ -8,7 +8,7 @@
  */
 import { realpath } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { NotFoundError, ValidationError } from "@software-factory/core";
+import { cutText, NotFoundError, ValidationError } from "@software-factory/core";
 import type { CodebaseImportProgress, ImportConflict } from "@software-factory/intelligence";
 import { IMPORT_PHASES, importCodebase } from "@software-factory/intelligence";
 import { z } from "zod";
@@ -46,11 +46,11 @@ const ConflictOutput = z.looseObject({
     ),
 });
 
-/** A conflict as the tool answers it, its diff cut to {@link MAX_DIFF_CHARS}. */
+/** A conflict as the tool answers it, its diff cut to {@link MAX_DIFF_CHARS} (never inside a surrogate pair). */
 function boundedConflict(conflict: ImportConflict) {
   const diff =
     conflict.diff.length > MAX_DIFF_CHARS
-      ? `${conflict.diff.slice(0, MAX_DIFF_CHARS)}\n… (diff cut)`
+      ? `${cutText(conflict.diff, MAX_DIFF_CHARS)}\n… (diff cut)`
       : conflict.diff;
   return { kind: conflict.kind, id: conflict.id, field: conflict.field, by: conflict.by, diff };
 }
