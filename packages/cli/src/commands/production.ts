@@ -27,6 +27,7 @@ import { type Command, Option } from "commander";
 import { IdValue, idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
 import { requireDeployment, requireIncident, requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
+import { newestLimitOption, newestRows, parseLimit, printOlder } from "../newestRows.js";
 import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
@@ -143,12 +144,12 @@ export function registerDeployment(program: Command, context: CliContext): void 
   deploymentCommand
     .command("record")
     .description("record a deployment and the work items it shipped")
-    .option("--environment <name>", "where it went (DORA counts production only)", "production")
+    .option("--environment <name>", "where it went: DORA counts production only", "production")
     .option("--work-item <id>", "a work item it shipped (repeatable)", collect)
     .addOption(new Option("--item <id>", "the old name of --work-item").hideHelp().argParser(collect))
     .option(
       "--status <status>",
-      "succeeded or failed (a failed one counts toward the change fail rate)",
+      "succeeded or failed: a failed one counts toward the change fail rate",
       "succeeded",
     )
     .option("--remediates <incident>", "an incident it fixes: an unplanned deployment (repeatable)", collect)
@@ -213,14 +214,16 @@ export function registerDeployment(program: Command, context: CliContext): void 
     .description("list deployments, in the order recorded")
     .option("--environment <name>", "only deployments to this environment (production, staging...)")
     .option("--line <line>", "only deployments that name this line (a line of the floor plan)")
+    .addOption(newestLimitOption())
     .action(
       action(context, async ({ options, output }, flags) => {
-        const f = flags as { environment?: string; line?: string };
+        const f = flags as { environment?: string; line?: string; limit: string };
         const environment =
           f.environment === undefined
             ? undefined
             : parseFlag(EnvironmentFlag, f.environment, "--environment");
-        const deployments = await withFactory(options, async (factory) => {
+        const limit = parseLimit(f.limit);
+        const all = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           await factory.work.refresh();
           return factory.work.deployments({
@@ -228,10 +231,12 @@ export function registerDeployment(program: Command, context: CliContext): void 
             ...lineOf(f.line),
           });
         });
+        const { rows: deployments, older } = newestRows(all, limit);
         if (options.json) return output.json(deployments);
         if (deployments.length === 0) return output.line("no deployments");
         const columns = deploymentColumns(deployments);
         for (const d of deployments) printDeployment(output, d, columns);
+        printOlder(output, older, "deployment");
       }),
     );
 }
@@ -317,14 +322,17 @@ export function registerIncident(program: Command, context: CliContext): void {
     .description("list incidents, in the order opened")
     .option("--open", "only incidents not resolved yet")
     .option("--line <line>", "only incidents of this line (named when opened, or their deployment's)")
+    .addOption(newestLimitOption())
     .action(
       action(context, async ({ options, output }, flags) => {
-        const f = flags as { open?: boolean; line?: string };
-        const incidents = await withFactory(options, async (factory) => {
+        const f = flags as { open?: boolean; line?: string; limit: string };
+        const limit = parseLimit(f.limit);
+        const all = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           await factory.work.refresh();
           return factory.work.incidents({ ...(f.open === true ? { open: true } : {}), ...lineOf(f.line) });
         });
+        const { rows: incidents, older } = newestRows(all, limit);
         if (options.json) return output.json(incidents);
         if (incidents.length === 0) return output.line("no incidents");
         const lineWidth = widest(
@@ -332,6 +340,7 @@ export function registerIncident(program: Command, context: CliContext): void {
           incidents.map((i) => i.line ?? "-"),
         );
         for (const i of incidents) printIncident(output, i, lineWidth);
+        printOlder(output, older, "incident");
       }),
     );
 }

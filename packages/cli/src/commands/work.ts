@@ -20,6 +20,7 @@ import { UsageError } from "../exitCodes.js";
 import { idArgument, idempotencyKeyOption, NameValue, PositiveIntFlag, parseFlag } from "../flags.js";
 import { LineFlag, requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
+import { newestLimitOption, newestRows, parseLimit, printOlder } from "../newestRows.js";
 import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
@@ -173,11 +174,13 @@ export function registerWork(program: Command, context: CliContext): void {
     .option("--state <state>", "active, blocked, done or dropped")
     .option("--stage <stage>", "only items in this stage (a stage of the pipeline)")
     .option("--owner <operator>", "only this operator's items")
+    .addOption(newestLimitOption())
     .action(
       action(context, async ({ options, output }, flags) => {
-        const f = flags as { line?: string; state?: string; stage?: string; owner?: string };
+        const f = flags as { line?: string; state?: string; stage?: string; owner?: string; limit: string };
         const state = f.state === undefined ? undefined : parseFlag(WorkItemStateSchema, f.state, "--state");
-        const items = await withFactory(options, async (factory) => {
+        const limit = parseLimit(f.limit);
+        const all = await withFactory(options, async (factory) => {
           await factory.work.refresh();
           if (f.stage !== undefined) requireStage(factory, f.stage, "--stage");
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
@@ -189,10 +192,12 @@ export function registerWork(program: Command, context: CliContext): void {
             ...(f.owner === undefined ? {} : { owner: f.owner }),
           });
         });
+        const { rows: items, older } = newestRows(all, limit);
         if (options.json) return output.json(items);
         if (items.length === 0) return output.line("no work items");
         const columns = itemColumns(items);
         for (const item of items) printItem(output, item, columns);
+        printOlder(output, older, "work item");
       }),
     );
 
