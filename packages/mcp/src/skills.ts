@@ -16,7 +16,7 @@ import {
   ResourceTemplate,
 } from "@modelcontextprotocol/server";
 import { NotFoundError, ValidationError } from "@software-factory/core";
-import type { Factory, InstructionSkill } from "@software-factory/intelligence";
+import type { Factory, InstructionSkill, SkillInfo } from "@software-factory/intelligence";
 import { z } from "zod";
 import { shortened } from "./internal/shortened.js";
 import { invalidParams, type RequestParams } from "./requestParams.js";
@@ -78,9 +78,40 @@ export function registerSkills(
   return registerSkillPrompts(server, factory, params);
 }
 
-/** The arguments every skill prompt takes. */
-const promptArguments = z.object({ task: z.string().optional().describe("What to apply the skill to") });
-const PROMPT_ARGUMENTS = Object.keys(promptArguments.shape);
+/** The argument of a prompt whose skill takes no input of strings alone (an instruction skill takes none). */
+const taskArgument = z.object({ task: z.string().optional().describe("What to apply the skill to") });
+
+/** A prompt's arguments: its zod object, as the MCP SDK takes it. */
+type PromptArguments = z.ZodObject<Record<string, z.ZodOptional<z.ZodString>>>;
+
+/**
+ * The arguments of the prompt of the skill `info` lists: the fields of its
+ * input when it is runnable and they are all strings (`summarize-line` takes
+ * `line`, as its instructions' `run_skill` call does), else `task`. Each is
+ * optional, as `task` is: without them the prompt is the instructions alone.
+ */
+function promptArgumentsOf(info: SkillInfo | undefined): PromptArguments {
+  const input = info?.inputSchema as
+    | { type?: unknown; properties?: Record<string, { type?: unknown; description?: unknown }> }
+    | undefined;
+  const fields = Object.entries(input?.type === "object" ? (input.properties ?? {}) : {});
+  if (fields.length === 0 || fields.some(([, field]) => field.type !== "string")) return taskArgument;
+  return z.object(
+    Object.fromEntries(
+      fields.map(([field, schema]) => [
+        field,
+        z
+          .string()
+          .optional()
+          .describe(
+            typeof schema.description === "string"
+              ? schema.description
+              : `The skill's input ${field}, as run_skill takes it`,
+          ),
+      ]),
+    ),
+  );
+}
 
 /**
  * The issue of a request naming a prompt at `path` that is not in `prompts`,
@@ -88,26 +119,28 @@ const PROMPT_ARGUMENTS = Object.keys(promptArguments.shape);
  */
 function promptIssues(
   factory: Factory,
-  prompts: ReadonlyMap<string, unknown>,
+  prompts: ReadonlyMap<string, { readonly arguments: PromptArguments }>,
   name: string,
   path: string,
   argumentNames: readonly string[],
   argumentPath: string,
 ): { path: string; message: string }[] {
-  if (!prompts.has(name)) {
+  const prompt = prompts.get(name);
+  if (prompt === undefined) {
     const broken = factory.skills.problems().some((problem) => problem.name === name);
     const where = broken
       ? `: its skill folder failed to load (list_skills names its problems)`
       : ` ${nearHint(name, [...prompts.keys()], "prompts/list lists the prompts")}`;
     return [{ path, message: `no prompt "${shortened(name)}"${where}` }];
   }
-  const unknown = argumentNames.filter((argument) => !PROMPT_ARGUMENTS.includes(argument));
+  const takes = Object.keys(prompt.arguments.shape);
+  const unknown = argumentNames.filter((argument) => !takes.includes(argument));
   if (unknown.length === 0) return [];
   const keys = unknown.map((argument) => `"${shortened(argument)}"`).join(", ");
   return [
     {
       path: argumentPath,
-      message: `unknown argument${unknown.length === 1 ? "" : "s"} ${keys}; ${name} takes ${PROMPT_ARGUMENTS.join(", ")}`,
+      message: `unknown argument${unknown.length === 1 ? "" : "s"} ${keys}; ${name} takes ${takes.join(", ")}`,
     },
   ];
 }
@@ -116,7 +149,7 @@ function promptIssues(
 function checkPromptRequests(
   params: RequestParams,
   factory: Factory,
-  prompts: ReadonlyMap<string, unknown>,
+  prompts: ReadonlyMap<string, { readonly arguments: PromptArguments }>,
 ): void {
   params.check("prompts/get", ({ name, arguments: given }) => {
     const issues = promptIssues(factory, prompts, name, "name", Object.keys(given ?? {}), "arguments");
@@ -129,19 +162,25 @@ function checkPromptRequests(
   });
 }
 
-/** The prompt of a skill: its instructions, then the task when one is given. */
-function promptOf(skill: InstructionSkill) {
-  return ({ task }: { task?: string | undefined }) => ({
-    messages: [
-      {
-        role: "user" as const,
-        content: {
-          type: "text" as const,
-          text: `${skill.instructions}${task === undefined ? "" : `\n\nTask: ${task}`}`,
-        },
-      },
-    ],
-  });
+/**
+ * The prompt of a skill: its instructions, then the task when one is given,
+ * or, for a skill that takes its input as arguments, the `run_skill` call
+ * with the input given (`{"name": "summarize-line", "input": {"line":
+ * "checkout"}}`).
+ */
+function promptOf(skill: InstructionSkill, takes: PromptArguments) {
+  return (given: Record<string, string | undefined>) => {
+    const input: Record<string, string> = {};
+    for (const [field, value] of Object.entries(given)) if (value !== undefined) input[field] = value;
+    const text = `${skill.instructions}${promptEnd(skill.name, takes, input)}`;
+    return { messages: [{ role: "user" as const, content: { type: "text" as const, text } }] };
+  };
+}
+
+/** What a skill's prompt adds to its instructions for the arguments given: the task, or the `run_skill` call. */
+function promptEnd(name: string, takes: PromptArguments, input: Record<string, string>): string {
+  if (takes === taskArgument) return input.task === undefined ? "" : `\n\nTask: ${input.task}`;
+  return Object.keys(input).length === 0 ? "" : `\n\nCall run_skill with ${JSON.stringify({ name, input })}`;
 }
 
 /**
@@ -186,10 +225,14 @@ export function skillsWithInstructions(factory: Factory): Map<string, Instructio
  * for each change when the server is connected).
  */
 function registerSkillPrompts(server: McpServer, factory: Factory, params?: RequestParams): () => void {
-  const prompts = new Map<string, { prompt: RegisteredPrompt; skill: InstructionSkill }>();
+  const prompts = new Map<
+    string,
+    { prompt: RegisteredPrompt; skill: InstructionSkill; arguments: PromptArguments }
+  >();
   if (params !== undefined) checkPromptRequests(params, factory, prompts);
   const sync = () => {
     const skills = skillsWithInstructions(factory);
+    const listed = new Map(factory.skills.list().map((info) => [info.name, info]));
     for (const [name, { prompt }] of prompts) {
       if (skills.has(name)) continue;
       prompt.remove();
@@ -197,23 +240,28 @@ function registerSkillPrompts(server: McpServer, factory: Factory, params?: Requ
     }
     for (const [name, skill] of skills) {
       const registered = prompts.get(name);
+      const takes = promptArgumentsOf(listed.get(name));
+      const argumentsChanged =
+        registered !== undefined &&
+        Object.keys(registered.arguments.shape).join() !== Object.keys(takes.shape).join();
       if (registered === undefined) {
         const prompt = server.registerPrompt(
           name,
-          { title: name, description: skill.description, argsSchema: promptArguments },
-          promptOf(skill),
+          { title: name, description: skill.description, argsSchema: takes },
+          promptOf(skill, takes),
         );
-        prompts.set(name, { prompt, skill });
+        prompts.set(name, { prompt, skill, arguments: takes });
       } else if (
+        argumentsChanged ||
         registered.skill.description !== skill.description ||
         registered.skill.instructions !== skill.instructions
       ) {
         registered.prompt.update({
           description: skill.description,
-          argsSchema: promptArguments,
-          callback: promptOf(skill),
+          argsSchema: takes,
+          callback: promptOf(skill, takes),
         });
-        prompts.set(name, { prompt: registered.prompt, skill });
+        prompts.set(name, { prompt: registered.prompt, skill, arguments: takes });
       }
     }
   };

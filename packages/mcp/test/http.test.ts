@@ -125,8 +125,8 @@ describe.each([
     expect(textOf(skill)).toContain("name: summarize-line");
     const { prompts } = await client.listPrompts();
     expect(prompts.map((prompt) => prompt.name)).toContain("summarize-line");
-    const prompt = await client.getPrompt({ name: "summarize-line", arguments: { task: "checkout" } });
-    expect(JSON.stringify(prompt.messages)).toContain("Task: checkout");
+    const prompt = await client.getPrompt({ name: "summarize-line", arguments: { line: "checkout" } });
+    expect(JSON.stringify(prompt.messages)).toContain('"input\\":{\\"line\\":\\"checkout\\"}');
   });
 
   it("reads every resource kind and completes ids", async () => {

@@ -70,11 +70,11 @@ describe.each([
     ).toMatchObject({
       code: -32602,
       message:
-        'prompts/get request is invalid: arguments: unknown argument "taks"; summarize-line takes task',
+        'prompts/get request is invalid: arguments: unknown argument "taks"; summarize-line takes line',
     });
     // A right request is still answered.
-    const prompt = await client.getPrompt({ name: "summarize-line", arguments: { task: "checkout" } });
-    expect(JSON.stringify(prompt.messages)).toContain("Task: checkout");
+    const prompt = await client.getPrompt({ name: "summarize-line", arguments: { line: "checkout" } });
+    expect(JSON.stringify(prompt.messages)).toContain('"input\\":{\\"line\\":\\"checkout\\"}');
   });
 
   it("refuses resources/read of a uri that is missing, not text or not a URI, naming it", async () => {
@@ -167,12 +167,12 @@ describe.each([
     expect(
       await refusal("completion/complete", {
         ref: { type: "ref/prompt", name: "summarize-line" },
-        argument: { name: "line", value: "" },
+        argument: { name: "task", value: "" },
       }),
     ).toMatchObject({
       code: -32602,
       message:
-        'completion/complete request is invalid: argument.name: unknown argument "line"; summarize-line takes task',
+        'completion/complete request is invalid: argument.name: unknown argument "task"; summarize-line takes line',
     });
     // A right request is still answered.
     const completed = await client.complete({
