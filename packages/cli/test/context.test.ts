@@ -28,9 +28,9 @@ describe("factory context", () => {
     expect(text.stdout).toContain("### checkout (`checkout`)");
     expect(text.stdout).toContain("- Owner: ana");
     expect(text.stdout).toContain("- Depends on: payments (api, high, owner bo)");
-    // The rules of both packs the CLI installs.
+    // The rules of both packs the CLI installs: the line's in full, those on the process by id.
     expect(text.stdout).toContain("`line-has-owner` (error)");
-    expect(text.stdout).toContain("`requirement-has-acceptance-criteria` (error)");
+    expect(text.stdout).toMatch(/\nProcess rules, by id: .*`requirement-has-acceptance-criteria`/);
 
     const json = await factory("context", "--line", "checkout", "--budget", "4000", "--json");
     expect(json.code, json.stderr).toBe(0);

@@ -26,8 +26,9 @@ const SLACK = 8;
  * does not fit is skipped; a smaller one after it may still fit).
  *
  * Counting the whole pack for every candidate would count it some 40 times.
- * Instead each candidate is measured alone (a pack holding only it, less an
- * empty pack, less its part's heading unless it is the part's first); while the running sum
+ * Instead each candidate is measured alone (a pack holding only it and the
+ * pack's work item, less that pack without it, less its part's heading
+ * unless it is the part's first); while the running sum
  * stays `SLACK` tokens under the budget it is kept on that measure, and near
  * the budget the whole pack is counted. The pack is counted exactly once more
  * at the end, dropping the last kept candidates if it went over.
@@ -35,6 +36,8 @@ const SLACK = 8;
 export class PackFitter {
   /** Exact tokens of the pack as markdown. */
   tokens: number;
+  /** What a candidate alone is measured in: an empty pack with the pack's work item, which decides how its rules are rendered. */
+  readonly #emptyPack: ContextPackContent;
   readonly #empty: number;
 
   constructor(
@@ -43,7 +46,8 @@ export class PackFitter {
     private readonly counter: TokenCounter,
   ) {
     this.tokens = this.count(pack);
-    this.#empty = this.count(EMPTY_PACK);
+    this.#emptyPack = pack.workItem === undefined ? EMPTY_PACK : { ...EMPTY_PACK, workItem: pack.workItem };
+    this.#empty = this.count(this.#emptyPack);
   }
 
   private count(pack: ContextPackContent): number {
@@ -70,8 +74,8 @@ export class PackFitter {
     let heading: number | undefined;
     for (const candidate of candidates) {
       const budget = Math.min(limit(kept.length), this.budget);
-      const single = this.count(place(EMPTY_PACK, [candidate])) - this.#empty;
-      heading ??= 2 * single - (this.count(place(EMPTY_PACK, [candidate, candidate])) - this.#empty);
+      const single = this.count(place(this.#emptyPack, [candidate])) - this.#empty;
+      heading ??= 2 * single - (this.count(place(this.#emptyPack, [candidate, candidate])) - this.#empty);
       const alone = kept.length === 0 ? single : single - heading;
       if (estimate + alone + SLACK <= budget) {
         kept.push(mark(candidate, alone));

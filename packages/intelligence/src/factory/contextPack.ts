@@ -39,7 +39,7 @@ import {
 } from "./contextPackLines.js";
 import { contextPackMarkdown } from "./contextPackMarkdown.js";
 import { settlePack } from "./contextPackOmitted.js";
-import { packStandards } from "./contextPackStandards.js";
+import { checksSubject, packStandards } from "./contextPackStandards.js";
 import type { TokenCounter } from "./contextPackTokens.js";
 import type { Factory } from "./openFactory.js";
 import { PackFitter } from "./PackFitter.js";
@@ -187,11 +187,17 @@ export interface ContextPack {
   readonly workItem?: WorkItem;
   /**
    * The standards that apply: checked rules over what belongs to the pack's
-   * lines (one line each; every kind but `floorplan`, none when the pack has
-   * no line), and the instructions of imported rule files for these paths and lines.
+   * lines (every kind but `floorplan`, none when the pack has no line), and
+   * the instructions of imported rule files for these paths and lines. The
+   * rules that check what the pack is about come first, in full in the
+   * markdown: those over its lines (`appliesTo: "line"`), and with a work
+   * item those its stage gates run (`line`, `artifact`, `workItem`). The
+   * others, on the process around the work (signals routed within their SLA,
+   * recorded decisions, other work), follow, named by id in the markdown, and
+   * only when nothing else was left out to fit the budget.
    */
   readonly standards: {
-    /** Checked rules that apply, one line each. */
+    /** Checked rules that apply: those over what the pack is about, then those on the process around the work. */
     readonly rules: readonly PackRule[];
     /** Instructions of imported rule files (AGENTS.md, Cursor rules) that apply to the pack's paths and lines. */
     readonly instructions: readonly InstructionStandard[];
@@ -202,7 +208,8 @@ export interface ContextPack {
    * Knowledge that answers the question (or describes the lines), best first,
    * then the other documents filed on the pack's lines (decisions first, then
    * newest first; scored 0, their excerpt the opening of their body); each
-   * hit's `tokens` is what it adds to the pack.
+   * hit's `tokens` is what it adds to the pack. Excerpts are plain text:
+   * unlike `KnowledgeBase.search`, the pack does not mark the words that matched.
    */
   readonly knowledge: readonly SearchHit[];
   /** Further documents of the pack, in the order of `knowledge`, by title and id only: the budget holds more of them than of excerpts. */
@@ -288,8 +295,10 @@ function complete(
  * as many of the lines' neighbours as take at most 40 % of
  * what the budget leaves (the most relevant first, the rest counted); when the
  * pack has a line, the best documents in full within a reserved share of the
- * rest (`reserveKnowledge`); then suspect links, active work and rules, then
- * the instructions of rule files, then the other knowledge, each kept while
+ * rest (`reserveKnowledge`); then suspect links, active work and the rules
+ * over the pack's subject, then the instructions of rule files, then the
+ * other knowledge, and when nothing of these was left out, the rules on the
+ * process around the work (by id), each kept while
  * the whole pack, rendered as markdown and counted by `counter`, stays within
  * the budget; last, more of the neighbours left out, as many as the budget
  * the other parts left holds (their share keeps room for the other parts, it
@@ -346,7 +355,10 @@ export async function buildContextPack(
   const budget = request.budgetTokens ?? 1500;
   const { lineIds, unclaimedPaths } = requestedLines(factory, request, workItem);
   const lines = packLines(factory, lineIds);
-  const { instructions, rules } = packStandards(factory, request.paths ?? [], lines);
+  const hasWorkItem = workItem !== undefined;
+  const { instructions, rules } = packStandards(factory, request.paths ?? [], lines, hasWorkItem);
+  const subjectRules = rules.filter((rule) => checksSubject(rule, hasWorkItem));
+  const processRules = rules.filter((rule) => !checksSubject(rule, hasWorkItem));
   const knowledge = await searchKnowledge(
     factory,
     { question: request.question, workItem, lines, lineIds },
@@ -405,12 +417,24 @@ export async function buildContextPack(
     if (lines.length > 0) reserveKnowledge(fitter, knowledge, budget);
     fitter.fill(suspectLinks, (pack, links) => ({ ...pack, suspectLinks: links }));
     fitter.fill(activeWork, (pack, items) => ({ ...pack, activeWork: items }));
-    fitter.fill(rules, (pack, list) => ({ ...pack, standards: { ...pack.standards, rules: list } }));
+    fitter.fill(subjectRules, (pack, list) => ({ ...pack, standards: { ...pack.standards, rules: list } }));
     fitter.fill(instructions, (pack, list) => ({
       ...pack,
       standards: { ...pack.standards, instructions: list },
     }));
     fillKnowledge(fitter, knowledge, budget);
+    // Rules on the process around the work come last, by id, once nothing else was left out.
+    const left = omittedFrom(fitter.pack);
+    if (
+      left.rules === processRules.length &&
+      left.instructions + left.knowledge + left.activeWork + left.suspectLinks === 0
+    ) {
+      const kept = fitter.pack.standards.rules;
+      fitter.fill(processRules, (pack, list) => ({
+        ...pack,
+        standards: { ...pack.standards, rules: [...kept, ...list] },
+      }));
+    }
     return withMoreNeighbours(settlePack(fitter.pack, finish, budget, counter));
   };
   // Neighbours take at most their share of what the lines without them leave; the most relevant are listed first.

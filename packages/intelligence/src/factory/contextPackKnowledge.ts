@@ -26,6 +26,25 @@ function searchable(text: string): string {
   return space > 0 ? cut.slice(0, space) : cut;
 }
 
+/**
+ * A highlight of a search snippet: a word (or, in scripts written without
+ * spaces, a pair of characters) between `**`. Markdown emphasis is gone from
+ * a snippet already (it is read as plain text), so only highlights match.
+ */
+const HIGHLIGHT = /\*\*([\p{L}\p{M}\p{N}_]+)\*\*/gu;
+
+/**
+ * `hit` with its snippet as plain text, without the marks around the words
+ * that matched: a pack quotes its documents for a model to read, and in a
+ * pack about lines, searched for by their descriptions, nearly every word of
+ * an excerpt matched (in a pack for a path of this repository, the marks
+ * took 76 of the 260 tokens of its knowledge).
+ */
+function unmarked(hit: SearchHit): SearchHit {
+  const snippet = hit.snippet.replace(HIGHLIGHT, "$1");
+  return snippet === hit.snippet ? hit : { ...hit, snippet };
+}
+
 /** What a pack's knowledge is searched for. */
 export interface KnowledgeQuery {
   /** The request's question, when it asked one. */
@@ -44,7 +63,8 @@ export interface KnowledgeQuery {
  * descriptions (then on those lines only), then the other documents filed on
  * the pack's lines (see {@link lineDocuments}: decisions first, then newest
  * first; scored 0, their excerpt the opening of their body); of each, enough
- * to fill `budget` with references. A title or lines described at more
+ * to fill `budget` with references. Excerpts are plain text, without the
+ * search's marks around matched words. A title or lines described at more
  * length than a search takes are searched for by their first
  * {@link MAX_SEARCH_CHARS} characters.
  */
@@ -70,7 +90,7 @@ export async function searchKnowledge(
             ...(lineIds.size > 0 && query.question === undefined ? { lines: [...lineIds] } : {}),
           })
         ).hits;
-  return [...found, ...(await lineDocuments(factory, lineIds, found, question, limit))];
+  return [...found.map(unmarked), ...(await lineDocuments(factory, lineIds, found, limit))];
 }
 
 /** A matching document named by title and id, without its text. */

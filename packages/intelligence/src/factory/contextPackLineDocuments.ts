@@ -27,13 +27,13 @@ function opening(body: string): string {
 
 /**
  * `document` as a search hit on its first chunk, scored 0 (no search found
- * it): the excerpt is the chunk's opening, with the words of `query` it holds
- * marked as a search marks them, and `tokens` counted as a search counts them.
+ * it): the excerpt is the chunk's opening as plain text (a snippet that marks
+ * no word), and `tokens` counted as a search counts them.
  */
-function openingHit(document: KnowledgeDocument, query: string): SearchHit {
+function openingHit(document: KnowledgeDocument): SearchHit {
   const { body, revisions: _revisions, ...rest } = document;
   const first = chunkMarkdown(opening(body))[0];
-  const excerpt = snippet(first?.text ?? "", query);
+  const excerpt = snippet(first?.text ?? "", "");
   return {
     document: rest,
     chunk: {
@@ -58,7 +58,6 @@ export async function lineDocuments(
   factory: Factory,
   lineIds: ReadonlySet<string>,
   found: readonly SearchHit[],
-  query: string,
   limit: number,
 ): Promise<SearchHit[]> {
   if (lineIds.size === 0) return [];
@@ -67,5 +66,5 @@ export async function lineDocuments(
   const filed = (await factory.knowledge.list({ lines: [...lineIds], limit: Number.POSITIVE_INFINITY }))
     .filter((document) => !foundIds.has(document.id))
     .sort((a, b) => Number(b.kind === "decision") - Number(a.kind === "decision"));
-  return filed.slice(0, limit).map((document) => openingHit(document, query));
+  return filed.slice(0, limit).map((document) => openingHit(document));
 }

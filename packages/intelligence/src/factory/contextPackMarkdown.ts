@@ -6,6 +6,7 @@
  */
 import type { WorkItem } from "@software-factory/core";
 import type { ContextPackContent, PackNeighbour, PackOmitted } from "./contextPack.js";
+import { checksSubject } from "./contextPackStandards.js";
 
 /**
  * Neighbouring lines in words: `payments (api, high, owner bo: "POST /charges")`,
@@ -84,7 +85,8 @@ function workItemSection(item: WorkItem, lines: ContextPackContent["lines"]): st
 
 /**
  * A context pack as markdown, for a model's context or a person: lines with
- * owners and neighbours, the work item, the standards, the knowledge with its
+ * owners and neighbours, the work item, the standards (rules on the process
+ * around the work by id only), the knowledge with its
  * source, active work, suspect links with their ids (what a review names),
  * and how many of each part were left out to fit the budget.
  */
@@ -120,11 +122,15 @@ export function contextPackMarkdown(pack: ContextPackContent): string {
     for (const standard of pack.standards.instructions) {
       out.push("", `### ${standard.description ?? standard.id}`, "", standard.instructions.trim());
     }
-    if (pack.standards.rules.length > 0) {
+    const hasWorkItem = pack.workItem !== undefined;
+    const inFull = pack.standards.rules.filter((rule) => checksSubject(rule, hasWorkItem));
+    const process = pack.standards.rules.filter((rule) => !checksSubject(rule, hasWorkItem));
+    if (inFull.length > 0) {
       out.push("", "Checked rules:", "");
-      for (const rule of pack.standards.rules)
-        out.push(`- \`${rule.id}\` (${rule.severity}): ${rule.description}`);
+      for (const rule of inFull) out.push(`- \`${rule.id}\` (${rule.severity}): ${rule.description}`);
     }
+    if (process.length > 0)
+      out.push("", `Process rules, by id: ${process.map((rule) => `\`${rule.id}\``).join(", ")}.`);
   }
   if (pack.knowledge.length > 0) {
     out.push("", "## Knowledge");

@@ -6,16 +6,20 @@
  */
 import type { ContextPackContent } from "./contextPack.js";
 import { contextPackMarkdown } from "./contextPackMarkdown.js";
+import { checksSubject } from "./contextPackStandards.js";
 import type { TokenCounter } from "./contextPackTokens.js";
 
 /**
  * The pack without the last candidate of its least needed part that has one
- * (document references, documents in full, instructions, rules, active work,
- * suspect links: the reverse of the order they are filled in), or `undefined`
- * when these parts are all empty.
+ * (rules on the process, document references, documents in full,
+ * instructions, rules, active work, suspect links: the reverse of the order
+ * they are filled in), or `undefined` when these parts are all empty.
  */
 function withoutLastCandidate(pack: ContextPackContent): ContextPackContent | undefined {
   const { standards } = pack;
+  const lastRule = standards.rules.at(-1);
+  if (lastRule !== undefined && !checksSubject(lastRule, pack.workItem !== undefined))
+    return { ...pack, standards: { ...standards, rules: standards.rules.slice(0, -1) } };
   if (pack.relatedKnowledge.length > 0)
     return { ...pack, relatedKnowledge: pack.relatedKnowledge.slice(0, -1) };
   if (pack.knowledge.length > 0) return { ...pack, knowledge: pack.knowledge.slice(0, -1) };

@@ -6,7 +6,7 @@
  */
 import type { LineInfo } from "@software-factory/floorplan";
 import { type InstructionStandard, standardAppliesTo } from "../rules/InstructionStandard.js";
-import type { ContextPack } from "./contextPack.js";
+import type { ContextPack, PackRule } from "./contextPack.js";
 import type { Factory } from "./openFactory.js";
 
 /** The literal folder a glob or a CODEOWNERS pattern starts with (`packages/web/` of `packages/web/**\/*.ts`). */
@@ -29,15 +29,37 @@ function appliesToLine(standard: InstructionStandard, line: LineInfo): boolean {
 }
 
 /**
- * The standards that apply to a pack about `paths` and `lines`, before its
- * budget: instructions that apply to a path or may apply to a line's files
- * (those that always apply when the pack has neither), and every checked rule
- * but the floor plan's, by id, when the pack has a line.
+ * Kinds of target whose rules check what a pack is about: its lines; with a
+ * work item, also what its stage gates check (the item, its artifacts, its line).
+ */
+const SUBJECT_KINDS = new Set(["line"]);
+const WORK_ITEM_SUBJECT_KINDS = new Set(["line", "artifact", "workItem"]);
+
+/**
+ * Whether a checked rule of a pack checks what the pack is about (see
+ * {@link SUBJECT_KINDS}; `hasWorkItem` when the pack has a work item): the
+ * pack lists it in full. The others (over artifacts and work items in a pack
+ * without a work item, over signals, over recorded decisions) concern the
+ * process around the work: the pack names them by id, and only when nothing
+ * else was left out to fit its budget.
+ */
+export function checksSubject(rule: Pick<PackRule, "appliesTo">, hasWorkItem: boolean): boolean {
+  return (hasWorkItem ? WORK_ITEM_SUBJECT_KINDS : SUBJECT_KINDS).has(rule.appliesTo);
+}
+
+/**
+ * The standards that apply to a pack about `paths` and `lines` (and a work
+ * item, when `hasWorkItem`), before its budget: instructions that apply to a
+ * path or may apply to a line's files (those that always apply when the pack
+ * has neither), and every checked rule but the floor plan's when the pack has
+ * a line: those that check its subject ({@link checksSubject}) first, then
+ * those on the process around the work, each group by id.
  */
 export function packStandards(
   factory: Factory,
   paths: readonly string[],
   lines: ContextPack["lines"],
+  hasWorkItem: boolean,
 ): ContextPack["standards"] {
   const instructions = factory.standards
     .instructions()
@@ -47,6 +69,7 @@ export function packStandards(
         lines.some(({ line }) => appliesToLine(standard, line)) ||
         (paths.length === 0 && lines.length === 0 && standard.alwaysApply),
     );
+  const processLast = (rule: PackRule) => (checksSubject(rule, hasWorkItem) ? 0 : 1);
   // Only the rules over what belongs to the pack's lines: none for a question or paths no line claims.
   const rules = factory.standards
     .rules()
@@ -57,6 +80,6 @@ export function packStandards(
       severity: rule.severity,
       appliesTo: rule.appliesTo,
     }))
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => processLast(a) - processLast(b) || a.id.localeCompare(b.id));
   return { rules, instructions };
 }
