@@ -1,6 +1,7 @@
 /**
  * The resources of the factory's MCP server: the floor plan (100 lines a
- * page), lines, documents, work items and standards, with completions for ids.
+ * page), lines, documents, work items and artifacts (`workResources.ts`) and
+ * standards, with completions for ids.
  * What they list is noted in a `ResourceListing`, which pages `resources/list`.
  *
  * Listed resources are named by their id (`name`, what a program passes
@@ -18,20 +19,14 @@
 
 import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
+import { json, MAX_LISTED, startingWith } from "./resourceContents.js";
 import { ResourceListing } from "./resourcePages.js";
 import { nearHint } from "./tools/knownValues.js";
 import { decodedVariable } from "./uriVariables.js";
+import { registerWorkResources } from "./workResources.js";
 
-const MAX_LISTED = 200;
-const MAX_COMPLETIONS = 50;
 /** Lines in a page of the floor plan: some 10,000 characters. */
 const FLOORPLAN_PAGE = 100;
-
-function json(uri: URL, value: unknown) {
-  return {
-    contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(value, null, 2) }],
-  };
-}
 
 /**
  * Page `page` of the floor plan (from 1): its lines with owner, domain and the
@@ -61,15 +56,6 @@ async function floorplanPage(factory: Factory, uri: URL, page: number) {
     ...(pages === 1 ? {} : { page, pages }),
     ...(page < pages ? { next: `factory://floorplan/pages/${page + 1}` } : {}),
   };
-}
-
-function startingWith(values: Iterable<string>, prefix: string): string[] {
-  const found: string[] = [];
-  for (const value of values) {
-    if (value.startsWith(prefix)) found.push(value);
-    if (found.length >= MAX_COMPLETIONS) break;
-  }
-  return found;
 }
 
 /**
@@ -222,43 +208,7 @@ export function registerListedResources(server: McpServer, factory: Factory, lis
     ),
   );
 
-  listing.template(
-    server.registerResource(
-      "work-item",
-      new ResourceTemplate("factory://work/{id}", {
-        list: async () => {
-          await factory.work.refresh();
-          return {
-            resources: factory.work
-              .list({ state: "active" })
-              .slice(0, MAX_LISTED)
-              .map((item) => ({
-                uri: `factory://work/${item.id}`,
-                name: item.id,
-                title: item.title,
-                mimeType: "application/json",
-              })),
-          };
-        },
-        complete: {
-          id: (value) =>
-            startingWith(
-              factory.work.list().map((item) => item.id),
-              value,
-            ),
-        },
-      }),
-      { title: "Work item", description: "A work item with its trace", mimeType: "application/json" },
-      async (uri, variables) => {
-        await factory.work.refresh();
-        const id = decodedVariable(uri, variables, "id");
-        const item = factory.work.get(id);
-        if (item === undefined)
-          throw new ResourceNotFoundError(uri.href, `no work item "${id}" (list_work lists the work items)`);
-        return json(uri, { workItem: item, trace: factory.work.trace(id) });
-      },
-    ),
-  );
+  registerWorkResources(server, factory, listing);
 
   listing.fixed(
     "factory://standards",
