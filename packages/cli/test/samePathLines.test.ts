@@ -29,11 +29,14 @@ describe("factory import workspaces after import codeowners", () => {
     expect((await factory("import", "codeowners")).code).toBe(0);
     const imported = await factory("import", "workspaces", "--json");
     expect(imported.code).toBe(0);
-    const { problems } = JSON.parse(imported.stdout) as { problems: { code: string; message: string }[] };
+    const { problems } = JSON.parse(imported.stdout) as {
+      problems: { code: string; message: string; hint: string }[];
+    };
     expect(problems.filter((problem) => problem.code === "same-paths")).toEqual([
       expect.objectContaining({
         message:
           'line "shop-cart" claims the same paths as line "packages-cart" (/packages/cart/): both stay, and only the later one in the floor plan answers who-owns and routing for them',
+        hint: 'keep one: apply a factory.yaml without "packages-cart" or without "shop-cart" (applying one replaces the floor plan), or leave "shop-cart" out of the import before merging (edit the proposed plan, or import with --out)',
       }),
     ]);
     const owner = JSON.parse((await factory("who-owns", "packages/cart/a.ts", "--json")).stdout);

@@ -19,6 +19,7 @@ import type { ProvenanceSource } from "./model.js";
 import type { Plan } from "./Plan.js";
 import { changesBetween, merged, type PlanChangesOptions } from "./planEvents.js";
 import type { RelationRegistry } from "./RelationRegistry.js";
+import { samePaths } from "./samePathLines.js";
 import type { PlanProblem } from "./validatePlan.js";
 
 /** Options of `FloorPlan.applyPlan`; a key it does not list is refused. */
@@ -69,9 +70,12 @@ export interface ApplyPlanResult {
   /**
    * Warnings of the plan's validation (errors throw), and, for an import
    * merged (`mode: "merge"` from a source other than factory.yaml), a
-   * `taken-paths` warning at each pattern of a line the floor plan had that
-   * names a folder or file an imported line, merged after it, now claims by a
-   * broader pattern (the last matching pattern wins).
+   * `same-paths` warning (first) at each imported line that claims exactly
+   * the paths of a line the floor plan had under another id (see
+   * `samePathLines`), and a `taken-paths` warning (last) at each pattern of a
+   * line the floor plan had that names a folder or file an imported line,
+   * merged after it, now claims by a broader pattern (the last matching
+   * pattern wins). Their paths point into the merged floor plan.
    */
   readonly warnings: readonly PlanProblem[];
 }
@@ -186,10 +190,13 @@ async function decideAndAppend(
     !options.allowRemoveAllLines
   )
     throw removeAllLines(options.label ?? source, current);
+  // An import merged may add a second line for a line's paths, or, merged after the lines the floor
+  // plan had, take paths they claimed.
+  const importing = options.mode === "merge" && source !== "factory.yaml";
   const warnings = [
+    ...(importing ? samePaths(current, plan, next, next) : []),
     ...problems.filter((problem) => problem.severity === "warning"),
-    // An import merged after the lines the floor plan had may take paths they claimed.
-    ...(options.mode === "merge" && source !== "factory.yaml" ? takenPaths(current, plan, next) : []),
+    ...(importing ? takenPaths(current, plan, next) : []),
   ];
   if (changes.length === 0 || options.dryRun) return { events: [], changes: changes.length, warnings };
   const batch: NewEvent[] = [

@@ -164,6 +164,7 @@ export {
   type RelationsInput,
 } from "./RelationRegistry.js";
 export { readSourceText, type SourceTextResult, safeReadSourceText } from "./readSourceText.js";
+export { samePathLines } from "./samePathLines.js";
 export { planToYaml, saveFactoryYaml } from "./saveFactoryYaml.js";
 export { toPlan } from "./toPlan.js";
 export { type PlanProblem, type ValidatePlanOptions, validatePlan } from "./validatePlan.js";

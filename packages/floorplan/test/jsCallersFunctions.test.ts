@@ -58,6 +58,7 @@ const FUNCTIONS: Record<string, SweptArgument<Kind>> = {
   mergePlans: { name: "base", kind: "object" },
   planChanges: { name: "current", kind: "object" },
   validatePlan: { name: "plan", kind: "object" },
+  samePathLines: { name: "current", kind: "object" },
   defineRelation: { name: "definition", kind: "object" },
   makeFloorPlanShape: { name: "floorPlan", kind: "floorPlan" },
 };

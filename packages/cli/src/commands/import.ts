@@ -15,6 +15,7 @@ import {
   type PlanProblem,
   parseCodeowners,
   readSourceText,
+  samePathLines,
   saveFactoryYaml,
 } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
@@ -29,7 +30,6 @@ import { requireFileToWrite, requireSource } from "../knownValues.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { type Session, withDryRunFactory } from "../Session.js";
-import { samePathLines } from "../samePathLines.js";
 import { withStagedFactory } from "../stagedFactory.js";
 import { registerImportCodebase } from "./importCodebase.js";
 import { registerImportConnectors } from "./importConnectors.js";
@@ -152,14 +152,16 @@ async function applyImported(
     const merging = withOwner(plan, owner, known);
     // Written to a file, the proposal declares the known operators and domains it names.
     const proposed = flags.out === undefined ? merging : standalone(merging, current);
-    const problems = [...sourceProblems, ...samePathLines(current.lines, proposed.lines)];
+    // A proposal not merged (written to a file, or refused) gets its same-paths warnings here, placed in it.
+    const unmerged = () => [...sourceProblems, ...samePathLines(current, proposed)];
     if (flags.out !== undefined) {
       await saveFactoryYaml(flags.out, proposed);
-      return { proposed, problems, changes: undefined };
+      return { proposed, problems: unmerged(), changes: undefined };
     }
     // A source with errors (a YAML document that does not parse) is refused whole: nothing is merged,
     // and thrown out of a factory being created, so that none is.
-    if (problems.some((problem) => problem.severity === "error")) throw new RefusedSource(proposed, problems);
+    if (sourceProblems.some((problem) => problem.severity === "error"))
+      throw new RefusedSource(proposed, unmerged());
     const applied = await factory.floorplan.applyPlan(proposed, {
       mode: "merge",
       source,
@@ -167,13 +169,11 @@ async function applyImported(
       actor: options.actor,
       ...(refs === undefined ? {} : { refs }),
     });
-    // The merge's warnings (taken-paths among them) point into the merged floor plan, which the factory
-    // now holds, and so do the same-paths ones once merged (a line's place in the proposal is another line's there).
+    // The merge's warnings (same-paths and taken-paths among them) point into the merged floor plan,
+    // which the factory now holds.
     const merged = factory.floorplan.toPlan();
-    const samePaths = samePathLines(current.lines, proposed.lines, merged.lines);
-    const warnings = [...samePaths, ...applied.warnings];
-    for (const warning of warnings) planOfProblem.set(warning, merged);
-    return { proposed, problems: [...sourceProblems, ...warnings], changes: applied.changes };
+    for (const warning of applied.warnings) planOfProblem.set(warning, merged);
+    return { proposed, problems: [...sourceProblems, ...applied.warnings], changes: applied.changes };
   }).catch((error: unknown) => {
     if (!(error instanceof RefusedSource)) throw error;
     return { proposed: error.proposed, problems: error.problems, changes: 0 };
