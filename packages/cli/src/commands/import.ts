@@ -291,8 +291,14 @@ export function registerImport(program: Command, context: CliContext): void {
           report.moved === 0
             ? ""
             : `, ${report.moved} moved to the folder's own source system (${report.system})`;
+        // Files that `import codebase` filed first stay its documents: one document per file.
+        const left =
+          report.left.length === 0
+            ? ""
+            : `, ${report.left.length} left to import codebase (it filed ${report.left.length === 1 ? "that file" : "those files"} first)`;
+        for (const copy of report.retractedCopies) output.line(`retracted ${copy.id}: ${copy.reason}`);
         output.line(
-          `${folder}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${counted(report.decisions, "decision")}, ${counted(report.problems.length, "problem")}, ${counted(report.warnings.length, "warning")}${renamed}${moved}`,
+          `${folder}: ${report.captured} captured, ${report.revised} revised, ${report.unchanged} unchanged, ${report.retracted} retracted, ${counted(report.decisions, "decision")}, ${counted(report.problems.length, "problem")}, ${counted(report.warnings.length, "warning")}${renamed}${moved}${left}`,
         );
       }),
     );
