@@ -56,8 +56,8 @@ export function registerInit(program: Command, context: CliContext): void {
           );
         if (plan !== undefined) output.line(`applied ${plan}: ${counted(result.changes, "change")}`);
         // The first steps, for a factory still empty; not for one found above, where "." is not its root.
-        // import codebase files the docs/ pages itself (source "codebase"): import docs of the same
-        // folder after it would hold each page twice, so the hint keeps import docs for other markdown.
+        // import codebase files the docs/ pages itself (source "codebase"), and import docs of the same
+        // folder after it leaves those pages to it, so the hint keeps import docs for other markdown.
         else if (
           result.position === 0 &&
           !(existed && options.searched === true && dir !== resolve(FACTORY_FOLDER))
