@@ -85,7 +85,7 @@ describe("factory --help markers", () => {
   });
 
   it("writes every option's default as words, not as a quoted string", () => {
-    for (const [command, text] of helps) expect(optionsOf(text), command).not.toContain('(default: "');
+    for (const [command, text] of helps) expect(optionsOf(text), command).not.toContain("(default:");
     expect(helps.get("work create")).toContain(
       " --kind <kind> feature, bug, improvement or chore (default feature)",
     );

@@ -229,7 +229,7 @@ export function registerImport(program: Command, context: CliContext): void {
     .option("--verbose", "list every file not imported because it names lines the floor plan lacks")
     .option(
       "--system <name>",
-      "record the notes under markdown:<name> and the decisions under decisions:<name> (default: the folder's path in its git repository, else its name)",
+      "record the notes under markdown:<name> and the decisions under decisions:<name> (default the folder's path in its git repository, else its name)",
     )
     .action(
       action(context, async ({ options, output, fail }, dir, flags) => {
@@ -311,7 +311,7 @@ export function registerImport(program: Command, context: CliContext): void {
   planFlags(
     command
       .command("codeowners")
-      .description("propose lines from a CODEOWNERS file (default: the repository's own) and merge them")
+      .description("propose lines from a CODEOWNERS file (default the repository's own) and merge them")
       .argument("[file]", "a CODEOWNERS file", nameArgument("<file>")),
   ).action(
     action(context, async (session, file, flags) => {

@@ -106,8 +106,8 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
     .argument("[path]", "root of the repository", nameArgument("<path>"), ".")
     .option("--dry-run", "show what would change without writing")
     .option(
-      "--since <date>",
-      "owners from git history since this date or span (30d, 2w); default the last commits",
+      "--since <when>",
+      "owners from git history since then: a date, an instant or a span back from now (30d, 2w) (default the last --max-commits commits)",
     )
     .option("--max-commits <n>", "how many recent commits the owner proposal reads (default 2000)")
     .option("--repository <name>", "name of the repository in document sources (default the folder's name)")
