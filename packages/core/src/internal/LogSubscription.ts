@@ -1,7 +1,15 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { EventStore, ReadQuery, StoredEvent } from "../EventStore.js";
 import { EventVersionError } from "../errors.js";
 
 const RETRY_DELAY_MS = 100;
+/**
+ * Longest a catch-up runs handlers without letting the event loop turn. A
+ * SQLite store reads and appends synchronously, so without a turn a long
+ * catch-up would keep the process from reading a socket or standard input
+ * (an MCP server's requests) until it is through.
+ */
+const SLICE_MS = 10;
 
 /** Code of the process warning a subscription emits, by default, when its store's reads start failing. */
 const READ_FAILED_WARNING = "FACTORY_LOG_READ_FAILED";
@@ -78,6 +86,9 @@ export interface Subscription extends AsyncDisposable {
  * Delivers events to one handler in order, once each. Every wake-up (an append
  * here, a commit seen from another process) triggers a catch-up read from the
  * last handled position, so a missed notification never loses an event.
+ * A catch-up lets the event loop turn after each page and whenever its
+ * handlers have run for {@link SLICE_MS} ms, so the process goes on serving
+ * while a subscription works through a long history.
  */
 export class LogSubscription implements Subscription {
   #position: number;
@@ -89,6 +100,8 @@ export class LogSubscription implements Subscription {
   /** Reads failed in a row, and the last one's error: a run of failures is reported at its start and end. */
   #failedReads = 0;
   #readError: unknown;
+  /** When the catch-up last let the event loop turn. */
+  #turnedAt = performance.now();
   #resolveStopped!: () => void;
   readonly stopped = new Promise<void>((resolve) => {
     this.#resolveStopped = resolve;
@@ -214,6 +227,7 @@ export class LogSubscription implements Subscription {
       };
       const page = await this.store.read(query);
       for (const stored of page) {
+        if (performance.now() - this.#turnedAt >= SLICE_MS) await this.#turn();
         if (!this.#active) return;
         let event: StoredEvent;
         try {
@@ -236,7 +250,14 @@ export class LogSubscription implements Subscription {
         this.#position = event.seq;
       }
       if (page.length < limit) this.#position = head;
+      await this.#turn();
     }
+  }
+
+  /** Lets the event loop turn (read sockets and standard input, run timers) before going on. */
+  async #turn(): Promise<void> {
+    await nextTurn();
+    this.#turnedAt = performance.now();
   }
 }
 
