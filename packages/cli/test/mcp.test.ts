@@ -84,16 +84,16 @@ describe("factory mcp", () => {
         );
         const captured = (await client.callTool({
           name: "capture_signal",
-          arguments: { text: "Refunds fail for cards issued abroad", source: "support" },
+          arguments: { text: "Refunds fail for cards issued abroad", source: "support", line: "payments" },
         })) as { isError?: boolean };
         expect(captured.isError).toBeFalsy();
-        // The automations handle the new signal while the server lives (each marks what it handled in the log).
+        // The automations handle the new signal while the server lives: route-new-signals tells payments'
+        // owner, and marks the signal's routing handled in the same write.
         const log = await openEventLog({ path: join(cwd, ".factory", "factory.db") });
         try {
           let handled = 0;
           for (let attempt = 0; attempt < 600 && handled === 0; attempt++) {
             const marks = await log.read({ types: ["automation.handled"] });
-            // route-new-signals handles only signal.captured events, and this is the factory's one signal.
             handled = marks.filter(
               (mark) => (mark.data as { automation: string }).automation === "route-new-signals",
             ).length;

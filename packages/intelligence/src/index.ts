@@ -17,6 +17,7 @@ export {
 } from "./automations/builtinAutomations.js";
 export {
   type Automation,
+  AutomationAdvanced,
   type AutomationContext,
   type AutomationFailure,
   AutomationHandled,

@@ -7,6 +7,7 @@
 import { join, resolve } from "node:path";
 import type { StoredEvent } from "@software-factory/core";
 import {
+  AutomationAdvanced,
   AutomationHandled,
   type AutomationRunner,
   builtinAutomations,
@@ -26,9 +27,12 @@ interface AutomationRun {
   readonly name: string;
   readonly description: string;
   /**
-   * Events this process marked handled in the log. Another process running
-   * the automations at the same time counts the others: each event is handled
-   * once between them.
+   * Events this process handled, as its records in the log count them: a mark
+   * for each event whose handling emitted or failed, and the count of those
+   * that emitted nothing in its `automation.advanced` records. Another process
+   * running the automations at the same time counts the others; what an event's
+   * handling emits lands once between them, but both may have run a handler
+   * that emitted nothing for the same event, and count it.
    */
   readonly handled: number;
   /** Of those, events whose handler failed (recorded with their error after the automation's retries). */
@@ -76,7 +80,7 @@ async function catchUp(
   }
 }
 
-/** What each automation did in this process, from the `automation.handled` marks it wrote. */
+/** What each automation did in this process, from the `automation.handled` marks and `automation.advanced` records it wrote. */
 function summarise(written: readonly StoredEvent[]): AutomationRun[] {
   const runs = new Map(
     builtinAutomations.map((automation) => [
@@ -92,6 +96,11 @@ function summarise(written: readonly StoredEvent[]): AutomationRun[] {
     ]),
   );
   for (const event of written) {
+    if (AutomationAdvanced.is(event)) {
+      const run = runs.get(event.data.automation);
+      if (run !== undefined) run.handled += event.data.handled;
+      continue;
+    }
     if (!AutomationHandled.is(event)) continue;
     const { data } = event;
     const run = runs.get(data.automation);

@@ -64,7 +64,10 @@ export interface Automation<Services = unknown> {
   readonly retry?: RetryPolicy;
   /**
    * Handles one event. What it emits lands in one batch with the handled mark,
-   * so a crash either keeps both or neither: no event is missed or handled twice.
+   * so a crash either keeps both or neither: no event is missed, and none
+   * lands its emissions twice. Handlings that emit nothing are recorded 500 at
+   * a time (and at a close), so after a crash the handler may be called again
+   * for those since the last record and decide on what it reads then.
    * Effects outside the log (a webhook) are at-least-once.
    */
   run(event: StoredEvent, context: AutomationContext<Services>): void | Promise<void>;

@@ -3,7 +3,33 @@
  * handler on each event of its types (again after a backoff while it throws),
  * and records what the handler emitted with the event's `automation.handled`
  * mark in one idempotent append, deciding again when what it changes changed
- * meanwhile. `startAutomations` runs one worker per automation.
+ * meanwhile. The handlings that emitted nothing it records together, in one
+ * `automation.advanced` per {@link ADVANCE_EVERY} of them and one at a close.
+ * `startAutomations` runs one worker per automation.
+ *
+ * Why that stays exactly once. A handling that emits (a routing, a
+ * notification) or fails lands its mark in the same append as what it
+ * emitted, under an idempotency key made of the automation and the event, so
+ * it lands once whichever process, start or retry gets there. A handling that
+ * emits nothing changes nothing but the cursor, and marking each one cost a
+ * write (and a sync to disk) per event: 4,486 of them in a first run over a
+ * factory made from this repository, which took 4.8 s instead of 1.4 s (22 s
+ * on a loaded machine). So such handlings are
+ * counted, and recorded together; a mark records those before it too, since a
+ * start resumes after the highest position its marks and records reach.
+ *
+ * A crash loses the record of the handlings that emitted nothing since the
+ * last mark or record (fewer than {@link ADVANCE_EVERY}): the next start runs
+ * those handlers again. Nothing lands twice: a handler that again emits
+ * nothing leaves the log as it was; one that now emits, because what it
+ * decides on changed meanwhile (the router learned enough to route a signal
+ * it had left for a person, a line got an owner to tell), lands that once
+ * with its mark, since the first handling landed nothing. Effects outside the
+ * log (a webhook called by a handler that emits nothing) are at least once, as
+ * they were, now over those events instead of the one in progress. Records
+ * go by count, not by time or by catching up, so the log holds the same
+ * events whatever the timing (a run on SQLite and one on PostgreSQL append
+ * alike), and a quiet stream of events writes nothing until a close.
  *
  * @module
  */
@@ -21,8 +47,9 @@ import {
 } from "@software-factory/core";
 import { invalidInput } from "../internal/invalid.js";
 import type { Automation, AutomationContext, Notification } from "./Automation.js";
-import { AutomationHandled, InboxNotified } from "./events.js";
+import { AutomationAdvanced, AutomationHandled, InboxNotified } from "./events.js";
 import { lastMarks } from "./handledMarks.js";
+import { describeError, notificationEvent } from "./handlingEvents.js";
 import type { RetryResult, StartAutomationsOptions } from "./startAutomations.js";
 
 const RESTART_DELAY_MS = 1000;
@@ -35,6 +62,11 @@ const DEFAULT_BACKOFF_MS = 100;
  * while it ran, before the event is recorded as an error to retry.
  */
 const MAX_DECISIONS = 10;
+/**
+ * Handlings that emitted nothing one `automation.advanced` records, at most
+ * (a close records fewer): what a start after a crash may run again.
+ */
+const ADVANCE_EVERY = 500;
 
 /** What one run of a handler (with its retries) came to. */
 interface Attempted {
@@ -57,6 +89,10 @@ export class AutomationWorker<Services> {
   #position: number;
   readonly #stopping = new AbortController();
   #turn: Promise<unknown> = Promise.resolve();
+  /** Handlings since the last record that emitted nothing, and the last of their events. */
+  #unrecorded = 0;
+  #lastUnrecorded: StoredEvent | undefined;
+  #retryAdvance: NodeJS.Timeout | undefined;
 
   /** A worker for `automation` that resumes after `position`, its cursor; {@link AutomationWorker.start} starts it. */
   constructor(
@@ -108,28 +144,32 @@ export class AutomationWorker<Services> {
   /**
    * Stops after the handling in progress: its handler's `signal` aborts (a
    * handler that fails from then on leaves its event unhandled, for the next
-   * start), and a handler waiting to be retried stops waiting.
+   * start), and a handler waiting to be retried stops waiting. Then it records
+   * the handlings since its last record that emitted nothing, so the next
+   * start does not run them again.
    */
   async close(): Promise<void> {
     this.#closed = true;
     this.#stopping.abort();
     clearTimeout(this.#restart);
+    clearTimeout(this.#retryAdvance);
     await this.#subscription?.close();
-    await this.#turn;
+    await this.#exclusive(() => this.#advance());
   }
 
   /** Runs a failed event again; see `AutomationRunner.retry`. */
   async retry(eventId: string): Promise<RetryResult> {
     return this.#exclusive(async () => {
       const mark = (await lastMarks(this.options.log, new Set([this.name]), eventId)).values().next().value;
-      if (mark === undefined) {
+      if (mark === undefined && !(await this.#passed(eventId))) {
         throw new NotFoundError({
           message: `automation "${this.name}" has not handled event "${eventId}" (no such event, or not reached yet)`,
           entity: "event",
           id: eventId,
         });
       }
-      if (mark.outcome === "ok")
+      // Handled without a mark: its handling emitted nothing.
+      if (mark === undefined || mark.outcome === "ok")
         throw invalidInput("retry", [
           {
             path: "event",
@@ -153,13 +193,64 @@ export class AutomationWorker<Services> {
     });
   }
 
+  /** Whether an event of the automation's types with this id is at or before its position. */
+  async #passed(eventId: string): Promise<boolean> {
+    if (this.#position === 0) return false;
+    for await (const event of this.options.log.readAll({
+      types: this.automation.on,
+      until: this.#position,
+    })) {
+      if (event.id === eventId) return true;
+    }
+    return false;
+  }
+
   async #handle(event: StoredEvent): Promise<void> {
     await this.#exclusive(async () => {
       const attempted = await this.#decide(event, 0);
       // Closed while waiting to retry: the event stays unhandled, for the next start.
       if (attempted === undefined) return;
       this.#position = event.seq;
+      if (emittedNothing(attempted)) {
+        this.#unrecorded += 1;
+        this.#lastUnrecorded = event;
+        // More than that while a record is failing: its retry records them.
+        if (this.#unrecorded === ADVANCE_EVERY) await this.#advance();
+      } else {
+        // Its mark, here or by another process, is a record of the handlings before it too.
+        this.#unrecorded = 0;
+        this.#lastUnrecorded = undefined;
+      }
     });
+  }
+
+  /**
+   * Records the handlings since the last record that emitted nothing, in one
+   * `automation.advanced` up to the worker's position. When that fails,
+   * `onError` hears of it (with the last of their events) and it tries again a
+   * second later; a crash before it lands only runs those handlers again.
+   */
+  async #advance(): Promise<void> {
+    clearTimeout(this.#retryAdvance);
+    const last = this.#lastUnrecorded;
+    if (last === undefined) return;
+    const { name } = this.automation;
+    try {
+      await this.options.log.append(
+        {
+          type: AutomationAdvanced.type,
+          subject: `automation:${name}`,
+          data: { automation: name, position: this.#position, handled: this.#unrecorded },
+        },
+        { actor: `automation:${name}` },
+      );
+      this.#unrecorded = 0;
+      this.#lastUnrecorded = undefined;
+    } catch (thrown) {
+      this.options.onError?.(thrown, name, last);
+      if (!this.#closed)
+        this.#retryAdvance = setTimeout(() => void this.#exclusive(() => this.#advance()), RESTART_DELAY_MS);
+    }
   }
 
   /**
@@ -171,13 +262,16 @@ export class AutomationWorker<Services> {
    * the newer state, so a person's routing made meanwhile is not overridden;
    * after {@link MAX_DECISIONS} such decisions the event is recorded as an
    * error (to retry) rather than overriding. Whether this process's record
-   * landed comes with the attempt; undefined when the worker closed while
-   * waiting.
+   * landed comes with the attempt (false for a first handling that emitted
+   * nothing: it is recorded later, with others); undefined when the worker
+   * closed while waiting.
    */
   async #decide(event: StoredEvent, retry: number): Promise<(Attempted & { landed: boolean }) | undefined> {
     for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
       const attempted = await this.#attempt(event);
       if (attempted === undefined) return undefined;
+      // A first handling that emitted nothing is recorded with others (see #advance); a re-run of a failure is marked.
+      if (retry === 0 && emittedNothing(attempted)) return { ...attempted, landed: false };
       const subjects = new Set(
         attempted.emitted.filter((next) => next.type !== InboxNotified.type).map((next) => next.subject),
       );
@@ -333,30 +427,11 @@ export class AutomationWorker<Services> {
   }
 }
 
+/** Whether a handling ran through and emitted nothing: it changes no more than the cursor. */
+function emittedNothing(attempted: Attempted): boolean {
+  return attempted.error === undefined && attempted.emitted.length === 0;
+}
+
 function resultOf(error: { code: string; message: string } | undefined): RetryResult {
   return error === undefined ? { outcome: "ok" } : { outcome: "error", error };
-}
-
-function notificationEvent(notification: Notification, cause: StoredEvent): NewEvent {
-  return {
-    type: InboxNotified.type,
-    subject: notification.to,
-    causedBy: cause.id,
-    data: {
-      to: notification.to,
-      title: notification.title,
-      body: notification.body,
-      ...(notification.ref === undefined ? {} : { ref: notification.ref }),
-      ...(notification.reason === undefined ? {} : { reason: notification.reason }),
-    },
-  };
-}
-
-function describeError(error: unknown): { code: string; message: string } {
-  if (typeof error === "object" && error !== null) {
-    const code = "code" in error && typeof error.code === "string" ? error.code : "HANDLER_FAILED";
-    const message = "message" in error && typeof error.message === "string" ? error.message : String(error);
-    return { code, message };
-  }
-  return { code: "HANDLER_FAILED", message: String(error) };
 }

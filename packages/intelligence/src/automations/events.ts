@@ -5,6 +5,11 @@ import { z } from "zod";
  * Marks one event as handled by one automation; lands in the same batch as
  * what the handler emitted. An event whose handling failed may get later
  * marks from `runner.retry`; the last mark of an event says how it stands.
+ *
+ * Written for a handling that emitted something, failed, or re-ran a failure.
+ * One that emitted nothing is counted by the next {@link AutomationAdvanced}
+ * instead; logs written before that have a mark with `emitted: 0` for each
+ * such handling, which still reads as handled.
  */
 export const AutomationHandled = defineEvent(
   "automation.handled",
@@ -32,6 +37,25 @@ export const AutomationHandled = defineEvent(
     attempts: z.number().int().positive().optional(),
     /** Which re-run by `runner.retry` this is (1 for the first); absent for the first handling. */
     retry: z.number().int().positive().optional(),
+  }),
+);
+
+/**
+ * Moves one automation's durable cursor: every event of its types up to
+ * `position` is handled. Written for every 500 events the automation
+ * handled without emitting anything, and when it closes, instead of an
+ * {@link AutomationHandled} mark for each: a first run over a factory's whole
+ * history writes a few of these, not one per event.
+ */
+export const AutomationAdvanced = defineEvent(
+  "automation.advanced",
+  z.object({
+    /** Name of the automation. */
+    automation: z.string().min(1),
+    /** Log position up to which every event of its types is handled. */
+    position: z.number().int().positive(),
+    /** Events it handled, emitting nothing, since its previous mark or advance in this process. */
+    handled: z.number().int().positive(),
   }),
 );
 
@@ -71,4 +95,4 @@ export const InboxRead = defineEvent(
 );
 
 /** Every event type the automations and the inbox append. */
-export const automationEvents = [AutomationHandled, InboxNotified, InboxRead] as const;
+export const automationEvents = [AutomationHandled, AutomationAdvanced, InboxNotified, InboxRead] as const;

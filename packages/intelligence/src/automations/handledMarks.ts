@@ -1,30 +1,35 @@
 /**
- * The `automation.handled` marks of the log, read back: where each
- * automation's durable cursor stands, and the last mark of each event it
- * handled (what `startAutomations` lists as failures and retries).
+ * The `automation.handled` marks and `automation.advanced` records of the
+ * log, read back: where each automation's durable cursor stands, and the last
+ * mark of each event it marked (what `startAutomations` lists as failures and
+ * retries).
  *
  * @module
  */
 import type { EventLog } from "@software-factory/core";
 import type { z } from "zod";
-import { AutomationHandled } from "./events.js";
+import { AutomationAdvanced, AutomationHandled } from "./events.js";
 
 const CURSOR_PAGE = 1000;
 
 /**
- * The cursor of each named automation: the highest log position among the
- * events its `automation.handled` marks say it handled (absent: none yet).
+ * The cursor of each named automation (absent: none yet): the highest log
+ * position among the events its `automation.handled` marks say it handled
+ * and the positions its `automation.advanced` records reached.
  */
 export async function readCursors(log: EventLog, names: ReadonlySet<string>): Promise<Map<string, number>> {
   const cursors = new Map<string, number>();
+  const types = [AutomationHandled.type, AutomationAdvanced.type];
   for (let after = 0; ; ) {
-    const page = await log.read({ after, limit: CURSOR_PAGE, types: [AutomationHandled.type] });
+    const page = await log.read({ after, limit: CURSOR_PAGE, types });
     for (const event of page) {
-      if (!AutomationHandled.is(event) || !names.has(event.data.automation)) continue;
-      cursors.set(
-        event.data.automation,
-        Math.max(cursors.get(event.data.automation) ?? 0, event.data.eventSeq),
-      );
+      const reached = AutomationHandled.is(event)
+        ? { name: event.data.automation, position: event.data.eventSeq }
+        : AutomationAdvanced.is(event)
+          ? { name: event.data.automation, position: event.data.position }
+          : undefined;
+      if (reached === undefined || !names.has(reached.name)) continue;
+      cursors.set(reached.name, Math.max(cursors.get(reached.name) ?? 0, reached.position));
     }
     const last = page.at(-1);
     if (last === undefined || page.length < CURSOR_PAGE) return cursors;

@@ -13,7 +13,13 @@ export {
   DEFAULT_AUTO_ROUTE_THRESHOLD,
   makeBuiltinAutomations,
 } from "./builtinAutomations.js";
-export { AutomationHandled, automationEvents, InboxNotified, InboxRead } from "./events.js";
+export {
+  AutomationAdvanced,
+  AutomationHandled,
+  automationEvents,
+  InboxNotified,
+  InboxRead,
+} from "./events.js";
 export { Inbox, type InboxItem, type InboxListOptions } from "./Inbox.js";
 export {
   type AutomationFailure,

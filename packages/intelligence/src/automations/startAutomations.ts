@@ -128,11 +128,16 @@ export interface AutomationRunner extends AsyncDisposable {
 }
 
 /**
- * Starts automations, each from its durable cursor: the position of the last
- * event it marked handled in the log. A handler's emitted events and the mark
- * land in one batch under an idempotency key derived from the automation and
- * the event, so across crashes, restarts and several processes running the
- * same automations, each event is handled once as far as the log can tell.
+ * Starts automations, each from its durable cursor: the position up to which
+ * its records in the log say it handled its events. A handler's emitted events
+ * and the `automation.handled` mark land in one batch under an idempotency key
+ * derived from the automation and the event, so across crashes, restarts and
+ * several processes running the same automations, what an event's handling
+ * emits lands once. Handlings that emit nothing are recorded 500 at a time
+ * and at a close (an `automation.advanced`), not one by one; after a crash,
+ * those since the last record run again (see `AutomationWorker`). While an
+ * automation works through a long history, the process goes on serving (its
+ * subscription lets the event loop turn between pages).
  *
  * A handler that throws is called again, as its `retry` policy says (default
  * 3 calls in all, waiting 100 then 200 ms), so a passing failure loses

@@ -12,8 +12,8 @@ afterEach(() => {
 
 /**
  * A factory over a memory store with an automation that, once it has begun on
- * a captured document, waits while the test closes the store under it: its
- * handling then cannot be recorded.
+ * a captured document, waits while the test closes the store under it, then
+ * notifies: its handling then cannot be recorded.
  */
 async function storeClosedUnderAutomation(
   onAutomationError?: (error: unknown, automation: string, event: StoredEvent) => void,
@@ -31,11 +31,12 @@ async function storeClosedUnderAutomation(
   });
   const waits = defineAutomation({
     name: "waits",
-    description: "Waits on each captured document until the test lets it go.",
+    description: "Waits on each captured document until the test lets it go, then tells ana.",
     on: ["knowledge.document.captured"],
-    run: async () => {
+    run: async (_event, { notify }) => {
       began();
       await gate;
+      notify({ to: "ana", title: "A document was captured", body: "" });
     },
   });
   const factory = await openFactory({

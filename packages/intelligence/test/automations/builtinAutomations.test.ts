@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DependencyDeclInput, PlanInput } from "@software-factory/floorplan";
 import {
-  AutomationHandled,
   builtinAutomations,
   type Factory,
   makeBuiltinAutomations,
@@ -55,23 +54,7 @@ async function open(withAutomations = true): Promise<Factory> {
 
 /** Waits until every built-in automation has handled every event of its types up to the log's head. */
 async function settle(target: Factory): Promise<void> {
-  const head = await target.log.head();
-  for (const automation of builtinAutomations) {
-    const [last] = (await target.log.read({ types: automation.on, until: head, limit: 100_000 })).slice(-1);
-    if (last === undefined) continue;
-    for (let tries = 0; ; tries++) {
-      const handled = await target.log.read({ types: [AutomationHandled.type], limit: 100_000 });
-      const done = handled.some(
-        (event) =>
-          AutomationHandled.is(event) &&
-          event.data.automation === automation.name &&
-          event.data.eventSeq >= last.seq,
-      );
-      if (done) break;
-      if (tries > 500) throw new Error(`${automation.name} did not reach event ${last.seq}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  await target.automations?.idle();
 }
 
 async function inbox(operator: string) {
