@@ -14,11 +14,12 @@
  * emits nothing changes nothing but the cursor, and marking each one cost a
  * write (and a sync to disk) per event: 4,486 of them in a first run over a
  * factory made from this repository, which took 4.8 s instead of 1.4 s (22 s
- * on a loaded machine). So such handlings are
- * counted, and recorded together; a mark records those before it too, since a
- * start resumes after the highest position its marks and records reach.
+ * on a loaded machine). So such handlings are counted, and recorded
+ * together; a start resumes after the highest position its marks and records
+ * reach, so a mark moves the cursor past those before it too (their count
+ * waits for the next record).
  *
- * A crash loses the record of the handlings that emitted nothing since the
+ * A crash loses the record of the handlings that emitted nothing after the
  * last mark or record (fewer than {@link ADVANCE_EVERY}): the next start runs
  * those handlers again. Nothing lands twice: a handler that again emits
  * nothing leaves the log as it was; one that now emits, because what it
@@ -89,7 +90,7 @@ export class AutomationWorker<Services> {
   #position: number;
   readonly #stopping = new AbortController();
   #turn: Promise<unknown> = Promise.resolve();
-  /** Handlings since the last record that emitted nothing, and the last of their events. */
+  /** Handlings that emitted nothing since the last `automation.advanced`, and the last of their events. */
   #unrecorded = 0;
   #lastUnrecorded: StoredEvent | undefined;
   #retryAdvance: NodeJS.Timeout | undefined;
@@ -211,16 +212,11 @@ export class AutomationWorker<Services> {
       // Closed while waiting to retry: the event stays unhandled, for the next start.
       if (attempted === undefined) return;
       this.#position = event.seq;
-      if (emittedNothing(attempted)) {
-        this.#unrecorded += 1;
-        this.#lastUnrecorded = event;
-        // More than that while a record is failing: its retry records them.
-        if (this.#unrecorded === ADVANCE_EVERY) await this.#advance();
-      } else {
-        // Its mark, here or by another process, is a record of the handlings before it too.
-        this.#unrecorded = 0;
-        this.#lastUnrecorded = undefined;
-      }
+      if (!emittedNothing(attempted)) return;
+      this.#unrecorded += 1;
+      this.#lastUnrecorded = event;
+      // More than that while a record is failing: its retry records them.
+      if (this.#unrecorded === ADVANCE_EVERY) await this.#advance();
     });
   }
 
