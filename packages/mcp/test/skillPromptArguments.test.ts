@@ -31,7 +31,7 @@ describe("skill prompts", () => {
     expect(summarize?.arguments?.map((argument) => argument.name)).toEqual(["line"]);
 
     const text = await promptText("summarize-line", { line: "checkout" });
-    expect(text).toContain('run_skill with {"line": "<id>"}');
+    expect(text).toContain('run_skill with {"name": "summarize-line", "input": {"line": "<id>"}}');
     expect(
       text.endsWith('\n\nCall run_skill with {"name":"summarize-line","input":{"line":"checkout"}}'),
     ).toBe(true);

@@ -28,7 +28,7 @@ export const summarizeLine = defineFactorySkill({
     summary: z.string(),
   }),
   instructions:
-    'Use this skill to brief yourself on a line before working on it. Call run_skill with {"line": "<id>"} and read the summary; follow up with get_context for details.',
+    'Use this skill to brief yourself on a line before working on it. Call run_skill with {"name": "summarize-line", "input": {"line": "<id>"}} and read the summary; follow up with get_context for details.',
   run: async ({ line }, { services, signal }) => {
     await Promise.all([services.floorplan.refresh(), services.work.refresh()]);
     signal.throwIfAborted();
