@@ -27,6 +27,12 @@ import { registerWorkResources } from "./workResources.js";
 
 /** Lines in a page of the floor plan: some 10,000 characters. */
 const FLOORPLAN_PAGE = 100;
+/**
+ * Lines a line's resource names among those it depends on, and among its
+ * dependents: a line 999 lines of a floor plan depend on read as
+ * 248,778 characters (25,086 now).
+ */
+const SHOWN_NEIGHBOURS = 100;
 
 /**
  * Page `page` of the floor plan (from 1): its lines with owner, domain and the
@@ -145,10 +151,20 @@ export function registerListedResources(server: McpServer, factory: Factory, lis
               "factory://floorplan lists the lines",
             )}`,
           );
+        const dependsOn = factory.floorplan.dependencies(id, { transitive: false });
+        const dependents = factory.floorplan.dependents(id, { transitive: false });
+        const cut = dependsOn.length > SHOWN_NEIGHBOURS || dependents.length > SHOWN_NEIGHBOURS;
         return json(uri, {
           ...line,
-          dependsOn: factory.floorplan.dependencies(id, { transitive: false }),
-          dependents: factory.floorplan.dependents(id, { transitive: false }),
+          dependsOn: dependsOn.slice(0, SHOWN_NEIGHBOURS),
+          dependsOnCount: dependsOn.length,
+          dependents: dependents.slice(0, SHOWN_NEIGHBOURS),
+          dependentCount: dependents.length,
+          ...(cut
+            ? {
+                more: `${SHOWN_NEIGHBOURS} of each shown: factory://floorplan and its pages name every line with the lines it depends on`,
+              }
+            : {}),
         });
       },
     ),
