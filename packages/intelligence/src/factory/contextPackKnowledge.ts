@@ -53,18 +53,20 @@ export interface KnowledgeQuery {
   readonly workItem: WorkItem | undefined;
   /** The pack's lines: their names and descriptions are the question when there is no other. */
   readonly lines: ContextPack["lines"];
-  /** Ids of the pack's lines: without a question, only documents on them match; the others on them follow the matches. */
+  /** Ids of the pack's lines: without a question, only documents on them or on no line match; the others on them follow the matches. */
   readonly lineIds: ReadonlySet<string>;
 }
 
 /**
  * The documents of a pack, best first: those that match the request's
  * question, else the work item's title, else the lines' names and
- * descriptions (then on those lines only), then the other documents filed on
- * the pack's lines (see {@link lineDocuments}: decisions first, then newest
- * first; scored 0, their excerpt the opening of their body); of each, enough
- * to fill `budget` with references. Excerpts are plain text, without the
- * search's marks around matched words. A title or lines described at more
+ * descriptions (then those on the pack's lines), then the other documents
+ * filed on the pack's lines (see {@link lineDocuments}: decisions first, then
+ * newest first; scored 0, their excerpt the opening of their body), then,
+ * without a question, the documents filed on no line that matched (the
+ * organisation's pages: a repository's docs/ folder, its README), never those
+ * of other lines; of each, enough to fill `budget` with references. Excerpts
+ * are plain text, without the search's marks around matched words. A title or lines described at more
  * length than a search takes are searched for by their first
  * {@link MAX_SEARCH_CHARS} characters.
  */
@@ -81,16 +83,20 @@ export async function searchKnowledge(
   );
   // Enough hits to fill the budget with references (some 20 tokens each) after the excerpts.
   const limit = Math.min(200, 20 + Math.ceil(budget / 40));
+  const onLines = lineIds.size > 0 && query.question === undefined;
   const found =
     question.trim() === ""
       ? []
       : (
           await factory.knowledge.search(question, {
             limit,
-            ...(lineIds.size > 0 && query.question === undefined ? { lines: [...lineIds] } : {}),
+            ...(onLines ? { lines: [...lineIds], unfiledToo: true } : {}),
           })
-        ).hits;
-  return [...found.map(unmarked), ...(await lineDocuments(factory, lineIds, found, limit))];
+        ).hits.map(unmarked);
+  // Without a question, the lines' own documents come first, then the pages filed on no line that matched.
+  const unfiled = onLines ? found.filter((hit) => hit.document.lines.length === 0) : [];
+  const own = onLines ? found.filter((hit) => hit.document.lines.length > 0) : found;
+  return [...own, ...(await lineDocuments(factory, lineIds, own, limit)), ...unfiled];
 }
 
 /** A matching document named by title and id, without its text. */

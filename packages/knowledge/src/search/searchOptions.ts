@@ -23,6 +23,8 @@ export const SearchOptionsSchema = strictInput({
   kinds: z.array(DocumentKindSchema).optional(),
   /** Only documents linked to at least one of these lines. */
   lines: z.array(z.string()).optional(),
+  /** With `lines`, documents linked to no line match too (default false). */
+  unfiledToo: z.boolean().default(false),
   /** Only documents with at least one of these tags, each read in Unicode NFC as a document's tags are (`café` with a combining accent finds `café`). */
   tags: z.array(z.string().normalize("NFC")).optional(),
   /** Only documents whose `source.author` is one of these. */
@@ -52,6 +54,13 @@ export interface SearchOptions {
   kinds?: DocumentKind[] | undefined;
   /** Only documents linked to at least one of these floor-plan lines. */
   lines?: string[] | undefined;
+  /**
+   * With `lines`, documents linked to no line match too (default false): the
+   * organisation's pages (a repository's docs/ folder, its README) beside the
+   * lines' own, never those of other lines. Without `lines` every document
+   * matches already, so it changes nothing.
+   */
+  unfiledToo?: boolean | undefined;
   /** Only documents with at least one of these tags. */
   tags?: string[] | undefined;
   /** Only documents whose `source.author` is one of these. */
@@ -121,8 +130,8 @@ export interface SearchResult {
 }
 
 /**
- * The filter of a search's options over documents (kind, line, tag, author,
- * time, current, as-of); `current` compares with `clock`'s time (default: the
+ * The filter of a search's options over documents (kind, line or no line,
+ * tag, author, time, current, as-of); `current` compares with `clock`'s time (default: the
  * machine's; a knowledge base passes its log's clock).
  *
  * @throws ValidationError naming `options` when it is not an object.
@@ -140,7 +149,13 @@ export function documentFilter(
   const authors = options.authors === undefined ? undefined : new Set(options.authors);
   return (document) => {
     if (kinds !== undefined && !kinds.has(document.kind)) return false;
-    if (lines !== undefined && !document.lines.some((line) => lines.has(line))) return false;
+    if (
+      lines !== undefined &&
+      !document.lines.some((line) => lines.has(line)) &&
+      !(options.unfiledToo && document.lines.length === 0)
+    ) {
+      return false;
+    }
     if (tags !== undefined && !document.tags.some((tag) => tags.has(tag))) return false;
     if (
       authors !== undefined &&
