@@ -1,8 +1,8 @@
 /**
  * A work item's trace as `factory://work/{id}` shows it: each artifact's
  * fields and each signal's text cut to {@link SHOWN_CHARACTERS}, and the
- * first {@link SHOWN_SIGNALS} signals with the count of all, each cut saying
- * where it reads whole.
+ * first of its signals, artifacts and links with the count of each, each cut
+ * saying where the rest is read.
  *
  * @module
  */
@@ -17,15 +17,25 @@ const SHOWN_CHARACTERS = 500;
 
 /**
  * Signals of a work item `factory://work/{id}` shows: an item of 1,000 signals
- * of 10,000 characters read as some 10 MB.
+ * of 10,000 characters read as 10,494,724 characters, 62,049 now.
  */
-export const SHOWN_SIGNALS = 20;
+const SHOWN_SIGNALS = 20;
+
+/**
+ * Artifacts of a work item's trace `factory://work/{id}` shows: with
+ * {@link SHOWN_LINKS}, an item whose requirement 500 change sets implement
+ * read as 422,143 characters, 68,431 with both.
+ */
+const SHOWN_ARTIFACTS = 50;
+
+/** Trace links of a work item's trace `factory://work/{id}` shows. */
+const SHOWN_LINKS = 100;
 
 /** The uri that reads the artifact `id` with its fields whole. */
-export const artifactUri = (id: string) => `factory://artifacts/${encodeURIComponent(id)}`;
+const artifactUri = (id: string) => `factory://artifacts/${encodeURIComponent(id)}`;
 
 /** The uri that reads the signal `id` with its text whole. */
-export const signalUri = (id: string) => `factory://signals/${encodeURIComponent(id)}`;
+const signalUri = (id: string) => `factory://signals/${encodeURIComponent(id)}`;
 
 /**
  * `text` whole when it is at most {@link SHOWN_CHARACTERS}, else its first
@@ -58,22 +68,58 @@ const shownSignal = (signal: Signal): Signal => ({
 });
 
 /**
- * `trace` without its item (the work item again), its artifacts and its first
- * {@link SHOWN_SIGNALS} signals shown cut, `signalCount`, and, when signals
- * are left out, `moreSignals` saying where the others are named and read.
+ * The first `max` of `items` shown with `show`, how many there are, and, when
+ * some are left out, a note: `N more <noun>: <where>`.
+ */
+function firstOf<T>(items: readonly T[], max: number, show: (item: T) => T, noun: string, where: string) {
+  const left = items.length - max;
+  return {
+    shown: items.slice(0, max).map(show),
+    count: items.length,
+    ...(left > 0 ? { more: `${left.toLocaleString("en-US")} more ${noun}: ${where}` } : {}),
+  };
+}
+
+/**
+ * `trace` without its item (the work item again): its first
+ * {@link SHOWN_SIGNALS} signals, {@link SHOWN_ARTIFACTS} artifacts and
+ * {@link SHOWN_LINKS} links, signals and artifacts shown cut, the count of
+ * each (`signalCount`...), and, for each list cut, a note (`moreSignals`...)
+ * saying where the others are named and read.
  */
 export function shownTrace(trace: Trace) {
-  const { item: _again, artifacts, signals, ...rest } = trace;
-  const left = signals.length - SHOWN_SIGNALS;
+  const { item: _again, signals, artifacts, links, ...reached } = trace;
+  const shownSignals = firstOf(
+    signals,
+    SHOWN_SIGNALS,
+    shownSignal,
+    "signals",
+    "workItem.signals and trace.upstream name them, factory://signals/{id} reads one",
+  );
+  const shownArtifacts = firstOf(
+    artifacts,
+    SHOWN_ARTIFACTS,
+    shownArtifact,
+    "artifacts",
+    "trace.upstream and trace.downstream name them, factory://artifacts/{id} reads one",
+  );
+  const shownLinks = firstOf(
+    links,
+    SHOWN_LINKS,
+    (link) => link,
+    "links",
+    "trace.upstream and trace.downstream name the ends they reach",
+  );
   return {
-    signals: signals.slice(0, SHOWN_SIGNALS).map(shownSignal),
-    signalCount: signals.length,
-    ...(left > 0
-      ? {
-          moreSignals: `${left.toLocaleString("en-US")} more signals: workItem.signals and trace.upstream name them, factory://signals/{id} reads one`,
-        }
-      : {}),
-    artifacts: artifacts.map(shownArtifact),
-    ...rest,
+    signals: shownSignals.shown,
+    signalCount: shownSignals.count,
+    ...(shownSignals.more === undefined ? {} : { moreSignals: shownSignals.more }),
+    artifacts: shownArtifacts.shown,
+    artifactCount: shownArtifacts.count,
+    ...(shownArtifacts.more === undefined ? {} : { moreArtifacts: shownArtifacts.more }),
+    links: shownLinks.shown,
+    linkCount: shownLinks.count,
+    ...(shownLinks.more === undefined ? {} : { moreLinks: shownLinks.more }),
+    ...reached,
   };
 }
