@@ -1,7 +1,8 @@
 /**
  * The resources of the factory's MCP server: the floor plan (100 lines a
- * page), lines, documents, work items and artifacts (`workResources.ts`) and
- * standards, with completions for ids.
+ * page), lines (100 of each kind of neighbour), documents, work items,
+ * artifacts and signals (`workResources.ts`) and standards, with completions
+ * for ids.
  * What they list is noted in a `ResourceListing`, which pages `resources/list`.
  *
  * Listed resources are named by their id (`name`, what a program passes
