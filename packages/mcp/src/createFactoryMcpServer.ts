@@ -53,7 +53,7 @@ export const SERVER_VERSION = "0.1.0";
  * ownership and impact, signals, work items, trace links, standards, measures,
  * inboxes) and resources (`factory://floorplan`, `factory://lines/{id}`,
  * `factory://documents/{id}`, `factory://work/{id}`, `factory://artifacts/{id}`,
- * `factory://standards`).
+ * `factory://signals/{id}`, `factory://standards`).
  *
  * Every tool validates its arguments; a failure (bad arguments, a rule of the
  * factory, an unknown id) comes back as a result with `isError` and a message
