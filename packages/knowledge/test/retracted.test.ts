@@ -319,7 +319,12 @@ describe("a retraction landing between a write's read and its append", () => {
     expect((captured as Error).message).toMatch(/and cannot be superseded; capture a new document instead$/);
     expect(await race.writerLog.head()).toBe(captureHead());
 
-    const decided = await race.writer.capture(note("Retries", "Twice."));
+    const decided = await race.writer.recordDecision({
+      title: "Retries",
+      context: "Payments fail under load.",
+      decision: "Retry twice.",
+      source,
+    });
     const decisionHead = retractInTheRace(DocumentCaptured.type, decided.id);
     const recorded = await thrown(
       race.writer.recordDecision({
