@@ -39,8 +39,7 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], value: unknown): string
   return issues
     .map((issue, index) => {
       const path = placed[index]?.path ?? "";
-      const missing =
-        issue.code === "invalid_type" && path !== "" && valueAt(value, issue.path) === undefined;
+      const missing = issue.code === "invalid_type" && path !== "" && isMissing(issue, value);
       const message = missing
         ? `missing (expected ${issue.expected})`
         : (choiceMessage(issue) ?? typeMessage(issue) ?? issue.message);
@@ -88,6 +87,17 @@ function choiceMessage(issue: z.core.$ZodIssue): string | undefined {
         ? (issue as { options?: readonly unknown[] }).options
         : undefined;
   return choices === undefined ? undefined : `must be one of ${choices.map(String).join(", ")}`;
+}
+
+/**
+ * Whether a type error is about a field the value lacks. zod says so
+ * (`received undefined`), also when the flag's text was parsed into the value
+ * checked (`--option '{"title":1}'` has a title, a number); a schema's own
+ * message is judged by the flag's value itself.
+ */
+function isMissing(issue: z.core.$ZodIssue, value: unknown): boolean {
+  const received = /, received (\w+)$/.exec(issue.message)?.[1];
+  return received === undefined ? valueAt(value, issue.path) === undefined : received === "undefined";
 }
 
 /** The part of a value a zod issue path leads to; undefined when it leads nowhere. */

@@ -52,6 +52,10 @@ describe("a flag value outside its set of choices, or of the wrong JSON type", (
       ["import", "jsonl", "tickets.jsonl", "--mapping", '{"target":"ticket"}'],
       '--mapping: target: must be one of document, signal, artifact (got {"target":"ticket"})',
     ],
+    [
+      ["knowledge", "decide", "--title", "T", "--context", "C", "--decision", "D", "--option", '{"title":1}'],
+      '--option: title: must be a string, not a number (got "{\\"title\\":1}")',
+    ],
   ])("%j is a usage error in the CLI's words", SLOW, async (args, message) => {
     const before = await withSdk((opened) => opened.log.head());
     const result = await factory(...args);
