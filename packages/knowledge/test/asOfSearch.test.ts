@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventLog, type ManualClock, manualClock, openEventLog } from "@software-factory/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
+import { countTokens, type KnowledgeBase, openKnowledgeBase } from "../src/index.js";
 
 let dir: string;
 let clock: ManualClock;
@@ -55,6 +55,18 @@ describe("search as of an instant", () => {
     expect(then.hits[0]?.document.contentHash).toBe((await kb.get(id, { asOf: t1 }))?.contentHash);
     expect(now.hits[0]?.snippet).toBe("We **retry** **payments** three times.");
     expect(now.hits[0]?.document.title).toBe("Payment retries");
+  });
+
+  it("snips the revision in force then without marks with highlight false, counting the plain snippet", async () => {
+    await retryNoteRevised();
+
+    const [marked] = (await kb.search("retry payments", { asOf: t1 })).hits;
+    const [plain] = (await kb.search("retry payments", { asOf: t1, highlight: false })).hits;
+
+    expect(plain?.snippet).toBe("We retry payments twice.");
+    expect(plain?.tokens).toBe(
+      (marked?.tokens ?? 0) - countTokens(marked?.snippet ?? "") + countTokens("We retry payments twice."),
+    );
   });
 
   it("scores the revision in force then: its words find it, words written later do not", async () => {

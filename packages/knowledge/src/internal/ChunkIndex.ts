@@ -245,7 +245,7 @@ export class ChunkIndex {
         revisions: _revisions,
         ...document
       } = revision === undefined ? current : withRevision(current, revision);
-      const excerpt = uncheckedSnippet(record.text, text);
+      const excerpt = uncheckedSnippet(record.text, text, { highlight: options.highlight });
       const cost = uncheckedCountTokens(excerpt) + uncheckedCountTokens(document.title) + 8;
       if (options.budgetTokens !== undefined && tokens + cost > options.budgetTokens) continue;
       tokens += cost;

@@ -85,11 +85,19 @@ export function uncheckedHighlightTerms(text: string, query: string): Highlight[
  */
 export function snippet(text: string, query: string, maxChars = 240): string {
   checkArguments("snippet", { text: [Text, text], query: [Text, query], maxChars: [z.number(), maxChars] });
-  return uncheckedSnippet(text, query, maxChars);
+  return uncheckedSnippet(text, query, { maxChars });
 }
 
-/** {@link snippet} without checking its arguments, for the package's own calls (some in hot loops). */
-export function uncheckedSnippet(text: string, query: string, maxChars = 240): string {
+/**
+ * {@link snippet} without checking its arguments, for the package's own calls
+ * (some in hot loops); with `highlight` false, the same window without the
+ * `**` around its matches.
+ */
+export function uncheckedSnippet(
+  text: string,
+  query: string,
+  { maxChars = 240, highlight = true }: { readonly maxChars?: number; readonly highlight?: boolean } = {},
+): string {
   const flat = markdownText(text).replace(/\s+/g, " ").trim();
   const spans = uncheckedHighlightTerms(flat, query);
   let start = 0;
@@ -112,7 +120,7 @@ export function uncheckedSnippet(text: string, query: string, maxChars = 240): s
   const end = Math.min(flat.length, start + maxChars);
   let out = "";
   let cursor = start;
-  for (const span of spans) {
+  for (const span of highlight ? spans : []) {
     if (span.start < start || span.end > end) continue;
     out += `${flat.slice(cursor, span.start)}**${flat.slice(span.start, span.end)}**`;
     cursor = span.end;

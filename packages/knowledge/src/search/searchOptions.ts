@@ -43,6 +43,8 @@ export const SearchOptionsSchema = strictInput({
   collapse: z.boolean().default(true),
   /** Which engines answer: `hybrid`, `lexical` or `vector` (default `hybrid`). */
   mode: z.enum(["hybrid", "lexical", "vector"]).default("hybrid"),
+  /** Whether snippets wrap the words that matched in `**` (default true). */
+  highlight: z.boolean().default(true),
 });
 /** Filters and paging of `KnowledgeBase.search`, as a caller writes them (what {@link SearchOptionsSchema} accepts). */
 export interface SearchOptions {
@@ -90,6 +92,13 @@ export interface SearchOptions {
   collapse?: boolean | undefined;
   /** Which engines answer (default hybrid). */
   mode?: "hybrid" | "lexical" | "vector" | undefined;
+  /**
+   * Whether each hit's snippet wraps the words that matched in `**` (default
+   * true). With `false` the snippet is plain text, for a reader that quotes it
+   * (a context pack for a model): its `tokens` and `budgetTokens` count the
+   * plain snippet, and a `**` that is the document's own text stays.
+   */
+  highlight?: boolean | undefined;
 }
 
 /** One search hit: the document, the chunk that matched, and why. */
@@ -107,7 +116,7 @@ export interface SearchHit {
   };
   /** Fused score (higher is better). */
   readonly score: number;
-  /** The best window of the chunk as plain text on one line (markdown syntax left out, words in order), matches wrapped in `**`. */
+  /** The best window of the chunk as plain text on one line (markdown syntax left out, words in order), matches wrapped in `**` unless the search asked for `highlight: false`. */
   readonly snippet: string;
   /** Tokens the snippet and title take. */
   readonly tokens: number;
