@@ -26,25 +26,6 @@ function searchable(text: string): string {
   return space > 0 ? cut.slice(0, space) : cut;
 }
 
-/**
- * A highlight of a search snippet: a word (or, in scripts written without
- * spaces, a pair of characters) between `**`. Markdown emphasis is gone from
- * a snippet already (it is read as plain text), so only highlights match.
- */
-const HIGHLIGHT = /\*\*([\p{L}\p{M}\p{N}_]+)\*\*/gu;
-
-/**
- * `hit` with its snippet as plain text, without the marks around the words
- * that matched: a pack quotes its documents for a model to read, and in a
- * pack about lines, searched for by their descriptions, nearly every word of
- * an excerpt matched (in a pack for a path of this repository, the marks
- * took 76 of the 260 tokens of its knowledge).
- */
-function unmarked(hit: SearchHit): SearchHit {
-  const snippet = hit.snippet.replace(HIGHLIGHT, "$1");
-  return snippet === hit.snippet ? hit : { ...hit, snippet };
-}
-
 /** What a pack's knowledge is searched for. */
 export interface KnowledgeQuery {
   /** The request's question, when it asked one. */
@@ -66,9 +47,12 @@ export interface KnowledgeQuery {
  * without a question, the documents filed on no line that matched (the
  * organisation's pages: a repository's docs/ folder, its README), never those
  * of other lines; of each, enough to fill `budget` with references. Excerpts
- * are plain text, without the search's marks around matched words. A title or lines described at more
- * length than a search takes are searched for by their first
- * {@link MAX_SEARCH_CHARS} characters.
+ * are searched with `highlight: false`, plain text without marks around the
+ * words that matched: a pack quotes them for a model, and in a pack about
+ * lines nearly every word matched (the marks took 76 of the 260 tokens of the
+ * knowledge of a pack for a path of this repository). A title or lines
+ * described at more length than a search takes are searched for by their
+ * first {@link MAX_SEARCH_CHARS} characters.
  */
 export async function searchKnowledge(
   factory: Factory,
@@ -90,9 +74,10 @@ export async function searchKnowledge(
       : (
           await factory.knowledge.search(question, {
             limit,
+            highlight: false,
             ...(onLines ? { lines: [...lineIds], unfiledToo: true } : {}),
           })
-        ).hits.map(unmarked);
+        ).hits;
   // Without a question, the lines' own documents come first, then the pages filed on no line that matched.
   const unfiled = onLines ? found.filter((hit) => hit.document.lines.length === 0) : [];
   const own = onLines ? found.filter((hit) => hit.document.lines.length > 0) : found;

@@ -54,4 +54,18 @@ describe("the knowledge of a context pack", () => {
     const { hits } = await factory.knowledge.search("coding agents");
     expect(hits[0]?.snippet).toContain("the **coding** **agent** restarts");
   });
+
+  it("keeps the ** a document's own text holds", async () => {
+    const factory = await mcpFactory();
+    await factory.knowledge.capture({
+      kind: "note",
+      title: "Glob syntax",
+      body: "The pattern \\*\\*docs\\*\\* matches a docs folder at any depth.",
+      source: { system: "wiki" },
+    });
+
+    const pack = await factory.context({ question: "which pattern matches a folder at any depth?" });
+
+    expect(pack.knowledge[0]?.snippet).toBe("The pattern **docs** matches a docs folder at any depth.");
+  });
 });
