@@ -10,25 +10,15 @@ import {
   attempt as attemptCall,
   attemptSync,
   type FactoryError,
-  isFactoryError,
   isKernelError,
-  ModelAuthError,
   type ModelError,
-  ModelNotConfiguredError,
-  ModelNotFoundError,
-  ModelOutputError,
-  ModelRateLimitError,
-  ModelRequestError,
-  ModelServerError,
-  ModelTimeoutError,
-  ModelUnreachableError,
   NotFoundError,
   type SchemaVersionError,
   type ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
-import { RemoveAllLinesError } from "@software-factory/floorplan";
-import { EmbedderError } from "@software-factory/knowledge";
+import type { RemoveAllLinesError } from "@software-factory/floorplan";
+import type { EmbedderError } from "@software-factory/knowledge";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import type { Notification } from "../automations/Automation.js";
@@ -40,7 +30,7 @@ import type { Finding, Rule, RulePack, TargetRef } from "../rules/Rule.js";
 import type { Scorecard } from "../rules/Scorecard.js";
 import type { CheckScope } from "../rules/Standards.js";
 import type { LineScore } from "../rules/scoreLines.js";
-import { errorText, SkillFailedError } from "../skills/SkillFailedError.js";
+import { errorText, isSdkError, SkillFailedError } from "../skills/SkillFailedError.js";
 import type { InstructionSkill } from "../skills/SkillMd.js";
 import type { SkillInfo, SkillRegistry, SkillRun } from "../skills/SkillRegistry.js";
 import type { SkillProblem, SkillsDirResult } from "../skills/skillFolders.js";
@@ -62,26 +52,16 @@ export type IntelligenceError =
   | SkillFailedError
   | RemoveAllLinesError;
 
-/** The SDK's error classes besides the kernel's that {@link IntelligenceError} holds. */
-const OTHER_ERRORS = [
-  ModelNotConfiguredError,
-  ModelAuthError,
-  ModelNotFoundError,
-  ModelRateLimitError,
-  ModelServerError,
-  ModelRequestError,
-  ModelTimeoutError,
-  ModelUnreachableError,
-  ModelOutputError,
-  EmbedderError,
-  SkillFailedError,
-  RemoveAllLinesError,
-] as const;
+const isSchemaVersionError = isKernelError("SchemaVersionError");
 
-/** Whether a thrown value is one of the typed errors of {@link IntelligenceError}. */
+/**
+ * Whether a thrown value is one of the typed errors of {@link IntelligenceError}:
+ * matched by `_tag` and `code`, as a skill run passes them on, so one of
+ * another copy of the SDK (a model provider built against another version)
+ * fails the Effect rather than dying.
+ */
 function isIntelligenceError(error: unknown): error is IntelligenceError {
-  if (isFactoryError(error)) return error._tag !== "SchemaVersionError";
-  return OTHER_ERRORS.some((type) => error instanceof type);
+  return isSdkError(error) && !isSchemaVersionError(error);
 }
 
 /** A Promise-face call as an Effect: its typed errors in the error channel, anything else a defect. */
