@@ -138,6 +138,27 @@ describe("factory standards export", () => {
     expect(bare.stderr).toMatch(/^error: E_NOT_FOUND: no instruction standards to export/);
     expect(existsSync(join(cwd, "x"))).toBe(false);
   });
+
+  it("does not say an instruction file is missing when it is there and holds no standard", SLOW, async () => {
+    mkdirSync(join(cwd, "headed"), { recursive: true });
+    writeFileSync(join(cwd, "headed", "AGENTS.md"), "# AGENTS.md\n");
+    const headed = await factory(
+      "standards",
+      "export",
+      "--format",
+      "agents-md",
+      "--to",
+      "y/",
+      "--instructions",
+      "headed",
+    );
+    expect(headed.code).toBe(1);
+    expect(headed.stderr.split("\n")[0]).toBe(
+      "error: E_NOT_FOUND: no instruction standards to export: no .cursor/rules, AGENTS.md or CLAUDE.md " +
+        `in ${join(cwd, "headed")} or its folders holds one (give the repository with --instructions)`,
+    );
+    expect(existsSync(join(cwd, "y"))).toBe(false);
+  });
 });
 
 describe("factory standards export, where it cannot write", () => {

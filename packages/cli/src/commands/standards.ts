@@ -89,7 +89,7 @@ export function registerStandards(program: Command, context: CliContext): void {
           output.error(`warning: ${issue.file ?? instructionsFrom} ${issue.message}`);
         if (found.length === 0)
           throw new NotFoundError({
-            message: `no instruction standards to export: ${instructionsFrom} has no .cursor/rules, AGENTS.md or CLAUDE.md (give the repository with --instructions)`,
+            message: `no instruction standards to export: no .cursor/rules, AGENTS.md or CLAUDE.md in ${instructionsFrom} or its folders holds one (give the repository with --instructions)`,
             entity: "instruction standard",
             id: instructionsFrom,
             field: "--instructions",
