@@ -18,7 +18,7 @@ import {
   type ValidationIssue,
 } from "@software-factory/core";
 import type { RemoveAllLinesError } from "@software-factory/floorplan";
-import type { EmbedderError } from "@software-factory/knowledge";
+import type { DocumentRetractedError, EmbedderError } from "@software-factory/knowledge";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import type { Notification } from "../automations/Automation.js";
@@ -41,14 +41,15 @@ import type { Factory } from "./openFactory.js";
 /**
  * What an intelligence call can fail with: the kernel's errors (a malformed
  * input, an unknown work item, line, skill or scorecard...), a model or
- * embedder failure, a skill whose handler failed, or a floor-plan refusal a
- * skill ran into. Anything else (a bug, a rule that throws a plain `Error`)
+ * embedder failure, a skill whose handler failed, or a retracted document or
+ * floor-plan refusal a skill ran into. Anything else (a bug, a rule that throws a plain `Error`)
  * is a defect.
  */
 export type IntelligenceError =
   | Exclude<FactoryError, SchemaVersionError>
   | ModelError
   | EmbedderError
+  | DocumentRetractedError
   | SkillFailedError
   | RemoveAllLinesError;
 

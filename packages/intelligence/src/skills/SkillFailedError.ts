@@ -10,8 +10,9 @@ import * as Data from "effect/Data";
 /**
  * A skill's handler failed: it threw or rejected, or its Effect failed or
  * died. `cause` is what it failed with. The SDK's own typed errors (a
- * `ValidationError`, `NotFoundError`, `ModelNotConfiguredError`...) are not
- * wrapped: a handler that throws one rejects the run with it.
+ * `ValidationError`, `NotFoundError`, `ModelNotConfiguredError`,
+ * `DocumentRetractedError`...) are not wrapped: a handler that throws one
+ * rejects the run with it.
  */
 export class SkillFailedError extends Data.TaggedError("SkillFailedError")<{
   /** Names the skill and what its handler failed with. */
@@ -37,6 +38,7 @@ const OTHER_SDK_ERROR_TAGS: ReadonlySet<string> = new Set([
   "ModelUnreachableError",
   "ModelOutputError",
   "EmbedderError",
+  "DocumentRetractedError",
   "RemoveAllLinesError",
   "SkillFailedError",
 ]);
