@@ -135,7 +135,7 @@ export interface AutomationRunner extends AsyncDisposable {
  * several processes running the same automations, what an event's handling
  * emits lands once. Handlings that emit nothing are recorded 500 at a time
  * and at a close (an `automation.advanced`), not one by one; after a crash,
- * those since the last record run again (see `AutomationWorker`). While an
+ * those since the last record run again (see `Cursor`). While an
  * automation works through a long history, the process goes on serving (its
  * subscription lets the event loop turn between pages).
  *
