@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { EvidenceMissingError } from "@software-factory/core";
+import { EvidenceMissingError, GateFailedError } from "@software-factory/core";
+import { noSuspectLinksGate } from "@software-factory/intelligence";
 
 /** How to record one missing evidence kind for a work item, with the commands that do it. */
 function evidenceHint(kind: string, item: string): string {
@@ -16,11 +17,31 @@ function evidenceHint(kind: string, item: string): string {
 }
 
 /**
+ * What to do about a move refused by gates: each gate's hints, once each,
+ * and for suspect links the commands that find and review them.
+ */
+function gateHints(error: GateFailedError): string[] {
+  const hints = new Set(
+    error.findings.flatMap((finding) =>
+      finding.hint === undefined ? [] : [`  ${finding.gate}: ${finding.hint}`],
+    ),
+  );
+  if (error.findings.some((finding) => finding.gate === noSuspectLinksGate.name))
+    hints.add(
+      `  factory work show ${error.item} lists the suspect links; factory work review <link-id> --verdict keep|adapted|obsolete reviews one`,
+    );
+  return [...hints];
+}
+
+/**
  * The lines to print after `error: <code>: <message>` for a person: for a move
  * refused for missing evidence (`E_EVIDENCE_MISSING`), one per missing kind
- * with the commands that record it; none for other errors.
+ * with the commands that record it; for a move refused by gates
+ * (`E_GATE_FAILED`), the gates' hints and, for suspect links, the commands
+ * that review them; none for other errors.
  */
 export function errorHints(error: unknown): string[] {
+  if (error instanceof GateFailedError) return gateHints(error);
   if (!(error instanceof EvidenceMissingError)) return [];
   return error.missing.map((kind) => evidenceHint(kind, error.item));
 }

@@ -50,3 +50,46 @@ describe("factory work advance without the evidence a stage needs", () => {
     );
   });
 });
+
+describe("factory work advance into release past a suspect link", () => {
+  it("says how to find and review the link, after the error line", async () => {
+    const created = await factory("work", "create", "--line", "checkout", "Retry", "progress", "--json");
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    const artifact = (kind: string, artifactId: string, fields: string) =>
+      factory(
+        "work",
+        "artifact",
+        id,
+        "--kind",
+        kind,
+        "--title",
+        artifactId,
+        "--artifact",
+        artifactId,
+        "--fields",
+        fields,
+      );
+    expect((await factory("work", "advance", id)).code).toBe(0);
+    expect((await factory("work", "advance", id)).code).toBe(0);
+    expect(
+      (await artifact("changeSet", "CS-1", '{"commit":"9c4e1a7","paths":["src/checkout/pay.ts"]}')).code,
+    ).toBe(0);
+    expect((await factory("work", "advance", id)).code).toBe(0);
+    expect((await artifact("requirement", "REQ-1", '{"text":"retry three times"}')).code).toBe(0);
+    expect((await artifact("testEvidence", "RUN-1", '{"runId":"1","passed":3,"failed":0}')).code).toBe(0);
+    const linked = await factory("work", "link", "RUN-1", "REQ-1", "--type", "verifies", "--json");
+    const link = (JSON.parse(linked.stdout) as { id: string }).id;
+    expect((await artifact("requirement", "REQ-1", '{"text":"retry four times"}')).code).toBe(0);
+
+    const refused = await factory("work", "advance", id);
+    expect(refused.code).toBe(1);
+    const [first, ...hints] = refused.stderr.trimEnd().split("\n");
+    expect(first).toMatch(/^error: E_GATE_FAILED: .*RUN-1 verifies REQ-1 is suspect/);
+    expect(hints).toEqual([
+      "  no-suspect-links: review the link (keep, adapted or obsolete) before releasing",
+      `  factory work show ${id} lists the suspect links; factory work review <link-id> --verdict keep|adapted|obsolete reviews one`,
+    ]);
+    expect((await factory("work", "review", link, "--verdict", "keep")).code).toBe(0);
+    expect((await factory("work", "advance", id)).code).toBe(0);
+  });
+});
