@@ -56,6 +56,10 @@ describe("a malformed value on the command line", () => {
         'error: E_USAGE: --to: stage "release" is not before "requirements"',
       ],
       [
+        ["work", "back", item, "--reason", "scope", "--to", "nope"],
+        'error: E_USAGE: --to: stage "nope" is not a stage of flow "standard" (intake, requirements, implementation, testing, release, operate)',
+      ],
+      [
         ["work", "advance", item, "--override-wip", ""],
         "error: E_USAGE: --override-wip: a reason is required",
       ],

@@ -165,10 +165,11 @@ export function sendBackEvents(
   const to = data.to ?? (item.stages[index - 1] as string);
   const target = item.stages.indexOf(to);
   if (target === -1 || target >= index) {
+    const where = target === -1 ? "a stage of" : `before "${item.stage}" in`;
     throw invalid(
       "send back",
       "to",
-      `stage "${to}" is not before "${item.stage}" in flow "${item.flow}" (${item.stages.join(", ")})`,
+      `stage "${to}" is not ${where} flow "${item.flow}" (${item.stages.join(", ")})`,
     );
   }
   const events = [...wipCheck(ctx, item, item.stage, to, opts)];
