@@ -179,6 +179,7 @@ export {
   type StoreAppendOptions,
   type StoredEvent,
 } from "./EventStore.js";
+export { EventStoreService } from "./EventStoreService.js";
 export { attempt, attemptSync, type ErrorGuard, isKernelError } from "./effectAttempt.js";
 export {
   ClosedError,
@@ -235,6 +236,7 @@ export {
   parseStructuredReply,
   type StructuredOutput,
 } from "./ModelProvider.js";
+export { ModelProviderService } from "./ModelProviderService.js";
 export { makeFolders } from "./makeFolders.js";
 export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migrateLog.js";
 export { nearNames } from "./nearNames.js";

@@ -8,14 +8,16 @@ import {
   AssemblyLineService,
   ClockService,
   EventLogService,
+  EventStoreService,
   type FactoryError,
   isFactoryError,
+  ModelProviderService,
   makeAssemblyLineShape,
   makeEventLogShape,
   StoreError,
 } from "@software-factory/core";
 import { FloorPlanService, makeFloorPlanShape } from "@software-factory/floorplan";
-import { KnowledgeBaseService, makeKnowledgeBaseShape } from "@software-factory/knowledge";
+import { EmbedderService, KnowledgeBaseService, makeKnowledgeBaseShape } from "@software-factory/knowledge";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
@@ -67,7 +69,12 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
    * until its handler heeds the abort: its writes and its `skill.ran` event,
    * recorded as cancelled, land first). Its events are
    * stamped by `options.clock`, else by the {@link ClockService} of the
-   * context when there is one, else by the machine's clock.
+   * context when there is one, else by the machine's clock. So with the
+   * store, the embedder and the model provider: each option given wins, else
+   * the {@link EventStoreService}, {@link EmbedderService} or
+   * {@link ModelProviderService} of the context, else the default the
+   * option names (a store of the context is closed with the factory, as a
+   * store option is).
    *
    * Opening fails with the kernel's typed error (a `ValidationError` for bad
    * options or a malformed skill, a `FolderError` for a folder that cannot be
@@ -78,11 +85,15 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
   static layer(options: OpenFactoryOptions = {}): Layer.Layer<FactoryServices, FactoryError> {
     return Layer.effectContext(
       Effect.gen(function* () {
-        const clock = yield* Effect.serviceOption(ClockService);
-        const withClock =
-          options.clock === undefined && Option.isSome(clock) ? { ...options, clock: clock.value } : options;
+        const withServices: OpenFactoryOptions = {
+          ...options,
+          ...fromContext("clock", options.clock, yield* Effect.serviceOption(ClockService)),
+          ...fromContext("store", options.store, yield* Effect.serviceOption(EventStoreService)),
+          ...fromContext("embedder", options.embedder, yield* Effect.serviceOption(EmbedderService)),
+          ...fromContext("model", options.model, yield* Effect.serviceOption(ModelProviderService)),
+        };
         const factory = yield* Effect.acquireRelease(
-          Effect.tryPromise({ try: () => openFactory(withClock), catch: asFactoryError(options.dir) }),
+          Effect.tryPromise({ try: () => openFactory(withServices), catch: asFactoryError(options.dir) }),
           (opened) => Effect.promise(() => opened.close()),
         );
         return factoryContext(factory);
@@ -98,6 +109,15 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
   static fromFactory(factory: Factory): Layer.Layer<FactoryServices> {
     return Layer.succeedContext(factoryContext(factory));
   }
+}
+
+/** `{ [key]: service }` when the options give no value for `key` and the context holds the service, else `{}`. */
+function fromContext<const Key extends string, A>(
+  key: Key,
+  given: unknown,
+  service: Option.Option<A>,
+): { readonly [K in Key]?: A } {
+  return given === undefined && Option.isSome(service) ? ({ [key]: service.value } as { [K in Key]: A }) : {};
 }
 
 /** Every service of {@link FactoryServices} over one open factory. */
