@@ -35,7 +35,7 @@ import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
 import { addHelpCommands } from "./helpCommand.js";
 import { createOutput, type Output, OutputClosedError } from "./Output.js";
-import { optionDescription } from "./optionHelp.js";
+import { argumentDescription, optionDescription } from "./optionHelp.js";
 import { refuseOptionsAsValues } from "./optionValues.js";
 import { checkRequiredOptionsLast } from "./requiredOptions.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
@@ -214,8 +214,8 @@ export function createProgram(context: CliContext): Command {
       "who the command writes as: an operator id, [a-z0-9._-] (default FACTORY_ACTOR, else the user name)",
     )
     // Each command's help lists the options every command takes (--json, --dir...) after its own,
-    // and every default as written words, (default 10), not as a quoted string.
-    .configureHelp({ showGlobalOptions: true, optionDescription })
+    // and every default, an option's or an argument's, as written words, (default 10), not as a quoted string.
+    .configureHelp({ showGlobalOptions: true, optionDescription, argumentDescription })
     // `factory help <command...>` is helpCommand.ts's, which reads every name (commander's reads the first).
     .helpCommand(false)
     .showHelpAfterError("(run with --help for usage)")
@@ -231,8 +231,17 @@ export function createProgram(context: CliContext): Command {
           context.output.error(`error: ${USAGE_CODE}: ${command}: missing command (the commands are below)`);
         context.output.error(text.replace(/\n$/, ""));
       },
-      // Commander's own usage errors carry the code of the CLI's, as every error line does.
-      outputError: (text, write) => write(text.replace(/^error: /, `error: ${USAGE_CODE}: `)),
+      // Commander's own usage errors carry the code of the CLI's, as every error line does, and a value
+      // left out at the end reads as one left out before another option (`--source: its value is missing`).
+      outputError: (text, write) =>
+        write(
+          text
+            .replace(
+              /^error: option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/,
+              "error: $1: its value is missing",
+            )
+            .replace(/^error: /, `error: ${USAGE_CODE}: `),
+        ),
     });
   registerInit(program, context);
   registerImport(program, context);

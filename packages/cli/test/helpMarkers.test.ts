@@ -1,8 +1,8 @@
 /**
  * Every command's `--help` says the same things the same way: each required
- * option starts with `required: `, and each default reads as written words,
- * `(default 10)` or `(default 10, at most 200)`, never as commander's quoted
- * string (`(default: "10")`).
+ * option starts with `required: `, and each default, an option's or a
+ * positional argument's, reads as written words, `(default 10)` or `(default
+ * 10, at most 200)`, never as commander's quoted string (`(default: "10")`).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,9 +24,6 @@ async function readHelp(command: readonly string[]): Promise<void> {
   for (const [, name] of listed.matchAll(/^ ([a-z][a-z-]*) /gm))
     if (name !== undefined && name !== "help") await readHelp([...command, name]);
 }
-
-/** The options part of a help (its own and the global ones), without its arguments and commands. */
-const optionsOf = (text: string) => (text.split(/^Options:$/m)[1] ?? "").split(/^Commands:$/m)[0] ?? "";
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), "factory-help-markers-"));
@@ -84,13 +81,20 @@ describe("factory --help markers", () => {
     for (const [command, text] of helps) expect(text, command).not.toMatch(/required: required:/);
   });
 
-  it("writes every option's default as words, not as a quoted string", () => {
-    for (const [command, text] of helps) expect(optionsOf(text), command).not.toContain("(default:");
+  it("writes every default, an option's or an argument's, as words, not as a quoted string", () => {
+    for (const [command, text] of helps) expect(text, command).not.toContain("(default:");
     expect(helps.get("work create")).toContain(
       " --kind <kind> feature, bug, improvement or chore (default feature)",
     );
     expect(helps.get("impact")).toContain(" --depth <n> follow dependents this many edges away (default 10)");
     expect(helps.get("standards export")).toContain("hold the standards (default the current folder)");
+    expect(helps.get("import codebase")).toContain(
+      " path root of the repository (default the current folder)",
+    );
+    expect(helps.get("import git")).toContain(" root the repository (default the current folder)");
+    expect(helps.get("import workspaces")).toContain(
+      " root root of the monorepo (default the current folder)",
+    );
     expect(helps.get("skills run")).toContain(
       "--input <json|@file> the skill's input as JSON, or @ and a JSON file (default {})",
     );

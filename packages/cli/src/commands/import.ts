@@ -20,7 +20,7 @@ import {
 } from "@software-factory/floorplan";
 import type { Factory } from "@software-factory/intelligence";
 import type { ImportProblem, ImportProgress } from "@software-factory/knowledge";
-import type { Command } from "commander";
+import { Argument, type Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
@@ -341,7 +341,11 @@ export function registerImport(program: Command, context: CliContext): void {
     command
       .command("workspaces")
       .description("propose a line per package of an npm, yarn or pnpm workspace and merge them")
-      .argument("[root]", "root of the monorepo", nameArgument("<root>"), "."),
+      .addArgument(
+        new Argument("[root]", "root of the monorepo")
+          .argParser(nameArgument("<root>"))
+          .default(".", "the current folder"),
+      ),
   ).action(
     action(context, async (session, root, flags) => {
       requireSource(root as string, "folder");

@@ -15,7 +15,7 @@ import {
   type ImportCounts,
   importCodebase,
 } from "@software-factory/intelligence";
-import type { Command } from "commander";
+import { Argument, type Command } from "commander";
 import { z } from "zod";
 import { nameArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import { requireGitRepository } from "../gitRepository.js";
@@ -103,7 +103,11 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
     .description(
       "reverse-engineer a repository into lines, owners, dependencies, blueprints, requirements and knowledge (safe to re-run; never overwrites a person's edit)",
     )
-    .argument("[path]", "root of the repository", nameArgument("<path>"), ".")
+    .addArgument(
+      new Argument("[path]", "root of the repository")
+        .argParser(nameArgument("<path>"))
+        .default(".", "the current folder"),
+    )
     .option("--dry-run", "show what would change without writing")
     .option(
       "--since <when>",

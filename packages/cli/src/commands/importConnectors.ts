@@ -9,7 +9,7 @@ import {
   importJUnitReport,
   JsonlMappingSchema,
 } from "@software-factory/intelligence";
-import type { Command } from "commander";
+import { Argument, type Command } from "commander";
 import { z } from "zod";
 import { NameValue, nameArgument, parseFlag } from "../flags.js";
 import { requireGitRange, requireGitRepository } from "../gitRepository.js";
@@ -69,7 +69,11 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .description(
       "commits as change sets, linked to work items by a Factory-Item: <id> trailer or branch name, on the line owning most of their paths",
     )
-    .argument("[root]", "the repository", nameArgument("<root>"), ".")
+    .addArgument(
+      new Argument("[root]", "the repository")
+        .argParser(nameArgument("<root>"))
+        .default(".", "the current folder"),
+    )
     .option("--range <range>", "a revision range such as main~50..main (default every branch)")
     .option("--since <when>", "only commits after this date or span (2026-01-01, 30d, 2w)")
     .action(
