@@ -51,6 +51,21 @@ describe("an option whose value is missing", () => {
     expect(run.code).toBe(2);
   });
 
+  it.each([
+    [["signal", "capture", "Klarna vanished", "--source"], "--source"],
+    [["search", "klarna", "-n"], "--limit"],
+    [["work", "list", "--limit"], "--limit"],
+    [["work", "list", "--dir"], "--dir"],
+  ])(
+    "%j, the value left out at the end, is a usage error naming %s in the same words",
+    async (args, flag) => {
+      const run = await factory(...args);
+      expect(run.stderr.split("\n")[0]).toBe(`error: E_USAGE: ${flag}: its value is missing`);
+      expect(run.code).toBe(2);
+      expect(await signalsCaptured()).toBe(0);
+    },
+  );
+
   it("takes a value that only starts with a dash", async () => {
     const run = await factory(
       "knowledge",
