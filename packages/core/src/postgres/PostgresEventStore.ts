@@ -19,6 +19,7 @@ import {
 } from "./connectionErrors.js";
 import { buildReadSql, type EventRow, fromRow } from "./eventRows.js";
 import { findFactorySchema, migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
+import { refuseNulText } from "./nulText.js";
 import {
   type PostgresEventStoreOptions,
   type ResolvedPostgresOptions,
@@ -191,6 +192,7 @@ class PostgresEventStore implements EventStore {
         path: where,
       });
     }
+    refuseNulText(batch);
     const turn = await this.#turns.appendingTurn();
     const started = Date.now();
     let stored: StoredEvent[];

@@ -43,6 +43,16 @@ function positionParam(position: number, ifNaN: string): number | string {
   return whole;
 }
 
+/**
+ * The values of a read's type or subject filter that a text column can hold:
+ * those without a NUL character, which PostgreSQL refuses as a parameter
+ * (`invalid byte sequence for encoding "UTF8": 0x00`). No event holds one
+ * (the store refuses it on append), so they match nothing, as on SQLite.
+ */
+function storableText(values: readonly string[]): string[] {
+  return values.filter((value) => !value.includes("\0"));
+}
+
 /** The SQL and parameters of a read query over the events table. */
 export function buildReadSql(query: ReadQuery): { sql: string; params: unknown[] } {
   const limit = query.limit ?? DEFAULT_READ_LIMIT;
@@ -59,11 +69,11 @@ export function buildReadSql(query: ReadQuery): { sql: string; params: unknown[]
     where.push(`seq <= $${params.length}`);
   }
   if (query.types !== undefined) {
-    params.push(query.types);
+    params.push(storableText(query.types));
     where.push(`type = ANY($${params.length}::text[])`);
   }
   if (query.subjects !== undefined) {
-    params.push(query.subjects);
+    params.push(storableText(query.subjects));
     where.push(`subject = ANY($${params.length}::text[])`);
   }
   params.push(limit);
