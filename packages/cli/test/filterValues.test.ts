@@ -83,6 +83,14 @@ describe("a well-formed filter value", () => {
     expect(JSON.parse(searched.stdout).hits).toHaveLength(1);
   });
 
+  it("says which filters left a search with no hits, not that nothing matches the words", SLOW, async () => {
+    const filtered = await factory("search", "refunds", "--kind", "decision", "--tag", "pci/dss");
+    expect(filtered.code, filtered.stderr).toBe(0);
+    expect(filtered.stdout.trim()).toBe('no documents match "refunds" with --kind decision --tag pci/dss');
+    const unfiltered = await factory("search", "zebras");
+    expect(unfiltered.stdout.trim()).toBe('no documents match "zebras"');
+  });
+
   it(
     "checks the rule a well-formed --rule names, and a kebab-case id of no rule is E_NOT_FOUND",
     SLOW,

@@ -69,7 +69,14 @@ export function registerSearch(program: Command, context: CliContext): void {
         }
         if (result.warning !== undefined) output.error(`warning: ${result.warning}`);
         if (result.hits.length === 0) {
-          output.line(`no documents match "${query}"`);
+          const filters = [
+            ...(kinds ?? []).map((kind) => `--kind ${kind}`),
+            ...(f.line ?? []).map((line) => `--line ${line}`),
+            ...(tags ?? []).map((tag) => `--tag ${tag}`),
+          ];
+          output.line(
+            `no documents match "${query}"${filters.length === 0 ? "" : ` with ${filters.join(" ")}`}`,
+          );
           return;
         }
         for (const [rank, hit] of result.hits.entries()) {
