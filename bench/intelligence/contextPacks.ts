@@ -10,12 +10,13 @@ import { join } from "node:path";
 import {
   contextPackMarkdown,
   estimateTokenCounter,
+  type Factory,
   loadTokenCounter,
   openFactory,
   type TokenCounter,
 } from "@software-factory/intelligence";
 import type { SearchHit } from "@software-factory/knowledge";
-import { irDataDir, loadIrSets } from "../lib/ir.js";
+import { type IrSet, irDataDir, loadIrSets } from "../lib/ir.js";
 import { loadIrIntoFactory } from "../lib/irFactory.js";
 import { ms, table } from "../lib/report.js";
 
@@ -68,6 +69,90 @@ function shareOf(
 
 const idsOf = (hits: readonly SearchHit[]) => hits.map((hit) => hit.document.id);
 
+/** The queries measured of a set: all, or every `step`-th when there are more than `MAX_QUERIES`. */
+export function measuredQueries(set: IrSet): { queries: IrSet["queries"]; step: number } {
+  const step = Math.ceil(set.queries.length / MAX_QUERIES);
+  return { queries: set.queries.filter((_, index) => index % step === 0), step };
+}
+
+/** The documents (corpus ids) judged relevant (graded > 0) to a query. */
+function relevantTo(set: IrSet, queryId: string): string[] {
+  return [...(set.qrels.get(queryId) ?? new Map<string, number>())]
+    .filter(([, grade]) => grade > 0)
+    .map(([id]) => id);
+}
+
+/**
+ * Packs built by a factory counting with `estimateTokenCounter` (the set
+ * loaded), then their markdown counted with each real tokenizer: the row of
+ * the estimate's table for the set.
+ */
+export async function estimatedPacks(
+  estimated: Factory,
+  set: IrSet,
+  queries: IrSet["queries"],
+  corpusIdOf: Map<string, string>,
+  tokenizers: readonly TokenCounter[],
+): Promise<(string | number)[]> {
+  let share = 0;
+  let estimateTokens = 0;
+  const real = tokenizers.map(() => 0);
+  const over = tokenizers.map(() => 0);
+  const largest = tokenizers.map(() => 0);
+  for (const query of queries) {
+    const pack = await estimated.context({ question: query.text, budgetTokens: BUDGET });
+    const markdown = contextPackMarkdown(pack);
+    tokenizers.forEach((tokenizer, index) => {
+      const tokens = tokenizer.count(markdown);
+      real[index] = (real[index] ?? 0) + tokens;
+      if (tokens > BUDGET) over[index] = (over[index] ?? 0) + 1;
+      largest[index] = Math.max(largest[index] ?? 0, tokens);
+    });
+    share += shareOf(
+      [...idsOf(pack.knowledge), ...pack.relatedKnowledge.map((reference) => reference.id)],
+      relevantTo(set, query.id),
+      corpusIdOf,
+    );
+    estimateTokens += pack.tokens;
+  }
+  const row = [
+    set.name,
+    Math.round(estimateTokens / queries.length),
+    ...tokenizers.map((_, index) => Math.round((real[index] ?? 0) / queries.length)),
+    ...tokenizers.map((_, index) => {
+      const tokens = real[index] ?? 0;
+      return `${(((estimateTokens - tokens) / tokens) * 100).toFixed(1)}%`;
+    }),
+    tokenizers.map((_, index) => `${over[index]} of ${queries.length}`).join(" · "),
+    largest.join(" · "),
+    (share / queries.length).toFixed(3),
+  ];
+  console.log(row.join(" | "));
+  return row;
+}
+
+/** The report's section on packs counted with the estimate, from the rows of {@link estimatedPacks} (o200k_base, then cl100k_base). */
+export function estimateSection(rows: readonly (string | number)[][]): string[] {
+  return [
+    "### Counting with the estimate instead",
+    "The same packs built by a factory opened with `tokenCounter: estimateTokenCounter` (no tokenizer to load), then their markdown counted with o200k_base and with cl100k_base. Bias: estimate minus real, over real; a pack is over when its real count passes the budget.",
+    table(
+      [
+        "set",
+        "estimate tokens/pack",
+        "o200k tokens/pack",
+        "cl100k tokens/pack",
+        "bias (o200k)",
+        "bias (cl100k)",
+        "packs over budget (o200k · cl100k)",
+        "largest pack (o200k · cl100k)",
+        "pack share, in full or named",
+      ],
+      rows,
+    ),
+  ];
+}
+
 /** Measures context packs on the retrieval sets found from `repoRoot` and returns the report's sections. */
 export async function contextPacks(repoRoot: string): Promise<string[]> {
   const sets = loadIrSets(irDataDir(repoRoot));
@@ -78,16 +163,13 @@ export async function contextPacks(repoRoot: string): Promise<string[]> {
   const loadStart = performance.now();
   const tokenizer = await loadTokenCounter("o200k_base");
   const tokenizerLoad = `${ms(performance.now() - loadStart)} ms, +${Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20)} MiB RSS`;
+  const cl100k = await loadTokenCounter("cl100k_base");
   for (const set of sets) {
     const dir = mkdtempSync(join(tmpdir(), "bench-context-"));
     const factory = await openFactory({ dir, durability: "normal" });
     const corpusIdOf = await loadIrIntoFactory(factory, set);
-    const step = Math.ceil(set.queries.length / MAX_QUERIES);
-    const queries = set.queries.filter((_, index) => index % step === 0);
-    const relevantOf = (queryId: string) =>
-      [...(set.qrels.get(queryId) ?? new Map<string, number>())]
-        .filter(([, grade]) => grade > 0)
-        .map(([id]) => id);
+    const { queries, step } = measuredQueries(set);
+    const relevantOf = (queryId: string) => relevantTo(set, queryId);
     const methods = ["pack", "packNamed", "top10", "fill"] as const;
     const share = { pack: 0, packNamed: 0, top10: 0, fill: 0 };
     const docs = { pack: 0, packNamed: 0, top10: 0, fill: 0 };
@@ -121,36 +203,11 @@ export async function contextPacks(repoRoot: string): Promise<string[]> {
       }
     }
     await factory.close();
-    // Packs counted with the estimate instead, then measured with the real tokenizer.
     const estimated = await openFactory({ dir, durability: "normal", tokenCounter: estimateTokenCounter });
-    let estimateShare = 0;
-    let estimateTokens = 0;
-    let realTokens = 0;
-    let over = 0;
-    for (const query of queries) {
-      const pack = await estimated.context({ question: query.text, budgetTokens: BUDGET });
-      const real = tokenizer.count(contextPackMarkdown(pack));
-      estimateShare += shareOf(
-        [...idsOf(pack.knowledge), ...pack.relatedKnowledge.map((reference) => reference.id)],
-        relevantOf(query.id),
-        corpusIdOf,
-      );
-      estimateTokens += pack.tokens;
-      realTokens += real;
-      if (real > BUDGET) over += 1;
-    }
+    estimateRows.push(await estimatedPacks(estimated, set, queries, corpusIdOf, [tokenizer, cl100k]));
     await estimated.close();
     rmSync(dir, { recursive: true, force: true });
     const mean = (total: number) => total / queries.length;
-    estimateRows.push([
-      set.name,
-      Math.round(mean(estimateTokens)),
-      Math.round(mean(realTokens)),
-      `${(((estimateTokens - realTokens) / realTokens) * 100).toFixed(1)}%`,
-      `${over} of ${queries.length}`,
-      mean(estimateShare).toFixed(3),
-    ]);
-    console.log(estimateRows.at(-1)?.join(" | "));
     rows.push([
       set.name,
       queries.length === set.queries.length
@@ -187,18 +244,6 @@ export async function contextPacks(repoRoot: string): Promise<string[]> {
       ],
       rows,
     ),
-    "### Counting with the estimate instead",
-    "The same packs built by a factory opened with `tokenCounter: estimateTokenCounter` (no tokenizer to load), then their markdown counted with o200k_base. Bias: estimate minus real, over real; a pack is over when its real count passes the budget.",
-    table(
-      [
-        "set",
-        "estimate tokens/pack",
-        "o200k tokens/pack",
-        "bias",
-        "packs over budget (o200k)",
-        "pack share, in full or named",
-      ],
-      estimateRows,
-    ),
+    ...estimateSection(estimateRows),
   ];
 }
