@@ -15,6 +15,21 @@ afterEach(() => {
 });
 
 describe("factory demo --keep", () => {
+  it.each([
+    ["--keep", ["demo", "--keep", ""]],
+    ["--keep", ["demo", "--keep", " "]],
+    ["--example", ["demo", "--example", ""]],
+  ])(
+    "refuses an empty %s before the walkthrough starts, and writes nothing to the current folder",
+    async (flag, args) => {
+      const result = await runFactory(args, { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr.split("\n")[0]).toMatch(new RegExp(`^error: E_USAGE: ${flag}: must not be empty`));
+      expect(result.stdout).toBe("");
+      expect(readdirSync(cwd)).toEqual([]);
+    },
+  );
+
   it("refuses a folder that already holds a factory, and writes nothing to it", {
     timeout: 120_000,
   }, async () => {

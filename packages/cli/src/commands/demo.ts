@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { NotFoundError } from "@software-factory/core";
 import type { Command } from "commander";
 import { findAcmeExample, runAcmeWalkthrough } from "../demo/walkthrough.js";
+import { NameValue, parseFlag } from "../flags.js";
 import { requireSource } from "../knownValues.js";
 import { action, type CliContext } from "../program.js";
 
@@ -28,7 +29,10 @@ export function registerDemo(program: Command, context: CliContext): void {
     .action(
       action(context, async ({ output }, flags) => {
         const f = flags as { example?: string; keep?: string };
-        const example = f.example === undefined ? findAcmeExample() : resolve(f.example);
+        // An empty folder would resolve to the current one: the demo would write its factory there.
+        const keep = f.keep === undefined ? undefined : parseFlag(NameValue, f.keep, "--keep");
+        const example =
+          f.example === undefined ? findAcmeExample() : resolve(parseFlag(NameValue, f.example, "--example"));
         if (example === undefined)
           throw new NotFoundError({
             message: "cannot find examples/acme; pass --example <dir> (the folder with factory.yaml)",
@@ -40,7 +44,7 @@ export function registerDemo(program: Command, context: CliContext): void {
         await runAcmeWalkthrough({
           example,
           output,
-          ...(f.keep === undefined ? {} : { dir: resolve(f.keep) }),
+          ...(keep === undefined ? {} : { dir: resolve(keep) }),
         });
       }),
     );
