@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import {
   anObject,
   checkArguments,
+  decodeText,
   firstSafeLine,
   formatIssues,
   NotFoundError,
@@ -78,8 +79,9 @@ export interface ImportRecordsOptions {
  * with a warning naming the line of the last, so importing the same file
  * again writes nothing.
  *
- * @throws ValidationError when a `.json` file is not valid JSON or holds no
- * array, or the mapping lacks `id`, `title` or `body` or has a key it does
+ * @throws ValidationError when the file is not UTF-8 text (a byte order mark
+ * is dropped), naming the line and column of the first bad byte, when a
+ * `.json` file is not valid JSON or holds no array, or the mapping lacks `id`, `title` or `body` or has a key it does
  * not take (`tag` for `tags`), naming it (nothing is imported then).
  * @throws NotFoundError when the file does not exist.
  */
@@ -189,7 +191,13 @@ function lastLineOfEachId(
 
 /** The records of a file with the line each starts on: a `.json` file holds an array, a `.jsonl` one a record a line. */
 function readRecords(file: string): { line: number; value: unknown; error?: string }[] {
-  const text = readFileSync(file, "utf8");
+  // UTF-8 as exports write it: a byte order mark (Windows tools, PowerShell) is dropped, other bytes refused where they are.
+  const read = decodeText(readFileSync(file));
+  if ("notText" in read) {
+    const { message, line, column } = read.notText;
+    throw invalidFile(file, `${message.replace(/^is /, "")}; records are read as UTF-8`, line, column);
+  }
+  const text = read.text;
   const isArray = file.endsWith(".json") || (!file.endsWith(".jsonl") && text.trimStart().startsWith("["));
   if (isArray) {
     let parsed: unknown;
@@ -214,8 +222,21 @@ function readRecords(file: string): { line: number; value: unknown; error?: stri
   });
 }
 
-function invalidFile(file: string, message: string, line: number | undefined): ValidationError {
-  const issues = [{ path: "", message, file, ...(line === undefined ? {} : { line }) }];
+function invalidFile(
+  file: string,
+  message: string,
+  line: number | undefined,
+  column?: number,
+): ValidationError {
+  const issues = [
+    {
+      path: "",
+      message,
+      file,
+      ...(line === undefined ? {} : { line }),
+      ...(column === undefined ? {} : { column }),
+    },
+  ];
   return new ValidationError({ message: formatIssues("records file", issues), issues });
 }
 
