@@ -42,10 +42,26 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], value: unknown): string
       const missing = issue.code === "invalid_type" && path !== "" && isMissing(issue, value);
       const message = missing
         ? `missing (expected ${issue.expected})`
-        : (choiceMessage(issue) ?? typeMessage(issue) ?? issue.message);
+        : (choiceMessage(issue) ?? typeMessage(issue) ?? inCliWords(issue.message));
       return path === "" ? message : `${path}: ${message}`;
     })
     .join("; ");
+}
+
+/** zod's default message for a text or list of the wrong size: `Too big: expected string to have <=80 characters`. */
+const SIZE_PATTERN = /^Too (?:big|small): expected \w+ to have ([<>])=(\d+) (characters|items)$/;
+
+/**
+ * A message in the CLI's words where zod's default size message would show:
+ * `must be at most 80 characters`, not `Too big: expected string to have
+ * <=80 characters`; any other message as it is. For the SDK's schemas whose
+ * limit has no message of its own (a tag, a customer, an environment).
+ */
+export function inCliWords(message: string): string {
+  const size = SIZE_PATTERN.exec(message);
+  if (size === null) return message;
+  const [, comparison, limit, unit] = size;
+  return `must be ${comparison === "<" ? "at most" : "at least"} ${limit} ${unit}`;
 }
 
 /** A JSON type as a person reads it, as zod names it in its type errors. */

@@ -66,6 +66,31 @@ describe("a flag value outside its set of choices, or of the wrong JSON type", (
   });
 });
 
+describe("a text flag longer than the factory keeps", () => {
+  const long = (length: number) => "c".repeat(length);
+  const shownCut = (length: number) => `"${long(60)}"... (${length} characters)`;
+  it.each([
+    [
+      ["knowledge", "capture", "--kind", "note", "--title", "T", "--body", "B", "--tag", long(81)],
+      `--tag: must be at most 80 characters (got ${shownCut(81)})`,
+    ],
+    [
+      ["deployment", "record", "--environment", long(101)],
+      `--environment: must be at most 100 characters (got ${shownCut(101)})`,
+    ],
+    [
+      ["signal", "capture", "--source", "support", "--customer", long(201), "Refunds fail"],
+      "--customer: must be at most 200 characters",
+    ],
+  ])("%j says the limit in the CLI's words", SLOW, async (args, message) => {
+    const before = await withSdk((opened) => opened.log.head());
+    const result = await factory(...args);
+    expect(result.code, result.stderr).toBe(2);
+    expect(firstLine(result)).toBe(`error: E_USAGE: ${message}`);
+    expect(await withSdk((opened) => opened.log.head())).toBe(before);
+  });
+});
+
 describe("a number flag past its largest value", () => {
   const HUGE = "99999999999999999999";
   it.each([
