@@ -71,8 +71,14 @@ export interface EventLogShape {
   ) => Stream.Stream<StoredEvent, ValidationError | EventVersionError | StoreError | ClosedError>;
   /** See {@link EventLog.head}. */
   readonly head: Effect.Effect<number, StoreError | ClosedError>;
-  /** The id of the event at a position, `""` at 0, `undefined` when the log has none there (see {@link EventLog.eventIdAt}). */
-  readonly eventIdAt: (position: number) => Effect.Effect<string | undefined, StoreError | ClosedError>;
+  /**
+   * The id of the event at a position, `""` at 0, `undefined` when the log has none there
+   * (see {@link EventLog.eventIdAt}); a position that is not a whole number of at least 0
+   * fails with `ValidationError`.
+   */
+  readonly eventIdAt: (
+    position: number,
+  ) => Effect.Effect<string | undefined, ValidationError | StoreError | ClosedError>;
   /** See {@link EventLog.subscribe}; the subscription closes with the scope. Malformed options fail with `ValidationError`. */
   readonly subscribe: (
     handler: (event: StoredEvent) => void | Promise<void>,
@@ -137,6 +143,7 @@ const isAppendError = isKernelError(
 const isReadError = isKernelError("ValidationError", "EventVersionError", "StoreError", "ClosedError");
 const isSubscribeError = isKernelError("ValidationError", "StoreError", "ClosedError");
 const isStoreOrClosed = isKernelError("StoreError", "ClosedError");
+const isPositionError = isKernelError("ValidationError", "StoreError", "ClosedError");
 
 /** Wraps a Promise-face log in the Effect shape. */
 export function makeEventLogShape(log: EventLog): EventLogShape {
@@ -150,7 +157,7 @@ export function makeEventLogShape(log: EventLog): EventLogShape {
         Stream.catch((error) => (isReadError(error) ? Stream.fail(error) : Stream.die(error))),
       ),
     head: attempt(() => log.head(), isStoreOrClosed),
-    eventIdAt: (position) => attempt(() => log.eventIdAt(position), isStoreOrClosed),
+    eventIdAt: (position) => attempt(() => log.eventIdAt(position), isPositionError),
     subscribe: (handler, options) =>
       Effect.acquireRelease(
         attempt(() => log.subscribe(handler, options), isSubscribeError),

@@ -81,4 +81,19 @@ describe("EventLogService.readAll and eventIdAt", () => {
       pastHead: undefined,
     });
   });
+
+  it("fails eventIdAt with a ValidationError naming the position, not a defect, for a negative or fractional one", async () => {
+    const caught = await run(
+      Effect.gen(function* () {
+        const log = yield* EventLogService;
+        const caughtAt = (position: number) =>
+          log
+            .eventIdAt(position)
+            .pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.message)));
+        return [yield* caughtAt(-1), yield* caughtAt(1.5)];
+      }),
+    );
+
+    expect(caught).toEqual([expect.stringContaining("position"), expect.stringContaining("position")]);
+  });
 });
