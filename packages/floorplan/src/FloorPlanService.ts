@@ -146,15 +146,15 @@ export interface FloorPlanShape {
   /** Every line with its owner and contributors, in plan order (see {@link FloorPlan.lines}). */
   readonly lines: Effect.Effect<LineInfo[], ClosedError>;
   /** One line, `undefined` when not declared (see {@link FloorPlan.line}). */
-  readonly line: (id: string) => Effect.Effect<LineInfo | undefined, ClosedError>;
+  readonly line: (id: string) => Effect.Effect<LineInfo | undefined, ValidationError | ClosedError>;
   /** Whether a line is declared (see {@link FloorPlan.hasLine}). */
-  readonly hasLine: (lineId: string) => Effect.Effect<boolean, ClosedError>;
+  readonly hasLine: (lineId: string) => Effect.Effect<boolean, ValidationError | ClosedError>;
   /** Whether an operator is declared (see {@link FloorPlan.hasOperator}). */
-  readonly hasOperator: (operatorId: string) => Effect.Effect<boolean, ClosedError>;
+  readonly hasOperator: (operatorId: string) => Effect.Effect<boolean, ValidationError | ClosedError>;
   /** The accountable operator of a line, `undefined` for an unknown or unowned line (see {@link FloorPlan.ownerOf}). */
-  readonly ownerOf: (lineId: string) => Effect.Effect<string | undefined, ClosedError>;
+  readonly ownerOf: (lineId: string) => Effect.Effect<string | undefined, ValidationError | ClosedError>;
   /** The WIP limit of a line, `undefined` for an unknown line or one without a limit (see {@link FloorPlan.wipLimitOf}). */
-  readonly wipLimitOf: (lineId: string) => Effect.Effect<number | undefined, ClosedError>;
+  readonly wipLimitOf: (lineId: string) => Effect.Effect<number | undefined, ValidationError | ClosedError>;
   /** The line owning a path (see {@link FloorPlan.lineForPath}); ValidationError when the path is not a string. */
   readonly lineForPath: (path: string) => Effect.Effect<string | undefined, ValidationError | ClosedError>;
   /**
@@ -182,7 +182,9 @@ export interface FloorPlanShape {
     options?: ReachOptions,
   ) => Effect.Effect<ReachedLine[], ValidationError | NotFoundError | ClosedError>;
   /** Edges of a relation type, with `kind:id` node keys (see {@link FloorPlan.relationsOf}). */
-  readonly relationsOf: (type: string) => Effect.Effect<ReturnType<FloorPlan["relationsOf"]>, ClosedError>;
+  readonly relationsOf: (
+    type: string,
+  ) => Effect.Effect<ReturnType<FloorPlan["relationsOf"]>, ValidationError | ClosedError>;
   /** Dependency cycles (see {@link FloorPlan.cycles}). */
   readonly cycles: Effect.Effect<string[][], ClosedError>;
   /** The current state as a plan, to save as `factory.yaml` or diff (see {@link FloorPlan.toPlan}). */
@@ -267,6 +269,11 @@ function query<A>(read: () => A): Effect.Effect<A, ClosedError> {
   return attemptSync(read, isClosedError);
 }
 
+/** A query by an id or a type: a `ValidationError` when the argument is no string (a JavaScript caller's), a `ClosedError` once closed. */
+function lookup<A>(read: () => A): Effect.Effect<A, ValidationError | ClosedError> {
+  return attemptSync(read, isQueryError);
+}
+
 /**
  * Wraps a Promise-face floor plan in the Effect shape.
  *
@@ -297,11 +304,11 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
     removeRelation: (type, from, to, options) =>
       writeChange(() => floorPlan.removeRelation(type, from, to, options)),
     lines: query(() => floorPlan.lines()),
-    line: (id) => query(() => floorPlan.line(id)),
-    hasLine: (lineId) => query(() => floorPlan.hasLine(lineId)),
-    hasOperator: (operatorId) => query(() => floorPlan.hasOperator(operatorId)),
-    ownerOf: (lineId) => query(() => floorPlan.ownerOf(lineId)),
-    wipLimitOf: (lineId) => query(() => floorPlan.wipLimitOf(lineId)),
+    line: (id) => lookup(() => floorPlan.line(id)),
+    hasLine: (lineId) => lookup(() => floorPlan.hasLine(lineId)),
+    hasOperator: (operatorId) => lookup(() => floorPlan.hasOperator(operatorId)),
+    ownerOf: (lineId) => lookup(() => floorPlan.ownerOf(lineId)),
+    wipLimitOf: (lineId) => lookup(() => floorPlan.wipLimitOf(lineId)),
     lineForPath: (path) => attemptSync(() => floorPlan.lineForPath(path), isQueryError),
     linesForPaths: (paths) => attemptSync(() => floorPlan.linesForPaths(paths), isQueryError),
     linesOf: (operatorId, options) =>
@@ -310,7 +317,7 @@ export function makeFloorPlanShape(floorPlan: FloorPlan): FloorPlanShape {
     dependencies: (lineId, options) =>
       attemptSync(() => floorPlan.dependencies(lineId, options), isLookupError),
     dependents: (lineId, options) => attemptSync(() => floorPlan.dependents(lineId, options), isLookupError),
-    relationsOf: (type) => query(() => floorPlan.relationsOf(type)),
+    relationsOf: (type) => lookup(() => floorPlan.relationsOf(type)),
     cycles: query(() => floorPlan.cycles()),
     toPlan: query(() => floorPlan.toPlan()),
     impact: (change, options) => attemptSync(() => floorPlan.impact(change, options), isLookupError),
