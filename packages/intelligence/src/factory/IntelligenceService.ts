@@ -178,14 +178,17 @@ function makeAutomationsShape(runner: AutomationRunner | undefined): Automations
 export interface StandardsShape {
   /** Every rule, in the order added (see {@link Standards.rules}). */
   readonly rules: Effect.Effect<Rule<unknown, Factory>[]>;
-  /** A rule by id, `undefined` when there is none (see {@link Standards.rule}). */
-  readonly rule: (id: string) => Effect.Effect<Rule<unknown, Factory> | undefined>;
+  /** A rule by id, `undefined` when there is none (see {@link Standards.rule}); an id that is no string fails with `ValidationError`. */
+  readonly rule: (id: string) => Effect.Effect<Rule<unknown, Factory> | undefined, ValidationError>;
   /** Every rule pack (see {@link Standards.packs}). */
   readonly packs: Effect.Effect<RulePack[]>;
   /** Kinds of target a source serves (see {@link Standards.kinds}). */
   readonly kinds: Effect.Effect<string[]>;
-  /** Instruction standards: every one, or those that apply to one of `paths` (see {@link Standards.instructions}). */
-  readonly instructions: (paths?: readonly string[]) => Effect.Effect<InstructionStandard[]>;
+  /**
+   * Instruction standards: every one, or those that apply to one of `paths` (see {@link Standards.instructions});
+   * `paths` that are no array of strings fail with `ValidationError`.
+   */
+  readonly instructions: (paths?: readonly string[]) => Effect.Effect<InstructionStandard[], ValidationError>;
   /** Instruction files left out when they were read, each with its file and why (see {@link Standards.skipped}). */
   readonly skipped: Effect.Effect<ValidationIssue[]>;
   /**
@@ -218,8 +221,11 @@ export interface SkillsShape {
   readonly instructions: (name: string) => Effect.Effect<InstructionSkill | undefined, ValidationError>;
   /** The SKILL.md text of a skill (see {@link SkillRegistry.skillMd}); a `ValidationError` as `instructions`. */
   readonly skillMd: (name: string) => Effect.Effect<string | undefined, ValidationError>;
-  /** Loads a skills folder again and succeeds with what it holds now (see {@link SkillRegistry.reloadInstructions}). */
-  readonly reloadInstructions: (dir: string) => Effect.Effect<SkillsDirResult>;
+  /**
+   * Loads a skills folder again and succeeds with what it holds now (see {@link SkillRegistry.reloadInstructions});
+   * a `dir` that is no string fails with `ValidationError`.
+   */
+  readonly reloadInstructions: (dir: string) => Effect.Effect<SkillsDirResult, ValidationError>;
 }
 
 const isValidationError = isKernelError("ValidationError");
@@ -228,10 +234,10 @@ const isValidationError = isKernelError("ValidationError");
 function makeStandardsShape(standards: Factory["standards"]): StandardsShape {
   return {
     rules: Effect.sync(() => standards.rules()),
-    rule: (id) => Effect.sync(() => standards.rule(id)),
+    rule: (id) => attemptSync(() => standards.rule(id), isValidationError),
     packs: Effect.sync(() => standards.packs()),
     kinds: Effect.sync(() => standards.kinds()),
-    instructions: (paths) => Effect.sync(() => standards.instructions(paths)),
+    instructions: (paths) => attemptSync(() => standards.instructions(paths), isValidationError),
     skipped: Effect.sync(() => standards.skipped()),
     checkTarget: (kind, target, rules) => attempt(() => standards.checkTarget(kind, target, rules)),
     linesOf: (ref) => attempt(() => standards.linesOf(ref)),
@@ -245,7 +251,7 @@ function makeSkillsShape(skills: Factory["skills"]): SkillsShape {
     problems: Effect.sync(() => skills.problems()),
     instructions: (name) => attemptSync(() => skills.instructions(name), isValidationError),
     skillMd: (name) => attemptSync(() => skills.skillMd(name), isValidationError),
-    reloadInstructions: (dir) => Effect.sync(() => skills.reloadInstructions(dir)),
+    reloadInstructions: (dir) => attemptSync(() => skills.reloadInstructions(dir), isValidationError),
   };
 }
 

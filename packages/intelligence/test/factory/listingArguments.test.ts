@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FactoryService, IntelligenceService } from "@software-factory/intelligence";
+import { Effect } from "effect";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "listing-arguments-"));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("IntelligenceService's standards and skills given malformed arguments by a JavaScript caller", () => {
+  it("fail rule, instructions and reloadInstructions with a ValidationError naming the argument, not a defect", async () => {
+    const program = Effect.gen(function* () {
+      const { standards, skills } = yield* IntelligenceService;
+      const caught = (
+        call: Effect.Effect<unknown, { readonly _tag: "ValidationError"; readonly message: string }>,
+      ) => call.pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.message)));
+      return [
+        yield* caught(standards.rule(42 as never)),
+        yield* caught(standards.instructions("src/checkout/cart.ts" as never)),
+        yield* caught(skills.reloadInstructions(undefined as never)),
+      ];
+    });
+
+    const messages = await Effect.runPromise(Effect.provide(program, FactoryService.layer({ dir })));
+
+    expect(messages).toEqual([
+      expect.stringContaining("id"),
+      expect.stringContaining("paths"),
+      expect.stringContaining("dir"),
+    ]);
+  });
+});
