@@ -50,4 +50,57 @@ describe("importRecords of files as tools export them", () => {
     );
     expect(await temp.log.head()).toBe(head);
   });
+
+  it("reports a mapped field that holds an object or a list where text is wanted, rather than importing [object Object]", async () => {
+    const jira = write(
+      "jira.json",
+      JSON.stringify(
+        [
+          {
+            key: "PAY-1",
+            fields: {
+              summary: "Refunds fail",
+              description: { type: "doc", content: [{ type: "paragraph", content: [] }] },
+            },
+          },
+          {
+            key: "PAY-2",
+            fields: { summary: "Chargebacks", description: "Steps", reporter: { displayName: "Bo" } },
+          },
+          {
+            key: "PAY-3",
+            fields: { summary: "Disputes", description: "Steps", labels: [{ name: "pci" }] },
+          },
+        ],
+        null,
+        2,
+      ),
+    );
+    const report = await importRecords(temp.kb, jira, {
+      system: "jira",
+      mapping: {
+        id: "key",
+        title: "fields.summary",
+        body: "fields.description",
+        author: "fields.reporter",
+        tags: "fields.labels",
+      },
+    });
+    expect(report.captured).toBe(0);
+    expect(report.problems.map(({ line, message }) => [line, message])).toEqual([
+      [
+        2,
+        'record\'s "fields.description" (mapped to body) is an object, not text: map a text field inside it (fields.description.<key>)',
+      ],
+      [
+        17,
+        'record\'s "fields.reporter" (mapped to author) is an object, not text: map a text field inside it (fields.reporter.<key>)',
+      ],
+      [
+        27,
+        'record\'s "fields.labels.0" (mapped to tags) is an object, not text: map a text field inside it (fields.labels.0.<key>)',
+      ],
+    ]);
+    expect(await temp.kb.list()).toEqual([]);
+  });
 });

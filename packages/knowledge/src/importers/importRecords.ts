@@ -72,7 +72,10 @@ export interface ImportRecordsOptions {
  * line (`toSafeLine`: a tab or newline becomes a space, a bidi override is
  * dropped; `<system> <id>` when nothing is left), as a capture refuses
  * anything else. A record that
- * lacks a mapped field, or whose mapped date is not one, is reported with its
+ * lacks a mapped field, holds an object or a list where a mapped field takes
+ * text (a Jira description in Atlassian's document format, `fields.reporter`
+ * rather than `fields.reporter.displayName`), or whose mapped date is not
+ * one, is reported with its
  * line (in a JSON array, the line its element starts on) and skipped. When
  * the file gives one id in several records, only the last is imported (an
  * export of changes lists the latest last) and each earlier one is skipped
@@ -127,17 +130,17 @@ export async function importRecords(
       }
       const field = (path: string | undefined): unknown => (path === undefined ? undefined : at(value, path));
       const required = (name: "id" | "title" | "body"): string => {
-        const found = field(mapping[name]);
-        if (found === undefined || found === null || String(found).trim() === "") {
+        const found = textAt(value, mapping[name], name);
+        if (found === undefined || found.trim() === "") {
           throw new Error(`record has no "${mapping[name]}" (mapped to ${name})`);
         }
-        return String(found);
+        return found;
       };
-      const uri = String(field(mapping.uri) ?? required("id"));
+      const uri = textAt(value, mapping.uri, "uri") ?? required("id");
       const kind = DocumentKindSchema.safeParse(field(mapping.kind));
-      const tags = strings(field(mapping.tags));
-      const lines = strings(field(mapping.lines));
-      const author = field(mapping.author);
+      const tags = strings(field(mapping.tags), mapping.tags, "tags");
+      const lines = strings(field(mapping.lines), mapping.lines, "lines");
+      const author = textAt(value, mapping.author, "author");
       const capturedAt = dateField(field(mapping.capturedAt), mapping.capturedAt);
       const { outcome } = await knowledge.captureOrRevise(
         {
@@ -148,7 +151,7 @@ export async function importRecords(
           source: {
             system: options.system,
             uri: required("id"),
-            ...(author === undefined ? {} : { author: String(author) }),
+            ...(author === undefined ? {} : { author }),
             ...(capturedAt === undefined ? {} : { capturedAt }),
           },
           tags,
@@ -169,7 +172,29 @@ export async function importRecords(
 /** The mapped id of a record, as the import keys it; `undefined` when it has none. */
 function idOf(value: unknown, path: string): string | undefined {
   const found = at(value, path);
-  return found === undefined || found === null || String(found).trim() === "" ? undefined : String(found);
+  if (found === undefined || found === null || typeof found === "object") return undefined;
+  return String(found).trim() === "" ? undefined : String(found);
+}
+
+/**
+ * A mapped field's value as text: a string, number or boolean as written;
+ * `undefined` when the record has none. An object or a list is refused (its
+ * text would be `[object Object]`), naming the path to map instead.
+ */
+function textAt(value: unknown, path: string | undefined, name: string): string | undefined {
+  if (path === undefined) return undefined;
+  const found = at(value, path);
+  if (found === undefined || found === null) return undefined;
+  if (typeof found === "object") throw notText(found, path, name);
+  return String(found);
+}
+
+/** Why a mapped value is not text: it is an object or a list, and what to map instead. */
+function notText(found: object, path: string, name: string): Error {
+  const what = Array.isArray(found) ? "a list" : "an object";
+  return new Error(
+    `record's "${path}" (mapped to ${name}) is ${what}, not text: map a text field inside it (${path}.<key>)`,
+  );
 }
 
 /**
@@ -301,9 +326,18 @@ function at(value: unknown, path: string): unknown {
   return current;
 }
 
-function strings(value: unknown): string[] {
+/** A mapped list (an array, or a comma-separated string) as its words; an object in it is refused, as {@link textAt} does. */
+function strings(value: unknown, path: string | undefined, name: string): string[] {
   if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value.map(String).filter((item) => item !== "");
+  if (typeof value === "object" && !Array.isArray(value)) throw notText(value, path ?? "", name);
+  if (Array.isArray(value)) {
+    const item = value.find((element) => typeof element === "object" && element !== null);
+    if (item !== undefined) throw notText(item as object, `${path}.${value.indexOf(item)}`, name);
+    return value
+      .filter((element) => element !== null && element !== undefined)
+      .map(String)
+      .filter((element) => element !== "");
+  }
   return String(value)
     .split(",")
     .map((item) => item.trim())
