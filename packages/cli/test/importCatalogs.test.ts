@@ -2,7 +2,7 @@
  * `factory import backstage` on catalogs as Backstage users write them:
  * several documents, a Location, a trailing `---`, and a document that does not parse.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
@@ -67,6 +67,26 @@ it(
     expect(await events()).toBe(before);
   },
 );
+
+it("leaves the --out file as it was when the catalog is refused", SLOW, async () => {
+  writeFileSync(join(cwd, "catalog-info.yaml"), CART);
+  expect((await factory("import", "backstage", "catalog-info.yaml", "--out", "proposed.yaml")).code).toBe(0);
+  const proposed = readFileSync(join(cwd, "proposed.yaml"), "utf8");
+  expect(proposed).toContain("id: cart");
+
+  writeFileSync(join(cwd, "catalog-info.yaml"), `${CART}---\n${BROKEN}`);
+  const refused = await factory("import", "backstage", "catalog-info.yaml", "--out", "proposed.yaml");
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toContain("catalog-info.yaml:17:1 error");
+  expect(refused.stdout).toContain(
+    "catalog-info.yaml: nothing written to proposed.yaml (fix the errors above and import again)",
+  );
+  expect(readFileSync(join(cwd, "proposed.yaml"), "utf8")).toBe(proposed);
+  const json = await factory("import", "backstage", "catalog-info.yaml", "--out", "proposed.yaml", "--json");
+  expect(json.code).toBe(1);
+  expect(JSON.parse(json.stdout)).not.toHaveProperty("written");
+  expect(existsSync(join(cwd, ".factory"))).toBe(false);
+});
 
 it("warns that a Location's targets are not read, and ignores a trailing ---", SLOW, async () => {
   writeFileSync(

@@ -154,14 +154,14 @@ async function applyImported(
     const proposed = flags.out === undefined ? merging : standalone(merging, current);
     // A proposal not merged (written to a file, or refused) gets its same-paths warnings here, placed in it.
     const unmerged = () => [...sourceProblems, ...samePathLines(current, proposed)];
+    // A source with errors (a YAML document that does not parse) is refused whole: nothing is merged
+    // nor written to --out, and it is thrown out of a factory being created, so that none is.
+    if (sourceProblems.some((problem) => problem.severity === "error"))
+      throw new RefusedSource(proposed, unmerged());
     if (flags.out !== undefined) {
       await saveFactoryYaml(flags.out, proposed);
       return { proposed, problems: unmerged(), changes: undefined };
     }
-    // A source with errors (a YAML document that does not parse) is refused whole: nothing is merged,
-    // and thrown out of a factory being created, so that none is.
-    if (sourceProblems.some((problem) => problem.severity === "error"))
-      throw new RefusedSource(proposed, unmerged());
     const applied = await factory.floorplan.applyPlan(proposed, {
       mode: "merge",
       source,
@@ -176,9 +176,14 @@ async function applyImported(
     return { proposed, problems: [...sourceProblems, ...applied.warnings], changes: applied.changes };
   }).catch((error: unknown) => {
     if (!(error instanceof RefusedSource)) throw error;
-    return { proposed: error.proposed, problems: error.problems, changes: 0 };
+    return {
+      proposed: error.proposed,
+      problems: error.problems,
+      changes: flags.out === undefined ? 0 : undefined,
+    };
   });
-  if (outcome.problems.some((problem) => problem.severity === "error")) fail();
+  const refused = outcome.problems.some((problem) => problem.severity === "error");
+  if (refused) fail();
   // CODEOWNERS and Backstage sources are one file, which the label names.
   const file = source === "workspaces" ? undefined : label;
   if (options.json) {
@@ -186,16 +191,21 @@ async function applyImported(
       ...(file === undefined ? {} : { file }),
       lines: outcome.proposed.lines.length,
       operators: outcome.proposed.operators.length,
-      ...(outcome.changes === undefined ? { written: flags.out } : { changes: outcome.changes }),
+      ...(outcome.changes !== undefined
+        ? { changes: outcome.changes }
+        : refused
+          ? {}
+          : { written: flags.out }),
       problems: outcome.problems,
     });
     return;
   }
   printProblems(output, outcome.problems, (problem) => planOfProblem.get(problem) ?? outcome.proposed);
-  const refused = outcome.problems.some((problem) => problem.severity === "error");
   output.line(
     outcome.changes === undefined
-      ? `${label}: wrote ${counted(outcome.proposed.lines.length, "line")} to ${flags.out}`
+      ? refused
+        ? `${label}: nothing written to ${flags.out} (fix the errors above and import again)`
+        : `${label}: wrote ${counted(outcome.proposed.lines.length, "line")} to ${flags.out}`
       : refused
         ? `${label}: nothing merged into the floor plan (fix the errors above and import again)`
         : `${label}: ${counted(outcome.proposed.lines.length, "line")}, ${counted(outcome.changes, "change")} merged into the floor plan`,
