@@ -17,6 +17,7 @@ import {
 import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { createFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
+import { corsHeaders, preflightHeaders } from "./internal/httpCors.js";
 import {
   bearerCheck,
   hostName,
@@ -133,7 +134,9 @@ interface HandlerReports {
  * The headers are checked before the body is read: a Host header that does
  * not parse gets 400, a foreign Host or browser Origin 403, a request without
  * the bearer token 401, a declared body over the size bound 413 (a body that
- * grows over it while read, too). Those answers carry `Connection: close` and
+ * grows over it while read, too). A page of an allowed Origin may read every
+ * answer (CORS: the answers name its Origin, and its preflight, an `OPTIONS`
+ * that carries no token, gets 204). Refusals carry `Connection: close` and
  * the connection is closed once they are sent, so a refused body is never
  * read. A client gets `headersTimeoutMs` to send its headers and
  * `requestTimeoutMs` to send the whole request (408 after). Every refusal and
@@ -220,6 +223,8 @@ export async function serveHttp(
       return refuse(incoming, outgoing, { status: 503, message: "Service Unavailable: shutting down" });
     const headerRefusal = refusedByHeaders(incoming, allowedHosts, allowedOrigins);
     if (headerRefusal !== undefined) return refuse(incoming, outgoing, headerRefusal);
+    // The Origin is allowed: the page may read every answer from here on, refusals included.
+    for (const [name, value] of Object.entries(corsHeaders(incoming))) outgoing.setHeader(name, value);
     const path = pathOf(incoming.url);
     if (path === undefined)
       return refuse(incoming, outgoing, { status: 400, message: "Bad Request: bad target" });
@@ -229,6 +234,10 @@ export async function serveHttp(
         message: `Not Found: the endpoint is ${settings.path}`,
       });
     }
+    // A browser asks before it sends the token: the preflight carries none.
+    const preflight = preflightHeaders(incoming);
+    if (preflight !== undefined)
+      return send(outgoing, new Response(null, { status: 204, headers: preflight }));
     if (!authorized(incoming.headers.authorization)) {
       return refuse(incoming, outgoing, {
         status: 401,
