@@ -103,4 +103,26 @@ describe("importRecords of files as tools export them", () => {
     ]);
     expect(await temp.kb.list()).toEqual([]);
   });
+
+  it("reads epoch times in seconds (Intercom, Slack) as well as in milliseconds", async () => {
+    const records = [
+      { id: "intercom", title: "t", body: "b", at: 1700000000 },
+      { id: "slack", title: "t", body: "b", at: "1700000000.123456" },
+      { id: "millis", title: "t", body: "b", at: 1700000000123 },
+      { id: "millis-text", title: "t", body: "b", at: "1700000000123" },
+      { id: "year", title: "t", body: "b", at: "2024" },
+    ];
+    const file = write("times.jsonl", records.map((record) => JSON.stringify(record)).join("\n"));
+    const report = await importRecords(temp.kb, file, {
+      system: "exports",
+      mapping: { ...mapping, capturedAt: "at" },
+    });
+    expect(report).toMatchObject({ captured: 5, problems: [] });
+    const capturedAt = async (id: string) => (await temp.kb.bySource("exports", id))?.source.capturedAt;
+    expect(await capturedAt("intercom")).toBe("2023-11-14T22:13:20.000Z");
+    expect(await capturedAt("slack")).toBe("2023-11-14T22:13:20.123Z");
+    expect(await capturedAt("millis")).toBe("2023-11-14T22:13:20.123Z");
+    expect(await capturedAt("millis-text")).toBe("2023-11-14T22:13:20.123Z");
+    expect(await capturedAt("year")).toBe("2024-01-01T00:00:00.000Z");
+  });
 });

@@ -41,7 +41,11 @@ export const RecordMappingSchema = strictInput({
   lines: z.string().min(1).optional(),
   /** Path of the source author. */
   author: z.string().min(1).optional(),
-  /** Path of when the record was captured at its source: a date string or epoch milliseconds. */
+  /**
+   * Path of when the record was captured at its source: a date string, or an
+   * epoch time in seconds or milliseconds (a number, or digits as Slack's
+   * `ts`), told apart by size (below 1e11, seconds).
+   */
   capturedAt: z.string().min(1).optional(),
   /** Path of the record's address at its source; defaults to the record's id. */
   uri: z.string().min(1).optional(),
@@ -307,10 +311,27 @@ function elementLines(text: string): number[] {
   return starts;
 }
 
-/** A mapped date as an ISO instant (from text or epoch milliseconds); absent when the record has none. */
+/**
+ * Epoch times below this are seconds (Intercom's `created_at`, Slack's `ts`),
+ * above it milliseconds: 1e11 seconds is the year 5138, 1e11 milliseconds
+ * March 1973, before any export's records.
+ */
+const EPOCH_SECONDS_BELOW = 1e11;
+
+/**
+ * A mapped date as an ISO instant: text `new Date` reads, or an epoch time
+ * (a number, or text of 9 or more digits with an optional fraction, as
+ * Slack's `"1700000000.123456"`) in seconds or milliseconds by its size;
+ * absent when the record has none.
+ */
 function dateField(value: unknown, path: string | undefined): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
-  const date = typeof value === "number" ? new Date(value) : new Date(String(value));
+  const epoch =
+    typeof value === "number" ? value : /^\d{9,}(\.\d+)?$/.test(String(value)) ? Number(value) : undefined;
+  const date =
+    epoch === undefined
+      ? new Date(String(value))
+      : new Date(Math.abs(epoch) < EPOCH_SECONDS_BELOW ? Math.round(epoch * 1000) : epoch);
   if (Number.isNaN(date.getTime())) {
     throw new Error(`record's "${path}" (mapped to capturedAt) is not a date: ${JSON.stringify(value)}`);
   }
