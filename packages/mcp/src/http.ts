@@ -324,8 +324,12 @@ export async function serveHttp(
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        if (!outgoing.write(value)) await new Promise((resolve) => outgoing.once("drain", resolve));
-        if (outgoing.destroyed) break;
+        if (!outgoing.write(value)) await drainedOrClosed(outgoing);
+        // The client has gone: the rest of the answer is dropped, and what would have made it.
+        if (outgoing.destroyed) {
+          await reader.cancel();
+          break;
+        }
       }
     } finally {
       reader.releaseLock();
@@ -369,6 +373,21 @@ export async function serveHttp(
       return closing;
     },
   };
+}
+
+/**
+ * Resolves once a response can take more bytes, or once its connection has
+ * closed: a client that left, or stopped reading and left, never drains it.
+ */
+function drainedOrClosed(outgoing: ServerResponse): Promise<void> {
+  if (outgoing.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const settle = () => {
+      outgoing.off("drain", settle).off("close", settle);
+      resolve();
+    };
+    outgoing.on("drain", settle).on("close", settle);
+  });
 }
 
 /** Logs a failure the MCP handler reported outside the answer to a request (a listening stream, a notification). */
