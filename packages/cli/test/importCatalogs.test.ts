@@ -58,6 +58,11 @@ it(
     const refused = await factory("import", "backstage", "catalog-info.yaml");
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain("catalog-info.yaml:17:1 error");
+    // Told as plan check tells a YAML error: its kind, the first line of the parser's message, a fix.
+    expect(refused.stdout.split("\n")[0]).toMatch(
+      /^catalog-info\.yaml:17:1 error YAML [a-z ]+: .* \[\(root\)\]; fix: fix the YAML syntax/,
+    );
+    expect(refused.stdout).not.toContain("at line 17, column 1");
     expect(refused.stdout).toContain("nothing merged into the floor plan");
     expect(existsSync(join(cwd, ".factory"))).toBe(false);
 

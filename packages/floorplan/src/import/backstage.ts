@@ -223,14 +223,16 @@ export function importBackstage(
     const document = documentOf.get(entity);
     return document === undefined ? undefined : positionOf(document, counter, path);
   };
-  for (const document of parseAllDocuments(text, { lineCounter: counter })) {
+  // As factory.yaml's: the parser's message without its position (the problem has it), its kind first.
+  for (const document of parseAllDocuments(text, { lineCounter: counter, prettyErrors: false })) {
     for (const error of document.errors) {
       const position = counter.linePos(error.pos[0]);
       problems.push({
         code: "yaml",
         severity: "error",
         path: "",
-        message: error.message.split("\n")[0] ?? "YAML error",
+        message: `YAML ${error.code.toLowerCase().replace(/_/g, " ")}: ${error.message.split("\n")[0]}`,
+        hint: "fix the YAML syntax (indentation, quotes, a duplicate key)",
         file,
         line: position.line,
         column: position.col,
