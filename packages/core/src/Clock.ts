@@ -43,8 +43,9 @@ export function manualClock(start: Date | string | number): ManualClock {
 
 /**
  * The clock as an Effect service. A factory layer (`FactoryService.layer` in
- * `@software-factory/intelligence`) reads it when the context holds one and
- * stamps its events with it; without one it uses the machine's clock.
+ * `@software-factory/intelligence`) and `EventLogService.layer` read it
+ * when the context holds one and their options give no clock, and stamp
+ * their events with it; without one they use the machine's clock.
  *
  * @example
  * ```ts

@@ -1,8 +1,10 @@
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import * as Option from "effect/Option";
 import type * as Scope from "effect/Scope";
 import * as Stream from "effect/Stream";
+import { ClockService } from "./Clock.js";
 import {
   type AppendOptions,
   type EventLog,
@@ -11,6 +13,7 @@ import {
   openEventLog,
 } from "./EventLog.js";
 import type { ReadQuery, StoredEvent } from "./EventStore.js";
+import { EventStoreService } from "./EventStoreService.js";
 import { attempt, isKernelError } from "./effectAttempt.js";
 import type {
   ClosedError,
@@ -113,19 +116,34 @@ export class EventLogService extends Context.Service<EventLogService, EventLogSh
    * for a store written by a newer SDK, `ReadOnlyError` when the SQLite file
    * does not exist and its folder cannot be written, and `StoreError` when
    * the store cannot be opened.
+   *
+   * Its events are stamped by `options.clock`, else by the {@link ClockService}
+   * of the context when there is one; with neither `options.store` nor
+   * `options.path`, it keeps them in the {@link EventStoreService} of the
+   * context when there is one (and closes it with the log), as
+   * `FactoryService.layer` does.
    */
   static layer(
     options: OpenEventLogOptions,
   ): Layer.Layer<EventLogService, ValidationError | StoreError | SchemaVersionError | ReadOnlyError> {
     return Layer.effect(
       EventLogService,
-      Effect.map(
-        Effect.acquireRelease(
-          attempt(() => openEventLog(options), isOpenError),
-          (log) => Effect.promise(() => log.close()),
-        ),
-        makeEventLogShape,
-      ),
+      Effect.gen(function* () {
+        const clock = yield* Effect.serviceOption(ClockService);
+        const store = yield* Effect.serviceOption(EventStoreService);
+        const withServices: OpenEventLogOptions = {
+          ...options,
+          ...(options.clock === undefined && Option.isSome(clock) ? { clock: clock.value } : {}),
+          ...(options.store === undefined && options.path === undefined && Option.isSome(store)
+            ? { store: store.value }
+            : {}),
+        };
+        const log = yield* Effect.acquireRelease(
+          attempt(() => openEventLog(withServices), isOpenError),
+          (opened) => Effect.promise(() => opened.close()),
+        );
+        return makeEventLogShape(log);
+      }),
     );
   }
 }

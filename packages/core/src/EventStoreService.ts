@@ -7,6 +7,8 @@ import type { EventStore } from "./EventStore.js";
  * in the store of the context when its options give no `store`, and closes
  * it with the factory, as it does a store given in the options; without one
  * it opens the SQLite file of its folder (or `FACTORY_DATABASE_URL`).
+ * `EventLogService.layer` keeps its events there when its options give
+ * neither a store nor a path.
  *
  * @example
  * ```ts
