@@ -6,6 +6,7 @@ import type { Embedder } from "./search/types.js";
  * factory layer (`FactoryService.layer` in `@software-factory/intelligence`)
  * uses it when its options give no `embedder`; without one it uses the
  * embedder `FACTORY_EMBEDDER` configures, else the local hashing embedder.
+ * `KnowledgeBaseService.layer` uses it likewise, else the hashing embedder.
  *
  * @example
  * ```ts

@@ -24,8 +24,10 @@ import {
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import * as Option from "effect/Option";
 import { z } from "zod";
 import type { KnowledgeDocument } from "./DocumentStore.js";
+import { EmbedderService } from "./EmbedderService.js";
 import type { DocumentRetractedError } from "./errors.js";
 import type {
   CaptureOrReviseOptions,
@@ -226,7 +228,9 @@ export class KnowledgeBaseService extends Context.Service<KnowledgeBaseService, 
   /**
    * A layer that opens the knowledge base over the log of
    * {@link EventLogService} (loading its caches from `dir`) and closes it with
-   * the layer. Opening fails with the log's typed error, and with a
+   * the layer. Its vector index embeds with `options.embedder`, else with the
+   * {@link EmbedderService} of the context when there is one, else with the
+   * local hashing embedder. Opening fails with the log's typed error, and with a
    * `StoreError` naming `dir` for anything else (caches that cannot be read
    * are rebuilt, not an error).
    */
@@ -237,9 +241,14 @@ export class KnowledgeBaseService extends Context.Service<KnowledgeBaseService, 
       KnowledgeBaseService,
       Effect.gen(function* () {
         const { log } = yield* EventLogService;
+        const embedder = yield* Effect.serviceOption(EmbedderService);
+        const withEmbedder =
+          options.embedder === undefined && Option.isSome(embedder)
+            ? { ...options, embedder: embedder.value }
+            : options;
         const knowledgeBase = yield* Effect.acquireRelease(
           Effect.tryPromise({
-            try: () => openKnowledgeBase({ ...options, log }),
+            try: () => openKnowledgeBase({ ...withEmbedder, log }),
             catch: (error) => asOpenError(error, options.dir),
           }),
           (opened) => Effect.promise(() => opened.close()),
