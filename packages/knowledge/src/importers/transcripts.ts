@@ -1,5 +1,5 @@
 /**
- * Meeting transcripts: WebVTT and plain speaker-prefixed text.
+ * Meeting transcripts: WebVTT, SubRip and plain speaker-prefixed text.
  *
  * @module
  */
@@ -26,6 +26,8 @@ export interface Transcript {
 }
 
 const CUE_TIME = /^(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+/;
+/** SubRip (`.srt`): a first cue's number on its own line, then its timing line. */
+const SRT_START = /^\uFEFF?\s*\d+[ \t]*\r?\n[ \t]*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+/;
 /** A WebVTT block that carries no cue: a comment, a style sheet, a region definition. */
 const NON_CUE_BLOCK = /^(NOTE|STYLE|REGION)(\s|$)/;
 const VOICE_TAG = /<v(?:\.[^\s>]*)?\s+([^>]+)>/g;
@@ -43,18 +45,22 @@ const ENTITIES: Readonly<Record<string, string>> = {
 
 /**
  * Parses a transcript: WebVTT (speakers from `<v Name>` tags or `Name:`
- * prefixes) or plain text with `Name: words` lines (optionally `[00:01:02]`
- * before the name). Consecutive lines of one speaker are merged into a turn;
- * lines without a speaker continue the previous turn. In WebVTT, the header,
- * cue identifiers and `NOTE`, `STYLE` and `REGION` blocks are left out, a line
- * with several voices is split between them, and character references
- * (`&amp;`, `&#39;`) are decoded.
+ * prefixes), SubRip (`.srt`: numbered cues, speakers from `Name:` prefixes)
+ * or plain text with `Name: words` lines (optionally `[00:01:02]` before the
+ * name). Consecutive lines of one speaker are merged into a turn; lines
+ * without a speaker continue the previous turn. In WebVTT and SubRip, the
+ * cue numbers or identifiers and timing lines are left out (a turn's time is
+ * its first cue's start); in WebVTT, the header and `NOTE`, `STYLE` and
+ * `REGION` blocks too, a line with several voices is split between them, and
+ * character references (`&amp;`, `&#39;`) are decoded.
  *
  * @throws ValidationError naming `text` when it is not a string.
  */
 export function parseTranscript(text: string): Transcript {
   checkArguments("parseTranscript", { text: [Text, text] });
   const isVtt = /^\uFEFF?WEBVTT/.test(text);
+  // Cues (WebVTT, SubRip): timing lines and cue numbers are no words.
+  const hasCues = isVtt || SRT_START.test(text);
   const turns: { speaker: string; text: string; at?: string }[] = [];
   let at: string | undefined;
   const add = (speaker: string | undefined, words: string): void => {
@@ -76,7 +82,7 @@ export function parseTranscript(text: string): Transcript {
       skipping = false;
       continue;
     }
-    if (isVtt) {
+    if (hasCues) {
       // A timing line starts a cue even where a blank line is missing (no comment, style or region holds "-->").
       if (CUE_TIME.test(line)) {
         at = line.split(/\s+/)[0]?.replace(/[.,]\d{3}$/, "");

@@ -1,0 +1,48 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { transcriptDocument } from "../src/index.js";
+import { useTempKnowledgeBase } from "./fixtures/tempKnowledgeBase.js";
+
+const temp = useTempKnowledgeBase("factory-kb-transcript-formats-");
+
+/** Writes a transcript as its tool exports it, then reads and captures it as an importer does. */
+async function importTranscript(name: string, content: string) {
+  const path = join(temp.dir, name);
+  writeFileSync(path, content);
+  return temp.kb.capture(
+    transcriptDocument(readFileSync(path, "utf8"), {
+      title: name,
+      source: { system: "meetings", uri: name },
+    }),
+  );
+}
+
+describe("transcripts as meeting tools export them", () => {
+  it("reads SubRip (.srt) with a byte order mark and CRLF line ends: no cue numbers or timings in the words", async () => {
+    const srt = [
+      "1",
+      "00:00:01,000 --> 00:00:04,000",
+      "Ana: We lose carts on mobile.",
+      "",
+      "2",
+      "00:00:04,500 --> 00:00:06,000",
+      "Bo: Since the 3.2 release?",
+      "",
+      "3",
+      "00:00:06,000 --> 00:00:08,000",
+      "Ana: Yes.",
+      "42 carts a day.",
+      "",
+    ].join("\r\n");
+    const document = await importTranscript("call.srt", `\uFEFF${srt}`);
+    expect(document.body).toBe(
+      [
+        "**Ana** (00:00:01): We lose carts on mobile.",
+        "**Bo** (00:00:04): Since the 3.2 release?",
+        "**Ana** (00:00:06): Yes. 42 carts a day.",
+      ].join("\n\n"),
+    );
+    expect(document.tags).toEqual(["speaker:ana", "speaker:bo"]);
+  });
+});
