@@ -31,6 +31,11 @@ describe("a missing source", () => {
       /^error: E_NOT_FOUND: no CODEOWNERS in .+ \(looked in \.github\/, the root, docs\/ and \.gitlab\/\); give its path: factory import codeowners <file>/,
     ],
     [["import", "workspaces", "nonexistent"], /^error: E_NOT_FOUND: no folder nonexistent\n/],
+    // A folder that is no workspace's root (cwd holds no package.json): not "package.json is not valid JSON".
+    [
+      ["import", "workspaces", "."],
+      /^error: E_NOT_FOUND: <root>: no package\.json nor pnpm-workspace\.yaml in \.: give the root folder of an npm, yarn or pnpm workspace\n/,
+    ],
     [
       ["knowledge", "capture", "--kind", "note", "--title", "T", "--file", "missing.md"],
       /^error: E_NOT_FOUND: --file: no file missing\.md\n/,

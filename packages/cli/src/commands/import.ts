@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { NotFoundError } from "@software-factory/core";
 import {
@@ -360,6 +361,13 @@ export function registerImport(program: Command, context: CliContext): void {
     action(context, async (session, root, flags) => {
       requireSource(root as string, "folder");
       const path = resolve(root as string);
+      if (!["package.json", "pnpm-workspace.yaml"].some((manifest) => existsSync(join(path, manifest))))
+        throw new NotFoundError({
+          message: `<root>: no package.json nor pnpm-workspace.yaml in ${root}: give the root folder of an npm, yarn or pnpm workspace`,
+          entity: "file",
+          id: join(path, "package.json"),
+          field: "<root>",
+        });
       await applyImported(
         session,
         `workspaces of ${root}`,
