@@ -45,4 +45,28 @@ describe("transcripts as meeting tools export them", () => {
     );
     expect(document.tags).toEqual(["speaker:ana", "speaker:bo"]);
   });
+
+  it("reads Otter's speaker headings: a name and a time on a line of their own, the paragraph under it theirs", async () => {
+    const otter = [
+      "Ana Diaz  0:01",
+      "We lose carts on mobile.",
+      "Since Tuesday.",
+      "",
+      "Bo Chen  0:15",
+      "Thanks. Note: the 3.2 release went out Tuesday.",
+      "",
+      "Ana Diaz  1:02:03",
+      "Okay.",
+      "",
+    ].join("\n");
+    const document = await importTranscript("call.txt", otter);
+    expect(document.body).toBe(
+      [
+        "**Ana Diaz** (0:01): We lose carts on mobile. Since Tuesday.",
+        "**Bo Chen** (0:15): Thanks. Note: the 3.2 release went out Tuesday.",
+        "**Ana Diaz** (1:02:03): Okay.",
+      ].join("\n\n"),
+    );
+    expect(document.tags).toEqual(["speaker:ana-diaz", "speaker:bo-chen"]);
+  });
 });

@@ -31,6 +31,8 @@ const SRT_START = /^\uFEFF?\s*\d+[ \t]*\r?\n[ \t]*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3
 /** A WebVTT block that carries no cue: a comment, a style sheet, a region definition. */
 const NON_CUE_BLOCK = /^(NOTE|STYLE|REGION)(\s|$)/;
 const VOICE_TAG = /<v(?:\.[^\s>]*)?\s+([^>]+)>/g;
+/** A speaker's heading line of its own, with the time after two spaces or a tab (Otter's export: `Ana Diaz  1:02`). */
+const SPEAKER_HEADING = /^([\p{L}][\p{L}\p{N} .'_-]{0,60}?)(?:\t|[ \t]{2,})(\d{1,2}:\d{2}(?::\d{2})?)$/u;
 const SPEAKER_LINE = /^(?:\[?(\d{1,2}:\d{2}(?::\d{2})?)\]?\s+)?([\p{L}][\p{L}\p{N} .'_-]{0,60}?):\s+(.+)$/u;
 const ENTITIES: Readonly<Record<string, string>> = {
   amp: "&",
@@ -47,7 +49,9 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * Parses a transcript: WebVTT (speakers from `<v Name>` tags or `Name:`
  * prefixes), SubRip (`.srt`: numbered cues, speakers from `Name:` prefixes)
  * or plain text with `Name: words` lines (optionally `[00:01:02]` before the
- * name). Consecutive lines of one speaker are merged into a turn; lines
+ * name) or speaker headings, a line of a name and a time after two spaces or
+ * a tab (`Ana Diaz  1:02`, as Otter exports), whose speaker says the lines
+ * up to the next blank line. Consecutive lines of one speaker are merged into a turn; lines
  * without a speaker continue the previous turn. In WebVTT and SubRip, the
  * cue numbers or identifiers and timing lines are left out (a turn's time is
  * its first cue's start); in WebVTT, the header and `NOTE`, `STYLE` and
@@ -77,9 +81,12 @@ export function parseTranscript(text: string): Transcript {
   const lines = text.split(/\r?\n/).map((line) => line.trim());
   // In WebVTT, the block being skipped (the header first, then comments, styles, regions) until a blank line.
   let skipping = isVtt;
+  // In plain text, the speaker of a heading line (`Ana Diaz  1:02`) until a blank line.
+  let heading: string | undefined;
   for (const [index, line] of lines.entries()) {
     if (line === "") {
       skipping = false;
+      heading = undefined;
       continue;
     }
     if (hasCues) {
@@ -106,6 +113,17 @@ export function parseTranscript(text: string): Transcript {
         }
         continue;
       }
+    }
+    const headed = hasCues ? null : SPEAKER_HEADING.exec(line);
+    if (headed !== null) {
+      heading = (headed[1] as string).trim();
+      at = headed[2];
+      continue;
+    }
+    // A paragraph under a heading is its speaker's words, a `Word:` in it too.
+    if (heading !== undefined) {
+      add(heading, line);
+      continue;
     }
     const spoken = SPEAKER_LINE.exec(line);
     if (spoken !== null) {
