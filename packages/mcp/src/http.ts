@@ -7,7 +7,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, Server as NetServer } from "node:net";
 import {
   createMcpHandler,
   type JSONRPCErrorResponse,
@@ -352,8 +352,9 @@ export async function serveHttp(
   let closing: Promise<void> | undefined;
   const drainAndClose = async (graceMs: number) => {
     draining = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    // Stops accepting but leaves open connections be: Node's http close would cut those between two
+    // requests, and a request already sent on one with them; their next request is answered 503.
+    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, graceMs);
@@ -363,6 +364,8 @@ export async function serveHttp(
     skills?.close();
     // Ends the subscription streams, and whatever the grace period did not see finish.
     await handler.close();
+    // Node's http close: it stops the timeout checks and cuts the connections between two requests.
+    server.close();
     server.closeAllConnections();
     await closed;
   };
