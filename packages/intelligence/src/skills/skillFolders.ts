@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { checkArguments, NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { aSkillWithFiles, Text } from "../internal/arguments.js";
@@ -169,7 +169,16 @@ function skillFolders(dir: string): { folders: string[]; problems: SkillProblem[
     const issues = [{ path: "", message, file: path }];
     return { name: basename(path), dir: path, issues, message: issueLines(issues).join("\n") };
   };
-  const stats = statSync(dir, { throwIfNoEntry: false });
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    // A name too long, a parent folder this process may not search...
+    return {
+      folders: [],
+      problems: [problem(dir, `cannot be read as a folder of skills: ${errorText(error)}`)],
+    };
+  }
   if (stats === undefined) return { folders: [], problems: [] };
   if (!stats.isDirectory()) {
     return {

@@ -37,4 +37,21 @@ describe("IntelligenceService's standards and skills given malformed arguments b
       expect.stringContaining("dir"),
     ]);
   });
+
+  it("lists a skills folder that cannot be read (a name too long) as a problem of reloadInstructions, not a defect", async () => {
+    const tooLong = join(dir, "s".repeat(300));
+    const program = Effect.gen(function* () {
+      const { skills } = yield* IntelligenceService;
+      return yield* skills.reloadInstructions(tooLong);
+    });
+
+    const { skills, problems } = await Effect.runPromise(
+      Effect.provide(program, FactoryService.layer({ dir })),
+    );
+
+    expect(skills).toEqual([]);
+    expect(problems.map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/cannot be read as a folder of skills: .*ENAMETOOLONG/),
+    ]);
+  });
 });
