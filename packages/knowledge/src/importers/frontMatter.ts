@@ -144,20 +144,30 @@ export function frontMatterFields<Schema extends z.ZodType>(
 
 /**
  * A date or instant in front matter (`2026-05-01`, `2026-05-01T10:00:00+02:00`,
- * or a YAML timestamp), as an ISO 8601 UTC instant; anything else is an issue
- * at its field.
+ * or a YAML timestamp), as an ISO 8601 UTC instant; a key left blank
+ * (`date:`, as templates leave it) is no date; anything else is an issue at
+ * its field.
  */
-export const FrontMatterInstantSchema = z.union([z.string(), z.date()]).transform((value, context) => {
-  const date = value instanceof Date ? value : new Date(value);
-  if (!Number.isNaN(date.getTime())) return date.toISOString();
-  context.addIssue({ code: "custom", message: `"${String(value)}" is not a date` });
-  return z.NEVER;
-});
+export const FrontMatterInstantSchema = z
+  .union([z.string(), z.date(), z.null()])
+  .transform((value, context) => {
+    if (value === null) return undefined;
+    const date = value instanceof Date ? value : new Date(value);
+    if (!Number.isNaN(date.getTime())) return date.toISOString();
+    context.addIssue({ code: "custom", message: `"${String(value)}" is not a date` });
+    return z.NEVER;
+  });
 
-/** A list in front matter: a YAML list of strings, or one comma-separated string (`tags: a, b`). */
-export const FrontMatterListSchema = z.union([z.array(z.string()), z.string()], {
-  error: "must be a list of words ([a, b]) or a comma-separated string (a, b)",
-});
+/**
+ * A list in front matter: a YAML list of strings, or one comma-separated
+ * string (`tags: a, b`); a key left blank (`tags:`, as templates leave it)
+ * is no list.
+ */
+export const FrontMatterListSchema = z
+  .union([z.array(z.string()), z.string(), z.null()], {
+    error: "must be a list of words ([a, b]) or a comma-separated string (a, b)",
+  })
+  .transform((value) => value ?? undefined);
 
 /**
  * A front matter list field: an array, or a comma-separated string; blanks dropped.

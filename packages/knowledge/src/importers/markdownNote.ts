@@ -17,13 +17,17 @@ import {
   parseFrontMatter,
 } from "./frontMatter.js";
 
+/** A text field that a key left blank (`title:`, as templates leave it) does not set. */
+const unsetWhenBlank = <Schema extends z.ZodType>(schema: Schema) =>
+  z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+
 const FrontMatterSchema = z
   .object({
-    title: z.string().min(1).optional(),
-    kind: DocumentKindSchema.optional(),
+    title: unsetWhenBlank(z.string().min(1)),
+    kind: unsetWhenBlank(DocumentKindSchema),
     tags: FrontMatterListSchema.optional(),
     lines: FrontMatterListSchema.optional(),
-    author: z.string().optional(),
+    author: unsetWhenBlank(z.string()),
     date: FrontMatterInstantSchema.optional(),
     validFrom: FrontMatterInstantSchema.optional(),
     validTo: FrontMatterInstantSchema.optional(),
