@@ -49,4 +49,20 @@ describe("factory signal route's flags", () => {
     expect(over.code).toBe(2);
     expect((await factory("signal", "route", id, "-n", "100")).code).toBe(0);
   });
+
+  it("says where a signal it ranks is routed already, and writes nothing", async () => {
+    const captured = await factory("signal", "capture", "--source", "support", "Card", "refused", "--json");
+    const { id } = JSON.parse(captured.stdout) as { id: string };
+    const unrouted = await factory("signal", "route", id);
+    expect(unrouted.stdout).not.toContain("routed to");
+    expect((await factory("signal", "route", id, "--to", "payments")).code).toBe(0);
+    const ranked = await factory("signal", "route", id);
+    expect(ranked.code).toBe(0);
+    expect(ranked.stdout.trimEnd().split("\n").at(-1)).toBe("routed to payments already (by tester)");
+    expect(JSON.parse((await factory("signal", "route", id, "--json")).stdout)).toMatchObject({
+      routed: false,
+      changed: false,
+      signal: { line: "payments" },
+    });
+  });
 });

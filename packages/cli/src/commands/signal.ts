@@ -125,6 +125,11 @@ export function registerSignal(program: Command, context: CliContext): void {
         if (result.candidates.length === 0) output.line("  no line matches");
         if (result.changed) output.line(output.style("green", `routed to ${result.signal.line}`));
         else if (result.routed) output.line(`already routed to ${result.signal.line}: nothing written`);
+        // Only ranked: where it is routed now, which the ranking does not show.
+        else if (result.signal.line !== undefined)
+          output.line(
+            `routed to ${result.signal.line} already${result.signal.routedBy === undefined ? "" : ` (by ${result.signal.routedBy})`}`,
+          );
       }),
     );
 }
