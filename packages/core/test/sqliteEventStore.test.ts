@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog, SchemaVersionError, StoreError } from "@software-factory/core";
@@ -112,5 +112,24 @@ describe("SQLite event store", () => {
     writeFileSync(path, "this is not a database, just text that is long enough to have a header".repeat(10));
     expect(() => openSqliteEventStore({ path })).toThrow(StoreError);
     expect(() => openSqliteEventStore({ path })).toThrow(path);
+  });
+
+  it("leaves a file of a few bytes that is not a database as it was, which SQLite alone took for an empty one", () => {
+    for (const text of ["x", "\n", "SQLite"]) {
+      const path = tempDb();
+      writeFileSync(path, text);
+      expect(() => openSqliteEventStore({ path })).toThrow(
+        `cannot open the event store at ${path}: file is not a database`,
+      );
+      expect(readFileSync(path, "utf8")).toBe(text);
+    }
+  });
+
+  it("opens an empty file as a new store", async () => {
+    const path = tempDb();
+    writeFileSync(path, "");
+    const store = openSqliteEventStore({ path });
+    await store.close();
+    expect(readFileSync(path).subarray(0, 15).toString("latin1")).toBe("SQLite format 3");
   });
 });

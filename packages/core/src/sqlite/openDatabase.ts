@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { closeSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { SchemaVersionError, StoreError } from "../errors.js";
@@ -27,6 +28,7 @@ export function openDatabase(options: SqliteEventStoreOptions): Database.Databas
   let db: Database.Database | undefined;
   try {
     makeFolders(dirname(options.path));
+    refuseOtherFile(options.path);
     db = new Database(options.path);
     const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000));
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -41,6 +43,33 @@ export function openDatabase(options: SqliteEventStoreOptions): Database.Databas
       message: `cannot open the event store at ${options.path}: ${messageOf(error)}`,
       cause: error,
     });
+  }
+}
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_HEADER = "SQLite format 3\0";
+
+/**
+ * Refuses a file that holds something other than a SQLite database. SQLite
+ * refuses most such files itself ("file is not a database"), but takes a
+ * one-byte file for an empty database and writes over it; an empty file is a
+ * new database (`touch factory.db`).
+ */
+function refuseOtherFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return;
+    throw error;
+  }
+  try {
+    const header = Buffer.alloc(SQLITE_HEADER.length);
+    const read = readSync(fd, header, 0, header.length, 0);
+    if (read > 0 && header.toString("latin1", 0, read) !== SQLITE_HEADER)
+      throw new Error("file is not a database");
+  } finally {
+    closeSync(fd);
   }
 }
 
