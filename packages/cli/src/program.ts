@@ -231,8 +231,17 @@ export function createProgram(context: CliContext): Command {
           context.output.error(`error: ${USAGE_CODE}: ${command}: missing command (the commands are below)`);
         context.output.error(text.replace(/\n$/, ""));
       },
-      // Commander's own usage errors carry the code of the CLI's, as every error line does.
-      outputError: (text, write) => write(text.replace(/^error: /, `error: ${USAGE_CODE}: `)),
+      // Commander's own usage errors carry the code of the CLI's, as every error line does, and a value
+      // left out at the end reads as one left out before another option (`--source: its value is missing`).
+      outputError: (text, write) =>
+        write(
+          text
+            .replace(
+              /^error: option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/,
+              "error: $1: its value is missing",
+            )
+            .replace(/^error: /, `error: ${USAGE_CODE}: `),
+        ),
     });
   registerInit(program, context);
   registerImport(program, context);
