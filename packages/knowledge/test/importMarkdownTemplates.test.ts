@@ -36,4 +36,11 @@ describe("importMarkdownFolder and front matter written from a template", () => 
     });
     expect(await temp.log.head()).toBe(head);
   });
+
+  it("takes a number in a tag list as its word (tags: [2024, q1])", async () => {
+    const folder = folderOf({ "review.md": "---\ntags: [2024, q1]\n---\n# Review\n\nNumbers.\n" });
+    const report = await importMarkdownFolder(temp.kb, folder);
+    expect(report).toMatchObject({ captured: 1, problems: [] });
+    expect((await temp.kb.bySource(report.system, "review.md"))?.tags).toEqual(["2024", "q1"]);
+  });
 });

@@ -159,12 +159,13 @@ export const FrontMatterInstantSchema = z
   });
 
 /**
- * A list in front matter: a YAML list of strings, or one comma-separated
- * string (`tags: a, b`); a key left blank (`tags:`, as templates leave it)
- * is no list.
+ * A list in front matter: a YAML list of words, or one comma-separated
+ * string (`tags: a, b`); a number in the list is its word as YAML reads it
+ * (`tags: [2024, q1]`); a key left blank (`tags:`, as templates leave it) is
+ * no list.
  */
 export const FrontMatterListSchema = z
-  .union([z.array(z.string()), z.string(), z.null()], {
+  .union([z.array(z.union([z.string(), z.number().transform(String)])), z.string(), z.null()], {
     error: "must be a list of words ([a, b]) or a comma-separated string (a, b)",
   })
   .transform((value) => value ?? undefined);
