@@ -75,7 +75,10 @@ export const HttpServeOptionsSchema = z
     maxConnections: z.number().int().min(1).max(65_536).default(1024),
     /** Milliseconds a client has to send a request's headers (default 10 s); then 408 and the connection closes. */
     headersTimeoutMs: z.number().int().min(500).max(600_000).default(10_000),
-    /** Milliseconds a client has to send a whole request, body included (default 30 s); then 408. */
+    /**
+     * Milliseconds a client has to send a whole request, body included (default 30 s); then 408. A client
+     * that takes none of its answer for as long, the connection's buffers full, has its connection closed.
+     */
     requestTimeoutMs: z.number().int().min(500).max(3_600_000).default(30_000),
   })
   .refine((value) => value.token !== undefined || value.allowAnonymous, {
@@ -324,8 +327,8 @@ export async function serveHttp(
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        if (!outgoing.write(value)) await drainedOrClosed(outgoing);
-        // The client has gone: the rest of the answer is dropped, and what would have made it.
+        if (!outgoing.write(value)) await drainedOrClosed(outgoing, settings.requestTimeoutMs);
+        // The client has gone (or was cut for not reading): the rest of the answer is dropped, and what would have made it.
         if (outgoing.destroyed) {
           await reader.cancel();
           break;
@@ -378,14 +381,25 @@ export async function serveHttp(
   };
 }
 
+/** Answers whose connection the server closed because the client stopped reading them. */
+const stalledAnswers = new WeakSet<ServerResponse>();
+
 /**
  * Resolves once a response can take more bytes, or once its connection has
  * closed: a client that left, or stopped reading and left, never drains it.
+ * A client that reads none of it for `stallMs` while the connection's buffers
+ * are full has its connection closed, so it cannot hold the answer's memory
+ * for as long as it stays.
  */
-function drainedOrClosed(outgoing: ServerResponse): Promise<void> {
+function drainedOrClosed(outgoing: ServerResponse, stallMs: number): Promise<void> {
   if (outgoing.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
+    const stalled = setTimeout(() => {
+      stalledAnswers.add(outgoing);
+      outgoing.destroy();
+    }, stallMs);
     const settle = () => {
+      clearTimeout(stalled);
       outgoing.off("drain", settle).off("close", settle);
       resolve();
     };
@@ -501,7 +515,9 @@ function abandoned(incoming: IncomingMessage, outgoing: ServerResponse, log: boo
   const controller = new AbortController();
   outgoing.once("close", () => {
     if (outgoing.writableFinished) return;
-    if (log)
+    if (stalledAnswers.has(outgoing))
+      logRequest(incoming, 408, "not answered: the client stopped reading the answer (connection closed)");
+    else if (log)
       logRequest(incoming, 499, "not answered: the client closed the connection (its call is cancelled)");
     controller.abort(new Error("the client closed the connection"));
   });
