@@ -213,6 +213,13 @@ export async function serveHttp(
     },
   );
   server.maxConnections = settings.maxConnections;
+  // A client that asks before sending its body (Expect: 100-continue, as curl does past 1 MB) is told to
+  // send it only once its headers pass: a refusal comes instead of the 100 (Node would send it first).
+  const awaitingContinue = new WeakSet<ServerResponse>();
+  server.on("checkContinue", (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    awaitingContinue.add(outgoing);
+    server.emit("request", incoming, outgoing);
+  });
 
   /** Answers a refusal with `Connection: close`: Node closes the connection once it is sent, unread body and all. */
   function refuse(incoming: IncomingMessage, outgoing: ServerResponse, refusal: Refusal): Promise<void> {
@@ -255,6 +262,7 @@ export async function serveHttp(
     if (Number(incoming.headers["content-length"] ?? 0) > settings.maxRequestBytes) {
       return refuse(incoming, outgoing, tooLarge);
     }
+    if (awaitingContinue.has(outgoing)) outgoing.writeContinue();
     const body = await readBody(incoming, settings.maxRequestBytes);
     if (body === undefined) return refuse(incoming, outgoing, tooLarge);
     // A subscription stream lives until the server closes it: a drain does not wait for it.

@@ -129,6 +129,32 @@ describe("serveHttp does not read what it refuses", () => {
     }
   });
 
+  it("answers a client waiting for 100 Continue with its refusal instead, and sends the 100 only to one it reads", async () => {
+    for (const [headers, status] of [
+      [{ ...json, "content-length": 300 * 1024 * 1024, authorization: `Bearer ${token}` }, 413],
+      [{ ...json, "content-length": listTools.length }, 401],
+    ] as const) {
+      const connection = await RawConnection.open(server.url);
+      await connection.write(requestHead(server.url, "POST", { ...headers, expect: "100-continue" }));
+      const answer = await connection.closed();
+      expect(answer.status).toBe(status);
+      expect(answer.text).not.toContain("100 Continue");
+    }
+    const accepted = await RawConnection.open(server.url);
+    await accepted.write(
+      requestHead(server.url, "POST", {
+        ...json,
+        authorization: `Bearer ${token}`,
+        expect: "100-continue",
+        connection: "close",
+        "content-length": listTools.length,
+      }),
+    );
+    await accepted.waitFor("100 Continue");
+    await accepted.write(listTools);
+    expect((await accepted.closed()).status).toBe(200);
+  });
+
   it("stops reading a chunked body once it grows over the bound: 413 and the connection closed", async () => {
     const connection = await RawConnection.open(server.url);
     await connection.write(
