@@ -69,4 +69,27 @@ describe("transcripts as meeting tools export them", () => {
     );
     expect(document.tags).toEqual(["speaker:ana-diaz", "speaker:bo-chen"]);
   });
+
+  it("reads a Zoom speaker whose display name holds pronouns or a team in parentheses", async () => {
+    const vtt = [
+      "WEBVTT",
+      "",
+      "1",
+      "00:00:01.000 --> 00:00:03.000",
+      "Ana Diaz (she/her): We lose carts on mobile.",
+      "",
+      "2",
+      "00:00:03.500 --> 00:00:05.000",
+      "Bo Chen (Payments): Since the 3.2 release?",
+      "",
+    ].join("\n");
+    const document = await importTranscript("zoom.vtt", vtt);
+    expect(document.body).toBe(
+      [
+        "**Ana Diaz (she/her)** (00:00:01): We lose carts on mobile.",
+        "**Bo Chen (Payments)** (00:00:03): Since the 3.2 release?",
+      ].join("\n\n"),
+    );
+    expect(document.tags).toEqual(["speaker:ana-diaz-she-her", "speaker:bo-chen-payments"]);
+  });
 });

@@ -33,7 +33,9 @@ const NON_CUE_BLOCK = /^(NOTE|STYLE|REGION)(\s|$)/;
 const VOICE_TAG = /<v(?:\.[^\s>]*)?\s+([^>]+)>/g;
 /** A speaker's heading line of its own, with the time after two spaces or a tab (Otter's export: `Ana Diaz  1:02`). */
 const SPEAKER_HEADING = /^([\p{L}][\p{L}\p{N} .'_-]{0,60}?)(?:\t|[ \t]{2,})(\d{1,2}:\d{2}(?::\d{2})?)$/u;
-const SPEAKER_LINE = /^(?:\[?(\d{1,2}:\d{2}(?::\d{2})?)\]?\s+)?([\p{L}][\p{L}\p{N} .'_-]{0,60}?):\s+(.+)$/u;
+/** A `Name: words` line; a name may hold a part in parentheses, as Zoom shows pronouns and teams (`Ana Diaz (she/her)`). */
+const SPEAKER_LINE =
+  /^(?:\[?(\d{1,2}:\d{2}(?::\d{2})?)\]?\s+)?([\p{L}][\p{L}\p{N} .'_-]{0,60}?(?:\s*\([^():]{1,40}\))?):\s+(.+)$/u;
 const ENTITIES: Readonly<Record<string, string>> = {
   amp: "&",
   lt: "<",
