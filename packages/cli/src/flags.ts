@@ -199,6 +199,9 @@ export function idempotencyKeyOption(value: string | undefined): { readonly idem
     : { idempotencyKey: parseFlag(IdempotencyKeyFlag, value, "--idempotency-key") };
 }
 
+/** Commander's argument parser of a repeatable flag (`--tag a --tag b`): each value appended to those before. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 /**
  * The parser of a command's argument that names something (`<id>`, `<name>`,
  * `<file>`), for commander's `.argument(name, description, parser)`: it runs

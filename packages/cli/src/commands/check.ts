@@ -9,7 +9,7 @@ import { type Finding, RuleIdSchema } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { IdValue, parseFlag } from "../flags.js";
+import { collect, IdValue, parseFlag } from "../flags.js";
 import { requireLines, requireRuleKind } from "../knownValues.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
@@ -23,8 +23,6 @@ const FailOnFlag = z.enum(["error", "warning", "never"]);
  * well-formed id of no rule is a not-found listing the rules.
  */
 const RuleFlag = IdValue.pipe(RuleIdSchema);
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * Refuses a rule id of `flag` (`--rule`, `--skip`) that no rule of the

@@ -13,6 +13,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import {
+  collect,
   idArgument,
   idempotencyKeyOption,
   NameValue,
@@ -42,8 +43,6 @@ import {
   requireSuperseded,
 } from "./knowledgeDocuments.js";
 import { registerKnowledgeLinks } from "./knowledgeLinks.js";
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** A kind `knowledge capture` writes: any but `decision`, which needs its decision fields. */
 const CaptureKindFlag = DocumentKindSchema.exclude(["decision"], {

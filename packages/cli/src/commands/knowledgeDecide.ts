@@ -17,15 +17,13 @@ import {
 } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
-import { idempotencyKeyOption, NameValue, parseFlag, TagFlag } from "../flags.js";
+import { collect, idempotencyKeyOption, NameValue, parseFlag, TagFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 import { CLI_SOURCE_SYSTEM, documentView, keyHelp, requireSuperseded } from "./knowledgeDocuments.js";
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** A status a decision is recorded with: `superseded` is set by a later decision's `--supersedes`, not typed. */
 const DecisionStatusFlag = DecisionStatusSchema.exclude(["superseded"], {

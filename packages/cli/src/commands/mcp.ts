@@ -11,7 +11,7 @@ import { builtinAutomations, type Factory } from "@software-factory/intelligence
 import type { FactoryMcpServerOptions, HttpSettings } from "@software-factory/mcp";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { isPostgresStore } from "../flags.js";
+import { collect, isPostgresStore } from "../flags.js";
 import { action, type CliContext } from "../program.js";
 import {
   findFactory,
@@ -67,8 +67,6 @@ interface Serving {
   readonly extra: SessionExtras;
   readonly server: FactoryMcpServerOptions;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * The server options of `--tools` and `--import-root`, checked by the MCP

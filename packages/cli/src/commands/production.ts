@@ -24,7 +24,7 @@ import {
   ResolveIncidentInputSchema,
 } from "@software-factory/core";
 import { type Command, Option } from "commander";
-import { IdValue, idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
+import { collect, IdValue, idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
 import { requireDeployment, requireIncident, requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import { newestLimitOption, newestRows, parseLimit, printOlder } from "../newestRows.js";
@@ -32,8 +32,6 @@ import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Where a deployment's fields came from on the command line. */
 const DEPLOYMENT_FLAGS: FlagsOfFields = {

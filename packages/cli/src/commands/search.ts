@@ -6,7 +6,7 @@
 import { DocumentKindSchema } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
-import { parseFlag, positiveIntFlag, TagFlag } from "../flags.js";
+import { collect, parseFlag, positiveIntFlag, TagFlag } from "../flags.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -27,8 +27,6 @@ interface SearchFlags {
   readonly mode: string;
   readonly all?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Registers `factory search`. */
 export function registerSearch(program: Command, context: CliContext): void {

@@ -8,7 +8,7 @@
  */
 import { type WorkItem, WorkItemKindSchema, WorkItemStateSchema } from "@software-factory/core";
 import type { Command } from "commander";
-import { idArgument, idempotencyKeyOption, parseFlag } from "../flags.js";
+import { collect, idArgument, idempotencyKeyOption, parseFlag } from "../flags.js";
 import { LineFlag, requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { newestLimitOption, newestRows, parseLimit, printOlder } from "../newestRows.js";
@@ -18,8 +18,6 @@ import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 import { registerWorkMoves } from "./workMoves.js";
 import { registerWorkTrace } from "./workTrace.js";
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Widths of the line, stage and owner columns of work item rows. */
 interface ItemColumns {

@@ -15,12 +15,17 @@ import {
 } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { idArgument, idempotencyKeyOption, NameValue, PositiveIntFlag, parseFlag } from "../flags.js";
+import {
+  collect,
+  idArgument,
+  idempotencyKeyOption,
+  NameValue,
+  PositiveIntFlag,
+  parseFlag,
+} from "../flags.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { type GlobalOptions, withFactory } from "../Session.js";
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Where the options a move's SDK call may refuse came from (all the input of `advance` and `complete`). */
 const MOVE_OPTION_FLAGS: FlagsOfFields = {

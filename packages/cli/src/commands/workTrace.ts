@@ -21,15 +21,13 @@ import {
 import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
+import { collect, idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
 import { readJsonFlag } from "../jsonFlag.js";
 import { requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Where an artifact's fields came from on the command line. */
 const ARTIFACT_FLAGS: FlagsOfFields = {
