@@ -109,7 +109,11 @@ describe("an import refused for its input", () => {
       1,
       /^error: E_VALIDATION: GitHub issue export is invalid: issues\.json \(root\): not valid JSON/,
     ],
-    [["import", "workspaces"], 1, /^error: E_NOT_FOUND: <root>: no package\.json nor pnpm-workspace\.yaml in \./],
+    [
+      ["import", "workspaces"],
+      1,
+      /^error: E_NOT_FOUND: <root>: no package\.json nor pnpm-workspace\.yaml in \./,
+    ],
   ])(
     "factory %j exits %i naming what was wrong, and creates no factory",
     SLOW,
