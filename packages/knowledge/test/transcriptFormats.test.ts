@@ -92,4 +92,25 @@ describe("transcripts as meeting tools export them", () => {
     );
     expect(document.tags).toEqual(["speaker:ana-diaz-she-her", "speaker:bo-chen-payments"]);
   });
+
+  it("takes a time on a line of its own, as Google Meet marks its transcripts, as the time of the turns after it", async () => {
+    const meet = [
+      "00:00:00",
+      "",
+      "Ana Diaz: We lose carts on mobile.",
+      "Bo Chen: Since the 3.2 release?",
+      "00:05:12",
+      "",
+      "Ana Diaz: Yes.",
+      "",
+    ].join("\n");
+    const document = await importTranscript("meet.txt", meet);
+    expect(document.body).toBe(
+      [
+        "**Ana Diaz** (00:00:00): We lose carts on mobile.",
+        "**Bo Chen** (00:00:00): Since the 3.2 release?",
+        "**Ana Diaz** (00:05:12): Yes.",
+      ].join("\n\n"),
+    );
+  });
 });

@@ -31,6 +31,8 @@ const SRT_START = /^\uFEFF?\s*\d+[ \t]*\r?\n[ \t]*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3
 /** A WebVTT block that carries no cue: a comment, a style sheet, a region definition. */
 const NON_CUE_BLOCK = /^(NOTE|STYLE|REGION)(\s|$)/;
 const VOICE_TAG = /<v(?:\.[^\s>]*)?\s+([^>]+)>/g;
+/** A time on a line of its own (Google Meet's transcript marks every few minutes so: `00:05:12`). */
+const TIME_LINE = /^\[?(\d{1,2}:\d{2}(?::\d{2})?)\]?$/;
 /** A speaker's heading line of its own, with the time after two spaces or a tab (Otter's export: `Ana Diaz  1:02`). */
 const SPEAKER_HEADING = /^([\p{L}][\p{L}\p{N} .'_-]{0,60}?)(?:\t|[ \t]{2,})(\d{1,2}:\d{2}(?::\d{2})?)$/u;
 /** A `Name: words` line; a name may hold a part in parentheses, as Zoom shows pronouns and teams (`Ana Diaz (she/her)`). */
@@ -53,7 +55,9 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * or plain text with `Name: words` lines (optionally `[00:01:02]` before the
  * name) or speaker headings, a line of a name and a time after two spaces or
  * a tab (`Ana Diaz  1:02`, as Otter exports), whose speaker says the lines
- * up to the next blank line. Consecutive lines of one speaker are merged into a turn; lines
+ * up to the next blank line; a time on a line of its own (`00:05:12`, as
+ * Google Meet marks its transcripts) is the time of the turns after it.
+ * Consecutive lines of one speaker are merged into a turn; lines
  * without a speaker continue the previous turn. In WebVTT and SubRip, the
  * cue numbers or identifiers and timing lines are left out (a turn's time is
  * its first cue's start); in WebVTT, the header and `NOTE`, `STYLE` and
@@ -115,6 +119,11 @@ export function parseTranscript(text: string): Transcript {
         }
         continue;
       }
+    }
+    const time = hasCues ? null : TIME_LINE.exec(line);
+    if (time !== null) {
+      at = time[1];
+      continue;
     }
     const headed = hasCues ? null : SPEAKER_HEADING.exec(line);
     if (headed !== null) {
