@@ -1,5 +1,6 @@
 import type { NewEvent, StoredEvent, ValidationIssue } from "@software-factory/core";
 import { anObject, checkArguments } from "@software-factory/core";
+import type * as Effect from "effect/Effect";
 import { invalidInput } from "../internal/invalid.js";
 
 /** A notification to put in an operator's inbox. */
@@ -31,7 +32,8 @@ export interface AutomationContext<Services> {
    * Aborts when the runner closes (`factory.close()`). A handler that waits
    * (a webhook, a model) should pass it on or check it: one that stops
    * because of it leaves its event unhandled, for the next start to handle,
-   * and lets the close end at once instead of waiting for the handler.
+   * and lets the close end at once instead of waiting for the handler. An
+   * Effect handler need not: its Effect is interrupted.
    */
   readonly signal: AbortSignal;
   /** Queues an event; it lands atomically with the mark that this event was handled. */
@@ -68,9 +70,15 @@ export interface Automation<Services = unknown> {
    * lands its emissions twice. Handlings that emit nothing are recorded 500 at
    * a time (and at a close), so after a crash the handler may be called again
    * for those since the last record and decide on what it reads then.
-   * Effects outside the log (a webhook) are at-least-once.
+   * Effects outside the log (a webhook) are at-least-once. It may return a
+   * Promise or an Effect: an Effect that fails or dies is retried and
+   * recorded as a handler that throws is, and one still running at a close is
+   * interrupted (its finalizers run), leaving its event for the next start.
    */
-  run(event: StoredEvent, context: AutomationContext<Services>): void | Promise<void>;
+  run(
+    event: StoredEvent,
+    context: AutomationContext<Services>,
+  ): void | Promise<void> | Effect.Effect<void, unknown>;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventLog, NewEvent, StoredEvent } from "@software-factory/core";
+import { callHandler } from "../internal/callHandler.js";
 import type { Automation, AutomationContext, Notification } from "./Automation.js";
 import { describeError, notificationEvent } from "./handlingEvents.js";
 
@@ -53,7 +54,7 @@ export async function runHandler<Services>(
       notify: (notification: Notification) => emitted.push(notificationEvent(notification, event)),
     };
     try {
-      await automation.run(event, context);
+      await callHandler(() => automation.run(event, context), signal);
       return { emitted, error: undefined, attempts: attempt, head };
     } catch (thrown) {
       // Failed once the worker began to close (it may have stopped on its signal): left for the next start.

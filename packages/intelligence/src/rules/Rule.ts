@@ -1,3 +1,4 @@
+import type * as Effect from "effect/Effect";
 import { z } from "zod";
 import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
@@ -74,18 +75,23 @@ export interface Rule<Target = unknown, Context = unknown> {
   /** Who encoded the rule (a factory operator), for their measures. */
   readonly author?: string;
   /**
-   * Checks one target. `context` is what the standards were made with (a
+   * Checks one target, returning its violations (as they are, a Promise or
+   * an Effect). `context` is what the standards were made with (a
    * factory's services); `run.signal` aborts when the standards close
-   * (`factory.close()`): a check that waits (a model, a webhook, a slow
-   * query) should pass it on or check it, so the close need not wait for it.
-   * Once it aborts the check's result is dropped either way, and the caller
-   * of the check gets a `ClosedError` naming the rule as cancelled.
+   * (`factory.close()`) or the check outlasts its timeout: a check that waits
+   * (a model, a webhook, a slow query) should pass it on or check it, so the
+   * close need not wait for it; an Effect check need not, its Effect is
+   * interrupted (its finalizers run). Once it aborts the check's result is
+   * dropped either way: at a close the caller of the check gets a
+   * `ClosedError` naming the rule as cancelled, after the timeout an `error`
+   * finding. A check that throws, rejects, or whose Effect fails or dies
+   * becomes an `error` finding about the rule.
    */
   check(
     target: Target,
     context: Context,
     run: { readonly signal: AbortSignal },
-  ): readonly Violation[] | Promise<readonly Violation[]>;
+  ): readonly Violation[] | Promise<readonly Violation[]> | Effect.Effect<readonly Violation[], unknown>;
 }
 
 /** A named set of rules, shipped and versioned together. */

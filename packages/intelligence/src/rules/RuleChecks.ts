@@ -8,6 +8,7 @@
  * @module
  */
 import { ClosedError } from "@software-factory/core";
+import { callHandler } from "../internal/callHandler.js";
 import type { Finding, Rule, TargetRef, Violation } from "./Rule.js";
 import type { Standards, StandardsOptions } from "./Standards.js";
 
@@ -135,12 +136,8 @@ export class RuleChecks<Context> {
         reject(error);
       };
     });
-    let running: Promise<readonly Violation[]>;
-    try {
-      running = Promise.resolve(rule.check(target, this.context, { signal: controller.signal }));
-    } catch (error) {
-      running = Promise.reject(error);
-    }
+    const { signal } = controller;
+    const running = callHandler(() => rule.check(target, this.context, { signal }), signal);
     const settled = running.then(
       () => undefined,
       () => undefined,

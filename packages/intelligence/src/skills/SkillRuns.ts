@@ -17,8 +17,8 @@ import {
   ValidationError,
   validationErrorFromZod,
 } from "@software-factory/core";
-import * as Effect from "effect/Effect";
 import { z } from "zod";
+import { callHandler } from "../internal/callHandler.js";
 import { invalidInput } from "../internal/invalid.js";
 import { notJsonIssue } from "./notJson.js";
 import type { Skill } from "./Skill.js";
@@ -189,10 +189,10 @@ export class SkillRuns<Services = unknown> {
     try {
       signal.throwIfAborted();
       if (skill.requires?.includes("model") === true) model();
-      const result = skill.run(input, { services: this.#services, actor, signal, model });
-      const raw = Effect.isEffect(result)
-        ? await Effect.runPromise(result as Effect.Effect<unknown, unknown>, { signal })
-        : await result;
+      const raw = await callHandler(
+        () => skill.run(input, { services: this.#services, actor, signal, model }),
+        signal,
+      );
       const output = skill.output.safeParse(raw);
       if (!output.success)
         throw validationErrorFromZod(output.error.issues, { subject: `output of skill ${name}` });
