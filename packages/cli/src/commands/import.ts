@@ -34,6 +34,7 @@ import { type Session, withDryRunFactory } from "../Session.js";
 import { withStagedFactory } from "../stagedFactory.js";
 import { registerImportCodebase } from "./importCodebase.js";
 import { registerImportConnectors } from "./importConnectors.js";
+import { registerImportTranscripts } from "./importTranscripts.js";
 import { printProblems } from "./plan.js";
 
 const OperatorFlag = z
@@ -226,10 +227,11 @@ export function registerImport(program: Command, context: CliContext): void {
   const command = program
     .command("import")
     .description(
-      "import a codebase, git history, test reports, issues, JSONL, knowledge (markdown) or a floor plan (CODEOWNERS, workspaces, Backstage)",
+      "import a codebase, git history, test reports, issues, JSONL, knowledge (markdown, meeting transcripts) or a floor plan (CODEOWNERS, workspaces, Backstage)",
     );
   registerImportCodebase(command, context);
   registerImportConnectors(command, context);
+  registerImportTranscripts(command, context);
 
   command
     .command("docs")

@@ -1,0 +1,235 @@
+/**
+ * `factory import transcripts <files...>`: meeting transcripts (WebVTT from
+ * Zoom or Teams, SubRip, Otter or Meet text) as `conversation` documents,
+ * one per file, kept by the file's path so a re-run revises rather than
+ * duplicates.
+ *
+ * @module
+ */
+import { readFileSync, statSync } from "node:fs";
+import { basename, extname, resolve, sep } from "node:path";
+import { decodeText, toSafeLine, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { pathInRepository } from "@software-factory/intelligence";
+import {
+  parseTranscript,
+  type SourcedCaptureInput,
+  SourcedCaptureInputSchema,
+  transcriptDocument,
+} from "@software-factory/knowledge";
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../exitCodes.js";
+import { collect, inCliWords, NameValue, nameArguments, parseFlag, SinceFlag, TagFlag } from "../flags.js";
+import { requireLines, requireSource } from "../knownValues.js";
+import { counted } from "../plural.js";
+import { action, type CliContext } from "../program.js";
+import { repositoryRoot } from "../repositoryPaths.js";
+import { withStagedFactory } from "../stagedFactory.js";
+
+/** The source system transcripts are recorded under; a document is kept per file path in it. */
+export const TRANSCRIPT_SOURCE_SYSTEM = "transcript";
+
+/** `--title`: not blank, at most 500 characters (trimmed, as the knowledge base keeps it). */
+const TitleFlag = z.string().trim().min(1, "must not be empty").max(500, "must be at most 500 characters");
+
+/** `--author`: who was recorded, an operator id or a name; not blank, at most 200 characters. */
+const AuthorFlag = NameValue.pipe(z.string().max(200, "must be at most 200 characters"));
+
+/** The flags of `import transcripts`, as commander gives them. */
+interface TranscriptFlags {
+  readonly title?: string;
+  readonly author?: string;
+  readonly at?: string;
+  readonly line?: string[];
+  readonly tag?: string[];
+}
+
+/** A transcript file read and checked, ready to write. */
+interface CheckedTranscript {
+  /** The file as given. */
+  readonly file: string;
+  /** The document it is captured or revised as. */
+  readonly document: SourcedCaptureInput;
+  /** Its speakers, in order of first appearance. */
+  readonly speakers: readonly string[];
+  /** How many turns it has. */
+  readonly turns: number;
+}
+
+/** What a transcript's document is made with besides the file's text. */
+interface TranscriptDetails {
+  readonly title: string;
+  readonly source: { readonly uri: string; readonly author: string; readonly capturedAt: string };
+  readonly lines: string[];
+  readonly tags: string[];
+}
+
+/** What the import did with one file: the `--json` entry of it. */
+interface ImportedTranscript {
+  readonly file: string;
+  readonly id: string;
+  readonly uri: string;
+  readonly title: string;
+  readonly outcome: "captured" | "revised" | "unchanged";
+  readonly speakers: readonly string[];
+  readonly turns: number;
+}
+
+/**
+ * A title made from a file name: without its extension, `-`, `_` and `.`
+ * between words read as spaces (kept between digits, so a date stays one),
+ * the first letter capitalized: `call-acme_2026-03-01.vtt` is `Call acme 2026-03-01`.
+ */
+function titleOf(file: string): string {
+  const name = basename(file, extname(file));
+  const spaced = name
+    .replace(/[-_.]+/g, (separator, offset: number) =>
+      /\d/.test(name[offset - 1] ?? "") && /\d/.test(name[offset + separator.length] ?? "") ? separator : " ",
+    )
+    .replace(/\s+/g, " ");
+  const line = toSafeLine(spaced);
+  return line === "" ? toSafeLine(basename(file)) || "Transcript" : line[0]?.toUpperCase() + line.slice(1);
+}
+
+/** What is wrong with a capture's field, in the words of a transcript file. */
+function fieldProblem(issue: z.core.$ZodIssue, document: SourcedCaptureInput): string {
+  const field = issue.path.join(".");
+  if (field === "body")
+    return `its markdown is ${document.body.length.toLocaleString("en-US")} characters, over a document's 2,000,000 (split the recording in parts)`;
+  if (field === "tags")
+    return `${inCliWords(issue.message)}: its speakers and --tag make ${document.tags?.length ?? 0} tags`;
+  return `${field}: ${inCliWords(issue.message)}`;
+}
+
+/**
+ * Reads and checks one transcript: UTF-8 text with at least one turn, whose
+ * document the knowledge base takes as it is (a body within its limit).
+ * Returns it, or what is wrong with it.
+ */
+function checkTranscript(file: string, details: TranscriptDetails): CheckedTranscript | string {
+  const read = decodeText(readFileSync(file));
+  if ("notText" in read) return `${read.notText.line}:${read.notText.column} ${read.notText.message}`;
+  const transcript = parseTranscript(read.text);
+  if (transcript.turns.length === 0)
+    return "holds no turns (no cue, `Name: words` line or speaker heading): is it a WebVTT, SubRip or Otter/Meet text transcript?";
+  const made = transcriptDocument(read.text, {
+    ...details,
+    source: { system: TRANSCRIPT_SOURCE_SYSTEM, ...details.source },
+  });
+  const document: SourcedCaptureInput = { ...made, source: { ...made.source, uri: details.source.uri } };
+  const parsed = SourcedCaptureInputSchema.safeParse(document);
+  if (!parsed.success) return parsed.error.issues.map((issue) => fieldProblem(issue, document)).join("; ");
+  return { file, document, speakers: transcript.speakers, turns: transcript.turns.length };
+}
+
+/**
+ * The file's address: its path in the repository (or the folder holding the
+ * factory) with `/`, else its absolute path, so the same file given from any
+ * folder is the same document.
+ */
+function uriOf(file: string, root: string): string {
+  const absolute = resolve(file);
+  return pathInRepository(root, absolute)?.split(sep).join("/") ?? absolute;
+}
+
+/** A file's line of the summary: `call.vtt (3 speakers, 42 turns)`, its outcome when not captured. */
+function described(imported: ImportedTranscript): string {
+  const outcome = imported.outcome === "captured" ? "" : `, ${imported.outcome}`;
+  return `${imported.file} (${counted(imported.speakers.length, "speaker")}, ${counted(imported.turns, "turn")}${outcome})`;
+}
+
+/** Registers `factory import transcripts`. */
+export function registerImportTranscripts(importCommand: Command, context: CliContext): void {
+  importCommand
+    .command("transcripts")
+    .description(
+      "meeting transcripts (WebVTT, SubRip, Otter or Meet text) as conversation documents, one per file (safe to re-run)",
+    )
+    .argument("<files...>", "transcript files (.vtt, .srt, .txt)", nameArguments("<files>"))
+    .option("--title <title>", "the document's title, with one file (default the file name, made readable)")
+    .option("--author <name>", "who recorded the call, an operator id or a name (default the actor)")
+    .option(
+      "--at <when>",
+      "when the call took place: a date, an instant or a span back (default the file's modification time)",
+    )
+    .option("--line <line>", "a line of the floor plan the call concerns (repeatable)", collect)
+    .option("--tag <tag>", "a tag, a word without spaces (repeatable)", collect)
+    .action(
+      action(context, async ({ options, output }, files, flags) => {
+        const given = [...new Set(files as string[])];
+        const f = flags as TranscriptFlags;
+        // Flags and files are checked before the factory opens, so a mistake creates nothing.
+        if (f.title !== undefined && given.length > 1)
+          throw new UsageError(
+            `--title: names one document, and ${given.length} files are given (import them one at a time, or drop --title)`,
+          );
+        const title = f.title === undefined ? undefined : parseFlag(TitleFlag, f.title, "--title");
+        const author = f.author === undefined ? options.actor : parseFlag(AuthorFlag, f.author, "--author");
+        const at = f.at === undefined ? undefined : parseFlag(SinceFlag, f.at, "--at").toISOString();
+        const tags = (f.tag ?? []).map((tag) => parseFlag(TagFlag, tag, "--tag"));
+        const lines = f.line ?? [];
+        for (const file of given) requireSource(file, "file");
+        const root = repositoryRoot(options.dir).folder;
+        // Every file is read and checked before anything is written: one refused, none imported.
+        const problems: ValidationIssue[] = [];
+        const checked: CheckedTranscript[] = [];
+        for (const file of given) {
+          const result = checkTranscript(file, {
+            title: title ?? titleOf(file),
+            source: {
+              uri: uriOf(file, root),
+              author,
+              capturedAt: at ?? statSync(file).mtime.toISOString(),
+            },
+            lines,
+            tags,
+          });
+          if (typeof result === "string") problems.push({ path: "<files>", file, message: result });
+          else checked.push(result);
+        }
+        if (problems.length > 0) {
+          const refused = `${problems.length} of ${counted(given.length, "transcript")} refused, nothing imported`;
+          throw new ValidationError({
+            message: [refused, ...problems.map((problem) => `  ${problem.file}: ${problem.message}`)].join(
+              "\n",
+            ),
+            issues: problems,
+          });
+        }
+        const imported = await withStagedFactory(options, async (factory) => {
+          await requireLines(factory, lines, "--line");
+          const done: ImportedTranscript[] = [];
+          for (const { file, document, speakers, turns } of checked) {
+            output.progress(done.length, checked.length, file);
+            const written = await factory.knowledge.captureOrRevise(document, {
+              actor: options.actor,
+              reason: `re-imported from ${file}`,
+            });
+            done.push({
+              file,
+              id: written.document.id,
+              uri: document.source.uri,
+              title: written.document.title,
+              outcome: written.outcome,
+              speakers,
+              turns,
+            });
+          }
+          return done;
+        }).finally(() => output.endProgress());
+        if (options.json) {
+          output.json(imported);
+          return;
+        }
+        const count = (outcome: ImportedTranscript["outcome"]) =>
+          imported.filter((entry) => entry.outcome === outcome).length;
+        const others = [
+          ...(count("revised") === 0 ? [] : [`${count("revised")} revised`]),
+          ...(count("unchanged") === 0 ? [] : [`${count("unchanged")} unchanged`]),
+        ];
+        output.line(
+          `captured ${counted(imported.length, "conversation")}${others.length === 0 ? "" : ` (${others.join(", ")})`}: ${imported.map(described).join(", ")}`,
+        );
+      }),
+    );
+}
