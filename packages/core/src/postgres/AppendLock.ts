@@ -2,23 +2,12 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { StoreError } from "../errors.js";
 import { CallDeadline } from "./CallDeadline.js";
-import { isLockTimeout } from "./connectionErrors.js";
+import { isLockTimeout, waitBound } from "./connectionErrors.js";
 import { APPEND_LOCK_CLASS } from "./migrations.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 
 /** The longest wait for the server to name the session holding the append lock, after a call timed out behind it (ms). */
 const HOLDER_LOOKUP_MS = 1_000;
-
-/**
- * What bounded a call's wait for the lock, for its message: one statement
- * waits at most queryTimeoutMs, so when that is the shorter of the two, a
- * longer callTimeoutMs alone would not have let the call wait longer.
- */
-function waitBound(options: ResolvedPostgresOptions): string {
-  return options.queryTimeoutMs < options.callTimeoutMs
-    ? `past this call's queryTimeoutMs of ${options.queryTimeoutMs} ms for one statement (query_timeout_ms in the URL; its callTimeoutMs, call_timeout_ms, is ${options.callTimeoutMs} ms)`
-    : `past this call's callTimeoutMs of ${options.callTimeoutMs} ms (call_timeout_ms in the URL)`;
-}
 
 /**
  * The append lock of one schema: the transaction-scoped advisory lock
@@ -78,7 +67,7 @@ export class AppendLock {
         ? ""
         : `; if that session is stuck otherwise, end it (SELECT pg_terminate_backend(${holder.pid}))`;
     return new StoreError({
-      message: `PostgreSQL at ${options.target} failed while ${doing}: waited ${waitedMs} ms for the append lock of schema "${this.schema}", held by another writer${who}, ${waitBound(options)}; a write turn of another process holds it for at most half of that process's callTimeoutMs, and the server ends the session of one that stopped answering after as long${advice}`,
+      message: `PostgreSQL at ${options.target} failed while ${doing}: waited ${waitedMs} ms for the append lock of schema "${this.schema}", held by another writer${who}, past ${waitBound(options)}; a write turn of another process holds it for at most half of that process's callTimeoutMs, and the server ends the session of one that stopped answering after as long${advice}`,
       cause,
     });
   }

@@ -204,10 +204,13 @@ class PostgresEventStore implements EventStore {
       );
     } catch (error) {
       if (error instanceof ConcurrencyConflictError) throw lostRace(error, this.#turns);
-      // Only the server's own lock timeout says that nothing was written; an append whose answer did not
-      // come in time (settled in PostgresAppends) fails as a call without an answer.
+      // Only the server's own lock timeout, or a settled append the server had not finished (see
+      // PostgresAppends), says that nothing was written; an append whose answer did not come in time
+      // and could not be settled fails as a call without an answer.
       throw (
-        (await this.#lock.heldError(error, "appending events", Date.now() - started, isLockTimeout)) ?? error
+        (await this.#lock.heldError(error, "appending events", Date.now() - started, isLockTimeout)) ??
+        this.#appends.slowError(error, batch) ??
+        error
       );
     } finally {
       await turn?.end();

@@ -1,4 +1,5 @@
 import { StoreError } from "../errors.js";
+import type { ResolvedPostgresOptions } from "./options.js";
 
 /** SQLSTATE classes and codes after which the same statement may succeed on a new connection. */
 const RETRYABLE_SQLSTATES = new Set([
@@ -47,6 +48,50 @@ export function isPoolConnectTimeout(error: unknown): boolean {
 /** Tells whether a statement failed because the server did not answer it in time. */
 export function isQueryTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === QUERY_TIMEOUT;
+}
+
+/**
+ * A statement whose answer did not come in time (the driver's `query_timeout`)
+ * from a server that meanwhile answered another connection, ended the
+ * statement's session and found nothing of it written: the server is
+ * reachable, and the statement took longer than it was given. It keeps the
+ * driver's message, so it is retried as the driver's timeout is, and the
+ * call's error tells it apart from a server that cannot be reached (see
+ * {@link slowCallStoreError}).
+ */
+export class EndedStatementError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = "EndedStatementError";
+  }
+}
+
+/**
+ * What bounded a call's wait for an answer, for its message: one statement
+ * waits at most queryTimeoutMs, so when that is the shorter of the two, a
+ * longer callTimeoutMs alone would not have let the call wait longer.
+ */
+export function waitBound(options: ResolvedPostgresOptions): string {
+  return options.queryTimeoutMs < options.callTimeoutMs
+    ? `this call's queryTimeoutMs of ${options.queryTimeoutMs} ms for one statement (query_timeout_ms in the URL; its callTimeoutMs, call_timeout_ms, is ${options.callTimeoutMs} ms)`
+    : `this call's callTimeoutMs of ${options.callTimeoutMs} ms (call_timeout_ms in the URL)`;
+}
+
+/**
+ * The {@link StoreError} of a call whose statement the server was still
+ * working on when the call's time ran out (an {@link EndedStatementError}):
+ * says that the server answers, what was being done, which setting bounded
+ * the wait and its value, and that nothing was written.
+ */
+export function slowCallStoreError(
+  error: EndedStatementError,
+  options: ResolvedPostgresOptions,
+  doing: string,
+): StoreError {
+  return new StoreError({
+    message: `PostgreSQL at ${options.target} answers, but ${doing} took longer than ${waitBound(options)}: the server ended the statement, and nothing was written; raise that setting for calls this large, or make each call smaller`,
+    cause: error,
+  });
 }
 
 /** SQLSTATE `lock_not_available`: the server gave up waiting for a lock (`lock_timeout`) and rolled the statement back. */
