@@ -134,6 +134,7 @@ export async function migrate(
     }
     const hasVersionTable = await assertOwnSchemaVersion(client, current, target);
     const found = hasVersionTable ? await appliedVersion(client) : 0;
+    if (hasVersionTable && found === 0) throw emptySchemaVersion(current, target);
     assertNotNewer(found, current, target);
     if (found < POSTGRES_SCHEMA_VERSION) {
       await withGrantAdvice(
@@ -188,6 +189,7 @@ export async function findFactorySchema(
     throw noFactory(current, "the schema has no factory tables (events, schema_version)");
   }
   const found = await appliedVersion(client);
+  if (found === 0) throw emptySchemaVersion(current, target);
   assertNotNewer(found, current, target);
   if (found < POSTGRES_SCHEMA_VERSION) {
     throw new StoreError({
@@ -218,6 +220,19 @@ async function assertMayRead(
   if (rows[0]?.hidden !== true) return;
   throw new StoreError({
     message: `PostgreSQL role "${session.role}" may not read the factory's tables in schema "${schema}" at ${target}: grant it SELECT on them (GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${session.role}")`,
+  });
+}
+
+/**
+ * The error of a schema whose `schema_version` table is the factory's and
+ * empty while its `events` table exists beside it: this SDK always records a
+ * version in the transaction that creates the tables, so the schema was made
+ * by hand or damaged, and which version its tables are is unknown. Migrating
+ * it would fail on the tables that exist; nothing is changed.
+ */
+function emptySchemaVersion(schema: string, target: string): StoreError {
+  return new StoreError({
+    message: `PostgreSQL schema "${schema}" at ${target} was not created by this SDK, or was damaged: its schema_version table is empty while its tables (events) exist, so their schema version is unknown; nothing was changed. Restore it from a copy (pg_restore), or record the version its tables have as "A damaged schema" in docs/operations/postgres.md says, or give the factory a new schema with ?schema=<name> in the URL (or the schema option)`,
   });
 }
 
