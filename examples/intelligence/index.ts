@@ -18,9 +18,12 @@ import {
   defineSkill,
   exportSkill,
   type Factory,
+  FactoryService,
+  IntelligenceService,
   loadSkillFolder,
   openFactory,
 } from "@software-factory/intelligence";
+import { Effect } from "effect";
 import { z } from "zod";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,25 +89,29 @@ const readiness = defineScorecard({
   ],
 });
 
-// 3. A custom automation: an urgent signal is routed and its line's owner is told at once.
+// 3. A custom automation: an urgent signal is routed and its line's owner is told at once. Its handler
+// is an Effect (a Promise would do as well): a failure is retried as a throw is, and closing the
+// factory interrupts it.
 const escalateUrgentSignals = defineAutomation<Factory>({
   name: "escalate-urgent-signals",
   description: "Tells the owner of the most likely line about every high or critical signal.",
   on: ["signal.captured"],
-  run: async (event, { services, notify }) => {
-    const { text, severity } = event.data as { text: string; severity: string };
-    if (severity !== "high" && severity !== "critical") return;
-    const [best] = await services.route(text, { limit: 1 });
-    const owner = best === undefined ? undefined : services.floorplan.ownerOf(best.line);
-    if (best === undefined || owner === undefined) return;
-    notify({
-      to: owner,
-      title: `${severity} signal for ${best.line}: ${text.slice(0, 60).trimEnd()}`,
-      body: `Routed because: ${best.reasons.join("; ")}`,
-      ref: { kind: "signal", id: event.subject ?? event.id },
-      reason: `owner of ${best.line}`,
-    });
-  },
+  run: (event, { services, notify }) =>
+    Effect.gen(function* () {
+      const { text, severity } = event.data as { text: string; severity: string };
+      if (severity !== "high" && severity !== "critical") return;
+      const intelligence = yield* IntelligenceService;
+      const [best] = yield* intelligence.route(text, { limit: 1 });
+      const owner = best === undefined ? undefined : services.floorplan.ownerOf(best.line);
+      if (best === undefined || owner === undefined) return;
+      notify({
+        to: owner,
+        title: `${severity} signal for ${best.line}: ${text.slice(0, 60).trimEnd()}`,
+        body: `Routed because: ${best.reasons.join("; ")}`,
+        ref: { kind: "signal", id: event.subject ?? event.id },
+        reason: `owner of ${best.line}`,
+      });
+    }).pipe(Effect.provide(FactoryService.fromFactory(services))),
 });
 // The factory: SQLite in a temp folder, the custom skill, rules, scorecard and automation, and the
 // SKILL.md folders next to this script. The factory runs the automation and keeps the scorecard current.
