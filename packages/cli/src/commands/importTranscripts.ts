@@ -27,7 +27,7 @@ import { repositoryRoot } from "../repositoryPaths.js";
 import { withStagedFactory } from "../stagedFactory.js";
 
 /** The source system transcripts are recorded under; a document is kept per file path in it. */
-export const TRANSCRIPT_SOURCE_SYSTEM = "transcript";
+const TRANSCRIPT_SOURCE_SYSTEM = "transcript";
 
 /** `--title`: not blank, at most 500 characters (trimmed, as the knowledge base keeps it). */
 const TitleFlag = z.string().trim().min(1, "must not be empty").max(500, "must be at most 500 characters");
