@@ -19,7 +19,7 @@ import { z } from "zod";
 import { createFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
 import { corsHeaders, preflightHeaders } from "./internal/httpCors.js";
 import {
-  bearerCheck,
+  bearerRefusal,
   hostName,
   INTERNAL_ERROR,
   isWildcardHost,
@@ -136,8 +136,11 @@ interface HandlerReports {
  *
  * The headers are checked before the body is read: a Host header that does
  * not parse gets 400, a foreign Host or browser Origin 403, a request without
- * the bearer token 401, a declared body over the size bound 413 (a body that
- * grows over it while read, too). A page of an allowed Origin may read every
+ * the bearer token 401 (RFC 6750: `error="invalid_token"` in the
+ * `WWW-Authenticate` challenge when it carried a wrong one, and 400 with
+ * `error="invalid_request"` when its Authorization header is malformed), a
+ * declared body over the size bound 413 (a body that grows over it while
+ * read, too). A page of an allowed Origin may read every
  * answer (CORS: the answers name its Origin, and its preflight, an `OPTIONS`
  * that carries no token, gets 204). Refusals carry `Connection: close` and
  * the connection is closed once they are sent, so a refused body is never
@@ -183,7 +186,7 @@ export async function serveHttp(
   });
   const allowedOrigins = settings.allowedOrigins ?? localhostAllowedOrigins();
   const allowedHosts = settings.allowedHosts ?? [...localhostAllowedHostnames(), hostName(settings.host)];
-  const authorized = settings.token === undefined ? () => true : bearerCheck(settings.token);
+  const tokenRefusal = settings.token === undefined ? () => undefined : bearerRefusal(settings.token);
   const exchanges = new Set<Exchange>();
   let draining = false;
 
@@ -248,13 +251,8 @@ export async function serveHttp(
     const preflight = preflightHeaders(incoming);
     if (preflight !== undefined)
       return send(outgoing, new Response(null, { status: 204, headers: preflight }));
-    if (!authorized(incoming.headers.authorization)) {
-      return refuse(incoming, outgoing, {
-        status: 401,
-        message: "Unauthorized: missing or wrong bearer token (send Authorization: Bearer <token>)",
-        headers: { "www-authenticate": 'Bearer realm="software-factory"' },
-      });
-    }
+    const unauthorized = tokenRefusal(incoming.headersDistinct.authorization);
+    if (unauthorized !== undefined) return refuse(incoming, outgoing, unauthorized);
     const tooLarge: Refusal = {
       status: 413,
       message: `Payload Too Large: the request body is over ${settings.maxRequestBytes} bytes`,

@@ -91,7 +91,7 @@ describe("serveHttp checks the headers first", () => {
     for (const scheme of ["Bearer", "bearer", "BEARER"]) {
       expect((await post({ authorization: `${scheme} ${token}` })).status).toBe(200);
     }
-    for (const wrong of [`Bearer ${token}x`, `Bearer ${token.slice(1)}`, `Basic ${token}`, "Bearer", token]) {
+    for (const wrong of [`Bearer ${token}x`, `Bearer ${token.slice(1)}`, `Basic ${token}`, token]) {
       expect((await post({ authorization: wrong })).status).toBe(401);
     }
   });
@@ -110,6 +110,59 @@ describe("serveHttp checks the headers first", () => {
     expect(lines[2]).toMatch(/ 413 Payload Too Large/);
     expect(logged.join("")).not.toContain(presented);
     expect(logged.join("")).not.toContain(token);
+  });
+});
+
+describe("serveHttp challenges as RFC 6750 section 3 says", () => {
+  const challenge = 'Bearer realm="software-factory"';
+
+  it("answers a request with no token, or another scheme, with a plain Bearer challenge and no error code", async () => {
+    for (const headers of [{}, { authorization: `Basic ${token}` }, { authorization: token }]) {
+      const answer = await post(headers);
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get("www-authenticate")).toBe(challenge);
+      expect(((await answer.json()) as { error: { message: string } }).error.message).toBe(
+        "Unauthorized: no bearer token (send Authorization: Bearer <token>)",
+      );
+    }
+  });
+
+  it('answers a wrong bearer token with 401 and error="invalid_token"', async () => {
+    for (const wrong of [`Bearer ${token}x`, `bearer ${token.slice(1)}`, "Bearer bm90LXRoZS10b2tlbg=="]) {
+      const answer = await post({ authorization: wrong });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get("www-authenticate")).toBe(`${challenge}, error="invalid_token"`);
+      expect(((await answer.json()) as { error: { message: string } }).error.message).toBe(
+        "Unauthorized: wrong bearer token",
+      );
+    }
+  });
+
+  it('answers a malformed bearer header with 400 and error="invalid_request", naming no token', async () => {
+    for (const malformed of ["Bearer", `Bearer ${token} ${token}`, "Bearer not,a;token", "Bearer a=b"]) {
+      const answer = await post({ authorization: malformed });
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get("www-authenticate")).toBe(`${challenge}, error="invalid_request"`);
+      const message = ((await answer.json()) as { error: { message: string } }).error.message;
+      expect(message).toMatch(/^Bad Request: malformed Authorization header/);
+      expect(message).not.toContain(token);
+    }
+  });
+
+  it('answers two Authorization headers, the right token first, with 400 and error="invalid_request"', async () => {
+    const connection = await RawConnection.open(server.url);
+    const head = requestHead(server.url, "POST", {
+      ...json,
+      authorization: `Bearer ${token}`,
+      connection: "close",
+      "content-length": listTools.length,
+    });
+    await connection.write(
+      head.replace("\r\n\r\n", `\r\nauthorization: Bearer ${token}x\r\n\r\n`) + listTools,
+    );
+    const answer = await connection.closed();
+    expect(answer.status).toBe(400);
+    expect(answer.headers["www-authenticate"]).toBe(`${challenge}, error="invalid_request"`);
   });
 });
 

@@ -35,23 +35,63 @@ export interface Refusal {
   readonly headers?: Record<string, string>;
 }
 
+/** The challenge of every bearer refusal: the realm the token opens (RFC 6750 section 3). */
+const CHALLENGE = 'Bearer realm="software-factory"';
+
+/** RFC 6750's b64token, the one form a bearer credential takes: `Bearer a b` or `Bearer` alone is malformed. */
+const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+
+/** No bearer credential (no header, or another scheme): RFC 6750 says no error code then. */
+const NO_TOKEN: Refusal = {
+  status: 401,
+  message: "Unauthorized: no bearer token (send Authorization: Bearer <token>)",
+  headers: { "www-authenticate": CHALLENGE },
+};
+
+/** A well-formed bearer credential that is not the token. */
+const WRONG_TOKEN: Refusal = {
+  status: 401,
+  message: "Unauthorized: wrong bearer token",
+  headers: { "www-authenticate": `${CHALLENGE}, error="invalid_token"` },
+};
+
+/** An Authorization header naming the bearer scheme without a credential of the form RFC 6750 allows. */
+const MALFORMED: Refusal = {
+  status: 400,
+  message:
+    "Bad Request: malformed Authorization header (send one Authorization: Bearer <token>, the token in letters, digits and -._~+/ then any =)",
+  headers: { "www-authenticate": `${CHALLENGE}, error="invalid_request"` },
+};
+
 /**
- * A function telling whether an `Authorization` header carries `token` as a
- * bearer credential. The scheme is matched case-insensitively (RFC 9110); the
- * credential is compared by SHA-256 digest with `timingSafeEqual`, so neither
- * its content nor its length shows in the time taken.
+ * A function telling how a request's `Authorization` headers (each one it
+ * carried, as Node's `headersDistinct` gives them) fail to carry `token` as a
+ * bearer credential, as RFC 6750 section 3 answers: no header or another
+ * scheme is 401 with a plain `Bearer` challenge, a wrong token 401 with
+ * `error="invalid_token"`, a bearer header that is not `Bearer <b64token>`
+ * (or more than one header) 400 with `error="invalid_request"`; `undefined`
+ * when it carries the token. The scheme is matched case-insensitively
+ * (RFC 9110); the credential is compared by SHA-256 digest with
+ * `timingSafeEqual`, so neither its content nor its length shows in the time
+ * taken.
  */
-export function bearerCheck(token: string): (authorization: string | undefined) => boolean {
+export function bearerRefusal(
+  token: string,
+): (authorization: readonly string[] | undefined) => Refusal | undefined {
   const expected = createHash("sha256").update(token).digest();
   return (authorization) => {
-    const header = (authorization ?? "").trim();
+    const header = (authorization?.[0] ?? "").trim();
     const space = header.search(/[ \t]/);
     const scheme = space === -1 ? header : header.slice(0, space);
     const credential = space === -1 ? "" : header.slice(space + 1).trimStart();
     const presented = createHash("sha256").update(credential).digest();
     // Compare first, whatever the scheme, so a wrong scheme takes the time a wrong token takes.
     const same = timingSafeEqual(presented, expected);
-    return same && scheme.toLowerCase() === "bearer" && credential !== "";
+    const bearer = scheme.toLowerCase() === "bearer";
+    if ((authorization?.length ?? 0) > 1) return MALFORMED;
+    if (same && bearer && credential !== "") return undefined;
+    if (!bearer) return NO_TOKEN;
+    return B64TOKEN.test(credential) ? WRONG_TOKEN : MALFORMED;
   };
 }
 
