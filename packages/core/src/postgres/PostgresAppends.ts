@@ -4,7 +4,7 @@ import { StoreError } from "../errors.js";
 import { concurrencyConflict, idempotencyConflict } from "../internal/conflicts.js";
 import { payloadJsonOf } from "../internal/payloadJson.js";
 import { type CallDeadline, lockWaitMs } from "./CallDeadline.js";
-import { EndedStatementError, slowCallStoreError } from "./connectionErrors.js";
+import { SlowStatementError, slowCallStoreError } from "./connectionErrors.js";
 import { COLUMNS, type EventRow, fromRow } from "./eventRows.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 import type { PostgresCalls } from "./PostgresCalls.js";
@@ -156,10 +156,11 @@ export class PostgresAppends {
    * its turn's commit's) did not come in time, the server may still be
    * running it. Once its session (`pid`) has ended, the log says whether it
    * landed; if it did, only the answer was lost and its events are returned.
-   * If it did not, the server is reachable and the append was too slow for
-   * its time (or lost on its connection): `error` is thrown as an
-   * `EndedStatementError`, retried as `error` is. Otherwise, when nothing
-   * can be confirmed, `error` is thrown.
+   * If it did not, or the server answered but was still busy with the
+   * session when the wait ran out, the server is reachable and the append was
+   * too slow for its time (or, ended, lost on its connection): `error` is
+   * thrown as a `SlowStatementError`, retried as `error` is. Otherwise, when
+   * nothing is known, `error` is thrown.
    */
   async #settle(
     error: unknown,
@@ -174,8 +175,10 @@ export class PostgresAppends {
       first.id,
       Math.min(SETTLE_MS, this.#target.options.queryTimeoutMs),
     );
-    if (!settled.ended) throw error;
-    if (settled.landedAt === undefined) throw error instanceof Error ? new EndedStatementError(error) : error;
+    if (!settled.ended)
+      throw settled.running && error instanceof Error ? new SlowStatementError(error, false) : error;
+    if (settled.landedAt === undefined)
+      throw error instanceof Error ? new SlowStatementError(error, true) : error;
     const landedAt = settled.landedAt;
     return batch.map((event, index) => ({ ...event, seq: landedAt + index }));
   }
@@ -183,11 +186,11 @@ export class PostgresAppends {
   /**
    * The error of an append of `batch` that failed with `error`, when its
    * last attempt was still being run by a reachable server as the call's time
-   * ran out, and was ended (see {@link slowCallStoreError}); undefined otherwise.
+   * ran out (see {@link slowCallStoreError}); undefined otherwise.
    */
   slowError(error: unknown, batch: readonly PreparedEvent[]): StoreError | undefined {
     const cause = error instanceof StoreError ? error.cause : error;
-    if (!(cause instanceof EndedStatementError)) return undefined;
+    if (!(cause instanceof SlowStatementError)) return undefined;
     const bytes = batch.reduce((sum, event) => sum + Buffer.byteLength(payloadJsonOf(event)), 0);
     const events = batch.length === 1 ? "1 event" : `${batch.length} events`;
     return slowCallStoreError(cause, this.#target.options, `appending ${events} of ${bytes} bytes`);

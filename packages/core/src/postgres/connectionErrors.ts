@@ -52,17 +52,21 @@ export function isQueryTimeout(error: unknown): boolean {
 
 /**
  * A statement whose answer did not come in time (the driver's `query_timeout`)
- * from a server that meanwhile answered another connection, ended the
- * statement's session and found nothing of it written: the server is
- * reachable, and the statement took longer than it was given. It keeps the
- * driver's message, so it is retried as the driver's timeout is, and the
- * call's error tells it apart from a server that cannot be reached (see
- * {@link slowCallStoreError}).
+ * from a server that meanwhile answered another connection and was still
+ * running the statement's session, or had ended it with nothing written
+ * (`ended`): the server is reachable, and the statement took longer than it
+ * was given. It keeps the driver's message, so it is retried as the driver's
+ * timeout is, and the call's error tells it apart from a server that cannot
+ * be reached (see {@link slowCallStoreError}).
  */
-export class EndedStatementError extends Error {
-  constructor(cause: Error) {
+export class SlowStatementError extends Error {
+  constructor(
+    cause: Error,
+    /** Whether the server ended the statement's session and nothing of it was written. */
+    readonly ended: boolean,
+  ) {
     super(cause.message, { cause });
-    this.name = "EndedStatementError";
+    this.name = "SlowStatementError";
   }
 }
 
@@ -79,17 +83,20 @@ export function waitBound(options: ResolvedPostgresOptions): string {
 
 /**
  * The {@link StoreError} of a call whose statement the server was still
- * working on when the call's time ran out (an {@link EndedStatementError}):
+ * working on when the call's time ran out (a {@link SlowStatementError}):
  * says that the server answers, what was being done, which setting bounded
- * the wait and its value, and that nothing was written.
+ * the wait and its value, and whether anything may have been written.
  */
 export function slowCallStoreError(
-  error: EndedStatementError,
+  error: SlowStatementError,
   options: ResolvedPostgresOptions,
   doing: string,
 ): StoreError {
+  const outcome = error.ended
+    ? "the server ended the statement, and nothing was written"
+    : "the server was told to end the statement and was still busy with it, so it may yet land: read the log before doing it again (an idempotencyKey makes appending again safe)";
   return new StoreError({
-    message: `PostgreSQL at ${options.target} answers, but ${doing} took longer than ${waitBound(options)}: the server ended the statement, and nothing was written; raise that setting for calls this large, or make each call smaller`,
+    message: `PostgreSQL at ${options.target} answers, but ${doing} took longer than ${waitBound(options)}: ${outcome}; raise that setting for calls this large, or make each call smaller`,
     cause: error,
   });
 }

@@ -6,11 +6,13 @@ import { endWithin } from "./endWithin.js";
  * What became of an append whose client stopped waiting for the answer:
  * `ended` when the server confirmed that the session that ran it has ended
  * (its transaction committed before, or never will), with the position the
- * batch landed at, if it did; otherwise nothing is known.
+ * batch landed at, if it did. Otherwise `running` when the server answered
+ * and was still running that session, told to end, as the wait ran out (it
+ * was busy with the append, and may yet commit it); else nothing is known.
  */
 export type AbandonedAppend =
   | { readonly ended: true; readonly landedAt: number | undefined }
-  | { readonly ended: false };
+  | { readonly ended: false; readonly running: boolean };
 
 /** How often the server is asked whether the session it was told to end has ended (ms). */
 const POLL_MS = 10;
@@ -46,7 +48,7 @@ export async function settleAbandonedAppend(
     const own = await query<{ pid: number }>("SELECT pg_backend_pid() AS pid", []);
     // The driver's process id is the session's only when nothing stands between it and the server.
     if (own[0]?.pid !== (client as unknown as { processID: number | null }).processID)
-      return { ended: false };
+      return { ended: false, running: false };
     for (;;) {
       // Sessions that started after this one are not the one that ran the append (the pid was reused).
       const running = await query(
@@ -55,13 +57,13 @@ export async function settleAbandonedAppend(
         [pid],
       );
       if (running.length === 0) break;
-      if (deadline.left <= POLL_MS) return { ended: false };
+      if (deadline.left <= POLL_MS) return { ended: false, running: true };
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     const landed = await query<{ seq: string }>("SELECT seq FROM events WHERE id = $1", [firstId]);
     return { ended: true, landedAt: landed[0] === undefined ? undefined : Number(landed[0].seq) };
   } catch {
-    return { ended: false };
+    return { ended: false, running: false };
   } finally {
     await endWithin(client.end(), deadline.left, () => client.connection.stream.destroy());
   }
