@@ -29,6 +29,13 @@ import { withStagedFactory } from "../stagedFactory.js";
 /** The source system transcripts are recorded under; a document is kept per file path in it. */
 const TRANSCRIPT_SOURCE_SYSTEM = "transcript";
 
+/**
+ * The largest file read: a cue's timing and number take less room than its
+ * words, so a WebVTT or SubRip file of a document's 2,000,000 characters is
+ * well under this; a bigger one is refused before it is read.
+ */
+const FILE_MAX_BYTES = 20_000_000;
+
 /** `--title`: not blank, at most 500 characters (trimmed, as the knowledge base keeps it). */
 const TitleFlag = z.string().trim().min(1, "must not be empty").max(500, "must be at most 500 characters");
 
@@ -107,6 +114,9 @@ function fieldProblem(issue: z.core.$ZodIssue, document: SourcedCaptureInput): s
  * Returns it, or what is wrong with it.
  */
 function checkTranscript(file: string, details: TranscriptDetails): CheckedTranscript | string {
+  const bytes = statSync(file).size;
+  if (bytes > FILE_MAX_BYTES)
+    return `is ${(bytes / 1e6).toFixed(1)} MB, over the ${FILE_MAX_BYTES / 1e6} MB a transcript of a document's 2,000,000 characters can take (split the recording in parts)`;
   const read = decodeText(readFileSync(file));
   if ("notText" in read) return `${read.notText.line}:${read.notText.column} ${read.notText.message}`;
   const transcript = parseTranscript(read.text);
@@ -156,7 +166,7 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
     .option("--tag <tag>", "a tag, a word without spaces (repeatable)", collect)
     .action(
       action(context, async ({ options, output }, files, flags) => {
-        const given = [...new Set(files as string[])];
+        const given = files as string[];
         const f = flags as TranscriptFlags;
         // Flags and files are checked before the factory opens, so a mistake creates nothing.
         if (f.title !== undefined && given.length > 1)
@@ -173,11 +183,16 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
         // Every file is read and checked before anything is written: one refused, none imported.
         const problems: ValidationIssue[] = [];
         const checked: CheckedTranscript[] = [];
+        const uris = new Set<string>();
         for (const file of given) {
+          // A file given twice (`a.vtt ./a.vtt`) is one document, imported once.
+          const uri = uriOf(file, root);
+          if (uris.has(uri)) continue;
+          uris.add(uri);
           const result = checkTranscript(file, {
             title: title ?? titleOf(file),
             source: {
-              uri: uriOf(file, root),
+              uri,
               author,
               capturedAt: at ?? statSync(file).mtime.toISOString(),
             },
@@ -188,7 +203,7 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
           else checked.push(result);
         }
         if (problems.length > 0) {
-          const refused = `${problems.length} of ${counted(given.length, "transcript")} refused, nothing imported`;
+          const refused = `${problems.length} of ${counted(uris.size, "transcript")} refused, nothing imported`;
           throw new ValidationError({
             message: [refused, ...problems.map((problem) => `  ${problem.file}: ${problem.message}`)].join(
               "\n",
