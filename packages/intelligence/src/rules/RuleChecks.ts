@@ -9,6 +9,7 @@
  */
 import { ClosedError } from "@software-factory/core";
 import { callHandler } from "../internal/callHandler.js";
+import { errorText } from "../internal/errorText.js";
 import type { Finding, Rule, TargetRef, Violation } from "./Rule.js";
 import type { Standards, StandardsOptions } from "./Standards.js";
 
@@ -161,7 +162,7 @@ export class RuleChecks<Context> {
       // A broken rule is a finding about the rule, not a crash of every check.
       return [
         {
-          message: `rule ${rule.id} failed to run: ${error instanceof Error ? error.message : String(error)}`,
+          message: `rule ${rule.id} failed to run: ${errorText(error)}`,
           hint: "fix the rule's check; until then it cannot pass",
           severity: "error",
         },

@@ -52,16 +52,3 @@ export function isSdkError(error: unknown): boolean {
     (isFactoryError(error) || OTHER_SDK_ERROR_TAGS.has(_tag))
   );
 }
-
-/** The text of whatever a handler failed with: an Error's message, a tagged failure's `message`, else the value as text. */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  const message = (error as { message?: unknown } | null)?.message;
-  if (typeof message === "string") return message;
-  if (typeof error === "string") return error;
-  try {
-    return JSON.stringify(error) ?? String(error);
-  } catch {
-    return String(error);
-  }
-}

@@ -9,7 +9,8 @@ import { checkArguments } from "@software-factory/core";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
 import { aSkillMd, Text } from "../internal/arguments.js";
-import { errorText, invalid } from "./skillIssues.js";
+import { errorText } from "../internal/errorText.js";
+import { invalid } from "./skillIssues.js";
 
 /** An error message for a field that is absent; zod's own (`expected string, received number`) otherwise. */
 function missingOr(message: string) {

@@ -19,10 +19,11 @@ import {
 } from "@software-factory/core";
 import { z } from "zod";
 import { callHandler } from "../internal/callHandler.js";
+import { errorText } from "../internal/errorText.js";
 import { invalidInput } from "../internal/invalid.js";
 import { notJsonIssue } from "./notJson.js";
 import type { Skill } from "./Skill.js";
-import { errorText, isSdkError, SkillFailedError } from "./SkillFailedError.js";
+import { isSdkError, SkillFailedError } from "./SkillFailedError.js";
 import { type RecordedRun, SkillRunKeys } from "./SkillRunKeys.js";
 import { SkillRan } from "./skillEvents.js";
 import { unknownInputKeyIssues } from "./unknownInputKeys.js";

@@ -10,9 +10,10 @@ import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, type Sta
 import { basename, join, relative } from "node:path";
 import { checkArguments, NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { aSkillWithFiles, Text } from "../internal/arguments.js";
+import { errorText } from "../internal/errorText.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { type InstructionSkill, parseSkillMd } from "./SkillMd.js";
-import { errorText, invalidIssues, issueLines } from "./skillIssues.js";
+import { invalidIssues, issueLines } from "./skillIssues.js";
 
 /**
  * The most bytes a SKILL.md may hold (1 MiB): every skill's instructions are

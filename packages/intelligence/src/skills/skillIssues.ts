@@ -6,11 +6,6 @@
  */
 import { ValidationError, type ValidationIssue } from "@software-factory/core";
 
-/** What a thrown value says: an Error's message, else the value as text. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** A ValidationError of problems in one file. */
 export function invalid(
   file: string,

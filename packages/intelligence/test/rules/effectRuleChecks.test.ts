@@ -79,7 +79,7 @@ describe("a rule whose check is an Effect", () => {
   });
 
   it("is a finding about the rule when its Effect fails or dies, as a check that throws is", async () => {
-    const broken = (id: string, check: () => never | Effect.Effect<never, Error>) =>
+    const broken = (id: string, check: () => never | Effect.Effect<never, unknown>) =>
       defineRule<LineInfo>({
         id,
         description: "Asks a service that is down.",
@@ -93,13 +93,14 @@ describe("a rule whose check is an Effect", () => {
       }),
       broken("fails", () => Effect.fail(new RangeError("the service is down"))),
       broken("dies", () => Effect.die(new RangeError("the service is down"))),
+      broken("fails-tagged", () => Effect.fail({ _tag: "ServiceDown", message: "the service is down" })),
     ];
     const factory = await open({ dir: folder("factory-effect-rules-"), rules });
     await factory.floorplan.applyPlan(plan());
 
     const findings = await factory.standards.check({ kind: "line" });
     expect(findings.map(({ rule, severity, message }) => ({ rule, severity, message }))).toEqual(
-      ["throws", "fails", "dies"].map((rule) => ({
+      ["throws", "fails", "dies", "fails-tagged"].map((rule) => ({
         rule,
         severity: "error",
         message: `rule ${rule} failed to run: the service is down`,
