@@ -69,6 +69,20 @@ describe("artifacts and trace links", () => {
     expect(factory.line.suspectLinks()).toEqual([]);
   });
 
+  it("reports no links suspected by a reflowed version that follows a change", async () => {
+    factory = await openTestFactory();
+    const { links } = await chain(factory);
+    const changed = await recordRequirement(body.replace("24", "48"));
+    expect(changed.suspected).toHaveLength(3);
+    const reflowed = await recordRequirement(body.replace("24", "48").replace("\n", " "));
+    expect(reflowed).toMatchObject({ changed: true, suspected: [], artifact: { version: 3 } });
+    expect(reflowed.artifact.fingerprint).toBe(changed.artifact.fingerprint);
+    // The links stay suspect for the change before: the reflow neither adds a cause nor lifts one.
+    expect(factory.line.suspectLinks().map((link) => [link.id, link.causes.length])).toEqual(
+      links.map((link) => [link.id, 1]),
+    );
+  });
+
   it("marks the whole chain downstream suspect when the requirement changes, then clears it by review", async () => {
     factory = await openTestFactory();
     const { line, log } = factory;
