@@ -225,9 +225,13 @@ export class AssemblyLine extends AssemblyLineWorkItems {
    * A link that is not suspect is reviewed all the same, and each `adapted`
    * review counts as rework: with `idempotencyKey`, a retried call (a CI step
    * or an agent retrying after a dropped connection, from any process) returns
-   * the link without reviewing it again.
+   * the link without reviewing it again. The review covers the changes this
+   * line showed when the call began: a link that became suspect for another
+   * change meanwhile (written by another process a moment ago) is not
+   * reviewed, so no change is cleared unseen.
    *
    * @throws ValidationError when the input or the options are invalid.
+   * @throws ConcurrencyConflictError when the link became suspect for an upstream change this line had not folded when the call began; read the link again and review it.
    * @throws NotFoundError when there is no such link.
    * @throws IdempotencyConflictError when the key was used for another write, or to review this link with another verdict or note.
    * @example

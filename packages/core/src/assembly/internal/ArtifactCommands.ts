@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { ConcurrencyConflictError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import type { Artifact, RecordedArtifact } from "../Artifact.js";
 import {
@@ -20,7 +21,7 @@ import {
 } from "../inputs.js";
 import type { LineDirectory } from "../LineDirectory.js";
 import type { PipelineConfig } from "../Pipeline.js";
-import type { TraceLink } from "../TraceLink.js";
+import type { SuspectCause, TraceLink } from "../TraceLink.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { artifactEvents, linkEvents, parseArtifacts, parseLinks, reviewEvent } from "./artifactDecisions.js";
 import type { LineWriter } from "./LineWriter.js";
@@ -111,18 +112,52 @@ export class ArtifactCommands {
    * @throws ValidationError when the input or the options are invalid.
    * @throws NotFoundError when there is no such link.
    * @throws IdempotencyConflictError when the key was used for another write, or to review this link with another verdict or note.
+   * @throws ConcurrencyConflictError when the link became suspect for a change this line had not shown when the call began.
    */
   async reviewLink(linkId: string, input: ReviewInput, options: RecordFactOptions): Promise<TraceLink> {
     const data = parseInput(ReviewInputSchema, input, "link review");
     const { idempotencyKey: key } = parseInput(RecordFactOptionsSchema, options, "link review options");
     const asked = { verdict: data.verdict, note: data.note };
+    // Read before any wait: the changes the reviewer's line had shown when the call began.
+    const seen = this.#state.trace.link(linkId)?.causes;
+    let overtaken: ConcurrencyConflictError | undefined;
     await this.#writer.retrying(async (head) => {
       if (earlierReview(this.#state, key, linkId, asked)) return;
+      overtaken = unseenChanges(linkId, seen, this.#state.trace.link(linkId)?.causes);
+      if (overtaken !== undefined) return;
       await this.#writer.appendMove([reviewEvent(this.#state, linkId, data, key)], head, {
         ...(data.actor === undefined ? {} : { actor: data.actor }),
         idempotencyKey: key,
       });
     });
+    if (overtaken !== undefined) throw overtaken;
     return this.#state.trace.link(linkId) as TraceLink;
   }
+}
+
+/**
+ * The conflict of a review decided after upstream changes its line had not
+ * shown when the call began (another process's, or a call of this one landing
+ * first): a review clears every cause of a link, so it would clear changes
+ * nobody reviewed. None when the link was unknown when the call began.
+ */
+function unseenChanges(
+  linkId: string,
+  seen: readonly SuspectCause[] | undefined,
+  now: readonly SuspectCause[] | undefined,
+): ConcurrencyConflictError | undefined {
+  if (seen === undefined || now === undefined) return undefined;
+  const known = new Set(seen.map(causeKey));
+  const unseen = now.filter((cause) => !known.has(causeKey(cause)));
+  if (unseen.length === 0) return undefined;
+  const changes = unseen.map((cause) => `${cause.artifact} version ${cause.version}`).join(", ");
+  return new ConcurrencyConflictError({
+    message: `trace link ${linkId} became suspect for ${changes} while it was being reviewed; read it again and review it with that change in view`,
+    expected: seen.length,
+    actual: now.length,
+  });
+}
+
+function causeKey(cause: SuspectCause): string {
+  return `${cause.artifact}@${cause.version}`;
 }
