@@ -62,6 +62,7 @@ export {
 } from "./importers/importMarkdownFolder.js";
 export {
   type ImportRecordsOptions,
+  ImportRecordsOptionsSchema,
   importRecords,
   type RecordMapping,
   RecordMappingSchema,

@@ -174,11 +174,11 @@ describe("importRecords' arguments", () => {
     ).rejects.toMatchObject({
       _tag: "ValidationError",
       message:
-        'records mapping is invalid: (root): unknown key "tag"; the keys are id, title, body, kind, tags, lines, author, capturedAt, uri',
+        'importRecords options is invalid: mapping: unknown key "tag"; the keys are id, title, body, kind, tags, lines, author, capturedAt, uri',
     });
     await expect(
       importRecords(temp.kb, file, { system: "jira", mapping: { id: "key", body: "text" } as never }),
-    ).rejects.toMatchObject({ _tag: "ValidationError", issues: [{ path: "title" }] });
+    ).rejects.toMatchObject({ _tag: "ValidationError", issues: [{ path: "mapping.title" }] });
     expect(await temp.log.head()).toBe(head);
   });
 

@@ -18,8 +18,9 @@ import { z } from "zod";
 import { aKnowledgeBase, Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
-import { type DocumentKind, DocumentKindSchema } from "../schemas.js";
+import { DocumentKindSchema } from "../schemas.js";
 import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js";
+import { elementLines, notAnArray, recordsAt } from "./recordsAt.js";
 
 /**
  * Where each document field is found in a record: dotted paths
@@ -53,23 +54,40 @@ export const RecordMappingSchema = strictInput({
 /** Where each document field is found in a record. */
 export type RecordMapping = z.infer<typeof RecordMappingSchema>;
 
-/** Options of {@link importRecords}. */
-export interface ImportRecordsOptions {
+/**
+ * Options of {@link importRecords}; no other key, so a misspelt one
+ * (`record` for `records`) is refused naming the keys it takes.
+ */
+export const ImportRecordsOptionsSchema = strictInput({
   /** Source system recorded on the documents (`zendesk`, `gong`). */
-  readonly system: string;
+  system: z.string().min(1),
   /** Which record field holds each document field. */
-  readonly mapping: RecordMapping;
+  mapping: RecordMappingSchema,
+  /**
+   * Dotted path of the array of records in the file (read as the mapping's
+   * paths are): `issues` for Jira's search API, `data.issues.nodes` for
+   * Linear's GraphQL. Without it a `.json` file must hold an array; in a
+   * `.jsonl` file each line is a page holding its records there.
+   */
+  records: z.string().min(1).optional(),
   /** Kind when the mapping names no kind field or the record has none (default `note`). */
-  readonly kind?: DocumentKind;
+  kind: DocumentKindSchema.optional(),
   /** Called after each record with the count handled so far. */
-  readonly onProgress?: (progress: ImportProgress) => void;
+  onProgress: z
+    .custom<(progress: ImportProgress) => void>((value) => typeof value === "function", "must be a function")
+    .optional(),
   /** Actor recorded on the events; defaults to the log's actor. */
-  readonly actor?: string;
-}
+  actor: z.string().min(1).optional(),
+});
+/** Options of {@link importRecords}, as {@link ImportRecordsOptionsSchema} takes them. */
+export type ImportRecordsOptions = z.input<typeof ImportRecordsOptionsSchema>;
 
 /**
  * Imports records from a `.jsonl` file (one JSON object per line) or a `.json`
- * file holding an array. Each record becomes a document keyed by its mapped id:
+ * file holding an array, or, with `records` (a dotted path such as
+ * `data.issues.nodes`), the array at that path of a `.json` file or of each
+ * line of a `.jsonl` one (a paged export, one response a line; a line
+ * without it is a problem at its line). Each record becomes a document keyed by its mapped id:
  * new ids (and ids whose document was retracted) are captured, known ones
  * revised when they changed, one document per id even when several processes
  * import at once ({@link KnowledgeBase.captureOrRevise}). A title is made one
@@ -88,8 +106,11 @@ export interface ImportRecordsOptions {
  *
  * @throws ValidationError when the file is not UTF-8 text (a byte order mark
  * is dropped), naming the line and column of the first bad byte, when a
- * `.json` file is not valid JSON or holds no array, or the mapping lacks `id`, `title` or `body` or has a key it does
- * not take (`tag` for `tags`), naming it (nothing is imported then).
+ * `.json` file is not valid JSON, holds no array (naming the paths of the
+ * arrays it has and the `records` to pass) or nothing at `records` (naming
+ * the first missing key and what is there), or the options or mapping lack
+ * a key (`id`, `title`, `body`) or have one they do not take (`tag` for
+ * `tags`), naming it (nothing is imported then).
  * @throws NotFoundError when the file does not exist.
  */
 export async function importRecords(
@@ -102,7 +123,8 @@ export async function importRecords(
     file: [Text, file],
     options: [anObject("an options object with a mapping"), options],
   });
-  const mapping = parseInput(RecordMappingSchema, options.mapping, "records mapping");
+  const parsed = parseInput(ImportRecordsOptionsSchema, options, "importRecords options");
+  const { mapping } = parsed;
   if (!existsSync(file)) {
     throw new NotFoundError({
       message: `cannot import ${file}: it does not exist (give a .json or .jsonl file of records)`,
@@ -111,25 +133,25 @@ export async function importRecords(
       field: "file",
     });
   }
-  const records = readRecords(file);
+  const records = readRecords(file, parsed.records);
   const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0 };
   const problems: ImportProblem[] = [];
   const warnings: ImportProblem[] = [];
-  const lastLines = lastLineOfEachId(records, mapping.id);
-  const write = options.actor === undefined ? {} : { actor: options.actor };
+  const lasts = lastOfEachId(records, mapping.id);
+  const write = parsed.actor === undefined ? {} : { actor: parsed.actor };
   for (const [done, { line, value, error }] of records.entries()) {
     const item = `${file}:${line}`;
     try {
       if (error !== undefined) throw new Error(error);
       const id = idOf(value, mapping.id);
-      const last = id === undefined ? undefined : lastLines.get(id);
-      if (last !== undefined && last !== line) {
+      const last = id === undefined ? undefined : lasts.get(id);
+      if (last !== undefined && last !== done) {
         warnings.push({
           item: file,
           line,
-          message: `skipped: record "${id}" is given again at line ${last}; only the last record of an id is imported`,
+          message: `skipped: record "${id}" is given again at line ${records[last]?.line}; only the last record of an id is imported`,
         });
-        options.onProgress?.({ done: done + 1, total: records.length, item });
+        parsed.onProgress?.({ done: done + 1, total: records.length, item });
         continue;
       }
       const field = (path: string | undefined): unknown => (path === undefined ? undefined : at(value, path));
@@ -148,12 +170,12 @@ export async function importRecords(
       const capturedAt = dateField(field(mapping.capturedAt), mapping.capturedAt);
       const { outcome } = await knowledge.captureOrRevise(
         {
-          kind: kind.success ? kind.data : (options.kind ?? "note"),
+          kind: kind.success ? kind.data : (parsed.kind ?? "note"),
           // One line, as a capture takes it: the record's title keeps its words, without breaks or bidi overrides.
-          title: firstSafeLine(required("title"), `${options.system} ${required("id")}`),
+          title: firstSafeLine(required("title"), `${parsed.system} ${required("id")}`),
           body: required("body"),
           source: {
-            system: options.system,
+            system: parsed.system,
             uri: required("id"),
             ...(author === undefined ? {} : { author }),
             ...(capturedAt === undefined ? {} : { capturedAt }),
@@ -168,7 +190,7 @@ export async function importRecords(
     } catch (cause) {
       problems.push({ item: file, line, message: (cause as Error).message });
     }
-    options.onProgress?.({ done: done + 1, total: records.length, item });
+    parsed.onProgress?.({ done: done + 1, total: records.length, item });
   }
   return { ...counts, problems, warnings };
 }
@@ -202,24 +224,29 @@ function notText(found: object, path: string, name: string): Error {
 }
 
 /**
- * The line of the last record of each id: a file that gives an id twice (an
+ * The index of the last record of each id: a file that gives an id twice (an
  * export of changes, the latest last) imports only its last record, so a
- * re-import of the same file changes nothing.
+ * re-import of the same file changes nothing. By index, not line: a page of
+ * a `.jsonl` file holds several records on one line.
  */
-function lastLineOfEachId(
-  records: readonly { line: number; value: unknown }[],
-  path: string,
-): Map<string, number> {
-  const lines = new Map<string, number>();
-  for (const { line, value } of records) {
+function lastOfEachId(records: readonly { value: unknown }[], path: string): Map<string, number> {
+  const lasts = new Map<string, number>();
+  for (const [index, { value }] of records.entries()) {
     const id = idOf(value, path);
-    if (id !== undefined) lines.set(id, line);
+    if (id !== undefined) lasts.set(id, index);
   }
-  return lines;
+  return lasts;
 }
 
-/** The records of a file with the line each starts on: a `.json` file holds an array, a `.jsonl` one a record a line. */
-function readRecords(file: string): { line: number; value: unknown; error?: string }[] {
+/**
+ * The records of a file with the line each starts on: a `.json` file holds an
+ * array (at `records`, when given), a `.jsonl` one a record a line (or, with
+ * `records`, a page a line whose records are at that path).
+ */
+function readRecords(
+  file: string,
+  records: string | undefined,
+): { line: number; value: unknown; error?: string }[] {
   // UTF-8 as exports write it: a byte order mark (Windows tools, PowerShell) is dropped, other bytes refused where they are.
   const read = decodeText(readFileSync(file));
   if ("notText" in read) {
@@ -227,8 +254,10 @@ function readRecords(file: string): { line: number; value: unknown; error?: stri
     throw invalidFile(file, `${message.replace(/^is /, "")}; records are read as UTF-8`, line, column);
   }
   const text = read.text;
-  const isArray = file.endsWith(".json") || (!file.endsWith(".jsonl") && text.trimStart().startsWith("["));
-  if (isArray) {
+  const isJson =
+    file.endsWith(".json") ||
+    (!file.endsWith(".jsonl") && (records !== undefined || text.trimStart().startsWith("[")));
+  if (isJson) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text) as unknown;
@@ -237,29 +266,44 @@ function readRecords(file: string): { line: number; value: unknown; error?: stri
       const line = position === undefined ? undefined : lineAt(text, Number(position));
       throw invalidFile(file, `not valid JSON: ${(cause as Error).message}`, line);
     }
-    if (!Array.isArray(parsed)) throw invalidFile(file, "must hold a JSON array of records", 1);
-    const lines = elementLines(text);
-    return parsed.map((value, index) => ({ line: lines[index] ?? index + 1, value }));
+    if (records === undefined && !Array.isArray(parsed)) {
+      throw invalidFile(file, `holds no JSON array of records: ${notAnArray(parsed, optionNamed)}`, 1);
+    }
+    const found = records === undefined ? { records: parsed as unknown[] } : recordsAt(parsed, records);
+    if (!("records" in found)) throw invalidFile(file, found.message, 1, undefined, found.path);
+    const lines = elementLines(text, records?.split(".") ?? []);
+    return found.records.map((value, index) => ({ line: lines[index] ?? index + 1, value }));
   }
   return text.split(/\r?\n/).flatMap((raw, index) => {
     if (raw.trim() === "") return [];
+    const line = index + 1;
+    let value: unknown;
     try {
-      return [{ line: index + 1, value: JSON.parse(raw) as unknown }];
+      value = JSON.parse(raw) as unknown;
     } catch (cause) {
-      return [{ line: index + 1, value: undefined, error: `not valid JSON: ${(cause as Error).message}` }];
+      return [{ line, value: undefined, error: `not valid JSON: ${(cause as Error).message}` }];
     }
+    if (records === undefined) return [{ line, value }];
+    const found = recordsAt(value, records);
+    return "records" in found
+      ? found.records.map((record) => ({ line, value: record }))
+      : [{ line, value: undefined, error: `${found.path}: ${found.message}` }];
   });
 }
+
+/** How the option is written in a suggestion: `records: "issues"`. */
+const optionNamed = (path: string): string => `records: ${JSON.stringify(path)}`;
 
 function invalidFile(
   file: string,
   message: string,
   line: number | undefined,
   column?: number,
+  path = "",
 ): ValidationError {
   const issues = [
     {
-      path: "",
+      path,
       message,
       file,
       ...(line === undefined ? {} : { line }),
@@ -274,41 +318,6 @@ function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let index = 0; index < offset && index < text.length; index += 1) if (text[index] === "\n") line += 1;
   return line;
-}
-
-/** 1-based line on which each element of the top-level array of `text` (valid JSON) starts. */
-function elementLines(text: string): number[] {
-  const starts: number[] = [];
-  let line = 1;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let expectingElement = false;
-  for (const char of text) {
-    if (char === "\n") {
-      line += 1;
-    } else if (inString) {
-      if (escaped) escaped = false;
-      else if (char === "\\") escaped = true;
-      else if (char === '"') inString = false;
-    } else if (char !== " " && char !== "\t" && char !== "\r") {
-      if (depth === 1 && expectingElement && char !== "]") {
-        starts.push(line);
-        expectingElement = false;
-      }
-      if (char === '"') {
-        inString = true;
-      } else if (char === "[" || char === "{") {
-        depth += 1;
-        if (depth === 1) expectingElement = true;
-      } else if (char === "]" || char === "}") {
-        depth -= 1;
-      } else if (char === "," && depth === 1) {
-        expectingElement = true;
-      }
-    }
-  }
-  return starts;
 }
 
 /**
