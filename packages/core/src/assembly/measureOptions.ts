@@ -1,13 +1,27 @@
 import { z } from "zod";
 import { strictInput } from "../strictInput.js";
 
-/** One end of a window: a Date, a time `new Date` reads (`2026-03-01`, `2026-03-01T09:00:00+02:00`) or epoch milliseconds. */
+/** An ISO date (`2026-03-01`), read as midnight UTC. */
+const ISO_DATE = z.iso.date();
+/** An ISO instant with its offset (`2026-03-01T09:00:00Z`, `2026-03-01T09:00+02:00`). */
+const ISO_INSTANT = z.union([
+  z.iso.datetime({ offset: true }),
+  z.iso.datetime({ offset: true, precision: -1 }),
+]);
+
+/**
+ * One end of a window: a Date, epoch milliseconds, an ISO date (midnight
+ * UTC) or an ISO instant with its offset. Any other string (`2026-03-01T09:00:00`,
+ * `March 1, 2026`) is refused: `new Date` reads it in the machine's time
+ * zone, so one call would measure different windows on different machines.
+ */
 const windowEnd = z.unknown().transform((value, ctx) => {
   const date =
-    value instanceof Date
-      ? value
-      : typeof value === "string" || typeof value === "number"
-        ? new Date(value)
+    value instanceof Date || typeof value === "number"
+      ? new Date(value)
+      : typeof value === "string" &&
+          (ISO_DATE.safeParse(value.trim()).success || ISO_INSTANT.safeParse(value.trim()).success)
+        ? new Date(value.trim())
         : undefined;
   const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
   const missing = typeof value === "string" ? missingDay(value) : undefined;
@@ -18,10 +32,17 @@ const windowEnd = z.unknown().transform((value, ctx) => {
   if (date !== undefined && !Number.isNaN(date.getTime())) return date;
   ctx.addIssue({
     code: "custom",
-    message: `must be a date (2026-03-01, 2026-03-01T09:00:00+02:00, a Date or epoch milliseconds), not ${shown}`,
+    message: `must be a date (2026-03-01, midnight UTC), an instant with its offset (2026-03-01T09:00:00+02:00), a Date or epoch milliseconds, not ${shown}${zoneless(value) ? ", which names no time zone: add Z or an offset" : ""}`,
   });
   return z.NEVER;
 });
+
+/** Whether a value is an ISO date and time without a zone (`2026-03-01T09:00:00`), which `new Date` reads as local time. */
+function zoneless(value: unknown): boolean {
+  return (
+    typeof value === "string" && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value.trim())
+  );
+}
 
 /**
  * Why a string's leading `YYYY-MM-DD` names no day (`February 2026 has 28
