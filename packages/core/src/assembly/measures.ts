@@ -77,7 +77,7 @@ export interface AssemblyMeasures {
     readonly cycleTimeHours: Readonly<Record<string, Percentiles>>;
     /** Items in WIP stages (active or blocked) at the end of the window. */
     readonly wip: number;
-    /** Of the delivered items' lead time, the share not spent blocked; null when nothing was delivered. */
+    /** Of the delivered items' lead time, the share not spent blocked; null when that lead time adds up to none (nothing delivered, or delivered as created). */
     readonly flowEfficiency: number | null;
   };
   /** The field operator's measure: what happened to the signals captured in the window. */
