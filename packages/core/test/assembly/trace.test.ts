@@ -81,6 +81,21 @@ describe("artifacts and trace links", () => {
     expect(factory.line.suspectLinks().map((link) => [link.id, link.causes.length])).toEqual(
       links.map((link) => [link.id, 1]),
     );
+    // In one batch, the change names the links it made suspect and the reflow after it none.
+    const requirement = (text: string) => ({
+      id: "REQ-4",
+      kind: "requirement",
+      title: "Pay by link",
+      fields: { body: text },
+    });
+    const batch = await factory.line.recordArtifacts([
+      requirement(body.replace("24", "72")),
+      requirement(body.replace("24", "72").replace("\n", " ")),
+    ]);
+    expect(batch.map((recorded) => [recorded.artifact.version, recorded.suspected.length])).toEqual([
+      [5, 3],
+      [5, 0],
+    ]);
   });
 
   it("marks the whole chain downstream suspect when the requirement changes, then clears it by review", async () => {

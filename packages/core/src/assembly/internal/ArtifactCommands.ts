@@ -62,22 +62,24 @@ export class ArtifactCommands {
       id: data.line,
     }));
     let changed: boolean[] = [];
+    let refingerprinted: boolean[] = [];
     await this.#writer.retrying(async (head) => {
       // Checked in the decision the append's head check protects: a line retired meanwhile refuses the write.
       await checkReferences(this.#lines, "artifact", lines);
       const decided = artifactEvents(this.#state, parsed);
       changed = decided.changed;
+      refingerprinted = decided.refingerprinted;
       if (decided.events.length > 0) {
         await this.#writer.appendAt(decided.events, head, parsed[0]?.actor);
       }
     });
     return parsed.map((data, index) => {
       const artifact = this.#state.artifacts.get(data.id) as Artifact;
-      const didChange = changed[index] === true;
       return {
         artifact,
-        changed: didChange,
-        suspected: didChange ? this.#state.trace.impactOf(data.id) : [],
+        changed: changed[index] === true,
+        // A reflowed version made no link suspect, whatever the change before it did.
+        suspected: refingerprinted[index] === true ? this.#state.trace.impactOf(data.id) : [],
       };
     });
   }

@@ -321,9 +321,9 @@ export class AssemblyState {
       }
       if (data.workItem !== undefined) listOf(this.#artifactsByItem, data.workItem).push(artifact.id);
     }
-    if (previous === undefined) return;
-    if (previous.fingerprint !== artifact.fingerprint) this.trace.propagate(artifact, previous.fingerprint);
-    else this.trace.unchanged(artifact.id);
+    if (previous !== undefined && previous.fingerprint !== artifact.fingerprint) {
+      this.trace.propagate(artifact, previous.fingerprint);
+    }
   }
 
   #captured(event: StoredEvent<EventData<typeof SignalCaptured>>): void {

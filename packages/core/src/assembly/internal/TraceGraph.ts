@@ -188,11 +188,6 @@ export class TraceGraph {
     this.#impacts.set(artifact.id, marked);
   }
 
-  /** A new version of an artifact with the fingerprint it had: it made no link suspect (the changes before it still do). */
-  unchanged(artifactId: string): void {
-    this.#impacts.delete(artifactId);
-  }
-
   /** Folds a new link: not suspect, verified against the upstream fingerprint it records. */
   linked(event: StoredEvent<EventData<typeof TraceLinked>>): void {
     const data = event.data;

@@ -106,7 +106,9 @@ function throwIfAny(subject: string, issues: readonly ValidationIssue[]): void {
 
 /**
  * The events recording artifacts in order, leaving out unchanged ones, and
- * for each input whether it makes a new version. A version whose fingerprint
+ * for each input whether it makes a new version (`changed`) and whether that
+ * version has a new fingerprint, so may make links suspect (`refingerprinted`:
+ * a reflowed one makes none). A version whose fingerprint
  * is one the artifact had before changes that made links suspect is followed
  * by a `trace.restored` event, which lifts that suspicion from them.
  *
@@ -115,8 +117,9 @@ function throwIfAny(subject: string, issues: readonly ValidationIssue[]): void {
 export function artifactEvents(
   state: AssemblyState,
   parsed: readonly ParsedArtifact[],
-): { events: NewEvent[]; changed: boolean[] } {
+): { events: NewEvent[]; changed: boolean[]; refingerprinted: boolean[] } {
   const changed: boolean[] = [];
+  const refingerprinted: boolean[] = [];
   const events: NewEvent[] = [];
   const pending = new Map<
     string,
@@ -140,11 +143,13 @@ export function artifactEvents(
     const stage = data.stage ?? previous?.stage ?? item?.stage;
     if (previous !== undefined && sameContent(previous, data.title, data.fields, workItem, line, stage)) {
       changed.push(false);
+      refingerprinted.push(false);
       continue;
     }
     changed.push(true);
     const version = (previous?.version ?? 0) + 1;
     const fingerprint = fingerprintArtifact(data.title, data.fields, data.fingerprintFields);
+    refingerprinted.push(previous !== undefined && previous.fingerprint !== fingerprint);
     pending.set(data.id, {
       fingerprint,
       kind: data.kind,
@@ -177,7 +182,7 @@ export function artifactEvents(
       events.push({ type: "trace.restored", subject: data.id, data: { fingerprint, version } });
     }
   }
-  return { events, changed };
+  return { events, changed, refingerprinted };
 }
 
 /**
