@@ -4,6 +4,7 @@
  * @module
  */
 import { type AssemblyMeasures, instantOf } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag, SinceFlag } from "../flags.js";
@@ -92,6 +93,19 @@ function windowOf(since: string | undefined, until: string | undefined): { from:
   return { from, to };
 }
 
+/**
+ * Refuses a `--line` the factory never knew: one the floor plan has is
+ * measured, and so is one it no longer has (a retired line) whose work items
+ * or signals are in the history, as a retired operator's are.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line, when neither holds.
+ */
+async function requireMeasuredLine(factory: Factory, line: string): Promise<void> {
+  await factory.work.refresh();
+  if (factory.work.list({ line }).length > 0 || factory.work.signals({ line }).length > 0) return;
+  await requireLines(factory, [line], "--line");
+}
+
 /** Registers `factory metrics`. */
 export function registerMetrics(program: Command, context: CliContext): void {
   program
@@ -114,7 +128,7 @@ export function registerMetrics(program: Command, context: CliContext): void {
         const f = flags as { line?: string; operator?: string; since?: string; until?: string };
         const { from, to } = windowOf(f.since, f.until);
         const measures = await withFactory(options, async (factory) => {
-          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
+          if (f.line !== undefined) await requireMeasuredLine(factory, f.line);
           if (f.operator !== undefined) await requireOperator(factory, f.operator, "--operator");
           return factory.work.measures({
             from,

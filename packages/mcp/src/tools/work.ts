@@ -18,6 +18,7 @@ import {
   SendBackInputSchema,
   ValidationError,
 } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireSignal, requireTraceEnd, requireWorkItem } from "./knownRecords.js";
@@ -302,6 +303,17 @@ function emptyWindow(since: string, until: string | undefined): ValidationError 
   return new ValidationError({ message: formatIssues("get_metrics input", [issue]), issues: [issue] });
 }
 
+/**
+ * Refuses a `get_metrics` line the factory never knew: one the floor plan has
+ * is measured, and so is one it no longer has (a retired line) whose work
+ * items or signals are in the history, as a retired operator's are.
+ */
+async function requireMeasuredLine(factory: Factory, line: string): Promise<void> {
+  await factory.work.refresh();
+  if (factory.work.list({ line }).length > 0 || factory.work.signals({ line }).length > 0) return;
+  await requireLine(factory, line, "line");
+}
+
 /** `get_metrics`: delivery measures over a window for the factory, a line or an operator. */
 export const getMetrics = defineTool({
   name: "get_metrics",
@@ -329,7 +341,7 @@ export const getMetrics = defineTool({
   }),
   output: MeasuresOutput,
   run: async (factory, input) => {
-    if (input.line !== undefined) await requireLine(factory, input.line, "line");
+    if (input.line !== undefined) await requireMeasuredLine(factory, input.line);
     if (input.operator !== undefined) await requireOperator(factory, input.operator, "operator");
     // One reading of the clock: the call's instant. The end of a window is
     // exclusive, so the default one ends a millisecond after that instant, and
