@@ -81,6 +81,7 @@ export {
   type RenameText,
 } from "./importers/moveRenamedFiles.js";
 export type { ImportProblem, ImportProgress, ImportReport } from "./importers/progress.js";
+export { type RecordsOfJson, recordsOfJson } from "./importers/recordsAt.js";
 export { RENAME_SIMILARITY, type RenamedFile } from "./importers/renamedFiles.js";
 export {
   parseTranscript,

@@ -30,6 +30,8 @@ export const IssueImportOptionsSchema = z.object({
   line: z.string().min(1).optional(),
   /** Import closed issues too (default: only open ones; closed ones are counted as skipped). */
   includeClosed: z.boolean().default(false),
+  /** Dotted path of the array of issues when the file is an object (`items` of GitHub's search API); default the file itself. */
+  records: z.string().min(1).optional(),
 });
 /** Options of {@link importIssues}. */
 export type IssueImportOptions = z.input<typeof IssueImportOptionsSchema>;
@@ -163,11 +165,11 @@ export async function importIssues(factory: Factory, options: IssueImportOptions
   const text = await readInputFile(subject, input.file);
   const elements =
     input.format === "github"
-      ? parseJsonArray(subject, input.file, text, GitHubIssueSchema).map((element) => ({
+      ? parseJsonArray(subject, input.file, text, GitHubIssueSchema, input.records).map((element) => ({
           ...element,
           value: fromGitHub(element.value),
         }))
-      : parseJsonArray(subject, input.file, text, GitLabIssueSchema).map((element) => ({
+      : parseJsonArray(subject, input.file, text, GitLabIssueSchema, input.records).map((element) => ({
           ...element,
           value: fromGitLab(element.value),
         }));

@@ -25,6 +25,12 @@ export const JsonlImportOptionsSchema = z.object({
   file: z.string().min(1, "file must name a JSON Lines file"),
   /** What each line becomes (`target`) and the dotted paths its fields are read from. */
   mapping: JsonlMappingSchema,
+  /**
+   * Dotted path of the records in each line, when each line is one page of a
+   * paged export (`messages` for Slack's `conversations.history`); default
+   * each line is one record. A line without them fails the import, naming it.
+   */
+  records: z.string().min(1).optional(),
 });
 /** Options of {@link importJsonl}. */
 export type JsonlImportOptions = z.input<typeof JsonlImportOptionsSchema>;
@@ -144,6 +150,7 @@ export async function importJsonl(factory: Factory, options: JsonlImportOptions)
   const records = readRecords(factory, input.file, text, {
     ...mapping,
     severity: mapping.target === "signal" ? mapping.severity : undefined,
+    records: input.records,
   });
   const system = systemOf(input.file, mapping);
   const writes = planWrites(factory, input.file, records, mapping, system);

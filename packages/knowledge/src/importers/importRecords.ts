@@ -20,7 +20,7 @@ import { parseInput } from "../internal/parse.js";
 import type { KnowledgeBase } from "../KnowledgeBase.js";
 import { DocumentKindSchema } from "../schemas.js";
 import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js";
-import { elementLines, notAnArray, recordsAt } from "./recordsAt.js";
+import { recordsAt, recordsOfJson } from "./recordsAt.js";
 
 /**
  * Where each document field is found in a record: dotted paths
@@ -266,13 +266,9 @@ function readRecords(
       const line = position === undefined ? undefined : lineAt(text, Number(position));
       throw invalidFile(file, `not valid JSON: ${(cause as Error).message}`, line);
     }
-    if (records === undefined && !Array.isArray(parsed)) {
-      throw invalidFile(file, `holds no JSON array of records: ${notAnArray(parsed, optionNamed)}`, 1);
-    }
-    const found = records === undefined ? { records: parsed as unknown[] } : recordsAt(parsed, records);
+    const found = recordsOfJson(text, parsed, records);
     if (!("records" in found)) throw invalidFile(file, found.message, 1, undefined, found.path);
-    const lines = elementLines(text, records?.split(".") ?? []);
-    return found.records.map((value, index) => ({ line: lines[index] ?? index + 1, value }));
+    return found.records.map(({ value, line }, index) => ({ line: line ?? index + 1, value }));
   }
   return text.split(/\r?\n/).flatMap((raw, index) => {
     if (raw.trim() === "") return [];
@@ -290,9 +286,6 @@ function readRecords(
       : [{ line, value: undefined, error: `${found.path}: ${found.message}` }];
   });
 }
-
-/** How the option is written in a suggestion: `records: "issues"`. */
-const optionNamed = (path: string): string => `records: ${JSON.stringify(path)}`;
 
 function invalidFile(
   file: string,

@@ -67,7 +67,7 @@ export function recordsAt(
  * arrays, down to four keys (`data.issues.nodes`); the suggestion is the one
  * with the most records.
  */
-export function notAnArray(value: unknown, option: (path: string) => string): string {
+function notAnArray(value: unknown, option: (path: string) => string): string {
   if (value === null || typeof value !== "object") {
     return `the file holds ${described(value)}, not an array of records`;
   }
@@ -90,7 +90,7 @@ export function notAnArray(value: unknown, option: (path: string) => string): st
  * 1-based line on which each element of the array at `path` (keys, `[]` for
  * the top level) of `text` (valid JSON) starts, so a record is named by its line.
  */
-export function elementLines(text: string, path: readonly string[]): number[] {
+function elementLines(text: string, path: readonly string[]): number[] {
   const starts: number[] = [];
   // One frame per open container: whether it is an array, the key (or index) of the value in it now.
   const frames: { array: boolean; key: string; expectingKey: boolean }[] = [];
@@ -132,4 +132,57 @@ export function elementLines(text: string, path: readonly string[]): number[] {
       while (index + 1 < text.length && !/[\s,\]}]/.test(text[index + 1] as string)) index += 1;
   }
   return starts;
+}
+
+/** The records of a JSON file with the line each starts on, or where and why it has none. */
+export type RecordsOfJson =
+  | {
+      /** Each record and the 1-based line it starts on. */
+      readonly records: readonly {
+        /** The record as parsed. */
+        readonly value: unknown;
+        /** Where it starts in the file; `undefined` when it could not be told. */
+        readonly line: number | undefined;
+      }[];
+    }
+  | {
+      /** The dotted path where the records are not (`""` for the file itself). */
+      readonly path: string;
+      /** Why, naming what is there instead. */
+      readonly message: string;
+    };
+
+/**
+ * The records of a parsed JSON file and the line each starts on: the array at
+ * the dotted path `records` (`data.issues.nodes`, read as a mapping's paths
+ * are), or the file itself when it is an array and no path is given.
+ *
+ * Where there are none, the path and why, naming what is there instead: the
+ * first missing key and what its parent holds (`data.issue: no such field
+ * (the object has data.issues)`), what the path holds (`expected an array of
+ * records, found an object with keys edges, pageInfo`), or for a file that is
+ * an object and no path, where its arrays are and the `records` to pass
+ * (`the file is an object; its arrays are at issues (50 records): pass
+ * records: "issues"`; looked for four keys deep, not inside arrays).
+ *
+ * @param text - the file's text, to find each record's line.
+ * @param value - the file parsed (`JSON.parse(text)`).
+ * @example
+ * ```ts
+ * const text = '{"issues": [{"id": 1}]}';
+ * const found = recordsOfJson(text, JSON.parse(text), "issues");
+ * if ("records" in found) console.log(found.records.length); // 1
+ * ```
+ */
+export function recordsOfJson(text: string, value: unknown, records?: string): RecordsOfJson {
+  if (records === undefined && !Array.isArray(value)) {
+    return {
+      path: "",
+      message: `holds no JSON array of records: ${notAnArray(value, (path) => `records: ${JSON.stringify(path)}`)}`,
+    };
+  }
+  const found = records === undefined ? { records: value as unknown[] } : recordsAt(value, records);
+  if (!("records" in found)) return found;
+  const lines = elementLines(text, records?.split(".") ?? []);
+  return { records: found.records.map((record, index) => ({ value: record, line: lines[index] })) };
 }

@@ -14,6 +14,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
+import { recordsOfJson } from "@software-factory/knowledge";
 import type { z } from "zod";
 
 /**
@@ -75,40 +76,6 @@ export function parseJsonFile(subject: string, file: string, text: string): unkn
   }
 }
 
-/**
- * The 1-based line where each element of a top-level JSON array starts, so a
- * bad element can be named by its line. Assumes the text parsed as an array.
- */
-export function arrayElementLines(text: string): number[] {
-  const lines: number[] = [];
-  let depth = 0;
-  let line = 1;
-  let expecting = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index] as string;
-    if (char === "\n") {
-      line += 1;
-      continue;
-    }
-    if (/\s/.test(char)) continue;
-    if (depth === 1 && expecting && char !== "]") {
-      lines.push(line);
-      expecting = false;
-    }
-    if (char === '"') {
-      for (index += 1; index < text.length && text[index] !== '"'; index += 1) {
-        if (text[index] === "\\") index += 1;
-        else if (text[index] === "\n") line += 1;
-      }
-    } else if (char === "[" || char === "{") {
-      depth += 1;
-      if (depth === 1) expecting = true;
-    } else if (char === "]" || char === "}") depth -= 1;
-    else if (char === "," && depth === 1) expecting = true;
-  }
-  return lines;
-}
-
 /** An element of a JSON array file, validated, with where it is. */
 export interface ParsedElement<T> {
   readonly value: T;
@@ -119,26 +86,25 @@ export interface ParsedElement<T> {
 }
 
 /**
- * Parses a JSON file holding an array and validates every element with a
+ * Parses a JSON file holding an array (or holding it at the dotted path
+ * `records`, knowledge's `recordsOfJson`) and validates every element with a
  * schema, all before anything is written.
  *
- * @throws ValidationError with every bad element's index, field and line.
+ * @throws ValidationError with every bad element's index, field and line, or naming what the file holds where no array is.
  */
 export function parseJsonArray<Schema extends z.ZodType>(
   subject: string,
   file: string,
   text: string,
   schema: Schema,
+  records?: string,
 ): ParsedElement<z.output<Schema>>[] {
-  const value = parseJsonFile(subject, file, text);
-  if (!Array.isArray(value))
-    throw fileError(subject, file, "must hold a JSON array", { path: "(root)", line: 1 });
-  const lines = arrayElementLines(text);
+  const found = recordsOfJson(text, parseJsonFile(subject, file, text), records);
+  if (!("records" in found)) throw fileError(subject, file, found.message, { path: found.path, line: 1 });
   const issues: ValidationIssue[] = [];
   const parsed: ParsedElement<z.output<Schema>>[] = [];
-  for (const [index, element] of value.entries()) {
+  for (const [index, { value: element, line }] of found.records.entries()) {
     const result = schema.safeParse(element);
-    const line = lines[index];
     if (result.success) {
       parsed.push({ value: result.data, index, ...(line === undefined ? {} : { line }) });
       continue;

@@ -6,6 +6,7 @@
  * @module
  */
 import { formatIssues, SeveritySchema, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { recordsOfJson } from "@software-factory/knowledge";
 import type { Factory } from "../../factory/openFactory.js";
 
 /** The dotted paths a record is read by (the fields every target shares, and a signal's severity). */
@@ -16,6 +17,8 @@ export interface RecordPaths {
   readonly line?: string | undefined;
   readonly tags?: string | undefined;
   readonly severity?: string | undefined;
+  /** Dotted path of the records in each line (a page of a paged export); default the line is the record. */
+  readonly records?: string | undefined;
 }
 
 /** A line read and checked: the values its mapping found. */
@@ -65,65 +68,80 @@ export function readRecords(factory: Factory, file: string, text: string, paths:
     const lineNumber = index + 1;
     const problem = (field: string, message: string) =>
       issues.push({ path: field, message, file, line: lineNumber });
-    let value: unknown;
+    let parsed: unknown;
     try {
-      value = JSON.parse(raw) as unknown;
+      parsed = JSON.parse(raw) as unknown;
     } catch (cause) {
       problem("(root)", `not valid JSON: ${(cause as Error).message}`);
       continue;
     }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      problem("(root)", "each line must be a JSON object");
+    const page =
+      paths.records === undefined
+        ? { records: [{ value: parsed }] }
+        : recordsOfJson(raw, parsed, paths.records);
+    if (!("records" in page)) {
+      problem(page.path, page.message);
       continue;
     }
-    const before = issues.length;
-    const required = (name: "id" | "title", dotted: string) => {
-      const found = scalar(at(value, dotted))?.trim();
-      if (found === undefined || found === "") problem(dotted, `missing (mapped to ${name})`);
-      return found ?? "";
-    };
-    const id = required("id", paths.id);
-    const title = required("title", paths.title);
-    const bodyValue = paths.body === undefined ? undefined : at(value, paths.body);
-    if (
-      paths.body !== undefined &&
-      bodyValue !== undefined &&
-      bodyValue !== null &&
-      scalar(bodyValue) === undefined
-    )
-      problem(paths.body, "must be text (mapped to body)");
-    const tagsValue = paths.tags === undefined ? undefined : at(value, paths.tags);
-    const tags = Array.isArray(tagsValue)
-      ? tagsValue.map(scalar)
-      : (scalar(tagsValue)
-          ?.split(",")
-          .map((tag) => tag.trim())
-          .filter((tag) => tag !== "") ?? []);
-    if (paths.tags !== undefined && tags.some((tag) => tag === undefined || !TAG.test(tag)))
-      problem(paths.tags, "tags must be words without spaces, up to 80 characters");
-    const line = paths.line === undefined ? undefined : scalar(at(value, paths.line));
-    if (line !== undefined && factory.floorplan.line(line) === undefined)
-      problem(paths.line ?? "", `the floor plan has no line "${line}"`);
-    if (paths.severity !== undefined) {
-      const severity = at(value, paths.severity);
-      if (severity !== undefined && !SeveritySchema.safeParse(severity).success)
+    for (const { value } of page.records) {
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
         problem(
-          paths.severity,
-          `severity must be low, medium, high or critical, not ${JSON.stringify(severity)}`,
+          "(root)",
+          paths.records === undefined
+            ? "each line must be a JSON object"
+            : `each record at ${paths.records} must be a JSON object`,
         );
+        continue;
+      }
+      const before = issues.length;
+      const required = (name: "id" | "title", dotted: string) => {
+        const found = scalar(at(value, dotted))?.trim();
+        if (found === undefined || found === "") problem(dotted, `missing (mapped to ${name})`);
+        return found ?? "";
+      };
+      const id = required("id", paths.id);
+      const title = required("title", paths.title);
+      const bodyValue = paths.body === undefined ? undefined : at(value, paths.body);
+      if (
+        paths.body !== undefined &&
+        bodyValue !== undefined &&
+        bodyValue !== null &&
+        scalar(bodyValue) === undefined
+      )
+        problem(paths.body, "must be text (mapped to body)");
+      const tagsValue = paths.tags === undefined ? undefined : at(value, paths.tags);
+      const tags = Array.isArray(tagsValue)
+        ? tagsValue.map(scalar)
+        : (scalar(tagsValue)
+            ?.split(",")
+            .map((tag) => tag.trim())
+            .filter((tag) => tag !== "") ?? []);
+      if (paths.tags !== undefined && tags.some((tag) => tag === undefined || !TAG.test(tag)))
+        problem(paths.tags, "tags must be words without spaces, up to 80 characters");
+      const line = paths.line === undefined ? undefined : scalar(at(value, paths.line));
+      if (line !== undefined && factory.floorplan.line(line) === undefined)
+        problem(paths.line ?? "", `the floor plan has no line "${line}"`);
+      if (paths.severity !== undefined) {
+        const severity = at(value, paths.severity);
+        if (severity !== undefined && !SeveritySchema.safeParse(severity).success)
+          problem(
+            paths.severity,
+            `severity must be low, medium, high or critical, not ${JSON.stringify(severity)}`,
+          );
+      }
+      if (id !== "" && seen.has(id)) problem(paths.id, `id "${id}" was already used on line ${seen.get(id)}`);
+      if (issues.length > before) continue;
+      seen.set(id, lineNumber);
+      records.push({
+        lineNumber,
+        id,
+        title,
+        body: scalar(bodyValue) ?? "",
+        ...(line === undefined ? {} : { line }),
+        tags: tags as string[],
+        value,
+      });
     }
-    if (id !== "" && seen.has(id)) problem(paths.id, `id "${id}" was already used on line ${seen.get(id)}`);
-    if (issues.length > before) continue;
-    seen.set(id, lineNumber);
-    records.push({
-      lineNumber,
-      id,
-      title,
-      body: scalar(bodyValue) ?? "",
-      ...(line === undefined ? {} : { line }),
-      tags: tags as string[],
-      value,
-    });
   }
   if (issues.length > 0)
     throw new ValidationError({ message: formatIssues(`JSONL file ${file}`, issues), issues });
