@@ -54,6 +54,17 @@ async function runConnector(
   for (const note of notes) output.line(`note: ${note}`);
 }
 
+/** The `--records` flag of the commands that read a JSON file of records, in the same words for each. */
+const RECORDS_FLAG = [
+  "--records <path>",
+  "where the records are when an object holds them, as a dotted path (items, data.issues.nodes); in JSON Lines, in each line",
+] as const;
+
+/** The `--records` value checked, ready to spread into a connector's options. */
+function recordsOption(records: string | undefined): { records?: string } {
+  return records === undefined ? {} : { records: parseFlag(NameValue, records, "--records") };
+}
+
 /** Whether the repository at `root` is a shallow clone (`git clone --depth`, a CI checkout's default). */
 function isShallow(root: string): boolean {
   return (
@@ -158,9 +169,17 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .option("--as <what>", "signals or work-items", "signals")
     .option("--line <line>", "line for issues whose labels name none")
     .option("--include-closed", "import closed issues too")
+    .option(...RECORDS_FLAG)
     .action(
       action(context, async (session, file, flags) => {
-        const given = flags as { format: string; as: string; line?: string; includeClosed?: boolean };
+        const given = flags as {
+          format: string;
+          as: string;
+          line?: string;
+          includeClosed?: boolean;
+          records?: string;
+        };
+        const records = recordsOption(given.records);
         const format = parseFlag(z.enum(["github", "gitlab"]), given.format, "--format");
         const as = parseFlag(z.enum(["signals", "work-items"]), given.as, "--as");
         await runConnector(
@@ -170,13 +189,14 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
           async (factory) => {
             // An unknown line is E_NOT_FOUND, as for every other --line (the import's own check says E_VALIDATION).
             await requireLines(factory, given.line === undefined ? [] : [given.line], "--line");
-            return namingFlags({ line: "--line" }, () =>
+            return namingFlags({ line: "--line", records: "--records" }, () =>
               importIssues(factory, {
                 file: file as string,
                 format,
                 as: as === "work-items" ? "workItems" : "signals",
                 includeClosed: given.includeClosed === true,
                 ...(given.line === undefined ? {} : { line: given.line }),
+                ...records,
               }),
             );
           },
@@ -194,15 +214,14 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
       "--mapping <json|@file>",
       'the mapping, e.g. {"target":"signal","id":"ticket.id","title":"ticket.subject","body":"ticket.text"}',
     )
+    .option(...RECORDS_FLAG)
     .action(
       action(context, async (session, file, flags) => {
-        const mapping = parseFlag(
-          JsonlMappingSchema,
-          readJsonFlag((flags as { mapping: string }).mapping, "--mapping"),
-          "--mapping",
-        );
+        const given = flags as { mapping: string; records?: string };
+        const mapping = parseFlag(JsonlMappingSchema, readJsonFlag(given.mapping, "--mapping"), "--mapping");
+        const records = recordsOption(given.records);
         await runConnector(session, file as string, { path: file as string, kind: "file" }, (factory) =>
-          importJsonl(factory, { file: file as string, mapping }),
+          importJsonl(factory, { file: file as string, mapping, ...records }),
         );
       }),
     );
