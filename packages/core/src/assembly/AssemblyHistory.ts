@@ -54,7 +54,11 @@ export interface ItemHistory {
   state: WorkItemState;
   /** The stage it is in now (the last one it entered). */
   stage: string;
-  /** When it first entered the delivery stage or was completed; undefined until then. */
+  /**
+   * When it first entered the delivery stage or was completed, never before
+   * its creation (a stamp from a writer whose clock runs behind counts as at
+   * once); undefined until then.
+   */
   deliveredAt: number | undefined;
   /** Its stays in stages, oldest first. */
   readonly visits: StageVisit[];
@@ -202,7 +206,8 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
     if (current !== undefined && current.exitedAt === undefined) current.exitedAt = at;
     item.visits.push({ stage: to, enteredAt: at, exitedAt: undefined });
     item.stage = to;
-    if (to === deliveryStage && item.deliveredAt === undefined) item.deliveredAt = at;
+    if (to === deliveryStage && item.deliveredAt === undefined)
+      item.deliveredAt = Math.max(at, item.createdAt);
   };
 
   const history: AssemblyHistory = {
@@ -262,7 +267,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         if (open !== undefined && open.to === undefined) open.to = at;
         const current = item.visits[item.visits.length - 1];
         if (current !== undefined && current.exitedAt === undefined) current.exitedAt = at;
-        if (done && item.deliveredAt === undefined) item.deliveredAt = at;
+        if (done && item.deliveredAt === undefined) item.deliveredAt = Math.max(at, item.createdAt);
       } else if (WorkGateFailed.is(event)) {
         item.gateFailures.push({ from: event.data.from, to: event.data.to, at });
       } else if (WorkAssigned.is(event) && event.data.owner !== undefined) {
