@@ -214,6 +214,7 @@ export {
 export { type RuleGateOptions, ruleGate, type ScorecardLevelRef } from "./rules/ruleGate.js";
 export { classifySignal, modelSkills } from "./skills/builtinSkills.js";
 export {
+  type AuthorUse,
   builtinSkills,
   defineFactorySkill,
   defineSkill,
@@ -242,6 +243,10 @@ export {
   type SkillRun,
   SkillStarted,
   type SkillsDirResult,
+  type SkillUsage,
+  type SkillUsageOptions,
+  SkillUsageOptionsSchema,
+  type SkillUse,
   safeLoadSkillsDir,
   summarizeLine,
 } from "./skills/index.js";

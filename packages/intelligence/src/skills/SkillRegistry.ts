@@ -23,6 +23,7 @@ import { formatSkillMd, type InstructionSkill } from "./SkillMd.js";
 import { ClaimLeaseMsSchema } from "./SkillRunKeys.js";
 import { type SkillRun, SkillRuns } from "./SkillRuns.js";
 import { type SkillProblem, type SkillsDirResult, safeLoadSkillsDir } from "./skillFolders.js";
+import { measureSkillUsage, type SkillUsage, type SkillUsageOptions } from "./skillUsage.js";
 
 export type { SkillRun } from "./SkillRuns.js";
 
@@ -91,6 +92,7 @@ export class SkillRegistry<Services = unknown> {
   readonly #instructions = new Map<string, InstructionSkill>();
   readonly #problems = new Map<string, SkillProblem>();
   readonly #runs: SkillRuns<Services>;
+  readonly #log: EventLog;
   /**
    * The folder of Agent Skills the instruction skills were loaded from, as an
    * absolute path: for a factory, the one `openFactory` loaded (`<dir>/skills`
@@ -119,6 +121,7 @@ export class SkillRegistry<Services = unknown> {
     this.instructionsDir =
       options.instructionsDir === undefined ? undefined : resolve(options.instructionsDir);
     this.#runs = new SkillRuns(log, services, options.model, lease.data);
+    this.#log = log;
   }
 
   /** Whether a model provider is configured, so skills that require one can run. */
@@ -359,6 +362,27 @@ export class SkillRegistry<Services = unknown> {
       });
     }
     return this.#runs.run(skill, input, options);
+  }
+
+  /**
+   * The use of what factory operators encoded, in `[from, to)`: per author
+   * (a skill's `author`; null for skills without one, and for skills run in
+   * the window that this registry lacks), each skill's runs by outcome, the
+   * distinct operators who ran it and its median duration, with totals per
+   * author. Read from every `skill.ran` event of the log stamped in the
+   * window, so runs by other processes count. With `operator`, only the
+   * skills that operator encoded. Only use is measured, not its effect.
+   *
+   * @throws ValidationError naming the option that is wrong (an end that is no point in time, `from` not before `to`, an unknown key).
+   * @example
+   * ```ts
+   * const usage = await factory.skills.usage({ from: "2026-03-01", to: "2026-04-01", operator: "ana" });
+   * // usage.authors[0]: { author: "ana", runs, succeeded, failed, cancelled, refused, operators, skills }
+   * ```
+   */
+  usage(options: SkillUsageOptions): Promise<SkillUsage> {
+    const encoded = [...this.#runnable.values()].map(({ name, author }) => ({ name, author }));
+    return measureSkillUsage(this.#log, encoded, options);
   }
 
   /**

@@ -39,3 +39,10 @@ export {
   type SkillsDirResult,
   safeLoadSkillsDir,
 } from "./skillFolders.js";
+export {
+  type AuthorUse,
+  type SkillUsage,
+  type SkillUsageOptions,
+  SkillUsageOptionsSchema,
+  type SkillUse,
+} from "./skillUsage.js";
