@@ -366,8 +366,8 @@ export class SkillRegistry<Services = unknown> {
 
   /**
    * The use of what factory operators encoded, in `[from, to)`: per author
-   * (a skill's `author`; null for skills without one, and for skills run in
-   * the window that this registry lacks), each skill's runs by outcome, the
+   * (a skill's `author`, as registered here, else as the skill's last run in
+   * the window recorded it; null for skills without one), each skill's runs by outcome, the
    * distinct operators who ran it and its median duration, with totals per
    * author. Read from every `skill.ran` event of the log stamped in the
    * window, so runs by other processes count. With `operator`, only the

@@ -129,7 +129,13 @@ export class SkillRuns<Services = unknown> {
     const { actor, key, signal } = options;
     const started = performance.now();
     const hashed = hashInput(input);
-    const run: RunRecord = { name, actor, inputHash: hashed.hash ?? "", started };
+    const run: RunRecord = {
+      name,
+      actor,
+      inputHash: hashed.hash ?? "",
+      started,
+      ...(skill.author === undefined ? {} : { author: skill.author }),
+    };
     const subject = `input of skill ${name}`;
     const unknownKeys = options.strictInput ? unknownInputKeyIssues(skill.input, input) : [];
     if (unknownKeys.length > 0) return this.#refuseInput(run, invalidInput(subject, unknownKeys));
@@ -252,6 +258,7 @@ export class SkillRuns<Services = unknown> {
         ...(run.key === undefined ? {} : { idempotencyKey: run.key }),
         ...(run.key === undefined || outcome !== "ok" ? {} : { output: result.output }),
         ...(run.claim === undefined ? {} : { claim: run.claim }),
+        ...(run.author === undefined ? {} : { author: run.author }),
       },
     });
     return durationMs;
@@ -300,6 +307,8 @@ interface RunRecord {
   readonly name: string;
   /** Who runs it. */
   readonly actor: string | undefined;
+  /** Who encoded the skill, when it names one. */
+  readonly author?: string;
   /** Hash of the input as given; empty for an input that is not JSON. */
   readonly inputHash: string;
   /** `performance.now()` when the run started. */

@@ -45,6 +45,12 @@ export const SkillRan = defineEvent(
      * over have none).
      */
     claim: z.number().int().positive().optional(),
+    /**
+     * Who encoded the skill (its `author`), when it names one: the use of what
+     * a factory operator encoded is measured from it by a process that does
+     * not register the skill. Runs recorded before it was kept have none.
+     */
+    author: z.string().optional(),
   }),
 );
 

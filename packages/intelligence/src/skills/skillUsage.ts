@@ -33,9 +33,10 @@ export interface SkillUse {
 /** The skills one factory operator encoded and their use in the window. */
 export interface AuthorUse {
   /**
-   * The author named by the skills; null for skills registered without one,
-   * and for skills run in the window that this factory does not register
-   * (their author is not known here).
+   * The author the skills name: as this factory registers them, else as
+   * their last run in the window recorded it (a skill registered by another
+   * program); null for skills without one, and for runs recorded before
+   * runs kept their skill's author.
    */
   readonly author: string | null;
   /** Each skill, by name; a registered skill without runs is listed with zero. */
@@ -128,8 +129,8 @@ const counts = (t: Tally) => ({
 });
 
 /**
- * The use of the skills each factory operator encoded (a skill's `author`) in
- * `[from, to)`: runs by outcome, the operators who ran them and the median
+ * The use of the skills each factory operator encoded (a skill's `author`,
+ * as registered here, else as its runs recorded it) in `[from, to)`: runs by outcome, the operators who ran them and the median
  * duration, from every `skill.ran` event of the log stamped in the window
  * (runs of any process). Only the use is measured, not its effect.
  *
@@ -143,6 +144,7 @@ export async function measureSkillUsage(
   const parsed = parseInput(SkillUsageOptionsSchema, options, "skills.usage options");
   const start = parsed.from.getTime();
   const end = parsed.to.getTime();
+  const registered = new Set(skills.map((skill) => skill.name));
   const authorOf = new Map(skills.map((skill) => [skill.name, skill.author ?? null]));
   const bySkill = new Map<string, Tally>(skills.map((skill) => [skill.name, tally()]));
   for await (const event of log.readAll({ types: [SkillRan.type] })) {
@@ -150,7 +152,9 @@ export async function measureSkillUsage(
     if (at < start || at >= end || !SkillRan.is(event)) continue;
     const t = bySkill.get(event.subject) ?? tally();
     bySkill.set(event.subject, t);
-    const { outcome, cancelled, durationMs } = event.data;
+    const { outcome, cancelled, durationMs, author } = event.data;
+    // A skill this factory does not register is credited to the author its last run recorded.
+    if (author !== undefined && !registered.has(event.subject)) authorOf.set(event.subject, author);
     if (outcome === "ok") t.succeeded++;
     else if (outcome === "invalid-input") t.refused++;
     else if (cancelled === true) t.cancelled++;

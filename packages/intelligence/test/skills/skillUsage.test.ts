@@ -2,8 +2,9 @@
  * `factory.skills.usage` measures the use of what factory operators encoded:
  * per author, each skill's runs in the window by outcome, the operators who
  * ran it and its median duration, read from the log (another process's runs
- * count, runs outside the window do not); skills without an author are
- * grouped under a null author.
+ * count, runs outside the window do not; a skill this factory does not
+ * register counts for the author its runs recorded); skills without an author
+ * are grouped under a null author.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -122,6 +123,21 @@ describe("skills.usage", () => {
       operators: ["ana"],
     });
     expect(unauthored).toMatchObject({ runs: 1, succeeded: 1 });
+
+    // A factory that registers none of these skills credits each to the author its runs recorded.
+    const bare = await open({ dir });
+    const recorded = await bare.skills.usage({ from, to });
+    expect(
+      recorded.authors.map(({ author, skills, runs }) => [
+        author,
+        skills.filter((s) => s.runs > 0).length,
+        runs,
+      ]),
+    ).toEqual([
+      ["ana", 1, 4],
+      ["bo", 1, 4],
+      [null, 1, 1],
+    ]);
 
     const bo = await factory.skills.usage({ from, to, operator: "bo" });
     expect(bo.operator).toBe("bo");
