@@ -1,10 +1,11 @@
 /**
- * `factory metrics [--line] [--since]`: yield, throughput and signal resolution from the history.
+ * `factory metrics [--line] [--since]`: yield, throughput and signal resolution
+ * from the history, and the use of what factory operators encoded.
  *
  * @module
  */
 import { type AssemblyMeasures, instantOf } from "@software-factory/core";
-import type { Factory } from "@software-factory/intelligence";
+import type { AuthorUse, Factory, SkillUsage, SkillUse } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag, SinceFlag } from "../flags.js";
@@ -28,6 +29,12 @@ function formatHours(value: number | null): string {
   if (seconds < 59.5) return `${Math.round(seconds)} s`;
   if (seconds < 3570) return `${Math.round(seconds / 60)} min`;
   return `${value.toFixed(1)} h`;
+}
+
+/** A duration given in milliseconds: `12 ms` under a second, else as {@link formatHours}. */
+function formatMs(value: number | null): string {
+  if (value === null || value >= 999.5) return formatHours(value === null ? null : value / 3_600_000);
+  return `${Math.round(value)} ms`;
 }
 
 /** An end of the window as given to the measures: the date alone at midnight UTC, else the instant. */
@@ -63,6 +70,36 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
     output.line(
       `  DORA                           ${counted(dora.deployments, "deployment")}, ${dora.deploymentsPerWeek.toFixed(1)}/week; change lead time p50 ${formatHours(dora.changeLeadTimeHours.p50)}; change fail rate ${percent(dora.changeFailRate)}; recovery p50 ${formatHours(dora.failedDeploymentRecoveryHours.p50)}; rework rate ${percent(dora.deploymentReworkRate)}`,
     );
+  }
+}
+
+/** Runs by outcome, and the operators who ran them: `4 runs (3 ok, 1 failed) by 3 operators`. */
+function runsOf(use: AuthorUse | SkillUse): string {
+  if (use.runs === 0) return "no runs";
+  const outcomes = [
+    `${use.succeeded} ok`,
+    use.failed > 0 && `${use.failed} failed`,
+    use.cancelled > 0 && `${use.cancelled} cancelled`,
+    use.refused > 0 && `${use.refused} refused`,
+  ].filter(Boolean);
+  return `${counted(use.runs, "run")} (${outcomes.join(", ")}) by ${counted(use.operators.length, "operator")}`;
+}
+
+/**
+ * Prints the use of what factory operators encoded: a line per author (skills
+ * without one under `no author`), then one per skill of theirs that ran, with
+ * its median duration. Skills only: rules and automations name no author.
+ */
+export function printEncoded(output: Output, usage: SkillUsage): void {
+  output.line("  what factory operators encoded (skill runs across lines; use only, not effect)");
+  if (usage.authors.every((author) => author.author === null)) output.line("    no skill names an author");
+  for (const author of usage.authors) {
+    const ran = author.skills.filter((skill) => skill.runs > 0);
+    output.line(
+      `    ${author.author ?? "no author"} (${counted(author.skills.length, "skill")}, ${ran.length} run): ${runsOf(author)}`,
+    );
+    for (const skill of ran)
+      output.line(`      ${skill.skill}: ${runsOf(skill)}; median ${formatMs(skill.medianDurationMs)}`);
   }
 }
 
@@ -111,10 +148,13 @@ export function registerMetrics(program: Command, context: CliContext): void {
   program
     .command("metrics")
     .description(
-      "yield (work delivered in the window, and the rework of those items), throughput and signal resolution, computed from the event history",
+      "yield (work delivered in the window, and the rework of those items), throughput, signal resolution and the runs of the skills factory operators encoded, computed from the event history",
     )
     .option("--line <line>", "only this line (a line of the floor plan)")
-    .option("--operator <operator>", "only the items this operator owns and the signals they captured")
+    .option(
+      "--operator <operator>",
+      "only the items this operator owns, the signals they captured and the skills they encoded",
+    )
     .option(
       "--since <when>",
       "start of the window: a date (2026-03-01, midnight UTC), an instant (2026-03-01T09:00:00Z) or a span back (30d, 12h, 2w) (default 30 days before its end)",
@@ -130,15 +170,18 @@ export function registerMetrics(program: Command, context: CliContext): void {
         const measures = await withFactory(options, async (factory) => {
           if (f.line !== undefined) await requireMeasuredLine(factory, f.line);
           if (f.operator !== undefined) await requireOperator(factory, f.operator, "--operator");
-          return factory.work.measures({
+          const operator = f.operator === undefined ? {} : { operator: f.operator };
+          const work = await factory.work.measures({
             from,
             to,
             ...(f.line === undefined ? {} : { line: f.line }),
-            ...(f.operator === undefined ? {} : { operator: f.operator }),
+            ...operator,
           });
+          return { ...work, encoded: await factory.skills.usage({ from, to, ...operator }) };
         });
         if (options.json) return output.json(measures);
         printMeasures(output, measures);
+        printEncoded(output, measures.encoded);
       }),
     );
 }
