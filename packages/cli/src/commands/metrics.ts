@@ -88,7 +88,8 @@ function runsOf(use: AuthorUse | SkillUse): string {
 /**
  * Prints the use of what factory operators encoded: a line per author (skills
  * without one under `no author`), then one per skill of theirs that ran, with
- * its median duration. Skills only: rules and automations name no author.
+ * its median duration. Skills only: rule checks are not in the log, and
+ * automations name no author.
  */
 export function printEncoded(output: Output, usage: SkillUsage): void {
   output.line("  what factory operators encoded (skill runs across lines; use only, not effect)");

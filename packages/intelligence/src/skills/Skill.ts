@@ -51,7 +51,7 @@ export interface Skill<
   readonly input: Input;
   /** Schema of the handler's result; a result it refuses fails the run with a `ValidationError`. */
   readonly output: Output;
-  /** Who encoded it (a factory operator), for their throughput measures. */
+  /** Who encoded it (a factory operator): `skills.usage` counts its runs for them, and each run records it. */
   readonly author?: string;
   /** Instructions for a model, when the skill also exists as a SKILL.md. */
   readonly instructions?: string;
