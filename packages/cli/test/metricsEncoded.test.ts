@@ -31,7 +31,8 @@ const whisper = defineSkill({ ...shout, name: "whisper", author: "bo", run: asyn
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), "factory-cli-metrics-encoded-"));
-  writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
+  const withCy = SHOP_YAML.replace("  - { id: bo, roles: [line, field] }\n", "$&  - { id: cy }\n");
+  writeFileSync(join(cwd, "factory.yaml"), withCy);
   expect((await factory("plan", "apply", "factory.yaml")).code).toBe(0);
   const program = await openFactory({ dir: join(cwd, ".factory"), skills: [shout, whisper] });
   try {
@@ -68,5 +69,7 @@ describe("factory metrics' encoded section", () => {
 
     const bo = await factory("metrics", "--operator", "bo", "--json");
     expect(JSON.parse(bo.stdout).encoded.authors).toMatchObject([{ author: "bo", runs: 1 }]);
+    const cy = await factory("metrics", "--operator", "cy");
+    expect(cy.stdout).toContain("    no skill names cy as its author\n");
   });
 });

@@ -93,7 +93,10 @@ function runsOf(use: AuthorUse | SkillUse): string {
  */
 export function printEncoded(output: Output, usage: SkillUsage): void {
   output.line("  what factory operators encoded (skill runs across lines; use only, not effect)");
-  if (usage.authors.every((author) => author.author === null)) output.line("    no skill names an author");
+  if (usage.operator !== undefined && usage.authors.length === 0)
+    output.line(`    no skill names ${usage.operator} as its author`);
+  else if (usage.authors.every((author) => author.author === null))
+    output.line("    no skill names an author");
   for (const author of usage.authors) {
     const ran = author.skills.filter((skill) => skill.runs > 0);
     output.line(
