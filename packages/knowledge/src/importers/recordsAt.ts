@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { checkArguments } from "@software-factory/core";
+import { Text } from "../internal/arguments.js";
 
 /** How many keys or arrays a message names before it says how many more there are. */
 const NAMED = 6;
@@ -167,6 +169,7 @@ export type RecordsOfJson =
  *
  * @param text - the file's text, to find each record's line.
  * @param value - the file parsed (`JSON.parse(text)`).
+ * @throws ValidationError naming `text` or `records` when one is not a string.
  * @example
  * ```ts
  * const text = '{"issues": [{"id": 1}]}';
@@ -175,6 +178,7 @@ export type RecordsOfJson =
  * ```
  */
 export function recordsOfJson(text: string, value: unknown, records?: string): RecordsOfJson {
+  checkArguments("recordsOfJson", { text: [Text, text], records: [Text.optional(), records] });
   if (records === undefined && !Array.isArray(value)) {
     return {
       path: "",
