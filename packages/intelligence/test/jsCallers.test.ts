@@ -256,6 +256,7 @@ const METHODS: Record<string, readonly Param[]> = {
   "skills.reloadInstructions": [dirParam()],
   "skills.instructions": [str("name", "demo")],
   "skills.skillMd": [str("name", "demo")],
+  "skills.usage": [p("options", "object", () => ({ from: "2026-01-01", to: "2026-02-01" }))],
   "skills.run": [
     str("name", "echo"),
     p("input", "any", () => ({ text: "x" })),

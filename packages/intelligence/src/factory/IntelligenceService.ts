@@ -35,6 +35,7 @@ import { isSdkError, SkillFailedError } from "../skills/SkillFailedError.js";
 import type { InstructionSkill } from "../skills/SkillMd.js";
 import type { SkillInfo, SkillRegistry, SkillRun } from "../skills/SkillRegistry.js";
 import type { SkillProblem, SkillsDirResult } from "../skills/skillFolders.js";
+import type { SkillUsage, SkillUsageOptions } from "../skills/skillUsage.js";
 import type { ContextPack, ContextRequest } from "./contextPack.js";
 import type { RouteInput } from "./factoryRouter.js";
 import type { Factory } from "./openFactory.js";
@@ -227,6 +228,11 @@ export interface SkillsShape {
    * a `dir` that is no string fails with `ValidationError`.
    */
   readonly reloadInstructions: (dir: string) => Effect.Effect<SkillsDirResult, ValidationError>;
+  /**
+   * The use of what factory operators encoded: each author's skills and their runs in a window
+   * (see {@link SkillRegistry.usage}); malformed options fail with `ValidationError`.
+   */
+  readonly usage: (options: SkillUsageOptions) => Effect.Effect<SkillUsage, IntelligenceError>;
 }
 
 const isValidationError = isKernelError("ValidationError");
@@ -253,6 +259,7 @@ function makeSkillsShape(skills: Factory["skills"]): SkillsShape {
     instructions: (name) => attemptSync(() => skills.instructions(name), isValidationError),
     skillMd: (name) => attemptSync(() => skills.skillMd(name), isValidationError),
     reloadInstructions: (dir) => attemptSync(() => skills.reloadInstructions(dir), isValidationError),
+    usage: (options) => attempt(() => skills.usage(options)),
   };
 }
 

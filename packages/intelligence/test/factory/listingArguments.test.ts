@@ -54,4 +54,23 @@ describe("IntelligenceService's standards and skills given malformed arguments b
       expect.stringMatching(/cannot be read as a folder of skills: .*ENAMETOOLONG/),
     ]);
   });
+
+  it("measures the use of the skills factory operators encoded, and fails a misspelt option with a ValidationError", async () => {
+    const program = Effect.gen(function* () {
+      const { skills } = yield* IntelligenceService;
+      const usage = yield* skills.usage({ from: "2026-01-01", to: "2026-02-01" });
+      const refused = yield* skills
+        .usage({ from: "2026-01-01", to: "2026-02-01", author: "ana" } as never)
+        .pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.message)));
+      return { usage, refused };
+    });
+
+    const { usage, refused } = await Effect.runPromise(
+      Effect.provide(program, FactoryService.layer({ dir })),
+    );
+
+    expect(usage.window).toEqual({ from: "2026-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z" });
+    expect(usage.authors.flatMap((author) => author.skills).every((skill) => skill.runs === 0)).toBe(true);
+    expect(refused).toContain("author");
+  });
 });
