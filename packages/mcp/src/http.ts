@@ -31,6 +31,7 @@ import {
   refusedByHeaders,
   TRANSPORT_ERROR,
 } from "./internal/httpGuards.js";
+import { abandoned, drainedOrClosed, pathOf, readBody, toWebRequest } from "./internal/httpMessages.js";
 import { followServedSkills } from "./internal/SkillsFollower.js";
 import { paramsRefusal } from "./requestParams.js";
 
@@ -387,32 +388,6 @@ export async function serveHttp(
   };
 }
 
-/** Answers whose connection the server closed because the client stopped reading them. */
-const stalledAnswers = new WeakSet<ServerResponse>();
-
-/**
- * Resolves once a response can take more bytes, or once its connection has
- * closed: a client that left, or stopped reading and left, never drains it.
- * A client that reads none of it for `stallMs` while the connection's buffers
- * are full has its connection closed, so it cannot hold the answer's memory
- * for as long as it stays.
- */
-function drainedOrClosed(outgoing: ServerResponse, stallMs: number): Promise<void> {
-  if (outgoing.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const stalled = setTimeout(() => {
-      stalledAnswers.add(outgoing);
-      outgoing.destroy();
-    }, stallMs);
-    const settle = () => {
-      clearTimeout(stalled);
-      outgoing.off("drain", settle).off("close", settle);
-      resolve();
-    };
-    outgoing.on("drain", settle).on("close", settle);
-  });
-}
-
 /** Logs a failure the MCP handler reported outside the answer to a request (a listening stream, a notification). */
 function logHandlerError(error: Error): void {
   process.stderr.write(`@software-factory/mcp: http: ${error.message}\n`);
@@ -454,51 +429,6 @@ function paramsRefusalOf(body: Buffer): JSONRPCErrorResponse | undefined {
   }
 }
 
-/** The path and query of a request target, or undefined when it does not parse. */
-function pathOf(target: string | undefined): URL | undefined {
-  try {
-    // A fixed base: the Host header never goes into a URL here.
-    return new URL(target ?? "/", "http://localhost");
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Reads a request's body, or resolves undefined as soon as it grows over
- * `maxBytes` (then stops reading: the refusal closes the connection).
- */
-function readBody(incoming: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  if (incoming.method === "GET" || incoming.method === "HEAD") return Promise.resolve(Buffer.alloc(0));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      incoming.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) {
-        chunks.push(chunk);
-        return;
-      }
-      stop();
-      incoming.pause();
-      resolve(undefined);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
-    const onClose = () => onError(new Error("the client closed the connection before the body ended"));
-    incoming.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
-  });
-}
-
 /** Whether a body is a `subscriptions/listen` request, whose answer is a stream that stays open. */
 function isSubscriptionStream(body: Buffer): boolean {
   if (!body.includes("subscriptions/listen")) return false;
@@ -509,38 +439,4 @@ function isSubscriptionStream(body: Buffer): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * A signal that aborts when the client closes the connection before the
- * answer has been sent: the MCP handler then closes the exchange, which
- * cancels the call in flight (a 2026-07-28 client cancels a call so). Logged
- * as a 499 when `log`, as nginx logs it.
- */
-function abandoned(incoming: IncomingMessage, outgoing: ServerResponse, log: boolean): AbortSignal {
-  const controller = new AbortController();
-  outgoing.once("close", () => {
-    if (outgoing.writableFinished) return;
-    if (stalledAnswers.has(outgoing))
-      logRequest(incoming, 408, "not answered: the client stopped reading the answer (connection closed)");
-    else if (log)
-      logRequest(incoming, 499, "not answered: the client closed the connection (its call is cancelled)");
-    controller.abort(new Error("the client closed the connection"));
-  });
-  return controller.signal;
-}
-
-/** A web `Request` for the MCP handler, its URL built on a fixed base; `signal` aborts it. */
-function toWebRequest(incoming: IncomingMessage, path: URL, body: Buffer, signal: AbortSignal): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  return new Request(`http://localhost${path.pathname}${path.search}`, {
-    method: incoming.method ?? "GET",
-    headers,
-    signal,
-    ...(body.length === 0 ? {} : { body }),
-  });
 }
