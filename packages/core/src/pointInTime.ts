@@ -32,6 +32,15 @@ export function instantOf(value: string, now: number = Date.now()): Date | undef
     const hours = HOURS[span[2] as keyof typeof HOURS];
     return new Date(now - Number(span[1]) * hours * 3_600_000);
   }
+  return isoInstantOf(value);
+}
+
+/**
+ * The instant an ISO date (midnight UTC) or an ISO instant with its offset
+ * names; `undefined` for anything else, a date and time naming no zone among
+ * them (which `new Date` would read in the machine's zone).
+ */
+export function isoInstantOf(value: string): Date | undefined {
   const date = z.iso.date().safeParse(value);
   if (date.success) return new Date(`${date.data}T00:00:00.000Z`);
   const instant = INSTANT.safeParse(value);

@@ -1,13 +1,6 @@
 import { z } from "zod";
+import { isoInstantOf } from "../pointInTime.js";
 import { strictInput } from "../strictInput.js";
-
-/** An ISO date (`2026-03-01`), read as midnight UTC. */
-const ISO_DATE = z.iso.date();
-/** An ISO instant with its offset (`2026-03-01T09:00:00Z`, `2026-03-01T09:00+02:00`). */
-const ISO_INSTANT = z.union([
-  z.iso.datetime({ offset: true }),
-  z.iso.datetime({ offset: true, precision: -1 }),
-]);
 
 /**
  * One end of a window: a Date, epoch milliseconds, an ISO date (midnight
@@ -19,9 +12,8 @@ const windowEnd = z.unknown().transform((value, ctx) => {
   const date =
     value instanceof Date || typeof value === "number"
       ? new Date(value)
-      : typeof value === "string" &&
-          (ISO_DATE.safeParse(value.trim()).success || ISO_INSTANT.safeParse(value.trim()).success)
-        ? new Date(value.trim())
+      : typeof value === "string"
+        ? isoInstantOf(value.trim())
         : undefined;
   const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
   const missing = typeof value === "string" ? missingDay(value) : undefined;
