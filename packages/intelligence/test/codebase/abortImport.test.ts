@@ -3,54 +3,33 @@
  * stops it at the next phase and nothing is written; an abort once it writes
  * lets it finish, so no import is left half-written.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import {
-  type CodebaseImportProgress,
-  type Factory,
-  importCodebase,
-  openFactory,
-} from "@software-factory/intelligence";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "./makeRepo.js";
+import { type CodebaseImportProgress, importCodebase } from "@software-factory/intelligence";
+import { describe, expect, it } from "vitest";
+import { useRepoWithFactory } from "./repoWithFactory.js";
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 /** A test file with `count` tests: each gives a requirement, a test artifact and a `verifies` link. */
 const testFile = (count: number) =>
   `import { it } from "vitest";\n${Array.from({ length: count }, (_, index) => `it("handles case ${index}", () => {});\n`).join("")}`;
 
-let repo: TestRepo;
-let dir: string;
-let factory: Factory;
-
-beforeEach(async () => {
-  repo = makeRepo([
-    {
-      author: { name: "Ana Lima", email: "ana@shop.example" },
-      files: {
-        "package.json": json({ name: "shop", private: true, workspaces: ["packages/*"] }),
-        "packages/cart/package.json": json({ name: "@shop/cart", description: "The cart." }),
-        "packages/cart/src/index.ts": "export const cart: string[] = [];\n",
-        "packages/cart/test/cart.test.ts": testFile(40),
-        "docs/runbook.md": "# Runbook\n\nRestart the cart.\n",
-      },
+const temp = useRepoWithFactory("factory-abort-import-", [
+  {
+    author: { name: "Ana Lima", email: "ana@shop.example" },
+    files: {
+      "package.json": json({ name: "shop", private: true, workspaces: ["packages/*"] }),
+      "packages/cart/package.json": json({ name: "@shop/cart", description: "The cart." }),
+      "packages/cart/src/index.ts": "export const cart: string[] = [];\n",
+      "packages/cart/test/cart.test.ts": testFile(40),
+      "docs/runbook.md": "# Runbook\n\nRestart the cart.\n",
     },
-  ]);
-  dir = mkdtempSync(join(tmpdir(), "factory-abort-import-"));
-  factory = await openFactory({ dir });
-});
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
-  repo.remove();
-});
+  },
+]);
 
 /** Imports the repository, aborting with `reason` at the first progress that `when` picks. */
 async function importAbortingAt(when: (progress: CodebaseImportProgress) => boolean, reason: string) {
   const controller = new AbortController();
   const seen: CodebaseImportProgress[] = [];
-  const imported = importCodebase(factory, repo.root, {
+  const imported = importCodebase(temp.factory, temp.repo.root, {
     signal: controller.signal,
     onProgress: (progress) => {
       seen.push(progress);
@@ -62,6 +41,7 @@ async function importAbortingAt(when: (progress: CodebaseImportProgress) => bool
 
 describe("importCodebase with a signal", () => {
   it("aborted as a scan phase ends: stops before the next phase, rejects with the reason, writes nothing", async () => {
+    const { factory } = temp;
     const head = await factory.log.head();
     const { imported, seen } = await importAbortingAt(
       (progress) => progress.phase === "files" && progress.ms !== undefined,
@@ -75,6 +55,7 @@ describe("importCodebase with a signal", () => {
   });
 
   it("aborted as the last scan phase ends: stops before the first write", async () => {
+    const { factory } = temp;
     const head = await factory.log.head();
     const { imported, seen } = await importAbortingAt(
       (progress) => progress.phase === "documents" && progress.ms !== undefined,
@@ -87,6 +68,7 @@ describe("importCodebase with a signal", () => {
   });
 
   it("aborted while it writes: runs to its end, so a re-run finds nothing to write", async () => {
+    const { repo, factory } = temp;
     const { imported, seen } = await importAbortingAt(
       (progress) => progress.phase === "apply" && progress.done < (progress.total ?? 0),
       "too late",

@@ -4,42 +4,28 @@
  * the limit is dropped whole: importCodebase never stores half of a surrogate
  * pair, which is not Unicode.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Factory, importCodebase, openFactory } from "@software-factory/intelligence";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "./makeRepo.js";
+import { importCodebase } from "@software-factory/intelligence";
+import { expect, it } from "vitest";
+import { useRepoWithFactory } from "./repoWithFactory.js";
 
 /** Half of a surrogate pair with no other half next to it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-let repo: TestRepo;
-let dir: string;
-let factory: Factory;
-beforeEach(async () => {
-  repo = makeRepo([
-    {
-      author: { name: "Ada Lovelace", email: "ada@example.com" },
-      files: {
-        "package.json": '{"name":"shop"}\n',
-        // The emoji's first half is the 500th unit of the heading.
-        "docs/guide.md": `# ${"a".repeat(499)}🚀 and more\n\nWe retry twice.\n`,
-        // The emoji's first half is the 497th unit of the paragraph, where a description is cut before "...".
-        "README.md": `# Shop\n\n${"b".repeat(496)}🚀 and more.\n`,
-      },
+const temp = useRepoWithFactory("factory-cut-titles-", [
+  {
+    author: { name: "Ada Lovelace", email: "ada@example.com" },
+    files: {
+      "package.json": '{"name":"shop"}\n',
+      // The emoji's first half is the 500th unit of the heading.
+      "docs/guide.md": `# ${"a".repeat(499)}🚀 and more\n\nWe retry twice.\n`,
+      // The emoji's first half is the 497th unit of the paragraph, where a description is cut before "...".
+      "README.md": `# Shop\n\n${"b".repeat(496)}🚀 and more.\n`,
     },
-  ]);
-  dir = mkdtempSync(join(tmpdir(), "factory-cut-titles-"));
-  factory = await openFactory({ dir });
-});
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
-  repo.remove();
-});
+  },
+]);
 
 it("cuts a document title and a README description at an emoji without leaving half of it", async () => {
+  const { repo, factory } = temp;
   const imported = await importCodebase(factory, repo.root);
 
   expect(imported.problems).toEqual([]);

@@ -5,18 +5,10 @@
  * instead of failing the import, keeps its body as written, and a second
  * import of the unchanged repository revises nothing.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { findUnsafeLineCharacter, hashJson } from "@software-factory/core";
-import {
-  DEFAULT_IMPORT_ACTOR,
-  type Factory,
-  importCodebase,
-  openFactory,
-} from "@software-factory/intelligence";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "./makeRepo.js";
+import { DEFAULT_IMPORT_ACTOR, importCodebase } from "@software-factory/intelligence";
+import { expect, it } from "vitest";
+import { useRepoWithFactory } from "./repoWithFactory.js";
 
 const ada = { name: "Ada Lovelace", email: "ada@example.com" };
 
@@ -36,32 +28,21 @@ We use PostgreSQL.
 /** A docs page whose heading holds a tab. */
 const GUIDE = "# Retries\tpolicy\n\nWe retry twice.\n";
 
-let repo: TestRepo;
-let dir: string;
-let factory: Factory;
-beforeEach(async () => {
-  repo = makeRepo([
-    {
-      author: ada,
-      files: {
-        "package.json": '{"name":"shop"}\n',
-        "docs/adr/0001-log.md": ADR,
-        "docs/guide.md": GUIDE,
-        "docs/\u202e\u2066.md": "No heading here.\n",
-        "docs/runbooks/\u202epager.md": "Page the owner.\n",
-      },
+const temp = useRepoWithFactory("factory-document-titles-", [
+  {
+    author: ada,
+    files: {
+      "package.json": '{"name":"shop"}\n',
+      "docs/adr/0001-log.md": ADR,
+      "docs/guide.md": GUIDE,
+      "docs/\u202e\u2066.md": "No heading here.\n",
+      "docs/runbooks/\u202epager.md": "Page the owner.\n",
     },
-  ]);
-  dir = mkdtempSync(join(tmpdir(), "factory-document-titles-"));
-  factory = await openFactory({ dir });
-});
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
-  repo.remove();
-});
+  },
+]);
 
 it("titles documents whose front matter, heading or file name holds control characters or bidi overrides as one line", async () => {
+  const { repo, factory } = temp;
   const first = await importCodebase(factory, repo.root);
 
   expect(first.problems).toEqual([]);
@@ -87,6 +68,8 @@ it("titles documents whose front matter, heading or file name holds control char
 });
 
 it("revises a document titled before titles were one line once, then leaves it alone", async () => {
+  const { repo } = temp;
+  let { factory } = temp;
   await importCodebase(factory, repo.root);
   const guide = (await factory.knowledge.fromSystem("codebase")).find((document) =>
     document.source.uri?.endsWith("docs/guide.md"),
@@ -104,8 +87,7 @@ it("revises a document titled before titles were one line once, then leaves it a
       data: { title, body: GUIDE, contentHash, tags, lines, validFrom },
     },
   ]);
-  await factory.close();
-  factory = await openFactory({ dir });
+  factory = await temp.reopen();
   expect((await factory.knowledge.get(guide.id))?.title).toBe(title);
 
   expect((await importCodebase(factory, repo.root)).counts.documents).toMatchObject({ updated: 1 });

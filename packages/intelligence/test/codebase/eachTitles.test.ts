@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Factory, importCodebase, importJUnitReport, openFactory } from "@software-factory/intelligence";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "./makeRepo.js";
+import { importCodebase, importJUnitReport } from "@software-factory/intelligence";
+import { describe, expect, it } from "vitest";
+import { useRepoWithFactory } from "./repoWithFactory.js";
 
 const ada = { name: "Ada Lovelace", email: "ada@example.com" };
 
@@ -37,32 +36,19 @@ it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])("accepts port %i", (_port) => {});
 `;
 
 describe("importCodebase with .each tests", () => {
-  let repo: TestRepo;
-  let dir: string;
-  let factory: Factory;
-
-  beforeEach(async () => {
-    repo = makeRepo([
-      {
-        author: ada,
-        files: {
-          "package.json": '{"name":"store"}\n',
-          "src/stores.ts": 'export const stores = ["sqlite", "postgres"];\n',
-          "test/store.test.ts": STORE_TEST,
-        },
+  const temp = useRepoWithFactory("factory-each-", [
+    {
+      author: ada,
+      files: {
+        "package.json": '{"name":"store"}\n',
+        "src/stores.ts": 'export const stores = ["sqlite", "postgres"];\n',
+        "test/store.test.ts": STORE_TEST,
       },
-    ]);
-    dir = mkdtempSync(join(tmpdir(), "factory-each-"));
-    factory = await openFactory({ dir });
-  });
-
-  afterEach(async () => {
-    await factory.close();
-    rmSync(dir, { recursive: true, force: true });
-    repo.remove();
-  });
+    },
+  ]);
 
   it("titles one requirement per row of a small literal table, and shows placeholders of other tables as <parameter>", async () => {
+    const { repo, factory } = temp;
     const { proposal } = await importCodebase(factory, repo.root);
 
     const titles = proposal.requirements.map((requirement) => requirement.title);
@@ -84,6 +70,7 @@ describe("importCodebase with .each tests", () => {
   });
 
   it("names a row's test as the runner does, so a JUnit report's case verifies that row's requirement", async () => {
+    const { repo, dir, factory } = temp;
     const { proposal } = await importCodebase(factory, repo.root);
     const report = join(dir, "junit.xml");
     writeFileSync(

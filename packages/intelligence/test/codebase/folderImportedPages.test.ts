@@ -3,48 +3,36 @@
  * of a repository's `docs/` keep one document per page, whichever ran first.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { type Factory, importCodebase, openFactory, planCodebasePages } from "@software-factory/intelligence";
+import { importCodebase, planCodebasePages } from "@software-factory/intelligence";
 import { importMarkdownFolder } from "@software-factory/knowledge";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "./makeRepo.js";
+import { expect, it } from "vitest";
+import { useRepoWithFactory } from "./repoWithFactory.js";
 
 const ada = { name: "Ada Lovelace", email: "ada@example.com" };
 
-let repo: TestRepo;
-let dir: string;
-let factory: Factory;
-beforeEach(async () => {
-  repo = makeRepo([
-    {
-      author: ada,
-      files: {
-        "README.md": "# Shop\n\nThe shop.\n",
-        "docs/guide.md": "# Guide\n\nRun the shop.\n",
-        "docs/README.md": "# Shop docs\n\nWhere the shop's pages are.\n",
-      },
+const temp = useRepoWithFactory("factory-folder-pages-", [
+  {
+    author: ada,
+    files: {
+      "README.md": "# Shop\n\nThe shop.\n",
+      "docs/guide.md": "# Guide\n\nRun the shop.\n",
+      "docs/README.md": "# Shop docs\n\nWhere the shop's pages are.\n",
     },
-  ]);
-  dir = mkdtempSync(join(tmpdir(), "factory-folder-pages-"));
-  factory = await openFactory({ dir });
-});
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
-  repo.remove();
-});
+  },
+]);
 
 /** The live documents, as `<system> <uri>`, sorted. */
 async function livePages(): Promise<string[]> {
-  return (await factory.knowledge.list({ limit: Number.POSITIVE_INFINITY }))
+  return (await temp.factory.knowledge.list({ limit: Number.POSITIVE_INFINITY }))
     .filter((document) => document.retracted === undefined)
     .map((document) => `${document.source.system} ${document.source.uri}`)
     .sort();
 }
 
 it("leaves to a folder import the pages it filed first, and writes nothing on a second run", async () => {
+  const { repo, factory } = temp;
   const docs = join(repo.root, "docs");
   expect((await importMarkdownFolder(factory.knowledge, docs)).captured).toBe(2);
   const first = await importCodebase(factory, repo.root);
@@ -62,6 +50,7 @@ it("leaves to a folder import the pages it filed first, and writes nothing on a 
 });
 
 it("names the pages a codebase import filed first, which a folder import then leaves with except", async () => {
+  const { repo, factory } = temp;
   await importCodebase(factory, repo.root);
   const docs = join(repo.root, "docs");
   const pages = await planCodebasePages(
@@ -83,6 +72,7 @@ it("names the pages a codebase import filed first, which a folder import then le
 });
 
 it("takes a page filed by a codebase import of a folder named like another repository only when it holds the file's text", async () => {
+  const { repo, dir, factory } = temp;
   // Another repository, named docs, with a README of its own.
   const other = join(dir, "elsewhere", "docs");
   mkdirSync(other, { recursive: true });
@@ -110,6 +100,7 @@ it("takes a page filed by a codebase import of a folder named like another repos
 });
 
 it("files a page whose folder import's system holds another repository's file of that path", async () => {
+  const { repo, dir, factory } = temp;
   // Another repository's docs folder, imported by a folder import under the same system, markdown:docs.
   const other = join(dir, "elsewhere", "payments");
   mkdirSync(join(other, "docs"), { recursive: true });

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { edgeKey, nodeKey, PLAN_LIMITS } from "@software-factory/floorplan";
-import { type Factory, importCodebase, importJUnitReport, openFactory } from "@software-factory/intelligence";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "./makeRepo.js";
+import { importCodebase, importJUnitReport } from "@software-factory/intelligence";
+import { describe, expect, it } from "vitest";
+import type { RepoCommit } from "./makeRepo.js";
+import { useRepoWithFactory } from "./repoWithFactory.js";
 
 const alice = { name: "Alice Martin", email: "alice@shop.example" };
 const bob = { name: "Bob Chen", email: "bob@shop.example" };
@@ -12,98 +13,83 @@ const carol = { name: "Carol Diaz", email: "carol@shop.example" };
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** A small shop monorepo: three npm workspaces, a Python service, an ADR, tests in two languages. */
-function shopRepo(): TestRepo {
-  return makeRepo([
-    {
-      author: alice,
-      date: "2026-09-01T10:00:00Z",
-      message: "cart and pricing",
-      files: {
-        "package.json": json({ name: "shop", private: true, workspaces: ["packages/*"] }),
-        "packages/pricing/package.json": json({
-          name: "@shop/pricing",
-          description: "Prices and discounts.",
-        }),
-        "packages/pricing/src/index.ts":
-          "/** Price of a product in cents. */\nexport function price(sku: string): number {\n  return sku.length * 100;\n}\n",
-        "packages/cart/package.json": json({
-          name: "@shop/cart",
-          description: "The shopping cart.",
-          main: "src/index.ts",
-          dependencies: { "@shop/pricing": "*" },
-        }),
-        "packages/cart/src/index.ts":
-          'import { price } from "@shop/pricing";\n\n/** Adds an item to the cart and returns the new total. */\nexport function addItem(cart: string[], sku: string): number {\n  cart.push(sku);\n  return cart.reduce((sum, item) => sum + price(item), 0);\n}\n',
-        "packages/cart/test/cart.test.ts":
-          'import { describe, expect, it } from "vitest";\nimport { addItem } from "../src/index.js";\n\ndescribe("cart", () => {\n  it("adds an item and returns the total", () => {\n    expect(addItem([], "abc")).toBe(300);\n  });\n});\n',
-      },
+/** The commits of a small shop monorepo: three npm workspaces, a Python service, an ADR, tests in two languages. */
+const SHOP: readonly RepoCommit[] = [
+  {
+    author: alice,
+    date: "2026-09-01T10:00:00Z",
+    message: "cart and pricing",
+    files: {
+      "package.json": json({ name: "shop", private: true, workspaces: ["packages/*"] }),
+      "packages/pricing/package.json": json({
+        name: "@shop/pricing",
+        description: "Prices and discounts.",
+      }),
+      "packages/pricing/src/index.ts":
+        "/** Price of a product in cents. */\nexport function price(sku: string): number {\n  return sku.length * 100;\n}\n",
+      "packages/cart/package.json": json({
+        name: "@shop/cart",
+        description: "The shopping cart.",
+        main: "src/index.ts",
+        dependencies: { "@shop/pricing": "*" },
+      }),
+      "packages/cart/src/index.ts":
+        'import { price } from "@shop/pricing";\n\n/** Adds an item to the cart and returns the new total. */\nexport function addItem(cart: string[], sku: string): number {\n  cart.push(sku);\n  return cart.reduce((sum, item) => sum + price(item), 0);\n}\n',
+      "packages/cart/test/cart.test.ts":
+        'import { describe, expect, it } from "vitest";\nimport { addItem } from "../src/index.js";\n\ndescribe("cart", () => {\n  it("adds an item and returns the total", () => {\n    expect(addItem([], "abc")).toBe(300);\n  });\n});\n',
     },
-    {
-      author: alice,
-      date: "2026-09-02T10:00:00Z",
-      files: {
-        "packages/cart/src/index.ts":
-          'import { price } from "@shop/pricing";\n\n/** Adds an item to the cart and returns the new total. */\nexport function addItem(cart: string[], sku: string): number {\n  cart.push(sku);\n  return total(cart);\n}\n\n/** Total of a cart in cents. */\nexport function total(cart: string[]): number {\n  return cart.reduce((sum, item) => sum + price(item), 0);\n}\n',
-      },
+  },
+  {
+    author: alice,
+    date: "2026-09-02T10:00:00Z",
+    files: {
+      "packages/cart/src/index.ts":
+        'import { price } from "@shop/pricing";\n\n/** Adds an item to the cart and returns the new total. */\nexport function addItem(cart: string[], sku: string): number {\n  cart.push(sku);\n  return total(cart);\n}\n\n/** Total of a cart in cents. */\nexport function total(cart: string[]): number {\n  return cart.reduce((sum, item) => sum + price(item), 0);\n}\n',
     },
-    {
-      author: bob,
-      date: "2026-09-03T10:00:00Z",
-      files: {
-        "packages/pricing/src/discount.ts": "/** A discount in percent. */\nexport const DISCOUNT = 10;\n",
-        "packages/pricing/src/index.ts":
-          '/** Price of a product in cents. */\nexport function price(sku: string): number {\n  return sku.length * 100;\n}\nexport { DISCOUNT } from "./discount.js";\n',
-      },
+  },
+  {
+    author: bob,
+    date: "2026-09-03T10:00:00Z",
+    files: {
+      "packages/pricing/src/discount.ts": "/** A discount in percent. */\nexport const DISCOUNT = 10;\n",
+      "packages/pricing/src/index.ts":
+        '/** Price of a product in cents. */\nexport function price(sku: string): number {\n  return sku.length * 100;\n}\nexport { DISCOUNT } from "./discount.js";\n',
     },
-    {
-      author: bob,
-      date: "2026-09-04T10:00:00Z",
-      files: {
-        "packages/pricing/src/discount.ts": "/** A discount in percent. */\nexport const DISCOUNT = 15;\n",
-      },
+  },
+  {
+    author: bob,
+    date: "2026-09-04T10:00:00Z",
+    files: {
+      "packages/pricing/src/discount.ts": "/** A discount in percent. */\nexport const DISCOUNT = 15;\n",
     },
-    {
-      author: carol,
-      date: "2026-09-05T10:00:00Z",
-      message: "checkout, recommendations and the first ADR",
-      files: {
-        "packages/checkout/package.json": json({ name: "@shop/checkout" }),
-        "packages/checkout/README.md": "# Checkout\n\nTakes payment for a cart and confirms the order.\n",
-        "packages/checkout/src/index.ts":
-          'import { addItem } from "@shop/cart";\n\n/** Pays for a cart. */\nexport function pay(cart: string[]): boolean {\n  return addItem(cart, "fee") > 0;\n}\n',
-        "services/recs/pyproject.toml":
-          '[project]\nname = "shop-recs"\ndescription = "Product recommendations."\nversion = "0.1.0"\n',
-        "services/recs/recs/__init__.py": "def recommend(sku):\n    return [sku]\n",
-        "services/recs/tests/test_recs.py":
-          'from recs import recommend\n\n\ndef test_recommends_the_product_itself():\n    """Recommendations include the product itself."""\n    assert recommend("a") == ["a"]\n',
-        "docs/adr/0001-use-postgresql.md":
-          "# 1. Use PostgreSQL for orders\n\nDate: 2026-09-05\n\n## Status\n\nAccepted\n\n## Context\n\nOrders need transactions across the cart and payments.\n\n## Decision\n\nWe store orders in PostgreSQL.\n\n## Consequences\n\nWe run and back up a PostgreSQL server.\n",
-      },
+  },
+  {
+    author: carol,
+    date: "2026-09-05T10:00:00Z",
+    message: "checkout, recommendations and the first ADR",
+    files: {
+      "packages/checkout/package.json": json({ name: "@shop/checkout" }),
+      "packages/checkout/README.md": "# Checkout\n\nTakes payment for a cart and confirms the order.\n",
+      "packages/checkout/src/index.ts":
+        'import { addItem } from "@shop/cart";\n\n/** Pays for a cart. */\nexport function pay(cart: string[]): boolean {\n  return addItem(cart, "fee") > 0;\n}\n',
+      "services/recs/pyproject.toml":
+        '[project]\nname = "shop-recs"\ndescription = "Product recommendations."\nversion = "0.1.0"\n',
+      "services/recs/recs/__init__.py": "def recommend(sku):\n    return [sku]\n",
+      "services/recs/tests/test_recs.py":
+        'from recs import recommend\n\n\ndef test_recommends_the_product_itself():\n    """Recommendations include the product itself."""\n    assert recommend("a") == ["a"]\n',
+      "docs/adr/0001-use-postgresql.md":
+        "# 1. Use PostgreSQL for orders\n\nDate: 2026-09-05\n\n## Status\n\nAccepted\n\n## Context\n\nOrders need transactions across the cart and payments.\n\n## Decision\n\nWe store orders in PostgreSQL.\n\n## Consequences\n\nWe run and back up a PostgreSQL server.\n",
     },
-  ]);
-}
+  },
+];
 
 describe("importCodebase", () => {
-  let repo: TestRepo;
-  let dir: string;
-  let factory: Factory;
+  const temp = useRepoWithFactory("factory-import-", SHOP);
 
-  beforeEach(async () => {
-    repo = shopRepo();
-    dir = mkdtempSync(join(tmpdir(), "factory-import-"));
-    factory = await openFactory({ dir });
-  });
-
-  afterEach(async () => {
-    await factory.close();
-    rmSync(dir, { recursive: true, force: true });
-    repo.remove();
-  });
-
-  const lineAt = (root: string) => factory.floorplan.lineForPath(`${root}/src/index.ts`);
+  const lineAt = (root: string) => temp.factory.floorplan.lineForPath(`${root}/src/index.ts`);
 
   it("proposes lines, dependencies, owners, blueprints, requirements and decisions, with provenance", async () => {
+    const { repo, factory } = temp;
     const result = await importCodebase(factory, repo.root);
 
     expect(result.dryRun).toBe(false);
@@ -185,6 +171,7 @@ describe("importCodebase", () => {
   });
 
   it("links a JUnit report's run to the requirements its tests verify", async () => {
+    const { repo, dir, factory } = temp;
     const { proposal } = await importCodebase(factory, repo.root);
     const report = join(dir, "junit.xml");
     writeFileSync(
@@ -210,6 +197,7 @@ describe("importCodebase", () => {
   });
 
   it("writes no event when run again on an unchanged repository", async () => {
+    const { repo, factory } = temp;
     await importCodebase(factory, repo.root);
     const head = await factory.log.head();
 
@@ -224,6 +212,7 @@ describe("importCodebase", () => {
   });
 
   it("writes only what changed in the repository", async () => {
+    const { repo, factory } = temp;
     await importCodebase(factory, repo.root);
     repo.commit({
       author: carol,
@@ -241,6 +230,7 @@ describe("importCodebase", () => {
   });
 
   it("keeps an owner a person assigned and reports the conflict", async () => {
+    const { repo, factory } = temp;
     const first = await importCodebase(factory, repo.root);
     const cart = lineAt("packages/cart") as string;
     const bobId = first.proposal.owners.find((owner) => owner.email === bob.email)?.operator as string;
@@ -259,6 +249,7 @@ describe("importCodebase", () => {
   });
 
   it("maps a proposed line onto the line a person declared for its folder, keeping what they wrote", async () => {
+    const { repo, factory } = temp;
     await factory.floorplan.applyPlan({
       operators: [{ id: "lead" }],
       lines: [
@@ -291,6 +282,7 @@ describe("importCodebase", () => {
   });
 
   it("keeps a blueprint a person revised and proposes the repository's change as a diff", async () => {
+    const { repo, factory } = temp;
     await importCodebase(factory, repo.root);
     const cart = lineAt("packages/cart") as string;
     const blueprint = (await factory.knowledge.fromSystem("codebase")).find(
@@ -327,6 +319,7 @@ describe("importCodebase", () => {
   });
 
   it("shows the proposal without writing in a dry run", async () => {
+    const { repo, factory } = temp;
     const head = await factory.log.head();
 
     const result = await importCodebase(factory, repo.root, { dryRun: true });
@@ -339,6 +332,7 @@ describe("importCodebase", () => {
   });
 
   it("imports a folder that is not a git repository, without owners or commits", async () => {
+    const { factory } = temp;
     const plain = mkdtempSync(join(tmpdir(), "factory-plain-"));
     try {
       mkdirSync(join(plain, "billing"));
@@ -368,6 +362,7 @@ describe("importCodebase", () => {
   });
 
   it("cuts a description longer than the floor plan holds to its limit, with a problem naming the file, and imports the rest", async () => {
+    const { factory } = temp;
     const plain = mkdtempSync(join(tmpdir(), "factory-long-"));
     try {
       // Emoji are two UTF-16 units each: the cut must not split one.
@@ -396,38 +391,26 @@ describe("importCodebase", () => {
   });
 
   it("rejects a path that is not a folder", async () => {
+    const { repo, factory } = temp;
     await expect(importCodebase(factory, join(repo.root, "package.json"))).rejects.toThrow(/not a folder/);
   });
 });
 
 describe("importCodebase with author emails that have no domain ending", () => {
   const root = { name: "root", email: "root@localhost" };
-  let repo: TestRepo;
-  let dir: string;
-  let factory: Factory;
-
-  beforeEach(async () => {
-    repo = makeRepo([
-      {
-        author: root,
-        files: {
-          "billing/invoice.ts": 'import { user } from "../accounts/user.js";\nexport const invoice = user;\n',
-          "accounts/user.ts": "/** The signed-in user. */\nexport const user = 1;\n",
-          CODEOWNERS: "/accounts/ ops@x\n",
-        },
+  const temp = useRepoWithFactory("factory-import-", [
+    {
+      author: root,
+      files: {
+        "billing/invoice.ts": 'import { user } from "../accounts/user.js";\nexport const invoice = user;\n',
+        "accounts/user.ts": "/** The signed-in user. */\nexport const user = 1;\n",
+        CODEOWNERS: "/accounts/ ops@x\n",
       },
-    ]);
-    dir = mkdtempSync(join(tmpdir(), "factory-import-"));
-    factory = await openFactory({ dir });
-  });
-
-  afterEach(async () => {
-    await factory.close();
-    rmSync(dir, { recursive: true, force: true });
-    repo.remove();
-  });
+    },
+  ]);
 
   it("declares the owners from git history and CODEOWNERS without the emails a plan cannot hold", async () => {
+    const { repo, factory } = temp;
     const result = await importCodebase(factory, repo.root);
 
     expect(result.proposal.owners.map((owner) => [owner.line, owner.email])).toEqual([
@@ -441,6 +424,7 @@ describe("importCodebase with author emails that have no domain ending", () => {
   });
 
   it("shows the proposal in a dry run", async () => {
+    const { repo, factory } = temp;
     const result = await importCodebase(factory, repo.root, { dryRun: true });
 
     expect(result.counts.lines.created).toBe(2);

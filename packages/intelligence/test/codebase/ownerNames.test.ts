@@ -3,37 +3,23 @@
  * which an operator's name refuses. The codebase import names the operator it
  * proposes from history one line instead of failing.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Factory, importCodebase, openFactory } from "@software-factory/intelligence";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "./makeRepo.js";
+import { importCodebase } from "@software-factory/intelligence";
+import { expect, it } from "vitest";
+import { useRepoWithFactory } from "./repoWithFactory.js";
 
-let repo: TestRepo;
-let dir: string;
-let factory: Factory;
-beforeEach(async () => {
-  repo = makeRepo([
-    {
-      author: { name: "Ada\t\u202eLovelace\u202c", email: "ada@example.com" },
-      files: {
-        "package.json": '{"name":"shop","workspaces":["packages/*"]}\n',
-        "packages/pay/package.json": '{"name":"pay"}\n',
-        "packages/pay/src/index.ts": "export const pay = 1;\n",
-      },
+const temp = useRepoWithFactory("factory-owner-names-", [
+  {
+    author: { name: "Ada\t\u202eLovelace\u202c", email: "ada@example.com" },
+    files: {
+      "package.json": '{"name":"shop","workspaces":["packages/*"]}\n',
+      "packages/pay/package.json": '{"name":"pay"}\n',
+      "packages/pay/src/index.ts": "export const pay = 1;\n",
     },
-  ]);
-  dir = mkdtempSync(join(tmpdir(), "factory-owner-names-"));
-  factory = await openFactory({ dir });
-});
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
-  repo.remove();
-});
+  },
+]);
 
 it("names an owner proposed from git history one line when the author's name holds a tab or a bidi override", async () => {
+  const { repo, factory } = temp;
   const first = await importCodebase(factory, repo.root);
 
   expect(first.problems).toEqual([]);

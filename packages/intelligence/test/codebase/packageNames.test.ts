@@ -3,43 +3,29 @@
  * floor plan line's name and a knowledge document's title refuse. The codebase
  * import names the line, and titles its blueprint, one line instead of failing.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { findUnsafeLineCharacter } from "@software-factory/core";
-import { type Factory, importCodebase, openFactory } from "@software-factory/intelligence";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "./makeRepo.js";
+import { importCodebase } from "@software-factory/intelligence";
+import { expect, it } from "vitest";
+import { useRepoWithFactory } from "./repoWithFactory.js";
 
 const ada = { name: "Ada Lovelace", email: "ada@example.com" };
 const json = (value: unknown) => `${JSON.stringify(value)}\n`;
 
-let repo: TestRepo;
-let dir: string;
-let factory: Factory;
-beforeEach(async () => {
-  repo = makeRepo([
-    {
-      author: ada,
-      files: {
-        "package.json": json({ name: "shop", private: true, workspaces: ["packages/*"] }),
-        "packages/pay/package.json": json({ name: "pay\tments\u202e", description: "Takes\tpayments." }),
-        "packages/pay/src/index.ts": "export const pay = 1;\n",
-        "packages/odd/package.json": json({ name: "\u202e\u2066" }),
-        "packages/odd/src/index.ts": "export const odd = 1;\n",
-      },
+const temp = useRepoWithFactory("factory-package-names-", [
+  {
+    author: ada,
+    files: {
+      "package.json": json({ name: "shop", private: true, workspaces: ["packages/*"] }),
+      "packages/pay/package.json": json({ name: "pay\tments\u202e", description: "Takes\tpayments." }),
+      "packages/pay/src/index.ts": "export const pay = 1;\n",
+      "packages/odd/package.json": json({ name: "\u202e\u2066" }),
+      "packages/odd/src/index.ts": "export const odd = 1;\n",
     },
-  ]);
-  dir = mkdtempSync(join(tmpdir(), "factory-package-names-"));
-  factory = await openFactory({ dir });
-});
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
-  repo.remove();
-});
+  },
+]);
 
 it("names a line and titles its blueprint one line when the package's name holds a tab or a bidi override", async () => {
+  const { repo, factory } = temp;
   const first = await importCodebase(factory, repo.root);
 
   expect(first.problems).toEqual([]);

@@ -4,13 +4,10 @@
  * titles the requirement and the test one line instead of refusing the
  * import, and keeps the name as written in the test's fields.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { findUnsafeLineCharacter } from "@software-factory/core";
-import { type Factory, importCodebase, openFactory } from "@software-factory/intelligence";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { makeRepo, type TestRepo } from "./makeRepo.js";
+import { importCodebase } from "@software-factory/intelligence";
+import { expect, it } from "vitest";
+import { useRepoWithFactory } from "./repoWithFactory.js";
 
 const ada = { name: "Ada Lovelace", email: "ada@example.com" };
 
@@ -24,23 +21,12 @@ describe("pay\tments", () => {
 it("\u202e\u2066", () => {});
 `;
 
-let repo: TestRepo;
-let dir: string;
-let factory: Factory;
-beforeEach(async () => {
-  repo = makeRepo([
-    { author: ada, files: { "package.json": '{"name":"pay"}\n', "test/pay.test.ts": ODD_TEST } },
-  ]);
-  dir = mkdtempSync(join(tmpdir(), "factory-unsafe-titles-"));
-  factory = await openFactory({ dir });
-});
-afterEach(async () => {
-  await factory.close();
-  rmSync(dir, { recursive: true, force: true });
-  repo.remove();
-});
+const temp = useRepoWithFactory("factory-unsafe-titles-", [
+  { author: ada, files: { "package.json": '{"name":"pay"}\n', "test/pay.test.ts": ODD_TEST } },
+]);
 
 it("titles requirements and tests whose names hold control characters and bidi overrides as one line", async () => {
+  const { repo, factory } = temp;
   const { proposal } = await importCodebase(factory, repo.root);
 
   const [odd, bare] = proposal.requirements;
