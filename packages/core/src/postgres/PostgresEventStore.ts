@@ -87,7 +87,9 @@ import { turnOrder } from "./turnOrder.js";
  * @throws SchemaVersionError when the database was written by a newer SDK.
  * @throws StoreError naming host and port when the server cannot be reached, or
  *   when the schema holds another application's `schema_version` table, or
- *   (`readOnly`) when the schema holds no factory or it needs a migration.
+ *   part of a factory without its `schema_version` table, or a factory
+ *   lacking a table or column (or, writable, its `factory_append` function),
+ *   or (`readOnly`) when the schema holds no factory or it needs a migration.
  * @example
  * ```ts
  * const store = await openPostgresEventStore({ url: "postgres://factory@db:5432/factory" });

@@ -72,6 +72,14 @@ const APPEND_FUNCTION = `
    END
    $fn$;`;
 
+/**
+ * The argument types of `factory_append` at {@link POSTGRES_SCHEMA_VERSION},
+ * as `to_regprocedure` reads them: what an append calls, and what opening
+ * writable checks the schema has.
+ */
+const APPEND_FUNCTION_ARGUMENTS =
+  "integer, text, boolean, text, text, bigint, text, text[], text[], integer[], text[], text[], text[], json[], text[]";
+
 /** Forward migrations of the PostgreSQL event store, in order; never edit a shipped one. */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE events (
@@ -114,7 +122,8 @@ export interface Migrated {
  * then checks it has every table and column of that version.
  *
  * @throws SchemaVersionError when the schema is newer than this code.
- * @throws StoreError naming the tables and columns a damaged or hand-made schema lacks.
+ * @throws StoreError naming the tables, columns or `factory_append` function a
+ *   damaged or hand-made schema lacks, or what it holds without a `schema_version` table.
  */
 export async function migrate(
   client: pg.ClientBase,
@@ -133,6 +142,7 @@ export async function migrate(
       await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [MIGRATION_LOCK_CLASS, current]);
     }
     const hasVersionTable = await assertOwnSchemaVersion(client, current, target);
+    if (!hasVersionTable) await refuseVersionlessTables(client, current, target);
     const found = hasVersionTable ? await appliedVersion(client) : 0;
     if (hasVersionTable && found === 0) throw emptySchemaVersion(current, target);
     assertNotNewer(found, current, target);
@@ -150,6 +160,7 @@ export async function migrate(
       );
     }
     await refuseMissingColumns(client, current, target, POSTGRES_SCHEMA_VERSION, "");
+    await refuseMissingAppendFunction(client, current, target);
     await client.query("COMMIT");
     return { schema: current, created: !hasVersionTable };
   } catch (error) {
@@ -165,8 +176,9 @@ export async function migrate(
  * role that may only `SELECT` can do.
  *
  * @throws StoreError naming the target and schema when there is no factory
- *   there (the schema or its tables are missing), it needs a migration, or
- *   it lacks a table or column of its schema version.
+ *   there (the schema or its tables are missing), it holds part of one
+ *   without a `schema_version` table, it needs a migration, or it lacks a
+ *   table or column of its schema version.
  * @throws SchemaVersionError when the schema is newer than this code.
  */
 export async function findFactorySchema(
@@ -186,6 +198,7 @@ export async function findFactorySchema(
   const current = await currentSchema(client, session, schema, target);
   if (!(await assertOwnSchemaVersion(client, current, target))) {
     await assertMayRead(client, session, current, target);
+    await refuseVersionlessTables(client, current, target);
     throw noFactory(current, "the schema has no factory tables (events, schema_version)");
   }
   const found = await appliedVersion(client);
@@ -233,6 +246,73 @@ async function assertMayRead(
 function emptySchemaVersion(schema: string, target: string): StoreError {
   return new StoreError({
     message: `PostgreSQL schema "${schema}" at ${target} was not created by this SDK, or was damaged: its schema_version table is empty while its tables (events) exist, so their schema version is unknown; nothing was changed. Restore it from a copy (pg_restore), or record the version its tables have as "A damaged schema" in docs/operations/postgres.md says, or give the factory a new schema with ?schema=<name> in the URL (or the schema option)`,
+  });
+}
+
+/**
+ * Refuses, at a writable open, a schema at the current version whose
+ * `factory_append` function is missing or takes other arguments (dropped or
+ * replaced by hand), rather than let every append fail with PostgreSQL's
+ * `function factory_append(...) does not exist`. A read-only open does not
+ * call it, and does not check it.
+ *
+ * @throws StoreError naming the server, the schema and the function.
+ */
+async function refuseMissingAppendFunction(
+  client: pg.ClientBase,
+  schema: string,
+  target: string,
+): Promise<void> {
+  const { rows } = await client.query<{ found: boolean }>(
+    "SELECT to_regprocedure(format('%I.factory_append(%s)', $1::text, $2::text)) IS NOT NULL AS found",
+    [schema, APPEND_FUNCTION_ARGUMENTS],
+  );
+  if (rows[0]?.found !== false) return;
+  throw new StoreError({
+    message: `cannot open the event store at ${target} in schema "${schema}": it has no function factory_append(${APPEND_FUNCTION_ARGUMENTS}), which a factory schema at schema version ${POSTGRES_SCHEMA_VERSION} has and every append calls: it was damaged or made by hand; nothing was changed. Restore it from a copy (pg_restore), or give the factory a new schema with ?schema=<name> in the URL (or the schema option); a read-only open still reads it`,
+  });
+}
+
+/** The tables of the factory's first migration besides `schema_version`, which a schema without one must not hold. */
+const VERSIONED_TABLES = ["events", "idempotency"];
+
+/**
+ * Refuses a schema with no `schema_version` table that holds the factory's
+ * other tables or its append function (any of them): made by hand, by
+ * another application, or left by a tool that was interrupted. Their schema
+ * version is unknown, and creating the factory there would fail with
+ * PostgreSQL's `relation "events" already exists`, or take another
+ * application's tables for the factory's; nothing is changed. Looks in the
+ * catalog, so a `schema_version` table the role may not read (which
+ * `information_schema` hides) is not taken for a missing one.
+ *
+ * @throws StoreError naming the schema, what it holds, that its `schema_version` table is missing, and how to recover.
+ */
+async function refuseVersionlessTables(client: pg.ClientBase, schema: string, target: string): Promise<void> {
+  const { rows } = await client.query<{
+    tables: string[];
+    has_function: boolean;
+    has_version_table: boolean;
+  }>(
+    `SELECT ARRAY(SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) ORDER BY c.relname) AS tables,
+            EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                     WHERE n.nspname = $1 AND p.proname = 'factory_append') AS has_function,
+            EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = $1 AND c.relname = 'schema_version') AS has_version_table`,
+    [schema, VERSIONED_TABLES],
+  );
+  const row = rows[0];
+  if (row === undefined || row.has_version_table) return;
+  const found = [
+    ...(row.tables.length === 0
+      ? []
+      : [`the table${row.tables.length === 1 ? "" : "s"} ${row.tables.join(", ")}`]),
+    ...(row.has_function ? ["the function factory_append"] : []),
+  ];
+  if (found.length === 0) return;
+  throw new StoreError({
+    message: `PostgreSQL schema "${schema}" at ${target} was not created by this SDK, or was damaged: it has ${found.join(" and ")} but no schema_version table, so their schema version is unknown; nothing was changed. If they are the factory's, restore the schema from a copy (pg_restore), or create its schema_version table and record their version as "A damaged schema" in docs/operations/postgres.md says; if they are another application's, give the factory a schema of its own with ?schema=<name> in the URL (or the schema option)`,
   });
 }
 
