@@ -17,7 +17,6 @@ import {
   noAnswerStoreError,
   storeErrorFrom,
 } from "./connectionErrors.js";
-import { buildReadSql, type EventRow, fromRow } from "./eventRows.js";
 import { findFactorySchema, migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import { refuseNulText } from "./nulText.js";
 import {
@@ -27,6 +26,7 @@ import {
 } from "./options.js";
 import { PostgresAppends } from "./PostgresAppends.js";
 import { PostgresCalls } from "./PostgresCalls.js";
+import { PostgresReads } from "./PostgresReads.js";
 import { PostgresWriteTurns } from "./PostgresWriteTurns.js";
 import { StorePools } from "./StorePools.js";
 import { StoreWatchers } from "./StoreWatchers.js";
@@ -79,6 +79,11 @@ import { turnOrder } from "./turnOrder.js";
  * An append whose answer does not come in time at all is settled before the
  * call fails: its session is ended and the log searched for its first event
  * id, and the call returns its events if it landed.
+ * A read (or a look at the head) whose answer does not come in time has its
+ * session ended too, so the server does not go on with it; when the server
+ * was still at work on it, the call fails saying that the server answers and
+ * the read took longer than `callTimeoutMs` (or `queryTimeoutMs`), naming
+ * any session holding a lock it waited for.
  *
  * Opened with `readOnly`, it creates and migrates nothing and refuses every
  * append with a `ReadOnlyError` naming host, port, database and schema.
@@ -160,6 +165,7 @@ class PostgresEventStore implements EventStore {
   readonly #turns: PostgresWriteTurns;
   readonly #calls: PostgresCalls;
   readonly #appends: PostgresAppends;
+  readonly #reads: PostgresReads;
   readonly #watchers: StoreWatchers;
   #closed = false;
 
@@ -183,6 +189,7 @@ class PostgresEventStore implements EventStore {
       { config, options, lockKey: this.#lock.key, channel: this.#watchers.channel },
       this.#calls,
     );
+    this.#reads = new PostgresReads(config, options, this.#calls);
   }
 
   async append(batch: readonly PreparedEvent[], options: StoreAppendOptions): Promise<StoredEvent[]> {
@@ -223,24 +230,12 @@ class PostgresEventStore implements EventStore {
 
   async read(query: ReadQuery): Promise<StoredEvent[]> {
     this.#ensureOpen();
-    const { sql, params } = buildReadSql(query);
-    return this.#calls.retrying("reading events", async (_attempt, deadline, turn) => {
-      const { rows } = await this.#calls.query<EventRow>(deadline, sql, params, turn?.query);
-      return rows.map(fromRow);
-    });
+    return this.#reads.read(query);
   }
 
   async head(): Promise<number> {
     this.#ensureOpen();
-    return this.#calls.retrying("reading the head", async (_attempt, deadline, turn) => {
-      const { rows } = await this.#calls.query<{ head: string }>(
-        deadline,
-        "SELECT COALESCE(MAX(seq), 0) AS head FROM events",
-        [],
-        turn?.query,
-      );
-      return Number(rows[0]?.head ?? 0);
-    });
+    return this.#reads.head();
   }
 
   watch(listener: () => void): () => void {

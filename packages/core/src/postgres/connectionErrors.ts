@@ -64,6 +64,8 @@ export class SlowStatementError extends Error {
     cause: Error,
     /** Whether the server ended the statement's session and nothing of it was written. */
     readonly ended: boolean,
+    /** The process ids of the sessions whose locks the statement was waiting for, if any (`pg_blocking_pids`). */
+    readonly blockedBy: readonly number[] = [],
   ) {
     super(cause.message, { cause });
     this.name = "SlowStatementError";
@@ -97,6 +99,35 @@ export function slowCallStoreError(
     : "the server was told to end the statement and was still busy with it, so it may yet land: read the log before doing it again (an idempotencyKey makes appending again safe)";
   return new StoreError({
     message: `PostgreSQL at ${options.target} answers, but ${doing} took longer than ${waitBound(options)}: ${outcome}; raise that setting for calls this large, or make each call smaller`,
+    cause: error,
+  });
+}
+
+/**
+ * The {@link StoreError} of a read whose statement the server was still
+ * working on when the call's time ran out (a {@link SlowStatementError}):
+ * says that the server answers, what was being read, which setting bounded
+ * the wait and its value, the sessions holding a lock the read waited for,
+ * if any, and `advice` (what to do otherwise) instead of asking whether the
+ * server runs.
+ */
+export function slowReadStoreError(
+  error: SlowStatementError,
+  options: ResolvedPostgresOptions,
+  doing: string,
+  advice: string,
+): StoreError {
+  const outcome = error.ended
+    ? "the server ended the statement"
+    : "the server was told to end the statement and was still busy with it";
+  const pids = error.blockedBy;
+  const one = pids.length === 1;
+  const blocked =
+    pids.length === 0
+      ? ""
+      : `; it was waiting for a lock held by the session${one ? "" : "s"} ${pids.join(", ")} (a schema change, VACUUM FULL or LOCK TABLE of the events table holds one; pg_stat_activity shows what ${one ? "it runs" : "they run"}): wait for ${one ? "it" : "them"} to finish, or end ${one ? "it" : "them"} (${one ? `SELECT pg_terminate_backend(${pids[0]})` : `SELECT pg_terminate_backend(pid) FROM unnest(ARRAY[${pids.join(", ")}]) AS pid`}), or`;
+  return new StoreError({
+    message: `PostgreSQL at ${options.target} answers, but ${doing} took longer than ${waitBound(options)}: ${outcome}${blocked}${blocked === "" ? ";" : ""} ${advice}`,
     cause: error,
   });
 }
