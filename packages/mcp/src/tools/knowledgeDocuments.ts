@@ -21,6 +21,7 @@ import { DocumentLinks, requireDocument, requireSuperseded, Stored, stored } fro
 import { requireLinkTarget } from "./knownRecords.js";
 import { requireLines } from "./knownValues.js";
 import { filledText, ID_MAX, IdempotencyKey, Instant, KNOWLEDGE_BODY_MAX, keyed } from "./shared.js";
+import { CaptureOutcome, transcriptCapture, writeSourcedCapture } from "./sourcedCaptures.js";
 
 /** `get_document`: one knowledge document (optionally as it read at an instant), its body cut to a token budget. */
 export const getDocument = defineTool({
@@ -66,48 +67,70 @@ const Body = z
   .max(KNOWLEDGE_BODY_MAX)
   .refine((body) => body.trim() !== "", "body must not be blank");
 
-/** `capture_knowledge`: stores a knowledge document with its source and links; idempotent with a key. */
+/**
+ * `capture_knowledge`: stores a knowledge document with its source and links;
+ * one per `source.uri` (captured again, it revises it), idempotent with a key;
+ * a transcript parsed into turns with `transcript: true`.
+ */
 export const captureKnowledge = defineTool({
   name: "capture_knowledge",
   title: "Capture knowledge",
   description:
-    "Store something worth remembering (a finding, a customer statement, a runbook step) with its source, linked to the lines it concerns. To replace an outdated document, name it in supersedes instead of contradicting it.",
+    "Store something worth remembering (a finding, a customer statement, a runbook step) with its source, linked to the lines it concerns. To replace an outdated document, name it in supersedes instead of contradicting it. A source.uri captured again revises its document.",
   group: "knowledge",
-  // Idempotent only with an idempotencyKey: called twice without one, it writes twice.
+  // Idempotent only with an idempotencyKey or a source.uri: called twice without either, it writes twice.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
-  input: z.object({
-    kind: DocumentKindSchema.exclude(["decision"]).describe(
-      "What it is (a decision goes through record_decision)",
-    ),
-    title: filledText(500).describe("Short title"),
-    body: Body.describe("Markdown"),
-    source: z
-      .strictObject({
-        system: SourceSchema.shape.system
-          .default("mcp")
-          .describe("The system it came from (zendesk, notes, a repository)"),
-        uri: SourceSchema.shape.uri.describe("Its address in that system: a URL or a path"),
-        author: SourceSchema.shape.author.describe("Who wrote or said it there (an operator id or a name)"),
-      })
-      .prefault({})
-      .describe("Where it came from"),
-    tags: CaptureInputSchema.shape.tags.describe("Labels to filter on (pci, onboarding)"),
-    lines: CaptureInputSchema.shape.lines.describe(
-      "Ids of the lines it concerns (factory://floorplan lists them)",
-    ),
-    links: DocumentLinks.default([]).describe("Typed links to documents, work items, signals or artifacts"),
-    supersedes: CaptureInputSchema.shape.supersedes.describe(
-      "Ids of documents it replaces, which stop being current (list_knowledge gives them; not retracted ones)",
-    ),
-    idempotencyKey: IdempotencyKey,
+  input: z
+    .object({
+      kind: DocumentKindSchema.exclude(["decision"]).describe(
+        "What it is (a decision goes through record_decision)",
+      ),
+      title: filledText(500).describe("Short title"),
+      body: Body.describe("Markdown"),
+      source: z
+        .strictObject({
+          system: SourceSchema.shape.system
+            .default("mcp")
+            .describe("The system it came from (zendesk, notes, a repository)"),
+          uri: SourceSchema.shape.uri.describe("Its address in that system: a URL or a path"),
+          author: SourceSchema.shape.author.describe("Who wrote or said it there (an operator id or a name)"),
+        })
+        .prefault({})
+        .describe("Where it came from"),
+      tags: CaptureInputSchema.shape.tags.describe("Labels to filter on (pci, onboarding)"),
+      lines: CaptureInputSchema.shape.lines.describe(
+        "Ids of the lines it concerns (factory://floorplan lists them)",
+      ),
+      links: DocumentLinks.default([]).describe("Typed links to documents, work items, signals or artifacts"),
+      supersedes: CaptureInputSchema.shape.supersedes.describe(
+        "Ids of documents it replaces, which stop being current (list_knowledge gives them; not retracted ones)",
+      ),
+      transcript: z
+        .boolean()
+        .optional()
+        .describe("body is a WebVTT, SRT, Otter, Zoom or Meet transcript: store its turns, speakers as tags"),
+      idempotencyKey: IdempotencyKey,
+    })
+    .refine((input) => input.transcript !== true || input.kind === "conversation", {
+      message: 'a transcript is stored as a conversation: give kind "conversation"',
+      path: ["kind"],
+    }),
+  output: Stored.extend({
+    outcome: CaptureOutcome,
+    speakers: z.array(z.string()).optional(),
   }),
-  output: Stored,
-  run: async (factory, { idempotencyKey, ...input }) => {
+  run: async (factory, { idempotencyKey, transcript, ...input }) => {
+    const parsed = transcript === true ? transcriptCapture(input) : undefined;
     await requireLines(factory, input.lines, "lines");
     for (const [index, link] of input.links.entries())
       await requireLinkTarget(factory, link.target, `links[${index}].target`);
     await requireSuperseded(factory, input.supersedes);
-    return stored(await factory.knowledge.capture(input, keyed(idempotencyKey)));
+    const { document, outcome } = await writeSourcedCapture(
+      factory,
+      parsed?.capture ?? input,
+      idempotencyKey,
+    );
+    return { ...stored(document), outcome, ...(parsed === undefined ? {} : { speakers: parsed.speakers }) };
   },
 });
 
