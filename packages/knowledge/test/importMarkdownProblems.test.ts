@@ -108,7 +108,7 @@ describe("importMarkdownFolder and files that are not good markdown", () => {
         line: 1,
         column: 1,
         message: expect.stringMatching(
-          /^front matter: the `---` on line 1 opens front matter that no `---` line closes/,
+          /^front matter: the `---` on line 1 opens front matter that no `---` or `...` line closes/,
         ),
       },
     ]);

@@ -1,10 +1,13 @@
 /**
- * YAML front matter of markdown files.
+ * Front matter of markdown files: YAML between `---` lines (closed by `...`
+ * too, as Pandoc and R Markdown write it), or TOML between `+++` lines (as
+ * Hugo writes it).
  *
  * @module
  */
 import { checkArguments } from "@software-factory/core";
 import * as Data from "effect/Data";
+import { parse as parseToml, TomlDate, TomlError } from "smol-toml";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { aFrontMatterFile, Text } from "../internal/arguments.js";
@@ -20,7 +23,7 @@ export interface FilePosition {
 
 /** A markdown file split into its front matter and its body. */
 export interface FrontMatterFile {
-  /** The front matter's YAML as an object; empty when the file has none. */
+  /** The front matter's YAML or TOML as an object; empty when the file has none. */
   readonly data: Record<string, unknown>;
   /** The markdown after the front matter (the whole text when there is none). */
   readonly body: string;
@@ -35,12 +38,12 @@ export interface FrontMatterFile {
 }
 
 /**
- * Thrown for front matter that is not YAML, not a mapping, or has a bad field;
+ * Thrown for front matter that is not YAML (or TOML), not a mapping, or has a bad field;
  * carries the 1-based line and column, the `_tag` `FrontMatterError` and the
  * code `E_FRONT_MATTER`.
  */
 export class FrontMatterError extends Data.TaggedError("FrontMatterError")<{
-  /** What is wrong with the front matter (the YAML error, or the bad field and why); the position is in `line` and `column`. */
+  /** What is wrong with the front matter (the YAML or TOML error, or the bad field and why); the position is in `line` and `column`. */
   readonly message: string;
   /** 1-based line in the file. */
   readonly line: number;
@@ -56,23 +59,36 @@ export class FrontMatterError extends Data.TaggedError("FrontMatterError")<{
   }
 }
 
+/** Opening `---` then YAML up to a `---` or `...` line (Pandoc and R Markdown close it with `...`). */
+const YAML_BLOCK = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+/** Opening `+++` then TOML up to a `+++` line (Hugo's TOML front matter). */
+const TOML_BLOCK = /^\+\+\+[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??\+\+\+[ \t]*(?:\r?\n|$)/;
+
 /**
- * Splits `---`-delimited YAML front matter from a markdown text. A text
- * without front matter is all body, with no fields. A first line `---` always
- * opens front matter (as in Jekyll, Hugo and GitHub's renderer), so a text
- * whose front matter no `---` line closes is an error rather than a body
- * that starts with YAML; `---` then `---` is empty front matter.
+ * Splits front matter from a markdown text: YAML between `---` lines (or
+ * closed by `...`, as Pandoc and R Markdown write it), or TOML between
+ * `+++` lines (as Hugo writes it). A text without front matter is all body,
+ * with no fields. A first line `---` (or `+++`) always opens front matter
+ * (as in Jekyll, Hugo and GitHub's renderer), so a text whose front matter
+ * no closing line closes is an error rather than a body that starts with
+ * YAML; `---` then `---` is empty front matter.
  *
- * @throws FrontMatterError at the line and column of a YAML error, at line 1 when the front matter is never closed, or when it is not a mapping.
+ * TOML's values come out as YAML's do: a date or date-time (`2026-05-01`,
+ * `2026-05-01T10:00:00+02:00`, a local date-time or time) is the string it
+ * is written as, as YAML reads an unquoted date, so a `date` field means
+ * the same instant in either.
+ *
+ * @throws FrontMatterError at the line and column of a YAML or TOML error, at line 1 when the front matter is never closed, or when it is not a mapping.
  * @throws ValidationError naming `text` when it is not a string.
  */
 export function parseFrontMatter(text: string): FrontMatterFile {
   checkArguments("parseFrontMatter", { text: [Text, text] });
   const normalized = text.replace(/^\uFEFF/, "");
-  const match = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)??---[ \t]*(?:\r?\n|$)/.exec(normalized);
+  if (/^\+\+\+[ \t]*(?:\r?\n|$)/.test(normalized)) return tomlFrontMatter(normalized);
+  const match = YAML_BLOCK.exec(normalized);
   if (match === null && /^---[ \t]*(?:\r?\n|$)/.test(normalized)) {
     throw new FrontMatterError(
-      "front matter: the `---` on line 1 opens front matter that no `---` line closes (close it, or start the file with other text)",
+      "front matter: the `---` on line 1 opens front matter that no `---` or `...` line closes (close it, or start the file with other text)",
       1,
       1,
     );
@@ -111,6 +127,72 @@ export function parseFrontMatter(text: string): FrontMatterFile {
   };
 }
 
+/** Hugo's TOML front matter between `+++` lines, the text's first line being `+++`. */
+function tomlFrontMatter(text: string): FrontMatterFile {
+  const match = TOML_BLOCK.exec(text);
+  if (match === null) {
+    throw new FrontMatterError(
+      "front matter: the `+++` on line 1 opens TOML front matter that no `+++` line closes (close it, or start the file with other text)",
+      1,
+      1,
+    );
+  }
+  const toml = match[1] ?? "";
+  let data: Record<string, unknown>;
+  try {
+    data = fromToml(parseToml(toml)) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    // The TOML starts on the file's second line, after the opening `+++`.
+    const reason = error.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "");
+    throw new FrontMatterError(`front matter: ${reason}`, error.line + 1, error.column);
+  }
+  const lines = toml.split(/\r?\n/);
+  const locate = (path: readonly PropertyKey[]): FilePosition => {
+    const key = path[0];
+    if (typeof key === "string") {
+      const found = tomlKeyPosition(lines, key);
+      if (found !== undefined) return found;
+    }
+    return { line: 2, column: 1 };
+  };
+  return { data, body: text.slice(match[0].length), bodyLine: match[0].split("\n").length, locate };
+}
+
+/** A TOML value as YAML would give it: a date or time as the string it is written as, in arrays and tables too. */
+function fromToml(value: unknown): unknown {
+  if (value instanceof TomlDate) return value.toISOString();
+  if (Array.isArray(value)) return value.map(fromToml);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fromToml(inner)]));
+  }
+  return value;
+}
+
+/**
+ * Where a top-level key's value starts in TOML front matter (`tags = [...]`
+ * before any table), or its table's header (`[tags]`); as file positions,
+ * the TOML starting on the file's second line.
+ */
+function tomlKeyPosition(lines: readonly string[], key: string): FilePosition | undefined {
+  const name = `(?:${escaped(key)}|"${escaped(key)}"|'${escaped(key)}')`;
+  const assignment = new RegExp(`^\\s*${name}\\s*=\\s*`);
+  const table = new RegExp(`^\\s*\\[{1,2}\\s*${name}\\s*\\]`);
+  let inTable = false;
+  for (const [index, line] of lines.entries()) {
+    if (table.test(line)) return { line: index + 2, column: line.search(/\S/) + 1 };
+    if (/^\s*\[/.test(line)) inTable = true;
+    const assigned = inTable ? null : assignment.exec(line);
+    if (assigned !== null) return { line: index + 2, column: assigned[0].length + 1 };
+  }
+  return undefined;
+}
+
+/** A text matched literally in a regular expression. */
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /**
  * Checks the fields of a file's front matter against a schema.
  *
@@ -144,7 +226,7 @@ export function frontMatterFields<Schema extends z.ZodType>(
 
 /**
  * A date or instant in front matter (`2026-05-01`, `2026-05-01T10:00:00+02:00`,
- * or a YAML timestamp), as an ISO 8601 UTC instant; a key left blank
+ * a YAML timestamp, or a TOML date or date-time, written so without quotes), as an ISO 8601 UTC instant; a key left blank
  * (`date:`, as templates leave it) is no date; anything else is an issue at
  * its field.
  */
