@@ -86,9 +86,11 @@ export { RENAME_SIMILARITY, type RenamedFile } from "./importers/renamedFiles.js
 export {
   parseTranscript,
   type Transcript,
+  type TranscriptPart,
   type Turn,
   transcriptDocument,
   transcriptMarkdown,
+  transcriptParts,
 } from "./importers/transcripts.js";
 export {
   type CaptureOrReviseOptions,

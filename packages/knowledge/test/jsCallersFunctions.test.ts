@@ -32,6 +32,7 @@ const FUNCTIONS: Record<string, SweptArgument<Kind>> = {
   parseFrontMatter: { name: "text", kind: "text" },
   parseTranscript: { name: "text", kind: "text" },
   transcriptDocument: { name: "text", kind: "text" },
+  transcriptParts: { name: "text", kind: "text" },
   recordsOfJson: { name: "text", kind: "text" },
   markdownSections: { name: "markdown", kind: "text" },
   listItems: { name: "text", kind: "text" },

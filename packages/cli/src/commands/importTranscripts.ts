@@ -1,20 +1,19 @@
 /**
  * `factory import transcripts <files...>`: meeting transcripts (WebVTT from
  * Zoom or Teams, SubRip, Otter or Meet text) as `conversation` documents,
- * one per file, kept by the file's path so a re-run revises rather than
- * duplicates.
+ * one per file (or per part of a file over a document's limit), kept by the
+ * file's path (and part) so a re-run revises rather than duplicates.
  *
  * @module
  */
 import { readFileSync, statSync } from "node:fs";
 import { basename, extname, resolve, sep } from "node:path";
 import { decodeText, toSafeLine, ValidationError, type ValidationIssue } from "@software-factory/core";
-import { pathInRepository } from "@software-factory/intelligence";
+import { type Factory, pathInRepository } from "@software-factory/intelligence";
 import {
-  parseTranscript,
   type SourcedCaptureInput,
   SourcedCaptureInputSchema,
-  transcriptDocument,
+  transcriptParts,
 } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -30,9 +29,9 @@ import { withStagedFactory } from "../stagedFactory.js";
 const TRANSCRIPT_SOURCE_SYSTEM = "transcript";
 
 /**
- * The largest file read: a cue's timing and number take less room than its
- * words, so a WebVTT or SubRip file of a document's 2,000,000 characters is
- * well under this; a bigger one is refused before it is read.
+ * The largest file read, refused before it is read: ten documents of
+ * 2,000,000 characters of words and more (a cue's timing and number take
+ * less room than its words), far more than a day's recording.
  */
 const FILE_MAX_BYTES = 20_000_000;
 
@@ -51,12 +50,17 @@ interface TranscriptFlags {
   readonly tag?: string[];
 }
 
-/** A transcript file read and checked, ready to write. */
+/** A document of a transcript file read and checked, ready to write: the file's, or one part of it. */
 interface CheckedTranscript {
   /** The file as given. */
   readonly file: string;
+  /** The file's address (its first part's; the others add `#part-<n>`). */
+  readonly address: string;
   /** The document it is captured or revised as. */
   readonly document: SourcedCaptureInput;
+  /** Which part of the file it is, from 1, and of how many (1 of 1 for a file within a document's limit). */
+  readonly part: number;
+  readonly parts: number;
   /** Its speakers, in order of first appearance. */
   readonly speakers: readonly string[];
   /** How many turns it has. */
@@ -71,9 +75,11 @@ interface TranscriptDetails {
   readonly tags: string[];
 }
 
-/** What the import did with one file: the `--json` entry of it. */
+/** What the import did with one document: the `--json` entry of it (with `part` and `parts` for a file split in parts). */
 interface ImportedTranscript {
   readonly file: string;
+  readonly part?: number;
+  readonly parts?: number;
   readonly id: string;
   readonly uri: string;
   readonly title: string;
@@ -101,8 +107,6 @@ function titleOf(file: string): string {
 /** What is wrong with a capture's field, in the words of a transcript file. */
 function fieldProblem(issue: z.core.$ZodIssue, document: SourcedCaptureInput): string {
   const field = issue.path.join(".");
-  if (field === "body")
-    return `its markdown is ${document.body.length.toLocaleString("en-US")} characters, over a document's 2,000,000 (split the recording in parts)`;
   if (field === "tags")
     return `${inCliWords(issue.message)}: its speakers and --tag make ${document.tags?.length ?? 0} tags`;
   return `${field}: ${inCliWords(issue.message)}`;
@@ -110,26 +114,38 @@ function fieldProblem(issue: z.core.$ZodIssue, document: SourcedCaptureInput): s
 
 /**
  * Reads and checks one transcript: UTF-8 text with at least one turn, whose
- * document the knowledge base takes as it is (a body within its limit).
- * Returns it, or what is wrong with it.
+ * documents the knowledge base takes as they are. A transcript whose markdown
+ * is over a document's 2,000,000 characters is split between turns into
+ * parts within it (knowledge's `transcriptParts`): `<title> (part 2 of 3)`,
+ * part 1 at the file's address, the others at `<address>#part-<n>`.
+ * Returns its documents, or what is wrong with it.
  */
-function checkTranscript(file: string, details: TranscriptDetails): CheckedTranscript | string {
+function checkTranscript(file: string, details: TranscriptDetails): CheckedTranscript[] | string {
   const bytes = statSync(file).size;
   if (bytes > FILE_MAX_BYTES)
-    return `is ${(bytes / 1e6).toFixed(1)} MB, over the ${FILE_MAX_BYTES / 1e6} MB a transcript of a document's 2,000,000 characters can take (split the recording in parts)`;
+    return `is ${(bytes / 1e6).toFixed(1)} MB, over the ${FILE_MAX_BYTES / 1e6} MB a transcript file may be (split the recording in parts)`;
   const read = decodeText(readFileSync(file));
   if ("notText" in read) return `${read.notText.line}:${read.notText.column} ${read.notText.message}`;
-  const transcript = parseTranscript(read.text);
-  if (transcript.turns.length === 0)
-    return "holds no turns (no cue, `Name: words` line or speaker heading): is it a WebVTT, SubRip or Otter/Meet text transcript?";
-  const made = transcriptDocument(read.text, {
+  const parts = transcriptParts(read.text, {
     ...details,
     source: { system: TRANSCRIPT_SOURCE_SYSTEM, ...details.source },
   });
-  const document: SourcedCaptureInput = { ...made, source: { ...made.source, uri: details.source.uri } };
-  const parsed = SourcedCaptureInputSchema.safeParse(document);
-  if (!parsed.success) return parsed.error.issues.map((issue) => fieldProblem(issue, document)).join("; ");
-  return { file, document, speakers: transcript.speakers, turns: transcript.turns.length };
+  if (parts.every((part) => part.turns === 0))
+    return "holds no turns (no cue, `Name: words` line or speaker heading): is it a WebVTT, SubRip or Otter/Meet text transcript?";
+  const checked: CheckedTranscript[] = [];
+  const problems: string[] = [];
+  for (const { document: made, part, parts: of, speakers, turns } of parts) {
+    const document: SourcedCaptureInput = {
+      ...made,
+      source: { ...made.source, uri: made.source?.uri ?? details.source.uri },
+    };
+    const parsed = SourcedCaptureInputSchema.safeParse(document);
+    const partOf = of === 1 ? "" : `part ${part} of ${of}: `;
+    if (!parsed.success)
+      problems.push(...parsed.error.issues.map((issue) => `${partOf}${fieldProblem(issue, document)}`));
+    else checked.push({ file, address: details.source.uri, document, part, parts: of, speakers, turns });
+  }
+  return problems.length > 0 ? problems.join("; ") : checked;
 }
 
 /**
@@ -142,10 +158,55 @@ function uriOf(file: string, root: string): string {
   return pathInRepository(root, absolute)?.split(sep).join("/") ?? absolute;
 }
 
-/** A file's line of the summary: `call.vtt (3 speakers, 42 turns)`, its outcome when not captured. */
+/**
+ * A part of a transcript an earlier import made that the file no longer
+ * makes (it was cut shorter), retracted: the `--json` entry of it.
+ */
+interface RetractedPart {
+  readonly file: string;
+  readonly part: number;
+  readonly id: string;
+  readonly uri: string;
+  readonly title: string;
+  readonly outcome: "retracted";
+}
+
+/**
+ * Retracts the parts an earlier import of a file made past the `parts` it
+ * makes now (`<uri>#part-<n>` from `parts + 1` on, until an address has no
+ * document), so a transcript cut shorter leaves no stale part to be found.
+ */
+async function retractPartsPast(
+  factory: Factory,
+  file: string,
+  uri: string,
+  parts: number,
+  actor: string | undefined,
+): Promise<RetractedPart[]> {
+  const retracted: RetractedPart[] = [];
+  for (let part = parts + 1; ; part += 1) {
+    const address = `${uri}#part-${part}`;
+    const document = await factory.knowledge.bySource(TRANSCRIPT_SOURCE_SYSTEM, address);
+    if (document === undefined) return retracted;
+    if (document.retracted !== undefined) continue;
+    const reason = `re-imported from ${file}, which now makes ${counted(parts, "part")}`;
+    await factory.knowledge.retract(document.id, reason, actor === undefined ? {} : { actor });
+    retracted.push({
+      file,
+      part,
+      id: document.id,
+      uri: address,
+      title: document.title,
+      outcome: "retracted",
+    });
+  }
+}
+
+/** A document's words in the summary: `call.vtt (3 speakers, 42 turns)`, `day.vtt part 2 of 3 (...)`, its outcome when not captured. */
 function described(imported: ImportedTranscript): string {
   const outcome = imported.outcome === "captured" ? "" : `, ${imported.outcome}`;
-  return `${imported.file} (${counted(imported.speakers.length, "speaker")}, ${counted(imported.turns, "turn")}${outcome})`;
+  const part = imported.parts === undefined ? "" : ` part ${imported.part} of ${imported.parts}`;
+  return `${imported.file}${part} (${counted(imported.speakers.length, "speaker")}, ${counted(imported.turns, "turn")}${outcome})`;
 }
 
 /** Registers `factory import transcripts`. */
@@ -153,7 +214,7 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
   importCommand
     .command("transcripts")
     .description(
-      "meeting transcripts (WebVTT, SubRip, Otter or Meet text) as conversation documents, one per file (safe to re-run)",
+      "meeting transcripts (WebVTT, SubRip, Otter or Meet text) as conversation documents, one per file, a long one in parts (safe to re-run)",
     )
     .argument("<files...>", "transcript files (.vtt, .srt, .txt)", nameArguments("<files>"))
     .option("--title <title>", "the document's title, with one file (default the file name, made readable)")
@@ -200,7 +261,7 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
             tags,
           });
           if (typeof result === "string") problems.push({ path: "<files>", file, message: result });
-          else checked.push(result);
+          else checked.push(...result);
         }
         if (problems.length > 0) {
           const refused = `${problems.length} of ${counted(uris.size, "transcript")} refused, nothing imported`;
@@ -214,14 +275,20 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
         const imported = await withStagedFactory(options, async (factory) => {
           await requireLines(factory, lines, "--line");
           const done: ImportedTranscript[] = [];
-          for (const { file, document, speakers, turns } of checked) {
-            output.progress(done.length, checked.length, file);
+          const retracted: RetractedPart[] = [];
+          for (const { file, address, document, part, parts, speakers, turns } of checked) {
+            output.progress(
+              done.length,
+              checked.length,
+              parts === 1 ? file : `${file} part ${part} of ${parts}`,
+            );
             const written = await factory.knowledge.captureOrRevise(document, {
               actor: options.actor,
               reason: `re-imported from ${file}`,
             });
             done.push({
               file,
+              ...(parts === 1 ? {} : { part, parts }),
               id: written.document.id,
               uri: document.source.uri,
               title: written.document.title,
@@ -229,22 +296,30 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
               speakers,
               turns,
             });
+            // Once a file's parts are written, the parts an earlier, longer text made past them go.
+            if (part === parts)
+              retracted.push(...(await retractPartsPast(factory, file, address, parts, options.actor)));
           }
-          return done;
+          return { done, retracted };
         }).finally(() => output.endProgress());
         if (options.json) {
-          output.json(imported);
+          output.json([...imported.done, ...imported.retracted]);
           return;
         }
+        const { done, retracted } = imported;
         const count = (outcome: ImportedTranscript["outcome"]) =>
-          imported.filter((entry) => entry.outcome === outcome).length;
+          done.filter((entry) => entry.outcome === outcome).length;
         const others = [
           ...(count("revised") === 0 ? [] : [`${count("revised")} revised`]),
           ...(count("unchanged") === 0 ? [] : [`${count("unchanged")} unchanged`]),
         ];
         output.line(
-          `captured ${counted(imported.length, "conversation")}${others.length === 0 ? "" : ` (${others.join(", ")})`}: ${imported.map(described).join(", ")}`,
+          `captured ${counted(done.length, "conversation")}${others.length === 0 ? "" : ` (${others.join(", ")})`}: ${done.map(described).join(", ")}`,
         );
+        if (retracted.length > 0)
+          output.line(
+            `retracted ${counted(retracted.length, "part")} the files no longer make: ${retracted.map((entry) => `${entry.file} part ${entry.part} (${entry.id})`).join(", ")}`,
+          );
       }),
     );
 }

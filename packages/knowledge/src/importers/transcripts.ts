@@ -179,14 +179,15 @@ function speakerTag(speaker: string): string | undefined {
  */
 export function transcriptMarkdown(transcript: Transcript): string {
   checkArguments("transcriptMarkdown", { transcript: [aTranscript, transcript] });
-  return transcript.turns
-    .map((turn) => `**${turn.speaker}**${turn.at === undefined ? "" : ` (${turn.at})`}: ${turn.text}`)
-    .join("\n\n");
+  return transcript.turns.map(paragraphOf).join("\n\n");
 }
 
 /**
  * A `conversation` document for a transcript, ready for `KnowledgeBase.capture`;
  * the speakers become `speaker:<name>` tags (`Sean O'Brien` → `speaker:sean-o-brien`).
+ * A transcript whose markdown is over a document's 2,000,000 characters
+ * (an all-day recording) makes a body the knowledge base refuses:
+ * {@link transcriptParts} splits it into documents within the limit.
  *
  * @throws ValidationError naming `text` or `details` when one is not a string or an object.
  */
@@ -198,7 +199,11 @@ export function transcriptDocument(
     text: [Text, text],
     details: [anObject("the document's details (title, source, ...)"), details],
   });
-  const transcript = parseTranscript(text);
+  return conversationOf(parseTranscript(text), details);
+}
+
+/** The `conversation` document of a transcript (or of a part of one), its speakers as tags. */
+function conversationOf(transcript: Transcript, details: TranscriptDetails): CaptureInput {
   const speakerTags = transcript.speakers.flatMap((speaker) => speakerTag(speaker) ?? []);
   return {
     kind: "conversation",
@@ -209,4 +214,120 @@ export function transcriptDocument(
     lines: details.lines ?? [],
     links: details.links ?? [],
   };
+}
+
+/** What a transcript's document is made with besides its text. */
+type TranscriptDetails = Pick<CaptureInput, "title" | "source"> &
+  Partial<Pick<CaptureInput, "lines" | "tags" | "links">>;
+
+/** The most characters a document's body holds: the knowledge base refuses a longer one. */
+const BODY_MAX = 2_000_000;
+/** The most characters a document's title holds. */
+const TITLE_MAX = 500;
+
+/** One document of a transcript, as {@link transcriptParts} splits it. */
+export interface TranscriptPart {
+  /** The `conversation` document of this part, ready for `KnowledgeBase.captureOrRevise` (or `capture`). */
+  readonly document: CaptureInput;
+  /** Which part it is, from 1. */
+  readonly part: number;
+  /** How many parts the transcript makes (1 when it fits one document). */
+  readonly parts: number;
+  /** The speakers of this part, in order of first appearance. */
+  readonly speakers: readonly string[];
+  /** How many turns this part has (a turn too long for one document counts in each part it spans). */
+  readonly turns: number;
+}
+
+/**
+ * A transcript as `conversation` documents, each within a document's
+ * 2,000,000 characters of body: one document, as {@link transcriptDocument}
+ * makes it, when it fits; else parts split between turns, each holding as
+ * many turns as fit, titled `<title> (part 2 of 3)` and tagged with its own
+ * speakers. A single turn longer than a document (a recording transcribed
+ * without speakers is one turn) is cut between words and goes on, same
+ * speaker and time, in the next part.
+ *
+ * The same text always splits the same way, and each part has its own
+ * address: part 1 keeps `details.source.uri` (so a transcript that grows past
+ * the limit keeps its document as part 1), part 2 and on add `#part-2`,
+ * `#part-3`..., so `captureOrRevise` of the parts again writes nothing.
+ *
+ * @throws ValidationError naming `text` or `details` when one is not a string or an object.
+ * @example
+ * ```ts
+ * const source = { system: "transcript", uri: "workshop.vtt" };
+ * for (const { document } of transcriptParts(text, { title: "Workshop", source })) await kb.capture(document);
+ * ```
+ */
+export function transcriptParts(
+  text: string,
+  details: Pick<CaptureInput, "title" | "source"> & Partial<Pick<CaptureInput, "lines" | "tags" | "links">>,
+): TranscriptPart[] {
+  checkArguments("transcriptParts", {
+    text: [Text, text],
+    details: [anObject("the document's details (title, source, ...)"), details],
+  });
+  const transcript = parseTranscript(text);
+  const groups = turnsWithin(transcript.turns.flatMap(turnPieces));
+  return groups.map((turns, index) => {
+    const part = index + 1;
+    const speakers = [...new Set(turns.map((turn) => turn.speaker))];
+    const document = conversationOf(
+      { turns, speakers },
+      groups.length === 1 ? details : partDetails(details, part, groups.length),
+    );
+    return { document, part, parts: groups.length, speakers, turns: turns.length };
+  });
+}
+
+/** The title and address of a part: `<title> (part 2 of 3)` (the title cut to fit), the address with `#part-2` after part 1. */
+function partDetails(details: TranscriptDetails, part: number, parts: number): TranscriptDetails {
+  const suffix = ` (part ${part} of ${parts})`;
+  const title = `${cutText(details.title.trim(), TITLE_MAX - suffix.length).trimEnd()}${suffix}`;
+  const uri = details.source?.uri;
+  const source =
+    details.source === undefined || uri === undefined || part === 1
+      ? details.source
+      : { ...details.source, uri: `${uri}#part-${part}` };
+  return { ...details, title, ...(source === undefined ? {} : { source }) };
+}
+
+/** A paragraph of a turn in a transcript's markdown, as {@link transcriptMarkdown} writes it. */
+function paragraphOf(turn: Turn): string {
+  return `**${turn.speaker}**${turn.at === undefined ? "" : ` (${turn.at})`}: ${turn.text}`;
+}
+
+/** A turn as turns whose paragraphs each fit a document: itself, or its words cut between words (at a character, when a word is longer). */
+function turnPieces(turn: Turn): Turn[] {
+  const room = BODY_MAX - paragraphOf({ ...turn, text: "" }).length;
+  if (turn.text.length <= room) return [turn];
+  const pieces: Turn[] = [];
+  let rest = turn.text;
+  while (rest.length > room) {
+    let end = rest.lastIndexOf(" ", room);
+    if (end <= 0) end = /[\uD800-\uDBFF]/.test(rest[room - 1] ?? "") ? room - 1 : room;
+    pieces.push({ ...turn, text: rest.slice(0, end).trimEnd() });
+    rest = rest.slice(end).trimStart();
+  }
+  if (rest !== "") pieces.push({ ...turn, text: rest });
+  return pieces;
+}
+
+/** Turns grouped in order, as many in each group as fit a document's body (paragraphs joined by a blank line). */
+function turnsWithin(turns: readonly Turn[]): Turn[][] {
+  const groups: Turn[][] = [[]];
+  let length = 0;
+  for (const turn of turns) {
+    const paragraph = paragraphOf(turn).length;
+    const group = groups.at(-1) as Turn[];
+    if (group.length > 0 && length + 2 + paragraph > BODY_MAX) {
+      groups.push([turn]);
+      length = paragraph;
+    } else {
+      group.push(turn);
+      length += (group.length > 1 ? 2 : 0) + paragraph;
+    }
+  }
+  return groups;
 }
