@@ -44,7 +44,7 @@ describe("factory import issues|jsonl --records", () => {
     const refused = await runFactory(["import", "issues", "search.json", "--format", "github"], { cwd });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      'search.json:1 (root): holds no JSON array of records: the file is an object; its arrays are at items (2 records): pass records: "items"',
+      "search.json:1 (root): holds no JSON array of records: the file is an object; its arrays are at items (2 records): pass --records items",
     );
     const wrong = await runFactory(
       ["import", "issues", "search.json", "--format", "github", "--records", "item"],

@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { ValidationError } from "@software-factory/core";
 import {
   type ConnectorSummary,
   type Factory,
@@ -9,6 +11,7 @@ import {
   importJUnitReport,
   JsonlMappingSchema,
 } from "@software-factory/intelligence";
+import { recordsOfJson } from "@software-factory/knowledge";
 import { Argument, type Command } from "commander";
 import { z } from "zod";
 import { NameValue, nameArgument, parseFlag } from "../flags.js";
@@ -63,6 +66,90 @@ const RECORDS_FLAG = [
 /** The `--records` value checked, ready to spread into a connector's options. */
 function recordsOption(records: string | undefined): { records?: string } {
   return records === undefined ? {} : { records: parseFlag(NameValue, records, "--records") };
+}
+
+/** The SDK's hint for a file whose records sit under a key: `pass records: "data.issues"`, the path as JSON. */
+const RECORDS_HINT = /pass records: ("(?:[^"\\]|\\.)*")/g;
+
+/** A dotted path as a shell takes it: bare when it is only letters, digits, `_`, `-` and `.`, else single-quoted. */
+function shellWord(path: string): string {
+  return /^[\w.-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A message with the SDK's `pass records: "x"` said as the command line's `pass --records x`. */
+function inRecordsFlagWords(message: string): string {
+  return message.replace(
+    RECORDS_HINT,
+    (_, path: string) => `pass --records ${shellWord(JSON.parse(path) as string)}`,
+  );
+}
+
+/**
+ * Runs a connector that reads a JSON file of records, and words the hint it
+ * gives for a file whose records sit under a key as the command line takes
+ * it: the SDK says `pass records: "items"` (its option), the command line
+ * `pass --records items` (the flag), in the message and in each issue.
+ *
+ * @throws ValidationError as the connector does, with the hint reworded; any other error as it is.
+ */
+async function namingRecordsFlag<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof ValidationError) || !error.message.includes("pass records: ")) throw error;
+    throw new ValidationError({
+      message: inRecordsFlagWords(error.message),
+      issues: error.issues.map((issue) => ({ ...issue, message: inRecordsFlagWords(issue.message) })),
+    });
+  }
+}
+
+/**
+ * Runs `import jsonl` without `--records`, and where every line lacks the
+ * mapped fields because each holds its records under a key (a page of an
+ * API's answers a line: `{"ok": true, "messages": [...]}`), says so and the
+ * `--records` to give: `h.jsonl:1 holds its records under a key: its arrays
+ * are at messages (2 records): pass --records messages`, after the
+ * connector's own message and issues.
+ *
+ * @throws ValidationError as the connector does, with the hint added when it applies; any other error as it is.
+ */
+async function hintingLineRecords<T>(file: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (
+      !(error instanceof ValidationError) ||
+      !error.issues.every((issue) => issue.message.startsWith("missing (mapped to "))
+    )
+      throw error;
+    const hint = lineRecordsHint(file);
+    if (hint === undefined) throw error;
+    throw new ValidationError({
+      message: `${error.message}; ${file}:${hint.line} ${hint.message}`,
+      issues: [...error.issues, { path: "--records", file, line: hint.line, message: hint.message }],
+    });
+  }
+}
+
+/** Where the first line of a JSON Lines file holds arrays of records, in the SDK's words (`pass records: "messages"`); none when it holds none. */
+function lineRecordsHint(file: string): { line: number; message: string } | undefined {
+  const lines = readFileSync(file, "utf8").split(/\r?\n/);
+  const index = lines.findIndex((line) => line.trim() !== "");
+  const line = lines[index];
+  if (line === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const found = recordsOfJson(line, value);
+  const arrays = "message" in found ? /its arrays are at .*$/.exec(found.message)?.[0] : undefined;
+  return arrays === undefined
+    ? undefined
+    : { line: index + 1, message: `holds its records under a key: ${arrays}` };
 }
 
 /** Whether the repository at `root` is a shallow clone (`git clone --depth`, a CI checkout's default). */
@@ -190,14 +277,16 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
             // An unknown line is E_NOT_FOUND, as for every other --line (the import's own check says E_VALIDATION).
             await requireLines(factory, given.line === undefined ? [] : [given.line], "--line");
             return namingFlags({ line: "--line", records: "--records" }, () =>
-              importIssues(factory, {
-                file: file as string,
-                format,
-                as: as === "work-items" ? "workItems" : "signals",
-                includeClosed: given.includeClosed === true,
-                ...(given.line === undefined ? {} : { line: given.line }),
-                ...records,
-              }),
+              namingRecordsFlag(() =>
+                importIssues(factory, {
+                  file: file as string,
+                  format,
+                  as: as === "work-items" ? "workItems" : "signals",
+                  includeClosed: given.includeClosed === true,
+                  ...(given.line === undefined ? {} : { line: given.line }),
+                  ...records,
+                }),
+              ),
             );
           },
         );
@@ -221,7 +310,13 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
         const mapping = parseFlag(JsonlMappingSchema, readJsonFlag(given.mapping, "--mapping"), "--mapping");
         const records = recordsOption(given.records);
         await runConnector(session, file as string, { path: file as string, kind: "file" }, (factory) =>
-          importJsonl(factory, { file: file as string, mapping, ...records }),
+          namingRecordsFlag(() =>
+            records.records === undefined
+              ? hintingLineRecords(file as string, () =>
+                  importJsonl(factory, { file: file as string, mapping }),
+                )
+              : importJsonl(factory, { file: file as string, mapping, ...records }),
+          ),
         );
       }),
     );
