@@ -228,15 +228,23 @@ export class AssemblyLine extends AssemblyLineWorkItems {
    * the link without reviewing it again. The review covers the changes this
    * line showed when the call began: a link that became suspect for another
    * change meanwhile (written by another process a moment ago) is not
-   * reviewed, so no change is cleared unseen.
+   * reviewed, so no change is cleared unseen. A reviewer who read the link
+   * earlier (a CLI run or an agent's tool call before this one) names the
+   * version they read with `reviewedFingerprint`: the `to` of the link's last
+   * cause, or its upstream's fingerprint when it is not suspect. Upstream
+   * revised since, the review is refused with the fingerprint to review.
    *
-   * @throws ValidationError when the input or the options are invalid.
-   * @throws ConcurrencyConflictError when the link became suspect for an upstream change this line had not folded when the call began; read the link again and review it.
+   * @throws ValidationError when the input or the options are invalid, or a fingerprint is named for a link that is not suspect and whose upstream is no artifact.
+   * @throws ConcurrencyConflictError when the link became suspect for an upstream change this line had not folded when the call began, or `reviewedFingerprint` is not its latest upstream change's fingerprint (the message names that one); read the link again and review it.
    * @throws NotFoundError when there is no such link.
    * @throws IdempotencyConflictError when the key was used for another write, or to review this link with another verdict or note.
    * @example
    * ```ts
    * await line.reviewLink(link.id, { verdict: "adapted", note: "design follows REQ-4 v2" }, { idempotencyKey: "review-7" });
+   * // Refused if REQ-4 was revised after the reviewer read it:
+   * const [suspect] = line.suspectLinks({ item: "wi_1" });
+   * const read = suspect.causes.at(-1)?.to;
+   * await line.reviewLink(suspect.id, { verdict: "keep", reviewedFingerprint: read });
    * ```
    */
   async reviewLink(linkId: string, input: ReviewInput, options: RecordFactOptions = {}): Promise<TraceLink> {

@@ -28,6 +28,8 @@ export const INPUT_LIMITS = {
   reason: 2000,
   /** Characters of an idempotency key. */
   idempotencyKey: 200,
+  /** Characters of a fingerprint a review names (a fingerprint is 64). */
+  fingerprint: 200,
   /** Characters of a flow's or an environment's name. */
   name: 100,
   /** Entries of a list of ids (contributors, signals, work items, incidents). */
@@ -263,6 +265,19 @@ const reviewInputShape = {
   note: note.optional(),
   /** Who reviewed it; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
+  /**
+   * The fingerprint the reviewer looked at: the `to` of the link's last
+   * cause (its latest upstream change), or its upstream's fingerprint when
+   * the link is not suspect. A review naming another fails with
+   * `ConcurrencyConflictError` naming the one to review, so a version that
+   * landed while the reviewer read is not cleared unread. When omitted the
+   * review covers what the link shows when the call begins.
+   */
+  reviewedFingerprint: z
+    .string()
+    .min(1, "reviewedFingerprint must not be empty")
+    .max(INPUT_LIMITS.fingerprint, `reviewedFingerprint is at most ${INPUT_LIMITS.fingerprint} characters`)
+    .optional(),
 };
 /** Input of `AssemblyLine.reviewLink`. */
 export const ReviewInputSchema: z.ZodObject<typeof reviewInputShape, z.core.$strict> =

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ConcurrencyConflictError } from "../../errors.js";
+import { ConcurrencyConflictError, formatIssues, NotFoundError, ValidationError } from "../../errors.js";
 import { newId } from "../../ids.js";
 import type { Artifact, RecordedArtifact } from "../Artifact.js";
 import {
@@ -25,6 +25,7 @@ import type { SuspectCause, TraceLink } from "../TraceLink.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { artifactEvents, linkEvents, parseArtifacts, parseLinks, reviewEvent } from "./artifactDecisions.js";
 import type { LineWriter } from "./LineWriter.js";
+import { quotedId } from "./quotedId.js";
 import { checkReferences, type Reference } from "./references.js";
 import { earlierReview } from "./requests.js";
 
@@ -114,7 +115,7 @@ export class ArtifactCommands {
    * @throws ValidationError when the input or the options are invalid.
    * @throws NotFoundError when there is no such link.
    * @throws IdempotencyConflictError when the key was used for another write, or to review this link with another verdict or note.
-   * @throws ConcurrencyConflictError when the link became suspect for a change this line had not shown when the call began.
+   * @throws ConcurrencyConflictError when the link became suspect for a change this line had not shown when the call began, or `reviewedFingerprint` is not the fingerprint a review of it must name.
    */
   async reviewLink(linkId: string, input: ReviewInput, options: RecordFactOptions): Promise<TraceLink> {
     const data = parseInput(ReviewInputSchema, input, "link review");
@@ -126,6 +127,7 @@ export class ArtifactCommands {
     await this.#writer.retrying(async (head) => {
       if (earlierReview(this.#state, key, linkId, asked)) return;
       overtaken = unseenChanges(linkId, seen, this.#state.trace.link(linkId)?.causes);
+      overtaken ??= unreviewedVersion(this.#state, linkId, data.reviewedFingerprint);
       if (overtaken !== undefined) return;
       await this.#writer.appendMove([reviewEvent(this.#state, linkId, data, key)], head, {
         ...(data.actor === undefined ? {} : { actor: data.actor }),
@@ -157,6 +159,51 @@ function unseenChanges(
     message: `trace link ${linkId} became suspect for ${changes} while it was being reviewed; read it again and review it with that change in view`,
     expected: seen.length,
     actual: now.length,
+  });
+}
+
+/**
+ * The conflict of a review whose `reviewedFingerprint` is not the one the
+ * link asks for: the `to` of its last cause (its latest upstream change), or
+ * its upstream's fingerprint when it is not suspect. The reviewer looked at
+ * another version (one revised meanwhile, by any process), so the review
+ * would clear a version nobody read. `expected` counts the link's changes
+ * the named fingerprint covers (through the last one that changed to it),
+ * `actual` all of them. None when no fingerprint is named or it is the one.
+ *
+ * @throws NotFoundError when there is no such link.
+ * @throws ValidationError when a fingerprint is named for a link that is not suspect and whose upstream is no artifact.
+ */
+function unreviewedVersion(
+  state: AssemblyState,
+  linkId: string,
+  named: string | undefined,
+): ConcurrencyConflictError | undefined {
+  if (named === undefined) return undefined;
+  const link = state.trace.link(linkId);
+  if (link === undefined)
+    throw new NotFoundError({ message: `no trace link ${quotedId(linkId)}`, entity: "link", id: linkId });
+  const last = link.causes.at(-1);
+  const current = last === undefined ? state.fingerprintOf(link.to) : last.to;
+  if (current === undefined) {
+    const issues = [
+      {
+        path: "reviewedFingerprint",
+        message: `trace link ${linkId} is not suspect and its upstream ${link.to} is no artifact, so it has no fingerprint to name; review it without one`,
+      },
+    ];
+    throw new ValidationError({ message: formatIssues("link review", issues), issues });
+  }
+  if (named === current) return undefined;
+  const now =
+    last === undefined
+      ? `its upstream ${link.to} is at fingerprint ${current}`
+      : `its latest upstream change is ${last.artifact} version ${last.version}, fingerprint ${current}`;
+  const covered = link.causes.findLastIndex((cause) => cause.to === named) + 1;
+  return new ConcurrencyConflictError({
+    message: `trace link ${linkId} was reviewed at fingerprint ${quotedId(named)}, but ${now}; review that version and name its fingerprint`,
+    expected: covered,
+    actual: link.causes.length,
   });
 }
 
