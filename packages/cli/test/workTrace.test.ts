@@ -151,14 +151,16 @@ describe("factory work link and factory work review", () => {
       expect(relinked.stdout).toBe(`RUN-77 verifies REQ-9 is linked already (${made.id}): nothing written\n`);
 
       const revised = await refunds('{"body":"Refund within 30 days."}');
+      // Each suspect link ends with its latest change and that change's fingerprint (work review --reviewed-fingerprint).
+      const v2 = await withSdk(async (opened) => opened.work.artifact("REQ-9")?.fingerprint as string);
       expect(revised.stdout).toBe(
-        `recorded REQ-9 v2 (requirement) for ${id} in testing\n  suspect  ${made.id} RUN-77 verifies REQ-9\n`,
+        `recorded REQ-9 v2 (requirement) for ${id} in testing\n  suspect  ${made.id} RUN-77 verifies REQ-9 after REQ-9 v2 ${v2}\n`,
       );
       const gated = await factory("work", "advance", id);
       expect(gated.code).toBe(1);
       expect(firstLine(gated)).toMatch(/^error: E_GATE_FAILED: /);
       const shown = await ok("work", "show", id);
-      expect(shown.stdout).toContain(`  suspect  ${made.id} RUN-77 verifies REQ-9\n`);
+      expect(shown.stdout).toContain(`  suspect  ${made.id} RUN-77 verifies REQ-9 after REQ-9 v2 ${v2}\n`);
 
       const review = ["work", "review", made.id, "--verdict", "keep", "--note", "30 days is still verified"];
       const reviewed = await ok(...review, "--idempotency-key", "ci-review-1");

@@ -17,7 +17,7 @@ import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 import { registerWorkMoves } from "./workMoves.js";
-import { registerWorkTrace } from "./workTrace.js";
+import { registerWorkTrace, suspectLine } from "./workTrace.js";
 
 /** Widths of the line, stage and owner columns of work item rows. */
 interface ItemColumns {
@@ -183,8 +183,7 @@ export function registerWork(program: Command, context: CliContext): void {
           output.line(
             `  artifact ${artifact.id} ${artifact.kind} v${artifact.version} ${oneLine(artifact.title)}`,
           );
-        for (const link of trace.suspect)
-          output.line(output.style("yellow", `  suspect  ${link.id} ${link.from} ${link.type} ${link.to}`));
+        for (const link of trace.suspect) output.line(suspectLine(output, link));
       }),
     );
   registerWorkTrace(work, context);

@@ -44,6 +44,7 @@ const ARTIFACT_FLAGS: FlagsOfFields = {
 const REVIEW_FLAGS: FlagsOfFields = {
   verdict: "--verdict",
   note: "--note",
+  reviewedFingerprint: "--reviewed-fingerprint",
   idempotencyKey: "--idempotency-key",
 };
 
@@ -57,6 +58,9 @@ const FieldsFlag = artifactShape.fields.unwrap();
 
 /** A review's note as typed: not blank, and at most 2,000 characters, the SDK's rule. */
 const NoteFlag = NameValue.pipe(ReviewInputSchema.shape.note.unwrap());
+
+/** The fingerprint a review names, as typed: not empty, and at most 200 characters, the SDK's rule. */
+const FingerprintFlag = ReviewInputSchema.shape.reviewedFingerprint.unwrap();
 
 /**
  * Reads `--fields`: inline JSON, or `@path` of a JSON file, that must be an
@@ -98,6 +102,17 @@ function linkedAlready(factory: Factory, from: string, to: string, type: string)
     .find((link) => link.from === from && link.to === to && link.type === type && !link.obsolete);
 }
 
+/**
+ * A suspect link as `work show` and `work artifact` print it: its id and
+ * ends, then its latest upstream change and the fingerprint that change
+ * is at, which `work review --reviewed-fingerprint` names.
+ */
+export function suspectLine(output: Output, link: TraceLink): string {
+  const last = link.causes.at(-1);
+  const change = last === undefined ? "" : ` after ${last.artifact} v${last.version} ${last.to}`;
+  return output.style("yellow", `  suspect  ${link.id} ${link.from} ${link.type} ${link.to}${change}`);
+}
+
 /** Prints what `work artifact` recorded, and the links it made suspect. */
 function printRecorded(output: Output, item: string, recorded: RecordedArtifact): void {
   const { artifact } = recorded;
@@ -107,8 +122,7 @@ function printRecorded(output: Output, item: string, recorded: RecordedArtifact)
     return;
   }
   output.line(`recorded ${version} (${artifact.kind}) for ${item} in ${artifact.stage ?? "no stage"}`);
-  for (const link of recorded.suspected)
-    output.line(output.style("yellow", `  suspect  ${link.id} ${link.from} ${link.type} ${link.to}`));
+  for (const link of recorded.suspected) output.line(suspectLine(output, link));
 }
 
 /** Registers `factory work artifact`, `factory work link` and `factory work review` under `factory work`. */
@@ -226,21 +240,39 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
     )
     .option("--note <text>", "what the reviewer found")
     .option(
+      "--reviewed-fingerprint <fingerprint>",
+      "the fingerprint the reviewer read (work show prints it after the link): refused if upstream changed since",
+    )
+    .option(
       "--idempotency-key <key>",
       "review it once: a retry with this key (a CI job id) prints the link and records no second review",
     )
     .action(
       action(context, async ({ options, output }, linkId, flags) => {
-        const f = flags as { verdict: string; note?: string; idempotencyKey?: string };
+        const f = flags as {
+          verdict: string;
+          note?: string;
+          reviewedFingerprint?: string;
+          idempotencyKey?: string;
+        };
         const verdict = parseFlag(ReviewInputSchema.shape.verdict, f.verdict, "--verdict");
         const note = f.note === undefined ? undefined : parseFlag(NoteFlag, f.note, "--note");
+        const reviewed =
+          f.reviewedFingerprint === undefined
+            ? undefined
+            : parseFlag(FingerprintFlag, f.reviewedFingerprint, "--reviewed-fingerprint");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const link: TraceLink = await withFactory(options, (factory) =>
           namingArgument("<link-id>", linkId as string, () =>
             namingFlags(REVIEW_FLAGS, () =>
               factory.work.reviewLink(
                 linkId as string,
-                { verdict, actor: options.actor, ...(note === undefined ? {} : { note }) },
+                {
+                  verdict,
+                  actor: options.actor,
+                  ...(note === undefined ? {} : { note }),
+                  ...(reviewed === undefined ? {} : { reviewedFingerprint: reviewed }),
+                },
                 keyed,
               ),
             ),

@@ -116,6 +116,9 @@ export const reviewLink = defineTool({
       "keep (downstream is still right), adapted (downstream was changed to follow upstream) or obsolete (the link no longer matters)",
     ),
     note: ReviewInputSchema.shape.note.describe("What you found"),
+    reviewedFingerprint: ReviewInputSchema.shape.reviewedFingerprint.describe(
+      "The last cause's to you reviewed; refused if stale",
+    ),
     idempotencyKey: IdempotencyKey,
   }),
   output: TraceLinkOutput,
