@@ -22,6 +22,7 @@ export {
   type AutomationFailure,
   AutomationHandled,
   type AutomationRunner,
+  type AutomationUse,
   automationEvents,
   defineAutomation,
   Inbox,
@@ -115,6 +116,7 @@ export {
   type TokenCounter,
   type TokenEncoding,
 } from "./factory/contextPackTokens.js";
+export type { EncodedAuthorUse, EncodedUsage, EncodedUsageOptions } from "./factory/encodedUsage.js";
 export { FactoryService, type FactoryServices } from "./factory/FactoryService.js";
 export type { RouteInput } from "./factory/factoryRouter.js";
 export { FACTORY_FOLDER, findFactoryFolder } from "./factory/findFactoryFolder.js";
@@ -193,6 +195,7 @@ export {
   type Rule,
   RuleIdSchema,
   type RulePack,
+  type RuleUse,
   type Scorecard,
   ScorecardDefined,
   type ScorecardLevel,

@@ -257,6 +257,7 @@ const METHODS: Record<string, readonly Param[]> = {
   "skills.instructions": [str("name", "demo")],
   "skills.skillMd": [str("name", "demo")],
   "skills.usage": [p("options", "object", () => ({ from: "2026-01-01", to: "2026-02-01" }))],
+  "factory.encodedUsage": [p("options", "object", () => ({ from: "2026-01-01", to: "2026-02-01" }))],
   "skills.run": [
     str("name", "echo"),
     p("input", "any", () => ({ text: "x" })),
@@ -316,9 +317,11 @@ function callable(name: string): (...args: unknown[]) => unknown {
   const [owner, method] = name.split(".");
   if (method === undefined) return exports[name] as (...args: unknown[]) => unknown;
   const target =
-    owner !== undefined && PARTS.includes(owner as (typeof PARTS)[number])
-      ? (factory as unknown as Record<string, Record<string, unknown>>)[owner]
-      : (exports[owner ?? ""] as Record<string, unknown>);
+    owner === "factory"
+      ? (factory as unknown as Record<string, unknown>)
+      : owner !== undefined && PARTS.includes(owner as (typeof PARTS)[number])
+        ? (factory as unknown as Record<string, Record<string, unknown>>)[owner]
+        : (exports[owner ?? ""] as Record<string, unknown>);
   const fn = target?.[method] as (...args: unknown[]) => unknown;
   return (...args) => fn.apply(target, args);
 }

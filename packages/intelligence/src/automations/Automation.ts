@@ -59,6 +59,13 @@ export interface Automation<Services = unknown> {
   /** Event types it reacts to. */
   readonly on: readonly string[];
   /**
+   * Who encoded it (a factory operator): `factory.encodedUsage` counts its
+   * handlings for them, and each of its `automation.handled` marks and
+   * `automation.advanced` records carries it, so a process that does not run
+   * it credits them too.
+   */
+  readonly author?: string;
+  /**
    * Retries of a handler that throws (a model or webhook that is down for a
    * moment): default 3 calls, waiting 100 then 200 ms. Only after the last
    * is the event recorded with outcome `error`; `runner.retry` runs it again.
@@ -84,7 +91,8 @@ export interface Automation<Services = unknown> {
 /**
  * Defines an automation.
  *
- * @throws ValidationError (path `name` or `on`) when the name is not kebab-case or `on` is empty.
+ * @throws ValidationError (path `name`, `on` or `author`) when the name is not kebab-case, `on` is
+ * empty or `author` is given and is no non-empty string.
  * @example
  * ```ts
  * const welcome = defineAutomation({
@@ -107,6 +115,11 @@ export function defineAutomation<Services = unknown>(automation: Automation<Serv
     issues.push({
       path: "on",
       message: `automation "${automation.name}" must react to at least one event type`,
+    });
+  if (automation.author !== undefined && (typeof automation.author !== "string" || automation.author === ""))
+    issues.push({
+      path: "author",
+      message: `automation "${automation.name}" must name its author as a non-empty string (an operator id), or leave it out`,
     });
   if (issues.length > 0) throw invalidInput("automation definition", issues);
   return automation;

@@ -46,6 +46,7 @@ export class AutomationWorker<Services> {
     this.#cursor = new Cursor({
       log,
       automation: automation.name,
+      author: automation.author,
       position,
       onError,
       inTurn: (work) => this.#exclusive(work),

@@ -42,6 +42,8 @@ export interface CursorOptions {
   readonly log: EventLog;
   /** Name of the automation. */
   readonly automation: string;
+  /** Who encoded it, recorded in each `automation.advanced` when it names one. */
+  readonly author?: string | undefined;
   /** Where the cursor starts: the position its marks and records reached. */
   readonly position: number;
   /** Told when a record fails, with the last event it records; see `StartAutomationsOptions.onError`. */
@@ -100,13 +102,18 @@ export class Cursor {
     clearTimeout(this.#retry);
     const last = this.#lastUnrecorded;
     if (last === undefined) return;
-    const { log, automation } = this.options;
+    const { log, automation, author } = this.options;
     try {
       await log.append(
         {
           type: AutomationAdvanced.type,
           subject: `automation:${automation}`,
-          data: { automation, position: this.#position, handled: this.#unrecorded },
+          data: {
+            automation,
+            position: this.#position,
+            handled: this.#unrecorded,
+            ...(author === undefined ? {} : { author }),
+          },
         },
         { actor: `automation:${automation}` },
       );

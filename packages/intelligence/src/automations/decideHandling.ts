@@ -40,7 +40,7 @@ export async function decideHandling<Services>(
   retry: number,
 ): Promise<Decided | undefined> {
   const { log } = scope;
-  const { name } = scope.automation;
+  const { name, author } = scope.automation;
   for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
     const attempted = await runHandler(scope, event);
     if (attempted === undefined) return undefined;
@@ -52,7 +52,7 @@ export async function decideHandling<Services>(
     let head = attempted.head;
     for (;;) {
       try {
-        const landed = await recordHandling(log, name, event, { ...attempted, head }, retry, true);
+        const landed = await recordHandling(log, name, event, { ...attempted, head }, retry, true, author);
         return { ...attempted, landed };
       } catch (thrown) {
         if (!(thrown instanceof ConcurrencyConflictError)) throw thrown;
@@ -71,7 +71,7 @@ export async function decideHandling<Services>(
     attempts: MAX_DECISIONS,
     head: 0,
   };
-  return { ...gaveUp, landed: await recordHandling(log, name, event, gaveUp, retry, false) };
+  return { ...gaveUp, landed: await recordHandling(log, name, event, gaveUp, retry, false, author) };
 }
 
 /** Every event after a log position, oldest first. */

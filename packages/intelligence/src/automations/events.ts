@@ -37,6 +37,12 @@ export const AutomationHandled = defineEvent(
     attempts: z.number().int().positive().optional(),
     /** Which re-run by `runner.retry` this is (1 for the first); absent for the first handling. */
     retry: z.number().int().positive().optional(),
+    /**
+     * Who encoded the automation (its `author`), when it names one, so the
+     * use of what factory operators encoded is read from the log alone;
+     * absent in marks written before automations named an author.
+     */
+    author: z.string().optional(),
   }),
 );
 
@@ -56,6 +62,8 @@ export const AutomationAdvanced = defineEvent(
     position: z.number().int().positive(),
     /** Events it handled, emitting nothing, since its previous mark or advance in this process. */
     handled: z.number().int().positive(),
+    /** Who encoded the automation, when it names one (see {@link AutomationHandled}'s `author`). */
+    author: z.string().optional(),
   }),
 );
 

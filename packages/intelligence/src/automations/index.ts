@@ -5,6 +5,7 @@ export {
   type Notification,
   type RetryPolicy,
 } from "./Automation.js";
+export type { AutomationUse } from "./automationUsage.js";
 export {
   type AutoRouteThreshold,
   type BuiltinAutomationServices,

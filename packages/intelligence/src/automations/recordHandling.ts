@@ -25,7 +25,8 @@ import type { Attempted } from "./runHandler.js";
  * failed or its output is refused. `retry` is how many marks the event had
  * before (0 the first time); `conditional`: whether a handling that changes
  * the factory requires the log's head to be where it was when the handler
- * began. False when another process recorded this handling first.
+ * began; `author`: the automation's, recorded in the mark when it names one.
+ * False when another process recorded this handling first.
  *
  * @throws ConcurrencyConflictError when `conditional` and other events landed meanwhile.
  */
@@ -36,9 +37,10 @@ export async function recordHandling(
   attempted: Attempted,
   retry: number,
   conditional: boolean,
+  author?: string,
 ): Promise<boolean> {
   try {
-    return await commit(log, automation, event, attempted, retry, conditional);
+    return await commit(log, automation, event, attempted, retry, conditional, author);
   } catch (thrown) {
     const refused = thrown instanceof ValidationError || thrown instanceof UnknownEventTypeError;
     if (attempted.error !== undefined || !refused) throw thrown;
@@ -50,6 +52,7 @@ export async function recordHandling(
       { ...attempted, emitted: [], error: describeError(thrown) },
       retry,
       false,
+      author,
     );
   }
 }
@@ -61,6 +64,7 @@ async function commit(
   attempted: Attempted,
   retry: number,
   conditional: boolean,
+  author: string | undefined,
 ): Promise<boolean> {
   const { emitted, error, attempts } = attempted;
   const changesFactory = emitted.some((next) => next.type !== InboxNotified.type);
@@ -77,6 +81,7 @@ async function commit(
       emitted: emitted.length,
       attempts,
       ...(retry === 0 ? {} : { retry }),
+      ...(author === undefined ? {} : { author }),
     },
   };
   try {

@@ -30,6 +30,7 @@ const AutomationSchema = z.object({
   name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case, as in route-new-signals"),
   description: z.string().trim().min(1, "must say what the automation does"),
   on: z.array(z.string().min(1)).min(1, "must name at least one event type"),
+  author: z.string().min(1, "must be a non-empty string (an operator id)").optional(),
   run: z.custom<Automation["run"]>((value) => typeof value === "function", "must be a function"),
   retry: z
     .object({

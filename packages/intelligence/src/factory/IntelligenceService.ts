@@ -37,6 +37,7 @@ import type { SkillInfo, SkillRegistry, SkillRun } from "../skills/SkillRegistry
 import type { SkillProblem, SkillsDirResult } from "../skills/skillFolders.js";
 import type { SkillUsage, SkillUsageOptions } from "../skills/skillUsage.js";
 import type { ContextPack, ContextRequest } from "./contextPack.js";
+import type { EncodedUsage, EncodedUsageOptions } from "./encodedUsage.js";
 import type { RouteInput } from "./factoryRouter.js";
 import type { Factory } from "./openFactory.js";
 
@@ -316,6 +317,12 @@ export interface IntelligenceShape {
   ) => Effect.Effect<string | undefined, IntelligenceError>;
   /** The scorecards kept (see {@link Scorecards.list}). */
   readonly scorecards: Effect.Effect<readonly Scorecard[]>;
+  /**
+   * The use of what factory operators encoded (skills, rules, automations)
+   * per author in a window (see {@link Factory.encodedUsage}); malformed
+   * options fail with `ValidationError`.
+   */
+  readonly encodedUsage: (options: EncodedUsageOptions) => Effect.Effect<EncodedUsage, IntelligenceError>;
   /** The standards: rules, packs, instruction standards, and checks of one target. */
   readonly standards: StandardsShape;
   /** The skills: listings and instructions. */
@@ -338,6 +345,7 @@ export function makeIntelligenceShape(factory: Factory): IntelligenceShape {
     evaluateScorecard: (scorecard, lines) => attempt(() => factory.scorecards.evaluate(scorecard, lines)),
     scorecardLevel: (scorecard, line) => attempt(() => factory.scorecards.levelOf(scorecard, line)),
     scorecards: Effect.sync(() => factory.scorecards.list()),
+    encodedUsage: (options) => attempt(() => factory.encodedUsage(options)),
     standards: makeStandardsShape(factory.standards),
     skills: makeSkillsShape(factory.skills),
     inbox: {

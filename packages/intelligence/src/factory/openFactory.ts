@@ -36,6 +36,7 @@ import { SkillRegistry } from "../skills/SkillRegistry.js";
 import { safeLoadSkillsDir } from "../skills/skillFolders.js";
 import { buildContextPack, type ContextPack, type ContextRequest } from "./contextPack.js";
 import { loadTokenCounter } from "./contextPackTokens.js";
+import { type EncodedUsage, type EncodedUsageOptions, measureEncodedUsage } from "./encodedUsage.js";
 import { factoryRouter, type RouteInput } from "./factoryRouter.js";
 import { type OpenFactoryOptions, OpenFactoryOptionsSchema, POSTGRES_URL } from "./openFactoryOptions.js";
 import { isReadOnlyFolder, openPostgresReadOnly, refuseAppends } from "./readOnlyFactory.js";
@@ -101,6 +102,28 @@ export interface Factory extends AsyncDisposable {
    * @throws NotFoundError when the work item or the line does not exist.
    */
   context(request: ContextRequest): Promise<ContextPack>;
+  /**
+   * The use of what factory operators encoded once for every line to reuse,
+   * in `[from, to)`, per author: their skills' runs (as `skills.usage`
+   * counts them, each author's entry keeping its fields), their rules' use
+   * (moves gates refused citing the rule, scorecard level changes naming it)
+   * and their automations' handlings (by outcome, with the events emitted and
+   * the lines and operators those name). With `operator`, only what that
+   * operator encoded. Read from the log, so runs, refusals and handlings of
+   * other processes count. A rule's checks are not counted: no check leaves
+   * an event (a gate that passes, `standards.check`), and one per check
+   * would grow the log with every check. A rule this factory's standards do
+   * not hold is not counted (a gate's finding names the rule by id alone).
+   * Only use is measured, not its effect.
+   *
+   * @throws ValidationError naming the option that is wrong (an end that is no point in time, `from` not before `to`, an unknown key).
+   * @example
+   * ```ts
+   * const usage = await factory.encodedUsage({ from: "2026-03-01", to: "2026-04-01", operator: "ana" });
+   * // usage.authors[0]: { author: "ana", runs, skills, rules: [{ rule, refusedMoves, ... }], automations: [{ automation, handled, failed, ... }] }
+   * ```
+   */
+  encodedUsage(options: EncodedUsageOptions): Promise<EncodedUsage>;
   /**
    * Releases the store, caches and subscriptions: cancels the rule checks
    * under way (see `Standards.close`: their callers get a `ClosedError`, and
@@ -204,6 +227,8 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     });
     opened.push(knowledge);
     const inbox = await Inbox.open(log);
+    // The automations started below, for encodedUsage to list and credit.
+    const running: Automation<Factory>[] = [];
     const factory: Factory = {
       dir,
       readOnly,
@@ -220,6 +245,18 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       route: factoryRouter({ floorplan, work, knowledge }),
       context: async (request) =>
         buildContextPack(factory, request, options.tokenCounter ?? (await loadTokenCounter())),
+      encodedUsage: (usageOptions) =>
+        measureEncodedUsage(
+          {
+            log,
+            skillUsage: (window) => factory.skills.usage(window),
+            rules: () => factory.standards.rules(),
+            automations: running,
+            lineOf: (item) => work.get(item)?.line,
+            refresh: () => work.refresh(),
+          },
+          usageOptions,
+        ),
       close: async () => {
         // The rules' checks are cancelled first (a hung one would hold the scorecards' automation), and the
         // automations are told to stop in the same turn, before a check's ClosedError reaches its handler: a
@@ -273,6 +310,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
           ...(options.automations ?? []),
           ...(scorecards.triggers().length > 0 ? [scorecards.automation() as Automation<Factory>] : []),
         ];
+    running.push(...automations);
     if (automations.length > 0) {
       (factory as { automations: AutomationRunner }).automations = await startAutomations({
         log,

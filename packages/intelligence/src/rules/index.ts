@@ -18,6 +18,7 @@ export {
   type Violation,
 } from "./Rule.js";
 export { type RuleGateOptions, ruleGate, type ScorecardLevelRef } from "./ruleGate.js";
+export type { RuleUse } from "./ruleUsage.js";
 export {
   defineScorecard,
   type Scorecard,
