@@ -62,7 +62,7 @@ describe("factory metrics' encoded section", () => {
 
     const text = await factory("metrics");
     expect(text.stdout).toContain(
-      "what factory operators encoded (skill runs across lines; use only, not effect)",
+      "what factory operators encoded (skill runs, rule refusals and scorecard holds, automation handlings; use only, not effect)",
     );
     expect(text.stdout).toContain("    ana (1 skill, 1 run): 3 runs (2 ok, 1 failed) by 2 operators");
     expect(text.stdout).toMatch(/\n {6}shout: 3 runs \(2 ok, 1 failed\) by 2 operators; median [^\n]+\n/);
@@ -70,6 +70,6 @@ describe("factory metrics' encoded section", () => {
     const bo = await factory("metrics", "--operator", "bo", "--json");
     expect(JSON.parse(bo.stdout).encoded.authors).toMatchObject([{ author: "bo", runs: 1 }]);
     const cy = await factory("metrics", "--operator", "cy");
-    expect(cy.stdout).toContain("    no skill names cy as its author\n");
+    expect(cy.stdout).toContain("    no skill, rule or automation names cy as its author\n");
   });
 });

@@ -5,7 +5,14 @@
  * @module
  */
 import { type AssemblyMeasures, instantOf } from "@software-factory/core";
-import type { AuthorUse, Factory, SkillUsage, SkillUse } from "@software-factory/intelligence";
+import type {
+  AuthorUse,
+  AutomationUse,
+  EncodedAuthorUse,
+  EncodedUsage,
+  Factory,
+  SkillUse,
+} from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag, SinceFlag } from "../flags.js";
@@ -85,25 +92,99 @@ function runsOf(use: AuthorUse | SkillUse): string {
   return `${counted(use.runs, "run")} (${outcomes.join(", ")}) by ${counted(use.operators.length, "operator")}`;
 }
 
+/** What a rule did, as the log records it: `2 moves refused (1 work item), 1 scorecard level held`. */
+function ruleUseOf(use: { refusedMoves: number; items: number; heldLevels: number }): string {
+  const parts = [
+    use.refusedMoves > 0 &&
+      `${counted(use.refusedMoves, "move")} refused (${counted(use.items, "work item")})`,
+    use.heldLevels > 0 && `${counted(use.heldLevels, "scorecard level")} held`,
+  ].filter(Boolean);
+  return parts.length === 0 ? "nothing refused or held" : parts.join(", ");
+}
+
+/** An automation's handlings: `2 handled (1 failed), 1 retried (1 recovered), 4 events emitted`. */
+function handlingsOf(use: Omit<AutomationUse, "automation" | "lines" | "operators">): string {
+  if (use.handled === 0 && use.retried === 0) return "nothing handled";
+  return [
+    `${use.handled} handled${use.failed > 0 ? ` (${use.failed} failed)` : ""}`,
+    use.retried > 0 && `${use.retried} retried (${use.recovered} recovered)`,
+    use.emitted > 0 && `${counted(use.emitted, "event")} emitted`,
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+/** The lines and operators a rule's or automation's use reached: `; lines checkout, returns; operators ana`. */
+function reached(lines: readonly string[], operators: readonly string[] = []): string {
+  return [
+    lines.length > 0 ? `; lines ${lines.join(", ")}` : "",
+    operators.length > 0 ? `; operators ${operators.join(", ")}` : "",
+  ].join("");
+}
+
+/** Prints one author's rules: a summary, then each rule the log shows used. */
+function printRules(output: Output, rules: EncodedAuthorUse["rules"]): void {
+  if (rules.length === 0) return;
+  const used = rules.filter((rule) => rule.refusedMoves > 0 || rule.heldLevels > 0);
+  const total = rules.reduce(
+    (sum, rule) => ({
+      refusedMoves: sum.refusedMoves + rule.refusedMoves,
+      items: sum.items + rule.items,
+      heldLevels: sum.heldLevels + rule.heldLevels,
+    }),
+    { refusedMoves: 0, items: 0, heldLevels: 0 },
+  );
+  output.line(`      rules (${rules.length}, ${used.length} used): ${ruleUseOf(total)}`);
+  for (const rule of used) output.line(`        ${rule.rule}: ${ruleUseOf(rule)}${reached(rule.lines)}`);
+}
+
+/** Prints one author's automations: a summary, then each one that handled something. */
+function printAutomations(output: Output, automations: EncodedAuthorUse["automations"]): void {
+  if (automations.length === 0) return;
+  const ran = automations.filter((use) => use.handled > 0 || use.retried > 0);
+  const total = automations.reduce(
+    (sum, use) => ({
+      handled: sum.handled + use.handled,
+      failed: sum.failed + use.failed,
+      retried: sum.retried + use.retried,
+      recovered: sum.recovered + use.recovered,
+      emitted: sum.emitted + use.emitted,
+    }),
+    { handled: 0, failed: 0, retried: 0, recovered: 0, emitted: 0 },
+  );
+  output.line(`      automations (${automations.length}, ${ran.length} ran): ${handlingsOf(total)}`);
+  for (const use of ran)
+    output.line(`        ${use.automation}: ${handlingsOf(use)}${reached(use.lines, use.operators)}`);
+}
+
 /**
- * Prints the use of what factory operators encoded: a line per author (skills
- * without one under `no author`), then one per skill of theirs that ran, with
- * its median duration. Skills only: rule checks are not in the log, and
- * automations name no author.
+ * Prints the use of what factory operators encoded: a line per author (what
+ * names none under `no author`) with their skills' runs, then each skill of
+ * theirs that ran with its median duration, then their rules (moves refused,
+ * scorecard levels held; checks that refused nothing are not in the log) and
+ * automations (handlings by outcome, events emitted), each one used with
+ * the lines and operators it reached.
  */
-export function printEncoded(output: Output, usage: SkillUsage): void {
-  output.line("  what factory operators encoded (skill runs across lines; use only, not effect)");
+export function printEncoded(output: Output, usage: EncodedUsage): void {
+  output.line(
+    "  what factory operators encoded (skill runs, rule refusals and scorecard holds, automation handlings; use only, not effect)",
+  );
   if (usage.operator !== undefined && usage.authors.length === 0)
-    output.line(`    no skill names ${usage.operator} as its author`);
+    output.line(`    no skill, rule or automation names ${usage.operator} as its author`);
   else if (usage.authors.every((author) => author.author === null))
-    output.line("    no skill names an author");
+    output.line("    no skill, rule or automation names an author");
   for (const author of usage.authors) {
+    const name = author.author ?? "no author";
     const ran = author.skills.filter((skill) => skill.runs > 0);
     output.line(
-      `    ${author.author ?? "no author"} (${counted(author.skills.length, "skill")}, ${ran.length} run): ${runsOf(author)}`,
+      author.skills.length === 0
+        ? `    ${name} (no skill)`
+        : `    ${name} (${counted(author.skills.length, "skill")}, ${ran.length} run): ${runsOf(author)}`,
     );
     for (const skill of ran)
       output.line(`      ${skill.skill}: ${runsOf(skill)}; median ${formatMs(skill.medianDurationMs)}`);
+    printRules(output, author.rules);
+    printAutomations(output, author.automations);
   }
 }
 
@@ -152,12 +233,12 @@ export function registerMetrics(program: Command, context: CliContext): void {
   program
     .command("metrics")
     .description(
-      "yield (work delivered in the window, and the rework of those items), throughput, signal resolution and the runs of the skills factory operators encoded, computed from the event history",
+      "yield (work delivered in the window, and the rework of those items), throughput, signal resolution and the use of the skills, rules and automations factory operators encoded, computed from the event history",
     )
     .option("--line <line>", "only this line (a line of the floor plan)")
     .option(
       "--operator <operator>",
-      "only the items this operator owns, the signals they captured and the skills they encoded",
+      "only the items this operator owns, the signals they captured and the skills, rules and automations they encoded",
     )
     .option(
       "--since <when>",
@@ -181,7 +262,7 @@ export function registerMetrics(program: Command, context: CliContext): void {
             ...(f.line === undefined ? {} : { line: f.line }),
             ...operator,
           });
-          return { ...work, encoded: await factory.skills.usage({ from, to, ...operator }) };
+          return { ...work, encoded: await factory.encodedUsage({ from, to, ...operator }) };
         });
         if (options.json) return output.json(measures);
         printMeasures(output, measures);
