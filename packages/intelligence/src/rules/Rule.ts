@@ -72,7 +72,11 @@ export interface Rule<Target = unknown, Context = unknown> {
    * them, and refuse a rule that has none.
    */
   readonly triggers?: readonly string[];
-  /** Who encoded the rule (a factory operator), for their measures. */
+  /**
+   * Who encoded the rule (a factory operator): `factory.encodedUsage` counts
+   * for them the moves its gates refused and the scorecard levels it held,
+   * not its checks, which leave no event.
+   */
   readonly author?: string;
   /**
    * Checks one target, returning its violations (as they are, a Promise or
