@@ -118,7 +118,9 @@ export class EventLogService extends Context.Service<EventLogService, EventLogSh
    * the store cannot be opened.
    *
    * Its events are stamped by `options.clock`, else by the {@link ClockService}
-   * of the context when there is one; with neither `options.store` nor
+   * of the context when there is one, else by Effect's current `Clock` as the
+   * layer is built (the machine's clock unless, say, `TestClock.layer()` is
+   * provided below it: see {@link ClockService.current}); with neither `options.store` nor
    * `options.path`, it keeps them in the {@link EventStoreService} of the
    * context when there is one (and closes it with the log), as
    * `FactoryService.layer` does.
@@ -129,11 +131,10 @@ export class EventLogService extends Context.Service<EventLogService, EventLogSh
     return Layer.effect(
       EventLogService,
       Effect.gen(function* () {
-        const clock = yield* Effect.serviceOption(ClockService);
         const store = yield* Effect.serviceOption(EventStoreService);
         const withServices: OpenEventLogOptions = {
           ...options,
-          ...(options.clock === undefined && Option.isSome(clock) ? { clock: clock.value } : {}),
+          ...(options.clock === undefined ? { clock: yield* ClockService.current } : {}),
           ...(options.store === undefined && options.path === undefined && Option.isSome(store)
             ? { store: store.value }
             : {}),

@@ -230,7 +230,11 @@ export class KnowledgeBaseService extends Context.Service<KnowledgeBaseService, 
    * {@link EventLogService} (loading its caches from `dir`) and closes it with
    * the layer. Its vector index embeds with `options.embedder`, else with the
    * {@link EmbedderService} of the context when there is one, else with the
-   * local hashing embedder. Opening fails with the log's typed error, and with a
+   * local hashing embedder. Its events and documents' times come from the
+   * clock of that log: `EventLogService.layer`'s `clock` option, else the
+   * `ClockService` of its context, else Effect's current `Clock` (a
+   * `TestClock.layer()` provided below it, say; see `ClockService.current` in
+   * `@software-factory/core`). Opening fails with the log's typed error, and with a
    * `StoreError` naming `dir` for anything else (caches that cannot be read
    * are rebuilt, not an error).
    */

@@ -69,7 +69,10 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
    * until its handler heeds the abort: its writes and its `skill.ran` event,
    * recorded as cancelled, land first). Its events are
    * stamped by `options.clock`, else by the {@link ClockService} of the
-   * context when there is one, else by the machine's clock. So with the
+   * context when there is one, else by Effect's current `Clock` as the layer
+   * is built: the machine's clock, unless the program provides another below
+   * the layer (`TestClock.layer()` of `effect/testing`, whose `adjust` and
+   * `setTime` then move the stamps; see {@link ClockService.current}). So with the
    * store, the embedder and the model provider: each option given wins, else
    * the {@link EventStoreService}, {@link EmbedderService} or
    * {@link ModelProviderService} of the context, else the default the
@@ -87,7 +90,7 @@ export class FactoryService extends Context.Service<FactoryService, Factory>()(
       Effect.gen(function* () {
         const withServices: OpenFactoryOptions = {
           ...options,
-          ...fromContext("clock", options.clock, yield* Effect.serviceOption(ClockService)),
+          ...(options.clock === undefined ? { clock: yield* ClockService.current } : {}),
           ...fromContext("store", options.store, yield* Effect.serviceOption(EventStoreService)),
           ...fromContext("embedder", options.embedder, yield* Effect.serviceOption(EmbedderService)),
           ...fromContext("model", options.model, yield* Effect.serviceOption(ModelProviderService)),
