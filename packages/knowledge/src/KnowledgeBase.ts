@@ -439,13 +439,21 @@ export class KnowledgeBase implements AsyncDisposable {
    * revision in force at that instant (as {@link KnowledgeBase.get} returns
    * it), and it is scored on that revision's text.
    *
-   * @throws ValidationError when an option is out of range or unknown (`kind` for `kinds`).
+   * With `signal`, the search is cancelled when it aborts: it rejects with
+   * the signal's reason, and the embedder's call it waits on gets the abort
+   * (an HTTP embedder closes its request). What the search was folding from
+   * the log is folded whole; chunks whose vectors were being embedded for it
+   * alone are embedded again by the next call.
+   *
+   * @throws ValidationError when an option is out of range or unknown (`kind` for `kinds`), or `signal` is no `AbortSignal`.
+   * @throws the signal's `reason` when `signal` aborts before the search ends.
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
     this.#assertOpen();
     const text = parseInput(z.string().trim().min(1, "the query is empty").max(4000), query, "search query");
     const parsed = parseInput(SearchOptionsSchema, options, "search options");
-    await this.sync();
+    parsed.signal?.throwIfAborted();
+    await this.#projection.sync(parsed.signal);
     return this.#projection.search(text, parsed);
   }
 

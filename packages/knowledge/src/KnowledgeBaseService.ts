@@ -29,6 +29,7 @@ import { z } from "zod";
 import type { KnowledgeDocument } from "./DocumentStore.js";
 import { EmbedderService } from "./EmbedderService.js";
 import type { DocumentRetractedError } from "./errors.js";
+import { eitherSignal } from "./internal/abortable.js";
 import type {
   CaptureOrReviseOptions,
   CaptureOrReviseResult,
@@ -148,7 +149,12 @@ export interface KnowledgeBaseShape {
   readonly fromSystem: (system: string) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
   /** See {@link KnowledgeBase.list}. */
   readonly list: (options?: ListKnowledgeOptions) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
-  /** See {@link KnowledgeBase.search}. */
+  /**
+   * See {@link KnowledgeBase.search}. Interruptible: interrupting the fiber
+   * (`Fiber.interrupt`, `Effect.timeout`) cancels the search as its `signal`
+   * would, so the embedder's call for it is aborted (an HTTP embedder closes
+   * its request). A `signal` in the options that aborts interrupts it too.
+   */
   readonly search: (query: string, options?: SearchOptions) => Effect.Effect<SearchResult, KnowledgeError>;
   /** Folds what other processes appended; succeeds with the log position reached. */
   readonly sync: Effect.Effect<number, KnowledgeError>;
@@ -180,6 +186,45 @@ const write = <A>(run: () => Promise<A>): Effect.Effect<A, KnowledgeError> =>
   Effect.uninterruptible(call(run));
 
 /**
+ * A search as an Effect that interrupting the fiber cancels: the search gets
+ * the signal `Effect.tryPromise` aborts on interruption, combined with the
+ * caller's own `signal` when the options carry one. A search cancelled by
+ * that caller's signal is interrupted too, rather than failing with the
+ * signal's reason as a defect.
+ */
+const search = (
+  knowledgeBase: KnowledgeBase,
+  query: string,
+  options: SearchOptions | undefined,
+): Effect.Effect<SearchResult, KnowledgeError> =>
+  Effect.tryPromise({
+    try: async (interrupted) => {
+      const { signal, release } = eitherSignal(options?.signal, interrupted);
+      // Options that are no object are left for the search to refuse by name.
+      const withSignal =
+        options === undefined
+          ? { signal }
+          : typeof options === "object" && options !== null
+            ? { ...options, signal }
+            : options;
+      try {
+        return await knowledgeBase.search(query, withSignal);
+      } finally {
+        release();
+      }
+    },
+    catch: (error) => error,
+  }).pipe(
+    Effect.catch((error) =>
+      isKnowledgeError(error)
+        ? Effect.fail(error)
+        : options?.signal?.aborted === true && error === options.signal.reason
+          ? Effect.interrupt
+          : Effect.die(error),
+    ),
+  );
+
+/**
  * Wraps a Promise-face knowledge base in the Effect shape.
  *
  * @throws ValidationError naming `knowledgeBase` when it is not a KnowledgeBase.
@@ -201,7 +246,7 @@ export function makeKnowledgeBaseShape(knowledgeBase: KnowledgeBase): KnowledgeB
     bySource: (system, uri) => call(() => knowledgeBase.bySource(system, uri)),
     fromSystem: (system) => call(() => knowledgeBase.fromSystem(system)),
     list: (options) => call(() => knowledgeBase.list(options)),
-    search: (query, options) => call(() => knowledgeBase.search(query, options)),
+    search: (query, options) => search(knowledgeBase, query, options),
     sync: call(() => knowledgeBase.sync()),
   };
 }

@@ -148,6 +148,6 @@ export {
   type SearchResult,
 } from "./search/searchOptions.js";
 export { type TokenizeOptions, tokenize } from "./search/tokenize.js";
-export type { Embedder, FusedHit, IndexSearchOptions, ScoredId } from "./search/types.js";
+export type { Embedder, EmbedOptions, FusedHit, IndexSearchOptions, ScoredId } from "./search/types.js";
 export { VectorIndex, type VectorIndexOptions } from "./search/VectorIndex.js";
 export { countTokens } from "./tokens.js";

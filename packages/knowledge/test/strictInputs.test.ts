@@ -105,7 +105,7 @@ describe("search options", () => {
       _tag: "ValidationError",
       code: "E_VALIDATION",
       message:
-        'search options is invalid: (root): unknown key "kind"; the keys are limit, offset, kinds, lines, unfiledToo, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode, highlight',
+        'search options is invalid: (root): unknown key "kind"; the keys are limit, offset, kinds, lines, unfiledToo, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode, highlight, signal',
     });
   });
 
@@ -147,7 +147,7 @@ describe("search options", () => {
       {
         path: "",
         message:
-          'unknown key "kind"; the keys are limit, offset, kinds, lines, unfiledToo, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode, highlight',
+          'unknown key "kind"; the keys are limit, offset, kinds, lines, unfiledToo, tags, authors, from, to, current, asOf, budgetTokens, collapse, mode, highlight, signal',
       },
     ]);
   });

@@ -43,7 +43,11 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
     id: `hashing-trigram-v2/${dimension}`,
     dimension,
     semantic: false,
-    embed: async (texts) => texts.map((text) => embedOne(text, dimension)),
+    // It computes at once in this thread: a signal aborted before the call is all it can heed.
+    embed: async (texts, embedOptions) => {
+      embedOptions?.signal?.throwIfAborted();
+      return texts.map((text) => embedOne(text, dimension));
+    },
   };
 }
 

@@ -45,6 +45,10 @@ const RETRYABLE = new Set([408, 409, 429, 500, 502, 503, 504]);
  * retries and exponential backoff on rate limits and server errors, and errors
  * that say what to fix (wrong key, unknown model, wrong dimension).
  *
+ * Its `embed` heeds the `signal` it is given: when it aborts, the request
+ * under way is closed (`fetch` with the signal), no retry or further batch
+ * starts, and the call rejects with the signal's reason.
+ *
  * @throws ValidationError when an option is invalid.
  * @example
  * ```ts
@@ -54,7 +58,10 @@ const RETRYABLE = new Set([408, 409, 429, 500, 502, 503, 504]);
 export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
   const settings = parseInput(OpenAiEmbedderOptionsSchema, options, "OpenAI-compatible embedder options");
   const endpoint = `${settings.url.replace(/\/+$/, "").replace(/\/v1$/, "")}/v1/embeddings`;
-  const embedBatch = async (texts: readonly string[]): Promise<Float32Array[]> => {
+  const embedBatch = async (
+    texts: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<Float32Array[]> => {
     const body = JSON.stringify({
       model: settings.model,
       input: texts,
@@ -62,49 +69,90 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
       ...(settings.requestDimensions ? { dimensions: settings.dimension } : {}),
     });
     for (let attempt = 0; ; attempt += 1) {
-      let response: Response;
+      signal?.throwIfAborted();
+      // One request, cut off by its time limit or by the caller's signal (then it rejects with the caller's reason).
+      const request = requestSignal(signal, settings.timeoutMs);
       try {
-        response = await fetch(endpoint, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            ...(settings.apiKey === undefined ? {} : { authorization: `Bearer ${settings.apiKey}` }),
-          },
-          body,
-          signal: AbortSignal.timeout(settings.timeoutMs),
-        });
-      } catch (cause) {
-        if (attempt < settings.maxRetries) {
-          await sleep(backoff(settings.backoffMs, attempt));
+        let response: Response;
+        try {
+          response = await fetch(endpoint, {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              ...(settings.apiKey === undefined ? {} : { authorization: `Bearer ${settings.apiKey}` }),
+            },
+            body,
+            signal: request.signal,
+          });
+        } catch (cause) {
+          signal?.throwIfAborted();
+          if (attempt < settings.maxRetries) {
+            await sleep(backoff(settings.backoffMs, attempt), signal);
+            continue;
+          }
+          throw new EmbedderError({
+            message: `cannot reach the embeddings endpoint ${endpoint} after ${attempt + 1} attempts: ${(cause as Error).message}`,
+            cause,
+          });
+        }
+        if (response.ok) {
+          const json: unknown = await response.json().catch((cause: unknown) => {
+            signal?.throwIfAborted();
+            throw cause;
+          });
+          return parseVectors(json, texts.length, settings.dimension, endpoint);
+        }
+        const detail = await errorDetail(response);
+        signal?.throwIfAborted();
+        if (RETRYABLE.has(response.status) && attempt < settings.maxRetries) {
+          await sleep(retryAfterMs(response) ?? backoff(settings.backoffMs, attempt), signal);
           continue;
         }
         throw new EmbedderError({
-          message: `cannot reach the embeddings endpoint ${endpoint} after ${attempt + 1} attempts: ${(cause as Error).message}`,
-          cause,
+          message: `${endpoint} answered ${response.status}${detail === "" ? "" : ` (${detail})`}${hint(response.status, settings.model)}`,
+          status: response.status,
         });
+      } finally {
+        request.release();
       }
-      if (response.ok) return parseVectors(await response.json(), texts.length, settings.dimension, endpoint);
-      const detail = await errorDetail(response);
-      if (RETRYABLE.has(response.status) && attempt < settings.maxRetries) {
-        await sleep(retryAfterMs(response) ?? backoff(settings.backoffMs, attempt));
-        continue;
-      }
-      throw new EmbedderError({
-        message: `${endpoint} answered ${response.status}${detail === "" ? "" : ` (${detail})`}${hint(response.status, settings.model)}`,
-        status: response.status,
-      });
     }
   };
   return {
     id: `openai-compatible:${new URL(endpoint).host}/${settings.model}/${settings.dimension}`,
     dimension: settings.dimension,
     semantic: true,
-    embed: async (texts) => {
+    embed: async (texts, options) => {
+      const signal = options?.signal;
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += settings.batchSize) {
-        vectors.push(...(await embedBatch(texts.slice(start, start + settings.batchSize))));
+        vectors.push(...(await embedBatch(texts.slice(start, start + settings.batchSize), signal)));
       }
       return vectors;
+    },
+  };
+}
+
+/**
+ * The signal of one request: it aborts after `timeoutMs`, or with the
+ * caller's `signal`. `release` stops listening to the caller's signal, which
+ * may outlive many requests.
+ */
+function requestSignal(
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): { signal: AbortSignal; release: () => void } {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  if (signal === undefined) return { signal: timeout, release: () => undefined };
+  const controller = new AbortController();
+  const cancel = () => controller.abort(signal.reason);
+  const expire = () => controller.abort(timeout.reason);
+  signal.addEventListener("abort", cancel, { once: true });
+  timeout.addEventListener("abort", expire, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      signal.removeEventListener("abort", cancel);
+      timeout.removeEventListener("abort", expire);
     },
   };
 }
@@ -160,6 +208,17 @@ function backoff(base: number, attempt: number): number {
   return base * 2 ** attempt * (0.5 + Math.random() / 2);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cancel = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", cancel);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", cancel, { once: true });
+  });
 }

@@ -80,6 +80,10 @@ export interface TransformersEmbedder extends Embedder {
  * repository. transformers.js keeps what it read of a folder for the life of
  * the process: after replacing a model in place, restart the process.
  *
+ * Its `embed` heeds the `signal` it is given between batches (`batchSize`
+ * texts per model run): a run under way ends, then the call rejects with the
+ * signal's reason; a caller such as the knowledge base stops waiting at once.
+ *
  * The dimension is read from the model by embedding a probe text. The id,
  * `transformers:<folder name>:<dimension>:<fingerprint>`, changes when the
  * model files, the pooling, the normalization or the dtype change, so an index
@@ -151,9 +155,12 @@ export async function createTransformersEmbedder(
     dimension,
     semantic: true,
     modelPath: folder,
-    embed: async (texts) => {
+    // A model run cannot be cut short: an aborted signal stops the call before its next batch.
+    embed: async (texts, embedOptions) => {
+      const signal = embedOptions?.signal;
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += settings.batchSize) {
+        signal?.throwIfAborted();
         vectors.push(...(await run(texts.slice(start, start + settings.batchSize))));
       }
       return vectors;

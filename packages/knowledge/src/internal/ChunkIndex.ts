@@ -21,6 +21,7 @@ import {
 import type { Embedder, ScoredId } from "../search/types.js";
 import { VectorIndex, type VectorIndexOptions } from "../search/VectorIndex.js";
 import { uncheckedCountTokens } from "../tokens.js";
+import { abortable } from "./abortable.js";
 import { readChunkCaches, writeChunkCaches } from "./chunkCaches.js";
 import { collapse, cosine, type FusionSettings, fuseHits, mergeByScore } from "./combineRankings.js";
 import { type ChunkRecord, cutDocumentSteps, EMBED_BATCH, embeddingText } from "./documentChunks.js";
@@ -44,6 +45,16 @@ interface PreparedChunk {
   readonly terms: TermCounts;
 }
 
+/** An embedding pass of the chunks waiting for their vectors, and the callers waiting for it. */
+interface EmbeddingPass {
+  /** Settles when the pass has ended (it never rejects). */
+  readonly done: Promise<void>;
+  /** Aborts the pass once every caller waiting for it has stopped waiting. */
+  readonly controller: AbortController;
+  /** Callers waiting for it. */
+  waiting: number;
+}
+
 /** Up to this many chunks kept by a filter, vector search compares with each instead of walking the graph. */
 const SELECTIVE_FILTER_CHUNKS = 2000;
 
@@ -63,7 +74,7 @@ export class ChunkIndex {
   readonly #unembedded = new Set<string>();
   #embedError: string | undefined;
   /** The embedding pass in progress. */
-  #embedding: Promise<void> | undefined;
+  #embedding: EmbeddingPass | undefined;
   readonly #past: PastRevisionChunks;
 
   constructor(private readonly settings: ChunkIndexSettings) {
@@ -143,19 +154,47 @@ export class ChunkIndex {
     this.#chunksOf.set(id, chunks.length);
   }
 
-  /** Embeds the chunks waiting for their vectors, one pass at a time. */
-  async embedPending(documents: DocumentStore): Promise<void> {
-    while (this.#embedding !== undefined) await this.#embedding;
+  /**
+   * Embeds the chunks waiting for their vectors, one pass at a time: a call
+   * made while a pass runs waits for it, then embeds what is still waiting.
+   *
+   * When `signal` aborts, the call stops waiting and rejects with its reason
+   * at once. The pass goes on for the other callers waiting for it; once
+   * none is left (each aborted), it is aborted too: the embedder gets the
+   * abort on its `signal`, the vectors it already returned are kept and the
+   * other chunks wait for the next pass. A cancelled pass is not an embedder
+   * failure: it sets no "vector index is behind" warning.
+   */
+  async embedPending(documents: DocumentStore, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    while (this.#embedding !== undefined) await this.#waitFor(this.#embedding, signal);
     if (this.#unembedded.size === 0) return;
-    this.#embedding = this.#embedAll(documents, [...this.#unembedded]).finally(() => {
-      this.#embedding = undefined;
-    });
-    await this.#embedding;
+    const controller = new AbortController();
+    const pass: EmbeddingPass = {
+      done: this.#embedAll(documents, [...this.#unembedded], controller.signal).finally(() => {
+        if (this.#embedding === pass) this.#embedding = undefined;
+      }),
+      controller,
+      waiting: 0,
+    };
+    this.#embedding = pass;
+    await this.#waitFor(pass, signal);
+  }
+
+  /** Waits for `pass` as one of its callers; the last caller to stop waiting because `signal` aborted aborts it. */
+  async #waitFor(pass: EmbeddingPass, signal: AbortSignal | undefined): Promise<void> {
+    pass.waiting += 1;
+    try {
+      await abortable(pass.done, signal);
+    } finally {
+      pass.waiting -= 1;
+      if (pass.waiting === 0 && signal?.aborted === true) pass.controller.abort(signal.reason);
+    }
   }
 
   /** Waits for the embedding pass, the rebuild of vector graphs and the lexical compaction in progress, if any. */
   async idle(): Promise<void> {
-    await this.#embedding;
+    await this.#embedding?.done;
     await this.#vector.idle();
     await this.#lexical.idle();
   }
@@ -174,6 +213,7 @@ export class ChunkIndex {
     text: string,
     options: z.output<typeof SearchOptionsSchema>,
   ): Promise<SearchResult> {
+    const { signal } = options;
     const keepDocument = documentFilter(options, this.settings.clock);
     const past =
       options.asOf === undefined
@@ -214,19 +254,21 @@ export class ChunkIndex {
       options.mode === "vector" || (options.mode === "hybrid" && this.settings.fusion.mode !== "lexical");
     if (useVector) {
       try {
-        const [queryVector] = await this.settings.embedder.embed([text]);
+        const [queryVector] = await abortable(this.settings.embedder.embed([text], { signal }), signal);
         const kept = this.#selectiveChunks(documents, options, keepIndexed);
         const indexed =
           kept === undefined
             ? this.#vector.search(queryVector as Float32Array, { limit: candidates, filter })
             : this.#vector.searchAmong(queryVector as Float32Array, kept, candidates);
-        await this.#past.embed(pastChunks);
+        await this.#past.embed(pastChunks, signal);
         const fromPast = pastChunks.map((chunk) => ({
           id: chunk.id,
           score: cosine(queryVector as Float32Array, chunk.vector as Float32Array),
         }));
         vector = mergeByScore(indexed, fromPast, candidates);
       } catch (error) {
+        // Cancelled by the caller: no answer, rather than a lexical one with a warning.
+        if (signal?.aborted === true) throw signal.reason;
         warning = `vector search unavailable (${(error as Error).message}); results are lexical only`;
       }
     }
@@ -348,12 +390,12 @@ export class ChunkIndex {
    * Embeds chunks and streams their vectors into the vector index (which builds
    * a large empty index in worker threads while the next batches embed).
    */
-  async #embedAll(documents: DocumentStore, pending: readonly string[]): Promise<void> {
+  async #embedAll(documents: DocumentStore, pending: readonly string[], signal: AbortSignal): Promise<void> {
     try {
-      await this.#vector.addAll(this.#embedded(documents, pending));
+      await this.#vector.addAll(this.#embedded(documents, pending, signal));
       this.#embedError = undefined;
     } catch (error) {
-      this.#embedError = (error as Error).message;
+      if (!signal.aborted) this.#embedError = (error as Error).message;
     }
     for (const id of pending) if (this.#vector.has(id) || !this.#chunks.has(id)) this.#unembedded.delete(id);
   }
@@ -362,6 +404,7 @@ export class ChunkIndex {
   async *#embedded(
     documents: DocumentStore,
     pending: readonly string[],
+    signal: AbortSignal,
   ): AsyncGenerator<readonly [string, Float32Array]> {
     for (let start = 0; start < pending.length; start += EMBED_BATCH) {
       const batch = pending.slice(start, start + EMBED_BATCH).filter((id) => this.#chunks.has(id));
@@ -370,7 +413,7 @@ export class ChunkIndex {
         const document = documents.get(record.documentId) as KnowledgeDocument;
         return embeddingText(document.title, record);
       });
-      const vectors = await this.settings.embedder.embed(texts);
+      const vectors = await abortable(this.settings.embedder.embed(texts, { signal }), signal);
       for (const [index, id] of batch.entries()) yield [id, vectors[index] as Float32Array] as const;
       // An embedder that computes in this thread resolves at once: let the event loop take a turn.
       await turnOfEventLoop();

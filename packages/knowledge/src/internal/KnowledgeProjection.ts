@@ -80,15 +80,19 @@ export class KnowledgeProjection {
   /**
    * Folds new events from the log (any process) and brings the indexes up to
    * date, loading the caches first on the first call; returns the position.
+   * When `signal` aborts while new chunks are embedded, it stops waiting for
+   * them and rejects with the signal's reason (see `ChunkIndex.embedPending`):
+   * the documents are folded whole, and the chunks not embedded yet wait for
+   * the next sync.
    *
    * @throws ClosedError after {@link KnowledgeProjection.close}.
    */
-  async sync(): Promise<number> {
+  async sync(signal?: AbortSignal): Promise<number> {
     this.assertOpen();
     await this.#load();
     const position = await (this.#projection as Projection).catchUp();
     await this.#reindexDirty();
-    await this.#index.embedPending(this.#documents);
+    await this.#index.embedPending(this.#documents, signal);
     if (this.#sinceCheckpoint >= this.#checkpointEvery) await this.#saveCaches();
     return position;
   }

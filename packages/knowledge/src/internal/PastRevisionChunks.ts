@@ -15,6 +15,7 @@ import {
 } from "../DocumentStore.js";
 import type { LexicalIndex, TermCounts } from "../search/LexicalIndex.js";
 import type { Embedder } from "../search/types.js";
+import { abortable } from "./abortable.js";
 import { type ChunkRecord, cutDocument, EMBED_BATCH, embeddingText } from "./documentChunks.js";
 import { loadMarkdownParser } from "./markdownParser.js";
 
@@ -101,14 +102,16 @@ export class PastRevisionChunks {
     return chunks;
   }
 
-  /** Embeds the past chunks that have no vector yet, in batches. */
-  async embed(chunks: readonly PastChunk[]): Promise<void> {
+  /**
+   * Embeds the past chunks that have no vector yet, in batches; when `signal`
+   * aborts, rejects with its reason (the batches embedded keep their vectors).
+   */
+  async embed(chunks: readonly PastChunk[], signal?: AbortSignal): Promise<void> {
     const missing = chunks.filter((chunk) => chunk.vector === undefined);
     for (let start = 0; start < missing.length; start += EMBED_BATCH) {
       const batch = missing.slice(start, start + EMBED_BATCH);
-      const vectors = await this.settings.embedder.embed(
-        batch.map((chunk) => embeddingText(chunk.title, chunk)),
-      );
+      const texts = batch.map((chunk) => embeddingText(chunk.title, chunk));
+      const vectors = await abortable(this.settings.embedder.embed(texts, { signal }), signal);
       for (const [index, chunk] of batch.entries()) chunk.vector = vectors[index] as Float32Array;
     }
   }

@@ -45,6 +45,8 @@ export const SearchOptionsSchema = strictInput({
   mode: z.enum(["hybrid", "lexical", "vector"]).default("hybrid"),
   /** Whether snippets wrap the words that matched in `**` (default true). */
   highlight: z.boolean().default(true),
+  /** Cancels the search: it rejects with the signal's reason, and the embedder's call is aborted. */
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "must be an AbortSignal").optional(),
 });
 /** Filters and paging of `KnowledgeBase.search`, as a caller writes them (what {@link SearchOptionsSchema} accepts). */
 export interface SearchOptions {
@@ -99,6 +101,14 @@ export interface SearchOptions {
    * plain snippet, and a `**` that is the document's own text stays.
    */
   highlight?: boolean | undefined;
+  /**
+   * Cancels the search when it aborts: the search rejects with the signal's
+   * reason (a `DOMException` named `AbortError` for `controller.abort()`, or
+   * what was passed to `abort(reason)`), as `fetch` and a cancelled skill run
+   * do, and the embedder's call for the query (or for chunks the search was
+   * waiting on) gets the abort. Already aborted, the search does nothing.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** One search hit: the document, the chunk that matched, and why. */

@@ -17,8 +17,24 @@ export interface Embedder {
    * of being fused with them, so they never push a good lexical hit down.
    */
   readonly semantic: boolean;
-  /** Embeds texts in order; one vector per text. */
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /**
+   * Embeds texts in order; one vector per text.
+   *
+   * `options.signal` aborts when the caller no longer wants the vectors (a
+   * search cancelled by its caller, an interrupted fiber, a cancelled MCP
+   * request): an embedder that heeds it stops its work (an HTTP embedder
+   * closes its request) and rejects with `signal.reason`, as `fetch` does.
+   * Heeding it is optional: an embedder written before it existed, which
+   * takes `texts` only, still works, and the knowledge base stops waiting
+   * for it all the same.
+   */
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+}
+
+/** Options of {@link Embedder.embed}. */
+export interface EmbedOptions {
+  /** Aborts when the caller no longer wants the vectors; the embedder then rejects with its `reason`. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** One hit of an index: the id of an indexed chunk and its score (higher is better). */

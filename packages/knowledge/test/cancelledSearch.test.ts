@@ -1,0 +1,254 @@
+/**
+ * A search cancelled through the public API (its `signal`, or the Effect
+ * face's interruption) ends with the signal's reason, and the embedder it was
+ * waiting on gets the abort; a capture whose embedding a cancelled search was
+ * waiting on is not cancelled with it and stores the document whole.
+ *
+ * The embedder here holds each call until its signal aborts (or the test
+ * releases it), so every cancellation arrives while an embed call is under
+ * way; it refuses a call made without a signal.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EventLog, EventLogService, openEventLog } from "@software-factory/core";
+import {
+  createHashingEmbedder,
+  type Embedder,
+  EmbedderService,
+  type EmbedOptions,
+  type KnowledgeBase,
+  KnowledgeBaseService,
+  openKnowledgeBase,
+} from "@software-factory/knowledge";
+import { Effect, Exit, Fiber, Layer } from "effect";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+/** An embedder that, while `holding`, holds each call until its signal aborts or {@link HeldEmbedder.release}. */
+interface HeldEmbedder extends Embedder {
+  holding: boolean;
+  /** The reason of each held call's signal when it aborted, in order. */
+  readonly aborts: unknown[];
+  /** Resolves when a held call has started (the next one after each `started()`). */
+  started(): Promise<readonly string[]>;
+  /** Lets the held calls go on: they answer as the hashing embedder would. */
+  release(): void;
+}
+
+function heldEmbedder(): HeldEmbedder {
+  const hashing = createHashingEmbedder({ dimension: 64 });
+  const aborts: unknown[] = [];
+  let onStart: ((texts: readonly string[]) => void) | undefined;
+  let waiting: Promise<readonly string[]> | undefined;
+  const releases = new Set<() => void>();
+  const embedder: HeldEmbedder = {
+    id: "held-hashing/64",
+    dimension: 64,
+    semantic: true,
+    holding: false,
+    aborts,
+    started() {
+      waiting ??= new Promise((resolve) => {
+        onStart = resolve;
+      });
+      return waiting;
+    },
+    release() {
+      embedder.holding = false;
+      for (const release of releases) release();
+      releases.clear();
+    },
+    async embed(texts: readonly string[], options?: EmbedOptions) {
+      if (!embedder.holding) return hashing.embed(texts);
+      const signal = options?.signal;
+      if (signal === undefined) throw new Error("the embedder was called without a signal");
+      const started = onStart;
+      onStart = undefined;
+      waiting = undefined;
+      await new Promise<void>((resolve, reject) => {
+        const release = () => {
+          signal.removeEventListener("abort", abort);
+          resolve();
+        };
+        const abort = () => {
+          releases.delete(release);
+          aborts.push(signal.reason);
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", abort, { once: true });
+        releases.add(release);
+        started?.(texts);
+      });
+      return hashing.embed(texts);
+    },
+  };
+  return embedder;
+}
+
+let dir: string;
+let log: EventLog;
+const opened: KnowledgeBase[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "knowledge-cancelled-search-"));
+  log = await openEventLog({ path: join(dir, "factory.db") });
+});
+
+afterEach(async () => {
+  for (const kb of opened.splice(0)) await kb.close();
+  await log.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(embedder: Embedder): Promise<KnowledgeBase> {
+  const kb = await openKnowledgeBase({ log, embedder });
+  opened.push(kb);
+  return kb;
+}
+
+const retries = {
+  kind: "note",
+  title: "Payment retries",
+  body: "The checkout retries a failed card payment three times.",
+  source: { system: "test" },
+} as const;
+
+describe("a search given a signal", () => {
+  it("rejects with the signal's reason when it aborts while the query is embedded, and the embedder sees the abort", async () => {
+    const embedder = heldEmbedder();
+    const kb = await open(embedder);
+    const note = await kb.capture(retries);
+    embedder.holding = true;
+    const cancel = new AbortController();
+    const started = embedder.started();
+
+    const searching = kb.search("card payment retries", { signal: cancel.signal });
+    expect(await started).toEqual(["card payment retries"]);
+    cancel.abort();
+
+    await expect(searching).rejects.toBe(cancel.signal.reason);
+    expect((cancel.signal.reason as Error).name).toBe("AbortError");
+    expect(embedder.aborts).toEqual([cancel.signal.reason]);
+    embedder.holding = false;
+    const next = await kb.search("card payment retries", { mode: "vector" });
+    expect(next.hits.map((hit) => hit.document.id)).toEqual([note.id]);
+    expect(next.warning).toBeUndefined();
+  });
+
+  it("does nothing when its signal has already aborted: it rejects with the reason and embeds nothing", async () => {
+    const embedder = heldEmbedder();
+    const kb = await open(embedder);
+    embedder.holding = true;
+    const reason = new Error("the user went away");
+
+    await expect(kb.search("card payment", { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(embedder.aborts).toEqual([]);
+    await expect(kb.search("card payment", { signal: "stop" as unknown as AbortSignal })).rejects.toThrow(
+      /signal.*must be an AbortSignal/,
+    );
+  });
+
+  it("cancelled while chunks another process captured are embedded, aborts that embedding; the next search embeds them", async () => {
+    const writer = await open(createHashingEmbedder());
+    const embedder = heldEmbedder();
+    const reader = await open(embedder);
+    await reader.sync();
+    const note = await writer.capture(retries);
+    embedder.holding = true;
+    const cancel = new AbortController();
+    const started = embedder.started();
+
+    const searching = reader.search("card payment retries", { signal: cancel.signal });
+    expect((await started).join("\n")).toContain("three times");
+    cancel.abort("the client cancelled the call");
+
+    await expect(searching).rejects.toBe("the client cancelled the call");
+    expect(embedder.aborts).toEqual(["the client cancelled the call"]);
+    embedder.holding = false;
+    const next = await reader.search("card payment retries", { mode: "vector" });
+    expect(next.hits.map((hit) => hit.document.id)).toEqual([note.id]);
+    expect(next.warning).toBeUndefined();
+  });
+
+  it("cancelled while waiting on a capture's embedding stops waiting; the capture's embedding goes on and stores the document whole", async () => {
+    const embedder = heldEmbedder();
+    const kb = await open(embedder);
+    embedder.holding = true;
+    const started = embedder.started();
+    const capturing = kb.capture(retries);
+    await started;
+    const cancel = new AbortController();
+
+    const searching = kb.search("card payment retries", { signal: cancel.signal });
+    cancel.abort();
+
+    await expect(searching).rejects.toBe(cancel.signal.reason);
+    expect(embedder.aborts).toEqual([]);
+    embedder.release();
+    const note = await capturing;
+    const found = await kb.search("card payment retries", { mode: "vector" });
+    expect(found.hits.map((hit) => hit.document.id)).toEqual([note.id]);
+    expect(found.warning).toBeUndefined();
+  });
+});
+
+describe("KnowledgeBaseService's search", () => {
+  it("aborts the embedder's call when its fiber is interrupted; a capture interrupted during its embedding is stored whole", async () => {
+    const embedder = heldEmbedder();
+    const program = Effect.gen(function* () {
+      const knowledge = yield* KnowledgeBaseService;
+      yield* knowledge.capture(retries);
+      embedder.holding = true;
+      const searchStarted = embedder.started();
+      const searching = yield* Effect.forkChild(knowledge.search("card payment retries"));
+      yield* Effect.promise(() => searchStarted);
+      yield* Fiber.interrupt(searching);
+      const searchAborts = embedder.aborts.length;
+
+      // A capture is a write: interrupting it waits until it has landed, its vectors too.
+      const captureStarted = embedder.started();
+      const capturing = yield* Effect.forkChild(
+        knowledge.capture({ ...retries, title: "Refund retries", body: "Refunds are retried once." }),
+      );
+      yield* Effect.promise(() => captureStarted);
+      const interrupting = yield* Effect.forkChild(Fiber.interrupt(capturing));
+      embedder.release();
+      yield* Fiber.join(interrupting);
+      const { hits } = yield* knowledge.search("refunds retried", { mode: "vector" });
+      return { searchAborts, captureAborts: embedder.aborts.length - searchAborts, hits };
+    });
+    const layer = KnowledgeBaseService.layer().pipe(
+      Layer.provide(EventLogService.layer({ path: join(dir, "service.db") })),
+      Layer.provide(Layer.succeed(EmbedderService, embedder)),
+    );
+
+    const seen = await Effect.runPromise(Effect.provide(program, layer));
+
+    expect(seen.searchAborts).toBe(1);
+    expect(seen.captureAborts).toBe(0);
+    expect(seen.hits[0]?.document.title).toBe("Refund retries");
+  });
+
+  it("is interrupted, not failed with a defect, when the signal in its options aborts", async () => {
+    const embedder = heldEmbedder();
+    const cancel = new AbortController();
+    const program = Effect.gen(function* () {
+      const knowledge = yield* KnowledgeBaseService;
+      embedder.holding = true;
+      const started = embedder.started();
+      const searching = yield* Effect.forkChild(knowledge.search("card payment", { signal: cancel.signal }));
+      yield* Effect.promise(() => started);
+      cancel.abort();
+      return yield* Fiber.await(searching);
+    });
+    const layer = KnowledgeBaseService.layer().pipe(
+      Layer.provide(EventLogService.layer({ path: join(dir, "service.db") })),
+      Layer.provide(Layer.succeed(EmbedderService, embedder)),
+    );
+
+    const exit = await Effect.runPromise(Effect.provide(program, layer));
+
+    expect(Exit.hasInterrupts(exit)).toBe(true);
+    expect(embedder.aborts).toEqual([cancel.signal.reason]);
+  });
+});
