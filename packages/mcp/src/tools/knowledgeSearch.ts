@@ -85,10 +85,12 @@ export const searchKnowledge = defineTool({
         "Set when part of the search could not answer (an embedder unreachable): the hits are lexical only",
       ),
   }),
-  run: async (factory, input) => {
+  run: async (factory, input, context) => {
     await requireLines(factory, input.lines ?? [], "lines");
     const offset = offsetOf(input.cursor);
+    // A cancelled call aborts the search, and the embedder's request for its query with it.
     const result = await factory.knowledge.search(input.query, {
+      ...(context?.signal === undefined ? {} : { signal: context.signal }),
       limit: input.limit,
       offset,
       ...(input.kinds === undefined ? {} : { kinds: input.kinds }),
