@@ -36,6 +36,15 @@ export {
   type StartAutomationsOptions,
   startAutomations,
 } from "./automations/index.js";
+export {
+  DELIVER_NOTIFICATIONS,
+  makeWebhookDelivery,
+  WebhookDelivered,
+  WebhookDeliveryError,
+  type WebhookDeliveryOptions,
+  type WebhookDeliveryServices,
+} from "./automations/webhookDelivery.js";
+export type { WebhookFormat, WebhookNotification } from "./automations/webhookRequest.js";
 export { type GitChangedPathsOptions, gitChangedPaths } from "./codebase/changedPaths.js";
 export {
   applyImportPlan,

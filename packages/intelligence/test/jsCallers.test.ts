@@ -123,6 +123,23 @@ const dirParam = (name = "dir") => p(name, "string", () => join(out, "none"));
 const FUNCTIONS: Record<string, readonly Param[]> = {
   makeBuiltinAutomations: [opts({ autoRoute: "object?" })],
   defineAutomation: [p("automation", "object")],
+  makeWebhookDelivery: [
+    {
+      name: "options",
+      kind: "options",
+      valid: () => ({ url: "http://127.0.0.1:9/hook" }),
+      fields: {
+        format: "string?",
+        secret: "string?",
+        to: "strings?",
+        headers: "object?",
+        timeoutMs: "number?",
+        name: "string?",
+        retry: "object?",
+        maxAgeMs: "number?",
+      },
+    },
+  ],
   startAutomations: [p("options", "object")],
   "Inbox.open": [p("log", "object", () => factory.log)],
   openFactory: [opts({ dir: "string?", actor: "string?", skillsDir: "string?", readOnly: "boolean?" })],
@@ -201,6 +218,7 @@ const FUNCTIONS_LEFT_OUT = new Set([
   "new Scorecards",
   // Errors and Effect services are not called with user input here.
   "new SkillFailedError",
+  "new WebhookDeliveryError",
   "new FactoryService",
   "new IntelligenceService",
   "FactoryService.fromFactory",

@@ -29,3 +29,12 @@ export {
   type StartAutomationsOptions,
   startAutomations,
 } from "./startAutomations.js";
+export {
+  DELIVER_NOTIFICATIONS,
+  makeWebhookDelivery,
+  WebhookDelivered,
+  WebhookDeliveryError,
+  type WebhookDeliveryOptions,
+  type WebhookDeliveryServices,
+} from "./webhookDelivery.js";
+export type { WebhookFormat, WebhookNotification } from "./webhookRequest.js";

@@ -1,0 +1,364 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ValidationError } from "@software-factory/core";
+import {
+  estimateTokenCounter,
+  type Factory,
+  makeWebhookDelivery,
+  openFactory,
+  WebhookDelivered,
+  type WebhookDeliveryOptions,
+  type WebhookNotification,
+} from "@software-factory/intelligence";
+import { afterEach, describe, expect, it } from "vitest";
+import { startFixture } from "../../../core/test/fixtures/runChild.js";
+
+const child = join(import.meta.dirname, "webhookChild.ts");
+
+/** The secret part of the webhook's path, as a Slack webhook URL carries one. */
+const TOKEN = "XyZsecretTOKEN123456";
+const SECRET = "whsec-test-secret";
+
+/** One request the receiver got. */
+interface Received {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+  readonly at: number;
+}
+
+/** What the receiver does with the n-th request (from 0): an answer, or hang until the client goes away. */
+type Script = (n: number) => { status: number; body?: string; headers?: Record<string, string> } | "hang";
+
+/** A local HTTP receiver that records each request and answers as `script` says (200 by default). */
+class Receiver {
+  readonly received: Received[] = [];
+  script: Script = () => ({ status: 200, body: "ok" });
+  #arrived: (() => void)[] = [];
+
+  private constructor(readonly server: Server) {}
+
+  static async start(): Promise<Receiver> {
+    const receiver: Receiver = new Receiver(
+      createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on("data", (chunk: Buffer) => chunks.push(chunk));
+        request.on("end", () => receiver.#take(request.headers, Buffer.concat(chunks).toString(), response));
+      }),
+    );
+    await new Promise<void>((resolve) => receiver.server.listen(0, "127.0.0.1", resolve));
+    return receiver;
+  }
+
+  get host(): string {
+    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The webhook URL, with a secret token in its path. */
+  get url(): string {
+    return `http://${this.host}/services/T000/B000/${TOKEN}`;
+  }
+
+  /** Resolves once `count` requests have arrived. */
+  async requests(count: number): Promise<void> {
+    while (this.received.length < count)
+      await new Promise<void>((resolve) => {
+        this.#arrived.push(resolve);
+      });
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  #take(headers: IncomingHttpHeaders, body: string, response: ServerResponse): void {
+    const answer = this.script(this.received.length);
+    this.received.push({ headers, body, at: Date.now() });
+    for (const arrived of this.#arrived.splice(0)) arrived();
+    if (answer === "hang") return;
+    response.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
+    response.end(answer.body ?? "");
+  }
+}
+
+const dirs: string[] = [];
+const receivers: Receiver[] = [];
+const factories: Factory[] = [];
+afterEach(async () => {
+  for (const factory of factories.splice(0)) await factory.close();
+  for (const receiver of receivers.splice(0)) await receiver.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function receiver(): Promise<Receiver> {
+  const started = await Receiver.start();
+  receivers.push(started);
+  return started;
+}
+
+function factoryDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "factory-webhook-delivery-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A factory (a SQLite file in `dir`) delivering its notifications with these options. */
+async function deliveringFactory(dir: string, options: WebhookDeliveryOptions): Promise<Factory> {
+  const factory = await openFactory({
+    dir,
+    automations: [makeWebhookDelivery(options)],
+    tokenCounter: estimateTokenCounter,
+  });
+  factories.push(factory);
+  return factory;
+}
+
+async function closeFactory(factory: Factory): Promise<void> {
+  factories.splice(factories.indexOf(factory), 1);
+  await factory.close();
+}
+
+/** Whether `signature` is `sha256=` HMAC-SHA256 with `secret` over `<timestamp>.<body>`, as a receiver checks it. */
+function verify(secret: string, timestamp: string, body: string, signature: string): boolean {
+  const expected = Buffer.from(
+    `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`,
+  );
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+async function deliveredRecords(factory: Factory) {
+  return (await factory.log.read({ types: [WebhookDelivered.type] })).map((event) => event.data);
+}
+
+describe("delivering notifications to a webhook", () => {
+  it("posts each notification to its recipients as signed JSON, with the event id to de-duplicate by", async () => {
+    const hook = await receiver();
+    const factory = await deliveringFactory(factoryDir(), {
+      url: hook.url,
+      secret: SECRET,
+      to: ["ana"],
+      headers: { authorization: "Bearer receiver-token" },
+    });
+    const item = await factory.inbox.notify(
+      {
+        to: "ana",
+        title: "Checkout is failing",
+        body: "> Pay button does nothing",
+        ref: { kind: "signal", id: "sig-1" },
+        reason: "owner of checkout",
+      },
+      { actor: "bob" },
+    );
+    await factory.inbox.notify({ to: "carl", title: "Not for this webhook", body: "" });
+    await factory.automations?.idle();
+
+    expect(hook.received).toHaveLength(1);
+    const [request] = hook.received;
+    if (request === undefined) throw new Error("no request");
+    const sent: WebhookNotification = {
+      type: "inbox.notified",
+      id: item.id,
+      seq: item.seq,
+      at: item.at,
+      to: "ana",
+      from: "bob",
+      title: "Checkout is failing",
+      body: "> Pay button does nothing",
+      ref: { kind: "signal", id: "sig-1" },
+      reason: "owner of checkout",
+    };
+    expect(JSON.parse(request.body)).toEqual(sent);
+    expect(request.headers["content-type"]).toBe("application/json");
+    expect(request.headers["idempotency-key"]).toBe(item.id);
+    expect(request.headers["x-factory-event-id"]).toBe(item.id);
+    expect(request.headers.authorization).toBe("Bearer receiver-token");
+    const timestamp = String(request.headers["x-factory-timestamp"]);
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(300);
+    expect(verify(SECRET, timestamp, request.body, String(request.headers["x-factory-signature"]))).toBe(
+      true,
+    );
+    expect(
+      verify(SECRET, timestamp, `${request.body} `, String(request.headers["x-factory-signature"])),
+    ).toBe(false);
+    expect(await deliveredRecords(factory)).toEqual([
+      { automation: "deliver-notifications", notification: item.id, to: "ana", host: hook.host, status: 200 },
+    ]);
+  });
+
+  it("posts Slack-compatible { text } naming the recipient, the sender, the message and the notification", async () => {
+    const hook = await receiver();
+    const factory = await deliveringFactory(factoryDir(), { url: hook.url, format: "slack" });
+    const item = await factory.inbox.notify(
+      {
+        to: "ana",
+        title: "Review <design> & fix",
+        body: "Links v2 are suspect.",
+        ref: { kind: "artifact", id: "art-7" },
+        reason: "owner of checkout",
+      },
+      { actor: "automation:notify-suspect-owners" },
+    );
+    await factory.automations?.idle();
+
+    expect(hook.received).toHaveLength(1);
+    expect(JSON.parse(hook.received[0]?.body ?? "")).toEqual({
+      text: [
+        "*Review &lt;design&gt; &amp; fix*",
+        "For ana (owner of checkout) · from automation:notify-suspect-owners",
+        "Links v2 are suspect.",
+        `_artifact art-7 · notification ${item.id}_`,
+      ].join("\n"),
+    });
+    expect(hook.received[0]?.headers["x-factory-signature"]).toBeUndefined();
+  });
+
+  it("delivers once after a server error, retried with the same Idempotency-Key, and not again after a restart", async () => {
+    const hook = await receiver();
+    hook.script = (n) => (n === 0 ? { status: 500, body: "down" } : { status: 200 });
+    const dir = factoryDir();
+    const options = { url: hook.url, retry: { attempts: 3, backoffMs: 1 } };
+    const factory = await deliveringFactory(dir, options);
+    const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
+    await factory.automations?.idle();
+
+    expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([item.id, item.id]);
+    expect(await factory.automations?.failures()).toEqual([]);
+    await closeFactory(factory);
+
+    const reopened = await deliveringFactory(dir, options);
+    await reopened.automations?.idle();
+    expect(hook.received).toHaveLength(2);
+    expect(await deliveredRecords(reopened)).toHaveLength(1);
+  });
+
+  it("sends a delivery interrupted by a close again at the next start, with the same Idempotency-Key", async () => {
+    const hook = await receiver();
+    hook.script = (n) => (n === 0 ? "hang" : { status: 204 });
+    const dir = factoryDir();
+    const factory = await deliveringFactory(dir, { url: hook.url });
+    const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
+    await hook.requests(1);
+    // The receiver holds the request: the close aborts it, leaving the notification undelivered.
+    await closeFactory(factory);
+
+    const reopened = await deliveringFactory(dir, { url: hook.url });
+    await reopened.automations?.idle();
+    expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([item.id, item.id]);
+    expect(await deliveredRecords(reopened)).toEqual([
+      expect.objectContaining({ notification: item.id, status: 204 }),
+    ]);
+    expect(await reopened.automations?.failures()).toEqual([]);
+  });
+
+  it("after a crash, sends again only the delivery that was in flight, with the same Idempotency-Key", async () => {
+    const hook = await receiver();
+    hook.script = (n) => (n === 3 ? "hang" : { status: 200 });
+    const dir = factoryDir();
+    const { child: running, exited } = await startFixture(child, [dir, hook.url], "started");
+    const writer = await openFactory({ dir, tokenCounter: estimateTokenCounter });
+    const ids: string[] = [];
+    for (const title of ["One", "Two", "Three", "Four"])
+      ids.push((await writer.inbox.notify({ to: "ana", title, body: "" })).id);
+    await writer.close();
+    await hook.requests(4);
+    // The fourth is in flight (the receiver holds it) when the process dies.
+    running.kill("SIGKILL");
+    expect((await exited).signal).toBe("SIGKILL");
+
+    hook.script = () => ({ status: 200 });
+    const reopened = await deliveringFactory(dir, { url: hook.url });
+    await reopened.automations?.idle();
+    expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([...ids, ids[3]]);
+    expect((await deliveredRecords(reopened)).map((record) => record.notification)).toEqual(ids);
+  });
+
+  it("records a 400 as a failure after one request, naming the host but not the URL's token, and retries it on request", async () => {
+    const hook = await receiver();
+    hook.script = (n) =>
+      n === 0 ? { status: 400, body: `invalid_payload for /services/T000/B000/${TOKEN}` } : { status: 200 };
+    const factory = await deliveringFactory(factoryDir(), {
+      url: hook.url,
+      retry: { attempts: 3, backoffMs: 1 },
+    });
+    const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
+    await factory.automations?.idle();
+
+    expect(hook.received).toHaveLength(1);
+    const failures = (await factory.automations?.failures()) ?? [];
+    expect(failures).toEqual([
+      {
+        automation: "deliver-notifications",
+        event: item.id,
+        eventSeq: item.seq,
+        error: {
+          code: "E_WEBHOOK_DELIVERY",
+          message: expect.stringContaining(`webhook at ${hook.host} answered HTTP 400`),
+        },
+      },
+    ]);
+    expect(failures[0]?.error.message).toContain("not retried");
+    expect(failures[0]?.error.message).not.toContain(TOKEN);
+    expect(await deliveredRecords(factory)).toEqual([]);
+
+    expect(await factory.automations?.retry("deliver-notifications", item.id)).toEqual({ outcome: "ok" });
+    expect(hook.received).toHaveLength(2);
+    expect(await deliveredRecords(factory)).toHaveLength(1);
+  });
+
+  it("fails an attempt the receiver does not answer within timeoutMs, and retries it", async () => {
+    const hook = await receiver();
+    hook.script = () => "hang";
+    const factory = await deliveringFactory(factoryDir(), {
+      url: hook.url,
+      timeoutMs: 50,
+      retry: { attempts: 2, backoffMs: 1 },
+    });
+    const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
+    await factory.automations?.idle();
+
+    expect(hook.received).toHaveLength(2);
+    expect(await factory.automations?.failures()).toEqual([
+      expect.objectContaining({
+        event: item.id,
+        error: {
+          code: "E_WEBHOOK_DELIVERY",
+          message: `the webhook at ${hook.host} did not answer notification ${item.id} within 50 ms; it is retried`,
+        },
+      }),
+    ]);
+  });
+
+  it("waits as long as a 429's Retry-After asks before the next attempt", async () => {
+    const hook = await receiver();
+    hook.script = (n) => (n === 0 ? { status: 429, headers: { "retry-after": "1" } } : { status: 200 });
+    const factory = await deliveringFactory(factoryDir(), {
+      url: hook.url,
+      retry: { attempts: 2, backoffMs: 0 },
+    });
+    await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
+    await factory.automations?.idle();
+
+    const [first, second] = hook.received;
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    expect(await deliveredRecords(factory)).toHaveLength(1);
+  });
+
+  it("refuses malformed options, naming each field", () => {
+    const make = (options: unknown) => () => makeWebhookDelivery(options as WebhookDeliveryOptions);
+    expect(make({ url: "ftp://example.com/hook" })).toThrow(ValidationError);
+    expect(make({ url: "ftp://example.com/hook" })).toThrow("url must be an http or https URL");
+    expect(make({ url: "https://user:pw@example.com/hook" })).toThrow(
+      "must not carry a user name or password",
+    );
+    expect(make({ url: "https://example.com/hook", format: "teams" })).toThrow("format");
+    expect(make({ url: "https://example.com/hook", headers: { "Idempotency-Key": "x" } })).toThrow(
+      "headers may not set",
+    );
+    expect(make({ url: "https://example.com/hook", timeout: 5 })).toThrow('unknown key "timeout"');
+  });
+});
