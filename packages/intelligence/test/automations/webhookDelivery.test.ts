@@ -132,7 +132,9 @@ function verify(secret: string, timestamp: string, body: string, signature: stri
 }
 
 async function deliveredRecords(factory: Factory) {
-  return (await factory.log.read({ types: [WebhookDelivered.type] })).map((event) => event.data);
+  return (await factory.log.read({ types: [WebhookDelivered.type] }))
+    .filter((event) => WebhookDelivered.is(event))
+    .map((event) => event.data);
 }
 
 describe("delivering notifications to a webhook", () => {
