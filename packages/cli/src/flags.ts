@@ -15,6 +15,7 @@ import {
 import { TagSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import { UsageError } from "./exitCodes.js";
+import { TYPE_NAMES } from "./zodWords.js";
 
 /**
  * Parses one flag value with a schema.
@@ -63,18 +64,6 @@ export function inCliWords(message: string): string {
   const [, comparison, limit, unit] = size;
   return `must be ${comparison === "<" ? "at most" : "at least"} ${limit} ${unit}`;
 }
-
-/** A JSON type as a person reads it, as zod names it in its type errors. */
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  record: "a JSON object",
-  object: "a JSON object",
-  array: "a list",
-  string: "a string",
-  number: "a number",
-  int: "a whole number",
-  boolean: "true or false",
-  null: "null",
-};
 
 /**
  * The CLI's words for a value of the wrong JSON type, where zod would say

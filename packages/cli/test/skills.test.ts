@@ -118,7 +118,7 @@ describe("factory skills", () => {
       const wrongType = await factory("skills", "run", "summarize-line", "--input", '{"line":42}');
       expect(wrongType.code).toBe(2);
       expect(wrongType.stderr).toMatch(
-        /E_USAGE: --input of skill summarize-line is invalid: line: Invalid input: expected string, received number\n/,
+        /E_USAGE: --input: line: must be a string, not a number \(got \{"line":42\}\)\n/,
       );
       const missing = await factory("skills", "run", "summarize-line");
       expect(missing.code).toBe(2);

@@ -45,7 +45,7 @@ describe("factory skills run with an input key the skill does not take", () => {
     expect(typo.code).toBe(2);
     // The key is at the top of the input: the message names no field for it (the SDK's says `(root): `).
     expect(typo.stderr).toMatch(
-      /^error: E_USAGE: --input of skill summarize-line is invalid: unknown field "lnie"; it takes line\n/,
+      /^error: E_USAGE: --input: unknown field "lnie"; it takes line \(got \{"lnie":"checkout"\}\)\n/,
     );
     // Beside a valid input too: the extra key is refused, not dropped unread.
     const extra = await factory(
@@ -57,7 +57,7 @@ describe("factory skills run with an input key the skill does not take", () => {
     );
     expect(extra.code).toBe(2);
     expect(extra.stderr).toContain(
-      'E_USAGE: --input of skill summarize-line is invalid: unknown field "verbose"; it takes line\n',
+      'E_USAGE: --input: unknown field "verbose"; it takes line (got {"line":"checkout","verbose":true})\n',
     );
     expect(extra.stdout).toBe("");
     expect(await skillRuns()).toEqual([

@@ -23,6 +23,7 @@ import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import type { Session } from "../Session.js";
 import { withStagedFactory } from "../stagedFactory.js";
+import { validationInCliWords } from "../zodWords.js";
 
 /**
  * Runs a connector in the session's factory and prints its summary (each
@@ -85,17 +86,22 @@ function inRecordsFlagWords(message: string): string {
 }
 
 /**
- * Runs a connector that reads a JSON file of records, and words the hint it
- * gives for a file whose records sit under a key as the command line takes
- * it: the SDK says `pass records: "items"` (its option), the command line
- * `pass --records items` (the flag), in the message and in each issue.
+ * Runs a connector that reads a JSON file of records, and words its refusal
+ * of the file as the command line does: zod's default messages for a record
+ * of the wrong shape in the CLI's words (`issues.json:3 [1].number: must be a
+ * number, not a string`, not `Invalid input: expected number, received
+ * string`; see {@link validationInCliWords}), and the hint it gives for a
+ * file whose records sit under a key as the command line takes it: the SDK
+ * says `pass records: "items"` (its option), the command line `pass
+ * --records items` (the flag), in the message and in each issue.
  *
- * @throws ValidationError as the connector does, with the hint reworded; any other error as it is.
+ * @throws ValidationError as the connector does, reworded, with the same issues' fields; any other error as it is.
  */
 async function namingRecordsFlag<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
-  } catch (error) {
+  } catch (thrown) {
+    const error = validationInCliWords(thrown);
     if (!(error instanceof ValidationError) || !error.message.includes("pass records: ")) throw error;
     throw new ValidationError({
       message: inRecordsFlagWords(error.message),

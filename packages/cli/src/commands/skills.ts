@@ -20,6 +20,7 @@ import { argumentNotFound, namingArgument } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
+import { bracketedPath, inCliText } from "../zodWords.js";
 
 /** A skill as `factory skills list` prints it. */
 interface ListedSkill {
@@ -167,7 +168,11 @@ export function registerSkills(program: Command, context: CliContext): void {
             );
           } catch (error) {
             if (isInputError(error, name as string))
-              throw new UsageError(inputProblems(name as string, error), { cause: error });
+              throw new UsageError(inputProblems(input, error), { cause: error });
+            if (error instanceof NotFoundError && error.field === "<name>") {
+              const instruction = notRunnable(factory.skills.list(), name as string);
+              if (instruction !== undefined) throw instruction;
+            }
             // A field of the input naming nothing (`{"line":"nowhere"}`): the flag and the field start the
             // message, the field as the skill named it, or else where the input holds the id (an unknown
             // skill is about <name>, told as namingArgument tells it).
@@ -239,18 +244,53 @@ function isInputError(error: unknown, name: string): error is ValidationError {
   return error instanceof ValidationError && error.message.startsWith(`input of skill ${name} is invalid`);
 }
 
+/** Characters of an input's JSON a message shows before cutting it (an `@file` input may be long). */
+const SHOWN_INPUT_CHARS = 200;
+
+/** An input as its refusal shows it: its JSON, cut with its length when long. */
+function shownInput(input: unknown): string {
+  const json = JSON.stringify(input);
+  return json.length <= SHOWN_INPUT_CHARS
+    ? json
+    : `${json.slice(0, SHOWN_INPUT_CHARS)}... (${json.length} characters)`;
+}
+
 /**
- * A skill's refusal of its input as told for `--input`, each problem after the
- * field of the input it is about and one about the input itself with none:
- * `--input of skill summarize-line is invalid: unknown field "lnie"; it takes
- * line`, `... is invalid: line: Invalid input: expected string, received
- * number` (the SDK's message names the input itself `(root)`).
+ * A skill's refusal of its input as the other JSON flags tell theirs
+ * (`--mapping`, `--fields`): the flag, each problem after the field of the
+ * input it is about (none for the input itself) in the CLI's words, then the
+ * input as given: `--input: line: must be a string, not a number (got
+ * {"line":42})`, `--input: line: missing (expected string) (got {})`,
+ * `--input: unknown field "lnie"; it takes line (got {"lnie":"x"})`,
+ * `--input: must be a JSON object, not a list (got [1])`.
  */
-function inputProblems(name: string, error: ValidationError): string {
-  const problems = error.issues.map((issue) =>
-    issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`,
-  );
-  return `--input of skill ${name} is invalid: ${problems.join("; ")}`;
+function inputProblems(input: unknown, error: ValidationError): string {
+  const problems = error.issues.map((issue) => {
+    const message = inCliText(issue.message);
+    return issue.path === "" ? message : `${bracketedPath(issue.path)}: ${message}`;
+  });
+  return `--input: ${problems.join("; ")} (got ${shownInput(input)})`;
+}
+
+/**
+ * The refusal to run an instruction skill (a SKILL.md for a model, which
+ * `skills list` shows beside the runnable ones), saying what it is and what
+ * to do with it, where the SDK says only that no runnable skill has its name:
+ * `<name>: howto is an instruction skill (a SKILL.md for a model to follow),
+ * not a runnable one; factory skills export howto --to <dir> writes it for an
+ * agent; runnable skills: summarize-line, ...`. Undefined for a name no skill has.
+ */
+function notRunnable(
+  skills: readonly { name: string; runnable: boolean }[],
+  name: string,
+): NotFoundError | undefined {
+  if (!skills.some((skill) => skill.name === name && !skill.runnable)) return undefined;
+  const runnable = skills.filter((skill) => skill.runnable).map((skill) => skill.name);
+  return argumentNotFound("<name>", {
+    message: `${name} is an instruction skill (a SKILL.md for a model to follow), not a runnable one; factory skills export ${name} --to <dir> writes it for an agent; runnable skills: ${runnable.join(", ") || "none"}`,
+    entity: "skill",
+    id: name,
+  });
 }
 
 /**
