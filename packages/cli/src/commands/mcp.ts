@@ -7,7 +7,13 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { builtinAutomations, type Factory } from "@software-factory/intelligence";
+import { ValidationError } from "@software-factory/core";
+import {
+  type Automation,
+  builtinAutomations,
+  type Factory,
+  makeWebhookDelivery,
+} from "@software-factory/intelligence";
 import type { FactoryMcpServerOptions, HttpSettings } from "@software-factory/mcp";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
@@ -55,6 +61,9 @@ interface McpFlags {
   readonly tools?: string;
   readonly instructions?: string;
   readonly automations?: boolean;
+  /** A URL, or true when the flag is given without one (the URL is then FACTORY_NOTIFY_WEBHOOK's). */
+  readonly notifyWebhook?: string | boolean;
+  readonly notifyFormat?: string;
   readonly init?: boolean;
 }
 
@@ -86,19 +95,56 @@ function serverOptions(mcp: McpModule, flags: McpFlags): FactoryMcpServerOptions
 }
 
 /**
+ * The webhook delivery of `--notify-webhook` (its URL, else
+ * FACTORY_NOTIFY_WEBHOOK's), in the format of `--notify-format`, signed with
+ * FACTORY_WEBHOOK_SECRET when it is set; undefined without the flag.
+ *
+ * @throws UsageError naming the flag when the URL is missing or malformed, or the format unknown.
+ */
+function webhookDelivery(flags: McpFlags): Automation<Factory> | undefined {
+  if (flags.notifyWebhook === undefined) {
+    if (flags.notifyFormat !== undefined) throw new UsageError("--notify-format needs --notify-webhook");
+    return undefined;
+  }
+  const url = flags.notifyWebhook === true ? process.env.FACTORY_NOTIFY_WEBHOOK : flags.notifyWebhook;
+  if (typeof url !== "string" || url === "")
+    throw new UsageError(
+      "--notify-webhook needs a URL: give it (--notify-webhook <url>) or set FACTORY_NOTIFY_WEBHOOK, which keeps it out of ps",
+    );
+  const format = flags.notifyFormat ?? "json";
+  if (format !== "json" && format !== "slack")
+    throw new UsageError(`--notify-format must be json or slack, not "${format}"`);
+  const secret = process.env.FACTORY_WEBHOOK_SECRET;
+  try {
+    return makeWebhookDelivery({ url, format, ...(secret === undefined || secret === "" ? {} : { secret }) });
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // The issues name the option, never its value (the URL's path is a secret).
+    throw new UsageError(`--notify-webhook: ${error.issues.map((issue) => issue.message).join("; ")}`);
+  }
+}
+
+/**
  * What the factory opens with besides its options: the repository of
  * `--instructions`, checked by the MCP package as factory-mcp checks it (same
- * refusals, same messages), and the automations of `--automations`.
+ * refusals, same messages), the automations of `--automations` and the
+ * webhook delivery of `--notify-webhook`.
  *
- * @throws UsageError naming `--instructions` when it is not a folder.
+ * @throws UsageError naming `--instructions` when it is not a folder, or the
+ * `--notify-*` flag that is wrong.
  */
 function sessionExtras(mcp: McpModule, flags: McpFlags): SessionExtras {
   const instructionsFrom =
     flags.instructions === undefined ? undefined : mcp.instructionsRootOf(flags.instructions);
   if (instructionsFrom instanceof Error) throw new UsageError(instructionsFrom.message);
+  const delivery = webhookDelivery(flags);
+  const automations = [
+    ...(flags.automations === true ? builtinAutomations : []),
+    ...(delivery === undefined ? [] : [delivery]),
+  ];
   return {
     ...(instructionsFrom === undefined ? {} : { instructionsFrom }),
-    ...(flags.automations === true ? { automations: builtinAutomations } : {}),
+    ...(automations.length === 0 ? {} : { automations }),
   };
 }
 
@@ -182,6 +228,11 @@ export function registerMcp(program: Command, context: CliContext): void {
       "--automations",
       "run the built-in automations while the server lives (route new signals, notify owners)",
     )
+    .option(
+      "--notify-webhook [url]",
+      "post inbox notifications to this webhook while the server lives (no URL: FACTORY_NOTIFY_WEBHOOK's, kept out of ps); FACTORY_WEBHOOK_SECRET signs them",
+    )
+    .option("--notify-format <format>", "json (default) or slack: { text } for Slack, Mattermost or Teams")
     .option("--init", "create an empty factory when --dir (or --store) has none, as factory-mcp --init does")
     .action(
       action(context, async ({ options, output }, local) => {
