@@ -34,6 +34,37 @@ export interface DetectedLines {
 
 const README_NAMES = ["README.md", "readme.md", "Readme.md", "README.markdown", "README"];
 
+/**
+ * Folder names that make a workspace member no line when one of its root's
+ * segments is one: example apps, benchmarks, fixtures and test suites that a
+ * workspace lists so they build, though nobody ships them (TanStack Query's
+ * pnpm workspace lists 61 example apps beside 27 packages, tokio's Cargo
+ * workspace has `examples` and `benches` crates).
+ */
+const NON_LINE_SEGMENTS = new Set([
+  "example",
+  "examples",
+  "sample",
+  "samples",
+  "bench",
+  "benches",
+  "benchmark",
+  "benchmarks",
+  "fixture",
+  "fixtures",
+  "__fixtures__",
+  "testdata",
+  "test",
+  "tests",
+  "__tests__",
+  "e2e",
+]);
+
+/** Whether a member's root is under (or is) an example, benchmark, fixture or test folder. */
+function isExampleOrTest(root: string): boolean {
+  return root !== "." && root.split("/").some((segment) => NON_LINE_SEGMENTS.has(segment.toLowerCase()));
+}
+
 /** The key a dependency name is matched with in an ecosystem (Python names are normalized). */
 function nameKey(ecosystem: Ecosystem, name: string): string {
   return `${ecosystem}:${ecosystem === "python" ? normalizePythonName(name) : name}`;
@@ -137,7 +168,10 @@ function resolveDependencies(
  * `<modules>`, recursively); Gradle projects (settings.gradle(.kts) `include`).
  * When none applies, top-level folders holding source files are `folder`
  * lines (docs, tests, scripts, tools, examples, benchmarks, fixtures and
- * hidden folders excluded).
+ * hidden folders excluded). A package or module whose root has a folder
+ * named like an example, benchmark, fixture or test suite (`examples`,
+ * `samples`, `benches`, `benchmarks`, `fixtures`, `testdata`, `test`,
+ * `tests`, `e2e`, ...) is no line, though its workspace lists it.
  *
  * A line's id is the slug of its readable name (the npm name without its
  * scope, a Go module's last segment, a crate, artifact or project name); a
@@ -166,6 +200,7 @@ export async function detectLines(repo: RepoFiles): Promise<DetectedLines> {
   const problems = scans.flatMap((scan) => scan.problems);
   const byRoot = new Map<string, FoundUnit>();
   for (const unit of scans.flatMap((scan) => scan.units)) {
+    if (isExampleOrTest(unit.root)) continue;
     const existing = byRoot.get(unit.root);
     if (existing === undefined) byRoot.set(unit.root, unit);
     else
