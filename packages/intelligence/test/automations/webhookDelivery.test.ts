@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import { manualClock, ValidationError } from "@software-factory/core";
 import {
   estimateTokenCounter,
   type Factory,
@@ -348,6 +348,21 @@ describe("delivering notifications to a webhook", () => {
     const [first, second] = hook.received;
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
     expect(await deliveredRecords(factory)).toHaveLength(1);
+  });
+
+  it("skips notifications older than maxAgeMs when it reaches them, and posts the newer ones", async () => {
+    const hook = await receiver();
+    const dir = factoryDir();
+    const clock = manualClock(Date.now() - 2 * 86_400_000);
+    const past = await openFactory({ dir, clock, tokenCounter: estimateTokenCounter });
+    await past.inbox.notify({ to: "ana", title: "Two days old", body: "" });
+    clock.set(Date.now());
+    const recent = await past.inbox.notify({ to: "ana", title: "Just now", body: "" });
+    await past.close();
+
+    const factory = await deliveringFactory(dir, { url: hook.url, maxAgeMs: 86_400_000 });
+    await factory.automations?.idle();
+    expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([recent.id]);
   });
 
   it("refuses malformed options, naming each field", () => {
