@@ -37,6 +37,7 @@ import type { SkillInfo, SkillRegistry, SkillRun } from "../skills/SkillRegistry
 import type { SkillProblem, SkillsDirResult } from "../skills/skillFolders.js";
 import type { SkillUsage, SkillUsageOptions } from "../skills/skillUsage.js";
 import type { ContextPack, ContextRequest } from "./contextPack.js";
+import { eitherSignal } from "./contextPackAbort.js";
 import type { EncodedUsage, EncodedUsageOptions } from "./encodedUsage.js";
 import type { RouteInput } from "./factoryRouter.js";
 import type { Factory } from "./openFactory.js";
@@ -114,6 +115,43 @@ function cancellableRun(
         );
       return Effect.die(error);
     }),
+  );
+}
+
+/**
+ * A context pack as an Effect that interrupting the fiber cancels: the pack
+ * gets the signal `Effect.tryPromise` aborts on interruption, combined with
+ * the request's own `signal` when it carries one. A pack cancelled by that
+ * signal is interrupted too, rather than failing with the signal's reason as
+ * a defect (as `KnowledgeBaseService.search`).
+ */
+function cancellableContext(
+  factory: Factory,
+  request: ContextRequest,
+): Effect.Effect<ContextPack, IntelligenceError> {
+  // A request that is no object, or a signal that is no AbortSignal, is passed on for context() to refuse by name.
+  const given: unknown = typeof request === "object" && request !== null ? request.signal : undefined;
+  const own = given instanceof AbortSignal ? given : undefined;
+  return Effect.tryPromise({
+    try: async (interrupted) => {
+      if (typeof request !== "object" || request === null || (given !== undefined && own === undefined))
+        return factory.context(request);
+      const { signal, release } = eitherSignal(own, interrupted);
+      try {
+        return await factory.context({ ...request, signal });
+      } finally {
+        release();
+      }
+    },
+    catch: (error) => error,
+  }).pipe(
+    Effect.catch((error) =>
+      isIntelligenceError(error)
+        ? Effect.fail(error)
+        : own?.aborted === true && error === own.reason
+          ? Effect.interrupt
+          : Effect.die(error),
+    ),
   );
 }
 
@@ -273,7 +311,13 @@ export interface IntelligenceShape {
     input: RouteInput,
     options?: { readonly limit?: number },
   ) => Effect.Effect<RouteCandidate[], IntelligenceError>;
-  /** See {@link Factory.context}. */
+  /**
+   * See {@link Factory.context}. Interruptible: interrupting the fiber
+   * (`Fiber.interrupt`, `Effect.timeout`) cancels the pack as its `signal`
+   * would, so the embedder's call of its knowledge search is aborted (an
+   * HTTP embedder closes its request). A `signal` in the request that aborts
+   * interrupts it too, as `KnowledgeBaseService.search` does.
+   */
   readonly context: (request: ContextRequest) => Effect.Effect<ContextPack, IntelligenceError>;
   /**
    * Runs a skill and records the run (see {@link SkillRegistry.run}).
@@ -339,7 +383,7 @@ export function makeIntelligenceShape(factory: Factory): IntelligenceShape {
   return {
     factory,
     route: (input, options) => attempt(() => factory.route(input, options)),
-    context: (request) => attempt(() => factory.context(request)),
+    context: (request) => cancellableContext(factory, request),
     runSkill: (name, input, options) => cancellableRun(factory, name, input, options),
     check: (scope) => attempt(() => factory.standards.check(scope)),
     evaluateScorecard: (scorecard, lines) => attempt(() => factory.scorecards.evaluate(scorecard, lines)),

@@ -23,6 +23,7 @@ import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import type { InstructionStandard } from "../rules/InstructionStandard.js";
 import type { FindingSeverity } from "../rules/Rule.js";
+import { abortable } from "./contextPackAbort.js";
 import {
   fillKnowledge,
   knowledgeReference,
@@ -69,6 +70,16 @@ export interface ContextRequest {
    * counted by the factory's `tokenCounter` (default 1,500).
    */
   readonly budgetTokens?: number;
+  /**
+   * Cancels the pack when it aborts: it rejects with the signal's reason (a
+   * `DOMException` named `AbortError` for `controller.abort()`, or what was
+   * passed to `abort(reason)`), as `fetch` and `knowledge.search` do, and the
+   * knowledge search it makes passes it on, so the embedder's call for the
+   * pack's question is aborted (an HTTP embedder closes its request). Already
+   * aborted, the pack does nothing. A pack reads only: a cancelled one has
+   * written nothing.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Share of the budget left after the lines without their neighbours that the neighbours may take. */
@@ -93,6 +104,7 @@ const ContextRequestSchema = strictInput({
     })
     .optional(),
   budgetTokens: z.number().int().min(1).optional(),
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, "must be an AbortSignal").optional(),
 }).refine(
   (request) =>
     [request.workItem, request.line, request.paths, request.question].some((part) => part !== undefined),
@@ -322,8 +334,15 @@ function complete(
  * fetches the ones it needs, and the budget names several times more
  * documents than excerpts would.
  *
- * @throws ValidationError when the request is malformed or names nothing to pack.
+ * With `signal`, the pack is cancelled when it aborts: it rejects with the
+ * signal's reason, checked before each step that waits (the refresh of the
+ * floor plan and the work, the knowledge search, the listing of the lines'
+ * documents), and the knowledge search gets the signal, so the embedder's call
+ * it waits on is aborted.
+ *
+ * @throws ValidationError when the request is malformed or names nothing to pack (`signal` no `AbortSignal`).
  * @throws NotFoundError when the work item or the line does not exist.
+ * @throws the signal's `reason` when `signal` aborts before the pack is built.
  * A pack that leaves nothing out has no note of what was left out: when
  * that whole pack fits the budget and the fitted one, without documents in
  * full, left something out (or did not fit), the whole pack is the answer.
@@ -340,7 +359,9 @@ export async function buildContextPack(
   counter: TokenCounter,
 ): Promise<ContextPack> {
   parseInput(ContextRequestSchema, request, "context request");
-  await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+  const { signal } = request;
+  signal?.throwIfAborted();
+  await abortable(Promise.all([factory.floorplan.refresh(), factory.work.refresh()]), signal);
   const workItem = request.workItem === undefined ? undefined : factory.work.get(request.workItem);
   if (request.workItem !== undefined && workItem === undefined) {
     throw new NotFoundError({
@@ -363,6 +384,7 @@ export async function buildContextPack(
     factory,
     { question: request.question, workItem, lines, lineIds },
     budget,
+    signal,
   );
 
   const suspectLinks = [...lineIds].flatMap((line) => factory.work.suspectLinks({ line }));

@@ -8,6 +8,7 @@
 import type { WorkItem } from "@software-factory/core";
 import type { SearchHit } from "@software-factory/knowledge";
 import type { ContextPack, KnowledgeReference } from "./contextPack.js";
+import { abortable } from "./contextPackAbort.js";
 import { lineDocuments } from "./contextPackLineDocuments.js";
 import type { Factory } from "./openFactory.js";
 import type { PackFitter } from "./PackFitter.js";
@@ -53,11 +54,17 @@ export interface KnowledgeQuery {
  * knowledge of a pack for a path of this repository). A title or lines
  * described at more length than a search takes are searched for by their
  * first {@link MAX_SEARCH_CHARS} characters.
+ *
+ * `signal` is the search's (its embedder's call is aborted with it); the
+ * listing of the lines' documents is not waited for once it aborts (the
+ * search before it folded the log, so the listing has nothing to embed but
+ * what landed in between).
  */
 export async function searchKnowledge(
   factory: Factory,
   query: KnowledgeQuery,
   budget: number,
+  signal?: AbortSignal,
 ): Promise<readonly SearchHit[]> {
   const { lines, lineIds } = query;
   const question = searchable(
@@ -76,12 +83,14 @@ export async function searchKnowledge(
             limit,
             highlight: false,
             ...(onLines ? { lines: [...lineIds], unfiledToo: true } : {}),
+            ...(signal === undefined ? {} : { signal }),
           })
         ).hits;
   // Without a question, the lines' own documents come first, then the pages filed on no line that matched.
   const unfiled = onLines ? found.filter((hit) => hit.document.lines.length === 0) : [];
   const own = onLines ? found.filter((hit) => hit.document.lines.length > 0) : found;
-  return [...own, ...(await lineDocuments(factory, lineIds, own, limit)), ...unfiled];
+  signal?.throwIfAborted();
+  return [...own, ...(await abortable(lineDocuments(factory, lineIds, own, limit), signal)), ...unfiled];
 }
 
 /** A matching document named by title and id, without its text. */

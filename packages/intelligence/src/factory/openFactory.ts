@@ -97,9 +97,14 @@ export interface Factory extends AsyncDisposable {
   /**
    * A context pack for a work item, line, paths or question.
    *
-   * @throws ValidationError when the request is malformed, or `budgetTokens` is
+   * With `signal`, the pack is cancelled when it aborts: it rejects with the
+   * signal's reason, and its knowledge search passes the signal on, so the
+   * embedder's call for it is aborted (an HTTP embedder closes its request).
+   *
+   * @throws ValidationError when the request is malformed (`signal` no `AbortSignal`), or `budgetTokens` is
    * below what the lines and the work item alone take (the message says how many).
    * @throws NotFoundError when the work item or the line does not exist.
+   * @throws the signal's `reason` when `signal` aborts before the pack is built.
    */
   context(request: ContextRequest): Promise<ContextPack>;
   /**

@@ -160,7 +160,7 @@ describe("openFactory options", () => {
     await expect(factory.context({ question: "retries", budget: 200 } as never)).rejects.toMatchObject({
       _tag: "ValidationError",
       message:
-        'context request is invalid: (root): unknown key "budget"; the keys are workItem, line, paths, question, budgetTokens',
+        'context request is invalid: (root): unknown key "budget"; the keys are workItem, line, paths, question, budgetTokens, signal',
     });
     await expect(factory.route("refunds fail", { limt: 1 } as never)).rejects.toMatchObject({
       _tag: "ValidationError",
