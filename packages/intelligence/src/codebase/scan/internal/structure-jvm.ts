@@ -1,7 +1,8 @@
 /**
  * Maven and Gradle multi-module builds: Maven `<modules>` (recursively) with
  * `<dependency>` on sibling artifactIds; Gradle `include` in settings.gradle(.kts)
- * with `project(":x")` dependencies in each build.gradle(.kts).
+ * (not `includeBuild`; renamed by `project(":x").name`) with `project(":x")` and
+ * type-safe `projects.x` dependencies in each build.gradle(.kts).
  *
  * @module
  */
@@ -96,6 +97,25 @@ function quoted(text: string): string[] {
   return [...text.matchAll(/["']([^"'\n]+)["']/g)].map((match) => match[1] ?? "");
 }
 
+/**
+ * The type-safe accessor of a Gradle project path, as `projects.<accessor>`
+ * names it: each segment camel-cased at `-`, `_`, `.` and spaces
+ * (`:okhttp-testing-support` -> `okhttpTestingSupport`, `:samples:guide` -> `samples.guide`).
+ */
+function accessorOf(path: string): string {
+  return path
+    .slice(1)
+    .split(":")
+    .map((segment) =>
+      segment
+        .split(/[-_. ]+/)
+        .filter((part) => part !== "")
+        .map((part, index) => (index === 0 ? part : `${part[0]?.toUpperCase() ?? ""}${part.slice(1)}`))
+        .join(""),
+    )
+    .join(".");
+}
+
 /** Finds the projects of a Gradle build from settings.gradle(.kts) `include` statements. */
 export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
   const settings = ["settings.gradle.kts", "settings.gradle"].find((file) => context.fileSet.has(file));
@@ -104,7 +124,8 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   const paths = new Set<string>();
   // `include(":a", ":b")` may span lines; Groovy's `include ':a', ':b'` ends with its line.
-  for (const match of code.matchAll(/^\s*include\s*(?:\(([^)]*)\)|([^\n]*))/gm))
+  // `includeBuild("build-logic")` is another build (conventions, plugins), not a project of this one.
+  for (const match of code.matchAll(/^\s*include(?![\w$])\s*(?:\(([^)]*)\)|([^\n]*))/gm))
     for (const path of quoted(match[1] ?? match[2] ?? ""))
       paths.add(path.startsWith(":") ? path : `:${path}`);
   const folders = new Map<string, string>();
@@ -115,10 +136,23 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
     const folder = joinRelative(".", match[2] ?? "");
     if (folder !== undefined) folders.set(path.startsWith(":") ? path : `:${path}`, folder);
   }
+  // `project(":mockwebserver").name = "mockwebserver3"` renames the project: its path becomes `:mockwebserver3`.
+  const names = new Map<string, string>();
+  for (const match of code.matchAll(/project\(\s*["'](:?[^"']+)["']\s*\)\.name\s*=\s*["']([^"']+)["']/g)) {
+    const path = match[1] ?? "";
+    names.set(path.startsWith(":") ? path : `:${path}`, match[2] ?? "");
+  }
+  const renamed = (path: string) => {
+    const name = names.get(path);
+    return name === undefined ? path : `${path.slice(0, path.lastIndexOf(":") + 1)}${name}`;
+  };
+  // Type-safe project accessors (`projects.okhttpTestingSupport`, `projects.samples.guide`) name projects by path.
+  const pathOfAccessor = new Map([...paths].map((path) => [accessorOf(renamed(path)), renamed(path)]));
   const units: FoundUnit[] = [];
   const dependencies: FoundDependency[] = [];
-  for (const path of [...paths].sort()) {
-    const root = folders.get(path) ?? path.slice(1).replace(/:/g, "/");
+  for (const declared of [...paths].sort()) {
+    const root = folders.get(declared) ?? declared.slice(1).replace(/:/g, "/");
+    const path = renamed(declared);
     const build = ["build.gradle.kts", "build.gradle"]
       .map((name) => inFolder(root, name))
       .find((file) => context.fileSet.has(file));
@@ -144,6 +178,22 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
         method: "gradle-manifest",
         detail: `project("${match[1]}") in ${build}`,
       });
+    for (const match of script.matchAll(/\bprojects((?:\.[A-Za-z_$][\w$]*)+)/g)) {
+      const segments = (match[1] ?? "").slice(1).split(".");
+      // The longest run of segments that is a project's accessor (`projects.okhttp.version` is `:okhttp`).
+      const to = segments
+        .map((_, index) => pathOfAccessor.get(segments.slice(0, segments.length - index).join(".")))
+        .find((found) => found !== undefined);
+      if (to !== undefined)
+        dependencies.push({
+          from: root,
+          toName: to,
+          ecosystem: "gradle",
+          manifest: build,
+          method: "gradle-manifest",
+          detail: `projects.${accessorOf(to)} in ${build}`,
+        });
+    }
   }
   return { units, dependencies, problems: [] };
 }
