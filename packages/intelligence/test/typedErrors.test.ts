@@ -228,7 +228,7 @@ describe("skills", () => {
     });
   });
 
-  it("exportSkill refuses a file outside the resource folders (ValidationError) and a missing one (NotFoundError)", () => {
+  it("exportSkill refuses a file outside the skill's folder (ValidationError) and a missing one (NotFoundError)", () => {
     const skill = loadSkillFolder(skillFolder());
     const out = tempDir();
     expect(thrown(() => exportSkill({ ...skill, files: [...skill.files, "../secret"] }, out))).toMatchObject({

@@ -17,13 +17,19 @@ function missingOr(message: string) {
   return (issue: { readonly input: unknown }) => (issue.input === undefined ? message : undefined);
 }
 
+/** An error message for a text over the format's limit, with its length: zod's own (`Too big: expected string to have <=1024 characters`) says neither. */
+function tooLong(field: string, max: number, advice: string) {
+  return (issue: { readonly input: unknown }) =>
+    `${field} is ${String(issue.input).length.toLocaleString("en")} characters, over the ${max.toLocaleString("en")} the Agent Skills format allows; ${advice}`;
+}
+
 /** Front matter of a SKILL.md, as the Agent Skills format defines it. */
 export const SkillFrontMatterSchema = z.strictObject({
   /** The skill's name: lowercase letters, digits and single hyphens, 1 to 64 characters; equals its folder's name. */
   name: z
     .string({ error: missingOr("name is missing: the skill's name, equal to its folder's name") })
     .min(1)
-    .max(64)
+    .max(64, { error: tooLong("name", 64, "shorten it, and the folder's name with it") })
     .regex(
       /^[a-z0-9]+(-[a-z0-9]+)*$/,
       "name is lowercase letters, digits and single hyphens (1-64 characters)",
@@ -33,11 +39,21 @@ export const SkillFrontMatterSchema = z.strictObject({
     .string({ error: missingOr("description is missing: say what the skill does and when to use it") })
     .trim()
     .min(1, "description must say what the skill does and when to use it")
-    .max(1024),
+    .max(1024, {
+      error: tooLong(
+        "description",
+        1024,
+        "keep what the skill does and when to use it there, and move the rest to the body",
+      ),
+    }),
   /** The license the skill is shared under (a name, or the file bundled with it). */
   license: z.string().min(1).optional(),
   /** What the skill needs from its environment (a product, system packages, network), at most 500 characters. */
-  compatibility: z.string().min(1).max(500).optional(),
+  compatibility: z
+    .string()
+    .min(1)
+    .max(500, { error: tooLong("compatibility", 500, "name only what the skill needs from its environment") })
+    .optional(),
   /** Other properties, string to string; fields the format does not define go here. */
   metadata: z.record(z.string(), z.string()).optional(),
   /** Tools the skill may use without asking, space-delimited (`Bash(git:*) Read`). */
@@ -55,7 +71,7 @@ export interface InstructionSkill extends SkillFrontMatter {
   readonly instructions: string;
   /** Folder of the skill, when it was loaded from one. */
   readonly dir?: string;
-  /** Paths (relative to the folder) of its `scripts/`, `references/` and `assets/` files. */
+  /** Paths (relative to the folder) of its files but SKILL.md: in `scripts/`, `references/`, `assets/` or elsewhere in the folder. */
   readonly files: readonly string[];
 }
 

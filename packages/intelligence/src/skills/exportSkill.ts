@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { checkArguments, makeFolders, NotFoundError, validationErrorFromZod } from "@software-factory/core";
 import { aSkillMd, Text } from "../internal/arguments.js";
 import { invalidInput } from "../internal/invalid.js";
@@ -15,15 +15,15 @@ import {
   type SkillFrontMatter,
   SkillFrontMatterSchema,
 } from "./SkillMd.js";
-import { RESOURCE_FOLDERS } from "./skillFolders.js";
 
 /**
- * Writes a skill as `<dir>/<name>/SKILL.md`, with its `scripts/`, `references/`
- * and `assets/` files when it was loaded from a folder; returns the folder.
+ * Writes a skill as `<dir>/<name>/SKILL.md`, with its files (`scripts/`,
+ * `references/`, `assets/` and any other, as `forms.md`) when it was loaded
+ * from a folder; returns the folder.
  * Loading the folder back gives the same skill.
  *
  * @throws ValidationError when the skill's front matter is not valid Agent Skills front matter (nothing is written).
- * @throws ValidationError (path `files[i]`) when one of its files is not under `scripts/`, `references/` or `assets/` (nothing is written).
+ * @throws ValidationError (path `files[i]`) when one of its files is not a relative path inside its folder, or is its SKILL.md (nothing is written).
  * @throws NotFoundError (entity `skill file`, field `files[i]`) when one of its files is missing from its folder (nothing is written).
  *
  * The folder is written whole or not at all: the files go to a temporary
@@ -40,10 +40,15 @@ export function exportSkill(
     throw validationErrorFromZod(front.error.issues, { subject: `front matter of skill ${skill.name}` });
   }
   const outside = (skill.files ?? []).findIndex(
-    (file) => !RESOURCE_FOLDERS.includes(file.split("/")[0] as string) || file.split(/[\\/]/).includes(".."),
+    (file) =>
+      file === "" ||
+      isAbsolute(file) ||
+      /^[\\/]|^[a-zA-Z]:/.test(file) ||
+      file.split(/[\\/]/).some((part) => part === ".." || part === ".") ||
+      file === "SKILL.md",
   );
   if (outside !== -1) {
-    const message = `skill "${skill.name}" lists "${skill.files?.[outside]}", which is not under ${RESOURCE_FOLDERS.map((folder) => `${folder}/`).join(", ")}`;
+    const message = `skill "${skill.name}" lists "${skill.files?.[outside]}", which is not a path inside its folder (a relative path without .. segments, other than SKILL.md)`;
     throw invalidInput(`skill ${skill.name}`, [{ path: `files[${outside}]`, message }]);
   }
   const source = skill.dir;

@@ -22,14 +22,22 @@ import { invalidIssues, issueLines } from "./skillIssues.js";
  */
 export const MAX_SKILL_MD_BYTES = 1024 * 1024;
 
-/** The folders of a skill that hold its files. */
+/**
+ * The folders of a skill the Agent Skills format names; a skill's files are
+ * every file of its folder, in these or not.
+ */
 export const RESOURCE_FOLDERS = ["scripts", "references", "assets"];
 
 /**
  * Loads the skill in a folder holding a SKILL.md.
  *
+ * Its `files` are every file of the folder but SKILL.md, as the Agent Skills
+ * format allows any files and folders beside `scripts/`, `references/` and
+ * `assets/` (`forms.md`, `templates/viewer.html`, `LICENSE.txt`): hidden
+ * entries directly in the folder (`.DS_Store`, `.git/`) are left out.
+ *
  * @throws ValidationError when the SKILL.md is invalid (file:line:column), not
- * UTF-8 or larger than {@link MAX_SKILL_MD_BYTES} (then it is not read), when a resource folder holds a symbolic link (links are not
+ * UTF-8 or larger than {@link MAX_SKILL_MD_BYTES} (then it is not read), when the folder holds a symbolic link (links are not
  * followed: they could leave the skill's folder or loop), or when
  * `scripts`, `references` or `assets` is a file rather than a folder.
  */
@@ -49,6 +57,7 @@ export function loadSkillFolder(dir: string): InstructionSkill {
   const skill = parseSkillMd(readUtf8File(file, "SKILL.md"), file, basename(dir));
   const files: string[] = [];
   const issues: ValidationIssue[] = [];
+  const relativePath = (path: string) => relative(dir, path).split("\\").join("/");
   const link = (path: string) =>
     issues.push({
       path,
@@ -56,25 +65,24 @@ export function loadSkillFolder(dir: string): InstructionSkill {
       file: join(dir, path),
     });
   for (const folder of RESOURCE_FOLDERS) {
-    const root = join(dir, folder);
-    const relativePath = (path: string) => relative(dir, path).split("\\").join("/");
-    const stats = lstatSync(root, { throwIfNoEntry: false });
-    if (stats === undefined) continue;
-    if (stats.isSymbolicLink()) link(folder);
-    else if (!stats.isDirectory()) {
+    const stats = lstatSync(join(dir, folder), { throwIfNoEntry: false });
+    if (stats !== undefined && !stats.isSymbolicLink() && !stats.isDirectory()) {
       issues.push({
         path: folder,
         message: `is a file; ${RESOURCE_FOLDERS.map((name) => `${name}/`).join(", ")} are folders of the skill's files`,
-        file: root,
+        file: join(dir, folder),
       });
-    } else {
-      walk(
-        root,
-        (path) => files.push(relativePath(path)),
-        (path) => link(relativePath(path)),
-      );
     }
   }
+  walk(
+    dir,
+    (path) => {
+      const relativeFile = relativePath(path);
+      if (relativeFile !== "SKILL.md" && !RESOURCE_FOLDERS.includes(relativeFile)) files.push(relativeFile);
+    },
+    (path) => link(relativePath(path)),
+    true,
+  );
   if (issues.length > 0) throw invalidIssues(issues);
   return { ...skill, dir, files: files.sort() };
 }
@@ -238,9 +246,19 @@ function skillFilePath(skill: InstructionSkill, path: string): string {
   return join(skill.dir, path);
 }
 
-/** Visits the files under `dir`, and reports symbolic links instead of following them. */
-function walk(dir: string, visit: (path: string) => void, link: (path: string) => void): void {
+/**
+ * Visits the files under `dir`, and reports symbolic links instead of
+ * following them. With `skipHidden`, the hidden entries directly under `dir`
+ * (`.DS_Store`, `.git/`) are left out.
+ */
+function walk(
+  dir: string,
+  visit: (path: string) => void,
+  link: (path: string) => void,
+  skipHidden = false,
+): void {
   for (const entry of readdirSync(dir)) {
+    if (skipHidden && entry.startsWith(".")) continue;
     const path = join(dir, entry);
     const stats = lstatSync(path);
     if (stats.isSymbolicLink()) link(path);

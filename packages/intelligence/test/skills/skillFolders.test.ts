@@ -72,7 +72,7 @@ const RELEASE_NOTES = [
 ].join("\n");
 
 describe("skill resources", () => {
-  it("lists the files under scripts/, references/ and assets/ (nested too), sorted, and nothing else", () => {
+  it("lists every file of the folder but SKILL.md (nested too), sorted, in the resource folders or not", () => {
     const folder = write(join(dir, "write-release-notes"), {
       "SKILL.md": RELEASE_NOTES,
       "scripts/changes.sh": "#!/bin/sh\ngit log --oneline $1..$2\n",
@@ -87,7 +87,9 @@ describe("skill resources", () => {
 
     expect(skill.dir).toBe(folder);
     expect(skill.files).toEqual([
+      "README.md",
       "assets/template.json",
+      "examples/one.md",
       "references/examples/v1.md",
       "references/format.md",
       "scripts/changes.sh",
@@ -123,7 +125,7 @@ describe("skill resources", () => {
     expect(() => readSkillFile(skill, "scripts/changes.sh")).toThrow(/ENOENT/);
   });
 
-  it("refuses to read a file that is not one of the skill's resources", () => {
+  it("refuses to read a file that is not one of the skill's files", () => {
     const folder = write(join(dir, "write-release-notes"), {
       "SKILL.md": RELEASE_NOTES,
       "references/format.md": "# Format\n",
@@ -132,15 +134,15 @@ describe("skill resources", () => {
     writeFileSync(join(dir, "secret.txt"), "secret");
     const skill = loadSkillFolder(folder);
 
+    expect(readSkillFile(skill, "README.md")).toBe("not a resource");
     for (const path of [
-      "README.md",
       "SKILL.md",
       "../secret.txt",
       "references/../../secret.txt",
       join(dir, "secret.txt"),
     ]) {
       expect(() => readSkillFile(skill, path)).toThrow(
-        `skill "write-release-notes" has no file "${path}"; it has: references/format.md`,
+        `skill "write-release-notes" has no file "${path}"; it has: README.md, references/format.md`,
       );
     }
   });
@@ -368,7 +370,7 @@ describe("exporting skills to SKILL.md", () => {
     expect(existsSync(join(dir, "exported"))).toBe(false);
   });
 
-  it("refuses to export files outside the resource folders, and writes nothing", () => {
+  it("refuses to export files outside the skill's folder, and writes nothing", () => {
     const skill = {
       name: "steps",
       description: "Steps.",
@@ -378,7 +380,7 @@ describe("exporting skills to SKILL.md", () => {
     };
 
     expect(() => exportSkill(skill, join(dir, "exported"))).toThrow(
-      'skill "steps" lists "../../etc/passwd", which is not under scripts/, references/, assets/',
+      'skill "steps" lists "../../etc/passwd", which is not a path inside its folder (a relative path without .. segments, other than SKILL.md)',
     );
     expect(existsSync(join(dir, "exported"))).toBe(false);
   });

@@ -78,7 +78,9 @@ describe("SKILL.md description", () => {
     expect(parseSkillMd(skillMd("name: review-code", `description: ${long}`), FILE).description).toBe(long);
 
     expect(problems(skillMd("name: review-code", `description: ${long}d`))).toEqual([
-      expect.stringMatching(/^skills\/review-code\/SKILL\.md:3:14: description: .*1024/),
+      expect.stringMatching(
+        /^skills\/review-code\/SKILL\.md:3:14: description: description is 1,025 characters, over the 1,024 /,
+      ),
     ]);
   });
 
