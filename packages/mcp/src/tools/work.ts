@@ -319,7 +319,7 @@ export const getMetrics = defineTool({
   name: "get_metrics",
   title: "Delivery measures",
   description:
-    "Yield (line operators), throughput and lead time (factory operators), signal resolution (field operators) and DORA measures, computed from the event history over a window (default the last 30 days), for the factory, a line or an operator.",
+    "Yield (line operators), throughput and lead time (factory operators), signal resolution (field operators) and DORA measures, computed from the event history over a window (default the last 30 days), for the factory, a line or an operator. Skills, rules and automations per author: resource factory://metrics/encoded.",
   group: "work",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
