@@ -112,7 +112,8 @@ interface OwnerShare {
  * its files is owned as GitHub owns it (the last rule matching the file's
  * path from the CODEOWNERS file's root), and the line goes to the first owner
  * of the rules deciding the most of its files (files no rule matches do not
- * vote; a rule naming nobody votes for nobody). A tie goes to the owner whose
+ * vote; a rule naming nobody votes for nobody); `matched` counts the files
+ * some rule matches. A tie goes to the owner whose
  * rule comes last in the file, as a later rule takes precedence on GitHub.
  * Undefined when no rule matches any of its files.
  */
@@ -120,11 +121,13 @@ function decidingShare(
   files: readonly string[],
   prefix: string,
   matchers: readonly { readonly rule: CodeownersRule; readonly test: (path: string) => boolean }[],
-): OwnerShare | undefined {
+): (OwnerShare & { readonly matched: number }) | undefined {
   const shares = new Map<string | undefined, OwnerShare>();
+  let matched = 0;
   for (const file of files) {
     const rule = matchers.findLast(({ test }) => test(`${prefix}${file}`))?.rule;
     if (rule === undefined) continue;
+    matched++;
     const owner = rule.owners[0];
     const share = shares.get(owner) ?? { owner, rules: new Set(), files: 0 };
     share.rules.add(rule);
@@ -132,7 +135,8 @@ function decidingShare(
     shares.set(owner, share);
   }
   const lastRule = (share: OwnerShare) => Math.max(...[...share.rules].map((rule) => rule.line));
-  return [...shares.values()].sort((a, b) => b.files - a.files || lastRule(b) - lastRule(a))[0];
+  const top = [...shares.values()].sort((a, b) => b.files - a.files || lastRule(b) - lastRule(a))[0];
+  return top === undefined ? undefined : Object.assign(top, { matched });
 }
 
 /** `rule /packages/pay/ at line 3`, or `rules *.ts at line 1, *.tsx at line 2`, with `, for 3 of 4 files` when they decide only some. */
@@ -145,18 +149,21 @@ function shareDetail(share: OwnerShare, files: number): string {
 
 /**
  * The CODEOWNERS proposals: per line, the owner of the rules deciding most of
- * its files ({@link decidingShare}). Lines whose files some rule matches are
- * listed as covered even when the deciding rules name no owner (deliberately
- * unowned), so history does not override them.
+ * its files ({@link decidingShare}). Lines at least half of whose files some
+ * rule matches are listed as covered even when the deciding rules name no
+ * owner (deliberately unowned), so history does not override them; the
+ * proposals for lines whose rules match fewer are kept apart (`minor`), for
+ * when history has no author for the line.
  */
 async function fromCodeowners(
   repo: RepoFiles,
   lines: readonly ProposedLine[],
-): Promise<{ owners: ProposedOwner[]; covered: Set<string> }> {
+): Promise<{ owners: ProposedOwner[]; covered: Set<string>; minor: Map<string, ProposedOwner> }> {
   const owners: ProposedOwner[] = [];
   const covered = new Set<string>();
+  const minor = new Map<string, ProposedOwner>();
   const place = await codeownersPlace(repo.root);
-  if (place === undefined) return { owners, covered };
+  if (place === undefined) return { owners, covered, minor };
   const { file, prefix } = place;
   const { rules } = parseCodeowners(await readFile(place.path, "utf8"), file);
   const matchers = rules.map((rule) => ({ rule, test: codeownersMatcher(rule.pattern) }));
@@ -164,11 +171,13 @@ async function fromCodeowners(
   for (const line of lines) {
     const files = byLine.get(line.id) ?? [];
     const share = decidingShare(files, prefix, matchers);
-    if (share !== undefined) covered.add(line.id);
+    // Rules matching less than half of a line's files (`scripts/` matching a package's scripts folder) leave it to history.
+    const decides = share !== undefined && share.matched * 2 >= files.length;
+    if (decides) covered.add(line.id);
     const owner = share?.owner;
     if (share === undefined || owner === undefined) continue;
     const isEmail = !owner.startsWith("@");
-    owners.push({
+    const proposal: ProposedOwner = {
       line: line.id,
       operator: slugify(isEmail ? (owner.split("@")[0] ?? owner) : owner.slice(1).replace(/\//g, "-")),
       name: owner,
@@ -180,9 +189,11 @@ async function fromCodeowners(
         confidence: Math.round((share.files / files.length) * 100) / 100,
         detail: shareDetail(share, files.length),
       },
-    });
+    };
+    if (decides) owners.push(proposal);
+    else minor.set(line.id, proposal);
   }
-  return { owners, covered };
+  return { owners, covered, minor };
 }
 
 interface AuthorStats {
@@ -282,7 +293,10 @@ function operatorIds(emails: readonly string[]): Map<string, string> {
  * voting. Method `codeowners`, confidence the share of the line's files those
  * rules decide (1 when they decide all), detail `rule <pattern> at line N`
  * (`rules *.ts at line 1, *.tsx at line 2, for 3 of 4 files` when several
- * decide, or only some of the files). For a folder inside a git
+ * decide, or only some of the files). Rules that match less than half of a
+ * line's files (TanStack Query's `scripts/ @TanStack/tanstack-core` matching
+ * one of a package's 66 files) do not settle it: the line is proposed from
+ * history, and from those rules only when history has no author for it. For a folder inside a git
  * repository, that is the repository's CODEOWNERS, matched against paths from
  * the repository root (`/packages/pay/` covers the folder `packages/pay`), its
  * evidence file given from the folder (`../../.github/CODEOWNERS`); one in the
@@ -290,7 +304,7 @@ function operatorIds(emails: readonly string[]): Map<string, string> {
  * operator id is the slug of the handle without `@` (`@acme/payments` ->
  * `acme-payments`), or of an e-mail owner's local part. A line whose deciding rules name no owner gets none, and no proposal from history either.
  *
- * Lines none of whose files a CODEOWNERS rule matches are proposed from git history: one
+ * Lines none of whose files (or less than half) a CODEOWNERS rule matches are proposed from git history: one
  * `git log -z --numstat` over the last `maxCommits` (default 2,000) non-merge
  * commits, or those since `since`; each changed file counts for the line
  * containing it, under its name as it is (a tab, a line break, a quote or
@@ -315,8 +329,9 @@ export async function proposeOwners(
   options: ProposeOwnersOptions = {},
 ): Promise<ProposedOwner[]> {
   const parsed = parseInput(ProposeOwnersOptionsSchema, options, "proposeOwners options");
-  const { owners, covered } = await fromCodeowners(repo, lines);
+  const { owners, covered, minor } = await fromCodeowners(repo, lines);
   const rest = lines.filter((line) => !covered.has(line.id));
+  const fromHistory = new Set<string>();
   if (rest.length > 0 && repo.commit !== undefined) {
     const stats = await historyStats(repo, lines, parsed);
     const top: { line: ProposedLine; author: AuthorStats; stats: LineStats; score: number }[] = [];
@@ -333,6 +348,7 @@ export async function proposeOwners(
         );
       const best = ranked[0];
       if (best !== undefined) top.push({ line, author: best.author, stats: entry, score: best.score });
+      if (best !== undefined) fromHistory.add(line.id);
     }
     const ids = operatorIds(top.map(({ author }) => author.email.toLowerCase()));
     for (const { line, author, stats: entry, score } of top)
@@ -351,5 +367,6 @@ export async function proposeOwners(
         },
       });
   }
+  for (const [line, proposal] of minor) if (!fromHistory.has(line)) owners.push(proposal);
   return owners.sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0));
 }
