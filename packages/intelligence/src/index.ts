@@ -179,6 +179,7 @@ export {
   formatCursorRule,
   type LoadCursorRulesOptions,
   loadCursorRules,
+  type ParseCursorRuleOptions,
   parseCursorRule,
 } from "./rules/cursorRules.js";
 export {

@@ -163,7 +163,7 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
   exportCursorRules: [p("standards", "items", () => [instruction()]), dirParam()],
   formatCursorRule: [p("standard", "object")],
   loadCursorRules: [dirParam(), opts({ folder: "string?", onWarning: "function?" })],
-  parseCursorRule: [str("text", "---\n---\nx\n"), str("file", "a.mdc")],
+  parseCursorRule: [str("text", "---\n---\nx\n"), str("file", "a.mdc"), opts({ onWarning: "function?" })],
   instructionId: [str("text")],
   standardAppliesTo: [p("standard", "object", instruction), str("path", "a.ts")],
   defineRule: [p("rule", "object")],
@@ -219,6 +219,7 @@ const FUNCTIONS_LEFT_OUT = new Set([
   // Errors and Effect services are not called with user input here.
   "new SkillFailedError",
   "new WebhookDeliveryError",
+  "new PermanentFailureError",
   "new FactoryService",
   "new IntelligenceService",
   "FactoryService.fromFactory",

@@ -23,7 +23,7 @@ import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { type InstructionStandard, InstructionStandardSchema, instructionId } from "./InstructionStandard.js";
 
-const CursorFrontMatterSchema = z.strictObject({
+const CursorFrontMatterSchema = z.object({
   description: z.string().nullable().optional(),
   globs: z
     .union([z.string(), z.array(z.string())], {
@@ -42,19 +42,42 @@ const VERBATIM = /^((?:description|globs):[ \t]*)([^\s"'[|>].*?)[ \t]*$/;
 
 type Positioned = ValidationIssue & { readonly line: number; readonly column: number };
 
+/** The keys Cursor reads in a rule's front matter. */
+const CURSOR_KEYS = ["description", "globs", "alwaysApply"];
+
+/** Options of {@link parseCursorRule}. */
+export interface ParseCursorRuleOptions {
+  /**
+   * Called for each front matter key Cursor does not read (`name`, `trigger`,
+   * a misspelt `alwaysapply`), with its file, line and column: the rule is
+   * loaded without it, as Cursor loads it. Defaults to a process warning
+   * (`process.emitWarning`, code `FACTORY_SKIPPED_INSTRUCTIONS`).
+   */
+  readonly onWarning?: (warning: ValidationIssue) => void;
+}
+
 /**
  * Parses the text of a `.mdc` rule. The id is the file name without `.mdc`,
  * kebab-cased. An unquoted `description` or `globs` value is taken verbatim,
  * as Cursor writes and reads it (`globs: *.ts, src/**` would be a YAML alias). Keys other than the
- * three Cursor defines are refused, since a misspelt `alwaysapply` would
- * silently change when the rule applies. A file without front matter is a
+ * three Cursor defines are ignored, as Cursor ignores them, each with a
+ * warning naming its line and column (option `onWarning`), since a misspelt
+ * `alwaysapply` changes when the rule applies. A file without front matter is a
  * rule applied only on request (no globs, not always applied).
  *
  * @throws ValidationError naming each problem with file:line:column (bad YAML,
- * a key of the wrong type, an unknown key, front matter never closed).
+ * a key of the wrong type, front matter never closed).
  */
-export function parseCursorRule(text: string, file: string): InstructionStandard {
-  checkArguments("parseCursorRule", { text: [Text, text], file: [Text, file] });
+export function parseCursorRule(
+  text: string,
+  file: string,
+  options: ParseCursorRuleOptions = {},
+): InstructionStandard {
+  checkArguments("parseCursorRule", {
+    text: [Text, text],
+    file: [Text, file],
+    options: [strictInput({ onWarning: aFunction.optional() }).optional(), options],
+  });
   const source = text.replace(/^\uFEFF/, "");
   const lines = source.split(/\r?\n/);
   const id = instructionId(basename(file).replace(/\.mdc$/i, ""));
@@ -95,33 +118,39 @@ export function parseCursorRule(text: string, file: string): InstructionStandard
   }
   const front = frontMatterValue(document, file);
   const parsed = CursorFrontMatterSchema.safeParse(front);
+  /** Where a key's value is (or the key itself, for an unknown key). */
+  const keyAt = (key: PropertyKey | undefined, itself = false) => {
+    const pair = isMap(document.contents)
+      ? document.contents.items.find((item) => String((item.key as { value?: unknown })?.value) === key)
+      : undefined;
+    const node = (itself ? pair?.key : (pair?.value ?? pair?.key)) as
+      | { range?: readonly number[] }
+      | null
+      | undefined;
+    return position(node?.range?.[0] ?? 0);
+  };
   if (!parsed.success) {
-    /** Where a key's value is (or the key itself, for an unknown key). */
-    const keyAt = (key: PropertyKey | undefined, itself = false) => {
-      const pair = isMap(document.contents)
-        ? document.contents.items.find((item) => String((item.key as { value?: unknown })?.value) === key)
-        : undefined;
-      const node = (itself ? pair?.key : (pair?.value ?? pair?.key)) as
-        | { range?: readonly number[] }
-        | null
-        | undefined;
-      return position(node?.range?.[0] ?? 0);
-    };
     throw invalid(
       file,
-      parsed.error.issues.flatMap((issue) =>
-        issue.code === "unrecognized_keys"
-          ? issue.keys.map((key) => ({
-              path: key,
-              message: `unknown key "${key}"; a Cursor rule has description, globs and alwaysApply`,
-              ...keyAt(key, true),
-            }))
-          : [{ path: issue.path.join("."), message: issue.message, ...keyAt(issue.path[0]) }],
-      ),
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        message: issue.message,
+        ...keyAt(issue.path[0]),
+      })),
     );
   }
+  const warn = options.onWarning ?? warnSkipped;
+  for (const key of Object.keys(front as object).filter((key) => !CURSOR_KEYS.includes(key))) {
+    const meant = CURSOR_KEYS.find((known) => known.toLowerCase() === key.toLowerCase());
+    warn({
+      path: key,
+      file,
+      message: `unknown key "${key}" ignored, as Cursor ignores it; a Cursor rule has description, globs and alwaysApply${meant === undefined ? "" : ` (did you mean ${meant}?)`}`,
+      ...keyAt(key, true),
+    });
+  }
   const { description, globs, alwaysApply } = parsed.data;
-  const globList = (typeof globs === "string" ? globs.split(",") : (globs ?? []))
+  const globList = (typeof globs === "string" ? splitGlobs(globs) : (globs ?? []))
     .map((glob) => glob.trim())
     .filter((glob) => glob !== "");
   return {
@@ -139,6 +168,28 @@ export function parseCursorRule(text: string, file: string): InstructionStandard
   };
 }
 
+/**
+ * A comma-separated `globs` text split at its commas outside braces, so
+ * `src/*.{ts,tsx}, docs/*.md` is two globs, the first matching `.ts` and
+ * `.tsx` files, rather than `src/*.{ts`, `tsx}` and `docs/*.md`.
+ */
+function splitGlobs(text: string): string[] {
+  const globs: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === "{") depth++;
+    else if (char === "}" && depth > 0) depth--;
+    else if (char === "," && depth === 0) {
+      globs.push(text.slice(start, index));
+      start = index + 1;
+    }
+  }
+  globs.push(text.slice(start));
+  return globs;
+}
+
 /** Options of {@link loadCursorRules}. */
 export interface LoadCursorRulesOptions {
   /**
@@ -149,7 +200,8 @@ export interface LoadCursorRulesOptions {
   readonly folder?: string;
   /**
    * Called for each thing skipped rather than loaded, naming its path: a
-   * symbolic link (links are not followed), a rules path that is a file.
+   * symbolic link (links are not followed), a rules path that is a file, a
+   * front matter key Cursor does not read (with its line and column).
    * Defaults to a process warning (`process.emitWarning`, code `FACTORY_SKIPPED_INSTRUCTIONS`).
    */
   readonly onWarning?: (warning: ValidationIssue) => void;
@@ -198,7 +250,7 @@ export function loadCursorRules(dir: string, options: LoadCursorRulesOptions = {
   for (const path of ruleFiles(dir, warn)) {
     const file = join(dir, path);
     try {
-      const rule = parseCursorRule(readUtf8File(file, "cursor rule"), file);
+      const rule = parseCursorRule(readUtf8File(file, "cursor rule"), file, { onWarning: warn });
       const subfolder = path.split("/").slice(0, -1).join("-");
       standards.push(
         scoped(subfolder === "" ? rule : { ...rule, id: instructionId(`${subfolder}-${rule.id}`) }, folder),
@@ -269,14 +321,16 @@ function scoped(rule: InstructionStandard, folder: string): InstructionStandard 
  * and unquoted (quoted only when they start with a character that YAML would
  * read otherwise, as `[abc]/**` or `"`), `alwaysApply` always present.
  *
- * @throws ValidationError when the standard is malformed, or a glob holds a comma (Cursor's list cannot).
+ * @throws ValidationError when the standard is malformed, or a glob holds a comma outside braces (Cursor's list cannot; `*.{ts,tsx}` is one glob).
  */
 export function formatCursorRule(standard: InstructionStandard): string {
   checkArguments("formatCursorRule", { standard: [InstructionStandardSchema, standard] });
   const valid = parseInput(InstructionStandardSchema, standard, `standard ${standard.id}`);
-  const comma = valid.globs.findIndex((glob) => glob.includes(","));
+  const comma = valid.globs.findIndex((glob) => splitGlobs(glob).length > 1);
   if (comma !== -1) {
-    const issues = [{ path: `globs.${comma}`, message: `glob "${valid.globs[comma]}" holds a comma` }];
+    const issues = [
+      { path: `globs.${comma}`, message: `glob "${valid.globs[comma]}" holds a comma outside braces` },
+    ];
     throw new ValidationError({ message: formatIssues(`standard ${valid.id}`, issues), issues });
   }
   const description =

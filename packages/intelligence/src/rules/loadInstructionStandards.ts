@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, type Stats, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
   aFunction,
@@ -15,7 +15,8 @@ import {
   type ValidationIssue,
 } from "@software-factory/core";
 import { Text } from "../internal/arguments.js";
-import { loadAgentsMd } from "./agentsMd.js";
+import { readUtf8File } from "../internal/utf8File.js";
+import { loadAgentsMd, parseAgentsMd } from "./agentsMd.js";
 import { loadCursorRules, warnSkipped } from "./cursorRules.js";
 import type { InstructionStandard } from "./InstructionStandard.js";
 
@@ -37,8 +38,9 @@ export interface LoadInstructionStandardsOptions {
 
 /**
  * Reads a repository's instruction standards: the Cursor rules of
- * `.cursor/rules` at the root, then from the root down every `AGENTS.md` and
- * `CLAUDE.md` and every nested folder's `.cursor/rules` (skipping
+ * `.cursor/rules` at the root, then from the root down every `AGENTS.md`,
+ * `CLAUDE.md` and `.claude/CLAUDE.md` (which Claude Code reads as the
+ * folder's `CLAUDE.md`) and every nested folder's `.cursor/rules` (skipping
  * hidden folders, `node_modules`, `dist`, `build`, `out`, `target`, `vendor`,
  * `coverage`), a nested file's sections and a nested folder's rules applying
  * under that folder. An id
@@ -72,15 +74,19 @@ export function loadInstructionStandards(
   const rulesOf = (dir: string) => join(dir, ".cursor", "rules");
   collect(rulesOf(root), () => loadCursorRules(rulesOf(root), { onWarning }));
   const visit = (dir: string) => {
-    if (dir !== root) {
-      const folder = relative(root, dir);
-      collect(rulesOf(dir), () => loadCursorRules(rulesOf(dir), { folder, onWarning }));
-    }
-    for (const name of INSTRUCTION_FILES) {
-      const file = join(dir, name);
-      const stats = statSync(file, { throwIfNoEntry: false });
-      if (stats?.isFile()) collect(file, () => loadAgentsMd(file, { root }));
-      else if (stats !== undefined) {
+    const folder = relative(root, dir);
+    if (dir !== root) collect(rulesOf(dir), () => loadCursorRules(rulesOf(dir), { folder, onWarning }));
+    // Claude Code reads a folder's CLAUDE.md from .claude/CLAUDE.md too: its sections apply as the folder's own.
+    const dotClaude = join(dir, ".claude", "CLAUDE.md");
+    for (const file of [...INSTRUCTION_FILES.map((name) => join(dir, name)), dotClaude]) {
+      const stats = file === dotClaude ? statIfThere(file) : statSync(file, { throwIfNoEntry: false });
+      if (stats?.isFile()) {
+        collect(file, () =>
+          file === dotClaude
+            ? parseAgentsMd(readUtf8File(file, "CLAUDE.md"), file, { folder, format: "claude-md" })
+            : loadAgentsMd(file, { root }),
+        );
+      } else if (stats !== undefined) {
         const what = stats.isDirectory() ? "a folder" : "not a regular file";
         onWarning({ path: "", file, message: `is ${what}, not an instruction file; skipped` });
       }
@@ -102,6 +108,16 @@ export function loadInstructionStandards(
     taken.add(id);
     return id === standard.id ? standard : { ...standard, id };
   });
+}
+
+/** The file's stats; none when it or a folder on its way (`.claude` a file) is missing. */
+function statIfThere(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+    throw error;
+  }
 }
 
 /** An error from the file system (`EACCES`, `EISDIR`), whose message leaves out the file. */
