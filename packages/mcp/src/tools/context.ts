@@ -62,10 +62,12 @@ export const getContext = defineTool({
       { message: "give a workItem, line, paths or question" },
     ),
   output: ContextPackOutput,
-  run: async (factory, input) => {
+  run: async (factory, input, context) => {
     if (input.workItem !== undefined) await requireWorkItem(factory, input.workItem, "workItem");
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
+    // A cancelled call aborts the pack, and the embedder's request for its knowledge search with it.
     const pack = await factory.context({
+      ...(context?.signal === undefined ? {} : { signal: context.signal }),
       ...(input.workItem === undefined ? {} : { workItem: input.workItem }),
       ...(input.line === undefined ? {} : { line: input.line }),
       ...(input.paths === undefined ? {} : { paths: input.paths.map((path) => repositoryPath(path)) }),
