@@ -10,6 +10,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { FolderFlag, PathsArgument, parseFlag, positiveIntFlag } from "../flags.js";
+import { cancelledOnInterrupt } from "../interruptibleRead.js";
 import { requireLines, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
@@ -131,7 +132,10 @@ export function registerContext(program: Command, context: CliContext): void {
             if (request.workItem !== undefined)
               await requireWorkItem(factory, request.workItem, "--work-item");
             // A budget the lines and the work item alone do not fit: the message says how many tokens they need.
-            return namingFlags(REQUEST_FLAGS, () => factory.context(request));
+            // Ctrl-C cancels the pack (the embedder's call for its knowledge search is aborted) and exits 130.
+            return cancelledOnInterrupt("the context pack", (signal) =>
+              namingFlags(REQUEST_FLAGS, () => factory.context({ ...request, signal })),
+            );
           },
           instructionsFrom === undefined ? {} : { instructionsFrom },
         );

@@ -7,6 +7,7 @@ import { DocumentKindSchema } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
 import { collect, parseFlag, positiveIntFlag, TagFlag } from "../flags.js";
+import { cancelledOnInterrupt } from "../interruptibleRead.js";
 import { requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -50,15 +51,19 @@ export function registerSearch(program: Command, context: CliContext): void {
         const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const result = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line ?? [], "--line");
-          return namingFlags(SEARCH_FLAGS, () =>
-            factory.knowledge.search(query, {
-              limit,
-              mode,
-              current: f.all !== true,
-              ...(kinds === undefined ? {} : { kinds }),
-              ...(f.line === undefined ? {} : { lines: f.line }),
-              ...(tags === undefined ? {} : { tags }),
-            }),
+          // Ctrl-C cancels the search (the embedder's call for the query is aborted) and exits 130.
+          return cancelledOnInterrupt("the search", (signal) =>
+            namingFlags(SEARCH_FLAGS, () =>
+              factory.knowledge.search(query, {
+                signal,
+                limit,
+                mode,
+                current: f.all !== true,
+                ...(kinds === undefined ? {} : { kinds }),
+                ...(f.line === undefined ? {} : { lines: f.line }),
+                ...(tags === undefined ? {} : { tags }),
+              }),
+            ),
           );
         });
         if (options.json) {

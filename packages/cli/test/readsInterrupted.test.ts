@@ -1,0 +1,158 @@
+/**
+ * `factory search` and `factory context` stopped by Ctrl-C: the first SIGINT
+ * cancels the read where it waits (the embedder's request for the query is
+ * closed), and the command exits 130 (128 + SIGINT, as shells report an
+ * interrupted command) with one error line, having written nothing. The built
+ * bin as a subprocess, its embedder (`FACTORY_EMBEDDER=openai`) a local
+ * `/v1/embeddings` server that holds each request for a text with `held`.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openEventLog } from "@software-factory/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { BIN, runFactoryProcess } from "./runFactory.js";
+import { SLOW } from "./shopFactory.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/**
+ * A `/v1/embeddings` server of 3-dimensional vectors that holds open, never
+ * answering, each request with a text containing `held`; `closed` resolves
+ * when the client closed such a request.
+ */
+async function embeddingsServer(): Promise<{ url: string; arrived: Promise<void>; closed: Promise<void> }> {
+  let onArrival: () => void = () => undefined;
+  let onClose: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => {
+    onArrival = resolve;
+  });
+  const closed = new Promise<void>((resolve) => {
+    onClose = resolve;
+  });
+  const server: Server = createServer((request, response) => {
+    let raw = "";
+    request.on("data", (chunk) => {
+      raw += String(chunk);
+    });
+    request.on("end", () => {
+      const { input } = JSON.parse(raw) as { input: string[] };
+      if (input.some((text) => text.includes("held"))) {
+        response.on("close", () => {
+          if (!response.writableEnded) onClose();
+        });
+        onArrival();
+        return;
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify({ data: input.map((text, index) => ({ index, embedding: [text.length, 1, 0] })) }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrived, closed };
+}
+
+/** Events in the factory's log. */
+async function eventCount(cwd: string): Promise<number> {
+  const log = await openEventLog({ path: join(cwd, ".factory", "factory.db") });
+  try {
+    return (await log.read()).length;
+  } finally {
+    await log.close();
+  }
+}
+
+/**
+ * Runs `factory <args>` on a factory with one note, in a folder of its own,
+ * sends it SIGINT once its embedder's request for the held text arrived, and
+ * gives its exit code and stderr, whether the request was closed, and the
+ * log's events before and after.
+ */
+async function interrupted(args: readonly string[]) {
+  const embeddings = await embeddingsServer();
+  const cwd = mkdtempSync(join(tmpdir(), "factory-reads-interrupted-"));
+  cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+  const env = {
+    FACTORY_EMBEDDER: "openai",
+    FACTORY_EMBEDDER_URL: embeddings.url,
+    FACTORY_EMBEDDER_MODEL: "m",
+    FACTORY_EMBEDDER_DIMENSION: "3",
+  };
+  const init = await runFactoryProcess(["--dir", ".factory", "init"], { cwd, env });
+  expect(init.code, init.stderr).toBe(0);
+  const captured = await runFactoryProcess(
+    [
+      "--dir",
+      ".factory",
+      "knowledge",
+      "capture",
+      "--kind",
+      "note",
+      "--title",
+      "Payment retries",
+      "--body",
+      "Cards are retried three times.",
+    ],
+    { cwd, env },
+  );
+  expect(captured.code, captured.stderr).toBe(0);
+  const before = await eventCount(cwd);
+  const child = spawn(process.execPath, [BIN, "--dir", ".factory", ...args], {
+    cwd,
+    env: { ...process.env, FACTORY_DIR: "", FACTORY_DATABASE_URL: "", FACTORY_ACTOR: "tester", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await embeddings.arrived;
+  child.kill("SIGINT");
+  const code = await exited;
+  await embeddings.closed;
+  return { code, stderr, before, after: await eventCount(cwd) };
+}
+
+describe("a read stopped by Ctrl-C", () => {
+  it(
+    "factory search cancels the search, closes the embedder's request, exits 130 and writes nothing",
+    SLOW,
+    async () => {
+      const run = await interrupted(["search", "a", "held", "question"]);
+
+      expect(run.code, run.stderr).toBe(130);
+      expect(run.stderr).toBe(
+        "error: E_INTERRUPTED: interrupted (SIGINT): the search was cancelled; nothing was written\n",
+      );
+      expect(run.after).toBe(run.before);
+    },
+  );
+
+  it(
+    "factory context cancels the pack, closes the embedder's request, exits 130 and writes nothing",
+    SLOW,
+    async () => {
+      const run = await interrupted(["context", "--question", "a held question"]);
+
+      expect(run.code, run.stderr).toBe(130);
+      expect(run.stderr).toBe(
+        "error: E_INTERRUPTED: interrupted (SIGINT): the context pack was cancelled; nothing was written\n",
+      );
+      expect(run.after).toBe(run.before);
+    },
+  );
+});
