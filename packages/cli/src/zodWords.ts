@@ -1,14 +1,12 @@
 /**
  * zod's default messages, as the SDK's schemas leave them in a
- * {@link ValidationError} (a skill's input, an issue export's records), said
- * in the CLI's words: what the value must be, as the flag errors say it
+ * `ValidationError` (a skill's input), said in the CLI's words: what the value must be, as the flag errors say it
  * (`must be a string, not a number`, `missing (expected string)`), instead of
  * `Invalid input: expected string, received number`. A schema's own message
  * is kept as it is.
  *
  * @module
  */
-import { ValidationError } from "@software-factory/core";
 
 /** A JSON type as a person reads it, as zod names it in its type errors. */
 export const TYPE_NAMES: Readonly<Record<string, string>> = {
@@ -100,28 +98,9 @@ export function inCliText(text: string): string {
 
 /**
  * A field path with each index in brackets, as the rest of the path writes
- * the element's: `[0].labels.1.name` is `[0].labels[1].name` (zod's path
- * joined with dots by the SDK's file importers).
+ * the element's: `[0].labels.1.name` is `[0].labels[1].name` (a zod path
+ * joined with dots).
  */
 export function bracketedPath(path: string): string {
   return path.replace(/\.(\d+)(?=\.|\[|$)/g, "[$1]");
-}
-
-/**
- * A file's {@link ValidationError} (an issue export, a JSON Lines file) with
- * zod's default messages said in the CLI's words ({@link inCliText}) and
- * indexes in brackets ({@link bracketedPath}), in its message and in each
- * issue; its issues keep their fields (`path`, `file`, `line`, `column`) and
- * their order. Any other error is returned as it is.
- */
-export function validationInCliWords(error: unknown): unknown {
-  if (!(error instanceof ValidationError)) return error;
-  let message = error.message;
-  const issues = error.issues.map((issue) => {
-    const path = bracketedPath(issue.path);
-    if (path !== issue.path) message = message.replaceAll(` ${issue.path}: `, ` ${path}: `);
-    return { ...issue, path, message: inCliText(issue.message) };
-  });
-  message = inCliText(message);
-  return message === error.message ? error : new ValidationError({ message, issues });
 }

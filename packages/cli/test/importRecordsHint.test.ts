@@ -70,7 +70,7 @@ describe("factory import issues|jsonl without --records, on a file whose records
     expect(pages.code).toBe(1);
     expect(pages.stderr).toContain("history.jsonl:1 id: missing (mapped to id)");
     expect(pages.stderr).toContain(
-      "history.jsonl:1 holds its records under a key: its arrays are at messages (1 record): pass --records messages",
+      "history.jsonl:1 (root): holds its records under a key: its arrays are at messages (1 record): pass --records messages",
     );
 
     const given = await runFactory(

@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { ValidationError } from "@software-factory/core";
 import {
   type ConnectorSummary,
@@ -11,7 +10,6 @@ import {
   importJUnitReport,
   JsonlMappingSchema,
 } from "@software-factory/intelligence";
-import { recordsOfJson } from "@software-factory/knowledge";
 import { Argument, type Command } from "commander";
 import { z } from "zod";
 import { NameValue, nameArgument, parseFlag } from "../flags.js";
@@ -23,7 +21,6 @@ import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import type { Session } from "../Session.js";
 import { withStagedFactory } from "../stagedFactory.js";
-import { validationInCliWords } from "../zodWords.js";
 
 /**
  * Runs a connector in the session's factory and prints its summary (each
@@ -86,76 +83,25 @@ function inRecordsFlagWords(message: string): string {
 }
 
 /**
- * Runs a connector that reads a JSON file of records, and words its refusal
- * of the file as the command line does: zod's default messages for a record
- * of the wrong shape in the CLI's words (`issues.json:3 [1].number: must be a
- * number, not a string`, not `Invalid input: expected number, received
- * string`; see {@link validationInCliWords}), and the hint it gives for a
- * file whose records sit under a key as the command line takes it: the SDK
- * says `pass records: "items"` (its option), the command line `pass
- * --records items` (the flag), in the message and in each issue.
+ * Runs a connector that reads a JSON file of records, and says the hint it
+ * gives for a file whose records sit under a key as the command line takes
+ * it: the SDK says `pass records: "items"` (its option), the command line
+ * `pass --records items` (the flag), in the message and in each issue. A
+ * record of the wrong shape is told in the SDK's own words
+ * (`issues.json:3 [1].number: must be a number, not a string`).
  *
  * @throws ValidationError as the connector does, reworded, with the same issues' fields; any other error as it is.
  */
 async function namingRecordsFlag<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
-  } catch (thrown) {
-    const error = validationInCliWords(thrown);
+  } catch (error) {
     if (!(error instanceof ValidationError) || !error.message.includes("pass records: ")) throw error;
     throw new ValidationError({
       message: inRecordsFlagWords(error.message),
       issues: error.issues.map((issue) => ({ ...issue, message: inRecordsFlagWords(issue.message) })),
     });
   }
-}
-
-/**
- * Runs `import jsonl` without `--records`, and where every line lacks the
- * mapped fields because each holds its records under a key (a page of an
- * API's answers a line: `{"ok": true, "messages": [...]}`), says so and the
- * `--records` to give: `h.jsonl:1 holds its records under a key: its arrays
- * are at messages (2 records): pass --records messages`, after the
- * connector's own message and issues.
- *
- * @throws ValidationError as the connector does, with the hint added when it applies; any other error as it is.
- */
-async function hintingLineRecords<T>(file: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (
-      !(error instanceof ValidationError) ||
-      !error.issues.every((issue) => issue.message.startsWith("missing (mapped to "))
-    )
-      throw error;
-    const hint = lineRecordsHint(file);
-    if (hint === undefined) throw error;
-    throw new ValidationError({
-      message: `${error.message}; ${file}:${hint.line} ${hint.message}`,
-      issues: [...error.issues, { path: "--records", file, line: hint.line, message: hint.message }],
-    });
-  }
-}
-
-/** Where the first line of a JSON Lines file holds arrays of records, in the SDK's words (`pass records: "messages"`); none when it holds none. */
-function lineRecordsHint(file: string): { line: number; message: string } | undefined {
-  const lines = readFileSync(file, "utf8").split(/\r?\n/);
-  const index = lines.findIndex((line) => line.trim() !== "");
-  const line = lines[index];
-  if (line === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(line) as unknown;
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  const found = recordsOfJson(line, value);
-  const arrays = "message" in found ? /its arrays are at .*$/.exec(found.message)?.[0] : undefined;
-  return arrays === undefined
-    ? undefined
-    : { line: index + 1, message: `holds its records under a key: ${arrays}` };
 }
 
 /** Whether the repository at `root` is a shallow clone (`git clone --depth`, a CI checkout's default). */
@@ -316,13 +262,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
         const mapping = parseFlag(JsonlMappingSchema, readJsonFlag(given.mapping, "--mapping"), "--mapping");
         const records = recordsOption(given.records);
         await runConnector(session, file as string, { path: file as string, kind: "file" }, (factory) =>
-          namingRecordsFlag(() =>
-            records.records === undefined
-              ? hintingLineRecords(file as string, () =>
-                  importJsonl(factory, { file: file as string, mapping }),
-                )
-              : importJsonl(factory, { file: file as string, mapping, ...records }),
-          ),
+          namingRecordsFlag(() => importJsonl(factory, { file: file as string, mapping, ...records })),
         );
       }),
     );

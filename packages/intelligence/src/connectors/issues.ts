@@ -150,7 +150,10 @@ async function importOne(
  * the factory does are cut instead, since the export cannot be changed: the
  * title to 500 characters, a signal's text (title and body) to 10,000, its
  * customer (the author) to 200; the summary counts each field written cut as
- * `truncated`, and the reference keeps the full author.
+ * `truncated`, and the reference keeps the full author. Each problem says
+ * what the field must be, at a path with its list indexes in brackets, one
+ * problem a value (`[1].number: must be a number, not a string`,
+ * `[2].url: missing (expected string)`, `[4].labels[0].name: must not be empty`).
  *
  * @throws ValidationError naming the file, element, field and line of each bad element, a `line` the floor plan lacks, or the line and column of the first byte that is not UTF-8 text.
  * @throws NotFoundError when the file does not exist.

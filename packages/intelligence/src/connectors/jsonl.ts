@@ -131,6 +131,10 @@ function systemOf(file: string, mapping: Mapping): string {
  * fails the whole import, naming every bad line and field, and nothing is
  * written. Only a signal's text (title and body) is cut to 10,000 characters,
  * as the body stays in the source system; the summary counts those as `truncated`.
+ * Given no `records`, a file whose every line lacks the mapped fields because
+ * each holds its records under a key (a page of an API's answers a line) is
+ * refused saying where: `(root): holds its records under a key: its arrays
+ * are at messages (2 records): pass records: "messages"`.
  *
  * @throws ValidationError naming the file, line and mapped field of every bad line, or the line and column of the first byte that is not UTF-8 text.
  * @throws NotFoundError when the file does not exist.

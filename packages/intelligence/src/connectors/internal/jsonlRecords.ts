@@ -63,6 +63,7 @@ export function readRecords(factory: Factory, file: string, text: string, paths:
   const issues: ValidationIssue[] = [];
   const records: JsonlRecord[] = [];
   const seen = new Map<string, number>();
+  let first: { readonly raw: string; readonly value: unknown; readonly lineNumber: number } | undefined;
   for (const [index, raw] of text.split(/\r?\n/).entries()) {
     if (raw.trim() === "") continue;
     const lineNumber = index + 1;
@@ -75,6 +76,7 @@ export function readRecords(factory: Factory, file: string, text: string, paths:
       problem("(root)", `not valid JSON: ${(cause as Error).message}`);
       continue;
     }
+    first ??= { raw, value: parsed, lineNumber };
     const page =
       paths.records === undefined
         ? { records: [{ value: parsed }] }
@@ -143,7 +145,32 @@ export function readRecords(factory: Factory, file: string, text: string, paths:
       });
     }
   }
-  if (issues.length > 0)
+  if (issues.length > 0) {
+    const hint = paths.records === undefined ? recordsHint(issues, first) : undefined;
+    if (hint !== undefined)
+      issues.push({ path: "(root)", message: hint, file, line: first?.lineNumber ?? 1 });
     throw new ValidationError({ message: formatIssues(`JSONL file ${file}`, issues), issues });
+  }
   return records;
+}
+
+/**
+ * Where a file's lines hold their records, when every problem is a mapped
+ * field missing because each line holds its records under a key (a page of
+ * an API's answers a line: `{"ok": true, "messages": [...]}`): `holds its
+ * records under a key: its arrays are at messages (2 records): pass records:
+ * "messages"`, the `records` option to give, in the words knowledge's
+ * `recordsOfJson` says it of a file; none otherwise.
+ */
+function recordsHint(
+  issues: readonly ValidationIssue[],
+  first: { readonly raw: string; readonly value: unknown } | undefined,
+): string | undefined {
+  if (first === undefined || !issues.every((issue) => issue.message.startsWith("missing (mapped to ")))
+    return undefined;
+  const { raw, value } = first;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const found = recordsOfJson(raw, value);
+  const arrays = "message" in found ? /its arrays are at .*$/.exec(found.message)?.[0] : undefined;
+  return arrays === undefined ? undefined : `holds its records under a key: ${arrays}`;
 }

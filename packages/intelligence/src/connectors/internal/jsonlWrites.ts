@@ -217,7 +217,9 @@ export function planWrites(
       issues.push(
         ...writeIssues(schema, input, (field, message) => {
           const source = Object.entries(from).find(
-            ([name, path]) => path !== undefined && (field === name || field.startsWith(`${name}.`)),
+            ([name, path]) =>
+              path !== undefined &&
+              (field === name || field.startsWith(`${name}.`) || field.startsWith(`${name}[`)),
           );
           return {
             path: source?.[1] ?? field,
