@@ -31,6 +31,7 @@ export {
   InboxNotified,
   InboxRead,
   type Notification,
+  PermanentFailureError,
   type RetryPolicy,
   type RetryResult,
   type StartAutomationsOptions,

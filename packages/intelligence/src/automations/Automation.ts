@@ -36,6 +36,12 @@ export interface AutomationContext<Services> {
    * Effect handler need not: its Effect is interrupted.
    */
   readonly signal: AbortSignal;
+  /**
+   * Which call of the handler on this event this is: 1 for the first, 2 for
+   * the first retry after a throw, up to the automation's `retry.attempts`;
+   * each `runner.retry` of a failure counts from 1 again.
+   */
+  readonly attempt: number;
   /** Queues an event; it lands atomically with the mark that this event was handled. */
   emit(event: NewEvent): void;
   /** Queues a notification into an operator's inbox (an `inbox.notified` event). */
@@ -69,6 +75,8 @@ export interface Automation<Services = unknown> {
    * Retries of a handler that throws (a model or webhook that is down for a
    * moment): default 3 calls, waiting 100 then 200 ms. Only after the last
    * is the event recorded with outcome `error`; `runner.retry` runs it again.
+   * A handler that throws a `PermanentFailureError` (or any error with
+   * `retriable: false`) is not called again: its failure is recorded at once.
    */
   readonly retry?: RetryPolicy;
   /**
@@ -79,7 +87,8 @@ export interface Automation<Services = unknown> {
    * for those since the last record and decide on what it reads then.
    * Effects outside the log (a webhook) are at-least-once. It may return a
    * Promise or an Effect: an Effect that fails or dies is retried and
-   * recorded as a handler that throws is, and one still running at a close is
+   * recorded as a handler that throws is (failing with a
+   * `PermanentFailureError` skips the retries), and one still running at a close is
    * interrupted (its finalizers run), leaving its event for the next start.
    */
   run(

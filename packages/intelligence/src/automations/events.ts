@@ -35,6 +35,12 @@ export const AutomationHandled = defineEvent(
     emitted: z.number().int().nonnegative(),
     /** Handler calls it took (retries of a handler that threw included). */
     attempts: z.number().int().positive().optional(),
+    /**
+     * True when the handler failed saying the failure is permanent (a
+     * `PermanentFailureError`, or any error with `retriable: false`): the
+     * attempts its retry policy had left were skipped. Absent otherwise.
+     */
+    permanent: z.literal(true).optional(),
     /** Which re-run by `runner.retry` this is (1 for the first); absent for the first handling. */
     retry: z.number().int().positive().optional(),
     /**

@@ -22,6 +22,7 @@ export {
   InboxRead,
 } from "./events.js";
 export { Inbox, type InboxItem, type InboxListOptions } from "./Inbox.js";
+export { PermanentFailureError } from "./PermanentFailureError.js";
 export {
   type AutomationFailure,
   type AutomationRunner,

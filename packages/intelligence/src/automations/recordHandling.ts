@@ -66,7 +66,7 @@ async function commit(
   conditional: boolean,
   author: string | undefined,
 ): Promise<boolean> {
-  const { emitted, error, attempts } = attempted;
+  const { emitted, error, attempts, permanent } = attempted;
   const changesFactory = emitted.some((next) => next.type !== InboxNotified.type);
   const handled: NewEvent = {
     type: AutomationHandled.type,
@@ -80,6 +80,7 @@ async function commit(
       ...(error === undefined ? {} : { error }),
       emitted: emitted.length,
       attempts,
+      ...(error === undefined || permanent !== true ? {} : { permanent }),
       ...(retry === 0 ? {} : { retry }),
       ...(author === undefined ? {} : { author }),
     },

@@ -10,6 +10,7 @@ import type { EventLog, NewEvent, StoredEvent } from "@software-factory/core";
 import { callHandler } from "../internal/callHandler.js";
 import type { Automation, AutomationContext, Notification } from "./Automation.js";
 import { describeError, notificationEvent } from "./handlingEvents.js";
+import { isPermanentFailure } from "./PermanentFailureError.js";
 
 const DEFAULT_ATTEMPTS = 3;
 const DEFAULT_BACKOFF_MS = 100;
@@ -27,14 +28,18 @@ export interface Attempted {
   readonly emitted: readonly NewEvent[];
   readonly error: { code: string; message: string } | undefined;
   readonly attempts: number;
+  /** True when the handler's error said it was permanent (`retriable: false`): the attempts left were skipped. */
+  readonly permanent?: true;
   /** The log's head before the handler ran: what it decided on, at the least. */
   readonly head: number;
 }
 
 /**
  * Runs the handler, again after a backoff while it throws, up to the
- * policy's attempts; undefined when the worker closed while waiting, or
- * the handler failed after the close began.
+ * policy's attempts, and no more once it throws a permanent failure (an
+ * error with `retriable: false`, as a `PermanentFailureError`); undefined
+ * when the worker closed while waiting, or the handler failed after the
+ * close began.
  */
 export async function runHandler<Services>(
   scope: HandlingScope<Services>,
@@ -50,6 +55,7 @@ export async function runHandler<Services>(
       services: scope.services,
       automation: automation.name,
       signal,
+      attempt,
       emit: (next) => emitted.push(next),
       notify: (notification: Notification) => emitted.push(notificationEvent(notification, event)),
     };
@@ -59,7 +65,16 @@ export async function runHandler<Services>(
     } catch (thrown) {
       // Failed once the worker began to close (it may have stopped on its signal): left for the next start.
       if (signal.aborted) return undefined;
-      if (attempt >= attempts) return { emitted: [], error: describeError(thrown), attempts: attempt, head };
+      // A permanent failure skips the attempts left: it is recorded as the last attempt's would be.
+      const permanent = isPermanentFailure(thrown);
+      if (permanent || attempt >= attempts)
+        return {
+          emitted: [],
+          error: describeError(thrown),
+          attempts: attempt,
+          head,
+          ...(permanent ? { permanent: true as const } : {}),
+        };
     }
     try {
       await sleep(backoff * 2 ** (attempt - 1), undefined, { signal });

@@ -65,6 +65,13 @@ export interface AutomationFailure {
     /** The error's message. */
     readonly message: string;
   };
+  /**
+   * True when the handler said the failure was permanent (it threw a
+   * `PermanentFailureError`, or an error with `retriable: false`), so it was
+   * recorded without the attempts its retry policy had left; absent when it
+   * failed every attempt.
+   */
+  readonly permanent?: true;
 }
 
 /** The end of a {@link AutomationRunner.retry}: how the re-run went. */
@@ -145,7 +152,10 @@ export interface AutomationRunner extends AsyncDisposable {
  * nothing. After the last attempt the event is recorded as handled with
  * outcome `error` and its emitted events are dropped, so one bad event cannot
  * wedge an automation; {@link AutomationRunner.failures} lists such events and
- * {@link AutomationRunner.retry} runs one again.
+ * {@link AutomationRunner.retry} runs one again. A handler that throws (or
+ * whose Effect fails with) a `PermanentFailureError`, or any error with
+ * `retriable: false`, is not called again: its event is recorded so at once,
+ * the mark saying `permanent: true`.
  *
  * @throws ValidationError when an automation is malformed (its name, `on`,
  * `run` or `retry`).
@@ -202,6 +212,7 @@ export async function startAutomations<Services>(
           event: mark.event,
           eventSeq: mark.eventSeq,
           error: mark.error ?? { code: "HANDLER_FAILED", message: "unknown error" },
+          ...(mark.permanent === true ? { permanent: true as const } : {}),
         }));
     },
     retry: async (automation, event) => {

@@ -112,8 +112,10 @@ export class WebhookDeliveryError extends Data.TaggedError("WebhookDeliveryError
   readonly status?: number;
   /**
    * Whether another attempt may go through: a network error, a timeout, HTTP
-   * 408, 429 or 5xx. Any other answer (400, 403, 404...) is not retried: the
-   * event is recorded as failed at once.
+   * 408, 429 or 5xx. Any other answer (400, 403, 404, a redirect...) is
+   * false, which the automation runner reads as a permanent failure (see
+   * `PermanentFailureError`): it skips the attempts left and records
+   * the event as failed at once.
    */
   readonly retriable: boolean;
   /** The wait the receiver asked for (`Retry-After`), in ms, when it did. */
@@ -150,13 +152,6 @@ export const WebhookDelivered = defineEvent(
 /** The factory services a webhook delivery uses: the log, to register {@link WebhookDelivered}. */
 export type WebhookDeliveryServices = Pick<Factory, "log">;
 
-/** How the attempts at one notification have gone in one runner. */
-interface Attempts {
-  calls: number;
-  /** The answer that is not retried, once it came: later attempts fail with it without posting again. */
-  refused?: WebhookDeliveryError;
-}
-
 /**
  * An automation that POSTs each inbox notification (`inbox.notified`) to a
  * webhook, as JSON or as a Slack-compatible `{ text }`. Each carries
@@ -169,9 +164,10 @@ interface Attempts {
  * the attempt, and the automation's retry policy tries again (default 5
  * attempts, 1 s backoff doubling); a `Retry-After` (seconds or a date) is
  * waited for before the next attempt, up to 60 s. Any other answer (400, 404,
- * a redirect...) is not posted again: the remaining attempts fail at once.
- * After the last attempt the notification is recorded as a failure of the
- * automation, which `factory.automations.failures()` lists and
+ * a redirect...) is a permanent failure (`retriable: false`): it is not
+ * posted again, and the runner skips the attempts left. After the last
+ * attempt, or such an answer, the notification is recorded as a failure of
+ * the automation, which `factory.automations.failures()` lists and
  * `factory.automations.retry(name, eventId)` sends again, and
  * `factory.encodedUsage` counts.
  *
@@ -204,41 +200,28 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
     backoffMs: parsed.retry?.backoffMs ?? DEFAULT_RETRY.backoffMs,
   };
   const post = poster(url, parsed.secret, parsed.headers ?? {}, parsed.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  /** Attempts per notification, per runner (its signal): a runner's attempts come one after another. */
-  const byRunner = new WeakMap<AbortSignal, Map<string, Attempts>>();
   return defineAutomation<WebhookDeliveryServices>({
     name,
     description: `Posts each inbox notification${recipients === undefined ? "" : ` to ${[...recipients].join(", ")}`} to the webhook at ${url.host} (${format}).`,
     on: [InboxNotified.type],
     retry,
-    run: async (event, { services, signal, emit }) => {
+    run: async (event, { services, signal, emit, attempt }) => {
       if (!InboxNotified.is(event)) return;
       if (recipients !== undefined && !recipients.has(event.data.to)) return;
       if (parsed.maxAgeMs !== undefined && Date.now() - Date.parse(event.at) > parsed.maxAgeMs) return;
       services.log.registry.register(WebhookDelivered);
-      const attempts = byRunner.get(signal) ?? new Map<string, Attempts>();
-      byRunner.set(signal, attempts);
-      const attempt = attempts.get(event.id) ?? { calls: 0 };
-      attempt.calls += 1;
-      const last = attempt.calls >= retry.attempts;
-      // The last attempt forgets the count, so that `retry` of the failure starts again from one.
-      if (last) attempts.delete(event.id);
-      else attempts.set(event.id, attempt);
-      if (attempt.refused !== undefined) throw attempt.refused;
       try {
         const status = await post(event, format, signal);
-        attempts.delete(event.id);
         emit({
           type: WebhookDelivered.type,
           subject: `webhook:${name}:${event.id}`,
           data: { automation: name, notification: event.id, to: event.data.to, host: url.host, status },
         });
       } catch (thrown) {
-        if (thrown instanceof WebhookDeliveryError) {
-          if (!thrown.retriable) attempt.refused = thrown;
-          else if (!last && thrown.retryAfterMs !== undefined)
-            await sleep(thrown.retryAfterMs, undefined, { signal });
-        }
+        // A refusal (`retriable: false`) ends the handling at once: the runner records it without the attempts left.
+        const waitFor =
+          thrown instanceof WebhookDeliveryError && thrown.retriable ? thrown.retryAfterMs : undefined;
+        if (waitFor !== undefined && attempt < retry.attempts) await sleep(waitFor, undefined, { signal });
         throw thrown;
       }
     },

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { manualClock, ValidationError } from "@software-factory/core";
 import {
+  AutomationHandled,
   estimateTokenCounter,
   type Factory,
   makeWebhookDelivery,
@@ -134,6 +135,13 @@ function verify(secret: string, timestamp: string, body: string, signature: stri
 async function deliveredRecords(factory: Factory) {
   return (await factory.log.read({ types: [WebhookDelivered.type] }))
     .filter((event) => WebhookDelivered.is(event))
+    .map((event) => event.data);
+}
+
+/** The data of the `automation.handled` marks of the log. */
+async function handledMarks(factory: Factory) {
+  return (await factory.log.read({ types: [AutomationHandled.type] }))
+    .filter((event) => AutomationHandled.is(event))
     .map((event) => event.data);
 }
 
@@ -279,18 +287,19 @@ describe("delivering notifications to a webhook", () => {
     expect((await deliveredRecords(reopened)).map((record) => record.notification)).toEqual(ids);
   });
 
-  it("records a 400 as a failure after one request, naming the host but not the URL's token, and retries it on request", async () => {
+  it("records a 400 as a permanent failure after one attempt, naming the host but not the URL's token, and retries it on request", async () => {
     const hook = await receiver();
     hook.script = (n) =>
       n === 0 ? { status: 400, body: `invalid_payload for /services/T000/B000/${TOKEN}` } : { status: 200 };
-    const factory = await deliveringFactory(factoryDir(), {
-      url: hook.url,
-      retry: { attempts: 3, backoffMs: 1 },
-    });
+    // The default retry policy: 5 attempts, which would wait 1 + 2 + 4 + 8 s for nothing.
+    const factory = await deliveringFactory(factoryDir(), { url: hook.url });
     const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
     await factory.automations?.idle();
 
     expect(hook.received).toHaveLength(1);
+    expect(await handledMarks(factory)).toEqual([
+      expect.objectContaining({ event: item.id, outcome: "error", attempts: 1, permanent: true }),
+    ]);
     const failures = (await factory.automations?.failures()) ?? [];
     expect(failures).toEqual([
       {
@@ -301,6 +310,7 @@ describe("delivering notifications to a webhook", () => {
           code: "E_WEBHOOK_DELIVERY",
           message: expect.stringContaining(`webhook at ${hook.host} answered HTTP 400`),
         },
+        permanent: true,
       },
     ]);
     expect(failures[0]?.error.message).toContain("not retried");
@@ -310,6 +320,42 @@ describe("delivering notifications to a webhook", () => {
     expect(await factory.automations?.retry("deliver-notifications", item.id)).toEqual({ outcome: "ok" });
     expect(hook.received).toHaveLength(2);
     expect(await deliveredRecords(factory)).toHaveLength(1);
+  });
+
+  it("does not follow a redirect, and records it after one attempt", async () => {
+    const hook = await receiver();
+    hook.script = () => ({ status: 302, headers: { location: `http://${hook.host}/elsewhere` } });
+    const factory = await deliveringFactory(factoryDir(), { url: hook.url });
+    const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
+    await factory.automations?.idle();
+
+    expect(hook.received).toHaveLength(1);
+    expect(await handledMarks(factory)).toEqual([
+      expect.objectContaining({ event: item.id, outcome: "error", attempts: 1, permanent: true }),
+    ]);
+    expect(await factory.automations?.failures()).toEqual([
+      expect.objectContaining({
+        event: item.id,
+        error: expect.objectContaining({ message: expect.stringContaining("answered HTTP 302") }),
+        permanent: true,
+      }),
+    ]);
+  });
+
+  it("retries a 503 and stops at a 400 that follows it, without the attempts left", async () => {
+    const hook = await receiver();
+    hook.script = (n) => (n === 0 ? { status: 503 } : { status: 400, body: "invalid_payload" });
+    const factory = await deliveringFactory(factoryDir(), {
+      url: hook.url,
+      retry: { attempts: 5, backoffMs: 1 },
+    });
+    const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
+    await factory.automations?.idle();
+
+    expect(hook.received).toHaveLength(2);
+    expect(await handledMarks(factory)).toEqual([
+      expect.objectContaining({ event: item.id, outcome: "error", attempts: 2, permanent: true }),
+    ]);
   });
 
   it("fails an attempt the receiver does not answer within timeoutMs, and retries it", async () => {
