@@ -193,7 +193,11 @@ function offsetOf(node: unknown, path: readonly PropertyKey[], onKey: boolean): 
   return (rest.length === 0 ? undefined : offsetOf(value, rest, onKey)) ?? here;
 }
 
-/** The SKILL.md text of a skill: front matter and instructions. */
+/**
+ * The SKILL.md text of a skill: front matter and instructions. Each field is
+ * written on one line however long (a description is not wrapped at 80
+ * characters), as skills are usually written.
+ */
 export function formatSkillMd(skill: Omit<InstructionSkill, "files" | "dir">): string {
   checkArguments("formatSkillMd", { skill: [aSkillMd, skill] });
   const { instructions, ...front } = skill;
@@ -202,5 +206,5 @@ export function formatSkillMd(skill: Omit<InstructionSkill, "files" | "dir">): s
       .filter((key) => (front as Record<string, unknown>)[key] !== undefined)
       .map((key) => [key, (front as Record<string, unknown>)[key]]),
   );
-  return `---\n${stringify(ordered).trimEnd()}\n---\n\n${bodyText(instructions)}\n`;
+  return `---\n${stringify(ordered, { lineWidth: 0 }).trimEnd()}\n---\n\n${bodyText(instructions)}\n`;
 }

@@ -32,7 +32,7 @@ function write(folder: string, files: Record<string, string>): string {
 const PDF = [
   "---",
   "name: pdf",
-  "description: Fill and merge PDF files. Use when the user mentions a .pdf file.",
+  "description: Fill, merge and split PDF files, and read their text and tables. Use whenever the user mentions a .pdf file or asks to produce one.",
   "license: Proprietary. LICENSE.txt has complete terms",
   "---",
   "",
@@ -43,7 +43,7 @@ const PDF = [
 ].join("\n");
 
 describe("files of a skill beside its resource folders", () => {
-  it("lists and reads them, and exporting then loading the folder gives the same skill and the same files", () => {
+  it("lists and reads them, and exporting gives the same SKILL.md and files, which load as the same skill", () => {
     const files = {
       "forms.md": "# Forms\nFill each field.\n",
       "reference.md": "# Reference\n",
@@ -65,6 +65,8 @@ describe("files of a skill beside its resource folders", () => {
     expect(readSkillFile(skill, "forms.md")).toBe(files["forms.md"]);
 
     const exported = exportSkill(skill, join(dir, "out"));
+    // The front matter is written as it was, its long description on one line rather than wrapped at 80 characters.
+    expect(readFileSync(join(exported, "SKILL.md"), "utf8")).toBe(PDF);
     const again = loadSkillFolder(exported);
     expect({ ...again, dir: undefined }).toEqual({ ...skill, dir: undefined });
     for (const [path, text] of Object.entries(files)) {
