@@ -1,7 +1,9 @@
 /**
  * Python packages: every pyproject.toml naming a project (`[project]`, or
  * `[tool.poetry]`); dependencies on other packages of the repository by
- * normalized name or by `path`.
+ * normalized name or by `path`: `[project]` dependencies and extras, PEP 735
+ * `[dependency-groups]`, Hatch metadata hooks' dynamic dependencies
+ * (uv-dynamic-versioning's `pydantic-ai-slim=={{ version }}`), Poetry's tables.
  *
  * @module
  */
@@ -28,8 +30,21 @@ const PyprojectSchema = z.looseObject({
       "optional-dependencies": z.record(z.string(), z.array(z.string())).optional(),
     })
     .optional(),
+  // PEP 735 groups: requirement strings, or `{ include-group = "..." }` tables (not dependencies).
+  // Read leniently where used: a group or hook the scan does not understand never fails the manifest.
+  "dependency-groups": z.unknown().optional(),
   tool: z
     .looseObject({
+      // Hatch metadata hooks that supply `dynamic` dependencies (uv-dynamic-versioning's `pkg=={{ version }}`).
+      hatch: z
+        .looseObject({
+          metadata: z
+            .looseObject({
+              hooks: z.unknown().optional(),
+            })
+            .optional(),
+        })
+        .optional(),
       poetry: z
         .looseObject({
           name: z.string().optional(),
@@ -54,6 +69,18 @@ function requirementName(requirement: string): string {
 }
 
 const PathSpec = z.looseObject({ path: z.string() });
+
+/** A Hatch metadata hook's dependencies, as far as they are requirement strings. */
+const HatchHooks = z.record(
+  z.string(),
+  z.looseObject({
+    dependencies: z.array(z.string()).optional(),
+    "optional-dependencies": z.record(z.string(), z.array(z.string())).optional(),
+  }),
+);
+
+/** PEP 735 dependency groups: requirement strings and `{ include-group = "..." }` tables. */
+const DependencyGroups = z.record(z.string(), z.array(z.unknown()));
 
 /** Finds the Python packages of a repository: every pyproject.toml that names a project. */
 export async function scanPython(context: ScanContext): Promise<EcosystemScan> {
@@ -99,6 +126,27 @@ export async function scanPython(context: ScanContext): Promise<EcosystemScan> {
           undefined,
           `"${requirement}" in [project.optional-dependencies] ${extra}`,
         );
+    const hooks = HatchHooks.safeParse(tool?.hatch?.metadata?.hooks);
+    for (const [hook, table] of Object.entries(hooks.success ? hooks.data : {})) {
+      for (const requirement of table.dependencies ?? [])
+        add(
+          requirementName(requirement),
+          undefined,
+          `"${requirement}" in [tool.hatch.metadata.hooks.${hook}] dependencies`,
+        );
+      for (const [extra, requirements] of Object.entries(table["optional-dependencies"] ?? {}))
+        for (const requirement of requirements)
+          add(
+            requirementName(requirement),
+            undefined,
+            `"${requirement}" in [tool.hatch.metadata.hooks.${hook}.optional-dependencies] ${extra}`,
+          );
+    }
+    const groups = DependencyGroups.safeParse(parsed.value["dependency-groups"]);
+    for (const [group, requirements] of Object.entries(groups.success ? groups.data : {}))
+      for (const requirement of requirements)
+        if (typeof requirement === "string")
+          add(requirementName(requirement), undefined, `"${requirement}" in [dependency-groups] ${group}`);
     const poetryTables: [string, Record<string, unknown> | undefined][] = [
       ["tool.poetry.dependencies", poetry?.dependencies],
       ["tool.poetry.dev-dependencies", poetry?.["dev-dependencies"]],
