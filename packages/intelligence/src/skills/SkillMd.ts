@@ -23,6 +23,14 @@ function tooLong(field: string, max: number, advice: string) {
     `${field} is ${String(issue.input).length.toLocaleString("en")} characters, over the ${max.toLocaleString("en")} the Agent Skills format allows; ${advice}`;
 }
 
+/** What a YAML value is, in the words of a SKILL.md's author. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "list";
+  if (value === null) return "empty value";
+  if (typeof value === "object") return "map";
+  return typeof value === "boolean" ? "true/false" : typeof value;
+}
+
 /** Front matter of a SKILL.md, as the Agent Skills format defines it. */
 export const SkillFrontMatterSchema = z.strictObject({
   /** The skill's name: lowercase letters, digits and single hyphens, 1 to 64 characters; equals its folder's name. */
@@ -55,7 +63,15 @@ export const SkillFrontMatterSchema = z.strictObject({
     .max(500, { error: tooLong("compatibility", 500, "name only what the skill needs from its environment") })
     .optional(),
   /** Other properties, string to string; fields the format does not define go here. */
-  metadata: z.record(z.string(), z.string()).optional(),
+  metadata: z
+    .record(
+      z.string(),
+      z.string({
+        error: (issue) =>
+          `metadata values are strings, as the Agent Skills format defines them; write this ${kindOf(issue.input)} as a quoted string, as in version: "1.0" or tags: "a, b"`,
+      }),
+    )
+    .optional(),
   /** Tools the skill may use without asking, space-delimited (`Bash(git:*) Read`). */
   "allowed-tools": z
     .string({ error: 'allowed-tools is one space-delimited text of tools, as in "Bash(git:*) Read"' })

@@ -102,3 +102,20 @@ describe("a description over the format's limit", () => {
     );
   });
 });
+
+describe("metadata values that are not strings", () => {
+  it("are refused at each value, saying what it is and how to write it", () => {
+    write(join(dir, "skills", "release"), {
+      "SKILL.md":
+        "---\nname: release\ndescription: Cut a release.\nmetadata:\n  version: 1.0\n  tags: [git, release]\n---\n\nBody.\n",
+    });
+
+    const { problems } = safeLoadSkillsDir(join(dir, "skills"));
+
+    const file = join(dir, "skills", "release", "SKILL.md");
+    expect(problems[0]?.message.split("\n")).toEqual([
+      `${file}:5:12: metadata.version: metadata values are strings, as the Agent Skills format defines them; write this number as a quoted string, as in version: "1.0" or tags: "a, b"`,
+      `${file}:6:9: metadata.tags: metadata values are strings, as the Agent Skills format defines them; write this list as a quoted string, as in version: "1.0" or tags: "a, b"`,
+    ]);
+  });
+});
