@@ -71,6 +71,40 @@ function plainTitle(title: string): string {
     .trim();
 }
 
+/** A markdown image or badge, linked or not: `![alt](src)`, `[![alt](src)](href)`, `[![alt][ref]][ref]`. */
+const BADGE = /\[?!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\]\([^)]*\)|\]\[[^\]]*\])?/g;
+
+/**
+ * Whether a page is a stub with nothing to read: besides headings, blank
+ * lines and HTML comments, only badges or images and mkdocstrings `:::`
+ * directives (with their indented options), and at least one of those. Go
+ * modules' READMEs (a title and a pkg.go.dev badge, 42 of opentelemetry-go's
+ * semconv versions) and mkdocs API pages (`::: pydantic_ai.agent`) are such
+ * stubs. A page of headings alone is not one (it is kept).
+ */
+function isStub(body: string): boolean {
+  let generated = false;
+  let inDirective = false;
+  for (const raw of body.replace(/<!--[\s\S]*?-->/g, "").split("\n")) {
+    const text = raw.trim();
+    if (inDirective && (text === "" || /^\s/.test(raw))) continue;
+    inDirective = false;
+    if (text === "" || /^#{1,6}(\s|$)/.test(text)) continue;
+    if (text.startsWith(":::")) {
+      generated = true;
+      inDirective = true;
+      continue;
+    }
+    const rest = text.replace(BADGE, "");
+    if (rest !== text && rest.trim() === "") {
+      generated = true;
+      continue;
+    }
+    return false;
+  }
+  return generated;
+}
+
 async function readSmall(path: string): Promise<string | undefined> {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined || !info.isFile() || info.size > MAX_BYTES) return undefined;
@@ -96,7 +130,10 @@ function split(text: string): { data: Record<string, unknown>; body: string } {
  * - READMEs as notes titled `<line or repository> README`; CHANGELOGs as notes;
  * - runbooks anywhere (`runbook*` files, `runbooks/` folders) as runbooks.
  *
- * Files over 1 MB and anything under `node_modules` or `dist` are skipped.
+ * Files over 1 MB and anything under `node_modules` or `dist` are skipped, and
+ * so are READMEs and `docs/` pages with nothing to read: headings with only
+ * badges, images or mkdocstrings `:::` directives (a Go module's title and
+ * pkg.go.dev badge, an mkdocs API page's `::: package.module`).
  * Keys are `repo:<path>`; titles come from front matter, else the first
  * heading, else the file name, made one line as a document's title must be
  * (`toSafeLine`: a tab or newline becomes a space, a bidi override is
@@ -119,6 +156,7 @@ export async function findDocuments(
     const text = await readSmall(join(repo.root, file));
     if (text === undefined) continue;
     const { data, body } = split(text);
+    if ((category === "docs" || category === "readme") && isStub(body)) continue;
     const sections = markdownSections(body);
     const line = lineOfFile(lines, file);
     const heading = sections.find((section) => section.level === 1) ?? sections[0];
