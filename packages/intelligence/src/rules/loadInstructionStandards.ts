@@ -38,7 +38,8 @@ export interface LoadInstructionStandardsOptions {
 
 /**
  * Reads a repository's instruction standards: the Cursor rules of
- * `.cursor/rules` at the root, then from the root down every `AGENTS.md`,
+ * `.cursor/rules` at the root and its `.cursorrules` (Cursor's older single
+ * file, which it still applies always: one standard, `cursorrules`), then from the root down every `AGENTS.md`,
  * `CLAUDE.md` and `.claude/CLAUDE.md` (which Claude Code reads as the
  * folder's `CLAUDE.md`) and every nested folder's `.cursor/rules` (skipping
  * hidden folders, `node_modules`, `dist`, `build`, `out`, `target`, `vendor`,
@@ -73,6 +74,8 @@ export function loadInstructionStandards(
   };
   const rulesOf = (dir: string) => join(dir, ".cursor", "rules");
   collect(rulesOf(root), () => loadCursorRules(rulesOf(root), { onWarning }));
+  const legacy = join(root, ".cursorrules");
+  if (statIfThere(legacy)?.isFile()) collect(legacy, () => cursorrulesFile(legacy));
   const visit = (dir: string) => {
     const folder = relative(root, dir);
     if (dir !== root) collect(rulesOf(dir), () => loadCursorRules(rulesOf(dir), { folder, onWarning }));
@@ -108,6 +111,27 @@ export function loadInstructionStandards(
     taken.add(id);
     return id === standard.id ? standard : { ...standard, id };
   });
+}
+
+/**
+ * The standard of a root `.cursorrules`, Cursor's older single rules file,
+ * which it still applies to every request: its whole text, always applied;
+ * none when it is blank.
+ */
+function cursorrulesFile(file: string): InstructionStandard[] {
+  const instructions = readUtf8File(file, ".cursorrules")
+    .replace(/^\uFEFF/, "")
+    .trim();
+  if (instructions === "") return [];
+  return [
+    {
+      id: "cursorrules",
+      instructions,
+      globs: [],
+      alwaysApply: true,
+      source: { format: "cursor", file, line: 1 },
+    },
+  ];
 }
 
 /** The file's stats; none when it or a folder on its way (`.claude` a file) is missing. */

@@ -5,6 +5,7 @@ import type { ValidationIssue } from "@software-factory/core";
 import {
   exportCursorRules,
   formatCursorRule,
+  type InstructionStandard,
   loadCursorRules,
   loadInstructionStandards,
   parseCursorRule,
@@ -17,7 +18,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 // read (name, trigger, category: Cursor loads them and ignores the keys), comma-separated globs
 // with braces (`**/*.{ts,tsx,js,jsx}`, in 175 of the 1,378 rules of sanjeed5/awesome-cursor-rules-mdc
 // and PatrickJS/awesome-cursorrules), and a CLAUDE.md kept in .claude/ (C2FO/vfs), which Claude
-// Code reads as the project's CLAUDE.md.
+// Code reads as the project's CLAUDE.md, and a root .cursorrules (over 9,000 repositories in the
+// code index hold one), which Cursor still applies to every request.
 
 let root: string;
 beforeEach(() => {
@@ -111,6 +113,31 @@ describe("comma-separated globs with braces", () => {
     const text = formatCursorRule(standard);
     expect(text).toContain("globs: **/*.{ts,tsx,js,jsx},docs/{guides,api}/**\n");
     expect(withoutSource(parseCursorRule(text, "react.mdc"))).toEqual(withoutSource(standard));
+  });
+});
+
+describe("a root .cursorrules, Cursor's older single rules file", () => {
+  it("is one standard that always applies, written back as a Cursor rule that reads the same", () => {
+    write(".cursorrules", "\uFEFFYou are an expert in TypeScript.\n\n- Use strict mode.\n");
+    write(".cursor/rules/testing.mdc", "---\nglobs: **/*.test.ts\n---\nUse vitest.\n");
+    write("packages/web/.cursorrules", "Cursor reads only the root's.\n");
+
+    const standards = loadInstructionStandards(root);
+
+    expect(standards.map(withoutSource)).toEqual([
+      { id: "testing", instructions: "Use vitest.", globs: ["**/*.test.ts"], alwaysApply: false },
+      {
+        id: "cursorrules",
+        instructions: "You are an expert in TypeScript.\n\n- Use strict mode.",
+        globs: [],
+        alwaysApply: true,
+      },
+    ]);
+    expect(standards[1]?.source).toEqual({ format: "cursor", file: join(root, ".cursorrules"), line: 1 });
+    exportCursorRules(standards, join(root, "out"));
+    expect(loadCursorRules(join(root, "out")).map(withoutSource)).toEqual(
+      [standards[1], standards[0]].map((standard) => withoutSource(standard as InstructionStandard)),
+    );
   });
 });
 
