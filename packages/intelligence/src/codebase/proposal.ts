@@ -90,7 +90,16 @@ export interface ProposedBlueprint {
 }
 
 /** The test framework a test was found in. */
-export type TestFramework = "vitest" | "jest" | "mocha" | "node:test" | "pytest" | "go" | "gherkin";
+export type TestFramework =
+  | "vitest"
+  | "jest"
+  | "mocha"
+  | "node:test"
+  | "pytest"
+  | "go"
+  | "rust"
+  | "junit"
+  | "gherkin";
 
 /** A requirement inferred from a test (or a Gherkin scenario), linked to its line and to the test. */
 export interface InferredRequirement {

@@ -1,6 +1,6 @@
 /**
  * Requirements inferred from a repository's tests: every test (vitest, jest,
- * mocha, node:test, pytest, go test) and every Gherkin scenario becomes an
+ * mocha, node:test, pytest, go test, Rust #[test], JUnit) and every Gherkin scenario becomes an
  * inferred requirement, with a stable id, a statement built from its describe
  * path and name, its line, and the evidence it was read from.
  *
@@ -11,6 +11,7 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { InferredRequirement, ProposedLine } from "../proposal.js";
 import { lineOfFile, type RepoFiles } from "./files.js";
+import { findJUnitTests, findRustTests } from "./internal/tests-attributes.js";
 import type { FoundTest } from "./internal/tests-found.js";
 import { findGherkinTests } from "./internal/tests-gherkin.js";
 import { findGoTests } from "./internal/tests-go.js";
@@ -27,7 +28,7 @@ const MAX_TITLE = 200;
 const JS_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const SKIPPED = /(?:^|\/)(?:node_modules|dist|build|coverage|vendor)\//;
 
-type TestLanguage = "js" | "python" | "go" | "gherkin";
+type TestLanguage = "js" | "python" | "go" | "rust" | "junit" | "gherkin";
 
 /** The language a file's tests are written in, when the file is a test file. */
 function testFileLanguage(file: string): TestLanguage | undefined {
@@ -40,6 +41,13 @@ function testFileLanguage(file: string): TestLanguage | undefined {
   }
   if (/^test_.*\.py$/.test(name) || /_test\.py$/.test(name)) return "python";
   if (name.endsWith("_test.go")) return "go";
+  // Rust tests sit in any source file (`#[cfg(test)] mod tests`); Cargo builds into target/.
+  if (name.endsWith(".rs")) return /(?:^|\/)target\//.test(file) ? undefined : "rust";
+  if (
+    /\.(?:java|kt)$/.test(name) &&
+    (/(?:^|\/)src\/\w*[tT]est\//.test(file) || /Tests?\.(?:java|kt)$/.test(name))
+  )
+    return "junit";
   if (name.endsWith(".feature")) return "gherkin";
   return undefined;
 }
@@ -87,6 +95,10 @@ async function testsOf(root: string, file: string, language: TestLanguage): Prom
       return findPythonTests(text);
     case "go":
       return findGoTests(text);
+    case "rust":
+      return findRustTests(text);
+    case "junit":
+      return findJUnitTests(text, basename(file).replace(/\.(?:java|kt)$/, ""));
     case "gherkin":
       return findGherkinTests(text);
   }
@@ -95,7 +107,11 @@ async function testsOf(root: string, file: string, language: TestLanguage): Prom
 /**
  * Infers one requirement per test of the repository's test files: JS/TS files
  * named `*.test.*`/`*.spec.*` or under `__tests__/`, `test/`, `tests/`;
- * pytest `test_*.py`/`*_test.py`; Go `*_test.go`; Gherkin `.feature`. Files
+ * pytest `test_*.py`/`*_test.py`; Go `*_test.go`; Rust `#[test]` and
+ * `#[<path>::test]` functions in any `.rs` file (not under `target/`); JUnit
+ * `@Test`/`@ParameterizedTest`/`@RepeatedTest` methods in Java and Kotlin
+ * files under `src/<something>Test/` or named `*Test`/`*Tests`, under their
+ * file's class; Gherkin `.feature`. Files
  * over 1 MB and anything under `node_modules`, `dist`, `build`, `coverage` or
  * `vendor` are skipped. Ids are stable across runs (a hash of file, describe
  * path and name); two tests with the same path and name in one file are one
