@@ -17,6 +17,7 @@ import {
 import { Text } from "../internal/arguments.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { loadAgentsMd, parseAgentsMd } from "./agentsMd.js";
+import { loadClaudeRules } from "./claudeRules.js";
 import { loadCursorRules, warnSkipped } from "./cursorRules.js";
 import type { InstructionStandard } from "./InstructionStandard.js";
 
@@ -41,7 +42,9 @@ export interface LoadInstructionStandardsOptions {
  * `.cursor/rules` at the root and its `.cursorrules` (Cursor's older single
  * file, which it still applies always: one standard, `cursorrules`), then from the root down every `AGENTS.md`,
  * `CLAUDE.md` and `.claude/CLAUDE.md` (which Claude Code reads as the
- * folder's `CLAUDE.md`) and every nested folder's `.cursor/rules` (skipping
+ * folder's `CLAUDE.md`), the root's Claude Code rules (`.claude/rules/**` `.md`
+ * files: their front matter's `paths` are their globs; without, they always
+ * apply), and every nested folder's `.cursor/rules` (skipping
  * hidden folders, `node_modules`, `dist`, `build`, `out`, `target`, `vendor`,
  * `coverage`), a nested file's sections and a nested folder's rules applying
  * under that folder. An id
@@ -93,6 +96,10 @@ export function loadInstructionStandards(
         const what = stats.isDirectory() ? "a folder" : "not a regular file";
         onWarning({ path: "", file, message: `is ${what}, not an instruction file; skipped` });
       }
+    }
+    const claudeRules = join(dir, ".claude", "rules");
+    if (dir === root && statIfThere(claudeRules)?.isDirectory()) {
+      collect(claudeRules, () => loadClaudeRules(claudeRules, onWarning));
     }
     const folders = readdirSync(dir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !SKIPPED.has(entry.name))

@@ -141,6 +141,64 @@ describe("a root .cursorrules, Cursor's older single rules file", () => {
   });
 });
 
+describe("Claude Code rules in .claude/rules", () => {
+  it("scope each rule by its paths (one glob or a list), apply one without paths always, and write back", () => {
+    write(
+      ".claude/rules/api.md",
+      '---\npaths:\n  - "src/api/**/*.ts"\n  - "tests/**/*.test.ts"\n---\n\n# API\n\nValidate input.\n',
+    );
+    write(
+      ".claude/rules/frontend/react.md",
+      "---\npaths: **/*.{ts,tsx}\ndescription: React\n---\nHooks first.\n",
+    );
+    write(".claude/rules/style.md", "# Style\n\nTwo spaces.\n");
+    write(".claude/rules/notes.txt", "Not a rule.\n");
+    const warnings: ValidationIssue[] = [];
+
+    const standards = loadInstructionStandards(root, { onWarning: (warning) => warnings.push(warning) });
+
+    expect(standards.map(withoutSource)).toEqual([
+      {
+        id: "claude-rules-api",
+        instructions: "# API\n\nValidate input.",
+        globs: ["src/api/**/*.ts", "tests/**/*.test.ts"],
+        alwaysApply: false,
+      },
+      {
+        id: "claude-rules-frontend-react",
+        instructions: "Hooks first.",
+        globs: ["**/*.{ts,tsx}"],
+        alwaysApply: false,
+      },
+      { id: "claude-rules-style", instructions: "# Style\n\nTwo spaces.", globs: [], alwaysApply: true },
+    ]);
+    expect(standards[0]?.source).toEqual({
+      format: "claude-md",
+      file: join(root, ".claude/rules/api.md"),
+      line: 1,
+    });
+    expect(standardAppliesTo(standards[1] as InstructionStandard, "web/App.tsx")).toBe(true);
+    expect(warnings).toEqual([
+      {
+        path: "description",
+        file: join(root, ".claude/rules/frontend/react.md"),
+        line: 3,
+        column: 1,
+        message: 'unknown key "description" ignored, as Claude Code ignores it; a Claude rule has paths',
+      },
+    ]);
+    exportCursorRules(standards, join(root, "out"));
+    expect(loadCursorRules(join(root, "out")).map(withoutSource)).toEqual(standards.map(withoutSource));
+  });
+
+  it("refuses paths that are not globs at their line and column", () => {
+    write(".claude/rules/bad.md", "---\npaths:\n  nested: true\n---\nBody.\n");
+    expect(() => loadInstructionStandards(root)).toThrow(
+      /bad\.md:3:3 paths: paths is a glob or a list of globs/,
+    );
+  });
+});
+
 describe("CLAUDE.md kept in .claude/", () => {
   it("is read as its folder's CLAUDE.md: the root's always applies, a nested one under its folder", () => {
     write(

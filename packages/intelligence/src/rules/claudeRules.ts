@@ -1,0 +1,166 @@
+/**
+ * Claude Code's project rules (`.claude/rules/**\/*.md`): markdown files, each
+ * with optional YAML front matter whose `paths` scopes it to the files its
+ * globs match; a rule without `paths` applies always, as CLAUDE.md does.
+ *
+ * @module
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { isMap, LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import { readUtf8File } from "../internal/utf8File.js";
+import { type InstructionStandard, instructionId } from "./InstructionStandard.js";
+
+/** The front matter Claude Code reads in a rule: `paths`, one glob or a list of them. */
+const ClaudeRuleFrontMatterSchema = z.object({
+  paths: z
+    .union([z.string(), z.array(z.string())], { error: "paths is a glob or a list of globs" })
+    .nullable()
+    .optional(),
+});
+
+/** A `paths:` line whose value is unquoted, read verbatim (`paths: **\/*.ts` would be a YAML alias). */
+const VERBATIM = /^(paths:[ \t]*)([^\s"'[|>].*?)[ \t]*$/;
+
+type Positioned = ValidationIssue & { readonly line: number; readonly column: number };
+
+/**
+ * Loads the rules of a `.claude/rules` folder and its subfolders, sorted by
+ * path: each `.md` file is a standard (format `claude-md`) whose id is its
+ * path without `.md`, prefixed by `claude-rules` (`frontend/react.md` is
+ * `claude-rules-frontend-react`), whose globs are its `paths`, and which
+ * always applies when it has none. Other front matter keys are ignored, as
+ * Claude Code ignores them, each passed to `warn` with its line and column.
+ * A missing folder has no rules; symbolic links are not followed.
+ *
+ * @throws ValidationError listing each bad file with file:line:column (bad YAML, a `paths` that is not globs, front matter never closed).
+ */
+export function loadClaudeRules(
+  dir: string,
+  warn: (warning: ValidationIssue) => void,
+): InstructionStandard[] {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
+  const standards: InstructionStandard[] = [];
+  const issues: ValidationIssue[] = [];
+  for (const path of ruleFiles(dir)) {
+    const file = join(dir, path);
+    try {
+      standards.push(parseClaudeRule(readUtf8File(file, "Claude rule"), file, path, warn));
+    } catch (error) {
+      if (error instanceof ValidationError) issues.push(...error.issues);
+      else throw error;
+    }
+  }
+  if (issues.length > 0) throw new ValidationError({ message: formatIssues("Claude rules", issues), issues });
+  return standards;
+}
+
+function parseClaudeRule(
+  text: string,
+  file: string,
+  path: string,
+  warn: (warning: ValidationIssue) => void,
+): InstructionStandard {
+  const source = text.replace(/^\uFEFF/, "");
+  const lines = source.split(/\r?\n/);
+  const id = instructionId(`claude-rules ${path.replace(/\.md$/i, "").split("/").join(" ")}`);
+  const at = { format: "claude-md" as const, file, line: 1 };
+  const always = (instructions: string): InstructionStandard => ({
+    id,
+    instructions: instructions.trim(),
+    globs: [],
+    alwaysApply: true,
+    source: at,
+  });
+  if (!/^---[ \t]*$/.test(lines[0] ?? "")) return always(source);
+  const close = lines.findIndex((line, index) => index > 0 && /^---[ \t]*$/.test(line));
+  if (close === -1) {
+    throw invalid(file, [
+      {
+        path: "",
+        message: "front matter opened by --- on line 1 is never closed by a --- line",
+        line: 1,
+        column: 1,
+      },
+    ]);
+  }
+  const counter = new LineCounter();
+  const yamlText = lines
+    .slice(1, close)
+    .map((line) => line.replace(VERBATIM, (_, key: string, value: string) => key + JSON.stringify(value)))
+    .join("\n");
+  const document = parseDocument(yamlText, { lineCounter: counter, prettyErrors: false });
+  const position = (offset: number) => {
+    const { line, col } = counter.linePos(offset);
+    return { line: line + 1, column: col };
+  };
+  if (document.errors.length > 0) {
+    throw invalid(
+      file,
+      document.errors.map((error) => ({
+        path: "",
+        message: error.message.split("\n")[0] as string,
+        ...position(error.pos[0]),
+      })),
+    );
+  }
+  const keyAt = (key: string, itself: boolean) => {
+    const pair = isMap(document.contents)
+      ? document.contents.items.find((item) => String((item.key as { value?: unknown })?.value) === key)
+      : undefined;
+    const node = (itself ? pair?.key : (pair?.value ?? pair?.key)) as { range?: readonly number[] } | null;
+    return position(node?.range?.[0] ?? 0);
+  };
+  let front: unknown;
+  try {
+    front = document.toJS() ?? {};
+  } catch (error) {
+    throw invalid(file, [{ path: "", message: String(error), line: 2, column: 1 }]);
+  }
+  const parsed = ClaudeRuleFrontMatterSchema.safeParse(front);
+  if (!parsed.success) {
+    throw invalid(
+      file,
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        message: issue.message,
+        ...keyAt(String(issue.path[0] ?? ""), false),
+      })),
+    );
+  }
+  for (const key of Object.keys(front as object).filter((key) => key !== "paths")) {
+    warn({
+      path: key,
+      file,
+      message: `unknown key "${key}" ignored, as Claude Code ignores it; a Claude rule has paths`,
+      ...keyAt(key, true),
+    });
+  }
+  const body = lines.slice(close + 1).join("\n");
+  const { paths } = parsed.data;
+  const globs = (typeof paths === "string" ? [paths] : (paths ?? []))
+    .map((glob) => glob.trim())
+    .filter((glob) => glob !== "");
+  if (globs.length === 0) return always(body);
+  return { id, instructions: body.trim(), globs, alwaysApply: false, source: at };
+}
+
+/** The `.md` files under a rules folder, as `/`-separated paths relative to it, sorted; links are not followed. */
+function ruleFiles(dir: string, prefix = ""): string[] {
+  const paths: string[] = [];
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const path = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) paths.push(...ruleFiles(dir, path));
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith(".md")) paths.push(path);
+  }
+  return paths.sort();
+}
+
+function invalid(file: string, issues: readonly Positioned[]): ValidationError {
+  const located = [...issues]
+    .sort((a, b) => a.line - b.line || a.column - b.column)
+    .map((issue) => ({ ...issue, file }));
+  return new ValidationError({ message: formatIssues("Claude rule", located), issues: located });
+}
