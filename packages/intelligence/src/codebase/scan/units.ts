@@ -70,11 +70,15 @@ function nameKey(ecosystem: Ecosystem, name: string): string {
   return `${ecosystem}:${ecosystem === "python" ? normalizePythonName(name) : name}`;
 }
 
-/** Line ids: the slug of the readable base, then of the full name, then with a numeric suffix, in root order. */
+/** Line ids: the slug of the readable base, then of its fallback (a Go module's folder), then of the full name, then with a numeric suffix, in root order. */
 function assignIds(units: readonly FoundUnit[]): string[] {
   const taken = new Set<string>();
   return units.map((unit) => {
-    const candidates = [slugify(unit.idBase), slugify(unit.name)];
+    const candidates = [
+      slugify(unit.idBase),
+      ...(unit.idFallback === undefined ? [] : [slugify(unit.idFallback)]),
+      slugify(unit.name),
+    ];
     let id = candidates.find((candidate) => !taken.has(candidate));
     for (let suffix = 2; id === undefined; suffix++) {
       const candidate = `${candidates[0]}-${suffix}`;
@@ -175,7 +179,8 @@ function resolveDependencies(
  *
  * A line's id is the slug of its readable name (the npm name without its
  * scope, a Go module's last segment, a crate, artifact or project name); a
- * collision takes the slug of the full name, then a numeric suffix. Its
+ * collision takes, for a Go module, the slug of its folder (`sdk/log` ->
+ * `sdk-log`), then the slug of the full name, then a numeric suffix. Its
  * description is the manifest's, else the first paragraph of its README. Its
  * name is made one line (`toSafeLine`: a tab or newline becomes a space, a
  * bidi override is dropped; the id when nothing is left), as the floor plan

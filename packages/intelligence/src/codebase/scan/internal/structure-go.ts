@@ -75,7 +75,15 @@ export async function scanGo(context: ScanContext): Promise<EcosystemScan> {
       continue;
     }
     const name = unquote(module.args);
-    units.push({ root, name, idBase: moduleBase(name), ecosystem: "go", manifest: file, method });
+    units.push({
+      root,
+      name,
+      idBase: moduleBase(name),
+      ...(root === "." ? {} : { idFallback: root }),
+      ecosystem: "go",
+      manifest: file,
+      method,
+    });
     for (const directive of parsed.filter((entry) => entry.name === "require")) {
       const required = unquote(directive.args.split(/\s+/)[0] ?? "");
       if (required !== "")

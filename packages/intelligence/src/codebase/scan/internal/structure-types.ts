@@ -30,6 +30,11 @@ export interface FoundUnit {
   readonly name: string;
   /** The readable base of the line id (the npm name without its scope, a Go module's last segment). */
   readonly idBase: string;
+  /**
+   * The id's base to try when `idBase` is taken, before the full name: a Go
+   * module's folder (`sdk/log`), whose slug reads better than its module path's.
+   */
+  readonly idFallback?: string;
   readonly description?: string;
   readonly ecosystem: Ecosystem;
   /** The manifest (or folder) the unit was read from. */
