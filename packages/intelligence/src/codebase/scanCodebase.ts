@@ -16,7 +16,7 @@ import { writeBlueprints } from "./scan/blueprints.js";
 import { findDocuments } from "./scan/docs.js";
 import { listRepoFiles } from "./scan/files.js";
 import { importGraph } from "./scan/imports.js";
-import { ProposeOwnersOptionsSchema, proposeOwners } from "./scan/owners.js";
+import { ProposeOwnersOptionsSchema, proposeOwnersReport } from "./scan/owners.js";
 import { inferRequirements } from "./scan/tests.js";
 import { detectLines } from "./scan/units.js";
 
@@ -170,14 +170,14 @@ export async function scanCodebase(path: string, options: ScanCodebaseOptions = 
     (value) => value.length,
   );
   const dependencies = mergeDependencies(units.dependencies, imports);
-  const owners = await phase(
+  const { owners, problems: ownerProblems } = await phase(
     "owners",
     () =>
-      proposeOwners(repo, units.lines, {
+      proposeOwnersReport(repo, units.lines, {
         ...(options.since === undefined ? {} : { since: options.since }),
         ...(options.maxCommits === undefined ? {} : { maxCommits: options.maxCommits }),
       }),
-    (value) => value.length,
+    (value) => value.owners.length,
   );
   const blueprints = await phase(
     "blueprints",
@@ -205,7 +205,7 @@ export async function scanCodebase(path: string, options: ScanCodebaseOptions = 
       requirements,
       documents,
     },
-    problems: units.problems,
+    problems: [...units.problems, ...ownerProblems],
     timings,
   };
 }

@@ -215,7 +215,7 @@ async function historyStats(
   repo: RepoFiles,
   lines: readonly ProposedLine[],
   options: z.output<typeof ProposeOwnersOptionsSchema>,
-): Promise<Map<string, LineStats>> {
+): Promise<{ stats: Map<string, LineStats>; failure?: string }> {
   const args = [
     "log",
     "--no-merges",
@@ -236,8 +236,13 @@ async function historyStats(
   try {
     output = (await run("git", args, { cwd: repo.root, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" }))
       .stdout;
-  } catch {
-    return new Map();
+  } catch (error) {
+    // Say why (a partial clone missing blobs, a corrupt object) rather than propose nobody silently.
+    const stderr = (error as { stderr?: unknown }).stderr;
+    const why =
+      (typeof stderr === "string" ? stderr : "").split("\n").find((line) => line.trim() !== "") ??
+      (error instanceof Error ? error.message : String(error));
+    return { stats: new Map(), failure: firstSafeLine(why.trim(), "git log failed") };
   }
   const stats = new Map<string, LineStats>();
   for (const { header, changes } of parseNumstatLog(output)) {
@@ -259,7 +264,7 @@ async function historyStats(
       stats.set(line.id, entry);
     }
   }
-  return stats;
+  return { stats };
 }
 
 /** The share score of an author in a line: half its share of commits, half its share of changed lines. */
@@ -328,12 +333,34 @@ export async function proposeOwners(
   lines: readonly ProposedLine[],
   options: ProposeOwnersOptions = {},
 ): Promise<ProposedOwner[]> {
+  return (await proposeOwnersReport(repo, lines, options)).owners;
+}
+
+/**
+ * {@link proposeOwners}, with the problem met reading the history: when
+ * `git log` fails (a partial clone whose blobs are missing, a corrupt
+ * object), a problem on `.` saying what git said and that no owner was
+ * proposed from history, instead of proposing none silently.
+ *
+ * @throws ValidationError when the options are malformed.
+ */
+export async function proposeOwnersReport(
+  repo: RepoFiles,
+  lines: readonly ProposedLine[],
+  options: ProposeOwnersOptions = {},
+): Promise<{ owners: ProposedOwner[]; problems: { file: string; message: string }[] }> {
+  const problems: { file: string; message: string }[] = [];
   const parsed = parseInput(ProposeOwnersOptionsSchema, options, "proposeOwners options");
   const { owners, covered, minor } = await fromCodeowners(repo, lines);
   const rest = lines.filter((line) => !covered.has(line.id));
   const fromHistory = new Set<string>();
   if (rest.length > 0 && repo.commit !== undefined) {
-    const stats = await historyStats(repo, lines, parsed);
+    const { stats, failure } = await historyStats(repo, lines, parsed);
+    if (failure !== undefined)
+      problems.push({
+        file: ".",
+        message: `git log could not read the history (${failure}): no owner was proposed from it for ${rest.length} line${rest.length === 1 ? "" : "s"}; run the import where git can read every commit (a full clone)`,
+      });
     const top: { line: ProposedLine; author: AuthorStats; stats: LineStats; score: number }[] = [];
     for (const line of rest) {
       const entry = stats.get(line.id);
@@ -368,5 +395,5 @@ export async function proposeOwners(
       });
   }
   for (const [line, proposal] of minor) if (!fromHistory.has(line)) owners.push(proposal);
-  return owners.sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0));
+  return { owners: owners.sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0)), problems };
 }
