@@ -211,7 +211,7 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
       if (parsed.maxAgeMs !== undefined && Date.now() - Date.parse(event.at) > parsed.maxAgeMs) return;
       services.log.registry.register(WebhookDelivered);
       try {
-        const status = await post(event, format, signal);
+        const status = await post(event, format, signal, { attempt, attempts: retry.attempts });
         emit({
           type: WebhookDelivered.type,
           subject: `webhook:${name}:${event.id}`,
@@ -228,13 +228,36 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
   });
 }
 
-/** Posts a notification to the webhook and returns the 2xx status, or throws a {@link WebhookDeliveryError}. */
+/** Which attempt at a notification a post is, of how many its retry policy makes. */
+interface AttemptOf {
+  /** This attempt, from 1 (the handler's `context.attempt`). */
+  readonly attempt: number;
+  /** The attempts of the retry policy: after the last, the failure is recorded. */
+  readonly attempts: number;
+}
+
+/**
+ * What a failed attempt's message ends with: that it is retried (after the
+ * wait `Retry-After` asks), or, on the last attempt, that it is not, and how
+ * to send it again.
+ */
+function retryWords({ attempt, attempts }: AttemptOf, retryAfterMs?: number): string {
+  if (attempt >= attempts)
+    return `; not retried after ${attempt} ${attempt === 1 ? "attempt" : "attempts"}: retry the event (factory.automations.retry) once the webhook answers`;
+  return `; it is retried${retryAfterMs === undefined ? "" : ` after ${retryAfterMs} ms, as Retry-After asks`}`;
+}
+
+/**
+ * Posts a notification to the webhook and returns the 2xx status, or throws a
+ * {@link WebhookDeliveryError} whose message says whether the attempt is
+ * retried (not after the last of `attemptOf.attempts`).
+ */
 function poster(
   url: URL,
   secret: string | undefined,
   headers: Readonly<Record<string, string>>,
   timeoutMs: number,
-): (event: Notified, format: WebhookFormat, signal: AbortSignal) => Promise<number> {
+): (event: Notified, format: WebhookFormat, signal: AbortSignal, attemptOf: AttemptOf) => Promise<number> {
   const { host } = url;
   // The path's longer segments, any of which may be a token (Slack's last one is).
   const secretParts = url.pathname.split("/").filter((part) => part.length >= 8);
@@ -246,7 +269,7 @@ function poster(
     const flat = safe.replace(/\s+/g, " ").trim();
     return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
   };
-  return async (event, format, signal) => {
+  return async (event, format, signal, attemptOf) => {
     const body = deliveryBody(notificationOf(event), format);
     const timeout = AbortSignal.timeout(timeoutMs);
     const what = `notification ${event.id}`;
@@ -264,13 +287,13 @@ function poster(
       if (signal.aborted) throw signal.reason;
       if (timeout.aborted)
         throw new WebhookDeliveryError({
-          message: `the webhook at ${host} did not answer ${what} within ${timeoutMs} ms; it is retried`,
+          message: `the webhook at ${host} did not answer ${what} within ${timeoutMs} ms${retryWords(attemptOf)}`,
           host,
           retriable: true,
         });
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new WebhookDeliveryError({
-        message: `could not reach the webhook at ${host} to deliver ${what} (${redact(cause?.code ?? cause?.message ?? (error as Error).message)}); it is retried`,
+        message: `could not reach the webhook at ${host} to deliver ${what} (${redact(cause?.code ?? cause?.message ?? (error as Error).message)})${retryWords(attemptOf)}`,
         host,
         retriable: true,
         cause: error,
@@ -283,7 +306,7 @@ function poster(
     const retryAfterMs = retryAfter(response.headers.get("retry-after"));
     if (status === 408 || status === 429 || status >= 500)
       throw new WebhookDeliveryError({
-        message: `${answered}; it is retried${retryAfterMs === undefined ? "" : ` after ${retryAfterMs} ms, as Retry-After asks`}`,
+        message: `${answered}${retryWords(attemptOf, retryAfterMs)}`,
         host,
         status,
         retriable: true,

@@ -358,7 +358,7 @@ describe("delivering notifications to a webhook", () => {
     ]);
   });
 
-  it("fails an attempt the receiver does not answer within timeoutMs, and retries it", async () => {
+  it("fails an attempt the receiver does not answer within timeoutMs, and retries it; the failure says it is not retried", async () => {
     const hook = await receiver();
     hook.script = () => "hang";
     const factory = await deliveringFactory(factoryDir(), {
@@ -375,7 +375,29 @@ describe("delivering notifications to a webhook", () => {
         event: item.id,
         error: {
           code: "E_WEBHOOK_DELIVERY",
-          message: `the webhook at ${hook.host} did not answer notification ${item.id} within 50 ms; it is retried`,
+          message: `the webhook at ${hook.host} did not answer notification ${item.id} within 50 ms; not retried after 2 attempts: retry the event (factory.automations.retry) once the webhook answers`,
+        },
+      }),
+    ]);
+  });
+
+  it("records a 429 on the last attempt as not retried, rather than as retried after its Retry-After", async () => {
+    const hook = await receiver();
+    hook.script = () => ({ status: 429, body: "slow down", headers: { "retry-after": "30" } });
+    const factory = await deliveringFactory(factoryDir(), {
+      url: hook.url,
+      retry: { attempts: 1, backoffMs: 0 },
+    });
+    const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
+    await factory.automations?.idle();
+
+    expect(hook.received).toHaveLength(1);
+    expect(await factory.automations?.failures()).toEqual([
+      expect.objectContaining({
+        event: item.id,
+        error: {
+          code: "E_WEBHOOK_DELIVERY",
+          message: `the webhook at ${hook.host} answered HTTP 429 (slow down) to notification ${item.id}; not retried after 1 attempt: retry the event (factory.automations.retry) once the webhook answers`,
         },
       }),
     ]);
