@@ -10,9 +10,9 @@ import { resolve } from "node:path";
 export const MCP_BIN = resolve(import.meta.dirname, "../../mcp/bin/factory-mcp.js");
 
 /**
- * Runs `node <argv>` in `cwd` with stdin closed at once, no factory named by
- * the environment, and `token` as FACTORY_MCP_TOKEN; resolves with its exit
- * code and stderr.
+ * Runs `node <argv>` in `cwd` with stdin closed at once, no factory or
+ * webhook named by the environment, and `token` as FACTORY_MCP_TOKEN;
+ * resolves with its exit code and stderr.
  */
 export function runWithStdinClosed(
   argv: readonly string[],
@@ -21,7 +21,14 @@ export function runWithStdinClosed(
 ): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, argv, {
     cwd,
-    env: { ...process.env, FACTORY_DATABASE_URL: "", FACTORY_DIR: "", FACTORY_MCP_TOKEN: token },
+    env: {
+      ...process.env,
+      FACTORY_DATABASE_URL: "",
+      FACTORY_DIR: "",
+      FACTORY_MCP_TOKEN: token,
+      FACTORY_NOTIFY_WEBHOOK: "",
+      FACTORY_WEBHOOK_SECRET: "",
+    },
     stdio: ["pipe", "ignore", "pipe"],
   });
   let stderr = "";

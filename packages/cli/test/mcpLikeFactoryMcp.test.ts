@@ -133,6 +133,50 @@ describe("factory mcp and factory-mcp", () => {
     },
   );
 
+  it.each(names)(
+    "%s refuses a --notify-webhook or --notify-format it cannot post with, exit 2, in the MCP package's words, never showing the URL's path",
+    SLOW,
+    async (name) => {
+      const cases: [string[], string][] = [
+        [
+          ["--notify-webhook", "ftp://hooks.example.com/T1/secret-path-token"],
+          "--notify-webhook: url must be an http or https URL",
+        ],
+        [
+          ["--notify-webhook"],
+          "--notify-webhook needs a URL: give it (--notify-webhook <url>) or set FACTORY_NOTIFY_WEBHOOK, which keeps it out of ps",
+        ],
+        [
+          ["--notify-webhook", "https://hooks.example.com/x", "--notify-format", "teams"],
+          '--notify-format must be json or slack, not "teams"',
+        ],
+        [["--notify-format", "slack"], "--notify-format needs --notify-webhook"],
+      ];
+      const prefix = name === "factory mcp" ? "error: E_USAGE: " : "factory-mcp: ";
+      for (const [args, message] of cases) {
+        const result = await run(name, args);
+        expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(2);
+        expect(result.stderr.split("\n")[0]).toBe(`${prefix}${message}`);
+        expect(result.stderr).not.toContain("secret-path-token");
+      }
+    },
+  );
+
+  it.each(names)(
+    "%s logs where --notify-webhook posts, scheme and host only, after the serving line",
+    SLOW,
+    async (name) => {
+      const result = await run(name, ["--notify-webhook", "http://127.0.0.1:9/hooks/T1/secret-path-token"]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `(^|\\n)${name}: serving [^\\n]+ over stdio\\n${name}: posting inbox notifications to http://127\\.0\\.0\\.1:9 as json, unsigned\\n`,
+        ),
+      );
+      expect(result.stderr).not.toContain("secret-path-token");
+    },
+  );
+
   it("factory mcp --help lists the tool groups of the MCP package", SLOW, async () => {
     const help = await runFactory(["mcp", "--help"], { cwd });
     expect(help.code).toBe(0);

@@ -3,6 +3,7 @@
  *
  *   factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>]
  *               [--tools <groups>] [--import-root <dir>] [--automations]
+ *               [--notify-webhook [url] [--notify-format json|slack]]
  *               [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]...
  *                [--max-connections 1024]]
  *
@@ -14,6 +15,9 @@
  * the tool groups (knowledge, floorplan, work, standards, skills, import;
  * default all but import). `--automations` runs the built-in automations
  * while the server lives (routing new signals, filling inboxes).
+ * `--notify-webhook` posts inbox notifications to a webhook while it lives
+ * (the URL from FACTORY_NOTIFY_WEBHOOK when the flag has none, signed with
+ * FACTORY_WEBHOOK_SECRET), with or without `--automations`.
  * `--import-root` bounds the folders `import_codebase` reads; over HTTP the
  * import group needs it. Over HTTP the token comes from FACTORY_MCP_TOKEN
  * (`--token` works but shows in `ps`, and is warned about); a `--host` beyond
@@ -46,7 +50,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type EventStore, OperatorIdSchema, ValidationError } from "@software-factory/core";
 import {
-  builtinAutomations,
+  type Automation,
   defaultGates,
   FACTORY_FOLDER,
   type Factory,
@@ -58,12 +62,28 @@ import {
 import { SERVER_VERSION } from "./createFactoryMcpServer.js";
 import { makeFactoryFolder, notAFolder } from "./internal/factoryFolder.js";
 import { httpSettingsOf } from "./internal/httpFlags.js";
-import { importRootOf, instructionsRootOf, toolGroupsOf } from "./serveFlags.js";
+import { importRootOf, instructionsRootOf, servedAutomationsOf, toolGroupsOf } from "./serveFlags.js";
 import { ListenError, serveUntilStopped } from "./serveUntilStopped.js";
 
 const USAGE =
-  "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--import-root <dir>] [--automations] [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]... [--max-connections <n>]] [--version] (the token in FACTORY_MCP_TOKEN)\n";
+  "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--import-root <dir>] [--automations] [--notify-webhook [url] [--notify-format json|slack]] [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]... [--max-connections <n>]] [--version] (the token in FACTORY_MCP_TOKEN, the webhook's URL in FACTORY_NOTIFY_WEBHOOK)\n";
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+/**
+ * `--notify-webhook` given without a URL (at the end, or before another
+ * option), as `factory mcp --notify-webhook [url]` reads it: the URL is then
+ * FACTORY_NOTIFY_WEBHOOK's. A NUL, which no command-line argument can hold.
+ */
+const URL_FROM_ENV = "\u0000";
+
+/** The arguments with a `--notify-webhook` that has no value given {@link URL_FROM_ENV} as its value. */
+function withWebhookValue(args: readonly string[]): string[] {
+  return args.flatMap((arg, index) => {
+    const next = args[index + 1];
+    return arg === "--notify-webhook" && (next === undefined || next.startsWith("-"))
+      ? [`--notify-webhook=${URL_FROM_ENV}`]
+      : [arg];
+  });
+}
 
 /**
  * A start-up failure, told on stderr: exit code 2 (the default) when the
@@ -122,7 +142,8 @@ interface ServeOptions {
   /** Where {@link ServeOptions.store} came from, for messages: `--store` or `FACTORY_DATABASE_URL (--store)`. */
   readonly storeFlag: string;
   readonly instructions?: string;
-  readonly automations: boolean;
+  /** The automations to run while it serves (`servedAutomationsOf`'s). */
+  readonly automations: readonly Automation<Factory>[];
 }
 
 /**
@@ -180,7 +201,7 @@ async function openServedFactory(options: ServeOptions): Promise<Factory> {
       gates: defaultGates,
       ...(options.store === undefined ? {} : { store: await storeOf(options.store) }),
       ...(options.instructions === undefined ? {} : { instructionsFrom: options.instructions }),
-      ...(options.automations ? { automations: builtinAutomations } : {}),
+      ...(options.automations.length === 0 ? {} : { automations: options.automations }),
     });
     installBasicStandards(factory);
     installBuiltinStandards(factory);
@@ -208,12 +229,15 @@ async function main(): Promise<number> {
     "allowed-origin"?: string[];
     "max-connections"?: string;
     automations?: boolean;
+    "notify-webhook"?: string;
+    "notify-format"?: string;
     init?: boolean;
     help?: boolean;
     version?: boolean;
   };
   try {
     ({ values } = parseArgs({
+      args: withWebhookValue(process.argv.slice(2)),
       options: {
         dir: { type: "string" },
         store: { type: "string" },
@@ -228,6 +252,8 @@ async function main(): Promise<number> {
         "allowed-origin": { type: "string", multiple: true },
         "max-connections": { type: "string" },
         automations: { type: "boolean" },
+        "notify-webhook": { type: "string" },
+        "notify-format": { type: "string" },
         init: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
@@ -258,6 +284,13 @@ async function main(): Promise<number> {
   const instructions =
     values.instructions === undefined ? undefined : instructionsRootOf(values.instructions);
   if (instructions instanceof Error) return fail(instructions.message);
+  const webhook = values["notify-webhook"];
+  const automations = servedAutomationsOf({
+    automations: values.automations ?? false,
+    ...(webhook === undefined ? {} : { notifyWebhook: webhook === URL_FROM_ENV ? true : webhook }),
+    ...(values["notify-format"] === undefined ? {} : { notifyFormat: values["notify-format"] }),
+  });
+  if (automations instanceof Error) return fail(automations.message);
   const actor = actorOf(values.actor, process.env.FACTORY_ACTOR);
   if (actor instanceof Error) return fail(actor.message);
   const http =
@@ -289,7 +322,7 @@ async function main(): Promise<number> {
         openServedFactory({
           dir: values.dir ?? findFactoryFolder() ?? FACTORY_FOLDER,
           actor,
-          automations: values.automations ?? false,
+          automations: automations.automations,
           init: values.init ?? false,
           storeFlag,
           ...(store === undefined ? {} : { store }),
@@ -298,6 +331,7 @@ async function main(): Promise<number> {
       {
         server: serverOptions,
         log: (line) => process.stderr.write(`factory-mcp: ${line}\n`),
+        automations,
         ...(http === undefined ? {} : { http }),
       },
     );

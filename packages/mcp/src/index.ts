@@ -22,7 +22,17 @@ export {
 export { type HttpFlags, type HttpSettings, httpSettingsOf } from "./internal/httpFlags.js";
 export { SIGNAL_DRAIN_GRACE_MS, type SignalStop, stopOnSignals } from "./internal/stopOnSignals.js";
 export { registerFactoryResources } from "./resources.js";
-export { importRootOf, instructionsRootOf, TOOL_GROUPS, type ToolGroup, toolGroupsOf } from "./serveFlags.js";
+export {
+  type AutomationEnv,
+  type AutomationFlags,
+  importRootOf,
+  instructionsRootOf,
+  type ServedAutomations,
+  servedAutomationsOf,
+  TOOL_GROUPS,
+  type ToolGroup,
+  toolGroupsOf,
+} from "./serveFlags.js";
 export { ListenError, type ServeUntilStoppedOptions, serveUntilStopped } from "./serveUntilStopped.js";
 export { type StdioServeOptions, serveStdio } from "./stdio.js";
 export {

@@ -11,6 +11,7 @@ import type { FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
 import { serveHttp } from "./http.js";
 import type { HttpSettings } from "./internal/httpFlags.js";
 import { SIGNAL_DRAIN_GRACE_MS, stopOnSignals } from "./internal/stopOnSignals.js";
+import type { ServedAutomations } from "./serveFlags.js";
 import { serveStdio } from "./stdio.js";
 
 /**
@@ -51,6 +52,12 @@ export interface ServeUntilStoppedOptions {
    * caches when the log is elsewhere.
    */
   readonly describe?: (factory: Factory) => string | Promise<string>;
+  /**
+   * The automations `open` gave the factory, from `servedAutomationsOf`:
+   * their {@link ServedAutomations.notice} (where notifications are posted,
+   * host only) is logged after the serving line.
+   */
+  readonly automations?: ServedAutomations;
 }
 
 /** Tells the log what did not load, and loads the knowledge index while the client reads the tool list. */
@@ -76,6 +83,8 @@ function prepare(factory: Factory, log: (line: string) => void): Factory {
  * It logs, through `log`: skill folders and instruction files that did not
  * load, the HTTP warnings, `serving <what> over stdio` or `serving <what> over
  * HTTP at <url>` (`<what>`: {@link ServeUntilStoppedOptions.describe}),
+ * then, with `--notify-webhook`, `posting inbox notifications to <scheme>://<host>
+ * as <format>, signed` (or `unsigned`; {@link ServeUntilStoppedOptions.automations}),
  * `SIGTERM: stopping` (or `SIGINT: stopping`) and, once the factory is
  * closed, `stopped`, whether the client left or a signal stopped it. Over stdio nothing is served until the factory is open, so a
  * factory that cannot open fails before a client is told of any tool.
@@ -94,13 +103,17 @@ export async function serveUntilStopped(
   options: ServeUntilStoppedOptions,
 ): Promise<void> {
   const { http, log, server = {}, describe = (factory: Factory) => factory.dir } = options;
+  const notice = options.automations?.notice;
   const stop = stopOnSignals(log);
   let opened: Factory | undefined;
   let served = "";
   const openOnce = async () => {
     opened = await open();
     served = await describe(opened);
-    if (http === undefined) log(`serving ${served} over stdio`);
+    if (http === undefined) {
+      log(`serving ${served} over stdio`);
+      if (notice !== undefined) log(notice);
+    }
     return prepare(opened, log);
   };
   try {
@@ -116,6 +129,7 @@ export async function serveUntilStopped(
           : error;
       });
       log(`serving ${served} over HTTP at ${listening.url}`);
+      if (notice !== undefined) log(notice);
       await stop.requested;
       await listening.close({ graceMs: SIGNAL_DRAIN_GRACE_MS });
     }

@@ -1,20 +1,14 @@
 /**
  * `factory mcp`: serves the factory to coding agents over stdio or Streamable
  * HTTP, with the flags, refusals and shutdown of `factory-mcp` (the MCP
- * package's own checks of `--tools`, `--import-root`, `--instructions` and the HTTP flags, and
- * its signal handling), logging the store it serves and the transport.
+ * package's own checks of `--tools`, `--import-root`, `--instructions`,
+ * `--automations`, `--notify-webhook` and the HTTP flags, and its signal handling), logging the store it serves and the transport.
  *
  * @module
  */
 import { join, resolve } from "node:path";
-import { ValidationError } from "@software-factory/core";
-import {
-  type Automation,
-  builtinAutomations,
-  type Factory,
-  makeWebhookDelivery,
-} from "@software-factory/intelligence";
-import type { FactoryMcpServerOptions, HttpSettings } from "@software-factory/mcp";
+import type { Factory } from "@software-factory/intelligence";
+import type { FactoryMcpServerOptions, HttpSettings, ServedAutomations } from "@software-factory/mcp";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { collect, isPostgresStore } from "../flags.js";
@@ -62,7 +56,7 @@ interface McpFlags {
   readonly instructions?: string;
   readonly automations?: boolean;
   /** A URL, or true when the flag is given without one (the URL is then FACTORY_NOTIFY_WEBHOOK's). */
-  readonly notifyWebhook?: string | boolean;
+  readonly notifyWebhook?: string | true;
   readonly notifyFormat?: string;
   readonly init?: boolean;
 }
@@ -95,57 +89,32 @@ function serverOptions(mcp: McpModule, flags: McpFlags): FactoryMcpServerOptions
 }
 
 /**
- * The webhook delivery of `--notify-webhook` (its URL, else
- * FACTORY_NOTIFY_WEBHOOK's), in the format of `--notify-format`, signed with
- * FACTORY_WEBHOOK_SECRET when it is set; undefined without the flag.
- *
- * @throws UsageError naming the flag when the URL is missing or malformed, or the format unknown.
- */
-function webhookDelivery(flags: McpFlags): Automation<Factory> | undefined {
-  if (flags.notifyWebhook === undefined) {
-    if (flags.notifyFormat !== undefined) throw new UsageError("--notify-format needs --notify-webhook");
-    return undefined;
-  }
-  const url = flags.notifyWebhook === true ? process.env.FACTORY_NOTIFY_WEBHOOK : flags.notifyWebhook;
-  if (typeof url !== "string" || url === "")
-    throw new UsageError(
-      "--notify-webhook needs a URL: give it (--notify-webhook <url>) or set FACTORY_NOTIFY_WEBHOOK, which keeps it out of ps",
-    );
-  const format = flags.notifyFormat ?? "json";
-  if (format !== "json" && format !== "slack")
-    throw new UsageError(`--notify-format must be json or slack, not "${format}"`);
-  const secret = process.env.FACTORY_WEBHOOK_SECRET;
-  try {
-    return makeWebhookDelivery({ url, format, ...(secret === undefined || secret === "" ? {} : { secret }) });
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    // The issues name the option, never its value (the URL's path is a secret).
-    throw new UsageError(`--notify-webhook: ${error.issues.map((issue) => issue.message).join("; ")}`);
-  }
-}
-
-/**
  * What the factory opens with besides its options: the repository of
  * `--instructions`, checked by the MCP package as factory-mcp checks it (same
- * refusals, same messages), the automations of `--automations` and the
- * webhook delivery of `--notify-webhook`.
+ * refusals, same messages), and the automations of `--automations` and
+ * `--notify-webhook`, chosen by the MCP package as factory-mcp chooses them.
  *
  * @throws UsageError naming `--instructions` when it is not a folder, or the
  * `--notify-*` flag that is wrong.
  */
-function sessionExtras(mcp: McpModule, flags: McpFlags): SessionExtras {
+function sessionExtras(
+  mcp: McpModule,
+  flags: McpFlags,
+): { readonly extra: SessionExtras; readonly automations: ServedAutomations } {
   const instructionsFrom =
     flags.instructions === undefined ? undefined : mcp.instructionsRootOf(flags.instructions);
   if (instructionsFrom instanceof Error) throw new UsageError(instructionsFrom.message);
-  const delivery = webhookDelivery(flags);
-  const automations = [
-    ...(flags.automations === true ? builtinAutomations : []),
-    ...(delivery === undefined ? [] : [delivery]),
-  ];
-  return {
+  const automations = mcp.servedAutomationsOf({
+    ...(flags.automations === undefined ? {} : { automations: flags.automations }),
+    ...(flags.notifyWebhook === undefined ? {} : { notifyWebhook: flags.notifyWebhook }),
+    ...(flags.notifyFormat === undefined ? {} : { notifyFormat: flags.notifyFormat }),
+  });
+  if (automations instanceof Error) throw new UsageError(automations.message);
+  const extra = {
     ...(instructionsFrom === undefined ? {} : { instructionsFrom }),
-    ...(automations.length === 0 ? {} : { automations }),
+    ...(automations.automations.length === 0 ? {} : { automations: automations.automations }),
   };
+  return { extra, automations };
 }
 
 /**
@@ -238,7 +207,7 @@ export function registerMcp(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, local) => {
         const flags = local as McpFlags;
         const mcp = await import("@software-factory/mcp");
-        const extra = sessionExtras(mcp, flags);
+        const { extra, automations } = sessionExtras(mcp, flags);
         const server = serverOptions(mcp, flags);
         const http = httpSettings(mcp, flags, server);
         // Refused before the factory opens, as a usage error (exit 2) as factory-mcp does; --init creates it.
@@ -259,6 +228,7 @@ export function registerMcp(program: Command, context: CliContext): void {
             server: serving.server,
             log: (line) => output.error(`factory mcp: ${line}`),
             describe: () => servedStore(serving.factory),
+            automations,
             ...(http === undefined ? {} : { http }),
           })
           .catch((error: unknown) => {
