@@ -417,14 +417,22 @@ export class KnowledgeBase implements AsyncDisposable {
    * Documents matching the filters, newest first: the first `limit` (default
    * 100; `Infinity` for all) after `offset`.
    *
-   * @throws ValidationError when an option is malformed or unknown (`kind` for `kinds`).
+   * It first folds what other processes appended, embedding the chunks they
+   * captured: with `signal`, the listing is cancelled when it aborts, as a
+   * search is (it rejects with the signal's reason, the embedder's call it
+   * waits on gets the abort, and chunks left unembedded are embedded by the
+   * next call).
+   *
+   * @throws ValidationError when an option is malformed or unknown (`kind` for `kinds`), or `signal` is no `AbortSignal`.
+   * @throws the signal's `reason` when `signal` aborts before the listing ends.
    */
   async list(options: ListKnowledgeOptions = {}): Promise<KnowledgeDocument[]> {
     this.#assertOpen();
     // The strict schema refuses what list does not take; the search schema fills in the defaults.
     const { limit, offset, ...filters } = parseInput(ListOptionsSchema, options, "list options");
     const parsed = parseInput(SearchOptionsSchema, filters, "list options");
-    await this.sync();
+    parsed.signal?.throwIfAborted();
+    await this.#projection.sync(parsed.signal);
     const keep = documentFilter(parsed, this.#log.clock);
     return [...this.#projection.documents.all()]
       .filter(keep)

@@ -147,7 +147,11 @@ export interface KnowledgeBaseShape {
   ) => Effect.Effect<KnowledgeDocument | undefined, KnowledgeError>;
   /** Every document captured from a source system, retracted ones included (see {@link KnowledgeBase.fromSystem}). */
   readonly fromSystem: (system: string) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
-  /** See {@link KnowledgeBase.list}. */
+  /**
+   * See {@link KnowledgeBase.list}. Interruptible as `search` is: interrupting
+   * the fiber cancels the listing as its `signal` would, and a `signal` in the
+   * options that aborts interrupts it.
+   */
   readonly list: (options?: ListKnowledgeOptions) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
   /**
    * See {@link KnowledgeBase.search}. Interruptible: interrupting the fiber
@@ -186,17 +190,16 @@ const write = <A>(run: () => Promise<A>): Effect.Effect<A, KnowledgeError> =>
   Effect.uninterruptible(call(run));
 
 /**
- * A search as an Effect that interrupting the fiber cancels: the search gets
- * the signal `Effect.tryPromise` aborts on interruption, combined with the
- * caller's own `signal` when the options carry one. A search cancelled by
+ * A search or listing as an Effect that interrupting the fiber cancels: `run`
+ * gets the signal `Effect.tryPromise` aborts on interruption, combined with
+ * the caller's own `signal` when the options carry one. A call cancelled by
  * that caller's signal is interrupted too, rather than failing with the
  * signal's reason as a defect.
  */
-const search = (
-  knowledgeBase: KnowledgeBase,
-  query: string,
-  options: SearchOptions | undefined,
-): Effect.Effect<SearchResult, KnowledgeError> =>
+const cancellable = <A, O extends { readonly signal?: AbortSignal | undefined }>(
+  options: O | undefined,
+  run: (options: O | { signal: AbortSignal }) => Promise<A>,
+): Effect.Effect<A, KnowledgeError> =>
   Effect.tryPromise({
     try: async (interrupted) => {
       const { signal, release } = eitherSignal(options?.signal, interrupted);
@@ -208,7 +211,7 @@ const search = (
             ? { ...options, signal }
             : options;
       try {
-        return await knowledgeBase.search(query, withSignal);
+        return await run(withSignal);
       } finally {
         release();
       }
@@ -245,8 +248,8 @@ export function makeKnowledgeBaseShape(knowledgeBase: KnowledgeBase): KnowledgeB
     get: (id, options) => call(() => knowledgeBase.get(id, options)),
     bySource: (system, uri) => call(() => knowledgeBase.bySource(system, uri)),
     fromSystem: (system) => call(() => knowledgeBase.fromSystem(system)),
-    list: (options) => call(() => knowledgeBase.list(options)),
-    search: (query, options) => search(knowledgeBase, query, options),
+    list: (options) => cancellable(options, (withSignal) => knowledgeBase.list(withSignal)),
+    search: (query, options) => cancellable(options, (withSignal) => knowledgeBase.search(query, withSignal)),
     sync: call(() => knowledgeBase.sync()),
   };
 }

@@ -70,14 +70,21 @@ export const ListOptionsSchema = strictInput({
     to: true,
     current: true,
     asOf: true,
+    signal: true,
   }).shape,
   limit: z.union([z.number().int().min(1), z.literal(Number.POSITIVE_INFINITY)]).default(100),
   offset: z.number().int().min(0).default(0),
 });
 
-/** Filters and paging of {@link KnowledgeBase.list}: the filters of a search, and a page. */
+/**
+ * Filters and paging of {@link KnowledgeBase.list}: the filters of a search,
+ * and a page; `signal` cancels the listing as it cancels a search.
+ */
 export interface ListKnowledgeOptions
-  extends Pick<SearchOptions, "kinds" | "lines" | "tags" | "authors" | "from" | "to" | "current" | "asOf"> {
+  extends Pick<
+    SearchOptions,
+    "kinds" | "lines" | "tags" | "authors" | "from" | "to" | "current" | "asOf" | "signal"
+  > {
   /** Documents per page (default 100; `Infinity` for all). */
   limit?: number;
   /** Documents to skip, newest first (default 0). */

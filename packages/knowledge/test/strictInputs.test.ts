@@ -171,7 +171,7 @@ describe("list options", () => {
     await expect(temp.kb.list({ kinds: ["note"], lmit: 5 } as never)).rejects.toMatchObject({
       _tag: "ValidationError",
       message:
-        'list options is invalid: (root): unknown key "lmit"; the keys are kinds, lines, tags, authors, from, to, current, asOf, limit, offset',
+        'list options is invalid: (root): unknown key "lmit"; the keys are kinds, lines, tags, authors, from, to, current, asOf, signal, limit, offset',
     });
   });
 
@@ -196,7 +196,7 @@ describe("list options", () => {
       return yield* kb.list({ kind: "note" } as never);
     }).pipe(Effect.catchTag("ValidationError", (error) => Effect.succeed(error.message)));
     await expect(Effect.runPromise(Effect.provide(program, layer))).resolves.toBe(
-      'list options is invalid: (root): unknown key "kind"; the keys are kinds, lines, tags, authors, from, to, current, asOf, limit, offset',
+      'list options is invalid: (root): unknown key "kind"; the keys are kinds, lines, tags, authors, from, to, current, asOf, signal, limit, offset',
     );
   });
 });

@@ -8,7 +8,6 @@
 import type { WorkItem } from "@software-factory/core";
 import type { SearchHit } from "@software-factory/knowledge";
 import type { ContextPack, KnowledgeReference } from "./contextPack.js";
-import { abortable } from "./contextPackAbort.js";
 import { lineDocuments } from "./contextPackLineDocuments.js";
 import type { Factory } from "./openFactory.js";
 import type { PackFitter } from "./PackFitter.js";
@@ -55,10 +54,10 @@ export interface KnowledgeQuery {
  * described at more length than a search takes are searched for by their
  * first {@link MAX_SEARCH_CHARS} characters.
  *
- * `signal` is the search's (its embedder's call is aborted with it); the
- * listing of the lines' documents is not waited for once it aborts (the
- * search before it folded the log, so the listing has nothing to embed but
- * what landed in between).
+ * `signal` is the search's and the listing's of the lines' documents (the
+ * embedder's call either waits on is aborted with it: the listing embeds
+ * the chunks of documents other processes captured since the search folded
+ * the log, or that the search could not embed).
  */
 export async function searchKnowledge(
   factory: Factory,
@@ -90,7 +89,7 @@ export async function searchKnowledge(
   const unfiled = onLines ? found.filter((hit) => hit.document.lines.length === 0) : [];
   const own = onLines ? found.filter((hit) => hit.document.lines.length > 0) : found;
   signal?.throwIfAborted();
-  return [...own, ...(await abortable(lineDocuments(factory, lineIds, own, limit), signal)), ...unfiled];
+  return [...own, ...(await lineDocuments(factory, lineIds, own, limit, signal)), ...unfiled];
 }
 
 /** A matching document named by title and id, without its text. */

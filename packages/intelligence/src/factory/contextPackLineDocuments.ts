@@ -53,17 +53,26 @@ function openingHit(document: KnowledgeDocument): SearchHit {
  * (what was decided on a line binds whoever works on it, and a line has few),
  * then the others newest first (as `KnowledgeBase.list` and the
  * `summarize-line` skill order them), then by id. None without lines.
+ * `signal` cancels the listing (the embedding of chunks other processes
+ * captured that it waits on) when it aborts.
  */
 export async function lineDocuments(
   factory: Factory,
   lineIds: ReadonlySet<string>,
   found: readonly SearchHit[],
   limit: number,
+  signal?: AbortSignal,
 ): Promise<SearchHit[]> {
   if (lineIds.size === 0) return [];
   const foundIds = new Set(found.map((hit) => hit.document.id));
   // Newest first, then by id: a stable sort keeps that order within each kind.
-  const filed = (await factory.knowledge.list({ lines: [...lineIds], limit: Number.POSITIVE_INFINITY }))
+  const filed = (
+    await factory.knowledge.list({
+      lines: [...lineIds],
+      limit: Number.POSITIVE_INFINITY,
+      ...(signal === undefined ? {} : { signal }),
+    })
+  )
     .filter((document) => !foundIds.has(document.id))
     .sort((a, b) => Number(b.kind === "decision") - Number(a.kind === "decision"));
   return filed.slice(0, limit).map((document) => openingHit(document));

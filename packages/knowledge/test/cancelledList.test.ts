@@ -1,0 +1,180 @@
+/**
+ * `KnowledgeBase.list` cancelled through the public API (its `signal`, or the
+ * Effect face's interruption) while it embeds the chunks another process
+ * captured: it ends with the signal's reason, the embedder's call gets the
+ * abort, and the next listing embeds them.
+ *
+ * The embedder here holds each call, while `holding`, until its signal aborts;
+ * it refuses a call made without a signal.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EventLog, EventLogService, openEventLog } from "@software-factory/core";
+import {
+  type CaptureInput,
+  createHashingEmbedder,
+  type Embedder,
+  EmbedderService,
+  type EmbedOptions,
+  type KnowledgeBase,
+  KnowledgeBaseService,
+  openKnowledgeBase,
+} from "@software-factory/knowledge";
+import { Effect, Exit, Fiber, Layer } from "effect";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+/** An embedder that, while `holding`, holds each call until its signal aborts. */
+interface HeldEmbedder extends Embedder {
+  holding: boolean;
+  /** The reason of each held call's signal when it aborted, in order. */
+  readonly aborts: unknown[];
+  /** Resolves with the texts of the next held call once it has started. */
+  started(): Promise<readonly string[]>;
+}
+
+function heldEmbedder(): HeldEmbedder {
+  const hashing = createHashingEmbedder({ dimension: 64 });
+  const aborts: unknown[] = [];
+  let onStart: ((texts: readonly string[]) => void) | undefined;
+  let waiting: Promise<readonly string[]> | undefined;
+  const embedder: HeldEmbedder = {
+    id: "held-hashing/64",
+    dimension: 64,
+    semantic: true,
+    holding: false,
+    aborts,
+    started() {
+      waiting ??= new Promise((resolve) => {
+        onStart = resolve;
+      });
+      return waiting;
+    },
+    async embed(texts: readonly string[], options?: EmbedOptions) {
+      if (!embedder.holding) return hashing.embed(texts);
+      const signal = options?.signal;
+      if (signal === undefined) throw new Error("the embedder was called without a signal");
+      const started = onStart;
+      onStart = undefined;
+      waiting = undefined;
+      await new Promise<void>((_resolve, reject) => {
+        signal.addEventListener(
+          "abort",
+          () => {
+            aborts.push(signal.reason);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
+        started?.(texts);
+      });
+      return hashing.embed(texts);
+    },
+  };
+  return embedder;
+}
+
+let dir: string;
+let log: EventLog;
+const opened: KnowledgeBase[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "knowledge-cancelled-list-"));
+  log = await openEventLog({ path: join(dir, "factory.db") });
+});
+
+afterEach(async () => {
+  for (const kb of opened.splice(0)) await kb.close();
+  await log.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(embedder: Embedder): Promise<KnowledgeBase> {
+  const kb = await openKnowledgeBase({ log, embedder });
+  opened.push(kb);
+  return kb;
+}
+
+const retries: CaptureInput = {
+  kind: "note",
+  title: "Payment retries",
+  body: "The checkout retries a failed card payment three times.",
+  source: { system: "test" },
+  lines: ["checkout"],
+};
+
+describe("a listing given a signal", () => {
+  it("cancelled while chunks another process captured are embedded, aborts that embedding; the next listing has the document", async () => {
+    const writer = await open(createHashingEmbedder());
+    const embedder = heldEmbedder();
+    const reader = await open(embedder);
+    await reader.sync();
+    const note = await writer.capture(retries);
+    embedder.holding = true;
+    const cancel = new AbortController();
+    const started = embedder.started();
+
+    const listing = reader.list({ lines: ["checkout"], signal: cancel.signal });
+    expect((await started).join("\n")).toContain("three times");
+    cancel.abort("the client cancelled the call");
+
+    await expect(listing).rejects.toBe("the client cancelled the call");
+    expect(embedder.aborts).toEqual(["the client cancelled the call"]);
+    embedder.holding = false;
+    expect((await reader.list({ lines: ["checkout"] })).map((document) => document.id)).toEqual([note.id]);
+    const found = await reader.search("card payment retries", { mode: "vector" });
+    expect(found.hits.map((hit) => hit.document.id)).toEqual([note.id]);
+  });
+
+  it("does nothing when its signal has already aborted, and refuses a signal that is no AbortSignal", async () => {
+    const writer = await open(createHashingEmbedder());
+    const embedder = heldEmbedder();
+    const reader = await open(embedder);
+    await writer.capture(retries);
+    embedder.holding = true;
+    const reason = new Error("the user went away");
+
+    await expect(reader.list({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(embedder.aborts).toEqual([]);
+    await expect(reader.list({ signal: "stop" as unknown as AbortSignal })).rejects.toThrow(
+      /signal.*must be an AbortSignal/,
+    );
+  });
+});
+
+describe("KnowledgeBaseService's list", () => {
+  it("aborts the embedder's call when its fiber is interrupted, and is interrupted when its signal aborts", async () => {
+    const embedder = heldEmbedder();
+    const cancel = new AbortController();
+    const writer = await open(createHashingEmbedder());
+    const program = Effect.gen(function* () {
+      const knowledge = yield* KnowledgeBaseService;
+      yield* knowledge.sync;
+      yield* Effect.promise(() => writer.capture(retries));
+      embedder.holding = true;
+      const firstStarted = embedder.started();
+      const first = yield* Effect.forkChild(knowledge.list());
+      yield* Effect.promise(() => firstStarted);
+      yield* Fiber.interrupt(first);
+
+      const secondStarted = embedder.started();
+      const second = yield* Effect.forkChild(knowledge.list({ signal: cancel.signal }));
+      yield* Effect.promise(() => secondStarted);
+      cancel.abort();
+      const exit = yield* Fiber.await(second);
+      return { exit };
+    });
+    const layer = KnowledgeBaseService.layer().pipe(
+      Layer.provide(EventLogService.layer({ path: join(dir, "factory.db") })),
+      Layer.provide(Layer.succeed(EmbedderService, embedder)),
+    );
+
+    const seen = await Effect.runPromise(Effect.provide(program, layer));
+
+    // The interrupted listing's call was aborted (the second could not start its own before), then the second's.
+    expect(Exit.hasInterrupts(seen.exit)).toBe(true);
+    expect(embedder.aborts).toHaveLength(2);
+    expect((embedder.aborts[0] as Error).name).toBe("AbortError");
+    expect(embedder.aborts[1]).toBe(cancel.signal.reason);
+  });
+});
