@@ -4,6 +4,7 @@
  * @module
  */
 import { anObject, checkArguments, cutText } from "@software-factory/core";
+import { z } from "zod";
 import { aTranscript, Text } from "../internal/arguments.js";
 import type { CaptureInput } from "../schemas.js";
 
@@ -225,6 +226,18 @@ const BODY_MAX = 2_000_000;
 /** The most characters a document's title holds. */
 const TITLE_MAX = 500;
 
+/**
+ * The details {@link transcriptParts} reads itself (a part's title and
+ * address are made from them): an object whose `title` is text and whose
+ * `source.uri`, when given, is text; the rest is the capture's to check.
+ */
+const PartDetailsArgument = anObject("the document's details (title, source, ...)").pipe(
+  z.looseObject({
+    title: z.string(),
+    source: z.looseObject({ uri: z.string().optional() }).optional(),
+  }),
+);
+
 /** One document of a transcript, as {@link transcriptParts} splits it. */
 export interface TranscriptPart {
   /** The `conversation` document of this part, ready for `KnowledgeBase.captureOrRevise` (or `capture`). */
@@ -253,7 +266,7 @@ export interface TranscriptPart {
  * the limit keeps its document as part 1), part 2 and on add `#part-2`,
  * `#part-3`..., so `captureOrRevise` of the parts again writes nothing.
  *
- * @throws ValidationError naming `text` or `details` when one is not a string or an object.
+ * @throws ValidationError naming `text` or `details` when one is not a string or an object, or `details.title` (`details.source.uri`) when it is not a string.
  * @example
  * ```ts
  * const source = { system: "transcript", uri: "workshop.vtt" };
@@ -266,7 +279,7 @@ export function transcriptParts(
 ): TranscriptPart[] {
   checkArguments("transcriptParts", {
     text: [Text, text],
-    details: [anObject("the document's details (title, source, ...)"), details],
+    details: [PartDetailsArgument, details],
   });
   const transcript = parseTranscript(text);
   const groups = turnsWithin(transcript.turns.flatMap(turnPieces));
