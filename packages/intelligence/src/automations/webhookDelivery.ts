@@ -67,7 +67,8 @@ export interface WebhookDeliveryOptions {
   /**
    * Skips notifications older than this when the automation reaches them
    * (default: none is skipped), so a first start over a long history does
-   * not post every notification the factory ever sent.
+   * not post every notification the factory ever sent. The age is read by
+   * the factory's clock (`factory.log.clock`), which stamped them.
    */
   readonly maxAgeMs?: number;
 }
@@ -208,7 +209,9 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
     run: async (event, { services, signal, emit, attempt }) => {
       if (!InboxNotified.is(event)) return;
       if (recipients !== undefined && !recipients.has(event.data.to)) return;
-      if (parsed.maxAgeMs !== undefined && Date.now() - Date.parse(event.at) > parsed.maxAgeMs) return;
+      // Its age by the factory's clock, which stamped it (a manual or Effect TestClock as much as the machine's).
+      const age = services.log.clock.now().getTime() - Date.parse(event.at);
+      if (parsed.maxAgeMs !== undefined && age > parsed.maxAgeMs) return;
       services.log.registry.register(WebhookDelivered);
       try {
         const status = await post(event, format, signal, { attempt, attempts: retry.attempts });

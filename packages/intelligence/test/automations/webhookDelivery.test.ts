@@ -433,6 +433,21 @@ describe("delivering notifications to a webhook", () => {
     expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([recent.id]);
   });
 
+  it("measures a notification's age by the factory's clock, which stamped it, not the machine's", async () => {
+    const hook = await receiver();
+    const clock = manualClock("2020-01-01T09:00:00Z");
+    const factory = await openFactory({
+      dir: factoryDir(),
+      clock,
+      automations: [makeWebhookDelivery({ url: hook.url, maxAgeMs: 86_400_000 })],
+      tokenCounter: estimateTokenCounter,
+    });
+    factories.push(factory);
+    const fresh = await factory.inbox.notify({ to: "ana", title: "Fresh by the factory's clock", body: "" });
+    await factory.automations?.idle();
+    expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([fresh.id]);
+  });
+
   it("refuses malformed options, naming each field", () => {
     const make = (options: unknown) => () => makeWebhookDelivery(options as WebhookDeliveryOptions);
     expect(make({ url: "ftp://example.com/hook" })).toThrow(ValidationError);
