@@ -60,3 +60,37 @@ export function parseNumstatLog(output: string): NumstatCommit[] {
 function lineCount(count: string | undefined): number {
   return count === undefined || count === "-" ? 0 : Number.parseInt(count, 10);
 }
+
+/** One commit of `git log -z --name-status --format=%x1e%H`: its hash and the renames it made. */
+export interface NameStatusCommit {
+  /** The commit's hash. */
+  readonly hash: string;
+  /** Its renames and copies, old path then new path. */
+  readonly renames: [from: string, to: string][];
+}
+
+/** A status of the name-status block: a letter, with a score for a rename or copy (`R087`). */
+const STATUS = /^[A-Z][0-9]*$/;
+
+/**
+ * The commits of the output of `git log -z --name-status --format=%x1e%H`,
+ * each with its renames (and copies). With `-z` each record ends in NUL: the
+ * status, then its path, or the old and the new path for a rename or copy.
+ */
+export function parseNameStatusLog(output: string): NameStatusCommit[] {
+  const commits: NameStatusCommit[] = [];
+  const tokens = output.split("\0");
+  for (let index = 0; index < tokens.length; index++) {
+    const token = (tokens[index] ?? "").replace(/^\n/, "");
+    if (token.startsWith("\x1e")) {
+      commits.push({ hash: token.slice(1), renames: [] });
+      continue;
+    }
+    if (!STATUS.test(token)) continue;
+    if (token.startsWith("R") || token.startsWith("C")) {
+      commits.at(-1)?.renames.push([tokens[index + 1] ?? "", tokens[index + 2] ?? ""]);
+      index += 2;
+    } else index += 1;
+  }
+  return commits;
+}
