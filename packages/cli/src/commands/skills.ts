@@ -35,7 +35,7 @@ interface ListedSkill {
 
 const ToFlag = z.string().trim().min(1, "must not be empty");
 
-/** The files an export of `skill` holds, by path relative to its folder: SKILL.md and, for a skill loaded from a folder, its resource files. */
+/** The files an export of `skill` holds, by path relative to its folder: SKILL.md and, for a skill loaded from a folder, every file it lists. */
 function exportedFiles(skill: InstructionSkill): Map<string, Buffer> {
   const files = new Map([["SKILL.md", Buffer.from(formatSkillMd(skill))]]);
   const source = skill.dir;
@@ -53,8 +53,11 @@ function filesUnder(folder: string, prefix = ""): string[] {
 }
 
 /**
- * Exports a skill as `<to>/<name>/` (SKILL.md, and the `scripts/`,
- * `references/` and `assets/` files of a skill loaded from a folder), as
+ * Exports a skill as `<to>/<name>/` (SKILL.md, and for a skill loaded from
+ * a folder every file of it, at any depth: those of `scripts/`,
+ * `references/` and `assets/` and any other, such as `forms.md` or
+ * `templates/viewer.html`; hidden entries directly in it, such as
+ * `.DS_Store`, are not files of the skill), as
  * `factory standards export` writes files: a folder that already holds
  * exactly the export is left as it is (`unchanged`); one where a file differs
  * or was added (a local change) is replaced only with `force`.
