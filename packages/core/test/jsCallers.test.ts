@@ -334,6 +334,9 @@ const FUNCTIONS_LEFT_OUT = new Set([
   "canonicalJson",
   "hashJson",
   "checkArguments",
+  // Signal plumbing the packages share: a promise and a signal, or two signals, taken as given.
+  "abortable",
+  "eitherSignal",
   "anObject",
   "withMethods",
   "strictInput",

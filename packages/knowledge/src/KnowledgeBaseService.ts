@@ -12,6 +12,7 @@ import {
   checkArguments,
   EventLogService,
   type EventVersionError,
+  eitherSignal,
   type IdempotencyConflictError,
   isKernelError,
   type NotFoundError,
@@ -29,7 +30,6 @@ import { z } from "zod";
 import type { KnowledgeDocument } from "./DocumentStore.js";
 import { EmbedderService } from "./EmbedderService.js";
 import type { DocumentRetractedError } from "./errors.js";
-import { eitherSignal } from "./internal/abortable.js";
 import type {
   CaptureOrReviseOptions,
   CaptureOrReviseResult,

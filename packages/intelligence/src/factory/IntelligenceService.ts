@@ -9,6 +9,7 @@
 import {
   attempt as attemptCall,
   attemptSync,
+  eitherSignal,
   type FactoryError,
   isKernelError,
   type ModelError,
@@ -37,7 +38,6 @@ import type { SkillInfo, SkillRegistry, SkillRun } from "../skills/SkillRegistry
 import type { SkillProblem, SkillsDirResult } from "../skills/skillFolders.js";
 import type { SkillUsage, SkillUsageOptions } from "../skills/skillUsage.js";
 import type { ContextPack, ContextRequest } from "./contextPack.js";
-import { eitherSignal } from "./contextPackAbort.js";
 import type { EncodedUsage, EncodedUsageOptions } from "./encodedUsage.js";
 import type { RouteInput } from "./factoryRouter.js";
 import type { Factory } from "./openFactory.js";

@@ -12,6 +12,7 @@
  */
 import {
   type AssemblyLine,
+  abortable,
   NotFoundError,
   strictInput,
   ValidationError,
@@ -23,7 +24,6 @@ import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import type { InstructionStandard } from "../rules/InstructionStandard.js";
 import type { FindingSeverity } from "../rules/Rule.js";
-import { abortable } from "./contextPackAbort.js";
 import {
   fillKnowledge,
   knowledgeReference,

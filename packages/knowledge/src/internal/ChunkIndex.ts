@@ -7,6 +7,7 @@
  * @module
  */
 import type { Clock, EventLog } from "@software-factory/core";
+import { abortable } from "@software-factory/core";
 import type { z } from "zod";
 import type { Chunk, ChunkOptions } from "../chunking/chunkMarkdown.js";
 import { DocumentStore, type KnowledgeDocument, type Revision, withRevision } from "../DocumentStore.js";
@@ -21,7 +22,6 @@ import {
 import type { Embedder, ScoredId } from "../search/types.js";
 import { VectorIndex, type VectorIndexOptions } from "../search/VectorIndex.js";
 import { uncheckedCountTokens } from "../tokens.js";
-import { abortable } from "./abortable.js";
 import { readChunkCaches, writeChunkCaches } from "./chunkCaches.js";
 import { collapse, cosine, type FusionSettings, fuseHits, mergeByScore } from "./combineRankings.js";
 import { type ChunkRecord, cutDocumentSteps, EMBED_BATCH, embeddingText } from "./documentChunks.js";

@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import { abortable } from "@software-factory/core";
 import type { ChunkOptions } from "../chunking/chunkMarkdown.js";
 import {
   type DocumentStore,
@@ -15,7 +17,6 @@ import {
 } from "../DocumentStore.js";
 import type { LexicalIndex, TermCounts } from "../search/LexicalIndex.js";
 import type { Embedder } from "../search/types.js";
-import { abortable } from "./abortable.js";
 import { type ChunkRecord, cutDocument, EMBED_BATCH, embeddingText } from "./documentChunks.js";
 import { loadMarkdownParser } from "./markdownParser.js";
 

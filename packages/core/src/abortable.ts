@@ -1,16 +1,17 @@
 /**
- * Waiting, in a context pack, on work its caller may cancel with an
- * `AbortSignal`: the wait ends with the signal's reason when it aborts, as
- * `fetch` rejects, whether or not the work itself heeds the signal.
+ * Waiting on work a caller may cancel with an `AbortSignal`: the wait ends
+ * with the signal's reason when it aborts, as `fetch` rejects, whether or not
+ * the work itself heeds the signal. Shared by the knowledge base's searches
+ * and listings and the intelligence layer's context packs.
  *
  * @module
  */
 
 /**
  * Resolves or rejects as `work` does, or rejects with `signal.reason` as soon
- * as the signal aborts (at once when it already has). The work goes on unless
- * it heeds the signal itself (a pack's work only reads); what it settles with
- * after the abort is dropped.
+ * as the signal aborts (at once when it already has). The work goes on
+ * unless it heeds the signal itself; what it settles with after the abort is
+ * dropped.
  */
 export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return work;
@@ -39,9 +40,9 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined):
 
 /**
  * A signal that aborts when either `first` or `second` does, with that one's
- * reason, and `release`, which stops listening to them (`first`, a caller's
- * signal, may outlive many calls; `AbortSignal.any` would keep each combined
- * signal alive on Node 20).
+ * reason, and `release`, which stops listening to them (either may outlive
+ * many calls; `AbortSignal.any` would keep each combined signal alive on
+ * Node 20).
  */
 export function eitherSignal(
   first: AbortSignal | undefined,
