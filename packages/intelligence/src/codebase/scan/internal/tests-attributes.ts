@@ -7,6 +7,7 @@
  * @module
  */
 import type { FoundTest } from "./tests-found.js";
+import { lineLocator } from "./tests-lines.js";
 
 /** `#[test]` or `#[path::test(...)]`, further attributes, then the `fn` and its name. */
 const RUST =
@@ -16,27 +17,22 @@ const RUST =
 const JUNIT =
   /@(?:org\.junit\.(?:jupiter\.api\.)?)?(?:Test|ParameterizedTest|RepeatedTest)\b(?:\s*\([^)]*\))?\s*(?:@[\w.]+(?:\s*\([^)]*\))?\s*)*(?:(?:public|protected|private|internal|static|final|open|override|suspend|abstract|synchronized)\s+)*(?:[\w<>[\],.?\s]+?\s+)?(?:fun\s+(?:`([^`]+)`|(\w+))|(\w+))\s*\(/g;
 
-/** 1-based line of an offset. */
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let index = 0; index < offset; index += 1) if (text.charCodeAt(index) === 10) line += 1;
-  return line;
-}
-
 /** The tests of a Rust file: each `fn` marked `#[test]` or `#[<path>::test]`. */
 export function findRustTests(text: string): FoundTest[] {
   if (!text.includes("test")) return [];
+  const lineAt = lineLocator(text);
   return [...text.matchAll(RUST)].map((match) => ({
     framework: "rust" as const,
     describePath: [],
     testName: match[1] as string,
-    line: lineAt(text, match.index ?? 0),
+    line: lineAt(match.index ?? 0),
   }));
 }
 
 /** The tests of a Java or Kotlin file: each method marked `@Test` (or parameterized, repeated), under its file's class. */
 export function findJUnitTests(text: string, className: string): FoundTest[] {
   if (!text.includes("Test")) return [];
+  const lineAt = lineLocator(text);
   const found: FoundTest[] = [];
   for (const match of text.matchAll(JUNIT)) {
     const name = match[1] ?? match[2] ?? match[3];
@@ -45,7 +41,7 @@ export function findJUnitTests(text: string, className: string): FoundTest[] {
       framework: "junit",
       describePath: [className],
       testName: name,
-      line: lineAt(text, match.index ?? 0),
+      line: lineAt(match.index ?? 0),
     });
   }
   return found;

@@ -6,16 +6,10 @@
  * @module
  */
 import type { FoundTest } from "./tests-found.js";
+import { lineLocator } from "./tests-lines.js";
 
 const FUNC = /^func\s+(Test(?:[A-Z0-9_]\w*)?)\s*\(\s*(\w+)\s+\*testing\.T\s*\)/gm;
 const RUN = /\b\w+\.Run\(\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`)/y;
-
-/** 1-based line of an offset. */
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let index = 0; index < offset; index += 1) if (text.charCodeAt(index) === 10) line += 1;
-  return line;
-}
 
 /** The end (exclusive) of the block whose `{` is at `open`, skipping strings, runes and comments. */
 function blockEnd(text: string, open: number): number {
@@ -40,8 +34,15 @@ function blockEnd(text: string, open: number): number {
   return text.length;
 }
 
-/** The subtests run between `from` and `to`, each with its own subtests, under `path`. */
-function subtests(text: string, from: number, to: number, path: readonly string[], out: FoundTest[]): number {
+/** The subtests run between `from` and `to`, each with its own subtests, under `path`; `lineAt` gives an offset's line. */
+function subtests(
+  text: string,
+  lineAt: (offset: number) => number,
+  from: number,
+  to: number,
+  path: readonly string[],
+  out: FoundTest[],
+): number {
   let count = 0;
   for (let index = from; index < to; index += 1) {
     RUN.lastIndex = index;
@@ -50,9 +51,9 @@ function subtests(text: string, from: number, to: number, path: readonly string[
     const name = run[1] ?? run[2] ?? "";
     const open = text.indexOf("{", RUN.lastIndex);
     const end = open === -1 || open > to ? RUN.lastIndex : blockEnd(text, open);
-    const inner = open === -1 || open > to ? 0 : subtests(text, open + 1, end - 1, [...path, name], out);
-    if (inner === 0)
-      out.push({ framework: "go", describePath: path, testName: name, line: lineAt(text, index) });
+    const inner =
+      open === -1 || open > to ? 0 : subtests(text, lineAt, open + 1, end - 1, [...path, name], out);
+    if (inner === 0) out.push({ framework: "go", describePath: path, testName: name, line: lineAt(index) });
     count += Math.max(inner, 1);
     index = end - 1;
   }
@@ -62,14 +63,15 @@ function subtests(text: string, from: number, to: number, path: readonly string[
 /** The tests of a Go `_test.go` file. */
 export function findGoTests(text: string): FoundTest[] {
   const found: FoundTest[] = [];
+  const lineAt = lineLocator(text);
   for (const match of text.matchAll(FUNC)) {
     const name = match[1] as string;
     const open = text.indexOf("{", (match.index ?? 0) + match[0].length);
     if (open === -1) continue;
     const end = blockEnd(text, open);
-    const inner = subtests(text, open + 1, end - 1, [name], found);
+    const inner = subtests(text, lineAt, open + 1, end - 1, [name], found);
     if (inner === 0)
-      found.push({ framework: "go", describePath: [], testName: name, line: lineAt(text, match.index ?? 0) });
+      found.push({ framework: "go", describePath: [], testName: name, line: lineAt(match.index ?? 0) });
   }
   return found;
 }
