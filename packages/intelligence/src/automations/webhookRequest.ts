@@ -112,7 +112,8 @@ export function deliveryBody(notification: WebhookNotification, format: WebhookF
 }
 
 /**
- * The headers of a delivery: the caller's, then the content type and the
+ * The headers of a delivery: a default `User-Agent`, the caller's (named in
+ * lower case, so theirs replaces it whatever its case), then the content type and the
  * event id twice (`Idempotency-Key`, `X-Factory-Event-Id`), and with a
  * secret the timestamp and `sha256=` signature over `<timestamp>.<body>`.
  */
@@ -124,9 +125,9 @@ export function deliveryHeaders(
   now: number,
 ): Record<string, string> {
   const headers: Record<string, string> = {
-    ...extra,
-    "content-type": "application/json",
     "user-agent": "software-factory-webhook",
+    ...Object.fromEntries(Object.entries(extra).map(([name, value]) => [name.toLowerCase(), value])),
+    "content-type": "application/json",
     "idempotency-key": eventId,
     "x-factory-event-id": eventId,
   };

@@ -227,6 +227,19 @@ describe("delivering notifications to a webhook", () => {
     expect(hook.received[0]?.headers["x-factory-signature"]).toBeUndefined();
   });
 
+  it("sends the caller's User-Agent alone, in whatever case it is given, instead of beside its own", async () => {
+    const hook = await receiver();
+    const factory = await deliveringFactory(factoryDir(), {
+      url: hook.url,
+      headers: { "User-Agent": "acme-bot/1" },
+    });
+    await factory.inbox.notify({ to: "ana", title: "Hello", body: "A note." }, { actor: "bo" });
+    await factory.automations?.idle();
+
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]?.headers["user-agent"]).toBe("acme-bot/1");
+  });
+
   it("delivers once after a server error, retried with the same Idempotency-Key, and not again after a restart", async () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? { status: 500, body: "down" } : { status: 200 });
