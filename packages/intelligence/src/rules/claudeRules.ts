@@ -119,6 +119,16 @@ function parseClaudeRule(
   } catch (error) {
     throw invalid(file, [{ path: "", message: String(error), line: 2, column: 1 }]);
   }
+  const notMap = notAMap(front);
+  if (notMap !== undefined) {
+    throw invalid(file, [
+      {
+        path: "",
+        message: `front matter must be a map of fields (key: value), not ${notMap}`,
+        ...position((document.contents as { range?: readonly number[] } | null)?.range?.[0] ?? 0),
+      },
+    ]);
+  }
   const parsed = ClaudeRuleFrontMatterSchema.safeParse(front);
   if (!parsed.success) {
     throw invalid(
@@ -156,6 +166,13 @@ function ruleFiles(dir: string, prefix = ""): string[] {
     else if (entry.isFile() && entry.name.toLowerCase().endsWith(".md")) paths.push(path);
   }
   return paths.sort();
+}
+
+/** What a front matter value that is not a map is (`a string`, `a list`), or undefined for a map. */
+function notAMap(front: unknown): string | undefined {
+  if (Array.isArray(front)) return "a list";
+  if (typeof front === "object" && front !== null) return undefined;
+  return `a ${typeof front}`;
 }
 
 function invalid(file: string, issues: readonly Positioned[]): ValidationError {

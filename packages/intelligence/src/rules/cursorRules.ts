@@ -117,6 +117,16 @@ export function parseCursorRule(
     );
   }
   const front = frontMatterValue(document, file);
+  const notMap = notAMap(front);
+  if (notMap !== undefined) {
+    throw invalid(file, [
+      {
+        path: "",
+        message: `front matter must be a map of fields (key: value), not ${notMap}`,
+        ...position((document.contents as { range?: readonly number[] } | null)?.range?.[0] ?? 0),
+      },
+    ]);
+  }
   const parsed = CursorFrontMatterSchema.safeParse(front);
   /** Where a key's value is (or the key itself, for an unknown key). */
   const keyAt = (key: PropertyKey | undefined, itself = false) => {
@@ -297,6 +307,13 @@ function frontMatterValue(document: ReturnType<typeof parseDocument>, file: stri
     const message = error instanceof Error ? error.message : String(error);
     throw invalid(file, [{ path: "", message, line: 2, column: 1 }]);
   }
+}
+
+/** What a front matter value that is not a map is (`a string`, `a list`), or undefined for a map. */
+function notAMap(front: unknown): string | undefined {
+  if (Array.isArray(front)) return "a list";
+  if (typeof front === "object" && front !== null) return undefined;
+  return `a ${typeof front}`;
 }
 
 /** An error from the file system (`EACCES`, `EISDIR`), whose message names the operation. */
