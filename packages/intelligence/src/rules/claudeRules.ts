@@ -8,9 +8,9 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
-import { isMap, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { readUtf8File } from "../internal/utf8File.js";
+import { invalidRule, readFrontMatter } from "./frontMatter.js";
 import { type InstructionStandard, instructionId } from "./InstructionStandard.js";
 
 /** The front matter Claude Code reads in a rule: `paths`, one glob or a list of them. */
@@ -23,8 +23,6 @@ const ClaudeRuleFrontMatterSchema = z.object({
 
 /** A `paths:` line whose value is unquoted, read verbatim (`paths: **\/*.ts` would be a YAML alias). */
 const VERBATIM = /^(paths:[ \t]*)([^\s"'[|>].*?)[ \t]*$/;
-
-type Positioned = ValidationIssue & { readonly line: number; readonly column: number };
 
 /**
  * Loads the rules of a `.claude/rules` folder and its subfolders, sorted by
@@ -74,64 +72,13 @@ function parseClaudeRule(
     alwaysApply: true,
     source: at,
   });
-  if (!/^---[ \t]*$/.test(lines[0] ?? "")) return always(source);
-  const close = lines.findIndex((line, index) => index > 0 && /^---[ \t]*$/.test(line));
-  if (close === -1) {
-    throw invalid(file, [
-      {
-        path: "",
-        message: "front matter opened by --- on line 1 is never closed by a --- line",
-        line: 1,
-        column: 1,
-      },
-    ]);
-  }
-  const counter = new LineCounter();
-  const yamlText = lines
-    .slice(1, close)
-    .map((line) => line.replace(VERBATIM, (_, key: string, value: string) => key + JSON.stringify(value)))
-    .join("\n");
-  const document = parseDocument(yamlText, { lineCounter: counter, prettyErrors: false });
-  const position = (offset: number) => {
-    const { line, col } = counter.linePos(offset);
-    return { line: line + 1, column: col };
-  };
-  if (document.errors.length > 0) {
-    throw invalid(
-      file,
-      document.errors.map((error) => ({
-        path: "",
-        message: error.message.split("\n")[0] as string,
-        ...position(error.pos[0]),
-      })),
-    );
-  }
-  const keyAt = (key: string, itself: boolean) => {
-    const pair = isMap(document.contents)
-      ? document.contents.items.find((item) => String((item.key as { value?: unknown })?.value) === key)
-      : undefined;
-    const node = (itself ? pair?.key : (pair?.value ?? pair?.key)) as { range?: readonly number[] } | null;
-    return position(node?.range?.[0] ?? 0);
-  };
-  let front: unknown;
-  try {
-    front = document.toJS() ?? {};
-  } catch (error) {
-    throw invalid(file, [{ path: "", message: String(error), line: 2, column: 1 }]);
-  }
-  const notMap = notAMap(front);
-  if (notMap !== undefined) {
-    throw invalid(file, [
-      {
-        path: "",
-        message: `front matter must be a map of fields (key: value), not ${notMap}`,
-        ...position((document.contents as { range?: readonly number[] } | null)?.range?.[0] ?? 0),
-      },
-    ]);
-  }
+  const frontMatter = readFrontMatter(lines, VERBATIM, file, "Claude rule");
+  if (frontMatter === undefined) return always(source);
+  const { fields: front, close, keyAt } = frontMatter;
   const parsed = ClaudeRuleFrontMatterSchema.safeParse(front);
   if (!parsed.success) {
-    throw invalid(
+    throw invalidRule(
+      "Claude rule",
       file,
       parsed.error.issues.map((issue) => ({
         path: issue.path.join("."),
@@ -140,7 +87,7 @@ function parseClaudeRule(
       })),
     );
   }
-  for (const key of Object.keys(front as object).filter((key) => key !== "paths")) {
+  for (const key of Object.keys(front).filter((key) => key !== "paths")) {
     warn({
       path: key,
       file,
@@ -166,18 +113,4 @@ function ruleFiles(dir: string, prefix = ""): string[] {
     else if (entry.isFile() && entry.name.toLowerCase().endsWith(".md")) paths.push(path);
   }
   return paths.sort();
-}
-
-/** What a front matter value that is not a map is (`a string`, `a list`), or undefined for a map. */
-function notAMap(front: unknown): string | undefined {
-  if (Array.isArray(front)) return "a list";
-  if (typeof front === "object" && front !== null) return undefined;
-  return `a ${typeof front}`;
-}
-
-function invalid(file: string, issues: readonly Positioned[]): ValidationError {
-  const located = [...issues]
-    .sort((a, b) => a.line - b.line || a.column - b.column)
-    .map((issue) => ({ ...issue, file }));
-  return new ValidationError({ message: formatIssues("Claude rule", located), issues: located });
 }

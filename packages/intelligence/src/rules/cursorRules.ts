@@ -16,11 +16,12 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
-import { isMap, LineCounter, parseDocument, stringify } from "yaml";
+import { stringify } from "yaml";
 import { z } from "zod";
 import { Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
+import { invalidRule, readFrontMatter } from "./frontMatter.js";
 import { type InstructionStandard, InstructionStandardSchema, instructionId } from "./InstructionStandard.js";
 
 const CursorFrontMatterSchema = z.object({
@@ -39,8 +40,6 @@ const CursorFrontMatterSchema = z.object({
  * not write YAML there (`globs: *.ts` would be an alias, `description: Use: this` a nested map).
  */
 const VERBATIM = /^((?:description|globs):[ \t]*)([^\s"'[|>].*?)[ \t]*$/;
-
-type Positioned = ValidationIssue & { readonly line: number; readonly column: number };
 
 /** The keys Cursor reads in a rule's front matter. */
 const CURSOR_KEYS = ["description", "globs", "alwaysApply"];
@@ -82,65 +81,15 @@ export function parseCursorRule(
   const lines = source.split(/\r?\n/);
   const id = instructionId(basename(file).replace(/\.mdc$/i, ""));
   const at = { format: "cursor" as const, file, line: 1 };
-  if (!/^---[ \t]*$/.test(lines[0] ?? "")) {
+  const frontMatter = readFrontMatter(lines, VERBATIM, file, "cursor rule");
+  if (frontMatter === undefined) {
     return { id, instructions: source.trim(), globs: [], alwaysApply: false, source: at };
   }
-  const close = lines.findIndex((line, index) => index > 0 && /^---[ \t]*$/.test(line));
-  if (close === -1) {
-    throw invalid(file, [
-      {
-        path: "",
-        message: "front matter opened by --- on line 1 is never closed by a --- line",
-        line: 1,
-        column: 1,
-      },
-    ]);
-  }
-  const yamlText = lines
-    .slice(1, close)
-    .map((line) => line.replace(VERBATIM, (_, key: string, value: string) => key + JSON.stringify(value)))
-    .join("\n");
-  const counter = new LineCounter();
-  const document = parseDocument(yamlText, { lineCounter: counter, prettyErrors: false });
-  const position = (offset: number) => {
-    const { line, col } = counter.linePos(offset);
-    return { line: line + 1, column: col };
-  };
-  if (document.errors.length > 0) {
-    throw invalid(
-      file,
-      document.errors.map((error) => ({
-        path: "",
-        message: error.message.split("\n")[0] as string,
-        ...position(error.pos[0]),
-      })),
-    );
-  }
-  const front = frontMatterValue(document, file);
-  const notMap = notAMap(front);
-  if (notMap !== undefined) {
-    throw invalid(file, [
-      {
-        path: "",
-        message: `front matter must be a map of fields (key: value), not ${notMap}`,
-        ...position((document.contents as { range?: readonly number[] } | null)?.range?.[0] ?? 0),
-      },
-    ]);
-  }
+  const { fields: front, close, keyAt } = frontMatter;
   const parsed = CursorFrontMatterSchema.safeParse(front);
-  /** Where a key's value is (or the key itself, for an unknown key). */
-  const keyAt = (key: PropertyKey | undefined, itself = false) => {
-    const pair = isMap(document.contents)
-      ? document.contents.items.find((item) => String((item.key as { value?: unknown })?.value) === key)
-      : undefined;
-    const node = (itself ? pair?.key : (pair?.value ?? pair?.key)) as
-      | { range?: readonly number[] }
-      | null
-      | undefined;
-    return position(node?.range?.[0] ?? 0);
-  };
   if (!parsed.success) {
-    throw invalid(
+    throw invalidRule(
+      "cursor rule",
       file,
       parsed.error.issues.map((issue) => ({
         path: issue.path.join("."),
@@ -150,7 +99,7 @@ export function parseCursorRule(
     );
   }
   const warn = options.onWarning ?? warnSkipped;
-  for (const key of Object.keys(front as object).filter((key) => !CURSOR_KEYS.includes(key))) {
+  for (const key of Object.keys(front).filter((key) => !CURSOR_KEYS.includes(key))) {
     const meant = CURSOR_KEYS.find((known) => known.toLowerCase() === key.toLowerCase());
     warn({
       path: key,
@@ -295,27 +244,6 @@ function ruleFiles(dir: string, warn: (warning: ValidationIssue) => void, prefix
   return paths.sort();
 }
 
-/**
- * The front matter as plain values. The YAML library throws here, not while
- * parsing, when aliases expand past its limit (an alias bomb); that is a
- * problem of the file like bad YAML.
- */
-function frontMatterValue(document: ReturnType<typeof parseDocument>, file: string): unknown {
-  try {
-    return document.toJS() ?? {};
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw invalid(file, [{ path: "", message, line: 2, column: 1 }]);
-  }
-}
-
-/** What a front matter value that is not a map is (`a string`, `a list`), or undefined for a map. */
-function notAMap(front: unknown): string | undefined {
-  if (Array.isArray(front)) return "a list";
-  if (typeof front === "object" && front !== null) return undefined;
-  return `a ${typeof front}`;
-}
-
 /** An error from the file system (`EACCES`, `EISDIR`), whose message names the operation. */
 function isFsError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
@@ -381,11 +309,4 @@ export function exportCursorRules(standards: readonly InstructionStandard[], dir
   makeFolders(dir);
   for (const [file, text] of texts) writeFileSync(file as string, text as string);
   return texts.map(([file]) => file as string);
-}
-
-function invalid(file: string, issues: readonly Positioned[]): ValidationError {
-  const located = [...issues]
-    .sort((a, b) => a.line - b.line || a.column - b.column)
-    .map((issue) => ({ ...issue, file }));
-  return new ValidationError({ message: formatIssues("cursor rule", located), issues: located });
 }
