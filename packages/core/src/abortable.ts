@@ -38,16 +38,21 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined):
   });
 }
 
+/** {@link eitherSignal}'s answer: the combined signal and how to stop listening. */
+export interface EitherSignal {
+  /** Aborts when either signal does, with that one's reason. */
+  readonly signal: AbortSignal;
+  /** Stops listening to both signals; call it once the work is done. */
+  readonly release: () => void;
+}
+
 /**
  * A signal that aborts when either `first` or `second` does, with that one's
  * reason, and `release`, which stops listening to them (either may outlive
  * many calls; `AbortSignal.any` would keep each combined signal alive on
  * Node 20).
  */
-export function eitherSignal(
-  first: AbortSignal | undefined,
-  second: AbortSignal,
-): { readonly signal: AbortSignal; readonly release: () => void } {
+export function eitherSignal(first: AbortSignal | undefined, second: AbortSignal): EitherSignal {
   if (first === undefined) return { signal: second, release: () => undefined };
   const controller = new AbortController();
   const fromFirst = () => controller.abort(first.reason);

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-export { abortable, eitherSignal } from "./abortable.js";
+export { abortable, type EitherSignal, eitherSignal } from "./abortable.js";
 export {
   type Artifact,
   ArtifactIdSchema,
