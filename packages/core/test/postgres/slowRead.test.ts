@@ -83,17 +83,19 @@ describe.skipIf(skipPostgres)("a read the server is still running when its call 
     const schema = setup.schema("slow_read_q");
     const store = await setup.openStore({
       schema,
-      callTimeoutMs: 2_000,
-      queryTimeoutMs: 400,
+      callTimeoutMs: 5_000,
+      queryTimeoutMs: 1_000,
       applicationName: "slow_read_q",
     });
+    // A connection made before the lock: under a loaded CI host a new one may take longer than queryTimeoutMs to come up.
+    await store.head();
     await whileEventsLocked(schema, async (holder) => {
       const failure = await failureOf(() => store.read({ types: ["note.added"] }));
       expect(failure).toBeInstanceOf(StoreError);
       const message = (failure as StoreError).message;
       expect(message).toContain("answers, but reading events took longer than");
       expect(message).toContain(
-        "this call's queryTimeoutMs of 400 ms for one statement (query_timeout_ms in the URL; its callTimeoutMs, call_timeout_ms, is 2000 ms)",
+        "this call's queryTimeoutMs of 1000 ms for one statement (query_timeout_ms in the URL; its callTimeoutMs, call_timeout_ms, is 5000 ms)",
       );
       expect(message).toContain(`held by the session ${holder} (`);
       expect(message).not.toContain("is the server running");
