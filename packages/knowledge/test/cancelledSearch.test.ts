@@ -16,74 +16,13 @@ import {
   createHashingEmbedder,
   type Embedder,
   EmbedderService,
-  type EmbedOptions,
   type KnowledgeBase,
   KnowledgeBaseService,
   openKnowledgeBase,
 } from "@software-factory/knowledge";
 import { Effect, Exit, Fiber, Layer } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-
-/** An embedder that, while `holding`, holds each call until its signal aborts or {@link HeldEmbedder.release}. */
-interface HeldEmbedder extends Embedder {
-  holding: boolean;
-  /** The reason of each held call's signal when it aborted, in order. */
-  readonly aborts: unknown[];
-  /** Resolves when a held call has started (the next one after each `started()`). */
-  started(): Promise<readonly string[]>;
-  /** Lets the held calls go on: they answer as the hashing embedder would. */
-  release(): void;
-}
-
-function heldEmbedder(): HeldEmbedder {
-  const hashing = createHashingEmbedder({ dimension: 64 });
-  const aborts: unknown[] = [];
-  let onStart: ((texts: readonly string[]) => void) | undefined;
-  let waiting: Promise<readonly string[]> | undefined;
-  const releases = new Set<() => void>();
-  const embedder: HeldEmbedder = {
-    id: "held-hashing/64",
-    dimension: 64,
-    semantic: true,
-    holding: false,
-    aborts,
-    started() {
-      waiting ??= new Promise((resolve) => {
-        onStart = resolve;
-      });
-      return waiting;
-    },
-    release() {
-      embedder.holding = false;
-      for (const release of releases) release();
-      releases.clear();
-    },
-    async embed(texts: readonly string[], options?: EmbedOptions) {
-      if (!embedder.holding) return hashing.embed(texts);
-      const signal = options?.signal;
-      if (signal === undefined) throw new Error("the embedder was called without a signal");
-      const started = onStart;
-      onStart = undefined;
-      waiting = undefined;
-      await new Promise<void>((resolve, reject) => {
-        const release = () => {
-          signal.removeEventListener("abort", abort);
-          resolve();
-        };
-        const abort = () => {
-          releases.delete(release);
-          aborts.push(signal.reason);
-          reject(signal.reason);
-        };
-        signal.addEventListener("abort", abort, { once: true });
-        releases.add(release);
-        started?.(texts);
-      });
-      return hashing.embed(texts);
-    },
-  };
-  return embedder;
-}
+import { heldEmbedder } from "./fixtures/heldEmbedder.js";
 
 let dir: string;
 let log: EventLog;
