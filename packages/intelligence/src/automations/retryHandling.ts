@@ -50,10 +50,10 @@ export async function retryHandling<Services>(
   }
   const decided = await decideHandling(scope, event, mark.marks);
   if (decided === undefined) throw new ClosedError({ message: `automation "${name}" is closing` });
-  if (decided.landed) return resultOf(decided.error);
+  if (decided.landed) return resultOf(decided);
   // Another retry of this failure landed first: its mark is the outcome.
   const now = (await lastMarks(log, new Set([name]), eventId)).values().next().value;
-  return resultOf(now?.error === undefined || now.outcome === "ok" ? undefined : now.error);
+  return resultOf(now?.outcome === "ok" ? {} : (now ?? {}));
 }
 
 /** Whether an event of the automation's types with this id is at or before `position`. */
@@ -69,6 +69,12 @@ async function passed<Services>(
   return false;
 }
 
-function resultOf(error: { code: string; message: string } | undefined): RetryResult {
-  return error === undefined ? { outcome: "ok" } : { outcome: "error", error };
+/** The result of a re-run: its error, and whether the handler said it was permanent. */
+function resultOf(run: {
+  readonly error?: { code: string; message: string } | undefined;
+  readonly permanent?: true | undefined;
+}): RetryResult {
+  const { error, permanent } = run;
+  if (error === undefined) return { outcome: "ok" };
+  return { outcome: "error", error, ...(permanent === true ? { permanent } : {}) };
 }

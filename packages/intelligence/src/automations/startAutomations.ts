@@ -85,6 +85,13 @@ export interface RetryResult {
     /** The error's message. */
     readonly message: string;
   };
+  /**
+   * True when the re-run failed saying the failure is permanent (the handler
+   * threw a `PermanentFailureError`, or an error with `retriable: false`), as
+   * {@link AutomationFailure.permanent}: it was recorded without the attempts
+   * its retry policy had left. Absent when it went well or failed every attempt.
+   */
+  readonly permanent?: true;
 }
 
 /** Options of {@link startAutomations}. */

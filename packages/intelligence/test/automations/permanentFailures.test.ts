@@ -171,6 +171,7 @@ describe("a handler that fails permanently", () => {
     expect(await factory.automations?.retry("refuses-until-fixed", failure.event)).toEqual({
       outcome: "error",
       error: { code: "E_PERMANENT_FAILURE", message: "the pager does not know team checkout" },
+      permanent: true,
     });
     expect(calls).toBe(2);
     expect(await factory.automations?.failures()).toEqual([{ ...failure }]);
