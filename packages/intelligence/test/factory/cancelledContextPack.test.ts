@@ -3,7 +3,8 @@
  * the Effect face's interruption) ends with the signal's reason, and the
  * embedder its knowledge search was waiting on gets the abort.
  *
- * The embedder here holds each call until its signal aborts, so every
+ * The embedder here (knowledge's held embedder, the one its cancelled search
+ * and listing tests use) holds each call until its signal aborts, so every
  * cancellation arrives while an embed call is under way; it refuses a call
  * made without a signal while it holds.
  */
@@ -17,59 +18,10 @@ import {
   IntelligenceService,
   openFactory,
 } from "@software-factory/intelligence";
-import { createHashingEmbedder, type Embedder, type EmbedOptions } from "@software-factory/knowledge";
+import type { Embedder } from "@software-factory/knowledge";
 import { Effect, Exit, Fiber } from "effect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-
-/** An embedder that, while `holding`, holds each call until its signal aborts. */
-interface HeldEmbedder extends Embedder {
-  holding: boolean;
-  /** The reason of each held call's signal when it aborted, in order. */
-  readonly aborts: unknown[];
-  /** Resolves with the texts of the next held call once it has started. */
-  started(): Promise<readonly string[]>;
-}
-
-function heldEmbedder(): HeldEmbedder {
-  const hashing = createHashingEmbedder({ dimension: 64 });
-  const aborts: unknown[] = [];
-  let onStart: ((texts: readonly string[]) => void) | undefined;
-  let waiting: Promise<readonly string[]> | undefined;
-  const embedder: HeldEmbedder = {
-    id: "held-hashing/64",
-    dimension: 64,
-    semantic: true,
-    holding: false,
-    aborts,
-    started() {
-      waiting ??= new Promise((resolve) => {
-        onStart = resolve;
-      });
-      return waiting;
-    },
-    async embed(texts: readonly string[], options?: EmbedOptions) {
-      if (!embedder.holding) return hashing.embed(texts);
-      const signal = options?.signal;
-      if (signal === undefined) throw new Error("the embedder was called without a signal");
-      const started = onStart;
-      onStart = undefined;
-      waiting = undefined;
-      await new Promise<void>((_resolve, reject) => {
-        signal.addEventListener(
-          "abort",
-          () => {
-            aborts.push(signal.reason);
-            reject(signal.reason);
-          },
-          { once: true },
-        );
-        started?.(texts);
-      });
-      return hashing.embed(texts);
-    },
-  };
-  return embedder;
-}
+import { heldEmbedder } from "../../../knowledge/test/fixtures/heldEmbedder.js";
 
 let dir: string;
 const opened: Factory[] = [];
