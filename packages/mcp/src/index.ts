@@ -8,6 +8,11 @@
  */
 
 export {
+  type AutomationFailures,
+  automationFailures,
+  type FailedHandling,
+} from "./automationFailures.js";
+export {
   createFactoryMcpServer,
   type FactoryMcpServerOptions,
   SERVER_VERSION,

@@ -1,8 +1,9 @@
 /**
  * The resources of the factory's MCP server: the floor plan (100 lines a
  * page), lines (100 of each kind of neighbour), documents, work items,
- * artifacts and signals (`workResources.ts`), standards and what factory
- * operators encoded (`metricsResources.ts`), with completions for ids.
+ * artifacts and signals (`workResources.ts`), standards, what factory
+ * operators encoded (`metricsResources.ts`) and the automations' failures
+ * (`automationResources.ts`), with completions for ids.
  * What they list is noted in a `ResourceListing`, which pages `resources/list`.
  *
  * Listed resources are named by their id (`name`, what a program passes
@@ -20,6 +21,7 @@
 
 import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
+import { registerAutomationResources } from "./automationResources.js";
 import { registerMetricsResources } from "./metricsResources.js";
 import { json, MAX_LISTED, startingWith } from "./resourceContents.js";
 import { ResourceListing } from "./resourcePages.js";
@@ -251,4 +253,5 @@ export function registerListedResources(server: McpServer, factory: Factory, lis
   );
 
   registerMetricsResources(server, factory, listing);
+  registerAutomationResources(server, factory, listing);
 }
