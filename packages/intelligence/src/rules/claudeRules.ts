@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { z } from "zod";
 import { readUtf8File } from "../internal/utf8File.js";
-import { invalidRule, readFrontMatter } from "./frontMatter.js";
+import { globAt, invalidRule, readFrontMatter } from "./frontMatter.js";
+import { braceProblem } from "./glob.js";
 import { type InstructionStandard, instructionId } from "./InstructionStandard.js";
 
 /** The front matter Claude Code reads in a rule: `paths`, one glob or a list of them. */
@@ -33,7 +34,7 @@ const VERBATIM = /^(paths:[ \t]*)([^\s"'[|>].*?)[ \t]*$/;
  * Claude Code ignores them, each passed to `warn` with its line and column.
  * A missing folder has no rules; symbolic links are not followed.
  *
- * @throws ValidationError listing each bad file with file:line:column (bad YAML, a `paths` that is not globs, front matter never closed).
+ * @throws ValidationError listing each bad file with file:line:column (bad YAML, a `paths` that is not globs, a glob whose braces do not balance, front matter never closed).
  */
 export function loadClaudeRules(
   dir: string,
@@ -100,6 +101,13 @@ function parseClaudeRule(
   const globs = (typeof paths === "string" ? [paths] : (paths ?? []))
     .map((glob) => glob.trim())
     .filter((glob) => glob !== "");
+  const unbalanced = globs.flatMap((glob, index) => {
+    const message = braceProblem(glob);
+    return message === undefined
+      ? []
+      : [{ path: `paths.${index}`, message, ...globAt(lines, glob, keyAt("paths")) }];
+  });
+  if (unbalanced.length > 0) throw invalidRule("Claude rule", file, unbalanced);
   if (globs.length === 0) return always(body);
   return { id, instructions: body.trim(), globs, alwaysApply: false, source: at };
 }

@@ -21,7 +21,8 @@ import { z } from "zod";
 import { Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
-import { invalidRule, readFrontMatter } from "./frontMatter.js";
+import { globAt, invalidRule, readFrontMatter } from "./frontMatter.js";
+import { braceProblem } from "./glob.js";
 import { type InstructionStandard, InstructionStandardSchema, instructionId } from "./InstructionStandard.js";
 
 const CursorFrontMatterSchema = z.object({
@@ -65,7 +66,8 @@ export interface ParseCursorRuleOptions {
  * rule applied only on request (no globs, not always applied).
  *
  * @throws ValidationError naming each problem with file:line:column (bad YAML,
- * a key of the wrong type, front matter never closed).
+ * a key of the wrong type, front matter never closed, a glob whose `{` is
+ * never closed or whose `}` closes nothing, as `src/**\/*.{ts,tsx`).
  */
 export function parseCursorRule(
   text: string,
@@ -112,6 +114,13 @@ export function parseCursorRule(
   const globList = (typeof globs === "string" ? splitGlobs(globs) : (globs ?? []))
     .map((glob) => glob.trim())
     .filter((glob) => glob !== "");
+  const unbalanced = globList.flatMap((glob, index) => {
+    const message = braceProblem(glob);
+    return message === undefined
+      ? []
+      : [{ path: `globs.${index}`, message, ...globAt(lines, glob, keyAt("globs")) }];
+  });
+  if (unbalanced.length > 0) throw invalidRule("cursor rule", file, unbalanced);
   return {
     id,
     ...(description === undefined || description === null || description.trim() === ""

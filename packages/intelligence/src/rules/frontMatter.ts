@@ -100,6 +100,22 @@ export function readFrontMatter(
   return { fields: front as Record<string, unknown>, close, keyAt };
 }
 
+/**
+ * Where a glob is written: the first line from the `globs` value on that holds
+ * it, at its column; the value's start when no line does.
+ */
+export function globAt(
+  lines: readonly string[],
+  glob: string,
+  value: { line: number; column: number },
+): { line: number; column: number } {
+  for (let index = value.line - 1; index < lines.length; index++) {
+    const column = (lines[index] as string).indexOf(glob);
+    if (column !== -1) return { line: index + 1, column: column + 1 };
+  }
+  return value;
+}
+
 /** What a front matter value that is not a map is (`a string`, `a list`), or undefined for a map. */
 function notAMap(front: unknown): string | undefined {
   if (Array.isArray(front)) return "a list";

@@ -1,6 +1,22 @@
 const cache = new Map<string, (path: string) => boolean>();
 
 /**
+ * What is wrong with a glob's braces, or undefined when each `{` is closed by
+ * a `}`: an unclosed `{` (`src/**\/*.{ts,tsx`) would swallow the globs after
+ * it in a comma-separated list, and a stray `}` (`*.{a,b}}`) is matched as a
+ * character, so neither glob matches what it says.
+ */
+export function braceProblem(glob: string): string | undefined {
+  let open = 0;
+  for (const char of glob) {
+    if (char === "{") open++;
+    else if (char === "}" && open === 0) return `glob "${glob}" has a } that closes no {`;
+    else if (char === "}") open--;
+  }
+  return open === 0 ? undefined : `glob "${glob}" has a { that no } closes`;
+}
+
+/**
  * A matcher for a gitignore-style glob over repository-relative paths: `*`
  * and `?` stay within a folder, `**` crosses folders, `{a,b}` is either, a
  * glob without `/` matches at any depth, and a trailing `/` means the folder
