@@ -40,8 +40,14 @@ const FormatOptionsSchema = strictInput({ title: z.string().optional() }).option
 const Standards = z.array(InstructionStandardSchema);
 
 const APPLIES_TO = /^Applies to:(.*)$/;
-/** A `#` or `##` heading: where a section starts. */
-const SECTION_HEADING = /^(#{1,2})[ \t]+(.+?)[ \t#]*$/;
+/**
+ * A `#` or `##` heading: where a section starts. Its text ends before a
+ * closing run of `#`s only when a space or tab comes before the run, as in
+ * CommonMark (`## Setup ##` is `Setup`, `## Working with C#` keeps its `#`).
+ */
+const SECTION_HEADING = /^(#{1,2})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
+/** Heading text whose end a reader would take for a closing run of `#`s (`Issue #`). */
+const CLOSING_RUN = /(?:^|[ \t])#+$/;
 /** An ATX heading of any level, its `#`s captured. */
 const ANY_HEADING = /^(#{1,6})(?=[ \t]|$)/;
 /** What an `Applies to:` line says for a standard with no globs that does not always apply. */
@@ -159,7 +165,8 @@ export interface FormatAgentsMdOptions {
 
 /**
  * The `AGENTS.md` (or `CLAUDE.md`) text of standards: a title, then one `##`
- * section per standard, headed by its description (else its id; on one line).
+ * section per standard, headed by its description (else its id; on one line,
+ * followed by ` #` when it ends in what would read as a closing run of `#`s).
  * A standard that does not always apply starts with an `Applies to:` line
  * listing its globs, so reading the file back gives the same standards. When
  * its instructions hold `#` or `##` headings, which would start sections of
@@ -181,8 +188,10 @@ export function formatAgentsMd(
     const applies = valid.alwaysApply
       ? []
       : [`Applies to: ${valid.globs.map((glob) => `\`${glob}\``).join(", ") || ON_REQUEST}`, ""];
-    // A heading is one line: a description over several is joined into one.
-    const heading = (valid.description ?? valid.id).replace(/\s+/g, " ").trim();
+    // A heading is one line: a description over several is joined into one. One that ends in what
+    // reads as a closing run of #s (`Issue #`) gets a closing run of its own, so that its #s stay.
+    const text = (valid.description ?? valid.id).replace(/\s+/g, " ").trim();
+    const heading = CLOSING_RUN.test(text) ? `${text} #` : text;
     return [`## ${heading}`, "", ...applies, nestHeadings(valid.instructions.trim())].join("\n").trimEnd();
   });
   return `${[`# ${options.title ?? "AGENTS.md"}`, ...sections].join("\n\n")}\n`;
