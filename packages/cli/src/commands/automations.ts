@@ -1,6 +1,7 @@
 /**
  * `factory automations run`: runs the built-in automations once, until they
- * have handled every event up to the log's head, and says what each handled.
+ * have handled every event up to the log's head, and says what each handled;
+ * `automations failures` and `automations retry` are registered beside it.
  *
  * @module
  */
@@ -9,7 +10,6 @@ import type { StoredEvent } from "@software-factory/core";
 import {
   AutomationAdvanced,
   AutomationHandled,
-  type AutomationRunner,
   builtinAutomations,
   defaultGates,
   type Factory,
@@ -21,6 +21,9 @@ import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { recordWrites } from "../recordWrites.js";
 import { assertFactoryExists, type GlobalOptions, installFactoryStandards, openStore } from "../Session.js";
+import { registerAutomationFailures } from "./automationFailures.js";
+import { registerAutomationRetry } from "./automationRetry.js";
+import { catchUp } from "./automationsCatchUp.js";
 
 /** What one automation did during a run, as `factory automations run --json` prints it. */
 interface AutomationRun {
@@ -50,34 +53,6 @@ interface AutomationsReport {
   /** Log position after it: every automation has handled every event of its types up to here. */
   readonly to: number;
   readonly automations: readonly AutomationRun[];
-}
-
-/**
- * Waits until the automations have handled every event up to the head, again
- * while their own reactions move the head. Rejects with the first error
- * appending a result failed with (the runner would retry it forever).
- */
-async function catchUp(
-  factory: Factory,
-  start: (onError: (error: unknown) => void) => Promise<AutomationRunner>,
-): Promise<void> {
-  let fail: (error: unknown) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => {
-    fail = reject;
-  });
-  const runner = await start((error) => fail(error));
-  try {
-    const settle = async () => {
-      for (;;) {
-        const head = await factory.log.head();
-        await runner.idle();
-        if ((await factory.log.head()) === head) return;
-      }
-    };
-    await Promise.race([settle(), failed]);
-  } finally {
-    await runner.close();
-  }
 }
 
 /** What each automation did in this process, from the `automation.handled` marks and `automation.advanced` records it wrote. */
@@ -142,7 +117,7 @@ async function withWritesKept<T>(
   }
 }
 
-/** Registers `factory automations run`. */
+/** Registers `factory automations run`, `failures` and `retry`. */
 export function registerAutomations(program: Command, context: CliContext): void {
   const automations = program
     .command("automations")
@@ -159,13 +134,16 @@ export function registerAutomations(program: Command, context: CliContext): void
       action(context, async ({ options, output, fail }) => {
         const report = await withWritesKept(options, async (factory, written): Promise<AutomationsReport> => {
           const from = await factory.log.head();
-          await catchUp(factory, (onError) =>
-            startAutomations({
-              log: factory.log,
-              automations: builtinAutomations,
-              services: factory,
-              onError,
-            }),
+          await catchUp(
+            factory,
+            (onError) =>
+              startAutomations({
+                log: factory.log,
+                automations: builtinAutomations,
+                services: factory,
+                onError,
+              }),
+            async () => undefined,
           );
           const to = await factory.log.head();
           return { from, to, automations: summarise(written) };
@@ -184,4 +162,7 @@ export function registerAutomations(program: Command, context: CliContext): void
         output.line(`automations: every event handled up to log position ${report.to}`);
       }),
     );
+
+  registerAutomationFailures(automations, context);
+  registerAutomationRetry(automations, context);
 }
