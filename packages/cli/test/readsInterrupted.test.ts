@@ -4,16 +4,16 @@
  * closed), and the command exits 130 (128 + SIGINT, as shells report an
  * interrupted command) with one error line, having written nothing. The built
  * bin as a subprocess, its embedder (`FACTORY_EMBEDDER=openai`) a local
- * `/v1/embeddings` server that holds each request for a text with `held`.
+ * `/v1/embeddings` server that holds each request for a text with `held`
+ * (the MCP package's heldEmbeddingsServer, which its cancellation tests use).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openEventLog } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { startHeldEmbeddingsServer } from "../../mcp/test/heldEmbeddingsServer.js";
 import { BIN, runFactoryProcess } from "./runFactory.js";
 import { SLOW } from "./shopFactory.js";
 
@@ -22,48 +22,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/**
- * A `/v1/embeddings` server of 3-dimensional vectors that holds open, never
- * answering, each request with a text containing `held`; `closed` resolves
- * when the client closed such a request.
- */
-async function embeddingsServer(): Promise<{ url: string; arrived: Promise<void>; closed: Promise<void> }> {
-  let onArrival: () => void = () => undefined;
-  let onClose: () => void = () => undefined;
-  const arrived = new Promise<void>((resolve) => {
-    onArrival = resolve;
-  });
-  const closed = new Promise<void>((resolve) => {
-    onClose = resolve;
-  });
-  const server: Server = createServer((request, response) => {
-    let raw = "";
-    request.on("data", (chunk) => {
-      raw += String(chunk);
-    });
-    request.on("end", () => {
-      const { input } = JSON.parse(raw) as { input: string[] };
-      if (input.some((text) => text.includes("held"))) {
-        response.on("close", () => {
-          if (!response.writableEnded) onClose();
-        });
-        onArrival();
-        return;
-      }
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(
-        JSON.stringify({ data: input.map((text, index) => ({ index, embedding: [text.length, 1, 0] })) }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrived, closed };
-}
 
 /** Events in the factory's log. */
 async function eventCount(cwd: string): Promise<number> {
@@ -82,15 +40,11 @@ async function eventCount(cwd: string): Promise<number> {
  * log's events before and after.
  */
 async function interrupted(args: readonly string[]) {
-  const embeddings = await embeddingsServer();
+  const embeddings = await startHeldEmbeddingsServer();
+  cleanups.push(() => embeddings.close());
   const cwd = mkdtempSync(join(tmpdir(), "factory-reads-interrupted-"));
   cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
-  const env = {
-    FACTORY_EMBEDDER: "openai",
-    FACTORY_EMBEDDER_URL: embeddings.url,
-    FACTORY_EMBEDDER_MODEL: "m",
-    FACTORY_EMBEDDER_DIMENSION: "3",
-  };
+  const env = embeddings.env;
   const init = await runFactoryProcess(["--dir", ".factory", "init"], { cwd, env });
   expect(init.code, init.stderr).toBe(0);
   const captured = await runFactoryProcess(

@@ -2,66 +2,24 @@
  * A client cancelling a tool that embeds (`search_knowledge`, `get_context`)
  * over stdio cancels its work: the server's OpenAI-compatible embedder
  * (`FACTORY_EMBEDDER=openai`, pointed at a local `/v1/embeddings` server that
- * holds the request for the held text open) closes that request, the server
- * logs that the call stopped early, and it answers the next call.
+ * holds the request for the held text open: heldEmbeddingsServer.ts) closes
+ * that request, the server logs that the call stopped early, and it answers
+ * the next call.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterEach, describe, expect, it } from "vitest";
 import { repoRoot, serverArgs, type ToolResult } from "./fixtures.js";
+import { startHeldEmbeddingsServer } from "./heldEmbeddingsServer.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/**
- * A `/v1/embeddings` server of 3-dimensional vectors that holds open, never
- * answering, each request with a text containing `held`; `closed` resolves
- * when the client closed such a request.
- */
-async function embeddingsServer(): Promise<{ url: string; arrived: Promise<void>; closed: Promise<void> }> {
-  let onArrival: () => void = () => undefined;
-  let onClose: () => void = () => undefined;
-  const arrived = new Promise<void>((resolve) => {
-    onArrival = resolve;
-  });
-  const closed = new Promise<void>((resolve) => {
-    onClose = resolve;
-  });
-  const server: Server = createServer((request, response) => {
-    let raw = "";
-    request.on("data", (chunk) => {
-      raw += String(chunk);
-    });
-    request.on("end", () => {
-      const { input } = JSON.parse(raw) as { input: string[] };
-      if (input.some((text) => text.includes("held"))) {
-        response.on("close", () => {
-          if (!response.writableEnded) onClose();
-        });
-        onArrival();
-        return;
-      }
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(
-        JSON.stringify({ data: input.map((text, index) => ({ index, embedding: [text.length, 1, 0] })) }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrived, closed };
-}
 
 /** One tool that embeds its text: a held call, the next call, and what the next one answers. */
 const CASES = [
@@ -87,7 +45,8 @@ describe.each(CASES)(
   "$tool cancelled by its client over stdio",
   ({ tool, does, prefix, held, next: nextArguments, answer }) => {
     it(does, async () => {
-      const embeddings = await embeddingsServer();
+      const embeddings = await startHeldEmbeddingsServer();
+      cleanups.push(() => embeddings.close());
       const dir = mkdtempSync(join(tmpdir(), prefix));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       let stderr = "";
@@ -95,13 +54,7 @@ describe.each(CASES)(
         command: process.execPath,
         args: serverArgs(["--dir", dir, "--init", "--actor", "agent", "--tools", "knowledge"]),
         cwd: repoRoot,
-        env: {
-          ...getDefaultEnvironment(),
-          FACTORY_EMBEDDER: "openai",
-          FACTORY_EMBEDDER_URL: embeddings.url,
-          FACTORY_EMBEDDER_MODEL: "m",
-          FACTORY_EMBEDDER_DIMENSION: "3",
-        },
+        env: { ...getDefaultEnvironment(), ...embeddings.env },
         stderr: "pipe",
       });
       transport.stderr?.on("data", (chunk: Buffer) => {
