@@ -174,9 +174,13 @@ export class KnowledgeBase implements AsyncDisposable {
    * Safe when several processes import the same source at once: the first
    * capture of an address and each revision of a document are written once,
    * whoever wins; a writer that loses reads the winner's document and revises
-   * it only if its own content differs.
+   * it only if its own content differs. Writers given different idempotency
+   * keys still keep one document: the key goes with the write this call
+   * makes, the capture (a retry with the key answers that document, outcome
+   * `captured`, even after it was revised) or the revision.
    *
    * @throws ValidationError naming each bad field, or a missing `source.uri`; at `decision` when it revises a document that is no decision with one.
+   * @throws IdempotencyConflictError when the key captured a different document (another title or body), or was used for another write than this revision.
    * @throws NotFoundError when a line it names is unknown (with `lines`), checked as {@link KnowledgeBase.capture} does.
    * @throws DocumentRetractedError (`E_RETRACTED`) when it captures and a document it supersedes or links to is retracted, as {@link KnowledgeBase.capture}; nothing is written.
    * @example

@@ -21,10 +21,12 @@ export interface WriteOptions {
   readonly actor?: string;
 }
 
-/** Options of {@link KnowledgeBase.captureOrRevise}. */
-export interface CaptureOrReviseOptions {
-  /** Who is writing (an operator or agent id). */
-  readonly actor?: string;
+/**
+ * Options of {@link KnowledgeBase.captureOrRevise}. Its `idempotencyKey` is
+ * kept on the capture when the write captures (a retry answers that
+ * document), or given to the revision when it revises.
+ */
+export interface CaptureOrReviseOptions extends WriteOptions {
   /** Why, recorded on a revision (`re-imported from notes/retries.md`). */
   readonly reason?: string;
 }

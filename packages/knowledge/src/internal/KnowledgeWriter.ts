@@ -107,16 +107,28 @@ export class KnowledgeWriter {
    * Keeps one document per source address: revises the live document of the
    * address, else captures one with a key derived from the address and the
    * document it follows, so that of two racing writers one captures and the
-   * other revises (or finds nothing to change).
+   * other revises (or finds nothing to change), whatever keys they were given.
+   * A caller's key is kept on the capture (a retry answers that capture's
+   * document, as {@link capture} does) or given to the revision (the log
+   * refuses it when it was used for another write).
    */
   async captureOrRevise(
     parsed: z.output<typeof SourcedCaptureInputSchema>,
     options: CaptureOrReviseOptions,
   ): Promise<CaptureOrReviseResult> {
     const { system, uri } = parsed.source;
+    const callerKey = options.idempotencyKey;
     const write = options.actor === undefined ? {} : { actor: options.actor };
+    const revision = callerKey === undefined ? write : { ...write, idempotencyKey: callerKey };
     for (let attempt = 1; ; attempt += 1) {
       await this.#projection.sync();
+      // A capture made with the caller's key before (a retry): answer it, as capture does.
+      const earlier = callerKey === undefined ? undefined : this.#projection.documents.byKey(callerKey);
+      if (earlier !== undefined)
+        return {
+          document: sameCapture(earlier, parsed.title, parsed.body, callerKey as string),
+          outcome: "captured",
+        };
       const existing = this.#projection.documents.bySource(system, uri);
       if (existing !== undefined && existing.retracted === undefined) {
         const revised = await this.revise(
@@ -131,7 +143,7 @@ export class KnowledgeWriter {
             ...(parsed.decision === undefined ? {} : { decision: parsed.decision }),
             ...(options.reason === undefined ? {} : { reason: options.reason }),
           },
-          write,
+          revision,
         ).catch((error: unknown) => {
           // Retracted since we read it: the next attempt captures the address again.
           if (error instanceof DocumentRetractedError && attempt < MAX_RACES) return undefined;
@@ -141,12 +153,13 @@ export class KnowledgeWriter {
         return { document: revised.document, outcome: revised.changed ? "revised" : "unchanged" };
       }
       const id = newId("doc");
-      // The one capture of this address after `existing` (and after the last move away from it): a writer racing us holds the same key.
+      // The one capture of this address after `existing` (and after the last move away from it): a writer racing us
+      // holds the same key, whatever key its caller gave; the caller's key is kept on the capture, for a retry.
       const vacated = this.#projection.documents.vacatedAt(system, uri);
       const after = vacated === undefined ? [] : [vacated];
       const key = `knowledge.source:${hashJson([system, uri, existing?.id ?? null, ...after])}`;
       try {
-        await this.#appendCapture(id, parsed, undefined, { ...write, idempotencyKey: key });
+        await this.#appendCapture(id, parsed, callerKey, { ...write, idempotencyKey: key });
       } catch (error) {
         if (error instanceof IdempotencyConflictError && attempt < MAX_RACES) continue;
         throw error;

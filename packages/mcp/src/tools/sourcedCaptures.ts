@@ -8,12 +8,7 @@
  *
  * @module
  */
-import {
-  formatIssues,
-  IdempotencyConflictError,
-  ValidationError,
-  type ValidationIssue,
-} from "@software-factory/core";
+import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import {
   type CaptureInput,
@@ -136,34 +131,12 @@ export async function writeSourcedCapture(
   });
   if (uri === undefined) return captured();
   const existing = await factory.knowledge.bySource(system, uri);
-  const live = existing !== undefined && existing.retracted === undefined ? existing : undefined;
-  if (live !== undefined) requireRevisable(live, capture);
-  let written: { document: KnowledgeDocument; outcome: z.infer<typeof CaptureOutcome> };
-  if (idempotencyKey === undefined) {
-    // captureOrRevise keeps one document when two writers capture the address at once.
-    written = await factory.knowledge.captureOrRevise(
-      { ...capture, source: { ...capture.source, uri } },
-      {
-        reason: CAPTURED_AGAIN,
-      },
-    );
-  } else if (live === undefined) {
-    written = await captured();
-  } else {
-    const revision = { title: capture.title, body: capture.body, tags: capture.tags, lines: capture.lines };
-    try {
-      const { document, changed } = await factory.knowledge.revise(
-        live.id,
-        { ...revision, reason: CAPTURED_AGAIN },
-        keyed,
-      );
-      written = { document, outcome: changed ? "revised" : "unchanged" };
-    } catch (error) {
-      // The key's first write was this capture, and the document was revised since: answer that capture (or refuse the key).
-      if (!(error instanceof IdempotencyConflictError)) throw error;
-      return captured();
-    }
-  }
+  if (existing !== undefined && existing.retracted === undefined) requireRevisable(existing, capture);
+  // captureOrRevise keeps one document when two writers capture the address at once, whatever their keys.
+  const written = await factory.knowledge.captureOrRevise(
+    { ...capture, source: { ...capture.source, uri } },
+    { reason: CAPTURED_AGAIN, ...keyed },
+  );
   if (written.outcome === "captured") return written;
   const linked = await addLinks(factory, written.document, capture);
   return { document: linked.document, outcome: linked.added ? "revised" : written.outcome };
