@@ -10,96 +10,39 @@
 import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Client } from "@modelcontextprotocol/client";
-import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { estimateTokenCounter, openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, serverArgs } from "./fixtures.js";
+import { BASE_ENV, useWebhookReceiver } from "./webhookReceiver.js";
 
 const SECRET = "mcp-webhook-secret-value";
 const PATH_TOKEN = "secret-path-token";
 /** The bin starts in a few seconds on a loaded machine. */
 const SLOW = { timeout: 240_000 };
 let dir: string;
-let receiver: Server;
-const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-let arrived: () => void = () => undefined;
-const hookUrl = () => `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/T1/${PATH_TOKEN}`;
-/** The environment of the bin: no factory named by it, no webhook unless the test gives one. */
-const baseEnv = {
-  ...process.env,
-  FACTORY_DATABASE_URL: "",
-  FACTORY_DIR: "",
-  FACTORY_MCP_TOKEN: "",
-  FACTORY_NOTIFY_WEBHOOK: "",
-  FACTORY_WEBHOOK_SECRET: "",
-};
+const receiver = useWebhookReceiver();
+const hookUrl = () => receiver.url(`/hooks/T1/${PATH_TOKEN}`);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mcp-notify-webhook-"));
   await (await openFactory({ dir, tokenCounter: estimateTokenCounter })).close();
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString() });
-      response.end("ok");
-      arrived();
-    });
-  });
-  await new Promise<void>((listening) => receiver.listen(0, "127.0.0.1", listening));
 });
 
-afterAll(async () => {
-  receiver.closeAllConnections();
-  await new Promise((closed) => receiver.close(closed));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * Serves the factory with `args` and `env` over stdio, writes a notification
- * to ana from this process, and resolves with what the receiver got and the
- * bin's stderr once it has been posted.
- */
-async function notifiedThrough(args: readonly string[], env: Record<string, string>, title: string) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: serverArgs(["--dir", dir, ...args]),
-    cwd: repoRoot,
-    env: { ...baseEnv, ...env } as Record<string, string>,
-    stderr: "pipe",
-  });
-  let stderr = "";
-  transport.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const client = new Client({ name: "mcp-notify-webhook-test", version: "1.0.0" });
-  await client.connect(transport);
-  try {
-    const delivered = new Promise<void>((resolve) => {
-      arrived = resolve;
-    });
-    const sdk = await openFactory({ dir, tokenCounter: estimateTokenCounter });
-    const item = await sdk.inbox.notify({ to: "ana", title, body: "Since 9:00." });
-    await sdk.close();
-    await delivered;
-    return { item, request: received.at(-1), stderr };
-  } finally {
-    await client.close();
-  }
-}
+/** `factory-mcp --dir <the factory> <args>` with `env`, a notification written while it serves, and what came of it. */
+const notifiedThrough = (args: readonly string[], env: Record<string, string>, title: string) =>
+  receiver.notifiedThrough({ args: serverArgs(["--dir", dir, ...args]), cwd: repoRoot, env }, dir, title);
 
 describe("factory-mcp --notify-webhook", () => {
   it(
     "posts a notification another process writes, the URL from FACTORY_NOTIFY_WEBHOOK, signed, logging the host only",
     SLOW,
     async () => {
-      const port = (receiver.address() as AddressInfo).port;
+      const port = receiver.port();
       const { item, request, stderr } = await notifiedThrough(
         ["--notify-webhook", "--notify-format", "slack"],
         { FACTORY_NOTIFY_WEBHOOK: hookUrl(), FACTORY_WEBHOOK_SECRET: SECRET },
@@ -151,7 +94,7 @@ describe("factory-mcp --notify-webhook", () => {
         const run = promisify(execFile)(process.execPath, serverArgs(["--dir", dir, ...args]), {
           cwd: repoRoot,
           timeout: 60_000,
-          env: { ...baseEnv, FACTORY_WEBHOOK_SECRET: SECRET },
+          env: { ...BASE_ENV, FACTORY_WEBHOOK_SECRET: SECRET },
         });
         run.child.stdin?.end();
         return run.then(
