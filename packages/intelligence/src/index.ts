@@ -18,6 +18,7 @@ export {
 export {
   type Automation,
   AutomationAdvanced,
+  AutomationClaimed,
   type AutomationContext,
   type AutomationFailure,
   AutomationHandled,
@@ -25,6 +26,7 @@ export {
   type AutomationUse,
   automationEvents,
   defineAutomation,
+  type ExclusivePolicy,
   Inbox,
   type InboxItem,
   type InboxListOptions,

@@ -2,6 +2,7 @@ import type { NewEvent, StoredEvent, ValidationIssue } from "@software-factory/c
 import { anObject, checkArguments } from "@software-factory/core";
 import type * as Effect from "effect/Effect";
 import { invalidInput } from "../internal/invalid.js";
+import { exclusiveIssues } from "./exclusivePolicy.js";
 
 /** A notification to put in an operator's inbox. */
 export interface Notification {
@@ -56,6 +57,19 @@ export interface RetryPolicy {
   readonly backoffMs?: number;
 }
 
+/** How an exclusive automation's claim on an event is held (see {@link Automation.exclusive}). */
+export interface ExclusivePolicy {
+  /**
+   * How long a claim whose handling has not been marked holds its event
+   * before another process takes the event over, in ms (default 15 minutes).
+   * Set it above the handler's worst case, its retries and their backoff
+   * included: a holder still running after it has its event run by a second
+   * process too. A claim whose process ended is taken over at once by a
+   * process on the same host, whatever the lease.
+   */
+  readonly leaseMs?: number;
+}
+
 /** An automation: a handler subscribed to event types, run once per matching event. */
 export interface Automation<Services = unknown> {
   /** Unique name, also the key of its durable cursor (`route-new-signals`). */
@@ -80,12 +94,31 @@ export interface Automation<Services = unknown> {
    */
   readonly retry?: RetryPolicy;
   /**
+   * Runs the handler in one process of the factory for each event, for a
+   * handler with effects outside the log (a webhook, a ticket, an email)
+   * while several processes serve one factory (each editor's `factory mcp`,
+   * a cron `factory automations run`). Before its handler runs on an event,
+   * a process claims the event with an `automation.claimed` event under an
+   * idempotency key; the one whose claim lands runs the handler (with its
+   * retries) and marks the handling at once, even when it emitted nothing.
+   * The others wait for that mark and move on, or, when the claim is
+   * abandoned (its process ended, seen from its host, or its lease ran out),
+   * take the event over with a claim of the next generation and run the
+   * handler: at least once after a crash. `true` holds claims for the default
+   * lease (15 minutes); `{ leaseMs }` sets it. Absent or false: every process
+   * runs the handler on every event, and only what it emits lands once. Each
+   * handling then appends two more events (the claim, and a mark where a
+   * handling that emitted nothing would have none).
+   */
+  readonly exclusive?: boolean | ExclusivePolicy;
+  /**
    * Handles one event. What it emits lands in one batch with the handled mark,
    * so a crash either keeps both or neither: no event is missed, and none
    * lands its emissions twice. Handlings that emit nothing are recorded 500 at
    * a time (and at a close), so after a crash the handler may be called again
    * for those since the last record and decide on what it reads then.
-   * Effects outside the log (a webhook) are at-least-once. It may return a
+   * Effects outside the log (a webhook) are at-least-once, and run in every
+   * process serving the factory unless the automation is `exclusive`. It may return a
    * Promise or an Effect: an Effect that fails or dies is retried and
    * recorded as a handler that throws is (failing with a
    * `PermanentFailureError` skips the retries), and one still running at a close is
@@ -100,8 +133,10 @@ export interface Automation<Services = unknown> {
 /**
  * Defines an automation.
  *
- * @throws ValidationError (path `name`, `on` or `author`) when the name is not kebab-case, `on` is
- * empty or `author` is given and is no non-empty string.
+ * @throws ValidationError (path `name`, `on`, `author`, `exclusive` or
+ * `exclusive.leaseMs`) when the name is not kebab-case, `on` is empty,
+ * `author` is given and is no non-empty string, or `exclusive` is neither a
+ * boolean nor `{ leaseMs }` with a lease of 1 ms to a year.
  * @example
  * ```ts
  * const welcome = defineAutomation({
@@ -130,6 +165,7 @@ export function defineAutomation<Services = unknown>(automation: Automation<Serv
       path: "author",
       message: `automation "${automation.name}" must name its author as a non-empty string (an operator id), or leave it out`,
     });
+  issues.push(...exclusiveIssues(automation.exclusive));
   if (issues.length > 0) throw invalidInput("automation definition", issues);
   return automation;
 }

@@ -3,9 +3,10 @@
  * event of its types one at a time, the subscription's and the retries' in
  * one queue of turns. `decideHandling` runs the handler and records what it
  * emitted with the event's `automation.handled` mark in one idempotent
- * append; the {@link Cursor} records the handlings that emitted nothing
- * together (and says why that stays exactly once); `retryHandling` re-runs a
- * failure. `startAutomations` runs one worker per automation.
+ * append (for an exclusive automation, once its claim on the event lands:
+ * see `claimHandling`); the {@link Cursor} records the handlings that emitted
+ * nothing together (and says why that stays exactly once); `retryHandling`
+ * re-runs a failure. `startAutomations` runs one worker per automation.
  *
  * @module
  */
@@ -13,7 +14,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { StoredEvent, Subscription } from "@software-factory/core";
 import type { Automation } from "./Automation.js";
 import { Cursor } from "./Cursor.js";
+import { closeWorker, openWorker } from "./claimHandling.js";
 import { decideHandling } from "./decideHandling.js";
+import { exclusiveLease } from "./exclusivePolicy.js";
 import { retryHandling } from "./retryHandling.js";
 import { emittedNothing, type HandlingScope } from "./runHandler.js";
 import type { RetryResult, StartAutomationsOptions } from "./startAutomations.js";
@@ -42,7 +45,7 @@ export class AutomationWorker<Services> {
     position: number,
   ) {
     const { log, services, onError } = options;
-    this.#scope = { automation, log, services, signal: this.#stopping.signal };
+    this.#scope = { automation, log, services, signal: this.#stopping.signal, worker: openWorker() };
     this.#cursor = new Cursor({
       log,
       automation: automation.name,
@@ -101,6 +104,7 @@ export class AutomationWorker<Services> {
   async close(): Promise<void> {
     this.#closed = true;
     this.#stopping.abort();
+    closeWorker(this.#scope.worker);
     clearTimeout(this.#restart);
     this.#cursor.stop();
     await this.#subscription?.close();
@@ -117,7 +121,9 @@ export class AutomationWorker<Services> {
       const decided = await decideHandling(this.#scope, event, 0);
       // Closed while waiting to retry: the event stays unhandled, for the next start.
       if (decided === undefined) return;
-      await this.#cursor.passed(event, emittedNothing(decided));
+      // An exclusive automation's handlings are all marked, by this process or the one that claimed the event.
+      const quiet = emittedNothing(decided) && exclusiveLease(this.automation) === undefined;
+      await this.#cursor.passed(event, quiet);
     });
   }
 

@@ -6,7 +6,9 @@
  * @module
  */
 import { ConcurrencyConflictError, type EventLog, type StoredEvent } from "@software-factory/core";
+import { handleExclusively } from "./claimHandling.js";
 import { InboxNotified } from "./events.js";
+import { exclusiveLease } from "./exclusivePolicy.js";
 import { recordHandling } from "./recordHandling.js";
 import { type Attempted, emittedNothing, type HandlingScope, runHandler } from "./runHandler.js";
 
@@ -33,19 +35,36 @@ export type Decided = Attempted & { readonly landed: boolean };
  * comes with the attempt (false for a first handling that emitted nothing:
  * the worker records it later, with others); undefined when the worker
  * closed while waiting.
+ *
+ * An exclusive automation's handling runs once its claim on the event lands
+ * (see `handleExclusively`), and is marked even when it emitted nothing, so
+ * that the processes waiting on the claim see it; when another process's
+ * mark lands first, that is the handling, not landed by this process.
  */
 export async function decideHandling<Services>(
   scope: HandlingScope<Services>,
   event: StoredEvent,
   retry: number,
 ): Promise<Decided | undefined> {
+  const leaseMs = exclusiveLease(scope.automation);
+  if (leaseMs === undefined) return decide(scope, event, retry, false);
+  return handleExclusively(scope, event, retry, leaseMs, () => decide(scope, event, retry, true));
+}
+
+/** Handles an event and records the handling (see {@link decideHandling}); `marked`: even when it emitted nothing. */
+async function decide<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+  marked: boolean,
+): Promise<Decided | undefined> {
   const { log } = scope;
   const { name, author } = scope.automation;
   for (let decision = 1; decision <= MAX_DECISIONS; decision++) {
     const attempted = await runHandler(scope, event);
     if (attempted === undefined) return undefined;
-    // A first handling that emitted nothing is recorded with others (see QuietHandlings); a re-run of a failure is marked.
-    if (retry === 0 && emittedNothing(attempted)) return { ...attempted, landed: false };
+    // A first handling that emitted nothing is recorded with others (see Cursor); a re-run of a failure is marked.
+    if (retry === 0 && !marked && emittedNothing(attempted)) return { ...attempted, landed: false };
     const subjects = new Set(
       attempted.emitted.filter((next) => next.type !== InboxNotified.type).map((next) => next.subject),
     );

@@ -73,6 +73,40 @@ export const AutomationAdvanced = defineEvent(
   }),
 );
 
+/**
+ * Claims one event for one process of an exclusive automation (its
+ * `exclusive` option), before its handler runs on it: appended under an
+ * idempotency key made of the automation, the event, the re-run (`retry`)
+ * and the claim's `generation`, so of the processes serving a factory one
+ * claims each generation and runs the handler. The others wait for the
+ * holder's {@link AutomationHandled} mark, or take the event over with the
+ * next generation once the claim is abandoned: its process ended (seen from
+ * its host), or the claim is older than the automation's lease.
+ */
+export const AutomationClaimed = defineEvent(
+  "automation.claimed",
+  z.object({
+    /** Name of the automation. */
+    automation: z.string().min(1),
+    /** Id of the event claimed. */
+    event: z.string().min(1),
+    /** Position of that event in the log. */
+    eventSeq: z.number().int().positive(),
+    /** Which claim of this handling it is: 1 first, one more for each takeover of an abandoned claim. */
+    generation: z.number().int().positive(),
+    /** Which re-run by `runner.retry` it claims (as its mark's `retry`); absent for the first handling. */
+    retry: z.number().int().positive().optional(),
+    /** Host name of the claiming process's machine. */
+    host: z.string().min(1),
+    /** Its process id on that host. */
+    pid: z.number().int().nonnegative(),
+    /** A random id of that process, telling it apart from a later one with the same process id. */
+    instance: z.string().min(1),
+    /** A random id of the automation's worker in that process, which a close ends. */
+    worker: z.string().min(1),
+  }),
+);
+
 /** A notification put in an operator's inbox. */
 export const InboxNotified = defineEvent(
   "inbox.notified",
@@ -109,4 +143,10 @@ export const InboxRead = defineEvent(
 );
 
 /** Every event type the automations and the inbox append. */
-export const automationEvents = [AutomationHandled, AutomationAdvanced, InboxNotified, InboxRead] as const;
+export const automationEvents = [
+  AutomationHandled,
+  AutomationAdvanced,
+  AutomationClaimed,
+  InboxNotified,
+  InboxRead,
+] as const;

@@ -2,6 +2,7 @@ export {
   type Automation,
   type AutomationContext,
   defineAutomation,
+  type ExclusivePolicy,
   type Notification,
   type RetryPolicy,
 } from "./Automation.js";
@@ -16,6 +17,7 @@ export {
 } from "./builtinAutomations.js";
 export {
   AutomationAdvanced,
+  AutomationClaimed,
   AutomationHandled,
   automationEvents,
   InboxNotified,

@@ -15,12 +15,16 @@ import { isPermanentFailure } from "./PermanentFailureError.js";
 const DEFAULT_ATTEMPTS = 3;
 const DEFAULT_BACKOFF_MS = 100;
 
-/** What a worker's handlings run with; `signal` aborts when the worker begins to close. */
+/**
+ * What a worker's handlings run with; `signal` aborts when the worker begins
+ * to close; `worker` is its id, as its claims name it (see `claimHandling`).
+ */
 export interface HandlingScope<Services> {
   readonly automation: Automation<Services>;
   readonly log: EventLog;
   readonly services: Services;
   readonly signal: AbortSignal;
+  readonly worker: string;
 }
 
 /** What one run of a handler (with its retries) came to. */

@@ -24,6 +24,7 @@ import { parseInput } from "../internal/parse.js";
 import type { Automation } from "./Automation.js";
 import { AutomationWorker } from "./AutomationWorker.js";
 import { automationEvents } from "./events.js";
+import { ExclusiveSchema } from "./exclusivePolicy.js";
 import { lastMarks, readCursors } from "./handledMarks.js";
 
 const AutomationSchema = z.object({
@@ -38,6 +39,7 @@ const AutomationSchema = z.object({
       backoffMs: z.number().int().min(0).max(600_000).optional(),
     })
     .optional(),
+  exclusive: ExclusiveSchema.optional(),
 });
 
 /** The options of {@link startAutomations} as a JavaScript caller may pass them: their types, before the automations. */
@@ -164,8 +166,12 @@ export interface AutomationRunner extends AsyncDisposable {
  * `retriable: false`, is not called again: its event is recorded so at once,
  * the mark saying `permanent: true`.
  *
+ * An automation defined `exclusive` runs its handler on each event in one
+ * process of those serving the factory: the one whose `automation.claimed`
+ * event for it lands (see `Automation.exclusive`).
+ *
  * @throws ValidationError when an automation is malformed (its name, `on`,
- * `run` or `retry`).
+ * `run`, `retry` or `exclusive`).
  * @throws ValidationError (path `automations[i].name`) when two automations share a name.
  * @throws ValidationError (path `automations[i].on[j]`) when an automation
  * reacts to an event type the log's registry lacks (a misspelling would

@@ -13,6 +13,7 @@ import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
 import { type Automation, defineAutomation, type RetryPolicy } from "./Automation.js";
 import { InboxNotified } from "./events.js";
+import { DEFAULT_EXCLUSIVE_LEASE_MS } from "./exclusivePolicy.js";
 import {
   deliveryBody,
   deliveryHeaders,
@@ -29,6 +30,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY = { attempts: 5, backoffMs: 1000 } as const;
 /** Longest `Retry-After` a delivery waits for before its next attempt. */
 const MAX_RETRY_AFTER_MS = 60_000;
+/** Longest claim lease a delivery takes: a year, the most an automation's `exclusive.leaseMs` may say. */
+const MAX_LEASE_MS = 365 * 24 * 60 * 60 * 1000;
 
 /** Options of {@link makeWebhookDelivery}. */
 export interface WebhookDeliveryOptions {
@@ -172,9 +175,18 @@ export type WebhookDeliveryServices = Pick<Factory, "log">;
  * `factory.automations.retry(name, eventId)` sends again, and
  * `factory.encodedUsage` counts.
  *
+ * Each notification is posted by one process of those serving the factory
+ * (an editor's `factory mcp`, another's, a cron `factory automations run`):
+ * the automation is `exclusive`, so the process whose claim on the
+ * notification lands posts it, and the others wait for its record. Its claim
+ * lease is the delivery's worst case (every attempt timing out, each waiting
+ * the longest `Retry-After`, and the backoff), at least 15 minutes.
+ *
  * Delivery is at least once: a process that stops while a delivery is in
- * flight (`factory.close()` aborts it) sends it again at its next start, with
- * the same `Idempotency-Key`.
+ * flight (`factory.close()` aborts it) sends it again at its next start, and
+ * one that dies in flight has it sent by another process on its host at once
+ * (on another host, once its claim's lease runs out), with the same
+ * `Idempotency-Key`.
  *
  * @throws ValidationError when the options are malformed (a URL that is not
  * http(s), an unknown format, a reserved header...), naming each bad field.
@@ -206,6 +218,7 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
     description: `Posts each inbox notification${recipients === undefined ? "" : ` to ${[...recipients].join(", ")}`} to the webhook at ${url.host} (${format}).`,
     on: [InboxNotified.type],
     retry,
+    exclusive: { leaseMs: leaseFor(retry, parsed.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
     run: async (event, { services, signal, emit, attempt }) => {
       if (!InboxNotified.is(event)) return;
       if (recipients !== undefined && !recipients.has(event.data.to)) return;
@@ -229,6 +242,17 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
       }
     },
   });
+}
+
+/**
+ * The claim lease of a delivery: its worst case (each attempt timing out and
+ * waiting the longest `Retry-After`, plus the backoff between attempts), at
+ * least the default 15 minutes and at most a year.
+ */
+function leaseFor(retry: Required<RetryPolicy>, timeoutMs: number): number {
+  const backoff = retry.backoffMs * (2 ** (retry.attempts - 1) - 1);
+  const worst = retry.attempts * (timeoutMs + MAX_RETRY_AFTER_MS) + backoff;
+  return Math.min(MAX_LEASE_MS, Math.max(DEFAULT_EXCLUSIVE_LEASE_MS, worst));
 }
 
 /** Which attempt at a notification a post is, of how many its retry policy makes. */

@@ -16,8 +16,6 @@
  *
  * @module
  */
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import {
   type EventLog,
   IdempotencyConflictError,
@@ -25,6 +23,7 @@ import {
   type StoredEvent,
 } from "@software-factory/core";
 import { z } from "zod";
+import { type Holder, processEnded, THIS_PROCESS } from "../internal/processHolder.js";
 import { SkillRan, SkillStarted } from "./skillEvents.js";
 
 /** How long a claim without a recorded outcome holds its key by default: 15 minutes, well above a normal run. */
@@ -36,19 +35,6 @@ export const ClaimLeaseMsSchema = z
   .int("must be a whole number of milliseconds")
   .positive("must be more than 0 milliseconds")
   .max(365 * 24 * 60 * 60 * 1000, "must be at most a year (31536000000 milliseconds)");
-
-/** The process that claims keys, as its claims name it. */
-interface Holder {
-  /** Host name of its machine. */
-  readonly host: string;
-  /** Its process id on that host. */
-  readonly pid: number;
-  /** A random id it drew, telling it apart from a later process with the same id. */
-  readonly instance?: string;
-}
-
-/** This process, as its claims name it. */
-const THIS_PROCESS = { host: hostname(), pid: process.pid, instance: randomUUID() } as const;
 
 /** What a retry with a key needs to know of the run that took it. */
 export interface KeyedRequest {
@@ -223,7 +209,7 @@ export class SkillRunKeys {
    */
   #held(key: string, run: KeyedRun): IdempotencyConflictError | undefined {
     const staleAt = Date.parse(run.at) + this.#leaseMs;
-    if (this.#log.clock.now().getTime() >= staleAt || ended(run.holder)) return undefined;
+    if (this.#log.clock.now().getTime() >= staleAt || processEnded(run.holder)) return undefined;
     const holder = run.holder === undefined ? "" : ` (process ${run.holder.pid} on host ${run.holder.host})`;
     return new IdempotencyConflictError({
       message: `idempotency key "${key}" is held by a run of skill ${run.skill} that ${run.actor} started at ${run.at}${holder} and that has not recorded its outcome; retry when it has finished (if it has not by ${new Date(staleAt).toISOString()}, its claim is stale and a retry then takes the key over)`,
@@ -276,25 +262,6 @@ export class SkillRunKeys {
     if (outcome === "ok") this.#runs.set(key, { ...run, recordedAt: event.seq });
     // A failed run releases its own claim, not one a retry took over since.
     else if (claim === undefined || claim === run.claim) this.#runs.delete(key);
-  }
-}
-
-/**
- * Whether the process holding a claim has ended. Only known on its host,
- * where its process id is looked up (`process.kill(pid, 0)`: ESRCH means no
- * such process, EPERM one run by another user); a host name is taken to name
- * one machine or container, with its own process ids. A process id reused
- * since makes the claim look held, until the lease runs out.
- */
-function ended(holder: Holder | undefined): boolean {
-  if (holder === undefined || holder.host !== THIS_PROCESS.host) return false;
-  if (holder.pid === THIS_PROCESS.pid)
-    return holder.instance !== undefined && holder.instance !== THIS_PROCESS.instance;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
 

@@ -1,7 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { manualClock, ValidationError } from "@software-factory/core";
@@ -17,74 +15,11 @@ import {
 } from "@software-factory/intelligence";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFixture } from "../../../core/test/fixtures/runChild.js";
+import { Receiver, TOKEN } from "../fixtures/webhookReceiver.js";
 
 const child = join(import.meta.dirname, "webhookChild.ts");
 
-/** The secret part of the webhook's path, as a Slack webhook URL carries one. */
-const TOKEN = "XyZsecretTOKEN123456";
 const SECRET = "whsec-test-secret";
-
-/** One request the receiver got. */
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-  readonly at: number;
-}
-
-/** What the receiver does with the n-th request (from 0): an answer, or hang until the client goes away. */
-type Script = (n: number) => { status: number; body?: string; headers?: Record<string, string> } | "hang";
-
-/** A local HTTP receiver that records each request and answers as `script` says (200 by default). */
-class Receiver {
-  readonly received: Received[] = [];
-  script: Script = () => ({ status: 200, body: "ok" });
-  #arrived: (() => void)[] = [];
-
-  private constructor(readonly server: Server) {}
-
-  static async start(): Promise<Receiver> {
-    const receiver: Receiver = new Receiver(
-      createServer((request, response) => {
-        const chunks: Buffer[] = [];
-        request.on("data", (chunk: Buffer) => chunks.push(chunk));
-        request.on("end", () => receiver.#take(request.headers, Buffer.concat(chunks).toString(), response));
-      }),
-    );
-    await new Promise<void>((resolve) => receiver.server.listen(0, "127.0.0.1", resolve));
-    return receiver;
-  }
-
-  get host(): string {
-    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  /** The webhook URL, with a secret token in its path. */
-  get url(): string {
-    return `http://${this.host}/services/T000/B000/${TOKEN}`;
-  }
-
-  /** Resolves once `count` requests have arrived. */
-  async requests(count: number): Promise<void> {
-    while (this.received.length < count)
-      await new Promise<void>((resolve) => {
-        this.#arrived.push(resolve);
-      });
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  #take(headers: IncomingHttpHeaders, body: string, response: ServerResponse): void {
-    const answer = this.script(this.received.length);
-    this.received.push({ headers, body, at: Date.now() });
-    for (const arrived of this.#arrived.splice(0)) arrived();
-    if (answer === "hang") return;
-    response.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
-    response.end(answer.body ?? "");
-  }
-}
 
 const dirs: string[] = [];
 const receivers: Receiver[] = [];

@@ -1,0 +1,179 @@
+/**
+ * Exclusive handlings (an automation's `exclusive` option): of the processes
+ * serving a factory, the one whose claim on an event lands runs the handler;
+ * the others wait for its mark, or take the event over once its claim is
+ * abandoned.
+ *
+ * A claim is an `automation.claimed` event appended under an idempotency key
+ * made of the automation, the event, the re-run and the claim's generation,
+ * so of the processes claiming one generation exactly one lands it. It names
+ * its holder: the host, the process id and a random id of the process, and a
+ * random id of the automation's worker in it. A claim is abandoned when it is
+ * older than the automation's lease (by the log's clock), when its process
+ * has ended (seen from the same host), or when its worker in this very process
+ * has closed (a handler stopped by `factory.close()`, a factory opened again).
+ *
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { IdempotencyConflictError, type StoredEvent } from "@software-factory/core";
+import type { z } from "zod";
+import { processEnded, THIS_PROCESS } from "../internal/processHolder.js";
+import type { Decided } from "./decideHandling.js";
+import { AutomationClaimed, AutomationHandled } from "./events.js";
+import type { HandlingScope } from "./runHandler.js";
+
+/** How often a process that waits on another's claim reads the log for its mark, in ms. */
+const POLL_MS = 100;
+
+/** The ids of this process's automation workers that are open: a claim of one closed since is abandoned. */
+const openWorkers = new Set<string>();
+
+/** A new worker id, open until {@link closeWorker}. */
+export function openWorker(): string {
+  const id = randomUUID();
+  openWorkers.add(id);
+  return id;
+}
+
+/** Closes a worker id: the claims it holds are abandoned, to any worker of this process. */
+export function closeWorker(id: string): void {
+  openWorkers.delete(id);
+}
+
+/** A claim as the log holds it, with when it landed. */
+type Claim = z.infer<typeof AutomationClaimed.schema> & { readonly at: string };
+
+/** What waiting on another's claim came to: its holder's mark, or a claim to make. */
+type Waited =
+  | { readonly mark: z.infer<typeof AutomationHandled.schema> }
+  | { readonly generation: number; readonly mine: boolean };
+
+/**
+ * Runs `decide` (the handling) once this worker's claim on `event` lands,
+ * taking over abandoned claims; when another process's handling is marked
+ * first, returns that mark as a handling whose record did not land (`landed:
+ * false`). `retry` is how many marks the event had before, as for
+ * `decideHandling`. Undefined when the worker closed while waiting.
+ */
+export async function handleExclusively<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+  leaseMs: number,
+  decide: () => Promise<Decided | undefined>,
+): Promise<Decided | undefined> {
+  for (let generation = 1; ; ) {
+    if (await claim(scope, event, retry, generation)) return decide();
+    const waited = await awaitHolder(scope, event, retry, leaseMs);
+    if (waited === undefined) return undefined;
+    if ("mark" in waited) return observed(waited.mark);
+    // This worker holds the claim (its record failed, and the event came again): it runs the handling.
+    if (waited.mine) return decide();
+    generation = waited.generation;
+  }
+}
+
+/** Appends this worker's claim of `generation` on the event; false when another's landed first. */
+async function claim<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+  generation: number,
+): Promise<boolean> {
+  const { name } = scope.automation;
+  const again = retry === 0 ? "" : `:retry:${retry}`;
+  try {
+    await scope.log.append(
+      {
+        type: AutomationClaimed.type,
+        subject: `automation:${name}`,
+        causedBy: event.id,
+        data: {
+          automation: name,
+          event: event.id,
+          eventSeq: event.seq,
+          generation,
+          ...(retry === 0 ? {} : { retry }),
+          ...THIS_PROCESS,
+          worker: scope.worker,
+        },
+      },
+      {
+        idempotencyKey: `automation:${name}:${event.id}${again}:claim:${generation}`,
+        actor: `automation:${name}`,
+      },
+    );
+    return true;
+  } catch (thrown) {
+    if (thrown instanceof IdempotencyConflictError) return false;
+    throw thrown;
+  }
+}
+
+/**
+ * Reads the log, every {@link POLL_MS}, until the handling is marked (by its
+ * holder or any process) or its last claim is abandoned or this worker's;
+ * undefined when the worker closes first.
+ */
+async function awaitHolder<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+  leaseMs: number,
+): Promise<Waited | undefined> {
+  const { name } = scope.automation;
+  const ofThisHandling = (data: { automation: string; event: string; retry?: number | undefined }) =>
+    data.automation === name && data.event === event.id && (data.retry ?? 0) === retry;
+  let latest: Claim | undefined;
+  for (let after = event.seq; ; ) {
+    for await (const stored of scope.log.readAll({
+      after,
+      types: [AutomationClaimed.type, AutomationHandled.type],
+      subjects: [`automation:${name}`],
+    })) {
+      after = stored.seq;
+      if (AutomationHandled.is(stored) && ofThisHandling(stored.data)) return { mark: stored.data };
+      if (
+        AutomationClaimed.is(stored) &&
+        ofThisHandling(stored.data) &&
+        stored.data.generation > (latest?.generation ?? 0)
+      )
+        latest = { ...stored.data, at: stored.at };
+    }
+    if (latest !== undefined) {
+      if (latest.worker === scope.worker) return { generation: latest.generation, mine: true };
+      if (abandoned(latest, leaseMs, scope.log.clock.now().getTime()))
+        return { generation: latest.generation + 1, mine: false };
+    }
+    try {
+      await sleep(POLL_MS, undefined, { signal: scope.signal });
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Whether a claim no longer holds its event: older than the lease, or its process or worker ended. */
+function abandoned(claim: Claim, leaseMs: number, now: number): boolean {
+  if (now >= Date.parse(claim.at) + leaseMs) return true;
+  const { host, pid, instance } = claim;
+  const here = host === THIS_PROCESS.host && pid === THIS_PROCESS.pid && instance === THIS_PROCESS.instance;
+  return here ? !openWorkers.has(claim.worker) : processEnded({ host, pid, instance });
+}
+
+/** Another process's marked handling, as this worker's handling whose record did not land. */
+function observed(mark: z.infer<typeof AutomationHandled.schema>): Decided {
+  return {
+    emitted: [],
+    error:
+      mark.outcome === "ok"
+        ? undefined
+        : (mark.error ?? { code: "HANDLER_FAILED", message: "unknown error" }),
+    attempts: mark.attempts ?? 1,
+    ...(mark.permanent === true ? { permanent: true as const } : {}),
+    head: 0,
+    landed: false,
+  };
+}

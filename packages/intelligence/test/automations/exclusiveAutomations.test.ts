@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type Clock,
+  type EventLog,
+  manualClock,
+  openEventLog,
+  ValidationError,
+} from "@software-factory/core";
+import {
+  type Automation,
+  AutomationAdvanced,
+  AutomationClaimed,
+  AutomationHandled,
+  defineAutomation,
+  startAutomations,
+} from "@software-factory/intelligence";
+import { afterEach, describe, expect, it } from "vitest";
+import { NoteAdded } from "../fixtures/counting.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A SQLite file in a new temp folder, removed after the test. */
+function logPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), "factory-exclusive-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, "events.db");
+}
+
+/** A log over the SQLite file at `path`, closed after the test. */
+async function openLog(path: string, clock?: Clock): Promise<EventLog> {
+  const log = await openEventLog({ path, events: [NoteAdded], ...(clock === undefined ? {} : { clock }) });
+  cleanups.push(() => log.close());
+  return log;
+}
+
+/** Runs `automation` over `log` until the test ends. */
+async function run(log: EventLog, automation: Automation) {
+  const runner = await startAutomations({ log, automations: [automation], services: {} });
+  cleanups.push(() => runner.close());
+  return runner;
+}
+
+async function addNotes(log: EventLog, count: number): Promise<string[]> {
+  const added = await log.append(
+    Array.from({ length: count }, (_, n) => ({ type: NoteAdded.type, subject: `note-${n}`, data: { n } })),
+  );
+  return added.map((event) => event.id);
+}
+
+/** An automation on `note.added` that emits nothing and tells `called` of each event it is run on. */
+function noting(called: (event: string) => void, exclusive?: Automation["exclusive"]): Automation {
+  return defineAutomation({
+    name: "note-effects",
+    description: "Has an effect outside the log for each note.",
+    on: [NoteAdded.type],
+    ...(exclusive === undefined ? {} : { exclusive }),
+    run: (event) => called(event.id),
+  });
+}
+
+describe("an exclusive automation", () => {
+  it("runs its handler once per event across two runners of one log, each handling claimed and marked", async () => {
+    const path = logPath();
+    const calls: string[] = [];
+    const [first, second] = [await openLog(path), await openLog(path)];
+    const runners = [
+      await run(
+        first,
+        noting((id) => calls.push(id), true),
+      ),
+      await run(
+        second,
+        noting((id) => calls.push(id), true),
+      ),
+    ];
+    const ids = await addNotes(first, 20);
+    await Promise.all(runners.map((runner) => runner.idle()));
+
+    expect(calls.toSorted()).toEqual(ids.toSorted());
+    const claims = await first.read({ types: [AutomationClaimed.type] });
+    expect(claims.map((claim) => (claim.data as { event: string }).event)).toEqual(ids);
+    // Each handling is marked at once, though it emitted nothing, for the runner that waits on it.
+    const marks = await first.read({ types: [AutomationHandled.type] });
+    expect(marks.map((mark) => (mark.data as { event: string }).event)).toEqual(ids);
+  });
+
+  it("is taken over by another runner once its claim's lease runs out", async () => {
+    const path = logPath();
+    const clock = manualClock("2026-01-01T00:00:00Z");
+    const [first, second] = [await openLog(path, clock), await openLog(path, clock)];
+    const calls: string[] = [];
+    let started: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    // The first runner's handler hangs until its runner closes.
+    await run(
+      first,
+      defineAutomation({
+        name: "note-effects",
+        description: "Hangs.",
+        on: [NoteAdded.type],
+        exclusive: { leaseMs: 60_000 },
+        run: (_event, { signal }) => {
+          calls.push("first");
+          started();
+          return new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+        },
+      }),
+    );
+    const [id] = await addNotes(first, 1);
+    await holding;
+    const taker = await run(
+      second,
+      noting(() => calls.push("second"), { leaseMs: 60_000 }),
+    );
+    clock.advance(60_000);
+    await taker.idle();
+
+    expect(calls).toEqual(["first", "second"]);
+    const claims = await second.read({ types: [AutomationClaimed.type] });
+    expect(claims.map((claim) => claim.data)).toEqual([
+      expect.objectContaining({ event: id, generation: 1 }),
+      expect.objectContaining({ event: id, generation: 2 }),
+    ]);
+    expect((await second.read({ types: [AutomationHandled.type] })).map((mark) => mark.data)).toEqual([
+      expect.objectContaining({ event: id, outcome: "ok" }),
+    ]);
+  });
+
+  it("refuses a bad exclusive option, naming its path", () => {
+    const base = { name: "note-effects", description: "x", on: [NoteAdded.type], run: () => undefined };
+    const issues = (exclusive: unknown) => {
+      try {
+        defineAutomation({ ...base, exclusive } as unknown as Automation);
+      } catch (thrown) {
+        expect(thrown).toBeInstanceOf(ValidationError);
+        return (thrown as ValidationError).issues.map((issue) => issue.path);
+      }
+      return [];
+    };
+    expect(issues({ leaseMs: 0 })).toEqual(["exclusive.leaseMs"]);
+    expect(issues({ leaseMs: 1.5 })).toEqual(["exclusive.leaseMs"]);
+    expect(issues("yes")).toEqual(["exclusive"]);
+    expect(issues({ lease: 1000 })).toEqual(["exclusive"]);
+  });
+
+  it("is refused by startAutomations when not defined with defineAutomation and its lease is bad", async () => {
+    const log = await openLog(logPath());
+    const automation = { ...noting(() => undefined), exclusive: { leaseMs: -5 } } as Automation;
+    const refused = await startAutomations({ log, automations: [automation], services: {} }).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).issues.map((issue) => issue.path)).toEqual(["exclusive.leaseMs"]);
+  });
+});
+
+describe("an automation that is not exclusive", () => {
+  it("appends no claims and no marks for handlings that emitted nothing", async () => {
+    const log = await openLog(logPath());
+    const calls: string[] = [];
+    const runner = await run(
+      log,
+      noting((id) => calls.push(id)),
+    );
+    const ids = await addNotes(log, 5);
+    await runner.idle();
+    await runner.close();
+
+    expect(calls).toEqual(ids);
+    expect(await log.read({ types: [AutomationClaimed.type, AutomationHandled.type] })).toEqual([]);
+    expect((await log.read({ types: [AutomationAdvanced.type] })).map((event) => event.data)).toEqual([
+      expect.objectContaining({ handled: 5 }),
+    ]);
+  });
+});
