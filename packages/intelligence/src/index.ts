@@ -165,6 +165,7 @@ export {
   exportAgentsMd,
   type FormatAgentsMdOptions,
   formatAgentsMd,
+  type LoadAgentsMdOptions,
   loadAgentsMd,
   type ParseAgentsMdOptions,
   parseAgentsMd,

@@ -38,6 +38,15 @@ export const InstructionStandardSchema = z.object({
       file: z.string().min(1),
       /** 1-based line where the standard starts in the file. */
       line: z.number().int().min(1),
+      /** For a file a CLAUDE.md imports (`@docs/testing.md`): the file and 1-based line of the import. */
+      importedBy: z
+        .object({
+          /** Path of the importing file, as the loader was given it (or joined to it). */
+          file: z.string().min(1),
+          /** 1-based line of the `@path` import in it. */
+          line: z.number().int().min(1),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -54,6 +63,10 @@ export const InstructionStandardSchema = z.object({
  * | `instructions` | body | the section's text |
  * | `globs` | front matter `globs` (list or comma-separated) | an `Applies to:` first line, else `<folder>/**` for a nested file |
  * | `alwaysApply` | front matter `alwaysApply` | true for a root file's section without `Applies to:` |
+ *
+ * A file a CLAUDE.md imports (`@docs/testing.md`) is a standard of its own,
+ * scoped like the importing section, its `source.importedBy` naming the
+ * importing file and line.
  */
 export type InstructionStandard = z.infer<typeof InstructionStandardSchema>;
 

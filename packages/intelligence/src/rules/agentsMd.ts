@@ -7,11 +7,21 @@
  */
 import { writeFileSync } from "node:fs";
 import { basename, dirname, relative } from "node:path";
-import { checkArguments, formatIssues, strictInput, ValidationError } from "@software-factory/core";
+import {
+  aFunction,
+  checkArguments,
+  formatIssues,
+  strictInput,
+  ValidationError,
+  type ValidationIssue,
+} from "@software-factory/core";
 import { z } from "zod";
 import { Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
+import { withClaudeImports } from "./claudeImports.js";
+import { warnSkipped } from "./cursorRules.js";
+import { outsideFences } from "./fences.js";
 import {
   type InstructionFormat,
   type InstructionStandard,
@@ -35,7 +45,10 @@ const ParseOptionsSchema = strictInput({
   folder: z.string().optional(),
   format: z.enum(["agents-md", "claude-md"]).optional(),
 }).optional();
-const LoadOptionsSchema = strictInput({ root: z.string().optional() }).optional();
+const LoadOptionsSchema = strictInput({
+  root: z.string().optional(),
+  onWarning: aFunction.optional(),
+}).optional();
 const FormatOptionsSchema = strictInput({ title: z.string().optional() }).optional();
 const Standards = z.array(InstructionStandardSchema);
 
@@ -144,17 +157,43 @@ export function parseAgentsMd(
   return standards;
 }
 
+/** Options of {@link loadAgentsMd}. */
+export interface LoadAgentsMdOptions {
+  /** The repository root the file's folder is taken relative to (default: the file's own folder, a root file). */
+  readonly root?: string;
+  /**
+   * Called for each `@path` import of a CLAUDE.md that is not followed, with
+   * the importing file, line and column: a file that is missing or outside
+   * `root`, a home-folder import (`@~/...`), a cycle, an import more than
+   * 5 hops from the CLAUDE.md (Claude Code's limit). Defaults to a process warning
+   * (`process.emitWarning`, code `FACTORY_SKIPPED_INSTRUCTIONS`).
+   */
+  readonly onWarning?: (warning: ValidationIssue) => void;
+}
+
 /**
  * Loads an `AGENTS.md` or `CLAUDE.md` file; `root` is the repository root its
  * folder is taken relative to (default: the file's own folder, a root file).
+ * A CLAUDE.md's `@path` imports (outside code spans and fences, relative to
+ * the file, up to 5 hops) are followed as Claude Code
+ * follows them: each imported file is a standard of its own after the
+ * section that imports it, scoped like that section, its `source.importedBy`
+ * naming the import's file and line. An import that is not followed is
+ * passed to `onWarning` (see {@link LoadAgentsMdOptions}).
  *
  * @throws ValidationError as {@link parseAgentsMd} does, or naming the line
  * and column of the first byte that is not UTF-8.
  */
-export function loadAgentsMd(file: string, options: { readonly root?: string } = {}): InstructionStandard[] {
+export function loadAgentsMd(file: string, options: LoadAgentsMdOptions = {}): InstructionStandard[] {
   checkArguments("loadAgentsMd", { file: [Text, file], options: [LoadOptionsSchema, options] });
   const folder = options.root === undefined ? "" : relative(options.root, dirname(file));
-  return parseAgentsMd(readUtf8File(file, basename(file)), file, { folder });
+  const text = readUtf8File(file, basename(file));
+  const standards = parseAgentsMd(text, file, { folder });
+  if (!/^claude\.md$/i.test(basename(file))) return standards;
+  return withClaudeImports(standards, text, file, {
+    root: options.root ?? dirname(file),
+    onWarning: options.onWarning ?? warnSkipped,
+  });
 }
 
 /** Options of {@link formatAgentsMd}. */
@@ -213,19 +252,6 @@ export function exportAgentsMd(
     options: [FormatOptionsSchema, options],
   });
   writeFileSync(file, formatAgentsMd(standards, options));
-}
-
-/** For each line, whether it is outside code fences (a fence's own lines are not). */
-function outsideFences(lines: readonly string[]): boolean[] {
-  let fence: string | undefined;
-  return lines.map((line) => {
-    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (marker !== undefined && (fence === undefined || marker.startsWith(fence))) {
-      fence = fence === undefined ? marker : undefined;
-      return false;
-    }
-    return fence === undefined;
-  });
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { readdirSync, type Stats, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import {
   aFunction,
   checkArguments,
@@ -17,6 +17,7 @@ import {
 import { Text } from "../internal/arguments.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { loadAgentsMd, parseAgentsMd } from "./agentsMd.js";
+import { withClaudeImports } from "./claudeImports.js";
 import { loadClaudeRules } from "./claudeRules.js";
 import { loadCursorRules, warnSkipped } from "./cursorRules.js";
 import type { InstructionStandard } from "./InstructionStandard.js";
@@ -31,7 +32,8 @@ export interface LoadInstructionStandardsOptions {
   /**
    * Called for each instruction file skipped rather than loaded, naming its
    * path: an `AGENTS.md` or `CLAUDE.md` that is a folder, a symbolic link in
-   * a `.cursor/rules` folder. Defaults to a process warning (`process.emitWarning`,
+   * a `.cursor/rules` folder, a CLAUDE.md `@path` import not followed (with
+   * its line and column). Defaults to a process warning (`process.emitWarning`,
    * code `FACTORY_SKIPPED_INSTRUCTIONS`).
    */
   readonly onWarning?: (warning: ValidationIssue) => void;
@@ -50,7 +52,9 @@ export interface LoadInstructionStandardsOptions {
  * under that folder. An id
  * taken by an earlier standard gets `-2`, `-3`, so none is lost. The problems
  * of every file are reported together. An `AGENTS.md` or `CLAUDE.md` that is
- * a folder is skipped with a warning (option `onWarning`).
+ * a folder is skipped with a warning (option `onWarning`). A CLAUDE.md's
+ * `@path` imports are followed as {@link loadAgentsMd} follows them, but for
+ * a file this loader reads anyway (`@AGENTS.md`), which is not repeated.
  *
  * @throws ValidationError listing each bad file with file:line:column (a file
  * that cannot be read included, by its path).
@@ -87,11 +91,13 @@ export function loadInstructionStandards(
     for (const file of [...INSTRUCTION_FILES.map((name) => join(dir, name)), dotClaude]) {
       const stats = file === dotClaude ? statIfThere(file) : statSync(file, { throwIfNoEntry: false });
       if (stats?.isFile()) {
-        collect(file, () =>
-          file === dotClaude
-            ? parseAgentsMd(readUtf8File(file, "CLAUDE.md"), file, { folder, format: "claude-md" })
-            : loadAgentsMd(file, { root }),
-        );
+        collect(file, () => {
+          if (file !== dotClaude && basename(file) !== "CLAUDE.md") return loadAgentsMd(file, { root });
+          const text = readUtf8File(file, "CLAUDE.md");
+          const standards = parseAgentsMd(text, file, { folder, format: "claude-md" });
+          const readAnyway = (path: string) => isInstructionFile(root, path);
+          return withClaudeImports(standards, text, file, { root, onWarning, readAnyway });
+        });
       } else if (stats !== undefined) {
         const what = stats.isDirectory() ? "a folder" : "not a regular file";
         onWarning({ path: "", file, message: `is ${what}, not an instruction file; skipped` });
@@ -139,6 +145,28 @@ function cursorrulesFile(file: string): InstructionStandard[] {
       source: { format: "cursor", file, line: 1 },
     },
   ];
+}
+
+/**
+ * Whether a file is one this loader reads as instructions of its own (an
+ * `AGENTS.md` or `CLAUDE.md` in a folder it searches, `.claude/CLAUDE.md`, a
+ * root `.claude/rules` file or `.cursorrules`, a `.cursor/rules` rule), so
+ * that a CLAUDE.md importing it (`@AGENTS.md`) does not repeat it.
+ */
+function isInstructionFile(root: string, file: string): boolean {
+  const parts = relative(resolve(root), file).split(/[\\/]/);
+  const name = parts.at(-1) ?? "";
+  const searched = (folders: readonly string[]) =>
+    folders.every((folder) => !folder.startsWith(".") && !SKIPPED.has(folder));
+  if (INSTRUCTION_FILES.includes(name)) {
+    const folders = parts.slice(0, -1);
+    if (searched(folders)) return true;
+    return name === "CLAUDE.md" && folders.at(-1) === ".claude" && searched(folders.slice(0, -1));
+  }
+  if (parts.length === 1 && name === ".cursorrules") return true;
+  if (parts[0] === ".claude" && parts[1] === "rules") return name.toLowerCase().endsWith(".md");
+  const rules = parts.findIndex((part, index) => part === ".cursor" && parts[index + 1] === "rules");
+  return rules !== -1 && searched(parts.slice(0, rules)) && name.toLowerCase().endsWith(".mdc");
 }
 
 /** The file's stats; none when it or a folder on its way (`.claude` a file) is missing. */

@@ -1,0 +1,185 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { ValidationIssue } from "@software-factory/core";
+import {
+  type InstructionStandard,
+  loadAgentsMd,
+  loadInstructionStandards,
+  standardAppliesTo,
+} from "@software-factory/intelligence";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+// Claude Code reads `@path` in a CLAUDE.md as an import of that file (relative to the importing
+// file, not in code spans or fences, up to 5 hops). Before, the text `@docs/testing.md` was all a
+// factory kept: the instructions an agent under Claude Code reads were missing from its standards.
+
+let parent: string;
+let root: string;
+beforeEach(() => {
+  parent = mkdtempSync(join(tmpdir(), "claude-imports-"));
+  root = join(parent, "repo");
+  mkdirSync(root);
+});
+afterEach(() => {
+  rmSync(parent, { recursive: true, force: true });
+});
+
+function write(path: string, text: string): string {
+  const file = join(root, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
+
+function load(): { standards: InstructionStandard[]; warnings: ValidationIssue[] } {
+  const warnings: ValidationIssue[] = [];
+  const standards = loadInstructionStandards(root, { onWarning: (warning) => warnings.push(warning) });
+  return { standards, warnings };
+}
+
+describe("CLAUDE.md @path imports", () => {
+  it("makes each imported file a standard after its section, scoped like it, naming the import's file and line", () => {
+    const claude = write(
+      "CLAUDE.md",
+      [
+        "# Acme",
+        "",
+        "See @README.md for the overview. Shared rules: @AGENTS.md",
+        "",
+        "## API",
+        "",
+        "Applies to: `src/api/**`",
+        "",
+        "- git workflow @docs/git-instructions.md",
+        "- decorators look like `@docs/not-an-import.md`",
+        "",
+        "```md",
+        "@docs/fenced.md",
+        "```",
+      ].join("\n"),
+    );
+    write("README.md", "# Acme\n\nA billing service.\n");
+    write("AGENTS.md", "## Shared\n\nBe kind.\n");
+    write("docs/git-instructions.md", "Rebase, never merge.\nSee @style/commits.md\n");
+    write("docs/style/commits.md", "Imperative subject lines.\n");
+    write("docs/not-an-import.md", "never read\n");
+    write("docs/fenced.md", "never read\n");
+
+    const { standards, warnings } = load();
+
+    expect(warnings).toEqual([]);
+    expect(standards.map((standard) => [standard.id, standard.description])).toEqual([
+      ["shared", "Shared"],
+      ["acme", "Acme"],
+      ["readme", "README.md"],
+      ["api", "API"],
+      ["docs-git-instructions", "docs/git-instructions.md"],
+      ["docs-style-commits", "docs/style/commits.md"],
+    ]);
+    const byId = new Map(standards.map((standard) => [standard.id, standard]));
+    expect(byId.get("readme")).toMatchObject({
+      instructions: "# Acme\n\nA billing service.",
+      alwaysApply: true,
+      globs: [],
+      source: {
+        format: "claude-md",
+        file: join(root, "README.md"),
+        line: 1,
+        importedBy: { file: claude, line: 3 },
+      },
+    });
+    const commits = byId.get("docs-style-commits") as InstructionStandard;
+    expect(commits).toMatchObject({
+      instructions: "Imperative subject lines.",
+      alwaysApply: false,
+      globs: ["src/api/**"],
+      source: { importedBy: { file: join(root, "docs", "git-instructions.md"), line: 2 } },
+    });
+    expect(standardAppliesTo(commits, "src/api/users.ts")).toBe(true);
+    expect(standardAppliesTo(commits, "web/page.tsx")).toBe(false);
+  });
+
+  it("warns at the import's file, line and column for a missing file, one outside the root and one in the home folder", () => {
+    writeFileSync(join(parent, "secret.md"), "outside the repository\n");
+    const claude = write(
+      "CLAUDE.md",
+      "# Acme\n\nOverview: @docs/missing.md\nPersonal: @~/.claude/my-project.md\nShared: @../secret.md\n",
+    );
+
+    const { standards, warnings } = load();
+
+    expect(standards.map((standard) => standard.id)).toEqual(["acme"]);
+    expect(warnings.map(({ file, line, column, path }) => [file, line, column, path])).toEqual([
+      [claude, 3, 11, "@docs/missing.md"],
+      [claude, 4, 11, "@~/.claude/my-project.md"],
+      [claude, 5, 9, "@../secret.md"],
+    ]);
+    expect(warnings[0]?.message).toBe(
+      'imports "docs/missing.md", which is not a file in the repository; nothing was imported (write it in backquotes if it is not an import)',
+    );
+    expect(warnings[1]?.message).toContain("home folder, which is not read");
+    expect(warnings[2]?.message).toContain(`outside the repository root ${root}`);
+  });
+
+  it("reads a file once through a cycle and stops 5 hops from the CLAUDE.md, warning at each import not followed", () => {
+    write("CLAUDE.md", "@docs/1.md\n");
+    for (let hop = 1; hop <= 6; hop++) write(`docs/${hop}.md`, `Hop ${hop}. Next: @${hop + 1}.md\n`);
+    write("docs/7.md", "never read\n");
+    write("docs/2.md", "Hop 2. Next: @3.md and back: @1.md\n");
+
+    const { standards, warnings } = load();
+
+    expect(standards.map((standard) => standard.id)).toEqual([
+      "general",
+      "docs-1",
+      "docs-2",
+      "docs-3",
+      "docs-4",
+      "docs-5",
+    ]);
+    expect(warnings.map(({ file, line, path, message }) => [file, line, path, message])).toEqual([
+      [
+        join(root, "docs", "5.md"),
+        1,
+        "@6.md",
+        `imports "6.md" more than 5 hops from ${join(root, "CLAUDE.md")}, past the depth Claude Code follows; not read`,
+      ],
+      [
+        join(root, "docs", "2.md"),
+        1,
+        "@1.md",
+        'imports "1.md", which is already on this chain of imports (a cycle); it is read once',
+      ],
+    ]);
+  });
+
+  it("scopes a nested CLAUDE.md's imports under its folder and refuses a link out of the repository", () => {
+    writeFileSync(join(parent, "elsewhere.md"), "outside\n");
+    symlinkSync(join(parent, "elsewhere.md"), join(root, "linked.md"));
+    write("packages/api/CLAUDE.md", "## Errors\n\nSee @docs/errors.md and @../../linked.md\n");
+    write("packages/api/docs/errors.md", "Throw tagged errors.\n");
+
+    const { standards, warnings } = load();
+
+    expect(standards.map(({ id, globs, alwaysApply }) => [id, globs, alwaysApply])).toEqual([
+      ["packages-api-errors", ["packages/api/**"], false],
+      ["packages-api-docs-errors", ["packages/api/**"], false],
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ path: "@../../linked.md", line: 3, column: 25 });
+    expect(warnings[0]?.message).toContain("a link to");
+  });
+
+  it("follows imports when one CLAUDE.md is loaded alone, its folder taken as the root", () => {
+    const claude = write("CLAUDE.md", "# Acme\n\nShared rules: @AGENTS.md\n");
+    write("AGENTS.md", "## Shared\n\nBe kind.\n");
+
+    const standards = loadAgentsMd(claude, { onWarning: () => {} });
+
+    expect(standards.map((standard) => [standard.id, standard.instructions])).toEqual([
+      ["acme", "Shared rules: @AGENTS.md"],
+      ["agents", "## Shared\n\nBe kind."],
+    ]);
+  });
+});
