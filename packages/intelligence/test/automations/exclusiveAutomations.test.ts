@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type Clock,
+  ClosedError,
   type EventLog,
   manualClock,
   openEventLog,
@@ -14,6 +15,7 @@ import {
   AutomationClaimed,
   AutomationHandled,
   defineAutomation,
+  PermanentFailureError,
   startAutomations,
 } from "@software-factory/intelligence";
 import { afterEach, describe, expect, it } from "vitest";
@@ -131,6 +133,51 @@ describe("an exclusive automation", () => {
     expect((await second.read({ types: [AutomationHandled.type] })).map((mark) => mark.data)).toEqual([
       expect.objectContaining({ event: id, outcome: "ok" }),
     ]);
+  });
+
+  it("claims a retry of a failure too, so another runner retrying it waits and takes it over from a closed one", async () => {
+    const path = logPath();
+    const [first, second] = [await openLog(path), await openLog(path)];
+    const calls: string[] = [];
+    let held: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    /** The automation as runner `label` runs it: the first handling fails for good, the first runner's retry hangs until it closes. */
+    const failingOnce = (label: string) =>
+      defineAutomation({
+        name: "note-effects",
+        description: "Fails once, then has its effect.",
+        on: [NoteAdded.type],
+        exclusive: true,
+        run: (_event, { signal }) => {
+          calls.push(label);
+          if (calls.length === 1) throw new PermanentFailureError({ message: "not yet" });
+          if (label === "second") return;
+          held();
+          return new Promise<void>((_resolve, reject) =>
+            signal.addEventListener("abort", () => reject(signal.reason)),
+          );
+        },
+      });
+    const holder = await startAutomations({ log: first, automations: [failingOnce("first")], services: {} });
+    const taker = await run(second, failingOnce("second"));
+    const [id = ""] = await addNotes(first, 1);
+    await Promise.all([holder.idle(), taker.idle()]);
+    expect(await taker.failures()).toEqual([expect.objectContaining({ event: id, permanent: true })]);
+
+    const holderRetry = holder.retry("note-effects", id).catch((thrown: unknown) => thrown);
+    await holding;
+    const takerRetry = taker.retry("note-effects", id);
+    await holder.close();
+
+    expect(await holderRetry).toBeInstanceOf(ClosedError);
+    expect(await takerRetry).toEqual({ outcome: "ok" });
+    expect(calls.slice(1)).toEqual(["first", "second"]);
+    const retryClaims = (await second.read({ types: [AutomationClaimed.type] }))
+      .map((claim) => claim.data as { retry?: number; generation: number })
+      .filter((claim) => claim.retry === 1);
+    expect(retryClaims.map((claim) => claim.generation)).toEqual([1, 2]);
   });
 
   it("refuses a bad exclusive option, naming its path", () => {
