@@ -152,7 +152,10 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
     opts({ title: "string?" }),
   ],
   formatAgentsMd: [p("standards", "items", () => [instruction()]), opts({ title: "string?" })],
-  loadAgentsMd: [p("file", "string", () => join(out, "AGENTS.md")), opts({ root: "string?" })],
+  loadAgentsMd: [
+    p("file", "string", () => join(out, "AGENTS.md")),
+    opts({ root: "string?", onWarning: "function?" }),
+  ],
   parseAgentsMd: [
     str("text", "# Guide\n"),
     str("file", "AGENTS.md"),
@@ -187,8 +190,8 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
   defineSkill: [p("skill", "object")],
   exportSkill: [p("skill", "object", instructionSkill), dirParam()],
   formatSkillMd: [p("skill", "object")],
-  loadSkillFolder: [dirParam()],
-  loadSkillsDir: [dirParam()],
+  loadSkillFolder: [dirParam(), opts({ onWarning: "function?" })],
+  loadSkillsDir: [dirParam(), opts({ onWarning: "function?" })],
   makeFolders: [dirParam()],
   parseSkillMd: [
     str("text", "---\nname: x\ndescription: An x.\n---\nDo x.\n"),
@@ -203,7 +206,7 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
   ],
   readSkillBytes: [p("skill", "object", instructionSkill), str("path", "SKILL.md")],
   readSkillFile: [p("skill", "object", instructionSkill), str("path", "SKILL.md")],
-  safeLoadSkillsDir: [dirParam()],
+  safeLoadSkillsDir: [dirParam(), opts({ onWarning: "function?" })],
   "new SkillRegistry": [
     p("log", "object", () => factory.log),
     p("services", "any"),

@@ -30,8 +30,11 @@ export {
 } from "./SkillRegistry.js";
 export { SkillRan, SkillStarted } from "./skillEvents.js";
 export {
+  type LoadSkillOptions,
   loadSkillFolder,
   loadSkillsDir,
+  MAX_SKILL_FILES,
+  MAX_SKILL_FILES_BYTES,
   MAX_SKILL_MD_BYTES,
   readSkillBytes,
   readSkillFile,

@@ -8,7 +8,14 @@
  */
 import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { checkArguments, NotFoundError, ValidationError, type ValidationIssue } from "@software-factory/core";
+import {
+  aFunction,
+  checkArguments,
+  NotFoundError,
+  strictInput,
+  ValidationError,
+  type ValidationIssue,
+} from "@software-factory/core";
 import { aSkillWithFiles, Text } from "../internal/arguments.js";
 import { errorText } from "../internal/errorText.js";
 import { readUtf8File } from "../internal/utf8File.js";
@@ -23,6 +30,42 @@ import { invalidIssues, issueLines } from "./skillIssues.js";
 export const MAX_SKILL_MD_BYTES = 1024 * 1024;
 
 /**
+ * The most files a skill folder may hold besides its SKILL.md (1,000): a load
+ * lists them all, and an export copies them all, so a folder holding a
+ * `node_modules` or a data set would slow every factory open. The largest of
+ * anthropics/skills holds 83.
+ */
+export const MAX_SKILL_FILES = 1000;
+
+/**
+ * The most bytes a skill folder's files may hold together besides its
+ * SKILL.md (64 MiB): they are read on demand, one at a time, but an export
+ * reads and copies them all. The largest of anthropics/skills holds 5.6 MB.
+ */
+export const MAX_SKILL_FILES_BYTES = 64 * 1024 * 1024;
+
+/** Folders that are never files of a skill, at any depth: installed packages and version control. */
+const NOT_SKILL_FILES = new Set(["node_modules", ".git"]);
+
+/** Options of the skill folder loaders ({@link loadSkillFolder}, {@link loadSkillsDir}, {@link safeLoadSkillsDir}). */
+export interface LoadSkillOptions {
+  /**
+   * Called for each folder of a skill that is skipped rather than listed as
+   * its files (a `node_modules` or `.git` folder, at any depth), naming it.
+   * Defaults to a process warning (`process.emitWarning`, code
+   * `FACTORY_SKIPPED_SKILL_FILES`).
+   */
+  readonly onWarning?: (warning: ValidationIssue) => void;
+}
+
+const LoadSkillOptionsSchema = strictInput({ onWarning: aFunction.optional() }).optional();
+
+/** Emits a skipped folder of a skill as a process warning: what a loader does when its caller gave no `onWarning`. */
+function warnSkippedFiles(warning: ValidationIssue): void {
+  process.emitWarning(`${warning.file ?? ""}: ${warning.message}`, { code: "FACTORY_SKIPPED_SKILL_FILES" });
+}
+
+/**
  * The folders of a skill the Agent Skills format names; a skill's files are
  * every file of its folder, in these or not.
  */
@@ -34,15 +77,21 @@ export const RESOURCE_FOLDERS = ["scripts", "references", "assets"];
  * Its `files` are every file of the folder but SKILL.md, as the Agent Skills
  * format allows any files and folders beside `scripts/`, `references/` and
  * `assets/` (`forms.md`, `templates/viewer.html`, `LICENSE.txt`): hidden
- * entries directly in the folder (`.DS_Store`, `.git/`) are left out.
+ * entries directly in the folder (`.DS_Store`) are left out, and a
+ * `node_modules` or `.git` folder at any depth is skipped with a warning
+ * (option `onWarning`). Only SKILL.md is read; the files are listed, to be
+ * read on demand ({@link readSkillFile}).
  *
  * @throws ValidationError when the SKILL.md is invalid (file:line:column), not
  * UTF-8 or larger than {@link MAX_SKILL_MD_BYTES} (then it is not read), when the folder holds a symbolic link (links are not
- * followed: they could leave the skill's folder or loop), or when
- * `scripts`, `references` or `assets` is a file rather than a folder.
+ * followed: they could leave the skill's folder or loop), when
+ * `scripts`, `references` or `assets` is a file rather than a folder, or when
+ * the folder holds more than {@link MAX_SKILL_FILES} files or
+ * {@link MAX_SKILL_FILES_BYTES} bytes of them (the listing stops there).
  */
-export function loadSkillFolder(dir: string): InstructionSkill {
-  checkArguments("loadSkillFolder", { dir: [Text, dir] });
+export function loadSkillFolder(dir: string, options: LoadSkillOptions = {}): InstructionSkill {
+  checkArguments("loadSkillFolder", { dir: [Text, dir], options: [LoadSkillOptionsSchema, options] });
+  const warn = options.onWarning ?? warnSkippedFiles;
   const file = join(dir, "SKILL.md");
   const { size } = statSync(file);
   if (size > MAX_SKILL_MD_BYTES) {
@@ -74,15 +123,34 @@ export function loadSkillFolder(dir: string): InstructionSkill {
       });
     }
   }
+  let bytes = 0;
+  let over: string | undefined;
   walk(
     dir,
-    (path) => {
-      const relativeFile = relativePath(path);
-      if (relativeFile !== "SKILL.md" && !RESOURCE_FOLDERS.includes(relativeFile)) files.push(relativeFile);
+    {
+      file: (path, size) => {
+        const relativeFile = relativePath(path);
+        if (relativeFile === "SKILL.md" || RESOURCE_FOLDERS.includes(relativeFile)) return true;
+        files.push(relativeFile);
+        bytes += size;
+        if (files.length > MAX_SKILL_FILES) {
+          over = `holds more than ${MAX_SKILL_FILES.toLocaleString("en")} files besides SKILL.md (MAX_SKILL_FILES), the most a skill's folder may hold; keep the files its instructions name, and nothing installed or generated`;
+        } else if (bytes > MAX_SKILL_FILES_BYTES) {
+          over = `holds more than ${MAX_SKILL_FILES_BYTES.toLocaleString("en")} bytes of files besides SKILL.md (MAX_SKILL_FILES_BYTES), the most a skill's folder may hold; keep large data out of the skill`;
+        }
+        return over === undefined;
+      },
+      link: (path) => link(relativePath(path)),
+      skip: (path) =>
+        warn({
+          path: relativePath(path),
+          file: path,
+          message: "is skipped: installed packages and version control are not files of a skill",
+        }),
     },
-    (path) => link(relativePath(path)),
     true,
   );
+  if (over !== undefined) issues.push({ path: "", message: over, file: dir });
   if (issues.length > 0) throw invalidIssues(issues);
   return { ...skill, dir, files: files.sort() };
 }
@@ -124,13 +192,13 @@ export interface SkillsDirResult {
  * for (const problem of problems) console.warn(problem.message);
  * ```
  */
-export function safeLoadSkillsDir(dir: string): SkillsDirResult {
-  checkArguments("safeLoadSkillsDir", { dir: [Text, dir] });
+export function safeLoadSkillsDir(dir: string, options: LoadSkillOptions = {}): SkillsDirResult {
+  checkArguments("safeLoadSkillsDir", { dir: [Text, dir], options: [LoadSkillOptionsSchema, options] });
   const skills: InstructionSkill[] = [];
   const { folders, problems } = skillFolders(dir);
   for (const folder of folders) {
     try {
-      skills.push(loadSkillFolder(folder));
+      skills.push(loadSkillFolder(folder, options));
     } catch (error) {
       // A SKILL.md that cannot be read (a folder by that name, no permission) is a problem of that skill too.
       const issues =
@@ -151,14 +219,14 @@ export function safeLoadSkillsDir(dir: string): SkillsDirResult {
  * @throws ValidationError listing each bad SKILL.md with file:line:column, a
  * `dir` that is a file or cannot be read, and each symbolic link under it.
  */
-export function loadSkillsDir(dir: string): InstructionSkill[] {
-  checkArguments("loadSkillsDir", { dir: [Text, dir] });
+export function loadSkillsDir(dir: string, options: LoadSkillOptions = {}): InstructionSkill[] {
+  checkArguments("loadSkillsDir", { dir: [Text, dir], options: [LoadSkillOptionsSchema, options] });
   const skills: InstructionSkill[] = [];
   const { folders, problems } = skillFolders(dir);
   const issues: ValidationIssue[] = problems.flatMap((problem) => problem.issues);
   for (const folder of folders) {
     try {
-      skills.push(loadSkillFolder(folder));
+      skills.push(loadSkillFolder(folder, options));
     } catch (error) {
       if (error instanceof ValidationError) issues.push(...error.issues);
       else throw error;
@@ -246,23 +314,34 @@ function skillFilePath(skill: InstructionSkill, path: string): string {
   return join(skill.dir, path);
 }
 
+/** What {@link walk} does with each entry. */
+interface Visitor {
+  /** A file and its size; false stops the walk. */
+  readonly file: (path: string, size: number) => boolean;
+  /** A symbolic link, not followed. */
+  readonly link: (path: string) => void;
+  /** A `node_modules` or `.git` folder, not entered. */
+  readonly skip: (path: string) => void;
+}
+
 /**
- * Visits the files under `dir`, and reports symbolic links instead of
- * following them. With `skipHidden`, the hidden entries directly under `dir`
- * (`.DS_Store`, `.git/`) are left out.
+ * Visits the files under `dir`, reports symbolic links instead of following
+ * them and `node_modules` and `.git` folders instead of entering them, and
+ * stops when `visitor.file` says so (returning false then). With
+ * `skipHidden`, the other hidden entries directly under `dir` (`.DS_Store`,
+ * a `.git` file) are left out.
  */
-function walk(
-  dir: string,
-  visit: (path: string) => void,
-  link: (path: string) => void,
-  skipHidden = false,
-): void {
+function walk(dir: string, visitor: Visitor, skipHidden = false): boolean {
   for (const entry of readdirSync(dir)) {
-    if (skipHidden && entry.startsWith(".")) continue;
     const path = join(dir, entry);
     const stats = lstatSync(path);
-    if (stats.isSymbolicLink()) link(path);
-    else if (stats.isDirectory()) walk(path, visit, link);
-    else visit(path);
+    const notFiles = stats.isDirectory() && NOT_SKILL_FILES.has(entry);
+    if (skipHidden && entry.startsWith(".") && !notFiles) continue;
+    if (stats.isSymbolicLink()) visitor.link(path);
+    else if (notFiles) visitor.skip(path);
+    else if (stats.isDirectory()) {
+      if (!walk(path, visitor)) return false;
+    } else if (!visitor.file(path, stats.size)) return false;
   }
+  return true;
 }
