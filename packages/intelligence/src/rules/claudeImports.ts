@@ -62,10 +62,10 @@ export function withClaudeImports(
   context: ImportContext,
 ): InstructionStandard[] {
   const root = resolve(context.root);
-  const realRoot = realpathSync(root);
+  const realRoot = realpathOr(root);
   const outside = (from: string, at: string) => {
     const inRoot = relative(from, at);
-    return inRoot.startsWith("..") || isAbsolute(inRoot);
+    return /^\.\.(?:[\\/]|$)/.test(inRoot) || isAbsolute(inRoot);
   };
   const seen = new Set<string>();
   const taken = new Set(standards.map((standard) => standard.id));
@@ -145,7 +145,7 @@ export function withClaudeImports(
       standards.findLast((standard) => (standard.source?.line ?? 1) <= found.line) ?? standards[0];
     if (section !== undefined) bySection.set(section, [...(bySection.get(section) ?? []), found]);
   }
-  const top = [realpathSync(file)];
+  const top = [realpathOr(file)];
   return standards.flatMap((standard) => {
     const into: InstructionStandard[] = [];
     follow(file, bySection.get(standard) ?? [], standard, top, into);
@@ -172,4 +172,13 @@ function findImports(text: string): Import[] {
     }
   });
   return imports;
+}
+
+/** The real path of a file or folder (links resolved), or its absolute path when it does not exist. */
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }

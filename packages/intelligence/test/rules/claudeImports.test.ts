@@ -171,6 +171,19 @@ describe("CLAUDE.md @path imports", () => {
     expect(warnings[0]?.message).toContain("a link to");
   });
 
+  it("reads a file whose name starts with two dots as inside the repository", () => {
+    write("CLAUDE.md", "Notes: @..notes.md\n");
+    write("..notes.md", "Dotted notes.\n");
+
+    const { standards, warnings } = load();
+
+    expect(warnings).toEqual([]);
+    expect(standards.map((standard) => [standard.id, standard.instructions])).toEqual([
+      ["general", "Notes: @..notes.md"],
+      ["notes", "Dotted notes."],
+    ]);
+  });
+
   it("follows imports when one CLAUDE.md is loaded alone, its folder taken as the root", () => {
     const claude = write("CLAUDE.md", "# Acme\n\nShared rules: @AGENTS.md\n");
     write("AGENTS.md", "## Shared\n\nBe kind.\n");
