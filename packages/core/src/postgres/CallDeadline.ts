@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { isQueryTimeout } from "./connectionErrors.js";
+import { isConnectionError, isQueryTimeout } from "./connectionErrors.js";
 
 /** The most by which the server gives up waiting for a lock before the client gives up waiting for the answer (ms). */
 const LOCK_WAIT_MARGIN_MS = 250;
@@ -44,9 +44,10 @@ export class CallDeadline {
    * and the answer. A connection whose statement failed is discarded, as
    * `pool.query` does. `values` may be a function of the time the answer is
    * waited for (`answerMs`), for a statement that bounds a wait of the server
-   * by it (see {@link lockWaitMs}). When the answer does not come in time,
-   * `unanswered` is told the server's process id of the session that was
-   * running the statement (which may still be running it) before this rejects.
+   * by it (see {@link lockWaitMs}). When the answer does not come in time
+   * (`timedOut`), or the connection breaks, `unanswered` is told the server's
+   * process id of the session that was running the statement (which may
+   * still be running it, or have committed it) before this rejects.
    *
    * @throws the driver's error; a connection not had in time is one `isConnectionError` recognises.
    */
@@ -55,7 +56,7 @@ export class CallDeadline {
     queryTimeoutMs: number,
     text: string,
     values: readonly unknown[] | ((answerMs: number) => readonly unknown[]) = [],
-    unanswered?: (pid: number) => void,
+    unanswered?: (pid: number, timedOut: boolean) => void,
   ): Promise<pg.QueryResult<Row>> {
     const client = await this.connect(pool);
     // The pool takes its own 'error' listener off a connection it lends out, and
@@ -79,7 +80,8 @@ export class CallDeadline {
       client.off("error", ignoreLentConnectionError);
       const pid = (client as unknown as { readonly processID: number | null }).processID;
       client.release(error instanceof Error ? error : true);
-      if (pid !== null && isQueryTimeout(error)) unanswered?.(pid);
+      const timedOut = isQueryTimeout(error);
+      if (pid !== null && (timedOut || isConnectionError(error))) unanswered?.(pid, timedOut);
       throw error;
     }
   }

@@ -6,6 +6,7 @@ import { payloadJsonOf } from "../internal/payloadJson.js";
 import { type CallDeadline, lockWaitMs } from "./CallDeadline.js";
 import { SlowStatementError, slowCallStoreError } from "./connectionErrors.js";
 import { COLUMNS, type EventRow, fromRow } from "./eventRows.js";
+import { LostAppendError, lostAppendStoreError, unsettledAppendStoreError } from "./lostAppends.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 import type { PostgresCalls } from "./PostgresCalls.js";
 import type { PostgresTurn, TurnStatement } from "./PostgresTurn.js";
@@ -17,6 +18,12 @@ interface AppendOutcome {
   readonly result_head: string | null;
   readonly result_first: string | null;
   readonly result_count: number;
+}
+
+/** The session of an append whose answer did not come: its server process id, and whether the wait ran out (else the connection broke). */
+interface Unanswered {
+  readonly pid: number;
+  readonly timedOut: boolean;
 }
 
 /** The longest wait for the server to end, and report on, an append whose answer did not come in time (ms). */
@@ -67,7 +74,7 @@ export class PostgresAppends {
     // Its arguments are evaluated before it runs: the first sets the statement's
     // lock_timeout, so the server gives up waiting for the lock, and rolls the
     // append back, before this client gives up waiting for the answer.
-    let unanswered: number | undefined;
+    let unanswered: Unanswered | undefined;
     const answer = this.#calls.query<AppendOutcome>(
       deadline,
       `SELECT outcome, result_head, result_first, result_count
@@ -98,8 +105,8 @@ export class PostgresAppends {
         String(lockWaitMs(answerMs)),
       ],
       turn,
-      (pid) => {
-        unanswered = pid;
+      (pid, timedOut) => {
+        unanswered = { pid, timedOut };
       },
     );
     let rows: AppendOutcome[];
@@ -138,12 +145,12 @@ export class PostgresAppends {
     options: StoreAppendOptions,
     deadline: CallDeadline,
   ): Promise<StoredEvent[]> {
-    let unanswered: number | undefined;
+    let unanswered: Unanswered | undefined;
     try {
       return await turn.append((query) => this.once(batch, options, false, deadline, query), {
         answerMs: () => deadline.answerMs(this.#target.options.queryTimeoutMs),
         unanswered: (pid) => {
-          unanswered = pid;
+          unanswered = { pid, timedOut: true };
         },
       });
     } catch (error) {
@@ -156,44 +163,73 @@ export class PostgresAppends {
    * its turn's commit's) did not come in time, the server may still be
    * running it. Once its session (`pid`) has ended, the log says whether it
    * landed; if it did, only the answer was lost and its events are returned.
-   * If it did not, or the server answered but was still busy with the
-   * session when the wait ran out, the server is reachable and the append was
-   * too slow for its time (or, ended, lost on its connection): `error` is
-   * thrown as a `SlowStatementError`, retried as `error` is. Otherwise, when
+   * If it did not, the server is reachable: when it was at work on the
+   * append, or still busy with the session when the wait ran out, the append
+   * was too slow for its time, and `error` is thrown as a
+   * `SlowStatementError`; when it was not (the statement or its answer was
+   * lost on a connection gone silent), as a `LostAppendError`. Both are
+   * retried as `error` is. An append whose connection broke is thrown as a
+   * `LostAppendError` naming its session, settled only if the call fails
+   * (see {@link failed}): a retry finds a batch that landed. Otherwise, when
    * nothing is known, `error` is thrown.
    */
   async #settle(
     error: unknown,
-    pid: number | undefined,
+    unanswered: Unanswered | undefined,
     batch: readonly PreparedEvent[],
   ): Promise<StoredEvent[]> {
     const first = batch[0];
-    if (pid === undefined || first === undefined) throw error;
-    const settled = await settleAbandonedAppend(
-      this.#target.config,
-      pid,
-      first.id,
-      Math.min(SETTLE_MS, this.#target.options.queryTimeoutMs),
-    );
-    if (!settled.ended)
-      throw settled.running && error instanceof Error ? new SlowStatementError(error, false) : error;
+    if (unanswered === undefined || first === undefined || !(error instanceof Error)) throw error;
+    if (!unanswered.timedOut) throw new LostAppendError(error, unanswered.pid);
+    const settled = await this.#settleSession(unanswered.pid, first.id);
+    if (!settled.ended) throw settled.running ? new SlowStatementError(error, false) : error;
     if (settled.landedAt === undefined)
-      throw error instanceof Error ? new SlowStatementError(error, true) : error;
+      throw settled.busy ? new SlowStatementError(error, true) : new LostAppendError(error);
     const landedAt = settled.landedAt;
     return batch.map((event, index) => ({ ...event, seq: landedAt + index }));
   }
 
+  /** Ends the session `pid` that ran an append whose first event is `firstId`, and tells whether the batch landed. */
+  #settleSession(pid: number, firstId: string) {
+    const waitMs = Math.min(SETTLE_MS, this.#target.options.queryTimeoutMs);
+    return settleAbandonedAppend(this.#target.config, pid, firstId, waitMs);
+  }
+
   /**
-   * The error of an append of `batch` that failed with `error`, when its
-   * last attempt was still being run by a reachable server as the call's time
-   * ran out (see {@link slowCallStoreError}); undefined otherwise.
+   * What an append call of `batch` that failed with `error` answers: its
+   * events, when an attempt lost its connection after the batch landed
+   * (settled now: the last attempt's session, else `earlier`, the last one
+   * lost before); else the error to throw. A last attempt that a reachable
+   * server was still running as the call's time ran out says so (see
+   * {@link slowCallStoreError}); one whose connection was lost while the
+   * server was not at work on it says that nothing was written (see
+   * {@link lostAppendStoreError}); when the server could not be asked, the
+   * error says that the append may have landed.
    */
-  slowError(error: unknown, batch: readonly PreparedEvent[]): StoreError | undefined {
+  async failed(
+    error: unknown,
+    batch: readonly PreparedEvent[],
+    earlier: LostAppendError | undefined,
+  ): Promise<{ readonly stored: StoredEvent[] } | { readonly error: unknown }> {
     const cause = error instanceof StoreError ? error.cause : error;
-    if (!(cause instanceof SlowStatementError)) return undefined;
     const bytes = batch.reduce((sum, event) => sum + Buffer.byteLength(payloadJsonOf(event)), 0);
-    const events = batch.length === 1 ? "1 event" : `${batch.length} events`;
-    return slowCallStoreError(cause, this.#target.options, `appending ${events} of ${bytes} bytes`);
+    const doing = `appending ${batch.length === 1 ? "1 event" : `${batch.length} events`} of ${bytes} bytes`;
+    const { options } = this.#target;
+    if (cause instanceof SlowStatementError) return { error: slowCallStoreError(cause, options, doing) };
+    const last = cause instanceof LostAppendError ? cause : undefined;
+    // Lost with nothing written: the error says so; an earlier attempt's session, if any, is settled otherwise.
+    const notWritten = () => ({
+      error: last === undefined ? error : lostAppendStoreError(last, options.target, doing),
+    });
+    const lost = last?.pid === undefined ? earlier : last;
+    const first = batch[0];
+    if (lost?.pid === undefined || first === undefined) return notWritten();
+    const settled = await this.#settleSession(lost.pid, first.id);
+    if (!settled.ended)
+      return { error: error instanceof Error ? unsettledAppendStoreError(error, lost) : error };
+    const landedAt = settled.landedAt;
+    if (landedAt === undefined) return notWritten();
+    return { stored: batch.map((event, index) => ({ ...event, seq: landedAt + index })) };
   }
 
   /** The events at positions `first` to `first + count - 1`: a batch that had landed already. */

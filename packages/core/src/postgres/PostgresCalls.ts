@@ -42,7 +42,7 @@ export class PostgresCalls {
     text: string,
     values: readonly unknown[] | ((answerMs: number) => readonly unknown[]) = [],
     turn?: TurnStatement,
-    unanswered?: (pid: number) => void,
+    unanswered?: (pid: number, timedOut: boolean) => void,
   ): Promise<pg.QueryResult<Row>> {
     if (turn === undefined)
       return deadline.query<Row>(this.#pools.pool, this.#options.queryTimeoutMs, text, values, unanswered);

@@ -17,6 +17,7 @@ import {
   noAnswerStoreError,
   storeErrorFrom,
 } from "./connectionErrors.js";
+import { LostAppendError } from "./lostAppends.js";
 import { findFactorySchema, migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
 import { refuseNulText } from "./nulText.js";
 import {
@@ -205,22 +206,28 @@ class PostgresEventStore implements EventStore {
     const turn = await this.#turns.appendingTurn();
     const started = Date.now();
     let stored: StoredEvent[];
+    /** The last attempt whose connection broke after its append was sent, whose batch may have landed. */
+    let lost: LostAppendError | undefined;
     try {
       stored = await this.#calls.retrying("appending events", (attempt, deadline, open) =>
-        open === undefined
+        (open === undefined
           ? this.#appends.once(batch, options, attempt > 1, deadline)
-          : this.#appends.inTurn(open, batch, options, deadline),
+          : this.#appends.inTurn(open, batch, options, deadline)
+        ).catch((error: unknown) => {
+          if (error instanceof LostAppendError && error.pid !== undefined) lost = error;
+          throw error;
+        }),
       );
     } catch (error) {
       if (error instanceof ConcurrencyConflictError) throw lostRace(error, this.#turns);
-      // Only the server's own lock timeout, or a settled append the server had not finished (see
-      // PostgresAppends), says that nothing was written; an append whose answer did not come in time
-      // and could not be settled fails as a call without an answer.
-      throw (
-        (await this.#lock.heldError(error, "appending events", Date.now() - started, isLockTimeout)) ??
-        this.#appends.slowError(error, batch) ??
-        error
-      );
+      // Only the server's own lock timeout, or a settled append (see PostgresAppends), says that nothing
+      // was written; an append whose answer did not come in time and could not be settled fails as a
+      // call without an answer. A last attempt whose connection broke after its batch landed answers it.
+      const held = await this.#lock.heldError(error, "appending events", Date.now() - started, isLockTimeout);
+      if (held !== undefined) throw held;
+      const outcome = await this.#appends.failed(error, batch, lost);
+      if ("error" in outcome) throw outcome.error;
+      stored = outcome.stored;
     } finally {
       await turn?.end();
     }

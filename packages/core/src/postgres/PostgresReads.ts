@@ -89,8 +89,9 @@ export class PostgresReads {
   ): Promise<Row[]> {
     let unanswered: number | undefined;
     try {
-      const { rows } = await this.#calls.query<Row>(deadline, sql, params, turn?.query, (pid) => {
-        unanswered = pid;
+      const { rows } = await this.#calls.query<Row>(deadline, sql, params, turn?.query, (pid, timedOut) => {
+        // A read whose connection broke is retried as it is: it wrote nothing, and the server ends its session.
+        if (timedOut) unanswered = pid;
       });
       return rows;
     } catch (error) {
