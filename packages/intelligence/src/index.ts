@@ -21,6 +21,7 @@ export {
   AutomationClaimed,
   type AutomationContext,
   type AutomationFailure,
+  type AutomationFilterContext,
   AutomationHandled,
   type AutomationRunner,
   type AutomationUse,

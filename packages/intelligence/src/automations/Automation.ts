@@ -49,6 +49,12 @@ export interface AutomationContext<Services> {
   notify(notification: Notification): void;
 }
 
+/** What an automation's {@link Automation.filter} reads besides the event. */
+export interface AutomationFilterContext<Services> {
+  /** The factory's services, as given to {@link startAutomations} (`services.log.clock` for an event's age). */
+  readonly services: Services;
+}
+
 /** How often a handler that throws is called again before its event is recorded as failed. */
 export interface RetryPolicy {
   /** Handler calls per event, the first included (default 3; 1 never retries). */
@@ -112,6 +118,23 @@ export interface Automation<Services = unknown> {
    */
   readonly exclusive?: boolean | ExclusivePolicy;
   /**
+   * Which events of its `on` types the automation acts on: synchronous, and
+   * answering from the event alone (and its context: the log's clock for an
+   * age), so that every process serving the factory answers alike. An event
+   * it answers `false` for is passed over as a handling that emitted nothing
+   * is: the handler is not called, nothing is claimed, marked or retried, and
+   * the cursor moves past it (recorded with the quiet handlings, 500 at a
+   * time). So an `exclusive` automation claims only the events it acts on.
+   * A filter that throws, or answers other than `true` or `false` (a Promise,
+   * say), fails its event at once: it is marked with outcome `error`,
+   * `permanent: true` (the same event fails the same way), the message
+   * saying the filter failed, and `failures()` lists it; `runner.retry`
+   * asks the filter again, then runs the handler when it passes (one it now
+   * passes over is marked handled with nothing emitted). Absent: every event
+   * of its `on` types is acted on.
+   */
+  filter?(event: StoredEvent, context: AutomationFilterContext<Services>): boolean;
+  /**
    * Handles one event. What it emits lands in one batch with the handled mark,
    * so a crash either keeps both or neither: no event is missed, and none
    * lands its emissions twice. Handlings that emit nothing are recorded 500 at
@@ -133,10 +156,11 @@ export interface Automation<Services = unknown> {
 /**
  * Defines an automation.
  *
- * @throws ValidationError (path `name`, `on`, `author`, `exclusive` or
- * `exclusive.leaseMs`) when the name is not kebab-case, `on` is empty,
- * `author` is given and is no non-empty string, or `exclusive` is neither a
- * boolean nor `{ leaseMs }` with a lease of 1 ms to a year.
+ * @throws ValidationError (path `name`, `on`, `author`, `exclusive`,
+ * `exclusive.leaseMs` or `filter`) when the name is not kebab-case, `on` is
+ * empty, `author` is given and is no non-empty string, `exclusive` is neither
+ * a boolean nor `{ leaseMs }` with a lease of 1 ms to a year, or `filter` is
+ * given and is no function.
  * @example
  * ```ts
  * const welcome = defineAutomation({
@@ -166,6 +190,11 @@ export function defineAutomation<Services = unknown>(automation: Automation<Serv
       message: `automation "${automation.name}" must name its author as a non-empty string (an operator id), or leave it out`,
     });
   issues.push(...exclusiveIssues(automation.exclusive));
+  if (automation.filter !== undefined && typeof automation.filter !== "function")
+    issues.push({
+      path: "filter",
+      message: `automation "${automation.name}" must give its filter as a function of the event answering true or false, or leave it out`,
+    });
   if (issues.length > 0) throw invalidInput("automation definition", issues);
   return automation;
 }

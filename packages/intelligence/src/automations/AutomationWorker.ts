@@ -16,9 +16,8 @@ import type { Automation } from "./Automation.js";
 import { Cursor } from "./Cursor.js";
 import { closeWorker, openWorker } from "./claimHandling.js";
 import { decideHandling } from "./decideHandling.js";
-import { exclusiveLease } from "./exclusivePolicy.js";
 import { retryHandling } from "./retryHandling.js";
-import { emittedNothing, type HandlingScope } from "./runHandler.js";
+import type { HandlingScope } from "./runHandler.js";
 import type { RetryResult, StartAutomationsOptions } from "./startAutomations.js";
 
 const RESTART_DELAY_MS = 1000;
@@ -121,9 +120,7 @@ export class AutomationWorker<Services> {
       const decided = await decideHandling(this.#scope, event, 0);
       // Closed while waiting to retry: the event stays unhandled, for the next start.
       if (decided === undefined) return;
-      // An exclusive automation's handlings are all marked, by this process or the one that claimed the event.
-      const quiet = emittedNothing(decided) && exclusiveLease(this.automation) === undefined;
-      await this.#cursor.passed(event, quiet);
+      await this.#cursor.passed(event, decided.quiet === true);
     });
   }
 

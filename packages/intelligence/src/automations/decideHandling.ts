@@ -7,6 +7,7 @@
  */
 import { ConcurrencyConflictError, type EventLog, type StoredEvent } from "@software-factory/core";
 import { handleExclusively } from "./claimHandling.js";
+import { askFilter } from "./eventFilter.js";
 import { InboxNotified } from "./events.js";
 import { exclusiveLease } from "./exclusivePolicy.js";
 import { recordHandling } from "./recordHandling.js";
@@ -19,8 +20,12 @@ import { type Attempted, emittedNothing, type HandlingScope, runHandler } from "
  */
 const MAX_DECISIONS = 10;
 
-/** A handling, and whether this process's record of it landed. */
-export type Decided = Attempted & { readonly landed: boolean };
+/**
+ * A handling, and whether this process's record of it landed; `quiet` when
+ * it is left unmarked, for the cursor to record with others (a first
+ * handling that emitted nothing, an event the filter passed over).
+ */
+export type Decided = Attempted & { readonly landed: boolean; readonly quiet?: true };
 
 /**
  * Handles an event and records the handling. A handling that changes the
@@ -36,6 +41,11 @@ export type Decided = Attempted & { readonly landed: boolean };
  * the worker records it later, with others); undefined when the worker
  * closed while waiting.
  *
+ * The automation's filter is asked first (see `askFilter`): an event it
+ * passes over is a quiet handling (marked only when it is a re-run), one it
+ * fails is marked as failed at once (permanent), in either case with no
+ * claim and no handler call.
+ *
  * An exclusive automation's handling runs once its claim on the event lands
  * (see `handleExclusively`), and is marked even when it emitted nothing, so
  * that the processes waiting on the claim see it; when another process's
@@ -46,9 +56,38 @@ export async function decideHandling<Services>(
   event: StoredEvent,
   retry: number,
 ): Promise<Decided | undefined> {
+  const answer = askFilter(scope, event);
+  if (answer !== "act")
+    return withoutHandler(scope, event, retry, answer === "pass" ? undefined : answer.error);
   const leaseMs = exclusiveLease(scope.automation);
   if (leaseMs === undefined) return decide(scope, event, retry, false);
   return handleExclusively(scope, event, retry, leaseMs, () => decide(scope, event, retry, true));
+}
+
+/**
+ * Records a handling whose handler is not called: an event the filter passed
+ * over (`error` undefined; left to the cursor unless it is a re-run) or
+ * failed (`error`, marked permanent).
+ */
+async function withoutHandler<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+  error: Attempted["error"],
+): Promise<Decided> {
+  const attempted: Attempted = {
+    emitted: [],
+    error,
+    attempts: 0,
+    head: 0,
+    ...(error === undefined ? {} : { permanent: true as const }),
+  };
+  if (retry === 0 && error === undefined) return { ...attempted, landed: false, quiet: true };
+  const { name, author } = scope.automation;
+  return {
+    ...attempted,
+    landed: await recordHandling(scope.log, name, event, attempted, retry, false, author),
+  };
 }
 
 /** Handles an event and records the handling (see {@link decideHandling}); `marked`: even when it emitted nothing. */
@@ -64,7 +103,8 @@ async function decide<Services>(
     const attempted = await runHandler(scope, event);
     if (attempted === undefined) return undefined;
     // A first handling that emitted nothing is recorded with others (see Cursor); a re-run of a failure is marked.
-    if (retry === 0 && !marked && emittedNothing(attempted)) return { ...attempted, landed: false };
+    if (retry === 0 && !marked && emittedNothing(attempted))
+      return { ...attempted, landed: false, quiet: true };
     const subjects = new Set(
       attempted.emitted.filter((next) => next.type !== InboxNotified.type).map((next) => next.subject),
     );

@@ -33,7 +33,11 @@ export const AutomationHandled = defineEvent(
       .optional(),
     /** Events the handler emitted in the same batch (0 on error). */
     emitted: z.number().int().nonnegative(),
-    /** Handler calls it took (retries of a handler that threw included). */
+    /**
+     * Handler calls it took (retries of a handler that threw included);
+     * absent when the handler was not called (the automation's filter failed
+     * the event, or passed it over on a re-run) and in marks of older logs.
+     */
     attempts: z.number().int().positive().optional(),
     /**
      * True when the handler failed saying the failure is permanent (a

@@ -1,6 +1,7 @@
 export {
   type Automation,
   type AutomationContext,
+  type AutomationFilterContext,
   defineAutomation,
   type ExclusivePolicy,
   type Notification,

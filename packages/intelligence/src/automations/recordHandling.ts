@@ -79,7 +79,8 @@ async function commit(
       outcome: error === undefined ? "ok" : "error",
       ...(error === undefined ? {} : { error }),
       emitted: emitted.length,
-      attempts,
+      // No handler call (its filter passed the event over or failed it): no attempts.
+      ...(attempts === 0 ? {} : { attempts }),
       ...(error === undefined || permanent !== true ? {} : { permanent }),
       ...(retry === 0 ? {} : { retry }),
       ...(author === undefined ? {} : { author }),

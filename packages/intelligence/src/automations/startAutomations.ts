@@ -40,6 +40,9 @@ const AutomationSchema = z.object({
     })
     .optional(),
   exclusive: ExclusiveSchema.optional(),
+  filter: z
+    .custom<NonNullable<Automation["filter"]>>((value) => typeof value === "function", "must be a function")
+    .optional(),
 });
 
 /** The options of {@link startAutomations} as a JavaScript caller may pass them: their types, before the automations. */

@@ -180,7 +180,11 @@ export type WebhookDeliveryServices = Pick<Factory, "log">;
  * the automation is `exclusive`, so the process whose claim on the
  * notification lands posts it, and the others wait for its record. Its claim
  * lease is the delivery's worst case (every attempt timing out, each waiting
- * the longest `Retry-After`, and the backoff), at least 15 minutes.
+ * the longest `Retry-After`, and the backoff), at least 15 minutes. A
+ * notification it does not post (not to one of `to`, older than `maxAgeMs`)
+ * is passed over by its filter, with no claim and no mark: the delivery
+ * appends events only for the notifications it posts (the claim, the
+ * {@link WebhookDelivered} and the mark).
  *
  * Delivery is at least once: a process that stops while a delivery is in
  * flight (`factory.close()` aborts it) sends it again at its next start, and
@@ -219,12 +223,16 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
     on: [InboxNotified.type],
     retry,
     exclusive: { leaseMs: leaseFor(retry, parsed.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
+    // Notifications to others, or too old, are passed over: no claim, no mark, no post.
+    filter: (event, { services }) => {
+      if (!InboxNotified.is(event)) return false;
+      if (recipients !== undefined && !recipients.has(event.data.to)) return false;
+      if (parsed.maxAgeMs === undefined) return true;
+      // Its age by the factory's clock, which stamped it (a manual or Effect TestClock as much as the machine's).
+      return services.log.clock.now().getTime() - Date.parse(event.at) <= parsed.maxAgeMs;
+    },
     run: async (event, { services, signal, emit, attempt }) => {
       if (!InboxNotified.is(event)) return;
-      if (recipients !== undefined && !recipients.has(event.data.to)) return;
-      // Its age by the factory's clock, which stamped it (a manual or Effect TestClock as much as the machine's).
-      const age = services.log.clock.now().getTime() - Date.parse(event.at);
-      if (parsed.maxAgeMs !== undefined && age > parsed.maxAgeMs) return;
       services.log.registry.register(WebhookDelivered);
       try {
         const status = await post(event, format, signal, { attempt, attempts: retry.attempts });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { manualClock, ValidationError } from "@software-factory/core";
 import {
+  AutomationClaimed,
   AutomationHandled,
   estimateTokenCounter,
   type Factory,
@@ -366,6 +367,19 @@ describe("delivering notifications to a webhook", () => {
     expect(await deliveredRecords(factory)).toHaveLength(1);
   });
 
+  it("claims and records only the notifications to its recipients: none for those to other operators", async () => {
+    const hook = await receiver();
+    const factory = await deliveringFactory(factoryDir(), { url: hook.url, to: ["ana"] });
+    for (const to of ["bob", "carl", "bob"]) await factory.inbox.notify({ to, title: `For ${to}`, body: "" });
+    const forAna = await factory.inbox.notify({ to: "ana", title: "For ana", body: "" });
+    await factory.automations?.idle();
+
+    expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([forAna.id]);
+    const claims = await factory.log.read({ types: [AutomationClaimed.type] });
+    expect(claims.map((claim) => (claim.data as { event: string }).event)).toEqual([forAna.id]);
+    expect((await handledMarks(factory)).map((mark) => mark.event)).toEqual([forAna.id]);
+  });
+
   it("skips notifications older than maxAgeMs when it reaches them, and posts the newer ones", async () => {
     const hook = await receiver();
     const dir = factoryDir();
@@ -379,6 +393,10 @@ describe("delivering notifications to a webhook", () => {
     const factory = await deliveringFactory(dir, { url: hook.url, maxAgeMs: 86_400_000 });
     await factory.automations?.idle();
     expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([recent.id]);
+    // The old one is passed over without a claim or a mark.
+    const claims = await factory.log.read({ types: [AutomationClaimed.type] });
+    expect(claims.map((claim) => (claim.data as { event: string }).event)).toEqual([recent.id]);
+    expect((await handledMarks(factory)).map((mark) => mark.event)).toEqual([recent.id]);
   });
 
   it("measures a notification's age by the factory's clock, which stamped it, not the machine's", async () => {
