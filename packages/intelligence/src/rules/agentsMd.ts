@@ -21,7 +21,7 @@ import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { withClaudeImports } from "./claudeImports.js";
 import { warnSkipped } from "./cursorRules.js";
-import { outsideFences } from "./fences.js";
+import { openFence, outsideFences } from "./fences.js";
 import {
   type InstructionFormat,
   type InstructionStandard,
@@ -210,7 +210,9 @@ export interface FormatAgentsMdOptions {
  * listing its globs, so reading the file back gives the same standards. When
  * its instructions hold `#` or `##` headings, which would start sections of
  * their own, each of their headings is written two levels deeper (`#` as
- * `###`), so they stay inside its section.
+ * `###`), so they stay inside its section. Instructions that open a code
+ * fence and never close it get it closed at the end of their section, so
+ * that it does not swallow the sections after it.
  *
  * @throws ValidationError when a standard is malformed.
  */
@@ -231,7 +233,11 @@ export function formatAgentsMd(
     // reads as a closing run of #s (`Issue #`) gets a closing run of its own, so that its #s stay.
     const text = (valid.description ?? valid.id).replace(/\s+/g, " ").trim();
     const heading = CLOSING_RUN.test(text) ? `${text} #` : text;
-    return [`## ${heading}`, "", ...applies, nestHeadings(valid.instructions.trim())].join("\n").trimEnd();
+    // A fence left open would swallow the sections after it: it is closed where the section ends.
+    const instructions = valid.instructions.trim();
+    const open = openFence(instructions.split(/\r?\n/));
+    const body = nestHeadings(instructions) + (open === undefined ? "" : `\n${open}`);
+    return [`## ${heading}`, "", ...applies, body].join("\n").trimEnd();
   });
   return `${[`# ${options.title ?? "AGENTS.md"}`, ...sections].join("\n\n")}\n`;
 }

@@ -99,4 +99,29 @@ describe("AGENTS.md with nested headings", () => {
     expect(text).toContain("## Ticket references: # #\n");
     expect(parseAgentsMd(text, "AGENTS.md")[0]?.description).toBe("Ticket references: #");
   });
+
+  it("closes a code fence a standard leaves open, so the standards after it keep their sections", () => {
+    const cypress = {
+      id: "cypress",
+      description: "Cypress tests",
+      instructions: "Example:\n\n```ts\ncy.visit('/');\n",
+      globs: ["cypress/**"],
+      alwaysApply: false,
+    };
+    const database = {
+      id: "database",
+      description: "Database",
+      instructions: "# Migrations\n\nOne per change.",
+      globs: [],
+      alwaysApply: true,
+    };
+
+    const first = formatAgentsMd([cypress, database]);
+    const reloaded = parseAgentsMd(first, "AGENTS.md");
+
+    expect(reloaded.map((standard) => standard.description)).toEqual(["Cypress tests", "Database"]);
+    expect(reloaded[0]?.instructions).toBe("Example:\n\n```ts\ncy.visit('/');\n```");
+    expect(reloaded[1]?.instructions).toBe("### Migrations\n\nOne per change.");
+    expect(formatAgentsMd(reloaded)).toBe(first);
+  });
 });
