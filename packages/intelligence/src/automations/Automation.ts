@@ -114,7 +114,8 @@ export interface Automation<Services = unknown> {
    * lease (15 minutes); `{ leaseMs }` sets it. Absent or false: every process
    * runs the handler on every event, and only what it emits lands once. Each
    * handling then appends two more events (the claim, and a mark where a
-   * handling that emitted nothing would have none).
+   * handling that emitted nothing would have none); give a {@link Automation.filter}
+   * so that events the handler would skip cost neither.
    */
   readonly exclusive?: boolean | ExclusivePolicy;
   /**

@@ -378,6 +378,13 @@ describe("delivering notifications to a webhook", () => {
     const claims = await factory.log.read({ types: [AutomationClaimed.type] });
     expect(claims.map((claim) => (claim.data as { event: string }).event)).toEqual([forAna.id]);
     expect((await handledMarks(factory)).map((mark) => mark.event)).toEqual([forAna.id]);
+    // What the delivery appended: three events for the one posted, none for the three skipped (until the close's advance).
+    const appended = await factory.log.read({ after: forAna.seq });
+    expect(appended.map((event) => event.type)).toEqual([
+      AutomationClaimed.type,
+      WebhookDelivered.type,
+      AutomationHandled.type,
+    ]);
   });
 
   it("skips notifications older than maxAgeMs when it reaches them, and posts the newer ones", async () => {
