@@ -312,7 +312,8 @@ describe("delivering notifications to a webhook", () => {
     hook.script = () => "hang";
     const factory = await deliveringFactory(factoryDir(), {
       url: hook.url,
-      timeoutMs: 50,
+      // Long enough for the receiver, in this process, to read the request on a loaded machine.
+      timeoutMs: 500,
       retry: { attempts: 2, backoffMs: 1 },
     });
     const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
@@ -324,7 +325,7 @@ describe("delivering notifications to a webhook", () => {
         event: item.id,
         error: {
           code: "E_WEBHOOK_DELIVERY",
-          message: `the webhook at ${hook.host} did not answer notification ${item.id} within 50 ms; not retried after 2 attempts: retry the event (factory.automations.retry) once the webhook answers`,
+          message: `the webhook at ${hook.host} did not answer notification ${item.id} within 500 ms; not retried after 2 attempts: retry the event (factory.automations.retry) once the webhook answers`,
         },
       }),
     ]);
