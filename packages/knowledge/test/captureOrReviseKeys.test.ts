@@ -68,6 +68,23 @@ describe("captureOrRevise with an idempotency key", () => {
     expect(await race.writerLog.head()).toBe(head);
   });
 
+  it("refuses the key of its capture for another write, as the log refuses a plain capture's key", async () => {
+    const { document } = await race.writer.captureOrRevise(note("Retry twice."), {
+      idempotencyKey: "capture-1",
+    });
+    const head = await race.writerLog.head();
+
+    await expect(
+      race.writer.revise(document.id, { body: "Retry once." }, { idempotencyKey: "capture-1" }),
+    ).rejects.toThrow(
+      `idempotency key "capture-1" was already used for another write, not to revise ${document.id}; use a new key`,
+    );
+    await expect(
+      race.writer.retract(document.id, "wrong page", { idempotencyKey: "capture-1" }),
+    ).rejects.toThrow(IdempotencyConflictError);
+    expect(await race.writerLog.head()).toBe(head);
+  });
+
   it("takes the key in the Effect face too", async () => {
     const shape = makeKnowledgeBaseShape(race.writer);
     const write = (body: string) =>

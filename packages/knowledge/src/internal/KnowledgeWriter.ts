@@ -181,7 +181,7 @@ export class KnowledgeWriter {
     parsed: z.output<typeof ReviseInputSchema>,
     options: WriteOptions,
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
-    return namingWrite(options.idempotencyKey, `revise ${id}`, () => this.#revise(id, parsed, options));
+    return this.#namingWrite(options.idempotencyKey, `revise ${id}`, () => this.#revise(id, parsed, options));
   }
 
   async #revise(
@@ -217,16 +217,45 @@ export class KnowledgeWriter {
     }
   }
 
+  /**
+   * Runs a write made with a caller's idempotency key, and tells the log's
+   * refusal of the key (used before for another batch of events) with the
+   * write it was given for: `idempotency key "k" was already used for another
+   * write, not to link doc_a to doc_b (relatesTo); use a new key`. A key that
+   * captured a document is refused so too, before anything is written: the
+   * log holds the key of a capture by `captureOrRevise` only in its event
+   * (the append claims the source address's key).
+   *
+   * @throws IdempotencyConflictError naming the write, when the key was used before for another write.
+   */
+  async #namingWrite<T>(key: string | undefined, wanted: string, write: () => Promise<T>): Promise<T> {
+    const refused = () =>
+      new IdempotencyConflictError({
+        message: `idempotency key "${key}" was already used for another write, not to ${wanted}; use a new key`,
+        key: key as string,
+      });
+    if (key !== undefined) {
+      await this.#projection.sync();
+      if (this.#projection.documents.byKey(key) !== undefined) throw refused();
+    }
+    try {
+      return await write();
+    } catch (error) {
+      if (key === undefined || !(error instanceof IdempotencyConflictError) || error.key !== key) throw error;
+      throw refused();
+    }
+  }
+
   /** Adds a typed link from a document; a retracted document, or a link to one, is refused. */
   link(id: string, link: Link, options: WriteOptions): Promise<KnowledgeDocument> {
-    return namingWrite(options.idempotencyKey, `link ${id} to ${link.target} (${link.type})`, () =>
+    return this.#namingWrite(options.idempotencyKey, `link ${id} to ${link.target} (${link.type})`, () =>
       this.#changeLink(DocumentLinked.type, id, link, options),
     );
   }
 
   /** Removes a typed link from a document; a retracted document is refused. */
   unlink(id: string, link: Link, options: WriteOptions): Promise<KnowledgeDocument> {
-    return namingWrite(options.idempotencyKey, `unlink ${id} from ${link.target} (${link.type})`, () =>
+    return this.#namingWrite(options.idempotencyKey, `unlink ${id} from ${link.target} (${link.type})`, () =>
       this.#changeLink(DocumentUnlinked.type, id, link, options),
     );
   }
@@ -237,7 +266,9 @@ export class KnowledgeWriter {
    * another live document holds; a document already there writes nothing.
    */
   move(id: string, uri: string, options: MoveOptions): Promise<KnowledgeDocument> {
-    return namingWrite(options.idempotencyKey, `move ${id} to ${uri}`, () => this.#move(id, uri, options));
+    return this.#namingWrite(options.idempotencyKey, `move ${id} to ${uri}`, () =>
+      this.#move(id, uri, options),
+    );
   }
 
   async #move(id: string, uri: string, options: MoveOptions): Promise<KnowledgeDocument> {
@@ -265,7 +296,9 @@ export class KnowledgeWriter {
 
   /** Retracts a document once: a document already retracted (by us or a racing writer) is returned as it is. */
   retract(id: string, reason: string, options: WriteOptions): Promise<KnowledgeDocument> {
-    return namingWrite(options.idempotencyKey, `retract ${id}`, () => this.#retract(id, reason, options));
+    return this.#namingWrite(options.idempotencyKey, `retract ${id}`, () =>
+      this.#retract(id, reason, options),
+    );
   }
 
   async #retract(id: string, reason: string, options: WriteOptions): Promise<KnowledgeDocument> {
@@ -402,26 +435,6 @@ function writeOptionsOf(options: WriteOptions): { idempotencyKey?: string; actor
     ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
     ...(options.actor === undefined ? {} : { actor: options.actor }),
   };
-}
-
-/**
- * Runs a write made with a caller's idempotency key, and tells the log's
- * refusal of the key (used before for another batch of events) with the write
- * it was given for: `idempotency key "k" was already used for another write,
- * not to link doc_a to doc_b (relatesTo); use a new key`.
- *
- * @throws IdempotencyConflictError naming the write, when the log refuses the key.
- */
-async function namingWrite<T>(key: string | undefined, wanted: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (key === undefined || !(error instanceof IdempotencyConflictError) || error.key !== key) throw error;
-    throw new IdempotencyConflictError({
-      message: `idempotency key "${key}" was already used for another write, not to ${wanted}; use a new key`,
-      key,
-    });
-  }
 }
 
 /**
