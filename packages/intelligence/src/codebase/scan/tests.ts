@@ -11,11 +11,12 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { InferredRequirement, ProposedLine } from "../proposal.js";
 import { lineOfFile, type RepoFiles } from "./files.js";
-import { findJUnitTests, findRustTests } from "./internal/tests-attributes.js";
+import { findRustTests } from "./internal/tests-attributes.js";
 import type { FoundTest } from "./internal/tests-found.js";
 import { findGherkinTests } from "./internal/tests-gherkin.js";
 import { findGoTests } from "./internal/tests-go.js";
 import { findJsTests } from "./internal/tests-js.js";
+import { findJUnitTests } from "./internal/tests-junit.js";
 import { findPythonTests } from "./internal/tests-python.js";
 
 /** Confidence of a requirement read off a test name: a test states behaviour, but not always as a requirement. */

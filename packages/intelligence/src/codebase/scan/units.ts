@@ -16,6 +16,7 @@ import { scanFolders } from "./internal/structure-folders.js";
 import { scanGo } from "./internal/structure-go.js";
 import { inFolder, readmeParagraph, readRepoText } from "./internal/structure-io.js";
 import { scanGradle, scanMaven } from "./internal/structure-jvm.js";
+import { isNoLine } from "./internal/structure-nonlines.js";
 import { scanNpm } from "./internal/structure-npm.js";
 import { normalizePythonName, scanPython } from "./internal/structure-python.js";
 import type { FoundDependency, FoundUnit, ManifestProblem, ScanContext } from "./internal/structure-types.js";
@@ -33,37 +34,6 @@ export interface DetectedLines {
 }
 
 const README_NAMES = ["README.md", "readme.md", "Readme.md", "README.markdown", "README"];
-
-/**
- * Folder names that make a workspace member no line when one of its root's
- * segments is one: example apps, benchmarks, fixtures and test suites that a
- * workspace lists so they build, though nobody ships them (TanStack Query's
- * pnpm workspace lists 61 example apps beside 27 packages, tokio's Cargo
- * workspace has `examples` and `benches` crates).
- */
-const NON_LINE_SEGMENTS = new Set([
-  "example",
-  "examples",
-  "sample",
-  "samples",
-  "bench",
-  "benches",
-  "benchmark",
-  "benchmarks",
-  "fixture",
-  "fixtures",
-  "__fixtures__",
-  "testdata",
-  "test",
-  "tests",
-  "__tests__",
-  "e2e",
-]);
-
-/** Whether a member's root is under (or is) an example, benchmark, fixture or test folder. */
-function isExampleOrTest(root: string): boolean {
-  return root !== "." && root.split("/").some((segment) => NON_LINE_SEGMENTS.has(segment.toLowerCase()));
-}
 
 /** The key a dependency name is matched with in an ecosystem (Python names are normalized). */
 function nameKey(ecosystem: Ecosystem, name: string): string {
@@ -175,7 +145,14 @@ function resolveDependencies(
  * hidden folders excluded). A package or module whose root has a folder
  * named like an example, benchmark, fixture or test suite (`examples`,
  * `samples`, `benches`, `benchmarks`, `fixtures`, `testdata`, `test`,
- * `tests`, `e2e`, ...) is no line, though its workspace lists it.
+ * `tests`, `e2e`, ...) is no line, though its workspace lists it; so is one
+ * whose manifest says it is never published (npm `"private": true`, Cargo
+ * `publish = false`, Maven `maven.deploy.skip` in its pom or an aggregator
+ * above it) when its name or a folder of its root starts with `tests`,
+ * `demo(s)`, `integrations`, `playground(s)` or `sandbox`, or ends with one of
+ * those or `test` (tokio's `tests-build` and `stress-test` crates,
+ * maven-resolver's `maven-resolver-demos` modules, TanStack Query's
+ * `integrations/*` apps). A published `tokio-test` stays a line.
  *
  * A line's id is the slug of its readable name (the npm name without its
  * scope, a Go module's last segment, a crate, artifact or project name); a
@@ -205,7 +182,7 @@ export async function detectLines(repo: RepoFiles): Promise<DetectedLines> {
   const problems = scans.flatMap((scan) => scan.problems);
   const byRoot = new Map<string, FoundUnit>();
   for (const unit of scans.flatMap((scan) => scan.units)) {
-    if (isExampleOrTest(unit.root)) continue;
+    if (isNoLine(unit)) continue;
     const existing = byRoot.get(unit.root);
     if (existing === undefined) byRoot.set(unit.root, unit);
     else

@@ -20,7 +20,13 @@ import { EMPTY_SCAN, manifestsNamed } from "./structure-types.js";
 const DependencyTable = z.record(z.string(), z.unknown()).optional();
 
 const CargoSchema = z.looseObject({
-  package: z.looseObject({ name: z.string().optional(), description: z.unknown().optional() }).optional(),
+  package: z
+    .looseObject({
+      name: z.string().optional(),
+      description: z.unknown().optional(),
+      publish: z.unknown().optional(),
+    })
+    .optional(),
   workspace: z
     .looseObject({ members: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() })
     .optional(),
@@ -98,6 +104,8 @@ export async function scanCargo(context: ScanContext): Promise<EcosystemScan> {
   const units: FoundUnit[] = crates.map(({ root, file, cargo, method }) => {
     const name = cargo.package?.name ?? root;
     const description = cargo.package?.description;
+    // `publish = false`, or `publish = []`: no registry may have it.
+    const publish = cargo.package?.publish;
     return {
       root,
       name,
@@ -106,6 +114,7 @@ export async function scanCargo(context: ScanContext): Promise<EcosystemScan> {
       ecosystem: "cargo",
       manifest: file,
       method,
+      ...(publish === false || (Array.isArray(publish) && publish.length === 0) ? { unpublished: true } : {}),
     };
   });
   const dependencies = crates.flatMap(({ root, file, cargo }) => dependenciesOf(root, file, cargo));

@@ -136,7 +136,7 @@ export function envVarsIn(language: SourceLanguage, text: string): string[] {
 
 /** Top-level modules a Python source imports (`from sqlalchemy.orm import x` -> `sqlalchemy`). */
 export function pythonImportsIn(text: string): string[] {
-  return matches(text, /^\s*(?:from|import)\s+([A-Za-z_][\w]*)/gm, (match) => match[1]);
+  return matches(text, /^[ \t]*(?:from|import)\s+([A-Za-z_][\w]*)/gm, (match) => match[1]);
 }
 
 /** Go import paths of a source. */

@@ -26,6 +26,7 @@ const PomSchema = z.looseObject({
     groupId: Text,
     name: Text,
     description: Text,
+    properties: z.looseObject({ "maven.deploy.skip": z.unknown().optional() }).or(z.literal("")).optional(),
     modules: z
       .looseObject({ module: z.array(Text).optional() })
       .or(z.literal(""))
@@ -40,19 +41,30 @@ const PomSchema = z.looseObject({
 });
 type Pom = z.output<typeof PomSchema>["project"];
 
+/** Whether a pom's `maven.deploy.skip` property is `true` or `false`; undefined when it sets neither (it inherits). */
+function skipsDeploy(pom: Pom): boolean | undefined {
+  const skip = typeof pom.properties === "object" ? pom.properties["maven.deploy.skip"] : undefined;
+  const value = typeof skip === "string" ? skip.trim() : undefined;
+  return value === "true" ? true : value === "false" ? false : undefined;
+}
+
 function modulesOf(pom: Pom): string[] {
   const modules = typeof pom.modules === "object" ? (pom.modules.module ?? []) : [];
   return modules.filter((module): module is string => module !== undefined && module !== "");
 }
 
-/** Finds the modules of a Maven build from the root pom.xml, descending through aggregator modules. */
+/**
+ * Finds the modules of a Maven build from the root pom.xml, descending through
+ * aggregator modules; a module whose pom, or else the nearest aggregator's
+ * above it, sets `maven.deploy.skip` to true is unpublished.
+ */
 export async function scanMaven(context: ScanContext): Promise<EcosystemScan> {
   if (!context.fileSet.has("pom.xml")) return EMPTY_SCAN;
   const problems: ManifestProblem[] = [];
   const units: FoundUnit[] = [];
   const dependencies: FoundDependency[] = [];
   const visited = new Set<string>();
-  const visit = async (root: string, isRoot: boolean): Promise<void> => {
+  const visit = async (root: string, isRoot: boolean, aboveSkips: boolean): Promise<void> => {
     if (visited.has(root)) return;
     visited.add(root);
     const file = inFolder(root, "pom.xml");
@@ -63,9 +75,10 @@ export async function scanMaven(context: ScanContext): Promise<EcosystemScan> {
     }
     const pom = parsed.value.project;
     const modules = modulesOf(pom);
+    const unpublished = skipsDeploy(pom) ?? aboveSkips;
     for (const module of modules) {
       const child = joinRelative(root, module.replace(/\/?pom\.xml$/, ""));
-      if (child !== undefined) await visit(child, false);
+      if (child !== undefined) await visit(child, false, unpublished);
     }
     if (modules.length > 0 || pom.artifactId === undefined) return;
     units.push({
@@ -76,6 +89,7 @@ export async function scanMaven(context: ScanContext): Promise<EcosystemScan> {
       ecosystem: "maven",
       manifest: file,
       method: isRoot ? "maven-project" : "maven-modules",
+      ...(unpublished ? { unpublished: true } : {}),
     });
     const declared = typeof pom.dependencies === "object" ? (pom.dependencies.dependency ?? []) : [];
     for (const dependency of declared)
@@ -89,7 +103,7 @@ export async function scanMaven(context: ScanContext): Promise<EcosystemScan> {
           detail: `<dependency> ${dependency.groupId ?? "?"}:${dependency.artifactId}${dependency.scope ? ` (${dependency.scope})` : ""}`,
         });
   };
-  await visit(".", true);
+  await visit(".", true, false);
   return { units, dependencies, problems };
 }
 
@@ -121,11 +135,12 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
   const settings = ["settings.gradle.kts", "settings.gradle"].find((file) => context.fileSet.has(file));
   if (settings === undefined) return EMPTY_SCAN;
   const text = (await readRepoText(context.root, settings)) ?? "";
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  // Line starts take blanks and tabs only: `^\s*` runs over the newlines that follow, once per line, quadratically.
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^[ \t]*\/\/.*$/gm, "");
   const paths = new Set<string>();
   // `include(":a", ":b")` may span lines; Groovy's `include ':a', ':b'` ends with its line.
   // `includeBuild("build-logic")` is another build (conventions, plugins), not a project of this one.
-  for (const match of code.matchAll(/^\s*include(?![\w$])\s*(?:\(([^)]*)\)|([^\n]*))/gm))
+  for (const match of code.matchAll(/^[ \t]*include(?![\w$])\s*(?:\(([^)]*)\)|([^\n]*))/gm))
     for (const path of quoted(match[1] ?? match[2] ?? ""))
       paths.add(path.startsWith(":") ? path : `:${path}`);
   const folders = new Map<string, string>();
@@ -157,7 +172,7 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
       .map((name) => inFolder(root, name))
       .find((file) => context.fileSet.has(file));
     const script = build === undefined ? "" : ((await readRepoText(context.root, build)) ?? "");
-    const description = /^\s*description\s*=\s*["']([^"']+)["']/m.exec(script)?.[1];
+    const description = /^[ \t]*description\s*=\s*["']([^"']+)["']/m.exec(script)?.[1];
     const name = path.slice(path.lastIndexOf(":") + 1);
     units.push({
       root,

@@ -23,6 +23,7 @@ const Dependencies = z.record(z.string(), z.unknown()).optional();
 const PackageJsonSchema = z.looseObject({
   name: z.string().optional(),
   description: z.string().optional(),
+  private: z.unknown().optional(),
   workspaces: z
     .union([z.array(z.string()), z.looseObject({ packages: z.array(z.string()).optional() })])
     .optional(),
@@ -100,6 +101,7 @@ export async function scanNpm(context: ScanContext): Promise<EcosystemScan> {
       ecosystem: "npm",
       manifest: file,
       method,
+      ...(manifest.private === true ? { unpublished: true } : {}),
     });
     const sectionsOf = new Map<string, string[]>();
     for (const section of SECTIONS)

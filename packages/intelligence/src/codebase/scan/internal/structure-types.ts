@@ -41,6 +41,8 @@ export interface FoundUnit {
   readonly manifest: string;
   /** How it was found (`npm-workspaces`, `cargo-workspace`...). */
   readonly method: string;
+  /** Whether its manifest says it is never published: npm `"private": true`, Cargo `publish = false`, Maven `maven.deploy.skip`. */
+  readonly unpublished?: boolean;
 }
 
 /** A dependency declared in a unit's manifest, on a folder or on a package name of the same ecosystem. */

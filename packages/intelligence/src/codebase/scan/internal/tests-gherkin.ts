@@ -6,7 +6,8 @@
  */
 import type { FoundTest } from "./tests-found.js";
 
-const KEYWORD = /^\s*(Feature|Rule|Scenario Outline|Scenario Template|Scenario|Example):\s*(.*?)\s*$/;
+/** A keyword line; the name is trimmed after (a lazy name before `\s*$` backtracks quadratically on a run of blanks). */
+const KEYWORD = /^\s*(Feature|Rule|Scenario Outline|Scenario Template|Scenario|Example):(.*)$/;
 
 /** The scenarios of a Gherkin file. */
 export function findGherkinTests(text: string): FoundTest[] {
@@ -17,7 +18,7 @@ export function findGherkinTests(text: string): FoundTest[] {
     const match = KEYWORD.exec(line);
     if (match === null) continue;
     const keyword = match[1] as string;
-    const name = match[2] as string;
+    const name = (match[2] as string).trim();
     if (keyword === "Feature") {
       feature = name;
       rule = undefined;
