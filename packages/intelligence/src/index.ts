@@ -230,6 +230,7 @@ export {
   loadInstructionStandards,
 } from "./rules/loadInstructionStandards.js";
 export { type RuleGateOptions, ruleGate, type ScorecardLevelRef } from "./rules/ruleGate.js";
+export { type StandardsForExportOptions, standardsForExport } from "./rules/standardsForExport.js";
 export { classifySignal, modelSkills } from "./skills/builtinSkills.js";
 export {
   type AuthorUse,

@@ -151,7 +151,8 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
     p("file", "string", () => join(out, "AGENTS.md")),
     opts({ title: "string?" }),
   ],
-  formatAgentsMd: [p("standards", "items", () => [instruction()]), opts({ title: "string?" })],
+  formatAgentsMd: [p("standards", "items", () => [instruction()]), opts({ title: "string?", to: "string?" })],
+  standardsForExport: [p("standards", "items", () => [instruction()]), opts({ to: "string?" })],
   loadAgentsMd: [
     p("file", "string", () => join(out, "AGENTS.md")),
     opts({ root: "string?", onWarning: "function?" }),

@@ -7,7 +7,12 @@
  */
 import { basename, join, resolve } from "node:path";
 import { NotFoundError } from "@software-factory/core";
-import { formatAgentsMd, formatCursorRule, type InstructionStandard } from "@software-factory/intelligence";
+import {
+  formatAgentsMd,
+  formatCursorRule,
+  type InstructionStandard,
+  standardsForExport,
+} from "@software-factory/intelligence";
 import { type Command, Option } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
@@ -32,7 +37,8 @@ interface ExportFlags {
  * The files an export writes: one `<to>/<id>.mdc` per standard for Cursor;
  * for AGENTS.md the file `to`, or `<to>/AGENTS.md` when `to` is a folder or
  * was given as one, ending in a slash (titled by the file's name, so
- * `--to CLAUDE.md` makes a CLAUDE.md).
+ * `--to CLAUDE.md` makes a CLAUDE.md). Files a CLAUDE.md imports are written
+ * as `standardsForExport` writes them there.
  */
 function planFiles(
   standards: readonly InstructionStandard[],
@@ -40,12 +46,12 @@ function planFiles(
   to: { readonly path: string; readonly folder: boolean },
 ): PlannedFile[] {
   if (format === "cursor")
-    return standards.map((standard) => ({
+    return standardsForExport(standards).map((standard) => ({
       path: join(to.path, `${standard.id}.mdc`),
       text: formatCursorRule(standard),
     }));
   const file = to.folder || entryAt(to.path)?.isDirectory() === true ? join(to.path, "AGENTS.md") : to.path;
-  return [{ path: file, text: formatAgentsMd(standards, { title: basename(file) }) }];
+  return [{ path: file, text: formatAgentsMd(standards, { title: basename(file), to: file }) }];
 }
 
 /** Registers `factory standards export`. */

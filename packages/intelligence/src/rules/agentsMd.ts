@@ -28,6 +28,7 @@ import {
   InstructionStandardSchema,
   instructionId,
 } from "./InstructionStandard.js";
+import { standardsForExport } from "./standardsForExport.js";
 
 /** Options of {@link parseAgentsMd}. */
 export interface ParseAgentsMdOptions {
@@ -49,7 +50,11 @@ const LoadOptionsSchema = strictInput({
   root: z.string().optional(),
   onWarning: aFunction.optional(),
 }).optional();
-const FormatOptionsSchema = strictInput({ title: z.string().optional() }).optional();
+const FormatOptionsSchema = strictInput({
+  title: z.string().optional(),
+  to: z.string().min(1).optional(),
+}).optional();
+const ExportOptionsSchema = strictInput({ title: z.string().optional() }).optional();
 const Standards = z.array(InstructionStandardSchema);
 
 const APPLIES_TO = /^Applies to:(.*)$/;
@@ -200,6 +205,14 @@ export function loadAgentsMd(file: string, options: LoadAgentsMdOptions = {}): I
 export interface FormatAgentsMdOptions {
   /** The `#` title of the file (default `AGENTS.md`). */
   readonly title?: string;
+  /**
+   * The file the text is written to, which decides what becomes of the files
+   * a CLAUDE.md imports (`@docs/git.md`): a `CLAUDE.md` keeps the imports
+   * that name the same file from there and leaves the imported standards to
+   * them; anything else, or none given, writes the imported texts (see
+   * {@link standardsForExport}).
+   */
+  readonly to?: string;
 }
 
 /**
@@ -212,7 +225,9 @@ export interface FormatAgentsMdOptions {
  * their own, each of their headings is written two levels deeper (`#` as
  * `###`), so they stay inside its section. Instructions that open a code
  * fence and never close it get it closed at the end of their section, so
- * that it does not swallow the sections after it.
+ * that it does not swallow the sections after it. Standards read through a
+ * CLAUDE.md's `@path` imports are written as {@link standardsForExport}
+ * writes them to option `to`, so no reader reads an imported text twice.
  *
  * @throws ValidationError when a standard is malformed.
  */
@@ -224,7 +239,8 @@ export function formatAgentsMd(
     standards: [Standards, standards],
     options: [FormatOptionsSchema, options],
   });
-  const sections = standards.map((standard) => {
+  const exported = standardsForExport(standards, options.to === undefined ? {} : { to: options.to });
+  const sections = exported.map((standard) => {
     const valid = parseInput(InstructionStandardSchema, standard, `standard ${standard.id}`);
     const applies = valid.alwaysApply
       ? []
@@ -243,21 +259,22 @@ export function formatAgentsMd(
 }
 
 /**
- * Writes standards to an `AGENTS.md` or `CLAUDE.md` file (see {@link formatAgentsMd}).
+ * Writes standards to an `AGENTS.md` or `CLAUDE.md` file (see
+ * {@link formatAgentsMd}, given `file` as where the text is written to).
  *
  * @throws ValidationError when a standard is malformed.
  */
 export function exportAgentsMd(
   standards: readonly InstructionStandard[],
   file: string,
-  options: FormatAgentsMdOptions = {},
+  options: Pick<FormatAgentsMdOptions, "title"> = {},
 ): void {
   checkArguments("exportAgentsMd", {
     standards: [Standards, standards],
     file: [Text, file],
-    options: [FormatOptionsSchema, options],
+    options: [ExportOptionsSchema, options],
   });
-  writeFileSync(file, formatAgentsMd(standards, options));
+  writeFileSync(file, formatAgentsMd(standards, { ...options, to: file }));
 }
 
 /**

@@ -35,7 +35,7 @@ export interface ImportContext {
 }
 
 /** An `@path` import in a file's text. */
-interface Import {
+export interface Import {
   /** The path as written, `\ ` read as a space. */
   readonly path: string;
   /** 1-based line of its `@`. */
@@ -85,7 +85,7 @@ export function withClaudeImports(
         );
         continue;
       }
-      const target = isAbsolute(path) ? path : join(dirname(importer), path);
+      const target = importTarget(importer, path);
       if (outside(root, resolve(target))) {
         warn(`imports "${path}", which is outside the repository root ${context.root}; not read`);
         continue;
@@ -153,12 +153,17 @@ export function withClaudeImports(
   });
 }
 
+/** The file an import of `path` written in `importer` names: relative to the importing file's folder, unless absolute. */
+export function importTarget(importer: string, path: string): string {
+  return isAbsolute(path) ? path : join(dirname(importer), path);
+}
+
 /**
  * The `@path` imports of a markdown text, as Claude Code reads them: not in
  * code fences or code spans, and only paths that start as a path does
  * (`./`, `~/`, `/`, a letter, digit, `.`, `_` or `-`: not `@@` or `@#`).
  */
-function findImports(text: string): Import[] {
+export function findImports(text: string): Import[] {
   const lines = text.split(/\r?\n/);
   const prose = outsideFences(lines);
   const imports: Import[] = [];

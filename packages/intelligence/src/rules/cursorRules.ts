@@ -24,6 +24,7 @@ import { readUtf8File } from "../internal/utf8File.js";
 import { globAt, invalidRule, readFrontMatter } from "./frontMatter.js";
 import { braceProblem } from "./glob.js";
 import { type InstructionStandard, InstructionStandardSchema, instructionId } from "./InstructionStandard.js";
+import { standardsForExport } from "./standardsForExport.js";
 
 const CursorFrontMatterSchema = z.object({
   description: z.string().nullable().optional(),
@@ -305,7 +306,10 @@ export function formatCursorRule(standard: InstructionStandard): string {
 }
 
 /**
- * Writes each standard as `<dir>/<id>.mdc` (creating the folder); returns the files written.
+ * Writes each standard as `<dir>/<id>.mdc` (creating the folder); returns the
+ * files written. Standards read through a CLAUDE.md's `@path` imports are
+ * each a rule, and the `@` of their imports is dropped (see
+ * {@link standardsForExport}).
  *
  * @throws ValidationError when a standard is malformed.
  */
@@ -314,7 +318,10 @@ export function exportCursorRules(standards: readonly InstructionStandard[], dir
     standards: [z.array(InstructionStandardSchema), standards],
     dir: [Text, dir],
   });
-  const texts = standards.map((standard) => [join(dir, `${standard.id}.mdc`), formatCursorRule(standard)]);
+  const texts = standardsForExport(standards).map((standard) => [
+    join(dir, `${standard.id}.mdc`),
+    formatCursorRule(standard),
+  ]);
   makeFolders(dir);
   for (const [file, text] of texts) writeFileSync(file as string, text as string);
   return texts.map(([file]) => file as string);
