@@ -21,6 +21,7 @@ export {
   AutomationClaimed,
   type AutomationContext,
   type AutomationFailure,
+  type AutomationFailures,
   type AutomationFilterContext,
   AutomationHandled,
   type AutomationRunner,
@@ -28,6 +29,7 @@ export {
   automationEvents,
   defineAutomation,
   type ExclusivePolicy,
+  type FailedHandling,
   Inbox,
   type InboxItem,
   type InboxListOptions,
@@ -37,6 +39,7 @@ export {
   PermanentFailureError,
   type RetryPolicy,
   type RetryResult,
+  readAutomationFailures,
   type StartAutomationsOptions,
   startAutomations,
 } from "./automations/index.js";

@@ -141,6 +141,7 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
     },
   ],
   startAutomations: [p("options", "object")],
+  readAutomationFailures: [p("log", "object", () => factory.log), optStr("automation")],
   "Inbox.open": [p("log", "object", () => factory.log)],
   openFactory: [opts({ dir: "string?", actor: "string?", skillsDir: "string?", readOnly: "boolean?" })],
   embedderFromEnv: [p("env", "record?", () => ({}))],

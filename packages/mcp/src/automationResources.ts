@@ -1,6 +1,6 @@
 /**
  * The automations' failures, as a resource: `factory://automations/failures`
- * answers {@link automationFailures} (each event whose last handling failed,
+ * answers `readAutomationFailures` (each event whose last handling failed,
  * by any automation that ran on the factory, in this process or another), so
  * an agent can see why a notification was not delivered or a signal not
  * routed. Read-only: a retry is `factory automations retry` or
@@ -10,8 +10,7 @@
  * @module
  */
 import type { McpServer } from "@modelcontextprotocol/server";
-import type { Factory } from "@software-factory/intelligence";
-import { automationFailures } from "./automationFailures.js";
+import { type Factory, readAutomationFailures } from "@software-factory/intelligence";
 import { json } from "./resourceContents.js";
 import type { ResourceListing } from "./resourcePages.js";
 
@@ -35,7 +34,7 @@ export function registerAutomationResources(
           "Events an automation failed to handle (route-new-signals, owner notifications, webhook delivery...), not yet retried successfully: automation, event, error, permanent or not, attempts, when",
         mimeType: "application/json",
       },
-      async (uri) => json(uri, await automationFailures(factory)),
+      async (uri) => json(uri, await readAutomationFailures(factory.log)),
     ),
   );
 }

@@ -8,11 +8,6 @@
  */
 
 export {
-  type AutomationFailures,
-  automationFailures,
-  type FailedHandling,
-} from "./automationFailures.js";
-export {
   createFactoryMcpServer,
   type FactoryMcpServerOptions,
   SERVER_VERSION,

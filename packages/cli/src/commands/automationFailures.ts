@@ -7,8 +7,13 @@
  * @module
  */
 import { nearNames } from "@software-factory/core";
-import { builtinAutomations, DELIVER_NOTIFICATIONS } from "@software-factory/intelligence";
-import type { AutomationFailures, FailedHandling } from "@software-factory/mcp";
+import {
+  type AutomationFailures,
+  builtinAutomations,
+  DELIVER_NOTIFICATIONS,
+  type FailedHandling,
+  readAutomationFailures,
+} from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { IdValue, parseFlag } from "../flags.js";
@@ -80,9 +85,8 @@ export function registerAutomationFailures(automations: Command, context: CliCon
       action(context, async ({ options, output }, flags) => {
         const given = (flags as { automation?: string }).automation;
         const automation = given === undefined ? undefined : parseFlag(IdValue, given, "--automation");
-        const { automationFailures } = await import("@software-factory/mcp");
         const listing = await withFactory(options, async (factory): Promise<AutomationFailures> => {
-          const found = await automationFailures(factory, automation);
+          const found = await readAutomationFailures(factory.log, automation);
           if (automation !== undefined) requireAutomation(automation, found.automations, "--automation");
           return found;
         });

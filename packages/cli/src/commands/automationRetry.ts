@@ -8,12 +8,13 @@
  */
 import {
   type Automation,
+  type AutomationFailures,
   DELIVER_NOTIFICATIONS,
   type Factory,
   type RetryResult,
+  readAutomationFailures,
   startAutomations,
 } from "@software-factory/intelligence";
-import type { AutomationFailures } from "@software-factory/mcp";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { idArgument } from "../flags.js";
@@ -141,7 +142,7 @@ export function registerAutomationRetry(automations: Command, context: CliContex
         const eventId = event as string;
         const mcp = await import("@software-factory/mcp");
         const result = await withFactory(options, async (factory) => {
-          const listing = await mcp.automationFailures(factory, automation);
+          const listing = await readAutomationFailures(factory.log, automation);
           const chosen = runnable(mcp, automation, flags as RetryFlags, listing.automations);
           requireFailure(listing, automation, eventId);
           return retried(factory, chosen, eventId);

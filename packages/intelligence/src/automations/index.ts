@@ -7,6 +7,12 @@ export {
   type Notification,
   type RetryPolicy,
 } from "./Automation.js";
+export {
+  type AutomationFailure,
+  type AutomationFailures,
+  type FailedHandling,
+  readAutomationFailures,
+} from "./automationFailures.js";
 export type { AutomationUse } from "./automationUsage.js";
 export {
   type AutoRouteThreshold,
@@ -27,7 +33,6 @@ export {
 export { Inbox, type InboxItem, type InboxListOptions } from "./Inbox.js";
 export { PermanentFailureError } from "./PermanentFailureError.js";
 export {
-  type AutomationFailure,
   type AutomationRunner,
   type RetryResult,
   type StartAutomationsOptions,

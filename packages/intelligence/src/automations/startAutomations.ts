@@ -23,6 +23,7 @@ import { invalidInput } from "../internal/invalid.js";
 import { parseInput } from "../internal/parse.js";
 import type { Automation } from "./Automation.js";
 import { AutomationWorker } from "./AutomationWorker.js";
+import { type AutomationFailure, failuresOf } from "./automationFailures.js";
 import { automationEvents } from "./events.js";
 import { ExclusiveSchema } from "./exclusivePolicy.js";
 import { lastMarks, readCursors } from "./handledMarks.js";
@@ -54,30 +55,6 @@ const StartOptionsSchema = strictInput({
     .custom<(...args: never[]) => unknown>((value) => typeof value === "function", "must be a function")
     .optional(),
 });
-
-/** An event whose last handling by an automation failed, after every attempt. */
-export interface AutomationFailure {
-  /** Name of the automation. */
-  readonly automation: string;
-  /** Id of the event. */
-  readonly event: string;
-  /** Position of the event in the log. */
-  readonly eventSeq: number;
-  /** What the handler threw the last time. */
-  readonly error: {
-    /** The error's `code` (`E_NOT_FOUND`...), or `HANDLER_FAILED` when it had none. */
-    readonly code: string;
-    /** The error's message. */
-    readonly message: string;
-  };
-  /**
-   * True when the handler said the failure was permanent (it threw a
-   * `PermanentFailureError`, or an error with `retriable: false`), so it was
-   * recorded without the attempts its retry policy had left; absent when it
-   * failed every attempt.
-   */
-  readonly permanent?: true;
-}
 
 /** The end of a {@link AutomationRunner.retry}: how the re-run went. */
 export interface RetryResult {
@@ -124,7 +101,10 @@ export interface AutomationRunner extends AsyncDisposable {
   idle(): Promise<void>;
   /**
    * Events whose last handling failed, by every automation of the runner (or
-   * one), oldest first, read from the `automation.handled` marks of the log.
+   * one), oldest first (then by automation), read from the
+   * `automation.handled` marks of the log; `readAutomationFailures` reads
+   * those of every automation that ran on the log, with each event's type
+   * and subject.
    */
   failures(automation?: string): Promise<AutomationFailure[]>;
   /**
@@ -219,17 +199,7 @@ export async function startAutomations<Services>(
       checkArguments("automations.failures", { automation: [Text.optional(), automation] });
       if (automation !== undefined) workerNamed(workers, automation);
       const wanted = automation === undefined ? names : new Set([automation]);
-      const last = await lastMarks(log, wanted);
-      return [...last.values()]
-        .filter((mark) => mark.outcome === "error")
-        .sort((a, b) => a.eventSeq - b.eventSeq)
-        .map((mark) => ({
-          automation: mark.automation,
-          event: mark.event,
-          eventSeq: mark.eventSeq,
-          error: mark.error ?? { code: "HANDLER_FAILED", message: "unknown error" },
-          ...(mark.permanent === true ? { permanent: true as const } : {}),
-        }));
+      return failuresOf(await lastMarks(log, wanted)).map(({ failure }) => failure);
     },
     retry: async (automation, event) => {
       checkArguments("automations.retry", { automation: [Text, automation], event: [Text, event] });

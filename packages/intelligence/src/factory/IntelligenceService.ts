@@ -23,8 +23,9 @@ import type { DocumentRetractedError, EmbedderError } from "@software-factory/kn
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
 import type { Notification } from "../automations/Automation.js";
+import type { AutomationFailure } from "../automations/automationFailures.js";
 import type { InboxItem, InboxListOptions } from "../automations/Inbox.js";
-import type { AutomationFailure, AutomationRunner, RetryResult } from "../automations/startAutomations.js";
+import type { AutomationRunner, RetryResult } from "../automations/startAutomations.js";
 import { errorText } from "../internal/errorText.js";
 import type { RouteCandidate } from "../router/Router.js";
 import type { InstructionStandard } from "../rules/InstructionStandard.js";
