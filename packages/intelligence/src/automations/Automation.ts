@@ -53,6 +53,13 @@ export interface AutomationContext<Services> {
 export interface AutomationFilterContext<Services> {
   /** The factory's services, as given to {@link startAutomations} (`services.log.clock` for an event's age). */
   readonly services: Services;
+  /**
+   * 0 when the automation reaches the event; from 1, which `runner.retry` of
+   * the event's failed handling this is (the `retry` of the mark it writes).
+   * A retry is someone's explicit ask, so a filter may let through what it
+   * passes over when reaching events (an age limit, say).
+   */
+  readonly retry: number;
 }
 
 /** How often a handler that throws is called again before its event is recorded as failed. */
@@ -130,9 +137,9 @@ export interface Automation<Services = unknown> {
    * say), fails its event at once: it is marked with outcome `error`,
    * `permanent: true` (the same event fails the same way), the message
    * saying the filter failed, and `failures()` lists it; `runner.retry`
-   * asks the filter again, then runs the handler when it passes (one it now
-   * passes over is marked handled with nothing emitted). Absent: every event
-   * of its `on` types is acted on.
+   * asks the filter again (its context's `retry` counting from 1), then runs
+   * the handler when it passes (one it now passes over is marked handled
+   * with nothing emitted). Absent: every event of its `on` types is acted on.
    */
   filter?(event: StoredEvent, context: AutomationFilterContext<Services>): boolean;
   /**

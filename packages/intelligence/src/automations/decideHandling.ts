@@ -41,7 +41,7 @@ export type Decided = Attempted & { readonly landed: boolean; readonly quiet?: t
  * the worker records it later, with others); undefined when the worker
  * closed while waiting.
  *
- * The automation's filter is asked first (see `askFilter`): an event it
+ * The automation's filter is asked first (see `askFilter`), told `retry`: an event it
  * passes over is a quiet handling (marked only when it is a re-run), one it
  * fails is marked as failed at once (permanent), in either case with no
  * claim and no handler call.
@@ -56,7 +56,7 @@ export async function decideHandling<Services>(
   event: StoredEvent,
   retry: number,
 ): Promise<Decided | undefined> {
-  const answer = askFilter(scope, event);
+  const answer = askFilter(scope, event, retry);
   if (answer !== "act")
     return withoutHandler(scope, event, retry, answer === "pass" ? undefined : answer.error);
   const leaseMs = exclusiveLease(scope.automation);

@@ -12,14 +12,21 @@ import type { HandlingScope } from "./runHandler.js";
 /** What the filter said of an event: act on it, pass it over, or the error that fails it. */
 export type FilterAnswer = "act" | "pass" | { readonly error: { code: string; message: string } };
 
-/** Asks the automation's filter about `event`; "act" when it has none. */
-export function askFilter<Services>(scope: HandlingScope<Services>, event: StoredEvent): FilterAnswer {
+/**
+ * Asks the automation's filter about `event`; "act" when it has none. `retry`
+ * is which `runner.retry` of its failure this is (0 when the automation reaches it).
+ */
+export function askFilter<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+): FilterAnswer {
   const { filter, name } = scope.automation;
   if (filter === undefined) return "act";
   const about = `the filter of automation "${name}" on event ${event.id} (${event.type}, seq ${event.seq})`;
   let answer: unknown;
   try {
-    answer = filter(event, { services: scope.services });
+    answer = filter(event, { services: scope.services, retry });
   } catch (thrown) {
     const { code, message } = describeError(thrown);
     return { error: { code, message: `${about} threw: ${message}` } };

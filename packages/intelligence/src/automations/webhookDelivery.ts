@@ -71,7 +71,9 @@ export interface WebhookDeliveryOptions {
    * Skips notifications older than this when the automation reaches them
    * (default: none is skipped), so a first start over a long history does
    * not post every notification the factory ever sent. The age is read by
-   * the factory's clock (`factory.log.clock`), which stamped them.
+   * the factory's clock (`factory.log.clock`), which stamped them. An
+   * explicit retry of a failed delivery (`factory.automations.retry`) posts
+   * it whatever its age.
    */
   readonly maxAgeMs?: number;
 }
@@ -181,8 +183,9 @@ export type WebhookDeliveryServices = Pick<Factory, "log">;
  * notification lands posts it, and the others wait for its record. Its claim
  * lease is the delivery's worst case (every attempt timing out, each waiting
  * the longest `Retry-After`, and the backoff), at least 15 minutes. A
- * notification it does not post (not to one of `to`, older than `maxAgeMs`)
- * is passed over by its filter, with no claim and no mark: the delivery
+ * notification it does not post (not to one of `to`, older than `maxAgeMs`
+ * when reached; a retry of a failed one posts it whatever its age) is
+ * passed over by its filter, with no claim and no mark: the delivery
  * appends events only for the notifications it posts (the claim, the
  * {@link WebhookDelivered} and the mark).
  *
@@ -224,10 +227,11 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
     retry,
     exclusive: { leaseMs: leaseFor(retry, parsed.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
     // Notifications to others, or too old, are passed over: no claim, no mark, no post.
-    filter: (event, { services }) => {
+    filter: (event, { services, retry }) => {
       if (!InboxNotified.is(event)) return false;
       if (recipients !== undefined && !recipients.has(event.data.to)) return false;
-      if (parsed.maxAgeMs === undefined) return true;
+      // An operator's retry of a failed delivery posts it, however old it is by now.
+      if (parsed.maxAgeMs === undefined || retry > 0) return true;
       // Its age by the factory's clock, which stamped it (a manual or Effect TestClock as much as the machine's).
       return services.log.clock.now().getTime() - Date.parse(event.at) <= parsed.maxAgeMs;
     },

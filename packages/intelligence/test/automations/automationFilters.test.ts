@@ -112,13 +112,16 @@ describe("an automation's filter", () => {
   it("fails an event at once when it throws or answers no boolean, listed by failures() and retried on request", async () => {
     const log = await openLog();
     const calls: number[] = [];
+    // The retry number the filter is told about note 1: 0 when reached, 1 on the first runner.retry.
+    const told: number[] = [];
     let broken = true;
     const runner = await startAutomations({
       log,
       automations: [
         filtered(
           (event) => calls.push(numberOf(event)),
-          (event) => {
+          (event, { retry }) => {
+            if (numberOf(event) === 1) told.push(retry);
             if (numberOf(event) === 1 && broken)
               throw Object.assign(new Error("no such line"), { code: "E_LINE" });
             if (numberOf(event) === 2) return Promise.resolve(true) as unknown as boolean;
@@ -165,6 +168,7 @@ describe("an automation's filter", () => {
     broken = false;
     expect(await runner.retry("note-effects", one?.id ?? "")).toEqual({ outcome: "ok" });
     expect(calls).toEqual([0, 1]);
+    expect(told).toEqual([0, 1]);
     expect((await runner.failures()).map((failure) => failure.event)).toEqual([two?.id]);
   });
 

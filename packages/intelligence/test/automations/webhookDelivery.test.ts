@@ -422,6 +422,29 @@ describe("delivering notifications to a webhook", () => {
     expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([fresh.id]);
   });
 
+  it("posts an explicit retry of a failed delivery that has since aged past maxAgeMs", async () => {
+    const hook = await receiver();
+    hook.script = (n) => (n === 0 ? { status: 404, body: "no such hook" } : { status: 200 });
+    const clock = manualClock(Date.now());
+    const factory = await openFactory({
+      dir: factoryDir(),
+      clock,
+      automations: [makeWebhookDelivery({ url: hook.url, maxAgeMs: 86_400_000 })],
+      tokenCounter: estimateTokenCounter,
+    });
+    factories.push(factory);
+    const item = await factory.inbox.notify({ to: "ana", title: "Deploy failed", body: "" });
+    await factory.automations?.idle();
+    expect((await factory.automations?.failures())?.map((failure) => failure.event)).toEqual([item.id]);
+
+    // The webhook is fixed two days later, and the operator retries the delivery.
+    clock.advance(2 * 86_400_000);
+    expect(await factory.automations?.retry("deliver-notifications", item.id)).toEqual({ outcome: "ok" });
+    expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([item.id, item.id]);
+    expect(await deliveredRecords(factory)).toEqual([expect.objectContaining({ notification: item.id })]);
+    expect(await factory.automations?.failures()).toEqual([]);
+  });
+
   it("refuses malformed options, naming each field", () => {
     const make = (options: unknown) => () => makeWebhookDelivery(options as WebhookDeliveryOptions);
     expect(make({ url: "ftp://example.com/hook" })).toThrow(ValidationError);
