@@ -12,6 +12,7 @@ import type { DocumentKind } from "@software-factory/knowledge";
 import { markdownSections, parseDecisionRecord, parseFrontMatter } from "@software-factory/knowledge";
 import type { ProposedDocument, ProposedLine } from "../proposal.js";
 import { lineOfFile, type RepoFiles } from "./files.js";
+import { withoutDelimited } from "./internal/text-delimited.js";
 
 /** Files larger than this are not read. */
 const MAX_BYTES = 1024 * 1024;
@@ -63,16 +64,23 @@ function placeOf(repo: RepoFiles, line: ProposedLine | undefined, file: string):
   return folder;
 }
 
-/** A heading's text without markdown emphasis, links or code marks. */
+/**
+ * A heading's text without markdown emphasis, links or code marks. A link's
+ * text and address stop at a `[`: the next link starts there, and scanning past
+ * it from each `[` of a run of unclosed ones was quadratic.
+ */
 function plainTitle(title: string): string {
   return title
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/\[([^[\]]*)\]\([^)[]*\)/g, "$1")
     .replace(/[*_`]/g, "")
     .trim();
 }
 
-/** A markdown image or badge, linked or not: `![alt](src)`, `[![alt](src)](href)`, `[![alt][ref]][ref]`. */
-const BADGE = /\[?!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\]\([^)]*\)|\]\[[^\]]*\])?/g;
+/**
+ * A markdown image or badge, linked or not: `![alt](src)`, `[![alt](src)](href)`,
+ * `[![alt][ref]][ref]`. Its parts stop at a `[`, so a run of unclosed `![` is read once.
+ */
+const BADGE = /\[?!\[[^[\]]*\](?:\([^)[]*\)|\[[^[\]]*\])(?:\]\([^)[]*\)|\]\[[^[\]]*\])?/g;
 
 /**
  * Whether a page is a stub with nothing to read: besides headings, blank
@@ -85,7 +93,7 @@ const BADGE = /\[?!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\]\([^)]*\)|\]\[[^\]]*\]
 function isStub(body: string): boolean {
   let generated = false;
   let inDirective = false;
-  for (const raw of body.replace(/<!--[\s\S]*?-->/g, "").split("\n")) {
+  for (const raw of withoutDelimited(body, "<!--", "-->").split("\n")) {
     const text = raw.trim();
     if (inDirective && (text === "" || /^\s/.test(raw))) continue;
     inDirective = false;

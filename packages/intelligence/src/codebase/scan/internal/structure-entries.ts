@@ -12,6 +12,7 @@ import { unscoped } from "./structure-npm.js";
 import { readManifest } from "./structure-parse.js";
 import { sourceCandidates } from "./structure-surface.js";
 import type { ScanContext } from "./structure-types.js";
+import { delimitedBodies } from "./text-delimited.js";
 
 /** An entry point of a line and the file that declares it. */
 export interface EntryPoint {
@@ -205,8 +206,8 @@ async function goFacts(
   const text = (await readRepoText(context.root, file)) ?? "";
   const requires = [
     ...[...text.matchAll(/^require\s+([^\s(]+)/gm)].map((match) => match[1] ?? ""),
-    ...[...text.matchAll(/^require\s*\(([\s\S]*?)^\)/gm)].flatMap((match) =>
-      (match[1] ?? "")
+    ...delimitedBodies(text, /^require\s*\(/gm, /^\)/gm).flatMap((block) =>
+      block
         .split(/\r?\n/)
         .map(
           (entry) =>
@@ -226,9 +227,12 @@ async function mavenFacts(
   file: string,
 ): Promise<Omit<ManifestFacts, "files" | "entryFiles" | "entryPoints">> {
   const text = (await readRepoText(context.root, file)) ?? "";
-  const names = [
-    ...text.matchAll(/<dependency>[\s\S]*?<artifactId>\s*([^<\s]+)\s*<\/artifactId>[\s\S]*?<\/dependency>/g),
-  ].map((match) => match[1] ?? "");
+  // Each `<dependency>` up to its first `</dependency>`, found once: a lazy expression over both
+  // backtracked cubically on many dependencies missing their closing tag.
+  const names = delimitedBodies(text, /<dependency>/g, /<\/dependency>/g).flatMap((block) => {
+    const name = /<artifactId>\s*([^<\s]+)\s*<\/artifactId>/.exec(block)?.[1];
+    return name === undefined ? [] : [name];
+  });
   return { dependencies: names.map((name) => ({ name, file })) };
 }
 

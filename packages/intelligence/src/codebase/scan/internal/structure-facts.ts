@@ -5,6 +5,8 @@
  * @module
  */
 
+import { delimitedBodies } from "./text-delimited.js";
+
 /** A fact and the files it was found in. */
 export interface Fact {
   /** What was found (`GET /orders/:id`, `DATABASE_URL`, `serve <port>`). */
@@ -82,7 +84,8 @@ export function routesIn(language: SourceLanguage, text: string): string[] {
   if (language === "js")
     return matches(
       text,
-      new RegExp(`([\\w$.]+)\\.(${HTTP_METHODS})\\(\\s*(['"\`])(\\/[^'"\`\\s]*)\\3`, "g"),
+      // A receiver starts where its name starts: tried from each character of a long name, it was quadratic.
+      new RegExp(`(?<![\\w$.])([\\w$.]+)\\.(${HTTP_METHODS})\\(\\s*(['"\`])(\\/[^'"\`\\s]*)\\3`, "g"),
       (match) =>
         CLIENT_RECEIVERS.test(match[1] ?? "") ? undefined : `${method(match[2] ?? "")} ${match[4]}`,
     );
@@ -107,7 +110,8 @@ export function routesIn(language: SourceLanguage, text: string): string[] {
   if (language === "jvm")
     return matches(
       text,
-      /@(Get|Post|Put|Patch|Delete|Request)Mapping\(\s*(?:(?:value|path)\s*=\s*)?\{?\s*"(\/[^"]*)"/g,
+      // One blank run before the quote: `\s*\{?\s*` split a long run both ways, quadratically.
+      /@(Get|Post|Put|Patch|Delete|Request)Mapping\(\s*(?:(?:value|path)\s*=\s*)?(?:\{\s*)?"(\/[^"]*)"/g,
       (match) => `${match[1] === "Request" ? "ANY" : method(match[1] ?? "")} ${match[2]}`,
     );
   return [];
@@ -141,7 +145,7 @@ export function pythonImportsIn(text: string): string[] {
 
 /** Go import paths of a source. */
 export function goImportsIn(text: string): string[] {
-  const blocks = [...text.matchAll(/^import\s*\(([\s\S]*?)^\)/gm)].map((match) => match[1] ?? "");
+  const blocks = delimitedBodies(text, /^import\s*\(/gm, /^\)/gm);
   const singles = matches(text, /^import\s+(?:[\w.]+\s+)?"([^"]+)"/gm, (match) => match[1]);
   return [...singles, ...blocks.flatMap((block) => matches(block, /"([^"]+)"/g, (match) => match[1]))];
 }

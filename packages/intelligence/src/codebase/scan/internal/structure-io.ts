@@ -7,6 +7,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { cutText } from "@software-factory/core";
+import { withoutDelimited } from "./text-delimited.js";
 
 /** Files larger than this are never read by the scanners (generated or vendored code). */
 const MAX_SCANNED_BYTES = 1024 * 1024;
@@ -85,12 +86,12 @@ export function readmeParagraph(markdown: string): string | undefined {
       continue;
     }
     if (fenced) continue;
-    const prose = line
-      .replace(/^>\s?/, "")
-      .replace(/<!--.*?-->/g, "")
-      .replace(/\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)/g, "")
-      .replace(/!\[[^\]]*\]\([^)]*\)/g, "")
-      .replace(/<[^>]+>/g, "")
+    // Links, images and tags stop at the next `[` or `<`, where the next one starts: a run of
+    // unclosed `![` or `<` is read once, not once from each of them (quadratic).
+    const prose = withoutDelimited(line.replace(/^>\s?/, ""), "<!--", "-->")
+      .replace(/\[!\[[^[\]]*\]\([^)[]*\)\]\([^)[]*\)/g, "")
+      .replace(/!\[[^[\]]*\]\([^)[]*\)/g, "")
+      .replace(/<[^<>]+>/g, "")
       .trim();
     const skipped =
       prose === "" ||
@@ -108,7 +109,7 @@ export function readmeParagraph(markdown: string): string | undefined {
   if (paragraph.length === 0) return undefined;
   const text = paragraph
     .join(" ")
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
+    .replace(/\[([^[\]]+)\]\([^)[]*\)/g, "$1")
     .replace(/\s+/g, " ")
     .trim();
   return cutText(text, 500, "...");

@@ -17,6 +17,7 @@ import type {
   ScanContext,
 } from "./structure-types.js";
 import { EMPTY_SCAN } from "./structure-types.js";
+import { withoutDelimited } from "./text-delimited.js";
 
 const Text = z.union([z.string(), z.number()]).transform(String).optional();
 
@@ -136,7 +137,8 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
   if (settings === undefined) return EMPTY_SCAN;
   const text = (await readRepoText(context.root, settings)) ?? "";
   // Line starts take blanks and tabs only: `^\s*` runs over the newlines that follow, once per line, quadratically.
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^[ \t]*\/\/.*$/gm, "");
+  // Block comments end at the first `*/` found once, not by a lazy scan from each unclosed `/*` (quadratic).
+  const code = withoutDelimited(text, "/*", "*/").replace(/^[ \t]*\/\/.*$/gm, "");
   const paths = new Set<string>();
   // `include(":a", ":b")` may span lines; Groovy's `include ':a', ':b'` ends with its line.
   // `includeBuild("build-logic")` is another build (conventions, plugins), not a project of this one.
@@ -145,7 +147,7 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
       paths.add(path.startsWith(":") ? path : `:${path}`);
   const folders = new Map<string, string>();
   for (const match of code.matchAll(
-    /project\(\s*["'](:?[^"']+)["']\s*\)\.projectDir\s*=\s*(?:file\()?\s*["']([^"']+)["']/g,
+    /project\(\s*["'](:?[^"']+)["']\s*\)\.projectDir\s*=\s*(?:file\(\s*)?["']([^"']+)["']/g,
   )) {
     const path = match[1] ?? "";
     const folder = joinRelative(".", match[2] ?? "");

@@ -30,8 +30,8 @@ const MAX_DEPTH = 3;
 export function firstSentence(text: string): string | undefined {
   const flat = text
     .replace(
-      /\{@(?:link|linkcode|linkplain)\s+([^}|\s]+)(?:[\s|]+([^}]*))?\}/g,
-      (_, target: string, label?: string) => (label?.trim() ? label.trim() : target),
+      /\{@(?:link|linkcode|linkplain)\s+([^{}|\s]+)((?:[\s|][^{}]*)?)\}/g,
+      (_, target: string, rest: string) => rest.replace(/^[\s|]+/, "").trim() || target,
     )
     .replace(/\s+/g, " ")
     .trim();
