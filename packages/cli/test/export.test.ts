@@ -64,6 +64,7 @@ describe("factory standards export", () => {
       expect(JSON.parse(again.stdout)).toEqual({
         format: "agents-md",
         standards: 2,
+        throughImports: 0,
         files: [{ path: out, status: "unchanged" }],
       });
 
@@ -79,6 +80,25 @@ describe("factory standards export", () => {
       expect(forced.code, forced.stderr).toBe(0);
       expect(forced.stdout).toContain(`updated   ${out}`);
       expect(readFileSync(out, "utf8")).toBe(written);
+    },
+  );
+
+  it(
+    "counts what a CLAUDE.md written in place leaves to its @imports apart from what it writes",
+    SLOW,
+    async () => {
+      const repo = join(cwd, "imports");
+      mkdirSync(join(repo, "docs"), { recursive: true });
+      const claude = "# CLAUDE.md\n\n## Git\n\nFollow @docs/git.md when you commit.\n";
+      writeFileSync(join(repo, "CLAUDE.md"), claude);
+      writeFileSync(join(repo, "docs", "git.md"), "# Git\n\nRebase on main; never merge it in.\n");
+      const args = ["standards", "export", "--format", "agents-md", "--to", join(repo, "CLAUDE.md")];
+      const text = await factory(...args, "--instructions", "imports", "--force");
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain("1 standard exported as CLAUDE.md, 1 more read through its @imports");
+      expect(readFileSync(join(repo, "CLAUDE.md"), "utf8")).toBe(claude);
+      const json = await factory(...args, "--instructions", "imports", "--json");
+      expect(JSON.parse(json.stdout)).toMatchObject({ standards: 1, throughImports: 1 });
     },
   );
 

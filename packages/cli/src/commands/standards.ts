@@ -38,20 +38,27 @@ interface ExportFlags {
  * for AGENTS.md the file `to`, or `<to>/AGENTS.md` when `to` is a folder or
  * was given as one, ending in a slash (titled by the file's name, so
  * `--to CLAUDE.md` makes a CLAUDE.md). Files a CLAUDE.md imports are written
- * as `standardsForExport` writes them there.
+ * as `standardsForExport` writes them there; `written` is how many standards
+ * the files hold (a CLAUDE.md in place leaves the ones it imports out).
  */
 function planFiles(
   standards: readonly InstructionStandard[],
   format: z.output<typeof FormatFlag>,
   to: { readonly path: string; readonly folder: boolean },
-): PlannedFile[] {
-  if (format === "cursor")
-    return standardsForExport(standards).map((standard) => ({
+): { readonly files: PlannedFile[]; readonly written: number } {
+  if (format === "cursor") {
+    const exported = standardsForExport(standards);
+    const files = exported.map((standard) => ({
       path: join(to.path, `${standard.id}.mdc`),
       text: formatCursorRule(standard),
     }));
+    return { files, written: exported.length };
+  }
   const file = to.folder || entryAt(to.path)?.isDirectory() === true ? join(to.path, "AGENTS.md") : to.path;
-  return [{ path: file, text: formatAgentsMd(standards, { title: basename(file), to: file }) }];
+  return {
+    files: [{ path: file, text: formatAgentsMd(standards, { title: basename(file), to: file }) }],
+    written: standardsForExport(standards, { to: file }).length,
+  };
 }
 
 /** Registers `factory standards export`. */
@@ -102,12 +109,15 @@ export function registerStandards(program: Command, context: CliContext): void {
           });
         // `--to docs/` names a folder even before it exists (resolve drops the slash).
         const planned = planFiles(found, format, { path: to, folder: /[\\/]$/.test(toFlag) });
-        const written = writeExportFiles(planned, given.force === true);
-        if (options.json) return output.json({ format, standards: found.length, files: written });
+        const written = writeExportFiles(planned.files, given.force === true);
+        // A CLAUDE.md written next to the one it was read from leaves the files it imports to Claude Code.
+        const throughImports = found.length - planned.written;
+        if (options.json)
+          return output.json({ format, standards: planned.written, throughImports, files: written });
         for (const file of written) output.line(`${file.status.padEnd(9)} ${file.path}`);
-        output.line(
-          `${counted(found.length, "standard")} exported as ${format === "cursor" ? "Cursor rules" : basename(planned[0]?.path ?? "AGENTS.md")}`,
-        );
+        const as = format === "cursor" ? "Cursor rules" : basename(planned.files[0]?.path ?? "AGENTS.md");
+        const left = throughImports === 0 ? "" : `, ${throughImports} more read through its @imports`;
+        output.line(`${counted(planned.written, "standard")} exported as ${as}${left}`);
       }),
     );
 }
