@@ -1,42 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import type { ValidationIssue } from "@software-factory/core";
-import {
-  type InstructionStandard,
-  loadAgentsMd,
-  loadInstructionStandards,
-  standardAppliesTo,
-} from "@software-factory/intelligence";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type InstructionStandard, loadAgentsMd, standardAppliesTo } from "@software-factory/intelligence";
+import { describe, expect, it } from "vitest";
+import { useTempRepository } from "./tempRepository.js";
 
 // Claude Code reads `@path` in a CLAUDE.md as an import of that file (relative to the importing
 // file, not in code spans or fences, up to 5 hops). Before, the text `@docs/testing.md` was all a
 // factory kept: the instructions an agent under Claude Code reads were missing from its standards.
 
-let parent: string;
-let root: string;
-beforeEach(() => {
-  parent = mkdtempSync(join(tmpdir(), "claude-imports-"));
-  root = join(parent, "repo");
-  mkdirSync(root);
-});
-afterEach(() => {
-  rmSync(parent, { recursive: true, force: true });
-});
-
-function write(path: string, text: string): string {
-  const file = join(root, path);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
-
-function load(): { standards: InstructionStandard[]; warnings: ValidationIssue[] } {
-  const warnings: ValidationIssue[] = [];
-  const standards = loadInstructionStandards(root, { onWarning: (warning) => warnings.push(warning) });
-  return { standards, warnings };
-}
+const repo = useTempRepository("claude-imports-");
+const { write, load } = repo;
 
 describe("CLAUDE.md @path imports", () => {
   it("makes each imported file a standard after its section, scoped like it, naming the import's file and line", () => {
@@ -84,7 +57,7 @@ describe("CLAUDE.md @path imports", () => {
       globs: [],
       source: {
         format: "claude-md",
-        file: join(root, "README.md"),
+        file: join(repo.root, "README.md"),
         line: 1,
         importedBy: { file: claude, line: 3 },
       },
@@ -94,14 +67,14 @@ describe("CLAUDE.md @path imports", () => {
       instructions: "Imperative subject lines.",
       alwaysApply: false,
       globs: ["src/api/**"],
-      source: { importedBy: { file: join(root, "docs", "git-instructions.md"), line: 2 } },
+      source: { importedBy: { file: join(repo.root, "docs", "git-instructions.md"), line: 2 } },
     });
     expect(standardAppliesTo(commits, "src/api/users.ts")).toBe(true);
     expect(standardAppliesTo(commits, "web/page.tsx")).toBe(false);
   });
 
   it("warns at the import's file, line and column for a missing file, one outside the root and one in the home folder", () => {
-    writeFileSync(join(parent, "secret.md"), "outside the repository\n");
+    writeFileSync(join(repo.parent, "secret.md"), "outside the repository\n");
     const claude = write(
       "CLAUDE.md",
       "# Acme\n\nOverview: @docs/missing.md\nPersonal: @~/.claude/my-project.md\nShared: @../secret.md\n",
@@ -119,7 +92,7 @@ describe("CLAUDE.md @path imports", () => {
       'imports "docs/missing.md", which is not a file in the repository; nothing was imported (write it in backquotes if it is not an import)',
     );
     expect(warnings[1]?.message).toContain("home folder, which is not read");
-    expect(warnings[2]?.message).toContain(`outside the repository root ${root}`);
+    expect(warnings[2]?.message).toContain(`outside the repository root ${repo.root}`);
   });
 
   it("reads a file once through a cycle and stops 5 hops from the CLAUDE.md, warning at each import not followed", () => {
@@ -140,13 +113,13 @@ describe("CLAUDE.md @path imports", () => {
     ]);
     expect(warnings.map(({ file, line, path, message }) => [file, line, path, message])).toEqual([
       [
-        join(root, "docs", "5.md"),
+        join(repo.root, "docs", "5.md"),
         1,
         "@6.md",
-        `imports "6.md" more than 5 hops from ${join(root, "CLAUDE.md")}, past the depth Claude Code follows; not read`,
+        `imports "6.md" more than 5 hops from ${join(repo.root, "CLAUDE.md")}, past the depth Claude Code follows; not read`,
       ],
       [
-        join(root, "docs", "2.md"),
+        join(repo.root, "docs", "2.md"),
         1,
         "@1.md",
         'imports "1.md", which is already on this chain of imports (a cycle); it is read once',
@@ -155,8 +128,8 @@ describe("CLAUDE.md @path imports", () => {
   });
 
   it("scopes a nested CLAUDE.md's imports under its folder and refuses a link out of the repository", () => {
-    writeFileSync(join(parent, "elsewhere.md"), "outside\n");
-    symlinkSync(join(parent, "elsewhere.md"), join(root, "linked.md"));
+    writeFileSync(join(repo.parent, "elsewhere.md"), "outside\n");
+    symlinkSync(join(repo.parent, "elsewhere.md"), join(repo.root, "linked.md"));
     write("packages/api/CLAUDE.md", "## Errors\n\nSee @docs/errors.md and @../../linked.md\n");
     write("packages/api/docs/errors.md", "Throw tagged errors.\n");
 

@@ -1,45 +1,21 @@
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ValidationIssue } from "@software-factory/core";
 import {
   exportAgentsMd,
   exportCursorRules,
   type InstructionStandard,
   loadAgentsMd,
-  loadInstructionStandards,
 } from "@software-factory/intelligence";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempRepository } from "./tempRepository.js";
 
 // A CLAUDE.md section importing `@docs/git.md` loads as two standards: the section (its text still
 // holding the import) and the imported file. Exported as they were, Claude Code read the imported
 // text twice (inline and through the import), and reading the export back gave it twice.
 
-let parent: string;
-let root: string;
-beforeEach(() => {
-  parent = mkdtempSync(join(tmpdir(), "claude-imports-export-"));
-  root = join(parent, "repo");
-  mkdirSync(root);
-});
-afterEach(() => {
-  rmSync(parent, { recursive: true, force: true });
-});
-
-function write(path: string, text: string): string {
-  const file = join(root, path);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
+const repo = useTempRepository("claude-imports-export-");
+const { write, load: loadRoot } = repo;
 
 /** A CLAUDE.md (written as an export writes one) importing docs/git.md, which imports hooks/pre-commit.md. */
 const CLAUDE_MD = "# CLAUDE.md\n\n## Workflow\n\nCommit small. Git: @docs/git.md\n";
@@ -50,12 +26,6 @@ function writeRepository(): string {
   write("docs/git.md", "# Git\n\nRebase, never merge.\nHooks: @hooks/pre-commit.md\n");
   write("docs/hooks/pre-commit.md", "Run the hooks before pushing.\n");
   return write("CLAUDE.md", CLAUDE_MD);
-}
-
-function loadRoot(): { standards: InstructionStandard[]; warnings: ValidationIssue[] } {
-  const warnings: ValidationIssue[] = [];
-  const standards = loadInstructionStandards(root, { onWarning: (warning) => warnings.push(warning) });
-  return { standards, warnings };
 }
 
 /** How many of the standards hold each text. */
@@ -100,7 +70,7 @@ describe("exporting standards a CLAUDE.md imports", () => {
 
   it("writes the imported texts into a CLAUDE.md in another folder, whose imports would not reach them", () => {
     writeRepository();
-    const other = join(parent, "other");
+    const other = join(repo.parent, "other");
     mkdirSync(other);
     const file = join(other, "CLAUDE.md");
 
@@ -115,17 +85,20 @@ describe("exporting standards a CLAUDE.md imports", () => {
 
   it("writes an AGENTS.md with each imported text once, also for Claude Code reading it through @AGENTS.md", () => {
     const claude = writeRepository();
-    const agents = join(root, "AGENTS.md");
+    const agents = join(repo.root, "AGENTS.md");
 
     exportAgentsMd(loadRoot().standards, agents);
     // The common move to AGENTS.md: CLAUDE.md becomes a stub importing it.
     writeFileSync(claude, "@AGENTS.md\n");
 
     const warnings: ValidationIssue[] = [];
-    const throughClaude = loadAgentsMd(claude, { root, onWarning: (warning) => warnings.push(warning) });
+    const throughClaude = loadAgentsMd(claude, {
+      root: repo.root,
+      onWarning: (warning) => warnings.push(warning),
+    });
     expect(warnings).toEqual([]);
     expect(timesRead(throughClaude)).toEqual([1, 1, 1]);
-    expect(timesRead(loadAgentsMd(agents, { root }))).toEqual([1, 1, 1]);
+    expect(timesRead(loadAgentsMd(agents, { root: repo.root }))).toEqual([1, 1, 1]);
     const text = readFileSync(agents, "utf8");
     expect(text).toContain("Commit small. Git: docs/git.md");
     expect(text).toContain("Hooks: hooks/pre-commit.md");
@@ -133,7 +106,7 @@ describe("exporting standards a CLAUDE.md imports", () => {
 
   it("writes Cursor rules with each imported text once and no @ import left in them", () => {
     const claude = writeRepository();
-    const rules = join(root, ".cursor", "rules");
+    const rules = join(repo.root, ".cursor", "rules");
 
     exportCursorRules(loadRoot().standards, rules);
     unlinkSync(claude);

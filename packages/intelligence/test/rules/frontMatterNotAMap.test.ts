@@ -1,34 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { ValidationError } from "@software-factory/core";
+import type { ValidationError } from "@software-factory/core";
 import { loadInstructionStandards, parseCursorRule } from "@software-factory/intelligence";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { caughtValidationError as caught } from "../fixtures/caughtValidationError.js";
+import { useTempRepository } from "./tempRepository.js";
 
-let root: string;
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "front-matter-not-a-map-"));
-});
-afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-
-function write(path: string, text: string): string {
-  const file = join(root, path);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
-
-function caught(work: () => unknown): ValidationError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a ValidationError");
-}
+const repo = useTempRepository("front-matter-not-a-map-");
+const { write } = repo;
 
 const located = (error: ValidationError) =>
   error.issues.map((issue) => `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`);
@@ -36,7 +13,7 @@ const located = (error: ValidationError) =>
 describe("front matter that is not a map of fields", () => {
   it("is refused in a Claude rule with its file:line:column and what it is instead", () => {
     const file = write(".claude/rules/style.md", "---\njust text\n---\nUse tabs.\n");
-    const error = caught(() => loadInstructionStandards(root));
+    const error = caught(() => loadInstructionStandards(repo.root));
     expect(located(error)).toEqual([
       `${file}:2:1: front matter must be a map of fields (key: value), not a string`,
     ]);

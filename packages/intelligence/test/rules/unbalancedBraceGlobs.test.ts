@@ -1,38 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { ValidationError } from "@software-factory/core";
 import { loadInstructionStandards, parseCursorRule } from "@software-factory/intelligence";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { caughtValidationError as caught } from "../fixtures/caughtValidationError.js";
+import { useTempRepository } from "./tempRepository.js";
 
 // A glob whose braces do not balance cannot match what its author meant: an unclosed `{` swallowed
 // the globs after it in Cursor's comma-separated list (`src/**/*.{ts,tsx, docs/*.md` was one glob),
 // and a stray `}` was matched as a character. Such a rule is refused at the glob, as bad YAML is.
 
-let root: string;
-beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "brace-globs-"));
-});
-afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-
-function write(path: string, text: string): string {
-  const file = join(root, path);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
-
-function caught(run: () => unknown): ValidationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a ValidationError");
-}
+const repo = useTempRepository("brace-globs-");
+const { write } = repo;
 
 describe("globs whose braces do not balance", () => {
   it("refuses an unclosed { in comma-separated .mdc globs at its file, line, column and glob", () => {
@@ -80,7 +56,7 @@ describe("globs whose braces do not balance", () => {
       "---\nglobs: src/**/*.{ts,tsx}, docs/*.md\nalwaysApply: false\n---\nFine.\n",
     );
 
-    const error = caught(() => loadInstructionStandards(root, { onWarning: () => {} }));
+    const error = caught(() => loadInstructionStandards(repo.root, { onWarning: () => {} }));
 
     expect(error.issues.map(({ file, line, column, message }) => [file, line, column, message])).toEqual([
       [cursor, 2, 8, 'glob "web/**/*.{ts,tsx" has a { that no } closes'],

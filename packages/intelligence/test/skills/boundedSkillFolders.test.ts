@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ValidationError, type ValidationIssue } from "@software-factory/core";
+import type { ValidationIssue } from "@software-factory/core";
 import {
   loadSkillFolder,
   MAX_SKILL_FILES,
@@ -9,6 +9,7 @@ import {
   safeLoadSkillsDir,
 } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { caughtValidationError as caught } from "../fixtures/caughtValidationError.js";
 
 // A skill folder is walked to list its files (read later, on demand). Before, the walk entered
 // every folder: a skill whose scripts/ held a node_modules listed each installed file as a file of
@@ -33,16 +34,6 @@ function write(dir: string, path: string, text = "x"): void {
   const file = join(dir, path);
   mkdirSync(join(file, ".."), { recursive: true });
   writeFileSync(file, text);
-}
-
-function caught(run: () => unknown): ValidationError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a ValidationError");
 }
 
 describe("skill folders, bounded", () => {
