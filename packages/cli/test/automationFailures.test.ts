@@ -8,56 +8,36 @@
  * fails every attempt.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineAutomation, makeWebhookDelivery, openFactory } from "@software-factory/intelligence";
+import { makeWebhookDelivery, openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HookReceiver, startHookReceiver, tellPager } from "../../mcp/test/failingAutomations.js";
 import { SHOP_YAML } from "./fixtures.js";
 import { runFactory } from "./runFactory.js";
 
 const SLOW = { timeout: 120_000 };
 
-/** An automation of the SDK program that fails on every captured signal, twice. */
-const tellPager = defineAutomation({
-  name: "tell-pager",
-  description: "Pages the on-call operator about each captured signal.",
-  on: ["signal.captured"],
-  retry: { attempts: 2, backoffMs: 1 },
-  run: () => {
-    throw Object.assign(new Error("the pager is down"), { code: "E_PAGER_DOWN" });
-  },
-});
-
 let cwd: string;
-let receiver: Server;
-let url: string;
+let receiver: HookReceiver;
 /** The status the receiver answers with. */
 let answer = 404;
-/** The `X-Factory-Event-Id` of each post the receiver took with a 2xx. */
-const delivered: string[] = [];
 let notification: string;
 let signal: string;
 const factory = (...args: string[]) => runFactory(args, { cwd });
+/** `factory automations retry deliver-notifications <event> --notify-webhook <the receiver's URL>`, then `more`. */
+const retryDelivery = (event: string, ...more: string[]) =>
+  factory("automations", "retry", "deliver-notifications", event, "--notify-webhook", receiver.url, ...more);
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), "factory-cli-automation-failures-"));
-  receiver = createServer((request, response) => {
-    request.resume();
-    request.on("end", () => {
-      if (answer < 300) delivered.push(String(request.headers["x-factory-event-id"]));
-      response.writeHead(answer, { connection: "close" }).end(answer < 300 ? "ok" : "no such hook");
-    });
-  });
-  await new Promise<void>((done) => receiver.listen(0, "127.0.0.1", done));
-  url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/team`;
+  receiver = await startHookReceiver(() => answer);
   writeFileSync(join(cwd, "factory.yaml"), SHOP_YAML);
   expect((await factory("plan", "apply", "factory.yaml")).code).toBe(0);
   const program = await openFactory({
     dir: join(cwd, ".factory"),
     actor: "ana",
-    automations: [makeWebhookDelivery({ url }), tellPager],
+    automations: [makeWebhookDelivery({ url: receiver.url }), tellPager],
   });
   try {
     notification = (await program.inbox.notify({ to: "ana", title: "Checkout is slow", body: "p95 is 4 s" }))
@@ -69,7 +49,7 @@ beforeAll(async () => {
   }
 }, SLOW.timeout);
 afterAll(async () => {
-  await new Promise((done) => receiver?.close(done));
+  await receiver?.close();
   rmSync(cwd, { recursive: true, force: true });
 });
 
@@ -170,14 +150,7 @@ describe("factory automations retry", () => {
   );
 
   it("refuses an event the automation has no failed handling of, naming its failed ones", SLOW, async () => {
-    const run = await factory(
-      "automations",
-      "retry",
-      "deliver-notifications",
-      "evt_nope",
-      "--notify-webhook",
-      url,
-    );
+    const run = await retryDelivery("evt_nope");
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
       `<event-id>: automation "deliver-notifications" has no failed handling of event "evt_nope"`,
@@ -189,15 +162,7 @@ describe("factory automations retry", () => {
     "runs the handling again: exits 1 saying it failed permanently, then 0 once the cause is fixed",
     SLOW,
     async () => {
-      const again = await factory(
-        "automations",
-        "retry",
-        "deliver-notifications",
-        notification,
-        "--notify-webhook",
-        url,
-        "--json",
-      );
+      const again = await retryDelivery(notification, "--json");
       expect(again.code).toBe(1);
       expect(JSON.parse(again.stdout)).toEqual({
         automation: "deliver-notifications",
@@ -209,19 +174,12 @@ describe("factory automations retry", () => {
       expect((await failures()).failures[0]).toMatchObject({ event: { id: notification }, retries: 1 });
 
       answer = 200;
-      const fixed = await factory(
-        "automations",
-        "retry",
-        "deliver-notifications",
-        notification,
-        "--notify-webhook",
-        url,
-      );
+      const fixed = await retryDelivery(notification);
       expect(fixed.code, fixed.stderr).toBe(0);
       expect(fixed.stdout).toBe(
         `handled: deliver-notifications handled event ${notification} on this retry\n`,
       );
-      expect(delivered).toEqual([notification]);
+      expect(receiver.delivered).toEqual([notification]);
       expect((await failures()).failures.map((failure) => failure.automation)).toEqual(["tell-pager"]);
     },
   );

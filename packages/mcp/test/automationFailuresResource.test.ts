@@ -7,46 +7,29 @@
  * (a 404: a permanent failure), and whose own automation failed every attempt.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/client";
-import { defineAutomation, makeWebhookDelivery, openFactory } from "@software-factory/intelligence";
+import { makeWebhookDelivery, openFactory } from "@software-factory/intelligence";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HookReceiver, startHookReceiver, tellPager } from "./failingAutomations.js";
 import { connectToServer } from "./fixtures.js";
 
 const FAILURES = "factory://automations/failures";
 
-/** An automation of the SDK program that fails on every captured signal, twice. */
-const tellPager = defineAutomation({
-  name: "tell-pager",
-  description: "Pages the on-call operator about each captured signal.",
-  on: ["signal.captured"],
-  retry: { attempts: 2, backoffMs: 1 },
-  run: () => {
-    throw Object.assign(new Error("the pager is down"), { code: "E_PAGER_DOWN" });
-  },
-});
-
 let dir: string;
-let receiver: Server;
+let receiver: HookReceiver;
 let client: Client;
 let notified: { id: string; seq: number; subject: string; at: string };
 let captured: { id: string; seq: number };
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "factory-mcp-automation-failures-"));
   // A receiver that knows no such hook: every delivery is refused.
-  receiver = createServer((request, response) => {
-    request.resume();
-    request.on("end", () => response.writeHead(404).end("no such hook"));
-  });
-  await new Promise<void>((done) => receiver.listen(0, "127.0.0.1", done));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/team`;
+  receiver = await startHookReceiver(() => 404);
   const factory = await openFactory({
     dir,
     actor: "ana",
-    automations: [makeWebhookDelivery({ url }), tellPager],
+    automations: [makeWebhookDelivery({ url: receiver.url }), tellPager],
   });
   try {
     await factory.floorplan.applyPlan({
@@ -70,7 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await client?.close();
-  await new Promise((done) => receiver?.close(done));
+  await receiver?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
