@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { manualClock, ValidationError } from "@software-factory/core";
+import { type Clock, manualClock, ValidationError } from "@software-factory/core";
 import {
   AutomationClaimed,
   AutomationHandled,
@@ -43,10 +43,15 @@ function factoryDir(): string {
   return dir;
 }
 
-/** A factory (a SQLite file in `dir`) delivering its notifications with these options. */
-async function deliveringFactory(dir: string, options: WebhookDeliveryOptions): Promise<Factory> {
+/** A factory (a SQLite file in `dir`, on `clock` if given) delivering its notifications with these options. */
+async function deliveringFactory(
+  dir: string,
+  options: WebhookDeliveryOptions,
+  clock?: Clock,
+): Promise<Factory> {
   const factory = await openFactory({
     dir,
+    ...(clock === undefined ? {} : { clock }),
     automations: [makeWebhookDelivery(options)],
     tokenCounter: estimateTokenCounter,
   });
@@ -410,13 +415,7 @@ describe("delivering notifications to a webhook", () => {
   it("measures a notification's age by the factory's clock, which stamped it, not the machine's", async () => {
     const hook = await receiver();
     const clock = manualClock("2020-01-01T09:00:00Z");
-    const factory = await openFactory({
-      dir: factoryDir(),
-      clock,
-      automations: [makeWebhookDelivery({ url: hook.url, maxAgeMs: 86_400_000 })],
-      tokenCounter: estimateTokenCounter,
-    });
-    factories.push(factory);
+    const factory = await deliveringFactory(factoryDir(), { url: hook.url, maxAgeMs: 86_400_000 }, clock);
     const fresh = await factory.inbox.notify({ to: "ana", title: "Fresh by the factory's clock", body: "" });
     await factory.automations?.idle();
     expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([fresh.id]);
@@ -426,13 +425,7 @@ describe("delivering notifications to a webhook", () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? { status: 404, body: "no such hook" } : { status: 200 });
     const clock = manualClock(Date.now());
-    const factory = await openFactory({
-      dir: factoryDir(),
-      clock,
-      automations: [makeWebhookDelivery({ url: hook.url, maxAgeMs: 86_400_000 })],
-      tokenCounter: estimateTokenCounter,
-    });
-    factories.push(factory);
+    const factory = await deliveringFactory(factoryDir(), { url: hook.url, maxAgeMs: 86_400_000 }, clock);
     const item = await factory.inbox.notify({ to: "ana", title: "Deploy failed", body: "" });
     await factory.automations?.idle();
     expect((await factory.automations?.failures())?.map((failure) => failure.event)).toEqual([item.id]);
