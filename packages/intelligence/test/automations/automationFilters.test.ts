@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type EventLog, openEventLog, type StoredEvent, ValidationError } from "@software-factory/core";
+import { type EventLog, type StoredEvent, ValidationError } from "@software-factory/core";
 import {
   type Automation,
   AutomationAdvanced,
@@ -10,29 +7,11 @@ import {
   defineAutomation,
   startAutomations,
 } from "@software-factory/intelligence";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NoteAdded } from "../fixtures/counting.js";
+import { addNotes, useNoteLogs } from "./noteLogs.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A log over a SQLite file in a new temp folder, closed and removed after the test. */
-async function openLog(): Promise<EventLog> {
-  const dir = mkdtempSync(join(tmpdir(), "factory-filters-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const log = await openEventLog({ path: join(dir, "events.db"), events: [NoteAdded] });
-  cleanups.push(() => log.close());
-  return log;
-}
-
-/** Appends notes 0 to count - 1. */
-async function addNotes(log: EventLog, count: number): Promise<StoredEvent[]> {
-  return log.append(
-    Array.from({ length: count }, (_, n) => ({ type: NoteAdded.type, subject: `note-${n}`, data: { n } })),
-  );
-}
+const logs = useNoteLogs("factory-filters-");
 
 const numberOf = (event: StoredEvent) => (event.data as { n: number }).n;
 
@@ -60,7 +39,7 @@ async function dataOf(log: EventLog, type: string): Promise<Record<string, unkno
 
 describe("an automation's filter", () => {
   it("has an exclusive automation claim and handle only the events it passes", async () => {
-    const log = await openLog();
+    const log = await logs.open();
     const calls: number[] = [];
     const runner = await startAutomations({
       log,
@@ -88,7 +67,7 @@ describe("an automation's filter", () => {
   });
 
   it("keeps the events it passes over from the handler, and a restart does not bring them back", async () => {
-    const log = await openLog();
+    const log = await logs.open();
     const seen: number[] = [];
     const automation = filtered(
       (event) => seen.push(numberOf(event)),
@@ -102,7 +81,7 @@ describe("an automation's filter", () => {
     expect(seen).toEqual([0, 2, 4, 6, 8]);
 
     const second = await startAutomations({ log, automations: [automation], services: {} });
-    cleanups.push(() => second.close());
+    logs.defer(() => second.close());
     await second.idle();
     expect(seen).toEqual([0, 2, 4, 6, 8]);
     expect(second.positions()).toEqual({ "note-effects": notes.at(-1)?.seq });
@@ -110,7 +89,7 @@ describe("an automation's filter", () => {
   });
 
   it("fails an event at once when it throws or answers no boolean, listed by failures() and retried on request", async () => {
-    const log = await openLog();
+    const log = await logs.open();
     const calls: number[] = [];
     // The retry number the filter is told about note 1: 0 when reached, 1 on the first runner.retry.
     const told: number[] = [];
@@ -132,7 +111,7 @@ describe("an automation's filter", () => {
       ],
       services: {},
     });
-    cleanups.push(() => runner.close());
+    logs.defer(() => runner.close());
     const [, one, two] = await addNotes(log, 3);
     await runner.idle();
 
@@ -184,7 +163,7 @@ describe("an automation's filter", () => {
     };
     expect(refusal("even")).toBeInstanceOf(ValidationError);
     expect((refusal(true) as ValidationError).issues.map((issue) => issue.path)).toEqual(["filter"]);
-    const log = await openLog();
+    const log = await logs.open();
     await expect(
       startAutomations({ log, automations: [{ ...base, filter: 3 } as unknown as Automation], services: {} }),
     ).rejects.toThrow(/filter/);

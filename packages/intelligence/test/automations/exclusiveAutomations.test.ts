@@ -1,14 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import {
-  type Clock,
-  ClosedError,
-  type EventLog,
-  manualClock,
-  openEventLog,
-  ValidationError,
-} from "@software-factory/core";
+import { ClosedError, type EventLog, manualClock, ValidationError } from "@software-factory/core";
 import {
   type Automation,
   AutomationAdvanced,
@@ -18,40 +8,22 @@ import {
   PermanentFailureError,
   startAutomations,
 } from "@software-factory/intelligence";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { NoteAdded } from "../fixtures/counting.js";
+import { addNotes, useNoteLogs } from "./noteLogs.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A SQLite file in a new temp folder, removed after the test. */
-function logPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), "factory-exclusive-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, "events.db");
-}
-
-/** A log over the SQLite file at `path`, closed after the test. */
-async function openLog(path: string, clock?: Clock): Promise<EventLog> {
-  const log = await openEventLog({ path, events: [NoteAdded], ...(clock === undefined ? {} : { clock }) });
-  cleanups.push(() => log.close());
-  return log;
-}
+const logs = useNoteLogs("factory-exclusive-");
 
 /** Runs `automation` over `log` until the test ends. */
 async function run(log: EventLog, automation: Automation) {
   const runner = await startAutomations({ log, automations: [automation], services: {} });
-  cleanups.push(() => runner.close());
+  logs.defer(() => runner.close());
   return runner;
 }
 
-async function addNotes(log: EventLog, count: number): Promise<string[]> {
-  const added = await log.append(
-    Array.from({ length: count }, (_, n) => ({ type: NoteAdded.type, subject: `note-${n}`, data: { n } })),
-  );
-  return added.map((event) => event.id);
+/** Appends notes 0 to count - 1, returning their ids. */
+async function addNoteIds(log: EventLog, count: number): Promise<string[]> {
+  return (await addNotes(log, count)).map((event) => event.id);
 }
 
 /** An automation on `note.added` that emits nothing and tells `called` of each event it is run on. */
@@ -67,9 +39,9 @@ function noting(called: (event: string) => void, exclusive?: Automation["exclusi
 
 describe("an exclusive automation", () => {
   it("runs its handler once per event across two runners of one log, each handling claimed and marked", async () => {
-    const path = logPath();
+    const path = logs.path();
     const calls: string[] = [];
-    const [first, second] = [await openLog(path), await openLog(path)];
+    const [first, second] = [await logs.open(path), await logs.open(path)];
     const runners = [
       await run(
         first,
@@ -80,7 +52,7 @@ describe("an exclusive automation", () => {
         noting((id) => calls.push(id), true),
       ),
     ];
-    const ids = await addNotes(first, 20);
+    const ids = await addNoteIds(first, 20);
     await Promise.all(runners.map((runner) => runner.idle()));
 
     expect(calls.toSorted()).toEqual(ids.toSorted());
@@ -92,9 +64,9 @@ describe("an exclusive automation", () => {
   });
 
   it("is taken over by another runner once its claim's lease runs out", async () => {
-    const path = logPath();
+    const path = logs.path();
     const clock = manualClock("2026-01-01T00:00:00Z");
-    const [first, second] = [await openLog(path, clock), await openLog(path, clock)];
+    const [first, second] = [await logs.open(path, clock), await logs.open(path, clock)];
     const calls: string[] = [];
     let started: () => void = () => undefined;
     const holding = new Promise<void>((resolve) => {
@@ -115,7 +87,7 @@ describe("an exclusive automation", () => {
         },
       }),
     );
-    const [id] = await addNotes(first, 1);
+    const [id] = await addNoteIds(first, 1);
     await holding;
     const taker = await run(
       second,
@@ -136,8 +108,8 @@ describe("an exclusive automation", () => {
   });
 
   it("claims a retry of a failure too, so another runner retrying it waits and takes it over from a closed one", async () => {
-    const path = logPath();
-    const [first, second] = [await openLog(path), await openLog(path)];
+    const path = logs.path();
+    const [first, second] = [await logs.open(path), await logs.open(path)];
     const calls: string[] = [];
     let held: () => void = () => undefined;
     const holding = new Promise<void>((resolve) => {
@@ -162,7 +134,7 @@ describe("an exclusive automation", () => {
       });
     const holder = await startAutomations({ log: first, automations: [failingOnce("first")], services: {} });
     const taker = await run(second, failingOnce("second"));
-    const [id = ""] = await addNotes(first, 1);
+    const [id = ""] = await addNoteIds(first, 1);
     await Promise.all([holder.idle(), taker.idle()]);
     expect(await taker.failures()).toEqual([expect.objectContaining({ event: id, permanent: true })]);
 
@@ -198,7 +170,7 @@ describe("an exclusive automation", () => {
   });
 
   it("is refused by startAutomations when not defined with defineAutomation and its lease is bad", async () => {
-    const log = await openLog(logPath());
+    const log = await logs.open();
     const automation = { ...noting(() => undefined), exclusive: { leaseMs: -5 } } as Automation;
     const refused = await startAutomations({ log, automations: [automation], services: {} }).catch(
       (thrown: unknown) => thrown,
@@ -210,13 +182,13 @@ describe("an exclusive automation", () => {
 
 describe("an automation that is not exclusive", () => {
   it("appends no claims and no marks for handlings that emitted nothing", async () => {
-    const log = await openLog(logPath());
+    const log = await logs.open();
     const calls: string[] = [];
     const runner = await run(
       log,
       noting((id) => calls.push(id)),
     );
-    const ids = await addNotes(log, 5);
+    const ids = await addNoteIds(log, 5);
     await runner.idle();
     await runner.close();
 

@@ -6,7 +6,6 @@
  */
 import {
   type Automation,
-  AutomationHandled,
   defineAutomation,
   type Factory,
   openFactory,
@@ -16,11 +15,9 @@ import * as Data from "effect/Data";
 import * as Effect from "effect/Effect";
 import { describe, expect, it } from "vitest";
 import { useTempFactories } from "../fixtures/tempFactories.js";
+import { CAPTURED, handledMarkEvents, source } from "./capturedDocuments.js";
 
 const { folder, open } = useTempFactories();
-
-const CAPTURED = "knowledge.document.captured";
-const source = { system: "test" };
 
 /** An automation on captured documents that may call its handler 5 times, with the given handler. */
 function onCaptured(name: string, run: Automation["run"]): Automation {
@@ -35,9 +32,7 @@ function onCaptured(name: string, run: Automation["run"]): Automation {
 
 /** The data of the `automation.handled` marks of the log. */
 async function handledMarks(factory: Factory) {
-  return (await factory.log.read({ types: [AutomationHandled.type] }))
-    .filter((event) => AutomationHandled.is(event))
-    .map((event) => event.data);
+  return (await handledMarkEvents(factory)).map((event) => event.data);
 }
 
 /** A receiver's own error, which says it is not worth retrying. */

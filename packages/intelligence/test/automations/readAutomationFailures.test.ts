@@ -7,7 +7,6 @@
  */
 import { ValidationError } from "@software-factory/core";
 import {
-  AutomationHandled,
   defineAutomation,
   type Factory,
   PermanentFailureError,
@@ -15,11 +14,9 @@ import {
 } from "@software-factory/intelligence";
 import { describe, expect, it } from "vitest";
 import { useTempFactories } from "../fixtures/tempFactories.js";
+import { CAPTURED, handledMarkEvents, source } from "./capturedDocuments.js";
 
 const { folder, open } = useTempFactories();
-
-const CAPTURED = "knowledge.document.captured";
-const source = { system: "test" };
 
 /** Whether the pager is up: `tell-pager` fails while it is not. */
 let pagerUp = false;
@@ -55,8 +52,8 @@ const quiet = defineAutomation({
 
 /** The `at` of the last `automation.handled` mark of an automation on an event. */
 async function lastMarkAt(factory: Factory, automation: string, event: string): Promise<string | undefined> {
-  const marks = (await factory.log.read({ types: [AutomationHandled.type] })).filter(
-    (mark) => AutomationHandled.is(mark) && mark.data.automation === automation && mark.data.event === event,
+  const marks = (await handledMarkEvents(factory)).filter(
+    (mark) => mark.data.automation === automation && mark.data.event === event,
   );
   return marks.at(-1)?.at;
 }
