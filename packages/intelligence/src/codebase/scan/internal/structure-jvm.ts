@@ -21,6 +21,31 @@ import { withoutDelimited } from "./text-delimited.js";
 
 const Text = z.union([z.string(), z.number()]).transform(String).optional();
 
+/** A `<plugins>` list: each plugin's artifactId and its configuration's `<skip>`, if a text. */
+const Plugins = z
+  .looseObject({
+    plugin: z
+      .array(
+        z.looseObject({
+          artifactId: Text,
+          configuration: z.looseObject({ skip: z.unknown().optional() }).or(z.literal("")).optional(),
+        }),
+      )
+      .optional(),
+  })
+  .or(z.literal(""))
+  .optional();
+
+/** `<build>`'s plugins and managed plugins; a build of another shape is read as none (it never fails the pom). */
+const Build = z
+  .looseObject({
+    plugins: Plugins,
+    pluginManagement: z.looseObject({ plugins: Plugins }).or(z.literal("")).optional(),
+  })
+  .or(z.literal(""))
+  .optional()
+  .catch(undefined);
+
 const PomSchema = z.looseObject({
   project: z.looseObject({
     artifactId: Text,
@@ -28,6 +53,7 @@ const PomSchema = z.looseObject({
     name: Text,
     description: Text,
     properties: z.looseObject({ "maven.deploy.skip": z.unknown().optional() }).or(z.literal("")).optional(),
+    build: Build,
     modules: z
       .looseObject({ module: z.array(Text).optional() })
       .or(z.literal(""))
@@ -42,11 +68,29 @@ const PomSchema = z.looseObject({
 });
 type Pom = z.output<typeof PomSchema>["project"];
 
-/** Whether a pom's `maven.deploy.skip` property is `true` or `false`; undefined when it sets neither (it inherits). */
+/** `true` or `false` from a `<skip>` or `maven.deploy.skip` text; undefined for anything else (`${skipDeploy}`). */
+function flag(value: unknown): boolean | undefined {
+  const text = typeof value === "string" ? value.trim() : undefined;
+  return text === "true" ? true : text === "false" ? false : undefined;
+}
+
+/** The `<skip>` of `maven-deploy-plugin`'s configuration in a `<plugins>` list, if it says `true` or `false`. */
+function deployPluginSkip(plugins: z.output<typeof Plugins>): boolean | undefined {
+  const list = typeof plugins === "object" ? (plugins.plugin ?? []) : [];
+  const deploy = list.find((plugin) => plugin.artifactId?.trim() === "maven-deploy-plugin");
+  return typeof deploy?.configuration === "object" ? flag(deploy.configuration.skip) : undefined;
+}
+
+/**
+ * Whether a pom skips deploying: the deploy plugin's `<skip>` in `<build><plugins>`,
+ * else in `<build><pluginManagement>`, else the `maven.deploy.skip` property;
+ * undefined when it says neither (it inherits).
+ */
 function skipsDeploy(pom: Pom): boolean | undefined {
-  const skip = typeof pom.properties === "object" ? pom.properties["maven.deploy.skip"] : undefined;
-  const value = typeof skip === "string" ? skip.trim() : undefined;
-  return value === "true" ? true : value === "false" ? false : undefined;
+  const build = typeof pom.build === "object" ? pom.build : undefined;
+  const managed = typeof build?.pluginManagement === "object" ? build.pluginManagement.plugins : undefined;
+  const property = typeof pom.properties === "object" ? pom.properties["maven.deploy.skip"] : undefined;
+  return deployPluginSkip(build?.plugins) ?? deployPluginSkip(managed) ?? flag(property);
 }
 
 function modulesOf(pom: Pom): string[] {
@@ -57,7 +101,8 @@ function modulesOf(pom: Pom): string[] {
 /**
  * Finds the modules of a Maven build from the root pom.xml, descending through
  * aggregator modules; a module whose pom, or else the nearest aggregator's
- * above it, sets `maven.deploy.skip` to true is unpublished.
+ * above it, skips deploying (`maven.deploy.skip`, or the deploy plugin's
+ * `<skip>` in `<build><plugins>` or `<pluginManagement>`) is unpublished.
  */
 export async function scanMaven(context: ScanContext): Promise<EcosystemScan> {
   if (!context.fileSet.has("pom.xml")) return EMPTY_SCAN;
