@@ -417,6 +417,8 @@ describe("delivering notifications to a webhook", () => {
     const clock = manualClock("2020-01-01T09:00:00Z");
     const factory = await deliveringFactory(factoryDir(), { url: hook.url, maxAgeMs: 86_400_000 }, clock);
     const fresh = await factory.inbox.notify({ to: "ana", title: "Fresh by the factory's clock", body: "" });
+    // The premise: the factory stamps by its own clock (on the machine's, the notification would be fresh too).
+    expect(fresh.at).toBe("2020-01-01T09:00:00.000Z");
     await factory.automations?.idle();
     expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([fresh.id]);
   });
@@ -424,9 +426,11 @@ describe("delivering notifications to a webhook", () => {
   it("posts an explicit retry of a failed delivery that has since aged past maxAgeMs", async () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? { status: 404, body: "no such hook" } : { status: 200 });
-    const clock = manualClock(Date.now());
+    const clock = manualClock("2020-01-01T09:00:00Z");
     const factory = await deliveringFactory(factoryDir(), { url: hook.url, maxAgeMs: 86_400_000 }, clock);
     const item = await factory.inbox.notify({ to: "ana", title: "Deploy failed", body: "" });
+    // The premise: the factory's clock stamps it, so moving that clock ages it.
+    expect(item.at).toBe("2020-01-01T09:00:00.000Z");
     await factory.automations?.idle();
     expect((await factory.automations?.failures())?.map((failure) => failure.event)).toEqual([item.id]);
 
