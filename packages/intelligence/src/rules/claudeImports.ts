@@ -6,7 +6,7 @@
  * @module
  */
 import { realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { ValidationError, type ValidationIssue } from "@software-factory/core";
 import { errorText } from "../internal/errorText.js";
 import { readUtf8File } from "../internal/utf8File.js";
@@ -30,7 +30,11 @@ export interface ImportContext {
   readonly root: string;
   /** Called for each import not followed, naming the importing file, line and column. */
   readonly onWarning: (warning: ValidationIssue) => void;
-  /** Whether a file is read as instructions of its own anyway (`@AGENTS.md`), so importing it would repeat it. */
+  /**
+   * Whether a file is read as instructions of its own anyway (`@AGENTS.md`), so importing it would
+   * repeat it: its text is not made a standard again, but the imports written in it are followed
+   * (but for a CLAUDE.md's, followed where it is read).
+   */
   readonly readAnyway?: (file: string) => boolean;
 }
 
@@ -49,8 +53,10 @@ export interface Import {
  * a standard per file its text imports (and per file those import, up to
  * {@link MAX_IMPORT_HOPS} hops), with that section's globs and `alwaysApply`,
  * the file's whole text as instructions, its repository path as description,
- * and `source.importedBy` naming the importing file and line. A file is
- * imported once; one that is missing, a folder, outside the root, in the home
+ * and `source.importedBy` naming the importing file and line. A file that
+ * `readAnyway` says is read as its own (`@AGENTS.md`) is not repeated, but its
+ * imports are followed as Claude Code follows them, counting it as a hop. A
+ * file is imported once; one that is missing, a folder, outside the root, in the home
  * folder (`@~/...`: not the same on every machine), past the hop limit, or
  * importing itself back is not read, and passed to `onWarning` at the line
  * and column of its import.
@@ -106,7 +112,11 @@ export function withClaudeImports(
         warn(`imports "${path}", which is already on this chain of imports (a cycle); it is read once`);
         continue;
       }
-      if (seen.has(real) || context.readAnyway?.(resolve(target)) === true) continue;
+      if (seen.has(real)) continue;
+      // A file read as instructions of its own is not repeated, but Claude Code follows the imports
+      // written in it (CLAUDE.md → @AGENTS.md → @docs/x.md); a CLAUDE.md read anyway follows its own.
+      const own = context.readAnyway?.(resolve(target)) === true;
+      if (own && (chain.length > MAX_IMPORT_HOPS || /^claude\.md$/i.test(basename(target)))) continue;
       if (chain.length > MAX_IMPORT_HOPS) {
         warn(
           `imports "${path}" more than ${MAX_IMPORT_HOPS} hops from ${file}, past the depth Claude Code follows; not read`,
@@ -117,11 +127,17 @@ export function withClaudeImports(
       try {
         body = readUtf8File(target, "imported file").replace(/^\uFEFF/, "");
       } catch (error) {
+        // The problems of a file read anyway are reported where it is read as its own.
+        if (own) continue;
         if (error instanceof ValidationError) for (const issue of error.issues) context.onWarning(issue);
         else warn(`imports "${path}", which cannot be read: ${errorText(error)}`);
         continue;
       }
       seen.add(real);
+      if (own) {
+        follow(target, findImports(body), scope, [...chain, real], into);
+        continue;
+      }
       const where = relative(root, resolve(target)).split("\\").join("/");
       const base = instructionId(where.replace(/\.md$/i, ""));
       let id = base;

@@ -54,7 +54,11 @@ export interface LoadInstructionStandardsOptions {
  * of every file are reported together. An `AGENTS.md` or `CLAUDE.md` that is
  * a folder is skipped with a warning (option `onWarning`). A CLAUDE.md's
  * `@path` imports are followed as {@link loadAgentsMd} follows them, but for
- * a file this loader reads anyway (`@AGENTS.md`), which is not repeated.
+ * a file this loader reads anyway (`@AGENTS.md`), which is not repeated: the
+ * imports written in it are followed as Claude Code follows them (CLAUDE.md →
+ * AGENTS.md → `@docs/x.md`, AGENTS.md counting as a hop), scoped like the
+ * CLAUDE.md section importing it. An AGENTS.md that no CLAUDE.md imports is
+ * read without following `@` (Codex and other AGENTS.md readers do not).
  *
  * @throws ValidationError listing each bad file with file:line:column (a file
  * that cannot be read included, by its path).

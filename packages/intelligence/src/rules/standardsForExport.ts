@@ -43,8 +43,10 @@ const OptionsSchema = strictInput({ to: z.string().min(1).optional() }).optional
  * texts are written as standards of their own, and the `@` of each import of
  * them is dropped (`@docs/git.md` reads `docs/git.md`): the text still names
  * the file, but no reader that follows `@` mentions reads it a second time or
- * looks for it where the export was written. Standards without such imports
- * are returned as they are.
+ * looks for it where the export was written. The imports of a file that
+ * standards were imported from (an `AGENTS.md` a CLAUDE.md imports, holding
+ * `@docs/x.md`) are treated the same, whatever its format. Standards without
+ * such imports are returned as they are.
  *
  * @throws ValidationError when a standard is malformed.
  */
@@ -60,9 +62,16 @@ export function standardsForExport(
   const fileOf = (standard: InstructionStandard) =>
     standard.source === undefined ? undefined : resolve(standard.source.file);
   const files = new Set(standards.map(fileOf).filter((file) => file !== undefined));
+  // A file a CLAUDE.md imports has its imports followed by Claude Code, whatever its format (an AGENTS.md).
+  const importers = new Set(
+    standards.flatMap((standard) => {
+      const importer = standard.source?.importedBy?.file;
+      return importer === undefined ? [] : [resolve(importer)];
+    }),
+  );
   const importsOf = (standard: InstructionStandard): ExportedImport[] => {
     const from = fileOf(standard);
-    if (from === undefined || standard.source?.format !== "claude-md") return [];
+    if (from === undefined || (standard.source?.format !== "claude-md" && !importers.has(from))) return [];
     return findImports(standard.instructions).flatMap((found) => {
       if (found.path.startsWith("~/")) return [];
       const target = resolve(importTarget(from, found.path));

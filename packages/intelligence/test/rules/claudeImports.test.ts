@@ -157,6 +157,41 @@ describe("CLAUDE.md @path imports", () => {
     ]);
   });
 
+  it("follows the imports written in an AGENTS.md a CLAUDE.md imports, counting it as a hop, and not in one no CLAUDE.md imports", () => {
+    const claude = write("CLAUDE.md", "@AGENTS.md\n\n## Claude\n\nPlan first.\n");
+    const agents = write("AGENTS.md", "## Shared\n\nGit: @docs/git.md\n");
+    write("docs/git.md", "Rebase, never merge. Next: @1.md\n");
+    for (let hop = 1; hop <= 4; hop++) write(`docs/${hop}.md`, `Hop ${hop + 2}. Next: @${hop + 1}.md\n`);
+    write("docs/5.md", "never read: 7 hops from the CLAUDE.md\n");
+    write("packages/api/AGENTS.md", "## API\n\nErrors: @docs/errors.md\n");
+    write("packages/api/docs/errors.md", "never read: Codex does not follow @\n");
+
+    const { standards, warnings } = load();
+
+    expect(standards.map((standard) => [standard.id, standard.source?.importedBy?.file])).toEqual([
+      ["shared", undefined],
+      ["general", undefined],
+      ["docs-git", agents],
+      ["docs-1", join(repo.root, "docs", "git.md")],
+      ["docs-2", join(repo.root, "docs", "1.md")],
+      ["docs-3", join(repo.root, "docs", "2.md")],
+      ["claude", undefined],
+      ["packages-api-api", undefined],
+    ]);
+    expect(standards.find((standard) => standard.id === "docs-git")).toMatchObject({
+      instructions: "Rebase, never merge. Next: @1.md",
+      alwaysApply: true,
+      source: { format: "claude-md", importedBy: { file: agents, line: 3 } },
+    });
+    expect(warnings.map(({ file, path, message }) => [file, path, message])).toEqual([
+      [
+        join(repo.root, "docs", "3.md"),
+        "@4.md",
+        `imports "4.md" more than 5 hops from ${claude}, past the depth Claude Code follows; not read`,
+      ],
+    ]);
+  });
+
   it("follows imports when one CLAUDE.md is loaded alone, its folder taken as the root", () => {
     const claude = write("CLAUDE.md", "# Acme\n\nShared rules: @AGENTS.md\n");
     write("AGENTS.md", "## Shared\n\nBe kind.\n");

@@ -68,6 +68,48 @@ describe("exporting standards a CLAUDE.md imports", () => {
     expect(timesRead(again.standards).slice(0, 2)).toEqual([1, 1]);
   });
 
+  describe("when the CLAUDE.md imports an AGENTS.md that imports a file", () => {
+    const stub = "# CLAUDE.md\n\n## Workflow\n\n@AGENTS.md\n\nCommit small.\n";
+    const writeAgents = () => {
+      write("AGENTS.md", "# AGENTS.md\n\n## Review\n\nRebase, never merge. Hooks: @docs/hooks.md\n");
+      write("docs/hooks.md", "Run the hooks before pushing.\n");
+      return write("CLAUDE.md", stub);
+    };
+
+    it("writes the CLAUDE.md in place byte for byte, each text read once", () => {
+      const claude = writeAgents();
+      const loaded = loadRoot();
+      expect(loaded.standards.map((standard) => standard.id)).toEqual(["review", "workflow", "docs-hooks"]);
+
+      exportAgentsMd(loaded.standards, claude, { title: "CLAUDE.md" });
+      expect(readFileSync(claude, "utf8")).toBe(stub);
+
+      const again = loadRoot();
+      expect(again.warnings).toEqual([]);
+      expect(again.standards).toEqual(loaded.standards);
+      expect(timesRead(again.standards)).toEqual([1, 1, 1]);
+    });
+
+    it("writes an AGENTS.md and Cursor rules with each text once and no @ import left", () => {
+      const claude = writeAgents();
+      const agents = join(repo.root, "AGENTS.md");
+      const standards = loadRoot().standards;
+
+      exportAgentsMd(standards, agents);
+      writeFileSync(claude, "@AGENTS.md\n");
+      const throughClaude = loadAgentsMd(claude, { root: repo.root, onWarning: () => {} });
+      expect(timesRead(throughClaude)).toEqual([1, 1, 1]);
+      expect(timesRead(loadRoot().standards)).toEqual([1, 1, 1]);
+      expect(readFileSync(agents, "utf8")).toContain("Hooks: docs/hooks.md");
+
+      const rules = join(repo.root, ".cursor", "rules");
+      exportCursorRules(standards, rules);
+      const texts = readdirSync(rules).map((name) => readFileSync(join(rules, name), "utf8"));
+      expect(texts.filter((text) => text.includes("@docs/"))).toEqual([]);
+      expect(TEXTS.map((text) => texts.filter((rule) => rule.includes(text)).length)).toEqual([1, 1, 1]);
+    });
+  });
+
   it("writes the imported texts into a CLAUDE.md in another folder, whose imports would not reach them", () => {
     writeRepository();
     const other = join(repo.parent, "other");
