@@ -43,9 +43,9 @@ const OptionsSchema = strictInput({ to: z.string().min(1).optional() }).optional
  * texts are written as standards of their own, and the `@` of each import of
  * them is dropped (`@docs/git.md` reads `docs/git.md`): the text still names
  * the file, but no reader that follows `@` mentions reads it a second time or
- * looks for it where the export was written. The imports of a file that
- * standards were imported from (an `AGENTS.md` a CLAUDE.md imports, holding
- * `@docs/x.md`) are treated the same, whatever its format. Standards without
+ * looks for it where the export was written. The imports of a file a
+ * CLAUDE.md imports, directly or through other files (an `AGENTS.md` holding
+ * `@docs/x.md`), are treated the same, whatever its format. Standards without
  * such imports are returned as they are.
  *
  * @throws ValidationError when a standard is malformed.
@@ -62,21 +62,28 @@ export function standardsForExport(
   const fileOf = (standard: InstructionStandard) =>
     standard.source === undefined ? undefined : resolve(standard.source.file);
   const files = new Set(standards.map(fileOf).filter((file) => file !== undefined));
-  // A file a CLAUDE.md imports has its imports followed by Claude Code, whatever its format (an AGENTS.md).
-  const importers = new Set(
-    standards.flatMap((standard) => {
-      const importer = standard.source?.importedBy?.file;
-      return importer === undefined ? [] : [resolve(importer)];
-    }),
-  );
-  const importsOf = (standard: InstructionStandard): ExportedImport[] => {
-    const from = fileOf(standard);
-    if (from === undefined || (standard.source?.format !== "claude-md" && !importers.has(from))) return [];
-    return findImports(standard.instructions).flatMap((found) => {
+  const importsIn = (standard: InstructionStandard, from: string): ExportedImport[] =>
+    findImports(standard.instructions).flatMap((found) => {
       if (found.path.startsWith("~/")) return [];
       const target = resolve(importTarget(from, found.path));
       return target !== from && files.has(target) ? [{ ...found, target }] : [];
     });
+  // Claude Code follows the imports of a CLAUDE.md and of every file it imports, whatever its format (an AGENTS.md).
+  const followed = new Set<string>();
+  const reached = standards.flatMap((standard) => {
+    const from = fileOf(standard);
+    return from === undefined || standard.source?.format !== "claude-md" ? [] : importsIn(standard, from);
+  });
+  for (let next = reached.pop(); next !== undefined; next = reached.pop()) {
+    if (followed.has(next.target)) continue;
+    followed.add(next.target);
+    for (const standard of standards)
+      if (fileOf(standard) === next.target) reached.push(...importsIn(standard, next.target));
+  }
+  const importsOf = (standard: InstructionStandard): ExportedImport[] => {
+    const from = fileOf(standard);
+    if (from === undefined || (standard.source?.format !== "claude-md" && !followed.has(from))) return [];
+    return importsIn(standard, from);
   };
   // Claude Code follows the imports of a CLAUDE.md: one that names the same file from the export is kept.
   const kept = ({ path, target }: ExportedImport) =>

@@ -110,6 +110,20 @@ describe("exporting standards a CLAUDE.md imports", () => {
     });
   });
 
+  it("drops the @ of an AGENTS.md's import of a file its CLAUDE.md imported first, exporting an AGENTS.md", () => {
+    const claude = write("CLAUDE.md", "Hooks: @docs/hooks.md\n\n@AGENTS.md\n");
+    write("AGENTS.md", "## Review\n\nRebase, never merge. Hooks: @docs/hooks.md\n");
+    write("docs/hooks.md", "Run the hooks before pushing.\n");
+    const agents = join(repo.root, "AGENTS.md");
+
+    exportAgentsMd(loadRoot().standards, agents);
+    writeFileSync(claude, "@AGENTS.md\n");
+
+    const throughClaude = loadAgentsMd(claude, { root: repo.root, onWarning: () => {} });
+    expect(timesRead(throughClaude).slice(1)).toEqual([1, 1]);
+    expect(readFileSync(agents, "utf8")).not.toContain("@docs/hooks.md");
+  });
+
   it("writes the imported texts into a CLAUDE.md in another folder, whose imports would not reach them", () => {
     writeRepository();
     const other = join(repo.parent, "other");
