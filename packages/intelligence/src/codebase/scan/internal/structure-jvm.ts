@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import { unpublishedGradleProjects } from "./structure-gradle-publish.js";
 import { inFolder, joinRelative, readRepoText } from "./structure-io.js";
 import { readManifest } from "./structure-parse.js";
 import type {
@@ -212,6 +213,7 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
   const pathOfAccessor = new Map([...paths].map((path) => [accessorOf(renamed(path)), renamed(path)]));
   const units: FoundUnit[] = [];
   const dependencies: FoundDependency[] = [];
+  const scripts = new Map<string, string>();
   for (const declared of [...paths].sort()) {
     const root = folders.get(declared) ?? declared.slice(1).replace(/:/g, "/");
     const path = renamed(declared);
@@ -231,6 +233,7 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
       method: "gradle-settings",
     });
     if (build === undefined) continue;
+    scripts.set(root, script);
     for (const match of script.matchAll(/project\(\s*(?:path\s*[:=]\s*)?["'](:[^"']+)["']/g))
       dependencies.push({
         from: root,
@@ -257,5 +260,10 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
         });
     }
   }
-  return { units, dependencies, problems: [] };
+  const unpublished = await unpublishedGradleProjects(context, code, scripts);
+  return {
+    units: units.map((unit) => (unpublished.has(unit.root) ? { ...unit, unpublished: true } : unit)),
+    dependencies,
+    problems: [],
+  };
 }
