@@ -7,8 +7,9 @@
 import { basename, resolve } from "node:path";
 import { checkArguments, strictInput } from "@software-factory/core";
 import { z } from "zod";
-import { findImports, type Import, importTarget } from "./claudeImports.js";
+import { importTarget } from "./claudeImports.js";
 import { type InstructionStandard, InstructionStandardSchema } from "./InstructionStandard.js";
+import { findImports, type Import } from "./importWords.js";
 
 /** Options of {@link standardsForExport}. */
 export interface StandardsForExportOptions {
