@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useTempRepository } from "./tempRepository.js";
@@ -80,6 +81,26 @@ describe("CLAUDE.md @ words that are not what they seem", () => {
         message:
           "names docs/git.md right after another character, where Claude Code reads no import (only at the start of a line or after a space), so it is not imported; put a space before the @ to import it, or write it in backquotes",
       },
+    ]);
+  });
+
+  it("names a folder and a named pipe as what they are, reading neither", () => {
+    write("CLAUDE.md", "Docs: @docs\nPipe: @events.md\n");
+    mkdirSync(join(repo.root, "docs"));
+    execFileSync("mkfifo", [join(repo.root, "events.md")]);
+
+    const { standards, warnings } = load();
+
+    expect(standards.map((standard) => standard.id)).toEqual(["general"]);
+    expect(warnings.map(({ line, message }) => [line, message])).toEqual([
+      [
+        1,
+        'imports "docs", which is a folder; nothing was imported (write it in backquotes if it is not an import)',
+      ],
+      [
+        2,
+        'imports "events.md", which is not a regular file; nothing was imported (write it in backquotes if it is not an import)',
+      ],
     ]);
   });
 
