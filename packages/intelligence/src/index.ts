@@ -24,6 +24,7 @@ export {
   type AutomationFailures,
   type AutomationFilterContext,
   AutomationHandled,
+  AutomationReleased,
   type AutomationRunner,
   type AutomationUse,
   automationEvents,

@@ -76,9 +76,11 @@ export interface ExclusivePolicy {
    * How long a claim whose handling has not been marked holds its event
    * before another process takes the event over, in ms (default 15 minutes).
    * Set it above the handler's worst case, its retries and their backoff
-   * included: a holder still running after it has its event run by a second
-   * process too. A claim whose process ended is taken over at once by a
-   * process on the same host, whatever the lease.
+   * included: nothing renews a claim, so a holder still running after it has
+   * its event run by a second process too (the mark of whichever finishes
+   * first is the event's). A claim whose process ended is taken over at once
+   * by a process on the same host, and one its holder released (its runner
+   * closed mid-handling) by any process, whatever the lease.
    */
   readonly leaseMs?: number;
 }
@@ -115,8 +117,8 @@ export interface Automation<Services = unknown> {
    * idempotency key; the one whose claim lands runs the handler (with its
    * retries) and marks the handling at once, even when it emitted nothing.
    * The others wait for that mark and move on, or, when the claim is
-   * abandoned (its process ended, seen from its host, or its lease ran out),
-   * take the event over with a claim of the next generation and run the
+   * abandoned (released by a holder whose runner closed mid-handling, its
+   * process ended, seen from its host, or its lease ran out), take the event over with a claim of the next generation and run the
    * handler: at least once after a crash. `true` holds claims for the default
    * lease (15 minutes); `{ leaseMs }` sets it. Absent or false: every process
    * runs the handler on every event, and only what it emits lands once. Each

@@ -103,11 +103,12 @@ export class AutomationWorker<Services> {
   async close(): Promise<void> {
     this.#closed = true;
     this.#stopping.abort();
-    closeWorker(this.#scope.worker);
     clearTimeout(this.#restart);
     this.#cursor.stop();
     await this.#subscription?.close();
     await this.#exclusive(() => this.#cursor.record());
+    // Only now, the handling in progress over (its claim marked or released), may another worker take its event.
+    closeWorker(this.#scope.worker);
   }
 
   /** Runs a failed event again; see `AutomationRunner.retry`. */

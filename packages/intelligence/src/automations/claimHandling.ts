@@ -8,10 +8,12 @@
  * made of the automation, the event, the re-run and the claim's generation,
  * so of the processes claiming one generation exactly one lands it. It names
  * its holder: the host, the process id and a random id of the process, and a
- * random id of the automation's worker in it. A claim is abandoned when it is
- * older than the automation's lease (by the log's clock), when its process
- * has ended (seen from the same host), or when its worker in this very process
- * has closed (a handler stopped by `factory.close()`, a factory opened again).
+ * random id of the automation's worker in it. A claim is abandoned when its
+ * holder released it (an `automation.released`: its handling ended unmarked,
+ * its worker closing or its record failing), when it is older than the
+ * automation's lease (by the log's clock), when its process has ended (seen
+ * from the same host), or when its worker in this very process has closed
+ * after its handling (a release that did not land).
  *
  * @module
  */
@@ -21,7 +23,7 @@ import { IdempotencyConflictError, type StoredEvent } from "@software-factory/co
 import type { z } from "zod";
 import { processEnded, THIS_PROCESS } from "../internal/processHolder.js";
 import type { Decided } from "./decideHandling.js";
-import { AutomationClaimed, AutomationHandled } from "./events.js";
+import { AutomationClaimed, AutomationHandled, AutomationReleased } from "./events.js";
 import type { HandlingScope } from "./runHandler.js";
 
 /** How often a process that waits on another's claim reads the log for its mark, in ms. */
@@ -37,7 +39,7 @@ export function openWorker(): string {
   return id;
 }
 
-/** Closes a worker id: the claims it holds are abandoned, to any worker of this process. */
+/** Closes a worker id, once its handling in progress ended: the claims it holds are abandoned, to any worker of this process. */
 export function closeWorker(id: string): void {
   openWorkers.delete(id);
 }
@@ -55,7 +57,10 @@ type Waited =
  * taking over abandoned claims; when another process's handling is marked
  * first, returns that mark as a handling whose record did not land (`landed:
  * false`). `retry` is how many marks the event had before, as for
- * `decideHandling`. Undefined when the worker closed while waiting.
+ * `decideHandling`. Undefined when the worker closed while waiting. A claim
+ * whose handling ends unmarked (undefined: the worker closed; or thrown: its
+ * record failed) is released, so that the processes waiting on it take the
+ * event over at once.
  */
 export async function handleExclusively<Services>(
   scope: HandlingScope<Services>,
@@ -65,14 +70,63 @@ export async function handleExclusively<Services>(
   decide: () => Promise<Decided | undefined>,
 ): Promise<Decided | undefined> {
   for (let generation = 1; ; ) {
-    if (await claim(scope, event, retry, generation)) return decide();
+    if (await claim(scope, event, retry, generation)) return held(scope, event, retry, generation, decide);
     const waited = await awaitHolder(scope, event, retry, leaseMs);
     if (waited === undefined) return undefined;
     if ("mark" in waited) return observed(waited.mark);
     // This worker holds the claim (its record failed, and the event came again): it runs the handling.
-    if (waited.mine) return decide();
+    if (waited.mine) return held(scope, event, retry, waited.generation, decide);
     generation = waited.generation;
   }
+}
+
+/** Runs `decide` under this worker's claim of `generation`, releasing the claim when the handling ends unmarked. */
+async function held<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+  generation: number,
+  decide: () => Promise<Decided | undefined>,
+): Promise<Decided | undefined> {
+  let decided: Decided | undefined;
+  try {
+    decided = await decide();
+  } finally {
+    if (decided === undefined) await release(scope, event, retry, generation);
+  }
+  return decided;
+}
+
+/**
+ * Appends the release of this worker's claim of `generation`. Best effort: a
+ * release that fails (the store is closed or failing, as the record was)
+ * leaves the claim to its lease, or to its process's end.
+ */
+async function release<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+  generation: number,
+): Promise<void> {
+  const { name } = scope.automation;
+  await scope.log
+    .append(
+      {
+        type: AutomationReleased.type,
+        subject: `automation:${name}`,
+        causedBy: event.id,
+        data: {
+          automation: name,
+          event: event.id,
+          eventSeq: event.seq,
+          generation,
+          ...(retry === 0 ? {} : { retry }),
+          worker: scope.worker,
+        },
+      },
+      { actor: `automation:${name}` },
+    )
+    .catch(() => undefined);
 }
 
 /** Appends this worker's claim of `generation` on the event; false when another's landed first. */
@@ -114,8 +168,8 @@ async function claim<Services>(
 
 /**
  * Reads the log, every {@link POLL_MS}, until the handling is marked (by its
- * holder or any process) or its last claim is abandoned or this worker's;
- * undefined when the worker closes first.
+ * holder or any process) or its last claim is released, abandoned or this
+ * worker's; undefined when the worker closes first.
  */
 async function awaitHolder<Services>(
   scope: HandlingScope<Services>,
@@ -127,14 +181,16 @@ async function awaitHolder<Services>(
   const ofThisHandling = (data: { automation: string; event: string; retry?: number | undefined }) =>
     data.automation === name && data.event === event.id && (data.retry ?? 0) === retry;
   let latest: Claim | undefined;
+  const released = new Set<number>();
   for (let after = event.seq; ; ) {
     for await (const stored of scope.log.readAll({
       after,
-      types: [AutomationClaimed.type, AutomationHandled.type],
+      types: [AutomationClaimed.type, AutomationHandled.type, AutomationReleased.type],
       subjects: [`automation:${name}`],
     })) {
       after = stored.seq;
       if (AutomationHandled.is(stored) && ofThisHandling(stored.data)) return { mark: stored.data };
+      if (AutomationReleased.is(stored) && ofThisHandling(stored.data)) released.add(stored.data.generation);
       if (
         AutomationClaimed.is(stored) &&
         ofThisHandling(stored.data) &&
@@ -143,6 +199,7 @@ async function awaitHolder<Services>(
         latest = { ...stored.data, at: stored.at };
     }
     if (latest !== undefined) {
+      if (released.has(latest.generation)) return { generation: latest.generation + 1, mine: false };
       if (latest.worker === scope.worker) return { generation: latest.generation, mine: true };
       if (abandoned(latest, leaseMs, scope.log.clock.now().getTime()))
         return { generation: latest.generation + 1, mine: false };

@@ -39,7 +39,8 @@ export type Decided = Attempted & { readonly landed: boolean; readonly quiet?: t
  * event had before (0 the first time). Whether this process's record landed
  * comes with the attempt (false for a first handling that emitted nothing:
  * the worker records it later, with others); undefined when the worker
- * closed while waiting.
+ * began to close before it (a retry queued behind the handling in progress
+ * then calls neither filter nor handler) or closed while waiting.
  *
  * The automation's filter is asked first (see `askFilter`), told `retry`: an event it
  * passes over is a quiet handling (marked only when it is a re-run), one it
@@ -56,6 +57,7 @@ export async function decideHandling<Services>(
   event: StoredEvent,
   retry: number,
 ): Promise<Decided | undefined> {
+  if (scope.signal.aborted) return undefined;
   const answer = askFilter(scope, event, retry);
   if (answer !== "act")
     return withoutHandler(scope, event, retry, answer === "pass" ? undefined : answer.error);

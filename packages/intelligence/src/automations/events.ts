@@ -84,8 +84,9 @@ export const AutomationAdvanced = defineEvent(
  * and the claim's `generation`, so of the processes serving a factory one
  * claims each generation and runs the handler. The others wait for the
  * holder's {@link AutomationHandled} mark, or take the event over with the
- * next generation once the claim is abandoned: its process ended (seen from
- * its host), or the claim is older than the automation's lease.
+ * next generation once the claim is abandoned: released
+ * ({@link AutomationReleased}), its process ended (seen from its host), or
+ * older than the automation's lease.
  */
 export const AutomationClaimed = defineEvent(
   "automation.claimed",
@@ -107,6 +108,32 @@ export const AutomationClaimed = defineEvent(
     /** A random id of that process, telling it apart from a later one with the same process id. */
     instance: z.string().min(1),
     /** A random id of the automation's worker in that process, which a close ends. */
+    worker: z.string().min(1),
+  }),
+);
+
+/**
+ * Gives up one process's claim ({@link AutomationClaimed}) on an event whose
+ * handling it did not mark: its worker closed (`factory.close()`) while the
+ * handler waited or after it heeded its `signal`, or its record failed. The
+ * processes waiting on that claim take the event over at once, with the next
+ * generation, instead of waiting for the lease. Best effort: a release that
+ * does not land leaves the claim to the lease (or to its process's end).
+ */
+export const AutomationReleased = defineEvent(
+  "automation.released",
+  z.object({
+    /** Name of the automation. */
+    automation: z.string().min(1),
+    /** Id of the event whose claim is given up. */
+    event: z.string().min(1),
+    /** Position of that event in the log. */
+    eventSeq: z.number().int().positive(),
+    /** The generation of the claim given up. */
+    generation: z.number().int().positive(),
+    /** Which re-run by `runner.retry` the claim was for (as the claim's `retry`); absent for the first handling. */
+    retry: z.number().int().positive().optional(),
+    /** The worker that held the claim (the claim's `worker`). */
     worker: z.string().min(1),
   }),
 );
@@ -151,6 +178,7 @@ export const automationEvents = [
   AutomationHandled,
   AutomationAdvanced,
   AutomationClaimed,
+  AutomationReleased,
   InboxNotified,
   InboxRead,
 ] as const;

@@ -26,6 +26,7 @@ export {
   AutomationAdvanced,
   AutomationClaimed,
   AutomationHandled,
+  AutomationReleased,
   automationEvents,
   InboxNotified,
   InboxRead,

@@ -1,0 +1,196 @@
+import { join } from "node:path";
+import { type Clock, ClosedError, type EventLog } from "@software-factory/core";
+import {
+  type Automation,
+  AutomationClaimed,
+  AutomationHandled,
+  AutomationReleased,
+  defineAutomation,
+  PermanentFailureError,
+  startAutomations,
+} from "@software-factory/intelligence";
+import { describe, expect, it } from "vitest";
+import { startFixture } from "../../../core/test/fixtures/runChild.js";
+import { NoteAdded } from "../fixtures/counting.js";
+import { addNotes, useNoteLogs } from "./noteLogs.js";
+
+const logs = useNoteLogs("factory-closing-");
+const holderChild = join(import.meta.dirname, "closingHolderChild.ts");
+
+/** Runs `automation` over `log` until the test ends. */
+async function run(log: EventLog, automation: Automation) {
+  const runner = await startAutomations({ log, automations: [automation], services: {} });
+  logs.defer(() => runner.close());
+  return runner;
+}
+
+/** A promise and the function that resolves it. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+/** The data of the log's events of `type`. */
+async function dataOf(log: EventLog, type: string): Promise<Record<string, unknown>[]> {
+  return (await log.read({ types: [type] })).map((event) => event.data as Record<string, unknown>);
+}
+
+describe("an exclusive automation whose holder closes", () => {
+  it("is taken over at once from a process that closed its runner mid-handling and still runs", async () => {
+    const path = logs.path();
+    const log = await logs.open(path);
+    const [note] = await addNotes(log, 1);
+    // The child claims the note, closes its runner while its handler holds it, and lives on.
+    const holder = await startFixture(holderChild, [path], "closed");
+    logs.defer(async () => {
+      holder.child.kill("SIGKILL");
+      await holder.exited;
+    });
+    const calls: string[] = [];
+    const taker = await run(
+      log,
+      defineAutomation({
+        name: "note-effects",
+        description: "Has an effect outside the log for each note.",
+        on: [NoteAdded.type],
+        exclusive: true, // a lease of 15 minutes: only the release lets this runner take the note now
+        run: (event) => void calls.push(event.id),
+      }),
+    );
+    await taker.idle();
+
+    expect(calls).toEqual([note?.id]);
+    expect(holder.child.exitCode).toBeNull();
+    expect(await dataOf(log, AutomationClaimed.type)).toEqual([
+      expect.objectContaining({ event: note?.id, generation: 1, pid: holder.child.pid }),
+      expect.objectContaining({ event: note?.id, generation: 2, pid: process.pid }),
+    ]);
+    expect(await dataOf(log, AutomationReleased.type)).toEqual([
+      expect.objectContaining({ event: note?.id, generation: 1 }),
+    ]);
+    expect(await dataOf(log, AutomationHandled.type)).toEqual([
+      expect.objectContaining({ event: note?.id, outcome: "ok" }),
+    ]);
+  });
+
+  it("is not taken over by another runner of the process while the closing holder's handler still runs", async () => {
+    const path = logs.path();
+    const [first, second] = [await logs.open(path), await logs.open(path, countingClock())];
+    const calls: string[] = [];
+    const started = gate();
+    const finish = gate();
+    const secondCalled = gate();
+    const holder = await startAutomations({
+      log: first,
+      automations: [
+        defineAutomation({
+          name: "note-effects",
+          description: "Finishes its effect though its runner closes.",
+          on: [NoteAdded.type],
+          exclusive: true,
+          run: async () => {
+            calls.push("first");
+            started.open();
+            await finish.opened;
+          },
+        }),
+      ],
+      services: {},
+    });
+    await addNotes(first, 1);
+    await started.opened;
+    const waiter = await run(
+      second,
+      defineAutomation({
+        name: "note-effects",
+        description: "Has an effect outside the log for each note.",
+        on: [NoteAdded.type],
+        exclusive: true,
+        run: () => {
+          calls.push("second");
+          secondCalled.open();
+        },
+      }),
+    );
+    const closing = holder.close();
+    // The waiting runner looks at the claim twice (it reads the clock for its lease each time) or takes the note over.
+    await Promise.race([secondCalled.opened, (second.clock as CountingClock).reads(2)]);
+    finish.open();
+    await closing;
+    await waiter.idle();
+
+    expect(calls).toEqual(["first"]);
+    expect((await dataOf(second, AutomationClaimed.type)).map((claim) => claim.generation)).toEqual([1]);
+    expect(await dataOf(second, AutomationHandled.type)).toEqual([
+      expect.objectContaining({ outcome: "ok" }),
+    ]);
+  });
+});
+
+describe("a runner that closes", () => {
+  it("refuses a retry queued behind the handling in progress, without calling the handler", async () => {
+    const log = await logs.open();
+    const calls: number[] = [];
+    const holding = gate();
+    const finish = gate();
+    const runner = await startAutomations({
+      log,
+      automations: [
+        defineAutomation({
+          name: "note-effects",
+          description: "Fails note 0 the first time, holds note 1 until told.",
+          on: [NoteAdded.type],
+          run: async (event) => {
+            const { n } = event.data as { n: number };
+            calls.push(n);
+            if (n === 0 && calls.length === 1) throw new PermanentFailureError({ message: "not yet" });
+            if (n === 1) {
+              holding.open();
+              await finish.opened;
+            }
+          },
+        }),
+      ],
+      services: {},
+    });
+    const [failing] = await addNotes(log, 2);
+    await holding.opened;
+
+    const retrying = runner.retry("note-effects", failing?.id ?? "").catch((thrown: unknown) => thrown);
+    const closing = runner.close();
+    finish.open();
+    await closing;
+
+    expect(await retrying).toBeInstanceOf(ClosedError);
+    expect(calls).toEqual([0, 1]);
+    const marks = await dataOf(log, AutomationHandled.type);
+    expect(marks).toEqual([expect.objectContaining({ event: failing?.id, outcome: "error" })]);
+  });
+});
+
+/** A clock of the machine that counts its reads. */
+interface CountingClock extends Clock {
+  /** Resolves once the clock has been read `count` more times. */
+  reads(count: number): Promise<void>;
+}
+
+/** The machine's clock, counting its reads. */
+function countingClock(): CountingClock {
+  const waiting: { left: number; resolve: () => void }[] = [];
+  return {
+    now() {
+      for (const waiter of waiting.splice(0)) {
+        waiter.left -= 1;
+        if (waiter.left > 0) waiting.push(waiter);
+        else waiter.resolve();
+      }
+      return new Date();
+    },
+    reads(count) {
+      return new Promise((resolve) => waiting.push({ left: count, resolve }));
+    },
+  };
+}
