@@ -217,3 +217,49 @@ describe("importCodebase: a Rust test file that repeats attributes without a fun
     ]);
   });
 });
+
+describe("importCodebase: Python and Go test files with signatures and bodies left open", () => {
+  const temp = useRepoWithFactory("factory-markup-tests-", [
+    {
+      author: alice,
+      date: "2026-01-05T10:00:00Z",
+      files: {
+        "go.mod": "module example.com/api\n\ngo 1.22\n",
+        "api.go": "package api\n",
+        "api_test.go": [
+          "package api",
+          "",
+          "func TestParse(t *testing.T) {",
+          '\tt.Run("empty", func(t *testing.T) {})',
+          run('\tt.Run("x", f)\n'),
+          "}",
+          "",
+          "func TestLater(t *testing.T) {}",
+          "",
+        ].join("\n"),
+        "open_test.go": `package api\n\nfunc TestOpen(t *testing.T) {}\n\n${run("func TestLeft(t *testing.T) {\n")}`,
+        "checks/test_parse.py": [
+          "def test_parses():",
+          '    """Parses an empty file."""',
+          "",
+          run("def test_left(\n"),
+          "",
+        ].join("\n"),
+      },
+    },
+  ]);
+
+  it("reads the tests around them", async () => {
+    const { proposal } = await importCodebase(temp.factory, temp.repo.root, { dryRun: true });
+    const found = proposal.requirements.map((r) => [r.framework, r.title, r.fileLine]);
+    expect(found).toEqual([
+      ["go", "Parse: empty", 4],
+      ["go", "Parse: x", 5],
+      ["go", "Later", 66_674],
+      ["pytest", "Parses an empty file.", 1],
+      ["pytest", "left", 4],
+      ["go", "Open", 3],
+      ["go", "Left", 5],
+    ]);
+  });
+});

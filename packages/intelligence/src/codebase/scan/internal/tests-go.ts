@@ -8,7 +8,8 @@
 import type { FoundTest } from "./tests-found.js";
 import { lineLocator } from "./tests-lines.js";
 
-const FUNC = /^func\s+(Test(?:[A-Z0-9_]\w*)?)\s*\(\s*(\w+)\s+\*testing\.T\s*\)/gm;
+/** A test's declaration up to the `{` of its body (gofmt keeps it on the line; a declaration without a body is no test). */
+const FUNC = /^func\s+(Test(?:[A-Z0-9_]\w*)?)\s*\(\s*(\w+)\s+\*testing\.T\s*\)[ \t]*\{/gm;
 const RUN = /\b\w+\.Run\(\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`)/y;
 
 /** The end (exclusive) of the block whose `{` is at `open`, skipping strings, runes and comments. */
@@ -44,12 +45,17 @@ function subtests(
   out: FoundTest[],
 ): number {
   let count = 0;
+  // The first `{` after the last run, found again only once passed: a search from each of many
+  // runs without a body to one far `{` was quadratic.
+  let brace: number | undefined;
   for (let index = from; index < to; index += 1) {
     RUN.lastIndex = index;
     const run = RUN.exec(text);
     if (run === null) continue;
     const name = run[1] ?? run[2] ?? "";
-    const open = text.indexOf("{", RUN.lastIndex);
+    if (brace === undefined || (brace !== -1 && brace < RUN.lastIndex))
+      brace = text.indexOf("{", RUN.lastIndex);
+    const open = brace;
     const end = open === -1 || open > to ? RUN.lastIndex : blockEnd(text, open);
     const inner =
       open === -1 || open > to ? 0 : subtests(text, lineAt, open + 1, end - 1, [...path, name], out);
@@ -66,12 +72,14 @@ export function findGoTests(text: string): FoundTest[] {
   const lineAt = lineLocator(text);
   for (const match of text.matchAll(FUNC)) {
     const name = match[1] as string;
-    const open = text.indexOf("{", (match.index ?? 0) + match[0].length);
-    if (open === -1) continue;
+    const open = (match.index ?? 0) + match[0].length - 1;
     const end = blockEnd(text, open);
     const inner = subtests(text, lineAt, open + 1, end - 1, [name], found);
     if (inner === 0)
       found.push({ framework: "go", describePath: [], testName: name, line: lineAt(match.index ?? 0) });
+    // A body left open runs to the end: the declarations after it are inside it (the file does not
+    // compile); reading each of them to the end again was quadratic.
+    if (end === text.length) break;
   }
   return found;
 }

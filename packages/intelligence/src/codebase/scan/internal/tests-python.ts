@@ -17,12 +17,25 @@ export function humanisePython(name: string): string {
     .trim();
 }
 
-/** The first line of the docstring opening the body that starts after `from` (the line of a `def`), if any. */
-function docstringAfter(lines: readonly string[], from: number): string | undefined {
-  let index = from;
-  // The signature may span lines: the body starts after the line ending with `:`.
-  while (index < lines.length && !/:\s*(#.*)?$/.test(lines[index] as string)) index += 1;
-  for (let next = index + 1; next < lines.length; next += 1) {
+/**
+ * For each line, the first line from it that ends with `:` (a signature may
+ * span lines; the body starts after that one), or `lines.length`: found in one
+ * pass from the end, not by a scan from each `def` (quadratic on many
+ * signatures left open).
+ */
+function signatureEnds(lines: readonly string[]): number[] {
+  const ends: number[] = new Array(lines.length);
+  let next = lines.length;
+  for (let index = lines.length - 1; index >= 0; index -= 1) {
+    if (/:\s*(#.*)?$/.test(lines[index] as string)) next = index;
+    ends[index] = next;
+  }
+  return ends;
+}
+
+/** The first line of the docstring opening the body that starts after line `end` (ending a `def`'s signature), if any. */
+function docstringAfter(lines: readonly string[], end: number): string | undefined {
+  for (let next = end + 1; next < lines.length; next += 1) {
     const text = (lines[next] as string).trim();
     if (text === "") continue;
     const match = /^[rRuU]?("""|''')(.*)$/.exec(text);
@@ -43,6 +56,7 @@ export function findPythonTests(text: string): FoundTest[] {
   const found: FoundTest[] = [];
   // Open blocks (classes and functions) by indentation; a `def` inside a function is no test.
   const open: { indent: number; kind: "class" | "def"; name: string }[] = [];
+  let ends: number[] | undefined;
   for (const [index, line] of lines.entries()) {
     if (line.trim() === "" || line.trim().startsWith("#")) continue;
     const indent = (/^\s*/.exec(line)?.[0] ?? "").length;
@@ -60,7 +74,8 @@ export function findPythonTests(text: string): FoundTest[] {
       DEF.test(line) && open.every((block) => block.kind === "class" && /^Test/.test(block.name));
     open.push({ indent, kind: "def", name });
     if (!collected) continue;
-    const statement = docstringAfter(lines, index);
+    ends ??= signatureEnds(lines);
+    const statement = docstringAfter(lines, ends[index] as number);
     found.push({
       framework: "pytest",
       describePath: open.slice(0, -1).map((block) => humanisePython(block.name)),
