@@ -58,7 +58,11 @@ function printFailure(output: Output, failure: FailedHandling): void {
   output.line(
     `${output.style("bold", failure.automation)}  ${event.id}  ${event.type} ${oneLine(event.subject)}`,
   );
-  const attempts = failure.attempts === null ? "" : ` after ${counted(failure.attempts, "attempt")}`;
+  // Unknown (an old mark) or none (the automation's filter failed the event, as its message says): not printed.
+  const attempts =
+    failure.attempts === null || failure.attempts === 0
+      ? ""
+      : ` after ${counted(failure.attempts, "attempt")}`;
   const how = failure.permanent ? output.style("red", "permanent") : "may be retried";
   const retries = failure.retries === 0 ? "" : `, ${counted(failure.retries, "retry", "retries")} failed too`;
   output.line(

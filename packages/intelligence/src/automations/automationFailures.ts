@@ -66,7 +66,11 @@ export interface FailedHandling {
   };
   /** True when the handler said the failure is permanent (`retriable: false`), so its attempts left were skipped. */
   readonly permanent: boolean;
-  /** Handler calls the last handling took; null in marks written before they were counted. */
+  /**
+   * Handler calls the last handling took: 0 when the automation's filter
+   * failed the event (the handler was not called); null in marks written
+   * before they were counted.
+   */
   readonly attempts: number | null;
   /** Retries of the failure that failed again (0: the first handling failed, and no retry since). */
   readonly retries: number;
@@ -154,7 +158,8 @@ export async function readAutomationFailures(
       },
       error: failure.error,
       permanent: failure.permanent === true,
-      attempts: mark.attempts ?? null,
+      // A mark without attempts is a filter's failure (always permanent), or older than attempts were counted (and than permanent).
+      attempts: mark.attempts ?? (mark.permanent === true ? 0 : null),
       retries: mark.retry ?? 0,
       failedAt: mark.at,
     });

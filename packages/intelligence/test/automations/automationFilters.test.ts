@@ -5,6 +5,7 @@ import {
   AutomationClaimed,
   AutomationHandled,
   defineAutomation,
+  readAutomationFailures,
   startAutomations,
 } from "@software-factory/intelligence";
 import { describe, expect, it } from "vitest";
@@ -143,6 +144,8 @@ describe("an automation's filter", () => {
     expect(
       (await dataOf(log, AutomationHandled.type)).find((mark) => mark.event === one?.id),
     ).not.toHaveProperty("attempts");
+    // Read back by a process that runs no automation: no handler call, not an old mark's unknown count.
+    expect((await readAutomationFailures(log)).failures.map((failure) => failure.attempts)).toEqual([0, 0]);
 
     broken = false;
     expect(await runner.retry("note-effects", one?.id ?? "")).toEqual({ outcome: "ok" });
