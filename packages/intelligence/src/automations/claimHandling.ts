@@ -70,7 +70,12 @@ export async function handleExclusively<Services>(
   decide: () => Promise<Decided | undefined>,
 ): Promise<Decided | undefined> {
   for (let generation = 1; ; ) {
-    if (await claim(scope, event, retry, generation)) return held(scope, event, retry, generation, decide);
+    if (await claim(scope, event, retry, generation)) {
+      // A takeover: the holder may have marked its handling after this worker last read the log, just before it
+      // was seen to end (its process, its worker, its lease); its mark, in the log before this claim, is the handling.
+      const mark = generation === 1 ? undefined : await markOf(scope, event, retry);
+      return mark === undefined ? held(scope, event, retry, generation, decide) : observed(mark);
+    }
     const waited = await awaitHolder(scope, event, retry, leaseMs);
     if (waited === undefined) return undefined;
     if ("mark" in waited) return observed(waited.mark);
@@ -179,7 +184,7 @@ async function awaitHolder<Services>(
 ): Promise<Waited | undefined> {
   const { name } = scope.automation;
   const ofThisHandling = (data: { automation: string; event: string; retry?: number | undefined }) =>
-    data.automation === name && data.event === event.id && (data.retry ?? 0) === retry;
+    isOf(data, name, event, retry);
   let latest: Claim | undefined;
   const released = new Set<number>();
   for (let after = event.seq; ; ) {
@@ -210,6 +215,33 @@ async function awaitHolder<Services>(
       return undefined;
     }
   }
+}
+
+/** The mark of this handling (the event's, of re-run `retry`) that the log holds, if any. */
+async function markOf<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+): Promise<z.infer<typeof AutomationHandled.schema> | undefined> {
+  const { name } = scope.automation;
+  for await (const stored of scope.log.readAll({
+    after: event.seq,
+    types: [AutomationHandled.type],
+    subjects: [`automation:${name}`],
+  })) {
+    if (AutomationHandled.is(stored) && isOf(stored.data, name, event, retry)) return stored.data;
+  }
+  return undefined;
+}
+
+/** Whether a claim, release or mark is of this handling: the automation's, of the event, of re-run `retry`. */
+function isOf(
+  data: { automation: string; event: string; retry?: number | undefined },
+  name: string,
+  event: StoredEvent,
+  retry: number,
+): boolean {
+  return data.automation === name && data.event === event.id && (data.retry ?? 0) === retry;
 }
 
 /** Whether a claim no longer holds its event: older than the lease, or its process or worker ended. */

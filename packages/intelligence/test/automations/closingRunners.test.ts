@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { type Clock, ClosedError, type EventLog } from "@software-factory/core";
 import {
@@ -5,6 +7,7 @@ import {
   AutomationClaimed,
   AutomationHandled,
   AutomationReleased,
+  automationEvents,
   defineAutomation,
   PermanentFailureError,
   startAutomations,
@@ -127,6 +130,73 @@ describe("an exclusive automation whose holder closes", () => {
     expect(await dataOf(second, AutomationHandled.type)).toEqual([
       expect.objectContaining({ outcome: "ok" }),
     ]);
+  });
+});
+
+describe("an exclusive automation taking over an abandoned claim", () => {
+  it("does not run the handler when the holder's mark landed just before the holder was seen to end", async () => {
+    const path = logs.path();
+    // The waiter's clock, read to stamp its claim, then when it judges the claim it lost (after reading the
+    // log): the holder's mark lands at that second read, as if the holder marked just before it ended.
+    let reads = 0;
+    let onRead: () => void = () => undefined;
+    const clock: Clock = {
+      now() {
+        reads += 1;
+        if (reads === 2) onRead();
+        return new Date();
+      },
+    };
+    const [writer, log] = [await logs.open(path), await logs.open(path, clock)];
+    writer.registry.register(...automationEvents);
+    const [note] = await addNotes(writer, 1);
+    if (note === undefined) throw new Error("no note");
+    // The holder: a process that has ended (its claim names it), which marked its handling just before.
+    const ended = spawn(process.execPath, ["-e", ""]);
+    const pid = ended.pid ?? 0;
+    await new Promise((resolve) => ended.once("exit", resolve));
+    await writer.append(
+      {
+        type: AutomationClaimed.type,
+        subject: "automation:note-effects",
+        data: {
+          automation: "note-effects",
+          event: note.id,
+          eventSeq: note.seq,
+          generation: 1,
+          host: hostname(),
+          pid,
+          instance: "ended-process",
+          worker: "ended-worker",
+        },
+      },
+      { idempotencyKey: `automation:note-effects:${note.id}:claim:1` },
+    );
+    onRead = () => {
+      void writer.append(
+        {
+          type: AutomationHandled.type,
+          subject: "automation:note-effects",
+          data: { automation: "note-effects", event: note.id, eventSeq: note.seq, outcome: "ok", emitted: 0 },
+        },
+        { idempotencyKey: `automation:note-effects:${note.id}` },
+      );
+    };
+    const calls: string[] = [];
+    const runner = await run(
+      log,
+      defineAutomation({
+        name: "note-effects",
+        description: "Has an effect outside the log for each note.",
+        on: [NoteAdded.type],
+        exclusive: true,
+        run: (event) => void calls.push(event.id),
+      }),
+    );
+    await runner.idle();
+
+    expect(calls).toEqual([]);
+    expect(await dataOf(log, AutomationHandled.type)).toEqual([expect.objectContaining({ event: note.id })]);
   });
 });
 
