@@ -79,7 +79,7 @@ export async function handleExclusively<Services>(
     const waited = await awaitHolder(scope, event, retry, leaseMs);
     if (waited === undefined) return undefined;
     if ("mark" in waited) return observed(waited.mark);
-    // This worker holds the claim (its record failed, and the event came again): it runs the handling.
+    // This worker holds the claim (its record failed, so did its release, and the event came again): it runs the handling.
     if (waited.mine) return held(scope, event, retry, waited.generation, decide);
     generation = waited.generation;
   }
