@@ -16,7 +16,7 @@ export function outsideFences(lines: readonly string[]): boolean[] {
 /** A line indented as code: 4 spaces, or a tab after at most 3. */
 const INDENTED = /^(?: {4}| {0,3}\t)/;
 /** The first line of a list item, whose indented lines after a blank are its text, not code. */
-const LIST_ITEM = /^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
+export const LIST_ITEM = /^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
 
 /**
  * For each line, whether it is prose: outside code fences and indented code

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { withoutCodeSpans } from "./codeSpans.js";
 import { outsideCode } from "./fences.js";
 
 /**
@@ -12,8 +13,6 @@ import { outsideCode } from "./fences.js";
  * whitespace, then a path up to the next whitespace (`\ ` is a space in it).
  */
 const IMPORT = /(^|\s)@((?:[^\s\\]|\\ )+)/g;
-/** A code span, whose text is not searched for imports: backquotes, text, as many backquotes. */
-const CODE_SPAN = /(`+)[^`]*?\1/g;
 /** An `@path` written right after an opening bracket, quote or emphasis mark (`(@docs/git.md)`), which Claude Code does not import. */
 const ATTACHED = /[([{<"'*_]@((?:[^\s\\]|\\ )+)/g;
 
@@ -61,16 +60,19 @@ export function findAttachedImports(text: string): Import[] {
   }));
 }
 
-/** The matches of a global pattern in the prose of a text (not in code fences, indented code or code spans), with their 1-based line and column. */
+/**
+ * The matches of a global pattern in the prose of a text (not in code fences, indented code or
+ * code spans, a span running over the lines of its paragraph), with their 1-based line and column.
+ */
 function proseMatches(
   text: string,
   pattern: RegExp,
 ): { match: RegExpExecArray; line: number; column: number; visible: string }[] {
   const lines = text.split(/\r?\n/);
   const prose = outsideCode(lines);
-  return lines.flatMap((line, index) => {
-    if (prose[index] !== true || !line.includes("@")) return [];
-    const visible = line.replace(CODE_SPAN, (span) => " ".repeat(span.length));
+  const visibleLines = withoutCodeSpans(lines, prose);
+  return visibleLines.flatMap((visible, index) => {
+    if (prose[index] !== true || !visible.includes("@")) return [];
     return [...visible.matchAll(pattern)].map((match) => ({
       match: match as RegExpExecArray,
       line: index + 1,
