@@ -25,6 +25,23 @@ const deploySkip = (value: string, managed = false) => {
   const plugins = `    <plugins>\n${plugin}\n    </plugins>\n`;
   return `  <build>\n${managed ? `  <pluginManagement>\n${plugins}  </pluginManagement>\n` : plugins}  </build>\n`;
 };
+/** A deploy plugin whose `default-deploy` execution is bound to no phase, under `<build><plugins>` or `<build><pluginManagement><plugins>`. */
+const deployUnbound = (managed = false) => {
+  const plugin = [
+    "      <plugin>",
+    "        <groupId>org.apache.maven.plugins</groupId>",
+    "        <artifactId>maven-deploy-plugin</artifactId>",
+    "        <executions>",
+    "          <execution>",
+    "            <id>default-deploy</id>",
+    "            <phase>none</phase>",
+    "          </execution>",
+    "        </executions>",
+    "      </plugin>",
+  ].join("\n");
+  const plugins = `    <plugins>\n${plugin}\n    </plugins>\n`;
+  return `  <build>\n${managed ? `  <pluginManagement>\n${plugins}  </pluginManagement>\n` : plugins}  </build>\n`;
+};
 const modules = (...names: string[]) =>
   `  <modules>\n${names.map((name) => `    <module>${name}</module>`).join("\n")}\n  </modules>\n`;
 
@@ -62,6 +79,38 @@ describe("importCodebase: Maven modules whose deploy plugin skips", () => {
       "resolver-api",
       "resolver-demos/resolver-demo-app",
       "resolver-tools",
+    ]);
+  });
+});
+
+describe("importCodebase: Maven modules whose default-deploy execution is bound to no phase", () => {
+  const unbound = useRepoWithFactory("factory-deploy-unbound-", [
+    {
+      author: alice,
+      date: "2026-01-05T10:00:00Z",
+      files: {
+        "pom.xml": pom("resolver", modules("resolver-api", "resolver-tests", "resolver-demos")),
+        "resolver-api/pom.xml": pom("resolver-api"),
+        "resolver-api/src/main/java/Api.java": "class Api {}\n",
+        "resolver-tests/pom.xml": pom("resolver-tests", deployUnbound()),
+        "resolver-tests/src/main/java/Suite.java": "class Suite {}\n",
+        "resolver-demos/pom.xml": pom(
+          "resolver-demos",
+          `${modules("resolver-demo-snippets", "resolver-demo-app")}${deployUnbound(true)}`,
+        ),
+        "resolver-demos/resolver-demo-snippets/pom.xml": pom("resolver-demo-snippets"),
+        "resolver-demos/resolver-demo-snippets/src/main/java/Snippet.java": "class Snippet {}\n",
+        "resolver-demos/resolver-demo-app/pom.xml": pom("resolver-demo-app", deploySkip("false")),
+        "resolver-demos/resolver-demo-app/src/main/java/App.java": "class App {}\n",
+      },
+    },
+  ]);
+
+  it("leaves out the test and demo modules whose deploy execution is unbound, not one that deploys", async () => {
+    const { proposal } = await importCodebase(unbound.factory, unbound.repo.root, { dryRun: true });
+    expect(proposal.lines.map((line) => line.root)).toEqual([
+      "resolver-api",
+      "resolver-demos/resolver-demo-app",
     ]);
   });
 });

@@ -22,7 +22,13 @@ import { withoutDelimited } from "./text-delimited.js";
 
 const Text = z.union([z.string(), z.number()]).transform(String).optional();
 
-/** A `<plugins>` list: each plugin's artifactId and its configuration's `<skip>`, if a text. */
+/** A plugin's `<executions>`: each execution's id and phase. */
+const Executions = z
+  .looseObject({ execution: z.array(z.looseObject({ id: Text, phase: Text })).optional() })
+  .or(z.literal(""))
+  .optional();
+
+/** A `<plugins>` list: each plugin's artifactId, its configuration's `<skip>`, if a text, and its executions. */
 const Plugins = z
   .looseObject({
     plugin: z
@@ -30,6 +36,7 @@ const Plugins = z
         z.looseObject({
           artifactId: Text,
           configuration: z.looseObject({ skip: z.unknown().optional() }).or(z.literal("")).optional(),
+          executions: Executions,
         }),
       )
       .optional(),
@@ -75,16 +82,26 @@ function flag(value: unknown): boolean | undefined {
   return text === "true" ? true : text === "false" ? false : undefined;
 }
 
-/** The `<skip>` of `maven-deploy-plugin`'s configuration in a `<plugins>` list, if it says `true` or `false`. */
+/**
+ * Whether `maven-deploy-plugin` in a `<plugins>` list skips deploying: true when its
+ * `default-deploy` execution is bound to `<phase>none</phase>`, else its configuration's
+ * `<skip>` if it says `true` or `false`.
+ */
 function deployPluginSkip(plugins: z.output<typeof Plugins>): boolean | undefined {
   const list = typeof plugins === "object" ? (plugins.plugin ?? []) : [];
   const deploy = list.find((plugin) => plugin.artifactId?.trim() === "maven-deploy-plugin");
+  const executions = typeof deploy?.executions === "object" ? (deploy.executions.execution ?? []) : [];
+  const unbound = executions.some(
+    (execution) => execution.id?.trim() === "default-deploy" && execution.phase?.trim() === "none",
+  );
+  if (unbound) return true;
   return typeof deploy?.configuration === "object" ? flag(deploy.configuration.skip) : undefined;
 }
 
 /**
- * Whether a pom skips deploying: the deploy plugin's `<skip>` in `<build><plugins>`,
- * else in `<build><pluginManagement>`, else the `maven.deploy.skip` property;
+ * Whether a pom skips deploying: the deploy plugin's `<skip>` (or its `default-deploy`
+ * execution bound to no phase) in `<build><plugins>`, else in `<build><pluginManagement>`,
+ * else the `maven.deploy.skip` property;
  * undefined when it says neither (it inherits).
  */
 function skipsDeploy(pom: Pom): boolean | undefined {
@@ -103,7 +120,8 @@ function modulesOf(pom: Pom): string[] {
  * Finds the modules of a Maven build from the root pom.xml, descending through
  * aggregator modules; a module whose pom, or else the nearest aggregator's
  * above it, skips deploying (`maven.deploy.skip`, or the deploy plugin's
- * `<skip>` in `<build><plugins>` or `<pluginManagement>`) is unpublished.
+ * `<skip>` or its `default-deploy` execution's `<phase>none</phase>` in
+ * `<build><plugins>` or `<pluginManagement>`) is unpublished.
  */
 export async function scanMaven(context: ScanContext): Promise<EcosystemScan> {
   if (!context.fileSet.has("pom.xml")) return EMPTY_SCAN;

@@ -69,8 +69,8 @@ function isTestOrDemoName(name: string): boolean {
 /**
  * Whether a workspace member is no line: its root is under (or is) an
  * example, benchmark, fixture or test folder; or its manifest says it is never
- * published (npm `private`, Cargo `publish = false`, Maven `maven.deploy.skip` or the
- * deploy plugin's `<skip>true</skip>`)
+ * published (npm `private`, Cargo `publish = false`, Maven `maven.deploy.skip`, the
+ * deploy plugin's `<skip>true</skip>` or its `default-deploy` execution's `<phase>none</phase>`)
  * and its name (without an npm scope) or one of its root's folders starts with
  * `tests`, `demo`, `demos`, `integrations`, `playground` or `sandbox`, or ends
  * with one of those or `test`. The repository's root package is always a line.

@@ -14,7 +14,7 @@ export type Parsed<T> = { readonly value: T } | { readonly problem: ManifestProb
 
 type Format = "json" | "toml" | "yaml" | "xml";
 
-const ARRAY_ELEMENTS = new Set(["module", "dependency", "plugin"]);
+const ARRAY_ELEMENTS = new Set(["module", "dependency", "plugin", "execution"]);
 
 /** Decodes a manifest; the TOML and XML parsers are loaded on first use, so opening a factory does not pay for them. */
 async function decode(format: Format, text: string): Promise<unknown> {
