@@ -21,7 +21,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { IdempotencyConflictError, type StoredEvent } from "@software-factory/core";
 import type { z } from "zod";
-import { processEnded, THIS_PROCESS } from "../internal/processHolder.js";
+import { processEnded, processWide, THIS_PROCESS } from "../internal/processHolder.js";
 import type { Decided } from "./decideHandling.js";
 import { AutomationClaimed, AutomationHandled, AutomationReleased } from "./events.js";
 import type { HandlingScope } from "./runHandler.js";
@@ -29,8 +29,13 @@ import type { HandlingScope } from "./runHandler.js";
 /** How often a process that waits on another's claim reads the log for its mark, in ms. */
 const POLL_MS = 100;
 
-/** The ids of this process's automation workers that are open: a claim of one closed since is abandoned. */
-const openWorkers = new Set<string>();
+/**
+ * The ids of this process's automation workers that are open: a claim of one
+ * closed since is abandoned. One set per process, however many copies of this
+ * package it loads (they name one holder, `THIS_PROCESS`), so a copy does not
+ * take another's open workers for closed ones.
+ */
+const openWorkers = processWide("openWorkers", () => new Set<string>());
 
 /** A new worker id, open until {@link closeWorker}. */
 export function openWorker(): string {
