@@ -98,17 +98,27 @@ export class AutomationWorker<Services> {
    * handler that fails from then on leaves its event unhandled, for the next
    * start), and a handler waiting to be retried stops waiting. Then it records
    * the handlings since its last record that emitted nothing, so the next
-   * start does not run them again.
+   * start does not run them again. Whatever fails on the way (the
+   * subscription's close, or `onError` throwing as it hears of a failed
+   * record) is thrown after the worker is closed all the same: its handling
+   * in progress over, the claims it holds are abandoned to the other workers
+   * of the process, which would otherwise wait for their lease.
    */
   async close(): Promise<void> {
     this.#closed = true;
     this.#stopping.abort();
     clearTimeout(this.#restart);
     this.#cursor.stop();
-    await this.#subscription?.close();
-    await this.#exclusive(() => this.#cursor.record());
-    // Only now, the handling in progress over (its claim marked or released), may another worker take its event.
-    closeWorker(this.#scope.worker);
+    try {
+      await this.#subscription?.close();
+    } finally {
+      try {
+        await this.#exclusive(() => this.#cursor.record());
+      } finally {
+        // Only now, the handling in progress over (its claim marked or released), may another worker take its event.
+        closeWorker(this.#scope.worker);
+      }
+    }
   }
 
   /** Runs a failed event again; see `AutomationRunner.retry`. */
