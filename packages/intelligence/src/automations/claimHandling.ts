@@ -107,6 +107,23 @@ async function held<Services>(
   return decided;
 }
 
+/** What a claim of `generation` on the event and its release both say: the automation, the event, the re-run and this worker. */
+function claimOf<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+  generation: number,
+) {
+  return {
+    automation: scope.automation.name,
+    event: event.id,
+    eventSeq: event.seq,
+    generation,
+    ...(retry === 0 ? {} : { retry }),
+    worker: scope.worker,
+  };
+}
+
 /**
  * Appends the release of this worker's claim of `generation`. Best effort: a
  * release that fails (the store is closed or failing, as the record was)
@@ -125,14 +142,7 @@ async function release<Services>(
         type: AutomationReleased.type,
         subject: `automation:${name}`,
         causedBy: event.id,
-        data: {
-          automation: name,
-          event: event.id,
-          eventSeq: event.seq,
-          generation,
-          ...(retry === 0 ? {} : { retry }),
-          worker: scope.worker,
-        },
+        data: claimOf(scope, event, retry, generation),
       },
       { actor: `automation:${name}` },
     )
@@ -154,15 +164,7 @@ async function claim<Services>(
         type: AutomationClaimed.type,
         subject: `automation:${name}`,
         causedBy: event.id,
-        data: {
-          automation: name,
-          event: event.id,
-          eventSeq: event.seq,
-          generation,
-          ...(retry === 0 ? {} : { retry }),
-          ...THIS_PROCESS,
-          worker: scope.worker,
-        },
+        data: { ...claimOf(scope, event, retry, generation), ...THIS_PROCESS },
       },
       {
         idempotencyKey: `automation:${name}:${event.id}${again}:claim:${generation}`,
