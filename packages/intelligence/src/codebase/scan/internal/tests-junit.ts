@@ -27,7 +27,7 @@ const KOTLIN_FUN = /fun\s+(?:`([^`]+)`|(\w+))/y;
 /** Characters of a Java return type and method name (`List<Map<String, int[]>> name`), up to its `(`. */
 const DECLARATION_CHAR = /[\w<>[\],.?\s]/;
 const BLANK = /\s/;
-/** How far an annotation's arguments are read for their balancing `)`: a bound, so a file of unclosed `(` is read in linear time. */
+/** How far an annotation's arguments are read for their balancing `)`: a `(` never closed is not read to the end of the file. */
 const BALANCED_SPAN = 2000;
 
 /** A forward-only reader of one source text. */
@@ -35,6 +35,9 @@ class Cursor {
   /** Where the nearest `)` at or after `closeFrom` is (-1: none), so a run of `(` without `)` is read once. */
   private closeAt = -2;
   private closeFrom = 0;
+  /** Where the last search for a balancing `)` that found none stopped, and the `)` of each `(` it saw closed. */
+  private unbalancedUntil = -1;
+  private closes = new Map<number, number>();
 
   constructor(
     readonly text: string,
@@ -71,21 +74,35 @@ class Cursor {
     this.at = close === -1 ? start : close + 1;
   }
 
-  /** The `)` that balances the `(` at `open`, outside string and character literals; undefined when none is near. */
+  /**
+   * The `)` that balances the `(` at `open`, outside string and character
+   * literals; undefined when none is near. A `(` inside the span of an earlier
+   * search that found none is answered from that search (its `)` if one
+   * closed it there, else none), so each character is searched once: a run of
+   * `@Test(` without `)` searched 2,000 characters from each `(`.
+   */
   private balancedClose(open: number): number | undefined {
+    if (open < this.unbalancedUntil) return this.closes.get(open);
     const end = Math.min(this.text.length, open + BALANCED_SPAN);
-    let depth = 0;
+    const opens: number[] = [];
+    const closes = new Map<number, number>();
     let quote: string | undefined;
-    for (let index = open; index < end; index++) {
+    let index = open;
+    for (; index < end; index++) {
       const char = this.text[index];
       if (quote !== undefined) {
         if (char === "\\") index++;
         else if (char === quote) quote = undefined;
       } else if (char === '"' || char === "'") quote = char;
-      else if (char === "(") depth++;
-      else if (char === ")" && --depth === 0) return index;
-      else if (char === ";") return undefined;
+      else if (char === "(") opens.push(index);
+      else if (char === ")") {
+        const opened = opens.pop() as number;
+        if (opens.length === 0) return index;
+        closes.set(opened, index);
+      } else if (char === ";") break;
     }
+    this.unbalancedUntil = index;
+    this.closes = closes;
     return undefined;
   }
 
