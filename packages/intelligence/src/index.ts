@@ -22,6 +22,7 @@ export {
   type AutomationContext,
   type AutomationFailure,
   type AutomationFailures,
+  type AutomationFailuresPage,
   type AutomationFilterContext,
   AutomationHandled,
   AutomationReleased,

@@ -141,7 +141,11 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
     },
   ],
   startAutomations: [p("options", "object")],
-  readAutomationFailures: [p("log", "object", () => factory.log), optStr("automation")],
+  readAutomationFailures: [
+    p("log", "object", () => factory.log),
+    optStr("automation"),
+    opts({ limit: "number?", skip: "number?" }, "page"),
+  ],
   "Inbox.open": [p("log", "object", () => factory.log)],
   openFactory: [opts({ dir: "string?", actor: "string?", skillsDir: "string?", readOnly: "boolean?" })],
   embedderFromEnv: [p("env", "record?", () => ({}))],

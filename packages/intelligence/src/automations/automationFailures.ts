@@ -10,7 +10,7 @@
  */
 import { checkArguments, type EventLog, withMethods } from "@software-factory/core";
 import { z } from "zod";
-import { type HandledMark, lastMarks, readCursors } from "./handledMarks.js";
+import { cursorsAndLastMarks, type HandledMark } from "./handledMarks.js";
 
 /** An event whose last handling by an automation failed, after every attempt. */
 export interface AutomationFailure {
@@ -82,9 +82,36 @@ export interface FailedHandling {
 export interface AutomationFailures {
   /** Every automation the log has records of (handlings, or positions reached), sorted. */
   readonly automations: readonly string[];
-  /** The failed handlings, of the one automation asked about or of all, by event position, then automation. */
+  /**
+   * The failed handlings, of the one automation asked about or of all, by
+   * event position, then automation; with a page, only the failures of that
+   * page.
+   */
   readonly failures: readonly FailedHandling[];
+  /** How many failed handlings there are in all (of the automation asked about), whatever the page. */
+  readonly count: number;
 }
+
+/**
+ * Which of the failures {@link readAutomationFailures} answers, counting
+ * from the newest (the last by event position): the newest `limit` of them,
+ * or, with `skip`, the `limit` before the newest `skip`; so page `n` of `limit`
+ * is `{ limit, skip: (n - 1) * limit }`.
+ */
+export interface AutomationFailuresPage {
+  /** Failures to answer at most (default all). */
+  readonly limit?: number;
+  /** Newest failures to leave out before them (default 0). */
+  readonly skip?: number;
+}
+
+/** The page {@link readAutomationFailures} takes. */
+const Page = z
+  .strictObject({
+    limit: z.number().int().min(1).optional(),
+    skip: z.number().int().min(0).optional(),
+  })
+  .optional();
 
 /** A failure as the runner lists it, with the mark it was read from. */
 interface MarkedFailure {
@@ -121,29 +148,39 @@ export function failuresOf(last: ReadonlyMap<string, HandledMark>): MarkedFailur
  * process ran the automations (a `factory mcp --notify-webhook`, `factory
  * automations run`, an SDK program), none needs to be running. An
  * automation's own runner lists its failures as `factory.automations.failures()`;
- * `factory.automations.retry(automation, eventId)` runs one again.
+ * `factory.automations.retry(automation, eventId)` runs one again. The log's
+ * marks are read once; of the failures, only those of `page` (default all)
+ * have their event read, so a page of a factory with thousands of failures
+ * costs that one read and as many event reads as the page has failures.
  *
- * @throws ValidationError when `log` is not an event log, or `automation` is given and not a non-empty string.
+ * @throws ValidationError when `log` is not an event log, `automation` is given and not a non-empty string,
+ *   or `page` is given and not `{ limit?, skip? }` of whole numbers (`limit` at least 1).
  * @example
  * ```ts
- * const { failures } = await readAutomationFailures(factory.log, "deliver-notifications");
+ * const { failures, count } = await readAutomationFailures(factory.log, "deliver-notifications", { limit: 20 });
+ * // failures: the newest 20 of count, oldest first
  * // [{ automation: "deliver-notifications", event: { id: "evt_...", type: "inbox.notified", ... }, permanent: true, ... }]
  * ```
  */
 export async function readAutomationFailures(
   log: EventLog,
   automation?: string,
+  page?: AutomationFailuresPage,
 ): Promise<AutomationFailures> {
   checkArguments("readAutomationFailures", {
     log: [withMethods("an event log (openEventLog's result)", "read", "readAll"), log],
     automation: [z.string().min(1).optional(), automation],
+    page: [Page, page],
   });
-  const [cursors, last] = await Promise.all([
-    readCursors(log),
-    lastMarks(log, automation === undefined ? undefined : new Set([automation])),
-  ]);
+  const { cursors, last } = await cursorsAndLastMarks(
+    log,
+    automation === undefined ? undefined : new Set([automation]),
+  );
+  const all = failuresOf(last);
+  const end = all.length - (page?.skip ?? 0);
+  const shown = all.slice(Math.max(0, end - (page?.limit ?? all.length)), Math.max(0, end));
   const failures: FailedHandling[] = [];
-  for (const { failure, mark } of failuresOf(last)) {
+  for (const { failure, mark } of shown) {
     const [read] = await log.read({ after: failure.eventSeq - 1, limit: 1 });
     // An event is where its mark says; the fallbacks only keep a mangled log readable.
     const event = read?.id === failure.event ? read : undefined;
@@ -164,5 +201,5 @@ export async function readAutomationFailures(
       failedAt: mark.at,
     });
   }
-  return { automations: [...cursors.keys()].sort(), failures };
+  return { automations: [...cursors.keys()].sort(), failures, count: all.length };
 }

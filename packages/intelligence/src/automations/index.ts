@@ -10,6 +10,7 @@ export {
 export {
   type AutomationFailure,
   type AutomationFailures,
+  type AutomationFailuresPage,
   type FailedHandling,
   readAutomationFailures,
 } from "./automationFailures.js";

@@ -122,6 +122,7 @@ describe("reading the automations' failures from the log", () => {
           failedAt: pagerAt,
         },
       ],
+      count: 3,
     });
     const pagerOnly = await readAutomationFailures(reader.log, "tell-pager");
     expect(pagerOnly.automations).toEqual(["quiet", "refuses", "tell-pager"]);
