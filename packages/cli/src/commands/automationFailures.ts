@@ -1,8 +1,9 @@
 /**
- * `factory automations failures [--automation <name>]`: the events an
+ * `factory automations failures [--automation <name>] [-n <n>]`: the events an
  * automation failed to handle and that no retry has handled since, read from
  * the log, whichever process ran the automation (`automations run`, a
- * `factory mcp --automations` or `--notify-webhook`, an SDK program).
+ * `factory mcp --automations` or `--notify-webhook`, an SDK program); the
+ * newest `--limit` of them (50 by default), as the other lists show theirs.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import {
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { IdValue, parseFlag } from "../flags.js";
+import { newestLimitOption, parseLimit, printOlder } from "../newestRows.js";
 import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
 import { oneLine } from "../printable.js";
@@ -85,12 +87,15 @@ export function registerAutomationFailures(automations: Command, context: CliCon
       "--automation <name>",
       "only this automation's failures (route-new-signals, deliver-notifications...)",
     )
+    .addOption(newestLimitOption())
     .action(
       action(context, async ({ options, output }, flags) => {
-        const given = (flags as { automation?: string }).automation;
-        const automation = given === undefined ? undefined : parseFlag(IdValue, given, "--automation");
+        const f = flags as { automation?: string; limit: string };
+        const automation =
+          f.automation === undefined ? undefined : parseFlag(IdValue, f.automation, "--automation");
+        const limit = parseLimit(f.limit);
         const listing = await withFactory(options, async (factory): Promise<AutomationFailures> => {
-          const found = await readAutomationFailures(factory.log, automation);
+          const found = await readAutomationFailures(factory.log, automation, { limit });
           if (automation !== undefined) requireAutomation(automation, found.automations, "--automation");
           return found;
         });
@@ -100,8 +105,9 @@ export function registerAutomationFailures(automations: Command, context: CliCon
           return;
         }
         for (const failure of listing.failures) printFailure(output, failure);
+        printOlder(output, listing.count - listing.failures.length, "failed handling");
         output.line(
-          `${counted(listing.failures.length, "failed handling")}; factory automations retry <automation> <event-id> runs one again`,
+          `${counted(listing.count, "failed handling")}; factory automations retry <automation> <event-id> runs one again`,
         );
       }),
     );
