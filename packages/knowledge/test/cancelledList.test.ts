@@ -7,60 +7,20 @@
  * The embedder here holds each call, while `holding`, until its signal aborts;
  * it refuses a call made without a signal.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventLog, EventLogService, openEventLog } from "@software-factory/core";
-import {
-  type CaptureInput,
-  createHashingEmbedder,
-  type Embedder,
-  EmbedderService,
-  type KnowledgeBase,
-  KnowledgeBaseService,
-  openKnowledgeBase,
-} from "@software-factory/knowledge";
-import { Effect, Exit, Fiber, Layer } from "effect";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createHashingEmbedder, KnowledgeBaseService } from "@software-factory/knowledge";
+import { Effect, Exit, Fiber } from "effect";
+import { describe, expect, it } from "vitest";
 import { heldEmbedder } from "./fixtures/heldEmbedder.js";
+import { paymentRetries as retries } from "./fixtures/retriesNote.js";
+import { knowledgeServiceLayer, readerBehind, useSharedLog } from "./fixtures/sharedLog.js";
 
-let dir: string;
-let log: EventLog;
-const opened: KnowledgeBase[] = [];
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "knowledge-cancelled-list-"));
-  log = await openEventLog({ path: join(dir, "factory.db") });
-});
-
-afterEach(async () => {
-  for (const kb of opened.splice(0)) await kb.close();
-  await log.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(embedder: Embedder): Promise<KnowledgeBase> {
-  const kb = await openKnowledgeBase({ log, embedder });
-  opened.push(kb);
-  return kb;
-}
-
-const retries: CaptureInput = {
-  kind: "note",
-  title: "Payment retries",
-  body: "The checkout retries a failed card payment three times.",
-  source: { system: "test" },
-  lines: ["checkout"],
-};
+const shared = useSharedLog("knowledge-cancelled-list-");
+const { open } = shared;
 
 describe("a listing given a signal", () => {
   it("cancelled while chunks another process captured are embedded, aborts that embedding; the next listing has the document", async () => {
-    const writer = await open(createHashingEmbedder());
-    const embedder = heldEmbedder();
-    const reader = await open(embedder);
-    await reader.sync();
-    const note = await writer.capture(retries);
-    embedder.holding = true;
+    const { reader, embedder, note } = await readerBehind(shared);
     const cancel = new AbortController();
     const started = embedder.started();
 
@@ -114,10 +74,7 @@ describe("KnowledgeBaseService's list", () => {
       const exit = yield* Fiber.await(second);
       return { exit };
     });
-    const layer = KnowledgeBaseService.layer().pipe(
-      Layer.provide(EventLogService.layer({ path: join(dir, "factory.db") })),
-      Layer.provide(Layer.succeed(EmbedderService, embedder)),
-    );
+    const layer = knowledgeServiceLayer(join(shared.dir, "factory.db"), embedder);
 
     const seen = await Effect.runPromise(Effect.provide(program, layer));
 

@@ -8,49 +8,16 @@
  * releases it), so every cancellation arrives while an embed call is under
  * way; it refuses a call made without a signal.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventLog, EventLogService, openEventLog } from "@software-factory/core";
-import {
-  createHashingEmbedder,
-  type Embedder,
-  EmbedderService,
-  type KnowledgeBase,
-  KnowledgeBaseService,
-  openKnowledgeBase,
-} from "@software-factory/knowledge";
-import { Effect, Exit, Fiber, Layer } from "effect";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { KnowledgeBaseService } from "@software-factory/knowledge";
+import { Effect, Exit, Fiber } from "effect";
+import { describe, expect, it } from "vitest";
 import { heldEmbedder } from "./fixtures/heldEmbedder.js";
+import { paymentRetries as retries } from "./fixtures/retriesNote.js";
+import { knowledgeServiceLayer, readerBehind, useSharedLog } from "./fixtures/sharedLog.js";
 
-let dir: string;
-let log: EventLog;
-const opened: KnowledgeBase[] = [];
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "knowledge-cancelled-search-"));
-  log = await openEventLog({ path: join(dir, "factory.db") });
-});
-
-afterEach(async () => {
-  for (const kb of opened.splice(0)) await kb.close();
-  await log.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(embedder: Embedder): Promise<KnowledgeBase> {
-  const kb = await openKnowledgeBase({ log, embedder });
-  opened.push(kb);
-  return kb;
-}
-
-const retries = {
-  kind: "note",
-  title: "Payment retries",
-  body: "The checkout retries a failed card payment three times.",
-  source: { system: "test" },
-} as const;
+const shared = useSharedLog("knowledge-cancelled-search-");
+const { open } = shared;
 
 describe("a search given a signal", () => {
   it("rejects with the signal's reason when it aborts while the query is embedded, and the embedder sees the abort", async () => {
@@ -88,12 +55,7 @@ describe("a search given a signal", () => {
   });
 
   it("cancelled while chunks another process captured are embedded, aborts that embedding; the next search embeds them", async () => {
-    const writer = await open(createHashingEmbedder());
-    const embedder = heldEmbedder();
-    const reader = await open(embedder);
-    await reader.sync();
-    const note = await writer.capture(retries);
-    embedder.holding = true;
+    const { reader, embedder, note } = await readerBehind(shared);
     const cancel = new AbortController();
     const started = embedder.started();
 
@@ -156,10 +118,7 @@ describe("KnowledgeBaseService's search", () => {
       const { hits } = yield* knowledge.search("refunds retried", { mode: "vector" });
       return { searchAborts, captureAborts: embedder.aborts.length - searchAborts, hits };
     });
-    const layer = KnowledgeBaseService.layer().pipe(
-      Layer.provide(EventLogService.layer({ path: join(dir, "service.db") })),
-      Layer.provide(Layer.succeed(EmbedderService, embedder)),
-    );
+    const layer = knowledgeServiceLayer(join(shared.dir, "service.db"), embedder);
 
     const seen = await Effect.runPromise(Effect.provide(program, layer));
 
@@ -180,10 +139,7 @@ describe("KnowledgeBaseService's search", () => {
       cancel.abort();
       return yield* Fiber.await(searching);
     });
-    const layer = KnowledgeBaseService.layer().pipe(
-      Layer.provide(EventLogService.layer({ path: join(dir, "service.db") })),
-      Layer.provide(Layer.succeed(EmbedderService, embedder)),
-    );
+    const layer = knowledgeServiceLayer(join(shared.dir, "service.db"), embedder);
 
     const exit = await Effect.runPromise(Effect.provide(program, layer));
 
