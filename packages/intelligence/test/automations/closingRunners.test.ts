@@ -16,6 +16,7 @@ import { describe, expect, it } from "vitest";
 import { startFixture } from "../../../core/test/fixtures/runChild.js";
 import { NoteAdded } from "../fixtures/counting.js";
 import { addNotes, useNoteLogs } from "./noteLogs.js";
+import { type CountingClock, countingClock, gate } from "./waits.js";
 
 const logs = useNoteLogs("factory-closing-");
 const holderChild = join(import.meta.dirname, "closingHolderChild.ts");
@@ -25,15 +26,6 @@ async function run(log: EventLog, automation: Automation) {
   const runner = await startAutomations({ log, automations: [automation], services: {} });
   logs.defer(() => runner.close());
   return runner;
-}
-
-/** A promise and the function that resolves it. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open: () => void = () => undefined;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
 }
 
 /** The data of the log's events of `type`. */
@@ -240,27 +232,3 @@ describe("a runner that closes", () => {
     expect(marks).toEqual([expect.objectContaining({ event: failing?.id, outcome: "error" })]);
   });
 });
-
-/** A clock of the machine that counts its reads. */
-interface CountingClock extends Clock {
-  /** Resolves once the clock has been read `count` more times. */
-  reads(count: number): Promise<void>;
-}
-
-/** The machine's clock, counting its reads. */
-function countingClock(): CountingClock {
-  const waiting: { left: number; resolve: () => void }[] = [];
-  return {
-    now() {
-      for (const waiter of waiting.splice(0)) {
-        waiter.left -= 1;
-        if (waiter.left > 0) waiting.push(waiter);
-        else waiter.resolve();
-      }
-      return new Date();
-    },
-    reads(count) {
-      return new Promise((resolve) => waiting.push({ left: count, resolve }));
-    },
-  };
-}

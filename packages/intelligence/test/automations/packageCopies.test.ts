@@ -3,13 +3,14 @@
  * its sources, or two versions): loaded here by importing the sources again
  * after `vi.resetModules()`, each with its own copy of core over one SQLite file.
  */
-import type { Clock, EventLog } from "@software-factory/core";
+import type { EventLog } from "@software-factory/core";
 import * as core from "@software-factory/core";
 import * as intelligence from "@software-factory/intelligence";
 import { describe, expect, it, vi } from "vitest";
 import { THIS_PROCESS } from "../../src/internal/processHolder.js";
 import { NoteAdded } from "../fixtures/counting.js";
 import { addNotes, useNoteLogs } from "./noteLogs.js";
+import { countingClock, gate } from "./waits.js";
 
 const logs = useNoteLogs("factory-copies-");
 
@@ -20,33 +21,6 @@ async function secondCopy() {
     core: await import("@software-factory/core"),
     intelligence: await import("@software-factory/intelligence"),
     processHolder: await import("../../src/internal/processHolder.js"),
-  };
-}
-
-/** A promise and the function that resolves it. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open: () => void = () => undefined;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-}
-
-/** The machine's clock, resolving `reads(count)` once it has been read `count` more times. */
-function countingClock(): Clock & { reads(count: number): Promise<void> } {
-  const waiting: { left: number; resolve: () => void }[] = [];
-  return {
-    now() {
-      for (const waiter of waiting.splice(0)) {
-        waiter.left -= 1;
-        if (waiter.left > 0) waiting.push(waiter);
-        else waiter.resolve();
-      }
-      return new Date();
-    },
-    reads(count) {
-      return new Promise((resolve) => waiting.push({ left: count, resolve }));
-    },
   };
 }
 
