@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openEventLog, ValidationError } from "@software-factory/core";
+import { openEventLog } from "@software-factory/core";
 import { type FloorPlan, floorPlanEvents, openFloorPlan } from "@software-factory/floorplan";
 import { afterEach, describe, expect, it } from "vitest";
+import { caughtValidationError as refusal } from "./fixtures/caughtValidationError.js";
 
 const folders: string[] = [];
 const closers: (() => Promise<void>)[] = [];
@@ -33,17 +34,6 @@ async function floorPlan(): Promise<FloorPlan> {
     ],
   });
   return plan;
-}
-
-/** The ValidationError `call` throws. */
-function refusal(call: () => unknown): ValidationError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a ValidationError");
 }
 
 describe("how the floor plan reads a path it is asked about", () => {

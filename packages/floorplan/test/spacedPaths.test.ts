@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { openEventLog, ValidationError } from "@software-factory/core";
+import { openEventLog } from "@software-factory/core";
 import {
   type FloorPlan,
   floorPlanEvents,
@@ -10,6 +10,7 @@ import {
   openFloorPlan,
 } from "@software-factory/floorplan";
 import { afterEach, describe, expect, it } from "vitest";
+import { caughtValidationError as refusal } from "./fixtures/caughtValidationError.js";
 
 const folders: string[] = [];
 const closers: (() => Promise<void>)[] = [];
@@ -65,17 +66,6 @@ async function importedPlan(root: string): Promise<FloorPlan> {
   if (imported === undefined) throw new Error("expected the CODEOWNERS to import");
   await plan.applyPlan(imported.plan);
   return plan;
-}
-
-/** The ValidationError `call` throws. */
-function refusal(call: () => unknown): ValidationError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a ValidationError");
 }
 
 describe("a file whose name has a space at either end", () => {

@@ -1,19 +1,9 @@
-import { ValidationError } from "@software-factory/core";
 import { transcriptParts } from "@software-factory/knowledge";
 import { describe, expect, it } from "vitest";
+import { caughtValidationError as refusal } from "./fixtures/caughtValidationError.js";
 
 /** A transcript whose markdown is over a document's 2,000,000 characters, so it makes more than one part. */
 const LONG = Array.from({ length: 40_000 }, (_, turn) => `Ana: ${"word ".repeat(12)}${turn}`).join("\n");
-
-function refusal(call: () => unknown): ValidationError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error("not refused");
-}
 
 describe("transcriptParts called with details it cannot title or address", () => {
   it("refuses a missing or non-text title, and a non-text source.uri, by name, rather than with a TypeError", () => {

@@ -12,6 +12,7 @@ import {
   standardAppliesTo,
 } from "@software-factory/intelligence";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { caughtValidationError as caught } from "../fixtures/caughtValidationError.js";
 
 let dir: string;
 beforeEach(() => {
@@ -23,16 +24,6 @@ afterEach(() => {
 
 const withoutSource = (standards: readonly InstructionStandard[]) =>
   standards.map(({ source: _source, ...rest }) => rest);
-
-function caught(work: () => unknown): ValidationError {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a ValidationError");
-}
 
 describe("Cursor rules", () => {
   it("reads description, comma-separated unquoted globs, alwaysApply and the body as Cursor writes them", () => {
