@@ -204,9 +204,12 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
   // Block comments end at the first `*/` found once, not by a lazy scan from each unclosed `/*` (quadratic).
   const code = withoutDelimited(text, "/*", "*/").replace(/^[ \t]*\/\/.*$/gm, "");
   const paths = new Set<string>();
-  // `include(":a", ":b")` may span lines; Groovy's `include ':a', ':b'` ends with its line.
+  // `include(":a", ":b")` may span lines; Groovy's `include ':a', ':b'` ends with a line that does not end with
+  // a comma (kafka's `include 'clients',` then a project a line). Each line is read once: the last `[^\n]*` always matches.
   // `includeBuild("build-logic")` is another build (conventions, plugins), not a project of this one.
-  for (const match of code.matchAll(/^[ \t]*include(?![\w$])\s*(?:\(([^)]*)\)|([^\n]*))/gm))
+  for (const match of code.matchAll(
+    /^[ \t]*include(?![\w$])\s*(?:\(([^)]*)\)|((?:[^\n]*,[ \t]*\n)*[^\n]*))/gm,
+  ))
     for (const path of quoted(match[1] ?? match[2] ?? ""))
       paths.add(path.startsWith(":") ? path : `:${path}`);
   const folders = new Map<string, string>();
@@ -278,7 +281,8 @@ export async function scanGradle(context: ScanContext): Promise<EcosystemScan> {
         });
     }
   }
-  const unpublished = await unpublishedGradleProjects(context, code, scripts);
+  const rootOfPath = new Map(units.map((unit) => [unit.name, unit.root]));
+  const unpublished = await unpublishedGradleProjects(context, code, scripts, rootOfPath);
   return {
     units: units.map((unit) => (unpublished.has(unit.root) ? { ...unit, unpublished: true } : unit)),
     dependencies,
