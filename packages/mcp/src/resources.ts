@@ -1,6 +1,7 @@
 /**
  * The resources of the factory's MCP server: the floor plan (100 lines a
- * page), lines (100 of each kind of neighbour), documents, work items,
+ * page), lines (100 of each kind of neighbour), documents
+ * (`documentResources.ts`), work items,
  * artifacts and signals (`workResources.ts`), standards, what factory
  * operators encoded (`metricsResources.ts`) and the automations' failures
  * (`automationResources.ts`), with completions for ids.
@@ -22,6 +23,7 @@
 import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { registerAutomationResources } from "./automationResources.js";
+import { registerDocumentResources } from "./documentResources.js";
 import { registerMetricsResources } from "./metricsResources.js";
 import { json, MAX_LISTED, startingWith } from "./resourceContents.js";
 import { ResourceListing } from "./resourcePages.js";
@@ -174,60 +176,7 @@ export function registerListedResources(server: McpServer, factory: Factory, lis
     ),
   );
 
-  listing.template(
-    server.registerResource(
-      "document",
-      new ResourceTemplate("factory://documents/{id}", {
-        list: async () => ({
-          resources: (await factory.knowledge.list({ limit: MAX_LISTED })).map((document) => ({
-            uri: `factory://documents/${document.id}`,
-            name: document.id,
-            title: document.title,
-            mimeType: "text/markdown",
-          })),
-        }),
-        complete: {
-          id: async (value) =>
-            startingWith(
-              (await factory.knowledge.list({ limit: 1000 })).map((document) => document.id),
-              value,
-            ),
-        },
-      }),
-      {
-        title: "Knowledge document",
-        description: "A document as markdown, with its provenance",
-        mimeType: "text/markdown",
-      },
-      async (uri, variables) => {
-        const id = decodedVariable(uri, variables, "id");
-        const document = await factory.knowledge.get(id);
-        if (document === undefined)
-          throw new ResourceNotFoundError(
-            uri.href,
-            `no document "${id}" (list_knowledge and search_knowledge find the documents)`,
-          );
-        const provenance = [
-          `kind: ${document.kind}`,
-          `source: ${document.source.system}${document.source.uri === undefined ? "" : ` ${document.source.uri}`}`,
-          ...(document.source.author === undefined ? [] : [`author: ${document.source.author}`]),
-          `lines: ${document.lines.join(", ") || "none"}`,
-          `revision: ${document.revisions.length}`,
-          ...(document.supersededBy === undefined ? [] : [`superseded by: ${document.supersededBy.id}`]),
-        ].join("\n");
-        return {
-          contents: [
-            {
-              uri: uri.href,
-              mimeType: "text/markdown",
-              text: `# ${document.title}\n\n${provenance}\n\n${document.body}`,
-            },
-          ],
-        };
-      },
-    ),
-  );
-
+  registerDocumentResources(server, factory, listing);
   registerWorkResources(server, factory, listing);
 
   listing.fixed(

@@ -351,7 +351,7 @@ describe("refusals of record_artifact and review_link", () => {
       /^E_VALIDATION: record_artifact input is invalid: fields: fields are at most 200000 characters/,
     );
     expect(await refused("record_artifact", { id: "X-1", kind: "design", title: "t", body: "b" })).toContain(
-      'unknown argument "body"; record_artifact takes id, kind, title, fields, workItem, line, stage, fingerprintFields',
+      'unknown argument "body"; record_artifact takes id, kind, title, fields, workItem, line, move, stage, fingerprintFields',
     );
     expect(await refused("review_link", { id: "link_x", verdict: "approve" })).toMatch(
       /^E_VALIDATION: review_link input is invalid: verdict: /,

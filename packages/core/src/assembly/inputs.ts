@@ -210,6 +210,13 @@ const recordArtifactInputShape = {
   workItem: entityId.optional(),
   /** Checked like a work item's line. */
   line: LineIdSchema.optional(),
+  /**
+   * `true` to move an existing artifact to the `workItem` or `line` given,
+   * from the ones it belongs to (it then takes the new item's line unless
+   * `line` is given). Without it, naming another work item or line than an
+   * existing artifact's is refused, so reusing an id takes nothing over.
+   */
+  move: z.boolean().optional(),
   /** The stage it was made in, one of the pipeline's; when omitted, the previous version's stage, else the work item's current one. */
   stage: StageNameSchema.optional(),
   /** Fields the fingerprint is computed over, each one of `fields` (an optional one given as `null`) and named once, at most 1,000; all when omitted. */

@@ -30,7 +30,7 @@ describe("an artifact given a work item by a later version", () => {
     expect(other.line.artifactsOf(item.id).map((artifact) => artifact.id)).toEqual(["CS-1"]);
   });
 
-  it("moved to another item, is the other item's and no longer the first one's", async () => {
+  it("moved to another item with move: true, is the other item's and no longer the first one's", async () => {
     factory = await openTestFactory();
     const { line } = factory;
     const first = await line.createWorkItem({ line: "checkout", title: "Pay by link" });
@@ -39,7 +39,7 @@ describe("an artifact given a work item by a later version", () => {
       { id: "REQ-1", kind: "requirement", title: "Link", workItem: first.id },
       { id: "REQ-2", kind: "requirement", title: "Card", workItem: first.id },
     ]);
-    await line.recordArtifact({ id: "REQ-2", kind: "requirement", title: "Card", workItem: second.id });
+    await line.recordArtifact({ id: "REQ-2", kind: "requirement", title: "Card", workItem: second.id, move: true });
 
     expect(line.artifactsOf(first.id).map((artifact) => artifact.id)).toEqual(["REQ-1"]);
     expect(line.artifactsOf(second.id).map((artifact) => artifact.id)).toEqual(["REQ-2"]);

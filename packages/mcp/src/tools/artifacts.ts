@@ -73,6 +73,9 @@ export const recordArtifact = defineTool({
     line: LineIdSchema.optional().describe(
       "Id of the line it belongs to (factory://floorplan lists them); the work item's line when omitted",
     ),
+    move: RecordArtifactInputSchema.shape.move.describe(
+      "true: move an existing artifact to this workItem or line",
+    ),
     stage: z
       .string()
       .min(1)

@@ -112,7 +112,7 @@ function throwIfAny(subject: string, issues: readonly ValidationIssue[]): void {
  * is one the artifact had before changes that made links suspect is followed
  * by a `trace.restored` event, which lifts that suspicion from them.
  *
- * @throws ValidationError when a work item does not exist, an artifact changes kind, or a new artifact's id is a work item's or a signal's.
+ * @throws ValidationError when a work item does not exist, an artifact changes kind, a new artifact's id is a work item's or a signal's, or an input names another work item or line than its artifact's without `move`.
  */
 export function artifactEvents(
   state: AssemblyState,
@@ -138,8 +138,10 @@ export function artifactEvents(
     if (previous !== undefined && previous.kind !== data.kind) {
       throw invalid("artifact", "kind", `artifact "${data.id}" is a ${previous.kind}, not a ${data.kind}`);
     }
+    if (previous !== undefined && data.move !== true) refuseTakeover(data, previous);
     const workItem = data.workItem ?? previous?.workItem;
-    const line = data.line ?? previous?.line ?? item?.line;
+    const moved = previous?.workItem !== undefined && workItem !== previous.workItem;
+    const line = data.line ?? (moved ? item?.line : undefined) ?? previous?.line ?? item?.line;
     const stage = data.stage ?? previous?.stage ?? item?.stage;
     if (previous !== undefined && sameContent(previous, data.title, data.fields, workItem, line, stage)) {
       changed.push(false);
@@ -183,6 +185,31 @@ export function artifactEvents(
     }
   }
   return { events, changed, refingerprinted };
+}
+
+/**
+ * Refuses an input naming another work item or line than the existing
+ * artifact's: reusing an id would take the artifact over (its links, its
+ * place among the item's evidence) without a word. Naming the owner, and
+ * `move: true` for a move meant.
+ *
+ * @throws ValidationError naming the work item and the line the artifact belongs to.
+ */
+function refuseTakeover(data: ParsedArtifact, previous: Pick<Artifact, "workItem" | "line">): void {
+  const owner = [
+    ...(previous.workItem === undefined ? [] : [`work item ${previous.workItem}`]),
+    ...(previous.line === undefined ? [] : [`line ${previous.line}`]),
+  ].join(" on ");
+  const refuse = (field: "workItem" | "line", asked: string) =>
+    invalid(
+      "artifact",
+      field,
+      `artifact "${data.id}" belongs to ${owner}, not ${field === "line" ? "line" : "work item"} ${asked}; record it under an id of its own, or pass move: true to move it to ${asked}`,
+    );
+  if (data.workItem !== undefined && previous.workItem !== undefined && data.workItem !== previous.workItem)
+    throw refuse("workItem", data.workItem);
+  if (data.line !== undefined && previous.line !== undefined && data.line !== previous.line)
+    throw refuse("line", data.line);
 }
 
 /**
