@@ -29,6 +29,7 @@ export {
   type AutomationRunner,
   type AutomationUse,
   automationEvents,
+  automationNames,
   defineAutomation,
   type ExclusivePolicy,
   type FailedHandling,

@@ -146,6 +146,7 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
     optStr("automation"),
     opts({ limit: "number?", skip: "number?" }, "page"),
   ],
+  automationNames: [p("recorded", "strings", () => [])],
   "Inbox.open": [p("log", "object", () => factory.log)],
   openFactory: [opts({ dir: "string?", actor: "string?", skillsDir: "string?", readOnly: "boolean?" })],
   embedderFromEnv: [p("env", "record?", () => ({}))],

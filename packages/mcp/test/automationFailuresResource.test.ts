@@ -70,7 +70,17 @@ describe(FAILURES, () => {
     expect(contents[0]).toMatchObject({ uri: FAILURES, mimeType: "application/json" });
     const answer = JSON.parse((contents[0] as { text: string }).text);
     expect(answer.automations).toEqual(["deliver-notifications", "tell-pager"]);
+    // Newest first: the signal was captured after the notification.
     expect(answer.failures).toEqual([
+      {
+        automation: "tell-pager",
+        event: expect.objectContaining({ id: captured.id, seq: captured.seq, type: "signal.captured" }),
+        error: { code: "E_PAGER_DOWN", message: "the pager is down" },
+        permanent: false,
+        attempts: 2,
+        retries: 0,
+        failedAt: expect.any(String),
+      },
       {
         automation: "deliver-notifications",
         event: {
@@ -86,16 +96,8 @@ describe(FAILURES, () => {
         retries: 0,
         failedAt: expect.any(String),
       },
-      {
-        automation: "tell-pager",
-        event: expect.objectContaining({ id: captured.id, seq: captured.seq, type: "signal.captured" }),
-        error: { code: "E_PAGER_DOWN", message: "the pager is down" },
-        permanent: false,
-        attempts: 2,
-        retries: 0,
-        failedAt: expect.any(String),
-      },
     ]);
+    expect(answer.count).toBe(2);
     // The webhook's path is its secret: the failure names the host only.
     expect(JSON.stringify(answer)).not.toContain("/hooks/team");
   });

@@ -10,8 +10,7 @@
 import { nearNames } from "@software-factory/core";
 import {
   type AutomationFailures,
-  builtinAutomations,
-  DELIVER_NOTIFICATIONS,
+  automationNames,
   type FailedHandling,
   readAutomationFailures,
 } from "@software-factory/intelligence";
@@ -26,21 +25,8 @@ import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
 
 /**
- * The automations a factory may name: the built-in ones, the webhook
- * delivery's default name, and every automation its log has records of.
- */
-export function automationNames(recorded: readonly string[]): string[] {
-  return [
-    ...new Set([
-      ...builtinAutomations.map((automation) => automation.name),
-      DELIVER_NOTIFICATIONS,
-      ...recorded,
-    ]),
-  ].sort();
-}
-
-/**
- * Refuses an automation name that is none of {@link automationNames}.
+ * Refuses an automation name that is none of `automationNames(recorded)`: the
+ * built-in ones, `deliver-notifications`, and those the log records.
  *
  * @throws UsageError naming `where` (the flag or argument), the name, the names near it and every name.
  */

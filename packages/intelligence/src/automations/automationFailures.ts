@@ -10,7 +10,9 @@
  */
 import { checkArguments, type EventLog, withMethods } from "@software-factory/core";
 import { z } from "zod";
+import { builtinAutomations } from "./builtinAutomations.js";
 import { cursorsAndLastMarks, type HandledMark } from "./handledMarks.js";
+import { DELIVER_NOTIFICATIONS } from "./webhookDelivery.js";
 
 /** An event whose last handling by an automation failed, after every attempt. */
 export interface AutomationFailure {
@@ -202,4 +204,30 @@ export async function readAutomationFailures(
     });
   }
   return { automations: [...cursors.keys()].sort(), failures, count: all.length };
+}
+
+/**
+ * The automations whose failures a factory may be asked about, sorted: the
+ * built-in ones, the webhook delivery's default name (`deliver-notifications`)
+ * and `recorded`, the automations its log has records of (what
+ * {@link readAutomationFailures} answers as `automations`). What `factory
+ * automations failures --automation` and `factory://automations/failures/{automation}`
+ * take; another name is a mistake, named with the ones near it.
+ *
+ * @throws ValidationError when `recorded` is not a list of strings.
+ * @example
+ * ```ts
+ * const { automations } = await readAutomationFailures(factory.log);
+ * automationNames(automations).includes("tell-pager"); // true once tell-pager ran on the factory
+ * ```
+ */
+export function automationNames(recorded: readonly string[]): string[] {
+  checkArguments("automationNames", { recorded: [z.array(z.string()), recorded] });
+  return [
+    ...new Set([
+      ...builtinAutomations.map((automation) => automation.name),
+      DELIVER_NOTIFICATIONS,
+      ...recorded,
+    ]),
+  ].sort();
 }

@@ -11,6 +11,7 @@ export {
   type AutomationFailure,
   type AutomationFailures,
   type AutomationFailuresPage,
+  automationNames,
   type FailedHandling,
   readAutomationFailures,
 } from "./automationFailures.js";
