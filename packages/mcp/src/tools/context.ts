@@ -10,7 +10,7 @@ import { defineTool } from "../toolKit.js";
 import { ContextPackOutput } from "./contextOutput.js";
 import { requireWorkItem } from "./knownRecords.js";
 import { requireLine } from "./knownValues.js";
-import { repositoryPath } from "./repositoryPaths.js";
+import { readPaths } from "./repositoryPaths.js";
 import { filledText, ID_MAX, PATH_MAX, SEARCH_QUERY_MAX } from "./shared.js";
 
 /** `get_context`: the context pack for a work item, line, paths or question, as JSON and markdown. */
@@ -65,12 +65,14 @@ export const getContext = defineTool({
   run: async (factory, input, context) => {
     if (input.workItem !== undefined) await requireWorkItem(factory, input.workItem, "workItem");
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
+    const paths =
+      input.paths === undefined ? undefined : readPaths("get_context", factory.floorplan, input.paths);
     // A cancelled call aborts the pack, and the embedder's request for its knowledge search with it.
     const pack = await factory.context({
       ...(context?.signal === undefined ? {} : { signal: context.signal }),
       ...(input.workItem === undefined ? {} : { workItem: input.workItem }),
       ...(input.line === undefined ? {} : { line: input.line }),
-      ...(input.paths === undefined ? {} : { paths: input.paths.map((path) => repositoryPath(path)) }),
+      ...(paths === undefined ? {} : { paths }),
       ...(input.question === undefined ? {} : { question: input.question }),
       budgetTokens: input.budgetTokens,
     });

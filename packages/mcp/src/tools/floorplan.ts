@@ -11,7 +11,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { ImpactOutput, LineOutput, LineOwnersOutput, PathOwnerOutput } from "./floorplanOutputs.js";
 import { nearHint, requireLine } from "./knownValues.js";
-import { repositoryPath } from "./repositoryPaths.js";
+import { readPaths } from "./repositoryPaths.js";
 import { ID_MAX, PATH_MAX, PointInTime } from "./shared.js";
 
 /**
@@ -78,9 +78,11 @@ export const whoOwns = defineTool({
     const view = input.asOf === undefined ? undefined : await factory.floorplan.asOf(input.asOf);
     const plan = view ?? factory.floorplan;
     const at = view === undefined ? {} : { asOf: view.at };
-    const paths = (input.paths ?? []).map((path) => {
-      const explained = plan.explainPath(repositoryPath(path));
+    const asked = input.paths ?? [];
+    const paths = readPaths("who_owns", plan, asked).map((read, index) => {
+      const explained = plan.explainPath(read);
       // Each path as asked about, so the caller finds it again.
+      const path = asked[index] as string;
       if (explained !== undefined) return { ...explained, path };
       return { path, line: null, owner: null, note: "no line claims this path" };
     });
@@ -167,10 +169,10 @@ export const impactOfChange = defineTool({
   output: ImpactOutput.extend({ asOf: AsOfOutput }),
   run: async (factory, input) => {
     await factory.floorplan.refresh();
-    const paths = input.paths.map((path) => repositoryPath(path));
+    const view = input.asOf === undefined ? undefined : await factory.floorplan.asOf(input.asOf);
+    const paths = readPaths("impact_of_change", view ?? factory.floorplan, input.paths);
     if (input.gitRange !== undefined)
       paths.push(...(await gitChangedPaths(input.gitRange, { field: "gitRange" })));
-    const view = input.asOf === undefined ? undefined : await factory.floorplan.asOf(input.asOf);
     // The floor plan (or the view, naming its instant) refuses unknown lines: E_NOT_FOUND naming each as lines[i].
     const report = echoingFewPaths(
       (view ?? factory.floorplan).impact(

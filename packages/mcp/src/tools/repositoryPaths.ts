@@ -9,6 +9,7 @@
  * @module
  */
 import { isAbsolute } from "node:path";
+import { formatIssues, ValidationError } from "@software-factory/core";
 import { gitTopLevel, pathInRepository } from "@software-factory/intelligence";
 
 let cachedRoot: string | undefined;
@@ -33,4 +34,35 @@ export function repositoryPath(path: string, root = serverRepositoryRoot()): str
   const found = pathInRepository(root, path);
   if (found === undefined || found === "") return path;
   return path.endsWith("/") ? `${found}/` : found;
+}
+
+/** What reads repository paths as the floor plan does: the floor plan, or its view at an instant. */
+interface PathReader {
+  /** Groups paths by line; refuses a path it cannot read, naming its place (`paths[1]`). */
+  linesForPaths(paths: Iterable<string>): unknown;
+}
+
+/**
+ * The `paths` argument of `tool` as repository paths ({@link repositoryPath}),
+ * each checked as the floor plan reads it, so `who_owns`, `get_context` and
+ * `impact_of_change` refuse a path the same way, naming its place.
+ *
+ * @throws ValidationError (`E_VALIDATION`) as `<tool> input is invalid:
+ *   paths[1]: "../x" climbs above the repository root; ...`.
+ */
+export function readPaths(tool: string, plan: PathReader, paths: readonly string[]): string[] {
+  const read = paths.map((path) => repositoryPath(path));
+  try {
+    plan.linesForPaths(read);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // The floor plan's message quotes the path after its place: `paths[1]: "../x" climbs above...`.
+    const issues = error.issues.map((issue) => {
+      const place = `${issue.path}: `;
+      const told = error.issues.length === 1 && error.message.startsWith(place);
+      return { ...issue, message: told ? error.message.slice(place.length) : issue.message };
+    });
+    throw new ValidationError({ message: formatIssues(`${tool} input`, issues), issues });
+  }
+  return read;
 }
