@@ -1,15 +1,48 @@
 /**
  * `factory://documents/{id}`: a knowledge document as markdown, with its
- * provenance. A retracted document says so first (when, why).
+ * provenance. A retracted document says so first (when, why); its body is cut
+ * as `get_document` cuts it by default (its `maxTokens`, 4 characters a
+ * token), with a note naming the `get_document` call that reads more, so a
+ * document a client attaches cannot flood an agent's context.
  *
  * @module
  */
 import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
+import { cutText } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import type { KnowledgeDocument } from "@software-factory/knowledge";
 import { MAX_LISTED, startingWith } from "./resourceContents.js";
 import type { ResourceListing } from "./resourcePages.js";
+import { getDocument } from "./tools/knowledgeDocuments.js";
 import { decodedVariable } from "./uriVariables.js";
+
+/** `get_document`'s `maxTokens`: its default is the resource's budget, its most what the note offers. */
+const maxTokens = getDocument.input.shape.maxTokens;
+/** Body tokens a read shows: `get_document`'s default. */
+const SHOWN_TOKENS: number = maxTokens.parse(undefined);
+/** Body tokens `get_document` reads at most. */
+const MOST_TOKENS = maxTokens.unwrap().maxValue as number;
+/** Characters of a token, as `get_document` counts them. */
+const CHARS_PER_TOKEN = 4;
+
+/** `count` with thousands separators. */
+function counted(count: number): string {
+  return count.toLocaleString("en-US");
+}
+
+/**
+ * `document`'s body, cut to {@link SHOWN_TOKENS} as `get_document` cuts it,
+ * ending with a note that says so and which `get_document` call reads more.
+ */
+function shownBody(document: KnowledgeDocument): string {
+  const limit = SHOWN_TOKENS * CHARS_PER_TOKEN;
+  const { body } = document;
+  if (body.length <= limit) return body;
+  const most = MOST_TOKENS * CHARS_PER_TOKEN;
+  const call = JSON.stringify({ id: document.id, maxTokens: MOST_TOKENS });
+  const reads = body.length <= most ? "reads it whole" : `reads its first ${counted(most)}`;
+  return `${cutText(body, limit)}... (cut: the body is ${counted(body.length)} characters, ${counted(limit)} shown, get_document's default of ${counted(SHOWN_TOKENS)} tokens; get_document ${call} ${reads})`;
+}
 
 /** The markdown of `document`: that it was retracted when it was, its title, provenance and body. */
 function documentMarkdown(document: KnowledgeDocument): string {
@@ -25,7 +58,7 @@ function documentMarkdown(document: KnowledgeDocument): string {
     `revision: ${document.revisions.length}`,
     ...(document.supersededBy === undefined ? [] : [`superseded by: ${document.supersededBy.id}`]),
   ].join("\n");
-  return `${retracted}# ${document.title}\n\n${provenance}\n\n${document.body}`;
+  return `${retracted}# ${document.title}\n\n${provenance}\n\n${shownBody(document)}`;
 }
 
 /** Registers `factory://documents/{id}` on a server, listing the current documents with `listing`. */
