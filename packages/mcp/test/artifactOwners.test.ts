@@ -27,7 +27,12 @@ describe("record_artifact of an id another work item owns", () => {
       `E_VALIDATION: artifact is invalid: workItem: artifact "REQ-owned" belongs to work item ${a} on line checkout, not work item ${b}; record it under an id of its own, or pass move: true to move it to ${b}`,
     );
 
-    const moved = await ok("record_artifact", { ...requirement, fields: { body: "A's" }, workItem: b, move: true });
+    const moved = await ok("record_artifact", {
+      ...requirement,
+      fields: { body: "A's" },
+      workItem: b,
+      move: true,
+    });
     expect(moved.artifact).toMatchObject({ version: 2, workItem: b, line: "payments" });
   });
 });

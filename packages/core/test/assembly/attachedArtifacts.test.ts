@@ -39,7 +39,13 @@ describe("an artifact given a work item by a later version", () => {
       { id: "REQ-1", kind: "requirement", title: "Link", workItem: first.id },
       { id: "REQ-2", kind: "requirement", title: "Card", workItem: first.id },
     ]);
-    await line.recordArtifact({ id: "REQ-2", kind: "requirement", title: "Card", workItem: second.id, move: true });
+    await line.recordArtifact({
+      id: "REQ-2",
+      kind: "requirement",
+      title: "Card",
+      workItem: second.id,
+      move: true,
+    });
 
     expect(line.artifactsOf(first.id).map((artifact) => artifact.id)).toEqual(["REQ-1"]);
     expect(line.artifactsOf(second.id).map((artifact) => artifact.id)).toEqual(["REQ-2"]);
