@@ -11,7 +11,8 @@ import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelc
 import { cutText } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import type { KnowledgeDocument } from "@software-factory/knowledge";
-import { MAX_LISTED, startingWith } from "./resourceContents.js";
+import { documentIds } from "./idCompletions.js";
+import { MAX_LISTED } from "./resourceContents.js";
 import type { ResourceListing } from "./resourcePages.js";
 import { getDocument } from "./tools/knowledgeDocuments.js";
 import { decodedVariable } from "./uriVariables.js";
@@ -80,13 +81,7 @@ export function registerDocumentResources(
             mimeType: "text/markdown",
           })),
         }),
-        complete: {
-          id: async (value) =>
-            startingWith(
-              (await factory.knowledge.list({ limit: 1000 })).map((document) => document.id),
-              value,
-            ),
-        },
+        complete: { id: (value) => documentIds(factory, value) },
       }),
       {
         title: "Knowledge document",

@@ -1,14 +1,12 @@
 /**
- * What the factory's resources share: how many of a kind they list and
- * complete, and a JSON answer.
+ * What the factory's resources share: how many of a kind they list, what
+ * they complete, and a JSON answer.
  *
  * @module
  */
 
 /** Resources of one kind `resources/list` lists at most (lines, documents, work items). */
 export const MAX_LISTED = 200;
-/** Values a completion of an id answers at most. */
-const MAX_COMPLETIONS = 50;
 
 /** The answer of a read of `uri`: `value` as indented JSON. */
 export function json(uri: URL, value: unknown) {
@@ -17,12 +15,14 @@ export function json(uri: URL, value: unknown) {
   };
 }
 
-/** The first {@link MAX_COMPLETIONS} of `values` that start with `prefix`, for a completion. */
+/**
+ * Every one of `values` that starts with `prefix`, for a completion: the MCP
+ * SDK answers the first 100 as `values`, and counts them all as `total` (with
+ * `hasMore` when there are more than 100), so cutting them here would make it
+ * say fewer match than do.
+ */
 export function startingWith(values: Iterable<string>, prefix: string): string[] {
   const found: string[] = [];
-  for (const value of values) {
-    if (value.startsWith(prefix)) found.push(value);
-    if (found.length >= MAX_COMPLETIONS) break;
-  }
+  for (const value of values) if (value.startsWith(prefix)) found.push(value);
   return found;
 }

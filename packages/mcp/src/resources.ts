@@ -25,7 +25,8 @@ import type { Factory } from "@software-factory/intelligence";
 import { registerAutomationResources } from "./automationResources.js";
 import { registerDocumentResources } from "./documentResources.js";
 import { registerMetricsResources } from "./metricsResources.js";
-import { json, MAX_LISTED, startingWith } from "./resourceContents.js";
+import { lineIds } from "./idCompletions.js";
+import { json, MAX_LISTED } from "./resourceContents.js";
 import { ResourceListing } from "./resourcePages.js";
 import { nearHint } from "./tools/knownValues.js";
 import { decodedVariable } from "./uriVariables.js";
@@ -135,13 +136,7 @@ export function registerListedResources(server: McpServer, factory: Factory, lis
               })),
           };
         },
-        complete: {
-          id: (value) =>
-            startingWith(
-              factory.floorplan.lines().map((line) => line.id),
-              value,
-            ),
-        },
+        complete: { id: (value) => lineIds(factory, value) },
       }),
       { title: "Line", description: "One line of the floor plan", mimeType: "application/json" },
       async (uri, variables) => {

@@ -9,7 +9,8 @@
  */
 import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
-import { json, MAX_LISTED, startingWith } from "./resourceContents.js";
+import { artifactIds, signalIds, workItemIds } from "./idCompletions.js";
+import { json, MAX_LISTED } from "./resourceContents.js";
 import type { ResourceListing } from "./resourcePages.js";
 import { shownTrace } from "./shownTrace.js";
 import { decodedVariable } from "./uriVariables.js";
@@ -34,13 +35,7 @@ export function registerWorkResources(server: McpServer, factory: Factory, listi
               })),
           };
         },
-        complete: {
-          id: (value) =>
-            startingWith(
-              factory.work.list().map((item) => item.id),
-              value,
-            ),
-        },
+        complete: { id: (value) => workItemIds(factory, value) },
       }),
       // Each listed work item repeats this description: a cut field says itself where it reads whole.
       { title: "Work item", description: "A work item with its trace", mimeType: "application/json" },
@@ -61,13 +56,7 @@ export function registerWorkResources(server: McpServer, factory: Factory, listi
       // Not listed: a factory records thousands; factory://work/{id} names a work item's.
       new ResourceTemplate("factory://artifacts/{id}", {
         list: undefined,
-        complete: {
-          id: (value) =>
-            startingWith(
-              factory.work.artifacts().map((artifact) => artifact.id),
-              value,
-            ),
-        },
+        complete: { id: (value) => artifactIds(factory, value) },
       }),
       {
         title: "Artifact",
@@ -94,13 +83,7 @@ export function registerWorkResources(server: McpServer, factory: Factory, listi
       // Not listed: a factory captures thousands; factory://work/{id} names a work item's.
       new ResourceTemplate("factory://signals/{id}", {
         list: undefined,
-        complete: {
-          id: (value) =>
-            startingWith(
-              factory.work.signals().map((signal) => signal.id),
-              value,
-            ),
-        },
+        complete: { id: (value) => signalIds(factory, value) },
       }),
       { title: "Signal", description: "A signal with its text whole", mimeType: "application/json" },
       async (uri, variables) => {
