@@ -38,6 +38,7 @@ describe("who_owns asOf", () => {
     const before = await callTool(client, "who_owns", { paths: ["src/checkout/pay.ts"], asOf: "2026-03-05" });
     expect(before.structuredContent).toEqual({
       paths: [{ path: "src/checkout/pay.ts", line: "checkout", pattern: "/src/checkout/", owner: "ana" }],
+      unclaimedPaths: [],
       asOf: "2026-03-05T00:00:00.000Z",
     });
     const after = await callTool(client, "who_owns", {
@@ -53,6 +54,7 @@ describe("who_owns asOf", () => {
     const now = await callTool(client, "who_owns", { line: "checkout" });
     expect(now.structuredContent).toEqual({
       paths: [],
+      unclaimedPaths: [],
       line: { id: "checkout", owner: "bo", contributors: [] },
     });
   });

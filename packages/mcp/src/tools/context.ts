@@ -10,8 +10,8 @@ import { defineTool } from "../toolKit.js";
 import { ContextPackOutput } from "./contextOutput.js";
 import { requireWorkItem } from "./knownRecords.js";
 import { requireLine } from "./knownValues.js";
-import { readPaths } from "./repositoryPaths.js";
-import { filledText, ID_MAX, PATH_MAX, SEARCH_QUERY_MAX } from "./shared.js";
+import { pathsDescription, RepositoryPaths, readPaths } from "./repositoryPaths.js";
+import { filledText, ID_MAX, SEARCH_QUERY_MAX } from "./shared.js";
 
 /** `get_context`: the context pack for a work item, line, paths or question, as JSON and markdown. */
 export const getContext = defineTool({
@@ -37,13 +37,10 @@ export const getContext = defineTool({
         .max(ID_MAX)
         .optional()
         .describe("Id of a line (factory://floorplan lists them): the pack covers it and its neighbours"),
-      paths: z
-        .array(z.string().min(1).max(PATH_MAX))
-        .min(1)
-        .max(200)
+      paths: RepositoryPaths.min(1)
         .optional()
         .describe(
-          "Repository paths (src/checkout/cart.ts; an absolute one inside the server's repository is read from its root): the pack covers the lines that own them and the instructions that apply to them",
+          pathsDescription("the pack covers the lines that own them and the instructions that apply to them"),
         ),
       question: filledText(SEARCH_QUERY_MAX)
         .optional()

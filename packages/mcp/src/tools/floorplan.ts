@@ -5,14 +5,26 @@
  * @module
  */
 import { NotFoundError } from "@software-factory/core";
-import type { FloorPlan, FloorPlanView, ImpactReport, LineInfo } from "@software-factory/floorplan";
+import type {
+  FloorPlan,
+  FloorPlanView,
+  ImpactReport,
+  LineInfo,
+  PathOwnership,
+} from "@software-factory/floorplan";
 import { gitChangedPaths } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
-import { ImpactOutput, LineOutput, LineOwnersOutput, PathOwnerOutput } from "./floorplanOutputs.js";
+import {
+  ImpactOutput,
+  LineOutput,
+  LineOwnersOutput,
+  PathOwnerOutput,
+  PathsOmittedOutput,
+} from "./floorplanOutputs.js";
 import { nearHint, requireLine } from "./knownValues.js";
-import { readPaths } from "./repositoryPaths.js";
-import { ID_MAX, PATH_MAX, PointInTime } from "./shared.js";
+import { ECHOED_PATHS_MAX, pathsDescription, RepositoryPaths, readPaths } from "./repositoryPaths.js";
+import { ID_MAX, PointInTime } from "./shared.js";
 
 /**
  * Refuses a line the floor plan did not have at the instant of `view`.
@@ -30,6 +42,27 @@ function requireLineThen(view: FloorPlanView, line: string, field: string): void
   });
 }
 
+/** The first `limit` of `list`, and how many were left out. */
+function firstOf<T>(list: readonly T[], limit: number): { kept: T[]; omitted: number } {
+  return { kept: list.slice(0, limit), omitted: Math.max(0, list.length - limit) };
+}
+
+/**
+ * The paths `who_owns` answers: the first {@link ECHOED_PATHS_MAX} claimed
+ * ones with their lines and the first unclaimed ones, each unclaimed path once
+ * without a note of its own, with `omitted` counting the rest when any were left out.
+ */
+function echoedPaths(claimed: readonly PathOwnership[], unclaimed: readonly string[]) {
+  const paths = firstOf(claimed, ECHOED_PATHS_MAX);
+  const unclaimedPaths = firstOf(unclaimed, ECHOED_PATHS_MAX);
+  const left = paths.omitted + unclaimedPaths.omitted;
+  return {
+    paths: paths.kept,
+    unclaimedPaths: unclaimedPaths.kept,
+    ...(left === 0 ? {} : { omitted: { paths: paths.omitted, unclaimedPaths: unclaimedPaths.omitted } }),
+  };
+}
+
 /** The `asOf` argument of the floorplan tools: answer as the floor plan was at that instant. */
 const AsOfInput = PointInTime.optional().describe(
   "Answer as the floor plan was then: an ISO date or instant, or a span back (30d, 12h, 2w)",
@@ -43,18 +76,14 @@ export const whoOwns = defineTool({
   name: "who_owns",
   title: "Who owns these paths or this line",
   description:
-    "For repository paths: the line each belongs to (CODEOWNERS semantics) and its accountable owner. For a line: its owner and contributors.",
+    "For repository paths: the line each belongs to (CODEOWNERS semantics) and its accountable owner, the paths no line claims listed apart (unclaimedPaths). For a line: its owner and contributors.",
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
     .object({
-      paths: z
-        .array(z.string().min(1).max(PATH_MAX))
-        .max(500)
-        .optional()
-        .describe(
-          "Repository paths (src/checkout/cart.ts; an absolute one inside the server's repository is read from its root): each gets the line that claims it (CODEOWNERS semantics) and its owner",
-        ),
+      paths: RepositoryPaths.optional().describe(
+        pathsDescription("each gets the line that claims it (CODEOWNERS semantics) and its owner"),
+      ),
       line: z
         .string()
         .min(1)
@@ -69,7 +98,17 @@ export const whoOwns = defineTool({
       message: "give paths or line",
     }),
   output: z.object({
-    paths: z.array(PathOwnerOutput).describe("Each path asked about, in the order given"),
+    paths: z
+      .array(PathOwnerOutput)
+      .describe(
+        `The paths asked about that a line claims, in the order given, the first ${ECHOED_PATHS_MAX}`,
+      ),
+    unclaimedPaths: z
+      .array(z.string())
+      .describe(
+        `The paths asked about that no line claims, in the order given, the first ${ECHOED_PATHS_MAX}`,
+      ),
+    omitted: PathsOmittedOutput,
     line: LineOwnersOutput.optional().describe("The line asked about; absent when no line was given"),
     asOf: AsOfOutput,
   }),
@@ -79,19 +118,22 @@ export const whoOwns = defineTool({
     const plan = view ?? factory.floorplan;
     const at = view === undefined ? {} : { asOf: view.at };
     const asked = input.paths ?? [];
-    const paths = readPaths("who_owns", plan, asked).map((read, index) => {
+    const claimed: PathOwnership[] = [];
+    const unclaimed: string[] = [];
+    for (const [index, read] of readPaths("who_owns", plan, asked).entries()) {
       const explained = plan.explainPath(read);
       // Each path as asked about, so the caller finds it again.
       const path = asked[index] as string;
-      if (explained !== undefined) return { ...explained, path };
-      return { path, line: null, owner: null, note: "no line claims this path" };
-    });
-    if (input.line === undefined) return { paths, ...at };
+      if (explained === undefined) unclaimed.push(path);
+      else claimed.push({ ...explained, path });
+    }
+    const paths = echoedPaths(claimed, unclaimed);
+    if (input.line === undefined) return { ...paths, ...at };
     if (view === undefined) await requireLine(factory, input.line, "line");
     else requireLineThen(view, input.line, "line");
     const line = plan.line(input.line) as LineInfo;
     return {
-      paths,
+      ...paths,
       line: { id: line.id, owner: line.owner ?? null, contributors: line.contributors },
       ...at,
     };
@@ -104,17 +146,6 @@ const IMPACT_LIMIT_MAX = 1000;
 /** The most dependencies, dependents and active work items `get_line` lists, each. */
 const LINE_LIST_MAX = 1000;
 
-/**
- * The changed paths `impact_of_change` echoes at most, in `unclaimedPaths` and
- * in each changed line's `paths` (5,000 unclaimed paths made a 549 KB answer).
- */
-const ECHOED_PATHS_MAX = 100;
-
-/** The first `limit` of `list`, and how many were left out. */
-function firstOf<T>(list: readonly T[], limit: number): { kept: T[]; omitted: number } {
-  return { kept: list.slice(0, limit), omitted: Math.max(0, list.length - limit) };
-}
-
 /** `impact_of_change`: the lines a change affects (by paths, a git range or lines) and the owners to notify. */
 export const impactOfChange = defineTool({
   name: "impact_of_change",
@@ -125,13 +156,9 @@ export const impactOfChange = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
     .object({
-      paths: z
-        .array(z.string().min(1).max(PATH_MAX))
-        .max(5000)
-        .default([])
-        .describe(
-          "Changed repository paths (src/checkout/cart.ts; an absolute one inside the server's repository is read from its root)",
-        ),
+      paths: RepositoryPaths.default([]).describe(
+        pathsDescription("the changed ones; for a larger change give gitRange"),
+      ),
       lines: z
         .array(z.string().min(1).max(ID_MAX))
         .max(500)

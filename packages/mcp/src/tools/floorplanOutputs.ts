@@ -110,23 +110,22 @@ export const ImpactOutput = z.looseObject({
     ),
 });
 
-/** A path as `who_owns` answers it: the line that claims it and its owner, or a note that none does. */
+/** A path as `who_owns` answers it: the line that claims it and its owner. */
 export const PathOwnerOutput = z.looseObject({
   path: z.string().describe("The repository path asked about"),
-  line: z.string().nullable().describe("Id of the line that claims it; null when no line does"),
+  line: z.string().describe("Id of the line that claims it"),
   pattern: z
     .string()
     .optional()
     .describe("The line's path pattern that matched (CODEOWNERS semantics: the last match wins)"),
-  owner: z
-    .string()
-    .nullable()
-    .optional()
-    .describe(
-      "The line's accountable operator; absent when the line is unowned, null when no line claims it",
-    ),
-  note: z.string().optional().describe("Why there is no line: set only when no line claims the path"),
+  owner: z.string().optional().describe("The line's accountable operator; absent when the line is unowned"),
 });
+
+/** How many paths `who_owns` left out of its answer, set when it left any out. */
+export const PathsOmittedOutput = z
+  .looseObject({ paths: z.number(), unclaimedPaths: z.number() })
+  .optional()
+  .describe("Set when paths were left out: how many of paths and of unclaimedPaths");
 
 /** A line as `who_owns` answers it: its owner and contributors. */
 export const LineOwnersOutput = z.looseObject({

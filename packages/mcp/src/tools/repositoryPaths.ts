@@ -11,6 +11,30 @@
 import { isAbsolute } from "node:path";
 import { formatIssues, ValidationError } from "@software-factory/core";
 import { gitTopLevel, pathInRepository } from "@software-factory/intelligence";
+import { z } from "zod";
+import { PATH_MAX } from "./shared.js";
+
+/**
+ * Paths `who_owns`, `impact_of_change` and `get_context` take in one call,
+ * the same for the three (they took 500, 5,000 and 200): a larger change is
+ * `impact_of_change`'s `gitRange`.
+ */
+export const PATHS_MAX = 500;
+
+/**
+ * Paths each of these tools echoes at most in its answer (`who_owns` its
+ * claimed and unclaimed paths, `impact_of_change` its unclaimed paths and
+ * each changed line's), `omitted` counting the rest: 5,000 unclaimed paths
+ * made a 549 KB answer, and 500 unclaimed paths of `who_owns` 42,901 characters.
+ */
+export const ECHOED_PATHS_MAX = 100;
+
+/** The `paths` argument of these tools: at most {@link PATHS_MAX}, each a path of at most {@link PATH_MAX} characters. */
+export const RepositoryPaths = z.array(z.string().min(1).max(PATH_MAX)).max(PATHS_MAX);
+
+/** The description of a `paths` argument ({@link RepositoryPaths}); `what` says what the tool does with them. */
+export const pathsDescription = (what: string) =>
+  `Repository paths, at most ${PATHS_MAX} (src/checkout/cart.ts; an absolute one inside the server's repository is read from its root): ${what}`;
 
 let cachedRoot: string | undefined;
 
