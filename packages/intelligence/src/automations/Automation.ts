@@ -74,13 +74,17 @@ export interface RetryPolicy {
 export interface ExclusivePolicy {
   /**
    * How long a claim whose handling has not been marked holds its event
-   * before another process takes the event over, in ms (default 15 minutes).
-   * Set it above the handler's worst case, its retries and their backoff
-   * included: nothing renews a claim, so a holder still running after it has
-   * its event run by a second process too (the mark of whichever finishes
-   * first is the event's). A claim whose process ended is taken over at once
-   * by a process on the same host, and one its holder released (its runner
-   * closed mid-handling) by any process, whatever the lease.
+   * after it was made or last renewed, before another process takes the
+   * event over, in ms (default 15 minutes). Its holder renews it every third
+   * of the lease while the handler runs (an `automation.renewed` event each),
+   * so a handler may run longer than the lease; the lease is how long a
+   * holder that died on another host keeps its event. A claim whose process
+   * ended is taken over at once by a process on the same host, and one its
+   * holder released (its runner closed mid-handling) by any process,
+   * whatever the lease. Only a holder whose renewals failed (told to
+   * `onError`) or whose process stalled for the whole lease has its event
+   * run by a second process too (the mark of whichever finishes first is
+   * the event's).
    */
   readonly leaseMs?: number;
 }
@@ -118,12 +122,15 @@ export interface Automation<Services = unknown> {
    * retries) and marks the handling at once, even when it emitted nothing.
    * The others wait for that mark and move on, or, when the claim is
    * abandoned (released by a holder whose runner closed mid-handling, its
-   * process ended, seen from its host, or its lease ran out), take the event over with a claim of the next generation and run the
-   * handler: at least once after a crash. `true` holds claims for the default
+   * process ended, seen from its host, or its lease ran out since it was
+   * made or last renewed: its holder renews it every third of the lease while
+   * the handler runs), take the event over with a claim of the next
+   * generation and run the handler: at least once after a crash. `true` holds claims for the default
    * lease (15 minutes); `{ leaseMs }` sets it. Absent or false: every process
    * runs the handler on every event, and only what it emits lands once. Each
    * handling then appends two more events (the claim, and a mark where a
-   * handling that emitted nothing would have none); give a {@link Automation.filter}
+   * handling that emitted nothing would have none), and a renewal for each
+   * third of the lease its handler runs; give a {@link Automation.filter}
    * so that events the handler would skip cost neither.
    */
   readonly exclusive?: boolean | ExclusivePolicy;

@@ -44,7 +44,8 @@ export class AutomationWorker<Services> {
     position: number,
   ) {
     const { log, services, onError } = options;
-    this.#scope = { automation, log, services, signal: this.#stopping.signal, worker: openWorker() };
+    const signal = this.#stopping.signal;
+    this.#scope = { automation, log, services, signal, worker: openWorker(), onError };
     this.#cursor = new Cursor({
       log,
       automation: automation.name,

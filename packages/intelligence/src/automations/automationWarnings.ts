@@ -5,6 +5,7 @@
  * @module
  */
 import type { StoredEvent } from "@software-factory/core";
+import { ClaimRenewalError } from "./ClaimRenewalError.js";
 
 /** Code of the process warning that {@link automationWarnings} emits. */
 export const AUTOMATION_FAILED_WARNING = "FACTORY_AUTOMATION_FAILED";
@@ -12,7 +13,9 @@ export const AUTOMATION_FAILED_WARNING = "FACTORY_AUTOMATION_FAILED";
 /**
  * A handler for `startAutomations`' `onError` that emits a process warning
  * (`process.emitWarning`, code `FACTORY_AUTOMATION_FAILED`) naming the
- * automation, the event and the error. The automation retries every second; a
+ * automation, the event and the error (a {@link ClaimRenewalError} says its
+ * own message: the claim of an exclusive automation's handler that goes on
+ * was not renewed). The automation retries every second; a
  * retry that fails the same way on the same event is not warned of again, so
  * a store that stays broken warns once per event, not once a second.
  */
@@ -24,7 +27,9 @@ export function automationWarnings(): (error: unknown, automation: string, event
     if (warned.has(key)) return;
     warned.add(key);
     process.emitWarning(
-      `automation "${automation}" could not record its handling of event ${event.id} (${event.type}, seq ${event.seq}): ${reason}; it retries every second`,
+      error instanceof ClaimRenewalError
+        ? reason
+        : `automation "${automation}" could not record its handling of event ${event.id} (${event.type}, seq ${event.seq}): ${reason}; it retries every second`,
       { code: AUTOMATION_FAILED_WARNING },
     );
   };

@@ -8,12 +8,14 @@
  * made of the automation, the event, the re-run and the claim's generation,
  * so of the processes claiming one generation exactly one lands it. It names
  * its holder: the host, the process id and a random id of the process, and a
- * random id of the automation's worker in it. A claim is abandoned when its
- * holder released it (an `automation.released`: its handling ended unmarked,
- * its worker closing or its record failing), when it is older than the
- * automation's lease (by the log's clock), when its process has ended (seen
- * from the same host), or when its worker in this very process has closed
- * after its handling (a release that did not land).
+ * random id of the automation's worker in it. While its handling runs, its
+ * holder renews it every third of the lease (an `automation.renewed`). A
+ * claim is abandoned when its holder released it (an `automation.released`:
+ * its handling ended unmarked, its worker closing or its record failing),
+ * when neither it nor its last renewal is younger than the automation's
+ * lease (by the log's clock), when its process has ended (seen from the same
+ * host), or when its worker in this very process has closed after its
+ * handling (a release that did not land).
  *
  * @module
  */
@@ -21,9 +23,12 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { IdempotencyConflictError, type StoredEvent } from "@software-factory/core";
 import type { z } from "zod";
+import { renewalIntervalMs, renewWhileHeld } from "../internal/claimRenewal.js";
+import { errorText } from "../internal/errorText.js";
 import { processEnded, processWide, THIS_PROCESS } from "../internal/processHolder.js";
+import { ClaimRenewalError } from "./ClaimRenewalError.js";
 import type { Decided } from "./decideHandling.js";
-import { AutomationClaimed, AutomationHandled, AutomationReleased } from "./events.js";
+import { AutomationClaimed, AutomationHandled, AutomationReleased, AutomationRenewed } from "./events.js";
 import type { HandlingScope } from "./runHandler.js";
 
 /** How often a process that waits on another's claim reads the log for its mark, in ms. */
@@ -49,8 +54,8 @@ export function closeWorker(id: string): void {
   openWorkers.delete(id);
 }
 
-/** A claim as the log holds it, with when it landed. */
-type Claim = z.infer<typeof AutomationClaimed.schema> & { readonly at: string };
+/** A claim as the log holds it, with when it landed or was last renewed, in ms by the log's clock. */
+type Claim = z.infer<typeof AutomationClaimed.schema> & { readonly since: number };
 
 /** What waiting on another's claim came to: its holder's mark, or a claim to make. */
 type Waited =
@@ -65,7 +70,8 @@ type Waited =
  * `decideHandling`. Undefined when the worker closed while waiting. A claim
  * whose handling ends unmarked (undefined: the worker closed; or thrown: its
  * record failed) is released, so that the processes waiting on it take the
- * event over at once.
+ * event over at once. While the handling runs, the claim is renewed every
+ * third of `leaseMs`.
  */
 export async function handleExclusively<Services>(
   scope: HandlingScope<Services>,
@@ -79,35 +85,85 @@ export async function handleExclusively<Services>(
       // A takeover: the holder may have marked its handling after this worker last read the log, just before it
       // was seen to end (its process, its worker, its lease); its mark, in the log before this claim, is the handling.
       const mark = generation === 1 ? undefined : await markOf(scope, event, retry);
-      return mark === undefined ? held(scope, event, retry, generation, decide) : observed(mark);
+      return mark === undefined ? held(scope, event, retry, generation, leaseMs, decide) : observed(mark);
     }
     const waited = await awaitHolder(scope, event, retry, leaseMs);
     if (waited === undefined) return undefined;
     if ("mark" in waited) return observed(waited.mark);
     // This worker holds the claim (its record failed, so did its release, and the event came again): it runs the handling.
-    if (waited.mine) return held(scope, event, retry, waited.generation, decide);
+    if (waited.mine) return held(scope, event, retry, waited.generation, leaseMs, decide);
     generation = waited.generation;
   }
 }
 
-/** Runs `decide` under this worker's claim of `generation`, releasing the claim when the handling ends unmarked. */
+/**
+ * Runs `decide` under this worker's claim of `generation`, renewing the claim
+ * every third of `leaseMs` until the handling ends, then releasing it when
+ * the handling ended unmarked.
+ */
 async function held<Services>(
   scope: HandlingScope<Services>,
   event: StoredEvent,
   retry: number,
   generation: number,
+  leaseMs: number,
   decide: () => Promise<Decided | undefined>,
 ): Promise<Decided | undefined> {
+  const { name } = scope.automation;
+  const stopRenewing = renewWhileHeld(
+    leaseMs,
+    (id) => renew(scope, event, retry, generation, id),
+    (cause) =>
+      scope.onError?.(
+        new ClaimRenewalError({
+          message: `automation "${name}" could not renew its claim on event ${event.id} (generation ${generation}) while its handler runs: ${errorText(cause)}; the handler goes on, and the renewal is tried again in ${renewalIntervalMs(leaseMs)} ms`,
+          automation: name,
+          event: event.id,
+          cause,
+        }),
+        name,
+        event,
+      ),
+  );
   let decided: Decided | undefined;
   try {
     decided = await decide();
   } finally {
+    await stopRenewing();
     if (decided === undefined) await release(scope, event, retry, generation);
   }
   return decided;
 }
 
-/** What a claim of `generation` on the event and its release both say: the automation, the event, the re-run and this worker. */
+/** Appends a renewal of this worker's claim of `generation`, under a key made of the claim's and `id`. */
+async function renew<Services>(
+  scope: HandlingScope<Services>,
+  event: StoredEvent,
+  retry: number,
+  generation: number,
+  id: string,
+): Promise<void> {
+  const { name } = scope.automation;
+  await scope.log.append(
+    {
+      type: AutomationRenewed.type,
+      subject: `automation:${name}`,
+      causedBy: event.id,
+      data: claimOf(scope, event, retry, generation),
+    },
+    {
+      idempotencyKey: `${claimKey(name, event, retry, generation)}:renewal:${id}`,
+      actor: `automation:${name}`,
+    },
+  );
+}
+
+/** The idempotency key of a claim of `generation` on the event. */
+function claimKey(name: string, event: StoredEvent, retry: number, generation: number): string {
+  return `automation:${name}:${event.id}${retry === 0 ? "" : `:retry:${retry}`}:claim:${generation}`;
+}
+
+/** What a claim of `generation` on the event, its renewals and its release say: the automation, the event, the re-run and this worker. */
 function claimOf<Services>(
   scope: HandlingScope<Services>,
   event: StoredEvent,
@@ -157,7 +213,6 @@ async function claim<Services>(
   generation: number,
 ): Promise<boolean> {
   const { name } = scope.automation;
-  const again = retry === 0 ? "" : `:retry:${retry}`;
   try {
     await scope.log.append(
       {
@@ -167,7 +222,7 @@ async function claim<Services>(
         data: { ...claimOf(scope, event, retry, generation), ...THIS_PROCESS },
       },
       {
-        idempotencyKey: `automation:${name}:${event.id}${again}:claim:${generation}`,
+        idempotencyKey: claimKey(name, event, retry, generation),
         actor: `automation:${name}`,
       },
     );
@@ -194,26 +249,35 @@ async function awaitHolder<Services>(
     isOf(data, name, event, retry);
   let latest: Claim | undefined;
   const released = new Set<number>();
+  const renewed = new Map<number, number>();
   for (let after = event.seq; ; ) {
     for await (const stored of scope.log.readAll({
       after,
-      types: [AutomationClaimed.type, AutomationHandled.type, AutomationReleased.type],
+      types: [
+        AutomationClaimed.type,
+        AutomationHandled.type,
+        AutomationRenewed.type,
+        AutomationReleased.type,
+      ],
       subjects: [`automation:${name}`],
     })) {
       after = stored.seq;
       if (AutomationHandled.is(stored) && ofThisHandling(stored.data)) return { mark: stored.data };
       if (AutomationReleased.is(stored) && ofThisHandling(stored.data)) released.add(stored.data.generation);
+      if (AutomationRenewed.is(stored) && ofThisHandling(stored.data))
+        renewed.set(stored.data.generation, Date.parse(stored.at));
       if (
         AutomationClaimed.is(stored) &&
         ofThisHandling(stored.data) &&
         stored.data.generation > (latest?.generation ?? 0)
       )
-        latest = { ...stored.data, at: stored.at };
+        latest = { ...stored.data, since: Date.parse(stored.at) };
     }
     if (latest !== undefined) {
       if (released.has(latest.generation)) return { generation: latest.generation + 1, mine: false };
       if (latest.worker === scope.worker) return { generation: latest.generation, mine: true };
-      if (abandoned(latest, leaseMs, scope.log.clock.now().getTime()))
+      const since = Math.max(latest.since, renewed.get(latest.generation) ?? 0);
+      if (abandoned({ ...latest, since }, leaseMs, scope.log.clock.now().getTime()))
         return { generation: latest.generation + 1, mine: false };
     }
     try {
@@ -251,9 +315,9 @@ function isOf(
   return data.automation === name && data.event === event.id && (data.retry ?? 0) === retry;
 }
 
-/** Whether a claim no longer holds its event: older than the lease, or its process or worker ended. */
+/** Whether a claim no longer holds its event: neither made nor renewed within the lease, or its process or worker ended. */
 function abandoned(claim: Claim, leaseMs: number, now: number): boolean {
-  if (now >= Date.parse(claim.at) + leaseMs) return true;
+  if (now >= claim.since + leaseMs) return true;
   const { host, pid, instance } = claim;
   const here = host === THIS_PROCESS.host && pid === THIS_PROCESS.pid && instance === THIS_PROCESS.instance;
   return here ? !openWorkers.has(claim.worker) : processEnded({ host, pid, instance });

@@ -86,7 +86,8 @@ export const AutomationAdvanced = defineEvent(
  * holder's {@link AutomationHandled} mark, or take the event over with the
  * next generation once the claim is abandoned: released
  * ({@link AutomationReleased}), its process ended (seen from its host), or
- * older than the automation's lease.
+ * neither it nor its last renewal ({@link AutomationRenewed}) younger than
+ * the automation's lease.
  */
 export const AutomationClaimed = defineEvent(
   "automation.claimed",
@@ -108,6 +109,33 @@ export const AutomationClaimed = defineEvent(
     /** A random id of that process, telling it apart from a later one with the same process id. */
     instance: z.string().min(1),
     /** A random id of the automation's worker in that process, which a close ends. */
+    worker: z.string().min(1),
+  }),
+);
+
+/**
+ * Renews one process's claim ({@link AutomationClaimed}) on an event while
+ * its handler runs: appended every third of the automation's lease until the
+ * handling is marked or released, so the processes waiting on the claim count
+ * the lease from the last renewal, and a handler running longer than the
+ * lease is not taken over while its process lives. Each is appended under an
+ * idempotency key of its own (the claim's, and a random id kept until it
+ * lands), so a renewal whose append is retried lands once.
+ */
+export const AutomationRenewed = defineEvent(
+  "automation.renewed",
+  z.object({
+    /** Name of the automation. */
+    automation: z.string().min(1),
+    /** Id of the event whose claim is renewed. */
+    event: z.string().min(1),
+    /** Position of that event in the log. */
+    eventSeq: z.number().int().positive(),
+    /** The generation of the claim renewed. */
+    generation: z.number().int().positive(),
+    /** Which re-run by `runner.retry` the claim is for (as the claim's `retry`); absent for the first handling. */
+    retry: z.number().int().positive().optional(),
+    /** The worker that holds the claim (the claim's `worker`). */
     worker: z.string().min(1),
   }),
 );
@@ -178,6 +206,7 @@ export const automationEvents = [
   AutomationHandled,
   AutomationAdvanced,
   AutomationClaimed,
+  AutomationRenewed,
   AutomationReleased,
   InboxNotified,
   InboxRead,

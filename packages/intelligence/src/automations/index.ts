@@ -24,11 +24,13 @@ export {
   DEFAULT_AUTO_ROUTE_THRESHOLD,
   makeBuiltinAutomations,
 } from "./builtinAutomations.js";
+export { ClaimRenewalError } from "./ClaimRenewalError.js";
 export {
   AutomationAdvanced,
   AutomationClaimed,
   AutomationHandled,
   AutomationReleased,
+  AutomationRenewed,
   automationEvents,
   InboxNotified,
   InboxRead,

@@ -17,7 +17,8 @@ const DEFAULT_BACKOFF_MS = 100;
 
 /**
  * What a worker's handlings run with; `signal` aborts when the worker begins
- * to close; `worker` is its id, as its claims name it (see `claimHandling`).
+ * to close; `worker` is its id, as its claims name it (see `claimHandling`);
+ * `onError` is told of a claim whose renewal failed (see `StartAutomationsOptions.onError`).
  */
 export interface HandlingScope<Services> {
   readonly automation: Automation<Services>;
@@ -25,6 +26,7 @@ export interface HandlingScope<Services> {
   readonly services: Services;
   readonly signal: AbortSignal;
   readonly worker: string;
+  readonly onError: ((error: unknown, automation: string, event: StoredEvent) => void) | undefined;
 }
 
 /** What one run of a handler (with its retries) came to. */

@@ -84,7 +84,12 @@ export interface StartAutomationsOptions<Services> {
   readonly automations: readonly Automation<Services>[];
   /** Services handed to every handler. */
   readonly services: Services;
-  /** Told when appending a handler's result fails for a reason other than bad output; the automation retries after a second. */
+  /**
+   * Told when appending a handler's result fails for a reason other than bad
+   * output (the automation retries after a second), or when an exclusive
+   * automation's claim could not be renewed while its handler runs (a
+   * `ClaimRenewalError`; the handler goes on).
+   */
   readonly onError?: (error: unknown, automation: string, event: StoredEvent) => void;
 }
 

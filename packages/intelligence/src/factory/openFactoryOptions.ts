@@ -82,10 +82,11 @@ export interface OpenFactoryOptions {
   readonly skillsDir?: string;
   /**
    * How long a skill run's claim of its idempotency key holds the key without
-   * a recorded outcome, in milliseconds (default 15 minutes; a whole number,
-   * more than 0 and at most a year): after that a retry with the key takes it
-   * over and runs the skill, even if the first run is still going. A retry
-   * on the claim's host takes it over at once when its process has ended.
+   * a recorded outcome, in milliseconds, from the claim or its last renewal
+   * (default 15 minutes; a whole number, more than 0 and at most a year):
+   * after that a retry with the key takes it over and runs the skill. A run
+   * renews its claim every third of the lease while it runs. A retry on the
+   * claim's host takes it over at once when its process has ended.
    */
   readonly skillClaimLeaseMs?: number;
   /** Who this process writes as, when a call names nobody (default `system`). */
@@ -142,7 +143,9 @@ export interface OpenFactoryOptions {
    * re-scoring) handled an event but could not record it, for a reason other
    * than bad output (the store is closed, locked or full, say): the
    * automation retries every second until it can, and this is how anyone
-   * hears of it. Default: a process warning (`process.emitWarning`, code
+   * hears of it. An exclusive automation whose claim could not be renewed
+   * while its handler runs is told so too, with a `ClaimRenewalError`.
+   * Default: a process warning (`process.emitWarning`, code
    * `FACTORY_AUTOMATION_FAILED`) naming the automation, the event and the
    * error, once for each event and reason. Handlers that fail are recorded
    * instead and listed by `factory.automations.failures()`.

@@ -55,10 +55,10 @@ export interface SkillRegistryOptions {
   readonly instructionsDir?: string;
   /**
    * How long a keyed run's claim without a recorded outcome holds its key, in
-   * milliseconds, counted by the log's clock from the claim (default 15
-   * minutes; a whole number, more than 0 and at most a year): a retry after
-   * that takes the key over, even from a process still running (see
-   * {@link SkillRegistry.run}). Set it above the longest run of a skill.
+   * milliseconds, counted by the log's clock from the claim or its last
+   * renewal (default 15 minutes; a whole number, more than 0 and at most a
+   * year): a retry after that takes the key over. A run renews its claim
+   * every third of the lease while its handler runs (see {@link SkillRegistry.run}).
    */
   readonly claimLeaseMs?: number;
 }
@@ -265,15 +265,19 @@ export class SkillRegistry<Services = unknown> {
    * - a claim without a recorded outcome is abandoned, and a retry takes the
    *   key over (claims it anew and runs the handler), when its process has
    *   ended (a crash, SIGKILL, a cancelled CI job), seen from the same host
-   *   (the claim names the host and process id), or when it is older than the
-   *   lease (`claimLeaseMs`, `openFactory({ skillClaimLeaseMs })`; default 15
-   *   minutes, by the log's clock), from any host. Of two retries racing to
-   *   take it over, one runs the handler and the other is refused as above;
-   * - a run whose claim was taken over while it was still running (on another
-   *   host, or past the lease) is not stopped: both handlers ran, each caller
-   *   gets its own run's output, and the output recorded first is the one
-   *   every later retry returns (a failure of the overtaken run releases
-   *   nothing). Set the lease above the longest run of a skill.
+   *   (the claim names the host and process id), or when neither it nor its
+   *   last renewal is younger than the lease (`claimLeaseMs`, `openFactory({
+   *   skillClaimLeaseMs })`; default 15 minutes, by the log's clock), from any
+   *   host: a run renews its claim every third of the lease while its handler
+   *   runs (a `skill.renewed` event each), so a run longer than the lease
+   *   keeps its key while its process lives. Of two retries racing to take
+   *   it over, one runs the handler and the other is refused as above;
+   * - a run whose claim was taken over while it was still running (its
+   *   renewals failed, a process warning `FACTORY_SKILL_CLAIM_RENEWAL_FAILED`
+   *   each, or its process stalled for the whole lease) is not stopped: both
+   *   handlers ran, each caller gets its own run's output, and the output
+   *   recorded first is the one every later retry returns (a failure of the
+   *   overtaken run releases nothing).
    *
    * Keys of skill runs are their own: one used for a work item or a signal
    * does not collide with a run's.

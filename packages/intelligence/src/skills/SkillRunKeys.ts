@@ -9,10 +9,12 @@
  * returns the output without running the handler again, from any process and
  * after a reopen. A record of a failed run releases the key.
  *
- * A claim without a record is abandoned when its process has ended (seen from
- * the same host: the process id is gone) or when it is older than the lease
- * (from any host): a retry then takes the key over with a claim of its own,
- * appended the same way, so of two retries racing for it one runs.
+ * While its handler runs, the run renews its claim every third of the lease
+ * (a `skill.renewed` event). A claim without a record is abandoned when its
+ * process has ended (seen from the same host: the process id is gone) or when
+ * neither it nor its last renewal is younger than the lease (from any host):
+ * a retry then takes the key over with a claim of its own, appended the same
+ * way, so of two retries racing for it one runs.
  *
  * @module
  */
@@ -23,10 +25,12 @@ import {
   type StoredEvent,
 } from "@software-factory/core";
 import { z } from "zod";
+import { renewWhileHeld } from "../internal/claimRenewal.js";
+import { errorText } from "../internal/errorText.js";
 import { type Holder, processEnded, THIS_PROCESS } from "../internal/processHolder.js";
-import { SkillRan, SkillStarted } from "./skillEvents.js";
+import { SkillRan, SkillRenewed, SkillStarted } from "./skillEvents.js";
 
-/** How long a claim without a recorded outcome holds its key by default: 15 minutes, well above a normal run. */
+/** How long a claim without a recorded outcome or renewal holds its key by default: 15 minutes. */
 const DEFAULT_CLAIM_LEASE_MS = 15 * 60 * 1000;
 
 /** A claim lease as the options take it: a whole number of milliseconds, more than 0 and at most a year. */
@@ -35,6 +39,9 @@ export const ClaimLeaseMsSchema = z
   .int("must be a whole number of milliseconds")
   .positive("must be more than 0 milliseconds")
   .max(365 * 24 * 60 * 60 * 1000, "must be at most a year (31536000000 milliseconds)");
+
+/** Code of the process warning a run emits when the renewal of its claim fails. */
+const RENEWAL_FAILED_WARNING = "FACTORY_SKILL_CLAIM_RENEWAL_FAILED";
 
 /** What a retry with a key needs to know of the run that took it. */
 export interface KeyedRequest {
@@ -52,6 +59,8 @@ interface KeyedRun extends KeyedRequest {
   readonly actor: string;
   /** Position of its `skill.started` event. */
   readonly claim: number;
+  /** When the run last renewed its claim (its last `skill.renewed` event); absent before its first renewal. */
+  readonly renewedAt?: string;
   /** The process that claimed the key, when the claim names it. */
   readonly holder?: Holder;
   /**
@@ -115,14 +124,15 @@ export class SkillRunKeys {
   #folded: Promise<number> = Promise.resolve(0);
 
   /**
-   * Keys folded from `log`, which is taught the `skill.started` event; a
-   * claim without a recorded outcome older than `leaseMs` (by the log's
-   * clock) is taken over by a retry.
+   * Keys folded from `log`, which is taught the `skill.started` and
+   * `skill.renewed` events; a claim without a recorded outcome, neither made
+   * nor renewed within `leaseMs` (by the log's clock), is taken over by a
+   * retry. A run renews its claim every third of `leaseMs`.
    */
   constructor(log: EventLog, leaseMs: number = DEFAULT_CLAIM_LEASE_MS) {
     this.#log = log;
     this.#leaseMs = leaseMs;
-    log.registry.register(SkillStarted);
+    log.registry.register(SkillStarted, SkillRenewed);
   }
 
   /**
@@ -130,7 +140,9 @@ export class SkillRunKeys {
    * key, else returns the recorded output of an earlier successful run with
    * it (`call.replay`), else claims the key (taking over an abandoned claim)
    * and runs `call.execute` with the claim's position (it records the outcome
-   * with the key and that position, releasing the key when the run failed).
+   * with the key and that position, releasing the key when the run failed),
+   * renewing the claim until it ends. A renewal that fails is a process
+   * warning (code `FACTORY_SKILL_CLAIM_RENEWAL_FAILED`), once per reason; the run goes on.
    *
    * A call that joined a run under way gets that run's result, except when
    * that run is cancelled (its own signal aborted: it released the key), then
@@ -150,7 +162,13 @@ export class SkillRunKeys {
     }
     const result = (async () => {
       const claimed = await this.#claim(key, request, call.actor);
-      return "recorded" in claimed ? call.replay(claimed.recorded) : call.execute(claimed.claim);
+      if ("recorded" in claimed) return call.replay(claimed.recorded);
+      const stopRenewing = this.#renew(key, request.skill, claimed.claim, call.actor);
+      try {
+        return await call.execute(claimed.claim);
+      } finally {
+        await stopRenewing();
+      }
     })();
     const entry = { ...request, result, signal: call.signal };
     this.#underWay.set(key, entry);
@@ -202,17 +220,49 @@ export class SkillRunKeys {
     );
   }
 
+  /** Renews the claim at position `claim` of the key until the returned function is called (see `renewWhileHeld`). */
+  #renew(key: string, skill: string, claim: number, actor: string | undefined): () => Promise<void> {
+    const warned = new Set<string>();
+    return renewWhileHeld(
+      this.#leaseMs,
+      (id) =>
+        this.#log.append(
+          {
+            type: SkillRenewed.type,
+            subject: skill,
+            data: { idempotencyKey: key, claim },
+            ...(actor === undefined ? {} : { actor }),
+          },
+          { idempotencyKey: `skill-claim:${claim}:renewal:${id}` },
+        ),
+      (error) => {
+        const reason = errorText(error);
+        if (warned.has(reason)) return;
+        warned.add(reason);
+        process.emitWarning(
+          `a run of skill ${skill} could not renew its claim of idempotency key "${key}" while its handler runs: ${reason}; the run goes on, and the renewal is tried again`,
+          { code: RENEWAL_FAILED_WARNING },
+        );
+      },
+    );
+  }
+
   /**
    * The refusal of a claim that still holds its key; undefined when the claim
-   * is abandoned (its process ended, or it is older than the lease), so a
-   * retry takes the key over.
+   * is abandoned (its process ended, or neither it nor its last renewal is
+   * younger than the lease), so a retry takes the key over.
    */
   #held(key: string, run: KeyedRun): IdempotencyConflictError | undefined {
-    const staleAt = Date.parse(run.at) + this.#leaseMs;
+    const staleAt = Date.parse(run.renewedAt ?? run.at) + this.#leaseMs;
     if (this.#log.clock.now().getTime() >= staleAt || processEnded(run.holder)) return undefined;
     const holder = run.holder === undefined ? "" : ` (process ${run.holder.pid} on host ${run.holder.host})`;
+    const stale = new Date(staleAt).toISOString();
+    const until =
+      run.renewedAt === undefined
+        ? `if it has not by ${stale}`
+        : `it last renewed its claim at ${run.renewedAt}; if it does not again by ${stale}`;
     return new IdempotencyConflictError({
-      message: `idempotency key "${key}" is held by a run of skill ${run.skill} that ${run.actor} started at ${run.at}${holder} and that has not recorded its outcome; retry when it has finished (if it has not by ${new Date(staleAt).toISOString()}, its claim is stale and a retry then takes the key over)`,
+      message: `idempotency key "${key}" is held by a run of skill ${run.skill} that ${run.actor} started at ${run.at}${holder} and that has not recorded its outcome; retry when it has finished (${until}, its claim is stale and a retry then takes the key over)`,
       key,
     });
   }
@@ -229,7 +279,7 @@ export class SkillRunKeys {
   #catchUp(): Promise<number> {
     const folded = this.#folded.then(async () => {
       const head = await this.#log.head();
-      const types = [SkillStarted.type, SkillRan.type];
+      const types = [SkillStarted.type, SkillRenewed.type, SkillRan.type];
       for await (const event of this.#log.readAll({ after: this.#position, until: head, types }))
         this.#fold(event);
       this.#position = head;
@@ -252,6 +302,13 @@ export class SkillRunKeys {
           ? {}
           : { holder: { host, pid, ...(instance === undefined ? {} : { instance }) } }),
       });
+      return;
+    }
+    if (SkillRenewed.is(event)) {
+      const run = this.#runs.get(event.data.idempotencyKey);
+      // A renewal of a claim taken over since, or of a run that recorded its outcome, holds nothing.
+      if (run !== undefined && run.claim === event.data.claim && run.recordedAt === undefined)
+        this.#runs.set(event.data.idempotencyKey, { ...run, renewedAt: event.at });
       return;
     }
     if (!SkillRan.is(event)) return;

@@ -28,7 +28,7 @@ export {
   type SkillRegistryOptions,
   type SkillRun,
 } from "./SkillRegistry.js";
-export { SkillRan, SkillStarted } from "./skillEvents.js";
+export { SkillRan, SkillRenewed, SkillStarted } from "./skillEvents.js";
 export {
   type LoadSkillOptions,
   loadSkillFolder,

@@ -1,6 +1,7 @@
 /**
  * The events a skill registry records: each run (`skill.ran`) and, for a run
- * given an idempotency key, its claim of the key (`skill.started`).
+ * given an idempotency key, its claim of the key (`skill.started`) and the
+ * renewals of that claim while it runs (`skill.renewed`).
  *
  * @module
  */
@@ -80,5 +81,24 @@ export const SkillStarted = defineEvent(
      * restarted container's first process often is).
      */
     instance: z.string().optional(),
+  }),
+);
+
+/**
+ * A run of a skill holding an idempotency key ({@link SkillStarted}) renewed
+ * its claim: appended every third of the claim lease while its handler runs,
+ * so a retry counts the lease from the last renewal, and a run longer than
+ * the lease keeps its key while its process lives. Each is appended under an
+ * idempotency key of its own (the claim's position and a random id kept until
+ * it lands), so a renewal whose append is retried lands once. Subject: the
+ * skill name.
+ */
+export const SkillRenewed = defineEvent(
+  "skill.renewed",
+  z.object({
+    /** The key the run holds. */
+    idempotencyKey: z.string(),
+    /** Position of the `skill.started` event by which the run claimed it. */
+    claim: z.number().int().positive(),
   }),
 );
