@@ -24,7 +24,11 @@ import type { PlanProblem } from "./validatePlan.js";
 
 /** Options of `FloorPlan.applyPlan`; a key it does not list is refused. */
 export interface ApplyPlanOptions {
-  /** `replace` (default) makes the floor plan equal to the plan, retiring what it lacks; `merge` only adds and updates (for imports). */
+  /**
+   * `replace` (default) makes the floor plan equal to the plan, retiring what it lacks, and renames the
+   * product when the plan's has another id; `merge` only adds and updates (for imports), and leaves a
+   * product of another id alone (see `mergePlans`).
+   */
   readonly mode?: "replace" | "merge";
   /** Provenance of the facts declared (default `factory.yaml`). Lines without an owner are errors from factory.yaml and warnings from imports. */
   readonly source?: ProvenanceSource;

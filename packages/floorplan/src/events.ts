@@ -32,7 +32,7 @@ const nodeRef = z
     "node must be kind:id, as in line:checkout",
   );
 
-/** The product was declared or its description changed. Subject: the product id. */
+/** The product was declared, renamed (another id replaces the one before: a factory has one product) or its description changed. Subject: the product id. */
 export const ProductDeclared = defineEvent(
   "floorplan.product.declared",
   ProductDeclSchema.extend({ ...storedName, ...provenance }),

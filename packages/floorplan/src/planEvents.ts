@@ -202,7 +202,9 @@ export function changesBetween(current: Plan, next: Plan, options: PlanChangesOp
 /**
  * Merges a partial plan (an import) into a full one: entities of `addition`
  * replace those with the same id (keeping their place), new ones are appended,
- * and nothing is removed.
+ * and nothing is removed. The product of `addition` is taken when `base` has
+ * none or it has the same id; a product of another id does not rename the
+ * one `base` has (a plan applied whole, as factory.yaml is, renames it).
  *
  * @throws ValidationError naming `base` or `addition` and the place inside it when one is not a plan (see `PlanSchema`).
  */
@@ -222,7 +224,12 @@ export function merged(base: Plan, addition: Plan): Plan {
   const relationKey = (relation: RelationDecl) => `${relation.type} ${relation.from} ${relation.to}`;
   const relations = new Map(base.relations.map((relation) => [relationKey(relation), relation]));
   for (const relation of addition.relations) relations.set(relationKey(relation), relation);
-  const product = addition.product ?? base.product;
+  // A plan has one product: an addition describes it again under its id, or names it when base has
+  // none; another id does not rename it (that is for factory.yaml, applied whole).
+  const product =
+    base.product === undefined || addition.product?.id === base.product.id
+      ? (addition.product ?? base.product)
+      : base.product;
   return {
     version: 1,
     ...(product === undefined ? {} : { product }),

@@ -70,8 +70,13 @@ export function foldEvent(floor: FloorGraph, event: FoldableEvent | StoredEvent)
   switch (event.type) {
     case "floorplan.product.declared": {
       const provenance = provenanceOf(data, at);
-      setNode(floor, { ...(withoutProvenance(data) as { id: string }), kind: "product", provenance });
       const product = nodeKey("product", String(data.id));
+      // A factory has one product: declaring another id renames it (the old node and its edges go).
+      for (const key of graph.filterNodes(
+        (key, attributes) => attributes.kind === "product" && key !== product,
+      ))
+        graph.dropNode(key);
+      setNode(floor, { ...(withoutProvenance(data) as { id: string }), kind: "product", provenance });
       graph.forEachNode((key, attributes) => {
         if (attributes.kind === "domain") linkPartOf(floor, key, product, provenance);
       });

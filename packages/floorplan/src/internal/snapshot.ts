@@ -7,7 +7,7 @@ import type { SerializedGraph } from "graphology-types";
 import type { FloorEdge, FloorGraphAttributes, FloorGraphology, FloorNode } from "../graphTypes.js";
 
 /** Bump when the fold changes what a graph holds, so older snapshots are refolded. */
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 const SNAPSHOT_FILE = "floorplan.snapshot";
 
 interface Snapshot {
