@@ -148,7 +148,10 @@ function resolveDependencies(
  * `tests`, `e2e`, ...) is no line, though its workspace lists it; so is one
  * whose manifest says it is never published (npm `"private": true`, Cargo
  * `publish = false`, Maven `maven.deploy.skip` in its pom or an aggregator
- * above it) when its name or a folder of its root starts with `tests`,
+ * above it, a Gradle project that nothing applies a publishing plugin to
+ * while others have one, a Go module path the go command cannot fetch or
+ * that has an `internal` element, a Python `Private ::` classifier, Poetry
+ * `package-mode = false` or uv `package = false`) when its name or a folder of its root starts with `tests`,
  * `demo(s)`, `integrations`, `playground(s)` or `sandbox`, or ends with one of
  * those or `test` (tokio's `tests-build` and `stress-test` crates,
  * maven-resolver's `maven-resolver-demos` modules, TanStack Query's

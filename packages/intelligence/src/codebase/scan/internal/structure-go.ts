@@ -2,6 +2,22 @@
  * Go modules: the `use` entries of go.work, else every go.mod; a module's
  * `require` of another module of the repository is a dependency.
  *
+ * A Go module is published by being fetchable at its module path, so one is
+ * never published when its path says it cannot be fetched or used outside
+ * the repository:
+ * - its first element has no dot (`module tests`, `module acme/e2e`): the go
+ *   command fetches no such path ("missing dot in first path element"), so
+ *   only a `replace` or go.work of the same repository reaches it;
+ * - its first element is a name reserved for examples and tests (RFC 2606,
+ *   6761): `example.com`, `example.net`, `example.org`, or one ending in
+ *   `.example`, `.test`, `.invalid` or `.localhost`;
+ * - it has an `internal` element (`github.com/acme/shop/internal/e2e`): Go
+ *   lets only code rooted at `internal`'s parent import it, that is the
+ *   repository's own modules. The module path decides, not the folder, as
+ *   it does for the go command (they are the same in practice).
+ * A module published under any other path may still be private, which the
+ * scan cannot tell; it stays a line.
+ *
  * @module
  */
 import { folderOf, inFolder, joinRelative, readRepoText } from "./structure-io.js";
@@ -37,6 +53,16 @@ function directives(text: string): { name: string; args: string; line: number }[
 
 function unquote(text: string): string {
   return text.replace(/^["`]|["`]$/g, "");
+}
+
+/** Second-level names and top-level domains reserved for examples and tests (RFC 2606, RFC 6761). */
+const RESERVED_HOSTS = /^(?:example\.(?:com|net|org)|.*\.(?:example|test|invalid|localhost))$/i;
+
+/** Whether a module path cannot be fetched or imported outside its repository (see the module's documentation). */
+function isUnpublishedPath(path: string): boolean {
+  const elements = path.split("/");
+  const first = elements[0] ?? "";
+  return !first.includes(".") || RESERVED_HOSTS.test(first) || elements.includes("internal");
 }
 
 /** The last meaningful segment of a module path (`github.com/acme/core/v2` -> `core`). */
@@ -83,6 +109,7 @@ export async function scanGo(context: ScanContext): Promise<EcosystemScan> {
       ecosystem: "go",
       manifest: file,
       method,
+      ...(isUnpublishedPath(name) ? { unpublished: true } : {}),
     });
     for (const directive of parsed.filter((entry) => entry.name === "require")) {
       const required = unquote(directive.args.split(/\s+/)[0] ?? "");

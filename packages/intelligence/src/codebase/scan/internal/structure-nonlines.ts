@@ -70,7 +70,10 @@ function isTestOrDemoName(name: string): boolean {
  * Whether a workspace member is no line: its root is under (or is) an
  * example, benchmark, fixture or test folder; or its manifest says it is never
  * published (npm `private`, Cargo `publish = false`, Maven `maven.deploy.skip`, the
- * deploy plugin's `<skip>true</skip>` or its `default-deploy` execution's `<phase>none</phase>`)
+ * deploy plugin's `<skip>true</skip>` or its `default-deploy` execution's `<phase>none</phase>`,
+ * a Gradle project no publishing plugin is applied to while others have one, a Go module
+ * path without a dot in its first element, reserved for examples or with an `internal`
+ * element, a Python `Private ::` classifier, Poetry `package-mode = false` or uv `package = false`)
  * and its name (without an npm scope) or one of its root's folders starts with
  * `tests`, `demo`, `demos`, `integrations`, `playground` or `sandbox`, or ends
  * with one of those or `test`. The repository's root package is always a line.

@@ -5,6 +5,13 @@
  * `[dependency-groups]`, Hatch metadata hooks' dynamic dependencies
  * (uv-dynamic-versioning's `pydantic-ai-slim=={{ version }}`), Poetry's tables.
  *
+ * A package is never published when its pyproject.toml says so: a
+ * `Private :: ...` classifier such as `Private :: Do Not Upload` (PyPI
+ * refuses any upload carrying one; in `[project]` or `[tool.poetry]`), Poetry's
+ * `package-mode = false` or uv's `[tool.uv] package = false` (the project is
+ * not built as a package at all). Hatch and setuptools have no such setting,
+ * so their packages stay lines.
+ *
  * @module
  */
 import { z } from "zod";
@@ -21,11 +28,17 @@ import { manifestsNamed } from "./structure-types.js";
 
 const PoetryDependencies = z.record(z.string(), z.unknown()).optional();
 
+/** Trove classifiers, read leniently: another shape is none (it never fails the manifest). */
+const Classifiers = z.array(z.string()).optional().catch(undefined);
+/** A `true`/`false` setting, read leniently. */
+const Flag = z.boolean().optional().catch(undefined);
+
 const PyprojectSchema = z.looseObject({
   project: z
     .looseObject({
       name: z.string().optional(),
       description: z.string().optional(),
+      classifiers: Classifiers,
       dependencies: z.array(z.string()).optional(),
       "optional-dependencies": z.record(z.string(), z.array(z.string())).optional(),
     })
@@ -45,10 +58,13 @@ const PyprojectSchema = z.looseObject({
             .optional(),
         })
         .optional(),
+      uv: z.looseObject({ package: Flag }).optional().catch(undefined),
       poetry: z
         .looseObject({
           name: z.string().optional(),
           description: z.string().optional(),
+          classifiers: Classifiers,
+          "package-mode": Flag,
           dependencies: PoetryDependencies,
           "dev-dependencies": PoetryDependencies,
           group: z.record(z.string(), z.looseObject({ dependencies: PoetryDependencies })).optional(),
@@ -99,6 +115,11 @@ export async function scanPython(context: ScanContext): Promise<EcosystemScan> {
     if (name === undefined) continue;
     const root = folderOf(file);
     const description = project?.description ?? poetry?.description;
+    const classifiers = [...(project?.classifiers ?? []), ...(poetry?.classifiers ?? [])];
+    const unpublished =
+      classifiers.some((classifier) => /^Private\s*::/.test(classifier.trim())) ||
+      poetry?.["package-mode"] === false ||
+      tool?.uv?.package === false;
     units.push({
       root,
       name,
@@ -107,6 +128,7 @@ export async function scanPython(context: ScanContext): Promise<EcosystemScan> {
       ecosystem: "python",
       manifest: file,
       method: project?.name === undefined ? "poetry" : "pyproject",
+      ...(unpublished ? { unpublished: true } : {}),
     });
     const add = (toName: string | undefined, toRoot: string | undefined, detail: string) =>
       dependencies.push({

@@ -41,7 +41,11 @@ export interface FoundUnit {
   readonly manifest: string;
   /** How it was found (`npm-workspaces`, `cargo-workspace`...). */
   readonly method: string;
-  /** Whether its manifest says it is never published: npm `"private": true`, Cargo `publish = false`, Maven `maven.deploy.skip`. */
+  /**
+   * Whether its manifest says it is never published: npm `"private": true`, Cargo `publish = false`,
+   * Maven `maven.deploy.skip`, a Gradle project nothing applies a publishing plugin to, a Go module
+   * path nobody outside can fetch or import, a Python `Private ::` classifier or a project that is no package.
+   */
   readonly unpublished?: boolean;
 }
 
