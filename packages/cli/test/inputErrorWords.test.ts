@@ -70,8 +70,8 @@ describe("factory skills run --input refused by the skill's schema", () => {
         '--input: signal: must be a string, not a list (got {"signal":["sig_1"]})',
       ],
       [
-        ["review-item", "--input", '{"item":null}'],
-        '--input: item: must be a string, not null (got {"item":null})',
+        ["review-item", "--input", '{"workItem":null}'],
+        '--input: workItem: must be a string, not null (got {"workItem":null})',
       ],
       [["summarize-line", "--input", '{"line":""}'], '--input: line: must not be empty (got {"line":""})'],
       [

@@ -162,28 +162,29 @@ export const reviewItem = defineFactorySkill({
   name: "review-item",
   description:
     "Review a work item against the factory's standards and its trace: findings, suspect links, missing evidence.",
+  // `workItem`, as every tool and the other skills name a work item (it was `item`).
   input: z.object({
     /** Id of the work item to review. */
-    item: z.string().min(1),
+    workItem: z.string().min(1),
   }),
   output: z.object({
     /** The work item reviewed. */
-    item: z.string(),
+    workItem: z.string(),
     /** True when no finding is an error and no link is suspect. */
     pass: z.boolean(),
     /** Each finding as `<severity>: <message> (<hint>)`, suspect links included. */
     findings: z.array(z.string()),
   }),
-  run: async ({ item }, { services, signal }) => {
+  run: async ({ workItem: item }, { services, signal }) => {
     await services.work.refresh();
     signal.throwIfAborted();
     const found = services.work.get(item);
     if (found === undefined)
       throw new NotFoundError({
-        message: `item: no work item "${item}"`,
+        message: `workItem: no work item "${item}"`,
         entity: "work item",
         id: item,
-        field: "item",
+        field: "workItem",
       });
     // What a standards gate checks when the item enters a stage: the item, its artifacts and its line.
     const standards = (
@@ -210,7 +211,7 @@ export const reviewItem = defineFactorySkill({
       ),
     ];
     return {
-      item,
+      workItem: item,
       pass: !standards.some((finding) => finding.severity === "error") && suspect.length === 0,
       findings,
     };

@@ -39,7 +39,7 @@ afterEach(async () => {
 });
 
 interface Review {
-  readonly item: string;
+  readonly workItem: string;
   readonly pass: boolean;
   readonly findings: readonly string[];
 }
@@ -53,7 +53,7 @@ async function suspectLinkTo(item: string, title: string): Promise<void> {
 }
 
 const review = async (item: string): Promise<Review> =>
-  (await factory.skills.run("review-item", { item })).output as Review;
+  (await factory.skills.run("review-item", { workItem: item })).output as Review;
 
 describe("review-item", () => {
   beforeEach(() => {
@@ -82,7 +82,7 @@ describe("review-item", () => {
       },
     });
 
-    expect(await review(item.id)).toEqual({ item: item.id, pass: true, findings: [] });
+    expect(await review(item.id)).toEqual({ workItem: item.id, pass: true, findings: [] });
   });
 
   it("fails a work item whose requirement breaks the standards, naming each finding and its fix", async () => {
@@ -122,7 +122,7 @@ describe("review-item", () => {
     await factory.work.link({ from: "TEST-3", to: "REQ-3", type: "verifies" });
     await factory.work.block(item.id, { reason: "waiting for the payment provider's sandbox" });
     expect(await review(item.id)).toEqual({
-      item: item.id,
+      workItem: item.id,
       pass: true,
       findings: [
         `warning: work item ${item.id} (Retry payments) is blocked: waiting for the payment provider's sandbox`,
@@ -140,7 +140,7 @@ describe("review-item", () => {
     const suspect = await review(item.id);
 
     expect(suspect).toEqual({
-      item: item.id,
+      workItem: item.id,
       pass: false,
       findings: [
         `warning: work item ${item.id} (Retry payments) is blocked: waiting for the payment provider's sandbox`,
@@ -154,7 +154,7 @@ describe("review-item", () => {
     const item = await factory.work.createWorkItem({ line: "orphan", title: "Tidy up", kind: "chore" });
 
     expect(await review(item.id)).toEqual({
-      item: item.id,
+      workItem: item.id,
       pass: false,
       findings: [
         "error: line orphan has no owner (add `owner:` to the line in factory.yaml (or import with --owner))",
@@ -168,11 +168,11 @@ describe("review-item", () => {
     await expect(review("wi_nope")).rejects.toMatchObject({
       _tag: "NotFoundError",
       code: "E_NOT_FOUND",
-      message: 'item: no work item "wi_nope"',
-      field: "item",
+      message: 'workItem: no work item "wi_nope"',
+      field: "workItem",
     });
     const [ran] = await factory.log.read({ types: ["skill.ran"] });
-    expect(ran?.data).toMatchObject({ outcome: "invalid-input", error: 'item: no work item "wi_nope"' });
+    expect(ran?.data).toMatchObject({ outcome: "invalid-input", error: 'workItem: no work item "wi_nope"' });
   });
 });
 
@@ -186,7 +186,7 @@ describe("review-item in a factory with no standards installed", () => {
     await suspectLinkTo(item.id, "Pay");
 
     expect(await review(item.id)).toEqual({
-      item: item.id,
+      workItem: item.id,
       pass: false,
       findings: [
         "error: link TEST-1 verifies REQ-1 is suspect: REQ-1 changed (v2) after the link was made (review the link: keep, adapted or obsolete)",
@@ -195,7 +195,7 @@ describe("review-item in a factory with no standards installed", () => {
 
     const [link] = factory.work.suspectLinks({ item: item.id });
     await factory.work.reviewLink(link?.id as string, { verdict: "keep" });
-    expect(await review(item.id)).toEqual({ item: item.id, pass: true, findings: [] });
+    expect(await review(item.id)).toEqual({ workItem: item.id, pass: true, findings: [] });
   });
 });
 
