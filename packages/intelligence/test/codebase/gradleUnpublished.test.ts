@@ -3,7 +3,8 @@
  * catalog alias or a convention plugin of an included build), in a build
  * where other projects publish, is never published; named like a test suite
  * or demo it is no line (okhttp's `okhttp-osgi-tests`, `container-tests`).
- * When the root script configures its subprojects, nothing is concluded.
+ * When the root script's `subprojects { }` applies a publishing plugin,
+ * nothing is concluded (one that applies none: gradlePublishingElsewhere.test.ts).
  */
 import { importCodebase } from "@software-factory/intelligence";
 import { describe, expect, it } from "vitest";
