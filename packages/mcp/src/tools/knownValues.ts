@@ -19,7 +19,16 @@ export function nearHint(value: string, known: readonly string[], where: string)
 }
 
 /**
- * Refuses a line the floor plan does not have.
+ * How an agent fills an empty floor plan: `import_codebase` is off by default
+ * (it reads the server's folders), so it says how to serve it, and the
+ * commands that do it without the server.
+ */
+export const FILL_THE_FLOOR_PLAN =
+  "import_codebase fills it from a repository (a tool of the import group, which a server serves when started with --tools knowledge,floorplan,work,standards,skills,import), as `factory import codebase <repo>` does on the command line; `factory plan apply factory.yaml` applies a plan written by hand";
+
+/**
+ * Refuses a line the floor plan does not have; when it has none, says that
+ * it is empty and how to fill it ({@link FILL_THE_FLOOR_PLAN}).
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the argument, and the lines close to it.
  */
@@ -27,8 +36,12 @@ export async function requireLine(factory: Factory, line: string, field: string)
   await factory.floorplan.refresh();
   if (factory.floorplan.hasLine(line)) return;
   const known = factory.floorplan.lines().map((known) => known.id);
+  const where =
+    known.length === 0
+      ? `: the floor plan is empty, it has no line yet; ${FILL_THE_FLOOR_PLAN}`
+      : ` in the floor plan ${nearHint(line, known, "factory://floorplan lists them")}`;
   throw new NotFoundError({
-    message: `${field}: no line "${line}" in the floor plan ${nearHint(line, known, "factory://floorplan lists them")}`,
+    message: `${field}: no line "${line}"${where}`,
     entity: "line",
     id: line,
     field,
