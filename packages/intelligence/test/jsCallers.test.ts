@@ -230,6 +230,7 @@ const FUNCTIONS_LEFT_OUT = new Set([
   "new SkillFailedError",
   "new WebhookDeliveryError",
   "new PermanentFailureError",
+  "new ClaimRenewalError",
   "new FactoryService",
   "new IntelligenceService",
   "FactoryService.fromFactory",
