@@ -72,6 +72,7 @@ export {
 export type { DoraMeasures } from "./assembly/doraMeasures.js";
 export type { Gate, GateContext, GateFinding, GateResult } from "./assembly/Gate.js";
 export {
+  ArtifactFieldsSchema,
   type AssignInput,
   AssignInputSchema,
   type CaptureSignalInput,
@@ -104,6 +105,7 @@ export {
   type UnblockInput,
   UnblockInputSchema,
 } from "./assembly/inputs.js";
+export { prototypeKeyIssues } from "./assembly/internal/prototypeKeys.js";
 export type { KnownLines, LineDirectory } from "./assembly/LineDirectory.js";
 export { type MeasureOptions, MeasureOptionsSchema } from "./assembly/measureOptions.js";
 export type { Percentiles } from "./assembly/measureStats.js";

@@ -23,7 +23,12 @@ import {
   type Result,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import { formatIssues, type ValidationIssue, validationErrorFromZod } from "@software-factory/core";
+import {
+  formatIssues,
+  prototypeKeyIssues,
+  type ValidationIssue,
+  validationErrorFromZod,
+} from "@software-factory/core";
 import { z } from "zod";
 import { shortened } from "./internal/shortened.js";
 
@@ -237,6 +242,12 @@ export class RequestParams {
   }
 
   #refuseInvalid(method: CheckedMethod, params: unknown): void {
+    // Before any parse, which drops a `__proto__` key (JSON reads it as a member) without a word.
+    const protoKeys = prototypeKeyIssues(
+      (params as { arguments?: unknown } | undefined)?.arguments,
+      "arguments",
+    );
+    if (protoKeys.length > 0) throw invalidParams(method, protoKeys);
     const parsed = PARAMS[method].safeParse(params);
     if (!parsed.success)
       throw invalidParams(method, validationErrorFromZod(parsed.error.issues, { subject: method }).issues);

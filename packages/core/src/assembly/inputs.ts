@@ -5,6 +5,7 @@ import { OperatorIdSchema } from "../schemas.js";
 import { strictInput } from "../strictInput.js";
 import { findUnsafeLineCharacter } from "../text.js";
 import { ArtifactIdSchema, ArtifactKindSchema } from "./Artifact.js";
+import { PROTOTYPE_KEY_MESSAGE, prototypeKeyPaths } from "./internal/prototypeKeys.js";
 import { StageNameSchema } from "./Pipeline.js";
 import { SeveritySchema } from "./Signal.js";
 import { LinkTypeSchema, ReviewVerdictSchema } from "./TraceLink.js";
@@ -197,6 +198,24 @@ export const MoveOptionsSchema: z.ZodObject<typeof moveOptionsShape, z.core.$str
 /** Options every move accepts. */
 export type MoveOptions = z.input<typeof MoveOptionsSchema>;
 
+/**
+ * An artifact's fields: values by name. A key named `__proto__`, at any
+ * depth, is refused naming where it is (`fields.body[2].__proto__`): JSON
+ * parses it as a member, but an object built from it takes it as its
+ * prototype, so parsing would drop it without a word (a JSON file, an MCP call).
+ */
+export const ArtifactFieldsSchema: z.ZodPreprocess<
+  z.ZodRecord<z.ZodString, z.ZodUnknown>,
+  Record<string, unknown>
+> = z.preprocess(
+  (value: Record<string, unknown>, ctx) => {
+    for (const path of prototypeKeyPaths(value))
+      ctx.issues.push({ code: "custom", path, message: PROTOTYPE_KEY_MESSAGE, input: value });
+    return value;
+  },
+  z.record(z.string(), z.unknown()),
+);
+
 const recordArtifactInputShape = {
   /** Stable id; a new `art_...` id when omitted. Recording the same id again makes a new version. */
   id: ArtifactIdSchema.optional(),
@@ -205,7 +224,7 @@ const recordArtifactInputShape = {
   /** Its title, one line (at most 500 characters; no control character or bidi override); part of the fingerprint. */
   title,
   /** Its content; `changeSet` needs `commit` and `paths`, `testEvidence` needs `runId`, `passed` and `failed`. */
-  fields: z.record(z.string(), z.unknown()).default({}),
+  fields: ArtifactFieldsSchema.default({}),
   /** The work item it belongs to; it must exist. */
   workItem: entityId.optional(),
   /** Checked like a work item's line. */

@@ -1,4 +1,4 @@
-import { ValidationError } from "@software-factory/core";
+import { ArtifactFieldsSchema, ValidationError } from "@software-factory/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestFactory, type TestFactory } from "./fixtures/factory.js";
 import { failure } from "./fixtures/failures.js";
@@ -33,5 +33,14 @@ describe("artifact fields parsed from JSON with a __proto__ key", () => {
       `artifacts[1] is invalid: fields.criteria[0].__proto__: ${message}`,
     );
     expect(await log.head()).toEqual(head);
+  });
+});
+
+describe("ArtifactFieldsSchema", () => {
+  it("refuses a __proto__ key of fields read from JSON (a CLI's --fields file) rather than drop it", () => {
+    const parsed = ArtifactFieldsSchema.safeParse(JSON.parse('{"__proto__": {"x": 1}, "body": "b"}'));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues).toMatchObject([{ path: ["__proto__"], message }]);
+    expect(ArtifactFieldsSchema.parse(JSON.parse('{"body": "b"}'))).toEqual({ body: "b" });
   });
 });

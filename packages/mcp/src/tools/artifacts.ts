@@ -55,8 +55,8 @@ export const recordArtifact = defineTool({
       "What it is, a camelCase word: requirement, design, adr, task, changeSet (a code change), testEvidence (test results), release, document...",
     ),
     title: RecordArtifactInputSchema.shape.title.describe("What it is, in a line. Part of its fingerprint"),
-    fields: z
-      .record(z.string(), z.unknown())
+    fields: RecordArtifactInputSchema.shape.fields
+      .unwrap()
       .refine(withinFieldsMax, {
         message: `fields are at most ${ARTIFACT_FIELDS_MAX} characters as JSON`,
       })
@@ -120,7 +120,7 @@ export const reviewLink = defineTool({
     ),
     note: ReviewInputSchema.shape.note.describe("What you found"),
     reviewedFingerprint: ReviewInputSchema.shape.reviewedFingerprint.describe(
-      "The last cause's to you reviewed; refused if stale",
+      "The upstream fingerprint you compared: the to of the link's last cause (list_suspect_links shows it). Upstream changed since, the review is refused naming the fingerprint to compare",
     ),
     idempotencyKey: IdempotencyKey,
   }),

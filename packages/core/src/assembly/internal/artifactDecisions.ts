@@ -27,7 +27,6 @@ import {
 } from "../inputs.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { invalid, unknownStage } from "./checks.js";
-import { prototypeKeyIssues } from "./prototypeKeys.js";
 import { quotedId } from "./quotedId.js";
 
 /** An artifact input, parsed, with its id chosen. */
@@ -51,8 +50,6 @@ export function parseArtifacts(
 ): ParsedArtifact[] {
   return inputs.map((input, index) => {
     const subject = inputs.length === 1 ? "artifact" : `artifacts[${index}]`;
-    // Before parsing, which drops a top-level `__proto__` key without a word.
-    throwIfAny(subject, prototypeKeyIssues((input as { fields?: unknown } | undefined)?.fields, "fields"));
     const data = parseInput(RecordArtifactInputSchema, input, subject);
     if (data.stage !== undefined && !stages.includes(data.stage)) {
       throw invalid(subject, "stage", unknownStage(data.stage, stages));

@@ -12,29 +12,42 @@ import type { ValidationIssue } from "../../errors.js";
 /** How deep the walk goes: as deep as JSON may nest in an event. */
 const MAX_DEPTH = 512;
 
-/** An issue for each own `__proto__` key in `value` (`fields.__proto__`, `fields.body[2].__proto__`). */
+/**
+ * An issue for each own `__proto__` key in `value` (`fields.__proto__`,
+ * `fields.body[2].__proto__`), whose path starts with `path`.
+ */
 export function prototypeKeyIssues(value: unknown, path: string): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+  return prototypeKeyPaths(value).map((steps) => ({
+    path: steps.reduce<string>(
+      (at, step) => (typeof step === "number" ? `${at}[${step}]` : `${at}.${step}`),
+      path,
+    ),
+    message: PROTOTYPE_KEY_MESSAGE,
+  }));
+}
+
+/** Why a `__proto__` key is refused, and what to do. */
+export const PROTOTYPE_KEY_MESSAGE =
+  'a key named "__proto__" is not kept (JavaScript reads it as the prototype); rename it';
+
+/** The path to each own `__proto__` key in `value`, as steps (`["body", 2, "__proto__"]`). */
+export function prototypeKeyPaths(value: unknown): (string | number)[][] {
+  const paths: (string | number)[][] = [];
   const seen = new Set<object>();
-  const walk = (inner: unknown, at: string, depth: number): void => {
+  const walk = (inner: unknown, at: (string | number)[], depth: number): void => {
     if (inner === null || typeof inner !== "object" || seen.has(inner) || depth > MAX_DEPTH) return;
     seen.add(inner);
     if (Array.isArray(inner)) {
       inner.forEach((item, index) => {
-        walk(item, `${at}[${index}]`, depth + 1);
+        walk(item, [...at, index], depth + 1);
       });
       return;
     }
     for (const key of Object.keys(inner)) {
-      const member = `${at}.${key}`;
-      if (key === "__proto__")
-        issues.push({
-          path: member,
-          message: 'a key named "__proto__" is not kept (JavaScript reads it as the prototype); rename it',
-        });
-      walk((inner as Record<string, unknown>)[key], member, depth + 1);
+      if (key === "__proto__") paths.push([...at, key]);
+      walk((inner as Record<string, unknown>)[key], [...at, key], depth + 1);
     }
   };
-  walk(value, path, 0);
-  return issues;
+  walk(value, [], 0);
+  return paths;
 }
