@@ -10,6 +10,7 @@
  */
 
 import {
+  completable,
   type McpServer,
   type RegisteredPrompt,
   ResourceNotFoundError,
@@ -18,6 +19,14 @@ import {
 import { NotFoundError, ValidationError } from "@software-factory/core";
 import type { Factory, InstructionSkill, SkillInfo } from "@software-factory/intelligence";
 import { z } from "zod";
+import {
+  artifactIds,
+  documentIds,
+  type IdCompletion,
+  lineIds,
+  signalIds,
+  workItemIds,
+} from "./idCompletions.js";
 import { shortened } from "./internal/shortened.js";
 import { invalidParams, type RequestParams } from "./requestParams.js";
 import type { ResourceListing } from "./resourcePages.js";
@@ -85,12 +94,27 @@ const taskArgument = z.object({ task: z.string().optional().describe("What to ap
 type PromptArguments = z.ZodObject<Record<string, z.ZodOptional<z.ZodString>>>;
 
 /**
+ * The completion of a prompt argument that names a factory id, by its name:
+ * the ids the resource templates complete (`summarize-line`'s `line` as
+ * `factory://lines/{id}`, `draft-requirement`'s `signal` as
+ * `factory://signals/{id}`), named as the tools name them.
+ */
+const ID_ARGUMENTS: Readonly<Record<string, IdCompletion>> = {
+  line: lineIds,
+  document: documentIds,
+  workItem: workItemIds,
+  artifact: artifactIds,
+  signal: signalIds,
+};
+
+/**
  * The arguments of the prompt of the skill `info` lists: the fields of its
  * input when it is runnable and they are all strings (`summarize-line` takes
  * `line`, as its instructions' `run_skill` call does), else `task`. Each is
  * optional, as `task` is: without them the prompt is the instructions alone.
+ * One that names a factory id ({@link ID_ARGUMENTS}) completes its ids.
  */
-function promptArgumentsOf(info: SkillInfo | undefined): PromptArguments {
+function promptArgumentsOf(factory: Factory, info: SkillInfo | undefined): PromptArguments {
   const input = info?.inputSchema as
     | { type?: unknown; properties?: Record<string, { type?: unknown; description?: unknown }> }
     | undefined;
@@ -98,17 +122,20 @@ function promptArgumentsOf(info: SkillInfo | undefined): PromptArguments {
   if (fields.length === 0 || fields.some(([, field]) => field.type !== "string")) return taskArgument;
   return z.object(
     Object.fromEntries(
-      fields.map(([field, schema]) => [
-        field,
-        z
+      fields.map(([field, schema]) => {
+        const text = z
           .string()
-          .optional()
           .describe(
             typeof schema.description === "string"
               ? schema.description
               : `The skill's input ${field}, as run_skill takes it`,
-          ),
-      ]),
+          );
+        const ids = Object.hasOwn(ID_ARGUMENTS, field) ? ID_ARGUMENTS[field] : undefined;
+        return [
+          field,
+          (ids === undefined ? text : completable(text, (value) => ids(factory, value))).optional(),
+        ];
+      }),
     ),
   );
 }
@@ -240,7 +267,7 @@ function registerSkillPrompts(server: McpServer, factory: Factory, params?: Requ
     }
     for (const [name, skill] of skills) {
       const registered = prompts.get(name);
-      const takes = promptArgumentsOf(listed.get(name));
+      const takes = promptArgumentsOf(factory, listed.get(name));
       const argumentsChanged =
         registered !== undefined &&
         Object.keys(registered.arguments.shape).join() !== Object.keys(takes.shape).join();
