@@ -7,6 +7,7 @@ import { unstorableTextIssues, ValidationError, validationErrorFromZod } from "@
 import type { Factory } from "@software-factory/intelligence";
 import type { z } from "zod";
 import { shortened } from "./internal/shortened.js";
+import { inPlainWords } from "./internal/zodWords.js";
 
 /** The arguments object of a tool: a zod object, strict once declared (an unknown key is an error). */
 export type ToolInput = z.ZodObject<z.core.$ZodLooseShape, z.core.$ZodObjectConfig>;
@@ -188,11 +189,13 @@ function missingArgument(tool: FactoryTool, args: unknown, issue: z.core.$ZodIss
 /**
  * Error result content: the error's stable code (`E_NOT_FOUND`,
  * `E_VALIDATION`..., {@link UNCODED_ERROR} for an error without one) and a
- * message that says what was wrong and what to change.
+ * message that says what was wrong and what to change, zod's default
+ * messages in it said as what the value must be (`input.line: required (a
+ * string)`, not `Invalid input: expected string, received undefined`).
  */
 export function errorResult(error: unknown): { isError: true; content: { type: "text"; text: string }[] } {
   const code = (error as { code?: unknown } | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = inPlainWords(error instanceof Error ? error.message : String(error));
   const text = `${typeof code === "string" ? code : UNCODED_ERROR}: ${message}`.replace(
     QUOTED,
     (quoted, value: string) => (value.length > QUOTED_CHARACTERS ? `"${shortened(value)}"` : quoted),

@@ -163,7 +163,7 @@ describe("mark_inbox_read", () => {
 
     const empty = await call("mark_inbox_read", { operator: "ana", ids: [] });
     expect(empty.isError).toBe(true);
-    expect(empty.content[0]?.text).toContain("ids: Too small");
+    expect(empty.content[0]?.text).toContain("ids: must not be empty");
   });
 });
 
@@ -237,7 +237,7 @@ describe("run_skill", () => {
     const wrong = await call("run_skill", { name: "sum", input: [1, "two"] });
     expect(wrong.isError).toBe(true);
     expect(wrong.content[0]?.text).toContain(
-      "input of skill sum is invalid: input[1]: Invalid input: expected number",
+      "input of skill sum is invalid: input[1]: must be a number, not a string",
     );
     const object = await call("run_skill", { name: "summarize-line", input: { line: "checkout" } });
     expect(object.isError).toBeUndefined();

@@ -37,7 +37,7 @@ describe("an id or path of 100,000 characters", () => {
     async (tool, args, field, max) => {
       const text = await server.refused(tool, args);
       expect(text).toBe(
-        `E_VALIDATION: ${tool} input is invalid: ${field}: Too big: expected string to have <=${max} characters`,
+        `E_VALIDATION: ${tool} input is invalid: ${field}: must be at most ${max} characters`,
       );
     },
   );

@@ -202,7 +202,7 @@ describe("get_context", () => {
     const pack = await call("get_context", { question });
     expect(pack.isError).toBeUndefined();
     expect(await refused("get_context", { question: "x".repeat(4001) })).toContain(
-      "E_VALIDATION: get_context input is invalid: question: Too big",
+      "E_VALIDATION: get_context input is invalid: question: must be at most 4000 characters",
     );
   });
 });
@@ -225,7 +225,7 @@ describe("a required argument left out", () => {
     ).toBe("E_VALIDATION: capture_knowledge input is invalid: links[0].target: required (a string)");
     // A value of the wrong type is not a missing one.
     expect(await refused("advance_work_item", { id: 7 })).toBe(
-      "E_VALIDATION: advance_work_item input is invalid: id: Invalid input: expected string, received number",
+      "E_VALIDATION: advance_work_item input is invalid: id: must be a string, not a number",
     );
   });
 });
