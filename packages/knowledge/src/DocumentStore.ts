@@ -31,6 +31,10 @@ export interface Revision {
   readonly title: string;
   /** The markdown body in this revision. */
   readonly body: string;
+  /** The document's tags in this revision. */
+  readonly tags: readonly string[];
+  /** Ids of the floor-plan lines the document concerned in this revision. */
+  readonly lines: readonly string[];
   /** SHA-256 (hex) of this revision's title, body and decision; equal hashes mean equal content. */
   readonly contentHash: string;
   /** Since when the fact holds, as an ISO 8601 UTC timestamp. */
@@ -167,13 +171,24 @@ export function uncheckedRevisionAt(document: KnowledgeDocument, at: string): Re
   return found;
 }
 
-/** A document as it read at one of its revisions: that revision's title, body, hash, validity and decision. */
+/**
+ * The revision a search or a listing as of an instant reads: the last one
+ * recorded by then, else the first (a document captured later, whose fact
+ * held from before).
+ */
+export function uncheckedRevisionInForce(document: KnowledgeDocument, at: string): Revision {
+  return uncheckedRevisionAt(document, at) ?? (document.revisions[0] as Revision);
+}
+
+/** A document as it read at one of its revisions: that revision's title, body, tags, lines, hash, validity and decision. */
 export function withRevision(document: KnowledgeDocument, revision: Revision): KnowledgeDocument {
   const { validTo: _validTo, decision: _decision, ...rest } = document;
   return {
     ...rest,
     title: revision.title,
     body: revision.body,
+    tags: revision.tags,
+    lines: revision.lines,
     contentHash: revision.contentHash,
     validFrom: revision.validFrom,
     ...(revision.validTo === undefined ? {} : { validTo: revision.validTo }),
@@ -181,11 +196,25 @@ export function withRevision(document: KnowledgeDocument, revision: Revision): K
   };
 }
 
+/**
+ * An event about a document other than a revision (a link made or removed, a
+ * move, a supersession, a retraction), kept so that a reading as of an
+ * earlier instant leaves it out.
+ */
+interface Change {
+  readonly seq: number;
+  readonly at: string;
+  /** The document's links before the change, when it changed them. */
+  readonly linksBefore?: readonly Link[];
+}
+
 /** What a {@link DocumentStore} saves in the caches: its documents, and which capture each idempotency key made. */
 export interface DocumentStoreSnapshot {
   readonly documents: readonly KnowledgeDocument[];
   /** Idempotency key of a capture and the id of the document it captured. */
   readonly keys: readonly (readonly [string, string])[];
+  /** A document's id and its events other than revisions, oldest first, for readings as of an instant. */
+  readonly changes: readonly (readonly [string, readonly Change[]])[];
 }
 
 /**
@@ -204,9 +233,12 @@ export class DocumentStore {
   readonly #vacated = new Map<string, number>();
   /** Idempotency key of a capture → document id. */
   readonly #byKey = new Map<string, string>();
+  /** Document id → its events other than revisions, oldest first. */
+  readonly #changes: Map<string, Change[]>;
 
-  /** A store holding what a snapshot saved (documents and capture keys), or nothing. */
-  constructor(snapshot: DocumentStoreSnapshot = { documents: [], keys: [] }) {
+  /** A store holding what a snapshot saved (documents, capture keys and changes), or nothing. */
+  constructor(snapshot: DocumentStoreSnapshot = { documents: [], keys: [], changes: [] }) {
+    this.#changes = new Map(snapshot.changes.map(([id, changes]) => [id, [...changes]]));
     this.#documents = new Map(snapshot.documents.map((document) => [document.id, document]));
     for (const document of this.#documents.values()) {
       this.#indexSource(document);
@@ -221,7 +253,7 @@ export class DocumentStore {
 
   /** What the caches keep of the store, for {@link DocumentStore}'s constructor to restore. */
   snapshot(): DocumentStoreSnapshot {
-    return { documents: [...this.#documents.values()], keys: [...this.#byKey] };
+    return { documents: [...this.#documents.values()], keys: [...this.#byKey], changes: [...this.#changes] };
   }
 
   /** Number of documents, retracted and superseded included. */
@@ -252,6 +284,56 @@ export class DocumentStore {
   byKey(key: string): KnowledgeDocument | undefined {
     const id = this.#byKey.get(key);
     return id === undefined ? undefined : this.#documents.get(id);
+  }
+
+  /**
+   * A document as it was at an instant: the revision recorded last by then
+   * (its title, body, tags, lines, validity and decision), the revisions up
+   * to it, the links and source address it had then, and the time and log
+   * position of its last event by then; `undefined` when it was not captured
+   * yet. Its supersession and retraction are kept whenever they came, so a
+   * reader of the past sees what became of it.
+   */
+  asOf(id: string, at: string): KnowledgeDocument | undefined {
+    const document = this.#documents.get(id);
+    const revision = document === undefined ? undefined : uncheckedRevisionAt(document, at);
+    return document === undefined || revision === undefined
+      ? undefined
+      : this.#readAt(document, revision, at);
+  }
+
+  /**
+   * A document as a search or a listing as of an instant reads it: as of
+   * that instant, or as captured when it was captured later (its fact held
+   * from before), see {@link uncheckedRevisionInForce}.
+   */
+  inForceAt(document: KnowledgeDocument, at: string): KnowledgeDocument {
+    const revision = uncheckedRevisionInForce(document, at);
+    return this.#readAt(document, revision, revision.at > at ? revision.at : at);
+  }
+
+  /** The document as of `at`, reading `revision` (the one in force then); itself when nothing changed since. */
+  #readAt(document: KnowledgeDocument, revision: Revision, at: string): KnowledgeDocument {
+    const latest = revision === document.revisions.at(-1);
+    const changes = this.#changes.get(document.id);
+    if (latest && changes === undefined) return document;
+    const later = (changes ?? []).filter((change) => change.at > at);
+    if (latest && later.length === 0) return document;
+    const last = (changes ?? []).filter((change) => change.at <= at).at(-1);
+    const touched = last !== undefined && last.seq > revision.seq ? last : revision;
+    const links = later.find((change) => change.linksBefore !== undefined)?.linksBefore ?? document.links;
+    const moves = (document.moves ?? []).filter((move) => move.at <= at);
+    const movedAway = document.moves?.find((move) => move.at > at);
+    const { moves: _moves, ...read } = withRevision(document, revision);
+    return {
+      ...read,
+      source: movedAway === undefined ? document.source : atAddress(document.source, movedAway.from),
+      links,
+      ...(moves.length === 0 ? {} : { moves }),
+      revisions: document.revisions.slice(0, revision.revision),
+      updatedAt: touched.at,
+      seq: touched.seq,
+    };
   }
 
   /** Every document, in capture order. */
@@ -291,6 +373,11 @@ export class DocumentStore {
     const document = this.#documents.get(id);
     if (document === undefined) return undefined;
     const touched = { updatedAt: event.at, seq: event.seq };
+    const change = (linksBefore?: readonly Link[]) => {
+      const changes = this.#changes.get(id) ?? [];
+      changes.push({ seq: event.seq, at: event.at, ...(linksBefore === undefined ? {} : { linksBefore }) });
+      this.#changes.set(id, changes);
+    };
     if (DocumentRevised.is(event)) {
       const { data } = event;
       const { validTo: _dropped, decision: _old, ...rest } = document;
@@ -310,6 +397,7 @@ export class DocumentStore {
       return id;
     }
     if (DocumentSuperseded.is(event)) {
+      change();
       this.#documents.set(id, {
         ...document,
         ...touched,
@@ -321,6 +409,7 @@ export class DocumentStore {
       return id;
     }
     if (DocumentRetracted.is(event)) {
+      change();
       this.#documents.set(id, {
         ...document,
         ...touched,
@@ -343,6 +432,7 @@ export class DocumentStore {
         source: { ...document.source, uri: to },
         moves: [...(document.moves ?? []), move],
       };
+      change();
       this.#documents.set(id, moved);
       this.#indexSource(moved);
       if (from !== undefined) this.#vacate(document.source.system, from, event.seq);
@@ -351,12 +441,15 @@ export class DocumentStore {
     if (DocumentLinked.is(event)) {
       const link = event.data;
       const exists = document.links.some((held) => held.type === link.type && held.target === link.target);
-      if (!exists) this.#documents.set(id, { ...document, ...touched, links: [...document.links, link] });
+      if (exists) return undefined;
+      change(document.links);
+      this.#documents.set(id, { ...document, ...touched, links: [...document.links, link] });
       return undefined;
     }
     if (DocumentUnlinked.is(event)) {
       const link = event.data;
       const links = document.links.filter((held) => held.type !== link.type || held.target !== link.target);
+      change(document.links);
       this.#documents.set(id, { ...document, ...touched, links });
       return undefined;
     }
@@ -391,6 +484,12 @@ function arrival(document: KnowledgeDocument): number {
   return document.moves?.at(-1)?.seq ?? document.revisions[0]?.seq ?? document.seq;
 }
 
+/** A source at another address (none when `uri` is undefined). */
+function atAddress(source: Source, uri: string | undefined): Source {
+  const { uri: _uri, ...rest } = source;
+  return uri === undefined ? rest : { ...rest, uri };
+}
+
 function sourceKey(system: string, uri: string): string {
   return `${system}\u0000${uri}`;
 }
@@ -401,6 +500,8 @@ function revisionOf(
   data: {
     title: string;
     body: string;
+    tags: readonly string[];
+    lines: readonly string[];
     contentHash: string;
     validFrom: string;
     validTo?: string | undefined;
@@ -415,6 +516,8 @@ function revisionOf(
     actor: event.actor,
     title: data.title,
     body: data.body,
+    tags: data.tags,
+    lines: data.lines,
     contentHash: data.contentHash,
     validFrom: utcInstant(data.validFrom),
     ...(data.validTo === undefined ? {} : { validTo: utcInstant(data.validTo) }),

@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
-import { type KnowledgeDocument, uncheckedRevisionAt, withRevision } from "./DocumentStore.js";
+import type { KnowledgeDocument } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
 import { knowledgeEvents } from "./events.js";
@@ -385,8 +385,11 @@ export class KnowledgeBase implements AsyncDisposable {
   }
 
   /**
-   * A document as it is now, or as it read at `asOf` (the revision current
-   * then). A lookup: `undefined` when no document has this id (or none was
+   * A document as it is now, or as it was at `asOf`: the revision current
+   * then (its title, body, tags, lines, validity and decision), the revisions
+   * up to it, the links and source address it had then, and the `updatedAt`
+   * and `seq` of its last event by then (its supersession or retraction is
+   * shown whenever it came). A lookup: `undefined` when no document has this id (or none was
    * recorded yet at `asOf`), where the writes (`revise`, `link`, `retract`...)
    * throw `NotFoundError`.
    */
@@ -395,10 +398,8 @@ export class KnowledgeBase implements AsyncDisposable {
     checkArguments("get", { id: [Text, id] });
     const { asOf } = parseInput(GetOptionsSchema, options, "get options");
     await this.sync();
-    const document = this.#projection.documents.get(id);
-    if (document === undefined || asOf === undefined) return document;
-    const revision = uncheckedRevisionAt(document, asOf);
-    return revision === undefined ? undefined : withRevision(document, revision);
+    const { documents } = this.#projection;
+    return asOf === undefined ? documents.get(id) : documents.asOf(id, asOf);
   }
 
   /** The document captured from a source address (`system`, `uri`), if any. */
@@ -419,7 +420,9 @@ export class KnowledgeBase implements AsyncDisposable {
 
   /**
    * Documents matching the filters, newest first: the first `limit` (default
-   * 100; `Infinity` for all) after `offset`.
+   * 100; `Infinity` for all) after `offset`. With `asOf`, the filters apply
+   * to each document as it read then, and it is returned so (as a search
+   * `asOf` returns its hits' documents).
    *
    * It first folds what other processes appended, embedding the chunks they
    * captured: with `signal`, the listing is cancelled when it aborts, as a
@@ -438,10 +441,13 @@ export class KnowledgeBase implements AsyncDisposable {
     parsed.signal?.throwIfAborted();
     await this.#projection.sync(parsed.signal);
     const keep = documentFilter(parsed, this.#log.clock);
-    return [...this.#projection.documents.all()]
+    const { documents } = this.#projection;
+    const page = [...documents.all()]
       .filter(keep)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
       .slice(offset, offset + limit);
+    const { asOf } = parsed;
+    return asOf === undefined ? page : page.map((document) => documents.inForceAt(document, asOf));
   }
 
   /**

@@ -10,7 +10,7 @@ import type { Clock, EventLog } from "@software-factory/core";
 import { abortable } from "@software-factory/core";
 import type { z } from "zod";
 import type { Chunk, ChunkOptions } from "../chunking/chunkMarkdown.js";
-import { DocumentStore, type KnowledgeDocument, type Revision, withRevision } from "../DocumentStore.js";
+import { DocumentStore, type KnowledgeDocument, type Revision } from "../DocumentStore.js";
 import { uncheckedSnippet } from "../search/highlight.js";
 import { LexicalIndex, type TermCounts } from "../search/LexicalIndex.js";
 import {
@@ -203,10 +203,12 @@ export class ChunkIndex {
    * Searches the chunks: BM25 fused with the vector index, filtered,
    * collapsed to one hit per document, paged, and cut to a token budget.
    *
-   * With `asOf`, a document whose revision in force then is not the one
-   * indexed (revised since, or retracted since) is scored and snipped on the
-   * chunks of that revision, cut and embedded at query time; its lexical
-   * score uses the index's current statistics.
+   * With `asOf`, the filters apply to each document as it read then, each
+   * hit's document is as it was then (its revision, links and address), and
+   * a document whose revision in force then is not the one indexed (revised
+   * since, or retracted since) is scored and snipped on the chunks of that
+   * revision, cut and embedded at query time; its lexical score uses the
+   * index's current statistics.
    */
   async search(
     documents: DocumentStore,
@@ -215,10 +217,10 @@ export class ChunkIndex {
   ): Promise<SearchResult> {
     const { signal } = options;
     const keepDocument = documentFilter(options, this.settings.clock);
+    // With asOf, the filters read each document as it was then (documentFilter does), and a document revised
+    // or retracted since is scored on the chunks of its revision then, never on its indexed ones.
     const past =
-      options.asOf === undefined
-        ? new Map<string, Revision>()
-        : pastRevisions(documents, options.asOf, keepDocument);
+      options.asOf === undefined ? new Map<string, Revision>() : pastRevisions(documents, options.asOf);
     const keepIndexed =
       past.size === 0
         ? keepDocument
@@ -228,7 +230,10 @@ export class ChunkIndex {
       const document = record === undefined ? undefined : documents.get(record.documentId);
       return document !== undefined && keepIndexed(document);
     };
-    const pastChunks = await this.#past.cut(documents, past, this.#lexical);
+    const keptPast = new Map(
+      [...past].filter(([id]) => keepDocument(documents.get(id) as KnowledgeDocument)),
+    );
+    const pastChunks = await this.#past.cut(documents, keptPast, this.#lexical);
     const pastRecords = new Map(pastChunks.map((chunk) => [chunk.id, chunk]));
     const recordOf = (chunkId: string): ChunkRecord | undefined =>
       pastRecords.get(chunkId) ?? this.#chunks.get(chunkId);
@@ -281,12 +286,11 @@ export class ChunkIndex {
     for (const hit of page) {
       const record = recordOf(hit.id) as ChunkRecord;
       const current = documents.get(record.documentId) as KnowledgeDocument;
-      const revision = past.get(record.documentId);
       const {
         body: _body,
         revisions: _revisions,
         ...document
-      } = revision === undefined ? current : withRevision(current, revision);
+      } = options.asOf === undefined ? current : documents.inForceAt(current, options.asOf);
       const excerpt = uncheckedSnippet(record.text, text, { highlight: options.highlight });
       const cost = uncheckedCountTokens(excerpt) + uncheckedCountTokens(document.title) + 8;
       if (options.budgetTokens !== undefined && tokens + cost > options.budgetTokens) continue;

@@ -12,7 +12,7 @@ import {
   type DocumentStore,
   type KnowledgeDocument,
   type Revision,
-  uncheckedRevisionAt,
+  uncheckedRevisionInForce,
   withRevision,
 } from "../DocumentStore.js";
 import type { LexicalIndex, TermCounts } from "../search/LexicalIndex.js";
@@ -38,21 +38,16 @@ export interface PastChunk extends ChunkRecord {
 const PAST_REVISIONS_KEPT = 10_000;
 
 /**
- * The documents an `asOf` search must score on another revision than the
- * indexed one: those it keeps whose revision in force at `asOf` (the last one
- * recorded by then, else the first) is not the latest, or that were retracted
- * since (their chunks left the indexes).
+ * The documents whose indexed chunks an `asOf` search must not score: those
+ * whose revision in force at `asOf` (the last one recorded by then, else the
+ * first) is not the latest, with that revision, or that were retracted since
+ * (their chunks left the indexes).
  */
-export function pastRevisions(
-  documents: DocumentStore,
-  asOf: string,
-  keep: (document: KnowledgeDocument) => boolean,
-): Map<string, Revision> {
+export function pastRevisions(documents: DocumentStore, asOf: string): Map<string, Revision> {
   const past = new Map<string, Revision>();
   for (const document of documents.all()) {
     if (document.revisions.length < 2 && document.retracted === undefined) continue;
-    if (!keep(document)) continue;
-    const revision = uncheckedRevisionAt(document, asOf) ?? (document.revisions[0] as Revision);
+    const revision = uncheckedRevisionInForce(document, asOf);
     if (revision !== document.revisions.at(-1) || document.retracted !== undefined) {
       past.set(document.id, revision);
     }

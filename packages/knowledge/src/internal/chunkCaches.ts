@@ -54,20 +54,22 @@ interface SnapshotHeader {
 
 /**
  * The frames between the header and the last, which is the lexical index's
- * image as it is: documents and chunks in batches, then the capture keys.
+ * image as it is: documents and chunks in batches, then the capture keys
+ * with the documents' changes besides revisions.
  */
 type SnapshotFrame =
   | { readonly documents: readonly KnowledgeDocument[] }
   | { readonly chunks: readonly (readonly [string, ChunkRecord])[] }
-  | { readonly keys: DocumentStoreSnapshot["keys"] };
+  | { readonly keys: DocumentStoreSnapshot["keys"]; readonly changes: DocumentStoreSnapshot["changes"] };
 
 /**
  * Bump when a snapshot holds something else, so older ones are rebuilt from
  * the log (2: stamped with the event id; 3: with the capture keys; 4: in
  * frames, written in steps; 5: terms of NFKC text, Chinese, Japanese,
- * Korean and Thai runs as character pairs).
+ * Korean and Thai runs as character pairs; 6: each revision's tags and
+ * lines, and each document's other changes, for readings as of an instant).
  */
-const SNAPSHOT_VERSION = 5;
+const SNAPSHOT_VERSION = 6;
 const SNAPSHOT_FILE = "knowledge.snapshot";
 const VECTOR_FILE = "knowledge.hnsw";
 /** The temporary file a save writes the snapshot to before renaming it, named after the saving process. */
@@ -102,11 +104,12 @@ export async function readChunkCaches(
   const documents: KnowledgeDocument[] = [];
   const chunks = new Map<string, ChunkRecord>();
   let keys: DocumentStoreSnapshot["keys"] = [];
+  let changes: DocumentStoreSnapshot["changes"] = [];
   for (const frame of rest) {
     const part = deserialize(frame) as SnapshotFrame;
     if ("documents" in part) documents.push(...part.documents);
     else if ("chunks" in part) for (const [id, record] of part.chunks) chunks.set(id, record);
-    else keys = part.keys;
+    else ({ keys, changes } = part);
   }
   const lexical = LexicalIndex.deserialize(image);
   const vector = VectorIndex.load(join(dir, VECTOR_FILE), settings.embedder, settings.vectorIndex);
@@ -116,7 +119,7 @@ export async function readChunkCaches(
     vectorStamp?.position === header.stamp.position &&
     vectorStamp.eventId === header.stamp.eventId;
   return {
-    documents: new DocumentStore({ documents, keys }),
+    documents: new DocumentStore({ documents, keys, changes }),
     chunks,
     lexical,
     vector: vectorsFresh ? vector.index : undefined,
@@ -193,7 +196,7 @@ function* snapshotFrames(
   for (const batch of batches([...caches.chunks], ([, record]) => record.text.length)) {
     yield serialize({ chunks: batch } satisfies SnapshotFrame);
   }
-  yield serialize({ keys: documents.keys } satisfies SnapshotFrame);
+  yield serialize({ keys: documents.keys, changes: documents.changes } satisfies SnapshotFrame);
   yield caches.lexical.serialize();
 }
 

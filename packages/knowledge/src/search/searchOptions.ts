@@ -5,7 +5,12 @@
  */
 import { anObject, type Clock, checkArguments, strictInput, systemClock } from "@software-factory/core";
 import { z } from "zod";
-import { type KnowledgeDocument, uncheckedIsInForce } from "../DocumentStore.js";
+import {
+  type KnowledgeDocument,
+  uncheckedIsInForce,
+  uncheckedRevisionInForce,
+  withRevision,
+} from "../DocumentStore.js";
 import { utcInstant } from "../internal/instant.js";
 import { type DocumentKind, DocumentKindSchema, InstantSchema } from "../schemas.js";
 
@@ -35,7 +40,7 @@ export const SearchOptionsSchema = strictInput({
   to: InstantSchema.optional(),
   /** Only documents in force now (default true). */
   current: z.boolean().default(true),
-  /** Only documents in force at this instant, as they read then; overrides `current`. */
+  /** Only documents in force at this instant, filtered and read as they were then; overrides `current`. */
   asOf: InstantSchema.optional(),
   /** Most tokens the page's snippets may take together, a positive integer (default: no budget). */
   budgetTokens: z.number().int().min(1).optional(),
@@ -80,7 +85,9 @@ export interface SearchOptions {
   current?: boolean | undefined;
   /**
    * Only documents in force at this instant (ISO 8601; overrides `current`);
-   * each hit is scored, snipped and returned as the revision in force then.
+   * the other filters apply to each document as it was then (the tags and
+   * lines of its revision then), and each hit is scored, snipped and
+   * returned as it was then.
    */
   asOf?: string | undefined;
   /**
@@ -151,7 +158,10 @@ export interface SearchResult {
 /**
  * The filter of a search's options over documents (kind, line or no line,
  * tag, author, time, current, as-of); `current` compares with `clock`'s time (default: the
- * machine's; a knowledge base passes its log's clock).
+ * machine's; a knowledge base passes its log's clock). With `asOf`, the
+ * filters apply to the document as it read then: the tags, lines and
+ * validity of its revision in force at that instant (the last one recorded
+ * by then, else the first), not those of a later revision.
  *
  * @throws ValidationError naming `options` when it is not an object.
  */
@@ -166,7 +176,8 @@ export function documentFilter(
   const lines = options.lines === undefined ? undefined : new Set(options.lines);
   const tags = options.tags === undefined ? undefined : new Set(options.tags);
   const authors = options.authors === undefined ? undefined : new Set(options.authors);
-  return (document) => {
+  return (latest) => {
+    const document = options.asOf === undefined ? latest : readAt(latest, options.asOf);
     if (kinds !== undefined && !kinds.has(document.kind)) return false;
     if (
       lines !== undefined &&
@@ -189,4 +200,12 @@ export function documentFilter(
     if (options.current) return uncheckedIsInForce(document, undefined, clock);
     return document.retracted === undefined;
   };
+}
+
+/** The document as its revision in force at `at` reads (itself when that is the latest). */
+function readAt(document: KnowledgeDocument, at: string): KnowledgeDocument {
+  // Most documents were never revised: this runs for every document a listing or a search looks at.
+  if (document.revisions.length === 1) return document;
+  const revision = uncheckedRevisionInForce(document, at);
+  return revision === document.revisions.at(-1) ? document : withRevision(document, revision);
 }
