@@ -278,7 +278,11 @@ describe("the first import into a new factory", () => {
         child.kill("SIGINT");
         const run = await done;
 
-        expect(run.signal).toBe("SIGINT");
+        expect(run.signal).toBeNull();
+        expect(run.code).toBe(130);
+        expect(run.stderr).toBe(
+          "error: E_INTERRUPTED: interrupted (SIGINT): the import was cancelled; nothing was created (no factory at .factory)\n",
+        );
         expect(readdirSync(cwd)).toEqual([]);
       } finally {
         writeFileSync(join(gate, "open"), "");
@@ -354,5 +358,35 @@ describe.skipIf(skipPostgres)("the first import into a new PostgreSQL schema", (
     expect(readdirSync(join(cwd, ".factory"))).toEqual(["cache"]);
     const search = await runFactory([...store, "search", "shipping", "--json"], { cwd });
     expect(search.stdout).toContain("Refunds lose shipping");
+  });
+
+  it("interrupted (SIGINT) mid-import, says nothing was created and creates no schema", SLOW, async () => {
+    const schema = schemas.next("first_import_interrupted");
+    const url = new URL(POSTGRES_TEST_URL);
+    url.searchParams.set("schema", schema);
+    const gate = mkdtempSync(join(tmpdir(), "factory-git-gate-"));
+    try {
+      const { child, done } = startFactory(
+        ["--store", url.toString(), "--dir", ".factory", "import", "git", repo.root],
+        { PATH: `${gatedGit(gate)}:${process.env.PATH ?? ""}` },
+      );
+      await waitFor(join(gate, "waiting"));
+
+      child.kill("SIGINT");
+      const run = await done;
+
+      expect(run.code).toBe(130);
+      expect(run.stderr).toBe(
+        `error: E_INTERRUPTED: interrupted (SIGINT): the import was cancelled; nothing was created (no factory at ${url.toString()})\n`,
+      );
+      expect(readdirSync(cwd)).toEqual([]);
+      const { rows } = await withAdmin((admin) =>
+        admin.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]),
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      writeFileSync(join(gate, "open"), "");
+      rmSync(gate, { recursive: true, force: true });
+    }
   });
 });
