@@ -13,7 +13,6 @@ import type { Factory } from "../factory/openFactory.js";
 import { parseInput } from "../internal/parse.js";
 import { type Automation, defineAutomation, type RetryPolicy } from "./Automation.js";
 import { InboxNotified } from "./events.js";
-import { DEFAULT_EXCLUSIVE_LEASE_MS } from "./exclusivePolicy.js";
 import {
   deliveryBody,
   deliveryHeaders,
@@ -30,8 +29,12 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY = { attempts: 5, backoffMs: 1000 } as const;
 /** Longest `Retry-After` a delivery waits for before its next attempt. */
 const MAX_RETRY_AFTER_MS = 60_000;
-/** Longest claim lease a delivery takes: a year, the most an automation's `exclusive.leaseMs` may say. */
-const MAX_LEASE_MS = 365 * 24 * 60 * 60 * 1000;
+/**
+ * A delivery's claim lease: a minute. Its holder renews the claim every 20
+ * seconds while a post and its retries run, however long they take, so the
+ * lease only says how soon a holder that died on another host is taken over.
+ */
+const DELIVERY_LEASE_MS = 60_000;
 
 /** Options of {@link makeWebhookDelivery}. */
 export interface WebhookDeliveryOptions {
@@ -181,8 +184,7 @@ export type WebhookDeliveryServices = Pick<Factory, "log">;
  * (an editor's `factory mcp`, another's, a cron `factory automations run`):
  * the automation is `exclusive`, so the process whose claim on the
  * notification lands posts it, and the others wait for its record. Its claim
- * lease is the delivery's worst case (every attempt timing out, each waiting
- * the longest `Retry-After`, and the backoff), at least 15 minutes. A
+ * lease is a minute, renewed every 20 seconds while the delivery runs. A
  * notification it does not post (not to one of `to`, older than `maxAgeMs`
  * when reached; a retry of a failed one posts it whatever its age) is
  * passed over by its filter, with no claim and no mark: the delivery
@@ -225,7 +227,7 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
     description: `Posts each inbox notification${recipients === undefined ? "" : ` to ${[...recipients].join(", ")}`} to the webhook at ${url.host} (${format}).`,
     on: [InboxNotified.type],
     retry,
-    exclusive: { leaseMs: leaseFor(retry, parsed.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
+    exclusive: { leaseMs: DELIVERY_LEASE_MS },
     // Notifications to others, or too old, are passed over: no claim, no mark, no post.
     filter: (event, { services, retry }) => {
       if (!InboxNotified.is(event)) return false;
@@ -254,17 +256,6 @@ export function makeWebhookDelivery(options: WebhookDeliveryOptions): Automation
       }
     },
   });
-}
-
-/**
- * The claim lease of a delivery: its worst case (each attempt timing out and
- * waiting the longest `Retry-After`, plus the backoff between attempts), at
- * least the default 15 minutes and at most a year.
- */
-function leaseFor(retry: Required<RetryPolicy>, timeoutMs: number): number {
-  const backoff = retry.backoffMs * (2 ** (retry.attempts - 1) - 1);
-  const worst = retry.attempts * (timeoutMs + MAX_RETRY_AFTER_MS) + backoff;
-  return Math.min(MAX_LEASE_MS, Math.max(DEFAULT_EXCLUSIVE_LEASE_MS, worst));
 }
 
 /** Which attempt at a notification a post is, of how many its retry policy makes. */

@@ -442,6 +442,27 @@ describe("delivering notifications to a webhook", () => {
     expect(await factory.automations?.failures()).toEqual([]);
   });
 
+  it("takes over a notification whose holder stopped renewing its claim a minute before", async () => {
+    const hook = await receiver();
+    hook.script = (n) => (n === 0 ? "hang" : { status: 200 });
+    const dir = factoryDir();
+    const clock = manualClock("2020-01-01T09:00:00Z");
+    const holder = await deliveringFactory(dir, { url: hook.url }, clock);
+    const item = await holder.inbox.notify({ to: "ana", title: "Held", body: "" });
+    await hook.requests(1);
+
+    // The holder's post hangs; by the factory's clock a minute passes with no renewal of its claim
+    // (renewals come every 20 seconds of the machine's time, which this test does not let pass).
+    const taker = await deliveringFactory(dir, { url: hook.url }, clock);
+    clock.advance(60_000);
+    await taker.automations?.idle();
+
+    expect(hook.received.map((request) => request.headers["idempotency-key"])).toEqual([item.id, item.id]);
+    const claims = await taker.log.read({ types: [AutomationClaimed.type] });
+    expect(claims.map((claim) => (claim.data as { generation: number }).generation)).toEqual([1, 2]);
+    expect((await handledMarks(taker)).map((mark) => [mark.event, mark.outcome])).toEqual([[item.id, "ok"]]);
+  });
+
   it("refuses malformed options, naming each field", () => {
     const make = (options: unknown) => () => makeWebhookDelivery(options as WebhookDeliveryOptions);
     expect(make({ url: "ftp://example.com/hook" })).toThrow(ValidationError);
