@@ -76,14 +76,12 @@ export const whoOwns = defineTool({
   name: "who_owns",
   title: "Who owns these paths or this line",
   description:
-    "For repository paths: the line each belongs to (CODEOWNERS semantics) and its accountable owner, the paths no line claims listed apart (unclaimedPaths). For a line: its owner and contributors.",
+    "For repository paths: the line each belongs to (CODEOWNERS semantics) and its owner; unclaimedPaths lists those no line claims. For a line: its owner and contributors.",
   group: "floorplan",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z
     .object({
-      paths: RepositoryPaths.optional().describe(
-        pathsDescription("each gets the line that claims it (CODEOWNERS semantics) and its owner"),
-      ),
+      paths: RepositoryPaths.optional().describe(pathsDescription("each gets its line and owner")),
       line: z
         .string()
         .min(1)
@@ -100,14 +98,10 @@ export const whoOwns = defineTool({
   output: z.object({
     paths: z
       .array(PathOwnerOutput)
-      .describe(
-        `The paths asked about that a line claims, in the order given, the first ${ECHOED_PATHS_MAX}`,
-      ),
+      .describe(`Paths a line claims, in the order given, the first ${ECHOED_PATHS_MAX}`),
     unclaimedPaths: z
       .array(z.string())
-      .describe(
-        `The paths asked about that no line claims, in the order given, the first ${ECHOED_PATHS_MAX}`,
-      ),
+      .describe(`Paths no line claims, in the order given, the first ${ECHOED_PATHS_MAX}`),
     omitted: PathsOmittedOutput,
     line: LineOwnersOutput.optional().describe("The line asked about; absent when no line was given"),
     asOf: AsOfOutput,

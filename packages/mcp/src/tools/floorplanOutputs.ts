@@ -125,7 +125,7 @@ export const PathOwnerOutput = z.looseObject({
 export const PathsOmittedOutput = z
   .looseObject({ paths: z.number(), unclaimedPaths: z.number() })
   .optional()
-  .describe("Set when paths were left out: how many of paths and of unclaimedPaths");
+  .describe("Set when paths were left out: how many of each");
 
 /** A line as `who_owns` answers it: its owner and contributors. */
 export const LineOwnersOutput = z.looseObject({
