@@ -49,8 +49,8 @@ const OptionsSchema = strictInput({
  * and payload, then verifies both by count and by a hash of the whole log.
  *
  * Events appended to the source after the copy starts are not copied: stop the
- * writers first (or run it again: a target that holds a prefix of the source is
- * resumed where it stopped). Idempotency keys are not copied; a writer retrying
+ * writers first (or run it again: a target that holds an exact prefix of the
+ * source, the same events by count and hash, is resumed where it stopped). Idempotency keys are not copied; a writer retrying
  * an append across the move should not rely on them.
  *
  * @throws ValidationError when `from` or `to` is no event store, or the options are invalid.
@@ -106,18 +106,21 @@ export async function migrateLog(
   return { total, copied, verified: true, sourceHash: source.hash, targetHash: target.hash };
 }
 
-/** Where copying starts: 0 for an empty target, its head when it holds a prefix of the source. */
+/**
+ * Where copying starts: 0 for an empty target, its head when it holds an
+ * exact prefix of the source (the same events at positions 1 to its head:
+ * same count and the same hash of their content, ids included).
+ */
 async function resumePosition(from: EventStore, to: EventStore, total: number): Promise<number> {
   const head = await to.head();
   if (head === 0) return 0;
-  const [ours] = await from.read({ after: head - 1, limit: 1 });
-  const [theirs] = await to.read({ after: head - 1, limit: 1 });
-  if (head > total || ours === undefined || theirs === undefined || ours.id !== theirs.id) {
-    throw new StoreError({
-      message: `the ${to.kind} target already holds ${head} events that are not a copy of the ${from.kind} source (${total} events); migrate into an empty store`,
-    });
+  if (head <= total) {
+    const [source, target] = await Promise.all([summarize(from, head), summarize(to, head)]);
+    if (source.count === head && target.count === head && source.hash === target.hash) return head;
   }
-  return head;
+  throw new StoreError({
+    message: `the ${to.kind} target already holds ${head} events that are not a copy of the ${from.kind} source (${total} events); migrate into an empty store`,
+  });
 }
 
 /** Count and SHA-256 of the canonical JSON of every event's content up to a position, in order. */
