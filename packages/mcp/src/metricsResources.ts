@@ -10,7 +10,8 @@
  * The query's parameters are each optional and come in any order (the SDK's
  * own template matching wants every one, in the template's order); a
  * parameter that is unknown, given twice, badly percent-encoded or of the
- * wrong form is refused with `-32602`, naming it.
+ * wrong form is refused with `-32602`, naming it; so is an operator the
+ * factory does not know, as `get_metrics` refuses one.
  *
  * @module
  */
@@ -33,7 +34,7 @@ import { z } from "zod";
 import { shortened } from "./internal/shortened.js";
 import { json } from "./resourceContents.js";
 import type { ResourceListing } from "./resourcePages.js";
-import { nearHint } from "./tools/knownValues.js";
+import { nearHint, operatorIds } from "./tools/knownValues.js";
 import { ID_MAX, Operator, PointInTime } from "./tools/shared.js";
 
 /** The address of the encoded use over the last 30 days, and the start of its template's. */
@@ -138,7 +139,7 @@ function decodedQuery(uri: URL, variables: Variables): Record<string, string> {
  * query names (default the 30 days up to now, the end exclusive and a
  * millisecond after now, as `get_metrics`), for its operator when it names one.
  *
- * @throws ProtocolError (`-32602`) naming each parameter that is wrong, or `to` when the window is empty.
+ * @throws ProtocolError (`-32602`) naming each parameter that is wrong, `to` when the window is empty, or `operator` when the factory does not know them.
  */
 async function encodedUsage(factory: Factory, uri: URL, variables: Variables) {
   const parsed = EncodedQuery.safeParse(decodedQuery(uri, variables));
@@ -158,7 +159,32 @@ async function encodedUsage(factory: Factory, uri: URL, variables: Variables) {
             message: `must be after from (got from "${from ?? start.toISOString()}", to "${to}")`,
           },
     ]);
-  return factory.encodedUsage({ from: start, to: end, ...(operator === undefined ? {} : { operator }) });
+  const usage = await factory.encodedUsage({
+    from: start,
+    to: end,
+    ...(operator === undefined ? {} : { operator }),
+  });
+  if (operator !== undefined && usage.authors.length === 0) await requireOperator(factory, uri, operator);
+  return usage;
+}
+
+/**
+ * Refuses an `operator` the factory does not know, as `get_metrics` refuses
+ * one: neither in the floor plan nor the owner of a work item (nor, as the
+ * caller checked, the author of anything used in the window).
+ *
+ * @throws ProtocolError (`-32602`) naming `operator` and the operators close to it.
+ */
+async function requireOperator(factory: Factory, uri: URL, operator: string): Promise<void> {
+  await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
+  if (factory.floorplan.hasOperator(operator) || factory.work.list({ owner: operator }).length > 0) return;
+  const near = nearHint(operator, operatorIds(factory), "factory://floorplan lists the operators");
+  throw refusal(uri, [
+    {
+      path: "operator",
+      message: `no operator "${operator}" in the floor plan, no work item is theirs and nothing they encoded is used in the window ${near}`,
+    },
+  ]);
 }
 
 /** Registers `factory://metrics/encoded` and its template on a server, and what they list with `listing`. */
