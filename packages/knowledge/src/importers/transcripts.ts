@@ -65,6 +65,11 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * `REGION` blocks too, a line with several voices is split between them, and
  * character references (`&amp;`, `&#39;`) are decoded.
  *
+ * Plain text in which no line names a speaker (no `Name: words` line, no
+ * speaker heading: prose, a markdown page) holds no turns, as an empty text
+ * does: it is no transcript, and the importers refuse it rather than store
+ * it flattened as the words of an `unknown` speaker.
+ *
  * @throws ValidationError naming `text` when it is not a string.
  */
 export function parseTranscript(text: string): Transcript {
@@ -90,6 +95,8 @@ export function parseTranscript(text: string): Transcript {
   let skipping = isVtt;
   // In plain text, the speaker of a heading line (`Ana Diaz  1:02`) until a blank line.
   let heading: string | undefined;
+  // In plain text, whether a line named a speaker: without one, the text is no transcript.
+  let named = false;
   for (const [index, line] of lines.entries()) {
     if (line === "") {
       skipping = false;
@@ -128,6 +135,7 @@ export function parseTranscript(text: string): Transcript {
     }
     const headed = hasCues ? null : SPEAKER_HEADING.exec(line);
     if (headed !== null) {
+      named = true;
       heading = (headed[1] as string).trim();
       at = headed[2];
       continue;
@@ -139,12 +147,14 @@ export function parseTranscript(text: string): Transcript {
     }
     const spoken = SPEAKER_LINE.exec(line);
     if (spoken !== null) {
+      named = true;
       if (spoken[1] !== undefined) at = spoken[1];
       add((spoken[2] as string).trim(), spoken[3] as string);
     } else {
       add(undefined, line);
     }
   }
+  if (!hasCues && !named) return { turns: [], speakers: [] };
   return { turns, speakers: [...new Set(turns.map((turn) => turn.speaker))] };
 }
 
@@ -257,9 +267,9 @@ export interface TranscriptPart {
  * 2,000,000 characters of body: one document, as {@link transcriptDocument}
  * makes it, when it fits; else parts split between turns, each holding as
  * many turns as fit, titled `<title> (part 2 of 3)` and tagged with its own
- * speakers. A single turn longer than a document (a recording transcribed
- * without speakers is one turn) is cut between words and goes on, same
- * speaker and time, in the next part.
+ * speakers. A single turn longer than a document (the cues of a recording
+ * transcribed without speakers are one turn) is cut between words and goes
+ * on, same speaker and time, in the next part.
  *
  * The same text always splits the same way, and each part has its own
  * address: part 1 keeps `details.source.uri` (so a transcript that grows past
