@@ -34,23 +34,33 @@ export const ArtifactIdSchema = z
 /** The evidence a change set carries: the commit and the paths it touched. */
 export const ChangeSetFieldsSchema = z.object({
   /** The commit id, lowercase hex, 7 to 64 characters (abbreviated or full). */
-  commit: z.string().regex(/^[0-9a-f]{7,64}$/, "commit must be a hex commit id of 7-64 chars"),
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,64}$/, "commit must be a hex commit id of 7-64 chars")
+    .describe("the commit's id, lowercase hex, 7 to 64 characters"),
   /** Repository paths the change touched; at least one. Used to find the lines that own them. */
-  paths: z.array(z.string().min(1)).min(1, "a change set touches at least one path"),
+  paths: z
+    .array(z.string().min(1))
+    .min(1, "a change set touches at least one path")
+    .describe("the repository paths it touched, at least one"),
 });
 
 /** The evidence a test run carries: its id and counts; `failed` must be 0 to leave testing. */
 export const TestEvidenceFieldsSchema = z.object({
   /** The test run's id in the CI or runner that produced it. */
-  runId: z.string().min(1, "runId must not be empty"),
+  runId: z.string().min(1, "runId must not be empty").describe("the test run's id in the CI or runner"),
   /** Tests that passed, a non-negative integer. */
-  passed: z.number().int().nonnegative(),
+  passed: z.number().int().nonnegative().describe("how many tests passed, a whole number"),
   /** Tests that failed, a non-negative integer; must be 0 to leave testing. */
-  failed: z.number().int().nonnegative(),
+  failed: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("how many tests failed, a whole number; 0 to leave testing"),
 });
 
-/** Field schemas enforced for kinds that serve as evidence. */
-export const EVIDENCE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+/** Field schemas enforced for kinds that serve as evidence; each field describes what it holds. */
+export const EVIDENCE_SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
   changeSet: ChangeSetFieldsSchema,
   testEvidence: TestEvidenceFieldsSchema,
 };

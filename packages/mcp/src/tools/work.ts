@@ -21,6 +21,7 @@ import {
 import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
+import { withEvidenceHint } from "./evidenceHints.js";
 import { requireSignal, requireTraceEnd, requireWorkItem } from "./knownRecords.js";
 import { requireLine, requireOperator, requireStage } from "./knownValues.js";
 import {
@@ -204,7 +205,9 @@ export const advanceWorkItem = defineTool({
     await requireWorkItem(factory, input.id, "id");
     switch (input.move) {
       case "advance":
-        return factory.work.advance(input.id, options);
+        return factory.work.advance(input.id, options).catch((error: unknown) => {
+          throw withEvidenceHint(error);
+        });
       case "back":
         return factory.work.sendBack(
           input.id,
@@ -222,7 +225,9 @@ export const advanceWorkItem = defineTool({
       case "drop":
         return factory.work.drop(input.id, { reason }, options);
       case "complete":
-        return factory.work.complete(input.id, options);
+        return factory.work.complete(input.id, options).catch((error: unknown) => {
+          throw withEvidenceHint(error);
+        });
     }
   },
 });

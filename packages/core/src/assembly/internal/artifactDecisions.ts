@@ -59,9 +59,33 @@ export function parseArtifacts(
       ...unkeptValueIssues(data.fields, "fields"),
     ]);
     throwIfAny(subject, unknownFingerprintFields(data.fingerprintFields ?? [], data.fields));
-    const evidence = EVIDENCE_SCHEMAS[data.kind];
-    if (evidence !== undefined) parseInput(evidence, data.fields, `artifact fields of kind ${data.kind}`);
+    throwIfAny(subject, evidenceIssues(data.kind, data.fields));
     return { ...data, id: data.id ?? newId("art") };
+  });
+}
+
+/**
+ * Issues of the fields a kind that serves as evidence (`changeSet`,
+ * `testEvidence`) needs, at their place under `fields`; one left out says it
+ * is required and what it holds (`fields.commit: required for a changeSet:
+ * the commit's id, ...`), rather than that zod received undefined.
+ */
+function evidenceIssues(kind: string, fields: Readonly<Record<string, unknown>>): ValidationIssue[] {
+  const schema = EVIDENCE_SCHEMAS[kind];
+  const checked = schema?.safeParse(fields);
+  if (schema === undefined || checked === undefined || checked.success) return [];
+  return checked.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    const required = issue.path.length === 1 && fields[name] === undefined;
+    return {
+      path: ["fields", ...issue.path]
+        .map((step) => (typeof step === "number" ? `[${step}]` : `.${String(step)}`))
+        .join("")
+        .slice(1),
+      message: required
+        ? `required for a ${kind}: ${schema.shape[name]?.description ?? name}`
+        : issue.message,
+    };
   });
 }
 
