@@ -46,8 +46,6 @@ beforeAll(async () => {
   }
   mkdirSync(join(cwd, "garbage"));
   writeFileSync(join(cwd, "garbage", "factory.db"), "not a database, only text ".repeat(20));
-  mkdirSync(join(cwd, "repo", ".cursor", "rules"), { recursive: true });
-  writeFileSync(join(cwd, "repo", ".cursor", "rules", "bad.mdc"), "---\nalwaysApply: maybe\n---\nBe nice.\n");
 });
 
 afterAll(() => {
@@ -82,7 +80,6 @@ describe("factory mcp and factory-mcp that cannot start", () => {
           '(id evt_newer_refunds) is stored at version 9, but this code knows "floorplan.line.declared" up to version 1',
         ],
         [{ factory: ["--dir", "garbage"] }, "file is not a database"],
-        [{ factory: ["--dir", "good"], flags: ["--instructions", "repo"] }, "bad.mdc:2:"],
         [{ factory: ["--store", "postgres://127.0.0.1:1/test"] }, "cannot reach PostgreSQL at 127.0.0.1:1"],
         // /proc refuses new entries.
         [

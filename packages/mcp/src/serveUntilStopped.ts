@@ -65,8 +65,10 @@ function prepare(factory: Factory, log: (line: string) => void): Factory {
   // A skill folder that failed to load does not stop the server; say which, once.
   for (const problem of factory.skills.problems())
     log(`skill "${problem.name}" not loaded:\n${problem.message}`);
-  for (const skipped of factory.standards.skipped())
-    log(`instruction file ${skipped.file ?? ""} ${skipped.message}`);
+  for (const skipped of factory.standards.skipped()) {
+    const place = [skipped.file ?? "", skipped.line, skipped.column].filter((part) => part !== undefined);
+    log(`instruction file ${place.join(":")} ${skipped.message}`);
+  }
   // So the agent's first search does not wait for the index.
   setImmediate(() => void factory.knowledge.sync().catch(() => undefined));
   return factory;

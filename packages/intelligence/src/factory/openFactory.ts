@@ -283,8 +283,10 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     if (options.rules !== undefined) standards.add(...options.rules);
     if (options.instructionsFrom !== undefined) {
       const skipped: ValidationIssue[] = [];
+      // One malformed file must not keep the factory from opening, as a bad SKILL.md does not: it is skipped.
       const loaded = loadInstructionStandards(options.instructionsFrom, {
         onWarning: (issue) => skipped.push(issue),
+        skipInvalid: true,
       });
       standards.addInstructions(...loaded).addSkipped(...skipped);
     }

@@ -135,7 +135,8 @@ export interface OpenFactoryOptions {
    * A repository whose Cursor rules (`.cursor/rules/*.mdc`), `AGENTS.md` and
    * `CLAUDE.md` files become advisory standards, listed by the context packs
    * of the paths and lines they apply to; files left out (a folder named
-   * AGENTS.md, a linked rule) are listed by `factory.standards.skipped()`.
+   * AGENTS.md, a linked rule, a malformed file at its line and column: the
+   * rest loads) are listed by `factory.standards.skipped()`.
    */
   readonly instructionsFrom?: string;
   /**

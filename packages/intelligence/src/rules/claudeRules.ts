@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { z } from "zod";
 import { readUtf8File } from "../internal/utf8File.js";
-import { globAt, invalidRule, readFrontMatter } from "./frontMatter.js";
+import { globAt, invalidRule, readFrontMatter, skippedFile } from "./frontMatter.js";
 import { braceProblem } from "./glob.js";
 import { type InstructionStandard, instructionId } from "./InstructionStandard.js";
 
@@ -32,13 +32,15 @@ const VERBATIM = /^(paths:[ \t]*)([^\s"'[|>].*?)[ \t]*$/;
  * `claude-rules-frontend-react`), whose globs are its `paths`, and which
  * always applies when it has none. Other front matter keys are ignored, as
  * Claude Code ignores them, each passed to `warn` with its line and column.
- * A missing folder has no rules; symbolic links are not followed.
+ * A missing folder has no rules; symbolic links are not followed. With
+ * `skipInvalid`, a malformed file is left out, its problems passed to `warn`.
  *
- * @throws ValidationError listing each bad file with file:line:column (bad YAML, a `paths` that is not globs, a glob whose braces do not balance, front matter never closed).
+ * @throws ValidationError listing each bad file with file:line:column (bad YAML, a `paths` that is not globs, a glob whose braces do not balance, front matter never closed), unless `skipInvalid`.
  */
 export function loadClaudeRules(
   dir: string,
   warn: (warning: ValidationIssue) => void,
+  skipInvalid = false,
 ): InstructionStandard[] {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
   const standards: InstructionStandard[] = [];
@@ -52,7 +54,9 @@ export function loadClaudeRules(
       else throw error;
     }
   }
-  if (issues.length > 0) throw new ValidationError({ message: formatIssues("Claude rules", issues), issues });
+  if (skipInvalid) for (const issue of skippedFile(issues)) warn(issue);
+  else if (issues.length > 0)
+    throw new ValidationError({ message: formatIssues("Claude rules", issues), issues });
   return standards;
 }
 

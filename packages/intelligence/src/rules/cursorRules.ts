@@ -21,7 +21,7 @@ import { z } from "zod";
 import { Text } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import { readUtf8File } from "../internal/utf8File.js";
-import { globAt, invalidRule, readFrontMatter } from "./frontMatter.js";
+import { globAt, invalidRule, readFrontMatter, skippedFile } from "./frontMatter.js";
 import { braceProblem } from "./glob.js";
 import { type InstructionStandard, InstructionStandardSchema, instructionId } from "./InstructionStandard.js";
 import { standardsForExport } from "./standardsForExport.js";
@@ -174,14 +174,22 @@ export interface LoadCursorRulesOptions {
    * Defaults to a process warning (`process.emitWarning`, code `FACTORY_SKIPPED_INSTRUCTIONS`).
    */
   readonly onWarning?: (warning: ValidationIssue) => void;
+  /**
+   * Whether a malformed rule file (bad front matter, a glob never closed, not
+   * UTF-8, unreadable) is skipped, each of its problems passed to `onWarning`
+   * with its line and column, while the other rules load (default false: the
+   * problems of every file are thrown together).
+   */
+  readonly skipInvalid?: boolean;
 }
 
 /**
- * Emits a skipped instruction file as a process warning: what a loader does
- * when its caller gave no `onWarning`.
+ * Emits a skipped instruction file as a process warning (`file:line:column:
+ * message` when it has a place): what a loader does when its caller gave no `onWarning`.
  */
 export function warnSkipped(warning: ValidationIssue): void {
-  process.emitWarning(`${warning.file ?? ""}: ${warning.message}`, { code: "FACTORY_SKIPPED_INSTRUCTIONS" });
+  const place = [warning.file ?? "", warning.line, warning.column].filter((part) => part !== undefined);
+  process.emitWarning(`${place.join(":")}: ${warning.message}`, { code: "FACTORY_SKIPPED_INSTRUCTIONS" });
 }
 
 /**
@@ -193,16 +201,21 @@ export function warnSkipped(warning: ValidationIssue): void {
  * that folder: their globs are taken relative to it, an always-applied rule
  * applies to `<folder>/**`, and their ids are prefixed by the folder.
  * Symbolic links are not followed: each is skipped with a warning naming it
- * (option `onWarning`), as is a rules path that is a file.
+ * (option `onWarning`), as is a rules path that is a file, and with
+ * `skipInvalid` a malformed rule file.
  *
  * @throws ValidationError listing each bad file with file:line:column (a file
- * that is not UTF-8 or cannot be read included).
+ * that is not UTF-8 or cannot be read included), unless `skipInvalid`.
  */
 export function loadCursorRules(dir: string, options: LoadCursorRulesOptions = {}): InstructionStandard[] {
   checkArguments("loadCursorRules", {
     dir: [Text, dir],
     options: [
-      strictInput({ folder: z.string().optional(), onWarning: aFunction.optional() }).optional(),
+      strictInput({
+        folder: z.string().optional(),
+        onWarning: aFunction.optional(),
+        skipInvalid: z.boolean().optional(),
+      }).optional(),
       options,
     ],
   });
@@ -230,7 +243,9 @@ export function loadCursorRules(dir: string, options: LoadCursorRulesOptions = {
       else throw error;
     }
   }
-  if (issues.length > 0) throw new ValidationError({ message: formatIssues("cursor rules", issues), issues });
+  if (options.skipInvalid === true) for (const issue of skippedFile(issues)) warn(issue);
+  else if (issues.length > 0)
+    throw new ValidationError({ message: formatIssues("cursor rules", issues), issues });
   return standards;
 }
 

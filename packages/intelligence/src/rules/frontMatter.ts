@@ -7,7 +7,7 @@
  * @module
  */
 import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
-import { isMap, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isNode, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 
 /** An issue with its line and column in the rule file. */
 export type Positioned = ValidationIssue & { readonly line: number; readonly column: number };
@@ -64,7 +64,7 @@ export function readFrontMatter(
       document.errors.map((error) => ({
         path: "",
         message: error.message.split("\n")[0] as string,
-        ...position(error.pos[0]),
+        ...position(openerOf(document, error) ?? error.pos[0]),
       })),
     );
   }
@@ -116,6 +116,27 @@ export function globAt(
   return value;
 }
 
+/**
+ * Where the flow collection (`[`, `{`) or quoted text an error says is never
+ * closed was opened: the YAML library reports such an error where it gave up
+ * (the next key's line, the end of the text), the outermost node that runs up
+ * to that place is the one left open. Undefined for other errors.
+ */
+function openerOf(document: Document, error: YAMLError): number | undefined {
+  const flow = /end with a [\]}]/.test(error.message);
+  const quote = error.code === "MISSING_CHAR" && /closing .?quote/i.test(error.message);
+  if (!flow && !quote) return undefined;
+  let opener: number | undefined;
+  visit(document, (_key, node) => {
+    if (!isNode(node) || node.range?.[1] !== error.pos[0]) return;
+    const open = flow
+      ? (node as { flow?: boolean }).flow === true
+      : (node as { type?: string }).type?.startsWith("QUOTE_") === true;
+    if (open && (opener === undefined || node.range[0] < opener)) opener = node.range[0];
+  });
+  return opener;
+}
+
 /** What a front matter value that is not a map is (`a string`, `a list`), or undefined for a map. */
 function notAMap(front: unknown): string | undefined {
   if (Array.isArray(front)) return "a list";
@@ -129,4 +150,9 @@ export function invalidRule(kind: string, file: string, issues: readonly Positio
     .sort((a, b) => a.line - b.line || a.column - b.column)
     .map((issue) => ({ ...issue, file }));
   return new ValidationError({ message: formatIssues(kind, located), issues: located });
+}
+
+/** The problems of malformed instruction files, each saying its file was skipped, as warnings of a loader that skips them. */
+export function skippedFile(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  return issues.map((issue) => ({ ...issue, message: `${issue.message}; the file was skipped` }));
 }

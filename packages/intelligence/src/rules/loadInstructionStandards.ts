@@ -14,12 +14,14 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
+import { z } from "zod";
 import { Text } from "../internal/arguments.js";
 import { readUtf8File } from "../internal/utf8File.js";
 import { loadAgentsMd, parseAgentsMd } from "./agentsMd.js";
 import { withClaudeImports } from "./claudeImports.js";
 import { loadClaudeRules } from "./claudeRules.js";
 import { loadCursorRules, warnSkipped } from "./cursorRules.js";
+import { skippedFile } from "./frontMatter.js";
 import type { InstructionStandard } from "./InstructionStandard.js";
 
 /** Folders never searched for instruction files. */
@@ -33,10 +35,21 @@ export interface LoadInstructionStandardsOptions {
    * Called for each instruction file skipped rather than loaded, naming its
    * path: an `AGENTS.md` or `CLAUDE.md` that is a folder, a symbolic link in
    * a `.cursor/rules` folder, a CLAUDE.md `@path` import not followed (with
-   * its line and column). Defaults to a process warning (`process.emitWarning`,
+   * its line and column), with `skipInvalid` each problem of a malformed
+   * file. Defaults to a process warning (`process.emitWarning`,
    * code `FACTORY_SKIPPED_INSTRUCTIONS`).
    */
   readonly onWarning?: (warning: ValidationIssue) => void;
+  /**
+   * Whether a malformed instruction file (a Cursor or Claude rule whose front
+   * matter is not YAML, a glob never closed, an `Applies to:` line without a
+   * glob, a file that is not UTF-8 or cannot be read) is skipped, each of its
+   * problems passed to `onWarning` with its file, line and column, while the
+   * other files load: what a reader serving the instructions wants (as
+   * `openFactory({ instructionsFrom })` does). Default false: the problems of
+   * every file are thrown together.
+   */
+  readonly skipInvalid?: boolean;
 }
 
 /**
@@ -59,9 +72,10 @@ export interface LoadInstructionStandardsOptions {
  * AGENTS.md → `@docs/x.md`, AGENTS.md counting as a hop), scoped like the
  * CLAUDE.md section importing it. An AGENTS.md that no CLAUDE.md imports is
  * read without following `@` (Codex and other AGENTS.md readers do not).
+ * With `skipInvalid`, a malformed file is skipped with a warning instead.
  *
  * @throws ValidationError listing each bad file with file:line:column (a file
- * that cannot be read included, by its path).
+ * that cannot be read included, by its path), unless `skipInvalid`.
  */
 export function loadInstructionStandards(
   root: string,
@@ -69,27 +83,38 @@ export function loadInstructionStandards(
 ): InstructionStandard[] {
   checkArguments("loadInstructionStandards", {
     root: [Text, root],
-    options: [strictInput({ onWarning: aFunction.optional() }).optional(), options],
+    options: [
+      strictInput({ onWarning: aFunction.optional(), skipInvalid: z.boolean().optional() }).optional(),
+      options,
+    ],
   });
   const onWarning = options.onWarning ?? warnSkipped;
+  const skipInvalid = options.skipInvalid === true;
   const standards: InstructionStandard[] = [];
   const issues: ValidationIssue[] = [];
   const collect = (file: string, load: () => InstructionStandard[]) => {
     try {
       standards.push(...load());
     } catch (error) {
-      if (error instanceof ValidationError) issues.push(...error.issues);
-      else if (isFsError(error)) issues.push({ path: "", message: error.message, file });
-      else throw error;
+      const found =
+        error instanceof ValidationError
+          ? error.issues
+          : isFsError(error)
+            ? [{ path: "", message: error.message, file }]
+            : undefined;
+      if (found === undefined) throw error;
+      if (skipInvalid) for (const issue of skippedFile(found)) onWarning(issue);
+      else issues.push(...found);
     }
   };
   const rulesOf = (dir: string) => join(dir, ".cursor", "rules");
-  collect(rulesOf(root), () => loadCursorRules(rulesOf(root), { onWarning }));
+  collect(rulesOf(root), () => loadCursorRules(rulesOf(root), { onWarning, skipInvalid }));
   const legacy = join(root, ".cursorrules");
   if (statIfThere(legacy)?.isFile()) collect(legacy, () => cursorrulesFile(legacy));
   const visit = (dir: string) => {
     const folder = relative(root, dir);
-    if (dir !== root) collect(rulesOf(dir), () => loadCursorRules(rulesOf(dir), { folder, onWarning }));
+    if (dir !== root)
+      collect(rulesOf(dir), () => loadCursorRules(rulesOf(dir), { folder, onWarning, skipInvalid }));
     // Claude Code reads a folder's CLAUDE.md from .claude/CLAUDE.md too: its sections apply as the folder's own.
     const dotClaude = join(dir, ".claude", "CLAUDE.md");
     for (const file of [...INSTRUCTION_FILES.map((name) => join(dir, name)), dotClaude]) {
@@ -109,7 +134,7 @@ export function loadInstructionStandards(
     }
     const claudeRules = join(dir, ".claude", "rules");
     if (dir === root && statIfThere(claudeRules)?.isDirectory()) {
-      collect(claudeRules, () => loadClaudeRules(claudeRules, onWarning));
+      collect(claudeRules, () => loadClaudeRules(claudeRules, onWarning, skipInvalid));
     }
     const folders = readdirSync(dir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && !entry.name.startsWith(".") && !SKIPPED.has(entry.name))

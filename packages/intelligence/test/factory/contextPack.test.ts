@@ -318,12 +318,14 @@ describe("context packs", () => {
     expect(markdown).toContain("From meeting by ana.");
   });
 
-  it("refuse to open a factory over a malformed rule file, naming its place", async () => {
+  it("open a factory over a malformed rule file, listing it as skipped at its place", async () => {
     const repo = folder("factory-bad-rules-");
     write(repo, ".cursor/rules/bad.mdc", "---\ndescription: Broken\nalwaysApply: maybe\n---\nText.\n");
 
-    await expect(open({ dir: folder("factory-pack-"), instructionsFrom: repo })).rejects.toThrow(
-      /bad\.mdc:3:\d+/,
-    );
+    const factory = await open({ dir: folder("factory-pack-"), instructionsFrom: repo });
+    expect(factory.standards.instructions()).toEqual([]);
+    expect(factory.standards.skipped()).toMatchObject([
+      { file: join(repo, ".cursor/rules/bad.mdc"), line: 3, path: "alwaysApply" },
+    ]);
   });
 });
