@@ -25,7 +25,13 @@ const REASONS: Readonly<Record<string, string>> = {
 /** A {@link FolderError} for `folder`, asked for as part of `path`, that `mkdir` refused with `cause`. */
 function folderError(path: string, folder: string, cause: unknown): FolderError {
   const systemCode = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const reason = systemCode === undefined ? undefined : REASONS[systemCode];
+  const blocker = systemCode === "ENOTDIR" ? fileOnTheWay(folder) : undefined;
+  const reason =
+    blocker !== undefined
+      ? `the file ${blocker} stands where a folder is needed`
+      : systemCode === undefined
+        ? undefined
+        : REASONS[systemCode];
   const why = reason === undefined ? (cause as Error).message : `${reason} (${systemCode})`;
   const message = `cannot create the folder ${folder}${folder === path ? "" : ` (for ${path})`}: ${why}`;
   return new FolderError({
@@ -45,7 +51,8 @@ function folderError(path: string, folder: string, cause: unknown): FolderError 
  * is refused.
  *
  * @throws ValidationError when `dir` is not a string.
- * @throws FolderError naming the folder that could not be made and why.
+ * @throws FolderError naming the folder that could not be made and why (the file in the way, when a
+ *   file stands where a folder above it should be).
  * @example
  * ```ts
  * makeFolders(".factory/cache");
@@ -69,6 +76,14 @@ export function makeFolders(dir: string): void {
       if (!isFolder(folder)) throw folderError(target, folder, error);
     }
   }
+}
+
+/** The file that stands in a folder's way: the nearest of the folders above `folder` that is there but no folder. */
+function fileOnTheWay(folder: string): string | undefined {
+  for (let at = dirname(folder); dirname(at) !== at; at = dirname(at)) {
+    if (existsSync(at)) return isFolder(at) ? undefined : at;
+  }
+  return undefined;
 }
 
 function isFolder(path: string): boolean {

@@ -58,6 +58,24 @@ describe("makeFolders", () => {
     );
   });
 
+  it("names the file that stands where a folder above the one asked for should be", () => {
+    const root = tempRoot();
+    const file = join(root, "afile");
+    writeFileSync(file, "x");
+    const asked = join(file, "sub", "deeper");
+    const error = (() => {
+      try {
+        makeFolders(asked);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toMatchObject({ _tag: "FolderError", systemCode: "ENOTDIR", path: asked });
+    expect((error as FolderError).message).toBe(
+      `cannot create the folder ${join(file, "sub")} (for ${asked}): the file ${file} stands where a folder is needed (ENOTDIR)`,
+    );
+  });
+
   it(
     "fails under /proc, naming the folder asked for and the one that could not be made",
     () => {
