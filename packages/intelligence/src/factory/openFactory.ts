@@ -152,7 +152,9 @@ export interface Factory extends AsyncDisposable {
  * and documents naming a line or operator it lacks are refused with a
  * `NotFoundError` before anything is written. The folder keeps the derived
  * indexes in `cache/`, which holds a `.gitignore` ignoring all of it: a
- * factory folder kept in a repository never has its caches committed. A
+ * factory folder kept in a repository never has its caches committed. With a
+ * store other than the SQLite file, the folder is made only once the store
+ * opened, so a server that cannot be reached leaves none behind. A
  * folder or SQLite file this process may not write opens read-only (see
  * {@link OpenFactoryOptions.readOnly}).
  *
@@ -179,10 +181,9 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
   const where = storeOf(options.store, dir);
   // Nothing is written to a folder opened read-only or that this process may not write: its caches are only read.
   const keepFolder = options.readOnly === true || isReadOnlyFolder(dir);
-  if (!keepFolder) {
-    makeFolders(dir);
-    ignoreCaches(join(dir, "cache"));
-  }
+  // The SQLite file is made in the folder; for another store the folder is made once the log opened,
+  // so a store that cannot be reached leaves nothing behind.
+  if (!keepFolder && "path" in where) makeFolders(dir);
   const store = await openStore(where, options);
   const readOnly = typeof store === "object" && store.readOnly === true;
   if (readOnly && (options.automations?.length ?? 0) > 0) {
@@ -204,6 +205,10 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
   });
   const opened: { close(): Promise<void> }[] = [log];
   try {
+    if (!keepFolder) {
+      makeFolders(dir);
+      ignoreCaches(join(dir, "cache"));
+    }
     const fromEnv = options.embedder === undefined ? await embedderFromEnv() : undefined;
     if (fromEnv !== undefined) opened.push(fromEnv);
     const embedder = options.embedder ?? fromEnv?.embedder;
