@@ -11,6 +11,7 @@ import type { ContextPack, ContextRequest } from "./contextPack.js";
 import { fitContextPack } from "./contextPackFit.js";
 import { searchKnowledge } from "./contextPackKnowledge.js";
 import { packLines, requestedLines } from "./contextPackLines.js";
+import { nothingMatched as factoryHoldings } from "./contextPackNothing.js";
 import { ContextRequestSchema } from "./contextPackRequest.js";
 import { packStandards } from "./contextPackStandards.js";
 import type { TokenCounter } from "./contextPackTokens.js";
@@ -29,6 +30,9 @@ import type { Factory } from "./openFactory.js";
  * the budget; last, more of the neighbours left out, as many as the budget
  * the other parts left holds (their share keeps room for the other parts, it
  * does not leave the budget unused). Deterministic for the same state of the factory.
+ *
+ * A request nothing of the factory matches (no line, work item or document)
+ * gets `nothingMatched`: what the factory holds and what to try.
  *
  * Paths that no line claims are listed as such (`unclaimedPaths`, and a
  * section of the markdown) with the lines and the work item: they are part of
@@ -102,8 +106,20 @@ export async function buildContextPack(
   const activeWork = [...lineIds]
     .flatMap((line) => factory.work.list({ line, state: "active" }))
     .filter((item) => item.id !== workItem?.id);
+  const found = lines.length > 0 || workItem !== undefined || knowledge.length > 0;
+  const nothingMatched = found ? undefined : await factoryHoldings(factory, signal);
   return fitContextPack(
-    { lines, unclaimedPaths, workItem, rules, instructions, knowledge, suspectLinks, activeWork },
+    {
+      lines,
+      unclaimedPaths,
+      workItem,
+      rules,
+      instructions,
+      knowledge,
+      suspectLinks,
+      activeWork,
+      ...(nothingMatched === undefined ? {} : { nothingMatched }),
+    },
     budget,
     counter,
   );

@@ -180,6 +180,20 @@ export interface ContextPack {
   readonly tokenizer: string;
   /** What was left out to stay within the budget. */
   readonly omitted: PackOmitted;
+  /**
+   * Set when nothing of the factory matched the request: no line, work item
+   * or document (the pack would be a bare heading). Says what the factory
+   * holds and what to try: another request when it has lines, else how to
+   * fill it (the markdown says the same). Never left out to fit the budget.
+   */
+  readonly nothingMatched?: {
+    /** What matched nothing and what to try, in words: the pack's markdown says it too. */
+    readonly message: string;
+    /** Lines of the floor plan: 0 when it is empty. */
+    readonly lines: number;
+    /** Whether the knowledge base holds any document. */
+    readonly hasDocuments: boolean;
+  };
 }
 
 /**

@@ -39,6 +39,8 @@ export interface PackParts {
   readonly suspectLinks: ContextPack["suspectLinks"];
   /** Active work on the lines, but the work item asked about. */
   readonly activeWork: ContextPack["activeWork"];
+  /** Set when nothing matched the request: what the factory holds and what to try. */
+  readonly nothingMatched?: ContextPack["nothingMatched"];
 }
 
 /**
@@ -85,6 +87,7 @@ export function fitContextPack(parts: PackParts, budget: number, counter: TokenC
     lines: packed,
     unclaimedPaths,
     ...(workItem === undefined ? {} : { workItem }),
+    ...(parts.nothingMatched === undefined ? {} : { nothingMatched: parts.nothingMatched }),
     standards: { rules: [], instructions: [] },
     activeWork: [],
     knowledge: [],

@@ -84,14 +84,15 @@ function workItemSection(item: WorkItem, lines: ContextPackContent["lines"]): st
 }
 
 /**
- * A context pack as markdown, for a model's context or a person: lines with
- * owners and neighbours, the work item, the standards (rules on the process
+ * A context pack as markdown, for a model's context or a person: what to
+ * try when nothing matched, lines with owners and neighbours, the work item, the standards (rules on the process
  * around the work by id only), the knowledge with its
  * source, active work, suspect links with their ids (what a review names),
  * and how many of each part were left out to fit the budget.
  */
 export function contextPackMarkdown(pack: ContextPackContent): string {
   const out: string[] = ["# Context"];
+  if (pack.nothingMatched !== undefined) out.push("", pack.nothingMatched.message);
   if (pack.workItem !== undefined) out.push("", ...workItemSection(pack.workItem, pack.lines));
   if (pack.lines.length > 0) {
     out.push("", "## Lines");

@@ -91,5 +91,9 @@ export const ContextPackOutput = z.looseObject({
       suspectLinks: z.number(),
     })
     .describe("What was left out to stay within the budget"),
+  nothingMatched: z
+    .looseObject({ message: z.string(), lines: z.number(), hasDocuments: z.boolean() })
+    .optional()
+    .describe("Set when no line, work item or document matched: what the factory holds and what to try"),
   markdown: z.string().describe("The whole pack as markdown"),
 });
