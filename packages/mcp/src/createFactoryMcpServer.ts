@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { McpServer, type ServerContext } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { advertisedArguments, advertisedResult } from "./advertisedSchemas.js";
+import { SERVED_PROTOCOL_VERSIONS } from "./protocolVersions.js";
 import { RequestParams, refuseSinglePageCursors } from "./requestParams.js";
 import { ResourceListing } from "./resourcePages.js";
 import { checkResourceRequests } from "./resourceRequests.js";
@@ -99,6 +100,7 @@ function newServer(options: FactoryMcpServerOptions): McpServer {
   return new McpServer(
     { name: options.name ?? "software-factory", version: SERVER_VERSION },
     {
+      supportedProtocolVersions: [...SERVED_PROTOCOL_VERSIONS],
       instructions:
         "The Software Factory: the product's lines, owners and dependencies, its knowledge (decisions, customer conversations, research), its work in flight and its standards. Start with get_context for a task, a line or a question; use search_knowledge for facts with sources; who_owns and impact_of_change before touching code; capture what you learn with capture_knowledge, and correct what is wrong with revise_knowledge or retract_knowledge.",
     },
