@@ -26,6 +26,20 @@ interface LinkRecord extends Mutable<Omit<TraceLink, "causes">> {
   causes: SuspectCause[];
 }
 
+/** A link's ends and type. */
+export type Ends = Pick<TraceLink, "from" | "to" | "type">;
+
+/** The links from `start` to `target`, read back from the link that reached each node. */
+function pathTo(target: string, start: string, reachedBy: ReadonlyMap<string, Ends>): Ends[] {
+  const path: Ends[] = [];
+  for (let node = target; node !== start; ) {
+    const link = reachedBy.get(node) as Ends;
+    path.unshift({ from: link.from, to: link.to, type: link.type });
+    node = link.from;
+  }
+  return path;
+}
+
 /** The trace links folded from the log, their indexes and their suspicion. */
 export class TraceGraph {
   /** Every link by id, in the order they were made. */
@@ -97,6 +111,35 @@ export class TraceGraph {
       (candidate) => this.links.get(candidate)?.obsolete === false,
     );
     return id === undefined ? undefined : this.link(id);
+  }
+
+  /**
+   * The links of a shortest path up from `start` to `target` (each link's
+   * `from` the one before's `to`), through the links not reviewed obsolete
+   * and `more`, links about to be made, by their `from`; undefined when
+   * `target` is not upstream of `start`. A link from `target` to `start`
+   * would close a cycle through that path.
+   */
+  pathUp(start: string, target: string, more: ReadonlyMap<string, readonly Ends[]>): Ends[] | undefined {
+    const reachedBy = new Map<string, Ends>();
+    let frontier = [start];
+    while (frontier.length > 0) {
+      const next: string[] = [];
+      for (const node of frontier) {
+        const made = (this.#dependencies.get(node) ?? []).flatMap((id) => {
+          const record = this.links.get(id);
+          return record === undefined || record.obsolete ? [] : [record];
+        });
+        for (const link of [...made, ...(more.get(node) ?? [])]) {
+          if (link.to === start || reachedBy.has(link.to)) continue;
+          reachedBy.set(link.to, link);
+          if (link.to === target) return pathTo(target, start, reachedBy);
+          next.push(link.to);
+        }
+      }
+      frontier = next;
+    }
+    return undefined;
   }
 
   /** Links with this node at either end. */

@@ -28,6 +28,8 @@ import {
 import type { AssemblyState } from "./AssemblyState.js";
 import { invalid, unknownStage } from "./checks.js";
 import { quotedId } from "./quotedId.js";
+import { listOf } from "./sortedLists.js";
+import type { Ends } from "./TraceGraph.js";
 
 /** An artifact input, parsed, with its id chosen. */
 export type ParsedArtifact = z.output<typeof RecordArtifactInputSchema> & { readonly id: string };
@@ -265,7 +267,7 @@ export function parseLinks(inputs: readonly LinkInput[]): ParsedLink[] {
  * batch) names that link and makes no event, so a retried call links once;
  * the others make a link with the id `fresh` holds for them.
  *
- * @throws ValidationError when an end is no artifact, work item or signal.
+ * @throws ValidationError when an end is no artifact, work item or signal, or the link would close a cycle (its upstream end already downstream of its downstream one, through links not reviewed obsolete).
  */
 export function linkEvents(
   state: AssemblyState,
@@ -274,6 +276,8 @@ export function linkEvents(
 ): { events: NewEvent[]; ids: string[] } {
   const events: NewEvent[] = [];
   const made = new Map<string, string>();
+  /** The links the batch makes before each input, by their downstream end: a cycle may close through them. */
+  const pending = new Map<string, Ends[]>();
   const ids = parsed.map((data, index) => {
     for (const end of ["from", "to"] as const) {
       if (!state.exists(data[end])) {
@@ -283,6 +287,16 @@ export function linkEvents(
     const pair = JSON.stringify([data.from, data.to, data.type]);
     const existing = made.get(pair) ?? state.trace.liveLink(data.from, data.to, data.type)?.id;
     if (existing !== undefined) return existing;
+    const cycle = state.trace.pathUp(data.to, data.from, pending);
+    if (cycle !== undefined) {
+      const existing = cycle.map((link) => `${link.from} ${link.type} ${link.to}`).join(", ");
+      throw invalid(
+        "trace link",
+        "to",
+        `"${data.from} ${data.type} ${data.to}" would close a cycle: ${existing} already, so ${data.from} is upstream of ${data.to}; a link runs from the downstream end to the upstream one`,
+      );
+    }
+    listOf(pending, data.from).push(data);
     const id = fresh[index] as string;
     const fingerprint = state.fingerprintOf(data.to);
     events.push({
