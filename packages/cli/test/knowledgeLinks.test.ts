@@ -72,7 +72,7 @@ describe("factory knowledge link and unlink", () => {
         const type = await factory("knowledge", command, from, "--type", "Relates To", "--target", to);
         expect(type.code, command).toBe(2);
         expect(firstLine(type)).toBe(
-          'error: E_USAGE: --type: link types are words such as relatesTo, informs, evidenceFor (got "Relates To")',
+          'error: E_USAGE: --type: link types are one word of letters, digits or hyphens starting with a lowercase letter, such as relatesTo, informs, evidenceFor (got "Relates To")',
         );
         const target = await factory("knowledge", command, from, "--type", "informs", "--target", " ");
         expect(target.code, command).toBe(2);

@@ -49,12 +49,23 @@ export const SourceSchema = z.object({
 /** Where a document came from. */
 export type Source = z.infer<typeof SourceSchema>;
 
+/** What a link type is: one word of letters, digits or hyphens, starting with a lowercase letter. */
+const LINK_TYPE = /^[a-z][a-zA-Z0-9-]*$/;
+
+/** Why a link type is refused: the rule, or the type to write when only its first letter is uppercase. */
+function linkTypeProblem(input: unknown): string {
+  const lowered = typeof input === "string" ? `${input.charAt(0).toLowerCase()}${input.slice(1)}` : "";
+  if (lowered !== input && lowered.length <= 60 && LINK_TYPE.test(lowered))
+    return `link types start with a lowercase letter: write ${lowered}`;
+  return "link types are one word of letters, digits or hyphens starting with a lowercase letter, such as relatesTo, informs, evidenceFor";
+}
+
 /** A typed link from a document to another document or an assembly-line artifact. */
 export const LinkSchema = z.object({
-  /** What the link means: a word starting lowercase (`relatesTo`, `informs`, `evidenceFor`), at most 60 characters. */
+  /** What the link means: one word of letters, digits or hyphens starting lowercase (`relatesTo`, `informs`, `evidenceFor`), at most 60 characters. */
   type: z
     .string()
-    .regex(/^[a-z][a-zA-Z0-9-]*$/, "link types are words such as relatesTo, informs, evidenceFor")
+    .regex(LINK_TYPE, { error: (issue) => linkTypeProblem(issue.input) })
     .max(60),
   /** The id of the linked document or artifact, 1 to 200 characters. */
   target: z.string().min(1).max(200),

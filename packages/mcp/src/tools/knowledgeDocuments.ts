@@ -60,10 +60,14 @@ export const getDocument = defineTool({
   },
 });
 
-/** A document's markdown body: not blank, since a document of whitespace has nothing to find or read. */
+/**
+ * A document's markdown body: not blank, since a document of whitespace has
+ * nothing to find or read; an empty one is refused once, as blank (not also
+ * as too short).
+ */
 const Body = z
   .string()
-  .min(1)
+  .min(1, { message: "body must not be blank", abort: true })
   .max(KNOWLEDGE_BODY_MAX)
   .refine((body) => body.trim() !== "", "body must not be blank");
 
