@@ -37,13 +37,21 @@ describe("factory deployment record and factory incident open|resolve", () => {
     const shipped = await ok("deployment", "record", "--work-item", item.id);
     const [, first] = /^recorded (dep_\S+) /.exec(shipped.stdout) ?? [];
     expect(shipped.stdout).toBe(`recorded ${first} to production (succeeded), shipping ${item.id}\n`);
-    const failed = await json<Record<string, unknown>>("deployment", "record", "--status", "failed");
+    const failed = await json<Record<string, unknown>>(
+      "deployment",
+      "record",
+      "--status",
+      "failed",
+      "--deployed-version",
+      "v2",
+    );
     expect(failed).toEqual({
       id: expect.stringMatching(/^dep_/),
       environment: "production",
       status: "failed",
       workItems: [],
       remediates: [],
+      version: "v2",
     });
     // --item, the flag's first name, still works.
     await ok("deployment", "record", "--environment", "staging", "--item", item.id);
@@ -182,6 +190,8 @@ describe("factory deployment record and factory incident open|resolve", () => {
         "record",
         "--status",
         "failed",
+        "--deployed-version",
+        "v9",
         "--idempotency-key",
         "ci-pipeline-77",
       );

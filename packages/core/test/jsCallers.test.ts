@@ -140,7 +140,13 @@ const LINE_METHODS: Record<string, readonly Param[]> = {
     opts({ idempotencyKey: "string?" }),
   ],
   routeSignal: [id("id", "signal"), p("line", "string", () => "checkout"), opts({ actor: "string?" })],
-  recordDeployment: [opts({ environment: "string?", line: "string?", version: "string?" }, "input"), fact],
+  recordDeployment: [
+    {
+      ...opts({ environment: "string?", line: "string?", version: "string?" }, "input"),
+      valid: () => ({ version: "v1" }),
+    },
+    fact,
+  ],
   openIncident: [p("input", "object", () => ({ title: "Slow" })), fact],
   resolveIncident: [id("id", "incident"), opts({ actor: "string?" }, "input")],
   get: [id("id", "item")],
@@ -350,6 +356,7 @@ const FUNCTIONS_LEFT_OUT = new Set([
   "isId",
   "newId",
   "unstorableTextIssues",
+  "prototypeKeyIssues",
   "parseChatRequest",
   "parseStructuredReply",
   "makeFolders",
@@ -368,7 +375,7 @@ beforeAll(async () => {
   ids.signal = (await line.captureSignal({ text: "Card fails", source: "support" })).id;
   await line.recordArtifact({ id: "REQ-1", kind: "requirement", title: "Pay", fields: { body: "b" } });
   ids.link = (await line.link({ from: ids.item, to: "REQ-1", type: "implements" })).id;
-  ids.deployment = await line.recordDeployment({ environment: "production" });
+  ids.deployment = await line.recordDeployment({ environment: "production", version: "v1" });
   ids.incident = await line.openIncident({ title: "Down", deployment: ids.deployment });
 });
 

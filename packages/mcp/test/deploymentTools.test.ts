@@ -68,7 +68,10 @@ describe("record_deployment, open_incident and resolve_incident", () => {
   });
 
   it("open_incident answers the incident, blamed on the deployment named; resolve_incident its resolution", async () => {
-    const deployment = (await ok("record_deployment", { environment: "staging" })) as unknown as Deployment;
+    const deployment = (await ok("record_deployment", {
+      environment: "staging",
+      version: "v7",
+    })) as unknown as Deployment;
 
     const opened = await ok("open_incident", {
       title: "Checkout returns 500",
@@ -236,7 +239,7 @@ describe("record_deployment and open_incident with an idempotency key", () => {
   });
 
   it("refuse the key reused with other arguments or for another write with E_IDEMPOTENCY_CONFLICT", async () => {
-    const deploy = { environment: "staging", idempotencyKey: "pipeline-50" };
+    const deploy = { environment: "staging", version: "v8", idempotencyKey: "pipeline-50" };
     const first = (await ok("record_deployment", deploy)) as unknown as Deployment;
 
     expect(await refused("record_deployment", { ...deploy, status: "failed" })).toBe(

@@ -377,9 +377,22 @@ export function parseInput<Schema extends z.ZodType>(
   return result.data;
 }
 
+/**
+ * An environment's name as a write gives it: lowercase, since the DORA
+ * measures count `production` and `Production` would be another environment,
+ * left out of them without a word.
+ */
+const environmentName = name.superRefine((value, ctx) => {
+  if (value === value.toLowerCase()) return;
+  ctx.addIssue({
+    code: "custom",
+    message: `${JSON.stringify(value)} is not lowercase: environments are lowercase names, and the DORA measures count "production"; did you mean ${JSON.stringify(value.toLowerCase())}?`,
+  });
+});
+
 const recordDeploymentInputShape = {
-  /** Where it went (default `production`; DORA measures count production only). */
-  environment: name.default("production"),
+  /** Where it went, a lowercase name (default `production`; DORA measures count production only). */
+  environment: environmentName.default("production"),
   /** Work items it shipped; each must exist. */
   workItems: ids(entityId),
   /** `succeeded` (default) or `failed`; a failed deployment counts toward the change failure rate. */
@@ -398,9 +411,22 @@ const recordDeploymentInputShape = {
   /** Who deployed; the line's or the log's actor when omitted. */
   actor: OperatorIdSchema.optional(),
 };
-/** Input of `AssemblyLine.recordDeployment`. */
+/**
+ * Input of `AssemblyLine.recordDeployment`: it names what went out, its work
+ * items, the incidents it remediates, its line or its version (one at least).
+ */
 export const RecordDeploymentInputSchema: z.ZodObject<typeof recordDeploymentInputShape, z.core.$strict> =
-  strictInput(recordDeploymentInputShape);
+  strictInput(recordDeploymentInputShape).refine(
+    (input) =>
+      input.workItems.length > 0 ||
+      input.remediates.length > 0 ||
+      input.line !== undefined ||
+      input.version !== undefined,
+    {
+      message:
+        "a deployment names what went out: give its workItems, the incidents it remediates, its line or its version",
+    },
+  );
 /** Input of `AssemblyLine.recordDeployment`. */
 export type RecordDeploymentInput = z.input<typeof RecordDeploymentInputSchema>;
 

@@ -39,9 +39,9 @@ describe("recording a deployment with an idempotency key", () => {
     factory = await openTestFactory();
     const { line: other } = await factory.reopen();
     const ids = await Promise.all([
-      factory.line.recordDeployment({}, { idempotencyKey: "pipeline-9" }),
-      other.recordDeployment({}, { idempotencyKey: "pipeline-9" }),
-      factory.line.recordDeployment({}, { idempotencyKey: "pipeline-9" }),
+      factory.line.recordDeployment({ version: "v1" }, { idempotencyKey: "pipeline-9" }),
+      other.recordDeployment({ version: "v1" }, { idempotencyKey: "pipeline-9" }),
+      factory.line.recordDeployment({ version: "v1" }, { idempotencyKey: "pipeline-9" }),
     ]);
     expect(new Set(ids).size).toBe(1);
     expect(await count("deployment.recorded")).toBe(1);
@@ -49,10 +49,13 @@ describe("recording a deployment with an idempotency key", () => {
 
   it("refuses the key for a different deployment or another write, naming it, and writes nothing", async () => {
     factory = await openTestFactory();
-    const first = await factory.line.recordDeployment({}, { idempotencyKey: "k1" });
+    const first = await factory.line.recordDeployment({ version: "v1" }, { idempotencyKey: "k1" });
 
     const other = await conflict(
-      factory.line.recordDeployment({ environment: "staging", status: "failed" }, { idempotencyKey: "k1" }),
+      factory.line.recordDeployment(
+        { environment: "staging", status: "failed", version: "v1" },
+        { idempotencyKey: "k1" },
+      ),
     );
     expect(other).toMatchObject({ code: "E_IDEMPOTENCY_CONFLICT", key: "k1" });
     expect(other.message).toBe(
@@ -68,22 +71,22 @@ describe("recording a deployment with an idempotency key", () => {
       { text: "Slow", source: "support" },
       { idempotencyKey: "k2" },
     );
-    const deploy = await conflict(factory.line.recordDeployment({}, { idempotencyKey: "k2" }));
+    const deploy = await conflict(factory.line.recordDeployment({ version: "v1" }, { idempotencyKey: "k2" }));
     expect(deploy.message).toContain(
       `was already used to capture signal ${signal.id}, not to record deployment`,
     );
     expect(await count("deployment.recorded")).toBe(1);
     expect(await count("incident.opened")).toBe(0);
-    await expect(factory.line.recordDeployment({}, { idempotencyKey: "" })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(
+      factory.line.recordDeployment({ version: "v1" }, { idempotencyKey: "" }),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 });
 
 describe("opening and resolving an incident", () => {
   it("opens an incident once per key, and resolves it once", async () => {
     factory = await openTestFactory();
-    const deployment = await factory.line.recordDeployment({});
+    const deployment = await factory.line.recordDeployment({ version: "v1" });
     const opened = { title: "Checkout down", severity: "critical", deployment } as const;
     const first = await factory.line.openIncident(opened, { idempotencyKey: "pager-1" });
     expect(await factory.line.openIncident(opened, { idempotencyKey: "pager-1" })).toBe(first);
@@ -108,7 +111,11 @@ describe("reading deployments and incidents", () => {
     factory = await openTestFactory();
     const item = await factory.line.createWorkItem({ line: "checkout", title: "P", flow: "tiny" });
     const shipped = await factory.line.recordDeployment({ workItems: [item.id] });
-    const staged = await factory.line.recordDeployment({ environment: "staging", status: "failed" });
+    const staged = await factory.line.recordDeployment({
+      environment: "staging",
+      status: "failed",
+      version: "v1",
+    });
     const incident = await factory.line.openIncident({ title: "Checkout down", deployment: shipped });
     const open = await factory.line.openIncident({ title: "Search slow", severity: "low" });
     factory.clock.set(Date.parse("2026-03-02T10:30:00Z"));

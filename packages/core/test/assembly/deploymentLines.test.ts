@@ -38,7 +38,7 @@ describe("deployments and incidents on a line", () => {
     const shipped = await line.recordDeployment({ line: "checkout", version: " v2.4.1 " });
     const staged = await line.recordDeployment({ line: "checkout", environment: "staging" });
     const search = await line.recordDeployment({ line: "search", version: "9f1c2ab" });
-    const unnamed = await line.recordDeployment({});
+    const unnamed = await line.recordDeployment({ version: "v1" });
     const caused = await line.openIncident({ title: "Pay fails", deployment: shipped });
     const named = await line.openIncident({ title: "Search slow", line: "search" });
     const elsewhere = await line.openIncident({ title: "Odd", deployment: shipped, line: "search" });
@@ -47,7 +47,7 @@ describe("deployments and incidents on a line", () => {
 
     expect(line.deployment(shipped)).toMatchObject({ line: "checkout", version: "v2.4.1" });
     expect(line.deployment(staged)).toMatchObject({ line: "checkout", version: undefined });
-    expect(line.deployment(unnamed)).toMatchObject({ line: undefined, version: undefined });
+    expect(line.deployment(unnamed)).toMatchObject({ line: undefined, version: "v1" });
     const ids = (records: readonly { id: string }[]) => records.map((record) => record.id);
     expect(ids(line.deployments({ line: "checkout" }))).toEqual([shipped, staged]);
     expect(ids(line.deployments({ line: "checkout", environment: "production" }))).toEqual([shipped]);

@@ -58,7 +58,7 @@ beforeAll(async () => {
   at(20);
   await line.recordDeployment({ workItems: [r.id], status: "failed" });
   at(22);
-  await line.recordDeployment({});
+  await line.recordDeployment({ version: "v1" });
   at(23);
   await line.recordDeployment({ workItems: [p.id], environment: "staging" });
   // A scripted history is many writes; give it time on a loaded machine.

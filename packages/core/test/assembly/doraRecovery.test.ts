@@ -34,7 +34,7 @@ describe("failed deployment recovery time", () => {
     clock.set(H0);
     await line.recordDeployment({ line: "checkout", status: "failed" });
     clock.set(H0 + 2 * HOUR);
-    await line.recordDeployment({});
+    await line.recordDeployment({ version: "v1" });
     expect((await line.measures(week)).dora?.failedDeploymentRecoveryHours).toEqual({
       p50: 2,
       p85: 2,

@@ -171,6 +171,7 @@ async function write(factory: TestFactory, now: number, random: Random, known: K
         status: next() < 0.2 ? "failed" : "succeeded",
         remediates: some(incidents, 0.1).slice(0, 2),
         ...(next() < 0.6 ? { line: pick(LINES) } : {}),
+        version: `v${deployments.length + 1}`,
       }),
     );
     deployments.push(id);

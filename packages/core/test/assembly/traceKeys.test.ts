@@ -111,11 +111,11 @@ describe("reviewing a link with an idempotency key", () => {
     expect(another.message).toBe(
       `idempotency key "k1" was already used to review trace link ${link.id}, not to review trace link ${tested.id}; use a new key`,
     );
-    const deployment = await conflict(line.recordDeployment({}, { idempotencyKey: "k1" }));
+    const deployment = await conflict(line.recordDeployment({ version: "v1" }, { idempotencyKey: "k1" }));
     expect(deployment.message).toContain(
       `was already used to review trace link ${link.id}, not to record deployment`,
     );
-    const deployed = await line.recordDeployment({}, { idempotencyKey: "k2" });
+    const deployed = await line.recordDeployment({ version: "v1" }, { idempotencyKey: "k2" });
     const review = await conflict(line.reviewLink(link.id, { verdict: "keep" }, { idempotencyKey: "k2" }));
     expect(review.message).toContain(
       `was already used to record deployment ${deployed}, not to review trace link ${link.id}`,
