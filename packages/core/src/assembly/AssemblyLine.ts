@@ -317,7 +317,7 @@ export class AssemblyLine extends AssemblyLineWorkItems {
    * `deployments({ line })` lists it); `version` says what went out.
    *
    * @returns the deployment id (`dep_...`).
-   * @throws ValidationError when the input is invalid (a malformed line id, a blank or multi-line version, one over 200 characters) or a work item or incident does not exist.
+   * @throws ValidationError when the input is invalid (a malformed line id, a blank or multi-line version, one over 200 characters, an environment not in lowercase, or none of workItems, remediates, line and version given) or a work item or incident does not exist.
    * @throws NotFoundError when the line directory does not know the line (nothing is written).
    * @throws IdempotencyConflictError when the key was used for another write, or to record a deployment from different input (environment, workItems, status, remediates, line, version).
    * @example
