@@ -211,6 +211,7 @@ export {
   defineRulePack,
   defineScorecard,
   type Finding,
+  type FindingFix,
   type FindingSeverity,
   installBasicStandards,
   type LineScore,

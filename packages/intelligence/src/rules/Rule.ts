@@ -19,6 +19,24 @@ export interface TargetRef {
   readonly id: string;
 }
 
+/**
+ * How to fix a finding whose fix is a call, on each surface that makes it:
+ * `action` says what to do, each form how that surface does it. A surface
+ * shows the action with its own form (`check_standards` over MCP the tool
+ * call); the finding's `hint` is the action with the command and the SDK
+ * call, as `factory check` prints it.
+ */
+export interface FindingFix {
+  /** What to do, in words (`fill decision.consequences`). */
+  readonly action: string;
+  /** The `factory` command that does it. */
+  readonly cli: string;
+  /** The SDK call that does it. */
+  readonly sdk: string;
+  /** The MCP tool call that does it: the tool's name, then its arguments as JSON (`revise_knowledge {"id":"doc_1",...}`). */
+  readonly mcp: string;
+}
+
 /** A problem a rule found. */
 export interface Finding {
   /** Id of the rule. */
@@ -29,6 +47,8 @@ export interface Finding {
   readonly message: string;
   /** How to fix it. */
   readonly hint?: string;
+  /** How to fix it on each surface, when the fix is a call: `hint` is its action with the command and the SDK call. */
+  readonly fix?: FindingFix;
   /** What the finding is about. */
   readonly target: TargetRef;
   /**
@@ -45,6 +65,8 @@ export interface Violation {
   readonly message: string;
   /** How to fix it. */
   readonly hint?: string;
+  /** How to fix it on each surface, when the fix is a call; `hint` then says its action with the command and the SDK call. */
+  readonly fix?: FindingFix;
   /** Overrides the rule's severity for this violation. */
   readonly severity?: FindingSeverity;
   /** Another target than the one checked (a rule over the floor plan reports on a line). */
@@ -55,6 +77,15 @@ export interface Violation {
    * every line's in it).
    */
   readonly lines?: readonly string[];
+}
+
+/**
+ * A violation's `hint` and `fix` for a fix that is a call: the hint says the
+ * action with the command and the SDK call, as `factory check` prints it, and
+ * each surface shows its own form from `fix`.
+ */
+export function withFix(fix: FindingFix): { readonly hint: string; readonly fix: FindingFix } {
+  return { hint: `${fix.action}: \`${fix.cli}\` (SDK: \`${fix.sdk}\`)`, fix };
 }
 
 /** A rule: a check over one kind of target, returning its violations (none means it passes). */

@@ -188,6 +188,7 @@ function toFinding(rule: Rule<unknown, never>, violation: Violation, target: Tar
     severity: violation.severity ?? rule.severity,
     message: violation.message,
     ...(violation.hint === undefined ? {} : { hint: violation.hint }),
+    ...(violation.fix === undefined ? {} : { fix: violation.fix }),
     target: violation.target ?? target,
     ...(violation.lines === undefined ? {} : { lines: [...violation.lines] }),
   };

@@ -23,7 +23,7 @@ import { type FloorPlan, floorPlanEventTypes, type LineInfo } from "@software-fa
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { aFactory } from "../internal/arguments.js";
-import { defineRule, defineRulePack, type RulePack } from "./Rule.js";
+import { defineRule, defineRulePack, type RulePack, withFix } from "./Rule.js";
 
 /** A gate that keeps a work item out of `release` while one of its trace links is suspect. */
 export const noSuspectLinksGate: Gate = {
@@ -162,7 +162,12 @@ const workHasNoSuspectLinks = defineRule<WorkItem, Factory>({
     if (item.state === "done" || item.state === "dropped") return [];
     return factory.work.suspectLinks({ item: item.id }).map((link) => ({
       message: `work item ${item.id} (${item.title}): link ${link.from} ${link.type} ${link.to} is suspect`,
-      hint: `review it (${suspectCause(link)})`,
+      ...withFix({
+        action: `review it (${suspectCause(link)})`,
+        cli: `factory work review ${link.id} --verdict keep|adapted|obsolete`,
+        sdk: `work.reviewLink("${link.id}", { verdict })`,
+        mcp: `review_link {"id":${JSON.stringify(link.id)},"verdict":"keep|adapted|obsolete"}`,
+      }),
     }));
   },
 });
@@ -181,7 +186,12 @@ const workIsOnAPlanLine = defineRule<WorkItem, Factory>({
       : [
           {
             message: `work item ${item.id} (${item.title}) is on line ${item.line}, which the floor plan no longer has`,
-            hint: `put line ${item.line} back in the floor plan, or drop the item: \`factory work drop ${item.id} --reason <why>\` (SDK: \`work.drop("${item.id}", { reason })\`, MCP: advance_work_item with move "drop")`,
+            ...withFix({
+              action: `put line ${item.line} back in the floor plan, or drop the item`,
+              cli: `factory work drop ${item.id} --reason <why>`,
+              sdk: `work.drop("${item.id}", { reason })`,
+              mcp: `advance_work_item {"id":${JSON.stringify(item.id)},"move":"drop","reason":"<why>"}`,
+            }),
           },
         ],
 });

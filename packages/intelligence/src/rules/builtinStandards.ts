@@ -27,7 +27,7 @@ import {
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { aFactory } from "../internal/arguments.js";
-import { defineRule, defineRulePack, type Rule, type RulePack, type Violation } from "./Rule.js";
+import { defineRule, defineRulePack, type Rule, type RulePack, type Violation, withFix } from "./Rule.js";
 
 /** Hours a signal of each severity may wait before it is routed to a line. */
 export type SignalSlaHours = Readonly<Record<Signal["severity"], number>>;
@@ -228,7 +228,12 @@ const designLinksRequirement = defineRule<Artifact, Factory>({
       : [
           {
             message: `design ${artifact.id} (${artifact.title}) links to no requirement`,
-            hint: "link it: work.link({ from: design, to: requirement, type: 'derivesFrom' })",
+            ...withFix({
+              action: "link it to the requirement it satisfies",
+              cli: `factory work link ${artifact.id} <requirement> --type derivesFrom`,
+              sdk: `work.link({ from: "${artifact.id}", to: requirement, type: "derivesFrom" })`,
+              mcp: `link_artifacts {"from":${JSON.stringify(artifact.id)},"to":"<requirement>","type":"derivesFrom"}`,
+            }),
           },
         ];
   },
@@ -298,14 +303,16 @@ const recordedDecisionIsComplete = defineRule<KnowledgeDocument, Factory>({
     });
     if (missing.length === 0) return [];
     const fields = missing.map((part) => `decision.${part}`).join(", ");
+    const decision = Object.fromEntries(missing.map((part) => [part, "..."]));
     return [
       {
         message: `recorded decision ${document.id} (${document.title}) does not state its ${missing.join(", ")}`,
-        hint: `fill ${fields}: factory knowledge revise ${document.id} --reason "..." ${missing
-          .map((part) => `--${part} "..."`)
-          .join(" ")} (SDK: knowledge.revise("${document.id}", { decision: { ${missing
-          .map((part) => `${part}: "..."`)
-          .join(", ")} } }))`,
+        ...withFix({
+          action: `fill ${fields}`,
+          cli: `factory knowledge revise ${document.id} --reason "..." ${missing.map((part) => `--${part} "..."`).join(" ")}`,
+          sdk: `knowledge.revise("${document.id}", { decision: { ${missing.map((part) => `${part}: "..."`).join(", ")} } })`,
+          mcp: `revise_knowledge ${JSON.stringify({ id: document.id, reason: "...", decision })}`,
+        }),
       },
     ];
   },
@@ -344,7 +351,13 @@ const changeSetLinksWorkItem = defineRule<Artifact, Factory>({
           artifact.workItem === undefined
             ? `change set ${artifact.id} (${artifact.title}) belongs to no work item`
             : `change set ${artifact.id} (${artifact.title}) names work item ${artifact.workItem}, which does not exist`,
-        hint: "record it with workItem set (a Factory-Item trailer in the commit does this for imported commits)",
+        ...withFix({
+          action:
+            "record it with its work item (a Factory-Item trailer in the commit does this for imported commits)",
+          cli: `factory work artifact <work-item> --artifact ${artifact.id} --kind changeSet --title ${JSON.stringify(artifact.title)}`,
+          sdk: `work.recordArtifact({ id: "${artifact.id}", kind: "changeSet", title, fields, workItem })`,
+          mcp: `record_artifact ${JSON.stringify({ id: artifact.id, kind: "changeSet", title: artifact.title, workItem: "<work-item>" })}`,
+        }),
       },
     ];
   },
@@ -374,7 +387,12 @@ function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, F
             signal.firstRoutedAt === undefined
               ? `${signal.severity} signal ${signal.id} is unrouted after ${hoursUp(waited)} (SLA ${hours(limit)})`
               : `${signal.severity} signal ${signal.id} was routed after ${hoursUp(waited)} (SLA ${hours(limit)})`,
-          hint: "route it: factory.route(text) proposes lines; work.routeSignal(id, line) records the choice",
+          ...withFix({
+            action: "route it to its line",
+            cli: `factory signal route ${signal.id} --to <line>`,
+            sdk: `work.routeSignal("${signal.id}", line)`,
+            mcp: `route_signal {"signal":${JSON.stringify(signal.id)},"line":"<line>"}`,
+          }),
         },
       ];
     },

@@ -10,6 +10,7 @@ export {
   defineRule,
   defineRulePack,
   type Finding,
+  type FindingFix,
   type FindingSeverity,
   type Rule,
   RuleIdSchema,

@@ -51,7 +51,12 @@ const decide = (title: string, lines: string[], consequences = "Retries are safe
 async function findings(scope: { line?: string; id?: string } = {}) {
   return (
     await factory.standards.check({ kind: "document", rules: ["recorded-decision-is-complete"], ...scope })
-  ).map((finding) => ({ id: finding.target.id, message: finding.message, hint: finding.hint }));
+  ).map((finding) => ({
+    id: finding.target.id,
+    message: finding.message,
+    hint: finding.hint,
+    fix: finding.fix,
+  }));
 }
 
 describe("rules over knowledge documents", () => {
@@ -74,8 +79,14 @@ describe("rules over knowledge documents", () => {
     expect(found.map((finding) => finding.id).sort()).toEqual([blankContext.id, noConsequences.id].sort());
     expect(found.find((finding) => finding.id === noConsequences.id)).toMatchObject({
       message: `recorded decision ${noConsequences.id} (Retry payments) does not state its consequences`,
-      // The fix is named for both ways in: the CLI command and the SDK call.
-      hint: `fill decision.consequences: factory knowledge revise ${noConsequences.id} --reason "..." --consequences "..." (SDK: knowledge.revise("${noConsequences.id}", { decision: { consequences: "..." } }))`,
+      // The hint names the CLI command and the SDK call; the fix has each surface's form, the MCP tool call too.
+      hint: `fill decision.consequences: \`factory knowledge revise ${noConsequences.id} --reason "..." --consequences "..."\` (SDK: \`knowledge.revise("${noConsequences.id}", { decision: { consequences: "..." } })\`)`,
+      fix: {
+        action: "fill decision.consequences",
+        cli: `factory knowledge revise ${noConsequences.id} --reason "..." --consequences "..."`,
+        sdk: `knowledge.revise("${noConsequences.id}", { decision: { consequences: "..." } })`,
+        mcp: `revise_knowledge {"id":"${noConsequences.id}","reason":"...","decision":{"consequences":"..."}}`,
+      },
     });
     expect(found.find((finding) => finding.id === blankContext.id)?.hint).toMatch(/^fill decision\.context:/);
     expect(await findings({ id: complete.id })).toEqual([]);

@@ -5,7 +5,7 @@
  * @module
  */
 import { NotFoundError } from "@software-factory/core";
-import type { Factory } from "@software-factory/intelligence";
+import type { Factory, Finding } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireLine } from "./knownValues.js";
@@ -35,6 +35,15 @@ async function targetExists(
     case "document":
       return (await factory.knowledge.get(id)) !== undefined;
   }
+}
+
+/**
+ * A finding with its hint in MCP terms: a rule's fix that is a call is told
+ * as the tool call that makes it (`fill decision.consequences:
+ * revise_knowledge {...}`), where its hint names the command and the SDK call.
+ */
+function inMcpTerms({ fix, ...finding }: Finding): Omit<Finding, "fix"> {
+  return fix === undefined ? finding : { ...finding, hint: `${fix.action}: ${fix.mcp}` };
 }
 
 /** `check_standards`: runs the factory's rules and returns the findings, errors first. */
@@ -115,7 +124,7 @@ export const checkStandards = defineTool({
         (order[a.severity as keyof typeof order] ?? 3) - (order[b.severity as keyof typeof order] ?? 3),
     );
     return {
-      findings: findings.slice(0, limit),
+      findings: findings.slice(0, limit).map(inMcpTerms),
       total: findings.length,
       rules: factory.standards.rules().length,
     };
