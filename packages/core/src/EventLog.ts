@@ -3,7 +3,7 @@ import { type Clock, systemClock } from "./Clock.js";
 import { aFunction, anObject, checkArguments } from "./checkArguments.js";
 import { EventRegistry } from "./EventRegistry.js";
 import { DEFAULT_READ_LIMIT, type EventStore, type ReadQuery, type StoredEvent } from "./EventStore.js";
-import { formatIssues, ValidationError, validationErrorFromZod } from "./errors.js";
+import { ClosedError, formatIssues, ValidationError, validationErrorFromZod } from "./errors.js";
 import {
   type AppendOptions,
   AppendOptionsSchema,
@@ -24,6 +24,7 @@ import {
 import { openDefaultStore } from "./internal/openDefaultStore.js";
 import { prepareEvents, requestHashOf } from "./internal/prepareEvents.js";
 import { upcastingStore } from "./internal/upcastingStore.js";
+import { strictInput } from "./strictInput.js";
 
 export {
   type AppendOptions,
@@ -32,6 +33,15 @@ export {
   type OpenEventLogOptions,
 } from "./eventLogInputs.js";
 export type { ReadErrorReport, SubscribeOptions, Subscription };
+
+/** Options of {@link EventLog.close}; a key it does not list is refused. */
+export interface CloseEventLogOptions {
+  /**
+   * What every later call of the log, and of the parts over it, says
+   * (`the factory is closed (closed by close()); open it again with openFactory`).
+   */
+  readonly closedBy?: string;
+}
 
 /** An event argument of `append`: an object, its fields checked by the event's schema. */
 const AnEvent = anObject("an event (type, subject, data)");
@@ -61,6 +71,8 @@ export class EventLog implements AsyncDisposable {
   readonly #actor: string;
   readonly #maxEventBytes: number;
   readonly #subscriptions = new Set<LogSubscription>();
+  /** What a call says once the log was closed with `closedBy` (see {@link EventLog.close}). */
+  #closedBy: string | undefined;
 
   /** The event types this log accepts. Register more before appending them. */
   readonly registry: EventRegistry;
@@ -132,6 +144,7 @@ export class EventLog implements AsyncDisposable {
    * ```
    */
   async append(events: NewEvent | readonly NewEvent[], options: AppendOptions = {}): Promise<StoredEvent[]> {
+    this.#assertOpen();
     checkArguments("append", {
       events: [Array.isArray(events) ? z.array(AnEvent) : AnEventOrList, events],
       options: [anObject("append options").optional(), options],
@@ -166,6 +179,7 @@ export class EventLog implements AsyncDisposable {
    * ```
    */
   async read(query: ReadQuery = {}): Promise<StoredEvent[]> {
+    this.#assertOpen();
     checkArguments("read", { query: [anObject("a read query").optional(), query] });
     const parsed = ReadQuerySchema.safeParse(query);
     if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "read query" });
@@ -186,6 +200,7 @@ export class EventLog implements AsyncDisposable {
   async *readAll(
     query: Omit<ReadQuery, "limit"> & { readonly pageSize?: number } = {},
   ): AsyncGenerator<StoredEvent> {
+    this.#assertOpen();
     checkArguments("readAll", { query: [anObject("a readAll query").optional(), query] });
     const parsed = ReadAllQuerySchema.safeParse(query);
     if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "readAll query" });
@@ -201,7 +216,8 @@ export class EventLog implements AsyncDisposable {
   }
 
   /** The position of the last event, 0 when the log is empty. */
-  head(): Promise<number> {
+  async head(): Promise<number> {
+    this.#assertOpen();
     return this.#store.head();
   }
 
@@ -210,6 +226,7 @@ export class EventLog implements AsyncDisposable {
    * has none there: what a cache records to know it was taken from this log.
    */
   async eventIdAt(position: number): Promise<string | undefined> {
+    this.#assertOpen();
     checkArguments("eventIdAt", { position: [Position, position] });
     if (position === 0) return "";
     const [event] = await this.#store.read({ after: position - 1, until: position, limit: 1 });
@@ -245,6 +262,7 @@ export class EventLog implements AsyncDisposable {
     handler: (event: StoredEvent) => void | Promise<void>,
     options: SubscribeOptions = {},
   ): Promise<Subscription> {
+    this.#assertOpen();
     checkArguments("subscribe", { options: [anObject("subscribe options").optional(), options] });
     const parsed = SubscribeOptionsSchema.safeParse(options);
     if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "subscribe options" });
@@ -273,14 +291,41 @@ export class EventLog implements AsyncDisposable {
    * @returns a function that stops the notifications.
    */
   watch(listener: () => void): () => void {
+    this.#assertOpen();
     checkArguments("watch", { listener: [aFunction, listener] });
     return this.#store.watch(listener);
   }
 
-  /** Stops every subscription and closes the store. */
-  async close(): Promise<void> {
+  /**
+   * Stops every subscription and closes the store. With `closedBy` (what
+   * opened the log with parts over it says when it closes them all, as a
+   * factory does), every later call of the log and of those parts throws a
+   * `ClosedError` with that message (see {@link EventLog.closedError}).
+   *
+   * @throws ValidationError when `options` is malformed or has an unknown key.
+   */
+  async close(options: CloseEventLogOptions = {}): Promise<void> {
+    checkArguments("close", {
+      options: [strictInput({ closedBy: z.string().min(1).optional() }).optional(), options],
+    });
     await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
     await this.#store.close();
+    this.#closedBy ??= options.closedBy;
+  }
+
+  /**
+   * The `ClosedError` a part over this log (the floor plan, the assembly line,
+   * the knowledge base) throws when called after it closed: with `message`,
+   * the part's own words, unless the log was closed with `closedBy`, whose
+   * message it then carries, so a closed factory says the same whichever part answers.
+   */
+  closedError(message: string): ClosedError {
+    return new ClosedError({ message: this.#closedBy ?? message });
+  }
+
+  /** Refuses a call once the log was closed with `closedBy`; otherwise the store says it is closed. */
+  #assertOpen(): void {
+    if (this.#closedBy !== undefined) throw new ClosedError({ message: this.#closedBy });
   }
 
   /** Same as {@link EventLog.close}, for `await using`. */

@@ -151,6 +151,7 @@ export { canonicalJson, hashJson } from "./canonicalJson.js";
 export { aFunction, anObject, checkArguments, withMethods } from "./checkArguments.js";
 export {
   type AppendOptions,
+  type CloseEventLogOptions,
   DEFAULT_STORE_PATH,
   EventLog,
   type NewEvent,

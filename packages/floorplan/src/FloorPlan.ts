@@ -1,10 +1,4 @@
-import {
-  anObject,
-  ClosedError,
-  checkArguments,
-  type EventLog,
-  type Projection,
-} from "@software-factory/core";
+import { anObject, checkArguments, type EventLog, type Projection } from "@software-factory/core";
 import {
   type ApplyPlanOptions,
   type ApplyPlanResult,
@@ -489,9 +483,9 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   /**
    * Refuses a call made after {@link FloorPlan.close}: the graph no longer follows the log.
    *
-   * @throws ClosedError when the floor plan is closed.
+   * @throws ClosedError when the floor plan is closed (in the words of whatever closed its log, a factory, when it gave some).
    */
   #assertOpen(): void {
-    if (this.#closed) throw new ClosedError({ message: "the floor plan is closed" });
+    if (this.#closed) throw this.#log.closedError("the floor plan is closed");
   }
 }

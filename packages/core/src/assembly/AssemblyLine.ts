@@ -121,7 +121,7 @@ export class AssemblyLine extends AssemblyLineWorkItems {
     projection: Projection,
     options: OpenAssemblyLineOptions,
   ) {
-    const lifecycle = new LineLifecycle();
+    const lifecycle = new LineLifecycle(log);
     const writer = new LineWriter({
       log,
       projection,

@@ -139,7 +139,9 @@ export interface Factory extends AsyncDisposable {
    * event each is handling, cancels the skill runs under way (see
    * `SkillRegistry.close`) and waits until each has recorded its outcome,
    * then closes every part. A run's caller gets a `ClosedError` when its
-   * handler heeds the cancellation.
+   * handler heeds the cancellation. A later call of the log, the floor plan,
+   * the assembly line or the knowledge base throws a `ClosedError` saying
+   * `the factory is closed (closed by close()); open it again with openFactory`.
    */
   close(): Promise<void>;
 }
@@ -203,7 +205,8 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     if (typeof store === "object") await store.close();
     throw error;
   });
-  const opened: { close(): Promise<void> }[] = [log];
+  // Closed last, and so that every part called after says the factory is closed, whichever answers.
+  const opened: { close(): Promise<void> }[] = [{ close: () => log.close({ closedBy: FACTORY_CLOSED }) }];
   try {
     if (!keepFolder) {
       makeFolders(dir);
@@ -338,6 +341,9 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     throw error;
   }
 }
+
+/** What a factory's parts (its log, floor plan, assembly line, knowledge base) say when called after `close()`. */
+const FACTORY_CLOSED = "the factory is closed (closed by close()); open it again with openFactory";
 
 /** The store option of the log: the given store, else `FACTORY_DATABASE_URL`, else the SQLite file in `dir`. */
 function storeOf(

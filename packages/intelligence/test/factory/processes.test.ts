@@ -46,6 +46,8 @@ describe("a factory shared by two processes", () => {
   it("refuses calls once closed, with a clear error", async () => {
     const other = await openFactory({ dir, actor: "other" });
     await other.close();
-    await expect(other.knowledge.search("refunds")).rejects.toThrow("the knowledge base is closed");
+    await expect(other.knowledge.search("refunds")).rejects.toThrow(
+      "the factory is closed (closed by close()); open it again with openFactory",
+    );
   });
 });

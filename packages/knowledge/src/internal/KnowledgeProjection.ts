@@ -5,13 +5,7 @@
  *
  * @module
  */
-import {
-  ClosedError,
-  type EventLog,
-  NotFoundError,
-  type Projection,
-  startProjection,
-} from "@software-factory/core";
+import { type EventLog, NotFoundError, type Projection, startProjection } from "@software-factory/core";
 import type { z } from "zod";
 import { DocumentStore, type KnowledgeDocument } from "../DocumentStore.js";
 import { knowledgeEvents } from "../events.js";
@@ -117,9 +111,8 @@ export class KnowledgeProjection {
 
   /** @throws ClosedError after {@link KnowledgeProjection.close}. */
   assertOpen(): void {
-    if (this.#closed) {
-      throw new ClosedError({ message: "the knowledge base is closed; open it again to read or write" });
-    }
+    if (this.#closed)
+      throw this.#log.closedError("the knowledge base is closed; open it again to read or write");
   }
 
   /** Saves the caches (when they changed since they were loaded or saved) and stops following the log. */

@@ -9,7 +9,8 @@
  */
 import { z } from "zod";
 import { checkArguments } from "../../checkArguments.js";
-import { ClosedError, NotFoundError, validationErrorFromZod } from "../../errors.js";
+import type { EventLog } from "../../EventLog.js";
+import { NotFoundError, validationErrorFromZod } from "../../errors.js";
 import type { Projection } from "../../Projection.js";
 import { strictInput } from "../../strictInput.js";
 import type { Artifact } from "../Artifact.js";
@@ -32,6 +33,12 @@ import { scopedSuspectLinks, traceOf } from "./traceQueries.js";
 /** Whether an assembly line is closed, shared by its reads and its commands. */
 export class LineLifecycle {
   #closed = false;
+  readonly #log: EventLog;
+
+  /** A lifecycle of a line over `log`, whose `closedBy` a closed line says when it has one. */
+  constructor(log: EventLog) {
+    this.#log = log;
+  }
 
   /** Marks the line closed: every later {@link LineLifecycle.assertOpen} throws. */
   close(): void {
@@ -44,7 +51,7 @@ export class LineLifecycle {
    * @throws ClosedError when the line is closed.
    */
   assertOpen(): void {
-    if (this.#closed) throw new ClosedError({ message: "the assembly line is closed" });
+    if (this.#closed) throw this.#log.closedError("the assembly line is closed");
   }
 }
 
