@@ -99,17 +99,29 @@ describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", (
         from: moved.to,
         to: join(cwd, "back.db"),
         events: moved.events,
+        copied: moved.events,
         hash: moved.hash,
       });
       const work = await factory("--store", "back.db", "work", "list", "--line", "checkout", "--json");
       expect(work.code, work.stderr).toBe(0);
       expect(JSON.parse(work.stdout).map((item: { title: string }) => item.title)).toEqual(["Faster cart"]);
 
-      // The target now holds the log: a second copy into it is refused, and it is left as it was.
+      // The target now holds the whole log: a second run checks it and copies nothing.
       const again = await factory("migrate", "--to", url);
-      expect(again.code).toBe(1);
-      expect(again.stderr).toContain(
-        `already holds ${moved.events} events; factory migrate copies into an empty store only`,
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain(
+        `already held all ${moved.events} events of ${moved.from} (same ids and hashes): nothing to copy`,
+      );
+      // A log of its own in PostgreSQL is no copy of this one: refused, and left as it was.
+      const other = storeUrl(schemas.next("cli_migrate_other"));
+      const init = await runFactory(["--store", other, "--dir", "other", "init", "--plan", "factory.yaml"], {
+        cwd,
+      });
+      expect(init.code, init.stderr).toBe(0);
+      const refused = await factory("migrate", "--to", other);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^error: E_STORE: the postgres target already holds \d+ events that are not a copy of the sqlite source/,
       );
       const text = await factory("migrate", "--from", url, "--to", "third.db");
       expect(text.code, text.stderr).toBe(0);
@@ -123,7 +135,7 @@ describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", (
         /E_NOT_FOUND: --from: no factory log at postgres:\/\/.*:\*\*\*@.*cli_migrate_typo/,
       );
       expect(existsSync(join(cwd, "fourth.db"))).toBe(false);
-      for (const result of [there, back, again, text, missing]) {
+      for (const result of [there, back, again, refused, text, missing]) {
         expect(`${result.stdout}${result.stderr}`).not.toContain(PASSWORD);
       }
     },
@@ -141,7 +153,9 @@ describe("factory migrate", () => {
       const { events, hash } = JSON.parse(copy.stdout);
       const again = await factory("migrate", "--to", "copy.db");
       expect(again.code).toBe(1);
-      expect(again.stderr).toContain(`already holds ${events} events`);
+      expect(again.stderr).toBe(
+        `error: E_STORE: ${join(cwd, "copy.db")} already holds ${events} events; factory migrate copies into a new SQLite file only (name another file, or remove this one)\n`,
+      );
       // The copy is a whole factory: migrating it on gives the same hash.
       const onward = await factory("migrate", "--from", "copy.db", "--to", "onward.db", "--json");
       expect(onward.code, onward.stderr).toBe(0);

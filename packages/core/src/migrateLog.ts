@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { z } from "zod";
 import { canonicalJson } from "./canonicalJson.js";
 import { anObject, checkArguments, withMethods } from "./checkArguments.js";
@@ -12,7 +13,11 @@ export interface MigrateLogOptions {
   readonly verify?: boolean;
   /** Events read and appended per round trip (default 1,000). */
   readonly pageSize?: number;
-  /** Called after each page with the events copied so far and the total to copy. */
+  /**
+   * Called after each page with the events the target holds and the total to
+   * copy; the event loop turns after it (signal handlers run), and what it
+   * throws stops the copy there, the pages appended kept.
+   */
   readonly onProgress?: (copied: number, total: number) => void;
 }
 
@@ -92,6 +97,8 @@ export async function migrateLog(
     const stored = await to.append(page.map(withoutSeq), { expectedHead: position });
     position = stored[stored.length - 1]?.seq ?? position;
     options.onProgress?.(position, total);
+    // A synchronous store (SQLite) would otherwise hold the event loop for the whole copy: signal handlers and timers run here.
+    await nextTurn();
   }
   const copied = position - start;
   if (options.verify === false) return { total, copied, verified: false };

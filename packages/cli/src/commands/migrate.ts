@@ -1,17 +1,20 @@
 /**
  * `factory migrate --to <url|path>`: copies a factory's whole log into an empty
- * store (SQLite to PostgreSQL and back), verified by counts and a hash of the log.
+ * store (SQLite to PostgreSQL and back), verified by counts and a hash of the
+ * log; a new SQLite file appears whole or not at all, a PostgreSQL copy that
+ * was interrupted is resumed.
  *
  * @module
  */
 import { join, resolve } from "node:path";
-import { type EventStore, migrateLog, NotFoundError, StoreError } from "@software-factory/core";
+import { type MigrationReport, NotFoundError } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { parseStoreFlag, redactStore } from "../flags.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { findFactory, openStore } from "../Session.js";
+import { migrateInto } from "./migrateInto.js";
 
 /** What `factory migrate --json` prints. */
 interface MigrateResult {
@@ -21,6 +24,8 @@ interface MigrateResult {
   readonly to: string;
   /** Events in the source log when the copy started; the target holds exactly these. */
   readonly events: number;
+  /** Events this run copied: fewer than `events` when it resumed a copy that was interrupted. */
+  readonly copied: number;
   /** SHA-256 of the log's content, the same on both sides (checked). */
   readonly hash: string;
 }
@@ -30,7 +35,7 @@ export function registerMigrate(program: Command, context: CliContext): void {
   program
     .command("migrate")
     .description(
-      "copy the factory's whole log into an empty store (SQLite to PostgreSQL and back), verified by counts and a hash",
+      "copy the factory's whole log into an empty store (SQLite to PostgreSQL and back), verified by counts and a hash; run it again to finish a copy into PostgreSQL that was interrupted",
     )
     .requiredOption(
       "--to <url|path>",
@@ -45,42 +50,37 @@ export function registerMigrate(program: Command, context: CliContext): void {
         const from = given ?? options.store ?? join(resolve(options.dir), "factory.db");
         const fromFlag = given === undefined ? (options.storeFlag ?? "--store") : "--from";
         if (from === to) throw new UsageError(`--to names the source itself (${redactStore(from)})`);
-        const source = await findFactory({ ...options, store: from, storeFlag: fromFlag });
-        if (!source.found) {
+        const found = await findFactory({ ...options, store: from, storeFlag: fromFlag });
+        if (!found.found) {
           throw new NotFoundError({
             message:
               given === undefined
-                ? `no factory log at ${source.where}: give --from, --store or --dir`
-                : `--from: no factory log at ${source.where}`,
+                ? `no factory log at ${found.where}: give --from, --store or --dir`
+                : `--from: no factory log at ${found.where}`,
             entity: "store",
             id: redactStore(from),
             field: fromFlag,
           });
         }
-        const report = await withStores(
-          { store: from, flag: fromFlag },
-          { store: to, flag: "--to" },
-          async (source, target) => {
-            const held = await target.head();
-            if (held > 0) {
-              throw new StoreError({
-                message: `${redactStore(to)} already holds ${counted(held, "event")}; factory migrate copies into an empty store only (use a new ?schema=<name> or a new file)`,
-              });
-            }
-            return migrateLog(source, target, {
-              onProgress: (done, total) => output.progress(done, total, "events copied"),
-            });
-          },
-        );
+        const source = await openStore(from, fromFlag);
+        let report: MigrationReport;
+        try {
+          report = await migrateInto(source, to, (done, total) =>
+            output.progress(done, total, "events copied"),
+          );
+        } finally {
+          await source.close();
+        }
         output.endProgress();
         const result: MigrateResult = {
           from: redactStore(from),
           to: redactStore(to),
           events: report.total,
+          copied: report.copied,
           hash: report.targetHash ?? "",
         };
         if (options.json) return output.json(result);
-        output.line(`copied ${counted(report.total, "event")} from ${result.from} to ${result.to}`);
+        output.line(copiedLine(report, result));
         output.line(`  source  ${counted(report.total, "event")}  sha256 ${report.sourceHash}`);
         output.line(`  target  ${counted(report.total, "event")}  sha256 ${report.targetHash}`);
         output.line(output.style("green", "verified: same count and hash on both sides"));
@@ -88,27 +88,11 @@ export function registerMigrate(program: Command, context: CliContext): void {
     );
 }
 
-/** A store to open, and the flag it came from (for messages). */
-interface FlaggedStore {
-  readonly store: string;
-  readonly flag: string;
-}
-
-/** Opens both stores, runs `work`, and closes them whatever happens. */
-async function withStores<T>(
-  from: FlaggedStore,
-  to: FlaggedStore,
-  work: (source: EventStore, target: EventStore) => Promise<T>,
-): Promise<T> {
-  const source = await openStore(from.store, from.flag);
-  try {
-    const target = await openStore(to.store, to.flag);
-    try {
-      return await work(source, target);
-    } finally {
-      await target.close();
-    }
-  } finally {
-    await source.close();
-  }
+/** What was copied: all of it, or the rest of an interrupted copy the target held the start of (checked). */
+function copiedLine({ total, copied }: MigrationReport, { from, to }: MigrateResult): string {
+  const held = total - copied;
+  if (held === 0) return `copied ${counted(total, "event")} from ${from} to ${to}`;
+  if (copied === 0)
+    return `${to} already held all ${counted(total, "event")} of ${from} (same ids and hashes): nothing to copy`;
+  return `resumed: ${to} held the first ${held} of ${counted(total, "event")} (same ids and hashes); copied the other ${copied} from ${from}`;
 }

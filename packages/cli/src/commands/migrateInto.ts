@@ -1,0 +1,126 @@
+/**
+ * How `factory migrate` writes its target so that Ctrl-C or a failure leaves
+ * nothing half-done: a SQLite file is written whole beside the target and
+ * renamed into place, a PostgreSQL schema interrupted part-way is resumed by
+ * the same command.
+ *
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { type EventStore, type MigrationReport, migrateLog, StoreError } from "@software-factory/core";
+import { InterruptedError } from "../exitCodes.js";
+import { isPostgresStore, redactStore } from "../flags.js";
+import { counted } from "../plural.js";
+import { openStore } from "../Session.js";
+
+/** Called after each page with the events the target holds and the total to copy. */
+type OnProgress = (copied: number, total: number) => void;
+
+/**
+ * Copies `source`'s log into the store `to` names (see `migrateLog`),
+ * stopping on the first SIGINT (Ctrl-C) after the page under way with an
+ * {@link InterruptedError} (exit 130); a second SIGINT ends the process at once.
+ *
+ * - A SQLite file: written as `.<name>.migrating-<pid>-<hex>` beside it,
+ *   verified, then renamed into place, so the target appears whole or not at
+ *   all; a failure or Ctrl-C removes the temporary file (`interrupted
+ *   (SIGINT): the copy was cancelled at 40,000 of 150,004 events; nothing was
+ *   written to backup.db`). A file that already holds events is refused.
+ * - PostgreSQL: each page is appended whole, so an interrupted copy leaves an
+ *   exact prefix of the log (`interrupted (SIGINT): copied 96,000 of 150,004
+ *   events into postgres://...; run the same command again to finish`), which
+ *   the same command resumes after checking it (same count and hash of the
+ *   events held). A target holding anything else is refused.
+ *
+ * @throws StoreError when the target holds events it cannot resume from, or verification fails.
+ * @throws InterruptedError on Ctrl-C before the copy is complete.
+ */
+export async function migrateInto(
+  source: EventStore,
+  to: string,
+  onProgress: OnProgress,
+): Promise<MigrationReport> {
+  // Listening from the start: a Ctrl-C while the target opens stops the copy at its first page.
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+  };
+  process.once("SIGINT", interrupt);
+  const copy: Copy = (target, told) =>
+    migrateLog(source, target, {
+      onProgress: (copied, total) => {
+        onProgress(copied, total);
+        if (interrupted && copied < total) throw new InterruptedError(told(copied, total));
+      },
+    });
+  try {
+    return await (isPostgresStore(to) ? intoPostgres(to, copy) : intoNewFile(to, copy));
+  } finally {
+    process.off("SIGINT", interrupt);
+  }
+}
+
+/** Copies the log into `target`, ending with an {@link InterruptedError} saying `told` on Ctrl-C. */
+type Copy = (target: EventStore, told: (copied: number, total: number) => string) => Promise<MigrationReport>;
+
+/** Copies into a PostgreSQL schema, resuming a copy that stopped part-way. */
+async function intoPostgres(to: string, copy: Copy): Promise<MigrationReport> {
+  const target = await openStore(to, "--to");
+  try {
+    return await copy(
+      target,
+      (copied, total) =>
+        `interrupted (SIGINT): copied ${amount(copied)} of ${amount(total)} events into ${redactStore(to)}; run the same command again to finish`,
+    );
+  } finally {
+    await target.close();
+  }
+}
+
+/** Copies into a temporary SQLite file beside `to`, renamed to `to` once verified, removed otherwise. */
+async function intoNewFile(to: string, copy: Copy): Promise<MigrationReport> {
+  await refuseHeldFile(to);
+  const temporary = join(
+    dirname(to),
+    `.${basename(to)}.migrating-${process.pid}-${randomBytes(4).toString("hex")}`,
+  );
+  try {
+    const target = await openStore(temporary, "--to");
+    let report: MigrationReport;
+    try {
+      report = await copy(
+        target,
+        (copied, total) =>
+          `interrupted (SIGINT): the copy was cancelled at ${amount(copied)} of ${amount(total)} events; nothing was written to ${to}`,
+      );
+    } finally {
+      await target.close();
+    }
+    renameSync(temporary, to);
+    return report;
+  } finally {
+    for (const file of [temporary, `${temporary}-wal`, `${temporary}-shm`]) rmSync(file, { force: true });
+  }
+}
+
+/** Refuses a SQLite target that exists and holds events (an empty one, made by `touch`, is replaced). */
+async function refuseHeldFile(to: string): Promise<void> {
+  if (!existsSync(to)) return;
+  const target = await openStore(to, "--to");
+  try {
+    const held = await target.head();
+    if (held > 0)
+      throw new StoreError({
+        message: `${to} already holds ${counted(held, "event")}; factory migrate copies into a new SQLite file only (name another file, or remove this one)`,
+      });
+  } finally {
+    await target.close();
+  }
+}
+
+/** A count with thousands separators: `150,004`. */
+function amount(count: number): string {
+  return count.toLocaleString("en-US");
+}
