@@ -57,7 +57,7 @@ describe("the paths of who_owns, impact_of_change and get_context", () => {
   it("say their limit in the schemas clients see", async () => {
     const { tools } = await server.client.listTools();
     const described = ["who_owns", "impact_of_change", "get_context"].map((name) => {
-      const schema = tools.find((tool) => tool.name === name)?.inputSchema as {
+      const schema = tools.find((tool) => tool.name === name)?.inputSchema as unknown as {
         properties: { paths: { description: string; maxItems: number } };
       };
       return [name, schema.properties.paths.maxItems, schema.properties.paths.description.slice(0, 32)];

@@ -57,7 +57,7 @@ describe("an error answer", () => {
 describe("review_link's reviewedFingerprint", () => {
   it("is described in plain words: what to pass and where to find it", async () => {
     const { tools } = await server.client.listTools();
-    const schema = tools.find((tool) => tool.name === "review_link")?.inputSchema as {
+    const schema = tools.find((tool) => tool.name === "review_link")?.inputSchema as unknown as {
       properties: { reviewedFingerprint: { description: string } };
     };
     expect(schema.properties.reviewedFingerprint.description).toBe(
