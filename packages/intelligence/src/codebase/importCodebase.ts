@@ -150,7 +150,8 @@ export async function applyImportPlan(
         kind: change.kind,
         title: change.title,
         fields: { ...change.fields },
-        ...(change.line === undefined ? {} : { line: change.line }),
+        // The import says where its artifacts sit: one whose folder went to another line moves there.
+        ...(change.line === undefined ? {} : { line: change.line, move: true }),
         fingerprintFields: [...change.fingerprintFields],
         ...actor,
       })),

@@ -362,19 +362,23 @@ export async function planImport(
     for (const change of artifactProposals(requirement, line)) {
       const existing = factory.work.artifact(change.id);
       const tally = tallies[change.kind];
+      const sameTest = existing?.fields.proposalHash === change.fields.proposalHash;
+      // Without a line of its own now, the artifact keeps the one it has.
+      const sameLine = change.line === undefined || existing?.line === change.line;
       if (existing === undefined) {
         tally.add("create");
         artifacts.push(change);
-      } else if (existing.fields.proposalHash === change.fields.proposalHash) {
+      } else if (sameTest && sameLine) {
         tally.add("unchanged");
       } else if (existing.recordedBy === options.actor) {
         tally.add("update");
         artifacts.push({ ...change, action: "update" });
       } else {
         tally.add("conflict");
-        conflicts.push(
-          conflict(change.kind, change.id, "title", existing.title, change.title, existing.recordedBy),
-        );
+        const [field, current, proposed] = sameTest
+          ? ["line", existing.line ?? "", change.line ?? ""]
+          : ["title", existing.title, change.title];
+        conflicts.push(conflict(change.kind, change.id, field, current, proposed, existing.recordedBy));
       }
     }
     const linked = factory.work
