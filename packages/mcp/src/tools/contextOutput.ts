@@ -94,6 +94,6 @@ export const ContextPackOutput = z.looseObject({
   nothingMatched: z
     .looseObject({ message: z.string(), lines: z.number(), hasDocuments: z.boolean() })
     .optional()
-    .describe("Set when no line, work item or document matched: what the factory holds and what to try"),
+    .describe("Set when nothing matched: what the factory holds and what to try"),
   markdown: z.string().describe("The whole pack as markdown"),
 });
