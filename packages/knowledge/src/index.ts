@@ -87,6 +87,7 @@ export {
   parseTranscript,
   type Transcript,
   type TranscriptPart,
+  type TranscriptWarning,
   type Turn,
   transcriptDocument,
   transcriptMarkdown,

@@ -100,6 +100,7 @@ describe("transcripts", () => {
         { speaker: "Bo", text: "Since the last release?", at: "00:00:07" },
       ],
       speakers: ["Ana Diaz", "Bo"],
+      warnings: [],
     });
   });
 

@@ -7,10 +7,11 @@ describe("a text in which no line names a speaker", () => {
   it("holds no turns, as an empty text does, where cues or one named speaker still make turns", () => {
     const vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nRefunds take a week.\n";
 
-    expect(parseTranscript(MARKDOWN)).toEqual({ turns: [], speakers: [] });
+    expect(parseTranscript(MARKDOWN)).toEqual({ turns: [], speakers: [], warnings: [] });
     expect(parseTranscript("We talked about refunds.\nThey take a week.")).toEqual({
       turns: [],
       speakers: [],
+      warnings: [],
     });
     expect(parseTranscript("Recorded on Monday.\nAna: Refunds take a week.").speakers).toEqual([
       "unknown",

@@ -11,8 +11,10 @@ import { basename, extname, resolve, sep } from "node:path";
 import { decodeText, toSafeLine, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { type Factory, pathInRepository } from "@software-factory/intelligence";
 import {
+  parseTranscript,
   type SourcedCaptureInput,
   SourcedCaptureInputSchema,
+  type TranscriptWarning,
   transcriptParts,
 } from "@software-factory/knowledge";
 import type { Command } from "commander";
@@ -118,9 +120,13 @@ function fieldProblem(issue: z.core.$ZodIssue, document: SourcedCaptureInput): s
  * is over a document's 2,000,000 characters is split between turns into
  * parts within it (knowledge's `transcriptParts`): `<title> (part 2 of 3)`,
  * part 1 at the file's address, the others at `<address>#part-<n>`.
- * Returns its documents, or what is wrong with it.
+ * Returns its documents and the lines left out of them (a cue timing line
+ * whose times do not parse), or what is wrong with it.
  */
-function checkTranscript(file: string, details: TranscriptDetails): CheckedTranscript[] | string {
+function checkTranscript(
+  file: string,
+  details: TranscriptDetails,
+): { readonly documents: CheckedTranscript[]; readonly warnings: readonly TranscriptWarning[] } | string {
   const bytes = statSync(file).size;
   if (bytes > FILE_MAX_BYTES)
     return `is ${(bytes / 1e6).toFixed(1)} MB, over the ${FILE_MAX_BYTES / 1e6} MB a transcript file may be (split the recording in parts)`;
@@ -145,7 +151,8 @@ function checkTranscript(file: string, details: TranscriptDetails): CheckedTrans
       problems.push(...parsed.error.issues.map((issue) => `${partOf}${fieldProblem(issue, document)}`));
     else checked.push({ file, address: details.source.uri, document, part, parts: of, speakers, turns });
   }
-  return problems.length > 0 ? problems.join("; ") : checked;
+  if (problems.length > 0) return problems.join("; ");
+  return { documents: checked, warnings: parseTranscript(read.text).warnings };
 }
 
 /**
@@ -261,7 +268,11 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
             tags,
           });
           if (typeof result === "string") problems.push({ path: "<files>", file, message: result });
-          else checked.push(...result);
+          else {
+            checked.push(...result.documents);
+            for (const { line, message } of result.warnings)
+              output.error(`warning: ${file}:${line} ${message}`);
+          }
         }
         if (problems.length > 0) {
           const refused = `${problems.length} of ${counted(uris.size, "transcript")} refused, nothing imported`;

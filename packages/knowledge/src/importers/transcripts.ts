@@ -18,17 +18,32 @@ export interface Turn {
   readonly at?: string;
 }
 
+/** A line of a transcript left out for what is wrong with it. */
+export interface TranscriptWarning {
+  /** Its 1-based line in the text. */
+  readonly line: number;
+  /** What was wrong with it and what was done, in words. */
+  readonly message: string;
+}
+
 /** A parsed transcript. */
 export interface Transcript {
   /** The turns, in order. */
   readonly turns: readonly Turn[];
   /** Distinct speakers in order of first appearance. */
   readonly speakers: readonly string[];
+  /** The lines left out for being malformed (a cue timing line whose times do not parse), in order. */
+  readonly warnings: readonly TranscriptWarning[];
 }
 
-const CUE_TIME = /^(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+/;
+/** A cue's start or end: `hh:mm:ss.ttt` (hours of any number of digits) or `mm:ss.ttt`, `,` before the milliseconds in SubRip. */
+const TIMESTAMP = String.raw`(?:\d+:)?[0-5]\d:[0-5]\d[.,]\d{3}`;
+/** A cue's timing line: its start, `-->` (spaces around it optional, as browsers read it) and its end, then WebVTT's cue settings or SubRip's coordinates. */
+const CUE_TIMING = new RegExp(String.raw`^(${TIMESTAMP})[ \t]*-->[ \t]*${TIMESTAMP}(?:[ \t].*)?$`);
+/** A cue timing line in shape: in WebVTT, a line holding `-->` is a cue's timing line, and no other line may hold it. */
+const TIMING_SHAPE = /-->/;
 /** SubRip (`.srt`): a first cue's number on its own line, then its timing line. */
-const SRT_START = /^\uFEFF?\s*\d+[ \t]*\r?\n[ \t]*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+/;
+const SRT_START = /^\uFEFF?\s*\d+[ \t]*\r?\n[^\r\n]*-->/;
 /** A WebVTT block that carries no cue: a comment, a style sheet, a region definition. */
 const NON_CUE_BLOCK = /^(NOTE|STYLE|REGION)(\s|$)/;
 const VOICE_TAG = /<v(?:\.[^\s>]*)?\s+([^>]+)>/g;
@@ -63,7 +78,10 @@ const ENTITIES: Readonly<Record<string, string>> = {
  * cue numbers or identifiers and timing lines are left out (a turn's time is
  * its first cue's start); in WebVTT, the header and `NOTE`, `STYLE` and
  * `REGION` blocks too, a line with several voices is split between them, and
- * character references (`&amp;`, `&#39;`) are decoded.
+ * character references (`&amp;`, `&#39;`) are decoded. A line holding `-->`
+ * whose times do not parse (`99:99 --> x`, `00:61:00.000 --> 00:62:00.000`:
+ * minutes and seconds run to 59) is left out with a warning naming its line,
+ * and its cue's words have no time rather than the time of the cue before.
  *
  * Plain text in which no line names a speaker (no `Name: words` line, no
  * speaker heading: prose, a markdown page) holds no turns, as an empty text
@@ -78,6 +96,7 @@ export function parseTranscript(text: string): Transcript {
   // Cues (WebVTT, SubRip): timing lines and cue numbers are no words.
   const hasCues = isVtt || SRT_START.test(text);
   const turns: { speaker: string; text: string; at?: string }[] = [];
+  const warnings: TranscriptWarning[] = [];
   let at: string | undefined;
   const add = (speaker: string | undefined, words: string): void => {
     const stripped = words.replace(/<[^>]+>/g, "");
@@ -105,8 +124,10 @@ export function parseTranscript(text: string): Transcript {
     }
     if (hasCues) {
       // A timing line starts a cue even where a blank line is missing (no comment, style or region holds "-->").
-      if (CUE_TIME.test(line)) {
-        at = line.split(/\s+/)[0]?.replace(/[.,]\d{3}$/, "");
+      if (TIMING_SHAPE.test(line)) {
+        const start = CUE_TIMING.exec(line)?.[1];
+        at = start?.replace(/[.,]\d{3}$/, "");
+        if (start === undefined) warnings.push({ line: index + 1, message: malformedTiming(line, isVtt) });
         skipping = false;
         continue;
       }
@@ -117,7 +138,7 @@ export function parseTranscript(text: string): Transcript {
         continue;
       }
       // A cue identifier: the line of its own before a cue's timing line.
-      if (startsBlock && CUE_TIME.test(lines[index + 1] ?? "")) continue;
+      if (startsBlock && TIMING_SHAPE.test(lines[index + 1] ?? "")) continue;
       const voices = [...line.matchAll(VOICE_TAG)];
       if (voices.length > 0) {
         add(undefined, line.slice(0, voices[0]?.index));
@@ -154,8 +175,14 @@ export function parseTranscript(text: string): Transcript {
       add(undefined, line);
     }
   }
-  if (!hasCues && !named) return { turns: [], speakers: [] };
-  return { turns, speakers: [...new Set(turns.map((turn) => turn.speaker))] };
+  if (!hasCues && !named) return { turns: [], speakers: [], warnings };
+  return { turns, speakers: [...new Set(turns.map((turn) => turn.speaker))], warnings };
+}
+
+/** Why a line holding `-->` was left out: its times do not parse (the forms WebVTT's or SubRip's, by `isVtt`). */
+function malformedTiming(line: string, isVtt: boolean): string {
+  const forms = isVtt ? "hh:mm:ss.ttt --> hh:mm:ss.ttt, hours optional" : "hh:mm:ss,ttt --> hh:mm:ss,ttt";
+  return `${JSON.stringify(cutText(line, 80, "..."))} is a cue timing line whose times do not parse (${forms}, minutes and seconds up to 59): left out, and the words of its cue have no time`;
 }
 
 /** Decodes the character references WebVTT text uses (named ones of its spec, and numeric ones). */
@@ -188,7 +215,7 @@ function speakerTag(speaker: string): string | undefined {
  *
  * @throws ValidationError naming `transcript` when it is not a transcript.
  */
-export function transcriptMarkdown(transcript: Transcript): string {
+export function transcriptMarkdown(transcript: Pick<Transcript, "turns">): string {
   checkArguments("transcriptMarkdown", { transcript: [aTranscript, transcript] });
   return transcript.turns.map(paragraphOf).join("\n\n");
 }
@@ -214,7 +241,10 @@ export function transcriptDocument(
 }
 
 /** The `conversation` document of a transcript (or of a part of one), its speakers as tags. */
-function conversationOf(transcript: Transcript, details: TranscriptDetails): CaptureInput {
+function conversationOf(
+  transcript: Pick<Transcript, "turns" | "speakers">,
+  details: TranscriptDetails,
+): CaptureInput {
   const speakerTags = transcript.speakers.flatMap((speaker) => speakerTag(speaker) ?? []);
   return {
     kind: "conversation",
