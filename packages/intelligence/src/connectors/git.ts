@@ -158,6 +158,8 @@ function changeSetOf(
     },
     ...(workItem === undefined ? {} : { workItem }),
     ...(line === undefined ? {} : { line }),
+    // The repository says where a commit sits: one whose paths went to another line moves there.
+    move: true,
   };
 }
 
@@ -215,7 +217,8 @@ function gitLogFailed(root: string, range: string | undefined, cause: unknown): 
  * read as git reads trailers: only in the message's closing trailer block, the
  * key in any case, so such a line in the middle of the body credits no one);
  * it is attributed to the line owning
- * most of its paths (`floorplan.lineForPath`) and belongs to the work item named by:
+ * most of its paths (`floorplan.lineForPath`, as the floor plan is at each import: a re-import
+ * after the paths went to another line moves the change set there) and belongs to the work item named by:
  * 1. a `Factory-Item: <id>` trailer in its message;
  * 2. a merge commit whose subject names a branch holding a work item id
  *    (`Merge branch 'feature/wi_01J...'`, `Merge pull request #7 from acme/wi_01J...`):
