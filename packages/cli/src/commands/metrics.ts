@@ -70,7 +70,7 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
     `  throughput (factory operators) ${t.delivered} delivered, ${t.perWeek.toFixed(1)}/week; lead time p50 ${formatHours(t.leadTimeHours.p50)}, p85 ${formatHours(t.leadTimeHours.p85)}; WIP ${t.wip}`,
   );
   output.line(
-    `  signal resolution (field)      ${s.captured} captured, ${percent(s.routedShare)} routed, ${percent(s.workShare)} turned into work, ${percent(s.resolvedShare)} resolved; median ${formatHours(s.medianHoursToRoute)} to route`,
+    `  signal resolution (field)      ${s.captured} captured, ${percent(s.routedShare)} routed, ${percent(s.workShare)} turned into work, ${percent(s.resolvedShare)} resolved; median ${formatHours(s.medianHoursToRoute)} to route, ${formatHours(s.medianHoursToResolve)} to resolve`,
   );
   const dora = measures.dora;
   if (dora !== null) {
