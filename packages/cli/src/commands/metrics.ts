@@ -47,7 +47,20 @@ function formatMs(value: number | null): string {
 /** An end of the window as given to the measures: the date alone at midnight UTC, else the instant. */
 const windowEnd = (instant: string) => instant.replace(/T00:00:00(\.000)?Z$/, "");
 
-/** Prints the measures as text, under the window they cover (its end excluded) and their scope. */
+/**
+ * A count in the window and, when the window covers a week or more, its rate
+ * per week: `3 delivered, 0.7/week`. A shorter window gives no rate, as the
+ * count stretched to a week (1 in a day, 7.0/week) would state a pace nobody
+ * measured: `1 delivered (window under a week: no weekly rate)`.
+ */
+function weekly(count: string, perWeek: number, days: number): string {
+  return days < 7 ? `${count} (window under a week: no weekly rate)` : `${count}, ${perWeek.toFixed(1)}/week`;
+}
+
+/**
+ * Prints the measures as text, under the window they cover (its end excluded)
+ * and their scope; rates per week only for a window of a week or more.
+ */
 export function printMeasures(output: Output, measures: AssemblyMeasures): void {
   const scope = [
     "end excluded",
@@ -67,7 +80,7 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
     `  yield (line operators)         ${percent(y.rate)} first-pass of ${y.delivered} delivered; rework of these ${y.delivered} delivered items (work in progress not counted): ${y.rework.sendBacks} send-backs, ${y.rework.gateFailures} gate failures, ${y.rework.adaptedLinks} adapted links`,
   );
   output.line(
-    `  throughput (factory operators) ${t.delivered} delivered, ${t.perWeek.toFixed(1)}/week; lead time p50 ${formatHours(t.leadTimeHours.p50)}, p85 ${formatHours(t.leadTimeHours.p85)}; WIP ${t.wip}`,
+    `  throughput (factory operators) ${weekly(`${t.delivered} delivered`, t.perWeek, measures.window.days)}; lead time p50 ${formatHours(t.leadTimeHours.p50)}, p85 ${formatHours(t.leadTimeHours.p85)}; WIP ${t.wip}`,
   );
   output.line(
     `  signal resolution (field)      ${s.captured} captured, ${percent(s.routedShare)} routed, ${percent(s.workShare)} turned into work, ${percent(s.resolvedShare)} resolved; median ${formatHours(s.medianHoursToRoute)} to route, ${formatHours(s.medianHoursToResolve)} to resolve`,
@@ -75,7 +88,7 @@ export function printMeasures(output: Output, measures: AssemblyMeasures): void 
   const dora = measures.dora;
   if (dora !== null) {
     output.line(
-      `  DORA                           ${counted(dora.deployments, "deployment")}, ${dora.deploymentsPerWeek.toFixed(1)}/week; change lead time p50 ${formatHours(dora.changeLeadTimeHours.p50)}; change fail rate ${percent(dora.changeFailRate)}; recovery p50 ${formatHours(dora.failedDeploymentRecoveryHours.p50)}; rework rate ${percent(dora.deploymentReworkRate)}`,
+      `  DORA                           ${weekly(counted(dora.deployments, "deployment"), dora.deploymentsPerWeek, measures.window.days)}; change lead time p50 ${formatHours(dora.changeLeadTimeHours.p50)}; change fail rate ${percent(dora.changeFailRate)}; recovery p50 ${formatHours(dora.failedDeploymentRecoveryHours.p50)}; rework rate ${percent(dora.deploymentReworkRate)}`,
     );
   }
 }
