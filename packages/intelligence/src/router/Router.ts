@@ -66,7 +66,7 @@ export interface RouterWeights {
   readonly history: number;
   /** The nearest past signals: the summed similarity of those routed to the line. */
   readonly neighbours: number;
-  /** How often the line received signals recently. */
+  /** How often the line received signals recently; counted only for a line the text matched by other evidence. */
   readonly recency: number;
   /** The text contains words of the line's id. */
   readonly mention: number;
@@ -155,8 +155,8 @@ interface LineFacts {
  * each scored in [0, 1] and weighted ({@link RouterWeights}): the lines' own
  * profiles, knowledge and source files, the texts already routed to each line
  * (as one profile per line, and as nearest neighbours whose similarities add
- * up per line), a recency prior, and explicit mentions of a line's name, of a
- * commit scope naming it, or of a path it owns. It learns from every routed
+ * up per line), explicit mentions of a line's name, of a commit scope naming
+ * it, or of a path it owns, and a recency prior over the lines those matched. It learns from every routed
  * example, and a re-routed signal replaces its earlier routing.
  */
 export class Router {
@@ -241,7 +241,9 @@ export class Router {
   }
 
   /**
-   * Ranks the lines for a text.
+   * Ranks the lines for a text: only the lines some evidence from the text
+   * matches, so none when nothing matches (how many signals a line received
+   * lately ranks the matched lines, but alone is no match).
    *
    * @throws ValidationError when the text is empty or blank, or the options are malformed.
    */
@@ -277,14 +279,6 @@ export class Router {
       const titles = vote.titles.map((title) => `"${title}"`).join(", ");
       credit(line, vote.score, weights.neighbours, `close to past signals routed here: ${titles}`);
     }
-    const recent = this.#recent.filter((example) => example.id !== exclude);
-    const recentCounts = countBy(recent.map((example) => example.line));
-    const topRecent = Math.max(0, ...[...recentCounts.values()].map((count) => Math.log1p(count)));
-    for (const [line, count] of recentCounts) {
-      const reason = `${count} of the latest ${recent.length} routed signals went here`;
-      credit(line, Math.log1p(count) / topRecent, weights.recency, reason);
-    }
-
     const lower = text.toLowerCase();
     const scopes = commitScopes(text);
     let textWords: Map<string, string> | undefined;
@@ -304,6 +298,17 @@ export class Router {
         const line = this.#options.lineForPath(path);
         if (line !== undefined) credit(line, 1, weights.path, `mentions ${path}, which belongs to ${line}`);
       }
+    }
+
+    // The recency prior ranks the lines the text matched; alone it is no match, or any text would route.
+    const recent = this.#recent.filter((example) => example.id !== exclude);
+    const recentCounts = countBy(recent.map((example) => example.line));
+    const topRecent = Math.max(0, ...[...recentCounts.values()].map((count) => Math.log1p(count)));
+    for (const line of [...scores.keys()]) {
+      const count = recentCounts.get(line);
+      if (count === undefined) continue;
+      const reason = `${count} of the latest ${recent.length} routed signals went here`;
+      credit(line, Math.log1p(count) / topRecent, weights.recency, reason);
     }
 
     return [...scores]
