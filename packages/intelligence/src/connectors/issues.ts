@@ -115,6 +115,8 @@ async function importOne(
       target,
     },
     ...(targetKind === "workItem" ? { workItem: target } : line === undefined ? {} : { line }),
+    // The issue's labels say where it sits: relabelled for another line, its reference moves there.
+    move: true,
   });
   // The title is written cut on the work item and the reference, counted once when either was written.
   if (changed) truncated += Number(write.cut.title);
@@ -139,7 +141,8 @@ async function importOne(
  * - Idempotency: each issue gets an `externalRef` artifact
  *   `ext-<system>-<project>-<number>` holding the signal or work item it
  *   became; a re-run finds it and writes nothing (an edited issue records a
- *   new version of the reference, counted as updated; the signal or work item
+ *   new version of the reference, counted as updated, and one relabelled for
+ *   another line moves its signal's reference there; the signal or work item
  *   itself is not rewritten). A crash between creating the signal or item and
  *   recording its reference would duplicate that one issue on the next run.
  *

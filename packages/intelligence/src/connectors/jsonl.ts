@@ -62,6 +62,7 @@ async function writeSignal(
   const { changed } = await factory.work.recordArtifact({
     ...write.ref,
     fields: { ...write.ref.fields, target },
+    move: true,
   });
   countRecording(counter, previous !== undefined, changed);
 }
@@ -81,7 +82,10 @@ async function writeArtifacts(
     seen.add(id);
     return was;
   });
-  const recorded = await factory.work.recordArtifacts(artifacts);
+  // The file says where a record sits: one whose line changed there moves to it.
+  const recorded = await factory.work.recordArtifacts(
+    artifacts.map((artifact) => ({ ...artifact, move: true })),
+  );
   for (const [index, { changed }] of recorded.entries())
     countRecording(counter, existed[index] === true, changed);
 }
@@ -109,6 +113,9 @@ function systemOf(file: string, mapping: Mapping): string {
  *   so a re-run does not capture it twice;
  * - `artifact`: an artifact `<system>-<id>` of the mapping's kind with the
  *   body, tags and mapped fields; a changed record makes a new version.
+ *
+ * A record whose line changed moves its artifact (or signal reference) to
+ * that line; a signal already captured stays where it was routed.
  *
  * A title (a document's, a signal's reference's, an `artifact` target's) is
  * the record's title made one line: a tab or other control character becomes

@@ -69,7 +69,8 @@ function keptCases(cases: readonly JUnitCase[]): JUnitCase[] {
  * from it to each inferred requirement whose recorded test (`TEST-...`, kind
  * `test`, fields `file`, `name`, `describePath`) matches a case of the report.
  * Re-importing the same report writes nothing; a report with new results for
- * the same run id records a new version.
+ * the same run id records a new version, and one given another `workItem` or
+ * `line` moves the run's evidence there.
  *
  * @throws ValidationError when the options are invalid, the file is not UTF-8
  *   text (with the line and column of its first bad byte), the XML is malformed
@@ -119,6 +120,8 @@ export async function importJUnitReport(
     stage: "testing",
     ...(input.workItem === undefined ? {} : { workItem: input.workItem }),
     ...(input.line === undefined ? {} : { line: input.line }),
+    // The import names where a run sits: run again with another work item or line, it moves there.
+    move: true,
   });
   countRecording(counter, existed, changed);
   const tests = indexTests(await recordedTests(factory));
