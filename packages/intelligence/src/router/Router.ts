@@ -1,5 +1,5 @@
 import { cutText, hashJson, strictInput } from "@software-factory/core";
-import { LexicalIndex, tokenize } from "@software-factory/knowledge";
+import { LexicalIndex } from "@software-factory/knowledge";
 import { z } from "zod";
 import { parseInput } from "../internal/parse.js";
 import {
@@ -10,6 +10,7 @@ import {
   idPhrasePattern,
   idWords,
   mentionedPaths,
+  routingTerms,
   wordsByTerm,
 } from "./textEvidence.js";
 
@@ -263,7 +264,7 @@ export class Router {
     };
     const weights = this.#weights;
     const all = this.#lines.size;
-    const queryTerms = tokenize(text);
+    const queryTerms = routingTerms(text);
     const query = queryTerms.join(" ");
     const terms = new Set(queryTerms);
 
@@ -395,9 +396,9 @@ function termIndex(): LexicalIndex {
   return new LexicalIndex({ tokenizer: (terms) => (terms === "" ? [] : terms.split(" ")) });
 }
 
-/** The index terms of a text (the knowledge base's tokenizer), space-separated; terms never hold a space. */
+/** The index terms of a text ({@link routingTerms}), space-separated; terms never hold a space. */
 function termsOf(text: string): string {
-  return tokenize(text).join(" ");
+  return routingTerms(text).join(" ");
 }
 
 /** The line's name (id words, title, tags) and description: short texts people chose. */

@@ -26,6 +26,18 @@ const PATH_PATTERN = /(?:^|[\s`'"(])((?:[\w.@-]+\/)+[\w.@-]+)/g;
 /** A conventional-commit subject line (`fix(scope): ...`, also as a `* ` list item of a squashed body). */
 const SCOPE_PATTERN = /^[ \t]*(?:[*-][ \t]*)?[a-z]+\(([^)\n]+)\)!?:/gim;
 
+/** A possessive `'s` or `’s` after a word, which the tokenizer would keep as a word `s`. */
+const POSSESSIVE = /(?<=[\p{L}\p{N}])['’]s(?![\p{L}\p{M}\p{N}_])/gu;
+
+/**
+ * The index terms of a text for routing: the knowledge base's tokenizer,
+ * without the lone `s` of a possessive or contraction (`Acme's`, `it’s`), which
+ * would match any line whose description has one.
+ */
+export function routingTerms(text: string): string[] {
+  return tokenize(text.replaceAll(POSSESSIVE, ""));
+}
+
 /** The distinctive words of a line id (stemmed, generic words dropped). */
 export function idWords(id: string): string[] {
   const words = tokenize(id.replaceAll(/[-_/.]/g, " ")).filter((word) => !GENERIC_ID_WORDS.has(word));
