@@ -86,6 +86,12 @@ function confidentRoute(
   return top;
 }
 
+/** Whether the signal of a routing event was routed again after it, so the event no longer says where it is. */
+async function routedAgain(log: EventLog, event: StoredEvent): Promise<boolean> {
+  const types = [SignalRouted.type];
+  return (await log.read({ after: event.seq, types, subjects: [event.subject], limit: 1 })).length > 0;
+}
+
 /** The name of the automation that routes new signals; the routings it makes carry it as their actor. */
 export const ROUTE_NEW_SIGNALS = "route-new-signals";
 
@@ -103,6 +109,8 @@ function routeNewSignals(threshold: AutoRouteThreshold): Automation<BuiltinAutom
       if (signal === undefined) return;
       // A captured signal that has a line by now was routed by a person: that routing's event tells the owner.
       if (event.type === SignalCaptured.type && signal.line !== undefined) return;
+      // Handled late (a run that catches up), a routing may have been followed by another: the last one tells its owner.
+      if (event.type === SignalRouted.type && (await routedAgain(services.log, event))) return;
       let line = event.type === SignalRouted.type ? (event.data as { line: string }).line : undefined;
       let how = `by ${event.actor ?? "a person"}`;
       if (line === undefined) {
