@@ -12,6 +12,7 @@ import {
   type CodebaseImportProgress,
   type CodebaseImportResult,
   type Factory,
+  type ImportCodebaseOptions,
   type ImportCounts,
   importCodebase,
 } from "@software-factory/intelligence";
@@ -19,6 +20,7 @@ import { Argument, type Command } from "commander";
 import { z } from "zod";
 import { nameArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import { requireGitRepository } from "../gitRepository.js";
+import { codebaseStoppingOnInterrupt } from "../interruptibleCodebase.js";
 import { requireFileToWrite } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
@@ -167,18 +169,26 @@ export function registerImportCodebase(importCommand: Command, context: CliConte
             );
         };
         const dryRun = given.dryRun === true;
-        const run = (factory: Factory) =>
+        const run = (
+          factory: Factory,
+          stopping: Pick<ImportCodebaseOptions, "signal" | "onProgress"> = { onProgress },
+        ) =>
           importCodebase(factory, root, {
             dryRun,
-            onProgress,
+            ...stopping,
             ...(since === undefined ? {} : { since: since.toISOString() }),
             ...(maxCommits === undefined ? {} : { maxCommits }),
             ...(repository === undefined ? {} : { repository }),
           });
-        // A dry run creates no factory; an import creates one only once it has succeeded in it.
+        // A dry run creates no factory; an import creates one only once it has succeeded in it (Ctrl-C drops
+        // it); into a factory that exists, Ctrl-C stops the import and says how far it got.
         const result = await (dryRun
           ? withDryRunFactory(options, true, run)
-          : withStagedFactory(options, run));
+          : withStagedFactory(options, (factory, staged) =>
+              staged
+                ? run(factory)
+                : codebaseStoppingOnInterrupt(factory, onProgress, (stopping) => run(factory, stopping)),
+            ));
         output.endProgress();
         if (typeof given.mermaid === "string") await writeFile(given.mermaid, result.mermaid);
         if (options.json) {
