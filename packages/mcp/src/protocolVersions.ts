@@ -23,4 +23,7 @@ const MODERN_REVISIONS = ["2026-07-28"];
  * `supportedProtocolVersions`, which the SDK also does for a 2026 request:
  * the `initialize` handshake still offers only the 2025-era ones.
  */
-export const SERVED_PROTOCOL_VERSIONS: readonly string[] = [...SUPPORTED_PROTOCOL_VERSIONS, ...MODERN_REVISIONS];
+export const SERVED_PROTOCOL_VERSIONS: readonly string[] = [
+  ...SUPPORTED_PROTOCOL_VERSIONS,
+  ...MODERN_REVISIONS,
+];

@@ -24,8 +24,8 @@ import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelc
 import type { Factory } from "@software-factory/intelligence";
 import { registerAutomationResources } from "./automationResources.js";
 import { registerDocumentResources } from "./documentResources.js";
-import { registerMetricsResources } from "./metricsResources.js";
 import { lineIds } from "./idCompletions.js";
+import { registerMetricsResources } from "./metricsResources.js";
 import { json, MAX_LISTED } from "./resourceContents.js";
 import { ResourceListing } from "./resourcePages.js";
 import { nearHint } from "./tools/knownValues.js";
