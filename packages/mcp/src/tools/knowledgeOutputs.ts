@@ -122,6 +122,8 @@ export const DocumentOutput = z.looseObject({
         at: Instant.describe("When it was recorded"),
         actor: z.string().describe("Who recorded it"),
         title: z.string().describe("The title in this revision"),
+        tags: z.array(z.string()).optional().describe("Its tags in this revision"),
+        lines: z.array(z.string()).optional().describe("The lines it was filed on in this revision"),
         contentHash: z.string().describe("SHA-256 (hex) of this revision's title, body and decision"),
         validFrom: Instant.describe("Since when this revision held"),
         validTo: Instant.optional().describe("Until when it held, when it no longer does"),
