@@ -52,6 +52,8 @@ describe("factory deployment record and factory incident open|resolve", () => {
       workItems: [],
       remediates: [],
       version: "v2",
+      recordedAt: expect.any(String),
+      recordedBy: "tester",
     });
     // --item, the flag's first name, still works.
     await ok("deployment", "record", "--environment", "staging", "--item", item.id);
@@ -69,7 +71,13 @@ describe("factory deployment record and factory incident open|resolve", () => {
     const [, incident] = /^opened (inc_\S+) /.exec(opened.stdout) ?? [];
     expect(opened.stdout).toBe(`opened ${incident} (critical), caused by ${first}: Checkout down\n`);
     const other = await json<Record<string, unknown>>("incident", "open", "Refunds slow");
-    expect(other).toEqual({ id: expect.stringMatching(/^inc_/), title: "Refunds slow", severity: "high" });
+    expect(other).toEqual({
+      id: expect.stringMatching(/^inc_/),
+      title: "Refunds slow",
+      severity: "high",
+      openedAt: expect.any(String),
+      openedBy: "tester",
+    });
 
     const resolved = await ok("incident", "resolve", incident as string, "--note", "rolled back");
     expect(resolved.stdout).toBe(`resolved ${incident} (rolled back)\n`);

@@ -68,24 +68,10 @@ const NoteFlag = NameValue.pipe(ResolveIncidentInputSchema.shape.note.unwrap());
 /** A deployment's version as typed: one line of at most 200 characters, the SDK's rule. */
 const VersionFlag = deployment.version.unwrap();
 
-/** What `deployment record` recorded: the SDK's id, and the deployment as the command gave it. */
-interface RecordedDeployment {
-  readonly id: string;
-  readonly environment: string;
-  readonly status: "succeeded" | "failed";
-  readonly workItems: readonly string[];
-  readonly remediates: readonly string[];
-  readonly line?: string;
-  readonly version?: string;
-}
-
-/** What `incident open` recorded: the SDK's id, and the incident as the command gave it. */
-interface OpenedIncident {
-  readonly id: string;
-  readonly title: string;
-  readonly severity: string;
-  readonly deployment?: string;
-  readonly line?: string;
+/** The record a write just stored, read back by its id: what the list commands print for it. */
+function stored<T>(record: T | undefined, id: string): T {
+  if (record === undefined) throw new Error(`${id} was recorded but cannot be read back`);
+  return record;
 }
 
 /** A line, and nothing else, when the flag was given: the filter or field it adds. */
@@ -187,23 +173,22 @@ export function registerDeployment(program: Command, context: CliContext): void 
             : { version: parseFlag(VersionFlag, f.deployedVersion, "--deployed-version") }),
         };
         const keyed = idempotencyKeyOption(f.idempotencyKey);
-        const id = await withFactory(options, async (factory) => {
+        // The deployment as stored, which deployment list prints: a retry with the key gives the first one.
+        const d = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           for (const { id, flag } of items) await requireWorkItem(factory, id, flag);
           for (const fixed of input.remediates) await requireIncident(factory, fixed, "--remediates");
-          return namingFlags(DEPLOYMENT_FLAGS, () =>
+          const id = await namingFlags(DEPLOYMENT_FLAGS, () =>
             factory.work.recordDeployment({ ...input, actor: options.actor }, keyed),
           );
+          return stored(factory.work.deployment(id), id);
         });
-        const recorded: RecordedDeployment = { id, ...input };
-        if (options.json) return output.json(recorded);
-        const shipped = input.workItems.length === 0 ? "" : `, shipping ${input.workItems.join(", ")}`;
-        const fixes = input.remediates.length === 0 ? "" : `, fixing ${input.remediates.join(", ")}`;
-        const line = input.line === undefined ? "" : ` of ${input.line}`;
-        const version = input.version === undefined ? "" : ` ${input.version}`;
-        output.line(
-          `recorded ${id}${line}${version} to ${input.environment} (${input.status})${shipped}${fixes}`,
-        );
+        if (options.json) return output.json(d);
+        const shipped = d.workItems.length === 0 ? "" : `, shipping ${d.workItems.join(", ")}`;
+        const fixes = d.remediates.length === 0 ? "" : `, fixing ${d.remediates.join(", ")}`;
+        const line = d.line === undefined ? "" : ` of ${d.line}`;
+        const version = d.version === undefined ? "" : ` ${d.version}`;
+        output.line(`recorded ${d.id}${line}${version} to ${d.environment} (${d.status})${shipped}${fixes}`);
       }),
     );
 
@@ -271,19 +256,20 @@ export function registerIncident(program: Command, context: CliContext): void {
           ...lineOf(f.line),
         };
         const keyed = idempotencyKeyOption(f.idempotencyKey);
-        const id = await withFactory(options, async (factory) => {
+        // The incident as stored, which incident list prints: its deployment's line when none was given.
+        const i = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           if (input.deployment !== undefined)
             await requireDeployment(factory, input.deployment, "--deployment");
-          return namingFlags(INCIDENT_FLAGS, () =>
+          const id = await namingFlags(INCIDENT_FLAGS, () =>
             factory.work.openIncident({ ...input, actor: options.actor }, keyed),
           );
+          return stored(factory.work.incident(id), id);
         });
-        const opened: OpenedIncident = { id, ...input };
-        if (options.json) return output.json(opened);
-        const cause = input.deployment === undefined ? "" : `, caused by ${input.deployment}`;
-        const line = input.line === undefined ? "" : ` on ${input.line}`;
-        output.line(`opened ${id}${line} (${input.severity})${cause}: ${oneLine(input.title)}`);
+        if (options.json) return output.json(i);
+        const cause = i.deployment === undefined ? "" : `, caused by ${i.deployment}`;
+        const line = i.line === undefined ? "" : ` on ${i.line}`;
+        output.line(`opened ${i.id}${line} (${i.severity})${cause}: ${oneLine(i.title)}`);
       }),
     );
 
