@@ -125,6 +125,25 @@ function printRecorded(output: Output, item: string, recorded: RecordedArtifact)
   for (const link of recorded.suspected) output.line(suspectLine(output, link));
 }
 
+/** How the SDK's refusal of a takeover names the way to move an artifact (`recordArtifact`'s `move`). */
+const SDK_MOVE = "pass move: true";
+
+/**
+ * Runs `work artifact`'s SDK call, its refusal to take over an artifact of
+ * another work item told with the flag that moves it: the SDK's `pass move:
+ * true` becomes `pass --move`.
+ *
+ * @throws UsageError as `namingFlags` throws it, in those words; any other error as it is.
+ */
+async function withMoveFlag<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof UsageError) || !error.message.includes(SDK_MOVE)) throw error;
+    throw new UsageError(error.message.replaceAll(SDK_MOVE, "pass --move"), { cause: error.cause });
+  }
+}
+
 /** Registers `factory work artifact`, `factory work link` and `factory work review` under `factory work`. */
 export function registerWorkTrace(work: Command, context: CliContext): void {
   work
@@ -144,6 +163,10 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
       'its content as a JSON object, or @ and a JSON file (changeSet: {"commit","paths"}; testEvidence: {"runId","passed","failed"})',
       "{}",
     )
+    .option(
+      "--move",
+      "when --artifact names an artifact of another work item: move it to <id> and that item's line (refused without)",
+    )
     .option("--stage <stage>", "the stage it was made in (default the previous version's, else the item's)")
     .option(
       "--fingerprint-field <field>",
@@ -159,6 +182,7 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
           fields: string;
           stage?: string;
           fingerprintField?: string[];
+          move?: boolean;
         };
         const kind = parseFlag(NameValue.pipe(ArtifactKindSchema), f.kind, "--kind");
         const input = {
@@ -169,6 +193,7 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
           ...(f.artifact === undefined
             ? {}
             : { id: parseFlag(NameValue.pipe(ArtifactIdSchema), f.artifact, "--artifact") }),
+          ...(f.move === true ? { move: true } : {}),
           ...(f.stage === undefined ? {} : { stage: parseFlag(StageNameSchema, f.stage, "--stage") }),
           ...(f.fingerprintField === undefined
             ? {}
@@ -181,8 +206,10 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
         const recorded = await withFactory(options, async (factory) => {
           await requireWorkItem(factory, id as string, "<id>");
           if (input.stage !== undefined) requireStage(factory, input.stage, "--stage");
-          return namingFlags(ARTIFACT_FLAGS, () =>
-            factory.work.recordArtifact({ ...input, actor: options.actor }),
+          return withMoveFlag(() =>
+            namingFlags(ARTIFACT_FLAGS, () =>
+              factory.work.recordArtifact({ ...input, actor: options.actor }),
+            ),
           );
         });
         if (options.json) return output.json(recorded);
