@@ -122,7 +122,13 @@ export function registerSignal(program: Command, context: CliContext): void {
             `  ${rank + 1}. ${output.style("bold", candidate.line.padEnd(20))} ${candidate.score.toFixed(3)}  ${candidate.reasons.join("; ")}`,
           );
         }
-        if (result.candidates.length === 0) output.line("  no line matches");
+        // With --best, exit 1 and this line are the answer (as who-owns answers a path no line claims).
+        if (result.candidates.length === 0)
+          output.line(
+            f.best === true
+              ? "  no line matches: nothing routed (route it with --to <line>)"
+              : "  no line matches",
+          );
         if (result.changed) output.line(output.style("green", `routed to ${result.signal.line}`));
         else if (result.routed) output.line(`already routed to ${result.signal.line}: nothing written`);
         // Only ranked: where it is routed now, which the ranking does not show.
