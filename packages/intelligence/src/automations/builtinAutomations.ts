@@ -44,7 +44,7 @@ export type BuiltinAutomationServices = Pick<Factory, "log" | "work" | "floorpla
  * Chosen on the history split of the routing set (TanStack Query, 17 lines):
  * learning its oldest half and routing the other half, the default routes
  * 25 % of the signals with 88 % right when nobody confirms the lines (the
- * router learns its own routings, as the factory does) and 23 % with 94 %
+ * router learns its own routings, as the factory does) and 22 % with 94 %
  * right when people confirm each; 1.5 / 1.5 routed 63 % with 53 % right
  * unconfirmed: a low threshold feeds the router's mistakes back. On the
  * held-out test split: 32 % with 86 % right unconfirmed, 31 % with 97 %
