@@ -27,6 +27,7 @@ export {
   foldAssemblyHistory,
   type IncidentHistory,
   type ItemHistory,
+  type SignalAttachment,
   type SignalHistory,
   type StageVisit,
 } from "./assembly/AssemblyHistory.js";

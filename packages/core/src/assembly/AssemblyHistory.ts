@@ -20,6 +20,7 @@ import {
   WorkUnblocked,
 } from "./assemblyEvents.js";
 import { followHistory } from "./internal/HistoryIndexes.js";
+import { attachesSignal } from "./internal/signalAttachments.js";
 import { DEFAULT_PIPELINE, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { ReworkCause, WorkItemState } from "./WorkItem.js";
 
@@ -133,6 +134,16 @@ export interface IncidentHistory {
   resolvedAt: number | undefined;
 }
 
+/** A signal's attachment to a work item, in milliseconds since the epoch. */
+export interface SignalAttachment {
+  /** The work item's id. */
+  readonly workItem: string;
+  /** When it began: the item's creation with the signal, or the `addresses` link from the item (never before the item's creation). */
+  readonly at: number;
+  /** When the link was reviewed obsolete (never before `at`); undefined while it lasts (an attachment at creation always does). */
+  until: number | undefined;
+}
+
 /** Everything the measures need about one signal, in milliseconds since the epoch. */
 export interface SignalHistory {
   /** The signal's id. */
@@ -152,8 +163,13 @@ export interface SignalHistory {
     /** When, in milliseconds since the epoch. */
     readonly at: number;
   }[];
-  /** Ids of the work items created from it. */
-  readonly workItems: string[];
+  /**
+   * Ids of the work items it is attached to now: created with it, or linked
+   * to it by an `addresses` link from the item not reviewed obsolete.
+   */
+  workItems: string[];
+  /** Each attachment to a work item, oldest first; a window counts the signal as turned into work when one is open at its end. */
+  readonly attachments: SignalAttachment[];
   /** When it was first resolved; undefined until then. */
   resolvedAt: number | undefined;
 }
@@ -200,6 +216,8 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
   const linkFrom = new Map<string, string>();
   const deployments = new Map<string, DeploymentHistory>();
   const incidents = new Map<string, IncidentHistory>();
+  /** The links that attached a signal to a work item, by id: reviewed obsolete, they end the attachment. */
+  const attachingLinks = new Map<string, { signal: SignalHistory; attachment: SignalAttachment }>();
 
   const move = (item: ItemHistory, to: string, at: number) => {
     const current = item.visits[item.visits.length - 1];
@@ -243,7 +261,11 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
       };
       items.set(event.subject, item);
       indexer.itemCreated(item, fresh);
-      for (const id of event.data.signals) signals.get(id)?.workItems.push(event.subject);
+      for (const id of event.data.signals) {
+        const signal = signals.get(id);
+        signal?.workItems.push(event.subject);
+        signal?.attachments.push({ workItem: event.subject, at, until: undefined });
+      }
       return;
     }
     if (event.type.startsWith("work.")) {
@@ -284,7 +306,24 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
       }
     } else if (TraceLinked.is(event)) {
       linkFrom.set(event.subject, event.data.from);
+      const item = items.get(event.data.from);
+      const signal = signals.get(event.data.to);
+      const isItem = (id: string) => items.has(id);
+      const isSignal = (id: string) => signals.has(id);
+      if (item === undefined || signal === undefined || !attachesSignal(event.data, isItem, isSignal)) return;
+      if (signal.workItems.includes(item.id)) return;
+      const attachment = { workItem: item.id, at: Math.max(at, item.createdAt), until: undefined };
+      signal.workItems.push(item.id);
+      signal.attachments.push(attachment);
+      attachingLinks.set(event.subject, { signal, attachment });
     } else if (TraceReviewed.is(event)) {
+      const attached = attachingLinks.get(event.subject);
+      if (event.data.verdict === "obsolete" && attached !== undefined) {
+        attachingLinks.delete(event.subject);
+        const { signal, attachment } = attached;
+        attachment.until = Math.max(at, attachment.at);
+        signal.workItems = signal.workItems.filter((id) => id !== attachment.workItem);
+      }
       if (event.data.verdict !== "adapted") return;
       const from = linkFrom.get(event.subject);
       const itemId = from === undefined ? undefined : items.has(from) ? from : artifactItem.get(from);
@@ -303,6 +342,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         routedAt: undefined,
         routings: [],
         workItems: [],
+        attachments: [],
         resolvedAt: undefined,
       };
       signals.set(event.subject, signal);

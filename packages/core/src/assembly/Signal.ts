@@ -33,8 +33,8 @@ export interface Signal {
   readonly routedAt: string | undefined;
   /** Who routed it last: an operator, or an automation (`automation:route-new-signals`). */
   readonly routedBy: string | undefined;
-  /** Work items made from it. */
+  /** Work items it is attached to: created with it, or linked to it (`addresses` from the item) by a link not reviewed obsolete. */
   readonly workItems: readonly string[];
-  /** When the work made from it was delivered. */
+  /** When it was resolved: when work it is attached to was delivered, or linked to it after delivery. */
   readonly resolvedAt: string | undefined;
 }

@@ -42,7 +42,7 @@ export interface WorkItem {
   readonly owner: string | undefined;
   /** Other operators who worked on the item. */
   readonly contributors: readonly string[];
-  /** Ids of the signals the item came from. */
+  /** Ids of the signals attached to it: given at creation, or linked (`addresses` from the item) by a link not reviewed obsolete; delivering it resolves them. */
   readonly signals: readonly string[];
   /** Why the item is blocked, dropped or was last sent back. */
   readonly reason: string | undefined;

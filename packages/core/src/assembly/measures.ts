@@ -86,7 +86,7 @@ export interface AssemblyMeasures {
     readonly captured: number;
     /** Of those, signals routed to a line by the window's end (first routed before it). */
     readonly routed: number;
-    /** Of those, signals a work item was created from by the window's end. */
+    /** Of those, signals attached to a work item at the window's end: one created with the signal, or linked to it (`addresses`) and not reviewed obsolete since. */
     readonly turnedIntoWork: number;
     /** Of those, signals resolved by the window's end. */
     readonly resolved: number;

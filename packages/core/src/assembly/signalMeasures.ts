@@ -34,8 +34,8 @@ export function measureSignals(
       routed++;
       toRoute.push(elapsed(signal.capturedAt, signal.routedAt) / HOUR);
     }
-    const items = signal.workItems.filter((id) => (history.items.get(id)?.createdAt ?? end) < end);
-    if (items.length > 0) turnedIntoWork++;
+    if (signal.attachments.some((a) => a.at < end && (a.until === undefined || a.until >= end)))
+      turnedIntoWork++;
     if (signal.resolvedAt !== undefined && signal.resolvedAt < end) {
       resolved++;
       toResolve.push(elapsed(signal.capturedAt, signal.resolvedAt) / HOUR);

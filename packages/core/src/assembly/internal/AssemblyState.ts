@@ -34,6 +34,7 @@ import type { PipelineConfig } from "../Pipeline.js";
 import type { Deployment, Incident } from "../Production.js";
 import type { Signal } from "../Signal.js";
 import type { WorkItem } from "../WorkItem.js";
+import { attachesSignal } from "./signalAttachments.js";
 import { listOf } from "./sortedLists.js";
 import { TraceGraph } from "./TraceGraph.js";
 import { notBefore } from "./timestamps.js";
@@ -92,6 +93,8 @@ export class AssemblyState {
   /** The trace links between artifacts, work items and signals, and their suspicion. */
   readonly trace: TraceGraph;
   readonly #artifactsByItem = new Map<string, string[]>();
+  /** The links that attached a signal to a work item (see `signalAttachments.ts`), by id: reviewed obsolete, they detach it. */
+  readonly #attachingLinks = new Map<string, { readonly item: string; readonly signal: string }>();
   readonly #wip = new Map<string, number>();
   readonly #wipStages: ReadonlySet<string>;
   readonly #deliveryStage: string | undefined;
@@ -115,8 +118,8 @@ export class AssemblyState {
     else if (WorkCompleted.is(event)) this.#setState(event, "done", undefined);
     else if (WorkAssigned.is(event)) this.#assigned(event);
     else if (ArtifactRecorded.is(event)) this.#recorded(event);
-    else if (TraceLinked.is(event)) this.trace.linked(event);
-    else if (TraceReviewed.is(event)) this.trace.reviewed(event);
+    else if (TraceLinked.is(event)) this.#linked(event);
+    else if (TraceReviewed.is(event)) this.#reviewed(event);
     else if (TraceRestored.is(event)) this.trace.restored(event);
     else if (SignalCaptured.is(event)) this.#captured(event);
     else if (SignalRouted.is(event)) this.#routed(event);
@@ -240,6 +243,33 @@ export class AssemblyState {
     this.items.set(item.id, item);
     this.#count(item, 1);
     for (const id of data.signals) this.signals.get(id)?.workItems.push(item.id);
+  }
+
+  /** Folds a link; an `addresses` link from a work item to a signal not attached to it yet attaches the signal. */
+  #linked(event: StoredEvent<EventData<typeof TraceLinked>>): void {
+    this.trace.linked(event);
+    const { from, to } = event.data;
+    const isItem = (id: string) => this.items.has(id);
+    const isSignal = (id: string) => this.signals.has(id);
+    if (!attachesSignal(event.data, isItem, isSignal)) return;
+    const item = this.items.get(from) as ItemRecord;
+    const signal = this.signals.get(to) as SignalRecord;
+    if (item.signals.includes(to)) return;
+    item.signals.push(to);
+    signal.workItems.push(from);
+    this.#attachingLinks.set(event.subject, { item: from, signal: to });
+  }
+
+  /** Folds a review; the verdict `obsolete` on a link that attached a signal detaches it. */
+  #reviewed(event: StoredEvent<EventData<typeof TraceReviewed>>): void {
+    this.trace.reviewed(event);
+    const attached = this.#attachingLinks.get(event.subject);
+    if (event.data.verdict !== "obsolete" || attached === undefined) return;
+    this.#attachingLinks.delete(event.subject);
+    const item = this.items.get(attached.item);
+    const signal = this.signals.get(attached.signal);
+    if (item !== undefined) item.signals = item.signals.filter((id) => id !== attached.signal);
+    if (signal !== undefined) signal.workItems = signal.workItems.filter((id) => id !== attached.item);
   }
 
   #touch(event: StoredEvent): ItemRecord | undefined {

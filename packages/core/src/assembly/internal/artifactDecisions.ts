@@ -28,6 +28,7 @@ import {
 import type { AssemblyState } from "./AssemblyState.js";
 import { invalid, unknownStage } from "./checks.js";
 import { quotedId } from "./quotedId.js";
+import { ATTACHING_LINK_TYPE, attachesSignal, resolutionEvents } from "./signalAttachments.js";
 import { listOf } from "./sortedLists.js";
 import type { Ends } from "./TraceGraph.js";
 
@@ -265,9 +266,11 @@ export function parseLinks(inputs: readonly LinkInput[]): ParsedLink[] {
  * id of the link each input names. An input whose ends already have a link of
  * its type that is not obsolete (made earlier, or by an earlier input of the
  * batch) names that link and makes no event, so a retried call links once;
- * the others make a link with the id `fresh` holds for them.
+ * the others make a link with the id `fresh` holds for them. A link that
+ * attaches a signal to a work item delivered already (see
+ * `signalAttachments.ts`) resolves the signal in the same append.
  *
- * @throws ValidationError when an end is no artifact, work item or signal, or the link would close a cycle (its upstream end already downstream of its downstream one, through links not reviewed obsolete).
+ * @throws ValidationError when an end is no artifact, work item or signal, a signal is the downstream end of `addresses`, or the link would close a cycle (its upstream end already downstream of its downstream one, through links not reviewed obsolete).
  */
 export function linkEvents(
   state: AssemblyState,
@@ -278,11 +281,18 @@ export function linkEvents(
   const made = new Map<string, string>();
   /** The links the batch makes before each input, by their downstream end: a cycle may close through them. */
   const pending = new Map<string, Ends[]>();
+  /** The signals the batch resolves: linked to work delivered already. */
+  const resolved = new Set<string>();
+  const isItem = (id: string) => state.items.has(id);
+  const isSignal = (id: string) => state.signals.has(id);
   const ids = parsed.map((data, index) => {
     for (const end of ["from", "to"] as const) {
       if (!state.exists(data[end])) {
         throw invalid("trace link", end, `"${data[end]}" is no artifact, work item or signal`);
       }
+    }
+    if (data.type === ATTACHING_LINK_TYPE && state.signals.has(data.from)) {
+      throw invalid("trace link", "from", reversedAddresses(state, data));
     }
     const pair = JSON.stringify([data.from, data.to, data.type]);
     const existing = made.get(pair) ?? state.trace.liveLink(data.from, data.to, data.type)?.id;
@@ -310,9 +320,20 @@ export function linkEvents(
       },
     });
     made.set(pair, id);
+    const item = state.items.get(data.from);
+    if (item?.deliveredAt !== undefined && attachesSignal(data, isItem, isSignal) && !resolved.has(data.to)) {
+      resolved.add(data.to);
+      events.push(...resolutionEvents(state, item.id, [data.to]));
+    }
     return id;
   });
   return { events, ids };
+}
+
+/** Why a signal cannot be the downstream end of `addresses`, and the link meant. */
+function reversedAddresses(state: AssemblyState, data: ParsedLink): string {
+  const meant = state.signals.has(data.to) ? "" : ` (link "${data.to} addresses ${data.from}")`;
+  return `"${data.from}" is a signal, and a signal is the upstream end of ${ATTACHING_LINK_TYPE}: the work item or requirement addresses the signal${meant}`;
 }
 
 /**

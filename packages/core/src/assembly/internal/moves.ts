@@ -24,6 +24,7 @@ import type { PipelineConfig } from "../Pipeline.js";
 import type { WorkItem } from "../WorkItem.js";
 import type { AssemblyState } from "./AssemblyState.js";
 import { checkEvidence, checkWip, expectState, gatesFor, illegal, invalid, runGates } from "./checks.js";
+import { resolutionEvents } from "./signalAttachments.js";
 import { addItemNodes } from "./traceQueries.js";
 
 /** Parsed move options. */
@@ -142,7 +143,7 @@ export async function advanceEvents(ctx: MoveContext, item: WorkItem, opts: Move
   await passGates(ctx, item, to, opts.actor);
   events.push({ type: "work.advanced", subject: item.id, data: { from: item.stage, to } });
   if (to === ctx.pipeline.deliveryStage && item.deliveredAt === undefined)
-    events.push(...resolveSignals(ctx.state, item));
+    events.push(...resolutionEvents(ctx.state, item.id, item.signals));
   return events;
 }
 
@@ -215,7 +216,7 @@ export function completeEvents(ctx: MoveContext, item: WorkItem): NewEvent[] {
   }
   checkEvidence(ctx.pipeline, ctx.state.artifactsOf(item.id), item, "complete");
   const events: NewEvent[] = [{ type: "work.completed", subject: item.id, data: { stage: item.stage } }];
-  if (item.deliveredAt === undefined) events.push(...resolveSignals(ctx.state, item));
+  if (item.deliveredAt === undefined) events.push(...resolutionEvents(ctx.state, item.id, item.signals));
   return events;
 }
 
@@ -284,12 +285,4 @@ function wipCheck(
     inProgress: ctx.state.wipOf(item.line),
     override: opts.overrideWip,
   });
-}
-
-function resolveSignals(state: AssemblyState, item: WorkItem): NewEvent[] {
-  return item.signals.flatMap((id) =>
-    state.signals.get(id)?.resolvedAt === undefined
-      ? [{ type: "signal.resolved", subject: id, data: { workItem: item.id } }]
-      : [],
-  );
 }
