@@ -119,8 +119,8 @@ async function routableLines(floorplan: FloorPlan, knowledge: KnowledgeBase): Pr
  * when the router is confident (at its default threshold, nine in ten of
  * those routings are right), and learning them lets the router follow a
  * shift in the mix of work that nobody confirms: on the routing set's wide
- * history folds top-3 rose from 0.746 to 0.779, on its test split from 0.672
- * to 0.715 (bench/results/intelligence.md). Learning nearly every choice of
+ * history folds top-3 rose from 0.746 to 0.778, on its test split from 0.672
+ * to 0.718 (bench/results/intelligence.md). Learning nearly every choice of
  * the router instead, as a low threshold does, feeds its mistakes back (at
  * 1.5 / 1.5, 53 % of the automatic routings were right).
  */
