@@ -122,6 +122,10 @@ export const captureKnowledge = defineTool({
   output: Stored.extend({
     outcome: CaptureOutcome,
     speakers: z.array(z.string()).optional(),
+    warnings: z
+      .array(z.object({ line: z.number(), message: z.string() }))
+      .optional()
+      .describe("Transcript lines left out as malformed"),
   }),
   run: async (factory, { idempotencyKey, transcript, ...input }) => {
     const parsed = transcript === true ? transcriptCapture(input) : undefined;
@@ -134,7 +138,8 @@ export const captureKnowledge = defineTool({
       parsed?.capture ?? input,
       idempotencyKey,
     );
-    return { ...stored(document), outcome, ...(parsed === undefined ? {} : { speakers: parsed.speakers }) };
+    const read = parsed === undefined ? {} : { speakers: parsed.speakers, warnings: parsed.warnings };
+    return { ...stored(document), outcome, ...read };
   },
 });
 

@@ -14,6 +14,7 @@ import {
   type CaptureInput,
   type KnowledgeDocument,
   parseTranscript,
+  type TranscriptWarning,
   transcriptDocument,
 } from "@software-factory/knowledge";
 import { z } from "zod";
@@ -39,15 +40,18 @@ function refusal(issues: readonly ValidationIssue[]): ValidationError {
 /**
  * A transcript's capture: its turns as markdown (`**Speaker** (time): words`),
  * its speakers as `speaker:` tags after the tags given, as
- * `factory import transcripts` stores a file; and its speakers.
+ * `factory import transcripts` stores a file; its speakers; and the lines it
+ * left out as malformed (a cue timing line whose times do not parse), which
+ * `factory import transcripts` prints as warnings.
  *
  * @throws ValidationError naming `body` when it holds no turn, or `tags` when the speakers' tags and those given pass 100.
  */
 export function transcriptCapture(capture: SourcedCapture): {
   readonly capture: SourcedCapture;
   readonly speakers: string[];
+  readonly warnings: TranscriptWarning[];
 } {
-  const { speakers, turns } = parseTranscript(capture.body);
+  const { speakers, turns, warnings } = parseTranscript(capture.body);
   if (turns.length === 0)
     throw refusal([
       {
@@ -66,6 +70,7 @@ export function transcriptCapture(capture: SourcedCapture): {
   return {
     capture: { ...capture, body: made.body, tags },
     speakers: [...speakers],
+    warnings: [...warnings],
   };
 }
 
