@@ -103,8 +103,8 @@ const LOG_METHODS: Record<string, readonly Param[]> = {
   watch: [p("listener", "function", () => () => {})],
 };
 
-/** Methods of the event log that take no argument. */
-const LOG_LEFT_OUT = new Set(["head", "close"]);
+/** Methods of the event log that take no argument, and `closedError`, which only words an error for the parts over the log. */
+const LOG_LEFT_OUT = new Set(["head", "close", "closedError"]);
 
 /** Methods of the event registry, by name. */
 const REGISTRY_METHODS: Record<string, readonly Param[]> = {
