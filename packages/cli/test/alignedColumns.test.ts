@@ -45,7 +45,8 @@ beforeAll(async () => {
     "--fields",
     '{"body":"x"}',
   );
-  await factory(
+  // Its incident names it: one naming only the line would warn that the line has no production deployment.
+  const [staged] = await factory(
     "deployment",
     "record",
     "--line",
@@ -56,7 +57,13 @@ beforeAll(async () => {
     "v1",
   );
   await factory("deployment", "record", "--line", "cart", "--deployed-version", "v1");
-  await factory("incident", "open", "--line", LONG_LINE, "Slow");
+  await factory(
+    "incident",
+    "open",
+    "--deployment",
+    /^recorded (dep_\S+)/.exec(staged ?? "")?.[1] ?? "",
+    "Slow",
+  );
   await factory("incident", "open", "--line", "cart", "Down");
 });
 afterAll(() => {

@@ -75,6 +75,7 @@ describe("factory deployment record and factory incident open|resolve", () => {
       id: expect.stringMatching(/^inc_/),
       title: "Refunds slow",
       severity: "high",
+      blamedOn: null,
       openedAt: expect.any(String),
       openedBy: "tester",
     });

@@ -83,6 +83,7 @@ describe("record_deployment, open_incident and resolve_incident", () => {
       title: "Checkout returns 500",
       severity: "critical",
       deployment: deployment.id,
+      blamedOn: deployment.id,
       openedAt: expect.any(String),
       openedBy: "agent",
     });
@@ -103,7 +104,7 @@ describe("record_deployment, open_incident and resolve_incident", () => {
   it("open_incident without a deployment is high severity and names none", async () => {
     const opened = await ok("open_incident", { title: "Search is slow" });
 
-    expect(opened).toMatchObject({ severity: "high" });
+    expect(opened).toMatchObject({ severity: "high", blamedOn: null });
     expect(opened).not.toHaveProperty("deployment");
     expect(opened).not.toHaveProperty("resolvedAt");
   });

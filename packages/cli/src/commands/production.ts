@@ -74,6 +74,26 @@ function stored<T>(record: T | undefined, id: string): T {
   return record;
 }
 
+/** An incident as `--json` prints it: `blamedOn` is null when it is blamed on no deployment. */
+const blamed = (i: Incident) => ({ ...i, blamedOn: i.blamedOn ?? null });
+
+/** How `incident open` says which deployment the incident is blamed on; the warning says when none. */
+function blameClause(i: Incident): string {
+  if (i.deployment !== undefined) return `, caused by ${i.deployment}`;
+  return i.blamedOn === undefined
+    ? ""
+    : `, blamed on ${i.blamedOn} (the latest production deployment of ${i.line})`;
+}
+
+/** Why an incident is blamed on no deployment, so counts in no change failure rate. */
+function unblamed(i: Incident): string {
+  const why =
+    i.line === undefined
+      ? "it names no deployment and no line"
+      : `${i.line} has no production deployment recorded before it`;
+  return `${i.id} is blamed on no deployment (${why}), so it counts in no change failure rate`;
+}
+
 /** A line, and nothing else, when the flag was given: the filter or field it adds. */
 const lineOf = (line: string | undefined) => (line === undefined ? {} : { line });
 
@@ -115,7 +135,7 @@ function printDeployment(output: Output, d: Deployment, columns = deploymentColu
 function printIncident(output: Output, i: Incident, lineWidth = widest(18, [i.line ?? "-"])): void {
   const state = i.resolvedAt === undefined ? output.style("yellow", "open") : "resolved";
   output.line(
-    `${output.style("bold", i.id)}  ${i.openedAt}  ${state.padEnd(8)} ${i.severity.padEnd(8)} ${(i.line ?? "-").padEnd(lineWidth)} ${(i.deployment ?? "-").padEnd(30)} ${oneLine(i.title)}`,
+    `${output.style("bold", i.id)}  ${i.openedAt}  ${state.padEnd(8)} ${i.severity.padEnd(8)} ${(i.line ?? "-").padEnd(lineWidth)} ${(i.blamedOn ?? "-").padEnd(30)} ${oneLine(i.title)}`,
   );
 }
 
@@ -266,10 +286,10 @@ export function registerIncident(program: Command, context: CliContext): void {
           );
           return stored(factory.work.incident(id), id);
         });
-        if (options.json) return output.json(i);
-        const cause = i.deployment === undefined ? "" : `, caused by ${i.deployment}`;
+        if (options.json) return output.json(blamed(i));
         const line = i.line === undefined ? "" : ` on ${i.line}`;
-        output.line(`opened ${i.id}${line} (${i.severity})${cause}: ${oneLine(i.title)}`);
+        output.line(`opened ${i.id}${line} (${i.severity})${blameClause(i)}: ${oneLine(i.title)}`);
+        if (i.blamedOn === undefined) output.error(`warning: ${unblamed(i)}`);
       }),
     );
 
@@ -317,7 +337,7 @@ export function registerIncident(program: Command, context: CliContext): void {
           return factory.work.incidents({ ...(f.open === true ? { open: true } : {}), ...lineOf(f.line) });
         });
         const { rows: incidents, older } = newestRows(all, limit);
-        if (options.json) return output.json(incidents);
+        if (options.json) return output.json(incidents.map(blamed));
         if (incidents.length === 0) return output.line("no incidents");
         const lineWidth = widest(
           18,

@@ -344,8 +344,11 @@ export class AssemblyLine extends AssemblyLineWorkItems {
    * Opens an incident in production, caused by a deployment when known, on
    * a line when `line` names one (else its deployment's line). An incident
    * with a line and no deployment counts against the line's latest deployment
-   * before it in the DORA measures. With `idempotencyKey`, a retried call
-   * returns the incident the first call opened.
+   * before it in the DORA measures; `incident(id).blamedOn` names the
+   * deployment it is blamed on, and is undefined when there is none (no
+   * production deployment on the line before it: it counts in no change fail
+   * rate). With `idempotencyKey`, a retried call returns the incident the
+   * first call opened.
    *
    * @returns the incident id (`inc_...`).
    * @throws ValidationError when the input is invalid or the deployment does not exist.

@@ -39,6 +39,14 @@ export interface Incident {
   /** The deployment that caused it, when one was named. */
   readonly deployment: string | undefined;
   /**
+   * The deployment the DORA measures blame it on (of `production`, their
+   * default environment): the one named, else its line's latest production
+   * deployment recorded before it opened. Undefined when there is none: it
+   * then counts in no change failure rate (a production deployment of its
+   * line recorded later does not take the blame).
+   */
+  readonly blamedOn: string | undefined;
+  /**
    * The line of the floor plan it hurts: the one named when it was opened,
    * else its deployment's line; undefined when neither names one.
    */

@@ -20,6 +20,8 @@ export interface IncidentRecord {
   readonly severity: string;
   /** The deployment that caused it, when one was named. */
   readonly deployment?: string;
+  /** The deployment the DORA measures blame it on (the one named, else its line's latest production deployment before it); null when none, so it counts in no change failure rate. */
+  readonly blamedOn: string | null;
   /** The line it hurts: named when opened, else its deployment's. */
   readonly line?: string;
   /** When it was opened. */
@@ -136,9 +138,10 @@ export async function incidentRecord(factory: Factory, id: string): Promise<Inci
   return incident === undefined ? undefined : incidentAnswer(incident);
 }
 
-/** An incident as the tools answer it: absent fields left out, the first resolution's note as `note`. */
+/** An incident as the tools answer it: absent fields left out (but `blamedOn`, null when none), the first resolution's note as `note`. */
 export function incidentAnswer({
   deployment,
+  blamedOn,
   line,
   resolvedAt,
   resolvedBy,
@@ -148,6 +151,7 @@ export function incidentAnswer({
   return {
     ...opened,
     ...(deployment === undefined ? {} : { deployment }),
+    blamedOn: blamedOn ?? null,
     ...(line === undefined ? {} : { line }),
     ...(resolvedAt === undefined ? {} : { resolvedAt }),
     ...(resolvedBy === undefined ? {} : { resolvedBy }),

@@ -216,6 +216,8 @@ export const IncidentOutput = z.looseObject({
   title: z.string().describe("What is wrong in production"),
   severity: SeveritySchema,
   deployment: z.string().optional().describe("The deployment that caused it; absent when none was named"),
+  // The deployment the change fail rate blames, null when none; undescribed, as tools/list is kept small.
+  blamedOn: z.string().nullable(),
   line: z
     .string()
     .optional()

@@ -26,6 +26,7 @@ import { type WorkItem, type WorkItemFilter, WorkItemStateSchema } from "../Work
 import type { AssemblyState } from "./AssemblyState.js";
 import { Id, optional, required } from "./arguments.js";
 import { invalid } from "./checks.js";
+import { incidentBlame } from "./incidentBlame.js";
 import { expectItem, getItem, getSignal, listItems, listSignals } from "./lineQueries.js";
 import { quotedId } from "./quotedId.js";
 import { scopedSuspectLinks, traceOf } from "./traceQueries.js";
@@ -289,28 +290,34 @@ export class AssemblyLineReads implements AsyncDisposable {
     );
   }
 
-  /** An incident, if it was opened, with its first resolution. */
+  /** An incident, if it was opened, with its first resolution and the deployment it is blamed on. */
   incident(id: string): Incident | undefined {
     this.#lifecycle.assertOpen();
     checkArguments("incident", { id: [Id, id] });
-    return this.#state.incidents.get(id);
+    const incident = this.#state.incidents.get(id);
+    return incident === undefined
+      ? undefined
+      : { ...incident, blamedOn: incidentBlame(this.#history.history)(id) };
   }
 
   /**
-   * Every incident, in the order opened; `open: true` keeps the unresolved
-   * ones, `open: false` the resolved ones; `line` those of one line (named
-   * when opened, or their deployment's).
+   * Every incident, in the order opened, with the deployment each is blamed
+   * on; `open: true` keeps the unresolved ones, `open: false` the resolved
+   * ones; `line` those of one line (named when opened, or their deployment's).
    */
   incidents(filter: IncidentFilter = {}): Incident[] {
     this.#lifecycle.assertOpen();
     checkArguments("incidents", { filter: [optional("an incident filter"), filter] });
     checkKeys(IncidentFilterKeys, filter, "incident filter");
     const { open, line } = filter;
-    return [...this.#state.incidents.values()].filter(
-      (i) =>
-        (open === undefined || (i.resolvedAt === undefined) === open) &&
-        (line === undefined || i.line === line),
-    );
+    const blamedOn = incidentBlame(this.#history.history);
+    return [...this.#state.incidents.values()]
+      .filter(
+        (i) =>
+          (open === undefined || (i.resolvedAt === undefined) === open) &&
+          (line === undefined || i.line === line),
+      )
+      .map((i) => ({ ...i, blamedOn: blamedOn(i.id) }));
   }
 
   /**

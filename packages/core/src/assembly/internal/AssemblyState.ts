@@ -86,8 +86,8 @@ export class AssemblyState {
   readonly signals = new Map<string, SignalRecord>();
   /** Deployments by id, in the order they were recorded. */
   readonly deployments = new Map<string, Deployment>();
-  /** Incidents by id, in the order they were opened. */
-  readonly incidents = new Map<string, Incident>();
+  /** Incidents by id, in the order they were opened; the reads add the deployment each is blamed on. */
+  readonly incidents = new Map<string, Omit<Incident, "blamedOn">>();
   /** The first write of each idempotency key, so a retried create or move returns instead of writing twice. */
   readonly requests = new Map<string, KeyedRequest>();
   /** The trace links between artifacts, work items and signals, and their suspicion. */
