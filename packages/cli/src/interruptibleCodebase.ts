@@ -17,13 +17,14 @@ import { InterruptedError } from "./exitCodes.js";
  * - while it scans and plans, at the next phase, having written nothing:
  *   `interrupted (SIGINT): the import was cancelled before writing; nothing
  *   was written`;
- * - while it writes, at its next progress (every 50 items), keeping what it
- *   wrote: `interrupted (SIGINT): the import stopped part-way with 564 events
- *   written (kept); run the same command again to complete it` (each write is
- *   idempotent, so the same command writes the rest).
+ * - while it writes, before its next write (a document, or a batch of up to
+ *   500 artifacts or links), keeping what it wrote: `interrupted (SIGINT):
+ *   the import stopped part-way with 564 events written (kept); run the same
+ *   command again to complete it` (each write is idempotent, so the same
+ *   command writes the rest).
  *
- * A SIGINT after the last progress lets the import finish and report as
- * usual; a second SIGINT ends the process at once.
+ * A SIGINT during the last write lets the import finish and report as usual;
+ * a second SIGINT ends the process at once.
  */
 export async function codebaseStoppingOnInterrupt<T>(
   factory: Factory,
@@ -32,28 +33,17 @@ export async function codebaseStoppingOnInterrupt<T>(
 ): Promise<T> {
   const before = await factory.log.head();
   const interrupted = new AbortController();
-  const interrupt = () =>
-    interrupted.abort(
-      new InterruptedError(
-        "interrupted (SIGINT): the import was cancelled before writing; nothing was written",
-      ),
-    );
-  /** What the progress callback throws to stop the import part-way. */
-  const stopped = new InterruptedError("interrupted (SIGINT)");
+  const cancelled = new InterruptedError(
+    "interrupted (SIGINT): the import was cancelled before writing; nothing was written",
+  );
+  const interrupt = () => interrupted.abort(cancelled);
   process.once("SIGINT", interrupt);
   try {
-    return await run({
-      signal: interrupted.signal,
-      onProgress: (progress) => {
-        show(progress);
-        const { phase, done, total } = progress;
-        if (interrupted.signal.aborted && phase === "apply" && total !== undefined && done < total)
-          throw stopped;
-      },
-    });
+    return await run({ signal: interrupted.signal, onProgress: show });
   } catch (error) {
-    if (error !== stopped) throw error;
+    if (error !== cancelled) throw error;
     const written = (await factory.log.head()) - before;
+    if (written === 0) throw error;
     throw new InterruptedError(
       `interrupted (SIGINT): the import stopped part-way with ${written.toLocaleString("en-US")} ${written === 1 ? "event" : "events"} written (kept); run the same command again to complete it`,
     );

@@ -1,8 +1,8 @@
 /**
  * `factory import codebase` into a factory that exists, stopped by Ctrl-C:
- * while it scans, it writes nothing; while it writes, it keeps what it wrote
- * and says so; either way it exits 130 and the same command completes the
- * import. The built bin as a subprocess; a `git` that waits on a file holds
+ * while it scans, it writes nothing; while it writes, it stops before its
+ * next write, keeps what it wrote and says so; either way it exits 130 and
+ * the same command completes the import. The built bin as a subprocess; a `git` that waits on a file holds
  * the scan, a local OpenAI-compatible embedder that holds one document's
  * request holds the writing, so the signal arrives where each test wants it.
  */
@@ -189,7 +189,11 @@ describe("factory import codebase into a factory that exists, interrupted", () =
       const again = await factory(["import", "codebase", repo.root, "--json"]);
       expect(again.code, again.stderr).toBe(0);
       const result = JSON.parse(again.stdout);
-      expect(result.counts.documents).toMatchObject({ created: 0, unchanged: 6 });
+      // It stopped within a write or so of the held note 3 (as the SIGINT and the held answer land), not at
+      // its next progress report (50 items on), which came after all six notes: some are left to this run.
+      const { created, unchanged } = result.counts.documents;
+      expect(created).toBeGreaterThan(0);
+      expect(created + unchanged).toBe(6);
       expect(result.counts.links.created).toBe(BEHAVIOURS);
       const complete = await factory(["import", "codebase", repo.root, "--json"]);
       expect(JSON.parse(complete.stdout).events).toBe(0);

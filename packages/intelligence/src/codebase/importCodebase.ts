@@ -84,6 +84,11 @@ export interface CodebaseImportResult {
  * (and the retractions of later copies of a page), then artifacts and links in atomic batches of 500. Each write is
  * idempotent, so if the process stops half-way, running the import again
  * completes it.
+ *
+ * An abort of `signal` stops it before its next write (the floor plan, a
+ * document, a retraction or a batch), keeping what it wrote.
+ *
+ * @throws the reason of `signal` when it aborts before the last write.
  */
 export async function applyImportPlan(
   factory: Factory,
@@ -92,6 +97,7 @@ export async function applyImportPlan(
     readonly actor: string;
     readonly label: string;
     readonly onProgress?: (progress: CodebaseImportProgress) => void;
+    readonly signal?: AbortSignal;
   },
 ): Promise<number> {
   const before = await factory.log.head();
@@ -103,6 +109,8 @@ export async function applyImportPlan(
     if (done === total || done % 50 === 0) options.onProgress?.({ phase: "apply", done, total });
   };
   const actor = { actor: options.actor };
+  const next = () => options.signal?.throwIfAborted();
+  next();
   if (plan.floorPlan.lines.length > 0 || plan.floorPlan.operators.length > 0) {
     await factory.floorplan.applyPlan(plan.floorPlan, {
       mode: "merge",
@@ -114,6 +122,7 @@ export async function applyImportPlan(
   }
   step();
   for (const change of plan.documents) {
+    next();
     if (change.action === "create") {
       const { uri } = change.input.source;
       // A sourced document is captured once even when two imports race; the later one finds it and revises it if it differs.
@@ -139,11 +148,13 @@ export async function applyImportPlan(
     step();
   }
   for (const { id, reason } of plan.retractions) {
+    next();
     await factory.knowledge.retract(id, reason, actor);
     step();
   }
   for (let start = 0; start < plan.artifacts.length; start += BATCH) {
     const batch = plan.artifacts.slice(start, start + BATCH);
+    next();
     await factory.work.recordArtifacts(
       batch.map((change) => ({
         id: change.id,
@@ -160,6 +171,7 @@ export async function applyImportPlan(
   }
   for (let start = 0; start < plan.links.length; start += BATCH) {
     const batch = plan.links.slice(start, start + BATCH);
+    next();
     await factory.work.linkAll(
       batch.map((link) => ({ from: link.from, to: link.to, type: "verifies", ...actor })),
     );
@@ -178,16 +190,17 @@ export async function applyImportPlan(
  * A page that a folder import (`factory import docs`) filed first is left to
  * it (`leftToFolders`), so each file is one document; see `planImport`.
  *
- * An abort of `signal` stops the import until it starts writing: it is
- * checked as each phase of the scan starts and once more before the first
- * write, and the import then rejects with the signal's reason, having written
- * nothing. Once writing has started the import runs to its end, so an abort
- * never leaves an import half-written.
+ * An abort of `signal` stops the import: it is checked as each phase of the
+ * scan starts and before each write (the floor plan, a document, a
+ * retraction, a batch of up to 500 artifacts or links), and the import then
+ * rejects with the signal's reason, keeping what it wrote (nothing, when it
+ * aborts before writing). Each write is idempotent, so the same import run
+ * again completes one stopped part-way.
  *
  * @throws NotFoundError (`E_NOT_FOUND`, entity `folder`, field `path`) naming the path when nothing is there.
  * @throws ValidationError when the path is a file, not a folder, or an option is unknown (a misspelt
  * key such as `dryrun`, named with the keys it takes) or invalid; nothing is written.
- * @throws the reason of `signal` when it aborts before the import writes.
+ * @throws the reason of `signal` when it aborts before the import's last write.
  * @example
  * ```ts
  * const result = await importCodebase(factory, "../payments", { dryRun: true });
@@ -213,6 +226,7 @@ export async function importCodebase(
     : await applyImportPlan(factory, plan, {
         actor,
         label: `codebase ${repository}`,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       });
   const links = {

@@ -1,7 +1,8 @@
 /**
  * `importCodebase` with an abort signal: an abort before the import writes
  * stops it at the next phase and nothing is written; an abort once it writes
- * lets it finish, so no import is left half-written.
+ * stops it before its next write, keeping what it wrote, and the same import
+ * run again completes it.
  */
 import { type CodebaseImportProgress, importCodebase } from "@software-factory/intelligence";
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,15 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const testFile = (count: number) =>
   `import { it } from "vitest";\n${Array.from({ length: count }, (_, index) => `it("handles case ${index}", () => {});\n`).join("")}`;
 
+/** Pages under docs/, each a document of its own: more than the 50 writes between two progress reports. */
+const NOTES = 60;
+const notes = Object.fromEntries(
+  Array.from({ length: NOTES }, (_, index) => [
+    `docs/note-${index + 1}.md`,
+    `# Cart note ${index + 1}\n\nHow the cart keeps item ${index + 1} when the session ends.\n`,
+  ]),
+);
+
 const temp = useRepoWithFactory("factory-abort-import-", [
   {
     author: { name: "Ana Lima", email: "ana@shop.example" },
@@ -21,6 +31,7 @@ const temp = useRepoWithFactory("factory-abort-import-", [
       "packages/cart/src/index.ts": "export const cart: string[] = [];\n",
       "packages/cart/test/cart.test.ts": testFile(40),
       "docs/runbook.md": "# Runbook\n\nRestart the cart.\n",
+      ...notes,
     },
   },
 ]);
@@ -67,19 +78,29 @@ describe("importCodebase with a signal", () => {
     expect(await factory.log.head()).toBe(head);
   });
 
-  it("aborted while it writes: runs to its end, so a re-run finds nothing to write", async () => {
+  it("aborted after a document write: stops before the next write, keeps what it wrote; the same import completes it", async () => {
     const { repo, factory } = temp;
     const { imported, seen } = await importAbortingAt(
       (progress) => progress.phase === "apply" && progress.done < (progress.total ?? 0),
-      "too late",
+      "stop writing",
     );
 
-    const result = await imported;
-    const abortedAt = seen.find((progress) => progress.phase === "apply");
-    expect(abortedAt?.done).toBeLessThan(abortedAt?.total ?? 0);
-    expect(result.events).toBeGreaterThan(0);
-    expect(seen.at(-1)).toMatchObject({ phase: "apply", done: abortedAt?.total });
+    await expect(imported).rejects.toBe("stop writing");
+    // The first progress of the writes comes after the floor plan and 49 documents.
+    const abortedAt = seen.filter((progress) => progress.phase === "apply");
+    expect(abortedAt).toEqual([{ phase: "apply", done: 50, total: expect.any(Number) }]);
+    expect(factory.floorplan.lines().map((line) => line.id)).toEqual(["cart"]);
+    expect(await factory.knowledge.list({ limit: 200 })).toHaveLength(49);
+    const head = await factory.log.head();
+
     const again = await importCodebase(factory, repo.root);
-    expect(again.events).toBe(0);
+    // The cart's blueprint and 48 pages were written; the other 13 pages, the requirements, tests and links are not.
+    expect(again.counts.blueprints).toMatchObject({ created: 0, unchanged: 1 });
+    expect(again.counts.documents).toMatchObject({ created: NOTES + 1 - 48, unchanged: 48 });
+    expect(again.counts.requirements.created).toBe(40);
+    expect(again.counts.links.created).toBe(40);
+    expect(await factory.log.head()).toBe(head + again.events);
+    expect(await factory.knowledge.list({ limit: 200 })).toHaveLength(NOTES + 2);
+    expect((await importCodebase(factory, repo.root)).events).toBe(0);
   });
 });
