@@ -381,12 +381,18 @@ function signalRoutedWithinSla(options: BuiltinStandardsOptions): Rule<Signal, F
       const routed = signal.firstRoutedAt === undefined ? now().getTime() : Date.parse(signal.firstRoutedAt);
       const waited = routed - Date.parse(signal.capturedAt);
       if (waited <= limit) return [];
+      const late = `${hoursUp(waited)} (SLA ${hours(limit)})`;
+      // Routed late: the miss stands, and routing it again would change nothing.
+      if (signal.firstRoutedAt !== undefined)
+        return [
+          {
+            message: `${signal.severity} signal ${signal.id} was routed after ${late}`,
+            hint: "none: it is routed, so nothing is left to do but note the delay",
+          },
+        ];
       return [
         {
-          message:
-            signal.firstRoutedAt === undefined
-              ? `${signal.severity} signal ${signal.id} is unrouted after ${hoursUp(waited)} (SLA ${hours(limit)})`
-              : `${signal.severity} signal ${signal.id} was routed after ${hoursUp(waited)} (SLA ${hours(limit)})`,
+          message: `${signal.severity} signal ${signal.id} is unrouted after ${late}`,
           ...withFix({
             action: "route it to its line",
             cli: `factory signal route ${signal.id} --to <line>`,
