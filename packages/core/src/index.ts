@@ -29,6 +29,7 @@ export {
   type ItemHistory,
   type SignalAttachment,
   type SignalHistory,
+  type SignalResolution,
   type StageVisit,
 } from "./assembly/AssemblyHistory.js";
 export {

@@ -144,6 +144,16 @@ export interface SignalAttachment {
   until: number | undefined;
 }
 
+/** A signal's resolution by the delivery of a work item it is attached to, in milliseconds since the epoch. */
+export interface SignalResolution {
+  /** The delivered work item that resolved it. */
+  readonly workItem: string;
+  /** When it was resolved. */
+  readonly at: number;
+  /** When it was undone, by the link attaching the signal to that item being reviewed obsolete (never before `at`); undefined while it stands. */
+  until: number | undefined;
+}
+
 /** Everything the measures need about one signal, in milliseconds since the epoch. */
 export interface SignalHistory {
   /** The signal's id. */
@@ -170,8 +180,10 @@ export interface SignalHistory {
   workItems: string[];
   /** Each attachment to a work item, oldest first; a window counts the signal as turned into work when one is open at its end. */
   readonly attachments: SignalAttachment[];
-  /** When it was first resolved; undefined until then. */
+  /** When it was resolved, as it stands: its resolution not undone since; undefined until then. */
   resolvedAt: number | undefined;
+  /** Each resolution, oldest first; a window counts the signal as resolved when one is open at its end. */
+  readonly resolutions: SignalResolution[];
 }
 
 /**
@@ -323,6 +335,11 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         const { signal, attachment } = attached;
         attachment.until = Math.max(at, attachment.at);
         signal.workItems = signal.workItems.filter((id) => id !== attachment.workItem);
+        const resolution = signal.resolutions.at(-1);
+        if (resolution?.workItem === attachment.workItem && resolution.until === undefined) {
+          resolution.until = Math.max(at, resolution.at);
+          signal.resolvedAt = undefined;
+        }
       }
       if (event.data.verdict !== "adapted") return;
       const from = linkFrom.get(event.subject);
@@ -343,6 +360,7 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
         routings: [],
         workItems: [],
         attachments: [],
+        resolutions: [],
         resolvedAt: undefined,
       };
       signals.set(event.subject, signal);
@@ -357,7 +375,9 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
       }
     } else if (SignalResolved.is(event)) {
       const signal = signals.get(event.subject);
-      if (signal !== undefined) signal.resolvedAt ??= at;
+      if (signal === undefined || signal.resolvedAt !== undefined) return;
+      signal.resolvedAt = at;
+      signal.resolutions.push({ workItem: event.data.workItem, at, until: undefined });
     } else if (DeploymentRecorded.is(event)) {
       const fresh = !deployments.has(event.subject);
       const { environment, status, workItems, remediates, line } = event.data;

@@ -35,6 +35,10 @@ export interface Signal {
   readonly routedBy: string | undefined;
   /** Work items it is attached to: created with it, or linked to it (`addresses` from the item) by a link not reviewed obsolete. */
   readonly workItems: readonly string[];
-  /** When it was resolved: when work it is attached to was delivered, or linked to it after delivery. */
+  /**
+   * When it was resolved: when work it is attached to was delivered, or
+   * linked to it after delivery; undefined again once the link to the work
+   * that resolved it is reviewed obsolete.
+   */
   readonly resolvedAt: string | undefined;
 }

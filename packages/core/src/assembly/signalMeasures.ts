@@ -36,9 +36,12 @@ export function measureSignals(
     }
     if (signal.attachments.some((a) => a.at < end && (a.until === undefined || a.until >= end)))
       turnedIntoWork++;
-    if (signal.resolvedAt !== undefined && signal.resolvedAt < end) {
+    const resolution = signal.resolutions.find(
+      (r) => r.at < end && (r.until === undefined || r.until >= end),
+    );
+    if (resolution !== undefined) {
       resolved++;
-      toResolve.push(elapsed(signal.capturedAt, signal.resolvedAt) / HOUR);
+      toResolve.push(elapsed(signal.capturedAt, resolution.at) / HOUR);
     }
   }
   return {

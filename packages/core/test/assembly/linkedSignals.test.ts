@@ -111,6 +111,35 @@ describe("signals linked to work", () => {
     expect((await signalsAsOf(line, clock.now().getTime() + 1)).turnedIntoWork).toBe(2);
   });
 
+  it("undoes the resolution a link brought when the link is reviewed obsolete, as of that moment", async () => {
+    factory = await openTestFactory();
+    const { line, clock } = factory;
+    const item = await line.createWorkItem({ line: "checkout", title: "Timeouts", flow: "tiny" });
+    await deliver(line, item.id);
+    const signal = await line.captureSignal({ text: "Invoices are late", source: "support" });
+    clock.advance(HOUR);
+    const wrong = await line.link({ from: item.id, to: signal.id, type: "addresses" });
+    clock.advance(HOUR);
+    const linked = clock.now().getTime();
+    await line.reviewLink(wrong.id, { verdict: "obsolete", note: "another problem" });
+
+    expect(line.signal(signal.id)).toMatchObject({ workItems: [], resolvedAt: undefined });
+    expect((await factory.reopen()).line.signal(signal.id)?.resolvedAt).toBeUndefined();
+    expect(await signalsAsOf(line, linked)).toMatchObject({ resolved: 1, medianHoursToResolve: 1 });
+    expect(await signalsAsOf(line, clock.now().getTime() + 1)).toMatchObject({
+      turnedIntoWork: 0,
+      resolved: 0,
+    });
+
+    clock.advance(HOUR);
+    await line.link({ from: item.id, to: signal.id, type: "addresses" });
+    expect(line.signal(signal.id)?.resolvedAt).toBe(clock.now().toISOString());
+    expect(await signalsAsOf(line, clock.now().getTime() + 1)).toMatchObject({
+      resolved: 1,
+      medianHoursToResolve: 3,
+    });
+  });
+
   it("refuses a link from a signal to the work that addresses it, naming the link meant", async () => {
     factory = await openTestFactory();
     const { line } = factory;

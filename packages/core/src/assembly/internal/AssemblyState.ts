@@ -95,6 +95,8 @@ export class AssemblyState {
   readonly #artifactsByItem = new Map<string, string[]>();
   /** The links that attached a signal to a work item (see `signalAttachments.ts`), by id: reviewed obsolete, they detach it. */
   readonly #attachingLinks = new Map<string, { readonly item: string; readonly signal: string }>();
+  /** The work item whose delivery resolved each resolved signal: detached from it, the signal is no longer resolved. */
+  readonly #resolvedBy = new Map<string, string>();
   readonly #wip = new Map<string, number>();
   readonly #wipStages: ReadonlySet<string>;
   readonly #deliveryStage: string | undefined;
@@ -269,7 +271,11 @@ export class AssemblyState {
     const item = this.items.get(attached.item);
     const signal = this.signals.get(attached.signal);
     if (item !== undefined) item.signals = item.signals.filter((id) => id !== attached.signal);
-    if (signal !== undefined) signal.workItems = signal.workItems.filter((id) => id !== attached.item);
+    if (signal === undefined) return;
+    signal.workItems = signal.workItems.filter((id) => id !== attached.item);
+    if (this.#resolvedBy.get(signal.id) !== attached.item) return;
+    this.#resolvedBy.delete(signal.id);
+    signal.resolvedAt = undefined;
   }
 
   #touch(event: StoredEvent): ItemRecord | undefined {
@@ -385,9 +391,10 @@ export class AssemblyState {
     signal.routedBy = event.actor;
   }
 
-  #resolved(event: StoredEvent): void {
+  #resolved(event: StoredEvent<EventData<typeof SignalResolved>>): void {
     const signal = this.signals.get(event.subject);
-    if (signal !== undefined && signal.resolvedAt === undefined)
-      signal.resolvedAt = notBefore(event.at, signal.capturedAt);
+    if (signal === undefined || signal.resolvedAt !== undefined) return;
+    signal.resolvedAt = notBefore(event.at, signal.capturedAt);
+    this.#resolvedBy.set(signal.id, event.data.workItem);
   }
 }

@@ -6,7 +6,8 @@
  * the item in the signal's `workItems`; it counts as turned into work, and
  * delivering the item resolves it. Reviewing the link `obsolete` detaches
  * the signal, unless the item was created with it (or another link attached
- * it first); a new link attaches it again.
+ * it first), and undoes the resolution that item's delivery brought; a new
+ * link attaches it again.
  *
  * @module
  */
