@@ -32,7 +32,12 @@ const SET_UP_AT_OPEN: Difference = {
 
 /** Every intentional difference between a Promise class and its Effect shape, by part, with the reason. */
 const DIFFERENCES: Record<string, Record<string, Difference>> = {
-  "EventLog / EventLogService": { close: CLOSED_BY_THE_LAYER },
+  "EventLog / EventLogService": {
+    close: CLOSED_BY_THE_LAYER,
+    closedError: {
+      why: "wiring: the parts over a log word their refusals after close with it; the Effect face fails with the ClosedError it makes",
+    },
+  },
   "KnowledgeBase / KnowledgeBaseService": {
     start: { why: "@internal: openKnowledgeBase (and so the layer) calls it once while opening" },
     close: CLOSED_BY_THE_LAYER,
