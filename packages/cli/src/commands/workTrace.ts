@@ -228,7 +228,10 @@ export function registerWorkTrace(work: Command, context: CliContext): void {
       idArgument("<from>"),
     )
     .argument("<to>", "upstream end, whose later change makes the link suspect", idArgument("<to>"))
-    .requiredOption("--type <type>", "derivesFrom, satisfies, implements, verifies or addresses")
+    .requiredOption(
+      "--type <type>",
+      "derivesFrom, satisfies, implements, verifies or addresses (wi_... addresses sig_... attaches the signal to the work item)",
+    )
     .action(
       action(context, async ({ options, output }, from, to, flags) => {
         const f = flags as { type: string };
