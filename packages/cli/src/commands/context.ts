@@ -16,6 +16,7 @@ import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { action, type CliContext } from "../program.js";
 import { type RepositoryRoot, repositoryPaths, repositoryRoot } from "../repositoryPaths.js";
 import { withFactory } from "../Session.js";
+import { skippedInstructionWarnings } from "../skippedInstructions.js";
 
 /** The options of `factory context` as commander gives them. */
 interface ContextFlags {
@@ -125,7 +126,7 @@ export function registerContext(program: Command, context: CliContext): void {
             ? repositoryRoot(options.dir)
             : { folder: instructionsFrom, what: "the --instructions repository" },
         );
-        const pack = await withFactory(
+        const [pack, skipped] = await withFactory(
           options,
           async (factory) => {
             if (request.line !== undefined) await requireLines(factory, [request.line], "--line");
@@ -133,12 +134,15 @@ export function registerContext(program: Command, context: CliContext): void {
               await requireWorkItem(factory, request.workItem, "--work-item");
             // A budget the lines and the work item alone do not fit: the message says how many tokens they need.
             // Ctrl-C cancels the pack (the embedder's call for its knowledge search is aborted) and exits 130.
-            return cancelledOnInterrupt("the context pack", (signal) =>
+            const built = await cancelledOnInterrupt("the context pack", (signal) =>
               namingFlags(REQUEST_FLAGS, () => factory.context({ ...request, signal })),
             );
+            return [built, factory.standards.skipped()] as const;
           },
           instructionsFrom === undefined ? {} : { instructionsFrom },
         );
+        // The pack holds the standards of the files that loaded; say which files it could not read.
+        for (const line of skippedInstructionWarnings(skipped, instructionsFrom ?? "")) output.error(line);
         if (options.json) return output.json(pack);
         output.line(contextPackMarkdown(pack));
       }),

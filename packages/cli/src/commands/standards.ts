@@ -21,6 +21,7 @@ import { FolderFlag, parseFlag } from "../flags.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
+import { skippedInstructionWarnings } from "../skippedInstructions.js";
 
 const FormatFlag = z.enum(["cursor", "agents-md"]);
 const ToFlag = z.string().trim().min(1, "must not be empty");
@@ -98,8 +99,7 @@ export function registerStandards(program: Command, context: CliContext): void {
           async (factory) => [factory.standards.instructions(), factory.standards.skipped()] as const,
           { instructionsFrom },
         );
-        for (const issue of skipped)
-          output.error(`warning: ${issue.file ?? instructionsFrom} ${issue.message}`);
+        for (const line of skippedInstructionWarnings(skipped, instructionsFrom)) output.error(line);
         if (found.length === 0)
           throw new NotFoundError({
             message: `no instruction standards to export: no .cursor/rules, AGENTS.md or CLAUDE.md in ${instructionsFrom} or its folders holds one (give the repository with --instructions)`,
