@@ -78,6 +78,26 @@ export const AutomationAdvanced = defineEvent(
 );
 
 /**
+ * What names one claim of an exclusive automation, as its claim, renewals
+ * and release carry it: the automation, the event and its position, which
+ * re-run and which generation of the handling, and the worker holding it.
+ */
+const CLAIM = {
+  /** Name of the automation. */
+  automation: z.string().min(1),
+  /** Id of the event claimed. */
+  event: z.string().min(1),
+  /** Position of that event in the log. */
+  eventSeq: z.number().int().positive(),
+  /** Which claim of this handling it is: 1 first, one more for each takeover of an abandoned claim. */
+  generation: z.number().int().positive(),
+  /** Which re-run by `runner.retry` it is for (as its mark's `retry`); absent for the first handling. */
+  retry: z.number().int().positive().optional(),
+  /** A random id of the automation's worker in the holding process, which a close ends. */
+  worker: z.string().min(1),
+};
+
+/**
  * Claims one event for one process of an exclusive automation (its
  * `exclusive` option), before its handler runs on it: appended under an
  * idempotency key made of the automation, the event, the re-run (`retry`)
@@ -92,24 +112,13 @@ export const AutomationAdvanced = defineEvent(
 export const AutomationClaimed = defineEvent(
   "automation.claimed",
   z.object({
-    /** Name of the automation. */
-    automation: z.string().min(1),
-    /** Id of the event claimed. */
-    event: z.string().min(1),
-    /** Position of that event in the log. */
-    eventSeq: z.number().int().positive(),
-    /** Which claim of this handling it is: 1 first, one more for each takeover of an abandoned claim. */
-    generation: z.number().int().positive(),
-    /** Which re-run by `runner.retry` it claims (as its mark's `retry`); absent for the first handling. */
-    retry: z.number().int().positive().optional(),
+    ...CLAIM,
     /** Host name of the claiming process's machine. */
     host: z.string().min(1),
     /** Its process id on that host. */
     pid: z.number().int().nonnegative(),
     /** A random id of that process, telling it apart from a later one with the same process id. */
     instance: z.string().min(1),
-    /** A random id of the automation's worker in that process, which a close ends. */
-    worker: z.string().min(1),
   }),
 );
 
@@ -122,23 +131,7 @@ export const AutomationClaimed = defineEvent(
  * idempotency key of its own (the claim's, and a random id kept until it
  * lands), so a renewal whose append is retried lands once.
  */
-export const AutomationRenewed = defineEvent(
-  "automation.renewed",
-  z.object({
-    /** Name of the automation. */
-    automation: z.string().min(1),
-    /** Id of the event whose claim is renewed. */
-    event: z.string().min(1),
-    /** Position of that event in the log. */
-    eventSeq: z.number().int().positive(),
-    /** The generation of the claim renewed. */
-    generation: z.number().int().positive(),
-    /** Which re-run by `runner.retry` the claim is for (as the claim's `retry`); absent for the first handling. */
-    retry: z.number().int().positive().optional(),
-    /** The worker that holds the claim (the claim's `worker`). */
-    worker: z.string().min(1),
-  }),
-);
+export const AutomationRenewed = defineEvent("automation.renewed", z.object(CLAIM));
 
 /**
  * Gives up one process's claim ({@link AutomationClaimed}) on an event whose
@@ -148,23 +141,7 @@ export const AutomationRenewed = defineEvent(
  * generation, instead of waiting for the lease. Best effort: a release that
  * does not land leaves the claim to the lease (or to its process's end).
  */
-export const AutomationReleased = defineEvent(
-  "automation.released",
-  z.object({
-    /** Name of the automation. */
-    automation: z.string().min(1),
-    /** Id of the event whose claim is given up. */
-    event: z.string().min(1),
-    /** Position of that event in the log. */
-    eventSeq: z.number().int().positive(),
-    /** The generation of the claim given up. */
-    generation: z.number().int().positive(),
-    /** Which re-run by `runner.retry` the claim was for (as the claim's `retry`); absent for the first handling. */
-    retry: z.number().int().positive().optional(),
-    /** The worker that held the claim (the claim's `worker`). */
-    worker: z.string().min(1),
-  }),
-);
+export const AutomationReleased = defineEvent("automation.released", z.object(CLAIM));
 
 /** A notification put in an operator's inbox. */
 export const InboxNotified = defineEvent(
