@@ -9,8 +9,9 @@
  */
 
 export { type Chunk, type ChunkOptions, chunkMarkdown } from "./chunking/chunkMarkdown.js";
-export { isInForce, type KnowledgeDocument, type Move, type Revision, revisionAt } from "./DocumentStore.js";
+export type { KnowledgeDocument, Move, Revision } from "./DocumentStore.js";
 export { decisionMarkdown } from "./decisionMarkdown.js";
+export { isInForce, revisionAt } from "./documentAt.js";
 export { EmbedderService } from "./EmbedderService.js";
 export { createHashingEmbedder, type HashingEmbedderOptions } from "./embedders/hashingEmbedder.js";
 export {

@@ -8,13 +8,8 @@
 
 import { abortable } from "@software-factory/core";
 import type { ChunkOptions } from "../chunking/chunkMarkdown.js";
-import {
-  type DocumentStore,
-  type KnowledgeDocument,
-  type Revision,
-  uncheckedRevisionInForce,
-  withRevision,
-} from "../DocumentStore.js";
+import type { DocumentStore, KnowledgeDocument, Revision } from "../DocumentStore.js";
+import { uncheckedRevisionInForce, withRevision } from "../documentAt.js";
 import type { LexicalIndex, TermCounts } from "../search/LexicalIndex.js";
 import type { Embedder } from "../search/types.js";
 import { type ChunkRecord, cutDocument, EMBED_BATCH, embeddingText } from "./documentChunks.js";

@@ -5,12 +5,8 @@
  */
 import { anObject, type Clock, checkArguments, strictInput, systemClock } from "@software-factory/core";
 import { z } from "zod";
-import {
-  type KnowledgeDocument,
-  uncheckedIsInForce,
-  uncheckedRevisionInForce,
-  withRevision,
-} from "../DocumentStore.js";
+import type { KnowledgeDocument } from "../DocumentStore.js";
+import { uncheckedIsInForce, uncheckedRevisionInForce, withRevision } from "../documentAt.js";
 import { utcInstant } from "../internal/instant.js";
 import { type DocumentKind, DocumentKindSchema, InstantSchema } from "../schemas.js";
 
