@@ -206,25 +206,27 @@ export class DocumentStore {
   }
 
   /**
-   * A document as it was at an instant: the revision recorded last by then
-   * (its title, body, tags, lines, validity and decision), the revisions up
-   * to it, the links and source address it had then, and the time and log
-   * position of its last event by then; `undefined` when it was not captured
-   * yet. Its supersession and retraction are kept whenever they came, so a
-   * reader of the past sees what became of it.
+   * A document as every `asOf` read has it (`get`, `list`, `search`): at
+   * its revision in force then ({@link uncheckedRevisionAt}: the last one
+   * recorded by then, else the first), with that revision's title, body,
+   * tags, lines, validity and decision, the revisions up to it, the links
+   * and source address it had then (when that revision was recorded later,
+   * those it had when recorded), and the time and log position of its last
+   * event by then; `undefined` when no document has this id or that
+   * revision's `validFrom` is after `at`. Its supersession and retraction
+   * are kept whenever they came, so a reader of the past sees what became
+   * of it.
    */
   asOf(id: string, at: string): KnowledgeDocument | undefined {
     const document = this.#documents.get(id);
-    const revision = document === undefined ? undefined : uncheckedRevisionAt(document, at);
-    return document === undefined || revision === undefined
-      ? undefined
-      : this.#readAt(document, revision, at);
+    if (document === undefined || uncheckedRevisionAt(document, at) === undefined) return undefined;
+    return this.inForceAt(document, at);
   }
 
   /**
-   * A document as a search or a listing as of an instant reads it: as of
-   * that instant, or as captured when it was captured later (its fact held
-   * from before), see {@link uncheckedRevisionInForce}.
+   * A document as a search or a listing as of an instant reads it, which
+   * has already checked that it is in force then: {@link asOf} without
+   * the lookup and the check of its validity.
    */
   inForceAt(document: KnowledgeDocument, at: string): KnowledgeDocument {
     const revision = uncheckedRevisionInForce(document, at);

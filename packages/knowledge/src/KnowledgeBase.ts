@@ -385,13 +385,18 @@ export class KnowledgeBase implements AsyncDisposable {
   }
 
   /**
-   * A document as it is now, or as it was at `asOf`: the revision current
-   * then (its title, body, tags, lines, validity and decision), the revisions
-   * up to it, the links and source address it had then, and the `updatedAt`
-   * and `seq` of its last event by then (its supersession or retraction is
-   * shown whenever it came). A lookup: `undefined` when no document has this id (or none was
-   * recorded yet at `asOf`), where the writes (`revise`, `link`, `retract`...)
-   * throw `NotFoundError`.
+   * A document as it is now, or as it was at `asOf`, as a search or a
+   * listing then reads it: its revision in force then (the last recorded by
+   * then, else the first: see {@link revisionAt}), with that revision's
+   * title, body, tags, lines, validity and decision, the revisions up to it,
+   * the links and source address it had then, and the `updatedAt` and `seq`
+   * of its last event by then (its supersession or retraction is shown
+   * whenever it came). A lookup: `undefined` when no document has this id,
+   * or with `asOf` when that revision's `validFrom` is after it (so no
+   * search or listing then has it either), where the writes (`revise`,
+   * `link`, `retract`...) throw `NotFoundError`; a document retracted,
+   * superseded or expired by then is returned, which searches and listings
+   * leave out ({@link isInForce} tells).
    */
   async get(id: string, options: { asOf?: string } = {}): Promise<KnowledgeDocument | undefined> {
     this.#assertOpen();

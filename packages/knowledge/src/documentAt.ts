@@ -46,7 +46,13 @@ function ended(validTo: string | undefined, clock: Clock): boolean {
 }
 
 /**
- * The revision of a document that was current at an instant, if it existed then.
+ * The revision of a document in force at an instant, as every `asOf` read
+ * takes it (`get`, `list`, `search`): the last one recorded by then, else
+ * the first (a document captured later, whose fact held from before);
+ * `undefined` when that revision's `validFrom` is after the instant (its
+ * fact did not hold yet, so nothing as of then has the document). Whether
+ * the document was still in force then (not ended, superseded or
+ * retracted by then) is {@link isInForce}'s to say.
  *
  * @throws ValidationError naming `document` or `at` when one is not a document or an ISO string.
  */
@@ -57,20 +63,21 @@ export function revisionAt(document: KnowledgeDocument, at: string): Revision | 
 
 /** {@link revisionAt} without checking its arguments, for the package's own calls (some in hot loops). */
 export function uncheckedRevisionAt(document: KnowledgeDocument, at: string): Revision | undefined {
-  let found: Revision | undefined;
+  const revision = uncheckedRevisionInForce(document, at);
+  return revision.validFrom > at ? undefined : revision;
+}
+
+/**
+ * The revision an `asOf` read takes before checking its validity: the last
+ * one recorded by then, else the first. A search's filters read it (and
+ * leave the document out when it is not in force then).
+ */
+export function uncheckedRevisionInForce(document: KnowledgeDocument, at: string): Revision {
+  let found = document.revisions[0] as Revision;
   for (const revision of document.revisions) {
     if (revision.at <= at) found = revision;
   }
   return found;
-}
-
-/**
- * The revision a search or a listing as of an instant reads: the last one
- * recorded by then, else the first (a document captured later, whose fact
- * held from before).
- */
-export function uncheckedRevisionInForce(document: KnowledgeDocument, at: string): Revision {
-  return uncheckedRevisionAt(document, at) ?? (document.revisions[0] as Revision);
 }
 
 /** A document as it read at one of its revisions: that revision's title, body, tags, lines, hash, validity and decision. */
