@@ -70,7 +70,7 @@ describe("transcripts as meeting tools export them", () => {
     expect(document.tags).toEqual(["speaker:ana-diaz", "speaker:bo-chen"]);
   });
 
-  it("reads a Zoom speaker whose display name holds pronouns or a team in parentheses", async () => {
+  it("reads a Zoom speaker whose display name holds pronouns or a team in parentheses, and tags the speaker without the pronouns", async () => {
     const vtt = [
       "WEBVTT",
       "",
@@ -90,7 +90,16 @@ describe("transcripts as meeting tools export them", () => {
         "**Bo Chen (Payments)** (00:00:03): Since the 3.2 release?",
       ].join("\n\n"),
     );
-    expect(document.tags).toEqual(["speaker:ana-diaz-she-her", "speaker:bo-chen-payments"]);
+    expect(document.tags).toEqual(["speaker:ana-diaz", "speaker:bo-chen-payments"]);
+  });
+
+  it("reads `Name：words` lines with the full-width colon of Japanese and Chinese notes", async () => {
+    const notes = ["田中：登録番号の表示はいつですか。", "佐藤： 四月末の予定です。", ""].join("\n");
+    const document = await importTranscript("ja.txt", notes);
+    expect(document.body).toBe(
+      ["**田中**: 登録番号の表示はいつですか。", "**佐藤**: 四月末の予定です。"].join("\n\n"),
+    );
+    expect(document.tags).toEqual(["speaker:田中", "speaker:佐藤"]);
   });
 
   it("takes a time on a line of its own, as Google Meet marks its transcripts, as the time of the turns after it", async () => {

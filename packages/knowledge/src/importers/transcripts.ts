@@ -51,9 +51,17 @@ const VOICE_TAG = /<v(?:\.[^\s>]*)?\s+([^>]+)>/g;
 const TIME_LINE = /^\[?(\d{1,2}:\d{2}(?::\d{2})?)\]?$/;
 /** A speaker's heading line of its own, with the time after two spaces or a tab (Otter's export: `Ana Diaz  1:02`). */
 const SPEAKER_HEADING = /^([\p{L}][\p{L}\p{N} .'_-]{0,60}?)(?:\t|[ \t]{2,})(\d{1,2}:\d{2}(?::\d{2})?)$/u;
-/** A `Name: words` line; a name may hold a part in parentheses, as Zoom shows pronouns and teams (`Ana Diaz (she/her)`). */
+/**
+ * A `Name: words` line; a name may hold a part in parentheses, as Zoom shows
+ * pronouns and teams (`Ana Diaz (she/her)`). Japanese and Chinese notes write
+ * the full-width colon, with no space after it (`田中：はい`).
+ */
 const SPEAKER_LINE =
-  /^(?:\[?(\d{1,2}:\d{2}(?::\d{2})?)\]?\s+)?([\p{L}][\p{L}\p{N} .'_-]{0,60}?(?:\s*\([^():]{1,40}\))?):\s+(.+)$/u;
+  /^(?:\[?(\d{1,2}:\d{2}(?::\d{2})?)\]?\s+)?([\p{L}][\p{L}\p{N} .'_-]{0,60}?(?:\s*\([^():]{1,40}\))?)(?::\s+|\s*\uFF1A\s*)(\S.*)$/u;
+
+/** A speaker's pronouns in parentheses (`(she/her)`, `(they/them)`), which are not part of who they are in a tag. */
+const PRONOUNS =
+  /\s*\((?:he|him|his|she|her|hers|they|them|theirs|ze|zir|xe|xem|it|its|any)(?:\s*\/\s*(?:he|him|his|she|her|hers|they|them|theirs|ze|zir|xe|xem|it|its|any))+\)/giu;
 const ENTITIES: Readonly<Record<string, string>> = {
   amp: "&",
   lt: "<",
@@ -197,10 +205,15 @@ function decodeReferences(text: string): string {
   });
 }
 
-/** The tag of a speaker: `speaker:` and the name in lower case, runs of other characters than letters, digits, `_` and `.` made `-`. */
+/**
+ * The tag of a speaker: `speaker:` and the name in lower case without its
+ * pronouns (so `Ana Diaz (she/her)` and `Ana Diaz` are one tag), runs of
+ * other characters than letters, digits, `_` and `.` made `-`.
+ */
 function speakerTag(speaker: string): string | undefined {
   const name = cutText(
     speaker
+      .replace(PRONOUNS, "")
       .normalize("NFC")
       .toLowerCase()
       .replace(/[^\p{L}\p{N}_.]+/gu, "-")
