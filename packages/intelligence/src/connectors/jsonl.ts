@@ -107,7 +107,9 @@ function systemOf(file: string, mapping: Mapping): string {
 /**
  * Imports a JSON Lines file through a mapping of dotted paths:
  * - `document`: a knowledge document of the mapping's kind, source
- *   `{ system, uri: id }`; a known id is revised when it changed;
+ *   `{ system, uri: id, author, capturedAt }` (`capturedAt` a mapped date
+ *   or epoch time, which also starts its validity); a known id is revised
+ *   when it changed (its source kept);
  * - `signal`: a signal (title and body as text, severity and customer from
  *   their paths), remembered by an `externalRef` artifact `ext-<system>-<id>`
  *   so a re-run does not capture it twice;
@@ -129,6 +131,13 @@ function systemOf(file: string, mapping: Mapping): string {
  * of one; two ids that would still be stored alike fail the import. A record
  * an earlier import stored without the hash (`zendesk-a_b`, holding that
  * record's id) is found and written there again, not captured twice.
+ *
+ * A file that is one JSON document rather than a value a line (a
+ * pretty-printed export, or an array) is read whole, as knowledge's
+ * `importRecords` reads a `.json` file: its array, or the one at `records`,
+ * each record named by the line it starts on; one that does not parse is
+ * one problem saying it is a JSON document, not JSON Lines. A mapping key
+ * its target does not take (`bdoy`) is refused naming the key it is near.
  *
  * Every line is read and checked first (JSON, required id and title, tags,
  * line ids, severities, duplicate ids), then what it will write is checked
@@ -161,6 +170,7 @@ export async function importJsonl(factory: Factory, options: JsonlImportOptions)
   const records = readRecords(factory, input.file, text, {
     ...mapping,
     severity: mapping.target === "signal" ? mapping.severity : undefined,
+    capturedAt: mapping.target === "document" ? mapping.capturedAt : undefined,
     records: input.records,
   });
   const system = systemOf(input.file, mapping);

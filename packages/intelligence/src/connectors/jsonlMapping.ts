@@ -1,10 +1,13 @@
 /**
  * The mapping of a JSONL import: what each line becomes (a document, a signal
- * or an artifact) and the dotted paths its fields are read from.
+ * or an artifact) and the dotted paths its fields are read from. A key the
+ * target does not take is refused, naming it, the near name and the keys it
+ * takes, so a typo (`bdoy`) fails before anything is written rather than
+ * importing every record without that field.
  *
  * @module
  */
-import { ArtifactKindSchema } from "@software-factory/core";
+import { ArtifactKindSchema, nearNames } from "@software-factory/core";
 import { DocumentKindSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 
@@ -28,9 +31,35 @@ const common = {
     .optional(),
 };
 
+/** Letters of a name in order, case ignored: two names alike but for swapped letters (`bdoy`, `body`) have the same. */
+const letters = (name: string) => [...name.toLowerCase()].sort().join("");
+
+/** Whether `key` is `name` with letters swapped, a typo an edit distance of a quarter of its length misses. */
+const sameLetters = (name: string, key: string) => letters(name) === letters(key);
+
+/**
+ * Why a mapping's keys are refused: `unknown key "bdoy" (did you mean
+ * "body"?); a document mapping takes target, id, title, ...`.
+ */
+function unknownKeys(keys: readonly string[], target: string, taken: readonly string[]): string {
+  const named = keys.map((key) => {
+    const near = nearNames(key, taken, { max: 1 })[0] ?? taken.find((name) => sameLetters(name, key));
+    return `"${key}"${near === undefined ? "" : ` (did you mean "${near}"?)`}`;
+  });
+  return `unknown key${keys.length === 1 ? "" : "s"} ${named.join(", ")}; a ${target} mapping takes ${taken.join(", ")}`;
+}
+
+/** The mapping of one target: its keys only, another refused by {@link unknownKeys}. */
+function mappingOf<Shape extends z.core.$ZodLooseShape>(target: string, shape: Shape) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? unknownKeys(issue.keys, target, Object.keys(shape)) : undefined,
+  });
+}
+
 /** Where each field of what a line becomes is found in it: dotted paths (`fields.summary`). */
 export const JsonlMappingSchema = z.discriminatedUnion("target", [
-  z.object({
+  mappingOf("document", {
     /** Each line becomes a knowledge document. */
     target: z.literal("document"),
     ...common,
@@ -40,8 +69,16 @@ export const JsonlMappingSchema = z.discriminatedUnion("target", [
     }).default("note"),
     /** Path of the author. */
     author: path.optional(),
+    /**
+     * Path of when the record was written at its source (a ticket's
+     * `created_at`): a date string, or an epoch time in seconds or
+     * milliseconds told apart by size, as knowledge's `importRecords` reads
+     * it. It dates the document (`source.capturedAt`, and so `validFrom`);
+     * default the time of the import.
+     */
+    capturedAt: path.optional(),
   }),
-  z.object({
+  mappingOf("signal", {
     /** Each line becomes a customer signal. */
     target: z.literal("signal"),
     ...common,
@@ -50,7 +87,7 @@ export const JsonlMappingSchema = z.discriminatedUnion("target", [
     /** Path of the customer. */
     customer: path.optional(),
   }),
-  z.object({
+  mappingOf("artifact", {
     /** Each line becomes an assembly-line artifact. */
     target: z.literal("artifact"),
     ...common,

@@ -77,7 +77,12 @@ function planRecord(
       kind: mapping.kind,
       title,
       body: record.body,
-      source: { system, uri: record.id, ...(author === undefined ? {} : { author }) },
+      source: {
+        system,
+        uri: record.id,
+        ...(author === undefined ? {} : { author }),
+        ...(record.capturedAt === undefined ? {} : { capturedAt: record.capturedAt }),
+      },
       tags: [...record.tags],
       lines: record.line === undefined ? [] : [record.line],
     };
@@ -86,6 +91,7 @@ function planRecord(
       body: mapping.body,
       "source.uri": mapping.id,
       "source.author": mapping.author,
+      "source.capturedAt": mapping.capturedAt,
       tags: mapping.tags,
       lines: mapping.line,
     };
@@ -180,7 +186,7 @@ function mappedPaths(mapping: Mapping): string[] {
     mapping.target === "signal"
       ? [mapping.severity, mapping.customer]
       : mapping.target === "document"
-        ? [mapping.author]
+        ? [mapping.author, mapping.capturedAt]
         : Object.values(mapping.fields);
   const paths = [mapping.id, mapping.title, mapping.body, mapping.line, mapping.tags, ...own];
   return [...new Set(paths.filter((path) => path !== undefined))];
