@@ -15,14 +15,13 @@ import {
 import { TagSchema } from "@software-factory/knowledge";
 import { z } from "zod";
 import { UsageError } from "./exitCodes.js";
-import { TYPE_NAMES } from "./zodWords.js";
 
 /**
  * Parses one flag value with a schema.
  *
  * @throws UsageError naming the flag and every problem of its value, each
  *   with the field it is about when the value has fields
- *   (`--mapping: id: missing (expected string); title: missing (expected string) (got {...})`).
+ *   (`--mapping: id: required (a string); title: required (a string) (got {...})`).
  */
 export function parseFlag<Schema extends z.ZodType>(
   schema: Schema,
@@ -31,88 +30,18 @@ export function parseFlag<Schema extends z.ZodType>(
 ): z.output<Schema> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new UsageError(`${flag}: ${problemsOf(result.error.issues, value)} (got ${shown(value)})`);
+  throw new UsageError(`${flag}: ${problemsOf(result.error.issues)} (got ${shown(value)})`);
 }
 
-/** Every problem of a flag value, `; `-separated, each after the field it is about (none for the value itself). */
-function problemsOf(issues: readonly z.core.$ZodIssue[], value: unknown): string {
-  const placed = validationErrorFromZod(issues, { subject: "flag value" }).issues;
-  return issues
-    .map((issue, index) => {
-      const path = placed[index]?.path ?? "";
-      const missing = issue.code === "invalid_type" && path !== "" && isMissing(issue, value);
-      const message = missing
-        ? `missing (expected ${issue.expected})`
-        : (choiceMessage(issue) ?? typeMessage(issue) ?? inCliWords(issue.message));
-      return path === "" ? message : `${path}: ${message}`;
-    })
+/**
+ * Every problem of a flag value, `; `-separated, each after the field it is
+ * about (none for the value itself), zod's default messages in plain words
+ * (`must be one of "a", "b"`, `required (a string)`).
+ */
+function problemsOf(issues: readonly z.core.$ZodIssue[]): string {
+  return validationErrorFromZod(issues, { subject: "flag value" })
+    .issues.map(({ path, message }) => (path === "" ? message : `${path}: ${message}`))
     .join("; ");
-}
-
-/** zod's default message for a text or list of the wrong size: `Too big: expected string to have <=80 characters`. */
-const SIZE_PATTERN = /^Too (?:big|small): expected \w+ to have ([<>])=(\d+) (characters|items)$/;
-
-/**
- * A message in the CLI's words where zod's default size message would show:
- * `must be at most 80 characters`, not `Too big: expected string to have
- * <=80 characters`; any other message as it is. For the SDK's schemas whose
- * limit has no message of its own (a tag, a customer, an environment).
- */
-export function inCliWords(message: string): string {
-  const size = SIZE_PATTERN.exec(message);
-  if (size === null) return message;
-  const [, comparison, limit, unit] = size;
-  return `must be ${comparison === "<" ? "at most" : "at least"} ${limit} ${unit}`;
-}
-
-/**
- * The CLI's words for a value of the wrong JSON type, where zod would say
- * `Invalid input: expected record, received array`: `must be a JSON object,
- * not a list`. A schema's own message is kept.
- */
-function typeMessage(issue: z.core.$ZodIssue): string | undefined {
-  if (issue.code !== "invalid_type") return undefined;
-  const zods = /^Invalid input: expected (\w+), received (\w+)$/.exec(issue.message);
-  if (zods === null) return undefined;
-  const [, expected = "", received = ""] = zods;
-  return `must be ${TYPE_NAMES[expected] ?? expected}, not ${TYPE_NAMES[received] ?? received}`;
-}
-
-/**
- * The CLI's words for a value that is not one of a fixed set, where zod would
- * say `Invalid option: expected one of "a"|"b"` or `Invalid discriminator
- * value. Expected 'a' | 'b'`: `must be one of a, b`, as the other flag errors
- * say what the value must be. A schema's own message is kept.
- */
-function choiceMessage(issue: z.core.$ZodIssue): string | undefined {
-  const choices =
-    issue.code === "invalid_value" && issue.message.startsWith("Invalid option:")
-      ? issue.values
-      : issue.code === "invalid_union" && issue.message.startsWith("Invalid discriminator value")
-        ? (issue as { options?: readonly unknown[] }).options
-        : undefined;
-  return choices === undefined ? undefined : `must be one of ${choices.map(String).join(", ")}`;
-}
-
-/**
- * Whether a type error is about a field the value lacks. zod says so
- * (`received undefined`), also when the flag's text was parsed into the value
- * checked (`--option '{"title":1}'` has a title, a number); a schema's own
- * message is judged by the flag's value itself.
- */
-function isMissing(issue: z.core.$ZodIssue, value: unknown): boolean {
-  const received = /, received (\w+)$/.exec(issue.message)?.[1];
-  return received === undefined ? valueAt(value, issue.path) === undefined : received === "undefined";
-}
-
-/** The part of a value a zod issue path leads to; undefined when it leads nowhere. */
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let at = value;
-  for (const key of path) {
-    if (typeof at !== "object" || at === null) return undefined;
-    at = (at as Record<PropertyKey, unknown>)[key];
-  }
-  return at;
 }
 
 /** Characters of a flag value an error message shows before cutting it. */
@@ -353,7 +282,7 @@ export function parseStoreFlag(value: string | undefined, flag: string): string 
     );
   const result = StoreFlag.safeParse(value.trim());
   if (result.success) return result.data;
-  throw new UsageError(`${flag}: ${problemsOf(result.error.issues, value)} (got ${redactStore(value)})`);
+  throw new UsageError(`${flag}: ${problemsOf(result.error.issues)} (got ${redactStore(value)})`);
 }
 
 /** A store: a PostgreSQL URL, or a SQLite file path made absolute. */

@@ -7,7 +7,6 @@
  */
 import { IdempotencyConflictError, NotFoundError, ValidationError } from "@software-factory/core";
 import { UsageError } from "./exitCodes.js";
-import { inCliWords } from "./flags.js";
 
 /**
  * Which flag or argument of the command line each field of an SDK call's
@@ -85,10 +84,7 @@ export function argumentNotFound(
 /** The error a refusal of a flag's value is told as (see {@link namingFlags}); others as they are. */
 function inFlagTerms(flags: FlagsOfFields, error: unknown): unknown {
   if (error instanceof ValidationError) {
-    const named = error.issues.map((issue) => ({
-      flag: flagOf(flags, issue.path),
-      message: inCliWords(issue.message),
-    }));
+    const named = error.issues.map(({ path, message }) => ({ flag: flagOf(flags, path), message }));
     if (named.length === 0 || named.some(({ flag }) => flag === undefined)) return error;
     return new UsageError(named.map(({ flag, message }) => `${flag}: ${message}`).join("; "), {
       cause: error,

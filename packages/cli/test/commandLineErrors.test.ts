@@ -43,7 +43,7 @@ describe("a malformed flag value", () => {
     const result = await factory("import", "jsonl", "tickets.jsonl", "--mapping", '{"target":"signal"}');
     expect(result.code).toBe(2);
     expect(firstLine(result)).toBe(
-      'error: E_USAGE: --mapping: id: missing (expected string); title: missing (expected string) (got {"target":"signal"})',
+      'error: E_USAGE: --mapping: id: required (a string); title: required (a string) (got {"target":"signal"})',
     );
 
     const both = await factory(

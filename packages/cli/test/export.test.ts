@@ -124,7 +124,7 @@ describe("factory standards export", () => {
   it("refuses bad flags (exit 2) and a repository without instruction files (exit 1)", SLOW, async () => {
     const format = await exportStandards("word", "x");
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain("E_USAGE: --format: must be one of cursor, agents-md");
+    expect(format.stderr).toContain('E_USAGE: --format: must be one of "cursor", "agents-md"');
     const to = await factory("standards", "export", "--format", "cursor");
     expect(to.code).toBe(2);
     expect(to.stderr).toContain("--to");

@@ -1,6 +1,6 @@
 /**
  * Flag values refused in the CLI's words, whichever command parses them: a
- * value that is not one of a fixed set (`--flag: must be one of a, b (got
+ * value that is not one of a fixed set (`--flag: must be one of "a", "b" (got
  * "x")`, not zod's `Invalid option: expected one of "a"|"b"`), and a number
  * past what the flag takes, however many digits it has (`must be at most 200`,
  * not zod's `Too big: expected int to be <=9007199254740991`), and an empty
@@ -15,20 +15,20 @@ describe("a flag value outside its set of choices, or of the wrong JSON type", (
   it.each([
     [
       ["work", "list", "--state", "gone"],
-      '--state: must be one of active, blocked, done, dropped (got "gone")',
+      '--state: must be one of "active", "blocked", "done", "dropped" (got "gone")',
     ],
     [
       ["search", "refunds", "--mode", "fuzzy"],
-      '--mode: must be one of hybrid, lexical, vector (got "fuzzy")',
+      '--mode: must be one of "hybrid", "lexical", "vector" (got "fuzzy")',
     ],
-    [["check", "--fail-on", "info"], '--fail-on: must be one of error, warning, never (got "info")'],
+    [["check", "--fail-on", "info"], '--fail-on: must be one of "error", "warning", "never" (got "info")'],
     [
       ["work", "create", "--line", "checkout", "--kind", "epic", "Refunds"],
-      '--kind: must be one of feature, bug, improvement, chore (got "epic")',
+      '--kind: must be one of "feature", "bug", "improvement", "chore" (got "epic")',
     ],
     [
       ["standards", "export", "--format", "windsurf", "--to", "out"],
-      '--format: must be one of cursor, agents-md (got "windsurf")',
+      '--format: must be one of "cursor", "agents-md" (got "windsurf")',
     ],
     [
       ["work", "artifact", "wi_x", "--kind", "design", "--title", "T", "--fields", "[1]"],
@@ -50,7 +50,7 @@ describe("a flag value outside its set of choices, or of the wrong JSON type", (
     ],
     [
       ["import", "jsonl", "tickets.jsonl", "--mapping", '{"target":"ticket"}'],
-      '--mapping: target: must be one of document, signal, artifact (got {"target":"ticket"})',
+      '--mapping: target: must be one of "document", "signal", "artifact" (got {"target":"ticket"})',
     ],
     [
       ["knowledge", "decide", "--title", "T", "--context", "C", "--decision", "D", "--option", '{"title":1}'],

@@ -23,7 +23,10 @@ afterAll(() => {
 
 describe("factory floorplan --json with --format", () => {
   it.each([
-    [["--format", "nope"], 'error: E_USAGE: --format: must be one of text, mermaid, dot, json (got "nope")'],
+    [
+      ["--format", "nope"],
+      'error: E_USAGE: --format: must be one of "text", "mermaid", "dot", "json" (got "nope")',
+    ],
     [
       ["--format", "mermaid"],
       "error: E_USAGE: --format mermaid prints a diagram, not JSON: give --json or --format mermaid, not both",

@@ -1,8 +1,8 @@
 /**
  * `factory skills run --input` and `factory import issues` tell a refused
- * input in the CLI's words, as the other flags do (`--mapping`, `--fields`):
+ * input in plain words, as the other flags do (`--mapping`, `--fields`):
  * the flag (or the file and line) and the field, then what it must be
- * (`must be a string, not a number`, `missing (expected string)`), not zod's
+ * (`must be a string, not a number`, `required (a string)`), not zod's
  * `Invalid input: expected string, received number` from the SDK's schemas.
  * The exit codes stay as docs/cli.md has them: 2 for a bad `--input`, 1 for a
  * file the import refuses, for an unknown skill and for an instruction skill.
@@ -58,9 +58,9 @@ async function eventCount(): Promise<number> {
 describe("factory skills run --input refused by the skill's schema", () => {
   it("names --input and the field, says what it must be, shows the input, and exits 2", SLOW, async () => {
     const cases: [string[], string][] = [
-      [["summarize-line", "--input", "{}"], "--input: line: missing (expected string) (got {})"],
+      [["summarize-line", "--input", "{}"], "--input: line: required (a string) (got {})"],
       // No --input is the input {}.
-      [["summarize-line"], "--input: line: missing (expected string) (got {})"],
+      [["summarize-line"], "--input: line: required (a string) (got {})"],
       [
         ["summarize-line", "--input", '{"line":42}'],
         '--input: line: must be a string, not a number (got {"line":42})',
@@ -98,12 +98,10 @@ describe("factory skills run --input refused by the skill's schema", () => {
     const notJson = await factory("skills", "run", "summarize-line", "--input", "{line}");
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toMatch(/^error: E_USAGE: --input: not valid JSON: /);
-    // The runs are recorded with the SDK's own message, which SDK and MCP callers read.
+    // The runs are recorded with the SDK's message, which SDK and MCP callers read in the same words.
     const errors = await runErrors();
     expect(errors).toHaveLength(cases.length);
-    expect(errors[2]).toBe(
-      "input of skill summarize-line is invalid: line: Invalid input: expected string, received number",
-    );
+    expect(errors[2]).toBe("input of skill summarize-line is invalid: line: must be a string, not a number");
   });
 
   it("cuts a long input from a file after 200 characters, with its length", SLOW, async () => {
@@ -157,9 +155,9 @@ describe("factory import issues with records of the wrong shape", () => {
         [
           "issues.json:3 [1].number: must be a number, not a string",
           "issues.json:3 [1].title: must be a string, not a number",
-          "issues.json:4 [2].number: missing (expected number)",
+          "issues.json:4 [2].number: required (a number)",
           "issues.json:4 [2].labels: must be a list, not a string",
-          "issues.json:4 [2].url: missing (expected string)",
+          "issues.json:4 [2].url: required (a string)",
           "issues.json:5 [3]: must be a JSON object, not a string",
           // An index inside a record in brackets, as the record's own.
           "issues.json:6 [4].labels[0].name: must be a string, not a number",
@@ -188,7 +186,7 @@ describe("factory import issues with records of the wrong shape", () => {
     const found = await factory("import", "issues", "found.json", "--format", "github", "--records", "items");
     expect(found.code).toBe(1);
     expect(found.stderr).toBe(
-      "error: E_VALIDATION: GitHub issue export is invalid: found.json:1 [0].state: missing (expected string); found.json:1 [0].url: missing (expected string)\n",
+      "error: E_VALIDATION: GitHub issue export is invalid: found.json:1 [0].state: required (a string); found.json:1 [0].url: required (a string)\n",
     );
     // Nothing was imported from any of them.
     expect(await eventCount()).toBe(before);

@@ -113,7 +113,7 @@ describe("factory deployment record and factory incident open|resolve", () => {
         ],
         [
           await factory("deployment", "record", "--status", "rolled-back"),
-          'error: E_USAGE: --status: must be one of succeeded, failed (got "rolled-back")',
+          'error: E_USAGE: --status: must be one of "succeeded", "failed" (got "rolled-back")',
         ],
         [
           await factory("deployment", "record", "--work-item", ""),
@@ -126,7 +126,7 @@ describe("factory deployment record and factory incident open|resolve", () => {
         [await factory("incident", "open", " "), "error: E_USAGE: <title>: title must not be empty"],
         [
           await factory("incident", "open", "--severity", "huge", "Down"),
-          'error: E_USAGE: --severity: must be one of low, medium, high, critical (got "huge")',
+          'error: E_USAGE: --severity: must be one of "low", "medium", "high", "critical" (got "huge")',
         ],
         [
           await factory("incident", "resolve", "inc_nope", "--note", ""),

@@ -86,7 +86,7 @@ describe("factory work artifact", () => {
         [await artifact("--kind", "design", "--fields", "[1]"), "error: E_USAGE: --fields: "],
         [
           await artifact("--kind", "changeSet", "--fields", '{"commit":"zz"}'),
-          'error: E_USAGE: --fields: commit: commit must be a hex commit id of 7-64 chars; paths: missing (expected array) (got {"commit":"zz"})',
+          'error: E_USAGE: --fields: commit: commit must be a hex commit id of 7-64 chars; paths: required (a list) (got {"commit":"zz"})',
         ],
         [
           await artifact("--kind", "design", "--artifact", "REQ 8"),
@@ -212,7 +212,7 @@ describe("factory work link and factory work review", () => {
       const verdict = await factory("work", "review", "link_nope", "--verdict", "maybe");
       expect(verdict.code).toBe(2);
       expect(firstLine(verdict)).toBe(
-        'error: E_USAGE: --verdict: must be one of keep, adapted, obsolete (got "maybe")',
+        'error: E_USAGE: --verdict: must be one of "keep", "adapted", "obsolete" (got "maybe")',
       );
       const note = await factory("work", "review", "link_nope", "--verdict", "keep", "--note", " ");
       expect(note.code).toBe(2);

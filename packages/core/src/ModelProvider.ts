@@ -8,6 +8,7 @@
 import * as Data from "effect/Data";
 import { z } from "zod";
 import { validationErrorFromZod } from "./errors.js";
+import { inPlainWords } from "./plainWords.js";
 
 /** Who says a chat message: the instructions, the user, or the model. */
 export const ChatRoleSchema = z.enum(["system", "user", "assistant"]);
@@ -178,7 +179,7 @@ export function parseStructuredReply<Output>(
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({
     path: issue.path.map(String).join("."),
-    message: issue.message,
+    message: inPlainWords(issue),
   }));
   throw new ModelOutputError({
     message: `the model at ${endpoint} answered "${output.name}" with JSON that does not match its schema: ${issues

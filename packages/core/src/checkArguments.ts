@@ -18,7 +18,7 @@ import { validationErrorFromZod } from "./errors.js";
  * @example
  * ```ts
  * checkArguments("advance", { id: [z.string(), id], options: [anObject("move options").optional(), options] });
- * // advance(null): 'a call of advance is invalid: id: Invalid input: expected string, received null'
+ * // advance(null): 'a call of advance is invalid: id: must be a string, not null'
  * ```
  */
 export function checkArguments(

@@ -1,5 +1,6 @@
 import * as Data from "effect/Data";
 import type { z } from "zod";
+import { inPlainWords } from "./plainWords.js";
 
 /** One problem found while validating input, with where it was found. */
 export interface ValidationIssue {
@@ -313,7 +314,10 @@ export interface ValidationSource {
 }
 
 /**
- * Turns zod issues into a {@link ValidationError} whose message names every field.
+ * Turns zod issues into a {@link ValidationError} whose message names every
+ * field, zod's default messages said in plain words ({@link inPlainWords}:
+ * `title: required (a string)`, not `Invalid input: expected string,
+ * received undefined`); a schema's own message is kept.
  *
  * @example
  * ```ts
@@ -327,9 +331,8 @@ export function validationErrorFromZod(
 ): ValidationError {
   const issues: ValidationIssue[] = zodIssues.map((issue) => {
     const path = joinPath(source.pathPrefix, issue.path);
-    return source.file === undefined
-      ? { path, message: issue.message }
-      : { path, message: issue.message, file: source.file };
+    const message = inPlainWords(issue);
+    return source.file === undefined ? { path, message } : { path, message, file: source.file };
   });
   return new ValidationError({ message: formatIssues(source.subject, issues), issues });
 }

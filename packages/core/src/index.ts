@@ -247,6 +247,7 @@ export { makeFolders } from "./makeFolders.js";
 export { type MigrateLogOptions, type MigrationReport, migrateLog } from "./migrateLog.js";
 export { nearNames } from "./nearNames.js";
 export { type Projection, type ProjectionOptions, startProjection } from "./Projection.js";
+export { inPlainWords } from "./plainWords.js";
 export { instantOf, POINT_IN_TIME_EXPECTED, PointInTimeSchema } from "./pointInTime.js";
 export {
   type FileContent,

@@ -36,7 +36,7 @@ async function refusal(options: unknown): Promise<{ message: string; paths: stri
 describe("EventLog.append options", () => {
   it("refuses an idempotency key that is not a non-empty string of at most 512 characters, writing nothing", async () => {
     expect(await refusal({ idempotencyKey: 42 })).toEqual({
-      message: "append options is invalid: idempotencyKey: Invalid input: expected string, received number",
+      message: "append options is invalid: idempotencyKey: must be a string, not a number",
       paths: ["idempotencyKey"],
     });
     expect((await refusal({ idempotencyKey: "" })).message).toBe(

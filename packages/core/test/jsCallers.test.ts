@@ -352,6 +352,7 @@ const FUNCTIONS_LEFT_OUT = new Set([
   "formatIssues",
   "isFactoryError",
   "validationErrorFromZod",
+  "inPlainWords",
   "idTimestamp",
   "isId",
   "newId",

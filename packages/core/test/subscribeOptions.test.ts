@@ -28,10 +28,10 @@ describe("EventLog.subscribe and readAll options", () => {
     const handler = (event: { seq: number }) => void handled.push(event.seq);
 
     await expect(log.subscribe(handler, { after: 0, batchSize: 0 })).rejects.toThrow(
-      "subscribe options is invalid: batchSize: Too small: expected number to be >0",
+      "subscribe options is invalid: batchSize: must be more than 0",
     );
     await expect(log.subscribe(handler, { after: -1 })).rejects.toThrow(
-      "subscribe options is invalid: after: Too small: expected number to be >=0",
+      "subscribe options is invalid: after: must be at least 0",
     );
     await expect(log.subscribe(handler, { aftr: 0 } as never)).rejects.toThrow(
       'subscribe options is invalid: (root): unknown key "aftr"; the keys are after, types, subjects, batchSize, keepAlive, onError, onReadError',
@@ -73,10 +73,10 @@ describe("EventLog.subscribe and readAll options", () => {
       return seqs;
     };
     await expect(collect({ pageSize: 0 })).rejects.toThrow(
-      "readAll query is invalid: pageSize: Too small: expected number to be >0",
+      "readAll query is invalid: pageSize: must be more than 0",
     );
     await expect(collect({ pageSize: -1 })).rejects.toThrow(
-      "readAll query is invalid: pageSize: Too small: expected number to be >0",
+      "readAll query is invalid: pageSize: must be more than 0",
     );
     await expect(collect({ pagesize: 1 })).rejects.toThrow(
       'readAll query is invalid: (root): unknown key "pagesize"; the keys are after, until, types, subjects, pageSize',

@@ -139,12 +139,12 @@ describe("upcasting events stored at an older version", () => {
     );
     await using log = await openEventLog({ path, events: [Forgetful] });
     const message =
-      'event "line.added" at position 1, upcast from version 1 to 3, is invalid: data.owner: Invalid input: expected string, received undefined';
+      'event "line.added" at position 1, upcast from version 1 to 3, is invalid: data.owner: required (a string)';
     const fromRead = await log.read().catch((error: unknown) => error);
     expect(fromRead).toBeInstanceOf(ValidationError);
     expect((fromRead as ValidationError).message).toBe(message);
     expect((fromRead as ValidationError).issues).toEqual([
-      { path: "data.owner", message: "Invalid input: expected string, received undefined" },
+      { path: "data.owner", message: "required (a string)" },
     ]);
     const fromReadAll = await (async () => {
       for await (const _ of log.readAll()) return undefined;

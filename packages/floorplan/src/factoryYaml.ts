@@ -1,4 +1,4 @@
-import { checkArguments, nearNames, ValidationError } from "@software-factory/core";
+import { checkArguments, inPlainWords, nearNames, ValidationError } from "@software-factory/core";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { List, Text } from "./internal/arguments.js";
@@ -136,7 +136,7 @@ function schemaProblem(
     code: "schema",
     severity: "error",
     path,
-    message: missing ? `missing required field "${String(segments.at(-1))}"` : issue.message,
+    message: missing ? `missing required field "${String(segments.at(-1))}"` : inPlainWords(issue),
     ...(hint === undefined ? {} : { hint }),
     segments,
   };

@@ -39,14 +39,14 @@ describe("a plan argument from JavaScript", () => {
 
   it("is refused by mergePlans naming the argument and the field, both arguments at once", () => {
     expect(validationMessage(() => mergePlans(asPlan({ lines: "x" }), asPlan({ operators: [null] })))).toBe(
-      "a call of mergePlans is invalid: base.lines: Invalid input: expected array, received string; " +
-        "addition.operators[0]: Invalid input: expected object, received null",
+      "a call of mergePlans is invalid: base.lines: must be a list, not a string; " +
+        "addition.operators[0]: must be a JSON object, not null",
     );
   });
 
   it("is refused by planChanges, validatePlan and diffPlans naming the place inside it", () => {
     expect(validationMessage(() => planChanges(shop, asPlan({ lines: [{ id: "web", tags: "ui" }] })))).toBe(
-      "a call of planChanges is invalid: next.lines[0].tags: Invalid input: expected array, received string",
+      "a call of planChanges is invalid: next.lines[0].tags: must be a list, not a string",
     );
     expect(validationMessage(() => validatePlan(asPlan({ lines: [{ id: "web", dependsOn: [5] }] })))).toBe(
       "a call of validatePlan is invalid: plan.lines[0].dependsOn[0]: " +
@@ -54,9 +54,7 @@ describe("a plan argument from JavaScript", () => {
     );
     expect(
       validationMessage(() => diffPlans(shop, asPlan({ operators: [{ id: "ana", roles: "line" }] }))),
-    ).toBe(
-      "a call of diffPlans is invalid: after.operators[0].roles: Invalid input: expected array, received string",
-    );
+    ).toBe("a call of diffPlans is invalid: after.operators[0].roles: must be a list, not a string");
   });
 
   it("is read with its defaults filled in when it leaves them out", () => {

@@ -41,7 +41,7 @@ const cases: [options: Untyped, path: string, message: string][] = [
   ],
   [{ fusion: { k: -1 } }, "fusion.k", "must be 0 or more, got -1"],
   [{ fusion: { vectorWeight: "2" } }, "fusion.vectorWeight", 'must be a finite number, got "2"'],
-  [{ fusion: { mode: "hybrid" } }, "fusion.mode", 'Invalid option: expected one of "rrf"|"extend"|"lexical"'],
+  [{ fusion: { mode: "hybrid" } }, "fusion.mode", 'must be one of "rrf", "extend", "lexical"'],
   [{ checkpointEvery: 0 }, "checkpointEvery", "must be at least 1, got 0"],
   [{ checkpointEvery: Number.NaN }, "checkpointEvery", "must be a whole number, got NaN"],
   [
@@ -55,7 +55,7 @@ const cases: [options: Untyped, path: string, message: string][] = [
     "must be at least 1, got 0",
   ],
   [{ lines: { hasLine: true } }, "lines.hasLine", "must be a function, got true"],
-  [{ load: "lazy" }, "load", 'Invalid option: expected one of "open"|"first-use"'],
+  [{ load: "lazy" }, "load", 'must be one of "open", "first-use"'],
   [
     { cacheDir: "x" },
     "cacheDir",

@@ -82,7 +82,7 @@ describe("the highlight option of search", () => {
   it("is refused when it is not a boolean, naming it in the search options", async () => {
     await expect(temp.kb.search("payment", { highlight: "no" as unknown as boolean })).rejects.toMatchObject({
       code: "E_VALIDATION",
-      message: "search options is invalid: highlight: Invalid input: expected boolean, received string",
+      message: "search options is invalid: highlight: must be true or false, not a string",
     });
   });
 });

@@ -112,14 +112,14 @@ describe("search options", () => {
   it("refuses a kind no document can have (notes for note) in search and list, naming it and the kinds", async () => {
     await temp.kb.capture(note);
     const kinds =
-      '"conversation"|"discovery"|"strategy"|"decision"|"research"|"insight"|"signal"|"requirement"|"blueprint"|"runbook"|"note"|"code"';
+      '"conversation", "discovery", "strategy", "decision", "research", "insight", "signal", "requirement", "blueprint", "runbook", "note", "code"';
     await expect(temp.kb.search("retry", { kinds: ["note", "notes"] as never })).rejects.toMatchObject({
       code: "E_VALIDATION",
-      message: `search options is invalid: kinds[1]: Invalid option: expected one of ${kinds}`,
+      message: `search options is invalid: kinds[1]: must be one of ${kinds}`,
     });
     await expect(temp.kb.list({ kinds: ["Note"] as never })).rejects.toMatchObject({
       code: "E_VALIDATION",
-      message: `list options is invalid: kinds[0]: Invalid option: expected one of ${kinds}`,
+      message: `list options is invalid: kinds[0]: must be one of ${kinds}`,
     });
   });
 

@@ -3,11 +3,15 @@
  *
  * @module
  */
-import { unstorableTextIssues, ValidationError, validationErrorFromZod } from "@software-factory/core";
+import {
+  inPlainWords,
+  unstorableTextIssues,
+  ValidationError,
+  validationErrorFromZod,
+} from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import type { z } from "zod";
 import { shortened } from "./internal/shortened.js";
-import { inPlainWords } from "./internal/zodWords.js";
 
 /** The arguments object of a tool: a zod object, strict once declared (an unknown key is an error). */
 export type ToolInput = z.ZodObject<z.core.$ZodLooseShape, z.core.$ZodObjectConfig>;
@@ -171,31 +175,31 @@ function valueAt(args: unknown, path: readonly PropertyKey[]): unknown {
  * `required (a string): ` and, for an argument, its description, so the
  * refusal says what to give (`id: required (a string): Id of the work item
  * (wi_...; list_work and create_work_item give them)`) where zod says
- * `expected string, received undefined`. Undefined for other issues.
+ * `expected string, received undefined`. Undefined for other issues, and
+ * for a schema's own message.
  */
 function missingArgument(tool: FactoryTool, args: unknown, issue: z.core.$ZodIssue): string | undefined {
   if (issue.path.length === 0 || valueAt(args ?? {}, issue.path) !== undefined) return undefined;
-  let what: string;
-  if (issue.code === "invalid_type")
-    what = `${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`;
-  else if (issue.code === "invalid_value")
-    what = `one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
-  else return undefined;
+  const required =
+    issue.code === "invalid_value"
+      ? `required (one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")})`
+      : inPlainWords(issue);
+  if (!required.startsWith("required (")) return undefined;
   const description =
     issue.path.length === 1 ? tool.input.shape[String(issue.path[0])]?.description : undefined;
-  return `required (${what})${description === undefined ? "" : `: ${description}`}`;
+  return `${required}${description === undefined ? "" : `: ${description}`}`;
 }
 
 /**
  * Error result content: the error's stable code (`E_NOT_FOUND`,
  * `E_VALIDATION`..., {@link UNCODED_ERROR} for an error without one) and a
- * message that says what was wrong and what to change, zod's default
- * messages in it said as what the value must be (`input.line: required (a
+ * message that says what was wrong and what to change (a `ValidationError`
+ * says zod's default messages in plain words: `input.line: required (a
  * string)`, not `Invalid input: expected string, received undefined`).
  */
 export function errorResult(error: unknown): { isError: true; content: { type: "text"; text: string }[] } {
   const code = (error as { code?: unknown } | undefined)?.code;
-  const message = inPlainWords(error instanceof Error ? error.message : String(error));
+  const message = error instanceof Error ? error.message : String(error);
   const text = `${typeof code === "string" ? code : UNCODED_ERROR}: ${message}`.replace(
     QUOTED,
     (quoted, value: string) => (value.length > QUOTED_CHARACTERS ? `"${shortened(value)}"` : quoted),

@@ -20,7 +20,6 @@ import { argumentNotFound, namingArgument } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
-import { bracketedPath, inCliText } from "../zodWords.js";
 
 /** A skill as `factory skills list` prints it. */
 interface ListedSkill {
@@ -261,17 +260,14 @@ function shownInput(input: unknown): string {
 /**
  * A skill's refusal of its input as the other JSON flags tell theirs
  * (`--mapping`, `--fields`): the flag, each problem after the field of the
- * input it is about (none for the input itself) in the CLI's words, then the
- * input as given: `--input: line: must be a string, not a number (got
- * {"line":42})`, `--input: line: missing (expected string) (got {})`,
+ * input it is about (none for the input itself) in the SDK's plain words,
+ * then the input as given: `--input: line: must be a string, not a number
+ * (got {"line":42})`, `--input: line: required (a string) (got {})`,
  * `--input: unknown field "lnie"; it takes line (got {"lnie":"x"})`,
  * `--input: must be a JSON object, not a list (got [1])`.
  */
 function inputProblems(input: unknown, error: ValidationError): string {
-  const problems = error.issues.map((issue) => {
-    const message = inCliText(issue.message);
-    return issue.path === "" ? message : `${bracketedPath(issue.path)}: ${message}`;
-  });
+  const problems = error.issues.map(({ path, message }) => (path === "" ? message : `${path}: ${message}`));
   return `--input: ${problems.join("; ")} (got ${shownInput(input)})`;
 }
 

@@ -21,7 +21,7 @@ describe("evidence fields left out", () => {
         { id: "TE-1", kind: "testEvidence", title: "CI", fields: { runId: "ci-1", passed: 3, failed: -1 } },
       ]),
     );
-    expect(run.issues).toEqual([{ path: "fields.failed", message: "Too small: expected number to be >=0" }]);
+    expect(run.issues).toEqual([{ path: "fields.failed", message: "must be at least 0" }]);
     const paths = await refusedWrite(factory, () =>
       line.recordArtifact({ kind: "changeSet", title: "e", fields: { commit: "4f2a9c1", paths: [""] } }),
     );

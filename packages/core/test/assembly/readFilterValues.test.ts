@@ -24,22 +24,22 @@ describe("filter values of the reads", () => {
     await line.createWorkItem({ line: "checkout", title: "Pay by link" });
     expect(line.list({ state: "active", stage: "intake" })).toHaveLength(1);
     expect(await refusal(() => line.list({ state: "activ" } as never))).toContain(
-      'work item filter is invalid: state: Invalid option: expected one of "active"|"blocked"|"done"|"dropped"',
+      'work item filter is invalid: state: must be one of "active", "blocked", "done", "dropped"',
     );
     expect(await refusal(() => line.list({ stage: "qa" }))).toBe(
       'work item filter is invalid: stage: unknown stage "qa"; stages: intake, requirements, design, architecture, implementation, testing, release, operate',
     );
     expect(await refusal(() => line.incidents({ open: "yes" } as never))).toContain(
-      "incident filter is invalid: open: Invalid input: expected boolean",
+      "incident filter is invalid: open: must be true or false, not a string",
     );
     expect(await refusal(() => line.deployments({ environment: 5 } as never))).toContain(
-      "deployment filter is invalid: environment: Invalid input: expected string",
+      "deployment filter is invalid: environment: must be a string, not a number",
     );
     expect(await refusal(() => line.suspectLinks({ item: ["wi_1"] } as never))).toContain(
-      "suspect link scope is invalid: item: Invalid input: expected string",
+      "suspect link scope is invalid: item: must be a string, not a list",
     );
     expect(await refusal(() => line.walk("REQ-1", "sideways" as never))).toContain(
-      'a call of walk is invalid: direction: Invalid option: expected one of "upstream"|"downstream"|"both"',
+      'a call of walk is invalid: direction: must be one of "upstream", "downstream", "both"',
     );
   });
 

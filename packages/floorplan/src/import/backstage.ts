@@ -1,4 +1,4 @@
-import { checkArguments, firstSafeLine } from "@software-factory/core";
+import { checkArguments, firstSafeLine, inPlainWords } from "@software-factory/core";
 import { type LineCounter as Counter, type Document, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { Text } from "../internal/arguments.js";
@@ -263,7 +263,7 @@ export function importBackstage(
         code: "bad-entity",
         severity: "warning",
         path: first?.join(".") ?? "",
-        message: `entity skipped: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+        message: `entity skipped: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${inPlainWords(issue)}`).join("; ")}`,
         file,
         // At the first wrong field, or its nearest ancestor when the field is missing.
         ...positionOf(document, counter, first ?? []),

@@ -1,7 +1,13 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { checkArguments, firstSafeLine, NotFoundError, ValidationError } from "@software-factory/core";
+import {
+  checkArguments,
+  firstSafeLine,
+  inPlainWords,
+  NotFoundError,
+  ValidationError,
+} from "@software-factory/core";
 import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
@@ -72,7 +78,7 @@ async function readJson(path: string): Promise<PackageJson> {
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({
       path: issue.path.join("."),
-      message: issue.message,
+      message: inPlainWords(issue),
       file: path,
     }));
     throw new ValidationError({

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { validationErrorFromZod } from "@software-factory/core";
+import { inPlainWords, validationErrorFromZod } from "@software-factory/core";
 import { z } from "zod";
 import { type Plan, PlanSchema } from "../Plan.js";
 
@@ -62,7 +62,8 @@ export const aPlan: z.ZodType<Plan, unknown> = z.unknown().transform((value, con
   if (result.success) return result.data;
   const issues = result.error.issues;
   if (!issues.some((issue) => WRONG_KIND.has(issue.code)) && isCompletePlan(value)) return value;
-  for (const { message, path } of issues) context.addIssue({ code: "custom", message, path, input: value });
+  for (const issue of issues)
+    context.addIssue({ code: "custom", message: inPlainWords(issue), path: issue.path, input: value });
   return z.NEVER;
 });
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ValidationIssue } from "@software-factory/core";
-import { strictInput } from "@software-factory/core";
+import { inPlainWords, strictInput } from "@software-factory/core";
 import { z } from "zod";
 import { ClaimLeaseMsSchema } from "../skills/SkillRunKeys.js";
 import type { Automation, ExclusivePolicy } from "./Automation.js";
@@ -24,7 +24,7 @@ function issuesOf(value: unknown): { path: PropertyKey[]; message: string }[] {
   const parsed = PolicySchema.safeParse(value);
   return parsed.success
     ? []
-    : parsed.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+    : parsed.error.issues.map((issue) => ({ path: issue.path, message: inPlainWords(issue) }));
 }
 
 /** An automation's `exclusive` option: a boolean, or `{ leaseMs }` with a lease of 1 ms to a year. */

@@ -156,7 +156,7 @@ async function importOne(
  * `truncated`, and the reference keeps the full author. Each problem says
  * what the field must be, at a path with its list indexes in brackets, one
  * problem a value (`[1].number: must be a number, not a string`,
- * `[2].url: missing (expected string)`, `[4].labels[0].name: must not be empty`).
+ * `[2].url: required (a string)`, `[4].labels[0].name: must not be empty`).
  *
  * @throws ValidationError naming the file, element, field and line of each bad element, a `line` the floor plan lacks, or the line and column of the first byte that is not UTF-8 text.
  * @throws NotFoundError when the file does not exist.

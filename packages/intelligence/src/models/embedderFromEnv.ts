@@ -1,4 +1,4 @@
-import { anObject, checkArguments, ValidationError } from "@software-factory/core";
+import { anObject, checkArguments, inPlainWords, ValidationError } from "@software-factory/core";
 import {
   createHashingEmbedder,
   createOpenAiEmbedder,
@@ -108,7 +108,7 @@ function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, kind: 
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);
-    return { path: name, message: env[name] === undefined ? "is not set" : issue.message };
+    return { path: name, message: env[name] === undefined ? "is not set" : inPlainWords(issue) };
   });
   const listed = issues.map((issue) => `${issue.path} ${issue.message}`).join("; ");
   throw new ValidationError({

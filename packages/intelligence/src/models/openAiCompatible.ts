@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   type ChatReply,
   type ChatRequest,
+  inPlainWords,
   ModelAuthError,
   ModelNotFoundError,
   ModelOutputError,
@@ -298,7 +299,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       if (!completion.success) {
         throw new ModelOutputError({
           message: `the model server at ${endpoint} sent a reply that is no chat.completion (${completion.error.issues
-            .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+            .map((issue) => `${issue.path.join(".") || "(root)"}: ${inPlainWords(issue)}`)
             .join("; ")}); check that baseUrl points at an OpenAI-compatible API`,
           endpoint,
           text: "",

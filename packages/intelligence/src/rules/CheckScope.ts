@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { strictInput, ValidationError } from "@software-factory/core";
+import { inPlainWords, strictInput, ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import type { Standards } from "./Standards.js";
 
@@ -43,7 +43,7 @@ export function checkCheckScope(scope: CheckScope): void {
     const path = (issue?.path ?? []).map((key, at) =>
       typeof key === "number" ? `[${key}]` : `${at === 0 ? "" : "."}${String(key)}`,
     );
-    throw scopeError(path.join(""), issue?.message ?? "is not a check scope");
+    throw scopeError(path.join(""), issue === undefined ? "is not a check scope" : inPlainWords(issue));
   }
   if (scope.id !== undefined && scope.kind === undefined)
     throw scopeError("kind", `checking one target (id "${scope.id}") needs its kind`);

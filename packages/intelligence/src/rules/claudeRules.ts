@@ -7,7 +7,7 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { formatIssues, ValidationError, type ValidationIssue } from "@software-factory/core";
+import { formatIssues, inPlainWords, ValidationError, type ValidationIssue } from "@software-factory/core";
 import { z } from "zod";
 import { readUtf8File } from "../internal/utf8File.js";
 import { globAt, invalidRule, readFrontMatter, skippedFile } from "./frontMatter.js";
@@ -87,7 +87,7 @@ function parseClaudeRule(
       file,
       parsed.error.issues.map((issue) => ({
         path: issue.path.join("."),
-        message: issue.message,
+        message: inPlainWords(issue),
         ...keyAt(String(issue.path[0] ?? ""), false),
       })),
     );

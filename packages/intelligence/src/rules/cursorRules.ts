@@ -11,6 +11,7 @@ import {
   aFunction,
   checkArguments,
   formatIssues,
+  inPlainWords,
   makeFolders,
   strictInput,
   ValidationError,
@@ -96,7 +97,7 @@ export function parseCursorRule(
       file,
       parsed.error.issues.map((issue) => ({
         path: issue.path.join("."),
-        message: issue.message,
+        message: inPlainWords(issue),
         ...keyAt(issue.path[0]),
       })),
     );

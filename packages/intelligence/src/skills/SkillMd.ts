@@ -5,7 +5,7 @@
  * @module
  */
 import type { ValidationIssue } from "@software-factory/core";
-import { checkArguments } from "@software-factory/core";
+import { checkArguments, inPlainWords } from "@software-factory/core";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import { z } from "zod";
 import { aSkillMd, Text } from "../internal/arguments.js";
@@ -148,7 +148,7 @@ export function parseSkillMd(
       }
       continue;
     }
-    issues.push({ path: issue.path.join("."), message: issue.message, ...positionOf(issue.path) });
+    issues.push({ path: issue.path.join("."), message: inPlainWords(issue), ...positionOf(issue.path) });
   }
   // Checked even when other fields are wrong, so that every problem is reported at once.
   const name = (front as { name?: unknown } | null)?.name;

@@ -79,7 +79,7 @@ describe("token counting of context packs", () => {
   it("refuses a budget that is not a positive whole number, or too small for the lines asked about", async () => {
     const factory = await factoryWith();
     await expect(factory.context({ question: "retries", budgetTokens: 0 })).rejects.toThrow(
-      "context request is invalid: budgetTokens: Too small: expected number to be >=1",
+      "context request is invalid: budgetTokens: must be at least 1",
     );
     await expect(factory.context({ question: "retries", budgetTokens: 1.5 })).rejects.toThrow(/budgetTokens/);
     await factory.floorplan.applyPlan({

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkArguments } from "@software-factory/core";
+import { checkArguments, inPlainWords } from "@software-factory/core";
 import * as Data from "effect/Data";
 import { parse as parseToml, TomlDate, TomlError } from "smol-toml";
 import { isNode, LineCounter, parseDocument } from "yaml";
@@ -218,7 +218,7 @@ export function frontMatterFields<Schema extends z.ZodType>(
   const path = issue?.path ?? [];
   const { line, column } = file.locate(path);
   throw new FrontMatterError(
-    `front matter field ${path.map(String).join(".") || "(root)"}: ${issue?.message ?? "is invalid"}`,
+    `front matter field ${path.map(String).join(".") || "(root)"}: ${issue === undefined ? "is invalid" : inPlainWords(issue)}`,
     line,
     column,
   );

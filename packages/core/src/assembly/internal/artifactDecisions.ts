@@ -16,6 +16,7 @@ import { newId } from "../../ids.js";
 import { unkeptValueIssues } from "../../internal/unkeptValues.js";
 import { unstorableTextIssues } from "../../internal/unstorableText.js";
 import { nearNames } from "../../nearNames.js";
+import { inPlainWords } from "../../plainWords.js";
 import { type Artifact, EVIDENCE_SCHEMAS, fingerprintArtifact } from "../Artifact.js";
 import {
   type LinkInput,
@@ -87,7 +88,7 @@ function evidenceIssues(kind: string, fields: Readonly<Record<string, unknown>>)
         .slice(1),
       message: required
         ? `required for a ${kind}: ${schema.shape[name]?.description ?? name}`
-        : issue.message,
+        : inPlainWords(issue),
     };
   });
 }

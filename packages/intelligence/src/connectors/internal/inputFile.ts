@@ -13,10 +13,10 @@ import {
   NotFoundError,
   ValidationError,
   type ValidationIssue,
+  validationErrorFromZod,
 } from "@software-factory/core";
 import { recordsOfJson } from "@software-factory/knowledge";
 import type { z } from "zod";
-import { fieldPath, inRecordWords } from "./recordWords.js";
 
 /**
  * The text of an input file, read as UTF-8 without NUL bytes and without the
@@ -91,7 +91,7 @@ export interface ParsedElement<T> {
  * `records`, knowledge's `recordsOfJson`) and validates every element with a
  * schema, all before anything is written. Each problem is said in the SDK's
  * words at a path with its list indexes in brackets (`[4].labels[0].name:
- * must be a string, not a number`; see `inRecordWords`), one a value.
+ * must be a string, not a number`; core's `validationErrorFromZod`), one a value.
  *
  * @throws ValidationError with every bad element's index, field and line, or naming what the file holds where no array is.
  */
@@ -107,18 +107,18 @@ export function parseJsonArray<Schema extends z.ZodType>(
   const issues: ValidationIssue[] = [];
   const parsed: ParsedElement<z.output<Schema>>[] = [];
   for (const [index, { value: element, line }] of found.records.entries()) {
-    const result = schema.safeParse(element, { error: inRecordWords });
+    const result = schema.safeParse(element);
     if (result.success) {
       parsed.push({ value: result.data, index, ...(line === undefined ? {} : { line }) });
       continue;
     }
     // One problem a value: a list where a login's text belongs is not also "too short".
     const told = new Set<string>();
-    for (const issue of result.error.issues) {
-      const path = fieldPath(issue.path, `[${index}]`);
-      if (told.has(path)) continue;
-      told.add(path);
-      issues.push({ path, message: issue.message, file, ...(line === undefined ? {} : { line }) });
+    const found = validationErrorFromZod(result.error.issues, { subject, pathPrefix: `[${index}]`, file });
+    for (const issue of found.issues) {
+      if (told.has(issue.path)) continue;
+      told.add(issue.path);
+      issues.push(line === undefined ? issue : { ...issue, line });
     }
   }
   if (issues.length > 0) throw new ValidationError({ message: formatIssues(subject, issues), issues });

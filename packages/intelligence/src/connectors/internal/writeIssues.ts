@@ -6,23 +6,22 @@
  *
  * @module
  */
-import type { ValidationIssue } from "@software-factory/core";
+import { type ValidationIssue, validationErrorFromZod } from "@software-factory/core";
 import type { z } from "zod";
-import { fieldPath, inRecordWords } from "./recordWords.js";
 
 /**
  * The issues a write's own schema finds in its input, none when the write
  * would accept it; `place` turns each into an issue of the imported file,
  * given the written field's path (`source.uri`, `tags[0]`) and the schema's
- * message (zod's defaults in the SDK's words, `inRecordWords`).
+ * message (zod's defaults in plain words, as `validationErrorFromZod` says them).
  */
 export function writeIssues(
   schema: z.ZodType,
   input: unknown,
   place: (field: string, message: string) => ValidationIssue,
 ): ValidationIssue[] {
-  const result = schema.safeParse(input, { error: inRecordWords });
-  return result.success
-    ? []
-    : result.error.issues.map((issue) => place(fieldPath(issue.path), issue.message));
+  const result = schema.safeParse(input);
+  if (result.success) return [];
+  const { issues } = validationErrorFromZod(result.error.issues, { subject: "input" });
+  return issues.map((issue) => place(issue.path, issue.message));
 }

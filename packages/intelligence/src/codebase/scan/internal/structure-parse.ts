@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { inPlainWords } from "@software-factory/core";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { readRepoText } from "./structure-io.js";
@@ -52,6 +53,8 @@ export async function readManifest<Schema extends z.ZodType>(
   }
   const parsed = schema.safeParse(data ?? {});
   if (parsed.success) return { value: parsed.data };
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  const issues = parsed.error.issues.map(
+    (issue) => `${issue.path.join(".") || "(root)"}: ${inPlainWords(issue)}`,
+  );
   return { problem: { file, message: `${file} is invalid: ${issues.join("; ")}` } };
 }
