@@ -6,7 +6,7 @@
  */
 import { type AssemblyLine, NotFoundError, type Signal, ValidationError } from "@software-factory/core";
 import type { FloorPlan } from "@software-factory/floorplan";
-import type { KnowledgeBase } from "@software-factory/knowledge";
+import type { KnowledgeBase, KnowledgeDocument } from "@software-factory/knowledge";
 import { z } from "zod";
 import { ROUTE_NEW_SIGNALS } from "../automations/builtinAutomations.js";
 import { parseInput } from "../internal/parse.js";
@@ -26,10 +26,11 @@ const RouteInputSchema = z.union([z.string(), z.strictObject({ signal: z.string(
 
 /** Knowledge read per line: its most recent documents in force, up to this many characters in all. */
 const KNOWLEDGE_CHARS_PER_LINE = 20_000;
+/** Knowledge read per line: at most this many of its most recent documents in force. */
 const DOCUMENTS_PER_LINE = 50;
-/** A line of a code map that names a file: a repository path with an extension, no spaces. */
 /** The actor of the routings the built-in `route-new-signals` automation makes. */
 const ROUTED_BY_ROUTER = `automation:${ROUTE_NEW_SIGNALS}`;
+/** A line of a code map that names a file: a repository path with an extension, no spaces. */
 const FILE_PATH = /^[\w@.-]+(?:\/[\w@.[\]()-]+)*\.\w+$/;
 
 /**
@@ -86,30 +87,38 @@ export function factoryRouter(parts: {
  * repository path a line, as a code map), which the router matches by name.
  */
 async function routableLines(floorplan: FloorPlan, knowledge: KnowledgeBase): Promise<RoutableLine[]> {
-  return Promise.all(
-    floorplan.lines().map(async (line) => {
-      const documents = await knowledge.list({ lines: [line.id], limit: DOCUMENTS_PER_LINE });
-      const text = documents
-        .filter((document) => document.kind !== "code")
-        .map((document) => `${document.title}\n${document.body}`)
-        .join("\n\n")
-        .slice(0, KNOWLEDGE_CHARS_PER_LINE);
-      const files = documents
-        .filter((document) => document.kind === "code")
-        .flatMap((document) => document.body.split("\n"))
-        .map((path) => path.trim())
-        .filter((path) => FILE_PATH.test(path));
-      return {
-        id: line.id,
-        ...(line.name === undefined ? {} : { title: line.name }),
-        ...(line.description === undefined ? {} : { description: line.description }),
-        tags: line.tags,
-        paths: line.paths,
-        ...(text === "" ? {} : { knowledge: text }),
-        ...(files.length === 0 ? {} : { files }),
-      };
-    }),
-  );
+  const lines = floorplan.lines();
+  const byLine = new Map(lines.map((line) => [line.id, [] as KnowledgeDocument[]]));
+  // One listing, newest first, dealt out to the lines: a listing per line read every document once per line
+  // (150 lines and 15,000 documents: 2,250,000 documents read to rebuild the lines after one capture).
+  for (const document of await knowledge.list({ limit: Number.POSITIVE_INFINITY })) {
+    for (const line of document.lines) {
+      const documents = byLine.get(line);
+      if (documents !== undefined && documents.length < DOCUMENTS_PER_LINE) documents.push(document);
+    }
+  }
+  return lines.map((line) => {
+    const documents = byLine.get(line.id) ?? [];
+    const text = documents
+      .filter((document) => document.kind !== "code")
+      .map((document) => `${document.title}\n${document.body}`)
+      .join("\n\n")
+      .slice(0, KNOWLEDGE_CHARS_PER_LINE);
+    const files = documents
+      .filter((document) => document.kind === "code")
+      .flatMap((document) => document.body.split("\n"))
+      .map((path) => path.trim())
+      .filter((path) => FILE_PATH.test(path));
+    return {
+      id: line.id,
+      ...(line.name === undefined ? {} : { title: line.name }),
+      ...(line.description === undefined ? {} : { description: line.description }),
+      tags: line.tags,
+      paths: line.paths,
+      ...(text === "" ? {} : { knowledge: text }),
+      ...(files.length === 0 ? {} : { files }),
+    };
+  });
 }
 
 /**
