@@ -30,7 +30,10 @@ const SLACK = 8;
  * pack's work item, less that pack without it, less its part's heading
  * unless it is the part's first); while the running sum
  * stays `SLACK` tokens under the budget it is kept on that measure, and near
- * the budget the whole pack is counted. The pack is counted exactly once more
+ * the budget the whole pack is counted, unless a candidate measured as much
+ * or more was refused on that count since the last one kept (on a line of
+ * like documents each of them was counted in the whole pack, 27 whole counts
+ * of 10,000 characters for none kept). The pack is counted exactly once more
  * at the end, dropping the last kept candidates if it went over.
  */
 export class PackFitter {
@@ -72,6 +75,8 @@ export class PackFitter {
     let exact = true;
     /** Tokens of the part's heading, which only its first kept candidate adds. */
     let heading: number | undefined;
+    /** The least measure of a candidate the whole pack was counted for and refused since the last one kept: as much again is refused uncounted. */
+    let refused = Number.POSITIVE_INFINITY;
     for (const candidate of candidates) {
       const budget = Math.min(limit(kept.length), this.budget);
       const single = this.count(place(this.#emptyPack, [candidate])) - this.#empty;
@@ -84,12 +89,16 @@ export class PackFitter {
         continue;
       }
       // Clearly over even allowing for the measure's error: skip it without counting the whole pack.
-      if (estimate + alone > budget + SLACK) continue;
+      if (estimate + alone > budget + SLACK || alone >= refused) continue;
       const tokens = this.count(place(start, [...kept, candidate]));
-      if (tokens > budget) continue;
+      if (tokens > budget) {
+        refused = alone;
+        continue;
+      }
       kept.push(mark(candidate, tokens - estimate));
       estimate = tokens;
       exact = true;
+      refused = Number.POSITIVE_INFINITY;
     }
     this.pack = place(start, kept);
     this.tokens = exact ? estimate : this.count(this.pack);

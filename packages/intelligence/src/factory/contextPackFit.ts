@@ -130,10 +130,9 @@ export function fitContextPack(parts: PackParts, budget: number, counter: TokenC
       left.rules === processRules.length &&
       left.instructions + left.knowledge + left.activeWork + left.suspectLinks === 0
     ) {
-      const kept = fitter.pack.standards.rules;
       fitter.fill(processRules, (pack, list) => ({
         ...pack,
-        standards: { ...pack.standards, rules: [...kept, ...list] },
+        standards: { ...pack.standards, rules: [...pack.standards.rules, ...list] },
       }));
     }
     return withMoreNeighbours(settlePack(fitter.pack, finish, budget, counter));

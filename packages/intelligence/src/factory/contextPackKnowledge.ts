@@ -135,7 +135,8 @@ export function fillKnowledge(fitter: PackFitter, knowledge: readonly SearchHit[
   const fullLimit = fitter.tokens + Math.floor((budget - fitter.tokens) * FULL_KNOWLEDGE_SHARE);
   fitter.fill(
     knowledge.filter((hit) => !keptIds.has(hit.document.id)),
-    (pack, hits) => ({ ...pack, knowledge: byRank([...kept, ...hits]) }),
+    // The kept hits are the pack's own: a candidate measured alone, in an empty pack, is measured without them.
+    (pack, hits) => ({ ...pack, knowledge: byRank([...pack.knowledge, ...hits]) }),
     marked,
     (more) => (kept.length + more === 0 ? budget : fullLimit),
   );
