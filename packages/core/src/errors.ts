@@ -329,12 +329,35 @@ export function validationErrorFromZod(
   zodIssues: readonly z.core.$ZodIssue[],
   source: ValidationSource,
 ): ValidationError {
-  const issues: ValidationIssue[] = zodIssues.map((issue) => {
+  const issues: ValidationIssue[] = tightestBounds(zodIssues).map((issue) => {
     const path = joinPath(source.pathPrefix, issue.path);
     const message = inPlainWords(issue);
     return source.file === undefined ? { path, message } : { path, message, file: source.file };
   });
   return new ValidationError({ message: formatIssues(source.subject, issues), issues });
+}
+
+/**
+ * The issues without a bound that a tighter one at the same place says
+ * already: a whole number past both `.max(20000)` and the safe integers is
+ * past 20,000, not also past 9,007,199,254,740,991.
+ */
+function tightestBounds(issues: readonly z.core.$ZodIssue[]): readonly z.core.$ZodIssue[] {
+  const tightest = new Map<string, number>();
+  const place = (issue: z.core.$ZodIssue) => `${issue.code} ${JSON.stringify(issue.path)}`;
+  const limit = (issue: z.core.$ZodIssue): number | undefined => {
+    if (issue.code === "too_big") return Number(issue.maximum);
+    if (issue.code === "too_small") return -Number(issue.minimum);
+    return undefined;
+  };
+  for (const issue of issues) {
+    const bound = limit(issue);
+    if (bound !== undefined) tightest.set(place(issue), Math.min(bound, tightest.get(place(issue)) ?? bound));
+  }
+  return issues.filter((issue) => {
+    const bound = limit(issue);
+    return bound === undefined || bound === tightest.get(place(issue));
+  });
 }
 
 /** Formats issues as `subject is invalid: path: message; path: message`. */

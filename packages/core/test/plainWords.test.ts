@@ -72,4 +72,13 @@ describe("zod's default messages in plain words", () => {
       "must be a string or a JSON object, not a number",
     ]);
   });
+
+  it("says only the tightest bound a value is past: not also the safe integers' of a whole number", () => {
+    expect(() =>
+      checkArguments("context", {
+        budgetTokens: [z.number().int().min(1).max(20000), 1e300],
+        depth: [z.number().int().min(1).max(50), -1e300],
+      }),
+    ).toThrow("a call of context is invalid: budgetTokens: must be at most 20000; depth: must be at least 1");
+  });
 });
