@@ -26,11 +26,12 @@ import {
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
-import { collect, NameValue, nameArguments, parseFlag, SinceFlag, TagFlag } from "../flags.js";
+import { collect, nameArguments, parseFlag, TagFlag } from "../flags.js";
 import { requireLines, requireSource } from "../knownValues.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { repositoryRoot } from "../repositoryPaths.js";
+import { AT_VALUES, AuthorFlag, atFlag } from "../sourceFlags.js";
 import { withStagedFactory } from "../stagedFactory.js";
 
 /** The source system transcripts are recorded under; a document is kept per file path in it. */
@@ -45,9 +46,6 @@ const FILE_MAX_BYTES = 20_000_000;
 
 /** `--title`: not blank, at most 500 characters (trimmed, as the knowledge base keeps it). */
 const TitleFlag = z.string().trim().min(1, "must not be empty").max(500, "must be at most 500 characters");
-
-/** `--author`: who was recorded, an operator id or a name; not blank, at most 200 characters. */
-const AuthorFlag = NameValue.pipe(z.string().max(200, "must be at most 200 characters"));
 
 /** The flags of `import transcripts`, as commander gives them. */
 interface TranscriptFlags {
@@ -232,10 +230,7 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
     .argument("<files...>", "transcript files (.vtt, .srt, .txt)", nameArguments("<files>"))
     .option("--title <title>", "the document's title, with one file (default the file name, made readable)")
     .option("--author <name>", "who recorded the call, an operator id or a name (default the actor)")
-    .option(
-      "--at <when>",
-      "when the call took place: a date, an instant or a span back (default the file's modification time)",
-    )
+    .option("--at <when>", `when the call took place: ${AT_VALUES} (default the file's modification time)`)
     .option("--line <line>", "a line of the floor plan the call concerns (repeatable)", collect)
     .option("--tag <tag>", "a tag, a word without spaces (repeatable)", collect)
     .action(
@@ -249,7 +244,7 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
           );
         const title = f.title === undefined ? undefined : parseFlag(TitleFlag, f.title, "--title");
         const author = f.author === undefined ? options.actor : parseFlag(AuthorFlag, f.author, "--author");
-        const at = f.at === undefined ? undefined : parseFlag(SinceFlag, f.at, "--at").toISOString();
+        const at = f.at === undefined ? undefined : atFlag(f.at);
         const tags = (f.tag ?? []).map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const lines = f.line ?? [];
         for (const file of given) requireSource(file, "file");

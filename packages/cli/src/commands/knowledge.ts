@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { decodeText } from "@software-factory/core";
 import { DocumentKindSchema, type KnowledgeDocument, revisionAt } from "@software-factory/knowledge";
+import type { Factory } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
@@ -28,6 +29,8 @@ import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
+import { AT_VALUES, AuthorFlag, atFlag } from "../sourceFlags.js";
+import { captureDocument } from "./knowledgeCapture.js";
 import {
   type DecisionRevisionFlags,
   decisionRevision,
@@ -43,6 +46,13 @@ import {
   requireSuperseded,
 } from "./knowledgeDocuments.js";
 import { registerKnowledgeLinks } from "./knowledgeLinks.js";
+import {
+  documentStatus,
+  type LinkedDocument,
+  linkedDocuments,
+  linkTarget,
+  printLinkedDocuments,
+} from "./linkedDocuments.js";
 
 /** A kind `knowledge capture` writes: any but `decision`, which needs its decision fields. */
 const CaptureKindFlag = DocumentKindSchema.exclude(["decision"], {
@@ -101,8 +111,11 @@ function readBody(flags: BodyFlags): GivenBody | undefined {
 /** Which flag each field of a captured or revised document came from, the body from `--body` or `--file`. */
 function documentFlags(body: GivenBody | undefined): FlagsOfFields {
   return {
+    kind: "--kind",
     title: "--title",
     body: body?.file === undefined ? "--body" : "--file",
+    "source.author": "--author",
+    "source.capturedAt": "--at",
     lines: "--line",
     tags: "--tag",
     supersedes: "--supersedes",
@@ -119,23 +132,23 @@ function documentSummary(document: KnowledgeDocument) {
   return { ...rest, revisionCount: revisions.length };
 }
 
-/** `retracted`, `superseded` or `expired` for a document no longer in force, else `undefined`. */
-function statusOf(document: KnowledgeDocument): string | undefined {
-  if (document.retracted !== undefined) return "retracted";
-  if (document.supersededBy !== undefined) return "superseded";
-  if (document.validTo !== undefined && document.validTo <= new Date().toISOString()) return "expired";
-  return undefined;
-}
-
 function printSummary(output: Output, document: KnowledgeDocument): void {
-  const status = statusOf(document);
+  const status = documentStatus(document);
   output.line(
     `${output.style("bold", document.id)}  ${document.kind.padEnd(12)} ${oneLine(document.title)}${status === undefined ? "" : `  ${output.style("yellow", status)}`}`,
   );
 }
 
-/** Prints a document's title, provenance, lines, tags, status and revisions, then its body. */
-function printDocument(output: Output, document: KnowledgeDocument, shown: number): void {
+/** What `knowledge show` prints of a document's links besides the document: what its links point at, and the documents linked to it. */
+interface ShownLinks {
+  /** For each target of the document's links, what it is (`work item "Dunning v2"`), when the factory has it. */
+  readonly targets: ReadonlyMap<string, string>;
+  /** The documents with a link to this one; none with `--as-of`. */
+  readonly linkedFrom: readonly LinkedDocument[];
+}
+
+/** Prints a document's title, provenance, lines, tags, status, revisions and links both ways, then its body. */
+function printDocument(output: Output, document: KnowledgeDocument, shown: number, links: ShownLinks): void {
   const { source } = document;
   output.line(
     `${output.style("bold", oneLine(document.title))} ${output.style("dim", `[${document.kind}] ${document.id}`)}`,
@@ -163,9 +176,28 @@ function printDocument(output: Output, document: KnowledgeDocument, shown: numbe
     output.line(
       output.style("yellow", `retracted at ${document.retracted.at}: ${document.retracted.reason}`),
     );
-  for (const link of document.links) output.line(`link:      ${link.type} ${link.target}`);
+  for (const link of document.links) {
+    const target = links.targets.get(link.target);
+    output.line(`link:      ${link.type} ${link.target}${target === undefined ? "" : ` ${target}`}`);
+  }
+  printLinkedDocuments(output, "linked from: ", links.linkedFrom);
   output.line();
   output.line(document.body);
+}
+
+/**
+ * What `document`'s links point at, and the documents linked to it now (none
+ * with `asOf`: the links between documents are read as they are now).
+ */
+async function shownLinks(factory: Factory, document: KnowledgeDocument, asOf?: string): Promise<ShownLinks> {
+  await Promise.all([factory.work.refresh(), factory.floorplan.refresh()]);
+  const targets = new Map<string, string>();
+  for (const { target } of document.links) {
+    const what = targets.has(target) ? undefined : await linkTarget(factory, target);
+    if (what !== undefined) targets.set(target, what);
+  }
+  const linkedFrom = asOf === undefined ? await linkedDocuments(factory, document.id) : [];
+  return { targets, linkedFrom };
 }
 
 /** Registers `factory knowledge`. */
@@ -212,7 +244,9 @@ export function registerKnowledge(program: Command, context: CliContext): void {
 
   knowledge
     .command("show")
-    .description("a document: its body, source, lines, tags, status and revisions")
+    .description(
+      "a document: its body, source, lines, tags, status, revisions, its links (with what they point at) and the documents linked to it",
+    )
     .argument("<id>", "document id (factory knowledge list and factory search show them)", idArgument("<id>"))
     .option(
       "--as-of <when>",
@@ -222,27 +256,30 @@ export function registerKnowledge(program: Command, context: CliContext): void {
       action(context, async ({ options, output }, id, flags) => {
         const f = flags as { asOf?: string };
         const asOf = f.asOf === undefined ? undefined : parseFlag(SinceFlag, f.asOf, "--as-of").toISOString();
-        const document = await withFactory(options, (factory) =>
-          requireDocument(factory, id as string, asOf),
-        );
-        if (options.json) return output.json(documentView(document));
+        const { document, links } = await withFactory(options, async (factory) => {
+          const found = await requireDocument(factory, id as string, asOf);
+          return { document: found, links: await shownLinks(factory, found, asOf) };
+        });
+        if (options.json) return output.json({ ...documentView(document), linkedFrom: links.linkedFrom });
         const shown =
           asOf === undefined
             ? document.revisions.length
             : (revisionAt(document, asOf)?.revision ?? document.revisions.length);
-        printDocument(output, document, shown);
+        printDocument(output, document, shown, links);
       }),
     );
 
   knowledge
     .command("capture")
     .description(
-      "store a document, its source the CLI and the actor (--file records the file as its address)",
+      "store a document, its source the CLI (--file records the file as its address: capturing it again revises its document)",
     )
     .requiredOption("--kind <kind>", "what it is: note, runbook, insight, research, requirement...")
     .requiredOption("--title <title>", "its title")
     .option("--body <text>", "its markdown body")
     .option("--file <path>", "a UTF-8 markdown file to take the body from")
+    .option("--author <name>", "who wrote or said it, an operator id or a name (default the actor)")
+    .option("--at <when>", `when it was written or said: ${AT_VALUES} (default now)`)
     .option("--line <line>", "a line of the floor plan it concerns (repeatable)", collect)
     .option("--tag <tag>", "a tag, a word without spaces (repeatable)", collect)
     .option("--supersedes <id>", "a document this one replaces (repeatable)", collect)
@@ -252,6 +289,8 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         const f = flags as BodyFlags & {
           kind: string;
           title: string;
+          author?: string;
+          at?: string;
           line?: string[];
           tag?: string[];
           supersedes?: string[];
@@ -259,22 +298,26 @@ export function registerKnowledge(program: Command, context: CliContext): void {
         };
         const kind = parseFlag(CaptureKindFlag, f.kind, "--kind");
         const title = parseFlag(NameValue, f.title, "--title");
+        const author = f.author === undefined ? options.actor : parseFlag(AuthorFlag, f.author, "--author");
+        const at = f.at === undefined ? undefined : atFlag(f.at);
         const keyed = idempotencyKeyOption(f.idempotencyKey);
         const tags = (f.tag ?? []).map((tag) => parseFlag(TagFlag, tag, "--tag"));
         const body = readBody(f);
         if (body === undefined) throw new UsageError("give the body with --body <text> or --file <path>");
-        const document = await withFactory(options, async (factory) => {
+        const { document, outcome } = await withFactory(options, async (factory) => {
           await requireLines(factory, f.line ?? [], "--line");
           await requireSuperseded(factory, f.supersedes ?? []);
           return namingFlags(documentFlags(body), () =>
-            factory.knowledge.capture(
+            captureDocument(
+              factory,
               {
                 kind,
                 title,
                 body: body.text,
                 source: {
                   system: CLI_SOURCE_SYSTEM,
-                  author: options.actor,
+                  author,
+                  ...(at === undefined ? {} : { capturedAt: at }),
                   ...(body.file === undefined ? {} : { uri: body.file }),
                 },
                 lines: f.line ?? [],
@@ -285,8 +328,14 @@ export function registerKnowledge(program: Command, context: CliContext): void {
             ),
           );
         });
-        if (options.json) return output.json(documentView(document));
-        output.line(`captured ${document.id}: ${oneLine(document.title)}`);
+        if (options.json) return output.json({ ...documentView(document), outcome });
+        const revision = document.revisions.length;
+        if (outcome === "captured") return output.line(`captured ${document.id}: ${oneLine(document.title)}`);
+        output.line(
+          outcome === "revised"
+            ? `revised ${document.id}: revision ${revision}, captured again from ${body.file}`
+            : `unchanged ${document.id}: ${body.file} already reads so (revision ${revision})`,
+        );
       }),
     );
 
