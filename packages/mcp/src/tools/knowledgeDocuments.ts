@@ -72,9 +72,11 @@ const Body = z
   .refine((body) => body.trim() !== "", "body must not be blank");
 
 /**
- * `capture_knowledge`: stores a knowledge document with its source and links;
- * one per `source.uri` (captured again, it revises it), idempotent with a key;
- * a transcript parsed into turns with `transcript: true`.
+ * `capture_knowledge`: stores a knowledge document with its source (who
+ * said it and when: `source.author`, `source.capturedAt`) and links, in
+ * force from `validFrom`; one per `source.uri` (captured again, it revises
+ * it), idempotent with a key; a transcript parsed into turns with
+ * `transcript: true`.
  */
 export const captureKnowledge = defineTool({
   name: "capture_knowledge",
@@ -98,6 +100,7 @@ export const captureKnowledge = defineTool({
             .describe("The system it came from (zendesk, notes, a repository)"),
           uri: SourceSchema.shape.uri.describe("Its address in that system: a URL or a path"),
           author: SourceSchema.shape.author.describe("Who wrote or said it there (an operator id or a name)"),
+          capturedAt: Instant().optional().describe("When it was written or said there"),
         })
         .prefault({})
         .describe("Where it came from"),
@@ -106,6 +109,7 @@ export const captureKnowledge = defineTool({
         "Ids of the lines it concerns (factory://floorplan lists them)",
       ),
       links: DocumentLinks.default([]).describe("Typed links to documents, work items, signals or artifacts"),
+      validFrom: Instant().optional().describe("Since when it holds (default source.capturedAt, else now)"),
       supersedes: CaptureInputSchema.shape.supersedes.describe(
         "Ids of documents it replaces, which stop being current (list_knowledge gives them; not retracted ones)",
       ),
