@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { checkArguments } from "../checkArguments.js";
@@ -203,6 +203,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
   // The file exists once opened; its real path is the same through every link to it. An in-memory
   // database (":memory:", "") is one of its own.
   const file = db.memory ? `:memory:${++memoryDatabases}` : realpathSync(options.path);
+  const refuseMoved = movedFileCheck(options.path, db.memory || readOnly !== undefined ? undefined : file);
   const turnMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000)) / 2;
   /** The turn a write of this process holds on this store, ended by `close`. */
   let current: SqliteTurn | undefined;
@@ -211,6 +212,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     async take() {
       ensureOpen();
       refuseWrites();
+      refuseMoved();
       const borrowed = borrowedTurn(file, turns);
       if (borrowed !== undefined) return borrowed;
       // Checked again after each wait, in the same step as the BEGIN: another write may have taken it meanwhile.
@@ -312,6 +314,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     async append(batch, appendOptions) {
       ensureOpen();
       refuseWrites();
+      refuseMoved();
       const borrowed = borrowedTurn(file, turns);
       const turn = borrowed ?? (await appendTurn(turns));
       // As in `take`: the append runs in the same step as the last check.
@@ -343,6 +346,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): EventSto
     },
     async read(query) {
       ensureOpen();
+      refuseMoved();
       const { sql, params } = buildReadSql(query);
       return guard(options.path, () => {
         let statement = readStatements.get(sql);
@@ -436,6 +440,28 @@ function fromRow(row: EventRow): StoredEvent {
     data: JSON.parse(row.data) as unknown,
   };
   return row.caused_by === null ? event : { ...event, causedBy: row.caused_by };
+}
+
+/**
+ * A check that the database file a writable store opened (`file`, its real
+ * path, undefined for one in memory or read-only) is still the file at that
+ * path: a store whose folder was deleted (and perhaps made again), or whose
+ * file was replaced (a backup moved into place), would go on reading and
+ * writing the file it holds open, which no other process sees, and every
+ * write it acknowledged would be lost. The check throws a `StoreError`
+ * naming the path and what to do; it costs one `stat`.
+ */
+function movedFileCheck(path: string, file: string | undefined): () => void {
+  if (file === undefined) return () => undefined;
+  const opened = statSync(file);
+  return () => {
+    const now = statSync(file, { throwIfNoEntry: false });
+    if (now !== undefined && now.dev === opened.dev && now.ino === opened.ino) return;
+    const what = now === undefined ? "was removed" : "was replaced by another file";
+    throw new StoreError({
+      message: `the event store at ${path} ${what} after this process opened it, so other processes no longer see what it reads and writes; nothing was written: close the factory and open it again (restart a server) to use what is at ${path} now`,
+    });
+  };
 }
 
 function guard<T>(path: string, work: () => T): T {
