@@ -198,4 +198,16 @@ describe("factory import jsonl of a file that is one JSON document", () => {
       /^error: E_VALIDATION: JSONL file broken\.json is invalid: broken\.json:8 \(root\): is one JSON document over several lines \(its first line is "\{"\), not JSON Lines, and it is not valid JSON: /,
     );
   });
+
+  it("refuses a CSV file once, saying it is not read, not one JSON error a line", async () => {
+    writeFileSync(
+      join(cwd, "tickets.csv"),
+      "id,subject,description\n4411,PDF missing VAT ID,VAT ID missing\n",
+    );
+    const refused = await factory("import", "jsonl", "tickets.csv", "--mapping", JSON.stringify(MAPPING));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split("\n")).toEqual([
+      "error: E_VALIDATION: JSONL file tickets.csv is invalid: tickets.csv:1 (root): is a CSV file, which is not read: convert it to JSON Lines (one JSON object a line) first",
+    ]);
+  });
 });

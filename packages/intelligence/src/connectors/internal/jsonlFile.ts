@@ -3,7 +3,8 @@
  * record a line (or, with `records`, those of each line's page at that
  * path), or, for a file that is one JSON document (pretty-printed, or an
  * array), its array or the one at `records`, as knowledge's `importRecords`
- * reads a `.json` file. What the records hold is checked by the caller.
+ * reads a `.json` file. A CSV or TSV file is refused once, not line by line.
+ * What the records hold is checked by the caller.
  *
  * @module
  */
@@ -107,5 +108,25 @@ function recordsOfLines(file: string, text: string, records: string | undefined)
  * file, that is not JSON or has no page at `records`.
  */
 export function fileRecords(file: string, text: string, records: string | undefined): FileRecords {
-  return wholeDocument(file, text, records) ?? recordsOfLines(file, text, records);
+  return (
+    delimitedText(file, text) ?? wholeDocument(file, text, records) ?? recordsOfLines(file, text, records)
+  );
+}
+
+/**
+ * A `.csv` or `.tsv` file whose first line is no JSON: one problem saying it
+ * is not read, rather than one "not valid JSON" a line; `undefined` for any
+ * other file.
+ */
+function delimitedText(file: string, text: string): FileRecords | undefined {
+  const kind = /\.(csv|tsv)$/i.exec(file)?.[1]?.toUpperCase();
+  if (kind === undefined) return undefined;
+  const first = text.split(/\r?\n/).findIndex((raw) => raw.trim() !== "");
+  try {
+    JSON.parse(text.split(/\r?\n/)[first] ?? "");
+    return undefined;
+  } catch {
+    const message = `is a ${kind} file, which is not read: convert it to JSON Lines (one JSON object a line) first`;
+    return { records: [], issues: [{ path: "(root)", message, file, line: first + 1 }], each: "each line" };
+  }
 }
