@@ -8,7 +8,13 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { decodeText, firstSafeLine, NotFoundError, validationErrorFromZod } from "@software-factory/core";
+import {
+  decodeText,
+  firstSafeLine,
+  hashJson,
+  NotFoundError,
+  validationErrorFromZod,
+} from "@software-factory/core";
 import { type CopyRetraction, planCodebasePages } from "@software-factory/intelligence";
 import {
   type Decision,
@@ -119,7 +125,14 @@ const DecisionFrontMatterSchema = z
 
 /**
  * Imports every markdown file under `folder`. Safe to run again: unchanged
- * files cost nothing, changed ones are revised, removed ones retracted. Safe
+ * files cost nothing, changed ones are revised, removed ones retracted, by
+ * the re-import rules of `importMarkdownFolder` for notes and decisions
+ * alike (a file unchanged since its last import writes nothing, whatever was
+ * revised by hand since; a changed one says in a warning which hand revision
+ * it replaces; a retracted document's file is skipped with a warning while
+ * it is unchanged). A decision that a later decision superseded stays
+ * superseded: its file's `status` is not taken, and a warning says when the
+ * file gives another. Safe
  * to run from several processes at once: each file stays one document, each
  * decision record one decision. A file that cannot be imported for what it
  * holds (bad front matter or decision record, not UTF-8 text, empty) is a
@@ -219,6 +232,7 @@ export async function importDocs(
     try {
       const recorded = await recordDecisionFile(knowledge, systems, root, uri, options.actor);
       if (recorded.outcome !== "unchanged") decisions += 1;
+      for (const message of recorded.warnings) warnings.push({ item: uri, message });
       if (recorded.fromPath) moved += 1;
       if (recorded.former === "moved") moved += 1;
       else if (recorded.former !== "none") {
@@ -334,7 +348,11 @@ async function retractStaleDecisions(
       if (uri === undefined || document.retracted !== undefined) continue;
       if (files.has(uri) && stays(uri)) continue;
       const why = files.has(uri) ? "is no longer a decision record" : "was removed";
-      await knowledge.retract(document.id, `${uri} ${why} (${system})`, actor === undefined ? {} : { actor });
+      // Its source is gone: should the record come back, the import records it again.
+      await knowledge.retract(document.id, `${uri} ${why} (${system})`, {
+        ...(actor === undefined ? {} : { actor }),
+        sourceGone: true,
+      });
       retracted += 1;
     }
   }
@@ -342,7 +360,11 @@ async function retractStaleDecisions(
 }
 
 /**
- * Records one decision file; `former` says what became of the decision
+ * Records one decision file as a re-import (`reimport` of
+ * `captureOrRevise`: a file unchanged since its last import writes nothing,
+ * a retracted decision stays out while its file is unchanged, and a
+ * decision that a later one superseded stays superseded whatever status the
+ * file gives; `warnings` says what it replaced, left out or kept). `former` says what became of the decision
  * recorded for it before under the legacy system: `moved` when it held the
  * same decision and was retracted, the copy when it holds another and is kept
  * (it may be another folder's file of the same name), `none` when there is
@@ -359,13 +381,16 @@ async function recordDecisionFile(
   outcome: "captured" | "revised" | "unchanged";
   former: "moved" | "none" | FormerDecision;
   fromPath: boolean;
+  warnings: readonly string[];
 }> {
   const system = systems.current;
   const { front, title, decision: read } = readDecisionFile(root, uri);
   const earlier = await earlierDecision(knowledge, systems, uri);
   // Options are not read from the file; those recorded on the decision since stay.
   const decision: Decision = { ...read, options: earlier?.document.decision?.options ?? [] };
-  const { outcome, document } = await knowledge.captureOrRevise(
+  const tags = frontMatterList(front.tags);
+  const lines = frontMatterList(front.lines);
+  const { outcome, document, warnings } = await knowledge.captureOrRevise(
     {
       kind: "decision",
       title,
@@ -377,24 +402,32 @@ async function recordDecisionFile(
         ...(front.author === undefined ? {} : { author: front.author }),
         ...(front.date === undefined ? {} : { capturedAt: front.date }),
       },
-      tags: frontMatterList(front.tags),
-      lines: frontMatterList(front.lines),
+      tags,
+      lines,
     },
-    { ...(actor === undefined ? {} : { actor }), reason: `re-imported from ${uri}` },
+    {
+      ...(actor === undefined ? {} : { actor }),
+      reason: `re-imported from ${uri}`,
+      reimport: true,
+      // What the file says: the options kept from the decision are not the file's.
+      sourceVersion: hashJson({ title, decision: read, tags, lines }),
+    },
   );
+  if (document.retracted !== undefined) return { outcome, former: "none", fromPath: false, warnings };
   const moving = { ...(actor === undefined ? {} : { actor }) };
   const reason = `${uri} is now imported as ${document.id} (${system})`;
   const byPath = systems.byPath === system ? undefined : await knowledge.bySource(systems.byPath, uri);
   const fromPath = byPath !== undefined && byPath.retracted === undefined;
   if (fromPath) await knowledge.retract(byPath.id, reason, moving);
-  if (systems.legacy === system) return { outcome, former: "none", fromPath };
+  const done = { outcome, fromPath, warnings };
+  if (systems.legacy === system) return { ...done, former: "none" };
   const legacy = await knowledge.bySource(systems.legacy, uri);
-  if (legacy === undefined || legacy.retracted !== undefined) return { outcome, former: "none", fromPath };
+  if (legacy === undefined || legacy.retracted !== undefined) return { ...done, former: "none" };
   if (legacy.contentHash !== document.contentHash) {
-    return { outcome, former: { item: uri, id: legacy.id, system: systems.legacy }, fromPath };
+    return { ...done, former: { item: uri, id: legacy.id, system: systems.legacy } };
   }
   await knowledge.retract(legacy.id, reason, moving);
-  return { outcome, former: "moved", fromPath };
+  return { ...done, former: "moved" };
 }
 
 /**

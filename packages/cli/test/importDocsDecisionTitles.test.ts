@@ -82,7 +82,7 @@ it(
 
 it("revises a decision titled before titles were one line once, then leaves it alone", SLOW, async () => {
   await importDocs();
-  // The title an import stored before titles were one line: the heading as written.
+  // The title an import stored before titles were one line: the heading as written (with the import's reason).
   const title = "Retries\tpolicy";
   const stored = await withKnowledge((kb) => kb.bySource("decisions:docs", "retries.md"));
   if (stored === undefined) throw new Error("retries.md was not recorded");
@@ -100,6 +100,7 @@ it("revises a decision titled before titles were one line once, then leaves it a
           lines,
           validFrom,
           ...(decision === undefined ? {} : { decision }),
+          reason: "re-imported from retries.md",
         },
       },
     ]),

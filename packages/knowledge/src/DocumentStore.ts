@@ -45,6 +45,12 @@ export interface Revision {
   readonly decision?: Decision;
   /** Why it was revised, when given. */
   readonly reason?: string;
+  /**
+   * On a capture or revision by `captureOrRevise`: SHA-256 (hex) of what the
+   * source gave, which a re-import compares its source with (absent on other
+   * writes, and in logs written before it was recorded).
+   */
+  readonly sourceHash?: string;
 }
 
 /** A change of a document's source address (its file renamed), see `KnowledgeBase.move`. */
@@ -428,6 +434,7 @@ function revisionOf(
     validTo?: string | undefined;
     decision?: Decision | undefined;
     reason?: string | undefined;
+    sourceHash?: string | undefined;
   },
 ): Revision {
   return {
@@ -444,5 +451,6 @@ function revisionOf(
     ...(data.validTo === undefined ? {} : { validTo: utcInstant(data.validTo) }),
     ...(data.decision === undefined ? {} : { decision: data.decision }),
     ...(data.reason === undefined ? {} : { reason: data.reason }),
+    ...(data.sourceHash === undefined ? {} : { sourceHash: data.sourceHash }),
   };
 }

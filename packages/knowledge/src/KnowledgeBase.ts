@@ -35,6 +35,7 @@ import {
   type MoveOptions,
   RetractInputSchema,
   type WriteOptions,
+  type RetractOptions,
 } from "./knowledgeBaseOptions.js";
 import type { OpenKnowledgeBaseOptions } from "./openKnowledgeBase.js";
 import {
@@ -64,6 +65,7 @@ export type {
   ListKnowledgeOptions,
   MoveOptions,
   WriteOptions,
+  RetractOptions,
 } from "./knowledgeBaseOptions.js";
 
 /**
@@ -180,6 +182,12 @@ export class KnowledgeBase implements AsyncDisposable {
    * `captured`, even after it was revised) or the revision.
    *
    * @throws ValidationError naming each bad field, or a missing `source.uri`; at `decision` when it revises a document that is no decision with one.
+   * An importer reading its source again passes `reimport: true`
+   * ({@link CaptureOrReviseOptions.reimport}): a source unchanged since its
+   * last import writes nothing, whatever was revised by hand since; a
+   * changed one replaces a hand revision with a warning (`warnings`); a
+   * retracted document stays retracted while its source is unchanged.
+   *
    * @throws IdempotencyConflictError when the key captured a different document (another title or body), or was used for another write than this revision.
    * @throws NotFoundError when a line it names is unknown (with `lines`), checked as {@link KnowledgeBase.capture} does.
    * @throws DocumentRetractedError (`E_RETRACTED`) when it captures and a document it supersedes or links to is retracted, as {@link KnowledgeBase.capture}; nothing is written.
@@ -372,12 +380,15 @@ export class KnowledgeBase implements AsyncDisposable {
    * at it: `DocumentRetractedError`). Idempotent: a
    * document already retracted (by an earlier or a concurrent call) is
    * returned as it is, with its first retraction's time and reason, and
-   * nothing is written.
+   * nothing is written. An importer retracting a document because its source
+   * is gone says so (`{ sourceGone: true }`), so a re-import captures the
+   * source again should it come back (see
+   * {@link CaptureOrReviseOptions.reimport}).
    *
    * @throws NotFoundError when no document has this id.
    * @throws ValidationError at `reason` when the reason is not a string, is empty or is over 2000 characters.
    */
-  async retract(id: string, reason: string, options: WriteOptions = {}): Promise<KnowledgeDocument> {
+  async retract(id: string, reason: string, options: RetractOptions = {}): Promise<KnowledgeDocument> {
     this.#assertOpen();
     checkArguments("retract", { id: [Text, id], options: [WriteOptionsArgument, options] });
     const parsed = parseInput(RetractInputSchema, { reason }, `retraction of ${id}`);

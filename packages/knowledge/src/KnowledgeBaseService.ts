@@ -36,6 +36,7 @@ import type {
   ListKnowledgeOptions,
   MoveOptions,
   WriteOptions,
+  RetractOptions,
 } from "./KnowledgeBase.js";
 import { KnowledgeBase } from "./KnowledgeBase.js";
 import { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledgeBase.js";
@@ -133,7 +134,7 @@ export interface KnowledgeBaseShape {
   readonly retract: (
     id: string,
     reason: string,
-    options?: WriteOptions,
+    options?: RetractOptions,
   ) => Effect.Effect<KnowledgeDocument, KnowledgeError>;
   /** See {@link KnowledgeBase.get}: succeeds with `undefined` for an unknown id. */
   readonly get: (

@@ -25,6 +25,12 @@ const Content = {
   validTo: z.string().optional(),
   /** The structured decision, for a `decision` document. */
   decision: DecisionSchema.optional(),
+  /**
+   * sha256 of what the source gave, on a capture or revision by
+   * `captureOrRevise`: what a re-import compares its source with. Absent on
+   * other writes, and on those of logs written before it was recorded.
+   */
+  sourceHash: z.string().length(64).optional(),
 };
 
 /** A document entered the knowledge base. Subject: the document id. */
@@ -76,6 +82,8 @@ export const DocumentRetracted = defineEvent(
   z.object({
     /** Why it was withdrawn. */
     reason: z.string(),
+    /** Set when it was withdrawn because its source is gone (its file deleted), not because it was wrong. */
+    sourceGone: z.literal(true).optional(),
   }),
 );
 

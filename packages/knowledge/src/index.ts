@@ -101,6 +101,7 @@ export {
   type ListKnowledgeOptions,
   type MoveOptions,
   type WriteOptions,
+  type RetractOptions,
 } from "./KnowledgeBase.js";
 export {
   KnowledgeBaseService,

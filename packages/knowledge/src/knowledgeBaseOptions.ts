@@ -29,6 +29,43 @@ export interface WriteOptions {
 export interface CaptureOrReviseOptions extends WriteOptions {
   /** Why, recorded on a revision (`re-imported from notes/retries.md`). */
   readonly reason?: string;
+  /**
+   * The write re-imports its source (a file read again), so what was curated
+   * by hand since the last import is not undone behind anyone's back. The
+   * source is compared with what the last write of the address by
+   * `captureOrRevise` took from it (its revision's `sourceHash`; in a log
+   * written before that was recorded, the capture or the last revision with
+   * this `reason`), not with the document as it reads now:
+   * - unchanged since: nothing is written (`unchanged`), whatever was revised
+   *   by hand since;
+   * - changed, while someone revised the document since: it is revised to the
+   *   source, with a warning naming the revision it replaces, who made it and
+   *   why (`replaces revision 4 of doc_... by alice ("board decision")`);
+   * - the address's document was retracted (other than with `sourceGone`,
+   *   see {@link RetractOptions}) and the source is unchanged since its last
+   *   write: nothing is written (`unchanged`, the retracted document), with a
+   *   warning naming the retraction and what to do; a source changed since is
+   *   captured anew, with a warning naming the retracted document.
+   */
+  readonly reimport?: boolean;
+  /**
+   * What identifies the source's content for {@link reimport}, when part of
+   * the input is not the source's (a decision's options kept from the
+   * document): a hash, a version, an ETag. Default: the input's title, body,
+   * decision, tags, lines and validity.
+   */
+  readonly sourceVersion?: string;
+}
+
+/** Options of {@link KnowledgeBase.retract}. */
+export interface RetractOptions extends WriteOptions {
+  /**
+   * The document is withdrawn because its source is gone (its file deleted,
+   * a part no longer made), not because it is wrong: should the source come
+   * back, a re-import ({@link CaptureOrReviseOptions.reimport}) captures it
+   * again without a warning, where any other retraction keeps it out.
+   */
+  readonly sourceGone?: boolean;
 }
 
 /** Options of {@link KnowledgeBase.move}. */
@@ -49,6 +86,13 @@ export interface CaptureOrReviseResult {
   readonly document: KnowledgeDocument;
   /** `captured` (the address had no document, or only a retracted one), `revised`, or `unchanged`. */
   readonly outcome: "captured" | "revised" | "unchanged";
+  /**
+   * What a re-import ({@link CaptureOrReviseOptions.reimport}) warns of, in
+   * words, without the source's address: a revision made by hand that it
+   * replaced, a retracted document it left out or captured anew. Empty
+   * otherwise.
+   */
+  readonly warnings: readonly string[];
 }
 
 /** The reason {@link KnowledgeBase.retract} checks, named `reason` in what it says. */

@@ -201,7 +201,11 @@ async function retractPartsPast(
     if (document === undefined) return retracted;
     if (document.retracted !== undefined) continue;
     const reason = `re-imported from ${file}, which now makes ${counted(parts, "part")}`;
-    await factory.knowledge.retract(document.id, reason, actor === undefined ? {} : { actor });
+    // Its source is gone: should the file make the part again, the import captures it again.
+    await factory.knowledge.retract(document.id, reason, {
+      ...(actor === undefined ? {} : { actor }),
+      sourceGone: true,
+    });
     retracted.push({
       file,
       part,
@@ -288,16 +292,21 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
           await requireLines(factory, lines, "--line");
           const done: ImportedTranscript[] = [];
           const retracted: RetractedPart[] = [];
+          const warnings: string[] = [];
           for (const { file, address, document, part, parts, speakers, turns } of checked) {
             output.progress(
               done.length,
               checked.length,
               parts === 1 ? file : `${file} part ${part} of ${parts}`,
             );
+            // A re-import: a part unchanged since its last import keeps what was revised by hand, a retracted one stays out.
             const written = await factory.knowledge.captureOrRevise(document, {
               actor: options.actor,
               reason: `re-imported from ${file}`,
+              reimport: true,
             });
+            const which = parts === 1 ? file : `${file} part ${part} of ${parts}`;
+            for (const message of written.warnings) warnings.push(`warning: ${which} ${message}`);
             done.push({
               file,
               ...(parts === 1 ? {} : { part, parts }),
@@ -312,8 +321,9 @@ export function registerImportTranscripts(importCommand: Command, context: CliCo
             if (part === parts)
               retracted.push(...(await retractPartsPast(factory, file, address, parts, options.actor)));
           }
-          return { done, retracted };
+          return { done, retracted, warnings };
         }).finally(() => output.endProgress());
+        for (const warning of imported.warnings) output.error(warning);
         if (options.json) {
           output.json([...imported.done, ...imported.retracted]);
           return;

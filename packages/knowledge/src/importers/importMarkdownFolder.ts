@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { aKnowledgeBase, Text } from "../internal/arguments.js";
 import { inUserWords } from "../internal/issueWords.js";
-import type { KnowledgeBase } from "../KnowledgeBase.js";
+import type { CaptureOrReviseOptions, CaptureOrReviseResult, KnowledgeBase } from "../KnowledgeBase.js";
 import { type DocumentKindSchema, SourceSchema } from "../schemas.js";
 import { folderPathSourceSystem, folderSourceSystem } from "./folderSource.js";
 import { type FormerCopy, formerCopyWarning, retireFormerCopy, retirePathCopy } from "./formerCopies.js";
@@ -89,7 +89,15 @@ export interface ImportMarkdownFolderReport extends ImportReport {
 /**
  * Imports every `.md` file under a folder: a new file is captured, a changed
  * one revised (an unchanged one costs nothing), and a file that disappeared is
- * retracted. Front matter is optional; it may give `title`, `kind`, `tags`,
+ * retracted. Changed and unchanged are since the last import, not against
+ * the document as it reads now ({@link CaptureOrReviseOptions.reimport}): a
+ * file unchanged since writes nothing, even when its document was revised by
+ * hand (`knowledge.revise`) since; a changed one is revised all the same,
+ * with a warning naming the revision it replaces, by whom and why. A file
+ * whose document was retracted (other than for its file's removal) is
+ * skipped with a warning naming the retraction while it is unchanged since
+ * its last import; edited since, it is captured anew as a new document, with
+ * a warning naming the retracted one. Front matter is optional; it may give `title`, `kind`, `tags`,
  * `lines`, `author`, `date`, `validFrom`, `validTo`; without a title the first
  * `# heading` or the file name is used, made one line (`toSafeLine`: a tab
  * or newline becomes a space, a bidi override is dropped) as a capture takes
@@ -199,8 +207,18 @@ export async function importMarkdownFolder(
       if (typeof text !== "string") {
         problems.push({ item: uri, message: `skipped: ${text.notText}` });
       } else {
-        const { outcome, document } = await importFile(knowledge, system, uri, text, options, actor);
+        const {
+          outcome,
+          document,
+          warnings: said,
+        } = await importFile(knowledge, system, uri, text, options, actor);
         counts[outcome] += 1;
+        for (const message of said) warnings.push({ item: uri, message });
+        // A file whose document was retracted, left out: nothing of it is moved either.
+        if (document.retracted !== undefined) {
+          options.onProgress?.({ done: done + 1, total: files.length, item: uri });
+          continue;
+        }
         if (byPath !== system && (await retirePathCopy(knowledge, byPath, document, actor)))
           counts.moved += 1;
         const former =
@@ -227,7 +245,10 @@ export async function importMarkdownFolder(
     await knowledge.retract(
       document.id,
       `${document.source.uri} was removed from ${document.source.system}`,
-      actor,
+      {
+        ...actor,
+        sourceGone: true,
+      },
     );
     counts.retracted += 1;
   }
@@ -297,7 +318,11 @@ async function goneFiles(
   return gone;
 }
 
-/** Captures or revises the one document of a file; throws `FrontMatterError` for bad front matter. */
+/**
+ * Captures or revises the one document of a file, as a re-import
+ * ({@link CaptureOrReviseOptions.reimport}: its warnings are returned);
+ * throws `FrontMatterError` for bad front matter.
+ */
 async function importFile(
   knowledge: KnowledgeBase,
   system: string,
@@ -305,7 +330,7 @@ async function importFile(
   text: string,
   options: ImportMarkdownFolderOptions,
   actor: { actor?: string },
-): Promise<{ outcome: "captured" | "revised" | "unchanged"; document: KnowledgeDocument }> {
+): Promise<CaptureOrReviseResult> {
   const { front, title, file } = readMarkdown(text, uri);
   if (file.body.trim() === "") throw new Error(await emptyFileMessage(knowledge, system, uri, text));
   const write = knowledge.captureOrRevise(
@@ -324,7 +349,7 @@ async function importFile(
       ...(front.validFrom === undefined ? {} : { validFrom: front.validFrom }),
       ...(front.validTo === undefined ? {} : { validTo: front.validTo }),
     },
-    { ...actor, reason: `re-imported from ${uri}` },
+    { ...actor, reason: `re-imported from ${uri}`, reimport: true },
   );
   try {
     return await write;

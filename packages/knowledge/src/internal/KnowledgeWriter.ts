@@ -25,6 +25,7 @@ import type {
   CaptureOrReviseOptions,
   CaptureOrReviseResult,
   MoveOptions,
+  RetractOptions,
   WriteOptions,
 } from "../KnowledgeBase.js";
 import type { CaptureInputSchema, Link, ReviseInputSchema, SourcedCaptureInputSchema } from "../schemas.js";
@@ -32,6 +33,16 @@ import { aKind } from "./aKind.js";
 import { appendOnKnownLines, expectKnownLines, type LineCheck } from "./appendOnKnownLines.js";
 import { captureEvents, revisionEvent } from "./documentEvents.js";
 import type { KnowledgeProjection } from "./KnowledgeProjection.js";
+import {
+  capturedAnewWarning,
+  keepSupersession,
+  lastImported,
+  type Retraction,
+  replacedWarnings,
+  skippedWarning,
+  sourceHashOf,
+  sourceUnchanged,
+} from "./reimports.js";
 import { requireLinkable, requireReplacementInForce, requireUnretracted } from "./retractedGuards.js";
 
 /**
@@ -110,7 +121,9 @@ export class KnowledgeWriter {
    * other revises (or finds nothing to change), whatever keys they were given.
    * A caller's key is kept on the capture (a retry answers that capture's
    * document, as {@link capture} does) or given to the revision (the log
-   * refuses it when it was used for another write).
+   * refuses it when it was used for another write). Each write records the
+   * hash of what the source gave; with `reimport`, the source is compared
+   * with the last write's, as {@link CaptureOrReviseOptions.reimport} says.
    */
   async captureOrRevise(
     parsed: z.output<typeof SourcedCaptureInputSchema>,
@@ -120,6 +133,8 @@ export class KnowledgeWriter {
     const callerKey = options.idempotencyKey;
     const write = options.actor === undefined ? {} : { actor: options.actor };
     const revision = callerKey === undefined ? write : { ...write, idempotencyKey: callerKey };
+    const sourceHash = sourceHashOf(parsed, options.sourceVersion);
+    const reimport = options.reimport === true;
     for (let attempt = 1; ; attempt += 1) {
       await this.#projection.sync();
       // A capture made with the caller's key before (a retry): answer it, as capture does.
@@ -128,30 +143,46 @@ export class KnowledgeWriter {
         return {
           document: sameCapture(earlier, parsed.title, parsed.body, callerKey as string),
           outcome: "captured",
+          warnings: [],
         };
       const existing = this.#projection.documents.bySource(system, uri);
+      const last = existing === undefined || !reimport ? undefined : lastImported(existing, options.reason);
+      const sameSource = last !== undefined && sourceUnchanged(last, parsed, sourceHash);
       if (existing !== undefined && existing.retracted === undefined) {
+        // A decision a later one superseded stays superseded, whatever status its source gives.
+        const kept = reimport ? keepSupersession(existing, parsed) : { parsed, warnings: [] };
+        const source = kept.parsed;
+        // A source unchanged since its last import writes nothing: a revision made by hand since stays.
+        if (sameSource) return { document: existing, outcome: "unchanged", warnings: kept.warnings };
         const revised = await this.revise(
           existing.id,
           {
-            title: parsed.title,
-            body: parsed.body,
-            tags: parsed.tags,
-            lines: parsed.lines,
-            ...(parsed.validFrom === undefined ? {} : { validFrom: parsed.validFrom }),
-            validTo: parsed.validTo ?? null,
-            ...(parsed.decision === undefined ? {} : { decision: parsed.decision }),
+            title: source.title,
+            body: source.body,
+            tags: source.tags,
+            lines: source.lines,
+            ...(source.validFrom === undefined ? {} : { validFrom: source.validFrom }),
+            validTo: source.validTo ?? null,
+            ...(source.decision === undefined ? {} : { decision: source.decision }),
             ...(options.reason === undefined ? {} : { reason: options.reason }),
           },
           revision,
+          sourceHash,
         ).catch((error: unknown) => {
           // Retracted since we read it: the next attempt captures the address again.
           if (error instanceof DocumentRetractedError && attempt < MAX_RACES) return undefined;
           throw error;
         });
         if (revised === undefined) continue;
-        return { document: revised.document, outcome: revised.changed ? "revised" : "unchanged" };
+        if (!revised.changed)
+          return { document: revised.document, outcome: "unchanged", warnings: kept.warnings };
+        const warnings = [...kept.warnings, ...(reimport ? replacedWarnings(revised.document, last) : [])];
+        return { document: revised.document, outcome: "revised", warnings };
       }
+      const retraction = reimport && existing !== undefined ? await this.#retraction(existing) : undefined;
+      // A document retracted for what it said stays out while its source is unchanged.
+      if (existing !== undefined && retraction !== undefined && sameSource)
+        return { document: existing, outcome: "unchanged", warnings: [skippedWarning(existing, retraction)] };
       const id = newId("doc");
       // The one capture of this address after `existing` (and after the last move away from it): a writer racing us
       // holds the same key, whatever key its caller gave; the caller's key is kept on the capture, for a retry.
@@ -159,14 +190,37 @@ export class KnowledgeWriter {
       const after = vacated === undefined ? [] : [vacated];
       const key = `knowledge.source:${hashJson([system, uri, existing?.id ?? null, ...after])}`;
       try {
-        await this.#appendCapture(id, parsed, callerKey, { ...write, idempotencyKey: key });
+        await this.#appendCapture(id, parsed, callerKey, { ...write, idempotencyKey: key }, sourceHash);
       } catch (error) {
         if (error instanceof IdempotencyConflictError && attempt < MAX_RACES) continue;
         throw error;
       }
       await this.#projection.sync();
-      return { document: this.#projection.require(id), outcome: "captured" };
+      const captured = this.#projection.require(id);
+      const warnings =
+        existing === undefined || retraction === undefined
+          ? []
+          : [capturedAnewWarning(captured, existing, retraction)];
+      return { document: captured, outcome: "captured", warnings };
     }
+  }
+
+  /**
+   * The retraction of a retracted document as a re-import names it (when,
+   * by whom, why), read from its event; `undefined` when it is not
+   * retracted, or was retracted because its source is gone (`sourceGone`).
+   */
+  async #retraction(document: KnowledgeDocument): Promise<Retraction | undefined> {
+    if (document.retracted === undefined) return undefined;
+    const [event] = await this.#log.read({
+      subjects: [document.id],
+      types: [DocumentRetracted.type],
+      limit: 1,
+    });
+    if (event !== undefined && DocumentRetracted.is(event) && event.data.sourceGone === true)
+      return undefined;
+    const { at, reason } = document.retracted;
+    return { at, reason, actor: event?.actor ?? "unknown" };
   }
 
   /**
@@ -180,14 +234,18 @@ export class KnowledgeWriter {
     id: string,
     parsed: z.output<typeof ReviseInputSchema>,
     options: WriteOptions,
+    sourceHash?: string,
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
-    return this.#namingWrite(options.idempotencyKey, `revise ${id}`, () => this.#revise(id, parsed, options));
+    return this.#namingWrite(options.idempotencyKey, `revise ${id}`, () =>
+      this.#revise(id, parsed, options, sourceHash),
+    );
   }
 
   async #revise(
     id: string,
     parsed: z.output<typeof ReviseInputSchema>,
     options: WriteOptions,
+    sourceHash: string | undefined,
   ): Promise<{ document: KnowledgeDocument; changed: boolean }> {
     for (let attempt = 1; ; attempt += 1) {
       let unchanged: KnowledgeDocument | undefined;
@@ -195,7 +253,7 @@ export class KnowledgeWriter {
         await this.#appendDecided(
           () => {
             const current = requireUnretracted(this.#projection.require(id), "revised");
-            const event = revisionEvent(current, parsed);
+            const event = revisionEvent(current, parsed, sourceHash);
             if (event === undefined) {
               unchanged = current;
               return undefined;
@@ -294,21 +352,26 @@ export class KnowledgeWriter {
     return this.#projection.require(id);
   }
 
-  /** Retracts a document once: a document already retracted (by us or a racing writer) is returned as it is. */
-  retract(id: string, reason: string, options: WriteOptions): Promise<KnowledgeDocument> {
+  /**
+   * Retracts a document once: a document already retracted (by us or a
+   * racing writer) is returned as it is. `sourceGone` is kept on the event.
+   */
+  retract(id: string, reason: string, options: RetractOptions): Promise<KnowledgeDocument> {
     return this.#namingWrite(options.idempotencyKey, `retract ${id}`, () =>
       this.#retract(id, reason, options),
     );
   }
 
-  async #retract(id: string, reason: string, options: WriteOptions): Promise<KnowledgeDocument> {
+  async #retract(id: string, reason: string, options: RetractOptions): Promise<KnowledgeDocument> {
     await this.#projection.sync();
     const current = this.#projection.require(id);
     if (current.retracted !== undefined) return current;
+    const { sourceGone, ...write } = options;
+    const data = sourceGone === true ? { reason, sourceGone: true as const } : { reason };
     try {
       // A document is retracted once: a writer racing us for the same document holds the same key.
-      await this.#append([{ type: DocumentRetracted.type, subject: id, data: { reason } }], {
-        ...options,
+      await this.#append([{ type: DocumentRetracted.type, subject: id, data }], {
+        ...write,
         idempotencyKey: options.idempotencyKey ?? `knowledge.retraction:${id}`,
       });
     } catch (error) {
@@ -359,13 +422,14 @@ export class KnowledgeWriter {
     parsed: z.output<typeof CaptureInputSchema>,
     key: string | undefined,
     options: WriteOptions,
+    sourceHash?: string,
   ): Promise<unknown> {
     const check = { lines: parsed.lines, subject: "document" };
     const known = (target: string) => this.#projection.documents.get(target);
     const namesDocuments =
       parsed.supersedes.length > 0 || parsed.links.some((link) => known(link.target) !== undefined);
     if (!namesDocuments)
-      return this.#append(captureEvents(id, parsed, key, this.#log.clock.now()), options, check);
+      return this.#append(captureEvents(id, parsed, key, this.#log.clock.now(), sourceHash), options, check);
     return this.#appendDecided(
       () => {
         for (const [index, old] of parsed.supersedes.entries()) {
@@ -378,7 +442,7 @@ export class KnowledgeWriter {
         }
         for (const [index, link] of parsed.links.entries())
           requireLinkable(known(link.target), "document", `links[${index}].target`);
-        return { events: captureEvents(id, parsed, key, this.#log.clock.now()) };
+        return { events: captureEvents(id, parsed, key, this.#log.clock.now(), sourceHash) };
       },
       options,
       check,

@@ -14,15 +14,18 @@ export const Text = z.string();
 
 /**
  * The options of a write (`WriteOptions`, `MoveOptions`,
- * `CaptureOrReviseOptions`): an object whose known fields are strings;
- * other fields are left alone, as the types allow callers to pass a wider
- * object.
+ * `CaptureOrReviseOptions`, `RetractOptions`): an object whose known fields
+ * are strings (`reimport` and `sourceGone` booleans); other fields are left
+ * alone, as the types allow callers to pass a wider object.
  */
 export const WriteOptionsArgument = anObject("an options object").pipe(
   z.looseObject({
     idempotencyKey: z.string().optional(),
     actor: z.string().optional(),
     reason: z.string().optional(),
+    reimport: z.boolean().optional(),
+    sourceVersion: z.string().min(1).optional(),
+    sourceGone: z.boolean().optional(),
   }),
 );
 

@@ -22,7 +22,8 @@ import { utcInstant } from "./instant.js";
 
 /**
  * The events that capture `parsed` as document `id` (with the idempotency
- * `key` it was captured with, if any) and mark what it supersedes. A document
+ * `key` it was captured with, if any, and the `sourceHash` of what its source
+ * gave, for `captureOrRevise`) and mark what it supersedes. A document
  * given neither `validFrom` nor `source.capturedAt` is valid from `now`, the
  * time of the log's clock.
  *
@@ -34,6 +35,7 @@ export function captureEvents(
   parsed: z.output<typeof CaptureInputSchema>,
   key: string | undefined,
   now: Date,
+  sourceHash?: string,
 ): NewEvent[] {
   const validFrom = parsed.validFrom ?? parsed.source.capturedAt ?? now.toISOString();
   if (parsed.validTo !== undefined && utcInstant(parsed.validTo) <= utcInstant(validFrom)) {
@@ -63,6 +65,7 @@ export function captureEvents(
         validFrom,
         ...(parsed.validTo === undefined ? {} : { validTo: parsed.validTo }),
         ...(parsed.decision === undefined ? {} : { decision: parsed.decision }),
+        ...(sourceHash === undefined ? {} : { sourceHash }),
       },
     },
     ...parsed.supersedes.map((old) => ({ type: DocumentSuperseded.type, subject: old, data: { by: id } })),
@@ -71,7 +74,8 @@ export function captureEvents(
 
 /**
  * The event that revises `current` with `parsed` (fields not given stay as
- * they are, a decision's fields too; `validTo: null` clears it), or
+ * they are, a decision's fields too; `validTo: null` clears it), recording
+ * the `sourceHash` of what a source gave (`captureOrRevise`), or
  * `undefined` when it would change neither the content nor the tags, lines
  * or validity.
  *
@@ -82,6 +86,7 @@ export function captureEvents(
 export function revisionEvent(
   current: KnowledgeDocument,
   parsed: z.output<typeof ReviseInputSchema>,
+  sourceHash?: string,
 ): NewEvent | undefined {
   const title = parsed.title ?? current.title;
   const revised = parsed.decision === undefined ? undefined : revisedDecision(current, parsed.decision);
@@ -110,7 +115,11 @@ export function revisionEvent(
   return {
     type: DocumentRevised.type,
     subject: current.id,
-    data: { ...data, ...(parsed.reason === undefined ? {} : { reason: parsed.reason }) },
+    data: {
+      ...data,
+      ...(parsed.reason === undefined ? {} : { reason: parsed.reason }),
+      ...(sourceHash === undefined ? {} : { sourceHash }),
+    },
   };
 }
 
@@ -160,6 +169,7 @@ function validityError(subject: string, field: "validFrom" | "validTo", from: st
   return new ValidationError({ message: formatIssues(subject, issues), issues });
 }
 
-function contentHash(title: string, body: string, decision: Decision | undefined): string {
+/** SHA-256 (hex) of a title, body and decision: what a revision's `contentHash` holds. */
+export function contentHash(title: string, body: string, decision: Decision | undefined): string {
   return hashJson({ title, body, decision: decision ?? null });
 }
