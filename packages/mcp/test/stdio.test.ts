@@ -181,6 +181,23 @@ describe("lines that are not JSON-RPC messages on stdio", () => {
   }, 120_000);
 });
 
+describe("the first and last lines of a stdio connection", () => {
+  it("reads a line after a byte order mark, and answers a last request its client wrote without a newline before closing stdin", async () => {
+    const { child, session } = startRaw();
+    // PowerShell pipes write a byte order mark first.
+    session.write(`\uFEFF${initialize(1)}`);
+    await session.answerTo(1);
+    session.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+    child.stdin.end(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "ping" }));
+    expect(await session.exited).toBe(0);
+
+    expect(session.received).toEqual([
+      expect.objectContaining({ id: 1, result: expect.objectContaining({ protocolVersion: "2025-11-25" }) }),
+      { jsonrpc: "2.0", id: 7, result: {} },
+    ]);
+  }, 120_000);
+});
+
 describe("messages over 10 MiB on stdio", () => {
   it.each([
     ["2025-11-25", "legacy" as const],

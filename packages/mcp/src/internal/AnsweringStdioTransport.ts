@@ -80,7 +80,13 @@ export class AnsweringStdioTransport extends StdioServerTransport {
 
   /** Delivers a line that is a message; answers and logs one that is not (a blank line is skipped). */
   #readLine(line: Buffer): void {
-    const read = readStdioLine(line.toString("utf8").replace(/\r?\n$/, ""));
+    // A byte order mark before a line (PowerShell pipes write one first) is no part of its JSON.
+    const read = readStdioLine(
+      line
+        .toString("utf8")
+        .replace(/\r?\n$/, "")
+        .replace(/^\uFEFF/, ""),
+    );
     if (read.kind === "message") {
       // As the SDK's reader does: a server that throws on a message reports it, and reading goes on.
       try {

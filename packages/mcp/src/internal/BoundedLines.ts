@@ -17,7 +17,9 @@ export type OversizedLine = Envelope & { readonly bytes: number };
  * its own chunk (newline included), and drops longer ones: their bytes are
  * scanned for the message's envelope as they pass, not held, and
  * `onOversized` is told of each. A line the input ends before terminating is
- * dropped, as the MCP SDK's own reader drops it.
+ * passed on as if its newline came: a client that wrote its last request
+ * without one and closed stdin is answered (the MCP SDK's own reader drops
+ * it without a word).
  *
  * The MCP SDK's stdio transport closes the whole connection when a line
  * outgrows its buffer; behind this stream, no line reaches it that can.
@@ -46,6 +48,11 @@ export class BoundedLines extends Transform {
       this.#endLine();
       start = newline + 1;
     }
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.#lineBytes > 0) this.#endLine();
     done();
   }
 
