@@ -19,6 +19,7 @@ import type { KnowledgeDocument } from "./DocumentStore.js";
 import { decisionMarkdown } from "./decisionMarkdown.js";
 import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
 import { knowledgeEvents } from "./events.js";
+import { type IncomingLink, incomingLinks } from "./incomingLinks.js";
 import { Text, WriteOptionsArgument } from "./internal/arguments.js";
 import { ChunkIndex } from "./internal/ChunkIndex.js";
 import { KnowledgeProjection } from "./internal/KnowledgeProjection.js";
@@ -432,6 +433,23 @@ export class KnowledgeBase implements AsyncDisposable {
     checkArguments("fromSystem", { system: [Text, system] });
     await this.sync();
     return [...this.#projection.documents.all()].filter((document) => document.source.system === system);
+  }
+
+  /**
+   * The links from documents to `target`, the id of a document, a work item,
+   * a line or an artifact: one per link (a document linking with two types is
+   * there twice), each with its document as it is now and whether that
+   * document is in force (`current`); retracted, superseded and expired
+   * documents are included, after those in force, then newest first. A
+   * target nothing links to, or that does not exist, has none.
+   *
+   * @throws ValidationError naming `target` when it is not a string.
+   */
+  async linksTo(target: string): Promise<IncomingLink[]> {
+    this.#assertOpen();
+    checkArguments("linksTo", { target: [Text, target] });
+    await this.sync();
+    return incomingLinks(this.#projection.documents.all(), target, this.#log.clock);
   }
 
   /**

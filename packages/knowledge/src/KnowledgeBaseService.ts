@@ -30,6 +30,7 @@ import { z } from "zod";
 import type { KnowledgeDocument } from "./DocumentStore.js";
 import { EmbedderService } from "./EmbedderService.js";
 import type { DocumentRetractedError } from "./errors.js";
+import type { IncomingLink } from "./incomingLinks.js";
 import type {
   CaptureOrReviseOptions,
   CaptureOrReviseResult,
@@ -148,6 +149,8 @@ export interface KnowledgeBaseShape {
   ) => Effect.Effect<KnowledgeDocument | undefined, KnowledgeError>;
   /** Every document captured from a source system, retracted ones included (see {@link KnowledgeBase.fromSystem}). */
   readonly fromSystem: (system: string) => Effect.Effect<KnowledgeDocument[], KnowledgeError>;
+  /** The links from documents to a target, each with its document and whether it is in force (see {@link KnowledgeBase.linksTo}). */
+  readonly linksTo: (target: string) => Effect.Effect<IncomingLink[], KnowledgeError>;
   /**
    * See {@link KnowledgeBase.list}. Interruptible as `search` is: interrupting
    * the fiber cancels the listing as its `signal` would, and a `signal` in the
@@ -249,6 +252,7 @@ export function makeKnowledgeBaseShape(knowledgeBase: KnowledgeBase): KnowledgeB
     get: (id, options) => call(() => knowledgeBase.get(id, options)),
     bySource: (system, uri) => call(() => knowledgeBase.bySource(system, uri)),
     fromSystem: (system) => call(() => knowledgeBase.fromSystem(system)),
+    linksTo: (target) => call(() => knowledgeBase.linksTo(target)),
     list: (options) => cancellable(options, (withSignal) => knowledgeBase.list(withSignal)),
     search: (query, options) => cancellable(options, (withSignal) => knowledgeBase.search(query, withSignal)),
     sync: call(() => knowledgeBase.sync()),

@@ -26,6 +26,7 @@ export {
   TransformersEmbedderOptionsSchema,
 } from "./embedders/transformersEmbedder.js";
 export { DocumentRetractedError, EmbedderError } from "./errors.js";
+export type { IncomingLink } from "./incomingLinks.js";
 export {
   DocumentCaptured,
   DocumentLinked,

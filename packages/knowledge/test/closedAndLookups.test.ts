@@ -17,6 +17,7 @@ describe("a closed knowledge base", () => {
       ["list", () => temp.kb.list()],
       ["bySource", () => temp.kb.bySource("test", "a.md")],
       ["fromSystem", () => temp.kb.fromSystem("test")],
+      ["linksTo", () => temp.kb.linksTo(doc.id)],
       ["capture", () => temp.kb.capture({ kind: "note", title: "T", body: "b", source })],
       [
         "captureOrRevise",

@@ -96,6 +96,7 @@ const METHODS: Record<string, readonly Param[]> = {
   get: [str("id", () => ids.first), opts("asOf")],
   bySource: [str("system", () => "notes"), str("uri", () => "second.md")],
   fromSystem: [str("system", () => "notes")],
+  linksTo: [str("target", () => ids.first)],
   list: [opts("asOf", "from", "to")],
   search: [str("query", () => "retry"), opts("asOf", "from", "to")],
 };
