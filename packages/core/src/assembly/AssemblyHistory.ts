@@ -21,7 +21,7 @@ import {
 } from "./assemblyEvents.js";
 import { followHistory } from "./internal/HistoryIndexes.js";
 import { attachesSignal } from "./internal/signalAttachments.js";
-import { DEFAULT_PIPELINE, type PipelineInput, parsePipeline } from "./Pipeline.js";
+import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
 import type { ReworkCause, WorkItemState } from "./WorkItem.js";
 
 /** One stay of an item in a stage: entered, and left (unless it is still there). */
@@ -220,16 +220,43 @@ export interface AssemblyHistoryFolder {
  * @throws ValidationError when the pipeline configuration is invalid.
  */
 export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPELINE): AssemblyHistoryFolder {
-  const pipeline = parsePipeline(pipelineInput);
+  const { history, apply } = historyFolder(parsePipeline(pipelineInput));
+  return { history, apply };
+}
+
+/**
+ * @internal What a history folder holds: the history's maps and the folder's
+ * own (artifacts' and links' work items, the links that attached a signal).
+ */
+export interface HistoryFolderData {
+  readonly items: Map<string, ItemHistory>;
+  readonly signals: Map<string, SignalHistory>;
+  readonly artifactItem: Map<string, string>;
+  readonly linkFrom: Map<string, string>;
+  readonly deployments: Map<string, DeploymentHistory>;
+  readonly incidents: Map<string, IncidentHistory>;
+  readonly attachingLinks: Map<string, { signal: SignalHistory; attachment: SignalAttachment }>;
+}
+
+/**
+ * @internal A history folder over a parsed pipeline, empty or holding what
+ * `saved` holds (the `data()` of one folded before over the same pipeline,
+ * read back from a snapshot); `data()` gives its maps, not copies.
+ */
+export function historyFolder(
+  pipeline: PipelineConfig,
+  saved?: HistoryFolderData,
+): AssemblyHistoryFolder & { data(): HistoryFolderData } {
   const deliveryStage = pipeline.deliveryStage;
-  const items = new Map<string, ItemHistory>();
-  const signals = new Map<string, SignalHistory>();
-  const artifactItem = new Map<string, string>();
-  const linkFrom = new Map<string, string>();
-  const deployments = new Map<string, DeploymentHistory>();
-  const incidents = new Map<string, IncidentHistory>();
+  const items = saved?.items ?? new Map<string, ItemHistory>();
+  const signals = saved?.signals ?? new Map<string, SignalHistory>();
+  const artifactItem = saved?.artifactItem ?? new Map<string, string>();
+  const linkFrom = saved?.linkFrom ?? new Map<string, string>();
+  const deployments = saved?.deployments ?? new Map<string, DeploymentHistory>();
+  const incidents = saved?.incidents ?? new Map<string, IncidentHistory>();
   /** The links that attached a signal to a work item, by id: reviewed obsolete, they end the attachment. */
-  const attachingLinks = new Map<string, { signal: SignalHistory; attachment: SignalAttachment }>();
+  const attachingLinks =
+    saved?.attachingLinks ?? new Map<string, { signal: SignalHistory; attachment: SignalAttachment }>();
 
   const move = (item: ItemHistory, to: string, at: number) => {
     const current = item.visits[item.visits.length - 1];
@@ -411,7 +438,8 @@ export function createHistoryFolder(pipelineInput: PipelineInput = DEFAULT_PIPEL
       if (incident !== undefined) incident.resolvedAt ??= Math.max(at, incident.openedAt);
     }
   };
-  return { history, apply };
+  const data = () => ({ items, signals, artifactItem, linkFrom, deployments, incidents, attachingLinks });
+  return { history, apply, data };
 }
 
 /**

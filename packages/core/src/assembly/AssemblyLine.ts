@@ -21,7 +21,7 @@ import { type Projection, startProjection } from "../Projection.js";
 import { OperatorIdSchema } from "../schemas.js";
 import { strictInput } from "../strictInput.js";
 import type { RecordedArtifact } from "./Artifact.js";
-import { type AssemblyHistoryFolder, createHistoryFolder } from "./AssemblyHistory.js";
+import { type AssemblyHistoryFolder, historyFolder } from "./AssemblyHistory.js";
 import { ASSEMBLY_EVENT_TYPES, assemblyEvents } from "./assemblyEvents.js";
 import type { Gate } from "./Gate.js";
 import {
@@ -41,6 +41,11 @@ import { LineLifecycle } from "./internal/AssemblyLineReads.js";
 import { AssemblyLineWorkItems } from "./internal/AssemblyLineWorkItems.js";
 import { AssemblyState } from "./internal/AssemblyState.js";
 import { Id, optional, required } from "./internal/arguments.js";
+import {
+  loadAssemblySnapshot,
+  SAVE_AFTER_EVENTS,
+  saveAssemblySnapshot,
+} from "./internal/assemblySnapshot.js";
 import { checkGate } from "./internal/checks.js";
 import { FieldCommands } from "./internal/FieldCommands.js";
 import { LineWriter } from "./internal/LineWriter.js";
@@ -73,6 +78,17 @@ export interface OpenAssemblyLineOptions {
   readonly actor?: string;
   /** How many times a move is retried when other writes land between its decision and its append (default 50). */
   readonly maxRetries?: number;
+  /**
+   * Folder of the line's snapshot (`assembly.snapshot`: its state and the
+   * history behind the measures, stamped with the log position they reflect).
+   * When given, the line loads it and folds only the newer events, and its
+   * close writes a new one once 1,000 events or more were folded since.
+   * A snapshot that cannot be read, of another version, pipeline or log is
+   * ignored. Without it, the whole log is folded on open.
+   */
+  readonly cacheDir?: string;
+  /** Whether the snapshot in `cacheDir` is written on close (default `true`); `false` only reads it. */
+  readonly saveCaches?: boolean;
 }
 
 /**
@@ -396,6 +412,8 @@ const OpenAssemblyLineOptionsSchema = strictInput({
   gates: z.array(z.unknown()).optional(),
   actor: z.string().min(1).optional(),
   maxRetries: z.number().int().min(0).max(1000).optional(),
+  cacheDir: z.string().min(1, "expected a folder").optional(),
+  saveCaches: z.boolean().optional(),
 });
 
 /**
@@ -421,15 +439,48 @@ export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promis
     checkGate(gate, pipeline, "assembly line options", `gates[${index}].`);
   });
   options.log.registry.register(...assemblyEvents);
-  const state = new AssemblyState(pipeline);
-  const history = createHistoryFolder(pipeline);
+  const { cacheDir } = options;
+  const saved =
+    cacheDir === undefined ? undefined : await loadAssemblySnapshot(options.log, cacheDir, pipeline);
+  const state = new AssemblyState(pipeline, saved?.state);
+  const history = historyFolder(pipeline, saved?.history);
+  let folded = 0;
   const projection = await startProjection(options.log, {
     types: ASSEMBLY_EVENT_TYPES,
+    ...(saved === undefined ? {} : { after: saved.position }),
     apply: (event) => {
       state.apply(event);
       history.apply(event);
+      folded += 1;
     },
     pageSize: 5000,
   });
-  return new AssemblyLine(options.log, pipeline, state, history, projection, options);
+  const following =
+    cacheDir === undefined || options.saveCaches === false
+      ? projection
+      : savingOnClose(projection, async () => {
+          // A few events since the snapshot are cheap to fold again: one small write does not rewrite the file.
+          if (folded < SAVE_AFTER_EVENTS) return;
+          const snapshot = { position: projection.position, state: state.data(), history: history.data() };
+          // A snapshot that cannot be written is only a slower next open: that never fails a close.
+          await saveAssemblySnapshot(options.log, cacheDir, pipeline, snapshot).catch(() => undefined);
+          folded = 0;
+        });
+  return new AssemblyLine(options.log, pipeline, state, history, following, options);
+}
+
+/** `projection`, whose close runs `save` once it stopped following the log (no event is folded meanwhile). */
+function savingOnClose(projection: Projection, save: () => Promise<void>): Projection {
+  const saving: Projection = {
+    get position() {
+      return projection.position;
+    },
+    catchUp: () => projection.catchUp(),
+    close: async () => {
+      await projection.close();
+      await save();
+    },
+    [Symbol.asyncDispose]: () => saving.close(),
+  };
+  return saving;
 }

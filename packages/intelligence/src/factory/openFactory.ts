@@ -225,6 +225,9 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
     const work = await openAssemblyLine({
       log,
       lines: floorplan,
+      // Its snapshot: an open folds only the events after it.
+      cacheDir: join(dir, "cache", "assembly"),
+      saveCaches: !keepFolder,
       ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }),
       ...(options.gates === undefined ? {} : { gates: options.gates }),
     });

@@ -36,7 +36,7 @@ import type { Signal } from "../Signal.js";
 import type { WorkItem } from "../WorkItem.js";
 import { attachesSignal } from "./signalAttachments.js";
 import { listOf } from "./sortedLists.js";
-import { TraceGraph } from "./TraceGraph.js";
+import { TraceGraph, type TraceGraphData } from "./TraceGraph.js";
 import { notBefore } from "./timestamps.js";
 
 /** The events besides a work item's that record an idempotency key: a signal's capture, a deployment, an incident, a link's review. */
@@ -49,11 +49,11 @@ const KEYED_FACTS: ReadonlySet<string> = new Set([
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-interface ItemRecord extends Mutable<Omit<WorkItem, "contributors" | "signals">> {
+export interface ItemRecord extends Mutable<Omit<WorkItem, "contributors" | "signals">> {
   contributors: string[];
   signals: string[];
 }
-interface SignalRecord extends Mutable<Omit<Signal, "workItems">> {
+export interface SignalRecord extends Mutable<Omit<Signal, "workItems">> {
   workItems: string[];
 }
 
@@ -72,6 +72,21 @@ export interface KeyedRequest {
   readonly routedTo?: string;
 }
 
+/** What an {@link AssemblyState} holds besides what its pipeline gives (see the fields of the class). */
+export interface AssemblyStateData {
+  readonly items: Map<string, ItemRecord>;
+  readonly artifacts: Map<string, Artifact>;
+  readonly signals: Map<string, SignalRecord>;
+  readonly deployments: Map<string, Deployment>;
+  readonly incidents: Map<string, Omit<Incident, "blamedOn">>;
+  readonly requests: Map<string, KeyedRequest>;
+  readonly trace: TraceGraphData;
+  readonly artifactsByItem: Map<string, string[]>;
+  readonly attachingLinks: Map<string, { readonly item: string; readonly signal: string }>;
+  readonly resolvedBy: Map<string, string>;
+  readonly wip: Map<string, number>;
+}
+
 /**
  * The assembly line's read model: work items, artifacts, trace links and
  * signals folded from the log, with the indexes the commands and queries need.
@@ -81,30 +96,62 @@ export interface KeyedRequest {
  * never before its opening), whatever the writers' clocks said.
  */
 export class AssemblyState {
-  readonly items = new Map<string, ItemRecord>();
-  readonly artifacts = new Map<string, Artifact>();
-  readonly signals = new Map<string, SignalRecord>();
+  readonly items: Map<string, ItemRecord>;
+  readonly artifacts: Map<string, Artifact>;
+  readonly signals: Map<string, SignalRecord>;
   /** Deployments by id, in the order they were recorded. */
-  readonly deployments = new Map<string, Deployment>();
+  readonly deployments: Map<string, Deployment>;
   /** Incidents by id, in the order they were opened; the reads add the deployment each is blamed on. */
-  readonly incidents = new Map<string, Omit<Incident, "blamedOn">>();
+  readonly incidents: Map<string, Omit<Incident, "blamedOn">>;
   /** The first write of each idempotency key, so a retried create or move returns instead of writing twice. */
-  readonly requests = new Map<string, KeyedRequest>();
+  readonly requests: Map<string, KeyedRequest>;
   /** The trace links between artifacts, work items and signals, and their suspicion. */
   readonly trace: TraceGraph;
-  readonly #artifactsByItem = new Map<string, string[]>();
+  readonly #artifactsByItem: Map<string, string[]>;
   /** The links that attached a signal to a work item (see `signalAttachments.ts`), by id: reviewed obsolete, they detach it. */
-  readonly #attachingLinks = new Map<string, { readonly item: string; readonly signal: string }>();
+  readonly #attachingLinks: Map<string, { readonly item: string; readonly signal: string }>;
   /** The work item whose delivery resolved each resolved signal: detached from it, the signal is no longer resolved. */
-  readonly #resolvedBy = new Map<string, string>();
-  readonly #wip = new Map<string, number>();
+  readonly #resolvedBy: Map<string, string>;
+  readonly #wip: Map<string, number>;
   readonly #wipStages: ReadonlySet<string>;
   readonly #deliveryStage: string | undefined;
 
-  constructor(pipeline: PipelineConfig) {
+  /**
+   * An empty state of `pipeline`'s line, or one holding what `saved` holds
+   * (the {@link AssemblyState.data} of a state folded before over the same
+   * pipeline, read back from a snapshot).
+   */
+  constructor(pipeline: PipelineConfig, saved?: AssemblyStateData) {
     this.#wipStages = new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name));
-    this.trace = new TraceGraph(pipeline.propagation);
+    this.trace = new TraceGraph(pipeline.propagation, saved?.trace);
     this.#deliveryStage = pipeline.deliveryStage;
+    this.items = saved?.items ?? new Map();
+    this.artifacts = saved?.artifacts ?? new Map();
+    this.signals = saved?.signals ?? new Map();
+    this.deployments = saved?.deployments ?? new Map();
+    this.incidents = saved?.incidents ?? new Map();
+    this.requests = saved?.requests ?? new Map();
+    this.#artifactsByItem = saved?.artifactsByItem ?? new Map();
+    this.#attachingLinks = saved?.attachingLinks ?? new Map();
+    this.#resolvedBy = saved?.resolvedBy ?? new Map();
+    this.#wip = saved?.wip ?? new Map();
+  }
+
+  /** Everything the state holds, the very maps (not copies), for a snapshot; what the pipeline gives is left out. */
+  data(): AssemblyStateData {
+    return {
+      items: this.items,
+      artifacts: this.artifacts,
+      signals: this.signals,
+      deployments: this.deployments,
+      incidents: this.incidents,
+      requests: this.requests,
+      trace: this.trace.data(),
+      artifactsByItem: this.#artifactsByItem,
+      attachingLinks: this.#attachingLinks,
+      resolvedBy: this.#resolvedBy,
+      wip: this.#wip,
+    };
   }
 
   /** Folds one event. Unknown types are ignored. */

@@ -22,7 +22,7 @@ import { notBefore } from "./timestamps.js";
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A link as the graph holds it: mutable, so reviews and changes update it in place. */
-interface LinkRecord extends Mutable<Omit<TraceLink, "causes">> {
+export interface LinkRecord extends Mutable<Omit<TraceLink, "causes">> {
   causes: SuspectCause[];
 }
 
@@ -40,30 +40,65 @@ function pathTo(target: string, start: string, reachedBy: ReadonlyMap<string, En
   return path;
 }
 
+/** What a {@link TraceGraph} holds: its links, their indexes and their suspicion (see the fields of the class). */
+export interface TraceGraphData {
+  readonly links: Map<string, LinkRecord>;
+  readonly dependents: Map<string, string[]>;
+  readonly dependencies: Map<string, string[]>;
+  readonly byEnds: Map<string, string[]>;
+  readonly suspect: Set<string>;
+  readonly impacts: Map<string, string[]>;
+  readonly origins: Map<string, Map<string, string>>;
+}
+
 /** The trace links folded from the log, their indexes and their suspicion. */
 export class TraceGraph {
   /** Every link by id, in the order they were made. */
-  readonly links = new Map<string, LinkRecord>();
+  readonly links: Map<string, LinkRecord>;
   /** Links by their upstream end (`to`): what depends on a node. */
-  readonly #dependents = new Map<string, string[]>();
+  readonly #dependents: Map<string, string[]>;
   /** Links by their downstream end (`from`): what a node depends on. */
-  readonly #dependencies = new Map<string, string[]>();
+  readonly #dependencies: Map<string, string[]>;
   /** Links by their ends and type, in the order they were made: a relink finds its link without reading the others. */
-  readonly #byEnds = new Map<string, string[]>();
-  readonly #suspect = new Set<string>();
+  readonly #byEnds: Map<string, string[]>;
+  readonly #suspect: Set<string>;
   readonly #propagation: Readonly<Record<string, Propagation>>;
   /** The links the latest version of each artifact made suspect. */
-  readonly #impacts = new Map<string, string[]>();
+  readonly #impacts: Map<string, string[]>;
   /**
    * Per artifact, the links it made suspect and not reviewed since, each with
    * the fingerprint the artifact had before the first of those changes: back
    * at it, the artifact no longer makes the link suspect.
    */
-  readonly #origins = new Map<string, Map<string, string>>();
+  readonly #origins: Map<string, Map<string, string>>;
 
-  /** An empty graph whose suspicion follows `propagation`, the pipeline's policy per link type. */
-  constructor(propagation: Readonly<Record<string, Propagation>>) {
+  /**
+   * A graph whose suspicion follows `propagation`, the pipeline's policy per
+   * link type: empty, or holding what `saved` holds (the {@link TraceGraph.data}
+   * of a graph folded before, read back from a snapshot).
+   */
+  constructor(propagation: Readonly<Record<string, Propagation>>, saved?: TraceGraphData) {
     this.#propagation = propagation;
+    this.links = saved?.links ?? new Map();
+    this.#dependents = saved?.dependents ?? new Map();
+    this.#dependencies = saved?.dependencies ?? new Map();
+    this.#byEnds = saved?.byEnds ?? new Map();
+    this.#suspect = saved?.suspect ?? new Set();
+    this.#impacts = saved?.impacts ?? new Map();
+    this.#origins = saved?.origins ?? new Map();
+  }
+
+  /** Everything the graph holds, the very maps and sets (not copies), for a snapshot. */
+  data(): TraceGraphData {
+    return {
+      links: this.links,
+      dependents: this.#dependents,
+      dependencies: this.#dependencies,
+      byEnds: this.#byEnds,
+      suspect: this.#suspect,
+      impacts: this.#impacts,
+      origins: this.#origins,
+    };
   }
 
   /** A snapshot of a link. */
