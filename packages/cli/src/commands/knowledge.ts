@@ -8,8 +8,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { decodeText } from "@software-factory/core";
-import { DocumentKindSchema, type KnowledgeDocument, revisionAt } from "@software-factory/knowledge";
 import type { Factory } from "@software-factory/intelligence";
+import { DocumentKindSchema, type KnowledgeDocument, revisionAt } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";

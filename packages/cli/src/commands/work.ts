@@ -16,6 +16,7 @@ import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
 import { action, type CliContext } from "../program.js";
 import { withFactory } from "../Session.js";
+import { linkedDocuments, printLinkedDocuments } from "./linkedDocuments.js";
 import { registerWorkMoves } from "./workMoves.js";
 import { registerWorkTrace, suspectLine } from "./workTrace.js";
 
@@ -160,7 +161,9 @@ export function registerWork(program: Command, context: CliContext): void {
 
   work
     .command("show")
-    .description("a work item with its signals, artifacts and suspect links (with the ids work review takes)")
+    .description(
+      "a work item with its signals, artifacts, suspect links (with the ids work review takes) and the documents linked to it",
+    )
     .argument("<id>", "work item id", idArgument("<id>"))
     .action(
       action(context, async ({ options, output }, id) => {
@@ -169,6 +172,7 @@ export function registerWork(program: Command, context: CliContext): void {
           return {
             ...factory.work.trace(id as string),
             suspect: factory.work.suspectLinks({ item: id as string }),
+            knowledge: await linkedDocuments(factory, id as string),
           };
         });
         if (options.json) return output.json(trace);
@@ -184,6 +188,7 @@ export function registerWork(program: Command, context: CliContext): void {
             `  artifact ${artifact.id} ${artifact.kind} v${artifact.version} ${oneLine(artifact.title)}`,
           );
         for (const link of trace.suspect) output.line(suspectLine(output, link));
+        printLinkedDocuments(output, "  knowledge ", trace.knowledge);
       }),
     );
   registerWorkTrace(work, context);
