@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hashJson } from "../canonicalJson.js";
+import { nearNames } from "../nearNames.js";
 import type { TraceLink } from "./TraceLink.js";
 
 /**
@@ -25,6 +26,23 @@ export const KNOWN_ARTIFACT_KINDS = [
 export const ArtifactKindSchema = z
   .string()
   .regex(/^[a-z][a-zA-Z0-9]{0,39}$/, "artifact kind must be a camelCase word, as in changeSet");
+
+/**
+ * An artifact kind as a new artifact may name it: {@link ArtifactKindSchema},
+ * and not a near miss of a known kind (`changeset`, `requirment`, `designs`),
+ * which would be kept as a kind of its own that no stage gate counts: the
+ * gate then said "no changeSet artifact" of an item holding a `changeset`.
+ * Kinds already in the log are read as they are.
+ */
+export const NewArtifactKindSchema = ArtifactKindSchema.superRefine((kind, context) => {
+  if ((KNOWN_ARTIFACT_KINDS as readonly string[]).includes(kind)) return;
+  const [meant] = nearNames(kind, KNOWN_ARTIFACT_KINDS, { max: 1 });
+  if (meant === undefined) return;
+  context.addIssue({
+    code: "custom",
+    message: `"${kind}" is not a known artifact kind: did you mean "${meant}"? Kinds are case-sensitive, and a kind of your own must differ from the known ones (${KNOWN_ARTIFACT_KINDS.join(", ")}) by more than a letter or two`,
+  });
+});
 
 /** A stable artifact id: generated (`art_...`) or chosen (`REQ-4`, `doc_...`). */
 export const ArtifactIdSchema = z

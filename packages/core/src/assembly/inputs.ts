@@ -4,7 +4,7 @@ import { unstorableTextIssues } from "../internal/unstorableText.js";
 import { OperatorIdSchema } from "../schemas.js";
 import { strictInput } from "../strictInput.js";
 import { findUnsafeLineCharacter } from "../text.js";
-import { ArtifactIdSchema, ArtifactKindSchema } from "./Artifact.js";
+import { ArtifactIdSchema, NewArtifactKindSchema } from "./Artifact.js";
 import { PROTOTYPE_KEY_MESSAGE, prototypeKeyPaths } from "./internal/prototypeKeys.js";
 import { StageNameSchema } from "./Pipeline.js";
 import { SeveritySchema } from "./Signal.js";
@@ -220,7 +220,7 @@ const recordArtifactInputShape = {
   /** Stable id; a new `art_...` id when omitted. Recording the same id again makes a new version. */
   id: ArtifactIdSchema.optional(),
   /** What it is: `requirement`, `design`, `changeSet`, `testEvidence`, `document`, `standard`, ... */
-  kind: ArtifactKindSchema,
+  kind: NewArtifactKindSchema,
   /** Its title, one line (at most 500 characters; no control character or bidi override); part of the fingerprint. */
   title,
   /** Its content; `changeSet` needs `commit` and `paths`, `testEvidence` needs `runId`, `passed` and `failed`. */

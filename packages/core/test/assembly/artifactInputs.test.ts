@@ -46,6 +46,26 @@ describe("artifact inputs", () => {
     }
   });
 
+  it("refuses a kind a letter or two from a known one, which no stage gate would count, and takes a kind of its own", async () => {
+    factory = await openTestFactory();
+    const { line, log } = factory;
+    const head = await log.head();
+    for (const [kind, meant] of [
+      ["changeset", "changeSet"],
+      ["requirment", "requirement"],
+      ["designs", "design"],
+    ]) {
+      const error = await failure(() => line.recordArtifact({ kind: kind as string, title: "Login" }));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).message).toContain(
+        `artifact is invalid: kind: "${kind}" is not a known artifact kind: did you mean "${meant}"?`,
+      );
+    }
+    expect(await log.head()).toEqual(head);
+    const runbook = await line.recordArtifact({ kind: "runbook", title: "Restart the queue" });
+    expect(runbook.artifact.kind).toBe("runbook");
+  });
+
   it("refuses a batch that is no list", async () => {
     factory = await openTestFactory();
     const { line } = factory;
