@@ -138,6 +138,9 @@ export interface RouteOptions {
 }
 /** Default {@link RouterOptions.recentWindow}. */
 const DEFAULT_RECENT_WINDOW = 70;
+/** Paths a text mentions named in a line's reason, at most. */
+const MENTIONED_PATHS_NAMED = 3;
+
 /** File paths named as a reason, at most, per line. */
 const FILES_IN_REASON = 2;
 
@@ -295,9 +298,19 @@ export class Router {
       if (scope !== undefined) credit(line.id, 1, weights.scope, `a commit scope names it: (${scope})`);
     }
     if (this.#options.lineForPath !== undefined) {
+      // One credit a line, however many of its paths the text names and however often: a stack trace naming
+      // one file twenty times is no more evidence than naming it once (it scored 20 times the weight).
+      const pathsByLine = new Map<string, Set<string>>();
       for (const path of mentionedPaths(text)) {
         const line = this.#options.lineForPath(path);
-        if (line !== undefined) credit(line, 1, weights.path, `mentions ${path}, which belongs to ${line}`);
+        if (line !== undefined) pathsByLine.set(line, (pathsByLine.get(line) ?? new Set()).add(path));
+      }
+      for (const [line, paths] of pathsByLine) {
+        const named = [...paths].slice(0, MENTIONED_PATHS_NAMED).join(", ");
+        const more =
+          paths.size > MENTIONED_PATHS_NAMED ? ` and ${paths.size - MENTIONED_PATHS_NAMED} more` : "";
+        const which = paths.size === 1 ? "which belongs" : "which belong";
+        credit(line, 1, weights.path, `mentions ${named}${more}, ${which} to ${line}`);
       }
     }
 

@@ -34,4 +34,21 @@ describe("factory.route and the paths a text mentions", () => {
       "mentions apps/web/../../services/billing/invoice.ts, which belongs to billing",
     );
   });
+
+  it("credits a line once however often and however many of its paths a stack trace names", async () => {
+    const frames = Array.from(
+      { length: 20 },
+      (_, n) => `    at charge (services/billing/${n % 5 === 0 ? "charge" : "invoice"}.ts:${n + 1}:7)`,
+    );
+    const trace = (lines: readonly string[]) => `TypeError: cannot read amount\n${lines.join("\n")}`;
+    const [once] = await factory.route(trace([frames[1] as string, frames[0] as string]));
+    const [often] = await factory.route(trace(frames));
+
+    expect(often?.line).toBe("billing");
+    // The path evidence weighs 3 at most: twenty mentions scored 60.
+    expect(often?.score ?? 0).toBeLessThan((once?.score ?? 0) + 1);
+    expect(often?.reasons.filter((reason) => reason.startsWith("mentions"))).toEqual([
+      "mentions services/billing/charge.ts, services/billing/invoice.ts, which belong to billing",
+    ]);
+  });
 });
