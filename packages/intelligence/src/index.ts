@@ -126,6 +126,7 @@ export {
   type ContextRequest,
   contextPackMarkdown,
   type KnowledgeReference,
+  type PackDocument,
   type PackLine,
   type PackNeighbour,
   type PackOmitted,

@@ -42,7 +42,9 @@ import type { Factory } from "./openFactory.js";
  * do not fit the budget, the neighbours are left out (counted in
  * `omitted.neighbours` and said in the markdown) before anything is refused.
  *
- * Knowledge is the documents that match the question (else the work item's
+ * Knowledge is the documents in force linked to the work item, then to the
+ * pack's lines (`KnowledgeBase.linksTo`; each marked `linked`, with its
+ * links), then the documents that match the question (else the work item's
  * title, else the lines' names and descriptions), then the other documents
  * filed on the pack's lines, which belong to them whether or not they share a
  * word with what was searched for (decisions first, then newest first). It
@@ -54,9 +56,9 @@ import type { Factory } from "./openFactory.js";
  *
  * With `signal`, the pack is cancelled when it aborts: it rejects with the
  * signal's reason, checked before each step that waits (the refresh of the
- * floor plan and the work, the knowledge search, the listing of the lines'
- * documents), and the knowledge search gets the signal, so the embedder's call
- * it waits on is aborted.
+ * floor plan and the work, the knowledge search, the reading of the links,
+ * the listing of the lines' documents), and the knowledge search gets the
+ * signal, so the embedder's call it waits on is aborted.
  *
  * @throws ValidationError when the request is malformed or names nothing to pack (`signal` no `AbortSignal`).
  * @throws NotFoundError when the work item or the line does not exist.

@@ -13,7 +13,7 @@
  */
 import type { AssemblyLine, WorkItem } from "@software-factory/core";
 import type { Criticality, DependencyKind, LineInfo } from "@software-factory/floorplan";
-import type { SearchHit } from "@software-factory/knowledge";
+import type { Link, SearchHit } from "@software-factory/knowledge";
 import type { InstructionStandard } from "../rules/InstructionStandard.js";
 import type { FindingSeverity } from "../rules/Rule.js";
 import { contextPackMarkdown } from "./contextPackMarkdown.js";
@@ -55,6 +55,19 @@ export interface ContextRequest {
   readonly signal?: AbortSignal | undefined;
 }
 
+/**
+ * A document of a pack, as a search hit: found by the pack's search, filed on
+ * its lines, or linked to its work item or lines (then `linked` says how).
+ */
+export interface PackDocument extends SearchHit {
+  /**
+   * The links from the document to the pack's work item or lines
+   * (`{ type: "informs", target: "wi_..." }`): set when it is linked to them,
+   * which puts it ahead of the documents only the search found.
+   */
+  readonly linked?: readonly Link[];
+}
+
 /** A further document of the pack, named without its text: an agent fetches it by id when it needs it. */
 export interface KnowledgeReference {
   /** The document id, for `KnowledgeBase.get`. */
@@ -63,8 +76,10 @@ export interface KnowledgeReference {
   readonly title: string;
   /** Its kind (`note`, `decision`, `runbook`...). */
   readonly kind: string;
-  /** Its search score, comparable with the knowledge hits'; 0 for a document filed on the pack's lines that the search did not find. */
+  /** Its search score, comparable with the knowledge hits'; 0 for a document filed on or linked to the pack's lines or work item that the search did not find. */
   readonly score: number;
+  /** Its links to the pack's work item or lines, when it has any (see {@link PackDocument.linked}). */
+  readonly linked?: readonly Link[];
 }
 
 /** A checked rule of the factory's standards, as a pack lists it. */
@@ -161,13 +176,16 @@ export interface ContextPack {
   /** Active work on those lines, but the work item asked about (it has a section of its own). */
   readonly activeWork: readonly WorkItem[];
   /**
-   * Knowledge that answers the question (or describes the lines), best first,
-   * then the other documents filed on the pack's lines (decisions first, then
-   * newest first; scored 0, their excerpt the opening of their body); each
-   * hit's `tokens` is what it adds to the pack. Excerpts are plain text:
-   * unlike `KnowledgeBase.search`, the pack does not mark the words that matched.
+   * The documents in force linked to the work item, then to the pack's lines
+   * (`linked` says how; their excerpt is the best match when the search
+   * found them, else the opening of their body), then knowledge that answers
+   * the question (or describes the lines), best first, then the other
+   * documents filed on the pack's lines (decisions first, then newest first;
+   * scored 0, their excerpt the opening of their body); each hit's `tokens`
+   * is what it adds to the pack. Excerpts are plain text: unlike
+   * `KnowledgeBase.search`, the pack does not mark the words that matched.
    */
-  readonly knowledge: readonly SearchHit[];
+  readonly knowledge: readonly PackDocument[];
   /** Further documents of the pack, in the order of `knowledge`, by title and id only: the budget holds more of them than of excerpts. */
   readonly relatedKnowledge: readonly KnowledgeReference[];
   /** Trace links on those lines that need review. */

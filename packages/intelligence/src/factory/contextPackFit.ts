@@ -7,8 +7,7 @@
  * @module
  */
 import type { WorkItem } from "@software-factory/core";
-import type { SearchHit } from "@software-factory/knowledge";
-import type { ContextPack, ContextPackContent, PackOmitted } from "./contextPack.js";
+import type { ContextPack, ContextPackContent, PackDocument, PackOmitted } from "./contextPack.js";
 import { packBudgetError } from "./contextPackBudgetError.js";
 import { fillKnowledge, knowledgeReference, reserveKnowledge } from "./contextPackKnowledge.js";
 import { fitNeighbours, listedNeighbours, withoutNeighbours } from "./contextPackLines.js";
@@ -33,8 +32,8 @@ export interface PackParts {
   readonly rules: ContextPack["standards"]["rules"];
   /** Instructions of imported rule files that apply. */
   readonly instructions: ContextPack["standards"]["instructions"];
-  /** Matching documents, then the others filed on the lines. */
-  readonly knowledge: readonly SearchHit[];
+  /** Documents linked to the work item or the lines, then matching documents, then the others filed on the lines. */
+  readonly knowledge: readonly PackDocument[];
   /** Suspect links on the lines. */
   readonly suspectLinks: ContextPack["suspectLinks"];
   /** Active work on the lines, but the work item asked about. */

@@ -7,8 +7,9 @@
  */
 import type { WorkItem } from "@software-factory/core";
 import type { SearchHit } from "@software-factory/knowledge";
-import type { ContextPack, KnowledgeReference } from "./contextPack.js";
+import type { ContextPack, KnowledgeReference, PackDocument } from "./contextPack.js";
 import { lineDocuments } from "./contextPackLineDocuments.js";
+import { linkedDocuments } from "./contextPackLinkedDocuments.js";
 import type { Factory } from "./openFactory.js";
 import type { PackFitter } from "./PackFitter.js";
 
@@ -39,7 +40,10 @@ export interface KnowledgeQuery {
 }
 
 /**
- * The documents of a pack, best first: those that match the request's
+ * The documents of a pack, best first: those in force linked to its work
+ * item, then to its lines (see {@link linkedDocuments}: marked `linked`, with
+ * the search's excerpt when it found them, else their opening), then those
+ * that match the request's
  * question, else the work item's title, else the lines' names and
  * descriptions (then those on the pack's lines), then the other documents
  * filed on the pack's lines (see {@link lineDocuments}: decisions first, then
@@ -64,7 +68,7 @@ export async function searchKnowledge(
   query: KnowledgeQuery,
   budget: number,
   signal?: AbortSignal,
-): Promise<readonly SearchHit[]> {
+): Promise<readonly PackDocument[]> {
   const { lines, lineIds } = query;
   const question = searchable(
     query.question ??
@@ -85,23 +89,37 @@ export async function searchKnowledge(
             ...(signal === undefined ? {} : { signal }),
           })
         ).hits;
-  // Without a question, the lines' own documents come first, then the pages filed on no line that matched.
-  const unfiled = onLines ? found.filter((hit) => hit.document.lines.length === 0) : [];
-  const own = onLines ? found.filter((hit) => hit.document.lines.length > 0) : found;
   signal?.throwIfAborted();
-  return [...own, ...(await lineDocuments(factory, lineIds, own, limit, signal)), ...unfiled];
+  // What was linked to the work item or its lines comes first, whether or not the search found it.
+  const targets = [...(query.workItem === undefined ? [] : [query.workItem.id]), ...lineIds];
+  const linked = await linkedDocuments(factory, targets, found, limit, signal);
+  const linkedIds = new Set(linked.map((hit) => hit.document.id));
+  const matched = found.filter((hit) => !linkedIds.has(hit.document.id));
+  // Without a question, the lines' own documents come next, then the pages filed on no line that matched.
+  const unfiled = onLines ? matched.filter((hit) => hit.document.lines.length === 0) : [];
+  const own = onLines ? matched.filter((hit) => hit.document.lines.length > 0) : matched;
+  const filed = await lineDocuments(factory, lineIds, [...linked, ...own], limit, signal);
+  return [...linked, ...own, ...filed, ...unfiled];
 }
 
-/** A matching document named by title and id, without its text. */
-export function knowledgeReference(hit: SearchHit): KnowledgeReference {
-  return { id: hit.document.id, title: hit.document.title, kind: hit.document.kind, score: hit.score };
+/** A matching document named by title and id, without its text; with its links to the pack's work item or lines when it has any. */
+export function knowledgeReference(hit: PackDocument): KnowledgeReference {
+  const { document, score, linked } = hit;
+  return {
+    id: document.id,
+    title: document.title,
+    kind: document.kind,
+    score,
+    ...(linked === undefined ? {} : { linked }),
+  };
 }
 
 /** Share of the budget left after the lines and the work item that the best documents in full are kept before the other parts. */
 const RESERVED_KNOWLEDGE_SHARE = 0.35;
 
 /** `hit` with `tokens` set to what it added to the pack. */
-const marked = (hit: SearchHit, cost: number) => (hit.tokens === cost ? hit : { ...hit, tokens: cost });
+const marked = <T extends SearchHit>(hit: T, cost: number): T =>
+  hit.tokens === cost ? hit : { ...hit, tokens: cost };
 
 /**
  * Keeps the best knowledge hits in full before the other parts of a pack are

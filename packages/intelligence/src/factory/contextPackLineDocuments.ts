@@ -30,7 +30,7 @@ function opening(body: string): string {
  * it): the excerpt is the chunk's opening as plain text (a snippet that marks
  * no word), and `tokens` counted as a search counts them.
  */
-function openingHit(document: KnowledgeDocument): SearchHit {
+export function openingHit(document: KnowledgeDocument): SearchHit {
   const { body, revisions: _revisions, ...rest } = document;
   const first = chunkMarkdown(opening(body))[0];
   const excerpt = snippet(first?.text ?? "", "");

@@ -5,6 +5,7 @@
  * @module
  */
 import type { WorkItem } from "@software-factory/core";
+import type { Link } from "@software-factory/knowledge";
 import type { ContextPackContent, PackNeighbour, PackOmitted } from "./contextPack.js";
 import { checksSubject } from "./contextPackStandards.js";
 
@@ -49,6 +50,12 @@ function leftOut(omitted: Partial<PackOmitted> | undefined): string | undefined 
   return `${said.length === 0 ? last : `${said.join(", ")} and ${last}`}; a larger budget holds more.`;
 }
 
+/** ` (linked: informs \`wi_1\`; relatesTo \`checkout\`)` for a document linked to the pack's work item or lines, else nothing. */
+function linkedNote(linked: readonly Link[] | undefined): string {
+  if (linked === undefined || linked.length === 0) return "";
+  return ` (linked: ${linked.map((link) => `${link.type} \`${link.target}\``).join("; ")})`;
+}
+
 /** Signal ids a work item section names at most: the work item is never left out, so its length is bounded. */
 const SIGNALS_NAMED = 3;
 
@@ -87,7 +94,8 @@ function workItemSection(item: WorkItem, lines: ContextPackContent["lines"]): st
  * A context pack as markdown, for a model's context or a person: what to
  * try when nothing matched, lines with owners and neighbours, the work item, the standards (rules on the process
  * around the work by id only), the knowledge with its
- * source, active work, suspect links with their ids (what a review names),
+ * source (and, for a document linked to the work item or the lines, its
+ * links), active work, suspect links with their ids (what a review names),
  * and how many of each part were left out to fit the budget.
  */
 export function contextPackMarkdown(pack: ContextPackContent): string {
@@ -146,7 +154,7 @@ export function contextPackMarkdown(pack: ContextPackContent): string {
         .join(" ");
       out.push(
         "",
-        `### ${hit.document.title} [${hit.document.kind}, \`${hit.document.id}\`]`,
+        `### ${hit.document.title} [${hit.document.kind}, \`${hit.document.id}\`]${linkedNote(hit.linked)}`,
         "",
         `From ${from}.`,
         "",
@@ -157,7 +165,9 @@ export function contextPackMarkdown(pack: ContextPackContent): string {
   if (pack.relatedKnowledge.length > 0) {
     out.push("", pack.knowledge.length > 0 ? "More documents that match:" : "## Knowledge", "");
     for (const reference of pack.relatedKnowledge)
-      out.push(`- ${reference.title} [${reference.kind}, \`${reference.id}\`]`);
+      out.push(
+        `- ${reference.title} [${reference.kind}, \`${reference.id}\`]${linkedNote(reference.linked)}`,
+      );
   }
   if (pack.activeWork.length > 0) {
     out.push("", "## Active work", "");
