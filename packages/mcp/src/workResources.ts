@@ -1,7 +1,8 @@
 /**
  * The assembly line's resources: `factory://work/{id}`, a work item with its
  * trace as `shownTrace` cuts it (artifact fields and signal texts at 500
- * characters, the first signals and their count); `factory://artifacts/{id}`,
+ * characters, the first signals and their count) and the documents linked
+ * to it (see `linkedKnowledge`); `factory://artifacts/{id}`,
  * one artifact's latest version with its fields whole; and
  * `factory://signals/{id}`, one signal with its text whole.
  *
@@ -10,6 +11,7 @@
 import { type McpServer, ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Factory } from "@software-factory/intelligence";
 import { artifactIds, signalIds, workItemIds } from "./idCompletions.js";
+import { linkedKnowledge } from "./linkedKnowledge.js";
 import { json, MAX_LISTED } from "./resourceContents.js";
 import type { ResourceListing } from "./resourcePages.js";
 import { shownTrace } from "./shownTrace.js";
@@ -45,7 +47,11 @@ export function registerWorkResources(server: McpServer, factory: Factory, listi
         const item = factory.work.get(id);
         if (item === undefined)
           throw new ResourceNotFoundError(uri.href, `no work item "${id}" (list_work lists the work items)`);
-        return json(uri, { workItem: item, trace: shownTrace(factory.work.trace(id)) });
+        return json(uri, {
+          workItem: item,
+          trace: shownTrace(factory.work.trace(id)),
+          ...(await linkedKnowledge(factory, id)),
+        });
       },
     ),
   );

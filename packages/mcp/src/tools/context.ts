@@ -82,6 +82,7 @@ export const getContext = defineTool({
         title: hit.document.title,
         snippet: hit.snippet,
         source: hit.document.source,
+        ...(hit.linked === undefined ? {} : { linked: hit.linked }),
       })),
     };
   },

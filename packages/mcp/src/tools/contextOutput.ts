@@ -21,6 +21,9 @@ const Neighbour = z.looseObject({
   contract: z.string().optional().describe("What the dependency promises, when the floor plan says"),
 });
 
+/** The links of a pack's document to the pack's work item or lines, when it has any. */
+const LinkedOutput = z.array(z.looseObject({ type: z.string(), target: z.string() })).optional();
+
 /** An instruction of an imported rule file (a Cursor rule, a section of AGENTS.md or CLAUDE.md). */
 const Instruction = z.looseObject({
   id: z.string().describe("Kebab-case id of the instruction (testing-ci)"),
@@ -71,11 +74,20 @@ export const ContextPackOutput = z.looseObject({
         title: z.string(),
         snippet: z.string(),
         source: SourceOutput,
+        linked: LinkedOutput,
       }),
     )
     .describe("The best documents, with an excerpt"),
   relatedKnowledge: z
-    .array(z.looseObject({ id: z.string(), title: z.string(), kind: z.string(), score: z.number() }))
+    .array(
+      z.looseObject({
+        id: z.string(),
+        title: z.string(),
+        kind: z.string(),
+        score: z.number(),
+        linked: LinkedOutput,
+      }),
+    )
     .describe("Further matching documents, named without text: read them with get_document"),
   suspectLinks: z.array(TraceLinkOutput),
   tokens: z.number().describe("Tokens of the markdown, at most budgetTokens"),
