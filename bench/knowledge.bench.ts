@@ -12,6 +12,7 @@
 import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CACHES_ACROSS_PROCESSES } from "./knowledge/cachesAcrossProcesses.js";
 import { otherEmbedders } from "./knowledge/embedders.js";
 import { qualityTable } from "./knowledge/quality.js";
 import { atScale } from "./knowledge/scale.js";
@@ -47,5 +48,6 @@ writeReport("knowledge", "Knowledge search: quality and speed", [
   recallLine,
   kbLine,
   longLine,
+  CACHES_ACROSS_PROCESSES,
   `Peak RSS of the benchmark process: ${peakRssMiB()} MiB. Load average (1 minute) of the machine, shared with other work: ${loadAtStart.toFixed(1)} when the run started, ${(loadavg()[0] as number).toFixed(1)} when it ended, on ${availableParallelism()} cores.`,
 ]);

@@ -46,7 +46,12 @@ export interface OpenKnowledgeBaseOptions {
    * factory passes its floor plan; without it every line id is accepted.
    */
   readonly lines?: KnownLines;
-  /** Save the caches after this many folded events (default 1,000). */
+  /**
+   * Events folded between two checkpoints, saves of the caches that a running
+   * process starts in the background (default 1,000). `close()` saves them
+   * when the events folded after their position number one in 20 of the
+   * documents, at most this many; fewer are left for the next open to fold.
+   */
   readonly checkpointEvery?: number;
   /**
    * Whether the caches in `dir` are saved, at checkpoints and on close

@@ -75,8 +75,11 @@ describe("opening from caches", () => {
     await reader.close();
     expect(statSync(snapshot).mtimeMs).toBe(written);
 
+    // Three events after the caches' position, one in 20 of the 43 documents (rounded up), make closing save.
     const changer = await open();
-    await changer.capture({ kind: "note", title: "Later", body: "a later note", source });
+    for (const title of ["Later", "Later still", "Last"]) {
+      await changer.capture({ kind: "note", title, body: `a note: ${title}`, source });
+    }
     await changer.close();
     expect(statSync(snapshot).mtimeMs).toBeGreaterThan(written);
   });

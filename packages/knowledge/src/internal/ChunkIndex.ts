@@ -76,6 +76,11 @@ export class ChunkIndex {
   /** The embedding pass in progress. */
   #embedding: EmbeddingPass | undefined;
   readonly #past: PastRevisionChunks;
+  /** Reads the vector graphs of the caches loaded, until they are first needed (see {@link ChunkIndex.loadVectors}). */
+  #savedVectors: (() => VectorIndex | undefined) | undefined;
+  /** Chunks replaced or removed while the saved graphs were not read yet: their vectors there are out of date. */
+  readonly #removedUnread = new Set<string>();
+  #vectorsRebuilt = false;
 
   constructor(private readonly settings: ChunkIndexSettings) {
     this.#vector = new VectorIndex(settings.embedder, settings.vectorIndex);
@@ -84,7 +89,15 @@ export class ChunkIndex {
 
   /** Whether every chunk has its vector (the caches are complete). */
   get complete(): boolean {
-    return this.#unembedded.size === 0;
+    return this.#savedVectors === undefined && this.#unembedded.size === 0;
+  }
+
+  /**
+   * Whether the vectors of the caches loaded were missing or out of date, so
+   * every chunk was embedded again: work the next open should not repeat.
+   */
+  get vectorsRebuilt(): boolean {
+    return this.#vectorsRebuilt;
   }
 
   /**
@@ -133,7 +146,8 @@ export class ChunkIndex {
   #replaceChunks(id: string, chunks: readonly PreparedChunk[]): void {
     const previous = Array.from({ length: this.#chunksOf.get(id) ?? 0 }, (_, index) => `${id}#${index}`);
     this.#lexical.removeAll(previous);
-    this.#vector.removeAll(previous);
+    if (this.#savedVectors === undefined) this.#vector.removeAll(previous);
+    else for (const chunkId of previous) this.#removedUnread.add(chunkId);
     for (const chunkId of previous) {
       this.#chunks.delete(chunkId);
       this.#unembedded.delete(chunkId);
@@ -155,8 +169,35 @@ export class ChunkIndex {
   }
 
   /**
+   * Reads the vector graphs of the caches loaded, when they were not read yet
+   * (their chunks replaced since are taken out of them; when they are missing
+   * or out of date, every chunk waits to be embedded again), then embeds the
+   * chunks waiting for their vectors (see {@link ChunkIndex.embedPending}).
+   * A vector search, and a save of the caches, call it first.
+   */
+  async loadVectors(documents: DocumentStore, signal?: AbortSignal): Promise<void> {
+    const read = this.#savedVectors;
+    if (read !== undefined) {
+      this.#savedVectors = undefined;
+      const vector = read();
+      if (vector === undefined) {
+        this.#vectorsRebuilt = true;
+        for (const id of this.#chunks.keys()) this.#unembedded.add(id);
+      } else {
+        vector.removeAll(this.#removedUnread);
+        this.#vector = vector;
+      }
+      this.#removedUnread.clear();
+    }
+    await this.embedPending(documents, signal);
+  }
+
+  /**
    * Embeds the chunks waiting for their vectors, one pass at a time: a call
    * made while a pass runs waits for it, then embeds what is still waiting.
+   * While the vector graphs of the caches loaded are not read yet (see
+   * {@link ChunkIndex.loadVectors}), the chunks wait: a process that only
+   * searches lexically, lists or writes neither reads the graphs nor embeds.
    *
    * When `signal` aborts, the call stops waiting and rejects with its reason
    * at once. The pass goes on for the other callers waiting for it; once
@@ -168,7 +209,7 @@ export class ChunkIndex {
   async embedPending(documents: DocumentStore, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     while (this.#embedding !== undefined) await this.#waitFor(this.#embedding, signal);
-    if (this.#unembedded.size === 0) return;
+    if (this.#unembedded.size === 0 || this.#savedVectors !== undefined) return;
     const controller = new AbortController();
     const pass: EmbeddingPass = {
       done: this.#embedAll(documents, [...this.#unembedded], controller.signal).finally(() => {
@@ -259,6 +300,7 @@ export class ChunkIndex {
       options.mode === "vector" || (options.mode === "hybrid" && this.settings.fusion.mode !== "lexical");
     if (useVector) {
       try {
+        await this.loadVectors(documents, signal);
         const [queryVector] = await abortable(this.settings.embedder.embed([text], { signal }), signal);
         const kept = this.#selectiveChunks(documents, options, keepIndexed);
         const indexed =
@@ -318,14 +360,11 @@ export class ChunkIndex {
    * the event they are stamped with at their position) and agree with each
    * other: the documents they hold, and the position they reflect (0 and no
    * documents when there are none, they cannot be read, or they come from
-   * another log). Whether the vectors were fresh too is `vectorsFresh` (else
-   * every chunk waits to be embedded again).
+   * another log). The vector graphs are read when first needed (see
+   * {@link ChunkIndex.loadVectors}).
    */
-  async load(
-    dir: string,
-    log: EventLog,
-  ): Promise<{ documents: DocumentStore; position: number; vectorsFresh: boolean }> {
-    const none = { documents: new DocumentStore(), position: 0, vectorsFresh: false };
+  async load(dir: string, log: EventLog): Promise<{ documents: DocumentStore; position: number }> {
+    const none = { documents: new DocumentStore(), position: 0 };
     try {
       const caches = await readChunkCaches(dir, log, this.settings);
       if (caches === undefined) return none;
@@ -335,13 +374,8 @@ export class ChunkIndex {
       for (const record of this.#chunks.values()) {
         this.#chunksOf.set(record.documentId, (this.#chunksOf.get(record.documentId) ?? 0) + 1);
       }
-      if (caches.vector !== undefined) this.#vector = caches.vector;
-      else for (const id of this.#chunks.keys()) this.#unembedded.add(id);
-      return {
-        documents: caches.documents,
-        position: caches.position,
-        vectorsFresh: caches.vector !== undefined,
-      };
+      this.#savedVectors = caches.vector;
+      return { documents: caches.documents, position: caches.position };
     } catch {
       this.#lexical = new LexicalIndex();
       this.#chunks = new Map();
@@ -358,13 +392,14 @@ export class ChunkIndex {
    * of the event loop between. The documents are taken as they are when it
    * is called; nothing may be re-indexed until it resolves.
    */
-  save(dir: string, documents: DocumentStore, stamp: LogStamp): Promise<void> {
-    return writeChunkCaches(
+  async save(dir: string, documents: DocumentStore, stamp: LogStamp): Promise<void> {
+    await writeChunkCaches(
       dir,
       { documents, chunks: this.#chunks, lexical: this.#lexical, vector: this.#vector },
       stamp,
       this.settings,
     );
+    this.#vectorsRebuilt = false;
   }
 
   /**

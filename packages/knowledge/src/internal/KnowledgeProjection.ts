@@ -1,7 +1,8 @@
 /**
  * The documents and chunk indexes of a knowledge base, folded from the log
  * after the caches that let a process skip most of the fold, and saved back
- * to those caches at checkpoints and on close.
+ * to those caches at checkpoints and on close when the fold they spare is
+ * worth the save (see {@link KnowledgeProjection.close}).
  *
  * @module
  */
@@ -23,7 +24,7 @@ export interface KnowledgeProjectionOptions {
   readonly saveCaches: boolean;
   /** The chunk indexes kept current with the documents. */
   readonly index: ChunkIndex;
-  /** Events folded between two saves of the caches. */
+  /** Events folded between two checkpoints (saves of the caches while the process runs). */
   readonly checkpointEvery: number;
 }
 
@@ -48,9 +49,10 @@ export class KnowledgeProjection {
   #projection: Projection | undefined;
   /** Loading the caches and folding the log, once started. */
   #loading: Promise<void> | undefined;
+  /** Events folded since the last checkpoint was started (or the caches were loaded). */
   #sinceCheckpoint = 0;
-  /** Whether memory holds more than the caches on disk (then closing saves them). */
-  #unsaved = true;
+  /** Events folded after the position of the caches on disk (all of them when there are none). */
+  #sinceCaches = 0;
   #closed = false;
 
   constructor(options: KnowledgeProjectionOptions) {
@@ -87,7 +89,7 @@ export class KnowledgeProjection {
     const position = await (this.#projection as Projection).catchUp();
     await this.#reindexDirty();
     await this.#index.embedPending(this.#documents, signal);
-    if (this.#sinceCheckpoint >= this.#checkpointEvery) await this.#saveCaches();
+    if (this.#sinceCheckpoint >= this.#checkpointEvery) this.#checkpoint();
     return position;
   }
 
@@ -104,7 +106,11 @@ export class KnowledgeProjection {
     return document;
   }
 
-  /** Searches the chunks of the documents as of the last sync (see `ChunkIndex.search`). */
+  /**
+   * Searches the chunks of the documents as of the last sync (see
+   * `ChunkIndex.search`: a vector or hybrid search reads the vector graphs
+   * of the caches on its first call).
+   */
   search(text: string, options: z.output<typeof SearchOptionsSchema>): Promise<SearchResult> {
     return this.#index.search(this.#documents, text, options);
   }
@@ -115,7 +121,16 @@ export class KnowledgeProjection {
       throw this.#log.closedError("the knowledge base is closed; open it again to read or write");
   }
 
-  /** Saves the caches (when they changed since they were loaded or saved) and stops following the log. */
+  /**
+   * Stops following the log, after the checkpoint in progress, and saves the
+   * caches when a save is due: when the events folded after the caches'
+   * position number at least {@link closeSaveThreshold} of the documents
+   * (one in 20 of them, at most `checkpointEvery`), or when the caches' vectors
+   * were out of date and every chunk was embedded again. Otherwise the
+   * caches stay as they are, still true of the log up to their position,
+   * and the next open folds those few events after them: a short process
+   * that captures one document does not rewrite caches that hold thousands.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -128,19 +143,32 @@ export class KnowledgeProjection {
     await this.#index.idle();
     await this.#projection?.close();
     while (this.#saving !== undefined) await this.#saving;
-    if (this.#unsaved) await this.#saveCaches();
+    const due = this.#sinceCaches >= closeSaveThreshold(this.#documents.size, this.#checkpointEvery);
+    if (due || this.#index.vectorsRebuilt) await this.#saveCaches();
   }
 
   /**
    * Re-indexes the documents changed since the last pass, one pass at a time:
-   * a call made while a pass runs waits for it and then indexes what is still
-   * dirty, so it never reads the indexes half re-cut. A failed pass fails
-   * the call that ran it and leaves its documents dirty for the next pass.
+   * a call made while a pass runs waits for it and then indexes what is
+   * still dirty, so it never reads the indexes half re-cut; while a save of
+   * the caches runs, a call with documents to re-index waits for it (the
+   * indexes must not change while they are written), one with none goes on.
    */
   async #reindexDirty(): Promise<void> {
-    while (this.#reindexing !== undefined || this.#saving !== undefined) {
-      await (this.#reindexing ?? this.#saving)?.catch(() => undefined);
+    for (;;) {
+      const busy = this.#reindexing ?? (this.#dirty.size > 0 ? this.#saving : undefined);
+      if (busy === undefined) break;
+      await busy.catch(() => undefined);
     }
+    await this.#reindexPass();
+  }
+
+  /**
+   * Re-indexes the documents dirty now, as one pass (the caller made sure
+   * none runs). A failed pass fails the call that ran it and leaves its
+   * documents dirty for the next pass.
+   */
+  async #reindexPass(): Promise<void> {
     if (this.#dirty.size === 0) return;
     const ids = [...this.#dirty];
     this.#dirty.clear();
@@ -174,7 +202,7 @@ export class KnowledgeProjection {
           const changed = this.#documents.apply(event);
           if (changed !== undefined) this.#dirty.add(changed);
           this.#sinceCheckpoint += 1;
-          this.#unsaved = true;
+          this.#sinceCaches += 1;
         },
       });
     })().catch((error: unknown) => {
@@ -187,44 +215,79 @@ export class KnowledgeProjection {
   /** Loads the caches when there are any and they were taken from this log; returns the position they reflect. */
   async #loadCaches(): Promise<number> {
     if (this.#dir === undefined) return 0;
-    const { documents, position, vectorsFresh } = await this.#index.load(this.#dir, this.#log);
+    const { documents, position } = await this.#index.load(this.#dir, this.#log);
     this.#documents = documents;
-    if (vectorsFresh) this.#unsaved = false;
     return position;
   }
 
   /**
-   * Writes the caches, stamped with the position and the id of the event
-   * there, when the indexes are complete and nothing was folded while the
-   * stamp was read (the next checkpoint or the close saves then). When the
-   * log cannot be read (closed before the knowledge base), the caches on
-   * disk stay as they are: older, and still true of the log. Caches that
-   * cannot be written (the folder is not writable, the disk is full) never
-   * fail a sync or a close: the next open folds the log after the caches it
-   * finds, or the whole log. Caches that must not be saved (`saveCaches`
-   * false) never are.
+   * Starts a checkpoint, a save of the caches, without waiting for it: the
+   * write whose sync crossed `checkpointEvery` returns at once, reads go
+   * on meanwhile, and the writes after it wait for the save to re-index (see
+   * `#saveCaches`); `close` waits for it.
    */
-  async #saveCaches(): Promise<void> {
+  #checkpoint(): void {
     this.#sinceCheckpoint = 0;
-    if (this.#dir === undefined || !this.#writeCaches) return;
-    const position = this.position;
-    const stamp = await logStampAt(this.#log, position).catch(() => undefined);
-    if (stamp === undefined || position !== this.position) return;
-    if (!this.#index.complete || this.#dirty.size > 0 || this.#reindexing !== undefined) return;
-    if (this.#saving !== undefined) return;
-    this.#saving = this.#index.save(this.#dir, this.#documents, stamp).then(
-      () => {
-        // Events folded meanwhile are not in these caches: the next checkpoint or the close saves them.
-        if (this.position === position) this.#unsaved = false;
-      },
-      () => {
-        // Only a slower next open: the caches it reads are stamped, so a half-written set is rebuilt, not trusted.
-      },
-    );
-    try {
-      await this.#saving;
-    } finally {
-      this.#saving = undefined;
-    }
+    void this.#saveCaches();
   }
+
+  /**
+   * Saves the caches, one save at a time (a call while one runs gets that
+   * one): while it runs, no re-indexing starts. It first brings the indexes
+   * up to the documents folded (re-indexes them, reads the vector graphs
+   * when they were not read yet and embeds what waits), then writes them
+   * stamped with the position and the id of the event there, the documents
+   * and indexes taken as they are at that moment. When events were folded
+   * meanwhile (another write), it starts over, at most three times, then
+   * leaves the caches to the next checkpoint or the close; when the embedder
+   * fails, it leaves them at once (they wait for the vectors). When the log
+   * cannot be read (closed before the knowledge base), the caches on disk
+   * stay as they are: older, and still true of the log. Caches that cannot
+   * be written (the folder is not writable, the disk is full) never fail a
+   * sync or a close: the next open folds the log after the caches it finds,
+   * or the whole log. Caches that must not be saved (`saveCaches` false)
+   * never are.
+   */
+  #saveCaches(): Promise<void> {
+    const dir = this.#dir;
+    if (dir === undefined || !this.#writeCaches) return Promise.resolve();
+    this.#saving ??= (async () => {
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        while (this.#reindexing !== undefined) await this.#reindexing.catch(() => undefined);
+        await this.#reindexPass();
+        await this.#index.loadVectors(this.#documents);
+        // The embedder failed (its warning is on searches): the caches wait for the vectors.
+        if (!this.#index.complete) return;
+        const position = this.position;
+        const stamp = await logStampAt(this.#log, position).catch(() => undefined);
+        if (stamp === undefined) return;
+        if (position !== this.position || this.#dirty.size > 0 || !this.#index.complete) continue;
+        const folded = this.#sinceCaches;
+        await this.#index.save(dir, this.#documents, stamp);
+        this.#sinceCaches -= folded;
+        return;
+      }
+    })()
+      .catch(() => {
+        // Only a slower next open: the caches it reads are stamped, so a half-written set is rebuilt, not trusted.
+      })
+      .finally(() => {
+        this.#saving = undefined;
+      });
+    return this.#saving;
+  }
+}
+
+/**
+ * Events folded after the caches' position from which closing saves them:
+ * one in 20 of the documents they hold (at least 1, at most
+ * `checkpointEvery`). Folding an event (re-cutting, indexing and embedding
+ * one document) took about the CPU of saving 20 documents at 15,000
+ * documents and 75 at 3,750, and writes nothing where a save writes every
+ * document, chunk and graph; so a process that opens the caches next folds
+ * at most about what one to four saves cost in CPU, and a save comes once
+ * per that many events: at 15,000 documents, 750 events.
+ */
+export function closeSaveThreshold(documents: number, checkpointEvery: number): number {
+  return Math.min(checkpointEvery, Math.max(1, Math.ceil(documents / 20)));
 }

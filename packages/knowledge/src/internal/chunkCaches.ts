@@ -27,14 +27,20 @@ export interface ChunkCaches {
   readonly vector: VectorIndex;
 }
 
-/** The caches read back: the vector index only when it reflects the same position as the snapshot. */
+/** The caches read back, the vector graphs not yet: they are read when first needed. */
 export interface LoadedChunkCaches extends Omit<ChunkCaches, "chunks" | "vector"> {
   /** The chunks by id, for the reader to keep. */
   readonly chunks: Map<string, ChunkRecord>;
   /** The log position the caches reflect. */
   readonly position: number;
-  /** `undefined` when the vectors are missing or stale: every chunk must be embedded again. */
-  readonly vector: VectorIndex | undefined;
+  /**
+   * Reads the vector graphs saved beside the snapshot (tens of MB for tens of
+   * thousands of documents, so a process that never searches by vector never
+   * reads them); `undefined` when they are missing, damaged, or do not reflect
+   * the snapshot's position (a save by another process replaced them since the
+   * snapshot was read): every chunk must be embedded again.
+   */
+  readonly vector: () => VectorIndex | undefined;
 }
 
 /** What the caches depend on besides the log: the chunking and the embedder behind the vectors. */
@@ -112,19 +118,25 @@ export async function readChunkCaches(
     else ({ keys, changes } = part);
   }
   const lexical = LexicalIndex.deserialize(image);
-  const vector = VectorIndex.load(join(dir, VECTOR_FILE), settings.embedder, settings.vectorIndex);
-  const vectorStamp = (vector?.meta as { stamp?: Partial<LogStamp> } | null | undefined)?.stamp;
-  const vectorsFresh =
-    vector !== undefined &&
-    vectorStamp?.position === header.stamp.position &&
-    vectorStamp.eventId === header.stamp.eventId;
   return {
     documents: new DocumentStore({ documents, keys, changes }),
     chunks,
     lexical,
-    vector: vectorsFresh ? vector.index : undefined,
+    vector: () => readVectorCache(dir, header.stamp, settings),
     position: header.stamp.position,
   };
+}
+
+/** The vector graphs saved in `dir` when they reflect `stamp`; `undefined` otherwise. */
+function readVectorCache(
+  dir: string,
+  stamp: LogStamp,
+  settings: ChunkCacheSettings,
+): VectorIndex | undefined {
+  const vector = VectorIndex.load(join(dir, VECTOR_FILE), settings.embedder, settings.vectorIndex);
+  const vectorStamp = (vector?.meta as { stamp?: Partial<LogStamp> } | null | undefined)?.stamp;
+  const fresh = vectorStamp?.position === stamp.position && vectorStamp.eventId === stamp.eventId;
+  return fresh ? vector?.index : undefined;
 }
 
 /**
