@@ -509,7 +509,12 @@ export class KnowledgeBase implements AsyncDisposable {
     return this.#projection.search(text, parsed);
   }
 
-  /** Saves the caches (when they changed since they were loaded or saved) and stops following the log. */
+  /**
+   * Stops following the log, after the checkpoint in progress, and saves the
+   * caches when enough events were folded after their position (one in 20 of
+   * the documents, at most `checkpointEvery`) or their vectors were rebuilt;
+   * fewer events are left for the next open to fold after the caches.
+   */
   async close(): Promise<void> {
     await this.#projection.close();
   }
