@@ -1,14 +1,12 @@
 import type pg from "pg";
 import { isConnectionError, isQueryTimeout } from "./connectionErrors.js";
+import { statementFailure } from "./StoreConnection.js";
 
 /** The most by which the server gives up waiting for a lock before the client gives up waiting for the answer (ms). */
 const LOCK_WAIT_MARGIN_MS = 250;
 
 /** What the pool throws when no connection comes in time; `isConnectionError` knows the message. */
 const CONNECT_TIMEOUT_MESSAGE = "timeout exceeded when trying to connect";
-
-/** Listens to a lent connection's `error` event, which its failed statement reports. */
-function ignoreLentConnectionError(): void {}
 
 /**
  * The time one call of the PostgreSQL store has left, its retries included
@@ -58,12 +56,8 @@ export class CallDeadline {
     values: readonly unknown[] | ((answerMs: number) => readonly unknown[]) = [],
     unanswered?: (pid: number, timedOut: boolean) => void,
   ): Promise<pg.QueryResult<Row>> {
+    // The connection listens to its own 'error' event (StoreConnection): the failed statement reports it here.
     const client = await this.connect(pool);
-    // The pool takes its own 'error' listener off a connection it lends out, and
-    // the driver emits 'error' when the server ends the connection, besides
-    // failing the statement: without a listener that is an uncaught exception
-    // that stops the process. The failed statement reports it here.
-    client.on("error", ignoreLentConnectionError);
     try {
       // The driver reads query_timeout from a query's config (its types leave it out).
       const answerMs = this.answerMs(queryTimeoutMs);
@@ -73,11 +67,10 @@ export class CallDeadline {
         query_timeout: answerMs,
       };
       const result = await client.query<Row>(config);
-      client.off("error", ignoreLentConnectionError);
       client.release();
       return result;
-    } catch (error) {
-      client.off("error", ignoreLentConnectionError);
+    } catch (failure) {
+      const error = statementFailure(client, failure);
       const pid = (client as unknown as { readonly processID: number | null }).processID;
       client.release(error instanceof Error ? error : true);
       const timedOut = isQueryTimeout(error);

@@ -1,21 +1,16 @@
 import type pg from "pg";
 import { anObject, checkArguments } from "../checkArguments.js";
 import type { EventStore, PreparedEvent, ReadQuery, StoreAppendOptions, StoredEvent } from "../EventStore.js";
-import {
-  ClosedError,
-  ConcurrencyConflictError,
-  ReadOnlyError,
-  SchemaVersionError,
-  StoreError,
-} from "../errors.js";
+import { ClosedError, ConcurrencyConflictError, ReadOnlyError } from "../errors.js";
 import { lostRace } from "../retryOnConflict.js";
 import { AppendLock } from "./AppendLock.js";
+import { CallDeadline } from "./CallDeadline.js";
 import { clientConfig } from "./clientConfig.js";
 import {
+  isEndedConnection,
   isLockTimeout,
   isPoolConnectTimeout,
   noAnswerStoreError,
-  storeErrorFrom,
 } from "./connectionErrors.js";
 import { LostAppendError } from "./lostAppends.js";
 import { findFactorySchema, migrate, POSTGRES_SCHEMA_VERSION } from "./migrations.js";
@@ -29,6 +24,8 @@ import { PostgresAppends } from "./PostgresAppends.js";
 import { PostgresCalls } from "./PostgresCalls.js";
 import { PostgresReads } from "./PostgresReads.js";
 import { PostgresWriteTurns } from "./PostgresWriteTurns.js";
+import { retryConnectionErrors } from "./retryConnectionErrors.js";
+import { statementFailure } from "./StoreConnection.js";
 import { StorePools } from "./StorePools.js";
 import { StoreWatchers } from "./StoreWatchers.js";
 import { turnOrder } from "./turnOrder.js";
@@ -86,6 +83,10 @@ import { turnOrder } from "./turnOrder.js";
  * the read took longer than `callTimeoutMs` (or `queryTimeoutMs`), naming
  * any session holding a lock it waited for.
  *
+ * Opening, too, is retried on a new connection when the server ends one (a
+ * failover, a terminated session), as a read is; not when the server refuses
+ * the connection or does not answer, which fails at once.
+ *
  * Opened with `readOnly`, it creates and migrates nothing and refuses every
  * append with a `ReadOnlyError` naming host, port, database and schema.
  *
@@ -114,37 +115,64 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       ? resolved.callTimeoutMs
       : Math.min(resolved.connectionTimeoutMs, resolved.callTimeoutMs);
   const pools = new StorePools(config, resolved, connectMs);
-  let schema: string;
-  let order: string;
+  let opened: OpenedSchema;
   try {
-    const client = await pools.pool.connect().catch((error: unknown) => {
-      throw isPoolConnectTimeout(error)
-        ? noAnswerStoreError(error, resolved.target, "opening the event store", connectMs)
-        : error;
-    });
-    // As in CallDeadline.query: a lent connection the server ends emits 'error' besides failing the statement.
-    const ignore = () => undefined;
-    client.on("error", ignore);
-    try {
-      schema = resolved.readOnly
-        ? await findFactorySchema(client, resolved.schema, resolved.target)
-        : (await migrate(client, resolved.schema, resolved.target)).schema;
-      order = await turnOrder(client, schema, resolved.target);
-      client.off("error", ignore);
-      client.release();
-    } catch (error) {
-      client.off("error", ignore);
-      // A connection that failed (or stopped answering) is discarded, not returned to the pool.
-      client.release(error instanceof Error ? error : true);
-      throw error;
-    }
+    // A connection the server ends meanwhile (a failover, a terminated session) is retried on a new one, as a read's.
+    opened = await retryConnectionErrors(
+      resolved,
+      new CallDeadline(resolved.callTimeoutMs),
+      OPENING,
+      () => openSchema(pools, resolved, connectMs),
+      { retryable: isEndedConnection },
+    );
   } catch (error) {
     // The turns' pool has opened no connection yet.
     await Promise.all([pools.pool.end(), pools.turnPool.end()]).catch(() => undefined);
-    if (error instanceof SchemaVersionError || error instanceof StoreError) throw error;
-    throw storeErrorFrom(error, resolved.target, "opening the event store");
+    throw error;
   }
-  return new PostgresEventStore(pools, config, resolved, schema, order);
+  return new PostgresEventStore(pools, config, resolved, opened.schema, opened.order);
+}
+
+/** What opening a store does, for messages. */
+const OPENING = "opening the event store";
+
+/** The schema an opened store's log is in, and its place in the order of write turns (see `turnOrder`). */
+interface OpenedSchema {
+  readonly schema: string;
+  readonly order: string;
+}
+
+/**
+ * One attempt at opening a store, on a connection of its pool: finds the
+ * factory's schema (read-only) or creates and migrates it, and reads its
+ * place in the order of write turns.
+ *
+ * @throws StoreError when the server does not answer within `connectMs`, or
+ *   the schema is refused (see `migrate`); the driver's error otherwise.
+ */
+async function openSchema(
+  pools: StorePools,
+  resolved: ResolvedPostgresOptions,
+  connectMs: number,
+): Promise<OpenedSchema> {
+  const client = await pools.pool.connect().catch((error: unknown) => {
+    throw isPoolConnectTimeout(error)
+      ? noAnswerStoreError(error, resolved.target, OPENING, connectMs)
+      : error;
+  });
+  try {
+    const schema = resolved.readOnly
+      ? await findFactorySchema(client, resolved.schema, resolved.target)
+      : (await migrate(client, resolved.schema, resolved.target)).schema;
+    const order = await turnOrder(client, schema, resolved.target);
+    client.release();
+    return { schema, order };
+  } catch (failure) {
+    const error = statementFailure(client, failure);
+    // A connection that failed (or stopped answering) is discarded, not returned to the pool.
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
 }
 
 /** The schema version this code writes. */

@@ -3,6 +3,7 @@ import type { WriteTurn } from "../retryOnConflict.js";
 import { lockWaitMs } from "./CallDeadline.js";
 import { isQueryTimeout } from "./connectionErrors.js";
 import { APPEND_LOCK_CLASS } from "./migrations.js";
+import { statementFailure } from "./StoreConnection.js";
 
 /** A statement's config with the `query_timeout` the driver reads (its types leave it out). */
 export type TimedQuery = pg.QueryConfig & { readonly query_timeout: number };
@@ -57,9 +58,6 @@ export interface TurnSettings {
   readonly rollbackAnswerMs: number;
 }
 
-/** Listens to a held connection's `error` event, which its next statement reports. */
-function ignoreHeldConnectionError(): void {}
-
 /**
  * Begins a write turn on `client`: opens a transaction, tells the server to
  * end its session when it stays idle in it for as long as the turn may last,
@@ -78,19 +76,18 @@ export async function beginPostgresTurn(
   settings: TurnSettings,
   over: () => void,
 ): Promise<PostgresTurn> {
-  client.on("error", ignoreHeldConnectionError);
   /** The first failure of a statement on the connection, which is then closed rather than given back. */
   let failed: unknown;
   const query: TurnStatement = async (config) => {
     try {
       return await client.query(config);
-    } catch (error) {
+    } catch (failure) {
+      const error = statementFailure(client, failure);
       failed ??= error;
       throw error;
     }
   };
   const giveBack = () => {
-    client.off("error", ignoreHeldConnectionError);
     // Closing a connection ends its transaction on the server, which frees the lock.
     client.release(failed === undefined ? undefined : failed instanceof Error ? failed : true);
   };

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { endWithin } from "./endWithin.js";
 import type { ResolvedPostgresOptions } from "./options.js";
+import { StoreConnection } from "./StoreConnection.js";
 
 /**
  * The connections of one PostgreSQL store: the pool its calls take theirs
@@ -35,6 +36,7 @@ export class StorePools {
         max,
         idleTimeoutMillis: options.idleTimeoutMs,
         allowExitOnIdle: true,
+        Client: StoreConnection,
       });
       // An idle connection that the server closes emits here; the pool replaces it on next use.
       made.on("error", () => undefined);

@@ -153,19 +153,74 @@ export function isConnectionError(error: unknown): boolean {
   return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
 }
 
-/** Wraps a driver error in a {@link StoreError} that names the server and what was being done. */
+/** Socket errors of node that mean the server was not reached at all: refused, or no route or address for it. */
+const UNREACHED_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+
+/** Tells whether a connection failed because the server was not reached at all (refused, no route, no address). */
+function isUnreached(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.length > 0 && error.errors.every(isUnreached);
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === "string" && UNREACHED_CODES.has(code);
+}
+
+/**
+ * Tells whether a connection error is one after which connecting again may
+ * well succeed at once: the server, or the network, ended a connection (a
+ * terminated backend, a failover, a reset), as opposed to a server not
+ * reached at all or one that did not answer in time. Opening a store (and
+ * looking for or creating a factory) retries these, so that one ended
+ * connection does not fail a command, and fails at once on the others.
+ */
+export function isEndedConnection(error: unknown): boolean {
+  return (
+    isConnectionError(error) &&
+    !isUnreached(error) &&
+    !isQueryTimeout(error) &&
+    !isPoolConnectTimeout(error) &&
+    !isPoolWaitTimeout(error)
+  );
+}
+
+/** What the server's reason for ending or refusing a connection (its SQLSTATE) says of it, and what to do, for a message. */
+const SERVER_ENDINGS: Readonly<Record<string, string>> = {
+  "57P01":
+    "the server answers, but ended the session (a failover or restart, pg_terminate_backend, idle_session_timeout or a connection pooler does that): try again",
+  "57P02": "the server answers, but ended the session because another of its processes crashed: try again",
+  "57P03": "the server answers, but is starting up or shutting down: try again once it is up",
+  "53300":
+    "the server answers, but has no connection slot left (max_connections): try again once other sessions end, or lower pool_max",
+};
+
+/** The SQLSTATE the server gave for ending or refusing the connection, when it gave one {@link SERVER_ENDINGS} knows. */
+function serverEnding(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === "string" && code in SERVER_ENDINGS ? code : undefined;
+}
+
+/**
+ * Wraps a driver error in a {@link StoreError} that names the server and what
+ * was being done. A connection the server itself ended or refused (it said
+ * why: a terminated session, a server starting up, no connection slot left)
+ * says so and why; another lost or refused connection asks whether the server
+ * runs and can be reached.
+ */
 export function storeErrorFrom(error: unknown, target: string, doing: string): StoreError {
   const detail = describeError(error);
-  const message = isConnectionError(error)
-    ? `cannot reach PostgreSQL at ${target} while ${doing}: ${detail}; is the server running and reachable?`
-    : `PostgreSQL at ${target} failed while ${doing}: ${detail}`;
+  const ending = serverEnding(error);
+  const message =
+    ending !== undefined
+      ? `PostgreSQL at ${target} ended the connection while ${doing}: ${detail} (SQLSTATE ${ending}); ${SERVER_ENDINGS[ending]}`
+      : isConnectionError(error)
+        ? `cannot reach PostgreSQL at ${target} while ${doing}: ${detail}; is the server running and reachable?`
+        : `PostgreSQL at ${target} failed while ${doing}: ${detail}`;
   return new StoreError({ message, cause: error });
 }
 
 /**
  * The {@link StoreError} of a call that ran out of its `callTimeoutMs`
  * while the server did not answer: names the server, what was being done,
- * the wait, the attempts and the last failure.
+ * the wait, the attempts and the last failure. When the last failure is the
+ * server ending the connection, it says that instead (see {@link storeErrorFrom}).
  */
 export function deadlineStoreError(
   error: unknown,
@@ -174,6 +229,9 @@ export function deadlineStoreError(
   attempts: number,
   timeoutMs: number,
 ): StoreError {
+  // The server answered, by ending the connection: that is what to say, not that no answer came.
+  if (serverEnding(error) !== undefined)
+    return storeErrorFrom(error, target, attempts === 1 ? doing : `${doing} (${attempts} attempts)`);
   const detail = describeError(error);
   const tries = attempts === 1 ? `1 attempt: ${detail}` : `${attempts} attempts, the last: ${detail}`;
   return new StoreError({

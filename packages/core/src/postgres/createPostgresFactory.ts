@@ -1,10 +1,15 @@
-import pg from "pg";
-import { SchemaVersionError, StoreError } from "../errors.js";
+import { CallDeadline } from "./CallDeadline.js";
 import { clientConfig } from "./clientConfig.js";
-import { isConnectTimeout, noAnswerStoreError, storeErrorFrom } from "./connectionErrors.js";
+import { isConnectTimeout, isEndedConnection, noAnswerStoreError } from "./connectionErrors.js";
 import { endWithin } from "./endWithin.js";
 import { migrate } from "./migrations.js";
-import { type PostgresEventStoreOptions, resolvePostgresOptions } from "./options.js";
+import {
+  type PostgresEventStoreOptions,
+  type ResolvedPostgresOptions,
+  resolvePostgresOptions,
+} from "./options.js";
+import { retryConnectionErrors } from "./retryConnectionErrors.js";
+import { StoreConnection } from "./StoreConnection.js";
 
 /** What {@link createPostgresFactory} did. */
 export interface PostgresFactoryCreation {
@@ -27,6 +32,9 @@ export interface PostgresFactoryCreation {
  * `openPostgresEventStore` migrates under, so the answer holds when several
  * processes create the same factory at once (`factory init` on CI jobs
  * sharing a database), which asking {@link probePostgresFactory} first does not.
+ * A connection the server ends meanwhile (a failover, a terminated session) is
+ * retried on a new one, as a read is; when the server ended it after the
+ * creation committed, the retry finds the factory and says it was not created.
  *
  * @throws ValidationError when the options are invalid.
  * @throws SchemaVersionError when the schema was written by a newer SDK.
@@ -43,22 +51,39 @@ export async function createPostgresFactory(
   options: PostgresEventStoreOptions,
 ): Promise<PostgresFactoryCreation> {
   const resolved = resolvePostgresOptions(options);
+  // A connection the server ends meanwhile (a failover, a terminated session) is retried on a new one, as a read's.
+  return retryConnectionErrors(
+    resolved,
+    new CallDeadline(resolved.callTimeoutMs),
+    CREATING,
+    () => createOnce(resolved),
+    { retryable: isEndedConnection },
+  );
+}
+
+/** What {@link createPostgresFactory} does, for messages. */
+const CREATING = "creating the factory";
+
+/**
+ * One attempt of {@link createPostgresFactory}, on a connection of its own.
+ *
+ * @throws StoreError or SchemaVersionError as `migrate` does, or when the
+ *   server does not answer in time; the driver's error otherwise.
+ */
+async function createOnce(resolved: ResolvedPostgresOptions): Promise<PostgresFactoryCreation> {
   const connectMs =
     resolved.connectionTimeoutMs === 0
       ? resolved.callTimeoutMs
       : Math.min(resolved.connectionTimeoutMs, resolved.callTimeoutMs);
-  const client = new pg.Client({ ...clientConfig(resolved), connectionTimeoutMillis: connectMs });
-  client.on("error", () => undefined);
-  const doing = "creating the factory";
+  const client = new StoreConnection({ ...clientConfig(resolved), connectionTimeoutMillis: connectMs });
   try {
     await client.connect().catch((error: unknown) => {
-      throw isConnectTimeout(error) ? noAnswerStoreError(error, resolved.target, doing, connectMs) : error;
+      throw isConnectTimeout(error) ? noAnswerStoreError(error, resolved.target, CREATING, connectMs) : error;
     });
     const { schema, created } = await migrate(client, resolved.schema, resolved.target);
     return { schema, created, target: resolved.target };
-  } catch (error) {
-    if (error instanceof SchemaVersionError || error instanceof StoreError) throw error;
-    throw storeErrorFrom(error, resolved.target, doing);
+  } catch (failure) {
+    throw client.failure(failure);
   } finally {
     // A server that stopped answering does not answer the goodbye either: a second is enough for one that did.
     await endWithin(client.end(), 1000, () => client.connection.stream.destroy());
