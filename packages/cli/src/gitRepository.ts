@@ -9,6 +9,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { untrustedGit } from "@software-factory/core";
 import { UsageError } from "./exitCodes.js";
 
 /** What git said went wrong: its `fatal:` line, else its first line, else the failure to run it. */
@@ -22,7 +23,8 @@ function gitReason(error: unknown): string {
 
 /** Runs git in a folder; throws git's failure. */
 function git(folder: string, args: readonly string[]): void {
-  execFileSync("git", args, { cwd: folder, stdio: ["ignore", "ignore", "pipe"] });
+  const call = untrustedGit(folder, args);
+  execFileSync(call.file, call.args, { ...call.options, stdio: ["ignore", "ignore", "pipe"] });
 }
 
 /**
@@ -85,8 +87,9 @@ export function gitRevisionArguments(args: readonly string[], folder: string): s
   );
   if (candidates.length === 0) return [];
   const asked = candidates.flatMap((arg) => revisionsOf(arg).map((revision) => `${revision}^{commit}`));
-  const answer = spawnSync("git", ["cat-file", "--batch-check=%(objecttype)"], {
-    cwd: folder,
+  const git = untrustedGit(folder, ["cat-file", "--batch-check=%(objecttype)"]);
+  const answer = spawnSync(git.file, git.args, {
+    ...git.options,
     input: `${asked.join("\n")}\n`,
     encoding: "utf8",
   });

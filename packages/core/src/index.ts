@@ -276,3 +276,4 @@ export {
   toSafeLine,
   type UnsafeLineCharacter,
 } from "./text.js";
+export { type GitInvocation, type GitSpawnOptions, untrustedGit } from "./untrustedGit.js";

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { ValidationError } from "@software-factory/core";
+import { untrustedGit, ValidationError } from "@software-factory/core";
 import {
   type ConnectorSummary,
   type Factory,
@@ -106,10 +106,8 @@ async function namingRecordsFlag<T>(call: () => Promise<T>): Promise<T> {
 
 /** Whether the repository at `root` is a shallow clone (`git clone --depth`, a CI checkout's default). */
 function isShallow(root: string): boolean {
-  return (
-    execFileSync("git", ["rev-parse", "--is-shallow-repository"], { cwd: root, encoding: "utf8" }).trim() ===
-    "true"
-  );
+  const git = untrustedGit(root, ["rev-parse", "--is-shallow-repository"]);
+  return execFileSync(git.file, git.args, { ...git.options, encoding: "utf8" }).trim() === "true";
 }
 
 /** Registers the connectors under `factory import`. */

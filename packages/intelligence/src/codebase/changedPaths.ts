@@ -6,9 +6,19 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { ValidationError } from "@software-factory/core";
+import { untrustedGit, ValidationError } from "@software-factory/core";
 
-const run = promisify(execFile);
+const execute = promisify(execFile);
+
+/** Runs git in `cwd` as {@link untrustedGit} builds the call. */
+function run(cwd: string, args: readonly string[], maxBuffer?: number) {
+  const git = untrustedGit(cwd, args);
+  return execute(git.file, git.args, {
+    ...git.options,
+    encoding: "utf8",
+    ...(maxBuffer === undefined ? {} : { maxBuffer }),
+  });
+}
 
 /** Options of {@link gitChangedPaths}. */
 export interface GitChangedPathsOptions {
@@ -49,9 +59,19 @@ export async function gitChangedPaths(
     throw refused(field, given, cwd, "a git ref or range must not be empty or start with '-'");
   try {
     const { stdout } = await run(
-      "git",
-      ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--end-of-options", range, "--"],
-      { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+      cwd,
+      // Submodules' work trees are not looked into: their configuration is not read for filters to empty.
+      [
+        "diff",
+        "--name-only",
+        "-z",
+        "--no-renames",
+        "--ignore-submodules=dirty",
+        "--end-of-options",
+        range,
+        "--",
+      ],
+      256 * 1024 * 1024,
     );
     return stdout.split("\0").filter((path) => path !== "");
   } catch (error) {
@@ -62,7 +82,7 @@ export async function gitChangedPaths(
 /** Git's reason when `cwd` is not in a repository (where `git diff` compares files, not commits); else nothing. */
 async function outsideGit(cwd: string): Promise<string | undefined> {
   try {
-    await run("git", ["rev-parse", "--git-dir"], { cwd, encoding: "utf8" });
+    await run(cwd, ["rev-parse", "--git-dir"]);
     return undefined;
   } catch (error) {
     return gitReason(error);

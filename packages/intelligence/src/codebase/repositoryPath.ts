@@ -9,12 +9,14 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, relative, sep } from "node:path";
+import { untrustedGit } from "@software-factory/core";
 
 /** The top folder of the git repository holding `folder`, or undefined when it is in none (or git cannot run). */
 export function gitTopLevel(folder: string): string | undefined {
   try {
-    const top = execFileSync("git", ["rev-parse", "--show-toplevel"], {
-      cwd: folder,
+    const git = untrustedGit(folder, ["rev-parse", "--show-toplevel"]);
+    const top = execFileSync(git.file, git.args, {
+      ...git.options,
       stdio: ["ignore", "pipe", "ignore"],
       encoding: "utf8",
     }).trim();

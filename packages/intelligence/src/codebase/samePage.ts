@@ -150,7 +150,14 @@ function codebaseCopyOf(
 
 /** A markdown file's body as the codebase import records it: after its front matter, or whole when that does not parse. */
 function bodyOf(path: string): string | undefined {
-  const read = decodeText(readFileSync(path));
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    // One the scan could not read either, and reported.
+    return undefined;
+  }
+  const read = decodeText(bytes);
   if (!("text" in read)) return undefined;
   try {
     return parseFrontMatter(read.text).body;

@@ -205,7 +205,7 @@ export async function scanCodebase(path: string, options: ScanCodebaseOptions = 
       requirements,
       documents,
     },
-    problems: [...units.problems, ...ownerProblems],
+    problems: [...(repo.problems ?? []), ...units.problems, ...ownerProblems],
     timings,
   };
 }

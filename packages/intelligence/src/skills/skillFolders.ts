@@ -18,7 +18,7 @@ import {
 } from "@software-factory/core";
 import { aSkillWithFiles, Text } from "../internal/arguments.js";
 import { errorText } from "../internal/errorText.js";
-import { readUtf8File } from "../internal/utf8File.js";
+import { entryKind, readUtf8File } from "../internal/utf8File.js";
 import { type InstructionSkill, parseSkillMd } from "./SkillMd.js";
 import { invalidIssues, issueLines } from "./skillIssues.js";
 
@@ -84,7 +84,8 @@ export const RESOURCE_FOLDERS = ["scripts", "references", "assets"];
  *
  * @throws ValidationError when the SKILL.md is invalid (file:line:column), not
  * UTF-8 or larger than {@link MAX_SKILL_MD_BYTES} (then it is not read), when the folder holds a symbolic link (links are not
- * followed: they could leave the skill's folder or loop), when
+ * followed: they could leave the skill's folder or loop) or a named pipe, device or socket (never
+ * opened: a pipe would block the process, a device such as `/dev/zero` never end), SKILL.md included, when
  * `scripts`, `references` or `assets` is a file rather than a folder, or when
  * the folder holds more than {@link MAX_SKILL_FILES} files or
  * {@link MAX_SKILL_FILES_BYTES} bytes of them (the listing stops there).
@@ -93,7 +94,15 @@ export function loadSkillFolder(dir: string, options: LoadSkillOptions = {}): In
   checkArguments("loadSkillFolder", { dir: [Text, dir], options: [LoadSkillOptionsSchema, options] });
   const warn = options.onWarning ?? warnSkippedFiles;
   const file = join(dir, "SKILL.md");
-  const { size } = statSync(file);
+  // Not followed, and not opened unless a regular file: a named pipe would block the process, a device never end.
+  const stats = lstatSync(file);
+  if (!stats.isFile()) {
+    const what = stats.isSymbolicLink() ? "is a symbolic link" : `is ${entryKind(stats)}`;
+    throw invalidIssues([
+      { path: "SKILL.md", message: `${what}; a skill's files must be regular files inside its folder`, file },
+    ]);
+  }
+  const { size } = stats;
   if (size > MAX_SKILL_MD_BYTES) {
     throw invalidIssues([
       {
@@ -107,10 +116,10 @@ export function loadSkillFolder(dir: string, options: LoadSkillOptions = {}): In
   const files: string[] = [];
   const issues: ValidationIssue[] = [];
   const relativePath = (path: string) => relative(dir, path).split("\\").join("/");
-  const link = (path: string) =>
+  const notRegular = (path: string, what: string) =>
     issues.push({
       path,
-      message: "is a symbolic link; a skill's files must be regular files inside its folder",
+      message: `is ${what}; a skill's files must be regular files inside its folder`,
       file: join(dir, path),
     });
   for (const folder of RESOURCE_FOLDERS) {
@@ -140,7 +149,7 @@ export function loadSkillFolder(dir: string, options: LoadSkillOptions = {}): In
         }
         return over === undefined;
       },
-      link: (path) => link(relativePath(path)),
+      notRegular: (path, what) => notRegular(relativePath(path), what),
       skip: (path) =>
         warn({
           path: relativePath(path),
@@ -318,8 +327,8 @@ function skillFilePath(skill: InstructionSkill, path: string): string {
 interface Visitor {
   /** A file and its size; false stops the walk. */
   readonly file: (path: string, size: number) => boolean;
-  /** A symbolic link, not followed. */
-  readonly link: (path: string) => void;
+  /** A symbolic link, not followed, or a named pipe, device or socket, not read; and what it is. */
+  readonly notRegular: (path: string, what: string) => void;
   /** A `node_modules` or `.git` folder, not entered. */
   readonly skip: (path: string) => void;
 }
@@ -337,11 +346,12 @@ function walk(dir: string, visitor: Visitor, skipHidden = false): boolean {
     const stats = lstatSync(path);
     const notFiles = stats.isDirectory() && NOT_SKILL_FILES.has(entry);
     if (skipHidden && entry.startsWith(".") && !notFiles) continue;
-    if (stats.isSymbolicLink()) visitor.link(path);
+    if (stats.isSymbolicLink()) visitor.notRegular(path, "a symbolic link");
     else if (notFiles) visitor.skip(path);
     else if (stats.isDirectory()) {
       if (!walk(path, visitor)) return false;
-    } else if (!visitor.file(path, stats.size)) return false;
+    } else if (!stats.isFile()) visitor.notRegular(path, entryKind(stats));
+    else if (!visitor.file(path, stats.size)) return false;
   }
   return true;
 }

@@ -104,7 +104,7 @@ describe("a skills folder with bad skills", () => {
     mkdirSync(join(skills, "unreadable", "SKILL.md"), { recursive: true });
     const { problems } = safeLoadSkillsDir(skills);
     expect(problems.find((problem) => problem.name === "unreadable")?.message).toMatch(
-      /unreadable\/SKILL\.md:1:1: EISDIR/,
+      /unreadable\/SKILL\.md:1:1: SKILL\.md: is a folder; a skill's files must be regular files/,
     );
   });
 

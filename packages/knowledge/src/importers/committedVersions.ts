@@ -6,6 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { basename, dirname } from "node:path";
+import { untrustedGit } from "@software-factory/core";
 
 /** The most bytes read back from git for one file's history. */
 const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
@@ -17,12 +18,15 @@ const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
  * committed, or git cannot be run.
  */
 export function committedVersions(file: string): Buffer[] {
-  const git = (args: readonly string[], input?: string): Buffer =>
-    execFileSync("git", ["--literal-pathspecs", "-C", dirname(file), ...args], {
+  const git = (args: readonly string[], input?: string): Buffer => {
+    const call = untrustedGit(dirname(file), ["--literal-pathspecs", ...args]);
+    return execFileSync(call.file, call.args, {
+      ...call.options,
       stdio: ["pipe", "pipe", "ignore"],
       maxBuffer: MAX_HISTORY_BYTES,
       ...(input === undefined ? {} : { input }),
     });
+  };
   try {
     const log = git(["log", "--all", "--follow", "--format=", "--raw", "--no-abbrev", "--", basename(file)]);
     const blobs = [...log.toString("utf8").matchAll(/^:\d+ \d+ [0-9a-f]+ ([0-9a-f]+) /gm)]

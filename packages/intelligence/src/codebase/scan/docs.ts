@@ -1,18 +1,11 @@
-/**
- * Knowledge documents found in a repository: ADRs (MADR and Nygard) as
- * decision records, notes under `docs/`, READMEs, CHANGELOGs and runbooks,
- * each keyed by its path so a re-run revises instead of duplicating.
- *
- * @module
- */
-import { readFile, stat } from "node:fs/promises";
-import { basename, dirname, join, posix } from "node:path";
+import { basename, dirname, posix } from "node:path";
 import { cutText, firstSafeLine } from "@software-factory/core";
 import type { DocumentKind } from "@software-factory/knowledge";
 import { markdownSections, parseDecisionRecord, parseFrontMatter } from "@software-factory/knowledge";
 import type { ProposedDocument, ProposedLine } from "../proposal.js";
 import { lineOfFile, type RepoFiles } from "./files.js";
 import { withoutDelimited } from "./internal/text-delimited.js";
+import { readSmallFile } from "./internal/unreadable.js";
 
 /** Files larger than this are not read. */
 const MAX_BYTES = 1024 * 1024;
@@ -113,12 +106,6 @@ function isStub(body: string): boolean {
   return generated;
 }
 
-async function readSmall(path: string): Promise<string | undefined> {
-  const info = await stat(path).catch(() => undefined);
-  if (info === undefined || !info.isFile() || info.size > MAX_BYTES) return undefined;
-  return readFile(path, "utf8");
-}
-
 /** Front matter and body of a markdown file; a file whose front matter does not parse is read whole. */
 function split(text: string): { data: Record<string, unknown>; body: string } {
   try {
@@ -161,7 +148,7 @@ export async function findDocuments(
   for (const file of repo.files) {
     const category = documentCategory(file);
     if (category === undefined) continue;
-    const text = await readSmall(join(repo.root, file));
+    const text = await readSmallFile(repo, file, MAX_BYTES);
     if (text === undefined) continue;
     const { data, body } = split(text);
     if ((category === "docs" || category === "readme") && isStub(body)) continue;

@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { promisify } from "node:util";
-import { firstSafeLine, strictInput } from "@software-factory/core";
+import { firstSafeLine, strictInput, untrustedGit } from "@software-factory/core";
 import { type CodeownersRule, findCodeowners, parseCodeowners, slugify } from "@software-factory/floorplan";
 import { z } from "zod";
 import { parseInput } from "../../internal/parse.js";
@@ -17,9 +17,16 @@ import type { ProposedLine, ProposedOwner } from "../proposal.js";
 import type { RepoFiles } from "./files.js";
 import { lineOfFile } from "./files.js";
 import { codeownersMatcher } from "./internal/structure-glob.js";
+import { readOrSkip } from "./internal/unreadable.js";
 import { type NameStatusCommit, parseNameStatusLog, parseNumstatLog } from "./numstatLog.js";
 
-const run = promisify(execFile);
+const execute = promisify(execFile);
+
+/** Runs git in `cwd` as {@link untrustedGit} builds the call, reading its output as UTF-8. */
+function run(cwd: string, args: readonly string[]) {
+  const git = untrustedGit(cwd, args);
+  return execute(git.file, git.args, { ...git.options, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" });
+}
 
 /** Options of {@link proposeOwners}; another key is refused, naming it and these. */
 export const ProposeOwnersOptionsSchema = strictInput({
@@ -63,10 +70,7 @@ async function codeownersPlace(root: string): Promise<CodeownersPlace | undefine
   let top = "";
   let prefix = "";
   try {
-    const { stdout } = await run("git", ["rev-parse", "--show-toplevel", "--show-prefix"], {
-      cwd: root,
-      encoding: "utf8",
-    });
+    const { stdout } = await run(root, ["rev-parse", "--show-toplevel", "--show-prefix"]);
     [top = "", prefix = ""] = stdout.split("\n");
   } catch {
     // Not a git work tree: the folder is the root.
@@ -165,7 +169,9 @@ async function fromCodeowners(
   const place = await codeownersPlace(repo.root);
   if (place === undefined) return { owners, covered, minor };
   const { file, prefix } = place;
-  const { rules } = parseCodeowners(await readFile(place.path, "utf8"), file);
+  const text = await readOrSkip(file, repo.problems, () => readFile(place.path, "utf8"));
+  if (text === undefined) return { owners, covered, minor };
+  const { rules } = parseCodeowners(text, file);
   const matchers = rules.map((rule) => ({ rule, test: codeownersMatcher(rule.pattern) }));
   const byLine = filesByLine(repo, lines);
   for (const line of lines) {
@@ -310,10 +316,9 @@ async function historyStats(
     "--",
     ".",
   ];
-  const gitOptions = { cwd: repo.root, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" } as const;
   let output: string;
   try {
-    const commits = parseNameStatusLog((await run("git", window, gitOptions)).stdout);
+    const commits = parseNameStatusLog((await run(repo.root, window)).stdout);
     if (commits.length === 0) return { stats: new Map() };
     const numstat = [
       // Line roots and renamed names are paths, never globs.
@@ -328,7 +333,7 @@ async function historyStats(
       "--",
       ...countedPaths(lines, rest, commits),
     ];
-    const reading = run("git", numstat, gitOptions);
+    const reading = run(repo.root, numstat);
     // A git that stops early closes its stdin; its exit, not the broken pipe, says why.
     reading.child.stdin?.on("error", () => {});
     reading.child.stdin?.end(`${commits.map(({ hash }) => hash).join("\n")}\n`);

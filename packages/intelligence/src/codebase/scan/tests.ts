@@ -7,8 +7,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import type { InferredRequirement, ProposedLine } from "../proposal.js";
 import { lineOfFile, type RepoFiles } from "./files.js";
 import { findRustTests } from "./internal/tests-attributes.js";
@@ -18,6 +17,7 @@ import { findGoTests } from "./internal/tests-go.js";
 import { findJsTests } from "./internal/tests-js.js";
 import { findJUnitTests } from "./internal/tests-junit.js";
 import { findPythonTests } from "./internal/tests-python.js";
+import { readSmallFile } from "./internal/unreadable.js";
 
 /** Confidence of a requirement read off a test name: a test states behaviour, but not always as a requirement. */
 const INFERRED_CONFIDENCE = 0.6;
@@ -84,11 +84,9 @@ function requirementTitle(test: FoundTest): string {
   return title.length <= MAX_TITLE ? title : `${title.slice(0, MAX_TITLE - 1)}…`;
 }
 
-async function testsOf(root: string, file: string, language: TestLanguage): Promise<FoundTest[]> {
-  const path = join(root, file);
-  const info = await stat(path).catch(() => undefined);
-  if (info === undefined || !info.isFile() || info.size > MAX_BYTES) return [];
-  const text = await readFile(path, "utf8");
+async function testsOf(repo: RepoFiles, file: string, language: TestLanguage): Promise<FoundTest[]> {
+  const text = await readSmallFile(repo, file, MAX_BYTES);
+  if (text === undefined) return [];
   switch (language) {
     case "js":
       return findJsTests((await import("typescript")).default, file, text);
@@ -138,7 +136,7 @@ export async function inferRequirements(
     const language = testFileLanguage(file);
     if (language === undefined) continue;
     const line = lineOfFile(lines, file)?.id;
-    for (const test of await testsOf(repo.root, file, language)) {
+    for (const test of await testsOf(repo, file, language)) {
       const hash = testHash(file, test.describePath, test.testName);
       if (requirements.has(`REQ-${hash}`)) continue;
       requirements.set(`REQ-${hash}`, {

@@ -8,8 +8,15 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
+import { untrustedGit } from "@software-factory/core";
 
-const run = promisify(execFile);
+const execute = promisify(execFile);
+
+/** Runs git in `cwd` as {@link untrustedGit} builds the call, reading its output as UTF-8. */
+function run(cwd: string, args: readonly string[]) {
+  const git = untrustedGit(cwd, args);
+  return execute(git.file, git.args, { ...git.options, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" });
+}
 
 /** A commit as the git connector reads it. */
 export interface LoggedCommit {
@@ -84,7 +91,7 @@ export async function gitLog(
       : ["--end-of-options", options.range]),
     "--",
   ];
-  const { stdout } = await run("git", args, { cwd: root, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" });
+  const { stdout } = await run(root, args);
   const boundary = await shallowBoundary(root);
   return stdout
     .split(RECORD)
@@ -135,10 +142,7 @@ function coAuthorsOf(values: string, authorEmail: string): CoAuthor[] {
 
 /** The commits whose parents a shallow clone at `root` did not fetch (its `shallow` file); none in a full clone. */
 async function shallowBoundary(root: string): Promise<Set<string>> {
-  const { stdout } = await run("git", ["rev-parse", "--git-path", "shallow"], {
-    cwd: root,
-    encoding: "utf8",
-  });
+  const { stdout } = await run(root, ["rev-parse", "--git-path", "shallow"]);
   try {
     const text = await readFile(resolve(root, stdout.trim()), "utf8");
     return new Set(text.split("\n").filter((hash) => hash !== ""));
@@ -150,9 +154,9 @@ async function shallowBoundary(root: string): Promise<Set<string>> {
 
 /** Whether the repository at `root` has a commit at HEAD; throws when `root` is not a repository. */
 async function hasCommits(root: string): Promise<boolean> {
-  await run("git", ["rev-parse", "--git-dir"], { cwd: root });
+  await run(root, ["rev-parse", "--git-dir"]);
   try {
-    await run("git", ["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: root });
+    await run(root, ["rev-parse", "--verify", "--quiet", "HEAD"]);
     return true;
   } catch {
     return false;
