@@ -246,17 +246,42 @@ const SQLITE_HEADER = "SQLite format 3\0";
  * returned as it is.
  */
 export function redactStore(value: string): string {
-  if (URL.canParse(value)) {
-    const url = new URL(value);
+  // A URL with a host; postgres:/u:pw@db/f parses too, with all of it in the path, and is masked below.
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url !== undefined && url.host !== "") {
     if (url.password === "" && !url.searchParams.has("password")) return value;
     if (url.password !== "") url.password = "***";
     if (url.searchParams.has("password")) url.searchParams.set("password", "***");
     return url.toString();
   }
   // Not a URL: hide everything from the user's colon to the last @, and any password parameter.
-  return value
+  const masked = value
     .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):.*@/i, "$1:***@")
+    // A mistyped scheme (postgres//, postgres:/) or none: the user is the last segment before its colon.
+    .replace(/^(.*\/)?([^/:@]*):[^/@]*@/, "$1$2:***@")
     .replace(/([?&]password=)[^&#]*/gi, "$1***");
+  // A password with a slash in it: hide everything from the first colon to the last @.
+  return /:\*\*\*@/.test(masked) ? masked : masked.replace(/:[^@]*@/, ":***@");
+}
+
+/** What a store that looks like a URL, and is no `postgres://` one, must look like instead. */
+const MISTYPED_URL =
+  "looks like a URL but is not a postgres:// or postgresql:// URL (expected postgres://user:password@host:5432/database?schema=name); a SQLite file at a path like this is given as ./<path>";
+
+/**
+ * Whether a store that is no `postgres://` URL still looks like one, and so
+ * must not be taken as the path of a SQLite file: `postgres` or `postgresql`
+ * followed by a colon or `//` (`postgres//u:pw@db/f`, `postgres:/db/f`), a
+ * scheme followed by `:/` (`pg:/db`), or a user and password before an `@`
+ * in its first segment (`u:pw@db/f`, `pg//u:pw@db/f`). A path given as
+ * `./...` is never one.
+ */
+function looksLikeMistypedUrl(value: string): boolean {
+  return (
+    /^postgres(ql)?(:|\/\/)/i.test(value) ||
+    /^[a-z][a-z0-9+.-]+:\//i.test(value) ||
+    /^(?:[a-z][a-z0-9+.-]*:?\/\/?)?[^/@:]+:[^@]*@/i.test(value)
+  );
 }
 
 /** Whether a validated store value names PostgreSQL (else it is a SQLite file path). */
@@ -308,6 +333,10 @@ const StoreFlag = z.string().transform((value, ctx) => {
       code: "custom",
       message: "expected a postgres:// or postgresql:// URL, or a path to a SQLite file",
     });
+    return z.NEVER;
+  }
+  if (looksLikeMistypedUrl(value)) {
+    ctx.addIssue({ code: "custom", message: MISTYPED_URL });
     return z.NEVER;
   }
   const path = resolve(value);
