@@ -147,7 +147,7 @@ const FUNCTIONS: Record<string, readonly Param[]> = {
     opts({ limit: "number?", skip: "number?" }, "page"),
   ],
   automationNames: [p("recorded", "strings", () => [])],
-  "Inbox.open": [p("log", "object", () => factory.log)],
+  "Inbox.open": [p("log", "object", () => factory.log), opts({ operators: "object?" })],
   openFactory: [opts({ dir: "string?", actor: "string?", skillsDir: "string?", readOnly: "boolean?" })],
   embedderFromEnv: [p("env", "record?", () => ({}))],
   modelFromEnv: [p("env", "record?", () => ({}))],

@@ -146,7 +146,7 @@ export class AssemblyLine extends AssemblyLineWorkItems {
       maxRetries: options.maxRetries ?? 50,
     });
     const items = new WorkItemCommands(pipeline, state, writer, options);
-    super(pipeline, state, history, projection, lifecycle, items);
+    super(pipeline, state, history, projection, lifecycle, items, options.lines);
     this.#lifecycle = lifecycle;
     this.#artifacts = new ArtifactCommands(pipeline, state, writer, options.lines);
     this.#field = new FieldCommands(state, writer, options.lines);

@@ -40,6 +40,11 @@ export interface LineDirectory {
   hasLine?(lineId: string): boolean;
   /** Whether the operator exists; the assembly line refuses owners and contributors it says no to. */
   hasOperator?(operatorId: string): boolean;
+  /** Every line there is, for the "did you mean" of a refusal of an unknown one. */
+  lines?(): readonly {
+    /** The line's id. */
+    readonly id: string;
+  }[];
   /**
    * Folds changes other processes made since the last call (the floor plan
    * catches up with the log); called before the assembly line reads owners or

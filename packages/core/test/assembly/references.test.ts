@@ -24,6 +24,7 @@ function directory(lines: string[], operators: string[]) {
     wipLimitOf: () => undefined,
     hasLine: (line) => lines.includes(line),
     hasOperator: (operator) => operators.includes(operator),
+    lines: () => lines.map((id) => ({ id })),
     refresh: async () => {
       lines.push(...pending.lines.splice(0));
       operators.push(...pending.operators.splice(0));

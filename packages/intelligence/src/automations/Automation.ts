@@ -6,9 +6,9 @@ import { exclusiveIssues } from "./exclusivePolicy.js";
 
 /** A notification to put in an operator's inbox. */
 export interface Notification {
-  /** Operator id of the recipient. */
+  /** Operator id of the recipient: in a factory, an operator of the floor plan (or one owning a work item). */
   readonly to: string;
-  /** One line that says what happened. */
+  /** One line that says what happened: no newline, tab, escape or other control character, no bidi override. */
   readonly title: string;
   /** Markdown details. */
   readonly body: string;
@@ -45,7 +45,15 @@ export interface AutomationContext<Services> {
   readonly attempt: number;
   /** Queues an event; it lands atomically with the mark that this event was handled. */
   emit(event: NewEvent): void;
-  /** Queues a notification into an operator's inbox (an `inbox.notified` event). */
+  /**
+   * Queues a notification into an operator's inbox (an `inbox.notified` event).
+   * A notification to an operator the factory does not have (not in its floor
+   * plan, owning no work item) fails the handling once the handler returns, as
+   * a throw does: it is retried, then recorded among the failures, and no
+   * notification of it lands.
+   *
+   * @throws ValidationError when the notification is malformed or its title is not one line (a newline, tab, escape or bidi override in it).
+   */
   notify(notification: Notification): void;
 }
 

@@ -43,9 +43,9 @@ export class AutomationWorker<Services> {
     private readonly options: StartAutomationsOptions<Services>,
     position: number,
   ) {
-    const { log, services, onError } = options;
+    const { log, services, onError, operators } = options;
     const signal = this.#stopping.signal;
-    this.#scope = { automation, log, services, signal, worker: openWorker(), onError };
+    this.#scope = { automation, log, services, signal, worker: openWorker(), onError, operators };
     this.#cursor = new Cursor({
       log,
       automation: automation.name,

@@ -12,6 +12,13 @@ import { Text, Texts } from "../internal/arguments.js";
 import { parseInput } from "../internal/parse.js";
 import type { Notification } from "./Automation.js";
 import { automationEvents, InboxNotified, InboxRead } from "./events.js";
+import {
+  expectRecipients,
+  isKnownOperator,
+  type KnownOperators,
+  NotificationSchema,
+  unknownOperator,
+} from "./notificationChecks.js";
 
 /** A notification as stored in an inbox. */
 export interface InboxItem extends Notification {
@@ -39,11 +46,25 @@ export interface InboxListOptions {
   readonly after?: number;
 }
 
+/** Options of {@link Inbox.open}. */
+export interface InboxOptions {
+  /**
+   * The operators there are (a factory gives its floor plan's, and the
+   * owners of work items): notifications to anyone else are refused, and so
+   * is listing the inbox of someone who is neither one nor has a
+   * notification. Without it every operator id is accepted.
+   */
+  readonly operators?: KnownOperators;
+}
+
 /** An event log argument. */
 const Log = withMethods("an event log (openEventLog's result)", "append", "read");
 /** What a notification's recipient and sender may name: an operator id. */
 const Operator = Text;
 const ActorOptionsSchema = strictInput({ actor: z.string().optional() }).optional();
+const InboxOptionsSchema = strictInput({
+  operators: withMethods("a directory of operators ({ hasOperator })", "hasOperator").optional(),
+}).optional();
 
 const ListOptionsSchema = strictInput({
   unreadOnly: z.boolean().optional(),
@@ -64,13 +85,18 @@ export class Inbox implements AsyncDisposable {
   private constructor(
     private readonly log: EventLog,
     private projection: Projection | undefined,
+    private readonly operators: KnownOperators | undefined,
   ) {}
 
-  /** Opens the inbox projection over a log, following new events. */
-  static async open(log: EventLog): Promise<Inbox> {
-    checkArguments("Inbox.open", { log: [Log, log] });
+  /**
+   * Opens the inbox projection over a log, following new events.
+   *
+   * @throws ValidationError when `log` is no event log, or `options` has an unknown key or an `operators` without `hasOperator`.
+   */
+  static async open(log: EventLog, options: InboxOptions = {}): Promise<Inbox> {
+    checkArguments("Inbox.open", { log: [Log, log], options: [InboxOptionsSchema, options] });
     log.registry.register(...automationEvents);
-    const inbox = new Inbox(log, undefined);
+    const inbox = new Inbox(log, undefined, options.operators);
     inbox.projection = await startProjection(log, {
       types: [InboxNotified.type, InboxRead.type],
       apply: (event) => inbox.#apply(event),
@@ -82,29 +108,44 @@ export class Inbox implements AsyncDisposable {
    * Lists an operator's notifications, oldest first.
    *
    * @throws ValidationError when the options are malformed.
+   * @throws NotFoundError (entity `operator`, field `operator`) when the
+   *   operator is not one the inbox knows (see {@link InboxOptions.operators})
+   *   and has no notification: a mistyped operator would show an empty inbox.
    */
   async list(operator: string, options: InboxListOptions = {}): Promise<InboxItem[]> {
     checkArguments("inbox.list", { operator: [Operator, operator] });
     const parsed = parseInput(ListOptionsSchema, options, "inbox list options");
     await this.projection?.catchUp();
+    await this.#expectOperator(operator);
     return (this.#items.get(operator) ?? [])
       .filter((item) => item.seq > (parsed.after ?? 0) && (!parsed.unreadOnly || !item.read))
       .slice(0, parsed.limit ?? 50);
   }
 
-  /** Number of unread notifications of an operator. */
+  /**
+   * Number of unread notifications of an operator.
+   *
+   * @throws NotFoundError (entity `operator`, field `operator`) when the operator is unknown, as {@link Inbox.list} says.
+   */
   async unreadCount(operator: string): Promise<number> {
     checkArguments("inbox.unreadCount", { operator: [Operator, operator] });
     await this.projection?.catchUp();
+    await this.#expectOperator(operator);
     return (this.#items.get(operator) ?? []).filter((item) => !item.read).length;
   }
 
-  /** Sends a notification directly (automations use their context's `notify`). */
+  /**
+   * Sends a notification directly (automations use their context's `notify`).
+   *
+   * @throws ValidationError (path `notification.<field>`) when the notification is malformed, or its title is not one line (it holds a newline, tab, escape or other control character, or a bidi override).
+   * @throws NotFoundError (entity `operator`, field `to`) when the recipient is not an operator the inbox knows (see {@link InboxOptions.operators}); nothing is written.
+   */
   async notify(notification: Notification, options: { readonly actor?: string } = {}): Promise<InboxItem> {
     checkArguments("inbox.notify", {
-      notification: [InboxNotified.schema, notification],
+      notification: [NotificationSchema, notification],
       options: [ActorOptionsSchema, options],
     });
+    await expectRecipients(this.operators, [notification]);
     const [event] = await this.log.append(
       { type: InboxNotified.type, subject: notification.to, data: notification },
       options.actor === undefined ? {} : { actor: options.actor },
@@ -146,6 +187,22 @@ export class Inbox implements AsyncDisposable {
   /** Same as {@link Inbox.close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * Refuses an operator who has no notification and is not one the inbox
+   * knows, as `factory inbox` does: one retired from the floor plan keeps
+   * their inbox.
+   */
+  async #expectOperator(operator: string): Promise<void> {
+    if ((this.#items.get(operator)?.length ?? 0) > 0 || (await isKnownOperator(this.operators, operator)))
+      return;
+    throw unknownOperator(
+      this.operators,
+      "operator",
+      operator,
+      "in the floor plan, and no notification to them",
+    );
   }
 
   #find(id: string): InboxItem | undefined {

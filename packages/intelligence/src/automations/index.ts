@@ -35,7 +35,8 @@ export {
   InboxNotified,
   InboxRead,
 } from "./events.js";
-export { Inbox, type InboxItem, type InboxListOptions } from "./Inbox.js";
+export { Inbox, type InboxItem, type InboxListOptions, type InboxOptions } from "./Inbox.js";
+export type { KnownOperators } from "./notificationChecks.js";
 export { PermanentFailureError } from "./PermanentFailureError.js";
 export {
   type AutomationRunner,

@@ -10,6 +10,7 @@ import type { EventLog, NewEvent, StoredEvent } from "@software-factory/core";
 import { callHandler } from "../internal/callHandler.js";
 import type { Automation, AutomationContext, Notification } from "./Automation.js";
 import { describeError, notificationEvent } from "./handlingEvents.js";
+import { checkNotification, expectRecipients, type KnownOperators } from "./notificationChecks.js";
 import { isPermanentFailure } from "./PermanentFailureError.js";
 
 const DEFAULT_ATTEMPTS = 3;
@@ -18,7 +19,8 @@ const DEFAULT_BACKOFF_MS = 100;
 /**
  * What a worker's handlings run with; `signal` aborts when the worker begins
  * to close; `worker` is its id, as its claims name it (see `claimHandling`);
- * `onError` is told of a claim whose renewal failed (see `StartAutomationsOptions.onError`).
+ * `onError` is told of a claim whose renewal failed (see `StartAutomationsOptions.onError`);
+ * `operators` are those a notification may go to (see `StartAutomationsOptions.operators`).
  */
 export interface HandlingScope<Services> {
   readonly automation: Automation<Services>;
@@ -27,6 +29,7 @@ export interface HandlingScope<Services> {
   readonly signal: AbortSignal;
   readonly worker: string;
   readonly onError: ((error: unknown, automation: string, event: StoredEvent) => void) | undefined;
+  readonly operators: KnownOperators | undefined;
 }
 
 /** What one run of a handler (with its retries) came to. */
@@ -57,16 +60,24 @@ export async function runHandler<Services>(
   const head = await scope.log.head();
   for (let attempt = 1; ; attempt++) {
     const emitted: NewEvent[] = [];
+    const notifications: Notification[] = [];
     const context: AutomationContext<Services> = {
       services: scope.services,
       automation: automation.name,
       signal,
       attempt,
       emit: (next) => emitted.push(next),
-      notify: (notification: Notification) => emitted.push(notificationEvent(notification, event)),
+      notify: (notification: Notification) => {
+        // A malformed notification, or a title of several lines, fails the handler where it is queued.
+        checkNotification("notify", notification);
+        notifications.push(notification);
+        emitted.push(notificationEvent(notification, event));
+      },
     };
     try {
       await callHandler(() => automation.run(event, context), signal);
+      // A notification to an operator there is not fails the handling as a throw would: retried, then recorded.
+      await expectRecipients(scope.operators, notifications);
       return { emitted, error: undefined, attempts: attempt, head };
     } catch (thrown) {
       // Failed once the worker began to close (it may have stopped on its signal): left for the next start.

@@ -27,6 +27,7 @@ import { type AutomationFailure, failuresOf } from "./automationFailures.js";
 import { automationEvents } from "./events.js";
 import { ExclusiveSchema } from "./exclusivePolicy.js";
 import { lastMarks, readCursors } from "./handledMarks.js";
+import type { KnownOperators } from "./notificationChecks.js";
 
 const AutomationSchema = z.object({
   name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case, as in route-new-signals"),
@@ -54,6 +55,7 @@ const StartOptionsSchema = strictInput({
   onError: z
     .custom<(...args: never[]) => unknown>((value) => typeof value === "function", "must be a function")
     .optional(),
+  operators: withMethods("a directory of operators ({ hasOperator })", "hasOperator").optional(),
 });
 
 /** The end of a {@link AutomationRunner.retry}: how the re-run went. */
@@ -91,6 +93,14 @@ export interface StartAutomationsOptions<Services> {
    * `ClaimRenewalError`; the handler goes on).
    */
   readonly onError?: (error: unknown, automation: string, event: StoredEvent) => void;
+  /**
+   * The operators a handler's `notify` may address (a factory gives its floor
+   * plan's, and the owners of work items). A notification to anyone else
+   * fails the handling as a throw does (retried, then recorded among the
+   * failures), as does one whose title is not one line, whatever this says.
+   * Without it every recipient is accepted.
+   */
+  readonly operators?: KnownOperators;
 }
 
 /** Running automations. */

@@ -22,6 +22,7 @@ import { type KnowledgeBase, openKnowledgeBase } from "@software-factory/knowled
 import type { Automation } from "../automations/Automation.js";
 import { automationWarnings } from "../automations/automationWarnings.js";
 import { Inbox } from "../automations/Inbox.js";
+import type { KnownOperators } from "../automations/notificationChecks.js";
 import { type AutomationRunner, startAutomations } from "../automations/startAutomations.js";
 import { parseInput } from "../internal/parse.js";
 import { embedderFromEnv } from "../models/embedderFromEnv.js";
@@ -243,7 +244,13 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       load: "first-use",
     });
     opened.push(knowledge);
-    const inbox = await Inbox.open(log);
+    // Operators a notification may go to: the floor plan's, and one retired from it who still owns work.
+    const operators: KnownOperators = {
+      hasOperator: (id) => floorplan.hasOperator(id) || work.list({ owner: id }).length > 0,
+      operators: () => floorplan.graph.operators(),
+      refresh: () => Promise.all([floorplan.refresh(), work.refresh()]),
+    };
+    const inbox = await Inbox.open(log, { operators });
     // The automations started below, for encodedUsage to list and credit.
     const running: Automation<Factory>[] = [];
     const factory: Factory = {
@@ -335,6 +342,7 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
         log,
         automations,
         services: factory,
+        operators,
         onError: options.onAutomationError ?? automationWarnings(),
       });
     }

@@ -9,7 +9,9 @@ import {
   anObject,
   checkArguments,
   NotFoundError,
+  nearNames,
   strictInput,
+  ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
 import { z } from "zod";
@@ -214,6 +216,15 @@ export class Standards<Context = unknown> {
    * `check_standards` tool answer it.
    * @throws ValidationError (`E_VALIDATION`) when `scope.id` comes without
    * `scope.kind`, or `scope` has a key it does not take (`lines` for `line`).
+   * @throws ValidationError (`E_VALIDATION`, path `kind`) when `scope.kind`
+   * is a kind no source serves (`lines` for `line`): the message lists the
+   * kinds, as `standards.add` refuses a rule applying to such a kind.
+   * @throws NotFoundError (`E_NOT_FOUND`, entity `line`, field `line`) when
+   * no target of any kind belongs to `scope.line`: in a factory, a line
+   * neither in the floor plan nor named by a work item, artifact, signal or
+   * document (a line retired from the floor plan is checked through the
+   * targets it still has). A mistyped line would otherwise check nothing and
+   * pass; the message names the lines near it ("did you mean").
    * @throws ClosedError (`E_CLOSED`) when the standards are closed, or close
    * while a rule's check is under way (the message names the rule): no
    * finding is returned then, not even those found before.
@@ -221,7 +232,9 @@ export class Standards<Context = unknown> {
   async check(scope: CheckScope = {}): Promise<Finding[]> {
     this.#checks.ensureOpen();
     checkCheckScope(scope);
+    this.#expectKind(scope.kind);
     const rules = this.#selectRules(scope.rules);
+    if (scope.line !== undefined) await this.#expectLine(scope.line);
     const timedOut: TimedOut = new Map();
     const findings: Finding[] = [];
     const kinds = new Set(rules.map((rule) => rule.appliesTo));
@@ -287,6 +300,55 @@ export class Standards<Context = unknown> {
       message: `no source serves kind "${kind}" (${
         kinds.length === 0 ? "no source added yet" : `kinds with a source: ${kinds.join(", ")}`
       }); add its source first with standards.addSource`,
+    });
+  }
+
+  /**
+   * Refuses a kind no source serves.
+   *
+   * @throws ValidationError (path `kind`) listing the kinds, and those near the one given.
+   */
+  #expectKind(kind: string | undefined): void {
+    if (kind === undefined || this.#sources.has(kind)) return;
+    const kinds = this.kinds();
+    const near = nearNames(kind, kinds);
+    const message = `no source serves targets of kind "${kind}"${
+      near.length === 0 ? "" : ` (did you mean ${near.map((name) => `"${name}"`).join(" or ")}?)`
+    }; the kinds are ${kinds.length === 0 ? "none yet" : kinds.join(", ")}`;
+    throw new ValidationError({
+      message: `check scope: kind: ${message}`,
+      issues: [{ path: "kind", message }],
+    });
+  }
+
+  /**
+   * Refuses a line no target of any kind belongs to, reading the sources in
+   * the order added until one has a target of the line.
+   *
+   * @throws NotFoundError (entity `line`, field `line`) naming the line and the lines near it.
+   */
+  async #expectLine(line: string): Promise<void> {
+    const known = new Set<string>();
+    for (const source of this.#sources.values()) {
+      for (const target of await source.all()) {
+        for (const of of linesOfTarget(source, target)) {
+          if (of === line) return;
+          known.add(of);
+        }
+      }
+    }
+    const near = nearNames(line, [...known]);
+    const hint =
+      near.length > 0
+        ? `; did you mean ${near.map((id) => `"${id}"`).join(" or ")}?`
+        : known.size === 0
+          ? "; no target belongs to any line yet"
+          : `; the lines are ${[...known].slice(0, 8).join(", ")}${known.size > 8 ? `, ... (${known.size} in all)` : ""}`;
+    throw new NotFoundError({
+      message: `check scope: line: no line "${line}": no target of any kind (${this.kinds().join(", ")}) belongs to it${hint}`,
+      entity: "line",
+      id: line,
+      field: "line",
     });
   }
 

@@ -12,6 +12,8 @@ const { folder, open } = useTempFactories();
 
 const CAPTURED = "knowledge.document.captured";
 const source = { system: "test" };
+/** The floor plan declaring ana, whom the handlers notify (a notification to an operator there is not is refused). */
+const plan = { operators: [{ id: "ana" }], lines: [{ id: "docs", owner: "ana" }] };
 
 /** An automation on captured documents, retried once after 1 ms, with the given handler. */
 function onCaptured(name: string, run: Automation["run"]): Automation {
@@ -44,6 +46,7 @@ describe("an automation whose handler is an Effect", () => {
       }),
     );
     const factory = await open({ dir: folder("factory-effect-automations-"), automations: [welcome] });
+    await factory.floorplan.applyPlan(plan);
     const ids: string[] = [];
     for (const title of ["One", "Two", "Three"])
       ids.push((await factory.knowledge.capture({ kind: "note", title, body: title, source })).id);
@@ -112,6 +115,7 @@ describe("an automation whose handler is an Effect", () => {
       }).pipe(Effect.ensuring(Effect.sync(() => steps.push("finalizer ran")))),
     );
     const first = await openFactory({ dir, automations: [waits] });
+    await first.floorplan.applyPlan(plan);
     await first.knowledge.capture({ kind: "note", title: "Held", body: "b", source });
     await started.reached;
     await first.close();

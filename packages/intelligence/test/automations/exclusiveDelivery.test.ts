@@ -18,9 +18,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function factoryDir(): string {
+/** A new factory folder whose floor plan declares ana, whom the tests notify (a notification to anyone else is refused). */
+async function factoryDir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "factory-exclusive-delivery-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const factory = await openFactory({ dir, tokenCounter: estimateTokenCounter });
+  await factory.floorplan.applyPlan({ operators: [{ id: "ana" }], lines: [{ id: "ops", owner: "ana" }] });
+  await factory.close();
   return dir;
 }
 
@@ -65,7 +69,7 @@ async function logged(dir: string, type: string) {
 describe("a webhook delivery served by two processes of one factory", () => {
   it("posts each notification once, whichever process claims it", async () => {
     const hook = await receiver();
-    const dir = factoryDir();
+    const dir = await factoryDir();
     const first = await deliveringProcess(dir, hook.url, 30);
     const second = await deliveringProcess(dir, hook.url, 30);
     const ids = await notify(
@@ -86,7 +90,7 @@ describe("a webhook delivery served by two processes of one factory", () => {
   it("has another process post a notification whose holder was killed while posting it", async () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? "hang" : { status: 200 });
-    const dir = factoryDir();
+    const dir = await factoryDir();
     const first = await deliveringProcess(dir, hook.url, 1);
     const second = await deliveringProcess(dir, hook.url, 1);
     const [id] = await notify(dir, ["Held"]);

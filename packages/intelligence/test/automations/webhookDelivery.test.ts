@@ -37,9 +37,16 @@ async function receiver(): Promise<Receiver> {
   return started;
 }
 
-function factoryDir(): string {
+/** A new factory folder whose floor plan declares the operators the tests notify (a notification to anyone else is refused). */
+async function factoryDir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "factory-webhook-delivery-"));
   dirs.push(dir);
+  const factory = await openFactory({ dir, tokenCounter: estimateTokenCounter });
+  await factory.floorplan.applyPlan({
+    operators: [{ id: "ana" }, { id: "bob" }, { id: "carl" }],
+    lines: [{ id: "ops", owner: "ana" }],
+  });
+  await factory.close();
   return dir;
 }
 
@@ -89,7 +96,7 @@ async function handledMarks(factory: Factory) {
 describe("delivering notifications to a webhook", () => {
   it("posts each notification to its recipients as signed JSON, with the event id to de-duplicate by", async () => {
     const hook = await receiver();
-    const factory = await deliveringFactory(factoryDir(), {
+    const factory = await deliveringFactory(await factoryDir(), {
       url: hook.url,
       secret: SECRET,
       to: ["ana"],
@@ -143,7 +150,7 @@ describe("delivering notifications to a webhook", () => {
 
   it("posts Slack-compatible { text } naming the recipient, the sender, the message and the notification", async () => {
     const hook = await receiver();
-    const factory = await deliveringFactory(factoryDir(), { url: hook.url, format: "slack" });
+    const factory = await deliveringFactory(await factoryDir(), { url: hook.url, format: "slack" });
     const item = await factory.inbox.notify(
       {
         to: "ana",
@@ -170,7 +177,7 @@ describe("delivering notifications to a webhook", () => {
 
   it("sends the caller's User-Agent alone, in whatever case it is given, instead of beside its own", async () => {
     const hook = await receiver();
-    const factory = await deliveringFactory(factoryDir(), {
+    const factory = await deliveringFactory(await factoryDir(), {
       url: hook.url,
       headers: { "User-Agent": "acme-bot/1" },
     });
@@ -184,7 +191,7 @@ describe("delivering notifications to a webhook", () => {
   it("delivers once after a server error, retried with the same Idempotency-Key, and not again after a restart", async () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? { status: 500, body: "down" } : { status: 200 });
-    const dir = factoryDir();
+    const dir = await factoryDir();
     const options = { url: hook.url, retry: { attempts: 3, backoffMs: 1 } };
     const factory = await deliveringFactory(dir, options);
     const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
@@ -203,7 +210,7 @@ describe("delivering notifications to a webhook", () => {
   it("sends a delivery interrupted by a close again at the next start, with the same Idempotency-Key", async () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? "hang" : { status: 204 });
-    const dir = factoryDir();
+    const dir = await factoryDir();
     const factory = await deliveringFactory(dir, { url: hook.url });
     const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
     await hook.requests(1);
@@ -222,7 +229,7 @@ describe("delivering notifications to a webhook", () => {
   it("after a crash, sends again only the delivery that was in flight, with the same Idempotency-Key", async () => {
     const hook = await receiver();
     hook.script = (n) => (n === 3 ? "hang" : { status: 200 });
-    const dir = factoryDir();
+    const dir = await factoryDir();
     const { child: running, exited } = await startFixture(child, [dir, hook.url], "started");
     const writer = await openFactory({ dir, tokenCounter: estimateTokenCounter });
     const ids: string[] = [];
@@ -246,7 +253,7 @@ describe("delivering notifications to a webhook", () => {
     hook.script = (n) =>
       n === 0 ? { status: 400, body: `invalid_payload for /services/T000/B000/${TOKEN}` } : { status: 200 };
     // The default retry policy: 5 attempts, which would wait 1 + 2 + 4 + 8 s for nothing.
-    const factory = await deliveringFactory(factoryDir(), { url: hook.url });
+    const factory = await deliveringFactory(await factoryDir(), { url: hook.url });
     const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
     await factory.automations?.idle();
 
@@ -279,7 +286,7 @@ describe("delivering notifications to a webhook", () => {
   it("does not follow a redirect, and records it after one attempt", async () => {
     const hook = await receiver();
     hook.script = () => ({ status: 302, headers: { location: `http://${hook.host}/elsewhere` } });
-    const factory = await deliveringFactory(factoryDir(), { url: hook.url });
+    const factory = await deliveringFactory(await factoryDir(), { url: hook.url });
     const item = await factory.inbox.notify({ to: "ana", title: "Hello", body: "" });
     await factory.automations?.idle();
 
@@ -299,7 +306,7 @@ describe("delivering notifications to a webhook", () => {
   it("retries a 503 and stops at a 400 that follows it, without the attempts left", async () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? { status: 503 } : { status: 400, body: "invalid_payload" });
-    const factory = await deliveringFactory(factoryDir(), {
+    const factory = await deliveringFactory(await factoryDir(), {
       url: hook.url,
       retry: { attempts: 5, backoffMs: 1 },
     });
@@ -315,7 +322,7 @@ describe("delivering notifications to a webhook", () => {
   it("fails an attempt the receiver does not answer within timeoutMs, and retries it; the failure says it is not retried", async () => {
     const hook = await receiver();
     hook.script = () => "hang";
-    const factory = await deliveringFactory(factoryDir(), {
+    const factory = await deliveringFactory(await factoryDir(), {
       url: hook.url,
       // Long enough for the receiver, in this process, to read the request on a loaded machine.
       timeoutMs: 500,
@@ -339,7 +346,7 @@ describe("delivering notifications to a webhook", () => {
   it("records a 429 on the last attempt as not retried, rather than as retried after its Retry-After", async () => {
     const hook = await receiver();
     hook.script = () => ({ status: 429, body: "slow down", headers: { "retry-after": "30" } });
-    const factory = await deliveringFactory(factoryDir(), {
+    const factory = await deliveringFactory(await factoryDir(), {
       url: hook.url,
       retry: { attempts: 1, backoffMs: 0 },
     });
@@ -361,7 +368,7 @@ describe("delivering notifications to a webhook", () => {
   it("waits as long as a 429's Retry-After asks before the next attempt", async () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? { status: 429, headers: { "retry-after": "1" } } : { status: 200 });
-    const factory = await deliveringFactory(factoryDir(), {
+    const factory = await deliveringFactory(await factoryDir(), {
       url: hook.url,
       retry: { attempts: 2, backoffMs: 0 },
     });
@@ -375,7 +382,7 @@ describe("delivering notifications to a webhook", () => {
 
   it("claims and records only the notifications to its recipients: none for those to other operators", async () => {
     const hook = await receiver();
-    const factory = await deliveringFactory(factoryDir(), { url: hook.url, to: ["ana"] });
+    const factory = await deliveringFactory(await factoryDir(), { url: hook.url, to: ["ana"] });
     for (const to of ["bob", "carl", "bob"]) await factory.inbox.notify({ to, title: `For ${to}`, body: "" });
     const forAna = await factory.inbox.notify({ to: "ana", title: "For ana", body: "" });
     await factory.automations?.idle();
@@ -395,7 +402,7 @@ describe("delivering notifications to a webhook", () => {
 
   it("skips notifications older than maxAgeMs when it reaches them, and posts the newer ones", async () => {
     const hook = await receiver();
-    const dir = factoryDir();
+    const dir = await factoryDir();
     const clock = manualClock(Date.now() - 2 * 86_400_000);
     const past = await openFactory({ dir, clock, tokenCounter: estimateTokenCounter });
     await past.inbox.notify({ to: "ana", title: "Two days old", body: "" });
@@ -415,7 +422,11 @@ describe("delivering notifications to a webhook", () => {
   it("measures a notification's age by the factory's clock, which stamped it, not the machine's", async () => {
     const hook = await receiver();
     const clock = manualClock("2020-01-01T09:00:00Z");
-    const factory = await deliveringFactory(factoryDir(), { url: hook.url, maxAgeMs: 86_400_000 }, clock);
+    const factory = await deliveringFactory(
+      await factoryDir(),
+      { url: hook.url, maxAgeMs: 86_400_000 },
+      clock,
+    );
     const fresh = await factory.inbox.notify({ to: "ana", title: "Fresh by the factory's clock", body: "" });
     // The premise: the factory stamps by its own clock (on the machine's, the notification would be fresh too).
     expect(fresh.at).toBe("2020-01-01T09:00:00.000Z");
@@ -427,7 +438,11 @@ describe("delivering notifications to a webhook", () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? { status: 404, body: "no such hook" } : { status: 200 });
     const clock = manualClock("2020-01-01T09:00:00Z");
-    const factory = await deliveringFactory(factoryDir(), { url: hook.url, maxAgeMs: 86_400_000 }, clock);
+    const factory = await deliveringFactory(
+      await factoryDir(),
+      { url: hook.url, maxAgeMs: 86_400_000 },
+      clock,
+    );
     const item = await factory.inbox.notify({ to: "ana", title: "Deploy failed", body: "" });
     // The premise: the factory's clock stamps it, so moving that clock ages it.
     expect(item.at).toBe("2020-01-01T09:00:00.000Z");
@@ -445,7 +460,7 @@ describe("delivering notifications to a webhook", () => {
   it("takes over a notification whose holder stopped renewing its claim a minute before", async () => {
     const hook = await receiver();
     hook.script = (n) => (n === 0 ? "hang" : { status: 200 });
-    const dir = factoryDir();
+    const dir = await factoryDir();
     const clock = manualClock("2020-01-01T09:00:00Z");
     const holder = await deliveringFactory(dir, { url: hook.url }, clock);
     const item = await holder.inbox.notify({ to: "ana", title: "Held", body: "" });

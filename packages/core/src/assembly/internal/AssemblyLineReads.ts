@@ -15,6 +15,7 @@ import type { Projection } from "../../Projection.js";
 import { strictInput } from "../../strictInput.js";
 import type { Artifact } from "../Artifact.js";
 import type { AssemblyHistoryFolder } from "../AssemblyHistory.js";
+import type { LineDirectory } from "../LineDirectory.js";
 import type { MeasureOptions } from "../measureOptions.js";
 import { type AssemblyMeasures, measureAssembly } from "../measures.js";
 import type { PipelineConfig } from "../Pipeline.js";
@@ -27,6 +28,7 @@ import type { AssemblyState } from "./AssemblyState.js";
 import { Id, optional, required } from "./arguments.js";
 import { invalid } from "./checks.js";
 import { incidentBlame } from "./incidentBlame.js";
+import { expectKnownLine } from "./knownLines.js";
 import { expectItem, getItem, getSignal, listItems, listSignals } from "./lineQueries.js";
 import { quotedId } from "./quotedId.js";
 import { scopedSuspectLinks, traceOf } from "./traceQueries.js";
@@ -90,14 +92,16 @@ export class AssemblyLineReads implements AsyncDisposable {
   readonly #history: AssemblyHistoryFolder;
   readonly #projection: Projection;
   readonly #lifecycle: LineLifecycle;
+  /** The lines and operators there are, to refuse a filter on a line there never was. */
+  readonly #lines: LineDirectory | undefined;
 
   /** The validated pipeline configuration. */
   readonly pipeline: PipelineConfig;
 
   /**
    * Reads over `state` and `history`, which `projection` folds from the log,
-   * refused once `lifecycle` is closed. Not for direct use: see
-   * {@link openAssemblyLine}.
+   * refused once `lifecycle` is closed, whose line filters name lines of
+   * `lines` or of the history. Not for direct use: see {@link openAssemblyLine}.
    */
   constructor(
     pipeline: PipelineConfig,
@@ -105,8 +109,10 @@ export class AssemblyLineReads implements AsyncDisposable {
     history: AssemblyHistoryFolder,
     projection: Projection,
     lifecycle: LineLifecycle,
+    lines: LineDirectory | undefined,
   ) {
     this.pipeline = pipeline;
+    this.#lines = lines;
     this.#lifecycle = lifecycle;
     this.#state = state;
     this.#history = history;
@@ -135,6 +141,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    * Work items matching a filter, oldest first.
    *
    * @throws ValidationError when the filter has an unknown key, a state that is none, or a stage the pipeline lacks.
+   * @throws NotFoundError (field `line`) when the line is neither in the floor plan nor in the history (see {@link AssemblyLineReads.signals}).
    */
   list(filter: WorkItemFilter = {}): WorkItem[] {
     this.#lifecycle.assertOpen();
@@ -147,6 +154,7 @@ export class AssemblyLineReads implements AsyncDisposable {
         "stage",
         `unknown stage "${filter.stage}"; stages: ${stages.join(", ")}`,
       );
+    expectKnownLine(this.#lines, this.#state, "line", filter.line);
     return listItems(this.#state, filter);
   }
 
@@ -200,6 +208,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    * artifacts'), or of one line (its items' and artifacts').
    *
    * @throws NotFoundError (field `item`) when there is no such work item: a check that no link of a mistyped item is suspect would pass without looking.
+   * @throws NotFoundError (field `line`) when the line is neither in the floor plan nor in the history, for the same reason (see {@link AssemblyLineReads.signals}).
    */
   suspectLinks(scope: { readonly item?: string; readonly line?: string } = {}): TraceLink[] {
     this.#lifecycle.assertOpen();
@@ -214,6 +223,7 @@ export class AssemblyLineReads implements AsyncDisposable {
         field: "item",
       });
     }
+    expectKnownLine(this.#lines, this.#state, "line", scope.line);
     return scopedSuspectLinks(this.#state, scope);
   }
 
@@ -258,11 +268,25 @@ export class AssemblyLineReads implements AsyncDisposable {
     return getSignal(this.#state, id);
   }
 
-  /** Every signal, optionally of one line. */
+  /**
+   * Every signal, optionally of one line.
+   *
+   * A line filter (here and in every read that takes one) names a line of
+   * the floor plan, or one the history names (a work item, signal, artifact,
+   * deployment or incident of it), so a line retired from the floor plan
+   * still answers with its history. Any other line is refused rather than
+   * answered with nothing, which a check would pass on; with the floor plan
+   * as it was last folded (`refresh()` first to see a line another process
+   * added a moment ago). An assembly line opened without a directory of lines
+   * accepts every line.
+   *
+   * @throws NotFoundError (entity `line`, field `line`) when the line is neither in the floor plan nor in the history; the message names the lines near it ("did you mean").
+   */
   signals(filter: { readonly line?: string } = {}): Signal[] {
     this.#lifecycle.assertOpen();
     checkArguments("signals", { filter: [optional("a signal filter"), filter] });
     checkKeys(SignalFilterKeys, filter, "signal filter");
+    expectKnownLine(this.#lines, this.#state, "line", filter.line);
     return listSignals(this.#state, filter);
   }
 
@@ -277,11 +301,14 @@ export class AssemblyLineReads implements AsyncDisposable {
    * Every deployment, in the order recorded; optionally of one environment,
    * and of one line (those that name it: a deployment recorded without a
    * line is of none).
+   *
+   * @throws NotFoundError (field `line`) when the line is neither in the floor plan nor in the history (see {@link AssemblyLineReads.signals}).
    */
   deployments(filter: DeploymentFilter = {}): Deployment[] {
     this.#lifecycle.assertOpen();
     checkArguments("deployments", { filter: [optional("a deployment filter"), filter] });
     checkKeys(DeploymentFilterKeys, filter, "deployment filter");
+    expectKnownLine(this.#lines, this.#state, "line", filter.line);
     const { environment, line } = filter;
     return [...this.#state.deployments.values()].filter(
       (d) =>
@@ -304,11 +331,14 @@ export class AssemblyLineReads implements AsyncDisposable {
    * Every incident, in the order opened, with the deployment each is blamed
    * on; `open: true` keeps the unresolved ones, `open: false` the resolved
    * ones; `line` those of one line (named when opened, or their deployment's).
+   *
+   * @throws NotFoundError (field `line`) when the line is neither in the floor plan nor in the history (see {@link AssemblyLineReads.signals}).
    */
   incidents(filter: IncidentFilter = {}): Incident[] {
     this.#lifecycle.assertOpen();
     checkArguments("incidents", { filter: [optional("an incident filter"), filter] });
     checkKeys(IncidentFilterKeys, filter, "incident filter");
+    expectKnownLine(this.#lines, this.#state, "line", filter.line);
     const { open, line } = filter;
     const blamedOn = incidentBlame(this.#history.history);
     return [...this.#state.incidents.values()]
@@ -327,6 +357,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    * only catches up and measures.
    *
    * @throws ValidationError when the options are invalid.
+   * @throws NotFoundError (field `line`) when the line is neither in the floor plan nor in the history (see {@link AssemblyLineReads.signals}): a mistyped line would measure zero.
    * @example
    * ```ts
    * const week = await line.measures({ from: "2026-03-02", to: "2026-03-09", line: "checkout" });
@@ -335,8 +366,11 @@ export class AssemblyLineReads implements AsyncDisposable {
   async measures(options: MeasureOptions): Promise<AssemblyMeasures> {
     this.#lifecycle.assertOpen();
     checkArguments("measures", { options: [required("measure options (from, to)"), options] });
-    await this.#projection.catchUp();
-    return measureAssembly(this.#history.history, options);
+    await Promise.all([this.#projection.catchUp(), this.#lines?.refresh?.()]);
+    const measures = measureAssembly(this.#history.history, options);
+    // After the options are validated: a line of the wrong type is malformed, not unknown.
+    expectKnownLine(this.#lines, this.#state, "line", options.line);
+    return measures;
   }
 
   /** Stops following the log (the log itself stays open); later calls fail with `ClosedError`. */

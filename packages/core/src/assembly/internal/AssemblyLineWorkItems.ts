@@ -20,6 +20,7 @@ import type {
   SendBackInput,
   UnblockInput,
 } from "../inputs.js";
+import type { LineDirectory } from "../LineDirectory.js";
 import type { PipelineConfig } from "../Pipeline.js";
 import type { WorkItem } from "../WorkItem.js";
 import { AssemblyLineReads, type LineLifecycle } from "./AssemblyLineReads.js";
@@ -47,8 +48,9 @@ export class AssemblyLineWorkItems extends AssemblyLineReads {
     projection: Projection,
     lifecycle: LineLifecycle,
     items: WorkItemCommands,
+    lines: LineDirectory | undefined,
   ) {
-    super(pipeline, state, history, projection, lifecycle);
+    super(pipeline, state, history, projection, lifecycle, lines);
     this.#lifecycle = lifecycle;
     this.#items = items;
   }
