@@ -40,14 +40,44 @@ export async function requireLines(factory: Factory, lines: readonly string[], f
   if (lines.length === 0) return;
   for (const line of lines) parseFlag(LineFlag, line, flag);
   await factory.floorplan.refresh();
-  for (const line of lines) {
-    if (factory.floorplan.hasLine(line)) continue;
-    throw new NotFoundError({
-      message: `${flag}: no line "${line}" in the floor plan (see factory floorplan)`,
-      entity: "line",
-      id: line,
-      field: flag,
-    });
+  for (const line of lines) if (!factory.floorplan.hasLine(line)) throw lineNotFound(line, flag);
+}
+
+/** The refusal of a line given in `flag` that names none, as every command tells it. */
+function lineNotFound(line: string, flag: string): NotFoundError {
+  return new NotFoundError({
+    message: `${flag}: no line "${line}" in the floor plan (see factory floorplan)`,
+    entity: "line",
+    id: line,
+    field: flag,
+  });
+}
+
+/**
+ * Runs an SDK read or check filtered on the line given in `flag`, the value
+ * checked first as a line id. The SDK refuses a line it does not know (one
+ * neither in the floor plan nor named by the history: a line retired from
+ * the floor plan is answered with its history); that refusal is told here in
+ * the command line's words.
+ *
+ * @throws UsageError naming the flag and the rule when the line is blank or not a line id.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the flag.
+ */
+export async function filteredOnLine<T>(
+  line: string | undefined,
+  flag: string,
+  read: () => T | Promise<T>,
+): Promise<T> {
+  if (line !== undefined) parseFlag(LineFlag, line, flag);
+  try {
+    return await read();
+  } catch (error) {
+    const aboutLine =
+      error instanceof NotFoundError &&
+      error.entity === "line" &&
+      error.field === "line" &&
+      error.id === line;
+    throw line !== undefined && aboutLine ? lineNotFound(line, flag) : error;
   }
 }
 
@@ -141,6 +171,23 @@ export function requireSource(path: string, kind: "file" | "folder", flag?: stri
     id: path,
     ...(flag === undefined ? {} : { field: flag }),
   });
+}
+
+/**
+ * Refuses a file a loader reads and tells problems of (`plan check`, `plan
+ * apply`, `init --plan`) as {@link requireSource} refuses a file, before
+ * anything is read: missing, or a device, pipe or socket (`/dev/zero` would
+ * be read forever, `<(cat factory.yaml)` once, as every file argument refuses
+ * them). A folder is left to the loader, which tells it as a problem of the
+ * file (`is a folder, not a file`).
+ *
+ * @throws UsageError (naming the flag) when the path is empty.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `file`) naming the path (and the flag).
+ */
+export function requireFileToLoad(path: string, flag?: string): void {
+  // An empty path is no folder, though it resolves to the current one.
+  if (path !== "" && statSync(resolve(path), { throwIfNoEntry: false })?.isDirectory() === true) return;
+  requireSource(path, "file", flag);
 }
 
 /** What a path that is not the file or folder asked for is instead: a folder, a file, or a device, pipe or socket. */

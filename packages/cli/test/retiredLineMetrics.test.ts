@@ -1,7 +1,8 @@
 /**
  * `factory metrics --line` measures a line the floor plan no longer has
  * (retired) from its history, as it does a retired operator's, and still
- * refuses a line the factory never knew.
+ * refuses a line the factory never knew; `work list` and `check` answer such
+ * a line with its history too, as the SDK does.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,4 +39,31 @@ describe("factory metrics --line of a retired line", () => {
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('--line: no line "nowhere" in the floor plan');
   });
+
+  it(
+    "lists and checks the retired line's work, and refuses a line never known in the CLI's words",
+    SLOW,
+    async () => {
+      const listed = await factory("work", "list", "--line", "search", "--json");
+      expect(listed.stderr).toBe("");
+      expect(JSON.parse(listed.stdout)).toEqual([
+        expect.objectContaining({ line: "search", title: "Autocomplete" }),
+      ]);
+      const checked = await factory("check", "--line", "search", "--fail-on", "never", "--json");
+      expect(checked.stderr).toBe("");
+      expect(JSON.parse(checked.stdout).findings.length).toBeGreaterThan(0);
+      for (const args of [
+        ["work", "list", "--line", "nowhere"],
+        ["check", "--line", "nowhere"],
+        ["deployment", "list", "--line", "nowhere"],
+        ["incident", "list", "--line", "nowhere"],
+      ]) {
+        const unknown = await factory(...args);
+        expect(unknown.code, args.join(" ")).toBe(1);
+        expect(unknown.stderr, args.join(" ")).toBe(
+          'error: E_NOT_FOUND: --line: no line "nowhere" in the floor plan (see factory floorplan)\n',
+        );
+      }
+    },
+  );
 });

@@ -70,7 +70,8 @@ beforeAll(async () => {
     ],
   });
   await factory.floorplan.applyPlan({
-    operators: [{ id: "ana" }, { id: "bo" }],
+    // cy is told directly (get_inbox's tests): a notification goes to an operator of the floor plan.
+    operators: [{ id: "ana" }, { id: "bo" }, { id: "cy" }],
     lines: [{ id: "checkout", owner: "ana", description: "Cart and payment", paths: ["/src/checkout/"] }],
   });
   server = await serveHttp(factory, { port: 0, token });

@@ -37,36 +37,47 @@ interface MarkedRead {
   readonly unread: number;
 }
 
-/** Every notification of an operator (or the unread ones), oldest first. */
-async function wholeInbox(factory: Factory, operator: string, unreadOnly: boolean): Promise<InboxItem[]> {
+/**
+ * Every notification of an operator (or the unread ones), oldest first.
+ * `given` is the `--operator` as typed, undefined when the operator is the actor.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the flag the
+ *   operator came from, when the SDK refuses them: not in the floor plan (nor
+ *   owning work), and no notification to them.
+ */
+async function wholeInbox(
+  factory: Factory,
+  operator: string,
+  unreadOnly: boolean,
+  given: string | undefined,
+): Promise<InboxItem[]> {
   const items: InboxItem[] = [];
-  for (let after = 0; ; ) {
-    const page = await factory.inbox.list(operator, { unreadOnly, limit: PAGE, after });
-    items.push(...page);
-    const last = page.at(-1);
-    if (last === undefined || page.length < PAGE) return items;
-    after = last.seq;
+  try {
+    for (let after = 0; ; ) {
+      const page = await factory.inbox.list(operator, { unreadOnly, limit: PAGE, after });
+      items.push(...page);
+      const last = page.at(-1);
+      if (last === undefined || page.length < PAGE) return items;
+      after = last.seq;
+    }
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || error.field !== "operator" || error.id !== operator) throw error;
+    throw unknownOperator(operator, given);
   }
 }
 
-/**
- * Refuses an operator the floor plan does not have (called when they have no notification either).
- *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `operator`) naming the flag the operator came from.
- */
-async function requireOperator(factory: Factory, operator: string, given: string | undefined): Promise<void> {
-  await factory.floorplan.refresh();
-  if (factory.floorplan.hasOperator(operator)) return;
+/** The refusal of an operator the factory does not know, naming the flag the operator came from. */
+function unknownOperator(operator: string, given: string | undefined): NotFoundError {
   const message = `no operator "${operator}" in the floor plan, and no notification to them`;
   // The actor is the default, seldom typed: the hint says how to name another operator.
   if (given === undefined)
-    throw new NotFoundError({
+    return new NotFoundError({
       message: `${message} (give --operator <operator>)`,
       entity: "operator",
       id: operator,
       field: "--actor",
     });
-  throw argumentNotFound("--operator", { message, entity: "operator", id: operator });
+  return argumentNotFound("--operator", { message, entity: "operator", id: operator });
 }
 
 /**
@@ -81,8 +92,7 @@ async function markRead(
   ids: readonly string[],
   given: string | undefined,
 ): Promise<MarkedRead> {
-  const inbox = new Map((await wholeInbox(factory, operator, false)).map((item) => [item.id, item]));
-  if (inbox.size === 0) await requireOperator(factory, operator, given);
+  const inbox = new Map((await wholeInbox(factory, operator, false, given)).map((item) => [item.id, item]));
   const missing = ids.filter((id) => !inbox.has(id));
   const [first] = missing;
   if (first !== undefined)
@@ -113,9 +123,8 @@ export function registerInbox(program: Command, context: CliContext): void {
           f.operator === undefined ? options.actor : parseFlag(ActorFlag, f.operator, "--operator");
         const limit = parseFlag(positiveIntFlag(PAGE), f.limit, "--limit");
         const listing = await withFactory(options, async (factory): Promise<InboxListing> => {
-          const items = await wholeInbox(factory, operator, f.unread === true);
+          const items = await wholeInbox(factory, operator, f.unread === true, f.operator);
           const unread = await factory.inbox.unreadCount(operator);
-          if (items.length === 0 && unread === 0) await requireOperator(factory, operator, f.operator);
           return { operator, unread, items: items.slice(-limit) };
         });
         if (options.json) return output.json(listing);

@@ -10,13 +10,12 @@ import type {
   AutomationUse,
   EncodedAuthorUse,
   EncodedUsage,
-  Factory,
   SkillUse,
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { parseFlag, SinceFlag } from "../flags.js";
-import { requireLines, requireOperator } from "../knownValues.js";
+import { filteredOnLine, requireOperator } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
@@ -228,19 +227,6 @@ function windowOf(since: string | undefined, until: string | undefined): { from:
   return { from, to };
 }
 
-/**
- * Refuses a `--line` the factory never knew: one the floor plan has is
- * measured, and so is one it no longer has (a retired line) whose work items
- * or signals are in the history, as a retired operator's are.
- *
- * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line, when neither holds.
- */
-async function requireMeasuredLine(factory: Factory, line: string): Promise<void> {
-  await factory.work.refresh();
-  if (factory.work.list({ line }).length > 0 || factory.work.signals({ line }).length > 0) return;
-  await requireLines(factory, [line], "--line");
-}
-
 /** Registers `factory metrics`. */
 export function registerMetrics(program: Command, context: CliContext): void {
   program
@@ -266,15 +252,17 @@ export function registerMetrics(program: Command, context: CliContext): void {
         const f = flags as { line?: string; operator?: string; since?: string; until?: string };
         const { from, to } = windowOf(f.since, f.until);
         const measures = await withFactory(options, async (factory) => {
-          if (f.line !== undefined) await requireMeasuredLine(factory, f.line);
           if (f.operator !== undefined) await requireOperator(factory, f.operator, "--operator");
           const operator = f.operator === undefined ? {} : { operator: f.operator };
-          const work = await factory.work.measures({
-            from,
-            to,
-            ...(f.line === undefined ? {} : { line: f.line }),
-            ...operator,
-          });
+          // A line the factory never knew is refused; one retired from the floor plan is measured from its history.
+          const work = await filteredOnLine(f.line, "--line", () =>
+            factory.work.measures({
+              from,
+              to,
+              ...(f.line === undefined ? {} : { line: f.line }),
+              ...operator,
+            }),
+          );
           return { ...work, encoded: await factory.encodedUsage({ from, to, ...operator }) };
         });
         if (options.json) return output.json(measures);

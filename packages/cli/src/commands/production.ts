@@ -25,7 +25,13 @@ import {
 } from "@software-factory/core";
 import { type Command, Option } from "commander";
 import { collect, IdValue, idArgument, idempotencyKeyOption, NameValue, parseFlag } from "../flags.js";
-import { requireDeployment, requireIncident, requireLines, requireWorkItem } from "../knownValues.js";
+import {
+  filteredOnLine,
+  requireDeployment,
+  requireIncident,
+  requireLines,
+  requireWorkItem,
+} from "../knownValues.js";
 import { type FlagsOfFields, namingArgument, namingFlags } from "../namingFlags.js";
 import { newestLimitOption, newestRows, parseLimit, printOlder } from "../newestRows.js";
 import type { Output } from "../Output.js";
@@ -227,12 +233,13 @@ export function registerDeployment(program: Command, context: CliContext): void 
             : parseFlag(EnvironmentFlag, f.environment, "--environment");
         const limit = parseLimit(f.limit);
         const all = await withFactory(options, async (factory) => {
-          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           await factory.work.refresh();
-          return factory.work.deployments({
-            ...(environment === undefined ? {} : { environment }),
-            ...lineOf(f.line),
-          });
+          return filteredOnLine(f.line, "--line", () =>
+            factory.work.deployments({
+              ...(environment === undefined ? {} : { environment }),
+              ...lineOf(f.line),
+            }),
+          );
         });
         const { rows: deployments, older } = newestRows(all, limit);
         if (options.json) return output.json(deployments);
@@ -332,9 +339,10 @@ export function registerIncident(program: Command, context: CliContext): void {
         const f = flags as { open?: boolean; line?: string; limit: string };
         const limit = parseLimit(f.limit);
         const all = await withFactory(options, async (factory) => {
-          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           await factory.work.refresh();
-          return factory.work.incidents({ ...(f.open === true ? { open: true } : {}), ...lineOf(f.line) });
+          return filteredOnLine(f.line, "--line", () =>
+            factory.work.incidents({ ...(f.open === true ? { open: true } : {}), ...lineOf(f.line) }),
+          );
         });
         const { rows: incidents, older } = newestRows(all, limit);
         if (options.json) return output.json(incidents.map(blamed));

@@ -9,7 +9,7 @@
 import { type WorkItem, WorkItemKindSchema, WorkItemStateSchema } from "@software-factory/core";
 import type { Command } from "commander";
 import { collect, idArgument, idempotencyKeyOption, parseFlag } from "../flags.js";
-import { LineFlag, requireLines, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
+import { filteredOnLine, LineFlag, requireOperator, requireStage, requireWorkItem } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import { newestLimitOption, newestRows, parseLimit, printOlder } from "../newestRows.js";
 import type { Output } from "../Output.js";
@@ -84,14 +84,15 @@ export function registerWork(program: Command, context: CliContext): void {
         const all = await withFactory(options, async (factory) => {
           await factory.work.refresh();
           if (f.stage !== undefined) requireStage(factory, f.stage, "--stage");
-          await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           if (f.owner !== undefined) await requireOperator(factory, f.owner, "--owner");
-          return factory.work.list({
-            ...(f.line === undefined ? {} : { line: f.line }),
-            ...(state === undefined ? {} : { state }),
-            ...(f.stage === undefined ? {} : { stage: f.stage }),
-            ...(f.owner === undefined ? {} : { owner: f.owner }),
-          });
+          return filteredOnLine(f.line, "--line", () =>
+            factory.work.list({
+              ...(f.line === undefined ? {} : { line: f.line }),
+              ...(state === undefined ? {} : { state }),
+              ...(f.stage === undefined ? {} : { stage: f.stage }),
+              ...(f.owner === undefined ? {} : { owner: f.owner }),
+            }),
+          );
         });
         const { rows: items, older } = newestRows(all, limit);
         if (options.json) return output.json(items);

@@ -13,15 +13,15 @@ import { Operator } from "./shared.js";
 import { InboxItemOutput } from "./workOutputs.js";
 
 /**
- * Refuses an operator who is neither in the floor plan nor was ever sent a
- * notification, with a NotFoundError naming them.
+ * Refuses an operator who is neither in the floor plan (nor owning work) nor
+ * was ever sent a notification, as the SDK's inbox does, with a NotFoundError
+ * naming them in this server's words.
  */
 async function knownOperator(factory: Factory, operator: string): Promise<void> {
-  await factory.floorplan.refresh();
-  const known =
-    factory.floorplan.hasOperator(operator) ||
-    (await factory.inbox.list(operator, { unreadOnly: false, limit: 1 })).length > 0;
-  if (!known) {
+  try {
+    await factory.inbox.list(operator, { unreadOnly: false, limit: 1 });
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || error.field !== "operator" || error.id !== operator) throw error;
     throw new NotFoundError({
       message: `operator: no operator "${operator}" in the floor plan, and no notification was ever sent to them ${nearHint(operator, operatorIds(factory), "factory://floorplan lists the operators")}`,
       entity: "operator",

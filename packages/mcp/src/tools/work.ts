@@ -14,6 +14,7 @@ import {
   LinkInputSchema,
   LinkTypeSchema,
   MoveOptionsSchema,
+  NotFoundError,
   ReworkCauseSchema,
   SendBackInputSchema,
   ValidationError,
@@ -309,14 +310,18 @@ function emptyWindow(since: string, until: string | undefined): ValidationError 
 }
 
 /**
- * Refuses a `get_metrics` line the factory never knew: one the floor plan has
- * is measured, and so is one it no longer has (a retired line) whose work
- * items or signals are in the history, as a retired operator's are.
+ * Refuses a `get_metrics` line the factory never knew, in this server's
+ * words: the SDK measures one the floor plan has, and one it no longer has (a
+ * retired line) that the history names, and refuses any other.
  */
 async function requireMeasuredLine(factory: Factory, line: string): Promise<void> {
   await factory.work.refresh();
-  if (factory.work.list({ line }).length > 0 || factory.work.signals({ line }).length > 0) return;
-  await requireLine(factory, line, "line");
+  try {
+    factory.work.signals({ line });
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || error.entity !== "line" || error.id !== line) throw error;
+    await requireLine(factory, line, "line");
+  }
 }
 
 /** `get_metrics`: delivery measures over a window for the factory, a line or an operator. */
