@@ -19,6 +19,7 @@ import {
   WorkSentBack,
   WorkUnblocked,
 } from "./assemblyEvents.js";
+import { MAX_PENDING } from "./internal/AssemblyState.js";
 import { followHistory } from "./internal/HistoryIndexes.js";
 import { attachesSignal } from "./internal/signalAttachments.js";
 import { DEFAULT_PIPELINE, type PipelineConfig, type PipelineInput, parsePipeline } from "./Pipeline.js";
@@ -238,14 +239,51 @@ export interface HistoryFolderData {
   readonly attachingLinks: Map<string, { signal: SignalHistory; attachment: SignalAttachment }>;
 }
 
+/** @internal A history folder that can give its maps for a snapshot (the very maps, not copies). */
+export interface SavingHistoryFolder extends AssemblyHistoryFolder {
+  data(): HistoryFolderData;
+}
+
 /**
  * @internal A history folder over a parsed pipeline, empty or holding what
- * `saved` holds (the `data()` of one folded before over the same pipeline,
- * read back from a snapshot); `data()` gives its maps, not copies.
+ * `saved` reads (the `data()` of one folded before over the same pipeline,
+ * read back from a snapshot). `saved` is called on first use (`history`,
+ * `data()`, or once `MAX_PENDING` events wait); events folded until then
+ * wait to be applied after it.
  */
 export function historyFolder(
   pipeline: PipelineConfig,
-  saved?: HistoryFolderData,
+  saved?: () => HistoryFolderData,
+): SavingHistoryFolder {
+  if (saved === undefined) return foldInto(pipeline, undefined);
+  let folder: ReturnType<typeof foldInto> | undefined;
+  let pending: StoredEvent[] = [];
+  const ready = () => {
+    if (folder !== undefined) return folder;
+    folder = foldInto(pipeline, saved());
+    for (const event of pending) folder.apply(event);
+    pending = [];
+    return folder;
+  };
+  return {
+    get history() {
+      return ready().history;
+    },
+    apply: (event) => {
+      if (folder !== undefined) folder.apply(event);
+      else {
+        pending.push(event);
+        if (pending.length >= MAX_PENDING) ready();
+      }
+    },
+    data: () => ready().data(),
+  };
+}
+
+/** The folder of {@link historyFolder}, over the maps of `saved` or empty ones. */
+function foldInto(
+  pipeline: PipelineConfig,
+  saved: HistoryFolderData | undefined,
 ): AssemblyHistoryFolder & { data(): HistoryFolderData } {
   const deliveryStage = pipeline.deliveryStage;
   const items = saved?.items ?? new Map<string, ItemHistory>();

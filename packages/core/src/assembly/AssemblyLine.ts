@@ -81,9 +81,12 @@ export interface OpenAssemblyLineOptions {
   /**
    * Folder of the line's snapshot (`assembly.snapshot`: its state and the
    * history behind the measures, stamped with the log position they reflect).
-   * When given, the line loads it and folds only the newer events, and its
-   * close writes a new one once 1,000 events or more were folded since.
-   * A snapshot that cannot be read, of another version, pipeline or log is
+   * When given, the open checks it (its version, pipeline, log and hash)
+   * and folds only the newer events; its state is deserialized on the
+   * line's first use (a read, a write, `measures`), so a process that never
+   * reads work does not pay for it. Its close writes a new one once 1,000
+   * events or more were folded since. A snapshot that cannot be read, of
+   * another version, pipeline or log, or whose hash does not match is
    * ignored. Without it, the whole log is folded on open.
    */
   readonly cacheDir?: string;
@@ -442,8 +445,9 @@ export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promis
   const { cacheDir } = options;
   const saved =
     cacheDir === undefined ? undefined : await loadAssemblySnapshot(options.log, cacheDir, pipeline);
-  const state = new AssemblyState(pipeline, saved?.state);
-  const history = historyFolder(pipeline, saved?.history);
+  // The snapshot's body is deserialized on the line's first use: a command that never reads work skips it.
+  const state = new AssemblyState(pipeline, saved === undefined ? undefined : () => saved.body().state);
+  const history = historyFolder(pipeline, saved === undefined ? undefined : () => saved.body().history);
   let folded = 0;
   const projection = await startProjection(options.log, {
     types: ASSEMBLY_EVENT_TYPES,
@@ -459,7 +463,8 @@ export async function openAssemblyLine(options: OpenAssemblyLineOptions): Promis
     cacheDir === undefined || options.saveCaches === false
       ? projection
       : savingOnClose(projection, async () => {
-          // A few events since the snapshot are cheap to fold again: one small write does not rewrite the file.
+          // A few events since the snapshot are cheap to fold again: one small write does not rewrite the file
+          // (nor reads a snapshot nothing asked for).
           if (folded < SAVE_AFTER_EVENTS) return;
           const snapshot = { position: projection.position, state: state.data(), history: history.data() };
           // A snapshot that cannot be written is only a slower next open: that never fails a close.

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,33 @@ async function factoryFolder(): Promise<{ log: EventLog; cacheDir: string; dir: 
   const log = await openEventLog({ path: join(dir, "factory.db") });
   open.push(log);
   return { log, cacheDir: join(dir, "cache", "assembly"), dir };
+}
+
+/** The snapshot file's header (its first 4 bytes say how long it is) and body, as V8 serialized them. */
+interface SnapshotFile {
+  header: Record<string, unknown> & { position: number };
+  body: { state: { items: Map<string, unknown> } };
+}
+
+function readSnapshot(path: string): SnapshotFile {
+  const bytes = readFileSync(path);
+  const start = 4 + bytes.readUInt32LE(0);
+  return {
+    header: deserialize(bytes.subarray(4, start)),
+    body: deserialize(bytes.subarray(start)),
+  };
+}
+
+/** The bytes of a snapshot file; the header says the body's length and hash unless `keepHash`. */
+function snapshotBytes({ header, body }: SnapshotFile, keepHash = false): Buffer {
+  const bodyBytes = serialize(body);
+  const sums = keepHash
+    ? {}
+    : { bodyBytes: bodyBytes.length, bodySha1: createHash("sha1").update(bodyBytes).digest("hex") };
+  const head = serialize({ ...header, ...sums });
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(head.length, 0);
+  return Buffer.concat([length, head, bodyBytes]);
 }
 
 const LINES = ["checkout", "search", "billing"];
@@ -258,8 +286,7 @@ describe("the assembly line's snapshot on disk", () => {
     const big = await openAssemblyLine({ log, cacheDir, pipeline });
     await big.close();
     expect(readFileSync(path).equals(saved)).toBe(false);
-    const { position } = deserialize(readFileSync(path)) as { position: number };
-    expect(position).toBe(await log.head());
+    expect(readSnapshot(path).header.position).toBe(await log.head());
   });
 
   it("ignores a snapshot that is corrupt, of another version, pipeline or log, and folds the whole log", async () => {
@@ -268,24 +295,29 @@ describe("the assembly line's snapshot on disk", () => {
     await writeMuch(first, "a", 110);
     await first.close();
     const path = join(cacheDir, "assembly.snapshot");
-    const valid = deserialize(readFileSync(path)) as {
-      version: number;
-      eventId: string;
-      pipeline: string;
-      state: { items: Map<string, unknown> };
-    };
+    const valid = readSnapshot(path);
     const fresh = await openAssemblyLine({ log, pipeline });
     open.push(fresh);
     const expected = await reading(fresh);
     // Each altered snapshot also lost its work items: a line that trusted it would list none.
-    const emptied = { ...valid, state: { ...valid.state, items: new Map() } };
+    const emptied: SnapshotFile = {
+      header: valid.header,
+      body: { ...valid.body, state: { ...valid.body.state, items: new Map() } },
+    };
+    const whole = snapshotBytes(emptied);
+    writeFileSync(path, whole);
+    const trusting = await openAssemblyLine({ log, cacheDir, pipeline, saveCaches: false });
+    expect(trusting.list()).toEqual([]);
+    await trusting.close();
     const altered = [
       Buffer.from("not a snapshot"),
-      serialize(emptied).subarray(0, 200),
-      serialize({ ...emptied, version: 0 }),
-      serialize({ ...emptied, eventId: "evt_another_log" }),
-      serialize({ ...emptied, pipeline: "another pipeline" }),
-      serialize({ ...emptied, state: { ...emptied.state, items: [] } }),
+      whole.subarray(0, whole.length - 100),
+      snapshotBytes(emptied, true),
+      snapshotBytes({ ...emptied, header: { ...emptied.header, version: 1 } }),
+      snapshotBytes({ ...emptied, header: { ...emptied.header, eventId: "evt_another_log" } }),
+      snapshotBytes({ ...emptied, header: { ...emptied.header, pipeline: "another pipeline" } }),
+      snapshotBytes({ ...emptied, header: { ...emptied.header, v8: "1.0.0" } }),
+      snapshotBytes({ ...emptied, header: { ...emptied.header, position: "12" } as never }),
     ];
     for (const bytes of altered) {
       writeFileSync(path, bytes);

@@ -72,6 +72,9 @@ export interface KeyedRequest {
   readonly routedTo?: string;
 }
 
+/** Events that may wait for a saved state to be read; one more reads it. */
+export const MAX_PENDING = 10_000;
+
 /** What an {@link AssemblyState} holds besides what its pipeline gives (see the fields of the class). */
 export interface AssemblyStateData {
   readonly items: Map<string, ItemRecord>;
@@ -96,57 +99,82 @@ export interface AssemblyStateData {
  * never before its opening), whatever the writers' clocks said.
  */
 export class AssemblyState {
-  readonly items: Map<string, ItemRecord>;
-  readonly artifacts: Map<string, Artifact>;
-  readonly signals: Map<string, SignalRecord>;
-  /** Deployments by id, in the order they were recorded. */
-  readonly deployments: Map<string, Deployment>;
-  /** Incidents by id, in the order they were opened; the reads add the deployment each is blamed on. */
-  readonly incidents: Map<string, Omit<Incident, "blamedOn">>;
-  /** The first write of each idempotency key, so a retried create or move returns instead of writing twice. */
-  readonly requests: Map<string, KeyedRequest>;
-  /** The trace links between artifacts, work items and signals, and their suspicion. */
-  readonly trace: TraceGraph;
-  readonly #artifactsByItem: Map<string, string[]>;
+  #items!: Map<string, ItemRecord>;
+  #artifacts!: Map<string, Artifact>;
+  #signals!: Map<string, SignalRecord>;
+  #deployments!: Map<string, Deployment>;
+  #incidents!: Map<string, Omit<Incident, "blamedOn">>;
+  #requests!: Map<string, KeyedRequest>;
+  #trace!: TraceGraph;
+  #artifactsByItem!: Map<string, string[]>;
   /** The links that attached a signal to a work item (see `signalAttachments.ts`), by id: reviewed obsolete, they detach it. */
-  readonly #attachingLinks: Map<string, { readonly item: string; readonly signal: string }>;
+  #attachingLinks!: Map<string, { readonly item: string; readonly signal: string }>;
   /** The work item whose delivery resolved each resolved signal: detached from it, the signal is no longer resolved. */
-  readonly #resolvedBy: Map<string, string>;
-  readonly #wip: Map<string, number>;
+  #resolvedBy!: Map<string, string>;
+  #wip!: Map<string, number>;
   readonly #wipStages: ReadonlySet<string>;
   readonly #deliveryStage: string | undefined;
+  readonly #propagation: PipelineConfig["propagation"];
+  /** Reads the saved state, until it is read (on first use); undefined once it is, or when there is none. */
+  #saved: (() => AssemblyStateData) | undefined;
+  /** Events folded before the saved state was read: applied, in log order, once it is. */
+  #pending: StoredEvent[] = [];
 
   /**
-   * An empty state of `pipeline`'s line, or one holding what `saved` holds
+   * An empty state of `pipeline`'s line, or one holding what `saved` reads
    * (the {@link AssemblyState.data} of a state folded before over the same
-   * pipeline, read back from a snapshot).
+   * pipeline, read back from a snapshot). `saved` is called on first use:
+   * the first read of a field or method, or once {@link MAX_PENDING} events
+   * wait; events folded until then wait to be applied after it.
    */
-  constructor(pipeline: PipelineConfig, saved?: AssemblyStateData) {
+  constructor(pipeline: PipelineConfig, saved?: () => AssemblyStateData) {
     this.#wipStages = new Set(pipeline.stages.filter((stage) => stage.wip).map((stage) => stage.name));
-    this.trace = new TraceGraph(pipeline.propagation, saved?.trace);
     this.#deliveryStage = pipeline.deliveryStage;
-    this.items = saved?.items ?? new Map();
-    this.artifacts = saved?.artifacts ?? new Map();
-    this.signals = saved?.signals ?? new Map();
-    this.deployments = saved?.deployments ?? new Map();
-    this.incidents = saved?.incidents ?? new Map();
-    this.requests = saved?.requests ?? new Map();
-    this.#artifactsByItem = saved?.artifactsByItem ?? new Map();
-    this.#attachingLinks = saved?.attachingLinks ?? new Map();
-    this.#resolvedBy = saved?.resolvedBy ?? new Map();
-    this.#wip = saved?.wip ?? new Map();
+    this.#propagation = pipeline.propagation;
+    if (saved === undefined) this.#adopt(undefined);
+    else this.#saved = saved;
+  }
+
+  /** Work items by id, in the order they were created. */
+  get items(): Map<string, ItemRecord> {
+    return this.#ready().#items;
+  }
+  /** Latest version of each artifact by id. */
+  get artifacts(): Map<string, Artifact> {
+    return this.#ready().#artifacts;
+  }
+  /** Signals by id, in the order they were captured. */
+  get signals(): Map<string, SignalRecord> {
+    return this.#ready().#signals;
+  }
+  /** Deployments by id, in the order they were recorded. */
+  get deployments(): Map<string, Deployment> {
+    return this.#ready().#deployments;
+  }
+  /** Incidents by id, in the order they were opened; the reads add the deployment each is blamed on. */
+  get incidents(): Map<string, Omit<Incident, "blamedOn">> {
+    return this.#ready().#incidents;
+  }
+  /** The first write of each idempotency key, so a retried create or move returns instead of writing twice. */
+  get requests(): Map<string, KeyedRequest> {
+    return this.#ready().#requests;
+  }
+  /** The trace links between artifacts, work items and signals, and their suspicion. */
+  get trace(): TraceGraph {
+    return this.#ready().#trace;
   }
 
   /** Everything the state holds, the very maps (not copies), for a snapshot; what the pipeline gives is left out. */
   data(): AssemblyStateData {
+    this.#ready();
     return {
-      items: this.items,
-      artifacts: this.artifacts,
-      signals: this.signals,
-      deployments: this.deployments,
-      incidents: this.incidents,
-      requests: this.requests,
-      trace: this.trace.data(),
+      items: this.#items,
+      artifacts: this.#artifacts,
+      signals: this.#signals,
+      deployments: this.#deployments,
+      incidents: this.#incidents,
+      requests: this.#requests,
+      trace: this.#trace.data(),
       artifactsByItem: this.#artifactsByItem,
       attachingLinks: this.#attachingLinks,
       resolvedBy: this.#resolvedBy,
@@ -154,8 +182,46 @@ export class AssemblyState {
     };
   }
 
-  /** Folds one event. Unknown types are ignored. */
+  /** Folds one event, or keeps it for when the saved state is read. Unknown types are ignored. */
   apply(event: StoredEvent): void {
+    if (this.#saved === undefined) {
+      this.#fold(event);
+      return;
+    }
+    this.#pending.push(event);
+    // A process that never reads the line (a server that only searches) does not keep the log in memory.
+    if (this.#pending.length >= MAX_PENDING) this.#ready();
+  }
+
+  /** Reads the saved state if it is not read yet and applies the events that waited for it. */
+  #ready(): this {
+    const saved = this.#saved;
+    if (saved === undefined) return this;
+    this.#saved = undefined;
+    this.#adopt(saved());
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const event of pending) this.#fold(event);
+    return this;
+  }
+
+  /** Takes the maps of `data`, or empty ones. */
+  #adopt(data: AssemblyStateData | undefined): void {
+    this.#trace = new TraceGraph(this.#propagation, data?.trace);
+    this.#items = data?.items ?? new Map();
+    this.#artifacts = data?.artifacts ?? new Map();
+    this.#signals = data?.signals ?? new Map();
+    this.#deployments = data?.deployments ?? new Map();
+    this.#incidents = data?.incidents ?? new Map();
+    this.#requests = data?.requests ?? new Map();
+    this.#artifactsByItem = data?.artifactsByItem ?? new Map();
+    this.#attachingLinks = data?.attachingLinks ?? new Map();
+    this.#resolvedBy = data?.resolvedBy ?? new Map();
+    this.#wip = data?.wip ?? new Map();
+  }
+
+  /** Folds one event into the state read. */
+  #fold(event: StoredEvent): void {
     const request = (event.data as { request?: unknown } | undefined)?.request;
     if (typeof request === "string") this.#keyed(request, event);
     if (WorkCreated.is(event)) this.#created(event);
@@ -243,12 +309,12 @@ export class AssemblyState {
 
   /** Items of a line counting toward its WIP limit (active or blocked, in a WIP stage). */
   wipOf(line: string): number {
-    return this.#wip.get(line) ?? 0;
+    return this.#ready().#wip.get(line) ?? 0;
   }
 
   /** Latest versions of an item's artifacts, in recording order. */
   artifactsOf(itemId: string): Artifact[] {
-    return (this.#artifactsByItem.get(itemId) ?? []).flatMap((id) => {
+    return (this.#ready().#artifactsByItem.get(itemId) ?? []).flatMap((id) => {
       const artifact = this.artifacts.get(id);
       return artifact === undefined ? [] : [artifact];
     });

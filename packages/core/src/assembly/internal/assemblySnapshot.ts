@@ -1,12 +1,17 @@
 /**
  * The assembly line's snapshot on disk: its state and the history behind the
  * measures, as folded up to a log position, so an open folds only the newer
- * events. A snapshot that cannot be read, is of another version, was taken
- * over another pipeline or from another log is ignored (the line folds the
- * whole log), never trusted.
+ * events. The file is a small header (version, position, the id of the event
+ * there, the pipeline's hash, the V8 version, the body's length and hash)
+ * and the body, the state and history serialized with `node:v8`. An open
+ * checks the header and the body's hash and keeps the bytes; they are
+ * deserialized on the line's first use, so a command that never reads work
+ * pays only for reading the file. A snapshot that fails a check is ignored
+ * (the line folds the whole log), never trusted.
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
@@ -18,9 +23,11 @@ import type { HistoryFolderData } from "../AssemblyHistory.js";
 import type { PipelineConfig } from "../Pipeline.js";
 import type { AssemblyStateData } from "./AssemblyState.js";
 
-/** Bump when the fold changes what the state or the history holds, so older snapshots are refolded. */
-const SNAPSHOT_VERSION = 1;
+/** Bump when the fold changes what the state or the history holds, or the file's layout changes, so older snapshots are refolded. */
+const SNAPSHOT_VERSION = 2;
 const SNAPSHOT_FILE = "assembly.snapshot";
+/** Bytes before the header: its length. */
+const LENGTH_BYTES = 4;
 
 /**
  * Events a line folds after its snapshot (or, without one, from the log's
@@ -29,8 +36,8 @@ const SNAPSHOT_FILE = "assembly.snapshot";
  */
 export const SAVE_AFTER_EVENTS = 1000;
 
-/** What the file holds, serialized in one piece so objects the maps share stay shared. */
-interface Snapshot {
+/** The header of the file. */
+interface Header {
   readonly version: number;
   /** Log position the state reflects. */
   readonly position: number;
@@ -38,24 +45,30 @@ interface Snapshot {
   readonly eventId: string;
   /** Hash of the pipeline the state was folded over (its stages decide WIP, delivery and suspicion). */
   readonly pipeline: string;
+  /** V8 version that serialized the body: another may not read it back. */
+  readonly v8: string;
+  /** Length and SHA-1 of the body. */
+  readonly bodyBytes: number;
+  readonly bodySha1: string;
+}
+
+/** The body: state and history serialized in one piece, so objects the maps share stay shared. */
+interface Body {
   readonly state: AssemblyStateData;
   readonly history: HistoryFolderData;
 }
 
-/** A snapshot read back: the state and history folded up to `position`. */
+/** A snapshot whose header and body checked out: its position, and its body, deserialized on the first call. */
 export interface LoadedSnapshot {
   readonly position: number;
-  readonly state: AssemblyStateData;
-  readonly history: HistoryFolderData;
+  readonly body: () => Body;
 }
 
-const STATE_MAPS = ["items", "artifacts", "signals", "deployments", "incidents", "requests"] as const;
-const HISTORY_MAPS = ["items", "signals", "artifactItem", "linkFrom", "deployments", "incidents"] as const;
-
 /**
- * The snapshot saved in `dir`, when it exists, reads back whole, is of this
- * version, was folded over `pipeline` and taken from this log (the event at
- * its position has its id); otherwise undefined.
+ * The snapshot saved in `dir`, when it exists, its header is of this
+ * version, `pipeline`, this V8 and this log (the event at its position has
+ * its id), and its body has the length and hash the header says; otherwise
+ * undefined.
  */
 export async function loadAssemblySnapshot(
   log: EventLog,
@@ -64,20 +77,38 @@ export async function loadAssemblySnapshot(
 ): Promise<LoadedSnapshot | undefined> {
   const path = join(dir, SNAPSHOT_FILE);
   if (!existsSync(path)) return undefined;
-  let snapshot: Snapshot;
+  let bytes: Buffer;
+  let header: Header;
+  let start: number;
   try {
-    snapshot = deserialize(readFileSync(path)) as Snapshot;
+    bytes = readFileSync(path);
+    start = LENGTH_BYTES + bytes.readUInt32LE(0);
+    header = deserialize(bytes.subarray(LENGTH_BYTES, start)) as Header;
   } catch {
     return undefined;
   }
   if (
-    !isSnapshot(snapshot) ||
-    snapshot.version !== SNAPSHOT_VERSION ||
-    snapshot.pipeline !== hashJson(pipeline) ||
-    (await log.eventIdAt(snapshot.position).catch(() => undefined)) !== snapshot.eventId
+    !isHeader(header) ||
+    header.version !== SNAPSHOT_VERSION ||
+    header.pipeline !== hashJson(pipeline) ||
+    header.v8 !== process.versions.v8 ||
+    header.bodyBytes !== bytes.length - start ||
+    header.bodySha1 !== sha1(bytes.subarray(start)) ||
+    (await log.eventIdAt(header.position).catch(() => undefined)) !== header.eventId
   )
     return undefined;
-  return { position: snapshot.position, state: snapshot.state, history: snapshot.history };
+  let body: Body | undefined;
+  let kept: Buffer | undefined = bytes.subarray(start);
+  return {
+    position: header.position,
+    body: () => {
+      if (body === undefined) {
+        body = deserialize(kept as Buffer) as Body;
+        kept = undefined;
+      }
+      return body;
+    },
+  };
 }
 
 /** Saves the state and history folded up to `position` in `dir`, replacing the file in one step. */
@@ -85,37 +116,43 @@ export async function saveAssemblySnapshot(
   log: EventLog,
   dir: string,
   pipeline: PipelineConfig,
-  folded: LoadedSnapshot,
+  folded: { readonly position: number } & Body,
 ): Promise<void> {
   const eventId = await log.eventIdAt(folded.position);
   if (eventId === undefined) return;
-  const snapshot: Snapshot = {
+  const body = serialize({ state: folded.state, history: folded.history } satisfies Body);
+  const header: Header = {
     version: SNAPSHOT_VERSION,
     position: folded.position,
     eventId,
     pipeline: hashJson(pipeline),
-    state: folded.state,
-    history: folded.history,
+    v8: process.versions.v8,
+    bodyBytes: body.length,
+    bodySha1: sha1(body),
   };
+  const head = serialize(header);
+  const length = Buffer.alloc(LENGTH_BYTES);
+  length.writeUInt32LE(head.length, 0);
   makeFolders(dir);
-  await replaceFile(join(dir, SNAPSHOT_FILE), serialize(snapshot));
+  await replaceFile(join(dir, SNAPSHOT_FILE), Buffer.concat([length, head, body]));
 }
 
-/** Whether a value read back has the shape of a snapshot: its stamps, and the maps of its state and history. */
-function isSnapshot(value: unknown): value is Snapshot {
+/** Hex SHA-1 of some bytes: a check that the body is the one written, not a defence against forgery. */
+function sha1(bytes: Uint8Array): string {
+  return createHash("sha1").update(bytes).digest("hex");
+}
+
+/** Whether a value read back has the shape of a header. */
+function isHeader(value: unknown): value is Header {
   if (typeof value !== "object" || value === null) return false;
-  const { version, position, eventId, pipeline, state, history } = value as Partial<Snapshot>;
+  const { version, position, eventId, pipeline, v8, bodyBytes, bodySha1 } = value as Partial<Header>;
   return (
     typeof version === "number" &&
     Number.isInteger(position) &&
     typeof eventId === "string" &&
     typeof pipeline === "string" &&
-    typeof state === "object" &&
-    state !== null &&
-    typeof history === "object" &&
-    history !== null &&
-    STATE_MAPS.every((key) => state[key] instanceof Map) &&
-    state.trace?.links instanceof Map &&
-    HISTORY_MAPS.every((key) => history[key] instanceof Map)
+    typeof v8 === "string" &&
+    Number.isInteger(bodyBytes) &&
+    typeof bodySha1 === "string"
   );
 }
