@@ -39,6 +39,7 @@ import { argumentDescription, optionDescription } from "./optionHelp.js";
 import { refuseOptionsAsValues } from "./optionValues.js";
 import { checkRequiredOptionsLast } from "./requiredOptions.js";
 import { defaultActor, type GlobalOptions, type Session } from "./Session.js";
+import { refuseRepeatedValues } from "./singleValues.js";
 
 /** The version the CLI reports with `--version`. */
 export const CLI_VERSION = "0.1.0";
@@ -270,6 +271,8 @@ export function createProgram(context: CliContext): Command {
   checkRequiredOptionsLast(program);
   // A forgotten value does not swallow the next flag (`--source --customer x`).
   refuseOptionsAsValues(program);
+  // A flag that takes one value, given twice, is refused rather than answered for the last value.
+  refuseRepeatedValues(program);
   return program;
 }
 

@@ -10,7 +10,7 @@ import { EntityIdSchema, type FloorPlanView, type ImpactReport } from "@software
 import { gitChangedPaths } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
-import { NameValue, PathsArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
+import { collect, NameValue, PathsArgument, PositiveIntFlag, parseFlag, SinceFlag } from "../flags.js";
 import { gitRevisionArguments } from "../gitRepository.js";
 import { requireLines } from "../knownValues.js";
 import type { Output } from "../Output.js";
@@ -122,10 +122,7 @@ export function registerImpact(program: Command, context: CliContext): void {
       "--since <git-ref>",
       "add the paths changed since <git-ref> (git diff <ref>...HEAD), or in a range given as one (HEAD~5..HEAD); a rename adds both paths",
     )
-    .option("--line <line>", "a changed line (repeatable)", (value: string, previous: string[] = []) => [
-      ...previous,
-      value,
-    ])
+    .option("--line <line>", "a changed line (repeatable)", collect)
     .option("--depth <n>", "follow dependents this many edges away", "10")
     .option(
       "--as-of <when>",
