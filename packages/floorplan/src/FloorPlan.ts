@@ -328,7 +328,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   /**
    * Retires a line and its edges.
    *
-   * @throws NotFoundError when the line is not declared.
+   * @throws NotFoundError (field `lineId`, with the lines near it) when the line is not declared.
    * @throws ValidationError when other lines still depend on it.
    */
   async retireLine(lineId: string, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
@@ -342,7 +342,11 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     });
   }
 
-  /** Makes an operator the accountable owner of a line. @throws NotFoundError / ValidationError. */
+  /**
+   * Makes an operator the accountable owner of a line.
+   *
+   * @throws NotFoundError (field `lineId` or `operatorId`, with the ids near it) when the line or the operator is unknown.
+   */
   async assignOwner(
     lineId: string,
     operatorId: string,
@@ -350,10 +354,18 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("assignOwner", { lineId: [Text, lineId], operatorId: [Text, operatorId] });
-    return this.#write(editLine(lineId, withOwner(operatorId)), { ...options, label: `owner of ${lineId}` });
+    return this.#write(
+      editLine({ call: "assignOwner", field: "lineId", id: lineId }, withOwner(operatorId)),
+      { ...options, label: `owner of ${lineId}` },
+    );
   }
 
-  /** Adds or replaces a contributor of a line. @throws NotFoundError / ValidationError. */
+  /**
+   * Adds or replaces a contributor of a line.
+   *
+   * @throws NotFoundError (field `lineId` or `contributor.operator`) when the line or the operator is unknown.
+   * @throws ValidationError when the contributor is malformed, at path `contributor` (`contributor.role`).
+   */
   async addContributor(
     lineId: string,
     contributor: ContributorDecl,
@@ -364,13 +376,20 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
       lineId: [Text, lineId],
       contributor: [anObject("a contributor (operator, role)"), contributor],
     });
-    return this.#write(editLine(lineId, withContributor(contributor)), {
-      ...options,
-      label: `contributor of ${lineId}`,
-    });
+    return this.#write(
+      editLine({ call: "addContributor", field: "lineId", id: lineId }, withContributor(contributor)),
+      {
+        ...options,
+        label: `contributor of ${lineId}`,
+      },
+    );
   }
 
-  /** Removes a contributor of a line. @throws NotFoundError when the line is unknown. */
+  /**
+   * Removes a contributor of a line; nothing happens when the operator is not one.
+   *
+   * @throws NotFoundError (field `lineId` or `operatorId`) when the line is unknown, or the operator is neither declared nor a contributor of it.
+   */
   async removeContributor(
     lineId: string,
     operatorId: string,
@@ -378,17 +397,22 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("removeContributor", { lineId: [Text, lineId], operatorId: [Text, operatorId] });
-    return this.#write(editLine(lineId, withoutContributor(operatorId), { declares: false }), {
-      ...options,
-      label: `contributor of ${lineId}`,
-    });
+    return this.#write(
+      editLine({ call: "removeContributor", field: "lineId", id: lineId }, withoutContributor(operatorId), {
+        declares: false,
+      }),
+      {
+        ...options,
+        label: `contributor of ${lineId}`,
+      },
+    );
   }
 
   /**
    * Declares that one line depends on another (or changes the kind, criticality or contract).
    *
-   * @throws NotFoundError when the dependent line is unknown.
-   * @throws ValidationError when the other line is unknown or is the line itself, or the attributes are malformed.
+   * @throws NotFoundError (field `fromLine` or `dependency.line`, with the lines near it) when either line is unknown.
+   * @throws ValidationError when the other line is the line itself, or the attributes are malformed, at path `dependency` (`dependency.kind`).
    */
   async addDependency(
     fromLine: string,
@@ -398,13 +422,20 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     this.#startChange(options);
     checkArguments("addDependency", { fromLine: [Text, fromLine] });
     const dependency = parsed(DependencyDeclSchema, input, "dependency");
-    return this.#write(editLine(fromLine, withDependency(dependency)), {
-      ...options,
-      label: `dependency ${fromLine} -> ${dependency.line}`,
-    });
+    return this.#write(
+      editLine({ call: "addDependency", field: "fromLine", id: fromLine }, withDependency(dependency)),
+      {
+        ...options,
+        label: `dependency ${fromLine} -> ${dependency.line}`,
+      },
+    );
   }
 
-  /** Removes a dependency. @throws NotFoundError when the dependent line is unknown. */
+  /**
+   * Removes a dependency; nothing happens when the line has none on `toLine`.
+   *
+   * @throws NotFoundError (field `fromLine` or `toLine`) when the dependent line is unknown, or the other is neither a line nor a dependency of it.
+   */
   async removeDependency(
     fromLine: string,
     toLine: string,
@@ -412,10 +443,15 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("removeDependency", { fromLine: [Text, fromLine], toLine: [Text, toLine] });
-    return this.#write(editLine(fromLine, withoutDependency(toLine), { declares: false }), {
-      ...options,
-      label: `dependency ${fromLine} -> ${toLine}`,
-    });
+    return this.#write(
+      editLine({ call: "removeDependency", field: "fromLine", id: fromLine }, withoutDependency(toLine), {
+        declares: false,
+      }),
+      {
+        ...options,
+        label: `dependency ${fromLine} -> ${toLine}`,
+      },
+    );
   }
 
   /**

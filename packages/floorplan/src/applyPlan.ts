@@ -103,11 +103,15 @@ const MAX_BACKOFF_MS = 250;
  * (see `planEntries`), whose every problem is an error; elsewhere only the
  * errors the current plan did not have count. Called again on each attempt, so
  * an edit is made to the latest plan, never to one another writer has changed since.
+ * A single edit also says how to name a problem's path by the argument that
+ * brought the value (`lines[2].owner` -> `operatorId`), so its errors point at
+ * what the caller wrote rather than at the line's place in the plan.
  */
 export type PlanTarget = (current: Plan) => {
   readonly plan: Plan;
   readonly declaring: ReadonlySet<string>;
   readonly given: ReadonlySet<string>;
+  readonly pathOf?: (path: string) => string;
 };
 
 /** What {@link writePlan} reads and writes: the floor plan's log and its current state. */
@@ -165,7 +169,7 @@ async function decideAndAppend(
   const source = options.source ?? "factory.yaml";
   const head = await writer.refresh();
   const current = writer.current();
-  const { plan, declaring, given } = target(current);
+  const { plan, declaring, given, pathOf } = target(current);
   const next = options.mode === "merge" ? merged(current, plan) : plan;
   const changes = changesBetween(current, next, {
     source,
@@ -180,7 +184,9 @@ async function decideAndAppend(
       ...(options.files === undefined ? {} : { files: options.files }),
     },
   );
-  const errors = problems.filter((problem) => problem.severity === "error");
+  const errors = problems
+    .filter((problem) => problem.severity === "error")
+    .map((problem) => (pathOf === undefined ? problem : { ...problem, path: pathOf(problem.path) }));
   if (errors.length > 0) {
     throw new ValidationError({
       message: `floor plan is invalid: ${errors.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`,

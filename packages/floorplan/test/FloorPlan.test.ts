@@ -119,7 +119,10 @@ describe("openFloorPlan", () => {
     expect(types).toContain("floorplan.contributor.added");
     expect(types).toContain("floorplan.dependency.removed");
     await expect(plan.assignOwner("nope", "carol")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(plan.assignOwner("web", "zed")).rejects.toBeInstanceOf(ValidationError);
+    await expect(plan.assignOwner("web", "zed")).rejects.toMatchObject({
+      _tag: "NotFoundError",
+      field: "operatorId",
+    });
     await expect(plan.addDependency("web", { line: "ghost" })).rejects.toThrow(/ghost/);
     await plan.close();
     await log.close();

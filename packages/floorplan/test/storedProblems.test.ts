@@ -115,7 +115,7 @@ describe("a floor plan holding data stored before today's checks", () => {
     const { floorplan, log } = await factoryWith([selfDependency]);
     const head = await log.head();
     await expect(floorplan.addDependency("web", { line: "web" })).rejects.toThrow('"web" depends on itself');
-    await expect(floorplan.assignOwner("web", "ghost")).rejects.toThrow('unknown owner "ghost"');
+    await expect(floorplan.assignOwner("web", "ghost")).rejects.toThrow('names an unknown operator "ghost"');
     await expect(floorplan.addContributor("cart", { operator: "bob", role: "Not A Role" })).rejects.toThrow(
       "role must be a lowercase word",
     );

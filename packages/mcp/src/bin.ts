@@ -61,7 +61,7 @@ import {
 } from "@software-factory/intelligence";
 import { SERVER_VERSION } from "./createFactoryMcpServer.js";
 import { makeFactoryFolder, notAFolder } from "./internal/factoryFolder.js";
-import { httpSettingsOf } from "./internal/httpFlags.js";
+import { httpHostRefusal, httpSettingsOf } from "./internal/httpFlags.js";
 import { importRootOf, instructionsRootOf, servedAutomationsOf, toolGroupsOf } from "./serveFlags.js";
 import { ListenError, serveUntilStopped } from "./serveUntilStopped.js";
 
@@ -308,6 +308,9 @@ async function main(): Promise<number> {
           ...(importRoot === undefined ? {} : { importRoot }),
         });
   if (http instanceof Error) return fail(http.message);
+  // Before the factory opens and before the warnings: a --host no resolver knows is a bad flag.
+  const unresolved = http === undefined ? undefined : await httpHostRefusal(http);
+  if (unresolved !== undefined) return fail(unresolved.message);
   const serverOptions = {
     ...(groups === undefined ? {} : { groups }),
     ...(importRoot === undefined ? {} : { importRoot }),

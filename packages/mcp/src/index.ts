@@ -19,7 +19,12 @@ export {
   type HttpServer,
   serveHttp,
 } from "./http.js";
-export { type HttpFlags, type HttpSettings, httpSettingsOf } from "./internal/httpFlags.js";
+export {
+  type HttpFlags,
+  type HttpSettings,
+  httpHostRefusal,
+  httpSettingsOf,
+} from "./internal/httpFlags.js";
 export { SIGNAL_DRAIN_GRACE_MS, type SignalStop, stopOnSignals } from "./internal/stopOnSignals.js";
 export { registerFactoryResources } from "./resources.js";
 export {

@@ -120,15 +120,15 @@ function sessionExtras(
 /**
  * The HTTP settings of the flags, resolved by the MCP package as factory-mcp
  * resolves them (same refusals with the same messages, same warnings), or
- * undefined without `--http`.
+ * undefined without `--http`; a `--host` is looked up, as factory-mcp looks it up.
  *
- * @throws UsageError naming the flag that is wrong.
+ * @throws UsageError naming the flag that is wrong, or `--host` when no resolver knows it.
  */
-function httpSettings(
+async function httpSettings(
   mcp: McpModule,
   flags: McpFlags,
   server: FactoryMcpServerOptions,
-): HttpSettings | undefined {
+): Promise<HttpSettings | undefined> {
   if (flags.http === undefined) return undefined;
   // Every HTTP flag as given: the MCP package checks them all, as for factory-mcp.
   const settings = mcp.httpSettingsOf({
@@ -143,6 +143,9 @@ function httpSettings(
     ...(server.importRoot === undefined ? {} : { importRoot: server.importRoot }),
   });
   if (settings instanceof Error) throw new UsageError(settings.message);
+  // A --host no resolver knows is refused here, before the factory opens and any warning is printed.
+  const unresolved = await mcp.httpHostRefusal(settings);
+  if (unresolved !== undefined) throw new UsageError(unresolved.message);
   return settings;
 }
 
@@ -209,7 +212,7 @@ export function registerMcp(program: Command, context: CliContext): void {
         const mcp = await import("@software-factory/mcp");
         const { extra, automations } = sessionExtras(mcp, flags);
         const server = serverOptions(mcp, flags);
-        const http = httpSettings(mcp, flags, server);
+        const http = await httpSettings(mcp, flags, server);
         // Refused before the factory opens, as a usage error (exit 2) as factory-mcp does; --init creates it.
         const location = flags.init === true ? undefined : await findFactory(options);
         if (location !== undefined && !location.found) {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { NotFoundError } from "@software-factory/core";
+import { NotFoundError, nearNames } from "@software-factory/core";
 import type { PlanTarget } from "../applyPlan.js";
 import type { ContributorDecl, DependencyDecl, LineDecl, Plan, RelationDecl } from "../Plan.js";
 import { factKeys } from "./factSource.js";
@@ -22,20 +22,51 @@ export function wholePlan(plan: Plan): PlanTarget {
   return () => ({ plan, declaring, given });
 }
 
+/** An argument of a single edit naming a line or an operator: the call, the argument's name and the id it gave. */
+export interface EditArgument {
+  /** The method called (`assignOwner`). */
+  readonly call: string;
+  /** The argument as the caller wrote it (`operatorId`, `dependency.line`). */
+  readonly field: string;
+  /** The id the argument gave. */
+  readonly id: string;
+}
+
 /**
- * The line of a plan.
+ * Refuses an id the plan does not have, naming the call, the argument and the
+ * known ids near it ("did you mean"), as the assembly line refuses an unknown
+ * line or operator.
  *
- * @throws NotFoundError when the plan has no such line.
+ * @throws NotFoundError (with `entity` and `field`) when `known` lacks the id.
  */
-function requireLine(plan: Plan, lineId: string): LineDecl {
-  const line = plan.lines.find((candidate) => candidate.id === lineId);
-  if (line === undefined)
-    throw new NotFoundError({
-      message: `line "${lineId}" is not in the floor plan`,
-      entity: "line",
-      id: lineId,
-    });
-  return line;
+function requireKnown(entity: "line" | "operator", known: readonly string[], argument: EditArgument): void {
+  if (known.includes(argument.id)) return;
+  const near = nearNames(argument.id, known);
+  const hint = near.length === 0 ? "" : ` (did you mean ${near.map((id) => `"${id}"`).join(" or ")}?)`;
+  throw new NotFoundError({
+    message: `${argument.call}: ${argument.field} names an unknown ${entity} "${argument.id}"${hint}; declare it in the floor plan first`,
+    entity,
+    id: argument.id,
+    field: argument.field,
+  });
+}
+
+/** Refuses a line id the plan does not have. @throws NotFoundError naming the argument. */
+function requireLineId(plan: Plan, argument: EditArgument): void {
+  requireKnown(
+    "line",
+    plan.lines.map((line) => line.id),
+    argument,
+  );
+}
+
+/** Refuses an operator id the plan does not have. @throws NotFoundError naming the argument. */
+function requireOperatorId(plan: Plan, argument: EditArgument): void {
+  requireKnown(
+    "operator",
+    plan.operators.map((operator) => operator.id),
+    argument,
+  );
 }
 
 /**
@@ -45,7 +76,7 @@ function requireLine(plan: Plan, lineId: string): LineDecl {
  */
 export function retireLine(lineId: string): PlanTarget {
   return (plan) => {
-    requireLine(plan, lineId);
+    requireLineId(plan, { call: "retireLine", field: "lineId", id: lineId });
     // Retiring a line declares nothing: the facts of the other lines keep their provenance.
     return {
       plan: { ...plan, lines: plan.lines.filter((line) => line.id !== lineId) },
@@ -56,61 +87,124 @@ export function retireLine(lineId: string): PlanTarget {
 }
 
 /**
+ * One edit of a line: the line it makes of the current one, checking the ids
+ * it brings against the plan, and where in the line the value it brings sits
+ * (`owner`, `dependsOn[2]`) with the argument that gave it (`operatorId`,
+ * `dependency`), so a problem found there is reported at the argument.
+ */
+export type LineEdit = (
+  line: LineDecl,
+  plan: Plan,
+) => { readonly line: LineDecl; readonly at?: { readonly path: string; readonly argument: string } };
+
+/**
  * The plan with one line changed by `edit`. The edited plan is checked by the
  * write: a value the edit brings (an unknown owner, a malformed contributor)
- * is an error, what the line or the plan already had is not. An edit that
- * `declares` (the default) makes the line's imported facts declared by hand,
- * recording the line again; a removal declares nothing, so it works on a line
- * stored with a text over today's limits.
+ * is an error, reported at the argument that gave it, what the line or the
+ * plan already had is not. An edit that `declares` (the default) makes the
+ * line's imported facts declared by hand, recording the line again; a removal
+ * declares nothing, so it works on a line stored with a text over today's limits.
  *
- * @throws NotFoundError when the plan has no such line.
+ * @throws NotFoundError when the plan has no such line, or the edit names an unknown one or operator.
  */
 export function editLine(
-  lineId: string,
-  edit: (line: LineDecl) => LineDecl,
+  lineArgument: EditArgument,
+  edit: LineEdit,
   { declares = true }: { readonly declares?: boolean } = {},
 ): PlanTarget {
   return (plan) => {
-    const line = requireLine(plan, lineId);
-    const declared = edit(line);
+    requireLineId(plan, lineArgument);
+    const index = plan.lines.findIndex((candidate) => candidate.id === lineArgument.id);
+    const line = plan.lines[index] as LineDecl;
+    const { line: declared, at } = edit(line, plan);
     const edited = {
       ...plan,
       lines: plan.lines.map((candidate) => (candidate === line ? declared : candidate)),
     };
     const declaring = declares ? factKeys({ lines: [declared] }) : new Set<string>();
-    return { plan: edited, declaring, given: new Set<string>() };
+    return {
+      plan: edited,
+      declaring,
+      given: new Set<string>(),
+      ...(at === undefined ? {} : { pathOf: argumentPath(`lines[${index}].${at.path}`, at.argument) }),
+    };
   };
 }
 
-/** An edit of a line making an operator its owner. */
-export function withOwner(operatorId: string): (line: LineDecl) => LineDecl {
-  return (line) => ({ ...line, owner: operatorId });
+/** Renames the paths at or under `planPath` to the same place under `argument`, leaving the others as they are. */
+function argumentPath(planPath: string, argument: string): (path: string) => string {
+  return (path) => {
+    if (path === planPath) return argument;
+    const next = path.charAt(planPath.length);
+    if (path.startsWith(planPath) && (next === "." || next === "["))
+      return `${argument}${path.slice(planPath.length)}`;
+    return path;
+  };
 }
 
-/** An edit of a line adding a contributor, or replacing the one of the same operator. */
-export function withContributor(contributor: ContributorDecl): (line: LineDecl) => LineDecl {
-  return (line) => ({
-    ...line,
-    contributors: [...line.contributors.filter((c) => c.operator !== contributor.operator), contributor],
-  });
+/** An edit of a line making an operator its owner. @throws NotFoundError when the operator is unknown. */
+export function withOwner(operatorId: string): LineEdit {
+  return (line, plan) => {
+    requireOperatorId(plan, { call: "assignOwner", field: "operatorId", id: operatorId });
+    return { line: { ...line, owner: operatorId }, at: { path: "owner", argument: "operatorId" } };
+  };
 }
 
-/** An edit of a line removing the contributor of an operator. */
-export function withoutContributor(operatorId: string): (line: LineDecl) => LineDecl {
-  return (line) => ({ ...line, contributors: line.contributors.filter((c) => c.operator !== operatorId) });
+/** An edit of a line adding a contributor, or replacing the one of the same operator. @throws NotFoundError when the operator is unknown. */
+export function withContributor(contributor: ContributorDecl): LineEdit {
+  return (line, plan) => {
+    requireOperatorId(plan, {
+      call: "addContributor",
+      field: "contributor.operator",
+      id: contributor.operator,
+    });
+    const contributors = [
+      ...line.contributors.filter((c) => c.operator !== contributor.operator),
+      contributor,
+    ];
+    return {
+      line: { ...line, contributors },
+      at: { path: `contributors[${contributors.length - 1}]`, argument: "contributor" },
+    };
+  };
 }
 
-/** An edit of a line adding a dependency, or replacing the one on the same line. */
-export function withDependency(dependency: DependencyDecl): (line: LineDecl) => LineDecl {
-  return (line) => ({
-    ...line,
-    dependsOn: [...line.dependsOn.filter((d) => d.line !== dependency.line), dependency],
-  });
+/**
+ * An edit of a line removing the contributor of an operator (the same line when it has none).
+ *
+ * @throws NotFoundError when the operator is neither in the plan nor a contributor of the line.
+ */
+export function withoutContributor(operatorId: string): LineEdit {
+  return (line, plan) => {
+    if (!line.contributors.some((c) => c.operator === operatorId))
+      requireOperatorId(plan, { call: "removeContributor", field: "operatorId", id: operatorId });
+    return { line: { ...line, contributors: line.contributors.filter((c) => c.operator !== operatorId) } };
+  };
 }
 
-/** An edit of a line removing its dependency on another. */
-export function withoutDependency(toLine: string): (line: LineDecl) => LineDecl {
-  return (line) => ({ ...line, dependsOn: line.dependsOn.filter((d) => d.line !== toLine) });
+/** An edit of a line adding a dependency, or replacing the one on the same line. @throws NotFoundError when the other line is unknown. */
+export function withDependency(dependency: DependencyDecl): LineEdit {
+  return (line, plan) => {
+    requireLineId(plan, { call: "addDependency", field: "dependency.line", id: dependency.line });
+    const dependsOn = [...line.dependsOn.filter((d) => d.line !== dependency.line), dependency];
+    return {
+      line: { ...line, dependsOn },
+      at: { path: `dependsOn[${dependsOn.length - 1}]`, argument: "dependency" },
+    };
+  };
+}
+
+/**
+ * An edit of a line removing its dependency on another (the same line when it has none).
+ *
+ * @throws NotFoundError when the other line is neither in the plan nor a dependency of the line.
+ */
+export function withoutDependency(toLine: string): LineEdit {
+  return (line, plan) => {
+    if (!line.dependsOn.some((d) => d.line === toLine))
+      requireLineId(plan, { call: "removeDependency", field: "toLine", id: toLine });
+    return { line: { ...line, dependsOn: line.dependsOn.filter((d) => d.line !== toLine) } };
+  };
 }
 
 /** Whether a relation edge is the one of `type` from `from` to `to`. */

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { localhostAllowedHostnames, localhostAllowedOrigins } from "@modelcontextprotocol/server";
 import type { HttpServeOptions } from "../http.js";
@@ -61,16 +62,53 @@ function itemsOf(values: readonly string[] | undefined): string[] {
     .filter(Boolean);
 }
 
-/** The hostname of an `--allowed-origin` value: an origin (`https://app.example:8443`) or a bare hostname. */
-function originHostname(value: string): string | Error {
-  if (!value.includes("://")) return value.toLowerCase();
+/** Most connections a server may hold open at once (`HttpServeOptionsSchema`'s bound). */
+const MAX_CONNECTIONS = 65_536;
+
+/**
+ * A host name as a Host or Origin header names it (`app.example`,
+ * `10.0.0.5`, `[::1]`; a bare IPv6 address is bracketed), lower case, or
+ * undefined when it is none: a space, a port, a path or user name, `::::`,
+ * `999.1.1.1`, as the server compares these headers by WHATWG URL's hostname.
+ */
+function headerHostname(value: string): string | undefined {
+  const name = isIP(value) === 6 ? `[${value}]` : value;
+  if (name === "" || /[\s/?#@\\]/.test(name)) return undefined;
   try {
-    const { hostname } = new URL(value);
-    if (hostname !== "") return hostname;
+    const url = new URL(`http://${name}`);
+    return url.port === "" && url.hostname !== "" ? url.hostname : undefined;
   } catch {
-    // Reported below with the value.
+    return undefined;
   }
-  return new Error(`--allowed-origin "${value}" is not an origin (scheme://host[:port]) or a host name`);
+}
+
+/** The hostname of an `--allowed-host` value, or an Error naming the flag and the value. */
+function allowedHostname(value: string): string | Error {
+  return (
+    headerHostname(value) ??
+    new Error(
+      `--allowed-host "${value}" is not a host name (give a name clients send in their Host header, without a port: app.example, 10.0.0.5, [::1])`,
+    )
+  );
+}
+
+/**
+ * The hostname of an `--allowed-origin` value: an origin
+ * (`https://app.example:8443`, nothing after its port) or a bare hostname.
+ */
+function originHostname(value: string): string | Error {
+  const refused = new Error(
+    `--allowed-origin "${value}" is not an origin (scheme://host[:port]) or a host name`,
+  );
+  if (!value.includes("://")) return headerHostname(value) ?? refused;
+  try {
+    const url = new URL(value);
+    const bare = url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "";
+    if (bare && url.password === "" && url.hostname !== "" && !/\s/.test(value)) return url.hostname;
+  } catch {
+    // Refused below with the value.
+  }
+  return refused;
 }
 
 /** A TCP port, 0 to 65535, given as a number or as digits; undefined for anything else. */
@@ -86,9 +124,12 @@ function portOf(given: number | string): number | undefined {
  *
  * Refused, with an Error naming the flag: a port that is not 0 to 65535
  * (digits only, when given as text), no token (neither `--token` nor
- * `FACTORY_MCP_TOKEN`), a token shorter than 16 characters, an `--allowed-origin` that is no origin or host name,
- * a `--max-connections` below 1, a `--host` beyond loopback without
- * `--allowed-host`, and the import group without `--import-root`.
+ * `FACTORY_MCP_TOKEN`), a token shorter than 16 characters, an empty `--host`, an
+ * `--allowed-host` that is no host name (`a b`, `app.example:8443`), an
+ * `--allowed-origin` that is no origin or host name (`::::`), a
+ * `--max-connections` that is not a whole number from 1 to 65536, a `--host` beyond loopback without
+ * `--allowed-host`, and the import group without `--import-root`. Whether
+ * `--host` resolves is {@link httpHostRefusal}'s to say, as it asks the resolver.
  *
  * @returns the settings, or an Error whose message says which flag is wrong and what to give.
  * @example
@@ -116,13 +157,20 @@ export function httpSettingsOf(flags: HttpFlags): HttpSettings | Error {
     );
   }
   const host = flags.host ?? "127.0.0.1";
-  const hosts = itemsOf(flags.allowedHosts).map((name) => name.toLowerCase());
+  if (host.trim() === "" || /\s/.test(host))
+    return new Error(`--host must be a host name or address to listen on, got "${host}"`);
+  const hosts = itemsOf(flags.allowedHosts).map(allowedHostname);
+  const badHost = hosts.find((name) => name instanceof Error);
+  if (badHost !== undefined) return badHost;
   const origins = itemsOf(flags.allowedOrigins).map(originHostname);
   const badOrigin = origins.find((origin) => origin instanceof Error);
   if (badOrigin !== undefined) return badOrigin;
   const maxConnections = flags.maxConnections === undefined ? undefined : Number(flags.maxConnections);
   if (maxConnections !== undefined && (!Number.isInteger(maxConnections) || maxConnections < 1)) {
     return new Error(`--max-connections must be a whole number of 1 or more, got "${flags.maxConnections}"`);
+  }
+  if (maxConnections !== undefined && maxConnections > MAX_CONNECTIONS) {
+    return new Error(`--max-connections must be at most ${MAX_CONNECTIONS}, got "${flags.maxConnections}"`);
   }
   if (flags.importGroup === true && flags.importRoot === undefined) {
     return new Error(
@@ -157,7 +205,7 @@ export function httpSettingsOf(flags: HttpFlags): HttpSettings | Error {
             allowedHosts: [
               ...localhostAllowedHostnames(),
               ...(isWildcardHost(host) ? [] : [hostName(host)]),
-              ...hosts,
+              ...(hosts as string[]),
             ],
           }),
       ...(origins.length === 0
@@ -167,4 +215,34 @@ export function httpSettingsOf(flags: HttpFlags): HttpSettings | Error {
     },
     warnings,
   };
+}
+
+/**
+ * Whether the `--host` of resolved HTTP settings names an address this
+ * machine's resolver knows: an IP address does, a name is looked up. Both
+ * commands that serve a factory ask it after {@link httpSettingsOf}, before
+ * the factory opens and before any warning, so `--host 999.1.1.1` is refused
+ * as the flag it is, not as a failure to listen once the server starts.
+ *
+ * @returns undefined when the host resolves, else an Error naming `--host`
+ *   and the value (`--host: no such host or address "999.1.1.1"`).
+ * @example
+ * ```ts
+ * const refused = await httpHostRefusal(settings);
+ * if (refused !== undefined) throw refused;
+ * ```
+ */
+export async function httpHostRefusal(settings: HttpSettings): Promise<Error | undefined> {
+  const host = settings.options.host ?? "127.0.0.1";
+  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  if (isIP(bare) !== 0) return undefined;
+  try {
+    await lookup(bare);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOTFOUND"
+      ? new Error(`--host: no such host or address "${host}"`)
+      : new Error(`--host: cannot resolve "${host}" (${code ?? (error as Error).message})`);
+  }
 }
