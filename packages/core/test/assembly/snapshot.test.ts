@@ -229,102 +229,117 @@ async function reading(line: AssemblyLine) {
   };
 }
 
+/** Each test writes 1,000+ events one call at a time: about 10 s alone, more on a loaded machine. */
+const SLOW = 180_000;
+
 describe("the assembly line's snapshot on disk", () => {
-  it("reads back exactly what a fold of the whole log gives, after writes before and after it", async () => {
-    const { log, cacheDir } = await factoryFolder();
-    const first = await openAssemblyLine({ log, cacheDir, pipeline });
-    await writeMuch(first, "a", 110);
-    expect(first.position).toBeGreaterThan(1000);
-    const a3 = first.list().find((item) => item.title === "Fix a-3");
-    await first.close();
-    expect(readdirSync(cacheDir)).toEqual(["assembly.snapshot"]);
+  it(
+    "reads back exactly what a fold of the whole log gives, after writes before and after it",
+    async () => {
+      const { log, cacheDir } = await factoryFolder();
+      const first = await openAssemblyLine({ log, cacheDir, pipeline });
+      await writeMuch(first, "a", 110);
+      expect(first.position).toBeGreaterThan(1000);
+      const a3 = first.list().find((item) => item.title === "Fix a-3");
+      await first.close();
+      expect(readdirSync(cacheDir)).toEqual(["assembly.snapshot"]);
 
-    // Writes over the line loaded from the snapshot decide on the restored state: retried keys, suspicion, WIP.
-    const second = await openAssemblyLine({ log, cacheDir, pipeline });
-    const retried = await second.createWorkItem(
-      { line: "checkout", title: "Fix a-3", owner: "op3", signals: [] },
-      { idempotencyKey: "create-a-3" },
-    );
-    expect(retried.id).toBe(a3?.id);
-    const { suspected } = await second.recordArtifact({
-      id: "REQ-a-1",
-      kind: "requirement",
-      title: "Req 1",
-      fields: { body: "must 1, v3" },
-    });
-    expect(suspected.length).toBeGreaterThan(0);
-    await writeOver(second, "a", 110);
-    await writeMuch(second, "b", 10);
-    await second.close();
+      // Writes over the line loaded from the snapshot decide on the restored state: retried keys, suspicion, WIP.
+      const second = await openAssemblyLine({ log, cacheDir, pipeline });
+      const retried = await second.createWorkItem(
+        { line: "checkout", title: "Fix a-3", owner: "op3", signals: [] },
+        { idempotencyKey: "create-a-3" },
+      );
+      expect(retried.id).toBe(a3?.id);
+      const { suspected } = await second.recordArtifact({
+        id: "REQ-a-1",
+        kind: "requirement",
+        title: "Req 1",
+        fields: { body: "must 1, v3" },
+      });
+      expect(suspected.length).toBeGreaterThan(0);
+      await writeOver(second, "a", 110);
+      await writeMuch(second, "b", 10);
+      await second.close();
 
-    const fromSnapshot = await openAssemblyLine({ log, cacheDir, pipeline });
-    open.push(fromSnapshot);
-    rmSync(cacheDir, { recursive: true });
-    const fresh = await openAssemblyLine({ log, pipeline });
-    open.push(fresh);
-    expect(await reading(fromSnapshot)).toEqual(await reading(fresh));
-  });
+      const fromSnapshot = await openAssemblyLine({ log, cacheDir, pipeline });
+      open.push(fromSnapshot);
+      rmSync(cacheDir, { recursive: true });
+      const fresh = await openAssemblyLine({ log, pipeline });
+      open.push(fresh);
+      expect(await reading(fromSnapshot)).toEqual(await reading(fresh));
+    },
+    SLOW,
+  );
 
-  it("is written on close only once 1,000 events or more were folded since it was loaded", async () => {
-    const { log, cacheDir } = await factoryFolder();
-    const first = await openAssemblyLine({ log, cacheDir, pipeline });
-    await writeMuch(first, "a", 110);
-    await first.close();
-    const path = join(cacheDir, "assembly.snapshot");
-    const saved = readFileSync(path);
+  it(
+    "is written on close only once 1,000 events or more were folded since it was loaded",
+    async () => {
+      const { log, cacheDir } = await factoryFolder();
+      const first = await openAssemblyLine({ log, cacheDir, pipeline });
+      await writeMuch(first, "a", 110);
+      await first.close();
+      const path = join(cacheDir, "assembly.snapshot");
+      const saved = readFileSync(path);
 
-    const small = await openAssemblyLine({ log, cacheDir, pipeline });
-    await small.createWorkItem({ line: "checkout", title: "One more" });
-    await small.close();
-    expect(readFileSync(path).equals(saved)).toBe(true);
+      const small = await openAssemblyLine({ log, cacheDir, pipeline });
+      await small.createWorkItem({ line: "checkout", title: "One more" });
+      await small.close();
+      expect(readFileSync(path).equals(saved)).toBe(true);
 
-    const readOnly = await openAssemblyLine({ log, cacheDir, pipeline, saveCaches: false });
-    await writeMuch(readOnly, "b", 110);
-    await readOnly.close();
-    expect(readFileSync(path).equals(saved)).toBe(true);
+      const readOnly = await openAssemblyLine({ log, cacheDir, pipeline, saveCaches: false });
+      await writeMuch(readOnly, "b", 110);
+      await readOnly.close();
+      expect(readFileSync(path).equals(saved)).toBe(true);
 
-    const big = await openAssemblyLine({ log, cacheDir, pipeline });
-    await big.close();
-    expect(readFileSync(path).equals(saved)).toBe(false);
-    expect(readSnapshot(path).header.position).toBe(await log.head());
-  });
+      const big = await openAssemblyLine({ log, cacheDir, pipeline });
+      await big.close();
+      expect(readFileSync(path).equals(saved)).toBe(false);
+      expect(readSnapshot(path).header.position).toBe(await log.head());
+    },
+    SLOW,
+  );
 
-  it("ignores a snapshot that is corrupt, of another version, pipeline or log, and folds the whole log", async () => {
-    const { log, cacheDir } = await factoryFolder();
-    const first = await openAssemblyLine({ log, cacheDir, pipeline });
-    await writeMuch(first, "a", 110);
-    await first.close();
-    const path = join(cacheDir, "assembly.snapshot");
-    const valid = readSnapshot(path);
-    const fresh = await openAssemblyLine({ log, pipeline });
-    open.push(fresh);
-    const expected = await reading(fresh);
-    // Each altered snapshot also lost its work items: a line that trusted it would list none.
-    const emptied: SnapshotFile = {
-      header: valid.header,
-      body: { ...valid.body, state: { ...valid.body.state, items: new Map() } },
-    };
-    const whole = snapshotBytes(emptied);
-    writeFileSync(path, whole);
-    const trusting = await openAssemblyLine({ log, cacheDir, pipeline, saveCaches: false });
-    expect(trusting.list()).toEqual([]);
-    await trusting.close();
-    const altered = [
-      Buffer.from("not a snapshot"),
-      whole.subarray(0, whole.length - 100),
-      snapshotBytes(emptied, true),
-      snapshotBytes({ ...emptied, header: { ...emptied.header, version: 1 } }),
-      snapshotBytes({ ...emptied, header: { ...emptied.header, eventId: "evt_another_log" } }),
-      snapshotBytes({ ...emptied, header: { ...emptied.header, pipeline: "another pipeline" } }),
-      snapshotBytes({ ...emptied, header: { ...emptied.header, v8: "1.0.0" } }),
-      snapshotBytes({ ...emptied, header: { ...emptied.header, position: "12" } as never }),
-    ];
-    for (const bytes of altered) {
-      writeFileSync(path, bytes);
-      const line = await openAssemblyLine({ log, cacheDir, pipeline, saveCaches: false });
-      expect(await reading(line)).toEqual(expected);
-      await line.close();
-    }
-    expect(existsSync(path)).toBe(true);
-  });
+  it(
+    "ignores a snapshot that is corrupt, of another version, pipeline or log, and folds the whole log",
+    async () => {
+      const { log, cacheDir } = await factoryFolder();
+      const first = await openAssemblyLine({ log, cacheDir, pipeline });
+      await writeMuch(first, "a", 110);
+      await first.close();
+      const path = join(cacheDir, "assembly.snapshot");
+      const valid = readSnapshot(path);
+      const fresh = await openAssemblyLine({ log, pipeline });
+      open.push(fresh);
+      const expected = await reading(fresh);
+      // Each altered snapshot also lost its work items: a line that trusted it would list none.
+      const emptied: SnapshotFile = {
+        header: valid.header,
+        body: { ...valid.body, state: { ...valid.body.state, items: new Map() } },
+      };
+      const whole = snapshotBytes(emptied);
+      writeFileSync(path, whole);
+      const trusting = await openAssemblyLine({ log, cacheDir, pipeline, saveCaches: false });
+      expect(trusting.list()).toEqual([]);
+      await trusting.close();
+      const altered = [
+        Buffer.from("not a snapshot"),
+        whole.subarray(0, whole.length - 100),
+        snapshotBytes(emptied, true),
+        snapshotBytes({ ...emptied, header: { ...emptied.header, version: 1 } }),
+        snapshotBytes({ ...emptied, header: { ...emptied.header, eventId: "evt_another_log" } }),
+        snapshotBytes({ ...emptied, header: { ...emptied.header, pipeline: "another pipeline" } }),
+        snapshotBytes({ ...emptied, header: { ...emptied.header, v8: "1.0.0" } }),
+        snapshotBytes({ ...emptied, header: { ...emptied.header, position: "12" } as never }),
+      ];
+      for (const bytes of altered) {
+        writeFileSync(path, bytes);
+        const line = await openAssemblyLine({ log, cacheDir, pipeline, saveCaches: false });
+        expect(await reading(line)).toEqual(expected);
+        await line.close();
+      }
+      expect(existsSync(path)).toBe(true);
+    },
+    SLOW,
+  );
 });

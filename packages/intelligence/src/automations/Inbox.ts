@@ -82,26 +82,30 @@ export class Inbox implements AsyncDisposable {
   /** For each notification read, the id of the `inbox.read` event that first marked it read. */
   readonly #readBy = new Map<string, string>();
 
+  /**
+   * The fold of the log's notifications, started by the first call that
+   * reads or writes them: a factory whose inbox is never used (a CLI command
+   * that only reads the floor plan) folds none of the log's notifications.
+   */
+  #projection: Promise<Projection> | undefined;
+  #closed = false;
+
   private constructor(
     private readonly log: EventLog,
-    private projection: Projection | undefined,
     private readonly operators: KnownOperators | undefined,
   ) {}
 
   /**
-   * Opens the inbox projection over a log, following new events.
+   * Opens the inbox over a log: the log's notifications are folded on the
+   * first call that reads or writes them, and new ones followed from then
+   * on.
    *
    * @throws ValidationError when `log` is no event log, or `options` has an unknown key or an `operators` without `hasOperator`.
    */
   static async open(log: EventLog, options: InboxOptions = {}): Promise<Inbox> {
     checkArguments("Inbox.open", { log: [Log, log], options: [InboxOptionsSchema, options] });
     log.registry.register(...automationEvents);
-    const inbox = new Inbox(log, undefined, options.operators);
-    inbox.projection = await startProjection(log, {
-      types: [InboxNotified.type, InboxRead.type],
-      apply: (event) => inbox.#apply(event),
-    });
-    return inbox;
+    return new Inbox(log, options.operators);
   }
 
   /**
@@ -115,7 +119,7 @@ export class Inbox implements AsyncDisposable {
   async list(operator: string, options: InboxListOptions = {}): Promise<InboxItem[]> {
     checkArguments("inbox.list", { operator: [Operator, operator] });
     const parsed = parseInput(ListOptionsSchema, options, "inbox list options");
-    await this.projection?.catchUp();
+    await this.#catchUp();
     await this.#expectOperator(operator);
     return (this.#items.get(operator) ?? [])
       .filter((item) => item.seq > (parsed.after ?? 0) && (!parsed.unreadOnly || !item.read))
@@ -129,7 +133,7 @@ export class Inbox implements AsyncDisposable {
    */
   async unreadCount(operator: string): Promise<number> {
     checkArguments("inbox.unreadCount", { operator: [Operator, operator] });
-    await this.projection?.catchUp();
+    await this.#catchUp();
     await this.#expectOperator(operator);
     return (this.#items.get(operator) ?? []).filter((item) => !item.read).length;
   }
@@ -150,7 +154,7 @@ export class Inbox implements AsyncDisposable {
       { type: InboxNotified.type, subject: notification.to, data: notification },
       options.actor === undefined ? {} : { actor: options.actor },
     );
-    await this.projection?.catchUp();
+    await this.#catchUp();
     const found = event === undefined ? undefined : this.#find(event.id);
     if (found === undefined) throw new Error("the notification was appended but not folded");
     return found;
@@ -164,7 +168,7 @@ export class Inbox implements AsyncDisposable {
    */
   async markRead(operator: string, ids: readonly string[]): Promise<number> {
     checkArguments("inbox.markRead", { operator: [Operator, operator], ids: [Texts, ids] });
-    await this.projection?.catchUp();
+    await this.#catchUp();
     const unread = ids.filter((id) => {
       const item = this.#find(id);
       return item !== undefined && item.to === operator && !item.read;
@@ -175,13 +179,15 @@ export class Inbox implements AsyncDisposable {
       subject: operator,
       data: { to: operator, notifications: unread },
     });
-    await this.projection?.catchUp();
+    await this.#catchUp();
     return unread.filter((id) => this.#readBy.get(id) === event?.id).length;
   }
 
-  /** Stops following the log. */
+  /** Stops following the log (nothing to stop when the inbox was never used). */
   async close(): Promise<void> {
-    await this.projection?.close();
+    this.#closed = true;
+    const projection = await this.#projection?.catch(() => undefined);
+    await projection?.close();
   }
 
   /** Same as {@link Inbox.close}, for `await using`. */
@@ -203,6 +209,26 @@ export class Inbox implements AsyncDisposable {
       operator,
       "in the floor plan, and no notification to them",
     );
+  }
+
+  /**
+   * Folds every notification up to the log's head, starting the fold on
+   * first use (one started after close folds once and follows nothing).
+   */
+  async #catchUp(): Promise<void> {
+    if (this.#projection === undefined) {
+      const started = startProjection(this.log, {
+        types: [InboxNotified.type, InboxRead.type],
+        apply: (event) => this.#apply(event),
+        live: !this.#closed,
+      });
+      // A fold that failed (a newer event, a read that failed) is started again by the next call.
+      this.#projection = started.catch((error: unknown) => {
+        this.#projection = undefined;
+        throw error;
+      });
+    }
+    await (await this.#projection).catchUp();
   }
 
   #find(id: string): InboxItem | undefined {
