@@ -2,12 +2,13 @@
  * The assembly line's snapshot on disk: its state and the history behind the
  * measures, as folded up to a log position, so an open folds only the newer
  * events. The file is a small header (version, position, the id of the event
- * there, the pipeline's hash, the V8 version, the body's length and hash)
- * and the body, the state and history serialized with `node:v8`. An open
- * checks the header and the body's hash and keeps the bytes; they are
- * deserialized on the line's first use, so a command that never reads work
- * pays only for reading the file. A snapshot that fails a check is ignored
- * (the line folds the whole log), never trusted.
+ * there, a hash of the pipeline and the event types' versions, the V8
+ * version, the body's length and hash) and the body, the state and history
+ * serialized with `node:v8`. An open checks the header and the body's hash
+ * and keeps the bytes; they are deserialized on the line's first use, so a
+ * command that never reads work pays only for reading the file. A snapshot
+ * that fails a check is ignored (the line folds the whole log), never
+ * trusted.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import type { EventLog } from "../../EventLog.js";
 import { makeFolders } from "../../makeFolders.js";
 import { replaceFile } from "../../replaceFile.js";
 import type { HistoryFolderData } from "../AssemblyHistory.js";
+import { ASSEMBLY_EVENT_TYPES } from "../assemblyEvents.js";
 import type { PipelineConfig } from "../Pipeline.js";
 import type { AssemblyStateData } from "./AssemblyState.js";
 
@@ -43,7 +45,12 @@ interface Header {
   readonly position: number;
   /** Id of the event at that position: a snapshot of another log never matches. */
   readonly eventId: string;
-  /** Hash of the pipeline the state was folded over (its stages decide WIP, delivery and suspicion). */
+  /**
+   * Hash of what the fold depends on besides the events: the pipeline (its
+   * stages decide WIP, delivery and suspicion) and the version of each
+   * assembly event type in the log's registry (a new version reads older
+   * events through its upcast steps, which the saved state did not).
+   */
   readonly pipeline: string;
   /** V8 version that serialized the body: another may not read it back. */
   readonly v8: string;
@@ -90,7 +97,7 @@ export async function loadAssemblySnapshot(
   if (
     !isHeader(header) ||
     header.version !== SNAPSHOT_VERSION ||
-    header.pipeline !== hashJson(pipeline) ||
+    header.pipeline !== foldKey(log, pipeline) ||
     header.v8 !== process.versions.v8 ||
     header.bodyBytes !== bytes.length - start ||
     header.bodySha1 !== sha1(bytes.subarray(start)) ||
@@ -125,7 +132,7 @@ export async function saveAssemblySnapshot(
     version: SNAPSHOT_VERSION,
     position: folded.position,
     eventId,
-    pipeline: hashJson(pipeline),
+    pipeline: foldKey(log, pipeline),
     v8: process.versions.v8,
     bodyBytes: body.length,
     bodySha1: sha1(body),
@@ -135,6 +142,12 @@ export async function saveAssemblySnapshot(
   length.writeUInt32LE(head.length, 0);
   makeFolders(dir);
   await replaceFile(join(dir, SNAPSHOT_FILE), Buffer.concat([length, head, body]));
+}
+
+/** The hash of the pipeline and the assembly event types' versions a header stamps (see `Header.pipeline`). */
+function foldKey(log: EventLog, pipeline: PipelineConfig): string {
+  const versions = ASSEMBLY_EVENT_TYPES.map((type) => [type, log.registry.get(type)?.version ?? 0]);
+  return hashJson({ pipeline, versions });
 }
 
 /** Hex SHA-1 of some bytes: a check that the body is the one written, not a defence against forgery. */
