@@ -173,6 +173,23 @@ export function requireSource(path: string, kind: "file" | "folder", flag?: stri
   });
 }
 
+/**
+ * Refuses a file a loader reads and tells problems of (`plan check`, `plan
+ * apply`, `init --plan`) as {@link requireSource} refuses a file, before
+ * anything is read: missing, or a device, pipe or socket (`/dev/zero` would
+ * be read forever, `<(cat factory.yaml)` once, as every file argument refuses
+ * them). A folder is left to the loader, which tells it as a problem of the
+ * file (`is a folder, not a file`).
+ *
+ * @throws UsageError (naming the flag) when the path is empty.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `file`) naming the path (and the flag).
+ */
+export function requireFileToLoad(path: string, flag?: string): void {
+  // An empty path is no folder, though it resolves to the current one.
+  if (path !== "" && statSync(resolve(path), { throwIfNoEntry: false })?.isDirectory() === true) return;
+  requireSource(path, "file", flag);
+}
+
 /** What a path that is not the file or folder asked for is instead: a folder, a file, or a device, pipe or socket. */
 function whatItIs(stat: Stats): string {
   if (stat.isDirectory()) return "it is a folder";

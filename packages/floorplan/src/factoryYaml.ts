@@ -1,5 +1,5 @@
 import { checkArguments, inPlainWords, nearNames, ValidationError } from "@software-factory/core";
-import { type Document, LineCounter, parseDocument } from "yaml";
+import { type Document, LineCounter, parseAllDocuments, parseDocument } from "yaml";
 import { z } from "zod";
 import { List, Text } from "./internal/arguments.js";
 import {
@@ -239,8 +239,16 @@ function parseWithPositions(
   let data: unknown;
   try {
     document = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+    let documentsTold = false;
     for (const error of document.errors) {
       const position = error.linePos?.[0] ?? counter.linePos(error.pos[0]);
+      const at = position === undefined ? {} : { line: position.line, column: position.col };
+      if (error.code === "MULTIPLE_DOCS") {
+        // Told once, in the editor's words, not the YAML library's advice to its programmers.
+        if (!documentsTold) problems.push({ ...multipleDocuments(text, file, position?.line), ...at });
+        documentsTold = true;
+        continue;
+      }
       problems.push({
         code: "yaml",
         severity: "error",
@@ -248,7 +256,7 @@ function parseWithPositions(
         message: `YAML ${error.code.toLowerCase().replace(/_/g, " ")}: ${error.message.split("\n")[0]}`,
         hint: "fix the YAML syntax (indentation, quotes, a duplicate key)",
         file,
-        ...(position === undefined ? {} : { line: position.line, column: position.col }),
+        ...at,
       });
     }
     if (problems.length > 0) return failure(file, problems);
@@ -274,6 +282,26 @@ function parseWithPositions(
     (segments, atKey) => positionOf(read, counter, segments, atKey),
     () => read,
   );
+}
+
+/**
+ * The problem of a text that holds several YAML documents (a `---` after the
+ * first one's content): how many, and the line of the `---` that starts the
+ * second, where the YAML library's message would advise its own
+ * `parseAllDocuments()`.
+ */
+function multipleDocuments(text: string, file: string, line: number | undefined): PlanProblem {
+  const documents = parseAllDocuments(text);
+  const count = Array.isArray(documents) ? documents.length : 2;
+  const marker = line === undefined ? "" : ` (--- at line ${line})`;
+  return {
+    code: "yaml",
+    severity: "error",
+    path: "",
+    message: `${file} holds ${count} YAML documents${marker}; a factory.yaml is one document`,
+    hint: `keep one: remove the \`---\`${line === undefined ? "" : ` at line ${line}`} and merge what follows it into the document above, or move it to a file of its own`,
+    file,
+  };
 }
 
 /** Checks the data of a text against the schema and the plan's rules, placing each problem with `place`. */

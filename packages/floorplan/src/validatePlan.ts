@@ -277,11 +277,28 @@ export function planProblems(plan: Plan, options: ValidatePlanOptions): PlanProb
     report(
       "cycle",
       `lines[${first}].dependsOn[${edge}]`,
-      `dependency cycle: ${cycle.join(" -> ")}`,
+      `dependency cycle: ${cycleText(cycle)}`,
       plan.settings.cycles === "error"
         ? "break the cycle by removing or inverting one dependency (or set `settings.cycles: warning`)"
         : "break the cycle by removing or inverting one dependency",
     );
   }
   return problems;
+}
+
+/** Lines of a dependency cycle a problem names before it counts the rest. */
+const CYCLE_LINES_SHOWN = 10;
+
+/**
+ * A dependency cycle as a problem tells it, `a -> b -> a`; a long one is cut
+ * to its first lines and a count, ending where it started (`l0 -> l1 -> ...
+ * -> l9 -> ... (29,990 more) -> l0`), so a ring of thousands of lines is one
+ * readable line, not every id.
+ */
+function cycleText(cycle: readonly string[]): string {
+  // The cycle ends where it starts: [a, b, ..., a].
+  const lines = cycle.length - 1;
+  if (lines <= CYCLE_LINES_SHOWN + 1) return cycle.join(" -> ");
+  const more = (lines - CYCLE_LINES_SHOWN).toLocaleString("en-US");
+  return [...cycle.slice(0, CYCLE_LINES_SHOWN), `... (${more} more)`, cycle.at(-1)].join(" -> ");
 }

@@ -3,14 +3,13 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadFactoryYaml } from "@software-factory/floorplan";
 import { FACTORY_FOLDER } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { claimFactoryFile } from "../factoryFolder.js";
 import { isPostgresStore, redactStore } from "../flags.js";
-import { requireSource } from "../knownValues.js";
+import { requireFileToLoad } from "../knownValues.js";
 import { namingFlags } from "../namingFlags.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
@@ -27,10 +26,9 @@ export function registerInit(program: Command, context: CliContext): void {
         const { plan } = local as { plan?: string };
         const dir = resolve(options.dir);
         // Checked before anything is created, so a bad or missing plan leaves no folder behind. An empty
-        // --plan is malformed and a missing one is named by its flag, as every flag's file is; a folder
-        // is refused by the loader below, as plan check and plan apply refuse it.
-        if (plan !== undefined && (plan === "" || !existsSync(resolve(plan))))
-          requireSource(plan, "file", "--plan");
+        // --plan is malformed, and a missing one or a device is named by its flag, as every flag's file
+        // is; a folder is refused by the loader below, as plan check and plan apply refuse it.
+        if (plan !== undefined) requireFileToLoad(plan, "--plan");
         const floorPlan = plan === undefined ? undefined : { file: plan, plan: await loadFactoryYaml(plan) };
         // Decided before opening, which would create it: an existing factory may be empty (position 0).
         const existed = !(await createsFactory(options, dir));

@@ -15,6 +15,7 @@ import {
 import { type Factory, gitTopLevel } from "@software-factory/intelligence";
 import type { Command } from "commander";
 import { nameArgument } from "../flags.js";
+import { requireFileToLoad } from "../knownValues.js";
 import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
 import { namedPath } from "../problemPlace.js";
@@ -123,6 +124,8 @@ export function registerPlan(program: Command, context: CliContext): void {
     .argument("<factory.yaml>", "the floor plan file", nameArgument("<factory.yaml>"))
     .action(
       action(context, async ({ options, output, fail }, file) => {
+        // A device or pipe is refused before it is read, as every file argument is.
+        requireFileToLoad(file as string);
         // In a git repository, a path pattern that matches none of its files is a warning.
         const repoRoot = gitTopLevel(dirname(resolve(file as string)));
         const result = await safeLoadFactoryYaml(file as string, repoRoot === undefined ? {} : { repoRoot });
@@ -161,6 +164,7 @@ export function registerPlan(program: Command, context: CliContext): void {
         const file = path as string;
         const flags = local as { dryRun?: boolean; allowRemoveAllLines?: boolean };
         const dryRun = flags.dryRun === true;
+        requireFileToLoad(file);
         const result = await safeLoadFactoryYaml(file);
         if (!result.success) {
           // As `init --plan`: `error: E_VALIDATION: <file> is invalid:` on stderr, then each problem.
