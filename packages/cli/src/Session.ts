@@ -214,14 +214,17 @@ export async function findFactory(options: GlobalOptions): Promise<FactoryLocati
  * `flag` is where the value came from (`--store`, `--to`...): core refuses a
  * URL parameter it does not know or whose value does not parse, and that is
  * told as malformed input of that flag, with core's message (which names the
- * parameter and the accepted ones).
+ * parameter and the accepted ones). `copyTarget` opens a PostgreSQL store as
+ * the target of `factory migrate` (see core's `copyTarget` option).
  *
  * @throws UsageError (exit 2) naming `flag`, when the URL's parameters are refused.
  */
-export async function openStore(store: string, flag = "--store"): Promise<EventStore> {
+export async function openStore(store: string, flag = "--store", copyTarget = false): Promise<EventStore> {
   if (isPostgresStore(store)) {
     const { openPostgresEventStore } = await import("@software-factory/core/postgres");
-    return namingFlags({ url: flag }, () => openPostgresEventStore({ url: store }));
+    return namingFlags({ url: flag }, () =>
+      openPostgresEventStore({ url: store, ...(copyTarget ? { copyTarget } : {}) }),
+    );
   }
   const { openSqliteEventStore } = await import("@software-factory/core/sqlite");
   return openSqliteEventStore({ path: store });

@@ -65,11 +65,16 @@ export async function migrateInto(
 /** Copies the log into `target`, ending with an {@link InterruptedError} saying `told` on Ctrl-C. */
 type Copy = (target: EventStore, told: (copied: number, total: number) => string) => Promise<MigrationReport>;
 
-/** Copies into a PostgreSQL schema, resuming a copy that stopped part-way. */
+/**
+ * Copies into a PostgreSQL schema, resuming a copy that stopped part-way. The
+ * schema is marked as an unfinished copy from before its first event until
+ * the copy is verified, so no other command opens it half-copied.
+ */
 async function intoPostgres(to: string, copy: Copy): Promise<MigrationReport> {
-  const target = await openStore(to, "--to");
+  const target = await openStore(to, "--to", true);
+  let report: MigrationReport;
   try {
-    return await copy(
+    report = await copy(
       target,
       (copied, total) =>
         `interrupted (SIGINT): copied ${amount(copied)} of ${amount(total)} events into ${redactStore(to)}; run the same command again to finish`,
@@ -77,6 +82,9 @@ async function intoPostgres(to: string, copy: Copy): Promise<MigrationReport> {
   } finally {
     await target.close();
   }
+  const { finishPostgresCopy } = await import("@software-factory/core/postgres");
+  await finishPostgresCopy({ url: to });
+  return report;
 }
 
 /** Copies into a temporary SQLite file beside `to`, renamed to `to` once verified, removed otherwise. */

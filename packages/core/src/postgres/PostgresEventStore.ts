@@ -29,6 +29,7 @@ import { statementFailure } from "./StoreConnection.js";
 import { StorePools } from "./StorePools.js";
 import { StoreWatchers } from "./StoreWatchers.js";
 import { turnOrder } from "./turnOrder.js";
+import { checkUnfinishedCopy } from "./unfinishedCopy.js";
 
 /**
  * Opens (or creates) an event store in a PostgreSQL database, shared by every
@@ -96,7 +97,8 @@ import { turnOrder } from "./turnOrder.js";
  *   when the schema holds another application's `schema_version` table, or
  *   part of a factory without its `schema_version` table, or a factory
  *   lacking a table or column (or, writable, its `factory_append` function),
- *   or (`readOnly`) when the schema holds no factory or it needs a migration.
+ *   or (`readOnly`) when the schema holds no factory or it needs a migration,
+ *   or (without `copyTarget`) when it holds an unfinished copy of another log.
  * @example
  * ```ts
  * const store = await openPostgresEventStore({ url: "postgres://factory@db:5432/factory" });
@@ -164,6 +166,7 @@ async function openSchema(
     const schema = resolved.readOnly
       ? await findFactorySchema(client, resolved.schema, resolved.target)
       : (await migrate(client, resolved.schema, resolved.target)).schema;
+    await checkUnfinishedCopy(client, schema, resolved);
     const order = await turnOrder(client, schema, resolved.target);
     client.release();
     return { schema, order };

@@ -16,3 +16,4 @@ export type {
 } from "./options.js";
 export { openPostgresEventStore, POSTGRES_SCHEMA_VERSION } from "./PostgresEventStore.js";
 export { type PostgresFactoryProbe, probePostgresFactory } from "./probePostgresFactory.js";
+export { finishPostgresCopy } from "./unfinishedCopy.js";

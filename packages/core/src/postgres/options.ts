@@ -78,6 +78,16 @@ export interface PostgresEventStoreOptions {
    * missing, and every append is refused with a `ReadOnlyError`.
    */
   readonly readOnly?: boolean;
+  /**
+   * Opens the store as the target of a copy of another log (`factory
+   * migrate`, `migrateLog`): an empty schema is marked as an unfinished copy
+   * until {@link finishPostgresCopy} clears the mark, and a schema marked so
+   * opens only with this option. Without it, opening a marked schema fails
+   * with a `StoreError` saying to run the copy again to finish it: a copy that
+   * was interrupted holds the first part of its source's log only, and one
+   * write to it would make the copy impossible to finish.
+   */
+  readonly copyTarget?: boolean;
   /** Connection pool settings. */
   readonly pool?: PostgresPoolOptions;
   /** Retries after a lost connection. */
@@ -150,6 +160,7 @@ const OptionsSchema = strictInput({
   ssl: SslSchema.optional(),
   durability: z.enum(["full", "normal"]).optional(),
   readOnly: z.boolean().optional(),
+  copyTarget: z.boolean().optional(),
   pool: strictInput({
     max: z.number().int().min(1).max(10_000).optional(),
     idleTimeoutMs: z.number().int().min(0).optional(),
@@ -183,6 +194,7 @@ export interface ResolvedPostgresOptions {
   readonly ssl: PostgresSslOptions | undefined;
   readonly durability: "full" | "normal";
   readonly readOnly: boolean;
+  readonly copyTarget: boolean;
   readonly poolMax: number;
   readonly idleTimeoutMs: number;
   readonly connectionTimeoutMs: number;
@@ -218,6 +230,7 @@ export function resolvePostgresOptions(input: unknown): ResolvedPostgresOptions 
     ssl: options.ssl,
     durability: options.durability ?? "full",
     readOnly: options.readOnly ?? false,
+    copyTarget: options.copyTarget ?? false,
     poolMax: options.pool?.max ?? fromUrl.poolMax ?? 10,
     idleTimeoutMs: options.pool?.idleTimeoutMs ?? 30_000,
     connectionTimeoutMs: options.pool?.connectionTimeoutMs ?? fromUrl.connectionTimeoutMs ?? 5_000,
