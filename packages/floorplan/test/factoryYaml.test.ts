@@ -163,7 +163,7 @@ lines:
       "10:24 lines[2].dependsOn[1].critcality",
       "11:9 lines[2].dependsOn[2]",
     ]);
-    expect(problems[0]?.message).toMatch(/expected one of "api"\|"data"/);
+    expect(problems[0]?.message).toMatch(/must be one of "api", "data"/);
     expect(problems[1]?.hint).toMatch(/^did you mean "criticality"\?/);
     expect(problems[2]?.message).toBe("a dependency is a line id or { line, kind, criticality, contract }");
     expect(() =>
