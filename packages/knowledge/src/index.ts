@@ -57,6 +57,7 @@ export {
   frontMatterList,
   parseFrontMatter,
 } from "./importers/frontMatter.js";
+export { type UnreadFrontMatterKey, unreadFrontMatterKeys } from "./importers/frontMatterKeys.js";
 export {
   type ImportMarkdownFolderOptions,
   type ImportMarkdownFolderReport,

@@ -52,6 +52,7 @@ const FUNCTIONS: Record<string, SweptArgument<Kind>> = {
   decisionStatusOf: { name: "status", kind: "optionalText" },
   frontMatterList: { name: "value", kind: "textOrList" },
   frontMatterFields: { name: "file", kind: "object" },
+  unreadFrontMatterKeys: { name: "file", kind: "object" },
   documentFilter: { name: "options", kind: "object" },
   createHashingEmbedder: { name: "options", kind: "options" },
 };

@@ -8,7 +8,7 @@
 import { checkArguments, inPlainWords } from "@software-factory/core";
 import * as Data from "effect/Data";
 import { parse as parseToml, TomlDate, TomlError } from "smol-toml";
-import { isNode, LineCounter, parseDocument } from "yaml";
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { aFrontMatterFile, Text } from "../internal/arguments.js";
 import { inUserWords } from "../internal/issueWords.js";
@@ -35,6 +35,8 @@ export interface FrontMatterFile {
    * matter's first line (line 1 when there is none).
    */
   readonly locate: (path: readonly PropertyKey[]) => FilePosition;
+  /** Where a top-level key itself is written in the file (`Tags` of `Tags: [a]`), when the front matter has it. */
+  readonly locateKey: (key: string) => FilePosition | undefined;
 }
 
 /**
@@ -94,7 +96,13 @@ export function parseFrontMatter(text: string): FrontMatterFile {
     );
   }
   if (match === null)
-    return { data: {}, body: normalized, bodyLine: 1, locate: () => ({ line: 1, column: 1 }) };
+    return {
+      data: {},
+      body: normalized,
+      bodyLine: 1,
+      locate: () => ({ line: 1, column: 1 }),
+      locateKey: () => undefined,
+    };
   const yaml = match[1] ?? "";
   const lineCounter = new LineCounter();
   const document = parseDocument(yaml, { lineCounter, prettyErrors: false });
@@ -119,11 +127,19 @@ export function parseFrontMatter(text: string): FrontMatterFile {
     }
     return { line: 2, column: 1 };
   };
+  const locateKey = (key: string): FilePosition | undefined => {
+    const contents = document.contents;
+    if (!isMap(contents)) return undefined;
+    for (const { key: node } of contents.items)
+      if (isScalar(node) && String(node.value) === key && node.range) return at(node.range[0]);
+    return undefined;
+  };
   return {
     data: (data ?? {}) as Record<string, unknown>,
     body: normalized.slice(match[0].length),
     bodyLine: match[0].split("\n").length,
     locate,
+    locateKey,
   };
 }
 
@@ -156,7 +172,20 @@ function tomlFrontMatter(text: string): FrontMatterFile {
     }
     return { line: 2, column: 1 };
   };
-  return { data, body: text.slice(match[0].length), bodyLine: match[0].split("\n").length, locate };
+  const locateKey = (key: string): FilePosition | undefined => {
+    const found = tomlKeyPosition(lines, key);
+    if (found === undefined) return undefined;
+    const line = lines[found.line - 2] ?? "";
+    // The key's first character, or its table header's `[`.
+    return { line: found.line, column: line.search(/\S/) + 1 };
+  };
+  return {
+    data,
+    body: text.slice(match[0].length),
+    bodyLine: match[0].split("\n").length,
+    locate,
+    locateKey,
+  };
 }
 
 /** A TOML value as YAML would give it: a date or time as the string it is written as, in arrays and tables too. */

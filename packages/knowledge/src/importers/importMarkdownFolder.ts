@@ -14,8 +14,15 @@ import { type DocumentKindSchema, SourceSchema } from "../schemas.js";
 import { folderPathSourceSystem, folderSourceSystem } from "./folderSource.js";
 import { type FormerCopy, formerCopyWarning, retireFormerCopy, retirePathCopy } from "./formerCopies.js";
 import { FrontMatterError, frontMatterList } from "./frontMatter.js";
-import { assertFolder, readText, scanMarkdown } from "./markdownFolderFiles.js";
-import { frontMatterPath, readMarkdown } from "./markdownNote.js";
+import { unreadFrontMatterKeys } from "./frontMatterKeys.js";
+import {
+  assertFolder,
+  inUnreadFolder,
+  type MarkdownScan,
+  readText,
+  scanMarkdown,
+} from "./markdownFolderFiles.js";
+import { frontMatterPath, NOTE_FRONT_MATTER_KEYS, readMarkdown } from "./markdownNote.js";
 import { moveRenamedFiles, type RenameText } from "./moveRenamedFiles.js";
 import type { ImportProblem, ImportProgress, ImportReport } from "./progress.js";
 import type { RenamedFile } from "./renamedFiles.js";
@@ -84,6 +91,13 @@ export interface ImportMarkdownFolderReport extends ImportReport {
    * text changed too. See {@link importMarkdownFolder} for the rules.
    */
   readonly renamed: readonly RenamedFile[];
+  /**
+   * Folders under the folder that could not be read (`locked`, or `.` for
+   * the folder itself), each also a problem: their files were not imported,
+   * and their documents from earlier imports were neither retracted nor
+   * moved, as the files may still be there.
+   */
+  readonly unreadFolders: readonly string[];
 }
 
 /**
@@ -106,9 +120,17 @@ export interface ImportMarkdownFolderReport extends ImportReport {
  * (reported with its line and column), a file that is not UTF-8 text (a
  * binary file named `.md`; its line and column are in the message), an empty
  * file (blank, or front matter with nothing after it: a document needs a
- * body). Its document from an earlier import, if any, is kept as it was
- * (deleting the file retracts it). A symbolic link to a `.md` file or to a
- * folder is skipped with a warning (links are not followed). The others are
+ * body), a file that cannot be read (`permission denied (EACCES)`), a file
+ * whose name is not UTF-8 (named with its bad bytes escaped, `caf\xe9.md`).
+ * Its document from an earlier import, if any, is kept as it was
+ * (deleting the file retracts it). A folder that cannot be read is a
+ * problem too, listed in `unreadFolders`: the documents of its files are
+ * neither retracted nor moved. A symbolic link to a `.md` file or to a
+ * folder is skipped with a warning (links are not followed), and so is a
+ * `.md` entry that is no regular file (a named pipe, a socket, a device),
+ * which is never opened. A front matter key that is not read but is a case
+ * variant or near miss of one that is (`Tags`) is a warning at the key
+ * ({@link unreadFrontMatterKeys}); other keys are ignored. The others are
  * imported. A file renamed since the last import keeps its document
  * (counted in `renamed`, not as a capture and a retraction): when a document
  * of the folder's system lost its file and exactly one new file holds its
@@ -180,20 +202,15 @@ export async function importMarkdownFolder(
   const legacy = options.system === undefined ? `markdown:${basename(root)}` : system;
   // The system one release used for a folder outside git: its absolute path (this folder's, surely).
   const byPath = options.system === undefined ? folderPathSourceSystem("markdown", root) : system;
-  const { files, links } = scanMarkdown(root);
+  const scan = scanMarkdown(root);
+  const { files, unread } = scan;
   const counts = { captured: 0, revised: 0, unchanged: 0, retracted: 0, moved: 0 };
   const possiblyStale: FormerCopy[] = [];
-  const problems: ImportProblem[] = [];
-  const warnings: ImportProblem[] = links.map((link) => ({
-    item: relative(root, link.path).split(sep).join("/"),
-    message:
-      link.to === "folder"
-        ? "skipped: a symbolic link to a folder (links are not followed: import that folder on its own)"
-        : "skipped: a symbolic link (links are not followed: copy the file into the folder instead)",
-  }));
+  const problems: ImportProblem[] = [...scan.problems];
+  const warnings: ImportProblem[] = [...scan.warnings];
   const actor = options.actor === undefined ? {} : { actor: options.actor };
   const except = options.except ?? new Set<string>();
-  const renamed = await moveRenamedNotes(knowledge, system, root, files, options, warnings);
+  const renamed = await moveRenamedNotes(knowledge, system, root, scan, options, warnings);
   const seen = new Set<string>();
   for (const [done, file] of files.entries()) {
     const uri = relative(root, file).split(sep).join("/");
@@ -205,14 +222,16 @@ export async function importMarkdownFolder(
     try {
       const text = readText(file);
       if (typeof text !== "string") {
-        problems.push({ item: uri, message: `skipped: ${text.notText}` });
+        problems.push({ item: uri, message: `skipped: ${text.skipped}` });
       } else {
         const {
           outcome,
           document,
           warnings: said,
+          unreadKeys,
         } = await importFile(knowledge, system, uri, text, options, actor);
         counts[outcome] += 1;
+        warnings.push(...unreadKeys);
         for (const message of said) warnings.push({ item: uri, message });
         // A file whose document was retracted, left out: nothing of it is moved either.
         if (document.retracted !== undefined) {
@@ -241,7 +260,9 @@ export async function importMarkdownFolder(
     }
     options.onProgress?.({ done: done + 1, total: files.length, item: uri });
   }
-  for (const document of await goneFiles(knowledge, [system, byPath], seen)) {
+  // A file in a folder that could not be read may still be there: its document stays.
+  const present = (uri: string) => seen.has(uri) || inUnreadFolder(uri, unread);
+  for (const document of await goneFiles(knowledge, [system, byPath], present)) {
     await knowledge.retract(
       document.id,
       `${document.source.uri} was removed from ${document.source.system}`,
@@ -258,7 +279,7 @@ export async function importMarkdownFolder(
       message: `the folder has no markdown file left: ${counts.retracted === 1 ? "the document" : `the ${counts.retracted} documents`} imported from it (${system}) ${counts.retracted === 1 ? "was" : "were"} retracted`,
     });
   }
-  return { ...counts, system, possiblyStale, renamed, problems, warnings };
+  return { ...counts, system, possiblyStale, renamed, unreadFolders: unread, problems, warnings };
 }
 
 /**
@@ -273,11 +294,11 @@ async function moveRenamedNotes(
   knowledge: KnowledgeBase,
   system: string,
   root: string,
-  files: readonly string[],
+  scan: MarkdownScan,
   options: ImportMarkdownFolderOptions,
   warnings: ImportProblem[],
 ): Promise<readonly RenamedFile[]> {
-  const readers = files.map((file): [string, () => RenameText | undefined] => {
+  const readers = scan.files.map((file): [string, () => RenameText | undefined] => {
     const uri = relative(root, file).split(sep).join("/");
     return [
       uri,
@@ -296,6 +317,11 @@ async function moveRenamedNotes(
       },
     ];
   });
+  // The documents of files in a folder that could not be read keep their place too: those files may be there.
+  for (const document of await knowledge.fromSystem(system)) {
+    const uri = document.source.uri;
+    if (uri !== undefined && inUnreadFolder(uri, scan.unread)) readers.push([uri, () => undefined]);
+  }
   const moved = await moveRenamedFiles(knowledge, system, new Map(readers), {
     ...(options.actor === undefined ? {} : { actor: options.actor }),
   });
@@ -303,25 +329,27 @@ async function moveRenamedNotes(
   return moved.renamed;
 }
 
-/** The live documents of the systems (each once) whose file is not among the folder's files `seen`. */
+/** The live documents of the systems (each once) whose file is not `present` in the folder. */
 async function goneFiles(
   knowledge: KnowledgeBase,
   systems: readonly string[],
-  seen: ReadonlySet<string>,
+  present: (uri: string) => boolean,
 ): Promise<KnowledgeDocument[]> {
   const gone: KnowledgeDocument[] = [];
   for (const system of new Set(systems))
     for (const document of await knowledge.fromSystem(system)) {
       const uri = document.source.uri;
-      if (uri !== undefined && !seen.has(uri) && document.retracted === undefined) gone.push(document);
+      if (uri !== undefined && !present(uri) && document.retracted === undefined) gone.push(document);
     }
   return gone;
 }
 
 /**
  * Captures or revises the one document of a file, as a re-import
- * ({@link CaptureOrReviseOptions.reimport}: its warnings are returned);
- * throws `FrontMatterError` for bad front matter.
+ * ({@link CaptureOrReviseOptions.reimport}: its warnings are returned),
+ * with a warning for each front matter key that is not read but looks meant
+ * as one that is ({@link unreadFrontMatterKeys}); throws `FrontMatterError`
+ * for bad front matter.
  */
 async function importFile(
   knowledge: KnowledgeBase,
@@ -330,8 +358,14 @@ async function importFile(
   text: string,
   options: ImportMarkdownFolderOptions,
   actor: { actor?: string },
-): Promise<CaptureOrReviseResult> {
+): Promise<CaptureOrReviseResult & { unreadKeys: ImportProblem[] }> {
   const { front, title, file } = readMarkdown(text, uri);
+  const unreadKeys = unreadFrontMatterKeys(file, NOTE_FRONT_MATTER_KEYS).map(({ line, column, message }) => ({
+    item: uri,
+    line,
+    column,
+    message,
+  }));
   if (file.body.trim() === "") throw new Error(await emptyFileMessage(knowledge, system, uri, text));
   const write = knowledge.captureOrRevise(
     {
@@ -352,7 +386,7 @@ async function importFile(
     { ...actor, reason: `re-imported from ${uri}`, reimport: true },
   );
   try {
-    return await write;
+    return { ...(await write), unreadKeys };
   } catch (error) {
     const field =
       error instanceof ValidationError ? frontMatterPath(error.issues[0]?.path ?? "", file.data) : undefined;

@@ -34,6 +34,9 @@ const FrontMatterSchema = z
   })
   .loose();
 
+/** The front matter keys `importMarkdownFolder` reads from a note. */
+export const NOTE_FRONT_MATTER_KEYS: readonly string[] = Object.keys(FrontMatterSchema.shape);
+
 /**
  * A markdown file's front matter, title and body, as imported; throws
  * `FrontMatterError` for bad front matter. The title is the front matter's,
