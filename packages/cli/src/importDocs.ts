@@ -20,6 +20,7 @@ import {
   type Decision,
   decisionMarkdown,
   FrontMatterError,
+  type FrontMatterFile,
   FrontMatterInstantSchema,
   FrontMatterListSchema,
   folderPathSourceSystem,
@@ -37,6 +38,7 @@ import {
   parseDecisionRecord,
   parseFrontMatter,
   type RenameText,
+  unreadFrontMatterKeys,
 } from "@software-factory/knowledge";
 import { z } from "zod";
 
@@ -123,6 +125,9 @@ const DecisionFrontMatterSchema = z
   })
   .loose();
 
+/** The front matter keys a decision record's import reads. */
+const DECISION_FRONT_MATTER_KEYS = Object.keys(DecisionFrontMatterSchema.shape);
+
 /**
  * Imports every markdown file under `folder`. Safe to run again: unchanged
  * files cost nothing, changed ones are revised, removed ones retracted, by
@@ -135,10 +140,15 @@ const DecisionFrontMatterSchema = z
  * file gives another. Safe
  * to run from several processes at once: each file stays one document, each
  * decision record one decision. A file that cannot be imported for what it
- * holds (bad front matter or decision record, not UTF-8 text, empty) is a
- * problem naming it, with its line and column where there is one, and is
- * skipped; the rest imports (`factory import docs` then exits 1). Symbolic
- * links are skipped with a warning. Decisions are
+ * holds (bad front matter or decision record, not UTF-8 text, empty), or
+ * cannot be read, or whose name is not UTF-8, is a problem naming it, with
+ * its line and column where there is one, and is skipped; the rest imports
+ * (`factory import docs` then exits 1). A folder that cannot be read is a
+ * problem too, and the notes and decisions of its files are kept. Symbolic
+ * links, and entries that are no regular file (a named pipe), are skipped
+ * with a warning; so is a front matter key of a decision record that is a
+ * slip for one it reads (`Status`), as `importMarkdownFolder` warns of a
+ * note's. Decisions are
  * recorded under one source system per folder, as notes are
  * (`decisions:packages/a/docs`; see `folderSourceSystem`), so two folders of
  * one name in a git repository keep their own decisions (outside git the
@@ -191,11 +201,9 @@ export async function importDocs(
     await knowledge.retract(id, reason, options.actor === undefined ? {} : { actor: options.actor });
   for (const uri of files) {
     if (pages.left.has(uri)) continue;
-    const file = join(root, uri);
-    const read = decodeText(readFileSync(file));
-    // A file that is not UTF-8 text is the importer's problem, not a decision to record.
-    if (!("text" in read)) continue;
-    const { text } = read;
+    const text = textOf(join(root, uri));
+    // A file that cannot be read, or is not UTF-8 text, is the importer's problem, not a decision to record.
+    if (text === undefined) continue;
     if (/^kind:\s*["']?decision["']?\s*$/m.test(text.split(/\n---/)[0] ?? "")) decisionFiles.add(uri);
     if (options.hasLine === undefined) continue;
     const missing = linesOf(text).filter((line) => !options.hasLine?.(line));
@@ -215,12 +223,16 @@ export async function importDocs(
     byPath: name === undefined ? folderPathSourceSystem("decisions", root) : decisionSystem,
     legacy: name === undefined ? `decisions:${basename(root)}` : decisionSystem,
   };
+  // A file in a folder that could not be read may still be there: its decision is neither moved nor retracted.
+  const unread = (uri: string) =>
+    report.unreadFolders.some((folder) => folder === "." || uri.startsWith(`${folder}/`));
   const renamed = await moveRenamedDecisions(
     knowledge,
     decisionSystem,
     root,
     files,
     decisionFiles,
+    unread,
     options.actor,
   );
   let decisions = 0;
@@ -232,6 +244,7 @@ export async function importDocs(
     try {
       const recorded = await recordDecisionFile(knowledge, systems, root, uri, options.actor);
       if (recorded.outcome !== "unchanged") decisions += 1;
+      warnings.push(...recorded.unreadKeys);
       for (const message of recorded.warnings) warnings.push({ item: uri, message });
       if (recorded.fromPath) moved += 1;
       if (recorded.former === "moved") moved += 1;
@@ -250,14 +263,15 @@ export async function importDocs(
       problems.push({ item: uri, ...at, message: (error as Error).message });
     }
   }
-  // A decision stays while its file is a decision record, or failed to import this time (nothing is lost on a bad run);
-  // that of a file left to the codebase import was retracted above if it came later.
+  // A decision stays while its file is a decision record, or failed to import this time or was skipped (nothing is
+  // lost on a bad run), or may be there in a folder that could not be read; that of a file left to the codebase
+  // import was retracted above if it came later.
   const stays = (uri: string) =>
     decisionFiles.has(uri) ||
     failed.has(uri) ||
     pages.left.has(uri) ||
-    report.warnings.some((warning) => warning.item === uri);
-  const retracted = await retractStaleDecisions(knowledge, systems, files, stays, options.actor);
+    report.warnings.some((warning) => warning.item === uri && warning.message.startsWith("skipped:"));
+  const retracted = await retractStaleDecisions(knowledge, systems, files, stays, unread, options.actor);
   return {
     ...report,
     retracted: report.retracted + retracted,
@@ -308,6 +322,16 @@ export function assertDocsFolder(folder: string): string {
   });
 }
 
+/** The text of a markdown file, or undefined when it cannot be read or is not UTF-8 text (the folder import reports it). */
+function textOf(file: string): string | undefined {
+  try {
+    const read = decodeText(readFileSync(file));
+    return "text" in read ? read.text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The lines a markdown file's front matter names (none when it has no readable front matter: the import reports that). */
 function linesOf(text: string): string[] {
   try {
@@ -332,13 +356,15 @@ interface DecisionSystems {
 /**
  * Retracts the live decisions of the folder (under its system and under its
  * absolute path) whose file is gone, or is a file that does not stay a
- * decision (`stays`); returns how many.
+ * decision (`stays`); returns how many. A decision whose file is in a folder
+ * that could not be read (`unread`) stays.
  */
 async function retractStaleDecisions(
   knowledge: KnowledgeBase,
   systems: DecisionSystems,
   files: ReadonlySet<string>,
   stays: (uri: string) => boolean,
+  unread: (uri: string) => boolean,
   actor: string | undefined,
 ): Promise<number> {
   let retracted = 0;
@@ -346,7 +372,7 @@ async function retractStaleDecisions(
     for (const document of await knowledge.fromSystem(system)) {
       const uri = document.source.uri;
       if (uri === undefined || document.retracted !== undefined) continue;
-      if (files.has(uri) && stays(uri)) continue;
+      if ((files.has(uri) && stays(uri)) || unread(uri)) continue;
       const why = files.has(uri) ? "is no longer a decision record" : "was removed";
       // Its source is gone: should the record come back, the import records it again.
       await knowledge.retract(document.id, `${uri} ${why} (${system})`, {
@@ -382,9 +408,13 @@ async function recordDecisionFile(
   former: "moved" | "none" | FormerDecision;
   fromPath: boolean;
   warnings: readonly string[];
+  unreadKeys: readonly ImportProblem[];
 }> {
   const system = systems.current;
-  const { front, title, decision: read } = readDecisionFile(root, uri);
+  const { front, title, decision: read, file } = readDecisionFile(root, uri);
+  const unreadKeys = unreadFrontMatterKeys(file, DECISION_FRONT_MATTER_KEYS).map(
+    ({ line, column, message }) => ({ item: uri, line, column, message }),
+  );
   const earlier = await earlierDecision(knowledge, systems, uri);
   // Options are not read from the file; those recorded on the decision since stay.
   const decision: Decision = { ...read, options: earlier?.document.decision?.options ?? [] };
@@ -413,13 +443,14 @@ async function recordDecisionFile(
       sourceVersion: hashJson({ title, decision: read, tags, lines }),
     },
   );
-  if (document.retracted !== undefined) return { outcome, former: "none", fromPath: false, warnings };
+  if (document.retracted !== undefined)
+    return { outcome, former: "none", fromPath: false, warnings, unreadKeys };
   const moving = { ...(actor === undefined ? {} : { actor }) };
   const reason = `${uri} is now imported as ${document.id} (${system})`;
   const byPath = systems.byPath === system ? undefined : await knowledge.bySource(systems.byPath, uri);
   const fromPath = byPath !== undefined && byPath.retracted === undefined;
   if (fromPath) await knowledge.retract(byPath.id, reason, moving);
-  const done = { outcome, fromPath, warnings };
+  const done = { outcome, fromPath, warnings, unreadKeys };
   if (systems.legacy === system) return { ...done, former: "none" };
   const legacy = await knowledge.bySource(systems.legacy, uri);
   if (legacy === undefined || legacy.retracted !== undefined) return { ...done, former: "none" };
@@ -443,7 +474,12 @@ async function recordDecisionFile(
 function readDecisionFile(
   root: string,
   uri: string,
-): { front: z.infer<typeof DecisionFrontMatterSchema>; title: string; decision: Decision } {
+): {
+  front: z.infer<typeof DecisionFrontMatterSchema>;
+  title: string;
+  decision: Decision;
+  file: FrontMatterFile;
+} {
   const file = parseFrontMatter(readFileSync(join(root, uri), "utf8"));
   const front = frontMatterFields(file, DecisionFrontMatterSchema);
   const record = parseDecisionRecord(file.data, file.body);
@@ -453,6 +489,7 @@ function readDecisionFile(
   return {
     front,
     title,
+    file,
     decision: {
       status: front.status,
       context: record.missingContext ? title : record.decision.context,
@@ -469,7 +506,8 @@ function readDecisionFile(
  * a decision and a file compare by title and the markdown of the decision
  * fields without options, as options are not read from the file. A file
  * that is no decision record, or one that fails to read, is no candidate;
- * a decision whose file is still there (a decision no longer) is not moved.
+ * a decision whose file is still there (a decision no longer), or may be
+ * there in a folder that could not be read (`unread`), is not moved.
  */
 async function moveRenamedDecisions(
   knowledge: KnowledgeBase,
@@ -477,6 +515,7 @@ async function moveRenamedDecisions(
   root: string,
   files: ReadonlySet<string>,
   decisionFiles: ReadonlySet<string>,
+  unread: (uri: string) => boolean,
   actor: string | undefined,
 ): ReturnType<typeof moveRenamedFiles> {
   const read = (uri: string): RenameText | undefined => {
@@ -491,6 +530,10 @@ async function moveRenamedDecisions(
     uri,
     () => (decisionFiles.has(uri) ? read(uri) : undefined),
   ]);
+  for (const document of await knowledge.fromSystem(system)) {
+    const uri = document.source.uri;
+    if (uri !== undefined && unread(uri)) readers.push([uri, () => undefined]);
+  }
   return moveRenamedFiles(knowledge, system, new Map(readers), {
     ...(actor === undefined ? {} : { actor }),
     textOf: (document) => ({

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import { NotFoundError } from "@software-factory/core";
+import { NotFoundError, nearNames } from "@software-factory/core";
 import {
   codeownersToPlan,
   findCodeowners,
@@ -25,7 +25,7 @@ import { Argument, type Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
-import { assertDocsFolder, DocsSystemSchema, importDocs } from "../importDocs.js";
+import { assertDocsFolder, DocsSystemSchema, importDocs, type UnknownLines } from "../importDocs.js";
 import { stoppingOnInterrupt } from "../interruptibleImport.js";
 import { requireFileToWrite, requireSource } from "../knownValues.js";
 import { counted } from "../plural.js";
@@ -222,6 +222,24 @@ function withPreviewFactory<T>(
   return withDryRunFactory(options, true, work);
 }
 
+/**
+ * The line summing up the files not imported because they name lines the
+ * floor plan lacks: before a floor plan is applied, that the plan should be
+ * applied first; once it has lines, that these are not among them, with the
+ * lines near each (a typo: `payroll: did you mean "payments"?`).
+ */
+function unknownLinesSummary({ lines, files }: UnknownLines, planLines: readonly string[]): string {
+  const some = `${files.length} ${files.length === 1 ? "file names" : "files name"} ${lines.length === 1 ? "a line" : "lines"}`;
+  const notImported = `${files.length === 1 ? "it was" : "they were"} not imported`;
+  if (planLines.length === 0)
+    return `${some} the floor plan lacks (${lines.join(", ")}): ${notImported}; apply the floor plan first: factory plan apply <file>`;
+  const named = lines.map((line) => {
+    const near = nearNames(line, planLines);
+    return near.length === 0 ? line : `${line}: did you mean ${near.map((id) => `"${id}"`).join(" or ")}?`;
+  });
+  return `${some} not in the floor plan (${named.join("; ")}): ${notImported}; correct the lines in ${files.length === 1 ? "its" : "their"} front matter, or declare the ${lines.length === 1 ? "line" : "lines"} in the floor plan and apply it: factory plan apply <file>`;
+}
+
 /** Registers `factory import`. */
 export function registerImport(program: Command, context: CliContext): void {
   const command = program
@@ -256,7 +274,7 @@ export function registerImport(program: Command, context: CliContext): void {
         assertDocsFolder(folder);
         const show = ({ done, total, item }: ImportProgress) => output.progress(done, total, item);
         // A factory that does not exist yet is created only once the import into it has succeeded.
-        const report = await withStagedFactory(options, async (factory, staged) => {
+        const { report, planLines } = await withStagedFactory(options, async (factory, staged) => {
           await factory.floorplan.refresh();
           const importing = (onProgress: (progress: ImportProgress) => void) =>
             importDocs(factory.knowledge, folder, {
@@ -266,7 +284,8 @@ export function registerImport(program: Command, context: CliContext): void {
               ...(system === undefined ? {} : { system }),
             });
           // Ctrl-C drops a factory being created (withStagedFactory); into one that exists, what was imported stays.
-          return staged ? importing(show) : stoppingOnInterrupt(show, importing);
+          const imported = await (staged ? importing(show) : stoppingOnInterrupt(show, importing));
+          return { report: imported, planLines: factory.floorplan.lines().map(({ id }) => id) };
         }).finally(() => output.endProgress());
         if (report.problems.length > 0) fail();
         if (options.json) {
@@ -286,12 +305,10 @@ export function registerImport(program: Command, context: CliContext): void {
         for (const warning of report.warnings) {
           output.line(`${place(warning)} ${output.style("yellow", "warning")} ${warning.message}`);
         }
-        if (report.unknownLines !== undefined) {
-          const { lines, files } = report.unknownLines;
+        if (report.unknownLines !== undefined)
           output.line(
-            `${output.style("red", "error")} ${files.length} ${files.length === 1 ? "file names" : "files name"} ${lines.length === 1 ? "a line" : "lines"} the floor plan lacks (${lines.join(", ")}): ${files.length === 1 ? "it was" : "they were"} not imported; apply the floor plan first: factory plan apply <file>${verbose ? "" : " (--verbose lists the files)"}`,
+            `${output.style("red", "error")} ${unknownLinesSummary(report.unknownLines, planLines)}${verbose ? "" : " (--verbose lists the files)"}`,
           );
-        }
         // A renamed file keeps its document: named here, since it is neither captured nor retracted.
         for (const { id, from, to, content } of report.renamed) {
           output.line(
