@@ -71,10 +71,12 @@ describe("factory knowledge", () => {
         "checkout",
       );
       const one = await factory("knowledge", "list", "--line", "checkout", "-n", "1");
-      expect(one.stdout).toMatch(/Cart copy\nmore documents match: raise --limit\n$/);
+      expect(one.stdout).toMatch(/Cart copy {2}by tester\nmore documents match: raise --limit\n$/);
       const listed = await factory("knowledge", "list", "--line", "checkout");
       expect(listed.code, listed.stderr).toBe(0);
-      expect(listed.stdout).toContain(`${id}  runbook      Payment retires`);
+      expect(listed.stdout).toMatch(
+        new RegExp(`${id}  \\d{4}-\\d{2}-\\d{2}  runbook      Payment retires  by tester\n`),
+      );
 
       const revised = await factory(
         "knowledge",

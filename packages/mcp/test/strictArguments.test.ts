@@ -112,7 +112,7 @@ describe("filter values the factory does not know", () => {
       'E_NOT_FOUND: id: no document "doc_nope"; search_knowledge and list_knowledge give ids',
     );
     expect(await refused("get_document", { id: "doc_nope", asOf: "2026-01-01T00:00:00Z" })).toBe(
-      'E_NOT_FOUND: id: no document "doc_nope" at 2026-01-01T00:00:00Z; search_knowledge and list_knowledge give ids',
+      'E_NOT_FOUND: id: no document "doc_nope" at 2026-01-01T00:00:00.000Z; search_knowledge and list_knowledge give ids',
     );
     expect(await refused("check_standards", { rules: ["line-has-owner", "nope-rule"] })).toMatch(
       /^E_NOT_FOUND: rules\[1\]: no rule "nope-rule"; the rules are line-has-owner, /,
@@ -176,17 +176,23 @@ describe("ids the factory does not have", () => {
 });
 
 describe("instants", () => {
-  it("are described and refused with the format they take (a date alone or no offset is refused)", async () => {
-    const expected = "asOf: expected an ISO 8601 instant with its offset, such as 2026-03-01T09:00:00Z";
-    expect(await refused("search_knowledge", { query: "payment", asOf: "2026-03-01" })).toContain(expected);
-    expect(await refused("get_document", { id: "doc_nope", asOf: "2026-03-01T09:00:00" })).toContain(
-      expected,
-    );
+  it("are described and refused with the forms they take, the same on every tool (a date and time without offset is refused)", async () => {
+    const expected =
+      "asOf: expected an ISO date (2026-03-01), an instant (2026-03-01T09:00:00Z) or a span back from now (30d, 12h, 2w)";
+    for (const [tool, args] of [
+      ["search_knowledge", { query: "payment" }],
+      ["list_knowledge", {}],
+      ["get_document", { id: "doc_nope" }],
+      ["get_line", { id: "checkout" }],
+    ] as const)
+      expect(await refused(tool, { ...args, asOf: "2026-03-01T09:00:00" }), tool).toContain(expected);
     const { tools } = await server.client.listTools();
-    const asOf = tools.find((tool) => tool.name === "search_knowledge")?.inputSchema.properties?.asOf as {
-      description?: string;
-    };
-    expect(asOf.description).toContain("2026-03-01T09:00:00Z");
+    for (const tool of ["search_knowledge", "list_knowledge", "get_document"]) {
+      const asOf = tools.find((listed) => listed.name === tool)?.inputSchema.properties?.asOf as {
+        description?: string;
+      };
+      expect(asOf.description, tool).toContain("30d");
+    }
     const metrics = tools.find((tool) => tool.name === "get_metrics")?.inputSchema.properties ?? {};
     for (const bound of ["since", "until"]) {
       expect((metrics[bound] as { description?: string }).description, bound).toContain(

@@ -12,6 +12,7 @@ import type { Factory } from "@software-factory/intelligence";
 import { DocumentKindSchema, type KnowledgeDocument, revisionAt } from "@software-factory/knowledge";
 import type { Command } from "commander";
 import { z } from "zod";
+import { type DocumentFilterFlags, documentFilterOptions, documentFilters } from "../documentFilterFlags.js";
 import { UsageError } from "../exitCodes.js";
 import {
   collect,
@@ -132,10 +133,21 @@ function documentSummary(document: KnowledgeDocument) {
   return { ...rest, revisionCount: revisions.length };
 }
 
-function printSummary(output: Output, document: KnowledgeDocument): void {
-  const status = documentStatus(document);
+/**
+ * One row of `knowledge list`: id, the date of its source (when it was
+ * written or said, else when it was captured), kind, title, author, and why
+ * it is not in force when it is not (`asOf` given: every row was in force
+ * then, so none says so).
+ */
+function printSummary(output: Output, document: KnowledgeDocument, asOf: string | undefined): void {
+  const status = asOf === undefined ? documentStatus(document) : undefined;
+  const date = (document.source.capturedAt ?? document.createdAt).slice(0, 10);
+  const author =
+    document.source.author === undefined
+      ? ""
+      : output.style("dim", `  by ${oneLine(document.source.author)}`);
   output.line(
-    `${output.style("bold", document.id)}  ${document.kind.padEnd(12)} ${oneLine(document.title)}${status === undefined ? "" : `  ${output.style("yellow", status)}`}`,
+    `${output.style("bold", document.id)}  ${date}  ${document.kind.padEnd(12)} ${oneLine(document.title)}${author}${status === undefined ? "" : `  ${output.style("yellow", status)}`}`,
   );
 }
 
@@ -208,39 +220,47 @@ export function registerKnowledge(program: Command, context: CliContext): void {
       "the knowledge base's documents: list, show, capture, revise, retract, link and unlink them; record decisions",
     );
 
-  knowledge
+  const list = knowledge
     .command("list")
     .description(
-      "list documents in force, newest first (--all adds superseded and expired ones; retracted ones stay out)",
+      "list documents in force, newest first, with the date and author of each source (--all adds superseded and expired ones; retracted ones stay out)",
     )
     .option("--kind <kind>", "only this kind of document (repeatable)", collect)
     .option("--line <line>", "only documents linked to this line of the floor plan (repeatable)", collect)
     .option("--tag <tag>", "only documents with this tag (repeatable)", collect)
     .option("-n, --limit <n>", "documents to show", "50")
-    .option("--all", "include superseded and expired documents")
-    .action(
-      action(context, async ({ options, output }, flags) => {
-        const f = flags as { kind?: string[]; line?: string[]; tag?: string[]; limit: string; all?: boolean };
-        const limit = parseFlag(PositiveIntFlag, f.limit, "--limit");
-        const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
-        const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
-        const found = await withFactory(options, async (factory) => {
-          await requireLines(factory, f.line ?? [], "--line");
-          return factory.knowledge.list({
-            limit: limit + 1,
-            current: f.all !== true,
-            ...(kinds === undefined ? {} : { kinds }),
-            ...(f.line === undefined ? {} : { lines: f.line }),
-            ...(tags === undefined ? {} : { tags }),
-          });
+    .option("--all", "include superseded and expired documents");
+  documentFilterOptions(list).action(
+    action(context, async ({ options, output }, flags) => {
+      const f = flags as DocumentFilterFlags & {
+        kind?: string[];
+        line?: string[];
+        tag?: string[];
+        limit: string;
+        all?: boolean;
+      };
+      const limit = parseFlag(PositiveIntFlag, f.limit, "--limit");
+      const filters = documentFilters(f);
+      const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
+      const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
+      const found = await withFactory(options, async (factory) => {
+        await requireLines(factory, f.line ?? [], "--line");
+        return factory.knowledge.list({
+          limit: limit + 1,
+          current: f.all !== true,
+          ...(kinds === undefined ? {} : { kinds }),
+          ...(f.line === undefined ? {} : { lines: f.line }),
+          ...(tags === undefined ? {} : { tags }),
+          ...filters,
         });
-        const documents = found.slice(0, limit);
-        if (options.json) return output.json(documents.map(documentSummary));
-        if (documents.length === 0) return output.line("no documents");
-        for (const document of documents) printSummary(output, document);
-        if (found.length > limit) output.line(output.style("dim", `more documents match: raise --limit`));
-      }),
-    );
+      });
+      const documents = found.slice(0, limit);
+      if (options.json) return output.json(documents.map(documentSummary));
+      if (documents.length === 0) return output.line("no documents");
+      for (const document of documents) printSummary(output, document, filters.asOf);
+      if (found.length > limit) output.line(output.style("dim", `more documents match: raise --limit`));
+    }),
+  );
 
   knowledge
     .command("show")

@@ -149,6 +149,8 @@ export function contextPackMarkdown(pack: ContextPackContent): string {
         source.system,
         source.uri,
         source.author === undefined ? undefined : `by ${source.author}`,
+        // Its date: when it was written or said (source.capturedAt), else when it was captured.
+        `on ${(source.capturedAt ?? hit.document.createdAt).slice(0, 10)}`,
       ]
         .filter((part) => part !== undefined)
         .join(" ");

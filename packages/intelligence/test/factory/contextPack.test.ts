@@ -49,7 +49,7 @@ async function factoryOver(repo: string): Promise<Factory> {
     kind: "decision",
     title: "Render the web app on the server",
     body: "The web app renders on the server for first paint.",
-    source: { system: "meeting", author: "ana" },
+    source: { system: "meeting", author: "ana", capturedAt: "2024-05-14T10:00:00Z" },
     lines: ["web"],
     decision: { status: "accepted", context: "slow first paint", decision: "server rendering" },
   });
@@ -315,7 +315,23 @@ describe("context packs", () => {
     expect(markdown).toContain("- Depends on: api (api, medium, owner bo)");
     expect(markdown).toContain("Use function components");
     expect(markdown).toContain("Render the web app on the server [decision");
-    expect(markdown).toContain("From meeting by ana.");
+    expect(markdown).toContain("From meeting by ana on 2024-05-14.");
+  });
+
+  it("date each document by when it was written or said, else by when it was captured", async () => {
+    const factory = await factoryOver(repoWithRules());
+    const note = await factory.knowledge.capture({
+      kind: "note",
+      title: "Server rendering budget",
+      body: "The web app's server rendering budget is 200 ms per page.",
+      source: { system: "notes", uri: "notes/budget.md" },
+      lines: ["web"],
+    });
+
+    const markdown = contextPackMarkdown(await factory.context({ line: "web", budgetTokens: 2000 }));
+
+    expect(markdown).toContain("From meeting by ana on 2024-05-14.");
+    expect(markdown).toContain(`From notes notes/budget.md on ${note.createdAt.slice(0, 10)}.`);
   });
 
   it("open a factory over a malformed rule file, listing it as skipped at its place", async () => {

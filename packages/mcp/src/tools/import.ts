@@ -13,7 +13,7 @@ import type { CodebaseImportProgress, ImportConflict } from "@software-factory/i
 import { IMPORT_PHASES, importCodebase } from "@software-factory/intelligence";
 import { z } from "zod";
 import { defineTool, type ToolProgress } from "../toolKit.js";
-import { Instant, PATH_MAX } from "./shared.js";
+import { instantAt, PATH_MAX, PointInTime } from "./shared.js";
 
 const MAX_CONFLICTS = 20;
 const MAX_DIFF_CHARS = 2_000;
@@ -146,11 +146,7 @@ export const importCodebaseTool = defineTool({
       .boolean()
       .default(true)
       .describe("true (default): answer the proposal and write nothing; false: write it"),
-    since: Instant()
-      .optional()
-      .describe(
-        "Owners from git history since this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)",
-      ),
+    since: PointInTime.optional().describe("Owners from git history since then (a date, an instant or 30d)"),
     repository: z
       .string()
       .regex(
@@ -194,7 +190,7 @@ export const importCodebaseTool = defineTool({
     const path = root === undefined ? input.path : await folderUnder(root, input.path);
     const result = await importCodebase(factory, path, {
       dryRun: input.dryRun,
-      ...(input.since === undefined ? {} : { since: input.since }),
+      ...(input.since === undefined ? {} : { since: instantAt(factory, input.since) }),
       ...(input.repository === undefined ? {} : { repository: input.repository }),
       ...(context?.signal === undefined ? {} : { signal: context.signal }),
       ...(context?.onProgress === undefined

@@ -7,6 +7,7 @@
  * @module
  */
 import { cutText } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
 import {
   CaptureInputSchema,
   DocumentKindSchema,
@@ -20,7 +21,15 @@ import { DocumentOutput } from "./knowledgeOutputs.js";
 import { DocumentLinks, requireDocument, requireSuperseded, Stored, stored } from "./knowledgeShared.js";
 import { requireLinkTarget } from "./knownRecords.js";
 import { requireLines } from "./knownValues.js";
-import { filledText, ID_MAX, IdempotencyKey, Instant, KNOWLEDGE_BODY_MAX, keyed } from "./shared.js";
+import {
+  filledText,
+  ID_MAX,
+  IdempotencyKey,
+  instantAt,
+  KNOWLEDGE_BODY_MAX,
+  keyed,
+  PointInTime,
+} from "./shared.js";
 import { CaptureOutcome, transcriptCapture, writeSourcedCapture } from "./sourcedCaptures.js";
 
 /** `get_document`: one knowledge document (optionally as it read at an instant), its body cut to a token budget. */
@@ -37,7 +46,7 @@ export const getDocument = defineTool({
       .min(1)
       .max(ID_MAX)
       .describe("Id of a knowledge document; search_knowledge and list_knowledge give them"),
-    asOf: Instant().optional().describe("As it read at this instant, with its offset (2026-03-01T09:00:00Z)"),
+    asOf: PointInTime.optional().describe("As it read then (date, instant or 30d)"),
     maxTokens: z
       .number()
       .int()
@@ -48,7 +57,8 @@ export const getDocument = defineTool({
   }),
   output: DocumentOutput,
   run: async (factory, input) => {
-    const document = await requireDocument(factory, input.id, input.asOf);
+    const asOf = input.asOf === undefined ? undefined : instantAt(factory, input.asOf);
+    const document = await requireDocument(factory, input.id, asOf);
     const { revisions, body, ...rest } = document;
     const limit = input.maxTokens * 4;
     return {
@@ -100,7 +110,7 @@ export const captureKnowledge = defineTool({
             .describe("The system it came from (zendesk, notes, a repository)"),
           uri: SourceSchema.shape.uri.describe("Its address in that system: a URL or a path"),
           author: SourceSchema.shape.author.describe("Who wrote or said it there (an operator id or a name)"),
-          capturedAt: Instant().optional().describe("When it was written or said there"),
+          capturedAt: PointInTime.optional().describe("When it was written or said there"),
         })
         .prefault({})
         .describe("Where it came from"),
@@ -109,7 +119,7 @@ export const captureKnowledge = defineTool({
         "Ids of the lines it concerns (factory://floorplan lists them)",
       ),
       links: DocumentLinks.default([]).describe("Typed links to documents, work items, signals or artifacts"),
-      validFrom: Instant().optional().describe("Since when it holds (default source.capturedAt, else now)"),
+      validFrom: PointInTime.optional().describe("Since when it holds (default source.capturedAt, else now)"),
       supersedes: CaptureInputSchema.shape.supersedes.describe(
         "Ids of documents it replaces, which stop being current (list_knowledge gives them; not retracted ones)",
       ),
@@ -131,7 +141,8 @@ export const captureKnowledge = defineTool({
       .optional()
       .describe("Transcript lines left out as malformed"),
   }),
-  run: async (factory, { idempotencyKey, transcript, ...input }) => {
+  run: async (factory, { idempotencyKey, transcript, ...given }) => {
+    const input = atInstants(factory, given);
     const parsed = transcript === true ? transcriptCapture(input) : undefined;
     await requireLines(factory, input.lines, "lines");
     for (const [index, link] of input.links.entries())
@@ -146,6 +157,24 @@ export const captureKnowledge = defineTool({
     return { ...stored(document), outcome, ...read };
   },
 });
+
+/**
+ * A capture's `source.capturedAt` and `validFrom` as ISO instants, a date or
+ * a span back (`3d`) read as every tool reads a point in time.
+ */
+function atInstants<
+  Input extends { source: { capturedAt?: string | undefined }; validFrom?: string | undefined },
+>(factory: Factory, input: Input): Input {
+  const { capturedAt } = input.source;
+  return {
+    ...input,
+    source:
+      capturedAt === undefined
+        ? input.source
+        : { ...input.source, capturedAt: instantAt(factory, capturedAt) },
+    ...(input.validFrom === undefined ? {} : { validFrom: instantAt(factory, input.validFrom) }),
+  };
+}
 
 /** Why a document is revised or retracted, as the knowledge base keeps it. */
 const Reason = filledText(2000);

@@ -20,7 +20,7 @@ export const SourceOutput = z.looseObject({
   capturedAt: Instant.optional().describe("When it was captured at its source, when known"),
 });
 
-/** The document that replaced a document, as list_knowledge and get_document answer it. */
+/** The document that replaced a document, as search_knowledge, list_knowledge and get_document answer it. */
 const SupersededByOutput = z
   .looseObject({
     id: z.string().describe("Id of the document that replaced it"),
@@ -45,6 +45,9 @@ export const SearchHitOutput = z.looseObject({
       "An excerpt of the matching section as plain text on one line (markdown syntax left out, words in order), the query's words wrapped in **",
     ),
   score: z.number().describe("Relevance, comparable only within one answer; higher is better"),
+  validFrom: Instant.describe("Since when what it says holds"),
+  validTo: Instant.optional().describe("Until when it held; absent while it holds"),
+  supersededBy: SupersededByOutput,
 });
 
 /** A document as `list_knowledge` lists it: what it is and where it came from, without body and revisions. */

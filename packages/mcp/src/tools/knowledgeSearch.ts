@@ -1,11 +1,12 @@
 /**
  * The finding tools of the `knowledge` group: `search_knowledge` (by meaning,
- * paged and within a token budget) and `list_knowledge` (by kind, line or
- * tag, newest first).
+ * paged and within a token budget) and `list_knowledge` (newest first), with
+ * the same filters (kind, line, tag, author, captured-at range, current, as of).
  *
  * @module
  */
-import { DocumentKindSchema, type KnowledgeDocument } from "@software-factory/knowledge";
+import type { Factory } from "@software-factory/intelligence";
+import { type DocumentKind, DocumentKindSchema, type KnowledgeDocument } from "@software-factory/knowledge";
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { DocumentSummaryOutput, SearchHitOutput } from "./knowledgeOutputs.js";
@@ -16,8 +17,9 @@ import {
   cursorUpTo,
   filledText,
   ID_MAX,
-  Instant,
+  instantAt,
   offsetOf,
+  PointInTime,
   pastTheLastPage,
   SEARCH_QUERY_MAX,
 } from "./shared.js";
@@ -36,12 +38,52 @@ const filterList = <Item extends z.ZodType>(item: Item, what: string) =>
     )
     .optional();
 
+/**
+ * The filters `search_knowledge` and `list_knowledge` share beside kinds,
+ * lines and tags, each one of the knowledge base's options: `authors`,
+ * `since` and `until` (its `from` and `to`, the captured-at range), `current`
+ * and `asOf`, every point in time in one grammar (a date, an instant or 30d).
+ */
+const documentFilters = {
+  authors: filterList(z.string().min(1), "author").describe("By these source authors"),
+  since: PointInTime.optional().describe("Captured from (date, instant or 30d)"),
+  until: PointInTime.optional().describe("Captured before"),
+  current: z.boolean().default(true).describe("false: also superseded, expired"),
+  asOf: PointInTime.optional().describe("In force then (date, instant or 30d)"),
+};
+
+/** The knowledge base's options for the filters of {@link documentFilters} given to a tool. */
+function filterOptions(
+  factory: Factory,
+  input: {
+    kinds?: DocumentKind[] | undefined;
+    lines?: string[] | undefined;
+    tags?: string[] | undefined;
+    authors?: string[] | undefined;
+    since?: string | undefined;
+    until?: string | undefined;
+    current: boolean;
+    asOf?: string | undefined;
+  },
+) {
+  return {
+    current: input.current,
+    ...(input.kinds === undefined ? {} : { kinds: input.kinds }),
+    ...(input.lines === undefined ? {} : { lines: input.lines }),
+    ...(input.tags === undefined ? {} : { tags: input.tags }),
+    ...(input.authors === undefined ? {} : { authors: input.authors }),
+    ...(input.since === undefined ? {} : { from: instantAt(factory, input.since) }),
+    ...(input.until === undefined ? {} : { to: instantAt(factory, input.until) }),
+    ...(input.asOf === undefined ? {} : { asOf: instantAt(factory, input.asOf) }),
+  };
+}
+
 /** `search_knowledge`: hybrid search over the knowledge base, paged and within a token budget. */
 export const searchKnowledge = defineTool({
   name: "search_knowledge",
   title: "Search the knowledge base",
   description:
-    "Hybrid search (BM25 + vectors) over the factory's knowledge (conversations, decisions, research, runbooks, requirements...): the best snippets with their sources, as many as fit budgetTokens. Filter by kind, line or tag; asOf asks what was true then; nextCursor starts at the first hit left out.",
+    "Hybrid search (BM25 + vectors) over the factory's knowledge (conversations, decisions, research, runbooks, requirements...): the best snippets with their sources, as many as fit budgetTokens. Filter by kind, line, tag, author or capture date; asOf asks what was true then; nextCursor starts at the first hit left out.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -51,9 +93,7 @@ export const searchKnowledge = defineTool({
       "Only documents linked to these lines (factory://floorplan lists them)",
     ),
     tags: filterList(z.string().min(1), "tag").describe("Only documents with at least one of these tags"),
-    asOf: Instant()
-      .optional()
-      .describe("Only what was in force at this ISO 8601 instant, with its offset (2026-03-01T09:00:00Z)"),
+    ...documentFilters,
     limit: z.number().int().min(1).max(50).default(10).describe("Hits per page"),
     // The knowledge base's search pages through its first 10,000 hits.
     cursor: cursorUpTo(10_000),
@@ -93,10 +133,7 @@ export const searchKnowledge = defineTool({
       ...(context?.signal === undefined ? {} : { signal: context.signal }),
       limit: input.limit,
       offset,
-      ...(input.kinds === undefined ? {} : { kinds: input.kinds }),
-      ...(input.lines === undefined ? {} : { lines: input.lines }),
-      ...(input.tags === undefined ? {} : { tags: input.tags }),
-      ...(input.asOf === undefined ? {} : { asOf: input.asOf }),
+      ...filterOptions(factory, input),
     });
     if (input.cursor !== undefined && offset > 0 && result.hits.length === 0)
       throw pastTheLastPage("search_knowledge", input.cursor);
@@ -110,6 +147,9 @@ export const searchKnowledge = defineTool({
       headingPath: hit.chunk.headingPath,
       snippet: hit.snippet,
       score: hit.score,
+      validFrom: hit.document.validFrom,
+      ...(hit.document.validTo === undefined ? {} : { validTo: hit.document.validTo }),
+      ...(hit.document.supersededBy === undefined ? {} : { supersededBy: hit.document.supersededBy }),
     }));
     // The answer around the hits, its numbers at their longest.
     const envelope = {
@@ -150,7 +190,7 @@ export const listKnowledge = defineTool({
   name: "list_knowledge",
   title: "List knowledge documents",
   description:
-    "What the knowledge base holds, newest first, without bodies; filter by kind, line or tag (current: false adds superseded and expired documents). Read one with get_document; search by meaning with search_knowledge.",
+    "What the knowledge base holds, newest first, without bodies; filter by kind, line, tag, author or capture date (current: false adds superseded and expired documents; asOf: as in force then). Read one with get_document; search by meaning with search_knowledge.",
   group: "knowledge",
   annotations: { readOnlyHint: true, idempotentHint: true },
   input: z.object({
@@ -159,10 +199,7 @@ export const listKnowledge = defineTool({
       "Only documents linked to these lines (factory://floorplan lists them)",
     ),
     tags: filterList(z.string().min(1), "tag").describe("Only documents with at least one of these tags"),
-    current: z
-      .boolean()
-      .default(true)
-      .describe("Only documents in force now; false adds superseded and expired ones"),
+    ...documentFilters,
     limit: z.number().int().min(1).max(100).default(20).describe("Documents per page"),
     cursor: Cursor,
   }),
@@ -177,10 +214,7 @@ export const listKnowledge = defineTool({
     const found = await factory.knowledge.list({
       limit: input.limit + 1,
       offset,
-      current: input.current,
-      ...(input.kinds === undefined ? {} : { kinds: input.kinds }),
-      ...(input.lines === undefined ? {} : { lines: input.lines }),
-      ...(input.tags === undefined ? {} : { tags: input.tags }),
+      ...filterOptions(factory, input),
     });
     if (input.cursor !== undefined && offset > 0 && found.length === 0)
       throw pastTheLastPage("list_knowledge", input.cursor);

@@ -1,6 +1,7 @@
 /**
  * What the tool groups share: paging by cursor, the idempotency key of writes,
- * operator names and points in time.
+ * operator names and points in time (one grammar for every `asOf`, `since`,
+ * `until`, `capturedAt` and `validFrom`).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import {
   POINT_IN_TIME_EXPECTED,
   ValidationError,
 } from "@software-factory/core";
+import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 
 /**
@@ -73,15 +75,11 @@ export const PointInTime = z
   .refine((value) => instantOf(value) !== undefined, { message: POINT_IN_TIME_EXPECTED })
   .describe("An ISO date or instant, or a span back from now: 30d, 12h, 2w");
 /**
- * An ISO 8601 instant with its offset (`2026-03-01T09:00:00Z`), as `asOf` and
- * `since` take it; anything else (a date alone, an instant without offset) is
- * refused with a message that shows the format.
+ * The ISO instant a {@link PointInTime} names, a span (`30d`) counted back
+ * from the factory's clock, as the knowledge base and the importers take it.
  */
-export const Instant = () =>
-  z.iso.datetime({
-    offset: true,
-    error: "expected an ISO 8601 instant with its offset, such as 2026-03-01T09:00:00Z",
-  });
+export const instantAt = (factory: Factory, value: string): string =>
+  (instantOf(value, factory.log.clock.now().getTime()) as Date).toISOString();
 /** The offset a cursor stands for (0 without one). */
 export const offsetOf = (cursor: string | undefined) => (cursor === undefined ? 0 : Number(cursor));
 /**
