@@ -105,6 +105,16 @@ export class EventLog implements AsyncDisposable {
     return this.#clock;
   }
 
+  /**
+   * The most bytes one event may take serialized, payload and metadata
+   * (`maxEventBytes` of `openEventLog` or `openFactory`; 16 MiB by default), so
+   * a part writing through the log can refuse an input too large for it at
+   * the input's own field before building the event.
+   */
+  get maxEventBytes(): number {
+    return this.#maxEventBytes;
+  }
+
   /** Short name of the store adapter (`sqlite`, `memory`). */
   get storeKind(): string {
     return this.#store.kind;

@@ -38,7 +38,7 @@ describe.each(stores)("the event size limit over the $name store", ({ skip, stor
         path: "(event)",
         message:
           'event "note.added" is 17.00 MiB serialized (payload and metadata), over the limit of 16 MiB per event; ' +
-          "keep large content outside the log and store a reference to it, or open the log with a higher maxEventBytes",
+          "keep large content outside the log and store a reference to it, or raise maxEventBytes (an option of openFactory and of openEventLog)",
       },
     ]);
     expect(error.message).toMatch(/^event batch is invalid: \(event\): event "note\.added" is 17\.00 MiB/);

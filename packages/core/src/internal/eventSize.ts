@@ -87,7 +87,7 @@ function sizeIssue(
     message:
       `event "${event.type}" is ${size} serialized (payload and metadata), over the limit of ` +
       `${sizeText(limit, atLeast)} per event; keep large content outside the log and store a reference to it, ` +
-      "or open the log with a higher maxEventBytes",
+      "or raise maxEventBytes (an option of openFactory and of openEventLog)",
   };
 }
 
@@ -129,7 +129,7 @@ function utf8Bytes(json: string | undefined): number | undefined {
  * `400.25 MiB`, with the bytes as well when two decimals are not enough
  * (`16.00 MiB (16,777,300 bytes)`); under 1 MiB, bytes (`65,536 bytes`).
  */
-function sizeText(bytes: number, other: number): string {
+export function sizeText(bytes: number, other: number): string {
   const exact = `${bytes.toLocaleString("en-US")} bytes`;
   if (bytes < MiB) return exact;
   if (bytes % MiB === 0) return `${bytes / MiB} MiB`;

@@ -52,11 +52,11 @@ export class ArtifactCommands {
    * Records artifacts in one atomic append, leaving out unchanged ones, as the
    * first input's actor (else the line's).
    *
-   * @throws ValidationError naming the index of the first bad input (a stage the pipeline lacks among them).
+   * @throws ValidationError naming the index of the first bad input (a stage the pipeline lacks among them, `fields` larger serialized than the log's `maxEventBytes`).
    * @throws NotFoundError when the directory does not know a line an input names.
    */
   async recordArtifacts(inputs: readonly RecordArtifactInput[]): Promise<RecordedArtifact[]> {
-    const parsed = parseArtifacts(inputs, this.#stages);
+    const parsed = parseArtifacts(inputs, this.#stages, this.#writer.maxEventBytes);
     const lines: Reference[] = parsed.map((data, index) => ({
       entity: "line",
       field: parsed.length === 1 ? "line" : `artifacts[${index}].line`,

@@ -62,6 +62,11 @@ export class LineWriter {
     this.#maxRetries = options.maxRetries;
   }
 
+  /** The most bytes one event may take serialized (the log's `maxEventBytes`). */
+  get maxEventBytes(): number {
+    return this.#log.maxEventBytes;
+  }
+
   /** The append option naming the call's actor, else the line's. */
   #actorOf(actor: string | undefined): { actor?: string } {
     const chosen = actor ?? this.#actor;

@@ -13,6 +13,7 @@ import { canonicalJson } from "../../canonicalJson.js";
 import type { NewEvent } from "../../EventLog.js";
 import { NotFoundError, ValidationError, type ValidationIssue } from "../../errors.js";
 import { newId } from "../../ids.js";
+import { oversizedInputIssues } from "../../internal/inputSize.js";
 import { unkeptValueIssues } from "../../internal/unkeptValues.js";
 import { unstorableTextIssues } from "../../internal/unstorableText.js";
 import { nearNames } from "../../nearNames.js";
@@ -44,13 +45,15 @@ export type ParsedLink = z.output<typeof LinkInputSchema>;
  * artifacts. A stage must be one of the pipeline's `stages`. Fields must be
  * data the log keeps as written (no BigInt, no value holding itself, no Date
  * or class instance), checked here because the fingerprint is computed before
- * the log sees them.
+ * the log sees them, and no larger serialized than `maxEventBytes`, the most
+ * the event carrying them may take (see `oversizedInputIssues`).
  *
  * @throws ValidationError naming the index of the first bad input.
  */
 export function parseArtifacts(
   inputs: readonly RecordArtifactInput[],
   stages: readonly string[],
+  maxEventBytes: number,
 ): ParsedArtifact[] {
   return inputs.map((input, index) => {
     const subject = inputs.length === 1 ? "artifact" : `artifacts[${index}]`;
@@ -58,6 +61,8 @@ export function parseArtifacts(
     if (data.stage !== undefined && !stages.includes(data.stage)) {
       throw invalid(subject, "stage", unknownStage(data.stage, stages));
     }
+    // Measured first: walking hundreds of MiB of fields for the other checks takes seconds.
+    throwIfAny(subject, oversizedInputIssues(data.fields, "fields", maxEventBytes));
     throwIfAny(subject, [
       ...unstorableTextIssues(data.fields, "fields"),
       ...unkeptValueIssues(data.fields, "fields"),
