@@ -121,7 +121,7 @@ describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", (
       const refused = await factory("migrate", "--to", other);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(
-        /^error: E_STORE: the postgres target already holds \d+ events that are not a copy of the sqlite source/,
+        /^error: E_STORE: the postgres target postgres:\S+:\*\*\*@\S+ already holds [\d,]+ events that are not a copy of the sqlite source \S+factory\.db \(/,
       );
       const text = await factory("migrate", "--from", url, "--to", "third.db");
       expect(text.code, text.stderr).toBe(0);

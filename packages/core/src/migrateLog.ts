@@ -19,6 +19,10 @@ export interface MigrateLogOptions {
    * throws stops the copy there, the pages appended kept.
    */
   readonly onProgress?: (copied: number, total: number) => void;
+  /** How messages name the source, after its kind (a file path, or a URL without its password and with its schema); by default its kind alone. */
+  readonly sourceName?: string;
+  /** How messages name the target, after its kind (a file path, or a URL without its password and with its schema); by default its kind alone. */
+  readonly targetName?: string;
 }
 
 /** What {@link migrateLog} did. */
@@ -46,6 +50,8 @@ const OptionsSchema = strictInput({
   verify: z.boolean().optional(),
   pageSize: z.number().int().min(1).max(100_000).optional(),
   onProgress: z.function().optional(),
+  sourceName: z.string().min(1).optional(),
+  targetName: z.string().min(1).optional(),
 });
 
 /**
@@ -83,7 +89,7 @@ export async function migrateLog(
   if (!parsed.success) throw validationErrorFromZod(parsed.error.issues, { subject: "migrateLog options" });
   const pageSize = options.pageSize ?? 1000;
   const total = await from.head();
-  let position = await resumePosition(from, to, total);
+  let position = await resumePosition(from, to, total, options);
   const start = position;
   while (position < total) {
     const page = await from.read({ after: position, until: total, limit: pageSize });
@@ -118,16 +124,27 @@ export async function migrateLog(
  * exact prefix of the source (the same events at positions 1 to its head:
  * same count and the same hash of their content, ids included).
  */
-async function resumePosition(from: EventStore, to: EventStore, total: number): Promise<number> {
+async function resumePosition(
+  from: EventStore,
+  to: EventStore,
+  total: number,
+  names: Pick<MigrateLogOptions, "sourceName" | "targetName">,
+): Promise<number> {
   const head = await to.head();
   if (head === 0) return 0;
   if (head <= total) {
     const [source, target] = await Promise.all([summarize(from, head), summarize(to, head)]);
     if (source.count === head && target.count === head && source.hash === target.hash) return head;
   }
+  const named = (name: string | undefined) => (name === undefined ? "" : ` ${name}`);
   throw new StoreError({
-    message: `the ${to.kind} target already holds ${head} events that are not a copy of the ${from.kind} source (${total} events); migrate into an empty store`,
+    message: `the ${to.kind} target${named(names.targetName)} already holds ${amount(head)} events that are not a copy of the ${from.kind} source${named(names.sourceName)} (${amount(total)} events); migrate into an empty store`,
   });
+}
+
+/** A count with thousands separators: `150,004`. */
+function amount(count: number): string {
+  return count.toLocaleString("en-US");
 }
 
 /** Count and SHA-256 of the canonical JSON of every event's content up to a position, in order. */

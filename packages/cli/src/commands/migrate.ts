@@ -11,9 +11,10 @@ import { type MigrationReport, NotFoundError } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { parseStoreFlag, redactStore } from "../flags.js";
+import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
-import { findFactory, openStore } from "../Session.js";
+import { findFactory, type GlobalOptions, openStore } from "../Session.js";
 import { migrateInto } from "./migrateInto.js";
 
 /** What `factory migrate --json` prints. */
@@ -44,48 +45,71 @@ export function registerMigrate(program: Command, context: CliContext): void {
     .option("--from <url|path>", "the source (default this factory's store: --store or <dir>/factory.db)")
     .action(
       action(context, async ({ options, output }, flags) => {
-        const f = flags as { to: string; from?: string };
-        const to = parseStoreFlag(f.to, "--to");
-        const given = parseStoreFlag(f.from, "--from");
-        const from = given ?? options.store ?? join(resolve(options.dir), "factory.db");
-        const fromFlag = given === undefined ? (options.storeFlag ?? "--store") : "--from";
-        if (from === to) throw new UsageError(`--to names the source itself (${redactStore(from)})`);
-        const found = await findFactory({ ...options, store: from, storeFlag: fromFlag });
-        if (!found.found) {
-          throw new NotFoundError({
-            message:
-              given === undefined
-                ? `no factory log at ${found.where}: give --from, --store or --dir`
-                : `--from: no factory log at ${found.where}`,
-            entity: "store",
-            id: redactStore(from),
-            field: fromFlag,
-          });
-        }
-        const source = await openStore(from, fromFlag);
-        let report: MigrationReport;
-        try {
-          report = await migrateInto(source, to, (done, total) =>
-            output.progress(done, total, "events copied"),
-          );
-        } finally {
-          await source.close();
-        }
-        output.endProgress();
-        const result: MigrateResult = {
-          from: redactStore(from),
-          to: redactStore(to),
-          events: report.total,
-          copied: report.copied,
-          hash: report.targetHash ?? "",
+        // Listening from the start: a Ctrl-C while the stores open says that nothing was written.
+        let interrupted = false;
+        const interrupt = () => {
+          interrupted = true;
         };
-        if (options.json) return output.json(result);
-        output.line(copiedLine(report, result));
-        output.line(`  source  ${counted(report.total, "event")}  sha256 ${report.sourceHash}`);
-        output.line(`  target  ${counted(report.total, "event")}  sha256 ${report.targetHash}`);
-        output.line(output.style("green", "verified: same count and hash on both sides"));
+        process.once("SIGINT", interrupt);
+        try {
+          return await migrate(options, output, flags as { to: string; from?: string }, () => interrupted);
+        } finally {
+          process.off("SIGINT", interrupt);
+        }
       }),
     );
+}
+
+/** Copies the log of `--from` (default this factory's store) into `--to`, and says what it did. */
+async function migrate(
+  options: GlobalOptions,
+  output: Output,
+  f: { to: string; from?: string },
+  interrupted: () => boolean,
+): Promise<void> {
+  const to = parseStoreFlag(f.to, "--to");
+  const given = parseStoreFlag(f.from, "--from");
+  const from = given ?? options.store ?? join(resolve(options.dir), "factory.db");
+  const fromFlag = given === undefined ? (options.storeFlag ?? "--store") : "--from";
+  if (from === to) throw new UsageError(`--to names the source itself (${redactStore(from)})`);
+  const found = await findFactory({ ...options, store: from, storeFlag: fromFlag });
+  if (!found.found) {
+    throw new NotFoundError({
+      message:
+        given === undefined
+          ? `no factory log at ${found.where}: give --from, --store or --dir`
+          : `--from: no factory log at ${found.where}`,
+      entity: "store",
+      id: redactStore(from),
+      field: fromFlag,
+    });
+  }
+  const source = await openStore(from, fromFlag);
+  let report: MigrationReport;
+  try {
+    report = await migrateInto(
+      source,
+      from,
+      to,
+      (done, total) => output.progress(done, total, "events copied"),
+      interrupted,
+    );
+  } finally {
+    await source.close();
+  }
+  output.endProgress();
+  const result: MigrateResult = {
+    from: redactStore(from),
+    to: redactStore(to),
+    events: report.total,
+    copied: report.copied,
+    hash: report.targetHash ?? "",
+  };
+  if (options.json) return output.json(result);
+  output.line(copiedLine(report, result));
+  output.line(`  source  ${counted(report.total, "event")}  sha256 ${report.sourceHash}`);
+  output.line(`  target  ${counted(report.total, "event")}  sha256 ${report.targetHash}`);
+  output.line(output.style("green", "verified: same count and hash on both sides"));
 }
 
 /** What was copied: all of it, or the rest of an interrupted copy the target held the start of (checked). */

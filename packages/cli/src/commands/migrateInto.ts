@@ -19,9 +19,10 @@ import { openStore } from "../Session.js";
 type OnProgress = (copied: number, total: number) => void;
 
 /**
- * Copies `source`'s log into the store `to` names (see `migrateLog`),
- * stopping on the first SIGINT (Ctrl-C) after the page under way with an
- * {@link InterruptedError} (exit 130); a second SIGINT ends the process at once.
+ * Copies `source`'s log (read from `from`) into the store `to` names (see
+ * `migrateLog`), stopping after the page under way with an
+ * {@link InterruptedError} (exit 130) once `interrupted` says a SIGINT
+ * (Ctrl-C) came; before the copy began, it says that nothing was written.
  *
  * - A SQLite file: written as `.<name>.migrating-<pid>-<hex>` beside it,
  *   verified, then renamed into place, so the target appears whole or not at
@@ -29,37 +30,39 @@ type OnProgress = (copied: number, total: number) => void;
  *   (SIGINT): the copy was cancelled at 40,000 of 150,004 events; nothing was
  *   written to backup.db`). A file that already holds events is refused.
  * - PostgreSQL: each page is appended whole, so an interrupted copy leaves an
- *   exact prefix of the log (`interrupted (SIGINT): copied 96,000 of 150,004
+ *   exact prefix of the log, marked as unfinished (no other command opens it)
+ *   (`interrupted (SIGINT): copied 96,000 of 150,004
  *   events into postgres://...; run the same command again to finish`), which
  *   the same command resumes after checking it (same count and hash of the
- *   events held). A target holding anything else is refused.
+ *   events held). A target holding anything else is refused, naming it.
  *
  * @throws StoreError when the target holds events it cannot resume from, or verification fails.
  * @throws InterruptedError on Ctrl-C before the copy is complete.
  */
 export async function migrateInto(
   source: EventStore,
+  from: string,
   to: string,
   onProgress: OnProgress,
+  interrupted: () => boolean,
 ): Promise<MigrationReport> {
-  // Listening from the start: a Ctrl-C while the target opens stops the copy at its first page.
-  let interrupted = false;
-  const interrupt = () => {
-    interrupted = true;
-  };
-  process.once("SIGINT", interrupt);
-  const copy: Copy = (target, told) =>
-    migrateLog(source, target, {
+  if (interrupted())
+    throw new InterruptedError(
+      `interrupted (SIGINT) before the copy began: nothing was written to ${redactStore(to)}`,
+    );
+  const copy: Copy = async (target, told) => {
+    // Stopped while the target opened: nothing copied yet.
+    if (interrupted()) throw new InterruptedError(told(0, await source.head()));
+    return migrateLog(source, target, {
+      sourceName: redactStore(from),
+      targetName: redactStore(to),
       onProgress: (copied, total) => {
         onProgress(copied, total);
-        if (interrupted && copied < total) throw new InterruptedError(told(copied, total));
+        if (interrupted() && copied < total) throw new InterruptedError(told(copied, total));
       },
     });
-  try {
-    return await (isPostgresStore(to) ? intoPostgres(to, copy) : intoNewFile(to, copy));
-  } finally {
-    process.off("SIGINT", interrupt);
-  }
+  };
+  return isPostgresStore(to) ? intoPostgres(to, copy) : intoNewFile(to, copy);
 }
 
 /** Copies the log into `target`, ending with an {@link InterruptedError} saying `told` on Ctrl-C. */
