@@ -22,8 +22,11 @@ import {
 } from "./internal/floorPlanInputs.js";
 import { PlanHistory } from "./internal/PlanHistory.js";
 import {
+  declaredEntry,
   dropRelation,
+  type EntryList,
   editLine,
+  entryPlan,
   putRelation,
   retireLine,
   wholePlan,
@@ -300,29 +303,46 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   /**
    * Declares a line or replaces one (attributes, owner, contributors, dependencies), leaving the rest of the plan as it is.
    *
-   * @throws ValidationError when the line is malformed or names an unknown operator, domain or line.
+   * @throws ValidationError when the line is malformed or names an unknown operator, domain or line, at path `line` (`line.owner`).
    */
   async declareLine(line: LineDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("declareLine", { line: [anObject("a line (id, owner, ...)"), line] });
-    return this.applyPlan({ lines: [line] }, { ...options, mode: "merge", label: `line ${line.id}` });
+    return this.#declare(entryPlan("declareLine", "lines", "line", line), "lines", "line", options);
   }
 
-  /** Declares or updates an operator. @throws ValidationError when malformed. */
+  /** Declares or updates an operator. @throws ValidationError when malformed, at path `operator` (`operator.capacity`). */
   async declareOperator(operator: OperatorDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("declareOperator", { operator: [anObject("an operator (id, name, ...)"), operator] });
-    return this.applyPlan(
-      { operators: [operator] },
-      { ...options, mode: "merge", label: `operator ${operator.id}` },
+    return this.#declare(
+      entryPlan("declareOperator", "operators", "operator", operator),
+      "operators",
+      "operator",
+      options,
     );
   }
 
-  /** Declares or updates a domain. @throws ValidationError when malformed. */
+  /** Declares or updates a domain. @throws ValidationError when malformed, at path `domain` (`domain.name`). */
   async declareDomain(domain: DomainDecl, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("declareDomain", { domain: [anObject("a domain (id, name, ...)"), domain] });
-    return this.applyPlan({ domains: [domain] }, { ...options, mode: "merge", label: `domain ${domain.id}` });
+    return this.#declare(
+      entryPlan("declareDomain", "domains", "domain", domain),
+      "domains",
+      "domain",
+      options,
+    );
+  }
+
+  /** Merges a plan stating one entry into the floor plan, its problems named under `argument`. */
+  #declare(plan: Plan, list: EntryList, argument: string, options: ChangeOptions): Promise<ApplyPlanResult> {
+    const id = plan[list][0]?.id ?? "";
+    return this.#write(declaredEntry(plan, list, argument), {
+      ...options,
+      mode: "merge",
+      label: `${argument} ${id}`,
+    });
   }
 
   /**

@@ -111,7 +111,7 @@ export type PlanTarget = (current: Plan) => {
   readonly plan: Plan;
   readonly declaring: ReadonlySet<string>;
   readonly given: ReadonlySet<string>;
-  readonly pathOf?: (path: string) => string;
+  readonly pathOf?: (path: string, next: Plan) => string;
 };
 
 /** What {@link writePlan} reads and writes: the floor plan's log and its current state. */
@@ -186,7 +186,7 @@ async function decideAndAppend(
   );
   const errors = problems
     .filter((problem) => problem.severity === "error")
-    .map((problem) => (pathOf === undefined ? problem : { ...problem, path: pathOf(problem.path) }));
+    .map((problem) => (pathOf === undefined ? problem : { ...problem, path: pathOf(problem.path, next) }));
   if (errors.length > 0) {
     throw new ValidationError({
       message: `floor plan is invalid: ${errors.map((problem) => `${problem.path}: ${problem.message}`).join("; ")}`,

@@ -116,9 +116,9 @@ describe("a floor plan's names and tags are one line", () => {
     const head = await log.head();
     expect(
       await refusal(() => floorplan.declareLine({ id: "search", name: "Search\u2066", owner: "bob" })),
-    ).toContain("lines[0].name: U+2066 (left-to-right isolate) at character 7 is not allowed in a line name");
+    ).toContain("line.name: U+2066 (left-to-right isolate) at character 7 is not allowed in a line name");
     expect(await refusal(() => floorplan.declareOperator({ id: "erin", name: "Erin\r\nAdmin" }))).toContain(
-      "operators[0].name: U+000D (carriage return) at character 5 is not allowed in an operator name",
+      "operator.name: U+000D (carriage return) at character 5 is not allowed in an operator name",
     );
     expect(
       await refusal(() =>
@@ -192,7 +192,7 @@ describe("names and tags stored before they were one line", () => {
     const { floorplan } = await factoryWith([oddCatalog]);
     const again = { id: "catalog", name: "Cata\tlog", owner: "carol", domain: "commerce" };
     expect(await refusal(() => floorplan.declareLine(again))).toContain(
-      "lines[0].name: U+0009 (tab) at character 5 is not allowed in a line name",
+      "line.name: U+0009 (tab) at character 5 is not allowed in a line name",
     );
     await floorplan.declareLine({ ...again, name: "Catalog", paths: ["/packages/catalog/"] });
     expect(floorplan.line("catalog")).toMatchObject({ name: "Catalog", tags: [] });

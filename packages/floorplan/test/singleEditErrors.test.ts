@@ -54,11 +54,7 @@ describe("a single floor-plan edit naming an unknown line or operator", () => {
           () => plan.assignOwner("web", "carl"),
           { entity: "operator", id: "carl", field: "operatorId" },
         ],
-        [
-          "assignOwner",
-          () => plan.assignOwner("wb", "carol"),
-          { entity: "line", id: "wb", field: "lineId" },
-        ],
+        ["assignOwner", () => plan.assignOwner("wb", "carol"), { entity: "line", id: "wb", field: "lineId" }],
         [
           "addContributor",
           () => plan.addContributor("web", { operator: "dann", role: "reviewer" }),
@@ -118,6 +114,25 @@ describe("a single floor-plan edit naming an unknown line or operator", () => {
         { code: "self-dependency", path: "dependency" },
       ]);
       expect((self as ValidationError).message).toMatch(/^floor plan is invalid: dependency: /);
+    });
+  });
+
+  it("reports the problems of a declared entry under the argument, not at its place in the merged plan", async () => {
+    await withShop(async (plan) => {
+      const unknown = await failure(() => plan.declareLine({ id: "new", owner: "zed", dependsOn: ["nope"] }));
+      expect(unknown).toBeInstanceOf(ValidationError);
+      expect((unknown as ValidationError).issues.map((issue) => issue.path)).toEqual([
+        "line.owner",
+        "line.dependsOn[0]",
+      ]);
+      const replaced = await failure(() => plan.declareLine({ id: "web", owner: "zed" }));
+      expect((replaced as ValidationError).issues.map((issue) => issue.path)).toEqual(["line.owner"]);
+      const malformed = await failure(() => plan.declareLine({ id: "new", owner: "bob", wipLimit: -1 }));
+      expect(malformed).toBeInstanceOf(ValidationError);
+      expect((malformed as ValidationError).issues.map((issue) => issue.path)).toEqual(["line.wipLimit"]);
+      expect((malformed as ValidationError).message).toMatch(/^declareLine is invalid: line\.wipLimit: /);
+      const operator = await failure(() => plan.declareOperator({ id: "Not An Id" }));
+      expect((operator as ValidationError).issues.map((issue) => issue.path)).toEqual(["operator.id"]);
     });
   });
 

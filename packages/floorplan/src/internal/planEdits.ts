@@ -6,9 +6,16 @@
  *
  * @module
  */
-import { NotFoundError, nearNames } from "@software-factory/core";
+import { NotFoundError, nearNames, validationErrorFromZod } from "@software-factory/core";
 import type { PlanTarget } from "../applyPlan.js";
-import type { ContributorDecl, DependencyDecl, LineDecl, Plan, RelationDecl } from "../Plan.js";
+import {
+  type ContributorDecl,
+  type DependencyDecl,
+  type LineDecl,
+  type Plan,
+  PlanSchema,
+  type RelationDecl,
+} from "../Plan.js";
 import { factKeys } from "./factSource.js";
 import { planEntries } from "./writeProblems.js";
 
@@ -20,6 +27,42 @@ export function wholePlan(plan: Plan): PlanTarget {
   const declaring = factKeys(plan);
   const given = planEntries(plan);
   return () => ({ plan, declaring, given });
+}
+
+/** The kinds of entry a single declaration states, by their list in a plan. */
+export type EntryList = "lines" | "operators" | "domains";
+
+/**
+ * The plan stating one entry given as the argument `argument` of `call`
+ * (`declareLine`'s `line`), its malformed fields named under the argument
+ * (`declareLine is invalid: line.owner: ...`) rather than at `lines[0]`.
+ *
+ * @throws ValidationError naming each bad field.
+ */
+export function entryPlan(call: string, list: EntryList, argument: string, entry: unknown): Plan {
+  const result = PlanSchema.safeParse({ [list]: [entry] });
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) =>
+    issue.path[0] === list && issue.path[1] === 0
+      ? { ...issue, path: [argument, ...issue.path.slice(2)] }
+      : issue,
+  );
+  throw validationErrorFromZod(issues, { subject: call });
+}
+
+/**
+ * The plan of {@link entryPlan} to merge into the floor plan, declaring what
+ * it states; a problem of the entry is reported at the argument (`line.owner`),
+ * not at its place in the merged plan (`lines[4].owner`).
+ */
+export function declaredEntry(plan: Plan, list: EntryList, argument: string): PlanTarget {
+  const target = wholePlan(plan);
+  const id = plan[list][0]?.id;
+  return (current) => ({
+    ...target(current),
+    pathOf: (path, next) =>
+      argumentPath(`${list}[${next[list].findIndex((entry) => entry.id === id)}]`, argument)(path),
+  });
 }
 
 /** An argument of a single edit naming a line or an operator: the call, the argument's name and the id it gave. */
@@ -126,7 +169,9 @@ export function editLine(
       plan: edited,
       declaring,
       given: new Set<string>(),
-      ...(at === undefined ? {} : { pathOf: argumentPath(`lines[${index}].${at.path}`, at.argument) }),
+      ...(at === undefined
+        ? {}
+        : { pathOf: (path: string) => argumentPath(`lines[${index}].${at.path}`, at.argument)(path) }),
     };
   };
 }
