@@ -17,6 +17,7 @@ import {
 import type { Factory } from "@software-factory/intelligence";
 import { z } from "zod";
 import { createFactoryMcpServer, type FactoryMcpServerOptions } from "./createFactoryMcpServer.js";
+import { envelopeProblem } from "./internal/envelopeProblem.js";
 import { corsHeaders, preflightHeaders } from "./internal/httpCors.js";
 import {
   bearerRefusal,
@@ -268,24 +269,29 @@ export async function serveHttp(
     const subscription = isSubscriptionStream(body);
     if (subscription) becameQuiet();
     const reported: HandlerReports = { pending: [] };
-    const response = await reports.run(reported, () =>
+    const answered = await reports.run(reported, () =>
       handler.fetch(toWebRequest(incoming, path, body, abandoned(incoming, outgoing, !subscription))),
     );
     const held = reported.pending ?? [];
     reported.pending = undefined;
     // A request whose params alone MCP refuses is -32602 naming them, as on stdio, not the handler's 400.
-    const invalidParams = response.status === 400 ? paramsRefusalOf(body) : undefined;
+    const invalidParams = answered.status === 400 ? paramsRefusalOf(body) : undefined;
     if (invalidParams !== undefined) {
-      await response.body?.cancel();
+      await answered.body?.cancel();
       logRequest(incoming, 200, `Invalid params (-32602): ${invalidParams.error.message}`);
       return send(outgoing, Response.json(invalidParams));
     }
+    const response = await namingEnvelopeProblem(answered, body);
     // The handler's own refusals (405, 406, 415, a body that is not JSON-RPC...) are logged as the server's
     // are; but for the 405 to a GET, how a stateless server says it offers no stream (every 2025-11-25
     // client of the MCP SDK asks for one once it has connected).
     if (response.status >= 400) {
       if (!(response.status === 405 && incoming.method === "GET"))
-        logRequest(incoming, response.status, await refusalReason(response, held));
+        logRequest(
+          incoming,
+          response.status,
+          await refusalReason(response, unsaid(held, response, answered)),
+        );
     } else for (const error of held) logHandlerError(error);
     return send(outgoing, response);
   }
@@ -427,6 +433,44 @@ function paramsRefusalOf(body: Buffer): JSONRPCErrorResponse | undefined {
     // Not JSON: the handler's refusal says so.
     return undefined;
   }
+}
+
+/** The MCP SDK's answer to a JSON body that is not a JSON-RPC message, which does not say what is wrong with it. */
+const NOT_A_MESSAGE = "Bad Request: the request body is not a valid JSON-RPC message";
+
+/**
+ * The handler's answer, but for its 400 to a JSON body that is not a JSON-RPC
+ * message: the same answer (status, code -32600, id) naming each wrong field
+ * as stdio does (`envelopeProblem`: `id: must be a string or an integer (got
+ * an object)`).
+ */
+async function namingEnvelopeProblem(response: Response, body: Buffer): Promise<Response> {
+  if (response.status !== 400 || !response.headers.get("content-type")?.startsWith("application/json"))
+    return response;
+  let answer: { error?: { message?: unknown } } | null;
+  let value: unknown;
+  try {
+    answer = (await response.clone().json()) as typeof answer;
+    value = JSON.parse(body.toString("utf8"));
+  } catch {
+    return response;
+  }
+  if (answer?.error?.message !== NOT_A_MESSAGE) return response;
+  await response.body?.cancel();
+  const message = `Bad Request: ${envelopeProblem(value)}`;
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return Response.json(
+    { ...answer, error: { ...answer.error, message } },
+    { status: response.status, headers },
+  );
+}
+
+/** What the handler reported, less its own words for a refusal {@link namingEnvelopeProblem} says better. */
+function unsaid(reported: readonly Error[], response: Response, answered: Response): readonly Error[] {
+  return response === answered
+    ? reported
+    : reported.filter((error) => !error.message.includes(NOT_A_MESSAGE));
 }
 
 /** Whether a body is a `subscriptions/listen` request, whose answer is a stream that stays open. */

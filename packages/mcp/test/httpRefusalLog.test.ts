@@ -117,6 +117,32 @@ describe("serveHttp logs the refusals of the MCP handler", () => {
     ]);
   });
 
+  it("names the wrong field of a JSON body that is not a JSON-RPC message, in its -32600 answer and its log line", async () => {
+    const json = { "content-type": "application/json", accept: both };
+    const refused = async (body: unknown) => {
+      const answer = await send("POST", json, JSON.stringify(body));
+      return { status: answer.status, body: await answer.json() };
+    };
+    const invalid = (message: string, id: number | null = null) => ({
+      status: 400,
+      body: { jsonrpc: "2.0", id, error: { code: -32600, message: `Bad Request: ${message}` } },
+    });
+    expect(await refused({ jsonrpc: "2.0", id: { a: 1 }, method: "ping" })).toEqual(
+      invalid("id: must be a string or an integer (got an object)"),
+    );
+    expect(await refused({ jsonrpc: "1.0", id: 1, method: "ping" })).toEqual(
+      invalid('jsonrpc: must be "2.0" (got "1.0")', 1),
+    );
+    expect(await refused({ jsonrpc: "2.0", id: 2, method: ["ping"] })).toEqual(
+      invalid("method: must be a string (got an array)"),
+    );
+    expect(httpLines()).toEqual([
+      expect.stringContaining("400 Bad Request: id: must be a string or an integer (got an object) (from"),
+      expect.stringContaining('400 Bad Request: jsonrpc: must be "2.0" (got "1.0") (from'),
+      expect.stringContaining("400 Bad Request: method: must be a string (got an array) (from"),
+    ]);
+  });
+
   it("logs nothing for a request it answers, nor for the 405 that tells a client's GET it offers no stream", async () => {
     expect((await send("GET", { accept: "text/event-stream" })).status).toBe(405);
     const answer = await send("POST", { "content-type": "application/json", accept: both }, initialize);

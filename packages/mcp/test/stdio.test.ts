@@ -143,7 +143,7 @@ describe("lines that are not JSON-RPC messages on stdio", () => {
     expect(logged.filter((line) => line.includes("a line that is not JSON"))).toHaveLength(2);
   }, 120_000);
 
-  it("answers JSON that is not a message with an Invalid Request error (with its id when it has one), a malformed response with nothing", async () => {
+  it("answers JSON that is not a message with an Invalid Request error naming the wrong field (with its id when it has one), a malformed response with nothing", async () => {
     const { child, session } = startRaw();
     session.write(initialize(1));
     await session.answerTo(1);
@@ -152,21 +152,30 @@ describe("lines that are not JSON-RPC messages on stdio", () => {
     await session.answerTo(7);
     session.write(JSON.stringify({ hello: "world" }));
     session.write(JSON.stringify([1, 2]));
-    await session.receivedCount(4);
+    session.write(JSON.stringify({ jsonrpc: "2.0", id: { a: 1 }, method: "ping" }));
+    session.write(JSON.stringify({ jsonrpc: "1.0", id: 6, method: "ping" }));
+    await session.answerTo(6);
     session.write(JSON.stringify({ jsonrpc: "2.0", id: 8, result: {}, extra: true }));
     session.write(JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" }));
     await session.answerTo(9);
     child.stdin.end();
     expect(await session.exited).toBe(0);
 
-    const invalid = {
-      code: -32600,
-      message: "Invalid Request: the line is JSON but not a JSON-RPC 2.0 message",
-    };
+    const invalid = (message: string) => ({ code: -32600, message: `Invalid Request: ${message}` });
     expect(session.received.slice(1)).toEqual([
-      { jsonrpc: "2.0", id: 7, error: invalid },
-      { jsonrpc: "2.0", error: invalid },
-      { jsonrpc: "2.0", error: invalid },
+      { jsonrpc: "2.0", id: 7, error: invalid("method: must be a string (got 5)") },
+      {
+        jsonrpc: "2.0",
+        error: invalid(
+          'jsonrpc: must be "2.0" (missing); method: must be a string (missing); hello: is not a field of a JSON-RPC request',
+        ),
+      },
+      {
+        jsonrpc: "2.0",
+        error: invalid("a batch (a JSON array) is not accepted: send one JSON-RPC message at a time"),
+      },
+      { jsonrpc: "2.0", error: invalid("id: must be a string or an integer (got an object)") },
+      { jsonrpc: "2.0", id: 6, error: invalid('jsonrpc: must be "2.0" (got "1.0")') },
       { jsonrpc: "2.0", id: 9, result: {} },
     ]);
     const logged = session.stderr();
@@ -174,7 +183,7 @@ describe("lines that are not JSON-RPC messages on stdio", () => {
       logged.match(
         /JSON that is not a JSON-RPC message, answered with an Invalid Request error \(-32600\): /g,
       ),
-    ).toHaveLength(3);
+    ).toHaveLength(5);
     expect(logged).toMatch(
       /JSON that is not a JSON-RPC message, read as a response, so not answered: \{"jsonrpc":"2.0","id":8,/,
     );

@@ -12,6 +12,7 @@ import {
   parseJSONRPCMessage,
 } from "@modelcontextprotocol/server";
 import { paramsRefusal } from "../requestParams.js";
+import { envelopeProblem } from "./envelopeProblem.js";
 
 /** The most characters of a refused line quoted on the log. */
 const QUOTED_CHARACTERS = 80;
@@ -33,8 +34,10 @@ export type ReadLine =
  * refused for its params alone (a `_meta.progressToken` that is not a string
  * or an integer) gets an Invalid params error (-32602) with its id, naming
  * them as the server names other wrong params (`paramsRefusal`). Other JSON
- * that is not a JSON-RPC message gets an Invalid Request error (-32600),
- * carrying the line's `id` when it has a string or integer one. Neither the
+ * that is not a JSON-RPC message gets an Invalid Request error (-32600)
+ * naming each wrong field (`envelopeProblem`: `id: must be a string or an
+ * integer (got an object)`; a batch is refused as such), carrying the line's
+ * `id` when it has a string or integer one. Neither the
  * Parse nor the Invalid Request error has an `id` otherwise: the MCP SDK's
  * message schema leaves it out of an error response whose request could not
  * be read, and refuses the `null` plain JSON-RPC writes.
@@ -79,7 +82,7 @@ export function readStdioLine(line: string): ReadLine {
         ...(id === undefined ? {} : { id }),
         error: {
           code: ProtocolErrorCode.InvalidRequest,
-          message: "Invalid Request: the line is JSON but not a JSON-RPC 2.0 message",
+          message: `Invalid Request: ${envelopeProblem(value)}`,
         },
       },
       log: `${what}, answered with an Invalid Request error (-32600): ${shown(line)}`,
