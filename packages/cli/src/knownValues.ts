@@ -176,17 +176,19 @@ export function requireSource(path: string, kind: "file" | "folder", flag?: stri
 /**
  * Refuses a file a loader reads and tells problems of (`plan check`, `plan
  * apply`, `init --plan`) as {@link requireSource} refuses a file, before
- * anything is read: missing, or a device, pipe or socket (`/dev/zero` would
- * be read forever, `<(cat factory.yaml)` once, as every file argument refuses
- * them). A folder is left to the loader, which tells it as a problem of the
- * file (`is a folder, not a file`).
+ * anything is read: missing, or a device or socket (`/dev/zero` would be
+ * read forever). A pipe is read, as a plan has always been read from one
+ * (`plan check <(git show main:factory.yaml)`), to its end. A folder is left
+ * to the loader, which tells it as a problem of the file (`is a folder, not
+ * a file`).
  *
  * @throws UsageError (naming the flag) when the path is empty.
  * @throws NotFoundError (`E_NOT_FOUND`, entity `file`) naming the path (and the flag).
  */
 export function requireFileToLoad(path: string, flag?: string): void {
   // An empty path is no folder, though it resolves to the current one.
-  if (path !== "" && statSync(resolve(path), { throwIfNoEntry: false })?.isDirectory() === true) return;
+  const stat = path === "" ? undefined : statSync(resolve(path), { throwIfNoEntry: false });
+  if (stat?.isDirectory() === true || stat?.isFIFO() === true) return;
   requireSource(path, "file", flag);
 }
 

@@ -279,7 +279,7 @@ spec: { owner: erin, dependsOn: [component:first] }
       { code: "bad-entity", file: path, path: "spec.dependsOn", line: 13, column: 14 },
       { code: "bad-entity", file: path, path: "metadata.name", line: 17, column: 3 },
     ]);
-    expect(problems[1]?.message).toMatch(/spec\.dependsOn: .*expected array/);
+    expect(problems[1]?.message).toMatch(/spec\.dependsOn: must be a list, not a string/);
   });
 });
 
