@@ -12,6 +12,9 @@ const PASSWORD = "mig-s3cret-0420";
 const schemas = new TestSchemas();
 let cwd: string;
 const factory = (...args: string[]) => runFactory(["--dir", ".factory", ...args], { cwd });
+/** Runs `factory` on the PostgreSQL store at `url`, its caches in `pg-caches`. */
+const pgFactory = (url: string, ...args: string[]) =>
+  runFactory(["--store", url, "--dir", "pg-caches", ...args], { cwd });
 
 /** The test server's URL with a schema of its own and a password (trust auth ignores it). */
 function storeUrl(schema: string): string {
@@ -67,29 +70,12 @@ describe.skipIf(skipPostgres)("factory migrate between SQLite and PostgreSQL", (
       expect(moved.hash).toMatch(/^[0-9a-f]{64}$/);
 
       // The PostgreSQL factory answers from a folder without any SQLite file.
-      const owners = await factory(
-        "--store",
-        url,
-        "--dir",
-        "pg-caches",
-        "who-owns",
-        "src/payments/x.ts",
-        "--json",
-      );
+      const owners = await pgFactory(url, "who-owns", "src/payments/x.ts", "--json");
       expect(owners.code, owners.stderr).toBe(0);
       expect(JSON.parse(owners.stdout)).toEqual([
         { path: "src/payments/x.ts", line: "payments", owner: "bo" },
       ]);
-      const search = await factory(
-        "--store",
-        url,
-        "--dir",
-        "pg-caches",
-        "search",
-        "refund",
-        "shipping",
-        "--json",
-      );
+      const search = await pgFactory(url, "search", "refund", "shipping", "--json");
       expect(search.code, search.stderr).toBe(0);
       expect(JSON.parse(search.stdout).hits[0].document.title).toBe("Refunds lose shipping");
 
@@ -170,7 +156,7 @@ describe("factory migrate", () => {
       const bad = await factory("migrate", "--to", "mysql://db/x");
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain("--to: expected a postgres:// or postgresql:// URL");
-      const none = await factory("--dir", "nowhere", "migrate", "--to", "x.db");
+      const none = await runFactory(["--dir", "nowhere", "migrate", "--to", "x.db"], { cwd });
       expect(none.code).toBe(1);
       expect(none.stderr).toContain("no factory log at");
       const typo = await factory("migrate", "--from", "cpoy.db", "--to", "x.db");
