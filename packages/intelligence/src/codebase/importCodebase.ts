@@ -71,7 +71,11 @@ export interface CodebaseImportResult {
   readonly retracted: CodebaseImportPlan["retractions"];
   /** Manifests or files that could not be read. */
   readonly problems: readonly ScanProblem[];
-  /** Events appended (0 in a dry run, and on a re-run with nothing new). */
+  /**
+   * Events appended (0 in a dry run, and on a re-run with nothing new): how
+   * far the log grew while the import wrote, so with another writer at the
+   * same time (another import of the same repository) its events count too.
+   */
   readonly events: number;
   /** The floor plan after the import, as a Mermaid flowchart. */
   readonly mermaid: string;
@@ -100,6 +104,33 @@ export async function applyImportPlan(
     readonly signal?: AbortSignal;
   },
 ): Promise<number> {
+  return (await writeImportPlan(factory, plan, options)).events;
+}
+
+/** Captures the plan made that the store found already made (by an import racing this one), by what it did. */
+interface Found {
+  unchanged: number;
+  revised: number;
+}
+
+/**
+ * What {@link writeImportPlan} did: the events, and, for blueprints and
+ * other documents, the captures planned that the store found already made
+ * (another import racing this one captured them first): `unchanged` as it
+ * holds them, or `revised`.
+ */
+interface WrittenPlan {
+  readonly events: number;
+  readonly found: { readonly blueprints: Found; readonly documents: Found };
+}
+
+/** {@link applyImportPlan}, telling what the store answered each document capture. */
+async function writeImportPlan(
+  factory: Factory,
+  plan: CodebaseImportPlan,
+  options: Parameters<typeof applyImportPlan>[2],
+): Promise<WrittenPlan> {
+  const found = { blueprints: { unchanged: 0, revised: 0 }, documents: { unchanged: 0, revised: 0 } };
   const before = await factory.log.head();
   const total =
     1 + plan.documents.length + plan.retractions.length + plan.artifacts.length + plan.links.length;
@@ -127,11 +158,14 @@ export async function applyImportPlan(
       const { uri } = change.input.source;
       // A sourced document is captured once even when two imports race; the later one finds it and revises it if it differs.
       if (uri === undefined) await factory.knowledge.capture(change.input, actor);
-      else
-        await factory.knowledge.captureOrRevise(
+      else {
+        const { outcome } = await factory.knowledge.captureOrRevise(
           { ...change.input, source: { ...change.input.source, uri } },
           actor,
         );
+        if (outcome !== "captured")
+          found[change.input.kind === "blueprint" ? "blueprints" : "documents"][outcome]++;
+      }
     } else {
       const { title, body, lines, decision } = change.input;
       await factory.knowledge.revise(
@@ -177,7 +211,7 @@ export async function applyImportPlan(
     );
     for (const _ of batch) step();
   }
-  return (await factory.log.head()) - before;
+  return { events: (await factory.log.head()) - before, found };
 }
 
 /**
@@ -221,9 +255,9 @@ export async function importCodebase(
   options.signal?.throwIfAborted();
   const dryRun = dryRunOption === true;
   const started = performance.now();
-  const events = dryRun
-    ? 0
-    : await applyImportPlan(factory, plan, {
+  const written = dryRun
+    ? undefined
+    : await writeImportPlan(factory, plan, {
         actor,
         label: `codebase ${repository}`,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -239,13 +273,30 @@ export async function importCodebase(
     dryRun,
     repository,
     proposal: scan.proposal,
-    counts: { ...plan.counts, links },
+    counts: {
+      ...plan.counts,
+      blueprints: raced(plan.counts.blueprints, written?.found.blueprints),
+      documents: raced(plan.counts.documents, written?.found.documents),
+      links,
+    },
     conflicts: plan.conflicts,
     leftToFolders: plan.leftToFolders,
     retracted: plan.retractions,
     problems: scan.problems,
-    events,
+    events: written?.events ?? 0,
     mermaid: toMermaid(buildFloorGraph(plan.nextFloorPlan)),
     timings: { ...scan.timings, ...(dryRun ? {} : { apply: Math.round(performance.now() - started) }) },
+  };
+}
+
+/** The counts of a plan, less the captures another import made first (counted as the store found them). */
+function raced(planned: ImportCounts, found: Found | undefined): ImportCounts {
+  if (found === undefined) return planned;
+  const { unchanged, revised } = found;
+  return {
+    ...planned,
+    created: planned.created - unchanged - revised,
+    updated: planned.updated + revised,
+    unchanged: planned.unchanged + unchanged,
   };
 }
