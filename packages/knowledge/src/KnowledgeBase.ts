@@ -35,8 +35,8 @@ import {
   MoveInputSchema,
   type MoveOptions,
   RetractInputSchema,
-  type WriteOptions,
   type RetractOptions,
+  type WriteOptions,
 } from "./knowledgeBaseOptions.js";
 import type { OpenKnowledgeBaseOptions } from "./openKnowledgeBase.js";
 import {
@@ -65,8 +65,8 @@ export type {
   CaptureOrReviseResult,
   ListKnowledgeOptions,
   MoveOptions,
-  WriteOptions,
   RetractOptions,
+  WriteOptions,
 } from "./knowledgeBaseOptions.js";
 
 /**

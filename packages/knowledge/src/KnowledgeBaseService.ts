@@ -36,8 +36,8 @@ import type {
   CaptureOrReviseResult,
   ListKnowledgeOptions,
   MoveOptions,
-  WriteOptions,
   RetractOptions,
+  WriteOptions,
 } from "./KnowledgeBase.js";
 import { KnowledgeBase } from "./KnowledgeBase.js";
 import { type OpenKnowledgeBaseOptions, openKnowledgeBase } from "./openKnowledgeBase.js";

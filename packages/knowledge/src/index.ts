@@ -26,7 +26,6 @@ export {
   TransformersEmbedderOptionsSchema,
 } from "./embedders/transformersEmbedder.js";
 export { DocumentRetractedError, EmbedderError } from "./errors.js";
-export type { IncomingLink } from "./incomingLinks.js";
 export {
   DocumentCaptured,
   DocumentLinked,
@@ -96,14 +95,15 @@ export {
   transcriptMarkdown,
   transcriptParts,
 } from "./importers/transcripts.js";
+export type { IncomingLink } from "./incomingLinks.js";
 export {
   type CaptureOrReviseOptions,
   type CaptureOrReviseResult,
   KnowledgeBase,
   type ListKnowledgeOptions,
   type MoveOptions,
-  type WriteOptions,
   type RetractOptions,
+  type WriteOptions,
 } from "./KnowledgeBase.js";
 export {
   KnowledgeBaseService,
