@@ -82,8 +82,34 @@ export async function filteredOnLine<T>(
 }
 
 /**
+ * Runs a knowledge search or listing filtered on the lines given in `flag`
+ * (repeatable), each checked first as a line id. The SDK refuses a line it
+ * does not know (one neither in the floor plan nor filed on by a document: a
+ * line retired from the floor plan finds its documents); that refusal is told
+ * here in the command line's words, as {@link filteredOnLine} tells one line.
+ *
+ * @throws UsageError naming the flag and the rule when a line is blank or not a line id.
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the flag.
+ */
+export async function filteredOnLines<T>(
+  lines: readonly string[] | undefined,
+  flag: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  for (const line of lines ?? []) parseFlag(LineFlag, line, flag);
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || error.entity !== "line") throw error;
+    const line = lines?.find((given, index) => error.field === `lines[${index}]` && error.id === given);
+    throw line === undefined ? error : lineNotFound(line, flag);
+  }
+}
+
+/**
  * Refuses an operator the factory does not know: not in the floor plan, and
- * owning no work item (an operator retired from the plan keeps their history).
+ * owning or working on no work item (an operator retired from the plan keeps
+ * their history), as the SDK's `work.list({ owner })` refuses one.
  * A value that cannot be an operator id (`"Ana Lima"`) is malformed.
  *
  * @throws UsageError naming the flag and the rule when the operator is blank or not an operator id.
@@ -92,13 +118,18 @@ export async function filteredOnLine<T>(
 export async function requireOperator(factory: Factory, operator: string, flag: string): Promise<void> {
   parseFlag(NameValue.pipe(OperatorIdSchema), operator, flag);
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
-  if (factory.floorplan.hasOperator(operator) || factory.work.list({ owner: operator }).length > 0) return;
-  throw new NotFoundError({
-    message: `${flag}: no operator "${operator}" in the floor plan or owning work (see factory floorplan)`,
-    entity: "operator",
-    id: operator,
-    field: flag,
-  });
+  try {
+    // The SDK refuses an owner neither in the floor plan nor with work; told here in the command line's words.
+    factory.work.list({ owner: operator });
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || error.field !== "owner" || error.id !== operator) throw error;
+    throw new NotFoundError({
+      message: `${flag}: no operator "${operator}" in the floor plan or owning work (see factory floorplan)`,
+      entity: "operator",
+      id: operator,
+      field: flag,
+    });
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   checkArguments,
   type EventLog,
   formatIssues,
+  type KnownLines,
   ValidationError,
 } from "@software-factory/core";
 import { z } from "zod";
@@ -24,6 +25,7 @@ import { Text, WriteOptionsArgument } from "./internal/arguments.js";
 import { ChunkIndex } from "./internal/ChunkIndex.js";
 import { KnowledgeProjection } from "./internal/KnowledgeProjection.js";
 import { KnowledgeWriter } from "./internal/KnowledgeWriter.js";
+import { expectKnownFilterLines } from "./internal/knownFilterLines.js";
 import { checkOpenOptions } from "./internal/openOptions.js";
 import { parseInput } from "./internal/parse.js";
 import {
@@ -87,6 +89,7 @@ export class KnowledgeBase implements AsyncDisposable {
   readonly #embedder: Embedder;
   readonly #projection: KnowledgeProjection;
   readonly #writer: KnowledgeWriter;
+  readonly #lines: KnownLines | undefined;
 
   /**
    * Not for direct use: {@link openKnowledgeBase} also registers the event types and loads the caches.
@@ -113,6 +116,7 @@ export class KnowledgeBase implements AsyncDisposable {
       index,
       checkpointEvery: options.checkpointEvery ?? 1000,
     });
+    this.#lines = options.lines;
     this.#writer = new KnowledgeWriter({
       log: options.log,
       lines: options.lines,
@@ -465,6 +469,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * next call).
    *
    * @throws ValidationError when an option is malformed or unknown (`kind` for `kinds`), or `signal` is no `AbortSignal`.
+   * @throws NotFoundError (field `lines[i]`) when a line of `lines` is neither known to the `lines` option nor filed on by any document, as {@link KnowledgeBase.search} checks it.
    * @throws the signal's `reason` when `signal` aborts before the listing ends.
    */
   async list(options: ListKnowledgeOptions = {}): Promise<KnowledgeDocument[]> {
@@ -474,6 +479,7 @@ export class KnowledgeBase implements AsyncDisposable {
     const parsed = parseInput(SearchOptionsSchema, filters, "list options");
     parsed.signal?.throwIfAborted();
     await this.#projection.sync(parsed.signal);
+    await expectKnownFilterLines(this.#lines, () => this.#projection.documents.all(), parsed.lines);
     const keep = documentFilter(parsed, this.#log.clock);
     const { documents } = this.#projection;
     const page = [...documents.all()]
@@ -498,6 +504,7 @@ export class KnowledgeBase implements AsyncDisposable {
    * alone are embedded again by the next call.
    *
    * @throws ValidationError when an option is out of range or unknown (`kind` for `kinds`), or `signal` is no `AbortSignal`.
+   * @throws NotFoundError (field `lines[i]`) when a line of `lines` is neither known to the `lines` option (the floor plan in a factory) nor filed on by any revision of a document: a mistyped line would find nothing. Without the option every line is accepted.
    * @throws the signal's `reason` when `signal` aborts before the search ends.
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
@@ -506,6 +513,7 @@ export class KnowledgeBase implements AsyncDisposable {
     const parsed = parseInput(SearchOptionsSchema, options, "search options");
     parsed.signal?.throwIfAborted();
     await this.#projection.sync(parsed.signal);
+    await expectKnownFilterLines(this.#lines, () => this.#projection.documents.all(), parsed.lines);
     return this.#projection.search(text, parsed);
   }
 

@@ -26,6 +26,7 @@ import {
 import {
   formatIssues,
   instantOf,
+  NotFoundError,
   type ValidationIssue,
   validationErrorFromZod,
 } from "@software-factory/core";
@@ -177,7 +178,13 @@ async function encodedUsage(factory: Factory, uri: URL, variables: Variables) {
  */
 async function requireOperator(factory: Factory, uri: URL, operator: string): Promise<void> {
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
-  if (factory.floorplan.hasOperator(operator) || factory.work.list({ owner: operator }).length > 0) return;
+  try {
+    // The SDK refuses an owner neither in the floor plan nor with work.
+    factory.work.list({ owner: operator });
+    return;
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || error.field !== "owner" || error.id !== operator) throw error;
+  }
   const near = nearHint(operator, operatorIds(factory), "factory://floorplan lists the operators");
   throw refusal(uri, [
     {

@@ -24,7 +24,7 @@ import {
   SinceFlag,
   TagFlag,
 } from "../flags.js";
-import { requireLines, requireSource } from "../knownValues.js";
+import { filteredOnLines, requireLines, requireSource } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
@@ -244,15 +244,16 @@ export function registerKnowledge(program: Command, context: CliContext): void {
       const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
       const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
       const found = await withFactory(options, async (factory) => {
-        await requireLines(factory, f.line ?? [], "--line");
-        return factory.knowledge.list({
-          limit: limit + 1,
-          current: f.all !== true,
-          ...(kinds === undefined ? {} : { kinds }),
-          ...(f.line === undefined ? {} : { lines: f.line }),
-          ...(tags === undefined ? {} : { tags }),
-          ...filters,
-        });
+        return filteredOnLines(f.line, "--line", () =>
+          factory.knowledge.list({
+            limit: limit + 1,
+            current: f.all !== true,
+            ...(kinds === undefined ? {} : { kinds }),
+            ...(f.line === undefined ? {} : { lines: f.line }),
+            ...(tags === undefined ? {} : { tags }),
+            ...filters,
+          }),
+        );
       });
       const documents = found.slice(0, limit);
       if (options.json) return output.json(documents.map(documentSummary));

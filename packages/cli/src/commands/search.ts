@@ -14,7 +14,7 @@ import {
 } from "../documentFilterFlags.js";
 import { collect, parseFlag, positiveIntFlag, TagFlag } from "../flags.js";
 import { cancelledOnInterrupt } from "../interruptibleRead.js";
-import { requireLines } from "../knownValues.js";
+import { filteredOnLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
@@ -82,21 +82,22 @@ export function registerSearch(program: Command, context: CliContext): void {
       const kinds = f.kind?.map((kind) => parseFlag(DocumentKindSchema, kind, "--kind"));
       const tags = f.tag?.map((tag) => parseFlag(TagFlag, tag, "--tag"));
       const result = await withFactory(options, async (factory) => {
-        await requireLines(factory, f.line ?? [], "--line");
         // Ctrl-C cancels the search (the embedder's call for the query is aborted) and exits 130.
         return cancelledOnInterrupt("the search", (signal) =>
-          namingFlags(SEARCH_FLAGS, () =>
-            factory.knowledge.search(query, {
-              signal,
-              limit,
-              offset,
-              mode,
-              current: f.all !== true,
-              ...filters,
-              ...(kinds === undefined ? {} : { kinds }),
-              ...(f.line === undefined ? {} : { lines: f.line }),
-              ...(tags === undefined ? {} : { tags }),
-            }),
+          filteredOnLines(f.line, "--line", () =>
+            namingFlags(SEARCH_FLAGS, () =>
+              factory.knowledge.search(query, {
+                signal,
+                limit,
+                offset,
+                mode,
+                current: f.all !== true,
+                ...filters,
+                ...(kinds === undefined ? {} : { kinds }),
+                ...(f.line === undefined ? {} : { lines: f.line }),
+                ...(tags === undefined ? {} : { tags }),
+              }),
+            ),
           ),
         );
       });

@@ -11,6 +11,11 @@
 export interface KnownLines {
   /** Whether the line exists. */
   hasLine(lineId: string): boolean;
+  /** Every line there is, for the "did you mean" of a refusal of an unknown one. */
+  lines?(): readonly {
+    /** The line's id. */
+    readonly id: string;
+  }[];
   /** Folds changes other processes made since the last call, so the answers are current; called before each check. */
   refresh?(): Promise<unknown>;
 }

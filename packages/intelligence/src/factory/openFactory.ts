@@ -11,6 +11,7 @@ import {
   type EventStore,
   type ModelProvider,
   makeFolders,
+  NotFoundError,
   openAssemblyLine,
   openEventLog,
   ReadOnlyError,
@@ -244,9 +245,18 @@ export async function openFactory(options: OpenFactoryOptions = {}): Promise<Fac
       load: "first-use",
     });
     opened.push(knowledge);
-    // Operators a notification may go to: the floor plan's, and one retired from it who still owns work.
+    // Operators a notification may go to: the floor plan's, and one retired from it who still has work
+    // (the assembly line's owner filter refuses anyone else).
     const operators: KnownOperators = {
-      hasOperator: (id) => floorplan.hasOperator(id) || work.list({ owner: id }).length > 0,
+      hasOperator: (id) => {
+        try {
+          work.list({ owner: id });
+          return true;
+        } catch (error) {
+          if (error instanceof NotFoundError && error.field === "owner") return false;
+          throw error;
+        }
+      },
       operators: () => floorplan.graph.operators(),
       refresh: () => Promise.all([floorplan.refresh(), work.refresh()]),
     };

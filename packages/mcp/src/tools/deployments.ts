@@ -24,7 +24,7 @@ import {
   requireIncident,
   requireWorkItem,
 } from "./knownRecords.js";
-import { requireLine } from "./knownValues.js";
+import { filteredOnLine, requireLine } from "./knownValues.js";
 import { Cursor, IdempotencyKey, keyed, page } from "./shared.js";
 import { DeploymentOutput, IncidentOutput } from "./workOutputs.js";
 
@@ -159,12 +159,14 @@ export const listDeployments = defineTool({
     nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
   }),
   run: async (factory, { environment, line, limit, cursor }) => {
-    if (line !== undefined) await requireLine(factory, line, "line");
     await factory.work.refresh();
-    const deployments = factory.work.deployments({
-      ...(environment === undefined ? {} : { environment }),
-      ...(line === undefined ? {} : { line }),
-    });
+    // The SDK refuses a line it does not know (a retired one answers its history), told in this server's words.
+    const deployments = await filteredOnLine(factory, line, "line", () =>
+      factory.work.deployments({
+        ...(environment === undefined ? {} : { environment }),
+        ...(line === undefined ? {} : { line }),
+      }),
+    );
     return page("list_deployments", deployments.reverse(), cursor, limit);
   },
 });
@@ -191,12 +193,13 @@ export const listIncidents = defineTool({
     nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
   }),
   run: async (factory, { open, line, limit, cursor }) => {
-    if (line !== undefined) await requireLine(factory, line, "line");
     await factory.work.refresh();
-    const incidents = factory.work.incidents({
-      ...(open === undefined ? {} : { open }),
-      ...(line === undefined ? {} : { line }),
-    });
+    const incidents = await filteredOnLine(factory, line, "line", () =>
+      factory.work.incidents({
+        ...(open === undefined ? {} : { open }),
+        ...(line === undefined ? {} : { line }),
+      }),
+    );
     return page("list_incidents", incidents.reverse().map(incidentAnswer), cursor, limit);
   },
 });

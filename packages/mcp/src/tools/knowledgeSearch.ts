@@ -10,7 +10,7 @@ import { type DocumentKind, DocumentKindSchema, type KnowledgeDocument } from "@
 import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { DocumentSummaryOutput, SearchHitOutput } from "./knowledgeOutputs.js";
-import { requireLines } from "./knownValues.js";
+import { filteredOnLines } from "./knownValues.js";
 import { hitsWithinBudget } from "./searchBudget.js";
 import {
   Cursor,
@@ -126,15 +126,16 @@ export const searchKnowledge = defineTool({
       ),
   }),
   run: async (factory, input, context) => {
-    await requireLines(factory, input.lines ?? [], "lines");
     const offset = offsetOf(input.cursor);
     // A cancelled call aborts the search, and the embedder's request for its query with it.
-    const result = await factory.knowledge.search(input.query, {
-      ...(context?.signal === undefined ? {} : { signal: context.signal }),
-      limit: input.limit,
-      offset,
-      ...filterOptions(factory, input),
-    });
+    const result = await filteredOnLines(factory, input.lines, "lines", () =>
+      factory.knowledge.search(input.query, {
+        ...(context?.signal === undefined ? {} : { signal: context.signal }),
+        limit: input.limit,
+        offset,
+        ...filterOptions(factory, input),
+      }),
+    );
     if (input.cursor !== undefined && offset > 0 && result.hits.length === 0)
       throw pastTheLastPage("search_knowledge", input.cursor);
     const warning = result.warning === undefined ? {} : { warning: result.warning };
@@ -208,14 +209,15 @@ export const listKnowledge = defineTool({
     nextCursor: z.string().optional().describe("Pass as cursor for the next page; absent on the last page"),
   }),
   run: async (factory, input) => {
-    await requireLines(factory, input.lines ?? [], "lines");
     const offset = offsetOf(input.cursor);
     // One more than the page, to know whether another page follows.
-    const found = await factory.knowledge.list({
-      limit: input.limit + 1,
-      offset,
-      ...filterOptions(factory, input),
-    });
+    const found = await filteredOnLines(factory, input.lines, "lines", () =>
+      factory.knowledge.list({
+        limit: input.limit + 1,
+        offset,
+        ...filterOptions(factory, input),
+      }),
+    );
     if (input.cursor !== undefined && offset > 0 && found.length === 0)
       throw pastTheLastPage("list_knowledge", input.cursor);
     return {

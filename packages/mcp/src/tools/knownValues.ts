@@ -35,17 +35,73 @@ export const FILL_THE_FLOOR_PLAN =
 export async function requireLine(factory: Factory, line: string, field: string): Promise<void> {
   await factory.floorplan.refresh();
   if (factory.floorplan.hasLine(line)) return;
+  throw unknownLine(factory, line, field);
+}
+
+/** The refusal of a line the floor plan does not have, in this server's words (see {@link requireLine}). */
+function unknownLine(factory: Factory, line: string, field: string): NotFoundError {
   const known = factory.floorplan.lines().map((known) => known.id);
   const where =
     known.length === 0
       ? `: the floor plan is empty, it has no line yet; ${FILL_THE_FLOOR_PLAN}`
       : ` in the floor plan ${nearHint(line, known, "factory://floorplan lists them")}`;
-  throw new NotFoundError({
+  return new NotFoundError({
     message: `${field}: no line "${line}"${where}`,
     entity: "line",
     id: line,
     field,
   });
+}
+
+/**
+ * Runs an SDK read or check filtered on `line` (the tool's argument `field`).
+ * The SDK refuses a line it does not know: one neither in the floor plan nor
+ * named by the history (a line retired from the floor plan answers with its
+ * history); that refusal is told in this server's words, as {@link requireLine} tells it.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the line and the argument, and the lines close to it.
+ */
+export async function filteredOnLine<T>(
+  factory: Factory,
+  line: string | undefined,
+  field: string,
+  read: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const aboutLine =
+      error instanceof NotFoundError &&
+      error.entity === "line" &&
+      error.field === "line" &&
+      error.id === line;
+    throw line !== undefined && aboutLine ? unknownLine(factory, line, field) : error;
+  }
+}
+
+/**
+ * Runs a knowledge search or listing filtered on `lines` (the tool's argument
+ * `field`). The knowledge base refuses a line it does not know: one neither in
+ * the floor plan nor filed on by a document (a line retired from the floor
+ * plan finds its documents); that refusal is told in this server's words, at
+ * its place (`lines[1]`), as {@link requireLines} tells it.
+ *
+ * @throws NotFoundError (`E_NOT_FOUND`, entity `line`) naming the first such line and its place, and the lines close to it.
+ */
+export async function filteredOnLines<T>(
+  factory: Factory,
+  lines: readonly string[] | undefined,
+  field: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || error.entity !== "line" || lines === undefined) throw error;
+    const index = lines.findIndex((given, at) => error.field === `lines[${at}]` && error.id === given);
+    const line = lines[index];
+    throw line === undefined ? error : unknownLine(factory, line, `${field}[${index}]`);
+  }
 }
 
 /**
@@ -70,14 +126,18 @@ export function operatorIds(factory: Factory): string[] {
  */
 export async function requireOperator(factory: Factory, operator: string, field: string): Promise<void> {
   await Promise.all([factory.floorplan.refresh(), factory.work.refresh()]);
-  if (factory.floorplan.hasOperator(operator)) return;
-  if (factory.work.list({ owner: operator }).length > 0) return;
-  throw new NotFoundError({
-    message: `${field}: no operator "${operator}" in the floor plan, and no work item is theirs ${nearHint(operator, operatorIds(factory), "factory://floorplan lists the operators")}`,
-    entity: "operator",
-    id: operator,
-    field,
-  });
+  try {
+    // The SDK refuses an owner neither in the floor plan nor with work; told in this server's words.
+    factory.work.list({ owner: operator });
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || error.field !== "owner" || error.id !== operator) throw error;
+    throw new NotFoundError({
+      message: `${field}: no operator "${operator}" in the floor plan, and no work item is theirs ${nearHint(operator, operatorIds(factory), "factory://floorplan lists the operators")}`,
+      entity: "operator",
+      id: operator,
+      field,
+    });
+  }
 }
 
 /**

@@ -29,6 +29,7 @@ import { Id, optional, required } from "./arguments.js";
 import { invalid } from "./checks.js";
 import { incidentBlame } from "./incidentBlame.js";
 import { expectKnownLine } from "./knownLines.js";
+import { expectKnownOperator } from "./knownOperators.js";
 import { expectItem, getItem, getSignal, listItems, listSignals } from "./lineQueries.js";
 import { quotedId } from "./quotedId.js";
 import { scopedSuspectLinks, traceOf } from "./traceQueries.js";
@@ -142,6 +143,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    *
    * @throws ValidationError when the filter has an unknown key, a state that is none, or a stage the pipeline lacks.
    * @throws NotFoundError (field `line`) when the line is neither in the floor plan nor in the history (see {@link AssemblyLineReads.signals}).
+   * @throws NotFoundError (field `owner`) when the owner is neither an operator of the floor plan nor the owner or a contributor of a work item: a mistyped owner would list nothing.
    */
   list(filter: WorkItemFilter = {}): WorkItem[] {
     this.#lifecycle.assertOpen();
@@ -155,6 +157,7 @@ export class AssemblyLineReads implements AsyncDisposable {
         `unknown stage "${filter.stage}"; stages: ${stages.join(", ")}`,
       );
     expectKnownLine(this.#lines, this.#state, "line", filter.line);
+    expectKnownOperator(this.#lines, this.#state, "owner", filter.owner);
     return listItems(this.#state, filter);
   }
 
@@ -358,6 +361,7 @@ export class AssemblyLineReads implements AsyncDisposable {
    *
    * @throws ValidationError when the options are invalid.
    * @throws NotFoundError (field `line`) when the line is neither in the floor plan nor in the history (see {@link AssemblyLineReads.signals}): a mistyped line would measure zero.
+   * @throws NotFoundError (field `operator`) when the operator is neither in the floor plan nor has owned or worked on a work item, likewise.
    * @example
    * ```ts
    * const week = await line.measures({ from: "2026-03-02", to: "2026-03-09", line: "checkout" });
@@ -370,6 +374,11 @@ export class AssemblyLineReads implements AsyncDisposable {
     const measures = measureAssembly(this.#history.history, options);
     // After the options are validated: a line of the wrong type is malformed, not unknown.
     expectKnownLine(this.#lines, this.#state, "line", options.line);
+    // An owner a work item had before it was reassigned is measured too.
+    const pastOwners = [...this.#history.history.items.values()].flatMap((item) =>
+      item.owners.map((entry) => entry.owner),
+    );
+    expectKnownOperator(this.#lines, this.#state, "operator", options.operator, pastOwners);
     return measures;
   }
 
