@@ -186,13 +186,13 @@ export class KnowledgeBase implements AsyncDisposable {
    * makes, the capture (a retry with the key answers that document, outcome
    * `captured`, even after it was revised) or the revision.
    *
-   * @throws ValidationError naming each bad field, or a missing `source.uri`; at `decision` when it revises a document that is no decision with one.
    * An importer reading its source again passes `reimport: true`
    * ({@link CaptureOrReviseOptions.reimport}): a source unchanged since its
    * last import writes nothing, whatever was revised by hand since; a
    * changed one replaces a hand revision with a warning (`warnings`); a
    * retracted document stays retracted while its source is unchanged.
    *
+   * @throws ValidationError naming each bad field, or a missing `source.uri`; at `decision` when it revises a document that is no decision with one.
    * @throws IdempotencyConflictError when the key captured a different document (another title or body), or was used for another write than this revision.
    * @throws NotFoundError when a line it names is unknown (with `lines`), checked as {@link KnowledgeBase.capture} does.
    * @throws DocumentRetractedError (`E_RETRACTED`) when it captures and a document it supersedes or links to is retracted, as {@link KnowledgeBase.capture}; nothing is written.
