@@ -114,7 +114,7 @@ export async function retryOnConflict<T>(
         }
       });
     } catch (error) {
-      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      if (!isConcurrencyConflict(error)) throw error;
       const turns = lostOn.get(error);
       if (turns !== undefined) scope.lost(turns);
       if (tried >= attempts) throw options.onGiveUp?.(error, tried) ?? error;
@@ -249,4 +249,16 @@ export async function appendTurn<Turn extends WriteTurn>(turns: WriteTurns<Turn>
   scope.lost(turns);
   await scope.endAfter(turns);
   return held;
+}
+
+/**
+ * Whether `error` is a conflict on the log head: a `ConcurrencyConflictError`
+ * of this copy of the package, or of another copy loaded beside it (an npm
+ * tree may hold two; the store's class is then not this one), told by its tag.
+ */
+function isConcurrencyConflict(error: unknown): error is ConcurrencyConflictError {
+  return (
+    error instanceof ConcurrencyConflictError ||
+    (error as { _tag?: unknown } | null)?._tag === "ConcurrencyConflictError"
+  );
 }

@@ -165,7 +165,7 @@ describe("the Promise face's option checks", () => {
     ).rejects.toMatchObject({
       _tag: "ValidationError",
       message:
-        'migrateLog options is invalid: (root): unknown key "pagesize"; the keys are verify, pageSize, onProgress',
+        'migrateLog options is invalid: (root): unknown key "pagesize"; the keys are verify, pageSize, onProgress, sourceName, targetName',
     });
     const url = "postgres://nobody@127.0.0.1:1/none";
     await expect(openPostgresEventStore({ url, schemaName: "x" } as never)).rejects.toMatchObject({

@@ -28,7 +28,10 @@ const hookUrl = () => receiver.url(`/hooks/T1/${PATH_TOKEN}`);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mcp-notify-webhook-"));
-  await (await openFactory({ dir, tokenCounter: estimateTokenCounter })).close();
+  // The notifications go to ana, an operator of the floor plan (the inbox refuses an unknown one).
+  const factory = await openFactory({ dir, tokenCounter: estimateTokenCounter });
+  await factory.floorplan.applyPlan({ operators: [{ id: "ana" }], lines: [] });
+  await factory.close();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

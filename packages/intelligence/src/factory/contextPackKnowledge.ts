@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { WorkItem } from "@software-factory/core";
+import { NotFoundError, type WorkItem } from "@software-factory/core";
 import type { SearchHit } from "@software-factory/knowledge";
 import type { ContextPack, KnowledgeReference, PackDocument } from "./contextPack.js";
 import { lineDocuments } from "./contextPackLineDocuments.js";
@@ -69,7 +69,8 @@ export async function searchKnowledge(
   budget: number,
   signal?: AbortSignal,
 ): Promise<readonly PackDocument[]> {
-  const { lines, lineIds } = query;
+  const { lines } = query;
+  const lineIds = await filedLines(factory, query.lineIds, signal);
   const question = searchable(
     query.question ??
       query.workItem?.title ??
@@ -77,7 +78,7 @@ export async function searchKnowledge(
   );
   // Enough hits to fill the budget with references (some 20 tokens each) after the excerpts.
   const limit = Math.min(200, 20 + Math.ceil(budget / 40));
-  const onLines = lineIds.size > 0 && query.question === undefined;
+  const onLines = query.lineIds.size > 0 && query.question === undefined;
   const found =
     question.trim() === ""
       ? []
@@ -91,7 +92,7 @@ export async function searchKnowledge(
         ).hits;
   signal?.throwIfAborted();
   // What was linked to the work item or its lines comes first, whether or not the search found it.
-  const targets = [...(query.workItem === undefined ? [] : [query.workItem.id]), ...lineIds];
+  const targets = [...(query.workItem === undefined ? [] : [query.workItem.id]), ...query.lineIds];
   const linked = await linkedDocuments(factory, targets, found, limit, signal);
   const linkedIds = new Set(linked.map((hit) => hit.document.id));
   const matched = found.filter((hit) => !linkedIds.has(hit.document.id));
@@ -100,6 +101,31 @@ export async function searchKnowledge(
   const own = onLines ? matched.filter((hit) => hit.document.lines.length > 0) : matched;
   const filed = await lineDocuments(factory, lineIds, [...linked, ...own], limit, signal);
   return [...linked, ...own, ...filed, ...unfiled];
+}
+
+/**
+ * The lines of `lineIds` the knowledge base knows as a filter (in the floor
+ * plan, or named by a document): a line retired from the floor plan that no
+ * document names is refused as a filter, and has no documents to find.
+ */
+async function filedLines(
+  factory: Factory,
+  lineIds: ReadonlySet<string>,
+  signal?: AbortSignal,
+): Promise<ReadonlySet<string>> {
+  const known = [...lineIds];
+  for (;;) {
+    if (known.length === 0) return new Set();
+    try {
+      await factory.knowledge.list({ lines: known, limit: 1, ...(signal === undefined ? {} : { signal }) });
+      return new Set(known);
+    } catch (error) {
+      const refused =
+        error instanceof NotFoundError && error.entity === "line" ? known.indexOf(error.id) : -1;
+      if (refused === -1) throw error;
+      known.splice(refused, 1);
+    }
+  }
 }
 
 /** A matching document named by title and id, without its text; with its links to the pack's work item or lines when it has any. */
