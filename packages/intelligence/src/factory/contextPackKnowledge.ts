@@ -70,7 +70,6 @@ export async function searchKnowledge(
   signal?: AbortSignal,
 ): Promise<readonly PackDocument[]> {
   const { lines } = query;
-  const lineIds = await filedLines(factory, query.lineIds, signal);
   const question = searchable(
     query.question ??
       query.workItem?.title ??
@@ -79,16 +78,19 @@ export async function searchKnowledge(
   // Enough hits to fill the budget with references (some 20 tokens each) after the excerpts.
   const limit = Math.min(200, 20 + Math.ceil(budget / 40));
   const onLines = query.lineIds.size > 0 && query.question === undefined;
+  const filed = new Set(query.lineIds);
   const found =
     question.trim() === ""
       ? []
       : (
-          await factory.knowledge.search(question, {
-            limit,
-            highlight: false,
-            ...(onLines ? { lines: [...lineIds], unfiledToo: true } : {}),
-            ...(signal === undefined ? {} : { signal }),
-          })
+          await onFiledLines(filed, () =>
+            factory.knowledge.search(question, {
+              limit,
+              highlight: false,
+              ...(onLines ? { lines: [...filed], unfiledToo: true } : {}),
+              ...(signal === undefined ? {} : { signal }),
+            }),
+          )
         ).hits;
   signal?.throwIfAborted();
   // What was linked to the work item or its lines comes first, whether or not the search found it.
@@ -99,31 +101,24 @@ export async function searchKnowledge(
   // Without a question, the lines' own documents come next, then the pages filed on no line that matched.
   const unfiled = onLines ? matched.filter((hit) => hit.document.lines.length === 0) : [];
   const own = onLines ? matched.filter((hit) => hit.document.lines.length > 0) : matched;
-  const filed = await lineDocuments(factory, lineIds, [...linked, ...own], limit, signal);
-  return [...linked, ...own, ...filed, ...unfiled];
+  const onTheLines = await onFiledLines(filed, () =>
+    lineDocuments(factory, filed, [...linked, ...own], limit, signal),
+  );
+  return [...linked, ...own, ...onTheLines, ...unfiled];
 }
 
 /**
- * The lines of `lineIds` the knowledge base knows as a filter (in the floor
- * plan, or named by a document): a line retired from the floor plan that no
- * document names is refused as a filter, and has no documents to find.
+ * Runs `read`, a knowledge read filtered on `lines`, dropping from `lines`
+ * each line the knowledge base refuses as a filter and reading again: a line
+ * retired from the floor plan that no document names is refused, and has no
+ * documents to find. Only that rare case reads twice.
  */
-async function filedLines(
-  factory: Factory,
-  lineIds: ReadonlySet<string>,
-  signal?: AbortSignal,
-): Promise<ReadonlySet<string>> {
-  const known = [...lineIds];
+async function onFiledLines<T>(lines: Set<string>, read: () => Promise<T>): Promise<T> {
   for (;;) {
-    if (known.length === 0) return new Set();
     try {
-      await factory.knowledge.list({ lines: known, limit: 1, ...(signal === undefined ? {} : { signal }) });
-      return new Set(known);
+      return await read();
     } catch (error) {
-      const refused =
-        error instanceof NotFoundError && error.entity === "line" ? known.indexOf(error.id) : -1;
-      if (refused === -1) throw error;
-      known.splice(refused, 1);
+      if (!(error instanceof NotFoundError && error.entity === "line" && lines.delete(error.id))) throw error;
     }
   }
 }
