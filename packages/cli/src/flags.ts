@@ -8,8 +8,10 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   INPUT_LIMITS,
+  mistypedStoreUrl,
   OperatorIdSchema,
   PointInTimeSchema,
+  redactStore,
   validationErrorFromZod,
 } from "@software-factory/core";
 import { TagSchema } from "@software-factory/knowledge";
@@ -241,48 +243,10 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 const SQLITE_HEADER = "SQLite format 3\0";
 
 /**
- * A connection URL with its password (in the user part or a `password`
- * parameter) replaced by `***`, for messages and JSON output. Anything else is
- * returned as it is.
+ * The store as shown in messages and JSON output, its password replaced by
+ * `***`: core's {@link redactStore}, which the commands import from here.
  */
-export function redactStore(value: string): string {
-  // A URL with a host; postgres:/u:pw@db/f parses too, with all of it in the path, and is masked below.
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (url !== undefined && url.host !== "") {
-    if (url.password === "" && !url.searchParams.has("password")) return value;
-    if (url.password !== "") url.password = "***";
-    if (url.searchParams.has("password")) url.searchParams.set("password", "***");
-    return url.toString();
-  }
-  // Not a URL: hide everything from the user's colon to the last @, and any password parameter.
-  const masked = value
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):.*@/i, "$1:***@")
-    // A mistyped scheme (postgres//, postgres:/) or none: the user is the last segment before its colon.
-    .replace(/^(.*\/)?([^/:@]*):[^/@]*@/, "$1$2:***@")
-    .replace(/([?&]password=)[^&#]*/gi, "$1***");
-  // A password with a slash in it: hide everything from the first colon to the last @.
-  return /:\*\*\*@/.test(masked) ? masked : masked.replace(/:[^@]*@/, ":***@");
-}
-
-/** What a store that looks like a URL, and is no `postgres://` one, must look like instead. */
-const MISTYPED_URL =
-  "looks like a URL but is not a postgres:// or postgresql:// URL (expected postgres://user:password@host:5432/database?schema=name); a SQLite file at a path like this is given as ./<path>";
-
-/**
- * Whether a store that is no `postgres://` URL still looks like one, and so
- * must not be taken as the path of a SQLite file: `postgres` or `postgresql`
- * followed by a colon or `//` (`postgres//u:pw@db/f`, `postgres:/db/f`), a
- * scheme followed by `:/` (`pg:/db`), or a user and password before an `@`
- * in its first segment (`u:pw@db/f`, `pg//u:pw@db/f`). A path given as
- * `./...` is never one.
- */
-function looksLikeMistypedUrl(value: string): boolean {
-  return (
-    /^postgres(ql)?(:|\/\/)/i.test(value) ||
-    /^[a-z][a-z0-9+.-]+:\//i.test(value) ||
-    /^(?:[a-z][a-z0-9+.-]*:?\/\/?)?[^/@:]+:[^@]*@/i.test(value)
-  );
-}
+export { redactStore };
 
 /** Whether a validated store value names PostgreSQL (else it is a SQLite file path). */
 export function isPostgresStore(store: string): boolean {
@@ -328,15 +292,9 @@ const StoreFlag = z.string().transform((value, ctx) => {
     }
     return value;
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    ctx.addIssue({
-      code: "custom",
-      message: "expected a postgres:// or postgresql:// URL, or a path to a SQLite file",
-    });
-    return z.NEVER;
-  }
-  if (looksLikeMistypedUrl(value)) {
-    ctx.addIssue({ code: "custom", message: MISTYPED_URL });
+  const mistyped = mistypedStoreUrl(value);
+  if (mistyped !== undefined) {
+    ctx.addIssue({ code: "custom", message: mistyped });
     return z.NEVER;
   }
   const path = resolve(value);

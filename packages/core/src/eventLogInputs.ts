@@ -12,6 +12,7 @@ import { type EventDefinition, EventDefinitionsSchema, type EventRegistry } from
 import type { EventStore, ReadQuery } from "./EventStore.js";
 import { type DEFAULT_MAX_EVENT_BYTES, MaxEventBytesSchema } from "./internal/eventSize.js";
 import type { SubscribeOptions } from "./internal/LogSubscription.js";
+import { redactStore } from "./storeUrl.js";
 import { strictInput } from "./strictInput.js";
 
 /** An event to append: its type, subject and payload; id and time are filled in by the log. */
@@ -143,7 +144,7 @@ const StoreUrlSchema = z
   .min(1)
   .refine((value) => POSTGRES_URL.test(value), {
     error: (issue) =>
-      `${JSON.stringify(issue.input)} is not a postgres:// or postgresql:// URL; give a SQLite file as path, or an EventStore object as store`,
+      `${JSON.stringify(redactStore(String(issue.input)))} is not a postgres:// or postgresql:// URL; give a SQLite file as path, or an EventStore object as store`,
   });
 
 /** What {@link openEventLog} accepts: {@link OpenEventLogOptions}, no other field. */

@@ -266,6 +266,7 @@ export {
   OperatorRoleSchema,
   OperatorSchema,
 } from "./schemas.js";
+export { mistypedStoreUrl, redactStore } from "./storeUrl.js";
 export { strictInput } from "./strictInput.js";
 export {
   cutText,

@@ -1,6 +1,7 @@
 import type { EventStore } from "../EventStore.js";
 import { ValidationError } from "../errors.js";
 import { DEFAULT_STORE_PATH, type OpenEventLogOptions, POSTGRES_URL } from "../eventLogInputs.js";
+import { redactStore } from "../storeUrl.js";
 
 /**
  * The store `openEventLog` opens when given none: PostgreSQL at `store` when it
@@ -18,7 +19,7 @@ export async function openDefaultStore(options: OpenEventLogOptions): Promise<Ev
         : undefined;
   if (url !== undefined && !POSTGRES_URL.test(url)) {
     // Only FACTORY_DATABASE_URL gets here: a store option was checked with the other options.
-    const message = `${JSON.stringify(url)} is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it and give a SQLite file as path`;
+    const message = `${JSON.stringify(redactStore(url))} is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it and give a SQLite file as path`;
     throw new ValidationError({
       message: `FACTORY_DATABASE_URL: ${message}`,
       issues: [{ path: "FACTORY_DATABASE_URL", message }],

@@ -15,6 +15,7 @@ import {
   openAssemblyLine,
   openEventLog,
   ReadOnlyError,
+  redactStore,
   ValidationError,
   type ValidationIssue,
 } from "@software-factory/core";
@@ -375,7 +376,7 @@ function storeOf(
   const url = process.env.FACTORY_DATABASE_URL;
   if (url === undefined || url === "") return { path: join(dir, "factory.db") };
   if (!POSTGRES_URL.test(url)) {
-    const message = `${JSON.stringify(url)} is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it to use the SQLite file in dir`;
+    const message = `${JSON.stringify(redactStore(url))} is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it to use the SQLite file in dir`;
     throw new ValidationError({
       message: `FACTORY_DATABASE_URL: ${message}`,
       issues: [{ path: "FACTORY_DATABASE_URL", message }],

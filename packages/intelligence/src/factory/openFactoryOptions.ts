@@ -12,6 +12,7 @@ import {
   MaxEventBytesSchema,
   type ModelProvider,
   type PipelineInput,
+  redactStore,
   type StoredEvent,
   strictInput,
 } from "@software-factory/core";
@@ -200,7 +201,7 @@ export const OpenFactoryOptionsSchema = strictInput({
           .min(1)
           .refine((value) => POSTGRES_URL.test(value), {
             error: (issue) =>
-              `${JSON.stringify(issue.input)} is not a postgres:// or postgresql:// URL; a SQLite factory is opened with dir (its factory.db)`,
+              `${JSON.stringify(redactStore(String(issue.input)))} is not a postgres:// or postgresql:// URL; a SQLite factory is opened with dir (its factory.db)`,
           }),
         objectOption("an EventStore object"),
       ],
