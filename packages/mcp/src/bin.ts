@@ -48,7 +48,13 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type EventStore, OperatorIdSchema, ValidationError } from "@software-factory/core";
+import {
+  type EventStore,
+  mistypedStoreUrl,
+  OperatorIdSchema,
+  redactStore,
+  ValidationError,
+} from "@software-factory/core";
 import {
   type Automation,
   defaultGates,
@@ -318,6 +324,11 @@ async function main(): Promise<number> {
   const fromFlag = values.store?.trim() || undefined;
   const store = fromFlag ?? (process.env.FACTORY_DATABASE_URL?.trim() || undefined);
   const storeFlag = fromFlag === undefined ? "FACTORY_DATABASE_URL (--store)" : "--store";
+  // As `factory --store` refuses it: a mistyped URL (postgres//u:pw@host/db) must not become a SQLite file at that path.
+  const mistyped = store === undefined ? undefined : mistypedStoreUrl(store);
+  if (store !== undefined && mistyped !== undefined) {
+    return fail(`${storeFlag}: ${mistyped} (got ${redactStore(store)})`);
+  }
 
   try {
     await serveUntilStopped(
