@@ -14,7 +14,6 @@ import {
   type KnownLines,
   type NewEvent,
   newId,
-  retryOnConflict,
   ValidationError,
 } from "@software-factory/core";
 import type { z } from "zod";
@@ -29,8 +28,9 @@ import type {
   WriteOptions,
 } from "../KnowledgeBase.js";
 import type { CaptureInputSchema, Link, ReviseInputSchema, SourcedCaptureInputSchema } from "../schemas.js";
-import { aKind } from "./aKind.js";
-import { appendOnKnownLines, expectKnownLines, type LineCheck } from "./appendOnKnownLines.js";
+import { appendOnKnownLines, type LineCheck } from "./appendOnKnownLines.js";
+import { requireDecision, sameCapture } from "./captureGuards.js";
+import { appendDecided, writeOptionsOf } from "./decidedAppends.js";
 import { captureEvents, revisionEvent } from "./documentEvents.js";
 import type { KnowledgeProjection } from "./KnowledgeProjection.js";
 import {
@@ -43,7 +43,7 @@ import {
   sourceHashOf,
   sourceUnchanged,
 } from "./reimports.js";
-import { requireLinkable, requireReplacementInForce, requireUnretracted } from "./retractedGuards.js";
+import { requireLinkable, requireUnretracted } from "./retractedGuards.js";
 
 /**
  * How many times a write retries after losing a race for the same document to
@@ -51,16 +51,6 @@ import { requireLinkable, requireReplacementInForce, requireUnretracted } from "
  * a guard against a key reused by something else.
  */
 const MAX_RACES = 100;
-
-/**
- * Longest wait, in milliseconds, before a link change decides again after
- * another write landed first. Pauses start small and double; the bound must be
- * long next to one attempt on a database server (several round trips), or a
- * burst of writers retries faster than the log takes their appends and uses
- * up its attempts: the assembly line's writes measured 32 % refused at 50 ms
- * and none at 500 ms (core's LineWriter, 6b2f5f7).
- */
-const MAX_BACKOFF_MS = 500;
 
 /** What a {@link KnowledgeWriter} appends to and reads back from. */
 export interface KnowledgeWriterOptions {
@@ -80,8 +70,10 @@ export class KnowledgeWriter {
   readonly #log: EventLog;
   readonly #lines: KnownLines | undefined;
   readonly #projection: KnowledgeProjection;
+  readonly #parts: KnowledgeWriterOptions;
 
   constructor(options: KnowledgeWriterOptions) {
+    this.#parts = options;
     this.#log = options.log;
     this.#lines = options.lines;
     this.#projection = options.projection;
@@ -449,36 +441,13 @@ export class KnowledgeWriter {
     );
   }
 
-  /**
-   * Decides and appends as one step: syncs the documents to the log's head,
-   * lets `decide` check them (a document not retracted) and make the events
-   * (or nothing to write), checks the lines of `check`, and appends only if
-   * the log is still at that head. When another write landed first, it
-   * decides again (core's `retryOnConflict`, jittered backoff), so a
-   * retraction landing between the read and the append is never overtaken.
-   * The decision's key, when it makes one, replaces the write's.
-   *
-   * @throws what `decide` throws (DocumentRetractedError), NotFoundError for an unknown line.
-   */
-  async #appendDecided(
+  /** Decides and appends as one step, against this writer's log, lines and documents (see {@link appendDecided}). */
+  #appendDecided(
     decide: () => { readonly events: NewEvent[]; readonly idempotencyKey?: string } | undefined,
     options: WriteOptions,
     check: LineCheck = { lines: [], subject: "" },
   ): Promise<void> {
-    await retryOnConflict(
-      async () => {
-        const head = await this.#projection.sync();
-        const decision = decide();
-        if (decision === undefined) return;
-        await expectKnownLines(this.#lines, check);
-        const key = decision.idempotencyKey ?? options.idempotencyKey;
-        await this.#log.append(decision.events, {
-          ...writeOptionsOf({ ...options, ...(key === undefined ? {} : { idempotencyKey: key }) }),
-          expectedHead: head,
-        });
-      },
-      { maxBackoffMs: MAX_BACKOFF_MS },
-    );
+    return appendDecided(this.#parts, decide, options, check);
   }
 
   /**
@@ -491,54 +460,4 @@ export class KnowledgeWriter {
   async #append(events: NewEvent[], options: WriteOptions, check: LineCheck = { lines: [], subject: "" }) {
     return appendOnKnownLines(this.#log, this.#lines, events, writeOptionsOf(options), check);
   }
-}
-
-/** The append options of a write: its idempotency key and actor, when given. */
-function writeOptionsOf(options: WriteOptions): { idempotencyKey?: string; actor?: string } {
-  return {
-    ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-    ...(options.actor === undefined ? {} : { actor: options.actor }),
-  };
-}
-
-/**
- * The document an earlier capture with the same key stored, when it was the
- * same capture. A capture that superseded documents is not replayed once its
- * document is retracted: the retry would report a replacement that replaces
- * nothing in force.
- *
- * @throws IdempotencyConflictError when the key captured a different document.
- * @throws DocumentRetractedError when the capture superseded documents and its document was retracted since.
- */
-function sameCapture(
-  earlier: KnowledgeDocument,
-  title: string,
-  body: string,
-  key: string,
-): KnowledgeDocument {
-  const first = earlier.revisions[0];
-  if (first === undefined || first.title !== title || first.body !== body) {
-    throw new IdempotencyConflictError({
-      message: `idempotency key "${key}" was already used to capture a different document (${earlier.id}); use a new key`,
-      key,
-    });
-  }
-  if (earlier.supersedes.length > 0) requireReplacementInForce(earlier, key);
-  return earlier;
-}
-
-/**
- * Refuses a decision superseding a document that is no decision: the decision
- * log replaces decisions, and the older one's status becomes `superseded`,
- * which a note or an insight does not have.
- */
-function requireDecision(earlier: KnowledgeDocument, path: string): void {
-  if (earlier.kind === "decision") return;
-  const issues = [
-    {
-      path,
-      message: `${earlier.id} is ${aKind(earlier.kind)}, not a decision: a decision supersedes only earlier decisions (link to it instead)`,
-    },
-  ];
-  throw new ValidationError({ message: formatIssues("document", issues), issues });
 }
