@@ -167,4 +167,4 @@ export { readSourceText, type SourceTextResult, safeReadSourceText } from "./rea
 export { samePathLines } from "./samePathLines.js";
 export { planToYaml, saveFactoryYaml } from "./saveFactoryYaml.js";
 export { toPlan } from "./toPlan.js";
-export { type PlanProblem, type ValidatePlanOptions, validatePlan } from "./validatePlan.js";
+export { formatCycle, type PlanProblem, type ValidatePlanOptions, validatePlan } from "./validatePlan.js";

@@ -277,7 +277,7 @@ export function planProblems(plan: Plan, options: ValidatePlanOptions): PlanProb
     report(
       "cycle",
       `lines[${first}].dependsOn[${edge}]`,
-      `dependency cycle: ${cycleText(cycle)}`,
+      `dependency cycle: ${formatCycle(cycle)}`,
       plan.settings.cycles === "error"
         ? "break the cycle by removing or inverting one dependency (or set `settings.cycles: warning`)"
         : "break the cycle by removing or inverting one dependency",
@@ -293,9 +293,16 @@ const CYCLE_LINES_SHOWN = 10;
  * A dependency cycle as a problem tells it, `a -> b -> a`; a long one is cut
  * to its first lines and a count, ending where it started (`l0 -> l1 -> ...
  * -> l9 -> ... (29,990 more) -> l0`), so a ring of thousands of lines is one
- * readable line, not every id.
+ * readable line, not every id. Shared by `validatePlan` (`plan check`) and
+ * the `no-dependency-cycles` standard, so both name a cycle alike.
+ *
+ * @param cycle The cycle's line ids, ending where it starts, as `FloorPlan.cycles` gives it (`["a", "b", "a"]`).
+ * @example
+ * ```ts
+ * formatCycle(["a", "b", "a"]); // "a -> b -> a"
+ * ```
  */
-function cycleText(cycle: readonly string[]): string {
+export function formatCycle(cycle: readonly string[]): string {
   // The cycle ends where it starts: [a, b, ..., a].
   const lines = cycle.length - 1;
   if (lines <= CYCLE_LINES_SHOWN + 1) return cycle.join(" -> ");

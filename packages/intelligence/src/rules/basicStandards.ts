@@ -19,7 +19,7 @@ import {
   TraceReviewed,
   type WorkItem,
 } from "@software-factory/core";
-import { type FloorPlan, floorPlanEventTypes, type LineInfo } from "@software-factory/floorplan";
+import { type FloorPlan, floorPlanEventTypes, formatCycle, type LineInfo } from "@software-factory/floorplan";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
 import { aFactory } from "../internal/arguments.js";
@@ -124,7 +124,7 @@ const noDependencyCycles = defineRule<FloorPlan, Factory>({
     if (cycles.length === 0) return [];
     const severity = floorplan.toPlan().settings.cycles;
     return cycles.map((cycle) => ({
-      message: `dependency cycle: ${cycle.join(" -> ")}`,
+      message: `dependency cycle: ${formatCycle(cycle)}`,
       hint:
         severity === "warning"
           ? "break the cycle: one of these lines must stop depending on the next (or set `settings.cycles: error` to make cycles errors)"

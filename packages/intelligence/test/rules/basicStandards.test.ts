@@ -87,6 +87,21 @@ describe("basic standards", () => {
     expect(finding?.hint).toContain("settings.cycles: error");
   });
 
+  it("names a long dependency cycle's first ten lines and counts the rest, as plan check does, with every line in it", async () => {
+    const ring = Array.from({ length: 300 }, (_, index) => ({
+      id: `l${index}`,
+      owner: "ana",
+      dependsOn: [`l${(index + 1) % 300}`],
+    }));
+    await factory.floorplan.applyPlan({ operators: [{ id: "ana" }], lines: ring });
+    const [finding, ...more] = await factory.standards.check({ rules: ["no-dependency-cycles"] });
+    expect(more).toEqual([]);
+    expect(finding?.message).toBe(
+      "dependency cycle: l0 -> l1 -> l2 -> l3 -> l4 -> l5 -> l6 -> l7 -> l8 -> l9 -> ... (290 more) -> l0",
+    );
+    expect(finding?.lines).toHaveLength(300);
+  });
+
   it("reports open work left on a line the floor plan no longer has, and not done or dropped work", async () => {
     const lines = [
       { id: "checkout", owner: "ana" },
