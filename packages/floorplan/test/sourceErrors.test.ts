@@ -1,4 +1,6 @@
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ValidationError } from "@software-factory/core";
@@ -51,6 +53,52 @@ describe("a factory.yaml path that is not a text file", () => {
     expect(result.success ? [] : result.problems).toEqual([
       expect.objectContaining({ code: "not-text", file, line: 3 }),
     ]);
+  });
+});
+
+describe("a factory.yaml path that is neither a file nor a named pipe", () => {
+  it("is a problem naming a device, told before anything is read (/dev/zero would be read forever)", async () => {
+    const result = await safeLoadFactoryYaml("/dev/zero");
+    expect(result.success ? [] : result.problems).toEqual([
+      expect.objectContaining({
+        code: "not-a-file",
+        file: "/dev/zero",
+        message: "is a device, not a file; only files are read",
+      }),
+    ]);
+    const error = await loadFactoryYaml("/dev/zero").catch((caught: unknown) => caught);
+    expect((error as ValidationError).message).toBe(
+      "/dev/zero: is a device, not a file; only files are read",
+    );
+  });
+
+  it("is a problem naming a socket, and a named pipe is read to its end", async () => {
+    const dir = tempDir();
+    const socket = join(dir, "factory.sock");
+    const server = createServer();
+    await new Promise<void>((listening) => server.listen(socket, listening));
+    try {
+      const result = await safeLoadFactoryYaml(socket);
+      expect(result.success ? [] : result.problems).toEqual([
+        expect.objectContaining({
+          code: "not-a-file",
+          file: socket,
+          message: "is a socket, not a file; only files are read",
+        }),
+      ]);
+    } finally {
+      await new Promise((closed) => server.close(closed));
+    }
+    const pipe = join(dir, "pipe.yaml");
+    execFileSync("mkfifo", [pipe]);
+    // The writer opens the pipe first and waits for the reader, as a shell's process substitution does.
+    const writer = spawn("sh", ["-c", `printf 'version: 1\nlines: []\n' > "$PIPE"`], {
+      env: { ...process.env, PIPE: pipe },
+    });
+    const written = new Promise((ended) => writer.once("exit", ended));
+    const read = await safeLoadFactoryYaml(pipe);
+    expect(await written).toBe(0);
+    expect(read.success).toBe(true);
   });
 });
 
