@@ -91,4 +91,32 @@ describe("knowledge linked to a work item", () => {
       ]);
     },
   );
+
+  it("are named by knowledge show --as-of as they were linked then, each as it read then", SLOW, async () => {
+    const requirement = await capture("requirement", "REQ-PAY-3 refund window");
+    const call = await capture("conversation", "Call with Acme about refunds");
+    const note = await capture("note", "Refund window notes");
+    await ok("knowledge", "link", call, "--type", "evidenceFor", "--target", requirement);
+    await ok("knowledge", "link", note, "--type", "relatesTo", "--target", requirement);
+    const asOf = new Date().toISOString();
+    // What follows is recorded after that instant, in a later millisecond.
+    while (new Date().toISOString() <= asOf);
+    await ok("knowledge", "unlink", note, "--type", "relatesTo", "--target", requirement);
+    await ok("knowledge", "retract", call, "--reason", "wrong customer");
+
+    const then = (await ok("knowledge", "show", requirement, "--as-of", asOf)).stdout;
+    expect(then).toContain(
+      `linked from: evidenceFor ${call} "Call with Acme about refunds" [conversation]\n`,
+    );
+    expect(then).toContain(`linked from: relatesTo ${note} "Refund window notes" [note]\n`);
+    const json = JSON.parse((await ok("knowledge", "show", requirement, "--as-of", asOf, "--json")).stdout);
+    expect(json.linkedFrom.map((linked: { id: string }) => linked.id).sort()).toEqual([call, note].sort());
+    expect(json.linkedFrom.every((linked: { current: boolean }) => linked.current)).toBe(true);
+    // Now the note's link is gone and the call is retracted.
+    const now = (await ok("knowledge", "show", requirement)).stdout;
+    expect(now).toContain(
+      `linked from: evidenceFor ${call} "Call with Acme about refunds" [conversation]  retracted\n`,
+    );
+    expect(now).not.toContain(note);
+  });
 });

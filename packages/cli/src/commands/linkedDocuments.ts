@@ -1,13 +1,13 @@
 /**
  * Links between documents and what they point at, as `work show` and
  * `knowledge show` print them: the documents linked to a work item or a
- * document (read with the SDK's `knowledge.linksTo`), and the title of what a
+ * document (read with the SDK's `knowledge.linksTo`, or as of an instant), and the title of what a
  * document's link points at.
  *
  * @module
  */
 import type { Factory } from "@software-factory/intelligence";
-import type { KnowledgeDocument } from "@software-factory/knowledge";
+import { DocumentUnlinked, isInForce, type KnowledgeDocument } from "@software-factory/knowledge";
 import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
 
@@ -48,6 +48,59 @@ export async function linkedDocuments(factory: Factory, target: string): Promise
       ...(status === undefined ? {} : { status }),
     };
   });
+}
+
+/** `retracted`, `superseded` or `expired` for a document not in force at the instant `at`, else `undefined`. */
+function statusAt(document: KnowledgeDocument, at: string): string | undefined {
+  if (isInForce(document, at)) return undefined;
+  if (document.retracted !== undefined && document.retracted.at <= at) return "retracted";
+  if (document.supersededBy !== undefined && document.supersededBy.at <= at) return "superseded";
+  return "expired";
+}
+
+/**
+ * The documents with a link to `target` at the instant `asOf` (ISO), each as
+ * it read then and whether it was in force then, in force first, then newest
+ * first: those linked now and those whose link to it was removed since are
+ * the only ones that can have had one, and each is kept when its links as of
+ * that instant hold one to `target`.
+ */
+export async function linkedDocumentsAt(
+  factory: Factory,
+  target: string,
+  asOf: string,
+): Promise<LinkedDocument[]> {
+  const unlinked = await factory.log.read({ types: [DocumentUnlinked.type] });
+  const ids = new Set([
+    ...(await factory.knowledge.linksTo(target)).map(({ document }) => document.id),
+    ...unlinked
+      .filter((event) => DocumentUnlinked.is(event) && event.data.target === target)
+      .map((event) => event.subject),
+  ]);
+  const rows: { document: KnowledgeDocument; linked: LinkedDocument }[] = [];
+  for (const id of ids) {
+    const document = await factory.knowledge.get(id, { asOf });
+    for (const link of document?.links ?? []) {
+      if (document === undefined || link.target !== target) continue;
+      const status = statusAt(document, asOf);
+      const linked = {
+        id,
+        title: document.title,
+        kind: document.kind,
+        linkType: link.type,
+        current: status === undefined,
+        ...(status === undefined ? {} : { status }),
+      };
+      rows.push({ document, linked });
+    }
+  }
+  return rows
+    .sort(
+      (a, b) =>
+        Number(b.linked.current) - Number(a.linked.current) ||
+        b.document.createdAt.localeCompare(a.document.createdAt),
+    )
+    .map(({ linked }) => linked);
 }
 
 /** `linked` as rows: `<label><link type> <id> "<title>" [<kind>]`, and why it is not in force when it is not. */
